@@ -129,8 +129,12 @@ extern const talent_program talent_the_program;
 
 /* ---------------------------------------------------------------- run-time state read by generated code */
 
-/* Decremented at every site visit; when it goes negative the site calls talent_site_slow(). */
-extern long talent_budget;
+/* Non-zero when the next site visit must call talent_site_slow(): a checkpoint was requested, or visits
+ * are being counted (stop-after N, periodic every N visits). The fast path of a site is one load of this
+ * flag and one predicted branch; volatile so that a request from a signal handler is seen inside loops.
+ * (An earlier draft decremented a global budget at every visit: that store-forwarding chain cost up to 2x
+ * in tight loops, so counting now happens only in the slow path, and only while counting is enabled.) */
+extern volatile int talent_pending;
 /* Non-zero while the call chain is being unwound to write a checkpoint. */
 extern int talent_unwinding;
 /* Non-zero while the call chain is being rebuilt from a checkpoint. */
@@ -141,7 +145,7 @@ extern int talent_suspended;
 
 /* ---------------------------------------------------------------- sites */
 
-/* Called by a site when talent_budget went negative. Counts the visit; returns 1 when a checkpoint must
+/* Called by a site when talent_pending is set. Counts the visit; returns 1 when a checkpoint must
  * be taken here and now (talent_unwinding is then set, and the caller saves its frame and returns). */
 int talent_site_slow(unsigned point);
 
