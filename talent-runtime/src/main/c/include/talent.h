@@ -61,7 +61,8 @@ struct talent_type {
 
 /* Initialisers for descriptors; T is any type spelling valid where the descriptor is emitted
  * (often __typeof__(variable)). */
-#define TALENT_IS_SIGNED(T) ((T)-1 < (T)0)
+/* Compared with 1, not 0, so that gcc -Wtype-limits does not flag every unsigned type. */
+#define TALENT_IS_SIGNED(T) ((T)-1 < (T)1)
 #define TALENT_INT_TYPE(T, NAME) \
     { TALENT_IS_SIGNED(T) ? TALENT_K_SINT : TALENT_K_UINT, NAME, sizeof(T), 0, 0, 0, 0, 0 }
 #define TALENT_BOOL_TYPE(T, NAME) { TALENT_K_BOOL, NAME, sizeof(T), 0, 0, 0, 0, 0 }

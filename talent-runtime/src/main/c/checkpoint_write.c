@@ -1,0 +1,243 @@
+/* checkpoint_write.c: assembles a checkpoint file (header, META, TYPE, STRS, GLOB, FRAM, HEAP, each
+ * section with its CRC32C) from the globals and the frames saved while unwinding, writes it atomically
+ * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. */
+#include "talent_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void section(tl_buf *file, const char tag[4], const tl_buf *payload)
+{
+    size_t start = file->len;
+    uint32_t crc;
+    tl_buf_put(file, tag, 4);
+    tl_buf_u64(file, payload->len);
+    tl_buf_put(file, payload->data, payload->len);
+    crc = tl_crc32c(0, file->data + start, file->len - start);
+    tl_buf_u32(file, crc);
+}
+
+static int host_is_big_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 0;
+}
+
+static void write_all(int fd, const unsigned char *p, size_t n, const char *path)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            tl_die(TL_EXIT_IOERR, "cannot write checkpoint %s: %s", path, strerror(errno));
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void write_atomically(const char *dir, uint64_t seq, const tl_buf *file, char *final_path, size_t final_len)
+{
+    size_t n = strlen(dir) + 64;
+    char *tmp = tl_xmalloc(n);
+    int fd;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        tl_die(TL_EXIT_IOERR, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
+    snprintf(tmp, n, "%s/.ckpt-%06llu.tck.tmp", dir, (unsigned long long)seq);
+    snprintf(final_path, final_len, "%s/ckpt-%06llu.tck", dir, (unsigned long long)seq);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        tl_die(TL_EXIT_IOERR, "cannot create %s: %s", tmp, strerror(errno));
+    write_all(fd, file->data, file->len, tmp);
+    if (fsync(fd) != 0)
+        tl_die(TL_EXIT_IOERR, "cannot fsync %s: %s", tmp, strerror(errno));
+    if (close(fd) != 0)
+        tl_die(TL_EXIT_IOERR, "cannot close %s: %s", tmp, strerror(errno));
+    if (rename(tmp, final_path) != 0)
+        tl_die(TL_EXIT_IOERR, "cannot rename %s to %s: %s", tmp, final_path, strerror(errno));
+    fd = open(dir, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0)
+        tl_die(TL_EXIT_IOERR, "cannot fsync directory %s: %s", dir, strerror(errno));
+    close(fd);
+    free(tmp);
+}
+
+/* Keeps the newest `keep` checkpoints up to seq; checkpoints numbered after seq belong to an older history
+ * (a fresh run numbers from 1 again) and would be mistaken for newer ones on restart: they go too. */
+static void prune(const char *dir, uint64_t seq, unsigned keep)
+{
+    char **paths;
+    uint64_t *seqs;
+    size_t n = tl_checkpoint_list(dir, &paths, &seqs), i;
+    unsigned kept = 0;
+    for (i = 0; i < n; i++) {
+        int drop;
+        if (seqs[i] > seq)
+            drop = 1;
+        else
+            drop = ++kept > keep;
+        if (drop) {
+            if (unlink(paths[i]) != 0)
+                tl_warn("cannot delete old checkpoint %s: %s", paths[i], strerror(errno));
+            else
+                tl_info("deleted old checkpoint %s", paths[i]);
+        }
+        free(paths[i]);
+    }
+    free(paths);
+    free(seqs);
+}
+
+static void describe_frame(char *out, size_t n, const tl_saved_frame *sf)
+{
+    snprintf(out, n, "frame %s() at %s", talent_the_program.functions[sf->function].name,
+             talent_the_program.points[sf->point].pos);
+}
+
+void tl_checkpoint_write(const tl_write_request *req)
+{
+    const talent_program *pg = &talent_the_program;
+    tl_typeset types = {0};
+    tl_strtab strs = {0};
+    tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0};
+    uint32_t nglobals = 0, gi;
+    unsigned u, g;
+    size_t fi, vi, nf = tl_nsaved_frames;
+    struct timespec now;
+    char where[512], path[4096];
+    int i;
+
+    if (nf == 0)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
+
+    /* pointer targets */
+    tl_objects_clear();
+    for (u = 0; u < pg->nunits; u++)
+        for (g = 0; g < pg->units[u]->nglobals; g++) {
+            const talent_global *gl = &pg->units[u]->globals[g];
+            tl_objects_add((uintptr_t)gl->addr, gl->type, TL_OBJ_GLOBAL, nglobals++, 0);
+            tl_types_add(&types, gl->type);
+        }
+    for (fi = 0; fi < nf; fi++) {
+        const tl_saved_frame *sf = &tl_saved_frames[nf - 1 - fi];
+        for (vi = 0; vi < sf->nvars; vi++) {
+            if (sf->vars[vi].orig)
+                tl_objects_add((uintptr_t)sf->vars[vi].orig, sf->vars[vi].type, TL_OBJ_FRAME, (uint32_t)fi,
+                               sf->vars[vi].id);
+            tl_types_add(&types, sf->vars[vi].type);
+        }
+    }
+    tl_argv_register();
+    tl_objects_add_heap();
+    tl_objects_seal();
+
+    /* GLOB: every global, const ones included (their index is how pointers into them are written; their
+     * value is informative and never restored) */
+    tl_buf_u32(&glob, nglobals);
+    gi = 0;
+    for (u = 0; u < pg->nunits; u++)
+        for (g = 0; g < pg->units[u]->nglobals; g++, gi++) {
+            const talent_global *gl = &pg->units[u]->globals[g];
+            tl_value_ctx ctx;
+            memset(&ctx, 0, sizeof ctx);
+            ctx.var_name = gl->name;
+            ctx.decl_pos = gl->decl_pos;
+            ctx.where = "global";
+            tl_buf_str(&glob, gl->key);
+            tl_buf_str(&glob, gl->name);
+            tl_buf_str(&glob, gl->decl_pos);
+            tl_buf_u32(&glob, tl_types_id(&types, gl->type));
+            tl_encode_value(&glob, gl->type, gl->addr, &ctx, &strs);
+        }
+
+    /* FRAM: outermost first */
+    tl_buf_u32(&fram, (uint32_t)nf);
+    for (fi = 0; fi < nf; fi++) {
+        const tl_saved_frame *sf = &tl_saved_frames[nf - 1 - fi];
+        describe_frame(where, sizeof where, sf);
+        tl_buf_str(&fram, pg->functions[sf->function].name);
+        tl_buf_u32(&fram, sf->function);
+        tl_buf_u32(&fram, sf->point);
+        tl_buf_str(&fram, pg->points[sf->point].pos);
+        tl_buf_u32(&fram, (uint32_t)sf->nvars);
+        for (vi = 0; vi < sf->nvars; vi++) {
+            const tl_saved_var *v = &sf->vars[vi];
+            tl_value_ctx ctx;
+            memset(&ctx, 0, sizeof ctx);
+            ctx.var_name = v->name;
+            ctx.decl_pos = v->pos;
+            ctx.where = where;
+            tl_buf_u32(&fram, v->id);
+            tl_buf_str(&fram, v->name);
+            tl_buf_str(&fram, v->pos);
+            tl_buf_u32(&fram, tl_types_id(&types, v->type));
+            tl_encode_value(&fram, v->type, v->copy, &ctx, &strs);
+        }
+    }
+
+    /* STRS */
+    tl_buf_u32(&strsec, strs.n);
+    for (gi = 0; gi < strs.n; gi++)
+        tl_buf_strn(&strsec, strs.s[gi], strs.len[gi]);
+
+    /* TYPE */
+    tl_types_write(&type, &types);
+
+    /* HEAP: no heap blocks yet */
+    tl_buf_u32(&heap, 0);
+
+    /* META */
+    clock_gettime(CLOCK_REALTIME, &now);
+    tl_buf_str(&meta, pg->fingerprint);
+    tl_buf_str(&meta, pg->name);
+    tl_buf_str(&meta, tl_platform);
+    tl_buf_u8(&meta, (uint8_t)(8 * sizeof(void *)));
+    tl_buf_u8(&meta, (uint8_t)host_is_big_endian());
+    tl_buf_i64(&meta, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+    tl_buf_u64(&meta, req->sequence);
+    tl_buf_str(&meta, req->reason);
+    tl_buf_u64(&meta, req->visits);
+    tl_buf_u32(&meta, req->point);
+    tl_buf_str(&meta, pg->points[req->point].pos);
+    tl_buf_str(&meta, pg->functions[pg->points[req->point].function].name);
+    tl_buf_u32(&meta, (uint32_t)tl_argc);
+    for (i = 0; i < tl_argc; i++)
+        tl_buf_str(&meta, tl_argv_string(i));
+
+    /* header + sections */
+    tl_buf_put(&file, "TALENTCK", 8);
+    tl_buf_u16(&file, 1);
+    tl_buf_u16(&file, 0);
+    tl_buf_u32(&file, 6);
+    tl_buf_u32(&file, 0);
+    tl_buf_u32(&file, tl_crc32c(0, file.data, 20));
+    section(&file, "META", &meta);
+    section(&file, "TYPE", &type);
+    section(&file, "STRS", &strsec);
+    section(&file, "GLOB", &glob);
+    section(&file, "FRAM", &fram);
+    section(&file, "HEAP", &heap);
+
+    write_atomically(req->dir, req->sequence, &file, path, sizeof path);
+    tl_info("wrote checkpoint %s (%lu bytes, %lu frames, %lu globals, %lu types)", path, (unsigned long)file.len,
+            (unsigned long)nf, (unsigned long)nglobals, (unsigned long)types.n);
+    prune(req->dir, req->sequence, req->keep);
+
+    tl_buf_free(&meta);
+    tl_buf_free(&type);
+    tl_buf_free(&strsec);
+    tl_buf_free(&glob);
+    tl_buf_free(&fram);
+    tl_buf_free(&heap);
+    tl_buf_free(&file);
+    tl_types_free(&types);
+    tl_strtab_free(&strs);
+}

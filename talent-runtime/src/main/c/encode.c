@@ -1,0 +1,137 @@
+/* encode.c: the checkpoint's primitive encodings: a growable byte buffer with big-endian writers, and a
+ * bounds-checked reader that reports the file offset of the first overrun. */
+#include "talent_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tl_buf_put(tl_buf *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n)
+            cap *= 2;
+        b->data = tl_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+static void put_be(tl_buf *b, uint64_t v, unsigned n)
+{
+    unsigned char tmp[8];
+    unsigned i;
+    for (i = 0; i < n; i++)
+        tmp[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+    tl_buf_put(b, tmp, n);
+}
+
+void tl_buf_u8(tl_buf *b, uint8_t v) { put_be(b, v, 1); }
+void tl_buf_u16(tl_buf *b, uint16_t v) { put_be(b, v, 2); }
+void tl_buf_u32(tl_buf *b, uint32_t v) { put_be(b, v, 4); }
+void tl_buf_u64(tl_buf *b, uint64_t v) { put_be(b, v, 8); }
+void tl_buf_i64(tl_buf *b, int64_t v) { put_be(b, (uint64_t)v, 8); }
+
+void tl_buf_strn(tl_buf *b, const char *s, size_t n)
+{
+    tl_buf_u32(b, (uint32_t)n);
+    tl_buf_put(b, s, n);
+}
+
+void tl_buf_str(tl_buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    tl_buf_strn(b, s, strlen(s));
+}
+
+void tl_buf_free(tl_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void tl_reader_init(tl_reader *r, const unsigned char *data, size_t len, size_t base)
+{
+    r->data = data;
+    r->len = len;
+    r->pos = 0;
+    r->base = base;
+    r->failed = 0;
+    r->err[0] = '\0';
+}
+
+void tl_reader_fail(tl_reader *r, const char *fmt, ...)
+{
+    va_list ap;
+    if (r->failed)
+        return;
+    r->failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    va_end(ap);
+}
+
+static const unsigned char *take(tl_reader *r, size_t n)
+{
+    const unsigned char *p;
+    if (r->failed)
+        return NULL;
+    if (n > r->len - r->pos) {
+        tl_reader_fail(r, "at offset %lu: %lu bytes needed, only %lu left in the section",
+                       (unsigned long)(r->base + r->pos), (unsigned long)n, (unsigned long)(r->len - r->pos));
+        return NULL;
+    }
+    p = r->data + r->pos;
+    r->pos += n;
+    return p;
+}
+
+uint64_t tl_rd_uint_n(tl_reader *r, unsigned n)
+{
+    const unsigned char *p = take(r, n);
+    uint64_t v = 0;
+    unsigned i;
+    if (!p)
+        return 0;
+    for (i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+uint8_t tl_rd_u8(tl_reader *r) { return (uint8_t)tl_rd_uint_n(r, 1); }
+uint16_t tl_rd_u16(tl_reader *r) { return (uint16_t)tl_rd_uint_n(r, 2); }
+uint32_t tl_rd_u32(tl_reader *r) { return (uint32_t)tl_rd_uint_n(r, 4); }
+uint64_t tl_rd_u64(tl_reader *r) { return tl_rd_uint_n(r, 8); }
+int64_t tl_rd_i64(tl_reader *r) { return (int64_t)tl_rd_uint_n(r, 8); }
+
+const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len)
+{
+    size_t at = r->pos;
+    uint32_t n = tl_rd_u32(r);
+    const unsigned char *p;
+    *len = 0;
+    if (r->failed)
+        return NULL;
+    if (n > r->len - r->pos) {
+        tl_reader_fail(r, "at offset %lu: string of %lu bytes runs past the end of the section",
+                       (unsigned long)(r->base + at), (unsigned long)n);
+        return NULL;
+    }
+    p = take(r, n);
+    *len = n;
+    return p;
+}
+
+char *tl_rd_str(tl_reader *r)
+{
+    uint32_t n;
+    const unsigned char *p = tl_rd_str_ref(r, &n);
+    if (!p)
+        return tl_xstrdup("");
+    return tl_xstrndup((const char *)p, n);
+}

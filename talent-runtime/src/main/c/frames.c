@@ -1,0 +1,436 @@
+/* frames.c: the call chain's frames. While unwinding (innermost frame first) it copies every saved
+ * variable, since the frame dies when its function returns. While rebuilding from a checkpoint (outermost
+ * frame first) it tells each function where to resume, binds its variables to their new addresses,
+ * restores their values, and patches pointers whose target variable was bound later than the pointer was
+ * restored; all of them are patched before the program resumes. Also restores the globals (GLOB). */
+#include "talent_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- unwinding */
+
+tl_saved_frame *tl_saved_frames;
+size_t tl_nsaved_frames;
+static size_t cap_saved_frames;
+static tl_saved_frame *cur_saved;
+
+void talent_frame_begin(unsigned function, unsigned point)
+{
+    if (!talent_unwinding)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_frame_begin(%u, %u) while no checkpoint is being taken",
+               function, point);
+    if (function >= talent_the_program.nfunctions || point >= talent_the_program.npoints)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_frame_begin(%u, %u): no such function or point", function,
+               point);
+    if (tl_nsaved_frames == cap_saved_frames) {
+        cap_saved_frames = cap_saved_frames ? 2 * cap_saved_frames : 16;
+        tl_saved_frames = tl_xrealloc(tl_saved_frames, cap_saved_frames * sizeof *tl_saved_frames);
+    }
+    cur_saved = &tl_saved_frames[tl_nsaved_frames++];
+    memset(cur_saved, 0, sizeof *cur_saved);
+    cur_saved->function = function;
+    cur_saved->point = point;
+}
+
+static tl_saved_var *add_var(unsigned var, const char *name, const char *pos, const talent_type *t)
+{
+    tl_saved_var *v;
+    if (!cur_saved)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: variable '%s' saved outside talent_frame_begin/end", name);
+    if (cur_saved->nvars == cur_saved->cap) {
+        cur_saved->cap = cur_saved->cap ? 2 * cur_saved->cap : 8;
+        cur_saved->vars = tl_xrealloc(cur_saved->vars, cur_saved->cap * sizeof *cur_saved->vars);
+    }
+    v = &cur_saved->vars[cur_saved->nvars++];
+    v->id = var;
+    v->name = name;
+    v->pos = pos;
+    v->type = t;
+    v->copy = tl_xcalloc(1, t->size);
+    v->orig = NULL;
+    return v;
+}
+
+static void need_kind(const talent_type *t, const char *name, const char *entry, int k1, int k2, int k3)
+{
+    if (t->kind != k1 && t->kind != k2 && t->kind != k3)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: %s used for '%s' of type '%s' (kind %d)", entry, name, t->name,
+               t->kind);
+}
+
+void talent_save_sint(unsigned var, const char *name, const char *pos, long long v, const talent_type *t)
+{
+    need_kind(t, name, "talent_save_sint", TALENT_K_SINT, TALENT_K_UINT, TALENT_K_BOOL);
+    tl_store_uint(add_var(var, name, pos, t)->copy, t->size, (uint64_t)v);
+}
+
+void talent_save_uint(unsigned var, const char *name, const char *pos, unsigned long long v, const talent_type *t)
+{
+    need_kind(t, name, "talent_save_uint", TALENT_K_SINT, TALENT_K_UINT, TALENT_K_BOOL);
+    tl_store_uint(add_var(var, name, pos, t)->copy, t->size, t->kind == TALENT_K_BOOL ? (v != 0) : v);
+}
+
+void talent_save_f64(unsigned var, const char *name, const char *pos, double v, const talent_type *t)
+{
+    tl_saved_var *sv;
+    need_kind(t, name, "talent_save_f64", TALENT_K_FLOAT, TALENT_K_FLOAT, TALENT_K_FLOAT);
+    sv = add_var(var, name, pos, t);
+    if (t->size == 4) {
+        float f = (float)v;
+        memcpy(sv->copy, &f, 4);
+    } else
+        memcpy(sv->copy, &v, 8);
+}
+
+void talent_save_ldouble(unsigned var, const char *name, const char *pos, long double v, const talent_type *t)
+{
+    need_kind(t, name, "talent_save_ldouble", TALENT_K_LDOUBLE, TALENT_K_LDOUBLE, TALENT_K_LDOUBLE);
+    memcpy(add_var(var, name, pos, t)->copy, &v, sizeof v < t->size ? sizeof v : t->size);
+}
+
+void talent_save_ptr(unsigned var, const char *name, const char *pos, const void *v, const talent_type *t)
+{
+    need_kind(t, name, "talent_save_ptr", TALENT_K_PTR, TALENT_K_PTR, TALENT_K_PTR);
+    memcpy(add_var(var, name, pos, t)->copy, &v, sizeof v);
+}
+
+void talent_save_fptr(unsigned var, const char *name, const char *pos, void (*v)(void), const talent_type *t)
+{
+    need_kind(t, name, "talent_save_fptr", TALENT_K_FUNCPTR, TALENT_K_FUNCPTR, TALENT_K_FUNCPTR);
+    memcpy(add_var(var, name, pos, t)->copy, &v, sizeof v);
+}
+
+void talent_save_mem(unsigned var, const char *name, const char *pos, const void *addr, const talent_type *t,
+                     int addr_taken)
+{
+    tl_saved_var *v = add_var(var, name, pos, t);
+    memcpy(v->copy, addr, t->size);
+    v->orig = addr_taken ? addr : NULL;
+}
+
+void talent_frame_end(void)
+{
+    cur_saved = NULL;
+}
+
+/* ---------------------------------------------------------------- rebuilding */
+
+typedef struct fixup {
+    void **slot;
+    uint32_t frame, var;
+    tl_path path;
+    uint64_t byte_offset;
+    char what[256];
+} fixup;
+
+static tl_checkpoint *rck;
+static uint32_t next_frame;
+static tl_ck_frame *cur_frame;
+static uint32_t cur_index;
+static char cur_where[512];
+static fixup *fixups;
+static size_t nfixups, capfixups;
+
+void tl_restore_begin(tl_checkpoint *ck)
+{
+    rck = ck;
+    next_frame = 0;
+    cur_frame = NULL;
+}
+
+static tl_ck_var *find_var(tl_ck_frame *fr, unsigned var)
+{
+    uint32_t i;
+    for (i = 0; i < fr->nvars; i++)
+        if (fr->vars[i].var_id == var)
+            return &fr->vars[i];
+    return NULL;
+}
+
+unsigned talent_resume_point(unsigned function)
+{
+    tl_ck_frame *fr;
+    if (!rck || next_frame >= rck->nframes)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: function %u asks where to resume, but the checkpoint has no more "
+               "frames", function);
+    fr = &rck->frames[next_frame];
+    if (fr->function_id != function)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: frame %lu of the checkpoint is %s() (function %lu) but the "
+               "rebuilt call chain reached function %u (%s)", (unsigned long)next_frame, fr->function,
+               (unsigned long)fr->function_id, function,
+               function < talent_the_program.nfunctions ? talent_the_program.functions[function].name : "?");
+    cur_index = next_frame;
+    cur_frame = fr;
+    snprintf(cur_where, sizeof cur_where, "frame %s() at %s", fr->function, fr->point_pos);
+    tl_info("resuming %s() at point %lu (%s)", fr->function, (unsigned long)fr->point, fr->point_pos);
+    return fr->point;
+}
+
+static tl_ck_var *restored_var(unsigned var, const talent_type *t, tl_value_ctx *ctx, tl_reader *r)
+{
+    tl_ck_var *v;
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: variable %u restored outside a frame being rebuilt", var);
+    v = find_var(cur_frame, var);
+    if (!v)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint has no variable %u (type %s) in frame %s() at %s",
+               var, t->name, cur_frame->function, cur_frame->point_pos);
+    memset(ctx, 0, sizeof *ctx);
+    ctx->var_name = v->name;
+    ctx->decl_pos = v->pos;
+    ctx->where = cur_where;
+    tl_reader_init(r, rck->fram_payload, rck->fram_len, rck->fram_base);
+    r->pos = v->value_off;
+    return v;
+}
+
+static void apply_fixup(fixup *f, tl_ck_var *v)
+{
+    size_t off;
+    void *p;
+    const char *why = tl_path_to_offset(v->bound_type, &f->path, f->byte_offset, &off);
+    if (why)
+        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' to '%s': %s", f->what, v->name, why);
+    p = (char *)v->bound + off;
+    memcpy(f->slot, &p, sizeof p);
+}
+
+void talent_bind(unsigned var, void *addr, const talent_type *t)
+{
+    tl_ck_var *v;
+    size_t i;
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_bind(%u) outside a frame being rebuilt", var);
+    v = find_var(cur_frame, var);
+    if (!v)
+        return;     /* not saved: nothing can point to it */
+    v->bound = addr;
+    v->bound_type = t;
+    for (i = 0; i < nfixups;) {
+        if (fixups[i].frame == cur_index && fixups[i].var == var) {
+            apply_fixup(&fixups[i], v);
+            fixups[i] = fixups[--nfixups];
+        } else
+            i++;
+    }
+}
+
+long long talent_restore_sint(unsigned var, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    unsigned char buf[8] = {0};
+    uint64_t u;
+    if (t->size > sizeof buf)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: integer '%s' of %lu bytes", v->name, (unsigned long)t->size);
+    tl_decode_value(&r, rck, v->type, t, buf, &ctx);
+    u = tl_load_uint(buf, t->size);
+    if (t->size < 8 && (u >> (8 * t->size - 1)) & 1)
+        u |= ~(uint64_t)0 << (8 * t->size);
+    return (long long)u;
+}
+
+unsigned long long talent_restore_uint(unsigned var, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    unsigned char buf[8] = {0};
+    if (t->size > sizeof buf)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: integer '%s' of %lu bytes", v->name, (unsigned long)t->size);
+    tl_decode_value(&r, rck, v->type, t, buf, &ctx);
+    return tl_load_uint(buf, t->size);
+}
+
+double talent_restore_f64(unsigned var, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    union { float f; double d; } u;
+    tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+    return t->size == 4 ? (double)u.f : u.d;
+}
+
+long double talent_restore_ldouble(unsigned var, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    union { long double ld; unsigned char pad[32]; } u;
+    if (t->size > sizeof u)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: long double '%s' of %lu bytes", v->name, (unsigned long)t->size);
+    tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+    return u.ld;
+}
+
+void *talent_restore_ptr(unsigned var, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    void *p;
+    tl_decode_value(&r, rck, v->type, t, &p, &ctx);
+    return p;
+}
+
+void (*talent_restore_fptr(unsigned var, const talent_type *t))(void)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    void (*f)(void);
+    tl_decode_value(&r, rck, v->type, t, &f, &ctx);
+    return f;
+}
+
+void talent_restore_mem(unsigned var, void *addr, const talent_type *t)
+{
+    tl_value_ctx ctx;
+    tl_reader r;
+    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    ctx.allow_fixups = 1;
+    tl_decode_value(&r, rck, v->type, t, addr, &ctx);
+}
+
+void talent_frame_restored(void)
+{
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_frame_restored() outside a frame being rebuilt");
+    next_frame = cur_index + 1;
+    cur_frame = NULL;
+    if (next_frame == rck->nframes) {
+        tl_restore_check_done();
+        talent_restoring = 0;
+        tl_info("restored %lu frames; resuming", (unsigned long)rck->nframes);
+    }
+}
+
+void tl_restore_check_done(void)
+{
+    if (nfixups > 0) {
+        fixup *f = &fixups[0];
+        tl_die(TL_EXIT_SOFTWARE, "internal error: pointer '%s' refers to variable %lu of frame %lu, which was never "
+               "bound while the call chain was rebuilt (%lu such pointers)", f->what, (unsigned long)f->var,
+               (unsigned long)f->frame, (unsigned long)nfixups);
+    }
+}
+
+void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
+                        uint64_t byte_offset, void **slot, tl_value_ctx *ctx)
+{
+    const talent_type *t = NULL;
+    char *base = NULL;
+    const char *why;
+    size_t off;
+    char what[256];
+    tl_ctx_describe(ctx, what, sizeof what);
+    switch (kind) {
+    case TL_OBJ_GLOBAL:
+        if (a >= ck->nglobals || !ck->globals[a].target)
+            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): global %lu does not exist",
+                   what, ctx->decl_pos, ctx->where, (unsigned long)a);
+        base = ck->globals[a].target->addr;
+        t = ck->globals[a].target->type;
+        break;
+    case TL_OBJ_FRAME: {
+        tl_ck_var *v = NULL;
+        if (a < ck->nframes)
+            v = find_var(&ck->frames[a], b);
+        if (!v)
+            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): variable %lu of frame %lu "
+                   "is not in the checkpoint", what, ctx->decl_pos, ctx->where, (unsigned long)b, (unsigned long)a);
+        if (!v->bound) {
+            fixup *f;
+            if (!slot)
+                tl_die(TL_EXIT_SOFTWARE, "internal error: pointer '%s' (declared at %s, %s) points to '%s' of frame "
+                       "%s(), which is not rebuilt yet", what, ctx->decl_pos, ctx->where, v->name,
+                       ck->frames[a].function);
+            if (nfixups == capfixups) {
+                capfixups = capfixups ? 2 * capfixups : 16;
+                fixups = tl_xrealloc(fixups, capfixups * sizeof *fixups);
+            }
+            f = &fixups[nfixups++];
+            f->slot = slot;
+            f->frame = a;
+            f->var = b;
+            f->path = *path;
+            f->byte_offset = byte_offset;
+            snprintf(f->what, sizeof f->what, "%s", what);
+            return NULL;
+        }
+        base = v->bound;
+        t = v->bound_type;
+        break;
+    }
+    case TL_OBJ_ARGV:
+        base = (char *)tl_argv;
+        t = tl_argv_array_type();
+        break;
+    case TL_OBJ_ARGSTR:
+        if (a >= (uint32_t)tl_argc)
+            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): argument %lu does not exist",
+                   what, ctx->decl_pos, ctx->where, (unsigned long)a);
+        base = (char *)tl_argv_string((int)a);
+        t = tl_argv_string_type((int)a);
+        break;
+    case TL_OBJ_HEAP:
+        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): heap blocks are not supported by "
+               "this runtime yet", what, ctx->decl_pos, ctx->where);
+    default:
+        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s': unknown object kind %d", what, kind);
+    }
+    why = tl_path_to_offset(t, path, byte_offset, &off);
+    if (why)
+        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what, ctx->decl_pos,
+               ctx->where, why);
+    return base + off;
+}
+
+void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset)
+{
+    /* validated: index < nstrs, offset <= length; the copy is kept for the life of the process */
+    return ck->strs[index] + offset;
+}
+
+/* ---------------------------------------------------------------- globals */
+
+static const talent_global *find_global(const char *key)
+{
+    unsigned u, g;
+    for (u = 0; u < talent_the_program.nunits; u++) {
+        const talent_unit *unit = talent_the_program.units[u];
+        for (g = 0; g < unit->nglobals; g++)
+            if (strcmp(unit->globals[g].key, key) == 0)
+                return &unit->globals[g];
+    }
+    return NULL;
+}
+
+void tl_restore_globals(tl_checkpoint *ck)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nglobals; i++) {
+        ck->globals[i].target = find_global(ck->globals[i].key);
+        if (!ck->globals[i].target)
+            tl_die(TL_EXIT_DATAERR, "cannot restore global '%s' (declared at %s): this program has no such global",
+                   ck->globals[i].key, ck->globals[i].pos);
+    }
+    for (i = 0; i < ck->nglobals; i++) {
+        const talent_global *g = ck->globals[i].target;
+        tl_value_ctx ctx;
+        tl_reader r;
+        if (g->is_const)
+            continue;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.var_name = g->name;
+        ctx.decl_pos = g->decl_pos;
+        ctx.where = "global";
+        ctx.allow_fixups = 1;
+        tl_reader_init(&r, ck->glob_payload, ck->glob_len, ck->glob_base);
+        r.pos = ck->globals[i].value_off;
+        tl_decode_value(&r, ck, ck->globals[i].type, g->type, g->addr, &ctx);
+    }
+}

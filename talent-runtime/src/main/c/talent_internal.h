@@ -1,0 +1,318 @@
+/*
+ * talent_internal.h: declarations shared by the runtime's subsystems (not part of the contract with
+ * generated code, which is include/talent.h). Every runtime symbol outside the contract starts with tl_.
+ */
+#ifndef TALENT_INTERNAL_H
+#define TALENT_INTERNAL_H
+
+/* 64-bit file offsets and inode numbers on i686 too: without it readdir() fails with EOVERFLOW on file
+ * systems with 64-bit inode numbers, and the checkpoint directory looks empty. */
+#ifndef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
+#endif
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "talent.h"
+
+/* ---------------------------------------------------------------- exit codes (sysexits.h values) */
+#define TL_EXIT_USAGE 64      /* malformed TALENT_* configuration */
+#define TL_EXIT_DATAERR 65    /* checkpoint cannot be restored here */
+#define TL_EXIT_NOINPUT 66    /* no valid checkpoint found */
+#define TL_EXIT_SOFTWARE 70   /* internal error, or a state talent cannot checkpoint */
+#define TL_EXIT_IOERR 74      /* I/O error writing a checkpoint */
+#define TL_EXIT_CHECKPOINT 75 /* checkpoint written */
+
+/* ---------------------------------------------------------------- diag.c */
+extern int tl_verbose;
+void tl_die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *tl_xmalloc(size_t n);
+void *tl_xcalloc(size_t n, size_t size);
+void *tl_xrealloc(void *p, size_t n);
+char *tl_xstrdup(const char *s);
+char *tl_xstrndup(const char *s, size_t n);
+/* Name of the platform this binary runs as (TALENT_PLATFORM or compile-time default). */
+extern const char *tl_platform;
+const char *tl_default_platform(void);
+
+/* ---------------------------------------------------------------- crc32c.c */
+/* zlib-style: pass 0 to start, the previous result to continue. */
+uint32_t tl_crc32c(uint32_t crc, const void *data, size_t n);
+
+/* ---------------------------------------------------------------- encode.c */
+typedef struct tl_buf {
+    unsigned char *data;
+    size_t len, cap;
+} tl_buf;
+
+void tl_buf_put(tl_buf *b, const void *p, size_t n);
+void tl_buf_u8(tl_buf *b, uint8_t v);
+void tl_buf_u16(tl_buf *b, uint16_t v);
+void tl_buf_u32(tl_buf *b, uint32_t v);
+void tl_buf_u64(tl_buf *b, uint64_t v);
+void tl_buf_i64(tl_buf *b, int64_t v);
+void tl_buf_str(tl_buf *b, const char *s);
+void tl_buf_strn(tl_buf *b, const char *s, size_t n);
+void tl_buf_free(tl_buf *b);
+
+/* Bounds-checked big-endian reader over one byte range. On the first overrun it records an error (with
+ * the file offset: base + position) and every later read returns 0. */
+typedef struct tl_reader {
+    const unsigned char *data;
+    size_t len, pos;
+    size_t base;                    /* file offset of data[0], for messages */
+    int failed;
+    char err[160];
+} tl_reader;
+
+void tl_reader_init(tl_reader *r, const unsigned char *data, size_t len, size_t base);
+void tl_reader_fail(tl_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+uint8_t tl_rd_u8(tl_reader *r);
+uint16_t tl_rd_u16(tl_reader *r);
+uint32_t tl_rd_u32(tl_reader *r);
+uint64_t tl_rd_u64(tl_reader *r);
+int64_t tl_rd_i64(tl_reader *r);
+/* Reads a str; returns a malloc'ed NUL-terminated copy (never NULL; "" after a failure). */
+char *tl_rd_str(tl_reader *r);
+/* Skips a str; returns its bytes in place (not NUL-terminated) and its length. */
+const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len);
+uint64_t tl_rd_uint_n(tl_reader *r, unsigned nbytes);
+
+/* ---------------------------------------------------------------- types.c */
+/* Distinct descriptors (by pointer identity) in dependency order; the index is the type id. */
+typedef struct tl_typeset {
+    const talent_type **v;
+    uint32_t n, cap;
+} tl_typeset;
+
+uint32_t tl_types_add(tl_typeset *s, const talent_type *t);
+uint32_t tl_types_id(const tl_typeset *s, const talent_type *t);
+void tl_types_write(tl_buf *b, const tl_typeset *s);
+void tl_types_free(tl_typeset *s);
+int tl_is_aggregate(const talent_type *t);
+/* 1 if a pointer with this pointee spelling addresses chars ("char", "const char", "unsigned char"...). */
+int tl_pointee_is_char(const char *pointee);
+
+/* ---------------------------------------------------------------- objects.c */
+enum tl_object_kind {
+    TL_OBJ_GLOBAL = 1,
+    TL_OBJ_FRAME = 2,
+    TL_OBJ_HEAP = 3,
+    TL_OBJ_ARGV = 4,
+    TL_OBJ_ARGSTR = 5
+};
+
+typedef struct tl_object {
+    uintptr_t base;
+    size_t size;
+    const talent_type *type;
+    int kind;
+    uint32_t a, b;
+} tl_object;
+
+#define TL_MAX_PATH 64
+typedef struct tl_path {
+    uint16_t len;
+    uint64_t idx[TL_MAX_PATH];
+} tl_path;
+
+/* The registry of pointer targets while a checkpoint is written. */
+void tl_objects_clear(void);
+void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b);
+/* Hook for the heap issue: called by tl_objects_collect() to register heap blocks (none yet). */
+void tl_objects_add_heap(void);
+/* Sorts the registry; call after the last add and before any find. */
+void tl_objects_seal(void);
+const tl_object *tl_objects_find(uintptr_t addr);
+/* Address -> path inside an object of type t; returns NULL or a reason why the offset is not addressable. */
+const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, uint64_t *byte_offset);
+/* Path -> offset inside an object of this target's type t; NULL or a reason. */
+const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
+int tl_is_readonly_data(const void *p);
+/* String constants restored from a checkpoint (heap copies of STRS entries). */
+void tl_strings_add(const char *base, size_t len);
+const char *tl_strings_find(const void *p, size_t *len);
+
+/* argv of this process (the original one, or the one rebuilt from a checkpoint). */
+extern int tl_argc;
+extern char **tl_argv;
+void tl_argv_set(int argc, char **argv);
+const char *tl_argv_string(int i);  /* argv[i] as main received it */
+void tl_argv_register(void);        /* adds argv array + strings to the registry */
+const talent_type *tl_argv_array_type(void);
+const talent_type *tl_argv_string_type(int i);
+
+/* ---------------------------------------------------------------- checkpoint model (read side) */
+typedef struct tl_ck_field {
+    char *name;
+    uint32_t type;
+    uint8_t bit_width;
+} tl_ck_field;
+
+typedef struct tl_ck_type {
+    uint8_t kind;
+    char *name;
+    uint32_t size;
+    uint8_t bits;                   /* SINT, UINT, FLOAT */
+    char *pointee;
+    uint32_t pointee_type;
+    uint32_t elem;
+    uint64_t count;
+    uint32_t nfields;
+    tl_ck_field *fields;
+    uint64_t min_encoded;           /* lower bound of an encoded value's size (validation) */
+} tl_ck_type;
+
+typedef struct tl_ck_var {
+    uint32_t var_id;
+    char *name, *pos;
+    uint32_t type;
+    size_t value_off;               /* offset of the value in the section payload */
+    void *bound;                    /* restore: address bound by talent_bind, or NULL */
+    const talent_type *bound_type;
+} tl_ck_var;
+
+typedef struct tl_ck_frame {
+    char *function;
+    uint32_t function_id, point;
+    char *point_pos;
+    uint32_t nvars;
+    tl_ck_var *vars;
+} tl_ck_frame;
+
+typedef struct tl_ck_global {
+    char *key, *name, *pos;
+    uint32_t type;
+    size_t value_off;
+    const talent_global *target;    /* the global of this binary with the same key */
+} tl_ck_global;
+
+typedef struct tl_checkpoint {
+    char *path;
+    unsigned char *file;
+    size_t file_size;
+    /* META */
+    char *fingerprint, *program, *platform;
+    uint8_t pointer_bits, big_endian;
+    int64_t time_ns;
+    uint64_t sequence;
+    char *reason;
+    uint64_t visits;
+    uint32_t point;
+    char *point_pos, *function;
+    uint32_t argc;
+    char **argv;
+    /* TYPE */
+    uint32_t ntypes;
+    tl_ck_type *types;
+    /* STRS */
+    uint32_t nstrs;
+    char **strs;
+    uint32_t *str_lens;
+    /* GLOB */
+    uint32_t nglobals;
+    tl_ck_global *globals;
+    const unsigned char *glob_payload;
+    size_t glob_len, glob_base;
+    /* FRAM */
+    uint32_t nframes;
+    tl_ck_frame *frames;
+    const unsigned char *fram_payload;
+    size_t fram_len, fram_base;
+    /* HEAP */
+    uint32_t nheap;
+} tl_checkpoint;
+
+/* ---------------------------------------------------------------- checkpoint_read.c */
+/* Parses and validates one file completely. Returns 0, or -1 with a message in err ("section TYPE at
+ * offset 1234: ..."). *fingerprint_mismatch is set when the only problem is the program fingerprint. */
+int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch);
+/* Newest valid checkpoint of dir; warns about each damaged newer one; exits 65/66 when there is none. */
+void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck);
+/* Lists ckpt-<seq>.tck files of dir, newest first; returns the count (paths and seqs malloc'ed). */
+size_t tl_checkpoint_list(const char *dir, char ***paths, uint64_t **seqs);
+
+/* ---------------------------------------------------------------- checkpoint_write.c */
+typedef struct tl_write_request {
+    const char *dir;
+    uint64_t sequence;
+    const char *reason;
+    uint64_t visits;
+    unsigned point;
+    unsigned keep;
+} tl_write_request;
+void tl_checkpoint_write(const tl_write_request *req);
+
+/* ---------------------------------------------------------------- values.c */
+/* Strings kept in STRS while a checkpoint is written. */
+typedef struct tl_strtab {
+    char **s;
+    size_t *len;
+    uint32_t n, cap;
+} tl_strtab;
+uint32_t tl_strtab_add(tl_strtab *t, const char *s, size_t n);
+void tl_strtab_free(tl_strtab *t);
+
+/* Describes the variable being encoded/decoded, for messages. */
+typedef struct tl_value_ctx {
+    const char *var_name;
+    const char *decl_pos;
+    const char *where;              /* "global" or "frame f() at a.c:3:4" */
+    int allow_fixups;               /* decoding into the variable's own memory: unbound targets are patched later */
+    /* element path below the variable, formatted only for messages */
+    int depth;
+    struct { const char *field; uint64_t index; } steps[TL_MAX_PATH];
+} tl_value_ctx;
+
+void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
+/* Skips one value of file type id (validation). Returns 0 or -1 with r->failed set. */
+int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth);
+/* Decodes one value of file type id into memory of this target's type t at addr. */
+void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t, void *addr,
+                     tl_value_ctx *ctx);
+/* Native integers of 1, 2, 4 or 8 bytes (the low bytes of v). */
+void tl_store_uint(void *addr, size_t size, uint64_t v);
+uint64_t tl_load_uint(const void *addr, size_t size);
+void tl_ctx_describe(const tl_value_ctx *ctx, char *out, size_t outlen);
+
+/* ---------------------------------------------------------------- frames.c */
+/* Unwinding side: frames saved so far, innermost first. */
+typedef struct tl_saved_var {
+    unsigned id;
+    const char *name, *pos;
+    const talent_type *type;
+    void *copy;                     /* t->size bytes in this target's layout */
+    const void *orig;               /* address of the variable itself when addr_taken, else NULL */
+} tl_saved_var;
+
+typedef struct tl_saved_frame {
+    unsigned function, point;
+    tl_saved_var *vars;
+    size_t nvars, cap;
+} tl_saved_frame;
+
+extern tl_saved_frame *tl_saved_frames;
+extern size_t tl_nsaved_frames;
+
+/* Restoring side. */
+void tl_restore_begin(tl_checkpoint *ck);
+/* Resolves an OBJECT pointer while decoding; when the target frame object is not bound yet and slot is
+ * non-NULL, records a fixup and returns NULL. */
+void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
+                        uint64_t byte_offset, void **slot, tl_value_ctx *ctx);
+void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
+void tl_restore_globals(tl_checkpoint *ck);
+void tl_restore_check_done(void);
+
+/* ---------------------------------------------------------------- site.c */
+void tl_site_init(long long stop_after);
+uint64_t tl_site_visits(void);
+unsigned tl_site_checkpoint_point(void);
+
+#endif /* TALENT_INTERNAL_H */

@@ -1,0 +1,638 @@
+/* values.c: values in canonical form. Encodes a value of a talent_type from memory (this target's layout)
+ * into the checkpoint's big-endian, type-directed encoding, and decodes the canonical form into memory of
+ * the restoring target's type, range-checking every integer. Also the STRS string table. */
+#include "talent_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- STRS */
+
+uint32_t tl_strtab_add(tl_strtab *t, const char *s, size_t n)
+{
+    uint32_t i;
+    for (i = 0; i < t->n; i++)
+        if (t->len[i] == n && memcmp(t->s[i], s, n) == 0)
+            return i;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->s = tl_xrealloc(t->s, t->cap * sizeof *t->s);
+        t->len = tl_xrealloc(t->len, t->cap * sizeof *t->len);
+    }
+    t->s[t->n] = tl_xstrndup(s, n);
+    t->len[t->n] = n;
+    return t->n++;
+}
+
+void tl_strtab_free(tl_strtab *t)
+{
+    uint32_t i;
+    for (i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    free(t->len);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---------------------------------------------------------------- messages */
+
+void tl_ctx_describe(const tl_value_ctx *ctx, char *out, size_t outlen)
+{
+    size_t n;
+    int i;
+    snprintf(out, outlen, "%s", ctx->var_name ? ctx->var_name : "?");
+    for (i = 0; i < ctx->depth && i < TL_MAX_PATH; i++) {
+        n = strlen(out);
+        if (n + 1 >= outlen)
+            return;
+        if (ctx->steps[i].field)
+            snprintf(out + n, outlen - n, ".%s", ctx->steps[i].field);
+        else
+            snprintf(out + n, outlen - n, "[%llu]", (unsigned long long)ctx->steps[i].index);
+    }
+}
+
+static void push_field(tl_value_ctx *ctx, const char *field)
+{
+    if (ctx->depth < TL_MAX_PATH) {
+        ctx->steps[ctx->depth].field = field;
+        ctx->steps[ctx->depth].index = 0;
+    }
+    ctx->depth++;
+}
+
+static void push_index(tl_value_ctx *ctx, uint64_t i)
+{
+    if (ctx->depth < TL_MAX_PATH) {
+        ctx->steps[ctx->depth].field = NULL;
+        ctx->steps[ctx->depth].index = i;
+    }
+    ctx->depth++;
+}
+
+/* ---------------------------------------------------------------- native integers */
+
+uint64_t tl_load_uint(const void *addr, size_t size)
+{
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, addr, 1); return v; }
+    case 2: { uint16_t v; memcpy(&v, addr, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, addr, 4); return v; }
+    case 8: { uint64_t v; memcpy(&v, addr, 8); return v; }
+    default:
+        tl_die(TL_EXIT_SOFTWARE, "internal error: integer of %lu bytes is not supported", (unsigned long)size);
+    }
+}
+
+void tl_store_uint(void *addr, size_t size, uint64_t v)
+{
+    switch (size) {
+    case 1: { uint8_t x = (uint8_t)v; memcpy(addr, &x, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(addr, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(addr, &x, 4); break; }
+    case 8: memcpy(addr, &v, 8); break;
+    default:
+        tl_die(TL_EXIT_SOFTWARE, "internal error: integer of %lu bytes is not supported", (unsigned long)size);
+    }
+}
+
+/* ---------------------------------------------------------------- encoding */
+
+static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
+{
+    const tl_object *o;
+    char what[256];
+    if (!p) {
+        tl_buf_u8(b, 0);
+        return;
+    }
+    if (p == (const void *)stdin || p == (const void *)stdout || p == (const void *)stderr) {
+        tl_buf_u8(b, 3);
+        tl_buf_u8(b, p == (const void *)stdin ? 0 : p == (const void *)stdout ? 1 : 2);
+        return;
+    }
+    o = tl_objects_find((uintptr_t)p);
+    if (o) {
+        tl_path path;
+        uint64_t byte_offset;
+        uint16_t i;
+        const char *why = tl_offset_to_path(o->type, (size_t)((uintptr_t)p - o->base), &path, &byte_offset);
+        if (why) {
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name,
+                   ctx->decl_pos, ctx->where, why);
+        }
+        tl_buf_u8(b, 1);
+        tl_buf_u8(b, (uint8_t)o->kind);
+        tl_buf_u32(b, o->a);
+        tl_buf_u32(b, o->b);
+        tl_buf_u16(b, path.len);
+        for (i = 0; i < path.len; i++)
+            tl_buf_u64(b, path.idx[i]);
+        tl_buf_u64(b, byte_offset);
+        return;
+    }
+    {
+        size_t len;
+        const char *base = tl_strings_find(p, &len);
+        if (base) {
+            tl_buf_u8(b, 2);
+            tl_buf_u32(b, tl_strtab_add(strs, base, len));
+            tl_buf_u64(b, (uint64_t)((const char *)p - base));
+            return;
+        }
+    }
+    if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
+        /* A string literal: keep it from its start (as far back as the preceding NUL) so that pointers into
+         * the same literal keep their distance after a restore. */
+        const char *s = p, *start = s, *end = s;
+        while (s - start < 4096 && tl_is_readonly_data(start - 1) && start[-1] != '\0')
+            start--;
+        while (tl_is_readonly_data(end) && *end != '\0')
+            end++;
+        tl_buf_u8(b, 2);
+        tl_buf_u32(b, tl_strtab_add(strs, start, (size_t)(end - start)));
+        tl_buf_u64(b, (uint64_t)(s - start));
+        return;
+    }
+    tl_ctx_describe(ctx, what, sizeof what);
+    tl_die(TL_EXIT_SOFTWARE,
+           "cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points to memory talent does not know "
+           "(not a global, frame variable, heap block, argv or string literal)",
+           what, t->name, ctx->decl_pos, ctx->where);
+}
+
+static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
+{
+    unsigned i;
+    char what[256];
+    if (!f) {
+        tl_buf_u8(b, 0);
+        return;
+    }
+    for (i = 0; i < talent_the_program.nfunctions; i++)
+        if (talent_the_program.functions[i].addr == f) {
+            tl_buf_u8(b, 4);
+            tl_buf_str(b, talent_the_program.functions[i].name);
+            return;
+        }
+    tl_ctx_describe(ctx, what, sizeof what);
+    tl_die(TL_EXIT_SOFTWARE,
+           "cannot checkpoint: function pointer '%s' (declared at %s, %s) points to a function talent does not "
+           "know (not a function of the program)", what, ctx->decl_pos, ctx->where);
+}
+
+static void enc_ldouble(tl_buf *b, long double v)
+{
+    char s[128];
+    if (isnan(v))
+        snprintf(s, sizeof s, "nan");
+    else if (isinf(v))
+        snprintf(s, sizeof s, v < 0 ? "-inf" : "inf");
+    else
+        snprintf(s, sizeof s, "%La", v);
+    tl_buf_str(b, s);
+}
+
+static void enc_int_bits(tl_buf *b, const talent_type *ft, uint64_t v)
+{
+    unsigned n = (unsigned)ft->size, i;
+    if (ft->kind == TALENT_K_BOOL) {
+        tl_buf_u8(b, v != 0);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        tl_buf_u8(b, (uint8_t)(v >> (8 * (n - 1 - i))));
+}
+
+void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
+{
+    const unsigned char *p = addr;
+    size_t i;
+    unsigned f;
+    switch (t->kind) {
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+        enc_int_bits(b, t, tl_load_uint(p, t->size));
+        break;
+    case TALENT_K_BOOL:
+        tl_buf_u8(b, tl_load_uint(p, t->size) != 0);
+        break;
+    case TALENT_K_FLOAT:
+        if (t->size == 4)
+            tl_buf_u32(b, (uint32_t)tl_load_uint(p, 4));
+        else
+            tl_buf_u64(b, tl_load_uint(p, 8));
+        break;
+    case TALENT_K_LDOUBLE: {
+        long double v;
+        memcpy(&v, p, sizeof v);
+        enc_ldouble(b, v);
+        break;
+    }
+    case TALENT_K_PTR: {
+        const void *v;
+        memcpy(&v, p, sizeof v);
+        enc_ptr(b, v, t, ctx, strs);
+        break;
+    }
+    case TALENT_K_FUNCPTR: {
+        void (*v)(void);
+        memcpy(&v, p, sizeof v);
+        enc_fptr(b, v, ctx);
+        break;
+    }
+    case TALENT_K_ARRAY:
+        for (i = 0; i < t->count; i++) {
+            push_index(ctx, i);
+            tl_encode_value(b, t->elem, p + i * t->elem->size, ctx, strs);
+            ctx->depth--;
+        }
+        break;
+    case TALENT_K_STRUCT:
+        for (f = 0; f < t->nfields; f++) {
+            const talent_field *fd = &t->fields[f];
+            if (fd->bit_width)
+                enc_int_bits(b, fd->type, fd->get_bits(p));
+            else {
+                push_field(ctx, fd->name);
+                tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
+                ctx->depth--;
+            }
+        }
+        break;
+    case TALENT_K_UNION:
+        if (t->nfields > 0) {
+            push_field(ctx, t->fields[0].name);
+            tl_encode_value(b, t->fields[0].type, p + t->fields[0].offset, ctx, strs);
+            ctx->depth--;
+        }
+        break;
+    default:
+        tl_die(TL_EXIT_SOFTWARE, "internal error: type '%s' has unknown kind %d", t->name, t->kind);
+    }
+}
+
+/* ---------------------------------------------------------------- validation (skip) */
+
+int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth)
+{
+    const tl_ck_type *ct = &ck->types[type_id];
+    uint64_t i;
+    uint32_t f, n;
+    uint8_t tag;
+    size_t at = r->pos;
+    if (depth > 256) {
+        tl_reader_fail(r, "at offset %lu: values nested deeper than 256 levels", (unsigned long)(r->base + at));
+        return -1;
+    }
+    switch (ct->kind) {
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+        tl_rd_uint_n(r, ct->bits / 8u);
+        break;
+    case TALENT_K_BOOL:
+        if (tl_rd_u8(r) > 1)
+            tl_reader_fail(r, "at offset %lu: _Bool value is neither 0 nor 1", (unsigned long)(r->base + at));
+        break;
+    case TALENT_K_FLOAT:
+        tl_rd_uint_n(r, ct->bits / 8u);
+        break;
+    case TALENT_K_LDOUBLE:
+        tl_rd_str_ref(r, &n);
+        break;
+    case TALENT_K_PTR:
+        tag = tl_rd_u8(r);
+        if (tag == 0)
+            break;
+        if (tag == 1) {
+            uint8_t kind = tl_rd_u8(r);
+            uint16_t len;
+            tl_rd_u32(r);
+            tl_rd_u32(r);
+            len = tl_rd_u16(r);
+            if (!r->failed && (kind < 1 || kind > 5))
+                tl_reader_fail(r, "at offset %lu: pointer to unknown object kind %u", (unsigned long)(r->base + at),
+                               kind);
+            if (!r->failed && len > TL_MAX_PATH)
+                tl_reader_fail(r, "at offset %lu: pointer element path of %u steps (at most %d supported)",
+                               (unsigned long)(r->base + at), len, TL_MAX_PATH);
+            for (i = 0; i < len && !r->failed; i++)
+                tl_rd_u64(r);
+            tl_rd_u64(r);
+        } else if (tag == 2) {
+            uint32_t s = tl_rd_u32(r);
+            uint64_t off = tl_rd_u64(r);
+            if (!r->failed && (s >= ck->nstrs || off > ck->str_lens[s]))
+                tl_reader_fail(r, "at offset %lu: string constant %lu+%llu is not in STRS",
+                               (unsigned long)(r->base + at), (unsigned long)s, (unsigned long long)off);
+        } else if (tag == 3) {
+            if (tl_rd_u8(r) > 2)
+                tl_reader_fail(r, "at offset %lu: unknown standard stream", (unsigned long)(r->base + at));
+        } else
+            tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
+        break;
+    case TALENT_K_FUNCPTR:
+        tag = tl_rd_u8(r);
+        if (tag == 4)
+            tl_rd_str_ref(r, &n);
+        else if (tag != 0)
+            tl_reader_fail(r, "at offset %lu: unknown function pointer tag %u", (unsigned long)(r->base + at), tag);
+        break;
+    case TALENT_K_ARRAY: {
+        const tl_ck_type *et = &ck->types[ct->elem];
+        if (et->min_encoded == 0)
+            break;      /* elements of empty structs occupy no bytes */
+        if (ct->count > (r->len - r->pos) / et->min_encoded) {
+            tl_reader_fail(r, "at offset %lu: array of %llu elements does not fit in the section",
+                           (unsigned long)(r->base + at), (unsigned long long)ct->count);
+            break;
+        }
+        for (i = 0; i < ct->count && !r->failed; i++)
+            tl_skip_value(r, ck, ct->elem, depth + 1);
+        break;
+    }
+    case TALENT_K_STRUCT:
+        for (f = 0; f < ct->nfields && !r->failed; f++)
+            tl_skip_value(r, ck, ct->fields[f].type, depth + 1);
+        break;
+    case TALENT_K_UNION:
+        if (ct->nfields > 0)
+            tl_skip_value(r, ck, ct->fields[0].type, depth + 1);
+        break;
+    default:
+        tl_reader_fail(r, "at offset %lu: unknown type kind %u", (unsigned long)(r->base + at), ct->kind);
+    }
+    return r->failed ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+static void mismatch(const tl_ck_type *ct, const talent_type *t, tl_value_ctx *ctx, const char *detail)
+{
+    char what[256];
+    tl_ctx_describe(ctx, what, sizeof what);
+    tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s): the checkpoint's type '%s' does not "
+           "match this program's type '%s'%s%s", what, t->name, ctx->decl_pos, ctx->where, ct->name, t->name,
+           detail ? ": " : "", detail ? detail : "");
+}
+
+static int is_int_kind(int k)
+{
+    return k == TALENT_K_SINT || k == TALENT_K_UINT || k == TALENT_K_BOOL;
+}
+
+/* Checks that v (negative: (int64_t)u < 0 when neg) fits in a target integer of `bits` bits and the given
+ * kind; dies with the restore message otherwise. */
+static void check_fits(const tl_checkpoint *ck, const tl_ck_type *ct, int neg, uint64_t u, int kind, unsigned bits,
+                       const char *type_name, tl_value_ctx *ctx)
+{
+    int fits;
+    char what[256], value[32], advice[160];
+    if (kind == TALENT_K_BOOL)
+        fits = !neg && u <= 1;
+    else if (kind == TALENT_K_UINT)
+        fits = !neg && (bits >= 64 || u < ((uint64_t)1 << bits));
+    else if (neg)
+        fits = bits >= 64 || (int64_t)u >= -((int64_t)1 << (bits - 1));
+    else
+        fits = bits >= 64 ? u <= (uint64_t)INT64_MAX : u < ((uint64_t)1 << (bits - 1));
+    if (fits)
+        return;
+    tl_ctx_describe(ctx, what, sizeof what);
+    if (neg)
+        snprintf(value, sizeof value, "%lld", (long long)(int64_t)u);
+    else
+        snprintf(value, sizeof value, "%llu", (unsigned long long)u);
+    if (neg && kind != TALENT_K_SINT)
+        snprintf(advice, sizeof advice, "the value is negative but the type is unsigned here");
+    else if (ct->bits > bits && ck->pointer_bits == ct->bits)
+        snprintf(advice, sizeof advice, "restore this checkpoint on a %u-bit platform", ck->pointer_bits);
+    else if (ct->bits > bits)
+        snprintf(advice, sizeof advice, "restore this checkpoint on a platform where %s has %u bits", type_name,
+                 ct->bits);
+    else
+        snprintf(advice, sizeof advice, "the checkpoint does not match this program's types");
+    tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s): value %s does not fit in %u-bit %s on %s; %s",
+           what, type_name, ctx->decl_pos, ctx->where, value, bits, type_name, tl_platform, advice);
+}
+
+/* Reads an integer of file type ct; returns the raw 64-bit pattern, *neg when it is negative. */
+static uint64_t read_int(tl_reader *r, const tl_ck_type *ct, int *neg)
+{
+    uint64_t u;
+    if (ct->kind == TALENT_K_BOOL) {
+        *neg = 0;
+        return tl_rd_u8(r);
+    }
+    u = tl_rd_uint_n(r, ct->bits / 8u);
+    *neg = 0;
+    if (ct->kind == TALENT_K_SINT && ct->bits < 64 && (u >> (ct->bits - 1)) & 1)
+        u |= ~(uint64_t)0 << ct->bits;  /* sign-extend */
+    if (ct->kind == TALENT_K_SINT && (int64_t)u < 0)
+        *neg = 1;
+    return u;
+}
+
+static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_value_ctx *ctx)
+{
+    uint8_t tag = tl_rd_u8(r);
+    switch (tag) {
+    case 0:
+        return NULL;
+    case 1: {
+        tl_path path;
+        uint8_t kind = tl_rd_u8(r);
+        uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
+        uint16_t i;
+        uint64_t byte_offset;
+        path.len = tl_rd_u16(r);
+        if (path.len > TL_MAX_PATH)
+            path.len = 0, r->failed = 1;
+        for (i = 0; i < path.len; i++)
+            path.idx[i] = tl_rd_u64(r);
+        byte_offset = tl_rd_u64(r);
+        if (r->failed)
+            return NULL;
+        return tl_resolve_object(ck, kind, a, b, &path, byte_offset, slot, ctx);
+    }
+    case 2: {
+        uint32_t s = tl_rd_u32(r);
+        uint64_t off = tl_rd_u64(r);
+        if (r->failed)
+            return NULL;
+        return tl_string_constant(ck, s, off);
+    }
+    case 3:
+        switch (tl_rd_u8(r)) {
+        case 0: return stdin;
+        case 1: return stdout;
+        default: return stderr;
+        }
+    default:
+        r->failed = 1;
+        return NULL;
+    }
+}
+
+static void dec_int_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type *ct, const talent_type *t, void *addr,
+                         tl_value_ctx *ctx)
+{
+    int neg;
+    uint64_t u;
+    if (!is_int_kind(t->kind))
+        mismatch(ct, t, ctx, NULL);
+    u = read_int(r, ct, &neg);
+    if (r->failed)
+        return;
+    check_fits(ck, ct, neg, u, t->kind, t->kind == TALENT_K_BOOL ? 1 : (unsigned)(8 * t->size), t->name, ctx);
+    tl_store_uint(addr, t->size, u);
+}
+
+void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t, void *addr,
+                     tl_value_ctx *ctx)
+{
+    const tl_ck_type *ct = &ck->types[type_id];
+    unsigned char *p = addr;
+    uint64_t i;
+    unsigned f;
+    if (r->failed)
+        return;
+    switch (ct->kind) {
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+    case TALENT_K_BOOL:
+        dec_int_into(r, ck, ct, t, p, ctx);
+        break;
+    case TALENT_K_FLOAT: {
+        double d;
+        if (t->kind != TALENT_K_FLOAT || (t->size != 4 && t->size != 8))
+            mismatch(ct, t, ctx, NULL);
+        if (ct->bits == 32) {
+            uint32_t bits = tl_rd_u32(r);
+            float fl;
+            memcpy(&fl, &bits, 4);
+            if (t->size == 4) {
+                memcpy(p, &fl, 4);
+                break;
+            }
+            d = fl;
+        } else {
+            uint64_t bits = tl_rd_u64(r);
+            memcpy(&d, &bits, 8);
+            if (t->size == 4) {
+                float fl = (float)d;
+                memcpy(p, &fl, 4);
+                break;
+            }
+        }
+        memcpy(p, &d, 8);
+        break;
+    }
+    case TALENT_K_LDOUBLE: {
+        char *s, *end;
+        long double v;
+        if (t->kind != TALENT_K_LDOUBLE)
+            mismatch(ct, t, ctx, NULL);
+        s = tl_rd_str(r);
+        v = strtold(s, &end);
+        if (*s == '\0' || *end != '\0') {
+            char what[256];
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s): '%s' is not a long double value",
+                   what, t->name, ctx->decl_pos, ctx->where, s);
+        }
+        free(s);
+        memset(p, 0, t->size);
+        memcpy(p, &v, sizeof v);
+        break;
+    }
+    case TALENT_K_PTR: {
+        void *v;
+        if (t->kind != TALENT_K_PTR)
+            mismatch(ct, t, ctx, NULL);
+        v = dec_ptr(r, ck, ctx->allow_fixups ? (void **)p : NULL, ctx);
+        memcpy(p, &v, sizeof v);
+        break;
+    }
+    case TALENT_K_FUNCPTR: {
+        void (*fn)(void) = NULL;
+        uint8_t tag;
+        if (t->kind != TALENT_K_FUNCPTR)
+            mismatch(ct, t, ctx, NULL);
+        tag = tl_rd_u8(r);
+        if (tag == 4) {
+            char *name = tl_rd_str(r);
+            for (f = 0; f < talent_the_program.nfunctions; f++)
+                if (strcmp(talent_the_program.functions[f].name, name) == 0 && talent_the_program.functions[f].addr) {
+                    fn = talent_the_program.functions[f].addr;
+                    break;
+                }
+            if (!fn) {
+                char what[256];
+                tl_ctx_describe(ctx, what, sizeof what);
+                tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): function '%s' is not in this program",
+                       what, ctx->decl_pos, ctx->where, name);
+            }
+            free(name);
+        }
+        memcpy(p, &fn, sizeof fn);
+        break;
+    }
+    case TALENT_K_ARRAY:
+        if (t->kind != TALENT_K_ARRAY)
+            mismatch(ct, t, ctx, NULL);
+        if (t->count != ct->count)
+            mismatch(ct, t, ctx, "the number of elements differs");
+        for (i = 0; i < ct->count && !r->failed; i++) {
+            push_index(ctx, i);
+            tl_decode_value(r, ck, ct->elem, t->elem, p + i * t->elem->size, ctx);
+            ctx->depth--;
+        }
+        break;
+    case TALENT_K_STRUCT:
+        if (t->kind != TALENT_K_STRUCT)
+            mismatch(ct, t, ctx, NULL);
+        if (t->nfields != ct->nfields)
+            mismatch(ct, t, ctx, "the number of members differs");
+        for (f = 0; f < ct->nfields && !r->failed; f++) {
+            const talent_field *fd = &t->fields[f];
+            push_field(ctx, fd->name);
+            if (fd->bit_width) {
+                const tl_ck_type *fct = &ck->types[ct->fields[f].type];
+                int neg;
+                uint64_t u;
+                if (!is_int_kind(fd->type->kind) || !is_int_kind(fct->kind))
+                    mismatch(fct, fd->type, ctx, NULL);
+                u = read_int(r, fct, &neg);
+                check_fits(ck, fct, neg, u, fd->type->kind, fd->bit_width, fd->type->name, ctx);
+                fd->set_bits(p, u);
+            } else {
+                tl_decode_value(r, ck, ct->fields[f].type, fd->type, p + fd->offset, ctx);
+            }
+            ctx->depth--;
+        }
+        break;
+    case TALENT_K_UNION:
+        if (t->kind != TALENT_K_UNION)
+            mismatch(ct, t, ctx, NULL);
+        if (t->nfields != ct->nfields)
+            mismatch(ct, t, ctx, "the number of members differs");
+        memset(p, 0, t->size);
+        if (ct->nfields > 0) {
+            push_field(ctx, t->fields[0].name);
+            tl_decode_value(r, ck, ct->fields[0].type, t->fields[0].type, p + t->fields[0].offset, ctx);
+            ctx->depth--;
+        }
+        break;
+    default:
+        r->failed = 1;
+    }
+    if (r->failed) {
+        char what[256];
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): malformed value %s", what, ctx->decl_pos,
+               ctx->where, r->err);
+    }
+}

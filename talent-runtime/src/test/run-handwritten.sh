@@ -1,0 +1,204 @@
+#!/bin/bash
+# Builds the hand-written generated-style programs in c/ with the runtime for every ISA, and checks
+# checkpoint/restart across ISAs against uninterrupted reference runs. Exits non-zero on any failure.
+# Usage: run-handwritten.sh [work-dir]   (default: a fresh temporary directory, kept for inspection)
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$HERE/../main/c
+TESTC=$HERE/c
+WORK=${1:-$(mktemp -d /tmp/talent-handwritten.XXXXXX)}
+mkdir -p "$WORK"
+ISAS="x86_64 s390x i686 aarch64 riscv64"
+HOPS="x86_64 s390x i686 aarch64 riscv64"
+CFLAGS="-std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off -fsigned-char -static"
+# TALENT_IS_SIGNED(unsigned type) is a constant comparison: -Wtype-limits would flag generated code.
+GENFLAGS="-std=c99 -O2 -Wall -Wextra -Wno-type-limits -ffp-contract=off -fsigned-char -static"
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+cc_for() {
+    case $1 in
+    x86_64) echo gcc ;;
+    x86_64-musl) echo musl-gcc ;;
+    aarch64) echo aarch64-linux-gnu-gcc ;;
+    s390x) echo s390x-linux-gnu-gcc ;;
+    riscv64) echo riscv64-linux-gnu-gcc ;;
+    i686) echo "i686-linux-gnu-gcc -msse2 -mfpmath=sse" ;;
+    esac
+}
+
+# run ISA BINARY-BASENAME [args...]: runs $WORK/bin/BINARY.ISA natively or under qemu-user
+run() {
+    local isa=$1 prog=$2
+    shift 2
+    case $isa in
+    x86_64 | x86_64-musl) "$WORK/bin/$prog.$isa" "$@" ;;
+    aarch64) qemu-aarch64-static "$WORK/bin/$prog.$isa" "$@" ;;
+    s390x) qemu-s390x-static "$WORK/bin/$prog.$isa" "$@" ;;
+    riscv64) qemu-riscv64-static "$WORK/bin/$prog.$isa" "$@" ;;
+    i686) qemu-i386-static "$WORK/bin/$prog.$isa" "$@" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- build
+mkdir -p "$WORK/bin" "$WORK/obj"
+for isa in $ISAS x86_64-musl; do
+    cc=$(cc_for $isa)
+    mkdir -p "$WORK/obj/$isa"
+    rm -f "$WORK/obj/$isa"/*.o
+    ok=1
+    for f in "$SRC"/*.c; do
+        o="$WORK/obj/$isa/$(basename "${f%.c}").o"
+        if ! $cc $CFLAGS -I"$SRC/include" -c "$f" -o "$o" 2> "$WORK/obj/$isa/warnings.txt.part"; then ok=0; fi
+        cat "$WORK/obj/$isa/warnings.txt.part" >> "$WORK/obj/$isa/warnings.txt"
+    done
+    if [ $ok = 1 ] && [ ! -s "$WORK/obj/$isa/warnings.txt" ]; then
+        pass "runtime compiles warning-free for $isa"
+    else
+        fail "runtime compiles warning-free for $isa (see $WORK/obj/$isa/warnings.txt)"
+    fi
+    rm -f "$WORK/obj/$isa/libtalent.a"
+    ar rcs "$WORK/obj/$isa/libtalent.a" "$WORK/obj/$isa"/*.o
+    for prog in recurse narrow format_sample; do
+        files="$TESTC/$prog.c"
+        [ $prog = recurse ] && files="$files $TESTC/recurse_program.c"
+        if ! $cc $GENFLAGS -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm -o "$WORK/bin/$prog.$isa"; then
+            fail "build $prog for $isa"
+        fi
+    done
+done
+
+# ---------------------------------------------------------------- reference runs
+run x86_64 recurse arg1 > "$WORK/recurse.ref" 2> "$WORK/recurse.ref.err"
+[ $? = 0 ] || fail "recurse reference run on x86_64"
+for isa in $ISAS x86_64-musl; do
+    run $isa recurse arg1 > "$WORK/recurse.$isa.out" 2>&1
+    if [ $? = 0 ] && cmp -s "$WORK/recurse.$isa.out" "$WORK/recurse.ref"; then
+        pass "uninterrupted recurse on $isa equals the x86_64 reference"
+    else
+        fail "uninterrupted recurse on $isa differs from the x86_64 reference"
+    fi
+done
+
+# ---------------------------------------------------------------- hop after hop
+for n in 1 3 7 10 11 20 25; do
+    # first hop gets arg1 like the reference; later hops get "ignored-arg", which must be ignored
+    dir="$WORK/hops-recurse-$n"
+    rm -rf "$dir"; mkdir -p "$dir"; out="$dir.out"; : > "$out"; : > "$dir.err"
+    isas=($HOPS); hop=0; restart=0; ok=1
+    while :; do
+        isa=${isas[$((hop % ${#isas[@]}))]}
+        if [ $restart = 0 ]; then arg=arg1; else arg=ignored-arg; fi
+        TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=$n TALENT_RESTART=$restart \
+            run $isa recurse $arg >> "$out" 2>> "$dir.err"
+        rc=$?
+        hop=$((hop + 1))
+        [ $rc = 0 ] && break
+        if [ $rc != 75 ] || [ $hop -gt 60 ]; then ok=0; break; fi
+        restart=1
+    done
+    nfiles=$(ls "$dir" | wc -l)
+    if [ $ok = 1 ] && cmp -s "$out" "$WORK/recurse.ref" && { [ $hop -le 2 ] || [ "$nfiles" = 2 ]; }; then
+        pass "recurse stop-after $n: $hop runs hopping $HOPS, joined stdout equals the reference ($nfiles files kept)"
+    else
+        fail "recurse stop-after $n: rc=$rc after $hop runs, files kept $nfiles (output $out, stderr $dir.err)"
+    fi
+done
+
+# musl writes, glibc big-endian reads, and back
+dir="$WORK/musl"; rm -rf "$dir"; mkdir -p "$dir"
+{ TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=4 run x86_64-musl recurse arg1
+  TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=4 TALENT_RESTART=1 run s390x recurse
+  TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64-musl recurse; } > "$dir.out" 2> "$dir.err"
+if cmp -s "$dir.out" "$WORK/recurse.ref" && grep -q x86_64-musl "$dir/ckpt-000001.tck" &&
+    grep -q s390x "$dir/ckpt-000002.tck"; then
+    pass "x86_64-musl -> s390x -> x86_64-musl restart chain equals the reference"
+else
+    fail "x86_64-musl -> s390x -> x86_64-musl restart chain ($dir.out, $dir.err)"
+fi
+
+# ---------------------------------------------------------------- narrowing: 2500000000 in a 64-bit long
+run x86_64 narrow > "$WORK/narrow.ref"
+dir="$WORK/narrow"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=6 run x86_64 narrow > "$dir.out1"
+rc=$?
+[ $rc = 75 ] || fail "narrow: checkpoint on x86_64 exited $rc"
+TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run i686 narrow > "$dir.i686.out" 2> "$dir.i686.err"
+rc=$?
+expected="talent: cannot restore 'total' (long, declared at narrow.c:2:10, frame sum_up() at narrow.c:3:36): value 2500000000 does not fit in 32-bit long on i686; restore this checkpoint on a 64-bit platform"
+if [ $rc = 65 ] && [ "$(cat "$dir.i686.err")" = "$expected" ] && [ ! -s "$dir.i686.out" ]; then
+    pass "narrow: i686 refuses 2500000000 in a 32-bit long with exit 65 and the message"
+else
+    fail "narrow: i686 exit $rc, stderr: $(cat "$dir.i686.err")"
+fi
+TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run aarch64 narrow > "$dir.aarch64.out" 2> "$dir.aarch64.err"
+rc=$?
+if [ $rc = 0 ] && cat "$dir.out1" "$dir.aarch64.out" | cmp -s - "$WORK/narrow.ref"; then
+    pass "narrow: the same checkpoint restores on aarch64 and finishes like the reference"
+else
+    fail "narrow: aarch64 restore exit $rc"
+fi
+
+# ---------------------------------------------------------------- corruption: fall back to the previous checkpoint
+dir="$WORK/corrupt"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=5 run x86_64 recurse arg1 > "$dir.out1"
+TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=5 TALENT_RESTART=1 run aarch64 recurse > "$dir.out2"
+if [ -e "$dir/ckpt-000001.tck" ] && [ -e "$dir/ckpt-000002.tck" ]; then
+    # flip one byte inside the FRAM section's payload region (near the end of the file)
+    size=$(stat -c %s "$dir/ckpt-000002.tck")
+    off=$((size - 40))
+    byte=$(od -An -tu1 -j $off -N1 "$dir/ckpt-000002.tck" | tr -d ' ')
+    printf "$(printf '\\%03o' $(((byte ^ 0xFF))))" | dd of="$dir/ckpt-000002.tck" bs=1 seek=$off conv=notrunc 2> /dev/null
+    TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run s390x recurse > "$dir.out3" 2> "$dir.err3"
+    rc=$?
+    if [ $rc = 0 ] && grep -q "ckpt-000002.tck cannot be used: section FRAM at offset [0-9]*: CRC32C mismatch" "$dir.err3" &&
+        grep -q "falling back to the previous checkpoint" "$dir.err3" &&
+        cat "$dir.out1" "$dir.out3" | cmp -s - "$WORK/recurse.ref"; then
+        pass "corruption: a flipped byte in the newest checkpoint is reported ($(head -1 "$dir.err3" | cut -c1-150)...) and the previous one is used"
+    else
+        fail "corruption: exit $rc, stderr: $(cat "$dir.err3")"
+    fi
+else
+    fail "corruption: two checkpoints were not written"
+fi
+
+# ---------------------------------------------------------------- errors: exit codes
+dir="$WORK/empty"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > /dev/null 2> "$dir.err"
+rc=$?
+[ $rc = 66 ] && pass "no checkpoint: exit 66 ($(cat "$dir.err"))" || fail "no checkpoint: exit $rc"
+TALENT_STOP_AFTER=abc run x86_64 recurse > /dev/null 2> "$dir.err"
+rc=$?
+[ $rc = 64 ] && grep -q TALENT_STOP_AFTER "$dir.err" && pass "malformed TALENT_STOP_AFTER: exit 64 ($(cat "$dir.err"))" ||
+    fail "malformed TALENT_STOP_AFTER: exit $rc"
+TALENT_CHECKPOINT_DIR="$WORK/narrow" TALENT_RESTART=1 run x86_64 recurse > /dev/null 2> "$dir.err"
+rc=$?
+[ $rc = 65 ] && grep -q "fingerprint" "$dir.err" && pass "other program's checkpoint: exit 65 ($(tail -1 "$dir.err" | cut -c1-160)...)" ||
+    fail "other program's checkpoint: exit $rc ($(cat "$dir.err"))"
+
+# ---------------------------------------------------------------- format sample: every kind, every ISA
+run x86_64 format_sample a b > "$WORK/format_sample.ref"
+for isa in $ISAS x86_64-musl; do
+    dir="$WORK/format-sample/$isa"; rm -rf "$dir"; mkdir -p "$dir"
+    TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=1 run $isa format_sample a b > "$dir.out1"
+    rc=$?
+    [ $rc = 75 ] || { fail "format_sample on $isa: exit $rc"; continue; }
+done
+for pair in "x86_64 s390x" "s390x i686" "i686 aarch64" "aarch64 riscv64" "riscv64 x86_64" "x86_64-musl i686"; do
+    set -- $pair
+    src="$WORK/format-sample/$1"; dst="$WORK/format-sample-restore-$1-$2"; rm -rf "$dst"; cp -r "$src" "$dst"
+    TALENT_CHECKPOINT_DIR=$dst TALENT_RESTART=1 run $2 format_sample > "$dst.out" 2> "$dst.err"
+    rc=$?
+    if [ $rc = 0 ] && cat "$src.out1" "$dst.out" | sed 's/argc=[0-9]*//' | cmp -s - <(sed 's/argc=[0-9]*//' "$WORK/format_sample.ref"); then
+        pass "format_sample written on $1 restores every kind on $2"
+    else
+        fail "format_sample written on $1, restored on $2: exit $rc ($(cat "$dst.err"))"
+    fi
+done
+
+echo "checkpoints of format_sample per ISA: $WORK/format-sample/<isa>/ckpt-000001.tck"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
