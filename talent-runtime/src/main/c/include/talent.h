@@ -101,8 +101,8 @@ typedef struct talent_unit {
 
 typedef struct talent_function {
     const char *name;
-    const char *pos;                /* "file.c:line:col" of the definition */
-    void (*addr)(void);             /* for function pointers (next issue); may be 0 */
+    const char *pos;                /* "file.c:line:col" of the definition; "" for a library function */
+    void (*addr)(void);             /* identity of the function for function pointers */
 } talent_function;
 
 /* A resume point: a checkpoint site or a call site on the chain. */
@@ -117,7 +117,8 @@ typedef struct talent_program {
     const char *name;               /* program name (talent build --name) */
     const talent_unit *const *units;
     unsigned nunits;
-    const talent_function *functions;   /* function id = index */
+    const talent_function *functions;   /* function id = index; instrumented functions first, then every
+                                         * library function whose address the program takes (strcmp, ...) */
     unsigned nfunctions;
     const talent_point *points;         /* point id = index */
     unsigned npoints;
@@ -183,6 +184,20 @@ void (*talent_restore_fptr(unsigned var, const talent_type *t))(void);
 void talent_restore_mem(unsigned var, void *addr, const talent_type *t);
 /* The frame is complete; at the innermost frame this ends restoring and the program resumes. */
 void talent_frame_restored(void);
+
+/* ---------------------------------------------------------------- heap (allocation tracking) */
+
+/* The compiler rewrites calls to malloc, calloc, realloc, free, strdup and strndup in instrumented files
+ * into these. elem is the element type inferred at the allocation site (the lvalue assigned to, a cast,
+ * sizeof *p or sizeof(T) in the size expression); 0 when it could not be inferred: the block is then
+ * carried as bytes, and restoring it is refused where byte order or widths differ. site is
+ * "file.c:line:col" of the call. They behave exactly like the functions they replace. */
+void *talent_malloc(size_t size, const talent_type *elem, const char *site);
+void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *site);
+void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *site);
+void talent_free(void *p);
+char *talent_strdup(const char *s, const char *site);
+char *talent_strndup(const char *s, size_t n, const char *site);
 
 /* Generated code picks the signed or unsigned entry point at compile time of the target. */
 #define TALENT_SAVE_INT(ID, NAME, POS, X, T)                                             \
