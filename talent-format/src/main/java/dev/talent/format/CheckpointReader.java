@@ -1,0 +1,721 @@
+package dev.talent.format;
+
+import dev.talent.format.TypeDesc.ArrayT;
+import dev.talent.format.TypeDesc.Bool;
+import dev.talent.format.TypeDesc.Compound;
+import dev.talent.format.TypeDesc.Field;
+import dev.talent.format.TypeDesc.FloatT;
+import dev.talent.format.TypeDesc.FuncPtr;
+import dev.talent.format.TypeDesc.LongDouble;
+import dev.talent.format.TypeDesc.Ptr;
+import dev.talent.format.TypeDesc.SInt;
+import dev.talent.format.TypeDesc.StructT;
+import dev.talent.format.TypeDesc.UInt;
+import dev.talent.format.TypeDesc.UnionT;
+import dev.talent.format.Value.ObjectKind;
+import dev.talent.format.Value.ObjectRef;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a checkpoint file (docs/FORMAT.md). Nothing is trusted before it is checked: the header
+ * (magic, major version, CRC), every section's length against the file size and its CRC32C, then each payload's
+ * structure (lengths, counts, type references, UTF-8, value encodings) and finally every pointer's target.
+ * The first problem found is reported as a {@link CorruptCheckpointException}.
+ */
+public final class CheckpointReader {
+    /** Deepest type nesting accepted; bounds the reader's recursion on hostile input. */
+    static final int MAX_TYPE_DEPTH = 512;
+
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{32}");
+    private static final Pattern LONG_DOUBLE = Pattern.compile(
+            "-?(?:inf|nan|0[xX](?:[0-9a-fA-F]{1,64}(?:\\.[0-9a-fA-F]{0,64})?|\\.[0-9a-fA-F]{1,64})[pP][+-]?[0-9]{1,6})");
+
+    private CheckpointReader() {}
+
+    /** Reads and validates the checkpoint file at {@code file}; messages name the file as given. */
+    public static Checkpoint read(Path file) throws IOException, CorruptCheckpointException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new CorruptCheckpointException(file.toString(), null, 0,
+                    "file is " + size + " bytes, larger than this reader supports (2 GiB)");
+        }
+        return read(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Reads and validates a checkpoint held in memory; messages name it {@code <checkpoint>}. */
+    public static Checkpoint read(byte[] data) throws CorruptCheckpointException {
+        return read(data, "<checkpoint>");
+    }
+
+    /** Reads and validates a checkpoint held in memory; messages name it {@code fileName}. */
+    public static Checkpoint read(byte[] data, String fileName) throws CorruptCheckpointException {
+        return new Decoding(data, fileName).checkpoint();
+    }
+
+    /** The state of one read. */
+    private static final class Decoding {
+        private final byte[] data;
+        private final String file;
+        /** Values still allowed to be created: bounds memory when empty aggregates are repeated. */
+        private long valueBudget;
+
+        private Meta meta;
+        private List<TypeDesc> types;
+        private int[] minBytes;
+        private List<ByteString> strings;
+        private List<GlobalVar> globals;
+        private List<Frame> frames;
+        private List<HeapBlock> heap;
+        private final List<PointerSite> pointers = new ArrayList<>();
+        private long framesOffset;
+
+        /** Where an object pointer was read, for checking its target once every section is read. */
+        private record PointerSite(String section, long offset, ObjectRef ref) {}
+
+        Decoding(byte[] data, String file) {
+            this.data = data;
+            this.file = file;
+            this.valueBudget = 16L * data.length + (1 << 20);
+        }
+
+        private CorruptCheckpointException error(String section, long offset, String problem) {
+            return new CorruptCheckpointException(file, section, offset, problem);
+        }
+
+        Checkpoint checkpoint() throws CorruptCheckpointException {
+            int sectionCount = header();
+            int pos = Wire.HEADER_SIZE;
+            int nextKnown = 0;
+            for (int i = 0; i < sectionCount; i++) {
+                int remaining = data.length - pos;
+                if (remaining < Wire.SECTION_OVERHEAD) {
+                    throw error(null, pos, "truncated: section " + (i + 1) + " of " + sectionCount + " needs at least "
+                            + Wire.SECTION_OVERHEAD + " bytes but only " + remaining + " remain");
+                }
+                String tag = Wire.printable(data, pos, 4);
+                long length = u64At(pos + 4);
+                long available = remaining - Wire.SECTION_OVERHEAD;
+                if (Long.compareUnsigned(length, available) > 0) {
+                    throw error(tag, pos, "truncated: section " + tag + " declares " + Long.toUnsignedString(length)
+                            + " bytes but only " + available + " remain at offset " + (pos + 12));
+                }
+                int payloadStart = pos + 12;
+                int payloadEnd = payloadStart + (int) length;
+                int stored = (int) u32At(payloadEnd);
+                int computed = Wire.crc32c(data, pos, 12 + (int) length);
+                if (stored != computed) {
+                    throw error(tag, pos, "CRC32C mismatch (stored " + Wire.hex32(stored) + ", computed "
+                            + Wire.hex32(computed) + ")");
+                }
+                for (int k = 0; k < 4; k++) {
+                    int b = data[pos + k] & 0xFF;
+                    if (b < 0x21 || b > 0x7E) {
+                        throw error(tag, pos, "section tag must be 4 printable ASCII characters, found \"" + tag + "\"");
+                    }
+                }
+                int known = Wire.KNOWN_SECTIONS.indexOf(tag);
+                if (known >= 0) {
+                    if (known != nextKnown) {
+                        // Known sections are accepted only in order, so an earlier one seen again is a duplicate.
+                        throw error(tag, pos, known < nextKnown
+                                ? "section " + tag + " appears twice"
+                                : "expected section " + Wire.KNOWN_SECTIONS.get(nextKnown) + " before " + tag);
+                    }
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    switch (tag) {
+                        case Wire.META -> meta = meta(in);
+                        case Wire.TYPE -> types = types(in);
+                        case Wire.STRS -> strings = strings(in);
+                        case Wire.GLOB -> globals = globals(in);
+                        case Wire.FRAM -> { framesOffset = pos; frames = frames(in); }
+                        case Wire.HEAP -> heap = heap(in);
+                        default -> throw new IllegalStateException(tag);
+                    }
+                    in.expectEnd();
+                    nextKnown++;
+                }
+                // Unknown tags (added by a later minor version) are skipped once their CRC is checked.
+                pos = payloadEnd + 4;
+            }
+            if (pos != data.length) {
+                throw error(null, pos, (data.length - pos) + " bytes after the last of the " + sectionCount
+                        + " sections declared by the header");
+            }
+            if (nextKnown < Wire.KNOWN_SECTIONS.size()) {
+                throw error(null, pos, "section " + Wire.KNOWN_SECTIONS.get(nextKnown) + " is missing (the header declares "
+                        + sectionCount + " sections)");
+            }
+            crossChecks();
+            return new Checkpoint(meta, types, strings, globals, frames, heap);
+        }
+
+        /** Checks the header; returns the section count. */
+        private int header() throws CorruptCheckpointException {
+            if (data.length < Wire.HEADER_SIZE) {
+                if (data.length >= 8 && !Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) {
+                    throw badMagic();
+                }
+                throw error(null, 0, "truncated: the header needs " + Wire.HEADER_SIZE + " bytes but the file has "
+                        + data.length);
+            }
+            if (!Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) throw badMagic();
+            int major = (int) ((u32At(8) >>> 16) & 0xFFFF);
+            int minor = (int) (u32At(8) & 0xFFFF);
+            int stored = (int) u32At(20);
+            int computed = Wire.crc32c(data, 0, 20);
+            if (major != Wire.MAJOR) {
+                throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
+                        + Wire.MAJOR + ".x)" + (stored == computed ? "" : "; the header CRC does not match either: the file is probably damaged"));
+            }
+            if (stored != computed) {
+                throw error(null, 20, "header CRC32C mismatch (stored " + Wire.hex32(stored) + ", computed "
+                        + Wire.hex32(computed) + ")");
+            }
+            long count = u32At(12);
+            // Flags (offset 16) are reserved: written as 0, ignored by 1.x readers.
+            long fit = (data.length - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
+            if (count > fit) {
+                throw error(null, 12, "truncated: the header declares " + count + " sections but the "
+                        + (data.length - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);
+            }
+            return (int) count;
+        }
+
+        private CorruptCheckpointException badMagic() {
+            return error(null, 0, "not a talent checkpoint: expected magic \"TALENTCK\", found \""
+                    + Wire.printable(data, 0, Math.min(8, data.length)) + "\"");
+        }
+
+        private long u32At(int at) {
+            long v = 0;
+            for (int i = 0; i < 4; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            return v;
+        }
+
+        private long u64At(int at) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            return v;
+        }
+
+        // ------------------------------------------------------------------ META
+
+        private Meta meta(PayloadReader in) throws CorruptCheckpointException {
+            int at = in.offset();
+            String fingerprint = in.str("fingerprint");
+            if (!FINGERPRINT.matcher(fingerprint).matches()) {
+                throw in.error(at, "fingerprint: expected 32 hex digits, found \"" + fingerprint + "\"");
+            }
+            String program = in.str("program");
+            String platform = in.str("platform");
+            at = in.offset();
+            int pointerBits = in.u8("pointer_bits");
+            if (pointerBits != 32 && pointerBits != 64) {
+                throw in.error(at, "pointer_bits: expected 32 or 64, found " + pointerBits);
+            }
+            at = in.offset();
+            int bigEndian = in.u8("big_endian");
+            if (bigEndian > 1) throw in.error(at, "big_endian: expected 0 or 1, found " + bigEndian);
+            long timeNanos = in.u64("time_ns");
+            long sequence = in.u64("sequence");
+            String reason = in.str("reason");
+            long visits = in.u64("visits");
+            long point = in.u32("point");
+            String pointPos = in.str("point_pos");
+            String function = in.str("function");
+            int argc = in.count("argc", 4);
+            List<ByteString> argv = new ArrayList<>(argc);
+            for (int i = 0; i < argc; i++) argv.add(in.byteString("argv[" + i + "]"));
+            return new Meta(fingerprint, program, platform, pointerBits, bigEndian == 1, timeNanos, sequence, reason,
+                    visits, point, pointPos, function, argv);
+        }
+
+        // ------------------------------------------------------------------ TYPE
+
+        private List<TypeDesc> types(PayloadReader in) throws CorruptCheckpointException {
+            int count = in.count("type count", 9);
+            List<TypeDesc> list = new ArrayList<>(count);
+            int[] depth = new int[count];
+            minBytes = new int[count];
+            for (int id = 0; id < count; id++) {
+                int at = in.offset();
+                int kind = in.u8("kind of type " + id);
+                String name = in.str("name of type " + id);
+                long size = in.u32("size of type " + id);
+                String what = "type " + id + " (" + name + ")";
+                TypeDesc t = switch (kind) {
+                    case 1, 2 -> {
+                        int bitsAt = in.offset();
+                        int bits = in.u8("bits of " + what);
+                        if (bits == 0 || bits % 8 != 0 || bits > 128) {
+                            throw in.error(bitsAt, what + ": integer bits must be a multiple of 8 from 8 to 128, found " + bits);
+                        }
+                        yield kind == 1 ? new SInt(name, size, bits) : new UInt(name, size, bits);
+                    }
+                    case 3 -> new Bool(name, size);
+                    case 4 -> {
+                        int bitsAt = in.offset();
+                        int bits = in.u8("bits of " + what);
+                        if (bits != 32 && bits != 64) throw in.error(bitsAt, what + ": FLOAT bits must be 32 or 64, found " + bits);
+                        yield new FloatT(name, size, bits);
+                    }
+                    case 5 -> new LongDouble(name, size);
+                    case 6 -> {
+                        String pointee = in.str("pointee of " + what);
+                        int refAt = in.offset();
+                        long pointeeType = in.u32("pointee_type of " + what);
+                        if (pointeeType != Wire.U32_NONE && pointeeType >= count) {
+                            throw in.error(refAt, what + ": pointee_type " + pointeeType + " is not a type id (there are "
+                                    + count + " types) nor 0xFFFFFFFF");
+                        }
+                        yield new Ptr(name, size, pointee, pointeeType == Wire.U32_NONE ? TypeDesc.UNKNOWN_TYPE : (int) pointeeType);
+                    }
+                    case 7 -> new FuncPtr(name, size);
+                    case 8 -> {
+                        int element = backwardRef(in, id, what + ": element_type");
+                        long n = in.u64("count of " + what);
+                        yield new ArrayT(name, size, element, n);
+                    }
+                    case 9, 10 -> {
+                        int nfields = in.count("nfields of " + what, 9);
+                        List<Field> fields = new ArrayList<>(nfields);
+                        for (int f = 0; f < nfields; f++) {
+                            String fieldName = in.str("name of field " + f + " of " + what);
+                            String fieldWhat = what + ", field " + f + " (" + fieldName + ")";
+                            int fieldType = backwardRef(in, id, fieldWhat + ": type");
+                            int widthAt = in.offset();
+                            int bitWidth = in.u8("bit_width of " + fieldWhat);
+                            if (bitWidth > 0) {
+                                int max = switch (list.get(fieldType)) {
+                                    case SInt s -> s.bits();
+                                    case UInt u -> u.bits();
+                                    case Bool b -> 1;
+                                    default -> 0;
+                                };
+                                if (max == 0) {
+                                    throw in.error(widthAt, fieldWhat + ": a bit-field must have an integer or _Bool type, found "
+                                            + TypeDesc.kindName(list.get(fieldType).kindCode()));
+                                }
+                                if (bitWidth > max) {
+                                    throw in.error(widthAt, fieldWhat + ": bit_width " + bitWidth + " exceeds the " + max
+                                            + " bits of its type");
+                                }
+                            }
+                            fields.add(new Field(fieldName, fieldType, bitWidth));
+                        }
+                        yield kind == 9 ? new StructT(name, size, fields) : new UnionT(name, size, fields);
+                    }
+                    default -> throw in.error(at, "type " + id + ": kind must be 1..10, found " + kind);
+                };
+                depth[id] = switch (t) {
+                    case ArrayT a -> depth[a.elementType()] + 1;
+                    case Compound c -> 1 + c.fields().stream().mapToInt(f -> depth[f.type()]).max().orElse(0);
+                    default -> 1;
+                };
+                if (depth[id] > MAX_TYPE_DEPTH) {
+                    throw in.error(at, what + " nests " + depth[id] + " levels deep; this reader accepts " + MAX_TYPE_DEPTH);
+                }
+                minBytes[id] = minimumEncodedBytes(t);
+                list.add(t);
+            }
+            return list;
+        }
+
+        private int backwardRef(PayloadReader in, int id, String what) throws CorruptCheckpointException {
+            int at = in.offset();
+            long ref = in.u32(what);
+            if (ref >= id) {
+                throw in.error(at, what + " refers to type " + ref + ", expected an id smaller than " + id);
+            }
+            return (int) ref;
+        }
+
+        /** The fewest bytes a value of {@code t} can take (saturating at Integer.MAX_VALUE). */
+        private int minimumEncodedBytes(TypeDesc t) {
+            long n = switch (t) {
+                case SInt s -> s.bits() / 8;
+                case UInt u -> u.bits() / 8;
+                case Bool b -> 1;
+                case FloatT f -> f.bits() / 8;
+                case LongDouble l -> 4 + 3;
+                case Ptr p -> 1;
+                case FuncPtr f -> 1;
+                case ArrayT a -> Long.compareUnsigned(a.count(), Integer.MAX_VALUE) >= 0
+                        ? (minBytes[a.elementType()] == 0 ? 0 : Integer.MAX_VALUE)
+                        : Math.min(Integer.MAX_VALUE, a.count() * minBytes[a.elementType()]);
+                case StructT s -> Math.min(Integer.MAX_VALUE,
+                        s.fields().stream().mapToLong(f -> minBytes[f.type()]).sum());
+                case UnionT u -> u.fields().isEmpty() ? 0 : minBytes[u.fields().getFirst().type()];
+            };
+            return (int) n;
+        }
+
+        // ------------------------------------------------------------------ STRS
+
+        private List<ByteString> strings(PayloadReader in) throws CorruptCheckpointException {
+            int count = in.count("string count", 4);
+            List<ByteString> list = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) list.add(in.byteString("string " + i));
+            return list;
+        }
+
+        // ------------------------------------------------------------------ GLOB
+
+        private List<GlobalVar> globals(PayloadReader in) throws CorruptCheckpointException {
+            int count = in.count("global count", 16);
+            List<GlobalVar> list = new ArrayList<>(count);
+            Map<String, Integer> keys = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                int at = in.offset();
+                String key = in.str("key of global " + i);
+                Integer previous = keys.putIfAbsent(key, i);
+                if (previous != null) {
+                    throw in.error(at, "global " + i + " has key \"" + key + "\", already used by global " + previous);
+                }
+                String name = in.str("name of global " + i);
+                String declPos = in.str("decl_pos of global " + i);
+                int type = typeRef(in, "type of global " + i + " (" + name + ")");
+                Value value = value(in, type, "global " + name);
+                list.add(new GlobalVar(key, name, declPos, type, value));
+            }
+            return list;
+        }
+
+        private int typeRef(PayloadReader in, String what) throws CorruptCheckpointException {
+            int at = in.offset();
+            long ref = in.u32(what);
+            if (ref >= types.size()) {
+                throw in.error(at, what + ": type id " + ref + " out of range (there are " + types.size() + " types)");
+            }
+            return (int) ref;
+        }
+
+        // ------------------------------------------------------------------ FRAM
+
+        private List<Frame> frames(PayloadReader in) throws CorruptCheckpointException {
+            int count = in.count("frame count", 20);
+            List<Frame> list = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String function = in.str("function of frame " + i);
+                long functionId = in.u32("function_id of frame " + i);
+                long point = in.u32("point of frame " + i);
+                String pointPos = in.str("point_pos of frame " + i);
+                int nvars = in.count("nvars of frame " + i, 16);
+                List<FrameVar> vars = new ArrayList<>(nvars);
+                Set<Long> ids = new HashSet<>();
+                for (int v = 0; v < nvars; v++) {
+                    int at = in.offset();
+                    long varId = in.u32("var_id of variable " + v + " of frame " + i);
+                    if (!ids.add(varId)) {
+                        throw in.error(at, "frame " + i + " (" + function + "): variable id " + varId + " appears twice");
+                    }
+                    String name = in.str("name of variable " + varId + " of frame " + i);
+                    String declPos = in.str("decl_pos of variable " + name + " of frame " + i);
+                    int type = typeRef(in, "type of variable " + name + " of frame " + i);
+                    Value value = value(in, type, "frame#" + i + ":" + name);
+                    vars.add(new FrameVar(varId, name, declPos, type, value));
+                }
+                list.add(new Frame(function, functionId, point, pointPos, vars));
+            }
+            return list;
+        }
+
+        // ------------------------------------------------------------------ HEAP
+
+        private List<HeapBlock> heap(PayloadReader in) throws CorruptCheckpointException {
+            int count = in.count("heap block count", 20);
+            List<HeapBlock> list = new ArrayList<>(count);
+            Set<Long> ids = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                int at = in.offset();
+                long blockId = in.u32("block_id of heap block " + i);
+                if (!ids.add(blockId)) throw in.error(at, "heap block id " + blockId + " appears twice");
+                String allocPos = in.str("alloc_pos of heap block " + blockId);
+                int elementType = typeRef(in, "element_type of heap block " + blockId);
+                long n = in.u64("count of heap block " + blockId);
+                list.add(new HeapBlock(blockId, allocPos, elementType,
+                        elements(in, elementType, n, "heap#" + blockId)));
+            }
+            return list;
+        }
+
+        // ------------------------------------------------------------------ values
+
+        private List<Value> elements(PayloadReader in, int elementType, long count, String where)
+                throws CorruptCheckpointException {
+            int min = minBytes[elementType];
+            if (min > 0 && Long.compareUnsigned(count, in.remaining() / min) > 0) {
+                throw in.error(in.offset(), "truncated: " + where + " has " + Long.toUnsignedString(count)
+                        + " elements of at least " + min + " bytes each but only " + in.remaining()
+                        + " bytes remain in the section");
+            }
+            List<Value> out = new ArrayList<>((int) Math.min(count & Long.MAX_VALUE, 1 << 16));
+            for (long i = 0; Long.compareUnsigned(i, count) < 0; i++) {
+                out.add(value(in, elementType, where));
+            }
+            return out;
+        }
+
+        private Value value(PayloadReader in, int typeId, String where) throws CorruptCheckpointException {
+            int at = in.offset();
+            if (--valueBudget < 0) {
+                throw in.error(at, "value of " + where + " expands to more values than a file of " + data.length
+                        + " bytes can plausibly hold (" + (16L * data.length + (1 << 20)) + ")");
+            }
+            TypeDesc t = types.get(typeId);
+            return switch (t) {
+                case SInt s -> new Value.IntValue(new BigInteger(in.bytes(s.bits() / 8, where)));
+                case UInt u -> new Value.IntValue(new BigInteger(1, in.bytes(u.bits() / 8, where)));
+                case Bool b -> {
+                    int v = in.u8(where);
+                    if (v > 1) throw in.error(at, where + ": BOOL value must be 0 or 1, found " + v);
+                    yield new Value.BoolValue(v == 1);
+                }
+                case FloatT f -> f.bits() == 32
+                        ? new Value.FloatValue(in.u32(where), 32)
+                        : new Value.FloatValue(in.u64(where), 64);
+                case LongDouble l -> {
+                    String text = in.str(where);
+                    if (!LONG_DOUBLE.matcher(text).matches()) {
+                        throw in.error(at, where + ": long double must be C99 hexadecimal notation, inf, -inf, nan or -nan, found \""
+                                + text + "\"");
+                    }
+                    yield new Value.LongDoubleValue(text);
+                }
+                case Ptr p -> pointer(in, where);
+                case FuncPtr f -> {
+                    int tag = in.u8(where);
+                    if (tag == Wire.PTR_NULL) yield new Value.FunctionValue(null);
+                    if (tag != Wire.PTR_FUNCTION) {
+                        throw in.error(at, where + ": function pointer tag must be 0 (NULL) or 4 (FUNCTION), found " + tag);
+                    }
+                    int nameAt = in.offset();
+                    String name = in.str(where + " function name");
+                    if (name.isEmpty()) throw in.error(nameAt, where + ": empty function name");
+                    yield new Value.FunctionValue(name);
+                }
+                case ArrayT a -> new Value.ArrayValue(elements(in, a.elementType(), a.count(), where));
+                case StructT s -> {
+                    List<Value> fields = new ArrayList<>(s.fields().size());
+                    for (Field f : s.fields()) fields.add(member(in, f, where + "." + f.name()));
+                    yield new Value.StructValue(fields);
+                }
+                case UnionT u -> new Value.UnionValue(u.fields().isEmpty() ? null
+                        : member(in, u.fields().getFirst(), where + "." + u.fields().getFirst().name()));
+            };
+        }
+
+        private Value member(PayloadReader in, Field f, String where) throws CorruptCheckpointException {
+            int at = in.offset();
+            Value v = value(in, f.type(), where);
+            if (f.bitWidth() > 0 && v instanceof Value.IntValue(BigInteger n)) {
+                boolean signed = types.get(f.type()) instanceof SInt;
+                BigInteger min = signed ? BigInteger.ONE.shiftLeft(f.bitWidth() - 1).negate() : BigInteger.ZERO;
+                BigInteger max = signed ? BigInteger.ONE.shiftLeft(f.bitWidth() - 1).subtract(BigInteger.ONE)
+                        : BigInteger.ONE.shiftLeft(f.bitWidth()).subtract(BigInteger.ONE);
+                if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
+                    throw in.error(at, where + ": value " + n + " does not fit a " + f.bitWidth() + "-bit "
+                            + (signed ? "signed" : "unsigned") + " bit-field");
+                }
+            }
+            return v;
+        }
+
+        private Value.PointerValue pointer(PayloadReader in, String where) throws CorruptCheckpointException {
+            int at = in.offset();
+            int tag = in.u8(where);
+            switch (tag) {
+                case Wire.PTR_NULL -> {
+                    return Value.NullPointer.INSTANCE;
+                }
+                case Wire.PTR_OBJECT -> {
+                    int kindAt = in.offset();
+                    int kindCode = in.u8(where + " object_kind");
+                    ObjectKind kind = ObjectKind.ofCode(kindCode);
+                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..5, found " + kindCode);
+                    int aAt = in.offset();
+                    long a = in.u32(where + " a");
+                    int bAt = in.offset();
+                    long b = in.u32(where + " b");
+                    if (kind == ObjectKind.ARGV_ARRAY && a != 0) {
+                        throw in.error(aAt, where + ": a must be 0 for the argv array, found " + a);
+                    }
+                    if (kind != ObjectKind.FRAME_VARIABLE && b != 0) {
+                        throw in.error(bAt, where + ": b must be 0 for object kind " + kind + ", found " + b);
+                    }
+                    int pathLength = in.u16(where + " path_length");
+                    Long[] path = new Long[pathLength];
+                    for (int i = 0; i < pathLength; i++) path[i] = in.u64(where + " path[" + i + "]");
+                    long byteOffset = in.u64(where + " byte_offset");
+                    ObjectRef ref = new ObjectRef(kind, a, b, List.of(path), byteOffset);
+                    pointers.add(new PointerSite(in.tag(), at, ref));
+                    return ref;
+                }
+                case Wire.PTR_STRING -> {
+                    int indexAt = in.offset();
+                    long index = in.u32(where + " string");
+                    if (index >= strings.size()) {
+                        throw in.error(indexAt, where + ": string constant " + index + " out of range (STRS has "
+                                + strings.size() + ")");
+                    }
+                    int offsetAt = in.offset();
+                    long offset = in.u64(where + " offset");
+                    int length = strings.get((int) index).length();
+                    if (Long.compareUnsigned(offset, length) > 0) {
+                        throw in.error(offsetAt, where + ": offset " + Long.toUnsignedString(offset) + " is past the end of string constant "
+                                + index + " (" + length + " bytes + NUL)");
+                    }
+                    return new Value.StringConstant((int) index, offset);
+                }
+                case Wire.PTR_STREAM -> {
+                    int streamAt = in.offset();
+                    int stream = in.u8(where + " stream");
+                    if (stream > 2) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
+                    return new Value.StdStream(Value.Stream.values()[stream]);
+                }
+                default -> throw in.error(at, where + ": pointer tag must be 0..3, found " + tag);
+            }
+        }
+
+        // ------------------------------------------------------------------ checks across sections
+
+        private void crossChecks() throws CorruptCheckpointException {
+            if (frames.isEmpty()) {
+                throw error(Wire.FRAM, framesOffset, "no frames: a checkpoint holds at least main's frame");
+            }
+            Frame innermost = frames.getLast();
+            if (innermost.point() != meta.point() || !innermost.function().equals(meta.function())) {
+                throw error(Wire.FRAM, framesOffset, "innermost frame is " + innermost.function() + " at point "
+                        + innermost.point() + ", but META says the checkpoint was taken in " + meta.function()
+                        + " at point " + meta.point());
+            }
+            Map<Long, HeapBlock> blocks = new HashMap<>();
+            for (HeapBlock b : heap) blocks.put(b.blockId(), b);
+            for (PointerSite site : pointers) checkTarget(site, blocks);
+        }
+
+        /** Something a path can walk through: a described type, or an array the format defines implicitly. */
+        private sealed interface Shape {}
+
+        private record Described(int typeId) implements Shape {}
+
+        private record ImplicitArray(long count, Shape element) implements Shape {}
+
+        private record ImplicitScalar(long size) implements Shape {}
+
+        private void checkTarget(PointerSite site, Map<Long, HeapBlock> blocks) throws CorruptCheckpointException {
+            ObjectRef ref = site.ref();
+            Shape shape = switch (ref.kind()) {
+                case GLOBAL -> {
+                    if (ref.a() >= globals.size()) {
+                        throw targetError(site, "global " + ref.a() + " does not exist (GLOB has " + globals.size() + ")");
+                    }
+                    yield new Described(globals.get((int) ref.a()).type());
+                }
+                case FRAME_VARIABLE -> {
+                    if (ref.a() >= frames.size()) {
+                        throw targetError(site, "frame " + ref.a() + " does not exist (FRAM has " + frames.size() + ")");
+                    }
+                    Frame frame = frames.get((int) ref.a());
+                    FrameVar var = frame.var(ref.b()).orElseThrow(() -> targetError(site,
+                            "frame " + ref.a() + " (" + frame.function() + ") has no variable with id " + ref.b()));
+                    yield new Described(var.type());
+                }
+                case HEAP_BLOCK -> {
+                    HeapBlock block = blocks.get(ref.a());
+                    if (block == null) throw targetError(site, "heap block " + ref.a() + " does not exist");
+                    yield new ImplicitArray(block.elements().size(), new Described(block.elementType()));
+                }
+                case ARGV_ARRAY -> new ImplicitArray(meta.argv().size() + 1L, new ImplicitScalar(meta.pointerBits() / 8));
+                case ARGV_STRING -> {
+                    if (ref.a() >= meta.argv().size()) {
+                        throw targetError(site, "argv[" + ref.a() + "] does not exist (argc is " + meta.argv().size() + ")");
+                    }
+                    yield new ImplicitArray(meta.argv().get((int) ref.a()).length() + 1L, new ImplicitScalar(1));
+                }
+            };
+            List<Long> path = ref.path();
+            for (int i = 0; i < path.size(); i++) {
+                long step = path.get(i);
+                boolean last = i == path.size() - 1;
+                long count;
+                Shape next;
+                switch (shape) {
+                    case ImplicitArray(long n, Shape element) -> { count = n; next = element; }
+                    case ImplicitScalar s -> throw targetError(site, "path step " + i + " goes into a scalar");
+                    case Described(int id) -> {
+                        switch (types.get(id)) {
+                            case ArrayT a -> { count = a.count(); next = new Described(a.elementType()); }
+                            case Compound c -> {
+                                if (Long.compareUnsigned(step, c.fields().size()) >= 0) {
+                                    throw targetError(site, "path step " + i + ": field " + Long.toUnsignedString(step)
+                                            + " of " + c.name() + ", which has " + c.fields().size() + " fields");
+                                }
+                                Field f = c.fields().get((int) step);
+                                if (f.bitWidth() > 0) {
+                                    throw targetError(site, "path step " + i + ": field " + f.name() + " of " + c.name()
+                                            + " is a bit-field, which has no address");
+                                }
+                                shape = new Described(f.type());
+                                continue;
+                            }
+                            default -> throw targetError(site, "path step " + i + " goes into scalar type "
+                                    + types.get(id).name());
+                        }
+                    }
+                }
+                int cmp = Long.compareUnsigned(step, count);
+                if (cmp > 0 || (cmp == 0 && !last)) {
+                    throw targetError(site, "path step " + i + ": index " + Long.toUnsignedString(step)
+                            + " out of range for " + Long.toUnsignedString(count) + " elements"
+                            + (cmp == 0 ? " (one past the end is allowed only as the last step)" : ""));
+                }
+                if (cmp == 0) {
+                    if (ref.byteOffset() != 0) {
+                        throw targetError(site, "byte_offset " + Long.toUnsignedString(ref.byteOffset())
+                                + " after a one-past-the-end index (expected 0)");
+                    }
+                    return;
+                }
+                shape = next;
+            }
+            long offset = ref.byteOffset();
+            switch (shape) {
+                case ImplicitScalar(long size) -> {
+                    if (Long.compareUnsigned(offset, size) > 0) {
+                        throw targetError(site, "byte_offset " + Long.toUnsignedString(offset) + " exceeds the "
+                                + size + " bytes of the element reached");
+                    }
+                }
+                case ImplicitArray a -> {
+                    if (offset != 0) throw targetError(site, "byte_offset " + Long.toUnsignedString(offset)
+                            + " at the start of an array (expected 0)");
+                }
+                case Described(int id) -> {
+                    TypeDesc t = types.get(id);
+                    boolean aggregate = t instanceof ArrayT || t instanceof Compound;
+                    if (aggregate ? offset != 0 && offset != t.size() : Long.compareUnsigned(offset, t.size()) > 0) {
+                        throw targetError(site, "byte_offset " + Long.toUnsignedString(offset) + " in " + t.name()
+                                + " of size " + t.size() + " (expected " + (aggregate ? "0 or " + t.size() : "at most " + t.size()) + ")");
+                    }
+                }
+            }
+        }
+
+        private CorruptCheckpointException targetError(PointerSite site, String problem) {
+            return error(site.section(), site.offset(), "pointer to " + site.ref().kind() + " " + site.ref().a()
+                    + (site.ref().kind() == ObjectKind.FRAME_VARIABLE ? ":" + site.ref().b() : "") + ": " + problem);
+        }
+    }
+}

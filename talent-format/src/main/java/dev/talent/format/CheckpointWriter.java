@@ -1,0 +1,330 @@
+package dev.talent.format;
+
+import dev.talent.format.TypeDesc.ArrayT;
+import dev.talent.format.TypeDesc.Bool;
+import dev.talent.format.TypeDesc.Field;
+import dev.talent.format.TypeDesc.FloatT;
+import dev.talent.format.TypeDesc.FuncPtr;
+import dev.talent.format.TypeDesc.LongDouble;
+import dev.talent.format.TypeDesc.Ptr;
+import dev.talent.format.TypeDesc.SInt;
+import dev.talent.format.TypeDesc.StructT;
+import dev.talent.format.TypeDesc.UInt;
+import dev.talent.format.TypeDesc.UnionT;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Encodes a {@link Checkpoint} as a version 1.0 checkpoint file, the exact inverse of {@link CheckpointReader}.
+ *
+ * <p>The writer checks only what it needs to encode (each value matches its type's shape and range); it does not
+ * check cross references such as pointer targets, so tests can produce well-sealed files with semantic errors.
+ */
+public final class CheckpointWriter {
+    private CheckpointWriter() {}
+
+    /**
+     * The file's bytes.
+     *
+     * @throws IllegalArgumentException if a value does not match its type (wrong kind, out of range, wrong count)
+     */
+    public static byte[] write(Checkpoint checkpoint) {
+        Encoder e = new Encoder(checkpoint.types());
+        List<byte[]> sections = List.of(
+                section(Wire.META, e.meta(checkpoint.meta())),
+                section(Wire.TYPE, e.types()),
+                section(Wire.STRS, e.strings(checkpoint.strings())),
+                section(Wire.GLOB, e.globals(checkpoint.globals())),
+                section(Wire.FRAM, e.frames(checkpoint.frames())),
+                section(Wire.HEAP, e.heap(checkpoint.heap())));
+        return assemble(Wire.MAJOR, Wire.MINOR, sections);
+    }
+
+    /** A sealed section: tag, length, payload, CRC32C. */
+    static byte[] section(String tag, byte[] payload) {
+        byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
+        if (tagBytes.length != 4) throw new IllegalArgumentException("section tag must be 4 ASCII characters: " + tag);
+        Out out = new Out();
+        out.raw(tagBytes);
+        out.u64(payload.length);
+        out.raw(payload);
+        byte[] body = out.toByteArray();
+        out.u32(Integer.toUnsignedLong(Wire.crc32c(body, 0, body.length)));
+        return out.toByteArray();
+    }
+
+    /** A header for {@code sections} followed by them. */
+    static byte[] assemble(int major, int minor, List<byte[]> sections) {
+        Out out = new Out();
+        out.raw(Wire.MAGIC);
+        out.u16(major);
+        out.u16(minor);
+        out.u32(sections.size());
+        out.u32(0);
+        byte[] head = out.toByteArray();
+        out.u32(Integer.toUnsignedLong(Wire.crc32c(head, 0, head.length)));
+        for (byte[] s : sections) out.raw(s);
+        return out.toByteArray();
+    }
+
+    /** A growable big-endian buffer. */
+    static final class Out {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        void raw(byte[] b) {
+            bytes.writeBytes(b);
+        }
+
+        void u8(int v) {
+            check(v, 0xFF, "u8");
+            bytes.write(v);
+        }
+
+        void u16(int v) {
+            check(v, 0xFFFF, "u16");
+            bytes.write(v >>> 8);
+            bytes.write(v);
+        }
+
+        void u32(long v) {
+            check(v, 0xFFFF_FFFFL, "u32");
+            for (int shift = 24; shift >= 0; shift -= 8) bytes.write((int) (v >>> shift));
+        }
+
+        void u64(long v) {
+            for (int shift = 56; shift >= 0; shift -= 8) bytes.write((int) (v >>> shift));
+        }
+
+        void str(String s) {
+            bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void bytes(byte[] b) {
+            u32(b.length);
+            raw(b);
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
+
+        private static void check(long v, long max, String what) {
+            if (v < 0 || v > max) throw new IllegalArgumentException(v + " does not fit a " + what);
+        }
+    }
+
+    /** Encodes sections' payloads for one checkpoint's type table. */
+    private static final class Encoder {
+        private final List<TypeDesc> types;
+
+        Encoder(List<TypeDesc> types) {
+            this.types = types;
+        }
+
+        byte[] meta(Meta m) {
+            Out out = new Out();
+            out.str(m.fingerprint());
+            out.str(m.program());
+            out.str(m.platform());
+            out.u8(m.pointerBits());
+            out.u8(m.bigEndian() ? 1 : 0);
+            out.u64(m.timeNanos());
+            out.u64(m.sequence());
+            out.str(m.reason());
+            out.u64(m.visits());
+            out.u32(m.point());
+            out.str(m.pointPos());
+            out.str(m.function());
+            out.u32(m.argv().size());
+            for (ByteString arg : m.argv()) out.bytes(arg.toByteArray());
+            return out.toByteArray();
+        }
+
+        byte[] types() {
+            Out out = new Out();
+            out.u32(types.size());
+            for (TypeDesc t : types) {
+                out.u8(t.kindCode());
+                out.str(t.name());
+                out.u32(t.size());
+                switch (t) {
+                    case SInt s -> out.u8(s.bits());
+                    case UInt u -> out.u8(u.bits());
+                    case Bool b -> {}
+                    case FloatT f -> out.u8(f.bits());
+                    case LongDouble l -> {}
+                    case Ptr p -> {
+                        out.str(p.pointee());
+                        out.u32(p.pointeeType() == TypeDesc.UNKNOWN_TYPE ? Wire.U32_NONE : p.pointeeType());
+                    }
+                    case FuncPtr f -> {}
+                    case ArrayT a -> {
+                        out.u32(a.elementType());
+                        out.u64(a.count());
+                    }
+                    case TypeDesc.Compound c -> {
+                        out.u32(c.fields().size());
+                        for (Field f : c.fields()) {
+                            out.str(f.name());
+                            out.u32(f.type());
+                            out.u8(f.bitWidth());
+                        }
+                    }
+                }
+            }
+            return out.toByteArray();
+        }
+
+        byte[] strings(List<ByteString> strings) {
+            Out out = new Out();
+            out.u32(strings.size());
+            for (ByteString s : strings) out.bytes(s.toByteArray());
+            return out.toByteArray();
+        }
+
+        byte[] globals(List<GlobalVar> globals) {
+            Out out = new Out();
+            out.u32(globals.size());
+            for (GlobalVar g : globals) {
+                out.str(g.key());
+                out.str(g.name());
+                out.str(g.declPos());
+                out.u32(g.type());
+                value(out, g.type(), g.value(), g.name());
+            }
+            return out.toByteArray();
+        }
+
+        byte[] frames(List<Frame> frames) {
+            Out out = new Out();
+            out.u32(frames.size());
+            for (Frame f : frames) {
+                out.str(f.function());
+                out.u32(f.functionId());
+                out.u32(f.point());
+                out.str(f.pointPos());
+                out.u32(f.vars().size());
+                for (FrameVar v : f.vars()) {
+                    out.u32(v.varId());
+                    out.str(v.name());
+                    out.str(v.declPos());
+                    out.u32(v.type());
+                    value(out, v.type(), v.value(), f.function() + ":" + v.name());
+                }
+            }
+            return out.toByteArray();
+        }
+
+        byte[] heap(List<HeapBlock> heap) {
+            Out out = new Out();
+            out.u32(heap.size());
+            for (HeapBlock b : heap) {
+                out.u32(b.blockId());
+                out.str(b.allocPos());
+                out.u32(b.elementType());
+                out.u64(b.elements().size());
+                for (Value v : b.elements()) value(out, b.elementType(), v, "heap#" + b.blockId());
+            }
+            return out.toByteArray();
+        }
+
+        private void value(Out out, int typeId, Value value, String where) {
+            TypeDesc t = types.get(typeId);
+            switch (t) {
+                case SInt s -> integer(out, s.bits(), true, value, where);
+                case UInt u -> integer(out, u.bits(), false, value, where);
+                case Bool b -> out.u8(as(Value.BoolValue.class, value, t, where).value() ? 1 : 0);
+                case FloatT f -> {
+                    Value.FloatValue v = as(Value.FloatValue.class, value, t, where);
+                    if (v.width() != f.bits()) throw mismatch(value, t, where);
+                    if (f.bits() == 32) out.u32(v.bits());
+                    else out.u64(v.bits());
+                }
+                case LongDouble l -> out.str(as(Value.LongDoubleValue.class, value, t, where).hex());
+                case Ptr p -> pointer(out, as(Value.PointerValue.class, value, t, where));
+                case FuncPtr f -> {
+                    String name = as(Value.FunctionValue.class, value, t, where).name();
+                    if (name == null) {
+                        out.u8(Wire.PTR_NULL);
+                    } else {
+                        out.u8(Wire.PTR_FUNCTION);
+                        out.str(name);
+                    }
+                }
+                case ArrayT a -> {
+                    List<Value> elements = as(Value.ArrayValue.class, value, t, where).elements();
+                    if (elements.size() != a.count()) {
+                        throw new IllegalArgumentException(where + ": " + t.name() + " needs " + a.count()
+                                + " elements, got " + elements.size());
+                    }
+                    for (int i = 0; i < elements.size(); i++) value(out, a.elementType(), elements.get(i), where + "[" + i + "]");
+                }
+                case StructT s -> {
+                    List<Value> fields = as(Value.StructValue.class, value, t, where).fields();
+                    if (fields.size() != s.fields().size()) {
+                        throw new IllegalArgumentException(where + ": " + t.name() + " has " + s.fields().size()
+                                + " fields, got " + fields.size() + " values");
+                    }
+                    for (int i = 0; i < fields.size(); i++) {
+                        Field f = s.fields().get(i);
+                        value(out, f.type(), fields.get(i), where + "." + f.name());
+                    }
+                }
+                case UnionT u -> {
+                    Value first = as(Value.UnionValue.class, value, t, where).firstMember();
+                    if (u.fields().isEmpty() != (first == null)) throw mismatch(value, t, where);
+                    if (first != null) value(out, u.fields().getFirst().type(), first, where + "." + u.fields().getFirst().name());
+                }
+            }
+        }
+
+        private static void integer(Out out, int bits, boolean signed, Value value, String where) {
+            if (!(value instanceof Value.IntValue(BigInteger n))) {
+                throw new IllegalArgumentException(where + ": expected an integer, got " + value);
+            }
+            BigInteger min = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
+            BigInteger limit = BigInteger.ONE.shiftLeft(signed ? bits - 1 : bits);
+            if (n.compareTo(min) < 0 || n.compareTo(limit) >= 0) {
+                throw new IllegalArgumentException(where + ": " + n + " does not fit " + (signed ? "a signed" : "an unsigned")
+                        + " " + bits + "-bit integer");
+            }
+            for (int shift = bits - 8; shift >= 0; shift -= 8) out.raw(new byte[] {n.shiftRight(shift).byteValue()});
+        }
+
+        private static void pointer(Out out, Value.PointerValue p) {
+            switch (p) {
+                case Value.NullPointer n -> out.u8(Wire.PTR_NULL);
+                case Value.ObjectRef r -> {
+                    out.u8(Wire.PTR_OBJECT);
+                    out.u8(r.kind().code());
+                    out.u32(r.a());
+                    out.u32(r.b());
+                    out.u16(r.path().size());
+                    for (long step : r.path()) out.u64(step);
+                    out.u64(r.byteOffset());
+                }
+                case Value.StringConstant s -> {
+                    out.u8(Wire.PTR_STRING);
+                    out.u32(s.index());
+                    out.u64(s.offset());
+                }
+                case Value.StdStream s -> {
+                    out.u8(Wire.PTR_STREAM);
+                    out.u8(s.stream().ordinal());
+                }
+            }
+        }
+
+        private static <V extends Value> V as(Class<V> kind, Value value, TypeDesc t, String where) {
+            if (!kind.isInstance(value)) throw mismatch(value, t, where);
+            return kind.cast(value);
+        }
+
+        private static IllegalArgumentException mismatch(Value value, TypeDesc t, String where) {
+            return new IllegalArgumentException(where + ": value " + value + " does not match type " + t.name()
+                    + " (" + TypeDesc.kindName(t.kindCode()) + ")");
+        }
+    }
+}

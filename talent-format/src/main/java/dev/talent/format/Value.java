@@ -1,0 +1,133 @@
+package dev.talent.format;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A value as stored in a checkpoint. Values carry no type: they are interpreted through the type id of the
+ * variable, global, heap block, array or field that holds them (docs/FORMAT.md, "Values").
+ */
+public sealed interface Value
+        permits Value.IntValue, Value.BoolValue, Value.FloatValue, Value.LongDoubleValue, Value.PointerValue,
+                Value.FunctionValue, Value.ArrayValue, Value.StructValue, Value.UnionValue {
+
+    /** Value of a SINT or UINT type; signedness and width come from the type. */
+    record IntValue(BigInteger value) implements Value {
+        public IntValue { Objects.requireNonNull(value); }
+
+        public static IntValue of(long value) {
+            return new IntValue(BigInteger.valueOf(value));
+        }
+    }
+
+    /** Value of a BOOL type. */
+    record BoolValue(boolean value) implements Value {}
+
+    /** IEEE 754 bit pattern of a FLOAT value; {@code width} is 32 or 64 (the low {@code width} bits are used). */
+    record FloatValue(long bits, int width) implements Value {
+        public FloatValue {
+            if (width != 32 && width != 64) throw new IllegalArgumentException("float width must be 32 or 64: " + width);
+            if (width == 32 && (bits >>> 32) != 0) throw new IllegalArgumentException("32-bit float pattern has high bits set");
+        }
+
+        public static FloatValue ofDouble(double d) {
+            return new FloatValue(Double.doubleToRawLongBits(d), 64);
+        }
+
+        public static FloatValue ofFloat(float f) {
+            return new FloatValue(Integer.toUnsignedLong(Float.floatToRawIntBits(f)), 32);
+        }
+
+        /** The value widened to a double (exact for both widths). */
+        public double asDouble() {
+            return width == 64 ? Double.longBitsToDouble(bits) : Float.intBitsToFloat((int) bits);
+        }
+    }
+
+    /**
+     * Value of a LDOUBLE type: C99 hexadecimal floating notation ({@code printf("%La")}), or {@code inf},
+     * {@code -inf}, {@code nan}, {@code -nan}.
+     */
+    record LongDoubleValue(String hex) implements Value {
+        public LongDoubleValue { Objects.requireNonNull(hex); }
+    }
+
+    /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
+    sealed interface PointerValue extends Value
+            permits NullPointer, ObjectRef, StringConstant, StdStream {}
+
+    /** The null pointer. */
+    record NullPointer() implements PointerValue {
+        public static final NullPointer INSTANCE = new NullPointer();
+    }
+
+    /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */
+    enum ObjectKind {
+        /** {@code a} = index in GLOB. */
+        GLOBAL(1),
+        /** {@code a} = frame index (0 = main), {@code b} = variable id. */
+        FRAME_VARIABLE(2),
+        /** {@code a} = heap block id. */
+        HEAP_BLOCK(3),
+        /** {@code main}'s argv array (argc + 1 pointers). */
+        ARGV_ARRAY(4),
+        /** {@code a} = argument index; the string is a char array of its length + 1. */
+        ARGV_STRING(5);
+
+        private final int code;
+
+        ObjectKind(int code) {
+            this.code = code;
+        }
+
+        /** The number written in the file. */
+        public int code() {
+            return code;
+        }
+
+        static ObjectKind ofCode(int code) {
+            for (ObjectKind k : values()) if (k.code == code) return k;
+            return null;
+        }
+    }
+
+    /**
+     * A pointer into a known object: {@code path} walks from the object's type to the addressed element (an array
+     * index, or a struct/union field number, per step; u64 each), then {@code byteOffset} bytes into the scalar (or
+     * one past the end of the object) reached.
+     */
+    record ObjectRef(ObjectKind kind, long a, long b, List<Long> path, long byteOffset) implements PointerValue {
+        public ObjectRef {
+            Objects.requireNonNull(kind);
+            path = List.copyOf(path);
+        }
+    }
+
+    /** A pointer {@code offset} bytes into string constant {@code index} of STRS. */
+    record StringConstant(int index, long offset) implements PointerValue {}
+
+    /** The standard streams a {@code FILE *} may point to. */
+    enum Stream { STDIN, STDOUT, STDERR }
+
+    /** A {@code FILE *} equal to stdin, stdout or stderr. */
+    record StdStream(Stream stream) implements PointerValue {
+        public StdStream { Objects.requireNonNull(stream); }
+    }
+
+    /** Value of a FUNCPTR type: the function's name, or {@code null} for a null function pointer. */
+    record FunctionValue(String name) implements Value {}
+
+    /** Value of an ARRAY type: its elements in index order. */
+    record ArrayValue(List<Value> elements) implements Value {
+        public ArrayValue { elements = List.copyOf(elements); }
+    }
+
+    /** Value of a STRUCT type: every field in declaration order. */
+    record StructValue(List<Value> fields) implements Value {
+        public StructValue { fields = List.copyOf(fields); }
+    }
+
+    /** Value of a UNION type: its first member ({@code null} only for a union without members). */
+    record UnionValue(Value firstMember) implements Value {}
+}

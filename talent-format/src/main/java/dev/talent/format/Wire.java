@@ -1,0 +1,53 @@
+package dev.talent.format;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/** Constants of the wire format (docs/FORMAT.md) shared by reader and writer. */
+final class Wire {
+    static final byte[] MAGIC = "TALENTCK".getBytes(StandardCharsets.US_ASCII);
+    static final int MAJOR = 1;
+    static final int MINOR = 0;
+    static final int HEADER_SIZE = 24;
+    /** Tag (4) + length (8) + CRC (4): the size of an empty section. */
+    static final int SECTION_OVERHEAD = 16;
+    static final long U32_NONE = 0xFFFF_FFFFL;
+
+    static final String META = "META";
+    static final String TYPE = "TYPE";
+    static final String STRS = "STRS";
+    static final String GLOB = "GLOB";
+    static final String FRAM = "FRAM";
+    static final String HEAP = "HEAP";
+    static final List<String> KNOWN_SECTIONS = List.of(META, TYPE, STRS, GLOB, FRAM, HEAP);
+
+    static final int PTR_NULL = 0;
+    static final int PTR_OBJECT = 1;
+    static final int PTR_STRING = 2;
+    static final int PTR_STREAM = 3;
+    static final int PTR_FUNCTION = 4;
+
+    private Wire() {}
+
+    static int crc32c(byte[] data, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(data, offset, length);
+        return (int) crc.getValue();
+    }
+
+    static String hex32(long v) {
+        return String.format("0x%08x", v & 0xFFFF_FFFFL);
+    }
+
+    /** A tag or other short byte sequence shown printable, non-printable bytes as {@code \xNN}. */
+    static String printable(byte[] data, int offset, int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = offset; i < offset + length; i++) {
+            int b = data[i] & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '\\') sb.append((char) b);
+            else sb.append(String.format("\\x%02x", b));
+        }
+        return sb.toString();
+    }
+}

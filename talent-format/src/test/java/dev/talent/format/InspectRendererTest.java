@@ -1,0 +1,140 @@
+package dev.talent.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InspectRendererTest {
+    private final Checkpoint checkpoint = Fixtures.full();
+
+    @Test
+    void textShowsTheHeader() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("checkpoint of app")
+                .contains("fingerprint  0123456789abcdef0123456789abcdef")
+                .contains("s390x (64-bit pointers, big-endian)")
+                .contains("point 7 in compute() at app.c:42:5")
+                .contains("2026-11-27T21:00:00.123456789Z")
+                .contains("sequence     3")
+                .contains("stop-after")
+                .contains("visits       1000")
+                .contains("\"app\" \"-n\" \"5\\xff\"");
+    }
+
+    @Test
+    void textListsFramesOutermostFirstWithTheirVariables() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text.indexOf("#0 main() at app.c:30:9")).isPositive()
+                .isLessThan(text.indexOf("#1 compute() at app.c:42:5"));
+        assertThat(text).contains("argc : int = 3")
+                .contains("data : int[4] = [10, 20, 30, 40]")
+                .contains("x : int = -5");
+    }
+
+    @Test
+    void textRendersEveryPointerForm() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("origin_y : int * = &grid[1].y")
+                .contains("inner : int * = &frame#1:local[2]")
+                .contains("outer : int * = &frame#0:data")
+                .contains("msg : char * = \"hello world\"+6")
+                .contains("out : FILE * = stdout")
+                .contains("nothing : int * = NULL")
+                .contains("handler : int (*)(int) = &compute")
+                .contains("no_handler : int (*)(int) = NULL")
+                .contains("head : struct node * = &heap#1[0]")
+                .contains("grid_end : int * = &grid[3]")
+                .contains("counter_byte : char * = (char *)&counter + 1")
+                .contains("args : char ** = &argv[1]")
+                .contains("opt : char * = &argv[1][1]")
+                // Two globals named count: pointers use the key of the internal-linkage one.
+                .contains("count_ptr : int * = &util.c:count");
+    }
+
+    @Test
+    void textRendersAggregatesAndScalars() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("grid : struct point[3] = [{ x = 1, y = 2 }, { x = 3, y = -4 }, { x = 5, y = 6 }]")
+                .contains("n : union num = { i = -7 }")
+                .contains("label : char[6] = \"hi\"")
+                .contains("ready : _Bool = true")
+                .contains("ratio : float = 0.1")
+                .contains("huge : unsigned __int128 = 1267650600228229401496703205376")
+                .contains("big : unsigned long = 18446744073709551615")
+                .contains("third : long double = 0xc.90fdaa22168c235p-2 (3.14159265358979323851)")
+                .contains("{ value = 1, next = &heap#1[1], flags = 5 }");
+    }
+
+    @Test
+    void textCutsLongArraysShortWithTheirCount() {
+        String text = InspectRenderer.text(checkpoint);
+        String samples = text.lines().filter(l -> l.contains("samples :")).findFirst().orElseThrow();
+        assertThat(samples).contains("7.5, ... (20 elements)]").doesNotContain("8.0");
+    }
+
+    @Test
+    void longDoubleApproximationIsExact() {
+        assertThat(ValueText.approximateDecimal("0x1.8p+1")).contains("3");
+        assertThat(ValueText.approximateDecimal("-0x1p-2")).contains("-0.25");
+        assertThat(ValueText.approximateDecimal("inf")).isEmpty();
+    }
+
+    @Test
+    void charArrayWithBytesAfterTheNulShowsThemAll() {
+        Checkpoint c = withLabel(Fixtures.chars("a\0b", 6));
+        assertThat(InspectRenderer.text(c)).contains("label : char[6] = \"a\\0b\"");
+        Checkpoint full = withLabel(Fixtures.chars("abcdef", 6));
+        assertThat(InspectRenderer.text(full)).contains("label : char[6] = \"abcdef\" (no NUL)");
+    }
+
+    @Test
+    void jsonHasTheSameContentInAStableShape() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(InspectRenderer.json(checkpoint));
+        assertThat(root.get("schema").asText()).isEqualTo("talent-inspect/1");
+        assertThat(root.get("site").get("function").asText()).isEqualTo("compute");
+        assertThat(root.get("time").asText()).isEqualTo("2026-11-27T21:00:00.123456789Z");
+        assertThat(root.get("argv").get(2).get("hex").asText()).isEqualTo("35ff");
+        JsonNode frames = root.get("frames");
+        assertThat(frames.get(0).get("function").asText()).isEqualTo("main");
+        JsonNode inner = frames.get(0).get("variables").get(4);
+        assertThat(inner.get("name").asText()).isEqualTo("inner");
+        assertThat(inner.get("value").get("pointer").asText()).isEqualTo("&frame#1:local[2]");
+        assertThat(inner.get("value").get("object").asText()).isEqualTo("frame-variable");
+
+        JsonNode globals = root.get("globals");
+        assertThat(globals.get(1).get("value").get(1).get("y").asInt()).isEqualTo(-4);
+        assertThat(globals.get(8).get("value")).hasSize(20); // JSON keeps every element
+        assertThat(globals.get(7).get("value").isNull()).isTrue();
+        assertThat(globals.get(4).get("value").get("stream").asText()).isEqualTo("stdout");
+        assertThat(globals.get(5).get("value").get("function").asText()).isEqualTo("compute");
+        assertThat(globals.get(15).get("value").bigIntegerValue()).hasToString("18446744073709551615");
+        assertThat(globals.get(13).get("value").floatValue()).isEqualTo(0.1f);
+        assertThat(root.get("heap").get(0).get("elements").get(0).get("next").get("pointer").asText())
+                .isEqualTo("&heap#1[1]");
+        assertThat(root.get("types")).hasSize(checkpoint.types().size());
+        assertThat(root.get("types").get(Fixtures.FILE_PTR).get("pointeeType").isNull()).isTrue();
+        assertThat(InspectRenderer.json(checkpoint)).isEqualTo(InspectRenderer.json(Fixtures.full()));
+    }
+
+    @Test
+    void jsonWritesNonFiniteFloatsAsText() throws Exception {
+        Checkpoint c = Fixtures.full();
+        List<GlobalVar> globals = new java.util.ArrayList<>(c.globals());
+        globals.set(13, new GlobalVar("ratio", "ratio", "app.c:16:7", Fixtures.FLOAT,
+                Value.FloatValue.ofFloat(Float.NEGATIVE_INFINITY)));
+        Checkpoint withInf = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        JsonNode root = new ObjectMapper().readTree(InspectRenderer.json(withInf));
+        assertThat(root.get("globals").get(13).get("value").asText()).isEqualTo("-inf");
+        assertThat(InspectRenderer.text(withInf)).contains("ratio : float = -inf");
+    }
+
+    private static Checkpoint withLabel(Value.ArrayValue label) {
+        Checkpoint c = Fixtures.full();
+        List<GlobalVar> globals = new java.util.ArrayList<>(c.globals());
+        globals.set(10, new GlobalVar("label", "label", "app.c:13:6", Fixtures.CHAR6, label));
+        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+    }
+}
