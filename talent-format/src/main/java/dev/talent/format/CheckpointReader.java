@@ -434,18 +434,40 @@ public final class CheckpointReader {
         // ------------------------------------------------------------------ HEAP
 
         private List<HeapBlock> heap(PayloadReader in) throws CorruptCheckpointException {
-            int count = in.count("heap block count", 20);
+            // block_id, alloc_pos length, flags, element_type, count, tail length: 4 + 4 + 1 + 4 + 8 + 4 bytes.
+            int count = in.count("heap block count", 25);
             List<HeapBlock> list = new ArrayList<>(count);
             Set<Long> ids = new HashSet<>();
             for (int i = 0; i < count; i++) {
                 int at = in.offset();
                 long blockId = in.u32("block_id of heap block " + i);
                 if (!ids.add(blockId)) throw in.error(at, "heap block id " + blockId + " appears twice");
-                String allocPos = in.str("alloc_pos of heap block " + blockId);
-                int elementType = typeRef(in, "element_type of heap block " + blockId);
-                long n = in.u64("count of heap block " + blockId);
-                list.add(new HeapBlock(blockId, allocPos, elementType,
-                        elements(in, elementType, n, "heap#" + blockId)));
+                String what = "heap block " + blockId;
+                String allocPos = in.str("alloc_pos of " + what);
+                int flagsAt = in.offset();
+                int flags = in.u8("flags of " + what);
+                if ((flags & ~Wire.HEAP_UNTYPED) != 0) {
+                    throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
+                            + " has unknown bits set (only bit 0, untyped, is defined)");
+                }
+                boolean untyped = (flags & Wire.HEAP_UNTYPED) != 0;
+                int typeAt = in.offset();
+                int elementType = typeRef(in, "element_type of " + what);
+                TypeDesc element = types.get(elementType);
+                if (untyped && !(element instanceof UInt u && u.bits() == 8)) {
+                    throw in.error(typeAt, what + " is untyped, so its element type must be an 8-bit UINT, found type "
+                            + elementType + " (" + element.name() + ", " + TypeDesc.kindName(element.kindCode())
+                            + (element instanceof UInt u ? " " + u.bits() + " bits" : "") + ")");
+                }
+                long n = in.u64("count of " + what);
+                List<Value> elements = elements(in, elementType, n, "heap#" + blockId);
+                int tailAt = in.offset();
+                ByteString tail = in.byteString("tail of " + what);
+                if (element.size() > 0 && tail.length() >= element.size()) {
+                    throw in.error(tailAt, what + ": tail of " + tail.length() + " bytes holds a whole element of "
+                            + element.name() + " (" + element.size() + " bytes on the writer); expected fewer");
+                }
+                list.add(new HeapBlock(blockId, allocPos, untyped, elementType, elements, tail));
             }
             return list;
         }

@@ -20,7 +20,8 @@ import java.util.List;
  * Encodes a {@link Checkpoint} as a version 1.0 checkpoint file, the exact inverse of {@link CheckpointReader}.
  *
  * <p>The writer checks only what it needs to encode (each value matches its type's shape and range); it does not
- * check cross references such as pointer targets, so tests can produce well-sealed files with semantic errors.
+ * check cross references such as pointer targets, nor a heap block's untyped flag against its element type or its
+ * tail length against the element size, so tests can produce well-sealed files with semantic errors.
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {}
@@ -223,9 +224,11 @@ public final class CheckpointWriter {
             for (HeapBlock b : heap) {
                 out.u32(b.blockId());
                 out.str(b.allocPos());
+                out.u8(b.untyped() ? Wire.HEAP_UNTYPED : 0);
                 out.u32(b.elementType());
                 out.u64(b.elements().size());
                 for (Value v : b.elements()) value(out, b.elementType(), v, "heap#" + b.blockId());
+                out.bytes(b.tail().toByteArray());
             }
             return out.toByteArray();
         }

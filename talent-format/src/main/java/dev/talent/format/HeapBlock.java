@@ -4,16 +4,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A heap block ({@code HEAP}): an array of {@code elements.size()} values of type {@code elementType}.
+ * A heap block ({@code HEAP}): an array of {@code elements.size()} values of type {@code elementType}, then the
+ * {@code tail} bytes that did not fill a whole element.
  *
  * @param blockId block id, the target of heap pointers (u32)
- * @param allocPos source position of the allocation
- * @param elementType type id of the elements
- * @param elements the block's contents
+ * @param allocPos source position of the allocation call
+ * @param untyped whether the element type could not be inferred: the block is then {@code unsigned char} bytes
+ *     copied verbatim, meaningful only where byte order and pointer width equal the writer's
+ * @param elementType type id of the elements (an 8-bit UINT when {@code untyped})
+ * @param elements the block's whole elements
+ * @param tail the bytes after the last whole element (usually none), raw
  */
-public record HeapBlock(long blockId, String allocPos, int elementType, List<Value> elements) {
+public record HeapBlock(long blockId, String allocPos, boolean untyped, int elementType, List<Value> elements,
+                        ByteString tail) {
+    private static final ByteString NO_BYTES = ByteString.of(new byte[0]);
+
     public HeapBlock {
         Objects.requireNonNull(allocPos);
+        Objects.requireNonNull(tail);
         elements = List.copyOf(elements);
+    }
+
+    /** A typed block without tail bytes: the usual case. */
+    public HeapBlock(long blockId, String allocPos, int elementType, List<Value> elements) {
+        this(blockId, allocPos, false, elementType, elements, NO_BYTES);
     }
 }

@@ -94,11 +94,14 @@ final class InspectJson {
             ObjectNode block = heap.addObject();
             block.put("id", b.blockId());
             block.put("allocatedAt", b.allocPos());
+            block.put("untyped", b.untyped());
             block.put("elementType", checkpoint.type(b.elementType()).name());
             block.put("elementTypeId", b.elementType());
             block.put("count", b.elements().size());
             ArrayNode elements = block.putArray("elements");
             b.elements().forEach(v -> elements.add(value(b.elementType(), v)));
+            // The tail is raw memory, never text: always hex.
+            block.put("tail", HexFormat.of().formatHex(b.tail().toByteArray()));
         }
 
         ArrayNode strings = root.putArray("strings");

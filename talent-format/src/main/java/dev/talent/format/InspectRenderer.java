@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 /**
  * Renders a checkpoint for {@code talent inspect}: {@link #text} for people, {@link #json} for machines. Both show
  * the header, every frame outermost first with its variables, the globals and the heap blocks; pointers are shown
- * as C-like expressions ({@code &grid[3].x}, {@code &frame#1:count}, {@code "text"+2}, {@code stdout}, {@code NULL}).
+ * as C-like expressions that follow the pointer's path ({@code &grid[3].x}, {@code &frame#1:count},
+ * {@code &heap#12[3].next}, {@code "text"+2}, {@code stdout}, {@code NULL}). A heap block shows its id, element type,
+ * element count, untyped flag, tail bytes and allocation site.
  */
 public final class InspectRenderer {
     private InspectRenderer() {}
@@ -46,16 +48,35 @@ public final class InspectRenderer {
                     checkpoint, values);
         }
 
-        sb.append("\nheap:").append(checkpoint.heap().isEmpty() ? " no blocks\n" : "\n");
-        for (HeapBlock b : checkpoint.heap()) {
-            TypeDesc element = checkpoint.type(b.elementType());
-            TypeDesc.ArrayT asArray = new TypeDesc.ArrayT(element.name() + "[" + b.elements().size() + "]", 0,
-                    b.elementType(), b.elements().size());
-            sb.append("    heap#").append(b.blockId()).append(" : ").append(asArray.name()).append(" = ")
-                    .append(values.array(asArray, b.elements())).append("   (allocated at ").append(b.allocPos())
-                    .append(")\n");
-        }
+        int blocks = checkpoint.heap().size();
+        sb.append("\nheap:").append(blocks == 0 ? " no blocks\n" : " " + blocks + (blocks == 1 ? " block\n" : " blocks\n"));
+        for (HeapBlock b : checkpoint.heap()) heapBlock(sb, b, checkpoint, values);
         return sb.toString();
+    }
+
+    /**
+     * One heap block: {@code heap#<id> : <count> x <element type>[, untyped][ + <n> tail bytes] = <contents>
+     * (allocated at <position>)}. Untyped blocks and tails are raw memory, so they are shown as hex bytes.
+     */
+    private static void heapBlock(StringBuilder sb, HeapBlock b, Checkpoint checkpoint, ValueText values) {
+        TypeDesc element = checkpoint.type(b.elementType());
+        int count = b.elements().size();
+        sb.append("    heap#").append(b.blockId()).append(" : ").append(count).append(" x ").append(element.name());
+        if (b.untyped()) sb.append(", untyped");
+        if (b.tail().length() > 0) sb.append(" + ").append(b.tail().length()).append(" tail bytes");
+        sb.append(" = ");
+        if (b.untyped()) {
+            byte[] bytes = new byte[count];
+            for (int i = 0; i < count; i++) {
+                bytes[i] = ((Value.IntValue) b.elements().get(i)).value().byteValue();
+            }
+            sb.append(ValueText.hexBytes(bytes));
+        } else {
+            sb.append(values.array(new TypeDesc.ArrayT(element.name() + "[" + count + "]", 0, b.elementType(), count),
+                    b.elements()));
+        }
+        if (b.tail().length() > 0) sb.append(" + tail ").append(ValueText.hexBytes(b.tail().toByteArray()));
+        sb.append("   (allocated at ").append(b.allocPos()).append(")\n");
     }
 
     private static void line(StringBuilder sb, String label, String value) {

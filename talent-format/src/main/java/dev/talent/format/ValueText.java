@@ -156,6 +156,18 @@ final class ValueText {
         return sb.toString();
     }
 
+    /** Raw bytes as hex, e.g. {@code {01 02 ff}}, cut after {@link #STRING_CHARS_SHOWN} bytes with the total. */
+    static String hexBytes(byte[] bytes) {
+        StringBuilder sb = new StringBuilder("{");
+        int shown = Math.min(bytes.length, STRING_CHARS_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) sb.append(' ');
+            sb.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        if (bytes.length > shown) sb.append(" ... (").append(bytes.length).append(" bytes)");
+        return sb.append('}').toString();
+    }
+
     private static String escape(int b, char quote) {
         return switch (b) {
             case '\n' -> "\\n";

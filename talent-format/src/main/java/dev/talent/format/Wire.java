@@ -28,6 +28,9 @@ final class Wire {
     static final int PTR_STREAM = 3;
     static final int PTR_FUNCTION = 4;
 
+    /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
+    static final int HEAP_UNTYPED = 1;
+
     private Wire() {}
 
     static int crc32c(byte[] data, int offset, int length) {

@@ -295,6 +295,85 @@ class CheckpointReaderTest {
         assertThat(corrupt(file).getMessage()).contains("expands to more values than a file of");
     }
 
+    // ------------------------------------------------------------------ heap blocks
+
+    @Test
+    void roundTripKeepsUntypedBlocksAndTailBytes() throws Exception {
+        Checkpoint read = CheckpointReader.read(CheckpointWriter.write(Fixtures.full()));
+        HeapBlock untyped = read.heapBlock(3).orElseThrow();
+        assertThat(untyped.untyped()).isTrue();
+        assertThat(untyped.elementType()).isEqualTo(Fixtures.UCHAR);
+        assertThat(untyped.elements()).containsExactly(Fixtures.i(1), Fixtures.i(2), Fixtures.i(255), Fixtures.i(0),
+                Fixtures.i(127));
+        assertThat(untyped.tail().length()).isZero();
+        HeapBlock withTail = read.heapBlock(12).orElseThrow();
+        assertThat(withTail.untyped()).isFalse();
+        assertThat(withTail.tail().toByteArray()).containsExactly(0xde, 0xad, 0xbe);
+        assertThat(read.heapBlock(1).orElseThrow().tail().length()).isZero();
+    }
+
+    @Test
+    void heapBlockIsEncodedFieldByField() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        byte[] heap = s.sections().get(s.indexOf("HEAP")).payload();
+        byte[] expected = concat(u32(1), u32(1), str("t.c:7:9"), new byte[] {0}, u32(0),
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 2}, u32(1), u32(2), u32(1), new byte[] {9});
+        assertThat(heap).containsExactly(expected);
+    }
+
+    @Test
+    void unknownHeapFlagBitsAreRefused() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        // HEAP payload: count (4), block_id (4), alloc_pos "t.c:7:9" (4 + 7), then flags.
+        int flags = 4 + 4 + 4 + 7;
+        int flagsOffset = s.offsetOf(s.indexOf("HEAP")) + 12 + flags;
+        for (int value : new int[] {0x02, 0x80, 0x03}) {
+            byte[] file = s.withPayload("HEAP", p -> { p[flags] = (byte) value; return p; }).toBytes();
+            CorruptCheckpointException e = corrupt(file);
+            assertThat(e.getMessage()).contains("section HEAP (offset " + flagsOffset + ")")
+                    .contains("heap block 1: flags " + String.format("0x%02x", value) + " has unknown bits set");
+        }
+    }
+
+    @Test
+    void untypedBlockMustHoldEightBitUnsignedElements() {
+        assertThat(heapError(new HeapBlock(5, "app.c:60:3", true, Fixtures.INT, List.of(Fixtures.i(1)), noBytes())))
+                .contains("heap block 5 is untyped, so its element type must be an 8-bit UINT, found type 0 (int, SINT)");
+        assertThat(heapError(new HeapBlock(5, "app.c:60:3", true, Fixtures.UINT, List.of(Fixtures.i(1)), noBytes())))
+                .contains("found type 13 (unsigned int, UINT 32 bits)");
+        assertThat(heapError(new HeapBlock(5, "app.c:60:3", true, Fixtures.CHAR, List.of(Fixtures.i(1)), noBytes())))
+                .contains("found type 6 (char, SINT)");
+    }
+
+    @Test
+    void tailHoldingAWholeElementIsRefused() {
+        assertThat(heapError(new HeapBlock(5, "app.c:60:3", false, Fixtures.INT, List.of(Fixtures.i(1)),
+                ByteString.of(new byte[4]))))
+                .contains("heap block 5: tail of 4 bytes holds a whole element of int (4 bytes on the writer)");
+        // An untyped block's element is one byte, so it never has a tail.
+        assertThat(heapError(new HeapBlock(5, "app.c:60:3", true, Fixtures.UCHAR, List.of(), ByteString.of(new byte[1]))))
+                .contains("tail of 1 bytes holds a whole element of unsigned char");
+    }
+
+    @Test
+    void tailLengthPastTheSectionEndIsRefused() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        byte[] file = s.withPayload("HEAP", p -> { p[p.length - 2] = 2; return p; }).toBytes();
+        assertThat(corrupt(file).getMessage()).contains("section HEAP")
+                .contains("truncated: tail of heap block 1 declares 2 bytes but only 1 remain");
+    }
+
+    @Test
+    void pointersIntoHeapBlocksAreChecked() {
+        assertThat(badPointer(Fixtures.ref(ObjectKind.HEAP_BLOCK, 3, 0, 0, 6L)))
+                .contains("pointer to HEAP_BLOCK 3: path step 0: index 6 out of range for 5 elements");
+        assertThat(badPointer(Fixtures.ref(ObjectKind.HEAP_BLOCK, 3, 0, 0, 1L, 0L)))
+                .contains("path step 1 goes into scalar type unsigned char");
+        assertThat(badPointer(Fixtures.ref(ObjectKind.HEAP_BLOCK, 12, 0, 0, 0L, 3L)))
+                .contains("field 3 of struct node, which has 3 fields");
+        assertThat(badPointer(Fixtures.ref(ObjectKind.HEAP_BLOCK, 12, 0, 1))).contains("at the start of an array");
+    }
+
     // ------------------------------------------------------------------ cross references
 
     @Test
@@ -365,6 +444,20 @@ class CheckpointReaderTest {
         CorruptCheckpointException e = corrupt(CheckpointWriter.write(c));
         assertThat(e.section()).contains("GLOB");
         return e.getMessage();
+    }
+
+    private static String heapError(HeapBlock block) {
+        Checkpoint c = Fixtures.full();
+        List<HeapBlock> heap = new ArrayList<>(c.heap());
+        heap.add(block);
+        CorruptCheckpointException e = corrupt(CheckpointWriter.write(
+                new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap)));
+        assertThat(e.section()).contains("HEAP");
+        return e.getMessage();
+    }
+
+    private static ByteString noBytes() {
+        return ByteString.of(new byte[0]);
     }
 
     private static Checkpoint withCountPtr(Checkpoint c, Value.ObjectRef ref) {

@@ -37,7 +37,7 @@ final class Fixtures {
     // Type ids of the full fixture.
     static final int INT = 0, ULONG = 1, BOOL = 2, DOUBLE = 3, FLOAT = 4, LDOUBLE = 5, CHAR = 6, CHAR6 = 7,
             POINT = 8, POINT3 = 9, NUM = 10, INT_PTR = 11, NODE_PTR = 12, UINT = 13, NODE = 14, FN = 15,
-            CHAR_PTR = 16, FILE_PTR = 17, U128 = 18, DOUBLE20 = 19, INT4 = 20, CHAR_PTR_PTR = 21;
+            CHAR_PTR = 16, FILE_PTR = 17, U128 = 18, DOUBLE20 = 19, INT4 = 20, CHAR_PTR_PTR = 21, UCHAR = 22;
 
     static final String FINGERPRINT = "0123456789abcdef0123456789abcdef";
 
@@ -65,7 +65,8 @@ final class Fixtures {
                 new UInt("unsigned __int128", 16, 128),
                 new ArrayT("double[20]", 160, DOUBLE, 20),
                 new ArrayT("int[4]", 16, INT, 4),
-                new Ptr("char **", 8, "char *", CHAR_PTR));
+                new Ptr("char **", 8, "char *", CHAR_PTR),
+                new UInt("unsigned char", 1, 8));
     }
 
     static IntValue i(long v) {
@@ -134,13 +135,21 @@ final class Fixtures {
         Frame compute = new Frame("compute", 1, 7, "app.c:42:5", List.of(
                 new FrameVar(0, "x", "app.c:40:17", INT, i(-5)),
                 new FrameVar(1, "local", "app.c:41:9", INT4, ints(1, 2, 3, 4)),
-                new FrameVar(2, "outer", "app.c:41:20", INT_PTR, ref(ObjectKind.FRAME_VARIABLE, 0, 2, 0))));
+                new FrameVar(2, "outer", "app.c:41:20", INT_PTR, ref(ObjectKind.FRAME_VARIABLE, 0, 2, 0)),
+                new FrameVar(3, "cursor", "app.c:41:30", INT_PTR, ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 1L, 0L)),
+                new FrameVar(4, "raw", "app.c:41:40", CHAR_PTR, ref(ObjectKind.HEAP_BLOCK, 3, 0, 0, 2L))));
         HeapBlock nodes = new HeapBlock(1, "app.c:50:10", NODE, List.of(
                 new StructValue(List.of(i(1), ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 1L), i(5))),
                 new StructValue(List.of(i(2), NullPointer.INSTANCE, i(0)))));
         HeapBlock empty = new HeapBlock(2, "app.c:51:10", INT, List.of());
+        // Block ids need not be dense; an untyped block is raw bytes; a tail holds bytes short of a whole element.
+        HeapBlock untyped = new HeapBlock(3, "app.c:52:10", true, UCHAR, List.of(i(1), i(2), i(255), i(0), i(127)),
+                ByteString.of(new byte[0]));
+        HeapBlock withTail = new HeapBlock(12, "app.c:53:10", false, NODE, List.of(
+                new StructValue(List.of(i(3), ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 0L), i(0)))),
+                ByteString.of(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe}));
         return new Checkpoint(meta(sequence), types(), List.of(ByteString.utf8("hello world")), globals,
-                List.of(main, compute), List.of(nodes, empty));
+                List.of(main, compute), List.of(nodes, empty, untyped, withTail));
     }
 
     /** A small checkpoint (a few hundred bytes) for exhaustive bit-flip and truncation tests. */
@@ -159,6 +168,6 @@ final class Fixtures {
                 List.of(new Frame("main", 0, 2, "t.c:9:3", List.of(
                         new FrameVar(0, "name", "t.c:8:8", 4, chars("abc", 4)),
                         new FrameVar(1, "s", "t.c:8:20", 5, new StringConstant(0, 1))))),
-                List.of(new HeapBlock(1, "t.c:7:9", 0, List.of(i(1), i(2)))));
+                List.of(new HeapBlock(1, "t.c:7:9", false, 0, List.of(i(1), i(2)), ByteString.of(new byte[] {9}))));
     }
 }

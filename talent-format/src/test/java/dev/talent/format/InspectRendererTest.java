@@ -55,6 +55,49 @@ class InspectRendererTest {
     }
 
     @Test
+    void textShowsEveryHeapBlockWithIdTypeCountFlagsAndAllocationSite() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("\nheap: 4 blocks\n")
+                .contains("    heap#1 : 2 x struct node = [{ value = 1, next = &heap#1[1], flags = 5 }, "
+                        + "{ value = 2, next = NULL, flags = 0 }]   (allocated at app.c:50:10)\n")
+                .contains("    heap#2 : 0 x int = []   (allocated at app.c:51:10)\n")
+                .contains("    heap#3 : 5 x unsigned char, untyped = {01 02 ff 00 7f}   (allocated at app.c:52:10)\n")
+                .contains("    heap#12 : 1 x struct node + 3 tail bytes = [{ value = 3, next = &heap#1[0], flags = 0 }]"
+                        + " + tail {de ad be}   (allocated at app.c:53:10)\n");
+    }
+
+    @Test
+    void pointersIntoHeapBlocksFollowTheirPath() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("cursor : int * = &heap#1[1].value")
+                .contains("raw : char * = &heap#3[2]")
+                .contains("head : struct node * = &heap#1[0]");
+    }
+
+    @Test
+    void untypedBytesAreCutShortWithTheirCount() {
+        Checkpoint c = Fixtures.full();
+        List<Value> bytes = java.util.stream.IntStream.range(0, 100).mapToObj(k -> (Value) Fixtures.i(k)).toList();
+        List<HeapBlock> heap = List.of(new HeapBlock(7, "big.c:1:1", true, Fixtures.UCHAR, bytes, ByteString.of(new byte[0])));
+        Checkpoint big = new Checkpoint(c.meta(), c.types(), c.strings(), List.of(),
+                List.of(new Frame("compute", 1, 7, "app.c:42:5", List.of())), heap);
+        String text = InspectRenderer.text(big);
+        assertThat(text).contains("heap: 1 block\n")
+                .contains("heap#7 : 100 x unsigned char, untyped = {00 01 02 ")
+                .contains(" 3e 3f ... (100 bytes)}   (allocated at big.c:1:1)")
+                .doesNotContain(" 40 ");
+    }
+
+    @Test
+    void emptyHeapIsSaidSo() {
+        Checkpoint c = Fixtures.full();
+        Checkpoint noHeap = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals().subList(0, 16), c.frames()
+                .stream().map(f -> new Frame(f.function(), f.functionId(), f.point(), f.pointPos(), List.of())).toList(),
+                List.of());
+        assertThat(InspectRenderer.text(noHeap)).endsWith("\nheap: no blocks\n");
+    }
+
+    @Test
     void textRendersAggregatesAndScalars() {
         String text = InspectRenderer.text(checkpoint);
         assertThat(text).contains("grid : struct point[3] = [{ x = 1, y = 2 }, { x = 3, y = -4 }, { x = 5, y = 6 }]")
@@ -114,6 +157,20 @@ class InspectRendererTest {
         assertThat(globals.get(13).get("value").floatValue()).isEqualTo(0.1f);
         assertThat(root.get("heap").get(0).get("elements").get(0).get("next").get("pointer").asText())
                 .isEqualTo("&heap#1[1]");
+        JsonNode untyped = root.get("heap").get(2);
+        assertThat(untyped.get("id").asLong()).isEqualTo(3);
+        assertThat(untyped.get("untyped").asBoolean()).isTrue();
+        assertThat(untyped.get("elementType").asText()).isEqualTo("unsigned char");
+        assertThat(untyped.get("count").asInt()).isEqualTo(5);
+        assertThat(untyped.get("allocatedAt").asText()).isEqualTo("app.c:52:10");
+        assertThat(untyped.get("elements").get(2).asInt()).isEqualTo(255);
+        assertThat(untyped.get("tail").asText()).isEmpty();
+        JsonNode withTail = root.get("heap").get(3);
+        assertThat(withTail.get("untyped").asBoolean()).isFalse();
+        assertThat(withTail.get("tail").asText()).isEqualTo("deadbe");
+        assertThat(frames.get(1).get("variables").get(3).get("value").get("pointer").asText())
+                .isEqualTo("&heap#1[1].value");
+        assertThat(frames.get(1).get("variables").get(3).get("value").get("path")).hasSize(2);
         assertThat(root.get("types")).hasSize(checkpoint.types().size());
         assertThat(root.get("types").get(Fixtures.FILE_PTR).get("pointeeType").isNull()).isTrue();
         assertThat(InspectRenderer.json(checkpoint)).isEqualTo(InspectRenderer.json(Fixtures.full()));
