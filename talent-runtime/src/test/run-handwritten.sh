@@ -62,7 +62,7 @@ for isa in $ISAS x86_64-musl; do
     fi
     rm -f "$WORK/obj/$isa/libtalent.a"
     ar rcs "$WORK/obj/$isa/libtalent.a" "$WORK/obj/$isa"/*.o
-    for prog in recurse narrow format_sample; do
+    for prog in recurse narrow format_sample structures untyped; do
         files="$TESTC/$prog.c"
         [ $prog = recurse ] && files="$files $TESTC/recurse_program.c"
         if ! $cc $GENFLAGS -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm -o "$WORK/bin/$prog.$isa"; then
@@ -198,6 +198,92 @@ for pair in "x86_64 s390x" "s390x i686" "i686 aarch64" "aarch64 riscv64" "riscv6
         fail "format_sample written on $1, restored on $2: exit $rc ($(cat "$dst.err"))"
     fi
 done
+
+# ---------------------------------------------------------------- heap: structures hop after hop
+run x86_64 structures > "$WORK/structures.ref" 2> "$WORK/structures.ref.err"
+[ $? = 0 ] || fail "structures reference run on x86_64"
+for isa in $ISAS x86_64-musl; do
+    run $isa structures > "$WORK/structures.$isa.out" 2>&1
+    if [ $? = 0 ] && cmp -s "$WORK/structures.$isa.out" "$WORK/structures.ref"; then
+        pass "uninterrupted structures on $isa equals the x86_64 reference"
+    else
+        fail "uninterrupted structures on $isa differs from the x86_64 reference"
+    fi
+done
+# stop-after values chosen to land in hash(), in build()'s recursion, during qsort (suspended) and in main
+for n in 3 8 19; do
+    dir="$WORK/hops-structures-$n"
+    rm -rf "$dir"; mkdir -p "$dir"; out="$dir.out"; : > "$out"; : > "$dir.err"
+    isas=($HOPS); hop=0; restart=0; ok=1
+    while :; do
+        isa=${isas[$((hop % ${#isas[@]}))]}
+        TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=$n TALENT_RESTART=$restart run $isa structures >> "$out" 2>> "$dir.err"
+        rc=$?
+        hop=$((hop + 1))
+        [ $rc = 0 ] && break
+        if [ $rc != 75 ] || [ $hop -gt 80 ]; then ok=0; break; fi
+        restart=1
+    done
+    if [ $ok = 1 ] && [ $hop -gt 3 ] && cmp -s "$out" "$WORK/structures.ref"; then
+        pass "structures stop-after $n: $hop runs hopping $HOPS, joined stdout equals the reference"
+    else
+        fail "structures stop-after $n: rc=$rc after $hop runs (output $out, stderr $dir.err)"
+    fi
+done
+
+# a pointer into freed memory, reached through the heap: refused with exit 70, naming the path
+expected="talent: cannot checkpoint: pointer 'list->next->next->data' (char *, declared at structures.c:14:14, global, in the heap block allocated at structures.c:40:22) points to memory talent does not know (not a global, frame variable, live heap block, argv or string literal: freed memory, or memory allocated by the C library or uninstrumented code)"
+for isa in x86_64 s390x; do
+    dir="$WORK/dangle-$isa"; rm -rf "$dir"; mkdir -p "$dir"
+    TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=64 run $isa structures dangle > /dev/null 2> "$dir.err"
+    rc=$?
+    if [ $rc = 70 ] && [ "$(cat "$dir.err")" = "$expected" ] && [ -z "$(ls "$dir")" ]; then
+        pass "dangling heap pointer on $isa: exit 70 naming list->next->next->data, no checkpoint written"
+    else
+        fail "dangling heap pointer on $isa: exit $rc, stderr: $(cat "$dir.err")"
+    fi
+done
+
+# ---------------------------------------------------------------- heap: an untyped block
+run x86_64 untyped > "$WORK/untyped.ref"
+dir="$WORK/untyped-le"; rm -rf "$dir"; mkdir -p "$dir"
+{ TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=2 run x86_64 untyped
+  TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=1 TALENT_RESTART=1 run aarch64 untyped
+  TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=1 TALENT_RESTART=1 run riscv64 untyped
+  TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 untyped; } > "$dir.out" 2> "$dir.err"
+if cmp -s "$dir.out" "$WORK/untyped.ref" && grep -q riscv64 "$dir/ckpt-000003.tck"; then
+    pass "untyped block: x86_64 -> aarch64 -> riscv64 -> x86_64 (same byte order and pointer width) equals the reference"
+else
+    fail "untyped block across little-endian 64-bit ISAs ($dir.out, $dir.err)"
+fi
+dir="$WORK/untyped-refused"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=3 run x86_64 untyped > /dev/null
+for isa in s390x i686; do
+    case $isa in
+    s390x) layout="big-endian, 64-bit pointers" ;;
+    i686) layout="little-endian, 32-bit pointers" ;;
+    esac
+    expected="talent: cannot restore the heap block allocated at untyped.c:9:17 (24 bytes whose element type talent could not infer, carried as raw bytes): it was written on x86_64 (little-endian, 64-bit pointers) and this is $isa ($layout); restore it on a platform with the same byte order and pointer width, or let the compiler infer the type (assign the allocation to a typed pointer, or use sizeof(T) or sizeof *p in its size)"
+    TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run $isa untyped > "$dir.$isa.out" 2> "$dir.$isa.err"
+    rc=$?
+    if [ $rc = 65 ] && [ "$(cat "$dir.$isa.err")" = "$expected" ] && [ ! -s "$dir.$isa.out" ]; then
+        pass "untyped block written on x86_64 is refused on $isa with exit 65 naming the allocation site"
+    else
+        fail "untyped block on $isa: exit $rc, stderr: $(cat "$dir.$isa.err")"
+    fi
+done
+
+# ---------------------------------------------------------------- TALENT_VERBOSE timing lines (README.md)
+dir="$WORK/verbose"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_VERBOSE=1 TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=30 run x86_64 structures > /dev/null 2> "$dir.w.err"
+TALENT_VERBOSE=1 TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run s390x structures > /dev/null 2> "$dir.r.err"
+wline=$(grep -E '^talent: checkpoint 1 written: [0-9]+\.[0-9] MiB, [1-9][0-9]* heap blocks, [0-9]+\.[0-9] ms \(collect [0-9]+\.[0-9], encode [0-9]+\.[0-9], write\+fsync [0-9]+\.[0-9]\)$' "$dir.w.err")
+rline=$(grep -E '^talent: restored checkpoint 1 from x86_64: [0-9]+\.[0-9] ms \([0-9]+\.[0-9] MiB, [1-9][0-9]* heap blocks; read\+validate [0-9]+\.[0-9], heap [0-9]+\.[0-9], globals\+frames [0-9]+\.[0-9]\)$' "$dir.r.err")
+if [ -n "$wline" ] && [ -n "$rline" ]; then
+    pass "TALENT_VERBOSE=1 timing lines: '$wline' / '$rline'"
+else
+    fail "TALENT_VERBOSE=1 timing lines missing or malformed ($dir.w.err, $dir.r.err)"
+fi
 
 echo "checkpoints of format_sample per ISA: $WORK/format-sample/<isa>/ckpt-000001.tck"
 echo "$passed passed, $failed failed"

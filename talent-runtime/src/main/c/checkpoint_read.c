@@ -321,10 +321,51 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
 
 static int parse_heap(tl_reader *r, tl_checkpoint *ck)
 {
-    ck->nheap = tl_rd_u32(r);
-    if (!r->failed && ck->nheap != 0)
-        tl_reader_fail(r, "at offset %lu: %lu heap blocks, but this runtime does not restore heap blocks yet",
-                       (unsigned long)r->base, (unsigned long)ck->nheap);
+    uint32_t i, dup;
+    ck->nheap = rd_count(r, "heap block");
+    ck->heap = tl_xcalloc(ck->nheap ? ck->nheap : 1, sizeof *ck->heap);
+    for (i = 0; i < ck->nheap && !r->failed; i++) {
+        tl_ck_block *b = &ck->heap[i];
+        size_t at = r->pos;
+        const tl_ck_type *et;
+        b->id = tl_rd_u32(r);
+        b->pos_off = r->pos + 4;
+        tl_rd_str_ref(r, &b->pos_len);
+        b->flags = tl_rd_u8(r);
+        at = r->pos;
+        b->elem = tl_rd_u32(r);
+        b->count = tl_rd_u64(r);
+        if (r->failed || check_type_id(r, ck, b->elem, at) != 0)
+            break;
+        et = &ck->types[b->elem];
+        if (b->flags & ~TL_HEAP_UNTYPED) {
+            tl_reader_fail(r, "at offset %lu: heap block %lu has unknown flags 0x%02x", (unsigned long)(r->base + at),
+                           (unsigned long)b->id, b->flags);
+            break;
+        }
+        if ((b->flags & TL_HEAP_UNTYPED) && !((et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT) && et->bits == 8)) {
+            tl_reader_fail(r, "at offset %lu: untyped heap block %lu has element type '%s' (bytes expected)",
+                           (unsigned long)(r->base + at), (unsigned long)b->id, et->name);
+            break;
+        }
+        b->value_off = r->pos;
+        if (et->min_encoded && b->count > (r->len - r->pos) / et->min_encoded) {
+            tl_reader_fail(r, "at offset %lu: heap block %lu of %llu elements does not fit in the section",
+                           (unsigned long)(r->base + at), (unsigned long)b->id, (unsigned long long)b->count);
+            break;
+        }
+        if ((et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT) && et->bits == 8) {
+            r->pos += (size_t)b->count;   /* bytes: checked to fit just above */
+        } else {
+            uint64_t k;
+            for (k = 0; k < b->count && !r->failed; k++)
+                tl_skip_value(r, ck, b->elem, 1);
+        }
+        b->tail_off = r->pos + 4;
+        tl_rd_str_ref(r, &b->tail_len);
+    }
+    if (!r->failed && tl_heap_index_ids(ck, &dup) != 0)
+        tl_reader_fail(r, "at offset %lu: heap block id %lu appears twice", (unsigned long)r->base, (unsigned long)dup);
     return r->failed ? -1 : 0;
 }
 
@@ -459,6 +500,10 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
             ck->fram_payload = f + payload_off[k];
             ck->fram_len = payload_len[k];
             ck->fram_base = payload_off[k];
+        } else if (k == 5) {
+            ck->heap_payload = f + payload_off[k];
+            ck->heap_len = payload_len[k];
+            ck->heap_base = payload_off[k];
         }
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int tl_verbose;
 const char *tl_platform;
@@ -104,4 +105,11 @@ const char *tl_default_platform(void)
 #else
     return TL_ISA "-musl";
 #endif
+}
+
+double tl_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }

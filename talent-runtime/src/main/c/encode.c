@@ -6,27 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void reserve(tl_buf *b, size_t n)
+{
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n)
+        cap *= 2;
+    b->data = tl_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
 void tl_buf_put(tl_buf *b, const void *p, size_t n)
 {
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n)
-            cap *= 2;
-        b->data = tl_xrealloc(b->data, cap);
-        b->cap = cap;
-    }
+    if (b->len + n > b->cap)
+        reserve(b, n);
     if (n)
         memcpy(b->data + b->len, p, n);
     b->len += n;
 }
 
+/* The encoders write millions of small integers for a large heap: straight into the buffer. */
 static void put_be(tl_buf *b, uint64_t v, unsigned n)
 {
-    unsigned char tmp[8];
+    unsigned char *d;
     unsigned i;
+    if (b->len + n > b->cap)
+        reserve(b, n);
+    d = b->data + b->len;
     for (i = 0; i < n; i++)
-        tmp[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-    tl_buf_put(b, tmp, n);
+        d[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+    b->len += n;
 }
 
 void tl_buf_u8(tl_buf *b, uint8_t v) { put_be(b, v, 1); }

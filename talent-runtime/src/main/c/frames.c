@@ -304,7 +304,17 @@ void talent_frame_restored(void)
     if (next_frame == rck->nframes) {
         tl_restore_check_done();
         talent_restoring = 0;
+        tl_heap_restore_done();
         tl_info("restored %lu frames; resuming", (unsigned long)rck->nframes);
+        if (tl_verbose) {
+            double now = tl_now_ms();
+            /* one line per restore, parsed by the benchmark tooling (format in README.md) */
+            tl_info("restored checkpoint %llu from %s: %.1f ms (%.1f MiB, %lu heap blocks; read+validate %.1f, heap "
+                    "%.1f, globals+frames %.1f)", (unsigned long long)rck->sequence, rck->platform,
+                    now - tl_rstats.start_ms, (double)rck->file_size / 1048576.0, (unsigned long)rck->nheap,
+                    tl_rstats.loaded_ms - tl_rstats.start_ms, tl_rstats.heap_ms - tl_rstats.loaded_ms,
+                    now - tl_rstats.heap_ms);
+        }
     }
 }
 
@@ -326,11 +336,12 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
     const char *why;
     size_t off;
     char what[256];
-    tl_ctx_describe(ctx, what, sizeof what);
+    /* messages only: describing the variable on every pointer would cost more than resolving it */
+#define DESCRIBE() tl_ctx_describe(ctx, what, sizeof what)
     switch (kind) {
     case TL_OBJ_GLOBAL:
         if (a >= ck->nglobals || !ck->globals[a].target)
-            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): global %lu does not exist",
+            DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): global %lu does not exist",
                    what, ctx->decl_pos, ctx->where, (unsigned long)a);
         base = ck->globals[a].target->addr;
         t = ck->globals[a].target->type;
@@ -340,10 +351,11 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         if (a < ck->nframes)
             v = find_var(&ck->frames[a], b);
         if (!v)
-            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): variable %lu of frame %lu "
+            DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): variable %lu of frame %lu "
                    "is not in the checkpoint", what, ctx->decl_pos, ctx->where, (unsigned long)b, (unsigned long)a);
         if (!v->bound) {
             fixup *f;
+            DESCRIBE();
             if (!slot)
                 tl_die(TL_EXIT_SOFTWARE, "internal error: pointer '%s' (declared at %s, %s) points to '%s' of frame "
                        "%s(), which is not rebuilt yet", what, ctx->decl_pos, ctx->where, v->name,
@@ -371,22 +383,24 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         break;
     case TL_OBJ_ARGSTR:
         if (a >= (uint32_t)tl_argc)
-            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): argument %lu does not exist",
+            DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): argument %lu does not exist",
                    what, ctx->decl_pos, ctx->where, (unsigned long)a);
         base = (char *)tl_argv_string((int)a);
         t = tl_argv_string_type((int)a);
         break;
     case TL_OBJ_HEAP:
-        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): heap blocks are not supported by "
-               "this runtime yet", what, ctx->decl_pos, ctx->where);
+        tl_heap_resolve(ck, a, &base, &t, ctx);
+        break;
     default:
+        DESCRIBE();
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s': unknown object kind %d", what, kind);
     }
     why = tl_path_to_offset(t, path, byte_offset, &off);
     if (why)
-        tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what, ctx->decl_pos,
+        DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what, ctx->decl_pos,
                ctx->where, why);
     return base + off;
+#undef DESCRIBE
 }
 
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset)

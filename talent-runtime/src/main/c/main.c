@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+tl_restore_stats tl_rstats;
+
 typedef struct config {
     const char *dir;
     long long stop_after;   /* 0: never */
@@ -60,12 +62,17 @@ int main(int argc, char **argv)
     uint32_t i;
 
     if (c.restart) {
+        tl_rstats.start_ms = tl_now_ms();
         ck = tl_xcalloc(1, sizeof *ck);
         tl_checkpoint_load_newest(c.dir, ck);
+        tl_rstats.loaded_ms = tl_now_ms();
         /* argv comes from the checkpoint; this process's own arguments are ignored */
         tl_argv_set((int)ck->argc, ck->argv);
         for (i = 0; i < ck->nstrs; i++)
             tl_strings_add(ck->strs[i], ck->str_lens[i]);
+        /* the heap first: every block exists before any pointer into the heap is decoded */
+        tl_heap_restore(ck);
+        tl_rstats.heap_ms = tl_now_ms();
         tl_restore_globals(ck);
         tl_restore_begin(ck);
         sequence = ck->sequence + 1;

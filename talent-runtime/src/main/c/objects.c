@@ -1,5 +1,5 @@
 /* objects.c: the objects pointers may point to (globals, saved frame variables, main's argv array and
- * strings; heap blocks from the heap issue on), the translation between an address and
+ * strings; heap blocks are looked up by heap.c), the translation between an address and
  * (object, element path, byte offset) in either direction, and recognition of read-only string data. */
 #include "talent_internal.h"
 
@@ -33,12 +33,6 @@ void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t 
     o->a = a;
     o->b = b;
     sealed = 0;
-}
-
-void tl_objects_add_heap(void)
-{
-    /* Heap blocks are registered here once the heap issue tracks allocations (kind TL_OBJ_HEAP,
-     * a = block id). Until then no heap block is a pointer target. */
 }
 
 static int by_base(const void *x, const void *y)

@@ -11,6 +11,7 @@ int talent_suspended;
 static uint64_t visits;         /* site visits counted by this process (only while counting) */
 static uint64_t stop_after;     /* checkpoint at this visit; 0: never */
 static unsigned checkpoint_point;
+static int deferred;           /* the checkpoint is due but waits for talent_suspended == 0 */
 
 void tl_site_init(long long n)
 {
@@ -38,8 +39,13 @@ int talent_site_slow(unsigned point)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_site_slow(%u) is not a checkpoint site", point);
     visits++;
     if (stop_after && visits >= stop_after) {
-        if (talent_suspended > 0)
+        if (talent_suspended > 0) {
+            if (!deferred)
+                tl_info("stop-after %llu reached at point %u (%s) while suspended; waiting for a site outside",
+                        (unsigned long long)stop_after, point, talent_the_program.points[point].pos);
+            deferred = 1;
             return 0;   /* the flag stays set: the next site visit outside asks again */
+        }
         tl_info("stop-after %llu reached at point %u (%s)", (unsigned long long)stop_after, point,
                 talent_the_program.points[point].pos);
         talent_pending = 0;

@@ -40,6 +40,8 @@ char *tl_xstrndup(const char *s, size_t n);
 /* Name of the platform this binary runs as (TALENT_PLATFORM or compile-time default). */
 extern const char *tl_platform;
 const char *tl_default_platform(void);
+/* Monotonic clock in milliseconds (for the TALENT_VERBOSE timing lines). */
+double tl_now_ms(void);
 
 /* ---------------------------------------------------------------- crc32c.c */
 /* zlib-style: pass 0 to start, the previous result to continue. */
@@ -125,8 +127,6 @@ typedef struct tl_path {
 /* The registry of pointer targets while a checkpoint is written. */
 void tl_objects_clear(void);
 void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b);
-/* Hook for the heap issue: called by tl_objects_collect() to register heap blocks (none yet). */
-void tl_objects_add_heap(void);
 /* Sorts the registry; call after the last add and before any find. */
 void tl_objects_seal(void);
 const tl_object *tl_objects_find(uintptr_t addr);
@@ -227,7 +227,24 @@ typedef struct tl_checkpoint {
     size_t fram_len, fram_base;
     /* HEAP */
     uint32_t nheap;
+    struct tl_ck_block *heap;
+    uint32_t *heap_by_id;           /* block indexes sorted by id; NULL when block i has id i */
+    const unsigned char *heap_payload;
+    size_t heap_len, heap_base;
 } tl_checkpoint;
+
+typedef struct tl_ck_block {
+    uint32_t id, elem;              /* block id, element type id */
+    uint8_t flags;                  /* bit 0: untyped */
+    uint32_t pos_len, tail_len;
+    size_t pos_off;                 /* alloc_pos: bytes in the HEAP payload */
+    size_t value_off, tail_off;     /* in the HEAP payload */
+    uint64_t count;
+    void *addr;                     /* restore: the new block */
+    const talent_type *desc;        /* restore: this target's element type (NULL: untyped) */
+} tl_ck_block;
+
+#define TL_HEAP_UNTYPED 1u
 
 /* ---------------------------------------------------------------- checkpoint_read.c */
 /* Parses and validates one file completely. Returns 0, or -1 with a message in err ("section TYPE at
@@ -265,6 +282,10 @@ typedef struct tl_value_ctx {
     const char *decl_pos;
     const char *where;              /* "global" or "frame f() at a.c:3:4" */
     int allow_fixups;               /* decoding into the variable's own memory: unbound targets are patched later */
+    /* A heap block's values (FORMAT.md HEAP): heap_mode TL_CTX_HEAP_WRITE or TL_CTX_HEAP_READ, and the block
+     * id. var_name, decl_pos and where are then filled in by tl_ctx_describe (only messages need them). */
+    int heap_mode;
+    uint32_t heap_block;
     /* element path below the variable, formatted only for messages */
     int depth;
     struct { const char *field; uint64_t index; } steps[TL_MAX_PATH];
@@ -279,7 +300,11 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
 /* Native integers of 1, 2, 4 or 8 bytes (the low bytes of v). */
 void tl_store_uint(void *addr, size_t size, uint64_t v);
 uint64_t tl_load_uint(const void *addr, size_t size);
-void tl_ctx_describe(const tl_value_ctx *ctx, char *out, size_t outlen);
+/* Formats the variable and element path for a message; call it before using ctx->decl_pos and ctx->where
+ * (for heap blocks it fills them in). */
+void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+#define TL_CTX_HEAP_WRITE 1
+#define TL_CTX_HEAP_READ 2
 
 /* ---------------------------------------------------------------- frames.c */
 /* Unwinding side: frames saved so far, innermost first. */
@@ -309,6 +334,36 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
+
+/* ---------------------------------------------------------------- heap.c */
+/* Writing a checkpoint: begin, then for every global and saved frame variable tl_heap_root() before its
+ * value is encoded; encoding a pointer asks tl_heap_object() for the heap block containing an address,
+ * which marks the block (assigning it the next block id); tl_heap_write() writes the HEAP section,
+ * encoding marked blocks until no unwritten one is left; end releases the marks. */
+void tl_heap_checkpoint_begin(void);
+void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t);
+int tl_heap_object(uintptr_t p, tl_object *out);
+void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
+typedef struct tl_heap_stats {
+    uint32_t blocks_written;
+    double index_ms;                /* building the sorted index for interior pointers (0 when not needed) */
+} tl_heap_stats;
+tl_heap_stats tl_heap_checkpoint_end(void);
+void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+uint32_t tl_heap_live_blocks(void);
+/* Restoring: allocates every block of the checkpoint and decodes their values (before globals and frames). */
+void tl_heap_restore(tl_checkpoint *ck);
+/* Address and (synthesised array) type of block id; dies with a message naming ctx when there is none. */
+void tl_heap_resolve(const tl_checkpoint *ck, uint32_t id, char **base, const talent_type **type, tl_value_ctx *ctx);
+void tl_heap_restore_done(void);
+/* Reader: indexes the blocks by id when ids are not 0, 1, 2 ...; returns 0, or -1 with *duplicate set. */
+int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate);
+
+/* Timings of a restore, printed with TALENT_VERBOSE=1 when the innermost frame is restored. */
+typedef struct tl_restore_stats {
+    double start_ms, loaded_ms, heap_ms;
+} tl_restore_stats;
+extern tl_restore_stats tl_rstats;
 
 /* ---------------------------------------------------------------- site.c */
 void tl_site_init(long long stop_after);

@@ -37,10 +37,14 @@ void tl_strtab_free(tl_strtab *t)
 
 /* ---------------------------------------------------------------- messages */
 
-void tl_ctx_describe(const tl_value_ctx *ctx, char *out, size_t outlen)
+void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen)
 {
     size_t n;
     int i;
+    if (ctx->heap_mode) {
+        tl_heap_describe(ctx, out, outlen);
+        return;
+    }
     snprintf(out, outlen, "%s", ctx->var_name ? ctx->var_name : "?");
     for (i = 0; i < ctx->depth && i < TL_MAX_PATH; i++) {
         n = strlen(out);
@@ -102,6 +106,7 @@ void tl_store_uint(void *addr, size_t size, uint64_t v)
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
+    tl_object heap_obj;
     char what[256];
     if (!p) {
         tl_buf_u8(b, 0);
@@ -113,6 +118,8 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         return;
     }
     o = tl_objects_find((uintptr_t)p);
+    if (!o && tl_heap_object((uintptr_t)p, &heap_obj))
+        o = &heap_obj;
     if (o) {
         tl_path path;
         uint64_t byte_offset;
@@ -159,28 +166,93 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     tl_ctx_describe(ctx, what, sizeof what);
     tl_die(TL_EXIT_SOFTWARE,
            "cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points to memory talent does not know "
-           "(not a global, frame variable, heap block, argv or string literal)",
+           "(not a global, frame variable, live heap block, argv or string literal: freed memory, or memory "
+           "allocated by the C library or uninstrumented code)",
            what, t->name, ctx->decl_pos, ctx->where);
+}
+
+/* The program's function table sorted by address (encoding) and by name (decoding), built on first use. */
+static const talent_function **fn_by_addr, **fn_by_name;
+
+static int cmp_fn_addr(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)(*(const talent_function *const *)x)->addr;
+    uintptr_t b = (uintptr_t)(*(const talent_function *const *)y)->addr;
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_fn_name(const void *x, const void *y)
+{
+    return strcmp((*(const talent_function *const *)x)->name, (*(const talent_function *const *)y)->name);
+}
+
+static const talent_function **sorted_functions(int (*cmp)(const void *, const void *))
+{
+    unsigned i, n = talent_the_program.nfunctions;
+    const talent_function **v = tl_xmalloc((n ? n : 1) * sizeof *v);
+    for (i = 0; i < n; i++)
+        v[i] = &talent_the_program.functions[i];
+    qsort(v, n, sizeof *v, cmp);
+    return v;
+}
+
+static const talent_function *function_at(void (*f)(void))
+{
+    size_t lo = 0, hi = talent_the_program.nfunctions;
+    if (!fn_by_addr)
+        fn_by_addr = sorted_functions(cmp_fn_addr);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uintptr_t a = (uintptr_t)fn_by_addr[mid]->addr;
+        if (a == (uintptr_t)f)
+            return fn_by_addr[mid];
+        if (a < (uintptr_t)f)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const talent_function *function_named(const unsigned char *name, uint32_t len)
+{
+    size_t lo = 0, hi = talent_the_program.nfunctions;
+    if (!fn_by_name)
+        fn_by_name = sorted_functions(cmp_fn_name);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *s = fn_by_name[mid]->name;
+        int c = strncmp(s, (const char *)name, len);
+        if (c == 0)
+            c = s[len] != '\0';
+        if (c == 0)
+            return fn_by_name[mid]->addr ? fn_by_name[mid] : NULL;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
 {
-    unsigned i;
+    const talent_function *fn;
     char what[256];
     if (!f) {
         tl_buf_u8(b, 0);
         return;
     }
-    for (i = 0; i < talent_the_program.nfunctions; i++)
-        if (talent_the_program.functions[i].addr == f) {
-            tl_buf_u8(b, 4);
-            tl_buf_str(b, talent_the_program.functions[i].name);
-            return;
-        }
+    fn = function_at(f);
+    if (fn) {
+        tl_buf_u8(b, 4);
+        tl_buf_str(b, fn->name);
+        return;
+    }
     tl_ctx_describe(ctx, what, sizeof what);
     tl_die(TL_EXIT_SOFTWARE,
            "cannot checkpoint: function pointer '%s' (declared at %s, %s) points to a function talent does not "
-           "know (not a function of the program)", what, ctx->decl_pos, ctx->where);
+           "know (neither an instrumented function nor a library function in the program's function table)", what, ctx->decl_pos, ctx->where);
 }
 
 static void enc_ldouble(tl_buf *b, long double v)
@@ -563,19 +635,17 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             mismatch(ct, t, ctx, NULL);
         tag = tl_rd_u8(r);
         if (tag == 4) {
-            char *name = tl_rd_str(r);
-            for (f = 0; f < talent_the_program.nfunctions; f++)
-                if (strcmp(talent_the_program.functions[f].name, name) == 0 && talent_the_program.functions[f].addr) {
-                    fn = talent_the_program.functions[f].addr;
-                    break;
-                }
-            if (!fn) {
+            uint32_t len;
+            const unsigned char *name = tl_rd_str_ref(r, &len);
+            const talent_function *found = name ? function_named(name, len) : NULL;
+            if (found)
+                fn = found->addr;
+            else if (!r->failed) {
                 char what[256];
                 tl_ctx_describe(ctx, what, sizeof what);
-                tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): function '%s' is not in this program",
-                       what, ctx->decl_pos, ctx->where, name);
+                tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): function '%.*s' is not in this "
+                       "program", what, ctx->decl_pos, ctx->where, (int)len, (const char *)name);
             }
-            free(name);
         }
         memcpy(p, &fn, sizeof fn);
         break;

@@ -92,11 +92,22 @@ typedef struct talent_global {
     int is_const;                   /* 1: never saved or restored, but pointers into it are migrated */
 } talent_global;
 
+/* An allocation site of the unit whose element type is known: a call of talent_malloc, talent_calloc or
+ * talent_realloc with elem != 0 (one entry per distinct site string). A restoring process has run no
+ * allocation yet; it finds the descriptor (this target's layout) of a heap block's element type through
+ * the alloc_pos the checkpoint recorded with the block. */
+typedef struct talent_alloc_site {
+    const char *pos;                /* the call's site argument, "file.c:line:col" */
+    const talent_type *elem;        /* the call's elem argument */
+} talent_alloc_site;
+
 /* One instrumented translation unit. */
 typedef struct talent_unit {
     const char *file;
     const talent_global *globals;
     unsigned nglobals;
+    const talent_alloc_site *alloc_sites;   /* may be 0 when nalloc_sites is 0 */
+    unsigned nalloc_sites;
 } talent_unit;
 
 typedef struct talent_function {
@@ -191,7 +202,9 @@ void talent_frame_restored(void);
  * into these. elem is the element type inferred at the allocation site (the lvalue assigned to, a cast,
  * sizeof *p or sizeof(T) in the size expression); 0 when it could not be inferred: the block is then
  * carried as bytes, and restoring it is refused where byte order or widths differ. site is
- * "file.c:line:col" of the call. They behave exactly like the functions they replace. */
+ * "file.c:line:col" of the call; every site called with elem != 0 is listed in its unit's alloc_sites.
+ * They behave exactly like the functions they replace (memory they return is zero-filled, which is one of
+ * the behaviours malloc allows: pointers the program has not written yet are then NULL at a checkpoint). */
 void *talent_malloc(size_t size, const talent_type *elem, const char *site);
 void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *site);
 void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *site);
