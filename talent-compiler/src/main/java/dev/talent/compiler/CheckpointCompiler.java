@@ -1,0 +1,285 @@
+package dev.talent.compiler;
+
+import dev.talent.compiler.analysis.AddressTakenAnalysis;
+import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.ChainCallHoisting;
+import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FrameLiveness;
+import dev.talent.compiler.analysis.FrameVariables;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Point;
+import dev.talent.compiler.analysis.Pragma;
+import dev.talent.compiler.analysis.PragmaPlacement;
+import dev.talent.compiler.analysis.PragmaScanner;
+import dev.talent.compiler.analysis.Rejections;
+import dev.talent.compiler.analysis.ResumePoints;
+import dev.talent.compiler.analysis.Site;
+import dev.talent.compiler.analysis.SitePlacement;
+import dev.talent.compiler.analysis.StaticsHoisting;
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.ClangAstLoader;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.ast.TypeResolver;
+import dev.talent.compiler.emit.ProgramTable;
+import dev.talent.compiler.emit.UnitRewriter;
+import dev.talent.compiler.emit.UnsupportedTypeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The checkpoint compiler: clang JSON AST of every file, the analyses over the whole program, then one
+ * instrumented copy of each file plus talent_program.c. See docs/CODEGEN.md.
+ */
+public final class CheckpointCompiler {
+    private final ClangAstLoader loader;
+
+    public CheckpointCompiler() {
+        this(new ClangAstLoader());
+    }
+
+    public CheckpointCompiler(ClangAstLoader loader) {
+        this.loader = loader;
+    }
+
+    /** Per-file state between passes. */
+    static final class Unit {
+        final TranslationUnit tu;
+        final int index;
+        final List<FunctionModel> functions = new ArrayList<>();
+        List<Pragma> nocheckpointPragmas = List.of();
+        List<StaticsHoisting.HoistedStatic> statics = List.of();
+        TypeResolver types;
+
+        Unit(TranslationUnit tu, int index) {
+            this.tu = tu;
+            this.index = index;
+        }
+
+        List<FunctionModel> mainFunctions() {
+            return functions.stream().filter(f -> f.inMainFile).toList();
+        }
+    }
+
+    /** Everything the analyses found, before any text is generated (tests inspect it). */
+    record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
+                    ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags) {
+        FunctionModel function(String name) {
+            for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
+            throw new IllegalArgumentException("no function " + name);
+        }
+    }
+
+    public CompileResult compile(CompileRequest request) throws CompilationFailedException {
+        Analysis a = analyze(request);
+        return emit(request, a);
+    }
+
+    Analysis analyze(CompileRequest request) throws CompilationFailedException {
+        Diagnostics diags = new Diagnostics();
+        Set<String> baseNames = new HashSet<>();
+        for (Path p : request.sources()) {
+            if (!baseNames.add(p.getFileName().toString())) {
+                throw new CompilationFailedException(List.of(Diagnostic.error(p.toString(), 0, 0,
+                        "two source files are named " + p.getFileName(), "rename one: instrumented files keep their base names")));
+            }
+        }
+        List<Unit> units = new ArrayList<>();
+        for (Path source : request.sources()) {
+            TranslationUnit tu = loader.load(source, request.preprocessorArgs());
+            units.add(new Unit(tu, units.size()));
+        }
+        List<FunctionModel> all = new ArrayList<>();
+        for (Unit u : units) {
+            pass("functions", u.tu.unitName(), () -> {
+                for (Node top : u.tu.root().inner()) {
+                    if (top.is("FunctionDecl") && Ast.functionBody(top) != null) u.functions.add(new FunctionModel(u.tu, top));
+                }
+                u.types = new TypeResolver(u.tu);
+                return null;
+            });
+            all.addAll(u.functions);
+            pass("pragmas", u.tu.unitName(), () -> {
+                PragmaScanner.Result scan = PragmaScanner.scan(u.tu.text());
+                for (PragmaScanner.BadPragma b : scan.unknown()) {
+                    diags.add(Diagnostic.error(u.tu.path().toString(), b.line(), 1, "unknown '#pragma talent " + b.word() + "'",
+                            "use '#pragma talent checkpoint' or '#pragma talent nocheckpoint'"));
+                }
+                PragmaPlacement.Result placed = PragmaPlacement.place(u.tu, u.functions, scan.pragmas(), diags);
+                u.nocheckpointPragmas = scan.pragmas().stream().filter(p -> p.kind() == Pragma.Kind.NOCHECKPOINT).toList();
+                for (FunctionModel f : u.functions) f.noCheckpoint = placed.excludedFunctions().contains(f.decl);
+                for (Site s : placed.pragmaSites()) {
+                    FunctionModel f = placed.siteFunctions().get(s);
+                    if (f.noCheckpoint) {
+                        diags.add(Diagnostic.warning(u.tu.path().toString(), s.pragma().line(), 1,
+                                "checkpoint pragma in function '" + f.name + "', which is marked nocheckpoint: ignored", ""));
+                        u.nocheckpointPragmas = new ArrayList<>(u.nocheckpointPragmas);
+                        u.nocheckpointPragmas.add(s.pragma());
+                    } else {
+                        f.sites.add(s);
+                    }
+                }
+                for (FunctionModel f : u.mainFunctions()) {
+                    pass("site placement", f.toString(), () -> {
+                        SitePlacement.place(f, placed.excludedLoops(), diags);
+                        return null;
+                    });
+                }
+                return null;
+            });
+        }
+        CallGraph graph = pass("call graph", "program", () -> new CallGraph(all));
+        for (FunctionModel bad : graph.computeChainFunctions()) Rejections.headerChainFunction(bad, diags);
+        for (Unit u : units) {
+            for (FunctionModel f : u.mainFunctions()) {
+                pass("chain-call hoisting", f.toString(), () -> {
+                    ChainCallHoisting.run(f, graph, diags);
+                    return null;
+                });
+                pass("rejections", f.toString(), () -> {
+                    Rejections.check(f, diags);
+                    return null;
+                });
+            }
+            u.statics = pass("statics", u.tu.unitName(), () -> {
+                List<StaticsHoisting.HoistedStatic> s = new ArrayList<>();
+                for (FunctionModel f : u.mainFunctions()) s.addAll(StaticsHoisting.find(f, u.types, diags));
+                return s;
+            });
+        }
+        failOnErrors(diags);
+
+        List<FunctionModel> functionTable = new ArrayList<>();
+        List<Point> pointTable = new ArrayList<>();
+        for (Unit u : units) {
+            for (FunctionModel f : u.mainFunctions()) {
+                f.id = functionTable.size();
+                functionTable.add(f);
+                if (!f.chain) continue;
+                pass("frame variables", f.toString(), () -> {
+                    FrameVariables.collect(f);
+                    AddressTakenAnalysis.run(f);
+                    ResumePoints.collect(f);
+                    return null;
+                });
+                for (Point p : f.points) {
+                    p.id = pointTable.size();
+                    pointTable.add(p);
+                }
+            }
+        }
+        for (FunctionModel f : functionTable) {
+            if (f.chain) pass("liveness", f.toString(), () -> {
+                FrameLiveness.run(f, diags);
+                return null;
+            });
+        }
+        failOnErrors(diags);
+
+        ProgramTable.MainSignature mainSignature = null;
+        boolean mainReturnsVoid = false;
+        for (FunctionModel f : functionTable) {
+            if (!f.name.equals("main") || f.isStatic) continue;
+            CType t = CTypeParser.parse(f.decl.qualType());
+            if (t instanceof CType.Function fn) {
+                mainReturnsVoid = fn.ret() instanceof CType.Builtin b && b.name().equals("void");
+                if (fn.params().isEmpty()) mainSignature = ProgramTable.MainSignature.VOID;
+                else if (fn.params().size() == 2) mainSignature = ProgramTable.MainSignature.ARGC_ARGV;
+            }
+            if (mainSignature == null) {
+                diags.error(f.unit, f.decl, "main has an unsupported signature " + f.decl.qualType(),
+                        "declare it as 'int main(void)' or 'int main(int argc, char **argv)'");
+            }
+        }
+        if (mainSignature == null && !diags.hasErrors()) {
+            diags.add(Diagnostic.error(request.sources().getFirst().toString(), 0, 0, "the program has no main function",
+                    "talent builds whole programs: pass the file that defines main"));
+        }
+        failOnErrors(diags);
+        return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags);
+    }
+
+    private CompileResult emit(CompileRequest request, Analysis a) throws CompilationFailedException {
+        Diagnostics diags = a.diags();
+        List<Unit> units = a.units();
+        CallGraph graph = a.graph();
+        List<Path> outputs = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        try {
+            Files.createDirectories(request.outputDir());
+            for (Unit u : units) {
+                String instrumented = pass("rewrite", u.tu.unitName(), () -> {
+                    UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), graph, u.types, diags);
+                    try {
+                        return rw.rewrite(u.statics, u.nocheckpointPragmas, u.tu.path().toString());
+                    } catch (UnsupportedTypeException e) {
+                        diags.add(Diagnostic.error(u.tu.path().toString(), 0, 0, e.getMessage(),
+                                "change the type of the variable, or mark the function '#pragma talent nocheckpoint'"));
+                        return "";
+                    }
+                });
+                texts.add(instrumented);
+                Path out = request.outputDir().resolve(u.tu.unitName());
+                outputs.add(out);
+            }
+            failOnErrors(diags);
+            for (int i = 0; i < outputs.size(); i++) {
+                Files.writeString(outputs.get(i), texts.get(i), StandardCharsets.ISO_8859_1);
+            }
+            String fingerprint = fingerprint(units, texts);
+            String program = ProgramTable.generate(fingerprint, request.programName(), units.size(), a.functionTable(),
+                    a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
+            Path programFile = request.outputDir().resolve("talent_program.c");
+            Files.writeString(programFile, program, StandardCharsets.UTF_8);
+            return new CompileResult(outputs, programFile, fingerprint, diags.all());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 over the instrumented sources and the compiler version, truncated to 128 bits. */
+    static String fingerprint(List<Unit> units, List<String> texts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(TalentVersion.STRING.getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < texts.size(); i++) {
+                md.update((byte) 0);
+                md.update(units.get(i).tu.unitName().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(texts.get(i).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            byte[] h = md.digest();
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void failOnErrors(Diagnostics diags) throws CompilationFailedException {
+        if (diags.hasErrors()) throw new CompilationFailedException(diags.all());
+    }
+
+    /** Runs one pass; a crash becomes an InternalCompilerError naming the pass and the position. */
+    private static <T> T pass(String name, String position, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (InternalCompilerError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InternalCompilerError(name, position, e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The program's call graph over all files and the set of chain functions: a function may checkpoint if it
+ * has a site or directly calls a function that may checkpoint (fixed point). A nocheckpoint function never
+ * is one; its calls to chain functions are made under talent_suspended.
+ */
+public final class CallGraph {
+    private final Map<FunctionModel, List<FunctionModel>> callees = new LinkedHashMap<>();
+    private final Map<String, FunctionModel> external = new HashMap<>();
+    private final Map<String, FunctionModel> perUnit = new HashMap<>();
+    private final Set<String> addressTakenFunctions = new HashSet<>();
+
+    public CallGraph(List<FunctionModel> allFunctions) {
+        for (FunctionModel f : allFunctions) {
+            if (f.isStatic || !f.inMainFile) perUnit.put(f.unit.unitName() + ":" + f.name, f);
+            else external.put(f.name, f);
+        }
+        for (FunctionModel f : allFunctions) {
+            List<FunctionModel> out = new ArrayList<>();
+            f.body.walk(n -> {
+                if (n.is("CallExpr")) {
+                    FunctionModel c = resolve(f, Ast.directCallee(n));
+                    if (c != null && !out.contains(c)) out.add(c);
+                } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
+                        && !isDirectCallee(n)) {
+                    FunctionModel c = resolve(f, n.referencedDecl().path("name").asText());
+                    if (c != null) addressTakenFunctions.add(c.key());
+                }
+            });
+            callees.put(f, out);
+        }
+        // file-scope initialisers can take function addresses too (tables of callbacks)
+        for (FunctionModel f : allFunctions) {
+            f.unit.root().inner().forEach(top -> {
+                if (top.is("VarDecl")) top.walk(n -> {
+                    if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+                        FunctionModel c = resolve(f, n.referencedDecl().path("name").asText());
+                        if (c != null) addressTakenFunctions.add(c.key());
+                    }
+                });
+            });
+        }
+    }
+
+    private static boolean isDirectCallee(Node declRef) {
+        Node p = declRef.parent();
+        Node child = declRef;
+        while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
+            child = p;
+            p = p.parent();
+        }
+        return p != null && p.is("CallExpr") && p.child(0) == child;
+    }
+
+    /** The definition a call by name from function `from` reaches, or null for a library function. */
+    public FunctionModel resolve(FunctionModel from, String name) {
+        if (name == null) return null;
+        FunctionModel local = perUnit.get(from.unit.unitName() + ":" + name);
+        return local != null ? local : external.get(name);
+    }
+
+    public List<FunctionModel> callees(FunctionModel f) {
+        return callees.getOrDefault(f, List.of());
+    }
+
+    /** Marks chain functions (fixed point); returns header functions that would have to be chain functions. */
+    public List<FunctionModel> computeChainFunctions() {
+        for (FunctionModel f : callees.keySet()) f.chain = !f.noCheckpoint && !f.sites.isEmpty();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<FunctionModel, List<FunctionModel>> e : callees.entrySet()) {
+                FunctionModel f = e.getKey();
+                if (f.chain || f.noCheckpoint) continue;
+                for (FunctionModel c : e.getValue()) {
+                    if (c.chain) {
+                        f.chain = true;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        List<FunctionModel> badHeaders = new ArrayList<>();
+        for (FunctionModel f : callees.keySet()) {
+            if (f.chain && !f.inMainFile) badHeaders.add(f);
+        }
+        return badHeaders;
+    }
+
+    public boolean isChainCall(FunctionModel from, Node call) {
+        FunctionModel c = resolve(from, Ast.directCallee(call));
+        return c != null && c.chain;
+    }
+
+    /** True when some chain function's address is taken: only then can an indirect call reach one. */
+    public boolean anyChainFunctionAddressTaken() {
+        for (FunctionModel f : callees.keySet()) if (f.chain && addressTakenFunctions.contains(f.key())) return true;
+        return false;
+    }
+}

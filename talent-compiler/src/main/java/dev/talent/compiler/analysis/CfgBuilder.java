@@ -1,0 +1,263 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@link Cfg} of a function from its statements (compound, if, for, while, do, switch/case/
+ * default, break, continue, return, goto/label), with one block per resume point placed where the point's
+ * code runs. Uses and kills are conservative: any read is a use; only a plain assignment of a whole
+ * variable at the top of an expression statement, or an initialised declaration, kills. Address-taken
+ * variables are not tracked (they are saved wherever they are in scope).
+ */
+public final class CfgBuilder {
+    private final FunctionModel f;
+    private final Cfg cfg = new Cfg();
+    private final Map<String, List<Point>> pointsBefore = new HashMap<>();
+    private final Map<String, List<Point>> pointsAtEnd = new HashMap<>();
+    private final Map<String, Variable> vars = new HashMap<>();
+    private final Map<String, Cfg.Block> labels = new HashMap<>();
+    private final Deque<Integer> breakTargets = new ArrayDeque<>();
+    private final Deque<Integer> continueTargets = new ArrayDeque<>();
+    private final Deque<List<Integer>> switchCases = new ArrayDeque<>();
+    private final Deque<boolean[]> switchHasDefault = new ArrayDeque<>();
+
+    private CfgBuilder(FunctionModel f) {
+        this.f = f;
+        for (Variable v : f.variables) if (!v.isTemp() && !v.addressTaken) vars.put(v.declId, v);
+        for (Point p : f.points) {
+            if (p.isSite() && p.site.anchor() == null) {
+                pointsAtEnd.computeIfAbsent(p.site.block().id(), k -> new ArrayList<>()).add(p);
+            } else {
+                Node anchor = p.isSite() ? p.site.anchor() : p.hoist.anchor();
+                pointsBefore.computeIfAbsent(anchor.id(), k -> new ArrayList<>()).add(p);
+            }
+        }
+    }
+
+    public static Cfg build(FunctionModel f) {
+        CfgBuilder b = new CfgBuilder(f);
+        b.cfg.exit = b.cfg.newBlock("exit").index;
+        b.cfg.entry = b.stmt(f.body, b.cfg.exit);
+        return b.cfg;
+    }
+
+    private int stmt(Node s, int next) {
+        return prefixPoints(s, inner(s, next));
+    }
+
+    /** Chains the points evaluated before `anchor` in front of entry; the entry block uses their temporaries. */
+    private int prefixPoints(Node anchor, int entry) {
+        List<Point> ps = pointsBefore.get(anchor.id());
+        if (ps == null) return entry;
+        for (Point p : ps) if (!p.isSite() && p.chainCall().temp() != null) {
+            Variable t = temp(p.chainCall().temp());
+            if (t != null) cfg.block(entry).use.set(t.id);
+        }
+        for (int i = ps.size() - 1; i >= 0; i--) entry = pointBlock(ps.get(i), entry);
+        return entry;
+    }
+
+    private int pointBlock(Point p, int next) {
+        Cfg.Block b = cfg.newBlock("point");
+        b.point = p;
+        if (!p.isSite() && p.chainCall().temp() != null) {
+            Variable t = temp(p.chainCall().temp());
+            if (t != null) b.kill.set(t.id);
+        }
+        b.succ.add(next);
+        return b.index;
+    }
+
+    private Variable temp(String name) {
+        for (Variable v : f.variables) if (v.isTemp() && v.name.equals(name)) return v;
+        return null;
+    }
+
+    private int inner(Node s, int next) {
+        switch (s.kind()) {
+            case "CompoundStmt" -> {
+                int entry = next;
+                List<Point> end = pointsAtEnd.get(s.id());
+                if (end != null) for (int i = end.size() - 1; i >= 0; i--) entry = pointBlock(end.get(i), entry);
+                for (int i = s.inner().size() - 1; i >= 0; i--) entry = stmt(s.child(i), entry);
+                return entry;
+            }
+            case "IfStmt" -> {
+                Cfg.Block c = expr("if", s.child(0));
+                int then = stmt(s.child(1), next);
+                int els = s.inner().size() > 2 ? stmt(s.child(2), next) : next;
+                c.succ.add(then);
+                c.succ.add(els);
+                return c.index;
+            }
+            case "WhileStmt" -> {
+                Cfg.Block c = expr("while", s.child(0));
+                int cEntry = prefixPoints(s.child(0), c.index);
+                int body = loopBody(s.child(1), next, cEntry);
+                c.succ.add(body);
+                c.succ.add(next);
+                return cEntry;
+            }
+            case "DoStmt" -> {
+                Cfg.Block c = expr("do-while", s.child(1));
+                int body = loopBody(s.child(0), next, c.index);
+                c.succ.add(body);
+                c.succ.add(next);
+                return body;
+            }
+            case "ForStmt" -> {
+                Node[] p = Ast.forParts(s);
+                Cfg.Block c = p[2] != null ? expr("for-cond", p[2]) : cfg.newBlock("for-cond");
+                int cEntry = p[2] != null ? prefixPoints(p[2], c.index) : c.index;
+                int cont = cEntry;
+                if (p[3] != null) {
+                    Cfg.Block inc = expr("for-inc", p[3]);
+                    inc.succ.add(cEntry);
+                    cont = inc.index;
+                }
+                int body = loopBody(p[4], next, cont);
+                c.succ.add(body);
+                if (p[2] != null) c.succ.add(next);
+                if (p[0] == null) return cEntry;
+                Cfg.Block init = p[0].is("DeclStmt") ? decl(p[0]) : expr("for-init", p[0]);
+                init.succ.add(cEntry);
+                return init.index;
+            }
+            case "SwitchStmt" -> {
+                Cfg.Block c = expr("switch", s.child(0));
+                breakTargets.push(next);
+                switchCases.push(new ArrayList<>());
+                switchHasDefault.push(new boolean[1]);
+                stmt(s.inner().getLast(), next);
+                breakTargets.pop();
+                c.succ.addAll(switchCases.pop());
+                if (!switchHasDefault.pop()[0]) c.succ.add(next);
+                return c.index;
+            }
+            case "CaseStmt", "DefaultStmt" -> {
+                int sub = stmt(s.inner().getLast(), next);
+                Cfg.Block b = cfg.newBlock(s.kind());
+                b.succ.add(sub);
+                if (!switchCases.isEmpty()) {
+                    switchCases.peek().add(b.index);
+                    if (s.is("DefaultStmt")) switchHasDefault.peek()[0] = true;
+                }
+                return b.index;
+            }
+            case "LabelStmt" -> {
+                Cfg.Block l = label(s.attr("declId"));
+                l.succ.add(stmt(s.child(0), next));
+                return l.index;
+            }
+            case "GotoStmt" -> {
+                Cfg.Block b = cfg.newBlock("goto");
+                b.succ.add(label(s.attr("targetLabelDeclId")).index);
+                return b.index;
+            }
+            case "BreakStmt" -> {
+                Cfg.Block b = cfg.newBlock("break");
+                b.succ.add(breakTargets.isEmpty() ? next : breakTargets.peek());
+                return b.index;
+            }
+            case "ContinueStmt" -> {
+                Cfg.Block b = cfg.newBlock("continue");
+                b.succ.add(continueTargets.isEmpty() ? next : continueTargets.peek());
+                return b.index;
+            }
+            case "ReturnStmt" -> {
+                Cfg.Block b = s.inner().isEmpty() ? cfg.newBlock("return") : expr("return", s.child(0));
+                b.succ.add(cfg.exit);
+                return b.index;
+            }
+            case "DeclStmt" -> {
+                Cfg.Block b = decl(s);
+                b.succ.add(next);
+                return b.index;
+            }
+            case "NullStmt" -> {
+                return next;
+            }
+            case "AttributedStmt" -> {
+                return stmt(s.inner().getLast(), next);
+            }
+            default -> {
+                Cfg.Block b = expr("expr", s);
+                killTopLevelAssignments(s, b.kill);
+                b.succ.add(next);
+                return b.index;
+            }
+        }
+    }
+
+    private int loopBody(Node body, int breakTo, int continueTo) {
+        breakTargets.push(breakTo);
+        continueTargets.push(continueTo);
+        int b = stmt(body, continueTo);
+        breakTargets.pop();
+        continueTargets.pop();
+        return b;
+    }
+
+    private Cfg.Block label(String declId) {
+        return labels.computeIfAbsent(declId, k -> cfg.newBlock("label"));
+    }
+
+    private Cfg.Block expr(String label, Node e) {
+        Cfg.Block b = cfg.newBlock(label);
+        uses(e, b.use);
+        return b;
+    }
+
+    private Cfg.Block decl(Node declStmt) {
+        Cfg.Block b = cfg.newBlock("decl");
+        for (Node d : declStmt.inner()) {
+            if (!d.is("VarDecl")) continue;
+            for (Node init : d.inner()) uses(init, b.use);
+            Variable v = vars.get(d.id());
+            if (v != null && !d.attr("init").isEmpty()) b.kill.set(v.id);
+        }
+        return b;
+    }
+
+    /** Every read of a tracked variable; the target of a plain `x = ...` is not a read. */
+    private void uses(Node e, BitSet use) {
+        if (e.is("DeclRefExpr")) {
+            Variable v = vars.get(Ast.referencedDeclId(e));
+            if (v != null && !isAssignmentTarget(e)) use.set(v.id);
+        }
+        for (Node c : e.inner()) uses(c, use);
+    }
+
+    private static boolean isAssignmentTarget(Node declRef) {
+        Node child = declRef;
+        Node p = declRef.parent();
+        while (p != null && p.is("ParenExpr")) {
+            child = p;
+            p = p.parent();
+        }
+        return p != null && p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.child(0) == child;
+    }
+
+    private void killTopLevelAssignments(Node e, BitSet kill) {
+        while (e.is("ParenExpr") || (e.is("CStyleCastExpr") && e.qualType().equals("void"))) e = e.child(0);
+        if (e.is("BinaryOperator") && e.attr("opcode").equals(",")) {
+            killTopLevelAssignments(e.child(0), kill);
+            killTopLevelAssignments(e.child(1), kill);
+        } else if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
+            Node lhs = e.child(0);
+            while (lhs.is("ParenExpr")) lhs = lhs.child(0);
+            if (lhs.is("DeclRefExpr")) {
+                Variable v = vars.get(Ast.referencedDeclId(lhs));
+                if (v != null) kill.set(v.id);
+            }
+        }
+    }
+}

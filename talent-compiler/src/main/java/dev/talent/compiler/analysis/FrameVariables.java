@@ -1,0 +1,67 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The variables of a function's frame with their ids: parameters first, then locals and compiler
+ * temporaries in source order (a statement's temporaries come before the variables it declares).
+ * Function-scope statics and extern declarations are not frame variables.
+ */
+public final class FrameVariables {
+    public static void collect(FunctionModel f) {
+        TranslationUnit tu = f.unit;
+        f.variables.clear();
+        for (Node p : Ast.parameters(f.decl)) {
+            f.variables.add(new Variable(p.name(), p, p.qualType(), CTypeParser.parse(p.qualType()),
+                    p.position().offset(), tu.pos(p.position()), null));
+        }
+        record Ordered(int offset, int seq, Variable v) {}
+        List<Ordered> locals = new ArrayList<>();
+        int[] seq = {0};
+        f.body.walk(n -> {
+            if (!n.is("VarDecl")) return;
+            String sc = n.attr("storageClass");
+            if (sc.equals("static") || sc.equals("extern")) return;
+            Node scope = scopeOf(n);
+            locals.add(new Ordered(n.position().offset(), seq[0]++, new Variable(n.name(), n, n.qualType(),
+                    CTypeParser.parse(n.qualType()), n.position().offset(), tu.pos(n.position()), scope)));
+        });
+        for (Hoist h : f.hoists) {
+            int at = h.statement().begin().offset();
+            for (Hoist.ChainCall c : h.calls()) {
+                if (c.temp() == null) continue;
+                Variable t = new Variable(c.temp(), null, c.returnType(), CTypeParser.parse(c.returnType()), at,
+                        tu.pos(c.call().begin()), null);
+                t.tempOf = h;
+                locals.add(new Ordered(at, -1_000_000 + seq[0]++, t));
+            }
+        }
+        locals.sort(Comparator.comparingInt(Ordered::offset).thenComparingInt(Ordered::seq));
+        for (Ordered o : locals) f.variables.add(o.v());
+        for (int i = 0; i < f.variables.size(); i++) f.variables.get(i).id = i;
+    }
+
+    /** The block a local declaration is visible in: the enclosing CompoundStmt, or the ForStmt of a for-init. */
+    static Node scopeOf(Node varDecl) {
+        Node p = varDecl.parent();
+        while (p != null && !p.is("CompoundStmt") && !p.is("ForStmt")) p = p.parent();
+        return p;
+    }
+
+    public static Variable byDeclId(FunctionModel f, String declId) {
+        for (Variable v : f.variables) if (!v.isTemp() && v.declId.equals(declId)) return v;
+        return null;
+    }
+
+    /** Convenience for tests and emitters: the type of a variable with typedefs kept. */
+    public static CType type(Variable v) {
+        return v.type;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A function definition and what the passes found out about it. */
+public final class FunctionModel {
+    public final TranslationUnit unit;
+    public final Node decl;
+    public final Node body;
+    public final String name;
+    public final boolean isStatic;
+    /** Defined in the main file (instrumented) rather than in a header (not instrumented). */
+    public final boolean inMainFile;
+    public boolean noCheckpoint;
+    public boolean chain;
+    public int id = -1;
+    public final List<Site> sites = new ArrayList<>();
+    public final List<Hoist> hoists = new ArrayList<>();
+    public final List<Point> points = new ArrayList<>();
+    public final List<Variable> variables = new ArrayList<>();
+
+    public FunctionModel(TranslationUnit unit, Node decl) {
+        this.unit = unit;
+        this.decl = decl;
+        this.body = Ast.functionBody(decl);
+        this.name = decl.name();
+        this.isStatic = decl.attr("storageClass").equals("static");
+        this.inMainFile = unit.isMainFileNode(decl);
+    }
+
+    /** Identity in the program's call graph: external functions by name, static ones per file. */
+    public String key() {
+        return isStatic || !inMainFile ? unit.unitName() + ":" + name : name;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + unit.pos(decl.position()) + ")";
+    }
+}

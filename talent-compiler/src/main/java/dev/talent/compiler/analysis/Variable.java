@@ -1,0 +1,43 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.Node;
+
+/**
+ * A variable of a function's frame: parameter, local, or compiler temporary ({@code decl} null).
+ * {@code id} is the variable id of docs/CODEGEN.md.
+ */
+public final class Variable {
+    public final String name;
+    public final Node decl;
+    public final String declId;
+    public final String typeSpelling;
+    public final CType type;
+    public final int declOffset;
+    public final String pos;
+    /** Block (CompoundStmt or ForStmt) the declaration is scoped to; null for parameters. */
+    public final Node scope;
+    public int id;
+    public boolean addressTaken;
+    public Hoist tempOf;
+
+    public Variable(String name, Node decl, String typeSpelling, CType type, int declOffset, String pos, Node scope) {
+        this.name = name;
+        this.decl = decl;
+        this.declId = decl == null ? "" : decl.id();
+        this.typeSpelling = typeSpelling;
+        this.type = type;
+        this.declOffset = declOffset;
+        this.pos = pos;
+        this.scope = scope;
+    }
+
+    public boolean isTemp() {
+        return decl == null;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

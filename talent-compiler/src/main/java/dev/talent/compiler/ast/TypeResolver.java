@@ -1,0 +1,159 @@
+package dev.talent.compiler.ast;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves typedef names and struct/union/enum tags of one translation unit to their declarations, and
+ * classifies types into the categories that decide how a value is saved.
+ */
+public final class TypeResolver {
+    public enum Category { INTEGER, BOOL, FLOAT, LDOUBLE, POINTER, FUNCTION_POINTER, ARRAY, STRUCT, UNION, UNSUPPORTED }
+
+    private final Map<String, Node> fileTypedefs = new HashMap<>();
+    private final Map<String, Node> localTypedefs = new HashMap<>();
+    private final Map<String, Node> fileRecords = new HashMap<>();
+    private final Map<String, Node> localRecords = new HashMap<>();
+    private final Set<String> fileTags = new HashSet<>();
+    private final Map<String, Node> anonymousRecords = new HashMap<>();
+
+    public TypeResolver(TranslationUnit tu) {
+        for (Node top : tu.root().inner()) index(top, true);
+        for (Node top : tu.root().inner()) {
+            if (top.is("FunctionDecl")) top.walk(n -> { if (n != top) index(n, false); });
+        }
+    }
+
+    private void index(Node n, boolean fileScope) {
+        switch (n.kind()) {
+            case "TypedefDecl" -> (fileScope ? fileTypedefs : localTypedefs).put(n.name(), n);
+            case "RecordDecl", "EnumDecl" -> {
+                String tag = n.is("EnumDecl") ? "enum" : n.attr("tagUsed");
+                if (n.name().isEmpty()) {
+                    SourceLoc l = n.loc();
+                    anonymousRecords.put(l.file() + ":" + l.line() + ":" + l.col(), n);
+                    anonymousRecords.put("#" + n.id(), n);
+                } else {
+                    String key = tag + " " + n.name();
+                    if (fileScope) fileTags.add(key);
+                    Map<String, Node> m = fileScope ? fileRecords : localRecords;
+                    Node prev = m.get(key);
+                    if (prev == null || (!prev.flag("completeDefinition") && n.flag("completeDefinition"))) m.put(key, n);
+                    anonymousRecords.put("#" + n.id(), n);
+                }
+                if (fileScope) {
+                    // records nested in records are file scope in C
+                    for (Node c : n.inner()) if (c.is("RecordDecl") || c.is("EnumDecl")) index(c, true);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The type a typedef name stands for (one level). */
+    public CType typedefTarget(String name) {
+        Node td = localTypedefs.getOrDefault(name, fileTypedefs.get(name));
+        if (td == null) throw new IllegalArgumentException("unknown typedef " + name);
+        if (!td.inner().isEmpty()) {
+            Node t = td.child(0);
+            if (t.is("ElaboratedType") && t.json().has("ownedTagDecl")) {
+                var owned = t.json().get("ownedTagDecl");
+                if (owned.path("name").asText().isEmpty()) {
+                    Node rec = anonymousRecords.get("#" + owned.path("id").asText());
+                    String tag = rec != null && rec.is("EnumDecl") ? "enum" : rec != null ? rec.attr("tagUsed") : "struct";
+                    return new CType.Tagged(tag, "", "#" + owned.path("id").asText(), false);
+                }
+            }
+        }
+        return CTypeParser.parse(td.qualType());
+    }
+
+    /** Removes typedef names at the top level of the type (keeps the outermost const). */
+    public CType canonical(CType t) {
+        int guard = 0;
+        while (t instanceof CType.Named n) {
+            if (++guard > 100) throw new IllegalStateException("typedef cycle at " + n.name());
+            t = typedefTarget(n.name());
+        }
+        return t;
+    }
+
+    /** The definition of a struct/union/enum type, or null when only declared. */
+    public Node record(CType.Tagged t) {
+        if (t.isAnonymous()) return anonymousRecords.get(t.anonymousAt());
+        String key = t.tag() + " " + t.name();
+        Node local = localRecords.get(key);
+        Node file = fileRecords.get(key);
+        if (file != null && file.flag("completeDefinition")) return file;
+        return local != null ? local : file;
+    }
+
+    public Category category(CType type) {
+        CType t = canonical(type);
+        return switch (t) {
+            case CType.Builtin b -> switch (b.name()) {
+                case "_Bool" -> Category.BOOL;
+                case "float", "double" -> Category.FLOAT;
+                case "long double" -> Category.LDOUBLE;
+                case "void", "__int128", "unsigned __int128" -> Category.UNSUPPORTED;
+                default -> b.name().contains("_Complex") || b.name().contains("_Float16") || b.name().contains("128")
+                        || b.name().contains("fp16") || b.name().contains("bf16") ? Category.UNSUPPORTED : Category.INTEGER;
+            };
+            case CType.Tagged g -> switch (g.tag()) {
+                case "enum" -> Category.INTEGER;
+                case "union" -> Category.UNION;
+                default -> Category.STRUCT;
+            };
+            case CType.Pointer p -> canonical(p.to()) instanceof CType.Function ? Category.FUNCTION_POINTER : Category.POINTER;
+            case CType.Array a -> Category.ARRAY;
+            case CType.Function fn -> Category.UNSUPPORTED;
+            case CType.Named n -> throw new IllegalStateException("unreachable");
+        };
+    }
+
+    /** True when the type can be written by name at file scope (no local or anonymous type in it). */
+    public boolean fileScopeSpellable(CType t) {
+        return switch (t) {
+            case CType.Builtin b -> true;
+            case CType.Named n -> fileTypedefs.containsKey(n.name()) && !localTypedefs.containsKey(n.name());
+            case CType.Tagged g -> !g.isAnonymous() && fileTags.contains(g.tag() + " " + g.name())
+                    && !localRecords.containsKey(g.tag() + " " + g.name());
+            case CType.Pointer p -> fileScopeSpellable(p.to());
+            case CType.Array a -> !a.isVariableLength() && fileScopeSpellable(a.elem());
+            case CType.Function fn -> fileScopeSpellable(fn.ret()) && fn.params().stream().allMatch(this::fileScopeSpellable);
+        };
+    }
+
+    /** A C type name for a file-scope-spellable type (used as the descriptor's name too). */
+    public static String spell(CType t) {
+        return spell(t, "").strip();
+    }
+
+    private static String spell(CType t, String inner) {
+        return switch (t) {
+            case CType.Builtin b -> (b.isConst() ? "const " : "") + b.name() + sep(inner);
+            case CType.Named n -> (n.isConst() ? "const " : "") + n.name() + sep(inner);
+            case CType.Tagged g -> (g.isConst() ? "const " : "") + g.tag() + " "
+                    + (g.isAnonymous() ? "(anonymous)" : g.name()) + sep(inner);
+            case CType.Pointer p -> {
+                String ptr = "*" + (p.isConst() ? "const" + (inner.isEmpty() ? "" : " ") : "") + inner;
+                CType to = p.to();
+                yield spell(to, to instanceof CType.Array || to instanceof CType.Function ? "(" + ptr + ")" : ptr);
+            }
+            case CType.Array a -> spell(a.elem(), inner + "[" + a.size() + "]");
+            case CType.Function fn -> {
+                StringBuilder ps = new StringBuilder();
+                for (CType p : fn.params()) ps.append(ps.isEmpty() ? "" : ", ").append(spell(p));
+                if (fn.variadic()) ps.append(ps.isEmpty() ? "..." : ", ...");
+                yield spell(fn.ret(), inner + "(" + (ps.isEmpty() ? "void" : ps) + ")");
+            }
+        };
+    }
+
+    private static String sep(String inner) {
+        if (inner.isEmpty()) return "";
+        return inner.startsWith("[") || inner.startsWith("(") && !inner.startsWith("(*") ? inner : " " + inner;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Point;
+import dev.talent.compiler.analysis.Variable;
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.TypeResolver;
+
+/**
+ * The text that saves a frame's variables at a point (while unwinding) and restores them at the point's
+ * resume label (while rebuilding), per docs/CODEGEN.md "Saving and restoring variables". All on one line.
+ */
+public final class FrameCode {
+    private final TypeResolver types;
+    private final TypeDescriptors descriptors;
+
+    public FrameCode(TypeResolver types, TypeDescriptors descriptors) {
+        this.types = types;
+        this.descriptors = descriptors;
+    }
+
+    private enum Way { INT, F64, LDOUBLE, PTR, FPTR, COPY, MEMORY }
+
+    private Way way(Variable v) {
+        try {
+            return wayOf(v);
+        } catch (UnsupportedTypeException e) {
+            throw e.at() != null ? e : new UnsupportedTypeException(e.getMessage(), v.isTemp() ? null : v.decl);
+        }
+    }
+
+    private String td(Variable v, StringBuilder defs) {
+        try {
+            return descriptors.ref(v.type, "__typeof__(" + v.name + ")", defs);
+        } catch (UnsupportedTypeException e) {
+            throw new UnsupportedTypeException("variable '" + v.name + "': " + e.getMessage(), v.isTemp() ? null : v.decl);
+        }
+    }
+
+    private Way wayOf(Variable v) {
+        if (v.addressTaken || v.type.isConst()) return Way.MEMORY;
+        return switch (types.category(v.type)) {
+            case INTEGER, BOOL -> Way.INT;
+            case FLOAT -> Way.F64;
+            case LDOUBLE -> Way.LDOUBLE;
+            case POINTER -> Way.PTR;
+            case FUNCTION_POINTER -> Way.FPTR;
+            case STRUCT, UNION -> Way.COPY;
+            case ARRAY -> Way.MEMORY;
+            case UNSUPPORTED -> throw new UnsupportedTypeException("variable '" + v.name + "' has type "
+                    + TypeResolver.spell(v.type) + ", which talent cannot save");
+        };
+    }
+
+    /** {@code talent_frame_begin(F, P); <saves>} */
+    public String save(FunctionModel f, Point p) {
+        StringBuilder defs = new StringBuilder();
+        StringBuilder code = new StringBuilder();
+        code.append("talent_frame_begin(").append(f.id).append(", ").append(p.id).append("); ");
+        for (Variable v : p.saved) {
+            String td = td(v, defs);
+            String head = v.id + ", " + TypeDescriptors.cString(v.name) + ", " + TypeDescriptors.cString(v.pos) + ", ";
+            switch (way(v)) {
+                case INT -> code.append("TALENT_SAVE_INT(").append(head).append(v.name).append(", ").append(td).append("); ");
+                case F64 -> code.append("talent_save_f64(").append(head).append(v.name).append(", ").append(td).append("); ");
+                case LDOUBLE -> code.append("talent_save_ldouble(").append(head).append(v.name).append(", ").append(td).append("); ");
+                case PTR -> code.append("talent_save_ptr(").append(head).append("(const void *)").append(v.name).append(", ").append(td).append("); ");
+                case FPTR -> code.append("talent_save_fptr(").append(head).append("(void (*)(void))").append(v.name).append(", ").append(td).append("); ");
+                case COPY -> code.append("{ __typeof__(").append(v.name).append(") talent_c = ").append(v.name)
+                        .append("; talent_save_mem(").append(head).append("&talent_c, ").append(td).append(", 0); } ");
+                case MEMORY -> code.append("talent_save_mem(").append(head).append("(const void *)&").append(v.name)
+                        .append(", ").append(td).append(", 1); ");
+            }
+        }
+        return oneLine(defs) + code;
+    }
+
+    /** binds of memory variables first, then value restores; ends before talent_frame_restored(). */
+    public String restore(Point p) {
+        StringBuilder defs = new StringBuilder();
+        StringBuilder binds = new StringBuilder();
+        StringBuilder code = new StringBuilder();
+        for (Variable v : p.saved) {
+            String td = td(v, defs);
+            String id = String.valueOf(v.id);
+            switch (way(v)) {
+                case INT -> code.append("TALENT_RESTORE_INT(").append(id).append(", ").append(v.name).append(", ").append(td).append("); ");
+                case F64 -> code.append(v.name).append(" = talent_restore_f64(").append(id).append(", ").append(td).append("); ");
+                case LDOUBLE -> code.append(v.name).append(" = talent_restore_ldouble(").append(id).append(", ").append(td).append("); ");
+                case PTR -> code.append(v.name).append(" = (__typeof__(").append(v.name).append("))talent_restore_ptr(")
+                        .append(id).append(", ").append(td).append("); ");
+                case FPTR -> code.append(v.name).append(" = (__typeof__(").append(v.name).append("))talent_restore_fptr(")
+                        .append(id).append(", ").append(td).append("); ");
+                case COPY -> code.append("{ __typeof__(").append(v.name).append(") talent_c; talent_restore_mem(").append(id)
+                        .append(", &talent_c, ").append(td).append("); ").append(v.name).append(" = talent_c; } ");
+                case MEMORY -> {
+                    binds.append("talent_bind(").append(id).append(", (void *)&").append(v.name).append(", ").append(td).append("); ");
+                    code.append("talent_restore_mem(").append(id).append(", (void *)&").append(v.name).append(", ").append(td).append("); ");
+                }
+            }
+        }
+        return oneLine(defs) + binds + code;
+    }
+
+    static String oneLine(CharSequence s) {
+        return s.toString().replace("\n", " ");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+
+/**
+ * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call, no label and no site
+ * pragma is emitted as {@code if (!talent_pending) <original loop> else <loop with its site>}. The original
+ * keeps its lines; the instrumented copy is flattened onto the loop's last line (comments removed), so line
+ * numbers stay those of the source. Loops containing preprocessor lines or line continuations are not
+ * versioned (they cannot be flattened).
+ */
+public final class LeafLoops {
+    public static boolean isVersionable(FunctionModel f, Node loop, CallGraph graph, String text) {
+        boolean[] leaf = {true};
+        loop.walk(n -> {
+            if (n != loop && Ast.isLoop(n)) leaf[0] = false;
+            if (n.is("LabelStmt") || n.is("AddrLabelExpr") || n.is("StmtExpr")) leaf[0] = false;
+            if (n.is("CallExpr") && graph.isChainCall(f, n)) leaf[0] = false;
+            if (n.is("VarDecl") && n.attr("storageClass").equals("static")) leaf[0] = false;
+        });
+        if (!leaf[0]) return false;
+        int start = loop.begin().offset();
+        int end = Ast.statementEnd(text, loop);
+        for (var s : f.sites) {
+            if (s.pragma() != null && s.pragma().start() >= start && s.pragma().start() < end) return false;
+        }
+        String src = text.substring(start, end);
+        if (src.contains("\\\n") || src.contains("\\\r")) return false;
+        for (String line : src.split("\n")) {
+            if (line.stripLeading().startsWith("#")) return false;
+        }
+        return true;
+    }
+
+    /** The code on one line: comments become a space, newlines a space; literals are kept as they are. */
+    public static String flatten(String code) {
+        StringBuilder out = new StringBuilder(code.length());
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < code.length() && code.charAt(j) != c) j += code.charAt(j) == '\\' ? 2 : 1;
+                j = Math.min(j + 1, code.length());
+                out.append(code, i, j);
+                i = j;
+            } else if (code.startsWith("//", i)) {
+                while (i < code.length() && code.charAt(i) != '\n') i++;
+                out.append(' ');
+            } else if (code.startsWith("/*", i)) {
+                int e = code.indexOf("*/", i + 2);
+                i = e < 0 ? code.length() : e + 2;
+                out.append(' ');
+            } else if (c == '\n' || c == '\r') {
+                out.append(' ');
+                i++;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TypeResolver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Type descriptors of one file (docs/CODEGEN.md "Type descriptors"). Every size, offset and signedness is
+ * left to the target compiler: initialisers use the TALENT_*_TYPE macros with a type spelling. Types that
+ * can be named at file scope get one shared descriptor ({@code talent_td_N}, declared at the top, defined
+ * at the end of the file); others are described where they are used, spelled with {@code __typeof__}.
+ */
+public final class TypeDescriptors {
+    private final TypeResolver types;
+    private final Map<String, String> shared = new LinkedHashMap<>();
+    private final StringBuilder sharedDefinitions = new StringBuilder();
+    private final StringBuilder accessors = new StringBuilder();
+    private int counter;
+
+    public TypeDescriptors(TypeResolver types) {
+        this.types = types;
+    }
+
+    /**
+     * A pointer expression to the descriptor of {@code type}. {@code spelling} names the type where the code
+     * goes (e.g. {@code __typeof__(x)}); definitions needed there are appended to {@code localDefs}.
+     */
+    public String ref(CType type, String spelling, StringBuilder localDefs) {
+        return ref(type, spelling, localDefs, false);
+    }
+
+    /** As {@link #ref(CType, String, StringBuilder)} for code at file scope (end of the file). */
+    public String refAtFileScope(CType type, String spelling, StringBuilder defs) {
+        return ref(type, spelling, defs, true);
+    }
+
+    private String ref(CType type, String spelling, StringBuilder defs, boolean fileScope) {
+        CType t = unconst(type);
+        if (types.fileScopeSpellable(t)) return "&" + sharedName(t);
+        String name = "talent_ltd_" + (counter++);
+        defs.append(define(name, t, spelling, defs, fileScope));
+        return "&" + name;
+    }
+
+    private String sharedName(CType t) {
+        String spelling = TypeResolver.spell(t);
+        String existing = shared.get(spelling);
+        if (existing != null) return existing;
+        String name = "talent_td_" + (counter++);
+        shared.put(spelling, name);
+        sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true));
+        return name;
+    }
+
+    private String define(String name, CType type, String spelling, StringBuilder defs, boolean fileScope) {
+        String display = cString(TypeResolver.spell(type));
+        String init = switch (types.category(type)) {
+            case INTEGER -> "TALENT_INT_TYPE(" + spelling + ", " + display + ")";
+            case BOOL -> "TALENT_BOOL_TYPE(" + spelling + ", " + display + ")";
+            case FLOAT -> "TALENT_FLOAT_TYPE(" + spelling + ", " + display + ")";
+            case LDOUBLE -> "TALENT_LDOUBLE_TYPE(" + spelling + ", " + display + ")";
+            case FUNCTION_POINTER -> "TALENT_FUNCPTR_TYPE(" + spelling + ", " + display + ")";
+            case POINTER -> {
+                CType to = ((CType.Pointer) types.canonical(type)).to();
+                yield "TALENT_PTR_TYPE(" + spelling + ", " + display + ", " + cString(TypeResolver.spell(to)) + ")";
+            }
+            case ARRAY -> {
+                CType.Array a = (CType.Array) types.canonical(type);
+                if (a.size().isEmpty()) throw new UnsupportedTypeException("array of unknown size " + TypeResolver.spell(type));
+                if (a.isVariableLength()) throw new UnsupportedTypeException("variable-length array " + TypeResolver.spell(type));
+                String et = "__typeof__((*(__typeof__(" + spelling + ") *)0)[0])";
+                String elem = ref(a.elem(), et, defs, fileScope);
+                yield "TALENT_ARRAY_TYPE(" + spelling + ", " + display + ", " + et + ", " + elem + ")";
+            }
+            case STRUCT, UNION -> {
+                CType.Tagged g = (CType.Tagged) types.canonical(type);
+                Node rec = types.record(g);
+                if (rec == null || !rec.flag("completeDefinition")) {
+                    throw new UnsupportedTypeException("incomplete type " + TypeResolver.spell(type));
+                }
+                String fields = name + "_fields";
+                StringBuilder fs = new StringBuilder();
+                for (Node fd : rec.inner()) {
+                    if (!fd.is("FieldDecl")) continue;
+                    if (fd.name().isEmpty()) {
+                        throw new UnsupportedTypeException(TypeResolver.spell(type) + " has an unnamed member");
+                    }
+                    CType ft = CTypeParser.parse(fd.qualType());
+                    String fspell = "__typeof__(((__typeof__(" + spelling + ") *)0)->" + fd.name() + ")";
+                    if (fd.flag("isBitfield")) {
+                        if (!fileScope) {
+                            throw new UnsupportedTypeException("bit-field '" + fd.name() + "' in a type defined inside a function");
+                        }
+                        String width = bitWidth(fd);
+                        String get = name + "_get_" + fd.name();
+                        String set = name + "_set_" + fd.name();
+                        accessors.append("static unsigned long long ").append(get).append("(const void *o) { return (unsigned long long)(long long)((const ")
+                                .append(spelling).append(" *)o)->").append(fd.name()).append("; }\n");
+                        accessors.append("static void ").append(set).append("(void *o, unsigned long long v) { ((")
+                                .append(spelling).append(" *)o)->").append(fd.name()).append(" = v; }\n");
+                        String ftd = ref(ft, "int", defs, fileScope);
+                        fs.append("  TALENT_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
+                                .append(", ").append(get).append(", ").append(set).append("),\n");
+                    } else {
+                        String ftd = ref(ft, fspell, defs, fileScope);
+                        fs.append("  TALENT_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
+                                .append(ftd).append("),\n");
+                    }
+                }
+                if (fs.isEmpty()) throw new UnsupportedTypeException(TypeResolver.spell(type) + " has no members");
+                defs.append("static const talent_field ").append(fields).append("[] = {\n").append(fs).append("};\n");
+                yield (g.tag().equals("union") ? "TALENT_UNION_TYPE(" : "TALENT_STRUCT_TYPE(") + spelling + ", "
+                        + display + ", " + fields + ")";
+            }
+            case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
+        };
+        return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    private static String bitWidth(Node field) {
+        for (Node c : field.inner()) {
+            if (c.is("ConstantExpr") && !c.attr("value").isEmpty()) return c.attr("value");
+        }
+        throw new UnsupportedTypeException("bit-field '" + field.name() + "' without a constant width");
+    }
+
+    private static CType unconst(CType t) {
+        return switch (t) {
+            case CType.Builtin b -> new CType.Builtin(b.name(), false);
+            case CType.Named n -> new CType.Named(n.name(), false);
+            case CType.Tagged g -> new CType.Tagged(g.tag(), g.name(), g.anonymousAt(), false);
+            case CType.Pointer p -> new CType.Pointer(p.to(), false);
+            default -> t;
+        };
+    }
+
+    public static String cString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Forward declarations of the shared descriptors (top of file, right after talent.h). */
+    public String forwardDeclarations() {
+        StringBuilder sb = new StringBuilder();
+        for (String n : shared.values()) sb.append("static const talent_type ").append(n).append(";\n");
+        return sb.toString();
+    }
+
+    /** Bit-field accessors and shared descriptor definitions (end of file). */
+    public String definitions() {
+        return accessors + sharedDefinitions.toString();
+    }
+}

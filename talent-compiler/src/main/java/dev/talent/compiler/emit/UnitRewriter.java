@@ -1,0 +1,391 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Hoist;
+import dev.talent.compiler.analysis.Point;
+import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.ast.TypeResolver;
+import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the analyses of one file into its rewrite plan and applies it: renames (main, hoisted statics),
+ * talent_suspended wraps, hoisted chain calls, sites, prologues, and the tables appended at the end.
+ */
+public final class UnitRewriter {
+    // insertion ranks at one offset (lower first)
+    private static final int HEADER = Integer.MIN_VALUE;
+    private static final int PROLOGUE = Integer.MIN_VALUE + 1;
+    private static final int MOVED_STATIC = -50;
+    private static final int LOOP_TRANSFORM_OPEN = 5;
+    private static final int SITE_OPEN = 10;
+    private static final int HOIST_OPEN = 15;
+    private static final int WRAP_OPEN = 20;
+    private static final int WRAP_CLOSE = -20;
+    private static final int HOIST_CLOSE = -15;
+    private static final int SITE_CLOSE = -10;
+    private static final int LOOP_TRANSFORM_CLOSE = -5;
+
+    public record Global(String key, String name, String pos, String addressOf, CType type, Node decl, boolean isConst) {}
+
+    private final TranslationUnit tu;
+    private final int unitIndex;
+    private final List<FunctionModel> functions;
+    private final CallGraph graph;
+    private final TypeResolver types;
+    private final TypeDescriptors descriptors;
+    private final FrameCode frames;
+    private final Diagnostics diags;
+    private final RewritePlan plan;
+    private final String text;
+
+    public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
+                        TypeResolver types, Diagnostics diags) {
+        this.tu = tu;
+        this.unitIndex = unitIndex;
+        this.functions = functions;
+        this.graph = graph;
+        this.types = types;
+        this.descriptors = new TypeDescriptors(types);
+        this.frames = new FrameCode(types, descriptors);
+        this.diags = diags;
+        this.text = tu.text();
+        this.plan = new RewritePlan(text);
+    }
+
+    public static String unitSymbol(int unitIndex) {
+        return "talent_unit_" + unitIndex;
+    }
+
+    public String rewrite(List<HoistedStatic> statics, List<dev.talent.compiler.analysis.Pragma> nocheckpointPragmas,
+                          String lineDirectiveFile) {
+        renameMain();
+        Map<String, String> renames = new HashMap<>();
+        for (HoistedStatic s : statics) renames.put(s.varDecl().id(), s.newName());
+        renameStatics(statics, renames);
+        for (FunctionModel f : functions) wrapSuspended(f);
+        HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags);
+        for (FunctionModel f : functions) heap.rewrite(f, graph);
+        moveStatics(statics);
+        for (FunctionModel f : functions) {
+            if (!f.chain) continue;
+            try {
+                for (Hoist h : f.hoists) hoist(f, h);
+                for (Point p : f.points) if (p.isSite()) site(f, p);
+                prologue(f);
+            } catch (UnsupportedTypeException e) {
+                diags.error(tu, e.at() != null ? e.at() : f.decl, e.getMessage() + " (in '" + f.name
+                        + "', a function that may checkpoint)", "change the type, or mark the function '#pragma talent nocheckpoint'");
+            }
+        }
+        for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
+        QuoteIncludes.rewrite(tu, plan);
+        String trailer = trailer(statics, heap.sites());
+        plan.insert(0, "#include \"talent.h\"\n" + descriptors.forwardDeclarations()
+                + "#line 1 " + TypeDescriptors.cString(lineDirectiveFile) + "\n", HEADER);
+        String out = plan.apply();
+        if (!out.endsWith("\n")) out += "\n";
+        return out + trailer;
+    }
+
+    // ------------------------------------------------------------------ renames
+
+    private void renameMain() {
+        tu.root().walk(n -> {
+            if (n.is("FunctionDecl") && n.name().equals("main") && tu.inMainFile(n.loc()) && !n.loc().inMacro()) {
+                plan.replace(n.loc().offset(), n.loc().endOffset(), "talent_user_main");
+            } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
+                    && n.referencedDecl().path("name").asText().equals("main") && tu.isMacroFree(n)) {
+                plan.replace(n.begin().offset(), n.begin().endOffset(), "talent_user_main");
+            }
+        });
+    }
+
+    private void renameStatics(List<HoistedStatic> statics, Map<String, String> renames) {
+        for (HoistedStatic s : statics) {
+            Node v = s.varDecl();
+            plan.replace(v.loc().offset(), v.loc().endOffset(), s.newName());
+        }
+        if (renames.isEmpty()) return;
+        for (FunctionModel f : functions) {
+            f.body.walk(n -> {
+                if (!n.is("DeclRefExpr")) return;
+                String nn = renames.get(Ast.referencedDeclId(n));
+                if (nn == null) return;
+                if (!tu.isMacroFree(n)) {
+                    diags.error(tu, n, "static variable '" + n.referencedDecl().path("name").asText()
+                            + "' is used inside a macro expansion", "use it outside the macro, or make it a file-scope static");
+                    return;
+                }
+                plan.replace(n.begin().offset(), n.begin().endOffset(), nn);
+            });
+        }
+    }
+
+    private void moveStatics(List<HoistedStatic> statics) {
+        Map<Node, FunctionModel> stmts = new LinkedHashMap<>();
+        for (HoistedStatic s : statics) stmts.put(s.declStmt(), s.function());
+        for (Map.Entry<Node, FunctionModel> e : stmts.entrySet()) {
+            Node d = e.getKey();
+            int end = Ast.statementEnd(text, d);
+            String moved = plan.render(d.begin().offset(), end).replace("\n", " ");
+            plan.replace(d.begin().offset(), end, "");
+            plan.insert(e.getValue().decl.begin().offset(), moved + " ", MOVED_STATIC);
+        }
+    }
+
+    // ------------------------------------------------------------------ talent_suspended
+
+    private void wrapSuspended(FunctionModel f) {
+        boolean indirectMayReachChain = graph.anyChainFunctionAddressTaken();
+        f.body.walk(n -> {
+            if (!n.is("CallExpr")) return;
+            String callee = Ast.directCallee(n);
+            boolean wrap;
+            if (callee == null) {
+                wrap = indirectMayReachChain;
+            } else {
+                FunctionModel target = graph.resolve(f, callee);
+                if (target == null) wrap = indirectMayReachChain && passesFunctionPointer(n);
+                else wrap = target.chain && !f.chain;
+            }
+            if (!wrap) return;
+            if (!tu.isMacroFree(n)) {
+                diags.warning(tu, n, "call that may reach a checkpointing function through a pointer is inside a macro"
+                        + " expansion: a checkpoint requested during it is not deferred", "call it outside the macro");
+                return;
+            }
+            boolean isVoid = n.qualType().equals("void");
+            int b = n.begin().offset();
+            int e = Ast.rangeEnd(text, n);
+            plan.insert(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ", WRAP_OPEN);
+            plan.insert(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })", WRAP_CLOSE);
+        });
+    }
+
+    private static boolean passesFunctionPointer(Node call) {
+        for (Node a : Ast.callArguments(call)) {
+            try {
+                CType t = CTypeParser.parse(a.qualType());
+                if (t instanceof CType.Pointer p && p.to() instanceof CType.Function) return true;
+            } catch (RuntimeException e) {
+                // a type spelling talent does not parse is not a function pointer spelling
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ chain calls
+
+    private void hoist(FunctionModel f, Hoist h) {
+        Map<Hoist.ChainCall, Point> points = new HashMap<>();
+        for (Point p : f.points) if (!p.isSite() && p.hoist == h) points.put(p.chainCall(), p);
+        Node s = h.statement();
+        if (h.shape() == Hoist.Shape.DIRECT) {
+            Point p = points.get(h.calls().getFirst());
+            boolean braces = needsBraces(s);
+            plan.insert(s.begin().offset(), (braces ? "{ " : "") + restoreLabel(p), HOIST_OPEN);
+            plan.insert(Ast.statementEnd(text, s), " " + unwindCheck(f, p) + (braces ? "}" : ""), HOIST_CLOSE);
+            return;
+        }
+        StringBuilder decls = new StringBuilder();
+        StringBuilder calls = new StringBuilder();
+        for (Hoist.ChainCall c : h.calls()) {
+            Point p = points.get(c);
+            int b = c.call().begin().offset();
+            int e = Ast.rangeEnd(text, c.call());
+            String callText = plan.render(b, e).replace("\n", " ");
+            calls.append(restoreLabel(p));
+            if (c.temp() != null) {
+                decls.append("__typeof__(").append(callText).append(") ").append(c.temp()).append("; ");
+                calls.append(c.temp()).append(" = ").append(callText).append("; ");
+                plan.replace(b, e, c.temp());
+            } else {
+                calls.append(callText).append("; ");
+                plan.replace(b, e, "((void)0)");
+            }
+            calls.append(unwindCheck(f, p));
+        }
+        String hoisted = decls.toString() + calls;
+        switch (h.shape()) {
+            case BEFORE_STATEMENT -> {
+                boolean braces = needsBraces(s);
+                plan.insert(s.begin().offset(), (braces ? "{ " : "") + hoisted, HOIST_OPEN);
+                if (braces) plan.insert(Ast.statementEnd(text, s), " }", HOIST_CLOSE);
+            }
+            case WHILE_CONDITION -> {
+                Node cond = h.anchor();
+                int condEnd = Ast.rangeEnd(text, cond);
+                int rparen = Ast.skipSpace(text, condEnd);
+                if (rparen >= text.length() || text.charAt(rparen) != ')') throw new IllegalStateException("no ) after while condition");
+                plan.replace(s.begin().offset(), cond.begin().offset(), "for (;;) { " + hoisted + "if (!(");
+                plan.replace(rparen, rparen + 1, ")) break;");
+                plan.insert(Ast.statementEnd(text, Ast.loopBody(s)), " }", LOOP_TRANSFORM_CLOSE);
+            }
+            case FOR_CONDITION -> {
+                Node cond = h.anchor();
+                int cb = cond.begin().offset();
+                int ce = Ast.rangeEnd(text, cond);
+                String condText = plan.render(cb, ce).replace("\n", " ");
+                plan.replace(cb, ce, "");
+                Node body = Ast.loopBody(s);
+                plan.insert(body.begin().offset(), "{ " + hoisted + "if (!(" + condText + ")) break; ", LOOP_TRANSFORM_OPEN);
+                plan.insert(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE);
+            }
+            default -> throw new IllegalStateException(h.shape().toString());
+        }
+    }
+
+    /** A statement that is not directly in a block (if/else branch, loop body, after a label) needs braces. */
+    private static boolean needsBraces(Node s) {
+        Node p = s.parent();
+        return p == null || !p.is("CompoundStmt");
+    }
+
+    // ------------------------------------------------------------------ sites
+
+    private void site(FunctionModel f, Point p) {
+        String code = "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(" + p.id + ")) { "
+                + frames.save(f, p) + "talent_frame_end(); " + returnDummy(f) + " } " + restoreLabel(p) + "}";
+        if (p.site.pragma() != null) {
+            plan.replace(p.site.pragma().start(), p.site.pragma().end(), code);
+            return;
+        }
+        Node body = p.site.anchor();
+        Node loop = p.site.loop();
+        boolean versioned = LeafLoops.isVersionable(f, loop, graph, text);
+        int loopStart = loop.begin().offset();
+        int loopEnd = Ast.statementEnd(text, loop);
+        String plain = versioned ? plan.render(loopStart, loopEnd) : null;
+        if (body.is("CompoundStmt")) {
+            plan.insert(body.begin().offset() + 1, " " + code, SITE_OPEN);
+        } else {
+            plan.insert(body.begin().offset(), "{ " + code + " ", SITE_OPEN);
+            plan.insert(Ast.statementEnd(text, body), " }", SITE_CLOSE);
+        }
+        if (versioned) {
+            String instrumented = LeafLoops.flatten(plan.render(loopStart, loopEnd));
+            plan.replace(loopStart, loopEnd, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
+                    + instrumented + " }");
+        }
+    }
+
+    private String restoreLabel(Point p) {
+        return "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); } ";
+    }
+
+    private String unwindCheck(FunctionModel f, Point p) {
+        return "if (__builtin_expect(talent_unwinding, 0)) { " + frames.save(f, p) + "talent_frame_end(); "
+                + returnDummy(f) + " } ";
+    }
+
+    private String returnDummy(FunctionModel f) {
+        return returnsVoid(f) ? "return;" : "return __talent_zret;";
+    }
+
+    private static boolean returnsVoid(FunctionModel f) {
+        try {
+            CType t = CTypeParser.parse(f.decl.qualType());
+            return t instanceof CType.Function fn && fn.ret() instanceof CType.Builtin b && b.name().equals("void");
+        } catch (RuntimeException e) {
+            return f.decl.qualType().startsWith("void ");
+        }
+    }
+
+    private void prologue(FunctionModel f) {
+        StringBuilder sb = new StringBuilder(" ");
+        if (!returnsVoid(f)) {
+            List<String> args = new ArrayList<>();
+            for (Node p : Ast.parameters(f.decl)) args.add(p.name().isEmpty() ? "0" : p.name());
+            String name = f.name.equals("main") ? "talent_user_main" : f.name;
+            sb.append("static __typeof__(").append(name).append("(").append(String.join(", ", args))
+                    .append(")) __talent_zret; ");
+        }
+        sb.append("if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(").append(f.id).append(")) {");
+        for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto __talent_r").append(p.id).append(";");
+        sb.append(" default: break; }");
+        plan.insert(f.body.begin().offset() + 1, sb.toString(), PROLOGUE);
+    }
+
+    // ------------------------------------------------------------------ tables at the end of the file
+
+    private String trailer(List<HoistedStatic> statics, Map<String, String> allocSites) {
+        List<Global> globals = globals(statics);
+        StringBuilder defs = new StringBuilder();
+        StringBuilder rows = new StringBuilder();
+        for (Global g : globals) {
+            String td;
+            try {
+                td = descriptors.refAtFileScope(g.type(), "__typeof__(" + g.addressOf() + ")", defs);
+            } catch (UnsupportedTypeException e) {
+                diags.error(tu, g.decl(), "global '" + g.name() + "': " + e.getMessage(), "change the variable's type");
+                continue;
+            }
+            rows.append("  { ").append(TypeDescriptors.cString(g.key())).append(", ").append(TypeDescriptors.cString(g.name()))
+                    .append(", ").append(TypeDescriptors.cString(g.pos())).append(", (void *)&").append(g.addressOf())
+                    .append(", ").append(td).append(", ").append(g.isConst() ? 1 : 0).append(" },\n");
+        }
+        StringBuilder sb = new StringBuilder("\n/* ---- talent: tables (generated) ---- */\n");
+        sb.append(descriptors.definitions()).append(defs);
+        String unit = unitSymbol(unitIndex);
+        String globalsRef = "0, 0";
+        if (!rows.isEmpty()) {
+            sb.append("static const talent_global ").append(unit).append("_globals[] = {\n").append(rows).append("};\n");
+            globalsRef = unit + "_globals, sizeof " + unit + "_globals / sizeof " + unit + "_globals[0]";
+        }
+        String sitesRef = "0, 0";
+        if (!allocSites.isEmpty()) {
+            sb.append("static const talent_alloc_site ").append(unit).append("_alloc_sites[] = {\n");
+            allocSites.forEach((pos, td) -> sb.append("  { ").append(TypeDescriptors.cString(pos)).append(", ").append(td).append(" },\n"));
+            sb.append("};\n");
+            sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
+        }
+        sb.append("const talent_unit ").append(unit).append(" = { ").append(TypeDescriptors.cString(tu.unitName()))
+                .append(", ").append(globalsRef).append(", ").append(sitesRef).append(" };\n");
+        return sb.toString();
+    }
+
+    /** File-scope variables defined in this file, then hoisted function statics. */
+    public List<Global> globals(List<HoistedStatic> statics) {
+        Map<String, Global> out = new LinkedHashMap<>();
+        for (Node top : tu.root().inner()) {
+            if (!top.is("VarDecl") || !tu.inMainFile(top.position()) || top.attr("storageClass").equals("extern")) continue;
+            if (top.attr("tls").length() > 0) continue;
+            boolean isStatic = top.attr("storageClass").equals("static");
+            String key = isStatic ? tu.unitName() + ":" + top.name() : top.name();
+            CType t = CTypeParser.parse(top.qualType());
+            if (t instanceof CType.Array a && a.size().isEmpty()) continue;
+            out.putIfAbsent(key, new Global(key, top.name(), tu.pos(top.position()), top.name(), t, top, isConstObject(t)));
+        }
+        for (HoistedStatic s : statics) {
+            Node v = s.varDecl();
+            CType t = CTypeParser.parse(v.qualType());
+            String key = tu.unitName() + ":" + s.newName();
+            out.putIfAbsent(key, new Global(key, v.name(), tu.pos(v.position()), s.newName(), t, v, isConstObject(t)));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private boolean isConstObject(CType t) {
+        if (t.isConst()) return true;
+        if (t instanceof CType.Named n) {
+            try {
+                return types.canonical(n).isConst();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.talent.compiler.rewrite;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Edits of the original text: insertions at offsets and replacements of ranges. Nothing re-prints the AST.
+ *
+ * <p>Insertions at one offset are ordered by rank, then by the order they were added. A replacement
+ * swallows the edits strictly inside its range: a pass that moves or replaces text containing edits
+ * renders that text first with {@link #render}.
+ */
+public final class RewritePlan {
+    /** Ranks for insertions at one offset: opening text before closing text of enclosing constructs. */
+    public static final int RANK_CLOSE_INNER = -20;
+    public static final int RANK_CLOSE_OUTER = -10;
+    public static final int RANK_DEFAULT = 0;
+    public static final int RANK_OPEN_OUTER = 10;
+    public static final int RANK_OPEN_INNER = 20;
+
+    public record Edit(int start, int end, String text, int rank, int seq) {
+        boolean isInsertion() { return start == end; }
+    }
+
+    private final String original;
+    private final List<Edit> edits = new ArrayList<>();
+
+    public RewritePlan(String original) {
+        this.original = original;
+    }
+
+    public String original() {
+        return original;
+    }
+
+    public void insert(int offset, String text) {
+        insert(offset, text, RANK_DEFAULT);
+    }
+
+    public void insert(int offset, String text, int rank) {
+        check(offset, offset);
+        edits.add(new Edit(offset, offset, text, rank, edits.size()));
+    }
+
+    public void replace(int start, int end, String text) {
+        check(start, end);
+        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size()));
+    }
+
+    private void check(int start, int end) {
+        if (start < 0 || end < start || end > original.length()) {
+            throw new IllegalArgumentException("bad edit range " + start + ".." + end);
+        }
+    }
+
+    public List<Edit> edits() {
+        return List.copyOf(edits);
+    }
+
+    /** The whole rewritten text. */
+    public String apply() {
+        return render(0, original.length(), true);
+    }
+
+    /** The rewritten text of [from, to): replacements inside it and insertions strictly inside it. */
+    public String render(int from, int to) {
+        return render(from, to, false);
+    }
+
+    private String render(int from, int to, boolean whole) {
+        List<Edit> sel = new ArrayList<>();
+        for (Edit e : edits) {
+            boolean inside = e.isInsertion()
+                    ? (whole ? e.start() >= from && e.start() <= to : e.start() > from && e.start() < to)
+                    : e.start() >= from && e.end() <= to;
+            if (inside) sel.add(e);
+        }
+        sel.sort(Comparator.comparingInt(Edit::start)
+                .thenComparing(e -> e.isInsertion() ? 0 : 1)
+                .thenComparing(e -> -e.end())
+                .thenComparingInt(Edit::rank).thenComparingInt(Edit::seq));
+        // drop edits swallowed by a replacement
+        List<Edit> kept = new ArrayList<>();
+        int coveredUntil = -1;
+        int coverStart = -1;
+        for (Edit e : sel) {
+            if (e.start() < coveredUntil) {
+                boolean strictlyInside = e.start() >= coverStart && e.end() <= coveredUntil
+                        && !(e.isInsertion() && (e.start() == coverStart || e.start() == coveredUntil));
+                if (!strictlyInside) {
+                    throw new IllegalStateException("overlapping edits at offsets " + e.start() + ".." + e.end()
+                            + " and " + coverStart + ".." + coveredUntil);
+                }
+                continue;
+            }
+            kept.add(e);
+            if (!e.isInsertion()) {
+                coverStart = e.start();
+                coveredUntil = e.end();
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        int at = from;
+        for (Edit e : kept) {
+            out.append(original, at, e.start());
+            out.append(e.text());
+            at = e.end();
+        }
+        out.append(original, at, to);
+        return out.toString();
+    }
+}

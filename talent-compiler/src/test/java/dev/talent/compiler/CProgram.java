@@ -1,0 +1,118 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Point;
+import dev.talent.compiler.analysis.Variable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test helper in the spirit of Error Prone's BugCheckerRefactoringTestHelper: C input files in a temporary
+ * directory, run the compiler (or only its analyses) on them, then look at the instrumented text, at what
+ * the analyses found, or at the diagnostics of a rejected program.
+ */
+public final class CProgram {
+    private final Path dir;
+    private final List<Path> sources = new ArrayList<>();
+    private CheckpointCompiler.Analysis analysis;
+
+    private CProgram(Path dir) {
+        this.dir = dir;
+    }
+
+    public static CProgram in(Path dir) {
+        return new CProgram(dir);
+    }
+
+    /** Adds a file; .c files are compiled, others (headers) only written. */
+    public CProgram file(String name, String text) {
+        try {
+            Path p = dir.resolve(name);
+            Files.writeString(p, text);
+            if (name.endsWith(".c")) sources.add(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public CompileRequest request() {
+        return new CompileRequest(sources, List.of("-I" + dir), dir.resolve("out"), "test");
+    }
+
+    public Path outputDir() {
+        return dir.resolve("out");
+    }
+
+    public CProgram analyze() {
+        try {
+            analysis = new CheckpointCompiler().analyze(request());
+        } catch (CompilationFailedException e) {
+            throw new AssertionError("unexpected rejection: " + e.diagnostics(), e);
+        }
+        return this;
+    }
+
+    public CompileResult compile() {
+        try {
+            return new CheckpointCompiler().compile(request());
+        } catch (CompilationFailedException e) {
+            throw new AssertionError("unexpected rejection: " + e.diagnostics(), e);
+        }
+    }
+
+    /** Compiles and returns the instrumented text of one file. */
+    public String instrumented(String name) {
+        compile();
+        try {
+            return Files.readString(outputDir().resolve(name), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Expects the program to be rejected; returns the diagnostics. */
+    public List<Diagnostic> rejection() {
+        CompilationFailedException e = catchThrowableOfType(CompilationFailedException.class,
+                () -> new CheckpointCompiler().compile(request()));
+        assertThat(e).as("the program should be rejected").isNotNull();
+        return e.diagnostics();
+    }
+
+    /** The part of an instrumented file that corresponds line by line to the original (between #line and the tables). */
+    public static List<String> originalLines(String instrumented) {
+        List<String> lines = instrumented.lines().toList();
+        int start = 0;
+        while (!lines.get(start).startsWith("#line 1 ")) start++;
+        int end = lines.indexOf("/* ---- talent: tables (generated) ---- */");
+        return lines.subList(start + 1, end - 1);
+    }
+
+    public List<Diagnostic> diagnostics() {
+        return analysis.diags().all();
+    }
+
+    public FunctionModel function(String name) {
+        return analysis.function(name);
+    }
+
+    public List<Point> points() {
+        return analysis.pointTable();
+    }
+
+    /** Names of the variables saved at the i-th point of a function, in variable-id order. */
+    public List<String> saved(String function, int i) {
+        return function(function).points.get(i).saved.stream().map(v -> v.name).toList();
+    }
+
+    public List<String> variables(String function) {
+        return function(function).variables.stream().map((Variable v) -> v.name).toList();
+    }
+}

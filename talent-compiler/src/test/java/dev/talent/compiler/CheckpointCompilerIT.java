@@ -1,0 +1,205 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Instruments the sample programs of src/test/resources/samples and compiles them with the real target
+ * compilers (x86_64 and every cross gcc installed, i686 among them). When the runtime's C sources compile,
+ * links each sample natively, checks it prints what the original prints, takes checkpoints at several
+ * site-visit counts and restarts them, natively and on i686/s390x under qemu when available.
+ */
+class CheckpointCompilerIT {
+    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+    private static final Path SAMPLES = MODULE.resolve("src/test/resources/samples");
+    private static final Path RUNTIME = MODULE.resolveSibling("talent-runtime").resolve("src/main/c");
+    private static final Path INCLUDE = RUNTIME.resolve("include");
+    private static final List<String> CROSS = List.of("aarch64-linux-gnu-gcc", "s390x-linux-gnu-gcc",
+            "riscv64-linux-gnu-gcc", "i686-linux-gnu-gcc");
+
+    @TempDir
+    Path work;
+
+    static Stream<String> samples() throws IOException {
+        try (Stream<Path> s = Files.list(SAMPLES)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    private CompileResult instrument(String sample, Path out) throws Exception {
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(SAMPLES.resolve(sample))) {
+            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+        return new CheckpointCompiler().compile(new CompileRequest(sources, List.of(), out, sample));
+    }
+
+    private static List<String> allSources(CompileResult r) {
+        List<String> files = new ArrayList<>();
+        r.instrumentedSources().forEach(p -> files.add(p.toString()));
+        files.add(r.programTable().toString());
+        return files;
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void instrumentedSamplesCompileWithoutWarningsForEveryInstalledTarget(String sample) throws Exception {
+        CompileResult r = instrument(sample, work.resolve("out"));
+        List<String> targets = new ArrayList<>(List.of("gcc"));
+        for (String cc : CROSS) if (onPath(cc)) targets.add(cc);
+        assertThat(targets).as("the 32-bit cross compiler must be installed for this test").contains("i686-linux-gnu-gcc");
+        for (String cc : targets) {
+            List<String> cmd = new ArrayList<>(List.of(cc, "-fsyntax-only", "-O2", "-Wall", "-fsigned-char",
+                    "-ffp-contract=off", "-I" + INCLUDE));
+            if (cc.startsWith("i686")) cmd.addAll(List.of("-m32", "-msse2", "-mfpmath=sse"));
+            cmd.addAll(allSources(r));
+            Run run = run(cmd, Map.of(), work);
+            assertThat(run.rc).as(cc + " on " + sample + ":\n" + run.err).isZero();
+            assertThat(run.err).as(cc + " warnings on " + sample).doesNotContain("warning:");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void linkedSamplesCheckpointAndRestartToTheSameOutput(String sample) throws Exception {
+        Path rt = buildRuntime("gcc", List.of());
+        assumeTrue(rt != null, "the runtime (talent-runtime/src/main/c) does not compile yet");
+        CompileResult r = instrument(sample, work.resolve("out"));
+        Path exe = link("gcc", List.of(), r, rt, work.resolve(sample));
+        Path original = work.resolve(sample + ".orig");
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-fsigned-char", "-o", original.toString()));
+        try (Stream<Path> s = Files.list(SAMPLES.resolve(sample))) {
+            s.filter(p -> p.toString().endsWith(".c")).sorted().forEach(p -> cmd.add(p.toString()));
+        }
+        assertThat(run(cmd, Map.of(), work).rc).isZero();
+        String expected = run(List.of(original.toString()), Map.of(), work).out;
+        assertThat(run(List.of(exe.toString()), Map.of(), work).out).isEqualTo(expected);
+
+        int restarted = 0;
+        for (int visits : new int[] {1, 17, 5000}) {
+            Path ck = Files.createDirectories(work.resolve("ck-" + sample + "-" + visits));
+            Map<String, String> env = Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(visits));
+            Run first = run(List.of(exe.toString()), env, work);
+            if (first.rc == 70 && first.err.contains("does not know")) {
+                assumeTrue(false, "runtime cannot checkpoint this sample yet: " + first.err.strip());
+            }
+            if (first.rc == 0) {
+                assertThat(first.out).isEqualTo(expected);
+                continue;
+            }
+            assertThat(first.rc).as(first.err).isEqualTo(75);
+            Run second = run(List.of(exe.toString()), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), work);
+            assertThat(second.rc).as(second.err).isZero();
+            assertThat(first.out + second.out).as("output before the checkpoint + after the restart").isEqualTo(expected);
+            restarted++;
+        }
+        assertThat(restarted).as("at least one checkpoint was taken").isPositive();
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void checkpointsFromX86RestartOnS390xAndI686(String sample) throws Exception {
+        Path rt = buildRuntime("gcc", List.of());
+        assumeTrue(rt != null, "the runtime does not compile yet");
+        CompileResult r = instrument(sample, work.resolve("out"));
+        Path exe = link("gcc", List.of(), r, rt, work.resolve(sample));
+        String expected = run(List.of(exe.toString()), Map.of(), work).out;
+        for (String[] target : new String[][] {{"s390x-linux-gnu-gcc", "qemu-s390x-static"}, {"i686-linux-gnu-gcc", "qemu-i386-static"}}) {
+            if (!onPath(target[0]) || !onPath(target[1])) continue;
+            List<String> flags = target[0].startsWith("i686") ? List.of("-msse2", "-mfpmath=sse") : List.of();
+            Path crt = buildRuntime(target[0], flags);
+            assumeTrue(crt != null, "the runtime does not compile for " + target[0]);
+            Path cexe = link(target[0], flags, r, crt, work.resolve(sample + "." + target[1]));
+            // a program whose own output differs between the ISAs (e.g. 32-bit long arithmetic) cannot be
+            // compared after a migration
+            if (!run(List.of(target[1], cexe.toString()), Map.of(), work).out.equals(expected)) continue;
+            Path ck = Files.createDirectories(work.resolve("ck-" + sample + "-" + target[1]));
+            Run first = run(List.of(exe.toString()), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "50"), work);
+            if (first.rc != 75) continue;
+            Run second = run(List.of(target[1], cexe.toString()), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), work);
+            if (second.rc == 65 && second.err.contains("does not fit")) continue; // 64-bit value refused on i686: correct
+            assertThat(second.rc).as(target[1] + ": " + second.err).isZero();
+            assertThat(first.out + second.out).isEqualTo(expected);
+        }
+    }
+
+    private Path link(String cc, List<String> flags, CompileResult r, Path runtimeObjects, Path exe) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(cc, "-static", "-O2", "-fsigned-char", "-ffp-contract=off"));
+        cmd.addAll(flags);
+        cmd.add("-I" + INCLUDE);
+        cmd.addAll(allSources(r));
+        try (Stream<Path> s = Files.list(runtimeObjects)) {
+            s.sorted().forEach(p -> cmd.add(p.toString()));
+        }
+        cmd.addAll(List.of("-lm", "-o", exe.toString()));
+        Run run = run(cmd, Map.of(), work);
+        assertThat(run.rc).as(String.join(" ", cmd) + "\n" + run.err).isZero();
+        return exe;
+    }
+
+    private static final Map<String, java.util.Optional<Path>> RUNTIMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Object files of the runtime for one compiler (built once per test run), or null when it does not compile. */
+    private Path buildRuntime(String cc, List<String> flags) throws Exception {
+        java.util.Optional<Path> cached = RUNTIMES.get(cc);
+        if (cached == null) {
+            cached = java.util.Optional.ofNullable(compileRuntime(cc, flags));
+            RUNTIMES.put(cc, cached);
+        }
+        return cached.orElse(null);
+    }
+
+    private Path compileRuntime(String cc, List<String> flags) throws Exception {
+        if (!Files.isDirectory(RUNTIME)) return null;
+        Path dir = Files.createTempDirectory("talent-rt-" + cc);
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(RUNTIME)) {
+            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+        if (sources.isEmpty()) return null;
+        for (Path c : sources) {
+            List<String> cmd = new ArrayList<>(List.of(cc, "-c", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=200809L",
+                    "-fsigned-char", "-ffp-contract=off", "-I" + INCLUDE, "-I" + RUNTIME));
+            cmd.addAll(flags);
+            cmd.addAll(List.of(c.toString(), "-o", dir.resolve(c.getFileName() + ".o").toString()));
+            if (run(cmd, Map.of(), dir).rc != 0) return null;
+        }
+        return dir;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(d, tool))) return true;
+        }
+        return false;
+    }
+
+    private record Run(int rc, String out, String err) {}
+
+    private static Run run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err, StandardCharsets.ISO_8859_1));
+    }
+}

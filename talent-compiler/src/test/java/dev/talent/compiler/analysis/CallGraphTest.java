@@ -1,0 +1,67 @@
+package dev.talent.compiler.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.Diagnostic;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallGraphTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void chainFunctionsAreAFixedPointAcrossFiles() {
+        CProgram p = CProgram.in(dir)
+                .file("lib.h", "int leaf(int);\nint middle(int);\nint pure(int);\n")
+                .file("a.c", """
+                        #include "lib.h"
+                        int leaf(int n) { int s = 0; while (n--) s += n; return s; }
+                        int pure(int n) { return n * 2; }
+                        """)
+                .file("b.c", """
+                        #include "lib.h"
+                        int middle(int n) { return leaf(n) + pure(n); }
+                        static int top(int n) { return middle(n); }
+                        int main(void) { return top(3) + pure(1); }
+                        """).analyze();
+        assertThat(p.function("leaf").chain).isTrue();
+        assertThat(p.function("middle").chain).isTrue();
+        assertThat(p.function("top").chain).isTrue();
+        assertThat(p.function("main").chain).isTrue();
+        assertThat(p.function("pure").chain).isFalse();
+        // ids: file order, then source order
+        assertThat(p.function("leaf").id).isZero();
+        assertThat(p.function("pure").id).isEqualTo(1);
+        assertThat(p.function("main").id).isEqualTo(4);
+    }
+
+    @Test
+    void recursionWithoutLoopsIsNotAChain() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+                int main(void) { return (int)fib(10); }
+                """).analyze();
+        assertThat(p.function("fib").chain).isFalse();
+        assertThat(p.function("main").chain).isFalse();
+    }
+
+    @Test
+    void aHeaderFunctionThatWouldBeOnTheChainIsRejected() {
+        var d = CProgram.in(dir)
+                .file("h.h", "int work(int);\nstatic inline int helper(int x) { return work(x); }\n")
+                .file("a.c", """
+                        #include "h.h"
+                        int work(int n) { for (int i = 0; i < n; i++) n--; return n; }
+                        int main(void) { return helper(3); }
+                        """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.file()).endsWith("h.h");
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("helper");
+        });
+    }
+}

@@ -1,0 +1,83 @@
+package dev.talent.compiler.ast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs clang (the front end) on small files; checks that file/line tracking tells files apart. */
+class ClangAstLoaderTest {
+    @TempDir
+    Path dir;
+
+    private TranslationUnit load(String main, String header) throws Exception {
+        Files.writeString(dir.resolve("h.h"), header);
+        Path c = dir.resolve("m.c");
+        Files.writeString(c, main);
+        return new ClangAstLoader().load(c, List.of("-I" + dir));
+    }
+
+    @Test
+    void declarationsFromHeadersAreNotInTheMainFile() throws Exception {
+        TranslationUnit tu = load("""
+                #include "h.h"
+                int g;
+                int main(void) { return helper(g); }
+                """, """
+                static inline int helper(int x) {
+                  return x + 1;
+                }
+                """);
+        Node helper = find(tu, "FunctionDecl", "helper");
+        Node main = find(tu, "FunctionDecl", "main");
+        Node g = find(tu, "VarDecl", "g");
+        assertThat(tu.isMainFileNode(helper)).isFalse();
+        assertThat(helper.position().file()).endsWith("h.h");
+        assertThat(tu.isMainFileNode(main)).isTrue();
+        assertThat(tu.isMainFileNode(g)).isTrue();
+        assertThat(main.position().line()).isEqualTo(3);
+        assertThat(g.position().line()).isEqualTo(2);
+        // the body of helper spans lines 1..3 of h.h; elided lines must have been filled in
+        Node body = Ast.functionBody(helper);
+        assertThat(body.end().line()).isEqualTo(3);
+        assertThat(body.end().file()).endsWith("h.h");
+    }
+
+    @Test
+    void macroLocationsUseTheExpansionPointAndAreMarked() throws Exception {
+        TranslationUnit tu = load("""
+                #define SQ(x) ((x) * (x))
+                int f(int a) {
+                  int b = SQ(a);
+                  return b;
+                }
+                """, "");
+        Node sq = Ast.collect(find(tu, "FunctionDecl", "f"), "ParenExpr").getFirst();
+        assertThat(sq.begin().inMacro()).isTrue();
+        assertThat(sq.begin().line()).isEqualTo(3);
+        assertThat(tu.isMacroFree(sq)).isFalse();
+        Node ret = Ast.collect(find(tu, "FunctionDecl", "f"), "ReturnStmt").getFirst();
+        assertThat(ret.begin().line()).isEqualTo(4);
+        assertThat(tu.isMacroFree(ret)).isTrue();
+        assertThat(tu.text().substring(ret.begin().offset(), Ast.statementEnd(tu.text(), ret))).isEqualTo("return b;");
+    }
+
+    @Test
+    void clangErrorsBecomeDiagnostics() throws Exception {
+        Path c = dir.resolve("bad.c");
+        Files.writeString(c, "int main(void) { return x; }\n");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.talent.compiler.CompilationFailedException.class,
+                () -> new ClangAstLoader().load(c, List.of()));
+        assertThat(e.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.line()).isEqualTo(1);
+            assertThat(d.message()).contains("x");
+        });
+    }
+
+    private static Node find(TranslationUnit tu, String kind, String name) {
+        return Ast.collect(tu.root(), kind).stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    }
+}

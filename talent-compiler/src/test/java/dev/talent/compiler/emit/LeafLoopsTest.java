@@ -1,0 +1,46 @@
+package dev.talent.compiler.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LeafLoopsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void flattenDropsCommentsAndNewlinesButKeepsLiterals() {
+        assertThat(LeafLoops.flatten("a = 1; // one\nb = \"/* no */\"; /* two\n */ c = '\\'';"))
+                .isEqualTo("a = 1;   b = \"/* no */\";   c = '\\'';");
+    }
+
+    @Test
+    void onlyInnermostLoopsWithoutChainCallsOrPreprocessorLinesAreVersioned() {
+        String out = CProgram.in(dir).file("a.c", """
+                int g(int n) { for (int i = 0; i < n; i++) n--; return n; }
+                int main(void) {
+                  int s = 0;
+                  for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) s += j;
+                  }
+                  for (int i = 0; i < 3; i++) s += g(i);
+                  for (int i = 0; i < 3; i++) {
+                #ifdef NEVER
+                    s--;
+                #endif
+                  }
+                  return s;
+                }
+                """).instrumented("a.c");
+        var lines = CProgram.originalLines(out);
+        assertThat(lines.get(0)).contains("if (__builtin_expect(!talent_pending, 1)) { for (int i = 0; i < n; i++) n--; } else {");
+        assertThat(lines.get(3)).doesNotContain("!talent_pending");
+        assertThat(lines.get(4)).contains("if (__builtin_expect(!talent_pending, 1)) { for (int j = 0;");
+        assertThat(lines.get(6)).doesNotContain("!talent_pending");
+        assertThat(lines.get(7)).doesNotContain("!talent_pending");
+        assertThat(lines).hasSize(14);
+    }
+}

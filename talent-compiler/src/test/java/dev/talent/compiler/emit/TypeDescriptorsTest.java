@@ -1,0 +1,67 @@
+package dev.talent.compiler.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TypeDescriptorsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileScopeTypesGetSharedDescriptorsWithTargetComputedLayout() {
+        String out = CProgram.in(dir).file("a.c", """
+                typedef struct { double x, y; } Point;
+                struct node { int v; unsigned flags : 3; struct node *next; };
+                struct node nodes[4];
+                Point origin;
+                const char *names[2];
+                int main(void) { return nodes[0].v + (int)origin.x + (names[0] != 0); }
+                """).instrumented("a.c");
+        assertThat(out).contains("TALENT_FIELD(Point, x, &talent_td_")
+                .contains("TALENT_STRUCT_TYPE(Point, \"Point\", ")
+                .contains("TALENT_FIELD(struct node, v, &talent_td_")
+                .contains("TALENT_BITFIELD(flags, &talent_td_")
+                .contains("TALENT_ARRAY_TYPE(struct node[4], \"struct node[4]\", __typeof__((*(__typeof__(struct node[4]) *)0)[0]), &talent_td_")
+                .contains("TALENT_PTR_TYPE(struct node *, \"struct node *\", \"struct node\")")
+                .contains("TALENT_PTR_TYPE(const char *, \"const char *\", \"const char\")")
+                .contains("static unsigned long long talent_td_")
+                .contains("(const void *o) { return (unsigned long long)(long long)((const struct node *)o)->flags; }");
+        // no number computed on the host: sizes and offsets only through the macros
+        assertThat(out.substring(out.indexOf("/* ---- talent: tables"))).doesNotContainPattern("[^_a-z0-9]8[,}]");
+    }
+
+    @Test
+    void localAnonymousTypesAreDescribedWithTypeofWhereUsed() {
+        String out = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  struct { int hits; char tag[4]; } stats = { 0, "abc" };
+                  for (int i = 0; i < 3; i++) stats.hits++;
+                  return stats.hits;
+                }
+                """).instrumented("a.c");
+        String loop = CProgram.originalLines(out).get(2);
+        assertThat(loop).contains("static const talent_field talent_ltd_")
+                .contains("TALENT_FIELD(__typeof__(stats), hits, &talent_td_")
+                .contains("TALENT_FIELD(__typeof__(stats), tag, &talent_td_")
+                .contains("TALENT_STRUCT_TYPE(__typeof__(stats), \"struct (anonymous)\", talent_ltd_");
+    }
+
+    @Test
+    void aLocalStructWithBitFieldsLiveAtASiteIsRejected() {
+        var d = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  struct { unsigned a : 3; } bits = { 1 };
+                  for (int i = 0; i < 3; i++) bits.a++;
+                  return bits.a;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.message()).contains("bit-field");
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package dev.talent.compiler.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Input C to expected instrumented C, line by line (the original lines keep their numbers). */
+class UnitRewriterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void siteCallAndPrologueOfASmallProgram() {
+        String out = CProgram.in(dir).file("a.c", """
+                int count(int n) {
+                  int s = 0;
+                  while (s < n) {
+                    s++;
+                  }
+                  return s;
+                }
+                int main(void) {
+                  int r;
+                  r = count(3);
+                  return r;
+                }
+                """).instrumented("a.c");
+        assertThat(out).startsWith("#include \"talent.h\"\nstatic const talent_type talent_td_0;\n#line 1 \"" + dir.resolve("a.c") + "\"\n");
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(lines).containsExactly(
+                "int count(int n) { static __typeof__(count(n)) __talent_zret; if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(0)) { case 0: goto __talent_r0; default: break; }",
+                "  int s = 0;",
+                "  if (__builtin_expect(!talent_pending, 1)) { while (s < n) {",
+                "    s++;",
+                "  } } else { while (s < n) { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) { talent_frame_begin(0, 0); "
+                        + "TALENT_SAVE_INT(0, \"n\", \"a.c:1:15\", n, &talent_td_0); TALENT_SAVE_INT(1, \"s\", \"a.c:2:7\", s, &talent_td_0); "
+                        + "talent_frame_end(); return __talent_zret; } if (0) { __talent_r0: ; TALENT_RESTORE_INT(0, n, &talent_td_0); "
+                        + "TALENT_RESTORE_INT(1, s, &talent_td_0); talent_frame_restored(); } }     s++;   } }",
+                "  return s;",
+                "}",
+                "int talent_user_main(void) { static __typeof__(talent_user_main()) __talent_zret; if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(1)) { case 1: goto __talent_r1; default: break; }",
+                "  int r;",
+                // r is assigned by the call's statement: not live at the call, nothing to save
+                "  if (0) { __talent_r1: ; talent_frame_restored(); } r = count(3); if (__builtin_expect(talent_unwinding, 0)) { talent_frame_begin(1, 1); "
+                        + "talent_frame_end(); return __talent_zret; } ",
+                "  return r;",
+                "}");
+        assertThat(out).contains("static const talent_type talent_td_0 = TALENT_INT_TYPE(int, \"int\");\n");
+        assertThat(out).endsWith("const talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0 };\n");
+    }
+
+    @Test
+    void whileConditionWithAChainCallBecomesAForLoop() {
+        String out = CProgram.in(dir).file("a.c", """
+                struct st { int pos; };
+                int step(struct st *s) { for (int k = 0; k < 2; k++) s->pos++; return s->pos < 10; }
+                int main(void) {
+                  struct st s = { 0 };
+                  int n = 0;
+                  while (step(&s))
+                    n++;
+                  return n;
+                }
+                """).instrumented("a.c");
+        String line = CProgram.originalLines(out).get(5);
+        assertThat(line).startsWith("  for (;;) { __typeof__(step(&s)) __talent_t1; if (0) { __talent_r1: ;");
+        assertThat(line).contains("__talent_t1 = step(&s); if (__builtin_expect(talent_unwinding, 0)) {");
+        assertThat(line).endsWith("if (!(__talent_t1)) break;");
+        assertThat(CProgram.originalLines(out).get(6)).startsWith("    { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(2))")
+                .endsWith(" n++; } }");
+    }
+
+    @Test
+    void callsThroughPointersAreSuspendedWhenTheyMayReachAChainFunction() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                static int cmp(const void *a, const void *b) {
+                  for (int i = 0; i < 1; i++) { }
+                  return *(const int *)a - *(const int *)b;
+                }
+                int main(void) {
+                  int v[3] = { 3, 1, 2 };
+                  int (*f)(const void *, const void *) = cmp;
+                  qsort(v, 3, sizeof v[0], cmp);
+                  return f(&v[0], &v[1]) + abs(v[0]);
+                }
+                """).instrumented("a.c");
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(lines.get(8)).isEqualTo("  ({ talent_suspended++; qsort(v, 3, sizeof v[0], cmp); talent_suspended--; });");
+        assertThat(lines.get(9)).isEqualTo("  return ({ talent_suspended++; __auto_type __talent_sv = f(&v[0], &v[1]); talent_suspended--; __talent_sv; }) + abs(v[0]);");
+    }
+
+    @Test
+    void quoteIncludesOfNeighbouringHeadersBecomeAbsolute() {
+        String out = CProgram.in(dir).file("h.h", "#define ONE 1\n").file("a.c", """
+                #include "h.h"
+                #include <stdio.h>
+                int main(void) { return ONE; }
+                """).instrumented("a.c");
+        assertThat(CProgram.originalLines(out).getFirst()).isEqualTo("#include \"" + dir.resolve("h.h") + "\"");
+    }
+}

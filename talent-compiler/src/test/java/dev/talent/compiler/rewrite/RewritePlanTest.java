@@ -1,0 +1,36 @@
+package dev.talent.compiler.rewrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RewritePlanTest {
+    @Test
+    void insertionsAtOneOffsetFollowRankThenOrder() {
+        RewritePlan p = new RewritePlan("a;b;");
+        p.insert(2, "[close]", RewritePlan.RANK_CLOSE_INNER);
+        p.insert(2, "[open]", RewritePlan.RANK_OPEN_OUTER);
+        p.insert(2, "[x]");
+        assertThat(p.apply()).isEqualTo("a;[close][x][open]b;");
+    }
+
+    @Test
+    void replacementSwallowsEditsInsideButRenderShowsThem() {
+        RewritePlan p = new RewritePlan("f(g(x)) + 1");
+        p.replace(2, 6, "t1");
+        assertThat(p.render(0, 7)).isEqualTo("f(t1)");
+        p.replace(0, 7, "t2");
+        p.insert(0, "<");
+        p.insert(7, ">");
+        assertThat(p.apply()).isEqualTo("<t2> + 1");
+    }
+
+    @Test
+    void partlyOverlappingReplacementsAreABug() {
+        RewritePlan p = new RewritePlan("abcdef");
+        p.replace(0, 3, "X");
+        p.replace(2, 5, "Y");
+        assertThatThrownBy(p::apply).isInstanceOf(IllegalStateException.class);
+    }
+}
