@@ -9,11 +9,11 @@ import java.util.Optional;
  *
  * @param compiler  the C compiler driver, if installed
  * @param emulator  the qemu-user emulator, if the platform needs one and it is installed
- * @param native_   whether binaries run directly on the host
+ * @param runsNatively whether binaries run directly on the host
  * @param missingForBuild what building needs and the host lacks (empty when buildable)
  * @param missingForRun   what running needs and the host lacks (empty when runnable)
  */
-public record PlatformSupport(Platform platform, Optional<Path> compiler, Optional<Path> emulator, boolean native_,
+public record PlatformSupport(Platform platform, Optional<Path> compiler, Optional<Path> emulator, boolean runsNatively,
                               List<MissingTool> missingForBuild, List<MissingTool> missingForRun) {
 
     public PlatformSupport {

@@ -1,0 +1,19 @@
+package dev.talent.cli;
+
+import dev.talent.compiler.CompileResult;
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformSupport;
+import java.nio.file.Path;
+
+/** What happens during a build, reported to the command that renders it. */
+public sealed interface BuildEvent {
+
+    /** A default target left out because this host lacks its toolchain. */
+    record PlatformSkipped(PlatformSupport support) implements BuildEvent {}
+
+    /** The sources were instrumented (the result carries warnings and notes). */
+    record Instrumented(CompileResult result) implements BuildEvent {}
+
+    /** One platform's binary is ready. */
+    record PlatformBuilt(Platform platform, Path binary) implements BuildEvent {}
+}

@@ -1,0 +1,93 @@
+package dev.talent.cli;
+
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformSupport;
+import dev.talent.toolchain.RuntimeLibrary;
+import dev.talent.toolchain.ToolchainProbe;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Build the bundled example and hop it across every available ISA, printing each hop.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to build and keep checkpoints (default: build/demo).")
+    Path dir = Path.of("build", "demo");
+
+    @Option(names = "--isa", split = ",", paramLabel = "LIST", description = "Hop across these ISAs only, in this order.")
+    List<String> isas;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<List<Platform>> requested;
+        try {
+            requested = Optional.ofNullable(isas).map(l -> l.stream().map(Platform::parse).distinct().toList());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        ProgramBuilder builder = new ProgramBuilder(probe, RuntimeLibrary.fromClasspath(TalentDirectories.cache()),
+                Instrumenter.checkpointCompiler());
+        DiagnosticRenderer diagnostics = new DiagnosticRenderer(Path.of(""));
+        try {
+            boolean identical = new DemoTour(probe, builder).run(dir.toAbsolutePath(), requested, event -> {
+                out.print(render(event));
+                out.flush();
+            });
+            return identical ? ExitCodes.OK : ExitCodes.FAILURE;
+        } catch (DemoFailedException e) {
+            err.println("talent demo: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (BuildFailedException.Rejected e) {
+            e.diagnostics().forEach(d -> err.println(diagnostics.render(d)));
+            err.println("talent demo: the bundled demo.c was rejected by the compiler");
+            return ExitCodes.INTERNAL;
+        } catch (BuildFailedException e) {
+            if (e instanceof BuildFailedException.ToolFailed failed) failed.outputs().values().forEach(o -> err.println(o.stripTrailing()));
+            err.println("talent demo: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    static String render(DemoEvent event) {
+        return switch (event) {
+            case DemoEvent.Building b -> "talent demo: building " + BuildCommand.displayed(b.source()) + " for "
+                    + b.platforms().stream().map(Platform::name).collect(Collectors.joining(" ")) + "\n"
+                    + b.unavailable().stream().map(DemoCommand::skipped).collect(Collectors.joining());
+            case DemoEvent.ReferenceRun r -> "reference: uninterrupted run on %s: %d lines of output, %d site visits%n"
+                    .formatted(r.platform(), r.output().lines().count(), r.siteVisits());
+            case DemoEvent.Hop h -> "hop %d: %-8s %-44s %s%n".formatted(h.number(), h.platform(),
+                    h.resumedAt().map(p -> "resumed at %s (frame depth %d)".formatted(p.position(), p.frameDepth()))
+                            .orElse("started fresh"),
+                    switch (h.outcome()) {
+                        case DemoEvent.Stopped s -> "ran %d site visits, checkpoint %s".formatted(s.siteVisits(), size(s.checkpointBytes()));
+                        case DemoEvent.Finished f -> "ran to the end (exit %d)".formatted(f.exitCode());
+                    });
+            case DemoEvent.Compared c -> c.joinedOutput().lines().map(l -> "  | " + l + "\n").collect(Collectors.joining())
+                    + "output joined from %d hops vs uninterrupted run: identical: %s%n".formatted(c.hops(), c.identical() ? "yes" : "NO");
+        };
+    }
+
+    private static String skipped(PlatformSupport s) {
+        return "  (not hopping to %s: apt-get install %s)%n".formatted(s.platform(), String.join(" ", s.missingPackages()));
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

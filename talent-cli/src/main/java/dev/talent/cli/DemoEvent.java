@@ -1,0 +1,29 @@
+package dev.talent.cli;
+
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformSupport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** What the demo tour does, step by step, for {@link DemoCommand} to render. */
+public sealed interface DemoEvent {
+
+    record Building(Path source, List<Platform> platforms, List<PlatformSupport> unavailable, Path outputDir) implements DemoEvent {}
+
+    /** The uninterrupted run that every hop sequence is compared with. */
+    record ReferenceRun(Platform platform, String output, long siteVisits) implements DemoEvent {}
+
+    /** Where a hop resumed: the site of the checkpoint it restarted from. */
+    record ResumePoint(String position, String function, int frameDepth) {}
+
+    sealed interface HopOutcome {}
+
+    record Stopped(long siteVisits, long checkpointBytes, Path checkpoint) implements HopOutcome {}
+
+    record Finished(int exitCode) implements HopOutcome {}
+
+    record Hop(int number, Platform platform, Optional<ResumePoint> resumedAt, HopOutcome outcome) implements DemoEvent {}
+
+    record Compared(int hops, String joinedOutput, boolean identical) implements DemoEvent {}
+}

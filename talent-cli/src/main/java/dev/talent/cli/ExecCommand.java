@@ -1,0 +1,130 @@
+package dev.talent.cli;
+
+import dev.talent.toolchain.Launcher;
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformUnavailableException;
+import dev.talent.toolchain.ToolchainProbe;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code talent exec}: runs {@code DIR/NAME.<isa>} natively or under qemu with the runtime configured by
+ * environment variables. It writes nothing to stdout (that is the program's), and exits with the program's
+ * status: 75 after a checkpoint, the runtime's 64-74 codes for its errors.
+ */
+@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.",
+        footer = {"", "Exit status: the program's; 75 checkpoint written; runtime errors: 64 bad configuration,",
+                "65 cannot restore here, 66 no valid checkpoint, 70 internal, 74 I/O error.",
+                "talent's own: 64 bad command line, 69 binary or emulator missing."})
+public final class ExecCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--isa", required = true, paramLabel = "ISA", description = "Platform to run on.")
+    String isa;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "D", description = "Directory of checkpoints (TALENT_CHECKPOINT_DIR; default: the current directory).")
+    Path checkpointDir;
+
+    @Option(names = "--stop-after", paramLabel = "N",
+            description = "At the N-th visit of any checkpoint site, write a checkpoint and exit 75 (TALENT_STOP_AFTER).")
+    Long stopAfter;
+
+    @Option(names = "--restart", description = "Resume from the newest valid checkpoint in D; argv comes from it.")
+    boolean restart;
+
+    @Option(names = "--keep", paramLabel = "K", description = "Keep the newest K checkpoints (TALENT_KEEP, default 2).")
+    Integer keep;
+
+    @Option(names = {"-v", "--verbose"}, description = "Runtime messages on stderr (TALENT_VERBOSE).")
+    boolean verbose;
+
+    @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<isa> suffix.")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
+    List<String> programArgs = new ArrayList<>();
+
+    /** The program's arguments: a leading "--" only separates them from talent's options. */
+    List<String> arguments() {
+        if (!programArgs.isEmpty() && programArgs.getFirst().equals("--")) return programArgs.subList(1, programArgs.size());
+        return programArgs;
+    }
+
+    RuntimeEnvironment environment(Platform platform) {
+        if (stopAfter != null && stopAfter < 1) {
+            throw new ParameterException(spec.commandLine(), "--stop-after must be at least 1, not " + stopAfter);
+        }
+        if (keep != null && keep < 1) throw new ParameterException(spec.commandLine(), "--keep must be at least 1");
+        if (restart && !arguments().isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--restart takes the program's arguments from the checkpoint; remove: " + String.join(" ", arguments()));
+        }
+        return new RuntimeEnvironment(platform, Optional.ofNullable(checkpointDir),
+                stopAfter == null ? OptionalLong.empty() : OptionalLong.of(stopAfter), restart,
+                keep == null ? OptionalInt.empty() : OptionalInt.of(keep), verbose);
+    }
+
+    Platform platform() {
+        try {
+            return Platform.parse(isa);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Platform platform = platform();
+        RuntimeEnvironment env = environment(platform);
+        Path binary = Path.of(program + "." + platform.name());
+        if (!Files.isRegularFile(binary)) {
+            err.println("talent exec: no " + binary + " (the program built for " + platform + ")" + otherBuilds(binary));
+            err.println("  build it with: talent build -o " + Optional.ofNullable(Path.of(program).getParent()).orElse(Path.of("."))
+                    + " --isa " + platform + " --name " + Path.of(program).getFileName() + " FILE.c...");
+            return ExitCodes.UNAVAILABLE;
+        }
+        Launcher launcher;
+        try {
+            launcher = Launcher.forPlatform(platform, ToolchainProbe.ofHost());
+        } catch (PlatformUnavailableException e) {
+            err.println("talent exec: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        if (env.checkpointDir().isPresent() && !restart) Files.createDirectories(env.checkpointDir().get());
+        err.flush();
+        return launcher.run(binary.toAbsolutePath(), arguments(), env.inheriting(), null);
+    }
+
+    private static String otherBuilds(Path binary) throws IOException {
+        Path dir = Optional.ofNullable(binary.toAbsolutePath().getParent()).orElse(Path.of("/"));
+        String stem = binary.getFileName().toString();
+        stem = stem.substring(0, stem.lastIndexOf('.') + 1);
+        if (!Files.isDirectory(dir)) return "";
+        final String prefix = stem;
+        try (Stream<Path> files = Files.list(dir)) {
+            String found = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix) && Platform.fromName(n.substring(prefix.length())).isPresent())
+                    .map(n -> n.substring(prefix.length())).sorted().collect(Collectors.joining(", "));
+            return found.isEmpty() ? "" : "; built for: " + found;
+        }
+    }
+}

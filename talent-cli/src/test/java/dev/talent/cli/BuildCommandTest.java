@@ -1,0 +1,83 @@
+package dev.talent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.toolchain.Platform;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BuildCommandTest {
+
+    private static final Path CWD = Path.of("").toAbsolutePath();
+
+    private static BuildRequest parse(String... args) {
+        CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        CommandLine.ParseResult result = cli.parseArgs(args);
+        BuildCommand build = (BuildCommand) result.subcommand().commandSpec().userObject();
+        return build.request();
+    }
+
+    @Test
+    void issueCommandLineParsesLikeACompiler() {
+        BuildRequest request = parse("build", "-o", "build/", "app.c", "util.c", "-Iinclude", "-DNDEBUG", "-lm");
+
+        assertThat(request.outputDir()).isEqualTo(CWD.resolve("build"));
+        assertThat(request.sources()).containsExactly(CWD.resolve("app.c"), CWD.resolve("util.c"));
+        assertThat(request.name()).isEqualTo("app");
+        assertThat(request.platforms()).isEmpty();
+        assertThat(request.cc().preprocessorArgs()).containsExactly("-I" + CWD.resolve("include"), "-DNDEBUG");
+        assertThat(request.cc().linkFlags()).containsExactly("-lm");
+        assertThat(request.binary(Platform.parse("s390x"))).isEqualTo(CWD.resolve("build/app.s390x"));
+        assertThat(request.workDir()).isEqualTo(CWD.resolve("build/.talent/src"));
+    }
+
+    @Test
+    void everyCcOptionFormIsAccepted() {
+        BuildRequest request = parse("build", "-o", "out", "--isa", "x86_64,s390x", "--name", "prog",
+                "-I", "inc", "-D", "A=1", "-DB", "-UC", "-O3", "-std=c99", "-Wall", "-Wno-unused", "-L/opt/lib", "-l", "z",
+                "main.c");
+
+        assertThat(request.name()).isEqualTo("prog");
+        assertThat(request.platforms()).contains(List.of(Platform.parse("x86_64"), Platform.parse("s390x")));
+        assertThat(request.cc().compileFlags()).containsExactly("-I" + CWD.resolve("inc"), "-DA=1", "-DB", "-UC",
+                "-std=c99", "-O3", "-Wall", "-Wno-unused");
+        assertThat(request.cc().linkFlags()).containsExactly("-L/opt/lib", "-lz");
+        assertThat(request.cc().preprocessorArgs()).doesNotContain("-O3", "-Wall");
+    }
+
+    @Test
+    void bareDashOIsLevelOneAndDoesNotSwallowTheNextFile() {
+        BuildRequest request = parse("build", "-o", "out", "-O", "main.c");
+
+        assertThat(request.sources()).containsExactly(CWD.resolve("main.c"));
+        assertThat(request.cc().optimization()).contains("1");
+        assertThat(parse("build", "-o", "out", "-Os", "-Ofast", "main.c").cc().optimization()).contains("fast");
+        assertThat(parse("build", "-o", "out", "main.c").cc().optimization()).isEmpty();
+    }
+
+    @Test
+    void badCommandLinesExitWithUsageStatusAndSayWhy() {
+        assertThat(run("build", "app.c")).startsWith("64:").contains("Missing required option: '-o=DIR'");
+        assertThat(run("build", "-o", "b", "--isa", "sparc", "app.c")).startsWith("64:").contains("unknown ISA 'sparc'")
+                .contains("x86_64 aarch64 s390x riscv64 i686");
+        assertThat(run("build", "-o", "b", "-g", "app.c")).startsWith("64:").contains("Unknown option: '-g'");
+        assertThat(run("build", "-o", "b", "--name", "../x", "app.c")).startsWith("64:").contains("--name must be a file name");
+        assertThat(run("build", "-o", "b", "notes.txt")).startsWith("64:").contains("not a C source file: notes.txt");
+    }
+
+    @Test
+    void missingSourceFileIsNamed() {
+        assertThat(run("build", "-o", "b", "does-not-exist.c")).startsWith("64:").contains("no such file:")
+                .contains("does-not-exist.c");
+    }
+
+    static String run(String... args) {
+        StringWriter err = new StringWriter();
+        int status = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        return status + ":" + err;
+    }
+}

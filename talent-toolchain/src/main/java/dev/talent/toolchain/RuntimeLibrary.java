@@ -1,0 +1,136 @@
+package dev.talent.toolchain;
+
+import dev.talent.runtime.RuntimeSources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Builds the C runtime (libtalent.a) for a platform from the sources packaged in talent-runtime, once: the
+ * result is cached under {@code <cache>/runtime/<platform>/<key>/} where the key hashes the sources, the flags
+ * and the compiler, so a changed runtime or toolchain rebuilds and an unchanged one is reused.
+ *
+ * <p>Several processes may build at once (tests, parallel builds): every result is written to a private
+ * temporary directory and renamed into place, so readers see a complete file or none.
+ */
+public final class RuntimeLibrary {
+
+    /** Flags of every runtime translation unit (the ISA's required flags are added by the compiler). */
+    public static final List<String> FLAGS = List.of(
+            "-std=c99", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-ffp-contract=off", "-fsigned-char");
+    /** The runtime's own library needs, placed after libtalent.a on the link line. */
+    public static final List<String> LINK_FLAGS = List.of("-lm");
+    public static final String ARCHIVE_NAME = "libtalent.a";
+
+    private final RuntimeSources sources;
+    private final Path cacheDirectory;
+    private final String sourcesHash;
+
+    private RuntimeLibrary(RuntimeSources sources, Path cacheDirectory) {
+        this.sources = sources;
+        this.cacheDirectory = cacheDirectory.toAbsolutePath();
+        this.sourcesHash = sources.sha256();
+    }
+
+    /** The runtime packaged on the class path, cached under {@code cacheDirectory}. */
+    public static RuntimeLibrary fromClasspath(Path cacheDirectory) {
+        return new RuntimeLibrary(RuntimeSources.fromClasspath(), cacheDirectory);
+    }
+
+    public static RuntimeLibrary of(RuntimeSources sources, Path cacheDirectory) {
+        return new RuntimeLibrary(sources, cacheDirectory);
+    }
+
+    /** The extracted runtime sources (include/ holds talent.h), extracting them on first use. */
+    public synchronized Path sourceDirectory() throws IOException {
+        Path target = cacheDirectory.resolve("runtime").resolve("src").resolve(sourcesHash.substring(0, 16));
+        if (Files.isDirectory(target)) return target;
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createTempDirectory(target.getParent(), ".extract-");
+        sources.extractTo(staging);
+        publishDirectory(staging, target);
+        return target;
+    }
+
+    public Path includeDirectory() throws IOException {
+        return sourceDirectory().resolve("include");
+    }
+
+    /** The cache key of the platform's archive: sources, flags and the compiler used. */
+    public String key(CrossCompiler compiler) {
+        return sha256(String.join("\n", sourcesHash, compiler.platform().name(), compiler.compilerPath().toString(),
+                String.join(" ", FLAGS), String.join(" ", compiler.platform().isa().requiredCFlags()))).substring(0, 16);
+    }
+
+    /** libtalent.a for the compiler's platform, built now unless the cache already has it. */
+    public BuiltRuntime build(CrossCompiler compiler) throws ToolFailedException, IOException, InterruptedException {
+        Path sourceDir = sourceDirectory();
+        Path platformDir = cacheDirectory.resolve("runtime").resolve(compiler.platform().name()).resolve(key(compiler));
+        Path archive = platformDir.resolve(ARCHIVE_NAME);
+        if (!Files.isRegularFile(archive)) {
+            Files.createDirectories(platformDir);
+            Path staging = Files.createTempDirectory(platformDir, ".build-");
+            try {
+                List<String> flags = new ArrayList<>(FLAGS);
+                flags.add("-I" + sourceDir.resolve("include"));
+                flags.add("-I" + sourceDir);
+                List<Path> objects = new ArrayList<>();
+                for (String unit : sources.translationUnits()) {
+                    Path object = staging.resolve(unit.replace('/', '_').replaceAll("\\.c$", ".o"));
+                    compiler.compileObject(sourceDir.resolve(unit), flags, object);
+                    objects.add(object);
+                }
+                Path built = staging.resolve(ARCHIVE_NAME);
+                compiler.archive(objects, built);
+                moveReplacing(built, archive);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+        return new BuiltRuntime(compiler.platform(), archive, sourceDir.resolve("include"), LINK_FLAGS);
+    }
+
+    private static void publishDirectory(Path staging, Path target) throws IOException {
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileSystemException e) {
+            // Another process published the same content first (rename(2) reports ENOTEMPTY or EEXIST).
+            deleteTree(staging);
+            if (!Files.isDirectory(target)) throw e;
+        }
+    }
+
+    private static void moveReplacing(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

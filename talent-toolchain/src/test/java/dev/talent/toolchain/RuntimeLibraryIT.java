@@ -1,0 +1,112 @@
+package dev.talent.toolchain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.runtime.RuntimeSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RuntimeLibraryIT {
+
+    static List<Platform> platforms() { return HostPlatforms.usable(); }
+
+    /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */
+    private static RuntimeSources miniRuntime(Path dir, String greeting) throws Exception {
+        Files.createDirectories(dir.resolve("include"));
+        Files.writeString(dir.resolve("include/mini.h"), "double mini_scale(double x);\nconst char *mini_greeting(void);\n");
+        Files.writeString(dir.resolve("include/talent.h"), "/* stands in for the contract */\n");
+        Files.writeString(dir.resolve("scale.c"), "#include <math.h>\n#include \"mini.h\"\n"
+                + "double mini_scale(double x) { return sqrt(x) * 2.0; }\n");
+        Files.writeString(dir.resolve("greeting.c"), "#include \"mini.h\"\n"
+                + "const char *mini_greeting(void) { return \"" + greeting + "\"; }\n");
+        return RuntimeSources.fromDirectory(dir);
+    }
+
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void builtArchiveLinksIntoAProgram(Platform platform, @TempDir Path dir) throws Exception {
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        CrossCompiler compiler = CrossCompiler.forPlatform(platform, probe);
+        RuntimeLibrary library = RuntimeLibrary.of(miniRuntime(dir.resolve("c"), "hi"), dir.resolve("cache"));
+
+        BuiltRuntime runtime = library.build(compiler);
+        Path main = Files.writeString(dir.resolve("main.c"), "#include <stdio.h>\n#include \"mini.h\"\n"
+                + "int main(void) { printf(\"%s %.3f\\n\", mini_greeting(), mini_scale(16.0)); return 0; }\n");
+        Path binary = dir.resolve("app." + platform.name());
+        compiler.linkExecutable(new ExecutableSpec(List.of(main), List.of("-I" + runtime.includeDirectory()),
+                List.of(runtime.archive()), runtime.linkFlags(), binary));
+        CapturedRun run = Launcher.forPlatform(platform, probe).runCapturing(binary, List.of(), EnvironmentChange.NONE, dir);
+
+        assertThat(run.stdout()).isEqualTo("hi 8.000\n");
+        assertThat(runtime.archive()).startsWith(dir.resolve("cache"));
+    }
+
+    @Test
+    void cachedArchiveIsReusedAndAChangedSourceRebuilds(@TempDir Path dir) throws Exception {
+        CrossCompiler compiler = CrossCompiler.forPlatform(Platform.parse("x86_64"), ToolchainProbe.ofHost());
+        Path cache = dir.resolve("cache");
+
+        BuiltRuntime first = RuntimeLibrary.of(miniRuntime(dir.resolve("c"), "one"), cache).build(compiler);
+        FileTime firstTime = Files.getLastModifiedTime(first.archive());
+        Files.setLastModifiedTime(first.archive(), FileTime.fromMillis(firstTime.toMillis() - 60_000));
+        BuiltRuntime again = RuntimeLibrary.of(miniRuntime(dir.resolve("c"), "one"), cache).build(compiler);
+        BuiltRuntime changed = RuntimeLibrary.of(miniRuntime(dir.resolve("c"), "two"), cache).build(compiler);
+
+        assertThat(again.archive()).isEqualTo(first.archive());
+        assertThat(Files.getLastModifiedTime(again.archive()).toMillis()).isEqualTo(firstTime.toMillis() - 60_000);
+        assertThat(changed.archive()).isNotEqualTo(first.archive()).isRegularFile();
+    }
+
+    @Test
+    void runtimeCompileErrorCarriesGccOutput(@TempDir Path dir) throws Exception {
+        RuntimeSources sources = miniRuntime(dir.resolve("c"), "x");
+        Files.writeString(dir.resolve("c/broken.c"), "int f(void) { return nope; }\n");
+        RuntimeLibrary library = RuntimeLibrary.of(RuntimeSources.fromDirectory(dir.resolve("c")), dir.resolve("cache"));
+        CrossCompiler compiler = CrossCompiler.forPlatform(Platform.parse("x86_64"), ToolchainProbe.ofHost());
+
+        assertThatThrownBy(() -> library.build(compiler)).isInstanceOfSatisfying(ToolFailedException.class,
+                e -> assertThat(e.output()).contains("broken.c").contains("nope"));
+        assertThat(sources.translationUnits()).containsExactly("greeting.c", "scale.c");
+    }
+
+    /** The real runtime packaged from talent-runtime compiles warning-free... at least error-free, everywhere. */
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void packagedRuntimeBuildsForEveryPlatform(Platform platform, @TempDir Path dir) throws Exception {
+        CrossCompiler compiler = CrossCompiler.forPlatform(platform, ToolchainProbe.ofHost());
+
+        BuiltRuntime runtime = RuntimeLibrary.fromClasspath(dir).build(compiler);
+
+        assertThat(runtime.archive()).isRegularFile();
+        assertThat(runtime.includeDirectory().resolve("talent.h")).isRegularFile();
+    }
+
+    @Test
+    void launcherPassesEnvironmentAndExitStatus(@TempDir Path dir) throws Exception {
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        Platform platform = Platform.parse("x86_64");
+        Path source = Files.writeString(dir.resolve("env.c"), "#include <stdio.h>\n#include <stdlib.h>\n"
+                + "int main(void) { const char *v = getenv(\"TALENT_STOP_AFTER\"); const char *k = getenv(\"TALENT_KEEP\");\n"
+                + "  printf(\"%s %s\\n\", v ? v : \"-\", k ? k : \"-\"); return 75; }\n");
+        Path binary = dir.resolve("env.x86_64");
+        CrossCompiler.forPlatform(platform, probe).linkExecutable(
+                new ExecutableSpec(List.of(source), List.of(), List.of(), List.of(), binary));
+
+        List<String> seen = new ArrayList<>();
+        CapturedRun run = Launcher.forPlatform(platform, probe).runCapturing(binary, List.of(),
+                new EnvironmentChange(Map.of("TALENT_STOP_AFTER", "40"), java.util.Set.of("TALENT_KEEP")), dir);
+        seen.add(run.stdout());
+
+        assertThat(run.exitCode()).isEqualTo(75);
+        assertThat(seen).containsExactly("40 -\n");
+    }
+}
