@@ -212,6 +212,59 @@ void talent_free(void *p);
 char *talent_strdup(const char *s, const char *site);
 char *talent_strndup(const char *s, size_t n, const char *site);
 
+/* ---------------------------------------------------------------- open files (issue 4) */
+
+/* This header includes no libc header on purpose: it is included first in every instrumented file, before
+ * the user's own feature-test macros (_GNU_SOURCE, _POSIX_C_SOURCE) and includes, which must stay in
+ * control. Hence void * for FILE *, long for ssize_t, int for pid_t (true on every Linux target), and
+ * incomplete struct declarations. */
+struct timespec;
+struct timeval;
+struct sockaddr;
+struct pollfd;
+
+/* The compiler rewrites these calls in instrumented files; each behaves exactly like the function it replaces,
+ * and the runtime records what was opened (path resolved against the working directory at open time, mode or
+ * flags) so that a restart reopens it at the same descriptor number / as the same stream, at the same offset.
+ * A FILE * is migrated as a stream identity, a descriptor as its number (docs/FORMAT.md). */
+void *talent_fopen(const char *path, const char *mode, const char *site);
+void *talent_fdopen(int fd, const char *mode, const char *site);
+void *talent_freopen(const char *path, const char *mode, void *stream, const char *site);
+int talent_fclose(void *stream);
+int talent_open(const char *path, int flags, unsigned mode, const char *site);   /* mode: 0 when not given */
+int talent_creat(const char *path, unsigned mode, const char *site);
+int talent_close(int fd);
+int talent_dup(int fd);
+int talent_dup2(int fd, int to);
+
+/* ---------------------------------------------------------------- blocking calls (issue 4) */
+
+/* A call to a blocking function in a chain function is a *blocking site*: the compiler emits
+ *     for (;;) { <site code for point P>; r = talent_read(fd, buf, n); if (!talent_blocking_retry()) break; }
+ * A checkpoint request (SIGUSR1/SIGUSR2, periodic timer) interrupts the blocked call; the wrapper then sets
+ * talent_pending, and talent_blocking_retry() returns 1 so that control goes back to the site, which takes the
+ * checkpoint; after a restart the site resumes and the call is issued again. A sleep resumed after a restart
+ * sleeps only for the time that was left (the runtime keeps it in the checkpoint). Interruptions by other
+ * signals behave exactly as without talent (EINTR, remaining time, ...). */
+int talent_blocking_retry(void);
+long talent_read(int fd, void *buf, size_t n);
+long talent_write(int fd, const void *buf, size_t n);
+long talent_recv(int fd, void *buf, size_t n, int flags);
+long talent_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr, void *addrlen);
+long talent_send(int fd, const void *buf, size_t n, int flags);
+int talent_accept(int fd, struct sockaddr *addr, void *addrlen);
+int talent_connect(int fd, const struct sockaddr *addr, unsigned addrlen);
+int talent_poll(struct pollfd *fds, unsigned long nfds, int timeout_ms);
+int talent_select(int nfds, void *readfds, void *writefds, void *exceptfds, struct timeval *timeout);
+unsigned talent_sleep(unsigned seconds);
+int talent_usleep(unsigned long usec);
+int talent_nanosleep(const struct timespec *req, struct timespec *rem);
+int talent_waitpid(int pid, int *status, int options);
+int talent_wait(int *status);
+int talent_pause(void);
+char *talent_fgets(char *s, int n, void *stream);
+long talent_getline(char **line, size_t *cap, void *stream);
+
 /* Generated code picks the signed or unsigned entry point at compile time of the target. */
 #define TALENT_SAVE_INT(ID, NAME, POS, X, T)                                             \
     (TALENT_IS_SIGNED(__typeof__(X)) ? talent_save_sint(ID, NAME, POS, (long long)(X), T) \
