@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile C programs that checkpoint and restart across ISAs.",
         subcommands = {BuildCommand.class, ExecCommand.class, InspectCommand.class, DemoCommand.class,
-                PlatformsCommand.class, CommandLine.HelpCommand.class})
+                PlatformsCommand.class, dev.talent.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec CommandSpec spec;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 int main(int argc, char **argv) {
-    int size = argc > 1 ? atoi(argv[1]) : 1200;
+    int size = argc > 1 ? atoi(argv[1]) : 1600;
     long inside = 0, iterations = 0;
     for (int y = 0; y < size; y++) {
         double ci = 2.0 * y / size - 1.0;

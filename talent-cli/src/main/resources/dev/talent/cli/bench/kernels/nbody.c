@@ -51,7 +51,7 @@ static double energy(void) {
 }
 
 int main(int argc, char **argv) {
-    int steps = argc > 1 ? atoi(argv[1]) : 1000000;
+    int steps = argc > 1 ? atoi(argv[1]) : 2500000;
     printf("%.9f\n", energy());
     for (int s = 0; s < steps; s++) advance(0.01);
     printf("%.9f\n", energy());

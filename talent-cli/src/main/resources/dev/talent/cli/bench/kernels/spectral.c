@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MAXN 2000
+#define MAXN 4000
 static double u[MAXN], v[MAXN], tmp[MAXN];
 
 static double a(int i, int j) { return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1); }
@@ -30,7 +30,7 @@ static void mul_atav(int n, const double *x, double *y) {
 }
 
 int main(int argc, char **argv) {
-    int n = argc > 1 ? atoi(argv[1]) : 1000;
+    int n = argc > 1 ? atoi(argv[1]) : 2400;
     if (n > MAXN) n = MAXN;
     for (int i = 0; i < n; i++) u[i] = 1;
     for (int i = 0; i < 10; i++) {

@@ -1,0 +1,158 @@
+package dev.talent.cli.bench;
+
+import dev.talent.cli.ExitCodes;
+import dev.talent.cli.Instrumenter;
+import dev.talent.cli.ProgramBuilder;
+import dev.talent.cli.TalentDirectories;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.RuntimeLibrary;
+import dev.talent.toolchain.ToolchainProbe;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code talent bench}: benchmarks measured side by side in one run, printed as medians and ratios on stdout
+ * (progress goes to stderr). They are commands, not timed tests: this machine is shared and noisy.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: instrumentation overhead, checkpoint/restore time of a 64 MiB array and of a 1M-node tree.",
+        subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class})
+public final class BenchCommand implements Runnable {
+
+    static final Platform X86_64 = Platform.glibc(Isa.X86_64);
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint or heap");
+    }
+
+    /** What the three benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */
+    abstract static class Benchmark implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        abstract String name();
+
+        abstract int minimumRuns();
+
+        abstract int runs();
+
+        /** Runs the benchmark in the workspace and returns the report text. */
+        abstract String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (runs() < minimumRuns()) {
+                throw new ParameterException(spec.commandLine(), "--runs must be at least " + minimumRuns() + ", not " + runs());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ProgramBuilder builder = new ProgramBuilder(ToolchainProbe.ofHost(),
+                    RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler());
+            try (BenchWorkspace workspace = BenchWorkspace.create(ToolchainProbe.ofHost(), builder, event -> {
+                err.println(BenchReportRenderer.progress(event));
+                err.flush();
+            })) {
+                String report = measure(workspace);
+                out.print(report);
+                out.flush();
+                return ExitCodes.OK;
+            } catch (BenchFailedException e) {
+                err.println("talent bench " + name() + ": " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "overhead", mixinStandardHelpOptions = true,
+            description = "Instrumented vs plain gcc -O2 binaries of compute kernels on x86_64, no checkpoint taken: median wall times and their ratio (target <= 1.03).")
+    static final class Overhead extends Benchmark {
+
+        @Option(names = "--runs", paramLabel = "N", description = "Runs of each binary (default ${DEFAULT-VALUE}, at least 5).")
+        int runs = 7;
+
+        @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, mandelbrot).")
+        List<String> kernels = List.of();
+
+        /** Scales each kernel's work (for quick checks such as BenchIT); 1 = about 0.3-0.6 s per run. */
+        @Option(names = "--scale", hidden = true, paramLabel = "S")
+        double scale = 1.0;
+
+        @Override String name() { return "overhead"; }
+
+        @Override int minimumRuns() { return 5; }
+
+        @Override int runs() { return runs; }
+
+        @Override
+        String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+            List<Kernel> chosen;
+            try {
+                chosen = Kernel.parseList(kernels);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!(scale > 0)) throw new ParameterException(spec.commandLine(), "--scale must be positive");
+            return BenchReportRenderer.overhead(new OverheadBench(workspace).run(chosen, runs, scale));
+        }
+    }
+
+    @Command(name = "checkpoint", mixinStandardHelpOptions = true,
+            description = "Checkpoint write (x86_64) and restore time of a 64 MiB double array, restored on x86_64, aarch64, s390x and i686.")
+    static final class Checkpoint extends Benchmark {
+
+        @Option(names = "--runs", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}, at least 3).")
+        int runs = 5;
+
+        @Override String name() { return "checkpoint"; }
+
+        @Override int minimumRuns() { return 3; }
+
+        @Override int runs() { return runs; }
+
+        @Override
+        String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+            // 3 passes over the array; the checkpoint is taken at the head of the second pass.
+            RoundTripBench.Spec bench = new RoundTripBench.Spec("array64", "array64.c", List.of("3"), 2, X86_64,
+                    List.of(X86_64, Platform.glibc(Isa.AARCH64), Platform.glibc(Isa.S390X), Platform.glibc(Isa.I686)), false);
+            return BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "checkpoint");
+        }
+    }
+
+    @Command(name = "heap", mixinStandardHelpOptions = true,
+            description = "Checkpoint and restore time and size of a binary tree of N heap nodes (x86_64 -> x86_64, aarch64), beside the time to build the tree from scratch.")
+    static final class Heap extends Benchmark {
+
+        @Option(names = "--runs", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}, at least 3).")
+        int runs = 5;
+
+        @Option(names = "--nodes", paramLabel = "N", description = "Nodes of the tree (default ${DEFAULT-VALUE}).")
+        long nodes = 1_000_000;
+
+        @Override String name() { return "heap"; }
+
+        @Override int minimumRuns() { return 3; }
+
+        @Override int runs() { return runs; }
+
+        @Override
+        String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+            if (nodes < 1) throw new ParameterException(spec.commandLine(), "--nodes must be at least 1");
+            // 3 walks of the tree; the checkpoint is taken at the head of the second walk.
+            RoundTripBench.Spec bench = new RoundTripBench.Spec("tree", "tree.c", List.of(Long.toString(nodes), "3"), 2,
+                    X86_64, List.of(X86_64, Platform.glibc(Isa.AARCH64)), true);
+            return BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "heap");
+        }
+    }
+}

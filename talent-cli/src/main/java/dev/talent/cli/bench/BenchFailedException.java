@@ -1,0 +1,9 @@
+package dev.talent.cli.bench;
+
+/** A benchmark could not produce a trustworthy result: a build failed, a run failed, or outputs differed. */
+public final class BenchFailedException extends Exception {
+
+    public BenchFailedException(String message) { super(message); }
+
+    public BenchFailedException(String message, Throwable cause) { super(message, cause); }
+}

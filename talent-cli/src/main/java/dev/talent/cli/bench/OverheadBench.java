@@ -1,0 +1,85 @@
+package dev.talent.cli.bench;
+
+import dev.talent.cli.RuntimeEnvironment;
+import dev.talent.toolchain.EnvironmentChange;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * {@code talent bench overhead}: the cost of instrumentation when no checkpoint is taken. Each kernel is built
+ * twice for x86_64 (talent build, and plain gcc with the same flags); after one untimed warm-up of each, the
+ * two binaries run alternately (instrumented, plain, instrumented, plain, ...) so that load from other jobs on
+ * this machine hits both alike. Every run's output must equal the warm-up output of the plain binary.
+ */
+public final class OverheadBench {
+
+    public static final Platform PLATFORM = Platform.glibc(Isa.X86_64);
+
+    private final BenchWorkspace workspace;
+
+    public OverheadBench(BenchWorkspace workspace) { this.workspace = workspace; }
+
+    public OverheadReport run(List<Kernel> kernels, int runs, double scale)
+            throws BenchFailedException, IOException, InterruptedException {
+        if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
+            throw new BenchFailedException("x86_64 binaries cannot be built or run here; see `talent platforms`");
+        }
+        List<Kernel> chosen = kernels.isEmpty() ? Kernel.ALL : kernels;
+        // Build everything first, so that compiling one kernel does not load the machine while another runs.
+        List<Binaries> binaries = new ArrayList<>();
+        for (Kernel kernel : chosen) {
+            Path source = workspace.extract(kernel.resource());
+            Path instrumented = workspace.buildInstrumented(source, kernel.name(), List.of(PLATFORM)).get(PLATFORM);
+            Path plain = workspace.buildPlain(source, kernel.name(), PLATFORM);
+            binaries.add(new Binaries(plain, instrumented));
+        }
+        List<OverheadReport.KernelResult> results = new ArrayList<>();
+        for (int k = 0; k < chosen.size(); k++) {
+            results.add(measure(chosen.get(k), binaries.get(k), runs, scale));
+        }
+        return new OverheadReport(results, runs, scale, OverheadReport.TARGET);
+    }
+
+    private record Binaries(Path plain, Path instrumented) {}
+
+    private OverheadReport.KernelResult measure(Kernel kernel, Binaries binaries, int runs, double scale)
+            throws BenchFailedException, IOException, InterruptedException {
+        List<String> args = kernel.arguments(scale);
+        Path plain = binaries.plain();
+        Path instrumented = binaries.instrumented();
+        // No TALENT_* variable reaches the instrumented binary: no stop-after, no checkpoint, nothing printed.
+        EnvironmentChange env = new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false,
+                OptionalInt.empty(), false).isolated();
+        String expected = checked(kernel, "plain", workspace.run(PLATFORM, plain, args, env), Optional.empty());
+        checked(kernel, "instrumented", workspace.run(PLATFORM, instrumented, args, env), Optional.of(expected));
+        List<Double> plainMs = new ArrayList<>();
+        List<Double> instrumentedMs = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            workspace.events().accept(new BenchEvent.Measuring(kernel.name(), run, runs));
+            TimedRun a = workspace.run(PLATFORM, instrumented, args, env);
+            checked(kernel, "instrumented", a, Optional.of(expected));
+            TimedRun b = workspace.run(PLATFORM, plain, args, env);
+            checked(kernel, "plain", b, Optional.of(expected));
+            instrumentedMs.add(a.wallMs());
+            plainMs.add(b.wallMs());
+        }
+        return new OverheadReport.KernelResult(kernel, args, new Samples(plainMs), new Samples(instrumentedMs), expected);
+    }
+
+    private static String checked(Kernel kernel, String which, TimedRun run, Optional<String> expected)
+            throws BenchFailedException {
+        if (run.exitCode() != 0) throw BenchWorkspace.unexpected("the " + which + " " + kernel.name(), run);
+        if (expected.isPresent() && !expected.get().equals(run.stdout())) {
+            throw new BenchFailedException("the " + which + " " + kernel.name() + " printed\n" + run.stdout()
+                    + "instead of\n" + expected.get());
+        }
+        return run.stdout();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.talent.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Platform;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchReportRendererTest {
+
+    private static Samples samples(double... values) {
+        return new Samples(java.util.Arrays.stream(values).boxed().toList());
+    }
+
+    @Test
+    void overheadTableShowsMediansTheirRatioAndTheGeometricMean() {
+        Kernel nbody = Kernel.named("nbody").orElseThrow();
+        Kernel sieve = Kernel.named("sieve").orElseThrow();
+        OverheadReport report = new OverheadReport(List.of(
+                // medians 100 and 102: ratio 1.02, within the target
+                new OverheadReport.KernelResult(nbody, List.of("2500000"), samples(100, 99, 400, 101, 100),
+                        samples(102, 500, 101, 103, 102), "x\n"),
+                // medians 200 and 220: ratio 1.10, over
+                new OverheadReport.KernelResult(sieve, List.of("16000000"), samples(200, 200, 200, 199, 201),
+                        samples(220, 221, 219, 220, 220), "y\n")), 5, 1.0, OverheadReport.TARGET);
+
+        String table = BenchReportRenderer.overhead(report);
+
+        assertThat(table).containsPattern("(?m)^nbody +2500000 +100\\.0 +102\\.0 +1\\.020  ok$");
+        assertThat(table).containsPattern("(?m)^sieve +16000000 +200\\.0 +220\\.0 +1\\.100  OVER$");
+        assertThat(table).containsPattern("(?m)^geometric mean of ratios +" + String.format(java.util.Locale.ROOT,
+                "%.3f", Math.sqrt(1.02 * 1.10)) + "  OVER$");
+        assertThat(table).contains("target <= 1.03");
+    }
+
+    @Test
+    void roundTripTableComparesRestoreWithBuildingFromScratchOnTheSamePlatform() {
+        Platform x86 = Platform.glibc(Isa.X86_64);
+        Platform arm = Platform.glibc(Isa.AARCH64);
+        RoundTripReport report = new RoundTripReport("tree", List.of("1000000", "3"), 3, x86,
+                new RoundTripReport.Write(samples(1700, 1750, 1800), samples(0.1, 0.1, 0.1), samples(1500, 1500, 1500),
+                        samples(230, 240, 250), samples(3800, 3900, 4000), 66.8, 1_000_000, 70_000_655),
+                List.of(new RoundTripReport.Restore(x86, false, samples(800, 790, 810), samples(330, 330, 330),
+                                samples(450, 450, 450), samples(0.1, 0.1, 0.1), samples(850, 860, 870)),
+                        new RoundTripReport.Restore(arm, true, samples(5000, 5100, 4900), samples(1900, 1900, 1900),
+                                samples(3100, 3100, 3100), samples(0.8, 0.8, 0.8), samples(5200, 5200, 5200))),
+                List.of(new RoundTripReport.FromScratch(x86, false, samples(2400, 2000, 1600), samples(2800, 2800, 2800)),
+                        new RoundTripReport.FromScratch(arm, true, samples(3400, 3400, 3400), samples(4300, 4300, 4300))));
+
+        String table = BenchReportRenderer.roundTrip(report, "heap");
+
+        assertThat(table).startsWith("talent bench heap: tree.c 1000000 3; 3 runs;");
+        assertThat(table).contains("checkpoint file: 66.8 MiB (70000655 bytes), 1000000 heap blocks");
+        assertThat(table).containsPattern("(?m)^on x86_64 +1750\\.0  \\(0\\.1, 1500\\.0, 240\\.0\\) +3900\\.0$");
+        assertThat(table).containsPattern("(?m)^x86_64 -> aarch64 \\(qemu\\) +5000\\.0  \\(1900\\.0, 3100\\.0, 0\\.8\\) +5200\\.0$");
+        // restore 800 ms vs building the tree in 2000 ms (medians)
+        assertThat(table).containsPattern("(?m)^on x86_64 +2000\\.0  0\\.400 \\(restoring is 2\\.5x faster\\) +2800\\.0$");
+        assertThat(table).containsPattern("(?m)^on aarch64 \\(qemu\\) +3400\\.0  1\\.471 \\(restoring is 1\\.5x slower\\) +4300\\.0$");
+    }
+}

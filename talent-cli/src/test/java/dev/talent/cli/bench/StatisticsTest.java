@@ -1,0 +1,64 @@
+package dev.talent.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatisticsTest {
+
+    @Test
+    void medianOfAnOddCountIsTheMiddleValueWhateverTheOrder() {
+        assertThat(Statistics.median(List.of(9.0, 1.0, 5.0, 300.0, 2.0))).isEqualTo(5.0);
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheTwoMiddleValues() {
+        assertThat(Statistics.median(List.of(4.0, 1.0, 10.0, 2.0))).isEqualTo(3.0);
+    }
+
+    @Test
+    void oneOutlierDoesNotMoveTheMedian() {
+        assertThat(Statistics.median(List.of(100.0, 101.0, 99.0, 100.5, 5000.0)))
+                .isEqualTo(Statistics.median(List.of(100.0, 101.0, 99.0, 100.5, 102.0))).isEqualTo(100.5);
+    }
+
+    @Test
+    void medianOfNothingIsRefused() {
+        assertThatThrownBy(() -> Statistics.median(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void ratioIsMeasuredOverBaseline() {
+        assertThat(Statistics.ratio(103.0, 100.0)).isCloseTo(1.03, within(1e-12));
+        assertThatThrownBy(() -> Statistics.ratio(1.0, 0.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void geometricMeanOfReciprocalRatiosIsOne() {
+        assertThat(Statistics.geometricMean(List.of(2.0, 0.5))).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void geometricMeanIsTheNthRootOfTheProduct() {
+        assertThat(Statistics.geometricMean(List.of(1.0, 2.0, 4.0))).isCloseTo(2.0, within(1e-12));
+        assertThat(Statistics.geometricMean(List.of(1.01, 1.04))).isCloseTo(Math.sqrt(1.01 * 1.04), within(1e-12));
+    }
+
+    @Test
+    void geometricMeanRefusesNonPositiveValues() {
+        assertThatThrownBy(() -> Statistics.geometricMean(List.of(1.0, 0.0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Statistics.geometricMean(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void samplesKeepRunOrderAndGiveMedianMinMax() {
+        Samples s = new Samples(List.of(3.0, 1.0, 2.0));
+        assertThat(s.values()).containsExactly(3.0, 1.0, 2.0);
+        assertThat(s.median()).isEqualTo(2.0);
+        assertThat(s.min()).isEqualTo(1.0);
+        assertThat(s.max()).isEqualTo(3.0);
+    }
+}
