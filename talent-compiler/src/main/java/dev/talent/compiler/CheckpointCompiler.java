@@ -7,6 +7,7 @@ import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FrameVariables;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.LibraryFunctionAddresses;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Pragma;
 import dev.talent.compiler.analysis.PragmaPlacement;
@@ -61,6 +62,8 @@ public final class CheckpointCompiler {
         final int index;
         final List<FunctionModel> functions = new ArrayList<>();
         List<Pragma> nocheckpointPragmas = List.of();
+        List<Pragma> allocTypePragmas = List.of();
+        String preprocessed;
         List<StaticsHoisting.HoistedStatic> statics = List.of();
         TypeResolver types;
 
@@ -100,7 +103,9 @@ public final class CheckpointCompiler {
         List<Unit> units = new ArrayList<>();
         for (Path source : request.sources()) {
             TranslationUnit tu = loader.load(source, request.preprocessorArgs());
-            units.add(new Unit(tu, units.size()));
+            Unit u = new Unit(tu, units.size());
+            u.preprocessed = loader.preprocess(source, request.preprocessorArgs());
+            units.add(u);
         }
         List<FunctionModel> all = new ArrayList<>();
         for (Unit u : units) {
@@ -113,13 +118,18 @@ public final class CheckpointCompiler {
             });
             all.addAll(u.functions);
             pass("pragmas", u.tu.unitName(), () -> {
-                PragmaScanner.Result scan = PragmaScanner.scan(u.tu.text());
+                PragmaScanner.Result scanned = PragmaScanner.scan(u.tu.text());
+                PragmaScanner.Result scan = u.preprocessed == null ? scanned
+                        : PragmaScanner.activeOnly(scanned, u.preprocessed, u.tu.path().toString());
+                u.preprocessed = null;   // only its line markers were needed
                 for (PragmaScanner.BadPragma b : scan.unknown()) {
                     diags.add(Diagnostic.error(u.tu.path().toString(), b.line(), 1, "unknown '#pragma talent " + b.word() + "'",
-                            "use '#pragma talent checkpoint' or '#pragma talent nocheckpoint'"));
+                            "use '#pragma talent checkpoint', '#pragma talent nocheckpoint' or '#pragma talent alloc_type(T)'"));
                 }
-                PragmaPlacement.Result placed = PragmaPlacement.place(u.tu, u.functions, scan.pragmas(), diags);
-                u.nocheckpointPragmas = scan.pragmas().stream().filter(p -> p.kind() == Pragma.Kind.NOCHECKPOINT).toList();
+                u.allocTypePragmas = scan.pragmas().stream().filter(p -> p.kind() == Pragma.Kind.ALLOC_TYPE).toList();
+                List<Pragma> placeable = scan.pragmas().stream().filter(p -> p.kind() != Pragma.Kind.ALLOC_TYPE).toList();
+                PragmaPlacement.Result placed = PragmaPlacement.place(u.tu, u.functions, placeable, diags);
+                u.nocheckpointPragmas = placeable.stream().filter(p -> p.kind() == Pragma.Kind.NOCHECKPOINT).toList();
                 for (FunctionModel f : u.functions) f.noCheckpoint = placed.excludedFunctions().contains(f.decl);
                 for (Site s : placed.pragmaSites()) {
                     FunctionModel f = placed.siteFunctions().get(s);
@@ -224,7 +234,7 @@ public final class CheckpointCompiler {
                 String instrumented = pass("rewrite", u.tu.unitName(), () -> {
                     UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), graph, u.types, diags);
                     try {
-                        return rw.rewrite(u.statics, u.nocheckpointPragmas, u.tu.path().toString());
+                        return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
                     } catch (UnsupportedTypeException e) {
                         diags.add(Diagnostic.error(u.tu.path().toString(), 0, 0, e.getMessage(),
                                 "change the type of the variable, or mark the function '#pragma talent nocheckpoint'"));
@@ -240,8 +250,9 @@ public final class CheckpointCompiler {
                 Files.writeString(outputs.get(i), texts.get(i), StandardCharsets.ISO_8859_1);
             }
             String fingerprint = fingerprint(units, texts);
+            List<LibraryFunctionAddresses.LibraryFunction> libraryFunctions = LibraryFunctionAddresses.find(units.stream().map(u -> u.tu).toList(), graph);
             String program = ProgramTable.generate(fingerprint, request.programName(), units.size(), a.functionTable(),
-                    a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
+                    libraryFunctions, a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
             Path programFile = request.outputDir().resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
             return new CompileResult(outputs, programFile, fingerprint, diags.all());

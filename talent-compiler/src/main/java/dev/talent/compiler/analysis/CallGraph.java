@@ -53,7 +53,7 @@ public final class CallGraph {
         }
     }
 
-    private static boolean isDirectCallee(Node declRef) {
+    public static boolean isDirectCallee(Node declRef) {
         Node p = declRef.parent();
         Node child = declRef;
         while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
@@ -65,8 +65,13 @@ public final class CallGraph {
 
     /** The definition a call by name from function `from` reaches, or null for a library function. */
     public FunctionModel resolve(FunctionModel from, String name) {
+        return resolve(from.unit, name);
+    }
+
+    /** The definition a reference by name from file {@code unit} reaches, or null for a library function. */
+    public FunctionModel resolve(dev.talent.compiler.ast.TranslationUnit unit, String name) {
         if (name == null) return null;
-        FunctionModel local = perUnit.get(from.unit.unitName() + ":" + name);
+        FunctionModel local = perUnit.get(unit.unitName() + ":" + name);
         return local != null ? local : external.get(name);
     }
 

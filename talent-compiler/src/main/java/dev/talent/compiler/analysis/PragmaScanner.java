@@ -1,16 +1,24 @@
 package dev.talent.compiler.analysis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds {@code #pragma talent checkpoint} and {@code #pragma talent nocheckpoint} lines in the source text
- * (outside comments). clang ignores unknown pragmas, so they are not in the AST.
+ * Finds {@code #pragma talent checkpoint}, {@code #pragma talent nocheckpoint} and
+ * {@code #pragma talent alloc_type(T)} lines in the source text (outside comments). clang ignores unknown
+ * pragmas, so they are not in the AST. Pragmas in inactive preprocessor branches are dropped afterwards
+ * ({@link #activeOnly}) with the lines that survive {@code clang -E}.
  */
 public final class PragmaScanner {
-    private static final Pattern PRAGMA = Pattern.compile("[ \\t]*#[ \\t]*pragma[ \\t]+talent\\b[ \\t]*(\\w*)[^\\n]*");
+    private static final Pattern PRAGMA = Pattern.compile("[ \\t]*#[ \\t]*pragma[ \\t]+talent\\b[ \\t]*(\\w*)([^\\n]*)");
+    private static final Pattern ALLOC_TYPE_ARGUMENT = Pattern.compile("[ \\t]*\\((.*)\\)[ \\t\\r]*");
+    /** A line marker of {@code clang -E}: {@code # 12 "a.c" 2}. */
+    private static final Pattern LINE_MARKER = Pattern.compile("#[ \\t]*(?:line[ \\t]+)?(\\d+)[ \\t]+\"((?:[^\"\\\\]|\\\\.)*)\".*");
+    private static final Pattern PREPROCESSED_PRAGMA = Pattern.compile("[ \\t]*#[ \\t]*pragma[ \\t]+talent\\b.*");
 
     public record Result(List<Pragma> pragmas, List<BadPragma> unknown) {}
 
@@ -35,6 +43,14 @@ public final class PragmaScanner {
                     switch (m.group(1)) {
                         case "checkpoint" -> pragmas.add(new Pragma(Pragma.Kind.CHECKPOINT, start, end, line));
                         case "nocheckpoint" -> pragmas.add(new Pragma(Pragma.Kind.NOCHECKPOINT, start, end, line));
+                        case "alloc_type" -> {
+                            Matcher a = ALLOC_TYPE_ARGUMENT.matcher(m.group(2));
+                            if (a.matches() && !a.group(1).isBlank()) {
+                                pragmas.add(new Pragma(Pragma.Kind.ALLOC_TYPE, start, end, line, a.group(1).strip()));
+                            } else {
+                                bad.add(new BadPragma(start, line, "alloc_type" + m.group(2).stripTrailing()));
+                            }
+                        }
                         default -> bad.add(new BadPragma(start, line, m.group(1)));
                     }
                 }
@@ -44,6 +60,29 @@ public final class PragmaScanner {
             i = eol + 1;
         }
         return new Result(pragmas, bad);
+    }
+
+    /**
+     * Keeps the pragmas whose line survives preprocessing: {@code clang -E} output of the file, whose line
+     * markers for {@code mainFile} (the file name as given to clang) give the original line of each
+     * {@code #pragma talent} it kept. A pragma in an {@code #if 0} block (or any inactive branch) is dropped.
+     */
+    public static Result activeOnly(Result scanned, String preprocessed, String mainFile) {
+        Set<Integer> active = new HashSet<>();
+        String file = null;
+        int line = 0;
+        for (String l : preprocessed.split("\n", -1)) {
+            Matcher marker = LINE_MARKER.matcher(l);
+            if (marker.matches()) {
+                file = marker.group(2).replace("\\\\", "\\").replace("\\\"", "\"");
+                line = Integer.parseInt(marker.group(1));
+                continue;
+            }
+            if (mainFile.equals(file) && PREPROCESSED_PRAGMA.matcher(l).matches()) active.add(line);
+            line++;
+        }
+        return new Result(scanned.pragmas().stream().filter(p -> active.contains(p.line())).toList(),
+                scanned.unknown().stream().filter(b -> active.contains(b.line())).toList());
     }
 
     /** Tracks whether a block comment is open at the end of the line (strings are not comment starts). */

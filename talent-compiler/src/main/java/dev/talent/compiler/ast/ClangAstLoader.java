@@ -85,6 +85,26 @@ public class ClangAstLoader {
         return new TranslationUnit(source, source.toString(), text, root);
     }
 
+    /**
+     * The file after {@code clang -E} (same options as the AST), or null when clang fails: its line markers
+     * tell which {@code #pragma talent} lines are in active preprocessor branches.
+     */
+    public String preprocess(Path source, List<String> preprocessorArgs) {
+        List<String> cmd = new ArrayList<>(List.of(clang, "-E", "-fsigned-char", "-fno-color-diagnostics"));
+        cmd.addAll(preprocessorArgs);
+        cmd.add(source.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = readAll(p.getInputStream());
+            return p.waitFor() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Builds a tree from already-dumped JSON (tests). */
     public TranslationUnit fromJson(Path source, String text, String jsonText) throws IOException {
         return new TranslationUnit(source, source.toString(), text, build(mapper.readTree(jsonText), new Tracker()));

@@ -1,8 +1,10 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.Diagnostic;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Pragma;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
@@ -10,7 +12,10 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,8 +23,10 @@ import java.util.Set;
  * Rewrites calls of malloc, calloc, realloc, free, strdup and strndup into the runtime's tracking entry
  * points (talent.h "heap"), passing the element type inferred at the call (the lvalue the result is
  * assigned to or initialises, a cast of the result, the function's return type for {@code return malloc(..)},
- * else {@code sizeof *p} / {@code sizeof(T)} in the size arguments) and the call's position. Sites with a
- * known element type are collected for the unit's alloc_sites table.
+ * else {@code sizeof *p} / {@code sizeof(T)} in the size arguments) and the call's position. A
+ * {@code #pragma talent alloc_type(T)} on the line before the call names the type and wins over inference.
+ * A malloc or calloc whose type stays unknown is a warning naming the site (the block is carried as bytes).
+ * Sites with a known element type are collected for the unit's alloc_sites table.
  */
 public final class HeapCalls {
     private static final Set<String> HANDLED = Set.of("malloc", "calloc", "realloc", "free", "strdup", "strndup");
@@ -31,13 +38,41 @@ public final class HeapCalls {
     private final Diagnostics diags;
     /** site position -> descriptor expression, for alloc_sites. */
     private final Map<String, String> sites = new LinkedHashMap<>();
+    /** line of the code an alloc_type pragma applies to -> the pragma. */
+    private final Map<Integer, Pragma> allocTypes = new HashMap<>();
+    private final Set<Pragma> usedPragmas = new HashSet<>();
+
+    /** How an element type was found (for messages and tests). */
+    record Inference(CType type, String source) {}
 
     public HeapCalls(TranslationUnit tu, TypeResolver types, TypeDescriptors descriptors, RewritePlan plan, Diagnostics diags) {
+        this(tu, types, descriptors, plan, diags, List.of());
+    }
+
+    public HeapCalls(TranslationUnit tu, TypeResolver types, TypeDescriptors descriptors, RewritePlan plan, Diagnostics diags,
+                     List<Pragma> allocTypePragmas) {
         this.tu = tu;
         this.types = types;
         this.descriptors = descriptors;
         this.plan = plan;
         this.diags = diags;
+        String text = tu.text();
+        for (Pragma p : allocTypePragmas) {
+            int next = Ast.skipSpace(text, p.end());
+            int line = p.line();
+            for (int i = p.end(); i < next && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
+            allocTypes.put(line, p);
+        }
+    }
+
+    /** Warns about alloc_type pragmas that named no allocation (call after every function is rewritten). */
+    public void reportUnusedPragmas() {
+        for (Pragma p : allocTypes.values()) {
+            if (usedPragmas.contains(p)) continue;
+            diags.add(Diagnostic.warning(tu.path().toString(), p.line(), 1,
+                    "'#pragma talent alloc_type(" + p.argument() + ")' is not followed by a call of malloc, calloc or realloc: ignored",
+                    "put the pragma on the line right before the allocation"));
+        }
     }
 
     public void rewrite(FunctionModel f, CallGraph graph) {
@@ -58,7 +93,7 @@ public final class HeapCalls {
                 case "free" -> { }
                 case "strdup", "strndup" -> plan.insert(close, ", " + pos);
                 default -> {
-                    String elem = elementDescriptor(n);
+                    String elem = elementDescriptor(n, name);
                     if (!elem.equals("0")) sites.putIfAbsent(tu.pos(n.begin()), elem);
                     plan.insert(close, ", " + elem + ", " + pos);
                 }
@@ -66,20 +101,62 @@ public final class HeapCalls {
         });
     }
 
-    /** {@code &talent_td_N} for the inferred element type, or 0 when unknown or not describable at file scope. */
-    String elementDescriptor(Node call) {
-        CType elem = fromContext(call);
-        if (elem == null) elem = fromSizeof(call);
-        if (elem == null) return "0";
-        try {
-            if (!types.fileScopeSpellable(elem)) return "0";
-            return switch (types.category(elem)) {
-                case UNSUPPORTED -> "0";
-                default -> descriptors.refAtFileScope(elem, TypeResolver.spell(elem), new StringBuilder());
-            };
-        } catch (RuntimeException e) {
-            return "0";
+    /** {@code &talent_td_N} for the element type of an allocation, or 0 (with a warning) when it is not known. */
+    String elementDescriptor(Node call, String name) {
+        Pragma pragma = allocTypes.get(call.begin().line());
+        Inference found;
+        if (pragma != null) {
+            usedPragmas.add(pragma);
+            CType named;
+            try {
+                named = CTypeParser.parse(pragma.argument());
+                types.canonical(named);
+            } catch (RuntimeException e) {
+                named = null;
+            }
+            if (named == null || !types.fileScopeSpellable(named) || isVoid(named)) {
+                diags.add(Diagnostic.error(tu.path().toString(), pragma.line(), 1,
+                        "'#pragma talent alloc_type(" + pragma.argument() + ")' does not name a complete type known at file scope",
+                        "name a builtin type, a file-scope typedef or a struct/union/enum declared at file scope"));
+                return "0";
+            }
+            found = new Inference(named, "pragma");
+        } else {
+            found = infer(call);
         }
+        String why;
+        if (found == null) {
+            why = "its element type cannot be inferred (no pointer type it is assigned or cast to, no sizeof in its size)";
+        } else {
+            try {
+                if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
+                    return descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+                }
+            } catch (RuntimeException e) {
+                // not describable: untyped, as below
+            }
+            why = "its element type '" + TypeResolver.spell(found.type()) + "' (from " + found.source()
+                    + ") cannot be described at file scope";
+        }
+        // realloc keeps the type the block got at its first allocation (runtime), so an unknown type there is normal
+        if (!name.equals("realloc")) {
+            diags.warning(tu, call, "the block allocated by this " + name + " is untracked bytes: " + why
+                    + "; a checkpoint holding it is refused on an ISA with another byte order or pointer width",
+                    "put '#pragma talent alloc_type(T)' on the line before the call");
+        }
+        return "0";
+    }
+
+    /** The inferred element type: from the context of the call, else from a sizeof in its size arguments. */
+    Inference infer(Node call) {
+        CType elem = fromContext(call);
+        if (elem != null) return new Inference(elem, "the pointer type the result is stored as");
+        elem = fromSizeof(call);
+        return elem == null ? null : new Inference(elem, "sizeof");
+    }
+
+    private boolean isVoid(CType t) {
+        return types.canonical(t) instanceof CType.Builtin b && b.name().equals("void");
     }
 
     /** The pointee of the pointer type the result is converted to, assigned to, or initialises. */

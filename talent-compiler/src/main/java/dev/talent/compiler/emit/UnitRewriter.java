@@ -70,13 +70,19 @@ public final class UnitRewriter {
 
     public String rewrite(List<HoistedStatic> statics, List<dev.talent.compiler.analysis.Pragma> nocheckpointPragmas,
                           String lineDirectiveFile) {
+        return rewrite(statics, nocheckpointPragmas, List.of(), lineDirectiveFile);
+    }
+
+    public String rewrite(List<HoistedStatic> statics, List<dev.talent.compiler.analysis.Pragma> nocheckpointPragmas,
+                          List<dev.talent.compiler.analysis.Pragma> allocTypePragmas, String lineDirectiveFile) {
         renameMain();
         Map<String, String> renames = new HashMap<>();
         for (HoistedStatic s : statics) renames.put(s.varDecl().id(), s.newName());
         renameStatics(statics, renames);
         for (FunctionModel f : functions) wrapSuspended(f);
-        HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags);
+        HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
+        heap.reportUnusedPragmas();
         moveStatics(statics);
         for (FunctionModel f : functions) {
             if (!f.chain) continue;
@@ -90,6 +96,7 @@ public final class UnitRewriter {
             }
         }
         for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
+        for (var p : allocTypePragmas) plan.replace(p.start(), p.end(), "");
         QuoteIncludes.rewrite(tu, plan);
         String trailer = trailer(statics, heap.sites());
         plan.insert(0, "#include \"talent.h\"\n" + descriptors.forwardDeclarations()
@@ -351,9 +358,40 @@ public final class UnitRewriter {
             sb.append("};\n");
             sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
         }
+        for (FunctionModel f : functions) {
+            // the program table (another file) needs every function's address, static ones included; a C99
+            // inline definition is emitted only when the file also declares the function extern
+            if (!f.isStatic && f.decl.json().path("inline").asBoolean(false)) {
+                sb.append("extern __typeof__(").append(cName(f)).append(") ").append(cName(f)).append(";\n");
+            }
+            sb.append("extern __typeof__(").append(cName(f)).append(") ").append(functionAlias(f.id))
+                    .append(" __attribute__((alias(\"").append(cName(f)).append("\")));\n");
+        }
         sb.append("const talent_unit ").append(unit).append(" = { ").append(TypeDescriptors.cString(tu.unitName()))
                 .append(", ").append(globalsRef).append(", ").append(sitesRef).append(" };\n");
         return sb.toString();
+    }
+
+    private boolean hasSizedDeclaration(String name) {
+        for (Node top : tu.root().inner()) {
+            if (!top.is("VarDecl") || !top.name().equals(name)) continue;
+            try {
+                if (CTypeParser.parse(top.qualType()) instanceof CType.Array a && !a.size().isEmpty()) return true;
+            } catch (RuntimeException e) {
+                // unparsable type: not a sized array declaration
+            }
+        }
+        return false;
+    }
+
+    /** The name of a function in the instrumented text (main is renamed). */
+    private static String cName(FunctionModel f) {
+        return f.name.equals("main") && !f.isStatic ? "talent_user_main" : f.name;
+    }
+
+    /** External alias of function {@code id}, defined next to the function, referenced by talent_program.c. */
+    public static String functionAlias(int id) {
+        return "talent_fn_" + id;
     }
 
     /** File-scope variables defined in this file, then hoisted function statics. */
@@ -365,7 +403,15 @@ public final class UnitRewriter {
             boolean isStatic = top.attr("storageClass").equals("static");
             String key = isStatic ? tu.unitName() + ":" + top.name() : top.name();
             CType t = CTypeParser.parse(top.qualType());
-            if (t instanceof CType.Array a && a.size().isEmpty()) continue;
+            if (t instanceof CType.Array a && a.size().isEmpty()) {
+                // clang gives a tentative 'int t[];' its completed type (int[1]) or the later sized declaration
+                // its size: an array still without size here has no object talent could describe
+                if (!hasSizedDeclaration(top.name())) {
+                    diags.warning(tu, top, "global array '" + top.name() + "' has no size here: it is not saved in checkpoints",
+                            "give the array its size in this definition");
+                }
+                continue;
+            }
             out.putIfAbsent(key, new Global(key, top.name(), tu.pos(top.position()), top.name(), t, top, isConstObject(t)));
         }
         for (HoistedStatic s : statics) {

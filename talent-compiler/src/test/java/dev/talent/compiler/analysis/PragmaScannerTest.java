@@ -26,4 +26,34 @@ class PragmaScannerTest {
         Pragma first = r.pragmas().getFirst();
         assertThat(text.substring(first.start(), first.end())).isEqualTo("#pragma talent checkpoint");
     }
+
+    @Test
+    void allocTypeTakesATypeAndOnlyPragmasThatSurvivePreprocessingAreActive() {
+        String text = """
+                #if 0
+                #pragma talent checkpoint
+                #endif
+                #pragma talent alloc_type( struct node * )
+                #pragma talent alloc_type
+                """;
+        PragmaScanner.Result r = PragmaScanner.scan(text);
+        assertThat(r.pragmas()).extracting(Pragma::kind, Pragma::line, Pragma::argument)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Pragma.Kind.CHECKPOINT, 2, null),
+                        org.assertj.core.groups.Tuple.tuple(Pragma.Kind.ALLOC_TYPE, 4, "struct node *"));
+        assertThat(r.unknown()).extracting(PragmaScanner.BadPragma::line).containsExactly(5);
+        String preprocessed = """
+                # 1 "dir/a.c"
+                # 1 "<built-in>" 1
+                #pragma talent checkpoint
+                # 1 "dir/a.c" 2
+
+
+
+                #pragma talent alloc_type( struct node * )
+                #pragma talent alloc_type
+                """;
+        PragmaScanner.Result active = PragmaScanner.activeOnly(r, preprocessed, "dir/a.c");
+        assertThat(active.pragmas()).extracting(Pragma::line).containsExactly(4);
+        assertThat(active.unknown()).extracting(PragmaScanner.BadPragma::line).containsExactly(5);
+    }
 }

@@ -3,6 +3,9 @@ package dev.talent.compiler.emit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.CProgram;
+import dev.talent.compiler.CompileResult;
+import dev.talent.compiler.Diagnostic;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,5 +58,116 @@ class HeapCallsTest {
                 int main(void) { char *p = malloc(4); return p != 0; }
                 """).instrumented("a.c");
         assertThat(CProgram.originalLines(out).get(3)).isEqualTo("int talent_user_main(void) { char *p = malloc(4); return p != 0; }");
+    }
+
+    @Test
+    void eachInferenceSourceGivesTheElementType() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                typedef struct { int a; } pair;
+                struct node { struct node *next; };
+                int main(void) {
+                  void *p1 = malloc(10 * sizeof(pair));
+                  void *p2 = calloc(3, sizeof(short));
+                  struct node *n = malloc(64);
+                  void *p3 = (struct node **)malloc(64);
+                  void *p4 = malloc(sizeof *n);
+                  free(p1); free(p2); free(n); free(p3); free(p4);
+                  return 0;
+                }
+                """).instrumented("a.c");
+        List<String> lines = CProgram.originalLines(out);
+        String pair = descriptorNamed(out, "TALENT_STRUCT_TYPE(pair, \"pair\"");
+        String shortT = descriptorNamed(out, "TALENT_INT_TYPE(short, \"short\")");
+        String node = descriptorNamed(out, "TALENT_STRUCT_TYPE(struct node, \"struct node\"");
+        String nodePtr = descriptorNamed(out, "TALENT_PTR_TYPE(struct node *, \"struct node *\"");
+        assertThat(lines.get(4)).as("n * sizeof(T)").isEqualTo("  void *p1 = talent_malloc(10 * sizeof(pair), &" + pair + ", \"a.c:5:14\");");
+        assertThat(lines.get(5)).as("sizeof(T) in calloc").isEqualTo("  void *p2 = talent_calloc(3, sizeof(short), &" + shortT + ", \"a.c:6:14\");");
+        assertThat(lines.get(6)).as("initialised pointer").isEqualTo("  struct node *n = talent_malloc(64, &" + node + ", \"a.c:7:20\");");
+        assertThat(lines.get(7)).as("cast").isEqualTo("  void *p3 = (struct node **)talent_malloc(64, &" + nodePtr + ", \"a.c:8:30\");");
+        assertThat(lines.get(8)).as("sizeof *p").isEqualTo("  void *p4 = talent_malloc(sizeof *n, &" + node + ", \"a.c:9:14\");");
+        assertThat(out).contains("{ \"a.c:5:14\", &" + pair + " },").contains("{ \"a.c:8:30\", &" + nodePtr + " },");
+    }
+
+    /** The name of the shared descriptor whose definition starts with the given initialiser. */
+    private static String descriptorNamed(String out, String initialiser) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("static const talent_type (talent_td_\\d+) = "
+                + java.util.regex.Pattern.quote(initialiser)).matcher(out);
+        assertThat(m.find()).as("descriptor " + initialiser + " in\n" + out).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void anUninferableAllocationIsAWarningNamingTheSiteAndAPragmaSaysTheType() throws Exception {
+        CProgram program = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct cell { int w; struct cell *next; };
+                static void *grab(size_t n) { return malloc(n); }
+                static void *grab2(size_t n) {
+                #pragma talent alloc_type(struct cell)
+                  void *b = malloc(n);
+                  return b;
+                }
+                int main(void) { free(grab(8)); free(grab2(8)); return 0; }
+                """);
+        CompileResult r = program.compile();
+        String out = Files.readString(r.instrumentedSources().getFirst());
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.WARNING)
+                .singleElement().satisfies(d -> {
+                    assertThat(d.line()).isEqualTo(3);
+                    assertThat(d.message()).contains("malloc").contains("untracked bytes").contains("cannot be inferred");
+                    assertThat(d.remedy()).contains("#pragma talent alloc_type(T)");
+                });
+        assertThat(lines.get(2)).contains("return talent_malloc(n, 0, \"a.c:3:38\");");
+        assertThat(lines.get(4)).as("the pragma line is blanked").isEmpty();
+        String cell = descriptorNamed(out, "TALENT_STRUCT_TYPE(struct cell, \"struct cell\"");
+        assertThat(lines.get(5)).isEqualTo("  void *b = talent_malloc(n, &" + cell + ", \"a.c:6:13\");");
+        assertThat(out).contains("{ \"a.c:6:13\", &" + cell + " },").doesNotContain("{ \"a.c:3:38\"");
+    }
+
+    @Test
+    void aPragmaNamingNoKnownTypeIsAnErrorAndAnUnusedOneAWarning() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                int main(void) {
+                #pragma talent alloc_type(struct nowhere)
+                  void *b = malloc(8);
+                #pragma talent alloc_type(int)
+                  free(b);
+                  return 0;
+                }
+                """).rejection();
+        assertThat(d).filteredOn(x -> x.severity() == Diagnostic.Severity.ERROR).singleElement()
+                .satisfies(x -> assertThat(x.line()).isEqualTo(3)).satisfies(x -> assertThat(x.message()).contains("struct nowhere"));
+        assertThat(d).filteredOn(x -> x.severity() == Diagnostic.Severity.WARNING)
+                .anySatisfy(x -> assertThat(x.line()).isEqualTo(5)).anySatisfy(x -> assertThat(x.message()).contains("not followed by"));
+    }
+
+    @Test
+    void pragmasInInactivePreprocessorBranchesAreIgnored() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                int main(void) {
+                #if 0
+                #pragma talent alloc_type(double)
+                #endif
+                  void *b = malloc(8);
+                  free(b);
+                  int s = 0;
+                #ifdef NOT_DEFINED
+                #pragma talent checkpoint
+                #else
+                #pragma talent checkpoint
+                #endif
+                  return s;
+                }
+                """).compile();
+        String out = Files.readString(r.instrumentedSources().getFirst());
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(lines.get(5)).isEqualTo("  void *b = talent_malloc(8, 0, \"a.c:6:13\");");
+        assertThat(lines.get(9)).isEqualTo("#pragma talent checkpoint");
+        assertThat(lines.get(11)).startsWith("if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0))");
+        assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.line()).isEqualTo(6));
     }
 }

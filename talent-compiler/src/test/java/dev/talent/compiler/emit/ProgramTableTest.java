@@ -21,8 +21,8 @@ class ProgramTableTest {
                 .compile();
         String t = Files.readString(r.programTable());
         assertThat(t).contains("extern const talent_unit talent_unit_0;\nextern const talent_unit talent_unit_1;\n")
-                .contains("{ \"helper\", \"b.c:1:5\", 0 }, /* 0 */")
-                .contains("{ \"main\", \"a.c:2:5\", 0 }, /* 1 */")
+                .contains("{ \"helper\", \"b.c:1:5\", talent_fn_0 }, /* 0 */")
+                .contains("{ \"main\", \"a.c:2:5\", talent_fn_1 }, /* 1 */")
                 .contains("{ 0, 1, \"b.c:1:21\" }, /* 0 */")
                 .contains("{ 1, 0, \"a.c:2:54\" }, /* 1 */")
                 .contains("extern int talent_user_main(int, char **);")
@@ -38,5 +38,58 @@ class ProgramTableTest {
         String t = Files.readString(r.programTable());
         assertThat(t).contains("extern int talent_user_main(void);").contains("return talent_user_main();")
                 .contains("talent_points, 0,");
+    }
+
+    @Test
+    void everyFunctionHasItsAddressAndLibraryFunctionsTakenByAddressFollow() throws Exception {
+        CompileResult r = CProgram.in(dir)
+                .file("b.c", """
+                        #include <stdlib.h>
+                        #include <string.h>
+                        static int by_len(const void *a, const void *b) { return (int)strlen(a) - (int)strlen(b); }
+                        void sort(char **v, int n) { qsort(v, n, sizeof *v, by_len); }
+                        int (*pick)(const char *, const char *) = strcmp;
+                        """)
+                .file("a.c", """
+                        #include <stdio.h>
+                        #include <stdlib.h>
+                        void sort(char **v, int n);
+                        int (*reader)(const char *, ...) = scanf;
+                        int main(void) { int (*f)(int) = abs; char *v[2] = {"bb", "a"}; sort(v, 2); return f(-1) + (qsort == 0); }
+                        """)
+                .compile();
+        String t = Files.readString(r.programTable());
+        assertThat(t).contains("extern void talent_fn_0(void);\nextern void talent_fn_1(void);\nextern void talent_fn_2(void);\n")
+                .contains("extern void talent_lib_strcmp(void) __asm__(\"strcmp\");")
+                .contains("{ \"by_len\", \"b.c:3:12\", talent_fn_0 }, /* 0 */")
+                .contains("{ \"main\", \"a.c:5:5\", talent_fn_2 }, /* 2 */")
+                .contains("{ \"strcmp\", \"\", talent_lib_strcmp }, /* 3 (library) */")
+                .contains("extern void talent_lib_scanf(void) __asm__(\"__isoc99_scanf\");")
+                .contains("{ \"scanf\", \"\", talent_lib_scanf }, /* 4 (library) */")
+                .contains("{ \"abs\", \"\", talent_lib_abs }, /* 5 (library) */")
+                .contains("{ \"qsort\", \"\", talent_lib_qsort }, /* 6 (library) */")
+                .contains("talent_functions, 7,")
+                .doesNotContain("\"strlen\"");
+        String b = Files.readString(r.instrumentedSources().getFirst());
+        assertThat(b).contains("extern __typeof__(by_len) talent_fn_0 __attribute__((alias(\"by_len\")));")
+                .contains("extern __typeof__(sort) talent_fn_1 __attribute__((alias(\"sort\")));");
+        assertThat(Files.readString(r.instrumentedSources().get(1)))
+                .contains("extern __typeof__(talent_user_main) talent_fn_2 __attribute__((alias(\"talent_user_main\")));");
+    }
+
+    @Test
+    void aGlobalArrayDeclaredWithoutSizeIsSavedWithTheSizeOfItsDefinition() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", "int table[];\nint table[4];\nint one[];\nint main(void) { return table[0] + one[0]; }\n").compile();
+        assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("has no size"));
+        String a = Files.readString(r.instrumentedSources().getFirst());
+        assertThat(a).contains("{ \"table\", \"table\", \"a.c:2:5\", (void *)&table, ")
+                .contains("{ \"one\", \"one\", \"a.c:3:5\", (void *)&one, ");
+    }
+
+    @Test
+    void aC99InlineFunctionIsEmittedSoThatItsAliasHasATarget() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", "inline int sq(int x) { return x * x; }\nint main(void) { return sq(0); }\n").compile();
+        String a = Files.readString(r.instrumentedSources().getFirst());
+        assertThat(a).contains("extern __typeof__(sq) sq;\nextern __typeof__(sq) talent_fn_0 __attribute__((alias(\"sq\")));");
     }
 }
