@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -32,7 +33,11 @@ import picocli.CommandLine.Spec;
         description = "Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.",
         footer = {"", "Exit status: the program's; 75 checkpoint written; runtime errors: 64 bad configuration,",
                 "65 cannot restore here, 66 no valid checkpoint, 70 internal, 74 I/O error.",
-                "talent's own: 64 bad command line, 69 binary or emulator missing."})
+                "talent's own: 64 bad command line, 69 binary or emulator missing.",
+                "", "Configuration: ./talent.conf (or --config FILE), then TALENT_* variables, then these flags, the later "
+                        + "overriding the earlier; keys: talent-runtime/src/main/c/README.md.",
+                "", "Through ./talent the program replaces talent's process: signal that PID (or: talent checkpoint PID). "
+                        + "SIGUSR1: checkpoint at the next site and exit 75; SIGUSR2: checkpoint and keep running."})
 public final class ExecCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -53,8 +58,24 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--keep", paramLabel = "K", description = "Keep the newest K checkpoints (TALENT_KEEP, default 2).")
     Integer keep;
 
+    @Option(names = "--every-visits", paramLabel = "N",
+            description = "Also write a checkpoint every N site visits and keep running (TALENT_EVERY_VISITS).")
+    Long everyVisits;
+
+    @Option(names = "--every-seconds", paramLabel = "T",
+            description = "Also write a checkpoint every T seconds (decimals allowed) and keep running (TALENT_EVERY_SECONDS).")
+    Double everySeconds;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file instead of ./talent.conf (TALENT_CONFIG); environment variables and these flags override it.")
+    Path config;
+
     @Option(names = {"-v", "--verbose"}, description = "Runtime messages on stderr (TALENT_VERBOSE).")
     boolean verbose;
+
+    /** Set by the ./talent launcher: write the command to this file instead of running it (see LaunchPlan). */
+    @Option(names = "--launch-plan", hidden = true, paramLabel = "FILE")
+    Path launchPlan;
 
     @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<isa> suffix.")
     String program;
@@ -68,18 +89,41 @@ public final class ExecCommand implements Callable<Integer> {
         return programArgs;
     }
 
+    /** The ranges are the runtime's (talent-runtime/src/main/c/config.c), checked here to name the flag. */
+    static final int MAX_KEEP = 1_000_000;
+    static final double MIN_SECONDS = 0.001;
+    static final double MAX_SECONDS = 31_536_000;
+
     RuntimeEnvironment environment(Platform platform) {
         if (stopAfter != null && stopAfter < 1) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be at least 1, not " + stopAfter);
         }
-        if (keep != null && keep < 1) throw new ParameterException(spec.commandLine(), "--keep must be at least 1");
+        if (keep != null && (keep < 1 || keep > MAX_KEEP)) {
+            throw new ParameterException(spec.commandLine(), "--keep must be from 1 to " + MAX_KEEP + ", not " + keep);
+        }
+        if (everyVisits != null && everyVisits < 1) {
+            throw new ParameterException(spec.commandLine(), "--every-visits must be at least 1, not " + everyVisits);
+        }
+        if (everySeconds != null && !(everySeconds >= MIN_SECONDS && everySeconds <= MAX_SECONDS)) {
+            throw new ParameterException(spec.commandLine(), "--every-seconds must be from 0.001 to 31536000 (one year), not "
+                    + spec.findOption("--every-seconds").originalStringValues().getLast());
+        }
+        if (config != null && !Files.isRegularFile(config)) {
+            throw new ParameterException(spec.commandLine(), "--config " + config + ": "
+                    + (Files.exists(config) ? "not a regular file" : "no such file"));
+        }
+        if (config != null && !Files.isReadable(config)) {
+            throw new ParameterException(spec.commandLine(), "--config " + config + ": not readable (permission denied)");
+        }
         if (restart && !arguments().isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "--restart takes the program's arguments from the checkpoint; remove: " + String.join(" ", arguments()));
         }
         return new RuntimeEnvironment(platform, Optional.ofNullable(checkpointDir),
                 stopAfter == null ? OptionalLong.empty() : OptionalLong.of(stopAfter), restart,
-                keep == null ? OptionalInt.empty() : OptionalInt.of(keep), verbose);
+                keep == null ? OptionalInt.empty() : OptionalInt.of(keep), verbose, Optional.ofNullable(config),
+                everyVisits == null ? OptionalLong.empty() : OptionalLong.of(everyVisits),
+                everySeconds == null ? OptionalDouble.empty() : OptionalDouble.of(everySeconds));
     }
 
     Platform platform() {
@@ -111,6 +155,11 @@ public final class ExecCommand implements Callable<Integer> {
         }
         if (env.checkpointDir().isPresent() && !restart) Files.createDirectories(env.checkpointDir().get());
         err.flush();
+        if (launchPlan != null) {
+            LaunchPlan plan = new LaunchPlan(launcher.command(binary.toAbsolutePath(), arguments()), env.inheriting());
+            Files.write(launchPlan, plan.encode());
+            return ExitCodes.OK;
+        }
         return launcher.run(binary.toAbsolutePath(), arguments(), env.inheriting(), null);
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code talent}: the command line. Commands render what the core reports; only they print. */
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile C programs that checkpoint and restart across ISAs.",
-        subcommands = {BuildCommand.class, ExecCommand.class, InspectCommand.class, DemoCommand.class,
+        subcommands = {BuildCommand.class, ExecCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
                 PlatformsCommand.class, dev.talent.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
