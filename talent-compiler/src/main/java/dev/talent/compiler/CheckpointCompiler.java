@@ -7,6 +7,7 @@ import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FrameVariables;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.LibraryCalls;
 import dev.talent.compiler.analysis.LibraryFunctionAddresses;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Pragma;
@@ -152,6 +153,12 @@ public final class CheckpointCompiler {
             });
         }
         CallGraph graph = pass("call graph", "program", () -> new CallGraph(all));
+        for (Unit u : units) {
+            for (FunctionModel f : u.mainFunctions()) {
+                if (!f.noCheckpoint) f.hasBlockingCalls = pass("blocking calls", f.toString(),
+                        () -> LibraryCalls.containsBlockingCall(f, graph));
+            }
+        }
         for (FunctionModel bad : graph.computeChainFunctions()) Rejections.headerChainFunction(bad, diags);
         for (Unit u : units) {
             for (FunctionModel f : u.mainFunctions()) {

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The program's call graph over all files and the set of chain functions: a function may checkpoint if it
- * has a site or directly calls a function that may checkpoint (fixed point). A nocheckpoint function never
+ * has a site (a blocking call counts as one) or directly calls a function that may checkpoint (fixed point). A nocheckpoint function never
  * is one; its calls to chain functions are made under talent_suspended.
  */
 public final class CallGraph {
@@ -81,7 +81,7 @@ public final class CallGraph {
 
     /** Marks chain functions (fixed point); returns header functions that would have to be chain functions. */
     public List<FunctionModel> computeChainFunctions() {
-        for (FunctionModel f : callees.keySet()) f.chain = !f.noCheckpoint && !f.sites.isEmpty();
+        for (FunctionModel f : callees.keySet()) f.chain = !f.noCheckpoint && (!f.sites.isEmpty() || f.hasBlockingCalls);
         boolean changed = true;
         while (changed) {
             changed = false;

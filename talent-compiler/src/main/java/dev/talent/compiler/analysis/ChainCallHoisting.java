@@ -13,7 +13,8 @@ import java.util.Set;
  * Finds the chain calls of a chain function and decides how each is moved into its own statement
  * (docs/CODEGEN.md "A chain call"): in evaluation order, into temporaries, before the statement or inside
  * the loop for a loop condition. Calls that cannot be moved without changing what the program does are
- * build errors with a remedy.
+ * build errors with a remedy. Calls of library blocking functions are hoisted the same way and become
+ * blocking sites; where they cannot be hoisted they stay plain wrapper calls (a NOTE says so).
  */
 public final class ChainCallHoisting {
     private static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=",
@@ -24,6 +25,8 @@ public final class ChainCallHoisting {
     private final Diagnostics diags;
     private final TranslationUnit tu;
     private int tempCounter;
+    /** Blocking calls already reported as no site (a condition is collected more than once). */
+    private final java.util.Set<Node> reportedBlocking = new java.util.HashSet<>();
 
     private ChainCallHoisting(FunctionModel f, CallGraph graph, Diagnostics diags) {
         this.f = f;
@@ -54,6 +57,10 @@ public final class ChainCallHoisting {
             case "DoStmt" -> {
                 statement(s.child(0));
                 for (Hoist.ChainCall c : calls(s.child(1))) {
+                    if (c.blocking()) {
+                        notASite(c.call(), "is in the condition of a do-while loop");
+                        continue;
+                    }
                     diags.error(tu, c.call(), "call of '" + Ast.directCallee(c.call())
                                     + "', which may checkpoint, in the condition of a do-while loop",
                             "compute the condition into a variable at the end of the loop body, e.g. "
@@ -71,6 +78,10 @@ public final class ChainCallHoisting {
                 }
                 if (p[3] != null) {
                     for (Hoist.ChainCall c : calls(p[3])) {
+                        if (c.blocking()) {
+                            notASite(c.call(), "is in the increment of a for loop");
+                            continue;
+                        }
                         diags.error(tu, c.call(), "call of '" + Ast.directCallee(c.call())
                                         + "', which may checkpoint, in the increment of a for loop",
                                 "move the call to the end of the loop body");
@@ -104,6 +115,12 @@ public final class ChainCallHoisting {
 
     private boolean checkRewritable(Node stmt, Node expr) {
         if (!tu.isRewritable(stmt)) {
+            boolean onlyBlocking = true;
+            for (Hoist.ChainCall c : calls(expr)) onlyBlocking &= c.blocking();
+            if (onlyBlocking) {
+                for (Hoist.ChainCall c : calls(expr)) notASite(c.call(), "is in a statement written inside a macro expansion");
+                return false;
+            }
             diags.error(tu, expr, "a call of a function that may checkpoint is written inside a macro expansion",
                     "call the function outside the macro, or mark the callee '#pragma talent nocheckpoint'");
             return false;
@@ -128,18 +145,31 @@ public final class ChainCallHoisting {
         return e;
     }
 
-    /** Chain calls below expr in evaluation order; reports those that cannot be hoisted. */
+    /**
+     * Chain calls and blocking calls below expr in evaluation order; reports chain calls that cannot be
+     * hoisted (errors) and blocking calls that therefore are no site (notes).
+     */
     private List<Hoist.ChainCall> calls(Node expr) {
         List<Hoist.ChainCall> out = new ArrayList<>();
         collect(expr, expr, out);
         return out;
     }
 
+    /** A library blocking call left where it is: the wrapper is called, but no checkpoint is taken there. */
+    private void notASite(Node call, String why) {
+        if (reportedBlocking.add(call)) {
+            diags.note(tu, call, "call of '" + Ast.directCallee(call) + "' " + why + ": it is not a blocking site, so a "
+                    + "checkpoint requested while it blocks waits for the next site after it returns");
+        }
+        f.blockingSites.remove(call);
+    }
+
     /** Names the temporaries of hoisted non-void calls (function-wide numbering, in source order). */
     private List<Hoist.ChainCall> withTemps(List<Hoist.ChainCall> calls) {
         List<Hoist.ChainCall> out = new ArrayList<>();
         for (Hoist.ChainCall c : calls) {
-            out.add(c.isVoid() ? c : new Hoist.ChainCall(c.call(), "__talent_t" + (++tempCounter), c.returnType(), false));
+            out.add(c.isVoid() ? c : new Hoist.ChainCall(c.call(), "__talent_t" + (++tempCounter), c.returnType(), false,
+                    c.blocking()));
         }
         return out;
     }
@@ -147,7 +177,11 @@ public final class ChainCallHoisting {
     private void collect(Node n, Node root, List<Hoist.ChainCall> out) {
         if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof/alignof: not evaluated
         for (Node c : n.inner()) collect(c, root, out);
-        if (!n.is("CallExpr") || !graph.isChainCall(f, n)) return;
+        if (!n.is("CallExpr")) return;
+        if (!graph.isChainCall(f, n)) {
+            if (LibraryCalls.isBlockingCall(tu, graph, f, n)) collectBlocking(n, root, out);
+            return;
+        }
         String problem = unhoistableContext(n, root);
         if (problem != null) {
             diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, " + problem,
@@ -162,7 +196,37 @@ public final class ChainCallHoisting {
         checkArguments(n);
         String type = n.qualType();
         boolean isVoid = isVoid(type);
-        out.add(new Hoist.ChainCall(n, null, type, isVoid));
+        out.add(new Hoist.ChainCall(n, null, type, isVoid, false));
+    }
+
+    /** A library blocking call becomes a blocking site when it can be hoisted like a chain call. */
+    private void collectBlocking(Node n, Node root, List<Hoist.ChainCall> out) {
+        if (!tu.isMacroFree(n)) return;   // not rewritten at all (IoCalls leaves macro expansions alone)
+        String problem = unhoistableContext(n, root);
+        if (problem == null && argumentSideEffect(n) != null) problem = "has a side effect in its arguments";
+        if (problem != null) {
+            notASite(n, problem);
+            return;
+        }
+        if (reportedBlocking.contains(n)) return;
+        f.blockingSites.add(n);
+        out.add(new Hoist.ChainCall(n, null, n.qualType(), isVoid(n.qualType()), true));
+    }
+
+    /** The first increment, decrement or assignment in the call's arguments, or null. */
+    private static Node argumentSideEffect(Node call) {
+        Node[] found = {null};
+        for (Node arg : Ast.callArguments(call)) {
+            arg.walk(n -> {
+                if (found[0] == null && isSideEffect(n)) found[0] = n;
+            });
+        }
+        return found[0];
+    }
+
+    private static boolean isSideEffect(Node n) {
+        return (n.is("UnaryOperator") && n.attr("opcode").matches("\\+\\+|--"))
+                || ((n.is("BinaryOperator") || n.is("CompoundAssignOperator")) && ASSIGNMENTS.contains(n.attr("opcode")));
     }
 
     private static boolean isVoid(String type) {
@@ -204,7 +268,7 @@ public final class ChainCallHoisting {
                     diags.error(tu, n, "argument of '" + Ast.directCallee(call)
                                     + "', which may checkpoint, has a side effect (it is evaluated again on restart)",
                             "do the assignment or increment in a statement before the call");
-                } else if (n.is("CallExpr") && n != call && !graph.isChainCall(f, n)) {
+                } else if (n.is("CallExpr") && n != call && !graph.isChainCall(f, n) && !f.blockingSites.contains(n)) {
                     String name = Ast.directCallee(n);
                     if (name != null && !name.startsWith("__builtin")) {
                         diags.warning(tu, n, "call of '" + name + "' in an argument of '" + Ast.directCallee(call)

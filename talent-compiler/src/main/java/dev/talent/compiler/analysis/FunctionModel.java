@@ -4,7 +4,9 @@ import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** A function definition and what the passes found out about it. */
 public final class FunctionModel {
@@ -17,9 +19,13 @@ public final class FunctionModel {
     public final boolean inMainFile;
     public boolean noCheckpoint;
     public boolean chain;
+    /** Calls a library blocking function (talent.h "blocking calls"): counts as containing a site. */
+    public boolean hasBlockingCalls;
     public int id = -1;
     public final List<Site> sites = new ArrayList<>();
     public final List<Hoist> hoists = new ArrayList<>();
+    /** Calls of library blocking functions made blocking sites (hoisted, in a retry loop). */
+    public final Set<Node> blockingSites = new HashSet<>();
     public final List<Point> points = new ArrayList<>();
     public final List<Variable> variables = new ArrayList<>();
 

@@ -20,6 +20,9 @@ public record Hoist(Shape shape, Node anchor, Node statement, List<ChainCall> ca
         FOR_CONDITION
     }
 
-    /** A call to a chain function; {@code temp} is null for DIRECT and void calls. */
-    public record ChainCall(Node call, String temp, String returnType, boolean isVoid) {}
+    /**
+     * A call to a chain function, or to a library blocking function ({@code blocking}: a blocking site,
+     * emitted in its retry loop); {@code temp} is null for DIRECT and void calls.
+     */
+    public record ChainCall(Node call, String temp, String returnType, boolean isVoid, boolean blocking) {}
 }

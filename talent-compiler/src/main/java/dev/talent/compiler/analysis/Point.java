@@ -38,6 +38,11 @@ public final class Point {
         return site != null;
     }
 
+    /** A hoisted call of a library blocking function: a site (point table is_site = 1) emitted around the call. */
+    public boolean isBlockingSite() {
+        return hoist != null && chainCall().blocking();
+    }
+
     public Hoist.ChainCall chainCall() {
         return hoist.calls().get(callIndex);
     }

@@ -6,7 +6,7 @@ import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 
 /**
- * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call, no label and no site
+ * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call or blocking site, no label and no site
  * pragma is emitted as {@code if (!talent_pending) <original loop> else <loop with its site>}. The original
  * keeps its lines; the instrumented copy is flattened onto the loop's last line (comments removed), so line
  * numbers stay those of the source. Loops containing preprocessor lines or line continuations are not
@@ -18,7 +18,7 @@ public final class LeafLoops {
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n)) leaf[0] = false;
             if (n.is("LabelStmt") || n.is("AddrLabelExpr") || n.is("StmtExpr")) leaf[0] = false;
-            if (n.is("CallExpr") && graph.isChainCall(f, n)) leaf[0] = false;
+            if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) leaf[0] = false;
             if (n.is("VarDecl") && n.attr("storageClass").equals("static")) leaf[0] = false;
         });
         if (!leaf[0]) return false;

@@ -45,7 +45,7 @@ public final class ProgramTable {
         sb.append("};\n\n");
         sb.append("static const talent_point talent_points[] = {\n");
         for (Point p : points) {
-            sb.append("  { ").append(p.function.id).append(", ").append(p.isSite() ? 1 : 0).append(", ")
+            sb.append("  { ").append(p.function.id).append(", ").append(p.isSite() || p.isBlockingSite() ? 1 : 0).append(", ")
                     .append(TypeDescriptors.cString(p.function.unit.pos(p.positionNode.position()))).append(" }, /* ")
                     .append(p.id).append(" */\n");
         }

@@ -83,6 +83,8 @@ public final class UnitRewriter {
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
         heap.reportUnusedPragmas();
+        IoCalls io = new IoCalls(tu, plan, diags);
+        for (FunctionModel f : functions) io.rewrite(f, graph);
         moveStatics(statics);
         for (FunctionModel f : functions) {
             if (!f.chain) continue;
@@ -201,6 +203,11 @@ public final class UnitRewriter {
         Node s = h.statement();
         if (h.shape() == Hoist.Shape.DIRECT) {
             Point p = points.get(h.calls().getFirst());
+            if (p.isBlockingSite()) {
+                plan.insert(s.begin().offset(), "for (;;) { " + siteCode(f, p) + " ", HOIST_OPEN);
+                plan.insert(Ast.statementEnd(text, s), " if (!talent_blocking_retry()) break; }", HOIST_CLOSE);
+                return;
+            }
             boolean braces = needsBraces(s);
             plan.insert(s.begin().offset(), (braces ? "{ " : "") + restoreLabel(p), HOIST_OPEN);
             plan.insert(Ast.statementEnd(text, s), " " + unwindCheck(f, p) + (braces ? "}" : ""), HOIST_CLOSE);
@@ -213,6 +220,14 @@ public final class UnitRewriter {
             int b = c.call().begin().offset();
             int e = Ast.rangeEnd(text, c.call());
             String callText = plan.render(b, e).replace("\n", " ");
+            if (p.isBlockingSite()) {
+                // talent.h: the site precedes the call inside its retry loop
+                decls.append("__typeof__(").append(callText).append(") ").append(c.temp()).append("; ");
+                calls.append("for (;;) { ").append(siteCode(f, p)).append(" ").append(c.temp()).append(" = ")
+                        .append(callText).append("; if (!talent_blocking_retry()) break; } ");
+                plan.replace(b, e, c.temp());
+                continue;
+            }
             calls.append(restoreLabel(p));
             if (c.temp() != null) {
                 decls.append("__typeof__(").append(callText).append(") ").append(c.temp()).append("; ");
@@ -262,9 +277,14 @@ public final class UnitRewriter {
 
     // ------------------------------------------------------------------ sites
 
-    private void site(FunctionModel f, Point p) {
-        String code = "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(" + p.id + ")) { "
+    /** The code of a site at point p (docs/CODEGEN.md "A site"). */
+    private String siteCode(FunctionModel f, Point p) {
+        return "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(" + p.id + ")) { "
                 + frames.save(f, p) + "talent_frame_end(); " + returnDummy(f) + " } " + restoreLabel(p) + "}";
+    }
+
+    private void site(FunctionModel f, Point p) {
+        String code = siteCode(f, p);
         if (p.site.pragma() != null) {
             plan.replace(p.site.pragma().start(), p.site.pragma().end(), code);
             return;

@@ -1,0 +1,271 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.analysis.LibraryCalls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Open files and blocking calls migrated hop after hop (x86_64, s390x, i686, aarch64, riscv64):
+ * src/test/resources/files-blocking/report.c reads a file with fgets and writes a "w" and an "a" file
+ * progressively; each hop stops after some site visits and the next ISA restarts in the same working
+ * directory. sleeper.c sleeps with nanosleep; each hop is interrupted by SIGUSR1 while it sleeps (a blocking
+ * site). Stdout and the files must equal those of the original program compiled by gcc without talent.
+ */
+class FilesBlockingIT {
+    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+    private static final Path SAMPLES = MODULE.resolve("src/test/resources/files-blocking");
+    private static final Path RUNTIME = Path.of(System.getProperty("talent.runtime.c",
+            MODULE.resolveSibling("talent-runtime").resolve("src/main/c").toString()));
+    private static final Path INCLUDE = RUNTIME.resolve("include");
+
+    private record Target(String name, String cc, List<String> flags, List<String> runner) {}
+
+    private static final List<Target> HOPS = List.of(
+            new Target("x86_64", "gcc", List.of(), List.of()),
+            new Target("s390x", "s390x-linux-gnu-gcc", List.of(), List.of("qemu-s390x-static")),
+            new Target("i686", "i686-linux-gnu-gcc", List.of("-msse2", "-mfpmath=sse"), List.of("qemu-i386-static")),
+            new Target("aarch64", "aarch64-linux-gnu-gcc", List.of(), List.of("qemu-aarch64-static")),
+            new Target("riscv64", "riscv64-linux-gnu-gcc", List.of(), List.of("qemu-riscv64-static")));
+    private static final int[] VISITS = {53, 41, 67, 29};
+    private static final String LOG_SEED = "earlier run: 3 lines\n";
+
+    private static final Map<String, Path> RUNTIMES = new ConcurrentHashMap<>();
+
+    @TempDir
+    Path work;
+
+    /** Every wrapper the compiler emits must be defined by the runtime: name the missing ones rather than fail to link. */
+    @BeforeAll
+    static void runtimeDefinesEveryWrapper() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> s = Files.list(RUNTIME)) {
+            for (Path c : s.filter(p -> p.toString().endsWith(".c")).toList()) all.append(Files.readString(c));
+        }
+        TreeSet<String> wanted = new TreeSet<>(LibraryCalls.FILE_CALLS);
+        wanted.addAll(LibraryCalls.BLOCKING_CALLS);
+        List<String> missing = new ArrayList<>();
+        for (String name : wanted) {
+            Pattern definition = Pattern.compile("(?m)^[a-z][^;{}()]*\\btalent_" + name + "\\s*\\([^;]*\\)\\s*\\{");
+            if (!definition.matcher(all).find()) missing.add("talent_" + name);
+        }
+        if (!Pattern.compile("(?m)^int\\s+talent_blocking_retry\\s*\\(").matcher(all).find()) missing.add("talent_blocking_retry");
+        assertThat(missing).as("wrappers of talent.h (issue 4) that " + RUNTIME + " does not define yet").isEmpty();
+    }
+
+    @Test
+    void aReportWrittenWhileReadingMigratesWithItsOpenFiles() throws Exception {
+        Path source = SAMPLES.resolve("report.c");
+        StringBuilder input = new StringBuilder();
+        for (int i = 1; i <= 140; i++) {
+            input.append("line ").append(i).append(" has").append(" word".repeat(i % 7)).append(" end\n");
+        }
+        Path originalDir = workDir("orig", input.toString());
+        Path original = work.resolve("report.orig");
+        Run cc = run(List.of("gcc", "-O2", "-fsigned-char", "-ffp-contract=off", "-o", original.toString(), source.toString()),
+                Map.of(), null);
+        assertThat(cc.rc).as(cc.err).isZero();
+        Run expected = run(List.of(original.toString()), Map.of(), originalDir);
+        assertThat(expected.rc).as(expected.err).isZero();
+
+        List<Path> exes = build(source, "report");
+        Path uninterruptedDir = workDir("plain", input.toString());
+        Run uninterrupted = run(command(HOPS.getFirst(), exes.getFirst()), Map.of(), uninterruptedDir);
+        assertThat(uninterrupted.rc).as(uninterrupted.err).isZero();
+        assertThat(uninterrupted.out).isEqualTo(expected.out);
+        assertSameFiles(uninterruptedDir, originalDir);
+
+        Path dir = workDir("hops", input.toString());
+        Path ck = Files.createDirectories(work.resolve("ck-report"));
+        StringBuilder out = new StringBuilder();
+        for (int hop = 0; hop < HOPS.size(); hop++) {
+            Target t = HOPS.get(hop);
+            boolean last = hop == HOPS.size() - 1;
+            Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
+            if (hop > 0) env.put("TALENT_RESTART", "1");
+            if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(VISITS[hop]));
+            Run step = run(command(t, exes.get(hop)), env, dir);
+            out.append(step.out);
+            assertThat(step.rc).as("hop " + hop + " on " + t.name() + ":\n" + step.err).isEqualTo(last ? 0 : 75);
+        }
+        assertThat(out.toString()).as("stdout of the five hops").isEqualTo(expected.out);
+        assertSameFiles(dir, originalDir);
+    }
+
+    @Test
+    void aSleepInterruptedByACheckpointRequestMigratesAndResumes() throws Exception {
+        Path source = SAMPLES.resolve("sleeper.c");
+        Path original = work.resolve("sleeper.orig");
+        Run cc = run(List.of("gcc", "-O2", "-fsigned-char", "-ffp-contract=off", "-o", original.toString(), source.toString()),
+                Map.of(), null);
+        assertThat(cc.rc).as(cc.err).isZero();
+        String expected = run(List.of(original.toString()), Map.of(), null).out;
+
+        List<Path> exes = build(source, "sleeper");
+        Path ck = Files.createDirectories(work.resolve("ck-sleeper"));
+        StringBuilder out = new StringBuilder();
+        for (int hop = 0; hop < HOPS.size(); hop++) {
+            Target t = HOPS.get(hop);
+            boolean last = hop == HOPS.size() - 1;
+            Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
+            if (hop > 0) env.put("TALENT_RESTART", "1");
+            Path stdout = work.resolve("sleeper-" + hop + ".out");
+            Path stderr = work.resolve("sleeper-" + hop + ".err");
+            ProcessBuilder pb = new ProcessBuilder(command(t, exes.get(hop))).redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile()).directory(work.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!last) {
+                // a tick printed means the runtime's handlers are installed; the program then mostly sleeps
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (Files.size(stdout) == 0 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+                assertThat(p.isAlive()).as("hop " + hop + " still sleeping when the request is sent").isTrue();
+                Thread.sleep(60);
+                Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start();
+                assertThat(kill.waitFor()).isZero();
+            }
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(stderr, StandardCharsets.ISO_8859_1);
+            assertThat(p.exitValue()).as("hop " + hop + " on " + t.name() + ":\n" + err).isEqualTo(last ? 0 : 75);
+            out.append(Files.readString(stdout, StandardCharsets.ISO_8859_1));
+        }
+        assertThat(out.toString()).as("stdout of the five hops").isEqualTo(expected);
+    }
+
+    @Test
+    void aLongSleepIsInterruptedAtItsBlockingSiteAndOnlyTheRestIsSleptAfterRestart() throws Exception {
+        List<Path> exes = build(SAMPLES.resolve("long_nap.c"), "long_nap");
+        Path ck = Files.createDirectories(work.resolve("ck-nap"));
+        Map<String, String> env = Map.of("TALENT_CHECKPOINT_DIR", ck.toString());
+        Path stdout = work.resolve("nap-0.out");
+        Path stderr = work.resolve("nap-0.err");
+        ProcessBuilder pb = new ProcessBuilder(command(HOPS.getFirst(), exes.getFirst())).redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile()).directory(work.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Files.size(stdout) == 0 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(2000);
+        assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor()).isZero();
+        long signalled = System.nanoTime();
+        // the 6 s sleep had about 4 s left: a request served only after it returns would take that long
+        assertThat(p.waitFor(2500, TimeUnit.MILLISECONDS)).as("checkpoint taken while nanosleep blocks").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(stderr)).isEqualTo(75);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled)).isLessThan(2500);
+        assertThat(Files.readString(stdout)).isEqualTo("start\n");
+
+        Map<String, String> restart = new HashMap<>(env);
+        restart.put("TALENT_RESTART", "1");
+        long started = System.nanoTime();
+        Run rest = run(command(HOPS.get(1), exes.get(1)), restart, work);
+        long sleptMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(rest.rc).as(rest.err).isZero();
+        assertThat(rest.out).isEqualTo("woke 0\n");
+        // about 4 s were left; the whole 6 s again, or no sleep at all, would be wrong
+        assertThat(sleptMs).as("time slept after the restart on s390x").isBetween(2500L, 5800L);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Path workDir(String name, String input) throws IOException {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Files.writeString(dir.resolve("input.txt"), input);
+        Files.writeString(dir.resolve("log.txt"), LOG_SEED);
+        return dir;
+    }
+
+    private static void assertSameFiles(Path actualDir, Path expectedDir) throws IOException {
+        for (String f : List.of("report.txt", "log.txt", "input.txt")) {
+            assertThat(Files.readString(actualDir.resolve(f))).as(f).isEqualTo(Files.readString(expectedDir.resolve(f)));
+        }
+    }
+
+    private List<Path> build(Path source, String name) throws Exception {
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(source), List.of(),
+                work.resolve("out-" + name), name));
+        List<Path> exes = new ArrayList<>();
+        for (Target t : HOPS) exes.add(link(t, r, work.resolve(name + "." + t.name())));
+        return exes;
+    }
+
+    private static List<String> command(Target t, Path exe) {
+        List<String> cmd = new ArrayList<>(t.runner());
+        cmd.add(exe.toString());
+        return cmd;
+    }
+
+    private Path link(Target t, CompileResult r, Path exe) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
+        cmd.addAll(t.flags());
+        cmd.add("-I" + INCLUDE);
+        r.instrumentedSources().forEach(p -> cmd.add(p.toString()));
+        cmd.add(r.programTable().toString());
+        try (Stream<Path> s = Files.list(runtime(t))) {
+            s.sorted().forEach(p -> cmd.add(p.toString()));
+        }
+        cmd.addAll(List.of("-lm", "-o", exe.toString()));
+        Run run = run(cmd, Map.of(), null);
+        assertThat(run.rc).as(String.join(" ", cmd) + "\n" + run.err).isZero();
+        assertThat(run.err).as(t.cc() + " warnings").doesNotContain("warning:");
+        return exe;
+    }
+
+    /** The runtime's object files for one target, compiled once per test run. */
+    private static Path runtime(Target t) throws Exception {
+        Path cached = RUNTIMES.get(t.name());
+        if (cached != null) return cached;
+        Path dir = Files.createTempDirectory("talent-rt-files-" + t.name());
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(RUNTIME)) {
+            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+        for (Path c : sources) {
+            List<String> cmd = new ArrayList<>(List.of(t.cc(), "-c", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=200809L",
+                    "-fsigned-char", "-ffp-contract=off", "-I" + INCLUDE, "-I" + RUNTIME));
+            cmd.addAll(t.flags());
+            cmd.addAll(List.of(c.toString(), "-o", dir.resolve(c.getFileName() + ".o").toString()));
+            Run run = run(cmd, Map.of(), null);
+            assertThat(run.rc).as("runtime " + c.getFileName() + " for " + t.name() + ":\n" + run.err).isZero();
+        }
+        RUNTIMES.put(t.name(), dir);
+        return dir;
+    }
+
+    private record Run(int rc, String out, String err) {}
+
+    private static Run run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        if (dir != null) pb.directory(dir.toFile());
+        Path out = Files.createTempFile("talent-files-out", ".txt");
+        Path err = Files.createTempFile("talent-files-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
+                    Files.readString(err, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
