@@ -62,7 +62,7 @@ for isa in $ISAS x86_64-musl; do
     fi
     rm -f "$WORK/obj/$isa/libtalent.a"
     ar rcs "$WORK/obj/$isa/libtalent.a" "$WORK/obj/$isa"/*.o
-    for prog in recurse narrow format_sample structures untyped; do
+    for prog in recurse narrow format_sample structures untyped filerw waiter; do
         files="$TESTC/$prog.c"
         [ $prog = recurse ] && files="$files $TESTC/recurse_program.c"
         if ! $cc $GENFLAGS -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm -o "$WORK/bin/$prog.$isa"; then
@@ -147,9 +147,9 @@ dir="$WORK/corrupt"; rm -rf "$dir"; mkdir -p "$dir"
 TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=5 run x86_64 recurse arg1 > "$dir.out1"
 TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=5 TALENT_RESTART=1 run aarch64 recurse > "$dir.out2"
 if [ -e "$dir/ckpt-000001.tck" ] && [ -e "$dir/ckpt-000002.tck" ]; then
-    # flip one byte inside the FRAM section's payload region (near the end of the file)
-    size=$(stat -c %s "$dir/ckpt-000002.tck")
-    off=$((size - 40))
+    # flip one byte inside the FRAM section's payload (16 bytes after its 12-byte tag and length)
+    fram=$(grep -obUa FRAM "$dir/ckpt-000002.tck" | head -1 | cut -d: -f1)
+    off=$((fram + 28))
     byte=$(od -An -tu1 -j $off -N1 "$dir/ckpt-000002.tck" | tr -d ' ')
     printf "$(printf '\\%03o' $(((byte ^ 0xFF))))" | dd of="$dir/ckpt-000002.tck" bs=1 seek=$off conv=notrunc 2> /dev/null
     TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run s390x recurse > "$dir.out3" 2> "$dir.err3"
@@ -272,6 +272,115 @@ for isa in s390x i686; do
         fail "untyped block on $isa: exit $rc, stderr: $(cat "$dir.$isa.err")"
     fi
 done
+
+# ---------------------------------------------------------------- open files (issue 4): filerw
+# input read with fgets from a talent_fopen'ed file, one stdin character per line (stdin redirected from a
+# file), a "w" stream reached through a FILE * in a heap block, an "a" stream and a raw descriptor
+for i in $(seq 1 23); do echo "input line $i: $(printf '%*s' $i '' | tr ' ' x)"; done > "$WORK/filerw.in"
+seq 1 40 > "$WORK/filerw.stdin"
+filerw_ref="$WORK/filerw-ref"; rm -rf "$filerw_ref"; mkdir -p "$filerw_ref"
+(cd "$filerw_ref" && run x86_64 filerw "$WORK/filerw.in" < "$WORK/filerw.stdin" > out 2> err) || fail "filerw reference run"
+same_files() { local d=$1 f; for f in out report.txt log.txt raw.txt; do cmp -s "$d/$f" "$filerw_ref/$f" || return 1; done; }
+for n in 1 4 9 13; do
+    dir="$WORK/filerw-hops-$n"; rm -rf "$dir"; mkdir -p "$dir"
+    isas=($HOPS); hop=0; restart=0; ok=1
+    while :; do
+        isa=${isas[$((hop % ${#isas[@]}))]}
+        (cd "$dir" && TALENT_STOP_AFTER=$n TALENT_RESTART=$restart run $isa filerw "$WORK/filerw.in" < "$WORK/filerw.stdin" >> out 2>> err)
+        rc=$?; hop=$((hop + 1)); restart=1
+        [ $rc = 0 ] && break
+        if [ $rc != 75 ] || [ $hop -gt 40 ]; then ok=0; break; fi
+    done
+    if [ $ok = 1 ] && [ $hop -ge 2 ] && same_files "$dir"; then
+        pass "filerw stop-after $n: $hop runs hopping $HOPS; stdout, the w/a streams and the raw descriptor's file equal the uninterrupted run"
+    else
+        fail "filerw stop-after $n: rc=$rc after $hop runs ($dir)"
+    fi
+done
+for isa in x86_64 s390x; do
+    dir="$WORK/filerw-periodic-$isa"; rm -rf "$dir"; mkdir -p "$dir"
+    (cd "$dir" && TALENT_EVERY_VISITS=3 TALENT_KEEP=3 run $isa filerw "$WORK/filerw.in" < "$WORK/filerw.stdin" > out 2> err)
+    rc=$?
+    nk=$(ls "$dir"/ckpt-*.tck 2> /dev/null | wc -l)
+    if [ $rc = 0 ] && same_files "$dir" && [ "$nk" = 3 ] && [ -e "$dir/ckpt-000006.tck" ] && [ -e "$dir/ckpt-000008.tck" ]; then
+        pass "filerw every_visits=3 on $isa keeps running in-process after each checkpoint: output equals the uninterrupted run, keep=3 rotation leaves ckpt-6..8"
+    else
+        fail "filerw every_visits=3 on $isa: rc=$rc, $nk checkpoints kept ($dir)"
+    fi
+done
+# restart from an older checkpoint after the run went on writing: write-only files at their end are truncated
+dir="$WORK/filerw-periodic-x86_64"
+rm -f "$dir/ckpt-000007.tck" "$dir/ckpt-000008.tck"
+(cd "$dir" && TALENT_RESTART=1 TALENT_VERBOSE=1 run aarch64 filerw < "$WORK/filerw.stdin" > out.restart 2> err.restart)
+rc=$?
+if [ $rc = 0 ] && same_files "$dir" && grep -q "truncated .*report.txt" "$dir/err.restart" &&
+    [ "$(tail -1 "$dir/out.restart")" = "$(tail -1 "$filerw_ref/out")" ]; then
+    pass "restart on aarch64 from the older ckpt-6 after a finished periodic run: files truncated back and rewritten, equal to the uninterrupted run"
+else
+    fail "restart from an older checkpoint: rc=$rc ($dir/err.restart)"
+fi
+# configuration file: the same periodic run configured in talent.conf; environment overrides it
+dir="$WORK/filerw-conf"; rm -rf "$dir"; mkdir -p "$dir"
+printf '# periodic\nevery_visits = 5\nkeep=2 # two\ncheckpoint_dir = ckpts\n' > "$dir/talent.conf"
+(cd "$dir" && TALENT_KEEP=4 run i686 filerw "$WORK/filerw.in" < "$WORK/filerw.stdin" > out 2> err)
+rc=$?
+if [ $rc = 0 ] && same_files "$dir" && [ "$(ls "$dir/ckpts" | wc -l)" = 4 ]; then
+    pass "talent.conf (every_visits = 5, checkpoint_dir) read, TALENT_KEEP=4 overrides its keep=2"
+else
+    fail "talent.conf: rc=$rc ($dir)"
+fi
+printf 'keep = 2\nevry_visits = 5\n' > "$dir/bad.conf"
+(cd "$dir" && TALENT_CONFIG=bad.conf run x86_64 filerw > /dev/null 2> err.bad)
+rc=$?
+[ $rc = 64 ] && grep -q "bad.conf:2: unknown key 'evry_visits'" "$dir/err.bad" &&
+    pass "unknown key in a configuration file: exit 64 ($(cat "$dir/err.bad" | cut -c1-90)...)" ||
+    fail "unknown configuration key: exit $rc ($(cat "$dir/err.bad"))"
+printf 'every_seconds = soon\n' > "$dir/bad2.conf"
+(cd "$dir" && TALENT_CONFIG=bad2.conf run x86_64 filerw > /dev/null 2> err.bad2)
+rc=$?
+[ $rc = 64 ] && grep -q "bad2.conf:1: every_seconds='soon' is not valid" "$dir/err.bad2" &&
+    pass "malformed value in a configuration file: exit 64 ($(cat "$dir/err.bad2" | cut -c1-80)...)" ||
+    fail "malformed configuration value: exit $rc ($(cat "$dir/err.bad2"))"
+# what cannot be carried: a FIFO
+dir="$WORK/filerw-fifo"; rm -rf "$dir"; mkdir -p "$dir"; mkfifo "$dir/in.fifo"
+(cat "$WORK/filerw.in" > "$dir/in.fifo" &)
+(cd "$dir" && TALENT_STOP_AFTER=3 run x86_64 filerw "$dir/in.fifo" < "$WORK/filerw.stdin" > out 2> err)
+rc=$?
+if [ $rc = 70 ] && grep -q "cannot checkpoint: descriptor 3 ($dir/in.fifo, opened at filerw.c:18:16) is a pipe or FIFO" "$dir/err" &&
+    [ -z "$(ls "$dir" | grep ckpt)" ]; then
+    pass "an input FIFO: exit 70 naming descriptor 3 and its path, no checkpoint written"
+else
+    fail "FIFO: exit $rc ($(cat "$dir/err"))"
+fi
+
+# ---------------------------------------------------------------- on demand (SIGUSR1/SIGUSR2) and blocking sites
+run x86_64 waiter s > "$WORK/waiter.ref"
+dir="$WORK/waiter-usr1"; rm -rf "$dir"; mkdir -p "$dir"
+(cd "$dir" && { "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!; sleep 0.2; kill -USR1 $p; wait $p; echo $? > rc1; })
+(cd "$dir" && TALENT_RESTART=1 TALENT_VERBOSE=1 run s390x waiter >> out 2> err2)
+rc=$?
+if [ "$(cat "$dir/rc1")" = 75 ] && [ $rc = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref"; then
+    pass "SIGUSR1 while blocked in nanosleep: exit 75, restart on s390x re-issues the sleep and the joined output equals the reference"
+else
+    fail "SIGUSR1 in nanosleep: rc $(cat "$dir/rc1") then $rc ($dir)"
+fi
+dir="$WORK/waiter-usr2"; rm -rf "$dir"; mkdir -p "$dir"
+(cd "$dir" && { "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!; sleep 0.15; kill -USR2 $p; sleep 0.1; kill -USR2 $p; wait $p; echo $? > rc1; })
+if [ "$(cat "$dir/rc1")" = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref" && [ -e "$dir/ckpt-000002.tck" ]; then
+    pass "two SIGUSR2: two checkpoints written, the program keeps running and its output equals the reference"
+else
+    fail "SIGUSR2: rc $(cat "$dir/rc1") ($dir)"
+fi
+dir="$WORK/waiter-accept"; rm -rf "$dir"; mkdir -p "$dir"; port=$((40000 + RANDOM % 20000))
+(cd "$dir" && { "$WORK/bin/waiter.x86_64" a $port > out 2> err & p=$!; sleep 0.2; kill -USR1 $p; wait $p; echo $? > rc1; })
+(cd "$dir" && { TALENT_RESTART=1 TALENT_VERBOSE=1 "$WORK/bin/waiter.x86_64" >> out 2> err2 & p=$!; sleep 0.3
+  (exec 3<> /dev/tcp/127.0.0.1/$port) 2> /dev/null; wait $p; echo $? > rc2; })
+if [ "$(cat "$dir/rc1")" = 75 ] && [ "$(cat "$dir/rc2")" = 0 ] && grep -q "recreated listening socket" "$dir/err2" &&
+    [ "$(cat "$dir/out")" = "$(printf 'ready\naccepted\ndone 0')" ]; then
+    pass "SIGUSR1 while blocked in accept: exit 75; the restart recreates the listening socket at the same descriptor and accepts a connection"
+else
+    fail "SIGUSR1 in accept: rc $(cat "$dir/rc1") then $(cat "$dir/rc2") ($dir)"
+fi
 
 # ---------------------------------------------------------------- TALENT_VERBOSE timing lines (README.md)
 dir="$WORK/verbose"; rm -rf "$dir"; mkdir -p "$dir"

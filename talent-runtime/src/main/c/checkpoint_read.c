@@ -375,7 +375,8 @@ static const section_parser parsers[6] = {parse_meta, parse_types, parse_strs, p
 
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch)
 {
-    size_t size, off, payload_off[6] = {0}, payload_len[6] = {0};
+    size_t size, off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
+    int seen_file = 0, seen_wait = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -459,6 +460,16 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
             last = k;
             payload_off[k] = off + 12;
             payload_len[k] = (size_t)len;
+        } else if (memcmp(tag, "FILE", 4) == 0 || memcmp(tag, "WAIT", 4) == 0) {
+            int is_file = tag[0] == 'F';
+            if (is_file ? seen_file : seen_wait) {
+                set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
+                return -1;
+            }
+            if (is_file)
+                seen_file = 1, file_off = off + 12, file_len = (size_t)len;
+            else
+                seen_wait = 1, wait_off = off + 12, wait_len = (size_t)len;
         }
         off += 16 + (size_t)len;
     }
@@ -474,6 +485,7 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
         }
 
     /* payloads */
+    tl_max_stream_ref = -1;
     for (k = 0; k < 6; k++) {
         tl_reader_init(&r, f + payload_off[k], payload_len[k], payload_off[k]);
         if (parsers[k](&r, ck) != 0 || (minor == 0 && r.pos != r.len && !r.failed)) {
@@ -506,7 +518,77 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
             ck->heap_base = payload_off[k];
         }
     }
+    /* FILE and WAIT (FORMAT.md): optional; FILE is parsed after the values that may refer to its streams */
+    if (seen_file) {
+        tl_reader_init(&r, f + file_off, file_len, file_off);
+        if (tl_files_parse(&r, ck) != 0 || (r.pos != r.len && !r.failed)) {
+            if (!r.failed)
+                set_err(err, errlen, "section FILE at offset %lu: %lu bytes left over after its last entry",
+                        (unsigned long)(file_off - 12), (unsigned long)(r.len - r.pos));
+            else
+                set_err(err, errlen, "section FILE %s", r.err);
+            return -1;
+        }
+    }
+    if (tl_max_stream_ref >= 0 &&
+        ((uint64_t)tl_max_stream_ref >= ck->nfiles || ck->files[tl_max_stream_ref].kind != TL_FILE_STREAM)) {
+        set_err(err, errlen, "a FILE * value refers to open stream %ld, which the FILE section does not list",
+                tl_max_stream_ref);
+        return -1;
+    }
+    if (seen_wait) {
+        uint8_t has;
+        tl_reader_init(&r, f + wait_off, wait_len, wait_off);
+        has = tl_rd_u8(&r);
+        ck->wait_ns = tl_rd_u64(&r);
+        if (!r.failed && has > 1)
+            tl_reader_fail(&r, "at offset %lu: flag %u is neither 0 nor 1", (unsigned long)wait_off, has);
+        if (r.failed || r.pos != r.len) {
+            set_err(err, errlen, "section WAIT at offset %lu: %s", (unsigned long)(wait_off - 12),
+                    r.failed ? r.err : "bytes left over after its last field");
+            return -1;
+        }
+        ck->has_wait = has;
+    }
     return 0;
+}
+
+void tl_checkpoint_release(tl_checkpoint *ck)
+{
+    uint32_t i, j;
+    /* types, STRS, argv and META stay: restored descriptors and strings may still refer to them */
+    free(ck->file);
+    ck->file = NULL;
+    for (i = 0; i < ck->nglobals; i++) {
+        free(ck->globals[i].key);
+        free(ck->globals[i].name);
+        free(ck->globals[i].pos);
+    }
+    free(ck->globals);
+    for (i = 0; i < ck->nframes; i++) {
+        for (j = 0; j < ck->frames[i].nvars; j++) {
+            free(ck->frames[i].vars[j].name);
+            free(ck->frames[i].vars[j].pos);
+        }
+        free(ck->frames[i].vars);
+        free(ck->frames[i].function);
+        free(ck->frames[i].point_pos);
+    }
+    free(ck->frames);
+    free(ck->heap);
+    free(ck->heap_by_id);
+    for (i = 0; i < ck->nfiles; i++) {
+        free(ck->files[i].path);
+        free(ck->files[i].mode);
+        free(ck->files[i].site);
+    }
+    free(ck->files);
+    ck->globals = NULL;
+    ck->frames = NULL;
+    ck->heap = NULL;
+    ck->heap_by_id = NULL;
+    ck->files = NULL;
+    ck->nglobals = ck->nframes = ck->nheap = ck->nfiles = 0;
 }
 
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck)

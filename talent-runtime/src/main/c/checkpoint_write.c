@@ -123,14 +123,17 @@ static void describe_frame(char *out, size_t n, const tl_saved_frame *sf)
              talent_the_program.points[sf->point].pos);
 }
 
-void tl_checkpoint_write(const tl_write_request *req)
+void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t path_len)
 {
     const talent_program *pg = &talent_the_program;
     tl_typeset types = {0};
     tl_strtab strs = {0};
-    tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, header = {0};
-    section secs[6] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
-                       {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}}};
+    tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
+           header = {0};
+    section secs[8] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+                       {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
+                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}};
+    uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
     tl_heap_stats hs;
     uint64_t file_size = 24;
@@ -143,6 +146,9 @@ void tl_checkpoint_write(const tl_write_request *req)
 
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
+    /* open files first: output is flushed, and a descriptor that cannot be carried ends the process before
+     * anything is written */
+    tl_files_collect();
 
     /* pointer targets */
     tl_objects_clear();
@@ -216,6 +222,11 @@ void tl_checkpoint_write(const tl_write_request *req)
     tl_heap_write(&heap, &types, &strs);
     hs = tl_heap_checkpoint_end();
 
+    /* FILE, WAIT */
+    tl_files_write(&file);
+    tl_buf_u8(&wait, (uint8_t)tl_wait_saved(&wait_ns));
+    tl_buf_u64(&wait, wait_ns);
+
     /* STRS */
     tl_buf_u32(&strsec, strs.n);
     for (gi = 0; gi < strs.n; gi++)
@@ -246,16 +257,17 @@ void tl_checkpoint_write(const tl_write_request *req)
     tl_buf_put(&header, "TALENTCK", 8);
     tl_buf_u16(&header, 1);
     tl_buf_u16(&header, 0);
-    tl_buf_u32(&header, 6);
+    tl_buf_u32(&header, 8);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
-    for (u = 0; u < 6; u++) {
+    for (u = 0; u < 8; u++) {
         frame_section(&secs[u]);
         file_size += 16 + secs[u].payload->len;
     }
     t_encoded = tl_now_ms();
 
-    write_atomically(req->dir, req->sequence, header.data, secs, 6, path, sizeof path);
+    write_atomically(req->dir, req->sequence, header.data, secs, 8, path, sizeof path);
+    snprintf(path_out, path_len, "%s", path);
     t_written = tl_now_ms();
     tl_info("wrote checkpoint %s (%llu bytes, %lu frames, %lu globals, %lu types)", path,
             (unsigned long long)file_size, (unsigned long)nf, (unsigned long)nglobals, (unsigned long)types.n);
@@ -273,6 +285,8 @@ void tl_checkpoint_write(const tl_write_request *req)
     tl_buf_free(&glob);
     tl_buf_free(&fram);
     tl_buf_free(&heap);
+    tl_buf_free(&file);
+    tl_buf_free(&wait);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

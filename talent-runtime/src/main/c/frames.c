@@ -114,6 +114,18 @@ void talent_frame_end(void)
     cur_saved = NULL;
 }
 
+void tl_frames_reset(void)
+{
+    size_t f, v;
+    for (f = 0; f < tl_nsaved_frames; f++) {
+        for (v = 0; v < tl_saved_frames[f].nvars; v++)
+            free(tl_saved_frames[f].vars[v].copy);
+        free(tl_saved_frames[f].vars);
+    }
+    tl_nsaved_frames = 0;
+    cur_saved = NULL;
+}
+
 /* ---------------------------------------------------------------- rebuilding */
 
 typedef struct fixup {
@@ -423,7 +435,9 @@ static const talent_global *find_global(const char *key)
     return NULL;
 }
 
-void tl_restore_globals(tl_checkpoint *ck)
+/* Matches the checkpoint's globals to this program's. Runs before the heap is restored, because heap blocks
+ * may point into globals. */
+void tl_bind_globals(tl_checkpoint *ck)
 {
     uint32_t i;
     for (i = 0; i < ck->nglobals; i++) {
@@ -432,6 +446,11 @@ void tl_restore_globals(tl_checkpoint *ck)
             tl_die(TL_EXIT_DATAERR, "cannot restore global '%s' (declared at %s): this program has no such global",
                    ck->globals[i].key, ck->globals[i].pos);
     }
+}
+
+void tl_restore_globals(tl_checkpoint *ck)
+{
+    uint32_t i;
     for (i = 0; i < ck->nglobals; i++) {
         const talent_global *g = ck->globals[i].target;
         tl_value_ctx ctx;

@@ -246,6 +246,32 @@ void talent_free(void *p)
     free(p);
 }
 
+void tl_heap_adopt(void *old, void *p, size_t size)
+{
+    uint32_t idx = lookup((uintptr_t)p);
+    tl_block b;
+    if (old && old != p && untrack((uintptr_t)old, &b)) {
+        track(p, size, &char_type, b.site, b.serial);
+        return;
+    }
+    if (idx != NONE) {
+        blocks[idx].size = size;
+        return;
+    }
+    track(p, size, &char_type, "getline", 0);
+}
+
+/* An in-process restore allocates the heap again from the checkpoint: every tracked block goes. */
+void tl_heap_release_all(void)
+{
+    uint32_t i;
+    for (i = 0; i < nblocks; i++)
+        free((void *)blocks[i].addr);
+    nblocks = 0;
+    if (slots)
+        memset(slots, 0, ((size_t)1 << slot_bits) * sizeof *slots);
+}
+
 char *talent_strdup(const char *s, const char *site)
 {
     char *p = strdup(s);
@@ -800,6 +826,10 @@ void tl_heap_restore(tl_checkpoint *ck)
     tl_value_ctx ctx;
 
     collect_sites();
+    /* descriptors synthesised for an earlier checkpoint stay with the blocks that use them; the index is
+     * per checkpoint (type ids) */
+    free(synthesised);
+    synthesised = NULL;
     if (((uint64_t)nblocks + ck->nheap) * 2 > ((uint64_t)1 << slot_bits))
         grow_slots_for((uint64_t)nblocks + ck->nheap);
     /* 1. allocate every block, so that every pointer into the heap resolves while values are decoded */

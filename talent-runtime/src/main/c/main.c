@@ -1,6 +1,10 @@
-/* main.c: the program's real main. Reads the TALENT_* configuration, starts the program fresh or rebuilds
- * it from the newest valid checkpoint (globals first, then the call chain through the user's main in
- * restoring mode), and when the program unwinds for a checkpoint, writes it and exits 75. */
+/* main.c: the program's real main. Reads the configuration (config.c), installs the checkpoint signals,
+ * starts the program fresh or rebuilds it from the newest valid checkpoint (open files first, then the heap,
+ * the globals, and the call chain through the user's main in restoring mode). When the program unwinds for a
+ * checkpoint, writes it; then either exits 75 (stop_after, SIGUSR1) or keeps running (SIGUSR2, every_visits,
+ * every_seconds) by restoring the checkpoint just written in this same process, by the same code path as a
+ * restart on another machine (so restart is exercised at every checkpoint): the heap blocks are freed and
+ * allocated again from the file, the descriptors and streams stay open and are only mapped. */
 #include "talent_internal.h"
 
 #include <errno.h>
@@ -9,95 +13,102 @@
 
 tl_restore_stats tl_rstats;
 
-typedef struct config {
-    const char *dir;
-    long long stop_after;   /* 0: never */
-    int restart;
-    unsigned keep;
-} config;
-
-static long long env_number(const char *var, long long min, long long max, long long dflt)
+/* Rebuilds the state of checkpoint ck before the user's main is called in restoring mode. */
+static void restore(tl_checkpoint *ck, int in_process)
 {
-    const char *s = getenv(var);
-    char *end;
-    long long v;
-    if (!s || !*s)
-        return dflt;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *end != '\0' || end == s || v < min || v > max)
-        tl_die(TL_EXIT_USAGE, "%s='%s' is not valid: expected a whole number from %lld to %lld", var, s, min, max);
-    return v;
-}
-
-static config read_config(void)
-{
-    config c;
-    const char *p = getenv("TALENT_PLATFORM");
-    tl_verbose = (int)env_number("TALENT_VERBOSE", 0, 1, 0);
-    c.dir = getenv("TALENT_CHECKPOINT_DIR");
-    if (!c.dir || !*c.dir)
-        c.dir = ".";
-    c.stop_after = env_number("TALENT_STOP_AFTER", 1, 0x7FFFFFFFFFFFFFFFLL, 0);
-    c.restart = (int)env_number("TALENT_RESTART", 0, 1, 0);
-    c.keep = (unsigned)env_number("TALENT_KEEP", 1, 1000000, 2);
-    if (p && *p) {
-        const char *q;
-        for (q = p; *q; q++)
-            if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
-                  *q == '_' || *q == '.'))
-                tl_die(TL_EXIT_USAGE, "TALENT_PLATFORM='%s' is not valid: use letters, digits, '-', '_' and '.'", p);
-        tl_platform = p;
-    } else
-        tl_platform = tl_default_platform();
-    return c;
+    uint32_t i;
+    /* argv comes from the checkpoint; this process's own arguments are ignored */
+    tl_argv_set((int)ck->argc, ck->argv);
+    tl_strings_clear();
+    for (i = 0; i < ck->nstrs; i++)
+        tl_strings_add(ck->strs[i], ck->str_lens[i]);
+    tl_files_restore(ck, in_process);
+    tl_wait_resume(ck->has_wait, ck->wait_ns);
+    /* the heap first: every block exists before any pointer into the heap is decoded */
+    tl_bind_globals(ck);
+    tl_heap_restore(ck);
+    tl_rstats.heap_ms = tl_now_ms();
+    tl_restore_globals(ck);
+    tl_restore_begin(ck);
+    talent_restoring = 1;
 }
 
 int main(int argc, char **argv)
 {
-    config c = read_config();
-    tl_checkpoint *ck = NULL;
+    tl_config c;
+    tl_checkpoint *ck = NULL, *previous = NULL;
     uint64_t sequence = 1;
     int rc;
-    uint32_t i;
 
+    tl_config_read(&c);
     if (c.restart) {
         tl_rstats.start_ms = tl_now_ms();
         ck = tl_xcalloc(1, sizeof *ck);
         tl_checkpoint_load_newest(c.dir, ck);
         tl_rstats.loaded_ms = tl_now_ms();
-        /* argv comes from the checkpoint; this process's own arguments are ignored */
-        tl_argv_set((int)ck->argc, ck->argv);
-        for (i = 0; i < ck->nstrs; i++)
-            tl_strings_add(ck->strs[i], ck->str_lens[i]);
-        /* the heap first: every block exists before any pointer into the heap is decoded */
-        tl_heap_restore(ck);
-        tl_rstats.heap_ms = tl_now_ms();
-        tl_restore_globals(ck);
-        tl_restore_begin(ck);
+        restore(ck, 0);
         sequence = ck->sequence + 1;
-        talent_restoring = 1;
     } else {
         tl_argv_set(argc, argv);
     }
-    tl_site_init(c.stop_after);
+    tl_site_init(&c);
+    tl_signals_init(c.every_seconds);
 
-    rc = talent_the_program.invoke_main(tl_argc, tl_argv);
-
-    if (talent_restoring)
-        tl_die(TL_EXIT_SOFTWARE, "internal error: main returned before the call chain was rebuilt");
-    if (talent_unwinding) {
+    for (;;) {
         tl_write_request req;
+        char path[4096];
+        int64_t requested = tl_req_time_ns;
+
+        rc = talent_the_program.invoke_main(tl_argc, tl_argv);
+
+        if (talent_restoring)
+            tl_die(TL_EXIT_SOFTWARE, "internal error: main returned before the call chain was rebuilt");
+        if (!talent_unwinding)
+            break;
+        requested = tl_req_time_ns;
         req.dir = c.dir;
         req.sequence = sequence;
-        req.reason = "stop-after";
+        req.reason = tl_site_reason();
         req.visits = tl_site_visits();
         req.point = tl_site_checkpoint_point();
         req.keep = c.keep;
-        tl_checkpoint_write(&req);
-        if (fflush(stdout) != 0)
-            tl_die(TL_EXIT_IOERR, "cannot flush standard output: %s", strerror(errno));
-        exit(TL_EXIT_CHECKPOINT);
+        tl_checkpoint_write(&req, path, sizeof path);
+        if (requested && strcmp(req.reason, "stop-after") != 0) {
+            /* from the handler's clock reading to the checkpoint file renamed into place (benchmark line) */
+            tl_info("request latency: %.3f ms from signal to checkpoint %llu written (%.3f ms to the site that took "
+                    "it)", (double)(tl_realtime_ns() - requested) / 1e6, (unsigned long long)sequence,
+                    (double)(tl_site_taken_ns - requested) / 1e6);
+            tl_req_time_ns = 0;
+        }
+        tl_wait_clear();
+        if (tl_site_after() == TL_AFTER_EXIT) {
+            if (fflush(stdout) != 0)
+                tl_die(TL_EXIT_IOERR, "cannot flush standard output: %s", strerror(errno));
+            exit(TL_EXIT_CHECKPOINT);
+        }
+        /* keep running: restore the file just written, in this process */
+        talent_unwinding = 0;
+        tl_frames_reset();
+        tl_heap_release_all();
+        tl_rstats.start_ms = tl_now_ms();
+        previous = ck;
+        ck = tl_xcalloc(1, sizeof *ck);
+        {
+            char err[512];
+            int mismatch;
+            if (tl_checkpoint_load(path, ck, err, sizeof err, &mismatch) != 0)
+                tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint just written, %s, cannot be read back: %s",
+                       path, err);
+        }
+        tl_rstats.loaded_ms = tl_now_ms();
+        restore(ck, 1);
+        /* nothing of the program's state refers to the superseded checkpoint any more */
+        if (previous) {
+            tl_checkpoint_release(previous);
+            free(previous);
+        }
+        sequence++;
+        tl_site_checkpoint_done();
     }
     exit(rc);
 }

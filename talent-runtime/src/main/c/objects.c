@@ -211,6 +211,15 @@ void tl_strings_add(const char *base, size_t len)
     nstrings++;
 }
 
+void tl_strings_clear(void)
+{
+    free(string_bases);
+    free(string_lens);
+    string_bases = NULL;
+    string_lens = NULL;
+    nstrings = 0;
+}
+
 const char *tl_strings_find(const void *p, size_t *len)
 {
     size_t i;

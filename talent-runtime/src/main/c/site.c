@@ -1,6 +1,7 @@
 /* site.c: the state generated code reads (talent_pending, talent_unwinding, talent_restoring,
  * talent_suspended) and the slow path of a checkpoint site: counting visits while counting is enabled
- * and deciding when a checkpoint is taken (TALENT_STOP_AFTER). */
+ * (stop_after, every_visits) and deciding when a checkpoint is taken and what follows it (exit 75, or keep
+ * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "talent_internal.h"
 
 volatile int talent_pending;
@@ -10,17 +11,37 @@ int talent_suspended;
 
 static uint64_t visits;         /* site visits counted by this process (only while counting) */
 static uint64_t stop_after;     /* checkpoint at this visit; 0: never */
+static uint64_t every_visits;   /* periodic checkpoint every N visits; 0: never */
+static uint64_t next_periodic;  /* visit count of the next periodic checkpoint */
 static unsigned checkpoint_point;
-static int deferred;           /* the checkpoint is due but waits for talent_suspended == 0 */
+static const char *reason = "stop-after";
+static int after = TL_AFTER_EXIT;
+int64_t tl_site_taken_ns;       /* CLOCK_REALTIME when the site took the checkpoint */
+static int deferred;            /* the checkpoint is due but waits for talent_suspended == 0 */
 
-void tl_site_init(long long n)
+static int counting(void)
 {
-    stop_after = n > 0 ? (uint64_t)n : 0;
+    return stop_after != 0 || every_visits != 0;
+}
+
+/* The flag is cleared before the requests are looked at: a request arriving meanwhile sets it again. */
+static void rearm(void)
+{
+    talent_pending = counting();
+    if (tl_request_pending())
+        talent_pending = 1;
+}
+
+void tl_site_init(const tl_config *c)
+{
+    stop_after = c->stop_after;
+    every_visits = c->every_visits;
     visits = 0;
-    /* Sites call talent_site_slow() only while the flag is set: set it exactly when visits must be
-     * counted. The visit at which a restored process resumes is not a call of talent_site_slow(), so it is
-     * not counted again. */
-    talent_pending = stop_after != 0;
+    next_periodic = every_visits;
+    /* Sites call talent_site_slow() only while the flag is set: set it exactly when visits must be counted
+     * or a checkpoint is requested. The visit at which a restored process resumes is not a call of
+     * talent_site_slow(), so it is not counted again. */
+    rearm();
 }
 
 uint64_t tl_site_visits(void)
@@ -33,27 +54,67 @@ unsigned tl_site_checkpoint_point(void)
     return checkpoint_point;
 }
 
+const char *tl_site_reason(void)
+{
+    return reason;
+}
+
+int tl_site_after(void)
+{
+    return after;
+}
+
+void tl_site_checkpoint_done(void)
+{
+    if (every_visits)
+        next_periodic = visits + every_visits;
+    deferred = 0;
+    rearm();
+}
+
 int talent_site_slow(unsigned point)
 {
+    const char *why = NULL;
+    int then = TL_AFTER_CONTINUE;
     if (point >= talent_the_program.npoints || !talent_the_program.points[point].is_site)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_site_slow(%u) is not a checkpoint site", point);
-    visits++;
-    if (stop_after && visits >= stop_after) {
-        if (talent_suspended > 0) {
-            if (!deferred)
-                tl_info("stop-after %llu reached at point %u (%s) while suspended; waiting for a site outside",
-                        (unsigned long long)stop_after, point, talent_the_program.points[point].pos);
-            deferred = 1;
-            return 0;   /* the flag stays set: the next site visit outside asks again */
-        }
-        tl_info("stop-after %llu reached at point %u (%s)", (unsigned long long)stop_after, point,
-                talent_the_program.points[point].pos);
-        talent_pending = 0;
-        talent_unwinding = 1;
-        checkpoint_point = point;
-        return 1;
+    talent_pending = 0;
+    if (counting())
+        visits++;
+    if (tl_req_migrate)
+        why = "signal", then = TL_AFTER_EXIT;
+    else if (stop_after && visits >= stop_after)
+        why = "stop-after", then = TL_AFTER_EXIT;
+    else if (tl_req_continue)
+        why = "signal";
+    else if (every_visits && visits >= next_periodic)
+        why = "periodic";
+    else if (tl_req_periodic)
+        why = "periodic";
+    if (!why) {
+        rearm();
+        return 0;
     }
-    if (!stop_after)
-        talent_pending = 0;     /* nothing to count or request */
-    return 0;
+    if (talent_suspended > 0) {
+        if (!deferred)
+            tl_info("%s checkpoint due at point %u (%s) while suspended; waiting for a site outside", why, point,
+                    talent_the_program.points[point].pos);
+        deferred = 1;
+        talent_pending = 1;     /* the next site visit outside asks again */
+        return 0;
+    }
+    if (then == TL_AFTER_EXIT)
+        tl_req_migrate = 0;
+    else if (tl_req_continue && why[0] == 's')
+        tl_req_continue = 0;
+    else
+        tl_req_periodic = 0;
+    tl_info("%s checkpoint at point %u (%s)%s", why, point, talent_the_program.points[point].pos,
+            then == TL_AFTER_EXIT ? "" : "; the program keeps running");
+    reason = why;
+    after = then;
+    tl_site_taken_ns = tl_realtime_ns();
+    checkpoint_point = point;
+    talent_unwinding = 1;
+    return 1;
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include "talent.h"
 
 /* ---------------------------------------------------------------- exit codes (sysexits.h values) */
@@ -231,7 +232,33 @@ typedef struct tl_checkpoint {
     uint32_t *heap_by_id;           /* block indexes sorted by id; NULL when block i has id i */
     const unsigned char *heap_payload;
     size_t heap_len, heap_base;
+    /* FILE (optional): open files and descriptors; WAIT (optional): time left of an interrupted sleep */
+    uint32_t nfiles;
+    struct tl_ck_file *files;
+    int has_wait;
+    uint64_t wait_ns;
 } tl_checkpoint;
+
+/* One entry of the FILE section (FORMAT.md). */
+typedef struct tl_ck_file {
+    uint32_t fd;
+    uint8_t kind;                   /* TL_FILE_* */
+    uint32_t description;
+    char *path;
+    uint8_t access, flags, std_source;
+    char *mode;
+    uint64_t offset, size;
+    char *site;
+} tl_ck_file;
+
+#define TL_FILE_DESCRIPTOR 1
+#define TL_FILE_STREAM 2
+#define TL_FILE_LISTEN 3
+#define TL_FILE_STDIN 4
+#define TL_FILE_STD_DUP 5
+#define TL_FILE_FLAG_APPEND 1u
+#define TL_FILE_FLAG_CLOEXEC 2u
+#define TL_FILE_FLAG_NONBLOCK 4u
 
 typedef struct tl_ck_block {
     uint32_t id, elem;              /* block id, element type id */
@@ -264,7 +291,10 @@ typedef struct tl_write_request {
     unsigned point;
     unsigned keep;
 } tl_write_request;
-void tl_checkpoint_write(const tl_write_request *req);
+/* Writes the checkpoint; the path written is copied into path_out (for an in-process restore). */
+void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t path_len);
+/* Frees what a restore does not hand over to the program (the file bytes, the parsed sections). */
+void tl_checkpoint_release(tl_checkpoint *ck);
 
 /* ---------------------------------------------------------------- values.c */
 /* Strings kept in STRS while a checkpoint is written. */
@@ -332,6 +362,7 @@ void tl_restore_begin(tl_checkpoint *ck);
 void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
                         uint64_t byte_offset, void **slot, tl_value_ctx *ctx);
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
+void tl_bind_globals(tl_checkpoint *ck);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
 
@@ -365,9 +396,72 @@ typedef struct tl_restore_stats {
 } tl_restore_stats;
 extern tl_restore_stats tl_rstats;
 
+/* Frees the saved frames of the last unwinding (before a checkpoint is restored in-process). */
+void tl_frames_reset(void);
+
+/* Frees every tracked heap block (an in-process restore reallocates them from the checkpoint). */
+void tl_heap_release_all(void);
+/* A char buffer the C library allocated or reallocated from old (getline): tracked from now on. */
+void tl_heap_adopt(void *old, void *p, size_t size);
+void tl_strings_clear(void);
+
+/* ---------------------------------------------------------------- config.c */
+typedef struct tl_config {
+    const char *dir;
+    uint64_t stop_after;            /* 0: never */
+    int restart;
+    unsigned keep;
+    uint64_t every_visits;          /* 0: never */
+    double every_seconds;           /* 0: never */
+} tl_config;
+/* talent.conf (or $TALENT_CONFIG), then TALENT_<KEY> variables; malformed -> exit 64. Sets tl_verbose and
+ * tl_platform too. */
+void tl_config_read(tl_config *c);
+
 /* ---------------------------------------------------------------- site.c */
-void tl_site_init(long long stop_after);
+#define TL_AFTER_EXIT 1             /* the checkpoint ends the process (exit 75) */
+#define TL_AFTER_CONTINUE 2         /* the process restores it in-process and keeps running */
+void tl_site_init(const tl_config *c);
 uint64_t tl_site_visits(void);
 unsigned tl_site_checkpoint_point(void);
+const char *tl_site_reason(void);
+extern int64_t tl_site_taken_ns;
+int tl_site_after(void);
+/* After a checkpoint that keeps running: counting starts again for every_visits. */
+void tl_site_checkpoint_done(void);
+
+/* ---------------------------------------------------------------- signals.c (and blocking wrappers) */
+/* Requests set by the signal handlers (SIGUSR1: migrate, SIGUSR2: checkpoint and continue, the periodic
+ * timer); read and cleared by talent_site_slow. */
+extern volatile sig_atomic_t tl_req_migrate, tl_req_continue, tl_req_periodic;
+extern volatile int64_t tl_req_time_ns;     /* CLOCK_REALTIME of the first pending request (0: none) */
+int tl_request_pending(void);
+void tl_signals_init(double every_seconds);
+int64_t tl_realtime_ns(void);
+/* The remaining time of the sleep a checkpoint interrupted (written to WAIT), and the one a restore gives to
+ * the first timed call. */
+int tl_wait_saved(uint64_t *ns);
+void tl_wait_clear(void);
+void tl_wait_resume(int has, uint64_t ns);
+
+/* ---------------------------------------------------------------- files.c */
+/* Flushes every output stream and checks that every descriptor talent knows can be carried (exit 70
+ * naming it otherwise); builds the stream index pointers are written with. */
+void tl_files_collect(void);
+/* The FILE section payload (after tl_files_collect). */
+void tl_files_write(tl_buf *b);
+/* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */
+long tl_files_stream_index(const void *p);
+/* FILE section parser (checkpoint_read.c); validates every field. */
+int tl_files_parse(tl_reader *r, tl_checkpoint *ck);
+/* Reopens the checkpoint's files at their descriptor numbers and offsets (in_process: they are still
+ * open; only the stream identities are mapped). Call before the heap is restored. */
+void tl_files_restore(tl_checkpoint *ck, int in_process);
+/* The FILE * of stream entry i of the restored checkpoint. */
+void *tl_files_stream(uint32_t i);
+/* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
+void tl_files_notice(int fd, const char *how);
+/* Highest OPEN_STREAM index met while validating values (checked against FILE after parsing). */
+extern long tl_max_stream_ref;
 
 #endif /* TALENT_INTERNAL_H */

@@ -117,6 +117,14 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         tl_buf_u8(b, p == (const void *)stdin ? 0 : p == (const void *)stdout ? 1 : 2);
         return;
     }
+    {
+        long stream = tl_files_stream_index(p);
+        if (stream >= 0) {
+            tl_buf_u8(b, 5);
+            tl_buf_u32(b, (uint32_t)stream);
+            return;
+        }
+    }
     o = tl_objects_find((uintptr_t)p);
     if (!o && tl_heap_object((uintptr_t)p, &heap_obj))
         o = &heap_obj;
@@ -402,6 +410,10 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         } else if (tag == 3) {
             if (tl_rd_u8(r) > 2)
                 tl_reader_fail(r, "at offset %lu: unknown standard stream", (unsigned long)(r->base + at));
+        } else if (tag == 5) {
+            uint32_t s = tl_rd_u32(r);
+            if (!r->failed && (long)s > tl_max_stream_ref)
+                tl_max_stream_ref = (long)s;   /* checked against the FILE section once it is parsed */
         } else
             tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
@@ -542,6 +554,12 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
         case 1: return stdout;
         default: return stderr;
         }
+    case 5: {
+        uint32_t s = tl_rd_u32(r);
+        if (r->failed)
+            return NULL;
+        return tl_files_stream(s);
+    }
     default:
         r->failed = 1;
         return NULL;

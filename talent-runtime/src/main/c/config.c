@@ -1,0 +1,163 @@
+/* config.c: the runtime's configuration, like CPPC's: a configuration file (talent.conf in the working
+ * directory, or the file named by TALENT_CONFIG), then the TALENT_<KEY> environment variables, the later
+ * overriding the earlier (the CLI maps its flags to variables, so flags win). Every key is documented in
+ * README.md ("Configuration"). A malformed file line, an unknown key or a bad value ends the process with
+ * exit 64 and a message naming the key and where it was set. */
+#include "talent_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM } key_type;
+
+typedef struct key_def {
+    const char *key;
+    const char *env;
+    key_type type;
+} key_def;
+
+static const key_def keys[] = {
+    {"checkpoint_dir", "TALENT_CHECKPOINT_DIR", K_DIR},
+    {"stop_after", "TALENT_STOP_AFTER", K_COUNT},
+    {"restart", "TALENT_RESTART", K_BOOL},
+    {"keep", "TALENT_KEEP", K_KEEP},
+    {"every_visits", "TALENT_EVERY_VISITS", K_COUNT},
+    {"every_seconds", "TALENT_EVERY_SECONDS", K_SECONDS},
+    {"verbose", "TALENT_VERBOSE", K_BOOL},
+    {"platform", "TALENT_PLATFORM", K_PLATFORM},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+/* Validates value for key k and stores it; where describes the origin for the message. */
+static void set_key(tl_config *c, const key_def *k, const char *value, const char *where)
+{
+    char *end;
+    const char *q;
+    switch (k->type) {
+    case K_DIR:
+        if (!*value)
+            tl_die(TL_EXIT_USAGE, "%s: %s is empty: expected a directory", where, k->key);
+        c->dir = tl_xstrdup(value);
+        return;
+    case K_COUNT:
+    case K_KEEP:
+    case K_BOOL: {
+        unsigned long long v;
+        unsigned long long max = k->type == K_BOOL ? 1 : k->type == K_KEEP ? 1000000 : 0x7FFFFFFFFFFFFFFFULL;
+        unsigned long long min = k->type == K_BOOL ? 0 : 1;
+        errno = 0;
+        v = strtoull(value, &end, 10);
+        if (errno || *end != '\0' || end == value || *value == '-' || *value == '+' || v < min || v > max)
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected a whole number from %llu to %llu", where, k->key,
+                   value, min, max);
+        if (k == &keys[1])
+            c->stop_after = v;
+        else if (k == &keys[2])
+            c->restart = (int)v;
+        else if (k == &keys[3])
+            c->keep = (unsigned)v;
+        else if (k == &keys[4])
+            c->every_visits = v;
+        else
+            tl_verbose = (int)v;
+        return;
+    }
+    case K_SECONDS: {
+        double v;
+        errno = 0;
+        v = strtod(value, &end);
+        if (errno || *end != '\0' || end == value || !(v >= 0.001 && v <= 31536000.0))
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected seconds from 0.001 to 31536000 (decimals "
+                   "allowed)", where, k->key, value);
+        c->every_seconds = v;
+        return;
+    }
+    case K_PLATFORM:
+        if (!*value)
+            tl_die(TL_EXIT_USAGE, "%s: %s is empty", where, k->key);
+        for (q = value; *q; q++)
+            if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
+                  *q == '_' || *q == '.'))
+                tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: use letters, digits, '-', '_' and '.'", where, k->key,
+                       value);
+        tl_platform = tl_xstrdup(value);
+        return;
+    }
+}
+
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+static void read_file(tl_config *c, const char *path, int must_exist)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096], where[4200];
+    unsigned lineno = 0;
+    if (!f) {
+        if (must_exist || errno != ENOENT)
+            tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+        return;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *s, *eq, *key, *value, *hash;
+        size_t k;
+        lineno++;
+        snprintf(where, sizeof where, "%s:%u", path, lineno);
+        if (!strchr(line, '\n') && !feof(f))
+            tl_die(TL_EXIT_USAGE, "%s: line longer than %lu characters", where, (unsigned long)sizeof line - 2);
+        hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        s = trim(line);
+        if (!*s)
+            continue;
+        eq = strchr(s, '=');
+        if (!eq)
+            tl_die(TL_EXIT_USAGE, "%s: '%s' is not a 'key = value' line", where, s);
+        *eq = '\0';
+        key = trim(s);
+        value = trim(eq + 1);
+        for (k = 0; k < NKEYS; k++)
+            if (strcmp(keys[k].key, key) == 0)
+                break;
+        if (k == NKEYS)
+            tl_die(TL_EXIT_USAGE, "%s: unknown key '%s' (known: checkpoint_dir, stop_after, restart, keep, "
+                   "every_visits, every_seconds, verbose, platform)", where, key);
+        set_key(c, &keys[k], value, where);
+    }
+    if (ferror(f))
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+    fclose(f);
+}
+
+void tl_config_read(tl_config *c)
+{
+    const char *cfg = getenv("TALENT_CONFIG");
+    size_t k;
+    memset(c, 0, sizeof *c);
+    c->dir = ".";
+    c->keep = 2;
+    tl_verbose = 0;
+    tl_platform = tl_default_platform();
+    if (cfg && *cfg)
+        read_file(c, cfg, 1);
+    else
+        read_file(c, "talent.conf", 0);
+    for (k = 0; k < NKEYS; k++) {
+        const char *v = getenv(keys[k].env);
+        char where[64];
+        if (!v || !*v)
+            continue;
+        snprintf(where, sizeof where, "environment variable %s", keys[k].env);
+        set_key(c, &keys[k], v, where);
+    }
+}

@@ -1,0 +1,686 @@
+/* files.c: open files and descriptors. The talent_fopen/fdopen/freopen/fclose/open/creat/close/dup/dup2
+ * wrappers behave like libc's and keep a table of what the program opened (path resolved against the working
+ * directory at open time, flags, stream mode, which descriptors share one open file description). Blocking
+ * wrappers (signals.c) also *notice* the descriptors they are given (a socket from socket(), a pipe), so that
+ * a checkpoint can refuse what it cannot carry instead of silently dropping it.
+ *
+ * At a checkpoint every output stream is flushed (fflush(NULL): the program's streams, stdout, stderr), and
+ * each descriptor of the table is classified: regular files (not deleted) are carried with their offset (a
+ * stream's logical position, ftello, which accounts for buffered input) and size; terminals and /dev/null-like
+ * devices by path; a listening TCP socket by its address (recreated with bind + listen: pending connections
+ * in its backlog are lost); anything else (pipe, FIFO, connected socket, deleted file, other device) ends the
+ * checkpoint with exit 70 naming the descriptor and its path. stdin is not reopened (the new process has its
+ * own) but when it is a regular file its offset is recorded and sought on restart.
+ *
+ * On restart each description is opened once at its descriptor number (without O_CREAT/O_TRUNC), sought to
+ * its offset, and its other descriptors made with dup2; a stream is fdopen'ed on it (fdopen never truncates)
+ * and fseeko'ed. A write-only description that was at its end is truncated back to the size it had at the
+ * checkpoint: a process restarted from an older checkpoint (after the periodic checkpoints of a run that went
+ * on writing) would otherwise leave the later output in the file and append to it again. */
+#define _DEFAULT_SOURCE 1
+#include "talent_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NOTICED 0                   /* a descriptor a blocking wrapper was given; path asked at checkpoint */
+
+typedef struct entry {
+    int fd;
+    int kind;                       /* NOTICED, TL_FILE_DESCRIPTOR, TL_FILE_STREAM, TL_FILE_STD_DUP */
+    char *path;                     /* absolute; NULL: read from /proc/self/fd at the checkpoint */
+    FILE *stream;
+    char mode[16];
+    uint32_t description;
+    int std_source;                 /* STD_DUP: the standard descriptor it duplicates */
+    int have_id;
+    dev_t dev;
+    ino_t ino;
+    const char *site;               /* allocation-site-like "file.c:line:col", or how it was noticed */
+} entry;
+
+static entry *table;
+static size_t nentries, capentries;
+static uint32_t next_description = 1;
+
+/* What the last checkpoint wrote (its stream indexes), and the streams a restore mapped. */
+static tl_ck_file *out;
+static FILE **out_streams;
+static size_t nout;
+static FILE **restored_streams;
+static uint32_t nrestored;
+
+long tl_max_stream_ref = -1;
+
+/* ---------------------------------------------------------------- the table */
+
+static entry *find(int fd)
+{
+    size_t i;
+    for (i = 0; i < nentries; i++)
+        if (table[i].fd == fd)
+            return &table[i];
+    return NULL;
+}
+
+static void drop(int fd)
+{
+    size_t i;
+    for (i = 0; i < nentries; i++)
+        if (table[i].fd == fd) {
+            free(table[i].path);
+            memmove(&table[i], &table[i + 1], (nentries - i - 1) * sizeof *table);
+            nentries--;
+            return;
+        }
+}
+
+static entry *add(int fd, int kind, const char *path, const char *site)
+{
+    entry *e;
+    struct stat st;
+    drop(fd);
+    if (nentries == capentries) {
+        capentries = capentries ? 2 * capentries : 16;
+        table = tl_xrealloc(table, capentries * sizeof *table);
+    }
+    e = &table[nentries++];
+    memset(e, 0, sizeof *e);
+    e->fd = fd;
+    e->kind = kind;
+    e->path = path ? tl_xstrdup(path) : NULL;
+    e->site = site ? site : "?";
+    e->description = next_description++;
+    if (fstat(fd, &st) == 0) {
+        e->have_id = 1;
+        e->dev = st.st_dev;
+        e->ino = st.st_ino;
+    }
+    return e;
+}
+
+/* path resolved against the working directory now (a later chdir does not change what was opened) */
+static char *absolute(const char *path)
+{
+    char cwd[4096];
+    size_t n;
+    char *r;
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return tl_xstrdup(path);
+    n = strlen(cwd) + strlen(path) + 2;
+    r = tl_xmalloc(n);
+    snprintf(r, n, "%s/%s", cwd, path);
+    return r;
+}
+
+static void add_path(int fd, int kind, const char *path, const char *site, FILE *stream, const char *mode)
+{
+    char *abs = absolute(path);
+    entry *e = add(fd, kind, abs, site);
+    free(abs);
+    e->stream = stream;
+    if (mode)
+        snprintf(e->mode, sizeof e->mode, "%s", mode);
+}
+
+void tl_files_notice(int fd, const char *how)
+{
+    if (fd < 3 || find(fd))
+        return;
+    add(fd, NOTICED, NULL, how);
+}
+
+/* ---------------------------------------------------------------- the wrappers */
+
+void *talent_fopen(const char *path, const char *mode, const char *site)
+{
+    FILE *f = fopen(path, mode);
+    if (f)
+        add_path(fileno(f), TL_FILE_STREAM, path, site, f, mode);
+    return f;
+}
+
+void *talent_fdopen(int fd, const char *mode, const char *site)
+{
+    FILE *f = fdopen(fd, mode);
+    entry *e;
+    if (!f)
+        return f;
+    e = find(fd);
+    if (!e || e->kind == TL_FILE_STD_DUP)
+        e = add(fd, TL_FILE_STREAM, NULL, site);   /* the path is read from /proc/self/fd at the checkpoint */
+    e->kind = TL_FILE_STREAM;
+    e->stream = f;
+    snprintf(e->mode, sizeof e->mode, "%s", mode);
+    return f;
+}
+
+void *talent_freopen(const char *path, const char *mode, void *stream, const char *site)
+{
+    int old = fileno((FILE *)stream);
+    entry *e = old >= 0 ? find(old) : NULL;
+    char *keep = e && e->path ? tl_xstrdup(e->path) : NULL;
+    FILE *f;
+    if (old >= 0)
+        drop(old);
+    f = freopen(path, mode, (FILE *)stream);
+    if (f) {
+        if (path)
+            add_path(fileno(f), TL_FILE_STREAM, path, site, f, mode);
+        else {
+            entry *n = add(fileno(f), TL_FILE_STREAM, keep, site);
+            n->stream = f;
+            snprintf(n->mode, sizeof n->mode, "%s", mode);
+        }
+    }
+    free(keep);
+    return f;
+}
+
+int talent_fclose(void *stream)
+{
+    int fd = fileno((FILE *)stream);
+    entry *e = fd >= 0 ? find(fd) : NULL;
+    if (e && e->stream == stream)
+        drop(fd);
+    return fclose((FILE *)stream);
+}
+
+int talent_open(const char *path, int flags, unsigned mode, const char *site)
+{
+    int fd = open(path, flags, (mode_t)mode);
+    if (fd >= 0)
+        add_path(fd, TL_FILE_DESCRIPTOR, path, site, NULL, NULL);
+    return fd;
+}
+
+int talent_creat(const char *path, unsigned mode, const char *site)
+{
+    return talent_open(path, O_WRONLY | O_CREAT | O_TRUNC, mode, site);
+}
+
+int talent_close(int fd)
+{
+    drop(fd);
+    return close(fd);
+}
+
+/* to shares fd's open file description */
+static void duplicated(int fd, int to)
+{
+    entry *e = find(fd), *n;
+    if (e) {
+        uint32_t d = e->description;
+        const char *site = e->site;
+        char *path = e->path ? tl_xstrdup(e->path) : NULL;
+        int kind = e->kind == TL_FILE_STD_DUP ? TL_FILE_STD_DUP : e->kind == NOTICED ? NOTICED : TL_FILE_DESCRIPTOR;
+        int src = e->std_source;
+        n = add(to, kind, path, site);
+        n->description = d;
+        n->std_source = src;
+        free(path);
+    } else if (fd >= 0 && fd <= 2) {
+        /* a copy of a standard descriptor (saved = dup(1)): on restart, a copy of the new process's own */
+        n = add(to, TL_FILE_STD_DUP, NULL, "dup");
+        n->std_source = fd;
+    } else
+        drop(to);
+}
+
+int talent_dup(int fd)
+{
+    int r = dup(fd);
+    if (r >= 0)
+        duplicated(fd, r);
+    return r;
+}
+
+int talent_dup2(int fd, int to)
+{
+    int r = dup2(fd, to);
+    if (r >= 0 && fd != to)
+        duplicated(fd, to);
+    return r;
+}
+
+/* ---------------------------------------------------------------- checkpoint */
+
+static int carried_device(const char *path)
+{
+    static const char *const ok[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                     "/dev/tty"};
+    size_t i;
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(path, ok[i]) == 0)
+            return 1;
+    return strncmp(path, "/dev/pts/", 9) == 0 || strncmp(path, "/dev/tty", 8) == 0;
+}
+
+static char *proc_path(int fd)
+{
+    char link[64], target[4096];
+    ssize_t n;
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    n = readlink(link, target, sizeof target - 1);
+    if (n < 0)
+        return tl_xstrdup("?");
+    target[n] = '\0';
+    return tl_xstrdup(target);
+}
+
+static void cannot_carry(const entry *e, const char *path, const char *what)
+{
+    tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry to "
+           "another process (it carries regular files, terminals, /dev/null and the like, and listening TCP "
+           "sockets); close it before the checkpoint. No checkpoint was written", e->fd, path,
+           e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+}
+
+/* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket; NULL otherwise */
+static char *listen_address(int fd)
+{
+    int accepting = 0, type = 0;
+    socklen_t len = sizeof accepting;
+    struct sockaddr_storage ss;
+    char host[INET6_ADDRSTRLEN], buf[128];
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting)
+        return NULL;
+    len = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+        return NULL;
+    len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return NULL;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+        snprintf(buf, sizeof buf, "tcp:%s:%u", host, (unsigned)ntohs(a->sin_port));
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+        snprintf(buf, sizeof buf, "tcp6:[%s]:%u", host, (unsigned)ntohs(a->sin6_port));
+    } else
+        return NULL;
+    return tl_xstrdup(buf);
+}
+
+static tl_ck_file *out_add(void)
+{
+    static size_t capout;
+    if (nout == capout) {
+        capout = capout ? 2 * capout : 16;
+        out = tl_xrealloc(out, capout * sizeof *out);
+        out_streams = tl_xrealloc(out_streams, capout * sizeof *out_streams);
+    }
+    memset(&out[nout], 0, sizeof out[nout]);
+    out_streams[nout] = NULL;
+    return &out[nout++];
+}
+
+static void out_clear(void)
+{
+    size_t i;
+    for (i = 0; i < nout; i++)
+        free(out[i].path);
+    nout = 0;
+}
+
+void tl_files_collect(void)
+{
+    size_t i;
+    struct stat st;
+    int have_fd0 = 0;
+    if (fflush(NULL) != 0)
+        tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
+    out_clear();
+    for (i = 0; i < nentries;) {
+        entry *e = &table[i];
+        tl_ck_file *o;
+        char *path;
+        int fl, fdfl;
+        if (fcntl(e->fd, F_GETFD) < 0 || fstat(e->fd, &st) != 0) {
+            drop(e->fd);                /* closed behind talent's back (uninstrumented code) */
+            continue;
+        }
+        i++;
+        if (e->fd == 0)
+            have_fd0 = 1;
+        if (e->have_id && (st.st_dev != e->dev || st.st_ino != e->ino) && e->kind != TL_FILE_STD_DUP) {
+            /* closed and reused behind talent's back: whatever is there now is what is carried */
+            free(e->path);
+            e->path = NULL;
+            e->kind = e->stream ? TL_FILE_STREAM : NOTICED;
+            e->dev = st.st_dev;
+            e->ino = st.st_ino;
+        }
+        o = out_add();
+        o->fd = (uint32_t)e->fd;
+        o->site = (char *)e->site;
+        o->mode = e->kind == TL_FILE_STREAM ? e->mode : (char *)"";
+        o->description = e->description;
+        if (e->kind == TL_FILE_STD_DUP) {
+            o->kind = TL_FILE_STD_DUP;
+            o->std_source = (uint8_t)e->std_source;
+            o->path = tl_xstrdup("");
+            continue;
+        }
+        path = e->path ? tl_xstrdup(e->path) : proc_path(e->fd);
+        o->path = path;
+        fl = fcntl(e->fd, F_GETFL);
+        fdfl = fcntl(e->fd, F_GETFD);
+        o->access = (fl & O_ACCMODE) == O_WRONLY ? 1 : (fl & O_ACCMODE) == O_RDWR ? 2 : 0;
+        o->flags = (uint8_t)(((fl & O_APPEND) ? TL_FILE_FLAG_APPEND : 0) | ((fdfl & FD_CLOEXEC) ? TL_FILE_FLAG_CLOEXEC : 0) |
+                             ((fl & O_NONBLOCK) ? TL_FILE_FLAG_NONBLOCK : 0));
+        if (S_ISSOCK(st.st_mode)) {
+            char *addr = listen_address(e->fd);
+            if (!addr)
+                cannot_carry(e, path, "a socket that is not a listening TCP socket (connections cannot be carried "
+                             "yet)");
+            free(o->path);
+            o->path = addr;
+            o->kind = TL_FILE_LISTEN;
+            o->mode = (char *)"";
+            continue;
+        }
+        if (S_ISREG(st.st_mode)) {
+            off_t pos;
+            if (st.st_nlink == 0)
+                cannot_carry(e, path, "a deleted file");
+            pos = e->kind == TL_FILE_STREAM && e->stream ? ftello(e->stream) : lseek(e->fd, 0, SEEK_CUR);
+            if (pos < 0)
+                tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s",
+                       e->fd, path, strerror(errno));
+            o->offset = (uint64_t)pos;
+            o->size = (uint64_t)st.st_size;
+        } else if (S_ISCHR(st.st_mode) && carried_device(path)) {
+            o->offset = 0;
+        } else
+            cannot_carry(e, path, S_ISFIFO(st.st_mode) ? "a pipe or FIFO" : S_ISDIR(st.st_mode) ? "a directory"
+                                                                                             : "a device");
+        o->kind = e->kind == TL_FILE_STREAM && e->stream ? TL_FILE_STREAM : TL_FILE_DESCRIPTOR;
+        /* the standard streams keep their STD_STREAM identity; others get an index */
+        if (o->kind == TL_FILE_STREAM && e->fd > 2)
+            out_streams[nout - 1] = e->stream;
+    }
+    /* stdin redirected from a file: its position (not the file: the new process has its own stdin) */
+    if (!have_fd0 && fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+        off_t pos = ftello(stdin);
+        tl_ck_file *o;
+        if (pos < 0)
+            pos = lseek(0, 0, SEEK_CUR);
+        if (pos >= 0) {
+            o = out_add();
+            o->kind = TL_FILE_STDIN;
+            o->path = tl_xstrdup("");
+            o->mode = (char *)"";
+            o->site = (char *)"stdin";
+            o->offset = (uint64_t)pos;
+            o->size = (uint64_t)st.st_size;
+        }
+    }
+}
+
+long tl_files_stream_index(const void *p)
+{
+    size_t i;
+    for (i = 0; i < nout; i++)
+        if (out_streams[i] == p)
+            return (long)i;
+    return -1;
+}
+
+void tl_files_write(tl_buf *b)
+{
+    size_t i;
+    tl_buf_u32(b, (uint32_t)nout);
+    for (i = 0; i < nout; i++) {
+        const tl_ck_file *o = &out[i];
+        tl_buf_u32(b, o->fd);
+        tl_buf_u8(b, o->kind);
+        tl_buf_u32(b, o->description);
+        tl_buf_str(b, o->path);
+        tl_buf_u8(b, o->access);
+        tl_buf_u8(b, o->flags);
+        tl_buf_u8(b, o->std_source);
+        tl_buf_str(b, o->mode);
+        tl_buf_u64(b, o->offset);
+        tl_buf_u64(b, o->size);
+        tl_buf_str(b, o->site);
+    }
+}
+
+/* ---------------------------------------------------------------- reading */
+
+int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
+{
+    uint32_t n = tl_rd_u32(r), i, j;
+    if (r->failed)
+        return -1;
+    if (n > (r->len - r->pos) / 40) {
+        tl_reader_fail(r, "at offset %lu: %lu entries do not fit in the section", (unsigned long)r->base,
+                       (unsigned long)n);
+        return -1;
+    }
+    ck->files = tl_xcalloc(n ? n : 1, sizeof *ck->files);
+    ck->nfiles = n;
+    for (i = 0; i < n; i++) {
+        tl_ck_file *f = &ck->files[i];
+        size_t at = r->pos;
+        const char *m;
+        f->fd = tl_rd_u32(r);
+        f->kind = tl_rd_u8(r);
+        f->description = tl_rd_u32(r);
+        f->path = tl_rd_str(r);
+        f->access = tl_rd_u8(r);
+        f->flags = tl_rd_u8(r);
+        f->std_source = tl_rd_u8(r);
+        f->mode = tl_rd_str(r);
+        f->offset = tl_rd_u64(r);
+        f->size = tl_rd_u64(r);
+        f->site = tl_rd_str(r);
+        if (r->failed)
+            return -1;
+#define BAD(...) do { tl_reader_fail(r, __VA_ARGS__); return -1; } while (0)
+        if (f->fd > 0x7FFFFFFF)
+            BAD("at offset %lu: descriptor %lu out of range", (unsigned long)(r->base + at), (unsigned long)f->fd);
+        if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_STD_DUP)
+            BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
+        if (f->access > 2 || f->flags > 7 || f->std_source > 2)
+            BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
+        if ((f->kind == TL_FILE_DESCRIPTOR || f->kind == TL_FILE_STREAM || f->kind == TL_FILE_LISTEN) && !f->path[0])
+            BAD("at offset %lu: descriptor %lu has no path", (unsigned long)(r->base + at), (unsigned long)f->fd);
+        if (f->kind == TL_FILE_STREAM) {
+            if (f->mode[0] != 'r' && f->mode[0] != 'w' && f->mode[0] != 'a')
+                BAD("at offset %lu: stream mode '%s' is not valid", (unsigned long)(r->base + at), f->mode);
+            for (m = f->mode + 1; *m; m++)
+                if (!strchr("+bxe", *m))
+                    BAD("at offset %lu: stream mode '%s' is not valid", (unsigned long)(r->base + at), f->mode);
+        }
+        for (j = 0; j < i; j++)
+            if (f->kind != TL_FILE_STDIN && ck->files[j].kind != TL_FILE_STDIN && ck->files[j].fd == f->fd)
+                BAD("at offset %lu: descriptor %lu listed twice", (unsigned long)(r->base + at), (unsigned long)f->fd);
+#undef BAD
+    }
+    return 0;
+}
+
+static void move_to(int tmp, int fd, const tl_ck_file *f)
+{
+    if (tmp == fd)
+        return;
+    if (dup2(tmp, fd) < 0)
+        tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %lu (%s): dup2: %s", (unsigned long)f->fd, f->path,
+               strerror(errno));
+    close(tmp);
+}
+
+static void restore_listen(const tl_ck_file *f)
+{
+    char host[128];
+    const char *p = f->path, *colon;
+    unsigned port;
+    int s, one = 1;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    memset(&ss, 0, sizeof ss);
+    colon = strrchr(p, ':');
+    if (!colon || sscanf(colon + 1, "%u", &port) != 1 || port > 65535)
+        goto bad;
+    if (strncmp(p, "tcp:", 4) == 0 && (size_t)(colon - p - 4) < sizeof host) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        memcpy(host, p + 4, (size_t)(colon - p - 4));
+        host[colon - p - 4] = '\0';
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+            goto bad;
+        len = sizeof *a;
+    } else if (strncmp(p, "tcp6:[", 6) == 0 && colon[-1] == ']' && (size_t)(colon - p - 7) < sizeof host) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        memcpy(host, p + 6, (size_t)(colon - p - 7));
+        host[colon - p - 7] = '\0';
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+            goto bad;
+        len = sizeof *a;
+    } else
+        goto bad;
+    s = socket(ss.ss_family, SOCK_STREAM, 0);
+    if (s < 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(s, (struct sockaddr *)&ss, len) != 0 || listen(s, SOMAXCONN) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+    move_to(s, (int)f->fd, f);
+    return;
+bad:
+    tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
+}
+
+static const char *fdopen_mode(const char *mode, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *mode && k + 1 < n; mode++)
+        if (*mode != 'x')
+            buf[k++] = *mode;
+    buf[k] = '\0';
+    return buf;
+}
+
+void tl_files_restore(tl_checkpoint *ck, int in_process)
+{
+    uint32_t i, j;
+    free(restored_streams);
+    restored_streams = tl_xcalloc(ck->nfiles ? ck->nfiles : 1, sizeof *restored_streams);
+    nrestored = ck->nfiles;
+    if (in_process) {
+        /* the same process: every descriptor is still open; map the stream indexes of the file just written */
+        for (i = 0; i < ck->nfiles && i < nout; i++)
+            restored_streams[i] = out_streams[i];
+        return;
+    }
+    for (i = 0; i < ck->nfiles; i++) {
+        const tl_ck_file *f = &ck->files[i];
+        int fd = (int)f->fd;
+        entry *e;
+        if (f->kind == TL_FILE_STDIN) {
+            struct stat st;
+            if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (lseek(0, (off_t)f->offset, SEEK_SET) < 0)
+                    tl_die(TL_EXIT_DATAERR, "cannot continue reading stdin at offset %llu: %s",
+                           (unsigned long long)f->offset, strerror(errno));
+                tl_info("stdin continues at offset %llu", (unsigned long long)f->offset);
+            } else
+                tl_warn("stdin was a file read up to offset %llu at the checkpoint, but this process's stdin is not "
+                        "a regular file: reading continues from it as it is", (unsigned long long)f->offset);
+            continue;
+        }
+        if (f->kind == TL_FILE_STD_DUP) {
+            if (dup2(f->std_source, fd) < 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d as a copy of descriptor %u: %s", fd,
+                       f->std_source, strerror(errno));
+            e = add(fd, TL_FILE_STD_DUP, NULL, "dup");
+            e->std_source = f->std_source;
+            continue;
+        }
+        if (f->kind == TL_FILE_LISTEN) {
+            restore_listen(f);
+            add(fd, NOTICED, NULL, "a listening socket");
+            tl_info("recreated listening socket %d (%s)", fd, f->path);
+            continue;
+        }
+        for (j = 0; j < i; j++)
+            if (ck->files[j].description == f->description &&
+                (ck->files[j].kind == TL_FILE_DESCRIPTOR || ck->files[j].kind == TL_FILE_STREAM))
+                break;
+        if (j < i) {
+            if (dup2((int)ck->files[j].fd, fd) < 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
+        } else {
+            int flags = (f->access == 1 ? O_WRONLY : f->access == 2 ? O_RDWR : O_RDONLY) |
+                        ((f->flags & TL_FILE_FLAG_APPEND) ? O_APPEND : 0) |
+                        ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0);
+            int tmp = open(f->path, flags);
+            struct stat st;
+            if (tmp < 0)
+                tl_die(TL_EXIT_DATAERR, "cannot reopen descriptor %d (%s, opened at %s): %s", fd, f->path, f->site,
+                       strerror(errno));
+            move_to(tmp, fd, f);
+            if (f->access == 1 && f->offset == f->size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                (uint64_t)st.st_size > f->size) {
+                /* written past the checkpoint by a process that went on running: that output is written again */
+                if (ftruncate(fd, (off_t)f->size) != 0)
+                    tl_die(TL_EXIT_DATAERR, "cannot truncate %s back to its %llu bytes at the checkpoint: %s", f->path,
+                           (unsigned long long)f->size, strerror(errno));
+                tl_info("truncated %s from %lld to %llu bytes (its size at the checkpoint)", f->path,
+                        (long long)st.st_size, (unsigned long long)f->size);
+            }
+            if (!(f->flags & TL_FILE_FLAG_APPEND) && f->offset > 0 && lseek(fd, (off_t)f->offset, SEEK_SET) < 0)
+                tl_die(TL_EXIT_DATAERR, "cannot seek descriptor %d (%s) to offset %llu: %s", fd, f->path,
+                       (unsigned long long)f->offset, strerror(errno));
+        }
+        if (f->flags & TL_FILE_FLAG_CLOEXEC)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (f->kind == TL_FILE_STREAM) {
+            char m[16];
+            FILE *s;
+            if (fd <= 2) {
+                /* a standard stream the program redirected (freopen): the new process's stdin/stdout/stderr FILE
+                 * now reads or writes the reopened descriptor */
+                s = fd == 0 ? stdin : fd == 1 ? stdout : stderr;
+            } else {
+                s = fdopen(fd, fdopen_mode(f->mode, m, sizeof m));
+                if (!s)
+                    tl_die(TL_EXIT_DATAERR, "cannot reopen stream on descriptor %d (%s, mode %s): %s", fd, f->path,
+                           f->mode, strerror(errno));
+                if (!(f->flags & TL_FILE_FLAG_APPEND) && fseeko(s, (off_t)f->offset, SEEK_SET) != 0)
+                    tl_die(TL_EXIT_DATAERR, "cannot seek stream %s to offset %llu: %s", f->path,
+                           (unsigned long long)f->offset, strerror(errno));
+                restored_streams[i] = s;
+            }
+            e = add(fd, TL_FILE_STREAM, f->path, tl_xstrdup(f->site));
+            e->stream = s;
+            snprintf(e->mode, sizeof e->mode, "%s", f->mode);
+        } else
+            e = add(fd, TL_FILE_DESCRIPTOR, f->path, tl_xstrdup(f->site));
+        e->description = f->description;
+        if (e->description >= next_description)
+            next_description = e->description + 1;
+        tl_info("reopened descriptor %d (%s) at offset %llu", fd, f->path, (unsigned long long)f->offset);
+    }
+}
+
+void *tl_files_stream(uint32_t i)
+{
+    if (i >= nrestored || !restored_streams[i])
+        tl_die(TL_EXIT_DATAERR, "cannot restore a FILE * value: open stream %lu was not reopened", (unsigned long)i);
+    return restored_streams[i];
+}
