@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param globals globals, including {@code const} ones (pointer targets)
  * @param frames the call chain, outermost ({@code main}) first
  * @param heap heap blocks
+ * @param files the {@code FILE} section: open files and descriptors; empty when the file has none (or no section)
+ * @param pendingWait the {@code WAIT} section; {@link PendingWait#NONE} when the file has none
  */
 public record Checkpoint(
         Meta meta,
@@ -21,15 +23,25 @@ public record Checkpoint(
         List<ByteString> strings,
         List<GlobalVar> globals,
         List<Frame> frames,
-        List<HeapBlock> heap) {
+        List<HeapBlock> heap,
+        List<OpenFile> files,
+        PendingWait pendingWait) {
 
     public Checkpoint {
+        Objects.requireNonNull(pendingWait);
+        files = List.copyOf(files);
         Objects.requireNonNull(meta);
         types = List.copyOf(types);
         strings = List.copyOf(strings);
         globals = List.copyOf(globals);
         frames = List.copyOf(frames);
         heap = List.copyOf(heap);
+    }
+
+    /** A checkpoint without open files or an interrupted wait. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap) {
+        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE);
     }
 
     /** The descriptor of type id {@code id}. */

@@ -37,6 +37,7 @@ public final class CheckpointReader {
     /** Deepest type nesting accepted; bounds the reader's recursion on hostile input. */
     static final int MAX_TYPE_DEPTH = 512;
 
+    private static final Pattern STREAM_MODE = Pattern.compile("[rwa][+bxe]*");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern LONG_DOUBLE = Pattern.compile(
             "-?(?:inf|nan|0[xX](?:[0-9a-fA-F]{1,64}(?:\\.[0-9a-fA-F]{0,64})?|\\.[0-9a-fA-F]{1,64})[pP][+-]?[0-9]{1,6})");
@@ -77,11 +78,19 @@ public final class CheckpointReader {
         private List<GlobalVar> globals;
         private List<Frame> frames;
         private List<HeapBlock> heap;
+        /** Null until a FILE section is read. */
+        private List<OpenFile> files;
+        /** Null until a WAIT section is read. */
+        private PendingWait pendingWait;
         private final List<PointerSite> pointers = new ArrayList<>();
+        private final List<StreamSite> streamPointers = new ArrayList<>();
         private long framesOffset;
 
         /** Where an object pointer was read, for checking its target once every section is read. */
         private record PointerSite(String section, long offset, ObjectRef ref) {}
+
+        /** Where an OPEN_STREAM pointer was read: FILE may come after the section holding it. */
+        private record StreamSite(String section, long offset, String where, int index) {}
 
         Decoding(byte[] data, String file) {
             this.data = data;
@@ -125,7 +134,17 @@ public final class CheckpointReader {
                     }
                 }
                 int known = Wire.KNOWN_SECTIONS.indexOf(tag);
-                if (known >= 0) {
+                if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
+                    // Optional sections: at most once each, anywhere (FORMAT.md).
+                    boolean isFile = tag.equals(Wire.FILE);
+                    if (isFile ? files != null : pendingWait != null) {
+                        throw error(tag, pos, "section " + tag + " appears twice");
+                    }
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    if (isFile) files = openFiles(in);
+                    else pendingWait = pendingWait(in);
+                    in.expectEnd();
+                } else if (known >= 0) {
                     if (known != nextKnown) {
                         // Known sections are accepted only in order, so an earlier one seen again is a duplicate.
                         throw error(tag, pos, known < nextKnown
@@ -156,8 +175,10 @@ public final class CheckpointReader {
                 throw error(null, pos, "section " + Wire.KNOWN_SECTIONS.get(nextKnown) + " is missing (the header declares "
                         + sectionCount + " sections)");
             }
+            if (files == null) files = List.of();
+            if (pendingWait == null) pendingWait = PendingWait.NONE;
             crossChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap);
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait);
         }
 
         /** Checks the header; returns the section count. */
@@ -472,6 +493,104 @@ public final class CheckpointReader {
             return list;
         }
 
+        // ------------------------------------------------------------------ FILE
+
+        private List<OpenFile> openFiles(PayloadReader in) throws CorruptCheckpointException {
+            // fd 4, kind 1, description 4, path 4, access 1, flags 1, std_source 1, mode 4, offset 8, size 8, site 4.
+            int count = in.count("open file count", 40);
+            List<OpenFile> list = new ArrayList<>(count);
+            Map<Long, Integer> descriptors = new HashMap<>();
+            int stdinEntry = -1;
+            for (int i = 0; i < count; i++) {
+                String what = "open file " + i;
+                int fdAt = in.offset();
+                long fd = in.u32("fd of " + what);
+                if (fd > Integer.MAX_VALUE) {
+                    throw in.error(fdAt, what + ": descriptor " + fd + " is out of range (at most " + Integer.MAX_VALUE + ")");
+                }
+                what = "open file " + i + " (fd " + fd + ")";
+                int kindAt = in.offset();
+                int kindCode = in.u8("kind of " + what);
+                OpenFile.Kind kind = OpenFile.Kind.ofCode(kindCode);
+                if (kind == null) throw in.error(kindAt, what + ": kind must be 1..5, found " + kindCode);
+                long description = in.u32("description of " + what);
+                int pathAt = in.offset();
+                ByteString path = in.byteString("path of " + what);
+                switch (kind) {
+                    case DESCRIPTOR, STREAM -> {
+                        if (path.length() == 0) throw in.error(pathAt, what + ": a " + kind.label() + " needs a path");
+                    }
+                    case LISTENING_SOCKET -> {
+                        String text = path.toLenientString();
+                        if (!path.isUtf8() || !(text.startsWith("tcp:") || text.startsWith("tcp6:["))) {
+                            throw in.error(pathAt, what + ": a listening socket's path must be tcp:<IPv4>:<port> or "
+                                    + "tcp6:[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
+                        }
+                    }
+                    case STDIN_POSITION, STANDARD_COPY -> {
+                        if (path.length() != 0) {
+                            throw in.error(pathAt, what + ": a " + kind.label() + " entry has no path, found "
+                                    + ValueText.quote(path.toByteArray(), 0));
+                        }
+                    }
+                }
+                int accessAt = in.offset();
+                int accessCode = in.u8("access of " + what);
+                if (accessCode > 2) throw in.error(accessAt, what + ": access must be 0..2, found " + accessCode);
+                int flagsAt = in.offset();
+                int flags = in.u8("flags of " + what);
+                if ((flags & ~OpenFile.KNOWN_FLAGS) != 0) {
+                    throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
+                            + " has unknown bits set (only bits 0..2 are defined)");
+                }
+                int sourceAt = in.offset();
+                int stdSource = in.u8("std_source of " + what);
+                if (kind == OpenFile.Kind.STANDARD_COPY ? stdSource > 2 : stdSource != 0) {
+                    throw in.error(sourceAt, what + ": std_source must be "
+                            + (kind == OpenFile.Kind.STANDARD_COPY ? "0..2" : "0 for a " + kind.label()) + ", found " + stdSource);
+                }
+                int modeAt = in.offset();
+                String mode = in.str("mode of " + what);
+                if (kind == OpenFile.Kind.STREAM ? !STREAM_MODE.matcher(mode).matches() : !mode.isEmpty()) {
+                    throw in.error(modeAt, what + ": " + (kind == OpenFile.Kind.STREAM
+                            ? "stream mode must be r, w or a followed by any of +bxe"
+                            : "a " + kind.label() + " has no mode") + ", found \"" + mode + "\"");
+                }
+                long offset = in.u64("offset of " + what);
+                long size = in.u64("size of " + what);
+                String site = in.str("site of " + what);
+                if (kind == OpenFile.Kind.STDIN_POSITION) {
+                    if (stdinEntry >= 0) {
+                        throw in.error(fdAt, what + ": a second stdin position (the first is open file " + stdinEntry + ")");
+                    }
+                    stdinEntry = i;
+                } else {
+                    Integer previous = descriptors.putIfAbsent(fd, i);
+                    if (previous != null) {
+                        throw in.error(fdAt, what + ": descriptor " + fd + " is already listed by open file " + previous);
+                    }
+                }
+                list.add(new OpenFile(fd, kind, description, path, OpenFile.Access.values()[accessCode], flags, stdSource,
+                        mode, offset, size, site));
+            }
+            return list;
+        }
+
+        // ------------------------------------------------------------------ WAIT
+
+        private PendingWait pendingWait(PayloadReader in) throws CorruptCheckpointException {
+            int at = in.offset();
+            int has = in.u8("has_remaining");
+            if (has > 1) throw in.error(at, "has_remaining must be 0 or 1, found " + has);
+            int nsAt = in.offset();
+            long remaining = in.u64("remaining_ns");
+            if (has == 0 && remaining != 0) {
+                throw in.error(nsAt, "remaining_ns is " + Long.toUnsignedString(remaining)
+                        + " but has_remaining is 0 (expected 0)");
+            }
+            return new PendingWait(has == 1, remaining);
+        }
+
         // ------------------------------------------------------------------ values
 
         private List<Value> elements(PayloadReader in, int elementType, long count, String where)
@@ -606,7 +725,16 @@ public final class CheckpointReader {
                     if (stream > 2) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
                     return new Value.StdStream(Value.Stream.values()[stream]);
                 }
-                default -> throw in.error(at, where + ": pointer tag must be 0..3, found " + tag);
+                case Wire.PTR_OPEN_STREAM -> {
+                    int indexAt = in.offset();
+                    long index = in.u32(where + " open stream");
+                    if (index > Integer.MAX_VALUE) {
+                        throw in.error(indexAt, where + ": open stream " + index + " out of range");
+                    }
+                    streamPointers.add(new StreamSite(in.tag(), indexAt, where, (int) index));
+                    return new Value.OpenStream((int) index);
+                }
+                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3 or 5, found " + tag);
             }
         }
 
@@ -625,6 +753,17 @@ public final class CheckpointReader {
             Map<Long, HeapBlock> blocks = new HashMap<>();
             for (HeapBlock b : heap) blocks.put(b.blockId(), b);
             for (PointerSite site : pointers) checkTarget(site, blocks);
+            for (StreamSite site : streamPointers) {
+                if (site.index() >= files.size()) {
+                    throw error(site.section(), site.offset(), site.where() + ": open stream " + site.index()
+                            + " does not exist (FILE has " + files.size() + " entries)");
+                }
+                OpenFile target = files.get(site.index());
+                if (target.kind() != OpenFile.Kind.STREAM) {
+                    throw error(site.section(), site.offset(), site.where() + ": open stream " + site.index()
+                            + " is a " + target.kind().label() + " (fd " + target.fd() + "), not a stream");
+                }
+            }
         }
 
         /** Something a path can walk through: a described type, or an array the format defines implicitly. */

@@ -19,6 +19,9 @@ import java.util.List;
 /**
  * Encodes a {@link Checkpoint} as a version 1.0 checkpoint file, the exact inverse of {@link CheckpointReader}.
  *
+ * <p>Like the C runtime, it always writes the optional {@code FILE} and {@code WAIT} sections (after {@code HEAP}), so
+ * a file read without them is written back with an empty {@code FILE} and a {@code WAIT} without remaining time.
+ *
  * <p>The writer checks only what it needs to encode (each value matches its type's shape and range); it does not
  * check cross references such as pointer targets, nor a heap block's untyped flag against its element type or its
  * tail length against the element size, so tests can produce well-sealed files with semantic errors.
@@ -39,7 +42,9 @@ public final class CheckpointWriter {
                 section(Wire.STRS, e.strings(checkpoint.strings())),
                 section(Wire.GLOB, e.globals(checkpoint.globals())),
                 section(Wire.FRAM, e.frames(checkpoint.frames())),
-                section(Wire.HEAP, e.heap(checkpoint.heap())));
+                section(Wire.HEAP, e.heap(checkpoint.heap())),
+                section(Wire.FILE, e.files(checkpoint.files())),
+                section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait())));
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
     }
 
@@ -233,6 +238,32 @@ public final class CheckpointWriter {
             return out.toByteArray();
         }
 
+        byte[] files(List<OpenFile> files) {
+            Out out = new Out();
+            out.u32(files.size());
+            for (OpenFile f : files) {
+                out.u32(f.fd());
+                out.u8(f.kind().code());
+                out.u32(f.description());
+                out.bytes(f.path().toByteArray());
+                out.u8(f.access().ordinal());
+                out.u8(f.flags());
+                out.u8(f.stdSource());
+                out.str(f.mode());
+                out.u64(f.offset());
+                out.u64(f.size());
+                out.str(f.site());
+            }
+            return out.toByteArray();
+        }
+
+        byte[] pendingWait(PendingWait w) {
+            Out out = new Out();
+            out.u8(w.interrupted() ? 1 : 0);
+            out.u64(w.remainingNanos());
+            return out.toByteArray();
+        }
+
         private void value(Out out, int typeId, Value value, String where) {
             TypeDesc t = types.get(typeId);
             switch (t) {
@@ -316,6 +347,10 @@ public final class CheckpointWriter {
                 case Value.StdStream s -> {
                     out.u8(Wire.PTR_STREAM);
                     out.u8(s.stream().ordinal());
+                }
+                case Value.OpenStream s -> {
+                    out.u8(Wire.PTR_OPEN_STREAM);
+                    out.u32(s.index());
                 }
             }
         }

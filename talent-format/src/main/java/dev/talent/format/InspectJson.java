@@ -104,6 +104,30 @@ final class InspectJson {
             block.put("tail", HexFormat.of().formatHex(b.tail().toByteArray()));
         }
 
+        ArrayNode files = root.putArray("files");
+        for (int i = 0; i < checkpoint.files().size(); i++) {
+            OpenFile f = checkpoint.files().get(i);
+            ObjectNode entry = files.addObject();
+            entry.put("index", i);
+            entry.put("fd", f.fd());
+            entry.put("kind", f.kind().name().toLowerCase().replace('_', '-'));
+            entry.put("description", f.description());
+            entry.set("path", bytes(f.path()));
+            entry.put("access", f.access().label());
+            ObjectNode flags = entry.putObject("flags");
+            flags.put("append", (f.flags() & OpenFile.APPEND) != 0);
+            flags.put("closeOnExec", (f.flags() & OpenFile.CLOSE_ON_EXEC) != 0);
+            flags.put("nonBlocking", (f.flags() & OpenFile.NONBLOCK) != 0);
+            entry.put("stdSource", f.stdSource());
+            entry.put("mode", f.mode());
+            entry.set("offset", unsigned(f.offset()));
+            entry.set("size", unsigned(f.size()));
+            entry.put("site", f.site());
+        }
+        ObjectNode wait = root.putObject("pendingWait");
+        wait.put("interrupted", checkpoint.pendingWait().interrupted());
+        wait.set("remainingNs", unsigned(checkpoint.pendingWait().remainingNanos()));
+
         ArrayNode strings = root.putArray("strings");
         checkpoint.strings().forEach(s -> strings.add(bytes(s)));
 
@@ -176,6 +200,7 @@ final class InspectJson {
                 node.set("offset", unsigned(s.offset()));
             }
             case Value.StdStream s -> node.put("stream", s.stream().name().toLowerCase());
+            case Value.OpenStream s -> node.put("openStream", s.index());
             case Value.NullPointer n -> throw new IllegalStateException("handled by the caller");
         }
         return node;

@@ -1,6 +1,10 @@
 package dev.talent.format;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -8,7 +12,9 @@ import java.util.stream.Collectors;
  * the header, every frame outermost first with its variables, the globals and the heap blocks; pointers are shown
  * as C-like expressions that follow the pointer's path ({@code &grid[3].x}, {@code &frame#1:count},
  * {@code &heap#12[3].next}, {@code "text"+2}, {@code stdout}, {@code NULL}). A heap block shows its id, element type,
- * element count, untyped flag, tail bytes and allocation site.
+ * element count, untyped flag, tail bytes and allocation site. Open files (the {@code FILE} section) are listed last,
+ * a {@code FILE *} the program opened is shown as {@code stream#<entry> (<file name>, <mode>)}, and the remaining
+ * time of an interrupted sleep is shown in the header.
  */
 public final class InspectRenderer {
     private InspectRenderer() {}
@@ -31,6 +37,11 @@ public final class InspectRenderer {
         line(sb, "reason", m.reason());
         line(sb, "visits", Long.toUnsignedString(m.visits()));
         line(sb, "argv", m.argv().stream().map(a -> ValueText.quote(a.toByteArray(), 0)).collect(Collectors.joining(" ")));
+        PendingWait wait = checkpoint.pendingWait();
+        line(sb, "pending wait", wait.interrupted()
+                ? seconds(wait.remainingNanos()) + " s remaining of an interrupted sleep ("
+                        + Long.toUnsignedString(wait.remainingNanos()) + " ns)"
+                : "none");
 
         sb.append("\nframes (outermost first):\n");
         for (int i = 0; i < checkpoint.frames().size(); i++) {
@@ -51,7 +62,53 @@ public final class InspectRenderer {
         int blocks = checkpoint.heap().size();
         sb.append("\nheap:").append(blocks == 0 ? " no blocks\n" : " " + blocks + (blocks == 1 ? " block\n" : " blocks\n"));
         for (HeapBlock b : checkpoint.heap()) heapBlock(sb, b, checkpoint, values);
+
+        List<OpenFile> files = checkpoint.files();
+        sb.append("\nopen files:").append(files.isEmpty() ? " none\n" : " " + files.size() + "\n");
+        for (int i = 0; i < files.size(); i++) openFile(sb, i, files);
         return sb.toString();
+    }
+
+    /**
+     * One {@code FILE} entry: {@code #<entry> fd <n> <kind> <path>, mode <m>, <access>[, <flags>], offset <o>,
+     * size <s>[, shares its description with fd ...]   (site: <site>)}; fields the kind does not use are left out.
+     */
+    private static void openFile(StringBuilder sb, int index, List<OpenFile> files) {
+        OpenFile f = files.get(index);
+        sb.append("    #").append(index).append(' ');
+        List<String> parts = new ArrayList<>();
+        switch (f.kind()) {
+            case STDIN_POSITION -> sb.append("stdin position");
+            case STANDARD_COPY -> sb.append("fd ").append(f.fd()).append(" copy of ")
+                    .append(Value.Stream.values()[f.stdSource()].name().toLowerCase());
+            default -> sb.append("fd ").append(f.fd()).append(' ').append(f.kind().label()).append(' ')
+                    .append(ValueText.quote(f.path().toByteArray(), 0));
+        }
+        if (f.kind() == OpenFile.Kind.STREAM) parts.add("mode " + f.mode());
+        parts.add(f.access().label());
+        if ((f.flags() & OpenFile.APPEND) != 0) parts.add("append");
+        if ((f.flags() & OpenFile.CLOSE_ON_EXEC) != 0) parts.add("close-on-exec");
+        if ((f.flags() & OpenFile.NONBLOCK) != 0) parts.add("non-blocking");
+        if (f.kind() == OpenFile.Kind.DESCRIPTOR || f.kind() == OpenFile.Kind.STREAM || f.kind() == OpenFile.Kind.STDIN_POSITION) {
+            parts.add("offset " + Long.toUnsignedString(f.offset()));
+            parts.add("size " + Long.toUnsignedString(f.size()));
+        }
+        List<String> sharing = new ArrayList<>();
+        for (int j = 0; j < files.size(); j++) {
+            OpenFile other = files.get(j);
+            if (j != index && other.kind() != OpenFile.Kind.STDIN_POSITION && other.description() == f.description()) {
+                sharing.add("fd " + other.fd());
+            }
+        }
+        if (f.kind() != OpenFile.Kind.STDIN_POSITION && !sharing.isEmpty()) {
+            parts.add("shares its description with " + String.join(", ", sharing));
+        }
+        sb.append(", ").append(String.join(", ", parts)).append("   (site: ").append(f.site()).append(")\n");
+    }
+
+    /** Nanoseconds (u64) as seconds with no trailing zeros, e.g. {@code 1.25}. */
+    static String seconds(long nanos) {
+        return new BigDecimal(new BigInteger(Long.toUnsignedString(nanos)), 9).stripTrailingZeros().toPlainString();
     }
 
     /**

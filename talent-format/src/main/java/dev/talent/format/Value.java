@@ -55,7 +55,7 @@ public sealed interface Value
 
     /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
     sealed interface PointerValue extends Value
-            permits NullPointer, ObjectRef, StringConstant, StdStream {}
+            permits NullPointer, ObjectRef, StringConstant, StdStream, OpenStream {}
 
     /** The null pointer. */
     record NullPointer() implements PointerValue {
@@ -113,6 +113,16 @@ public sealed interface Value
     /** A {@code FILE *} equal to stdin, stdout or stderr. */
     record StdStream(Stream stream) implements PointerValue {
         public StdStream { Objects.requireNonNull(stream); }
+    }
+
+    /**
+     * A {@code FILE *} the program opened: entry {@code index} of the {@code FILE} section, whose kind is
+     * {@link OpenFile.Kind#STREAM}.
+     */
+    record OpenStream(int index) implements PointerValue {
+        public OpenStream {
+            if (index < 0) throw new IllegalArgumentException("negative FILE index " + index);
+        }
     }
 
     /** Value of a FUNCPTR type: the function's name, or {@code null} for a null function pointer. */

@@ -208,12 +208,24 @@ final class ValueText {
         return switch (p) {
             case Value.NullPointer n -> "NULL";
             case Value.StdStream s -> s.stream().name().toLowerCase();
+            case Value.OpenStream(int index) -> {
+                if (index >= checkpoint.files().size()) yield "stream#" + index; // only in a model built by hand
+                OpenFile f = checkpoint.files().get(index);
+                yield "stream#" + index + " (" + fileName(f.path()) + ", " + f.mode() + ")";
+            }
             case Value.StringConstant(int index, long offset) -> {
                 byte[] bytes = checkpoint.strings().get(index).toByteArray();
                 yield quote(bytes, 0) + (offset == 0 ? "" : "+" + Long.toUnsignedString(offset));
             }
             case ObjectRef ref -> objectRef(ref);
         };
+    }
+
+    /** The last component of a path, for short labels (non-UTF-8 bytes shown as U+FFFD). */
+    static String fileName(ByteString path) {
+        String text = path.toLenientString();
+        int slash = text.lastIndexOf('/');
+        return slash >= 0 && slash < text.length() - 1 ? text.substring(slash + 1) : text;
     }
 
     private String objectRef(ObjectRef ref) {

@@ -20,13 +20,18 @@ final class Wire {
     static final String GLOB = "GLOB";
     static final String FRAM = "FRAM";
     static final String HEAP = "HEAP";
+    /** The sections every file has, in this order. */
     static final List<String> KNOWN_SECTIONS = List.of(META, TYPE, STRS, GLOB, FRAM, HEAP);
+    /** Optional sections (at most once each, anywhere among the others). */
+    static final String FILE = "FILE";
+    static final String WAIT = "WAIT";
 
     static final int PTR_NULL = 0;
     static final int PTR_OBJECT = 1;
     static final int PTR_STRING = 2;
     static final int PTR_STREAM = 3;
     static final int PTR_FUNCTION = 4;
+    static final int PTR_OPEN_STREAM = 5;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = 1;

@@ -43,7 +43,11 @@ class CheckpointReaderTest {
                 .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(read.globals().stream().map(GlobalVar::value).filter(Value.PointerValue.class::isInstance)
                 .map(Object::getClass).distinct().toList())
-                .contains(Value.NullPointer.class, Value.ObjectRef.class, Value.StringConstant.class, Value.StdStream.class);
+                .contains(Value.NullPointer.class, Value.ObjectRef.class, Value.StringConstant.class, Value.StdStream.class,
+                        Value.OpenStream.class);
+        assertThat(read.files()).isEqualTo(Fixtures.files());
+        assertThat(read.files().stream().map(OpenFile::kind).distinct()).containsExactlyInAnyOrder(OpenFile.Kind.values());
+        assertThat(read.pendingWait()).isEqualTo(new PendingWait(true, 1_250_000_000L));
     }
 
     @Test
@@ -53,7 +57,8 @@ class CheckpointReaderTest {
         Files.write(file, bytes);
         assertThat(CheckpointReader.read(file)).isEqualTo(Fixtures.small());
 
-        bytes[bytes.length - 5] ^= 1; // last payload byte, inside HEAP
+        Sections sections = Sections.of(bytes);
+        bytes[sections.offsetOf(sections.indexOf("FILE")) - 5] ^= 1; // last payload byte of HEAP
         Files.write(file, bytes);
         assertThatThrownBy(() -> CheckpointReader.read(file))
                 .isInstanceOf(CorruptCheckpointException.class)
@@ -65,7 +70,7 @@ class CheckpointReaderTest {
     void writesBigEndianFixedWidthNumbers() {
         byte[] file = CheckpointWriter.write(Fixtures.small());
         assertThat(new String(file, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("TALENTCK");
-        assertThat(Arrays.copyOfRange(file, 8, 20)).containsExactly(0, 1, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0);
+        assertThat(Arrays.copyOfRange(file, 8, 20)).containsExactly(0, 1, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0);
         assertThat(new String(file, 24, 4, StandardCharsets.US_ASCII)).isEqualTo("META");
         // META payload begins with the fingerprint str: u32 length 32, big-endian.
         assertThat(Arrays.copyOfRange(file, 36, 40)).containsExactly(0, 0, 0, 32);
@@ -106,7 +111,7 @@ class CheckpointReaderTest {
     void trailingBytesAfterTheLastSectionAreRefused() {
         byte[] valid = CheckpointWriter.write(Fixtures.small());
         CorruptCheckpointException e = corrupt(Arrays.copyOf(valid, valid.length + 3));
-        assertThat(e.getMessage()).contains("3 bytes after the last of the 6 sections");
+        assertThat(e.getMessage()).contains("3 bytes after the last of the 8 sections");
         assertThat(e.offset()).isEqualTo(valid.length);
     }
 
@@ -254,7 +259,7 @@ class CheckpointReaderTest {
         List<HeapBlock> heap = new ArrayList<>(c.heap());
         heap.set(0, new HeapBlock(1, "app.c:50:10", Fixtures.NODE, List.of(
                 new Value.StructValue(List.of(Fixtures.i(1), Value.NullPointer.INSTANCE, Fixtures.i(8))))));
-        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap);
+        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap, c.files(), c.pendingWait());
         assertThat(corrupt(CheckpointWriter.write(bad)).getMessage())
                 .contains("section HEAP").contains("heap#1.flags: value 8 does not fit a 3-bit unsigned bit-field");
     }
@@ -278,7 +283,7 @@ class CheckpointReaderTest {
         Checkpoint c = Fixtures.full();
         List<GlobalVar> globals = new ArrayList<>(c.globals());
         globals.set(12, new GlobalVar("third", "third", "app.c:15:13", Fixtures.LDOUBLE, new Value.LongDoubleValue("3.14")));
-        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
         assertThat(corrupt(CheckpointWriter.write(bad)).getMessage()).contains("long double must be C99 hexadecimal");
     }
 
@@ -414,7 +419,7 @@ class CheckpointReaderTest {
         Checkpoint c = Fixtures.full();
         List<GlobalVar> globals = new ArrayList<>(c.globals());
         globals.set(3, new GlobalVar("msg", "msg", "app.c:6:7", Fixtures.CHAR_PTR, new Value.StringConstant(0, 12)));
-        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
         assertThat(corrupt(CheckpointWriter.write(bad)).getMessage())
                 .contains("offset 12 is past the end of string constant 0 (11 bytes + NUL)");
     }
@@ -422,7 +427,7 @@ class CheckpointReaderTest {
     @Test
     void innermostFrameMustMatchTheSiteInMeta() {
         Checkpoint c = Fixtures.full();
-        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames().subList(0, 1), c.heap());
+        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames().subList(0, 1), c.heap(), c.files(), c.pendingWait());
         assertThat(corrupt(CheckpointWriter.write(bad)).getMessage())
                 .contains("innermost frame is main at point 3, but META says the checkpoint was taken in compute at point 7");
     }
@@ -432,9 +437,162 @@ class CheckpointReaderTest {
         Checkpoint c = Fixtures.full();
         List<GlobalVar> globals = new ArrayList<>(c.globals());
         globals.add(new GlobalVar("counter", "counter", "x.c:1:1", Fixtures.INT, Fixtures.i(0)));
-        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        Checkpoint bad = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
         assertThat(corrupt(CheckpointWriter.write(bad)).getMessage())
-                .contains("global 22 has key \"counter\", already used by global 0");
+                .contains("global 23 has key \"counter\", already used by global 0");
+    }
+
+    // ------------------------------------------------------------------ open files (FILE) and interrupted waits (WAIT)
+
+    @Test
+    void fileAndWaitSectionsAreOptional() throws Exception {
+        Checkpoint c = Fixtures.full();
+        Checkpoint without = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals().subList(0, 22), c.frames(),
+                c.heap());
+        byte[] file = Sections.of(CheckpointWriter.write(without)).removing("FILE").removing("WAIT").toBytes();
+        Checkpoint read = CheckpointReader.read(file);
+        assertThat(read).isEqualTo(without);
+        assertThat(read.files()).isEmpty();
+        assertThat(read.pendingWait()).isEqualTo(PendingWait.NONE);
+    }
+
+    @Test
+    void fileAndWaitMayAppearAnywhere() throws Exception {
+        Checkpoint original = Fixtures.full();
+        Sections s = Sections.of(CheckpointWriter.write(original));
+        byte[] filePayload = s.sections().get(s.indexOf("FILE")).payload();
+        byte[] waitPayload = s.sections().get(s.indexOf("WAIT")).payload();
+        Sections base = s.removing("FILE").removing("WAIT");
+        // FILE first (before the GLOB pointer that refers to it), WAIT between TYPE and STRS, and the other way round.
+        assertThat(CheckpointReader.read(base.inserting(0, "FILE", filePayload).inserting(3, "WAIT", waitPayload).toBytes()))
+                .isEqualTo(original);
+        assertThat(CheckpointReader.read(base.inserting(0, "WAIT", waitPayload).inserting(4, "FILE", filePayload).toBytes()))
+                .isEqualTo(original);
+    }
+
+    @Test
+    void fileOrWaitTwiceIsRefused() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        assertThat(corrupt(s.inserting(2, "FILE", s.sections().get(s.indexOf("FILE")).payload()).toBytes()).getMessage())
+                .contains("section FILE appears twice");
+        assertThat(corrupt(s.inserting(0, "WAIT", s.sections().get(s.indexOf("WAIT")).payload()).toBytes()).getMessage())
+                .contains("section WAIT appears twice");
+    }
+
+    @Test
+    void streamPointerMustNameAStreamEntryOfFile() {
+        assertThat(badStream(new Value.OpenStream(7))).contains("global report: open stream 7 does not exist (FILE has 7 entries)");
+        assertThat(badStream(new Value.OpenStream(0))).contains("global report: open stream 0 is a descriptor (fd 3), not a stream");
+        assertThat(badStream(new Value.OpenStream(3))).contains("open stream 3 is a listening socket (fd 6), not a stream");
+        // Without a FILE section no stream exists.
+        byte[] noFile = Sections.of(CheckpointWriter.write(Fixtures.small())).removing("FILE").toBytes();
+        CorruptCheckpointException e = corrupt(noFile);
+        assertThat(e.section()).contains("FRAM");
+        assertThat(e.getMessage()).contains("frame#0:out: open stream 0 does not exist (FILE has 0 entries)");
+    }
+
+    @Test
+    void fileEntryFieldsAreCheckedAtTheirOffset() {
+        // small's FILE payload: count, fd @4, kind @8, description @9, path @13 ("/t/out"), access @23, flags @24,
+        // std_source @25, mode @26 ("w" at 30), offset @31, size @39, site @47.
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        int payload = s.offsetOf(s.indexOf("FILE")) + 12;
+        assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..5, found 9");
+        assertThat(fileError(s, 8, 0)).contains("kind must be 1..5, found 0");
+        assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
+        assertThat(fileError(s, 24, 8)).contains("flags 0x08 has unknown bits set");
+        assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");
+        assertThat(fileError(s, 30, 'q')).contains("stream mode must be r, w or a followed by any of +bxe, found \"q\"");
+        assertThat(fileError(s, 4, 0x80)).contains("open file 0: descriptor 2147483651 is out of range");
+        assertThat(fileError(s, 8, 1)).contains("open file 0 (fd 3): a descriptor has no mode, found \"w\"");
+        assertThat(fileError(s, 8, 4)).contains("a stdin position entry has no path, found \"/t/out\"");
+        assertThat(fileError(s, 3, 2)).contains("truncated: open file count is 2");
+    }
+
+    @Test
+    void fileEntriesAreCheckedAgainstTheirKind() {
+        OpenFile stream = Fixtures.files().get(1);
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.STREAM, "", "w+bx")))).contains("a stream needs a path");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.STREAM, "/x", "rw")))).contains("found \"rw\"");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp:1.2.3.4:5", ""))))
+                .contains("a listening socket's path must be tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port>, found \"udp:1.2.3.4:5\"");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.STANDARD_COPY, "/x", ""))))
+                .contains("a standard copy entry has no path");
+        OpenFile copy = new OpenFile(9, OpenFile.Kind.STANDARD_COPY, 0, ByteString.utf8(""), OpenFile.Access.WRITE_ONLY, 0, 3,
+                "", 0, 0, "x.c:1:1");
+        assertThat(filesError(List.of(copy))).contains("open file 0 (fd 9): std_source must be 0..2, found 3");
+        OpenFile stdin = Fixtures.files().get(4);
+        assertThat(filesError(List.of(stdin, stdin))).contains("open file 1 (fd 0): a second stdin position (the first is open file 0)");
+        assertThat(filesError(List.of(stream, Fixtures.files().get(2), stream)))
+                .contains("open file 2 (fd 4): descriptor 4 is already listed by open file 0");
+    }
+
+    @Test
+    void validFileEntryVariantsAreAccepted() throws Exception {
+        OpenFile stream = Fixtures.files().get(1);
+        List<OpenFile> files = List.of(
+                with(stream, OpenFile.Kind.STREAM, "/x", "w+bxe"),
+                // stdin's own position and a descriptor 0 reopened by the program do not collide
+                Fixtures.files().get(4),
+                new OpenFile(0, OpenFile.Kind.DESCRIPTOR, 7, ByteString.utf8("/in"), OpenFile.Access.READ_ONLY, 0, 0, "",
+                        0, 0, "read"),
+                new OpenFile(9, OpenFile.Kind.LISTENING_SOCKET, 8, ByteString.utf8("tcp6:[::1]:80"), OpenFile.Access.READ_WRITE,
+                        OpenFile.KNOWN_FLAGS, 0, "", 0, 0, "accept"),
+                new OpenFile(0x7FFF_FFFFL, OpenFile.Kind.STANDARD_COPY, 0xFFFF_FFFFL, ByteString.utf8(""),
+                        OpenFile.Access.READ_WRITE, 0, 2, "", 0, 0, "x.c:1:1"));
+        Checkpoint c = withFiles(files, new PendingWait(true, -1L));
+        Checkpoint read = CheckpointReader.read(CheckpointWriter.write(c));
+        assertThat(read).isEqualTo(c);
+        assertThat(Long.toUnsignedString(read.pendingWait().remainingNanos())).isEqualTo("18446744073709551615");
+    }
+
+    @Test
+    void waitSectionIsChecked() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        int payload = s.offsetOf(s.indexOf("WAIT")) + 12;
+        assertThat(corrupt(s.withPayload("WAIT", p -> { p[0] = 2; return p; }).toBytes()).getMessage())
+                .contains("section WAIT (offset " + payload + "): has_remaining must be 0 or 1, found 2");
+        assertThat(corrupt(s.withPayload("WAIT", p -> { p[0] = 0; return p; }).toBytes()).getMessage())
+                .contains("section WAIT (offset " + (payload + 1) + "): remaining_ns is 500 but has_remaining is 0 (expected 0)");
+        assertThat(corrupt(s.withPayload("WAIT", p -> Arrays.copyOf(p, p.length + 1)).toBytes()).getMessage())
+                .contains("section WAIT (offset " + (payload + 9) + "): 1 unexpected bytes after the end");
+        assertThat(corrupt(s.withPayload("WAIT", p -> Arrays.copyOf(p, 5)).toBytes()).getMessage())
+                .contains("truncated: remaining_ns needs 8 bytes but only 4 remain");
+    }
+
+    private static String badStream(Value.OpenStream stream) {
+        Checkpoint c = Fixtures.full();
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.set(22, new GlobalVar("report", "report", "app.c:24:7", Fixtures.FILE_PTR, stream));
+        CorruptCheckpointException e = corrupt(CheckpointWriter.write(
+                new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait())));
+        assertThat(e.section()).contains("GLOB");
+        return e.getMessage();
+    }
+
+    private static String fileError(Sections s, int at, int value) {
+        CorruptCheckpointException e = corrupt(s.withPayload("FILE", p -> { p[at] = (byte) value; return p; }).toBytes());
+        assertThat(e.section()).contains("FILE");
+        return e.getMessage();
+    }
+
+    private static OpenFile with(OpenFile f, OpenFile.Kind kind, String path, String mode) {
+        return new OpenFile(f.fd(), kind, f.description(), ByteString.utf8(path), f.access(), f.flags(), f.stdSource(), mode,
+                f.offset(), f.size(), f.site());
+    }
+
+    /** small() without its stream pointer, with these open files. */
+    private static Checkpoint withFiles(List<OpenFile> files, PendingWait wait) {
+        Checkpoint s = Fixtures.small();
+        Frame main = s.frames().getFirst();
+        Frame noStream = new Frame(main.function(), main.functionId(), main.point(), main.pointPos(), main.vars().subList(0, 2));
+        return new Checkpoint(s.meta(), s.types(), s.strings(), s.globals(), List.of(noStream), s.heap(), files, wait);
+    }
+
+    private static String filesError(List<OpenFile> files) {
+        CorruptCheckpointException e = corrupt(CheckpointWriter.write(withFiles(files, PendingWait.NONE)));
+        assertThat(e.section()).contains("FILE");
+        return e.getMessage();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -451,7 +609,7 @@ class CheckpointReaderTest {
         List<HeapBlock> heap = new ArrayList<>(c.heap());
         heap.add(block);
         CorruptCheckpointException e = corrupt(CheckpointWriter.write(
-                new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap)));
+                new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap, c.files(), c.pendingWait())));
         assertThat(e.section()).contains("HEAP");
         return e.getMessage();
     }
@@ -463,7 +621,7 @@ class CheckpointReaderTest {
     private static Checkpoint withCountPtr(Checkpoint c, Value.ObjectRef ref) {
         List<GlobalVar> globals = new ArrayList<>(c.globals());
         globals.set(21, new GlobalVar("count_ptr", "count_ptr", "app.c:23:6", Fixtures.INT_PTR, ref));
-        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
     }
 
     private static Checkpoint withTypes(List<TypeDesc> types) {

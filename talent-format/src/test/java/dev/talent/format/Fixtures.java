@@ -20,6 +20,7 @@ import dev.talent.format.Value.LongDoubleValue;
 import dev.talent.format.Value.NullPointer;
 import dev.talent.format.Value.ObjectKind;
 import dev.talent.format.Value.ObjectRef;
+import dev.talent.format.Value.OpenStream;
 import dev.talent.format.Value.StdStream;
 import dev.talent.format.Value.Stream;
 import dev.talent.format.Value.StringConstant;
@@ -93,7 +94,7 @@ final class Fixtures {
                 List.of(ByteString.utf8("app"), ByteString.utf8("-n"), ByteString.of(new byte[] {'5', (byte) 0xff})));
     }
 
-    /** Every type kind and every pointer form. */
+    /** Every type kind, every pointer form, every kind of open file and an interrupted sleep. */
     static Checkpoint full() {
         return full(3);
     }
@@ -125,7 +126,8 @@ final class Fixtures {
                 new GlobalVar("counter_byte", "counter_byte", "app.c:21:7", CHAR_PTR, ref(ObjectKind.GLOBAL, 0, 0, 1)),
                 new GlobalVar("util.c:count", "count", "util.c:2:12", INT, i(9)),
                 new GlobalVar("count", "count", "app.c:22:5", INT, i(10)),
-                new GlobalVar("count_ptr", "count_ptr", "app.c:23:6", INT_PTR, ref(ObjectKind.GLOBAL, 19, 0, 0)));
+                new GlobalVar("count_ptr", "count_ptr", "app.c:23:6", INT_PTR, ref(ObjectKind.GLOBAL, 19, 0, 0)),
+                new GlobalVar("report", "report", "app.c:24:7", FILE_PTR, new OpenStream(1)));
         Frame main = new Frame("main", 0, 3, "app.c:30:9", List.of(
                 new FrameVar(0, "argc", "app.c:28:14", INT, i(3)),
                 new FrameVar(1, "args", "app.c:28:26", CHAR_PTR_PTR, ref(ObjectKind.ARGV_ARRAY, 0, 0, 0, 1L)),
@@ -149,7 +151,26 @@ final class Fixtures {
                 new StructValue(List.of(i(3), ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 0L), i(0)))),
                 ByteString.of(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe}));
         return new Checkpoint(meta(sequence), types(), List.of(ByteString.utf8("hello world")), globals,
-                List.of(main, compute), List.of(nodes, empty, untyped, withTail));
+                List.of(main, compute), List.of(nodes, empty, untyped, withTail), files(), new PendingWait(true, 1_250_000_000L));
+    }
+
+    /** Every kind of FILE entry, a shared description (fd 4 and fd 5), a non-UTF-8 path and every flag. */
+    static List<OpenFile> files() {
+        return List.of(
+                new OpenFile(3, OpenFile.Kind.DESCRIPTOR, 0, ByteString.of(new byte[] {'/', 'd', '/', 'c', 'a', 'f', (byte) 0xe9}),
+                        OpenFile.Access.READ_ONLY, OpenFile.CLOSE_ON_EXEC, 0, "", 10, 100, "app.c:60:9"),
+                new OpenFile(4, OpenFile.Kind.STREAM, 1, ByteString.utf8("/data/out.txt"), OpenFile.Access.WRITE_ONLY, 0, 0,
+                        "w", 120, 120, "app.c:61:11"),
+                new OpenFile(5, OpenFile.Kind.DESCRIPTOR, 1, ByteString.utf8("/data/out.txt"), OpenFile.Access.WRITE_ONLY, 0, 0,
+                        "", 120, 120, "app.c:62:9"),
+                new OpenFile(6, OpenFile.Kind.LISTENING_SOCKET, 2, ByteString.utf8("tcp:127.0.0.1:8080"),
+                        OpenFile.Access.READ_WRITE, OpenFile.NONBLOCK, 0, "", 0, 0, "accept"),
+                new OpenFile(0, OpenFile.Kind.STDIN_POSITION, 3, ByteString.utf8(""), OpenFile.Access.READ_ONLY, 0, 0, "",
+                        40, 81, "stdin"),
+                new OpenFile(7, OpenFile.Kind.STANDARD_COPY, 4, ByteString.utf8(""), OpenFile.Access.WRITE_ONLY, 0, 1, "", 0, 0,
+                        "app.c:63:5"),
+                new OpenFile(8, OpenFile.Kind.STREAM, 5, ByteString.utf8("/data/log.txt"), OpenFile.Access.READ_WRITE,
+                        OpenFile.APPEND, 0, "a+", 7, 7, "app.c:64:11"));
     }
 
     /** A small checkpoint (a few hundred bytes) for exhaustive bit-flip and truncation tests. */
@@ -160,14 +181,19 @@ final class Fixtures {
                 new StructT("struct s", 16, List.of(new Field("a", 0, 0), new Field("p", 1, 0))),
                 new SInt("char", 1, 8),
                 new ArrayT("char[4]", 4, 3, 4),
-                new Ptr("char *", 8, "char", 3));
+                new Ptr("char *", 8, "char", 3),
+                new Ptr("FILE *", 8, "FILE", TypeDesc.UNKNOWN_TYPE));
         Meta meta = new Meta(FINGERPRINT, "tiny", "x86_64", 64, false, 1_000_000_000L, 1, "periodic", 12, 2,
                 "t.c:9:3", "main", List.of(ByteString.utf8("tiny")));
         return new Checkpoint(meta, types, List.of(ByteString.utf8("ok")),
                 List.of(new GlobalVar("g", "g", "t.c:1:5", 2, new StructValue(List.of(i(7), ref(ObjectKind.GLOBAL, 0, 0, 0, 0L))))),
                 List.of(new Frame("main", 0, 2, "t.c:9:3", List.of(
                         new FrameVar(0, "name", "t.c:8:8", 4, chars("abc", 4)),
-                        new FrameVar(1, "s", "t.c:8:20", 5, new StringConstant(0, 1))))),
-                List.of(new HeapBlock(1, "t.c:7:9", false, 0, List.of(i(1), i(2)), ByteString.of(new byte[] {9}))));
+                        new FrameVar(1, "s", "t.c:8:20", 5, new StringConstant(0, 1)),
+                        new FrameVar(2, "out", "t.c:8:30", 6, new OpenStream(0))))),
+                List.of(new HeapBlock(1, "t.c:7:9", false, 0, List.of(i(1), i(2)), ByteString.of(new byte[] {9}))),
+                List.of(new OpenFile(3, OpenFile.Kind.STREAM, 0, ByteString.utf8("/t/out"), OpenFile.Access.WRITE_ONLY, 0, 0,
+                        "w", 5, 5, "t.c:5:9")),
+                new PendingWait(true, 500));
     }
 }

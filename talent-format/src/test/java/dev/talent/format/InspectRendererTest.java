@@ -94,7 +94,32 @@ class InspectRendererTest {
         Checkpoint noHeap = new Checkpoint(c.meta(), c.types(), c.strings(), c.globals().subList(0, 16), c.frames()
                 .stream().map(f -> new Frame(f.function(), f.functionId(), f.point(), f.pointPos(), List.of())).toList(),
                 List.of());
-        assertThat(InspectRenderer.text(noHeap)).endsWith("\nheap: no blocks\n");
+        assertThat(InspectRenderer.text(noHeap)).endsWith("\nheap: no blocks\n\nopen files: none\n")
+                .contains("  pending wait none\n");
+    }
+
+    @Test
+    void textListsEveryOpenFileWithItsKindPathModeAccessPositionAndSite() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("\nopen files: 7\n"
+                + "    #0 fd 3 descriptor \"/d/caf\\xe9\", read-only, close-on-exec, offset 10, size 100   (site: app.c:60:9)\n"
+                + "    #1 fd 4 stream \"/data/out.txt\", mode w, write-only, offset 120, size 120, shares its description with fd 5"
+                + "   (site: app.c:61:11)\n"
+                + "    #2 fd 5 descriptor \"/data/out.txt\", write-only, offset 120, size 120, shares its description with fd 4"
+                + "   (site: app.c:62:9)\n"
+                + "    #3 fd 6 listening socket \"tcp:127.0.0.1:8080\", read-write, non-blocking   (site: accept)\n"
+                + "    #4 stdin position, read-only, offset 40, size 81   (site: stdin)\n"
+                + "    #5 fd 7 copy of stdout, write-only   (site: app.c:63:5)\n"
+                + "    #6 fd 8 stream \"/data/log.txt\", mode a+, read-write, append, offset 7, size 7   (site: app.c:64:11)\n");
+    }
+
+    @Test
+    void textShowsStreamPointersByEntryFileNameAndModeAndThePendingWait() {
+        String text = InspectRenderer.text(checkpoint);
+        assertThat(text).contains("report : FILE * = stream#1 (out.txt, w)   (app.c:24:7)")
+                .contains("  pending wait 1.25 s remaining of an interrupted sleep (1250000000 ns)\n");
+        assertThat(InspectRenderer.seconds(-1L)).isEqualTo("18446744073.709551615");
+        assertThat(InspectRenderer.seconds(3_000_000_000L)).isEqualTo("3");
     }
 
     @Test
@@ -173,6 +198,29 @@ class InspectRendererTest {
         assertThat(frames.get(1).get("variables").get(3).get("value").get("path")).hasSize(2);
         assertThat(root.get("types")).hasSize(checkpoint.types().size());
         assertThat(root.get("types").get(Fixtures.FILE_PTR).get("pointeeType").isNull()).isTrue();
+        assertThat(globals.get(22).get("value").get("pointer").asText()).isEqualTo("stream#1 (out.txt, w)");
+        assertThat(globals.get(22).get("value").get("openStream").asInt()).isEqualTo(1);
+        JsonNode files = root.get("files");
+        assertThat(files).hasSize(7);
+        assertThat(files.get(0).get("path").get("hex").asText()).isEqualTo("2f642f636166e9");
+        assertThat(files.get(0).get("flags").get("closeOnExec").asBoolean()).isTrue();
+        JsonNode stream = files.get(1);
+        assertThat(stream.get("index").asInt()).isEqualTo(1);
+        assertThat(stream.get("fd").asInt()).isEqualTo(4);
+        assertThat(stream.get("kind").asText()).isEqualTo("stream");
+        assertThat(stream.get("description").asInt()).isEqualTo(1);
+        assertThat(stream.get("path").asText()).isEqualTo("/data/out.txt");
+        assertThat(stream.get("access").asText()).isEqualTo("write-only");
+        assertThat(stream.get("mode").asText()).isEqualTo("w");
+        assertThat(stream.get("offset").asLong()).isEqualTo(120);
+        assertThat(stream.get("size").asLong()).isEqualTo(120);
+        assertThat(stream.get("site").asText()).isEqualTo("app.c:61:11");
+        assertThat(files.get(3).get("kind").asText()).isEqualTo("listening-socket");
+        assertThat(files.get(3).get("flags").get("nonBlocking").asBoolean()).isTrue();
+        assertThat(files.get(5).get("stdSource").asInt()).isEqualTo(1);
+        assertThat(files.get(6).get("flags").get("append").asBoolean()).isTrue();
+        assertThat(root.get("pendingWait").get("interrupted").asBoolean()).isTrue();
+        assertThat(root.get("pendingWait").get("remainingNs").asLong()).isEqualTo(1_250_000_000L);
         assertThat(InspectRenderer.json(checkpoint)).isEqualTo(InspectRenderer.json(Fixtures.full()));
     }
 
@@ -182,7 +230,7 @@ class InspectRendererTest {
         List<GlobalVar> globals = new java.util.ArrayList<>(c.globals());
         globals.set(13, new GlobalVar("ratio", "ratio", "app.c:16:7", Fixtures.FLOAT,
                 Value.FloatValue.ofFloat(Float.NEGATIVE_INFINITY)));
-        Checkpoint withInf = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        Checkpoint withInf = new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
         JsonNode root = new ObjectMapper().readTree(InspectRenderer.json(withInf));
         assertThat(root.get("globals").get(13).get("value").asText()).isEqualTo("-inf");
         assertThat(InspectRenderer.text(withInf)).contains("ratio : float = -inf");
@@ -192,6 +240,6 @@ class InspectRendererTest {
         Checkpoint c = Fixtures.full();
         List<GlobalVar> globals = new java.util.ArrayList<>(c.globals());
         globals.set(10, new GlobalVar("label", "label", "app.c:13:6", Fixtures.CHAR6, label));
-        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap());
+        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
     }
 }

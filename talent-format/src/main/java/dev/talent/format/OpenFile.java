@@ -1,0 +1,84 @@
+package dev.talent.format;
+
+import java.util.Objects;
+
+/**
+ * One entry of the {@code FILE} section (docs/FORMAT.md, "FILE"): a descriptor or stream the program had open at the
+ * checkpoint, reopened at the same number on restart.
+ *
+ * @param fd descriptor number (u32; at most 0x7FFFFFFF, a C {@code int})
+ * @param kind what the entry is
+ * @param description entries with equal values share one open file description (made by dup/dup2)
+ * @param path kinds DESCRIPTOR and STREAM: absolute path; LISTENING_SOCKET: {@code tcp:<IPv4>:<port>} or
+ *     {@code tcp6:[<IPv6>]:<port>}; otherwise empty. Raw bytes: file names need not be UTF-8
+ * @param access read-only, write-only or read-write
+ * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}
+ * @param stdSource for STANDARD_COPY the standard descriptor (0, 1, 2) it copies; otherwise 0
+ * @param mode for STREAM the fopen mode ({@code r}, {@code w+}, {@code ab}...); otherwise empty
+ * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello})
+ * @param size kinds DESCRIPTOR, STREAM, STDIN_POSITION: file size at the checkpoint (u64; 0 for devices)
+ * @param site where it was opened ({@code file.c:line:col}) or how talent met it ({@code read}, {@code stdin})
+ */
+public record OpenFile(long fd, Kind kind, long description, ByteString path, Access access, int flags, int stdSource,
+                       String mode, long offset, long size, String site) {
+    /** Flag bit 0: opened with O_APPEND. */
+    public static final int APPEND = 1;
+    /** Flag bit 1: close-on-exec. */
+    public static final int CLOSE_ON_EXEC = 2;
+    /** Flag bit 2: O_NONBLOCK. */
+    public static final int NONBLOCK = 4;
+    static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK;
+
+    public OpenFile {
+        Objects.requireNonNull(kind);
+        Objects.requireNonNull(path);
+        Objects.requireNonNull(access);
+        Objects.requireNonNull(mode);
+        Objects.requireNonNull(site);
+    }
+
+    /** What a {@code FILE} entry describes (the numbers are the file's {@code kind} codes). */
+    public enum Kind {
+        /** A descriptor from open, creat or dup. */
+        DESCRIPTOR(1),
+        /** A {@code FILE *} from fopen, fdopen or freopen; its descriptor is {@code fd}. */
+        STREAM(2),
+        /** A listening TCP socket. */
+        LISTENING_SOCKET(3),
+        /** How far stdin was read when it was a regular file (stdin itself is not reopened). */
+        STDIN_POSITION(4),
+        /** A copy of a standard descriptor ({@code stdSource}). */
+        STANDARD_COPY(5);
+
+        private final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        /** The number written in the file. */
+        public int code() {
+            return code;
+        }
+
+        static Kind ofCode(int code) {
+            for (Kind k : values()) if (k.code == code) return k;
+            return null;
+        }
+
+        /** Lower-case words, for rendering. */
+        public String label() {
+            return name().toLowerCase().replace('_', ' ');
+        }
+    }
+
+    /** The access mode; its ordinal is the number written in the file. */
+    public enum Access {
+        READ_ONLY, WRITE_ONLY, READ_WRITE;
+
+        /** {@code read-only}, {@code write-only}, {@code read-write}. */
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+}
