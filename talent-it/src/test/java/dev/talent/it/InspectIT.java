@@ -51,7 +51,8 @@ class InspectIT {
         CheckpointFile file = CheckpointFile.parse(checkpointBytes);
         assertThat(file.major()).isEqualTo(1);
         assertThat(file.sections()).extracting(CheckpointFile.Section::tag)
-                .containsExactly("META", "TYPE", "STRS", "GLOB", "FRAM", "HEAP");
+                // the six required sections in order, then the open files and the pending wait (FORMAT.md)
+                .containsExactly("META", "TYPE", "STRS", "GLOB", "FRAM", "HEAP", "FILE", "WAIT");
     }
 
     @Test
