@@ -56,6 +56,44 @@ public final class BenchReportRenderer {
         return out.toString();
     }
 
+    public static String latency(LatencyReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append(f("talent bench latency: %s natively; %d SIGUSR1 requests per mode, each to a fresh process; the"
+                + " runtime's request-latency lines (TALENT_VERBOSE=1)%s%n", LatencyBench.PLATFORM.name(), report.requests(),
+                report.scaled() ? f(" (scaled-down check: fewer than the %d requests of issue #4)", LatencyReport.MINIMUM_REQUESTS)
+                        : ""));
+        out.append(f("times in ms; p%.0f by nearest rank (the maximum below 100 samples); target <= %s ms%n",
+                LatencyReport.PERCENTILE, number(report.targetMs())));
+        out.append(line(f("%-22s %7s   %-26s   %-26s", "", "", "signal -> checkpoint written", "signal -> site taking it")));
+        out.append(line(f("%-22s %7s   %8s %8s %-8s   %8s %8s %-8s", "mode", "samples", "median", "p99", "", "median", "p99", "")));
+        for (LatencyReport.ModeResult m : report.modes()) {
+            out.append(line(f("%-22s %7s   %s   %s", m.mode().description(), m.latencies().size() + "/" + m.requested(),
+                    latencyCells(m.toWrittenMs(), report.targetMs()), latencyCells(m.toSiteMs(), report.targetMs()))));
+        }
+        for (LatencyReport.ModeResult m : report.modes()) {
+            if (m.missing().isEmpty()) continue;
+            out.append(f("note: %s: %d of %d requests gave no sample: %s%n", m.mode().description(), m.missing().size(),
+                    m.requested(), m.missingReasons().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                            .collect(java.util.stream.Collectors.joining("; "))));
+        }
+        return out.toString();
+    }
+
+    /** Median, p99 and a verdict: ok when the p99 meets the target, "p99 OVER" when only the median does. */
+    private static String latencyCells(Optional<Samples> samples, double targetMs) {
+        if (samples.isEmpty()) return f("%8s %8s %-8s", "-", "-", "");
+        double median = samples.get().median();
+        double p99 = samples.get().percentile(LatencyReport.PERCENTILE);
+        String verdict = p99 <= targetMs ? "ok" : median <= targetMs ? "p99 OVER" : "OVER";
+        return f("%8.2f %8.2f %-8s", median, p99, verdict);
+    }
+
+    private static String line(String text) { return text.stripTrailing() + System.lineSeparator(); }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
     private static String hop(Platform writer, Platform reader, boolean emulated) {
         return writer.name() + " -> " + reader.name() + (emulated ? " (qemu)" : "");
     }

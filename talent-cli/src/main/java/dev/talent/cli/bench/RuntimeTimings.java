@@ -21,6 +21,11 @@ public final class RuntimeTimings {
                     + "read\\+validate " + NUMBER + ", heap " + NUMBER + ", globals\\+frames " + NUMBER + "\\)$",
             Pattern.MULTILINE);
 
+    private static final Pattern LATENCY = Pattern.compile(
+            "^talent: request latency: " + NUMBER + " ms from signal to checkpoint (\\d+) written \\(" + NUMBER
+                    + " ms to the site that took it\\)$",
+            Pattern.MULTILINE);
+
     private RuntimeTimings() {}
 
     /** {@code talent: checkpoint <seq> written: ...}. */
@@ -30,6 +35,18 @@ public final class RuntimeTimings {
     /** {@code talent: restored checkpoint <seq> from <platform>: ...}. */
     public record Restored(long sequence, String writerPlatform, double totalMs, double sizeMiB, long heapBlocks,
                            double readMs, double heapMs, double globalsFramesMs) {}
+
+    /**
+     * {@code talent: request latency: ...}: for a checkpoint taken because of a signal, the time from the signal
+     * handler's clock reading to the checkpoint file renamed into place, and to the site that took it.
+     */
+    public record RequestLatency(long sequence, double toWrittenMs, double toSiteMs) {}
+
+    /** The request-latency lines of a process's stderr, in order. */
+    public static List<RequestLatency> requestLatencies(String stderr) {
+        return LATENCY.matcher(normalized(stderr)).results().map(m -> new RequestLatency(
+                Long.parseLong(m.group(2)), number(m, 1), number(m, 3))).toList();
+    }
 
     /** The checkpoint-written lines of a process's stderr, in order. */
     public static List<CheckpointWritten> checkpointsWritten(String stderr) {

@@ -13,6 +13,9 @@ public record Samples(List<Double> values) {
     /** The median: the middle value, or the mean of the two middle values for an even count. */
     public double median() { return Statistics.median(values); }
 
+    /** The {@code p}-th percentile by nearest rank ({@link Statistics#percentile}). */
+    public double percentile(double p) { return Statistics.percentile(values, p); }
+
     public double min() { return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow(); }
 
     public double max() { return values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(); }

@@ -18,6 +18,19 @@ public final class Statistics {
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
+    /**
+     * The {@code p}-th percentile by nearest rank: the smallest value that at least {@code p}% of the values do
+     * not exceed, always one of the values (no interpolation). With fewer than 100 values the 99th percentile
+     * is therefore the maximum.
+     */
+    public static double percentile(Collection<Double> values, double p) {
+        if (values.isEmpty()) throw new IllegalArgumentException("percentile of no values");
+        if (!(p > 0 && p <= 100)) throw new IllegalArgumentException("percentile must be in (0, 100], not " + p);
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(p / 100 * sorted.size());
+        return sorted.get(rank - 1);
+    }
+
     /** {@code measured / baseline}: above 1 means measured is slower. */
     public static double ratio(double measured, double baseline) {
         if (!(baseline > 0)) throw new IllegalArgumentException("baseline must be positive, not " + baseline);

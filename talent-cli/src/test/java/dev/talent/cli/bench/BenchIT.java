@@ -18,7 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@code talent bench overhead} from the packaged jar on one kernel at a tenth of its size. */
+/**
+ * Runs {@code talent bench overhead} from the packaged jar on one kernel at a tenth of its size, and
+ * {@code talent bench latency} with a few requests per mode.
+ */
 class BenchIT {
 
     private static final Path JAR = Path.of("target", "talent.jar").toAbsolutePath();
@@ -53,6 +56,51 @@ class BenchIT {
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
         }
+    }
+
+    @Test
+    void latencyPrintsMedianAndP99OfEachWayOfWaiting(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+        CapturedRun bench = talent(dir, tmp, "bench", "latency", "--requests", "5", "--scale");
+
+        assertThat(bench.exitCode()).as(bench.stdout() + bench.stderr()).isZero();
+        String out = bench.stdout();
+        assertThat(out).startsWith("talent bench latency: x86_64 natively; 5 SIGUSR1 requests per mode")
+                .contains("scaled-down check").contains("target <= 10 ms");
+        String time = "(\\d+\\.\\d\\d)";
+        String verdict = "(ok|p99 OVER|OVER)";
+        for (LatencyMode mode : LatencyMode.values()) {
+            Matcher row = Pattern.compile("(?m)^" + Pattern.quote(mode.description()) + " +(\\d)/5 +" + time + " +" + time + " "
+                    + verdict + " +" + time + " +" + time + " " + verdict + "$").matcher(out);
+            assertThat(row.find()).as(mode + " row in\n" + out).isTrue();
+            int samples = Integer.parseInt(row.group(1));
+            assertThat(samples).isBetween(1, 5);
+            double writtenMedian = Double.parseDouble(row.group(2)), writtenP99 = Double.parseDouble(row.group(3));
+            double siteMedian = Double.parseDouble(row.group(5)), siteP99 = Double.parseDouble(row.group(6));
+            assertThat(writtenMedian).isPositive().isLessThanOrEqualTo(writtenP99);
+            assertThat(siteMedian).isPositive().isLessThanOrEqualTo(siteP99);
+            // The site that took the checkpoint comes before the file is written (up to the printed rounding).
+            assertThat(siteMedian).isLessThanOrEqualTo(writtenMedian + 0.01);
+            assertThat(row.group(4)).isEqualTo(writtenP99 <= 10 ? "ok" : writtenMedian <= 10 ? "p99 OVER" : "OVER");
+            assertThat(row.group(7)).isEqualTo(siteP99 <= 10 ? "ok" : siteMedian <= 10 ? "p99 OVER" : "OVER");
+            // A missing sample is explained in a note.
+            if (samples < 5) assertThat(out).contains("note: " + mode.description() + ": " + (5 - samples) + " of 5 requests");
+        }
+        assertThat(out.lines().filter(l -> !l.startsWith("note: "))).hasSize(7);
+        assertThat(bench.stderr()).contains("blocked in accept run 5/5").doesNotContain("run 6/");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
+        }
+    }
+
+    @Test
+    void fewerThanFiftyRequestsIsACommandLineError(@TempDir Path dir) throws Exception {
+        CapturedRun bench = talent(dir, dir, "bench", "latency", "--requests", "49");
+
+        assertThat(bench.exitCode()).isEqualTo(64);
+        assertThat(bench.stderr()).contains("--requests must be at least 50");
+        assertThat(bench.stdout()).isEmpty();
     }
 
     @Test

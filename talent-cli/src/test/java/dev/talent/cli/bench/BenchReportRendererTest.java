@@ -58,4 +58,41 @@ class BenchReportRendererTest {
         assertThat(table).containsPattern("(?m)^on x86_64 +2000\\.0  0\\.400 \\(restoring is 2\\.5x faster\\) +2800\\.0$");
         assertThat(table).containsPattern("(?m)^on aarch64 \\(qemu\\) +3400\\.0  1\\.471 \\(restoring is 1\\.5x slower\\) +4300\\.0$");
     }
+
+    private static RuntimeTimings.RequestLatency latency(double toWrittenMs, double toSiteMs) {
+        return new RuntimeTimings.RequestLatency(1, toWrittenMs, toSiteMs);
+    }
+
+    @Test
+    void latencyTableShowsMedianAndP99AgainstTheTargetAndNotesMissingSamples() {
+        List<RuntimeTimings.RequestLatency> fast = java.util.stream.IntStream.rangeClosed(1, 50)
+                .mapToObj(i -> latency(1 + i * 0.1, 0.05)).toList();   // written 1.1 .. 6.0 ms: median 3.55, p99 6.0
+        List<RuntimeTimings.RequestLatency> tail = new java.util.ArrayList<>(fast.subList(0, 46));
+        tail.add(latency(30, 0.1));                                     // one slow request of 47 samples: median 3.40, p99 over
+        List<RuntimeTimings.RequestLatency> slow = List.of(latency(50, 0.08), latency(60, 0.09), latency(70, 0.1));
+        LatencyReport report = new LatencyReport(List.of(
+                new LatencyReport.ModeResult(LatencyMode.COMPUTE, fast, List.of()),
+                new LatencyReport.ModeResult(LatencyMode.SLEEP, tail, List.of("exit status 0 instead of 75",
+                        "no 'ready' line within 10 s", "exit status 0 instead of 75")),
+                new LatencyReport.ModeResult(LatencyMode.ACCEPT, slow, List.of())), 50, LatencyReport.TARGET_MS, false);
+
+        String table = BenchReportRenderer.latency(report);
+
+        assertThat(table).startsWith("talent bench latency: x86_64 natively; 50 SIGUSR1 requests per mode")
+                .doesNotContain("scaled-down").contains("target <= 10 ms");
+        assertThat(table).containsPattern("(?m)^compute loop +50/50 +3\\.55 +6\\.00 ok +0\\.05 +0\\.05 ok$");
+        assertThat(table).containsPattern("(?m)^blocked in nanosleep +47/50 +3\\.40 +30\\.00 p99 OVER +0\\.05 +0\\.10 ok$");
+        assertThat(table).containsPattern("(?m)^blocked in accept +3/3 +60\\.00 +70\\.00 OVER +0\\.09 +0\\.10 ok$");
+        assertThat(table).contains("note: blocked in nanosleep: 3 of 50 requests gave no sample: exit status 0 instead of 75 (2);"
+                + " no 'ready' line within 10 s (1)");
+        assertThat(table.lines().filter(l -> l.startsWith("note:"))).hasSize(1);
+    }
+
+    @Test
+    void aScaledDownLatencyRunSaysSo() {
+        LatencyReport report = new LatencyReport(List.of(new LatencyReport.ModeResult(LatencyMode.ACCEPT,
+                List.of(latency(2, 0.1)), List.of())), 1, LatencyReport.TARGET_MS, true);
+
+        assertThat(BenchReportRenderer.latency(report)).contains("scaled-down check: fewer than the 50 requests of issue #4");
+    }
 }

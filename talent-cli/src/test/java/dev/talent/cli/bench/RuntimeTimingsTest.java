@@ -67,4 +67,28 @@ class RuntimeTimingsTest {
     void windowsLineEndingsDoNotHideALine() {
         assertThat(RuntimeTimings.restored(READER_STDERR.replace("\n", "\r\n"))).isPresent();
     }
+
+    @Test
+    void parsesTheRequestLatencyLineWithBothTimes() {
+        // As the runtime printed it for latency.c blocked in accept() (bench latency), among its other messages.
+        String stderr = """
+                talent: signal checkpoint at point 4 (latency.c:61:22)
+                talent: wrote checkpoint ck/ckpt-000001.tck (1234 bytes, 2 frames, 0 globals, 5 types)
+                talent: checkpoint 1 written: 0.0 MiB, 0 heap blocks, 1.5 ms (collect 0.0, encode 0.1, write+fsync 1.4)
+                talent: request latency: 1.833 ms from signal to checkpoint 1 written (0.061 ms to the site that took it)
+                """;
+        assertThat(RuntimeTimings.requestLatencies(stderr)).containsExactly(new RuntimeTimings.RequestLatency(1, 1.833, 0.061));
+        assertThat(RuntimeTimings.checkpointsWritten(stderr)).hasSize(1);
+    }
+
+    @Test
+    void requestLatencyLinesComeInOrderAndOthersAreNotThem() {
+        String two = "talent: request latency: 48 ms from signal to checkpoint 3 written (0.1 ms to the site that took it)\r\n"
+                + "echo talent: request latency: 9.0 ms from signal to checkpoint 4 written (1.0 ms to the site that took it)\n"
+                + "talent: request latency: 12.250 ms from signal to checkpoint 5 written (28.000 ms to the site that took it)\n"
+                + "talent: request latency: 12.250 ms from signal to checkpoint 6 written (28.000 ms to the si\n";
+        assertThat(RuntimeTimings.requestLatencies(two)).containsExactly(
+                new RuntimeTimings.RequestLatency(3, 48, 0.1), new RuntimeTimings.RequestLatency(5, 12.25, 28));
+        assertThat(RuntimeTimings.requestLatencies(WRITER_STDERR)).isEmpty();
+    }
 }

@@ -61,4 +61,35 @@ class StatisticsTest {
         assertThat(s.min()).isEqualTo(1.0);
         assertThat(s.max()).isEqualTo(3.0);
     }
+
+    @Test
+    void percentileIsTheNearestRankWhateverTheOrder() {
+        // 1..200 shuffled by a fixed stride: the 99th percentile of 200 values is the 198th smallest.
+        List<Double> values = java.util.stream.IntStream.range(0, 200).mapToObj(i -> (double) ((i * 77) % 200 + 1)).toList();
+        assertThat(Statistics.percentile(values, 99)).isEqualTo(198.0);
+        assertThat(Statistics.percentile(values, 50)).isEqualTo(100.0);
+        assertThat(Statistics.percentile(values, 100)).isEqualTo(200.0);
+    }
+
+    @Test
+    void p99OfFewerThanAHundredValuesIsTheMaximum() {
+        List<Double> fifty = java.util.stream.IntStream.rangeClosed(1, 50).mapToObj(i -> i * 0.5).toList();
+        assertThat(Statistics.percentile(fifty, 99)).isEqualTo(25.0);
+        assertThat(Statistics.percentile(List.of(3.0, 9.0, 1.0), 99)).isEqualTo(9.0);
+    }
+
+    @Test
+    void percentileIsAlwaysOneOfTheValues() {
+        // nearest rank, no interpolation: the 90th percentile of 1, 2, 3, 4 is 4 (rank ceil(3.6)), the 75th is 3
+        assertThat(Statistics.percentile(List.of(4.0, 2.0, 1.0, 3.0), 90)).isEqualTo(4.0);
+        assertThat(Statistics.percentile(List.of(4.0, 2.0, 1.0, 3.0), 75)).isEqualTo(3.0);
+        assertThat(new Samples(List.of(5.0)).percentile(99)).isEqualTo(5.0);
+    }
+
+    @Test
+    void percentileRefusesNoValuesAndOutOfRangeRanks() {
+        assertThatThrownBy(() -> Statistics.percentile(List.of(), 99)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Statistics.percentile(List.of(1.0), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Statistics.percentile(List.of(1.0), 101)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
