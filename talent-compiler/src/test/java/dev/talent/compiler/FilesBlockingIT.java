@@ -1,6 +1,11 @@
 package dev.talent.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.RUNTIME;
+import static dev.talent.compiler.MigrationHops.run;
 
 import dev.talent.compiler.analysis.LibraryCalls;
 import java.io.IOException;
@@ -12,9 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,22 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FilesBlockingIT {
     private static final Path MODULE = Path.of(System.getProperty("user.dir"));
     private static final Path SAMPLES = MODULE.resolve("src/test/resources/files-blocking");
-    private static final Path RUNTIME = Path.of(System.getProperty("talent.runtime.c",
-            MODULE.resolveSibling("talent-runtime").resolve("src/main/c").toString()));
-    private static final Path INCLUDE = RUNTIME.resolve("include");
-
-    private record Target(String name, String cc, List<String> flags, List<String> runner) {}
-
-    private static final List<Target> HOPS = List.of(
-            new Target("x86_64", "gcc", List.of(), List.of()),
-            new Target("s390x", "s390x-linux-gnu-gcc", List.of(), List.of("qemu-s390x-static")),
-            new Target("i686", "i686-linux-gnu-gcc", List.of("-msse2", "-mfpmath=sse"), List.of("qemu-i386-static")),
-            new Target("aarch64", "aarch64-linux-gnu-gcc", List.of(), List.of("qemu-aarch64-static")),
-            new Target("riscv64", "riscv64-linux-gnu-gcc", List.of(), List.of("qemu-riscv64-static")));
     private static final int[] VISITS = {53, 41, 67, 29};
     private static final String LOG_SEED = "earlier run: 3 lines\n";
-
-    private static final Map<String, Path> RUNTIMES = new ConcurrentHashMap<>();
 
     @TempDir
     Path work;
@@ -79,15 +71,15 @@ class FilesBlockingIT {
         Path original = work.resolve("report.orig");
         Run cc = run(List.of("gcc", "-O2", "-fsigned-char", "-ffp-contract=off", "-o", original.toString(), source.toString()),
                 Map.of(), null);
-        assertThat(cc.rc).as(cc.err).isZero();
+        assertThat(cc.rc()).as(cc.err()).isZero();
         Run expected = run(List.of(original.toString()), Map.of(), originalDir);
-        assertThat(expected.rc).as(expected.err).isZero();
+        assertThat(expected.rc()).as(expected.err()).isZero();
 
         List<Path> exes = build(source, "report");
         Path uninterruptedDir = workDir("plain", input.toString());
         Run uninterrupted = run(command(HOPS.getFirst(), exes.getFirst()), Map.of(), uninterruptedDir);
-        assertThat(uninterrupted.rc).as(uninterrupted.err).isZero();
-        assertThat(uninterrupted.out).isEqualTo(expected.out);
+        assertThat(uninterrupted.rc()).as(uninterrupted.err()).isZero();
+        assertThat(uninterrupted.out()).isEqualTo(expected.out());
         assertSameFiles(uninterruptedDir, originalDir);
 
         Path dir = workDir("hops", input.toString());
@@ -100,10 +92,10 @@ class FilesBlockingIT {
             if (hop > 0) env.put("TALENT_RESTART", "1");
             if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(VISITS[hop]));
             Run step = run(command(t, exes.get(hop)), env, dir);
-            out.append(step.out);
-            assertThat(step.rc).as("hop " + hop + " on " + t.name() + ":\n" + step.err).isEqualTo(last ? 0 : 75);
+            out.append(step.out());
+            assertThat(step.rc()).as("hop " + hop + " on " + t.name() + ":\n" + step.err()).isEqualTo(last ? 0 : 75);
         }
-        assertThat(out.toString()).as("stdout of the five hops").isEqualTo(expected.out);
+        assertThat(out.toString()).as("stdout of the five hops").isEqualTo(expected.out());
         assertSameFiles(dir, originalDir);
     }
 
@@ -113,8 +105,8 @@ class FilesBlockingIT {
         Path original = work.resolve("sleeper.orig");
         Run cc = run(List.of("gcc", "-O2", "-fsigned-char", "-ffp-contract=off", "-o", original.toString(), source.toString()),
                 Map.of(), null);
-        assertThat(cc.rc).as(cc.err).isZero();
-        String expected = run(List.of(original.toString()), Map.of(), null).out;
+        assertThat(cc.rc()).as(cc.err()).isZero();
+        String expected = run(List.of(original.toString()), Map.of(), null).out();
 
         List<Path> exes = build(source, "sleeper");
         Path ck = Files.createDirectories(work.resolve("ck-sleeper"));
@@ -174,8 +166,8 @@ class FilesBlockingIT {
         long started = System.nanoTime();
         Run rest = run(command(HOPS.get(1), exes.get(1)), restart, work);
         long sleptMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertThat(rest.rc).as(rest.err).isZero();
-        assertThat(rest.out).isEqualTo("woke 0\n");
+        assertThat(rest.rc()).as(rest.err()).isZero();
+        assertThat(rest.out()).isEqualTo("woke 0\n");
         // about 4 s were left; the whole 6 s again, or no sleep at all, would be wrong
         assertThat(sleptMs).as("time slept after the restart on s390x").isBetween(2500L, 5800L);
     }
@@ -201,71 +193,5 @@ class FilesBlockingIT {
         List<Path> exes = new ArrayList<>();
         for (Target t : HOPS) exes.add(link(t, r, work.resolve(name + "." + t.name())));
         return exes;
-    }
-
-    private static List<String> command(Target t, Path exe) {
-        List<String> cmd = new ArrayList<>(t.runner());
-        cmd.add(exe.toString());
-        return cmd;
-    }
-
-    private Path link(Target t, CompileResult r, Path exe) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
-        cmd.addAll(t.flags());
-        cmd.add("-I" + INCLUDE);
-        r.instrumentedSources().forEach(p -> cmd.add(p.toString()));
-        cmd.add(r.programTable().toString());
-        try (Stream<Path> s = Files.list(runtime(t))) {
-            s.sorted().forEach(p -> cmd.add(p.toString()));
-        }
-        cmd.addAll(List.of("-lm", "-o", exe.toString()));
-        Run run = run(cmd, Map.of(), null);
-        assertThat(run.rc).as(String.join(" ", cmd) + "\n" + run.err).isZero();
-        assertThat(run.err).as(t.cc() + " warnings").doesNotContain("warning:");
-        return exe;
-    }
-
-    /** The runtime's object files for one target, compiled once per test run. */
-    private static Path runtime(Target t) throws Exception {
-        Path cached = RUNTIMES.get(t.name());
-        if (cached != null) return cached;
-        Path dir = Files.createTempDirectory("talent-rt-files-" + t.name());
-        List<Path> sources;
-        try (Stream<Path> s = Files.list(RUNTIME)) {
-            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
-        }
-        for (Path c : sources) {
-            List<String> cmd = new ArrayList<>(List.of(t.cc(), "-c", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=200809L",
-                    "-fsigned-char", "-ffp-contract=off", "-I" + INCLUDE, "-I" + RUNTIME));
-            cmd.addAll(t.flags());
-            cmd.addAll(List.of(c.toString(), "-o", dir.resolve(c.getFileName() + ".o").toString()));
-            Run run = run(cmd, Map.of(), null);
-            assertThat(run.rc).as("runtime " + c.getFileName() + " for " + t.name() + ":\n" + run.err).isZero();
-        }
-        RUNTIMES.put(t.name(), dir);
-        return dir;
-    }
-
-    private record Run(int rc, String out, String err) {}
-
-    private static Run run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        if (dir != null) pb.directory(dir.toFile());
-        Path out = Files.createTempFile("talent-files-out", ".txt");
-        Path err = Files.createTempFile("talent-files-err", ".txt");
-        try {
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                    Files.readString(err, StandardCharsets.ISO_8859_1));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }

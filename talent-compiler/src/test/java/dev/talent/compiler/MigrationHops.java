@@ -1,0 +1,108 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What the migration ITs share: the five ISAs a program hops across, building an instrumented program with
+ * the runtime's C sources for each of them, and running a command with its output captured.
+ */
+final class MigrationHops {
+    private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+    /** The runtime's C sources; -Dtalent.runtime.c=DIR tests against another copy (e.g. a committed one). */
+    static final Path RUNTIME = Path.of(System.getProperty("talent.runtime.c",
+            MODULE.resolveSibling("talent-runtime").resolve("src/main/c").toString()));
+    static final Path INCLUDE = RUNTIME.resolve("include");
+
+    /** A target: its compiler, extra flags and how to run its binaries here. */
+    record Target(String name, String cc, List<String> flags, List<String> runner) {}
+
+    /** The hop order of every migration IT. */
+    static final List<Target> HOPS = List.of(
+            new Target("x86_64", "gcc", List.of(), List.of()),
+            new Target("s390x", "s390x-linux-gnu-gcc", List.of(), List.of("qemu-s390x-static")),
+            new Target("i686", "i686-linux-gnu-gcc", List.of("-msse2", "-mfpmath=sse"), List.of("qemu-i386-static")),
+            new Target("aarch64", "aarch64-linux-gnu-gcc", List.of(), List.of("qemu-aarch64-static")),
+            new Target("riscv64", "riscv64-linux-gnu-gcc", List.of(), List.of("qemu-riscv64-static")));
+
+    record Run(int rc, String out, String err) {}
+
+    /** The runtime's object files per target, compiled once per test JVM and shared by every IT class. */
+    private static final Map<String, Path> RUNTIMES = new ConcurrentHashMap<>();
+
+    private MigrationHops() {}
+
+    static List<String> command(Target t, Path exe) {
+        List<String> cmd = new ArrayList<>(t.runner());
+        cmd.add(exe.toString());
+        return cmd;
+    }
+
+    /** Links the instrumented program for t; gcc must accept it with -Wall and no warning. */
+    static Path link(Target t, CompileResult r, Path exe) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
+        cmd.addAll(t.flags());
+        cmd.add("-I" + INCLUDE);
+        r.instrumentedSources().forEach(p -> cmd.add(p.toString()));
+        cmd.add(r.programTable().toString());
+        try (Stream<Path> s = Files.list(runtime(t))) {
+            s.sorted().forEach(p -> cmd.add(p.toString()));
+        }
+        cmd.addAll(List.of("-lm", "-o", exe.toString()));
+        Run run = run(cmd, Map.of(), null);
+        assertThat(run.rc()).as(String.join(" ", cmd) + "\n" + run.err()).isZero();
+        assertThat(run.err()).as(t.cc() + " warnings").doesNotContain("warning:");
+        return exe;
+    }
+
+    private static synchronized Path runtime(Target t) throws Exception {
+        Path cached = RUNTIMES.get(t.name());
+        if (cached != null) return cached;
+        Path dir = Files.createTempDirectory("talent-rt-" + t.name());
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(RUNTIME)) {
+            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+        for (Path c : sources) {
+            List<String> cmd = new ArrayList<>(List.of(t.cc(), "-c", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=200809L",
+                    "-fsigned-char", "-ffp-contract=off", "-I" + INCLUDE, "-I" + RUNTIME));
+            cmd.addAll(t.flags());
+            cmd.addAll(List.of(c.toString(), "-o", dir.resolve(c.getFileName() + ".o").toString()));
+            Run run = run(cmd, Map.of(), null);
+            assertThat(run.rc()).as("runtime " + c.getFileName() + " for " + t.name() + ":\n" + run.err()).isZero();
+        }
+        RUNTIMES.put(t.name(), dir);
+        return dir;
+    }
+
+    /** Runs cmd (in dir, or the current directory when null) with env added, output captured. */
+    static Run run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        if (dir != null) pb.directory(dir.toFile());
+        Path out = Files.createTempFile("talent-it-out", ".txt");
+        Path err = Files.createTempFile("talent-it-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
+                    Files.readString(err, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
