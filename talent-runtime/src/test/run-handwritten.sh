@@ -382,6 +382,155 @@ else
     fail "SIGUSR1 in accept: rc $(cat "$dir/rc1") then $(cat "$dir/rc2") ($dir)"
 fi
 
+# ---------------------------------------------------------------- events, unwritable checkpoints, faults (issue 5)
+# event lines: a fresh start stopped by SIGUSR1 in nanosleep, restarted on s390x, appending to the same file
+dir="$WORK/events-usr1"; rm -rf "$dir"; mkdir -p "$dir"
+(cd "$dir" && { TALENT_EVENT_FILE=events "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!; sleep 0.2; kill -USR1 $p; wait $p; echo $? > rc1; })
+(cd "$dir" && TALENT_EVENT_FILE=events TALENT_RESTART=1 run s390x waiter >> out 2> err2)
+rc=$?
+expected=$(printf 'started x86_64\ncheckpoint 1 ckpt-000001.tck\nready 1 s390x\nexiting 0')
+if [ "$(cat "$dir/rc1")" = 75 ] && [ $rc = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref" && [ "$(cat "$dir/events")" = "$expected" ] &&
+    [ "$(stat -c %a "$dir/events")" = 600 ]; then
+    pass "event file (0600): started, checkpoint 1 ckpt-000001.tck at SIGUSR1, ready 1 on s390x after the restart, exiting 0"
+else
+    fail "event lines for start/checkpoint/ready/exit: rc $(cat "$dir/rc1") then $rc, events: $(cat "$dir/events" | tr '\n' '|') ($dir)"
+fi
+# keep-running checkpoints: each `checkpoint N` is followed by `ready N` (in-process restore), numbered 1, 2, 3...
+dir="$WORK/events-periodic"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_EVENT_FILE=$dir/events TALENT_CHECKPOINT_DIR=$dir TALENT_EVERY_VISITS=4 run aarch64 recurse arg1 > "$dir.out" 2> "$dir.err"
+rc=$?
+shape=$(awk -v ok=1 'NR == 1 { if ($0 != "started aarch64") ok = 0; next }
+    /^exiting / { if ($0 != "exiting 0") ok = 0; last = NR; next }
+    /^checkpoint / { n++; if ($0 != sprintf("checkpoint %d ckpt-%06d.tck", n, n)) ok = 0; next }
+    /^ready / { if ($0 != sprintf("ready %d aarch64", n)) ok = 0; next }
+    { ok = 0 } END { print (ok && last == NR && n >= 3) ? n : "bad" }' "$dir/events")
+if [ $rc = 0 ] && cmp -s "$dir.out" "$WORK/recurse.ref" && [ "$shape" != bad ]; then
+    pass "every_visits=4 on aarch64: $shape pairs 'checkpoint N ckpt-N.tck' / 'ready N aarch64' between started and exiting 0"
+else
+    fail "events of periodic checkpoints: rc $rc, events: $(head -c 300 "$dir/events" | tr '\n' '|') ($dir)"
+fi
+# the event file is a FIFO whose reader stays open across a stop and a restart
+dir="$WORK/events-fifo"; rm -rf "$dir"; mkdir -p "$dir"; mkfifo "$dir/events"
+cat "$dir/events" > "$dir/events.read" & reader=$!
+exec 8> "$dir/events"     # holds the FIFO open between the two processes, like the orchestrator
+(cd "$dir" && TALENT_EVENT_FILE=events TALENT_STOP_AFTER=5 run i686 recurse arg1 > out 2> err; echo $? > rc1)
+(cd "$dir" && TALENT_EVENT_FILE=events TALENT_RESTART=1 run x86_64 recurse >> out 2>> err; echo $? > rc2)
+exec 8>&-
+wait $reader
+expected=$(printf 'started i686\ncheckpoint 1 ckpt-000001.tck\nready 1 x86_64\nexiting 0')
+if [ "$(cat "$dir/rc1")" = 75 ] && [ "$(cat "$dir/rc2")" = 0 ] && cmp -s "$dir/out" "$WORK/recurse.ref" &&
+    [ "$(cat "$dir/events.read")" = "$expected" ] && [ ! -s "$dir/err" ]; then
+    pass "event file is a FIFO with a reader: i686 stop and x86_64 restart write their lines into it"
+else
+    fail "event FIFO with a reader: rc $(cat "$dir/rc1") then $(cat "$dir/rc2"), read: $(tr '\n' '|' < "$dir/events.read") ($dir)"
+fi
+# a FIFO nobody reads: reported once, the program is not held up
+dir="$WORK/events-fifo-noreader"; rm -rf "$dir"; mkdir -p "$dir"; mkfifo "$dir/events"
+(cd "$dir" && TALENT_EVENT_FILE=events TALENT_EVERY_VISITS=5 run x86_64 recurse arg1 > out 2> err)
+rc=$?
+if [ $rc = 0 ] && cmp -s "$dir/out" "$WORK/recurse.ref" && [ "$(grep -c . "$dir/err")" = 1 ] &&
+    grep -q "^talent: warning: cannot open event file events: No such device or address; the program goes on" "$dir/err"; then
+    pass "event FIFO without a reader: one warning ($(cut -c1-90 "$dir/err")...), the program runs to its end"
+else
+    fail "event FIFO without a reader: rc $rc ($(cat "$dir/err"))"
+fi
+
+# TALENT_FAULT=checkpoint-write: SIGUSR1's checkpoint fails, the program keeps running, output as if never asked
+dir="$WORK/fault-usr1"; rm -rf "$dir"; mkdir -p "$dir"
+(cd "$dir" && { TALENT_FAULT=checkpoint-write TALENT_EVENT_FILE=events "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!
+  sleep 0.15; kill -USR1 $p; sleep 0.15; kill -USR1 $p; wait $p; echo $? > rc1; })
+msg="checkpoint 1 could not be written: cannot write ./.ckpt-000001.tck.tmp: Input/output error (fault injected by TALENT_FAULT=checkpoint-write)"
+if [ "$(cat "$dir/rc1")" = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref" && [ "$(grep -c "^talent: $msg; the program continues$" "$dir/err")" = 2 ] &&
+    [ "$(grep -c "^checkpoint-failed $msg$" "$dir/events")" = 2 ] && [ "$(tail -1 "$dir/events")" = "exiting 0" ] &&
+    ! grep -q "^ready" "$dir/events" && [ -z "$(ls -A "$dir" | grep ckpt)" ]; then
+    pass "checkpoint-write fault, SIGUSR1 twice: both reported (stderr + checkpoint-failed event), no file left, the program goes on and its output equals the uninterrupted run"
+else
+    fail "checkpoint-write fault with SIGUSR1: rc $(cat "$dir/rc1") ($dir)"
+fi
+# the fault is per process: the next run in the same directory checkpoints normally
+(cd "$dir" && { "$WORK/bin/waiter.x86_64" s > out2 2> err2 & p=$!; sleep 0.2; kill -USR1 $p; wait $p; echo $? > rc2; })
+(cd "$dir" && TALENT_RESTART=1 run x86_64 waiter >> out2 2>> err2)
+rc=$?
+if [ "$(cat "$dir/rc2")" = 75 ] && [ $rc = 0 ] && cmp -s "$dir/out2" "$WORK/waiter.ref" && [ -e "$dir/ckpt-000001.tck" ]; then
+    pass "without the fault, a second run in the same directory stops at SIGUSR1 (exit 75) and restarts"
+else
+    fail "second run without the fault: rc $(cat "$dir/rc2") then $rc ($dir)"
+fi
+# stop_after with the fault: the program continues and the count is not retried
+dir="$WORK/fault-stop-after"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_FAULT=checkpoint-write TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=7 run s390x recurse arg1 > "$dir.out" 2> "$dir.err"
+rc=$?
+if [ $rc = 0 ] && cmp -s "$dir.out" "$WORK/recurse.ref" && [ "$(grep -c "could not be written" "$dir.err")" = 1 ] && [ -z "$(ls -A "$dir")" ]; then
+    pass "stop_after=7 with the checkpoint-write fault on s390x: one failure reported, not retried, output equals the reference"
+else
+    fail "stop_after with the checkpoint-write fault: rc $rc ($dir.err)"
+fi
+# periodic checkpoints failing again and again over heap structures (qsort, recursion) and open files
+dir="$WORK/fault-periodic"; rm -rf "$dir"; mkdir -p "$dir"
+TALENT_FAULT=checkpoint-write TALENT_CHECKPOINT_DIR=$dir TALENT_EVERY_VISITS=3 run i686 structures > "$dir.out" 2> "$dir.err"
+rc=$?
+nfail=$(grep -c "could not be written" "$dir.err")
+(cd "$dir" && TALENT_FAULT=checkpoint-write TALENT_EVERY_VISITS=2 run x86_64 filerw "$WORK/filerw.in" < "$WORK/filerw.stdin" > out 2> err)
+rc2=$?
+if [ $rc = 0 ] && cmp -s "$dir.out" "$WORK/structures.ref" && [ "$nfail" -gt 3 ] && [ $rc2 = 0 ] && same_files "$dir" &&
+    [ -z "$(ls -A "$dir" | grep ckpt)" ]; then
+    pass "every_visits with the checkpoint-write fault: structures on i686 ($nfail failures) and filerw (files) continue from memory, outputs equal the uninterrupted runs"
+else
+    fail "periodic checkpoints with the checkpoint-write fault: rc $rc/$rc2, $nfail failures ($dir)"
+fi
+# a real failure: the checkpoint directory cannot be created (a regular file is in the way; root ignores modes)
+dir="$WORK/unwritable"; rm -rf "$dir"; mkdir -p "$dir"; : > "$dir/file"
+(cd "$dir" && { TALENT_CHECKPOINT_DIR=file/ck TALENT_EVENT_FILE=events "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!
+  sleep 0.2; kill -USR1 $p; wait $p; echo $? > rc1; })
+msg="checkpoint 1 could not be written: cannot create checkpoint directory file/ck: Not a directory"
+if [ "$(cat "$dir/rc1")" = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref" && [ "$(cat "$dir/err")" = "talent: $msg; the program continues" ] &&
+    grep -qx "checkpoint-failed $msg" "$dir/events"; then
+    pass "checkpoint_dir below a regular file: SIGUSR1's checkpoint fails with ENOTDIR, reported, the program continues to the reference output"
+else
+    fail "unwritable checkpoint directory: rc $(cat "$dir/rc1") ($(cat "$dir/err"))"
+fi
+
+# TALENT_FAULT=restore, restore_file exact and invalid
+dir="$WORK/restore-file"; rm -rf "$dir" "$dir".*; mkdir -p "$dir"
+# three runs stopping after 4 visits each: ckpt-000001 .. ckpt-000003, the output of each run kept apart
+for r in 1 2 3; do
+    TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=4 TALENT_RESTART=$([ $r = 1 ] && echo 0 || echo 1) run x86_64 recurse arg1 > "$dir.run$r" 2> /dev/null
+done
+TALENT_FAULT=restore TALENT_EVENT_FILE=$dir.events TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run aarch64 recurse > "$dir.fault.out" 2> "$dir.fault.err"
+rc=$?
+if [ $rc = 65 ] && [ "$(cat "$dir.fault.err")" = "talent: restore of checkpoint 3 failed: fault injected by TALENT_FAULT=restore (a testing aid: the restart fails just before the program would resume)" ] &&
+    [ ! -s "$dir.fault.out" ] && [ ! -e "$dir.events" ]; then
+    pass "restore fault: exit 65, '$(cut -c1-80 "$dir.fault.err")...', no output, no ready event"
+else
+    fail "restore fault: exit $rc ($(cat "$dir.fault.err"))"
+fi
+# restore exactly ckpt-000002 (not the newer ckpt-000003): the first two runs' output, then this one's
+TALENT_EVENT_FILE=$dir.events2 TALENT_RESTORE_FILE=$dir/ckpt-000002.tck TALENT_RESTART=1 run riscv64 recurse > "$dir.b" 2> "$dir.b.err"
+rc=$?
+if [ $rc = 0 ] && cat "$dir.run1" "$dir.run2" "$dir.b" | cmp -s - "$WORK/recurse.ref" && [ "$(head -1 "$dir.events2")" = "ready 2 riscv64" ] &&
+    [ -e "$dir/ckpt-000003.tck" ]; then
+    pass "restore_file=ckpt-000002.tck restores exactly that one on riscv64 although ckpt-000003 is newer"
+else
+    fail "restore_file exact: exit $rc ($(cat "$dir.b.err"))"
+fi
+cp "$dir/ckpt-000003.tck" "$dir/damaged.tck"
+printf 'X' | dd of="$dir/damaged.tck" bs=1 seek=40 conv=notrunc 2> /dev/null
+TALENT_RESTORE_FILE=$dir/damaged.tck TALENT_RESTART=1 run x86_64 recurse > "$dir.c" 2> "$dir.c.err"
+rc=$?
+TALENT_RESTORE_FILE=$dir/missing.tck TALENT_RESTART=1 run x86_64 recurse > /dev/null 2> "$dir.d.err"
+rc2=$?
+if [ $rc = 66 ] && [ ! -s "$dir.c" ] && [ "$(grep -c . "$dir.c.err")" = 1 ] &&
+    grep -q "^talent: checkpoint $dir/damaged.tck (restore_file) cannot be used: section META at offset 24: CRC32C mismatch .*; it is not replaced by another checkpoint$" "$dir.c.err" &&
+    [ $rc2 = 66 ] && grep -q "missing.tck (restore_file) cannot be used: cannot open: No such file or directory" "$dir.d.err"; then
+    pass "restore_file invalid: exit 66 with the reader's message ($(cut -c1-120 "$dir.c.err")...), no fallback; a missing one exits 66 too"
+else
+    fail "restore_file invalid: exit $rc/$rc2 ($(cat "$dir.c.err" "$dir.d.err"))"
+fi
+TALENT_FAULT=disk-full run x86_64 recurse > /dev/null 2> "$dir.e.err"
+rc=$?
+[ $rc = 64 ] && grep -q "TALENT_FAULT: fault='disk-full' is not valid" "$dir.e.err" && pass "unknown fault: exit 64 ($(cat "$dir.e.err"))" ||
+    fail "unknown fault: exit $rc ($(cat "$dir.e.err"))"
+
 # ---------------------------------------------------------------- TALENT_VERBOSE timing lines (README.md)
 dir="$WORK/verbose"; rm -rf "$dir"; mkdir -p "$dir"
 TALENT_VERBOSE=1 TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=30 run x86_64 structures > /dev/null 2> "$dir.w.err"

@@ -1,7 +1,8 @@
 /* checkpoint_read.c: finds the newest checkpoint of a directory that validates completely (header, every
  * section's length and CRC32C, every structure and value, the program fingerprint) and parses it into the
  * in-memory model used to restore; damaged newer files are reported with the section tag and file offset
- * of the problem, and the next older one is tried. */
+ * of the problem, and the next older one is tried. Also loads exactly one given file (restore_file: no
+ * fallback), or a checkpoint image held in memory (one that could not be written). */
 #include "talent_internal.h"
 
 #include <dirent.h>
@@ -375,20 +376,29 @@ static const section_parser parsers[6] = {parse_meta, parse_types, parse_strs, p
 
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch)
 {
-    size_t size, off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
-    int seen_file = 0, seen_wait = 0;
-    int seen[6] = {0}, last = -1, k;
-    uint32_t nsections, s, crc, stored;
-    uint16_t major, minor;
+    size_t size;
     unsigned char *f;
-    tl_reader r;
-
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
     f = read_file(path, &size, err, errlen);
     if (!f)
         return -1;
-    ck->path = tl_xstrdup(path);
+    return tl_checkpoint_load_buffer(path, f, size, ck, err, errlen, fingerprint_mismatch);
+}
+
+int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err,
+                              size_t errlen, int *fingerprint_mismatch)
+{
+    size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
+    int seen_file = 0, seen_wait = 0;
+    int seen[6] = {0}, last = -1, k;
+    uint32_t nsections, s, crc, stored;
+    uint16_t major, minor;
+    tl_reader r;
+
+    memset(ck, 0, sizeof *ck);
+    *fingerprint_mismatch = 0;
+    ck->path = tl_xstrdup(name);
     ck->file = f;
     ck->file_size = size;
 
@@ -614,4 +624,14 @@ void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck)
     if (first_mismatch[0])
         tl_die(TL_EXIT_DATAERR, "no checkpoint in %s can be restored by this program (%s)", dir, first_mismatch);
     tl_die(TL_EXIT_NOINPUT, "no valid checkpoint in directory %s", dir);
+}
+
+void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck)
+{
+    char err[512];
+    int mismatch;
+    if (tl_checkpoint_load(path, ck, err, sizeof err, &mismatch) != 0)
+        tl_die(mismatch ? TL_EXIT_DATAERR : TL_EXIT_NOINPUT, "checkpoint %s (restore_file) cannot be used: %s; it is "
+               "not replaced by another checkpoint", path, err);
+    tl_info("restoring from %s (sequence %llu, written on %s)", path, (unsigned long long)ck->sequence, ck->platform);
 }

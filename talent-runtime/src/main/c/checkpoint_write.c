@@ -1,6 +1,8 @@
 /* checkpoint_write.c: assembles a checkpoint file (header, META, TYPE, STRS, GLOB, FRAM, HEAP, each
  * section with its CRC32C) from the globals and the frames saved while unwinding, writes it atomically
- * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. */
+ * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. An I/O
+ * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
+ * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "talent_internal.h"
 
 #include <errno.h>
@@ -43,52 +45,111 @@ static int host_is_big_endian(void)
     return b == 0;
 }
 
-static void write_all(int fd, const unsigned char *p, size_t n, const char *path)
+/* strerror(errno), marked when the error was injected (TALENT_FAULT=checkpoint-write). */
+static const char *reason(int err)
+{
+    static char buf[256];
+    snprintf(buf, sizeof buf, "%s%s", strerror(err),
+             tl_fault == TL_FAULT_CHECKPOINT_WRITE ? " (fault injected by TALENT_FAULT=checkpoint-write)" : "");
+    return buf;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n, const char *path, char *err, size_t errlen)
 {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
+        ssize_t w;
+        if (tl_fault == TL_FAULT_CHECKPOINT_WRITE) {
+            w = -1;
+            errno = EIO;
+        } else {
+            w = write(fd, p, n);
+        }
+        if (w <= 0) {
+            if (w < 0 && errno == EINTR)
                 continue;
-            tl_die(TL_EXIT_IOERR, "cannot write checkpoint %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot write %s: %s", path, w < 0 ? reason(errno) : "write() wrote nothing");
+            return -1;
         }
         p += w;
         n -= (size_t)w;
     }
+    return 0;
 }
 
-/* Writes the header and the sections straight from their buffers (no copy of the whole file in memory). */
-static void write_atomically(const char *dir, uint64_t seq, const unsigned char *header, const section *secs,
-                             unsigned nsecs, char *final_path, size_t final_len)
+/* Writes the header and the sections straight from their buffers (no copy of the whole file in memory).
+ * Returns 0, or -1 with a message in err; nothing of a failed attempt is left in dir. */
+static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, const section *secs,
+                            unsigned nsecs, char *final_path, size_t final_len, char *err, size_t errlen)
 {
     unsigned k;
     size_t n = strlen(dir) + 64;
     char *tmp = tl_xmalloc(n);
-    int fd;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        tl_die(TL_EXIT_IOERR, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
+    int fd, failed = 0;
     snprintf(tmp, n, "%s/.ckpt-%06llu.tck.tmp", dir, (unsigned long long)seq);
     snprintf(final_path, final_len, "%s/ckpt-%06llu.tck", dir, (unsigned long long)seq);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        tl_die(TL_EXIT_IOERR, "cannot create %s: %s", tmp, strerror(errno));
-    write_all(fd, header, 24, tmp);
-    for (k = 0; k < nsecs; k++) {
-        write_all(fd, secs[k].head, 12, tmp);
-        write_all(fd, secs[k].payload->data, secs[k].payload->len, tmp);
-        write_all(fd, secs[k].crc, 4, tmp);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
+        free(tmp);
+        return -1;
     }
-    if (fsync(fd) != 0)
-        tl_die(TL_EXIT_IOERR, "cannot fsync %s: %s", tmp, strerror(errno));
-    if (close(fd) != 0)
-        tl_die(TL_EXIT_IOERR, "cannot close %s: %s", tmp, strerror(errno));
-    if (rename(tmp, final_path) != 0)
-        tl_die(TL_EXIT_IOERR, "cannot rename %s to %s: %s", tmp, final_path, strerror(errno));
-    fd = open(dir, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0)
-        tl_die(TL_EXIT_IOERR, "cannot fsync directory %s: %s", dir, strerror(errno));
-    close(fd);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    failed = write_all(fd, header, 24, tmp, err, errlen);
+    for (k = 0; k < nsecs && !failed; k++)
+        failed = write_all(fd, secs[k].head, 12, tmp, err, errlen) ||
+                 write_all(fd, secs[k].payload->data, secs[k].payload->len, tmp, err, errlen) ||
+                 write_all(fd, secs[k].crc, 4, tmp, err, errlen);
+    if (!failed && fsync(fd) != 0)
+        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
+    if (close(fd) != 0 && !failed)
+        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+    if (!failed && rename(tmp, final_path) != 0)
+        failed = 1, snprintf(err, errlen, "cannot rename %s to ckpt-%06llu.tck: %s", tmp, (unsigned long long)seq,
+                             strerror(errno));
+    if (failed) {
+        if (unlink(tmp) != 0 && errno != ENOENT)
+            tl_warn("cannot delete the temporary file %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
     free(tmp);
+    fd = open(dir, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        /* the file is in place but not durable: a checkpoint reported as not written must not stay */
+        snprintf(err, errlen, "cannot fsync directory %s: %s", dir, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (unlink(final_path) != 0)
+            tl_warn("cannot delete %s: %s", final_path, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* The checkpoint as one image (what the file would have held), built only when it could not be written;
+ * each section's buffer is freed once copied, so memory grows by a section at most. */
+static unsigned char *assemble_image(tl_buf *header, section *secs, unsigned nsecs, uint64_t size)
+{
+    unsigned char *image = tl_xmalloc((size_t)size), *p = image;
+    unsigned k;
+    memcpy(p, header->data, 24);
+    p += 24;
+    for (k = 0; k < nsecs; k++) {
+        memcpy(p, secs[k].head, 12);
+        p += 12;
+        if (secs[k].payload->len)
+            memcpy(p, secs[k].payload->data, secs[k].payload->len);
+        p += secs[k].payload->len;
+        memcpy(p, secs[k].crc, 4);
+        p += 4;
+        tl_buf_free(secs[k].payload);
+    }
+    return image;
 }
 
 /* Keeps the newest `keep` checkpoints up to seq; checkpoints numbered after seq belong to an older history
@@ -123,7 +184,7 @@ static void describe_frame(char *out, size_t n, const tl_saved_frame *sf)
              talent_the_program.points[sf->point].pos);
 }
 
-void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t path_len)
+int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
 {
     const talent_program *pg = &talent_the_program;
     tl_typeset types = {0};
@@ -141,8 +202,8 @@ void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t pat
     unsigned u, g;
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
-    char where[512], path[4096];
-    int i;
+    char where[512];
+    int i, written;
 
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
@@ -266,18 +327,29 @@ void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t pat
     }
     t_encoded = tl_now_ms();
 
-    write_atomically(req->dir, req->sequence, header.data, secs, 8, path, sizeof path);
-    snprintf(path_out, path_len, "%s", path);
-    t_written = tl_now_ms();
-    tl_info("wrote checkpoint %s (%llu bytes, %lu frames, %lu globals, %lu types)", path,
-            (unsigned long long)file_size, (unsigned long)nf, (unsigned long)nglobals, (unsigned long)types.n);
-    /* one line per checkpoint, parsed by the benchmark tooling (format in README.md); the sorted index for
-     * interior heap pointers is built while encoding but counted as collecting */
-    tl_info("checkpoint %llu written: %.1f MiB, %lu heap blocks, %.1f ms (collect %.1f, encode %.1f, write+fsync %.1f)",
-            (unsigned long long)req->sequence, (double)file_size / 1048576.0, (unsigned long)hs.blocks_written,
-            t_written - t0, t_collected - t0 + hs.index_ms, t_encoded - t_collected - hs.index_ms,
-            t_written - t_encoded);
-    prune(req->dir, req->sequence, req->keep);
+    res->image = NULL;
+    res->image_len = 0;
+    res->err[0] = '\0';
+    written = write_atomically(req->dir, req->sequence, header.data, secs, 8, res->path, sizeof res->path, res->err,
+                               sizeof res->err) == 0;
+    if (written) {
+        const char *name = strrchr(res->path, '/');
+        t_written = tl_now_ms();
+        tl_info("wrote checkpoint %s (%llu bytes, %lu frames, %lu globals, %lu types)", res->path,
+                (unsigned long long)file_size, (unsigned long)nf, (unsigned long)nglobals, (unsigned long)types.n);
+        /* one line per checkpoint, parsed by the benchmark tooling (format in README.md); the sorted index for
+         * interior heap pointers is built while encoding but counted as collecting */
+        tl_info("checkpoint %llu written: %.1f MiB, %lu heap blocks, %.1f ms (collect %.1f, encode %.1f, write+fsync "
+                "%.1f)", (unsigned long long)req->sequence, (double)file_size / 1048576.0,
+                (unsigned long)hs.blocks_written, t_written - t0, t_collected - t0 + hs.index_ms,
+                t_encoded - t_collected - hs.index_ms, t_written - t_encoded);
+        tl_event("checkpoint %llu %s", (unsigned long long)req->sequence, name ? name + 1 : res->path);
+        prune(req->dir, req->sequence, req->keep);
+    } else {
+        res->path[0] = '\0';
+        res->image = assemble_image(&header, secs, 8, file_size);
+        res->image_len = (size_t)file_size;
+    }
 
     tl_buf_free(&meta);
     tl_buf_free(&type);
@@ -290,4 +362,5 @@ void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t pat
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);
+    return written ? 0 : -1;
 }

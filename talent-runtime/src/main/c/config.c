@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM } key_type;
+typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT }
+    key_type;
 
 typedef struct key_def {
     const char *key;
@@ -26,6 +27,9 @@ static const key_def keys[] = {
     {"every_seconds", "TALENT_EVERY_SECONDS", K_SECONDS},
     {"verbose", "TALENT_VERBOSE", K_BOOL},
     {"platform", "TALENT_PLATFORM", K_PLATFORM},
+    {"event_file", "TALENT_EVENT_FILE", K_EVENT_FILE},
+    {"restore_file", "TALENT_RESTORE_FILE", K_RESTORE_FILE},
+    {"fault", "TALENT_FAULT", K_FAULT},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -83,6 +87,27 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
                        value);
         tl_platform = tl_xstrdup(value);
         return;
+    case K_EVENT_FILE:
+    case K_RESTORE_FILE:
+        if (!*value)
+            tl_die(TL_EXIT_USAGE, "%s: %s is empty: expected a file path", where, k->key);
+        if (k->type == K_EVENT_FILE)
+            c->event_file = tl_xstrdup(value);
+        else
+            c->restore_file = tl_xstrdup(value);
+        return;
+    case K_FAULT:
+        /* a testing aid (README.md "Fault injection"); "none" lets a variable override a file's setting */
+        if (strcmp(value, "none") == 0)
+            tl_fault = TL_FAULT_NONE;
+        else if (strcmp(value, "checkpoint-write") == 0)
+            tl_fault = TL_FAULT_CHECKPOINT_WRITE;
+        else if (strcmp(value, "restore") == 0)
+            tl_fault = TL_FAULT_RESTORE;
+        else
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected checkpoint-write, restore or none", where,
+                   k->key, value);
+        return;
     }
 }
 
@@ -129,9 +154,14 @@ static void read_file(tl_config *c, const char *path, int must_exist)
         for (k = 0; k < NKEYS; k++)
             if (strcmp(keys[k].key, key) == 0)
                 break;
-        if (k == NKEYS)
-            tl_die(TL_EXIT_USAGE, "%s: unknown key '%s' (known: checkpoint_dir, stop_after, restart, keep, "
-                   "every_visits, every_seconds, verbose, platform)", where, key);
+        if (k == NKEYS) {
+            char known[512] = "";
+            for (k = 0; k < NKEYS; k++) {
+                strcat(known, k ? ", " : "");
+                strcat(known, keys[k].key);
+            }
+            tl_die(TL_EXIT_USAGE, "%s: unknown key '%s' (known: %s)", where, key, known);
+        }
         set_key(c, &keys[k], value, where);
     }
     if (ferror(f))
@@ -147,6 +177,7 @@ void tl_config_read(tl_config *c)
     c->dir = ".";
     c->keep = 2;
     tl_verbose = 0;
+    tl_fault = TL_FAULT_NONE;
     tl_platform = tl_default_platform();
     if (cfg && *cfg)
         read_file(c, cfg, 1);

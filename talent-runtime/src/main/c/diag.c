@@ -9,6 +9,7 @@
 
 int tl_verbose;
 const char *tl_platform;
+int tl_fault;
 
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
@@ -26,6 +27,8 @@ void tl_die(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vmessage(NULL, fmt, ap);
     va_end(ap);
+    /* not the program's own exit: no `exiting` event */
+    tl_events_exit_owned();
     /* Output the program wrote before the failure is kept; exit() flushes stdio. */
     exit(code);
 }
@@ -35,6 +38,14 @@ void tl_warn(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vmessage("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void tl_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -327,6 +327,8 @@ void talent_frame_restored(void)
                     tl_rstats.loaded_ms - tl_rstats.start_ms, tl_rstats.heap_ms - tl_rstats.loaded_ms,
                     now - tl_rstats.heap_ms);
         }
+        /* the last restore step: the program resumes after this frame's site when this returns */
+        tl_restore_resuming(rck);
     }
 }
 

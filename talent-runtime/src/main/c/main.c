@@ -4,7 +4,10 @@
  * checkpoint, writes it; then either exits 75 (stop_after, SIGUSR1) or keeps running (SIGUSR2, every_visits,
  * every_seconds) by restoring the checkpoint just written in this same process, by the same code path as a
  * restart on another machine (so restart is exercised at every checkpoint): the heap blocks are freed and
- * allocated again from the file, the descriptors and streams stay open and are only mapped. */
+ * allocated again from the file, the descriptors and streams stay open and are only mapped. A checkpoint that
+ * cannot be written (an I/O error) does not end the program: it is restored in-process the same way, from
+ * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
+ * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
 #include "talent_internal.h"
 
 #include <errno.h>
@@ -12,6 +15,17 @@
 #include <string.h>
 
 tl_restore_stats tl_rstats;
+int tl_restore_kind;
+
+void tl_restore_resuming(const tl_checkpoint *ck)
+{
+    if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
+        tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
+               "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
+    /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
+    if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
+        tl_event("ready %llu %s", (unsigned long long)ck->sequence, tl_platform);
+}
 
 /* Rebuilds the state of checkpoint ck before the user's main is called in restoring mode. */
 static void restore(tl_checkpoint *ck, int in_process)
@@ -41,11 +55,16 @@ int main(int argc, char **argv)
     int rc;
 
     tl_config_read(&c);
+    tl_events_init(c.event_file);
     if (c.restart) {
         tl_rstats.start_ms = tl_now_ms();
         ck = tl_xcalloc(1, sizeof *ck);
-        tl_checkpoint_load_newest(c.dir, ck);
+        if (c.restore_file)
+            tl_checkpoint_load_exact(c.restore_file, ck);
+        else
+            tl_checkpoint_load_newest(c.dir, ck);
         tl_rstats.loaded_ms = tl_now_ms();
+        tl_restore_kind = TL_RESTORE_RESTART;
         restore(ck, 0);
         sequence = ck->sequence + 1;
     } else {
@@ -53,10 +72,14 @@ int main(int argc, char **argv)
     }
     tl_site_init(&c);
     tl_signals_init(c.every_seconds);
+    /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
+    if (!c.restart)
+        tl_event("started %s", tl_platform);
 
     for (;;) {
         tl_write_request req;
-        char path[4096];
+        tl_write_result res;
+        int written;
         int64_t requested = tl_req_time_ns;
 
         rc = talent_the_program.invoke_main(tl_argc, tl_argv);
@@ -72,21 +95,29 @@ int main(int argc, char **argv)
         req.visits = tl_site_visits();
         req.point = tl_site_checkpoint_point();
         req.keep = c.keep;
-        tl_checkpoint_write(&req, path, sizeof path);
+        written = tl_checkpoint_write(&req, &res) == 0;
+        if (!written) {
+            tl_message("checkpoint %llu could not be written: %s; the program continues", (unsigned long long)sequence,
+                       res.err);
+            tl_event("checkpoint-failed checkpoint %llu could not be written: %s", (unsigned long long)sequence,
+                     res.err);
+        }
         if (requested && strcmp(req.reason, "stop-after") != 0) {
             /* from the handler's clock reading to the checkpoint file renamed into place (benchmark line) */
-            tl_info("request latency: %.3f ms from signal to checkpoint %llu written (%.3f ms to the site that took "
-                    "it)", (double)(tl_realtime_ns() - requested) / 1e6, (unsigned long long)sequence,
-                    (double)(tl_site_taken_ns - requested) / 1e6);
+            if (written)
+                tl_info("request latency: %.3f ms from signal to checkpoint %llu written (%.3f ms to the site that "
+                        "took it)", (double)(tl_realtime_ns() - requested) / 1e6, (unsigned long long)sequence,
+                        (double)(tl_site_taken_ns - requested) / 1e6);
             tl_req_time_ns = 0;
         }
         tl_wait_clear();
-        if (tl_site_after() == TL_AFTER_EXIT) {
+        if (written && tl_site_after() == TL_AFTER_EXIT) {
+            tl_events_exit_owned();
             if (fflush(stdout) != 0)
                 tl_die(TL_EXIT_IOERR, "cannot flush standard output: %s", strerror(errno));
             exit(TL_EXIT_CHECKPOINT);
         }
-        /* keep running: restore the file just written, in this process */
+        /* keep running: restore the file just written, or the image that could not be written, in this process */
         talent_unwinding = 0;
         tl_frames_reset();
         tl_heap_release_all();
@@ -94,21 +125,34 @@ int main(int argc, char **argv)
         previous = ck;
         ck = tl_xcalloc(1, sizeof *ck);
         {
-            char err[512];
-            int mismatch;
-            if (tl_checkpoint_load(path, ck, err, sizeof err, &mismatch) != 0)
-                tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint just written, %s, cannot be read back: %s",
-                       path, err);
+            char err[512], name[64];
+            int mismatch, loaded;
+            if (written) {
+                loaded = tl_checkpoint_load(res.path, ck, err, sizeof err, &mismatch);
+            } else {
+                snprintf(name, sizeof name, "checkpoint %llu (in memory)", (unsigned long long)sequence);
+                loaded = tl_checkpoint_load_buffer(name, res.image, res.image_len, ck, err, sizeof err, &mismatch);
+            }
+            if (loaded != 0)
+                tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint just encoded, %s, cannot be read back: %s",
+                       written ? res.path : name, err);
         }
         tl_rstats.loaded_ms = tl_now_ms();
+        tl_restore_kind = written ? TL_RESTORE_IN_PROCESS : TL_RESTORE_UNWRITTEN;
         restore(ck, 1);
         /* nothing of the program's state refers to the superseded checkpoint any more */
         if (previous) {
             tl_checkpoint_release(previous);
             free(previous);
         }
-        sequence++;
-        tl_site_checkpoint_done();
+        if (written) {
+            sequence++;
+            tl_site_checkpoint_done();
+        } else {
+            /* the request is served; the next checkpoint takes this sequence number */
+            tl_site_checkpoint_failed();
+        }
     }
+    tl_events_exiting(rc);
     exit(rc);
 }

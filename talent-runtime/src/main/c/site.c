@@ -4,6 +4,8 @@
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "talent_internal.h"
 
+#include <string.h>
+
 volatile int talent_pending;
 int talent_unwinding;
 int talent_restoring;
@@ -70,6 +72,14 @@ void tl_site_checkpoint_done(void)
         next_periodic = visits + every_visits;
     deferred = 0;
     rearm();
+}
+
+void tl_site_checkpoint_failed(void)
+{
+    /* visits only grow: a stop_after that fired would fire at every later visit; it is not retried */
+    if (strcmp(reason, "stop-after") == 0)
+        stop_after = 0;
+    tl_site_checkpoint_done();
 }
 
 int talent_site_slow(unsigned point)

@@ -25,7 +25,7 @@
 #define TL_EXIT_DATAERR 65    /* checkpoint cannot be restored here */
 #define TL_EXIT_NOINPUT 66    /* no valid checkpoint found */
 #define TL_EXIT_SOFTWARE 70   /* internal error, or a state talent cannot checkpoint */
-#define TL_EXIT_IOERR 74      /* I/O error writing a checkpoint */
+#define TL_EXIT_IOERR 74      /* the program's output cannot be flushed (before a checkpoint or exit 75) */
 #define TL_EXIT_CHECKPOINT 75 /* checkpoint written */
 
 /* ---------------------------------------------------------------- diag.c */
@@ -33,6 +33,8 @@ extern int tl_verbose;
 void tl_die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Always printed, without the "warning: " prefix. */
+void tl_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *tl_xmalloc(size_t n);
 void *tl_xcalloc(size_t n, size_t size);
 void *tl_xrealloc(void *p, size_t n);
@@ -41,6 +43,11 @@ char *tl_xstrndup(const char *s, size_t n);
 /* Name of the platform this binary runs as (TALENT_PLATFORM or compile-time default). */
 extern const char *tl_platform;
 const char *tl_default_platform(void);
+/* Fault injection for the orchestrator's tests (config key fault / TALENT_FAULT, README.md). */
+#define TL_FAULT_NONE 0
+#define TL_FAULT_CHECKPOINT_WRITE 1 /* every checkpoint write fails as if write() returned EIO */
+#define TL_FAULT_RESTORE 2          /* a restart fails with exit 65 before the program resumes */
+extern int tl_fault;
 /* Monotonic clock in milliseconds (for the TALENT_VERBOSE timing lines). */
 double tl_now_ms(void);
 
@@ -277,6 +284,13 @@ typedef struct tl_ck_block {
 /* Parses and validates one file completely. Returns 0, or -1 with a message in err ("section TYPE at
  * offset 1234: ..."). *fingerprint_mismatch is set when the only problem is the program fingerprint. */
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch);
+/* The same for a checkpoint image in memory (malloc'ed; ck owns it from now on, even on failure); name
+ * stands for the file in messages. */
+int tl_checkpoint_load_buffer(const char *name, unsigned char *data, size_t size, tl_checkpoint *ck, char *err,
+                              size_t errlen, int *fingerprint_mismatch);
+/* Exactly the checkpoint file path (restore_file): exits 66 with the reader's message when it is not valid
+ * (65 when it belongs to another program); no fallback. */
+void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck);
 /* Newest valid checkpoint of dir; warns about each damaged newer one; exits 65/66 when there is none. */
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck);
 /* Lists ckpt-<seq>.tck files of dir, newest first; returns the count (paths and seqs malloc'ed). */
@@ -291,8 +305,19 @@ typedef struct tl_write_request {
     unsigned point;
     unsigned keep;
 } tl_write_request;
-/* Writes the checkpoint; the path written is copied into path_out (for an in-process restore). */
-void tl_checkpoint_write(const tl_write_request *req, char *path_out, size_t path_len);
+/* What became of a checkpoint: written (path), or not written because of an I/O error (err), in which
+ * case image holds the complete encoded checkpoint (malloc'ed, image_len bytes) so that the program can
+ * go on from it. */
+typedef struct tl_write_result {
+    char path[4096];
+    char err[1024];
+    unsigned char *image;
+    size_t image_len;
+} tl_write_result;
+/* Encodes and writes the checkpoint. Returns 0 when the file is in place (the `checkpoint` event is
+ * written), -1 when an I/O error (or TALENT_FAULT=checkpoint-write) prevented it: the temporary file is
+ * removed and res->err/image are set. A state that cannot be checkpointed still exits 70. */
+int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res);
 /* Frees what a restore does not hand over to the program (the file bytes, the parsed sections). */
 void tl_checkpoint_release(tl_checkpoint *ck);
 
@@ -408,6 +433,8 @@ void tl_strings_clear(void);
 /* ---------------------------------------------------------------- config.c */
 typedef struct tl_config {
     const char *dir;
+    const char *event_file;         /* NULL: no events */
+    const char *restore_file;       /* NULL: the newest valid checkpoint of dir */
     uint64_t stop_after;            /* 0: never */
     int restart;
     unsigned keep;
@@ -429,6 +456,8 @@ extern int64_t tl_site_taken_ns;
 int tl_site_after(void);
 /* After a checkpoint that keeps running: counting starts again for every_visits. */
 void tl_site_checkpoint_done(void);
+/* After a checkpoint that could not be written: the request is served (stop_after is not retried). */
+void tl_site_checkpoint_failed(void);
 
 /* ---------------------------------------------------------------- signals.c (and blocking wrappers) */
 /* Requests set by the signal handlers (SIGUSR1: migrate, SIGUSR2: checkpoint and continue, the periodic
@@ -463,5 +492,25 @@ void *tl_files_stream(uint32_t i);
 void tl_files_notice(int fd, const char *how);
 /* Highest OPEN_STREAM index met while validating values (checked against FILE after parsing). */
 extern long tl_max_stream_ref;
+
+/* ---------------------------------------------------------------- events.c */
+/* path: the event file (NULL: events off). Registers the atexit handler that reports `exiting`. */
+void tl_events_init(const char *path);
+int tl_events_on(void);
+/* Appends one line (formatted, made printable ASCII, '\n' added); never blocks for long, never fails. */
+void tl_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* `exiting <status>` once, when main returned. */
+void tl_events_exiting(int status);
+/* The runtime ends the process itself (exit 75, a fatal error): no `exiting` event from atexit. */
+void tl_events_exit_owned(void);
+
+/* How the restore in progress came about (main.c sets it; frames.c acts on it when the innermost frame is
+ * restored: the `ready` event, the restore fault). */
+#define TL_RESTORE_RESTART 1        /* a new process restarted from a checkpoint file */
+#define TL_RESTORE_IN_PROCESS 2     /* a keep-running checkpoint, written and read back in this process */
+#define TL_RESTORE_UNWRITTEN 3      /* a checkpoint that could not be written, restored from memory */
+extern int tl_restore_kind;
+/* Called once the call chain is completely rebuilt, just before the program resumes. */
+void tl_restore_resuming(const tl_checkpoint *ck);
 
 #endif /* TALENT_INTERNAL_H */
