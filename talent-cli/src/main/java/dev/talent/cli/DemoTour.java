@@ -44,7 +44,7 @@ public final class DemoTour {
     /** The platforms the tour uses: the requested ones, or every default target this host can build and run. */
     public List<Platform> platforms(Optional<List<Platform>> requested, List<PlatformSupport> unavailable) {
         List<Platform> usable = new ArrayList<>();
-        for (Platform platform : requested.orElse(Platform.defaultTargets())) {
+        for (Platform platform : requested.orElse(probe.defaultTargets())) {
             PlatformSupport support = probe.probe(platform);
             if (support.isBuildable() && support.isRunnable()) usable.add(platform);
             else unavailable.add(support);

@@ -99,7 +99,7 @@ public final class ProgramBuilder {
             return compilers;
         }
         List<MissingTool> missing = new ArrayList<>();
-        for (Platform platform : Platform.defaultTargets()) {
+        for (Platform platform : probe.defaultTargets()) {
             PlatformSupport support = probe.probe(platform);
             if (!support.isBuildable()) {
                 events.accept(new BuildEvent.PlatformSkipped(support));

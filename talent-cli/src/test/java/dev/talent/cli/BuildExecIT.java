@@ -64,7 +64,8 @@ class BuildExecIT {
         Files.writeString(dir.resolve("util.c"), UTIL_C);
         Files.writeString(dir.resolve("include/util.h"), UTIL_H);
         Files.writeString(dir.resolve("input.txt"), "3000\n");
-        platforms = ToolchainProbe.ofHost().probe(Platform.defaultTargets()).stream()
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        platforms = probe.probe(probe.defaultTargets()).stream()
                 .filter(s -> s.isBuildable() && s.isRunnable()).map(PlatformSupport::platform).toList();
 
         CapturedRun build = TalentJar.run(dir, "build", "-o", "build/", "app.c", "util.c", "-Iinclude",

@@ -15,7 +15,8 @@ class DemoIT {
 
     @Test
     void demoHopsAcrossEveryUsableIsaAndMatchesTheUninterruptedRun(@TempDir Path dir) throws Exception {
-        List<Platform> usable = ToolchainProbe.ofHost().probe(Platform.defaultTargets()).stream()
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        List<Platform> usable = probe.probe(probe.defaultTargets()).stream()
                 .filter(s -> s.isBuildable() && s.isRunnable()).map(PlatformSupport::platform).toList();
 
         CapturedRun demo = TalentJar.run(dir, "demo", "--dir", dir.resolve("demo").toString());

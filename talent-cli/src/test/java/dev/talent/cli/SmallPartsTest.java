@@ -26,6 +26,12 @@ class SmallPartsTest {
     }
 
     @Test
+    void platformsNamesThePackageWhenRuncIsMissing() {
+        assertThat(PlatformsCommand.containersLine(Optional.empty()))
+                .isEqualTo("containers: missing: apt-get install runc (talent run needs runc; crun is not used)");
+    }
+
+    @Test
     void cacheDirectoryFollowsTheEnvironment() {
         Path home = Path.of("/home/u");
 

@@ -32,9 +32,13 @@ public record Platform(Isa isa, Userland userland) {
         }
     }
 
-    /** The platforms {@code talent build} targets when no {@code --isa} is given: glibc on every ISA. */
-    public static List<Platform> defaultTargets() {
-        return KNOWN.stream().filter(p -> p.userland == Userland.GLIBC).toList();
+    /**
+     * The platforms {@code talent build} targets when no {@code --isa} is given: glibc on every ISA, plus
+     * x86_64-musl when the host has musl's compiler. musl is an extra userland, so a host without musl-tools
+     * lacks nothing worth a "skipping" line; {@link ToolchainProbe#defaultTargets()} looks for musl-gcc.
+     */
+    public static List<Platform> defaultTargets(boolean muslCompilerInstalled) {
+        return KNOWN.stream().filter(p -> p.userland == Userland.GLIBC || muslCompilerInstalled).toList();
     }
 
     public static Platform glibc(Isa isa) { return new Platform(isa, Userland.GLIBC); }

@@ -44,6 +44,11 @@ public final class ToolchainProbe {
                 .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
     }
 
+    /** The platforms {@code talent build} targets by default on this host (see {@link Platform#defaultTargets(boolean)}). */
+    public List<Platform> defaultTargets() {
+        return Platform.defaultTargets(findCommand(new Platform(Isa.X86_64, Userland.MUSL).compilerCommand()).isPresent());
+    }
+
     public PlatformSupport probe(Platform platform) {
         List<MissingTool> missingForBuild = new ArrayList<>();
         Optional<Path> compiler = findCommand(platform.compilerCommand());

@@ -20,9 +20,11 @@ class PlatformTest {
     }
 
     @Test
-    void defaultTargetsAreTheGlibcPlatforms() {
-        assertThat(Platform.defaultTargets()).extracting(Platform::name)
+    void defaultTargetsAreTheGlibcPlatformsPlusMuslWhenItsCompilerIsInstalled() {
+        assertThat(Platform.defaultTargets(false)).extracting(Platform::name)
                 .containsExactly("x86_64", "aarch64", "s390x", "riscv64", "i686");
+        assertThat(Platform.defaultTargets(true)).extracting(Platform::name)
+                .containsExactly("x86_64", "aarch64", "s390x", "riscv64", "i686", "x86_64-musl");
     }
 
     @Test

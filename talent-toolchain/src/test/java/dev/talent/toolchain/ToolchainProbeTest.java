@@ -102,6 +102,18 @@ class ToolchainProbeTest {
     }
 
     @Test
+    void muslIsADefaultTargetOnlyWhereMuslGccIsInstalled() throws IOException {
+        assertThat(probe.defaultTargets()).extracting(Platform::name).doesNotContain("x86_64-musl");
+
+        executable("musl-gcc");
+
+        assertThat(probe.defaultTargets()).extracting(Platform::name).endsWith("x86_64-musl");
+        // Without musl-dev's libc.a it is a default target that build skips, naming the package.
+        assertThat(probe.probe(Platform.parse("x86_64-musl")).missingForBuild())
+                .contains(new MissingTool("/usr/lib/x86_64-linux-musl/libc.a", "musl-dev"));
+    }
+
+    @Test
     void unavailablePlatformExceptionSaysWhatToInstall() {
         PlatformSupport support = probe.probe(Platform.parse("i686"));
         PlatformUnavailableException e = new PlatformUnavailableException(support.platform(), "run", support.missingForRun());

@@ -1,0 +1,210 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One container of a {@link ContainerHost}: created by {@code runc create} (namespaces and mounts ready, the
+ * init process waiting), then {@link #start() started}, then deleted. Its process is a child of this JVM (a
+ * child subreaper), watched by one dedicated thread, so the exit is seen the moment it happens.
+ *
+ * <p>{@link #pid()} is the host pid of the container's init, which runs the program as its only child and
+ * forwards every signal to it; the exit status is the program's (128 + n when signal n killed it).
+ */
+public final class Container implements AutoCloseable {
+
+    /** How long {@link #delete()} waits for a killed container's process to be gone. */
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final int ERROR_TAIL_LINES = 20;
+
+    public enum State { CREATED, RUNNING, EXITED, DELETED }
+
+    private final ContainerHost host;
+    private final ContainerSpec spec;
+    private final OciBundle bundle;
+    private final Path logFile;
+    private final int pid;
+    private final LogForwarder forwarder;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Guards {@link #reaped}: once the pid is reaped the number may belong to another process, so no kill. */
+    private final Object processLock = new Object();
+    private boolean reaped;
+    private volatile boolean started;
+    private volatile boolean deleted;
+
+    private Container(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid, LogForwarder forwarder) {
+        this.host = host;
+        this.spec = spec;
+        this.bundle = bundle;
+        this.logFile = logFile;
+        this.pid = pid;
+        this.forwarder = forwarder;
+    }
+
+    /**
+     * A container whose {@code runc create} has exited: its init is then already re-parented to this JVM, so
+     * waiting for it can begin (a waitid before that would fail with ECHILD).
+     */
+    static Container created(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid,
+                             LogForwarder forwarder) {
+        Container container = new Container(host, spec, bundle, logFile, pid, forwarder);
+        Thread.ofPlatform().daemon().name("talent-wait-" + spec.id()).start(container::awaitProcess);
+        return container;
+    }
+
+    private void awaitProcess() {
+        try {
+            ProcessControl.awaitExitWithoutReaping(pid);
+            int code;
+            synchronized (processLock) {
+                code = ProcessControl.reap(pid);
+                reaped = true;
+            }
+            // Everything the container wrote is forwarded before anyone learns that it exited.
+            forwarder.finish();
+            exit.complete(code);
+        } catch (NativeCallException e) {
+            exit.completeExceptionally(new ContainerException("cannot wait for container " + spec.id()
+                    + " (pid " + pid + "): " + e.getMessage(), e));
+        } catch (InterruptedException e) {
+            exit.completeExceptionally(new ContainerException("interrupted while waiting for container " + spec.id(), e));
+        } catch (RuntimeException | Error e) {
+            exit.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    public String id() { return spec.id(); }
+
+    public Platform platform() { return spec.platform(); }
+
+    public ContainerSpec spec() { return spec; }
+
+    /** Host pid of the container's init (pid 1 inside); the program is its child. */
+    public int pid() { return pid; }
+
+    /** The container's stderr (and runc's messages about it), kept after {@link #delete()}. */
+    public Path logFile() { return logFile; }
+
+    public Path bundleDirectory() { return bundle.dir(); }
+
+    public State state() {
+        if (deleted) return State.DELETED;
+        if (exit.isDone()) return State.EXITED;
+        return started ? State.RUNNING : State.CREATED;
+    }
+
+    /**
+     * Starts the program: only {@code runc start} (a few milliseconds), everything else was prepared by
+     * {@code runc create}.
+     */
+    public void start() throws ContainerException, IOException, InterruptedException {
+        if (deleted) throw new IllegalStateException("container " + id() + " was deleted");
+        if (started) throw new IllegalStateException("container " + id() + " was already started");
+        CapturedRun run = host.commands().start(id());
+        if (run.exitCode() != 0) {
+            String tail = LogTail.lastLines(run.stderr(), ERROR_TAIL_LINES) + "\n" + logTail(ERROR_TAIL_LINES);
+            throw new ContainerException("runc start failed for container " + id() + " (" + platform()
+                    + ", exit status " + run.exitCode() + "); runc and container output below", tail);
+        }
+        started = true;
+    }
+
+    /**
+     * Sends a signal (host numbering) to the container's init, which forwards it to the program. Returns false
+     * when the container has already exited (nothing was sent).
+     */
+    public boolean signal(int signal) throws ContainerException {
+        synchronized (processLock) {
+            if (reaped) return false;
+            try {
+                return ProcessControl.kill(pid, signal);
+            } catch (NativeCallException e) {
+                throw new ContainerException("cannot send signal " + signal + " to container " + id() + " (pid " + pid
+                        + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Completes with the exit status once the container's process has exited and its stderr was forwarded. */
+    public CompletableFuture<Integer> onExit() {
+        return exit.copy();
+    }
+
+    /** The exit status if the container has exited. */
+    public OptionalInt exitCode() {
+        Integer code = exit.isDone() && !exit.isCompletedExceptionally() ? exit.join() : null;
+        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
+    }
+
+    /** Waits at most {@code timeout} for the exit; empty when the container is still running then. */
+    public OptionalInt awaitExit(Duration timeout) throws ContainerException, InterruptedException {
+        try {
+            return OptionalInt.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return OptionalInt.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ContainerException c) throw c;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The last {@code lines} lines the container wrote to stderr (with runc's own messages about it). */
+    public String logTail(int lines) {
+        try {
+            return LogTail.read(logFile, lines);
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Kills the container if it still runs, removes its runc state and its bundle. Idempotent. The log file
+     * stays. Killing is done here rather than by {@code runc delete --force}, which polls for the death in
+     * 100 ms steps, while this JVM learns of it at once.
+     */
+    public void delete() throws ContainerException, IOException, InterruptedException {
+        synchronized (this) {
+            if (deleted) return;
+            if (!exit.isDone()) {
+                signal(Signals.SIGKILL);
+                try {
+                    exit.get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // runc delete --force below kills and waits on its own
+                }
+            }
+            CapturedRun run = host.commands().delete(id());
+            if (run.exitCode() != 0 && !run.stderr().contains("does not exist")) {
+                throw new ContainerException("runc delete failed for container " + id() + " (exit status "
+                        + run.exitCode() + "); its state is in " + host.commands().root(), run.stderr());
+            }
+            forwarder.finish(); // already done by the waiter thread unless waiting failed
+            FileTrees.deleteRecursively(bundle.dir());
+            deleted = true;
+        }
+        host.forget(this);
+    }
+
+    /** {@link #delete()}, for try-with-resources. */
+    @Override
+    public void close() throws ContainerException, IOException {
+        try {
+            delete();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException("interrupted while deleting container " + id(), e);
+        }
+    }
+
+    @Override
+    public String toString() { return "container " + id() + " (" + platform() + ", pid " + pid + ", " + state() + ")"; }
+}

@@ -1,0 +1,242 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.PlatformSupport;
+import dev.talent.toolchain.PlatformUnavailableException;
+import dev.talent.toolchain.ToolchainProbe;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs platforms as containers on this machine, for one {@code talent run}: opened once with the run's state
+ * directory, it creates {@link Container}s with runc and deletes those still alive when it is closed or when
+ * the JVM shuts down (Ctrl-C on talent run leaves no container behind; only a SIGKILL of the JVM does).
+ *
+ * <p>State directory layout: {@code runc/} (runc's --root: only this run's containers), {@code bundles/<id>/},
+ * {@code logs/<id>.log} (each container's stderr), {@code init/} (talent's container init, built once).
+ */
+public final class ContainerHost implements AutoCloseable {
+
+    private static final int ERROR_TAIL_LINES = 20;
+    private static boolean subreaper;
+
+    private final Path stateDir;
+    private final Path bundlesDir;
+    private final Path logsDir;
+    private final Runc runc;
+    private final RuncCommands commands;
+    private final Path init;
+    private final ToolchainProbe probe;
+    private final OutputStream stderrSink;
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    /** Ids between the start and the end of {@link #create}: reserved, not yet in {@link #containers}. */
+    private final Set<String> creating = new HashSet<>();
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private ContainerHost(Path stateDir, Runc runc, Path init, ToolchainProbe probe, OutputStream stderrSink) {
+        this.stateDir = stateDir;
+        this.bundlesDir = stateDir.resolve("bundles");
+        this.logsDir = stateDir.resolve("logs");
+        this.runc = runc;
+        this.commands = new RuncCommands(runc, stateDir.resolve("runc"));
+        this.init = init;
+        this.probe = probe;
+        this.stderrSink = stderrSink;
+        this.shutdownHook = Thread.ofPlatform().name("talent-container-cleanup").unstarted(this::deleteAllAtShutdown);
+    }
+
+    /** As {@link #open(Path, OutputStream)}, forwarding the containers' stderr to this JVM's stderr. */
+    public static ContainerHost open(Path stateDir) throws ContainerException, IOException, InterruptedException {
+        return open(stateDir, System.err);
+    }
+
+    /**
+     * Opens a host on this machine's runc, keeping its state in {@code stateDir} (created if missing). What the
+     * containers write to stderr is forwarded, line by line as it comes, to {@code stderrSink} (talent run
+     * passes System.err). Needs root: runc creates namespaces and mounts (rootless containers are not supported).
+     */
+    public static ContainerHost open(Path stateDir, OutputStream stderrSink) throws ContainerException, IOException, InterruptedException {
+        return open(stateDir, stderrSink, ToolchainProbe.ofHost());
+    }
+
+    /** As {@link #open(Path, OutputStream)}, finding compilers and emulators with {@code probe}. */
+    public static ContainerHost open(Path stateDir, OutputStream stderrSink, ToolchainProbe probe)
+            throws ContainerException, IOException, InterruptedException {
+        Runc runc = Runc.locate();
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (!Integer.valueOf(0).equals(uid)) {
+            throw new ContainerException("running platforms as containers needs root (runc creates namespaces and "
+                    + "mounts; rootless containers are not supported); this process runs as uid " + uid);
+        }
+        becomeSubreaper();
+        Path dir = stateDir.toAbsolutePath().normalize();
+        for (String sub : List.of("runc", "bundles", "logs")) Files.createDirectories(dir.resolve(sub));
+        Path init = InitBinary.ensure(dir.resolve("init"), probe);
+        OciBundle.warmUp(); // here rather than in the first create()
+        ContainerHost host = new ContainerHost(dir, runc, init, probe, stderrSink);
+        Runtime.getRuntime().addShutdownHook(host.shutdownHook);
+        return host;
+    }
+
+    private static synchronized void becomeSubreaper() throws ContainerException {
+        if (subreaper) return;
+        try {
+            ProcessControl.becomeChildSubreaper();
+        } catch (NativeCallException e) {
+            throw new ContainerException("cannot make talent the parent of its containers' processes: " + e.getMessage(), e);
+        }
+        subreaper = true;
+    }
+
+    public Path stateDirectory() { return stateDir; }
+
+    public Runc runc() { return runc; }
+
+    RuncCommands commands() { return commands; }
+
+    /** The containers created and not yet deleted. */
+    public List<Container> containers() { return List.copyOf(containers.values()); }
+
+    public Optional<Container> container(String id) { return Optional.ofNullable(containers.get(id)); }
+
+    /**
+     * Writes the bundle and runs {@code runc create}: when this returns, the container's namespaces and mounts
+     * exist and its init waits for {@link Container#start()}. Prepare a migration's destination with this ahead
+     * of time, so that starting it costs only {@code runc start}.
+     */
+    public Container create(ContainerSpec spec) throws ContainerException, IOException, InterruptedException {
+        if (closed) throw new IllegalStateException("container host " + stateDir + " is closed");
+        reserve(spec.id());
+        try {
+            return createReserved(spec);
+        } finally {
+            synchronized (creating) {
+                creating.remove(spec.id());
+            }
+        }
+    }
+
+    private void reserve(String id) throws ContainerException {
+        synchronized (creating) {
+            if (containers.containsKey(id) || creating.contains(id)) {
+                throw new ContainerException("cannot create container " + id + ": this host already has a container with that id");
+            }
+            creating.add(id);
+        }
+    }
+
+    private Container createReserved(ContainerSpec spec) throws ContainerException, IOException, InterruptedException {
+        String id = spec.id();
+        checkHostPaths(spec);
+        PlatformSupport support = probe.probe(spec.platform());
+        if (!support.isRunnable()) {
+            throw new ContainerException("cannot create container " + id + ": "
+                    + new PlatformUnavailableException(spec.platform(), "run", support.missingForRun()).getMessage());
+        }
+        Path bundleDir = bundlesDir.resolve(id);
+        Path runcState = commands.root().resolve(id);
+        if (Files.exists(bundleDir) || Files.exists(runcState)) {
+            throw new ContainerException("cannot create container " + id + ": " + (Files.exists(runcState) ? runcState : bundleDir)
+                    + " exists (another talent run on this state directory, or one that did not clean up); if none runs,"
+                    + " remove it with: " + runc + " --root " + commands.root() + " delete --force " + id + "; rm -r " + bundleDir);
+        }
+        Path log = logsDir.resolve(id + ".log");
+        Files.deleteIfExists(log); // a log of an earlier run's container with the same id
+        Files.createFile(log);
+        OciBundle bundle;
+        int status;
+        try {
+            bundle = OciBundle.write(bundleDir, spec, new HostBinaries(init, support.emulator()));
+            status = commands.create(id, bundle.dir(), bundle.pidFile(), spec.stdoutFile(), log);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            FileTrees.deleteRecursively(bundleDir);
+            throw e;
+        }
+        if (status != 0) {
+            FileTrees.deleteRecursively(bundleDir);
+            String tail = LogTail.read(log, ERROR_TAIL_LINES);
+            throw new ContainerException("runc create failed for container " + id + " (" + spec.platform()
+                    + ", exit status " + status + "); runc's output below, also in " + log, tail);
+        }
+        int pid;
+        try {
+            pid = Integer.parseInt(Files.readString(bundle.pidFile()).strip());
+        } catch (NumberFormatException | IOException e) {
+            commands.delete(id);
+            FileTrees.deleteRecursively(bundleDir);
+            throw new ContainerException("runc create wrote no readable pid for container " + id + " in " + bundle.pidFile(), e);
+        }
+        LogForwarder forwarder = LogForwarder.start(log, 0, stderrSink, "talent-log-" + id);
+        Container container = Container.created(this, spec, bundle, log, pid, forwarder);
+        containers.put(id, container);
+        return container;
+    }
+
+    private static void checkHostPaths(ContainerSpec spec) throws ContainerException {
+        String prefix = "cannot create container " + spec.id() + ": ";
+        if (!Files.isRegularFile(spec.program())) throw new ContainerException(prefix + "no program file " + spec.program());
+        if (!Files.isDirectory(spec.workdir())) throw new ContainerException(prefix + "workdir " + spec.workdir() + " is not a directory");
+        if (!Files.isDirectory(spec.checkpointDir())) {
+            throw new ContainerException(prefix + "checkpoint directory " + spec.checkpointDir() + " is not a directory");
+        }
+        if (!Files.exists(spec.eventFile()) || Files.isDirectory(spec.eventFile())) {
+            throw new ContainerException(prefix + "event file " + spec.eventFile() + " must exist (a FIFO or a file)");
+        }
+    }
+
+    void forget(Container container) {
+        containers.remove(container.id(), container);
+    }
+
+    /** Deletes every container still here (killing those that run). */
+    @Override
+    public void close() throws ContainerException, IOException, InterruptedException {
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or done
+        }
+        ContainerException first = null;
+        for (Container container : containers()) {
+            try {
+                container.delete();
+            } catch (ContainerException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    private void deleteAllAtShutdown() {
+        closed = true;
+        List<Container> all = containers();
+        // All killed first, so they die in parallel; then each is deleted.
+        for (Container container : all) {
+            try {
+                container.signal(Signals.SIGKILL);
+            } catch (ContainerException e) {
+                // delete below tries again
+            }
+        }
+        for (Container container : all) {
+            try {
+                container.delete();
+            } catch (ContainerException | IOException | InterruptedException | RuntimeException e) {
+                // Nothing can report it at this point; the state directory keeps what is left.
+            }
+        }
+    }
+
+    @Override
+    public String toString() { return "container host " + stateDir + " (" + containers.size() + " containers)"; }
+}

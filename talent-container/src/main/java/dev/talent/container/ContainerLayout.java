@@ -1,0 +1,18 @@
+package dev.talent.container;
+
+/** Paths inside every talent container (the same on every platform, so a checkpoint's paths stay valid). */
+public final class ContainerLayout {
+
+    /** The app's working directory (the replica of the workdir), read-write; the program's cwd. */
+    public static final String WORKDIR = "/work";
+    /** The checkpoint directory, read-write. */
+    public static final String CHECKPOINT_DIR = "/talent/ck";
+    /** The runtime's event FIFO or file, read-write. */
+    public static final String EVENT_FILE = "/talent/events";
+    /** talent's init, pid 1 of the container; it runs the program as its child. */
+    public static final String INIT = "/talent/init";
+    /** Read-only directory holding the program (under its name) and, for a foreign ISA, the emulator. */
+    public static final String BIN = "/talent/bin";
+
+    private ContainerLayout() {}
+}

@@ -1,0 +1,66 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.EnvironmentChange;
+import dev.talent.toolchain.ProcessRunner;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runc command lines of one host, all with {@code --root <state>/runc} so that talent's containers live in
+ * their own runc state directory, apart from any other runc user's.
+ */
+final class RuncCommands {
+
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private final Runc runc;
+    private final Path root;
+
+    RuncCommands(Runc runc, Path root) {
+        this.runc = runc;
+        this.root = root;
+    }
+
+    Path root() { return root; }
+
+    List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(runc.executable().toString(), "--root", root.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * {@code runc create}: sets up the namespaces and mounts and leaves the init process waiting for
+     * {@code runc start}. runc hands its own stdio to the container (no terminal), so the container's stdout is
+     * {@code stdout} (this JVM's own when empty) and its stderr the log file. Neither may be a pipe of this
+     * JVM: the JDK drains and closes a child's pipes when the child (runc) exits, long before the container does.
+     */
+    int create(String id, Path bundle, Path pidFile, Optional<Path> stdout, Path log) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command("create", "--bundle", bundle.toString(),
+                "--pid-file", pidFile.toString(), id))
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                .redirectOutput(stdout.map(f -> ProcessBuilder.Redirect.appendTo(f.toFile())).orElse(ProcessBuilder.Redirect.INHERIT))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process process = builder.start();
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroy();
+            throw e;
+        }
+    }
+
+    CapturedRun start(String id) throws IOException, InterruptedException {
+        return ProcessRunner.capture(command("start", id), EnvironmentChange.NONE, null);
+    }
+
+    /** {@code runc delete --force}: kills the container if it still runs and removes its state and cgroups. */
+    CapturedRun delete(String id) throws IOException, InterruptedException {
+        return ProcessRunner.capture(command("delete", "--force", id), EnvironmentChange.NONE, null);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.talent.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log tail and the live forwarding of a container's stderr file. */
+class LogFilesTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void tailHasTheLastLines() throws IOException {
+        Path log = Files.writeString(dir.resolve("a.log"), "one\ntwo\nthree\nfour\n");
+
+        assertThat(LogTail.read(log, 2)).isEqualTo("three\nfour");
+        assertThat(LogTail.read(log, 10)).isEqualTo("one\ntwo\nthree\nfour");
+        assertThat(LogTail.read(dir.resolve("absent.log"), 3)).isEmpty();
+    }
+
+    @Test
+    void tailOfAHugeLogReadsOnlyItsEndAndDropsTheCutLine() throws IOException {
+        Path log = dir.resolve("big.log");
+        Files.writeString(log, "x".repeat(LogTail.MAX_BYTES) + "\nlast but one\nlast");
+
+        assertThat(LogTail.read(log, 5)).isEqualTo("last but one\nlast");
+    }
+
+    @Test
+    void forwarderCopiesAppendedLinesAndTheRestWhenFinished() throws Exception {
+        Path log = Files.writeString(dir.resolve("c.log"), "before\n");
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        LogForwarder forwarder = LogForwarder.start(log, Files.size(log), sink, "test-forwarder");
+
+        Files.writeString(log, "first line\n", StandardOpenOption.APPEND);
+        while (!text(sink).contains("first line\n")) Thread.sleep(1);
+        Files.writeString(log, "unfinished", StandardOpenOption.APPEND);
+        forwarder.finish();
+        forwarder.finish();
+
+        assertThat(text(sink)).isEqualTo("first line\nunfinished");
+    }
+
+    private static String text(ByteArrayOutputStream sink) {
+        synchronized (sink) {
+            return sink.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
