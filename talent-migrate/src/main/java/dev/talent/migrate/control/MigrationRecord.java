@@ -1,0 +1,69 @@
+package dev.talent.migrate.control;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One migration, successful or rolled back: a line of the {@code --log} JSONL file, the answer to
+ * {@code talent migrate}, and an entry of {@link StatusReport#last()}. JSON names are the issue's (snake_case).
+ *
+ * <p>Timings are milliseconds (fractions allowed). A timing is {@code null} when its step was not reached: a
+ * migration that failed at {@code sync} has no {@code start_ms}/{@code restore_ms}, and one that failed before
+ * the program stopped has no {@code downtime_ms}. {@code failed_step} and {@code error} are set exactly when
+ * {@code ok} is false; {@code error} carries the container log tail when there is one.
+ *
+ * @param syncFiles files copied or deleted by the final sync (0 when not reached)
+ * @param syncBytes bytes copied by the final sync
+ * @param syncMode how the final sync found its files (e.g. "journal", "walk"); null when not reached
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
+        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode"})
+public record MigrationRecord(
+        String app,
+        String from,
+        String to,
+        boolean ok,
+        @JsonProperty("downtime_ms") Double downtimeMs,
+        @JsonProperty("safe_point_ms") Double safePointMs,
+        @JsonProperty("checkpoint_ms") Double checkpointMs,
+        @JsonProperty("sync_ms") Double syncMs,
+        @JsonProperty("start_ms") Double startMs,
+        @JsonProperty("restore_ms") Double restoreMs,
+        @JsonProperty("failed_step") String failedStep,
+        String error,
+        @JsonSerialize(using = InstantJson.Serializer.class) @JsonDeserialize(using = InstantJson.Deserializer.class)
+        Instant at,
+        @JsonProperty("sync_files") int syncFiles,
+        @JsonProperty("sync_bytes") long syncBytes,
+        @JsonProperty("sync_mode") String syncMode) {
+
+    public MigrationRecord {
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(at, "at");
+        if (ok && (failedStep != null || error != null)) {
+            throw new IllegalArgumentException("a successful migration has no failed_step/error: " + failedStep + ": " + error);
+        }
+        if (!ok && (failedStep == null || error == null)) {
+            throw new IllegalArgumentException("a failed migration names its failed_step and error");
+        }
+    }
+
+    /** This record as one line of JSON, without the line break (the JSONL writer adds {@code \n}). */
+    public String toJsonLine() {
+        return ControlJson.line(this);
+    }
+
+    /** Reads a line written by {@link #toJsonLine()}; unknown fields (from a newer talent) are ignored. */
+    public static MigrationRecord fromJson(String json) throws JsonProcessingException {
+        return ControlJson.MAPPER.readValue(json, MigrationRecord.class);
+    }
+}

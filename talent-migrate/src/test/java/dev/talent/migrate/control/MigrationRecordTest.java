@@ -1,0 +1,82 @@
+package dev.talent.migrate.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MigrationRecordTest {
+
+    @Test
+    void jsonLineHasTheIssuesNamesInOrder() throws Exception {
+        String line = Samples.succeeded("counter").toJsonLine();
+
+        assertThat(line).doesNotContain("\n").isEqualTo("{\"app\":\"counter\",\"from\":\"x86_64\",\"to\":\"s390x\",\"ok\":true,"
+                + "\"downtime_ms\":38.25,\"safe_point_ms\":3.0,\"checkpoint_ms\":2.0,\"sync_ms\":4.0,\"start_ms\":12.0,"
+                + "\"restore_ms\":9.0,\"failed_step\":null,\"error\":null,\"at\":\"2025-06-01T12:00:05.123Z\","
+                + "\"sync_files\":10,\"sync_bytes\":40960,\"sync_mode\":\"journal\"}");
+        assertThat(MigrationRecord.fromJson(line)).isEqualTo(Samples.succeeded("counter"));
+    }
+
+    @Test
+    void failedRecordKeepsUnreachedStepsNull() throws Exception {
+        MigrationRecord failed = Samples.failedAtSync("counter");
+        JsonNode json = new ObjectMapper().readTree(failed.toJsonLine());
+
+        assertThat(json.get("start_ms").isNull()).isTrue();
+        assertThat(json.get("failed_step").asText()).isEqualTo("sync");
+        assertThat(MigrationRecord.fromJson(failed.toJsonLine())).isEqualTo(failed);
+    }
+
+    @Test
+    void anyObjectMapperReadsAndWritesTheRecords() throws Exception {
+        // The annotations carry the instant format, so a caller's own mapper needs no java.time module.
+        ObjectMapper plain = new ObjectMapper();
+        StatusReport status = Samples.status("counter", 42);
+
+        String json = plain.writeValueAsString(status);
+
+        assertThat(json).contains("\"since\":\"2025-06-01T12:00:05.123Z\"", "\"state\":\"running\"",
+                "\"nextMigrationAt\":\"2025-06-01T12:00:31Z\"", "\"preparedPlatform\":\"riscv64\"");
+        assertThat(plain.readValue(json, StatusReport.class)).isEqualTo(status);
+    }
+
+    @Test
+    void fieldsFromANewerTalentAreIgnored() throws Exception {
+        String line = Samples.succeeded("a").toJsonLine().replace("{\"app\"", "{\"future_field\":[1],\"app\"");
+
+        assertThat(MigrationRecord.fromJson(line)).isEqualTo(Samples.succeeded("a"));
+    }
+
+    @Test
+    void badInstantIsNamed() {
+        String line = Samples.succeeded("a").toJsonLine().replace("2025-06-01T12:00:05.123Z", "yesterday");
+
+        assertThatThrownBy(() -> MigrationRecord.fromJson(line)).hasMessageContaining("not an ISO-8601 instant");
+    }
+
+    @Test
+    void okAndFailedStepAgree() {
+        Instant at = Instant.EPOCH;
+        assertThatThrownBy(() -> new MigrationRecord("a", "x86_64", "s390x", false, null, null, null, null, null, null, null, null,
+                at, 0, 0, null)).hasMessageContaining("names its failed_step and error");
+        assertThatThrownBy(() -> new MigrationRecord("a", "x86_64", "s390x", true, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, "sync", "x",
+                at, 0, 0, null)).hasMessageContaining("has no failed_step/error");
+    }
+
+    @Test
+    void statusWithoutScheduleOrHistory() throws Exception {
+        StatusReport idle = new StatusReport("a", 1, "x86_64", Instant.EPOCH, Instant.EPOCH, StatusReport.State.PREPARING, 0, 0,
+                null, null, null);
+
+        String json = idle.toJsonLine();
+
+        assertThat(json).contains("\"state\":\"preparing\"", "\"nextMigrationAt\":null", "\"last\":[]");
+        assertThat(StatusReport.fromJson(json)).isEqualTo(idle);
+        assertThat(idle.last()).isEqualTo(List.of());
+    }
+}
