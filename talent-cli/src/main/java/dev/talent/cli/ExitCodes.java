@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int USAGE = 64;
     /** Something needed is not there: a binary, a compiler, an emulator (the message says what to install). */
     public static final int UNAVAILABLE = 69;
+    /** talent run: the program could not be kept running (a rollback failed); its checkpoint is kept. */
+    public static final int IO_ERROR = 74;
     /** Not allowed: signalling another user's process. */
     public static final int NO_PERMISSION = 77;
     /** A bug in talent. */

@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 /** {@code talent}: the command line. Commands render what the core reports; only they print. */
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile C programs that checkpoint and restart across ISAs.",
-        subcommands = {BuildCommand.class, ExecCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
-                PlatformsCommand.class, dev.talent.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
+                PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, dev.talent.cli.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec CommandSpec spec;
@@ -30,6 +31,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         // exec passes the program's arguments through untouched: everything after the program is the program's.
         cli.getSubcommands().get("exec").setStopAtPositional(true);
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         // Like cc: a repeated option (-O2 ... -O3, -std=...) means the last one.
         cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {

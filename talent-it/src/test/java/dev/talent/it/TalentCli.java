@@ -74,11 +74,21 @@ final class TalentCli {
     }
 
     private ProcessResult talent(Path workDir, Duration timeout, List<String> args) {
+        return Processes.run(commandLine(args), workDir, timeout);
+    }
+
+    /** {@code java ... -jar talent.jar ARGS}: the command line of one talent command. */
+    List<String> commandLine(List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
-        return Processes.run(command, workDir, timeout);
+        return command;
+    }
+
+    /** Any talent command, run to its end in {@code workDir}. */
+    ProcessResult run(Path workDir, Duration timeout, List<String> args) {
+        return talent(workDir, timeout, args);
     }
 
     /** {@code talent build -o outDir --isa all-of-isas --name NAME [-lLIB...] sources}. */

@@ -1,0 +1,206 @@
+package dev.talent.cli;
+
+import dev.talent.container.ContainerException;
+import dev.talent.container.Runc;
+import dev.talent.migrate.Interval;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.Orchestrator;
+import dev.talent.migrate.RunEvent;
+import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.Step;
+import dev.talent.migrate.control.ControlException;
+import dev.talent.migrate.control.ControlPaths;
+import dev.talent.migrate.control.ControlServer;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code talent run}: runs DIR/NAME in a container of the first platform and live-migrates it between the
+ * platforms at random intervals, until the program ends. stdout is the program's alone; talent's own lines go
+ * to stderr.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run DIR/NAME in OCI containers (runc), migrating it between platforms; exit status is the program's.",
+        footer = {"", "Example: talent run --platforms x86_64,aarch64,s390x --every 5s..20s --workdir env/ "
+                + "--log migrations.jsonl build/app -- input.txt",
+                "From another terminal: talent migrate NAME [--to PLATFORM];  talent status [NAME]",
+                "", "The workdir is copied to the first platform at start and receives the final state when the program ends.",
+                "Exit status: the program's; talent's own: 64 bad command line, 69 runc/binary/emulator missing, "
+                        + "70 internal error, 74 the program could not be kept running (its checkpoint is kept)."})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--name", paramLabel = "N", description = "Name of the app (default: the program's name).")
+    String name;
+
+    @Option(names = "--platforms", required = true, split = ",", paramLabel = "LIST",
+            description = "Platforms to run on, comma-separated; it starts on the first. See: talent platforms.")
+    List<String> platforms;
+
+    @Option(names = "--every", paramLabel = "MIN..MAX",
+            description = "Migrate at intervals drawn uniformly from MIN..MAX (e.g. 5s..20s, 500ms..2s). "
+                    + "Without it: only on request (talent migrate).")
+    String every;
+
+    @Option(names = "--migrations", paramLabel = "K", description = "Stop migrating after K successful migrations.")
+    Integer migrations;
+
+    @Option(names = "--workdir", paramLabel = "W", description = "The program's working directory (default: a new one).")
+    Path workdir;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "Append one JSON line per migration to FILE.")
+    Path log;
+
+    @Option(names = "--presync-every", paramLabel = "T", defaultValue = "30s",
+            description = "Pre-sync changed files to the prepared destination every T (default: ${DEFAULT-VALUE}).")
+    String presyncEvery;
+
+    @Option(names = "--state-dir", paramLabel = "S",
+            description = "Replicas, checkpoints, bundles and container logs (default: .talent-run/NAME).")
+    Path stateDir;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
+    boolean quiet;
+
+    @Option(names = "--inject-fault", hidden = true, paramLabel = "STEP",
+            description = "Testing: fail the first migration at STEP (checkpoint, sync, start, restore).")
+    String injectFault;
+
+    @Option(names = "--seed", hidden = true, paramLabel = "N", description = "Testing: seed of the schedule.")
+    Long seed;
+
+    @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
+    List<String> programArgs = new ArrayList<>();
+
+    RunRequest request() throws IOException {
+        List<Platform> list = new ArrayList<>();
+        for (String p : platforms) {
+            try {
+                list.add(Platform.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--platforms: " + e.getMessage().replace("unknown ISA",
+                        "unknown platform"));
+            }
+        }
+        Optional<Interval> interval = Optional.empty();
+        if (every != null) {
+            try {
+                interval = Optional.of(Interval.parse(every));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--every: " + e.getMessage());
+            }
+        }
+        var presync = parseDuration("--presync-every", presyncEvery);
+        if (migrations != null && migrations < 0) {
+            throw new ParameterException(spec.commandLine(), "--migrations must be 0 or more, not " + migrations);
+        }
+        String app = name != null ? name : Path.of(program).getFileName().toString();
+        if (!NAME.matcher(app).matches()) {
+            throw new ParameterException(spec.commandLine(), "the app name '" + app + "' must be letters, digits, '_', '.', "
+                    + "'-' (at most 63, starting with a letter or digit); choose one with --name");
+        }
+        Path state = (stateDir != null ? stateDir : Path.of(".talent-run", app)).toAbsolutePath();
+        if (workdir != null) {
+            if (!Files.exists(workdir)) {
+                throw new ParameterException(spec.commandLine(), "--workdir " + workdir + ": no such directory");
+            }
+            if (!Files.isDirectory(workdir)) {
+                throw new ParameterException(spec.commandLine(), "--workdir " + workdir + ": not a directory");
+            }
+        }
+        Optional<Step> fault = Optional.empty();
+        if (injectFault != null) {
+            try {
+                fault = Optional.of(Step.parse(injectFault));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--inject-fault: " + e.getMessage());
+            }
+        }
+        return new RunRequest(app, Path.of(program).toAbsolutePath(), arguments(), list, interval,
+                migrations == null ? OptionalInt.empty() : OptionalInt.of(migrations),
+                workdir != null ? workdir.toAbsolutePath() : state.resolve("workdir"), state, presync, Optional.ofNullable(log),
+                fault, Optional.ofNullable(seed));
+    }
+
+    private java.time.Duration parseDuration(String option, String text) {
+        try {
+            Interval i = Interval.parse(text);
+            if (!i.min().equals(i.max())) throw new IllegalArgumentException("a single duration is expected, such as 30s");
+            return i.min();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    List<String> arguments() {
+        if (!programArgs.isEmpty() && programArgs.getFirst().equals("--")) return programArgs.subList(1, programArgs.size());
+        return programArgs;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        RunRequest request = request();
+        List<String> missing = request.platforms().stream().map(request::binaryFor).filter(b -> !Files.isRegularFile(b))
+                .map(Path::toString).toList();
+        if (!missing.isEmpty()) {
+            err.println("talent run: no binary for every platform; missing: " + String.join(", ", missing));
+            err.println("  build them with: talent build -o " + request.program().getParent() + " --isa "
+                    + String.join(",", request.platforms().stream().map(Platform::name).toList()) + " --name "
+                    + request.program().getFileName() + " FILE.c...");
+            return ExitCodes.UNAVAILABLE;
+        }
+        if (Runc.find().isEmpty()) {
+            err.println("talent run: " + Runc.missingMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        if (workdir == null) {
+            Files.createDirectories(request.workdir());
+            err.println("talent run: working directory " + request.workdir());
+        }
+        RunEventRenderer renderer = new RunEventRenderer(err, quiet);
+        try {
+            Orchestrator orchestrator = new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
+            // the socket first: a second run with the same name is refused before it starts anything
+            try (ControlServer control = ControlServer.start(ControlPaths.forCurrentUser(), request.name(), orchestrator)) {
+                return orchestrator.run();
+            }
+        } catch (ControlException e) {
+            err.println("talent run: " + e.getMessage());
+            return e.reason() == ControlException.Reason.ALREADY_RUNNING || e.reason() == ControlException.Reason.BAD_NAME
+                    ? ExitCodes.USAGE : ExitCodes.UNAVAILABLE;
+        } catch (ContainerException e) {
+            err.println("talent run: " + e.getMessage());
+            if (!e.logTail().isBlank()) err.println("container log:\n" + e.logTail().strip().indent(2).stripTrailing());
+            return ExitCodes.IO_ERROR;
+        } catch (MigrationFailedException e) {
+            err.println("talent run: " + e.step().label() + ": " + e.describe());
+            return ExitCodes.IO_ERROR;
+        } catch (IOException e) {
+            err.println("talent run: " + e.getMessage());
+            return ExitCodes.IO_ERROR;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.talent.cli;
+
+import dev.talent.migrate.control.AppListing;
+import dev.talent.migrate.control.ControlClient;
+import dev.talent.migrate.control.ControlException;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.control.StatusReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code talent status [APP] [--json]}: what the running {@code talent run}s of this user are doing, asked
+ * through their control sockets.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the running `talent run`s: one line each; with APP, also its recent migrations and their timings."},
+        footer = {"", "Exit status: 0 shown (also when nothing runs), 1 an app did not answer or answered an error, "
+                + "64 bad command line, 69 no app with that name, 77 not permitted."})
+public final class StatusCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the status as JSON (with APP: one object; without: an array).")
+    boolean json;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "The app's name (talent run --name).")
+    String app;
+
+    /** Where the apps are; tests point it at their own directory. */
+    ControlClient client;
+
+    @Override
+    public Integer call() {
+        ControlClient control = client != null ? client : ControlClient.forCurrentUser();
+        return app == null ? all(control) : one(control);
+    }
+
+    private Integer one(ControlClient control) {
+        PrintWriter out = spec.commandLine().getOut();
+        StatusReport report;
+        try {
+            report = control.status(app);
+        } catch (ControlException e) {
+            return failed(e);
+        }
+        out.print(json ? report.toJsonLine() + "\n" : details(report, Instant.now(), ZoneId.systemDefault()));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private Integer all(ControlClient control) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AppListing listing;
+        try {
+            listing = control.listApps();
+        } catch (ControlException e) {
+            return failed(e);
+        }
+        for (Path stale : listing.stale()) {
+            err.println("talent status: ignoring stale socket " + stale + " (its app ended without removing it)");
+        }
+        List<StatusReport> reports = new ArrayList<>();
+        int status = ExitCodes.OK;
+        for (String name : listing.running()) {
+            try {
+                reports.add(control.status(name));
+            } catch (ControlException e) {
+                // The app may have ended since the listing; the others are still worth showing.
+                if (e.reason() != ControlException.Reason.NOT_RUNNING) status = failed(e);
+            }
+        }
+        if (json) {
+            out.println(reports.stream().map(StatusReport::toJsonLine).collect(Collectors.joining(",", "[", "]")));
+        } else if (reports.isEmpty() && status == ExitCodes.OK) {
+            err.println("talent status: no talent run is running (control directory " + control.paths().directory() + ")");
+        } else {
+            Instant now = Instant.now();
+            ZoneId zone = ZoneId.systemDefault();
+            reports.forEach(r -> out.println(summary(r, now, zone)));
+        }
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    private int failed(ControlException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("talent status: " + e.getMessage());
+        err.flush();
+        return MigrateCommand.exitStatus(e);
+    }
+
+    /**
+     * One app in one line: {@code counter: s390x since 14:00:05 (2m 30s), pid 4242, running, 3 migrations
+     * (1 failed), next in 26s}.
+     */
+    static String summary(StatusReport r, Instant now, ZoneId zone) {
+        StringBuilder line = new StringBuilder(r.app()).append(": ").append(r.platform())
+                .append(" since ").append(clock(r.since(), now, zone)).append(" (").append(duration(Duration.between(r.since(), now)))
+                .append("), pid ").append(r.pid()).append(", ").append(r.state().label());
+        if (r.state() == StatusReport.State.PREPARING && r.preparedPlatform() != null) line.append(' ').append(r.preparedPlatform());
+        line.append(", ").append(r.migrationsDone()).append(r.migrationsDone() == 1 ? " migration" : " migrations");
+        if (r.migrationsFailed() > 0) line.append(" (").append(r.migrationsFailed()).append(" failed)");
+        line.append(", ").append(next(r.nextMigrationAt(), now));
+        return line.toString();
+    }
+
+    /** The summary, when the run started, the prepared platform, and the recent migrations, one per line. */
+    static String details(StatusReport r, Instant now, ZoneId zone) {
+        StringBuilder text = new StringBuilder(summary(r, now, zone)).append('\n');
+        text.append("  started ").append(clock(r.started(), now, zone)).append(" (").append(duration(Duration.between(r.started(), now)))
+                .append(" ago)");
+        if (r.preparedPlatform() != null) text.append(", prepared: ").append(r.preparedPlatform());
+        text.append('\n');
+        if (r.last().isEmpty()) return text.append("  no migrations yet\n").toString();
+        text.append("  last migrations:\n");
+        for (MigrationRecord m : r.last()) {
+            text.append("    ").append(clock(m.at(), now, zone)).append(' ').append(MigrationLine.body(m).replace("\n", "\n  "));
+            if (m.ok() && m.syncMode() != null) {
+                text.append("; synced ").append(m.syncFiles()).append(m.syncFiles() == 1 ? " file, " : " files, ")
+                        .append(DemoCommand.size(m.syncBytes())).append(" (").append(m.syncMode()).append(')');
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String next(Instant at, Instant now) {
+        if (at == null) return "no migration scheduled";
+        Duration left = Duration.between(now, at);
+        return left.isPositive() ? "next in " + duration(left) : "next due now";
+    }
+
+    /** Local time of day, with the date when it is not today. */
+    static String clock(Instant at, Instant now, ZoneId zone) {
+        ZonedDateTime local = at.atZone(zone);
+        return (local.toLocalDate().equals(LocalDate.ofInstant(now, zone)) ? TIME : DATE_TIME).format(local);
+    }
+
+    /** 45s, 2m 30s, 3h 05m, 2d 04h: the two largest units. */
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) return s + "s";
+        if (s < 3600) return (s / 60) + "m " + (s % 60) + "s";
+        if (s < 86_400) return (s / 3600) + "h " + String.format("%02dm", (s % 3600) / 60);
+        return (s / 86_400) + "d " + String.format("%02dh", (s % 86_400) / 3600);
+    }
+}

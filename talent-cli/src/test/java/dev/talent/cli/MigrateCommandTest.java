@@ -1,0 +1,108 @@
+package dev.talent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.migrate.control.ControlServer;
+import dev.talent.migrate.control.MigrationRecord;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrateCommandTest {
+    @TempDir Path temp;
+    private ControlCommandsFixture fixture;
+    private ControlServer server;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new ControlCommandsFixture(temp.resolve("ctl"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) server.close();
+    }
+
+    private ControlCommandsFixture.App serve(MigrationRecord record) throws Exception {
+        ControlCommandsFixture.App app = new ControlCommandsFixture.App(StatusCommandTest.report("counter", 0, 0, null), record);
+        server = ControlServer.start(fixture.paths(), "counter", app);
+        return app;
+    }
+
+    @Test
+    void waitsAndPrintsTheMigrationLine() throws Exception {
+        ControlCommandsFixture.App app = serve(MigrationLineTest.ok(38, 3, 2, 4, 12, 9));
+
+        ControlCommandsFixture.Result result = fixture.run("migrate", "counter", "--to", "s390x");
+
+        assertThat(result.status()).isZero();
+        assertThat(result.out()).isEqualTo("counter: x86_64 -> s390x ok, downtime 38 ms (safe point 3, checkpoint 2, sync 4, "
+                + "start 12, restore 9)\n");
+        assertThat(result.err()).isEmpty();
+        assertThat(app.requests).containsExactly("s390x wait");
+    }
+
+    @Test
+    void failedMigrationExitsNonZero() throws Exception {
+        serve(MigrationLineTest.failed("sync", "copying data/log.txt: No space left on device"));
+
+        ControlCommandsFixture.Result result = fixture.run("migrate", "counter");
+
+        assertThat(result.status()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.out()).isEqualTo("counter: x86_64 -> s390x failed at step sync: copying data/log.txt: No space left on device\n");
+    }
+
+    @Test
+    void jsonIsTheLogRecord() throws Exception {
+        MigrationRecord record = MigrationLineTest.ok(38, 3, 2, 4, 12, 9);
+        serve(record);
+
+        ControlCommandsFixture.Result result = fixture.run("migrate", "--json", "counter");
+
+        assertThat(result.out()).isEqualTo(record.toJsonLine() + "\n");
+    }
+
+    @Test
+    void noWaitOnlyRequests() throws Exception {
+        ControlCommandsFixture.App app = serve(MigrationLineTest.ok(38, 3, 2, 4, 12, 9));
+
+        assertThat(fixture.run("migrate", "counter", "--no-wait", "--to", "s390x").out()).isEqualTo("counter: migration to s390x requested\n");
+        assertThat(fixture.run("migrate", "counter", "--no-wait", "--json").out())
+                .isEqualTo("{\"app\":\"counter\",\"queued\":true,\"to\":null}\n");
+        assertThat(app.requests).containsExactly("s390x queue", "any queue");
+    }
+
+    @Test
+    void declinedRequestIsShownOnStderr() throws Exception {
+        serve(MigrationLineTest.ok(38, 3, 2, 4, 12, 9));
+
+        ControlCommandsFixture.Result result = fixture.run("migrate", "counter", "--to", "riscv64");
+
+        assertThat(result.status()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo("talent migrate: app counter declined: riscv64 is not one of this run's platforms: "
+                + "x86_64, s390x\n");
+    }
+
+    @Test
+    void unknownPlatformIsACommandLineError() throws Exception {
+        ControlCommandsFixture.App app = serve(MigrationLineTest.ok(38, 3, 2, 4, 12, 9));
+
+        ControlCommandsFixture.Result result = fixture.run("migrate", "counter", "--to", "s390y");
+
+        assertThat(result.status()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("talent: --to: ").contains("'s390y'");
+        assertThat(app.requests).isEmpty();
+    }
+
+    @Test
+    void appThatIsNotRunning() {
+        ControlCommandsFixture.Result result = fixture.run("migrate", "nothere");
+
+        assertThat(result.status()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(result.err()).isEqualTo("talent migrate: no app named nothere is running (no socket at "
+                + temp.resolve("ctl/nothere.sock") + ")\n");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.talent.migrate;
+
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * One platform's place in a run: on one machine the stand-in for another host. It has its own replica of the
+ * workdir (mounted at /work), its own checkpoint directory (/talent/ck) and the FIFO its runtime reports on.
+ */
+final class Host implements AutoCloseable {
+    final Platform platform;
+    final Path dir;
+    final Path work;
+    final Path checkpoints;
+    final EventChannel events;
+
+    private Host(Platform platform, Path dir, EventChannel events) {
+        this.platform = platform;
+        this.dir = dir;
+        this.work = dir.resolve("work");
+        this.checkpoints = dir.resolve("ck");
+        this.events = events;
+    }
+
+    static Host create(Platform platform, Path hostsDir) throws IOException {
+        Path dir = hostsDir.resolve(platform.name());
+        Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(dir.resolve("ck"));
+        return new Host(platform, dir, EventChannel.open(dir.resolve("events")));
+    }
+
+    /** Removes every checkpoint here, so that the only one a restart finds is the one talent transfers. */
+    void clearCheckpoints() throws IOException {
+        try (Stream<Path> files = Files.list(checkpoints)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException { events.close(); }
+
+    @Override
+    public String toString() { return platform.name(); }
+}

@@ -1,0 +1,580 @@
+package dev.talent.migrate;
+
+import dev.talent.container.Container;
+import dev.talent.container.ContainerException;
+import dev.talent.container.ContainerHost;
+import dev.talent.container.ContainerSpec;
+import dev.talent.env.ChangeJournal;
+import dev.talent.env.SyncReport;
+import dev.talent.env.TreeSync;
+import dev.talent.migrate.control.ControlHandler;
+import dev.talent.migrate.control.ControlRequestException;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.control.StatusReport;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs one app under {@code talent run}: starts it in a container on the first platform, keeps a destination
+ * prepared (container created, workdir replica pre-synced), migrates it at random intervals or on request, and
+ * rolls back when a step fails, so that the program is never lost: the source keeps its checkpoint until the
+ * destination reports that it runs.
+ *
+ * <p>All migration work happens on the thread that calls {@link #run()}; the control socket and the timers only
+ * queue requests for it, so two migrations never overlap.
+ */
+public final class Orchestrator implements ControlHandler {
+
+    private static final int SIGUSR1 = 10;
+    /** The runtime's exit status after a checkpoint requested by SIGUSR1. */
+    private static final int EXIT_CHECKPOINT = 75;
+    private static final int LOG_TAIL_LINES = 20;
+
+    private final RunRequest request;
+    private final Timeouts timeouts;
+    private final Consumer<RunEvent> listener;
+    private final RandomGenerator random;
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final Map<Platform, Host> hosts = new LinkedHashMap<>();
+    private final MigrationLog log;
+    private final Instant startedAt = Instant.now();
+
+    private ContainerHost containers;
+    private volatile Running current;
+    private volatile Prepared prepared;
+    private ChangeJournal journal;
+    private int containerSerial;
+    private volatile int migrationsDone;
+    private volatile int migrationsFailed;
+    private volatile StatusReport.State state = StatusReport.State.PREPARING;
+    private volatile Instant nextMigrationAt;
+    private volatile Instant currentSince;
+    private final List<MigrationRecord> history = new ArrayList<>();
+    private Optional<Step> pendingFault;
+    private DestinationChooser chooser;
+
+    /** How long each wait may take before the step is declared failed. */
+    public record Timeouts(Duration safePoint, Duration restore) {
+        public static Timeouts defaults() { return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)); }
+    }
+
+    private record Running(Host host, Container container) {}
+
+    private record Prepared(Host host, Container container, ChangeJournal journal) {}
+
+    private sealed interface Command {}
+
+    private record MigrateNow(Optional<Platform> to, CompletableFuture<MigrationRecord> done) implements Command {}
+
+    private record Exited(Container container, int status) implements Command {}
+
+    public Orchestrator(RunRequest request, Timeouts timeouts, Consumer<RunEvent> listener) throws IOException {
+        this.request = request;
+        this.timeouts = timeouts;
+        this.listener = listener;
+        this.random = request.seed().map(s -> (RandomGenerator) new Random(s)).orElseGet(Random::new);
+        this.log = MigrationLog.open(request.log());
+        this.pendingFault = request.fault();
+        this.chooser = new DestinationChooser(request.platforms(), random);
+    }
+
+    /** Asks for a migration now (to {@code to}, or to a platform drawn at random); completes when it is over. */
+    public CompletableFuture<MigrationRecord> requestMigration(Optional<Platform> to) {
+        CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
+        commands.add(new MigrateNow(to, done));
+        return done;
+    }
+
+    /** Runs the app to its end; returns the program's exit status. */
+    public int run() throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+        try {
+            start();
+            return loop();
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void start() throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+        for (Platform p : request.platforms()) {
+            Path binary = request.binaryFor(p);
+            if (!Files.isRegularFile(binary)) {
+                throw new IOException("no binary for platform " + p.name() + ": " + binary + " does not exist (build it with: "
+                        + "talent build --isa " + p.name() + " -o " + request.program().getParent() + " ...)");
+            }
+        }
+        Files.createDirectories(request.stateDir());
+        containers = ContainerHost.open(request.stateDir());
+        Path hostsDir = request.stateDir().resolve("hosts");
+        for (Platform p : request.platforms()) {
+            hosts.put(p, Host.create(p, hostsDir));
+        }
+        Host first = hosts.get(request.platforms().getFirst());
+        TreeSync.mirror(request.workdir(), first.work);
+        first.clearCheckpoints();
+        journal = ChangeJournal.watch(first.work);
+        Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
+        Container c = containers.create(spec(first, false, fault));
+        c.start();
+        current = new Running(first, c);
+        watchExit(c, first);
+        currentSince = Instant.now();
+        state = StatusReport.State.RUNNING;
+        listener.accept(new RunEvent.Running(first.platform, c.id(), false));
+        scheduleNext();
+        prepareNext();
+    }
+
+    private int loop() throws InterruptedException, IOException, MigrationFailedException, ContainerException {
+        Instant nextPresync = Instant.now().plus(request.presyncEvery());
+        while (true) {
+            Instant wake = nextPresync;
+            if (nextMigrationAt != null && nextMigrationAt.isBefore(wake)) wake = nextMigrationAt;
+            long waitNanos = Math.max(0, Duration.between(Instant.now(), wake).toNanos());
+            Command cmd = commands.poll(waitNanos, TimeUnit.NANOSECONDS);
+            switch (cmd) {
+                case null -> {
+                    Instant now = Instant.now();
+                    if (nextMigrationAt != null && !now.isBefore(nextMigrationAt)) {
+                        Integer ended = migrateAndReport(Optional.empty(), null);
+                        if (ended != null) return finish(ended);
+                    } else if (!now.isBefore(nextPresync)) {
+                        presync();
+                        nextPresync = Instant.now().plus(request.presyncEvery());
+                    }
+                }
+                case MigrateNow m -> {
+                    Integer ended = migrateAndReport(m.to(), m.done());
+                    if (ended != null) return finish(ended);
+                }
+                case Exited e when e.container() == current.container() -> {
+                    if (e.status() == EXIT_CHECKPOINT) {
+                        // stopped by someone else's SIGUSR1 (talent checkpoint PID): go on from that checkpoint here
+                        listener.accept(new RunEvent.Warning("the program on " + current.host() + " stopped at a checkpoint "
+                                + "talent did not ask for; restarting it there"));
+                        restartOnSource(current.host(), "an unrequested checkpoint");
+                    } else {
+                        return finish(e.status());
+                    }
+                }
+                case Exited e -> { /* an earlier container of a migration; already handled there */ }
+            }
+        }
+    }
+
+    /** Returns the program's exit status when it ended during the attempt, else null. */
+    private Integer migrateAndReport(Optional<Platform> to, CompletableFuture<MigrationRecord> done)
+            throws InterruptedException, IOException, MigrationFailedException, ContainerException {
+        Platform target = to.orElseGet(this::drawDestination);
+        Outcome outcome = migrate(target);
+        if (outcome.record() != null) {
+            synchronized (history) {
+                history.add(outcome.record());
+            }
+            log.append(outcome.record());
+            if (outcome.record().ok()) {
+                migrationsDone++;
+                listener.accept(new RunEvent.Migrated(outcome.record()));
+            } else {
+                migrationsFailed++;
+                listener.accept(new RunEvent.MigrationFailed(outcome.record(), outcome.logTail()));
+            }
+        }
+        scheduleNext();
+        if (done != null) {
+            if (outcome.record() != null) done.complete(outcome.record());
+            else done.completeExceptionally(new IllegalStateException("the program ended before it could be migrated"));
+        }
+        if (outcome.exitStatus() != null) return outcome.exitStatus();
+        if (!migrationLimitReached()) prepareNext();
+        return null;
+    }
+
+    private record Outcome(MigrationRecord record, String logTail, Integer exitStatus) {}
+
+    /** The prepared destination (drawn when it was prepared), else a new draw. */
+    private Platform drawDestination() {
+        if (prepared != null) return prepared.host().platform;
+        return chooser.next(current.host().platform);
+    }
+
+    private boolean migrationLimitReached() {
+        return request.migrations().isPresent() && migrationsDone >= request.migrations().getAsInt();
+    }
+
+    private void scheduleNext() {
+        nextMigrationAt = request.every().isEmpty() || migrationLimitReached() || request.platforms().size() < 2
+                ? null : Instant.now().plus(request.every().get().draw(random));
+    }
+
+    /** Picks the next destination and prepares it while the program runs (failures only warn: retried later). */
+    private void prepareNext() {
+        if (request.platforms().size() < 2 || migrationLimitReached()) return;
+        Platform next = chooser.next(current.host().platform);
+        try {
+            prepare(next);
+        } catch (MigrationFailedException e) {
+            listener.accept(new RunEvent.Warning("preparing " + next.name() + " failed: " + e.describe()));
+        }
+    }
+
+    /** Container created, checkpoints cleared, replica mirrored; the source journal then feeds this destination. */
+    private void prepare(Platform to) throws MigrationFailedException {
+        if (prepared != null && prepared.host().platform.equals(to)) return;
+        discardPrepared();
+        Host host = hosts.get(to);
+        long t0 = System.nanoTime();
+        state = StatusReport.State.PREPARING;
+        ChangeJournal destJournal = null;
+        Container c = null;
+        try {
+            host.clearCheckpoints();
+            // drained first: whatever changes while the mirror walks is in the next drain
+            journal.drain();
+            SyncReport sync = TreeSync.mirror(current.host().work, host.work);
+            destJournal = ChangeJournal.watch(host.work);
+            Optional<String> fault = pendingFault.filter(s -> s == Step.RESTORE).map(s -> "restore");
+            c = containers.create(spec(host, true, fault));
+            prepared = new Prepared(host, c, destJournal);
+            listener.accept(new RunEvent.Prepared(to, sync, (System.nanoTime() - t0) / 1_000_000));
+        } catch (Exception e) {
+            closeQuietly(destJournal);
+            if (c != null) deleteQuietly(c);
+            throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to.name() + ": " + e.getMessage(),
+                    c == null ? "" : c.logTail(LOG_TAIL_LINES), e);
+        } finally {
+            state = StatusReport.State.RUNNING;
+        }
+    }
+
+    private void discardPrepared() {
+        if (prepared == null) return;
+        deleteQuietly(prepared.container());
+        closeQuietly(prepared.journal());
+        prepared = null;
+    }
+
+    private void presync() {
+        if (prepared == null) return;
+        try {
+            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain());
+            listener.accept(new RunEvent.Presynced(prepared.host().platform, r));
+        } catch (Exception e) {
+            // the replica may now be partly updated: prepare it again (mirror) before it is used
+            listener.accept(new RunEvent.Warning("pre-sync to " + prepared.host().platform.name() + " failed: " + e.getMessage()
+                    + "; it will be prepared again"));
+            discardPrepared();
+        }
+    }
+
+    private Outcome migrate(Platform to) throws InterruptedException, IOException, MigrationFailedException, ContainerException {
+        Host source = current.host();
+        Instant at = Instant.now();
+        Timing t = new Timing();
+        state = StatusReport.State.MIGRATING;
+        try {
+            if (to.equals(source.platform)) {
+                throw new MigrationFailedException(Step.PREPARE, "the app already runs on " + to.name());
+            }
+            if (!hosts.containsKey(to)) {
+                throw new MigrationFailedException(Step.PREPARE, "platform " + to.name() + " is not one of this run's "
+                        + "--platforms (" + String.join(",", request.platforms().stream().map(Platform::name).toList()) + ")");
+            }
+            prepare(to);
+            chooser.visited(to);
+            Step fault = pendingFault.orElse(null);
+            pendingFault = Optional.empty();
+            Prepared dest = prepared;
+
+            // 1. safe point: checkpoint at the next site, exit 75
+            t.requested = System.nanoTime();
+            String checkpointFile = null;
+            try {
+                current.container().signal(SIGUSR1);
+            } catch (ContainerException e) {
+                throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
+                        + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
+            }
+            long deadline = t.requested + timeouts.safePoint().toNanos();
+            boolean stopped = false;
+            while (!stopped || checkpointFile == null) {
+                RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                switch (e) {
+                    case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + source
+                            + " did not reach a checkpoint site within " + timeouts.safePoint().toSeconds() + " s",
+                            current.container().logTail(LOG_TAIL_LINES), null);
+                    case RuntimeEvent.CheckpointWritten w -> {
+                        checkpointFile = w.file();
+                        t.checkpointWritten = w.receivedNanos();
+                    }
+                    case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
+                            "the checkpoint could not be written on " + source + ": " + f.message()
+                                    + "; the program keeps running there", current.container().logTail(LOG_TAIL_LINES), null);
+                    case RuntimeEvent.ProcessExited x when x.containerId().equals(current.container().id()) -> {
+                        if (x.status() != EXIT_CHECKPOINT) {
+                            // it ended on its own before reaching a site: nothing to migrate
+                            return new Outcome(null, "", x.status());
+                        }
+                        stopped = true;
+                        t.stopped = x.receivedNanos();
+                        if (checkpointFile == null) {
+                            checkpointFile = newestCheckpoint(source.checkpoints);
+                            t.checkpointWritten = t.stopped;
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            // from here on the program is stopped: any failure restarts it on the source from this checkpoint
+            try {
+                // 2. the checkpoint to the destination (the runtime checks its CRCs when it restores)
+                Path tmp = dest.host().checkpoints.resolve(checkpointFile + ".part");
+                Files.copy(source.checkpoints.resolve(checkpointFile), tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dest.host().checkpoints.resolve(checkpointFile), StandardCopyOption.ATOMIC_MOVE);
+                t.checkpointTransferred = System.nanoTime();
+
+                // 3. final sync: only what changed since the last pre-sync, found by the journal
+                SyncReport sync;
+                try {
+                    if (fault == Step.SYNC) throw new IOException("fault injected at step sync (--inject-fault sync)");
+                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain());
+                } catch (Exception e) {
+                    throw new MigrationFailedException(Step.SYNC, "final sync " + source + " -> " + to.name() + " failed: "
+                            + e.getMessage(), "", e);
+                }
+                t.sync = sync;
+                t.synced = System.nanoTime();
+
+                // 4. start the prepared container; what the journal saw so far were our own copies
+                dest.journal().drain();
+                dest.host().events.clear();
+                watchExit(dest.container(), dest.host());
+                try {
+                    if (fault == Step.START) {
+                        // the destination dies before it is started: runc start then fails for real
+                        dest.container().signal(9);
+                        dest.container().onExit().get(10, TimeUnit.SECONDS);
+                    }
+                    dest.container().start();
+                } catch (Exception e) {
+                    throw new MigrationFailedException(Step.START, "the container on " + to.name() + " did not start: "
+                            + e.getMessage(), dest.container().logTail(LOG_TAIL_LINES), e);
+                }
+                t.started = System.nanoTime();
+
+                // 5. it restores and says so
+                long readyBy = t.started + timeouts.restore().toNanos();
+                while (t.ready == 0) {
+                    RuntimeEvent e = dest.host().events.next(Duration.ofNanos(Math.max(1, readyBy - System.nanoTime())));
+                    switch (e) {
+                        case null -> throw new MigrationFailedException(Step.RESTORE, "the program on " + to.name()
+                                + " did not report that it runs within " + timeouts.restore().toSeconds() + " s",
+                                dest.container().logTail(LOG_TAIL_LINES), null);
+                        // a fast restore can report before `runc start` itself has returned
+                        case RuntimeEvent.Ready r -> t.ready = Math.max(r.receivedNanos(), t.started);
+                        case RuntimeEvent.ProcessExited x -> throw new MigrationFailedException(Step.RESTORE,
+                                "the program on " + to.name() + " exited with status " + x.status()
+                                        + " instead of resuming", dest.container().logTail(LOG_TAIL_LINES), null);
+                        default -> { }
+                    }
+                }
+            } catch (MigrationFailedException failure) {
+                rollBack(source, dest, failure);
+                throw failure;
+            }
+
+            // 6. commit: the destination runs; only now is the source given up
+            Running old = current;
+            current = new Running(dest.host(), dest.container());
+            currentSince = Instant.now();
+            closeQuietly(journal);
+            journal = dest.journal();
+            prepared = null;
+            deleteQuietly(old.container());
+            listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
+            return new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+        } catch (MigrationFailedException e) {
+            MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
+            return new Outcome(failed, e.logTail(), null);
+        } finally {
+            state = StatusReport.State.RUNNING;
+        }
+    }
+
+    /** The destination failed after the source stopped: the source goes on from the same checkpoint. */
+    private void rollBack(Host source, Prepared dest, MigrationFailedException failure)
+            throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+        deleteQuietly(dest.container());
+        closeQuietly(dest.journal());
+        prepared = null;
+        restartOnSource(source, "failed step " + failure.step().label());
+    }
+
+    private void restartOnSource(Host source, String why) throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+        deleteQuietly(current.container());
+        Container c = containers.create(spec(source, true, Optional.empty()));
+        source.events.clear();
+        watchExit(c, source);
+        c.start();
+        long by = System.nanoTime() + timeouts.restore().toNanos();
+        while (true) {
+            RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
+            switch (e) {
+                case null -> throw new IOException("rollback failed: the program restarted on " + source + " after " + why
+                        + " did not report that it runs; its checkpoint is kept in " + source.checkpoints
+                        + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
+                case RuntimeEvent.Ready r -> {
+                    current = new Running(source, c);
+                    listener.accept(new RunEvent.Running(source.platform, c.id(), true));
+                    return;
+                }
+                case RuntimeEvent.ProcessExited x when x.containerId().equals(c.id()) -> throw new IOException(
+                        "rollback failed: the program restarted on " + source + " after " + why + " exited with status "
+                                + x.status() + "; its checkpoint is kept in " + source.checkpoints + "; container log:\n"
+                                + c.logTail(LOG_TAIL_LINES));
+                default -> { }
+            }
+        }
+    }
+
+    private static String newestCheckpoint(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("ckpt-\\d+\\.tck"))
+                    .max(String::compareTo).orElseThrow(() -> new IOException("the program stopped with status 75 but "
+                            + dir + " holds no checkpoint"));
+        }
+    }
+
+    private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
+        Map<String, String> env = new LinkedHashMap<>();
+        fault.ifPresent(f -> env.put("TALENT_FAULT", f));
+        String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
+        return new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
+                host.checkpoints, host.events.path(), env, restart);
+    }
+
+    private void watchExit(Container c, Host host) {
+        c.onExit().thenAccept(status -> {
+            host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime()));
+            commands.add(new Exited(c, status));
+        });
+    }
+
+    private int finish(int status) throws IOException {
+        Host last = current.host();
+        // the final state of the environment goes home
+        TreeSync.mirror(last.work, request.workdir());
+        listener.accept(new RunEvent.Finished(last.platform, status));
+        return status;
+    }
+
+    private void shutdown() {
+        discardPrepared();
+        if (current != null) deleteQuietly(current.container());
+        closeQuietly(journal);
+        for (Host h : hosts.values()) closeQuietly(h);
+        closeQuietly(log);
+        if (containers != null) closeQuietly(containers);
+    }
+
+    /** Removing a container that is no longer needed: a failure only leaves garbage behind, so it is reported. */
+    private void deleteQuietly(Container c) {
+        try {
+            c.delete();
+        } catch (Exception e) {
+            listener.accept(new RunEvent.Warning("cannot remove container " + c.id() + ": " + e.getMessage()));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // shutting down: nothing more useful to do with it
+        }
+    }
+
+    @Override
+    public StatusReport status() {
+        Running r = current;
+        Prepared p = prepared;
+        List<MigrationRecord> last;
+        synchronized (history) {
+            last = List.copyOf(history.subList(Math.max(0, history.size() - 10), history.size()));
+        }
+        return new StatusReport(request.name(), ProcessHandle.current().pid(), r == null ? null : r.host().platform.name(),
+                currentSince, startedAt, state, migrationsDone, migrationsFailed, nextMigrationAt,
+                p == null ? null : p.host().platform.name(), last);
+    }
+
+    @Override
+    public Optional<MigrationRecord> migrate(Optional<String> to, boolean wait)
+            throws ControlRequestException, InterruptedException {
+        Optional<Platform> target;
+        try {
+            target = to.map(Platform::parse);
+        } catch (IllegalArgumentException e) {
+            throw new ControlRequestException(e.getMessage().replace("unknown ISA", "unknown platform"));
+        }
+        if (target.isPresent() && !request.platforms().contains(target.get())) {
+            throw new ControlRequestException(target.get().name() + " is not one of this run's platforms ("
+                    + String.join(",", request.platforms().stream().map(Platform::name).toList()) + ")");
+        }
+        if (request.platforms().size() < 2) {
+            throw new ControlRequestException("this run has a single platform; there is nowhere to migrate to");
+        }
+        CompletableFuture<MigrationRecord> done = requestMigration(target);
+        if (!wait) return Optional.empty();
+        try {
+            return Optional.of(done.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ControlRequestException(e.getCause().getMessage());
+        }
+    }
+
+    /** Clock readings of one migration ({@link System#nanoTime()}; 0 = not reached). */
+    private static final class Timing {
+        long requested, checkpointWritten, stopped, checkpointTransferred, synced, started, ready;
+        SyncReport sync;
+
+        MigrationRecord record(String app, Platform from, Platform to, Instant at) {
+            return new MigrationRecord(app, from.name(), to.name(), true, ms(requested, ready), ms(requested, checkpointWritten),
+                    ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
+                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode());
+        }
+
+        MigrationRecord failed(String app, Platform from, Platform to, Instant at, MigrationFailedException e) {
+            return new MigrationRecord(app, from.name(), to.name(), false, null, ms(requested, checkpointWritten),
+                    ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
+                    ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
+                    mode());
+        }
+
+        private int files() { return sync == null ? 0 : sync.filesCopied() + sync.filesDeleted(); }
+
+        private String mode() { return sync == null ? null : sync.mode(); }
+
+        /** Milliseconds from one reading to the other; null when the step was not reached. */
+        private static Double ms(long from, long to) {
+            return from == 0 || to == 0 ? null : Math.round((to - from) / 1e3) / 1e3;
+        }
+    }
+}

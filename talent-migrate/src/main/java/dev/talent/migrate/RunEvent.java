@@ -1,0 +1,29 @@
+package dev.talent.migrate;
+
+import dev.talent.env.SyncReport;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.toolchain.Platform;
+
+/** What a run reports as it goes; the CLI renders these (on stderr: stdout is the program's). */
+public sealed interface RunEvent {
+
+    /** The program runs on {@code platform} in container {@code containerId} ({@code restarted}: from a checkpoint). */
+    record Running(Platform platform, String containerId, boolean restarted) implements RunEvent {}
+
+    /** A destination is ready: container created, replica of the workdir up to date. */
+    record Prepared(Platform platform, SyncReport sync, long millis) implements RunEvent {}
+
+    /** Changes pre-synced to the prepared destination. */
+    record Presynced(Platform platform, SyncReport sync) implements RunEvent {}
+
+    record Migrated(MigrationRecord record) implements RunEvent {}
+
+    /** A migration failed and the program went on where it was; {@code logTail}: the failing container's log. */
+    record MigrationFailed(MigrationRecord record, String logTail) implements RunEvent {}
+
+    /** Something went wrong that did not stop the program (a failed pre-sync, a failed preparation). */
+    record Warning(String message) implements RunEvent {}
+
+    /** The program ended with this status on this platform. */
+    record Finished(Platform platform, int status) implements RunEvent {}
+}

@@ -1,0 +1,45 @@
+package dev.talent.migrate;
+
+import dev.talent.toolchain.Platform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What {@code talent run} was asked to do.
+ *
+ * @param name        the app's name (control socket, container ids, log)
+ * @param program     DIR/NAME: {@code DIR/NAME.<platform>} is run on each platform
+ * @param args        the program's arguments (fresh start only; a restart takes them from the checkpoint)
+ * @param platforms   where it may run; the first is where it starts
+ * @param every       migration intervals are drawn uniformly from this range; empty: only on request
+ * @param migrations  stop migrating after this many successful migrations
+ * @param workdir     the app's home environment: copied to the first platform, receives the final state at the end
+ * @param stateDir    replicas, bundles, checkpoints and logs of this run
+ * @param presyncEvery how often the changes are pre-synced to the prepared destination
+ * @param log         one JSON line per migration
+ * @param fault       a step to fail on purpose at the first migration (testing the rollback)
+ * @param seed        seed of the schedule's random generator (random when empty)
+ */
+public record RunRequest(String name, Path program, List<String> args, List<Platform> platforms,
+                         Optional<Interval> every, OptionalInt migrations, Path workdir, Path stateDir,
+                         Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed) {
+
+    public RunRequest {
+        args = List.copyOf(args);
+        platforms = List.copyOf(platforms);
+        if (platforms.isEmpty()) {
+            throw new IllegalArgumentException("no platform given");
+        }
+        if (platforms.stream().distinct().count() != platforms.size()) {
+            throw new IllegalArgumentException("a platform is listed twice in --platforms");
+        }
+    }
+
+    /** The binary run on {@code platform}. */
+    public Path binaryFor(Platform platform) {
+        return program.resolveSibling(program.getFileName() + "." + platform.name());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.talent.migrate;
+
+/**
+ * The steps of one migration, in order. A failure names the step; what rollback does depends on whether the
+ * source program had already stopped ({@link #afterStop()}).
+ */
+public enum Step {
+    /** The destination container is created (runc create) and its replica of the workdir brought up to date. */
+    PREPARE("prepare"),
+    /** The source program is asked to stop at its next site, writes its checkpoint and exits 75. */
+    CHECKPOINT("checkpoint"),
+    /** The changes since the last pre-sync, and the checkpoint, are copied to the destination and verified. */
+    SYNC("sync"),
+    /** The prepared destination container is started (runc start). */
+    START("start"),
+    /** The destination restores the checkpoint and reports that the program runs again. */
+    RESTORE("restore");
+
+    private final String label;
+
+    Step(String label) { this.label = label; }
+
+    /** The name used in logs, errors and {@code --inject-fault}. */
+    public String label() { return label; }
+
+    /** Whether the source program has stopped when this step runs (a failure then restarts it from the checkpoint). */
+    public boolean afterStop() { return this == SYNC || this == START || this == RESTORE; }
+
+    public static Step parse(String label) {
+        for (Step s : values()) {
+            if (s.label.equals(label)) return s;
+        }
+        throw new IllegalArgumentException("unknown migration step '" + label + "'; steps: prepare checkpoint sync start restore");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.talent.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.toolchain.Platform;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DestinationChooserTest {
+
+    @Test
+    void everyPlatformIsVisitedInEachRoundAndNeverTheCurrentOne() {
+        List<Platform> all = Platform.KNOWN;
+        for (long seed = 0; seed < 50; seed++) {
+            DestinationChooser chooser = new DestinationChooser(all, new Random(seed));
+            Platform current = all.getFirst();
+            List<Platform> visits = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Platform next = chooser.next(current);
+                assertThat(next).isNotEqualTo(current);
+                visits.add(next);
+                current = next;
+            }
+            assertThat(new HashSet<>(visits)).as("seed %d", seed).hasSize(5).doesNotContain(all.getFirst());
+        }
+    }
+
+    @Test
+    void theOrderDependsOnTheRandomDraws() {
+        var orders = new HashSet<List<Platform>>();
+        for (long seed = 0; seed < 20; seed++) {
+            DestinationChooser chooser = new DestinationChooser(Platform.KNOWN, new Random(seed));
+            Platform current = Platform.KNOWN.getFirst();
+            List<Platform> order = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                current = chooser.next(current);
+                order.add(current);
+            }
+            orders.add(order);
+        }
+        assertThat(orders).hasSizeGreaterThan(5);
+    }
+
+    @Test
+    void anExplicitVisitCountsForTheRound() {
+        List<Platform> three = Platform.KNOWN.subList(0, 3);
+        DestinationChooser chooser = new DestinationChooser(three, new Random(1));
+        chooser.visited(three.get(1));
+        assertThat(chooser.next(three.get(1))).isEqualTo(three.get(2));
+    }
+
+    @Test
+    void aSinglePlatformHasNowhereToGo() {
+        DestinationChooser chooser = new DestinationChooser(List.of(Platform.KNOWN.getFirst()), new Random(1));
+        assertThatThrownBy(() -> chooser.next(Platform.KNOWN.getFirst())).hasMessageContaining("no platform other than");
+    }
+}
