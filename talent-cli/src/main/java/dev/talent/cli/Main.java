@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code talent}: the command line. Commands render what the core reports; only they print. */
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Compile C programs that checkpoint and restart across ISAs.",
+        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.",
         subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
                 PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, dev.talent.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})

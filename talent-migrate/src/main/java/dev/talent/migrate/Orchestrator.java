@@ -275,6 +275,8 @@ public final class Orchestrator implements ControlHandler {
         if (prepared == null) return;
         try {
             SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain());
+            // what the destination's journal saw were these copies: dropped now, so its queue never overflows
+            prepared.journal().drain();
             listener.accept(new RunEvent.Presynced(prepared.host().platform, r));
         } catch (Exception e) {
             // the replica may now be partly updated: prepare it again (mirror) before it is used
