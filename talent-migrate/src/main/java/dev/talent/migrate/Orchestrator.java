@@ -61,6 +61,7 @@ public final class Orchestrator implements ControlHandler {
     private volatile Prepared prepared;
     private ChangeJournal journal;
     private int containerSerial;
+    private volatile boolean finished;
     private volatile int migrationsDone;
     private volatile int migrationsFailed;
     private volatile StatusReport.State state = StatusReport.State.PREPARING;
@@ -104,11 +105,32 @@ public final class Orchestrator implements ControlHandler {
 
     /** Runs the app to its end; returns the program's exit status. */
     public int run() throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+        // Ctrl-C or SIGTERM to talent run ends the program (its containers are removed by the container host's
+        // own hook); what it wrote so far still goes home to the workdir
+        Thread homecoming = new Thread(this::mirrorHomeOnInterrupt, "talent-run-interrupted");
+        Runtime.getRuntime().addShutdownHook(homecoming);
         try {
             start();
             return loop();
         } finally {
+            finished = true;
             shutdown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(homecoming);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private void mirrorHomeOnInterrupt() {
+        Running r = current;
+        if (finished || r == null) return;
+        try {
+            TreeSync.mirror(r.host().work, request.workdir());
+        } catch (IOException e) {
+            listener.accept(new RunEvent.Warning("interrupted: cannot copy the working directory home from " + r.host().work
+                    + ": " + e.getMessage()));
         }
     }
 
@@ -468,8 +490,9 @@ public final class Orchestrator implements ControlHandler {
         Map<String, String> env = new LinkedHashMap<>();
         fault.ifPresent(f -> env.put("TALENT_FAULT", f));
         String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
-        return new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
+        ContainerSpec spec = new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
                 host.checkpoints, host.events.path(), env, restart);
+        return request.programStdout().map(spec::withStdoutFile).orElse(spec);
     }
 
     private void watchExit(Container c, Host host) {
