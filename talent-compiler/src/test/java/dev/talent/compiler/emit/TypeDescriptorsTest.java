@@ -64,4 +64,20 @@ class TypeDescriptorsTest {
             assertThat(e.message()).contains("bit-field");
         });
     }
+
+    @Test
+    void theCLibrarysReservedTypedefsAreNotSpelledOut() {
+        // clang's AST is glibc's: struct timespec's tv_sec is a __time_t there, a name musl does not have
+        String out = CProgram.in(dir).file("a.c", """
+                #include <time.h>
+                struct timespec pause_for;
+                int main(void) {
+                  for (int i = 0; i < 3; i++) pause_for.tv_sec += i;
+                  return (int)pause_for.tv_sec;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(tables).doesNotContain("TALENT_INT_TYPE(__time_t").doesNotContain("TALENT_INT_TYPE(__syscall_slong_t")
+                .contains("TALENT_FIELD(struct timespec, tv_sec, &talent_");
+    }
 }
