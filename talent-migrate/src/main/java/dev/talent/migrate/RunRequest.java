@@ -22,10 +22,13 @@ import java.util.OptionalInt;
  * @param log         one JSON line per migration
  * @param fault       a step to fail on purpose at the first migration (testing the rollback)
  * @param seed        seed of the schedule's random generator (random when empty)
+ * @param programStdout where the program's stdout goes: empty = talent's own stdout (talent run); a file = appended
+ *                    to it by every container of the run (talent bench migration, whose stdout is its report)
  */
 public record RunRequest(String name, Path program, List<String> args, List<Platform> platforms,
                          Optional<Interval> every, OptionalInt migrations, Path workdir, Path stateDir,
-                         Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed) {
+                         Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed,
+                         Optional<Path> programStdout) {
 
     public RunRequest {
         args = List.copyOf(args);
@@ -36,6 +39,14 @@ public record RunRequest(String name, Path program, List<String> args, List<Plat
         if (platforms.stream().distinct().count() != platforms.size()) {
             throw new IllegalArgumentException("a platform is listed twice in --platforms");
         }
+    }
+
+    /** A request whose program writes to talent's own stdout. */
+    public RunRequest(String name, Path program, List<String> args, List<Platform> platforms, Optional<Interval> every,
+                      OptionalInt migrations, Path workdir, Path stateDir, Duration presyncEvery, Optional<Path> log,
+                      Optional<Step> fault, Optional<Long> seed) {
+        this(name, program, args, platforms, every, migrations, workdir, stateDir, presyncEvery, log, fault, seed,
+                Optional.empty());
     }
 
     /** The binary run on {@code platform}. */

@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.PlatformSupport;
 import java.util.List;
@@ -15,4 +16,7 @@ public sealed interface BenchEvent {
 
     /** Run {@code run} of {@code runs} of a measurement is starting. */
     record Measuring(String what, int run, int runs) implements BenchEvent {}
+
+    /** The orchestrator ended a migration of scenario {@code scenario}; {@code succeeded} of {@code wanted} are done. */
+    record Migration(String scenario, int succeeded, int wanted, MigrationRecord record) implements BenchEvent {}
 }

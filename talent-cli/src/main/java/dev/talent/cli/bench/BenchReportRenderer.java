@@ -79,6 +79,59 @@ public final class BenchReportRenderer {
         return out.toString();
     }
 
+    public static String migration(MigrationReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append(f("talent bench migration: talent run's orchestrator migrating %s (state in globals, a heap buffer and"
+                + " an open file; %d ms steps) between runc containers; %d successful migrations per scenario at"
+                + " intervals drawn from %s (seed %d)%s%n", MigrationBench.SOURCE, report.stepMs(), report.migrations(),
+                report.every(), report.seed(), report.scaled()
+                        ? f(" (scaled-down check: fewer than the %d migrations of issue #5)", MigrationReport.MINIMUM_MIGRATIONS)
+                        : ""));
+        out.append(f("load average %s before, %s after (%d cores); times in ms; p%.0f by nearest rank; target: median"
+                + " downtime <= %s ms native -> native%n", report.loadBefore(), report.loadAfter(), report.cores(),
+                MigrationReport.PERCENTILE, number(MigrationReport.TARGET_MS)));
+        for (MigrationReport.Scenario s : report.scenarios()) {
+            out.append(System.lineSeparator());
+            out.append(f("%s: %s; %d ok, %d failed; %d steps, stdout (%d lines) and %d files equal to an uninterrupted"
+                    + " run's%n", s.title(), s.platforms().stream().map(p -> p.name() + (s.emulated().contains(p) ? " (qemu)" : ""))
+                            .collect(java.util.stream.Collectors.joining(", ")), s.succeeded().size(), s.failed().size(),
+                    s.steps(), s.outputLines(), s.files()));
+            out.append(line(f("%-36s %9s %9s %9s", "phase", "median", "p" + (int) MigrationReport.PERCENTILE, "max")));
+            for (MigrationReport.Phase phase : MigrationReport.Phase.values()) {
+                String label = (phase == MigrationReport.Phase.DOWNTIME ? "" : "  ") + phase.label();
+                String extra = switch (phase) {
+                    case DOWNTIME -> s.meetsTarget().map(ok -> f("  target <= %s: %s", number(MigrationReport.TARGET_MS),
+                            ok ? "ok" : "OVER")).orElse("");
+                    case SYNC -> s.syncFiles().map(n -> f("  (median %s files)", number(n.median()))).orElse("");
+                    default -> "";
+                };
+                out.append(line(f("%-36s %s%s", label, timeCells(s.phase(phase)), extra)));
+            }
+            if (s.meetsTarget().filter(ok -> !ok).isPresent()) {
+                s.dominantPhase().ifPresent(p -> out.append(f("largest phase: %s (median %.2f ms)%n", p.label(),
+                        s.phase(p).orElseThrow().median())));
+            }
+            out.append(line(f("%-36s %9s %9s %9s", "hop (downtime)", "count", "median", "p" + (int) MigrationReport.PERCENTILE)));
+            for (var hop : s.hops().entrySet()) {
+                Samples downtime = MigrationReport.samples(hop.getValue(), MigrationReport.Phase.DOWNTIME).orElseThrow();
+                out.append(line(f("  %-34s %9d %9.2f %9.2f", hop.getKey(), hop.getValue().size(), downtime.median(),
+                        downtime.percentile(MigrationReport.PERCENTILE))));
+            }
+            for (var failed : s.failed()) {
+                out.append(f("note: %s -> %s failed at step %s and was rolled back: %s%n", failed.from(), failed.to(),
+                        failed.failedStep(), failed.error().lines().findFirst().orElse("")));
+            }
+            for (String note : s.notes()) out.append(f("note: %s%n", note));
+        }
+        return out.toString();
+    }
+
+    private static String timeCells(Optional<Samples> samples) {
+        if (samples.isEmpty()) return f("%9s %9s %9s", "-", "-", "-");
+        Samples s = samples.get();
+        return f("%9.2f %9.2f %9.2f", s.median(), s.percentile(MigrationReport.PERCENTILE), s.max());
+    }
+
     /** Median, p99 and a verdict: ok when the p99 meets the target, "p99 OVER" when only the median does. */
     private static String latencyCells(Optional<Samples> samples, double targetMs) {
         if (samples.isEmpty()) return f("%8s %8s %-8s", "-", "-", "");
@@ -116,6 +169,11 @@ public final class BenchReportRenderer {
             case BenchEvent.PlatformSkipped s -> f("talent bench: leaving out %s (apt-get install %s)", s.support().platform(),
                     String.join(" ", s.support().missingPackages()));
             case BenchEvent.Measuring m -> f("talent bench: %s run %d/%d", m.what(), m.run(), m.runs());
+            case BenchEvent.Migration m -> m.record().ok()
+                    ? f("talent bench: %s: migration %d/%d %s -> %s, downtime %.1f ms", m.scenario(), m.succeeded(), m.wanted(),
+                            m.record().from(), m.record().to(), m.record().downtimeMs())
+                    : f("talent bench: %s: migration %s -> %s failed at step %s (rolled back)", m.scenario(),
+                            m.record().from(), m.record().to(), m.record().failedStep());
         };
     }
 

@@ -2,6 +2,7 @@ package dev.talent.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.talent.cli.RuntimeEnvironment;
 import dev.talent.toolchain.CapturedRun;
@@ -89,6 +90,54 @@ class BenchIT {
         }
         assertThat(out.lines().filter(l -> !l.startsWith("note: "))).hasSize(7);
         assertThat(bench.stderr()).contains("blocked in accept run 5/5").doesNotContain("run 6/");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
+        }
+    }
+
+    @Test
+    void migrationPrintsDowntimeAndPhasesOfBothScenariosAfterCheckingTheOutput(@TempDir Path dir) throws Exception {
+        assumeTrue(dev.talent.container.Runc.find().isPresent(), "runc is not installed (apt-get install runc)");
+        assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+                "runc containers need root");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+        CapturedRun bench = talent(dir, tmp, "bench", "migration", "--migrations", "3", "--cross", "aarch64");
+
+        assertThat(bench.exitCode()).as(bench.stdout() + bench.stderr()).isZero();
+        String out = bench.stdout();
+        assertThat(out).startsWith("talent bench migration: ").contains("3 successful migrations per scenario")
+                .contains("scaled-down check").containsPattern("load average [0-9.]+ [0-9.]+ [0-9.]+ before");
+        assertThat(out).containsPattern("(?m)^native -> native: x86_64, x86_64-musl; 3 ok, \\d+ failed; \\d+ steps, stdout"
+                + " \\(\\d+ lines\\) and 3 files equal to an uninterrupted run's$");
+        assertThat(out).containsPattern("(?m)^cross-ISA: x86_64, aarch64 \\(qemu\\); 3 ok, \\d+ failed;");
+        String time = "(\\d+\\.\\d\\d)";
+        Matcher downtime = Pattern.compile("(?m)^downtime: stop requested -> runs +" + time + " +" + time + " +" + time
+                + "(  target <= 50: (ok|OVER))?$").matcher(out);
+        List<String> verdicts = new ArrayList<>();
+        while (downtime.find()) {
+            double median = Double.parseDouble(downtime.group(1));
+            double p95 = Double.parseDouble(downtime.group(2));
+            assertThat(median).isPositive().isLessThanOrEqualTo(p95);
+            assertThat(p95).isLessThanOrEqualTo(Double.parseDouble(downtime.group(3)));
+            verdicts.add(downtime.group(5) == null ? "none" : downtime.group(5));
+            if (downtime.group(5) != null) assertThat(downtime.group(5)).isEqualTo(median <= 50 ? "ok" : "OVER");
+        }
+        // the target applies to native -> native only
+        assertThat(verdicts).as(out).hasSize(2).element(1).isEqualTo("none");
+        assertThat(verdicts.getFirst()).isIn("ok", "OVER");
+        for (String phase : List.of("safe point: checkpoint written", "source exit \\+ checkpoint copy",
+                "final sync of the workdir", "runc start", "restore: started -> runs")) {
+            assertThat(Pattern.compile("(?m)^  " + phase + " +" + time + " +" + time + " +" + time).matcher(out).results())
+                    .as(phase + " in\n" + out).hasSize(2);
+        }
+        // three migrations per scenario, by hop
+        Matcher hop = Pattern.compile("(?m)^  (\\S+) -> (\\S+) +(\\d+) +" + time + " +" + time + "$").matcher(out);
+        int migrations = 0;
+        while (hop.find()) migrations += Integer.parseInt(hop.group(3));
+        assertThat(migrations).as(out).isEqualTo(6);
+        assertThat(bench.stderr()).contains("native -> native: migration 3/3").contains("cross-ISA: migration 3/3")
+                .doesNotContain("migration 4/");
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
         }

@@ -95,4 +95,60 @@ class BenchReportRendererTest {
 
         assertThat(BenchReportRenderer.latency(report)).contains("scaled-down check: fewer than the 50 requests of issue #4");
     }
+
+    @Test
+    void migrationTablesShowMedianAndP95OfEachPhaseAndTheTargetForNativeToNative() {
+        java.util.List<dev.talent.migrate.control.MigrationRecord> natives = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            // downtime i + 20 ms: median 30.5, p95 (19th of 20) 39, max 40; start 15 ms is the largest phase
+            natives.add(MigrationReportTest.ok(i % 2 == 1 ? "x86_64" : "x86_64-musl", i % 2 == 1 ? "x86_64-musl" : "x86_64",
+                    i, 2, 2.5, 15, 0.5, 2));
+        }
+        natives.add(MigrationReportTest.failed("x86_64", "x86_64-musl", "restore"));
+        MigrationReport.Scenario nativeScenario = new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true, natives,
+                List.of("preparing x86_64-musl failed: disk full"), 755, 756, 3);
+        Platform arm = MigrationReportTest.ARM;
+        MigrationReport.Scenario cross = new MigrationReport.Scenario("cross-ISA", List.of(MigrationReportTest.X86, arm),
+                java.util.Set.of(arm), false, List.of(MigrationReportTest.ok("x86_64", "aarch64", 10, 5, 3, 12, 30, 2),
+                MigrationReportTest.ok("aarch64", "x86_64", 20, 5, 3, 12, 2, 2)), List.of(), 100, 101, 3);
+        MigrationReport report = new MigrationReport(List.of(nativeScenario, cross), 20,
+                dev.talent.migrate.Interval.parse("200ms..500ms"), 7, 10, "2.50 2.60 3.10", "2.70 2.60 3.10", 2);
+
+        String table = BenchReportRenderer.migration(report);
+
+        assertThat(table).startsWith("talent bench migration: ").contains("20 successful migrations per scenario")
+                .contains("intervals drawn from 200ms..500ms (seed 7)").doesNotContain("scaled-down")
+                .contains("load average 2.50 2.60 3.10 before, 2.70 2.60 3.10 after (2 cores)");
+        assertThat(table).contains("native -> native: x86_64, x86_64-musl; 20 ok, 1 failed; 755 steps, stdout (756 lines)"
+                + " and 3 files equal to an uninterrupted run's");
+        assertThat(table).containsPattern("(?m)^downtime: stop requested -> runs +30\\.50 +39\\.00 +40\\.00  target <= 50: ok$");
+        assertThat(table).containsPattern("(?m)^  safe point: checkpoint written +10\\.50 +19\\.00 +20\\.00$");
+        assertThat(table).containsPattern("(?m)^  final sync of the workdir +2\\.50 +2\\.50 +2\\.50  \\(median 2 files\\)$");
+        assertThat(table).containsPattern("(?m)^  runc start +15\\.00 +15\\.00 +15\\.00$");
+        // 10 of each direction; x86_64 -> musl had the odd i: downtimes 21, 23, ... 39
+        assertThat(table).containsPattern("(?m)^  x86_64 -> x86_64-musl +10 +30\\.00 +39\\.00$");
+        assertThat(table).containsPattern("(?m)^  x86_64-musl -> x86_64 +10 +31\\.00 +40\\.00$");
+        assertThat(table).contains("note: x86_64 -> x86_64-musl failed at step restore and was rolled back: the program on"
+                + " x86_64-musl did not report that it runs\n");
+        assertThat(table).contains("note: preparing x86_64-musl failed: disk full");
+        assertThat(table).doesNotContain("largest phase");
+        // cross-ISA: no target, emulated platforms marked
+        assertThat(table).contains("cross-ISA: x86_64, aarch64 (qemu); 2 ok, 0 failed");
+        assertThat(table).containsPattern("(?m)^downtime: stop requested -> runs +51\\.00 +60\\.00 +60\\.00$");
+    }
+
+    @Test
+    void aMissedMigrationTargetNamesTheLargestPhase() {
+        MigrationReport.Scenario slow = new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true,
+                List.of(MigrationReportTest.ok("x86_64", "x86_64-musl", 5, 3, 4, 60, 1, 2)), List.of(), 50, 51, 3);
+        MigrationReport report = new MigrationReport(List.of(slow), 1, dev.talent.migrate.Interval.parse("1s"), 1, 10,
+                "1.00 1.00 1.00", "1.00 1.00 1.00", 2);
+
+        assertThat(BenchReportRenderer.migration(report))
+                .containsPattern("(?m)^downtime: stop requested -> runs +73\\.00 +73\\.00 +73\\.00  target <= 50: OVER$")
+                .contains("largest phase: runc start (median 60.00 ms)")
+                .contains("scaled-down check: fewer than the 20 migrations of issue #5");
+    }
 }

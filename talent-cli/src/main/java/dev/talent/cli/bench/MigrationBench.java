@@ -1,0 +1,255 @@
+package dev.talent.cli.bench;
+
+import dev.talent.cli.RuntimeEnvironment;
+import dev.talent.container.ContainerException;
+import dev.talent.migrate.Interval;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.Orchestrator;
+import dev.talent.migrate.RunEvent;
+import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Launcher;
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code talent bench migration} (issue #5): the downtime of live migrations as {@code talent run} performs them.
+ * The bundled migration.c is built for every platform of the scenarios; for each scenario the orchestrator runs it
+ * in runc containers, in this JVM, and migrates it at random intervals until {@code migrations} migrations
+ * succeeded; the program counts the changes of its container's host name and ends on its own after that many.
+ * Its stdout (sent to a file, apart from the report) and its working directory must then equal those of an
+ * uninterrupted run of as many steps on x86_64, else the benchmark fails: it must not time a broken run.
+ */
+public final class MigrationBench {
+
+    public static final String SOURCE = "migration.c";
+    static final String NAME = "migration";
+    static final Platform X86_64 = Platform.glibc(Isa.X86_64);
+    static final Platform X86_64_MUSL = Platform.parse("x86_64-musl");
+    /** The program's pace: short steps, so that its state changes between any two migrations. */
+    static final long STEP_MS = 10;
+    /** Step budget per migration beyond the longest interval: a run that stalls ends on its own, then fails. */
+    private static final long SPARE_MS_PER_MIGRATION = 10_000;
+    private static final Pattern DONE = Pattern.compile("(?m)^done steps (\\d+) crc [0-9a-f]{8}\\n\\z");
+    private static final int LOG_TAIL_LINES = 20;
+
+    /**
+     * @param migrations successful migrations per scenario
+     * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out
+     */
+    public record Settings(int migrations, Interval every, long seed, List<Platform> foreign) {
+        public Settings {
+            foreign = List.copyOf(foreign);
+            if (migrations < 1) throw new IllegalArgumentException("at least one migration, not " + migrations);
+        }
+    }
+
+    private final BenchWorkspace workspace;
+
+    public MigrationBench(BenchWorkspace workspace) { this.workspace = workspace; }
+
+    public MigrationReport run(Settings settings) throws BenchFailedException, IOException, InterruptedException {
+        List<Platform> nativePair = List.of(X86_64, X86_64_MUSL);
+        if (workspace.usable(nativePair).size() != nativePair.size()) {
+            throw new BenchFailedException("the native -> native scenario needs x86_64 and x86_64-musl binaries, which this"
+                    + " host cannot build or run; see `talent platforms`");
+        }
+        List<Platform> foreign = workspace.usable(settings.foreign());
+        if (foreign.isEmpty()) {
+            throw new BenchFailedException("no foreign ISA of " + BenchWorkspace.platformNames(settings.foreign())
+                    + " can be built and run here for the cross-ISA scenario; see `talent platforms`");
+        }
+        List<Platform> cross = Stream.concat(Stream.of(X86_64), foreign.stream()).toList();
+        List<Platform> all = Stream.concat(nativePair.stream(), foreign.stream()).toList();
+        Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(SOURCE), NAME, all);
+        Path program = binaries.get(X86_64).resolveSibling(NAME);
+
+        String loadBefore = loadAverage();
+        List<MigrationReport.Scenario> scenarios = List.of(
+                scenario("native -> native", "native", true, nativePair, program, settings),
+                scenario("cross-ISA", "cross", false, cross, program, settings));
+        return new MigrationReport(scenarios, settings.migrations(), settings.every(), settings.seed(), STEP_MS, loadBefore,
+                loadAverage(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Collects what the orchestrator reports; runs on the orchestrator's thread. */
+    private final class Observer {
+        final String title;
+        final int wanted;
+        final List<MigrationRecord> records = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        int succeeded;
+
+        Observer(String title, int wanted) {
+            this.title = title;
+            this.wanted = wanted;
+        }
+
+        void accept(RunEvent event) {
+            switch (event) {
+                case RunEvent.Migrated m -> record(m.record());
+                case RunEvent.MigrationFailed f -> record(f.record());
+                case RunEvent.Warning w -> notes.add(w.message());
+                default -> { }
+            }
+        }
+
+        private void record(MigrationRecord r) {
+            records.add(r);
+            if (r.ok()) succeeded++;
+            workspace.events().accept(new BenchEvent.Migration(title, succeeded, wanted, r));
+        }
+    }
+
+    private MigrationReport.Scenario scenario(String title, String label, boolean nativeOnly, List<Platform> platforms, Path program,
+                                              Settings settings) throws BenchFailedException, IOException, InterruptedException {
+        Path dir = workspace.freshDirectory(label);
+        Path workdir = Files.createDirectories(dir.resolve("work"));
+        Path stdout = dir.resolve("stdout.txt");
+        Files.createFile(stdout);
+        long maxSteps = settings.migrations() * (settings.every().max().toMillis() + SPARE_MS_PER_MIGRATION) / STEP_MS;
+        RunRequest request = new RunRequest("bench-" + label + "-" + ProcessHandle.current().pid(), program,
+                List.of(Long.toString(maxSteps), Long.toString(STEP_MS), Integer.toString(settings.migrations())), platforms,
+                Optional.of(settings.every()), OptionalInt.of(settings.migrations()), workdir, dir.resolve("state"),
+                Duration.ofSeconds(30), Optional.empty(), Optional.empty(), Optional.of(settings.seed()), Optional.of(stdout));
+        Observer observer = new Observer(title, settings.migrations());
+        int status;
+        try {
+            status = new Orchestrator(request, Orchestrator.Timeouts.defaults(), observer::accept).run();
+        } catch (MigrationFailedException e) {
+            throw new BenchFailedException(title + ": the program could not be kept running: " + e.step().label() + ": "
+                    + e.describe(), e);
+        } catch (ContainerException e) {
+            throw new BenchFailedException(title + ": " + e.getMessage()
+                    + (e.logTail().isBlank() ? "" : "\ncontainer log:\n" + e.logTail().stripTrailing()), e);
+        }
+        if (status != 0) {
+            throw new BenchFailedException(title + ": the program exited with status " + status + " on "
+                    + lastPlatform(observer, platforms) + "\n" + lastLogTail(dir.resolve("state").resolve("logs")));
+        }
+        if (observer.succeeded < settings.migrations()) {
+            throw new BenchFailedException(title + ": the program ended after " + observer.succeeded + " of "
+                    + settings.migrations() + " successful migrations (" + observer.records.size() + " attempted)");
+        }
+        String output = Files.readString(stdout);
+        Matcher done = DONE.matcher(output);
+        if (!done.find()) {
+            throw new BenchFailedException(title + ": the migrated program's stdout does not end with its 'done steps' line;"
+                    + " it ends with:\n" + tail(output));
+        }
+        int steps = Integer.parseInt(done.group(1));
+        Reference reference = reference(program.resolveSibling(NAME + "." + X86_64.name()), steps, dir.resolve("reference"));
+        expectEqual(title + ": stdout", output, reference.stdout());
+        Map<String, String> files = tree(workdir);
+        if (!files.equals(reference.files())) {
+            throw new BenchFailedException(title + ": the working directory after the migrated run differs from an"
+                    + " uninterrupted run's: " + differences(files, reference.files()));
+        }
+        Set<Platform> emulated = platforms.stream().filter(workspace::emulated).collect(Collectors.toSet());
+        return new MigrationReport.Scenario(title, platforms, emulated, nativeOnly, observer.records, observer.notes,
+                steps, output.lines().count(), files.size());
+    }
+
+    private record Reference(String stdout, Map<String, String> files) {}
+
+    /** {@code steps} steps on x86_64 without containers, migrations or sleeping, in a fresh directory. */
+    private Reference reference(Path binary, int steps, Path dir) throws BenchFailedException, IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Launcher launcher;
+        try {
+            launcher = Launcher.forPlatform(X86_64, workspace.probe());
+        } catch (PlatformUnavailableException e) {
+            throw new BenchFailedException(e.getMessage(), e);
+        }
+        CapturedRun run = launcher.runCapturing(binary, List.of(Integer.toString(steps), "0"),
+                new RuntimeEnvironment(X86_64, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false)
+                        .isolated(), dir);
+        if (run.exitCode() != 0) {
+            throw new BenchFailedException("the uninterrupted reference run (" + steps + " steps on x86_64) exited with status "
+                    + run.exitCode() + (run.stderr().isBlank() ? "" : ":\n" + run.stderr().stripTrailing()));
+        }
+        return new Reference(run.stdout(), tree(dir));
+    }
+
+    private static void expectEqual(String what, String actual, String expected) throws BenchFailedException {
+        if (actual.equals(expected)) return;
+        List<String> a = actual.lines().toList(), e = expected.lines().toList();
+        int i = 0;
+        while (i < a.size() && i < e.size() && a.get(i).equals(e.get(i))) i++;
+        throw new BenchFailedException(what + " of the migrated run differs from an uninterrupted run's at line " + (i + 1)
+                + ": " + (i < a.size() ? "'" + a.get(i) + "'" : "(end)") + " instead of "
+                + (i < e.size() ? "'" + e.get(i) + "'" : "(end)") + " (" + a.size() + " lines instead of " + e.size() + ")");
+    }
+
+    private static String differences(Map<String, String> actual, Map<String, String> expected) {
+        List<String> out = new ArrayList<>();
+        for (String f : expected.keySet()) {
+            if (!actual.containsKey(f)) out.add(f + " is missing");
+            else if (!actual.get(f).equals(expected.get(f))) out.add(f + " differs");
+        }
+        for (String f : actual.keySet()) {
+            if (!expected.containsKey(f)) out.add(f + " should not be there");
+        }
+        return String.join(", ", out);
+    }
+
+    /** Relative path -> content of every file below {@code dir}. */
+    static Map<String, String> tree(Path dir) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p)) files.put(dir.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return files;
+    }
+
+    private static Platform lastPlatform(Observer observer, List<Platform> platforms) {
+        return observer.records.stream().filter(MigrationRecord::ok).reduce((a, b) -> b)
+                .map(r -> Platform.parse(r.to())).orElse(platforms.getFirst());
+    }
+
+    /** The end of the log of the container created last (its stderr and runc's messages). */
+    private static String lastLogTail(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) return "";
+        try (Stream<Path> files = Files.list(logs)) {
+            Optional<Path> last = files.max(Comparator.comparing(p -> p.toFile().lastModified()));
+            if (last.isEmpty()) return "";
+            return "container log " + last.get().getFileName() + ":\n" + tail(Files.readString(last.get()));
+        }
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    }
+
+    /** The 1, 5 and 15 minute load averages: the machine is shared, and the report says how busy it was. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return String.join(" ", List.of(fields).subList(0, Math.min(3, fields.length)));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.talent.cli.bench;
+
+import dev.talent.cli.ExitCodes;
+import dev.talent.container.Runc;
+import dev.talent.migrate.Interval;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code talent bench migration}: downtime of live migrations between runc containers, native -> native
+ * (x86_64 and x86_64-musl) and cross-ISA, with the time of each step of the migration.
+ */
+@Command(name = "migration", mixinStandardHelpOptions = true,
+        description = "Downtime of live migrations (stop requested -> running on the destination) by talent run's orchestrator,"
+                + " native -> native (x86_64 <-> x86_64-musl) and cross-ISA (x86_64 and foreign ISAs under qemu): median and"
+                + " p95 of the downtime and of each step (target: median <= 50 ms native -> native). Needs root and runc.")
+final class MigrationBenchCommand extends BenchCommand.Benchmark {
+
+    @Option(names = "--migrations", paramLabel = "N",
+            description = "Successful migrations per scenario (default ${DEFAULT-VALUE}; issue #5 asks for at least 20).")
+    int migrations = MigrationReport.MINIMUM_MIGRATIONS;
+
+    @Option(names = "--every", paramLabel = "MIN..MAX",
+            description = "Intervals between migrations, drawn uniformly (default ${DEFAULT-VALUE}).")
+    String every = "200ms..500ms";
+
+    @Option(names = "--cross", split = ",", paramLabel = "LIST",
+            description = "Foreign platforms of the cross-ISA scenario, with x86_64 (default: aarch64,s390x).")
+    List<String> cross = List.of("aarch64", "s390x");
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the migration schedule (default ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Override String name() { return "migration"; }
+
+    @Override int minimumRuns() { return 1; }
+
+    @Override int runs() { return migrations; }
+
+    @Override String runsOption() { return "--migrations"; }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        settings(); // a bad option is reported before anything is built
+        if (Runc.find().isEmpty()) {
+            spec.commandLine().getErr().println("talent bench migration: " + Runc.missingMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        return super.call();
+    }
+
+    MigrationBench.Settings settings() {
+        if (migrations < 1) throw new ParameterException(spec.commandLine(), "--migrations must be at least 1, not " + migrations);
+        Interval interval;
+        try {
+            interval = Interval.parse(every);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--every: " + e.getMessage());
+        }
+        List<Platform> foreign = new ArrayList<>();
+        for (String name : cross) {
+            Platform p;
+            try {
+                p = Platform.parse(name.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--cross: " + e.getMessage().replace("unknown ISA", "unknown platform"));
+            }
+            if (p.isa() == Isa.X86_64) {
+                throw new ParameterException(spec.commandLine(), "--cross: " + p.name() + " is not a foreign ISA");
+            }
+            if (!foreign.contains(p)) foreign.add(p);
+        }
+        if (foreign.isEmpty()) throw new ParameterException(spec.commandLine(), "--cross: no platform given");
+        return new MigrationBench.Settings(migrations, interval, seed, foreign);
+    }
+
+    @Override
+    String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+        return BenchReportRenderer.migration(new MigrationBench(workspace).run(settings()));
+    }
+}
