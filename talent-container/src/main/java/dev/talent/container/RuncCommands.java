@@ -46,13 +46,7 @@ final class RuncCommands {
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(stdout.map(f -> ProcessBuilder.Redirect.appendTo(f.toFile())).orElse(ProcessBuilder.Redirect.INHERIT))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process process = builder.start();
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            process.destroy();
-            throw e;
-        }
+        return ProcessRunner.waitFor(builder.start());
     }
 
     CapturedRun start(String id) throws IOException, InterruptedException {

@@ -16,8 +16,11 @@ public final class ProcessRunner {
     /** Runs the command with inherited standard streams and returns its exit status. */
     public static int runInheritingIO(List<String> command, EnvironmentChange env, Path workingDirectory)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = builder(command, env, workingDirectory).inheritIO();
-        Process process = builder.start();
+        return waitFor(builder(command, env, workingDirectory).inheritIO().start());
+    }
+
+    /** Waits for the process's exit status; an interrupted wait does not leave the process running. */
+    public static int waitFor(Process process) throws InterruptedException {
         try {
             return process.waitFor();
         } catch (InterruptedException e) {
