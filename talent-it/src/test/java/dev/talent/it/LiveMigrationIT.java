@@ -62,11 +62,11 @@ class LiveMigrationIT {
 
     @Test
     void tenMigrationsOverEveryPlatformChangeNothingTheProgramDoes() throws IOException {
-        Reference ref = reference("ten", 900, 10);
+        Reference ref = reference("ten", 1200, 10);
         Path workdir = inputDir("ten");
         Path log = root.resolve("ten.jsonl");
         ProcessResult run = run("ten", List.of("--platforms", String.join(",", ALL_PLATFORMS), "--every", "150ms..300ms",
-                "--migrations", "10", "--workdir", workdir.toString(), "--log", log.toString(), "--seed", "5"), 900, 10);
+                "--migrations", "10", "--workdir", workdir.toString(), "--log", log.toString(), "--seed", "5"), 1200, 10);
         assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
         assertThat(run.stdoutText()).as("stdout of the migrated run").isEqualTo(ref.stdout());
         assertThat(tree(workdir)).as("the working directory after the run").isEqualTo(ref.files());
@@ -123,12 +123,12 @@ class LiveMigrationIT {
 
     @Test
     void migrateAndStatusTalkToTheRunningApp() throws Exception {
-        Reference ref = reference("control", 1000, 10);
+        Reference ref = reference("control", 1500, 10);
         Path workdir = inputDir("control");
         String app = "envapp-control-" + ProcessHandle.current().pid();
         List<String> args = new ArrayList<>(List.of("run", "--name", app, "--platforms", "x86_64,s390x,x86_64-musl",
                 "--workdir", workdir.toString(), "--state-dir", root.resolve("control-state").toString(), program.toString(),
-                "--", "1000", "10"));
+                "--", "1500", "10"));
         Path out = root.resolve("control.stdout");
         Path err = root.resolve("control.stderr");
         Process process = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
