@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + b.unavailable().stream().map(DemoCommand::skipped).collect(Collectors.joining());
             case DemoEvent.ReferenceRun r -> "reference: uninterrupted run on %s: %d lines of output, %d site visits%n"
                     .formatted(r.platform(), r.output().lines().count(), r.siteVisits());
-            case DemoEvent.Hop h -> "hop %d: %-8s %-44s %s%n".formatted(h.number(), h.platform(),
+            case DemoEvent.Hop h -> "hop %d: %-11s %-44s %s%n".formatted(h.number(), h.platform(),
                     h.resumedAt().map(p -> "resumed at %s (frame depth %d)".formatted(p.position(), p.frameDepth()))
                             .orElse("started fresh"),
                     switch (h.outcome()) {
