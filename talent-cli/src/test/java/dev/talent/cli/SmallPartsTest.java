@@ -62,7 +62,7 @@ class SmallPartsTest {
                 Optional.of(new DemoEvent.ResumePoint("demo.c:31:9", "advance", 3)),
                 new DemoEvent.Stopped(400, 2150, Path.of("ck/ckpt-000002.tck")));
 
-        assertThat(DemoCommand.render(hop)).startsWith("hop 2: s390x    resumed at demo.c:31:9 (frame depth 3)")
+        assertThat(DemoCommand.render(hop)).startsWith("hop 2: s390x       resumed at demo.c:31:9 (frame depth 3)")
                 .endsWith("ran 400 site visits, checkpoint 2.1 KiB\n");
         assertThat(DemoCommand.size(900)).isEqualTo("900 B");
         assertThat(DemoCommand.size(3 * 1024 * 1024)).isEqualTo("3.0 MiB");
