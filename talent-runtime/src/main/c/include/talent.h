@@ -113,7 +113,8 @@ typedef struct talent_unit {
 typedef struct talent_function {
     const char *name;
     const char *pos;                /* "file.c:line:col" of the definition; "" for a library function */
-    void (*addr)(void);             /* identity of the function for function pointers */
+    void (*addr)(void);             /* identity of the function for function pointers; 0 for an instrumented
+                                     * function whose address the program never takes (no pointer to it) */
 } talent_function;
 
 /* A resume point: a checkpoint site or a call site on the chain. */

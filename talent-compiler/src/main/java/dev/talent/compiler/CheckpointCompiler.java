@@ -259,7 +259,7 @@ public final class CheckpointCompiler {
             String fingerprint = fingerprint(units, texts);
             List<LibraryFunctionAddresses.LibraryFunction> libraryFunctions = LibraryFunctionAddresses.find(units.stream().map(u -> u.tu).toList(), graph);
             String program = ProgramTable.generate(fingerprint, request.programName(), units.size(), a.functionTable(),
-                    libraryFunctions, a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
+                    graph::isAddressTaken, libraryFunctions, a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
             Path programFile = request.outputDir().resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
             return new CompileResult(outputs, programFile, fingerprint, diags.all());

@@ -20,6 +20,7 @@ public final class CallGraph {
     private final Map<String, FunctionModel> external = new HashMap<>();
     private final Map<String, FunctionModel> perUnit = new HashMap<>();
     private final Set<String> addressTakenFunctions = new HashSet<>();
+    private final Map<FunctionModel, Integer> callSites = new HashMap<>();
 
     public CallGraph(List<FunctionModel> allFunctions) {
         for (FunctionModel f : allFunctions) {
@@ -31,6 +32,7 @@ public final class CallGraph {
             f.body.walk(n -> {
                 if (n.is("CallExpr")) {
                     FunctionModel c = resolve(f, Ast.directCallee(n));
+                    if (c != null) callSites.merge(c, 1, Integer::sum);
                     if (c != null && !out.contains(c)) out.add(c);
                 } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
                         && !isDirectCallee(n)) {
@@ -107,6 +109,24 @@ public final class CallGraph {
     public boolean isChainCall(FunctionModel from, Node call) {
         FunctionModel c = resolve(from, Ast.directCallee(call));
         return c != null && c.chain;
+    }
+
+    /**
+     * True when the program takes f's address somewhere (a reference that is not a call's callee, in a function
+     * body or a file-scope initialiser): only then can a function pointer to f exist, and only then does f need
+     * an address in the function table.
+     */
+    public boolean isAddressTaken(FunctionModel f) {
+        return addressTakenFunctions.contains(f.key());
+    }
+
+    /**
+     * True for a static function called from exactly one place and never through a pointer: gcc inlines such
+     * a function into its caller whatever its size (it can then drop the function), which a second call site
+     * would prevent.
+     */
+    public boolean isCalledOnce(FunctionModel f) {
+        return f.isStatic && !isAddressTaken(f) && callSites.getOrDefault(f, 0) == 1;
     }
 
     /** True when some chain function's address is taken: only then can an indirect call reach one. */

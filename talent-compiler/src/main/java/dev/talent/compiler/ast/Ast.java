@@ -144,6 +144,12 @@ public final class Ast {
         throw new IllegalStateException("unbalanced parenthesis at offset " + open);
     }
 
+    /** True when n is a descendant of ancestor (not ancestor itself). */
+    public static boolean isStrictlyInside(Node n, Node ancestor) {
+        for (Node p = n.parent(); p != null; p = p.parent()) if (p == ancestor) return true;
+        return false;
+    }
+
     /** Every node below root (inclusive) that satisfies the kind, in document order. */
     public static List<Node> collect(Node root, String kind) {
         List<Node> out = new ArrayList<>();

@@ -6,9 +6,9 @@ import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 
 /**
- * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call or blocking site, no label and no site
- * pragma is emitted as {@code if (!talent_pending) <original loop> else <loop with its site>}. The original
- * keeps its lines; the instrumented copy is flattened onto the loop's last line (comments removed), so line
+ * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call or blocking site, no label, no
+ * case label of an outer switch and no site pragma is emitted as
+ * {@code if (!talent_pending) <original loop> else <loop with its site>}. The original keeps its lines; the instrumented copy is flattened onto the loop's last line (comments removed), so line
  * numbers stay those of the source. Loops containing preprocessor lines or line continuations are not
  * versioned (they cannot be flattened).
  */
@@ -17,11 +17,10 @@ public final class LeafLoops {
         boolean[] leaf = {true};
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n)) leaf[0] = false;
-            if (n.is("LabelStmt") || n.is("AddrLabelExpr") || n.is("StmtExpr")) leaf[0] = false;
+            if (n.is("StmtExpr")) leaf[0] = false;
             if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) leaf[0] = false;
-            if (n.is("VarDecl") && n.attr("storageClass").equals("static")) leaf[0] = false;
         });
-        if (!leaf[0]) return false;
+        if (!leaf[0] || !canAppearTwice(loop)) return false;
         int start = loop.begin().offset();
         int end = Ast.statementEnd(text, loop);
         for (var s : f.sites) {
@@ -33,6 +32,26 @@ public final class LeafLoops {
             if (line.stripLeading().startsWith("#")) return false;
         }
         return true;
+    }
+
+    /**
+     * True when a copy of the loop can stand next to it in the function: it declares no label (labels are
+     * per function) and takes no label's address, holds no case label of a switch outside it (Duff's device)
+     * and no function-scope static.
+     */
+    static boolean canAppearTwice(Node loop) {
+        boolean[] ok = {true};
+        loop.walk(n -> {
+            if (n.is("LabelStmt") || n.is("AddrLabelExpr")) ok[0] = false;
+            if (n.is("VarDecl") && n.attr("storageClass").equals("static")) ok[0] = false;
+            if ((n.is("CaseStmt") || n.is("DefaultStmt")) && !switchInside(n, loop)) ok[0] = false;
+        });
+        return ok[0];
+    }
+
+    private static boolean switchInside(Node caseLabel, Node loop) {
+        for (Node p = caseLabel.parent(); p != null && p != loop; p = p.parent()) if (p.is("SwitchStmt")) return true;
+        return false;
     }
 
     /** The code on one line: comments become a space, newlines a space; literals are kept as they are. */

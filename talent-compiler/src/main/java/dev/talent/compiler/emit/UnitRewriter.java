@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Turns the analyses of one file into its rewrite plan and applies it: renames (main, hoisted statics),
@@ -49,6 +50,9 @@ public final class UnitRewriter {
     private final Diagnostics diags;
     private final RewritePlan plan;
     private final String text;
+    private final ResumeCopies resumeCopies = new ResumeCopies();
+    /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
+    private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
@@ -86,24 +90,27 @@ public final class UnitRewriter {
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
         moveStatics(statics);
+        // blanked first: a loop copied for resuming must not contain these lines
+        for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
+        for (var p : allocTypePragmas) plan.replace(p.start(), p.end(), "");
         for (FunctionModel f : functions) {
             if (!f.chain) continue;
             try {
                 for (Hoist h : f.hoists) hoist(f, h);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
+                resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
                 diags.error(tu, e.at() != null ? e.at() : f.decl, e.getMessage() + " (in '" + f.name
                         + "', a function that may checkpoint)", "change the type, or mark the function '#pragma talent nocheckpoint'");
             }
         }
-        for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
-        for (var p : allocTypePragmas) plan.replace(p.start(), p.end(), "");
         QuoteIncludes.rewrite(tu, plan);
         String trailer = trailer(statics, heap.sites());
         plan.insert(0, "#include \"talent.h\"\n" + descriptors.forwardDeclarations()
                 + "#line 1 " + TypeDescriptors.cString(lineDirectiveFile) + "\n", HEADER);
-        String out = plan.apply();
+        // the resume labels not moved into a resume copy stay where they were emitted
+        String out = resumeCopies.expand(plan.apply());
         if (!out.endsWith("\n")) out += "\n";
         return out + trailer;
     }
@@ -179,7 +186,7 @@ public final class UnitRewriter {
             int b = n.begin().offset();
             int e = Ast.rangeEnd(text, n);
             plan.insert(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ", WRAP_OPEN);
-            plan.insert(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })", WRAP_CLOSE);
+            plan.insertClosing(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })", WRAP_CLOSE, n);
         });
     }
 
@@ -205,12 +212,12 @@ public final class UnitRewriter {
             Point p = points.get(h.calls().getFirst());
             if (p.isBlockingSite()) {
                 plan.insert(s.begin().offset(), "for (;;) { " + siteCode(f, p) + " ", HOIST_OPEN);
-                plan.insert(Ast.statementEnd(text, s), " if (!talent_blocking_retry()) break; }", HOIST_CLOSE);
+                plan.insertClosing(Ast.statementEnd(text, s), " if (!talent_blocking_retry()) break; }", HOIST_CLOSE, s);
                 return;
             }
             boolean braces = needsBraces(s);
             plan.insert(s.begin().offset(), (braces ? "{ " : "") + restoreLabel(p), HOIST_OPEN);
-            plan.insert(Ast.statementEnd(text, s), " " + unwindCheck(f, p) + (braces ? "}" : ""), HOIST_CLOSE);
+            plan.insertClosing(Ast.statementEnd(text, s), " " + unwindCheck(f, p) + (braces ? "}" : ""), HOIST_CLOSE, s);
             return;
         }
         StringBuilder decls = new StringBuilder();
@@ -244,7 +251,7 @@ public final class UnitRewriter {
             case BEFORE_STATEMENT -> {
                 boolean braces = needsBraces(s);
                 plan.insert(s.begin().offset(), (braces ? "{ " : "") + hoisted, HOIST_OPEN);
-                if (braces) plan.insert(Ast.statementEnd(text, s), " }", HOIST_CLOSE);
+                if (braces) plan.insertClosing(Ast.statementEnd(text, s), " }", HOIST_CLOSE, s);
             }
             case WHILE_CONDITION -> {
                 Node cond = h.anchor();
@@ -253,7 +260,7 @@ public final class UnitRewriter {
                 if (rparen >= text.length() || text.charAt(rparen) != ')') throw new IllegalStateException("no ) after while condition");
                 plan.replace(s.begin().offset(), cond.begin().offset(), "for (;;) { " + hoisted + "if (!(");
                 plan.replace(rparen, rparen + 1, ")) break;");
-                plan.insert(Ast.statementEnd(text, Ast.loopBody(s)), " }", LOOP_TRANSFORM_CLOSE);
+                plan.insertClosing(Ast.statementEnd(text, Ast.loopBody(s)), " }", LOOP_TRANSFORM_CLOSE, Ast.loopBody(s));
             }
             case FOR_CONDITION -> {
                 Node cond = h.anchor();
@@ -263,10 +270,19 @@ public final class UnitRewriter {
                 plan.replace(cb, ce, "");
                 Node body = Ast.loopBody(s);
                 plan.insert(body.begin().offset(), "{ " + hoisted + "if (!(" + condText + ")) break; ", LOOP_TRANSFORM_OPEN);
-                plan.insert(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE);
+                plan.insertClosing(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE, body);
             }
             default -> throw new IllegalStateException(h.shape().toString());
         }
+    }
+
+    /**
+     * Closing insertions name the node whose code they close (the statement or loop body wrapped in braces,
+     * the call wrapped in a statement expression): one at the end of {@code statement} belongs to the
+     * statement's text when that node is inside the statement, and to the text around it otherwise.
+     */
+    static Predicate<Object> closingInside(Node statement) {
+        return closes -> closes instanceof Node wrapped && Ast.isStrictlyInside(wrapped, statement);
     }
 
     /** A statement that is not directly in a block (if/else branch, loop body, after a label) needs braces. */
@@ -294,22 +310,37 @@ public final class UnitRewriter {
         boolean versioned = LeafLoops.isVersionable(f, loop, graph, text);
         int loopStart = loop.begin().offset();
         int loopEnd = Ast.statementEnd(text, loop);
-        String plain = versioned ? plan.render(loopStart, loopEnd) : null;
-        if (body.is("CompoundStmt")) {
+        Predicate<Object> inside = closingInside(loop);
+        String plain = versioned ? plan.renderStatement(loopStart, loopEnd, inside) : null;
+        Node first = body.is("CompoundStmt") ? (body.inner().isEmpty() ? null : body.child(0)) : body;
+        if (first != null && isVersionedWithSite(f, first)) {
+            // docs/CODEGEN.md: the body starts with a versioned leaf loop, whose test of talent_pending serves
+            // this site too: the site goes into that loop's instrumented copy (one test per iteration, not two)
+            siteBeforeInstrumentedCopy.put(first, code);
+        } else if (body.is("CompoundStmt")) {
             plan.insert(body.begin().offset() + 1, " " + code, SITE_OPEN);
         } else {
             plan.insert(body.begin().offset(), "{ " + code + " ", SITE_OPEN);
-            plan.insert(Ast.statementEnd(text, body), " }", SITE_CLOSE);
+            plan.insertClosing(Ast.statementEnd(text, body), " }", SITE_CLOSE, body);
         }
         if (versioned) {
-            String instrumented = LeafLoops.flatten(plan.render(loopStart, loopEnd));
-            plan.replace(loopStart, loopEnd, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
-                    + instrumented + " }");
+            String outerSite = siteBeforeInstrumentedCopy.remove(loop);
+            String instrumented = LeafLoops.flatten(plan.renderStatement(loopStart, loopEnd, inside));
+            plan.replaceStatement(loopStart, loopEnd, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
+                    + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
         }
     }
 
+    /** A loop that gets a site at the head of its body and is versioned (its site is processed after this one). */
+    private boolean isVersionedWithSite(FunctionModel f, Node stmt) {
+        if (!Ast.isLoop(stmt) || !LeafLoops.isVersionable(f, stmt, graph, text)) return false;
+        for (var s : f.sites) if (s.loop() == stmt) return true;
+        return false;
+    }
+
+    /** The resume label of p, as a marker that {@link ResumeCopies} later puts in place or into a resume copy. */
     private String restoreLabel(Point p) {
-        return "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); } ";
+        return resumeCopies.marker(p.id, "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); } ");
     }
 
     private String unwindCheck(FunctionModel f, Point p) {
@@ -379,8 +410,11 @@ public final class UnitRewriter {
             sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
         }
         for (FunctionModel f : functions) {
-            // the program table (another file) needs every function's address, static ones included; a C99
-            // inline definition is emitted only when the file also declares the function extern
+            // the program table (another file) needs the address of every function a pointer can point to,
+            // static ones included; a C99 inline definition is emitted only when the file also declares the
+            // function extern. Only those: an alias makes a static function external for gcc, which then
+            // keeps it out of line and inlines and specialises it less.
+            if (!graph.isAddressTaken(f)) continue;
             if (!f.isStatic && f.decl.json().path("inline").asBoolean(false)) {
                 sb.append("extern __typeof__(").append(cName(f)).append(") ").append(cName(f)).append(";\n");
             }

@@ -3,6 +3,7 @@ package dev.talent.compiler.rewrite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Edits of the original text: insertions at offsets and replacements of ranges. Nothing re-prints the AST.
@@ -10,6 +11,10 @@ import java.util.List;
  * <p>Insertions at one offset are ordered by rank, then by the order they were added. A replacement
  * swallows the edits strictly inside its range: a pass that moves or replaces text containing edits
  * renders that text first with {@link #render}.
+ *
+ * <p>An insertion that closes something (a brace) may name what it closes ({@link #insertClosing}): a closing
+ * insertion at the very end of a statement belongs to the statement when what it closes lies inside it, so
+ * that a pass copying the statement ({@link #renderStatement}, {@link #replaceStatement}) takes it along.
  */
 public final class RewritePlan {
     /** Ranks for insertions at one offset: opening text before closing text of enclosing constructs. */
@@ -19,7 +24,8 @@ public final class RewritePlan {
     public static final int RANK_OPEN_OUTER = 10;
     public static final int RANK_OPEN_INNER = 20;
 
-    public record Edit(int start, int end, String text, int rank, int seq) {
+    /** {@code closes}: for a closing insertion, what it closes (see {@link #insertClosing}); otherwise null. */
+    public record Edit(int start, int end, String text, int rank, int seq, Object closes) {
         boolean isInsertion() { return start == end; }
     }
 
@@ -40,12 +46,21 @@ public final class RewritePlan {
 
     public void insert(int offset, String text, int rank) {
         check(offset, offset);
-        edits.add(new Edit(offset, offset, text, rank, edits.size()));
+        edits.add(new Edit(offset, offset, text, rank, edits.size(), null));
+    }
+
+    /**
+     * An insertion that closes what an earlier insertion opened; {@code closes} is the thing opened and
+     * closed (the caller's object, e.g. the AST node wrapped in braces), used by {@link #renderStatement}.
+     */
+    public void insertClosing(int offset, String text, int rank, Object closes) {
+        check(offset, offset);
+        edits.add(new Edit(offset, offset, text, rank, edits.size(), closes));
     }
 
     public void replace(int start, int end, String text) {
         check(start, end);
-        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size()));
+        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size(), null));
     }
 
     private void check(int start, int end) {
@@ -68,7 +83,38 @@ public final class RewritePlan {
         return render(from, to, false);
     }
 
+    /**
+     * The rewritten text of the statement [from, to): as {@link #render}, plus the closing insertions at
+     * {@code to} whose {@code closes} satisfies {@code inside} (they close something inside the statement).
+     */
+    public String renderStatement(int from, int to, Predicate<Object> inside) {
+        List<Edit> sel = selected(from, to, false);
+        sel.addAll(closingAt(to, inside));
+        return render(from, to, sel);
+    }
+
+    /**
+     * Replaces the statement [from, to) together with the closing insertions at {@code to} that belong to
+     * it (the same ones {@link #renderStatement} shows): {@code text} is expected to contain them.
+     */
+    public void replaceStatement(int from, int to, String text, Predicate<Object> inside) {
+        edits.removeAll(closingAt(to, inside));
+        replace(from, to, text);
+    }
+
+    private List<Edit> closingAt(int offset, Predicate<Object> inside) {
+        List<Edit> out = new ArrayList<>();
+        for (Edit e : edits) {
+            if (e.isInsertion() && e.start() == offset && e.closes() != null && inside.test(e.closes())) out.add(e);
+        }
+        return out;
+    }
+
     private String render(int from, int to, boolean whole) {
+        return render(from, to, selected(from, to, whole));
+    }
+
+    private List<Edit> selected(int from, int to, boolean whole) {
         List<Edit> sel = new ArrayList<>();
         for (Edit e : edits) {
             boolean inside = e.isInsertion()
@@ -76,6 +122,10 @@ public final class RewritePlan {
                     : e.start() >= from && e.end() <= to;
             if (inside) sel.add(e);
         }
+        return sel;
+    }
+
+    private String render(int from, int to, List<Edit> sel) {
         sel.sort(Comparator.comparingInt(Edit::start)
                 .thenComparing(e -> e.isInsertion() ? 0 : 1)
                 .thenComparing(e -> -e.end())

@@ -43,4 +43,46 @@ class LeafLoopsTest {
         assertThat(lines.get(7)).doesNotContain("!talent_pending");
         assertThat(lines).hasSize(14);
     }
+
+    @Test
+    void theSiteOfALoopWhoseBodyStartsWithAVersionedLoopGoesIntoItsInstrumentedCopy() {
+        String out = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  int s = 0;
+                  for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < i; j++) s += j;
+                    s--;
+                  }
+                  for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < i; j++) s += j;
+                  return s;
+                }
+                """).instrumented("a.c");
+        var lines = CProgram.originalLines(out);
+        // one test of talent_pending per outer iteration: the outer site (0) runs only when it is set
+        assertThat(lines.get(2)).isEqualTo("  for (int i = 0; i < 3; i++) {");
+        assertThat(lines.get(3)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
+                + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) {")
+                .contains("} } for (int j = 0; j < i; j++) { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(1)) {");
+        assertThat(lines.get(6)).isEqualTo("  for (int i = 0; i < 3; i++)");
+        assertThat(lines.get(7)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
+                + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(2)) {");
+    }
+
+    @Test
+    void aLoopHoldingCaseLabelsOfAnOuterSwitchIsNotVersioned() {
+        // Duff's device: a copy of the loop would repeat the switch's case labels
+        String out = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  int n = 0, k = 3;
+                  switch (k % 2) {
+                  case 0: do { n += 2;
+                  case 1:      n++;
+                          } while (--k > 0);
+                  }
+                  return n;
+                }
+                """).instrumented("a.c");
+        assertThat(out).doesNotContain("!talent_pending, 1");
+    }
 }

@@ -27,6 +27,24 @@ class RewritePlanTest {
     }
 
     @Test
+    void aStatementTakesAlongTheClosingInsertionsAtItsEndThatCloseSomethingInsideIt() {
+        // "for (;;) x;" with its body braced, inside "if (c) ..." whose branch is braced too
+        String src = "if (c) for (;;) x;";
+        RewritePlan p = new RewritePlan(src);
+        Object branch = "branch";
+        Object body = "body";
+        p.insert(7, "{ ", RewritePlan.RANK_OPEN_OUTER);
+        p.insertClosing(18, " }", RewritePlan.RANK_CLOSE_OUTER, branch);
+        p.insert(16, "{ ", RewritePlan.RANK_OPEN_OUTER);
+        p.insertClosing(18, " }", RewritePlan.RANK_CLOSE_OUTER, body);
+        assertThat(p.render(7, 18)).isEqualTo("for (;;) { x;");
+        String loop = p.renderStatement(7, 18, closes -> closes == body);
+        assertThat(loop).isEqualTo("for (;;) { x; }");
+        p.replaceStatement(7, 18, loop + " /* again */ " + loop, closes -> closes == body);
+        assertThat(p.apply()).isEqualTo("if (c) { for (;;) { x; } /* again */ for (;;) { x; } }");
+    }
+
+    @Test
     void partlyOverlappingReplacementsAreABug() {
         RewritePlan p = new RewritePlan("abcdef");
         p.replace(0, 3, "X");
