@@ -233,8 +233,18 @@ static const talent_function *function_named(const unsigned char *name, uint32_t
         int c = strncmp(s, (const char *)name, len);
         if (c == 0)
             c = s[len] != '\0';
-        if (c == 0)
-            return fn_by_name[mid]->addr ? fn_by_name[mid] : NULL;
+        if (c == 0) {
+            /* static functions of different files may share a name; only those whose address the program takes
+             * have an identity (addr), and those are the only ones a pointer can name: take the one that has it */
+            size_t first = mid, i;
+            while (first > 0 && strcmp(fn_by_name[first - 1]->name, fn_by_name[mid]->name) == 0)
+                first--;
+            for (i = first; i < talent_the_program.nfunctions && strcmp(fn_by_name[i]->name, fn_by_name[mid]->name) == 0;
+                 i++)
+                if (fn_by_name[i]->addr)
+                    return fn_by_name[i];
+            return NULL;
+        }
         if (c < 0)
             lo = mid + 1;
         else
