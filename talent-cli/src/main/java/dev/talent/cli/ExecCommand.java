@@ -85,8 +85,13 @@ public final class ExecCommand implements Callable<Integer> {
 
     /** The program's arguments: a leading "--" only separates them from talent's options. */
     List<String> arguments() {
-        if (!programArgs.isEmpty() && programArgs.getFirst().equals("--")) return programArgs.subList(1, programArgs.size());
-        return programArgs;
+        return programArguments(programArgs);
+    }
+
+    /** The program's arguments out of the positionals after DIR/NAME (also for talent run). */
+    static List<String> programArguments(List<String> positionals) {
+        if (!positionals.isEmpty() && positionals.getFirst().equals("--")) return positionals.subList(1, positionals.size());
+        return positionals;
     }
 
     /** The ranges are the runtime's (talent-runtime/src/main/c/config.c), checked here to name the flag. */

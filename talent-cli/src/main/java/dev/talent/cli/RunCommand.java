@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -155,16 +154,14 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     List<String> arguments() {
-        if (!programArgs.isEmpty() && programArgs.getFirst().equals("--")) return programArgs.subList(1, programArgs.size());
-        return programArgs;
+        return ExecCommand.programArguments(programArgs);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         RunRequest request = request();
-        List<String> missing = request.platforms().stream().map(request::binaryFor).filter(b -> !Files.isRegularFile(b))
-                .map(Path::toString).toList();
+        List<String> missing = request.missingBinaries().stream().map(Path::toString).toList();
         if (!missing.isEmpty()) {
             err.println("talent run: no binary for every platform; missing: " + String.join(", ", missing));
             err.println("  build them with: talent build -o " + request.program().getParent() + " --isa "

@@ -69,7 +69,7 @@ public final class Orchestrator implements ControlHandler {
     private volatile Instant currentSince;
     private final List<MigrationRecord> history = new ArrayList<>();
     private Optional<Step> pendingFault;
-    private DestinationChooser chooser;
+    private final DestinationChooser chooser;
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
@@ -96,8 +96,19 @@ public final class Orchestrator implements ControlHandler {
         this.chooser = new DestinationChooser(request.platforms(), random);
     }
 
-    /** Asks for a migration now (to {@code to}, or to a platform drawn at random); completes when it is over. */
+    /**
+     * Asks for a migration now (to {@code to}, or to a platform drawn at random); completes when it is over.
+     *
+     * @throws IllegalArgumentException when {@code to} is not one of the run's platforms, or there is only one
+     */
     public CompletableFuture<MigrationRecord> requestMigration(Optional<Platform> to) {
+        if (to.isPresent() && !request.platforms().contains(to.get())) {
+            throw new IllegalArgumentException(to.get().name() + " is not one of this run's platforms ("
+                    + String.join(",", request.platforms().stream().map(Platform::name).toList()) + ")");
+        }
+        if (request.platforms().size() < 2) {
+            throw new IllegalArgumentException("this run has a single platform; there is nowhere to migrate to");
+        }
         CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
         commands.add(new MigrateNow(to, done));
         return done;
@@ -135,12 +146,12 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private void start() throws IOException, InterruptedException, MigrationFailedException, ContainerException {
-        for (Platform p : request.platforms()) {
-            Path binary = request.binaryFor(p);
-            if (!Files.isRegularFile(binary)) {
-                throw new IOException("no binary for platform " + p.name() + ": " + binary + " does not exist (build it with: "
-                        + "talent build --isa " + p.name() + " -o " + request.program().getParent() + " ...)");
-            }
+        List<Path> missing = request.missingBinaries();
+        if (!missing.isEmpty()) {
+            throw new IOException("no binary for every platform; missing: " + String.join(", ",
+                    missing.stream().map(Path::toString).toList()) + " (build them with: talent build -o "
+                    + request.program().getParent() + " --isa " + String.join(",", request.platforms().stream()
+                    .map(Platform::name).toList()) + " ...)");
         }
         Files.createDirectories(request.stateDir());
         containers = ContainerHost.open(request.stateDir());
@@ -316,10 +327,6 @@ public final class Orchestrator implements ControlHandler {
         try {
             if (to.equals(source.platform)) {
                 throw new MigrationFailedException(Step.PREPARE, "the app already runs on " + to.name());
-            }
-            if (!hosts.containsKey(to)) {
-                throw new MigrationFailedException(Step.PREPARE, "platform " + to.name() + " is not one of this run's "
-                        + "--platforms (" + String.join(",", request.platforms().stream().map(Platform::name).toList()) + ")");
             }
             prepare(to);
             chooser.visited(to);
@@ -553,20 +560,12 @@ public final class Orchestrator implements ControlHandler {
     @Override
     public Optional<MigrationRecord> migrate(Optional<String> to, boolean wait)
             throws ControlRequestException, InterruptedException {
-        Optional<Platform> target;
+        CompletableFuture<MigrationRecord> done;
         try {
-            target = to.map(Platform::parse);
+            done = requestMigration(to.map(Platform::parse));
         } catch (IllegalArgumentException e) {
             throw new ControlRequestException(e.getMessage().replace("unknown ISA", "unknown platform"));
         }
-        if (target.isPresent() && !request.platforms().contains(target.get())) {
-            throw new ControlRequestException(target.get().name() + " is not one of this run's platforms ("
-                    + String.join(",", request.platforms().stream().map(Platform::name).toList()) + ")");
-        }
-        if (request.platforms().size() < 2) {
-            throw new ControlRequestException("this run has a single platform; there is nowhere to migrate to");
-        }
-        CompletableFuture<MigrationRecord> done = requestMigration(target);
         if (!wait) return Optional.empty();
         try {
             return Optional.of(done.get());

@@ -49,6 +49,11 @@ public record RunRequest(String name, Path program, List<String> args, List<Plat
                 Optional.empty());
     }
 
+    /** The binaries of {@link #platforms()} that do not exist (checked before anything starts). */
+    public List<Path> missingBinaries() {
+        return platforms.stream().map(this::binaryFor).filter(b -> !java.nio.file.Files.isRegularFile(b)).toList();
+    }
+
     /** The binary run on {@code platform}. */
     public Path binaryFor(Platform platform) {
         return program.resolveSibling(program.getFileName() + "." + platform.name());

@@ -1,7 +1,5 @@
 package dev.talent.migrate;
 
-import java.util.OptionalLong;
-
 /**
  * One line the talent runtime wrote to its event file (talent-runtime README, "Events"): how the orchestrator
  * learns, without polling, that a checkpoint is on disk or could not be written, and that a restarted program
@@ -43,13 +41,5 @@ public sealed interface RuntimeEvent {
         } catch (RuntimeException e) {
             return new Other(line, receivedNanos);
         }
-    }
-
-    static OptionalLong sequenceOf(RuntimeEvent e) {
-        return switch (e) {
-            case Ready r -> OptionalLong.of(r.sequence());
-            case CheckpointWritten c -> OptionalLong.of(c.sequence());
-            default -> OptionalLong.empty();
-        };
     }
 }
