@@ -6,21 +6,36 @@ import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 
 /**
- * Leaf-loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call or blocking site, no label, no
- * case label of an outer switch and no site pragma is emitted as
- * {@code if (!talent_pending) <original loop> else <loop with its site>}. The original keeps its lines; the instrumented copy is flattened onto the loop's last line (comments removed), so line
- * numbers stay those of the source. Loops containing preprocessor lines or line continuations are not
- * versioned (they cannot be flattened).
+ * Loop versioning (docs/CODEGEN.md): a loop with no inner loop, no chain call or blocking site, no label, no
+ * case label of an outer switch and no site pragma (a leaf loop), or a short loop ({@link ShortLoops}) whose inner
+ * loops are all such leaf loops (a short nest), is emitted as
+ * {@code if (!talent_pending) <original loop> else <loop with its sites>}. The original keeps its lines; the
+ * instrumented copy is flattened onto the loop's last line (comments removed), so line numbers stay those of
+ * the source. Loops containing preprocessor lines or line continuations are not versioned (they cannot be
+ * flattened). A loop inside a versioned short nest is not versioned again: the nest's copies decide for it.
  */
 public final class LeafLoops {
     public static boolean isVersionable(FunctionModel f, Node loop, CallGraph graph, String text) {
-        boolean[] leaf = {true};
+        for (Node p = loop.parent(); p != null && p != f.body; p = p.parent()) {
+            if (Ast.isLoop(p) && isVersionableAlone(f, p, graph, text)) return false;
+        }
+        return isVersionableAlone(f, loop, graph, text);
+    }
+
+    /** A versionable loop with loops inside it: its instrumented copy waits for the sites of those loops. */
+    public static boolean isShortNest(FunctionModel f, Node loop, CallGraph graph, String text) {
+        return hasInnerLoop(loop) && isVersionable(f, loop, graph, text);
+    }
+
+    private static boolean isVersionableAlone(FunctionModel f, Node loop, CallGraph graph, String text) {
+        boolean[] ok = {true};
         loop.walk(n -> {
-            if (n != loop && Ast.isLoop(n)) leaf[0] = false;
-            if (n.is("StmtExpr")) leaf[0] = false;
-            if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) leaf[0] = false;
+            if (n != loop && Ast.isLoop(n) && hasInnerLoop(n)) ok[0] = false;
+            if (n.is("StmtExpr")) ok[0] = false;
+            if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) ok[0] = false;
         });
-        if (!leaf[0] || !canAppearTwice(loop)) return false;
+        if (!ok[0] || !canAppearTwice(loop)) return false;
+        if (hasInnerLoop(loop) && !ShortLoops.isShort(f, loop)) return false;
         int start = loop.begin().offset();
         int end = Ast.statementEnd(text, loop);
         for (var s : f.sites) {
@@ -32,6 +47,14 @@ public final class LeafLoops {
             if (line.stripLeading().startsWith("#")) return false;
         }
         return true;
+    }
+
+    private static boolean hasInnerLoop(Node loop) {
+        boolean[] found = {false};
+        loop.walk(n -> {
+            if (n != loop && Ast.isLoop(n)) found[0] = true;
+        });
+        return found[0];
     }
 
     /**

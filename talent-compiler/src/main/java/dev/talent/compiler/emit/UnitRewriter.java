@@ -97,7 +97,9 @@ public final class UnitRewriter {
             if (!f.chain) continue;
             try {
                 for (Hoist h : f.hoists) hoist(f, h);
+                Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
+                versionShortNests(nests);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -307,7 +309,8 @@ public final class UnitRewriter {
         }
         Node body = p.site.anchor();
         Node loop = p.site.loop();
-        boolean versioned = LeafLoops.isVersionable(f, loop, graph, text);
+        // a short nest is versioned once all its sites are in (versionShortNests)
+        boolean versioned = LeafLoops.isVersionable(f, loop, graph, text) && !LeafLoops.isShortNest(f, loop, graph, text);
         int loopStart = loop.begin().offset();
         int loopEnd = Ast.statementEnd(text, loop);
         Predicate<Object> inside = closingInside(loop);
@@ -327,6 +330,37 @@ public final class UnitRewriter {
             String outerSite = siteBeforeInstrumentedCopy.remove(loop);
             String instrumented = LeafLoops.flatten(plan.renderStatement(loopStart, loopEnd, inside));
             plan.replaceStatement(loopStart, loopEnd, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
+                    + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
+        }
+    }
+
+    /**
+     * The short nests of f that hold sites (docs/CODEGEN.md "Short loop nests"), each with its text as it is before
+     * any site goes in: the copy that runs while talent_pending is clear.
+     */
+    private Map<Node, String> shortNestsAsWritten(FunctionModel f) {
+        Map<Node, String> nests = new LinkedHashMap<>();
+        for (Point p : f.points) {
+            if (!p.isSite() || p.site.pragma() != null) continue;
+            for (Node n = p.site.loop(); n != null && n != f.body; n = n.parent()) {
+                if (Ast.isLoop(n) && !nests.containsKey(n) && LeafLoops.isShortNest(f, n, graph, text)) {
+                    nests.put(n, plan.renderStatement(n.begin().offset(), Ast.statementEnd(text, n), closingInside(n)));
+                }
+            }
+        }
+        return nests;
+    }
+
+    /** {@code if (!talent_pending) <nest as written> else <nest with its sites>}, as for a leaf loop. */
+    private void versionShortNests(Map<Node, String> nests) {
+        for (var e : nests.entrySet()) {
+            Node loop = e.getKey();
+            int start = loop.begin().offset();
+            int end = Ast.statementEnd(text, loop);
+            Predicate<Object> inside = closingInside(loop);
+            String outerSite = siteBeforeInstrumentedCopy.remove(loop);
+            String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
+            plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + e.getValue() + " } else { "
                     + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
         }
     }

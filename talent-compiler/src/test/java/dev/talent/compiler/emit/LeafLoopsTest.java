@@ -23,7 +23,7 @@ class LeafLoopsTest {
                 int g(int n) { for (int i = 0; i < n; i++) n--; return n; }
                 int main(void) {
                   int s = 0;
-                  for (int i = 0; i < 3; i++) {
+                  for (int i = 0; i < 30; i++) {
                     for (int j = 0; j < 3; j++) s += j;
                   }
                   for (int i = 0; i < 3; i++) s += g(i);
@@ -49,22 +49,22 @@ class LeafLoopsTest {
         String out = CProgram.in(dir).file("a.c", """
                 int main(void) {
                   int s = 0;
-                  for (int i = 0; i < 3; i++) {
+                  for (int i = 0; i < 30; i++) {
                     for (int j = 0; j < i; j++) s += j;
                     s--;
                   }
-                  for (int i = 0; i < 3; i++)
+                  for (int i = 0; i < 30; i++)
                     for (int j = 0; j < i; j++) s += j;
                   return s;
                 }
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
         // one test of talent_pending per outer iteration: the outer site (0) runs only when it is set
-        assertThat(lines.get(2)).isEqualTo("  for (int i = 0; i < 3; i++) {");
+        assertThat(lines.get(2)).isEqualTo("  for (int i = 0; i < 30; i++) {");
         assertThat(lines.get(3)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
                 + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) {")
                 .contains("} } for (int j = 0; j < i; j++) { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(1)) {");
-        assertThat(lines.get(6)).isEqualTo("  for (int i = 0; i < 3; i++)");
+        assertThat(lines.get(6)).isEqualTo("  for (int i = 0; i < 30; i++)");
         assertThat(lines.get(7)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
                 + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(2)) {");
     }
@@ -84,5 +84,26 @@ class LeafLoopsTest {
                 }
                 """).instrumented("a.c");
         assertThat(out).doesNotContain("!talent_pending, 1");
+    }
+
+    @Test
+    void aShortNestIsVersionedAsAWholeAndItsInstrumentedCopyAloneHasSitesAndLabels() {
+        String out = CProgram.in(dir).file("a.c", """
+                int main(int argc, char **argv) {
+                  int s = 0;
+                  for (int i = 0; i < 5; i++) {
+                    for (int j = i + 1; j < argc + 5; j++) s += j;
+                    while (s > 100) s /= 3;
+                  }
+                  return s;
+                }
+                """).instrumented("a.c");
+        var lines = CProgram.originalLines(out);
+        assertThat(lines.get(2)).isEqualTo("  if (__builtin_expect(!talent_pending, 1)) { for (int i = 0; i < 5; i++) {");
+        assertThat(lines.get(3)).isEqualTo("    for (int j = i + 1; j < argc + 5; j++) s += j;");
+        assertThat(lines.get(4)).isEqualTo("    while (s > 100) s /= 3;");
+        assertThat(lines.get(5)).startsWith("  } } else { for (int i = 0; i < 5; i++) { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) {")
+                .contains("__talent_r0: ;").contains("talent_site_slow(1)").contains("__talent_r1: ;")
+                .contains("talent_site_slow(2)").contains("__talent_r2: ;").doesNotContain("!talent_pending").doesNotContain("if (0) { for");
     }
 }
