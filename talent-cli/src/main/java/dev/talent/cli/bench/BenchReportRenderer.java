@@ -10,19 +10,36 @@ public final class BenchReportRenderer {
 
     private BenchReportRenderer() {}
 
+    /** The number of runs {@code talent bench overhead} suggests when an interval straddles the target. */
+    static final int RERUN_RUNS = 21;
+
     public static String overhead(OverheadReport report) {
         StringBuilder out = new StringBuilder();
-        out.append(f("talent bench overhead: x86_64, no checkpoint taken; %d runs of each binary, alternating"
-                + " (instrumented, plain, ...); medians of wall time%s%n", report.runs(),
+        out.append(f("talent bench overhead: x86_64, no checkpoint taken; %d runs of each binary, in back-to-back pairs"
+                + " (instrumented first, then plain first, alternating); medians of wall time%s%n", report.runs(),
                 report.scale() == 1.0 ? "" : f(" (work scaled by %s)", report.scale())));
-        out.append(f("%-11s %10s %12s %12s %7s  %s%n", "kernel", "size", "plain ms", "talent ms", "ratio",
-                f("target <= %.2f", report.target())));
+        String target = number(report.target());
+        out.append(line(f("%-11s %10s %12s %12s %7s  %-16s %s", "kernel", "size", "plain ms", "talent ms", "ratio",
+                f("%.0f%% interval", RatioInterval.CONFIDENCE * 100), "target <= " + target)));
+        boolean noise = false;
         for (OverheadReport.KernelResult k : report.kernels()) {
-            out.append(f("%-11s %10s %12.1f %12.1f %7.3f  %s%n", k.kernel().name(), String.join(" ", k.arguments()),
-                    k.plainMs().median(), k.instrumentedMs().median(), k.ratio(), verdict(k.meets(report.target()))));
+            RatioInterval interval = k.interval();
+            OverheadReport.Verdict verdict = OverheadReport.Verdict.of(interval, report.target());
+            noise |= verdict == OverheadReport.Verdict.WITHIN_NOISE;
+            out.append(line(f("%-11s %10s %12.1f %12.1f %7.3f  %-16s %s", k.kernel().name(), String.join(" ", k.arguments()),
+                    k.plainMs().median(), k.instrumentedMs().median(), k.ratio(),
+                    f("[%.3f, %.3f]", interval.lower(), interval.upper()), verdict.label())));
         }
         double geomean = report.geometricMeanRatio();
-        out.append(f("%-61s %7.3f  %s%n", "geometric mean of ratios", geomean, verdict(geomean <= report.target())));
+        out.append(line(f("%-48s %7.3f  %-16s %s", "geometric mean of ratios", geomean, "-",
+                OverheadReport.Verdict.ofPoint(geomean, report.target()).label() + " (from the point value)")));
+        out.append(f("%.0f%% interval: paired bootstrap of the ratio of medians (%d resamples of the run pairs, fixed seed);"
+                + " ok: the whole interval <= %s, OVER: the whole interval > %s%n", RatioInterval.CONFIDENCE * 100,
+                RatioInterval.RESAMPLES, target, target));
+        if (noise) {
+            out.append(f("noise: the %.0f%% interval [lo, hi] contains %s; rerun with --runs %d on a quieter machine%n",
+                    RatioInterval.CONFIDENCE * 100, target, RERUN_RUNS));
+        }
         return out.toString();
     }
 
@@ -154,8 +171,6 @@ public final class BenchReportRenderer {
     private static String speedup(double speedup) {
         return speedup >= 1 ? f("restoring is %.1fx faster", speedup) : f("restoring is %.1fx slower", 1 / speedup);
     }
-
-    private static String verdict(boolean met) { return met ? "ok" : "OVER"; }
 
     private static String mib(double mib) { return f("%.1f MiB", mib); }
 

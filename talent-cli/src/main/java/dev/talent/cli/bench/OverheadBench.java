@@ -15,8 +15,11 @@ import java.util.OptionalLong;
 /**
  * {@code talent bench overhead}: the cost of instrumentation when no checkpoint is taken. Each kernel is built
  * twice for x86_64 (talent build, and plain gcc with the same flags); after one untimed warm-up of each, the
- * two binaries run alternately (instrumented, plain, instrumented, plain, ...) so that load from other jobs on
- * this machine hits both alike. Every run's output must equal the warm-up output of the plain binary.
+ * two binaries run in pairs, back to back, so that load from other jobs on this machine hits both alike. The
+ * order within a pair alternates (pair 1: instrumented then plain; pair 2: plain then instrumented; ...), so
+ * that whatever differs between the first and the second slot of a pair (caches, frequency, a job starting
+ * periodically) does not favour one binary. The pairs are what {@link RatioInterval} resamples. Every run's
+ * output must equal the warm-up output of the plain binary.
  */
 public final class OverheadBench {
 
@@ -57,29 +60,37 @@ public final class OverheadBench {
         // No TALENT_* variable reaches the instrumented binary: no stop-after, no checkpoint, nothing printed.
         EnvironmentChange env = new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false,
                 OptionalInt.empty(), false).isolated();
-        String expected = checked(kernel, "plain", workspace.run(PLATFORM, plain, args, env), Optional.empty());
+        String expected = checked(kernel, "plain", workspace.run(PLATFORM, plain, args, env), Optional.empty()).stdout();
         checked(kernel, "instrumented", workspace.run(PLATFORM, instrumented, args, env), Optional.of(expected));
         List<Double> plainMs = new ArrayList<>();
         List<Double> instrumentedMs = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             workspace.events().accept(new BenchEvent.Measuring(kernel.name(), run, runs));
-            TimedRun a = workspace.run(PLATFORM, instrumented, args, env);
-            checked(kernel, "instrumented", a, Optional.of(expected));
-            TimedRun b = workspace.run(PLATFORM, plain, args, env);
-            checked(kernel, "plain", b, Optional.of(expected));
-            instrumentedMs.add(a.wallMs());
-            plainMs.add(b.wallMs());
+            // Odd pairs start with the instrumented binary, even pairs with the plain one (see the class comment).
+            if (run % 2 == 1) {
+                instrumentedMs.add(timed(kernel, "instrumented", instrumented, args, env, expected));
+                plainMs.add(timed(kernel, "plain", plain, args, env, expected));
+            } else {
+                plainMs.add(timed(kernel, "plain", plain, args, env, expected));
+                instrumentedMs.add(timed(kernel, "instrumented", instrumented, args, env, expected));
+            }
         }
         return new OverheadReport.KernelResult(kernel, args, new Samples(plainMs), new Samples(instrumentedMs), expected);
     }
 
-    private static String checked(Kernel kernel, String which, TimedRun run, Optional<String> expected)
+    /** One checked run's wall time in ms. */
+    private double timed(Kernel kernel, String which, Path binary, List<String> args, EnvironmentChange env, String expected)
+            throws BenchFailedException, IOException, InterruptedException {
+        return checked(kernel, which, workspace.run(PLATFORM, binary, args, env), Optional.of(expected)).wallMs();
+    }
+
+    private static TimedRun checked(Kernel kernel, String which, TimedRun run, Optional<String> expected)
             throws BenchFailedException {
         if (run.exitCode() != 0) throw BenchWorkspace.unexpected("the " + which + " " + kernel.name(), run);
         if (expected.isPresent() && !expected.get().equals(run.stdout())) {
             throw new BenchFailedException("the " + which + " " + kernel.name() + " printed\n" + run.stdout()
                     + "instead of\n" + expected.get());
         }
-        return run.stdout();
+        return run;
     }
 }

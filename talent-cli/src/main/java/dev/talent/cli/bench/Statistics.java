@@ -1,7 +1,7 @@
 package dev.talent.cli.bench;
 
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 
 /**
  * The arithmetic of the reports. Medians, not means: this machine is shared, and a run that another job
@@ -12,10 +12,16 @@ public final class Statistics {
     private Statistics() {}
 
     public static double median(Collection<Double> values) {
-        if (values.isEmpty()) throw new IllegalArgumentException("median of no values");
-        List<Double> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** The median of {@code values} (left as they are: a sorted copy is used). */
+    public static double median(double[] values) {
+        if (values.length == 0) throw new IllegalArgumentException("median of no values");
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /**
@@ -24,11 +30,17 @@ public final class Statistics {
      * is therefore the maximum.
      */
     public static double percentile(Collection<Double> values, double p) {
-        if (values.isEmpty()) throw new IllegalArgumentException("percentile of no values");
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return percentileOfSorted(sorted, p);
+    }
+
+    /** {@link #percentile} of values already sorted in ascending order (the bootstrap's many resamples). */
+    static double percentileOfSorted(double[] sorted, double p) {
+        if (sorted.length == 0) throw new IllegalArgumentException("percentile of no values");
         if (!(p > 0 && p <= 100)) throw new IllegalArgumentException("percentile must be in (0, 100], not " + p);
-        List<Double> sorted = values.stream().sorted().toList();
-        int rank = (int) Math.ceil(p / 100 * sorted.size());
-        return sorted.get(rank - 1);
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[rank - 1];
     }
 
     /** {@code measured / baseline}: above 1 means measured is slower. */

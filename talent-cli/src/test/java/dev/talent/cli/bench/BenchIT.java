@@ -36,21 +36,31 @@ class BenchIT {
 
         assertThat(bench.exitCode()).as(bench.stdout() + bench.stderr()).isZero();
         assertThat(bench.stdout()).contains("5 runs of each binary").contains("target <= 1.03");
-        Matcher row = Pattern.compile("(?m)^sieve +(\\d+) +(\\d+\\.\\d) +(\\d+\\.\\d) +(\\d+\\.\\d{3})  (ok|OVER)$")
-                .matcher(bench.stdout());
+        String ratioPattern = "(\\d+\\.\\d{3})";
+        Matcher row = Pattern.compile("(?m)^sieve +(\\d+) +(\\d+\\.\\d) +(\\d+\\.\\d) +" + ratioPattern + "  \\["
+                + ratioPattern + ", " + ratioPattern + "\\] +(ok|OVER|noise)$").matcher(bench.stdout());
         assertThat(row.find()).as(bench.stdout()).isTrue();
         assertThat(Long.parseLong(row.group(1))).isEqualTo(Kernel.named("sieve").orElseThrow().size(0.1));
         double plain = Double.parseDouble(row.group(2));
         double instrumented = Double.parseDouble(row.group(3));
         double ratio = Double.parseDouble(row.group(4));
+        double lower = Double.parseDouble(row.group(5));
+        double upper = Double.parseDouble(row.group(6));
         assertThat(plain).isPositive();
         assertThat(instrumented).isPositive();
         // The printed ratio is the ratio of the printed medians (up to their rounding to 0.1 ms).
         assertThat(ratio).isCloseTo(instrumented / plain, within(0.002 + 0.1 / plain));
-        assertThat(row.group(5)).isEqualTo(ratio <= 1.03 ? "ok" : "OVER");
+        assertThat(ratio).isBetween(lower, upper);
+        // The verdict follows from the interval (a bound printed as 1.030 may be on either side of the target).
+        String verdict = row.group(7);
+        if (upper < 1.03) assertThat(verdict).isEqualTo("ok");
+        if (lower > 1.03) assertThat(verdict).isEqualTo("OVER");
+        if (lower < 1.03 && upper > 1.03) assertThat(verdict).isEqualTo("noise");
         // One kernel: the geometric mean is its ratio.
-        assertThat(bench.stdout()).containsPattern("(?m)^geometric mean of ratios +" + Pattern.quote(row.group(4)) + "  (ok|OVER)$");
-        assertThat(bench.stdout().lines().count()).isEqualTo(4);
+        assertThat(bench.stdout()).containsPattern("(?m)^geometric mean of ratios +" + Pattern.quote(row.group(4))
+                + "  - +(ok|OVER) \\(from the point value\\)$");
+        assertThat(bench.stdout()).contains("95% interval: paired bootstrap");
+        assertThat(bench.stdout().lines().count()).isEqualTo(verdict.equals("noise") ? 6 : 5);
         // Progress went to stderr, five interleaved runs.
         assertThat(bench.stderr()).contains("sieve run 5/5").doesNotContain("sieve run 6/");
         // The workspace (sources, binaries) was removed.

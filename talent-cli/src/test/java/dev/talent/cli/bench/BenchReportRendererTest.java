@@ -14,24 +14,49 @@ class BenchReportRendererTest {
     }
 
     @Test
-    void overheadTableShowsMediansTheirRatioAndTheGeometricMean() {
+    void overheadTableShowsMediansTheirRatioItsIntervalAndTheGeometricMean() {
         Kernel nbody = Kernel.named("nbody").orElseThrow();
         Kernel sieve = Kernel.named("sieve").orElseThrow();
+        Kernel spectral = Kernel.named("spectral").orElseThrow();
+        OverheadReport.KernelResult noisy = new OverheadReport.KernelResult(nbody, List.of("2500000"),
+                samples(100, 99, 400, 101, 100), samples(102, 500, 101, 103, 102), "x\n");
         OverheadReport report = new OverheadReport(List.of(
-                // medians 100 and 102: ratio 1.02, within the target
-                new OverheadReport.KernelResult(nbody, List.of("2500000"), samples(100, 99, 400, 101, 100),
-                        samples(102, 500, 101, 103, 102), "x\n"),
-                // medians 200 and 220: ratio 1.10, over
-                new OverheadReport.KernelResult(sieve, List.of("16000000"), samples(200, 200, 200, 199, 201),
-                        samples(220, 221, 219, 220, 220), "y\n")), 5, 1.0, OverheadReport.TARGET);
+                // medians 100 and 102: ratio 1.02, but pairs 2 and 3 put the interval across the target
+                noisy,
+                // every instrumented run 10% slower than its pair: ratio 1.10, interval [1.10, 1.10]
+                new OverheadReport.KernelResult(sieve, List.of("16000000"), samples(200, 210, 190, 205, 195),
+                        samples(220, 231, 209, 225.5, 214.5), "y\n"),
+                // every instrumented run as fast as its pair: ratio 1, interval [1, 1]
+                new OverheadReport.KernelResult(spectral, List.of("1000"), samples(300, 310, 290, 305, 295),
+                        samples(300, 310, 290, 305, 295), "z\n")), 5, 1.0, OverheadReport.TARGET);
 
         String table = BenchReportRenderer.overhead(report);
 
-        assertThat(table).containsPattern("(?m)^nbody +2500000 +100\\.0 +102\\.0 +1\\.020  ok$");
-        assertThat(table).containsPattern("(?m)^sieve +16000000 +200\\.0 +220\\.0 +1\\.100  OVER$");
+        RatioInterval interval = noisy.interval();
+        assertThat(interval.lower()).isLessThan(1.03);
+        assertThat(interval.upper()).isGreaterThan(1.03);
+        assertThat(table).containsPattern("(?m)^kernel +size +plain ms +talent ms +ratio  95% interval +target <= 1\\.03$");
+        assertThat(table).containsPattern("(?m)^nbody +2500000 +100\\.0 +102\\.0 +1\\.020  " + java.util.regex.Pattern.quote(
+                String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", interval.lower(), interval.upper())) + " +noise$");
+        assertThat(table).containsPattern("(?m)^sieve +16000000 +200\\.0 +220\\.0 +1\\.100  \\[1\\.100, 1\\.100\\] +OVER$");
+        assertThat(table).containsPattern("(?m)^spectral +1000 +300\\.0 +300\\.0 +1\\.000  \\[1\\.000, 1\\.000\\] +ok$");
         assertThat(table).containsPattern("(?m)^geometric mean of ratios +" + String.format(java.util.Locale.ROOT,
-                "%.3f", Math.sqrt(1.02 * 1.10)) + "  OVER$");
-        assertThat(table).contains("target <= 1.03");
+                "%.3f", Math.cbrt(1.02 * 1.10)) + "  - +OVER \\(from the point value\\)$");
+        assertThat(table).contains("5 runs of each binary, in back-to-back pairs");
+        assertThat(table).contains("95% interval: paired bootstrap of the ratio of medians (2000 resamples of the run pairs");
+        assertThat(table).containsPattern("(?m)^noise: the 95% interval \\[lo, hi\\] contains 1\\.03; rerun with --runs 21"
+                + " on a quieter machine$");
+    }
+
+    @Test
+    void overheadTableExplainsNoiseOnlyWhenAKernelIsWithinIt() {
+        OverheadReport report = new OverheadReport(List.of(new OverheadReport.KernelResult(Kernel.named("mandelbrot").orElseThrow(),
+                List.of("1600"), samples(300, 310, 290, 305, 295), samples(303, 313, 293, 308, 298), "m\n")),
+                5, 1.0, OverheadReport.TARGET);
+
+        String table = BenchReportRenderer.overhead(report);
+
+        assertThat(table).containsPattern("(?m)^mandelbrot .* ok$").doesNotContain("noise");
     }
 
     @Test

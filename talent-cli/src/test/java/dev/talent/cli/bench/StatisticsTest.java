@@ -26,6 +26,14 @@ class StatisticsTest {
     }
 
     @Test
+    void medianOfAnArrayLeavesTheArrayAsItWas() {
+        double[] values = {9.0, 1.0, 5.0, 300.0, 2.0, 4.0};
+
+        assertThat(Statistics.median(values)).isEqualTo(4.5);
+        assertThat(values).containsExactly(9.0, 1.0, 5.0, 300.0, 2.0, 4.0);
+    }
+
+    @Test
     void medianOfNothingIsRefused() {
         assertThatThrownBy(() -> Statistics.median(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
