@@ -89,7 +89,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--runs", paramLabel = "N", description = "Runs of each binary, in pairs (default ${DEFAULT-VALUE}, at least 5).")
         int runs = 11;
 
-        @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, mandelbrot).")
+        @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, primes, mandelbrot).")
         List<String> kernels = List.of();
 
         /** Scales each kernel's work (for quick checks such as BenchIT); 1 = about 0.3-0.6 s per run. */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * The defaults make each run about 0.3-0.6 s natively on the machines talent was measured on.
  *
  * @param defaultSize the size argument at scale 1
- * @param sizeExponent how the work grows with the size: 1 linear (steps, limit), 2 quadratic (grid side, matrix order)
+ * @param sizeExponent how the work grows with the size: 1 linear (steps, limit, rounds), 2 quadratic (grid side, matrix order)
  * @param minimumSize the smallest size the program accepts
  */
 public record Kernel(String name, long defaultSize, int sizeExponent, long minimumSize) {
@@ -19,6 +19,7 @@ public record Kernel(String name, long defaultSize, int sizeExponent, long minim
             new Kernel("nbody", 2_500_000, 1, 1),
             new Kernel("spectral", 2400, 2, 1),
             new Kernel("sieve", 16_000_000, 1, 2),
+            new Kernel("primes", 600, 1, 1),
             new Kernel("mandelbrot", 1600, 2, 1));
 
     public static Optional<Kernel> named(String name) {
