@@ -85,9 +85,12 @@ public final class BenchCommand implements Runnable {
                     + " their ratio with a 95% bootstrap interval, and whether it meets the target <= 1.03 (ok, OVER, or noise).")
     static final class Overhead extends Benchmark {
 
-        /** 11 pairs take about 35 s for the four kernels; more pairs narrow the interval (roughly by their square root). */
+        /**
+         * 12 pairs (3 in each of the 4 code layouts) take about 55 s for the five kernels; more pairs narrow the
+         * interval (roughly by their square root).
+         */
         @Option(names = "--runs", paramLabel = "N", description = "Runs of each binary, in pairs (default ${DEFAULT-VALUE}, at least 5).")
-        int runs = 11;
+        int runs = 12;
 
         @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, primes, mandelbrot).")
         List<String> kernels = List.of();

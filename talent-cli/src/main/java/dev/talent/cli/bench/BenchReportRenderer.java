@@ -11,12 +11,12 @@ public final class BenchReportRenderer {
     private BenchReportRenderer() {}
 
     /** The number of runs {@code talent bench overhead} suggests when an interval straddles the target. */
-    static final int RERUN_RUNS = 21;
+    static final int RERUN_RUNS = 24;
 
     public static String overhead(OverheadReport report) {
         StringBuilder out = new StringBuilder();
         out.append(f("talent bench overhead: x86_64, no checkpoint taken; %d runs of each binary, in back-to-back pairs"
-                + " (instrumented first, then plain first, alternating); medians of wall time%s%n", report.runs(),
+                + " (instrumented first, then plain first, alternating) through 4 code layouts; medians of wall time%s%n", report.runs(),
                 report.scale() == 1.0 ? "" : f(" (work scaled by %s)", report.scale())));
         String target = number(report.target());
         out.append(line(f("%-11s %10s %12s %12s %7s  %-16s %s", "kernel", "size", "plain ms", "talent ms", "ratio",

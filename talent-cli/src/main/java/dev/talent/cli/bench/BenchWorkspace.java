@@ -70,6 +70,22 @@ public final class BenchWorkspace implements AutoCloseable {
     /** Whether the platform's binaries run under qemu here. */
     public boolean emulated(Platform platform) { return !platform.runsNativelyOn(probe.host()); }
 
+    /**
+     * A C file of {@code bytes} bytes of read-only data in the sections that come first in the text segment
+     * ({@code .text.startup}, where gcc puts {@code main}, and {@code .text}): linked first, it moves all the
+     * code after it by that much (see {@link OverheadBench} on code layouts).
+     */
+    public Path layoutPad(int bytes) throws IOException {
+        Path target = root.resolve("src").resolve("layout-pad-" + bytes + ".c");
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, """
+                /* talent bench overhead: moves the code linked after it by %1$d bytes (another code layout) */
+                __attribute__((section(".text.startup.talent_pad"), used)) const unsigned char talent_pad_startup[%1$d] = {0};
+                __attribute__((section(".text.talent_pad"), used)) const unsigned char talent_pad_text[%1$d] = {0};
+                """.formatted(bytes));
+        return target;
+    }
+
     /** Copies a bundled source (a resource of this package) into the workspace. */
     public Path extract(String resource) throws IOException {
         Path target = root.resolve("src").resolve(Path.of(resource).getFileName());
@@ -84,8 +100,14 @@ public final class BenchWorkspace implements AutoCloseable {
     /** Builds {@code source} with {@code talent build} for the platforms; returns the binaries. */
     public Map<Platform, Path> buildInstrumented(Path source, String name, List<Platform> platforms)
             throws BenchFailedException, IOException, InterruptedException {
+        return buildInstrumented(List.of(source), name, platforms);
+    }
+
+    /** Builds the sources (linked in this order) with {@code talent build} for the platforms; returns the binaries. */
+    public Map<Platform, Path> buildInstrumented(List<Path> sources, String name, List<Platform> platforms)
+            throws BenchFailedException, IOException, InterruptedException {
         events.accept(new BenchEvent.Building(name, platforms, true));
-        BuildRequest request = new BuildRequest(List.of(source), CcOptions.NONE.withLibrary("m"),
+        BuildRequest request = new BuildRequest(sources, CcOptions.NONE.withLibrary("m"),
                 root.resolve("instrumented").resolve(name), name, Optional.of(platforms));
         try {
             return builder.build(request, event -> {});
@@ -100,11 +122,17 @@ public final class BenchWorkspace implements AutoCloseable {
     /** Builds {@code source} for x86_64 without talent: {@code gcc -static -O2 -ffp-contract=off -fsigned-char ... -lm}. */
     public Path buildPlain(Path source, String name, Platform platform)
             throws BenchFailedException, IOException, InterruptedException {
+        return buildPlain(List.of(source), name, platform);
+    }
+
+    /** Builds the sources (linked in this order) without talent, as {@link #buildPlain(Path, String, Platform)}. */
+    public Path buildPlain(List<Path> sources, String name, Platform platform)
+            throws BenchFailedException, IOException, InterruptedException {
         events.accept(new BenchEvent.Building(name, List.of(platform), false));
         Path binary = root.resolve("plain").resolve(name + "." + platform.name());
         try {
             CrossCompiler.forPlatform(platform, probe)
-                    .linkExecutable(new ExecutableSpec(List.of(source), List.of(), List.of(), List.of("-lm"), binary));
+                    .linkExecutable(new ExecutableSpec(sources, List.of(), List.of(), List.of("-lm"), binary));
         } catch (PlatformUnavailableException e) {
             throw new BenchFailedException(e.getMessage(), e);
         } catch (ToolFailedException e) {

@@ -18,12 +18,21 @@ import java.util.OptionalLong;
  * two binaries run in pairs, back to back, so that load from other jobs on this machine hits both alike. The
  * order within a pair alternates (pair 1: instrumented then plain; pair 2: plain then instrumented; ...), so
  * that whatever differs between the first and the second slot of a pair (caches, frequency, a job starting
- * periodically) does not favour one binary. The pairs are what {@link RatioInterval} resamples. Every run's
- * output must equal the warm-up output of the plain binary.
+ * periodically) does not favour one binary. Each kernel is built in several code layouts
+ * ({@link #LAYOUT_SHIFTS}); pair {@code i} runs both binaries of layout {@code i mod layouts}. The pairs are
+ * what {@link RatioInterval} resamples. Every run's output must equal the warm-up output of the plain binary.
  */
 public final class OverheadBench {
 
     public static final Platform PLATFORM = Platform.glibc(Isa.X86_64);
+    /**
+     * Bytes by which each code layout moves the kernel's code (a padding object linked first, in both builds).
+     * Where a hot loop falls relative to 16- and 32-byte boundaries changed a kernel's time by up to 15% on the
+     * machines talent was measured on, the same binary code only moved (the primes kernel: 0.85 or 1.13 times
+     * plain gcc's time depending on its layout): measured in one layout, a ratio says more about that luck
+     * than about the instrumentation. The pairs of runs go through the layouts in turn.
+     */
+    static final List<Integer> LAYOUT_SHIFTS = List.of(0, 16, 32, 48);
 
     private final BenchWorkspace workspace;
 
@@ -36,12 +45,20 @@ public final class OverheadBench {
         }
         List<Kernel> chosen = kernels.isEmpty() ? Kernel.ALL : kernels;
         // Build everything first, so that compiling one kernel does not load the machine while another runs.
-        List<Binaries> binaries = new ArrayList<>();
+        List<Path> pads = new ArrayList<>();
+        for (int bytes : LAYOUT_SHIFTS) pads.add(bytes == 0 ? null : workspace.layoutPad(bytes));
+        List<List<Binaries>> binaries = new ArrayList<>();
         for (Kernel kernel : chosen) {
             Path source = workspace.extract(kernel.resource());
-            Path instrumented = workspace.buildInstrumented(source, kernel.name(), List.of(PLATFORM)).get(PLATFORM);
-            Path plain = workspace.buildPlain(source, kernel.name(), PLATFORM);
-            binaries.add(new Binaries(plain, instrumented));
+            List<Binaries> layouts = new ArrayList<>();
+            for (int layout = 0; layout < pads.size(); layout++) {
+                List<Path> sources = pads.get(layout) == null ? List.of(source) : List.of(pads.get(layout), source);
+                String name = layout == 0 ? kernel.name() : kernel.name() + "-layout" + layout;
+                Path instrumented = workspace.buildInstrumented(sources, name, List.of(PLATFORM)).get(PLATFORM);
+                Path plain = workspace.buildPlain(sources, name, PLATFORM);
+                layouts.add(new Binaries(plain, instrumented));
+            }
+            binaries.add(layouts);
         }
         List<OverheadReport.KernelResult> results = new ArrayList<>();
         for (int k = 0; k < chosen.size(); k++) {
@@ -52,27 +69,30 @@ public final class OverheadBench {
 
     private record Binaries(Path plain, Path instrumented) {}
 
-    private OverheadReport.KernelResult measure(Kernel kernel, Binaries binaries, int runs, double scale)
+    private OverheadReport.KernelResult measure(Kernel kernel, List<Binaries> layouts, int runs, double scale)
             throws BenchFailedException, IOException, InterruptedException {
         List<String> args = kernel.arguments(scale);
-        Path plain = binaries.plain();
-        Path instrumented = binaries.instrumented();
         // No TALENT_* variable reaches the instrumented binary: no stop-after, no checkpoint, nothing printed.
         EnvironmentChange env = new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false,
                 OptionalInt.empty(), false).isolated();
-        String expected = checked(kernel, "plain", workspace.run(PLATFORM, plain, args, env), Optional.empty()).stdout();
-        checked(kernel, "instrumented", workspace.run(PLATFORM, instrumented, args, env), Optional.of(expected));
+        String expected = checked(kernel, "plain", workspace.run(PLATFORM, layouts.get(0).plain(), args, env), Optional.empty()).stdout();
+        for (Binaries b : layouts) {
+            checked(kernel, "plain", workspace.run(PLATFORM, b.plain(), args, env), Optional.of(expected));
+            checked(kernel, "instrumented", workspace.run(PLATFORM, b.instrumented(), args, env), Optional.of(expected));
+        }
         List<Double> plainMs = new ArrayList<>();
         List<Double> instrumentedMs = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             workspace.events().accept(new BenchEvent.Measuring(kernel.name(), run, runs));
+            // Both runs of a pair in the same layout; the layouts in turn (see the class comment).
+            Binaries b = layouts.get((run - 1) % layouts.size());
             // Odd pairs start with the instrumented binary, even pairs with the plain one (see the class comment).
             if (run % 2 == 1) {
-                instrumentedMs.add(timed(kernel, "instrumented", instrumented, args, env, expected));
-                plainMs.add(timed(kernel, "plain", plain, args, env, expected));
+                instrumentedMs.add(timed(kernel, "instrumented", b.instrumented(), args, env, expected));
+                plainMs.add(timed(kernel, "plain", b.plain(), args, env, expected));
             } else {
-                plainMs.add(timed(kernel, "plain", plain, args, env, expected));
-                instrumentedMs.add(timed(kernel, "instrumented", instrumented, args, env, expected));
+                plainMs.add(timed(kernel, "plain", b.plain(), args, env, expected));
+                instrumentedMs.add(timed(kernel, "instrumented", b.instrumented(), args, env, expected));
             }
         }
         return new OverheadReport.KernelResult(kernel, args, new Samples(plainMs), new Samples(instrumentedMs), expected);

@@ -44,7 +44,7 @@ class BenchReportRendererTest {
                 "%.3f", Math.cbrt(1.02 * 1.10)) + "  - +OVER \\(from the point value\\)$");
         assertThat(table).contains("5 runs of each binary, in back-to-back pairs");
         assertThat(table).contains("95% interval: paired bootstrap of the ratio of medians (2000 resamples of the run pairs");
-        assertThat(table).containsPattern("(?m)^noise: the 95% interval \\[lo, hi\\] contains 1\\.03; rerun with --runs 21"
+        assertThat(table).containsPattern("(?m)^noise: the 95% interval \\[lo, hi\\] contains 1\\.03; rerun with --runs 24"
                 + " on a quieter machine$");
     }
 
