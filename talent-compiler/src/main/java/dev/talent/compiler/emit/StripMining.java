@@ -43,7 +43,7 @@ final class StripMining {
     private StripMining() {}
 
     /** What the rewrite needs of a strip-mined loop's header. */
-    record Header(String variable, String op, Node bound, Node increment, Node start) {
+    record Header(String variable, String op, Node bound, Node increment) {
         boolean ascending() { return op.startsWith("<"); }
     }
 
@@ -96,7 +96,7 @@ final class StripMining {
         if (init != null && (contains(init, "CallExpr") || !referencesOnlyLocals(f, init))) return Optional.empty();
         if (!referencesOnlyLocals(f, cond)) return Optional.empty();
         if (breaksOut(loop, body)) return Optional.empty();
-        return Optional.of(new Header(nameOf(f, v), op, bound, inc, start(f, loop, init, v, op, desugared(c.child(0)))));
+        return Optional.of(new Header(nameOf(f, v), op, bound, inc));
     }
 
     /**
@@ -129,38 +129,12 @@ final class StripMining {
         String reach = "(__typeof__(" + v + ")) " + (inclusive ? "(" + n + " - 1)" : n);
         String far = v + (h.ascending() ? " + " : " - ") + reach;
         String step = h.ascending() ? v + "++" : v + "--";
-        String range = "";
-        if (h.start() != null) {
-            String a = "(" + text.substring(h.start().begin().offset(), Ast.rangeEnd(text, h.start())) + ")";
-            range = "if (!(" + v + (h.ascending() ? " >= " : " <= ") + a + ")) __builtin_unreachable(); ";
-        }
-        String setup = range + strip + "__typeof__(" + v + ") " + e + "; if (" + distance + " || " + e + (inclusive ? " >= " : " > ")
+        String setup = strip + "__typeof__(" + v + ") " + e + "; if (" + distance + " || " + e + (inclusive ? " >= " : " > ")
                 + n + ") " + e + " = " + far + "; else " + e + " = " + bound + "; ";
         return "{ long " + length + " = " + FIRST_STRIP + "; unsigned long long " + started + " = 0; "
                 + headerWithoutIncrement + "{ if (__builtin_expect(!talent_pending, 1)) { " + setup + "for (; " + v + " "
                 + h.op() + " " + e + "; " + step + ") " + plainBody + " } else { for (int " + once + " = 1; " + once
                 + "; " + once + " = 0, " + LeafLoops.flatten(incText) + ") " + LeafLoops.flatten(instrumentedBody) + " } } }";
-    }
-
-    /**
-     * A, when INIT sets v to an A the loop cannot change: v then never goes below A (above, counting down), a
-     * range the strip's header hides from gcc (it knows i >= 0 from {@code for (i = 0; ...; i++)}, and then
-     * divides {@code (i + j) * (i + j + 1) / 2} by a shift: without it, spectral-norm took 1.17 times as long).
-     * Not given for an unsigned v compared with {@code <=} or {@code >=}: it may wrap around there, legally.
-     */
-    private static Node start(FunctionModel f, Node loop, Node init, String v, String op, String type) {
-        if (init == null) return null;
-        if (type.startsWith("unsigned") && op.endsWith("=")) return null;
-        Node a = null;
-        if (init.is("DeclStmt")) {
-            for (Node d : init.inner()) {
-                if (d.is("VarDecl") && d.id().equals(v) && d.inner().size() == 1) a = d.child(0);
-            }
-        } else {
-            Node e = Ast.strip(init);
-            if (e.is("BinaryOperator") && e.attr("opcode").equals("=") && v.equals(counter(e.child(0)))) a = e.child(1);
-        }
-        return a != null && isInvariant(f, loop, a) ? a : null;
     }
 
     private static String desugared(Node n) {

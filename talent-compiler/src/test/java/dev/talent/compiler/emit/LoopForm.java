@@ -31,7 +31,7 @@ final class LoopForm {
                 """.formatted(header, extraInBody)).instrumented("a.c");
         List<String> lines = CProgram.originalLines(out);
         boolean nest = lines.get(3).contains("if (__builtin_expect(!talent_pending, 1)) { " + header.strip());
-        boolean strip = lines.get(3).contains("; ) { if (__builtin_expect(!talent_pending, 1)) { ") && lines.get(3).contains("talent_strip_next");
+        boolean strip = lines.get(3).contains("; ) { if (__builtin_expect(!talent_pending, 1)) { long __talent_n");
         boolean inner = lines.get(5).contains("!talent_pending");
         assertThat((nest ? 1 : 0) + (strip ? 1 : 0) + (inner ? 1 : 0)).as("exactly one form:\n" + out).isEqualTo(1);
         return nest ? Form.SHORT_NEST : strip ? Form.STRIP_MINED : Form.INNER_LOOP_VERSIONED;
