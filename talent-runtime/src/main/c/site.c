@@ -5,7 +5,6 @@
 #include "talent_internal.h"
 
 #include <string.h>
-#include <time.h>
 
 volatile int talent_pending;
 int talent_unwinding;
@@ -128,30 +127,4 @@ int talent_site_slow(unsigned point)
     checkpoint_point = point;
     talent_unwinding = 1;
     return 1;
-}
-
-/* ---------------------------------------------------------------- strip-mined loops */
-
-#define STRIP_MIN 1L
-#define STRIP_MAX (1L << 22)
-#define STRIP_FIRST 64L
-#define STRIP_FAST_NS 500000ULL     /* a strip faster than this: twice as long next time */
-#define STRIP_SLOW_NS 2000000ULL    /* a strip slower than this: half as long next time */
-
-long talent_strip_next(long *length, unsigned long long *started)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    unsigned long long now = (unsigned long long) t.tv_sec * 1000000000ULL + (unsigned long long) t.tv_nsec;
-    long n = *length;
-    if (n < STRIP_MIN || n > STRIP_MAX) {
-        n = STRIP_FIRST;
-    } else if (*started > 1 && now >= *started) {
-        unsigned long long took = now - *started;
-        if (took < STRIP_FAST_NS && n < STRIP_MAX) n *= 2;
-        else if (took > STRIP_SLOW_NS && n > STRIP_MIN) n /= 2;
-    }
-    *length = n;
-    *started = now < 2 ? 2 : now;
-    return n;
 }

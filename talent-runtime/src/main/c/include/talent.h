@@ -163,13 +163,6 @@ extern int talent_suspended;
  * be taken here and now (talent_unwinding is then set, and the caller saves its frame and returns). */
 int talent_site_slow(unsigned point);
 
-/* Strip-mined loops (docs/CODEGEN.md): the number of iterations the next strip may run without testing
- * talent_pending. *length is the loop's current strip length, *started its clock at the previous strip
- * (0 or 1: not measured yet). The length doubles while a strip takes under 0.5 ms and halves while it takes
- * over 2 ms, so a request waits about a millisecond whatever an iteration costs; both are sanitised, since a
- * restarted loop resumes with them uninitialised. */
-long talent_strip_next(long *length, unsigned long long *started);
-
 /* ---------------------------------------------------------------- saving a frame while unwinding */
 
 /* The innermost frame is saved first. Values of non-address-taken scalars are passed by value (so the

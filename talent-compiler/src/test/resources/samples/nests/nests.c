@@ -1,7 +1,6 @@
-/* Short loop nests and strip-mined loops (docs/CODEGEN.md): loops bounded by their header to a few
-   iterations, with leaf loops inside, versioned as a whole; longer counted loops with leaf loops inside,
-   tested once per strip of iterations. Checkpoints taken inside them (at the loop's own site and at its
-   inner loops' sites) must restart to the same output. */
+/* Short loop nests (docs/CODEGEN.md): loops bounded by their header to a few iterations, with leaf loops
+   inside, versioned as a whole. Checkpoints taken inside them (at the nest's own site and at its inner
+   loops' sites) must restart to the same output. */
 #include <stdio.h>
 
 #define N 4
@@ -34,32 +33,6 @@ static long buckets(long seed) {
     return total;
 }
 
-/* strip-mined: the strips of 1024 iterations end inside the loop; a continue inside */
-static unsigned char composite[5000];
-static long primes(long limit) {
-    long count = 0;
-    for (long i = 0; i <= limit; i++) composite[i] = 0;
-    for (long i = 2; i <= limit; i++) {
-        if (composite[i]) continue;
-        count++;
-        for (long j = i * i; j <= limit; j += i) composite[j] = 1;
-    }
-    return count;
-}
-
-/* strip-mined, counting down to a bound held in a parameter */
-static unsigned halvings(int n, int low) {
-    unsigned acc = 0;
-    for (int i = n; i >= low; i--) {
-        int k = i;
-        while (k > 0) {
-            acc += (unsigned) k;
-            k /= 2;
-        }
-    }
-    return acc;
-}
-
 int main(void) {
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) m[i][j] = (i + 1) * 0.5 - (j + 2) * 0.25;
@@ -70,8 +43,6 @@ int main(void) {
             for (int c = 0; c < r + 1; c++) sum += r * c + step % 3;
         pairs(0.01);
         sum += buckets(step);
-        sum += primes(3000 + step);
-        sum += halvings(2100 + step, step % 7 - 3);
     }
     double weighted = 0;
     for (int i = 0; i < N; i++)

@@ -16,7 +16,10 @@ import dev.talent.compiler.ast.Node;
  */
 public final class LeafLoops {
     public static boolean isVersionable(FunctionModel f, Node loop, CallGraph graph, String text) {
-        return !isInsideUnit(f, loop, graph, text) && isVersionableAlone(f, loop, graph, text);
+        for (Node p = loop.parent(); p != null && p != f.body; p = p.parent()) {
+            if (Ast.isLoop(p) && isVersionableAlone(f, p, graph, text)) return false;
+        }
+        return isVersionableAlone(f, loop, graph, text);
     }
 
     /** A versionable loop with loops inside it: its instrumented copy waits for the sites of those loops. */
@@ -24,28 +27,7 @@ public final class LeafLoops {
         return hasInnerLoop(loop) && isVersionable(f, loop, graph, text);
     }
 
-    /**
-     * True when a loop around this one is emitted in two copies as a whole (a short nest, a strip-mined loop):
-     * this loop is then in both as the copy needs it, and is not versioned by itself.
-     */
-    static boolean isInsideUnit(FunctionModel f, Node loop, CallGraph graph, String text) {
-        for (Node p = loop.parent(); p != null && p != f.body; p = p.parent()) {
-            if (Ast.isLoop(p) && (isVersionableAlone(f, p, graph, text) || StripMining.applies(f, p, graph, text))) return true;
-        }
-        return false;
-    }
-
     private static boolean isVersionableAlone(FunctionModel f, Node loop, CallGraph graph, String text) {
-        if (!isUnitCandidate(f, loop, graph, text)) return false;
-        return !hasInnerLoop(loop) || ShortLoops.isShort(f, loop);
-    }
-
-    /**
-     * What a loop emitted in two copies needs: its inner loops are leaf loops, it holds no chain call, blocking
-     * site, statement expression or site pragma, it can appear twice, and it has no preprocessor line or line
-     * continuation (the instrumented copy is flattened onto one line).
-     */
-    static boolean isUnitCandidate(FunctionModel f, Node loop, CallGraph graph, String text) {
         boolean[] ok = {true};
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n) && hasInnerLoop(n)) ok[0] = false;
@@ -53,6 +35,7 @@ public final class LeafLoops {
             if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) ok[0] = false;
         });
         if (!ok[0] || !canAppearTwice(loop)) return false;
+        if (hasInnerLoop(loop) && !ShortLoops.isShort(f, loop)) return false;
         int start = loop.begin().offset();
         int end = Ast.statementEnd(text, loop);
         for (var s : f.sites) {
@@ -66,7 +49,7 @@ public final class LeafLoops {
         return true;
     }
 
-    static boolean hasInnerLoop(Node loop) {
+    private static boolean hasInnerLoop(Node loop) {
         boolean[] found = {false};
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n)) found[0] = true;

@@ -139,7 +139,7 @@ final class ShortLoops {
     }
 
     /** True when code under root assigns v, increments or decrements it, or takes its address. */
-    static boolean writes(Node root, String v) {
+    private static boolean writes(Node root, String v) {
         if (root == null) return false;
         boolean[] found = {false};
         root.walk(n -> {

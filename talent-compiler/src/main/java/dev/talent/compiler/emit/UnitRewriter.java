@@ -97,9 +97,9 @@ public final class UnitRewriter {
             if (!f.chain) continue;
             try {
                 for (Hoist h : f.hoists) hoist(f, h);
-                Map<Node, String> units = unitsAsWritten(f);
+                Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
-                emitUnits(f, units);
+                versionShortNests(nests);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -335,54 +335,33 @@ public final class UnitRewriter {
     }
 
     /**
-     * The loops of f emitted in two copies as a whole and holding sites — short nests and strip-mined loops
-     * (docs/CODEGEN.md) — each with the text that runs while talent_pending is clear, taken before any site goes
-     * in: the whole nest, or the strip-mined loop's body.
+     * The short nests of f that hold sites (docs/CODEGEN.md "Short loop nests"), each with its text as it is before
+     * any site goes in: the copy that runs while talent_pending is clear.
      */
-    private Map<Node, String> unitsAsWritten(FunctionModel f) {
-        Map<Node, String> units = new LinkedHashMap<>();
+    private Map<Node, String> shortNestsAsWritten(FunctionModel f) {
+        Map<Node, String> nests = new LinkedHashMap<>();
         for (Point p : f.points) {
             if (!p.isSite() || p.site.pragma() != null) continue;
             for (Node n = p.site.loop(); n != null && n != f.body; n = n.parent()) {
-                if (!Ast.isLoop(n) || units.containsKey(n)) continue;
-                if (LeafLoops.isShortNest(f, n, graph, text)) {
-                    units.put(n, plan.renderStatement(n.begin().offset(), Ast.statementEnd(text, n), closingInside(n)));
-                } else if (StripMining.applies(f, n, graph, text)) {
-                    Node body = Ast.loopBody(n);
-                    units.put(n, plan.renderStatement(body.begin().offset(), Ast.statementEnd(text, n), closingInside(n)));
+                if (Ast.isLoop(n) && !nests.containsKey(n) && LeafLoops.isShortNest(f, n, graph, text)) {
+                    nests.put(n, plan.renderStatement(n.begin().offset(), Ast.statementEnd(text, n), closingInside(n)));
                 }
             }
         }
-        return units;
+        return nests;
     }
 
-    /**
-     * A short nest becomes {@code if (!talent_pending) <nest as written> else <nest with its sites>}, as a leaf
-     * loop; a strip-mined loop the form of {@link StripMining}.
-     */
-    private void emitUnits(FunctionModel f, Map<Node, String> units) {
-        for (var e : units.entrySet()) {
+    /** {@code if (!talent_pending) <nest as written> else <nest with its sites>}, as for a leaf loop. */
+    private void versionShortNests(Map<Node, String> nests) {
+        for (var e : nests.entrySet()) {
             Node loop = e.getKey();
             int start = loop.begin().offset();
             int end = Ast.statementEnd(text, loop);
             Predicate<Object> inside = closingInside(loop);
-            if (LeafLoops.isShortNest(f, loop, graph, text)) {
-                String outerSite = siteBeforeInstrumentedCopy.remove(loop);
-                String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
-                plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + e.getValue() + " } else { "
-                        + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
-                continue;
-            }
-            StripMining.Header header = StripMining.header(f, loop).orElseThrow();
-            int bodyStart = Ast.loopBody(loop).begin().offset();
-            String headerText = plan.render(start, bodyStart);
-            if (!headerText.equals(text.substring(start, bodyStart))) {
-                throw new IllegalStateException("strip mining: the header of the loop at " + tu.pos(loop.begin())
-                        + " was rewritten by another pass");
-            }
-            String instrumentedBody = plan.renderStatement(bodyStart, end, inside);
-            plan.replaceStatement(start, end,
-                    StripMining.rewrite(header, headerText, start, text, e.getValue(), instrumentedBody, start), inside);
+            String outerSite = siteBeforeInstrumentedCopy.remove(loop);
+            String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
+            plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + e.getValue() + " } else { "
+                    + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
         }
     }
 

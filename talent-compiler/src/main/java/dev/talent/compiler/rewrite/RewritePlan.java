@@ -129,10 +129,7 @@ public final class RewritePlan {
         sel.sort(Comparator.comparingInt(Edit::start)
                 .thenComparing(e -> e.isInsertion() ? 0 : 1)
                 .thenComparing(e -> -e.end())
-                .thenComparingInt(Edit::rank)
-                // insertions in the order made; of two replacements of the same range the later wins: it was
-                // made from the text the earlier one rendered (replaceStatement of a statement already replaced)
-                .thenComparingInt(e -> e.isInsertion() ? e.seq() : -e.seq()));
+                .thenComparingInt(Edit::rank).thenComparingInt(Edit::seq));
         // drop edits swallowed by a replacement
         List<Edit> kept = new ArrayList<>();
         int coveredUntil = -1;
