@@ -49,7 +49,7 @@ public final class LeafLoops {
         return true;
     }
 
-    private static boolean hasInnerLoop(Node loop) {
+    static boolean hasInnerLoop(Node loop) {
         boolean[] found = {false};
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n)) found[0] = true;

@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.FrameVariables;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Variable;
 import dev.talent.compiler.ast.Ast;
@@ -73,8 +74,8 @@ final class ShortLoops {
 
     /** A local or parameter of f that nothing can change behind the loop's back (no pointer to it exists). */
     private static boolean isPlainLocal(FunctionModel f, String declId) {
-        for (Variable var : f.variables) if (var.declId.equals(declId)) return !var.addressTaken;
-        return false;
+        Variable var = FrameVariables.byDeclId(f, declId);
+        return var != null && !var.addressTaken;
     }
 
     private static long ceilDiv(long a, long b) {
@@ -138,14 +139,14 @@ final class ShortLoops {
         }
     }
 
-    /** True when code under root assigns v, increments or decrements it, or takes its address. */
+    /** True when code under root assigns v, increments or decrements it (taking its address is excluded earlier). */
     private static boolean writes(Node root, String v) {
         if (root == null) return false;
         boolean[] found = {false};
         root.walk(n -> {
             if (n.is("UnaryOperator")) {
                 String op = n.attr("opcode");
-                if ((op.equals("++") || op.equals("--") || op.equals("&")) && v.equals(variable(n.child(0)))) found[0] = true;
+                if ((op.equals("++") || op.equals("--")) && v.equals(variable(n.child(0)))) found[0] = true;
             } else if (n.is("BinaryOperator") && n.attr("opcode").equals("=") || n.is("CompoundAssignOperator")) {
                 if (v.equals(variable(n.child(0)))) found[0] = true;
             }

@@ -309,8 +309,8 @@ public final class UnitRewriter {
         }
         Node body = p.site.anchor();
         Node loop = p.site.loop();
-        // a short nest is versioned once all its sites are in (versionShortNests)
-        boolean versioned = LeafLoops.isVersionable(f, loop, graph, text) && !LeafLoops.isShortNest(f, loop, graph, text);
+        // a leaf loop is versioned here; a short nest once all its sites are in (versionShortNests)
+        boolean versioned = !LeafLoops.hasInnerLoop(loop) && LeafLoops.isVersionable(f, loop, graph, text);
         int loopStart = loop.begin().offset();
         int loopEnd = Ast.statementEnd(text, loop);
         Predicate<Object> inside = closingInside(loop);
@@ -326,12 +326,21 @@ public final class UnitRewriter {
             plan.insert(body.begin().offset(), "{ " + code + " ", SITE_OPEN);
             plan.insertClosing(Ast.statementEnd(text, body), " }", SITE_CLOSE, body);
         }
-        if (versioned) {
-            String outerSite = siteBeforeInstrumentedCopy.remove(loop);
-            String instrumented = LeafLoops.flatten(plan.renderStatement(loopStart, loopEnd, inside));
-            plan.replaceStatement(loopStart, loopEnd, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
-                    + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
-        }
+        if (versioned) version(loop, plain);
+    }
+
+    /**
+     * {@code if (!talent_pending) <plain> else <the loop as rewritten now, with its sites>} in place of the loop;
+     * the site of an outer loop whose body starts with this one goes before the instrumented copy.
+     */
+    private void version(Node loop, String plain) {
+        int start = loop.begin().offset();
+        int end = Ast.statementEnd(text, loop);
+        Predicate<Object> inside = closingInside(loop);
+        String outerSite = siteBeforeInstrumentedCopy.remove(loop);
+        String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
+        plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
+                + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
     }
 
     /**
@@ -353,16 +362,7 @@ public final class UnitRewriter {
 
     /** {@code if (!talent_pending) <nest as written> else <nest with its sites>}, as for a leaf loop. */
     private void versionShortNests(Map<Node, String> nests) {
-        for (var e : nests.entrySet()) {
-            Node loop = e.getKey();
-            int start = loop.begin().offset();
-            int end = Ast.statementEnd(text, loop);
-            Predicate<Object> inside = closingInside(loop);
-            String outerSite = siteBeforeInstrumentedCopy.remove(loop);
-            String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
-            plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + e.getValue() + " } else { "
-                    + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
-        }
+        nests.forEach(this::version);
     }
 
     /** A loop that gets a site at the head of its body and is versioned (its site is processed after this one). */
