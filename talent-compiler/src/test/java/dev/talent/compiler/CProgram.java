@@ -27,6 +27,19 @@ public final class CProgram {
         this.dir = dir;
     }
 
+    /** Duff's device: a do-while loop holding case labels of a switch outside it (a loop that cannot be copied). */
+    public static final String DUFFS_DEVICE = """
+            int main(void) {
+              int n = 0, k = 3;
+              switch (k % 2) {
+              case 0: do { n += 2;
+              case 1:      n++;
+                      } while (--k > 0);
+              }
+              return n;
+            }
+            """;
+
     public static CProgram in(Path dir) {
         return new CProgram(dir);
     }

@@ -72,17 +72,7 @@ class LeafLoopsTest {
     @Test
     void aLoopHoldingCaseLabelsOfAnOuterSwitchIsNotVersioned() {
         // Duff's device: a copy of the loop would repeat the switch's case labels
-        String out = CProgram.in(dir).file("a.c", """
-                int main(void) {
-                  int n = 0, k = 3;
-                  switch (k % 2) {
-                  case 0: do { n += 2;
-                  case 1:      n++;
-                          } while (--k > 0);
-                  }
-                  return n;
-                }
-                """).instrumented("a.c");
+        String out = CProgram.in(dir).file("a.c", CProgram.DUFFS_DEVICE).instrumented("a.c");
         assertThat(out).doesNotContain("!talent_pending, 1");
     }
 

@@ -109,17 +109,7 @@ class ResumeCopiesTest {
 
     @Test
     void aLoopHoldingCaseLabelsOfAnOuterSwitchKeepsItsLabels() {
-        String out = CProgram.in(dir).file("a.c", """
-                int main(void) {
-                  int n = 0, k = 3;
-                  switch (k % 2) {
-                  case 0: do { n += 2;
-                  case 1:      n++;
-                          } while (--k > 0);
-                  }
-                  return n;
-                }
-                """).instrumented("a.c");
+        String out = CProgram.in(dir).file("a.c", CProgram.DUFFS_DEVICE).instrumented("a.c");
         List<String> lines = CProgram.originalLines(out);
         assertThat(lines.get(3)).contains("if (0) { __talent_r0: ;");
         assertThat(out).doesNotContain("if (0) { do");
