@@ -16,7 +16,8 @@ public final class BenchReportRenderer {
     public static String overhead(OverheadReport report) {
         StringBuilder out = new StringBuilder();
         out.append(f("talent bench overhead: x86_64, no checkpoint taken; %d runs of each binary, in back-to-back pairs"
-                + " (instrumented first, then plain first, alternating) through 4 code layouts; medians of wall time%s%n", report.runs(),
+                + " (instrumented first, then plain first, alternating) through %d code layouts; medians of wall time%s%n",
+                report.runs(), OverheadBench.LAYOUT_SHIFTS.size(),
                 report.scale() == 1.0 ? "" : f(" (work scaled by %s)", report.scale())));
         String target = number(report.target());
         out.append(line(f("%-11s %10s %12s %12s %7s  %-16s %s", "kernel", "size", "plain ms", "talent ms", "ratio",

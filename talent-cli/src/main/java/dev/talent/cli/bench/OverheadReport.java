@@ -64,8 +64,6 @@ public record OverheadReport(List<KernelResult> kernels, int runs, double scale,
 
         /** The 95% interval of {@link #ratio()} (computed on each call: 2000 resamples take about a millisecond). */
         public RatioInterval interval() { return RatioInterval.ofMedians(instrumentedMs, plainMs); }
-
-        public Verdict verdict(double target) { return Verdict.of(interval(), target); }
     }
 
     /** The geometric mean of the kernels' ratios. */
