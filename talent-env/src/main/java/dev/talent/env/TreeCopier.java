@@ -9,6 +9,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -31,12 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TreeCopier {
 
-    /** Called with each copied file's temporary copy before it is verified (tests corrupt it here). */
-    @FunctionalInterface
-    interface BeforeVerify {
-        BeforeVerify NOTHING = temporary -> {};
+    /** Points where tests interfere with a sync, to make the races of a tree in use happen on cue. */
+    interface Hooks {
+        Hooks NOTHING = new Hooks() {};
 
-        void written(Path temporary) throws IOException;
+        /** A source entry was looked at and is about to be read (tests remove or replace it here). */
+        default void statted(Path sourcePath) throws IOException {}
+
+        /** A copied file's temporary copy is written and about to be verified (tests corrupt it here). */
+        default void written(Path temporary) throws IOException {}
     }
 
     private static final int BUFFER_BYTES = 128 * 1024;
@@ -46,7 +51,7 @@ final class TreeCopier {
 
     private final Path source;
     private final Path destination;
-    private final BeforeVerify beforeVerify;
+    private final Hooks hooks;
     private final MessageDigest sha256 = sha256();
     private final byte[] buffer = new byte[BUFFER_BYTES];
     /** Relative paths copied even when size and time match: the journal saw them change. */
@@ -57,14 +62,22 @@ final class TreeCopier {
     int filesCopied;
     int filesDeleted;
     long bytesCopied;
+    /**
+     * Source entries that disappeared between being found and being read (the application runs during a pre-sync);
+     * skipped like rsync's "vanished" files: whatever removed them also changed their directory, so the journal
+     * lists that for the next sync, and a mirror compares it anew.
+     */
+    int entriesVanished;
 
-    TreeCopier(Path source, Path destination, BeforeVerify beforeVerify) {
+    TreeCopier(Path source, Path destination, Hooks hooks) {
         this.source = source;
         this.destination = destination;
-        this.beforeVerify = beforeVerify;
+        this.hooks = hooks;
     }
 
     void forceCopyOf(Set<Path> paths) { forced = paths; }
+
+    Path source() { return source; }
 
     /**
      * Makes the destination directory {@code relative} a copy of the source's: entries created, copied when
@@ -83,10 +96,13 @@ final class TreeCopier {
         } else {
             createDirectory(dst);
         }
-        for (String name : list(source.resolve(relative))) {
+        Set<String> names = listSource(relative);
+        if (names == null) return; // the directory vanished; its copy (maybe just created) goes in a later sync
+        for (String name : names) {
             Path child = relative.resolve(name);
             FileEntry sourceChild = stat(source.resolve(child));
             if (sourceChild == null) continue; // deleted since it was listed: a later sync sees that
+            statted(child);
             syncEntry(child, sourceChild, extras.remove(name), false);
         }
         for (Map.Entry<String, FileEntry> extra : extras.entrySet()) {
@@ -102,11 +118,12 @@ final class TreeCopier {
     void syncPath(Path relative) throws SyncException {
         FileEntry sourceEntry = stat(source.resolve(relative));
         FileEntry destinationEntry = stat(destination.resolve(relative));
+        if (sourceEntry != null) statted(relative);
         if (sourceEntry == null || sourceEntry.kind() == FileEntry.Kind.OTHER) {
             if (destinationEntry != null) delete(destination.resolve(relative), destinationEntry);
             return;
         }
-        ensureParentDirectory(relative);
+        if (!ensureParentDirectory(relative)) return;
         // A listed file is copied whatever its size and time: file times are as coarse as the kernel's clock tick,
         // so a rewrite of the same size can keep the time the destination already has.
         syncEntry(relative, sourceEntry, destinationEntry, true);
@@ -141,7 +158,8 @@ final class TreeCopier {
                 }
             }
             case SYMLINK -> {
-                Path linkTarget = readLink(source.resolve(relative));
+                Path linkTarget = readSourceLink(relative);
+                if (linkTarget == null) return;
                 if (dst == null || dst.kind() != FileEntry.Kind.SYMLINK || !readLink(target).equals(linkTarget)) {
                     if (dst != null && dst.isDirectory()) delete(target, dst);
                     copySymlink(relative, linkTarget, src.modified());
@@ -164,17 +182,25 @@ final class TreeCopier {
         Path dst = destination.resolve(relative);
         Path temporary = dst.resolveSibling(TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet());
         boolean placed = false;
+        FileChannel in;
         try {
+            in = FileChannel.open(src, StandardOpenOption.READ);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            entriesVanished++;
+            return;
+        } catch (IOException e) {
+            throw new SyncException("read", src, e);
+        }
+        try (in) {
             long bytes;
             byte[] expected;
-            try (FileChannel in = open(src, "read", StandardOpenOption.READ);
-                 FileChannel out = open(temporary, "write", StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            try (FileChannel out = open(temporary, "write", StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 bytes = transfer(in, src, out, dst);
                 expected = sha256.digest();
             } catch (IOException e) {
                 throw e instanceof SyncException s ? s : new SyncException("close", dst, e);
             }
-            beforeVerify.written(temporary);
+            hooks.written(temporary);
             byte[] actual = hash(temporary, dst);
             if (!MessageDigest.isEqual(expected, actual)) {
                 throw new SyncVerificationException(dst, HEX.formatHex(expected), HEX.formatHex(actual));
@@ -256,23 +282,28 @@ final class TreeCopier {
         }
     }
 
-    /** Creates the destination's missing parent directories of {@code relative}, with the source's modes. */
-    private void ensureParentDirectory(Path relative) throws SyncException {
+    /**
+     * Creates the destination's missing parent directories of {@code relative}, with the source's modes; false
+     * (counted as vanished) when a source parent is no longer a directory.
+     */
+    private boolean ensureParentDirectory(Path relative) throws SyncException {
         Path parent = relative.getParent();
-        if (parent == null || existingDirectories.contains(parent)) return;
+        if (parent == null || existingDirectories.contains(parent)) return true;
         Path dst = destination.resolve(parent);
         FileEntry existing = stat(dst);
         if (existing == null || !existing.isDirectory()) {
-            ensureParentDirectory(parent);
+            if (!ensureParentDirectory(parent)) return false;
             FileEntry sourceEntry = stat(source.resolve(parent));
             if (sourceEntry == null || !sourceEntry.isDirectory()) {
-                throw new SyncException("copy into", source.resolve(parent), "the directory vanished during the sync", null);
+                entriesVanished++;
+                return false;
             }
             if (existing != null) delete(dst, existing);
             createDirectory(dst);
             setAttributes(dst, sourceEntry);
         }
         existingDirectories.add(parent);
+        return true;
     }
 
     /** Deletes a destination entry, a directory with everything in it; counts what it removed. */
@@ -337,6 +368,40 @@ final class TreeCopier {
         } catch (DirectoryIteratorException e) {
             throw new SyncException("list", dir, e.getCause());
         }
+    }
+
+    private void statted(Path relative) throws SyncException {
+        try {
+            hooks.statted(source.resolve(relative));
+        } catch (IOException e) {
+            throw new SyncException("run the test hook on", source.resolve(relative), e);
+        }
+    }
+
+    /** The names in a source directory; null (counted as vanished) when it is gone, except for the root. */
+    private Set<String> listSource(Path relative) throws SyncException {
+        try {
+            return list(source.resolve(relative));
+        } catch (SyncException e) {
+            if (relative.toString().isEmpty() || !isVanished(e.getCause())) throw e;
+            entriesVanished++;
+            return null;
+        }
+    }
+
+    private Path readSourceLink(Path relative) throws SyncException {
+        try {
+            return readLink(source.resolve(relative));
+        } catch (SyncException e) {
+            if (!isVanished(e.getCause())) throw e;
+            entriesVanished++;
+            return null;
+        }
+    }
+
+    /** A path that was there is gone, or a directory on it was replaced by a file. */
+    private static boolean isVanished(Throwable e) {
+        return e instanceof NoSuchFileException || e instanceof NotDirectoryException;
     }
 
     private static FileChannel open(Path file, String operation, StandardOpenOption... options) throws SyncException {

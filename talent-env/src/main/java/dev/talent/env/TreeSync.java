@@ -29,7 +29,7 @@ public final class TreeSync {
      * not have. When {@code dst} is absent or empty this is a full copy (mode "full"), else "mirror".
      */
     public static SyncReport mirror(Path src, Path dst) throws SyncException {
-        return mirror(src, dst, TreeCopier.BeforeVerify.NOTHING);
+        return mirror(src, dst, TreeCopier.Hooks.NOTHING);
     }
 
     /**
@@ -40,30 +40,30 @@ public final class TreeSync {
      * so does a missing {@code dst}.
      */
     public static SyncReport copyChanged(Path src, Path dst, Changes changes) throws SyncException {
-        return copyChanged(src, dst, changes, TreeCopier.BeforeVerify.NOTHING);
+        return copyChanged(src, dst, changes, TreeCopier.Hooks.NOTHING);
     }
 
-    static SyncReport mirror(Path src, Path dst, TreeCopier.BeforeVerify beforeVerify) throws SyncException {
+    static SyncReport mirror(Path src, Path dst, TreeCopier.Hooks hooks) throws SyncException {
         long start = System.nanoTime();
         Path source = checkTrees(src, dst);
         FileEntry destination = stat(dst);
         boolean full = destination == null || destination.isDirectory() && isEmpty(dst);
-        TreeCopier copier = new TreeCopier(source, dst, beforeVerify);
+        TreeCopier copier = new TreeCopier(source, dst, hooks);
         if (destination != null && !destination.isDirectory()) copier.delete(dst, destination);
         copier.mirrorDirectory(Path.of(""), stat(source), destination != null && destination.isDirectory());
         return report(full ? SyncReport.FULL : SyncReport.MIRROR, copier, start);
     }
 
-    static SyncReport copyChanged(Path src, Path dst, Changes changes, TreeCopier.BeforeVerify beforeVerify)
+    static SyncReport copyChanged(Path src, Path dst, Changes changes, TreeCopier.Hooks hooks)
             throws SyncException {
         return switch (changes) {
-            case Changes.Overflow overflow -> mirror(src, dst, beforeVerify);
+            case Changes.Overflow overflow -> mirror(src, dst, hooks);
             case Changes.Listed listed -> {
                 long start = System.nanoTime();
                 Path source = checkTrees(src, dst);
                 FileEntry destination = stat(dst);
-                if (destination == null || !destination.isDirectory()) yield mirror(src, dst, beforeVerify);
-                TreeCopier copier = new TreeCopier(source, dst, beforeVerify);
+                if (destination == null || !destination.isDirectory()) yield mirror(src, dst, hooks);
+                TreeCopier copier = new TreeCopier(source, dst, hooks);
                 copier.forceCopyOf(listed.paths());
                 List<Path> outermost = outermost(listed.paths());
                 Set<Path> parents = new HashSet<>();
@@ -131,7 +131,12 @@ public final class TreeSync {
         }
     }
 
-    private static SyncReport report(String mode, TreeCopier copier, long start) {
-        return new SyncReport(mode, copier.filesCopied, copier.filesDeleted, copier.bytesCopied, System.nanoTime() - start);
+    private static SyncReport report(String mode, TreeCopier copier, long start) throws SyncException {
+        // Entries below the root are skipped when they vanish; the root itself vanishing leaves nothing to sync.
+        if (copier.entriesVanished > 0 && !Files.isDirectory(copier.source())) {
+            throw new SyncException("sync from", copier.source(), "the directory vanished during the sync", null);
+        }
+        return new SyncReport(mode, copier.filesCopied, copier.filesDeleted, copier.bytesCopied, copier.entriesVanished,
+                System.nanoTime() - start);
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TreeSyncTest {
 
@@ -146,9 +148,12 @@ class TreeSyncTest {
         TreeSync.mirror(src, dst);
         Files.writeString(src.resolve("top.txt"), "new content");
         AtomicInteger corrupted = new AtomicInteger();
-        TreeCopier.BeforeVerify corrupt = temporary -> {
-            corrupted.incrementAndGet();
-            Files.writeString(temporary, "new contenT"); // one flipped bit, same size
+        TreeCopier.Hooks corrupt = new TreeCopier.Hooks() {
+            @Override
+            public void written(Path temporary) throws IOException {
+                corrupted.incrementAndGet();
+                Files.writeString(temporary, "new contenT"); // one flipped bit, same size
+            }
         };
 
         assertThatThrownBy(() -> TreeSync.copyChanged(src, dst, new Changes.Listed(Set.of(Path.of("top.txt"))), corrupt))
@@ -166,6 +171,85 @@ class TreeSyncTest {
 
         TreeSync.copyChanged(src, dst, new Changes.Listed(Set.of(Path.of("top.txt"))));
         assertThat(Files.readString(dst.resolve("top.txt"))).isEqualTo("new content");
+    }
+
+    /** Runs {@code action} once, right after the sync has looked at the source entry {@code victim}. */
+    private static TreeCopier.Hooks afterStatOf(Path victim, IoAction action) {
+        return new TreeCopier.Hooks() {
+            private boolean done;
+
+            @Override
+            public void statted(Path sourcePath) throws IOException {
+                if (done || !sourcePath.equals(victim)) return;
+                done = true;
+                action.run();
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
+        }
+    }
+
+    /**
+     * The application keeps running while its tree is pre-synced: an entry can go between the moment the sync
+     * finds it and the moment it reads it. Such an entry is skipped and counted, not an error; the next sync (the
+     * journal lists the directory it went from) brings the copy level.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "a/b, deleted",            // a directory: listing it fails
+            "a/b, replaced by a file", // listing it fails with "not a directory"
+            "top.txt, deleted",        // a file: opening it fails
+            "relative-link, deleted",  // a symbolic link: reading it fails
+    })
+    void entriesThatVanishWhileTheSyncReadsThemAreSkippedAndLeftForTheNextSync(String entry, String how) throws IOException {
+        Path src = source();
+        Path dst = tmp.resolve("dst");
+        Path victim = src.toRealPath().resolve(entry);
+        SyncReport report = TreeSync.mirror(src, dst, afterStatOf(victim, () -> {
+            if (Files.isDirectory(victim, LinkOption.NOFOLLOW_LINKS)) deleteTree(victim);
+            else Files.delete(victim);
+            if (how.equals("replaced by a file")) Files.writeString(victim, "now a file");
+        }));
+
+        assertThat(report.entriesVanished()).isEqualTo(1);
+        assertThat(TreeSync.mirror(src, dst).entriesVanished()).isZero();
+        assertSameTree(dst, src);
+    }
+
+    @Test
+    void aListedFileWhoseDirectoryVanishesIsSkipped() throws IOException {
+        Path src = source();
+        Path dst = tmp.resolve("dst");
+        TreeSync.mirror(src, dst);
+        deleteTree(dst.resolve("a/b"));
+        Path real = src.toRealPath();
+        Changes listed = new Changes.Listed(Set.of(Path.of("a/b/c/deep.txt")));
+
+        SyncReport report = TreeSync.copyChanged(src, dst, listed,
+                afterStatOf(real.resolve("a/b/c/deep.txt"), () -> deleteTree(real.resolve("a/b"))));
+
+        assertThat(report.entriesVanished()).isEqualTo(1);
+        assertThat(report.filesCopied()).isZero();
+        TreeSync.copyChanged(src, dst, new Changes.Listed(Set.of(Path.of("a/b"), Path.of("a"))));
+        assertSameTree(dst, src);
+    }
+
+    @Test
+    void theSourceRootVanishingIsAnError() throws IOException {
+        Path src = source();
+        Path dst = tmp.resolve("dst");
+        Path real = src.toRealPath();
+        assertThatThrownBy(() -> TreeSync.mirror(src, dst, afterStatOf(real.resolve("top.txt"), () -> deleteTree(real))))
+                .isInstanceOf(SyncException.class).hasMessageContaining(real + ": the directory vanished during the sync");
     }
 
     @Test
