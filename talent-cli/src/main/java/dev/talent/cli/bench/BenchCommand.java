@@ -82,7 +82,7 @@ public final class BenchCommand implements Runnable {
 
     @Command(name = "overhead", mixinStandardHelpOptions = true,
             description = "Instrumented vs plain gcc -O2 binaries of compute kernels on x86_64, no checkpoint taken: median wall times,"
-                    + " their ratio with a 95% bootstrap interval, and whether it meets the target <= 1.03 (ok, OVER, or noise).")
+                    + " their ratio with a 95%% bootstrap interval, and whether it meets the target <= 1.03 (ok, OVER, or noise).")
     static final class Overhead extends Benchmark {
 
         /**

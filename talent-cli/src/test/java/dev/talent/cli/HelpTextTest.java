@@ -1,0 +1,42 @@
+package dev.talent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every command's --help renders: picocli reads descriptions as format strings, so a lone % breaks them. */
+class HelpTextTest {
+
+    @Test
+    void everyCommandsHelpRendersWithoutAPicocliWarning() {
+        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        List<CommandLine> all = new ArrayList<>();
+        collect(root, all);
+        assertThat(all.size()).as("talent and its subcommands").isGreaterThan(10);
+        PrintStream saved = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8)); // picocli's tracer writes here
+        try {
+            for (CommandLine c : all) {
+                String usage = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
+                assertThat(usage).as(c.getCommandName()).contains("Usage: ").doesNotContain("%n");
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    private static void collect(CommandLine c, List<CommandLine> into) {
+        into.add(c);
+        for (CommandLine sub : c.getSubcommands().values()) if (!into.contains(sub)) collect(sub, into);
+    }
+}
