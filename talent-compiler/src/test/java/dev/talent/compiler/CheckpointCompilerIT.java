@@ -140,6 +140,48 @@ class CheckpointCompilerIT {
         }
     }
 
+    /**
+     * A request that arrives while a strip of a strip-mined loop runs (docs/CODEGEN.md) is taken at the next
+     * leaf loop's site inside the strip, whose label lives in the loop's one-iteration branch; the restart, here
+     * and on s390x, finishes the program as an uninterrupted run does. The program requests the checkpoint
+     * itself (SIGUSR1, STRIPS_RAISE_AT=2110: in step 10, after 10 lines of output) from inside a leaf loop, so the moment is exact.
+     */
+    @org.junit.jupiter.api.Test
+    void aRequestDuringAStripIsTakenAtTheNextLeafLoopAndRestarts() throws Exception {
+        Path rt = buildRuntime("gcc", List.of());
+        assumeTrue(rt != null, "the runtime does not compile yet");
+        CompileResult r = instrument("strips", work.resolve("out"));
+        Path exe = link("gcc", List.of(), r, rt, work.resolve("strips"));
+        String expected = run(List.of(exe.toString()), Map.of(), work).out;
+        List<String> source = Files.readAllLines(SAMPLES.resolve("strips/strips.c"));
+        int innerLoopLine = source.indexOf("        while (k > 0) {") + 1;
+        assertThat(innerLoopLine).isPositive();
+
+        List<String[]> restartOn = new ArrayList<>();
+        restartOn.add(new String[] {"gcc", null});
+        if (onPath("s390x-linux-gnu-gcc") && onPath("qemu-s390x-static")) restartOn.add(new String[] {"s390x-linux-gnu-gcc", "qemu-s390x-static"});
+        for (String[] target : restartOn) {
+            Path ck = Files.createDirectories(work.resolve("ck-strips-" + target[0]));
+            Run first = run(List.of(exe.toString()), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "STRIPS_RAISE_AT", "2110",
+                    "TALENT_VERBOSE", "1"), work);
+            assertThat(first.rc).as(first.err).isEqualTo(75);
+            // not at the strip-mined loop's own site (line 29): inside the strip, at its inner loop's
+            assertThat(first.err).contains("signal checkpoint at point").contains("(strips.c:" + innerLoopLine + ":9)");
+            List<String> restart = new ArrayList<>();
+            if (target[1] != null) {
+                Path crt = buildRuntime(target[0], List.of());
+                assumeTrue(crt != null, "the runtime does not compile for " + target[0]);
+                restart.add(target[1]);
+                restart.add(link(target[0], List.of(), r, crt, work.resolve("strips." + target[1])).toString());
+            } else {
+                restart.add(exe.toString());
+            }
+            Run second = run(restart, Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), work);
+            assertThat(second.rc).as(second.err).isZero();
+            assertThat(first.out + second.out).as("restarted with " + restart.getFirst()).isEqualTo(expected);
+        }
+    }
+
     private Path link(String cc, List<String> flags, CompileResult r, Path runtimeObjects, Path exe) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(cc, "-static", "-O2", "-fsigned-char", "-ffp-contract=off"));
         cmd.addAll(flags);

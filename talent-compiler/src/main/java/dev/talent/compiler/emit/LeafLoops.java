@@ -28,6 +28,15 @@ public final class LeafLoops {
     }
 
     private static boolean isVersionableAlone(FunctionModel f, Node loop, CallGraph graph, String text) {
+        return isUnitCandidate(f, loop, graph, text) && (!hasInnerLoop(loop) || ShortLoops.isShort(f, loop));
+    }
+
+    /**
+     * What a loop emitted in two copies needs (a versioned leaf loop or short nest, a strip-mined loop): its
+     * inner loops are leaf loops, it holds no chain call, blocking site, statement expression or site pragma, it
+     * can appear twice, and it has no preprocessor line or line continuation (a copy is flattened onto one line).
+     */
+    static boolean isUnitCandidate(FunctionModel f, Node loop, CallGraph graph, String text) {
         boolean[] ok = {true};
         loop.walk(n -> {
             if (n != loop && Ast.isLoop(n) && hasInnerLoop(n)) ok[0] = false;
@@ -35,7 +44,6 @@ public final class LeafLoops {
             if (n.is("CallExpr") && (graph.isChainCall(f, n) || f.blockingSites.contains(n))) ok[0] = false;
         });
         if (!ok[0] || !canAppearTwice(loop)) return false;
-        if (hasInnerLoop(loop) && !ShortLoops.isShort(f, loop)) return false;
         int start = loop.begin().offset();
         int end = Ast.statementEnd(text, loop);
         for (var s : f.sites) {

@@ -140,7 +140,7 @@ final class ShortLoops {
     }
 
     /** True when code under root assigns v, increments or decrements it (taking its address is excluded earlier). */
-    private static boolean writes(Node root, String v) {
+    static boolean writes(Node root, String v) {
         if (root == null) return false;
         boolean[] found = {false};
         root.walk(n -> {

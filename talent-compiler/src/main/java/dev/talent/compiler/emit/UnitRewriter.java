@@ -53,6 +53,8 @@ public final class UnitRewriter {
     private final ResumeCopies resumeCopies = new ResumeCopies();
     /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
     private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
+    /** The site code of each strip-mined loop, which goes only into its one-iteration branch. */
+    private final Map<Node, String> stripMinedSites = new LinkedHashMap<>();
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
@@ -100,6 +102,7 @@ public final class UnitRewriter {
                 Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
                 versionShortNests(nests);
+                stripMine(f);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -309,6 +312,10 @@ public final class UnitRewriter {
         }
         Node body = p.site.anchor();
         Node loop = p.site.loop();
+        if (StripMining.applies(f, loop, graph, text)) {
+            stripMinedSites.put(loop, code); // emitted with the loop, once its inner loops are versioned
+            return;
+        }
         // a leaf loop is versioned here; a short nest once all its sites are in (versionShortNests)
         boolean versioned = !LeafLoops.hasInnerLoop(loop) && LeafLoops.isVersionable(f, loop, graph, text);
         int loopStart = loop.begin().offset();
@@ -363,6 +370,33 @@ public final class UnitRewriter {
     /** {@code if (!talent_pending) <nest as written> else <nest with its sites>}, as for a leaf loop. */
     private void versionShortNests(Map<Node, String> nests) {
         nests.forEach(this::version);
+    }
+
+    /**
+     * Strip-mined loops (docs/CODEGEN.md): the increment leaves the header, and the body becomes a strip of
+     * iterations (its leaf loops versioned, no resume label) or, with a request pending, one iteration that
+     * starts with the loop's site (with the labels).
+     */
+    private void stripMine(FunctionModel f) {
+        for (var e : stripMinedSites.entrySet()) {
+            Node loop = e.getKey();
+            StripMining.Header header = StripMining.header(f, loop).orElseThrow();
+            Node body = Ast.loopBody(loop);
+            int bodyStart = body.begin().offset();
+            int end = Ast.statementEnd(text, loop);
+            int loopStart = loop.begin().offset();
+            if (!plan.render(loopStart, bodyStart).equals(text.substring(loopStart, bodyStart))) {
+                throw new IllegalStateException("strip mining: the header of the loop at " + tu.pos(loop.begin())
+                        + " was rewritten by another pass");
+            }
+            Predicate<Object> inside = closingInside(loop);
+            String rendered = plan.renderStatement(bodyStart, end, inside);
+            String once = "{ " + e.getValue() + " " + rendered + " }";
+            plan.replace(header.increment().begin().offset(), Ast.rangeEnd(text, header.increment()), "");
+            plan.replaceStatement(bodyStart, end,
+                    StripMining.body(header, text, ResumeCopies.strip(rendered), once, loopStart), inside);
+        }
+        stripMinedSites.clear();
     }
 
     /** A loop that gets a site at the head of its body and is versioned (its site is processed after this one). */

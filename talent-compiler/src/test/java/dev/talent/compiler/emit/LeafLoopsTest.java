@@ -21,9 +21,9 @@ class LeafLoopsTest {
     void onlyInnermostLoopsWithoutChainCallsOrPreprocessorLinesAreVersioned() {
         String out = CProgram.in(dir).file("a.c", """
                 int g(int n) { for (int i = 0; i < n; i++) n--; return n; }
-                int main(void) {
+                int lim = 30; int main(void) {
                   int s = 0;
-                  for (int i = 0; i < 30; i++) {
+                  for (int i = 0; i < lim; i++) {
                     for (int j = 0; j < 3; j++) s += j;
                   }
                   for (int i = 0; i < 3; i++) s += g(i);
@@ -47,24 +47,24 @@ class LeafLoopsTest {
     @Test
     void theSiteOfALoopWhoseBodyStartsWithAVersionedLoopGoesIntoItsInstrumentedCopy() {
         String out = CProgram.in(dir).file("a.c", """
-                int main(void) {
+                int lim = 30; int main(void) {
                   int s = 0;
-                  for (int i = 0; i < 30; i++) {
+                  for (int i = 0; i < lim; i++) {
                     for (int j = 0; j < i; j++) s += j;
                     s--;
                   }
-                  for (int i = 0; i < 30; i++)
+                  for (int i = 0; i < lim; i++)
                     for (int j = 0; j < i; j++) s += j;
                   return s;
                 }
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
         // one test of talent_pending per outer iteration: the outer site (0) runs only when it is set
-        assertThat(lines.get(2)).isEqualTo("  for (int i = 0; i < 30; i++) {");
+        assertThat(lines.get(2)).isEqualTo("  for (int i = 0; i < lim; i++) {");
         assertThat(lines.get(3)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
                 + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) {")
                 .contains("} } for (int j = 0; j < i; j++) { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(1)) {");
-        assertThat(lines.get(6)).isEqualTo("  for (int i = 0; i < 30; i++)");
+        assertThat(lines.get(6)).isEqualTo("  for (int i = 0; i < lim; i++)");
         assertThat(lines.get(7)).startsWith("    if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else { "
                 + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(2)) {");
     }

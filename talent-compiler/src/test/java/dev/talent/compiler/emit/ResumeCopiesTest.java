@@ -25,9 +25,9 @@ class ResumeCopiesTest {
     @Test
     void anOutermostLoopWithResumeLabelsIsFollowedByItsCopyWhichAloneHasThem() {
         String out = CProgram.in(dir).file("a.c", """
-                int main(void) {
+                int lim = 40; int main(void) {
                   int s = 0;
-                  for (int i = 0; i < 40; i++) {
+                  for (int i = 0; i < lim; i++) {
                     s++;
                     for (int j = 0; j < i; j++) s += j;
                   }
@@ -42,7 +42,7 @@ class ResumeCopiesTest {
         assertThat(lines.get(4)).contains("if (__builtin_expect(!talent_pending, 1)) { for (int j = 0; j < i; j++) s += j; } else {")
                 .contains("talent_site_slow(1)").doesNotContain("__talent_r");
         // the copy, on the loop's last line, never reached by falling through
-        assertThat(lines.get(5)).startsWith("  } if (0) { for (int i = 0; i < 40; i++) { if (__builtin_expect(talent_pending, 0)) {")
+        assertThat(lines.get(5)).startsWith("  } if (0) { for (int i = 0; i < lim; i++) { if (__builtin_expect(talent_pending, 0)) {")
                 .contains("if (0) { __talent_r0: ;").contains("if (__builtin_expect(!talent_pending, 1)) { for (int j = 0;")
                 .contains("if (0) { __talent_r1: ;").endsWith("s += j; } }   } }");
         assertThat(count(out, "__talent_r0: ;")).isEqualTo(1);
@@ -67,11 +67,11 @@ class ResumeCopiesTest {
     @Test
     void aLoopThatDeclaresALabelKeepsItsLabelsAndTheLoopInsideItIsCopied() {
         String out = CProgram.in(dir).file("a.c", """
-                int main(void) {
+                int lim = 40; int main(void) {
                   int s = 0;
                   for (int r = 0; r < 6; r++) {
                     if (r == 3) goto skip;
-                    for (int i = 0; i < 40; i++) {
+                    for (int i = 0; i < lim; i++) {
                       for (int j = 0; j < i; j++) s += j;
                     }
                   skip:
@@ -83,7 +83,7 @@ class ResumeCopiesTest {
         List<String> lines = CProgram.originalLines(out);
         assertThat(lines.get(2)).contains("if (0) { __talent_r0: ;");
         assertThat(lines.get(4)).doesNotContain("__talent_r");
-        assertThat(lines.get(6)).startsWith("    } if (0) { for (int i = 0; i < 40; i++) {")
+        assertThat(lines.get(6)).startsWith("    } if (0) { for (int i = 0; i < lim; i++) {")
                 .contains("if (0) { __talent_r1: ;").contains("if (0) { __talent_r2: ;");
         assertThat(lines.get(9)).isEqualTo("  }");
         assertThat(count(out, "skip:")).isEqualTo(1);
