@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.CProgram;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,28 +16,9 @@ class ShortLoopsTest {
     @TempDir
     Path dir;
 
-    private List<String> instrumented(String header, String extraInBody) {
-        String out = CProgram.in(dir).file("a.c", """
-                int g;
-                int f(int n, int i) {
-                  int s = 0, k, *p = &s;
-                  %s {
-                    %s
-                    for (int j = 0; j < n; j++) s += j;
-                  }
-                  return s + *p;
-                }
-                int main(void) { return f(3, 0); }
-                """.formatted(header, extraInBody)).instrumented("a.c");
-        return CProgram.originalLines(out);
-    }
-
+    /** True when the loop is versioned as a whole (a short nest), false for any other form (LoopForm). */
     private boolean versionedAsAWhole(String header, String extraInBody) {
-        List<String> lines = instrumented(header, extraInBody);
-        boolean outer = lines.get(3).contains("if (__builtin_expect(!talent_pending, 1)) { " + header.strip());
-        boolean inner = lines.get(5).contains("!talent_pending");
-        assertThat(outer).as("the nest or its inner loop is versioned, not both").isNotEqualTo(inner);
-        return outer;
+        return LoopForm.of(dir, header, extraInBody) == LoopForm.Form.SHORT_NEST;
     }
 
     @ParameterizedTest
