@@ -41,6 +41,28 @@ public final class BenchReportRenderer {
             out.append(f("noise: the %.0f%% interval [lo, hi] contains %s; rerun with --runs %d on a quieter machine%n",
                     RatioInterval.CONFIDENCE * 100, target, RERUN_RUNS));
         }
+        out.append(instructions(report));
+        return out.toString();
+    }
+
+    /**
+     * The instruction counts under the table: the work the instrumentation adds, free of the noise and of the
+     * code-layout luck that move the timed ratio (but blind to what costs no instructions).
+     */
+    private static String instructions(OverheadReport report) {
+        if (report.kernels().stream().allMatch(k -> k.instructions().isEmpty())) {
+            return f("instructions executed: not counted (%s)%n", InstructionCounter.MISSING);
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(f("instructions executed (valgrind cachegrind, first layout, at a smaller size: the work added, without"
+                + " timing noise or layout luck; blind to branch layout and mispredictions)%n"));
+        out.append(line(f("%-11s %10s %16s %16s %7s", "kernel", "size", "plain", "talent", "ratio")));
+        for (OverheadReport.KernelResult k : report.kernels()) {
+            if (k.instructions().isEmpty()) continue;
+            OverheadReport.InstructionCounts c = k.instructions().get();
+            out.append(line(f("%-11s %10s %16d %16d %7.3f", k.kernel().name(), String.join(" ", c.arguments()), c.plain(),
+                    c.instrumented(), c.ratio())));
+        }
         return out.toString();
     }
 

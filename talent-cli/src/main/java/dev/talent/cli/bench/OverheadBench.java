@@ -35,9 +35,18 @@ public final class OverheadBench {
      */
     static final List<Integer> LAYOUT_SHIFTS = List.of(0, 16, 32, 48);
 
-    private final BenchWorkspace workspace;
+    /** The share of the timed runs' work at which instructions are counted (valgrind is 20-50 times slower). */
+    static final double COUNT_SCALE = 0.05;
 
-    public OverheadBench(BenchWorkspace workspace) { this.workspace = workspace; }
+    private final BenchWorkspace workspace;
+    private final Optional<InstructionCounter> counter;
+
+    public OverheadBench(BenchWorkspace workspace) { this(workspace, InstructionCounter.onPath()); }
+
+    OverheadBench(BenchWorkspace workspace, Optional<InstructionCounter> counter) {
+        this.workspace = workspace;
+        this.counter = counter;
+    }
 
     public OverheadReport run(List<Kernel> kernels, int runs, double scale)
             throws BenchFailedException, IOException, InterruptedException {
@@ -96,7 +105,17 @@ public final class OverheadBench {
                 instrumentedMs.add(timed(kernel, "instrumented", b.instrumented(), args, env, expected));
             }
         }
-        return new OverheadReport.KernelResult(kernel, args, new Samples(plainMs), new Samples(instrumentedMs), expected);
+        Optional<OverheadReport.InstructionCounts> instructions = Optional.empty();
+        if (counter.isPresent()) {
+            List<String> countArgs = kernel.arguments(scale * COUNT_SCALE);
+            workspace.events().accept(new BenchEvent.Measuring(kernel.name() + " instructions (valgrind)", 1, 1));
+            Binaries first = layouts.get(0);
+            instructions = Optional.of(new OverheadReport.InstructionCounts(countArgs,
+                    counter.get().count(first.plain(), countArgs, workspace.root()),
+                    counter.get().count(first.instrumented(), countArgs, workspace.root())));
+        }
+        return new OverheadReport.KernelResult(kernel, args, new Samples(plainMs), new Samples(instrumentedMs), expected,
+                instructions);
     }
 
     /** One checked run's wall time in ms. */

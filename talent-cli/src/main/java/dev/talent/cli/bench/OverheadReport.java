@@ -1,6 +1,7 @@
 package dev.talent.cli.bench;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code talent bench overhead} measured: per kernel, the wall times of the plain and the instrumented
@@ -48,8 +49,29 @@ public record OverheadReport(List<KernelResult> kernels, int runs, double scale,
         public static Verdict ofPoint(double ratio, double target) { return ratio <= target ? MET : OVER; }
     }
 
-    /** One kernel: both binaries printed {@code output} on every run. */
-    public record KernelResult(Kernel kernel, List<String> arguments, Samples plainMs, Samples instrumentedMs, String output) {
+    /**
+     * Instructions each binary (first code layout) executed at {@code arguments} (a smaller size than the timed
+     * runs': valgrind runs a program tens of times slower), counted by {@link InstructionCounter}.
+     */
+    public record InstructionCounts(List<String> arguments, long plain, long instrumented) {
+        public InstructionCounts {
+            arguments = List.copyOf(arguments);
+            if (plain <= 0 || instrumented <= 0) throw new IllegalArgumentException("instruction counts must be positive");
+        }
+
+        public double ratio() { return (double) instrumented / plain; }
+    }
+
+    /**
+     * One kernel: both binaries printed {@code output} on every run; {@code instructions} is empty when they were
+     * not counted (no valgrind).
+     */
+    public record KernelResult(Kernel kernel, List<String> arguments, Samples plainMs, Samples instrumentedMs, String output,
+                               Optional<InstructionCounts> instructions) {
+
+        public KernelResult(Kernel kernel, List<String> arguments, Samples plainMs, Samples instrumentedMs, String output) {
+            this(kernel, arguments, plainMs, instrumentedMs, output, Optional.empty());
+        }
 
         public KernelResult {
             arguments = List.copyOf(arguments);

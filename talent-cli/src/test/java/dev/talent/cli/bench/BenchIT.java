@@ -60,7 +60,22 @@ class BenchIT {
         assertThat(bench.stdout()).containsPattern("(?m)^geometric mean of ratios +" + Pattern.quote(row.group(4))
                 + "  - +(ok|OVER) \\(from the point value\\)$");
         assertThat(bench.stdout()).contains("95% interval: paired bootstrap");
-        assertThat(bench.stdout().lines().count()).isEqualTo(verdict.equals("noise") ? 6 : 5);
+        // Instruction counts when valgrind is installed (.ci/run installs it), else how to get them.
+        if (InstructionCounter.onPath().isPresent()) {
+            Matcher counts = Pattern.compile("(?m)^sieve +(\\d+) +(\\d+) +(\\d+) +(\\d\\.\\d{3})$").matcher(bench.stdout());
+            assertThat(counts.find()).as(bench.stdout()).isTrue();
+            assertThat(Long.parseLong(counts.group(1))).isEqualTo(Kernel.named("sieve").orElseThrow()
+                    .size(0.1 * OverheadBench.COUNT_SCALE));
+            long plainCount = Long.parseLong(counts.group(2));
+            long instrumentedCount = Long.parseLong(counts.group(3));
+            // the instrumented binary does all the plain one does, plus the runtime's start-up and its tests
+            assertThat(instrumentedCount).isGreaterThan(plainCount);
+            assertThat(Double.parseDouble(counts.group(4))).isCloseTo((double) instrumentedCount / plainCount, within(0.0006));
+            assertThat(bench.stdout().lines().count()).isEqualTo(verdict.equals("noise") ? 9 : 8);
+        } else {
+            assertThat(bench.stdout()).contains("instructions executed: not counted (valgrind not found");
+            assertThat(bench.stdout().lines().count()).isEqualTo(verdict.equals("noise") ? 7 : 6);
+        }
         // Progress went to stderr, five interleaved runs.
         assertThat(bench.stderr()).contains("sieve run 5/5").doesNotContain("sieve run 6/");
         // The workspace (sources, binaries) was removed.

@@ -49,6 +49,30 @@ class BenchReportRendererTest {
     }
 
     @Test
+    void instructionCountsFollowTheTableOrItSaysHowToGetThem() {
+        Kernel primes = Kernel.named("primes").orElseThrow();
+        Kernel sieve = Kernel.named("sieve").orElseThrow();
+        OverheadReport counted = new OverheadReport(List.of(
+                new OverheadReport.KernelResult(primes, List.of("600"), samples(300, 310, 290, 305, 295),
+                        samples(303, 313, 293, 308, 298), "p\n",
+                        java.util.Optional.of(new OverheadReport.InstructionCounts(List.of("30"), 57_702_101, 59_536_615))),
+                new OverheadReport.KernelResult(sieve, List.of("16000000"), samples(300, 310, 290, 305, 295),
+                        samples(303, 313, 293, 308, 298), "s\n")), 5, 1.0, OverheadReport.TARGET);
+
+        String table = BenchReportRenderer.overhead(counted);
+
+        assertThat(table).contains("instructions executed (valgrind cachegrind");
+        assertThat(table).containsPattern("(?m)^kernel +size +plain +talent +ratio$");
+        assertThat(table).containsPattern("(?m)^primes +30 +57702101 +59536615 +1\\.032$");
+        assertThat(table).doesNotContainPattern("(?m)^sieve +\\d+ +\\d+ +\\d+ +\\d\\.\\d{3}$");
+
+        OverheadReport uncounted = new OverheadReport(List.of(new OverheadReport.KernelResult(sieve, List.of("16000000"),
+                samples(300, 310, 290, 305, 295), samples(303, 313, 293, 308, 298), "s\n")), 5, 1.0, OverheadReport.TARGET);
+        assertThat(BenchReportRenderer.overhead(uncounted)).containsPattern("(?m)^instructions executed: not counted "
+                + "\\(valgrind not found; to count them: sudo apt-get install valgrind\\)$");
+    }
+
+    @Test
     void overheadTableExplainsNoiseOnlyWhenAKernelIsWithinIt() {
         OverheadReport report = new OverheadReport(List.of(new OverheadReport.KernelResult(Kernel.named("mandelbrot").orElseThrow(),
                 List.of("1600"), samples(300, 310, 290, 305, 295), samples(303, 313, 293, 308, 298), "m\n")),
