@@ -73,7 +73,7 @@ final class ShortLoops {
     }
 
     /** A local or parameter of f that nothing can change behind the loop's back (no pointer to it exists). */
-    private static boolean isPlainLocal(FunctionModel f, String declId) {
+    static boolean isPlainLocal(FunctionModel f, String declId) {
         Variable var = FrameVariables.byDeclId(f, declId);
         return var != null && !var.addressTaken;
     }
@@ -82,7 +82,8 @@ final class ShortLoops {
         return a <= 0 ? 0 : Math.ceilDiv(a, b);
     }
 
-    private static String mirrored(String op) {
+    /** The operator with its operands swapped ({@code a < b} is {@code b > a}); null for another operator. */
+    static String mirrored(String op) {
         return switch (op) {
             case "<" -> ">";
             case "<=" -> ">=";

@@ -1,6 +1,7 @@
 package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.FrameVariables;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Variable;
 import dev.talent.compiler.ast.Ast;
@@ -52,15 +53,18 @@ final class StripMining {
     }
 
     /**
-     * True when loop is strip-mined: a loop that is not short, whose inner loops are leaf loops, that calls
-     * nothing outside them, with a counted header.
+     * The header of loop when it is strip-mined: a loop that is not short, whose inner loops are leaf loops, that
+     * calls nothing outside them, with a counted header; else empty.
      */
-    static boolean applies(FunctionModel f, Node loop, CallGraph graph, String text) {
-        return LeafLoops.hasInnerLoop(loop) && LeafLoops.isUnitCandidate(f, loop, graph, text)
-                && !ShortLoops.isShort(f, loop) && !callsOutsideInnerLoops(loop) && header(f, loop).isPresent();
+    static Optional<Header> of(FunctionModel f, Node loop, CallGraph graph, String text) {
+        if (!LeafLoops.hasInnerLoop(loop) || !LeafLoops.isUnitCandidate(f, loop, graph, text) || ShortLoops.isShort(f, loop)
+                || callsOutsideInnerLoops(loop)) {
+            return Optional.empty();
+        }
+        return header(f, loop);
     }
 
-    static Optional<Header> header(FunctionModel f, Node loop) {
+    private static Optional<Header> header(FunctionModel f, Node loop) {
         if (!loop.is("ForStmt")) return Optional.empty();
         Node[] parts = Ast.forParts(loop);
         Node init = parts[0], conditionVariable = parts[1], cond = parts[2], inc = parts[3], body = parts[4];
@@ -86,16 +90,11 @@ final class StripMining {
             bound = c.child(1);
         } else if (v.equals(counter(c.child(1)))) {
             bound = c.child(0);
-            op = switch (op) {
-                case "<" -> ">";
-                case "<=" -> ">=";
-                case ">" -> "<";
-                default -> "<=";
-            };
+            op = ShortLoops.mirrored(op);
         } else {
             return Optional.empty();
         }
-        if (!isPlainLocal(f, v)) return Optional.empty();
+        if (!ShortLoops.isPlainLocal(f, v)) return Optional.empty();
         String step = i.attr("opcode");
         if (!(step.equals("++") && op.startsWith("<") || step.equals("--") && op.startsWith(">"))) return Optional.empty();
         if (ShortLoops.writes(cond, v) || ShortLoops.writes(body, v)) return Optional.empty();
@@ -175,14 +174,10 @@ final class StripMining {
         return kind.equals("VarDecl") || kind.equals("ParmVarDecl") ? Ast.referencedDeclId(n) : null;
     }
 
-    private static boolean isPlainLocal(FunctionModel f, String declId) {
-        for (Variable var : f.variables) if (var.declId.equals(declId)) return !var.addressTaken;
-        return false;
-    }
-
     private static String nameOf(FunctionModel f, String declId) {
-        for (Variable var : f.variables) if (var.declId.equals(declId)) return var.name;
-        throw new IllegalStateException("no variable " + declId);
+        Variable var = FrameVariables.byDeclId(f, declId);
+        if (var == null) throw new IllegalStateException("no variable " + declId);
+        return var.name;
     }
 
     /** Literals, enum constants, sizeof, arithmetic, and locals the loop does not write: nothing can change it. */
@@ -198,7 +193,7 @@ final class StripMining {
                 String kind = n.referencedDecl().path("kind").asText();
                 if (kind.equals("EnumConstantDecl")) return true;
                 String id = Ast.referencedDeclId(n);
-                return (kind.equals("VarDecl") || kind.equals("ParmVarDecl")) && isPlainLocal(f, id)
+                return (kind.equals("VarDecl") || kind.equals("ParmVarDecl")) && ShortLoops.isPlainLocal(f, id)
                         && !ShortLoops.writes(loop, id);
             }
             default -> { return false; }
@@ -214,10 +209,7 @@ final class StripMining {
             if (!n.is("DeclRefExpr")) return;
             String kind = n.referencedDecl().path("kind").asText();
             if (kind.equals("EnumConstantDecl")) return;
-            String id = Ast.referencedDeclId(n);
-            boolean local = false;
-            for (Variable var : f.variables) if (var.declId.equals(id)) local = true;
-            if (!local) ok[0] = false;
+            if (FrameVariables.byDeclId(f, Ast.referencedDeclId(n)) == null) ok[0] = false;
         });
         return ok[0];
     }

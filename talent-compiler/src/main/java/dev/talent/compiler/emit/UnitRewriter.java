@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -53,8 +54,10 @@ public final class UnitRewriter {
     private final ResumeCopies resumeCopies = new ResumeCopies();
     /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
     private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
-    /** The site code of each strip-mined loop, which goes only into its one-iteration branch. */
-    private final Map<Node, String> stripMinedSites = new LinkedHashMap<>();
+    /** Each strip-mined loop with its header and its site's code, which goes only into its one-iteration branch. */
+    private final Map<Node, StripMinedLoop> stripMined = new LinkedHashMap<>();
+
+    private record StripMinedLoop(StripMining.Header header, String siteCode) {}
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
@@ -102,7 +105,7 @@ public final class UnitRewriter {
                 Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
                 versionShortNests(nests);
-                stripMine(f);
+                stripMine();
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -312,8 +315,9 @@ public final class UnitRewriter {
         }
         Node body = p.site.anchor();
         Node loop = p.site.loop();
-        if (StripMining.applies(f, loop, graph, text)) {
-            stripMinedSites.put(loop, code); // emitted with the loop, once its inner loops are versioned
+        Optional<StripMining.Header> strip = StripMining.of(f, loop, graph, text);
+        if (strip.isPresent()) {
+            stripMined.put(loop, new StripMinedLoop(strip.get(), code)); // emitted once its inner loops are versioned
             return;
         }
         // a leaf loop is versioned here; a short nest once all its sites are in (versionShortNests)
@@ -377,10 +381,10 @@ public final class UnitRewriter {
      * iterations (its leaf loops versioned, no resume label) or, with a request pending, one iteration that
      * starts with the loop's site (with the labels).
      */
-    private void stripMine(FunctionModel f) {
-        for (var e : stripMinedSites.entrySet()) {
+    private void stripMine() {
+        for (var e : stripMined.entrySet()) {
             Node loop = e.getKey();
-            StripMining.Header header = StripMining.header(f, loop).orElseThrow();
+            StripMining.Header header = e.getValue().header();
             Node body = Ast.loopBody(loop);
             int bodyStart = body.begin().offset();
             int end = Ast.statementEnd(text, loop);
@@ -391,12 +395,12 @@ public final class UnitRewriter {
             }
             Predicate<Object> inside = closingInside(loop);
             String rendered = plan.renderStatement(bodyStart, end, inside);
-            String once = "{ " + e.getValue() + " " + rendered + " }";
+            String once = "{ " + e.getValue().siteCode() + " " + rendered + " }";
             plan.replace(header.increment().begin().offset(), Ast.rangeEnd(text, header.increment()), "");
             plan.replaceStatement(bodyStart, end,
                     StripMining.body(header, text, ResumeCopies.strip(rendered), once, loopStart), inside);
         }
-        stripMinedSites.clear();
+        stripMined.clear();
     }
 
     /** A loop that gets a site at the head of its body and is versioned (its site is processed after this one). */
