@@ -182,15 +182,8 @@ final class TreeCopier {
         Path dst = destination.resolve(relative);
         Path temporary = dst.resolveSibling(TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet());
         boolean placed = false;
-        FileChannel in;
-        try {
-            in = FileChannel.open(src, StandardOpenOption.READ);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            entriesVanished++;
-            return;
-        } catch (IOException e) {
-            throw new SyncException("read", src, e);
-        }
+        FileChannel in = unlessVanished(() -> open(src, "read", StandardOpenOption.READ));
+        if (in == null) return;
         try (in) {
             long bytes;
             byte[] expected;
@@ -380,28 +373,32 @@ final class TreeCopier {
 
     /** The names in a source directory; null (counted as vanished) when it is gone, except for the root. */
     private Set<String> listSource(Path relative) throws SyncException {
-        try {
-            return list(source.resolve(relative));
-        } catch (SyncException e) {
-            if (relative.toString().isEmpty() || !isVanished(e.getCause())) throw e;
-            entriesVanished++;
-            return null;
-        }
+        Path dir = source.resolve(relative);
+        return relative.toString().isEmpty() ? list(dir) : unlessVanished(() -> list(dir));
     }
 
     private Path readSourceLink(Path relative) throws SyncException {
+        return unlessVanished(() -> readLink(source.resolve(relative)));
+    }
+
+    /** A read of a source entry, failing with a {@link SyncException} that wraps the I/O error. */
+    @FunctionalInterface
+    private interface SourceRead<T> {
+        T read() throws SyncException;
+    }
+
+    /**
+     * What {@code read} returns, or null (counted as vanished) when it failed because the entry is gone or a
+     * directory on its path was replaced by a file.
+     */
+    private <T> T unlessVanished(SourceRead<T> read) throws SyncException {
         try {
-            return readLink(source.resolve(relative));
+            return read.read();
         } catch (SyncException e) {
-            if (!isVanished(e.getCause())) throw e;
+            if (!(e.getCause() instanceof NoSuchFileException || e.getCause() instanceof NotDirectoryException)) throw e;
             entriesVanished++;
             return null;
         }
-    }
-
-    /** A path that was there is gone, or a directory on it was replaced by a file. */
-    private static boolean isVanished(Throwable e) {
-        return e instanceof NoSuchFileException || e instanceof NotDirectoryException;
     }
 
     private static FileChannel open(Path file, String operation, StandardOpenOption... options) throws SyncException {
