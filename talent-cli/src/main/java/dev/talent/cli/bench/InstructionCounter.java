@@ -1,9 +1,8 @@
 package dev.talent.cli.bench;
 
-import java.io.File;
+import dev.talent.toolchain.ToolchainProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +30,7 @@ final class InstructionCounter {
 
     /** The counter when valgrind is on PATH. */
     static Optional<InstructionCounter> onPath() {
-        String path = System.getenv("PATH");
-        if (path == null) return Optional.empty();
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, "valgrind");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(new InstructionCounter(candidate));
-        }
-        return Optional.empty();
+        return ToolchainProbe.ofHost().findCommand("valgrind").map(InstructionCounter::new);
     }
 
     /**
