@@ -84,6 +84,11 @@ public final class CheckpointCommand implements Callable<Integer> {
                 return ExitCodes.UNAVAILABLE;
             }
         }
+        // The PID must still name the process that was examined (not a new one that reused it).
+        if (!ProcessHandle.of(pid).map(p -> p.info().startInstant().equals(process.get().info().startInstant())).orElse(false)) {
+            err.println("talent checkpoint: no process " + pid + " (it ended while it was examined)");
+            return ExitCodes.UNAVAILABLE;
+        }
         CheckpointRequest.Kind kind = stop ? CheckpointRequest.Kind.STOP : CheckpointRequest.Kind.CONTINUE;
         CheckpointWatcher watcher = waitDir == null ? null : CheckpointWatcher.watch(waitDir);
         switch (CheckpointRequest.send(pid, kind)) {
