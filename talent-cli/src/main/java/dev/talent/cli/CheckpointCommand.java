@@ -81,6 +81,10 @@ public final class CheckpointCommand implements Callable<Integer> {
             }
             case TalentProgram.Verdict.NotTalent not -> {
                 err.println("talent checkpoint: process " + pid + " is not a talent program: " + not.why() + "; not signalled");
+                if (isTalentLauncher(process.get())) {
+                    err.println("  it looks like ./talent exec still preparing the run: the program replaces it when it "
+                            + "starts; try again then");
+                }
                 return ExitCodes.UNAVAILABLE;
             }
         }
@@ -118,6 +122,13 @@ public final class CheckpointCommand implements Callable<Integer> {
                 ? " after " + timeoutSeconds + " s (the program may not have reached a checkpoint site yet)"
                 : ": process " + pid + " ended without writing one (is DIR its checkpoint directory?)"));
         return ExitCodes.FAILURE;
+    }
+
+    /** Whether the process looks like the ./talent launcher before it became the program (only to word a hint). */
+    static boolean isTalentLauncher(ProcessHandle process) {
+        List<String> args = process.info().arguments().map(List::of).orElse(List.of());
+        return args.size() >= 2 && Path.of(args.getFirst()).getFileName() != null
+                && Path.of(args.getFirst()).getFileName().toString().equals("talent") && args.contains("exec");
     }
 
     /** Whether the process is a JVM running talent's exec (java -jar talent.jar exec ...): what it runs, if so. */

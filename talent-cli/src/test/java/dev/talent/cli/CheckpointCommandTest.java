@@ -80,6 +80,22 @@ class CheckpointCommandTest {
     }
 
     @Test
+    void theLauncherStillPreparingTheRunIsRefusedWithAHint(@TempDir Path dir) throws Exception {
+        Path launcher = Files.writeString(dir.resolve("talent"), "sleep 30\n");
+        Process bash = new ProcessBuilder("bash", launcher.toString(), "exec", "--isa", "x86_64", "build/app").start();
+        try {
+            Thread.sleep(200);
+            assertThat(BuildCommandTest.run("checkpoint", Long.toString(bash.pid())))
+                    .startsWith("69:talent checkpoint: process " + bash.pid() + " is not a talent program")
+                    .contains("./talent exec still preparing the run");
+            assertThat(bash.isAlive()).isTrue();
+        } finally {
+            bash.descendants().forEach(ProcessHandle::destroyForcibly);
+            bash.destroyForcibly();
+        }
+    }
+
+    @Test
     void aTalentProgramIsSignalledWithSigusr2ToContinueAndSigusr1ToStop(@TempDir Path dir) throws Exception {
         // Processes the fake /proc calls talent programs; being sleeps, they die of the signal, which shows which one.
         Process a = sleeper();
