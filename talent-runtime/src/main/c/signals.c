@@ -24,6 +24,11 @@
 #endif
 
 volatile sig_atomic_t tl_req_migrate, tl_req_continue, tl_req_periodic;
+
+/* Identifies a talent program from outside: `talent checkpoint PID` looks for these bytes in the process's
+ * executable (or, under qemu-user, in the guest binary the kernel shows mapped) before it sends a signal
+ * whose default action would end any other program. Change it only together with TalentProgram.MARKER. */
+const char tl_program_marker[] = "talent-program: SIGUSR1/SIGUSR2 request a checkpoint";
 volatile int64_t tl_req_time_ns;
 
 int64_t tl_realtime_ns(void)

@@ -78,6 +78,9 @@ public final class BuildCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "not a C source file: " + source);
             }
         }
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new ParameterException(spec.commandLine(), "-o " + outputDir + ": exists and is not a directory");
+        }
         if (name != null && !PROGRAM_NAME.matcher(name).matches()) {
             throw new ParameterException(spec.commandLine(),
                     "--name must be a file name of letters, digits, '.', '_' and '-', not '" + name + "'");
@@ -116,7 +119,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         DiagnosticRenderer diagnostics = new DiagnosticRenderer(Path.of(""));
         ProgramBuilder builder = new ProgramBuilder(ToolchainProbe.ofHost(),
-                RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler());
+                RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler(BuildProgress.forStderr(err)));
         try {
             builder.build(request, event -> {
                 switch (event) {

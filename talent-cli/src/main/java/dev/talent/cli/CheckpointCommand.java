@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 "PID is the program's: the PID `./talent exec` was started as (the program replaces it), or that of "
                         + "the binary or qemu-<arch>-static run directly."},
         footer = {"", "Exit status: 0 sent (with --wait: written), 1 the process ended or the time passed without a new "
-                + "checkpoint, 64 bad command line, 69 no such process, 77 not permitted (another user's process)."})
+                + "checkpoint, 64 bad command line, 69 no such process or not a talent program (nothing is sent), "
+                + "77 not permitted (another user's process)."})
 public final class CheckpointCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -38,6 +39,9 @@ public final class CheckpointCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PID", description = "The program's process id.")
     long pid;
+
+    /** How processes are judged; tests point it at a /proc of their own. */
+    TalentProgram programs = TalentProgram.ofHost();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -62,6 +66,32 @@ public final class CheckpointCommand implements Callable<Integer> {
             err.println("  signal the program it runs instead" + (children.isEmpty() ? "" : ": " + children.getFirst())
                     + " (./talent exec runs the program in its own process, with talent's PID)");
             return ExitCodes.USAGE;
+        }
+        // Only a talent program catches SIGUSR1/SIGUSR2: any other process would die of them.
+        switch (programs.examine(pid, programs.callerUid())) {
+            case TalentProgram.Verdict.Talent talent -> { }
+            case TalentProgram.Verdict.Gone gone -> {
+                err.println("talent checkpoint: no process " + pid);
+                return ExitCodes.UNAVAILABLE;
+            }
+            case TalentProgram.Verdict.OtherUser other -> {
+                err.println("talent checkpoint: process " + pid + " belongs to another user (uid " + other.ownerUid()
+                        + "); not signalled (run as that user)");
+                return ExitCodes.NO_PERMISSION;
+            }
+            case TalentProgram.Verdict.NotTalent not -> {
+                err.println("talent checkpoint: process " + pid + " is not a talent program: " + not.why() + "; not signalled");
+                if (isTalentLauncher(process.get())) {
+                    err.println("  it looks like ./talent exec still preparing the run: the program replaces it when it "
+                            + "starts; try again then");
+                }
+                return ExitCodes.UNAVAILABLE;
+            }
+        }
+        // The PID must still name the process that was examined (not a new one that reused it).
+        if (!ProcessHandle.of(pid).map(p -> p.info().startInstant().equals(process.get().info().startInstant())).orElse(false)) {
+            err.println("talent checkpoint: no process " + pid + " (it ended while it was examined)");
+            return ExitCodes.UNAVAILABLE;
         }
         CheckpointRequest.Kind kind = stop ? CheckpointRequest.Kind.STOP : CheckpointRequest.Kind.CONTINUE;
         CheckpointWatcher watcher = waitDir == null ? null : CheckpointWatcher.watch(waitDir);
@@ -92,6 +122,13 @@ public final class CheckpointCommand implements Callable<Integer> {
                 ? " after " + timeoutSeconds + " s (the program may not have reached a checkpoint site yet)"
                 : ": process " + pid + " ended without writing one (is DIR its checkpoint directory?)"));
         return ExitCodes.FAILURE;
+    }
+
+    /** Whether the process looks like the ./talent launcher before it became the program (only to word a hint). */
+    static boolean isTalentLauncher(ProcessHandle process) {
+        List<String> args = process.info().arguments().map(List::of).orElse(List.of());
+        return args.size() >= 2 && Path.of(args.getFirst()).getFileName() != null
+                && Path.of(args.getFirst()).getFileName().toString().equals("talent") && args.contains("exec");
     }
 
     /** Whether the process is a JVM running talent's exec (java -jar talent.jar exec ...): what it runs, if so. */

@@ -113,6 +113,9 @@ public final class ExecCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--every-seconds must be from 0.001 to 31536000 (one year), not "
                     + spec.findOption("--every-seconds").originalStringValues().getLast());
         }
+        if (checkpointDir != null && Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-dir " + checkpointDir + ": exists and is not a directory");
+        }
         if (config != null && !Files.isRegularFile(config)) {
             throw new ParameterException(spec.commandLine(), "--config " + config + ": "
                     + (Files.exists(config) ? "not a regular file" : "no such file"));

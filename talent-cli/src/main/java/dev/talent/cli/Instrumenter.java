@@ -15,4 +15,9 @@ public interface Instrumenter {
     static Instrumenter checkpointCompiler() {
         return request -> new dev.talent.compiler.CheckpointCompiler().compile(request);
     }
+
+    /** The real checkpoint compiler, reporting its progress to {@code events}. */
+    static Instrumenter checkpointCompiler(java.util.function.Consumer<dev.talent.compiler.CompileEvent> events) {
+        return request -> dev.talent.compiler.CheckpointCompiler.reportingTo(events).compile(request);
+    }
 }

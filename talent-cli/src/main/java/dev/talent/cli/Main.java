@@ -1,5 +1,6 @@
 package dev.talent.cli;
 
+import dev.talent.format.SafeText;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,14 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given streams; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
+            err.flush();
+            return ExitCodes.INTERNAL;
+        }
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -42,7 +50,14 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, failed, parseResult) -> {
-            failed.getErr().println("talent: internal error: " + e);
+            // A missing, unreadable or misplaced file is the user's to fix: a line that names it, no stack trace.
+            var rendered = UserErrors.render(e);
+            if (rendered.isPresent()) {
+                failed.getErr().println(String.join(" ", failed.getCommandSpec().qualifiedName()) + ": "
+                        + rendered.get().message());
+                return rendered.get().status();
+            }
+            failed.getErr().println("talent: internal error: " + SafeText.escape(String.valueOf(e)));
             e.printStackTrace(failed.getErr());
             return ExitCodes.INTERNAL;
         });

@@ -1,5 +1,6 @@
 package dev.talent.cli;
 
+import dev.talent.format.SafeText;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.migrate.control.ControlClient;
@@ -57,7 +58,7 @@ public final class MigrateCommand implements Callable<Integer> {
         try {
             record = control.migrate(app, platform, !noWait);
         } catch (ControlException e) {
-            err.println("talent migrate: " + e.getMessage());
+            err.println("talent migrate: " + SafeText.escape(e.getMessage()));
             err.flush();
             return exitStatus(e);
         }

@@ -1,9 +1,12 @@
 package dev.talent.cli;
 
+import dev.talent.format.SafeText;
 import dev.talent.migrate.control.MigrationRecord;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One migration as one line: {@code app: x86_64 -> s390x ok, downtime 38 ms (safe point 3, checkpoint 2, sync 4,
@@ -15,20 +18,22 @@ final class MigrationLine {
 
     /** The line with the app's name in front. */
     static String of(MigrationRecord record) {
-        return record.app() + ": " + body(record);
+        return SafeText.escape(record.app()) + ": " + body(record);
     }
 
     /** The line without the app's name. A multi-line error (a container log tail) continues indented. */
     static String body(MigrationRecord record) {
-        StringBuilder line = new StringBuilder(record.from()).append(" -> ").append(record.to());
+        // Names and the error (a container's log tail: the program's own output) are shown escaped (SafeText).
+        StringBuilder line = new StringBuilder(SafeText.escape(record.from())).append(" -> ").append(SafeText.escape(record.to()));
         if (record.ok()) {
             line.append(" ok");
             if (record.downtimeMs() != null) line.append(", downtime ").append(millis(record.downtimeMs())).append(" ms");
             String steps = steps(record);
             if (!steps.isEmpty()) line.append(" (").append(steps).append(')');
         } else {
-            line.append(" failed at step ").append(record.failedStep()).append(": ")
-                    .append(record.error().strip().replace("\n", "\n    "));
+            line.append(" failed at step ").append(SafeText.escape(record.failedStep())).append(": ")
+                    .append(Arrays.stream(record.error().strip().split("\r?\n")).map(SafeText::escape)
+                            .collect(Collectors.joining("\n    ")));
         }
         return line.toString();
     }

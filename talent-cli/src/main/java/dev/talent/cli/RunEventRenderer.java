@@ -1,5 +1,6 @@
 package dev.talent.cli;
 
+import dev.talent.format.SafeText;
 import dev.talent.migrate.RunEvent;
 import dev.talent.migrate.control.MigrationRecord;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ final class RunEventRenderer {
             case RunEvent.Presynced p -> null;
             case RunEvent.Migrated m -> quiet ? null : MigrationLine.of(m.record());
             case RunEvent.MigrationFailed f -> MigrationLine.of(f.record());
-            case RunEvent.Warning w -> "warning: " + w.message();
+            case RunEvent.Warning w -> "warning: " + SafeText.escape(w.message());
             case RunEvent.Finished f -> quiet ? null : "the program ended on " + f.platform().name() + " with status " + f.status();
         };
         if (line != null) {

@@ -1,5 +1,6 @@
 package dev.talent.cli;
 
+import dev.talent.format.SafeText;
 import dev.talent.migrate.control.AppListing;
 import dev.talent.migrate.control.ControlClient;
 import dev.talent.migrate.control.ControlException;
@@ -103,7 +104,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     private int failed(ControlException e) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("talent status: " + e.getMessage());
+        err.println("talent status: " + SafeText.escape(e.getMessage()));
         err.flush();
         return MigrateCommand.exitStatus(e);
     }
@@ -113,10 +114,10 @@ public final class StatusCommand implements Callable<Integer> {
      * (1 failed), next in 26s}.
      */
     static String summary(StatusReport r, Instant now, ZoneId zone) {
-        StringBuilder line = new StringBuilder(r.app()).append(": ").append(r.platform())
+        StringBuilder line = new StringBuilder(SafeText.escape(r.app())).append(": ").append(SafeText.escape(r.platform()))
                 .append(" since ").append(clock(r.since(), now, zone)).append(" (").append(duration(Duration.between(r.since(), now)))
                 .append("), pid ").append(r.pid()).append(", ").append(r.state().label());
-        if (r.state() == StatusReport.State.PREPARING && r.preparedPlatform() != null) line.append(' ').append(r.preparedPlatform());
+        if (r.state() == StatusReport.State.PREPARING && r.preparedPlatform() != null) line.append(' ').append(SafeText.escape(r.preparedPlatform()));
         line.append(", ").append(r.migrationsDone()).append(r.migrationsDone() == 1 ? " migration" : " migrations");
         if (r.migrationsFailed() > 0) line.append(" (").append(r.migrationsFailed()).append(" failed)");
         line.append(", ").append(next(r.nextMigrationAt(), now));
@@ -128,7 +129,7 @@ public final class StatusCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder(summary(r, now, zone)).append('\n');
         text.append("  started ").append(clock(r.started(), now, zone)).append(" (").append(duration(Duration.between(r.started(), now)))
                 .append(" ago)");
-        if (r.preparedPlatform() != null) text.append(", prepared: ").append(r.preparedPlatform());
+        if (r.preparedPlatform() != null) text.append(", prepared: ").append(SafeText.escape(r.preparedPlatform()));
         text.append('\n');
         if (r.last().isEmpty()) return text.append("  no migrations yet\n").toString();
         text.append("  last migrations:\n");
@@ -136,7 +137,7 @@ public final class StatusCommand implements Callable<Integer> {
             text.append("    ").append(clock(m.at(), now, zone)).append(' ').append(MigrationLine.body(m).replace("\n", "\n  "));
             if (m.ok() && m.syncMode() != null) {
                 text.append("; synced ").append(m.syncFiles()).append(m.syncFiles() == 1 ? " file, " : " files, ")
-                        .append(DemoCommand.size(m.syncBytes())).append(" (").append(m.syncMode()).append(')');
+                        .append(DemoCommand.size(m.syncBytes())).append(" (").append(SafeText.escape(m.syncMode())).append(')');
             }
             text.append('\n');
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class CheckpointCommandTest {
 
@@ -24,20 +25,144 @@ class CheckpointCommandTest {
         return process.exitValue();
     }
 
+    /** {@code talent checkpoint ARGS} with processes judged by {@code programs}: status, ":", stderr. */
+    private static String run(TalentProgram programs, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err));
+        ((CheckpointCommand) cli.getSubcommands().get("checkpoint").getCommandSpec().userObject()).programs = programs;
+        return cli.execute(args) + ":" + err;
+    }
+
+    /** A /proc in which process {@code pid} is a talent program (an executable with the marker, both handlers). */
+    static TalentProgram talentProc(Path dir, long pid) throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        Path self = Files.createDirectories(proc.resolve("self"));
+        Files.writeString(self.resolve("status"), "Name:\tjava\nUid:\t1000\t1000\t1000\t1000\n");
+        Path process = Files.createDirectories(proc.resolve(Long.toString(pid)));
+        Files.writeString(process.resolve("status"), "Name:\tapp\nUid:\t1000\t1000\t1000\t1000\nSigCgt:\t0000000000000a00\n");
+        Path binary = dir.resolve("app.x86_64");
+        Files.write(binary, elfWith(TalentProgram.MARKER, 5000));
+        Files.createSymbolicLink(process.resolve("exe"), binary);
+        return new TalentProgram(proc);
+    }
+
+    /** An ELF header, {@code before} bytes of padding, then {@code payload} and some more padding. */
+    static byte[] elfWith(byte[] payload, int before) {
+        byte[] bytes = new byte[4 + before + payload.length + 100];
+        bytes[0] = 0x7f;
+        bytes[1] = 'E';
+        bytes[2] = 'L';
+        bytes[3] = 'F';
+        System.arraycopy(payload, 0, bytes, 4 + before, payload.length);
+        return bytes;
+    }
+
     @Test
-    void sendsSigusr2ToContinueAndSigusr1ToStop() throws Exception {
-        // sleep has no handler, so it dies of the signal: Java reports 128 + the signal's number.
+    void aProcessThatIsNotATalentProgramIsNotSignalled() throws Exception {
+        // sleep has no handler: a SIGUSR1/SIGUSR2 would have killed it.
+        Process sleep = sleeper();
+        Process trapping = new ProcessBuilder("bash", "-c", "trap 'echo caught' USR1 USR2; while :; do sleep 0.05; done").start();
+        try {
+            Thread.sleep(300);   // bash installs its traps
+            assertThat(BuildCommandTest.run("checkpoint", Long.toString(sleep.pid())))
+                    .startsWith("69:talent checkpoint: process " + sleep.pid() + " is not a talent program: its executable ")
+                    .contains("is not a program built by talent; not signalled");
+            assertThat(BuildCommandTest.run("checkpoint", "--stop", Long.toString(trapping.pid())))
+                    .startsWith("69:").contains("is not a talent program");
+            Thread.sleep(200);
+            assertThat(sleep.isAlive()).isTrue();
+            assertThat(trapping.isAlive()).isTrue();
+            assertThat(new String(trapping.getInputStream().readNBytes(trapping.getInputStream().available()))).doesNotContain("caught");
+        } finally {
+            sleep.destroyForcibly();
+            trapping.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theLauncherStillPreparingTheRunIsRefusedWithAHint(@TempDir Path dir) throws Exception {
+        Path launcher = Files.writeString(dir.resolve("talent"), "sleep 30\n");
+        Process bash = new ProcessBuilder("bash", launcher.toString(), "exec", "--isa", "x86_64", "build/app").start();
+        try {
+            Thread.sleep(200);
+            assertThat(BuildCommandTest.run("checkpoint", Long.toString(bash.pid())))
+                    .startsWith("69:talent checkpoint: process " + bash.pid() + " is not a talent program")
+                    .contains("./talent exec still preparing the run");
+            assertThat(bash.isAlive()).isTrue();
+        } finally {
+            bash.descendants().forEach(ProcessHandle::destroyForcibly);
+            bash.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTalentProgramIsSignalledWithSigusr2ToContinueAndSigusr1ToStop(@TempDir Path dir) throws Exception {
+        // Processes the fake /proc calls talent programs; being sleeps, they die of the signal, which shows which one.
         Process a = sleeper();
         Process b = sleeper();
         try {
-            assertThat(BuildCommandTest.run("checkpoint", Long.toString(a.pid()))).isEqualTo("0:");
-            assertThat(BuildCommandTest.run("checkpoint", "--stop", Long.toString(b.pid()))).isEqualTo("0:");
+            assertThat(run(talentProc(dir.resolve("a"), a.pid()), "checkpoint", Long.toString(a.pid()))).isEqualTo("0:");
+            assertThat(run(talentProc(dir.resolve("b"), b.pid()), "checkpoint", "--stop", Long.toString(b.pid()))).isEqualTo("0:");
             assertThat(exitStatusAfter(a)).isEqualTo(128 + 12);   // SIGUSR2
             assertThat(exitStatusAfter(b)).isEqualTo(128 + 10);   // SIGUSR1
         } finally {
             a.destroyForcibly();
             b.destroyForcibly();
         }
+    }
+
+    @Test
+    void judgesFromTheKernelsViewOfTheProcess(@TempDir Path dir) throws Exception {
+        TalentProgram programs = talentProc(dir, 42);
+        Path status = dir.resolve("proc/42/status");
+        assertThat(programs.callerUid()).isEqualTo(1000);
+        assertThat(programs.examine(42, 1000)).isEqualTo(new TalentProgram.Verdict.Talent());
+        assertThat(programs.examine(43, 1000)).isEqualTo(new TalentProgram.Verdict.Gone());
+        // another user's process is refused before anything else; root may signal it
+        assertThat(programs.examine(42, 1001)).isEqualTo(new TalentProgram.Verdict.OtherUser(1000));
+        assertThat(programs.examine(42, 0)).isEqualTo(new TalentProgram.Verdict.Talent());
+        // a talent program that has not installed its handlers yet would die of the signal
+        Files.writeString(status, "Uid:\t1000\t1000\t1000\t1000\nSigCgt:\t0000000000000200\n");
+        assertThat(programs.examine(42, 1000)).isInstanceOf(TalentProgram.Verdict.NotTalent.class)
+                .hasToString("NotTalent[why=it does not handle SIGUSR1/SIGUSR2 (yet): a talent program that is still starting "
+                        + "would end of the signal]");
+        // handlers alone do not make a talent program
+        Files.writeString(status, "Uid:\t1000\t1000\t1000\t1000\nSigCgt:\t0000000000000a00\n");
+        Files.write(dir.resolve("app.x86_64"), elfWith("talent-program: something else".getBytes(), 10));
+        assertThat(programs.examine(42, 1000)).isInstanceOf(TalentProgram.Verdict.NotTalent.class);
+    }
+
+    @Test
+    void underQemuTheGuestBinaryTheKernelMappedIsExamined(@TempDir Path dir) throws Exception {
+        TalentProgram programs = talentProc(dir, 7);
+        Path qemu = Files.write(dir.resolve("qemu-s390x-static"), elfWith("qemu".getBytes(), 10));
+        Path exe = dir.resolve("proc/7/exe");
+        Files.delete(exe);
+        Files.createSymbolicLink(exe, qemu);
+        Path guest = dir.resolve("app with spaces.s390x");
+        Files.move(dir.resolve("app.x86_64"), guest);
+        assertThat(programs.examine(7, 1000)).isInstanceOf(TalentProgram.Verdict.NotTalent.class);
+
+        Files.writeString(dir.resolve("proc/7/maps"), String.join("\n",
+                "00400000-00452000 r-xp 00000000 08:02 173521     " + qemu,
+                "4000000000-4000100000 r--p 00000000 08:02 173522     " + guest,
+                "7ffd0000-7ffd1000 rw-p 00000000 00:00 0          [stack]", ""));
+        assertThat(programs.examine(7, 1000)).isEqualTo(new TalentProgram.Verdict.Talent());
+    }
+
+    @Test
+    void theMarkerIsFoundAcrossReadsAndOnlyInElfFiles(@TempDir Path dir) throws Exception {
+        // straddles the 1 MiB read buffer
+        Path straddling = Files.write(dir.resolve("a"), elfWith(TalentProgram.MARKER, (1 << 20) - 20));
+        assertThat(TalentProgram.carriesMarker(straddling)).isTrue();
+        byte[] script = elfWith(TalentProgram.MARKER, 10);
+        script[0] = '#';
+        assertThat(TalentProgram.carriesMarker(Files.write(dir.resolve("b"), script))).isFalse();
+        assertThat(TalentProgram.carriesMarker(dir.resolve("missing"))).isFalse();
+        // a FIFO is never opened (it would block)
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(TalentProgram.carriesMarker(fifo)).isFalse();
     }
 
     @Test
@@ -98,12 +223,15 @@ class CheckpointCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        int status = Main.run(new PrintWriter(out), new PrintWriter(err), "checkpoint", "--stop", "--wait", dir.toString(),
-                Long.toString(p.pid()));
+        CommandLine cli = Main.commandLine(new PrintWriter(out), new PrintWriter(err));
+        ((CheckpointCommand) cli.getSubcommands().get("checkpoint").getCommandSpec().userObject()).programs =
+                talentProc(dir.resolve("fake"), p.pid());
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        int status = cli.execute("checkpoint", "--stop", "--wait", ck.toString(), Long.toString(p.pid()));
 
         assertThat(status).isEqualTo(ExitCodes.FAILURE);
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).contains("no new checkpoint in " + dir + ": process " + p.pid() + " ended without writing one");
+        assertThat(err.toString()).contains("no new checkpoint in " + ck + ": process " + p.pid() + " ended without writing one");
     }
 
     @Test

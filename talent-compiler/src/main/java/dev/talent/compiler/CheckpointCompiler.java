@@ -40,6 +40,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,13 +49,25 @@ import java.util.function.Supplier;
  */
 public final class CheckpointCompiler {
     private final ClangAstLoader loader;
+    private final Consumer<CompileEvent> events;
 
     public CheckpointCompiler() {
         this(new ClangAstLoader());
     }
 
     public CheckpointCompiler(ClangAstLoader loader) {
+        this(loader, event -> { });
+    }
+
+    /** {@code events}: progress for a front end to show; the loader should report to the same place. */
+    public CheckpointCompiler(ClangAstLoader loader, Consumer<CompileEvent> events) {
         this.loader = loader;
+        this.events = events;
+    }
+
+    /** A compiler that runs clang as {@link ClangAstLoader#ClangAstLoader()} does and reports to {@code events}. */
+    public static CheckpointCompiler reportingTo(Consumer<CompileEvent> events) {
+        return new CheckpointCompiler(new ClangAstLoader(System.getenv().getOrDefault("TALENT_CLANG", "clang"), events), events);
     }
 
     /** Per-file state between passes. */
@@ -89,6 +102,7 @@ public final class CheckpointCompiler {
 
     public CompileResult compile(CompileRequest request) throws CompilationFailedException {
         Analysis a = analyze(request);
+        events.accept(new CompileEvent.Stage("writing"));
         return emit(request, a);
     }
 
@@ -108,6 +122,7 @@ public final class CheckpointCompiler {
             u.preprocessed = loader.preprocess(source, request.preprocessorArgs());
             units.add(u);
         }
+        events.accept(new CompileEvent.Stage("analysing"));
         List<FunctionModel> all = new ArrayList<>();
         for (Unit u : units) {
             pass("functions", u.tu.unitName(), () -> {

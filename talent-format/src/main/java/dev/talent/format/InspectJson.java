@@ -1,6 +1,9 @@
 package dev.talent.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,6 +29,12 @@ import java.util.Set;
 final class InspectJson {
     static final String SCHEMA = "talent-inspect/1";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static {
+        // JSON escapes only C0 controls; DEL, C1 controls, bidi overrides and the other characters SafeText escapes
+        // are valid JSON but act on a terminal that shows the document, so they are written as backslash-u escapes too.
+        MAPPER.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Checkpoint checkpoint;
@@ -245,5 +254,26 @@ final class InspectJson {
     private static JsonNode bytes(ByteString s) {
         return s.isUtf8() ? NODES.textNode(s.toLenientString())
                 : NODES.objectNode().put("hex", HexFormat.of().formatHex(s.toByteArray()));
+    }
+
+    /** Jackson's standard escapes, plus a backslash-u escape for every character {@link SafeText#needsEscape} names. */
+    private static final class TerminalSafeEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // Jackson asks for each char of a surrogate pair separately: a paired surrogate is kept as is.
+            if (Character.isSurrogate((char) ch) || !SafeText.needsEscape(ch)) return null;
+            return new SerializedString(String.format("\\u%04x", ch));
+        }
     }
 }

@@ -27,14 +27,14 @@ public final class InspectRenderer {
         Meta m = checkpoint.meta();
         ValueText values = new ValueText(checkpoint);
         StringBuilder sb = new StringBuilder();
-        sb.append("checkpoint of ").append(m.program()).append('\n');
-        line(sb, "fingerprint", m.fingerprint());
-        line(sb, "written on", m.platform() + " (" + m.pointerBits() + "-bit pointers, "
+        sb.append("checkpoint of ").append(safe(m.program())).append('\n');
+        line(sb, "fingerprint", safe(m.fingerprint()));
+        line(sb, "written on", safe(m.platform()) + " (" + m.pointerBits() + "-bit pointers, "
                 + (m.bigEndian() ? "big" : "little") + "-endian)");
-        line(sb, "taken at", "point " + m.point() + " in " + m.function() + "() at " + m.pointPos());
+        line(sb, "taken at", "point " + m.point() + " in " + safe(m.function()) + "() at " + safe(m.pointPos()));
         line(sb, "time", DateTimeFormatter.ISO_INSTANT.format(m.time()));
         line(sb, "sequence", Long.toUnsignedString(m.sequence()));
-        line(sb, "reason", m.reason());
+        line(sb, "reason", safe(m.reason()));
         line(sb, "visits", Long.toUnsignedString(m.visits()));
         line(sb, "argv", m.argv().stream().map(a -> ValueText.quote(a.toByteArray(), 0)).collect(Collectors.joining(" ")));
         PendingWait wait = checkpoint.pendingWait();
@@ -46,7 +46,7 @@ public final class InspectRenderer {
         sb.append("\nframes (outermost first):\n");
         for (int i = 0; i < checkpoint.frames().size(); i++) {
             Frame f = checkpoint.frames().get(i);
-            sb.append('#').append(i).append(' ').append(f.function()).append("() at ").append(f.pointPos())
+            sb.append('#').append(i).append(' ').append(safe(f.function())).append("() at ").append(safe(f.pointPos()))
                     .append("  [point ").append(f.point()).append("]\n");
             for (FrameVar v : f.vars()) {
                 variable(sb, v.name(), v.type(), v.value(), v.declPos(), checkpoint, values);
@@ -84,7 +84,7 @@ public final class InspectRenderer {
             default -> sb.append("fd ").append(f.fd()).append(' ').append(f.kind().label()).append(' ')
                     .append(ValueText.quote(f.path().toByteArray(), 0));
         }
-        if (f.kind() == OpenFile.Kind.STREAM) parts.add("mode " + f.mode());
+        if (f.kind() == OpenFile.Kind.STREAM) parts.add("mode " + safe(f.mode()));
         parts.add(f.access().label());
         if ((f.flags() & OpenFile.APPEND) != 0) parts.add("append");
         if ((f.flags() & OpenFile.CLOSE_ON_EXEC) != 0) parts.add("close-on-exec");
@@ -103,7 +103,7 @@ public final class InspectRenderer {
         if (f.kind() != OpenFile.Kind.STDIN_POSITION && !sharing.isEmpty()) {
             parts.add("shares its description with " + String.join(", ", sharing));
         }
-        sb.append(", ").append(String.join(", ", parts)).append("   (site: ").append(f.site()).append(")\n");
+        sb.append(", ").append(String.join(", ", parts)).append("   (site: ").append(safe(f.site())).append(")\n");
     }
 
     /** Nanoseconds (u64) as seconds with no trailing zeros, e.g. {@code 1.25}. */
@@ -118,7 +118,7 @@ public final class InspectRenderer {
     private static void heapBlock(StringBuilder sb, HeapBlock b, Checkpoint checkpoint, ValueText values) {
         TypeDesc element = checkpoint.type(b.elementType());
         int count = b.elements().size();
-        sb.append("    heap#").append(b.blockId()).append(" : ").append(count).append(" x ").append(element.name());
+        sb.append("    heap#").append(b.blockId()).append(" : ").append(count).append(" x ").append(safe(element.name()));
         if (b.untyped()) sb.append(", untyped");
         if (b.tail().length() > 0) sb.append(" + ").append(b.tail().length()).append(" tail bytes");
         sb.append(" = ");
@@ -133,7 +133,12 @@ public final class InspectRenderer {
                     b.elements()));
         }
         if (b.tail().length() > 0) sb.append(" + tail ").append(ValueText.hexBytes(b.tail().toByteArray()));
-        sb.append("   (allocated at ").append(b.allocPos()).append(")\n");
+        sb.append("   (allocated at ").append(safe(b.allocPos())).append(")\n");
+    }
+
+    /** Text from the checkpoint, with what a terminal would act on escaped ({@link SafeText}). */
+    private static String safe(String s) {
+        return SafeText.escape(s);
     }
 
     private static void line(StringBuilder sb, String label, String value) {
@@ -142,8 +147,8 @@ public final class InspectRenderer {
 
     private static void variable(StringBuilder sb, String name, int type, Value value, String where,
                                  Checkpoint checkpoint, ValueText values) {
-        sb.append("    ").append(name).append(" : ").append(checkpoint.type(type).name()).append(" = ")
-                .append(values.value(type, value)).append("   (").append(where).append(")\n");
+        sb.append("    ").append(safe(name)).append(" : ").append(safe(checkpoint.type(type).name())).append(" = ")
+                .append(values.value(type, value)).append("   (").append(safe(where)).append(")\n");
     }
 
     /** A stable, complete JSON document (pretty-printed) with the same content as {@link #text}. */

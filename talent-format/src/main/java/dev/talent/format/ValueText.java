@@ -59,11 +59,11 @@ final class ValueText {
             case Value.BoolValue(boolean b) -> sb.append(b);
             case Value.FloatValue f -> sb.append(floatText(f));
             case Value.LongDoubleValue(String hex) -> {
-                sb.append(hex);
+                sb.append(SafeText.escape(hex));
                 approximateDecimal(hex).ifPresent(d -> sb.append(" (").append(d).append(')'));
             }
             case Value.PointerValue p -> sb.append(pointer(p));
-            case Value.FunctionValue(String name) -> sb.append(name == null ? "NULL" : "&" + name);
+            case Value.FunctionValue(String name) -> sb.append(name == null ? "NULL" : "&" + SafeText.escape(name));
             case Value.ArrayValue(List<Value> elements) -> array(sb, (ArrayT) t, elements);
             case Value.StructValue(List<Value> fields) -> members(sb, ((Compound) t).fields(), fields);
             case Value.UnionValue(Value first) ->
@@ -104,7 +104,7 @@ final class ValueText {
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) sb.append(", ");
             Field f = fields.get(i);
-            sb.append(f.name().isEmpty() ? "<anonymous>" : f.name()).append(" = ");
+            sb.append(f.name().isEmpty() ? "<anonymous>" : SafeText.escape(f.name())).append(" = ");
             append(sb, f.type(), values.get(i));
         }
         sb.append(" }");
@@ -211,7 +211,7 @@ final class ValueText {
             case Value.OpenStream(int index) -> {
                 if (index >= checkpoint.files().size()) yield "stream#" + index; // only in a model built by hand
                 OpenFile f = checkpoint.files().get(index);
-                yield "stream#" + index + " (" + fileName(f.path()) + ", " + f.mode() + ")";
+                yield "stream#" + index + " (" + fileName(f.path()) + ", " + SafeText.escape(f.mode()) + ")";
             }
             case Value.StringConstant(int index, long offset) -> {
                 byte[] bytes = checkpoint.strings().get(index).toByteArray();
@@ -221,11 +221,12 @@ final class ValueText {
         };
     }
 
-    /** The last component of a path, for short labels (non-UTF-8 bytes shown as U+FFFD). */
+    /** The last component of a path, for short labels (escaped: {@link SafeText#escape(byte[])}). */
     static String fileName(ByteString path) {
-        String text = path.toLenientString();
-        int slash = text.lastIndexOf('/');
-        return slash >= 0 && slash < text.length() - 1 ? text.substring(slash + 1) : text;
+        byte[] bytes = path.toByteArray();
+        int start = 0;
+        for (int i = 0; i < bytes.length - 1; i++) if (bytes[i] == '/') start = i + 1;
+        return SafeText.escape(java.util.Arrays.copyOfRange(bytes, start, bytes.length));
     }
 
     private String objectRef(ObjectRef ref) {
@@ -235,13 +236,13 @@ final class ValueText {
         int start = 0;
         switch (ref.kind()) {
             case GLOBAL -> {
-                target.append(globalNames.get((int) ref.a()));
+                target.append(SafeText.escape(globalNames.get((int) ref.a())));
                 typeId = checkpoint.globals().get((int) ref.a()).type();
             }
             case FRAME_VARIABLE -> {
                 Frame frame = checkpoint.frames().get((int) ref.a());
                 FrameVar var = frame.var(ref.b()).orElseThrow();
-                target.append("frame#").append(ref.a()).append(':').append(var.name());
+                target.append("frame#").append(ref.a()).append(':').append(SafeText.escape(var.name()));
                 typeId = var.type();
             }
             case HEAP_BLOCK -> {
@@ -276,7 +277,7 @@ final class ValueText {
                 }
                 case Compound c -> {
                     Field f = c.fields().get((int) step);
-                    target.append('.').append(f.name().isEmpty() ? "<anonymous#" + step + ">" : f.name());
+                    target.append('.').append(f.name().isEmpty() ? "<anonymous#" + step + ">" : SafeText.escape(f.name()));
                     typeId = f.type();
                 }
                 default -> typeId = null;

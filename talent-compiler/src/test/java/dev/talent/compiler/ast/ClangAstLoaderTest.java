@@ -77,6 +77,41 @@ class ClangAstLoaderTest {
         });
     }
 
+    @Test
+    void aLargeFileIsReadAsAStreamAndReportsProgress() throws Exception {
+        // about 170 KB of C: its JSON AST is larger than ClangAstLoader.PROGRESS_STEP_BYTES
+        StringBuilder c = new StringBuilder("#include <stdio.h>\n");
+        for (int i = 0; i < 1500; i++) {
+            c.append("static int f").append(i).append("(int n) {\n  int acc = ").append(i)
+                    .append(";\n  for (int k = 0; k < n; k++) acc += k * 3 - (acc >> 2);\n  printf(\"%d\\n\", acc);\n  return acc;\n}\n");
+        }
+        c.append("int main(void) { return f1(2) + f1499(3); }\n");
+        Path file = dir.resolve("big.c");
+        Files.writeString(file, c);
+        List<dev.talent.compiler.CompileEvent> events = new java.util.ArrayList<>();
+
+        TranslationUnit tu = new ClangAstLoader("clang", events::add).load(file, List.of());
+
+        assertThat(events).last().isInstanceOfSatisfying(dev.talent.compiler.CompileEvent.AstRead.class, done -> {
+            assertThat(done.done()).isTrue();
+            assertThat(done.sourceBytes()).isEqualTo(c.length());
+            assertThat(done.astBytes()).isGreaterThan(ClangAstLoader.PROGRESS_STEP_BYTES);
+        });
+        assertThat(events.subList(0, events.size() - 1)).isNotEmpty()
+                .allSatisfy(e -> assertThat(((dev.talent.compiler.CompileEvent.AstRead) e).done()).isFalse());
+        Node last = find(tu, "FunctionDecl", "f1499");
+        assertThat(tu.isMainFileNode(last)).isTrue();
+        assertThat(last.position().line()).isEqualTo(2 + 6 * 1499);
+        assertThat(Ast.collect(last, "ForStmt")).singleElement()
+                .satisfies(loop -> assertThat(loop.begin().line()).isEqualTo(4 + 6 * 1499));
+        // equal attribute values are one object: every reference to acc holds the same referencedDecl
+        List<Node> accs = Ast.collect(last, "DeclRefExpr").stream()
+                .filter(r -> r.referencedDecl().path("name").asText().equals("acc")).toList();
+        assertThat(accs).hasSizeGreaterThan(3);
+        assertThat(accs).allSatisfy(r -> assertThat(r.referencedDecl()).isSameAs(accs.getFirst().referencedDecl()));
+        assertThat(accs.getFirst().json().path("referencedDecl").path("kind").asText()).isEqualTo("VarDecl");
+    }
+
     private static Node find(TranslationUnit tu, String kind, String name) {
         return Ast.collect(tu.root(), kind).stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
     }
