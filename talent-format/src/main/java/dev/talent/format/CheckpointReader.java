@@ -34,8 +34,14 @@ import java.util.regex.Pattern;
  * The first problem found is reported as a {@link CorruptCheckpointException}.
  */
 public final class CheckpointReader {
-    /** Deepest type nesting accepted; bounds the reader's recursion on hostile input. */
-    static final int MAX_TYPE_DEPTH = 512;
+    /** Deepest type nesting accepted (docs/FORMAT.md "Validation"); bounds the reader's recursion. */
+    static final int MAX_TYPE_DEPTH = 256;
+    /** Longest pointer element path (docs/FORMAT.md "Validation"; the C runtime's TL_MAX_PATH). */
+    static final int MAX_PATH = 64;
+    /** Largest file read (what one mapping holds); the C runtime uses the same limit. */
+    static final long MAX_FILE_SIZE = Integer.MAX_VALUE - 64;
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private static final Pattern STREAM_MODE = Pattern.compile("[rwa][+bxe]*");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{32}");
@@ -46,8 +52,13 @@ public final class CheckpointReader {
 
     /** Reads and validates the checkpoint file at {@code file}; messages name the file as given. */
     public static Checkpoint read(Path file) throws IOException, CorruptCheckpointException {
+        // only a regular file: a FIFO (or a device) named like a checkpoint must not block the reader
+        if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.NoSuchFileException(file.toString());
+            throw new CorruptCheckpointException(file.toString(), null, 0, "not a regular file");
+        }
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 64) {
+        if (size > MAX_FILE_SIZE) {
             throw new CorruptCheckpointException(file.toString(), null, 0,
                     "file is " + size + " bytes, larger than this reader supports (2 GiB)");
         }
@@ -68,8 +79,10 @@ public final class CheckpointReader {
     private static final class Decoding {
         private final byte[] data;
         private final String file;
-        /** Values still allowed to be created: bounds memory when empty aggregates are repeated. */
+        /** Values the file may still expand to (docs/FORMAT.md "Validation"): empty aggregates encode to nothing. */
         private long valueBudget;
+        /** Per type id: the values one value of it expands to (saturating at Long.MAX_VALUE). */
+        private long[] nodes;
 
         private Meta meta;
         private List<TypeDesc> types;
@@ -257,7 +270,7 @@ public final class CheckpointReader {
             String function = in.str("function");
             int argc = in.count("argc", 4);
             List<ByteString> argv = new ArrayList<>(argc);
-            for (int i = 0; i < argc; i++) argv.add(in.byteString("argv[" + i + "]"));
+            for (int i = 0; i < argc; i++) argv.add(in.cString("argv[" + i + "]"));
             return new Meta(fingerprint, program, platform, pointerBits, bigEndian == 1, timeNanos, sequence, reason,
                     visits, point, pointPos, function, argv);
         }
@@ -269,6 +282,7 @@ public final class CheckpointReader {
             List<TypeDesc> list = new ArrayList<>(count);
             int[] depth = new int[count];
             minBytes = new int[count];
+            nodes = new long[count];
             for (int id = 0; id < count; id++) {
                 int at = in.offset();
                 int kind = in.u8("kind of type " + id);
@@ -348,6 +362,12 @@ public final class CheckpointReader {
                     throw in.error(at, what + " nests " + depth[id] + " levels deep; this reader accepts " + MAX_TYPE_DEPTH);
                 }
                 minBytes[id] = minimumEncodedBytes(t);
+                nodes[id] = switch (t) {
+                    case ArrayT a -> saturatingAdd(1, saturatingMultiply(a.count(), nodes[a.elementType()]));
+                    case StructT c -> c.fields().stream().mapToLong(f -> nodes[f.type()]).reduce(1, CheckpointReader::saturatingAdd);
+                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, nodes[u.fields().getFirst().type()]);
+                    default -> 1;
+                };
                 list.add(t);
             }
             return list;
@@ -387,7 +407,7 @@ public final class CheckpointReader {
         private List<ByteString> strings(PayloadReader in) throws CorruptCheckpointException {
             int count = in.count("string count", 4);
             List<ByteString> list = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) list.add(in.byteString("string " + i));
+            for (int i = 0; i < count; i++) list.add(in.cString("string " + i));
             return list;
         }
 
@@ -407,6 +427,7 @@ public final class CheckpointReader {
                 String name = in.str("name of global " + i);
                 String declPos = in.str("decl_pos of global " + i);
                 int type = typeRef(in, "type of global " + i + " (" + name + ")");
+                spend(in, nodes[type], "global " + name);
                 Value value = value(in, type, "global " + name);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
@@ -444,6 +465,7 @@ public final class CheckpointReader {
                     String name = in.str("name of variable " + varId + " of frame " + i);
                     String declPos = in.str("decl_pos of variable " + name + " of frame " + i);
                     int type = typeRef(in, "type of variable " + name + " of frame " + i);
+                    spend(in, nodes[type], "frame#" + i + ":" + name);
                     Value value = value(in, type, "frame#" + i + ":" + name);
                     vars.add(new FrameVar(varId, name, declPos, type, value));
                 }
@@ -481,6 +503,7 @@ public final class CheckpointReader {
                             + (element instanceof UInt u ? " " + u.bits() + " bits" : "") + ")");
                 }
                 long n = in.u64("count of " + what);
+                spend(in, saturatingMultiply(n, nodes[elementType]), what);
                 List<Value> elements = elements(in, elementType, n, "heap#" + blockId);
                 int tailAt = in.offset();
                 ByteString tail = in.byteString("tail of " + what);
@@ -515,14 +538,14 @@ public final class CheckpointReader {
                 if (kind == null) throw in.error(kindAt, what + ": kind must be 1..5, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
-                ByteString path = in.byteString("path of " + what);
+                ByteString path = in.cString("path of " + what);
                 switch (kind) {
                     case DESCRIPTOR, STREAM -> {
                         if (path.length() == 0) throw in.error(pathAt, what + ": a " + kind.label() + " needs a path");
                     }
                     case LISTENING_SOCKET -> {
                         String text = path.toLenientString();
-                        if (!path.isUtf8() || !(text.startsWith("tcp:") || text.startsWith("tcp6:["))) {
+                        if (!path.isUtf8() || !listenAddress(text)) {
                             throw in.error(pathAt, what + ": a listening socket's path must be tcp:<IPv4>:<port> or "
                                     + "tcp6:[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
                         }
@@ -608,12 +631,18 @@ public final class CheckpointReader {
             return out;
         }
 
+        /** Charges {@code n} values against the file's budget before any of them is read. */
+        private void spend(PayloadReader in, long n, String where) throws CorruptCheckpointException {
+            if (Long.compareUnsigned(n, valueBudget) > 0) {
+                throw in.error(in.offset(), where + " expands to " + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n))
+                        + " values, more than a file of " + data.length + " bytes may describe ("
+                        + (16L * data.length + (1 << 20)) + ")");
+            }
+            valueBudget -= n;
+        }
+
         private Value value(PayloadReader in, int typeId, String where) throws CorruptCheckpointException {
             int at = in.offset();
-            if (--valueBudget < 0) {
-                throw in.error(at, "value of " + where + " expands to more values than a file of " + data.length
-                        + " bytes can plausibly hold (" + (16L * data.length + (1 << 20)) + ")");
-            }
             TypeDesc t = types.get(typeId);
             return switch (t) {
                 case SInt s -> new Value.IntValue(new BigInteger(in.bytes(s.bits() / 8, where)));
@@ -695,7 +724,11 @@ public final class CheckpointReader {
                     if (kind != ObjectKind.FRAME_VARIABLE && b != 0) {
                         throw in.error(bAt, where + ": b must be 0 for object kind " + kind + ", found " + b);
                     }
+                    int pathAt = in.offset();
                     int pathLength = in.u16(where + " path_length");
+                    if (pathLength > MAX_PATH) {
+                        throw in.error(pathAt, where + ": element path of " + pathLength + " steps (at most " + MAX_PATH + ")");
+                    }
                     Long[] path = new Long[pathLength];
                     for (int i = 0; i < pathLength; i++) path[i] = in.u64(where + " path[" + i + "]");
                     long byteOffset = in.u64(where + " byte_offset");
@@ -878,5 +911,58 @@ public final class CheckpointReader {
             return error(site.section(), site.offset(), "pointer to " + site.ref().kind() + " " + site.ref().a()
                     + (site.ref().kind() == ObjectKind.FRAME_VARIABLE ? ":" + site.ref().b() : "") + ": " + problem);
         }
+    }
+
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+
+    static long saturatingMultiply(long count, long each) {
+        if (count == 0 || each == 0) return 0;
+        if (count < 0 || Math.multiplyHigh(count, each) != 0 || count * each < 0) return Long.MAX_VALUE;
+        return count * each;
+    }
+
+    /** {@code tcp:<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>}, port 0..65535 (docs/FORMAT.md FILE). */
+    static boolean listenAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0 || !PORT.matcher(text.substring(colon + 1)).matches()
+                || Integer.parseInt(text.substring(colon + 1)) > 65535) {
+            return false;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("tcp:")) return IPV4.matcher(host.substring(4)).matches();
+        if (host.startsWith("tcp6:[") && host.endsWith("]")) return ipv6(host.substring(6, host.length() - 1));
+        return false;
+    }
+
+    /** RFC 4291 text form (as inet_pton accepts it): 8 groups, or fewer around one {@code ::}, an IPv4 tail allowed. */
+    private static boolean ipv6(String s) {
+        if (s.isEmpty() || s.length() > 45) return false;
+        int dbl = s.indexOf("::");
+        if (dbl < 0) return groups(s, true) == 8;
+        if (s.indexOf("::", dbl + 1) >= 0) return false;
+        int left = dbl == 0 ? 0 : groups(s.substring(0, dbl), false);
+        int right = dbl + 2 == s.length() ? 0 : groups(s.substring(dbl + 2), true);
+        return left >= 0 && right >= 0 && left + right <= 7;
+    }
+
+    /** The number of 16-bit groups in {@code a:b:c} (an IPv4 tail counting 2), or -1 when malformed. */
+    private static int groups(String s, boolean ipv4Tail) {
+        String[] parts = s.split(":", -1);
+        int n = 0;
+        for (int k = 0; k < parts.length; k++) {
+            String g = parts[k];
+            if (ipv4Tail && k == parts.length - 1 && g.contains(".")) {
+                if (!IPV4.matcher(g).matches()) return -1;
+                n += 2;
+            } else if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return -1;
+            } else {
+                n++;
+            }
+        }
+        return n;
     }
 }

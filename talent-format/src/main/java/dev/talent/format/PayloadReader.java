@@ -86,10 +86,13 @@ final class PayloadReader {
         return out;
     }
 
-    /** A {@code str}: u32 length then UTF-8. */
+    /** A {@code str}: u32 length then UTF-8 without NUL (docs/FORMAT.md). */
     String str(String what) throws CorruptCheckpointException {
         int at = pos;
         byte[] raw = lengthPrefixed(what);
+        for (byte b : raw) {
+            if (b == 0) throw error(at, what + ": text holds a NUL byte");
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -104,6 +107,16 @@ final class PayloadReader {
     /** A {@code bytes}: u32 length then raw bytes. */
     ByteString byteString(String what) throws CorruptCheckpointException {
         return ByteString.of(lengthPrefixed(what));
+    }
+
+    /** A {@code bytes} that holds a C string (argv, STRS, a FILE path): any bytes but NUL. */
+    ByteString cString(String what) throws CorruptCheckpointException {
+        int at = pos;
+        byte[] raw = lengthPrefixed(what);
+        for (byte b : raw) {
+            if (b == 0) throw error(at, what + ": a C string holds a NUL byte");
+        }
+        return ByteString.of(raw);
     }
 
     private byte[] lengthPrefixed(String what) throws CorruptCheckpointException {
