@@ -16,10 +16,12 @@ import dev.talent.format.Value.ObjectKind;
 import dev.talent.format.Value.ObjectRef;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +54,15 @@ public final class CheckpointReader {
 
     /** Reads and validates the checkpoint file at {@code file}; messages name the file as given. */
     public static Checkpoint read(Path file) throws IOException, CorruptCheckpointException {
+        return read(file, file.toString());
+    }
+
+    /**
+     * Reads and validates the checkpoint file at {@code file}; messages name it {@code fileName}. The file is mapped,
+     * not copied onto the heap, and large arrays of plain scalars stay in the mapping (decoded when an element is
+     * asked for), so that inspecting a checkpoint of hundreds of megabytes takes little heap.
+     */
+    static Checkpoint read(Path file, String fileName) throws IOException, CorruptCheckpointException {
         // only a regular file: a FIFO (or a device) named like a checkpoint must not block the reader
         if (!Files.isRegularFile(file)) {
             if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.NoSuchFileException(file.toString());
@@ -62,7 +73,21 @@ public final class CheckpointReader {
             throw new CorruptCheckpointException(file.toString(), null, 0,
                     "file is " + size + " bytes, larger than this reader supports (2 GiB)");
         }
-        return read(Files.readAllBytes(file), file.toString());
+        ByteBuffer mapped;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long mappedSize = channel.size();
+            if (mappedSize > MAX_FILE_SIZE) {
+                throw new CorruptCheckpointException(fileName, null, 0, "file is " + mappedSize
+                        + " bytes, larger than this reader supports (2 GiB)");
+            }
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedSize);
+        }
+        try {
+            return new Decoding(mapped, fileName).checkpoint();
+        } catch (InternalError e) {
+            // the JVM's answer to SIGBUS: the file shrank while it was being read
+            throw new CorruptCheckpointException(fileName, null, 0, "the file changed while it was read (" + e.getMessage() + ")");
+        }
     }
 
     /** Reads and validates a checkpoint held in memory; messages name it {@code <checkpoint>}. */
@@ -70,14 +95,18 @@ public final class CheckpointReader {
         return read(data, "<checkpoint>");
     }
 
-    /** Reads and validates a checkpoint held in memory; messages name it {@code fileName}. */
+    /**
+     * Reads and validates a checkpoint held in memory; messages name it {@code fileName}. Large scalar arrays of the
+     * result are decoded from {@code data} when asked for: do not change it afterwards.
+     */
     public static Checkpoint read(byte[] data, String fileName) throws CorruptCheckpointException {
-        return new Decoding(data, fileName).checkpoint();
+        return new Decoding(ByteBuffer.wrap(data), fileName).checkpoint();
     }
 
     /** The state of one read. */
     private static final class Decoding {
-        private final byte[] data;
+        private final ByteBuffer data;
+        private final int size;
         private final String file;
         /** Values the file may still expand to (docs/FORMAT.md "Validation"): empty aggregates encode to nothing. */
         private long valueBudget;
@@ -105,10 +134,11 @@ public final class CheckpointReader {
         /** Where an OPEN_STREAM pointer was read: FILE may come after the section holding it. */
         private record StreamSite(String section, long offset, String where, int index) {}
 
-        Decoding(byte[] data, String file) {
+        Decoding(ByteBuffer data, String file) {
             this.data = data;
+            this.size = data.capacity();
             this.file = file;
-            this.valueBudget = 16L * data.length + (1 << 20);
+            this.valueBudget = 16L * size + (1 << 20);
         }
 
         private CorruptCheckpointException error(String section, long offset, String problem) {
@@ -120,7 +150,7 @@ public final class CheckpointReader {
             int pos = Wire.HEADER_SIZE;
             int nextKnown = 0;
             for (int i = 0; i < sectionCount; i++) {
-                int remaining = data.length - pos;
+                int remaining = size - pos;
                 if (remaining < Wire.SECTION_OVERHEAD) {
                     throw error(null, pos, "truncated: section " + (i + 1) + " of " + sectionCount + " needs at least "
                             + Wire.SECTION_OVERHEAD + " bytes but only " + remaining + " remain");
@@ -141,7 +171,7 @@ public final class CheckpointReader {
                             + Wire.hex32(computed) + ")");
                 }
                 for (int k = 0; k < 4; k++) {
-                    int b = data[pos + k] & 0xFF;
+                    int b = data.get(pos + k) & 0xFF;
                     if (b < 0x21 || b > 0x7E) {
                         throw error(tag, pos, "section tag must be 4 printable ASCII characters, found \"" + tag + "\"");
                     }
@@ -180,8 +210,8 @@ public final class CheckpointReader {
                 // Unknown tags (added by a later minor version) are skipped once their CRC is checked.
                 pos = payloadEnd + 4;
             }
-            if (pos != data.length) {
-                throw error(null, pos, (data.length - pos) + " bytes after the last of the " + sectionCount
+            if (pos != size) {
+                throw error(null, pos, (size - pos) + " bytes after the last of the " + sectionCount
                         + " sections declared by the header");
             }
             if (nextKnown < Wire.KNOWN_SECTIONS.size()) {
@@ -196,14 +226,14 @@ public final class CheckpointReader {
 
         /** Checks the header; returns the section count. */
         private int header() throws CorruptCheckpointException {
-            if (data.length < Wire.HEADER_SIZE) {
-                if (data.length >= 8 && !Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) {
+            if (size < Wire.HEADER_SIZE) {
+                if (size >= 8 && !magic()) {
                     throw badMagic();
                 }
                 throw error(null, 0, "truncated: the header needs " + Wire.HEADER_SIZE + " bytes but the file has "
-                        + data.length);
+                        + size);
             }
-            if (!Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) throw badMagic();
+            if (!magic()) throw badMagic();
             int major = (int) ((u32At(8) >>> 16) & 0xFFFF);
             int minor = (int) (u32At(8) & 0xFFFF);
             int stored = (int) u32At(20);
@@ -218,28 +248,33 @@ public final class CheckpointReader {
             }
             long count = u32At(12);
             // Flags (offset 16) are reserved: written as 0, ignored by 1.x readers.
-            long fit = (data.length - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
+            long fit = (size - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
             if (count > fit) {
                 throw error(null, 12, "truncated: the header declares " + count + " sections but the "
-                        + (data.length - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);
+                        + (size - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);
             }
             return (int) count;
         }
 
+        private boolean magic() {
+            for (int i = 0; i < 8; i++) if (data.get(i) != Wire.MAGIC[i]) return false;
+            return true;
+        }
+
         private CorruptCheckpointException badMagic() {
             return error(null, 0, "not a talent checkpoint: expected magic \"TALENTCK\", found \""
-                    + Wire.printable(data, 0, Math.min(8, data.length)) + "\"");
+                    + Wire.printable(data, 0, Math.min(8, size)) + "\"");
         }
 
         private long u32At(int at) {
             long v = 0;
-            for (int i = 0; i < 4; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            for (int i = 0; i < 4; i++) v = (v << 8) | (data.get(at + i) & 0xFF);
             return v;
         }
 
         private long u64At(int at) {
             long v = 0;
-            for (int i = 0; i < 8; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            for (int i = 0; i < 8; i++) v = (v << 8) | (data.get(at + i) & 0xFF);
             return v;
         }
 
@@ -624,6 +659,19 @@ public final class CheckpointReader {
                         + " elements of at least " + min + " bytes each but only " + in.remaining()
                         + " bytes remain in the section");
             }
+            TypeDesc element = types.get(elementType);
+            int width = LazyScalars.width(element);
+            if (width > 0 && Long.compareUnsigned(count, LazyScalars.THRESHOLD) >= 0) {
+                // checked above: count x width fits in the bytes left, so count is an int
+                int start = in.skip(count * width, where);
+                if (element instanceof Bool) {
+                    for (int i = 0; i < count; i++) {
+                        int v = in.buffer().get(start + i) & 0xFF;
+                        if (v > 1) throw in.error(start + i, where + ": BOOL value must be 0 or 1, found " + v);
+                    }
+                }
+                return new LazyScalars(in.buffer(), start, (int) count, element);
+            }
             List<Value> out = new ArrayList<>((int) Math.min(count & Long.MAX_VALUE, 1 << 16));
             for (long i = 0; Long.compareUnsigned(i, count) < 0; i++) {
                 out.add(value(in, elementType, where));
@@ -635,8 +683,8 @@ public final class CheckpointReader {
         private void spend(PayloadReader in, long n, String where) throws CorruptCheckpointException {
             if (Long.compareUnsigned(n, valueBudget) > 0) {
                 throw in.error(in.offset(), where + " expands to " + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n))
-                        + " values, more than a file of " + data.length + " bytes may describe ("
-                        + (16L * data.length + (1 << 20)) + ")");
+                        + " values, more than a file of " + size + " bytes may describe ("
+                        + (16L * size + (1 << 20)) + ")");
             }
             valueBudget -= n;
         }
