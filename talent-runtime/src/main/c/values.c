@@ -408,6 +408,34 @@ int tl_function_known(const unsigned char *name, uint32_t len)
     return function_named(name, len) != NULL;
 }
 
+/* A struct or union member: a bit-field's value must fit its width (sign-extended for SINT). */
+static void skip_member(tl_reader *r, const tl_checkpoint *ck, const tl_ck_field *fd, int depth)
+{
+    const tl_ck_type *ft = &ck->types[fd->type];
+    size_t fat = r->pos;
+    uint64_t u;
+    unsigned bits;
+    int ok;
+    if (!fd->bit_width) {
+        tl_skip_value(r, ck, fd->type, depth + 1);
+        return;
+    }
+    u = ft->kind == TALENT_K_BOOL ? tl_rd_u8(r) : tl_rd_uint_n(r, ft->bits / 8u);
+    bits = ft->kind == TALENT_K_BOOL ? 8 : ft->bits;
+    if (r->failed)
+        return;
+    if (ft->kind == TALENT_K_SINT) {
+        if (bits < 64 && ((u >> (bits - 1)) & 1))
+            u |= ~(uint64_t)0 << bits;
+        ok = fd->bit_width >= 64 || ((int64_t)u >= -((int64_t)1 << (fd->bit_width - 1)) &&
+                                     (int64_t)u < ((int64_t)1 << (fd->bit_width - 1)));
+    } else
+        ok = fd->bit_width >= 64 || u < ((uint64_t)1 << fd->bit_width);
+    if (!ok)
+        tl_reader_fail(r, "at offset %lu: value of bit-field '%.60s' does not fit its %u bits",
+                       (unsigned long)(r->base + fat), fd->name, fd->bit_width);
+}
+
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth)
 {
     const tl_ck_type *ct = &ck->types[type_id];
@@ -516,35 +544,12 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         break;
     }
     case TALENT_K_STRUCT:
-        for (f = 0; f < ct->nfields && !r->failed; f++) {
-            const tl_ck_field *fd = &ct->fields[f];
-            if (fd->bit_width) {
-                /* a bit-field's value must fit its width (sign-extended for SINT) */
-                const tl_ck_type *ft = &ck->types[fd->type];
-                size_t fat = r->pos;
-                uint64_t u = ft->kind == TALENT_K_BOOL ? tl_rd_u8(r) : tl_rd_uint_n(r, ft->bits / 8u);
-                unsigned bits = ft->kind == TALENT_K_BOOL ? 8 : ft->bits;
-                int ok;
-                if (r->failed)
-                    break;
-                if (ft->kind == TALENT_K_SINT) {
-                    if (bits < 64 && ((u >> (bits - 1)) & 1))
-                        u |= ~(uint64_t)0 << bits;
-                    ok = fd->bit_width >= 64 ||
-                         ((int64_t)u >= -((int64_t)1 << (fd->bit_width - 1)) &&
-                          (int64_t)u < ((int64_t)1 << (fd->bit_width - 1)));
-                } else
-                    ok = fd->bit_width >= 64 || u < ((uint64_t)1 << fd->bit_width);
-                if (!ok)
-                    tl_reader_fail(r, "at offset %lu: value of bit-field '%s' does not fit its %u bits",
-                                   (unsigned long)(r->base + fat), fd->name, fd->bit_width);
-            } else
-                tl_skip_value(r, ck, fd->type, depth + 1);
-        }
+        for (f = 0; f < ct->nfields && !r->failed; f++)
+            skip_member(r, ck, &ct->fields[f], depth);
         break;
     case TALENT_K_UNION:
         if (ct->nfields > 0)
-            tl_skip_value(r, ck, ct->fields[0].type, depth + 1);
+            skip_member(r, ck, &ct->fields[0], depth);
         break;
     default:
         tl_reader_fail(r, "at offset %lu: unknown type kind %u", (unsigned long)(r->base + at), ct->kind);

@@ -90,10 +90,13 @@ int main(int argc, char **argv)
         } else {
             rc = tl_checkpoint_load(argv[i], &ck, err, sizeof err, &mismatch);
         }
-        if (rc == 0)
+        if (rc == 0) {
             printf("ACCEPT %s\n", argv[i]);
-        else
-            printf("REFUSE %s: %s\n", argv[i], err);
+        } else {
+            char safe[1100];
+            tl_escape(err, safe, sizeof safe);   /* one line per file, whatever the message quotes */
+            printf("REFUSE %s: %s\n", argv[i], safe);
+        }
         tl_checkpoint_release(&ck);
         fflush(stdout);
     }

@@ -135,6 +135,8 @@ final class ForgedCorpus {
         out.put("value-bit-field-overflow.tck", write(withHeap(base, 1, b -> new HeapBlock(b.blockId(), b.allocPos(), b.untyped(),
                 b.elementType(), List.of(b.elements().get(0), new Value.StructValue(List.of(i(2), Value.NullPointer.INSTANCE, i(8)))),
                 b.tail()))));
+        out.put("value-bit-field-in-union.tck", write(withType(base, Fixtures.NUM, new TypeDesc.UnionT("union num", 8,
+                List.of(new Field("i", Fixtures.INT, 1), new Field("d", Fixtures.DOUBLE, 0))))));
         out.put("value-long-double-text.tck", write(withGlobal(base, "third", new Value.LongDoubleValue("0x1p"))));
         out.put("value-long-double-decimal.tck", write(withGlobal(base, "third", new Value.LongDoubleValue("3.14"))));
         out.put("value-function-name-empty.tck", write(withGlobal(base, "handler", new Value.FunctionValue(""))));

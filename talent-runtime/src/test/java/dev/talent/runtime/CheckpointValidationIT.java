@@ -138,6 +138,60 @@ class CheckpointValidationIT {
         assertThat(driverLines(null, files)).containsExactlyElementsOf(files.stream().map(f -> "ACCEPT " + f).toList());
     }
 
+    /**
+     * Differential check: every single-byte change of a valid file, its CRC recomputed, gets the same verdict from
+     * the C reader as from the Java reader, except where only the runtime can judge (its program's fingerprint,
+     * globals, functions and points: rule 11).
+     */
+    @Test
+    void theCAndJavaReadersAgreeOnEveryResealedByteChange(@TempDir Path dir) throws Exception {
+        byte[] valid = Files.readAllBytes(CORPUS.resolve("valid/edge-pointers.tck"));
+        ByteBuffer b = ByteBuffer.wrap(valid);
+        Map<String, Boolean> javaAccepts = new HashMap<>();
+        List<String> files = new ArrayList<>();
+        for (int pos = 24; pos < valid.length; ) {
+            int length = (int) b.getLong(pos + 4);
+            for (int at = pos + 12; at < pos + 12 + length; at++) {
+                for (int mask : new int[] {0x01, 0x80, 0xFF}) {
+                    byte[] file = valid.clone();
+                    file[at] ^= (byte) mask;
+                    CRC32C crc = new CRC32C();
+                    crc.update(file, pos, 12 + length);
+                    ByteBuffer.wrap(file).putInt(pos + 12 + length, (int) crc.getValue());
+                    Path f = dir.resolve("m" + at + "-" + mask + ".tck");
+                    Files.write(f, file);
+                    files.add(f.toString());
+                    boolean accepted;
+                    try {
+                        dev.talent.format.CheckpointReader.read(file);
+                        accepted = true;
+                    } catch (dev.talent.format.CorruptCheckpointException e) {
+                        accepted = false;
+                    }
+                    javaAccepts.put(f.toString(), accepted);
+                }
+            }
+            pos += 16 + length;
+        }
+        List<String> disagreements = new ArrayList<>();
+        int refused = 0;
+        for (int from = 0; from < files.size(); from += 1000) {
+            List<String> batch = files.subList(from, Math.min(files.size(), from + 1000));
+            List<String> lines = driverLines(null, batch);
+            assertThat(lines).hasSize(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                String line = lines.get(i);
+                boolean cAccepts = line.startsWith("ACCEPT ");
+                boolean programOnly = line.contains("this program") || line.contains("fingerprint");
+                boolean java = javaAccepts.get(batch.get(i));
+                if (!java) refused++;
+                if (cAccepts != java && !(java && programOnly)) disagreements.add(line + " (Java " + (java ? "accepts" : "refuses") + ")");
+            }
+        }
+        assertThat(refused).isGreaterThan(files.size() / 2);
+        assertThat(disagreements).as("verdicts of %d changed files", files.size()).isEmpty();
+    }
+
     @Test
     void aFifoOrALinkNamedLikeTheNewestCheckpointIsSkipped(@TempDir Path dir) throws Exception {
         Files.copy(CORPUS.resolve("valid/base.tck"), dir.resolve("ckpt-000003.tck"));
