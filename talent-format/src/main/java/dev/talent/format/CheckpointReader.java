@@ -112,6 +112,10 @@ public final class CheckpointReader {
         private long valueBudget;
         /** Per type id: the values one value of it expands to (saturating at Long.MAX_VALUE). */
         private long[] nodes;
+        /** Per type id: its fixed encoded width, or -1 ({@link LazyElements#widths}). */
+        private int[] widths;
+        /** Per type id: whether its encoding holds a _Bool or a bit-field (values to check). */
+        private boolean[] scan;
 
         private Meta meta;
         private List<TypeDesc> types;
@@ -405,6 +409,17 @@ public final class CheckpointReader {
                 };
                 list.add(t);
             }
+            widths = LazyElements.widths(list);
+            scan = new boolean[count];
+            for (int id = 0; id < count; id++) {
+                scan[id] = switch (list.get(id)) {
+                    case Bool b -> true;
+                    case ArrayT a -> scan[a.elementType()];
+                    case StructT c -> c.fields().stream().anyMatch(f -> f.bitWidth() > 0 || scan[f.type()]);
+                    case UnionT u -> !u.fields().isEmpty() && (u.fields().getFirst().bitWidth() > 0 || scan[u.fields().getFirst().type()]);
+                    default -> false;
+                };
+            }
             return list;
         }
 
@@ -659,18 +674,18 @@ public final class CheckpointReader {
                         + " elements of at least " + min + " bytes each but only " + in.remaining()
                         + " bytes remain in the section");
             }
-            TypeDesc element = types.get(elementType);
-            int width = LazyScalars.width(element);
-            if (width > 0 && Long.compareUnsigned(count, LazyScalars.THRESHOLD) >= 0) {
+            int width = widths[elementType];
+            if (width > 0 && Long.compareUnsigned(count, LazyElements.THRESHOLD) >= 0) {
                 // checked above: count x width fits in the bytes left, so count is an int
                 int start = in.skip(count * width, where);
-                if (element instanceof Bool) {
+                if (scan[elementType]) {
+                    // _Bool values and bit-fields are checked element by element; the values are not kept
                     for (int i = 0; i < count; i++) {
-                        int v = in.buffer().get(start + i) & 0xFF;
-                        if (v > 1) throw in.error(start + i, where + ": BOOL value must be 0 or 1, found " + v);
+                        value(new PayloadReader(in.buffer(), file, in.tag(), start + i * width, start + (i + 1) * width),
+                                elementType, where);
                     }
                 }
-                return new LazyScalars(in.buffer(), start, (int) count, element);
+                return new LazyElements(in.buffer(), start, (int) count, elementType, types, widths);
             }
             List<Value> out = new ArrayList<>((int) Math.min(count & Long.MAX_VALUE, 1 << 16));
             for (long i = 0; Long.compareUnsigned(i, count) < 0; i++) {

@@ -94,7 +94,7 @@ final class PayloadReader {
         return at;
     }
 
-    /** The payload's backing bytes (for values decoded lazily, {@link LazyScalars}). */
+    /** The payload's backing bytes (for values decoded lazily, {@link LazyElements}). */
     ByteBuffer buffer() {
         return data;
     }

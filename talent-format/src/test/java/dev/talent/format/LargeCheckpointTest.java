@@ -26,6 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 class LargeCheckpointTest {
 
     private static Checkpoint withArrays(List<Value> doubles, List<Value> bools, List<Value> longs, List<Value> bytes) {
+        return withArrays(doubles, bools, longs, bytes, List.of());
+    }
+
+    /** struct rec { int x; _Bool ok; unsigned flags : 3; double v[2]; } (type id REC of the result). */
+    static Value rec(int k) {
+        return new Value.StructValue(List.of(Value.IntValue.of(-k), new Value.BoolValue(k % 2 == 0), Value.IntValue.of(k % 8),
+                new Value.ArrayValue(List.of(Value.FloatValue.ofDouble(k), Value.FloatValue.ofDouble(-k)))));
+    }
+
+    private static Checkpoint withArrays(List<Value> doubles, List<Value> bools, List<Value> longs, List<Value> bytes,
+                                         List<Value> recs) {
         Checkpoint small = Fixtures.small();
         List<TypeDesc> types = new ArrayList<>(small.types());
         int dbl = types.size();
@@ -35,12 +46,17 @@ class LargeCheckpointTest {
         types.add(new SInt("long", 8, 64));
         types.add(new ArrayT("long[]", 8L * longs.size(), dbl + 3, longs.size()));
         types.add(new UInt("unsigned char", 1, 8));
+        types.add(new UInt("unsigned", 4, 32));
+        types.add(new ArrayT("double[2]", 16, dbl, 2));
+        types.add(new TypeDesc.StructT("struct rec", 32, List.of(new TypeDesc.Field("x", 0, 0), new TypeDesc.Field("ok", dbl + 1, 0),
+                new TypeDesc.Field("flags", dbl + 6, 3), new TypeDesc.Field("v", dbl + 7, 0))));
         List<GlobalVar> globals = new ArrayList<>(small.globals());
         globals.add(new GlobalVar("flags", "flags", "t.c:2:1", dbl + 2, new Value.ArrayValue(bools)));
         globals.add(new GlobalVar("longs", "longs", "t.c:3:1", dbl + 4, new Value.ArrayValue(longs)));
         List<HeapBlock> heap = new ArrayList<>(small.heap());
         heap.add(new HeapBlock(2, "t.c:8:9", dbl, doubles));
         heap.add(new HeapBlock(3, "t.c:9:9", true, dbl + 5, bytes, ByteString.of(new byte[0])));
+        heap.add(new HeapBlock(4, "t.c:10:9", dbl + 8, recs));
         return new Checkpoint(small.meta(), types, small.strings(), globals, small.frames(), heap, small.files(),
                 small.pendingWait());
     }
@@ -55,7 +71,7 @@ class LargeCheckpointTest {
         Checkpoint read = CheckpointReader.read(CheckpointWriter.write(written));
         assertThat(read).isEqualTo(written);
         HeapBlock block = read.heapBlock(2).orElseThrow();
-        assertThat(block.elements()).isInstanceOf(LazyScalars.class).hasSize(100_000);
+        assertThat(block.elements()).isInstanceOf(LazyElements.class).hasSize(100_000);
         assertThat(block.elements().get(99_999)).isEqualTo(Value.FloatValue.ofDouble(99_999 * 0.25));
         assertThat(read.globals().getLast().value()).isEqualTo(new Value.ArrayValue(longs));
         assertThat(InspectRenderer.text(read)).contains("heap#2 : 100000 x double = [0.0, 0.25, 0.5,")
@@ -63,6 +79,27 @@ class LargeCheckpointTest {
                 .contains("... (5000 bytes)}");
         // a file written back from what was read is the same file
         assertThat(CheckpointWriter.write(read)).isEqualTo(CheckpointWriter.write(written));
+    }
+
+    @Test
+    void largeArraysOfFixedWidthRecordsAreLazyAndStillValidated() throws Exception {
+        List<Value> recs = IntStream.range(0, 1000).mapToObj(LargeCheckpointTest::rec).toList();
+        Checkpoint written = withArrays(List.of(), List.of(), List.of(), List.of(), recs);
+        byte[] file = CheckpointWriter.write(written);
+        Checkpoint read = CheckpointReader.read(file);
+        assertThat(read).isEqualTo(written);
+        assertThat(read.heapBlock(4).orElseThrow().elements()).isInstanceOf(LazyElements.class);
+        assertThat(read.heapBlock(4).orElseThrow().elements().get(999)).isEqualTo(rec(999));
+        // element 999's flags (3 bits) set to 8: the bytes of x (4), ok (1), then flags' 4 bytes
+        Sections s = Sections.of(file);
+        byte[] forged = s.withPayload("HEAP", p -> {
+            int at = new String(p, StandardCharsets.ISO_8859_1).indexOf("t.c:10:9") + 8 + 1 + 4 + 8 + 999 * 25 + 4 + 1 + 3;
+            assertThat(p[at]).isEqualTo((byte) 7);
+            p[at] = 8;
+            return p;
+        }).toBytes();
+        assertThatThrownBy(() -> CheckpointReader.read(forged)).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("does not fit a 3-bit unsigned bit-field");
     }
 
     @Test
