@@ -34,6 +34,17 @@ static int parse_name(const char *name, uint64_t *seq)
     return 1;
 }
 
+typedef struct list_entry {
+    uint64_t seq;
+    char *path;
+} list_entry;
+
+static int newest_first(const void *x, const void *y)
+{
+    uint64_t a = ((const list_entry *)x)->seq, b = ((const list_entry *)y)->seq;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
 size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_out)
 {
     DIR *d = opendir(dir);
@@ -69,22 +80,25 @@ size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_ou
         n++;
     }
     closedir(d);
-    /* newest first (insertion sort: few files) */
-    for (i = 1; i < n; i++)
-        for (j = i; j > 0 && seqs[j] > seqs[j - 1]; j--) {
-            uint64_t s = seqs[j];
-            char *p = paths[j];
-            seqs[j] = seqs[j - 1];
-            paths[j] = paths[j - 1];
-            seqs[j - 1] = s;
-            paths[j - 1] = p;
-        }
+    /* newest first; sorted in O(n log n): whoever can write the directory decides how many names it holds */
+    {
+        list_entry *v = tl_xmalloc((n ? n : 1) * sizeof *v);
+        for (i = 0; i < n; i++)
+            v[i].seq = seqs[i], v[i].path = paths[i];
+        qsort(v, n, sizeof *v, newest_first);
+        for (j = 0; j < n; j++)
+            seqs[j] = v[j].seq, paths[j] = v[j].path;
+        free(v);
+    }
     *paths_out = paths;
     *seqs_out = seqs;
     return n;
 }
 
 /* ---------------------------------------------------------------- parsing */
+
+/* Emitted by the compiler when it lists each point's restored variables (talent.h); NULL otherwise. */
+extern const talent_point_vars talent_the_point_vars[] __attribute__((weak));
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -429,6 +443,8 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
             }
         }
         if (!r->failed) {
+            const talent_point_vars *pv = talent_the_point_vars ? &talent_the_point_vars[fr->point] : NULL;
+            unsigned k;
             fr->by_id = tl_xmalloc((fr->nvars ? fr->nvars : 1) * sizeof *fr->by_id);
             for (v = 0; v < fr->nvars; v++)
                 fr->by_id[v] = v;
@@ -439,6 +455,12 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
                     tl_reader_fail(r, "at offset %lu: frame %lu (%s) lists variable id %lu twice",
                                    (unsigned long)(r->base + at), (unsigned long)i, fr->function,
                                    (unsigned long)fr->vars[fr->by_id[v]].var_id);
+            /* the variables the resumed function will ask for, when the program lists them */
+            for (k = 0; pv && pv->ids && k < pv->n && !r->failed; k++)
+                if (!tl_ck_frame_var(fr, pv->ids[k]))
+                    tl_reader_fail(r, "at offset %lu: frame %lu (%s() at point %lu) lacks variable %u, which this "
+                                   "program's function restores there", (unsigned long)(r->base + at),
+                                   (unsigned long)i, fr->function, (unsigned long)fr->point, pv->ids[k]);
         }
     }
     if (!r->failed) {

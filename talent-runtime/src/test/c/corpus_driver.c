@@ -36,10 +36,16 @@ static const talent_function functions[] = {
     {"compute", "app.c:40:5", compute},
 };
 
-/* point 3: main's call of compute; point 7: the site in compute (ForgedCorpus.base()) */
+/* point 3: main's call of compute; point 7: the site in compute (ForgedCorpus.base()), with the variables
+ * the two functions restore there */
 static const talent_point points[] = {
     {0, 0, "app.c:30:1"}, {0, 0, "app.c:30:2"}, {0, 0, "app.c:30:3"}, {0, 0, "app.c:30:9"},
     {1, 0, "app.c:42:1"}, {1, 0, "app.c:42:2"}, {1, 1, "app.c:42:3"}, {1, 1, "app.c:42:5"},
+};
+static const unsigned main_vars[] = {0, 1, 2, 3, 5};
+static const unsigned compute_vars[] = {0, 1, 2, 3, 4};
+const talent_point_vars talent_the_point_vars[] = {
+    {0, 0}, {0, 0}, {0, 0}, {main_vars, 5}, {0, 0}, {0, 0}, {0, 0}, {compute_vars, 5},
 };
 
 static int no_main(int argc, char **argv)

@@ -206,6 +206,8 @@ final class ForgedCorpus {
         out.put("program-unknown-global.tck", write(withGlobalKey(base, "count", "no_such_global")));
         out.put("program-unknown-function-pointer.tck", write(withGlobal(base, "handler", new Value.FunctionValue("system"))));
         out.put("program-frame-function-id.tck", write(withFrame(base, 0, f -> new Frame(f.function(), 1, f.point(), f.pointPos(), f.vars()))));
+        out.put("program-frame-variable-missing.tck", write(withFrames(base, 1, v -> v.varId() == 4
+                ? new FrameVar(9, v.name(), v.declPos(), v.type(), v.value()) : v)));
         out.put("program-frame-point.tck", write(withFrame(base, 0, f -> new Frame(f.function(), f.functionId(), 7, f.pointPos(), f.vars()))));
         return out;
     }
