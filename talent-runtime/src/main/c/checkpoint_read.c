@@ -512,8 +512,8 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         }
         if (et->min_encoded == 0) {
             /* empty elements: nothing encoded (their number is bounded by the budget above) */
-        } else if ((et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT) && et->bits == 8) {
-            r->pos += (size_t)b->count;   /* bytes: checked to fit just above */
+        } else if (et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT || et->kind == TALENT_K_FLOAT) {
+            r->pos += (size_t)(b->count * et->min_encoded);   /* any bit pattern is valid; checked to fit above */
         } else {
             uint64_t k;
             for (k = 0; k < b->count && !r->failed; k++)
