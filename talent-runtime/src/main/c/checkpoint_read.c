@@ -7,9 +7,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- directory listing */
 
@@ -29,6 +32,17 @@ static int parse_name(const char *name, uint64_t *seq)
         return 0;
     *seq = v;
     return 1;
+}
+
+typedef struct list_entry {
+    uint64_t seq;
+    char *path;
+} list_entry;
+
+static int newest_first(const void *x, const void *y)
+{
+    uint64_t a = ((const list_entry *)x)->seq, b = ((const list_entry *)y)->seq;
+    return a < b ? 1 : a > b ? -1 : 0;
 }
 
 size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_out)
@@ -66,22 +80,25 @@ size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_ou
         n++;
     }
     closedir(d);
-    /* newest first (insertion sort: few files) */
-    for (i = 1; i < n; i++)
-        for (j = i; j > 0 && seqs[j] > seqs[j - 1]; j--) {
-            uint64_t s = seqs[j];
-            char *p = paths[j];
-            seqs[j] = seqs[j - 1];
-            paths[j] = paths[j - 1];
-            seqs[j - 1] = s;
-            paths[j - 1] = p;
-        }
+    /* newest first; sorted in O(n log n): whoever can write the directory decides how many names it holds */
+    {
+        list_entry *v = tl_xmalloc((n ? n : 1) * sizeof *v);
+        for (i = 0; i < n; i++)
+            v[i].seq = seqs[i], v[i].path = paths[i];
+        qsort(v, n, sizeof *v, newest_first);
+        for (j = 0; j < n; j++)
+            seqs[j] = v[j].seq, paths[j] = v[j].path;
+        free(v);
+    }
     *paths_out = paths;
     *seqs_out = seqs;
     return n;
 }
 
 /* ---------------------------------------------------------------- parsing */
+
+/* Emitted by the compiler when it lists each point's restored variables (talent.h); NULL otherwise. */
+extern const talent_point_vars talent_the_point_vars[] __attribute__((weak));
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -92,32 +109,51 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
+ * restart), never through a symbolic link, and never more than the format's size limit. */
 static unsigned char *read_file(const char *path, size_t *size, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    unsigned char *data = NULL;
-    size_t n = 0, cap = 0, got;
-    if (!f) {
-        set_err(err, errlen, "cannot open: %s", strerror(errno));
+    struct stat st;
+    unsigned char *data;
+    size_t n = 0, want;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
         return NULL;
     }
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 65536;
-            data = tl_xrealloc(data, cap);
+    if (fstat(fd, &st) != 0) {
+        set_err(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    if ((uintmax_t)st.st_size > TL_MAX_CHECKPOINT_BYTES) {
+        set_err(err, errlen, "file of %llu bytes exceeds the limit of %lu bytes", (unsigned long long)st.st_size,
+                (unsigned long)TL_MAX_CHECKPOINT_BYTES);
+        close(fd);
+        return NULL;
+    }
+    want = (size_t)st.st_size;
+    data = tl_xmalloc(want ? want : 1);
+    while (n < want) {
+        ssize_t got = read(fd, data + n, want - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            set_err(err, errlen, "cannot read: %s", strerror(errno));
+            close(fd);
+            free(data);
+            return NULL;
         }
-        got = fread(data + n, 1, cap - n, f);
-        n += got;
         if (got == 0)
-            break;
+            break;      /* shrank meanwhile: validation judges what is there */
+        n += (size_t)got;
     }
-    if (ferror(f)) {
-        set_err(err, errlen, "cannot read: %s", strerror(errno));
-        fclose(f);
-        free(data);
-        return NULL;
-    }
-    fclose(f);
+    close(fd);
     *size = n;
     return data;
 }
@@ -140,11 +176,16 @@ static uint32_t rd_count(tl_reader *r, const char *what)
 static int parse_meta(tl_reader *r, tl_checkpoint *ck)
 {
     uint32_t i;
+    size_t at;
     ck->fingerprint = tl_rd_str(r);
     ck->program = tl_rd_str(r);
     ck->platform = tl_rd_str(r);
+    at = r->pos;
     ck->pointer_bits = tl_rd_u8(r);
     ck->big_endian = tl_rd_u8(r);
+    if (!r->failed && ((ck->pointer_bits != 32 && ck->pointer_bits != 64) || ck->big_endian > 1))
+        tl_reader_fail(r, "at offset %lu: pointer_bits %u / big_endian %u (32 or 64 / 0 or 1 expected)",
+                       (unsigned long)(r->base + at), ck->pointer_bits, ck->big_endian);
     ck->time_ns = tl_rd_i64(r);
     ck->sequence = tl_rd_u64(r);
     ck->reason = tl_rd_str(r);
@@ -155,7 +196,7 @@ static int parse_meta(tl_reader *r, tl_checkpoint *ck)
     ck->argc = rd_count(r, "argument");
     ck->argv = tl_xcalloc((size_t)ck->argc + 1, sizeof *ck->argv);
     for (i = 0; i < ck->argc; i++)
-        ck->argv[i] = tl_rd_str(r);
+        ck->argv[i] = tl_rd_cbytes(r);
     return r->failed ? -1 : 0;
 }
 
@@ -207,8 +248,12 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
             if (!r->failed && t->elem >= i)
                 tl_reader_fail(r, "at offset %lu: array type %lu refers to element type %lu (must be smaller)",
                                (unsigned long)(r->base + at), (unsigned long)i, (unsigned long)t->elem);
-            if (!r->failed)
+            if (!r->failed) {
                 t->min_encoded = sat_mul(t->count, ck->types[t->elem].min_encoded);
+                t->nodes = sat_add(1, sat_mul(t->count, ck->types[t->elem].nodes));
+                t->depth = ck->types[t->elem].depth + 1;
+                t->has_ptr = t->count > 0 && ck->types[t->elem].has_ptr;
+            }
             break;
         case TALENT_K_STRUCT:
         case TALENT_K_UNION:
@@ -223,35 +268,104 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                                    (unsigned long)(r->base + at), t->fields[f].name, (unsigned long)i,
                                    (unsigned long)t->fields[f].type);
                 if (!r->failed && t->fields[f].bit_width) {
-                    uint8_t k = ck->types[t->fields[f].type].kind;
+                    const tl_ck_type *ft = &ck->types[t->fields[f].type];
+                    uint8_t k = ft->kind;
                     if (k != TALENT_K_SINT && k != TALENT_K_UINT && k != TALENT_K_BOOL)
                         tl_reader_fail(r, "at offset %lu: bit-field '%s' does not have an integer type",
                                        (unsigned long)(r->base + at), t->fields[f].name);
+                    else if (t->fields[f].bit_width > (k == TALENT_K_BOOL ? 1u : ft->bits))
+                        tl_reader_fail(r, "at offset %lu: bit-field '%s' of %u bits is wider than its type",
+                                       (unsigned long)(r->base + at), t->fields[f].name, t->fields[f].bit_width);
                 }
-                if (!r->failed && (t->kind == TALENT_K_STRUCT || f == 0))
-                    t->min_encoded = sat_add(t->min_encoded, ck->types[t->fields[f].type].min_encoded);
+                if (!r->failed && (t->kind == TALENT_K_STRUCT || f == 0)) {
+                    const tl_ck_type *ft = &ck->types[t->fields[f].type];
+                    t->min_encoded = sat_add(t->min_encoded, ft->min_encoded);
+                    t->nodes = sat_add(t->nodes, ft->nodes);
+                    t->has_ptr |= ft->has_ptr;
+                }
+                if (!r->failed && ck->types[t->fields[f].type].depth >= t->depth)
+                    t->depth = ck->types[t->fields[f].type].depth + 1;
             }
+            t->nodes = sat_add(t->nodes, 1);
+            if (t->depth == 0)
+                t->depth = 1;
             break;
         default:
             tl_reader_fail(r, "at offset %lu: type %lu has unknown kind %u", (unsigned long)(r->base + at),
                            (unsigned long)i, t->kind);
         }
+        if (t->kind != TALENT_K_ARRAY && t->kind != TALENT_K_STRUCT && t->kind != TALENT_K_UNION) {
+            t->nodes = 1;
+            t->depth = 1;
+            t->has_ptr = t->kind == TALENT_K_PTR;
+        }
+        if (!r->failed && t->depth > TL_MAX_TYPE_DEPTH)
+            tl_reader_fail(r, "at offset %lu: type %lu '%s' nests %lu levels deep (at most %d)",
+                           (unsigned long)(r->base + at), (unsigned long)i, t->name, (unsigned long)t->depth,
+                           TL_MAX_TYPE_DEPTH);
     }
     return r->failed ? -1 : 0;
 }
 
 static int parse_strs(tl_reader *r, tl_checkpoint *ck)
 {
-    uint32_t i, n;
+    uint32_t i;
     ck->nstrs = rd_count(r, "string");
     ck->strs = tl_xcalloc(ck->nstrs, sizeof *ck->strs);
     ck->str_lens = tl_xcalloc(ck->nstrs, sizeof *ck->str_lens);
     for (i = 0; i < ck->nstrs && !r->failed; i++) {
-        const unsigned char *p = tl_rd_str_ref(r, &n);
-        ck->strs[i] = p ? tl_xstrndup((const char *)p, n) : tl_xstrdup("");
-        ck->str_lens[i] = n;
+        ck->strs[i] = tl_rd_cbytes(r);
+        ck->str_lens[i] = r->failed ? 0 : (uint32_t)strlen(ck->strs[i]);
     }
     return r->failed ? -1 : 0;
+}
+
+/* Every value counts against the file's budget (FORMAT.md "Validation"): empty aggregates encode to no
+ * bytes, so without it a small file could describe 2^64 values. */
+static int spend_nodes(tl_reader *r, tl_checkpoint *ck, uint64_t n, size_t at)
+{
+    if (!r->failed && n > ck->node_budget)
+        tl_reader_fail(r, "at offset %lu: the value expands to %llu%s values, more than a file of %lu bytes may "
+                       "describe", (unsigned long)(r->base + at), (unsigned long long)n, n == UINT64_MAX ? " or more" : "",
+                       (unsigned long)ck->file_size);
+    else if (!r->failed)
+        ck->node_budget -= n;
+    return r->failed ? -1 : 0;
+}
+
+static const tl_checkpoint *sort_ck;
+static const tl_ck_frame *sort_frame;
+
+static int cmp_global_key(const void *x, const void *y)
+{
+    return strcmp(sort_ck->globals[*(const uint32_t *)x].key, sort_ck->globals[*(const uint32_t *)y].key);
+}
+
+static int cmp_var_id(const void *x, const void *y)
+{
+    uint32_t a = sort_frame->vars[*(const uint32_t *)x].var_id, b = sort_frame->vars[*(const uint32_t *)y].var_id;
+    return a < b ? -1 : a > b;
+}
+
+tl_ck_var *tl_ck_frame_var(const tl_ck_frame *fr, uint32_t id)
+{
+    uint32_t lo = 0, hi = fr->nvars;
+    if (!fr->by_id) {
+        for (lo = 0; lo < fr->nvars; lo++)
+            if (fr->vars[lo].var_id == id)
+                return &fr->vars[lo];
+        return NULL;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, v = fr->vars[fr->by_id[mid]].var_id;
+        if (v == id)
+            return &fr->vars[fr->by_id[mid]];
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static int check_type_id(tl_reader *r, const tl_checkpoint *ck, uint32_t id, size_t at)
@@ -274,10 +388,22 @@ static int parse_glob(tl_reader *r, tl_checkpoint *ck)
         g->pos = tl_rd_str(r);
         at = r->pos;
         g->type = tl_rd_u32(r);
-        if (check_type_id(r, ck, g->type, at) == 0) {
+        if (check_type_id(r, ck, g->type, at) == 0 && spend_nodes(r, ck, ck->types[g->type].nodes, at) == 0) {
             g->value_off = r->pos;
             tl_skip_value(r, ck, g->type, 0);
         }
+    }
+    if (!r->failed && ck->nglobals > 1) {
+        uint32_t *order = tl_xmalloc(ck->nglobals * sizeof *order);
+        for (i = 0; i < ck->nglobals; i++)
+            order[i] = i;
+        sort_ck = ck;
+        qsort(order, ck->nglobals, sizeof *order, cmp_global_key);
+        for (i = 1; i < ck->nglobals && !r->failed; i++)
+            if (strcmp(ck->globals[order[i]].key, ck->globals[order[i - 1]].key) == 0)
+                tl_reader_fail(r, "at offset %lu: global key '%s' appears twice", (unsigned long)r->base,
+                               ck->globals[order[i]].key);
+        free(order);
     }
     return r->failed ? -1 : 0;
 }
@@ -311,11 +437,38 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
             var->pos = tl_rd_str(r);
             at = r->pos;
             var->type = tl_rd_u32(r);
-            if (check_type_id(r, ck, var->type, at) == 0) {
+            if (check_type_id(r, ck, var->type, at) == 0 && spend_nodes(r, ck, ck->types[var->type].nodes, at) == 0) {
                 var->value_off = r->pos;
                 tl_skip_value(r, ck, var->type, 0);
             }
         }
+        if (!r->failed) {
+            const talent_point_vars *pv = talent_the_point_vars ? &talent_the_point_vars[fr->point] : NULL;
+            unsigned k;
+            fr->by_id = tl_xmalloc((fr->nvars ? fr->nvars : 1) * sizeof *fr->by_id);
+            for (v = 0; v < fr->nvars; v++)
+                fr->by_id[v] = v;
+            sort_frame = fr;
+            qsort(fr->by_id, fr->nvars, sizeof *fr->by_id, cmp_var_id);
+            for (v = 1; v < fr->nvars && !r->failed; v++)
+                if (fr->vars[fr->by_id[v]].var_id == fr->vars[fr->by_id[v - 1]].var_id)
+                    tl_reader_fail(r, "at offset %lu: frame %lu (%s) lists variable id %lu twice",
+                                   (unsigned long)(r->base + at), (unsigned long)i, fr->function,
+                                   (unsigned long)fr->vars[fr->by_id[v]].var_id);
+            /* the variables the resumed function will ask for, when the program lists them */
+            for (k = 0; pv && pv->ids && k < pv->n && !r->failed; k++)
+                if (!tl_ck_frame_var(fr, pv->ids[k]))
+                    tl_reader_fail(r, "at offset %lu: frame %lu (%s() at point %lu) lacks variable %u, which this "
+                                   "program's function restores there", (unsigned long)(r->base + at),
+                                   (unsigned long)i, fr->function, (unsigned long)fr->point, pv->ids[k]);
+        }
+    }
+    if (!r->failed) {
+        const tl_ck_frame *in = &ck->frames[ck->nframes - 1];
+        if (in->point != ck->point || strcmp(in->function, ck->function) != 0)
+            tl_reader_fail(r, "at offset %lu: the innermost frame is %s() at point %lu, but META says %s() at point %lu",
+                           (unsigned long)r->base, in->function, (unsigned long)in->point, ck->function,
+                           (unsigned long)ck->point);
     }
     return r->failed ? -1 : 0;
 }
@@ -331,7 +484,7 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         const tl_ck_type *et;
         b->id = tl_rd_u32(r);
         b->pos_off = r->pos + 4;
-        tl_rd_str_ref(r, &b->pos_len);
+        tl_rd_str_ref(r, &b->pos_len);   /* str: checked as UTF-8 */
         b->flags = tl_rd_u8(r);
         at = r->pos;
         b->elem = tl_rd_u32(r);
@@ -344,30 +497,189 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
                            (unsigned long)b->id, b->flags);
             break;
         }
-        if ((b->flags & TL_HEAP_UNTYPED) && !((et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT) && et->bits == 8)) {
+        if ((b->flags & TL_HEAP_UNTYPED) && !(et->kind == TALENT_K_UINT && et->bits == 8)) {
             tl_reader_fail(r, "at offset %lu: untyped heap block %lu has element type '%s' (bytes expected)",
                            (unsigned long)(r->base + at), (unsigned long)b->id, et->name);
             break;
         }
         b->value_off = r->pos;
+        if (spend_nodes(r, ck, sat_mul(b->count, et->nodes), at) != 0)
+            break;
         if (et->min_encoded && b->count > (r->len - r->pos) / et->min_encoded) {
             tl_reader_fail(r, "at offset %lu: heap block %lu of %llu elements does not fit in the section",
                            (unsigned long)(r->base + at), (unsigned long)b->id, (unsigned long long)b->count);
             break;
         }
-        if ((et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT) && et->bits == 8) {
-            r->pos += (size_t)b->count;   /* bytes: checked to fit just above */
+        if (et->min_encoded == 0) {
+            /* empty elements: nothing encoded (their number is bounded by the budget above) */
+        } else if (et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT || et->kind == TALENT_K_FLOAT) {
+            r->pos += (size_t)(b->count * et->min_encoded);   /* any bit pattern is valid; checked to fit above */
         } else {
             uint64_t k;
             for (k = 0; k < b->count && !r->failed; k++)
                 tl_skip_value(r, ck, b->elem, 1);
         }
         b->tail_off = r->pos + 4;
-        tl_rd_str_ref(r, &b->tail_len);
+        at = r->pos;
+        tl_rd_bytes_ref(r, &b->tail_len);
+        if (!r->failed && et->size > 0 && b->tail_len >= et->size)
+            tl_reader_fail(r, "at offset %lu: heap block %lu has %lu tail bytes, a whole element of %lu bytes or more",
+                           (unsigned long)(r->base + at), (unsigned long)b->id, (unsigned long)b->tail_len,
+                           (unsigned long)et->size);
     }
     if (!r->failed && tl_heap_index_ids(ck, &dup) != 0)
         tl_reader_fail(r, "at offset %lu: heap block id %lu appears twice", (unsigned long)r->base, (unsigned long)dup);
     return r->failed ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- pointer targets */
+
+/* What a path walks through: a type of the file, or an array the format defines implicitly (a heap block,
+ * argv, an argv string) of count elements that are either a file type (elem_type) or scalars of elem_size. */
+typedef struct shape {
+    int implicit;                   /* 1: implicit array; 2: implicit scalar of size bytes; 0: type id */
+    uint32_t type;
+    uint64_t count, size;
+    int elem_implicit_scalar;       /* implicit array of implicit scalars */
+} shape;
+
+const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                            uint64_t byte_offset, char *buf, size_t buflen)
+{
+    shape sh;
+    uint16_t i;
+    memset(&sh, 0, sizeof sh);
+    switch (kind) {
+    case TL_OBJ_GLOBAL:
+        if (a >= ck->nglobals)
+            return "the global does not exist";
+        sh.type = ck->globals[a].type;
+        break;
+    case TL_OBJ_FRAME:
+        if (a >= ck->nframes)
+            return "the frame does not exist";
+        if (!tl_ck_frame_var(&ck->frames[a], b))
+            return "the frame has no variable with that id";
+        sh.type = tl_ck_frame_var(&ck->frames[a], b)->type;
+        break;
+    case TL_OBJ_HEAP: {
+        uint32_t bi = tl_heap_block_index(ck, a);
+        if (bi == 0xFFFFFFFFu)
+            return "the heap block does not exist";
+        sh.implicit = 1;
+        sh.count = ck->heap[bi].count;
+        sh.type = ck->heap[bi].elem;
+        break;
+    }
+    case TL_OBJ_ARGV:
+        sh.implicit = 1;
+        sh.count = (uint64_t)ck->argc + 1;
+        sh.elem_implicit_scalar = 1;
+        sh.size = ck->pointer_bits / 8u;
+        break;
+    case TL_OBJ_ARGSTR:
+        if (a >= ck->argc)
+            return "the argument does not exist";
+        sh.implicit = 1;
+        sh.count = (uint64_t)strlen(ck->argv[a]) + 1;
+        sh.elem_implicit_scalar = 1;
+        sh.size = 1;
+        break;
+    default:
+        return "unknown object kind";
+    }
+    for (i = 0; i < path->len; i++) {
+        uint64_t step = path->idx[i], count;
+        int last = i + 1 == path->len;
+        shape next;
+        memset(&next, 0, sizeof next);
+        if (sh.implicit == 1) {
+            count = sh.count;
+            if (sh.elem_implicit_scalar)
+                next.implicit = 2, next.size = sh.size;
+            else
+                next.type = sh.type;
+        } else if (sh.implicit == 2) {
+            return "the element path goes below a scalar";
+        } else {
+            const tl_ck_type *t = &ck->types[sh.type];
+            if (t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION) {
+                if (step >= t->nfields)
+                    return "a field number in the element path does not exist";
+                if (t->fields[step].bit_width)
+                    return "the element path names a bit-field, which has no address";
+                sh.type = t->fields[step].type;
+                continue;
+            }
+            if (t->kind != TALENT_K_ARRAY)
+                return "the element path goes below a scalar";
+            count = t->count;
+            next.type = t->elem;
+        }
+        if (step > count || (step == count && !last)) {
+            snprintf(buf, buflen, "index %llu of the element path is out of range for %llu elements",
+                     (unsigned long long)step, (unsigned long long)count);
+            return buf;
+        }
+        if (step == count)
+            return byte_offset == 0 ? NULL : "a byte offset after a one-past-the-end index";
+        sh = next;
+    }
+    if (sh.implicit == 2)
+        return byte_offset > sh.size ? "the byte offset lies outside the element" : NULL;
+    if (sh.implicit == 1)
+        return byte_offset != 0 ? "a byte offset into the start of an array (expected 0)" : NULL;
+    {
+        const tl_ck_type *t = &ck->types[sh.type];
+        int aggregate = t->kind == TALENT_K_ARRAY || t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION;
+        if (aggregate ? byte_offset != 0 && byte_offset != t->size : byte_offset > t->size) {
+            snprintf(buf, buflen, "byte offset %llu into '%s' of %lu bytes (expected %s)",
+                     (unsigned long long)byte_offset, t->name, (unsigned long)t->size,
+                     aggregate ? "0 or its size: not into the middle of an aggregate" : "at most its size");
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* The second pass: every data pointer's target, once all sections are parsed (GLOB may point into HEAP, a
+ * value anywhere into FILE's streams). Only values whose type holds a pointer are walked again. */
+static int check_pointer_targets(tl_checkpoint *ck, char *err, size_t errlen)
+{
+    tl_reader r;
+    uint32_t i, v;
+    uint64_t k;
+    const char *tag = NULL;
+    ck->check_targets = 1;
+    for (i = 0; i < ck->nglobals && !tag; i++)
+        if (ck->types[ck->globals[i].type].has_ptr) {
+            tl_reader_init(&r, ck->glob_payload, ck->glob_len, ck->glob_base);
+            r.pos = ck->globals[i].value_off;
+            if (tl_skip_value(&r, ck, ck->globals[i].type, 0) != 0)
+                tag = "GLOB";
+        }
+    for (i = 0; i < ck->nframes && !tag; i++)
+        for (v = 0; v < ck->frames[i].nvars && !tag; v++)
+            if (ck->types[ck->frames[i].vars[v].type].has_ptr) {
+                tl_reader_init(&r, ck->fram_payload, ck->fram_len, ck->fram_base);
+                r.pos = ck->frames[i].vars[v].value_off;
+                if (tl_skip_value(&r, ck, ck->frames[i].vars[v].type, 0) != 0)
+                    tag = "FRAM";
+            }
+    for (i = 0; i < ck->nheap && !tag; i++)
+        if (ck->types[ck->heap[i].elem].has_ptr) {
+            tl_reader_init(&r, ck->heap_payload, ck->heap_len, ck->heap_base);
+            r.pos = ck->heap[i].value_off;
+            for (k = 0; k < ck->heap[i].count && !tag; k++)
+                if (tl_skip_value(&r, ck, ck->heap[i].elem, 1) != 0)
+                    tag = "HEAP";
+        }
+    ck->check_targets = 0;
+    if (tag) {
+        set_err(err, errlen, "section %s %s", tag, r.err);
+        return -1;
+    }
+    return 0;
 }
 
 static const char *const section_tags[6] = {"META", "TYPE", "STRS", "GLOB", "FRAM", "HEAP"};
@@ -442,6 +754,12 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         }
         memcpy(tag, f + off, 4);
         tag[4] = '\0';
+        for (k = 0; k < 4; k++)
+            if (f[off + k] < 0x21 || f[off + k] > 0x7E) {
+                set_err(err, errlen, "section %lu at offset %lu: the tag is not 4 printable ASCII characters",
+                        (unsigned long)s + 1, (unsigned long)off);
+                return -1;
+            }
         r.pos = off + 4;
         len = tl_rd_u64(&r);
         if (len > size - off - 16) {
@@ -496,9 +814,12 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
 
     /* payloads */
     tl_max_stream_ref = -1;
+    ck->node_budget = 16 * (uint64_t)size + ((uint64_t)1 << 20);
+    ck->check_targets = 0;
     for (k = 0; k < 6; k++) {
         tl_reader_init(&r, f + payload_off[k], payload_len[k], payload_off[k]);
-        if (parsers[k](&r, ck) != 0 || (minor == 0 && r.pos != r.len && !r.failed)) {
+        /* a known section is consumed exactly in every minor version (a later minor adds sections, not fields) */
+        if (parsers[k](&r, ck) != 0 || (r.pos != r.len && !r.failed)) {
             if (!r.failed)
                 set_err(err, errlen, "section %s at offset %lu: %lu bytes left over after its last entry",
                         section_tags[k], (unsigned long)(payload_off[k] - 12), (unsigned long)(r.len - r.pos));
@@ -515,6 +836,13 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             return -1;
         }
         if (k == 3) {
+            long missing = tl_match_globals(ck);
+            if (missing >= 0) {
+                set_err(err, errlen, "section GLOB at offset %lu: global '%s' (declared at %s) does not exist in this "
+                        "program", (unsigned long)(payload_off[k] - 12), ck->globals[missing].key,
+                        ck->globals[missing].pos);
+                return -1;
+            }
             ck->glob_payload = f + payload_off[k];
             ck->glob_len = payload_len[k];
             ck->glob_base = payload_off[k];
@@ -540,12 +868,6 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             return -1;
         }
     }
-    if (tl_max_stream_ref >= 0 &&
-        ((uint64_t)tl_max_stream_ref >= ck->nfiles || ck->files[tl_max_stream_ref].kind != TL_FILE_STREAM)) {
-        set_err(err, errlen, "a FILE * value refers to open stream %ld, which the FILE section does not list",
-                tl_max_stream_ref);
-        return -1;
-    }
     if (seen_wait) {
         uint8_t has;
         tl_reader_init(&r, f + wait_off, wait_len, wait_off);
@@ -553,6 +875,9 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         ck->wait_ns = tl_rd_u64(&r);
         if (!r.failed && has > 1)
             tl_reader_fail(&r, "at offset %lu: flag %u is neither 0 nor 1", (unsigned long)wait_off, has);
+        if (!r.failed && has == 0 && ck->wait_ns != 0)
+            tl_reader_fail(&r, "at offset %lu: remaining time %llu without an interrupted wait",
+                           (unsigned long)wait_off, (unsigned long long)ck->wait_ns);
         if (r.failed || r.pos != r.len) {
             set_err(err, errlen, "section WAIT at offset %lu: %s", (unsigned long)(wait_off - 12),
                     r.failed ? r.err : "bytes left over after its last field");
@@ -560,7 +885,7 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         }
         ck->has_wait = has;
     }
-    return 0;
+    return check_pointer_targets(ck, err, errlen);
 }
 
 void tl_checkpoint_release(tl_checkpoint *ck)
@@ -581,6 +906,7 @@ void tl_checkpoint_release(tl_checkpoint *ck)
             free(ck->frames[i].vars[j].pos);
         }
         free(ck->frames[i].vars);
+        free(ck->frames[i].by_id);
         free(ck->frames[i].function);
         free(ck->frames[i].point_pos);
     }
@@ -601,7 +927,7 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     ck->nglobals = ck->nframes = ck->nheap = ck->nfiles = 0;
 }
 
-void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck)
+void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below)
 {
     char **paths;
     uint64_t *seqs;
@@ -611,11 +937,24 @@ void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck)
     if (n == 0)
         tl_die(TL_EXIT_NOINPUT, "no checkpoint (ckpt-NNNNNN.tck) in directory %s", dir);
     for (i = 0; i < n; i++) {
-        if (tl_checkpoint_load(paths[i], ck, err, sizeof err, &mismatch) == 0) {
+        int loaded;
+        if (below && seqs[i] >= below) {
+            tl_warn("checkpoint %s is skipped: a restore from checkpoint %llu failed", paths[i],
+                    (unsigned long long)below);
+            continue;
+        }
+        loaded = tl_checkpoint_load(paths[i], ck, err, sizeof err, &mismatch) == 0;
+        if (loaded && ck->sequence != seqs[i]) {
+            snprintf(err, sizeof err, "its name says sequence %llu but META says %llu", (unsigned long long)seqs[i],
+                     (unsigned long long)ck->sequence);
+            loaded = 0;
+        }
+        if (loaded) {
             tl_info("restoring from %s (sequence %llu, written on %s)", paths[i], (unsigned long long)ck->sequence,
                     ck->platform);
             return;
         }
+        tl_checkpoint_release(ck);
         if (mismatch && !first_mismatch[0])
             snprintf(first_mismatch, sizeof first_mismatch, "%s: %s", paths[i], err);
         tl_warn("checkpoint %s cannot be used: %s; %s", paths[i], err,

@@ -4,6 +4,7 @@
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "talent_internal.h"
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +77,39 @@ static int write_all(int fd, const unsigned char *p, size_t n, const char *path,
     return 0;
 }
 
+/* Temporary files (.ckpt-<digits>.tck.tmp) left in dir by a writer that was killed: removed once per process,
+ * before its first checkpoint, by name only (unlink removes a link itself, never what it points to). A
+ * directory holds the checkpoints of one program, so no other writer's file is in progress there. */
+static void remove_stale_temporaries(const char *dir)
+{
+    static int done;
+    DIR *d;
+    struct dirent *e;
+    if (done)
+        return;
+    done = 1;
+    d = opendir(dir);
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        const char *p = e->d_name;
+        size_t digits = 0;
+        char path[4200];
+        if (strncmp(p, ".ckpt-", 6) != 0)
+            continue;
+        for (p += 6; *p >= '0' && *p <= '9'; p++)
+            digits++;
+        if (digits == 0 || strcmp(p, ".tck.tmp") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) == 0)
+            tl_info("removed the stale temporary file %s", path);
+        else
+            tl_warn("cannot remove the stale temporary file %s: %s", path, strerror(errno));
+    }
+    closedir(d);
+}
+
 /* Writes the header and the sections straight from their buffers (no copy of the whole file in memory).
  * Returns 0, or -1 with a message in err; nothing of a failed attempt is left in dir. */
 static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, const section *secs,
@@ -87,12 +121,18 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     int fd, failed = 0;
     snprintf(tmp, n, "%s/.ckpt-%06llu.tck.tmp", dir, (unsigned long long)seq);
     snprintf(final_path, final_len, "%s/ckpt-%06llu.tck", dir, (unsigned long long)seq);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    /* 0700: a restart trusts only a directory nobody else can write (main.c) */
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
         free(tmp);
         return -1;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    remove_stale_temporaries(dir);
+    /* a new file of our own, never through a link someone planted, readable by this user only; a stale one
+     * of the same name (left by a killed writer) is removed and the creation tried once more */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         free(tmp);

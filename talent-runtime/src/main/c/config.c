@@ -6,8 +6,11 @@
 #include "talent_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT }
     key_type;
@@ -122,16 +125,42 @@ static char *trim(char *s)
     return s;
 }
 
+const char *tl_untrusted(const struct stat *st, int want_dir)
+{
+    if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+        return want_dir ? "it is not a directory" : "it is not a regular file";
+    if (st->st_uid != geteuid() && st->st_uid != 0)
+        return "it is owned by another user";
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return "it is writable by group or others";
+    return NULL;
+}
+
+/* The configuration file is obeyed only when it is a regular file of this user (or root) that nobody else
+ * may write (as ssh treats its configuration): otherwise another user could plant a talent.conf in a shared
+ * working directory. */
 static void read_file(tl_config *c, const char *path, int must_exist)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f;
     char line[4096], where[4200];
     unsigned lineno = 0;
-    if (!f) {
+    struct stat st;
+    const char *why;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         if (must_exist || errno != ENOENT)
             tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
         return;
     }
+    if (fstat(fd, &st) != 0)
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+    why = tl_untrusted(&st, 0);
+    if (why)
+        tl_die(TL_EXIT_USAGE, "configuration file %s is not trusted: %s (it must be a regular file owned by you or "
+               "root and writable by nobody else; fix it or remove it)", path, why);
+    f = fdopen(fd, "r");
+    if (!f)
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
     while (fgets(line, sizeof line, f)) {
         char *s, *eq, *key, *value, *hash;
         size_t k;
@@ -154,6 +183,9 @@ static void read_file(tl_config *c, const char *path, int must_exist)
         for (k = 0; k < NKEYS; k++)
             if (strcmp(keys[k].key, key) == 0)
                 break;
+        if (k == 2) /* restart */
+            tl_die(TL_EXIT_USAGE, "%s: key 'restart' cannot be set in a configuration file (a file must not turn a "
+                   "fresh run into a restore): set TALENT_RESTART=1 (talent exec --restart) instead", where);
         if (k == NKEYS) {
             char known[512] = "";
             for (k = 0; k < NKEYS; k++) {

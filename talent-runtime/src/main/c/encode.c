@@ -117,7 +117,50 @@ uint32_t tl_rd_u32(tl_reader *r) { return (uint32_t)tl_rd_uint_n(r, 4); }
 uint64_t tl_rd_u64(tl_reader *r) { return tl_rd_uint_n(r, 8); }
 int64_t tl_rd_i64(tl_reader *r) { return (int64_t)tl_rd_uint_n(r, 8); }
 
-const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len)
+/* Well-formed UTF-8 as Unicode defines it (what Java's strict decoder accepts): no overlong forms, no
+ * surrogates, nothing above U+10FFFF; and, for the format's str, no U+0000. */
+int tl_utf8_valid(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t k, len;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (k = 1; k < len; k++) {
+            unsigned d = p[i + k];
+            if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF))
+                return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
+const unsigned char *tl_rd_bytes_ref(tl_reader *r, uint32_t *len)
 {
     size_t at = r->pos;
     uint32_t n = tl_rd_u32(r);
@@ -135,11 +178,39 @@ const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len)
     return p;
 }
 
+const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len)
+{
+    size_t at = r->pos;
+    const unsigned char *p = tl_rd_bytes_ref(r, len);
+    if (p && !tl_utf8_valid(p, *len)) {
+        tl_reader_fail(r, "at offset %lu: text of %lu bytes is not valid UTF-8 (or holds a NUL byte)",
+                       (unsigned long)(r->base + at), (unsigned long)*len);
+        *len = 0;
+        return NULL;
+    }
+    return p;
+}
+
 char *tl_rd_str(tl_reader *r)
 {
     uint32_t n;
     const unsigned char *p = tl_rd_str_ref(r, &n);
     if (!p)
         return tl_xstrdup("");
+    return tl_xstrndup((const char *)p, n);
+}
+
+char *tl_rd_cbytes(tl_reader *r)
+{
+    uint32_t n;
+    size_t at = r->pos;
+    const unsigned char *p = tl_rd_bytes_ref(r, &n);
+    if (!p)
+        return tl_xstrdup("");
+    if (memchr(p, 0, n)) {
+        tl_reader_fail(r, "at offset %lu: a C string of %lu bytes holds a NUL byte", (unsigned long)(r->base + at),
+                       (unsigned long)n);
+        return tl_xstrdup("");
+    }
     return tl_xstrndup((const char *)p, n);
 }

@@ -458,8 +458,56 @@ void tl_files_write(tl_buf *b)
 
 /* ---------------------------------------------------------------- reading */
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port> (FORMAT.md FILE kind 3) into a socket address; 0 or -1. */
+static int parse_listen_address(const char *p, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(p, ':'), *d;
+    unsigned long port = 0;
+    memset(ss, 0, sizeof *ss);
+    if (!colon || !colon[1] || strlen(colon + 1) > 5)
+        return -1;
+    for (d = colon + 1; *d; d++) {
+        if (*d < '0' || *d > '9')
+            return -1;
+        port = port * 10 + (unsigned long)(*d - '0');
+    }
+    if (port > 65535)
+        return -1;
+    if (strncmp(p, "tcp:", 4) == 0 && (size_t)(colon - p - 4) < sizeof host) {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        memcpy(host, p + 4, (size_t)(colon - p - 4));
+        host[colon - p - 4] = '\0';
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+            return -1;
+        *len = sizeof *a;
+        return 0;
+    }
+    if (strncmp(p, "tcp6:[", 6) == 0 && colon - p >= 7 && colon[-1] == ']' && (size_t)(colon - p - 7) < sizeof host) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        memcpy(host, p + 6, (size_t)(colon - p - 7));
+        host[colon - p - 7] = '\0';
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+            return -1;
+        *len = sizeof *a;
+        return 0;
+    }
+    return -1;
+}
+
 int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
 {
+    int stdin_entries = 0;
     uint32_t n = tl_rd_u32(r), i, j;
     if (r->failed)
         return -1;
@@ -477,7 +525,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         f->fd = tl_rd_u32(r);
         f->kind = tl_rd_u8(r);
         f->description = tl_rd_u32(r);
-        f->path = tl_rd_str(r);
+        f->path = tl_rd_cbytes(r);     /* bytes, but a C string: no NUL */
         f->access = tl_rd_u8(r);
         f->flags = tl_rd_u8(r);
         f->std_source = tl_rd_u8(r);
@@ -492,8 +540,21 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
             BAD("at offset %lu: descriptor %lu out of range", (unsigned long)(r->base + at), (unsigned long)f->fd);
         if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_STD_DUP)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
-        if (f->access > 2 || f->flags > 7 || f->std_source > 2)
+        if (f->access > 2 || f->flags > 7 || f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
+        if ((f->kind == TL_FILE_STDIN || f->kind == TL_FILE_STD_DUP) && f->path[0])
+            BAD("at offset %lu: entry of kind %u has a path", (unsigned long)(r->base + at), f->kind);
+        if (f->kind != TL_FILE_STREAM && f->mode[0])
+            BAD("at offset %lu: entry of kind %u has a stream mode", (unsigned long)(r->base + at), f->kind);
+        if (f->kind == TL_FILE_STDIN && ++stdin_entries > 1)
+            BAD("at offset %lu: a second stdin position", (unsigned long)(r->base + at));
+        if (f->kind == TL_FILE_LISTEN) {
+            struct sockaddr_storage ss;
+            socklen_t len;
+            if (parse_listen_address(f->path, &ss, &len) != 0)
+                BAD("at offset %lu: listening socket address is not tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port>",
+                    (unsigned long)(r->base + at));
+        }
         if ((f->kind == TL_FILE_DESCRIPTOR || f->kind == TL_FILE_STREAM || f->kind == TL_FILE_LISTEN) && !f->path[0])
             BAD("at offset %lu: descriptor %lu has no path", (unsigned long)(r->base + at), (unsigned long)f->fd);
         if (f->kind == TL_FILE_STREAM) {
@@ -503,12 +564,25 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                 if (!strchr("+bxe", *m))
                     BAD("at offset %lu: stream mode '%s' is not valid", (unsigned long)(r->base + at), f->mode);
         }
-        for (j = 0; j < i; j++)
-            if (f->kind != TL_FILE_STDIN && ck->files[j].kind != TL_FILE_STDIN && ck->files[j].fd == f->fd)
-                BAD("at offset %lu: descriptor %lu listed twice", (unsigned long)(r->base + at), (unsigned long)f->fd);
 #undef BAD
     }
-    return 0;
+    /* a descriptor number appears at most once among the kinds other than the stdin position (sorted: the
+     * section may hold millions of entries) */
+    {
+        uint32_t *fds = tl_xmalloc((n ? n : 1) * sizeof *fds), m = 0;
+        for (i = 0; i < n; i++)
+            if (ck->files[i].kind != TL_FILE_STDIN)
+                fds[m++] = ck->files[i].fd;
+        qsort(fds, m, sizeof *fds, cmp_u32);
+        for (j = 1; j < m; j++)
+            if (fds[j] == fds[j - 1]) {
+                tl_reader_fail(r, "at offset %lu: descriptor %lu listed twice", (unsigned long)r->base,
+                               (unsigned long)fds[j]);
+                break;
+            }
+        free(fds);
+    }
+    return r->failed ? -1 : 0;
 }
 
 static void move_to(int tmp, int fd, const tl_ck_file *f)
@@ -523,36 +597,12 @@ static void move_to(int tmp, int fd, const tl_ck_file *f)
 
 static void restore_listen(const tl_ck_file *f)
 {
-    char host[128];
-    const char *p = f->path, *colon;
-    unsigned port;
-    int s, one = 1;
     struct sockaddr_storage ss;
     socklen_t len;
-    memset(&ss, 0, sizeof ss);
-    colon = strrchr(p, ':');
-    if (!colon || sscanf(colon + 1, "%u", &port) != 1 || port > 65535)
-        goto bad;
-    if (strncmp(p, "tcp:", 4) == 0 && (size_t)(colon - p - 4) < sizeof host) {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        memcpy(host, p + 4, (size_t)(colon - p - 4));
-        host[colon - p - 4] = '\0';
-        a->sin_family = AF_INET;
-        a->sin_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
-            goto bad;
-        len = sizeof *a;
-    } else if (strncmp(p, "tcp6:[", 6) == 0 && colon[-1] == ']' && (size_t)(colon - p - 7) < sizeof host) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        memcpy(host, p + 6, (size_t)(colon - p - 7));
-        host[colon - p - 7] = '\0';
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
-            goto bad;
-        len = sizeof *a;
-    } else
-        goto bad;
+    int s, one = 1;
+    const char *p = f->path;
+    if (parse_listen_address(p, &ss, &len) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
     s = socket(ss.ss_family, SOCK_STREAM, 0);
     if (s < 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
@@ -560,9 +610,6 @@ static void restore_listen(const tl_ck_file *f)
     if (bind(s, (struct sockaddr *)&ss, len) != 0 || listen(s, SOMAXCONN) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
     move_to(s, (int)f->fd, f);
-    return;
-bad:
-    tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
 }
 
 static const char *fdopen_mode(const char *mode, char *buf, size_t n)

@@ -153,11 +153,7 @@ void tl_restore_begin(tl_checkpoint *ck)
 
 static tl_ck_var *find_var(tl_ck_frame *fr, unsigned var)
 {
-    uint32_t i;
-    for (i = 0; i < fr->nvars; i++)
-        if (fr->vars[i].var_id == var)
-            return &fr->vars[i];
-    return NULL;
+    return tl_ck_frame_var(fr, var);
 }
 
 unsigned talent_resume_point(unsigned function)
@@ -437,17 +433,25 @@ static const talent_global *find_global(const char *key)
     return NULL;
 }
 
-/* Matches the checkpoint's globals to this program's. Runs before the heap is restored, because heap blocks
- * may point into globals. */
-void tl_bind_globals(tl_checkpoint *ck)
+long tl_match_globals(tl_checkpoint *ck)
 {
     uint32_t i;
     for (i = 0; i < ck->nglobals; i++) {
         ck->globals[i].target = find_global(ck->globals[i].key);
         if (!ck->globals[i].target)
-            tl_die(TL_EXIT_DATAERR, "cannot restore global '%s' (declared at %s): this program has no such global",
-                   ck->globals[i].key, ck->globals[i].pos);
+            return (long)i;
     }
+    return -1;
+}
+
+/* Matches the checkpoint's globals to this program's. Runs before the heap is restored, because heap blocks
+ * may point into globals. (Validation already refused a file naming a global this program lacks.) */
+void tl_bind_globals(tl_checkpoint *ck)
+{
+    long i = tl_match_globals(ck);
+    if (i >= 0)
+        tl_die(TL_EXIT_DATAERR, "cannot restore global '%s' (declared at %s): this program has no such global",
+               ck->globals[i].key, ck->globals[i].pos);
 }
 
 void tl_restore_globals(tl_checkpoint *ck)

@@ -841,6 +841,7 @@ void tl_heap_restore(tl_checkpoint *ck)
         size_t esz, size;
         if (blk->flags & TL_HEAP_UNTYPED) {
             if (!same_layout)
+                tl_die_hook = NULL, /* this platform's layout, not a damaged file: no fallback */
                 tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s (%llu bytes whose element "
                        "type talent could not infer, carried as raw bytes): it was written on %s (%s) and this is "
                        "%s (%s); restore it on a platform with the same byte order and pointer width, or let the "
@@ -872,7 +873,7 @@ void tl_heap_restore(tl_checkpoint *ck)
             esz = desc->size;
         }
         if (esz && blk->count > ((size_t)-1 - blk->tail_len) / esz)
-            tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: %llu elements of %lu bytes do not "
+            tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: %llu elements of %lu bytes do not "
                    "fit in this platform's address space", site, (unsigned long long)blk->count, (unsigned long)esz);
         size = (size_t)blk->count * esz + blk->tail_len;
         blk->addr = calloc(1, size);
@@ -944,6 +945,11 @@ static uint32_t block_index(const tl_checkpoint *ck, uint32_t id)
             hi = mid;
     }
     return NONE;
+}
+
+uint32_t tl_heap_block_index(const tl_checkpoint *ck, uint32_t id)
+{
+    return block_index(ck, id);
 }
 
 int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate)

@@ -11,14 +11,110 @@
 #include "talent_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 tl_restore_stats tl_rstats;
 int tl_restore_kind;
 
+/* ---------------------------------------------------------------- falling back when a restore fails
+ *
+ * Validation refuses every file it can judge before anything is restored. What only the restore can find
+ * (this program's descriptor of a heap block's type, a variable the resumed function asks for that the file
+ * lacks, a value that does not fit) would otherwise end the process halfway through a restart, with exit
+ * 65 or 70, although an older checkpoint may be valid. So while a restart from a checkpoint directory is
+ * restoring, a fatal error (or a crash) re-executes the program with TALENT_RESTORE_BELOW=<sequence>: the new
+ * process restores the newest valid checkpoint older than the one that failed. Everything for the execve is
+ * prepared before the restore starts, so that a signal handler can use it. */
+#define BELOW_VAR "TALENT_RESTORE_BELOW"
+static char fallback_exe[4096];
+static char **fallback_argv, **fallback_envp;
+static char fallback_env[64];
+static const tl_checkpoint *fallback_ck;
+extern char **environ;
+
+static void fallback_exec(void)
+{
+    uint32_t i;
+    /* the descriptors the failed restore reopened: the next attempt reopens what it needs */
+    for (i = 0; fallback_ck && i < fallback_ck->nfiles; i++)
+        if (fallback_ck->files[i].fd > 2 && fallback_ck->files[i].kind != TL_FILE_STDIN)
+            close((int)fallback_ck->files[i].fd);
+    execve(fallback_exe, fallback_argv, fallback_envp);
+}
+
+static void fallback_on_signal(int sig)
+{
+    static const char msg[] = "talent: warning: the program crashed while a checkpoint was restored; falling back to "
+                              "the previous checkpoint\n";
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    fallback_exec();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void fallback_on_die(int code, const char *message)
+{
+    (void)code;
+    tl_warn("checkpoint %llu could not be restored: %s; falling back to the previous checkpoint",
+            (unsigned long long)fallback_ck->sequence, message);
+    fallback_exec();
+    tl_warn("cannot re-execute %s to fall back: %s", fallback_exe, strerror(errno));
+}
+
+static void fallback_arm(const tl_checkpoint *ck, char **argv)
+{
+    size_t n = 0, i, k = 0;
+    ssize_t len = readlink("/proc/self/exe", fallback_exe, sizeof fallback_exe - 1);
+    struct sigaction sa;
+    if (len <= 0)
+        return;         /* no /proc: no fallback after validation */
+    fallback_exe[len] = '\0';
+    fallback_ck = ck;
+    fallback_argv = argv;
+    while (environ[n])
+        n++;
+    fallback_envp = tl_xcalloc(n + 2, sizeof *fallback_envp);
+    snprintf(fallback_env, sizeof fallback_env, BELOW_VAR "=%llu", (unsigned long long)ck->sequence);
+    for (i = 0; i < n; i++)
+        if (strncmp(environ[i], BELOW_VAR "=", sizeof BELOW_VAR) != 0)
+            fallback_envp[k++] = environ[i];
+    fallback_envp[k++] = fallback_env;
+    fallback_envp[k] = NULL;
+    tl_die_hook = fallback_on_die;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fallback_on_signal;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+}
+
+static void fallback_disarm(void)
+{
+    if (!fallback_ck)
+        return;
+    tl_die_hook = NULL;
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    signal(SIGFPE, SIG_DFL);
+    signal(SIGILL, SIG_DFL);
+    free(fallback_envp);
+    fallback_envp = NULL;
+    fallback_ck = NULL;
+}
+
 void tl_restore_resuming(const tl_checkpoint *ck)
 {
+    /* restored: from here on a failure is the program's own */
+    fallback_disarm();
     if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
         tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
@@ -57,12 +153,26 @@ int main(int argc, char **argv)
     tl_config_read(&c);
     tl_events_init(c.event_file);
     if (c.restart) {
+        uint64_t below = 0;
+        const char *b = getenv(BELOW_VAR);
+        if (b && *b) {
+            below = strtoull(b, NULL, 10);
+            unsetenv(BELOW_VAR);
+        }
         tl_rstats.start_ms = tl_now_ms();
         ck = tl_xcalloc(1, sizeof *ck);
-        if (c.restore_file)
+        if (c.restore_file) {
             tl_checkpoint_load_exact(c.restore_file, ck);
-        else
-            tl_checkpoint_load_newest(c.dir, ck);
+        } else {
+            struct stat st;
+            const char *why = stat(c.dir, &st) == 0 ? tl_untrusted(&st, 1) : NULL;
+            /* checkpoints are trusted only from a directory nobody else can write (as ssh treats ~/.ssh) */
+            if (why)
+                tl_die(TL_EXIT_USAGE, "checkpoint directory %s is not trusted for a restart: %s (it must be owned by "
+                       "you or root and writable by nobody else)", c.dir, why);
+            tl_checkpoint_load_newest(c.dir, ck, below);
+            fallback_arm(ck, argv);
+        }
         tl_rstats.loaded_ms = tl_now_ms();
         tl_restore_kind = TL_RESTORE_RESTART;
         restore(ck, 0);

@@ -173,6 +173,12 @@ const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_
             return "the element path goes below a scalar";
         }
     }
+    if (tl_is_aggregate(t)) {
+        /* validated: 0, or the writer's size of the aggregate (one past its end), never into its middle; one
+         * past the end maps to this target's size */
+        *off = o + (byte_offset ? t->size : 0);
+        return NULL;
+    }
     if (byte_offset > t->size)
         return "the byte offset lies outside the element";
     *off = o + (size_t)byte_offset;

@@ -33,6 +33,12 @@ extern int tl_verbose;
 void tl_die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes s into out (outlen bytes, NUL-terminated, cut short if need be) with control characters and DEL
+ * escaped as \xNN and a backslash as \\; returns the length written. Every message goes through it. */
+size_t tl_escape(const char *s, char *out, size_t outlen);
+/* Called by tl_die (once) before the message is printed, while set: a restore in progress uses it to fall
+ * back to an older checkpoint (main.c). */
+extern void (*tl_die_hook)(int code, const char *message);
 /* Always printed, without the "warning: " prefix. */
 void tl_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *tl_xmalloc(size_t n);
@@ -78,7 +84,7 @@ typedef struct tl_reader {
     size_t len, pos;
     size_t base;                    /* file offset of data[0], for messages */
     int failed;
-    char err[160];
+    char err[320];
 } tl_reader;
 
 void tl_reader_init(tl_reader *r, const unsigned char *data, size_t len, size_t base);
@@ -88,10 +94,16 @@ uint16_t tl_rd_u16(tl_reader *r);
 uint32_t tl_rd_u32(tl_reader *r);
 uint64_t tl_rd_u64(tl_reader *r);
 int64_t tl_rd_i64(tl_reader *r);
-/* Reads a str; returns a malloc'ed NUL-terminated copy (never NULL; "" after a failure). */
+/* Reads a str (FORMAT.md: valid UTF-8 without NUL, refused otherwise); returns a malloc'ed NUL-terminated
+ * copy (never NULL; "" after a failure). */
 char *tl_rd_str(tl_reader *r);
-/* Skips a str; returns its bytes in place (not NUL-terminated) and its length. */
+/* Skips a str (checked like tl_rd_str); returns its bytes in place (not NUL-terminated) and its length. */
 const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len);
+/* Skips a bytes value (any bytes); returns them in place and their length. */
+const unsigned char *tl_rd_bytes_ref(tl_reader *r, uint32_t *len);
+/* Reads a bytes value that holds a C string (argv, STRS, FILE path): refused when it contains a NUL. */
+char *tl_rd_cbytes(tl_reader *r);
+int tl_utf8_valid(const unsigned char *p, size_t n);
 uint64_t tl_rd_uint_n(tl_reader *r, unsigned nbytes);
 
 /* ---------------------------------------------------------------- types.c */
@@ -175,6 +187,9 @@ typedef struct tl_ck_type {
     uint32_t nfields;
     tl_ck_field *fields;
     uint64_t min_encoded;           /* lower bound of an encoded value's size (validation) */
+    uint64_t nodes;                 /* values one value of this type expands to (saturating; FORMAT.md) */
+    uint32_t depth;                 /* nesting depth (a scalar is 1) */
+    int has_ptr;                    /* a data pointer occurs in its encoding (its targets need checking) */
 } tl_ck_type;
 
 typedef struct tl_ck_var {
@@ -192,6 +207,7 @@ typedef struct tl_ck_frame {
     char *point_pos;
     uint32_t nvars;
     tl_ck_var *vars;
+    uint32_t *by_id;                /* variable indexes sorted by var_id (validation) */
 } tl_ck_frame;
 
 typedef struct tl_ck_global {
@@ -244,6 +260,10 @@ typedef struct tl_checkpoint {
     struct tl_ck_file *files;
     int has_wait;
     uint64_t wait_ns;
+    /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
+     * are checked (the second pass, once every section is parsed) */
+    uint64_t node_budget;
+    int check_targets;
 } tl_checkpoint;
 
 /* One entry of the FILE section (FORMAT.md). */
@@ -281,6 +301,14 @@ typedef struct tl_ck_block {
 #define TL_HEAP_UNTYPED 1u
 
 /* ---------------------------------------------------------------- checkpoint_read.c */
+/* Limits of FORMAT.md "Validation", shared with the Java reader. */
+#define TL_MAX_TYPE_DEPTH 256
+#define TL_MAX_CHECKPOINT_BYTES 2147483583u  /* 2^31 - 65: what the Java reader maps */
+/* The variable of frame f with var_id id, or NULL (after validation has indexed the frame). */
+tl_ck_var *tl_ck_frame_var(const tl_ck_frame *f, uint32_t id);
+/* Checks a pointer's OBJECT target against the parsed checkpoint (FORMAT.md "Pointers"); NULL or why not. */
+const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                            uint64_t byte_offset, char *buf, size_t buflen);
 /* Parses and validates one file completely. Returns 0, or -1 with a message in err ("section TYPE at
  * offset 1234: ..."). *fingerprint_mismatch is set when the only problem is the program fingerprint. */
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch);
@@ -291,8 +319,9 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *data, size_t size
 /* Exactly the checkpoint file path (restore_file): exits 66 with the reader's message when it is not valid
  * (65 when it belongs to another program); no fallback. */
 void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck);
-/* Newest valid checkpoint of dir; warns about each damaged newer one; exits 65/66 when there is none. */
-void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck);
+/* Newest valid checkpoint of dir (with a sequence below `below` unless it is 0: a restore of that one
+ * failed); warns about each damaged newer one; exits 65/66 when there is none. */
+void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below);
 /* Lists ckpt-<seq>.tck files of dir, newest first; returns the count (paths and seqs malloc'ed). */
 size_t tl_checkpoint_list(const char *dir, char ***paths, uint64_t **seqs);
 
@@ -349,6 +378,10 @@ typedef struct tl_value_ctx {
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
 /* Skips one value of file type id (validation). Returns 0 or -1 with r->failed set. */
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth);
+/* 1 when s (n bytes) is long double text as FORMAT.md allows: C99 hex notation, inf, -inf, nan, -nan. */
+int tl_ldouble_text_valid(const unsigned char *s, size_t n);
+/* Whether this program has a function of that name a pointer can name (FUNCPTR). */
+int tl_function_known(const unsigned char *name, uint32_t len);
 /* Decodes one value of file type id into memory of this target's type t at addr. */
 void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t, void *addr,
                      tl_value_ctx *ctx);
@@ -388,6 +421,9 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
                         uint64_t byte_offset, void **slot, tl_value_ctx *ctx);
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
 void tl_bind_globals(tl_checkpoint *ck);
+/* Binds each checkpoint global to this program's global of the same key; returns the index of the first
+ * one this program does not have, or -1. */
+long tl_match_globals(tl_checkpoint *ck);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
 
@@ -414,6 +450,8 @@ void tl_heap_resolve(const tl_checkpoint *ck, uint32_t id, char **base, const ta
 void tl_heap_restore_done(void);
 /* Reader: indexes the blocks by id when ids are not 0, 1, 2 ...; returns 0, or -1 with *duplicate set. */
 int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate);
+/* Index in ck->heap of the block with this id, or 0xFFFFFFFF (after tl_heap_index_ids). */
+uint32_t tl_heap_block_index(const tl_checkpoint *ck, uint32_t id);
 
 /* Timings of a restore, printed with TALENT_VERBOSE=1 when the innermost frame is restored. */
 typedef struct tl_restore_stats {
@@ -444,6 +482,10 @@ typedef struct tl_config {
 /* talent.conf (or $TALENT_CONFIG), then TALENT_<KEY> variables; malformed -> exit 64. Sets tl_verbose and
  * tl_platform too. */
 void tl_config_read(tl_config *c);
+/* NULL when a file (want_dir 0) or directory (1) with this status may be trusted: of the right type, owned by
+ * this user or root, not writable by group or others; else why not. */
+struct stat;
+const char *tl_untrusted(const struct stat *st, int want_dir);
 
 /* ---------------------------------------------------------------- site.c */
 #define TL_AFTER_EXIT 1             /* the checkpoint ends the process (exit 75) */

@@ -366,6 +366,76 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
 
 /* ---------------------------------------------------------------- validation (skip) */
 
+/* FORMAT.md: C99 hexadecimal floating notation (as %La prints it), inf, -inf, nan or -nan; the same pattern as
+ * the Java reader's: -?(inf|nan|0[xX](H{1,64}(\.H{0,64})?|\.H{1,64})[pP][+-]?D{1,6}). */
+int tl_ldouble_text_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0, k;
+    if (i < n && s[i] == '-')
+        i++;
+    if (n - i == 3 && (memcmp(s + i, "inf", 3) == 0 || memcmp(s + i, "nan", 3) == 0))
+        return 1;
+    if (n - i < 2 || s[i] != '0' || (s[i + 1] != 'x' && s[i + 1] != 'X'))
+        return 0;
+    i += 2;
+#define HEX(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F'))
+    for (k = 0; i < n && HEX(s[i]); i++, k++)
+        ;
+    if (k > 64)
+        return 0;
+    if (i < n && s[i] == '.') {
+        size_t f;
+        i++;
+        for (f = 0; i < n && HEX(s[i]); i++, f++)
+            ;
+        if (f > 64 || (k == 0 && f == 0))
+            return 0;
+    } else if (k == 0)
+        return 0;
+#undef HEX
+    if (i >= n || (s[i] != 'p' && s[i] != 'P'))
+        return 0;
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (k = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++)
+        ;
+    return k >= 1 && k <= 6 && i == n;
+}
+
+int tl_function_known(const unsigned char *name, uint32_t len)
+{
+    return function_named(name, len) != NULL;
+}
+
+/* A struct or union member: a bit-field's value must fit its width (sign-extended for SINT). */
+static void skip_member(tl_reader *r, const tl_checkpoint *ck, const tl_ck_field *fd, int depth)
+{
+    const tl_ck_type *ft = &ck->types[fd->type];
+    size_t fat = r->pos;
+    uint64_t u;
+    unsigned bits;
+    int ok;
+    if (!fd->bit_width) {
+        tl_skip_value(r, ck, fd->type, depth + 1);
+        return;
+    }
+    u = ft->kind == TALENT_K_BOOL ? tl_rd_u8(r) : tl_rd_uint_n(r, ft->bits / 8u);
+    bits = ft->kind == TALENT_K_BOOL ? 8 : ft->bits;
+    if (r->failed)
+        return;
+    if (ft->kind == TALENT_K_SINT) {
+        if (bits < 64 && ((u >> (bits - 1)) & 1))
+            u |= ~(uint64_t)0 << bits;
+        ok = fd->bit_width >= 64 || ((int64_t)u >= -((int64_t)1 << (fd->bit_width - 1)) &&
+                                     (int64_t)u < ((int64_t)1 << (fd->bit_width - 1)));
+    } else
+        ok = fd->bit_width >= 64 || u < ((uint64_t)1 << fd->bit_width);
+    if (!ok)
+        tl_reader_fail(r, "at offset %lu: value of bit-field '%.60s' does not fit its %u bits",
+                       (unsigned long)(r->base + fat), fd->name, fd->bit_width);
+}
+
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth)
 {
     const tl_ck_type *ct = &ck->types[type_id];
@@ -373,8 +443,12 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
     uint32_t f, n;
     uint8_t tag;
     size_t at = r->pos;
-    if (depth > 256) {
-        tl_reader_fail(r, "at offset %lu: values nested deeper than 256 levels", (unsigned long)(r->base + at));
+    const unsigned char *p;
+    if (ct->min_encoded == 0)
+        return r->failed ? -1 : 0;  /* encodes to no bytes: nothing to read or check (only empty aggregates) */
+    if (depth > TL_MAX_TYPE_DEPTH) {
+        tl_reader_fail(r, "at offset %lu: values nested deeper than %d levels", (unsigned long)(r->base + at),
+                       TL_MAX_TYPE_DEPTH);
         return -1;
     }
     switch (ct->kind) {
@@ -390,7 +464,10 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         tl_rd_uint_n(r, ct->bits / 8u);
         break;
     case TALENT_K_LDOUBLE:
-        tl_rd_str_ref(r, &n);
+        p = tl_rd_str_ref(r, &n);
+        if (p && !tl_ldouble_text_valid(p, n))
+            tl_reader_fail(r, "at offset %lu: long double value '%.*s' is not C99 hexadecimal notation, inf or nan",
+                           (unsigned long)(r->base + at), (int)(n > 40 ? 40 : n), (const char *)p);
         break;
     case TALENT_K_PTR:
         tag = tl_rd_u8(r);
@@ -398,19 +475,32 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             break;
         if (tag == 1) {
             uint8_t kind = tl_rd_u8(r);
-            uint16_t len;
-            tl_rd_u32(r);
-            tl_rd_u32(r);
-            len = tl_rd_u16(r);
+            uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
+            tl_path path;
+            uint64_t byte_offset;
+            path.len = tl_rd_u16(r);
             if (!r->failed && (kind < 1 || kind > 5))
                 tl_reader_fail(r, "at offset %lu: pointer to unknown object kind %u", (unsigned long)(r->base + at),
                                kind);
-            if (!r->failed && len > TL_MAX_PATH)
-                tl_reader_fail(r, "at offset %lu: pointer element path of %u steps (at most %d supported)",
-                               (unsigned long)(r->base + at), len, TL_MAX_PATH);
-            for (i = 0; i < len && !r->failed; i++)
-                tl_rd_u64(r);
-            tl_rd_u64(r);
+            if (!r->failed && kind == TL_OBJ_ARGV && a != 0)
+                tl_reader_fail(r, "at offset %lu: pointer to the argv array with a = %lu (expected 0)",
+                               (unsigned long)(r->base + at), (unsigned long)a);
+            if (!r->failed && kind != TL_OBJ_FRAME && b != 0)
+                tl_reader_fail(r, "at offset %lu: pointer to object kind %u with b = %lu (expected 0)",
+                               (unsigned long)(r->base + at), kind, (unsigned long)b);
+            if (!r->failed && path.len > TL_MAX_PATH)
+                tl_reader_fail(r, "at offset %lu: pointer element path of %u steps (at most %d allowed)",
+                               (unsigned long)(r->base + at), path.len, TL_MAX_PATH);
+            for (i = 0; i < path.len && !r->failed; i++)
+                path.idx[i] = tl_rd_u64(r);
+            byte_offset = tl_rd_u64(r);
+            if (!r->failed && ck->check_targets) {
+                char buf[200];
+                const char *why = tl_check_target(ck, kind, a, b, &path, byte_offset, buf, sizeof buf);
+                if (why)
+                    tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
+                                   (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
+            }
         } else if (tag == 2) {
             uint32_t s = tl_rd_u32(r);
             uint64_t off = tl_rd_u64(r);
@@ -423,24 +513,34 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         } else if (tag == 5) {
             uint32_t s = tl_rd_u32(r);
             if (!r->failed && (long)s > tl_max_stream_ref)
-                tl_max_stream_ref = (long)s;   /* checked against the FILE section once it is parsed */
+                tl_max_stream_ref = (long)s;
+            if (!r->failed && ck->check_targets && (s >= ck->nfiles || ck->files[s].kind != TL_FILE_STREAM))
+                tl_reader_fail(r, "at offset %lu: a FILE * value refers to open stream %lu, which the FILE section "
+                               "does not list as a stream", (unsigned long)(r->base + at), (unsigned long)s);
         } else
             tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_FUNCPTR:
         tag = tl_rd_u8(r);
-        if (tag == 4)
-            tl_rd_str_ref(r, &n);
-        else if (tag != 0)
+        if (tag == 4) {
+            p = tl_rd_str_ref(r, &n);
+            if (p && n == 0)
+                tl_reader_fail(r, "at offset %lu: empty function name", (unsigned long)(r->base + at));
+            else if (p && !tl_function_known(p, n))
+                tl_reader_fail(r, "at offset %lu: function pointer to '%.*s', which is not in this program",
+                               (unsigned long)(r->base + at), (int)(n > 80 ? 80 : n), (const char *)p);
+        } else if (tag != 0)
             tl_reader_fail(r, "at offset %lu: unknown function pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_ARRAY: {
         const tl_ck_type *et = &ck->types[ct->elem];
-        if (et->min_encoded == 0)
-            break;      /* elements of empty structs occupy no bytes */
         if (ct->count > (r->len - r->pos) / et->min_encoded) {
             tl_reader_fail(r, "at offset %lu: array of %llu elements does not fit in the section",
                            (unsigned long)(r->base + at), (unsigned long long)ct->count);
+            break;
+        }
+        if (et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT || et->kind == TALENT_K_FLOAT) {
+            r->pos += (size_t)(ct->count * et->min_encoded);   /* any bit pattern is valid; checked to fit above */
             break;
         }
         for (i = 0; i < ct->count && !r->failed; i++)
@@ -449,11 +549,11 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
     }
     case TALENT_K_STRUCT:
         for (f = 0; f < ct->nfields && !r->failed; f++)
-            tl_skip_value(r, ck, ct->fields[f].type, depth + 1);
+            skip_member(r, ck, &ct->fields[f], depth);
         break;
     case TALENT_K_UNION:
         if (ct->nfields > 0)
-            tl_skip_value(r, ck, ct->fields[0].type, depth + 1);
+            skip_member(r, ck, &ct->fields[0], depth);
         break;
     default:
         tl_reader_fail(r, "at offset %lu: unknown type kind %u", (unsigned long)(r->base + at), ct->kind);
@@ -495,6 +595,8 @@ static void check_fits(const tl_checkpoint *ck, const tl_ck_type *ct, int neg, u
     if (fits)
         return;
     tl_ctx_describe(ctx, what, sizeof what);
+    if (ct->bits > bits)
+        tl_die_hook = NULL;     /* this platform's limit, not a damaged file: no fallback to an older one */
     if (neg)
         snprintf(value, sizeof value, "%lld", (long long)(int64_t)u);
     else

@@ -124,6 +124,17 @@ typedef struct talent_point {
     const char *pos;                /* "file.c:line:col" */
 } talent_point;
 
+/* Optional, for validation: per point id (talent_the_point_vars[p] for p < npoints), the ids of the variables
+ * the function restores when it resumes at that point (its talent_restore_* calls). The compiler may emit
+ *     const talent_point_vars talent_the_point_vars[] = { { ids_of_point_0, n0 }, ... };
+ * in talent_program.c; the runtime then refuses, when it validates a checkpoint and before any restore starts,
+ * a frame that lacks one of them (instead of failing halfway through the restore). Without it (the runtime
+ * declares it weak) that check is skipped. */
+typedef struct talent_point_vars {
+    const unsigned *ids;
+    unsigned n;
+} talent_point_vars;
+
 typedef struct talent_program {
     const char *fingerprint;        /* 32 hex digits; equal on every ISA for one build of one source */
     const char *name;               /* program name (talent build --name) */

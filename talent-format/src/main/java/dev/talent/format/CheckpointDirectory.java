@@ -46,7 +46,10 @@ public final class CheckpointDirectory {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Matcher m = NAME.matcher(file.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(file)) entries.add(new Entry(file, new BigInteger(m.group(1))));
+                // a regular file itself, not a link to one (nor a FIFO that would block the reader)
+                if (m.matches() && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    entries.add(new Entry(file, new BigInteger(m.group(1))));
+                }
             }
         }
         entries.sort(Comparator.comparing(Entry::sequence).reversed());

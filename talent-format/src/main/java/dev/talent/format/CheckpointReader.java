@@ -16,10 +16,12 @@ import dev.talent.format.Value.ObjectKind;
 import dev.talent.format.Value.ObjectRef;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,8 +36,14 @@ import java.util.regex.Pattern;
  * The first problem found is reported as a {@link CorruptCheckpointException}.
  */
 public final class CheckpointReader {
-    /** Deepest type nesting accepted; bounds the reader's recursion on hostile input. */
-    static final int MAX_TYPE_DEPTH = 512;
+    /** Deepest type nesting accepted (docs/FORMAT.md "Validation"); bounds the reader's recursion. */
+    static final int MAX_TYPE_DEPTH = 256;
+    /** Longest pointer element path (docs/FORMAT.md "Validation"; the C runtime's TL_MAX_PATH). */
+    static final int MAX_PATH = 64;
+    /** Largest file read (what one mapping holds); the C runtime uses the same limit. */
+    static final long MAX_FILE_SIZE = Integer.MAX_VALUE - 64;
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private static final Pattern STREAM_MODE = Pattern.compile("[rwa][+bxe]*");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{32}");
@@ -46,12 +54,40 @@ public final class CheckpointReader {
 
     /** Reads and validates the checkpoint file at {@code file}; messages name the file as given. */
     public static Checkpoint read(Path file) throws IOException, CorruptCheckpointException {
+        return read(file, file.toString());
+    }
+
+    /**
+     * Reads and validates the checkpoint file at {@code file}; messages name it {@code fileName}. The file is mapped,
+     * not copied onto the heap, and large arrays of plain scalars stay in the mapping (decoded when an element is
+     * asked for), so that inspecting a checkpoint of hundreds of megabytes takes little heap.
+     */
+    static Checkpoint read(Path file, String fileName) throws IOException, CorruptCheckpointException {
+        // only a regular file: a FIFO (or a device) named like a checkpoint must not block the reader
+        if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.NoSuchFileException(file.toString());
+            throw new CorruptCheckpointException(file.toString(), null, 0, "not a regular file");
+        }
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 64) {
+        if (size > MAX_FILE_SIZE) {
             throw new CorruptCheckpointException(file.toString(), null, 0,
                     "file is " + size + " bytes, larger than this reader supports (2 GiB)");
         }
-        return read(Files.readAllBytes(file), file.toString());
+        ByteBuffer mapped;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long mappedSize = channel.size();
+            if (mappedSize > MAX_FILE_SIZE) {
+                throw new CorruptCheckpointException(fileName, null, 0, "file is " + mappedSize
+                        + " bytes, larger than this reader supports (2 GiB)");
+            }
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedSize);
+        }
+        try {
+            return new Decoding(mapped, fileName).checkpoint();
+        } catch (InternalError e) {
+            // the JVM's answer to SIGBUS: the file shrank while it was being read
+            throw new CorruptCheckpointException(fileName, null, 0, "the file changed while it was read (" + e.getMessage() + ")");
+        }
     }
 
     /** Reads and validates a checkpoint held in memory; messages name it {@code <checkpoint>}. */
@@ -59,17 +95,27 @@ public final class CheckpointReader {
         return read(data, "<checkpoint>");
     }
 
-    /** Reads and validates a checkpoint held in memory; messages name it {@code fileName}. */
+    /**
+     * Reads and validates a checkpoint held in memory; messages name it {@code fileName}. Large scalar arrays of the
+     * result are decoded from {@code data} when asked for: do not change it afterwards.
+     */
     public static Checkpoint read(byte[] data, String fileName) throws CorruptCheckpointException {
-        return new Decoding(data, fileName).checkpoint();
+        return new Decoding(ByteBuffer.wrap(data), fileName).checkpoint();
     }
 
     /** The state of one read. */
     private static final class Decoding {
-        private final byte[] data;
+        private final ByteBuffer data;
+        private final int size;
         private final String file;
-        /** Values still allowed to be created: bounds memory when empty aggregates are repeated. */
+        /** Values the file may still expand to (docs/FORMAT.md "Validation"): empty aggregates encode to nothing. */
         private long valueBudget;
+        /** Per type id: the values one value of it expands to (saturating at Long.MAX_VALUE). */
+        private long[] nodes;
+        /** Per type id: its fixed encoded width, or -1 ({@link LazyElements#widths}). */
+        private int[] widths;
+        /** Per type id: whether its encoding holds a _Bool or a bit-field (values to check). */
+        private boolean[] scan;
 
         private Meta meta;
         private List<TypeDesc> types;
@@ -92,10 +138,11 @@ public final class CheckpointReader {
         /** Where an OPEN_STREAM pointer was read: FILE may come after the section holding it. */
         private record StreamSite(String section, long offset, String where, int index) {}
 
-        Decoding(byte[] data, String file) {
+        Decoding(ByteBuffer data, String file) {
             this.data = data;
+            this.size = data.capacity();
             this.file = file;
-            this.valueBudget = 16L * data.length + (1 << 20);
+            this.valueBudget = 16L * size + (1 << 20);
         }
 
         private CorruptCheckpointException error(String section, long offset, String problem) {
@@ -107,7 +154,7 @@ public final class CheckpointReader {
             int pos = Wire.HEADER_SIZE;
             int nextKnown = 0;
             for (int i = 0; i < sectionCount; i++) {
-                int remaining = data.length - pos;
+                int remaining = size - pos;
                 if (remaining < Wire.SECTION_OVERHEAD) {
                     throw error(null, pos, "truncated: section " + (i + 1) + " of " + sectionCount + " needs at least "
                             + Wire.SECTION_OVERHEAD + " bytes but only " + remaining + " remain");
@@ -128,7 +175,7 @@ public final class CheckpointReader {
                             + Wire.hex32(computed) + ")");
                 }
                 for (int k = 0; k < 4; k++) {
-                    int b = data[pos + k] & 0xFF;
+                    int b = data.get(pos + k) & 0xFF;
                     if (b < 0x21 || b > 0x7E) {
                         throw error(tag, pos, "section tag must be 4 printable ASCII characters, found \"" + tag + "\"");
                     }
@@ -167,8 +214,8 @@ public final class CheckpointReader {
                 // Unknown tags (added by a later minor version) are skipped once their CRC is checked.
                 pos = payloadEnd + 4;
             }
-            if (pos != data.length) {
-                throw error(null, pos, (data.length - pos) + " bytes after the last of the " + sectionCount
+            if (pos != size) {
+                throw error(null, pos, (size - pos) + " bytes after the last of the " + sectionCount
                         + " sections declared by the header");
             }
             if (nextKnown < Wire.KNOWN_SECTIONS.size()) {
@@ -183,14 +230,14 @@ public final class CheckpointReader {
 
         /** Checks the header; returns the section count. */
         private int header() throws CorruptCheckpointException {
-            if (data.length < Wire.HEADER_SIZE) {
-                if (data.length >= 8 && !Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) {
+            if (size < Wire.HEADER_SIZE) {
+                if (size >= 8 && !magic()) {
                     throw badMagic();
                 }
                 throw error(null, 0, "truncated: the header needs " + Wire.HEADER_SIZE + " bytes but the file has "
-                        + data.length);
+                        + size);
             }
-            if (!Arrays.equals(data, 0, 8, Wire.MAGIC, 0, 8)) throw badMagic();
+            if (!magic()) throw badMagic();
             int major = (int) ((u32At(8) >>> 16) & 0xFFFF);
             int minor = (int) (u32At(8) & 0xFFFF);
             int stored = (int) u32At(20);
@@ -205,28 +252,33 @@ public final class CheckpointReader {
             }
             long count = u32At(12);
             // Flags (offset 16) are reserved: written as 0, ignored by 1.x readers.
-            long fit = (data.length - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
+            long fit = (size - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
             if (count > fit) {
                 throw error(null, 12, "truncated: the header declares " + count + " sections but the "
-                        + (data.length - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);
+                        + (size - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);
             }
             return (int) count;
         }
 
+        private boolean magic() {
+            for (int i = 0; i < 8; i++) if (data.get(i) != Wire.MAGIC[i]) return false;
+            return true;
+        }
+
         private CorruptCheckpointException badMagic() {
             return error(null, 0, "not a talent checkpoint: expected magic \"TALENTCK\", found \""
-                    + Wire.printable(data, 0, Math.min(8, data.length)) + "\"");
+                    + Wire.printable(data, 0, Math.min(8, size)) + "\"");
         }
 
         private long u32At(int at) {
             long v = 0;
-            for (int i = 0; i < 4; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            for (int i = 0; i < 4; i++) v = (v << 8) | (data.get(at + i) & 0xFF);
             return v;
         }
 
         private long u64At(int at) {
             long v = 0;
-            for (int i = 0; i < 8; i++) v = (v << 8) | (data[at + i] & 0xFF);
+            for (int i = 0; i < 8; i++) v = (v << 8) | (data.get(at + i) & 0xFF);
             return v;
         }
 
@@ -257,7 +309,7 @@ public final class CheckpointReader {
             String function = in.str("function");
             int argc = in.count("argc", 4);
             List<ByteString> argv = new ArrayList<>(argc);
-            for (int i = 0; i < argc; i++) argv.add(in.byteString("argv[" + i + "]"));
+            for (int i = 0; i < argc; i++) argv.add(in.cString("argv[" + i + "]"));
             return new Meta(fingerprint, program, platform, pointerBits, bigEndian == 1, timeNanos, sequence, reason,
                     visits, point, pointPos, function, argv);
         }
@@ -269,6 +321,7 @@ public final class CheckpointReader {
             List<TypeDesc> list = new ArrayList<>(count);
             int[] depth = new int[count];
             minBytes = new int[count];
+            nodes = new long[count];
             for (int id = 0; id < count; id++) {
                 int at = in.offset();
                 int kind = in.u8("kind of type " + id);
@@ -348,7 +401,24 @@ public final class CheckpointReader {
                     throw in.error(at, what + " nests " + depth[id] + " levels deep; this reader accepts " + MAX_TYPE_DEPTH);
                 }
                 minBytes[id] = minimumEncodedBytes(t);
+                nodes[id] = switch (t) {
+                    case ArrayT a -> saturatingAdd(1, saturatingMultiply(a.count(), nodes[a.elementType()]));
+                    case StructT c -> c.fields().stream().mapToLong(f -> nodes[f.type()]).reduce(1, CheckpointReader::saturatingAdd);
+                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, nodes[u.fields().getFirst().type()]);
+                    default -> 1;
+                };
                 list.add(t);
+            }
+            widths = LazyElements.widths(list);
+            scan = new boolean[count];
+            for (int id = 0; id < count; id++) {
+                scan[id] = switch (list.get(id)) {
+                    case Bool b -> true;
+                    case ArrayT a -> scan[a.elementType()];
+                    case StructT c -> c.fields().stream().anyMatch(f -> f.bitWidth() > 0 || scan[f.type()]);
+                    case UnionT u -> !u.fields().isEmpty() && (u.fields().getFirst().bitWidth() > 0 || scan[u.fields().getFirst().type()]);
+                    default -> false;
+                };
             }
             return list;
         }
@@ -387,7 +457,7 @@ public final class CheckpointReader {
         private List<ByteString> strings(PayloadReader in) throws CorruptCheckpointException {
             int count = in.count("string count", 4);
             List<ByteString> list = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) list.add(in.byteString("string " + i));
+            for (int i = 0; i < count; i++) list.add(in.cString("string " + i));
             return list;
         }
 
@@ -407,6 +477,7 @@ public final class CheckpointReader {
                 String name = in.str("name of global " + i);
                 String declPos = in.str("decl_pos of global " + i);
                 int type = typeRef(in, "type of global " + i + " (" + name + ")");
+                spend(in, nodes[type], "global " + name);
                 Value value = value(in, type, "global " + name);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
@@ -444,6 +515,7 @@ public final class CheckpointReader {
                     String name = in.str("name of variable " + varId + " of frame " + i);
                     String declPos = in.str("decl_pos of variable " + name + " of frame " + i);
                     int type = typeRef(in, "type of variable " + name + " of frame " + i);
+                    spend(in, nodes[type], "frame#" + i + ":" + name);
                     Value value = value(in, type, "frame#" + i + ":" + name);
                     vars.add(new FrameVar(varId, name, declPos, type, value));
                 }
@@ -481,6 +553,7 @@ public final class CheckpointReader {
                             + (element instanceof UInt u ? " " + u.bits() + " bits" : "") + ")");
                 }
                 long n = in.u64("count of " + what);
+                spend(in, saturatingMultiply(n, nodes[elementType]), what);
                 List<Value> elements = elements(in, elementType, n, "heap#" + blockId);
                 int tailAt = in.offset();
                 ByteString tail = in.byteString("tail of " + what);
@@ -515,14 +588,14 @@ public final class CheckpointReader {
                 if (kind == null) throw in.error(kindAt, what + ": kind must be 1..5, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
-                ByteString path = in.byteString("path of " + what);
+                ByteString path = in.cString("path of " + what);
                 switch (kind) {
                     case DESCRIPTOR, STREAM -> {
                         if (path.length() == 0) throw in.error(pathAt, what + ": a " + kind.label() + " needs a path");
                     }
                     case LISTENING_SOCKET -> {
                         String text = path.toLenientString();
-                        if (!path.isUtf8() || !(text.startsWith("tcp:") || text.startsWith("tcp6:["))) {
+                        if (!path.isUtf8() || !listenAddress(text)) {
                             throw in.error(pathAt, what + ": a listening socket's path must be tcp:<IPv4>:<port> or "
                                     + "tcp6:[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
                         }
@@ -601,6 +674,19 @@ public final class CheckpointReader {
                         + " elements of at least " + min + " bytes each but only " + in.remaining()
                         + " bytes remain in the section");
             }
+            int width = widths[elementType];
+            if (width > 0 && Long.compareUnsigned(count, LazyElements.THRESHOLD) >= 0) {
+                // checked above: count x width fits in the bytes left, so count is an int
+                int start = in.skip(count * width, where);
+                if (scan[elementType]) {
+                    // _Bool values and bit-fields are checked element by element; the values are not kept
+                    for (int i = 0; i < count; i++) {
+                        value(new PayloadReader(in.buffer(), file, in.tag(), start + i * width, start + (i + 1) * width),
+                                elementType, where);
+                    }
+                }
+                return new LazyElements(in.buffer(), start, (int) count, elementType, types, widths);
+            }
             List<Value> out = new ArrayList<>((int) Math.min(count & Long.MAX_VALUE, 1 << 16));
             for (long i = 0; Long.compareUnsigned(i, count) < 0; i++) {
                 out.add(value(in, elementType, where));
@@ -608,12 +694,18 @@ public final class CheckpointReader {
             return out;
         }
 
+        /** Charges {@code n} values against the file's budget before any of them is read. */
+        private void spend(PayloadReader in, long n, String where) throws CorruptCheckpointException {
+            if (Long.compareUnsigned(n, valueBudget) > 0) {
+                throw in.error(in.offset(), where + " expands to " + (n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n))
+                        + " values, more than a file of " + size + " bytes may describe ("
+                        + (16L * size + (1 << 20)) + ")");
+            }
+            valueBudget -= n;
+        }
+
         private Value value(PayloadReader in, int typeId, String where) throws CorruptCheckpointException {
             int at = in.offset();
-            if (--valueBudget < 0) {
-                throw in.error(at, "value of " + where + " expands to more values than a file of " + data.length
-                        + " bytes can plausibly hold (" + (16L * data.length + (1 << 20)) + ")");
-            }
             TypeDesc t = types.get(typeId);
             return switch (t) {
                 case SInt s -> new Value.IntValue(new BigInteger(in.bytes(s.bits() / 8, where)));
@@ -695,7 +787,11 @@ public final class CheckpointReader {
                     if (kind != ObjectKind.FRAME_VARIABLE && b != 0) {
                         throw in.error(bAt, where + ": b must be 0 for object kind " + kind + ", found " + b);
                     }
+                    int pathAt = in.offset();
                     int pathLength = in.u16(where + " path_length");
+                    if (pathLength > MAX_PATH) {
+                        throw in.error(pathAt, where + ": element path of " + pathLength + " steps (at most " + MAX_PATH + ")");
+                    }
                     Long[] path = new Long[pathLength];
                     for (int i = 0; i < pathLength; i++) path[i] = in.u64(where + " path[" + i + "]");
                     long byteOffset = in.u64(where + " byte_offset");
@@ -878,5 +974,58 @@ public final class CheckpointReader {
             return error(site.section(), site.offset(), "pointer to " + site.ref().kind() + " " + site.ref().a()
                     + (site.ref().kind() == ObjectKind.FRAME_VARIABLE ? ":" + site.ref().b() : "") + ": " + problem);
         }
+    }
+
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+
+    static long saturatingMultiply(long count, long each) {
+        if (count == 0 || each == 0) return 0;
+        if (count < 0 || Math.multiplyHigh(count, each) != 0 || count * each < 0) return Long.MAX_VALUE;
+        return count * each;
+    }
+
+    /** {@code tcp:<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>}, port 0..65535 (docs/FORMAT.md FILE). */
+    static boolean listenAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0 || !PORT.matcher(text.substring(colon + 1)).matches()
+                || Integer.parseInt(text.substring(colon + 1)) > 65535) {
+            return false;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("tcp:")) return IPV4.matcher(host.substring(4)).matches();
+        if (host.startsWith("tcp6:[") && host.endsWith("]")) return ipv6(host.substring(6, host.length() - 1));
+        return false;
+    }
+
+    /** RFC 4291 text form (as inet_pton accepts it): 8 groups, or fewer around one {@code ::}, an IPv4 tail allowed. */
+    private static boolean ipv6(String s) {
+        if (s.isEmpty() || s.length() > 45) return false;
+        int dbl = s.indexOf("::");
+        if (dbl < 0) return groups(s, true) == 8;
+        if (s.indexOf("::", dbl + 1) >= 0) return false;
+        int left = dbl == 0 ? 0 : groups(s.substring(0, dbl), false);
+        int right = dbl + 2 == s.length() ? 0 : groups(s.substring(dbl + 2), true);
+        return left >= 0 && right >= 0 && left + right <= 7;
+    }
+
+    /** The number of 16-bit groups in {@code a:b:c} (an IPv4 tail counting 2), or -1 when malformed. */
+    private static int groups(String s, boolean ipv4Tail) {
+        String[] parts = s.split(":", -1);
+        int n = 0;
+        for (int k = 0; k < parts.length; k++) {
+            String g = parts[k];
+            if (ipv4Tail && k == parts.length - 1 && g.contains(".")) {
+                if (!IPV4.matcher(g).matches()) return -1;
+                n += 2;
+            } else if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return -1;
+            } else {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -22,7 +22,7 @@ public record HeapBlock(long blockId, String allocPos, boolean untyped, int elem
     public HeapBlock {
         Objects.requireNonNull(allocPos);
         Objects.requireNonNull(tail);
-        elements = List.copyOf(elements);
+        elements = elements instanceof LazyElements ? elements : List.copyOf(elements);
     }
 
     /** A typed block without tail bytes: the usual case. */

@@ -123,11 +123,12 @@ public final class InspectRenderer {
         if (b.tail().length() > 0) sb.append(" + ").append(b.tail().length()).append(" tail bytes");
         sb.append(" = ");
         if (b.untyped()) {
-            byte[] bytes = new byte[count];
-            for (int i = 0; i < count; i++) {
+            // only the bytes shown are decoded: a block may hold hundreds of megabytes
+            byte[] bytes = new byte[Math.min(count, ValueText.STRING_CHARS_SHOWN)];
+            for (int i = 0; i < bytes.length; i++) {
                 bytes[i] = ((Value.IntValue) b.elements().get(i)).value().byteValue();
             }
-            sb.append(ValueText.hexBytes(bytes));
+            sb.append(ValueText.hexBytes(bytes, count));
         } else {
             sb.append(values.array(new TypeDesc.ArrayT(element.name() + "[" + count + "]", 0, b.elementType(), count),
                     b.elements()));

@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
  * {@link CorruptCheckpointException} naming the file offset.
  */
 final class PayloadReader {
-    private final byte[] data;
+    private final ByteBuffer data;
     private final String file;
     private final String tag;
     private final int end;
     private int pos;
 
-    PayloadReader(byte[] data, String file, String tag, int start, int end) {
+    PayloadReader(ByteBuffer data, String file, String tag, int start, int end) {
         this.data = data;
         this.file = file;
         this.tag = tag;
@@ -51,12 +51,12 @@ final class PayloadReader {
 
     int u8(String what) throws CorruptCheckpointException {
         need(1, what);
-        return data[pos++] & 0xFF;
+        return data.get(pos++) & 0xFF;
     }
 
     int u16(String what) throws CorruptCheckpointException {
         need(2, what);
-        int v = ((data[pos] & 0xFF) << 8) | (data[pos + 1] & 0xFF);
+        int v = ((data.get(pos) & 0xFF) << 8) | (data.get(pos + 1) & 0xFF);
         pos += 2;
         return v;
     }
@@ -64,7 +64,7 @@ final class PayloadReader {
     long u32(String what) throws CorruptCheckpointException {
         need(4, what);
         long v = 0;
-        for (int i = 0; i < 4; i++) v = (v << 8) | (data[pos + i] & 0xFF);
+        for (int i = 0; i < 4; i++) v = (v << 8) | (data.get(pos + i) & 0xFF);
         pos += 4;
         return v;
     }
@@ -73,7 +73,7 @@ final class PayloadReader {
     long u64(String what) throws CorruptCheckpointException {
         need(8, what);
         long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (data[pos + i] & 0xFF);
+        for (int i = 0; i < 8; i++) v = (v << 8) | (data.get(pos + i) & 0xFF);
         pos += 8;
         return v;
     }
@@ -81,15 +81,31 @@ final class PayloadReader {
     byte[] bytes(int n, String what) throws CorruptCheckpointException {
         need(n, what);
         byte[] out = new byte[n];
-        System.arraycopy(data, pos, out, 0, n);
+        data.get(pos, out);
         pos += n;
         return out;
     }
 
-    /** A {@code str}: u32 length then UTF-8. */
+    /** Skips {@code n} bytes (checked like {@link #bytes}); returns the offset where they start. */
+    int skip(long n, String what) throws CorruptCheckpointException {
+        need(n, what);
+        int at = pos;
+        pos += (int) n;
+        return at;
+    }
+
+    /** The payload's backing bytes (for values decoded lazily, {@link LazyElements}). */
+    ByteBuffer buffer() {
+        return data;
+    }
+
+    /** A {@code str}: u32 length then UTF-8 without NUL (docs/FORMAT.md). */
     String str(String what) throws CorruptCheckpointException {
         int at = pos;
         byte[] raw = lengthPrefixed(what);
+        for (byte b : raw) {
+            if (b == 0) throw error(at, what + ": text holds a NUL byte");
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -104,6 +120,16 @@ final class PayloadReader {
     /** A {@code bytes}: u32 length then raw bytes. */
     ByteString byteString(String what) throws CorruptCheckpointException {
         return ByteString.of(lengthPrefixed(what));
+    }
+
+    /** A {@code bytes} that holds a C string (argv, STRS, a FILE path): any bytes but NUL. */
+    ByteString cString(String what) throws CorruptCheckpointException {
+        int at = pos;
+        byte[] raw = lengthPrefixed(what);
+        for (byte b : raw) {
+            if (b == 0) throw error(at, what + ": a C string holds a NUL byte");
+        }
+        return ByteString.of(raw);
     }
 
     private byte[] lengthPrefixed(String what) throws CorruptCheckpointException {

@@ -130,7 +130,7 @@ public sealed interface Value
 
     /** Value of an ARRAY type: its elements in index order. */
     record ArrayValue(List<Value> elements) implements Value {
-        public ArrayValue { elements = List.copyOf(elements); }
+        public ArrayValue { elements = elements instanceof LazyElements ? elements : List.copyOf(elements); }
     }
 
     /** Value of a STRUCT type: every field in declaration order. */

@@ -158,13 +158,18 @@ final class ValueText {
 
     /** Raw bytes as hex, e.g. {@code {01 02 ff}}, cut after {@link #STRING_CHARS_SHOWN} bytes with the total. */
     static String hexBytes(byte[] bytes) {
+        return hexBytes(bytes, bytes.length);
+    }
+
+    /** The same for the first bytes of {@code total} (the caller need not copy more than are shown). */
+    static String hexBytes(byte[] bytes, long total) {
         StringBuilder sb = new StringBuilder("{");
         int shown = Math.min(bytes.length, STRING_CHARS_SHOWN);
         for (int i = 0; i < shown; i++) {
             if (i > 0) sb.append(' ');
             sb.append(String.format("%02x", bytes[i] & 0xFF));
         }
-        if (bytes.length > shown) sb.append(" ... (").append(bytes.length).append(" bytes)");
+        if (total > shown) sb.append(" ... (").append(total).append(" bytes)");
         return sb.append('}').toString();
     }
 

@@ -44,6 +44,18 @@ final class Wire {
         return (int) crc.getValue();
     }
 
+    static int crc32c(java.nio.ByteBuffer data, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(data.slice(offset, length));
+        return (int) crc.getValue();
+    }
+
+    static String printable(java.nio.ByteBuffer data, int offset, int length) {
+        byte[] b = new byte[length];
+        data.get(offset, b);
+        return printable(b, 0, length);
+    }
+
     static String hex32(long v) {
         return String.format("0x%08x", v & 0xFFFF_FFFFL);
     }

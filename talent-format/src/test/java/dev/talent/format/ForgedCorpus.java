@@ -1,0 +1,421 @@
+package dev.talent.format;
+
+import static dev.talent.format.Fixtures.i;
+import static dev.talent.format.Fixtures.ref;
+
+import dev.talent.format.TypeDesc.ArrayT;
+import dev.talent.format.TypeDesc.Field;
+import dev.talent.format.TypeDesc.SInt;
+import dev.talent.format.TypeDesc.StructT;
+import dev.talent.format.TypeDesc.UInt;
+import dev.talent.format.Value.ObjectKind;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The shared test vectors of docs/FORMAT.md "Validation": checkpoint files that both readers (this module's Java
+ * reader and the C runtime's, talent-runtime's CheckpointCorpusIT) must refuse, and valid ones both must accept. Each
+ * forged file has its CRCs recomputed so that it reaches the check it is about. The files are checked in under
+ * {@code src/test/resources/} ({@code corpus/valid}, {@code corpus/forged}, {@code corpus/forged-for-program});
+ * {@link ForgedCorpusTest} fails when they differ from what this class generates, and rewrites them with
+ * {@code -Dtalent.corpus.write=true}.
+ *
+ * <p>Every file is built from {@link #base()}, a checkpoint of the program the C test driver
+ * ({@code talent-runtime/src/test/c/corpus_driver.c}) describes: fingerprint, functions, points and globals match.
+ * {@code forged-for-program} holds files that are structurally valid (the Java reader, which knows no program,
+ * accepts them) but do not fit that program: the runtime refuses them at validation time, before any restore.
+ */
+final class ForgedCorpus {
+    private ForgedCorpus() {}
+
+    static final int U64 = Fixtures.U128;   // the base replaces the fixture's 128-bit type (the runtime reads up to 64)
+
+    /** Fixtures.full() without types the C runtime does not support (128-bit integers). */
+    static Checkpoint base() {
+        Checkpoint full = Fixtures.full(3);
+        List<TypeDesc> types = new ArrayList<>(full.types());
+        types.set(U64, new UInt("unsigned long long", 8, 64));
+        List<GlobalVar> globals = new ArrayList<>();
+        for (GlobalVar g : full.globals()) {
+            globals.add(g.key().equals("huge") ? new GlobalVar("huge", "huge", g.declPos(), U64, new Value.IntValue(BigInteger.ONE.shiftLeft(60))) : g);
+        }
+        return new Checkpoint(full.meta(), types, full.strings(), globals, full.frames(), full.heap(), full.files(),
+                full.pendingWait());
+    }
+
+    /** Valid files: both readers accept them. */
+    static Map<String, byte[]> valid() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        Checkpoint base = base();
+        out.put("base.tck", CheckpointWriter.write(base));
+        // pointer forms at the edges of what is allowed: one past the end of an array, one past a struct, a byte
+        // inside a scalar, the end of a string constant
+        Checkpoint edges = withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 0, 3L));
+        edges = withGlobal(edges, "grid_end", ref(ObjectKind.GLOBAL, 1, 0, 8, 2L));
+        edges = withGlobal(edges, "counter_byte", ref(ObjectKind.GLOBAL, 0, 0, 4));
+        edges = withGlobal(edges, "msg", new Value.StringConstant(0, 11));
+        out.put("edge-pointers.tck", CheckpointWriter.write(edges));
+        return out;
+    }
+
+    /** Files both readers refuse, by category (the file name's prefix). */
+    static Map<String, byte[]> forged() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        Checkpoint base = base();
+        byte[] valid = CheckpointWriter.write(base);
+        Sections sections = Sections.of(valid);
+
+        // ---- pointers whose target is not an element the format can name
+        out.put("pointer-mid-struct.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 4, 1L))));
+        out.put("pointer-mid-array.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 3))));
+        out.put("pointer-mid-heap-block.tck", write(withGlobal(base, "head", ref(ObjectKind.HEAP_BLOCK, 1, 0, 3))));
+        out.put("pointer-mid-struct-in-heap.tck", write(withGlobal(base, "head", ref(ObjectKind.HEAP_BLOCK, 1, 0, 4, 1L))));
+        out.put("pointer-offset-past-scalar.tck", write(withGlobal(base, "counter_byte", ref(ObjectKind.GLOBAL, 0, 0, 5))));
+        out.put("pointer-index-out-of-range.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 0, 4L))));
+        out.put("pointer-one-past-end-not-last.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 0, 3L, 0L))));
+        out.put("pointer-offset-after-one-past-end.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 1, 3L))));
+        out.put("pointer-below-scalar.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 0, 0, 0, 0L))));
+        out.put("pointer-to-bit-field.tck", write(withGlobal(base, "head", ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 0L, 2L))));
+        out.put("pointer-field-out-of-range.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 0, 0, 1L, 2L))));
+        out.put("pointer-missing-global.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 99, 0, 0))));
+        out.put("pointer-missing-frame-variable.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.FRAME_VARIABLE, 1, 9, 0))));
+        out.put("pointer-missing-frame.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.FRAME_VARIABLE, 5, 0, 0))));
+        out.put("pointer-missing-heap-block.tck", write(withGlobal(base, "head", ref(ObjectKind.HEAP_BLOCK, 77, 0, 0, 0L))));
+        out.put("pointer-missing-argument.tck", write(withGlobal(base, "msg", ref(ObjectKind.ARGV_STRING, 3, 0, 0, 0L))));
+        out.put("pointer-argv-array-a-not-0.tck", write(withGlobal(base, "msg", ref(ObjectKind.ARGV_ARRAY, 1, 0, 0, 0L))));
+        out.put("pointer-b-not-0.tck", write(withGlobal(base, "origin_y", ref(ObjectKind.GLOBAL, 1, 1, 0, 1L, 1L))));
+        out.put("pointer-path-too-long.tck", write(withGlobal(base, "origin_y",
+                ref(ObjectKind.GLOBAL, 1, 0, 0, zeros(65)))));
+        out.put("pointer-string-past-end.tck", write(withGlobal(base, "msg", new Value.StringConstant(0, 12))));
+        out.put("pointer-string-missing.tck", write(withGlobal(base, "msg", new Value.StringConstant(1, 0))));
+        out.put("pointer-stream-not-a-stream.tck", write(withGlobal(base, "report", new Value.OpenStream(0))));
+        out.put("pointer-stream-missing.tck", write(withGlobal(base, "report", new Value.OpenStream(7))));
+        out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
+
+        // ---- text: str must be valid UTF-8 without NUL; C strings (argv, STRS, FILE paths) hold no NUL
+        out.put("utf8-overlong.tck", replace(sections, Wire.GLOB, ascii("app.c:3:5"), bytes('a', 'p', 0xC0, 0xAF, '.', 'c', ':', '3', ':')));
+        out.put("utf8-surrogate.tck", replace(sections, Wire.FRAM, ascii("app.c:28:14"), bytes('a', 'p', 'p', 0xED, 0xA0, 0x80, ':', '2', '8', ':', '4')));
+        out.put("utf8-above-10ffff.tck", replace(sections, Wire.TYPE, ascii("struct node"), bytes('s', 't', 0xF4, 0x90, 0x80, 0x80, 't', 'n', 'o', 'd', 'e')));
+        out.put("utf8-truncated-sequence.tck", replace(sections, Wire.META, ascii("stop-after"), bytes('s', 't', 'o', 'p', '-', 'a', 'f', 't', 'e', 0xE2)));
+        out.put("utf8-lone-continuation.tck", replace(sections, Wire.HEAP, ascii("app.c:50:10"), bytes('a', 'p', 'p', '.', 'c', 0x80, '5', '0', ':', '1', '0')));
+        out.put("utf8-in-function-pointer.tck", replace(sections, Wire.GLOB, ascii("compute"), bytes('c', 'o', 'm', 0xFF, 'u', 't', 'e')));
+        out.put("utf8-in-stream-mode.tck", replace(sections, Wire.FILE, ascii("a+"), bytes('a', 0xC3)));
+        out.put("nul-in-str.tck", replace(sections, Wire.GLOB, ascii("app.c:3:5"), bytes('a', 'p', 'p', 0, 'c', ':', '3', ':', '5')));
+        out.put("nul-in-argv.tck", replace(sections, Wire.META, bytes(0, 0, 0, 2, '-', 'n'), bytes(0, 0, 0, 2, '-', 0)));
+        out.put("nul-in-string-constant.tck", replace(sections, Wire.STRS, ascii("hello world"), bytes('h', 'e', 'l', 'l', 'o', 0, 'w', 'o', 'r', 'l', 'd')));
+        out.put("nul-in-file-path.tck", replace(sections, Wire.FILE, ascii("/data/log.txt"), bytes('/', 'd', 'a', 't', 'a', '/', 'l', 'o', 'g', 0, 't', 'x', 't')));
+
+        // ---- frames: identities that a restore would only discover halfway through
+        out.put("frame-duplicate-variable-id.tck", write(withFrames(base, 1, v -> v.varId() == 4
+                ? new FrameVar(3, v.name(), v.declPos(), v.type(), v.value()) : v)));
+        out.put("frame-innermost-not-meta.tck", write(new Checkpoint(new Meta(base.meta().fingerprint(), "app", "s390x", 64, true,
+                base.meta().timeNanos(), 3, "stop-after", 1000, 6, "app.c:42:5", "compute", base.meta().argv()),
+                base.types(), base.strings(), base.globals(), base.frames(), base.heap(), base.files(), base.pendingWait())));
+        out.put("frame-none.tck", write(new Checkpoint(base.meta(), base.types(), base.strings(), base.globals(),
+                List.of(), base.heap(), base.files(), base.pendingWait())));
+
+        // ---- bounds: what the file describes is bounded by its size
+        out.put("bounds-heap-2p34-empty-structs.tck", emptyStructHeap(base, 1L << 34));
+        out.put("bounds-array-2p40-empty-structs.tck", emptyStructArrayGlobal(base, 1L << 40));
+        out.put("bounds-64-deep-empty-struct-nest.tck", doublingNest(base, 64));
+        out.put("bounds-type-nesting-300.tck", deepArrays(base, 300));
+        out.put("bounds-heap-count-exceeds-bytes.tck", patchHeapCount(sections, "app.c:51:10", 1L << 40));
+        out.put("bounds-type-count.tck", patch(sections, Wire.TYPE, null, 0, bytes(0x7F, 0xFF, 0xFF, 0xFF)));
+        out.put("bounds-global-count.tck", patch(sections, Wire.GLOB, null, 0, bytes(0x7F, 0xFF, 0xFF, 0xFF)));
+        out.put("bounds-string-length.tck", patch(sections, Wire.META, null, 0, bytes(0x7F, 0xFF, 0xFF, 0xFF)));
+
+        // ---- values
+        out.put("value-bool-2.tck", replaceGlobalValueByte(sections, "ready", 2));
+        out.put("value-bit-field-overflow.tck", write(withHeap(base, 1, b -> new HeapBlock(b.blockId(), b.allocPos(), b.untyped(),
+                b.elementType(), List.of(b.elements().get(0), new Value.StructValue(List.of(i(2), Value.NullPointer.INSTANCE, i(8)))),
+                b.tail()))));
+        out.put("value-bit-field-in-union.tck", write(withType(base, Fixtures.NUM, new TypeDesc.UnionT("union num", 8,
+                List.of(new Field("i", Fixtures.INT, 1), new Field("d", Fixtures.DOUBLE, 0))))));
+        out.put("value-long-double-text.tck", write(withGlobal(base, "third", new Value.LongDoubleValue("0x1p"))));
+        out.put("value-long-double-decimal.tck", write(withGlobal(base, "third", new Value.LongDoubleValue("3.14"))));
+        out.put("value-function-name-empty.tck", write(withGlobal(base, "handler", new Value.FunctionValue(""))));
+
+        // ---- types
+        out.put("type-bit-width-wider-than-type.tck", write(withType(base, Fixtures.NODE, new StructT("struct node", 24,
+                List.of(new Field("value", Fixtures.INT, 0), new Field("next", Fixtures.NODE_PTR, 0), new Field("flags", Fixtures.UINT, 33))))));
+        out.put("type-bit-field-not-integer.tck", write(withType(base, Fixtures.NODE, new StructT("struct node", 24,
+                List.of(new Field("value", Fixtures.INT, 0), new Field("next", Fixtures.NODE_PTR, 3), new Field("flags", Fixtures.UINT, 3))))));
+
+        // ---- sections and tables
+        out.put("global-key-twice.tck", write(withGlobalKey(base, "count", "counter")));
+        out.put("heap-id-twice.tck", write(withHeap(base, 12, b -> new HeapBlock(2, b.allocPos(), b.untyped(), b.elementType(),
+                b.elements(), b.tail()))));
+        // the untyped block's element type made SINT (kind 1): bytes are unsigned char only
+        out.put("heap-untyped-signed-bytes.tck", sections.withPayload(Wire.TYPE, p -> {
+            p[indexOf(p, concat(bytes(0, 0, 0, 13), ascii("unsigned char"))) - 1] = 1;
+            return p;
+        }).toBytes());
+        out.put("heap-tail-whole-element.tck", write(withHeap(base, 12, b -> new HeapBlock(b.blockId(), b.allocPos(), false,
+                b.elementType(), b.elements(), ByteString.of(new byte[24])))));
+        out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 3));
+        out.put("wait-time-without-wait.tck", sections.withPayload(Wire.WAIT, p -> { p[0] = 0; return p; }).toBytes());
+        out.put("wait-flag-2.tck", sections.withPayload(Wire.WAIT, p -> { p[0] = 2; return p; }).toBytes());
+        out.put("file-std-source-on-descriptor.tck", write(withFile(base, 0, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                f.path(), f.access(), f.flags(), 1, f.mode(), f.offset(), f.size(), f.site()))));
+        out.put("file-path-on-stdin-position.tck", write(withFile(base, 4, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                ByteString.utf8("/etc/shadow"), f.access(), f.flags(), 0, f.mode(), f.offset(), f.size(), f.site()))));
+        out.put("file-mode-on-descriptor.tck", write(withFile(base, 0, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                f.path(), f.access(), f.flags(), 0, "w", f.offset(), f.size(), f.site()))));
+        out.put("file-second-stdin-position.tck", write(withFile(base, 5, f -> new OpenFile(1, OpenFile.Kind.STDIN_POSITION, 9,
+                ByteString.utf8(""), OpenFile.Access.READ_ONLY, 0, 0, "", 0, 0, "stdin"))));
+        out.put("file-descriptor-twice.tck", write(withFile(base, 5, f -> new OpenFile(3, f.kind(), f.description(),
+                f.path(), f.access(), f.flags(), f.stdSource(), f.mode(), f.offset(), f.size(), f.site()))));
+        out.put("file-listen-address-ipv4.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                ByteString.utf8("tcp:999.0.0.1:8080"), f.access(), f.flags(), 0, "", 0, 0, f.site()))));
+        out.put("file-listen-address-port.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                ByteString.utf8("tcp:127.0.0.1:99999"), f.access(), f.flags(), 0, "", 0, 0, f.site()))));
+        out.put("file-listen-address-ipv6.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                ByteString.utf8("tcp6:[::g]:80"), f.access(), f.flags(), 0, "", 0, 0, f.site()))));
+        out.put("file-stream-mode.tck", write(withFile(base, 1, f -> new OpenFile(f.fd(), f.kind(), f.description(),
+                f.path(), f.access(), f.flags(), 0, "q", f.offset(), f.size(), f.site()))));
+        out.put("meta-pointer-bits.tck", write(new Checkpoint(new Meta(base.meta().fingerprint(), "app", "s390x", 48, true,
+                base.meta().timeNanos(), 3, "stop-after", 1000, 7, "app.c:42:5", "compute", base.meta().argv()),
+                base.types(), base.strings(), base.globals(), base.frames(), base.heap(), base.files(), base.pendingWait())));
+
+        // ---- framing
+        out.put("framing-tag-not-printable.tck", sections.inserting(6, "X\u0001YZ", new byte[0]).toBytes());
+        out.put("framing-left-over-bytes-minor-1.tck", sections.withVersion(1, 1)
+                .withPayload(Wire.WAIT, p -> Arrays.copyOf(p, p.length + 1)).toBytes());
+        out.put("framing-trailing-bytes.tck", Arrays.copyOf(valid, valid.length + 3));
+        out.put("framing-section-missing.tck", sections.removing(Wire.HEAP).toBytes());
+        out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
+        out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
+        out.put("framing-crc.tck", flip(valid, valid.length / 2));
+        out.put("framing-major-2.tck", sections.withVersion(2, 0).toBytes());
+        return out;
+    }
+
+    /** Structurally valid files that do not fit the C driver's program (refused by the runtime only). */
+    static Map<String, byte[]> forgedForProgram() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        Checkpoint base = base();
+        out.put("program-fingerprint.tck", write(new Checkpoint(new Meta("fedcba9876543210fedcba9876543210", "app", "s390x", 64, true,
+                base.meta().timeNanos(), 3, "stop-after", 1000, 7, "app.c:42:5", "compute", base.meta().argv()),
+                base.types(), base.strings(), base.globals(), base.frames(), base.heap(), base.files(), base.pendingWait())));
+        out.put("program-unknown-global.tck", write(withGlobalKey(base, "count", "no_such_global")));
+        out.put("program-unknown-function-pointer.tck", write(withGlobal(base, "handler", new Value.FunctionValue("system"))));
+        out.put("program-frame-function-id.tck", write(withFrame(base, 0, f -> new Frame(f.function(), 1, f.point(), f.pointPos(), f.vars()))));
+        out.put("program-frame-variable-missing.tck", write(withFrames(base, 1, v -> v.varId() == 4
+                ? new FrameVar(9, v.name(), v.declPos(), v.type(), v.value()) : v)));
+        out.put("program-frame-point.tck", write(withFrame(base, 0, f -> new Frame(f.function(), f.functionId(), 7, f.pointPos(), f.vars()))));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ building blocks
+
+    private static Checkpoint withGlobal(Checkpoint c, String key, Value value) {
+        List<GlobalVar> globals = c.globals().stream()
+                .map(g -> g.key().equals(key) ? new GlobalVar(g.key(), g.name(), g.declPos(), g.type(), value) : g).toList();
+        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    private static Checkpoint withGlobalKey(Checkpoint c, String key, String newKey) {
+        List<GlobalVar> globals = c.globals().stream()
+                .map(g -> g.key().equals(key) ? new GlobalVar(newKey, g.name(), g.declPos(), g.type(), g.value()) : g).toList();
+        return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    private static Checkpoint withType(Checkpoint c, int id, TypeDesc t) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        types.set(id, t);
+        return new Checkpoint(c.meta(), types, c.strings(), c.globals(), c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    private static Checkpoint withFrame(Checkpoint c, int index, UnaryOperator<Frame> change) {
+        List<Frame> frames = new ArrayList<>(c.frames());
+        frames.set(index, change.apply(frames.get(index)));
+        return new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), frames, c.heap(), c.files(), c.pendingWait());
+    }
+
+    private static Checkpoint withFrames(Checkpoint c, int index, UnaryOperator<FrameVar> change) {
+        return withFrame(c, index, f -> new Frame(f.function(), f.functionId(), f.point(), f.pointPos(),
+                f.vars().stream().map(change).toList()));
+    }
+
+    private static Checkpoint withHeap(Checkpoint c, long id, UnaryOperator<HeapBlock> change) {
+        List<HeapBlock> heap = c.heap().stream().map(b -> b.blockId() == id ? change.apply(b) : b).toList();
+        return new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), heap, c.files(), c.pendingWait());
+    }
+
+    private static Checkpoint withFile(Checkpoint c, int index, UnaryOperator<OpenFile> change) {
+        List<OpenFile> files = new ArrayList<>(c.files());
+        files.set(index, change.apply(files.get(index)));
+        return new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), c.heap(), files, c.pendingWait());
+    }
+
+    private static Long[] zeros(int n) {
+        Long[] out = new Long[n];
+        Arrays.fill(out, 0L);
+        return out;
+    }
+
+    private static byte[] write(Checkpoint c) {
+        return CheckpointWriter.write(c);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int k = 0; k < values.length; k++) b[k] = (byte) values[k];
+        return b;
+    }
+
+    private static int indexOf(byte[] data, byte[] find) {
+        outer:
+        for (int k = 0; k + find.length <= data.length; k++) {
+            for (int j = 0; j < find.length; j++) if (data[k + j] != find[j]) continue outer;
+            return k;
+        }
+        throw new IllegalArgumentException("not found: " + new String(find, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Replaces the first occurrence of {@code find} in a section's payload by as many bytes; CRCs resealed. */
+    private static byte[] replace(Sections s, String tag, byte[] find, byte[] with) {
+        if (find.length != with.length) throw new IllegalArgumentException("lengths differ");
+        return s.withPayload(tag, p -> {
+            System.arraycopy(with, 0, p, indexOf(p, find), with.length);
+            return p;
+        }).toBytes();
+    }
+
+    /** Overwrites bytes at {@code after} past the end of marker {@code find} (or at offset {@code after} without one). */
+    private static byte[] patch(Sections s, String tag, byte[] find, int after, byte[] with) {
+        return s.withPayload(tag, p -> {
+            int at = (find == null ? 0 : indexOf(p, find) + find.length) + after;
+            System.arraycopy(with, 0, p, at, with.length);
+            return p;
+        }).toBytes();
+    }
+
+    /** The byte right after a global's type id: the first byte of its value. */
+    private static byte[] replaceGlobalValueByte(Sections s, String key, int value) {
+        byte[] name = ascii(key);
+        return s.withPayload(Wire.GLOB, p -> {
+            int at = indexOf(p, concat(bytes(0, 0, 0, name.length), name)) + 4 + name.length; // key
+            at += 4 + name.length;                                                                  // name
+            at += 4 + u32(p, at);                                                                   // decl_pos
+            at += 4;                                                                                // type
+            p[at] = (byte) value;
+            return p;
+        }).toBytes();
+    }
+
+    /** A heap block's count field (the u64 after its element type), found by its allocation position. */
+    private static byte[] patchHeapCount(Sections s, String allocPos, long count) {
+        return s.withPayload(Wire.HEAP, p -> {
+            int at = indexOf(p, ascii(allocPos)) + allocPos.length() + 1 + 4;
+            for (int k = 0; k < 8; k++) p[at + k] = (byte) (count >>> (56 - 8 * k));
+            return p;
+        }).toBytes();
+    }
+
+    private static byte[] patchHeapFlags(Sections s, String allocPos, int flags) {
+        return s.withPayload(Wire.HEAP, p -> {
+            p[indexOf(p, ascii(allocPos)) + allocPos.length()] = (byte) flags;
+            return p;
+        }).toBytes();
+    }
+
+    private static int u32(byte[] p, int at) {
+        return ((p[at] & 0xFF) << 24) | ((p[at + 1] & 0xFF) << 16) | ((p[at + 2] & 0xFF) << 8) | (p[at + 3] & 0xFF);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static byte[] flip(byte[] data, int at) {
+        byte[] out = data.clone();
+        out[at] ^= 0x10;
+        return out;
+    }
+
+    /** The base plus an empty struct type, and heap block 2 made of {@code count} of them (patched after writing). */
+    private static byte[] emptyStructHeap(Checkpoint base, long count) {
+        List<TypeDesc> types = new ArrayList<>(base.types());
+        int empty = types.size();
+        types.add(new StructT("struct empty", 0, List.of()));
+        List<HeapBlock> heap = base.heap().stream().map(b -> b.blockId() == 2
+                ? new HeapBlock(2, "app.c:51:10", empty, List.of(new Value.StructValue(List.of()))) : b).toList();
+        Checkpoint c = new Checkpoint(base.meta(), types, base.strings(), base.globals(), base.frames(), heap, base.files(),
+                base.pendingWait());
+        return patchHeapCount(Sections.of(write(c)), "app.c:51:10", count);
+    }
+
+    /** A global of type {@code struct empty[count]}. */
+    private static byte[] emptyStructArrayGlobal(Checkpoint base, long count) {
+        List<TypeDesc> types = new ArrayList<>(base.types());
+        int empty = types.size();
+        types.add(new StructT("struct empty", 0, List.of()));
+        types.add(new ArrayT("struct empty[]", 0, empty, 1));
+        List<GlobalVar> globals = new ArrayList<>(base.globals());
+        globals.add(new GlobalVar("nothing_much", "nothing_much", "app.c:25:14", empty + 1,
+                new Value.ArrayValue(List.of(new Value.StructValue(List.of())))));
+        byte[] file = write(new Checkpoint(base.meta(), types, base.strings(), globals, base.frames(), base.heap(), base.files(),
+                base.pendingWait()));
+        // the array's count: the u64 after its element type id in its TYPE entry
+        return Sections.of(file).withPayload(Wire.TYPE, p -> {
+            int at = indexOf(p, ascii("struct empty[]")) + "struct empty[]".length() + 4 + 4;
+            for (int k = 0; k < 8; k++) p[at + k] = (byte) (count >>> (56 - 8 * k));
+            return p;
+        }).toBytes();
+    }
+
+    /** struct s0 {}; struct sK { struct sK-1 a, b; } up to {@code levels}: 2^levels empty leaves in one global. */
+    private static byte[] doublingNest(Checkpoint base, int levels) {
+        List<TypeDesc> types = new ArrayList<>(base.types());
+        int first = types.size();
+        types.add(new StructT("struct s0", 0, List.of()));
+        for (int k = 1; k < levels; k++) {
+            int prev = first + k - 1;
+            types.add(new StructT("struct s" + k, 0, List.of(new Field("a", prev, 0), new Field("b", prev, 0))));
+        }
+        // the model cannot hold 2^63 values: write the global with a 2-level value, then retype it to the top
+        List<GlobalVar> globals = new ArrayList<>(base.globals());
+        Value s0 = new Value.StructValue(List.of());
+        globals.add(new GlobalVar("nest", "nest", "app.c:26:11", first + 1, new Value.StructValue(List.of(s0, s0))));
+        byte[] file = write(new Checkpoint(base.meta(), types, base.strings(), globals, base.frames(), base.heap(), base.files(),
+                base.pendingWait()));
+        int top = first + levels - 1;
+        return Sections.of(file).withPayload(Wire.GLOB, p -> {
+            int at = indexOf(p, ascii("app.c:26:11")) + "app.c:26:11".length();
+            p[at] = (byte) (top >>> 24);
+            p[at + 1] = (byte) (top >>> 16);
+            p[at + 2] = (byte) (top >>> 8);
+            p[at + 3] = (byte) top;
+            return p;
+        }).toBytes();
+    }
+
+    /** int[1][1]...[1], {@code depth} levels, in one global. */
+    private static byte[] deepArrays(Checkpoint base, int depth) {
+        List<TypeDesc> types = new ArrayList<>(base.types());
+        int prev = Fixtures.INT;
+        Value v = i(1);
+        for (int k = 1; k < depth; k++) {
+            types.add(new ArrayT("int" + "[1]".repeat(k), 4, prev, 1));
+            prev = types.size() - 1;
+            v = new Value.ArrayValue(List.of(v));
+        }
+        List<GlobalVar> globals = new ArrayList<>(base.globals());
+        globals.add(new GlobalVar("deep", "deep", "app.c:27:5", prev, v));
+        return write(new Checkpoint(base.meta(), types, base.strings(), globals, base.frames(), base.heap(), base.files(),
+                base.pendingWait()));
+    }
+}
