@@ -47,7 +47,8 @@ public record RuntimeEnvironment(Platform platform, Optional<Path> checkpointDir
         config.ifPresent(f -> env.put(CONFIG, f.toAbsolutePath().normalize().toString()));
         checkpointDir.ifPresent(d -> env.put(CHECKPOINT_DIR, d.toAbsolutePath().normalize().toString()));
         stopAfter.ifPresent(n -> env.put(STOP_AFTER, Long.toString(n)));
-        if (restart) env.put(RESTART, "1");
+        // always explicit: a TALENT_RESTART inherited from the caller's shell must not make a plain run restore
+        env.put(RESTART, restart ? "1" : "0");
         keep.ifPresent(k -> env.put(KEEP, Integer.toString(k)));
         everyVisits.ifPresent(n -> env.put(EVERY_VISITS, Long.toString(n)));
         // BigDecimal: never an exponent ("1.0E-3"), which the runtime's strtod would accept but a reader may not.

@@ -34,7 +34,8 @@ class ExecCommandTest {
         assertThat(exec.environment(exec.platform()).variables()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "TALENT_PLATFORM", "x86_64",
                 "TALENT_CHECKPOINT_DIR", Path.of("ck").toAbsolutePath().toString(),
-                "TALENT_STOP_AFTER", "40"));
+                "TALENT_STOP_AFTER", "40",
+                "TALENT_RESTART", "0"));
     }
 
     @Test
@@ -81,7 +82,8 @@ class ExecCommandTest {
                 "TALENT_EVERY_VISITS", "1000",
                 "TALENT_EVERY_SECONDS", "0.25",
                 "TALENT_KEEP", "5",
-                "TALENT_VERBOSE", "1"));
+                "TALENT_VERBOSE", "1",
+                "TALENT_RESTART", "0"));
     }
 
     @Test
@@ -96,7 +98,9 @@ class ExecCommandTest {
     void flagsNotGivenLeaveTheirVariablesToTheEnvironmentAndConfigFile() {
         ExecCommand exec = parse("exec", "--isa", "x86_64", "b/app");
 
-        assertThat(exec.environment(exec.platform()).variables()).containsOnlyKeys("TALENT_PLATFORM");
+        // restart is the exception: without --restart, exec never restores, whatever the caller's environment says
+        assertThat(exec.environment(exec.platform()).variables()).containsOnlyKeys("TALENT_PLATFORM", "TALENT_RESTART")
+                .containsEntry("TALENT_RESTART", "0");
         assertThat(exec.environment(exec.platform()).inheriting().unset()).isEmpty();
     }
 
@@ -137,6 +141,7 @@ class ExecCommandTest {
         assertThat(new String(Files.readAllBytes(plan), StandardCharsets.UTF_8).split("\0", -1)).containsExactly(
                 "set:TALENT_CHECKPOINT_DIR=" + dir.resolve("ck"),
                 "set:TALENT_PLATFORM=x86_64",
+                "set:TALENT_RESTART=0",
                 "set:TALENT_STOP_AFTER=7",
                 "arg:" + dir.resolve("app.x86_64"), "arg:a b", "arg:c=d", "arg:",
                 "");

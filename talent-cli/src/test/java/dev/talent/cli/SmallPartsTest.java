@@ -46,7 +46,7 @@ class SmallPartsTest {
                 false, OptionalInt.of(3), true);
 
         assertThat(env.variables()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("TALENT_PLATFORM", "riscv64", "TALENT_KEEP", "3", "TALENT_VERBOSE", "1"));
+                Map.of("TALENT_PLATFORM", "riscv64", "TALENT_KEEP", "3", "TALENT_VERBOSE", "1", "TALENT_RESTART", "0"));
         assertThat(env.isolated().unset()).contains("TALENT_STOP_AFTER", "TALENT_RESTART", "TALENT_CHECKPOINT_DIR");
         assertThat(env.inheriting().unset()).isEmpty();
     }
