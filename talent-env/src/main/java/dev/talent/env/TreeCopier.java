@@ -414,6 +414,7 @@ final class TreeCopier implements AutoCloseable {
         String temporaryName = TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet();
         byte[] temporary = temporaryName.getBytes(StandardCharsets.US_ASCII);
         int out = -1;
+        boolean closed = false;
         boolean placed = false;
         try {
             Syscalls.Stat stat;
@@ -454,13 +455,15 @@ final class TreeCopier implements AutoCloseable {
             } catch (ErrnoException e) {
                 throw new SyncException("set the mode and time of", reported, e);
             }
+            sys.close(out); // before the rename: the copy is complete, and ext4 flushes a file renamed over another
+            closed = true;
             rename(dstDir, temporary, name, reported);
             placed = true;
             filesCopied++;
             bytesCopied += data;
             counted(replaced, written.allocated());
         } finally {
-            sys.close(out);
+            if (!closed) sys.close(out);
             sys.close(in);
             if (out >= 0 && !placed) unlinkQuietly(dstDir, temporary);
         }
