@@ -135,7 +135,7 @@ final class Syscalls implements AutoCloseable {
     static volatile boolean forceComponentWalk;
 
     /** What one statx says about an entry. */
-    record Stat(int mode, long size, long blocks, long mtimeSeconds, int mtimeNanos, long device, long inode) {
+    record Stat(int mode, long size, long blocks, long mtimeSeconds, int mtimeNanos, long device, long inode, int links) {
         int type() { return mode & S_IFMT; }
 
         boolean isRegularFile() { return type() == S_IFREG; }
@@ -294,7 +294,8 @@ final class Syscalls implements AutoCloseable {
         long mtime = statx.get(JAVA_LONG, 112);
         int mtimeNanos = statx.get(JAVA_INT, 120);
         long device = ((long) statx.get(JAVA_INT, 136) << 32) | Integer.toUnsignedLong(statx.get(JAVA_INT, 140));
-        return new Stat(mode, size, blocks, mtime, mtimeNanos, device, inode);
+        int links = statx.get(JAVA_INT, 16);
+        return new Stat(mode, size, blocks, mtime, mtimeNanos, device, inode, links);
     }
 
     void mkdirAt(int dirFd, byte[] name, int mode) throws ErrnoException {
