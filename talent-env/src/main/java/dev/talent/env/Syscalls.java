@@ -87,6 +87,7 @@ final class Syscalls implements AutoCloseable {
     static final int EINVAL = 22;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
+    static final int EOPNOTSUPP = 95;
 
     // struct statx: the same layout on every architecture.
     private static final int STATX_BYTES = 256;

@@ -479,6 +479,14 @@ final class TreeCopier implements AutoCloseable {
             throws SyncException {
         hash.reset();
         long data = 0;
+        if (!dense) {
+            try {
+                sys.lseek(in, 0, SEEK_DATA);
+            } catch (ErrnoException e) {
+                if (e.errno != Syscalls.EINVAL && e.errno != Syscalls.EOPNOTSUPP) throw new SyncException("read", reportedIn, e);
+                dense = true; // a file system that cannot say where its holes are: read them as zeros
+            }
+        }
         if (dense) {
             data = readRange(in, 0, length, out, room, data, reportedIn, reportedOut);
         } else {
