@@ -3,10 +3,12 @@ package dev.talent.cli;
 import dev.talent.container.ContainerException;
 import dev.talent.container.Runc;
 import dev.talent.migrate.Interval;
+import dev.talent.migrate.LeftoverRunException;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.Orchestrator;
 import dev.talent.migrate.RunEvent;
 import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.RunState;
 import dev.talent.migrate.Step;
 import dev.talent.migrate.control.ControlException;
 import dev.talent.migrate.control.ControlPaths;
@@ -39,9 +41,11 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example: talent run --platforms x86_64,aarch64,s390x --every 5s..20s --workdir env/ "
                 + "--log migrations.jsonl build/app -- input.txt",
                 "From another terminal: talent migrate NAME [--to PLATFORM];  talent status [NAME]",
+                "After talent run itself was killed: talent run --resume NAME [--state-dir S]",
                 "", "The workdir is copied to the first platform at start and receives the final state when the program ends.",
                 "Exit status: the program's; talent's own: 64 bad command line, 69 runc/binary/emulator missing, "
-                        + "70 internal error, 74 the program could not be kept running (its checkpoint is kept)."})
+                        + "70 internal error, 74 the program could not be kept running (its checkpoint is kept: resume it with "
+                        + "--resume)."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -51,7 +55,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "N", description = "Name of the app (default: the program's name).")
     String name;
 
-    @Option(names = "--platforms", required = true, split = ",", paramLabel = "LIST",
+    @Option(names = "--resume", paramLabel = "NAME",
+            description = "Adopt what a killed talent run of app NAME left (in --state-dir, default .talent-run/NAME): stop "
+                    + "the program if it still runs unsupervised, remove the leftover containers and resume it from its "
+                    + "newest checkpoint, with the killed run's options. Takes no DIR/NAME.")
+    String resume;
+
+    @Option(names = "--platforms", split = ",", paramLabel = "LIST",
             description = "Platforms to run on, comma-separated; it starts on the first. See: talent platforms.")
     List<String> platforms;
 
@@ -87,13 +97,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", hidden = true, paramLabel = "N", description = "Testing: seed of the schedule.")
     Long seed;
 
-    @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.")
     String program;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
     List<String> programArgs = new ArrayList<>();
 
     RunRequest request() throws IOException {
+        if (program == null) throw new ParameterException(spec.commandLine(), "missing the program DIR/NAME (or --resume NAME)");
+        if (platforms == null) throw new ParameterException(spec.commandLine(), "missing --platforms LIST");
         List<Platform> list = new ArrayList<>();
         for (String p : platforms) {
             try {
@@ -157,10 +169,32 @@ public final class RunCommand implements Callable<Integer> {
         return ExecCommand.programArguments(programArgs);
     }
 
+    /** The saved request of the killed run to resume, and the platform it last ran on. */
+    private RunState.Saved resumeRequest() throws IOException {
+        if (program != null || platforms != null || every != null || migrations != null || workdir != null || log != null
+                || injectFault != null || seed != null || name != null || !programArgs.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--resume takes the killed run's own options and program; "
+                    + "give only --state-dir (if it had one) and -q");
+        }
+        if (!NAME.matcher(resume).matches()) {
+            throw new ParameterException(spec.commandLine(), "--resume: '" + resume + "' is not an app name");
+        }
+        Path state = (stateDir != null ? stateDir : Path.of(".talent-run", resume)).toAbsolutePath();
+        RunState.Saved saved = RunState.saved(state).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--resume " + resume + ": no killed run of it in " + state + " (nothing to resume; a run that ended, even "
+                        + "by Ctrl-C, leaves nothing)"));
+        if (!saved.request().name().equals(resume)) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the run saved in " + state + " is "
+                    + "of app " + saved.request().name());
+        }
+        return saved;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        RunRequest request = request();
+        RunState.Saved saved = resume != null ? resumeRequest() : null;
+        RunRequest request = saved != null ? saved.request() : request();
         List<String> missing = request.missingBinaries().stream().map(Path::toString).toList();
         if (!missing.isEmpty()) {
             err.println("talent run: no binary for every platform; missing: " + String.join(", ", missing));
@@ -173,13 +207,15 @@ public final class RunCommand implements Callable<Integer> {
             err.println("talent run: " + Runc.missingMessage());
             return ExitCodes.UNAVAILABLE;
         }
-        if (workdir == null) {
+        if (workdir == null && saved == null) {
             Files.createDirectories(request.workdir());
             err.println("talent run: working directory " + request.workdir());
         }
         RunEventRenderer renderer = new RunEventRenderer(err, quiet);
         try {
-            Orchestrator orchestrator = new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
+            Orchestrator orchestrator = saved != null
+                    ? Orchestrator.resuming(request, saved.platform(), Orchestrator.Timeouts.defaults(), renderer::render)
+                    : new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
             // the socket first: a second run with the same name is refused before it starts anything
             try (ControlServer control = ControlServer.start(ControlPaths.forCurrentUser(), request.name(), orchestrator)) {
                 return orchestrator.run();
@@ -195,6 +231,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (MigrationFailedException e) {
             err.println("talent run: " + e.step().label() + ": " + e.describe());
             return ExitCodes.IO_ERROR;
+        } catch (LeftoverRunException e) {
+            err.println("talent run: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (IOException e) {
             err.println("talent run: " + e.getMessage());
             return ExitCodes.IO_ERROR;
