@@ -162,7 +162,7 @@ final class AcceptedCheckpoints {
         }
         if (a.size() > maxBytes) {
             throw new CheckpointRefusedException("the newest checkpoint " + source + " is " + a.size() + " bytes, more than "
-                    + "the " + maxBytes + " talent accepts; refused");
+                    + "the " + maxBytes + " bytes talent accepts; refused");
         }
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp");
