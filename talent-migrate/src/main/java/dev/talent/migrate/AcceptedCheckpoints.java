@@ -1,6 +1,9 @@
 package dev.talent.migrate;
 
+import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CorruptCheckpointException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -38,10 +41,10 @@ import javax.crypto.spec.SecretKeySpec;
  * program does to its own checkpoint directory.
  *
  * <p>Accepting: after the program stopped, talent lists the checkpoint directory the program wrote to, takes
- * the name {@code ckpt-<sequence>.tck} with the highest sequence (a number, not a string), and copies that file
- * here if it is a regular file (never a link: opened with O_NOFOLLOW), at most {@link #maxBytes} bytes long
- * and starting with the checkpoint magic. Nothing the program said about the file (its name in an event) is
- * used.
+ * the names {@code ckpt-<sequence>.tck} by falling sequence (a number, not a string), and copies the first file
+ * that is a regular file (never a link: opened with O_NOFOLLOW), at most {@link #maxBytes} bytes long, starting
+ * with the checkpoint magic and (up to {@link #VALIDATE_MAX_BYTES}) valid for talent's checkpoint reader. Nothing
+ * the program said about the file (its name in an event) is used.
  *
  * <p>Authenticity: each accepted file gets an HMAC-SHA256 tag over the app's name, the file's name and its
  * bytes, under a random key of this state directory ({@code key}, 0600, created on first use, read again by
@@ -54,6 +57,14 @@ final class AcceptedCheckpoints {
     /** How many accepted checkpoints are kept (the runtime falls back to the older when the newer is damaged). */
     static final int KEEP = 2;
     static final long DEFAULT_MAX_BYTES = 8L << 30;
+    /**
+     * Accepted files up to this size are also read completely by talent's checkpoint reader, so that a damaged or
+     * planted file is passed over before anything restarts from it; larger ones are validated by the runtime when
+     * it restores (the Java reader holds a whole file in memory).
+     */
+    static final long VALIDATE_MAX_BYTES = 32L << 20;
+    /** At most this many names are tried, newest first (a program may plant any number of them). */
+    static final int MAX_CANDIDATES = 16;
     static final String KEY_FILE = "key";
     private static final int KEY_BYTES = 32;
     private static final String TAG_SUFFIX = ".hmac";
@@ -141,38 +152,62 @@ final class AcceptedCheckpoints {
     Path directory() { return dir; }
 
     /**
-     * Accepts the newest checkpoint (by sequence number) of {@code programDir}, the checkpoint directory the
-     * stopped program wrote to, and prunes all but the {@link #KEEP} newest accepted ones.
+     * Accepts the newest acceptable checkpoint (by sequence number) of {@code programDir}, the checkpoint directory
+     * the stopped program wrote to, and prunes all but the {@link #KEEP} newest accepted ones. Newer files that are
+     * refused (a link, not a regular file, too large, not a valid checkpoint) are passed over, each told to
+     * {@code passedOver}: they are the program's doing, and the checkpoint its runtime has just written is older
+     * than a name it planted.
      *
-     * @throws CheckpointRefusedException no checkpoint there, or the newest is not a regular file, too large or no
-     *     checkpoint at all
+     * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
      */
-    Accepted accept(Path programDir) throws IOException {
+    Accepted accept(Path programDir, java.util.function.Consumer<String> passedOver) throws IOException {
         List<CheckpointDirectory.Entry> entries = CheckpointDirectory.list(programDir);
         if (entries.isEmpty()) {
             throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint");
         }
-        CheckpointDirectory.Entry newest = entries.getFirst();
-        Path source = newest.file();
+        List<String> refused = new java.util.ArrayList<>();
+        for (CheckpointDirectory.Entry entry : entries.subList(0, Math.min(entries.size(), MAX_CANDIDATES))) {
+            try {
+                Accepted a = acceptOne(entry);
+                refused.forEach(passedOver);
+                prune();
+                return a;
+            } catch (CheckpointRefusedException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        throw new CheckpointRefusedException("no checkpoint of " + programDir + " is acceptable: " + String.join("; ", refused));
+    }
+
+    /** {@link #accept(Path, java.util.function.Consumer)} that drops what it passes over. */
+    Accepted accept(Path programDir) throws IOException {
+        return accept(programDir, m -> { });
+    }
+
+    private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
+        Path source = entry.file();
         String name = source.getFileName().toString();
         BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
-            throw new CheckpointRefusedException("the newest checkpoint " + source + " is " + (a.isSymbolicLink()
+            throw new CheckpointRefusedException(source + " is " + (a.isSymbolicLink()
                     ? "a symbolic link" : a.isDirectory() ? "a directory" : "not a regular file") + "; refused");
         }
         if (a.size() > maxBytes) {
-            throw new CheckpointRefusedException("the newest checkpoint " + source + " is " + a.size() + " bytes, more than "
-                    + "the " + maxBytes + " bytes talent accepts; refused");
+            throw new CheckpointRefusedException(source + " is " + a.size() + " bytes, more than the " + maxBytes
+                    + " bytes talent accepts; refused");
         }
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp");
         Files.deleteIfExists(tmp);
         byte[] tag;
-        try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-             FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                     LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
-            tag = copy(in, out, name, source, true);
-            out.force(true);
+        try {
+            try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                 FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                         LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
+                tag = copy(in, out, name, source, true);
+                out.force(true);
+            }
+            if (Files.size(tmp) <= VALIDATE_MAX_BYTES) validate(tmp, source, entry.sequence());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -183,9 +218,24 @@ final class AcceptedCheckpoints {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tagTmp, dir.resolve(name + TAG_SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         tags.put(name, tag);
-        Accepted accepted = new Accepted(target, newest.sequence(), tag);
-        prune();
-        return accepted;
+        return new Accepted(target, entry.sequence(), tag);
+    }
+
+    /** The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's. */
+    private static void validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
+        try {
+            Checkpoint c = CheckpointReader.read(copy);
+            BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
+            if (!meta.equals(sequence)) {
+                throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
+                        + meta + "; refused");
+            }
+        } catch (CorruptCheckpointException e) {
+            throw new CheckpointRefusedException(source + " is not a valid checkpoint (" + Printable.escape(e.getMessage()
+                    .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);
+        } catch (IOException e) {
+            throw new CheckpointRefusedException("cannot read talent's copy of " + source + ": " + e.getMessage(), e);
+        }
     }
 
     /** The accepted checkpoints, newest first. */

@@ -236,7 +236,7 @@ public final class Orchestrator implements ControlHandler {
             Optional<java.math.BigInteger> after = newestSequence(host.checkpoints);
             if (stopped && after.isPresent() && (before.isEmpty() || after.get().compareTo(before.get()) > 0)) {
                 try {
-                    AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints);
+                    AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, this::passedOver);
                     listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
                             + "); stopped it at checkpoint " + a.sequence()));
                 } catch (IOException e) {
@@ -303,7 +303,7 @@ public final class Orchestrator implements ControlHandler {
                         listener.accept(new RunEvent.Warning("the program on " + current.host() + " stopped at a checkpoint "
                                 + "talent did not ask for; restarting it there"));
                         try {
-                            accepted.accept(current.host().checkpoints);
+                            accepted.accept(current.host().checkpoints, this::passedOver);
                         } catch (IOException | RuntimeException refused) {
                             listener.accept(new RunEvent.Warning("its checkpoint is refused: " + refused.getMessage()
                                     + "; it goes on from the newest checkpoint talent accepted earlier"));
@@ -481,7 +481,7 @@ public final class Orchestrator implements ControlHandler {
                 // write (authenticated), and hands that copy to the destination's emptied checkpoint directory
                 AcceptedCheckpoints.Accepted ck;
                 try {
-                    ck = accepted.accept(source.checkpoints);
+                    ck = accepted.accept(source.checkpoints, this::passedOver);
                 } catch (IOException | RuntimeException e) {
                     throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source
                             + " left is refused: " + e.getMessage(), "", e);
@@ -644,6 +644,10 @@ public final class Orchestrator implements ControlHandler {
                 default -> { }
             }
         }
+    }
+
+    private void passedOver(String why) {
+        listener.accept(new RunEvent.Warning("passed over a file in the program's checkpoint directory: " + why));
     }
 
     /** Tells the operator about event lines the FIFOs dropped (rate-limited by each channel). */

@@ -9,7 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.talent.format.ByteString;
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CheckpointWriter;
+import dev.talent.format.Meta;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,8 +36,20 @@ class AcceptedCheckpointsTest {
         destination = Files.createDirectories(root.resolve("hosts/aarch64/ck"));
     }
 
+    /** A valid checkpoint whose META says {@code sequence} and whose program name is {@code body}. */
+    static byte[] checkpoint(long sequence, String body) {
+        Meta meta = new Meta("0123456789abcdef0123456789abcdef", body, "x86_64", 64, false, 1L, sequence, "signal", 1, 1,
+                "app.c:1:1", "main", List.of(ByteString.utf8("app")));
+        return CheckpointWriter.write(new Checkpoint(meta, List.of(), List.of(), List.of(), List.of(), List.of()));
+    }
+
     private Path write(String name, String body) throws IOException {
-        return Files.writeString(programDir.resolve(name), "TALENTCK" + body, StandardCharsets.US_ASCII);
+        long sequence = Long.parseLong(name.replaceAll("[^0-9]", ""));
+        return Files.write(programDir.resolve(name), checkpoint(sequence, body.isEmpty() ? "app" : body));
+    }
+
+    private static String program(Path file) throws IOException {
+        return CheckpointReader.read(file).meta().program();
     }
 
     private AcceptedCheckpoints open() throws IOException {
@@ -50,21 +68,42 @@ class AcceptedCheckpointsTest {
 
         assertThat(a.sequence()).isEqualTo(BigInteger.valueOf(1_000_000));
         assertThat(a.file()).isEqualTo(acceptedDir.resolve("ckpt-1000000.tck"));
-        assertThat(Files.readString(a.file())).isEqualTo("TALENTCKnew");
+        assertThat(program(a.file())).isEqualTo("new");
         accepted.copyInto(a, destination);
-        assertThat(Files.readString(destination.resolve("ckpt-1000000.tck"))).isEqualTo("TALENTCKnew");
+        assertThat(program(destination.resolve("ckpt-1000000.tck"))).isEqualTo("new");
         try (var files = Files.list(destination)) {
             assertThat(files).hasSize(1);
         }
     }
 
     @Test
-    void refusesALinkEvenToARealCheckpoint() throws IOException {
-        Path secret = Files.writeString(root.resolve("shadow"), "TALENTCK root:secret");
+    void passesOverLinksAndPlantedFilesToTheCheckpointTheRuntimeWrote() throws IOException {
+        Path secret = Files.write(root.resolve("shadow"), checkpoint(9, "host secret"));
         Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), secret);
-        write("ckpt-000008.tck", "fine");
+        Files.write(programDir.resolve("ckpt-999998.tck"), "TALENTCK but nothing more".getBytes(StandardCharsets.US_ASCII));
+        Files.write(programDir.resolve("ckpt-000007.tck"), checkpoint(3, "renamed"));
+        write("ckpt-000005.tck", "fine");
+        AcceptedCheckpoints accepted = open();
+        List<String> passed = new java.util.ArrayList<>();
+
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir, passed::add);
+
+        assertThat(a.sequence()).isEqualTo(BigInteger.valueOf(5));
+        assertThat(program(a.file())).isEqualTo("fine");
+        assertThat(passed).hasSize(3);
+        assertThat(passed.get(0)).contains("ckpt-999998.tck is not a valid checkpoint (ckpt-999998.tck").endsWith("; refused")
+                .doesNotContain(acceptedDir.toString());
+        assertThat(passed.get(1)).endsWith("ckpt-000009.tck is a symbolic link; refused");
+        assertThat(passed.get(2)).endsWith("ckpt-000007.tck: the name says sequence 7 but the file says 3; refused");
+        assertThat(accepted.list()).hasSize(1);
+    }
+
+    @Test
+    void refusesWhenNothingIsAcceptable() throws IOException {
+        Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), Files.write(root.resolve("x"), checkpoint(9, "x")));
         AcceptedCheckpoints accepted = open();
         assertThatThrownBy(() -> accepted.accept(programDir)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("no checkpoint of " + programDir + " is acceptable: ")
                 .hasMessageContaining("ckpt-000009.tck is a symbolic link; refused");
         assertThat(accepted.list()).isEmpty();
     }
@@ -89,7 +128,12 @@ class AcceptedCheckpointsTest {
         assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("does not start like a talent checkpoint");
         Files.write(programDir.resolve("ckpt-000002.tck"), new byte[(1 << 20) + 1]);
         assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("more than the 1048576 bytes");
-        Files.createDirectory(programDir.resolve("ckpt-000003.tck"));
+        Files.writeString(programDir.resolve("ckpt-000003.tck"), "TALEN");
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("too short");
+        Files.createDirectory(programDir.resolve("ckpt-000004.tck"));
+        // a directory with a checkpoint's name is no candidate at all
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageNotContaining("ckpt-000004.tck");
+        Files.delete(programDir.resolve("ckpt-000004.tck"));
         write("ckpt-000004.tck", "");
         assertThat(accepted.accept(programDir).sequence()).isEqualTo(BigInteger.valueOf(4));
         try (var files = Files.list(acceptedDir)) {
@@ -103,7 +147,7 @@ class AcceptedCheckpointsTest {
         write("ckpt-000005.tck", "state");
         AcceptedCheckpoints accepted = open();
         AcceptedCheckpoints.Accepted a = accepted.accept(programDir);
-        Files.writeString(a.file(), "TALENTCKforged");
+        Files.write(a.file(), checkpoint(5, "forged"));
 
         assertThatThrownBy(() -> accepted.copyInto(a, destination)).isInstanceOf(CheckpointRefusedException.class)
                 .hasMessageContaining("fails its authentication (HMAC-SHA256)");
