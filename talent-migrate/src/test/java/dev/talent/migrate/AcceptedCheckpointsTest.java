@@ -15,6 +15,7 @@ import dev.talent.format.ByteString;
 import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CheckpointWriter;
+import dev.talent.format.Frame;
 import dev.talent.format.Meta;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class AcceptedCheckpointsTest {
     static byte[] checkpoint(long sequence, String body) {
         Meta meta = new Meta("0123456789abcdef0123456789abcdef", body, "x86_64", 64, false, 1L, sequence, "signal", 1, 1,
                 "app.c:1:1", "main", List.of(ByteString.utf8("app")));
-        return CheckpointWriter.write(new Checkpoint(meta, List.of(), List.of(), List.of(), List.of(), List.of()));
+        return CheckpointWriter.write(new Checkpoint(meta, List.of(), List.of(), List.of(),
+                List.of(new Frame("main", 0, 1, "app.c:1:1", List.of())), List.of()));
     }
 
     private Path write(String name, String body) throws IOException {
@@ -48,7 +50,7 @@ class AcceptedCheckpointsTest {
         return Files.write(programDir.resolve(name), checkpoint(sequence, body.isEmpty() ? "app" : body));
     }
 
-    private static String program(Path file) throws IOException {
+    private static String program(Path file) throws Exception {
         return CheckpointReader.read(file).meta().program();
     }
 
@@ -57,7 +59,7 @@ class AcceptedCheckpointsTest {
     }
 
     @Test
-    void takesTheNewestByNumberNotByName() throws IOException {
+    void takesTheNewestByNumberNotByName() throws Exception {
         write("ckpt-999999.tck", "old");
         write("ckpt-1000000.tck", "new");
         write(".ckpt-1000001.tck.tmp", "partial");
@@ -77,7 +79,7 @@ class AcceptedCheckpointsTest {
     }
 
     @Test
-    void passesOverLinksAndPlantedFilesToTheCheckpointTheRuntimeWrote() throws IOException {
+    void passesOverLinksAndPlantedFilesToTheCheckpointTheRuntimeWrote() throws Exception {
         Path secret = Files.write(root.resolve("shadow"), checkpoint(9, "host secret"));
         Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), secret);
         Files.write(programDir.resolve("ckpt-999998.tck"), "TALENTCK but nothing more".getBytes(StandardCharsets.US_ASCII));
