@@ -135,9 +135,14 @@ final class EventChannel implements AutoCloseable {
      * {@link #REPORT_EVERY} old (the first one is told at once); empty otherwise.
      */
     synchronized Optional<String> takeReport() {
-        long now = System.nanoTime();
+        return takeReport(false);
+    }
+
+    /** {@link #takeReport()}; {@code now} = whatever the time of the last report (the run's last word). */
+    synchronized Optional<String> takeReport(boolean now) {
+        long time = System.nanoTime();
         if (malformed + overlong + dropped == 0) return Optional.empty();
-        if (reportedOnce && now - lastReportNanos < REPORT_EVERY.toNanos()) return Optional.empty();
+        if (!now && reportedOnce && time - lastReportNanos < REPORT_EVERY.toNanos()) return Optional.empty();
         StringBuilder s = new StringBuilder("ignored event lines from the program on " + fifo.getParent().getFileName() + ":");
         if (malformed > 0) s.append(' ').append(malformed).append(" malformed");
         if (overlong > 0) s.append(malformed > 0 ? "," : "").append(' ').append(overlong)
@@ -147,7 +152,7 @@ final class EventChannel implements AutoCloseable {
         if (sample != null) s.append(" (first: \"").append(sample).append("\")");
         malformed = overlong = dropped = 0;
         sample = null;
-        lastReportNanos = now;
+        lastReportNanos = time;
         reportedOnce = true;
         return Optional.of(s.toString());
     }

@@ -456,7 +456,8 @@ public final class Orchestrator implements ControlHandler {
                     case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + source
                             + " did not reach a checkpoint site within " + timeouts.safePoint().toSeconds() + " s",
                             current.container().logTail(LOG_TAIL_LINES), null);
-                    case RuntimeEvent.CheckpointWritten w -> {
+                    // (one that was read before the request is stale or forged: it times nothing)
+                    case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= t.requested -> {
                         if (t.checkpointWritten == 0) t.checkpointWritten = w.receivedNanos();
                     }
                     case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
@@ -652,8 +653,12 @@ public final class Orchestrator implements ControlHandler {
 
     /** Tells the operator about event lines the FIFOs dropped (rate-limited by each channel). */
     private void reportIgnoredEvents() {
+        reportIgnoredEvents(false);
+    }
+
+    private void reportIgnoredEvents(boolean now) {
         for (Host h : hosts.values()) {
-            h.events.takeReport().ifPresent(r -> listener.accept(new RunEvent.Warning(r)));
+            h.events.takeReport(now).ifPresent(r -> listener.accept(new RunEvent.Warning(r)));
         }
     }
 
@@ -675,7 +680,7 @@ public final class Orchestrator implements ControlHandler {
 
     private int finish(int status) throws IOException {
         Host last = current.host();
-        reportIgnoredEvents();
+        reportIgnoredEvents(true);
         // the final state of the environment goes home
         TreeSync.mirror(last.work, request.workdir());
         // the run is over: nothing is left to resume
