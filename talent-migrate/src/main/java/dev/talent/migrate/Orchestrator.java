@@ -222,8 +222,14 @@ public final class Orchestrator implements ControlHandler {
     private void resume(List<ContainerHost.Leftover> leftovers) throws IOException, InterruptedException, ContainerException {
         Platform where = resumeOn.orElseThrow();
         for (ContainerHost.Leftover l : leftovers) {
-            if (!l.status().equals("running") && !l.status().equals("paused")) continue;
             Optional<Platform> platform = platformOf(l.id());
+            if (l.status().equals("stopped") && platform.isPresent()) {
+                // the program ended (or was killed) unsupervised: how, talent cannot learn any more
+                listener.accept(new RunEvent.Warning("the program's container " + l.id() + " had stopped (its exit status "
+                        + "is lost with the killed run); the program goes on from the newest checkpoint talent accepted"));
+                continue;
+            }
+            if (!l.status().equals("running") && !l.status().equals("paused")) continue;
             Host host = platform.map(hosts::get).orElse(null);
             if (host == null) {
                 listener.accept(new RunEvent.Warning("leftover container " + l.id() + " runs none of this run's platforms; killed"));
