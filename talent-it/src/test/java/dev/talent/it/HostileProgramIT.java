@@ -75,13 +75,13 @@ class HostileProgramIT {
         Path state = root.resolve("attack-state");
         Path log = root.resolve("attack.jsonl");
         List<String> args = List.of("run", "--name", "hostile-attack", "--state-dir", state.toString(), "--platforms", PLATFORMS,
-                "--every", "400ms..600ms", "--migrations", "2", "--inject-fault", "sync", "--workdir", work.toString(),
-                "--log", log.toString(), hostile.toString(), "--", "400", "10", hostDir.toString(), secretFile.toString());
+                "--every", "1s..1500ms", "--migrations", "2", "--inject-fault", "sync", "--workdir", work.toString(),
+                "--log", log.toString(), hostile.toString(), "--", "600", "10", hostDir.toString(), secretFile.toString());
         // a small heap: the 256 MiB event line must not be kept
         ProcessResult run = Processes.run(withHeap(TalentCli.get().commandLine(args), "-Xmx128m"), root, RUN_TIMEOUT);
 
         assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
-        assertThat(run.stdoutText()).isEqualTo("hostile done: steps 400 sum " + expectedSum(400) + "\n");
+        assertThat(run.stdoutText()).isEqualTo("hostile done: steps 600 sum " + expectedSum(600) + "\n");
         String err = run.stderrText();
         // the forged and the endless lines were dropped and counted, shown escaped
         assertThat(err).as(run.describe()).contains("ignored event lines from the program on x86_64: ")
@@ -169,7 +169,7 @@ class HostileProgramIT {
         Path state = root.resolve("crashed-state");
         Path log = root.resolve("crashed.jsonl");
         List<String> args = List.of("run", "--name", app, "--state-dir", state.toString(), "--platforms", PLATFORMS,
-                "--every", "400ms..600ms", "--migrations", "1", "--workdir", work.toString(), "--log", log.toString(),
+                "--every", "1s..1500ms", "--migrations", "1", "--workdir", work.toString(), "--log", log.toString(),
                 hostile.toString(), "--", "1500", "10", hostDir.toString(), secretFile.toString());
         Path out1 = root.resolve("crashed-1.stdout");
         Path err1 = root.resolve("crashed-1.stderr");
@@ -179,7 +179,8 @@ class HostileProgramIT {
         try {
             awaitLine(log, "\"ok\":true", Duration.ofMinutes(2), err1);
             // after the move the program deletes the checkpoint it was restored from and plants links and garbage
-            awaitLine(err1, "hostile: deleted /talent/ck/ckpt-", Duration.ofMinutes(1), err1);
+            // (sequence 1 was its own keep-running checkpoint, 2 the one it was stopped at for the move)
+            awaitLine(err1, "hostile: deleted /talent/ck/ckpt-000002.tck", Duration.ofMinutes(1), err1);
         } finally {
             first.destroyForcibly();
             first.waitFor(30, TimeUnit.SECONDS);

@@ -352,6 +352,15 @@ final class AcceptedCheckpoints {
         }
     }
 
+    /** Removes every accepted checkpoint and its tag, keeping the key (a new run starts from nothing). */
+    void clear() throws IOException {
+        for (Accepted a : list()) {
+            Files.deleteIfExists(a.file());
+            Files.deleteIfExists(dir.resolve(a.name() + TAG_SUFFIX));
+        }
+        tags.clear();
+    }
+
     /** Removes every accepted checkpoint and the key (the app has ended: nothing is left to resume). */
     void removeAll() throws IOException {
         StateFiles.deleteTree(dir);

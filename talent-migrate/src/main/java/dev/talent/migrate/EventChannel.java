@@ -89,7 +89,7 @@ final class EventChannel implements AutoCloseable {
     Path path() { return fifo; }
 
     private void readLines() {
-        ByteBuffer buf = ByteBuffer.allocate(4096);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         try {
             while (channel.read(buf) >= 0) {
                 buf.flip();

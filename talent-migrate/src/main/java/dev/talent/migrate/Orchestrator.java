@@ -195,7 +195,7 @@ public final class Orchestrator implements ControlHandler {
             resume(leftovers);
         } else {
             // checkpoints of an earlier run that ended normally are no state of this one
-            for (AcceptedCheckpoints.Accepted old : accepted.list()) Files.deleteIfExists(old.file());
+            accepted.clear();
             Host first = hosts.get(request.platforms().getFirst());
             TreeSync.mirror(request.workdir(), first.work);
             first.clearCheckpoints();
