@@ -161,9 +161,19 @@ final class AcceptedCheckpoints {
      * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
      */
     Accepted accept(Path programDir, java.util.function.Consumer<String> passedOver) throws IOException {
-        List<CheckpointDirectory.Entry> entries = CheckpointDirectory.list(programDir);
+        return accept(programDir, null, passedOver);
+    }
+
+    /**
+     * As {@link #accept(Path, java.util.function.Consumer)}, considering only sequences above {@code above} (null:
+     * all): a checkpoint that is not newer than one talent holds is not taken over it.
+     */
+    Accepted accept(Path programDir, BigInteger above, java.util.function.Consumer<String> passedOver) throws IOException {
+        List<CheckpointDirectory.Entry> entries = CheckpointDirectory.list(programDir).stream()
+                .filter(e -> above == null || e.sequence().compareTo(above) > 0).toList();
         if (entries.isEmpty()) {
-            throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint");
+            throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint"
+                    + (above == null ? "" : " newer than " + above));
         }
         List<String> refused = new java.util.ArrayList<>();
         for (CheckpointDirectory.Entry entry : entries.subList(0, Math.min(entries.size(), MAX_CANDIDATES))) {

@@ -221,39 +221,54 @@ public final class Orchestrator implements ControlHandler {
      */
     private void resume(List<ContainerHost.Leftover> leftovers) throws IOException, InterruptedException, ContainerException {
         Platform where = resumeOn.orElseThrow();
-        for (ContainerHost.Leftover l : leftovers) {
+        // a program still running decides where the app is; the others follow
+        List<ContainerHost.Leftover> ordered = new ArrayList<>(leftovers);
+        ordered.sort(java.util.Comparator.comparing(l -> !(l.status().equals("running") || l.status().equals("paused"))));
+        for (ContainerHost.Leftover l : ordered) {
             Optional<Platform> platform = platformOf(l.id());
-            if (l.status().equals("stopped") && platform.isPresent()) {
-                // the program ended (or was killed) unsupervised: how, talent cannot learn any more
+            boolean runs = l.status().equals("running") || l.status().equals("paused");
+            if (l.status().equals("created")) continue; // a prepared destination: nothing ran there
+            if (!runs) {
+                // stopped (or runc lost it): the program ended or was killed unsupervised, how is lost with the killed
+                // run; a checkpoint newer than talent's, left where the killed run had the program, is still taken
+                if (platform.isEmpty() || !platform.get().equals(where)) continue;
+                Host host = hosts.get(where);
+                java.math.BigInteger held = accepted.newest().map(AcceptedCheckpoints.Accepted::sequence).orElse(null);
+                String from;
+                try {
+                    from = "its newest checkpoint, " + accepted.accept(host.checkpoints, held, this::passedOver).sequence();
+                } catch (IOException e) {
+                    from = "the newest checkpoint talent accepted (" + e.getMessage() + ")";
+                }
                 listener.accept(new RunEvent.Warning("the program's container " + l.id() + " had stopped (its exit status "
-                        + "is lost with the killed run); the program goes on from the newest checkpoint talent accepted"));
+                        + "is lost with the killed run); the program goes on from " + from));
                 continue;
             }
-            if (!l.status().equals("running") && !l.status().equals("paused")) continue;
             Host host = platform.map(hosts::get).orElse(null);
             if (host == null) {
                 listener.accept(new RunEvent.Warning("leftover container " + l.id() + " runs none of this run's platforms; killed"));
                 continue;
             }
             where = host.platform;
-            Optional<java.math.BigInteger> before = newestSequence(host.checkpoints);
             containers.signalLeftover(l.id(), "USR1");
             boolean stopped = containers.awaitLeftoverStop(l.id(), timeouts.safePoint());
-            Optional<java.math.BigInteger> after = newestSequence(host.checkpoints);
-            if (stopped && after.isPresent() && (before.isEmpty() || after.get().compareTo(before.get()) > 0)) {
-                try {
-                    AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, this::passedOver);
-                    listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
-                            + "); stopped it at checkpoint " + a.sequence()));
-                } catch (IOException e) {
-                    listener.accept(new RunEvent.Warning("the program stopped on " + host + " but its checkpoint is refused: "
-                            + e.getMessage() + "; resuming from the newest checkpoint talent accepted earlier"));
-                }
-            } else {
-                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id() + ") and "
-                        + (stopped ? "stopped without a new checkpoint" : "did not stop at a checkpoint within "
-                        + timeouts.safePoint().toSeconds() + " s") + "; resuming from the newest checkpoint talent accepted "
-                        + "(what it did since then in its working directory stays)"));
+            java.math.BigInteger held = accepted.newest().map(AcceptedCheckpoints.Accepted::sequence).orElse(null);
+            String resumeFrom = "; resuming from the newest checkpoint talent accepted (what it did since then in its "
+                    + "working directory stays)";
+            if (!stopped) {
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + ") and did not stop at a checkpoint within " + timeouts.safePoint().toSeconds() + " s; killed"
+                        + resumeFrom));
+                continue;
+            }
+            try {
+                // (its exit status is not talent's to see: a checkpoint newer than talent's tells that it stopped at one)
+                AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, held, this::passedOver);
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + "); stopped it at checkpoint " + a.sequence()));
+            } catch (IOException e) {
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + ") and stopped without a new checkpoint talent accepts (" + e.getMessage() + ")" + resumeFrom));
             }
         }
         for (ContainerHost.Leftover l : leftovers) {
@@ -273,11 +288,6 @@ public final class Orchestrator implements ControlHandler {
         if (dash <= 0 || !rest.substring(dash + 1).matches("[0-9]+")) return Optional.empty();
         String name = rest.substring(0, dash);
         return request.platforms().stream().filter(p -> p.name().equals(name)).findFirst();
-    }
-
-    private static Optional<java.math.BigInteger> newestSequence(Path checkpointDir) throws IOException {
-        return dev.talent.format.CheckpointDirectory.list(checkpointDir).stream().findFirst()
-                .map(dev.talent.format.CheckpointDirectory.Entry::sequence);
     }
 
     private int loop() throws InterruptedException, IOException, MigrationFailedException, ContainerException {
