@@ -1,44 +1,50 @@
 package dev.talent.env;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.Map;
+import java.time.Instant;
 
-/** What a sync needs to know of one directory entry, from one lstat (symbolic links are not followed). */
-record FileEntry(Kind kind, long size, FileTime modified, int mode) {
+/**
+ * What a sync needs to know of one directory entry, from one statx (symbolic links are not followed).
+ *
+ * @param size      the apparent length (a sparse file's holes included)
+ * @param allocated bytes the file system allocated for it (a sparse file's holes cost nothing)
+ */
+record FileEntry(Kind kind, long size, long allocated, long mtimeSeconds, int mtimeNanos, int mode) {
 
     enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
 
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFLNK = 0120000;
-
-    /** The entry at {@code path}; NoSuchFileException if there is none. */
-    static FileEntry read(Path path) throws IOException {
-        Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) attributes.get("mode");
-        Kind kind = switch (mode & S_IFMT) {
-            case S_IFREG -> Kind.FILE;
-            case S_IFDIR -> Kind.DIRECTORY;
-            case S_IFLNK -> Kind.SYMLINK;
-            default -> Kind.OTHER; // FIFOs, sockets, devices: not copied
+    static FileEntry of(Syscalls.Stat stat) {
+        Kind kind = switch (stat.type()) {
+            case Syscalls.S_IFREG -> Kind.FILE;
+            case Syscalls.S_IFDIR -> Kind.DIRECTORY;
+            case Syscalls.S_IFLNK -> Kind.SYMLINK;
+            default -> Kind.OTHER; // FIFOs, sockets, devices: not copied, never opened
         };
-        return new FileEntry(kind, (Long) attributes.get("size"), (FileTime) attributes.get("lastModifiedTime"), mode);
+        return new FileEntry(kind, stat.size(), stat.allocated(), stat.mtimeSeconds(), stat.mtimeNanos(), stat.mode());
+    }
+
+    /** The entry at {@code path} (a path talent chose, not one from a tree); NoSuchFileException if there is none. */
+    static FileEntry read(Path path) throws IOException {
+        FileEntry entry = readIfExists(path);
+        if (entry == null) throw new NoSuchFileException(path.toString());
+        return entry;
     }
 
     /** The entry at {@code path}, or null if there is none. */
     static FileEntry readIfExists(Path path) throws IOException {
-        try {
-            return read(path);
-        } catch (NoSuchFileException e) {
-            return null;
+        try (Syscalls sys = new Syscalls()) {
+            Syscalls.Stat stat = sys.statPath(path);
+            return stat == null ? null : of(stat);
+        } catch (Syscalls.ErrnoException e) {
+            if (e.errno == Syscalls.ENOTDIR) return null; // a path through a file names no entry
+            throw e;
         }
     }
+
+    FileTime modified() { return FileTime.from(Instant.ofEpochSecond(mtimeSeconds, mtimeNanos)); }
 
     /** Permission bits, including set-user-ID, set-group-ID and sticky. */
     int permissions() { return mode & 07777; }
@@ -47,6 +53,9 @@ record FileEntry(Kind kind, long size, FileTime modified, int mode) {
 
     /** The quick check (as rsync's): a regular file with the same size and modification time is taken as equal. */
     boolean sameSizeAndTime(FileEntry other) {
-        return kind == Kind.FILE && other.kind == Kind.FILE && size == other.size && modified.equals(other.modified);
+        return kind == Kind.FILE && other.kind == Kind.FILE && size == other.size
+                && mtimeSeconds == other.mtimeSeconds && mtimeNanos == other.mtimeNanos;
     }
+
+    boolean sameTime(FileEntry other) { return mtimeSeconds == other.mtimeSeconds && mtimeNanos == other.mtimeNanos; }
 }

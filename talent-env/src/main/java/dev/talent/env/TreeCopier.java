@@ -1,37 +1,46 @@
 package dev.talent.env;
 
+import static dev.talent.env.Syscalls.AT_REMOVEDIR;
+import static dev.talent.env.Syscalls.O_CREAT;
+import static dev.talent.env.Syscalls.O_DIRECTORY;
+import static dev.talent.env.Syscalls.O_EXCL;
+import static dev.talent.env.Syscalls.O_NOCTTY;
+import static dev.talent.env.Syscalls.O_NONBLOCK;
+import static dev.talent.env.Syscalls.O_RDONLY;
+import static dev.talent.env.Syscalls.O_RDWR;
+import static dev.talent.env.Syscalls.SEEK_DATA;
+import static dev.talent.env.Syscalls.SEEK_HOLE;
+
+import dev.talent.env.Syscalls.ErrnoException;
+import dev.talent.env.SyncLimitExceededException.Limit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The work of one sync from a source tree to a destination tree, addressed by paths relative to both roots;
- * keeps the counters for its {@link SyncReport}. One instance per sync call, used by one thread.
+ * The work of one sync from a source tree to a destination tree; keeps the counters for its {@link SyncReport}.
+ * One instance per sync call, used by one thread; {@link #close} it.
+ *
+ * <p>Both roots are opened once; every entry below them is reached from an open directory by one name (or, for a
+ * path the journal listed, by {@link Syscalls#openBeneath}), with no symbolic link followed anywhere: a link is
+ * read as a link and recreated as one, whatever its target. A source entry is looked at (statx), then opened with
+ * O_NOFOLLOW and checked again on the descriptor (fstat), so an entry replaced between the two (by a link, a
+ * FIFO, a device) is never read: it counts as vanished and the next sync sees what replaced it. FIFOs, sockets and
+ * devices are never opened.
  */
-final class TreeCopier {
+final class TreeCopier implements AutoCloseable {
 
     /** Points where tests interfere with a sync, to make the races of a tree in use happen on cue. */
     interface Hooks {
@@ -48,419 +57,873 @@ final class TreeCopier {
     private static final AtomicLong TEMPORARY_SEQUENCE = new AtomicLong();
     private static final String TEMPORARY_PREFIX = ".talent-sync." + ProcessHandle.current().pid() + ".";
     private static final HexFormat HEX = HexFormat.of();
+    /** O_NOFOLLOW and O_CLOEXEC are added to every open by {@link Syscalls}. */
+    private static final int OPEN_FILE = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+    private static final int OPEN_DIRECTORY = O_RDONLY | O_DIRECTORY;
+
+    /** An entry's place: its path relative to the roots, how many names deep, and its length in bytes. */
+    private record Where(Path path, int depth, int bytes) {
+        static final Where ROOT = new Where(Path.of(""), 0, 0);
+
+        Where child(byte[] name) {
+            return new Where(path.resolve(new String(name, Inotify.PATH_CHARSET)), depth + 1,
+                    depth == 0 ? name.length : bytes + 1 + name.length);
+        }
+    }
 
     private final Path source;
     private final Path destination;
+    private final SyncLimits limits;
     private final Hooks hooks;
-    private final MessageDigest sha256 = sha256();
-    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private final Syscalls sys;
+    private final int sourceRoot;
+    private final int destinationRoot;
+    private final UsageLedger.Key destinationKey;
+    private final MemorySegment buffer;
+    private final byte[] chunk = new byte[BUFFER_BYTES];
+    private final ContentHash hash = new ContentHash();
     /** Relative paths copied even when size and time match: the journal saw them change. */
     private Set<Path> forced = Set.of();
-    /** Destination directories known to exist (relative), so parents are checked once per sync. */
-    private final Set<Path> existingDirectories = new HashSet<>();
+
+    /**
+     * The destination tree's size before this sync, when only part of it is walked (journal mode); null when the
+     * whole tree is walked (mirror), which counts it afresh in {@link #walkedBytes} and {@link #walkedEntries}.
+     */
+    private UsageLedger.Usage before;
+    private long walkedBytes;
+    private long walkedEntries;
+    private long changedBytes;
+    private long changedEntries;
 
     int filesCopied;
     int filesDeleted;
     long bytesCopied;
     /**
-     * Source entries that disappeared between being found and being read (the application runs during a pre-sync);
-     * skipped like rsync's "vanished" files: whatever removed them also changed their directory, so the journal
-     * lists that for the next sync, and a mirror compares it anew.
+     * Source entries that disappeared (or changed type) between being found and being read (the application runs
+     * during a pre-sync); skipped like rsync's "vanished" files: whatever removed them also changed their directory,
+     * so the journal lists that for the next sync, and a mirror compares it anew.
      */
     int entriesVanished;
+    /** FIFOs, sockets and devices met in the source. */
+    int entriesSkipped;
 
-    TreeCopier(Path source, Path destination, Hooks hooks) {
+    private TreeCopier(Path source, Path destination, SyncLimits limits, Hooks hooks, Syscalls sys, int sourceRoot,
+                       int destinationRoot, UsageLedger.Key destinationKey) {
         this.source = source;
         this.destination = destination;
+        this.limits = limits;
         this.hooks = hooks;
+        this.sys = sys;
+        this.sourceRoot = sourceRoot;
+        this.destinationRoot = destinationRoot;
+        this.destinationKey = destinationKey;
+        this.buffer = sys.allocate(BUFFER_BYTES);
+    }
+
+    /**
+     * Opens both roots: {@code source} and {@code destination} are directories talent chose (the source's real path,
+     * the destination existing), not paths from a tree.
+     */
+    static TreeCopier open(Path source, Path destination, SyncLimits limits, Hooks hooks) throws SyncException {
+        Syscalls sys = new Syscalls();
+        int src = -1;
+        int dst = -1;
+        try {
+            try {
+                src = sys.openRoot(source);
+            } catch (ErrnoException e) {
+                throw new SyncException("sync from", source, e);
+            }
+            Syscalls.Stat root;
+            try {
+                dst = sys.openRoot(destination);
+                root = sys.fstat(dst);
+            } catch (ErrnoException e) {
+                throw new SyncException("sync to", destination, e);
+            }
+            UsageLedger.Key key = new UsageLedger.Key(root.device(), root.inode(), destination.toAbsolutePath().normalize().toString());
+            return new TreeCopier(source, destination, limits, hooks, sys, src, dst, key);
+        } catch (SyncException | RuntimeException e) {
+            sys.close(src);
+            sys.close(dst);
+            sys.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        sys.close(sourceRoot);
+        sys.close(destinationRoot);
+        sys.close();
     }
 
     void forceCopyOf(Set<Path> paths) { forced = paths; }
 
     Path source() { return source; }
 
-    /**
-     * Makes the destination directory {@code relative} a copy of the source's: entries created, copied when
-     * they differ (or are {@linkplain #forceCopyOf forced}), extras deleted, then its mode and time set.
-     *
-     * @param destinationExists false when the destination directory is known to be absent (nothing to compare)
-     */
-    void mirrorDirectory(Path relative, FileEntry sourceEntry, boolean destinationExists) throws SyncException {
-        Path dst = destination.resolve(relative);
-        Map<String, FileEntry> extras = new HashMap<>();
-        if (destinationExists) {
-            for (String name : list(dst)) {
-                FileEntry entry = stat(dst.resolve(name));
-                if (entry != null) extras.put(name, entry);
-            }
-        } else {
-            createDirectory(dst);
+    UsageLedger.Key destinationKey() { return destinationKey; }
+
+    /** Journal mode: only part of the tree is walked; its size is {@code usage} plus what this sync changes. */
+    void startFrom(UsageLedger.Usage usage) { before = usage; }
+
+    /** The destination tree's size as this sync leaves it (what the limits are checked against). */
+    UsageLedger.Usage usage() {
+        return before == null ? new UsageLedger.Usage(walkedBytes, walkedEntries)
+                : new UsageLedger.Usage(before.bytes() + changedBytes, before.entries() + changedEntries);
+    }
+
+    /** Makes the whole destination a copy of the source (mirror mode). */
+    void mirrorRoot(boolean destinationEmpty) throws SyncException {
+        mirrorDirectory(Where.ROOT, sourceRoot, destinationRoot, destinationEmpty, rootEntry());
+    }
+
+    private FileEntry rootEntry() throws SyncException {
+        try {
+            return FileEntry.of(sys.fstat(sourceRoot));
+        } catch (ErrnoException e) {
+            throw new SyncException("read the attributes of", source, e);
         }
-        Set<String> names = listSource(relative);
-        if (names == null) return; // the directory vanished; its copy (maybe just created) goes in a later sync
-        for (String name : names) {
-            Path child = relative.resolve(name);
-            FileEntry sourceChild = stat(source.resolve(child));
-            if (sourceChild == null) continue; // deleted since it was listed: a later sync sees that
-            statted(child);
-            syncEntry(child, sourceChild, extras.remove(name), false);
-        }
-        for (Map.Entry<String, FileEntry> extra : extras.entrySet()) {
-            delete(dst.resolve(extra.getKey()), extra.getValue()); // includes temporaries an interrupted sync left
-        }
-        setAttributes(dst, sourceEntry);
     }
 
     /**
-     * Brings one path of the destination to the source's current state: copies it (a directory with its
-     * subtree) when it exists at the source, deletes it when it does not.
+     * Makes the open destination directory a copy of the open source directory: extras deleted first (so room is
+     * freed before anything is added), entries created, copied when they differ (or are {@linkplain #forceCopyOf
+     * forced}), then its mode and time set.
+     *
+     * @param destinationEmpty true when the destination directory was just made (nothing to compare)
      */
-    void syncPath(Path relative) throws SyncException {
-        FileEntry sourceEntry = stat(source.resolve(relative));
-        FileEntry destinationEntry = stat(destination.resolve(relative));
-        if (sourceEntry != null) statted(relative);
-        if (sourceEntry == null || sourceEntry.kind() == FileEntry.Kind.OTHER) {
-            if (destinationEntry != null) delete(destination.resolve(relative), destinationEntry);
+    private void mirrorDirectory(Where where, int srcDir, int dstDir, boolean destinationEmpty, FileEntry sourceEntry)
+            throws SyncException {
+        List<byte[]> names;
+        try {
+            names = sys.list(srcDir, limits.maxFiles());
+        } catch (ErrnoException e) {
+            // a directory removed after it was opened reads as gone (ENOENT)
+            if (where.depth() == 0 || !gone(e)) throw new SyncException("list", source.resolve(where.path()), e);
+            entriesVanished++;
             return;
         }
-        if (!ensureParentDirectory(relative)) return;
-        // A listed file is copied whatever its size and time: file times are as coarse as the kernel's clock tick,
-        // so a rewrite of the same size can keep the time the destination already has.
-        syncEntry(relative, sourceEntry, destinationEntry, true);
+        if (names.size() > limits.maxFiles()) {
+            throw limitExceeded(Limit.FILES, limits.maxFiles(), names.size(), where.path());
+        }
+        Map<String, FileEntry> existing = destinationEmpty ? new HashMap<>() : destinationEntries(dstDir, where);
+        if (!existing.isEmpty()) {
+            Set<String> wanted = new HashSet<>();
+            for (byte[] name : names) wanted.add(key(name));
+            for (Iterator<Map.Entry<String, FileEntry>> it = existing.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, FileEntry> extra = it.next();
+                if (wanted.contains(extra.getKey())) continue;
+                byte[] name = raw(extra.getKey());
+                delete(dstDir, name, extra.getValue(), where.child(name)); // includes temporaries an interrupted sync left
+                it.remove();
+            }
+        }
+        for (byte[] name : names) {
+            Where child = where.child(name);
+            FileEntry destinationChild = existing.remove(key(name));
+            FileEntry sourceChild = statSource(srcDir, name, child);
+            if (sourceChild == null) { // deleted since it was listed: a later sync sees that
+                if (destinationChild != null) delete(dstDir, name, destinationChild, child);
+                continue;
+            }
+            checkPlace(child);
+            statted(child);
+            syncEntry(child, srcDir, dstDir, name, sourceChild, destinationChild, false);
+        }
+        setAttributes(dstDir, sourceEntry, where);
+    }
+
+    /** The entries of an open destination directory by name (see {@link #key}). */
+    private Map<String, FileEntry> destinationEntries(int dstDir, Where where) throws SyncException {
+        Map<String, FileEntry> entries = new HashMap<>();
+        List<byte[]> names;
+        try {
+            names = sys.list(dstDir, Long.MAX_VALUE);
+        } catch (ErrnoException e) {
+            throw new SyncException("list", destination.resolve(where.path()), e);
+        }
+        for (byte[] name : names) {
+            FileEntry entry = statDestination(dstDir, name, where.child(name));
+            if (entry != null) entries.put(key(name), entry);
+        }
+        return entries;
+    }
+
+    /**
+     * Brings one listed path of the destination to the source's current state (journal mode): copies it (a directory
+     * with its subtree) when it exists at the source, deletes it when it does not.
+     */
+    void syncPath(Path relative) throws SyncException {
+        if (relative.toString().isEmpty()) {
+            statted(Where.ROOT);
+            mirrorDirectory(Where.ROOT, sourceRoot, destinationRoot, false, rootEntry());
+            return;
+        }
+        Where where = place(relative);
+        byte[] name = Syscalls.components(relative).getLast();
+        Path parent = relative.getParent();
+        int srcParent = parent == null ? sourceRoot : openSourcePath(parent);
+        int dstParent = -1;
+        try {
+            FileEntry sourceEntry = srcParent < 0 ? null : statSource(srcParent, name, where);
+            dstParent = parent == null ? destinationRoot : openDestinationPath(parent);
+            FileEntry destinationEntry = dstParent < 0 ? null : statDestination(dstParent, name, where);
+            if (sourceEntry != null) statted(where);
+            if (sourceEntry == null || sourceEntry.kind() == FileEntry.Kind.OTHER) {
+                if (sourceEntry != null) entriesSkipped++;
+                if (destinationEntry != null) delete(dstParent, name, destinationEntry, where);
+                return;
+            }
+            if (dstParent < 0) {
+                dstParent = ensureParentDirectory(parent);
+                if (dstParent < 0) return;
+            }
+            // A listed file is copied whatever its size and time: file times are as coarse as the kernel's clock
+            // tick, so a rewrite of the same size can keep the time the destination already has.
+            syncEntry(where, srcParent, dstParent, name, sourceEntry, destinationEntry, true);
+        } finally {
+            closeUnlessRoot(srcParent);
+            closeUnlessRoot(dstParent);
+        }
+    }
+
+    /**
+     * Deletes a listed path from the destination if the source no longer has it (journal mode, before the copies,
+     * so that room is freed first); false, doing nothing, if the source has it.
+     */
+    boolean deleteIfGone(Path relative) throws SyncException {
+        if (relative.toString().isEmpty()) return false;
+        Where where = place(relative);
+        byte[] name = Syscalls.components(relative).getLast();
+        Path parent = relative.getParent();
+        int srcParent = parent == null ? sourceRoot : openSourcePath(parent);
+        int dstParent = -1;
+        try {
+            FileEntry sourceEntry = srcParent < 0 ? null : statSource(srcParent, name, where);
+            if (sourceEntry != null && sourceEntry.kind() != FileEntry.Kind.OTHER) return false;
+            dstParent = parent == null ? destinationRoot : openDestinationPath(parent);
+            FileEntry destinationEntry = dstParent < 0 ? null : statDestination(dstParent, name, where);
+            if (destinationEntry != null) delete(dstParent, name, destinationEntry, where);
+            return sourceEntry == null;
+        } finally {
+            closeUnlessRoot(srcParent);
+            closeUnlessRoot(dstParent);
+        }
     }
 
     /** Sets the destination directory's modification time to the source's (its entries changed under it). */
     void copyDirectoryTime(Path relative) throws SyncException {
-        FileEntry sourceEntry = stat(source.resolve(relative));
-        if (sourceEntry == null || !sourceEntry.isDirectory()) return;
-        Path dst = destination.resolve(relative);
-        FileEntry destinationEntry = stat(dst);
-        if (destinationEntry == null || !destinationEntry.isDirectory()) return;
-        if (!destinationEntry.modified().equals(sourceEntry.modified())) setTime(dst, sourceEntry.modified());
+        boolean root = relative.toString().isEmpty();
+        int src = root ? sourceRoot : openSourcePath(relative);
+        if (src < 0) return;
+        int dst = -1;
+        try {
+            FileEntry sourceEntry = FileEntry.of(sys.fstat(src));
+            dst = root ? destinationRoot : openDestinationPath(relative);
+            if (dst < 0) return;
+            FileEntry destinationEntry = FileEntry.of(sys.fstat(dst));
+            if (!destinationEntry.sameTime(sourceEntry)) sys.setModified(dst, sourceEntry.mtimeSeconds(), sourceEntry.mtimeNanos());
+        } catch (ErrnoException e) {
+            throw new SyncException("set the time of", destination.resolve(relative), e);
+        } finally {
+            closeUnlessRoot(src);
+            closeUnlessRoot(dst);
+        }
     }
 
-    private void syncEntry(Path relative, FileEntry src, FileEntry dst, boolean listed) throws SyncException {
-        Path target = destination.resolve(relative);
+    private void syncEntry(Where where, int srcDir, int dstDir, byte[] name, FileEntry src, FileEntry dst, boolean listed)
+            throws SyncException {
         switch (src.kind()) {
             case DIRECTORY -> {
                 if (dst != null && !dst.isDirectory()) {
-                    delete(target, dst);
+                    delete(dstDir, name, dst, where);
                     dst = null;
                 }
-                mirrorDirectory(relative, src, dst != null);
+                int srcChild = openSourceDirectory(srcDir, name, where);
+                if (srcChild < 0) {
+                    // vanished: its copy stays as it is until a later sync
+                    if (dst != null) keep(dst);
+                    return;
+                }
+                int dstChild = -1;
+                try {
+                    if (dst == null) {
+                        makeDirectory(dstDir, name, where);
+                    } else {
+                        keep(dst);
+                    }
+                    dstChild = openDestinationDirectory(dstDir, name, where);
+                    mirrorDirectory(where, srcChild, dstChild, dst == null, src);
+                } finally {
+                    sys.close(srcChild);
+                    sys.close(dstChild);
+                }
             }
             case FILE -> {
-                if (listed || dst == null || !src.sameSizeAndTime(dst) || forced.contains(relative)) {
-                    if (dst != null && dst.isDirectory()) delete(target, dst);
-                    copyFile(relative, src);
-                } else if (dst.permissions() != src.permissions()) {
-                    setMode(target, src.permissions());
+                if (listed || dst == null || !src.sameSizeAndTime(dst) || forced.contains(where.path())) {
+                    if (dst != null && dst.isDirectory()) {
+                        delete(dstDir, name, dst, where);
+                        dst = null;
+                    }
+                    copyFile(where, srcDir, dstDir, name, dst);
+                } else {
+                    keep(dst);
+                    if (dst.permissions() != src.permissions()) setMode(dstDir, name, src.permissions(), where);
                 }
             }
             case SYMLINK -> {
-                Path linkTarget = readSourceLink(relative);
-                if (linkTarget == null) return;
-                if (dst == null || dst.kind() != FileEntry.Kind.SYMLINK || !readLink(target).equals(linkTarget)) {
-                    if (dst != null && dst.isDirectory()) delete(target, dst);
-                    copySymlink(relative, linkTarget, src.modified());
+                byte[] target = readSourceLink(srcDir, name, where);
+                if (target == null) {
+                    if (dst != null) keep(dst);
+                    return;
+                }
+                if (dst == null || dst.kind() != FileEntry.Kind.SYMLINK || !Arrays.equals(readDestinationLink(dstDir, name, where), target)) {
+                    if (dst != null && dst.isDirectory()) {
+                        delete(dstDir, name, dst, where);
+                        dst = null;
+                    }
+                    copySymlink(where, dstDir, name, target, src, dst);
+                } else {
+                    keep(dst);
                 }
             }
             case OTHER -> {
-                // FIFOs, sockets and devices are not copied; nothing else may stand in their place either.
-                if (dst != null) delete(target, dst);
+                // FIFOs, sockets and devices are not copied (nor opened); nothing else may stand in their place either.
+                entriesSkipped++;
+                if (dst != null) delete(dstDir, name, dst, where);
             }
         }
     }
 
     /**
-     * Copies a regular file: written to a temporary file beside its destination while the source's bytes are
-     * hashed, read back and hashed again, and only then renamed into place (atomic: readers see the old or the
-     * new file, never a part).
+     * Copies a regular file: its data (only the data segments of a sparse file, whose holes stay holes) is written
+     * to a new temporary file beside its destination while hashed, read back and hashed again, and only then renamed
+     * into place (atomic: readers see the old or the new file, never a part).
+     *
+     * @param replaced the destination entry it replaces (a file or link), or null
      */
-    private void copyFile(Path relative, FileEntry entry) throws SyncException {
-        Path src = source.resolve(relative);
-        Path dst = destination.resolve(relative);
-        Path temporary = dst.resolveSibling(TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet());
+    private void copyFile(Where where, int srcDir, int dstDir, byte[] name, FileEntry replaced) throws SyncException {
+        Path sourcePath = source.resolve(where.path());
+        Path reported = destination.resolve(where.path());
+        int in = openSourceFile(srcDir, name, where);
+        if (in < 0) {
+            if (replaced != null) keep(replaced);
+            return;
+        }
+        String temporaryName = TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet();
+        byte[] temporary = temporaryName.getBytes(StandardCharsets.US_ASCII);
+        int out = -1;
         boolean placed = false;
-        FileChannel in = unlessVanished(() -> open(src, "read", StandardOpenOption.READ));
-        if (in == null) return;
-        try (in) {
-            long bytes;
-            byte[] expected;
-            try (FileChannel out = open(temporary, "write", StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                bytes = transfer(in, src, out, dst);
-                expected = sha256.digest();
+        try {
+            Syscalls.Stat stat;
+            try {
+                stat = sys.fstat(in);
+            } catch (ErrnoException e) {
+                throw new SyncException("read the attributes of", sourcePath, e);
+            }
+            if (!stat.isRegularFile()) { // replaced by something else since it was looked at: never read
+                entriesVanished++;
+                if (replaced != null) keep(replaced);
+                return;
+            }
+            Room room = new Room(where.path(), replaced);
+            room.need(stat.allocated());
+            try {
+                out = sys.openAt(dstDir, temporary, O_RDWR | O_CREAT | O_EXCL, 0600);
+            } catch (ErrnoException e) {
+                throw new SyncException("write", reported, e);
+            }
+            long length = stat.size();
+            long data = read(in, length, stat.allocated() >= length, out, room, sourcePath, reported);
+            byte[] expected = hash.finish(length);
+            try {
+                hooks.written(reported.resolveSibling(temporaryName));
             } catch (IOException e) {
-                throw e instanceof SyncException s ? s : new SyncException("close", dst, e);
+                throw new SyncException("run the test hook on", reported, e);
             }
-            hooks.written(temporary);
-            byte[] actual = hash(temporary, dst);
+            byte[] actual = hashOf(out, reported);
             if (!MessageDigest.isEqual(expected, actual)) {
-                throw new SyncVerificationException(dst, HEX.formatHex(expected), HEX.formatHex(actual));
+                throw new SyncVerificationException(reported, HEX.formatHex(expected), HEX.formatHex(actual));
             }
-            setMode(temporary, entry.permissions());
-            setTime(temporary, entry.modified());
-            rename(temporary, dst);
+            Syscalls.Stat written;
+            try {
+                sys.fchmod(out, stat.mode() & 07777);
+                sys.setModified(out, stat.mtimeSeconds(), stat.mtimeNanos());
+                written = sys.fstat(out);
+            } catch (ErrnoException e) {
+                throw new SyncException("set the mode and time of", reported, e);
+            }
+            rename(dstDir, temporary, name, reported);
             placed = true;
             filesCopied++;
-            bytesCopied += bytes;
-        } catch (SyncException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SyncException("write", dst, e);
+            bytesCopied += data;
+            counted(replaced, written.allocated());
         } finally {
-            if (!placed) deleteQuietly(temporary);
+            sys.close(out);
+            sys.close(in);
+            if (out >= 0 && !placed) unlinkQuietly(dstDir, temporary);
         }
     }
 
-    /** Copies all of {@code in} to {@code out}, hashing it; returns the bytes copied. */
-    private long transfer(FileChannel in, Path src, FileChannel out, Path dst) throws SyncException {
-        sha256.reset();
-        ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        long total = 0;
-        while (true) {
-            chunk.clear();
+    /**
+     * Reads a file's content, hashing it into {@link #hash} and writing it at the same offsets to {@code out} (unless
+     * -1): a dense file from start to end; a sparse one (fewer bytes allocated than its length) one data segment at a
+     * time (SEEK_DATA, SEEK_HOLE), its holes neither read nor written, and {@code out} given its length. Returns the
+     * data bytes read.
+     */
+    private long read(int in, long length, boolean dense, int out, Room room, Path reportedIn, Path reportedOut)
+            throws SyncException {
+        hash.reset();
+        long data = 0;
+        if (dense) {
+            data = readRange(in, 0, length, out, room, data, reportedIn, reportedOut);
+        } else {
+            long position = 0;
+            try {
+                while (position < length) {
+                    long start = sys.lseek(in, position, SEEK_DATA);
+                    if (start < 0 || start >= length) break;
+                    long end = sys.lseek(in, start, SEEK_HOLE);
+                    if (end < 0 || end > length) end = length;
+                    data = readRange(in, start, end, out, room, data, reportedIn, reportedOut);
+                    position = end;
+                }
+            } catch (ErrnoException e) {
+                throw new SyncException("read", reportedIn, e);
+            }
+            if (out >= 0) {
+                try {
+                    sys.ftruncate(out, length);
+                } catch (ErrnoException e) {
+                    throw new SyncException("write", reportedOut, e);
+                }
+            }
+        }
+        return data;
+    }
+
+    /** Reads bytes start..end (fewer if the file is shorter now); returns {@code data} plus the bytes read. */
+    private long readRange(int in, long start, long end, int out, Room room, long data, Path reportedIn, Path reportedOut)
+            throws SyncException {
+        long offset = start;
+        while (offset < end) {
             int n;
             try {
-                n = in.read(chunk);
-            } catch (IOException e) {
-                throw new SyncException("read", src, e);
+                n = sys.pread(in, buffer, (int) Math.min(BUFFER_BYTES, end - offset), offset);
+            } catch (ErrnoException e) {
+                throw new SyncException(out >= 0 ? "read" : "read back (to verify)", reportedIn, e);
             }
-            if (n < 0) return total;
-            sha256.update(buffer, 0, n);
-            chunk.flip();
-            try {
-                while (chunk.hasRemaining()) out.write(chunk);
-            } catch (IOException e) {
-                throw new SyncException("write", dst, e);
+            if (n == 0) break; // shorter now: a later sync copies what it has become
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, chunk, 0, n);
+            hash.update(offset, chunk, 0, n);
+            if (out >= 0) {
+                try {
+                    sys.pwriteFully(out, buffer, n, offset);
+                } catch (ErrnoException e) {
+                    throw new SyncException("write", reportedOut, e);
+                }
             }
-            total += n;
+            offset += n;
+            data += n;
+            if (room != null) room.need(data);
         }
+        return data;
     }
 
-    /** The SHA-256 of the file as it reads back now. */
-    private byte[] hash(Path file, Path reportedAs) throws SyncException {
-        sha256.reset();
-        ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            int n;
-            while ((n = in.read(chunk.clear())) >= 0) sha256.update(buffer, 0, n);
-            return sha256.digest();
-        } catch (IOException e) {
-            throw new SyncException("read back (to verify)", reportedAs, e);
+    /** The hash of the file as it reads back now. */
+    private byte[] hashOf(int fd, Path reported) throws SyncException {
+        Syscalls.Stat stat;
+        try {
+            stat = sys.fstat(fd);
+        } catch (ErrnoException e) {
+            throw new SyncException("read back (to verify)", reported, e);
         }
+        read(fd, stat.size(), stat.allocated() >= stat.size(), -1, null, reported, reported);
+        return hash.finish(stat.size());
     }
 
-    private void copySymlink(Path relative, Path linkTarget, FileTime modified) throws SyncException {
-        Path dst = destination.resolve(relative);
-        Path temporary = dst.resolveSibling(TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet());
+    /** Recreates a symbolic link with the same text (which is never resolved) and time, under a temporary name first. */
+    private void copySymlink(Where where, int dstDir, byte[] name, byte[] target, FileEntry src, FileEntry replaced)
+            throws SyncException {
+        Path reported = destination.resolve(where.path());
+        new Room(where.path(), replaced).need(0);
+        byte[] temporary = (TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+        boolean made = false;
         boolean placed = false;
         try {
             try {
-                Files.createSymbolicLink(temporary, linkTarget);
-            } catch (IOException e) {
-                throw new SyncException("create symbolic link", dst, e);
+                sys.symlinkAt(target, dstDir, temporary);
+                made = true;
+            } catch (ErrnoException e) {
+                throw new SyncException("create symbolic link", reported, e);
             }
             try {
-                Files.getFileAttributeView(temporary, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(modified, null, null);
-            } catch (IOException e) {
-                throw new SyncException("set the time of", dst, e);
+                sys.setModifiedAt(dstDir, temporary, src.mtimeSeconds(), src.mtimeNanos());
+            } catch (ErrnoException e) {
+                throw new SyncException("set the time of", reported, e);
             }
-            rename(temporary, dst);
+            rename(dstDir, temporary, name, reported);
             placed = true;
             filesCopied++;
+            counted(replaced, 0);
         } finally {
-            if (!placed) deleteQuietly(temporary);
+            if (made && !placed) unlinkQuietly(dstDir, temporary);
         }
     }
 
     /**
-     * Creates the destination's missing parent directories of {@code relative}, with the source's modes; false
-     * (counted as vanished) when a source parent is no longer a directory.
+     * Opens the destination's parent directory of a listed path, creating what is missing there (or is no directory)
+     * with the source's modes; -1 (counted as vanished) when a source parent is no longer a directory.
      */
-    private boolean ensureParentDirectory(Path relative) throws SyncException {
-        Path parent = relative.getParent();
-        if (parent == null || existingDirectories.contains(parent)) return true;
-        Path dst = destination.resolve(parent);
-        FileEntry existing = stat(dst);
-        if (existing == null || !existing.isDirectory()) {
-            if (!ensureParentDirectory(parent)) return false;
-            FileEntry sourceEntry = stat(source.resolve(parent));
-            if (sourceEntry == null || !sourceEntry.isDirectory()) {
-                entriesVanished++;
-                return false;
+    private int ensureParentDirectory(Path parent) throws SyncException {
+        int src = sourceRoot;
+        int dst = destinationRoot;
+        Where where = Where.ROOT;
+        try {
+            for (byte[] name : Syscalls.components(parent)) {
+                where = where.child(name);
+                FileEntry sourceEntry = statSource(src, name, where);
+                if (sourceEntry == null || !sourceEntry.isDirectory()) {
+                    entriesVanished++;
+                    return -1;
+                }
+                int nextSource = openSourceDirectory(src, name, where);
+                if (nextSource < 0) return -1;
+                closeUnlessRoot(src);
+                src = nextSource;
+                FileEntry existing = statDestination(dst, name, where);
+                boolean make = existing == null || !existing.isDirectory();
+                if (make) {
+                    if (existing != null) delete(dst, name, existing, where);
+                    makeDirectory(dst, name, where);
+                }
+                int nextDestination = openDestinationDirectory(dst, name, where);
+                closeUnlessRoot(dst);
+                dst = nextDestination;
+                if (make) setAttributes(dst, sourceEntry, where);
             }
-            if (existing != null) delete(dst, existing);
-            createDirectory(dst);
-            setAttributes(dst, sourceEntry);
+            int opened = dst;
+            dst = destinationRoot;
+            return opened;
+        } finally {
+            closeUnlessRoot(src);
+            closeUnlessRoot(dst);
         }
-        existingDirectories.add(parent);
-        return true;
     }
 
     /** Deletes a destination entry, a directory with everything in it; counts what it removed. */
-    void delete(Path path, FileEntry entry) throws SyncException {
-        if (!entry.isDirectory()) {
-            deleteEntry(path);
-            return;
-        }
+    private void delete(int dirFd, byte[] name, FileEntry entry, Where where) throws SyncException {
+        Path reported = destination.resolve(where.path());
         try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws SyncException {
-                    deleteEntry(file);
-                    return FileVisitResult.CONTINUE;
+            if (!entry.isDirectory()) {
+                if (sys.unlinkAt(dirFd, name, 0)) {
+                    filesDeleted++;
+                    removed(entry);
                 }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null) throw e;
-                    deleteEntry(dir);
-                    return FileVisitResult.CONTINUE;
+                return;
+            }
+            if (where.depth() > SyncLimits.MAX_DEPTH) {
+                throw limitExceeded(Limit.DEPTH, SyncLimits.MAX_DEPTH, where.depth(), where.path());
+            }
+            int dir;
+            try {
+                dir = sys.openAt(dirFd, name, OPEN_DIRECTORY, 0);
+            } catch (ErrnoException e) {
+                if (e.errno == Syscalls.ENOENT) return;
+                throw e;
+            }
+            try {
+                for (byte[] child : sys.list(dir, Long.MAX_VALUE)) {
+                    Where inside = where.child(child);
+                    FileEntry childEntry = statDestination(dir, child, inside);
+                    if (childEntry != null) delete(dir, child, childEntry, inside);
                 }
-            });
-        } catch (SyncException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SyncException("delete", path, e);
+            } finally {
+                sys.close(dir);
+            }
+            if (sys.unlinkAt(dirFd, name, AT_REMOVEDIR)) {
+                filesDeleted++;
+                removed(entry);
+            }
+        } catch (ErrnoException e) {
+            throw new SyncException("delete", reported, e);
         }
     }
 
-    private void deleteEntry(Path path) throws SyncException {
+    /** The destination tree's size, counted by walking it (when no earlier sync left it in the ledger). */
+    UsageLedger.Usage measureDestination() throws SyncException {
+        long[] total = new long[2];
+        measure(destinationRoot, Where.ROOT, total);
+        return new UsageLedger.Usage(total[0], total[1]);
+    }
+
+    private void measure(int dirFd, Where where, long[] total) throws SyncException {
+        if (where.depth() >= SyncLimits.MAX_DEPTH) {
+            throw limitExceeded(Limit.DEPTH, SyncLimits.MAX_DEPTH, where.depth() + 1L, where.path());
+        }
+        List<byte[]> names;
         try {
-            if (Files.deleteIfExists(path)) filesDeleted++;
-        } catch (IOException e) {
-            throw new SyncException("delete", path, e);
+            names = sys.list(dirFd, Long.MAX_VALUE);
+        } catch (ErrnoException e) {
+            throw new SyncException("list", destination.resolve(where.path()), e);
+        }
+        for (byte[] name : names) {
+            Where child = where.child(name);
+            FileEntry entry = statDestination(dirFd, name, child);
+            if (entry == null) continue;
+            total[0] += bytesOf(entry);
+            total[1]++;
+            if (entry.isDirectory()) {
+                int dir = openDestinationDirectory(dirFd, name, child);
+                try {
+                    measure(dir, child, total);
+                } finally {
+                    sys.close(dir);
+                }
+            }
         }
     }
 
-    private static void deleteQuietly(Path temporary) {
+    // Counting the destination tree's size and checking it against the limits.
+
+    /** Bytes a destination entry counts for: a regular file's allocated bytes. */
+    private static long bytesOf(FileEntry entry) { return entry.kind() == FileEntry.Kind.FILE ? entry.allocated() : 0; }
+
+    /** What the sync is about to add at one place; {@link #need} refuses it when the tree would go over a limit. */
+    private final class Room {
+        private final Path where;
+        private final long freedBytes;
+        private final long addedEntries;
+
+        /** @param replaced the destination entry it replaces, or null */
+        Room(Path where, FileEntry replaced) {
+            this.where = where;
+            // While mirroring, the tree counted so far holds only what the walk kept or made: nothing is replaced.
+            this.freedBytes = before != null && replaced != null ? bytesOf(replaced) : 0;
+            this.addedEntries = before != null && replaced != null ? 0 : 1;
+        }
+
+        void need(long bytes) throws SyncLimitExceededException {
+            ensureRoom(bytes - freedBytes, addedEntries, where);
+        }
+    }
+
+    private void ensureRoom(long bytes, long entries, Path where) throws SyncLimitExceededException {
+        UsageLedger.Usage now = usage();
+        if (now.entries() + entries > limits.maxFiles()) {
+            throw limitExceeded(Limit.FILES, limits.maxFiles(), now.entries() + entries, where);
+        }
+        if (now.bytes() + bytes > limits.maxBytes()) {
+            throw limitExceeded(Limit.BYTES, limits.maxBytes(), now.bytes() + bytes, where);
+        }
+    }
+
+    /** A destination entry that stays as it is. */
+    private void keep(FileEntry entry) throws SyncLimitExceededException {
+        if (before != null) return;
+        ensureRoom(bytesOf(entry), 1, null);
+        walkedBytes += bytesOf(entry);
+        walkedEntries++;
+    }
+
+    /** A destination entry made (replacing {@code replaced}, or null), allocating {@code bytes}. */
+    private void counted(FileEntry replaced, long bytes) {
+        if (before == null) {
+            walkedBytes += bytes;
+            walkedEntries++;
+        } else {
+            changedBytes += bytes - (replaced == null ? 0 : bytesOf(replaced));
+            if (replaced == null) changedEntries++;
+        }
+    }
+
+    private void removed(FileEntry entry) {
+        if (before == null) return; // never counted by this walk
+        changedBytes -= bytesOf(entry);
+        changedEntries--;
+    }
+
+    private SyncLimitExceededException limitExceeded(Limit limit, long maximum, long value, Path where) {
+        return new SyncLimitExceededException(limit, maximum, value, source, destination, where);
+    }
+
+    /** The place of a path the journal listed, refused when it is too deep or too long. */
+    private Where place(Path relative) throws SyncLimitExceededException {
+        Where where = Where.ROOT;
+        for (byte[] name : Syscalls.components(relative)) where = where.child(name);
+        checkPlace(where);
+        return where;
+    }
+
+    private void checkPlace(Where where) throws SyncLimitExceededException {
+        if (where.depth() > limits.maxDepth()) throw limitExceeded(Limit.DEPTH, limits.maxDepth(), where.depth(), where.path());
+        if (where.bytes() > SyncLimits.MAX_PATH_BYTES) {
+            throw limitExceeded(Limit.PATH_BYTES, SyncLimits.MAX_PATH_BYTES, where.bytes(), where.path());
+        }
+    }
+
+    // The system calls, with their errors turned into SyncExceptions naming the path.
+
+    /** Errors of a source entry that is gone, or is no longer what it was (a link now: ELOOP; a file: ENOTDIR). */
+    private static boolean gone(ErrnoException e) {
+        return switch (e.errno) {
+            case Syscalls.ENOENT, Syscalls.ENOTDIR, Syscalls.ELOOP, Syscalls.ENXIO, Syscalls.ENODEV -> true;
+            default -> false;
+        };
+    }
+
+    private FileEntry statSource(int dirFd, byte[] name, Where where) throws SyncException {
         try {
-            Files.deleteIfExists(temporary);
-        } catch (IOException ignored) {
-            // Best effort after a failure already being reported; a later mirror deletes it as an extra.
+            Syscalls.Stat stat = sys.statAt(dirFd, name);
+            return stat == null ? null : FileEntry.of(stat);
+        } catch (ErrnoException e) {
+            throw new SyncException("read the attributes of", source.resolve(where.path()), e);
         }
     }
 
-    private static FileEntry stat(Path path) throws SyncException {
+    private FileEntry statDestination(int dirFd, byte[] name, Where where) throws SyncException {
         try {
-            return FileEntry.readIfExists(path);
-        } catch (IOException e) {
-            throw new SyncException("read the attributes of", path, e);
+            Syscalls.Stat stat = sys.statAt(dirFd, name);
+            return stat == null ? null : FileEntry.of(stat);
+        } catch (ErrnoException e) {
+            throw new SyncException("read the attributes of", destination.resolve(where.path()), e);
         }
     }
 
-    private static Set<String> list(Path dir) throws SyncException {
-        Set<String> names = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) names.add(entry.getFileName().toString());
-            return names;
-        } catch (IOException e) {
-            throw new SyncException("list", dir, e);
-        } catch (DirectoryIteratorException e) {
-            throw new SyncException("list", dir, e.getCause());
-        }
-    }
-
-    private void statted(Path relative) throws SyncException {
+    /** Opens a source file to read, never following a link; -1 (counted as vanished) when it is gone or changed. */
+    private int openSourceFile(int dirFd, byte[] name, Where where) throws SyncException {
         try {
-            hooks.statted(source.resolve(relative));
-        } catch (IOException e) {
-            throw new SyncException("run the test hook on", source.resolve(relative), e);
+            return sys.openAt(dirFd, name, OPEN_FILE, 0);
+        } catch (ErrnoException e) {
+            if (!gone(e)) throw new SyncException("read", source.resolve(where.path()), e);
+            entriesVanished++;
+            return -1;
         }
     }
 
-    /** The names in a source directory; null (counted as vanished) when it is gone, except for the root. */
-    private Set<String> listSource(Path relative) throws SyncException {
-        Path dir = source.resolve(relative);
-        return relative.toString().isEmpty() ? list(dir) : unlessVanished(() -> list(dir));
-    }
-
-    private Path readSourceLink(Path relative) throws SyncException {
-        return unlessVanished(() -> readLink(source.resolve(relative)));
-    }
-
-    /** A read of a source entry, failing with a {@link SyncException} that wraps the I/O error. */
-    @FunctionalInterface
-    private interface SourceRead<T> {
-        T read() throws SyncException;
-    }
-
-    /**
-     * What {@code read} returns, or null (counted as vanished) when it failed because the entry is gone or a
-     * directory on its path was replaced by a file.
-     */
-    private <T> T unlessVanished(SourceRead<T> read) throws SyncException {
+    private int openSourceDirectory(int dirFd, byte[] name, Where where) throws SyncException {
         try {
-            return read.read();
-        } catch (SyncException e) {
-            if (!(e.getCause() instanceof NoSuchFileException || e.getCause() instanceof NotDirectoryException)) throw e;
+            return sys.openAt(dirFd, name, OPEN_DIRECTORY, 0);
+        } catch (ErrnoException e) {
+            if (!gone(e)) throw new SyncException("list", source.resolve(where.path()), e);
+            entriesVanished++;
+            return -1;
+        }
+    }
+
+    /** Opens a directory of the source below its root; -1 when it is not there (or not a directory, or reached by a link). */
+    private int openSourcePath(Path relative) throws SyncException {
+        try {
+            return sys.openBeneath(sourceRoot, relative, OPEN_DIRECTORY);
+        } catch (ErrnoException e) {
+            if (gone(e)) return -1;
+            throw new SyncException("list", source.resolve(relative), e);
+        }
+    }
+
+    /** Opens a directory of the destination below its root; -1 when it is not there as a directory. */
+    private int openDestinationPath(Path relative) throws SyncException {
+        try {
+            return sys.openBeneath(destinationRoot, relative, OPEN_DIRECTORY);
+        } catch (ErrnoException e) {
+            if (gone(e)) return -1;
+            throw new SyncException("list", destination.resolve(relative), e);
+        }
+    }
+
+    private int openDestinationDirectory(int dirFd, byte[] name, Where where) throws SyncException {
+        try {
+            return sys.openAt(dirFd, name, OPEN_DIRECTORY, 0);
+        } catch (ErrnoException e) {
+            throw new SyncException("list", destination.resolve(where.path()), e);
+        }
+    }
+
+    private void makeDirectory(int dirFd, byte[] name, Where where) throws SyncException {
+        ensureRoom(0, 1, where.path());
+        try {
+            sys.mkdirAt(dirFd, name, 0700);
+        } catch (ErrnoException e) {
+            throw new SyncException("create directory", destination.resolve(where.path()), e);
+        }
+        counted(null, 0);
+    }
+
+    private byte[] readSourceLink(int dirFd, byte[] name, Where where) throws SyncException {
+        try {
+            return sys.readLinkAt(dirFd, name);
+        } catch (ErrnoException e) {
+            // EINVAL: no longer a link
+            if (!gone(e) && e.errno != Syscalls.EINVAL) throw new SyncException("read the symbolic link", source.resolve(where.path()), e);
             entriesVanished++;
             return null;
         }
     }
 
-    private static FileChannel open(Path file, String operation, StandardOpenOption... options) throws SyncException {
+    private byte[] readDestinationLink(int dirFd, byte[] name, Where where) throws SyncException {
         try {
-            return FileChannel.open(file, options);
+            return sys.readLinkAt(dirFd, name);
+        } catch (ErrnoException e) {
+            throw new SyncException("read the symbolic link", destination.resolve(where.path()), e);
+        }
+    }
+
+    private void setAttributes(int dirFd, FileEntry entry, Where where) throws SyncException {
+        try {
+            sys.fchmod(dirFd, entry.permissions());
+            sys.setModified(dirFd, entry.mtimeSeconds(), entry.mtimeNanos());
+        } catch (ErrnoException e) {
+            throw new SyncException("set the mode and time of", destination.resolve(where.path()), e);
+        }
+    }
+
+    /** Sets the mode of a destination file (open without following a link, checked to be a file, then fchmod). */
+    private void setMode(int dirFd, byte[] name, int permissions, Where where) throws SyncException {
+        Path reported = destination.resolve(where.path());
+        try {
+            int fd = sys.openAt(dirFd, name, OPEN_FILE, 0);
+            try {
+                if (sys.fstat(fd).isRegularFile()) sys.fchmod(fd, permissions);
+            } finally {
+                sys.close(fd);
+            }
+        } catch (ErrnoException e) {
+            throw new SyncException("set the mode of", reported, e);
+        }
+    }
+
+    private void rename(int dirFd, byte[] temporary, byte[] name, Path reported) throws SyncException {
+        try {
+            sys.renameAt(dirFd, temporary, dirFd, name);
+        } catch (ErrnoException e) {
+            throw new SyncException("rename into place", reported, e);
+        }
+    }
+
+    private void unlinkQuietly(int dirFd, byte[] temporary) {
+        try {
+            sys.unlinkAt(dirFd, temporary, 0);
+        } catch (ErrnoException ignored) {
+            // Best effort after a failure already being reported; a later mirror deletes it as an extra.
+        }
+    }
+
+    private void statted(Where where) throws SyncException {
+        Path path = source.resolve(where.path());
+        try {
+            hooks.statted(path);
         } catch (IOException e) {
-            throw new SyncException(operation, file, e);
+            throw new SyncException("run the test hook on", path, e);
         }
     }
 
-    private static Path readLink(Path link) throws SyncException {
-        try {
-            return Files.readSymbolicLink(link);
-        } catch (IOException e) {
-            throw new SyncException("read the symbolic link", link, e);
-        }
+    private void closeUnlessRoot(int fd) {
+        if (fd != sourceRoot && fd != destinationRoot) sys.close(fd);
     }
 
-    private static void createDirectory(Path dir) throws SyncException {
-        try {
-            Files.createDirectory(dir);
-        } catch (IOException e) {
-            throw new SyncException("create directory", dir, e);
-        }
-    }
+    /** A name's bytes as a map key: one char per byte, so no name is lost or merged whatever its encoding. */
+    private static String key(byte[] name) { return new String(name, StandardCharsets.ISO_8859_1); }
 
-    private static void setAttributes(Path dir, FileEntry entry) throws SyncException {
-        setMode(dir, entry.permissions());
-        setTime(dir, entry.modified());
-    }
-
-    private static void setMode(Path path, int permissions) throws SyncException {
-        try {
-            Files.setAttribute(path, "unix:mode", permissions);
-        } catch (IOException e) {
-            throw new SyncException("set the mode of", path, e);
-        }
-    }
-
-    private static void setTime(Path path, FileTime modified) throws SyncException {
-        try {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(modified, null, null);
-        } catch (IOException e) {
-            throw new SyncException("set the time of", path, e);
-        }
-    }
-
-    private static void rename(Path temporary, Path dst) throws SyncException {
-        try {
-            Files.move(temporary, dst, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new SyncException("rename into place", dst, "the file system cannot rename atomically", e);
-        } catch (IOException e) {
-            throw new SyncException("rename into place", dst, e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
+    private static byte[] raw(String key) { return key.getBytes(StandardCharsets.ISO_8859_1); }
 }

@@ -3,6 +3,7 @@ package dev.talent.env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,11 +14,21 @@ import java.util.Set;
  * time). FIFOs, sockets and devices are not copied. Ownership is not changed: copies belong to the user running
  * the sync.
  *
- * <p>Every copied regular file is hashed (SHA-256) as it is read from the source, written to a temporary name
- * beside its destination, read back and hashed at the destination, and renamed into place only when the two
- * hashes match ({@link SyncVerificationException} otherwise): each file is replaced atomically and never
- * replaced by a corrupt copy. Files are not fsync'ed: the copies are for a process on the same machine, not for
- * surviving a crash.
+ * <p><b>Hostile trees.</b> The source tree belongs to a program that may be compromised, and the sync runs as root.
+ * Every entry of both trees is reached from the tree's open root directory, one name at a time or by openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, and no symbolic link is ever followed: a link is copied as a link with the
+ * same text, whatever it points to. A source entry is opened with O_NOFOLLOW and checked on its descriptor, so an
+ * entry swapped for a link or a FIFO after it was looked at is skipped (counted as vanished), never read. FIFOs,
+ * sockets and devices are never opened. Sparse files stay sparse: only their data segments are read and written
+ * (SEEK_DATA / SEEK_HOLE). The destination tree is kept within {@link SyncLimits} (allocated bytes, entries, depth,
+ * path length); a sync that would go over stops with a {@link SyncLimitExceededException}. Hard links are copied
+ * as separate files.
+ *
+ * <p>Every copied regular file is hashed (SHA-256, see {@link ContentHash}) as it is read from the source, written
+ * to a temporary name beside its destination, read back and hashed at the destination, and renamed into place
+ * only when the two hashes match ({@link SyncVerificationException} otherwise): each file is replaced atomically
+ * and never replaced by a corrupt copy. Files are not fsync'ed: the copies are for a process on the same machine,
+ * not for surviving a crash.
  */
 public final class TreeSync {
 
@@ -26,10 +37,16 @@ public final class TreeSync {
     /**
      * Walks both trees and makes {@code dst} a copy of {@code src}: copies files that are missing or differ in
      * size or modification time (the quick check rsync uses), creates directories, deletes what {@code src} does
-     * not have. When {@code dst} is absent or empty this is a full copy (mode "full"), else "mirror".
+     * not have. When {@code dst} is absent or empty this is a full copy (mode "full"), else "mirror". Within
+     * {@link SyncLimits#DEFAULT}.
      */
     public static SyncReport mirror(Path src, Path dst) throws SyncException {
-        return mirror(src, dst, TreeCopier.Hooks.NOTHING);
+        return mirror(src, dst, SyncLimits.DEFAULT, TreeCopier.Hooks.NOTHING);
+    }
+
+    /** {@link #mirror(Path, Path)} within {@code limits}: {@link SyncLimitExceededException} when the copy would exceed them. */
+    public static SyncReport mirror(Path src, Path dst, SyncLimits limits) throws SyncException {
+        return mirror(src, dst, limits, TreeCopier.Hooks.NOTHING);
     }
 
     /**
@@ -37,44 +54,90 @@ public final class TreeSync {
      * of {@code src} listed since: each listed path that exists in {@code src} is copied (a directory with its
      * subtree, compared by size and time), each that does not is deleted from {@code dst}. Only the listed paths
      * and their parents are looked at (mode "journal"). {@link Changes.Overflow} falls back to {@link #mirror};
-     * so does a missing {@code dst}.
+     * so does a missing {@code dst}. Within {@link SyncLimits#DEFAULT}.
      */
     public static SyncReport copyChanged(Path src, Path dst, Changes changes) throws SyncException {
-        return copyChanged(src, dst, changes, TreeCopier.Hooks.NOTHING);
+        return copyChanged(src, dst, changes, SyncLimits.DEFAULT, TreeCopier.Hooks.NOTHING);
+    }
+
+    /**
+     * {@link #copyChanged(Path, Path, Changes)} within {@code limits}, counted over the whole destination tree
+     * (its size before, recorded by the previous sync into it, plus what this one changes).
+     */
+    public static SyncReport copyChanged(Path src, Path dst, Changes changes, SyncLimits limits) throws SyncException {
+        return copyChanged(src, dst, changes, limits, TreeCopier.Hooks.NOTHING);
     }
 
     static SyncReport mirror(Path src, Path dst, TreeCopier.Hooks hooks) throws SyncException {
+        return mirror(src, dst, SyncLimits.DEFAULT, hooks);
+    }
+
+    static SyncReport copyChanged(Path src, Path dst, Changes changes, TreeCopier.Hooks hooks) throws SyncException {
+        return copyChanged(src, dst, changes, SyncLimits.DEFAULT, hooks);
+    }
+
+    static SyncReport mirror(Path src, Path dst, SyncLimits limits, TreeCopier.Hooks hooks) throws SyncException {
         long start = System.nanoTime();
         Path source = checkTrees(src, dst);
         FileEntry destination = stat(dst);
         boolean full = destination == null || destination.isDirectory() && isEmpty(dst);
-        TreeCopier copier = new TreeCopier(source, dst, hooks);
-        if (destination != null && !destination.isDirectory()) copier.delete(dst, destination);
-        copier.mirrorDirectory(Path.of(""), stat(source), destination != null && destination.isDirectory());
-        return report(full ? SyncReport.FULL : SyncReport.MIRROR, copier, start);
+        int rootDeleted = 0;
+        if (destination != null && !destination.isDirectory()) {
+            deleteRoot(dst); // a file or a link where the tree should be: the link itself, never what it points to
+            rootDeleted = 1;
+            destination = null;
+        }
+        if (destination == null) createRoot(dst);
+        try (TreeCopier copier = TreeCopier.open(source, dst, limits, hooks)) {
+            copier.filesDeleted += rootDeleted;
+            try {
+                copier.mirrorRoot(full);
+            } catch (SyncException | RuntimeException e) {
+                UsageLedger.forget(copier.destinationKey());
+                throw e;
+            }
+            SyncReport report = report(full ? SyncReport.FULL : SyncReport.MIRROR, copier, start);
+            UsageLedger.record(copier.destinationKey(), copier.usage());
+            return report;
+        }
     }
 
-    static SyncReport copyChanged(Path src, Path dst, Changes changes, TreeCopier.Hooks hooks)
+    static SyncReport copyChanged(Path src, Path dst, Changes changes, SyncLimits limits, TreeCopier.Hooks hooks)
             throws SyncException {
         return switch (changes) {
-            case Changes.Overflow overflow -> mirror(src, dst, hooks);
+            case Changes.Overflow overflow -> mirror(src, dst, limits, hooks);
             case Changes.Listed listed -> {
                 long start = System.nanoTime();
                 Path source = checkTrees(src, dst);
                 FileEntry destination = stat(dst);
-                if (destination == null || !destination.isDirectory()) yield mirror(src, dst, hooks);
-                TreeCopier copier = new TreeCopier(source, dst, hooks);
-                copier.forceCopyOf(listed.paths());
-                List<Path> outermost = outermost(listed.paths());
-                Set<Path> parents = new HashSet<>();
-                for (Path path : outermost) {
-                    copier.syncPath(path);
-                    if (path.getParent() != null) parents.add(path.getParent());
-                    else if (!path.toString().isEmpty()) parents.add(Path.of(""));
+                if (destination == null || !destination.isDirectory()) yield mirror(src, dst, limits, hooks);
+                try (TreeCopier copier = TreeCopier.open(source, dst, limits, hooks)) {
+                    try {
+                        UsageLedger.Usage before = UsageLedger.get(copier.destinationKey());
+                        copier.startFrom(before != null ? before : copier.measureDestination());
+                        copier.forceCopyOf(listed.paths());
+                        List<Path> outermost = outermost(listed.paths());
+                        Set<Path> parents = new HashSet<>();
+                        // Deletions first, so that a tree near its limit frees room before anything is added.
+                        List<Path> present = new ArrayList<>();
+                        for (Path path : outermost) {
+                            if (!copier.deleteIfGone(path)) present.add(path);
+                        }
+                        for (Path path : present) copier.syncPath(path);
+                        for (Path path : outermost) {
+                            if (path.getParent() != null) parents.add(path.getParent());
+                            else if (!path.toString().isEmpty()) parents.add(Path.of(""));
+                        }
+                        // Creating or deleting entries changed these directories' times at the destination.
+                        for (Path parent : parents) copier.copyDirectoryTime(parent);
+                    } catch (SyncException | RuntimeException e) {
+                        UsageLedger.forget(copier.destinationKey());
+                        throw e;
+                    }
+                    SyncReport report = report(SyncReport.JOURNAL, copier, start);
+                    UsageLedger.record(copier.destinationKey(), copier.usage());
+                    yield report;
                 }
-                // Creating or deleting entries changed these directories' times at the destination.
-                for (Path parent : parents) copier.copyDirectoryTime(parent);
-                yield report(SyncReport.JOURNAL, copier, start);
             }
         };
     }
@@ -136,7 +199,24 @@ public final class TreeSync {
         if (copier.entriesVanished > 0 && !Files.isDirectory(copier.source())) {
             throw new SyncException("sync from", copier.source(), "the directory vanished during the sync", null);
         }
+        UsageLedger.Usage usage = copier.usage();
         return new SyncReport(mode, copier.filesCopied, copier.filesDeleted, copier.bytesCopied, copier.entriesVanished,
-                System.nanoTime() - start);
+                System.nanoTime() - start, copier.entriesSkipped, usage.bytes(), usage.entries());
+    }
+
+    private static void deleteRoot(Path dst) throws SyncException {
+        try {
+            Files.delete(dst);
+        } catch (IOException e) {
+            throw new SyncException("delete", dst, e);
+        }
+    }
+
+    private static void createRoot(Path dst) throws SyncException {
+        try {
+            Files.createDirectory(dst);
+        } catch (IOException e) {
+            throw new SyncException("create directory", dst, e);
+        }
     }
 }
