@@ -38,15 +38,22 @@ static const char *checkpoint_dir(void)
     return d ? d : "/talent/ck";
 }
 
-/* One write to the event FIFO (blocking: talent's reader drains it), the FIFO open only meanwhile: a checkpoint
- * refuses an open FIFO, and this function has no checkpoint site. */
+/* One write to the event FIFO (blocking: talent's reader drains it), the FIFO open only meanwhile and the
+ * checkpoint signals held back: a checkpoint refuses an open FIFO. */
 static ssize_t write_once(const char *buf, size_t n)
 {
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGUSR1);
+    sigaddset(&hold, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &hold, &old);
+    ssize_t w = -1;
     int fd = open(event_file(), O_WRONLY | O_APPEND);
-    if (fd < 0)
-        return -1;
-    ssize_t w = write(fd, buf, n);
-    close(fd);
+    if (fd >= 0) {
+        w = write(fd, buf, n);
+        close(fd);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return w;
 }
 

@@ -2,6 +2,7 @@ package dev.talent.cli;
 
 import dev.talent.container.ContainerException;
 import dev.talent.container.Runc;
+import dev.talent.env.SyncLimits;
 import dev.talent.migrate.Interval;
 import dev.talent.migrate.LeftoverRunException;
 import dev.talent.migrate.MigrationFailedException;
@@ -87,6 +88,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Replicas, checkpoints, bundles and container logs (default: .talent-run/NAME).")
     Path stateDir;
 
+    @Option(names = "--max-replica-size", paramLabel = "SIZE", defaultValue = "8g",
+            description = "The most the working directory may hold (bytes, or with k, m, g, t: KiB...TiB; sparse files "
+                    + "count by their data) in every copy talent makes of it (default: ${DEFAULT-VALUE}).")
+    String maxReplicaSize;
+
+    @Option(names = "--max-replica-files", paramLabel = "N", defaultValue = "1000000",
+            description = "The most entries (files, directories, links) the working directory may hold (default: "
+                    + "${DEFAULT-VALUE}).")
+    long maxReplicaFiles;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
@@ -149,10 +160,32 @@ public final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--inject-fault: " + e.getMessage());
             }
         }
+        SyncLimits limits;
+        try {
+            limits = new SyncLimits(parseSize(maxReplicaSize), maxReplicaFiles);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--max-replica-size/--max-replica-files: " + e.getMessage());
+        }
         return new RunRequest(app, Path.of(program).toAbsolutePath(), arguments(), list, interval,
                 migrations == null ? OptionalInt.empty() : OptionalInt.of(migrations),
                 workdir != null ? workdir.toAbsolutePath() : state.resolve("workdir"), state, presync, Optional.ofNullable(log),
-                fault, Optional.ofNullable(seed));
+                fault, Optional.ofNullable(seed), Optional.empty(), limits);
+    }
+
+    /** {@code N}, {@code Nk}, {@code Nm}, {@code Ng} or {@code Nt} (powers of 1024). */
+    static long parseSize(String text) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,19})([kmgtKMGT]?)").matcher(text.strip());
+        if (!m.matches()) throw new IllegalArgumentException("'" + text + "' is not a size (such as 512m or 8g)");
+        int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) throw new IllegalArgumentException("'" + text + "' is too large");
+        return n << shift;
     }
 
     private java.time.Duration parseDuration(String option, String text) {
@@ -172,7 +205,8 @@ public final class RunCommand implements Callable<Integer> {
     /** The saved request of the killed run to resume, and the platform it last ran on. */
     private RunState.Saved resumeRequest() throws IOException {
         if (program != null || platforms != null || every != null || migrations != null || workdir != null || log != null
-                || injectFault != null || seed != null || name != null || !programArgs.isEmpty()) {
+                || injectFault != null || seed != null || name != null || !programArgs.isEmpty()
+                || !maxReplicaSize.equals("8g") || maxReplicaFiles != 1_000_000) {
             throw new ParameterException(spec.commandLine(), "--resume takes the killed run's own options and program; "
                     + "give only --state-dir (if it had one) and -q");
         }

@@ -23,6 +23,15 @@ class RunCommandTest {
     }
 
     @Test
+    void sizesTakeBinarySuffixes() {
+        assertThat(RunCommand.parseSize("8g")).isEqualTo(8L << 30);
+        assertThat(RunCommand.parseSize("512M")).isEqualTo(512L << 20);
+        assertThat(RunCommand.parseSize("100")).isEqualTo(100);
+        assertThat(run("run", "--platforms", "x86_64", "--max-replica-size", "lots", "build/app")).startsWith("64:")
+                .contains("'lots' is not a size");
+    }
+
+    @Test
     void resumeTakesTheKilledRunsOwnOptions() {
         assertThat(run("run", "--resume", "app", "--platforms", "x86_64")).startsWith("64:")
                 .contains("--resume takes the killed run's own options and program");

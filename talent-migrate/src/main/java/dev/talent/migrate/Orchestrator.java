@@ -159,7 +159,7 @@ public final class Orchestrator implements ControlHandler {
         Running r = current;
         if (finished || r == null) return;
         try {
-            TreeSync.mirror(r.host().work, request.workdir());
+            TreeSync.mirror(r.host().work, request.workdir(), request.syncLimits());
             // stopped on purpose (Ctrl-C, SIGTERM): nothing is left to resume
             if (runState != null) runState.finished();
         } catch (IOException e) {
@@ -197,7 +197,7 @@ public final class Orchestrator implements ControlHandler {
             // checkpoints of an earlier run that ended normally are no state of this one
             accepted.clear();
             Host first = hosts.get(request.platforms().getFirst());
-            TreeSync.mirror(request.workdir(), first.work);
+            TreeSync.mirror(request.workdir(), first.work, request.syncLimits());
             first.clearCheckpoints();
             journal = ChangeJournal.watch(first.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
@@ -403,7 +403,7 @@ public final class Orchestrator implements ControlHandler {
             host.clearCheckpoints();
             // drained first: whatever changes while the mirror walks is in the next drain
             journal.drain();
-            SyncReport sync = TreeSync.mirror(current.host().work, host.work);
+            SyncReport sync = TreeSync.mirror(current.host().work, host.work, request.syncLimits());
             destJournal = ChangeJournal.watch(host.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.RESTORE).map(s -> "restore");
             c = containers.create(spec(host, true, fault));
@@ -429,7 +429,8 @@ public final class Orchestrator implements ControlHandler {
     private void presync() {
         if (prepared == null) return;
         try {
-            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain());
+            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain(),
+                    request.syncLimits());
             // what the destination's journal saw were these copies: dropped now, so its queue never overflows
             prepared.journal().drain();
             listener.accept(new RunEvent.Presynced(prepared.host().platform, r));
@@ -517,7 +518,7 @@ public final class Orchestrator implements ControlHandler {
                 SyncReport sync;
                 try {
                     if (fault == Step.SYNC) throw new IOException("fault injected at step sync (--inject-fault sync)");
-                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain());
+                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain(), request.syncLimits());
                 } catch (Exception e) {
                     throw new MigrationFailedException(Step.SYNC, "final sync " + source + " -> " + to.name() + " failed: "
                             + e.getMessage(), "", e);
@@ -698,7 +699,7 @@ public final class Orchestrator implements ControlHandler {
         Host last = current.host();
         reportIgnoredEvents(true);
         // the final state of the environment goes home
-        TreeSync.mirror(last.work, request.workdir());
+        TreeSync.mirror(last.work, request.workdir(), request.syncLimits());
         // the run is over: nothing is left to resume
         runState.finished();
         accepted.removeAll();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.talent.env.SyncLimits;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -125,6 +126,9 @@ public final class RunState implements AutoCloseable {
         o.put("presyncEveryMs", r.presyncEvery().toMillis());
         r.log().ifPresent(l -> o.put("log", l.toAbsolutePath().toString()));
         r.programStdout().ifPresent(f -> o.put("programStdout", f.toString()));
+        o.put("syncMaxBytes", r.syncLimits().maxBytes());
+        o.put("syncMaxFiles", r.syncLimits().maxFiles());
+        o.put("syncMaxDepth", r.syncLimits().maxDepth());
         o.put("platform", platform.name());
         Path tmp = stateDir.resolve("." + RUN_FILE + ".tmp");
         Files.deleteIfExists(tmp);
@@ -149,7 +153,9 @@ public final class RunState implements AutoCloseable {
         RunRequest request = new RunRequest(o.get("name").asText(), Path.of(o.get("program").asText()), args, platforms, every,
                 migrations, Path.of(o.get("workdir").asText()), Path.of(o.get("stateDir").asText()),
                 Duration.ofMillis(o.get("presyncEveryMs").asLong()), Optional.ofNullable(o.get("log")).map(l -> Path.of(l.asText())),
-                Optional.empty(), Optional.empty(), Optional.ofNullable(o.get("programStdout")).map(f -> Path.of(f.asText())));
+                Optional.empty(), Optional.empty(), Optional.ofNullable(o.get("programStdout")).map(f -> Path.of(f.asText())),
+                o.has("syncMaxBytes") ? new SyncLimits(o.get("syncMaxBytes").asLong(), o.get("syncMaxFiles").asLong(),
+                        o.get("syncMaxDepth").asInt()) : SyncLimits.DEFAULT);
         return new Saved(request, Platform.parse(o.get("platform").asText()));
     }
 

@@ -3,6 +3,7 @@ package dev.talent.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.talent.env.SyncLimits;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ class RunStateTest {
     private RunRequest request() {
         return new RunRequest("app", Path.of("/b/app"), List.of("a b", "c"), List.of(Platform.parse("x86_64"),
                 Platform.parse("s390x")), Optional.of(Interval.parse("1s..2s")), OptionalInt.of(3), Path.of("/w"), state,
-                Duration.ofSeconds(30), Optional.of(Path.of("/l.jsonl")), Optional.empty(), Optional.empty());
+                Duration.ofSeconds(30), Optional.of(Path.of("/l.jsonl")), Optional.empty(), Optional.empty(), Optional.empty(),
+                new SyncLimits(1 << 20, 100, 10));
     }
 
     @Test
