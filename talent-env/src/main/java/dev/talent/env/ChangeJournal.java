@@ -5,7 +5,6 @@ import static dev.talent.env.Inotify.IN_CLOSE_WRITE;
 import static dev.talent.env.Inotify.IN_CREATE;
 import static dev.talent.env.Inotify.IN_DELETE;
 import static dev.talent.env.Inotify.IN_DELETE_SELF;
-import static dev.talent.env.Inotify.IN_DONT_FOLLOW;
 import static dev.talent.env.Inotify.IN_IGNORED;
 import static dev.talent.env.Inotify.IN_ISDIR;
 import static dev.talent.env.Inotify.IN_MODIFY;
@@ -21,12 +20,7 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,8 +53,13 @@ import java.util.Set;
  */
 public final class ChangeJournal implements AutoCloseable {
 
+    /**
+     * No IN_DONT_FOLLOW: a watch is added through /proc/self/fd/N, a link to a directory this journal opened itself
+     * beneath the root, which must be followed to that directory.
+     */
     private static final int WATCH_MASK = IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE
-            | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW;
+            | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
 
     private static final Path ROOT = Path.of("");
     private static final Path SYSCTL = Path.of("/proc/sys/fs/inotify");
@@ -70,7 +69,7 @@ public final class ChangeJournal implements AutoCloseable {
 
     private final Path root;
     /** The root's device (st_dev) if the leaf-directory shortcut applies on its file system, else null. */
-    private final Object rootDevice;
+    private final Long rootDevice;
     private final Inotify inotify;
     /** Watch descriptor -> the directory it watches, relative to the root. */
     private final Map<Integer, Path> directories = new HashMap<>();
@@ -261,43 +260,84 @@ public final class ChangeJournal implements AutoCloseable {
      * Watches {@code relative} and every directory below it, recording them in {@code into}. Each directory's
      * watch is added before the directory is listed, so a subdirectory created meanwhile is either listed (and
      * watched) or reported by the watch. Returns null, or why a directory could not be watched.
+     *
+     * <p>The tree belongs to the program and may change under the walk: every directory is opened beneath the root
+     * without following a symbolic link (a link to a host directory is never listed nor watched), watched through
+     * its own descriptor ({@code /proc/self/fd/N}) and listed by descriptor.
      */
     private String watchTree(Path relative, Map<Integer, Path> into) {
-        Deque<Path> toList = new ArrayDeque<>();
-        String failure = watchIfDirectory(relative, into, toList);
-        while (failure == null && !toList.isEmpty()) {
-            Path dir = toList.pop();
-            if (hasNoSubdirectories(dir)) continue;
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve(dir))) {
-                for (Path entry : entries) {
-                    failure = watchIfDirectory(dir.resolve(entry.getFileName()), into, toList);
-                    if (failure != null) break;
+        try (Syscalls sys = new Syscalls()) {
+            int rootFd;
+            try {
+                rootFd = sys.openRoot(root);
+            } catch (Syscalls.ErrnoException e) {
+                return "cannot watch " + root + ": " + e.getMessage();
+            }
+            try {
+                Deque<Path> toList = new ArrayDeque<>();
+                String failure = null;
+                int start = relative.toString().isEmpty() ? rootFd : openDirectory(sys, rootFd, relative);
+                if (start >= 0) {
+                    failure = watch(start, relative, into, toList);
+                    if (start != rootFd) sys.close(start);
                 }
-            } catch (NoSuchFileException | NotDirectoryException e) {
-                // Gone since its watch was added: its parent's watch reports that.
-            } catch (IOException e) {
-                failure = "cannot list " + root.resolve(dir) + " to watch it: " + SyncException.reason(e);
-            } catch (DirectoryIteratorException e) {
-                failure = "cannot list " + root.resolve(dir) + " to watch it: " + SyncException.reason(e.getCause());
+                while (failure == null && !toList.isEmpty()) {
+                    Path dir = toList.pop();
+                    int fd = dir.toString().isEmpty() ? rootFd : openDirectory(sys, rootFd, dir);
+                    if (fd < 0) continue; // gone (or now a link) since its watch was added: its parent's watch says so
+                    try {
+                        if (hasNoSubdirectories(sys, fd)) continue;
+                        for (byte[] name : sys.list(fd, Long.MAX_VALUE)) {
+                            int child;
+                            try {
+                                // O_DIRECTORY refuses files, links, FIFOs and devices without opening them
+                                child = sys.openAt(fd, name, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY, 0);
+                            } catch (Syscalls.ErrnoException e) {
+                                if (notADirectoryAnyMore(e)) continue;
+                                failure = "cannot watch " + root.resolve(dir) + ": " + e.getMessage();
+                                break;
+                            }
+                            try {
+                                failure = watch(child, dir.resolve(new String(name, Inotify.PATH_CHARSET)), into, toList);
+                            } finally {
+                                sys.close(child);
+                            }
+                            if (failure != null) break;
+                        }
+                    } catch (Syscalls.ErrnoException e) {
+                        if (!notADirectoryAnyMore(e)) failure = "cannot list " + root.resolve(dir) + " to watch it: " + e.getMessage();
+                    } finally {
+                        if (fd != rootFd) sys.close(fd);
+                    }
+                }
+                return failure;
+            } finally {
+                sys.close(rootFd);
             }
         }
-        return failure;
     }
 
-    /**
-     * Adds a watch if the entry is a directory: IN_ONLYDIR | IN_DONT_FOLLOW make the kernel refuse files and
-     * symbolic links (ENOTDIR), which spares a stat per entry.
-     */
-    private String watchIfDirectory(Path relative, Map<Integer, Path> into, Deque<Path> toList) {
-        Path dir = root.resolve(relative);
+    /** Opens a directory of the tree beneath the root, no link followed; -1 if it is not (or no longer) there as one. */
+    private int openDirectory(Syscalls sys, int rootFd, Path relative) {
         try {
-            into.put(inotify.addWatch(dir, WATCH_MASK), relative);
+            return sys.openBeneath(rootFd, relative, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY);
+        } catch (Syscalls.ErrnoException e) {
+            return -1; // the event that removed or replaced it is in the queue
+        }
+    }
+
+    private static boolean notADirectoryAnyMore(Syscalls.ErrnoException e) {
+        return e.errno == Syscalls.ENOENT || e.errno == Syscalls.ENOTDIR || e.errno == Syscalls.ELOOP;
+    }
+
+    /** Adds a watch on the directory open as {@code fd} (the very one, whatever its path has become). */
+    private String watch(int fd, Path relative, Map<Integer, Path> into, Deque<Path> toList) {
+        try {
+            into.put(inotify.addWatch(OWN_DESCRIPTORS.resolve(Integer.toString(fd)), WATCH_MASK), relative);
             toList.push(relative);
             return null;
         } catch (Inotify.ErrnoException e) {
-            // Not a directory, or gone since it was listed (its own event says so).
-            if (e.errno == Inotify.ENOTDIR || e.errno == Inotify.ENOENT) return null;
-            return watchFailure(dir, e);
+            return watchFailure(root.resolve(relative), e);
         }
     }
 
@@ -307,21 +347,24 @@ public final class ChangeJournal implements AutoCloseable {
      * so a subdirectory created later is reported by the watch. Only trusted on file systems known to keep the
      * count (not btrfs, not network or FUSE file systems) and not across a mount point.
      */
-    private boolean hasNoSubdirectories(Path relative) {
+    private boolean hasNoSubdirectories(Syscalls sys, int fd) {
         if (rootDevice == null) return false;
         try {
-            Map<String, Object> attributes = Files.readAttributes(root.resolve(relative), "unix:nlink,dev", LinkOption.NOFOLLOW_LINKS);
-            return rootDevice.equals(attributes.get("dev")) && ((Integer) attributes.get("nlink")) == 2;
-        } catch (IOException | RuntimeException e) {
+            Syscalls.Stat stat = sys.fstat(fd);
+            return rootDevice.longValue() == stat.device() && stat.links() == 2;
+        } catch (Syscalls.ErrnoException | RuntimeException e) {
             return false; // list it: the listing reports the real problem, if any
         }
     }
 
     /** The device of the root when its file system keeps directory link counts (see hasNoSubdirectories), else null. */
-    private static Object deviceKeepingLinkCounts(Path root) {
+    private static Long deviceKeepingLinkCounts(Path root) {
         try {
             if (!LINK_COUNTING_FILE_SYSTEMS.contains(Files.getFileStore(root).type())) return null;
-            return Files.getAttribute(root, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            try (Syscalls sys = new Syscalls()) {
+                Syscalls.Stat stat = sys.statPath(root);
+                return stat == null ? null : stat.device();
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         }

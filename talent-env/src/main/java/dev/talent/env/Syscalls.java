@@ -87,6 +87,7 @@ final class Syscalls implements AutoCloseable {
     static final int EINVAL = 22;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
+    static final int EOPNOTSUPP = 95;
 
     // struct statx: the same layout on every architecture.
     private static final int STATX_BYTES = 256;
@@ -135,7 +136,7 @@ final class Syscalls implements AutoCloseable {
     static volatile boolean forceComponentWalk;
 
     /** What one statx says about an entry. */
-    record Stat(int mode, long size, long blocks, long mtimeSeconds, int mtimeNanos, long device, long inode) {
+    record Stat(int mode, long size, long blocks, long mtimeSeconds, int mtimeNanos, long device, long inode, int links) {
         int type() { return mode & S_IFMT; }
 
         boolean isRegularFile() { return type() == S_IFREG; }
@@ -161,12 +162,13 @@ final class Syscalls implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment state = arena.allocate(CALL_STATE);
     private final MemorySegment path = arena.allocate(PATH_BUFFER_BYTES);
-    private final MemorySegment path2 = arena.allocate(PATH_BUFFER_BYTES);
+    private MemorySegment path2;
     private final MemorySegment how = arena.allocate(OPEN_HOW_BYTES, 8);
     private final MemorySegment statx = arena.allocate(STATX_BYTES, 8);
     private final MemorySegment times = arena.allocate(32, 8);
-    private final MemorySegment link = arena.allocate(LINK_BUFFER_BYTES);
-    private final MemorySegment dirents = arena.allocate(DIRENT_BUFFER_BYTES, 8);
+    // allocated when first needed: a sync that only looks at a few entries should not pay for them
+    private MemorySegment link;
+    private MemorySegment dirents;
 
     @Override
     public void close() { arena.close(); }
@@ -293,7 +295,8 @@ final class Syscalls implements AutoCloseable {
         long mtime = statx.get(JAVA_LONG, 112);
         int mtimeNanos = statx.get(JAVA_INT, 120);
         long device = ((long) statx.get(JAVA_INT, 136) << 32) | Integer.toUnsignedLong(statx.get(JAVA_INT, 140));
-        return new Stat(mode, size, blocks, mtime, mtimeNanos, device, inode);
+        int links = statx.get(JAVA_INT, 16);
+        return new Stat(mode, size, blocks, mtime, mtimeNanos, device, inode, links);
     }
 
     void mkdirAt(int dirFd, byte[] name, int mode) throws ErrnoException {
@@ -322,6 +325,7 @@ final class Syscalls implements AutoCloseable {
 
     /** The target of the symbolic link {@code name}, as bytes (EINVAL if it is not a link). */
     byte[] readLinkAt(int dirFd, byte[] name) throws ErrnoException {
+        if (link == null) link = arena.allocate(LINK_BUFFER_BYTES);
         long n;
         try {
             n = (long) READLINKAT.invokeExact(state, dirFd, cString(path, name), link, (long) LINK_BUFFER_BYTES);
@@ -337,7 +341,7 @@ final class Syscalls implements AutoCloseable {
     void symlinkAt(byte[] target, int dirFd, byte[] name) throws ErrnoException {
         int result;
         try {
-            result = (int) SYMLINKAT.invokeExact(state, cString(path2, target), dirFd, cString(path, name));
+            result = (int) SYMLINKAT.invokeExact(state, cString(path2(), target), dirFd, cString(path, name));
         } catch (Throwable t) {
             throw downcallFailed("symlinkat", t);
         }
@@ -348,7 +352,7 @@ final class Syscalls implements AutoCloseable {
     void renameAt(int fromDir, byte[] from, int toDir, byte[] to) throws ErrnoException {
         int result;
         try {
-            result = (int) RENAMEAT.invokeExact(state, fromDir, cString(path, from), toDir, cString(path2, to));
+            result = (int) RENAMEAT.invokeExact(state, fromDir, cString(path, from), toDir, cString(path2(), to));
         } catch (Throwable t) {
             throw downcallFailed("renameat", t);
         }
@@ -462,6 +466,7 @@ final class Syscalls implements AutoCloseable {
      * means too many.
      */
     List<byte[]> list(int dirFd, long atMost) throws ErrnoException {
+        if (dirents == null) dirents = arena.allocate(DIRENT_BUFFER_BYTES, 8);
         List<byte[]> names = new ArrayList<>();
         while (true) {
             long n;
@@ -508,6 +513,11 @@ final class Syscalls implements AutoCloseable {
     }
 
     private int errno() { return (int) ERRNO.get(state, 0L); }
+
+    private MemorySegment path2() {
+        if (path2 == null) path2 = arena.allocate(PATH_BUFFER_BYTES);
+        return path2;
+    }
 
     private static MemorySegment cString(MemorySegment buffer, byte[] bytes) throws ErrnoException {
         if (bytes.length >= buffer.byteSize()) throw new ErrnoException("path", 36); // ENAMETOOLONG

@@ -343,7 +343,7 @@ final class TreeCopier implements AutoCloseable {
                 int srcChild = openSourceDirectory(srcDir, name, where);
                 if (srcChild < 0) {
                     // vanished: its copy stays as it is until a later sync
-                    if (dst != null) keep(dst);
+                    if (dst != null) keep(dst, where);
                     return;
                 }
                 int dstChild = -1;
@@ -351,7 +351,7 @@ final class TreeCopier implements AutoCloseable {
                     if (dst == null) {
                         makeDirectory(dstDir, name, where);
                     } else {
-                        keep(dst);
+                        keep(dst, where);
                     }
                     dstChild = openDestinationDirectory(dstDir, name, where);
                     mirrorDirectory(where, srcChild, dstChild, dst == null, src);
@@ -368,14 +368,14 @@ final class TreeCopier implements AutoCloseable {
                     }
                     copyFile(where, srcDir, dstDir, name, dst);
                 } else {
-                    keep(dst);
+                    keep(dst, where);
                     if (dst.permissions() != src.permissions()) setMode(dstDir, name, src.permissions(), where);
                 }
             }
             case SYMLINK -> {
                 byte[] target = readSourceLink(srcDir, name, where);
                 if (target == null) {
-                    if (dst != null) keep(dst);
+                    if (dst != null) keep(dst, where);
                     return;
                 }
                 if (dst == null || dst.kind() != FileEntry.Kind.SYMLINK || !Arrays.equals(readDestinationLink(dstDir, name, where), target)) {
@@ -385,7 +385,7 @@ final class TreeCopier implements AutoCloseable {
                     }
                     copySymlink(where, dstDir, name, target, src, dst);
                 } else {
-                    keep(dst);
+                    keep(dst, where);
                 }
             }
             case OTHER -> {
@@ -408,12 +408,13 @@ final class TreeCopier implements AutoCloseable {
         Path reported = destination.resolve(where.path());
         int in = openSourceFile(srcDir, name, where);
         if (in < 0) {
-            if (replaced != null) keep(replaced);
+            if (replaced != null) keep(replaced, where);
             return;
         }
         String temporaryName = TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet();
         byte[] temporary = temporaryName.getBytes(StandardCharsets.US_ASCII);
         int out = -1;
+        boolean closed = false;
         boolean placed = false;
         try {
             Syscalls.Stat stat;
@@ -424,7 +425,7 @@ final class TreeCopier implements AutoCloseable {
             }
             if (!stat.isRegularFile()) { // replaced by something else since it was looked at: never read
                 entriesVanished++;
-                if (replaced != null) keep(replaced);
+                if (replaced != null) keep(replaced, where);
                 return;
             }
             Room room = new Room(where.path(), replaced);
@@ -434,9 +435,8 @@ final class TreeCopier implements AutoCloseable {
             } catch (ErrnoException e) {
                 throw new SyncException("write", reported, e);
             }
-            long length = stat.size();
-            long data = read(in, length, stat.allocated() >= length, out, room, sourcePath, reported);
-            byte[] expected = hash.finish(length);
+            Read read = read(in, stat.size(), stat.allocated() >= stat.size(), out, room, sourcePath, reported);
+            byte[] expected = hash.finish(read.length());
             try {
                 hooks.written(reported.resolveSibling(temporaryName));
             } catch (IOException e) {
@@ -454,30 +454,45 @@ final class TreeCopier implements AutoCloseable {
             } catch (ErrnoException e) {
                 throw new SyncException("set the mode and time of", reported, e);
             }
+            sys.close(out); // before the rename: the copy is complete, and ext4 flushes a file renamed over another
+            closed = true;
             rename(dstDir, temporary, name, reported);
             placed = true;
             filesCopied++;
-            bytesCopied += data;
+            bytesCopied += read.data();
             counted(replaced, written.allocated());
         } finally {
-            sys.close(out);
+            if (!closed) sys.close(out);
             sys.close(in);
             if (out >= 0 && !placed) unlinkQuietly(dstDir, temporary);
         }
     }
 
+    /** What {@link #read} read: the length the copy has, and the bytes of data in it. */
+    private record Read(long length, long data) {}
+
     /**
      * Reads a file's content, hashing it into {@link #hash} and writing it at the same offsets to {@code out} (unless
      * -1): a dense file from start to end; a sparse one (fewer bytes allocated than its length) one data segment at a
-     * time (SEEK_DATA, SEEK_HOLE), its holes neither read nor written, and {@code out} given its length. Returns the
-     * data bytes read.
+     * time (SEEK_DATA, SEEK_HOLE), its holes neither read nor written, and {@code out} given its length. A file that
+     * shrinks meanwhile is copied as far as it goes (a dense one) or with zeros to its former length (a sparse one):
+     * either way the hash is of what the copy holds, and the change that shrank it is for the next sync.
      */
-    private long read(int in, long length, boolean dense, int out, Room room, Path reportedIn, Path reportedOut)
+    private Read read(int in, long length, boolean dense, int out, Room room, Path reportedIn, Path reportedOut)
             throws SyncException {
         hash.reset();
         long data = 0;
+        if (!dense) {
+            try {
+                sys.lseek(in, 0, SEEK_DATA);
+            } catch (ErrnoException e) {
+                if (e.errno != Syscalls.EINVAL && e.errno != Syscalls.EOPNOTSUPP) throw new SyncException("read", reportedIn, e);
+                dense = true; // a file system that cannot say where its holes are: read them as zeros
+            }
+        }
         if (dense) {
             data = readRange(in, 0, length, out, room, data, reportedIn, reportedOut);
+            return new Read(data, data);
         } else {
             long position = 0;
             try {
@@ -500,7 +515,7 @@ final class TreeCopier implements AutoCloseable {
                 }
             }
         }
-        return data;
+        return new Read(length, data);
     }
 
     /** Reads bytes start..end (fewer if the file is shorter now); returns {@code data} plus the bytes read. */
@@ -539,8 +554,7 @@ final class TreeCopier implements AutoCloseable {
         } catch (ErrnoException e) {
             throw new SyncException("read back (to verify)", reported, e);
         }
-        read(fd, stat.size(), stat.allocated() >= stat.size(), -1, null, reported, reported);
-        return hash.finish(stat.size());
+        return hash.finish(read(fd, stat.size(), stat.allocated() >= stat.size(), -1, null, reported, reported).length());
     }
 
     /** Recreates a symbolic link with the same text (which is never resolved) and time, under a temporary name first. */
@@ -720,9 +734,9 @@ final class TreeCopier implements AutoCloseable {
     }
 
     /** A destination entry that stays as it is. */
-    private void keep(FileEntry entry) throws SyncLimitExceededException {
+    private void keep(FileEntry entry, Where where) throws SyncLimitExceededException {
         if (before != null) return;
-        ensureRoom(bytesOf(entry), 1, null);
+        ensureRoom(bytesOf(entry), 1, where.path());
         walkedBytes += bytesOf(entry);
         walkedEntries++;
     }

@@ -3,7 +3,6 @@ package dev.talent.env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,12 +117,14 @@ public final class TreeSync {
                         copier.forceCopyOf(listed.paths());
                         List<Path> outermost = outermost(listed.paths());
                         Set<Path> parents = new HashSet<>();
-                        // Deletions first, so that a tree near its limit frees room before anything is added.
-                        List<Path> present = new ArrayList<>();
-                        for (Path path : outermost) {
-                            if (!copier.deleteIfGone(path)) present.add(path);
+                        try {
+                            for (Path path : outermost) copier.syncPath(path);
+                        } catch (SyncLimitExceededException e) {
+                            // Maybe only because an addition came before a deletion: delete first, then copy again
+                            // (what was copied already is found equal or copied once more); over is over then.
+                            for (Path path : outermost) copier.deleteIfGone(path);
+                            for (Path path : outermost) copier.syncPath(path);
                         }
-                        for (Path path : present) copier.syncPath(path);
                         for (Path path : outermost) {
                             if (path.getParent() != null) parents.add(path.getParent());
                             else if (!path.toString().isEmpty()) parents.add(Path.of(""));

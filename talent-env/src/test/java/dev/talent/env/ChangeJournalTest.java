@@ -207,4 +207,29 @@ class ChangeJournalTest {
         journal.close();
         assertThatThrownBy(journal::drain).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
+
+    /**
+     * The tree belongs to the program: a link in it to a host directory, or a directory swapped for such a link
+     * before its event is drained, is never listed nor watched (the host's changes are not the tree's).
+     */
+    @Test
+    void linksToDirectoriesOutsideAreNeverWatched() throws IOException {
+        Path tree = tree();
+        Path outside = Files.createDirectories(tmp.resolve("outside/sub"));
+        Files.createSymbolicLink(tree.resolve("planted"), outside.getParent());
+        Files.createDirectories(tree.resolve("real"));
+        try (ChangeJournal journal = ChangeJournal.watch(tree)) {
+            assertThat(journal.watchedDirectories()).as("the root and real/").isEqualTo(2);
+
+            Files.createDirectory(tree.resolve("later"));
+            Files.delete(tree.resolve("later"));
+            Files.createSymbolicLink(tree.resolve("later"), outside);
+            assertThat(listed(journal.drain()).paths()).containsExactlyInAnyOrderElementsOf(paths("later"));
+            assertThat(journal.watchedDirectories()).isEqualTo(2);
+
+            write(outside.resolve("host-file"), "changed on the host");
+            Files.createDirectory(outside.resolve("host-dir"));
+            assertThat(listed(journal.drain()).paths()).isEmpty();
+        }
+    }
 }

@@ -130,23 +130,29 @@ class HostileTreeTest {
     @ValueSource(booleans = {false, true})
     void aListedPathBelowALinkIsNeitherReadNorDeletedThrough(boolean componentWalk) throws IOException {
         Syscalls.forceComponentWalk = componentWalk;
-        write(src.resolve("d/inside.txt"), "inside");
+        write(src.resolve("deep/d/inside.txt"), "inside");
+        Files.createDirectories(outside.resolve("sub"));
+        write(outside.resolve("sub/more.txt"), "host secret too");
         TreeSync.mirror(src, dst);
         // the program replaces d by a link to the host; so does the destination (a replica it ran in)
-        Files.delete(src.resolve("d/inside.txt"));
-        Files.delete(src.resolve("d"));
-        Files.createSymbolicLink(src.resolve("d"), outside);
+        Files.delete(src.resolve("deep/d/inside.txt"));
+        Files.delete(src.resolve("deep/d"));
+        Files.createSymbolicLink(src.resolve("deep/d"), outside);
         Path other = tmp.resolve("other");
         TreeSync.mirror(src, other);
-        assertThat(Files.isSymbolicLink(other.resolve("d"))).isTrue();
+        assertThat(Files.isSymbolicLink(other.resolve("deep/d"))).isTrue();
 
-        SyncReport report = TreeSync.copyChanged(src, other, new Changes.Listed(Set.of(Path.of("d/secret.txt"))));
+        SyncReport report = TreeSync.copyChanged(src, other,
+                new Changes.Listed(Set.of(Path.of("deep/d/secret.txt"), Path.of("deep/d/sub/more.txt"), Path.of("deep/d/sub"))));
 
         assertThat(report.bytesCopied()).isZero();
         assertThat(report.filesDeleted()).as("nothing deleted through the destination's link").isZero();
+        assertThat(Files.readString(outside.resolve("sub/more.txt"))).isEqualTo("host secret too");
+        Files.delete(outside.resolve("sub/more.txt"));
+        Files.delete(outside.resolve("sub"));
         assertOutsideUntouched();
         assertSecretNotCopied(other);
-        assertThat(Files.readSymbolicLink(other.resolve("d"))).isEqualTo(outside);
+        assertThat(Files.readSymbolicLink(other.resolve("deep/d"))).isEqualTo(outside);
     }
 
     /** The source file is swapped for a link to a host file after the sync looked at it, before it opens it. */
