@@ -2,11 +2,14 @@ package dev.talent.cli;
 
 import dev.talent.container.ContainerException;
 import dev.talent.container.Runc;
+import dev.talent.env.SyncLimits;
 import dev.talent.migrate.Interval;
+import dev.talent.migrate.LeftoverRunException;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.Orchestrator;
 import dev.talent.migrate.RunEvent;
 import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.RunState;
 import dev.talent.migrate.Step;
 import dev.talent.migrate.control.ControlException;
 import dev.talent.migrate.control.ControlPaths;
@@ -39,9 +42,11 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example: talent run --platforms x86_64,aarch64,s390x --every 5s..20s --workdir env/ "
                 + "--log migrations.jsonl build/app -- input.txt",
                 "From another terminal: talent migrate NAME [--to PLATFORM];  talent status [NAME]",
+                "After talent run itself was killed: talent run --resume NAME [--state-dir S]",
                 "", "The workdir is copied to the first platform at start and receives the final state when the program ends.",
                 "Exit status: the program's; talent's own: 64 bad command line, 69 runc/binary/emulator missing, "
-                        + "70 internal error, 74 the program could not be kept running (its checkpoint is kept)."})
+                        + "70 internal error, 74 the program could not be kept running (its checkpoint is kept: resume it with "
+                        + "--resume)."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -51,7 +56,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "N", description = "Name of the app (default: the program's name).")
     String name;
 
-    @Option(names = "--platforms", required = true, split = ",", paramLabel = "LIST",
+    @Option(names = "--resume", paramLabel = "NAME",
+            description = "Adopt what a killed talent run of app NAME left (in --state-dir, default .talent-run/NAME): stop "
+                    + "the program if it still runs unsupervised, remove the leftover containers and resume it from its "
+                    + "newest checkpoint, with the killed run's options. Takes no DIR/NAME.")
+    String resume;
+
+    @Option(names = "--platforms", split = ",", paramLabel = "LIST",
             description = "Platforms to run on, comma-separated; it starts on the first. See: talent platforms.")
     List<String> platforms;
 
@@ -77,6 +88,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Replicas, checkpoints, bundles and container logs (default: .talent-run/NAME).")
     Path stateDir;
 
+    @Option(names = "--max-replica-size", paramLabel = "SIZE", defaultValue = "8g",
+            description = "The most the working directory may hold (bytes, or with k, m, g, t: KiB...TiB; sparse files "
+                    + "count by their data) in every copy talent makes of it (default: ${DEFAULT-VALUE}).")
+    String maxReplicaSize;
+
+    @Option(names = "--max-replica-files", paramLabel = "N", defaultValue = "1000000",
+            description = "The most entries (files, directories, links) the working directory may hold (default: "
+                    + "${DEFAULT-VALUE}).")
+    long maxReplicaFiles;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
@@ -87,13 +108,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", hidden = true, paramLabel = "N", description = "Testing: seed of the schedule.")
     Long seed;
 
-    @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.")
     String program;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
     List<String> programArgs = new ArrayList<>();
 
     RunRequest request() throws IOException {
+        if (program == null) throw new ParameterException(spec.commandLine(), "missing the program DIR/NAME (or --resume NAME)");
+        if (platforms == null) throw new ParameterException(spec.commandLine(), "missing --platforms LIST");
         List<Platform> list = new ArrayList<>();
         for (String p : platforms) {
             try {
@@ -137,10 +160,32 @@ public final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--inject-fault: " + e.getMessage());
             }
         }
+        SyncLimits limits;
+        try {
+            limits = new SyncLimits(parseSize(maxReplicaSize), maxReplicaFiles);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--max-replica-size/--max-replica-files: " + e.getMessage());
+        }
         return new RunRequest(app, Path.of(program).toAbsolutePath(), arguments(), list, interval,
                 migrations == null ? OptionalInt.empty() : OptionalInt.of(migrations),
                 workdir != null ? workdir.toAbsolutePath() : state.resolve("workdir"), state, presync, Optional.ofNullable(log),
-                fault, Optional.ofNullable(seed));
+                fault, Optional.ofNullable(seed), Optional.empty(), limits);
+    }
+
+    /** {@code N}, {@code Nk}, {@code Nm}, {@code Ng} or {@code Nt} (powers of 1024). */
+    static long parseSize(String text) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,19})([kmgtKMGT]?)").matcher(text.strip());
+        if (!m.matches()) throw new IllegalArgumentException("'" + text + "' is not a size (such as 512m or 8g)");
+        int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) throw new IllegalArgumentException("'" + text + "' is too large");
+        return n << shift;
     }
 
     private java.time.Duration parseDuration(String option, String text) {
@@ -157,10 +202,33 @@ public final class RunCommand implements Callable<Integer> {
         return ExecCommand.programArguments(programArgs);
     }
 
+    /** The saved request of the killed run to resume, and the platform it last ran on. */
+    private RunState.Saved resumeRequest() throws IOException {
+        if (program != null || platforms != null || every != null || migrations != null || workdir != null || log != null
+                || injectFault != null || seed != null || name != null || !programArgs.isEmpty()
+                || !maxReplicaSize.equals("8g") || maxReplicaFiles != 1_000_000) {
+            throw new ParameterException(spec.commandLine(), "--resume takes the killed run's own options and program; "
+                    + "give only --state-dir (if it had one) and -q");
+        }
+        if (!NAME.matcher(resume).matches()) {
+            throw new ParameterException(spec.commandLine(), "--resume: '" + resume + "' is not an app name");
+        }
+        Path state = (stateDir != null ? stateDir : Path.of(".talent-run", resume)).toAbsolutePath();
+        RunState.Saved saved = RunState.saved(state).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--resume " + resume + ": no killed run of it in " + state + " (nothing to resume; a run that ended, even "
+                        + "by Ctrl-C, leaves nothing)"));
+        if (!saved.request().name().equals(resume)) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the run saved in " + state + " is "
+                    + "of app " + saved.request().name());
+        }
+        return saved;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        RunRequest request = request();
+        RunState.Saved saved = resume != null ? resumeRequest() : null;
+        RunRequest request = saved != null ? saved.request() : request();
         List<String> missing = request.missingBinaries().stream().map(Path::toString).toList();
         if (!missing.isEmpty()) {
             err.println("talent run: no binary for every platform; missing: " + String.join(", ", missing));
@@ -173,13 +241,15 @@ public final class RunCommand implements Callable<Integer> {
             err.println("talent run: " + Runc.missingMessage());
             return ExitCodes.UNAVAILABLE;
         }
-        if (workdir == null) {
+        if (workdir == null && saved == null) {
             Files.createDirectories(request.workdir());
             err.println("talent run: working directory " + request.workdir());
         }
         RunEventRenderer renderer = new RunEventRenderer(err, quiet);
         try {
-            Orchestrator orchestrator = new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
+            Orchestrator orchestrator = saved != null
+                    ? Orchestrator.resuming(request, saved.platform(), Orchestrator.Timeouts.defaults(), renderer::render)
+                    : new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
             // the socket first: a second run with the same name is refused before it starts anything
             try (ControlServer control = ControlServer.start(ControlPaths.forCurrentUser(), request.name(), orchestrator)) {
                 return orchestrator.run();
@@ -195,6 +265,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (MigrationFailedException e) {
             err.println("talent run: " + e.step().label() + ": " + e.describe());
             return ExitCodes.IO_ERROR;
+        } catch (LeftoverRunException e) {
+            err.println("talent run: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (IOException e) {
             err.println("talent run: " + e.getMessage());
             return ExitCodes.IO_ERROR;

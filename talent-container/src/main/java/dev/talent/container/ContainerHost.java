@@ -192,6 +192,85 @@ public final class ContainerHost implements AutoCloseable {
         }
     }
 
+    /**
+     * A container that an earlier {@code talent run} on this state directory left behind (it was killed before it
+     * could delete it): runc still knows it, or its bundle is still there.
+     *
+     * @param status runc's status ({@code created}, {@code running}, {@code paused}, {@code stopped}), or
+     *               {@code gone} when runc has no state for it (only the bundle is left)
+     */
+    public record Leftover(String id, String status) {}
+
+    /** The containers of this state directory that this host did not create (leftovers of a killed run). */
+    public List<Leftover> leftovers() throws IOException, InterruptedException {
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        for (Path dir : List.of(commands.root(), bundlesDir)) {
+            try (var entries = Files.list(dir)) {
+                entries.map(p -> p.getFileName().toString()).filter(ContainerHost::isContainerId).forEach(ids::add);
+            }
+        }
+        ids.removeAll(containers.keySet());
+        synchronized (creating) {
+            ids.removeAll(creating);
+        }
+        List<Leftover> found = new java.util.ArrayList<>();
+        for (String id : ids) found.add(new Leftover(id, leftoverStatus(id)));
+        return found;
+    }
+
+    private static boolean isContainerId(String name) {
+        return name.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
+    }
+
+    private String leftoverStatus(String id) throws IOException, InterruptedException {
+        if (!Files.isDirectory(commands.root().resolve(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return "gone";
+        var run = commands.state(id);
+        if (run.exitCode() != 0) return "gone";
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.stdout());
+            String status = node.path("status").asText("");
+            return status.matches("[a-z]{1,16}") ? status : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Sends {@code signal} (a name such as {@code USR1}) to a leftover container with {@code runc kill}. */
+    public void signalLeftover(String id, String signal) throws ContainerException, IOException, InterruptedException {
+        var run = commands.kill(id, signal);
+        if (run.exitCode() != 0) {
+            throw new ContainerException("runc kill " + id + " " + signal + " failed (exit status " + run.exitCode() + ")",
+                    run.stderr());
+        }
+    }
+
+    /**
+     * Waits until the leftover container is no longer running (it is not this JVM's child, so runc's view is
+     * polled); true when it stopped within {@code timeout}.
+     */
+    public boolean awaitLeftoverStop(String id, java.time.Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String status = leftoverStatus(id);
+            if (!status.equals("running") && !status.equals("paused")) return true;
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+    }
+
+    /** Kills a leftover container if it runs, removes its runc state and its bundle. */
+    public void removeLeftover(String id) throws ContainerException, IOException, InterruptedException {
+        if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");
+        if (Files.isDirectory(commands.root().resolve(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            var run = commands.delete(id);
+            if (run.exitCode() != 0 && !run.stderr().contains("does not exist")) {
+                throw new ContainerException("cannot remove the leftover container " + id + ": runc delete failed (exit status "
+                        + run.exitCode() + "); its state is in " + commands.root(), run.stderr());
+            }
+        }
+        FileTrees.deleteRecursively(bundlesDir.resolve(id));
+    }
+
     void forget(Container container) {
         containers.remove(container.id(), container);
     }

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/** The last lines of a log file, read from its end (a long-running container's log can be large). */
+/**
+ * The last lines of a log file, read from its end (a long-running container's log can be large). A tail is
+ * quoted in talent's own messages, and the log holds what the program wrote: every control character but the
+ * line breaks is shown escaped ({@code \xNN}), so a program cannot forge or hide lines of talent's output.
+ */
 final class LogTail {
 
     /** At most this much of the file's end is read; lines before it are not part of any tail. */
@@ -40,6 +44,17 @@ final class LogTail {
 
     static String lastLines(String text, int lines) {
         List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        return escape(String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())));
+    }
+
+    /** Control characters (C0 but newline and tab, DEL, C1) as {@code \xNN}. */
+    static String escape(String text) {
+        StringBuilder s = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0)) s.append(String.format("\\x%02x", (int) c));
+            else s.append(c);
+        }
+        return s.toString();
     }
 }

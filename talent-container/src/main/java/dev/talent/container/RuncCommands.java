@@ -53,6 +53,16 @@ final class RuncCommands {
         return ProcessRunner.capture(command("start", id), EnvironmentChange.NONE, null);
     }
 
+    /** {@code runc state}: the container's state as JSON (id, pid, status, bundle...). */
+    CapturedRun state(String id) throws IOException, InterruptedException {
+        return ProcessRunner.capture(command("state", id), EnvironmentChange.NONE, null);
+    }
+
+    /** {@code runc kill ID SIGNAL}: the signal to the container's init (which forwards it to the program). */
+    CapturedRun kill(String id, String signal) throws IOException, InterruptedException {
+        return ProcessRunner.capture(command("kill", id, signal), EnvironmentChange.NONE, null);
+    }
+
     /** {@code runc delete --force}: kills the container if it still runs and removes its state and cgroups. */
     CapturedRun delete(String id) throws IOException, InterruptedException {
         return ProcessRunner.capture(command("delete", "--force", id), EnvironmentChange.NONE, null);

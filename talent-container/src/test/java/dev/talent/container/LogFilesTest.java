@@ -26,6 +26,14 @@ class LogFilesTest {
     }
 
     @Test
+    void tailShowsControlCharactersEscaped() throws IOException {
+        Path log = Files.writeString(dir.resolve("c.log"), "ok\tfine\n\u001b[2Jtalent run: forged\rline\u0085\n");
+
+        // (a carriage return ends a line, as String.lines() has it: nothing is overwritten on a terminal either)
+        assertThat(LogTail.read(log, 3)).isEqualTo("ok\tfine\n\\x1b[2Jtalent run: forged\nline\\x85");
+    }
+
+    @Test
     void tailOfAHugeLogReadsOnlyItsEndAndDropsTheCutLine() throws IOException {
         Path log = dir.resolve("big.log");
         Files.writeString(log, "x".repeat(LogTail.MAX_BYTES) + "\nlast but one\nlast");

@@ -14,16 +14,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The FIFO a platform's runtime writes its event lines to (mounted into the container). talent keeps it open
  * read-write, so the runtime's open never blocks and the read side never sees end-of-file between containers;
  * a reader thread turns lines into {@link RuntimeEvent}s as they arrive.
+ *
+ * <p>Whatever comes through the FIFO was written by the program's process, which may be compromised: memory and
+ * work stay bounded whatever it writes. A line longer than {@link RuntimeEvent#MAX_LINE_BYTES} is dropped up to
+ * its newline without being kept; a line outside the grammar ({@link RuntimeEvent#parse}) is dropped; at most
+ * {@link #QUEUE_CAPACITY} events wait, and further lines are dropped while the queue is full. Each kind of drop
+ * is counted, and {@link #takeReport()} tells the counts at most once every {@link #REPORT_EVERY}.
  */
 final class EventChannel implements AutoCloseable {
+
+    /** Events waiting for the orchestrator; lines beyond {@link #QUEUE_CAPACITY} - {@link #RESERVED} are dropped. */
+    static final int QUEUE_CAPACITY = 256;
+    /** Room kept for the events talent posts itself (a container's exit), which are never dropped. */
+    static final int RESERVED = 16;
+    static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    private static final int SAMPLE_CHARS = 60;
 
     private static final MethodHandle MKFIFO = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("mkfifo").orElseThrow(),
@@ -31,13 +45,24 @@ final class EventChannel implements AutoCloseable {
 
     private final Path fifo;
     private final FileChannel channel;
-    private final BlockingQueue<RuntimeEvent> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RuntimeEvent> events = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread reader;
+    private final LineSplitter splitter = new LineSplitter(RuntimeEvent.MAX_LINE_BYTES);
 
-    private EventChannel(Path fifo, FileChannel channel) {
+    // counts since the last report, and the first bad line of them (escaped, shortened)
+    private long malformed;
+    private long overlong;
+    private long dropped;
+    private String sample;
+    private long lastReportNanos;
+    private boolean reportedOnce;
+
+    private EventChannel(Path fifo, FileChannel channel, boolean startReader) {
         this.fifo = fifo;
         this.channel = channel;
-        this.reader = Thread.ofPlatform().daemon().name("talent-events-" + fifo.getParent().getFileName()).start(this::readLines);
+        this.reader = startReader
+                ? Thread.ofPlatform().daemon().name("talent-events-" + fifo.getParent().getFileName()).start(this::readLines)
+                : null;
     }
 
     /** Creates the FIFO at {@code fifo} (replacing whatever is there) and starts reading it. */
@@ -53,39 +78,95 @@ final class EventChannel implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("cannot create the event FIFO " + fifo + ": " + t, t);
         }
-        return new EventChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return new EventChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE), true);
+    }
+
+    /** A channel fed only through {@link #accept(byte[], int, long)} (tests). */
+    static EventChannel detached(Path name) {
+        return new EventChannel(name, null, false);
     }
 
     Path path() { return fifo; }
 
     private void readLines() {
-        ByteBuffer buf = ByteBuffer.allocate(8192);
-        StringBuilder line = new StringBuilder();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         try {
             while (channel.read(buf) >= 0) {
-                long now = System.nanoTime();
                 buf.flip();
-                String chunk = StandardCharsets.UTF_8.decode(buf).toString();
+                accept(buf.array(), buf.limit(), System.nanoTime());
                 buf.clear();
-                for (int i = 0; i < chunk.length(); i++) {
-                    char c = chunk.charAt(i);
-                    if (c == '\n') {
-                        events.add(RuntimeEvent.parse(line.toString(), now));
-                        line.setLength(0);
-                    } else {
-                        line.append(c);
-                    }
-                }
             }
         } catch (ClosedChannelException e) {
             // closed by close()
         } catch (IOException e) {
-            events.add(new RuntimeEvent.Other("talent: reading " + fifo + " failed: " + e.getMessage(), System.nanoTime()));
+            synchronized (this) {
+                if (sample == null) sample = "reading " + fifo + " failed: " + e.getMessage();
+                malformed++;
+            }
         }
     }
 
-    /** Adds an event that did not come through the FIFO (the container's exit). */
-    void post(RuntimeEvent event) { events.add(event); }
+    /** Takes {@code length} bytes read from the FIFO: complete lines become events, the rest waits for its newline. */
+    void accept(byte[] bytes, int length, long receivedNanos) {
+        splitter.feed(bytes, length, (line, tooLong) -> {
+            if (tooLong) {
+                count(Drop.OVERLONG, line);
+                return;
+            }
+            RuntimeEvent e = RuntimeEvent.parse(line, receivedNanos);
+            if (e == null) count(Drop.MALFORMED, line);
+            else if (events.remainingCapacity() <= RESERVED || !events.offer(e)) count(Drop.QUEUE_FULL, line);
+        });
+    }
+
+    private enum Drop { MALFORMED, OVERLONG, QUEUE_FULL }
+
+    private synchronized void count(Drop why, String line) {
+        switch (why) {
+            case MALFORMED -> malformed++;
+            case OVERLONG -> overlong++;
+            case QUEUE_FULL -> dropped++;
+        }
+        if (sample == null && why != Drop.QUEUE_FULL) sample = Printable.escape(line, SAMPLE_CHARS);
+    }
+
+    /**
+     * What was dropped since the last report, when there is something and the last report is at least
+     * {@link #REPORT_EVERY} old (the first one is told at once); empty otherwise.
+     */
+    synchronized Optional<String> takeReport() {
+        return takeReport(false);
+    }
+
+    /** {@link #takeReport()}; {@code now} = whatever the time of the last report (the run's last word). */
+    synchronized Optional<String> takeReport(boolean now) {
+        long time = System.nanoTime();
+        if (malformed + overlong + dropped == 0) return Optional.empty();
+        if (!now && reportedOnce && time - lastReportNanos < REPORT_EVERY.toNanos()) return Optional.empty();
+        StringBuilder s = new StringBuilder("ignored event lines from the program on " + fifo.getParent().getFileName() + ":");
+        if (malformed > 0) s.append(' ').append(malformed).append(" malformed");
+        if (overlong > 0) s.append(malformed > 0 ? "," : "").append(' ').append(overlong)
+                .append(" longer than ").append(RuntimeEvent.MAX_LINE_BYTES).append(" bytes");
+        if (dropped > 0) s.append(malformed + overlong > 0 ? "," : "").append(' ').append(dropped)
+                .append(" beyond ").append(QUEUE_CAPACITY - RESERVED).append(" waiting events");
+        if (sample != null) s.append(" (first: \"").append(sample).append("\")");
+        malformed = overlong = dropped = 0;
+        sample = null;
+        lastReportNanos = time;
+        reportedOnce = true;
+        return Optional.of(s.toString());
+    }
+
+    /** Adds an event that did not come through the FIFO (the container's exit): never dropped. */
+    void post(RuntimeEvent event) {
+        while (!events.offer(event)) {
+            // full of the program's lines: the oldest of them goes, talent's own event stays
+            events.poll();
+            synchronized (this) {
+                dropped++;
+            }
+        }
+    }
 
     /** Forgets the events received so far (those of an earlier container on this platform). */
     void clear() { events.clear(); }
@@ -97,8 +178,41 @@ final class EventChannel implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        reader.interrupt();
-        channel.close();
-        Files.deleteIfExists(fifo);
+        if (reader != null) reader.interrupt();
+        if (channel != null) channel.close();
+        if (reader != null) Files.deleteIfExists(fifo);
+    }
+
+    /**
+     * Splits a byte stream into lines of at most {@code max} bytes without ever holding more than {@code max}
+     * bytes: a longer line is reported once as too long (with its first bytes) when its newline arrives.
+     */
+    static final class LineSplitter {
+        interface Sink { void line(String text, boolean tooLong); }
+
+        private final byte[] line;
+        private int length;
+        private boolean tooLong;
+
+        LineSplitter(int max) { this.line = new byte[max]; }
+
+        void feed(byte[] bytes, int n, Sink sink) {
+            for (int i = 0; i < n; i++) {
+                byte b = bytes[i];
+                if (b == '\n') {
+                    // ISO-8859-1: one char per byte, so a non-ASCII byte stays visible to the grammar (and refused)
+                    sink.line(new String(line, 0, length, StandardCharsets.ISO_8859_1), tooLong);
+                    length = 0;
+                    tooLong = false;
+                } else if (length < line.length) {
+                    line[length++] = b;
+                } else {
+                    tooLong = true;
+                }
+            }
+        }
+
+        /** Bytes of the current, unfinished line kept (at most {@code max}). */
+        int pending() { return length; }
     }
 }

@@ -4,7 +4,6 @@ import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * One platform's place in a run: on one machine the stand-in for another host. It has its own replica of the
@@ -32,13 +31,12 @@ final class Host implements AutoCloseable {
         return new Host(platform, dir, EventChannel.open(dir.resolve("events")));
     }
 
-    /** Removes every checkpoint here, so that the only one a restart finds is the one talent transfers. */
+    /**
+     * Removes everything here (whatever an earlier program put there: links are removed, never followed), so that
+     * the only checkpoint a restart finds is the one talent hands over.
+     */
     void clearCheckpoints() throws IOException {
-        try (Stream<Path> files = Files.list(checkpoints)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-        }
+        StateFiles.emptyDirectory(checkpoints);
     }
 
     @Override

@@ -14,8 +14,8 @@ import dev.talent.migrate.control.StatusReport;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +70,10 @@ public final class Orchestrator implements ControlHandler {
     private final List<MigrationRecord> history = new ArrayList<>();
     private Optional<Step> pendingFault;
     private final DestinationChooser chooser;
+    /** Where a killed run's program is resumed; empty for a fresh start. */
+    private final Optional<Platform> resumeOn;
+    private RunState runState;
+    private AcceptedCheckpoints accepted;
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
@@ -87,6 +91,23 @@ public final class Orchestrator implements ControlHandler {
     private record Exited(Container container, int status) implements Command {}
 
     public Orchestrator(RunRequest request, Timeouts timeouts, Consumer<RunEvent> listener) throws IOException {
+        this(request, timeouts, listener, Optional.empty());
+    }
+
+    /**
+     * An orchestrator that adopts what a killed {@code talent run} of the same request left in the state directory
+     * ({@link RunState}): it stops the program if it still runs unsupervised (at a checkpoint when it can), removes
+     * the leftover containers and resumes the program on {@code platform} (where the killed run last had it, or
+     * where the orphan ran) from its newest checkpoint.
+     */
+    public static Orchestrator resuming(RunRequest request, Platform platform, Timeouts timeouts, Consumer<RunEvent> listener)
+            throws IOException {
+        return new Orchestrator(request, timeouts, listener, Optional.of(platform));
+    }
+
+    private Orchestrator(RunRequest request, Timeouts timeouts, Consumer<RunEvent> listener, Optional<Platform> resumeOn)
+            throws IOException {
+        this.resumeOn = resumeOn;
         this.request = request;
         this.timeouts = timeouts;
         this.listener = listener;
@@ -138,7 +159,9 @@ public final class Orchestrator implements ControlHandler {
         Running r = current;
         if (finished || r == null) return;
         try {
-            TreeSync.mirror(r.host().work, request.workdir());
+            TreeSync.mirror(r.host().work, request.workdir(), request.syncLimits());
+            // stopped on purpose (Ctrl-C, SIGTERM): nothing is left to resume
+            if (runState != null) runState.finished();
         } catch (IOException e) {
             listener.accept(new RunEvent.Warning("interrupted: cannot copy the working directory home from " + r.host().work
                     + ": " + e.getMessage()));
@@ -154,25 +177,117 @@ public final class Orchestrator implements ControlHandler {
                     .map(Platform::name).toList()) + " ...)");
         }
         Files.createDirectories(request.stateDir());
+        runState = RunState.lock(request.stateDir());
+        boolean killedRunLeft = Files.exists(request.stateDir().resolve(RunState.RUN_FILE), LinkOption.NOFOLLOW_LINKS);
         containers = ContainerHost.open(request.stateDir());
+        List<ContainerHost.Leftover> leftovers = containers.leftovers();
+        accepted = AcceptedCheckpoints.open(request.stateDir().resolve("accepted").resolve(request.name()), request.name(),
+                AcceptedCheckpoints.DEFAULT_MAX_BYTES);
+        if (resumeOn.isEmpty() && (killedRunLeft || !leftovers.isEmpty())) {
+            throw new LeftoverRunException(request.name(), request.stateDir(),
+                    leftovers.stream().map(l -> l.id() + " (" + l.status() + ")").toList());
+        }
         Path hostsDir = request.stateDir().resolve("hosts");
         for (Platform p : request.platforms()) {
             hosts.put(p, Host.create(p, hostsDir));
         }
-        Host first = hosts.get(request.platforms().getFirst());
-        TreeSync.mirror(request.workdir(), first.work);
-        first.clearCheckpoints();
-        journal = ChangeJournal.watch(first.work);
-        Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
-        Container c = containers.create(spec(first, false, fault));
-        c.start();
-        current = new Running(first, c);
-        watchExit(c, first);
+        if (resumeOn.isPresent()) {
+            resume(leftovers);
+        } else {
+            // checkpoints of an earlier run that ended normally are no state of this one
+            accepted.clear();
+            Host first = hosts.get(request.platforms().getFirst());
+            TreeSync.mirror(request.workdir(), first.work, request.syncLimits());
+            first.clearCheckpoints();
+            journal = ChangeJournal.watch(first.work);
+            Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
+            Container c = containers.create(spec(first, false, fault));
+            c.start();
+            current = new Running(first, c);
+            watchExit(c, first);
+            listener.accept(new RunEvent.Running(first.platform, c.id(), false));
+        }
+        runState.record(request, current.host().platform);
         currentSince = Instant.now();
         state = StatusReport.State.RUNNING;
-        listener.accept(new RunEvent.Running(first.platform, c.id(), false));
         scheduleNext();
         prepareNext();
+    }
+
+    /**
+     * Adopts a killed run's leftovers: a program still running unsupervised is asked to checkpoint and stop
+     * (SIGUSR1; killed when it does not within the safe-point time), every leftover container is removed, and the
+     * program goes on from the newest accepted checkpoint in the working directory replica it had.
+     */
+    private void resume(List<ContainerHost.Leftover> leftovers) throws IOException, InterruptedException, ContainerException {
+        Platform where = resumeOn.orElseThrow();
+        // a program still running decides where the app is; the others follow
+        List<ContainerHost.Leftover> ordered = new ArrayList<>(leftovers);
+        ordered.sort(java.util.Comparator.comparing(l -> !(l.status().equals("running") || l.status().equals("paused"))));
+        for (ContainerHost.Leftover l : ordered) {
+            Optional<Platform> platform = platformOf(l.id());
+            boolean runs = l.status().equals("running") || l.status().equals("paused");
+            if (l.status().equals("created")) continue; // a prepared destination: nothing ran there
+            if (!runs) {
+                // stopped (or runc lost it): the program ended or was killed unsupervised, how is lost with the killed
+                // run; a checkpoint newer than talent's, left where the killed run had the program, is still taken
+                if (platform.isEmpty() || !platform.get().equals(where)) continue;
+                Host host = hosts.get(where);
+                java.math.BigInteger held = accepted.newest().map(AcceptedCheckpoints.Accepted::sequence).orElse(null);
+                String from;
+                try {
+                    from = "its newest checkpoint, " + accepted.accept(host.checkpoints, held, this::passedOver).sequence();
+                } catch (IOException e) {
+                    from = "the newest checkpoint talent accepted (" + e.getMessage() + ")";
+                }
+                listener.accept(new RunEvent.Warning("the program's container " + l.id() + " had stopped (its exit status "
+                        + "is lost with the killed run); the program goes on from " + from));
+                continue;
+            }
+            Host host = platform.map(hosts::get).orElse(null);
+            if (host == null) {
+                listener.accept(new RunEvent.Warning("leftover container " + l.id() + " runs none of this run's platforms; killed"));
+                continue;
+            }
+            where = host.platform;
+            containers.signalLeftover(l.id(), "USR1");
+            boolean stopped = containers.awaitLeftoverStop(l.id(), timeouts.safePoint());
+            java.math.BigInteger held = accepted.newest().map(AcceptedCheckpoints.Accepted::sequence).orElse(null);
+            String resumeFrom = "; resuming from the newest checkpoint talent accepted (what it did since then in its "
+                    + "working directory stays)";
+            if (!stopped) {
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + ") and did not stop at a checkpoint within " + timeouts.safePoint().toSeconds() + " s; killed"
+                        + resumeFrom));
+                continue;
+            }
+            try {
+                // (its exit status is not talent's to see: a checkpoint newer than talent's tells that it stopped at one)
+                AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, held, this::passedOver);
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + "); stopped it at checkpoint " + a.sequence()));
+            } catch (IOException e) {
+                listener.accept(new RunEvent.Warning("the program ran unsupervised on " + host + " (container " + l.id()
+                        + ") and stopped without a new checkpoint talent accepts (" + e.getMessage() + ")" + resumeFrom));
+            }
+        }
+        for (ContainerHost.Leftover l : leftovers) {
+            containers.removeLeftover(l.id());
+        }
+        Host host = hosts.get(where);
+        journal = ChangeJournal.watch(host.work);
+        restartOnSource(host, "a killed talent run");
+    }
+
+    /** The platform in a container id of this run ({@code <name>-<platform>-<serial>}). */
+    private Optional<Platform> platformOf(String id) {
+        String prefix = request.name() + "-";
+        if (!id.startsWith(prefix)) return Optional.empty();
+        String rest = id.substring(prefix.length());
+        int dash = rest.lastIndexOf('-');
+        if (dash <= 0 || !rest.substring(dash + 1).matches("[0-9]+")) return Optional.empty();
+        String name = rest.substring(0, dash);
+        return request.platforms().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     private int loop() throws InterruptedException, IOException, MigrationFailedException, ContainerException {
@@ -181,7 +296,8 @@ public final class Orchestrator implements ControlHandler {
             Instant wake = nextPresync;
             if (nextMigrationAt != null && nextMigrationAt.isBefore(wake)) wake = nextMigrationAt;
             long waitNanos = Math.max(0, Duration.between(Instant.now(), wake).toNanos());
-            Command cmd = commands.poll(waitNanos, TimeUnit.NANOSECONDS);
+            Command cmd = commands.poll(Math.min(waitNanos, EventChannel.REPORT_EVERY.toNanos()), TimeUnit.NANOSECONDS);
+            reportIgnoredEvents();
             switch (cmd) {
                 case null -> {
                     Instant now = Instant.now();
@@ -202,6 +318,12 @@ public final class Orchestrator implements ControlHandler {
                         // stopped by someone else's SIGUSR1 (talent checkpoint PID): go on from that checkpoint here
                         listener.accept(new RunEvent.Warning("the program on " + current.host() + " stopped at a checkpoint "
                                 + "talent did not ask for; restarting it there"));
+                        try {
+                            accepted.accept(current.host().checkpoints, this::passedOver);
+                        } catch (IOException | RuntimeException refused) {
+                            listener.accept(new RunEvent.Warning("its checkpoint is refused: " + refused.getMessage()
+                                    + "; it goes on from the newest checkpoint talent accepted earlier"));
+                        }
                         restartOnSource(current.host(), "an unrequested checkpoint");
                     } else {
                         return finish(e.status());
@@ -281,7 +403,7 @@ public final class Orchestrator implements ControlHandler {
             host.clearCheckpoints();
             // drained first: whatever changes while the mirror walks is in the next drain
             journal.drain();
-            SyncReport sync = TreeSync.mirror(current.host().work, host.work);
+            SyncReport sync = TreeSync.mirror(current.host().work, host.work, request.syncLimits());
             destJournal = ChangeJournal.watch(host.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.RESTORE).map(s -> "restore");
             c = containers.create(spec(host, true, fault));
@@ -307,7 +429,8 @@ public final class Orchestrator implements ControlHandler {
     private void presync() {
         if (prepared == null) return;
         try {
-            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain());
+            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain(),
+                    request.syncLimits());
             // what the destination's journal saw were these copies: dropped now, so its queue never overflows
             prepared.journal().drain();
             listener.accept(new RunEvent.Presynced(prepared.host().platform, r));
@@ -334,9 +457,9 @@ public final class Orchestrator implements ControlHandler {
             pendingFault = Optional.empty();
             Prepared dest = prepared;
 
-            // 1. safe point: checkpoint at the next site, exit 75
+            // 1. safe point: checkpoint at the next site, exit 75. The events only time the steps: that the program
+            // stopped at a checkpoint is its exit status, which checkpoint talent finds itself (step 2)
             t.requested = System.nanoTime();
-            String checkpointFile = null;
             try {
                 current.container().signal(SIGUSR1);
             } catch (ContainerException e) {
@@ -344,16 +467,15 @@ public final class Orchestrator implements ControlHandler {
                         + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
             }
             long deadline = t.requested + timeouts.safePoint().toNanos();
-            boolean stopped = false;
-            while (!stopped || checkpointFile == null) {
+            while (t.stopped == 0) {
                 RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 switch (e) {
                     case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + source
                             + " did not reach a checkpoint site within " + timeouts.safePoint().toSeconds() + " s",
                             current.container().logTail(LOG_TAIL_LINES), null);
-                    case RuntimeEvent.CheckpointWritten w -> {
-                        checkpointFile = w.file();
-                        t.checkpointWritten = w.receivedNanos();
+                    // (one that was read before the request is stale or forged: it times nothing)
+                    case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= t.requested -> {
+                        if (t.checkpointWritten == 0) t.checkpointWritten = w.receivedNanos();
                     }
                     case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
                             "the checkpoint could not be written on " + source + ": " + f.message()
@@ -363,29 +485,40 @@ public final class Orchestrator implements ControlHandler {
                             // it ended on its own before reaching a site: nothing to migrate
                             return new Outcome(null, "", x.status());
                         }
-                        stopped = true;
                         t.stopped = x.receivedNanos();
-                        if (checkpointFile == null) {
-                            checkpointFile = newestCheckpoint(source.checkpoints);
-                            t.checkpointWritten = t.stopped;
-                        }
+                        if (t.checkpointWritten == 0) t.checkpointWritten = t.stopped;
                     }
                     default -> { }
                 }
             }
-            // from here on the program is stopped: any failure restarts it on the source from this checkpoint
+            // from here on the program is stopped: any failure, of whatever kind, restarts it on the source from the
+            // newest checkpoint talent accepted
+            Step step = Step.CHECKPOINT;
             try {
-                // 2. the checkpoint to the destination (the runtime checks its CRCs when it restores)
-                Path tmp = dest.host().checkpoints.resolve(checkpointFile + ".part");
-                Files.copy(source.checkpoints.resolve(checkpointFile), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dest.host().checkpoints.resolve(checkpointFile), StandardCopyOption.ATOMIC_MOVE);
+                // 2. talent takes the checkpoint from the directory it owns, keeps it where the program cannot
+                // write (authenticated), and hands that copy to the destination's emptied checkpoint directory
+                AcceptedCheckpoints.Accepted ck;
+                try {
+                    ck = accepted.accept(source.checkpoints, this::passedOver);
+                } catch (IOException | RuntimeException e) {
+                    throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source
+                            + " left is refused: " + e.getMessage(), "", e);
+                }
+                step = Step.SYNC;
+                try {
+                    StateFiles.emptyDirectory(dest.host().checkpoints);
+                    accepted.copyInto(ck, dest.host().checkpoints);
+                } catch (IOException | RuntimeException e) {
+                    throw new MigrationFailedException(Step.SYNC, "cannot hand checkpoint " + ck.sequence() + " to " + to.name()
+                            + ": " + e.getMessage(), "", e);
+                }
                 t.checkpointTransferred = System.nanoTime();
 
                 // 3. final sync: only what changed since the last pre-sync, found by the journal
                 SyncReport sync;
                 try {
                     if (fault == Step.SYNC) throw new IOException("fault injected at step sync (--inject-fault sync)");
-                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain());
+                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain(), request.syncLimits());
                 } catch (Exception e) {
                     throw new MigrationFailedException(Step.SYNC, "final sync " + source + " -> " + to.name() + " failed: "
                             + e.getMessage(), "", e);
@@ -394,6 +527,7 @@ public final class Orchestrator implements ControlHandler {
                 t.synced = System.nanoTime();
 
                 // 4. start the prepared container; what the journal saw so far were our own copies
+                step = Step.START;
                 dest.journal().drain();
                 dest.host().events.clear();
                 watchExit(dest.container(), dest.host());
@@ -411,6 +545,7 @@ public final class Orchestrator implements ControlHandler {
                 t.started = System.nanoTime();
 
                 // 5. it restores and says so
+                step = Step.RESTORE;
                 long readyBy = t.started + timeouts.restore().toNanos();
                 while (t.ready == 0) {
                     RuntimeEvent e = dest.host().events.next(Duration.ofNanos(Math.max(1, readyBy - System.nanoTime())));
@@ -429,6 +564,11 @@ public final class Orchestrator implements ControlHandler {
             } catch (MigrationFailedException failure) {
                 rollBack(source, dest, failure);
                 throw failure;
+            } catch (RuntimeException e) {
+                MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: "
+                        + e, "", e);
+                rollBack(source, dest, failure);
+                throw failure;
             }
 
             // 6. commit: the destination runs; only now is the source given up
@@ -440,6 +580,12 @@ public final class Orchestrator implements ControlHandler {
             prepared = null;
             deleteQuietly(old.container());
             listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
+            try {
+                runState.record(request, dest.host().platform);
+            } catch (IOException e) {
+                listener.accept(new RunEvent.Warning("cannot note the move to " + to.name() + " in " + request.stateDir()
+                        + " (talent run --resume needs it): " + e.getMessage()));
+            }
             return new Outcome(t.record(request.name(), source.platform, to, at), "", null);
         } catch (MigrationFailedException e) {
             MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
@@ -449,47 +595,87 @@ public final class Orchestrator implements ControlHandler {
         }
     }
 
-    /** The destination failed after the source stopped: the source goes on from the same checkpoint. */
+    /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
     private void rollBack(Host source, Prepared dest, MigrationFailedException failure)
-            throws IOException, InterruptedException, MigrationFailedException, ContainerException {
+            throws IOException, InterruptedException {
         deleteQuietly(dest.container());
         closeQuietly(dest.journal());
         prepared = null;
         restartOnSource(source, "failed step " + failure.step().label());
     }
 
-    private void restartOnSource(Host source, String why) throws IOException, InterruptedException, MigrationFailedException, ContainerException {
-        deleteQuietly(current.container());
-        Container c = containers.create(spec(source, true, Optional.empty()));
-        source.events.clear();
-        watchExit(c, source);
-        c.start();
+    /**
+     * Restarts the program on {@code source} from the checkpoints talent accepted (never from what the program left
+     * in its checkpoint directory, which it may have changed): the directory is emptied, the accepted checkpoints
+     * are copied in with their tags checked, and a new container restores the newest (the runtime falls back to the
+     * older one if the newest is damaged).
+     *
+     * @throws RollbackFailedException no accepted checkpoint passes, or the program does not run again; the message
+     *     says where the checkpoints and the working directory are
+     */
+    private void restartOnSource(Host source, String why) throws RollbackFailedException, InterruptedException {
+        if (current != null) deleteQuietly(current.container());
+        String where = "; the checkpoints talent accepted are in " + accepted.directory() + ", the program's working "
+                + "directory in " + source.work + " (talent run --resume " + request.name() + " tries again)";
+        Container c;
+        try {
+            StateFiles.emptyDirectory(source.checkpoints);
+            int copied = 0;
+            List<String> refused = new ArrayList<>();
+            for (AcceptedCheckpoints.Accepted a : accepted.list()) {
+                try {
+                    accepted.copyInto(a, source.checkpoints);
+                    copied++;
+                } catch (IOException e) {
+                    refused.add(e.getMessage());
+                }
+            }
+            for (String r : refused) listener.accept(new RunEvent.Warning(r));
+            if (copied == 0) {
+                throw new RollbackFailedException("the program cannot go on after " + why + ": talent holds no "
+                        + (refused.isEmpty() ? "" : "valid ") + "checkpoint of it" + where);
+            }
+            c = containers.create(spec(source, true, Optional.empty()));
+            source.events.clear();
+            watchExit(c, source);
+            c.start();
+        } catch (RollbackFailedException e) {
+            throw e;
+        } catch (IOException | ContainerException | RuntimeException e) {
+            throw new RollbackFailedException("the program cannot be restarted on " + source + " after " + why + ": "
+                    + e.getMessage() + where, e);
+        }
         long by = System.nanoTime() + timeouts.restore().toNanos();
         while (true) {
             RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
             switch (e) {
-                case null -> throw new IOException("rollback failed: the program restarted on " + source + " after " + why
-                        + " did not report that it runs; its checkpoint is kept in " + source.checkpoints
-                        + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
+                case null -> throw new RollbackFailedException("the program restarted on " + source + " after " + why
+                        + " did not report that it runs" + where + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
                 case RuntimeEvent.Ready r -> {
                     current = new Running(source, c);
                     listener.accept(new RunEvent.Running(source.platform, c.id(), true));
                     return;
                 }
-                case RuntimeEvent.ProcessExited x when x.containerId().equals(c.id()) -> throw new IOException(
-                        "rollback failed: the program restarted on " + source + " after " + why + " exited with status "
-                                + x.status() + "; its checkpoint is kept in " + source.checkpoints + "; container log:\n"
-                                + c.logTail(LOG_TAIL_LINES));
+                case RuntimeEvent.ProcessExited x when x.containerId().equals(c.id()) -> throw new RollbackFailedException(
+                        "the program restarted on " + source + " after " + why + " exited with status " + x.status() + where
+                                + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
                 default -> { }
             }
         }
     }
 
-    private static String newestCheckpoint(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("ckpt-\\d+\\.tck"))
-                    .max(String::compareTo).orElseThrow(() -> new IOException("the program stopped with status 75 but "
-                            + dir + " holds no checkpoint"));
+    private void passedOver(String why) {
+        listener.accept(new RunEvent.Warning("passed over a file in the program's checkpoint directory: " + why));
+    }
+
+    /** Tells the operator about event lines the FIFOs dropped (rate-limited by each channel). */
+    private void reportIgnoredEvents() {
+        reportIgnoredEvents(false);
+    }
+
+    private void reportIgnoredEvents(boolean now) {
+        for (Host h : hosts.values()) {
+            h.events.takeReport(now).ifPresent(r -> listener.accept(new RunEvent.Warning(r)));
         }
     }
 
@@ -511,8 +697,12 @@ public final class Orchestrator implements ControlHandler {
 
     private int finish(int status) throws IOException {
         Host last = current.host();
+        reportIgnoredEvents(true);
         // the final state of the environment goes home
-        TreeSync.mirror(last.work, request.workdir());
+        TreeSync.mirror(last.work, request.workdir(), request.syncLimits());
+        // the run is over: nothing is left to resume
+        runState.finished();
+        accepted.removeAll();
         listener.accept(new RunEvent.Finished(last.platform, status));
         return status;
     }
@@ -524,6 +714,7 @@ public final class Orchestrator implements ControlHandler {
         for (Host h : hosts.values()) closeQuietly(h);
         closeQuietly(log);
         if (containers != null) closeQuietly(containers);
+        closeQuietly(runState);
     }
 
     /** Removing a container that is no longer needed: a failure only leaves garbage behind, so it is reported. */

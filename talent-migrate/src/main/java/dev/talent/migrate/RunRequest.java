@@ -1,5 +1,6 @@
 package dev.talent.migrate;
 
+import dev.talent.env.SyncLimits;
 import dev.talent.toolchain.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +25,16 @@ import java.util.OptionalInt;
  * @param seed        seed of the schedule's random generator (random when empty)
  * @param programStdout where the program's stdout goes: empty = talent's own stdout (talent run); a file = appended
  *                    to it by every container of the run (talent bench migration, whose stdout is its report)
+ * @param syncLimits  the most every copy of the working directory (home to replica, replica to replica, replica
+ *                    home) may hold: bytes, entries, depth; beyond them the copy fails with a clear error
  */
 public record RunRequest(String name, Path program, List<String> args, List<Platform> platforms,
                          Optional<Interval> every, OptionalInt migrations, Path workdir, Path stateDir,
                          Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed,
-                         Optional<Path> programStdout) {
+                         Optional<Path> programStdout, SyncLimits syncLimits) {
 
     public RunRequest {
+        java.util.Objects.requireNonNull(syncLimits);
         args = List.copyOf(args);
         platforms = List.copyOf(platforms);
         if (platforms.isEmpty()) {
@@ -39,6 +43,14 @@ public record RunRequest(String name, Path program, List<String> args, List<Plat
         if (platforms.stream().distinct().count() != platforms.size()) {
             throw new IllegalArgumentException("a platform is listed twice in --platforms");
         }
+    }
+
+    /** A request with the default sync limits. */
+    public RunRequest(String name, Path program, List<String> args, List<Platform> platforms, Optional<Interval> every,
+                      OptionalInt migrations, Path workdir, Path stateDir, Duration presyncEvery, Optional<Path> log,
+                      Optional<Step> fault, Optional<Long> seed, Optional<Path> programStdout) {
+        this(name, program, args, platforms, every, migrations, workdir, stateDir, presyncEvery, log, fault, seed,
+                programStdout, SyncLimits.DEFAULT);
     }
 
     /** A request whose program writes to talent's own stdout. */

@@ -1,11 +1,22 @@
 package dev.talent.migrate;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * One line the talent runtime wrote to its event file (talent-runtime README, "Events"): how the orchestrator
+ * One line the talent runtime wrote to its event FIFO (talent-runtime README, "Events"): how the orchestrator
  * learns, without polling, that a checkpoint is on disk or could not be written, and that a restarted program
  * runs again.
+ *
+ * <p>The FIFO is written from inside the container, so a line is hostile input: only the exact grammar the
+ * runtime writes is accepted ({@link #parse}), anything else is dropped by the {@link EventChannel}. An event is
+ * only ever a hint about <em>when</em> something happened: a {@code checkpoint} line's file name is checked
+ * against the grammar and then forgotten, since talent finds the checkpoint itself in the directory it owns.
  */
 public sealed interface RuntimeEvent {
+
+    /** The longest line accepted, newline excluded: a longer one is dropped whole (the runtime's are far shorter). */
+    int MAX_LINE_BYTES = 256;
 
     /** When the line was read, {@link System#nanoTime()}. */
     long receivedNanos();
@@ -14,32 +25,51 @@ public sealed interface RuntimeEvent {
 
     record Ready(long sequence, String platform, long receivedNanos) implements RuntimeEvent {}
 
-    record CheckpointWritten(long sequence, String file, long receivedNanos) implements RuntimeEvent {}
+    /** A checkpoint was written, says the program; where it is, talent finds out itself. */
+    record CheckpointWritten(long sequence, long receivedNanos) implements RuntimeEvent {}
 
+    /** {@code message}: printable ASCII only, at most {@link #MAX_LINE_BYTES} characters. */
     record CheckpointFailed(String message, long receivedNanos) implements RuntimeEvent {}
 
+    /** {@code status}: 0-255, or -1 for {@code exiting unknown}. */
     record Exiting(int status, long receivedNanos) implements RuntimeEvent {}
 
     /** Not a line: posted by talent when the container's process has ended (reaped) with this status. */
     record ProcessExited(String containerId, int status, long receivedNanos) implements RuntimeEvent {}
 
-    /** A line of a newer runtime that this orchestrator does not know; kept for the log. */
-    record Other(String line, long receivedNanos) implements RuntimeEvent {}
+    Pattern PLATFORM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    Pattern SEQUENCE = Pattern.compile("0|[1-9][0-9]{0,18}");
+    Pattern STARTED = Pattern.compile("started (" + PLATFORM + ")");
+    Pattern READY = Pattern.compile("ready (" + SEQUENCE + ") (" + PLATFORM + ")");
+    Pattern CHECKPOINT = Pattern.compile("checkpoint (" + SEQUENCE + ") ckpt-[0-9]{6,19}\\.tck");
+    Pattern CHECKPOINT_FAILED = Pattern.compile("checkpoint-failed ([\\x20-\\x7e]{1,236})");
+    Pattern EXITING = Pattern.compile("exiting (0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]|unknown)");
 
+    /**
+     * The event of one line (without its newline), or null when the line is not exactly one the runtime writes:
+     * an unknown word, a field out of range, a second space, a control or non-ASCII character, or more than
+     * {@link #MAX_LINE_BYTES} characters.
+     */
     static RuntimeEvent parse(String line, long receivedNanos) {
-        String[] w = line.strip().split(" ", 3);
+        if (line.length() > MAX_LINE_BYTES) return null;
         try {
-            return switch (w[0]) {
-                case "started" -> new Started(w.length > 1 ? w[1] : "", receivedNanos);
-                case "ready" -> new Ready(Long.parseLong(w[1]), w.length > 2 ? w[2] : "", receivedNanos);
-                case "checkpoint" -> new CheckpointWritten(Long.parseLong(w[1]), w[2], receivedNanos);
-                case "checkpoint-failed" -> new CheckpointFailed(line.strip().substring("checkpoint-failed".length()).strip(),
-                        receivedNanos);
-                case "exiting" -> new Exiting(Integer.parseInt(w[1]), receivedNanos);
-                default -> new Other(line, receivedNanos);
-            };
-        } catch (RuntimeException e) {
-            return new Other(line, receivedNanos);
+            return parseChecked(line, receivedNanos);
+        } catch (NumberFormatException e) {
+            return null; // a sequence beyond a signed 64-bit number
         }
+    }
+
+    private static RuntimeEvent parseChecked(String line, long receivedNanos) {
+        Matcher m;
+        if ((m = STARTED.matcher(line)).matches()) return new Started(m.group(1), receivedNanos);
+        if ((m = READY.matcher(line)).matches()) {
+            return new Ready(Long.parseLong(m.group(1)), m.group(2), receivedNanos);
+        }
+        if ((m = CHECKPOINT.matcher(line)).matches()) return new CheckpointWritten(Long.parseLong(m.group(1)), receivedNanos);
+        if ((m = CHECKPOINT_FAILED.matcher(line)).matches()) return new CheckpointFailed(m.group(1), receivedNanos);
+        if ((m = EXITING.matcher(line)).matches()) {
+            return new Exiting(m.group(1).equals("unknown") ? -1 : Integer.parseInt(m.group(1)), receivedNanos);
+        }
+        return null;
     }
 }

@@ -7,7 +7,10 @@ package dev.talent.migrate;
 public enum Step {
     /** The destination container is created (runc create) and its replica of the workdir brought up to date. */
     PREPARE("prepare"),
-    /** The source program is asked to stop at its next site, writes its checkpoint and exits 75. */
+    /**
+     * The source program is asked to stop at its next site, writes its checkpoint and exits 75; talent accepts the
+     * checkpoint (a refusal comes after the stop: it rolls back).
+     */
     CHECKPOINT("checkpoint"),
     /** The changes since the last pre-sync, and the checkpoint, are copied to the destination and verified. */
     SYNC("sync"),
@@ -23,7 +26,11 @@ public enum Step {
     /** The name used in logs, errors and {@code --inject-fault}. */
     public String label() { return label; }
 
-    /** Whether the source program has stopped when this step runs (a failure then restarts it from the checkpoint). */
+    /**
+     * Whether the source program has always stopped when this step fails (a failure then restarts it from the
+     * newest accepted checkpoint); a CHECKPOINT failure may come before the stop (the program runs on) or after it,
+     * when the checkpoint is refused (rollback).
+     */
     public boolean afterStop() { return this == SYNC || this == START || this == RESTORE; }
 
     public static Step parse(String label) {

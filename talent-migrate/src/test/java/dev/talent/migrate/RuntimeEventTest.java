@@ -3,23 +3,40 @@ package dev.talent.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RuntimeEventTest {
 
     @Test
     void parsesEveryLineTheRuntimeWrites() {
         assertThat(RuntimeEvent.parse("started s390x", 1)).isEqualTo(new RuntimeEvent.Started("s390x", 1));
+        assertThat(RuntimeEvent.parse("started x86_64-musl", 1)).isEqualTo(new RuntimeEvent.Started("x86_64-musl", 1));
         assertThat(RuntimeEvent.parse("ready 7 aarch64", 2)).isEqualTo(new RuntimeEvent.Ready(7, "aarch64", 2));
-        assertThat(RuntimeEvent.parse("checkpoint 12 ckpt-000012.tck", 3))
-                .isEqualTo(new RuntimeEvent.CheckpointWritten(12, "ckpt-000012.tck", 3));
-        assertThat(RuntimeEvent.parse("checkpoint-failed cannot write ckpt-000003.tck: No space left on device", 4))
-                .isEqualTo(new RuntimeEvent.CheckpointFailed("cannot write ckpt-000003.tck: No space left on device", 4));
+        assertThat(RuntimeEvent.parse("checkpoint 12 ckpt-000012.tck", 3)).isEqualTo(new RuntimeEvent.CheckpointWritten(12, 3));
+        assertThat(RuntimeEvent.parse("checkpoint-failed checkpoint 3 could not be written: No space left on device", 4))
+                .isEqualTo(new RuntimeEvent.CheckpointFailed("checkpoint 3 could not be written: No space left on device", 4));
         assertThat(RuntimeEvent.parse("exiting 0", 5)).isEqualTo(new RuntimeEvent.Exiting(0, 5));
+        assertThat(RuntimeEvent.parse("exiting 255", 5)).isEqualTo(new RuntimeEvent.Exiting(255, 5));
+        assertThat(RuntimeEvent.parse("exiting unknown", 5)).isEqualTo(new RuntimeEvent.Exiting(-1, 5));
+    }
+
+    @ParameterizedTest(name = "refused: \"{0}\"")
+    @ValueSource(strings = {"hello", "ready soon", "ready 7", "ready 7 aarch64 extra", "ready  7 aarch64", " started x86_64",
+            "started x86_64 ", "started X86", "started ../../etc", "checkpoint 12 ../work/a/PWNED",
+            "checkpoint 12 ckpt-000012.tck/../../x", "checkpoint 12 /etc/shadow", "checkpoint 12 ckpt-12.tck",
+            "checkpoint 12", "checkpoint -1 ckpt-000001.tck", "checkpoint 012 ckpt-000012.tck",
+            "checkpoint 99999999999999999999 ckpt-000001.tck", "checkpoint 9999999999999999999 ckpt-000001.tck",
+            "exiting 256", "exiting -1", "exiting 07", "exiting", "checkpoint-failed ", "checkpoint-failed a\tb",
+            "checkpoint-failed \u001b[2Jforged", "started x86_64\r", "started x86\u00e9", ""})
+    void refusesEverythingElse(String line) {
+        assertThat(RuntimeEvent.parse(line, 1)).isNull();
     }
 
     @Test
-    void keepsLinesItDoesNotUnderstand() {
-        assertThat(RuntimeEvent.parse("ready soon", 1)).isEqualTo(new RuntimeEvent.Other("ready soon", 1));
-        assertThat(RuntimeEvent.parse("hello", 1)).isEqualTo(new RuntimeEvent.Other("hello", 1));
+    void refusesLinesBeyondTheLimit() {
+        String message = "x".repeat(RuntimeEvent.MAX_LINE_BYTES);
+        assertThat(RuntimeEvent.parse("checkpoint-failed " + message, 1)).isNull();
+        assertThat(RuntimeEvent.parse("checkpoint-failed " + "x".repeat(200), 1)).isNotNull();
     }
 }

@@ -1,0 +1,379 @@
+package dev.talent.migrate;
+
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CorruptCheckpointException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The checkpoints talent has accepted from an app, kept in a directory of the state directory that no
+ * container mounts ({@code <state>/accepted/<app>/}, mode 0700), so that a rollback always has one whatever the
+ * program does to its own checkpoint directory.
+ *
+ * <p>Accepting: after the program stopped, talent lists the checkpoint directory the program wrote to, takes
+ * the names {@code ckpt-<sequence>.tck} by falling sequence (a number, not a string), and copies the first file
+ * that is a regular file (never a link: opened with O_NOFOLLOW), at most {@link #maxBytes} bytes long, starting
+ * with the checkpoint magic and (up to {@link #VALIDATE_MAX_BYTES}) valid for talent's checkpoint reader. Nothing
+ * the program said about the file (its name in an event) is used.
+ *
+ * <p>Authenticity: each accepted file gets an HMAC-SHA256 tag over the app's name, the file's name and its
+ * bytes, under a random key of this state directory ({@code key}, 0600, created on first use, read again by
+ * {@code talent run --resume}). The tag is checked on every copy out of here (into a destination's or the
+ * source's checkpoint directory), during the copy itself, so the bytes checked are the bytes delivered. A
+ * file changed after it was accepted is refused.
+ */
+final class AcceptedCheckpoints {
+
+    /** How many accepted checkpoints are kept (the runtime falls back to the older when the newer is damaged). */
+    static final int KEEP = 2;
+    static final long DEFAULT_MAX_BYTES = 8L << 30;
+    /**
+     * Accepted files up to this size are also read completely by talent's checkpoint reader, so that a damaged or
+     * planted file is passed over before anything restarts from it; larger ones are validated by the runtime when
+     * it restores (the Java reader holds a whole file in memory).
+     */
+    static final long VALIDATE_MAX_BYTES = 32L << 20;
+    /** At most this many names are tried, newest first (a program may plant any number of them). */
+    static final int MAX_CANDIDATES = 16;
+    static final String KEY_FILE = "key";
+    private static final int KEY_BYTES = 32;
+    private static final String TAG_SUFFIX = ".hmac";
+    private static final String MAC = "HmacSHA256";
+    private static final byte[] MAGIC = "TALENTCK".getBytes(StandardCharsets.US_ASCII);
+    private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
+
+    /** One accepted checkpoint: {@code file} in the accepted directory, its sequence and its tag. */
+    record Accepted(Path file, BigInteger sequence, byte[] tag) {
+        String name() { return file.getFileName().toString(); }
+    }
+
+    private final Path dir;
+    private final String app;
+    private final SecretKeySpec key;
+    private final long maxBytes;
+    /** Tags computed by this process: they win over the tag files, which only serve a later --resume. */
+    private final Map<String, byte[]> tags = new HashMap<>();
+
+    private AcceptedCheckpoints(Path dir, String app, byte[] key, long maxBytes) {
+        this.dir = dir;
+        this.app = app;
+        this.key = new SecretKeySpec(key, MAC);
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Opens (creating) {@code dir} and its key. An existing key must be a regular file of 32 bytes, owned by this
+     * user and readable by nobody else; an existing directory must be this user's and closed to others.
+     */
+    static AcceptedCheckpoints open(Path dir, String app, long maxBytes) throws IOException {
+        Files.createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
+        } catch (FileAlreadyExistsException e) {
+            // checked below
+        }
+        checkPrivate(dir, true);
+        Path keyFile = dir.resolve(KEY_FILE);
+        byte[] key;
+        try {
+            checkPrivate(keyFile, false);
+            key = Files.readAllBytes(keyFile);
+            if (key.length != KEY_BYTES) {
+                throw new IOException("the checkpoint key " + keyFile + " is " + key.length + " bytes, not " + KEY_BYTES
+                        + "; remove " + dir + " to start over (its checkpoints can then not be resumed)");
+            }
+        } catch (NoSuchFileException e) {
+            key = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(key);
+            Path tmp = dir.resolve(".key.tmp");
+            Files.deleteIfExists(tmp);
+            try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
+                out.write(ByteBuffer.wrap(key));
+                out.force(true);
+            }
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return new AcceptedCheckpoints(dir, app, key, maxBytes);
+    }
+
+    private static void checkPrivate(Path path, boolean directory) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object owner = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        String what = directory ? "directory of accepted checkpoints " : "checkpoint key ";
+        if (a.isSymbolicLink() || (directory ? !a.isDirectory() : !a.isRegularFile())) {
+            throw new IOException("the " + what + path + " is not a " + (directory ? "directory" : "regular file")
+                    + "; talent does not use it");
+        }
+        if (!owner.equals(me)) {
+            throw new IOException("the " + what + path + " belongs to uid " + owner + ", not to you; talent does not use it");
+        }
+        Set<PosixFilePermission> extra = EnumSet.noneOf(PosixFilePermission.class);
+        extra.addAll(a.permissions());
+        extra.removeAll(OWNER_RWX);
+        if (!extra.isEmpty()) {
+            throw new IOException("the " + what + path + " has mode " + PosixFilePermissions.toString(a.permissions())
+                    + "; it must be accessible to its owner only; talent does not use it");
+        }
+    }
+
+    Path directory() { return dir; }
+
+    /**
+     * Accepts the newest acceptable checkpoint (by sequence number) of {@code programDir}, the checkpoint directory
+     * the stopped program wrote to, and prunes all but the {@link #KEEP} newest accepted ones. Newer files that are
+     * refused (a link, not a regular file, too large, not a valid checkpoint) are passed over, each told to
+     * {@code passedOver}: they are the program's doing, and the checkpoint its runtime has just written is older
+     * than a name it planted.
+     *
+     * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
+     */
+    Accepted accept(Path programDir, java.util.function.Consumer<String> passedOver) throws IOException {
+        return accept(programDir, null, passedOver);
+    }
+
+    /**
+     * As {@link #accept(Path, java.util.function.Consumer)}, considering only sequences above {@code above} (null:
+     * all): a checkpoint that is not newer than one talent holds is not taken over it.
+     */
+    Accepted accept(Path programDir, BigInteger above, java.util.function.Consumer<String> passedOver) throws IOException {
+        List<CheckpointDirectory.Entry> entries = CheckpointDirectory.list(programDir).stream()
+                .filter(e -> above == null || e.sequence().compareTo(above) > 0).toList();
+        if (entries.isEmpty()) {
+            throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint"
+                    + (above == null ? "" : " newer than " + above));
+        }
+        List<String> refused = new java.util.ArrayList<>();
+        for (CheckpointDirectory.Entry entry : entries.subList(0, Math.min(entries.size(), MAX_CANDIDATES))) {
+            try {
+                Accepted a = acceptOne(entry);
+                refused.forEach(passedOver);
+                prune();
+                return a;
+            } catch (CheckpointRefusedException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        throw new CheckpointRefusedException("no checkpoint of " + programDir + " is acceptable: " + String.join("; ", refused));
+    }
+
+    /** {@link #accept(Path, java.util.function.Consumer)} that drops what it passes over. */
+    Accepted accept(Path programDir) throws IOException {
+        return accept(programDir, m -> { });
+    }
+
+    private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
+        Path source = entry.file();
+        String name = source.getFileName().toString();
+        BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new CheckpointRefusedException(source + " is " + (a.isSymbolicLink()
+                    ? "a symbolic link" : a.isDirectory() ? "a directory" : "not a regular file") + "; refused");
+        }
+        if (a.size() > maxBytes) {
+            throw new CheckpointRefusedException(source + " is " + a.size() + " bytes, more than the " + maxBytes
+                    + " bytes talent accepts; refused");
+        }
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.deleteIfExists(tmp);
+        byte[] tag;
+        try {
+            try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                 FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                         LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
+                tag = copy(in, out, name, source, true);
+                out.force(true);
+            }
+            if (Files.size(tmp) <= VALIDATE_MAX_BYTES) validate(tmp, source, entry.sequence());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Path tagTmp = dir.resolve("." + name + TAG_SUFFIX + ".tmp");
+        Files.deleteIfExists(tagTmp);
+        Files.writeString(tagTmp, HexFormat.of().formatHex(tag) + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tagTmp, dir.resolve(name + TAG_SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        tags.put(name, tag);
+        return new Accepted(target, entry.sequence(), tag);
+    }
+
+    /** The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's. */
+    private static void validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
+        try {
+            Checkpoint c = CheckpointReader.read(copy);
+            BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
+            if (!meta.equals(sequence)) {
+                throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
+                        + meta + "; refused");
+            }
+        } catch (CorruptCheckpointException e) {
+            throw new CheckpointRefusedException(source + " is not a valid checkpoint (" + Printable.escape(e.getMessage()
+                    .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);
+        } catch (IOException e) {
+            throw new CheckpointRefusedException("cannot read talent's copy of " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The accepted checkpoints, newest first. */
+    List<Accepted> list() throws IOException {
+        return CheckpointDirectory.list(dir).stream().map(e -> new Accepted(e.file(), e.sequence(),
+                tags.get(e.file().getFileName().toString()))).toList();
+    }
+
+    Optional<Accepted> newest() throws IOException {
+        return list().stream().findFirst();
+    }
+
+    private void prune() throws IOException {
+        List<Accepted> all = list();
+        for (Accepted old : all.subList(Math.min(KEEP, all.size()), all.size())) {
+            Files.deleteIfExists(old.file());
+            Files.deleteIfExists(dir.resolve(old.name() + TAG_SUFFIX));
+            tags.remove(old.name());
+        }
+    }
+
+    /**
+     * Copies {@code accepted} into {@code emptyDir} (a checkpoint directory talent has just emptied) under its own
+     * name, checking its tag on the bytes as they are copied; nothing is left there when the check fails.
+     *
+     * @throws CheckpointRefusedException the file no longer matches the tag talent gave it (or has none)
+     */
+    void copyInto(Accepted accepted, Path emptyDir) throws IOException {
+        byte[] expected = accepted.tag() != null ? accepted.tag() : tags.get(accepted.name());
+        if (expected == null) expected = readTag(accepted);
+        Path part = emptyDir.resolve("." + accepted.name() + ".part");
+        byte[] actual;
+        try (SeekableByteChannel in = Files.newByteChannel(accepted.file(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+             FileChannel out = FileChannel.open(part, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS))) {
+            actual = copy(in, out, accepted.name(), accepted.file(), false);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        if (!MessageDigest.isEqual(expected, actual)) {
+            Files.deleteIfExists(part);
+            throw new CheckpointRefusedException("checkpoint " + accepted.file() + " fails its authentication (HMAC-SHA256): "
+                    + "it changed after talent accepted it; refused");
+        }
+        Files.move(part, emptyDir.resolve(accepted.name()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Checks the tag of {@code accepted} without copying it. */
+    void verify(Accepted accepted) throws IOException {
+        byte[] expected = accepted.tag() != null ? accepted.tag() : tags.get(accepted.name());
+        if (expected == null) expected = readTag(accepted);
+        byte[] actual;
+        try (SeekableByteChannel in = Files.newByteChannel(accepted.file(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            actual = copy(in, null, accepted.name(), accepted.file(), false);
+        }
+        if (!MessageDigest.isEqual(expected, actual)) {
+            throw new CheckpointRefusedException("checkpoint " + accepted.file() + " fails its authentication (HMAC-SHA256): "
+                    + "it changed after talent accepted it; refused");
+        }
+    }
+
+    private byte[] readTag(Accepted accepted) throws IOException {
+        Path tagFile = dir.resolve(accepted.name() + TAG_SUFFIX);
+        try {
+            if (Files.size(tagFile) > 200) throw new CheckpointRefusedException("the tag file " + tagFile + " is too long; refused");
+            return HexFormat.of().parseHex(Files.readString(tagFile).strip());
+        } catch (NoSuchFileException e) {
+            throw new CheckpointRefusedException("checkpoint " + accepted.file() + " has no tag (" + tagFile
+                    + "): talent did not accept it; refused");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointRefusedException("the tag file " + tagFile + " is not hexadecimal; refused");
+        }
+    }
+
+    /** Copies {@code in} to {@code out} (null: only reads), returning the tag; bounded by {@link #maxBytes}. */
+    private byte[] copy(SeekableByteChannel in, FileChannel out, String name, Path from, boolean checkMagic) throws IOException {
+        Mac mac = mac(name);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long total = 0;
+        boolean magicSeen = !checkMagic;
+        while (in.read(buf) >= 0) {
+            if (!magicSeen) {
+                if (buf.position() < MAGIC.length) continue; // a short first read: read on
+                if (!Arrays.equals(buf.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+                    throw new CheckpointRefusedException(from + " does not start like a talent checkpoint (magic TALENTCK); refused");
+                }
+                magicSeen = true;
+            }
+            total += buf.position();
+            if (total > maxBytes) {
+                throw new CheckpointRefusedException(from + " grew beyond the " + maxBytes + " bytes talent accepts; refused");
+            }
+            buf.flip();
+            mac.update(buf.duplicate());
+            if (out != null) {
+                while (buf.hasRemaining()) out.write(buf);
+            }
+            buf.clear();
+        }
+        if (!magicSeen) throw new CheckpointRefusedException(from + " is too short to be a talent checkpoint; refused");
+        return mac.doFinal();
+    }
+
+    private Mac mac(String name) {
+        try {
+            Mac mac = Mac.getInstance(MAC);
+            mac.init(key);
+            mac.update(("talent-checkpoint-v1\n" + app + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JDK", e);
+        }
+    }
+
+    /** Removes every accepted checkpoint and its tag, keeping the key (a new run starts from nothing). */
+    void clear() throws IOException {
+        for (Accepted a : list()) {
+            Files.deleteIfExists(a.file());
+            Files.deleteIfExists(dir.resolve(a.name() + TAG_SUFFIX));
+        }
+        tags.clear();
+    }
+
+    /** Removes every accepted checkpoint and the key (the app has ended: nothing is left to resume). */
+    void removeAll() throws IOException {
+        StateFiles.deleteTree(dir);
+        tags.clear();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.talent.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import dev.talent.format.ByteString;
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CheckpointWriter;
+import dev.talent.format.Frame;
+import dev.talent.format.Meta;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class AcceptedCheckpointsTest {
+    @TempDir
+    Path root;
+
+    private Path programDir;
+    private Path acceptedDir;
+    private Path destination;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        programDir = Files.createDirectories(root.resolve("hosts/x86_64/ck"));
+        acceptedDir = root.resolve("accepted/app");
+        destination = Files.createDirectories(root.resolve("hosts/aarch64/ck"));
+    }
+
+    /** A valid checkpoint whose META says {@code sequence} and whose program name is {@code body}. */
+    static byte[] checkpoint(long sequence, String body) {
+        Meta meta = new Meta("0123456789abcdef0123456789abcdef", body, "x86_64", 64, false, 1L, sequence, "signal", 1, 1,
+                "app.c:1:1", "main", List.of(ByteString.utf8("app")));
+        return CheckpointWriter.write(new Checkpoint(meta, List.of(), List.of(), List.of(),
+                List.of(new Frame("main", 0, 1, "app.c:1:1", List.of())), List.of()));
+    }
+
+    private Path write(String name, String body) throws IOException {
+        long sequence = Long.parseLong(name.replaceAll("[^0-9]", ""));
+        return Files.write(programDir.resolve(name), checkpoint(sequence, body.isEmpty() ? "app" : body));
+    }
+
+    private static String program(Path file) throws Exception {
+        return CheckpointReader.read(file).meta().program();
+    }
+
+    private AcceptedCheckpoints open() throws IOException {
+        return AcceptedCheckpoints.open(acceptedDir, "app", 1 << 20);
+    }
+
+    @Test
+    void takesTheNewestByNumberNotByName() throws Exception {
+        write("ckpt-999999.tck", "old");
+        write("ckpt-1000000.tck", "new");
+        write(".ckpt-1000001.tck.tmp", "partial");
+        write("ckpt-2000000.tck.hmac", "not a checkpoint name");
+        AcceptedCheckpoints accepted = open();
+
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir);
+
+        assertThat(a.sequence()).isEqualTo(BigInteger.valueOf(1_000_000));
+        assertThat(a.file()).isEqualTo(acceptedDir.resolve("ckpt-1000000.tck"));
+        assertThat(program(a.file())).isEqualTo("new");
+        accepted.copyInto(a, destination);
+        assertThat(program(destination.resolve("ckpt-1000000.tck"))).isEqualTo("new");
+        try (var files = Files.list(destination)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
+    void passesOverLinksAndPlantedFilesToTheCheckpointTheRuntimeWrote() throws Exception {
+        Path secret = Files.write(root.resolve("shadow"), checkpoint(9, "host secret"));
+        Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), secret);
+        Files.write(programDir.resolve("ckpt-999998.tck"), "TALENTCK but nothing more".getBytes(StandardCharsets.US_ASCII));
+        Files.write(programDir.resolve("ckpt-000007.tck"), checkpoint(3, "renamed"));
+        write("ckpt-000005.tck", "fine");
+        AcceptedCheckpoints accepted = open();
+        List<String> passed = new java.util.ArrayList<>();
+
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir, passed::add);
+
+        assertThat(a.sequence()).isEqualTo(BigInteger.valueOf(5));
+        assertThat(program(a.file())).isEqualTo("fine");
+        assertThat(passed).hasSize(3);
+        assertThat(passed.get(0)).contains("ckpt-999998.tck is not a valid checkpoint (ckpt-999998.tck").endsWith("; refused")
+                .doesNotContain(acceptedDir.toString());
+        assertThat(passed.get(1)).endsWith("ckpt-000009.tck is a symbolic link; refused");
+        assertThat(passed.get(2)).endsWith("ckpt-000007.tck: the name says sequence 7 but the file says 3; refused");
+        assertThat(accepted.list()).hasSize(1);
+    }
+
+    @Test
+    void refusesWhenNothingIsAcceptable() throws IOException {
+        Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), Files.write(root.resolve("x"), checkpoint(9, "x")));
+        AcceptedCheckpoints accepted = open();
+        assertThatThrownBy(() -> accepted.accept(programDir)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("no checkpoint of " + programDir + " is acceptable: ")
+                .hasMessageContaining("ckpt-000009.tck is a symbolic link; refused");
+        assertThat(accepted.list()).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void neverOpensAFifo() throws Exception {
+        Path fifo = programDir.resolve("ckpt-000009.tck");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Files.createSymbolicLink(programDir.resolve("ckpt-000010.tck"), fifo);
+        AcceptedCheckpoints accepted = open();
+        // not listed as a checkpoint at all (nor the link to it); an open would block forever
+        assertThatThrownBy(() -> accepted.accept(programDir)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("holds no checkpoint");
+    }
+
+    @Test
+    void refusesAnEmptyDirectoryAFileTooLargeAndAFileThatIsNoCheckpoint() throws IOException {
+        AcceptedCheckpoints accepted = open();
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("holds no checkpoint");
+        Files.writeString(programDir.resolve("ckpt-000001.tck"), "#!/bin/sh\n");
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("does not start like a talent checkpoint");
+        Files.write(programDir.resolve("ckpt-000002.tck"), new byte[(1 << 20) + 1]);
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("more than the 1048576 bytes");
+        Files.writeString(programDir.resolve("ckpt-000003.tck"), "TALEN");
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageContaining("too short");
+        Files.createDirectory(programDir.resolve("ckpt-000004.tck"));
+        // a directory with a checkpoint's name is no candidate at all
+        assertThatThrownBy(() -> accepted.accept(programDir)).hasMessageNotContaining("ckpt-000004.tck");
+        Files.delete(programDir.resolve("ckpt-000004.tck"));
+        write("ckpt-000004.tck", "");
+        assertThat(accepted.accept(programDir).sequence()).isEqualTo(BigInteger.valueOf(4));
+        try (var files = Files.list(acceptedDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("key", "ckpt-000004.tck",
+                    "ckpt-000004.tck.hmac");
+        }
+    }
+
+    @Test
+    void aChangedAcceptedCheckpointIsRefusedAndNothingIsCopied() throws IOException {
+        write("ckpt-000005.tck", "state");
+        AcceptedCheckpoints accepted = open();
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir);
+        Files.write(a.file(), checkpoint(5, "forged"));
+
+        assertThatThrownBy(() -> accepted.copyInto(a, destination)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("fails its authentication (HMAC-SHA256)");
+        assertThatThrownBy(() -> accepted.verify(a)).isInstanceOf(CheckpointRefusedException.class);
+        try (var files = Files.list(destination)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void theTagBindsTheNameSoARenamedCheckpointIsRefused() throws IOException {
+        write("ckpt-000005.tck", "state");
+        AcceptedCheckpoints accepted = open();
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir);
+        Files.copy(a.file(), acceptedDir.resolve("ckpt-000006.tck"));
+        Files.copy(acceptedDir.resolve("ckpt-000005.tck.hmac"), acceptedDir.resolve("ckpt-000006.tck.hmac"));
+        AcceptedCheckpoints.Accepted renamed = accepted.newest().orElseThrow();
+        assertThat(renamed.sequence()).isEqualTo(BigInteger.valueOf(6));
+        assertThatThrownBy(() -> accepted.copyInto(renamed, destination)).isInstanceOf(CheckpointRefusedException.class);
+    }
+
+    @Test
+    void aResumedRunChecksTheTagsWithTheKeptKeyAndAnotherKeyRefusesThem() throws IOException {
+        write("ckpt-000005.tck", "state");
+        open().accept(programDir);
+        Path key = acceptedDir.resolve("key");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(acceptedDir))).isEqualTo("rwx------");
+
+        AcceptedCheckpoints resumed = open();
+        resumed.copyInto(resumed.newest().orElseThrow(), destination);
+        assertThat(destination.resolve("ckpt-000005.tck")).exists();
+
+        Files.delete(key);
+        AcceptedCheckpoints fresh = open();
+        assertThatThrownBy(() -> fresh.verify(fresh.newest().orElseThrow())).isInstanceOf(CheckpointRefusedException.class);
+    }
+
+    @Test
+    void aKeyOthersCanReadIsNotUsed() throws IOException {
+        open();
+        Files.setPosixFilePermissions(acceptedDir.resolve("key"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(this::open).hasMessageContaining("must be accessible to its owner only");
+    }
+
+    @Test
+    void keepsTheTwoNewest() throws IOException {
+        AcceptedCheckpoints accepted = open();
+        for (int i = 1; i <= 4; i++) {
+            write("ckpt-00000" + i + ".tck", "n" + i);
+            accepted.accept(programDir);
+        }
+        assertThat(accepted.list()).extracting(AcceptedCheckpoints.Accepted::sequence)
+                .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(3));
+        assertThat(acceptedDir.resolve("ckpt-000002.tck.hmac")).doesNotExist();
+        accepted.removeAll();
+        assertThat(acceptedDir).doesNotExist();
+    }
+
+    @Test
+    void emptyingACheckpointDirectoryRemovesLinksWithoutFollowingThem() throws IOException {
+        Path outside = Files.createDirectories(root.resolve("host-dir"));
+        Files.writeString(outside.resolve("precious"), "x");
+        Files.createSymbolicLink(programDir.resolve("ckpt-000001.tck"), outside.resolve("precious"));
+        Files.createSymbolicLink(programDir.resolve("dir-link"), outside);
+        Files.createDirectories(programDir.resolve("a/b"));
+        Files.createSymbolicLink(programDir.resolve("a/b/up"), outside);
+        StateFiles.emptyDirectory(programDir);
+        try (var files = Files.list(programDir)) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(outside.resolve("precious")).hasContent("x");
+    }
+}
