@@ -223,4 +223,12 @@ void tl_config_read(tl_config *c)
         snprintf(where, sizeof where, "environment variable %s", keys[k].env);
         set_key(c, &keys[k], v, where);
     }
+    {
+        /* Not a key (a file must not request a checkpoint): set by the ./talent launcher for a SIGUSR1/SIGUSR2
+         * that arrived before the program started, served by signals.c; checked here, before any restore. */
+        const char *v = getenv("TALENT_EARLY_REQUEST");
+        if (v && *v && strcmp(v, "stop") != 0 && strcmp(v, "checkpoint") != 0)
+            tl_die(TL_EXIT_USAGE, "environment variable TALENT_EARLY_REQUEST='%s' is not valid: expected stop or "
+                   "checkpoint", v);
+    }
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -60,6 +61,27 @@ static void on_request(int sig, siginfo_t *si, void *uc)
     errno = saved;
 }
 
+/* A request that reached the ./talent launcher before the program existed (README.md "Checkpoints on
+ * demand"): TALENT_EARLY_REQUEST=stop (a SIGUSR1) or checkpoint (a SIGUSR2) is served like a signal that
+ * arrived just now, at the first site. The variable is removed so that the program's own children do not
+ * inherit the request; a restart that falls back to an older checkpoint re-executes with the environment
+ * saved before (main.c), so the request survives the fallback. */
+#define EARLY_VAR "TALENT_EARLY_REQUEST"
+static void early_request(void)
+{
+    const char *v = getenv(EARLY_VAR);
+    if (!v || !*v)
+        return;
+    /* config.c refused any other value before a checkpoint was restored */
+    if (strcmp(v, "stop") == 0)
+        tl_req_migrate = 1;
+    else
+        tl_req_continue = 1;
+    talent_pending = 1;
+    tl_info("serving a checkpoint request (%s) that arrived before the program started", v);
+    unsetenv(EARLY_VAR);
+}
+
 void tl_signals_init(double every_seconds)
 {
     struct sigaction sa;
@@ -69,6 +91,7 @@ void tl_signals_init(double every_seconds)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGUSR1, &sa, NULL) != 0 || sigaction(SIGUSR2, &sa, NULL) != 0)
         tl_die(TL_EXIT_SOFTWARE, "cannot install the SIGUSR1/SIGUSR2 handlers: %s", strerror(errno));
+    early_request();
     if (every_seconds > 0) {
         timer_t timer;
         struct sigevent ev;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -52,7 +53,8 @@ public final class ExecCommand implements Callable<Integer> {
             description = "At the N-th visit of any checkpoint site, write a checkpoint and exit 75 (TALENT_STOP_AFTER).")
     Long stopAfter;
 
-    @Option(names = "--restart", description = "Resume from the newest valid checkpoint in D; argv comes from it.")
+    @Option(names = "--restart", description = "Resume from the newest valid checkpoint in D; argv comes from it "
+            + "(ARGS, if given, must be the same).")
     boolean restart;
 
     @Option(names = "--keep", paramLabel = "K", description = "Keep the newest K checkpoints (TALENT_KEEP, default 2).")
@@ -82,6 +84,9 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
     List<String> programArgs = new ArrayList<>();
+
+    /** The caller's environment (where the runtime would find TALENT_CHECKPOINT_DIR etc.); replaced by tests. */
+    Map<String, String> callerEnvironment = System.getenv();
 
     /** The program's arguments: a leading "--" only separates them from talent's options. */
     List<String> arguments() {
@@ -123,9 +128,12 @@ public final class ExecCommand implements Callable<Integer> {
         if (config != null && !Files.isReadable(config)) {
             throw new ParameterException(spec.commandLine(), "--config " + config + ": not readable (permission denied)");
         }
-        if (restart && !arguments().isEmpty()) {
-            throw new ParameterException(spec.commandLine(),
-                    "--restart takes the program's arguments from the checkpoint; remove: " + String.join(" ", arguments()));
+        if (restart) {
+            RestartArguments.Source source = RestartArguments.source(Optional.ofNullable(checkpointDir),
+                    Optional.ofNullable(config), callerEnvironment);
+            RestartArguments.refusal(arguments(), source).ifPresent(why -> {
+                throw new ParameterException(spec.commandLine(), why);
+            });
         }
         return new RuntimeEnvironment(platform, Optional.ofNullable(checkpointDir),
                 stopAfter == null ? OptionalLong.empty() : OptionalLong.of(stopAfter), restart,

@@ -31,8 +31,10 @@ public record RuntimeEnvironment(Platform platform, Optional<Path> checkpointDir
     public static final String CONFIG = "TALENT_CONFIG";
     public static final String EVERY_VISITS = "TALENT_EVERY_VISITS";
     public static final String EVERY_SECONDS = "TALENT_EVERY_SECONDS";
+    /** Set only by the ./talent launcher for a request that reached it before the program started. */
+    public static final String EARLY_REQUEST = "TALENT_EARLY_REQUEST";
     public static final Set<String> ALL = Set.of(CHECKPOINT_DIR, STOP_AFTER, RESTART, KEEP, PLATFORM, VERBOSE, CONFIG,
-            EVERY_VISITS, EVERY_SECONDS);
+            EVERY_VISITS, EVERY_SECONDS, EARLY_REQUEST);
 
     /** Without a configuration file and periodic checkpoints (the tools' own runs: demo, bench). */
     public RuntimeEnvironment(Platform platform, Optional<Path> checkpointDir, OptionalLong stopAfter, boolean restart,

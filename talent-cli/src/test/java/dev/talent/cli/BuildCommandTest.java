@@ -7,9 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BuildCommandTest {
 
     private static final Path CWD = Path.of("").toAbsolutePath();

@@ -9,11 +9,14 @@ import dev.talent.toolchain.ToolchainProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command lines, end to end through the packaged jar: build, stop on x86_64, restart elsewhere. */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class BuildExecIT {
 
     @TempDir static Path dir;

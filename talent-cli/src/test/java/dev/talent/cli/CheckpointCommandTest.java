@@ -10,9 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CheckpointCommandTest {
 
     /** A process that ends only when killed: a signal whose default action ends it shows in its exit status. */

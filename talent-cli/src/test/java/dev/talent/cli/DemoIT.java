@@ -8,9 +8,12 @@ import dev.talent.toolchain.PlatformSupport;
 import dev.talent.toolchain.ToolchainProbe;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class DemoIT {
 
     @Test

@@ -9,10 +9,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** Every command's --help renders: picocli reads descriptions as format strings, so a lone % breaks them. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HelpTextTest {
 
     @Test

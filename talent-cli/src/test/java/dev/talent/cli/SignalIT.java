@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGUSR1/SIGUSR2 handling (talent-runtime/src/main/c/signals.c): without it the signals end the program and
  * these tests fail.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SignalIT {
 
     static final Path LAUNCHER = Path.of("..", "talent").toAbsolutePath().normalize();
@@ -100,6 +102,8 @@ class SignalIT {
         RuntimeEnvironment.ALL.forEach(builder.environment()::remove);
         builder.environment().put("TALENT_JAR", TalentJar.JAR.toString());
         builder.environment().put("TALENT_CACHE_DIR", TalentJar.CACHE.toString());
+        // left in the caller's environment: the launcher must not pass it on (the program would stop at once)
+        builder.environment().put("TALENT_EARLY_REQUEST", "stop");
         Path stderr = Files.createTempFile(dir, "stderr", ".txt");
         Process process = builder.redirectError(stderr.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -149,6 +153,75 @@ class SignalIT {
         assertThat(restart.exitCode()).as(restart.stderr()).isZero();
         assertThat(restart.stdout()).endsWith("done\n").doesNotContain("ready");
         assertThat(referenceFor(EMULATED_ROUNDS)).endsWith(restart.stdout());
+    }
+
+    /**
+     * {@code ./talent exec} started as a user would, and the given signal sent to its PID while the JVM that
+     * prepares the run is still running (before the program exists).
+     */
+    static Launched launchAndSignalEarly(String signal, String... execArgs) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString(), "exec"));
+        command.addAll(List.of(execArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        RuntimeEnvironment.ALL.forEach(builder.environment()::remove);
+        builder.environment().put("TALENT_JAR", TalentJar.JAR.toString());
+        builder.environment().put("TALENT_CACHE_DIR", TalentJar.CACHE.toString());
+        Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (process.children().noneMatch(c -> c.info().command().orElse("").endsWith("/java"))) {
+            assertThat(System.nanoTime()).as("the launcher started the JVM").isLessThan(deadline);
+            assertThat(process.isAlive()).as("the launcher runs").isTrue();
+            Thread.sleep(5);
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(process.children()).as("the JVM was still running when the signal was sent")
+                .anyMatch(c -> c.info().command().orElse("").endsWith("/java"));
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return new Launched(process, out, stderr);
+    }
+
+    @Test
+    void sigusr1DuringStartUpIsHeldAndStopsTheProgramAtItsFirstSite() throws Exception {
+        Launched run = launchAndSignalEarly("USR1", "--isa", "x86_64", "--checkpoint-dir", "early-stop-ck", "build/spin", "--",
+                Integer.toString(ROUNDS));
+
+        String before = run.rest();
+        assertThat(run.exitStatus()).as("exit status (stderr: %s)", Files.readString(run.stderr())).isEqualTo(75);
+        assertThat(Files.readString(run.stderr())).contains("a checkpoint request (stop) arrived before the program started");
+        // the first site is the loop head of the first round: nothing of the rounds ran
+        assertThat(before).isEqualTo("ready\n");
+        try (var files = Files.list(dir.resolve("early-stop-ck"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("ckpt-000001.tck");
+        }
+        CapturedRun restart = TalentJar.run(dir, "exec", "--isa", "x86_64", "--checkpoint-dir", "early-stop-ck", "--restart",
+                "build/spin", "--", Integer.toString(ROUNDS));
+        assertThat(restart.exitCode()).as(restart.stderr()).isZero();
+        assertThat(before + restart.stdout()).isEqualTo(reference);
+    }
+
+    @Test
+    void sigusr2DuringStartUpIsHeldAndWritesACheckpointTheProgramGoesOn() throws Exception {
+        Launched run = launchAndSignalEarly("USR2", "--isa", "x86_64", "--checkpoint-dir", "early-go-ck", "build/spin", "--", "3");
+
+        String output = run.rest();
+        assertThat(run.exitStatus()).as("exit status (stderr: %s)", Files.readString(run.stderr())).isZero();
+        assertThat(output).isEqualTo(referenceFor(3));
+        try (var files = Files.list(dir.resolve("early-go-ck"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("ckpt-000001.tck");
+        }
+        CapturedRun restart = TalentJar.run(dir, "exec", "--isa", "x86_64", "--checkpoint-dir", "early-go-ck", "--restart", "build/spin");
+        assertThat(restart.exitCode()).as(restart.stderr()).isZero();
+        assertThat(restart.stdout()).isEqualTo(referenceFor(3).substring("ready\n".length()));
+    }
+
+    @Test
+    void anEarlyRequestWithoutAProgramIsReportedDropped() throws Exception {
+        Launched run = launchAndSignalEarly("USR1", "--isa", "x86_64", "--checkpoint-dir", "early-none-ck", "build/absent");
+
+        assertThat(run.exitStatus()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(Files.readString(run.stderr())).contains("dropped a checkpoint request (stop)");
     }
 
     @Test

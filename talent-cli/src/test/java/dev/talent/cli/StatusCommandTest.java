@@ -14,10 +14,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class StatusCommandTest {
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final Instant NOW = Instant.parse("2025-06-01T12:02:35Z");

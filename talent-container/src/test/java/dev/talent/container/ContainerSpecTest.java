@@ -7,8 +7,11 @@ import dev.talent.toolchain.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ContainerSpecTest {
 
     private static ContainerSpec spec(String id, String program, boolean restart) {

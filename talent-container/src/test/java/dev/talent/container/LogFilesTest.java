@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The log tail and the live forwarding of a container's stderr file. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LogFilesTest {
 
     @TempDir Path dir;
@@ -48,7 +51,12 @@ class LogFilesTest {
         LogForwarder forwarder = LogForwarder.start(log, Files.size(log), sink, "test-forwarder");
 
         Files.writeString(log, "first line\n", StandardOpenOption.APPEND);
-        while (!text(sink).contains("first line\n")) Thread.sleep(1);
+        // bounded: a forwarder that never copies fails here, with what it copied, instead of hanging the build
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!text(sink).contains("first line\n")) {
+            assertThat(System.nanoTime() - deadline).as("forwarded within 20 s; so far: '%s'", text(sink)).isNegative();
+            Thread.sleep(1);
+        }
         Files.writeString(log, "unfinished", StandardOpenOption.APPEND);
         forwarder.finish();
         forwarder.finish();

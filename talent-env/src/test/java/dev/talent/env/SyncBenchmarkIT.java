@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the sync benchmark on a small tree against the real rsync (which must be installed: apt-get install rsync). */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class SyncBenchmarkIT {
 
     @Test

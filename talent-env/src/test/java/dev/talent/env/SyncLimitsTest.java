@@ -10,11 +10,14 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A program that fills its directory must not make talent fill the host's disk with copies of it. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SyncLimitsTest {
 
     private static final int KIB = 1024;

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Damage that a CRC cannot catch (payload bytes changed and the CRC recomputed, as a buggy writer would produce):
  * the reader must answer with a CorruptCheckpointException or a checkpoint that the renderers can show, never
  * with any other exception.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CheckpointReaderRobustnessTest {
 
     @Test

@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The shared corpus of docs/FORMAT.md "Validation" ({@link ForgedCorpus}): the checked-in files are what the
  * generator produces, every forged file is refused by the Java reader (quickly: validation is bounded by the file's
  * size), every valid one accepted. talent-runtime's CheckpointCorpusIT runs the same files through the C reader.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ForgedCorpusTest {
     static final Path CORPUS = Path.of("src/test/resources/corpus");
 

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * for each ISA whose cross compiler and emulator are installed, runs it until its first checkpoint, reads that file
  * with {@link CheckpointReader} and compares every value with what the sample's source assigns.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class FormatCrossIsaIT {
     /** The flags of talent-runtime/src/test/run-handwritten.sh, which builds the same sample. */
     private static final List<String> CFLAGS = List.of("-std=c99", "-O2", "-D_POSIX_C_SOURCE=200809L",

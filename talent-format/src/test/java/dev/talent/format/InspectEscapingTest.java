@@ -15,9 +15,12 @@ import dev.talent.format.Value.ObjectRef;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A crafted checkpoint whose every name and path carries terminal control sequences: inspect must show, not obey. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class InspectEscapingTest {
     /** Clears the screen, homes the cursor, rewrites the line, deletes a character, overrides the text direction. */
     static final String EVIL = "x\u001b[2J\u001b[H\rforged\b\u0007\u009b31m\u202egnp.exe\u2028y\u007f";

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the values read are the values written, validation still refuses what it must, and a checkpoint much larger than
  * the heap is inspected.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LargeCheckpointTest {
 
     private static Checkpoint withArrays(List<Value> doubles, List<Value> bools, List<Value> longs, List<Value> bytes) {

@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code talent inspect} on a real checkpoint taken deep inside the recursive flood fill of recursion.c
  * (about 300 frames of {@code flood} on the chain), in text and JSON, and on damaged copies of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class InspectIT {
     /** Site visit 2600 of recursion.c lies in flood() at recursion depth ~300 (see scripts/check-corpus.py counts). */
     private static final long STOP_INSIDE_FLOOD = 2600;

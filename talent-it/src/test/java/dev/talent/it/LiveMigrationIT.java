@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fails on purpose ({@code --inject-fault}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class LiveMigrationIT {
     private static final List<String> ALL_PLATFORMS = List.of("x86_64", "aarch64", "s390x", "riscv64", "i686", "x86_64-musl");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);

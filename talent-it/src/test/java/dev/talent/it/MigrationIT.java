@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * several points print (concatenated) and write exactly what the uninterrupted x86_64 run does.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class MigrationIT {
 
     static Stream<Arguments> programsOnIsas() {

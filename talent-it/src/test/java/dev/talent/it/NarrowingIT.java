@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A 64-bit {@code long} holding 2500000000 cannot be restored into i686's 32-bit {@code long}: the restart
  * must be refused with exit 65 and a message naming the variable, its position and the value, must leave
  * the checkpoint untouched, and the same checkpoint must still restore on aarch64 and finish correctly.
  */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class NarrowingIT {
 
     @Test

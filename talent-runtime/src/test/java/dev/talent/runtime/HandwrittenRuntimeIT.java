@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * heap and files migrated, narrowing refused, corruption fallback, signals. They test the runtime alone,
  * independently of the compiler, so a runtime regression is reported here with the script's own log.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class HandwrittenRuntimeIT {
 
     @Test

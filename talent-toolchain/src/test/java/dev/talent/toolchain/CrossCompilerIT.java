@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Compiles and runs real programs with every installed cross toolchain and emulator. */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class CrossCompilerIT {
 
     private static final String PROBE_PROGRAM = """

@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Probes a host laid out in a temporary directory: a bin/ search path and a root with libc files. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ToolchainProbeTest {
 
     @TempDir Path dir;

@@ -13,16 +13,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code talent bench overhead} from the packaged jar on one kernel at a tenth of its size, and
  * {@code talent bench latency} with a few requests per mode.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class BenchIT {
 
     private static final Path JAR = Path.of("target", "talent.jar").toAbsolutePath();

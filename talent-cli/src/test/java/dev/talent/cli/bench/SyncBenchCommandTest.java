@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.talent.env.SyncBenchmark;
 import dev.talent.env.SyncReport;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SyncBenchCommandTest {
 
     private static SyncBenchmark.RoundResult round(double drainMs, double copyMs, double rsyncMs, String mode) {
