@@ -927,6 +927,15 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     ck->nglobals = ck->nframes = ck->nheap = ck->nfiles = 0;
 }
 
+static void free_list(char **paths, uint64_t *seqs, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(seqs);
+}
+
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below)
 {
     char **paths;
@@ -952,6 +961,7 @@ void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t belo
         if (loaded) {
             tl_info("restoring from %s (sequence %llu, written on %s)", paths[i], (unsigned long long)ck->sequence,
                     ck->platform);
+            free_list(paths, seqs, n);
             return;
         }
         tl_checkpoint_release(ck);

@@ -103,6 +103,27 @@ void tl_store_uint(void *addr, size_t size, uint64_t v)
 
 /* ---------------------------------------------------------------- encoding */
 
+/* The scan below reads the binary's read-only data around a string literal, beyond the C object that holds it
+ * (the compiler packs literals NUL-separated): AddressSanitizer's redzones between globals would report it. */
+#if defined(__GNUC__)
+#define TL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
+#else
+#define TL_NO_SANITIZE_ADDRESS
+#endif
+
+/* A pointer into a string literal: the literal is kept from its start (as far back as the preceding NUL, at
+ * most 4096 bytes) so that pointers into the same literal keep their distance after a restore. */
+TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **start_out, const char **end_out)
+{
+    const char *start = s, *end = s;
+    while (s - start < 4096 && tl_is_readonly_data(start - 1) && start[-1] != '\0')
+        start--;
+    while (tl_is_readonly_data(end) && *end != '\0')
+        end++;
+    *start_out = start;
+    *end_out = end;
+}
+
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
@@ -159,13 +180,8 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
-        /* A string literal: keep it from its start (as far back as the preceding NUL) so that pointers into
-         * the same literal keep their distance after a restore. */
-        const char *s = p, *start = s, *end = s;
-        while (s - start < 4096 && tl_is_readonly_data(start - 1) && start[-1] != '\0')
-            start--;
-        while (tl_is_readonly_data(end) && *end != '\0')
-            end++;
+        const char *s = p, *start, *end;
+        literal_extent(s, &start, &end);
         tl_buf_u8(b, 2);
         tl_buf_u32(b, tl_strtab_add(strs, start, (size_t)(end - start)));
         tl_buf_u64(b, (uint64_t)(s - start));

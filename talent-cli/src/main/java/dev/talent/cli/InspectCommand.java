@@ -71,7 +71,12 @@ public final class InspectCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? InspectRenderer.json(checkpoint) : InspectRenderer.text(checkpoint));
+        if (json) {
+            // Streamed: a checkpoint of any size is written in bounded memory.
+            InspectRenderer.writeJson(checkpoint, out);
+        } else {
+            out.print(InspectRenderer.text(checkpoint));
+        }
         out.flush();
         return ExitCodes.OK;
     }

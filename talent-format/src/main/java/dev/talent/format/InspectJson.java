@@ -1,19 +1,19 @@
 package dev.talent.format;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.format.TypeDesc.ArrayT;
 import dev.talent.format.TypeDesc.Compound;
 import dev.talent.format.TypeDesc.Field;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.math.BigInteger;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
@@ -25,17 +25,23 @@ import java.util.Set;
  * The JSON form of {@code talent inspect} (schema {@code talent-inspect/1}). Keys always appear in the same order;
  * u64 quantities are unsigned JSON numbers; raw byte strings are JSON strings when they are UTF-8, else
  * {@code {"hex": "..."}}; every array element is included.
+ *
+ * <p>The document is streamed token by token to its destination, never built as a tree: a heap block of millions
+ * of elements (kept undecoded by the reader, {@link LazyElements}) is decoded one element at a time while it is
+ * written, so a checkpoint of any size is inspected in bounded memory.
  */
 final class InspectJson {
     static final String SCHEMA = "talent-inspect/1";
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // The generator does not close the destination: it belongs to the caller (standard output, typically).
+    private static final ObjectWriter WRITER;
 
     static {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         // JSON escapes only C0 controls; DEL, C1 controls, bidi overrides and the other characters SafeText escapes
         // are valid JSON but act on a terminal that shows the document, so they are written as backslash-u escapes too.
-        MAPPER.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+        mapper.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+        WRITER = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Checkpoint checkpoint;
     private final ValueText text;
@@ -45,215 +51,281 @@ final class InspectJson {
         this.text = new ValueText(checkpoint);
     }
 
+    /** The whole document as one string (small checkpoints, tests); {@link #write} for any size. */
     String document() {
+        StringWriter out = new StringWriter();
         try {
-            return MAPPER.writeValueAsString(tree()) + "\n";
-        } catch (JsonProcessingException e) {
+            write(out);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toString();
     }
 
-    ObjectNode tree() {
-        Meta m = checkpoint.meta();
-        ObjectNode root = NODES.objectNode();
-        root.put("schema", SCHEMA);
-        root.put("program", m.program());
-        root.put("fingerprint", m.fingerprint());
-        root.put("platform", m.platform());
-        root.put("pointerBits", m.pointerBits());
-        root.put("byteOrder", m.bigEndian() ? "big" : "little");
-        ObjectNode site = root.putObject("site");
-        site.put("point", m.point());
-        site.put("function", m.function());
-        site.put("position", m.pointPos());
-        root.put("time", DateTimeFormatter.ISO_INSTANT.format(m.time()));
-        root.put("timeNs", m.timeNanos());
-        root.set("sequence", unsigned(m.sequence()));
-        root.put("reason", m.reason());
-        root.set("visits", unsigned(m.visits()));
-        ArrayNode argv = root.putArray("argv");
-        m.argv().forEach(a -> argv.add(bytes(a)));
+    /** Writes the document, followed by a newline, to {@code out}, which is flushed and left open. */
+    void write(Writer out) throws IOException {
+        try (JsonGenerator g = WRITER.createGenerator(out)) {
+            document(g);
+        }
+        out.write('\n');
+        out.flush();
+    }
 
-        ArrayNode frames = root.putArray("frames");
+    private void document(JsonGenerator g) throws IOException {
+        Meta m = checkpoint.meta();
+        g.writeStartObject();
+        g.writeStringField("schema", SCHEMA);
+        g.writeStringField("program", m.program());
+        g.writeStringField("fingerprint", m.fingerprint());
+        g.writeStringField("platform", m.platform());
+        g.writeNumberField("pointerBits", m.pointerBits());
+        g.writeStringField("byteOrder", m.bigEndian() ? "big" : "little");
+        g.writeObjectFieldStart("site");
+        g.writeNumberField("point", m.point());
+        g.writeStringField("function", m.function());
+        g.writeStringField("position", m.pointPos());
+        g.writeEndObject();
+        g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(m.time()));
+        g.writeNumberField("timeNs", m.timeNanos());
+        g.writeFieldName("sequence");
+        unsigned(g, m.sequence());
+        g.writeStringField("reason", m.reason());
+        g.writeFieldName("visits");
+        unsigned(g, m.visits());
+        g.writeArrayFieldStart("argv");
+        for (ByteString a : m.argv()) bytes(g, a);
+        g.writeEndArray();
+
+        g.writeArrayFieldStart("frames");
         for (int i = 0; i < checkpoint.frames().size(); i++) {
             Frame f = checkpoint.frames().get(i);
-            ObjectNode frame = frames.addObject();
-            frame.put("index", i);
-            frame.put("function", f.function());
-            frame.put("functionId", f.functionId());
-            frame.put("point", f.point());
-            frame.put("position", f.pointPos());
-            ArrayNode vars = frame.putArray("variables");
+            g.writeStartObject();
+            g.writeNumberField("index", i);
+            g.writeStringField("function", f.function());
+            g.writeNumberField("functionId", f.functionId());
+            g.writeNumberField("point", f.point());
+            g.writeStringField("position", f.pointPos());
+            g.writeArrayFieldStart("variables");
             for (FrameVar v : f.vars()) {
-                ObjectNode var = vars.addObject();
-                var.put("id", v.varId());
-                variable(var, v.name(), v.declPos(), v.type(), v.value());
+                g.writeStartObject();
+                g.writeNumberField("id", v.varId());
+                variable(g, v.name(), v.declPos(), v.type(), v.value());
+                g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeEndObject();
         }
+        g.writeEndArray();
 
-        ArrayNode globals = root.putArray("globals");
-        for (GlobalVar g : checkpoint.globals()) {
-            ObjectNode global = globals.addObject();
-            global.put("key", g.key());
-            variable(global, g.name(), g.declPos(), g.type(), g.value());
+        g.writeArrayFieldStart("globals");
+        for (GlobalVar gv : checkpoint.globals()) {
+            g.writeStartObject();
+            g.writeStringField("key", gv.key());
+            variable(g, gv.name(), gv.declPos(), gv.type(), gv.value());
+            g.writeEndObject();
         }
+        g.writeEndArray();
 
-        ArrayNode heap = root.putArray("heap");
+        g.writeArrayFieldStart("heap");
         for (HeapBlock b : checkpoint.heap()) {
-            ObjectNode block = heap.addObject();
-            block.put("id", b.blockId());
-            block.put("allocatedAt", b.allocPos());
-            block.put("untyped", b.untyped());
-            block.put("elementType", checkpoint.type(b.elementType()).name());
-            block.put("elementTypeId", b.elementType());
-            block.put("count", b.elements().size());
-            ArrayNode elements = block.putArray("elements");
-            b.elements().forEach(v -> elements.add(value(b.elementType(), v)));
+            g.writeStartObject();
+            g.writeNumberField("id", b.blockId());
+            g.writeStringField("allocatedAt", b.allocPos());
+            g.writeBooleanField("untyped", b.untyped());
+            g.writeStringField("elementType", checkpoint.type(b.elementType()).name());
+            g.writeNumberField("elementTypeId", b.elementType());
+            g.writeNumberField("count", b.elements().size());
+            g.writeArrayFieldStart("elements");
+            // An index loop, not an iterator over a copy: lazily kept elements are decoded one at a time.
+            List<Value> elements = b.elements();
+            for (int i = 0; i < elements.size(); i++) value(g, b.elementType(), elements.get(i));
+            g.writeEndArray();
             // The tail is raw memory, never text: always hex.
-            block.put("tail", HexFormat.of().formatHex(b.tail().toByteArray()));
+            g.writeStringField("tail", HexFormat.of().formatHex(b.tail().toByteArray()));
+            g.writeEndObject();
         }
+        g.writeEndArray();
 
-        ArrayNode files = root.putArray("files");
+        g.writeArrayFieldStart("files");
         for (int i = 0; i < checkpoint.files().size(); i++) {
             OpenFile f = checkpoint.files().get(i);
-            ObjectNode entry = files.addObject();
-            entry.put("index", i);
-            entry.put("fd", f.fd());
-            entry.put("kind", f.kind().name().toLowerCase().replace('_', '-'));
-            entry.put("description", f.description());
-            entry.set("path", bytes(f.path()));
-            entry.put("access", f.access().label());
-            ObjectNode flags = entry.putObject("flags");
-            flags.put("append", (f.flags() & OpenFile.APPEND) != 0);
-            flags.put("closeOnExec", (f.flags() & OpenFile.CLOSE_ON_EXEC) != 0);
-            flags.put("nonBlocking", (f.flags() & OpenFile.NONBLOCK) != 0);
-            entry.put("stdSource", f.stdSource());
-            entry.put("mode", f.mode());
-            entry.set("offset", unsigned(f.offset()));
-            entry.set("size", unsigned(f.size()));
-            entry.put("site", f.site());
+            g.writeStartObject();
+            g.writeNumberField("index", i);
+            g.writeNumberField("fd", f.fd());
+            g.writeStringField("kind", f.kind().name().toLowerCase().replace('_', '-'));
+            g.writeNumberField("description", f.description());
+            g.writeFieldName("path");
+            bytes(g, f.path());
+            g.writeStringField("access", f.access().label());
+            g.writeObjectFieldStart("flags");
+            g.writeBooleanField("append", (f.flags() & OpenFile.APPEND) != 0);
+            g.writeBooleanField("closeOnExec", (f.flags() & OpenFile.CLOSE_ON_EXEC) != 0);
+            g.writeBooleanField("nonBlocking", (f.flags() & OpenFile.NONBLOCK) != 0);
+            g.writeEndObject();
+            g.writeNumberField("stdSource", f.stdSource());
+            g.writeStringField("mode", f.mode());
+            g.writeFieldName("offset");
+            unsigned(g, f.offset());
+            g.writeFieldName("size");
+            unsigned(g, f.size());
+            g.writeStringField("site", f.site());
+            g.writeEndObject();
         }
-        ObjectNode wait = root.putObject("pendingWait");
-        wait.put("interrupted", checkpoint.pendingWait().interrupted());
-        wait.set("remainingNs", unsigned(checkpoint.pendingWait().remainingNanos()));
+        g.writeEndArray();
+        g.writeObjectFieldStart("pendingWait");
+        g.writeBooleanField("interrupted", checkpoint.pendingWait().interrupted());
+        g.writeFieldName("remainingNs");
+        unsigned(g, checkpoint.pendingWait().remainingNanos());
+        g.writeEndObject();
 
-        ArrayNode strings = root.putArray("strings");
-        checkpoint.strings().forEach(s -> strings.add(bytes(s)));
+        g.writeArrayFieldStart("strings");
+        for (ByteString s : checkpoint.strings()) bytes(g, s);
+        g.writeEndArray();
 
-        ArrayNode types = root.putArray("types");
-        for (int id = 0; id < checkpoint.types().size(); id++) types.add(type(id, checkpoint.type(id)));
-        return root;
+        g.writeArrayFieldStart("types");
+        for (int id = 0; id < checkpoint.types().size(); id++) type(g, id, checkpoint.type(id));
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private void variable(ObjectNode node, String name, String declPos, int type, Value value) {
-        node.put("name", name);
-        node.put("declaredAt", declPos);
-        node.put("type", checkpoint.type(type).name());
-        node.put("typeId", type);
-        node.set("value", value(type, value));
+    private void variable(JsonGenerator g, String name, String declPos, int type, Value value) throws IOException {
+        g.writeStringField("name", name);
+        g.writeStringField("declaredAt", declPos);
+        g.writeStringField("type", checkpoint.type(type).name());
+        g.writeNumberField("typeId", type);
+        g.writeFieldName("value");
+        value(g, type, value);
     }
 
-    private JsonNode value(int typeId, Value value) {
+    private void value(JsonGenerator g, int typeId, Value value) throws IOException {
         TypeDesc t = checkpoint.type(typeId);
-        return switch (value) {
-            case Value.IntValue(BigInteger n) -> NODES.numberNode(n);
-            case Value.BoolValue(boolean b) -> NODES.booleanNode(b);
+        switch (value) {
+            case Value.IntValue(BigInteger n) -> g.writeNumber(n);
+            case Value.BoolValue(boolean b) -> g.writeBoolean(b);
             case Value.FloatValue f -> {
                 double d = f.asDouble();
-                if (Double.isNaN(d) || Double.isInfinite(d)) yield NODES.textNode(ValueText.floatText(f));
-                yield f.width() == 32 ? NODES.numberNode((float) d) : NODES.numberNode(d);
+                if (Double.isNaN(d) || Double.isInfinite(d)) g.writeString(ValueText.floatText(f));
+                else if (f.width() == 32) g.writeNumber((float) d);
+                else g.writeNumber(d);
             }
-            case Value.LongDoubleValue(String hex) -> NODES.textNode(hex);
-            case Value.NullPointer n -> NODES.nullNode();
-            case Value.PointerValue p -> pointer(p);
-            case Value.FunctionValue(String name) -> name == null ? NODES.nullNode()
-                    : NODES.objectNode().put("function", name);
+            case Value.LongDoubleValue(String hex) -> g.writeString(hex);
+            case Value.NullPointer n -> g.writeNull();
+            case Value.PointerValue p -> pointer(g, p);
+            case Value.FunctionValue(String name) -> {
+                if (name == null) {
+                    g.writeNull();
+                } else {
+                    g.writeStartObject();
+                    g.writeStringField("function", name);
+                    g.writeEndObject();
+                }
+            }
             case Value.ArrayValue(List<Value> elements) -> {
-                ArrayNode array = NODES.arrayNode();
                 int elementType = ((ArrayT) t).elementType();
-                elements.forEach(e -> array.add(value(elementType, e)));
-                yield array;
+                g.writeStartArray();
+                for (int i = 0; i < elements.size(); i++) value(g, elementType, elements.get(i));
+                g.writeEndArray();
             }
-            case Value.StructValue(List<Value> fields) -> members(((Compound) t).fields(), fields);
+            case Value.StructValue(List<Value> fields) -> members(g, ((Compound) t).fields(), fields);
             case Value.UnionValue(Value first) ->
-                    members(((Compound) t).fields(), first == null ? List.of() : List.of(first));
-        };
+                    members(g, ((Compound) t).fields(), first == null ? List.of() : List.of(first));
+        }
     }
 
-    /** Members by name; an unnamed or repeated name becomes {@code #<field number>}. */
-    private ObjectNode members(List<Field> fields, List<Value> values) {
-        ObjectNode node = NODES.objectNode();
+    /**
+     * Members by name; an unnamed or repeated name becomes {@code #<field number>}. Every key of the object is
+     * distinct: should a (forged) field name already hold {@code #<field number>}, primes are appended to it.
+     */
+    private void members(JsonGenerator g, List<Field> fields, List<Value> values) throws IOException {
+        g.writeStartObject();
         Set<String> used = new HashSet<>();
         for (int i = 0; i < values.size(); i++) {
             Field f = fields.get(i);
-            String key = f.name().isEmpty() || !used.add(f.name()) ? "#" + i : f.name();
-            node.set(key, value(f.type(), values.get(i)));
+            String key = f.name().isEmpty() || used.contains(f.name()) ? "#" + i : f.name();
+            while (!used.add(key)) key += "'";
+            g.writeFieldName(key);
+            value(g, f.type(), values.get(i));
         }
-        return node;
+        g.writeEndObject();
     }
 
-    private ObjectNode pointer(Value.PointerValue p) {
-        ObjectNode node = NODES.objectNode();
-        node.put("pointer", text.pointer(p));
+    private void pointer(JsonGenerator g, Value.PointerValue p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("pointer", text.pointer(p));
         switch (p) {
             case Value.ObjectRef r -> {
-                node.put("object", r.kind().name().toLowerCase().replace('_', '-'));
-                node.put("a", r.a());
-                node.put("b", r.b());
-                ArrayNode path = node.putArray("path");
-                r.path().forEach(step -> path.add(unsigned(step)));
-                node.set("byteOffset", unsigned(r.byteOffset()));
+                g.writeStringField("object", r.kind().name().toLowerCase().replace('_', '-'));
+                g.writeNumberField("a", r.a());
+                g.writeNumberField("b", r.b());
+                g.writeArrayFieldStart("path");
+                for (long step : r.path()) unsigned(g, step);
+                g.writeEndArray();
+                g.writeFieldName("byteOffset");
+                unsigned(g, r.byteOffset());
             }
             case Value.StringConstant s -> {
-                node.put("string", s.index());
-                node.set("offset", unsigned(s.offset()));
+                g.writeNumberField("string", s.index());
+                g.writeFieldName("offset");
+                unsigned(g, s.offset());
             }
-            case Value.StdStream s -> node.put("stream", s.stream().name().toLowerCase());
-            case Value.OpenStream s -> node.put("openStream", s.index());
+            case Value.StdStream s -> g.writeStringField("stream", s.stream().name().toLowerCase());
+            case Value.OpenStream s -> g.writeNumberField("openStream", s.index());
             case Value.NullPointer n -> throw new IllegalStateException("handled by the caller");
         }
-        return node;
+        g.writeEndObject();
     }
 
-    private ObjectNode type(int id, TypeDesc t) {
-        ObjectNode node = NODES.objectNode();
-        node.put("id", id);
-        node.put("kind", TypeDesc.kindName(t.kindCode()));
-        node.put("name", t.name());
-        node.put("size", t.size());
+    private static void type(JsonGenerator g, int id, TypeDesc t) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", id);
+        g.writeStringField("kind", TypeDesc.kindName(t.kindCode()));
+        g.writeStringField("name", t.name());
+        g.writeNumberField("size", t.size());
         switch (t) {
-            case TypeDesc.SInt s -> node.put("bits", s.bits());
-            case TypeDesc.UInt u -> node.put("bits", u.bits());
-            case TypeDesc.FloatT f -> node.put("bits", f.bits());
+            case TypeDesc.SInt s -> g.writeNumberField("bits", s.bits());
+            case TypeDesc.UInt u -> g.writeNumberField("bits", u.bits());
+            case TypeDesc.FloatT f -> g.writeNumberField("bits", f.bits());
             case TypeDesc.Ptr p -> {
-                node.put("pointee", p.pointee());
-                if (p.pointeeType() == TypeDesc.UNKNOWN_TYPE) node.putNull("pointeeType");
-                else node.put("pointeeType", p.pointeeType());
+                g.writeStringField("pointee", p.pointee());
+                if (p.pointeeType() == TypeDesc.UNKNOWN_TYPE) g.writeNullField("pointeeType");
+                else g.writeNumberField("pointeeType", p.pointeeType());
             }
             case ArrayT a -> {
-                node.put("elementType", a.elementType());
-                node.set("count", unsigned(a.count()));
+                g.writeNumberField("elementType", a.elementType());
+                g.writeFieldName("count");
+                unsigned(g, a.count());
             }
             case Compound c -> {
-                ArrayNode fields = node.putArray("fields");
+                g.writeArrayFieldStart("fields");
                 for (Field f : c.fields()) {
-                    fields.addObject().put("name", f.name()).put("type", f.type()).put("bitWidth", f.bitWidth());
+                    g.writeStartObject();
+                    g.writeStringField("name", f.name());
+                    g.writeNumberField("type", f.type());
+                    g.writeNumberField("bitWidth", f.bitWidth());
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
             }
             case TypeDesc.Bool b -> {}
             case TypeDesc.LongDouble l -> {}
             case TypeDesc.FuncPtr f -> {}
         }
-        return node;
+        g.writeEndObject();
     }
 
-    private static JsonNode unsigned(long v) {
-        return v >= 0 ? NODES.numberNode(v) : NODES.numberNode(new BigInteger(Long.toUnsignedString(v)));
+    private static void unsigned(JsonGenerator g, long v) throws IOException {
+        if (v >= 0) g.writeNumber(v);
+        else g.writeNumber(new BigInteger(Long.toUnsignedString(v)));
     }
 
-    private static JsonNode bytes(ByteString s) {
-        return s.isUtf8() ? NODES.textNode(s.toLenientString())
-                : NODES.objectNode().put("hex", HexFormat.of().formatHex(s.toByteArray()));
+    private static void bytes(JsonGenerator g, ByteString s) throws IOException {
+        if (s.isUtf8()) {
+            g.writeString(s.toLenientString());
+        } else {
+            g.writeStartObject();
+            g.writeStringField("hex", HexFormat.of().formatHex(s.toByteArray()));
+            g.writeEndObject();
+        }
     }
 
     /** Jackson's standard escapes, plus a backslash-u escape for every character {@link SafeText#needsEscape} names. */

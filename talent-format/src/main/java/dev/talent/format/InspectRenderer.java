@@ -1,5 +1,7 @@
 package dev.talent.format;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.format.DateTimeFormatter;
@@ -155,5 +157,13 @@ public final class InspectRenderer {
     /** A stable, complete JSON document (pretty-printed) with the same content as {@link #text}. */
     public static String json(Checkpoint checkpoint) {
         return new InspectJson(checkpoint).document();
+    }
+
+    /**
+     * {@link #json} streamed to {@code out} (flushed, left open): memory stays bounded whatever the checkpoint's
+     * size, large heap blocks included.
+     */
+    public static void writeJson(Checkpoint checkpoint, Writer out) throws IOException {
+        new InspectJson(checkpoint).write(out);
     }
 }

@@ -31,7 +31,7 @@ class CheckpointReaderRobustnessTest {
                     try {
                         Checkpoint c = CheckpointReader.read(file);
                         InspectRenderer.text(c);
-                        new InspectJson(c).tree();
+                        new InspectJson(c).document();
                         accepted++;
                     } catch (CorruptCheckpointException e) {
                         refused++;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -237,6 +239,40 @@ class InspectRendererTest {
         JsonNode root = new ObjectMapper().readTree(InspectRenderer.json(withInf));
         assertThat(root.get("globals").get(13).get("value").asText()).isEqualTo("-inf");
         assertThat(InspectRenderer.text(withInf)).contains("ratio : float = -inf");
+    }
+
+    @Test
+    void writeJsonStreamsTheSameDocumentAndLeavesTheWriterOpen() throws Exception {
+        boolean[] closed = {false};
+        StringWriter out = new StringWriter() {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        InspectRenderer.writeJson(checkpoint, out);
+        assertThat(out.toString()).isEqualTo(InspectRenderer.json(checkpoint)).startsWith("{\n").endsWith("}\n");
+        assertThat(closed[0]).as("the caller's writer is not closed").isFalse();
+    }
+
+    @Test
+    void jsonKeepsEveryMemberWhenAFieldNameTakesTheFallbackKey() throws Exception {
+        // Only a forged file names a field "#1"; the unnamed field 1 must not overwrite it.
+        Checkpoint c = Fixtures.full();
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        int odd = types.size();
+        types.add(new TypeDesc.StructT("struct odd", 12, List.of(new TypeDesc.Field("#1", Fixtures.INT, 0),
+                new TypeDesc.Field("", Fixtures.INT, 0), new TypeDesc.Field("x", Fixtures.INT, 0))));
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.add(new GlobalVar("odd", "odd", "app.c:20:1", odd,
+                new Value.StructValue(List.of(Fixtures.i(1), Fixtures.i(2), Fixtures.i(3)))));
+        Checkpoint forged = new Checkpoint(c.meta(), types, c.strings(), globals, c.frames(), c.heap(), c.files(),
+                c.pendingWait());
+
+        JsonNode value = new ObjectMapper().readTree(InspectRenderer.json(forged)).get("globals").get(globals.size() - 1)
+                .get("value");
+
+        assertThat(value.toString()).isEqualTo("{\"#1\":1,\"#1'\":2,\"x\":3}");
     }
 
     private static Checkpoint withLabel(Value.ArrayValue label) {

@@ -139,6 +139,58 @@ class CheckpointValidationIT {
     }
 
     /**
+     * The same corpus through a driver built with AddressSanitizer and UndefinedBehaviorSanitizer (dynamically
+     * linked; both load paths): the same verdicts, and no sanitizer report for any file, forged or valid.
+     */
+    @Test
+    void theCorpusUnderAddressAndUndefinedBehaviorSanitizers(@TempDir Path dir) throws Exception {
+        String[] sanitize = {"-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"};
+        List<String> link = new ArrayList<>(List.of("gcc", sanitize[0], "-o", dir.resolve("corpus_driver").toString()));
+        try (Stream<Path> sources = Files.list(SRC)) {
+            for (Path c : sources.filter(f -> f.toString().endsWith(".c")).sorted().toList()) {
+                String o = dir.resolve(c.getFileName().toString().replace(".c", ".o")).toString();
+                if (c.getFileName().toString().equals("main.c")) {
+                    compile(c, o, concat(sanitize, "-Dmain=tl_unused_main"));
+                } else {
+                    compile(c, o, sanitize);
+                }
+                link.add(o);
+            }
+        }
+        String driverObject = dir.resolve("corpus_driver_main.o").toString();
+        compile(Path.of("src/test/c/corpus_driver.c").toAbsolutePath(), driverObject, sanitize);
+        link.add(driverObject);
+        link.add("-lm");
+        mustRun(link);
+        List<String> forged = new ArrayList<>(corpus("forged"));
+        forged.addAll(corpus("forged-for-program"));
+        List<String> valid = corpus("valid");
+        // Leaks are not checked: the reader's allocations outlive a refusal until the process ends (by design).
+        Map<String, String> env = Map.of("ASAN_OPTIONS", "detect_leaks=0:exitcode=99", "UBSAN_OPTIONS", "exitcode=99");
+
+        for (String mode : new String[] {null, "--buffer"}) {
+            List<String> cmd = new ArrayList<>(List.of(dir.resolve("corpus_driver").toString()));
+            if (mode != null) cmd.add(mode);
+            cmd.addAll(forged);
+            cmd.addAll(valid);
+            Result r = run(cmd, env, null);
+
+            assertThat(r.err()).as("sanitizer reports (%s)", mode).isEmpty();
+            assertThat(r.rc()).isZero();
+            List<String> lines = r.out().lines().toList();
+            assertThat(lines).hasSize(forged.size() + valid.size());
+            for (int i = 0; i < forged.size(); i++) assertThat(lines.get(i)).startsWith("REFUSE " + forged.get(i) + ": ");
+            for (int i = 0; i < valid.size(); i++) assertThat(lines.get(forged.size() + i)).isEqualTo("ACCEPT " + valid.get(i));
+        }
+    }
+
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
+    /**
      * Differential check: every single-byte change of a valid file, its CRC recomputed, gets the same verdict from
      * the C reader as from the Java reader, except where only the runtime can judge (its program's fingerprint,
      * globals, functions and points: rule 11).
