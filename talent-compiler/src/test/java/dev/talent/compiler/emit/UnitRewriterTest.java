@@ -98,12 +98,14 @@ class UnitRewriterTest {
     }
 
     @Test
-    void quoteIncludesOfNeighbouringHeadersBecomeAbsolute() {
+    void projectHeadersAreInlinedBetweenLineDirectivesAndSystemHeadersStayIncludes() {
         String out = CProgram.in(dir).file("h.h", "#define ONE 1\n").file("a.c", """
                 #include "h.h"
                 #include <stdio.h>
                 int main(void) { return ONE; }
                 """).instrumented("a.c");
-        assertThat(CProgram.originalLines(out).getFirst()).isEqualTo("#include \"" + dir.resolve("h.h") + "\"");
+        assertThat(CProgram.originalLines(out).subList(0, 5)).containsExactly("#line 1 \"" + dir.resolve("a.c") + "\"",
+                "#line 1 \"" + dir.resolve("h.h") + "\"", "#define ONE 1", "#line 2 \"" + dir.resolve("a.c") + "\"",
+                "#include <stdio.h>");
     }
 }
