@@ -108,4 +108,20 @@ class UnitRewriterTest {
                 "#line 1 \"" + dir.resolve("h.h") + "\"", "#define ONE 1", "#line 2 \"" + dir.resolve("a.c") + "\"",
                 "#include <stdio.h>");
     }
+
+    /** Found by Csmith (seed 115, --max-funcs 1): gcc refused 'l = talent_c;' for a struct with a const member. */
+    @Test
+    void aStructLocalWithAConstMemberIsRestoredThroughMemory() {
+        String out = CProgram.in(dir).file("a.c", """
+                struct S { unsigned a : 16; const unsigned b : 30; };
+                int main(void) {
+                  struct S l = {89, 8326};
+                  unsigned h = 0;
+                  for (int i = 0; i < 10; i++) h += l.a + l.b;
+                  return (int)h;
+                }
+                """).instrumented("a.c");
+        assertThat(out).contains("talent_bind(0, (void *)&l, ").contains("talent_save_mem(0, \"l\", \"a.c:3:12\", (const void *)&l, ")
+                .doesNotContain("l = talent_c");
+    }
 }
