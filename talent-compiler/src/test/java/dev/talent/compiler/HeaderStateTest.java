@@ -148,9 +148,61 @@ class HeaderStateTest {
     void constantTablesAndDeclarationsOutsideTheUnitAreNotRefused() {
         CProgram.in(dir)
                 .file("k.h", "static const int primes[] = {2, 3, 5};\nextern int shared;\n")
-                .file("m.c", "#define K \"k.h\"\n#include K\n#include <stdio.h>\n#include <errno.h>\nint shared;\n"
+                .file("m.c", "#define K \"k.h\"\n#include K\n" + SYSTEM_HEADERS + "int shared;\n"
                         + "int main(void) { return primes[1] + shared + errno + (stdin != 0); }\n")
                 .analyze();
+    }
+
+    /** What the C library's headers define (static inline helpers, constants) is not the program's state. */
+    static final String SYSTEM_HEADERS = """
+            #define _GNU_SOURCE
+            #include <assert.h>
+            #include <ctype.h>
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <float.h>
+            #include <inttypes.h>
+            #include <limits.h>
+            #include <locale.h>
+            #include <math.h>
+            #include <pthread.h>
+            #include <setjmp.h>
+            #include <signal.h>
+            #include <stdarg.h>
+            #include <stdbool.h>
+            #include <stddef.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #include <sys/stat.h>
+            #include <sys/time.h>
+            #include <sys/wait.h>
+            #include <time.h>
+            #include <unistd.h>
+            #include <wchar.h>
+            """;
+
+    @Test
+    void pragmasInAHeaderAreHonouredAndThoseInInactiveBranchesIgnored() {
+        CProgram p = CProgram.in(dir)
+                .file("p.h", """
+                        #pragma talent nocheckpoint
+                        static int quiet(int n) { for (int i = 0; i < n; i++) n--; return n; }
+                        #if 0
+                        #pragma talent checkpoint
+                        #endif
+                        static int busy(int n) {
+                          n++;
+                        #pragma talent checkpoint
+                          return n; }
+                        """)
+                .file("m.c", "#include \"p.h\"\nint main(void) { return quiet(3) + busy(1); }\n")
+                .analyze();
+        assertThat(p.function("quiet").chain).isFalse();
+        assertThat(p.function("busy").sites).hasSize(1);
+        assertThat(p.function("main").chain).isTrue();
     }
 
     private static String read(Path p) {
