@@ -63,7 +63,7 @@ public final class FrameCode {
         if (depth > 32) return false;
         try {
             CType t = types.canonical(type);
-            if (depth > 0 && t.isConst()) return true;
+            if (depth > 0 && (type.isConst() || t.isConst())) return true;
             if (t instanceof CType.Array a) return hasConstMember(a.elem(), depth + 1);
             if (!(t instanceof CType.Tagged g) || g.tag().equals("enum")) return false;
             Node record = types.record(g);

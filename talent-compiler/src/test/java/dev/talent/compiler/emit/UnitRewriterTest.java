@@ -124,4 +124,20 @@ class UnitRewriterTest {
         assertThat(out).contains("talent_bind(0, (void *)&l, ").contains("talent_save_mem(0, \"l\", \"a.c:3:12\", (const void *)&l, ")
                 .doesNotContain("l = talent_c");
     }
+
+    /** Csmith seed 131: a union with a member of a const typedef'd type. */
+    @Test
+    void aUnionLocalWithAConstTypedefMemberIsRestoredThroughMemory() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdint.h>
+                union U { const int32_t f0; uint32_t f2; };
+                int main(void) {
+                  union U u = {7};
+                  unsigned h = 0;
+                  for (int i = 0; i < 10; i++) h += (unsigned)u.f0;
+                  return (int)h;
+                }
+                """).instrumented("a.c");
+        assertThat(out).contains("talent_bind(0, (void *)&u, ").doesNotContain("u = talent_c");
+    }
 }
