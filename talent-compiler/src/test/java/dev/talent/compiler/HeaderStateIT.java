@@ -86,6 +86,38 @@ class HeaderStateIT {
         p.hops(new int[] {37, 61, 11, 90});
     }
 
+    /**
+     * A pointer to a static function of a header included by two files points to one of two functions with
+     * the same name, each with its own copy of the header's statics: the restart must give it the same one.
+     */
+    @Test
+    void aPointerToAHeaderStaticFunctionKeepsItsFileAcrossARestart() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("src"));
+        Files.writeString(dir.resolve("hits.h"), """
+                static unsigned hits;
+                static void inc(void) { hits += 1; }
+                unsigned b_step(int r);
+                """);
+        Files.writeString(dir.resolve("a.c"), """
+                #include <stdio.h>
+                #include "hits.h"
+                static void (*ap)(void) = inc;
+                int main(void) {
+                    unsigned h = 0;
+                    for (int r = 0; r < 60; r++) { ap(); h = h * 31 + hits + b_step(r); }
+                    printf("h=%u a=%u\\n", h, hits);
+                    return 0;
+                }
+                """);
+        Files.writeString(dir.resolve("b.c"), """
+                #include "hits.h"
+                static void (*bp)(void) = inc;
+                unsigned b_step(int r) { for (int k = 0; k <= r % 3; k++) bp(); return hits * 7u; }
+                """);
+        Program p = build("ptr", List.of(dir.resolve("a.c"), dir.resolve("b.c")));
+        p.stopAndRestart(new int[] {5, 40, 90}, List.of("aarch64"));
+    }
+
     private Program build(String name, List<Path> sources) throws Exception {
         Path original = work.resolve(name + ".orig");
         List<String> cc = new ArrayList<>(List.of("gcc", "-O2", "-fsigned-char", "-ffp-contract=off", "-o", original.toString()));

@@ -64,6 +64,17 @@ class HeaderStateTest {
     }
 
     @Test
+    void aStaticFunctionOfAHeaderWhoseAddressTwoFilesTakeIsListedUnderEachFilesKey() {
+        CompileResult r = CProgram.in(dir)
+                .file("h.h", "static unsigned hits;\nstatic void inc(void) { hits++; }\n")
+                .file("a.c", "#include \"h.h\"\nvoid (*ap)(void) = inc;\nint main(void) { ap(); return (int)hits; }\n")
+                .file("b.c", "#include \"h.h\"\nvoid (*bp)(void) = inc;\n")
+                .compile();
+        assertThat(read(r.programTable())).contains("{ \"a.c:inc\", \"h.h:2:13\", talent_fn_")
+                .contains("{ \"b.c:inc\", \"h.h:2:13\", talent_fn_").doesNotContain("{ \"inc\"");
+    }
+
+    @Test
     void aHeaderWithPragmaOnceIncludedTwiceIsInlinedOnceAndGuarded() {
         String out = CProgram.in(dir)
                 .file("once.h", "#pragma once\nstatic int hits = 1;\n")
