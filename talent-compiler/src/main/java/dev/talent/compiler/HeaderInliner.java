@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class HeaderInliner {
     private static final Pattern INCLUDE = Pattern.compile("[ \\t]*#[ \\t]*include[ \\t]*(?:\"([^\"\\n]+)\"|<([^>\\n]+)>)(.*)");
+    private static final Pattern HAS_INCLUDE = Pattern.compile("(__has_include(?:_next)?[ \\t]*\\([ \\t]*)\"([^\"\\n]+)\"");
     private static final Pattern PRAGMA_ONCE = Pattern.compile("[ \\t]*#[ \\t]*pragma[ \\t]+once\\b.*");
     private static final Set<Path> SYSTEM_DIRS = Set.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
     private static final int MAX_DEPTH = 200;
@@ -48,6 +49,7 @@ public final class HeaderInliner {
     private final List<Path> headers = new ArrayList<>();
     private final java.util.Map<Path, String> guards = new java.util.HashMap<>();
     private int line = 1;
+    private boolean rewritten;
 
     private HeaderInliner(List<String> preprocessorArgs) {
         for (int i = 0; i < preprocessorArgs.size(); i++) {
@@ -68,8 +70,8 @@ public final class HeaderInliner {
     }
 
     /**
-     * The text of {@code source} with its project headers inlined, or null when it includes none (the file
-     * is then analysed as it is).
+     * The text of {@code source} with its project headers inlined, or null when it includes none and names
+     * none in {@code __has_include} (the file is then analysed as it is).
      */
     public static Result inline(Path source, List<String> preprocessorArgs) {
         HeaderInliner h = new HeaderInliner(preprocessorArgs);
@@ -79,7 +81,7 @@ public final class HeaderInliner {
         h.lines.from(1, display, 1);
         h.stack.push(source.toAbsolutePath().normalize());
         h.file(read(source), source.toAbsolutePath().normalize(), display, false);
-        if (h.headers.isEmpty()) return null;
+        if (h.headers.isEmpty() && !h.rewritten) return null;
         return new Result(h.out.toString(), h.lines.build(), List.copyOf(h.headers));
     }
 
@@ -117,6 +119,7 @@ public final class HeaderInliner {
                     l = l.substring(0, m.start(1)) + found.toString().replace("\\", "\\\\").replace("\"", "\\\"") + l.substring(m.end(1));
                 }
             }
+            if (l.contains("__has_include")) l = hasInclude(l, path);
             if (header && !inComment && !continued && PRAGMA_ONCE.matcher(bare).matches()) {
                 l = l.endsWith("\r") ? "\r" : "";
             }
@@ -129,6 +132,27 @@ public final class HeaderInliner {
             line++;
             i = next;
         }
+    }
+
+    /**
+     * {@code __has_include("x.h")} naming a header next to the including file: the instrumented text is
+     * compiled from another directory, so the header is named by its absolute path (-I ones are found there
+     * as well).
+     */
+    private String hasInclude(String l, Path path) {
+        Matcher m = HAS_INCLUDE.matcher(l);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            Path sibling = path.getParent() == null ? null : path.getParent().resolve(m.group(2)).normalize();
+            String name = m.group(2);
+            if (sibling != null && !Path.of(name).isAbsolute() && Files.isRegularFile(sibling)) {
+                name = sibling.toString();
+                rewritten = true;
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + quoted(name)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     /** Appends the inlined header {@code found}: #line, its text, a guard around it for #pragma once. */

@@ -74,6 +74,18 @@ class HeaderStateTest {
                 .contains("{ \"b.c:inc\", \"h.h:2:13\", talent_fn_").doesNotContain("{ \"inc\"");
     }
 
+    /** Compiled from DIR/.talent/src, a relative __has_include would not find the header next to the source. */
+    @Test
+    void hasIncludeOfAHeaderNextToTheSourceNamesItsAbsolutePath() {
+        String out = CProgram.in(dir).file("config.h", "#define FAST 1\n").file("m.c", """
+                #if __has_include("config.h") && !__has_include("absent.h")
+                int main(void) { return 0; }
+                #endif
+                """).instrumented("m.c");
+        assertThat(out).contains("#if __has_include(\"" + dir.resolve("config.h") + "\") && !__has_include(\"absent.h\")")
+                .contains("int talent_user_main(void)");
+    }
+
     @Test
     void aHeaderWithPragmaOnceIncludedTwiceIsInlinedOnceAndGuarded() {
         String out = CProgram.in(dir)
