@@ -312,6 +312,37 @@ static void enc_int_bits(tl_buf *b, const talent_type *ft, uint64_t v)
         tl_buf_u8(b, (uint8_t)(v >> (8 * (n - 1 - i))));
 }
 
+/*
+ * A union migrates through its first member (docs/FORMAT.md): the restore writes that member into a zeroed
+ * union. When the union's bytes are more than that (another, larger member was written last, or bits of a
+ * bit-field's storage unit outside the field are set), the restored union would silently differ: refuse the
+ * checkpoint instead, naming the variable.
+ */
+static void union_check_first(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
+{
+    const talent_field *fd = &t->fields[0];
+    unsigned char copy[256];
+    unsigned char *c = t->size <= sizeof copy ? copy : malloc(t->size);
+    int lossy;
+    if (!c)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory checking union '%s'", t->name);
+    memset(c, 0, t->size);
+    if (fd->bit_width)
+        fd->set_bits(c, fd->get_bits(p));
+    else
+        memcpy(c + fd->offset, p + fd->offset, fd->type->size);
+    lossy = memcmp(c, p, t->size) != 0;
+    if (c != copy)
+        free(c);
+    if (lossy) {
+        char what[256];
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a value that its first "
+               "member '%s' does not cover (unions migrate through their first member)", what, t->name, ctx->decl_pos,
+               ctx->where, fd->name);
+    }
+}
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -370,8 +401,13 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         break;
     case TALENT_K_UNION:
         if (t->nfields > 0) {
-            push_field(ctx, t->fields[0].name);
-            tl_encode_value(b, t->fields[0].type, p + t->fields[0].offset, ctx, strs);
+            const talent_field *fd = &t->fields[0];
+            union_check_first(t, p, ctx);
+            push_field(ctx, fd->name);
+            if (fd->bit_width)
+                enc_int_bits(b, fd->type, fd->get_bits(p));
+            else
+                tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
             ctx->depth--;
         }
         break;
@@ -837,8 +873,20 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             mismatch(ct, t, ctx, "the number of members differs");
         memset(p, 0, t->size);
         if (ct->nfields > 0) {
-            push_field(ctx, t->fields[0].name);
-            tl_decode_value(r, ck, ct->fields[0].type, t->fields[0].type, p + t->fields[0].offset, ctx);
+            const talent_field *fd = &t->fields[0];
+            push_field(ctx, fd->name);
+            if (fd->bit_width || ct->fields[0].bit_width) {
+                const tl_ck_type *fct = &ck->types[ct->fields[0].type];
+                int neg;
+                uint64_t u;
+                if (!fd->bit_width || !ct->fields[0].bit_width || !is_int_kind(fd->type->kind) || !is_int_kind(fct->kind))
+                    mismatch(fct, fd->type, ctx, "a bit-field on one side only");
+                u = read_int(r, fct, &neg);
+                check_fits(ck, fct, neg, u, fd->type->kind, fd->bit_width, fd->type->name, ctx);
+                fd->set_bits(p, u);
+            } else {
+                tl_decode_value(r, ck, ct->fields[0].type, fd->type, p + fd->offset, ctx);
+            }
             ctx->depth--;
         }
         break;

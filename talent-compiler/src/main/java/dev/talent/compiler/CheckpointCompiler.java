@@ -17,6 +17,7 @@ import dev.talent.compiler.analysis.Rejections;
 import dev.talent.compiler.analysis.ResumePoints;
 import dev.talent.compiler.analysis.Site;
 import dev.talent.compiler.analysis.SitePlacement;
+import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
@@ -117,10 +118,7 @@ public final class CheckpointCompiler {
         }
         List<Unit> units = new ArrayList<>();
         for (Path source : request.sources()) {
-            TranslationUnit tu = loader.load(source, request.preprocessorArgs());
-            Unit u = new Unit(tu, units.size());
-            u.preprocessed = loader.preprocess(source, request.preprocessorArgs());
-            units.add(u);
+            units.add(load(source, request.preprocessorArgs(), units.size()));
         }
         events.accept(new CompileEvent.Stage("analysing"));
         List<FunctionModel> all = new ArrayList<>();
@@ -130,17 +128,18 @@ public final class CheckpointCompiler {
                     if (top.is("FunctionDecl") && Ast.functionBody(top) != null) u.functions.add(new FunctionModel(u.tu, top));
                 }
                 u.types = new TypeResolver(u.tu);
+                StaticStorage.check(u.tu, u.types, diags);
                 return null;
             });
             all.addAll(u.functions);
             pass("pragmas", u.tu.unitName(), () -> {
                 PragmaScanner.Result scanned = PragmaScanner.scan(u.tu.text());
                 PragmaScanner.Result scan = u.preprocessed == null ? scanned
-                        : PragmaScanner.activeOnly(scanned, u.preprocessed, u.tu.path().toString());
+                        : PragmaScanner.activeOnly(scanned, u.preprocessed, u.tu.lines());
                 u.preprocessed = null;   // only its line markers were needed
                 for (PragmaScanner.BadPragma b : scan.unknown()) {
-                    diags.add(Diagnostic.error(u.tu.path().toString(), b.line(), 1, "unknown '#pragma talent " + b.word() + "'",
-                            "use '#pragma talent checkpoint', '#pragma talent nocheckpoint' or '#pragma talent alloc_type(T)'"));
+                    diags.errorAtLine(u.tu, b.line(), 1, "unknown '#pragma talent " + b.word() + "'",
+                            "use '#pragma talent checkpoint', '#pragma talent nocheckpoint' or '#pragma talent alloc_type(T)'");
                 }
                 u.allocTypePragmas = scan.pragmas().stream().filter(p -> p.kind() == Pragma.Kind.ALLOC_TYPE).toList();
                 List<Pragma> placeable = scan.pragmas().stream().filter(p -> p.kind() != Pragma.Kind.ALLOC_TYPE).toList();
@@ -150,8 +149,8 @@ public final class CheckpointCompiler {
                 for (Site s : placed.pragmaSites()) {
                     FunctionModel f = placed.siteFunctions().get(s);
                     if (f.noCheckpoint) {
-                        diags.add(Diagnostic.warning(u.tu.path().toString(), s.pragma().line(), 1,
-                                "checkpoint pragma in function '" + f.name + "', which is marked nocheckpoint: ignored", ""));
+                        diags.warningAtLine(u.tu, s.pragma().line(), 1,
+                                "checkpoint pragma in function '" + f.name + "', which is marked nocheckpoint: ignored", "");
                         u.nocheckpointPragmas = new ArrayList<>(u.nocheckpointPragmas);
                         u.nocheckpointPragmas.add(s.pragma());
                     } else {
@@ -242,6 +241,53 @@ public final class CheckpointCompiler {
         }
         failOnErrors(diags);
         return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags);
+    }
+
+    /**
+     * Reads one source: its project headers inlined (HeaderInliner; clang then reads the result from a
+     * temporary directory, under the source's base name) or, when it includes none, the file as it is.
+     */
+    private Unit load(Path source, List<String> args, int index) throws CompilationFailedException {
+        HeaderInliner.Result inlined = pass("headers", source.getFileName().toString(), () -> HeaderInliner.inline(source, args));
+        if (inlined == null) {
+            Unit u = new Unit(loader.load(source, args), index);
+            u.preprocessed = loader.preprocess(source, args);
+            return u;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("talent-unit");
+            Path merged = dir.resolve(source.getFileName());
+            Files.writeString(merged, inlined.text(), StandardCharsets.ISO_8859_1);
+            TranslationUnit read = loader.load(merged, args);
+            TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(inlined.lines());
+            Unit u = new Unit(tu, index);
+            u.preprocessed = loader.preprocess(merged, args);
+            return u;
+        } catch (CompilationFailedException e) {
+            // clang's messages name lines of the merged text; name the files they were written in
+            List<Diagnostic> mapped = new ArrayList<>();
+            for (Diagnostic d : e.diagnostics()) {
+                if (dir != null && d.file().startsWith(dir.toString())) {
+                    var o = inlined.lines().origin(d.line());
+                    mapped.add(new Diagnostic(d.severity(), o.file(), o.line(), d.column(), d.message(), d.remedy()));
+                } else {
+                    mapped.add(d);
+                }
+            }
+            throw new CompilationFailedException(mapped);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) Files.deleteIfExists(p);
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // a temporary directory left behind is harmless
+                }
+            }
+        }
     }
 
     private CompileResult emit(CompileRequest request, Analysis a) throws CompilationFailedException {

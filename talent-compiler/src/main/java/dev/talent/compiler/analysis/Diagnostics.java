@@ -1,6 +1,7 @@
 package dev.talent.compiler.analysis;
 
 import dev.talent.compiler.Diagnostic;
+import dev.talent.compiler.ast.LineMap;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.SourceLoc;
 import dev.talent.compiler.ast.TranslationUnit;
@@ -11,23 +12,36 @@ import java.util.List;
 public final class Diagnostics {
     private final List<Diagnostic> all = new ArrayList<>();
 
+    // Lines are those of the unit's text; messages name the file and line where they were written (a unit
+    // with inlined project headers spans several files, see TranslationUnit.origin).
+
     public void error(TranslationUnit tu, Node n, String message, String remedy) {
-        SourceLoc l = n.position();
-        all.add(Diagnostic.error(tu.path().toString(), l.line(), l.col(), message, remedy));
+        error(tu, n.position(), message, remedy);
     }
 
     public void error(TranslationUnit tu, SourceLoc l, String message, String remedy) {
-        all.add(Diagnostic.error(tu.path().toString(), l.line(), l.col(), message, remedy));
+        errorAtLine(tu, l.line(), l.col(), message, remedy);
+    }
+
+    public void errorAtLine(TranslationUnit tu, int line, int col, String message, String remedy) {
+        LineMap.Origin o = tu.origin(line);
+        all.add(Diagnostic.error(o.file(), o.line(), col, message, remedy));
     }
 
     public void warning(TranslationUnit tu, Node n, String message, String remedy) {
         SourceLoc l = n.position();
-        all.add(Diagnostic.warning(tu.path().toString(), l.line(), l.col(), message, remedy));
+        warningAtLine(tu, l.line(), l.col(), message, remedy);
+    }
+
+    public void warningAtLine(TranslationUnit tu, int line, int col, String message, String remedy) {
+        LineMap.Origin o = tu.origin(line);
+        all.add(Diagnostic.warning(o.file(), o.line(), col, message, remedy));
     }
 
     public void note(TranslationUnit tu, Node n, String message) {
         SourceLoc l = n.position();
-        all.add(Diagnostic.note(tu.path().toString(), l.line(), l.col(), message));
+        LineMap.Origin o = tu.origin(l.line());
+        all.add(Diagnostic.note(o.file(), o.line(), l.col(), message));
     }
 
     public void add(Diagnostic d) {

@@ -1,5 +1,6 @@
 package dev.talent.compiler.analysis;
 
+import dev.talent.compiler.ast.LineMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +69,15 @@ public final class PragmaScanner {
      * {@code #pragma talent} it kept. A pragma in an {@code #if 0} block (or any inactive branch) is dropped.
      */
     public static Result activeOnly(Result scanned, String preprocessed, String mainFile) {
-        Set<Integer> active = new HashSet<>();
+        return activeOnly(scanned, preprocessed, LineMap.identity(mainFile));
+    }
+
+    /**
+     * The same for a text whose lines {@code lines} maps to other files (project headers inlined, each after a
+     * {@code #line} directive naming it, so the markers name the file and line {@code lines} gives).
+     */
+    public static Result activeOnly(Result scanned, String preprocessed, LineMap lines) {
+        Set<LineMap.Origin> active = new HashSet<>();
         String file = null;
         int line = 0;
         for (String l : preprocessed.split("\n", -1)) {
@@ -78,15 +87,15 @@ public final class PragmaScanner {
                 line = Integer.parseInt(marker.group(1));
                 continue;
             }
-            if (mainFile.equals(file) && PREPROCESSED_PRAGMA.matcher(l).matches()) active.add(line);
+            if (file != null && PREPROCESSED_PRAGMA.matcher(l).matches()) active.add(new LineMap.Origin(file, line));
             line++;
         }
-        return new Result(scanned.pragmas().stream().filter(p -> active.contains(p.line())).toList(),
-                scanned.unknown().stream().filter(b -> active.contains(b.line())).toList());
+        return new Result(scanned.pragmas().stream().filter(p -> active.contains(lines.origin(p.line()))).toList(),
+                scanned.unknown().stream().filter(b -> active.contains(lines.origin(b.line()))).toList());
     }
 
-    /** Tracks whether a block comment is open at the end of the line (strings are not comment starts). */
-    private static boolean updateComment(String l, boolean open) {
+    /** Whether a block comment is open at the end of the line {@code l} (strings are not comment starts). */
+    public static boolean updateComment(String l, boolean open) {
         int k = 0;
         while (k < l.length()) {
             if (open) {

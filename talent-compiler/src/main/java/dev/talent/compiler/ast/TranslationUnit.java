@@ -14,12 +14,14 @@ public final class TranslationUnit {
     private final String text;
     private final Node root;
     private final Map<String, Node> byId = new HashMap<>();
+    private LineMap lines;
 
     public TranslationUnit(Path path, String clangFileName, String text, Node root) {
         this.path = path;
         this.clangFileName = clangFileName;
         this.text = text;
         this.root = root;
+        this.lines = LineMap.identity(path.toString());
         root.walk(n -> { if (!n.id().isEmpty()) byId.putIfAbsent(n.id(), n); });
     }
 
@@ -29,6 +31,19 @@ public final class TranslationUnit {
     public String text() { return text; }
     public Node root() { return root; }
     public Node byId(String id) { return byId.get(id); }
+
+    /** Where the text's lines were written (project headers inlined into the text: their own files). */
+    public LineMap lines() { return lines; }
+
+    public TranslationUnit withLines(LineMap lines) {
+        this.lines = lines;
+        return this;
+    }
+
+    /** The file and line where text line {@code line} was written, for messages. */
+    public LineMap.Origin origin(int line) {
+        return lines.origin(line);
+    }
 
     /** True when the location was written in this file (macro locations count by their expansion point). */
     public boolean inMainFile(SourceLoc l) {
@@ -52,8 +67,12 @@ public final class TranslationUnit {
         return inMainFile(n.position());
     }
 
-    /** "a.c:3:7" for a node of this file. */
+    /** "a.c:3:7" for a node of this file ("tab.h:2:5" for a line written in an inlined header). */
     public String pos(SourceLoc l) {
-        return unitName() + ":" + l.line() + ":" + l.col();
+        if (lines.isIdentity()) return unitName() + ":" + l.line() + ":" + l.col();
+        LineMap.Origin o = lines.origin(l.line());
+        String file = o.file();
+        int slash = file.lastIndexOf('/');
+        return file.substring(slash + 1) + ":" + o.line() + ":" + l.col();
     }
 }

@@ -4,6 +4,8 @@ import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Variable;
 import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TypeResolver;
 
 /**
@@ -45,11 +47,34 @@ public final class FrameCode {
             case LDOUBLE -> Way.LDOUBLE;
             case POINTER -> Way.PTR;
             case FUNCTION_POINTER -> Way.FPTR;
-            case STRUCT, UNION -> Way.COPY;
+            case STRUCT, UNION -> hasConstMember(v.type, 0) ? Way.MEMORY : Way.COPY;
             case ARRAY -> Way.MEMORY;
             case UNSUPPORTED -> throw new UnsupportedTypeException("variable '" + v.name + "' has type "
                     + TypeResolver.spell(v.type) + ", which talent cannot save");
         };
+    }
+
+    /**
+     * True when the struct/union (or a struct, union or array in it) has a {@code const} member: such a
+     * variable cannot be assigned as a whole ({@code s = c;}), so it is restored through memory like a
+     * {@code const} variable (Csmith writes {@code struct S { const unsigned f1 : 30; ... } l = {...};}).
+     */
+    private boolean hasConstMember(CType type, int depth) {
+        if (depth > 32) return false;
+        try {
+            CType t = types.canonical(type);
+            if (depth > 0 && (type.isConst() || t.isConst())) return true;
+            if (t instanceof CType.Array a) return hasConstMember(a.elem(), depth + 1);
+            if (!(t instanceof CType.Tagged g) || g.tag().equals("enum")) return false;
+            Node record = types.record(g);
+            if (record == null) return false;
+            for (Node field : record.inner()) {
+                if (field.is("FieldDecl") && hasConstMember(CTypeParser.parse(field.qualType()), depth + 1)) return true;
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return true;   // restoring through memory is right for any variable
+        }
     }
 
     /** {@code talent_frame_begin(F, P); <saves>} */

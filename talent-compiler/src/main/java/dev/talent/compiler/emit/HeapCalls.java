@@ -1,6 +1,5 @@
 package dev.talent.compiler.emit;
 
-import dev.talent.compiler.Diagnostic;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
@@ -69,9 +68,9 @@ public final class HeapCalls {
     public void reportUnusedPragmas() {
         for (Pragma p : allocTypes.values()) {
             if (usedPragmas.contains(p)) continue;
-            diags.add(Diagnostic.warning(tu.path().toString(), p.line(), 1,
+            diags.warningAtLine(tu, p.line(), 1,
                     "'#pragma talent alloc_type(" + p.argument() + ")' is not followed by a call of malloc, calloc or realloc: ignored",
-                    "put the pragma on the line right before the allocation"));
+                    "put the pragma on the line right before the allocation");
         }
     }
 
@@ -115,9 +114,9 @@ public final class HeapCalls {
                 named = null;
             }
             if (named == null || !types.fileScopeSpellable(named) || isVoid(named)) {
-                diags.add(Diagnostic.error(tu.path().toString(), pragma.line(), 1,
+                diags.errorAtLine(tu, pragma.line(), 1,
                         "'#pragma talent alloc_type(" + pragma.argument() + ")' does not name a complete type known at file scope",
-                        "name a builtin type, a file-scope typedef or a struct/union/enum declared at file scope"));
+                        "name a builtin type, a file-scope typedef or a struct/union/enum declared at file scope");
                 return "0";
             }
             found = new Inference(named, "pragma");

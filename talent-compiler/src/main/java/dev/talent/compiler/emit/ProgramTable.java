@@ -35,8 +35,15 @@ public final class ProgramTable {
                     .append(TypeDescriptors.cString(lib.symbol())).append(");\n");
         }
         sb.append("static const talent_function talent_functions[] = {\n");
+        // A function pointer is saved by the name of its target (docs/FORMAT.md). Static functions of two files
+        // may share a name, and a static function of a header included by two files is two functions with
+        // the same name (each with its own copy of the header's statics): where two such functions both have
+        // an address, each is listed under its key "<file>:<name>", so a pointer names exactly one of them.
+        java.util.Map<String, Integer> withAddress = new java.util.HashMap<>();
+        for (FunctionModel f : functions) if (addressTaken.test(f)) withAddress.merge(f.name, 1, Integer::sum);
         for (FunctionModel f : functions) {
-            sb.append("  { ").append(TypeDescriptors.cString(f.name)).append(", ")
+            String name = withAddress.getOrDefault(f.name, 0) > 1 ? f.unit.unitName() + ":" + f.name : f.name;
+            sb.append("  { ").append(TypeDescriptors.cString(name)).append(", ")
                     .append(TypeDescriptors.cString(f.unit.pos(f.decl.position()))).append(", ")
                     .append(addressTaken.test(f) ? UnitRewriter.functionAlias(f.id) : "0").append(" }, /* ")
                     .append(f.id).append(" */\n");

@@ -85,6 +85,8 @@ public final class TypeDescriptors {
                 StringBuilder fs = new StringBuilder();
                 for (Node fd : rec.inner()) {
                     if (!fd.is("FieldDecl")) continue;
+                    // an unnamed bit-field (int : 0; int : 3;) is layout only: not a member, it holds no value
+                    if (fd.name().isEmpty() && fd.flag("isBitfield")) continue;
                     if (fd.name().isEmpty()) {
                         throw new UnsupportedTypeException(TypeResolver.spell(type) + " has an unnamed member");
                     }

@@ -113,7 +113,6 @@ public final class UnitRewriter {
                         + "', a function that may checkpoint)", "change the type, or mark the function '#pragma talent nocheckpoint'");
             }
         }
-        QuoteIncludes.rewrite(tu, plan);
         String trailer = trailer(statics, heap.sites());
         plan.insert(0, "#include \"talent.h\"\n" + descriptors.forwardDeclarations()
                 + "#line 1 " + TypeDescriptors.cString(lineDirectiveFile) + "\n", HEADER);

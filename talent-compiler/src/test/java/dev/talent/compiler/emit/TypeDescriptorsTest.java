@@ -80,4 +80,16 @@ class TypeDescriptorsTest {
         assertThat(tables).doesNotContain("TALENT_INT_TYPE(__time_t").doesNotContain("TALENT_INT_TYPE(__syscall_slong_t")
                 .contains("TALENT_FIELD(struct timespec, tv_sec, &talent_");
     }
+
+    /** Csmith seeds 118, 129, 219: 'volatile unsigned : 0;' pads a struct; it is no member and holds no value. */
+    @Test
+    void unnamedBitFieldsAreLeftOutOfTheDescriptor() {
+        String out = CProgram.in(dir).file("a.c", """
+                struct S0 { signed f0 : 5; volatile unsigned : 0; unsigned f1 : 7; int : 3; int f2; };
+                static struct S0 g = {1, 2, 3};
+                int main(void) { int s = 0; for (int i = 0; i < 4; i++) s += g.f0 + g.f1 + g.f2; return s; }
+                """).instrumented("a.c");
+        assertThat(out).contains("TALENT_BITFIELD(f0, ").contains("TALENT_BITFIELD(f1, ").contains("TALENT_FIELD(struct S0, f2, ")
+                .contains("{ \"a.c:g\", \"g\", ");
+    }
 }

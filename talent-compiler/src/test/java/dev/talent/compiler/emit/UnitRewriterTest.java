@@ -98,12 +98,46 @@ class UnitRewriterTest {
     }
 
     @Test
-    void quoteIncludesOfNeighbouringHeadersBecomeAbsolute() {
+    void projectHeadersAreInlinedBetweenLineDirectivesAndSystemHeadersStayIncludes() {
         String out = CProgram.in(dir).file("h.h", "#define ONE 1\n").file("a.c", """
                 #include "h.h"
                 #include <stdio.h>
                 int main(void) { return ONE; }
                 """).instrumented("a.c");
-        assertThat(CProgram.originalLines(out).getFirst()).isEqualTo("#include \"" + dir.resolve("h.h") + "\"");
+        assertThat(CProgram.originalLines(out).subList(0, 5)).containsExactly("#line 1 \"" + dir.resolve("a.c") + "\"",
+                "#line 1 \"" + dir.resolve("h.h") + "\"", "#define ONE 1", "#line 2 \"" + dir.resolve("a.c") + "\"",
+                "#include <stdio.h>");
+    }
+
+    /** Found by Csmith (seed 115, --max-funcs 1): gcc refused 'l = talent_c;' for a struct with a const member. */
+    @Test
+    void aStructLocalWithAConstMemberIsRestoredThroughMemory() {
+        String out = CProgram.in(dir).file("a.c", """
+                struct S { unsigned a : 16; const unsigned b : 30; };
+                int main(void) {
+                  struct S l = {89, 8326};
+                  unsigned h = 0;
+                  for (int i = 0; i < 10; i++) h += l.a + l.b;
+                  return (int)h;
+                }
+                """).instrumented("a.c");
+        assertThat(out).contains("talent_bind(0, (void *)&l, ").contains("talent_save_mem(0, \"l\", \"a.c:3:12\", (const void *)&l, ")
+                .doesNotContain("l = talent_c");
+    }
+
+    /** Csmith seed 131: a union with a member of a const typedef'd type. */
+    @Test
+    void aUnionLocalWithAConstTypedefMemberIsRestoredThroughMemory() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdint.h>
+                union U { const int32_t f0; uint32_t f2; };
+                int main(void) {
+                  union U u = {7};
+                  unsigned h = 0;
+                  for (int i = 0; i < 10; i++) h += (unsigned)u.f0;
+                  return (int)h;
+                }
+                """).instrumented("a.c");
+        assertThat(out).contains("talent_bind(0, (void *)&u, ").doesNotContain("u = talent_c");
     }
 }

@@ -1,0 +1,238 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State and functions defined in project headers are instrumented like the main file's (the headers are
+ * inlined into each translation unit that includes them, docs/CODEGEN.md "Headers"), and every object with
+ * static storage that talent does not save is a build error naming it (analysis.StaticStorage).
+ */
+class HeaderStateTest {
+    @TempDir
+    Path dir;
+
+    /** The program of issue 11: its table and state live in tab.h, filled by a loop of a header function. */
+    static final String TAB_H = """
+            static unsigned table[16]; static unsigned state = 7;
+            static void fill(void) { for (int i = 0; i < 16; i++) table[i] = i * 2654435761u; }
+            """;
+    static final String M_C = """
+            #include <stdio.h>
+            #include "tab.h"
+            int main(void) { fill(); unsigned h = 0;
+              for (int r = 0; r < 100; r++) { h = h * 31 + table[r % 16] + state; state += 3; }
+              printf("h=%u state=%u\\n", h, state); return 0; }
+            """;
+
+    @Test
+    void variablesOfAHeaderAreSavedWithTheUnitThatIncludesIt() {
+        String out = CProgram.in(dir).file("tab.h", TAB_H).file("m.c", M_C).instrumented("m.c");
+        assertThat(out).contains("{ \"m.c:table\", \"table\", \"tab.h:1:17\", (void *)&table,")
+                .contains("{ \"m.c:state\", \"state\", \"tab.h:1:44\", (void *)&state,");
+    }
+
+    @Test
+    void aLoopOfAHeaderFunctionIsASiteAndItsLinesStayThoseOfTheHeader() {
+        CProgram p = CProgram.in(dir).file("tab.h", TAB_H).file("m.c", M_C).analyze();
+        assertThat(p.function("fill").sites).hasSize(1);
+        assertThat(p.function("fill").chain).isTrue();
+        String out = CProgram.in(dir).file("tab.h", TAB_H).file("m.c", M_C).instrumented("m.c");
+        Path m = dir.resolve("m.c");
+        // the header's text follows '#line 1 "<dir>/tab.h"', then the main file resumes at the line after the include
+        assertThat(out).contains("#line 1 \"" + dir.resolve("tab.h") + "\"\n")
+                .contains("\n#line 3 \"" + m + "\"\nint talent_user_main(void)");
+        CompileResult r = CProgram.in(dir).file("tab.h", TAB_H).file("m.c", M_C).compile();
+        assertThat(read(r.programTable())).contains("\"tab.h:2:26\"");   // where fill's loop site is, in the point table
+    }
+
+    @Test
+    void aHeaderStaticIncludedByTwoFilesIsOneObjectPerFile() {
+        CompileResult r = CProgram.in(dir)
+                .file("count.h", "static int calls;\nstatic inline void bump(void) { static int n; n++; calls++; }\n")
+                .file("a.c", "#include \"count.h\"\nvoid other(void);\nint main(void) { bump(); other(); return calls; }\n")
+                .file("b.c", "#include \"count.h\"\nvoid other(void) { for (int i = 0; i < 3; i++) bump(); }\n")
+                .compile();
+        String a = read(r.instrumentedSources().get(0));
+        String b = read(r.instrumentedSources().get(1));
+        assertThat(a).contains("{ \"a.c:calls\", \"calls\", \"count.h:1:12\"").contains("{ \"a.c:__talent_s_bump_n\", \"n\", \"count.h:2:44\"");
+        assertThat(b).contains("{ \"b.c:calls\", \"calls\", \"count.h:1:12\"").contains("{ \"b.c:__talent_s_bump_n\", \"n\", \"count.h:2:44\"");
+    }
+
+    @Test
+    void aStaticFunctionOfAHeaderWhoseAddressTwoFilesTakeIsListedUnderEachFilesKey() {
+        CompileResult r = CProgram.in(dir)
+                .file("h.h", "static unsigned hits;\nstatic void inc(void) { hits++; }\n")
+                .file("a.c", "#include \"h.h\"\nvoid (*ap)(void) = inc;\nint main(void) { ap(); return (int)hits; }\n")
+                .file("b.c", "#include \"h.h\"\nvoid (*bp)(void) = inc;\n")
+                .compile();
+        assertThat(read(r.programTable())).contains("{ \"a.c:inc\", \"h.h:2:13\", talent_fn_")
+                .contains("{ \"b.c:inc\", \"h.h:2:13\", talent_fn_").doesNotContain("{ \"inc\"");
+    }
+
+    /** Compiled from DIR/.talent/src, a relative __has_include would not find the header next to the source. */
+    @Test
+    void hasIncludeOfAHeaderNextToTheSourceNamesItsAbsolutePath() {
+        String out = CProgram.in(dir).file("config.h", "#define FAST 1\n").file("m.c", """
+                #if __has_include("config.h") && !__has_include("absent.h")
+                int main(void) { return 0; }
+                #endif
+                """).instrumented("m.c");
+        assertThat(out).contains("#if __has_include(\"" + dir.resolve("config.h") + "\") && !__has_include(\"absent.h\")")
+                .contains("int talent_user_main(void)");
+    }
+
+    @Test
+    void aHeaderWithPragmaOnceIncludedTwiceIsInlinedOnceAndGuarded() {
+        String out = CProgram.in(dir)
+                .file("once.h", "#pragma once\nstatic int hits = 1;\n")
+                .file("two.h", "#include \"once.h\"\n")
+                .file("m.c", "#include \"once.h\"\n#include \"two.h\"\nint main(void) { return hits; }\n")
+                .instrumented("m.c");
+        // inlined twice (directly and through two.h), the second copy under the same guard
+        assertThat(out.split("#ifndef __talent_once_1\n#define __talent_once_1\n#line 1 ", -1)).hasSize(3);
+        assertThat(out).doesNotContain("#pragma once").doesNotContain("__talent_once_2");
+        assertThat(out).containsOnlyOnce("{ \"m.c:hits\"");
+    }
+
+    @Test
+    void aMessageAboutHeaderCodeNamesTheHeaderAndItsLine() {
+        List<Diagnostic> d = CProgram.in(dir)
+                .file("w.h", "\nstatic int work(int n) {\n  for (int i = 0; i < n; i++) {\n    char v[n];\n    v[0] = 1; }\n  return n; }\n")
+                .file("m.c", "#include \"w.h\"\nint main(void) { return work(3); }\n")
+                .rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.file()).isEqualTo(dir.resolve("w.h").toString());
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).contains("variable-length array 'v'");
+        });
+    }
+
+    @Test
+    void aThreadLocalAtFileScopeIsRefusedByName() {
+        List<Diagnostic> d = CProgram.in(dir)
+                .file("m.c", "#include <stdio.h>\n_Thread_local int seen;\nint main(void) { for (int i = 0; i < 3; i++) seen++; return seen; }\n")
+                .rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.file()).endsWith("m.c");
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("thread-local variable 'seen'");
+        });
+    }
+
+    @Test
+    void aThreadLocalStaticInAHeaderFunctionIsRefusedByName() {
+        List<Diagnostic> d = CProgram.in(dir)
+                .file("t.h", "static int next_id(void) {\n  static __thread int id;\n  return ++id; }\n")
+                .file("m.c", "#include \"t.h\"\nint main(void) { return next_id(); }\n")
+                .rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.file()).isEqualTo(dir.resolve("t.h").toString());
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("thread-local variable 'id'");
+        });
+    }
+
+    @Test
+    void aVariableOfAHeaderTalentCannotInlineIsRefusedByName() {
+        // a computed include is resolved by the preprocessor only: the header's text stays outside the unit
+        List<Diagnostic> d = CProgram.in(dir)
+                .file("tab.h", TAB_H)
+                .file("m.c", "#define TABLES \"tab.h\"\n#include TABLES\nint main(void) { fill(); return (int)state; }\n")
+                .rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.file()).endsWith("tab.h");
+            assertThat(x.line()).isEqualTo(1);
+            assertThat(x.message()).contains("variable 'table'").contains("would not be saved");
+        });
+        assertThat(d).anySatisfy(x -> assertThat(x.message()).contains("variable 'state'"));
+    }
+
+    @Test
+    void aStaticInsideAFunctionOfAHeaderTalentCannotInlineIsRefusedByName() {
+        List<Diagnostic> d = CProgram.in(dir)
+                .file("c.h", "static int counter(void) {\n  static int n;\n  return ++n; }\n")
+                .file("m.c", "#define C \"c.h\"\n#include C\nint main(void) { return counter(); }\n")
+                .rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.file()).endsWith("c.h");
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("static variable 'n' of function 'counter'");
+        });
+    }
+
+    @Test
+    void constantTablesAndDeclarationsOutsideTheUnitAreNotRefused() {
+        CProgram.in(dir)
+                .file("k.h", "static const int primes[] = {2, 3, 5};\nextern int shared;\n")
+                .file("m.c", "#define K \"k.h\"\n#include K\n" + SYSTEM_HEADERS + "int shared;\n"
+                        + "int main(void) { return primes[1] + shared + errno + (stdin != 0); }\n")
+                .analyze();
+    }
+
+    /** What the C library's headers define (static inline helpers, constants) is not the program's state. */
+    static final String SYSTEM_HEADERS = """
+            #define _GNU_SOURCE
+            #include <assert.h>
+            #include <ctype.h>
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <float.h>
+            #include <inttypes.h>
+            #include <limits.h>
+            #include <locale.h>
+            #include <math.h>
+            #include <pthread.h>
+            #include <setjmp.h>
+            #include <signal.h>
+            #include <stdarg.h>
+            #include <stdbool.h>
+            #include <stddef.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #include <sys/stat.h>
+            #include <sys/time.h>
+            #include <sys/wait.h>
+            #include <time.h>
+            #include <unistd.h>
+            #include <wchar.h>
+            """;
+
+    @Test
+    void pragmasInAHeaderAreHonouredAndThoseInInactiveBranchesIgnored() {
+        CProgram p = CProgram.in(dir)
+                .file("p.h", """
+                        #pragma talent nocheckpoint
+                        static int quiet(int n) { for (int i = 0; i < n; i++) n--; return n; }
+                        #if 0
+                        #pragma talent checkpoint
+                        #endif
+                        static int busy(int n) {
+                          n++;
+                        #pragma talent checkpoint
+                          return n; }
+                        """)
+                .file("m.c", "#include \"p.h\"\nint main(void) { return quiet(3) + busy(1); }\n")
+                .analyze();
+        assertThat(p.function("quiet").chain).isFalse();
+        assertThat(p.function("busy").sites).hasSize(1);
+        assertThat(p.function("main").chain).isTrue();
+    }
+
+    private static String read(Path p) {
+        try {
+            return java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
