@@ -63,6 +63,7 @@ public final class ProgramTable {
         }
         if (points.isEmpty()) sb.append("  { 0, 0, 0 }\n");
         sb.append("};\n\n");
+        pointVariables(sb, points);
         String ret = mainReturnsVoid ? "void" : "int";
         if (main == MainSignature.VOID) {
             sb.append("extern ").append(ret).append(" talent_user_main(void);\n");
@@ -82,6 +83,27 @@ public final class ProgramTable {
         sb.append("  talent_points, ").append(points.size()).append(",\n");
         sb.append("  talent_invoke_main\n};\n");
         return sb.toString();
+    }
+
+    /**
+     * talent_the_point_vars (talent.h): per point, the ids of the variables its resume code restores (the point's
+     * saved variables, {@link FrameCode#restore}), so that the runtime refuses a checkpoint whose frame lacks one
+     * while it validates the file, before any restore starts, and falls back to an older checkpoint.
+     */
+    private static void pointVariables(StringBuilder sb, List<Point> points) {
+        for (Point p : points) {
+            if (p.saved.isEmpty()) continue;
+            sb.append("static const unsigned talent_point_vars_").append(p.id).append("[] = {");
+            for (int i = 0; i < p.saved.size(); i++) sb.append(i == 0 ? " " : ", ").append(p.saved.get(i).id);
+            sb.append(" };\n");
+        }
+        sb.append("const talent_point_vars talent_the_point_vars[] = {\n");
+        for (Point p : points) {
+            sb.append(p.saved.isEmpty() ? "  { 0, 0 }" : "  { talent_point_vars_" + p.id + ", " + p.saved.size() + " }")
+                    .append(", /* ").append(p.id).append(" */\n");
+        }
+        if (points.isEmpty()) sb.append("  { 0, 0 }\n");
+        sb.append("};\n\n");
     }
 
     static String libraryAlias(String name) {

@@ -29,7 +29,11 @@ class ProgramTableTest {
                 .contains("extern int talent_user_main(int, char **);")
                 .contains("return talent_user_main(argc, argv);")
                 .contains("\"" + r.fingerprint() + "\"")
-                .contains("talent_functions, 2,\n  talent_points, 2,\n");
+                .contains("talent_functions, 2,\n  talent_points, 2,\n")
+                // per point, the ids of the variables its resume code restores (helper's n at its loop's site)
+                .contains("static const unsigned talent_point_vars_0[] = { 0 };\n")
+                .contains("const talent_point_vars talent_the_point_vars[] = {\n  { talent_point_vars_0, 1 }, /* 0 */\n"
+                        + "  { talent_point_vars_1, 1 }, /* 1 */\n};");
         assertThat(r.fingerprint()).matches("[0-9a-f]{32}");
     }
 
@@ -38,7 +42,7 @@ class ProgramTableTest {
         CompileResult r = CProgram.in(dir).file("a.c", "int main(void) { return 0; }\n").compile();
         String t = Files.readString(r.programTable());
         assertThat(t).contains("extern int talent_user_main(void);").contains("return talent_user_main();")
-                .contains("talent_points, 0,");
+                .contains("talent_points, 0,").contains("talent_the_point_vars[] = {\n  { 0, 0 }\n};");
     }
 
     @Test
