@@ -1,24 +1,24 @@
 package dev.talent.it;
 
+import static dev.talent.it.EnvApp.read;
+import static dev.talent.it.EnvApp.records;
+import static dev.talent.it.EnvApp.tree;
+import static dev.talent.it.EnvApp.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.talent.it.EnvApp.Reference;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -211,61 +211,12 @@ class LiveMigrationIT {
         return TalentCli.get().run(root, RUN_TIMEOUT, args);
     }
 
-    private record Reference(String stdout, Map<String, String> files) {}
+    private Path inputDir(String label) throws IOException {
+        return EnvApp.inputDir(root.resolve(label + "-work"));
+    }
 
     /** One uninterrupted run of the x86_64 build, in a fresh copy of the input. */
     private Reference reference(String label, int steps, int ms) throws IOException {
-        Path dir = inputDir(label + "-reference");
-        ProcessResult r = Processes.run(List.of(root.resolve("build/envapp.x86_64").toString(), Integer.toString(steps),
-                Integer.toString(Math.min(ms, 1))), dir, Duration.ofMinutes(1));
-        assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
-        return new Reference(r.stdoutText(), tree(dir));
-    }
-
-    private Path inputDir(String label) throws IOException {
-        Path dir = root.resolve(label + "-work");
-        ItPaths.deleteRecursively(dir);
-        Files.createDirectories(dir);
-        StringBuilder numbers = new StringBuilder();
-        for (int i = 0; i < 40; i++) numbers.append(i * 7 % 23 + 1).append(i % 5 == 4 ? "\n" : " ");
-        Files.writeString(dir.resolve("input.txt"), numbers.toString());
-        return dir;
-    }
-
-    /** Relative path -> content of every file below {@code dir}. */
-    private static Map<String, String> tree(Path dir) throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                if (Files.isRegularFile(p)) files.put(dir.relativize(p).toString(), Files.readString(p));
-            }
-        }
-        return files;
-    }
-
-    private static List<JsonNode> records(Path log) throws IOException {
-        if (!Files.exists(log)) return List.of();
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) out.add(JSON.readTree(line));
-        }
-        return out;
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String uid() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[1]).findFirst().orElse("");
-        } catch (IOException e) {
-            return "";
-        }
+        return EnvApp.reference(root.resolve("build/envapp.x86_64"), inputDir(label + "-reference"), steps, ms);
     }
 }
