@@ -192,6 +192,36 @@ class CheckpointValidationIT {
         assertThat(disagreements).as("verdicts of %d changed files", files.size()).isEmpty();
     }
 
+    /**
+     * Inputs the fuzzers found (corpus/found, raw: CRCs as found; see talent bench fuzz): whatever they are, the C
+     * reader gives the Java reader's verdict, by file and by buffer, and does not crash on them.
+     */
+    @Test
+    void foundInputsGetTheJavaReadersVerdictFromTheCReader() throws Exception {
+        if (!Files.isDirectory(CORPUS.resolve("found"))) return;
+        List<String> files;
+        try (Stream<Path> all = Files.list(CORPUS.resolve("found"))) {
+            files = all.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+        }
+        for (String mode : new String[] {null, "--buffer"}) {
+            List<String> lines = driverLines(mode, files);
+            assertThat(lines).hasSize(files.size());
+            for (int i = 0; i < files.size(); i++) {
+                boolean java;
+                try {
+                    dev.talent.format.CheckpointReader.read(Files.readAllBytes(Path.of(files.get(i))));
+                    java = true;
+                } catch (dev.talent.format.CorruptCheckpointException e) {
+                    java = false;
+                }
+                String line = lines.get(i);
+                boolean programOnly = line.contains("this program") || line.contains("fingerprint");
+                assertThat(line.startsWith("ACCEPT ")).as("%s (Java %s)", line, java ? "accepts" : "refuses")
+                        .isEqualTo(java && !programOnly);
+            }
+        }
+    }
+
     @Test
     void aFifoOrALinkNamedLikeTheNewestCheckpointIsSkipped(@TempDir Path dir) throws Exception {
         Files.copy(CORPUS.resolve("valid/base.tck"), dir.resolve("ckpt-000003.tck"));

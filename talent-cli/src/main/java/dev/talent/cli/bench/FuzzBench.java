@@ -179,8 +179,12 @@ public final class FuzzBench {
         }
     }
 
+    /**
+     * A crash, leak, hang (over {@link #TIMEOUT_SECONDS}) or memory exhaustion. Not libFuzzer's slow-unit files: a
+     * JVM loading and instrumenting its classes makes the first inputs slow, and a real hang is a timeout.
+     */
     static boolean isFinding(Target t, String name) {
-        for (String kind : List.of("crash-", "leak-", "timeout-", "oom-", "slow-unit-")) {
+        for (String kind : List.of("crash-", "leak-", "timeout-", "oom-")) {
             if (name.startsWith(t.label() + "-" + kind)) return true;
         }
         return false;
