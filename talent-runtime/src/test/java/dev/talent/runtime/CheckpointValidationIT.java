@@ -244,6 +244,78 @@ class CheckpointValidationIT {
         assertThat(disagreements).as("verdicts of %d changed files", files.size()).isEmpty();
     }
 
+    /**
+     * The corpus again through the reader built with ASan and UBSan (any report aborts it): the same verdicts, by file
+     * and by buffer, and the fallback of a restart over a directory of forged files, without a sanitizer report.
+     */
+    @Test
+    void theCorpusRunsCleanUnderAddressAndUndefinedBehaviourSanitizers(@TempDir Path dir) throws Exception {
+        List<String> flags = new ArrayList<>(List.of("gcc", "-std=c99", "-g", "-O1", "-D_POSIX_C_SOURCE=200809L", "-fsigned-char",
+                "-ffp-contract=off", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                "-I" + SRC.resolve("include"), "-I" + SRC, "-o", dir.resolve("asan_driver").toString()));
+        try (Stream<Path> files = Files.list(SRC)) {
+            files.filter(f -> f.toString().endsWith(".c") && !f.endsWith("main.c")).sorted().forEach(f -> flags.add(f.toString()));
+        }
+        // main.c's main renamed away, as for the plain driver: one translation unit per command is enough here
+        Path mainNoMain = Files.writeString(dir.resolve("main_nomain.c"), "#define main tl_unused_main\n#include \"" + SRC.resolve("main.c") + "\"\n");
+        flags.add(mainNoMain.toString());
+        flags.add(Path.of("src/test/c/corpus_driver.c").toAbsolutePath().toString());
+        flags.add("-lm");
+        mustRun(flags);
+        // no leak check: the reader keeps a checkpoint's types and strings for the restored program's life (see
+        // tl_checkpoint_release); the C fuzz target frees them and checks for leaks
+        List<String> files = new ArrayList<>(corpus("forged"));
+        files.addAll(corpus("forged-for-program"));
+        files.addAll(corpus("valid"));
+        for (String mode : new String[] {null, "--buffer"}) {
+            List<String> cmd = new ArrayList<>(List.of(dir.resolve("asan_driver").toString()));
+            if (mode != null) cmd.add(mode);
+            cmd.addAll(files);
+            Result r = run(cmd, Map.of("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1"), null);
+            assertThat(r.err()).doesNotContain("ERROR: AddressSanitizer").doesNotContain("runtime error:");
+            assertThat(r.rc()).as(r.err()).isZero();
+            assertThat(r.out().lines().toList()).containsExactlyElementsOf(driverLines(mode, files));
+        }
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Files.copy(CORPUS.resolve("valid/base.tck"), ck.resolve("ckpt-000003.tck"));   // META says sequence 3
+        int seq = 4;
+        for (String f : corpus("forged")) Files.copy(Path.of(f), ck.resolve(String.format("ckpt-%06d.tck", seq++)));
+        Result r = run(List.of(dir.resolve("asan_driver").toString(), "--newest", ck.toString()),
+                Map.of("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1"), null);
+        assertThat(r.err()).doesNotContain("ERROR: AddressSanitizer").doesNotContain("runtime error:");
+        assertThat(r.out()).as(r.err()).isEqualTo("SELECTED 3\n");
+    }
+
+    /**
+     * Inputs the fuzzers found (corpus/found, raw: CRCs as found; see talent bench fuzz): whatever they are, the C
+     * reader gives the Java reader's verdict, by file and by buffer, and does not crash on them.
+     */
+    @Test
+    void foundInputsGetTheJavaReadersVerdictFromTheCReader() throws Exception {
+        if (!Files.isDirectory(CORPUS.resolve("found"))) return;
+        List<String> files;
+        try (Stream<Path> all = Files.list(CORPUS.resolve("found"))) {
+            files = all.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+        }
+        for (String mode : new String[] {null, "--buffer"}) {
+            List<String> lines = driverLines(mode, files);
+            assertThat(lines).hasSize(files.size());
+            for (int i = 0; i < files.size(); i++) {
+                boolean java;
+                try {
+                    dev.talent.format.CheckpointReader.read(Files.readAllBytes(Path.of(files.get(i))));
+                    java = true;
+                } catch (dev.talent.format.CorruptCheckpointException e) {
+                    java = false;
+                }
+                String line = lines.get(i);
+                boolean programOnly = line.contains("this program") || line.contains("fingerprint");
+                assertThat(line.startsWith("ACCEPT ")).as("%s (Java %s)", line, java ? "accepts" : "refuses")
+                        .isEqualTo(java && !programOnly);
+            }
+        }
+    }
+
     @Test
     void aFifoOrALinkNamedLikeTheNewestCheckpointIsSkipped(@TempDir Path dir) throws Exception {
         Files.copy(CORPUS.resolve("valid/base.tck"), dir.resolve("ckpt-000003.tck"));

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: instrumentation overhead, checkpoint/restore time of a 64 MiB array and of a 1M-node tree,"
-                + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime.",
+                + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
-                BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class})
+                BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
+                FuzzBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
@@ -36,7 +37,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync or migration");
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration or fuzz");
     }
 
     /** What the benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */
