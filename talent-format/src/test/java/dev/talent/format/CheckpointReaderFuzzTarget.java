@@ -32,7 +32,7 @@ public final class CheckpointReaderFuzzTarget {
             return;
         }
         InspectRenderer.text(c);
-        new InspectJson(c).tree();
+        new InspectJson(c).document();
     }
 
     /**
