@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Instruments the sample programs of src/test/resources/samples and compiles them with the real target
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * links each sample natively, checks it prints what the original prints, takes checkpoints at several
  * site-visit counts and restarts them, natively and on i686/s390x under qemu when available.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class CheckpointCompilerIT {
     private static final Path MODULE = Path.of(System.getProperty("user.dir"));
     private static final Path SAMPLES = MODULE.resolve("src/test/resources/samples");

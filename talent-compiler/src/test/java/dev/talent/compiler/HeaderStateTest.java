@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * State and functions defined in project headers are instrumented like the main file's (the headers are
  * inlined into each translation unit that includes them, docs/CODEGEN.md "Headers"), and every object with
  * static storage that talent does not save is a build error naming it (analysis.StaticStorage).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HeaderStateTest {
     @TempDir
     Path dir;

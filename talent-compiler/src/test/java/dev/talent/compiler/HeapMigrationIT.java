@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Heap structures, pointers and function pointers migrated hop after hop across all five ISAs: each
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * s390x until the next checkpoint, then i686, aarch64, and finished on riscv64. The concatenated output
  * must equal the output of the original program compiled by gcc without talent.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class HeapMigrationIT {
     private static final Path MODULE = Path.of(System.getProperty("user.dir"));
     private static final Path HEAP_SAMPLES = MODULE.resolve("src/test/resources/samples/heap");

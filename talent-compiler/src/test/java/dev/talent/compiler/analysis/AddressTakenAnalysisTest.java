@@ -6,7 +6,10 @@ import dev.talent.compiler.CProgram;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AddressTakenAnalysisTest {
     @TempDir
     Path dir;

@@ -6,8 +6,11 @@ import dev.talent.compiler.CProgram;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** Liveness over the CFG decides what is saved at each point (address-taken variables aside). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LivenessAnalysisTest {
     @TempDir
     Path dir;

@@ -3,7 +3,10 @@ package dev.talent.compiler.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PragmaScannerTest {
     @Test
     void findsPragmasOutsideComments() {

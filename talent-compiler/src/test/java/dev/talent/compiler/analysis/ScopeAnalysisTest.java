@@ -7,7 +7,10 @@ import dev.talent.compiler.Diagnostic;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ScopeAnalysisTest {
     @TempDir
     Path dir;

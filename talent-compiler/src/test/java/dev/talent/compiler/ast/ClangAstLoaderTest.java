@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** Runs clang (the front end) on small files; checks that file/line tracking tells files apart. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClangAstLoaderTest {
     @TempDir
     Path dir;

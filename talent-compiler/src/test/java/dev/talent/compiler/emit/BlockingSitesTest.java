@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** Blocking calls in functions that may checkpoint: hoisted, in a retry loop after their site (talent.h). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BlockingSitesTest {
     @TempDir
     Path dir;

@@ -9,8 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** docs/CODEGEN.md "Resume labels and resume copies": where the prologue's jump targets end up. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ResumeCopiesTest {
     @TempDir
     Path dir;

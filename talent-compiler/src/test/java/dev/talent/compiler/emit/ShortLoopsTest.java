@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * docs/CODEGEN.md "Short loop nests": which loop headers bound a loop to at most 16 iterations, so that the loop
  * and the leaf loops inside it are versioned as a whole (one test of talent_pending for the nest).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ShortLoopsTest {
     @TempDir
     Path dir;

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** docs/CODEGEN.md "Strip-mined loops": which counted loops test talent_pending once per strip, and the code. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class StripMiningTest {
     @TempDir
     Path dir;

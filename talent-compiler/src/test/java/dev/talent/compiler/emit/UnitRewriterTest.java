@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** Input C to expected instrumented C, line by line (the original lines keep their numbers). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class UnitRewriterTest {
     @TempDir
     Path dir;

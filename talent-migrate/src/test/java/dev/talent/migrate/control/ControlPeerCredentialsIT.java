@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A real connection from another user is refused by its SO_PEERCRED uid. The 0700 directory keeps other users
  * out before that, so the client runs as nobody with CAP_DAC_OVERRIDE (setpriv, as root): it gets through the
  * file permissions, as root would, and only the peer check is left to stop it.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class ControlPeerCredentialsIT {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Path PYTHON = Path.of("/usr/bin/python3");
