@@ -234,16 +234,19 @@ final class TreeCopier implements AutoCloseable {
         setAttributes(dstDir, sourceEntry, where);
     }
 
-    /** The entries of an open destination directory by name (see {@link #key}). */
-    private Map<String, FileEntry> destinationEntries(int dstDir, Where where) throws SyncException {
-        Map<String, FileEntry> entries = new HashMap<>();
-        List<byte[]> names;
+    /** The names in an open destination directory (talent's own replica: no bound on their number). */
+    private List<byte[]> listDestination(int dirFd, Where where) throws SyncException {
         try {
-            names = sys.list(dstDir, Long.MAX_VALUE);
+            return sys.list(dirFd, Long.MAX_VALUE);
         } catch (ErrnoException e) {
             throw new SyncException("list", destination.resolve(where.path()), e);
         }
-        for (byte[] name : names) {
+    }
+
+    /** The entries of an open destination directory by name (see {@link #key}). */
+    private Map<String, FileEntry> destinationEntries(int dstDir, Where where) throws SyncException {
+        Map<String, FileEntry> entries = new HashMap<>();
+        for (byte[] name : listDestination(dstDir, where)) {
             FileEntry entry = statDestination(dstDir, name, where.child(name));
             if (entry != null) entries.put(key(name), entry);
         }
@@ -676,13 +679,7 @@ final class TreeCopier implements AutoCloseable {
         if (where.depth() >= SyncLimits.MAX_DEPTH) {
             throw limitExceeded(Limit.DEPTH, SyncLimits.MAX_DEPTH, where.depth() + 1L, where.path());
         }
-        List<byte[]> names;
-        try {
-            names = sys.list(dirFd, Long.MAX_VALUE);
-        } catch (ErrnoException e) {
-            throw new SyncException("list", destination.resolve(where.path()), e);
-        }
-        for (byte[] name : names) {
+        for (byte[] name : listDestination(dirFd, where)) {
             Where child = where.child(name);
             FileEntry entry = statDestination(dirFd, name, child);
             if (entry == null) continue;
