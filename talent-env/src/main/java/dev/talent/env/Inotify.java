@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * descriptor is non-blocking, so {@link #read} returns 0 instead of waiting when no event is queued.
  * Not thread-safe: {@link ChangeJournal} serialises the calls.
  */
+@SuppressWarnings("restricted") // calling libc through FFM is this class's purpose; the JVM is run with --enable-native-access
 final class Inotify implements AutoCloseable {
 
     // Event bits, from <sys/inotify.h> (the same on every Linux architecture).
@@ -80,6 +81,7 @@ final class Inotify implements AutoCloseable {
 
     /** A system call failed with this errno. */
     static final class ErrnoException extends Exception {
+        private static final long serialVersionUID = 1L;
         final int errno;
 
         ErrnoException(String call, int errno) {

@@ -99,6 +99,7 @@ public final class SyncBenchmark {
 
     /** The benchmark cannot produce a trustworthy result: rsync missing or failing, or a replica is wrong. */
     public static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
         public Failed(String message) { super(message); }
     }
 

@@ -12,9 +12,10 @@ import java.util.Objects;
 
 /** A sync step failed: {@link #operation()} on {@link #path()}; the message also says why. */
 public class SyncException extends IOException {
+    private static final long serialVersionUID = 1L;
 
     private final String operation;
-    private final Path path;
+    private final transient Path path;
 
     public SyncException(String operation, Path path, String reason, Throwable cause) {
         super("cannot " + operation + " " + path + ": " + reason, cause);

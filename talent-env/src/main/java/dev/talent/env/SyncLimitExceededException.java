@@ -8,6 +8,7 @@ import java.util.Objects;
  * up to that point (never more than the limit): sync again with the tree reduced, or with higher limits.
  */
 public final class SyncLimitExceededException extends SyncException {
+    private static final long serialVersionUID = 1L;
 
     /** Which limit. */
     public enum Limit {
@@ -34,7 +35,7 @@ public final class SyncLimitExceededException extends SyncException {
     private final Limit limit;
     private final long maximum;
     private final long value;
-    private final Path tree;
+    private final transient Path tree;
 
     /**
      * @param tree        the source tree that is too big

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  * file was not put in place (its temporary copy is removed); the destination keeps its previous version.
  */
 public final class SyncVerificationException extends SyncException {
+    private static final long serialVersionUID = 1L;
 
     private final String expectedSha256;
     private final String actualSha256;

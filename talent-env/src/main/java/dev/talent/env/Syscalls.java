@@ -26,6 +26,7 @@ import java.util.List;
  *
  * <p>One instance per sync (its buffers are confined to the thread that made it); {@link #close} frees them.
  */
+@SuppressWarnings("restricted") // calling libc through FFM is this class's purpose; the JVM is run with --enable-native-access
 final class Syscalls implements AutoCloseable {
 
     // open(2) flags. O_DIRECTORY and O_NOFOLLOW differ between the architectures; the others are the generic values.
@@ -149,6 +150,7 @@ final class Syscalls implements AutoCloseable {
 
     /** A system call failed: the error number, and the reason in words as the C library puts it. */
     static final class ErrnoException extends IOException {
+        private static final long serialVersionUID = 1L;
         final int errno;
         final String call;
 

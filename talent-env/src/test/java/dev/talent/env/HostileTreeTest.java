@@ -211,8 +211,9 @@ class HostileTreeTest {
         Process mknod = new ProcessBuilder("mknod", src.resolve("dev/zero").toString(), "c", "1", "5")
                 .redirectErrorStream(true).start();
         boolean device = mknod.waitFor() == 0; // needs CAP_MKNOD; the FIFO is enough otherwise
-        try (var ignored = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
                 .bind(java.net.UnixDomainSocketAddress.of(src.resolve("socket")))) {
+            assertThat(socket.isOpen()).isTrue();
             SyncReport report = TreeSync.mirror(src, dst);
             assertThat(report.entriesSkipped()).isEqualTo(device ? 3 : 2);
             try (ChangeJournal journal = ChangeJournal.watch(src)) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * (a checkpoint of another program build, an unreadable file) have offset -1 and show none.
  */
 public final class CorruptCheckpointException extends Exception {
+    private static final long serialVersionUID = 1L;
     private final String file;
     private final String section;
     private final long offset;

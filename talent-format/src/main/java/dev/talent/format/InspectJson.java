@@ -330,6 +330,7 @@ final class InspectJson {
 
     /** Jackson's standard escapes, plus a backslash-u escape for every character {@link SafeText#needsEscape} names. */
     private static final class TerminalSafeEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
         private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
 
         TerminalSafeEscapes() {
