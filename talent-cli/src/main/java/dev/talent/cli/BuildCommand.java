@@ -157,6 +157,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** For --help: the platform names. */
     static final class KnownPlatforms extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
         KnownPlatforms() { super(Platform.KNOWN.stream().map(Platform::name).toList()); }
     }
 }

@@ -252,6 +252,7 @@ public final class RunCommand implements Callable<Integer> {
                     : new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
             // the socket first: a second run with the same name is refused before it starts anything
             try (ControlServer control = ControlServer.start(ControlPaths.forCurrentUser(), request.name(), orchestrator)) {
+                assert control != null;
                 return orchestrator.run();
             }
         } catch (ControlException e) {

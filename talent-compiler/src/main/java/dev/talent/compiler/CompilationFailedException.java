@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The user's program cannot be instrumented; the diagnostics say where and what to do. */
 public class CompilationFailedException extends Exception {
-    private final List<Diagnostic> diagnostics;
+    private static final long serialVersionUID = 1L;
+    private final transient List<Diagnostic> diagnostics;
 
     public CompilationFailedException(List<Diagnostic> diagnostics) {
         super(summary(diagnostics));

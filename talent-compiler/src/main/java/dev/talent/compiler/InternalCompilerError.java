@@ -5,6 +5,7 @@ package dev.talent.compiler;
  * being processed, so a report can be acted on without a debugger.
  */
 public class InternalCompilerError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final String pass;
     private final String position;
 

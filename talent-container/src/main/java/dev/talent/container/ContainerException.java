@@ -6,6 +6,7 @@ package dev.talent.container;
  * the container) printed, empty when there is none, for the caller to show under the message.
  */
 public final class ContainerException extends Exception {
+    private static final long serialVersionUID = 1L;
 
     private final String logTail;
 

@@ -275,9 +275,12 @@ public final class ContainerHost implements AutoCloseable {
         containers.remove(container.id(), container);
     }
 
-    /** Deletes every container still here (killing those that run). */
+    /**
+     * Deletes every container still here (killing those that run). An interrupt does not cut this short, since
+     * it would leave containers behind: the remaining ones are still deleted, then the interrupt is restored.
+     */
     @Override
-    public void close() throws ContainerException, IOException, InterruptedException {
+    public void close() throws ContainerException, IOException {
         closed = true;
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -285,14 +288,26 @@ public final class ContainerHost implements AutoCloseable {
             // the JVM is shutting down: the hook is running or done
         }
         ContainerException first = null;
+        boolean interrupted = false;
         for (Container container : containers()) {
             try {
                 container.delete();
             } catch (ContainerException e) {
                 if (first == null) first = e;
                 else first.addSuppressed(e);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                try {
+                    container.delete();
+                } catch (ContainerException | InterruptedException again) {
+                    ContainerException failed = new ContainerException("cannot delete container " + container.id()
+                            + " while interrupted: " + again.getMessage());
+                    if (first == null) first = failed;
+                    else first.addSuppressed(failed);
+                }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (first != null) throw first;
     }
 

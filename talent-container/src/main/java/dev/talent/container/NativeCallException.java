@@ -4,6 +4,7 @@ import java.io.IOException;
 
 /** A libc call made through FFM failed; {@link #errno()} says why. */
 public final class NativeCallException extends IOException {
+    private static final long serialVersionUID = 1L;
 
     private final int errno;
 

@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The numeric constants are Linux's generic ones, identical on every host ISA talent runs on.
  */
+@SuppressWarnings("restricted") // calling libc through FFM is this class's purpose; the JVM is run with --enable-native-access
 final class ProcessControl {
 
     private static final int PR_SET_CHILD_SUBREAPER = 36;

@@ -7,6 +7,7 @@ import java.io.IOException;
  * a checkpoint), or one that it kept fails its authentication. A migration under way rolls back.
  */
 public final class CheckpointRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
     public CheckpointRefusedException(String message) { super(message); }
 
     public CheckpointRefusedException(String message, Throwable cause) { super(message, cause); }

@@ -39,6 +39,7 @@ final class EventChannel implements AutoCloseable {
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final int SAMPLE_CHARS = 60;
 
+    @SuppressWarnings("restricted") // mkfifo(3) through FFM; the JVM is run with --enable-native-access
     private static final MethodHandle MKFIFO = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("mkfifo").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));

@@ -9,7 +9,8 @@ import java.util.List;
  * directory. {@code talent run --resume NAME} adopts it.
  */
 public final class LeftoverRunException extends java.io.IOException {
-    private final Path stateDir;
+    private static final long serialVersionUID = 1L;
+    private final transient Path stateDir;
 
     public LeftoverRunException(String app, Path stateDir, List<String> containers) {
         super("a talent run of " + app + " did not end (killed?) and left " + (containers.isEmpty() ? "its state"

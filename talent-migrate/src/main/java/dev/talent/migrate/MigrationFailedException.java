@@ -2,6 +2,7 @@ package dev.talent.migrate;
 
 /** A migration step failed; the message says what, {@link #logTail()} is the failing container's own log. */
 public final class MigrationFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
     private final Step step;
     private final String logTail;
 

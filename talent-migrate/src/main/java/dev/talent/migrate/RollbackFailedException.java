@@ -7,6 +7,7 @@ import java.io.IOException;
  * not run. The message says why and where its checkpoints and working directory are.
  */
 public final class RollbackFailedException extends IOException {
+    private static final long serialVersionUID = 1L;
     public RollbackFailedException(String message) { super("rollback failed: " + message); }
 
     public RollbackFailedException(String message, Throwable cause) { super("rollback failed: " + message, cause); }

@@ -31,6 +31,7 @@ class RunStateTest {
     @Test
     void oneSupervisorAtATime() throws IOException {
         try (RunState first = RunState.lock(state)) {
+            assertThat(first).isNotNull();
             assertThatThrownBy(() -> RunState.lock(state)).hasMessageContaining("another talent run (pid "
                     + ProcessHandle.current().pid() + ") supervises the state directory");
         }

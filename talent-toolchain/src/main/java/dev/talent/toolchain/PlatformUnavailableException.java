@@ -5,9 +5,10 @@ import java.util.stream.Collectors;
 
 /** A platform cannot be built or run here; the message names what is missing and the packages to install. */
 public final class PlatformUnavailableException extends Exception {
+    private static final long serialVersionUID = 1L;
 
-    private final Platform platform;
-    private final List<MissingTool> missing;
+    private final transient Platform platform;
+    private final transient List<MissingTool> missing;
 
     public PlatformUnavailableException(Platform platform, String action, List<MissingTool> missing) {
         super("cannot " + action + " " + platform.name() + " here: missing "

@@ -4,8 +4,9 @@ import java.util.List;
 
 /** An external tool (compiler, archiver) exited with an error; {@link #output()} is what it printed. */
 public final class ToolFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
 
-    private final List<String> command;
+    private final transient List<String> command;
     private final int exitCode;
     private final String output;
 

@@ -83,6 +83,7 @@ public final class FuzzBench {
     }
 
     public static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
         public Failed(String message) { super(message); }
     }
 

@@ -4,6 +4,7 @@ import dev.talent.compiler.ast.Node;
 
 /** A type talent cannot describe; reported as a build error at the declaration that has it. */
 public class UnsupportedTypeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final transient Node at;
 
     public UnsupportedTypeException(String message) {

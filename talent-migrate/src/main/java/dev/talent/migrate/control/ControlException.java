@@ -5,6 +5,7 @@ package dev.talent.migrate.control;
  * what to do); {@link #reason()} lets the CLI choose an exit status without parsing it.
  */
 public final class ControlException extends Exception {
+    private static final long serialVersionUID = 1L;
 
     /** What kind of failure, for exit statuses and for callers that react differently to some of them. */
     public enum Reason {

@@ -38,6 +38,7 @@ final class ControlProtocol {
 
     /** The request is not this protocol; the message says what is wrong. */
     static final class BadRequestException extends Exception {
+        private static final long serialVersionUID = 1L;
         BadRequestException(String message) {
             super(message);
         }

@@ -6,6 +6,7 @@ package dev.talent.migrate.control;
  * client receives it as {@link ControlException.Reason#REFUSED}.
  */
 public final class ControlRequestException extends Exception {
+    private static final long serialVersionUID = 1L;
     public ControlRequestException(String message) {
         super(message);
     }

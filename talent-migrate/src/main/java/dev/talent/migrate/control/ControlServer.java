@@ -85,6 +85,7 @@ public final class ControlServer implements AutoCloseable {
         // first's fresh socket; the lock makes check-remove-bind one step per name.
         try (FileChannel lockFile = FileChannel.open(paths.directory().resolve(app + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+            assert lock.isValid();
             removeStale(paths, app, socket);
             return bind(app, socket, paths, handler);
         } catch (OverlappingFileLockException e) {

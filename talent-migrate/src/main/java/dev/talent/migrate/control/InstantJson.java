@@ -19,6 +19,7 @@ final class InstantJson {
     private InstantJson() {}
 
     static final class Serializer extends StdSerializer<Instant> {
+        private static final long serialVersionUID = 1L;
         Serializer() {
             super(Instant.class);
         }
@@ -30,6 +31,7 @@ final class InstantJson {
     }
 
     static final class Deserializer extends StdDeserializer<Instant> {
+        private static final long serialVersionUID = 1L;
         Deserializer() {
             super(Instant.class);
         }

@@ -20,6 +20,7 @@ final class LineChannel {
 
     /** The read did not end before its deadline. */
     static final class TimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
         TimeoutException() {
             super("timed out");
         }
@@ -27,6 +28,7 @@ final class LineChannel {
 
     /** The line exceeded {@link #MAX_LINE_BYTES}. */
     static final class LineTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
         LineTooLongException() {
             super("line longer than " + MAX_LINE_BYTES + " bytes");
         }
