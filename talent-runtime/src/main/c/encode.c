@@ -15,6 +15,16 @@ static void reserve(tl_buf *b, size_t n)
     b->cap = cap;
 }
 
+unsigned char *tl_buf_grow(tl_buf *b, size_t n)
+{
+    unsigned char *d;
+    if (b->len + n > b->cap)
+        reserve(b, n);
+    d = b->data + b->len;
+    b->len += n;
+    return d;
+}
+
 void tl_buf_put(tl_buf *b, const void *p, size_t n)
 {
     if (b->len + n > b->cap)
