@@ -357,6 +357,7 @@ int tl_bulk_decode(tl_reader *r, const tl_checkpoint *ck, uint32_t elem_id, cons
     if (count > (r->len - r->pos) / pl.fbytes)
         return 0;   /* the value-by-value decoder reports where the section ends */
     s = r->data + r->pos;
+    tl_hugepages(p, (size_t)count * t->size);   /* the restored array: usually first touched here */
     if (pl.nrun == 1 && pl.run[0].toff == 0 && pl.run[0].n * pl.run[0].tsize == t->size) {
         size_t n = (size_t)count * pl.run[0].n, got = dec_run_copy(p, s, &pl.run[0], n);
         if (got == n) {

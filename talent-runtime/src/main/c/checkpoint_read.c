@@ -139,6 +139,7 @@ static unsigned char *read_file(const char *path, size_t *size, char *err, size_
     }
     want = (size_t)st.st_size;
     data = tl_xmalloc(want ? want : 1);
+    tl_hugepages(data, want);
     while (n < want) {
         ssize_t got = read(fd, data + n, want - n);
         if (got < 0 && errno == EINTR)
