@@ -139,6 +139,7 @@ static unsigned char *read_file(const char *path, size_t *size, char *err, size_
     }
     want = (size_t)st.st_size;
     data = tl_xmalloc(want ? want : 1);
+    tl_hugepages(data, want);
     while (n < want) {
         ssize_t got = read(fd, data + n, want - n);
         if (got < 0 && errno == EINTR)
@@ -219,6 +220,7 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                 tl_reader_fail(r, "at offset %lu: type %lu '%s' has %u bits (8, 16, 32 or 64 supported)",
                                (unsigned long)(r->base + at), (unsigned long)i, t->name, t->bits);
             t->min_encoded = t->bits / 8u;
+            t->plain = 1;
             break;
         case TALENT_K_FLOAT:
             t->bits = tl_rd_u8(r);
@@ -226,6 +228,7 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                 tl_reader_fail(r, "at offset %lu: floating type %lu '%s' has %u bits (32 or 64 expected)",
                                (unsigned long)(r->base + at), (unsigned long)i, t->name, t->bits);
             t->min_encoded = t->bits / 8u;
+            t->plain = 1;
             break;
         case TALENT_K_BOOL:
         case TALENT_K_FUNCPTR:
@@ -253,12 +256,14 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                 t->nodes = sat_add(1, sat_mul(t->count, ck->types[t->elem].nodes));
                 t->depth = ck->types[t->elem].depth + 1;
                 t->has_ptr = t->count > 0 && ck->types[t->elem].has_ptr;
+                t->plain = t->count == 0 || ck->types[t->elem].plain;
             }
             break;
         case TALENT_K_STRUCT:
         case TALENT_K_UNION:
             t->nfields = rd_count(r, "member");
             t->fields = tl_xcalloc(t->nfields, sizeof *t->fields);
+            t->plain = 1;
             for (f = 0; f < t->nfields && !r->failed; f++) {
                 t->fields[f].name = tl_rd_str(r);
                 t->fields[f].type = tl_rd_u32(r);
@@ -282,6 +287,8 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                     t->min_encoded = sat_add(t->min_encoded, ft->min_encoded);
                     t->nodes = sat_add(t->nodes, ft->nodes);
                     t->has_ptr |= ft->has_ptr;
+                    if (!ft->plain || t->fields[f].bit_width)
+                        t->plain = 0;
                 }
                 if (!r->failed && ck->types[t->fields[f].type].depth >= t->depth)
                     t->depth = ck->types[t->fields[f].type].depth + 1;
@@ -512,7 +519,7 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         }
         if (et->min_encoded == 0) {
             /* empty elements: nothing encoded (their number is bounded by the budget above) */
-        } else if (et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT || et->kind == TALENT_K_FLOAT) {
+        } else if (et->plain) {
             r->pos += (size_t)(b->count * et->min_encoded);   /* any bit pattern is valid; checked to fit above */
         } else {
             uint64_t k;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,15 +56,22 @@ static const char *reason(int err)
     return buf;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n, const char *path, char *err, size_t errlen)
+/* Writes the iovecs completely with as few writev calls as the kernel allows (a checkpoint is a handful of
+ * buffers: the header and each section's frame head, payload and CRC), resuming after a short write. */
+static int write_all(int fd, struct iovec *iov, int niov, const char *path, char *err, size_t errlen)
 {
-    while (n > 0) {
+    while (niov > 0) {
         ssize_t w;
+        size_t left;
+        if (iov->iov_len == 0) {
+            iov++, niov--;
+            continue;
+        }
         if (tl_fault == TL_FAULT_CHECKPOINT_WRITE) {
             w = -1;
             errno = EIO;
         } else {
-            w = write(fd, p, n);
+            w = writev(fd, iov, niov > 16 ? 16 : niov);   /* 16: the least IOV_MAX POSIX allows */
         }
         if (w <= 0) {
             if (w < 0 && errno == EINTR)
@@ -71,8 +79,15 @@ static int write_all(int fd, const unsigned char *p, size_t n, const char *path,
             snprintf(err, errlen, "cannot write %s: %s", path, w < 0 ? reason(errno) : "write() wrote nothing");
             return -1;
         }
-        p += w;
-        n -= (size_t)w;
+        left = (size_t)w;
+        while (niov > 0 && left >= iov->iov_len) {
+            left -= iov->iov_len;
+            iov++, niov--;
+        }
+        if (left) {
+            iov->iov_base = (char *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
     }
     return 0;
 }
@@ -111,10 +126,14 @@ static void remove_stale_temporaries(const char *dir)
 }
 
 /* Writes the header and the sections straight from their buffers (no copy of the whole file in memory).
- * Returns 0, or -1 with a message in err; nothing of a failed attempt is left in dir. */
+ * durable: fsync the file before the rename and the directory after it (tl_fsync_policy). Returns 0, or -1
+ * with a message in err; nothing of a failed attempt is left in dir. */
 static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, const section *secs,
-                            unsigned nsecs, char *final_path, size_t final_len, char *err, size_t errlen)
+                            unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
+                            size_t errlen)
 {
+    struct iovec iov[1 + 3 * 8];
+    int niov = 0;
     unsigned k;
     size_t n = strlen(dir) + 64;
     char *tmp = tl_xmalloc(n);
@@ -138,12 +157,18 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
         free(tmp);
         return -1;
     }
-    failed = write_all(fd, header, 24, tmp, err, errlen);
-    for (k = 0; k < nsecs && !failed; k++)
-        failed = write_all(fd, secs[k].head, 12, tmp, err, errlen) ||
-                 write_all(fd, secs[k].payload->data, secs[k].payload->len, tmp, err, errlen) ||
-                 write_all(fd, secs[k].crc, 4, tmp, err, errlen);
-    if (!failed && fsync(fd) != 0)
+    iov[niov].iov_base = (void *)header;
+    iov[niov++].iov_len = 24;
+    for (k = 0; k < nsecs && k < 8; k++) {
+        iov[niov].iov_base = (void *)secs[k].head;
+        iov[niov++].iov_len = 12;
+        iov[niov].iov_base = secs[k].payload->data;
+        iov[niov++].iov_len = secs[k].payload->len;
+        iov[niov].iov_base = (void *)secs[k].crc;
+        iov[niov++].iov_len = 4;
+    }
+    failed = write_all(fd, iov, niov, tmp, err, errlen);
+    if (!failed && durable && fsync(fd) != 0)
         failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
     if (close(fd) != 0 && !failed)
         failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
@@ -157,6 +182,8 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
         return -1;
     }
     free(tmp);
+    if (!durable)
+        return 0;
     fd = open(dir, O_RDONLY);
     if (fd < 0 || fsync(fd) != 0) {
         /* the file is in place but not durable: a checkpoint reported as not written must not stay */
@@ -243,7 +270,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written;
+    int i, written, durable;
 
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
@@ -370,8 +397,9 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     res->image = NULL;
     res->image_len = 0;
     res->err[0] = '\0';
-    written = write_atomically(req->dir, req->sequence, header.data, secs, 8, res->path, sizeof res->path, res->err,
-                               sizeof res->err) == 0;
+    durable = tl_fsync_policy == TL_FSYNC_ALWAYS || tl_site_after() != TL_AFTER_EXIT;
+    written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
+                               res->err, sizeof res->err) == 0;
     if (written) {
         const char *name = strrchr(res->path, '/');
         t_written = tl_now_ms();
@@ -384,7 +412,12 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
                 (unsigned long)hs.blocks_written, t_written - t0, t_collected - t0 + hs.index_ms,
                 t_encoded - t_collected - hs.index_ms, t_written - t_encoded);
         tl_event("checkpoint %llu %s", (unsigned long long)req->sequence, name ? name + 1 : res->path);
-        prune(req->dir, req->sequence, req->keep);
+        /* a checkpoint that is not durable never displaces one that is: the next durable one prunes */
+        if (durable)
+            prune(req->dir, req->sequence, req->keep);
+        else
+            tl_info("checkpoint %llu was not fsynced (fsync=recovery, the process ends): older checkpoints are kept",
+                    (unsigned long long)req->sequence);
     } else {
         res->path[0] = '\0';
         res->image = assemble_image(&header, secs, 8, file_size);

@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT }
+int tl_fsync_policy = TL_FSYNC_ALWAYS;
+
+typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT,
+                       K_FSYNC }
     key_type;
 
 typedef struct key_def {
@@ -33,6 +36,7 @@ static const key_def keys[] = {
     {"event_file", "TALENT_EVENT_FILE", K_EVENT_FILE},
     {"restore_file", "TALENT_RESTORE_FILE", K_RESTORE_FILE},
     {"fault", "TALENT_FAULT", K_FAULT},
+    {"fsync", "TALENT_FSYNC", K_FSYNC},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -98,6 +102,15 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
             c->event_file = tl_xstrdup(value);
         else
             c->restore_file = tl_xstrdup(value);
+        return;
+    case K_FSYNC:
+        /* README.md "Configuration": which checkpoints are fsynced before they count as written */
+        if (strcmp(value, "always") == 0)
+            tl_fsync_policy = TL_FSYNC_ALWAYS;
+        else if (strcmp(value, "recovery") == 0)
+            tl_fsync_policy = TL_FSYNC_RECOVERY;
+        else
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected always or recovery", where, k->key, value);
         return;
     case K_FAULT:
         /* a testing aid (README.md "Fault injection"); "none" lets a variable override a file's setting */
@@ -210,6 +223,7 @@ void tl_config_read(tl_config *c)
     c->keep = 2;
     tl_verbose = 0;
     tl_fault = TL_FAULT_NONE;
+    tl_fsync_policy = TL_FSYNC_ALWAYS;
     tl_platform = tl_default_platform();
     if (cfg && *cfg)
         read_file(c, cfg, 1);

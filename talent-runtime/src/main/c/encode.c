@@ -1,10 +1,27 @@
 /* encode.c: the checkpoint's primitive encodings: a growable byte buffer with big-endian writers, and a
  * bounds-checked reader that reports the file offset of the first overrun. */
+/* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
+#define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+void tl_hugepages(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
+    if (n >= 2 * huge && end > start)
+        (void)madvise((void *)start, (size_t)(end - start), MADV_HUGEPAGE);  /* a hint: failure changes nothing */
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static void reserve(tl_buf *b, size_t n)
 {
@@ -13,6 +30,17 @@ static void reserve(tl_buf *b, size_t n)
         cap *= 2;
     b->data = tl_xrealloc(b->data, cap);
     b->cap = cap;
+    tl_hugepages(b->data, cap);
+}
+
+unsigned char *tl_buf_grow(tl_buf *b, size_t n)
+{
+    unsigned char *d;
+    if (b->len + n > b->cap)
+        reserve(b, n);
+    d = b->data + b->len;
+    b->len += n;
+    return d;
 }
 
 void tl_buf_put(tl_buf *b, const void *p, size_t n)

@@ -17,6 +17,7 @@
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
+#include "bulk.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -456,7 +457,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         ctx.heap_block = i;
         if (is_byte_int(et)) {
             tl_buf_put(b, p, (size_t)count);   /* a one-byte integer encodes as itself */
-        } else {
+        } else if (!tl_bulk_encode(b, et, p, count)) {
             for (k = 0; k < count; k++) {
                 ctx.depth = 1;
                 ctx.steps[0].field = NULL;
@@ -900,8 +901,9 @@ void tl_heap_restore(tl_checkpoint *ck)
         ctx.var_name = intern_site((const char *)ck->heap_payload + blk->pos_off, blk->pos_len);
         if (!blk->desc || (is_byte_int(blk->desc) && ct->bits == 8 && ct->kind == blk->desc->kind)) {
             memcpy(p, ck->heap_payload + blk->value_off, (size_t)blk->count);
-        } else {
-            for (k = 0; k < blk->count; k++) {
+        } else if (!tl_bulk_decode(&r, ck, blk->elem, blk->desc, p, blk->count, &k)) {
+            /* value by value from where bulk decoding stopped (bulk.h) */
+            for (; k < blk->count; k++) {
                 ctx.depth = 1;
                 ctx.steps[0].field = NULL;
                 ctx.steps[0].index = k;

@@ -68,6 +68,11 @@ typedef struct tl_buf {
 } tl_buf;
 
 void tl_buf_put(tl_buf *b, const void *p, size_t n);
+/* Asks for transparent huge pages on the 2 MiB-aligned part of a large buffer (4 MiB or more): a checkpoint of
+ * hundreds of MiB otherwise spends a visible share of its time in page faults, on virtual machines especially. */
+void tl_hugepages(void *p, size_t n);
+/* Appends n bytes the caller fills in: returns where they go. */
+unsigned char *tl_buf_grow(tl_buf *b, size_t n);
 void tl_buf_u8(tl_buf *b, uint8_t v);
 void tl_buf_u16(tl_buf *b, uint16_t v);
 void tl_buf_u32(tl_buf *b, uint32_t v);
@@ -190,6 +195,9 @@ typedef struct tl_ck_type {
     uint64_t nodes;                 /* values one value of this type expands to (saturating; FORMAT.md) */
     uint32_t depth;                 /* nesting depth (a scalar is 1) */
     int has_ptr;                    /* a data pointer occurs in its encoding (its targets need checking) */
+    int plain;                      /* encoded in exactly min_encoded bytes, any bit pattern valid: integers and
+                                     * floats, arrays and structs (no bit-field) of them, a union of such a first
+                                     * member (validation skips arrays of them in one step) */
 } tl_ck_type;
 
 typedef struct tl_ck_var {
@@ -479,6 +487,13 @@ typedef struct tl_config {
     uint64_t every_visits;          /* 0: never */
     double every_seconds;           /* 0: never */
 } tl_config;
+/* Key fsync (README.md "Configuration"): ALWAYS fsyncs every checkpoint file and its directory; RECOVERY
+ * only those the process keeps running after (periodic, SIGUSR2), which are what a crash falls back to; a
+ * checkpoint that ends the process for a migration is still written atomically (temporary file, rename) but
+ * not fsynced, since the destination reads it right away and the orchestrator keeps its own durable copy. */
+#define TL_FSYNC_ALWAYS 0
+#define TL_FSYNC_RECOVERY 1
+extern int tl_fsync_policy;
 /* talent.conf (or $TALENT_CONFIG), then TALENT_<KEY> variables; malformed -> exit 64. Sets tl_verbose and
  * tl_platform too. */
 void tl_config_read(tl_config *c);

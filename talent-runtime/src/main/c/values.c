@@ -2,6 +2,7 @@
  * into the checkpoint's big-endian, type-directed encoding, and decodes the canonical form into memory of
  * the restoring target's type, range-checking every integer. Also the STRS string table. */
 #include "talent_internal.h"
+#include "bulk.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -381,6 +382,8 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         break;
     }
     case TALENT_K_ARRAY:
+        if (tl_bulk_encode(b, t->elem, p, t->count))
+            break;
         for (i = 0; i < t->count; i++) {
             push_index(ctx, i);
             tl_encode_value(b, t->elem, p + i * t->elem->size, ctx, strs);
@@ -591,7 +594,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
                            (unsigned long)(r->base + at), (unsigned long long)ct->count);
             break;
         }
-        if (et->kind == TALENT_K_SINT || et->kind == TALENT_K_UINT || et->kind == TALENT_K_FLOAT) {
+        if (et->plain) {
             r->pos += (size_t)(ct->count * et->min_encoded);   /* any bit pattern is valid; checked to fit above */
             break;
         }
@@ -837,7 +840,11 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             mismatch(ct, t, ctx, NULL);
         if (t->count != ct->count)
             mismatch(ct, t, ctx, "the number of elements differs");
-        for (i = 0; i < ct->count && !r->failed; i++) {
+        if (tl_bulk_decode(r, ck, ct->elem, t->elem, p, ct->count, &i))
+            break;
+        /* value by value from the first element bulk decoding did not do (a type it does not cover, or a
+         * value that does not fit here, which the loop reports) */
+        for (; i < ct->count && !r->failed; i++) {
             push_index(ctx, i);
             tl_decode_value(r, ck, ct->elem, t->elem, p + i * t->elem->size, ctx);
             ctx->depth--;

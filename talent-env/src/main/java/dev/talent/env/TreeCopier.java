@@ -19,6 +19,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,6 +57,11 @@ final class TreeCopier implements AutoCloseable {
     }
 
     private static final int BUFFER_BYTES = 128 * 1024;
+    /**
+     * Threads copying files during a mirror: a first copy of many small files is bound by the system calls made for
+     * each (open, read, write, read back to verify, chmod, utimes, rename), which overlap well across threads.
+     */
+    private static final int COPY_THREADS = Math.clamp(Runtime.getRuntime().availableProcessors() * 2L, 2, 8);
     private static final AtomicLong TEMPORARY_SEQUENCE = new AtomicLong();
     private static final String TEMPORARY_PREFIX = ".talent-sync." + ProcessHandle.current().pid() + ".";
     private static final HexFormat HEX = HexFormat.of();
@@ -79,9 +87,15 @@ final class TreeCopier implements AutoCloseable {
     private final int sourceRoot;
     private final int destinationRoot;
     private final UsageLedger.Key destinationKey;
-    private final MemorySegment buffer;
-    private final byte[] chunk = new byte[BUFFER_BYTES];
-    private final ContentHash hash = new ContentHash();
+    /** The buffers of the thread that walks the tree (each copying thread has its own: {@link CopyPool}). */
+    private final Worker main;
+    /** Copies regular files in parallel while the tree is walked (mirror mode); null: copied by the walking thread. */
+    private CopyPool pool;
+    /** The copies submitted for the directory being mirrored, awaited before its attributes are set. */
+    private List<CompletableFuture<Void>> batch;
+    /** Bytes and entries of copies in progress, reserved against the limits before they are counted. */
+    private long pendingBytes;
+    private long pendingEntries;
     /** Relative paths copied even when size and time match: the journal saw them change. */
     private Set<Path> forced = Set.of();
 
@@ -117,7 +131,20 @@ final class TreeCopier implements AutoCloseable {
         this.sourceRoot = sourceRoot;
         this.destinationRoot = destinationRoot;
         this.destinationKey = destinationKey;
-        this.buffer = sys.allocate(BUFFER_BYTES);
+        this.main = new Worker(sys);
+    }
+
+    /** What one thread needs to copy and verify files: its system calls (confined to it) and its buffers. */
+    static final class Worker {
+        final Syscalls sys;
+        final MemorySegment buffer;
+        final byte[] chunk = new byte[BUFFER_BYTES];
+        final ContentHash hash = new ContentHash();
+
+        Worker(Syscalls sys) {
+            this.sys = sys;
+            this.buffer = sys.allocate(BUFFER_BYTES);
+        }
     }
 
     /**
@@ -153,6 +180,7 @@ final class TreeCopier implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) pool.close();
         sys.close(sourceRoot);
         sys.close(destinationRoot);
         sys.close();
@@ -168,13 +196,14 @@ final class TreeCopier implements AutoCloseable {
     void startFrom(UsageLedger.Usage usage) { before = usage; }
 
     /** The destination tree's size as this sync leaves it (what the limits are checked against). */
-    UsageLedger.Usage usage() {
+    synchronized UsageLedger.Usage usage() {
         return before == null ? new UsageLedger.Usage(walkedBytes, walkedEntries)
                 : new UsageLedger.Usage(before.bytes() + changedBytes, before.entries() + changedEntries);
     }
 
     /** Makes the whole destination a copy of the source (mirror mode). */
     void mirrorRoot(boolean destinationEmpty) throws SyncException {
+        if (pool == null && COPY_THREADS > 1) pool = new CopyPool(COPY_THREADS);
         mirrorDirectory(Where.ROOT, sourceRoot, destinationRoot, destinationEmpty, rootEntry());
     }
 
@@ -201,7 +230,7 @@ final class TreeCopier implements AutoCloseable {
         } catch (ErrnoException e) {
             // a directory removed after it was opened reads as gone (ENOENT)
             if (where.depth() == 0 || !gone(e)) throw new SyncException("list", source.resolve(where.path()), e);
-            entriesVanished++;
+            vanished();
             return;
         }
         if (names.size() > limits.maxFiles()) {
@@ -219,17 +248,28 @@ final class TreeCopier implements AutoCloseable {
                 it.remove();
             }
         }
-        for (byte[] name : names) {
-            Where child = where.child(name);
-            FileEntry destinationChild = existing.remove(key(name));
-            FileEntry sourceChild = statSource(srcDir, name, child);
-            if (sourceChild == null) { // deleted since it was listed: a later sync sees that
-                if (destinationChild != null) delete(dstDir, name, destinationChild, child);
-                continue;
+        List<CompletableFuture<Void>> outer = batch;
+        batch = pool == null ? null : new ArrayList<>();
+        boolean walked = false;
+        try {
+            for (byte[] name : names) {
+                Where child = where.child(name);
+                FileEntry destinationChild = existing.remove(key(name));
+                FileEntry sourceChild = statSource(srcDir, name, child);
+                if (sourceChild == null) { // deleted since it was listed: a later sync sees that
+                    if (destinationChild != null) delete(dstDir, name, destinationChild, child);
+                    continue;
+                }
+                checkPlace(child);
+                statted(child);
+                syncEntry(child, srcDir, dstDir, name, sourceChild, destinationChild, false);
             }
-            checkPlace(child);
-            statted(child);
-            syncEntry(child, srcDir, dstDir, name, sourceChild, destinationChild, false);
+            walked = true;
+        } finally {
+            // the copies use this directory's descriptors, and their renames change its time: all done before either
+            List<CompletableFuture<Void>> copies = batch;
+            batch = outer;
+            if (copies != null) awaitAll(copies, walked);
         }
         setAttributes(dstDir, sourceEntry, where);
     }
@@ -369,7 +409,12 @@ final class TreeCopier implements AutoCloseable {
                         delete(dstDir, name, dst, where);
                         dst = null;
                     }
-                    copyFile(where, srcDir, dstDir, name, dst);
+                    if (batch != null && !listed) {
+                        FileEntry replaced = dst;
+                        batch.add(pool.submit(w -> copyFile(w, where, srcDir, dstDir, name, replaced)));
+                    } else {
+                        copyFile(main, where, srcDir, dstDir, name, dst);
+                    }
                 } else {
                     keep(dst, where);
                     if (dst.permissions() != src.permissions()) setMode(dstDir, name, src.permissions(), where);
@@ -406,10 +451,11 @@ final class TreeCopier implements AutoCloseable {
      *
      * @param replaced the destination entry it replaces (a file or link), or null
      */
-    private void copyFile(Where where, int srcDir, int dstDir, byte[] name, FileEntry replaced) throws SyncException {
+    private void copyFile(Worker w, Where where, int srcDir, int dstDir, byte[] name, FileEntry replaced) throws SyncException {
+        Syscalls sys = w.sys;
         Path sourcePath = source.resolve(where.path());
         Path reported = destination.resolve(where.path());
-        int in = openSourceFile(srcDir, name, where);
+        int in = openSourceFile(sys, srcDir, name, where);
         if (in < 0) {
             if (replaced != null) keep(replaced, where);
             return;
@@ -419,6 +465,7 @@ final class TreeCopier implements AutoCloseable {
         int out = -1;
         boolean closed = false;
         boolean placed = false;
+        Room room = null;
         try {
             Syscalls.Stat stat;
             try {
@@ -427,25 +474,25 @@ final class TreeCopier implements AutoCloseable {
                 throw new SyncException("read the attributes of", sourcePath, e);
             }
             if (!stat.isRegularFile()) { // replaced by something else since it was looked at: never read
-                entriesVanished++;
+                vanished();
                 if (replaced != null) keep(replaced, where);
                 return;
             }
-            Room room = new Room(where.path(), replaced);
+            room = new Room(where.path(), replaced);
             room.need(stat.allocated());
             try {
                 out = sys.openAt(dstDir, temporary, O_RDWR | O_CREAT | O_EXCL, 0600);
             } catch (ErrnoException e) {
                 throw new SyncException("write", reported, e);
             }
-            Read read = read(in, stat.size(), stat.allocated() >= stat.size(), out, room, sourcePath, reported);
-            byte[] expected = hash.finish(read.length());
+            Read read = read(w, in, stat.size(), stat.allocated() >= stat.size(), out, room, sourcePath, reported);
+            byte[] expected = w.hash.finish(read.length());
             try {
                 hooks.written(reported.resolveSibling(temporaryName));
             } catch (IOException e) {
                 throw new SyncException("run the test hook on", reported, e);
             }
-            byte[] actual = hashOf(out, reported);
+            byte[] actual = hashOf(w, out, reported);
             if (!MessageDigest.isEqual(expected, actual)) {
                 throw new SyncVerificationException(reported, HEX.formatHex(expected), HEX.formatHex(actual));
             }
@@ -459,15 +506,14 @@ final class TreeCopier implements AutoCloseable {
             }
             sys.close(out); // before the rename: the copy is complete, and ext4 flushes a file renamed over another
             closed = true;
-            rename(dstDir, temporary, name, reported);
+            rename(sys, dstDir, temporary, name, reported);
             placed = true;
-            filesCopied++;
-            bytesCopied += read.data();
-            counted(replaced, written.allocated());
+            copied(read.data(), replaced, written.allocated());
         } finally {
+            if (room != null) room.release();
             if (!closed) sys.close(out);
             sys.close(in);
-            if (out >= 0 && !placed) unlinkQuietly(dstDir, temporary);
+            if (out >= 0 && !placed) unlinkQuietly(sys, dstDir, temporary);
         }
     }
 
@@ -481,9 +527,10 @@ final class TreeCopier implements AutoCloseable {
      * shrinks meanwhile is copied as far as it goes (a dense one) or with zeros to its former length (a sparse one):
      * either way the hash is of what the copy holds, and the change that shrank it is for the next sync.
      */
-    private Read read(int in, long length, boolean dense, int out, Room room, Path reportedIn, Path reportedOut)
+    private Read read(Worker w, int in, long length, boolean dense, int out, Room room, Path reportedIn, Path reportedOut)
             throws SyncException {
-        hash.reset();
+        Syscalls sys = w.sys;
+        w.hash.reset();
         long data = 0;
         if (!dense) {
             try {
@@ -494,7 +541,7 @@ final class TreeCopier implements AutoCloseable {
             }
         }
         if (dense) {
-            data = readRange(in, 0, length, out, room, data, reportedIn, reportedOut);
+            data = readRange(w, in, 0, length, out, room, data, reportedIn, reportedOut);
             return new Read(data, data);
         } else {
             long position = 0;
@@ -504,7 +551,7 @@ final class TreeCopier implements AutoCloseable {
                     if (start < 0 || start >= length) break;
                     long end = sys.lseek(in, start, SEEK_HOLE);
                     if (end < 0 || end > length) end = length;
-                    data = readRange(in, start, end, out, room, data, reportedIn, reportedOut);
+                    data = readRange(w, in, start, end, out, room, data, reportedIn, reportedOut);
                     position = end;
                 }
             } catch (ErrnoException e) {
@@ -522,8 +569,11 @@ final class TreeCopier implements AutoCloseable {
     }
 
     /** Reads bytes start..end (fewer if the file is shorter now); returns {@code data} plus the bytes read. */
-    private long readRange(int in, long start, long end, int out, Room room, long data, Path reportedIn, Path reportedOut)
-            throws SyncException {
+    private long readRange(Worker w, int in, long start, long end, int out, Room room, long data, Path reportedIn,
+                           Path reportedOut) throws SyncException {
+        Syscalls sys = w.sys;
+        MemorySegment buffer = w.buffer;
+        byte[] chunk = w.chunk;
         long offset = start;
         while (offset < end) {
             int n;
@@ -534,7 +584,7 @@ final class TreeCopier implements AutoCloseable {
             }
             if (n == 0) break; // shorter now: a later sync copies what it has become
             MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, chunk, 0, n);
-            hash.update(offset, chunk, 0, n);
+            w.hash.update(offset, chunk, 0, n);
             if (out >= 0) {
                 try {
                     sys.pwriteFully(out, buffer, n, offset);
@@ -550,21 +600,24 @@ final class TreeCopier implements AutoCloseable {
     }
 
     /** The hash of the file as it reads back now. */
-    private byte[] hashOf(int fd, Path reported) throws SyncException {
+    private byte[] hashOf(Worker w, int fd, Path reported) throws SyncException {
+        Syscalls sys = w.sys;
         Syscalls.Stat stat;
         try {
             stat = sys.fstat(fd);
         } catch (ErrnoException e) {
             throw new SyncException("read back (to verify)", reported, e);
         }
-        return hash.finish(read(fd, stat.size(), stat.allocated() >= stat.size(), -1, null, reported, reported).length());
+        return w.hash.finish(read(w, fd, stat.size(), stat.allocated() >= stat.size(), -1, null, reported, reported).length());
     }
 
     /** Recreates a symbolic link with the same text (which is never resolved) and time, under a temporary name first. */
     private void copySymlink(Where where, int dstDir, byte[] name, byte[] target, FileEntry src, FileEntry replaced)
             throws SyncException {
         Path reported = destination.resolve(where.path());
-        new Room(where.path(), replaced).need(0);
+        Room room = new Room(where.path(), replaced);
+        room.need(0);
+        room.release();
         byte[] temporary = (TEMPORARY_PREFIX + TEMPORARY_SEQUENCE.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
         boolean made = false;
         boolean placed = false;
@@ -580,12 +633,11 @@ final class TreeCopier implements AutoCloseable {
             } catch (ErrnoException e) {
                 throw new SyncException("set the time of", reported, e);
             }
-            rename(dstDir, temporary, name, reported);
+            rename(sys, dstDir, temporary, name, reported);
             placed = true;
-            filesCopied++;
-            counted(replaced, 0);
+            copied(0, replaced, 0);
         } finally {
-            if (made && !placed) unlinkQuietly(dstDir, temporary);
+            if (made && !placed) unlinkQuietly(sys, dstDir, temporary);
         }
     }
 
@@ -602,7 +654,7 @@ final class TreeCopier implements AutoCloseable {
                 where = where.child(name);
                 FileEntry sourceEntry = statSource(src, name, where);
                 if (sourceEntry == null || !sourceEntry.isDirectory()) {
-                    entriesVanished++;
+                    vanished();
                     return -1;
                 }
                 int nextSource = openSourceDirectory(src, name, where);
@@ -715,23 +767,62 @@ final class TreeCopier implements AutoCloseable {
             this.addedEntries = before != null && replaced != null ? 0 : 1;
         }
 
+        private long reservedBytes;
+        private boolean reservedEntry;
+
+        /**
+         * Refuses {@code bytes} (the copy so far) when the tree, with the copies in progress, would go over a limit;
+         * otherwise reserves them until {@link #release}, so that copies made in parallel cannot together exceed it.
+         */
         void need(long bytes) throws SyncLimitExceededException {
-            ensureRoom(bytes - freedBytes, addedEntries, where);
+            synchronized (TreeCopier.this) {
+                long want = Math.max(0, bytes - freedBytes);
+                long more = Math.max(0, want - reservedBytes);
+                ensureRoom(bytes - freedBytes - reservedBytes, reservedEntry ? 0 : addedEntries, where);
+                pendingBytes += more;
+                reservedBytes += more;
+                if (!reservedEntry) {
+                    pendingEntries += addedEntries;
+                    reservedEntry = true;
+                }
+            }
+        }
+
+        /** Gives the reservation back (the copy is counted, or abandoned). */
+        void release() {
+            synchronized (TreeCopier.this) {
+                pendingBytes -= reservedBytes;
+                if (reservedEntry) pendingEntries -= addedEntries;
+                reservedBytes = 0;
+                reservedEntry = false;
+            }
         }
     }
 
-    private void ensureRoom(long bytes, long entries, Path where) throws SyncLimitExceededException {
+    /** Checks the tree's size with the copies in progress and {@code bytes} and {@code entries} more. */
+    private synchronized void ensureRoom(long bytes, long entries, Path where) throws SyncLimitExceededException {
         UsageLedger.Usage now = usage();
-        if (now.entries() + entries > limits.maxFiles()) {
-            throw limitExceeded(Limit.FILES, limits.maxFiles(), now.entries() + entries, where);
+        long files = now.entries() + pendingEntries + entries;
+        long total = now.bytes() + pendingBytes + bytes;
+        if (files > limits.maxFiles()) {
+            throw limitExceeded(Limit.FILES, limits.maxFiles(), files, where);
         }
-        if (now.bytes() + bytes > limits.maxBytes()) {
-            throw limitExceeded(Limit.BYTES, limits.maxBytes(), now.bytes() + bytes, where);
+        if (total > limits.maxBytes()) {
+            throw limitExceeded(Limit.BYTES, limits.maxBytes(), total, where);
         }
+    }
+
+    private synchronized void vanished() { entriesVanished++; }
+
+    /** A file or link copied into place: {@code data} bytes read, {@code allocated} bytes taken at the destination. */
+    private synchronized void copied(long data, FileEntry replaced, long allocated) {
+        filesCopied++;
+        bytesCopied += data;
+        counted(replaced, allocated);
     }
 
     /** A destination entry that stays as it is. */
-    private void keep(FileEntry entry, Where where) throws SyncLimitExceededException {
+    private synchronized void keep(FileEntry entry, Where where) throws SyncLimitExceededException {
         if (before != null) return;
         ensureRoom(bytesOf(entry), 1, where.path());
         walkedBytes += bytesOf(entry);
@@ -739,7 +830,7 @@ final class TreeCopier implements AutoCloseable {
     }
 
     /** A destination entry made (replacing {@code replaced}, or null), allocating {@code bytes}. */
-    private void counted(FileEntry replaced, long bytes) {
+    private synchronized void counted(FileEntry replaced, long bytes) {
         if (before == null) {
             walkedBytes += bytes;
             walkedEntries++;
@@ -749,7 +840,7 @@ final class TreeCopier implements AutoCloseable {
         }
     }
 
-    private void removed(FileEntry entry) {
+    private synchronized void removed(FileEntry entry) {
         if (before == null) return; // never counted by this walk
         changedBytes -= bytesOf(entry);
         changedEntries--;
@@ -803,12 +894,12 @@ final class TreeCopier implements AutoCloseable {
     }
 
     /** Opens a source file to read, never following a link; -1 (counted as vanished) when it is gone or changed. */
-    private int openSourceFile(int dirFd, byte[] name, Where where) throws SyncException {
+    private int openSourceFile(Syscalls sys, int dirFd, byte[] name, Where where) throws SyncException {
         try {
             return sys.openAt(dirFd, name, OPEN_FILE, 0);
         } catch (ErrnoException e) {
             if (!gone(e)) throw new SyncException("read", source.resolve(where.path()), e);
-            entriesVanished++;
+            vanished();
             return -1;
         }
     }
@@ -818,7 +909,7 @@ final class TreeCopier implements AutoCloseable {
             return sys.openAt(dirFd, name, OPEN_DIRECTORY, 0);
         } catch (ErrnoException e) {
             if (!gone(e)) throw new SyncException("list", source.resolve(where.path()), e);
-            entriesVanished++;
+            vanished();
             return -1;
         }
     }
@@ -867,7 +958,7 @@ final class TreeCopier implements AutoCloseable {
         } catch (ErrnoException e) {
             // EINVAL: no longer a link
             if (!gone(e) && e.errno != Syscalls.EINVAL) throw new SyncException("read the symbolic link", source.resolve(where.path()), e);
-            entriesVanished++;
+            vanished();
             return null;
         }
     }
@@ -904,7 +995,7 @@ final class TreeCopier implements AutoCloseable {
         }
     }
 
-    private void rename(int dirFd, byte[] temporary, byte[] name, Path reported) throws SyncException {
+    private static void rename(Syscalls sys, int dirFd, byte[] temporary, byte[] name, Path reported) throws SyncException {
         try {
             sys.renameAt(dirFd, temporary, dirFd, name);
         } catch (ErrnoException e) {
@@ -912,7 +1003,7 @@ final class TreeCopier implements AutoCloseable {
         }
     }
 
-    private void unlinkQuietly(int dirFd, byte[] temporary) {
+    private static void unlinkQuietly(Syscalls sys, int dirFd, byte[] temporary) {
         try {
             sys.unlinkAt(dirFd, temporary, 0);
         } catch (ErrnoException ignored) {
@@ -937,4 +1028,109 @@ final class TreeCopier implements AutoCloseable {
     private static String key(byte[] name) { return new String(name, StandardCharsets.ISO_8859_1); }
 
     private static byte[] raw(String key) { return key.getBytes(StandardCharsets.ISO_8859_1); }
+    /** Waits for every copy (they use descriptors the caller closes next); rethrows the first failure when asked. */
+    private static void awaitAll(List<CompletableFuture<Void>> copies, boolean rethrow) throws SyncException {
+        Throwable first = null;
+        boolean interrupted = false;
+        for (CompletableFuture<Void> copy : copies) {
+            for (;;) {
+                try {
+                    copy.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the copy goes on using this directory's descriptors: wait for it anyway
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause();
+                    break;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (first == null || !rethrow) return;
+        switch (first) {
+            case SyncException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException("a file copy failed", first);
+        }
+    }
+
+    /**
+     * The threads that copy files for one mirror. Each makes its own {@link Syscalls} (whose buffers are confined to
+     * the thread that made them) and frees it when the pool is closed.
+     */
+    private static final class CopyPool implements AutoCloseable {
+
+        /** One file copy, run by a pool thread with that thread's buffers. */
+        interface Task {
+            void run(Worker worker) throws SyncException;
+        }
+
+        private record Job(Task task, CompletableFuture<Void> done) {}
+
+        private static final Job STOP = new Job(null, null);
+
+        private final java.util.concurrent.BlockingQueue<Job> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final List<Thread> threads = new ArrayList<>();
+
+        CopyPool(int size) {
+            for (int i = 0; i < size; i++) {
+                threads.add(Thread.ofPlatform().daemon().name("talent-sync-copy-" + i).start(this::work));
+            }
+        }
+
+        CompletableFuture<Void> submit(Task task) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            queue.add(new Job(task, done));
+            return done;
+        }
+
+        private void work() {
+            Syscalls sys = null;
+            Throwable broken = null;
+            try {
+                sys = new Syscalls();
+            } catch (RuntimeException | Error e) {
+                broken = e; // every job this thread takes fails with it: none is left waiting
+            }
+            try {
+                Worker worker = sys == null ? null : new Worker(sys);
+                for (;;) {
+                    Job job = queue.take();
+                    if (job == STOP) return;
+                    if (worker == null) {
+                        job.done().completeExceptionally(broken);
+                        continue;
+                    }
+                    try {
+                        job.task().run(worker);
+                        job.done().complete(null);
+                    } catch (SyncException | RuntimeException | Error e) {
+                        job.done().completeExceptionally(e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (sys != null) sys.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.forEach(t -> queue.add(STOP));
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                for (;;) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
 }

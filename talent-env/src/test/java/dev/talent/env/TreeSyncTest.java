@@ -61,6 +61,50 @@ class TreeSyncTest {
                 .as("an existing empty destination is a full copy too").isEqualTo(SyncReport.FULL);
     }
 
+    /** Enough files in enough directories that the copying threads overlap, with times the copy must keep. */
+    private Path manyFiles(int directories, int perDirectory) throws IOException {
+        Path src = tmp.resolve("many");
+        for (int d = 0; d < directories; d++) {
+            Path dir = src.resolve("d" + d);
+            for (int f = 0; f < perDirectory; f++) {
+                Path file = write(dir.resolve("f" + f + ".txt"), "file " + d + "/" + f + " ".repeat(f % 7 * 100));
+                Trees.setTime(file, 1_000_000_000L + d * 1000L + f);
+            }
+            Trees.setTime(dir, 1_100_000_000L + d);
+        }
+        Trees.setTime(src, 1_200_000_000L);
+        return src;
+    }
+
+    @Test
+    void aFullCopyOfManyFilesInParallelIsCompleteWithEveryTime() throws IOException {
+        Path src = manyFiles(30, 100);
+        Path dst = tmp.resolve("many-dst");
+        SyncReport report = TreeSync.mirror(src, dst);
+        assertThat(report.filesCopied()).isEqualTo(3000);
+        assertSameTree(dst, src); // directory times too: set only after every copy into the directory is renamed
+        assertThat(TreeSync.mirror(src, dst).filesCopied()).as("a second mirror finds nothing to copy").isZero();
+    }
+
+    @Test
+    void aCorruptCopyAmongManyFailsTheMirrorAndLeavesNoTemporaryFile() throws IOException {
+        Path src = manyFiles(10, 100);
+        Path dst = tmp.resolve("many-dst");
+        AtomicInteger written = new AtomicInteger();
+        TreeCopier.Hooks corruptOne = new TreeCopier.Hooks() {
+            @Override
+            public void written(Path temporary) throws IOException {
+                if (written.incrementAndGet() == 500) Files.write(temporary, new byte[] {'X'}, java.nio.file.StandardOpenOption.WRITE);
+            }
+        };
+        assertThatThrownBy(() -> TreeSync.mirror(src, dst, corruptOne)).isInstanceOf(SyncVerificationException.class);
+        try (Stream<Path> left = Files.walk(dst)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".talent-sync"));
+        }
+        TreeSync.mirror(src, dst);
+        assertSameTree(dst, src);
+    }
+
     @Test
     void mirrorCopiesWhatDiffersAndDeletesExtras() throws IOException {
         Path src = source();

@@ -281,8 +281,9 @@ final class AcceptedCheckpoints {
         try (SeekableByteChannel in = Files.newByteChannel(accepted.file(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
              FileChannel out = FileChannel.open(part, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                      LinkOption.NOFOLLOW_LINKS))) {
+            // not fsynced: the destination reads it right away, and the durable copy is the accepted one, which a
+            // recovery copies again (docs/FORMAT.md "Durability")
             actual = copy(in, out, accepted.name(), accepted.file(), false);
-            out.force(true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;

@@ -120,11 +120,19 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-            description = "Checkpoint write (x86_64) and restore time of a 64 MiB double array, restored on x86_64, aarch64, s390x and i686.")
+            description = "Checkpoint write (x86_64) and restore time and throughput of a global array of doubles (64 MiB,"
+                    + " or each size of --mib), restored on x86_64, aarch64, s390x and i686, next to memcpy of the same bytes"
+                    + " and writing them to the same disk.")
     static final class Checkpoint extends Benchmark {
 
         @Option(names = "--runs", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}, at least 3).")
         int runs = 5;
+
+        @Option(names = "--mib", paramLabel = "M[,M...]", split = ",",
+                description = "Array sizes in MiB (default 64; at most " + MAX_MIB + ": a checkpoint is at most 2 GiB).")
+        List<Integer> mib = List.of(64);
+
+        static final int MAX_MIB = 1536;
 
         @Override String name() { return "checkpoint"; }
 
@@ -134,10 +142,24 @@ public final class BenchCommand implements Runnable {
 
         @Override
         String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
-            // 3 passes over the array; the checkpoint is taken at the head of the second pass.
-            RoundTripBench.Spec bench = new RoundTripBench.Spec("array64", "array64.c", List.of("3"), 2, X86_64,
-                    List.of(X86_64, Platform.glibc(Isa.AARCH64), Platform.glibc(Isa.S390X), Platform.glibc(Isa.I686)), false);
-            return BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "checkpoint");
+            for (int m : mib) {
+                if (m < 1 || m > MAX_MIB) throw new ParameterException(spec.commandLine(), "--mib: " + m + " is not from 1 to " + MAX_MIB);
+            }
+            StringBuilder out = new StringBuilder();
+            List<RoundTripReport> reports = new java.util.ArrayList<>();
+            List<RawBaseline> baselines = new java.util.ArrayList<>();
+            for (int m : mib.stream().distinct().toList()) {
+                // 3 passes over the array; the checkpoint is taken at the head of the second pass.
+                RoundTripBench.Spec bench = new RoundTripBench.Spec("array" + m, "array64.c", List.of("3"), 2, X86_64,
+                        List.of(X86_64, Platform.glibc(Isa.AARCH64), Platform.glibc(Isa.S390X), Platform.glibc(Isa.I686)), false,
+                        m == 64 ? "" : "#define ARRAY_MIB " + m + "\n");
+                RoundTripReport report = new RoundTripBench(workspace).run(bench, runs);
+                reports.add(report);
+                baselines.add(RawBaseline.measure(workspace.freshDirectory("raw-baseline"), report.write().fileBytes(), runs));
+                out.append(BenchReportRenderer.roundTrip(report, "checkpoint")).append(System.lineSeparator());
+            }
+            out.append(BenchReportRenderer.throughput(reports, baselines));
+            return out.toString();
         }
     }
 

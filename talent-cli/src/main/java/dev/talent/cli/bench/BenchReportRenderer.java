@@ -96,6 +96,51 @@ public final class BenchReportRenderer {
         return out.toString();
     }
 
+    /** Native target of issue 13: write and restore of array state at 1 GB/s, or half the disk's speed when it is the limit. */
+    static final double TARGET_MB_PER_S = 1000;
+
+    /**
+     * Throughput of each size's checkpoint write and restores (the file's bytes over the runtime's total time), next
+     * to memcpy of the same bytes and to writing them raw to the same disk, with and without fsync.
+     */
+    public static String throughput(List<RoundTripReport> reports, List<RawBaseline> baselines) {
+        StringBuilder out = new StringBuilder();
+        out.append(f("throughput in MB/s (10^6 bytes/s of the checkpoint file over the runtime's total time), medians; raw: the"
+                + " same number of bytes copied by memcpy, written to the checkpoint's disk in 8 MiB writes (like dd bs=8M),"
+                + " with fsync (conv=fsync), and read back%n"));
+        out.append(f("target natively: write (with fsync) >= %s MB/s or >= 50%% of raw write+fsync; restore >= %s MB/s or"
+                + " >= 50%% of raw read%n", number(TARGET_MB_PER_S), number(TARGET_MB_PER_S)));
+        for (int i = 0; i < reports.size(); i++) {
+            RoundTripReport r = reports.get(i);
+            RawBaseline raw = baselines.get(i);
+            long bytes = r.write().fileBytes();
+            double rawSync = RawBaseline.mbPerSecond(bytes, raw.writeFsyncMs().median());
+            double rawRead = RawBaseline.mbPerSecond(bytes, raw.readMs().median());
+            out.append(line(f("%-34s %12s %12s", r.program() + " (" + mib(bytes / 1048576.0) + ")", "ms", "MB/s")));
+            double write = RawBaseline.mbPerSecond(bytes, r.write().totalMs().median());
+            out.append(line(f("%-34s %12.1f %12.0f  %s", "  write on " + r.writer().name() + " (fsync)", r.write().totalMs().median(),
+                    write, verdict(write, rawSync))));
+            for (RoundTripReport.Restore restore : r.restores()) {
+                double mbs = RawBaseline.mbPerSecond(bytes, restore.totalMs().median());
+                out.append(line(f("%-34s %12.1f %12.0f  %s", "  restore " + hop(r.writer(), restore.platform(), restore.emulated()),
+                        restore.totalMs().median(), mbs, restore.emulated() ? "" : verdict(mbs, rawRead))));
+            }
+            out.append(line(f("%-34s %12.1f %12.0f", "  raw memcpy", raw.memcpyMs().median(),
+                    RawBaseline.mbPerSecond(bytes, raw.memcpyMs().median()))));
+            out.append(line(f("%-34s %12.1f %12.0f", "  raw write (page cache)", raw.writeMs().median(),
+                    RawBaseline.mbPerSecond(bytes, raw.writeMs().median()))));
+            out.append(line(f("%-34s %12.1f %12.0f", "  raw write+fsync", raw.writeFsyncMs().median(), rawSync)));
+            out.append(line(f("%-34s %12.1f %12.0f", "  raw read (page cache)", raw.readMs().median(), rawRead)));
+        }
+        return out.toString();
+    }
+
+    private static String verdict(double mbPerSecond, double rawMbPerSecond) {
+        if (mbPerSecond >= TARGET_MB_PER_S) return "ok (>= " + number(TARGET_MB_PER_S) + ")";
+        if (mbPerSecond >= 0.5 * rawMbPerSecond) return f("ok (%.0f%% of raw)", 100 * mbPerSecond / rawMbPerSecond);
+        return f("UNDER (%.0f%% of raw)", 100 * mbPerSecond / rawMbPerSecond);
+    }
+
     public static String latency(LatencyReport report) {
         StringBuilder out = new StringBuilder();
         out.append(f("talent bench latency: %s natively; %d SIGUSR1 requests per mode, each to a fresh process; the"

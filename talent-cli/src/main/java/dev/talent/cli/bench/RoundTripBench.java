@@ -38,12 +38,18 @@ public final class RoundTripBench {
      * @param resource    the bundled C source (a resource of this package)
      * @param stopAfter   the site visit to checkpoint at
      * @param fromScratch whether to also run uninterrupted on every reader; the program must then print its {@link #BUILT} line
+     * @param prelude     text put before the source (a {@code #define} of its size), empty for none
      */
     public record Spec(String name, String resource, List<String> arguments, long stopAfter, Platform writer,
-                       List<Platform> readers, boolean fromScratch) {
+                       List<Platform> readers, boolean fromScratch, String prelude) {
         public Spec {
             arguments = List.copyOf(arguments);
             readers = List.copyOf(readers);
+        }
+
+        public Spec(String name, String resource, List<String> arguments, long stopAfter, Platform writer,
+                    List<Platform> readers, boolean fromScratch) {
+            this(name, resource, arguments, stopAfter, writer, readers, fromScratch, "");
         }
     }
 
@@ -64,7 +70,13 @@ public final class RoundTripBench {
         List<Platform> readers = workspace.usable(spec.readers());
         if (readers.isEmpty()) throw new BenchFailedException("no platform to restore on can be built and run here");
         List<Platform> platforms = Stream.concat(Stream.of(spec.writer()), readers.stream()).distinct().toList();
-        Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(spec.resource()), spec.name(), platforms);
+        Path source = workspace.extract(spec.resource());
+        if (!spec.prelude().isEmpty()) {
+            Path variant = source.resolveSibling(spec.name() + ".c");
+            Files.writeString(variant, spec.prelude() + Files.readString(source));
+            source = variant;
+        }
+        Map<Platform, Path> binaries = workspace.buildInstrumented(source, spec.name(), platforms);
 
         TimedRun reference = workspace.run(spec.writer(), binaries.get(spec.writer()), spec.arguments(),
                 environment(spec.writer(), Optional.empty(), OptionalLong.empty(), false));

@@ -1,12 +1,15 @@
 /*
- * Checkpoint benchmark program: a 64 MiB global array of doubles, filled deterministically, then summed in
- * passes. The head of the pass loop is the only checkpoint site (the fill and the inner sum loops are marked
+ * Checkpoint benchmark program: a global array of doubles (64 MiB, or ARRAY_MIB MiB when `talent bench
+ * checkpoint --mib` defines it), filled deterministically, then summed in passes. The head of the pass loop is the only checkpoint site (the fill and the inner sum loops are marked
  * nocheckpoint), so TALENT_STOP_AFTER=2 checkpoints right after the first pass with the whole array live.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#define COUNT (8L * 1024 * 1024)   /* 8 Mi doubles = 64 MiB */
+#ifndef ARRAY_MIB
+#define ARRAY_MIB 64
+#endif
+#define COUNT ((long)ARRAY_MIB * 131072L)   /* 131072 doubles per MiB */
 static double data[COUNT];
 
 int main(int argc, char **argv) {
