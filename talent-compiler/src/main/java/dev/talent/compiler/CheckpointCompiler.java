@@ -308,12 +308,12 @@ public final class CheckpointCompiler {
         }
     }
 
-    private Set<String> targetMacros;
+    private static final java.util.concurrent.ConcurrentMap<String, Set<String>> TARGET_MACROS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Computed once per compiler: five runs of clang. */
-    private synchronized Set<String> targetMacros() {
-        if (targetMacros == null) targetMacros = TargetMacros.of(loader);
-        return targetMacros;
+    /** Computed once per clang (five runs of it). */
+    private Set<String> targetMacros() {
+        return TARGET_MACROS.computeIfAbsent(loader.clang(), c -> TargetMacros.of(loader));
     }
 
     private CompileResult emit(CompileRequest request, Analysis a) throws CompilationFailedException {
@@ -335,8 +335,8 @@ public final class CheckpointCompiler {
                         return "";
                     }
                 });
-                texts.add(instrumented);
                 Path out = request.outputDir().resolve(u.tu.unitName());
+                texts.add(generatedLines(instrumented, out));
                 outputs.add(out);
             }
             failOnErrors(diags);
@@ -353,6 +353,23 @@ public final class CheckpointCompiler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where the tables talent appends begin (UnitRewriter). */
+    static final String TABLES_MARK = "/* ---- talent: tables (generated) ---- */";
+
+    /**
+     * The appended tables are talent's, not the user's: a #line before them names the generated file and its
+     * own lines, so that a gcc message about them points there rather than past the end of the original file.
+     */
+    static String generatedLines(String text, Path out) {
+        int at = text.lastIndexOf("\n" + TABLES_MARK);
+        if (at < 0) return text;
+        int line = 1;
+        for (int i = 0; i <= at; i++) if (text.charAt(i) == '\n') line++;
+        // the directive takes line `line`; the mark, the next one
+        String directive = "#line " + (line + 1) + " \"" + out.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n";
+        return text.substring(0, at + 1) + directive + text.substring(at + 1);
     }
 
     /** SHA-256 over the instrumented sources and the compiler version, truncated to 128 bits. */

@@ -275,6 +275,15 @@ public final class UnitPreprocessor {
         LineMap.Builder map = new LineMap.Builder();
         int line = 1;
         boolean mapped = false;
+        // the text starts as the main file does: its first #line is the instrumented file's own (UnitRewriter)
+        if (!kept.isEmpty() && kept.getFirst().startsWith("#line 1 \"")) {
+            Matcher m = MARKER.matcher("# " + kept.getFirst().substring("#line ".length()));
+            if (m.matches()) {
+                map.from(1, unescape(m.group(2)), 1);
+                mapped = true;
+                kept.removeFirst();
+            }
+        }
         for (String l : kept) {
             Matcher d = DEFINE.matcher(l);
             if (d.matches() && (used.contains(d.group(1)) || d.group(1).startsWith("__talent_once_"))) l = "";

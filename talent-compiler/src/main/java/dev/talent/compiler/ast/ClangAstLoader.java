@@ -143,6 +143,11 @@ public class ClangAstLoader {
         }
     }
 
+    /** The clang command this loader runs. */
+    public String clang() {
+        return clang;
+    }
+
     /** What one run of the preprocessor gave: its exit code, its output, its messages. */
     public record Preprocessed(int exitCode, String output, String errors) {}
 
