@@ -308,11 +308,11 @@ public final class CheckpointCompiler {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentMap<String, Set<String>> TARGET_MACROS =
+    private static final java.util.concurrent.ConcurrentMap<String, TargetMacros.Dependent> TARGET_MACROS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Computed once per clang (five runs of it). */
-    private Set<String> targetMacros() {
+    private TargetMacros.Dependent targetMacros() {
         return TARGET_MACROS.computeIfAbsent(loader.clang(), c -> TargetMacros.of(loader));
     }
 

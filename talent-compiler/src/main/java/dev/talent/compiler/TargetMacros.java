@@ -35,16 +35,25 @@ final class TargetMacros {
 
     private TargetMacros() {}
 
+    /**
+     * Macros whose value differs between the ISAs ({@code byValue}: the predefined ones clang gives differently
+     * for the five triples, plus {@link #LIBRARY}), and those defined for some ISAs only ({@code byPresence}:
+     * {@code #ifdef __x86_64__}).
+     */
+    record Dependent(Set<String> byValue, Set<String> byPresence) {}
+
     /** The target-dependent macros, as clang {@code clang} tells for the five triples, plus {@link #LIBRARY}. */
-    static Set<String> of(ClangAstLoader clang) {
+    static Dependent of(ClangAstLoader clang) {
         List<Map<String, String>> perTarget = new ArrayList<>();
         for (String t : TRIPLES) perTarget.add(clang.predefinedMacros(t));
         Set<String> out = new HashSet<>(LIBRARY);
+        Set<String> presence = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Map<String, String> m : perTarget) for (String name : m.keySet()) seen.merge(name, 1, Integer::sum);
         for (String name : seen.keySet()) {
             String first = null;
             boolean differs = seen.get(name) != perTarget.size();
+            if (differs) presence.add(name);
             for (Map<String, String> m : perTarget) {
                 String v = m.get(name);
                 if (v == null) continue;
@@ -53,6 +62,6 @@ final class TargetMacros {
             }
             if (differs) out.add(name);
         }
-        return out;
+        return new Dependent(Set.copyOf(out), Set.copyOf(presence));
     }
 }

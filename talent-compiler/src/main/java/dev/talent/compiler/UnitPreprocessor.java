@@ -73,7 +73,7 @@ public final class UnitPreprocessor {
      */
     public static Result preprocess(ClangAstLoader clang, String inlined, java.nio.file.Path tempFile,
                                     java.nio.file.Path scratch, List<String> preprocessorArgs,
-                                    Set<String> targetDependentMacros) throws PreprocessorFailedException {
+                                    TargetMacros.Dependent targetDependent) throws PreprocessorFailedException {
         List<String> lines = splitLines(inlined);
         List<Directive> directives = directives(lines);
 
@@ -103,19 +103,35 @@ public final class UnitPreprocessor {
         String[] out = lines.toArray(new String[0]);
         List<String> includes = new ArrayList<>();
         int branch = 0;
-        Set<String> dependent = new HashSet<>(targetDependentMacros);
+        // which conditionals clang evaluated (not those inside a skipped group): a stack of (enclosing group
+        // active, a branch of this chain taken)
+        java.util.ArrayDeque<boolean[]> stack = new java.util.ArrayDeque<>();
+        boolean active = true;
         for (Directive d : directives) {
             String replacement = null;
+            if (d.word().equals("endif")) {
+                boolean[] f = stack.poll();
+                if (f != null) active = f[0];
+                continue;
+            }
             if (CONDITIONALS.contains(d.word())) {
                 boolean isTaken = taken.contains(branch++);
-                if (!d.word().equals("else")) {
-                    for (Matcher m = IDENTIFIER.matcher(d.text().substring(d.text().indexOf(d.word()) + d.word().length())); m.find(); ) {
-                        if (dependent.contains(m.group())) {
-                            refusals.add(d.firstLine() + 1 + ":" + m.group());
-                            break;
-                        }
+                boolean evaluated;
+                switch (d.word()) {
+                    case "if", "ifdef", "ifndef" -> {
+                        evaluated = active;
+                        stack.push(new boolean[] {active, isTaken});
+                    }
+                    default -> {
+                        boolean[] f = stack.peek();
+                        if (f == null) f = new boolean[] {true, false};
+                        evaluated = f[0] && !f[1] && !d.word().equals("else");
+                        f[1] |= isTaken;
                     }
                 }
+                active = isTaken;
+                String dependsOn = evaluated ? dependsOn(d, targetDependent) : null;
+                if (dependsOn != null) refusals.add(d.firstLine() + 1 + ":" + dependsOn);
                 replacement = switch (d.word()) {
                     case "else" -> "#else";
                     case "elif", "elifdef", "elifndef" -> isTaken ? "#elif 1" : "#elif 0";
@@ -135,6 +151,25 @@ public final class UnitPreprocessor {
         // 3. the program's macros expanded, the C library's left
         String expanded = run(clang, scratch, input.toString(), preprocessorArgs);
         return assemble(expanded, tempFile, scratch, includes);
+    }
+
+    /** The first macro of a conditional directive whose value (or, after defined/#ifdef, presence) depends on the ISA. */
+    private static String dependsOn(Directive d, TargetMacros.Dependent dep) {
+        String rest = d.text().substring(d.text().indexOf(d.word()) + d.word().length());
+        boolean presenceOnly = d.word().equals("ifdef") || d.word().equals("ifndef")
+                || d.word().equals("elifdef") || d.word().equals("elifndef");
+        boolean afterDefined = false;
+        for (Matcher m = IDENTIFIER.matcher(rest); m.find(); ) {
+            String id = m.group();
+            if (id.equals("defined")) {
+                afterDefined = true;
+                continue;
+            }
+            boolean presence = presenceOnly || afterDefined;
+            afterDefined = false;
+            if (presence ? dep.byPresence().contains(id) : dep.byValue().contains(id)) return id;
+        }
+        return null;
     }
 
     /** Lines of a project conditional ("LINE:MACRO", lines of the inlined text) that depend on the target ISA. */

@@ -120,6 +120,9 @@ class MacroExpansionTest {
         });
         assertThat(CProgram.in(dir).file("m.c", "#ifdef __s390x__\nint big;\n#endif\nint main(void) { return 0; }\n").rejection())
                 .anySatisfy(x -> assertThat(x.message()).contains("'__s390x__'"));
+        // not evaluated (inside a skipped group), or testing only whether a macro every ISA has is defined
+        CProgram.in(dir).file("m.c", "#include <stdint.h>\n#if 0\n#if SIZE_MAX > 1\n#endif\n#endif\n"
+                + "#ifdef SIZE_MAX\nint ok;\n#endif\nint main(void) { return 0; }\n").analyze();
     }
 
     @Test

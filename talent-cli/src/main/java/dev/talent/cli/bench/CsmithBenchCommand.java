@@ -8,6 +8,7 @@ import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.PlatformSupport;
 import dev.talent.toolchain.RuntimeLibrary;
 import dev.talent.toolchain.ToolchainProbe;
+import dev.talent.toolchain.Userland;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class CsmithBenchCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "SEED", description = "First seed (default: from the clock, printed).")
     Long from;
 
-    @Option(names = "--isa", split = ",", paramLabel = "LIST", description = "ISAs (default: every one this host can build and run).")
+    @Option(names = "--isa", split = ",", paramLabel = "LIST", description = "ISAs (default: every glibc one this host can build and run).")
     List<String> isas;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Limit of a plain run (default ${DEFAULT-VALUE}; instrumented runs get 3 times as long).")
@@ -60,7 +61,9 @@ final class CsmithBenchCommand implements Callable<Integer> {
         }
         List<Platform> platforms = new ArrayList<>();
         try {
-            List<Platform> wanted = isas == null ? probe.defaultTargets() : isas.stream().map(Platform::parse).distinct().toList();
+            List<Platform> wanted = isas == null
+                    ? probe.defaultTargets().stream().filter(p -> p.userland() == Userland.GLIBC).toList()
+                    : isas.stream().map(Platform::parse).distinct().toList();
             for (Platform p : wanted) {
                 PlatformSupport s = probe.probe(p);
                 if (s.isBuildable() && s.isRunnable()) platforms.add(p);
