@@ -32,7 +32,7 @@ class MacroExpansionTest {
             #define FIELD(p) ((p)->v)
             #define ALLOC(sz) malloc(sz)
             struct box { long v; };
-            static long work(long n) { long s = 0; for (long k = 0; k < n; k++) s += k ^ (s >> 3); return s; }
+            static long work(long n) { long s = 0; for (long k = 0; k < n; k++) s += (k ^ (s >> 3)) & 0xffff; return s; }
             int main(void) {
               struct box x = { 0 };
               long acc = 0;
@@ -42,7 +42,7 @@ class MacroExpansionTest {
                 CHECK(work(i) >= 0);
                 FIELD(&x) = work(i);
                 long *p = ALLOC(sizeof(long) * 4);
-                p[0] = x.v + table[i % 16] + state; state += 3;
+                p[0] = x.v % 1000 + (long)(table[i % 16] % 1000u) + (long)(state % 1000u); state += 3;
                 acc += p[0] % 1000;
                 free(p);
               }
