@@ -175,7 +175,7 @@ public final class UnitPreprocessor {
     /** Lines of a project conditional ("LINE:MACRO", lines of the inlined text) that depend on the target ISA. */
     public static final class TargetDependentConditionException extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        private final List<String> at;
+        private final transient List<String> at;
 
         TargetDependentConditionException(List<String> at) {
             super("conditionals depending on the target ISA: " + at);
