@@ -78,24 +78,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** The request the command line describes. */
     BuildRequest request() {
-        for (Path source : sources) {
-            if (!source.getFileName().toString().endsWith(".c")) {
-                throw new ParameterException(spec.commandLine(), "not a C source file: " + source);
-            }
-        }
-        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
-            throw new ParameterException(spec.commandLine(), "-o " + outputDir + ": exists and is not a directory");
-        }
-        if (name != null && !PROGRAM_NAME.matcher(name).matches()) {
-            throw new ParameterException(spec.commandLine(),
-                    "--name must be a file name of letters, digits, '.', '_' and '-', not '" + name + "'");
-        }
-        Optional<List<Platform>> platforms;
-        try {
-            platforms = Optional.ofNullable(isas).map(list -> list.stream().map(Platform::parse).distinct().toList());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        // options first: the value of a refused option (-include x.h) would otherwise be taken for a file
         List<String> gccOnly = new ArrayList<>();
         for (int i = 0; i < otherOptions.size(); i++) {
             String o = otherOptions.get(i);
@@ -114,6 +97,24 @@ public final class BuildCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "option -W" + w + " is not supported: "
                         + "it gives options to gcc's preprocessor that the analysis (clang) would not see; use -D, -U or -I");
             }
+        }
+        for (Path source : sources) {
+            if (!source.getFileName().toString().endsWith(".c")) {
+                throw new ParameterException(spec.commandLine(), "not a C source file: " + source);
+            }
+        }
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new ParameterException(spec.commandLine(), "-o " + outputDir + ": exists and is not a directory");
+        }
+        if (name != null && !PROGRAM_NAME.matcher(name).matches()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--name must be a file name of letters, digits, '.', '_' and '-', not '" + name + "'");
+        }
+        Optional<List<Platform>> platforms;
+        try {
+            platforms = Optional.ofNullable(isas).map(list -> list.stream().map(Platform::parse).distinct().toList());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         CcOptions cc = new CcOptions(includeDirs, defines, undefines, optimizationLevel(), Optional.ofNullable(standard),
                 warnings, libraryDirs, libraries, gccOnly);
