@@ -4,6 +4,7 @@
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "talent_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 volatile int talent_pending;
@@ -20,10 +21,26 @@ static const char *reason = "stop-after";
 static int after = TL_AFTER_EXIT;
 int64_t tl_site_taken_ns;       /* CLOCK_REALTIME when the site took the checkpoint */
 static int deferred;            /* the checkpoint is due but waits for talent_suspended == 0 */
+static uint64_t *point_visits;  /* -v: visits per site point, reported at exit (NULL: not counted) */
 
 static int counting(void)
 {
-    return stop_after != 0 || every_visits != 0;
+    return stop_after != 0 || every_visits != 0 || point_visits != NULL;
+}
+
+/* -v: the totals at exit, so that a user can pick stop points (TALENT_STOP_AFTER) and see how often each
+ * site is reached. Counting every visit makes every site take the slow path: only under -v. */
+static void report_visits(void)
+{
+    unsigned p, sites = 0;
+    for (p = 0; p < talent_the_program.npoints; p++)
+        if (point_visits[p])
+            sites++;
+    tl_info("%llu site visits in this process, at %u of the program's sites", (unsigned long long)visits, sites);
+    for (p = 0; p < talent_the_program.npoints; p++)
+        if (point_visits[p])
+            tl_info("  point %u (%s): %llu visits", p, talent_the_program.points[p].pos,
+                    (unsigned long long)point_visits[p]);
 }
 
 /* The flag is cleared before the requests are looked at: a request arriving meanwhile sets it again. */
@@ -40,6 +57,13 @@ void tl_site_init(const tl_config *c)
     every_visits = c->every_visits;
     visits = 0;
     next_periodic = every_visits;
+    if (tl_verbose && !point_visits && talent_the_program.npoints > 0) {
+        point_visits = calloc(talent_the_program.npoints, sizeof *point_visits);
+        if (point_visits && atexit(report_visits) != 0) {
+            free(point_visits);
+            point_visits = NULL;
+        }
+    }
     /* Sites call talent_site_slow() only while the flag is set: set it exactly when visits must be counted
      * or a checkpoint is requested. The visit at which a restored process resumes is not a call of
      * talent_site_slow(), so it is not counted again. */
@@ -91,6 +115,8 @@ int talent_site_slow(unsigned point)
     talent_pending = 0;
     if (counting())
         visits++;
+    if (point_visits)
+        point_visits[point]++;
     if (tl_req_migrate)
         why = "signal", then = TL_AFTER_EXIT;
     else if (stop_after && visits >= stop_after)

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Instrument C sources and build DIR/NAME.<isa> for each ISA (static binaries).")
@@ -71,8 +72,32 @@ public final class BuildCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.c", description = "C sources.")
     List<Path> sources;
 
+    /** Other gcc options (-f*, -m*, -g*, -Wl,..., -pipe, ...): given to gcc only, or refused (CcOptions.refusal). */
+    @Unmatched
+    List<String> otherOptions = new ArrayList<>();
+
     /** The request the command line describes. */
     BuildRequest request() {
+        // options first: the value of a refused option (-include x.h) would otherwise be taken for a file
+        List<String> gccOnly = new ArrayList<>();
+        for (int i = 0; i < otherOptions.size(); i++) {
+            String o = otherOptions.get(i);
+            if (!o.startsWith("-")) {
+                throw new ParameterException(spec.commandLine(), "unexpected argument '" + o + "'");
+            }
+            Optional<String> why = CcOptions.refusal(o);
+            if (why.isPresent()) {
+                throw new ParameterException(spec.commandLine(), "option " + o + " is not supported: " + why.get());
+            }
+            gccOnly.add(o);
+            if (CcOptions.takesValue(o) && i + 1 < otherOptions.size()) gccOnly.add(otherOptions.get(++i));
+        }
+        for (String w : warnings) {
+            if (w.startsWith("p,")) {
+                throw new ParameterException(spec.commandLine(), "option -W" + w + " is not supported: "
+                        + "it gives options to gcc's preprocessor that the analysis (clang) would not see; use -D, -U or -I");
+            }
+        }
         for (Path source : sources) {
             if (!source.getFileName().toString().endsWith(".c")) {
                 throw new ParameterException(spec.commandLine(), "not a C source file: " + source);
@@ -92,7 +117,7 @@ public final class BuildCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         CcOptions cc = new CcOptions(includeDirs, defines, undefines, optimizationLevel(), Optional.ofNullable(standard),
-                warnings, libraryDirs, libraries);
+                warnings, libraryDirs, libraries, gccOnly);
         return new BuildRequest(sources, cc, outputDir, name != null ? name : BuildRequest.defaultName(sources), platforms);
     }
 

@@ -3,17 +3,73 @@ package dev.talent.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The C compiler options {@code talent build} accepts, as the user gave them. Directories are resolved against
  * the working directory, since the instrumenter and gcc may run elsewhere.
  */
 public record CcOptions(List<Path> includeDirs, List<String> defines, List<String> undefines, Optional<String> optimization,
-                        Optional<String> standard, List<String> warnings, List<Path> libraryDirs, List<String> libraries) {
+                        Optional<String> standard, List<String> warnings, List<Path> libraryDirs, List<String> libraries,
+                        List<String> gccOnly) {
 
     public static final CcOptions NONE =
-            new CcOptions(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), List.of(), List.of());
+            new CcOptions(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), List.of());
+
+    /** The options without the ones given to gcc only. */
+    public CcOptions(List<Path> includeDirs, List<String> defines, List<String> undefines, Optional<String> optimization,
+                     Optional<String> standard, List<String> warnings, List<Path> libraryDirs, List<String> libraries) {
+        this(includeDirs, defines, undefines, optimization, standard, warnings, libraryDirs, libraries, List.of());
+    }
+
+    /**
+     * Options that change how the program is analysed or how its values are laid out, and talent cannot give to
+     * clang and every gcc alike (docs/CODEGEN.md, "Build options"): refused, with the reason.
+     */
+    private static final List<Map.Entry<Pattern, String>> REFUSED = List.of(
+            Map.entry(Pattern.compile("-m(32|64|x32|31|16|abi=.*|long-double-.*|(no-)?align-double|ieee-fp|80387|fpmath=387|soft-float|hard-float)"),
+                    "it changes the ABI (type sizes, alignment or the floating-point format) that every ISA's build and the "
+                            + "checkpoint format assume; talent builds each ISA with its standard ABI"),
+            Map.entry(Pattern.compile("-f(no-)?(un)?signed-(char|bitfields)|-fshort-(enums|wchar)|-fpack-struct.*"),
+                    "it changes how types are laid out or signed, differently from the analysis (clang) and from the "
+                            + "other ISAs; talent builds every ISA with -fsigned-char and the standard layouts"),
+            Map.entry(Pattern.compile("-ffp-contract=.*|-ffast-math|-Ofast-math|-funsafe-math-optimizations|-fassociative-math|-mfma|-mfused-madd"),
+                    "floating-point results would differ between ISAs (talent builds with -ffp-contract=off so that a "
+                            + "migrated program computes what it would have computed at home)"),
+            Map.entry(Pattern.compile("-fopenmp.*|-fopenacc|-ftree-parallelize-loops=.*|-pthread|-fsanitize=.*|-fgnu-tm"),
+                    "talent checkpoints single-threaded programs built statically with its runtime"),
+            Map.entry(Pattern.compile("-f(no-)?(ms-extensions|plan9-extensions|dollars-in-identifiers|gnu89-inline|"
+                            + "builtin|freestanding|hosted|asm|gnu-keywords|trigraphs|preprocessed|directives-only|"
+                            + "extended-identifiers|macro-prefix-map=.*|exec-charset=.*|input-charset=.*|wide-exec-charset=.*)"),
+                    "it changes how the C text is read, which the analysis (clang) would read otherwise"),
+            Map.entry(Pattern.compile("-shared|-static-pie|-nostdlib|-nodefaultlibs|-nostartfiles|-nostdinc|-ansi|-x|-c|-S|-E|-M.*|"
+                            + "-include|-imacros|-isystem.*|-idirafter.*|-iquote.*|-iprefix.*|-isysroot.*|--sysroot.*|-Wp,.*|-Xpreprocessor|"
+                            + "-save-temps.*|-specs=.*|-B.*|-o.*|--.*|-fplugin.*|-wrapper"),
+                    "talent controls it (static executables with its runtime, one gcc run per ISA) or the analysis "
+                            + "could not see it (use -I, -D, -U and -std=, which talent gives to clang and to gcc)"));
+
+    /** Options given to gcc only: they change neither the C text nor the layout of values. */
+    private static final Pattern GCC_ONLY = Pattern.compile(
+            "-f[a-z0-9].*|-m[a-z0-9].*|-g.*|-W[la],.*|-Xlinker|-Xassembler|-pipe|-s|-rdynamic|-w|-pedantic|-pedantic-errors|"
+                    + "-p|-pg|-no-pie|-static|-static-libgcc|-fno-pie|-fpie|-fPIE|-fpic|-fPIC|-u|-z|-T");
+
+    /** Why {@code option} is refused, or empty when it is given to gcc only. */
+    public static Optional<String> refusal(String option) {
+        for (Map.Entry<Pattern, String> r : REFUSED) {
+            if (r.getKey().matcher(option).matches()) return Optional.of(r.getValue());
+        }
+        if (GCC_ONLY.matcher(option).matches()) return Optional.empty();
+        return Optional.of("talent does not know it: it would not know whether the option changes how the program "
+                + "is analysed");
+    }
+
+    /** Options that take the next argument as their value (-Xlinker ARG). */
+    public static boolean takesValue(String option) {
+        return option.equals("-Xlinker") || option.equals("-Xassembler") || option.equals("-u") || option.equals("-z")
+                || option.equals("-T");
+    }
 
     public CcOptions {
         includeDirs = includeDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
@@ -22,6 +78,7 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
         warnings = List.copyOf(warnings);
         libraryDirs = libraryDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         libraries = List.copyOf(libraries);
+        gccOnly = List.copyOf(gccOnly);
     }
 
     /** What the preprocessor (clang for the instrumenter, gcc for each target) needs: -I -D -U -std=. */
@@ -34,11 +91,12 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
         return args;
     }
 
-    /** Flags for compiling the instrumented sources: the preprocessor's plus -O and -W. */
+    /** Flags for compiling the instrumented sources: the preprocessor's plus -O, -W and the options for gcc only. */
     public List<String> compileFlags() {
         List<String> args = new ArrayList<>(preprocessorArgs());
         optimization.ifPresent(o -> args.add("-O" + o));
         warnings.forEach(w -> args.add("-W" + w));
+        args.addAll(gccOnly);
         return args;
     }
 
@@ -53,6 +111,6 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
     public CcOptions withLibrary(String library) {
         List<String> libs = new ArrayList<>(libraries);
         if (!libs.contains(library)) libs.add(library);
-        return new CcOptions(includeDirs, defines, undefines, optimization, standard, warnings, libraryDirs, libs);
+        return new CcOptions(includeDirs, defines, undefines, optimization, standard, warnings, libraryDirs, libs, gccOnly);
     }
 }

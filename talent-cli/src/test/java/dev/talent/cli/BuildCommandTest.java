@@ -52,6 +52,19 @@ class BuildCommandTest {
         assertThat(request.cc().preprocessorArgs()).doesNotContain("-O3", "-Wall");
     }
 
+    /** Options that change neither the C text nor the layout of values go to every ISA's gcc, after talent's. */
+    @Test
+    void codeGenerationAndLinkOptionsGoToGccOnly() {
+        BuildRequest request = parse("build", "-o", "out", "-fcommon", "-g", "main.c", "-pipe", "-march=native",
+                "-fno-strict-aliasing", "-Wl,--as-needed", "-Xlinker", "-zmuldefs", "-s", "-fPIC", "-I", "inc");
+
+        assertThat(request.sources()).containsExactly(CWD.resolve("main.c"));
+        assertThat(request.cc().gccOnly()).containsExactly("-fcommon", "-g", "-pipe", "-march=native",
+                "-fno-strict-aliasing", "-Xlinker", "-zmuldefs", "-s", "-fPIC");
+        assertThat(request.cc().compileFlags()).contains("-fcommon", "-g", "-Wl,--as-needed", "-Xlinker", "-zmuldefs");
+        assertThat(request.cc().preprocessorArgs()).containsExactly("-I" + CWD.resolve("inc"));
+    }
+
     @Test
     void bareDashOIsLevelOneAndDoesNotSwallowTheNextFile() {
         BuildRequest request = parse("build", "-o", "out", "-O", "main.c");
@@ -67,7 +80,13 @@ class BuildCommandTest {
         assertThat(run("build", "app.c")).startsWith("64:").contains("Missing required option: '-o=DIR'");
         assertThat(run("build", "-o", "b", "--isa", "sparc", "app.c")).startsWith("64:").contains("unknown ISA 'sparc'")
                 .contains("x86_64 aarch64 s390x riscv64 i686");
-        assertThat(run("build", "-o", "b", "-g", "app.c")).startsWith("64:").contains("Unknown option: '-g'");
+        assertThat(run("build", "-o", "b", "-m32", "app.c")).startsWith("64:").contains("option -m32 is not supported")
+                .contains("ABI");
+        assertThat(run("build", "-o", "b", "app.c", "-funsigned-char")).startsWith("64:").contains("-fsigned-char");
+        assertThat(run("build", "-o", "b", "app.c", "-fopenmp")).startsWith("64:").contains("single-threaded");
+        assertThat(run("build", "-o", "b", "app.c", "-include", "x.h")).startsWith("64:").contains("option -include is not supported");
+        assertThat(run("build", "-o", "b", "app.c", "-Wp,-DX=1")).startsWith("64:").contains("preprocessor");
+        assertThat(run("build", "-o", "b", "app.c", "--frob")).startsWith("64:").contains("option --frob is not supported");
         assertThat(run("build", "-o", "b", "--name", "../x", "app.c")).startsWith("64:").contains("--name must be a file name");
         assertThat(run("build", "-o", "b", "notes.txt")).startsWith("64:").contains("not a C source file: notes.txt");
     }

@@ -22,6 +22,7 @@ import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.LineMap;
 import dev.talent.compiler.ast.ClangAstLoader;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
@@ -78,7 +79,6 @@ public final class CheckpointCompiler {
         final List<FunctionModel> functions = new ArrayList<>();
         List<Pragma> nocheckpointPragmas = List.of();
         List<Pragma> allocTypePragmas = List.of();
-        String preprocessed;
         List<StaticsHoisting.HoistedStatic> statics = List.of();
         TypeResolver types;
 
@@ -133,10 +133,8 @@ public final class CheckpointCompiler {
             });
             all.addAll(u.functions);
             pass("pragmas", u.tu.unitName(), () -> {
-                PragmaScanner.Result scanned = PragmaScanner.scan(u.tu.text());
-                PragmaScanner.Result scan = u.preprocessed == null ? scanned
-                        : PragmaScanner.activeOnly(scanned, u.preprocessed, u.tu.lines());
-                u.preprocessed = null;   // only its line markers were needed
+                // the text is preprocessed: a pragma of an inactive branch is not in it
+                PragmaScanner.Result scan = PragmaScanner.scan(u.tu.text());
                 for (PragmaScanner.BadPragma b : scan.unknown()) {
                     diags.errorAtLine(u.tu, b.line(), 1, "unknown '#pragma talent " + b.word() + "'",
                             "use '#pragma talent checkpoint', '#pragma talent nocheckpoint' or '#pragma talent alloc_type(T)'");
@@ -244,32 +242,52 @@ public final class CheckpointCompiler {
     }
 
     /**
-     * Reads one source: its project headers inlined (HeaderInliner; clang then reads the result from a
-     * temporary directory, under the source's base name) or, when it includes none, the file as it is.
+     * Reads one source: its project headers inlined (HeaderInliner), the result preprocessed as far as it is
+     * the program's own (UnitPreprocessor: the program's macros expanded, the C library's headers and macros
+     * left to each ISA's gcc), and clang's AST of that text, read from a temporary directory under the
+     * source's base name. Every line of the text maps to the file and line it was written in.
      */
     private Unit load(Path source, List<String> args, int index) throws CompilationFailedException {
         HeaderInliner.Result inlined = pass("headers", source.getFileName().toString(), () -> HeaderInliner.inline(source, args));
-        if (inlined == null) {
-            Unit u = new Unit(loader.load(source, args), index);
-            u.preprocessed = loader.preprocess(source, args);
-            return u;
-        }
         Path dir = null;
+        LineMap lines = inlined.lines();
         try {
             dir = Files.createTempDirectory("talent-unit");
             Path merged = dir.resolve(source.getFileName());
-            Files.writeString(merged, inlined.text(), StandardCharsets.ISO_8859_1);
+            Path scratch = dir.resolve("talent-pp-" + source.getFileName());
+            UnitPreprocessor.Result pre;
+            try {
+                pre = UnitPreprocessor.preprocess(loader, inlined.text(), merged, scratch, args, targetMacros());
+            } catch (UnitPreprocessor.PreprocessorFailedException e) {
+                // clang's own messages, on the file as the user wrote it
+                loader.load(source, args);
+                throw new CompilationFailedException(List.of(Diagnostic.error(source.toString(), 0, 0,
+                        "clang could not preprocess the file: " + e.getMessage().strip(),
+                        "check the -I/-D options given to talent build")));
+            } catch (UnitPreprocessor.TargetDependentConditionException e) {
+                List<Diagnostic> ds = new ArrayList<>();
+                for (String at : e.at()) {
+                    int colon = at.indexOf(':');
+                    LineMap.Origin o = inlined.lines().origin(Integer.parseInt(at.substring(0, colon)));
+                    ds.add(Diagnostic.error(o.file(), o.line(), 1, "this conditional tests '" + at.substring(colon + 1)
+                                    + "', whose value differs between the ISAs talent builds for: the program's text is "
+                                    + "preprocessed once for all of them, so the branch taken would be the build host's on every ISA",
+                            "test a property that is the same on every ISA, or select the code at run time "
+                                    + "(e.g. 'if (sizeof(long) == 8)' instead of '#if LONG_MAX > 2147483647')"));
+                }
+                throw new CompilationFailedException(ds);
+            }
+            lines = pre.lines();
+            Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
-            TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(inlined.lines());
-            Unit u = new Unit(tu, index);
-            u.preprocessed = loader.preprocess(merged, args);
-            return u;
+            TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            return new Unit(tu, index);
         } catch (CompilationFailedException e) {
-            // clang's messages name lines of the merged text; name the files they were written in
+            // clang's messages name lines of the temporary text; name the files they were written in
             List<Diagnostic> mapped = new ArrayList<>();
             for (Diagnostic d : e.diagnostics()) {
                 if (dir != null && d.file().startsWith(dir.toString())) {
-                    var o = inlined.lines().origin(d.line());
+                    var o = lines.origin(d.line());
                     mapped.add(new Diagnostic(d.severity(), o.file(), o.line(), d.column(), d.message(), d.remedy()));
                 } else {
                     mapped.add(d);
@@ -288,6 +306,14 @@ public final class CheckpointCompiler {
                 }
             }
         }
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<String, TargetMacros.Dependent> TARGET_MACROS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Computed once per clang (five runs of it). */
+    private TargetMacros.Dependent targetMacros() {
+        return TARGET_MACROS.computeIfAbsent(loader.clang(), c -> TargetMacros.of(loader));
     }
 
     private CompileResult emit(CompileRequest request, Analysis a) throws CompilationFailedException {
@@ -309,8 +335,8 @@ public final class CheckpointCompiler {
                         return "";
                     }
                 });
-                texts.add(instrumented);
                 Path out = request.outputDir().resolve(u.tu.unitName());
+                texts.add(generatedLines(instrumented, out));
                 outputs.add(out);
             }
             failOnErrors(diags);
@@ -327,6 +353,23 @@ public final class CheckpointCompiler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where the tables talent appends begin (UnitRewriter). */
+    static final String TABLES_MARK = "/* ---- talent: tables (generated) ---- */";
+
+    /**
+     * The appended tables are talent's, not the user's: a #line before them names the generated file and its
+     * own lines, so that a gcc message about them points there rather than past the end of the original file.
+     */
+    static String generatedLines(String text, Path out) {
+        int at = text.lastIndexOf("\n" + TABLES_MARK);
+        if (at < 0) return text;
+        int line = 1;
+        for (int i = 0; i <= at; i++) if (text.charAt(i) == '\n') line++;
+        // the directive takes line `line`; the mark, the next one
+        String directive = "#line " + (line + 1) + " \"" + out.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n";
+        return text.substring(0, at + 1) + directive + text.substring(at + 1);
     }
 
     /** SHA-256 over the instrumented sources and the compiler version, truncated to 128 bits. */

@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces each {@code #include} of a project header by the header's text, recursively, so that what a
+ * The first step of reading a translation unit (then UnitPreprocessor): replaces each {@code #include} of a
+ * project header by the header's text, recursively, so that what a
  * header defines (variables, {@code static inline} functions with loops, statics inside them) is part of
  * the translation unit's own text: analysed, instrumented and saved like the main file's, once per
  * translation unit that includes it (as C has it: a {@code static} object of a header is one object per unit).
@@ -49,7 +50,6 @@ public final class HeaderInliner {
     private final List<Path> headers = new ArrayList<>();
     private final java.util.Map<Path, String> guards = new java.util.HashMap<>();
     private int line = 1;
-    private boolean rewritten;
 
     private HeaderInliner(List<String> preprocessorArgs) {
         for (int i = 0; i < preprocessorArgs.size(); i++) {
@@ -69,10 +69,7 @@ public final class HeaderInliner {
         if (!SYSTEM_DIRS.contains(p)) to.add(p);
     }
 
-    /**
-     * The text of {@code source} with its project headers inlined, or null when it includes none and names
-     * none in {@code __has_include} (the file is then analysed as it is).
-     */
+    /** The text of {@code source} with its project headers inlined (its own text after a #line when it includes none). */
     public static Result inline(Path source, List<String> preprocessorArgs) {
         HeaderInliner h = new HeaderInliner(preprocessorArgs);
         String display = source.toString();
@@ -81,7 +78,6 @@ public final class HeaderInliner {
         h.lines.from(1, display, 1);
         h.stack.push(source.toAbsolutePath().normalize());
         h.file(read(source), source.toAbsolutePath().normalize(), display, false);
-        if (h.headers.isEmpty() && !h.rewritten) return null;
         return new Result(h.out.toString(), h.lines.build(), List.copyOf(h.headers));
     }
 
@@ -147,7 +143,6 @@ public final class HeaderInliner {
             String name = m.group(2);
             if (sibling != null && !Path.of(name).isAbsolute() && Files.isRegularFile(sibling)) {
                 name = sibling.toString();
-                rewritten = true;
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + quoted(name)));
         }

@@ -105,6 +105,7 @@ public final class CProgram {
         int start = 0;
         while (!lines.get(start).startsWith("#line 1 ")) start++;
         int end = lines.indexOf("/* ---- talent: tables (generated) ---- */");
+        if (lines.get(end - 1).startsWith("#line ")) end--;   // the tables' own #line (CheckpointCompiler.generatedLines)
         return lines.subList(start + 1, end - 1);
     }
 

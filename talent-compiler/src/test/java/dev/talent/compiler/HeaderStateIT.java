@@ -42,6 +42,24 @@ class HeaderStateIT {
         p.hops(new int[] {12, 30, 20, 25});
     }
 
+    /**
+     * Calls and a malloc written in macros (issue 11, causes 2 and 3) are chain calls and tracked blocks of the
+     * preprocessed unit: stopped at any visit, restarted on other ISAs, the output is plain gcc's. Under -v the
+     * runtime prints the visits per site at exit (cause 12).
+     */
+    @Test
+    void callsAndMallocsInMacrosMigrateAnywhere() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("src"));
+        Files.writeString(dir.resolve("tab.h"), HeaderStateTest.TAB_H);
+        Files.writeString(dir.resolve("m.c"), MacroExpansionTest.MACROS_C);
+        Program p = build("macros", List.of(dir.resolve("m.c")));
+        p.stopAndRestart(new int[] {3, 17, 40, 200, 900, 3000}, List.of("s390x", "i686"));
+        p.hops(new int[] {25, 400, 77, 1500});
+        Run verbose = run(command(HOPS.getFirst(), p.exes.get("x86_64")), Map.of("TALENT_VERBOSE", "1"), null);
+        assertThat(verbose.out()).isEqualTo(p.expected);
+        assertThat(verbose.err()).contains("site visits in this process").contains("(tab.h:2:26): 16 visits");
+    }
+
     /** A static of a header included by two files is two objects; a header function's static, one per file too. */
     @Test
     void headerStaticsIncludedByTwoFilesAreSavedOncePerFile() throws Exception {

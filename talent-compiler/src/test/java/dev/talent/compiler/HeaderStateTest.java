@@ -77,28 +77,25 @@ class HeaderStateTest {
                 .contains("{ \"b.c:inc\", \"h.h:2:13\", talent_fn_").doesNotContain("{ \"inc\"");
     }
 
-    /** Compiled from DIR/.talent/src, a relative __has_include would not find the header next to the source. */
+    /** The unit is preprocessed: a conditional is decided as clang decides it with the headers next to the source. */
     @Test
-    void hasIncludeOfAHeaderNextToTheSourceNamesItsAbsolutePath() {
+    void hasIncludeOfAHeaderNextToTheSourceIsDecidedThere() {
         String out = CProgram.in(dir).file("config.h", "#define FAST 1\n").file("m.c", """
                 #if __has_include("config.h") && !__has_include("absent.h")
                 int main(void) { return 0; }
                 #endif
                 """).instrumented("m.c");
-        assertThat(out).contains("#if __has_include(\"" + dir.resolve("config.h") + "\") && !__has_include(\"absent.h\")")
-                .contains("int talent_user_main(void)");
+        assertThat(out).doesNotContain("__has_include").contains("int talent_user_main(void)");
     }
 
     @Test
-    void aHeaderWithPragmaOnceIncludedTwiceIsInlinedOnceAndGuarded() {
+    void aHeaderWithPragmaOnceIncludedTwiceIsInlinedOnce() {
         String out = CProgram.in(dir)
                 .file("once.h", "#pragma once\nstatic int hits = 1;\n")
                 .file("two.h", "#include \"once.h\"\n")
                 .file("m.c", "#include \"once.h\"\n#include \"two.h\"\nint main(void) { return hits; }\n")
                 .instrumented("m.c");
-        // inlined twice (directly and through two.h), the second copy under the same guard
-        assertThat(out.split("#ifndef __talent_once_1\n#define __talent_once_1\n#line 1 ", -1)).hasSize(3);
-        assertThat(out).doesNotContain("#pragma once").doesNotContain("__talent_once_2");
+        assertThat(out).containsOnlyOnce("static int hits = 1;").doesNotContain("#pragma once").doesNotContain("__talent_once_");
         assertThat(out).containsOnlyOnce("{ \"m.c:hits\"");
     }
 

@@ -143,6 +143,55 @@ public class ClangAstLoader {
         }
     }
 
+    /** The clang command this loader runs. */
+    public String clang() {
+        return clang;
+    }
+
+    /** What one run of the preprocessor gave: its exit code, its output, its messages. */
+    public record Preprocessed(int exitCode, String output, String errors) {}
+
+    /** {@code clang -E OPTIONS ARGS file} (line markers kept), for the unit's preprocessed text. */
+    public Preprocessed runPreprocessor(Path file, List<String> options, List<String> preprocessorArgs) {
+        List<String> cmd = new ArrayList<>(List.of(clang, "-E", "-fsigned-char", "-fno-color-diagnostics"));
+        cmd.addAll(options);
+        cmd.addAll(preprocessorArgs);
+        cmd.add(file.toString());
+        return runCapturing(cmd, file);
+    }
+
+    /**
+     * The macros clang predefines for {@code target} (a triple such as {@code s390x-linux-gnu}), by name,
+     * or an empty map when clang cannot say.
+     */
+    public Map<String, String> predefinedMacros(String target) {
+        List<String> cmd = List.of(clang, "--target=" + target, "-fsigned-char", "-dM", "-E", "-x", "c", "/dev/null");
+        Preprocessed p = runCapturing(cmd, Path.of("/dev/null"));
+        Map<String, String> out = new HashMap<>();
+        if (p.exitCode() != 0) return out;
+        for (String l : p.output().split("\n")) {
+            if (!l.startsWith("#define ")) continue;
+            String rest = l.substring("#define ".length());
+            int sp = rest.indexOf(' ');
+            out.put(sp < 0 ? rest : rest.substring(0, sp), sp < 0 ? "" : rest.substring(sp + 1));
+        }
+        return out;
+    }
+
+    private Preprocessed runCapturing(List<String> cmd, Path file) {
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return new Preprocessed(p.waitFor(), out, err.join());
+        } catch (IOException e) {
+            return new Preprocessed(-1, "", "cannot run " + clang + " on " + file + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Builds a tree from already-dumped JSON (tests). */
     public TranslationUnit fromJson(Path source, String text, String jsonText) throws IOException {
         try (JsonParser parser = mapper.createParser(jsonText)) {

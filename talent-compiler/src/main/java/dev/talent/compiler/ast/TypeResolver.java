@@ -19,7 +19,10 @@ public final class TypeResolver {
     private final Set<String> fileTags = new HashSet<>();
     private final Map<String, Node> anonymousRecords = new HashMap<>();
 
+    private final TranslationUnit tu;
+
     public TypeResolver(TranslationUnit tu) {
+        this.tu = tu;
         for (Node top : tu.root().inner()) index(top, true);
         for (Node top : tu.root().inner()) {
             if (top.is("FunctionDecl")) top.walk(n -> { if (n != top) index(n, false); });
@@ -34,6 +37,11 @@ public final class TypeResolver {
                 if (n.name().isEmpty()) {
                     SourceLoc l = n.loc();
                     anonymousRecords.put(l.file() + ":" + l.line() + ":" + l.col(), n);
+                    // clang names it by where it was written (the #line of the preprocessed text)
+                    if (tu.inMainFile(l)) {
+                        LineMap.Origin o = tu.origin(l.line());
+                        anonymousRecords.putIfAbsent(o.file() + ":" + o.line() + ":" + l.col(), n);
+                    }
                     anonymousRecords.put("#" + n.id(), n);
                 } else {
                     String key = tag + " " + n.name();
@@ -111,6 +119,14 @@ public final class TypeResolver {
             case CType.Function fn -> Category.UNSUPPORTED;
             case CType.Named n -> throw new IllegalStateException("unreachable");
         };
+    }
+
+    /**
+     * True when the record was declared outside the program's text: in a C library header, whose members
+     * differ between ISAs (docs/CODEGEN.md, "Types of the C library").
+     */
+    public boolean isLibraryRecord(Node record) {
+        return !tu.inMainFile(record.loc());
     }
 
     /** True when the type can be written by name at file scope (no local or anonymous type in it). */

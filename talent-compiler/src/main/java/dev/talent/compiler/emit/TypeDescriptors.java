@@ -83,8 +83,18 @@ public final class TypeDescriptors {
                 }
                 String fields = name + "_fields";
                 StringBuilder fs = new StringBuilder();
+                boolean library = types.isLibraryRecord(rec);
                 for (Node fd : rec.inner()) {
                     if (!fd.is("FieldDecl")) continue;
+                    if (library && isReserved(fd.name())) {
+                        // a C library type is described by the members a program can name; its private members
+                        // differ between ISAs (x86_64's struct stat has __pad0 and __glibc_reserved, i686's __pad1
+                        // and __st_ino): padding is left out, anything else cannot be migrated
+                        if (LIBRARY_PADDING.matcher(fd.name()).matches()) continue;
+                        throw new UnsupportedTypeException(TypeResolver.spell(type) + " is a type of the C library ("
+                                + rec.loc().file() + ") with the private member '" + fd.name()
+                                + "', whose layout differs between ISAs: talent cannot save it");
+                    }
                     // an unnamed bit-field (int : 0; int : 3;) is layout only: not a member, it holds no value
                     if (fd.name().isEmpty() && fd.flag("isBitfield")) continue;
                     if (fd.name().isEmpty()) {
@@ -120,6 +130,15 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    /** Names of padding in the C library's types (glibc's struct stat, struct timespec, siginfo_t...). */
+    private static final java.util.regex.Pattern LIBRARY_PADDING =
+            java.util.regex.Pattern.compile("__(pad|unused|glibc_reserved|reserved|fill|spare|padding)\\w*|__(f|st)_?pad\\w*");
+
+    /** Identifiers reserved to the implementation (C99 7.1.3): a program does not name them. */
+    private static boolean isReserved(String name) {
+        return name.startsWith("__") || (name.length() > 1 && name.charAt(0) == '_' && Character.isUpperCase(name.charAt(1)));
     }
 
     private static String bitWidth(Node field) {

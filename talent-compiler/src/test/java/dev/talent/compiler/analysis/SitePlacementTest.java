@@ -16,7 +16,7 @@ class SitePlacementTest {
     Path dir;
 
     @Test
-    void everyLoopBodyGetsASiteExceptLoopsWrittenByMacros() {
+    void everyLoopBodyGetsASiteEvenALoopWrittenByAMacro() {
         CProgram p = CProgram.in(dir).file("a.c", """
                 #define REPEAT(n) for (int r_ = 0; r_ < (n); r_++)
                 int main(void) {
@@ -29,12 +29,10 @@ class SitePlacementTest {
                   return s;
                 }
                 """).analyze();
+        // the unit is preprocessed: REPEAT's loop is an ordinary loop of the text
         assertThat(p.function("main").sites).extracting(s -> s.loop().kind())
-                .containsExactly("ForStmt", "ForStmt", "WhileStmt", "DoStmt");
-        assertThat(p.diagnostics()).anySatisfy(d -> {
-            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.NOTE);
-            assertThat(d.line()).isEqualTo(8);
-        });
+                .containsExactly("ForStmt", "ForStmt", "WhileStmt", "DoStmt", "ForStmt");
+        assertThat(p.diagnostics()).noneSatisfy(d -> assertThat(d.severity()).isEqualTo(Diagnostic.Severity.NOTE));
     }
 
     @Test

@@ -1,0 +1,151 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The unit is instrumented after preprocessing (UnitPreprocessor): calls and mallocs written in the program's
+ * macros are ordinary calls; the C library's macros and headers stay for each ISA's gcc; messages name the
+ * file and line the code was written in.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class MacroExpansionTest {
+    @TempDir
+    Path dir;
+
+    /** The four forms of issue 11, cause 2 and 3, in one program (MacroCallsIT runs it migrated). */
+    static final String MACROS_C = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <limits.h>
+            #include <inttypes.h>
+            #include "tab.h"
+            #define TWICE(x) (work(x) * 2)
+            #define CHECK(c) do { if (!(c)) { printf("check failed\\n"); exit(1); } } while (0)
+            #define FIELD(p) ((p)->v)
+            #define ALLOC(sz) malloc(sz)
+            struct box { long v; };
+            static long work(long n) { long s = 0; for (long k = 0; k < n; k++) s += (k ^ (s >> 3)) & 0xffff; return s; }
+            int main(void) {
+              struct box x = { 0 };
+              long acc = 0;
+              fill();
+              for (int i = 0; i < 60; i++) {
+                acc += TWICE(i % 7);
+                CHECK(work(i) >= 0);
+                FIELD(&x) = work(i);
+                long *p = ALLOC(sizeof(long) * 4);
+                p[0] = x.v % 1000 + (long)(table[i % 16] % 1000u) + (long)(state % 1000u); state += 3;
+                acc += p[0] % 1000;
+                free(p);
+              }
+              printf("acc=%ld x=%ld big=%d u=%" PRIu64 "\\n", acc, x.v, LONG_MAX > 0, (uint64_t)acc);
+              return 0;
+            }
+            """;
+
+    @Test
+    void callsAndMallocsInMacrosAreInstrumentedLikeOrdinaryOnes() {
+        CProgram p = CProgram.in(dir).file("tab.h", HeaderStateTest.TAB_H).file("m.c", MACROS_C).analyze();
+        assertThat(p.function("main").chain).isTrue();
+        // the chain calls of TWICE, CHECK and FIELD's assignment are points of main: four calls plus the loop's site
+        assertThat(p.function("main").points).hasSizeGreaterThanOrEqualTo(5);
+        String out = CProgram.in(dir).file("tab.h", HeaderStateTest.TAB_H).file("m.c", MACROS_C).instrumented("m.c");
+        assertThat(out).contains("acc += (__talent_t").contains("((&x)->v) = __talent_t")
+                .contains("talent_malloc(sizeof(long) * 4, ").doesNotContain("ALLOC(sizeof");
+        // the C library's macros are gcc's to expand, per ISA
+        assertThat(out).contains("%\" PRIu64 \"").contains("LONG_MAX > 0").contains("#include <inttypes.h>");
+        assertThat(out).doesNotContain("/tmp/talent-unit");
+    }
+
+    @Test
+    void aRefusalInsideAMacroNamesTheLineWhereTheMacroIsUsed() {
+        List<Diagnostic> d = CProgram.in(dir).file("m.c", """
+                #include <stdio.h>
+                #define BUF(n) char buf[n]
+
+                static int work(int n) {
+                  for (int i = 0; i < n; i++) {
+                    BUF(n);
+                    buf[0] = 1; }
+                  return n; }
+                int main(void) { return work(3); }
+                """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.file()).isEqualTo(dir.resolve("m.c").toString());
+            assertThat(x.line()).isEqualTo(6);
+            assertThat(x.message()).contains("variable-length array 'buf'");
+        });
+    }
+
+    @Test
+    void featureMacrosStayForTheLibraryHeadersAndMacrosLeftInTheTextAreNotDefinedTwice() {
+        String out = CProgram.in(dir).file("m.c", """
+                #define _GNU_SOURCE
+                #define NDEBUG 1
+                #include <assert.h>
+                #include <string.h>
+                static int level = 2;
+                #define level (level + 1)
+                int main(void) { assert(level > 0); return (int)strlen("ab") + level; }
+                """).instrumented("m.c");
+        assertThat(out).contains("#define _GNU_SOURCE").contains("#define NDEBUG 1").contains("assert((level + 1) > 0)");
+        // level's expansion keeps the name level: gcc must not expand it a second time
+        assertThat(out).doesNotContain("#define level").contains("return (int)strlen(\"ab\") + (level + 1);");
+    }
+
+    @Test
+    void aConditionalOnTheTargetIsaIsRefusedNamingTheMacro() {
+        List<Diagnostic> d = CProgram.in(dir).file("m.c", """
+                #include <limits.h>
+                int main(void) {
+                #if LONG_MAX > 2147483647
+                  return 8;
+                #else
+                  return 4;
+                #endif
+                }
+                """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.file()).isEqualTo(dir.resolve("m.c").toString());
+            assertThat(x.line()).isEqualTo(3);
+            assertThat(x.message()).contains("'LONG_MAX'").contains("differs between the ISAs");
+        });
+        assertThat(CProgram.in(dir).file("m.c", "#ifdef __s390x__\nint big;\n#endif\nint main(void) { return 0; }\n").rejection())
+                .anySatisfy(x -> assertThat(x.message()).contains("'__s390x__'"));
+        // not evaluated (inside a skipped group), or testing only whether a macro every ISA has is defined
+        CProgram.in(dir).file("m.c", "#include <stdint.h>\n#if 0\n#if SIZE_MAX > 1\n#endif\n#endif\n"
+                + "#ifdef SIZE_MAX\nint ok;\n#endif\nint main(void) { return 0; }\n").analyze();
+    }
+
+    @Test
+    void conditionalsOnTheProgramsOwnMacrosAreDecided() {
+        String out = CProgram.in(dir).file("m.c", """
+                #include <stdint.h>
+                #define LEVEL 2
+                #if LEVEL > 1 && INT32_MAX > 0
+                static int level(void) { return LEVEL; }
+                #else
+                static int level(void) { return 0; }
+                #endif
+                int main(void) { return level(); }
+                """).instrumented("m.c");
+        assertThat(out).contains("static int level(void) { return 2; }").doesNotContain("return 0; }");
+    }
+
+    @Test
+    void theInstrumentedTextIsTheSameOnEveryBuild() throws Exception {
+        CProgram p = CProgram.in(dir).file("tab.h", HeaderStateTest.TAB_H).file("m.c", MACROS_C);
+        String first = p.instrumented("m.c");
+        String second = p.instrumented("m.c");
+        assertThat(second).isEqualTo(first);
+        assertThat(Files.readString(p.outputDir().resolve("talent_program.c"))).isNotEmpty();
+    }
+}
