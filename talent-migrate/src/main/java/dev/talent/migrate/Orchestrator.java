@@ -545,6 +545,7 @@ public final class Orchestrator implements ControlHandler {
                     throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source
                             + " left is refused: " + e.getMessage(), "", e);
                 }
+                t.sockets = Math.max(0, ck.sockets());
                 step = Step.SYNC;
                 try {
                     StateFiles.emptyDirectory(dest.host().checkpoints);
