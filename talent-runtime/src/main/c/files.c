@@ -275,12 +275,37 @@ static char *proc_path(int fd)
     return tl_xstrdup(target);
 }
 
+/* Why the checkpoint being collected is refused (the first descriptor that cannot be carried); "" when none. */
+static char refusal[768];
+
+/* A descriptor talent cannot carry. A plain descriptor (not under a FILE *) refuses the checkpoint: it is left
+ * out of the FILE section, the checkpoint is not written (tl_files_refusal) and the program goes on from the
+ * in-memory image, its descriptors untouched, so a migration rolls back with the program still running. A
+ * stream's descriptor ends the process (a FILE * pointer to it could not be encoded). */
 static void cannot_carry(const entry *e, const char *path, const char *what)
 {
-    tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry to "
-           "another process (it carries regular files, terminals, /dev/null and the like, listening TCP "
-           "sockets and unconnected UDP sockets); close it before the checkpoint. No checkpoint was written", e->fd, path,
-           e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+    char message[sizeof refusal];
+    snprintf(message, sizeof message, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry "
+             "to another process (it carries regular files, terminals, /dev/null and the like, listening TCP sockets "
+             "and unconnected UDP sockets); close it before the checkpoint", e->fd, path,
+             e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+    if (e->kind == TL_FILE_STREAM && e->stream)
+        tl_die(TL_EXIT_SOFTWARE, "%s. No checkpoint was written", message);
+    if (!refusal[0])
+        memcpy(refusal, message, sizeof refusal);
+}
+
+const char *tl_files_refusal(void)
+{
+    return refusal[0] ? refusal : NULL;
+}
+
+/* the last entry of the FILE section again out of it (its descriptor was refused) */
+static void out_drop_last(void)
+{
+    nout--;
+    free(out[nout].path);
+    out[nout].path = NULL;
 }
 
 /* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket, "udp:1.2.3.4:53" or "udp6:[::]:53" for an
@@ -362,6 +387,7 @@ void tl_files_collect(void)
     if (fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
+    refusal[0] = '\0';
     for (i = 0; i < nentries;) {
         entry *e = &table[i];
         tl_ck_file *o;
@@ -403,8 +429,11 @@ void tl_files_collect(void)
         if (S_ISSOCK(st.st_mode)) {
             const char *why;
             char *addr = listen_address(e->fd, &why);
-            if (!addr)
+            if (!addr) {
                 cannot_carry(e, path, why);
+                out_drop_last();
+                continue;
+            }
             free(o->path);
             o->path = addr;
             o->kind = TL_FILE_LISTEN;
@@ -413,8 +442,11 @@ void tl_files_collect(void)
         }
         if (S_ISREG(st.st_mode)) {
             off_t pos;
-            if (st.st_nlink == 0)
+            if (st.st_nlink == 0) {
                 cannot_carry(e, path, "a deleted file");
+                out_drop_last();
+                continue;
+            }
             pos = e->kind == TL_FILE_STREAM && e->stream ? ftello(e->stream) : lseek(e->fd, 0, SEEK_CUR);
             if (pos < 0)
                 tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s",
@@ -423,9 +455,12 @@ void tl_files_collect(void)
             o->size = (uint64_t)st.st_size;
         } else if (S_ISCHR(st.st_mode) && carried_device(path)) {
             o->offset = 0;
-        } else
+        } else {
             cannot_carry(e, path, S_ISFIFO(st.st_mode) ? "a pipe or FIFO" : S_ISDIR(st.st_mode) ? "a directory"
                                                                                              : "a device");
+            out_drop_last();
+            continue;
+        }
         o->kind = e->kind == TL_FILE_STREAM && e->stream ? TL_FILE_STREAM : TL_FILE_DESCRIPTOR;
         /* the standard streams keep their STD_STREAM identity; others get an index */
         if (o->kind == TL_FILE_STREAM && e->fd > 2)
