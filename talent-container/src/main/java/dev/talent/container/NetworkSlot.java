@@ -85,6 +85,11 @@ public final class NetworkSlot implements AutoCloseable {
                     "link set eth0 up",
                     "route add default via " + c.gateway()) + "\n");
             run(List.of("nft", "-f", "-"), guard(port, a));
+            // the port is down already: this links the FFM calls now rather than in the first lock (tens of ms)
+            LinkControl.setUp(port, false);
+        } catch (NativeCallException e) {
+            slot.close();
+            throw new ContainerException("cannot set up the bridge port " + port + ": " + e.getMessage(), e);
         } catch (ContainerException | IOException | InterruptedException | RuntimeException e) {
             slot.close();
             throw e;
