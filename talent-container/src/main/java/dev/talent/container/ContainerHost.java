@@ -190,7 +190,7 @@ public final class ContainerHost implements AutoCloseable {
         if (slot == null) return;
         try {
             slot.close();
-        } catch (ContainerException | IOException | InterruptedException e) {
+        } catch (ContainerException | IOException e) {
             // the creation failed already; what is left has the container's names (removeLeftover finds it)
         }
     }

@@ -142,10 +142,15 @@ public final class NetworkSlot implements AutoCloseable {
 
     /** Removes the guard and the namespace (which takes the veth pair with it). Idempotent. */
     @Override
-    public void close() throws ContainerException, IOException, InterruptedException {
+    public void close() throws ContainerException, IOException {
         if (closed) return;
         closed = true;
-        remove(namespace, hostPort);
+        try {
+            remove(namespace, hostPort);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException("interrupted while removing " + this, e);
+        }
     }
 
     /** Removes what a slot of this name left behind, if anything (a killed run's leftovers). */
