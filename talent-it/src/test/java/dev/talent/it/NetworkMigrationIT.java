@@ -108,7 +108,7 @@ class NetworkMigrationIT {
             assertThat(ask(address, "quit")).isEqualTo("bye\n");
             assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
-            run.destroyForcibly();
+            stop(run);
         }
         assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("hops.stderr"))).isZero();
         // the replies of an uninterrupted run, but for the platform that served each
@@ -159,7 +159,7 @@ class NetworkMigrationIT {
             assertThat(ask(address, "quit")).isEqualTo("bye\n");
             assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
-            run.destroyForcibly();
+            stop(run);
         }
         assertThat(replies.stream().map(NetworkMigrationIT::withoutPlatform).toList()).isEqualTo(expected);
         JsonNode first = EnvApp.records(log).getFirst();
@@ -197,7 +197,7 @@ class NetworkMigrationIT {
             assertThat(ask(address, "quit")).isEqualTo("bye\n");
             assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
         } finally {
-            run.destroyForcibly();
+            stop(run);
         }
         assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("held.stderr"))).isZero();
         assertThat(EnvApp.read(root.resolve("held.stdout"))).isEqualTo("served 3\n");
@@ -236,7 +236,7 @@ class NetworkMigrationIT {
             assertThat(askUdp(address, "quit")).isEqualTo("bye\n");
             assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
         } finally {
-            run.destroyForcibly();
+            stop(run);
         }
         assertThat(replies.stream().map(NetworkMigrationIT::withoutPlatform).toList()).containsExactly("1 first",
                 "2 after-s390x", "3 after-i686", "4 after-aarch64", "5 after-x86_64");
@@ -286,6 +286,16 @@ class NetworkMigrationIT {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(root.resolve(label + ".stdout").toFile())
                 .redirectError(root.resolve(label + ".stderr").toFile()).start();
+    }
+
+    /**
+     * Ends a talent run that is still running (a failed assertion): SIGTERM first, so that its shutdown hook removes
+     * the containers and their namespaces (a SIGKILL leaves them for --resume), then SIGKILL.
+     */
+    private static void stop(Process run) throws InterruptedException {
+        if (!run.isAlive()) return;
+        run.destroy();
+        if (!run.waitFor(60, TimeUnit.SECONDS)) run.destroyForcibly();
     }
 
     /** The replies of the x86_64 build run natively on the host's loopback, never migrated. */
