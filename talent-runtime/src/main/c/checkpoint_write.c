@@ -274,8 +274,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
 
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
-    /* open files first: output is flushed, and a descriptor that cannot be carried ends the process before
-     * anything is written */
+    /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
+     * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();
 
     /* pointer targets */
@@ -398,8 +398,13 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     res->image_len = 0;
     res->err[0] = '\0';
     durable = tl_fsync_policy == TL_FSYNC_ALWAYS || tl_site_after() != TL_AFTER_EXIT;
-    written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
-                               res->err, sizeof res->err) == 0;
+    if (tl_files_refusal()) {
+        /* a descriptor that cannot be carried: nothing is written, the program goes on from the image */
+        snprintf(res->err, sizeof res->err, "%s", tl_files_refusal());
+        written = 0;
+    } else
+        written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
+                                   res->err, sizeof res->err) == 0;
     if (written) {
         const char *name = strrchr(res->path, '/');
         t_written = tl_now_ms();

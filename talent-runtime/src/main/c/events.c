@@ -19,6 +19,9 @@
  * (the source and the destination of a migration share no FIFO, but a restarted process may follow a
  * failed one quickly) never interleave. */
 #define LINE_MAX_BYTES 4096
+/* The orchestrator drops a line longer than this (256 bytes, newline excluded: RuntimeEvent; "checkpoint-failed" lines 254); a message
+ * (a failed checkpoint's reason, with paths) is cut to fit rather than lost. */
+#define LINE_MAX_TEXT 254
 #define FULL_PIPE_WAIT_MS 1000
 
 static const char *event_path;      /* NULL: events are off */
@@ -125,6 +128,11 @@ void tl_event(const char *fmt, ...)
     vsnprintf(line, sizeof line - 1, fmt, ap);
     va_end(ap);
     n = strlen(line);
+    if (n > LINE_MAX_TEXT) {
+        memcpy(line + LINE_MAX_TEXT - 3, "...", 3);
+        n = LINE_MAX_TEXT;
+        line[n] = '\0';
+    }
     /* one ASCII line whatever a message or path contains */
     for (i = 0; i < n; i++)
         if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7E)

@@ -275,37 +275,84 @@ static char *proc_path(int fd)
     return tl_xstrdup(target);
 }
 
+/* Why the checkpoint being collected is refused (the first descriptor that cannot be carried); "" when none. */
+static char refusal[768];
+
+/* A descriptor talent cannot carry. A plain descriptor (not under a FILE *) refuses the checkpoint: it is left
+ * out of the FILE section, the checkpoint is not written (tl_files_refusal) and the program goes on from the
+ * in-memory image, its descriptors untouched, so a migration rolls back with the program still running. A
+ * stream's descriptor ends the process (a FILE * pointer to it could not be encoded). */
 static void cannot_carry(const entry *e, const char *path, const char *what)
 {
-    tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry to "
-           "another process (it carries regular files, terminals, /dev/null and the like, and listening TCP "
-           "sockets); close it before the checkpoint. No checkpoint was written", e->fd, path,
-           e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+    char message[sizeof refusal];
+    snprintf(message, sizeof message, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry "
+             "to another process (it carries regular files, terminals, /dev/null and the like, listening TCP sockets "
+             "and unconnected UDP sockets); close it before the checkpoint", e->fd, path,
+             e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+    if (e->kind == TL_FILE_STREAM && e->stream)
+        tl_die(TL_EXIT_SOFTWARE, "%s. No checkpoint was written", message);
+    if (!refusal[0])
+        memcpy(refusal, message, sizeof refusal);
 }
 
-/* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket; NULL otherwise */
-static char *listen_address(int fd)
+const char *tl_files_refusal(void)
+{
+    return refusal[0] ? refusal : NULL;
+}
+
+/* the last entry of the FILE section again out of it (its descriptor was refused) */
+static void out_drop_last(void)
+{
+    nout--;
+    free(out[nout].path);
+    out[nout].path = NULL;
+}
+
+/* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket, "udp:1.2.3.4:53" or "udp6:[::]:53" for an
+ * unconnected UDP socket (its bound address); NULL otherwise, with *why saying what the socket is */
+static char *listen_address(int fd, const char **why)
 {
     int accepting = 0, type = 0;
     socklen_t len = sizeof accepting;
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss, peer;
     char host[INET6_ADDRSTRLEN], buf[128];
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting)
-        return NULL;
+    const char *proto;
+    *why = "a socket that is neither a listening TCP socket nor an unconnected UDP socket (connections cannot be "
+           "carried yet)";
     len = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
         return NULL;
     len = sizeof ss;
     if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
         return NULL;
+    if (ss.ss_family == AF_UNIX) {
+        *why = "a Unix-domain socket";
+        return NULL;
+    }
+    if (type == SOCK_STREAM) {
+        len = sizeof accepting;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) {
+            *why = "a TCP socket that is not listening (a connection: connections cannot be carried yet)";
+            return NULL;
+        }
+        proto = "tcp";
+    } else if (type == SOCK_DGRAM) {
+        len = sizeof peer;
+        if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0) {
+            *why = "a connected UDP socket (only unconnected ones are carried)";
+            return NULL;
+        }
+        proto = "udp";
+    } else
+        return NULL;
     if (ss.ss_family == AF_INET) {
         const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
         inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-        snprintf(buf, sizeof buf, "tcp:%s:%u", host, (unsigned)ntohs(a->sin_port));
+        snprintf(buf, sizeof buf, "%s:%s:%u", proto, host, (unsigned)ntohs(a->sin_port));
     } else if (ss.ss_family == AF_INET6) {
         const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
         inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-        snprintf(buf, sizeof buf, "tcp6:[%s]:%u", host, (unsigned)ntohs(a->sin6_port));
+        snprintf(buf, sizeof buf, "%s6:[%s]:%u", proto, host, (unsigned)ntohs(a->sin6_port));
     } else
         return NULL;
     return tl_xstrdup(buf);
@@ -340,6 +387,7 @@ void tl_files_collect(void)
     if (fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
+    refusal[0] = '\0';
     for (i = 0; i < nentries;) {
         entry *e = &table[i];
         tl_ck_file *o;
@@ -379,10 +427,13 @@ void tl_files_collect(void)
         o->flags = (uint8_t)(((fl & O_APPEND) ? TL_FILE_FLAG_APPEND : 0) | ((fdfl & FD_CLOEXEC) ? TL_FILE_FLAG_CLOEXEC : 0) |
                              ((fl & O_NONBLOCK) ? TL_FILE_FLAG_NONBLOCK : 0));
         if (S_ISSOCK(st.st_mode)) {
-            char *addr = listen_address(e->fd);
-            if (!addr)
-                cannot_carry(e, path, "a socket that is not a listening TCP socket (connections cannot be carried "
-                             "yet)");
+            const char *why;
+            char *addr = listen_address(e->fd, &why);
+            if (!addr) {
+                cannot_carry(e, path, why);
+                out_drop_last();
+                continue;
+            }
             free(o->path);
             o->path = addr;
             o->kind = TL_FILE_LISTEN;
@@ -391,8 +442,11 @@ void tl_files_collect(void)
         }
         if (S_ISREG(st.st_mode)) {
             off_t pos;
-            if (st.st_nlink == 0)
+            if (st.st_nlink == 0) {
                 cannot_carry(e, path, "a deleted file");
+                out_drop_last();
+                continue;
+            }
             pos = e->kind == TL_FILE_STREAM && e->stream ? ftello(e->stream) : lseek(e->fd, 0, SEEK_CUR);
             if (pos < 0)
                 tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s",
@@ -401,9 +455,12 @@ void tl_files_collect(void)
             o->size = (uint64_t)st.st_size;
         } else if (S_ISCHR(st.st_mode) && carried_device(path)) {
             o->offset = 0;
-        } else
+        } else {
             cannot_carry(e, path, S_ISFIFO(st.st_mode) ? "a pipe or FIFO" : S_ISDIR(st.st_mode) ? "a directory"
                                                                                              : "a device");
+            out_drop_last();
+            continue;
+        }
         o->kind = e->kind == TL_FILE_STREAM && e->stream ? TL_FILE_STREAM : TL_FILE_DESCRIPTOR;
         /* the standard streams keep their STD_STREAM identity; others get an index */
         if (o->kind == TL_FILE_STREAM && e->fd > 2)
@@ -464,8 +521,27 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port> (FORMAT.md FILE kind 3) into a socket address; 0 or -1. */
-static int parse_listen_address(const char *p, struct sockaddr_storage *ss, socklen_t *len)
+static int parse_tcp_address(const char *p, struct sockaddr_storage *ss, socklen_t *len);
+
+/* tcp:<IPv4>:<port>, tcp6:[<IPv6>]:<port>, udp:..., udp6:... (FORMAT.md FILE kind 3) into a socket address and
+ * a socket type (*type); 0 or -1. */
+static int parse_listen_address(const char *p, struct sockaddr_storage *ss, socklen_t *len, int *type)
+{
+    if (strncmp(p, "udp", 3) == 0) {
+        /* same grammar as tcp: checked on "tcp" + the rest */
+        char tcp[160];
+        if (strlen(p) >= sizeof tcp)
+            return -1;
+        memcpy(tcp, "tcp", 3);
+        strcpy(tcp + 3, p + 3);
+        *type = SOCK_DGRAM;
+        return parse_tcp_address(tcp, ss, len);
+    }
+    *type = SOCK_STREAM;
+    return parse_tcp_address(p, ss, len);
+}
+
+static int parse_tcp_address(const char *p, struct sockaddr_storage *ss, socklen_t *len)
 {
     char host[128];
     const char *colon = strrchr(p, ':'), *d;
@@ -551,8 +627,10 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         if (f->kind == TL_FILE_LISTEN) {
             struct sockaddr_storage ss;
             socklen_t len;
-            if (parse_listen_address(f->path, &ss, &len) != 0)
-                BAD("at offset %lu: listening socket address is not tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port>",
+            int type;
+            if (parse_listen_address(f->path, &ss, &len, &type) != 0)
+                BAD("at offset %lu: socket address is not tcp:<IPv4>:<port>, tcp6:[<IPv6>]:<port>, udp:<IPv4>:<port> "
+                    "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
         if ((f->kind == TL_FILE_DESCRIPTOR || f->kind == TL_FILE_STREAM || f->kind == TL_FILE_LISTEN) && !f->path[0])
@@ -599,16 +677,19 @@ static void restore_listen(const tl_ck_file *f)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int s, one = 1;
+    int s, one = 1, type;
     const char *p = f->path;
-    if (parse_listen_address(p, &ss, &len) != 0)
-        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
-    s = socket(ss.ss_family, SOCK_STREAM, 0);
+    if (parse_listen_address(p, &ss, &len, &type) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
+    s = socket(ss.ss_family, type, 0);
     if (s < 0)
-        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
-    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(s, (struct sockaddr *)&ss, len) != 0 || listen(s, SOMAXCONN) != 0)
-        tl_die(TL_EXIT_DATAERR, "cannot recreate listening socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+    if (type == SOCK_STREAM)
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(s, (struct sockaddr *)&ss, len) != 0 || (type == SOCK_STREAM && listen(s, SOMAXCONN) != 0))
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+    if (f->flags & TL_FILE_FLAG_NONBLOCK)
+        fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
     move_to(s, (int)f->fd, f);
 }
 
@@ -660,8 +741,8 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
         }
         if (f->kind == TL_FILE_LISTEN) {
             restore_listen(f);
-            add(fd, NOTICED, NULL, "a listening socket");
-            tl_info("recreated listening socket %d (%s)", fd, f->path);
+            add(fd, NOTICED, NULL, f->path[0] == 'u' ? "a UDP socket" : "a listening socket");
+            tl_info("recreated socket %d (%s)", fd, f->path);
             continue;
         }
         for (j = 0; j < i; j++)

@@ -535,6 +535,8 @@ void tl_wait_resume(int has, uint64_t ns);
 /* Flushes every output stream and checks that every descriptor talent knows can be carried (exit 70
  * naming it otherwise); builds the stream index pointers are written with. */
 void tl_files_collect(void);
+/* Why the checkpoint just collected cannot be written (a descriptor talent cannot carry), or NULL. */
+const char *tl_files_refusal(void);
 /* The FILE section payload (after tl_files_collect). */
 void tl_files_write(tl_buf *b);
 /* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */

@@ -30,6 +30,10 @@ final class MigrationLine {
             if (record.downtimeMs() != null) line.append(", downtime ").append(millis(record.downtimeMs())).append(" ms");
             String steps = steps(record);
             if (!steps.isEmpty()) line.append(" (").append(steps).append(')');
+            if (record.netMs() != null) {
+                line.append(", network ").append(millis(record.netMs())).append(" ms, ").append(record.sockets())
+                        .append(record.sockets() == 1 ? " socket" : " sockets");
+            }
         } else {
             line.append(" failed at step ").append(SafeText.escape(record.failedStep())).append(": ")
                     .append(Arrays.stream(record.error().strip().split("\r?\n")).map(SafeText::escape)

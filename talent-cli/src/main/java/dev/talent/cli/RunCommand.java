@@ -1,11 +1,14 @@
 package dev.talent.cli;
 
 import dev.talent.container.ContainerException;
+import dev.talent.container.Ipv4;
+import dev.talent.container.NetworkConfig;
 import dev.talent.container.Runc;
 import dev.talent.env.SyncLimits;
 import dev.talent.migrate.Interval;
 import dev.talent.migrate.LeftoverRunException;
 import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.NetRequest;
 import dev.talent.migrate.Orchestrator;
 import dev.talent.migrate.RunEvent;
 import dev.talent.migrate.RunRequest;
@@ -98,6 +101,26 @@ public final class RunCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long maxReplicaFiles;
 
+    @Option(names = "--net", description = "Give the program a network namespace of its own with one IPv4 address on a "
+            + "host bridge that moves with it (its TCP connections too, see docs/ARCHITECTURE.md, \"Network\").")
+    boolean net;
+
+    @Option(names = "--ip", paramLabel = "ADDR", description = "With --net: the app's address (default: the lowest free one "
+            + "of the subnet, kept for the app's whole life).")
+    String ip;
+
+    @Option(names = "--bridge", paramLabel = "NAME", defaultValue = NetworkConfig.DEFAULT_BRIDGE,
+            description = "With --net: the host bridge (created if missing; default: ${DEFAULT-VALUE}).")
+    String bridge;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = NetworkConfig.DEFAULT_SUBNET,
+            description = "With --net: the bridge's IPv4 subnet (default: ${DEFAULT-VALUE}).")
+    String subnet;
+
+    @Option(names = "--gateway", paramLabel = "ADDR",
+            description = "With --net: the bridge's own address (default: the subnet's first address).")
+    String gateway;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
@@ -169,7 +192,23 @@ public final class RunCommand implements Callable<Integer> {
         return new RunRequest(app, Path.of(program).toAbsolutePath(), arguments(), list, interval,
                 migrations == null ? OptionalInt.empty() : OptionalInt.of(migrations),
                 workdir != null ? workdir.toAbsolutePath() : state.resolve("workdir"), state, presync, Optional.ofNullable(log),
-                fault, Optional.ofNullable(seed), Optional.empty(), limits);
+                fault, Optional.ofNullable(seed), Optional.empty(), limits, network());
+    }
+
+    /** --net and its options; the others without --net are a mistake worth saying. */
+    private Optional<NetRequest> network() {
+        boolean custom = ip != null || gateway != null || !bridge.equals(NetworkConfig.DEFAULT_BRIDGE)
+                || !subnet.equals(NetworkConfig.DEFAULT_SUBNET);
+        if (!net) {
+            if (custom) throw new ParameterException(spec.commandLine(), "--ip, --bridge, --subnet and --gateway need --net");
+            return Optional.empty();
+        }
+        try {
+            NetworkConfig config = NetworkConfig.of(bridge, subnet, gateway);
+            return Optional.of(new NetRequest(config, ip == null ? Optional.empty() : Optional.of(Ipv4.parse(ip))));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--net: " + e.getMessage());
+        }
     }
 
     /** {@code N}, {@code Nk}, {@code Nm}, {@code Ng} or {@code Nt} (powers of 1024). */

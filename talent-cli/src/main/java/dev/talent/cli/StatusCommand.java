@@ -114,8 +114,9 @@ public final class StatusCommand implements Callable<Integer> {
      * (1 failed), next in 26s}.
      */
     static String summary(StatusReport r, Instant now, ZoneId zone) {
-        StringBuilder line = new StringBuilder(SafeText.escape(r.app())).append(": ").append(SafeText.escape(r.platform()))
-                .append(" since ").append(clock(r.since(), now, zone)).append(" (").append(duration(Duration.between(r.since(), now)))
+        StringBuilder line = new StringBuilder(SafeText.escape(r.app())).append(": ").append(SafeText.escape(r.platform()));
+        if (r.address() != null) line.append(" at ").append(SafeText.escape(r.address()));
+        line.append(" since ").append(clock(r.since(), now, zone)).append(" (").append(duration(Duration.between(r.since(), now)))
                 .append("), pid ").append(r.pid()).append(", ").append(r.state().label());
         if (r.state() == StatusReport.State.PREPARING && r.preparedPlatform() != null) line.append(' ').append(SafeText.escape(r.preparedPlatform()));
         line.append(", ").append(r.migrationsDone()).append(r.migrationsDone() == 1 ? " migration" : " migrations");

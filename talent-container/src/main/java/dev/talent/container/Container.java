@@ -5,6 +5,7 @@ import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +41,11 @@ public final class Container implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean deleted;
 
-    private Container(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid, LogForwarder forwarder) {
+    private final Optional<NetworkSlot> network;
+
+    private Container(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid, LogForwarder forwarder,
+                      Optional<NetworkSlot> network) {
+        this.network = network;
         this.host = host;
         this.spec = spec;
         this.bundle = bundle;
@@ -54,8 +59,8 @@ public final class Container implements AutoCloseable {
      * waiting for it can begin (a waitid before that would fail with ECHILD).
      */
     static Container created(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid,
-                             LogForwarder forwarder) {
-        Container container = new Container(host, spec, bundle, logFile, pid, forwarder);
+                             LogForwarder forwarder, Optional<NetworkSlot> network) {
+        Container container = new Container(host, spec, bundle, logFile, pid, forwarder, network);
         Thread.ofPlatform().daemon().name("talent-wait-" + spec.id()).start(container::awaitProcess);
         return container;
     }
@@ -85,6 +90,9 @@ public final class Container implements AutoCloseable {
     public String id() { return spec.id(); }
 
     public Platform platform() { return spec.platform(); }
+
+    /** The container's own network (talent run --net): empty when it shares the host's. */
+    public Optional<NetworkSlot> network() { return network; }
 
     public ContainerSpec spec() { return spec; }
 
@@ -189,6 +197,7 @@ public final class Container implements AutoCloseable {
             }
             forwarder.finish(); // already done by the waiter thread unless waiting failed
             FileTrees.deleteRecursively(bundle.dir());
+            if (network.isPresent()) network.get().close();
             deleted = true;
         }
         host.forget(this);

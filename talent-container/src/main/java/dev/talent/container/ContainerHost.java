@@ -153,15 +153,20 @@ public final class ContainerHost implements AutoCloseable {
         Files.createFile(log);
         OciBundle bundle;
         int status;
+        NetworkSlot slot = null;
         try {
-            bundle = OciBundle.write(bundleDir, spec, new HostBinaries(init, support.emulator()));
+            if (spec.network().isPresent()) slot = NetworkSlot.create(stateDir, id, spec.network().get());
+            bundle = OciBundle.write(bundleDir, spec, new HostBinaries(init, support.emulator()),
+                    Optional.ofNullable(slot).map(NetworkSlot::namespacePath));
             status = commands.create(id, bundle.dir(), bundle.pidFile(), spec.stdoutFile(), log);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (ContainerException | IOException | InterruptedException | RuntimeException e) {
             FileTrees.deleteRecursively(bundleDir);
+            closeQuietly(slot);
             throw e;
         }
         if (status != 0) {
             FileTrees.deleteRecursively(bundleDir);
+            closeQuietly(slot);
             String tail = LogTail.read(log, ERROR_TAIL_LINES);
             throw new ContainerException("runc create failed for container " + id + " (" + spec.platform()
                     + ", exit status " + status + "); runc's output below, also in " + log, tail);
@@ -172,12 +177,22 @@ public final class ContainerHost implements AutoCloseable {
         } catch (NumberFormatException | IOException e) {
             commands.delete(id);
             FileTrees.deleteRecursively(bundleDir);
+            closeQuietly(slot);
             throw new ContainerException("runc create wrote no readable pid for container " + id + " in " + bundle.pidFile(), e);
         }
         LogForwarder forwarder = LogForwarder.start(log, 0, stderrSink, "talent-log-" + id);
-        Container container = Container.created(this, spec, bundle, log, pid, forwarder);
+        Container container = Container.created(this, spec, bundle, log, pid, forwarder, Optional.ofNullable(slot));
         containers.put(id, container);
         return container;
+    }
+
+    private static void closeQuietly(NetworkSlot slot) {
+        if (slot == null) return;
+        try {
+            slot.close();
+        } catch (ContainerException | IOException e) {
+            // the creation failed already; what is left has the container's names (removeLeftover finds it)
+        }
     }
 
     private static void checkHostPaths(ContainerSpec spec) throws ContainerException {
@@ -269,6 +284,7 @@ public final class ContainerHost implements AutoCloseable {
             }
         }
         FileTrees.deleteRecursively(bundlesDir.resolve(id));
+        NetworkSlot.removeLeftover(stateDir, id);
     }
 
     void forget(Container container) {

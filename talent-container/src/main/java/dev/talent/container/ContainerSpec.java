@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * @param restart       whether the runtime restores the newest checkpoint ({@code TALENT_RESTART=1})
  * @param stdoutFile    where the program's stdout goes: empty (production) = this JVM's own stdout,
  *                      inherited; a file (tests) = appended to that file
+ * @param network       empty: the host's network (as without {@code --net}); else a network namespace of the
+ *                      container's own with this address on the host bridge ({@link NetworkSlot})
  */
 public record ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
                             Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
-                            Optional<Path> stdoutFile) {
+                            Optional<Path> stdoutFile, Optional<NetworkAttachment> network) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
 
@@ -47,6 +49,13 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
         stdoutFile = stdoutFile.map(ContainerSpec::absolute);
     }
 
+    /** A spec on the host's network. */
+    public ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
+                         Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
+                         Optional<Path> stdoutFile) {
+        this(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart, stdoutFile, Optional.empty());
+    }
+
     /** A spec whose program writes to this JVM's stdout. */
     public ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
                          Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart) {
@@ -56,7 +65,13 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
     /** The same spec with the program's stdout appended to {@code file} instead of this JVM's stdout. */
     public ContainerSpec withStdoutFile(Path file) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                Optional.of(file));
+                Optional.of(file), network);
+    }
+
+    /** The same spec in a network namespace of its own with {@code attachment}'s address. */
+    public ContainerSpec withNetwork(NetworkAttachment attachment) {
+        return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
+                stdoutFile, Optional.of(attachment));
     }
 
     /** The program's name inside the container: the host file name without its {@code .<platform>} suffix. */

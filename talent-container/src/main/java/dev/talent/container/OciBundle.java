@@ -47,7 +47,12 @@ final class OciBundle {
 
     /** Writes the bundle for {@code spec} into the new directory {@code dir}. */
     static OciBundle write(Path dir, ContainerSpec spec, HostBinaries binaries) throws IOException {
-        OciConfig config = config(spec, binaries);
+        return write(dir, spec, binaries, Optional.empty());
+    }
+
+    /** As {@link #write(Path, ContainerSpec, HostBinaries)}, joining the network namespace {@code netns} if given. */
+    static OciBundle write(Path dir, ContainerSpec spec, HostBinaries binaries, Optional<Path> netns) throws IOException {
+        OciConfig config = config(spec, binaries, netns);
         OciBundle bundle = new OciBundle(dir);
         Files.createDirectory(dir);
         Path rootfs = Files.createDirectory(bundle.rootfs());
@@ -81,6 +86,15 @@ final class OciBundle {
     }
 
     static OciConfig config(ContainerSpec spec, HostBinaries binaries) {
+        return config(spec, binaries, Optional.empty());
+    }
+
+    /**
+     * The config; with {@code netns} the container joins that network namespace (talent run --net). Its process
+     * gets no capability there either: CAP_NET_ADMIN of the initial user namespace would reach the host's own
+     * interfaces through the veth peer's netnsid (RTM_NEWLINK with IFLA_TARGET_NETNSID), see docs/SECURITY.md.
+     */
+    static OciConfig config(ContainerSpec spec, HostBinaries binaries, Optional<Path> netns) {
         List<String> args = new ArrayList<>(List.of(ContainerLayout.INIT));
         args.addAll(programCommand(spec, binaries));
         List<String> env = spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
@@ -94,12 +108,18 @@ final class OciBundle {
                 // Deny every device; runc still creates and allows its default set (null, zero, full, random,
                 // urandom, tty, ptmx) in the fresh /dev.
                 new OciConfig.Resources(List.of(new OciConfig.DeviceRule(false, "rwm"))),
-                // No "network" namespace: the container shares the host's network (see README.md, "Network").
-                List.of(new OciConfig.Namespace("pid"), new OciConfig.Namespace("ipc"),
-                        new OciConfig.Namespace("uts"), new OciConfig.Namespace("mount")),
+                // Without netns no "network" namespace: the container shares the host's network (README.md, "Network").
+                namespaces(netns),
                 MASKED_PATHS, READONLY_PATHS);
         return new OciConfig(OciConfig.VERSION, process, new OciConfig.Root(ROOTFS, true), spec.hostname(),
                 mounts(spec, binaries), linux);
+    }
+
+    private static List<OciConfig.Namespace> namespaces(Optional<Path> netns) {
+        List<OciConfig.Namespace> all = new ArrayList<>(List.of(new OciConfig.Namespace("pid"), new OciConfig.Namespace("ipc"),
+                new OciConfig.Namespace("uts"), new OciConfig.Namespace("mount")));
+        netns.ifPresent(p -> all.add(new OciConfig.Namespace("network", p.toString())));
+        return all;
     }
 
     static List<OciConfig.Mount> mounts(ContainerSpec spec, HostBinaries binaries) {

@@ -32,5 +32,9 @@ record OciConfig(String ociVersion, Process process, Root root, String hostname,
 
     record DeviceRule(boolean allow, String access) {}
 
-    record Namespace(String type) {}
+    /** A namespace of the container: a new one, or (path set) the existing one that file names. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Namespace(String type, String path) {
+        Namespace(String type) { this(type, null); }
+    }
 }

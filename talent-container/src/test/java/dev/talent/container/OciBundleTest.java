@@ -117,4 +117,20 @@ class OciBundleTest {
         for (JsonNode m : mounts) if (m.get("destination").asText().equals(destination)) return m;
         throw new AssertionError("no mount at " + destination);
     }
+
+    @Test
+    void withANetworkNamespaceTheContainerJoinsItAndStillHasNoCapability() throws IOException {
+        Path netns = Path.of("/var/run/netns/talent-app-s390x-1-0123abcd");
+        OciBundle bundle = OciBundle.write(dir.resolve("net-bundle"), spec, emulated, Optional.of(netns));
+        JsonNode config = new ObjectMapper().readTree(bundle.configFile().toFile());
+        JsonNode namespaces = config.get("linux").get("namespaces");
+        assertThat(namespaces.findValuesAsText("type")).containsExactlyInAnyOrder("pid", "ipc", "uts", "mount", "network");
+        for (JsonNode n : namespaces) {
+            if (n.get("type").asText().equals("network")) assertThat(n.get("path").asText()).isEqualTo(netns.toString());
+            else assertThat(n.has("path")).as("a new %s namespace has no path", n.get("type").asText()).isFalse();
+        }
+        for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
+            assertThat(config.get("process").get("capabilities").get(set)).as(set).isEmpty();
+        }
+    }
 }

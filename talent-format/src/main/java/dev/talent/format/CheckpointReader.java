@@ -596,8 +596,9 @@ public final class CheckpointReader {
                     case LISTENING_SOCKET -> {
                         String text = path.toLenientString();
                         if (!path.isUtf8() || !listenAddress(text)) {
-                            throw in.error(pathAt, what + ": a listening socket's path must be tcp:<IPv4>:<port> or "
-                                    + "tcp6:[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
+                            throw in.error(pathAt, what + ": a socket's path must be tcp:<IPv4>:<port>, "
+                                    + "tcp6:[<IPv6>]:<port>, udp:<IPv4>:<port> or udp6:[<IPv6>]:<port>, found "
+                                    + ValueText.quote(path.toByteArray(), 0));
                         }
                     }
                     case STDIN_POSITION, STANDARD_COPY -> {
@@ -987,7 +988,10 @@ public final class CheckpointReader {
         return count * each;
     }
 
-    /** {@code tcp:<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>}, port 0..65535 (docs/FORMAT.md FILE). */
+    /**
+     * {@code tcp:<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>} (a listening TCP socket), {@code udp:<IPv4>:<port>} or
+     * {@code udp6:[<IPv6>]:<port>} (an unconnected UDP socket), port 0..65535 (docs/FORMAT.md FILE).
+     */
     static boolean listenAddress(String text) {
         int colon = text.lastIndexOf(':');
         if (colon < 0 || !PORT.matcher(text.substring(colon + 1)).matches()
@@ -995,6 +999,8 @@ public final class CheckpointReader {
             return false;
         }
         String host = text.substring(0, colon);
+        // a bound UDP socket has the same grammar with "udp"
+        if (host.startsWith("udp")) host = "tcp" + host.substring(3);
         if (host.startsWith("tcp:")) return IPV4.matcher(host.substring(4)).matches();
         if (host.startsWith("tcp6:[") && host.endsWith("]")) return ipv6(host.substring(6, host.length() - 1));
         return false;

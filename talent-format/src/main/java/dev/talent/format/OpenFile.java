@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param kind what the entry is
  * @param description entries with equal values share one open file description (made by dup/dup2)
  * @param path kinds DESCRIPTOR and STREAM: absolute path; LISTENING_SOCKET: {@code tcp:<IPv4>:<port>} or
- *     {@code tcp6:[<IPv6>]:<port>}; otherwise empty. Raw bytes: file names need not be UTF-8
+ *     {@code tcp6:[<IPv6>]:<port>} (listening TCP), {@code udp:<IPv4>:<port>} or {@code udp6:[<IPv6>]:<port>}
+ *     (unconnected UDP, its bound address); otherwise empty. Raw bytes: file names need not be UTF-8
  * @param access read-only, write-only or read-write
  * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}
  * @param stdSource for STANDARD_COPY the standard descriptor (0, 1, 2) it copies; otherwise 0
@@ -43,7 +44,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
         DESCRIPTOR(1),
         /** A {@code FILE *} from fopen, fdopen or freopen; its descriptor is {@code fd}. */
         STREAM(2),
-        /** A listening TCP socket. */
+        /** A listening TCP socket or an unconnected UDP socket (the path's protocol says which). */
         LISTENING_SOCKET(3),
         /** How far stdin was read when it was a regular file (stdin itself is not reopened). */
         STDIN_POSITION(4),

@@ -517,8 +517,13 @@ class CheckpointReaderTest {
         OpenFile stream = Fixtures.files().get(1);
         assertThat(filesError(List.of(with(stream, OpenFile.Kind.STREAM, "", "w+bx")))).contains("a stream needs a path");
         assertThat(filesError(List.of(with(stream, OpenFile.Kind.STREAM, "/x", "rw")))).contains("found \"rw\"");
-        assertThat(filesError(List.of(with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp:1.2.3.4:5", ""))))
-                .contains("a listening socket's path must be tcp:<IPv4>:<port> or tcp6:[<IPv6>]:<port>, found \"udp:1.2.3.4:5\"");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.LISTENING_SOCKET, "sctp:1.2.3.4:5", ""))))
+                .contains("a socket's path must be tcp:<IPv4>:<port>, tcp6:[<IPv6>]:<port>, udp:<IPv4>:<port> or "
+                        + "udp6:[<IPv6>]:<port>, found \"sctp:1.2.3.4:5\"");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp:1.2.3.400:5", ""))))
+                .contains("found \"udp:1.2.3.400:5\"");
+        assertThat(filesError(List.of(with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp6:[::1]:65536", ""))))
+                .contains("found \"udp6:[::1]:65536\"");
         assertThat(filesError(List.of(with(stream, OpenFile.Kind.STANDARD_COPY, "/x", ""))))
                 .contains("a standard copy entry has no path");
         OpenFile copy = new OpenFile(9, OpenFile.Kind.STANDARD_COPY, 0, ByteString.utf8(""), OpenFile.Access.WRITE_ONLY, 0, 3,
@@ -541,6 +546,10 @@ class CheckpointReaderTest {
                         0, 0, "read"),
                 new OpenFile(9, OpenFile.Kind.LISTENING_SOCKET, 8, ByteString.utf8("tcp6:[::1]:80"), OpenFile.Access.READ_WRITE,
                         OpenFile.KNOWN_FLAGS, 0, "", 0, 0, "accept"),
+                new OpenFile(10, OpenFile.Kind.LISTENING_SOCKET, 9, ByteString.utf8("udp:10.211.0.2:53"),
+                        OpenFile.Access.READ_WRITE, 0, 0, "", 0, 0, "recvfrom"),
+                new OpenFile(11, OpenFile.Kind.LISTENING_SOCKET, 10, ByteString.utf8("udp6:[::]:0"),
+                        OpenFile.Access.READ_WRITE, 0, 0, "", 0, 0, "sendto"),
                 new OpenFile(0x7FFF_FFFFL, OpenFile.Kind.STANDARD_COPY, 0xFFFF_FFFFL, ByteString.utf8(""),
                         OpenFile.Access.READ_WRITE, 0, 2, "", 0, 0, "x.c:1:1"));
         Checkpoint c = withFiles(files, new PendingWait(true, -1L));

@@ -73,8 +73,16 @@ final class AcceptedCheckpoints {
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
 
-    /** One accepted checkpoint: {@code file} in the accepted directory, its sequence and its tag. */
-    record Accepted(Path file, BigInteger sequence, byte[] tag) {
+    /**
+     * One accepted checkpoint: {@code file} in the accepted directory, its sequence and its tag; {@code sockets} how many
+     * sockets it carries (-1: not counted, a file too large for the Java reader or listed rather than accepted).
+     */
+    record Accepted(Path file, BigInteger sequence, byte[] tag, int sockets) {
+        /** An accepted checkpoint whose sockets were not counted. */
+        Accepted(Path file, BigInteger sequence, byte[] tag) {
+            this(file, sequence, tag, -1);
+        }
+
         String name() { return file.getFileName().toString(); }
     }
 
@@ -210,6 +218,7 @@ final class AcceptedCheckpoints {
         Path tmp = dir.resolve("." + name + ".tmp");
         Files.deleteIfExists(tmp);
         byte[] tag;
+        int sockets = -1;
         try {
             try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
                  FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -217,7 +226,7 @@ final class AcceptedCheckpoints {
                 tag = copy(in, out, name, source, true);
                 out.force(true);
             }
-            if (Files.size(tmp) <= VALIDATE_MAX_BYTES) validate(tmp, source, entry.sequence());
+            if (Files.size(tmp) <= VALIDATE_MAX_BYTES) sockets = validate(tmp, source, entry.sequence());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -228,11 +237,14 @@ final class AcceptedCheckpoints {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tagTmp, dir.resolve(name + TAG_SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         tags.put(name, tag);
-        return new Accepted(target, entry.sequence(), tag);
+        return new Accepted(target, entry.sequence(), tag, sockets);
     }
 
-    /** The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's. */
-    private static void validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
+    /**
+     * The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's; returns
+     * how many sockets it carries (listening TCP and UDP sockets, recreated by the destination).
+     */
+    private static int validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
         try {
             Checkpoint c = CheckpointReader.read(copy);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
@@ -240,6 +252,7 @@ final class AcceptedCheckpoints {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
                         + meta + "; refused");
             }
+            return (int) c.files().stream().filter(f -> f.kind() == dev.talent.format.OpenFile.Kind.LISTENING_SOCKET).count();
         } catch (CorruptCheckpointException e) {
             throw new CheckpointRefusedException(source + " is not a valid checkpoint (" + Printable.escape(e.getMessage()
                     .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);

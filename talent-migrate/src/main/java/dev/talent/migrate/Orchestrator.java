@@ -47,7 +47,8 @@ public final class Orchestrator implements ControlHandler {
     private static final int EXIT_CHECKPOINT = 75;
     private static final int LOG_TAIL_LINES = 20;
 
-    private final RunRequest request;
+    /** Replaced once at the start of a --net run by the same request with the address resolved. */
+    private volatile RunRequest request;
     private final Timeouts timeouts;
     private final Consumer<RunEvent> listener;
     private final RandomGenerator random;
@@ -74,6 +75,7 @@ public final class Orchestrator implements ControlHandler {
     private final Optional<Platform> resumeOn;
     private RunState runState;
     private AcceptedCheckpoints accepted;
+    private AddressLeases leases;
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
@@ -180,6 +182,7 @@ public final class Orchestrator implements ControlHandler {
         runState = RunState.lock(request.stateDir());
         boolean killedRunLeft = Files.exists(request.stateDir().resolve(RunState.RUN_FILE), LinkOption.NOFOLLOW_LINKS);
         containers = ContainerHost.open(request.stateDir());
+        if (request.network().isPresent()) attachNetwork(request.network().get());
         List<ContainerHost.Leftover> leftovers = containers.leftovers();
         accepted = AcceptedCheckpoints.open(request.stateDir().resolve("accepted").resolve(request.name()), request.name(),
                 AcceptedCheckpoints.DEFAULT_MAX_BYTES);
@@ -202,6 +205,7 @@ public final class Orchestrator implements ControlHandler {
             journal = ChangeJournal.watch(first.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
             Container c = containers.create(spec(first, false, fault));
+            unlockNetwork(c);
             c.start();
             current = new Running(first, c);
             watchExit(c, first);
@@ -277,6 +281,35 @@ public final class Orchestrator implements ControlHandler {
         Host host = hosts.get(where);
         journal = ChangeJournal.watch(host.work);
         restartOnSource(host, "a killed talent run");
+    }
+
+    /**
+     * --net: the bridge exists, the app's address is leased (the one asked for, the one a resumed run had, or the
+     * lowest free one) and kept in the request, so that run.json records it for --resume.
+     */
+    private void attachNetwork(NetRequest net) throws IOException, InterruptedException, ContainerException {
+        dev.talent.container.HostBridge.ensure(net.config());
+        leases = AddressLeases.open(net.config());
+        dev.talent.container.Ipv4 address = leases.acquire(net.address(), request.stateDir());
+        request = request.withNetwork(Optional.of(new NetRequest(net.config(), Optional.of(address))));
+    }
+
+    /** The app's address (--net), else empty. */
+    private Optional<dev.talent.container.Ipv4> address() {
+        return request.network().flatMap(NetRequest::address);
+    }
+
+    /** Lets the container's traffic through its bridge port (nothing to do without --net). */
+    private static void unlockNetwork(Container c) throws ContainerException {
+        if (c.network().isPresent()) c.network().get().unlock();
+    }
+
+    private void unlockQuietly(Container c) {
+        try {
+            unlockNetwork(c);
+        } catch (ContainerException | RuntimeException e) {
+            listener.accept(new RunEvent.Warning("cannot unlock the network of container " + c.id() + ": " + e.getMessage()));
+        }
     }
 
     /** The platform in a container id of this run ({@code <name>-<platform>-<serial>}). */
@@ -461,6 +494,14 @@ public final class Orchestrator implements ControlHandler {
             // stopped at a checkpoint is its exit status, which checkpoint talent finds itself (step 2)
             t.requested = System.nanoTime();
             try {
+                // the network lock: from now on nothing gets in or out of the source's namespace, so its sockets
+                // neither answer nor lose what the peer sends (the peer retransmits it to the destination)
+                if (current.container().network().isPresent()) {
+                    long l0 = System.nanoTime();
+                    current.container().network().get().lock();
+                    t.netNanos += System.nanoTime() - l0;
+                    t.network = true;
+                }
                 current.container().signal(SIGUSR1);
             } catch (ContainerException e) {
                 throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
@@ -504,6 +545,7 @@ public final class Orchestrator implements ControlHandler {
                     throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source
                             + " left is refused: " + e.getMessage(), "", e);
                 }
+                t.sockets = Math.max(0, ck.sockets());
                 step = Step.SYNC;
                 try {
                     StateFiles.emptyDirectory(dest.host().checkpoints);
@@ -554,7 +596,21 @@ public final class Orchestrator implements ControlHandler {
                                 + " did not report that it runs within " + timeouts.restore().toSeconds() + " s",
                                 dest.container().logTail(LOG_TAIL_LINES), null);
                         // a fast restore can report before `runc start` itself has returned
-                        case RuntimeEvent.Ready r -> t.ready = Math.max(r.receivedNanos(), t.started);
+                        case RuntimeEvent.Ready r -> {
+                            t.ready = Math.max(r.receivedNanos(), t.started);
+                            // the destination runs: its namespace (same address and MAC) takes the traffic
+                            if (dest.container().network().isPresent()) {
+                                long u0 = System.nanoTime();
+                                try {
+                                    dest.container().network().get().unlock();
+                                } catch (ContainerException ce) {
+                                    throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);
+                                }
+                                long u1 = System.nanoTime();
+                                t.netNanos += u1 - u0;
+                                t.ready = Math.max(t.ready, u1);
+                            }
+                        }
                         case RuntimeEvent.ProcessExited x -> throw new MigrationFailedException(Step.RESTORE,
                                 "the program on " + to.name() + " exited with status " + x.status()
                                         + " instead of resuming", dest.container().logTail(LOG_TAIL_LINES), null);
@@ -588,6 +644,9 @@ public final class Orchestrator implements ControlHandler {
             }
             return new Outcome(t.record(request.name(), source.platform, to, at), "", null);
         } catch (MigrationFailedException e) {
+            // failed before the program stopped: it runs on at the source, whose traffic flows again (after a
+            // rollback, the restarted container was unlocked once it ran)
+            if (current != null) unlockQuietly(current.container());
             MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
             return new Outcome(failed, e.logTail(), null);
         } finally {
@@ -652,6 +711,12 @@ public final class Orchestrator implements ControlHandler {
                 case null -> throw new RollbackFailedException("the program restarted on " + source + " after " + why
                         + " did not report that it runs" + where + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
                 case RuntimeEvent.Ready r -> {
+                    try {
+                        unlockNetwork(c);
+                    } catch (ContainerException e2) {
+                        throw new RollbackFailedException("the program restarted on " + source + " after " + why
+                                + " runs but its network cannot be unlocked: " + e2.getMessage() + where, e2);
+                    }
                     current = new Running(source, c);
                     listener.accept(new RunEvent.Running(source.platform, c.id(), true));
                     return;
@@ -688,6 +753,10 @@ public final class Orchestrator implements ControlHandler {
         String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
         ContainerSpec spec = new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
                 host.checkpoints, host.events.path(), env, restart);
+        if (request.network().isPresent()) {
+            spec = spec.withNetwork(new dev.talent.container.NetworkAttachment(request.network().get().config(),
+                    address().orElseThrow()));
+        }
         return request.programStdout().map(spec::withStdoutFile).orElse(spec);
     }
 
@@ -706,13 +775,28 @@ public final class Orchestrator implements ControlHandler {
         // the run is over: nothing is left to resume
         runState.finished();
         accepted.removeAll();
+        releaseAddress();
         listener.accept(new RunEvent.Finished(last.platform, status));
         return status;
+    }
+
+    /** The run is over: its address is free for others. */
+    private void releaseAddress() {
+        if (leases == null || address().isEmpty()) return;
+        try {
+            leases.release(address().get(), request.stateDir());
+        } catch (IOException e) {
+            listener.accept(new RunEvent.Warning("cannot release the address " + address().get() + ": " + e.getMessage()));
+        }
     }
 
     private void shutdown() {
         discardPrepared();
         if (current != null) deleteQuietly(current.container());
+        // nothing is left to resume (run.json gone): the address is no longer the app's
+        if (runState != null && !Files.exists(request.stateDir().resolve(RunState.RUN_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            releaseAddress();
+        }
         closeQuietly(journal);
         for (Host h : hosts.values()) closeQuietly(h);
         closeQuietly(log);
@@ -748,7 +832,7 @@ public final class Orchestrator implements ControlHandler {
         }
         return new StatusReport(request.name(), ProcessHandle.current().pid(), r == null ? null : r.host().platform.name(),
                 currentSince, startedAt, state, migrationsDone, migrationsFailed, nextMigrationAt,
-                p == null ? null : p.host().platform.name(), last);
+                p == null ? null : p.host().platform.name(), last, address().map(Object::toString).orElse(null));
     }
 
     @Override
@@ -772,19 +856,25 @@ public final class Orchestrator implements ControlHandler {
     private static final class Timing {
         long requested, checkpointWritten, stopped, checkpointTransferred, synced, started, ready;
         SyncReport sync;
+        /** Whether the app has a network of its own; time spent locking and unlocking it. */
+        boolean network;
+        long netNanos;
+        int sockets;
 
         MigrationRecord record(String app, Platform from, Platform to, Instant at) {
             return new MigrationRecord(app, from.name(), to.name(), true, ms(requested, ready), ms(requested, checkpointWritten),
                     ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
-                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode());
+                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs());
         }
 
         MigrationRecord failed(String app, Platform from, Platform to, Instant at, MigrationFailedException e) {
             return new MigrationRecord(app, from.name(), to.name(), false, null, ms(requested, checkpointWritten),
                     ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                     ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                    mode());
+                    mode(), sockets, netMs());
         }
+
+        private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }
 
         private int files() { return sync == null ? 0 : sync.filesCopied() + sync.filesDeleted(); }
 

@@ -27,14 +27,17 @@ import java.util.OptionalInt;
  *                    to it by every container of the run (talent bench migration, whose stdout is its report)
  * @param syncLimits  the most every copy of the working directory (home to replica, replica to replica, replica
  *                    home) may hold: bytes, entries, depth; beyond them the copy fails with a clear error
+ * @param network     {@code --net}: a network namespace per container with the app's address on a host bridge;
+ *                    empty: the host's network
  */
 public record RunRequest(String name, Path program, List<String> args, List<Platform> platforms,
                          Optional<Interval> every, OptionalInt migrations, Path workdir, Path stateDir,
                          Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed,
-                         Optional<Path> programStdout, SyncLimits syncLimits) {
+                         Optional<Path> programStdout, SyncLimits syncLimits, Optional<NetRequest> network) {
 
     public RunRequest {
         java.util.Objects.requireNonNull(syncLimits);
+        java.util.Objects.requireNonNull(network);
         args = List.copyOf(args);
         platforms = List.copyOf(platforms);
         if (platforms.isEmpty()) {
@@ -43,6 +46,21 @@ public record RunRequest(String name, Path program, List<String> args, List<Plat
         if (platforms.stream().distinct().count() != platforms.size()) {
             throw new IllegalArgumentException("a platform is listed twice in --platforms");
         }
+    }
+
+    /** A request on the host's network. */
+    public RunRequest(String name, Path program, List<String> args, List<Platform> platforms,
+                      Optional<Interval> every, OptionalInt migrations, Path workdir, Path stateDir,
+                      Duration presyncEvery, Optional<Path> log, Optional<Step> fault, Optional<Long> seed,
+                      Optional<Path> programStdout, SyncLimits syncLimits) {
+        this(name, program, args, platforms, every, migrations, workdir, stateDir, presyncEvery, log, fault, seed,
+                programStdout, syncLimits, Optional.empty());
+    }
+
+    /** The same request with {@code network} (the address resolved at the start of a run). */
+    public RunRequest withNetwork(Optional<NetRequest> network) {
+        return new RunRequest(name, program, args, platforms, every, migrations, workdir, stateDir, presyncEvery, log,
+                fault, seed, programStdout, syncLimits, network);
     }
 
     /** A request with the default sync limits. */

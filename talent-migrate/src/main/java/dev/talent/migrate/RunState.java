@@ -129,6 +129,13 @@ public final class RunState implements AutoCloseable {
         o.put("syncMaxBytes", r.syncLimits().maxBytes());
         o.put("syncMaxFiles", r.syncLimits().maxFiles());
         o.put("syncMaxDepth", r.syncLimits().maxDepth());
+        r.network().ifPresent(n -> {
+            ObjectNode net = o.putObject("network");
+            net.put("bridge", n.config().bridge());
+            net.put("subnet", n.config().subnet());
+            net.put("gateway", n.config().gateway().toString());
+            n.address().ifPresent(a -> net.put("address", a.toString()));
+        });
         o.put("platform", platform.name());
         Path tmp = stateDir.resolve("." + RUN_FILE + ".tmp");
         Files.deleteIfExists(tmp);
@@ -156,6 +163,13 @@ public final class RunState implements AutoCloseable {
                 Optional.empty(), Optional.empty(), Optional.ofNullable(o.get("programStdout")).map(f -> Path.of(f.asText())),
                 o.has("syncMaxBytes") ? new SyncLimits(o.get("syncMaxBytes").asLong(), o.get("syncMaxFiles").asLong(),
                         o.get("syncMaxDepth").asInt()) : SyncLimits.DEFAULT);
+        JsonNode net = o.get("network");
+        if (net != null && net.isObject()) {
+            request = request.withNetwork(Optional.of(new NetRequest(dev.talent.container.NetworkConfig.of(
+                    net.get("bridge").asText(), net.get("subnet").asText(), net.get("gateway").asText()),
+                    net.has("address") ? Optional.of(dev.talent.container.Ipv4.parse(net.get("address").asText()))
+                            : Optional.empty())));
+        }
         return new Saved(request, Platform.parse(o.get("platform").asText()));
     }
 

@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param syncFiles files copied or deleted by the final sync (0 when not reached)
  * @param syncBytes bytes copied by the final sync
  * @param syncMode how the final sync found its files (e.g. "journal", "walk"); null when not reached
+ * @param sockets sockets the checkpoint carried to the destination (0 without {@code --net}, or when none)
+ * @param netMs time the network part of the migration took inside the downtime (locking the source's traffic,
+ *     unlocking the destination's); null without {@code --net} or when not reached
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
-        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode"})
+        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms"})
 public record MigrationRecord(
         String app,
         String from,
@@ -42,7 +45,17 @@ public record MigrationRecord(
         Instant at,
         @JsonProperty("sync_files") int syncFiles,
         @JsonProperty("sync_bytes") long syncBytes,
-        @JsonProperty("sync_mode") String syncMode) {
+        @JsonProperty("sync_mode") String syncMode,
+        int sockets,
+        @JsonProperty("net_ms") Double netMs) {
+
+    /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null). */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, 0, null);
+    }
 
     public MigrationRecord {
         Objects.requireNonNull(app, "app");

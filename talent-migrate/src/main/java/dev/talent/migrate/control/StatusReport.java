@@ -1,6 +1,7 @@
 package dev.talent.migrate.control;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,9 +25,10 @@ import java.util.Objects;
  *     {@code --migrations} count is reached, or one is in progress)
  * @param preparedPlatform the platform whose container is created ahead and waiting; null when none
  * @param last the most recent migrations, oldest first (the orchestrator decides how many)
+ * @param address the app's IPv4 address ({@code talent run --net}, no prefix length); null without --net
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"app", "pid", "platform", "since", "started", "state", "migrationsDone", "migrationsFailed",
+@JsonPropertyOrder({"app", "address", "pid", "platform", "since", "started", "state", "migrationsDone", "migrationsFailed",
         "nextMigrationAt", "preparedPlatform", "last"})
 public record StatusReport(
         String app,
@@ -42,7 +44,16 @@ public record StatusReport(
         @JsonSerialize(using = InstantJson.Serializer.class) @JsonDeserialize(using = InstantJson.Deserializer.class)
         Instant nextMigrationAt,
         String preparedPlatform,
-        List<MigrationRecord> last) {
+        List<MigrationRecord> last,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String address) {
+
+    /** A report of an app on the host's network (no address). */
+    public StatusReport(String app, long pid, String platform, Instant since, Instant started, State state,
+                        int migrationsDone, int migrationsFailed, Instant nextMigrationAt, String preparedPlatform,
+                        List<MigrationRecord> last) {
+        this(app, pid, platform, since, started, state, migrationsDone, migrationsFailed, nextMigrationAt, preparedPlatform,
+                last, null);
+    }
 
     /** What the run is doing; JSON: "running", "migrating", "preparing". */
     public enum State {

@@ -21,7 +21,7 @@ class MigrationRecordTest {
         assertThat(line).doesNotContain("\n").isEqualTo("{\"app\":\"counter\",\"from\":\"x86_64\",\"to\":\"s390x\",\"ok\":true,"
                 + "\"downtime_ms\":38.25,\"safe_point_ms\":3.0,\"checkpoint_ms\":2.0,\"sync_ms\":4.0,\"start_ms\":12.0,"
                 + "\"restore_ms\":9.0,\"failed_step\":null,\"error\":null,\"at\":\"2025-06-01T12:00:05.123Z\","
-                + "\"sync_files\":10,\"sync_bytes\":40960,\"sync_mode\":\"journal\"}");
+                + "\"sync_files\":10,\"sync_bytes\":40960,\"sync_mode\":\"journal\",\"sockets\":0,\"net_ms\":null}");
         assertThat(MigrationRecord.fromJson(line)).isEqualTo(Samples.succeeded("counter"));
     }
 
@@ -81,5 +81,15 @@ class MigrationRecordTest {
         assertThat(json).contains("\"state\":\"preparing\"", "\"nextMigrationAt\":null", "\"last\":[]");
         assertThat(StatusReport.fromJson(json)).isEqualTo(idle);
         assertThat(idle.last()).isEqualTo(List.of());
+    }
+
+    @Test
+    void theNetworkPartIsRecorded() throws Exception {
+        MigrationRecord r = new MigrationRecord("web", "x86_64", "s390x", true, 40.0, 3.0, 2.0, 4.0, 12.0, 9.0, null, null,
+                Instant.parse("2025-06-01T12:00:05Z"), 0, 0, "journal", 2, 0.75);
+        JsonNode json = new ObjectMapper().readTree(r.toJsonLine());
+        assertThat(json.get("sockets").asInt()).isEqualTo(2);
+        assertThat(json.get("net_ms").asDouble()).isEqualTo(0.75);
+        assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
     }
 }

@@ -1,0 +1,63 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.EnvironmentChange;
+import dev.talent.toolchain.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The host bridge of {@code talent run --net}: created when missing (a Linux bridge, STP off, holding the gateway
+ * address, up) and left in place when the run ends, since other runs may use it; {@code ip link del NAME}
+ * removes it. The host reaches every app at its address through it; routing other machines to the subnet (IP
+ * forwarding, NAT) is the operator's choice, talent changes no sysctl and no firewall rule outside its own tables.
+ */
+public final class HostBridge {
+
+    private HostBridge() {}
+
+    /** Makes sure the bridge of {@code config} exists, holds the gateway address and is up. */
+    public static void ensure(NetworkConfig config) throws ContainerException, IOException, InterruptedException {
+        Path sys = Path.of("/sys/class/net", config.bridge());
+        if (!Files.exists(sys)) {
+            CapturedRun add = ip("link", "add", config.bridge(), "type", "bridge");
+            // another run may have created it meanwhile
+            if (add.exitCode() != 0 && !Files.exists(sys)) {
+                throw new ContainerException("cannot create the bridge " + config.bridge() + ": " + add.stderr().strip());
+            }
+        }
+        if (!Files.isDirectory(sys.resolve("bridge"))) {
+            throw new ContainerException("interface " + config.bridge() + " exists and is not a bridge; choose another name"
+                    + " (talent run --bridge NAME)");
+        }
+        String wanted = config.gateway() + "/" + config.prefix();
+        CapturedRun show = ip("-4", "-o", "addr", "show", "dev", config.bridge());
+        if (show.exitCode() != 0) {
+            throw new ContainerException("cannot read the addresses of " + config.bridge() + ": " + show.stderr().strip());
+        }
+        if (!show.stdout().contains(" " + wanted + " ")) {
+            CapturedRun addr = ip("addr", "add", wanted, "dev", config.bridge());
+            if (addr.exitCode() != 0 && !addr.stderr().contains("File exists")) {
+                throw new ContainerException("cannot give the bridge " + config.bridge() + " the gateway address " + wanted
+                        + ": " + addr.stderr().strip());
+            }
+        }
+        CapturedRun up = ip("link", "set", config.bridge(), "up");
+        if (up.exitCode() != 0) throw new ContainerException("cannot bring the bridge " + config.bridge() + " up: " + up.stderr().strip());
+    }
+
+    private static CapturedRun ip(String... args) throws ContainerException, IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        try {
+            return ProcessRunner.capture(command, EnvironmentChange.NONE, null);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("error=2")) {
+                throw new ContainerException("talent run --net needs the 'ip' command (Debian package iproute2)", e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.EnvironmentChange;
+import dev.talent.toolchain.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One container's network: a named network namespace ({@code /var/run/netns/<name>}, which runc joins through
+ * the OCI config's {@code linux.namespaces} path) with {@code lo} and {@code eth0} (the app's address and MAC),
+ * and the host end of eth0's veth pair, a port of the bridge. The port starts <em>down</em>: two containers of
+ * one app (the running source and the prepared destination) hold the same address and MAC, and only the one
+ * whose port is up is reachable. {@link #lock()} / {@link #unlock()} switch the port (the network lock of a
+ * migration: nothing the peer sends gets in, nothing the stopping program sends gets out, so the peer only
+ * retransmits). The port is guarded by an nftables table of the bridge family that drops every frame it sends
+ * with another source MAC or IPv4 address, and anything but IPv4 and ARP: defence in depth, since the program,
+ * without capabilities, can change neither its addresses nor send raw frames (docs/SECURITY.md, "Network").
+ */
+public final class NetworkSlot implements AutoCloseable {
+
+    private static final Path NETNS_DIR = Path.of("/var/run/netns");
+
+    private final String namespace;
+    private final String hostPort;
+    private final NetworkAttachment attachment;
+    private volatile boolean closed;
+
+    private NetworkSlot(String namespace, String hostPort, NetworkAttachment attachment) {
+        this.namespace = namespace;
+        this.hostPort = hostPort;
+        this.attachment = attachment;
+    }
+
+    /** The namespace's name ({@code ip netns}) for a container of a state directory. */
+    static String namespaceName(Path stateDir, String containerId) {
+        String n = "talent-" + containerId;
+        return n.length() > 100 ? n.substring(0, 100) + "-" + hash(stateDir, containerId).substring(0, 8)
+                : n + "-" + hash(stateDir, containerId).substring(0, 8);
+    }
+
+    /** The host end's interface name (and the guard table's): {@code tn} + 12 hex digits. */
+    static String portName(Path stateDir, String containerId) {
+        return "tn" + hash(stateDir, containerId).substring(0, 12);
+    }
+
+    private static String hash(Path stateDir, String id) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(stateDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates the namespace, the veth pair (host end down, on the bridge) and the port's guard. */
+    static NetworkSlot create(Path stateDir, String containerId, NetworkAttachment a)
+            throws ContainerException, IOException, InterruptedException {
+        String ns = namespaceName(stateDir, containerId);
+        String port = portName(stateDir, containerId);
+        if (Files.exists(NETNS_DIR.resolve(ns)) || Files.exists(Path.of("/sys/class/net", port))) {
+            throw new ContainerException("cannot give container " + containerId + " its network: namespace " + ns
+                    + " or interface " + port + " exists (a run on this state directory that did not clean up?)");
+        }
+        NetworkSlot slot = new NetworkSlot(ns, port, a);
+        try {
+            NetworkConfig c = a.config();
+            run(List.of("ip", "netns", "add", ns), "");
+            run(List.of("ip", "-batch", "-"), String.join("\n",
+                    "link add " + port + " type veth peer name eth0 netns " + ns,
+                    "link set " + port + " master " + c.bridge()) + "\n");
+            run(List.of("ip", "-n", ns, "-batch", "-"), String.join("\n",
+                    "link set lo up",
+                    "link set eth0 address " + a.address().mac(),
+                    "addr add " + a.address() + "/" + c.prefix() + " dev eth0",
+                    "link set eth0 up",
+                    "route add default via " + c.gateway()) + "\n");
+            run(List.of("nft", "-f", "-"), guard(port, a));
+            // the port is down already: this links the FFM calls now rather than in the first lock (tens of ms)
+            LinkControl.setUp(port, false);
+        } catch (NativeCallException e) {
+            slot.close();
+            throw new ContainerException("cannot set up the bridge port " + port + ": " + e.getMessage(), e);
+        } catch (ContainerException | IOException | InterruptedException | RuntimeException e) {
+            slot.close();
+            throw e;
+        }
+        return slot;
+    }
+
+    /** The nftables table that keeps the port from sending anything but the app's own MAC and IPv4 address. */
+    static String guard(String port, NetworkAttachment a) {
+        String rules = String.join("\n",
+                "    iifname \"" + port + "\" ether saddr != " + a.address().mac() + " drop",
+                "    iifname \"" + port + "\" ether type ip ip saddr != " + a.address() + " drop",
+                "    iifname \"" + port + "\" ether type arp arp saddr ip != " + a.address() + " drop",
+                "    iifname \"" + port + "\" ether type arp arp saddr ether != " + a.address().mac() + " drop",
+                "    iifname \"" + port + "\" ether type != { ip, arp } drop");
+        return "table bridge " + port + " {\n"
+                + "  chain guard_forward {\n    type filter hook forward priority 0; policy accept;\n" + rules + "\n  }\n"
+                + "  chain guard_input {\n    type filter hook input priority 0; policy accept;\n" + rules + "\n  }\n"
+                + "}\n";
+    }
+
+    public String namespace() { return namespace; }
+
+    /** The namespace's file, for the OCI config. */
+    public Path namespacePath() { return NETNS_DIR.resolve(namespace); }
+
+    public String hostPort() { return hostPort; }
+
+    public NetworkAttachment attachment() { return attachment; }
+
+    /** Takes the port off the bridge's traffic (link down): the network lock. */
+    public void lock() throws ContainerException {
+        setPort(false);
+    }
+
+    /** Puts the port back into the bridge's traffic (link up). */
+    public void unlock() throws ContainerException {
+        setPort(true);
+    }
+
+    private void setPort(boolean up) throws ContainerException {
+        if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
+        try {
+            LinkControl.setUp(hostPort, up);
+        } catch (NativeCallException e) {
+            throw new ContainerException("cannot " + (up ? "unlock" : "lock") + " the network of " + namespace + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the guard and the namespace (which takes the veth pair with it). Idempotent. */
+    @Override
+    public void close() throws ContainerException, IOException {
+        if (closed) return;
+        closed = true;
+        try {
+            remove(namespace, hostPort);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException("interrupted while removing " + this, e);
+        }
+    }
+
+    /** Removes what a slot of this name left behind, if anything (a killed run's leftovers). */
+    static void removeLeftover(Path stateDir, String containerId) throws ContainerException, IOException, InterruptedException {
+        if (!Files.exists(NETNS_DIR.resolve(namespaceName(stateDir, containerId)))
+                && !Files.exists(Path.of("/sys/class/net", portName(stateDir, containerId)))) return;
+        remove(namespaceName(stateDir, containerId), portName(stateDir, containerId));
+    }
+
+    private static void remove(String ns, String port) throws ContainerException, IOException, InterruptedException {
+        ContainerException failed = null;
+        if (Files.exists(Path.of("/sys/class/net", port))) {
+            // normally gone with the namespace; taken down first so that nothing is forwarded meanwhile
+            CapturedRun r = ProcessRunner.capture(List.of("ip", "link", "del", port), EnvironmentChange.NONE, null);
+            if (r.exitCode() != 0 && Files.exists(Path.of("/sys/class/net", port))) {
+                failed = new ContainerException("cannot remove interface " + port + ": " + r.stderr().strip());
+            }
+        }
+        CapturedRun t = ProcessRunner.capture(List.of("nft", "delete", "table", "bridge", port), EnvironmentChange.NONE, null);
+        if (t.exitCode() != 0 && !t.stderr().contains("No such file")) {
+            failed = new ContainerException("cannot remove the nftables table bridge " + port + ": " + t.stderr().strip());
+        }
+        if (Files.exists(NETNS_DIR.resolve(ns))) {
+            CapturedRun r = ProcessRunner.capture(List.of("ip", "netns", "del", ns), EnvironmentChange.NONE, null);
+            if (r.exitCode() != 0) failed = new ContainerException("cannot remove network namespace " + ns + ": " + r.stderr().strip());
+        }
+        if (failed != null) throw failed;
+    }
+
+    private static void run(List<String> command, String stdin) throws ContainerException, IOException, InterruptedException {
+        Path input = null;
+        try {
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+            if (!stdin.isEmpty()) {
+                input = Files.createTempFile("talent-net", ".txt");
+                Files.writeString(input, stdin);
+                b.redirectInput(input.toFile());
+            } else {
+                b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            Process p;
+            try {
+                p = b.start();
+            } catch (IOException e) {
+                throw new ContainerException("talent run --net needs the '" + command.getFirst() + "' command (Debian package "
+                        + (command.getFirst().equals("nft") ? "nftables" : "iproute2") + "): " + e.getMessage(), e);
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = p.waitFor();
+            if (status != 0) {
+                throw new ContainerException(String.join(" ", command) + " failed (exit status " + status + "): " + out.strip()
+                        + (stdin.isEmpty() ? "" : "\ninput:\n" + stdin));
+            }
+        } finally {
+            if (input != null) Files.deleteIfExists(input);
+        }
+    }
+
+    @Override
+    public String toString() { return "network " + namespace + " (" + attachment.address() + ", port " + hostPort + ")"; }
+}
