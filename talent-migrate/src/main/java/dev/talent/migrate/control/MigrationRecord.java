@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param syncFiles files copied or deleted by the final sync (0 when not reached)
  * @param syncBytes bytes copied by the final sync
  * @param syncMode how the final sync found its files (e.g. "journal", "walk"); null when not reached
+ * @param reason   why it happened: {@code schedule}, {@code request} ({@code talent migrate}), {@code alert <tag>};
+ *                 null in records of an older talent
+ * @param choice   how the destination was chosen (the diversity draw's weights, or the round, or "requested")
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
-        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode"})
+        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "reason", "choice"})
 public record MigrationRecord(
         String app,
         String from,
@@ -42,7 +45,23 @@ public record MigrationRecord(
         Instant at,
         @JsonProperty("sync_files") int syncFiles,
         @JsonProperty("sync_bytes") long syncBytes,
-        @JsonProperty("sync_mode") String syncMode) {
+        @JsonProperty("sync_mode") String syncMode,
+        String reason,
+        String choice) {
+
+    /** A record without reason and choice (set them with {@link #because}). */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, null, null);
+    }
+
+    /** This record with why it happened and how its destination was chosen. */
+    public MigrationRecord because(String why, String how) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, why, how);
+    }
 
     public MigrationRecord {
         Objects.requireNonNull(app, "app");
