@@ -30,6 +30,7 @@ public final class AlertBook {
     private static final long MAX_BYTES = 16L << 20;
     public static final int MAX_ALERTS = 1000;
 
+    private static final Object IN_PROCESS = new Object();
     private final Path file;
     private final Path lock;
 
@@ -99,6 +100,14 @@ public final class AlertBook {
     }
 
     private void update(UnaryOperator<List<Alert>> change) throws PolicyException {
+        // the file lock keeps other processes out; threads of this one take turns first (a second lock of the same
+        // file in one JVM is an OverlappingFileLockException, not a wait)
+        synchronized (IN_PROCESS) {
+            updateLocked(change);
+        }
+    }
+
+    private void updateLocked(UnaryOperator<List<Alert>> change) throws PolicyException {
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
