@@ -55,7 +55,7 @@ class PolicyAlertIT {
     private static final List<String> PLATFORMS = List.of("x86_64", "aarch64", "s390x", "x86_64-musl");
     private static final Set<String> TAGGED = Set.of("x86_64", "aarch64");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int STEPS = 2500;
+    private static final int STEPS = 6000;
     private static final int MS = 10;
 
     private Path root;
@@ -114,17 +114,19 @@ class PolicyAlertIT {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
+        // no schedule: every migration here is the alert's or requested, so the draws are the seeded ones
         App a = start("pa", List.of("x86_64", "s390x", "aarch64", "x86_64-musl"), "127.0.0.1:" + port);
         App b = start("pb", List.of("aarch64", "x86_64-musl", "x86_64", "s390x"), null);
         assertThat(awaitStatus(a).get("platform").asText()).isEqualTo("x86_64");
         assertThat(awaitStatus(b).get("platform").asText()).isEqualTo("aarch64");
 
-        // the alert: both apps run on a tagged platform and must leave it now, not at their next scheduled time
+        // the alert: both apps run on a tagged platform and must leave it now
         Instant before = Instant.now();
         ProcessResult alert = talent(List.of("alert", "--tag", tag, "--reason", "IDS: iconv exploit seen"), Duration.ofMinutes(3));
         Duration took = Duration.between(before, Instant.now());
         assertThat(alert.exitCode()).withFailMessage(alert::describe).isZero();
         assertThat(alert.stdoutText()).contains(a.name + ": moved x86_64 -> ").contains(b.name + ": moved aarch64 -> ");
+        double slowest = 0;
         for (App app : List.of(a, b)) {
             JsonNode status = status(app);
             assertThat(status.get("platform").asText()).as("where %s runs after the alert", app.name).isNotIn(TAGGED);
@@ -132,41 +134,44 @@ class PolicyAlertIT {
                     .findFirst().orElseThrow(() -> new AssertionError("no migration for the alert in " + app.log));
             assertThat(moved.get("ok").asBoolean()).isTrue();
             assertThat(moved.get("to").asText()).isNotIn(TAGGED);
-            // within one migration's time: the alert's own migration is the whole wait (plus the CLI's start)
-            assertThat(took.toMillis()).as("alert to both apps moved (ms); migration downtime %s", moved.get("downtime_ms"))
-                    .isLessThan(30_000);
+            slowest = Math.max(slowest, moved.get("downtime_ms").asDouble());
         }
+        // within one migration time: both moved in parallel, so the wait is the slower one's migration (preparing its
+        // destination included) plus the start of the CLI's JVM, not the sum nor a scheduled interval
+        System.out.printf("PolicyAlertIT: alert to both apps moved: %d ms (slower migration's downtime %.0f ms)%n",
+                took.toMillis(), slowest);
+        assertThat(took.toMillis()).as("alert to both apps moved (ms)").isLessThan(60_000);
         JsonNode alerts = JSON.readTree(talent(List.of("alerts", "--json"), Duration.ofMinutes(1)).stdout());
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).get("tag").asText()).isEqualTo(tag);
-        assertThat(alerts.get(0).get("effects").findValuesAsText("action")).containsOnly("moved");
+        assertThat(alerts.get(0).get("effects").findValuesAsText("action")).containsExactlyInAnyOrder("moved", "moved");
+        assertThat(talent(List.of("alerts"), Duration.ofMinutes(1)).stdoutText()).contains(tag).contains("IDS: iconv exploit seen");
 
-        // quarantine: the scheduled migrations go to untagged platforms only
-        Instant alertDone = Instant.now();
-        Thread.sleep(6000);
+        // quarantine: drawn destinations avoid the tagged platforms, and one cannot be asked for
+        for (int i = 0; i < 3; i++) {
+            for (App app : List.of(a, b)) {
+                JsonNode m = migrate(app, List.of());
+                assertThat(m.get("to").asText()).as("drawn during the alert: %s", m).isNotIn(TAGGED);
+                assertThat(m.get("reason").asText()).isEqualTo("request");
+            }
+        }
+        ProcessResult refused = talent(List.of("migrate", a.name, "--to", "aarch64", "--json"), Duration.ofMinutes(1));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderrText()).contains("aarch64 is quarantined").contains(tag);
         ProcessResult during = talent(List.of("report", a.name, "-o", root.resolve("running.html").toString(), "--state-dir",
                 a.state.toString()), Duration.ofMinutes(1));
         assertThat(during.exitCode()).withFailMessage(during::describe).isZero();
         Map<String, Double> metrics = scrape(port);
+
+        // cleared: back in rotation, for requests and for draws
         ProcessResult clear = talent(List.of("alert", "clear", tag), Duration.ofMinutes(1));
         assertThat(clear.exitCode()).withFailMessage(clear::describe).isZero();
-        Instant cleared = Instant.now();
-        for (App app : List.of(a, b)) {
-            List<JsonNode> quarantined = migrationsBetween(app, alertDone, cleared);
-            assertThat(quarantined).as("scheduled migrations of %s during the alert", app.name).isNotEmpty()
-                    .allSatisfy(r -> assertThat(r.get("to").asText()).as(r.toString()).isNotIn(TAGGED));
-        }
-
-        // back in rotation: a tagged platform is drawn again
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        boolean back = false;
-        while (!back && System.nanoTime() < deadline && a.process.isAlive()) {
-            back = migrationsBetween(a, cleared, Instant.now()).stream().anyMatch(r -> r.get("ok").asBoolean()
-                    && TAGGED.contains(r.get("to").asText()));
-            if (!back) Thread.sleep(300);
-        }
-        assertThat(back).as("app %s migrated to a tagged platform after the alert was cleared:\n%s", a.name,
-                Files.readString(a.log)).isTrue();
+        assertThat(JSON.readTree(talent(List.of("alerts", "--json"), Duration.ofMinutes(1)).stdout())).isEmpty();
+        JsonNode back = migrate(a, List.of("--to", "aarch64"));
+        assertThat(back.get("ok").asBoolean()).isTrue();
+        boolean drawnAgain = false;
+        for (int i = 0; i < 6 && !drawnAgain; i++) drawnAgain = TAGGED.contains(migrate(b, List.of()).get("to").asText());
+        assertThat(drawnAgain).as("a tagged platform is drawn again after the clear:\n%s", Files.readString(b.log)).isTrue();
 
         for (App app : List.of(a, b)) {
             assertThat(app.process.waitFor(10, TimeUnit.MINUTES)).as("%s ends", app.name).isTrue();
@@ -176,26 +181,40 @@ class PolicyAlertIT {
             List<String> events = records(app.log).stream().map(r -> r.path("event").asText("migration")).toList();
             assertThat(events).as("the alert and its clearing are in the app's log").contains("alert", "alert-clear");
             String history = Files.readString(app.state.resolve("history.jsonl"));
-            assertThat(history).contains("\"event\":\"start\"").contains("\"event\":\"alert\"").contains("\"event\":\"alert-clear\"")
-                    .contains("\"event\":\"end\"");
+            assertThat(history).contains("\"event\":\"start\"").contains("\"event\":\"alert\"")
+                    .contains("\"event\":\"alert-clear\"").contains("\"event\":\"end\"");
         }
 
-        // metrics scraped while it ran: migrations by outcome, the downtime histogram, the alert, where it ran
+        // metrics scraped while it ran: migrations by outcome and reason, the histograms, the alert, where it ran
         assertThat(metrics.get("talent_migrations_total{app=\"" + a.name + "\",outcome=\"ok\",reason=\"alert\",step=\"none\"}"))
                 .as("%s", metrics.keySet()).isEqualTo(1.0);
+        assertThat(metrics.get("talent_migrations_total{app=\"" + a.name + "\",outcome=\"ok\",reason=\"request\",step=\"none\"}"))
+                .isEqualTo(3.0);
         assertThat(metrics.get("talent_alerts_total{action=\"moved\",app=\"" + a.name + "\",tag=\"" + tag + "\"}")).isEqualTo(1.0);
         assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("talent_migration_downtime_seconds_bucket{"));
         assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("talent_migration_phase_seconds_count{") && k.contains("phase=\"restore\""));
+        assertThat(metrics.get("talent_sync_files_total{app=\"" + a.name + "\"}")).isPositive();
         assertThat(metrics.entrySet().stream().filter(e -> e.getKey().startsWith("talent_app_platform{") && e.getValue() == 1.0)
-                .map(Map.Entry::getKey).toList()).hasSize(1).allSatisfy(k -> assertThat(k).doesNotContain("platform=\"x86_64\""));
+                .map(Map.Entry::getKey).toList()).hasSize(1)
+                .allSatisfy(k -> assertThat(k).doesNotContain("platform=\"x86_64\"", "platform=\"aarch64\""));
 
-        // the report after the end, and the one written while it ran, render in a browser
+        // the report after the end (the one written while it ran is checked in a browser below)
         Path after = root.resolve("after.html");
         ProcessResult report = talent(List.of("report", a.name, "-o", after.toString(), "--state-dir", a.state.toString()),
                 Duration.ofMinutes(1));
         assertThat(report.exitCode()).withFailMessage(report::describe).isZero();
         reportMigrations = (int) records(a.log).stream().filter(r -> !r.has("event")).count();
         assertThat(Files.readString(after)).doesNotContain("http://", "https://", "src=\"");
+    }
+
+    private JsonNode migrate(App app, List<String> options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("migrate", app.name, "--json"));
+        args.addAll(options);
+        ProcessResult r = talent(args, Duration.ofMinutes(3));
+        assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+        JsonNode m = JSON.readTree(r.stdout());
+        assertThat(m.get("ok").asBoolean()).as(m.toString()).isTrue();
+        return m;
     }
 
     private int reportMigrations = -1;
@@ -253,7 +272,7 @@ class PolicyAlertIT {
         Path state = root.resolve(label + "-state");
         Path log = root.resolve(label + ".jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--name", name, "--policy", root.resolve("talent-policy.toml").toString(),
-                "--platforms", String.join(",", platforms), "--every", "800ms..1500ms", "--workdir", workdir.toString(),
+                "--platforms", String.join(",", platforms), "--seed", "7", "--workdir", workdir.toString(),
                 "--state-dir", state.toString(), "--log", log.toString()));
         if (metrics != null) args.addAll(List.of("--metrics", metrics));
         args.addAll(List.of(program.toString(), "--", Integer.toString(STEPS), Integer.toString(MS)));

@@ -144,6 +144,14 @@ public final class Orchestrator implements ControlHandler {
         if (request.platforms().size() < 2) {
             throw new IllegalArgumentException("this run has a single platform; there is nowhere to migrate to");
         }
+        if (to.isPresent()) {
+            refreshQuarantine();
+            java.util.Set<String> hit = chooser.quarantinedTagsOf(to.get(), quarantined);
+            if (!hit.isEmpty()) {
+                throw new IllegalArgumentException(to.get().name() + " is quarantined by the active alert(s) "
+                        + String.join(", ", hit) + " (talent alerts; talent alert clear TAG puts it back in rotation)");
+            }
+        }
         CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
         commands.add(new MigrateNow(to, "request", done));
         return done;
