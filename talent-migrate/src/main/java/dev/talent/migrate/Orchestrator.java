@@ -379,10 +379,9 @@ public final class Orchestrator implements ControlHandler {
                 }
                 case Requarantine q -> {
                     refreshQuarantine();
-                    if (prepared != null && isQuarantined(prepared.host().platform)) {
-                        discardPrepared();
-                        if (!migrationLimitReached()) prepareNext();
-                    }
+                    if (prepared != null && isQuarantined(prepared.host().platform)) discardPrepared();
+                    // (also after a clear: nothing was prepared while every other platform was quarantined)
+                    if (prepared == null && !migrationLimitReached()) prepareNext();
                 }
                 case Exited e when e.container() == current.container() -> {
                     if (e.status() == EXIT_CHECKPOINT) {

@@ -112,7 +112,8 @@ public final class AlertBook {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                 FileLock ignored = ch.lock()) {
+                 FileLock held = ch.lock()) {
+                if (!held.isValid()) throw new IOException("lost the lock on " + lock);
                 List<Alert> next = change.apply(read());
                 Path tmp = Files.createTempFile(file.getParent(), "alerts", ".tmp",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,8 +77,7 @@ public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
         if (root == null || root.isMissingNode()) return EMPTY;
         Map<String, Set<String>> tags = new LinkedHashMap<>();
         Diversity diversity = Diversity.DEFAULT;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             switch (e.getKey()) {
                 case "platform" -> tags = platforms(e.getValue(), source);
                 case "diversity" -> diversity = diversity(e.getValue(), source);
@@ -93,15 +91,13 @@ public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
     private static Map<String, Set<String>> platforms(JsonNode node, String source) throws PolicyException {
         if (!node.isObject()) throw new PolicyException(source + ": \"platform\" must be tables [platform.NAME]");
         Map<String, Set<String>> tags = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : node.properties()) {
             String name = p.getKey();
             String where = source + ": [platform." + name + "]";
             if (!PLATFORM_NAME.matcher(name).matches()) throw new PolicyException(where + ": not a platform name");
             if (!p.getValue().isObject()) throw new PolicyException(where + " must be a table");
             Set<String> set = new LinkedHashSet<>();
-            for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().fields(); f.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = f.next();
+            for (Map.Entry<String, JsonNode> field : p.getValue().properties()) {
                 if (!field.getKey().equals("tags")) {
                     throw new PolicyException(where + ": unknown key \"" + field.getKey() + "\" (a platform has tags = [...])");
                 }
@@ -126,14 +122,12 @@ public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
         if (!node.isObject()) throw new PolicyException(where + " must be a table");
         Map<Dimension, Integer> weights = null;
         int avoid = Diversity.DEFAULT.avoidRecent();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             switch (e.getKey()) {
                 case "weights" -> {
                     if (!e.getValue().isObject()) throw new PolicyException(where + ": weights must be a table { isa = 3, ... }");
                     weights = new EnumMap<>(Dimension.class);
-                    for (Iterator<Map.Entry<String, JsonNode>> w = e.getValue().fields(); w.hasNext(); ) {
-                        Map.Entry<String, JsonNode> entry = w.next();
+                    for (Map.Entry<String, JsonNode> entry : e.getValue().properties()) {
                         Dimension d = Dimension.fromKey(entry.getKey()).orElseThrow(() -> new PolicyException(where
                                 + ": unknown weight \"" + entry.getKey() + "\" (known: " + Dimension.keys() + ")"));
                         weights.put(d, smallInt(entry.getValue(), where + ": weights." + entry.getKey(), 1000));
