@@ -122,7 +122,14 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
         List<Future<Integer>> runs = new ArrayList<>();
         List<Double> times = new ArrayList<>();
         ControlClient client = new ControlClient(paths);
-        try (ExecutorService threads = Executors.newCachedThreadPool()) {
+        // daemon threads, not closed: on a failure the command ends at once (the apps' containers are removed by the
+        // container host's shutdown hook) instead of waiting for programs that will not end
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-alerts-app");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
             for (int i = 0; i < n; i++) {
                 String name = "ab" + n + "-" + i;
                 Path appDir = Files.createDirectories(dir.resolve(name));
@@ -167,8 +174,15 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
             }
             for (int i = 0; i < n; i++) {
                 int status = runs.get(i).get();
-                if (status != 0) throw new BenchFailedException("app " + names.get(i) + " exited with status " + status);
+                if (status != 0) {
+                    throw new BenchFailedException("app " + names.get(i) + " exited with status " + status + "; its output ends:\n"
+                            + tail(dir.resolve(names.get(i)).resolve("stdout.txt")));
+                }
             }
+            threads.shutdown();
+            workspace.events().accept(new BenchEvent.Measuring(String.format(Locale.ROOT, "%d apps: median %.0f ms (%s)", n,
+                    Statistics.median(times), times.stream().map(t -> String.format(Locale.ROOT, "%.0f", t)).toList()),
+                    rounds, rounds));
         } catch (ControlException | PolicyException e) {
             throw new BenchFailedException(e.getMessage(), e);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -209,6 +223,15 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
             ByteBuffer in = ByteBuffer.allocate(8192);
             while (ch.read(in.clear()) > 0) all.write(in.array(), 0, in.position());
             return all.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.readString(file);
+            return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
