@@ -158,6 +158,15 @@ public final class Orchestrator implements ControlHandler {
     }
 
     /**
+     * Ends the program now (SIGTERM to it; {@link #run()} then returns its status, as when it ends on its own). For
+     * benchmarks that need a program to stop at a moment of their choosing.
+     */
+    public void terminate() throws ContainerException {
+        Running r = current;
+        if (r != null && !finished) r.container().signal(15);
+    }
+
+    /**
      * Takes the policy: the platforms' tags (and with {@code diversity}, the weighted draw of destinations) and the
      * user's alert book, whose active alerts quarantine platforms for this app. Call before {@link #run()}.
      */
