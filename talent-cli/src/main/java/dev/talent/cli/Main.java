@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.",
         subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
-                PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, dev.talent.cli.bench.BenchCommand.class,
+                PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, AlertCommand.class, AlertsCommand.class, ReportCommand.class, dev.talent.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -20,11 +20,21 @@ public final class PlatformsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json", description = "One JSON object per platform (an array): whether it "
+            + "builds and runs here, its facts detected by running a probe on it (ISA, word size, byte order, C library "
+            + "and version, kernel, host) and its tags.")
+    boolean json;
+
+    @picocli.CommandLine.Option(names = "--policy", paramLabel = "FILE",
+            description = "The policy file whose tags to show (default: talent-policy.toml here, if there is one).")
+    java.nio.file.Path policy;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ToolchainProbe probe = ToolchainProbe.ofHost();
         List<PlatformSupport> all = probe.probeAll();
+        if (json) return json(out, probe, all);
         for (PlatformSupport s : all) {
             String run = s.runsNatively() ? "native" : s.platform().isa().qemuCommand();
             String state = s.isBuildable() && s.isRunnable() ? "ready" : "missing: apt-get install " + String.join(" ", s.missingPackages());
@@ -37,6 +47,49 @@ public final class PlatformsCommand implements Callable<Integer> {
         List<Platform> defaults = probe.defaultTargets();
         return all.stream().filter(s -> defaults.contains(s.platform()))
                 .anyMatch(s -> s.isBuildable() && s.isRunnable()) ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+    }
+
+    private Integer json(PrintWriter out, ToolchainProbe probe, List<PlatformSupport> all) throws InterruptedException {
+        dev.talent.policy.Policy tags = dev.talent.policy.Policy.EMPTY;
+        java.nio.file.Path file = policy != null ? policy : java.nio.file.Path.of("talent-policy.toml");
+        if (policy != null || java.nio.file.Files.isRegularFile(file)) {
+            try {
+                tags = dev.talent.policy.Policy.load(file);
+            } catch (dev.talent.policy.PolicyException e) {
+                spec.commandLine().getErr().println("talent platforms: --policy: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
+        var facts = dev.talent.policy.FactsProbe.create(probe, TalentDirectories.cache());
+        var mapper = dev.talent.migrate.control.ControlJson.MAPPER;
+        var array = mapper.createArrayNode();
+        for (PlatformSupport s : all) {
+            var o = array.addObject();
+            o.put("name", s.platform().name());
+            o.put("buildable", s.isBuildable());
+            o.put("runnable", s.isRunnable());
+            o.put("emulator", s.emulator().map(Object::toString).orElse(null));
+            var missing = o.putArray("missing_packages");
+            s.missingPackages().forEach(missing::add);
+            java.util.Map<String, dev.talent.policy.PlatformFacts> known = java.util.Map.of();
+            if (s.isBuildable() && s.isRunnable()) {
+                try {
+                    dev.talent.policy.PlatformFacts f = facts.detect(s.platform());
+                    o.set("facts", mapper.valueToTree(f));
+                    known = java.util.Map.of(f.platform(), f);
+                } catch (dev.talent.policy.PolicyException e) {
+                    o.putNull("facts");
+                    o.put("facts_error", e.getMessage());
+                }
+            } else {
+                o.putNull("facts");
+            }
+            var t = o.putArray("tags");
+            new dev.talent.policy.DestinationPolicy(tags, known).tagsOf(s.platform().name()).forEach(t::add);
+        }
+        out.println(array.toPrettyString());
+        out.flush();
+        return ExitCodes.OK;
     }
 
     /** Whether `talent run` can run the platforms as containers here: runc and its version, or what to install. */

@@ -102,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
     long maxReplicaFiles;
 
     @Option(names = "--net", description = "Give the program a network namespace of its own with one IPv4 address on a "
-            + "host bridge that moves with it (its TCP connections too, see docs/ARCHITECTURE.md, \"Network\").")
+            + "host bridge that moves with it (listening TCP and UDP sockets too; see docs/ARCHITECTURE.md, \"Network\").")
     boolean net;
 
     @Option(names = "--ip", paramLabel = "ADDR", description = "With --net: the app's address (default: the lowest free one "
@@ -120,6 +120,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--gateway", paramLabel = "ADDR",
             description = "With --net: the bridge's own address (default: the subnet's first address).")
     String gateway;
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Moving-target policy (TOML): platform tags ([platform.NAME] tags = [...]) and the diversity "
+                    + "weights of the destination draw ([diversity] weights = { isa = 3, libc = 2, host = 2 }, "
+                    + "avoid_recent = 2). See docs/POLICY.md.")
+    Path policy;
+
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464).")
+    String metrics;
 
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
@@ -285,10 +295,35 @@ public final class RunCommand implements Callable<Integer> {
             err.println("talent run: working directory " + request.workdir());
         }
         RunEventRenderer renderer = new RunEventRenderer(err, quiet);
+        PolicySetup.Loaded loaded;
+        try {
+            loaded = PolicySetup.load(Optional.ofNullable(policy), request.platforms());
+        } catch (dev.talent.policy.PolicyException e) {
+            err.println("talent run: --policy: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        loaded.warnings().forEach(w -> err.println("talent run: warning: " + w));
+        Optional<MetricsEndpoint> endpoint;
+        try {
+            endpoint = metrics == null ? Optional.empty() : Optional.of(MetricsEndpoint.start(metrics));
+        } catch (IllegalArgumentException e) {
+            err.println("talent run: --metrics: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            err.println("talent run: --metrics " + metrics + ": cannot serve there: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        java.util.function.Consumer<RunEvent> listener = endpoint.isEmpty() ? renderer::render
+                : event -> {
+                    endpoint.get().metrics().record(request.name(), event);
+                    renderer.render(event);
+                };
         try {
             Orchestrator orchestrator = saved != null
-                    ? Orchestrator.resuming(request, saved.platform(), Orchestrator.Timeouts.defaults(), renderer::render)
-                    : new Orchestrator(request, Orchestrator.Timeouts.defaults(), renderer::render);
+                    ? Orchestrator.resuming(request, saved.platform(), Orchestrator.Timeouts.defaults(), listener)
+                    : new Orchestrator(request, Orchestrator.Timeouts.defaults(), listener);
+            orchestrator.usePolicy(loaded.policy(), loaded.diversity(),
+                    dev.talent.policy.AlertBook.in(ControlPaths.forCurrentUser().directory()));
             // the socket first: a second run with the same name is refused before it starts anything
             try (ControlServer control = ControlServer.start(ControlPaths.forCurrentUser(), request.name(), orchestrator)) {
                 assert control != null;
@@ -311,6 +346,8 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("talent run: " + e.getMessage());
             return ExitCodes.IO_ERROR;
+        } finally {
+            endpoint.ifPresent(MetricsEndpoint::close);
         }
     }
 }

@@ -25,6 +25,12 @@ final class RunEventRenderer {
             case RunEvent.Migrated m -> quiet ? null : MigrationLine.of(m.record());
             case RunEvent.MigrationFailed f -> MigrationLine.of(f.record());
             case RunEvent.Warning w -> "warning: " + SafeText.escape(w.message());
+            case RunEvent.AlertHandled a -> "alert " + SafeText.escape(a.tag()) + ": " + switch (a.action()) {
+                case "moved" -> "moved from " + a.from() + " to " + a.to();
+                case "unaffected" -> "runs on " + a.from() + ", which does not carry it; its platforms are quarantined";
+                default -> a.action() + " on " + a.from();
+            } + (a.reason().isEmpty() ? "" : " (" + SafeText.escape(a.reason()) + ")");
+            case RunEvent.AlertCleared c -> "alert " + SafeText.escape(c.tag()) + " cleared: its platforms are back in rotation";
             case RunEvent.Finished f -> quiet ? null : "the program ended on " + f.platform().name() + " with status " + f.status();
         };
         if (line != null) {

@@ -1,38 +1,86 @@
 package dev.talent.migrate;
 
+import dev.talent.policy.DestinationPolicy;
 import dev.talent.toolchain.Platform;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Draws the next platform: uniformly at random among the platforms not yet visited in the current round, and a new
- * round once all have been visited. An attacker cannot predict the order, and every platform is used within one
- * round (so no platform silently drops out of the rotation by chance).
+ * Draws the next platform. Without a policy file: uniformly at random among the platforms not yet visited in the
+ * current round, and a new round once all have been visited (an attacker cannot predict the order, and every
+ * platform is used within one round). With one ({@code talent run --policy}): the diversity-weighted draw of
+ * {@link DestinationPolicy#choose}. Either way never a platform carrying a quarantined tag (an active alert's).
  */
 final class DestinationChooser {
     private final List<Platform> platforms;
     private final RandomGenerator random;
     private final List<Platform> unvisited = new ArrayList<>();
+    private DestinationPolicy policy;
+    private boolean diversity;
+    /** The platforms left, most recent first (for the diversity draw's avoid_recent). */
+    private final List<String> recent = new ArrayList<>();
+
+    /** A draw and how it was made. */
+    record Drawn(Platform platform, String how) {}
 
     DestinationChooser(List<Platform> platforms, RandomGenerator random) {
         this.platforms = List.copyOf(platforms);
         this.random = random;
+        this.policy = new DestinationPolicy(dev.talent.policy.Policy.EMPTY, java.util.Map.of());
     }
 
-    /** The next destination, never {@code current}. */
-    Platform next(Platform current) {
-        unvisited.remove(current);
-        if (unvisited.isEmpty()) {
-            unvisited.addAll(platforms);
-            unvisited.remove(current);
-        }
-        if (unvisited.isEmpty()) {
-            throw new IllegalStateException("there is no platform other than " + current.name() + " to migrate to");
-        }
-        return unvisited.remove(random.nextInt(unvisited.size()));
+    /** Uses {@code policy}'s tags; with {@code diversity}, its weighted draw instead of rounds. */
+    void use(DestinationPolicy policy, boolean diversity) {
+        this.policy = policy;
+        this.diversity = diversity;
     }
+
+    DestinationPolicy policy() { return policy; }
+
+    /** The tags of {@code quarantined} that {@code p} carries. */
+    Set<String> quarantinedTagsOf(Platform p, Set<String> quarantined) { return policy.matching(p.name(), quarantined); }
+
+    /**
+     * The next destination, never {@code current}, never a platform with a quarantined tag.
+     *
+     * @throws IllegalStateException there is no such platform
+     */
+    Drawn next(Platform current, Set<String> quarantined) {
+        List<Platform> usable = platforms.stream().filter(p -> !p.equals(current))
+                .filter(p -> policy.matching(p.name(), quarantined).isEmpty()).toList();
+        if (usable.isEmpty()) {
+            throw new IllegalStateException(quarantined.isEmpty() ? "there is no platform other than " + current.name()
+                    + " to migrate to" : "every platform other than " + current.name() + " carries a quarantined tag ("
+                    + String.join(", ", quarantined) + ")");
+        }
+        if (diversity) {
+            DestinationPolicy.Choice c = policy.choose(current.name(), recent, usable.stream().map(Platform::name).toList(), random);
+            return new Drawn(Platform.parse(c.platform()), c.reason());
+        }
+        unvisited.remove(current);
+        unvisited.retainAll(usable);
+        String how = "round";
+        if (unvisited.isEmpty()) {
+            unvisited.addAll(usable);
+            how = "round (new)";
+        }
+        Platform p = unvisited.remove(random.nextInt(unvisited.size()));
+        return new Drawn(p, how + ": drawn among " + (unvisited.size() + 1) + " not yet visited"
+                + (quarantined.isEmpty() ? "" : "; quarantined: " + String.join(",", quarantined)));
+    }
+
+    /** The next destination when nothing is quarantined. */
+    Platform next(Platform current) { return next(current, Set.of()).platform(); }
 
     /** Records a visit that was not drawn here (talent migrate --to), so the round does not repeat it. */
     void visited(Platform platform) { unvisited.remove(platform); }
+
+    /** The app left {@code platform} (for avoid_recent). */
+    void left(Platform platform) {
+        recent.remove(platform.name());
+        recent.addFirst(platform.name());
+        if (recent.size() > 64) recent.removeLast();
+    }
 }

@@ -23,9 +23,17 @@ final class MigrationLog implements AutoCloseable {
                 StandardOpenOption.APPEND));
     }
 
-    void append(MigrationRecord record) throws IOException {
+    synchronized void append(MigrationRecord record) throws IOException {
         if (out == null) return;
         out.write(record.toJsonLine());
+        out.write('\n');
+        out.flush();
+    }
+
+    /** An alert line (a JSON object with an {@code event} field) among the migration records. */
+    synchronized void appendEvent(String jsonLine) throws IOException {
+        if (out == null) return;
+        out.write(jsonLine);
         out.write('\n');
         out.flush();
     }

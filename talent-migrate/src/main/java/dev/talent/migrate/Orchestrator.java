@@ -11,6 +11,10 @@ import dev.talent.migrate.control.ControlHandler;
 import dev.talent.migrate.control.ControlRequestException;
 import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.migrate.control.StatusReport;
+import dev.talent.policy.Alert;
+import dev.talent.policy.AlertBook;
+import dev.talent.policy.DestinationPolicy;
+import dev.talent.policy.PolicyException;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -52,7 +56,7 @@ public final class Orchestrator implements ControlHandler {
     private final Timeouts timeouts;
     private final Consumer<RunEvent> listener;
     private final RandomGenerator random;
-    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Command> commands = new LinkedBlockingDeque<>();
     private final Map<Platform, Host> hosts = new LinkedHashMap<>();
     private final MigrationLog log;
     private final Instant startedAt = Instant.now();
@@ -76,6 +80,13 @@ public final class Orchestrator implements ControlHandler {
     private RunState runState;
     private AcceptedCheckpoints accepted;
     private AddressLeases leases;
+    /** The user's active alerts (null: alerts are not taken, e.g. in benchmarks). */
+    private AlertBook alertBook;
+    /** The tags of the active alerts that concern this app: platforms carrying one are not used. */
+    private volatile java.util.Set<String> quarantined = java.util.Set.of();
+    /** How the prepared destination was drawn (for its migration record). */
+    private String preparedHow = "";
+    private AppHistory appHistory;
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
@@ -88,7 +99,10 @@ public final class Orchestrator implements ControlHandler {
 
     private sealed interface Command {}
 
-    private record MigrateNow(Optional<Platform> to, CompletableFuture<MigrationRecord> done) implements Command {}
+    private record MigrateNow(Optional<Platform> to, String reason, CompletableFuture<MigrationRecord> done) implements Command {}
+
+    /** The quarantine changed: a prepared destination that carries a quarantined tag is replaced. */
+    private record Requarantine() implements Command {}
 
     private record Exited(Container container, int status) implements Command {}
 
@@ -132,9 +146,50 @@ public final class Orchestrator implements ControlHandler {
         if (request.platforms().size() < 2) {
             throw new IllegalArgumentException("this run has a single platform; there is nowhere to migrate to");
         }
+        if (to.isPresent()) {
+            refreshQuarantine();
+            java.util.Set<String> hit = chooser.quarantinedTagsOf(to.get(), quarantined);
+            if (!hit.isEmpty()) {
+                throw new IllegalArgumentException(to.get().name() + " is quarantined by the active alert(s) "
+                        + String.join(", ", hit) + " (talent alerts; talent alert clear TAG puts it back in rotation)");
+            }
+        }
         CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
-        commands.add(new MigrateNow(to, done));
+        commands.add(new MigrateNow(to, "request", done));
         return done;
+    }
+
+    /**
+     * Ends the program now (SIGTERM to it; {@link #run()} then returns its status, as when it ends on its own). For
+     * benchmarks that need a program to stop at a moment of their choosing.
+     */
+    public void terminate() throws ContainerException {
+        Running r = current;
+        if (r != null && !finished) r.container().signal(15);
+    }
+
+    /**
+     * Takes the policy: the platforms' tags (and with {@code diversity}, the weighted draw of destinations) and the
+     * user's alert book, whose active alerts quarantine platforms for this app. Call before {@link #run()}.
+     */
+    public void usePolicy(DestinationPolicy policy, boolean diversity, AlertBook alerts) {
+        chooser.use(policy, diversity);
+        this.alertBook = alerts;
+    }
+
+    /** Re-reads the quarantined tags from the alert book (a failure keeps the ones known and warns). */
+    private void refreshQuarantine() {
+        if (alertBook == null) return;
+        try {
+            quarantined = java.util.Set.copyOf(alertBook.quarantinedTags(request.name()));
+        } catch (PolicyException e) {
+            listener.accept(new RunEvent.Warning("cannot read the alerts (keeping the quarantine known so far: "
+                    + String.join(", ", quarantined) + "): " + e.getMessage()));
+        }
+    }
+
+    private boolean isQuarantined(Platform p) {
+        return !chooser.quarantinedTagsOf(p, quarantined).isEmpty();
     }
 
     /** Runs the app to its end; returns the program's exit status. */
@@ -190,6 +245,8 @@ public final class Orchestrator implements ControlHandler {
             throw new LeftoverRunException(request.name(), request.stateDir(),
                     leftovers.stream().map(l -> l.id() + " (" + l.status() + ")").toList());
         }
+        appHistory = AppHistory.open(request.stateDir(), resumeOn.isEmpty());
+        refreshQuarantine();
         Path hostsDir = request.stateDir().resolve("hosts");
         for (Platform p : request.platforms()) {
             hosts.put(p, Host.create(p, hostsDir));
@@ -199,7 +256,17 @@ public final class Orchestrator implements ControlHandler {
         } else {
             // checkpoints of an earlier run that ended normally are no state of this one
             accepted.clear();
-            Host first = hosts.get(request.platforms().getFirst());
+            Platform firstPlatform = request.platforms().stream().filter(p -> !isQuarantined(p)).findFirst()
+                    .orElse(request.platforms().getFirst());
+            if (!firstPlatform.equals(request.platforms().getFirst())) {
+                listener.accept(new RunEvent.Warning(request.platforms().getFirst().name() + " is quarantined (tags "
+                        + String.join(", ", chooser.quarantinedTagsOf(request.platforms().getFirst(), quarantined))
+                        + "); starting on " + firstPlatform.name()));
+            } else if (isQuarantined(firstPlatform)) {
+                listener.accept(new RunEvent.Warning("every platform of this run is quarantined (tags "
+                        + String.join(", ", quarantined) + "); starting on " + firstPlatform.name() + " anyway"));
+            }
+            Host first = hosts.get(firstPlatform);
             TreeSync.mirror(request.workdir(), first.work, request.syncLimits());
             first.clearCheckpoints();
             journal = ChangeJournal.watch(first.work);
@@ -213,6 +280,12 @@ public final class Orchestrator implements ControlHandler {
         }
         runState.record(request, current.host().platform);
         currentSince = Instant.now();
+        var started = AppHistory.event("start", currentSince);
+        started.put("app", request.name());
+        started.put("platform", current.host().platform.name());
+        started.put("resumed", resumeOn.isPresent());
+        chooser.policy().factsOf(current.host().platform.name()).ifPresent(f -> started.put("host", f.host()));
+        appHistory.write(started);
         state = StatusReport.State.RUNNING;
         scheduleNext();
         prepareNext();
@@ -335,7 +408,7 @@ public final class Orchestrator implements ControlHandler {
                 case null -> {
                     Instant now = Instant.now();
                     if (nextMigrationAt != null && !now.isBefore(nextMigrationAt)) {
-                        Integer ended = migrateAndReport(Optional.empty(), null);
+                        Integer ended = migrateAndReport(Optional.empty(), "schedule", null);
                         if (ended != null) return finish(ended);
                     } else if (!now.isBefore(nextPresync)) {
                         presync();
@@ -343,8 +416,14 @@ public final class Orchestrator implements ControlHandler {
                     }
                 }
                 case MigrateNow m -> {
-                    Integer ended = migrateAndReport(m.to(), m.done());
+                    Integer ended = migrateAndReport(m.to(), m.reason(), m.done());
                     if (ended != null) return finish(ended);
+                }
+                case Requarantine q -> {
+                    refreshQuarantine();
+                    if (prepared != null && isQuarantined(prepared.host().platform)) discardPrepared();
+                    // (also after a clear: nothing was prepared while every other platform was quarantined)
+                    if (prepared == null && !migrationLimitReached()) prepareNext();
                 }
                 case Exited e when e.container() == current.container() -> {
                     if (e.status() == EXIT_CHECKPOINT) {
@@ -368,10 +447,24 @@ public final class Orchestrator implements ControlHandler {
     }
 
     /** Returns the program's exit status when it ended during the attempt, else null. */
-    private Integer migrateAndReport(Optional<Platform> to, CompletableFuture<MigrationRecord> done)
+    private Integer migrateAndReport(Optional<Platform> to, String reason, CompletableFuture<MigrationRecord> done)
             throws InterruptedException, IOException, MigrationFailedException, ContainerException {
-        Platform target = to.orElseGet(this::drawDestination);
+        DestinationChooser.Drawn drawn;
+        try {
+            drawn = to.map(p -> new DestinationChooser.Drawn(p, "requested")).orElseGet(this::drawDestination);
+        } catch (IllegalStateException nowhere) {
+            listener.accept(new RunEvent.Warning("no migration (" + reason + "): " + nowhere.getMessage()));
+            scheduleNext();
+            if (done != null) done.completeExceptionally(nowhere);
+            return null;
+        }
+        Platform target = drawn.platform();
+        Platform from = current.host().platform;
         Outcome outcome = migrate(target);
+        if (outcome.record() != null) outcome = new Outcome(outcome.record().because(reason, drawn.how()), outcome.logTail(),
+                outcome.exitStatus());
+        if (outcome.record() != null && outcome.record().ok()) chooser.left(from);
+        if (outcome.record() != null) appHistory.migration(outcome.record());
         if (outcome.record() != null) {
             synchronized (history) {
                 history.add(outcome.record());
@@ -397,10 +490,14 @@ public final class Orchestrator implements ControlHandler {
 
     private record Outcome(MigrationRecord record, String logTail, Integer exitStatus) {}
 
-    /** The prepared destination (drawn when it was prepared), else a new draw. */
-    private Platform drawDestination() {
-        if (prepared != null) return prepared.host().platform;
-        return chooser.next(current.host().platform);
+    /** The prepared destination (drawn when it was prepared) unless it is quarantined since, else a new draw. */
+    private DestinationChooser.Drawn drawDestination() {
+        refreshQuarantine();
+        if (prepared != null && !isQuarantined(prepared.host().platform)) {
+            return new DestinationChooser.Drawn(prepared.host().platform, preparedHow);
+        }
+        if (prepared != null) discardPrepared();
+        return chooser.next(current.host().platform, quarantined);
     }
 
     private boolean migrationLimitReached() {
@@ -415,9 +512,18 @@ public final class Orchestrator implements ControlHandler {
     /** Picks the next destination and prepares it while the program runs (failures only warn: retried later). */
     private void prepareNext() {
         if (request.platforms().size() < 2 || migrationLimitReached()) return;
-        Platform next = chooser.next(current.host().platform);
+        refreshQuarantine();
+        DestinationChooser.Drawn drawn;
+        try {
+            drawn = chooser.next(current.host().platform, quarantined);
+        } catch (IllegalStateException nowhere) {
+            listener.accept(new RunEvent.Warning("nothing prepared: " + nowhere.getMessage()));
+            return;
+        }
+        Platform next = drawn.platform();
         try {
             prepare(next);
+            preparedHow = drawn.how();
         } catch (MigrationFailedException e) {
             listener.accept(new RunEvent.Warning("preparing " + next.name() + " failed: " + e.describe()));
         }
@@ -776,6 +882,10 @@ public final class Orchestrator implements ControlHandler {
         runState.finished();
         accepted.removeAll();
         releaseAddress();
+        var ended = AppHistory.event("end", Instant.now());
+        ended.put("platform", last.platform.name());
+        ended.put("status", status);
+        appHistory.write(ended);
         listener.accept(new RunEvent.Finished(last.platform, status));
         return status;
     }
@@ -800,6 +910,7 @@ public final class Orchestrator implements ControlHandler {
         closeQuietly(journal);
         for (Host h : hosts.values()) closeQuietly(h);
         closeQuietly(log);
+        closeQuietly(appHistory);
         if (containers != null) closeQuietly(containers);
         closeQuietly(runState);
     }
@@ -850,6 +961,71 @@ public final class Orchestrator implements ControlHandler {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new ControlRequestException(e.getCause().getMessage());
         }
+    }
+
+    @Override
+    public Alert.Effect alert(Alert alert) throws ControlRequestException, InterruptedException {
+        if (alertBook == null) throw new ControlRequestException("this run takes no alerts");
+        refreshQuarantine();
+        java.util.Set<String> q = new java.util.LinkedHashSet<>(quarantined);
+        q.add(alert.tag());
+        quarantined = java.util.Set.copyOf(q);
+        Running r = current;
+        Platform on = r == null ? null : r.host().platform;
+        Alert.Effect effect;
+        if (finished || on == null) {
+            effect = new Alert.Effect(request.name(), "unaffected", on == null ? null : on.name(), null, Instant.now().toString(),
+                    "the app is not running");
+        } else if (chooser.quarantinedTagsOf(on, java.util.Set.of(alert.tag())).isEmpty()) {
+            commands.addFirst(new Requarantine());
+            effect = new Alert.Effect(request.name(), "unaffected", on.name(), null, Instant.now().toString(),
+                    on.name() + " does not carry " + alert.tag());
+        } else {
+            CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
+            // first in line: not at the next scheduled time
+            commands.addFirst(new MigrateNow(Optional.empty(), "alert " + alert.tag(), done));
+            try {
+                MigrationRecord m = done.get();
+                effect = new Alert.Effect(request.name(), m.ok() ? "moved" : "failed", m.from(), m.ok() ? m.to() : null,
+                        Instant.now().toString(), m.ok() ? "downtime " + m.downtimeMs() + " ms" : m.failedStep() + ": " + m.error());
+            } catch (java.util.concurrent.ExecutionException e) {
+                effect = new Alert.Effect(request.name(), "stuck", on.name(), null, Instant.now().toString(),
+                        String.valueOf(e.getCause().getMessage()));
+            }
+        }
+        var line = AppHistory.event("alert", Instant.now());
+        line.put("tag", alert.tag());
+        line.put("reason", alert.reason());
+        line.put("raised_at", alert.at());
+        line.put("action", effect.action());
+        line.put("from", effect.from());
+        line.put("to", effect.to());
+        line.put("detail", effect.detail());
+        if (appHistory != null) appHistory.write(line);
+        try {
+            log.appendEvent(line.toString());
+            alertBook.recordEffect(alert.tag(), effect);
+        } catch (IOException | PolicyException e) {
+            listener.accept(new RunEvent.Warning("cannot record what alert " + alert.tag() + " did: " + e.getMessage()));
+        }
+        listener.accept(new RunEvent.AlertHandled(alert.tag(), alert.reason(), effect.action(), effect.from(), effect.to()));
+        return effect;
+    }
+
+    @Override
+    public void alertCleared(String tag) throws ControlRequestException {
+        if (alertBook == null) throw new ControlRequestException("this run takes no alerts");
+        refreshQuarantine();
+        var line = AppHistory.event("alert-clear", Instant.now());
+        line.put("tag", tag);
+        if (appHistory != null) appHistory.write(line);
+        try {
+            log.appendEvent(line.toString());
+        } catch (IOException e) {
+            listener.accept(new RunEvent.Warning("cannot log the clearing of alert " + tag + ": " + e.getMessage()));
+        }
+        listener.accept(new RunEvent.AlertCleared(tag));
+        commands.add(new Requarantine());
     }
 
     /** Clock readings of one migration ({@link System#nanoTime()}; 0 = not reached). */

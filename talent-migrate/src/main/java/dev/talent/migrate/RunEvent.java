@@ -24,6 +24,12 @@ public sealed interface RunEvent {
     /** Something went wrong that did not stop the program (a failed pre-sync, a failed preparation). */
     record Warning(String message) implements RunEvent {}
 
+    /** An alert concerned this app: what it did ({@code moved}, {@code failed}, {@code stuck}, {@code unaffected}). */
+    record AlertHandled(String tag, String reason, String action, String from, String to) implements RunEvent {}
+
+    /** An alert was cleared: its platforms are back in rotation. */
+    record AlertCleared(String tag) implements RunEvent {}
+
     /** The program ended with this status on this platform. */
     record Finished(Platform platform, int status) implements RunEvent {}
 }

@@ -61,4 +61,33 @@ class DestinationChooserTest {
         DestinationChooser chooser = new DestinationChooser(List.of(Platform.KNOWN.getFirst()), new Random(1));
         assertThatThrownBy(() -> chooser.next(Platform.KNOWN.getFirst())).hasMessageContaining("no platform other than");
     }
+
+    @Test
+    void neverAQuarantinedPlatformInRoundsOrByDiversity() throws Exception {
+        List<Platform> all = Platform.KNOWN;
+        var facts = new java.util.LinkedHashMap<String, dev.talent.policy.PlatformFacts>();
+        for (Platform p : all) {
+            facts.put(p.name(), new dev.talent.policy.PlatformFacts(p.name(), p.isa().id(), p.isa().pointerBits(),
+                    p.isa().byteOrder().toString().startsWith("BIG") ? "big" : "little",
+                    p.name().endsWith("musl") ? "musl" : "glibc", p.name().endsWith("musl") ? "1.2.3" : "2.36", "Linux 6.1", "h"));
+        }
+        var policy = new dev.talent.policy.DestinationPolicy(dev.talent.policy.Policy.parse(
+                "[platform.s390x]\ntags = [\"CVE-1\"]\n", "t"), facts);
+        for (boolean diversity : new boolean[] {false, true}) {
+            DestinationChooser chooser = new DestinationChooser(all, new Random(5));
+            chooser.use(policy, diversity);
+            Platform current = all.getFirst();
+            for (int i = 0; i < 200; i++) {
+                DestinationChooser.Drawn d = chooser.next(current, java.util.Set.of("CVE-1", "aarch64"));
+                assertThat(d.platform().name()).isNotIn("s390x", "aarch64", current.name());
+                assertThat(d.how()).startsWith(diversity ? "diversity:" : "round");
+                chooser.left(current);
+                current = d.platform();
+            }
+            // only glibc platforms tagged: x86_64 -> the musl one only
+            assertThat(chooser.next(all.getFirst(), java.util.Set.of("glibc")).platform().name()).isEqualTo("x86_64-musl");
+            assertThatThrownBy(() -> chooser.next(all.get(5), java.util.Set.of("glibc")))
+                    .hasMessageContaining("every platform other than x86_64-musl carries a quarantined tag");
+        }
+    }
 }

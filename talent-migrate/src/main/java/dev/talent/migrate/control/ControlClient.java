@@ -78,6 +78,20 @@ public final class ControlClient {
     }
 
     /**
+     * Tells app {@code app} of an alert (already in the alert book); returns what it did, once any migration away
+     * from a tagged platform is over (that is, waits as long as the migration takes).
+     */
+    public dev.talent.policy.Alert.Effect alert(String app, dev.talent.policy.Alert alert) throws ControlException {
+        JsonNode response = exchange(app, new ControlProtocol.Request.RaiseAlert(alert), Optional.empty());
+        return field(app, response, "effect", dev.talent.policy.Alert.Effect.class);
+    }
+
+    /** Tells app {@code app} that the alerts with {@code tag} were cleared. */
+    public void clearAlert(String app, String tag) throws ControlException {
+        exchange(app, new ControlProtocol.Request.ClearAlert(tag), Optional.of(answerTimeout));
+    }
+
+    /**
      * Who holds {@code app}'s socket, for a server about to start: empty when nothing accepts connections on it
      * (no socket, or a stale one), else a description ("pid 123", or why it could not say).
      */

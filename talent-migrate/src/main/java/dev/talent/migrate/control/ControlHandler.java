@@ -1,5 +1,6 @@
 package dev.talent.migrate.control;
 
+import dev.talent.policy.Alert;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -22,6 +23,23 @@ public interface ControlHandler {
      * @throws InterruptedException the server is closing while this waits
      */
     Optional<MigrationRecord> migrate(Optional<String> to, boolean wait) throws ControlRequestException, InterruptedException;
+
+    /**
+     * An alert concerns this app (it is already in the user's alert book): the tag is quarantined, and when the app
+     * runs on a platform carrying it, it is migrated away now. Blocks until that migration is over.
+     *
+     * @return what the alert did to this app
+     * @throws ControlRequestException the app cannot take alerts (the message says why)
+     * @throws InterruptedException the server is closing while this waits
+     */
+    default Alert.Effect alert(Alert alert) throws ControlRequestException, InterruptedException {
+        throw new ControlRequestException("this app does not take alerts");
+    }
+
+    /** The alerts with {@code tag} were cleared: its platforms are back in rotation for this app. */
+    default void alertCleared(String tag) throws ControlRequestException {
+        throw new ControlRequestException("this app does not take alerts");
+    }
 
     /**
      * The server stopped accepting connections because of an I/O error (not because it was closed). The run can

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 
 /** The one mapper of the control channel and the migration log: compact, one JSON value per line. */
-final class ControlJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+public final class ControlJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ControlJson() {}
 

@@ -14,6 +14,8 @@ import java.util.Set;
  *   {"op":"status"}                                -> {"ok":true,"app":A,"pid":P,"status":{StatusReport}}
  *   {"op":"migrate","to":"s390x"|null,"wait":true} -> {"ok":true,"app":A,"pid":P,"migration":{MigrationRecord}}
  *   {"op":"migrate","to":null,"wait":false}        -> {"ok":true,"app":A,"pid":P,"queued":true}
+ *   {"op":"alert","alert":{Alert}}                 -> {"ok":true,"app":A,"pid":P,"effect":{Alert.Effect}}
+ *   {"op":"alert-clear","tag":T}                   -> {"ok":true,"app":A,"pid":P}
  *   any failure                                    -> {"ok":false,"app":A,"pid":P,"error":MESSAGE,"code":CODE}
  * </pre>
  * CODE is one of {@code bad-request} (not this protocol), {@code refused} (the app declined: the message says
@@ -34,6 +36,10 @@ final class ControlProtocol {
         record Status() implements Request {}
 
         record Migrate(Optional<String> to, boolean untilDone) implements Request {}
+
+        record RaiseAlert(dev.talent.policy.Alert alert) implements Request {}
+
+        record ClearAlert(String tag) implements Request {}
     }
 
     /** The request is not this protocol; the message says what is wrong. */
@@ -53,6 +59,14 @@ final class ControlProtocol {
                 json.put("op", "migrate");
                 json.put("to", m.to().orElse(null));
                 json.put("wait", m.untilDone());
+            }
+            case Request.RaiseAlert a -> {
+                json.put("op", "alert");
+                json.set("alert", ControlJson.MAPPER.valueToTree(a.alert()));
+            }
+            case Request.ClearAlert c -> {
+                json.put("op", "alert-clear");
+                json.put("tag", c.tag());
             }
         }
         return json.toString();
@@ -88,7 +102,27 @@ final class ControlProtocol {
                 yield new Request.Migrate(to == null || to.isNull() ? Optional.empty() : Optional.of(to.asText()),
                         wait == null || wait.booleanValue());
             }
-            default -> throw new BadRequestException("unknown op \"" + op.asText() + "\" (this app understands status, migrate, ping)");
+            case "alert" -> {
+                onlyFields(json, Set.of("op", "alert"));
+                try {
+                    yield new Request.RaiseAlert(ControlJson.MAPPER.treeToValue(json.get("alert"), dev.talent.policy.Alert.class));
+                } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+                    throw new BadRequestException("\"alert\" is not an alert: " + e.getMessage());
+                }
+            }
+            case "alert-clear" -> {
+                onlyFields(json, Set.of("op", "tag"));
+                JsonNode tag = json.get("tag");
+                if (tag == null || !tag.isTextual()) throw new BadRequestException("\"tag\" must be a tag");
+                try {
+                    dev.talent.policy.Alert.checkTag(tag.asText());
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestException(e.getMessage());
+                }
+                yield new Request.ClearAlert(tag.asText());
+            }
+            default -> throw new BadRequestException("unknown op \"" + op.asText() + "\" (this app understands status, migrate, "
+                    + "ping, alert, alert-clear)");
         };
     }
 

@@ -49,6 +49,7 @@ public final class ControlServer implements AutoCloseable {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final String app;
+    private final ControlPaths paths;
     private final Path socket;
     private final ControlHandler handler;
     private final ServerSocketChannel server;
@@ -59,9 +60,10 @@ public final class ControlServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private ControlServer(String app, Path socket, ControlHandler handler, ServerSocketChannel server, Object socketFileKey,
-            UserPrincipal owner) {
+    private ControlServer(String app, ControlPaths paths, Path socket, ControlHandler handler, ServerSocketChannel server,
+            Object socketFileKey, UserPrincipal owner) {
         this.app = app;
+        this.paths = paths;
         this.socket = socket;
         this.handler = handler;
         this.server = server;
@@ -110,7 +112,7 @@ public final class ControlServer implements AutoCloseable {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             UserPrincipal owner = Files.getOwner(paths.directory(), LinkOption.NOFOLLOW_LINKS);
-            ControlServer started = new ControlServer(app, socket, handler, server, key, owner);
+            ControlServer started = new ControlServer(app, paths, socket, handler, server, key, owner);
             started.acceptor.start();
             return started;
         } catch (BindException e) {
@@ -186,6 +188,12 @@ public final class ControlServer implements AutoCloseable {
             if (line.isEmpty()) return; // a liveness probe: connected and closed
             UserPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
             Optional<String> refusal = refusal(peer, owner, app);
+            if (HttpAlerts.isRequestLine(line.get())) {
+                // the same socket speaks HTTP for intrusion detection systems (POST /v1/alerts); who may use it is
+                // decided as for the line protocol: the socket's permissions and the peer's uid
+                new HttpAlerts(new AlertDispatcher(paths)).serve(line.get(), lines, refusal);
+                return;
+            }
             ObjectNode response = refusal.isPresent()
                     ? ControlProtocol.failure(app, pid, ControlProtocol.PERMISSION_DENIED, refusal.get())
                     : answer(line.get());
@@ -232,6 +240,11 @@ public final class ControlServer implements AutoCloseable {
                     if (done.isPresent()) response.set("migration", ControlJson.MAPPER.valueToTree(done.get()));
                     else response.put("queued", true);
                 }
+                case ControlProtocol.Request.RaiseAlert a -> {
+                    if (!a.alert().concerns(app)) throw new ControlRequestException("alert " + a.alert().tag() + " is for app " + a.alert().app());
+                    response.set("effect", ControlJson.MAPPER.valueToTree(Objects.requireNonNull(handler.alert(a.alert()))));
+                }
+                case ControlProtocol.Request.ClearAlert c -> handler.alertCleared(c.tag());
             }
             return response;
         } catch (ControlRequestException e) {

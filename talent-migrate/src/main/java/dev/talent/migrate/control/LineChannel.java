@@ -36,6 +36,47 @@ final class LineChannel {
 
     private final SocketChannel channel;
 
+    private byte[] rest = new byte[0];
+    private int restPos;
+
+    /**
+     * Reads exactly {@code n} bytes (after the lines read so far), within {@code timeout}.
+     *
+     * @throws IOException the peer closed the connection first, or the time ran out
+     */
+    byte[] readExactly(int n, Duration timeout) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(n, 1 << 16));
+        int fromRest = Math.min(n, rest.length - restPos);
+        out.write(rest, restPos, fromRest);
+        restPos += fromRest;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (out.size() == n) return out.toByteArray();
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (out.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new TimeoutException();
+                selector.select(Math.max(1, Duration.ofNanos(left).toMillis()));
+                selector.selectedKeys().clear();
+                buffer.clear().limit(Math.min(buffer.capacity(), n - out.size()));
+                int r = channel.read(buffer);
+                if (r < 0) throw new IOException("the peer closed the connection after " + out.size() + " of " + n + " bytes");
+                out.write(buffer.array(), 0, r);
+            }
+        } finally {
+            if (channel.isOpen()) channel.configureBlocking(true);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes raw bytes (blocking). */
+    void write(byte[] data) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(data);
+        while (bytes.hasRemaining()) channel.write(bytes);
+    }
+
     LineChannel(SocketChannel channel) {
         this.channel = channel;
     }
@@ -48,6 +89,13 @@ final class LineChannel {
      */
     Optional<String> readLine(Optional<Duration> timeout) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        // bytes read past the previous line (an HTTP request's headers and body come in one read)
+        while (restPos < rest.length) {
+            byte b = rest[restPos++];
+            if (b == '\n') return Optional.of(line.toString(StandardCharsets.UTF_8));
+            if (line.size() >= MAX_LINE_BYTES) throw new LineTooLongException();
+            line.write(b);
+        }
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(0L);
         Selector selector = null;
@@ -71,7 +119,11 @@ final class LineChannel {
                 }
                 for (int i = 0; i < n; i++) {
                     byte b = buffer.get(i);
-                    if (b == '\n') return Optional.of(line.toString(StandardCharsets.UTF_8));
+                    if (b == '\n') {
+                        rest = java.util.Arrays.copyOfRange(buffer.array(), i + 1, n);
+                        restPos = 0;
+                        return Optional.of(line.toString(StandardCharsets.UTF_8));
+                    }
                     if (line.size() >= MAX_LINE_BYTES) throw new LineTooLongException();
                     line.write(b);
                 }

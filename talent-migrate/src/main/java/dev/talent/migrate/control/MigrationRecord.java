@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param sockets sockets the checkpoint carried to the destination (0 without {@code --net}, or when none)
  * @param netMs time the network part of the migration took inside the downtime (locking the source's traffic,
  *     unlocking the destination's); null without {@code --net} or when not reached
+ * @param reason   why it happened: {@code schedule}, {@code request} ({@code talent migrate}), {@code alert <tag>};
+ *                 null in records of an older talent
+ * @param choice   how the destination was chosen (the diversity draw's weights, or the round, or "requested")
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
-        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms"})
+        "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms", "reason",
+        "choice"})
 public record MigrationRecord(
         String app,
         String from,
@@ -47,14 +51,31 @@ public record MigrationRecord(
         @JsonProperty("sync_bytes") long syncBytes,
         @JsonProperty("sync_mode") String syncMode,
         int sockets,
-        @JsonProperty("net_ms") Double netMs) {
+        @JsonProperty("net_ms") Double netMs,
+        String reason,
+        String choice) {
 
-    /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null). */
+    /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null), reason or choice. */
     public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
                            Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
                            String error, Instant at, int syncFiles, long syncBytes, String syncMode) {
         this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
                 syncFiles, syncBytes, syncMode, 0, null);
+    }
+
+    /** A record without reason and choice (set them with {@link #because}). */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode, int sockets,
+                           Double netMs) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, sockets, netMs, null, null);
+    }
+
+    /** This record with why it happened and how its destination was chosen. */
+    public MigrationRecord because(String why, String how) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how);
     }
 
     public MigrationRecord {

@@ -163,7 +163,7 @@ class ControlServerTest {
             assertThat(answer.get("pid").asLong()).as(request).isEqualTo(PID);
         }
         assertThat(raw("counter", "{\"op\":\"fly\"}").get("error").asText())
-                .isEqualTo("unknown op \"fly\" (this app understands status, migrate, ping)");
+                .isEqualTo("unknown op \"fly\" (this app understands status, migrate, ping, alert, alert-clear)");
         assertThat(handler.migrateCalls).isEmpty();
     }
 

@@ -21,7 +21,7 @@ class MigrationRecordTest {
         assertThat(line).doesNotContain("\n").isEqualTo("{\"app\":\"counter\",\"from\":\"x86_64\",\"to\":\"s390x\",\"ok\":true,"
                 + "\"downtime_ms\":38.25,\"safe_point_ms\":3.0,\"checkpoint_ms\":2.0,\"sync_ms\":4.0,\"start_ms\":12.0,"
                 + "\"restore_ms\":9.0,\"failed_step\":null,\"error\":null,\"at\":\"2025-06-01T12:00:05.123Z\","
-                + "\"sync_files\":10,\"sync_bytes\":40960,\"sync_mode\":\"journal\",\"sockets\":0,\"net_ms\":null}");
+                + "\"sync_files\":10,\"sync_bytes\":40960,\"sync_mode\":\"journal\",\"sockets\":0,\"net_ms\":null,\"reason\":null,\"choice\":null}");
         assertThat(MigrationRecord.fromJson(line)).isEqualTo(Samples.succeeded("counter"));
     }
 

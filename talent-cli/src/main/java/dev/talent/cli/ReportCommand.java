@@ -1,0 +1,127 @@
+package dev.talent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.talent.format.SafeText;
+import dev.talent.migrate.AppHistory;
+import dev.talent.migrate.control.ControlJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code talent report APP -o FILE.html}: one self-contained HTML page (inline CSS, JS and SVG; no network) of the
+ * app's history ({@code S/history.jsonl}): platform over time, each migration's downtime and phases, alerts on the
+ * time axis, a downtime histogram and the table of migrations. Works while the app runs (the history is written as
+ * it goes) and after it ended.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.",
+        footer = {"", "Example: talent report app -o report.html",
+                "Exit status: 0 written, 66 no history of the app, 64 bad command line, 74 I/O error."})
+public final class ReportCommand implements Callable<Integer> {
+    /** Bounds on the history read: it holds text that came from the program (container log tails). */
+    static final int MAX_LINE = 1 << 20;
+    static final int MAX_EVENTS = 200_000;
+    private static final Set<String> EVENTS = Set.of("start", "migration", "alert", "alert-clear", "end");
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's name (talent run --name).")
+    String app;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.html", required = true, description = "Where to write the page.")
+    Path output;
+
+    @Option(names = "--state-dir", paramLabel = "S", description = "The run's state directory (default: .talent-run/APP).")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws IOException {
+        Path history = (stateDir != null ? stateDir : Path.of(".talent-run", app)).resolve(AppHistory.FILE);
+        ArrayNode events = ControlJson.MAPPER.createArrayNode();
+        int skipped = 0;
+        try (BufferedReader in = Files.newBufferedReader(history, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.length() > MAX_LINE || events.size() >= MAX_EVENTS) {
+                    skipped++;
+                    continue;
+                }
+                ObjectNode e = event(line);
+                if (e == null) skipped++;
+                else events.add(e);
+            }
+        } catch (NoSuchFileException e) {
+            spec.commandLine().getErr().println("talent report: no history of app " + SafeText.escape(app) + " at " + history
+                    + " (give the run's --state-dir S)");
+            return 66;
+        }
+        if (skipped > 0) {
+            spec.commandLine().getErr().println("talent report: skipped " + skipped + " line(s) of " + history
+                    + " that are not history events");
+        }
+        ObjectNode data = ControlJson.MAPPER.createObjectNode();
+        data.put("app", app);
+        data.put("generated", Instant.now().toString());
+        data.set("events", events);
+        String page = render(app, data);
+        Path target = output.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), ".report", ".tmp");
+        try {
+            Files.writeString(tmp, page);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        spec.commandLine().getErr().println("talent report: wrote " + target + " (" + events.size() + " events)");
+        return ExitCodes.OK;
+    }
+
+    /** One history line as an event the page understands, or null. */
+    static ObjectNode event(String line) {
+        JsonNode n;
+        try {
+            n = ControlJson.MAPPER.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+        if (n == null || !n.isObject() || !EVENTS.contains(n.path("event").asText()) || !n.path("at").isTextual()) return null;
+        try {
+            Instant.parse(n.get("at").asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+        return (ObjectNode) n;
+    }
+
+    /** The page: the template with the data embedded as JSON that cannot end its script element. */
+    static String render(String app, ObjectNode data) throws IOException {
+        String template;
+        try (InputStream in = ReportCommand.class.getResourceAsStream("report.html")) {
+            if (in == null) throw new IOException("report.html is missing from talent's classpath");
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String json = data.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        return template.replace("@@TITLE@@", html(app)).replace("@@DATA@@", json);
+    }
+
+    static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

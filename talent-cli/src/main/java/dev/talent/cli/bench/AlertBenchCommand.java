@@ -1,0 +1,249 @@
+package dev.talent.cli.bench;
+
+import dev.talent.container.Runc;
+import dev.talent.migrate.Orchestrator;
+import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.control.AlertDispatcher;
+import dev.talent.migrate.control.ControlClient;
+import dev.talent.migrate.control.ControlException;
+import dev.talent.migrate.control.ControlPaths;
+import dev.talent.migrate.control.ControlServer;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.policy.AlertBook;
+import dev.talent.policy.DestinationPolicy;
+import dev.talent.policy.Policy;
+import dev.talent.policy.PolicyException;
+import dev.talent.toolchain.Platform;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code talent bench alerts} (issue 16): the time from {@code POST /v1/alerts} to the last affected app running on
+ * an untagged platform, with 1, 5 and 20 apps on one host. Every app runs the bundled migration.c under its own
+ * orchestrator and control socket (in this JVM) on x86_64, which the policy tags; the alert moves them all to
+ * x86_64-musl. The HTTP answer comes when every app has reported its move, and every app's status is then checked
+ * to be x86_64-musl. Between rounds the alert is cleared and the apps are moved back.
+ */
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+        description = "Time from POST /v1/alerts to the last affected app running untagged, with 1, 5 and 20 apps "
+                + "(target: <= 1 s for 20 apps). Needs root and runc.")
+final class AlertBenchCommand extends BenchCommand.Benchmark {
+    private static final Platform X86_64 = Platform.parse("x86_64");
+    private static final Platform MUSL = Platform.parse("x86_64-musl");
+
+    @Option(names = "--apps", split = ",", paramLabel = "LIST", description = "Numbers of apps (default: 1,5,20).")
+    List<Integer> apps = List.of(1, 5, 20);
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Alerts per number of apps (default ${DEFAULT-VALUE}).")
+    int rounds = 3;
+
+    @Override String name() { return "alerts"; }
+
+    @Override int minimumRuns() { return 1; }
+
+    @Override int runs() { return rounds; }
+
+    @Override String runsOption() { return "--rounds"; }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (apps.isEmpty() || apps.stream().anyMatch(n -> n < 1 || n > 200)) {
+            throw new ParameterException(spec.commandLine(), "--apps: numbers from 1 to 200");
+        }
+        if (Runc.find().isEmpty()) {
+            spec.commandLine().getErr().println("talent bench alerts: " + Runc.missingMessage());
+            return dev.talent.cli.ExitCodes.UNAVAILABLE;
+        }
+        return super.call();
+    }
+
+    @Override
+    String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+        List<Platform> pair = List.of(X86_64, MUSL);
+        if (workspace.usable(pair).size() != 2) {
+            throw new BenchFailedException("needs x86_64 and x86_64-musl binaries; see `talent platforms`");
+        }
+        Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(MigrationBench.SOURCE), MigrationBench.NAME, pair);
+        Path program = binaries.get(X86_64).resolveSibling(MigrationBench.NAME);
+        StringBuilder report = new StringBuilder();
+        report.append("talent bench alerts: POST /v1/alerts -> every app on the tagged platform (x86_64) runs on x86_64-musl\n");
+        report.append(String.format(Locale.ROOT, "%6s %10s %10s %10s %12s%n", "apps", "median ms", "min ms", "max ms",
+                "vs 1 app"));
+        Double baseline = null;
+        for (int n : apps) {
+            List<Double> times = scenario(workspace, program, n);
+            double median = Statistics.median(times);
+            if (baseline == null) baseline = median;
+            report.append(String.format(Locale.ROOT, "%6d %10.0f %10.0f %10.0f %11.2fx%n", n, median,
+                    times.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    times.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), median / baseline));
+        }
+        report.append("(").append(rounds).append(" alerts per row; load average ").append(loadAverage())
+                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs)\n");
+        return report.toString();
+    }
+
+    private List<Double> scenario(BenchWorkspace workspace, Path program, int n)
+            throws BenchFailedException, IOException, InterruptedException {
+        Path dir = workspace.freshDirectory("alerts-" + n);
+        // sockets need a short path (107 bytes)
+        Path control = Files.createTempDirectory(Path.of("/tmp"), "tab",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        ControlPaths paths = ControlPaths.at(control);
+        String tag = "bench-alert-" + ProcessHandle.current().pid();
+        DestinationPolicy policy;
+        try {
+            policy = new DestinationPolicy(Policy.parse("[platform.x86_64]\ntags = [\"" + tag + "\"]\n", "bench"), Map.of());
+        } catch (PolicyException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> names = new ArrayList<>();
+        List<ControlServer> servers = new ArrayList<>();
+        List<Future<Integer>> runs = new ArrayList<>();
+        List<Orchestrator> orchestrators = new ArrayList<>();
+        List<Double> times = new ArrayList<>();
+        ControlClient client = new ControlClient(paths);
+        // daemon threads, not closed: on a failure the command ends at once (the apps' containers are removed by the
+        // container host's shutdown hook) instead of waiting for programs that will not end
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-alerts-app");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int i = 0; i < n; i++) {
+                String name = "ab" + n + "-" + i;
+                Path appDir = Files.createDirectories(dir.resolve(name));
+                Path stdout = Files.createFile(appDir.resolve("stdout.txt"));
+                // it runs until it is terminated after the rounds (a program that ends on its own at its last
+                // migration could end before reporting that it runs, failing that migration)
+                RunRequest request = new RunRequest(name, program, List.of("100000000", "10", "0"),
+                        List.of(X86_64, MUSL), Optional.empty(), OptionalInt.empty(), Files.createDirectories(appDir.resolve("work")),
+                        appDir.resolve("state"), Duration.ofSeconds(30), Optional.empty(), Optional.empty(), Optional.of(1L),
+                        Optional.of(stdout));
+                Orchestrator o = new Orchestrator(request, Orchestrator.Timeouts.defaults(), e -> { });
+                o.usePolicy(policy, false, AlertBook.in(control));
+                try {
+                    servers.add(ControlServer.start(paths, name, o));
+                } catch (ControlException e) {
+                    throw new BenchFailedException(e.getMessage(), e);
+                }
+                names.add(name);
+                orchestrators.add(o);
+                runs.add(threads.submit(o::run));
+            }
+            awaitAll(client, names, X86_64);
+            AlertDispatcher dispatcher = new AlertDispatcher(paths);
+            for (int r = 0; r < rounds; r++) {
+                workspace.events().accept(new BenchEvent.Measuring(n + " apps", r + 1, rounds));
+                long t0 = System.nanoTime();
+                String answer = post(paths.socketFor(names.getFirst()), "{\"tag\":\"" + tag + "\",\"reason\":\"bench\"}");
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (!answer.startsWith("HTTP/1.1 200")) throw new BenchFailedException("POST /v1/alerts answered:\n" + answer);
+                for (String name : names) {
+                    String on = client.status(name).platform();
+                    if (!on.equals(MUSL.name())) {
+                        throw new BenchFailedException("after the alert app " + name + " runs on " + on + ", not " + MUSL.name());
+                    }
+                }
+                times.add(ms);
+                dispatcher.clear(tag);
+                List<Future<Optional<MigrationRecord>>> back = new ArrayList<>();
+                for (String name : names) back.add(threads.submit(() -> client.migrate(name, Optional.of(X86_64.name()), true)));
+                for (Future<Optional<MigrationRecord>> f : back) {
+                    MigrationRecord m = f.get().orElseThrow();
+                    if (!m.ok()) throw new BenchFailedException("moving " + m.app() + " back failed: " + m.error());
+                }
+            }
+            for (Orchestrator o : orchestrators) o.terminate();
+            for (int i = 0; i < n; i++) {
+                int status = runs.get(i).get();
+                if (status != 143 && status != 0) {
+                    throw new BenchFailedException("app " + names.get(i) + " exited with status " + status + "; its output ends:\n"
+                            + tail(dir.resolve(names.get(i)).resolve("stdout.txt")));
+                }
+            }
+            threads.shutdown();
+            workspace.events().accept(new BenchEvent.Measuring(String.format(Locale.ROOT, "%d apps: median %.0f ms (%s)", n,
+                    Statistics.median(times), times.stream().map(t -> String.format(Locale.ROOT, "%.0f", t)).toList()),
+                    rounds, rounds));
+        } catch (ControlException | PolicyException | dev.talent.container.ContainerException e) {
+            throw new BenchFailedException(e.getMessage(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new BenchFailedException("an app failed: " + e.getCause(), e.getCause());
+        } finally {
+            servers.forEach(ControlServer::close);
+            BenchWorkspace.deleteTree(control);
+        }
+        return times;
+    }
+
+    private static void awaitAll(ControlClient client, List<String> names, Platform on)
+            throws BenchFailedException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (String name : names) {
+            while (true) {
+                try {
+                    var s = client.status(name);
+                    if (s.platform() != null && s.platform().equals(on.name()) && s.preparedPlatform() != null) break;
+                } catch (ControlException e) {
+                    // not answering yet
+                }
+                if (System.nanoTime() > deadline) throw new BenchFailedException("app " + name + " did not start on " + on);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** One HTTP request over the unix socket; the whole answer. */
+    static String post(Path socket, String body) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST /v1/alerts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + b.length + "\r\n\r\n";
+            ByteBuffer out = ByteBuffer.wrap((head + body).getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) ch.write(out);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(8192);
+            while (ch.read(in.clear()) > 0) all.write(in.array(), 0, in.position());
+            return all.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.readString(file);
+            return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
