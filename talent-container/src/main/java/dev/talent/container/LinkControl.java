@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * network lock of a migration is on its critical path, where starting an {@code ip} process (several
  * milliseconds) would count in the downtime; the ioctl takes microseconds.
  */
+@SuppressWarnings("restricted") // calling libc through FFM is this class's purpose; the JVM is run with --enable-native-access
 final class LinkControl {
 
     private static final int AF_INET = 2;
