@@ -19,6 +19,8 @@ HOPS="x86_64 s390x i686 aarch64 riscv64"
 read -ra HOP_LIST <<< "$HOPS"
 BASEFLAGS="-std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off -fsigned-char"
 # TALENT_IS_SIGNED(unsigned type) is a constant comparison: -Wtype-limits would flag generated code.
+# the allocator is wrapped at link time (RuntimeLibrary.WRAPPED_ALLOCATOR, heap_track.c)
+WRAP="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign,--wrap=valloc,--wrap=strdup,--wrap=strndup,--wrap=malloc_usable_size"
 GENBASEFLAGS="-std=c99 -O2 -Wall -Wextra -Wno-type-limits -ffp-contract=off -fsigned-char"
 SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 if [ $SANITIZE = 1 ]; then
@@ -107,7 +109,7 @@ for isa in $ISAS x86_64-musl; do
     for prog in recurse narrow format_sample structures untyped filerw waiter; do
         files="$TESTC/$prog.c"
         [ $prog = recurse ] && files="$files $TESTC/recurse_program.c"
-        if ! $cc $genflags -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm -o "$WORK/bin/$prog.$isa"; then
+        if ! $cc $genflags -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm $WRAP -o "$WORK/bin/$prog.$isa"; then
             fail "build $prog for $isa"
         fi
     done

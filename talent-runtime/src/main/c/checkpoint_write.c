@@ -4,6 +4,7 @@
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "talent_internal.h"
+#include "heap_write.h"
 #include <dirent.h>
 
 #include <errno.h>

@@ -2,6 +2,7 @@
  * into the checkpoint's big-endian, type-directed encoding, and decodes the canonical form into memory of
  * the restoring target's type, range-checking every integer. Also the STRS string table. */
 #include "talent_internal.h"
+#include "heap_write.h"
 
 #include <math.h>
 #include <stdlib.h>
