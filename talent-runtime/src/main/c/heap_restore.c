@@ -82,6 +82,18 @@ static const site_entry *find_site(const char *pos, size_t len)
     return NULL;
 }
 
+/* A pointee type of the program by its spelling: the alloc_sites entry "type:<spelling>" (talent.h). */
+static const talent_type *type_named(const char *name)
+{
+    static char key[512];
+    const site_entry *e;
+    int n = snprintf(key, sizeof key, "type:%s", name);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return NULL;
+    e = find_site(key, (size_t)n);
+    return e && e->elem && e->elem->kind ? e->elem : NULL;
+}
+
 /* Scalars need no site entry: this target's descriptor follows from the spelling (strdup'ed strings are
  * char blocks; a block of pointers has this target's pointer size). */
 #define SCALAR(T, NAME) TALENT_INT_TYPE(T, NAME)
@@ -208,6 +220,8 @@ void tl_heap_restore(tl_checkpoint *ck)
                 desc = e && e->elem && strcmp(e->elem->name, ct->name) == 0 ? e->elem : scalar_for(ck, blk->elem);
                 if (!desc && e && e->elem)
                     desc = e->elem;     /* spelled differently: the value decoder compares the shapes */
+                if (!desc)
+                    desc = type_named(ct->name);    /* typed at checkpoint time from its pointers */
                 if (!desc)
                     tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: this program does not "
                            "list that allocation site with its element type '%s' (talent_unit.alloc_sites)", site,

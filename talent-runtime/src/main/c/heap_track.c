@@ -14,20 +14,22 @@
  * tl_raw_* functions, or a block some allocator path of the C library made without going through malloc) is
  * handed to the real function unchanged.
  *
- * Without --wrap (a program linked by hand without the flags) the __real_* references are NULL (weak) and the
- * raw functions fall back to malloc & co.: the runtime's own memory still works, but the program's blocks
- * cannot be tracked; talent's build always passes the flags. */
+ * Without --wrap (a test harness linked by hand without the flags) the __real_* references resolve to
+ * heap_real.c, which calls malloc & co.: the runtime's own memory still works, and blocks allocated through
+ * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Resolved by the linker to the C library's functions under --wrap; NULL without it. */
-extern void *__real_malloc(size_t) __attribute__((weak));
-extern void *__real_calloc(size_t, size_t) __attribute__((weak));
-extern void *__real_realloc(void *, size_t) __attribute__((weak));
-extern void __real_free(void *) __attribute__((weak));
+/* The C library's functions under --wrap (the linker renames these references); without it, heap_real.c's
+ * definitions, which call them by their own names. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+size_t __real_malloc_usable_size(void *p);
 
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
@@ -41,27 +43,36 @@ char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 size_t __wrap_malloc_usable_size(void *p);
 
+/* Non-zero while a real allocator function runs: musl's calloc and realloc call malloc and free by name, and
+ * those calls (wrapped too) must stay inside the real allocator. Programs are single-threaded. */
+static int in_real;
+
 void *tl_raw_malloc(size_t n)
 {
-    return __real_malloc ? __real_malloc(n) : malloc(n);
+    return __real_malloc(n);
 }
 
 void *tl_raw_calloc(size_t n, size_t size)
 {
-    return __real_calloc ? __real_calloc(n, size) : calloc(n, size);
+    void *p;
+    in_real++;
+    p = __real_calloc(n, size);
+    in_real--;
+    return p;
 }
 
 void *tl_raw_realloc(void *p, size_t n)
 {
-    return __real_realloc ? __real_realloc(p, n) : realloc(p, n);
+    void *q;
+    in_real++;
+    q = __real_realloc(p, n);
+    in_real--;
+    return q;
 }
 
 void tl_raw_free(void *p)
 {
-    if (__real_free)
-        __real_free(p);
-    else
-        free(p);
+    __real_free(p);
 }
 
 /* ---------------------------------------------------------------- live blocks */
@@ -376,6 +387,8 @@ char *talent_strndup(const char *s, size_t n, const char *site)
 
 void *__wrap_malloc(size_t size)
 {
+    if (in_real)
+        return __real_malloc(size);
     return alloc_zeroed(size, 0);
 }
 
@@ -395,6 +408,10 @@ void *__wrap_realloc(void *p, size_t size)
 
 void __wrap_free(void *p)
 {
+    if (in_real) {
+        __real_free(p);
+        return;
+    }
     free_block(p);
 }
 
@@ -447,10 +464,9 @@ char *__wrap_strndup(const char *s, size_t n)
 size_t __wrap_malloc_usable_size(void *p)
 {
     tl_hdr *h = tl_heap_header(p);
-    extern size_t __real_malloc_usable_size(void *) __attribute__((weak));
     if (h)
         return tl_hdr_size(h);
-    return p && __real_malloc_usable_size ? __real_malloc_usable_size(p) : 0;
+    return p ? __real_malloc_usable_size(p) : 0;
 }
 
 /* ---------------------------------------------------------------- getline's buffer, in-process restore */

@@ -150,6 +150,12 @@ static root *roots;
 static uint32_t nroots, caproots;
 static uint32_t *by_addr;           /* snapshot indexes sorted by address (interior pointers), built on demand */
 static talent_type block_type;      /* the block a tl_heap_object() answer describes */
+/* By snapshot index: the block was seen as bytes (a pointer into it encoded as a byte path, or its bytes
+ * written) while untyped; its type was inferred in this pass from a pointer that references it. */
+#define SEEN_AS_BYTES 1u
+#define INFERRED 2u
+static unsigned char *seen;
+static int retyped;                 /* a block seen as bytes got a type: the checkpoint is encoded again */
 
 void tl_heap_checkpoint_begin(void)
 {
@@ -159,6 +165,9 @@ void tl_heap_checkpoint_begin(void)
     snap = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *snap);
     memcpy(snap, tl_heap_live, (size_t)nsnap * sizeof *snap);
     mark = tl_xcalloc(nsnap ? nsnap : 1, sizeof *mark);
+    free(seen);
+    seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
+    retyped = 0;
     table_free(slots, slots_bytes);
     slots = NULL;
     nwritten = 0;
@@ -241,7 +250,51 @@ static uint64_t count_of(const tl_block *b)
     return esz ? b->size / esz : 0;
 }
 
-int tl_heap_object(uintptr_t p, tl_object *out)
+static int same_type(const talent_type *a, const talent_type *b)
+{
+    return a == b || (a->kind == b->kind && a->size == b->size && strcmp(a->name, b->name) == 0);
+}
+
+/* A pointee descriptor that types a block: not void, char or another one-byte integer (those views of memory
+ * say nothing about what it holds), not an empty descriptor (kind 0: one the compiler could not make). */
+static const talent_type *typing_pointee(const talent_type *pointee)
+{
+    if (!pointee || pointee->size == 0 || pointee->kind < TALENT_K_SINT || pointee->kind > TALENT_K_UNION ||
+        pointee->kind == TALENT_K_FUNCPTR)
+        return NULL;
+    if ((pointee->kind == TALENT_K_SINT || pointee->kind == TALENT_K_UINT) && pointee->size == 1)
+        return NULL;
+    return pointee;
+}
+
+/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it
+ * (they must agree); the header keeps it for later checkpoints and the restore. */
+static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx *ctx)
+{
+    tl_hdr *h = snap[idx];
+    const talent_type *have = tl_heap_site_elem(h->site);
+    size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
+    char what[256];
+    if (have) {
+        if (!(seen[idx] & INFERRED) || same_type(have, pt))
+            return;
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+               "does not see its type) is referenced as '%s' by pointer '%s' (declared at %s, %s) and as '%s' by "
+               "another pointer: its element type is ambiguous; allocate it where the type is visible (assign the "
+               "result of malloc to a typed pointer, or use sizeof(T) in its size) or name it with '#pragma talent "
+               "alloc_type(T)' before the call", tl_heap_site_pos(h->site), (unsigned long)size, pt->name, what,
+               ctx->decl_pos, ctx->where, have->name);
+    }
+    if (size < pt->size || off % pt->size != 0)
+        return;     /* not an array of that type: stays bytes */
+    h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
+    seen[idx] |= INFERRED;
+    if (seen[idx] & SEEN_AS_BYTES)
+        retyped = 1;
+}
+
+int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out)
 {
     uint32_t idx, id;
     tl_block bv;
@@ -255,7 +308,14 @@ int tl_heap_object(uintptr_t p, tl_object *out)
         idx = lookup_interior(p);
     if (idx == NONE)
         return 0;
+    {
+        const talent_type *pt = typing_pointee(pointee);
+        if (pt)
+            infer(idx, p, pt, ctx);
+    }
     bv = view(idx);
+    if (!bv.elem)
+        seen[idx] |= SEEN_AS_BYTES;
     if (!mark[idx]) {
         if (nmarked == capmarked) {
             capmarked = capmarked ? 2 * capmarked : 1024;
@@ -304,6 +364,8 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         tl_buf_u32(b, i);
         tl_buf_str(b, blk->site);
         tl_buf_u8(b, blk->elem ? 0 : TL_HEAP_UNTYPED);
+        if (!blk->elem)
+            seen[order[i]] |= SEEN_AS_BYTES;
         tl_buf_u32(b, type_id);
         tl_buf_u64(b, count);
         cur_parent = i;
@@ -332,6 +394,7 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     tl_heap_stats s;
     uint32_t i;
     s.blocks_written = nmarked;
+    s.retyped = retyped;
     s.index_ms = index_ms;
     for (i = 0; i < nroots; i++)
         free(roots[i].where);

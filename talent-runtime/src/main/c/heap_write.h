@@ -12,11 +12,14 @@
 
 void tl_heap_checkpoint_begin(void);
 void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t);
-int tl_heap_object(uintptr_t p, tl_object *out);
+/* pointee: the descriptor of the pointer's pointee (its type's elem), or NULL; a block allocated where the
+ * compiler did not see its type is typed from it (see tl_heap_stats.retyped). */
+int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
 typedef struct tl_heap_stats {
     uint32_t blocks_written;
     double index_ms;                /* building the address index of the live blocks */
+    int retyped;                    /* a block was typed after it had been encoded as bytes: encode again */
 } tl_heap_stats;
 tl_heap_stats tl_heap_checkpoint_end(void);
 void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);

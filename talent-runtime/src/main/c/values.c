@@ -148,7 +148,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     o = tl_objects_find((uintptr_t)p);
-    if (!o && tl_heap_object((uintptr_t)p, &heap_obj))
+    if (!o && tl_heap_object((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {
         tl_path path;
