@@ -360,6 +360,11 @@ typedef struct tl_strtab {
 uint32_t tl_strtab_add(tl_strtab *t, const char *s, size_t n);
 void tl_strtab_free(tl_strtab *t);
 
+/* Pointer tag 6 (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this address, in the
+ * first page, which no platform maps (a use faults instead of reading something else). */
+#define TL_PTR_INDETERMINATE 6
+#define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
+
 /* Describes the variable being encoded/decoded, for messages. */
 typedef struct tl_value_ctx {
     const char *var_name;
