@@ -240,6 +240,8 @@ const talent_type *tl_heap_site_elem(uint32_t site)
 
 /* ---------------------------------------------------------------- allocating */
 
+#define LARGE_BLOCK ((size_t)64 << 10)
+
 static void *alloc_zeroed(size_t size, uint32_t site)
 {
     void *raw;
@@ -247,12 +249,19 @@ static void *alloc_zeroed(size_t size, uint32_t site)
         errno = ENOMEM;
         return NULL;
     }
-    /* malloc + memset rather than calloc: glibc's calloc bypasses its per-thread cache. Zero-filled, so that
-     * pointer fields not written yet are NULL at a checkpoint (one of the behaviours malloc allows). */
-    raw = tl_raw_malloc(sizeof(tl_hdr) + size);
-    if (!raw)
-        return NULL;
-    memset((tl_hdr *)raw + 1, 0, size);
+    /* Zero-filled, so that pointer fields not written yet are NULL at a checkpoint (one of the behaviours malloc
+     * allows). Small blocks: malloc + memset, since glibc's calloc bypasses its per-thread cache; large ones:
+     * calloc, which knows when the memory comes zeroed from the kernel and then writes nothing. */
+    if (size >= LARGE_BLOCK) {
+        raw = tl_raw_calloc(1, sizeof(tl_hdr) + size);
+        if (!raw)
+            return NULL;
+    } else {
+        raw = tl_raw_malloc(sizeof(tl_hdr) + size);
+        if (!raw)
+            return NULL;
+        memset((tl_hdr *)raw + 1, 0, size);
+    }
     return track(raw, size, site, 0);
 }
 
