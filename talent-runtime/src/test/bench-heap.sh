@@ -21,7 +21,8 @@ build() {   # build ISA CC
     done
     rm -f "$WORK/obj/$isa/libtalent.a"
     ar rcs "$WORK/obj/$isa/libtalent.a" "$WORK/obj/$isa"/*.o
-    $cc $GENFLAGS -I"$SRC/include" "$HERE/c/bench_tree.c" "$WORK/obj/$isa/libtalent.a" -o "$WORK/bench_tree.$isa" || exit 1
+    $cc $GENFLAGS -I"$SRC/include" "$HERE/c/bench_tree.c" "$WORK/obj/$isa/libtalent.a" -lm \
+        -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign,--wrap=valloc,--wrap=strdup,--wrap=strndup,--wrap=malloc_usable_size -o "$WORK/bench_tree.$isa" || exit 1
 }
 build x86_64 gcc
 build aarch64 aarch64-linux-gnu-gcc

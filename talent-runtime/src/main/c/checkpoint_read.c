@@ -4,6 +4,7 @@
  * of the problem, and the next older one is tried. Also loads exactly one given file (restore_file: no
  * fallback), or a checkpoint image held in memory (one that could not be written). */
 #include "talent_internal.h"
+#include "heap_restore.h"
 
 #include <dirent.h>
 #include <errno.h>

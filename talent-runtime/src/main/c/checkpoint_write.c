@@ -4,6 +4,7 @@
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "talent_internal.h"
+#include "heap_write.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -297,6 +298,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     }
     tl_argv_register();
     tl_objects_seal();
+encode:
     tl_heap_checkpoint_begin();
     t_collected = tl_now_ms();
 
@@ -349,6 +351,15 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* HEAP: the blocks reached from globals and frames, and from them */
     tl_heap_write(&heap, &types, &strs);
     hs = tl_heap_checkpoint_end();
+    if (hs.retyped) {
+        /* a heap block got its element type from a pointer met after the block had been seen as bytes: the
+         * type stays with the block, and GLOB, FRAM and HEAP are encoded again with it */
+        tl_buf_free(&glob);
+        tl_buf_free(&fram);
+        tl_buf_free(&heap);
+        tl_strtab_free(&strs);
+        goto encode;
+    }
 
     /* FILE, WAIT */
     tl_files_write(&file);

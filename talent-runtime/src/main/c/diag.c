@@ -1,6 +1,7 @@
 /* diag.c: messages on stderr (prefixed "talent: "), fatal exits with the runtime's exit codes, checked
  * allocation, and the platform name. */
 #include "talent_internal.h"
+#include "heap_track.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -124,7 +125,7 @@ void tl_info(const char *fmt, ...)
 
 void *tl_xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = tl_raw_malloc(n ? n : 1);
     if (!p)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
     return p;
@@ -132,7 +133,7 @@ void *tl_xmalloc(size_t n)
 
 void *tl_xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = tl_raw_calloc(n ? n : 1, size ? size : 1);
     if (!p)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu x %lu bytes)", (unsigned long)n, (unsigned long)size);
     return p;
@@ -140,7 +141,7 @@ void *tl_xcalloc(size_t n, size_t size)
 
 void *tl_xrealloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
+    void *q = tl_raw_realloc(p, n ? n : 1);
     if (!q)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
     return q;

@@ -4,6 +4,7 @@
  * restores their values, and patches pointers whose target variable was bound later than the pointer was
  * restored; all of them are patched before the program resumes. Also restores the globals (GLOB). */
 #include "talent_internal.h"
+#include "heap_restore.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,8 @@
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
 #include "talent_internal.h"
+#include "heap_restore.h"
+#include "heap_track.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -230,7 +232,7 @@ int main(int argc, char **argv)
         /* keep running: restore the file just written, or the image that could not be written, in this process */
         talent_unwinding = 0;
         tl_frames_reset();
-        tl_heap_release_all();
+        tl_heap_release_written();
         tl_rstats.start_ms = tl_now_ms();
         previous = ck;
         ck = tl_xcalloc(1, sizeof *ck);

@@ -9,6 +9,7 @@
  * only that long. */
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
+#include "heap_track.h"
 
 #include <errno.h>
 #include <poll.h>

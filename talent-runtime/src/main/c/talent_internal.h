@@ -368,6 +368,11 @@ typedef struct tl_strtab {
 uint32_t tl_strtab_add(tl_strtab *t, const char *s, size_t n);
 void tl_strtab_free(tl_strtab *t);
 
+/* Pointer tag 6 (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this address, in the
+ * first page, which no platform maps (a use faults instead of reading something else). */
+#define TL_PTR_INDETERMINATE 6
+#define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
+
 /* Describes the variable being encoded/decoded, for messages. */
 typedef struct tl_value_ctx {
     const char *var_name;
@@ -435,31 +440,7 @@ long tl_match_globals(tl_checkpoint *ck);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
 
-/* ---------------------------------------------------------------- heap.c */
-/* Writing a checkpoint: begin, then for every global and saved frame variable tl_heap_root() before its
- * value is encoded; encoding a pointer asks tl_heap_object() for the heap block containing an address,
- * which marks the block (assigning it the next block id); tl_heap_write() writes the HEAP section,
- * encoding marked blocks until no unwritten one is left; end releases the marks. */
-void tl_heap_checkpoint_begin(void);
-void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t);
-int tl_heap_object(uintptr_t p, tl_object *out);
-void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
-typedef struct tl_heap_stats {
-    uint32_t blocks_written;
-    double index_ms;                /* building the sorted index for interior pointers (0 when not needed) */
-} tl_heap_stats;
-tl_heap_stats tl_heap_checkpoint_end(void);
-void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);
-uint32_t tl_heap_live_blocks(void);
-/* Restoring: allocates every block of the checkpoint and decodes their values (before globals and frames). */
-void tl_heap_restore(tl_checkpoint *ck);
-/* Address and (synthesised array) type of block id; dies with a message naming ctx when there is none. */
-void tl_heap_resolve(const tl_checkpoint *ck, uint32_t id, char **base, const talent_type **type, tl_value_ctx *ctx);
-void tl_heap_restore_done(void);
-/* Reader: indexes the blocks by id when ids are not 0, 1, 2 ...; returns 0, or -1 with *duplicate set. */
-int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate);
-/* Index in ck->heap of the block with this id, or 0xFFFFFFFF (after tl_heap_index_ids). */
-uint32_t tl_heap_block_index(const tl_checkpoint *ck, uint32_t id);
+/* ---------------------------------------------------------------- heap: heap_track.h, heap_write.h, heap_restore.h */
 
 /* Timings of a restore, printed with TALENT_VERBOSE=1 when the innermost frame is restored. */
 typedef struct tl_restore_stats {
@@ -470,10 +451,6 @@ extern tl_restore_stats tl_rstats;
 /* Frees the saved frames of the last unwinding (before a checkpoint is restored in-process). */
 void tl_frames_reset(void);
 
-/* Frees every tracked heap block (an in-process restore reallocates them from the checkpoint). */
-void tl_heap_release_all(void);
-/* A char buffer the C library allocated or reallocated from old (getline): tracked from now on. */
-void tl_heap_adopt(void *old, void *p, size_t size);
 void tl_strings_clear(void);
 
 /* ---------------------------------------------------------------- config.c */

@@ -3,6 +3,7 @@
  * the restoring target's type, range-checking every integer. Also the STRS string table. */
 #include "talent_internal.h"
 #include "bulk.h"
+#include "heap_write.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -148,7 +149,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     o = tl_objects_find((uintptr_t)p);
-    if (!o && tl_heap_object((uintptr_t)p, &heap_obj))
+    if (!o && tl_heap_object((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {
         tl_path path;
@@ -188,12 +189,15 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         tl_buf_u64(b, (uint64_t)(s - start));
         return;
     }
-    tl_ctx_describe(ctx, what, sizeof what);
-    tl_die(TL_EXIT_SOFTWARE,
-           "cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points to memory talent does not know "
-           "(not a global, frame variable, live heap block, argv or string literal: freed memory, or memory "
-           "allocated by the C library or uninstrumented code)",
-           what, t->name, ctx->decl_pos, ctx->where);
+    /* stack garbage, a pointer left dangling by free, a FILE * after fclose: a correct program never reads it */
+    if (tl_verbose) {
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_warn("pointer '%s' (%s, declared at %s, %s) points to memory talent does not know (not a global, frame "
+                "variable, live heap block, argv or string literal: freed memory, stack garbage, a closed FILE); "
+                "saved as indeterminate: it is restored as an invalid address", what, t->name, ctx->decl_pos,
+                ctx->where);
+    }
+    tl_buf_u8(b, TL_PTR_INDETERMINATE);
 }
 
 /* The program's function table sorted by address (encoding) and by name (decoding), built on first use. */
@@ -572,7 +576,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             if (!r->failed && ck->check_targets && (s >= ck->nfiles || ck->files[s].kind != TL_FILE_STREAM))
                 tl_reader_fail(r, "at offset %lu: a FILE * value refers to open stream %lu, which the FILE section "
                                "does not list as a stream", (unsigned long)(r->base + at), (unsigned long)s);
-        } else
+        } else if (tag != TL_PTR_INDETERMINATE)
             tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_FUNCPTR:
@@ -727,6 +731,8 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
             return NULL;
         return tl_files_stream(s);
     }
+    case TL_PTR_INDETERMINATE:
+        return (void *)TL_INDETERMINATE_ADDRESS;
     default:
         r->failed = 1;
         return NULL;

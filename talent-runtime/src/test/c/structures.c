@@ -6,7 +6,7 @@
  * structs, heap block, frame variables, a library function), qsort with a comparator that has a site
  * (the call is wrapped in talent_suspended++/--), memory allocated by the C library (getline) that the
  * program reallocs and frees. With argv[1] = "dangle", the program frees list->next->next->data at round
- * 5 and keeps the pointer: a checkpoint after that must be refused, naming that path.
+ * 5 and keeps the pointer: a checkpoint after that saves it as indeterminate (a warning names that path).
  *
  * source (helpers marked nocheckpoint have no sites; everything else follows the compiler's rules):
  *

@@ -52,7 +52,9 @@ struct talent_type {
     int kind;                       /* enum talent_kind */
     const char *name;               /* C spelling for messages and inspect: "unsigned long", "struct node", "int64_t" */
     size_t size;                    /* sizeof on this target */
-    const talent_type *elem;        /* ARRAY: element type */
+    const talent_type *elem;        /* ARRAY: element type; PTR: the pointee's descriptor when the compiler could
+                                     * describe it, else 0 (types heap blocks allocated where the compiler did not
+                                     * see their type; a descriptor of kind 0 is ignored) */
     size_t count;                   /* ARRAY: number of elements */
     const talent_field *fields;     /* STRUCT, UNION: members in declaration order */
     unsigned nfields;
@@ -69,6 +71,8 @@ struct talent_type {
 #define TALENT_FLOAT_TYPE(T, NAME) { TALENT_K_FLOAT, NAME, sizeof(T), 0, 0, 0, 0, 0 }
 #define TALENT_LDOUBLE_TYPE(T, NAME) { TALENT_K_LDOUBLE, NAME, sizeof(T), 0, 0, 0, 0, 0 }
 #define TALENT_PTR_TYPE(T, NAME, POINTEE) { TALENT_K_PTR, NAME, sizeof(T), 0, 0, 0, 0, POINTEE }
+/* PD: the address of the pointee's descriptor. */
+#define TALENT_PTR_TYPE_TO(T, NAME, POINTEE, PD) { TALENT_K_PTR, NAME, sizeof(T), PD, 0, 0, 0, POINTEE }
 #define TALENT_FUNCPTR_TYPE(T, NAME) { TALENT_K_FUNCPTR, NAME, sizeof(T), 0, 0, 0, 0, 0 }
 /* ET is the element type's spelling, ELEM the address of its descriptor. */
 #define TALENT_ARRAY_TYPE(T, NAME, ET, ELEM) \
@@ -93,7 +97,9 @@ typedef struct talent_global {
 } talent_global;
 
 /* An allocation site of the unit whose element type is known: a call of talent_malloc, talent_calloc or
- * talent_realloc with elem != 0 (one entry per distinct site string). A restoring process has run no
+ * talent_realloc with elem != 0 (one entry per distinct site string); and, with pos "type:" followed by the
+ * type's spelling ("type:struct node"), each pointee type of the unit's pointer descriptors (TALENT_PTR_TYPE_TO),
+ * by which a block typed at checkpoint time from the pointers that referenced it is restored. A restoring process has run no
  * allocation yet; it finds the descriptor (this target's layout) of a heap block's element type through
  * the alloc_pos the checkpoint recorded with the block. */
 typedef struct talent_alloc_site {

@@ -831,7 +831,10 @@ public final class CheckpointReader {
                     streamPointers.add(new StreamSite(in.tag(), indexAt, where, (int) index));
                     return new Value.OpenStream((int) index);
                 }
-                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3 or 5, found " + tag);
+                case Wire.PTR_INDETERMINATE -> {
+                    return Value.Indeterminate.INSTANCE;
+                }
+                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5 or 6, found " + tag);
             }
         }
 

@@ -330,6 +330,7 @@ public final class CheckpointWriter {
         private static void pointer(Out out, Value.PointerValue p) {
             switch (p) {
                 case Value.NullPointer n -> out.u8(Wire.PTR_NULL);
+                case Value.Indeterminate n -> out.u8(Wire.PTR_INDETERMINATE);
                 case Value.ObjectRef r -> {
                     out.u8(Wire.PTR_OBJECT);
                     out.u8(r.kind().code());

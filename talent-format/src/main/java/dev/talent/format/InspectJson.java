@@ -270,6 +270,7 @@ final class InspectJson {
             }
             case Value.StdStream s -> g.writeStringField("stream", s.stream().name().toLowerCase());
             case Value.OpenStream s -> g.writeNumberField("openStream", s.index());
+            case Value.Indeterminate n -> g.writeBooleanField("indeterminate", true);
             case Value.NullPointer n -> throw new IllegalStateException("handled by the caller");
         }
         g.writeEndObject();

@@ -55,11 +55,20 @@ public sealed interface Value
 
     /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
     sealed interface PointerValue extends Value
-            permits NullPointer, ObjectRef, StringConstant, StdStream, OpenStream {}
+            permits NullPointer, ObjectRef, StringConstant, StdStream, OpenStream, Indeterminate {}
 
     /** The null pointer. */
     record NullPointer() implements PointerValue {
         public static final NullPointer INSTANCE = new NullPointer();
+    }
+
+    /**
+     * A pointer that pointed nowhere talent knows when the checkpoint was taken (stack garbage, a dangling
+     * pointer after free, a {@code FILE *} after fclose): a correct program never reads it; it is restored as
+     * an address that faults if used.
+     */
+    record Indeterminate() implements PointerValue {
+        public static final Indeterminate INSTANCE = new Indeterminate();
     }
 
     /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */

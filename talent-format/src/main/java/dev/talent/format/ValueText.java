@@ -212,6 +212,7 @@ final class ValueText {
     String pointer(Value.PointerValue p) {
         return switch (p) {
             case Value.NullPointer n -> "NULL";
+            case Value.Indeterminate n -> "(indeterminate)";
             case Value.StdStream s -> s.stream().name().toLowerCase();
             case Value.OpenStream(int index) -> {
                 if (index >= checkpoint.files().size()) yield "stream#" + index; // only in a model built by hand

@@ -32,6 +32,7 @@ final class Wire {
     static final int PTR_STREAM = 3;
     static final int PTR_FUNCTION = 4;
     static final int PTR_OPEN_STREAM = 5;
+    static final int PTR_INDETERMINATE = 6;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = 1;

@@ -61,6 +61,10 @@ final class ForgedCorpus {
         edges = withGlobal(edges, "counter_byte", ref(ObjectKind.GLOBAL, 0, 0, 4));
         edges = withGlobal(edges, "msg", new Value.StringConstant(0, 11));
         out.put("edge-pointers.tck", CheckpointWriter.write(edges));
+        // pointers that pointed nowhere talent knew (stack garbage, a FILE * after fclose): restored as invalid
+        Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
+        indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
+        out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
         return out;
     }
 
@@ -97,6 +101,7 @@ final class ForgedCorpus {
         out.put("pointer-stream-not-a-stream.tck", write(withGlobal(base, "report", new Value.OpenStream(0))));
         out.put("pointer-stream-missing.tck", write(withGlobal(base, "report", new Value.OpenStream(7))));
         out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
+        out.put("pointer-tag-7-unknown.tck", replaceGlobalValueByte(sections, "nothing", 7));
 
         // ---- text: str must be valid UTF-8 without NUL; C strings (argv, STRS, FILE paths) hold no NUL
         out.put("utf8-overlong.tck", replace(sections, Wire.GLOB, ascii("app.c:3:5"), bytes('a', 'p', 0xC0, 0xAF, '.', 'c', ':', '3', ':')));

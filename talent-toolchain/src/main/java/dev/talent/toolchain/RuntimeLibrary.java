@@ -33,8 +33,16 @@ public final class RuntimeLibrary {
      */
     public static final List<String> FLAGS = List.of(
             "-std=c99", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-ffp-contract=off", "-fsigned-char");
-    /** The runtime's own library needs, placed after libtalent.a on the link line. */
-    public static final List<String> LINK_FLAGS = List.of("-lm");
+    /**
+     * The allocator functions the runtime wraps at link time (heap_track.c defines {@code __wrap_<name>}), so that
+     * every allocation is tracked wherever it is written: in a macro, through a {@code malloc} the program declared
+     * itself, in uninstrumented code or in the C library. Each exists in glibc and musl.
+     */
+    public static final List<String> WRAPPED_ALLOCATOR = List.of("malloc", "calloc", "realloc", "free",
+            "posix_memalign", "aligned_alloc", "memalign", "valloc", "strdup", "strndup", "malloc_usable_size");
+    /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the allocator's wrapping. */
+    public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
+            + String.join(",", WRAPPED_ALLOCATOR.stream().map(f -> "--wrap=" + f).toList()));
     public static final String ARCHIVE_NAME = "libtalent.a";
 
     private final RuntimeSources sources;

@@ -93,7 +93,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--runs", paramLabel = "N", description = "Runs of each binary, in pairs (default ${DEFAULT-VALUE}, at least 5).")
         int runs = 12;
 
-        @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, primes, mandelbrot).")
+        @Option(names = "--kernels", split = ",", paramLabel = "LIST", description = "Kernels to run (default: all of nbody, spectral, sieve, primes, mandelbrot, bintrees, list, matmul, hash).")
         List<String> kernels = List.of();
 
         /** Scales each kernel's work (for quick checks such as BenchIT); 1 = about 0.3-0.6 s per run. */
@@ -170,8 +170,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--runs", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}, at least 3).")
         int runs = 5;
 
-        @Option(names = "--nodes", paramLabel = "N", description = "Nodes of the tree (default ${DEFAULT-VALUE}).")
-        long nodes = 1_000_000;
+        @Option(names = "--nodes", split = ",", paramLabel = "N", description = "Nodes of the tree, one run of the bench per value (default ${DEFAULT-VALUE}).")
+        List<Long> nodes = List.of(1_000_000L);
 
         @Override String name() { return "heap"; }
 
@@ -181,11 +181,18 @@ public final class BenchCommand implements Runnable {
 
         @Override
         String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
-            if (nodes < 1) throw new ParameterException(spec.commandLine(), "--nodes must be at least 1");
-            // 3 walks of the tree; the checkpoint is taken at the head of the second walk.
-            RoundTripBench.Spec bench = new RoundTripBench.Spec("tree", "tree.c", List.of(Long.toString(nodes), "3"), 2,
-                    X86_64, List.of(X86_64, Platform.glibc(Isa.AARCH64)), true);
-            return BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "heap");
+            if (nodes.isEmpty() || nodes.stream().anyMatch(n -> n < 1)) {
+                throw new ParameterException(spec.commandLine(), "--nodes must be at least 1");
+            }
+            StringBuilder out = new StringBuilder();
+            for (long n : nodes) {
+                // 3 walks of the tree; the checkpoint is taken at the head of the second walk.
+                RoundTripBench.Spec bench = new RoundTripBench.Spec("tree", "tree.c", List.of(Long.toString(n), "3"), 2,
+                        X86_64, List.of(X86_64, Platform.glibc(Isa.AARCH64)), true);
+                if (nodes.size() > 1) out.append(String.format("%n%,d nodes%n", n));
+                out.append(BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "heap"));
+            }
+            return out.toString();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TypeResolver;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,10 @@ import java.util.Map;
 public final class TypeDescriptors {
     private final TypeResolver types;
     private final Map<String, String> shared = new LinkedHashMap<>();
+    /** Spellings whose shared descriptor could not be made, with the reason (asked again: refused again). */
+    private final Map<String, String> failed = new HashMap<>();
+    /** Pointee spelling -> shared descriptor, for the unit's alloc_sites table ("type:" entries). */
+    private final Map<String, String> pointees = new LinkedHashMap<>();
     private final StringBuilder sharedDefinitions = new StringBuilder();
     private final StringBuilder accessors = new StringBuilder();
     private int counter;
@@ -47,11 +52,21 @@ public final class TypeDescriptors {
 
     private String sharedName(CType t) {
         String spelling = TypeResolver.spell(t);
+        String why = failed.get(spelling);
+        if (why != null) throw new UnsupportedTypeException(why);
         String existing = shared.get(spelling);
         if (existing != null) return existing;
         String name = "talent_td_" + (counter++);
         shared.put(spelling, name);
-        sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true));
+        try {
+            sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true));
+        } catch (UnsupportedTypeException e) {
+            // the name is declared at the top and may be referenced already (a pointer member of the type
+            // itself): defined as an empty descriptor (kind 0), which the runtime ignores as a pointee
+            failed.put(spelling, e.getMessage());
+            sharedDefinitions.append("static const talent_type ").append(name).append(" = {0};\n");
+            throw e;
+        }
         return name;
     }
 
@@ -65,7 +80,11 @@ public final class TypeDescriptors {
             case FUNCTION_POINTER -> "TALENT_FUNCPTR_TYPE(" + spelling + ", " + display + ")";
             case POINTER -> {
                 CType to = ((CType.Pointer) types.canonical(type)).to();
-                yield "TALENT_PTR_TYPE(" + spelling + ", " + display + ", " + cString(TypeResolver.spell(to)) + ")";
+                String pointee = pointeeDescriptor(to);
+                yield pointee == null
+                        ? "TALENT_PTR_TYPE(" + spelling + ", " + display + ", " + cString(TypeResolver.spell(to)) + ")"
+                        : "TALENT_PTR_TYPE_TO(" + spelling + ", " + display + ", " + cString(TypeResolver.spell(to)) + ", "
+                                + pointee + ")";
             }
             case ARRAY -> {
                 CType.Array a = (CType.Array) types.canonical(type);
@@ -139,6 +158,39 @@ public final class TypeDescriptors {
     /** Identifiers reserved to the implementation (C99 7.1.3): a program does not name them. */
     private static boolean isReserved(String name) {
         return name.startsWith("__") || (name.length() > 1 && name.charAt(0) == '_' && Character.isUpperCase(name.charAt(1)));
+    }
+
+    /**
+     * The descriptor of a pointer's pointee when it can be described at file scope (a complete struct or union,
+     * an arithmetic type, a data pointer), else null. The runtime types a heap block allocated where the
+     * compiler did not see its type (malloc in a macro, in uninstrumented code) from the pointers that
+     * reference it at checkpoint time, and finds this descriptor again on restore through alloc_sites.
+     */
+    private String pointeeDescriptor(CType to) {
+        CType u = unconst(to);
+        if (!types.fileScopeSpellable(u)) return null;
+        switch (types.category(u)) {
+            case INTEGER, BOOL, FLOAT, LDOUBLE, POINTER -> { }
+            case STRUCT, UNION -> {
+                Node rec = types.record((CType.Tagged) types.canonical(u));
+                if (rec == null || !rec.flag("completeDefinition")) return null;
+            }
+            default -> { return null; }
+        }
+        try {
+            String name = sharedName(u);
+            pointees.putIfAbsent(TypeResolver.spell(u), name);
+            return "&" + name;
+        } catch (UnsupportedTypeException e) {
+            return null;
+        }
+    }
+
+    /** Pointee spelling -> expression of its descriptor, for "type:" entries of the unit's alloc_sites. */
+    public Map<String, String> pointeeTypes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        pointees.forEach((spelling, name) -> { if (!failed.containsKey(spelling)) m.put(spelling, "&" + name); });
+        return m;
     }
 
     private static String bitWidth(Node field) {

@@ -474,9 +474,13 @@ public final class UnitRewriter {
             globalsRef = unit + "_globals, sizeof " + unit + "_globals / sizeof " + unit + "_globals[0]";
         }
         String sitesRef = "0, 0";
-        if (!allocSites.isEmpty()) {
+        // "type:T" entries: pointee types, by which the runtime restores a block typed at checkpoint time
+        // from the pointers that referenced it (heap_restore.c)
+        Map<String, String> siteRows = new LinkedHashMap<>(allocSites);
+        descriptors.pointeeTypes().forEach((spelling, td) -> siteRows.putIfAbsent("type:" + spelling, td));
+        if (!siteRows.isEmpty()) {
             sb.append("static const talent_alloc_site ").append(unit).append("_alloc_sites[] = {\n");
-            allocSites.forEach((pos, td) -> sb.append("  { ").append(TypeDescriptors.cString(pos)).append(", ").append(td).append(" },\n"));
+            siteRows.forEach((pos, td) -> sb.append("  { ").append(TypeDescriptors.cString(pos)).append(", ").append(td).append(" },\n"));
             sb.append("};\n");
             sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
         }

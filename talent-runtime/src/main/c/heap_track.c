@@ -1,0 +1,492 @@
+/* heap_track.c: allocation tracking.
+ *
+ * The binaries are static and linked with -Wl,--wrap=malloc,--wrap=free,... (RuntimeLibrary.LINK_FLAGS), so
+ * every call of the allocator — from instrumented code (talent_malloc & co., which also pass the element type
+ * and the allocation site the compiler inferred), from a macro, from a malloc the program declared itself,
+ * from uninstrumented code and from the C library — lands in the __wrap_* functions here. A tracked block is
+ * [tl_hdr][the program's bytes]: the header holds the block's index in one dense array of live headers
+ * (tl_heap_live), its site and its size. Allocating appends to the array; freeing moves the last entry into
+ * the hole. Nothing else is touched, so tracking costs one cache line next to the block and one entry of the
+ * array; pointers are looked up only at checkpoint time (heap_write.c).
+ *
+ * A pointer passed to free or realloc is ours exactly when the idx in the 16 bytes before it names an entry
+ * of the array that holds that very header; anything else (memory of the runtime itself, which uses the
+ * tl_raw_* functions, or a block some allocator path of the C library made without going through malloc) is
+ * handed to the real function unchanged.
+ *
+ * Without --wrap (a test harness linked by hand without the flags) the __real_* references resolve to
+ * heap_real.c, which calls malloc & co.: the runtime's own memory still works, and blocks allocated through
+ * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
+#include "heap_track.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The C library's functions under --wrap (the linker renames these references); without it, heap_real.c's
+ * definitions, which call them by their own names. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+size_t __real_malloc_usable_size(void *p);
+
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+void __wrap_free(void *p);
+int __wrap_posix_memalign(void **out, size_t align, size_t size);
+void *__wrap_aligned_alloc(size_t align, size_t size);
+void *__wrap_memalign(size_t align, size_t size);
+void *__wrap_valloc(size_t size);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+size_t __wrap_malloc_usable_size(void *p);
+
+/* Non-zero while a real allocator function runs: musl's calloc and realloc call malloc and free by name, and
+ * those calls (wrapped too) must stay inside the real allocator. Programs are single-threaded. */
+static int in_real;
+
+void *tl_raw_malloc(size_t n)
+{
+    return __real_malloc(n);
+}
+
+void *tl_raw_calloc(size_t n, size_t size)
+{
+    void *p;
+    in_real++;
+    p = __real_calloc(n, size);
+    in_real--;
+    return p;
+}
+
+void *tl_raw_realloc(void *p, size_t n)
+{
+    void *q;
+    in_real++;
+    q = __real_realloc(p, n);
+    in_real--;
+    return q;
+}
+
+void tl_raw_free(void *p)
+{
+    __real_free(p);
+}
+
+/* ---------------------------------------------------------------- live blocks */
+
+tl_hdr **tl_heap_live;
+uint32_t tl_heap_nlive;
+static uint32_t cap_live;
+
+static void grow_live(void)
+{
+    size_t cap = cap_live ? 2 * (size_t)cap_live : 4096;
+    tl_hdr **v;
+    if (cap > 0xFFFFFFF0u)
+        tl_die(TL_EXIT_SOFTWARE, "too many live heap blocks to track");
+    v = tl_raw_realloc(tl_heap_live, cap * sizeof *v);
+    if (!v)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory tracking heap blocks");
+    tl_heap_live = v;
+    cap_live = (uint32_t)cap;
+}
+
+static void *track(void *raw, size_t size, uint32_t site, uint32_t flags)
+{
+    tl_hdr *h = raw;
+    if (tl_heap_nlive == cap_live)
+        grow_live();
+    h->idx = tl_heap_nlive;
+    tl_heap_live[tl_heap_nlive++] = h;
+    h->site = site;
+    h->size_lo = (uint32_t)size;
+#if SIZE_MAX > 0xFFFFFFFFu
+    h->size_hi = (uint32_t)((uint64_t)size >> 32) | flags;
+#else
+    h->size_hi = flags;
+#endif
+    return h + 1;
+}
+
+static void untrack(tl_hdr *h)
+{
+    tl_hdr *last = tl_heap_live[--tl_heap_nlive];
+    tl_heap_live[h->idx] = last;
+    last->idx = h->idx;
+}
+
+tl_hdr *tl_heap_header(const void *p)
+{
+    tl_hdr *h;
+    if (!p)
+        return NULL;
+    h = (tl_hdr *)p - 1;
+    return h->idx < tl_heap_nlive && tl_heap_live[h->idx] == h ? h : NULL;
+}
+
+static void *raw_of(tl_hdr *h)
+{
+    void *raw;
+    if (!(h->size_hi & TL_HDR_ALIGNED))
+        return h;
+    memcpy(&raw, (char *)h - sizeof raw, sizeof raw);
+    return raw;
+}
+
+uint32_t tl_heap_live_blocks(void)
+{
+    return tl_heap_nlive;
+}
+
+/* ---------------------------------------------------------------- sites */
+
+typedef struct site_rec {
+    const char *pos;
+    const talent_type *elem;
+} site_rec;
+
+static site_rec *site_v;
+static uint32_t nsite, capsite;
+static uint32_t *site_slots;        /* open addressing over (pos, elem): site index + 1, 0 = empty */
+static unsigned site_bits;
+
+/* The last sites used, direct-mapped by the address of their position string: the allocation path does one
+ * compare in the common case. */
+#define SITE_CACHE 256
+static struct {
+    const char *pos;
+    const talent_type *elem;
+    uint32_t site;
+} site_cache[SITE_CACHE];
+
+static uint32_t site_hash(const char *pos, const talent_type *elem)
+{
+    uint64_t k = (uint64_t)(uintptr_t)pos * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)elem * 0xC2B2AE3D27D4EB4Full;
+    return (uint32_t)(k >> 32);
+}
+
+static void site_insert_slot(uint32_t s)
+{
+    uint32_t mask = (1u << site_bits) - 1, i = site_hash(site_v[s].pos, site_v[s].elem) & mask;
+    while (site_slots[i])
+        i = (i + 1) & mask;
+    site_slots[i] = s + 1;
+}
+
+static uint32_t site_slow(const char *pos, const talent_type *elem)
+{
+    uint32_t mask, i, s;
+    if (!site_v) {
+        capsite = 64;
+        site_v = tl_xmalloc(capsite * sizeof *site_v);
+        site_v[0].pos = "?";
+        site_v[0].elem = NULL;
+        nsite = 1;
+        site_bits = 8;
+        site_slots = tl_xcalloc((size_t)1 << site_bits, sizeof *site_slots);
+        site_insert_slot(0);
+    }
+    mask = (1u << site_bits) - 1;
+    for (i = site_hash(pos, elem) & mask; site_slots[i]; i = (i + 1) & mask) {
+        s = site_slots[i] - 1;
+        if (site_v[s].pos == pos && site_v[s].elem == elem)
+            return s;
+    }
+    if (nsite == capsite) {
+        capsite *= 2;
+        site_v = tl_xrealloc(site_v, capsite * sizeof *site_v);
+    }
+    s = nsite++;
+    site_v[s].pos = pos;
+    site_v[s].elem = elem;
+    if ((uint64_t)nsite * 2 > ((uint64_t)1 << site_bits)) {
+        tl_raw_free(site_slots);
+        site_bits++;
+        site_slots = tl_xcalloc((size_t)1 << site_bits, sizeof *site_slots);
+        for (i = 0; i < nsite; i++)
+            site_insert_slot(i);
+    } else {
+        site_insert_slot(s);
+    }
+    return s;
+}
+
+uint32_t tl_heap_site(const char *pos, const talent_type *elem)
+{
+    unsigned c;
+    if (!pos)
+        pos = "?";
+    c = (unsigned)(((uintptr_t)pos >> 3) ^ ((uintptr_t)elem >> 4)) & (SITE_CACHE - 1);
+    if (site_cache[c].pos == pos && site_cache[c].elem == elem)
+        return site_cache[c].site;
+    site_cache[c].site = site_slow(pos, elem);
+    site_cache[c].pos = pos;
+    site_cache[c].elem = elem;
+    return site_cache[c].site;
+}
+
+const char *tl_heap_site_pos(uint32_t site)
+{
+    return site < nsite ? site_v[site].pos : "?";
+}
+
+const talent_type *tl_heap_site_elem(uint32_t site)
+{
+    return site < nsite ? site_v[site].elem : NULL;
+}
+
+/* ---------------------------------------------------------------- allocating */
+
+#define LARGE_BLOCK ((size_t)64 << 10)
+
+static void *alloc_zeroed(size_t size, uint32_t site)
+{
+    void *raw;
+    if (size > (size_t)-1 - 2 * sizeof(tl_hdr)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    /* Zero-filled, so that pointer fields not written yet are NULL at a checkpoint (one of the behaviours malloc
+     * allows). Small blocks: malloc + memset, since glibc's calloc bypasses its per-thread cache; large ones:
+     * calloc, which knows when the memory comes zeroed from the kernel and then writes nothing. */
+    if (size >= LARGE_BLOCK) {
+        raw = tl_raw_calloc(1, sizeof(tl_hdr) + size);
+        if (!raw)
+            return NULL;
+    } else {
+        raw = tl_raw_malloc(sizeof(tl_hdr) + size);
+        if (!raw)
+            return NULL;
+        memset((tl_hdr *)raw + 1, 0, size);
+    }
+    return track(raw, size, site, 0);
+}
+
+void *tl_heap_alloc(size_t size, uint32_t site)
+{
+    return alloc_zeroed(size, site);
+}
+
+/* align: a power of two larger than the header's alignment. */
+static void *alloc_aligned(size_t align, size_t size, uint32_t site)
+{
+    char *raw;
+    uintptr_t user;
+    if (align <= sizeof(tl_hdr))
+        return alloc_zeroed(size, site);
+    if (size > (size_t)-1 - align - 2 * sizeof(tl_hdr)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    raw = tl_raw_malloc(size + align + sizeof(tl_hdr) + sizeof(void *));
+    if (!raw)
+        return NULL;
+    user = ((uintptr_t)raw + sizeof(tl_hdr) + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((char *)user - sizeof(tl_hdr) - sizeof(void *), &raw, sizeof raw);
+    memset((void *)user, 0, size);
+    return track((tl_hdr *)user - 1, size, site, TL_HDR_ALIGNED);
+}
+
+static void free_block(void *p)
+{
+    tl_hdr *h;
+    if (!p)
+        return;
+    h = tl_heap_header(p);
+    if (!h) {
+        tl_raw_free(p);         /* not ours: the runtime's own memory, or the C library's */
+        return;
+    }
+    untrack(h);
+    tl_raw_free(raw_of(h));
+}
+
+static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
+{
+    tl_hdr *h, *nh;
+    size_t old;
+    uint32_t idx;
+    if (!p)
+        return alloc_zeroed(size, site);
+    h = tl_heap_header(p);
+    if (!h)
+        return tl_raw_realloc(p, size);     /* not a block of ours: stays untracked */
+    if (keep_site)
+        site = h->site;
+    old = tl_hdr_size(h);
+    if (size == 0) {
+        /* glibc frees p and returns NULL, musl returns a new minimal block: a tracked empty block is both */
+        free_block(p);
+        return alloc_zeroed(0, site);
+    }
+    if (h->size_hi & TL_HDR_ALIGNED) {
+        void *q = alloc_zeroed(size, site);
+        if (!q)
+            return NULL;
+        memcpy(q, p, old < size ? old : size);
+        free_block(p);
+        return q;
+    }
+    if (size > (size_t)-1 - 2 * sizeof(tl_hdr)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    idx = h->idx;
+    nh = tl_raw_realloc(h, sizeof(tl_hdr) + size);
+    if (!nh)
+        return NULL;
+    tl_heap_live[idx] = nh;
+    nh->site = site;
+    nh->size_lo = (uint32_t)size;
+#if SIZE_MAX > 0xFFFFFFFFu
+    nh->size_hi = (uint32_t)((uint64_t)size >> 32);
+#else
+    nh->size_hi = 0;
+#endif
+    if (size > old)
+        memset((char *)(nh + 1) + old, 0, size - old);
+    return nh + 1;
+}
+
+/* ---------------------------------------------------------------- the program's entry points */
+
+void *talent_malloc(size_t size, const talent_type *elem, const char *site)
+{
+    return alloc_zeroed(size, tl_heap_site(site, elem));
+}
+
+void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *site)
+{
+    if (size && n > (size_t)-1 / size) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return alloc_zeroed(n * size, tl_heap_site(site, elem));
+}
+
+void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *site)
+{
+    /* a site that could not infer the type keeps the block's type and site */
+    return realloc_block(p, size, elem ? tl_heap_site(site, elem) : tl_heap_site(site, NULL), !elem && p);
+}
+
+void talent_free(void *p)
+{
+    free_block(p);
+}
+
+static const talent_type char_type = TALENT_INT_TYPE(char, "char");
+
+char *talent_strdup(const char *s, const char *site)
+{
+    return talent_strndup(s, strlen(s), site);
+}
+
+char *talent_strndup(const char *s, size_t n, const char *site)
+{
+    size_t len = strnlen(s, n);
+    char *p = alloc_zeroed(len + 1, tl_heap_site(site, &char_type));
+    if (p)
+        memcpy(p, s, len);
+    return p;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    if (in_real)
+        return __real_malloc(size);
+    return alloc_zeroed(size, 0);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    if (size && n > (size_t)-1 / size) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return alloc_zeroed(n * size, 0);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return realloc_block(p, size, 0, 1);
+}
+
+void __wrap_free(void *p)
+{
+    if (in_real) {
+        __real_free(p);
+        return;
+    }
+    free_block(p);
+}
+
+static int valid_alignment(size_t align)
+{
+    return align && (align & (align - 1)) == 0;
+}
+
+int __wrap_posix_memalign(void **out, size_t align, size_t size)
+{
+    void *p;
+    if (!valid_alignment(align) || align % sizeof(void *) != 0)
+        return EINVAL;
+    p = alloc_aligned(align, size, 0);
+    if (!p)
+        return ENOMEM;
+    *out = p;
+    return 0;
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t size)
+{
+    if (!valid_alignment(align)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return alloc_aligned(align, size, 0);
+}
+
+void *__wrap_memalign(size_t align, size_t size)
+{
+    return __wrap_aligned_alloc(align, size);
+}
+
+void *__wrap_valloc(size_t size)
+{
+    return alloc_aligned(4096, size, 0);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return talent_strndup(s, strlen(s), NULL);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+    return talent_strndup(s, n, NULL);
+}
+
+size_t __wrap_malloc_usable_size(void *p)
+{
+    tl_hdr *h = tl_heap_header(p);
+    if (h)
+        return tl_hdr_size(h);
+    return p ? __real_malloc_usable_size(p) : 0;
+}
+
+/* ---------------------------------------------------------------- getline's buffer, in-process restore */
+
+void tl_heap_adopt(void *old, void *p, size_t size)
+{
+    tl_hdr *h = tl_heap_header(p);
+    (void)old;
+    (void)size;
+    /* the C library allocated it through the wrapped malloc/realloc: tracked already, as bytes of site "?" */
+    if (h)
+        h->site = tl_heap_site(h->site && tl_heap_site_pos(h->site)[0] != '?' ? tl_heap_site_pos(h->site) : "getline",
+                               &char_type);
+}

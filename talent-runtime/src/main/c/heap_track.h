@@ -1,0 +1,68 @@
+/*
+ * heap_track.h: allocation tracking (heap_track.c). Every block the program allocates, through the
+ * compiler's talent_malloc & co. or through malloc & co. called anywhere (the allocator is wrapped at link
+ * time: -Wl,--wrap=malloc,...; RuntimeLibrary.LINK_FLAGS), carries a 16-byte header just before the memory
+ * the program sees, and is listed in one dense array of live blocks. Allocation and free are O(1) and touch
+ * the header (next to the block, so in the same cache lines) and one entry of that array.
+ */
+#ifndef TALENT_HEAP_TRACK_H
+#define TALENT_HEAP_TRACK_H
+
+#include "talent_internal.h"
+
+/* The header before a tracked block. idx: its index in tl_heap_live; site: index in the site table; size:
+ * the size the program asked for (size_lo | size_hi << 32; bit 31 of size_hi flags an over-aligned block,
+ * whose underlying allocation starts at the pointer stored just before the header). */
+typedef struct tl_hdr {
+    uint32_t idx;
+    uint32_t site;
+    uint32_t size_lo;
+    uint32_t size_hi;
+} tl_hdr;
+
+#define TL_HDR_ALIGNED 0x80000000u
+
+extern tl_hdr **tl_heap_live;
+extern uint32_t tl_heap_nlive;
+
+static inline size_t tl_hdr_size(const tl_hdr *h)
+{
+#if SIZE_MAX > 0xFFFFFFFFu
+    return (size_t)h->size_lo | (size_t)(h->size_hi & ~TL_HDR_ALIGNED) << 32;
+#else
+    return (size_t)h->size_lo;
+#endif
+}
+
+static inline uintptr_t tl_hdr_addr(const tl_hdr *h)
+{
+    return (uintptr_t)(h + 1);
+}
+
+/* The header of p when p is the start of a tracked block, else NULL. p must be a pointer some allocator
+ * returned, or NULL (the 16 bytes before it are read). */
+tl_hdr *tl_heap_header(const void *p);
+
+/* Allocation sites: (position string, element type) pairs, interned; site 0 is "?" with no type (malloc called
+ * outside instrumented code, or by the C library). */
+uint32_t tl_heap_site(const char *pos, const talent_type *elem);
+const char *tl_heap_site_pos(uint32_t site);
+const talent_type *tl_heap_site_elem(uint32_t site);
+
+/* A new tracked, zero-filled block (restore); NULL when out of memory. */
+void *tl_heap_alloc(size_t size, uint32_t site);
+
+/* Memory of the runtime itself: never tracked (tl_xmalloc & co. use these). */
+void *tl_raw_malloc(size_t n);
+void *tl_raw_calloc(size_t n, size_t size);
+void *tl_raw_realloc(void *p, size_t n);
+void tl_raw_free(void *p);
+
+uint32_t tl_heap_live_blocks(void);
+/* A char buffer the C library allocated or reallocated from old (getline): typed as char from now on. */
+void tl_heap_adopt(void *old, void *p, size_t size);
+/* Frees the blocks the last checkpoint wrote (an in-process restore allocates them again from it); blocks it
+ * did not write stay (the C library's own buffers are tracked too). heap_write.c keeps that list. */
+void tl_heap_release_written(void);
+
+#endif

@@ -1,0 +1,616 @@
+/* heap_write.c: the heap blocks a checkpoint writes.
+ *
+ * Only the blocks reachable from globals and saved frame variables are written: encoding a pointer marks
+ * the block it points into (the next block id, in discovery order, which is the same on every ISA for the
+ * same program state), and the HEAP section then encodes marked blocks until none is left, marking more as
+ * their pointers are encoded. Untyped blocks are opaque: their bytes are copied, never scanned for pointers.
+ *
+ * Pointers are looked up only here: at the start of a checkpoint the live blocks (heap_track.c) are copied
+ * into a snapshot and indexed by start address in one open-addressing table (built in one sequential pass,
+ * on transparent huge pages where available); a pointer into the middle of a block is looked up by binary
+ * search in the snapshot sorted by address, built only when such a pointer is met. For messages, each marked
+ * block remembers which block (or root variable) it was reached from; the field path through them
+ * (list->next->next->data) is reconstructed only when a message needs it. */
+/* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
+#define _DEFAULT_SOURCE 1
+#include "heap_track.h"
+#include "heap_write.h"
+#include "bulk.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* A live block as the checkpoint sees it. */
+typedef struct tl_block {
+    uintptr_t addr;
+    size_t size;
+    const talent_type *elem;        /* NULL: untyped (bytes) */
+    const char *site;
+} tl_block;
+
+static const talent_type uchar_type = TALENT_INT_TYPE(unsigned char, "unsigned char");
+
+#define NONE 0xFFFFFFFFu
+
+static tl_hdr **snap;               /* the live blocks when the checkpoint began */
+static uint32_t nsnap;
+static uint32_t *slots;             /* snapshot index + 1 by start address; 0 = empty */
+static size_t slots_bytes;
+static unsigned slot_bits;
+static void **written;              /* the blocks the last checkpoint wrote (tl_heap_release_written) */
+static uint32_t nwritten;
+
+static tl_block view(uint32_t s)
+{
+    tl_block b;
+    const tl_hdr *h = snap[s];
+    b.addr = tl_hdr_addr(h);
+    b.size = tl_hdr_size(h);
+    b.elem = tl_heap_site_elem(h->site);
+    b.site = tl_heap_site_pos(h->site);
+    return b;
+}
+
+static uint32_t home(uintptr_t a)
+{
+    return (uint32_t)(((uint64_t)a * 0x9E3779B97F4A7C15ull) >> (64 - slot_bits));
+}
+
+/* Zeroed memory for a large table. Lookups of a million blocks hit the table at random: with 4 KiB pages
+ * nearly every probe was a TLB miss; transparent huge pages, where the kernel offers them, remove most. */
+static void *table_alloc(size_t bytes)
+{
+    void *p = NULL;
+#if defined(MADV_HUGEPAGE)
+    if (bytes >= ((size_t)2 << 20)) {
+        p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            madvise(p, bytes, MADV_HUGEPAGE);
+            return p;   /* anonymous memory is zero */
+        }
+        p = NULL;
+    }
+#endif
+    return tl_xcalloc(1, bytes);
+}
+
+static void table_free(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+#if defined(MADV_HUGEPAGE)
+    if (bytes >= ((size_t)2 << 20)) {
+        munmap(p, bytes);
+        return;
+    }
+#endif
+    free(p);
+}
+
+static double index_ms;
+
+static void build_index(void)
+{
+    uint32_t i, mask;
+    double t0 = tl_now_ms();
+    slot_bits = 10;
+    while ((uint64_t)nsnap * 2 > ((uint64_t)1 << slot_bits))
+        slot_bits++;
+    if (slot_bits > 31)
+        tl_die(TL_EXIT_SOFTWARE, "too many live heap blocks to index");
+    slots_bytes = ((size_t)1 << slot_bits) * sizeof *slots;
+    slots = table_alloc(slots_bytes);
+    mask = (1u << slot_bits) - 1;
+    for (i = 0; i < nsnap; i++) {
+        uint32_t j = home(tl_hdr_addr(snap[i]));
+        while (slots[j])
+            j = (j + 1) & mask;
+        slots[j] = i + 1;
+    }
+    index_ms += tl_now_ms() - t0;
+}
+
+static uint32_t lookup(uintptr_t a)
+{
+    uint32_t mask = (1u << slot_bits) - 1, j = home(a);
+    while (slots[j]) {
+        if (tl_hdr_addr(snap[slots[j] - 1]) == a)
+            return slots[j] - 1;
+        j = (j + 1) & mask;
+    }
+    return NONE;
+}
+
+void tl_heap_release_written(void)
+{
+    uint32_t i;
+    for (i = 0; i < nwritten; i++)
+        talent_free(written[i]);
+    nwritten = 0;
+}
+
+/* ---------------------------------------------------------------- checkpoint: marking */
+
+typedef struct root {
+    const char *name, *decl_pos;
+    char *where;
+    const void *addr;
+    const talent_type *type;
+} root;
+
+#define ROOT_BIT 0x80000000u
+
+static uint32_t *mark;              /* by snapshot index: block id + 1, 0 = not reached */
+static uint32_t *order;             /* by block id: snapshot index */
+static uint32_t *parent;            /* by block id: block id it was reached from, or ROOT_BIT | root */
+static uint32_t nmarked, capmarked;
+static uint32_t cur_parent;
+static root *roots;
+static uint32_t nroots, caproots;
+static uint32_t *by_addr;           /* snapshot indexes sorted by address (interior pointers), built on demand */
+static talent_type block_type;      /* the block a tl_heap_object() answer describes */
+/* By snapshot index: the block was seen as bytes (a pointer into it encoded as a byte path, or its bytes
+ * written) while untyped; its type was inferred in this pass from a pointer that references it. */
+#define SEEN_AS_BYTES 1u
+#define INFERRED 2u
+static unsigned char *seen;
+static int retyped;                 /* a block seen as bytes got a type: the checkpoint is encoded again */
+
+void tl_heap_checkpoint_begin(void)
+{
+    free(mark);
+    nsnap = tl_heap_nlive;
+    free(snap);
+    snap = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *snap);
+    memcpy(snap, tl_heap_live, (size_t)nsnap * sizeof *snap);
+    mark = tl_xcalloc(nsnap ? nsnap : 1, sizeof *mark);
+    free(seen);
+    seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
+    retyped = 0;
+    table_free(slots, slots_bytes);
+    slots = NULL;
+    nwritten = 0;
+    nmarked = 0;
+    nroots = 0;
+    cur_parent = NONE;
+    free(by_addr);
+    by_addr = NULL;
+    index_ms = 0;
+}
+
+void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t)
+{
+    root *r;
+    if (nroots == caproots) {
+        caproots = caproots ? 2 * caproots : 64;
+        roots = tl_xrealloc(roots, (size_t)caproots * sizeof *roots);
+    }
+    r = &roots[nroots];
+    r->name = name;
+    r->decl_pos = decl_pos;
+    r->where = tl_xstrdup(where);
+    r->addr = addr;
+    r->type = t;
+    cur_parent = ROOT_BIT | nroots++;
+}
+
+static int cmp_addr(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)snap[*(const uint32_t *)x], b = (uintptr_t)snap[*(const uint32_t *)y];
+    return a < b ? -1 : a > b;
+}
+
+/* The block containing address a (or ending exactly at a), for pointers into the middle of a block. */
+static uint32_t lookup_interior(uintptr_t a)
+{
+    uint32_t lo = 0, hi = nsnap, mid;
+    tl_block b;
+    if (!by_addr) {
+        double t0 = tl_now_ms();
+        uint32_t i;
+        by_addr = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *by_addr);
+        for (i = 0; i < nsnap; i++)
+            by_addr[i] = i;
+        qsort(by_addr, nsnap, sizeof *by_addr, cmp_addr);
+        index_ms += tl_now_ms() - t0;
+    }
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (tl_hdr_addr(snap[by_addr[mid]]) <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NONE;
+    b = view(by_addr[lo - 1]);
+    return a - b.addr <= b.size ? by_addr[lo - 1] : NONE;
+}
+
+static const talent_type *elem_of(const tl_block *b)
+{
+    return b->elem ? b->elem : &uchar_type;
+}
+
+/* A heap block is an array of count elements of its element type (FORMAT.md); the tail bytes after the last
+ * whole element are not addressable by a path. */
+static void describe_as_array(talent_type *t, const talent_type *elem, uint64_t count)
+{
+    t->kind = TALENT_K_ARRAY;
+    t->name = "heap block";
+    t->elem = elem;
+    t->count = (size_t)count;
+    t->size = (size_t)count * elem->size;
+}
+
+static uint64_t count_of(const tl_block *b)
+{
+    size_t esz = elem_of(b)->size;
+    return esz ? b->size / esz : 0;
+}
+
+static int same_type(const talent_type *a, const talent_type *b)
+{
+    return a == b || (a->kind == b->kind && a->size == b->size && strcmp(a->name, b->name) == 0);
+}
+
+/* A pointee descriptor that types a block: not void, char or another one-byte integer (those views of memory
+ * say nothing about what it holds), not an empty descriptor (kind 0: one the compiler could not make). */
+static const talent_type *typing_pointee(const talent_type *pointee)
+{
+    if (!pointee || pointee->size == 0 || pointee->kind < TALENT_K_SINT || pointee->kind > TALENT_K_UNION ||
+        pointee->kind == TALENT_K_FUNCPTR)
+        return NULL;
+    if ((pointee->kind == TALENT_K_SINT || pointee->kind == TALENT_K_UINT) && pointee->size == 1)
+        return NULL;
+    return pointee;
+}
+
+/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it
+ * (they must agree); the header keeps it for later checkpoints and the restore. */
+static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx *ctx)
+{
+    tl_hdr *h = snap[idx];
+    const talent_type *have = tl_heap_site_elem(h->site);
+    size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
+    char what[256];
+    if (have) {
+        if (!(seen[idx] & INFERRED) || same_type(have, pt))
+            return;
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+               "does not see its type) is referenced as '%s' by pointer '%s' (declared at %s, %s) and as '%s' by "
+               "another pointer: its element type is ambiguous; allocate it where the type is visible (assign the "
+               "result of malloc to a typed pointer, or use sizeof(T) in its size) or name it with '#pragma talent "
+               "alloc_type(T)' before the call", tl_heap_site_pos(h->site), (unsigned long)size, pt->name, what,
+               ctx->decl_pos, ctx->where, have->name);
+    }
+    if (size < pt->size || off % pt->size != 0)
+        return;     /* not an array of that type: stays bytes */
+    h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
+    seen[idx] |= INFERRED;
+    if (seen[idx] & SEEN_AS_BYTES)
+        retyped = 1;
+}
+
+int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out)
+{
+    uint32_t idx, id;
+    tl_block bv;
+    const tl_block *b = &bv;
+    if (!nsnap)
+        return 0;
+    if (!slots)
+        build_index();
+    idx = lookup(p);
+    if (idx == NONE)
+        idx = lookup_interior(p);
+    if (idx == NONE)
+        return 0;
+    {
+        const talent_type *pt = typing_pointee(pointee);
+        if (pt)
+            infer(idx, p, pt, ctx);
+    }
+    bv = view(idx);
+    if (!bv.elem)
+        seen[idx] |= SEEN_AS_BYTES;
+    if (!mark[idx]) {
+        if (nmarked == capmarked) {
+            capmarked = capmarked ? 2 * capmarked : 1024;
+            order = tl_xrealloc(order, (size_t)capmarked * sizeof *order);
+            parent = tl_xrealloc(parent, (size_t)capmarked * sizeof *parent);
+        }
+        order[nmarked] = idx;
+        parent[nmarked] = cur_parent;
+        mark[idx] = ++nmarked;
+    }
+    id = mark[idx] - 1;
+    describe_as_array(&block_type, elem_of(b), count_of(b));
+    out->base = b->addr;
+    out->size = b->size;
+    out->type = &block_type;
+    out->kind = TL_OBJ_HEAP;
+    out->a = id;
+    out->b = 0;
+    return 1;
+}
+
+static int is_byte_int(const talent_type *t)
+{
+    return (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->size == 1;
+}
+
+void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
+{
+    size_t count_at = b->len;
+    uint32_t i, type_id = 0;
+    const talent_type *last_type = NULL;
+    tl_value_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.heap_mode = TL_CTX_HEAP_WRITE;
+    tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
+    for (i = 0; i < nmarked; i++) {
+        const tl_block blkv = view(order[i]), *blk = &blkv;
+        const talent_type *et = elem_of(blk);
+        const unsigned char *p = (const unsigned char *)blk->addr;
+        uint64_t count = count_of(blk), k;
+        size_t esz = et->size, tail = blk->size - (size_t)count * esz;
+        if (et != last_type) {
+            type_id = tl_types_add(types, et);
+            last_type = et;
+        }
+        tl_buf_u32(b, i);
+        tl_buf_str(b, blk->site);
+        tl_buf_u8(b, blk->elem ? 0 : TL_HEAP_UNTYPED);
+        if (!blk->elem)
+            seen[order[i]] |= SEEN_AS_BYTES;
+        tl_buf_u32(b, type_id);
+        tl_buf_u64(b, count);
+        cur_parent = i;
+        ctx.heap_block = i;
+        if (is_byte_int(et)) {
+            tl_buf_put(b, p, (size_t)count);   /* a one-byte integer encodes as itself */
+        } else if (!tl_bulk_encode(b, et, p, count)) {
+            for (k = 0; k < count; k++) {
+                ctx.depth = 1;
+                ctx.steps[0].field = NULL;
+                ctx.steps[0].index = k;
+                tl_encode_value(b, et, p + (size_t)k * esz, &ctx, strs);
+            }
+        }
+        tl_buf_u32(b, (uint32_t)tail);
+        tl_buf_put(b, p + (size_t)count * esz, tail);
+    }
+    b->data[count_at] = (unsigned char)(nmarked >> 24);
+    b->data[count_at + 1] = (unsigned char)(nmarked >> 16);
+    b->data[count_at + 2] = (unsigned char)(nmarked >> 8);
+    b->data[count_at + 3] = (unsigned char)nmarked;
+}
+
+tl_heap_stats tl_heap_checkpoint_end(void)
+{
+    tl_heap_stats s;
+    uint32_t i;
+    s.blocks_written = nmarked;
+    s.retyped = retyped;
+    s.index_ms = index_ms;
+    for (i = 0; i < nroots; i++)
+        free(roots[i].where);
+    nroots = 0;
+    free(mark);
+    mark = NULL;
+    free(by_addr);
+    by_addr = NULL;
+    table_free(slots, slots_bytes);
+    slots = NULL;
+    /* what an in-process restore frees before it allocates these blocks again from the checkpoint */
+    written = tl_xrealloc(written, (nmarked ? nmarked : 1) * sizeof *written);
+    for (i = 0; i < nmarked; i++)
+        written[i] = (void *)tl_hdr_addr(snap[order[i]]);
+    nwritten = nmarked;
+    return s;
+}
+
+/* ---------------------------------------------------------------- checkpoint: messages */
+
+typedef struct step {
+    const char *field;
+    uint64_t index;
+} step;
+
+/* Finds in a value of type t at addr a pointer whose value lies in [lo, hi]; records the member path. */
+static int find_ptr(const talent_type *t, const unsigned char *addr, uintptr_t lo, uintptr_t hi, step *steps,
+                    int *depth, uintptr_t *value)
+{
+    size_t i;
+    int d = *depth;
+    if (d >= TL_MAX_PATH)
+        return 0;
+    switch (t->kind) {
+    case TALENT_K_PTR: {
+        const void *v;
+        memcpy(&v, addr, sizeof v);
+        if ((uintptr_t)v >= lo && (uintptr_t)v <= hi) {
+            *value = (uintptr_t)v;
+            return 1;
+        }
+        return 0;
+    }
+    case TALENT_K_ARRAY:
+        for (i = 0; i < t->count; i++) {
+            steps[d].field = NULL;
+            steps[d].index = i;
+            *depth = d + 1;
+            if (find_ptr(t->elem, addr + i * t->elem->size, lo, hi, steps, depth, value))
+                return 1;
+        }
+        break;
+    case TALENT_K_STRUCT:
+    case TALENT_K_UNION:
+        for (i = 0; i < (t->kind == TALENT_K_UNION && t->nfields ? 1 : t->nfields); i++) {
+            if (t->fields[i].bit_width)
+                continue;
+            steps[d].field = t->fields[i].name;
+            steps[d].index = 0;
+            *depth = d + 1;
+            if (find_ptr(t->fields[i].type, addr + t->fields[i].offset, lo, hi, steps, depth, value))
+                return 1;
+        }
+        break;
+    default:
+        break;
+    }
+    *depth = d;
+    return 0;
+}
+
+static void append(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t outlen, const char *fmt, ...)
+{
+    size_t n = strlen(out);
+    va_list ap;
+    if (n + 1 >= outlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(out + n, outlen - n, fmt, ap);
+    va_end(ap);
+}
+
+static void append_steps(char *out, size_t outlen, const step *s, int from, int depth)
+{
+    int i;
+    for (i = from; i < depth; i++) {
+        if (s[i].field)
+            append(out, outlen, ".%s", s[i].field);
+        else
+            append(out, outlen, "[%llu]", (unsigned long long)s[i].index);
+    }
+}
+
+/* Steps inside a block reached through a pointer to its element j: p->f, p[2].f, p[-1] */
+static void append_block_steps(char *out, size_t outlen, uint64_t j, const step *s, int depth)
+{
+    if (depth == 0)
+        return;
+    if (s[0].index == j && depth >= 2 && s[1].field) {
+        append(out, outlen, "->%s", s[1].field);
+        append_steps(out, outlen, s, 2, depth);
+    } else {
+        append(out, outlen, "[%lld]", (long long)(s[0].index - j));
+        append_steps(out, outlen, s, 1, depth);
+    }
+}
+
+/* Element index of the block that address v points into. */
+static uint64_t element_at(const tl_block *b, uintptr_t v)
+{
+    size_t esz = elem_of(b)->size;
+    return esz ? (uint64_t)((v - b->addr) / esz) : 0;
+}
+
+/* Renders how block id was reached (root variable, then pointer fields through blocks) into out; returns
+ * the element index of the block the last pointer addresses. Error path only: it rescans the chain. */
+static uint64_t render_chain(uint32_t id, char *out, size_t outlen)
+{
+    uint32_t *chain = NULL, n = 0, cap = 0, c, k;
+    uint64_t j = 0;
+    step s[TL_MAX_PATH];
+    int depth;
+    uintptr_t v = 0;
+    const root *r;
+    out[0] = '\0';
+    for (c = id; !(c & ROOT_BIT) && c != NONE; c = parent[c]) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            chain = tl_xrealloc(chain, cap * sizeof *chain);
+        }
+        chain[n++] = c;
+        if (n > nmarked)
+            break;  /* cannot happen: parents are discovered earlier */
+    }
+    if (c == NONE || !(c & ROOT_BIT) || n == 0) {
+        snprintf(out, outlen, "heap block %lu", (unsigned long)id);
+        free(chain);
+        return 0;
+    }
+    r = &roots[c & ~ROOT_BIT];
+    /* root -> chain[n-1] -> ... -> chain[0] = id */
+    {
+        const tl_block firstv = view(order[chain[n - 1]]), *first = &firstv;
+        depth = 0;
+        append(out, outlen, "%s", r->name);
+        if (find_ptr(r->type, r->addr, first->addr, first->addr + first->size, s, &depth, &v)) {
+            append_steps(out, outlen, s, 0, depth);
+            j = element_at(first, v);
+        }
+    }
+    for (k = n - 1; k > 0; k--) {
+        const tl_block fromv = view(order[chain[k]]), tov = view(order[chain[k - 1]]), *from = &fromv, *to = &tov;
+        const talent_type *et = elem_of(from);
+        uint64_t e, count = count_of(from);
+        int hidden = n > 8 && k < n - 3 && k > 3;
+        depth = 0;
+        for (e = 0; e < count && from->elem; e++) {
+            s[0].field = NULL;
+            s[0].index = e;
+            depth = 1;
+            if (find_ptr(et, (const unsigned char *)from->addr + (size_t)e * et->size, to->addr, to->addr + to->size,
+                         s, &depth, &v))
+                break;
+            depth = 0;
+        }
+        if (k == n - 4 && hidden)
+            append(out, outlen, "->...(%lu more)...", (unsigned long)(n - 7));
+        if (!hidden)
+            append_block_steps(out, outlen, j, s, depth);
+        j = depth ? element_at(to, v) : 0;
+    }
+    free(chain);
+    return j;
+}
+
+void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen)
+{
+    static char decl[512], where[1024];
+    step s[TL_MAX_PATH];
+    int i, depth = ctx->depth < TL_MAX_PATH ? ctx->depth : TL_MAX_PATH;
+    for (i = 0; i < depth; i++) {
+        s[i].field = ctx->steps[i].field;
+        s[i].index = ctx->steps[i].index;
+    }
+    if (ctx->heap_mode == TL_CTX_HEAP_WRITE) {
+        uint32_t id = ctx->heap_block, c = id;
+        const tl_block bv = view(order[id]), *b = &bv;
+        uint64_t j = render_chain(id, out, outlen);
+        append_block_steps(out, outlen, j, s, depth);
+        while (!(c & ROOT_BIT) && c != NONE)
+            c = parent[c];
+        if (c != NONE && (c & ROOT_BIT)) {
+            const root *r = &roots[c & ~ROOT_BIT];
+            snprintf(decl, sizeof decl, "%s", r->decl_pos);
+            snprintf(where, sizeof where, "%s, in the heap block allocated at %s", r->where, b->site);
+        } else {
+            snprintf(decl, sizeof decl, "?");
+            snprintf(where, sizeof where, "in the heap block allocated at %s", b->site);
+        }
+    } else {
+        snprintf(out, outlen, "heap#%lu", (unsigned long)ctx->heap_block);
+        append_steps(out, outlen, s, 0, depth);
+        snprintf(decl, sizeof decl, "%s", ctx->var_name ? ctx->var_name : "?");
+        snprintf(where, sizeof where, "heap block allocated at %s", ctx->var_name ? ctx->var_name : "?");
+    }
+    ctx->decl_pos = decl;
+    ctx->where = where;
+}
+
+/* ---------------------------------------------------------------- restore */
+
+/* Descriptors of this program's allocation sites, sorted by position. */
+typedef struct site_entry {
+    const char *pos;
+    const talent_type *elem;
+} site_entry;
+

@@ -1,0 +1,27 @@
+/*
+ * heap_write.h: the heap blocks a checkpoint writes (heap_write.c). Writing a checkpoint: begin, then for
+ * every global and saved frame variable tl_heap_root() before its value is encoded; encoding a pointer asks
+ * tl_heap_object() for the heap block containing an address, which marks the block (assigning it the next
+ * block id); tl_heap_write() writes the HEAP section, encoding marked blocks until no unwritten one is left;
+ * end releases the marks (the list of written blocks stays for tl_heap_release_written).
+ */
+#ifndef TALENT_HEAP_WRITE_H
+#define TALENT_HEAP_WRITE_H
+
+#include "talent_internal.h"
+
+void tl_heap_checkpoint_begin(void);
+void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t);
+/* pointee: the descriptor of the pointer's pointee (its type's elem), or NULL; a block allocated where the
+ * compiler did not see its type is typed from it (see tl_heap_stats.retyped). */
+int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
+void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
+typedef struct tl_heap_stats {
+    uint32_t blocks_written;
+    double index_ms;                /* building the address index of the live blocks */
+    int retyped;                    /* a block was typed after it had been encoded as bytes: encode again */
+} tl_heap_stats;
+tl_heap_stats tl_heap_checkpoint_end(void);
+void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+
+#endif
