@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Builds the {@link Cfg} of a function from its statements (compound, if, for, while, do, switch/case/
  * default, break, continue, return, goto/label), with one block per resume point placed where the point's
- * code runs. Uses and kills are conservative: any read is a use; only a plain assignment of a whole
- * variable at the top of an expression statement, or an initialised declaration, kills. Address-taken
+ * code runs. Uses and kills are conservative: any read is a use; a plain assignment of a whole variable that
+ * the statement, condition or initialiser always performs (see {@link #kills}), or an initialised
+ * declaration, kills. Address-taken
  * variables are not tracked (they are saved wherever they are in scope).
  */
 public final class CfgBuilder {
@@ -24,6 +25,8 @@ public final class CfgBuilder {
     private final Map<String, List<Point>> pointsAtEnd = new HashMap<>();
     private final Map<String, Hoist> hoists = new HashMap<>();
     private final Map<Hoist, Map<Integer, Point>> callPoints = new HashMap<>();
+    /** Expressions that hoists evaluate before their points, out of the statement that held them. */
+    private final java.util.Set<Node> moved = new java.util.HashSet<>();
     private final Map<String, Variable> vars = new HashMap<>();
     private final Map<String, Cfg.Block> labels = new HashMap<>();
     private final Deque<Integer> breakTargets = new ArrayDeque<>();
@@ -41,6 +44,7 @@ public final class CfgBuilder {
                 pointsBefore.computeIfAbsent(p.site.anchor().id(), k -> new ArrayList<>()).add(p);
             } else {
                 hoists.put(p.hoist.anchor().id(), p.hoist);
+                markMoved(p.hoist.steps(), p.hoist);
                 callPoints.computeIfAbsent(p.hoist, k -> new HashMap<>()).put(p.callIndex, p);
             }
         }
@@ -72,6 +76,17 @@ public final class CfgBuilder {
         if (ps == null) return entry;
         for (int i = ps.size() - 1; i >= 0; i--) entry = pointBlock(ps.get(i), entry);
         return entry;
+    }
+
+    private void markMoved(List<Hoist.Step> steps, Hoist h) {
+        for (Hoist.Step s : steps) {
+            switch (s) {
+                case Hoist.Step.Call c -> moved.add(h.calls().get(c.index()).call());
+                case Hoist.Step.Eval e -> moved.add(e.expr());
+                case Hoist.Step.Logical l -> moved.add(l.op());
+                case Hoist.Step.Choice c -> moved.add(c.op());
+            }
+        }
     }
 
     private int steps(Hoist h, List<Hoist.Step> steps, int next) {
@@ -264,7 +279,7 @@ public final class CfgBuilder {
             }
             default -> {
                 Cfg.Block b = expr("expr", s);
-                killTopLevelAssignments(s, b.kill);
+                kills(s, b.kill);
                 b.succ.add(next);
                 return b.index;
             }
@@ -287,6 +302,7 @@ public final class CfgBuilder {
     private Cfg.Block expr(String label, Node e) {
         Cfg.Block b = cfg.newBlock(label);
         uses(e, b.use);
+        kills(e, b.kill);
         return b;
     }
 
@@ -294,7 +310,10 @@ public final class CfgBuilder {
         Cfg.Block b = cfg.newBlock("decl");
         for (Node d : declStmt.inner()) {
             if (!d.is("VarDecl")) continue;
-            for (Node init : d.inner()) uses(init, b.use);
+            for (Node init : d.inner()) {
+                uses(init, b.use);
+                kills(init, b.kill);
+            }
             Variable v = vars.get(d.id());
             if (v != null && !d.attr("init").isEmpty()) b.kill.set(v.id);
         }
@@ -320,12 +339,25 @@ public final class CfgBuilder {
         return p != null && p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.child(0) == child;
     }
 
-    private void killTopLevelAssignments(Node e, BitSet kill) {
-        while (e.is("ParenExpr") || (e.is("CStyleCastExpr") && e.qualType().equals("void"))) e = e.child(0);
-        if (e.is("BinaryOperator") && e.attr("opcode").equals(",")) {
-            killTopLevelAssignments(e.child(0), kill);
-            killTopLevelAssignments(e.child(1), kill);
-        } else if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
+    /**
+     * Kills every plain assignment {@code v = ...} of a whole tracked variable that evaluating e always performs
+     * (not under the right operand of && or ||, an arm of ?:, sizeof or a statement expression), so that a
+     * variable assigned after a point before any read ({@code if ((p = malloc(n)) == NULL)}, {@code for (p = head;
+     * ...)}) is not live there (issue 11, cause 4). Parts of e that a hoist evaluates before its points
+     * ({@link #moved}) are not killed here: the rewritten statement no longer performs them.
+     */
+    private void kills(Node e, BitSet kill) {
+        if (moved.contains(e) || e.is("UnaryExprOrTypeTraitExpr") || e.is("StmtExpr")) return;
+        if (e.is("BinaryOperator") && (e.attr("opcode").equals("&&") || e.attr("opcode").equals("||"))) {
+            kills(e.child(0), kill);
+            return;
+        }
+        if (e.is("ConditionalOperator") || e.is("BinaryConditionalOperator")) {
+            kills(e.child(0), kill);
+            return;
+        }
+        for (Node c : e.inner()) kills(c, kill);
+        if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
             Node lhs = e.child(0);
             while (lhs.is("ParenExpr")) lhs = lhs.child(0);
             if (lhs.is("DeclRefExpr")) {

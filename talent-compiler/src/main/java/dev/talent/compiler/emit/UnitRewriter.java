@@ -3,6 +3,7 @@ package dev.talent.compiler.emit;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Hoist;
 import dev.talent.compiler.analysis.Point;
@@ -92,6 +93,7 @@ public final class UnitRewriter {
         Map<String, String> renames = new HashMap<>();
         for (HoistedStatic s : statics) renames.put(s.varDecl().id(), s.newName());
         renameStatics(statics, renames);
+        for (FunctionModel f : functions) renameHidingVariables(f);
         for (FunctionModel f : functions) wrapSuspended(f);
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
@@ -157,6 +159,16 @@ public final class UnitRewriter {
                 }
                 plan.replace(n.begin().offset(), n.begin().endOffset(), nn);
             });
+        }
+    }
+
+    /** Variables renamed so that every variable needed at a point can be named there (FrameLiveness). */
+    private void renameHidingVariables(FunctionModel f) {
+        if (!f.chain) return;
+        for (var v : f.variables) {
+            if (v.isTemp() || v.cName.equals(v.name)) continue;
+            plan.replace(v.decl.loc().offset(), v.decl.loc().endOffset(), v.cName);
+            for (Node ref : FrameLiveness.references(f, v)) plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.cName);
         }
     }
 
@@ -413,6 +425,11 @@ public final class UnitRewriter {
         String code = siteCode(f, p);
         if (p.site.pragma() != null) {
             plan.replace(p.site.pragma().start(), p.site.pragma().end(), code);
+            return;
+        }
+        if (p.site.loop() == null) {
+            // the entry of a recursive function (RecursionSites), after the prologue
+            plan.insert(p.site.block().begin().offset() + 1, " " + code, SITE_OPEN);
             return;
         }
         Node body = p.site.anchor();
