@@ -313,7 +313,9 @@ public final class ChainCallHoisting {
                 String type = e.qualType();
                 boolean isVoid = isVoid(type);
                 boolean blocking = !graph.isChainCall(f, e);
-                String temp = isVoid ? null : newTemp();
+                // a value nobody reads (left of a comma, cast to void) needs no temporary: Csmith discards
+                // struct results whose const members a temporary could not even be assigned
+                String temp = isVoid || valueUnused(e) ? null : newTemp();
                 List<String> uses = consume(e);
                 calls.add(new Hoist.ChainCall(e, temp, type, isVoid, blocking));
                 out.add(new Hoist.Step.Call(calls.size() - 1, uses));
@@ -362,6 +364,18 @@ public final class ChainCallHoisting {
                 return;
             }
             for (Node c : e.inner()) norm(c, out);
+        }
+
+        private static boolean valueUnused(Node call) {
+            Node child = call;
+            Node p = call.parent();
+            while (p != null && p.is("ParenExpr")) {
+                child = p;
+                p = p.parent();
+            }
+            if (p == null) return false;
+            if (p.is("BinaryOperator") && p.attr("opcode").equals(",") && p.child(0) == child) return true;
+            return p.is("CStyleCastExpr") && p.qualType().equals("void");
         }
 
         /** An argument that must not be evaluated again on restart: once, into a temporary, before the call. */

@@ -348,7 +348,7 @@ public final class UnitRewriter {
                     code.append(restoreLabel(p));
                     if (call.temp() != null) {
                         decls.append("__typeof__(").append(callText).append(") ").append(call.temp()).append("; ");
-                        code.append(call.temp()).append(" = ").append(callText).append("; ");
+                        code.append(assign(call.temp(), callText, call.returnType()));
                         replaceNode(call.call(), call.temp());
                     } else {
                         code.append(callText).append("; ");
@@ -363,7 +363,7 @@ public final class UnitRewriter {
                         replaceNode(e.expr(), "((void)0)");
                     } else {
                         decls.append("__typeof__(((void)0, (").append(t).append("))) ").append(e.temp()).append("; ");
-                        code.append(e.temp()).append(" = (").append(t).append("); ");
+                        code.append(assign(e.temp(), "(" + t + ")", e.expr().qualType()));
                         replaceNode(e.expr(), e.temp());
                     }
                 }
@@ -381,9 +381,9 @@ public final class UnitRewriter {
                     Node op = c.op();
                     code.append("if (").append(renderNode(op.child(0))).append(") { ");
                     code.append(steps(f, h, c.then(), points, decls));
-                    code.append(assign(c.temp(), renderNode(op.child(1)))).append("} else { ");
+                    code.append(arm(c.temp(), renderNode(op.child(1)), op.qualType())).append("} else { ");
                     code.append(steps(f, h, c.els(), points, decls));
-                    code.append(assign(c.temp(), renderNode(op.child(2)))).append("} ");
+                    code.append(arm(c.temp(), renderNode(op.child(2)), op.qualType())).append("} ");
                     if (c.temp() != null) {
                         decls.append("__typeof__(((void)0, (").append(renderNode(op)).append("))) ").append(c.temp()).append("; ");
                     }
@@ -394,8 +394,25 @@ public final class UnitRewriter {
         return code.toString();
     }
 
-    private static String assign(String temp, String value) {
-        return temp == null ? "(void)(" + value + "); " : temp + " = (" + value + "); ";
+    private String arm(String temp, String value, String type) {
+        return temp == null ? "(void)(" + value + "); " : assign(temp, "(" + value + ")", type);
+    }
+
+    /**
+     * {@code temp = value;}, or for a struct or union a copy through memory: a struct with a const member
+     * (Csmith writes them) cannot be assigned, but its value can initialise a variable and be copied.
+     */
+    private String assign(String temp, String value, String type) {
+        boolean aggregate;
+        try {
+            var category = types.category(CTypeParser.parse(type));
+            aggregate = category == TypeResolver.Category.STRUCT || category == TypeResolver.Category.UNION;
+        } catch (RuntimeException e) {
+            aggregate = false;
+        }
+        if (!aggregate) return temp + " = " + value + "; ";
+        return "{ __typeof__(" + value + ") __talent_v = " + value + "; __builtin_memcpy((void *)&" + temp
+                + ", (const void *)&__talent_v, sizeof " + temp + "); } ";
     }
 
     /**

@@ -148,4 +148,24 @@ class ExpressionNormalisationTest {
         assertThat(l.get(3)).contains("__talent_t1 = work(1);").contains("__talent_t2 = work(2);").endsWith("int r = add(__talent_t1, __talent_t2);");
         assertThat(l.get(3).indexOf("__talent_t1 = work(1);")).isLessThan(l.get(3).indexOf("__talent_t2 = work(2);"));
     }
+
+    /** Found by Csmith (seeds 4, 7): a struct with a const member cannot be assigned to a temporary. */
+    @Test
+    void aStructResultWithAConstMemberIsCopiedOrNotKeptWhenUnused() {
+        List<String> l = lines("""
+                struct S { const int a; int b; };
+                static struct S make(int n) { struct S s = { n, 0 }; for (int i = 0; i < n; i++) s.b += i; return s; }
+                int main(void) {
+                  int i = 3;
+                  int x = (make(i), 0);
+                  int y = i > 1 ? make(i).b : 0;
+                  return x + y;
+                }
+                """);
+        // the value of the first call is not read: no temporary at all
+        assertThat(l.get(5)).contains("make(i); if (__builtin_expect(talent_unwinding, 0))").endsWith("int x = (((void)0), 0);");
+        // the second is copied through memory into its temporary
+        assertThat(l.get(6)).contains("{ __typeof__(make(i)) __talent_v = make(i); __builtin_memcpy((void *)&__talent_t1, "
+                + "(const void *)&__talent_v, sizeof __talent_t1); }").endsWith("int y = __talent_t2;");
+    }
 }
