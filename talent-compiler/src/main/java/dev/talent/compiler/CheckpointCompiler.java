@@ -13,6 +13,7 @@ import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Pragma;
 import dev.talent.compiler.analysis.PragmaPlacement;
 import dev.talent.compiler.analysis.PragmaScanner;
+import dev.talent.compiler.analysis.RecursionSites;
 import dev.talent.compiler.analysis.Rejections;
 import dev.talent.compiler.analysis.ResumePoints;
 import dev.talent.compiler.analysis.Site;
@@ -165,6 +166,7 @@ public final class CheckpointCompiler {
             });
         }
         CallGraph graph = pass("call graph", "program", () -> new CallGraph(all));
+        pass("recursion sites", "program", () -> RecursionSites.place(all, graph));
         for (Unit u : units) {
             for (FunctionModel f : u.mainFunctions()) {
                 if (!f.noCheckpoint) f.hasBlockingCalls = pass("blocking calls", f.toString(),

@@ -91,6 +91,27 @@ public final class CProgram {
         }
     }
 
+    /**
+     * Compiles the instrumented file {@code name} (after {@link #compile}) with the host gcc, {@code -Wall
+     * -Wextra -Werror}: generated code must be valid C that draws no warning.
+     */
+    public CProgram compilesWithGcc(String name) {
+        Path include = Path.of(System.getProperty("user.dir")).resolveSibling("talent-runtime").resolve("src/main/c/include");
+        try {
+            Process gcc = new ProcessBuilder("gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fsigned-char", "-c",
+                    "-I" + include, outputDir().resolve(name).toString(), "-o", dir.resolve(name + ".o").toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(gcc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(gcc.waitFor()).as(log).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return this;
+    }
+
     /** Expects the program to be rejected; returns the diagnostics. */
     public List<Diagnostic> rejection() {
         CompilationFailedException e = catchThrowableOfType(CompilationFailedException.class,

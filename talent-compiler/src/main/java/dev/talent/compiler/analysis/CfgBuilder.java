@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Builds the {@link Cfg} of a function from its statements (compound, if, for, while, do, switch/case/
  * default, break, continue, return, goto/label), with one block per resume point placed where the point's
- * code runs. Uses and kills are conservative: any read is a use; only a plain assignment of a whole
- * variable at the top of an expression statement, or an initialised declaration, kills. Address-taken
+ * code runs. Uses and kills are conservative: any read is a use; a plain assignment of a whole variable that
+ * the statement, condition or initialiser always performs (see {@link #kills}), or an initialised
+ * declaration, kills. Address-taken
  * variables are not tracked (they are saved wherever they are in scope).
  */
 public final class CfgBuilder {
@@ -22,6 +23,10 @@ public final class CfgBuilder {
     private final Cfg cfg = new Cfg();
     private final Map<String, List<Point>> pointsBefore = new HashMap<>();
     private final Map<String, List<Point>> pointsAtEnd = new HashMap<>();
+    private final Map<String, Hoist> hoists = new HashMap<>();
+    private final Map<Hoist, Map<Integer, Point>> callPoints = new HashMap<>();
+    /** Expressions that hoists evaluate before their points, out of the statement that held them. */
+    private final java.util.Set<Node> moved = new java.util.HashSet<>();
     private final Map<String, Variable> vars = new HashMap<>();
     private final Map<String, Cfg.Block> labels = new HashMap<>();
     private final Deque<Integer> breakTargets = new ArrayDeque<>();
@@ -35,9 +40,12 @@ public final class CfgBuilder {
         for (Point p : f.points) {
             if (p.isSite() && p.site.anchor() == null) {
                 pointsAtEnd.computeIfAbsent(p.site.block().id(), k -> new ArrayList<>()).add(p);
+            } else if (p.isSite()) {
+                pointsBefore.computeIfAbsent(p.site.anchor().id(), k -> new ArrayList<>()).add(p);
             } else {
-                Node anchor = p.isSite() ? p.site.anchor() : p.hoist.anchor();
-                pointsBefore.computeIfAbsent(anchor.id(), k -> new ArrayList<>()).add(p);
+                hoists.put(p.hoist.anchor().id(), p.hoist);
+                markMoved(p.hoist.steps(), p.hoist);
+                callPoints.computeIfAbsent(p.hoist, k -> new HashMap<>()).put(p.callIndex, p);
             }
         }
     }
@@ -53,25 +61,105 @@ public final class CfgBuilder {
         return prefixPoints(s, inner(s, next));
     }
 
-    /** Chains the points evaluated before `anchor` in front of entry; the entry block uses their temporaries. */
+    /**
+     * Chains the points and steps evaluated before `anchor` in front of entry: sites first, then the anchor's
+     * hoisted steps (docs/CODEGEN.md "Expression normalisation", branches of && || ?: included); the entry
+     * block reads the temporaries the rewritten anchor reads.
+     */
     private int prefixPoints(Node anchor, int entry) {
+        Hoist h = hoists.get(anchor.id());
+        if (h != null) {
+            useTemps(cfg.block(entry), h.finalUses());
+            entry = steps(h, h.steps(), entry);
+        }
         List<Point> ps = pointsBefore.get(anchor.id());
         if (ps == null) return entry;
-        for (Point p : ps) if (!p.isSite() && p.chainCall().temp() != null) {
-            Variable t = temp(p.chainCall().temp());
-            if (t != null) cfg.block(entry).use.set(t.id);
-        }
         for (int i = ps.size() - 1; i >= 0; i--) entry = pointBlock(ps.get(i), entry);
         return entry;
+    }
+
+    private void markMoved(List<Hoist.Step> steps, Hoist h) {
+        for (Hoist.Step s : steps) {
+            switch (s) {
+                case Hoist.Step.Call c -> moved.add(h.calls().get(c.index()).call());
+                case Hoist.Step.Eval e -> moved.add(e.expr());
+                case Hoist.Step.Logical l -> moved.add(l.op());
+                case Hoist.Step.Choice c -> moved.add(c.op());
+            }
+        }
+    }
+
+    private int steps(Hoist h, List<Hoist.Step> steps, int next) {
+        int entry = next;
+        for (int i = steps.size() - 1; i >= 0; i--) entry = step(h, steps.get(i), entry);
+        return entry;
+    }
+
+    private int step(Hoist h, Hoist.Step s, int next) {
+        switch (s) {
+            case Hoist.Step.Call c -> {
+                int b = pointBlock(callPoints.get(h).get(c.index()), next);
+                useTemps(cfg.block(b), c.uses());
+                return b;
+            }
+            case Hoist.Step.Eval e -> {
+                Cfg.Block b = cfg.newBlock("eval");
+                useTemps(b, e.uses());
+                killTemp(b, e.temp());
+                b.succ.add(next);
+                return b.index;
+            }
+            case Hoist.Step.Logical l -> {
+                Cfg.Block assign = cfg.newBlock("logical-right");
+                useTemps(assign, l.rightUses());
+                killTemp(assign, l.temp());
+                assign.succ.add(next);
+                int right = steps(h, l.right(), assign.index);
+                Cfg.Block test = cfg.newBlock("logical-test");
+                useTemps(test, List.of(l.temp()));
+                test.succ.add(right);
+                test.succ.add(next);
+                Cfg.Block left = cfg.newBlock("logical-left");
+                useTemps(left, l.leftUses());
+                killTemp(left, l.temp());
+                left.succ.add(test.index);
+                return left.index;
+            }
+            case Hoist.Step.Choice c -> {
+                Cfg.Block thenAssign = cfg.newBlock("choice-then");
+                useTemps(thenAssign, c.thenUses());
+                killTemp(thenAssign, c.temp());
+                thenAssign.succ.add(next);
+                Cfg.Block elsAssign = cfg.newBlock("choice-else");
+                useTemps(elsAssign, c.elsUses());
+                killTemp(elsAssign, c.temp());
+                elsAssign.succ.add(next);
+                Cfg.Block test = cfg.newBlock("choice-test");
+                useTemps(test, c.condUses());
+                test.succ.add(steps(h, c.then(), thenAssign.index));
+                test.succ.add(steps(h, c.els(), elsAssign.index));
+                return test.index;
+            }
+        }
+    }
+
+    private void useTemps(Cfg.Block b, List<String> names) {
+        for (String n : names) {
+            Variable t = temp(n);
+            if (t != null) b.use.set(t.id);
+        }
+    }
+
+    private void killTemp(Cfg.Block b, String name) {
+        if (name == null) return;
+        Variable t = temp(name);
+        if (t != null) b.kill.set(t.id);
     }
 
     private int pointBlock(Point p, int next) {
         Cfg.Block b = cfg.newBlock("point");
         b.point = p;
-        if (!p.isSite() && p.chainCall().temp() != null) {
-            Variable t = temp(p.chainCall().temp());
-            if (t != null) b.kill.set(t.id);
-        }
+        if (!p.isSite() && p.chainCall().temp() != null) killTemp(b, p.chainCall().temp());
         b.succ.add(next);
         return b.index;
     }
@@ -108,7 +196,8 @@ public final class CfgBuilder {
             }
             case "DoStmt" -> {
                 Cfg.Block c = expr("do-while", s.child(1));
-                int body = loopBody(s.child(0), next, c.index);
+                int cEntry = prefixPoints(s.child(1), c.index);
+                int body = loopBody(s.child(0), next, cEntry);
                 c.succ.add(body);
                 c.succ.add(next);
                 return body;
@@ -121,7 +210,7 @@ public final class CfgBuilder {
                 if (p[3] != null) {
                     Cfg.Block inc = expr("for-inc", p[3]);
                     inc.succ.add(cEntry);
-                    cont = inc.index;
+                    cont = prefixPoints(p[3], inc.index);
                 }
                 int body = loopBody(p[4], next, cont);
                 c.succ.add(body);
@@ -190,7 +279,7 @@ public final class CfgBuilder {
             }
             default -> {
                 Cfg.Block b = expr("expr", s);
-                killTopLevelAssignments(s, b.kill);
+                kills(s, b.kill);
                 b.succ.add(next);
                 return b.index;
             }
@@ -213,6 +302,7 @@ public final class CfgBuilder {
     private Cfg.Block expr(String label, Node e) {
         Cfg.Block b = cfg.newBlock(label);
         uses(e, b.use);
+        kills(e, b.kill);
         return b;
     }
 
@@ -220,7 +310,10 @@ public final class CfgBuilder {
         Cfg.Block b = cfg.newBlock("decl");
         for (Node d : declStmt.inner()) {
             if (!d.is("VarDecl")) continue;
-            for (Node init : d.inner()) uses(init, b.use);
+            for (Node init : d.inner()) {
+                uses(init, b.use);
+                kills(init, b.kill);
+            }
             Variable v = vars.get(d.id());
             if (v != null && !d.attr("init").isEmpty()) b.kill.set(v.id);
         }
@@ -246,12 +339,25 @@ public final class CfgBuilder {
         return p != null && p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.child(0) == child;
     }
 
-    private void killTopLevelAssignments(Node e, BitSet kill) {
-        while (e.is("ParenExpr") || (e.is("CStyleCastExpr") && e.qualType().equals("void"))) e = e.child(0);
-        if (e.is("BinaryOperator") && e.attr("opcode").equals(",")) {
-            killTopLevelAssignments(e.child(0), kill);
-            killTopLevelAssignments(e.child(1), kill);
-        } else if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
+    /**
+     * Kills every plain assignment {@code v = ...} of a whole tracked variable that evaluating e always performs
+     * (not under the right operand of && or ||, an arm of ?:, sizeof or a statement expression), so that a
+     * variable assigned after a point before any read ({@code if ((p = malloc(n)) == NULL)}, {@code for (p = head;
+     * ...)}) is not live there (issue 11, cause 4). Parts of e that a hoist evaluates before its points
+     * ({@link #moved}) are not killed here: the rewritten statement no longer performs them.
+     */
+    private void kills(Node e, BitSet kill) {
+        if (moved.contains(e) || e.is("UnaryExprOrTypeTraitExpr") || e.is("StmtExpr")) return;
+        if (e.is("BinaryOperator") && (e.attr("opcode").equals("&&") || e.attr("opcode").equals("||"))) {
+            kills(e.child(0), kill);
+            return;
+        }
+        if (e.is("ConditionalOperator") || e.is("BinaryConditionalOperator")) {
+            kills(e.child(0), kill);
+            return;
+        }
+        for (Node c : e.inner()) kills(c, kill);
+        if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
             Node lhs = e.child(0);
             while (lhs.is("ParenExpr")) lhs = lhs.child(0);
             if (lhs.is("DeclRefExpr")) {

@@ -6,15 +6,24 @@ import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Finds the chain calls of a chain function and decides how each is moved into its own statement
- * (docs/CODEGEN.md "A chain call"): in evaluation order, into temporaries, before the statement or inside
- * the loop for a loop condition. Calls that cannot be moved without changing what the program does are
- * build errors with a remedy. Calls of library blocking functions are hoisted the same way and become
- * blocking sites; where they cannot be hoisted they stay plain wrapper calls (a NOTE says so).
+ * (docs/CODEGEN.md "A chain call" and "Expression normalisation"): in evaluation order, into temporaries,
+ * before the statement, inside the loop for a loop condition, or at the end of the loop body for a do-while
+ * condition or a for increment. A call in a conditionally evaluated position (right operand of {@code &&} /
+ * {@code ||}, an arm of {@code ?:}, after a side effect in a comma expression) is placed under an explicit
+ * {@code if} that keeps C's sequence points; an argument with a side effect (or a call) is evaluated once into
+ * a temporary, since the call itself is issued again on restart. What has no such rewriting (a statement
+ * expression, a call inside a macro expansion) is a build error with a remedy. Calls of library blocking
+ * functions are hoisted the same way and become blocking sites; where they cannot be hoisted they stay plain
+ * wrapper calls (a NOTE says so).
  */
 public final class ChainCallHoisting {
     private static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=",
@@ -25,8 +34,8 @@ public final class ChainCallHoisting {
     private final Diagnostics diags;
     private final TranslationUnit tu;
     private int tempCounter;
-    /** Blocking calls already reported as no site (a condition is collected more than once). */
-    private final java.util.Set<Node> reportedBlocking = new java.util.HashSet<>();
+    /** Blocking calls already reported as no site. */
+    private final Set<Node> reportedBlocking = new HashSet<>();
 
     private ChainCallHoisting(FunctionModel f, CallGraph graph, Diagnostics diags) {
         this.f = f;
@@ -44,88 +53,144 @@ public final class ChainCallHoisting {
         switch (s.kind()) {
             case "CompoundStmt" -> s.inner().forEach(this::statement);
             case "IfStmt", "SwitchStmt" -> {
-                hoistBefore(s, s.child(0), s);
+                hoistBefore(s, s.child(0), s, Hoist.Shape.BEFORE_STATEMENT);
                 for (int i = 1; i < s.inner().size(); i++) statement(s.child(i));
             }
             case "WhileStmt" -> {
-                List<Hoist.ChainCall> calls = calls(s.child(0));
-                if (!calls.isEmpty() && checkRewritable(s, s.child(0))) {
-                    f.hoists.add(new Hoist(Hoist.Shape.WHILE_CONDITION, s.child(0), s, withTemps(calls)));
-                }
+                hoistBefore(s.child(0), s.child(0), s, Hoist.Shape.WHILE_CONDITION);
                 statement(s.child(1));
             }
             case "DoStmt" -> {
                 statement(s.child(0));
-                for (Hoist.ChainCall c : calls(s.child(1))) {
-                    if (c.blocking()) {
-                        notASite(c.call(), "is in the condition of a do-while loop");
-                        continue;
-                    }
-                    diags.error(tu, c.call(), "call of '" + Ast.directCallee(c.call())
-                                    + "', which may checkpoint, in the condition of a do-while loop",
-                            "compute the condition into a variable at the end of the loop body, e.g. "
-                                    + "'int more = ...; } while (more);'");
-                }
+                hoistBefore(s.child(1), s.child(1), s, Hoist.Shape.DO_CONDITION);
             }
             case "ForStmt" -> {
                 Node[] p = Ast.forParts(s);
-                if (p[0] != null) hoistBefore(s, p[0], s);
-                if (p[2] != null) {
-                    List<Hoist.ChainCall> calls = calls(p[2]);
-                    if (!calls.isEmpty() && checkRewritable(s, p[2])) {
-                        f.hoists.add(new Hoist(Hoist.Shape.FOR_CONDITION, p[2], s, withTemps(calls)));
-                    }
-                }
-                if (p[3] != null) {
-                    for (Hoist.ChainCall c : calls(p[3])) {
-                        if (c.blocking()) {
-                            notASite(c.call(), "is in the increment of a for loop");
-                            continue;
-                        }
-                        diags.error(tu, c.call(), "call of '" + Ast.directCallee(c.call())
-                                        + "', which may checkpoint, in the increment of a for loop",
-                                "move the call to the end of the loop body");
-                    }
-                }
+                if (p[0] != null) hoistBefore(s, p[0], s, Hoist.Shape.BEFORE_STATEMENT);
+                if (p[2] != null) hoistBefore(p[2], p[2], s, Hoist.Shape.FOR_CONDITION);
+                if (p[3] != null && p[4] != null) hoistBefore(p[3], p[3], s, Hoist.Shape.FOR_INCREMENT);
                 if (p[4] != null) statement(p[4]);
             }
             case "CaseStmt", "DefaultStmt", "LabelStmt", "AttributedStmt" -> statement(s.inner().getLast());
-            case "ReturnStmt", "DeclStmt" -> { if (!s.inner().isEmpty()) hoistBefore(s, s, s); }
-            case "BreakStmt", "ContinueStmt", "GotoStmt", "NullStmt", "GCCAsmStmt", "IndirectGotoStmt" -> { }
-            default -> expressionStatement(s);
-        }
-    }
-
-    private void expressionStatement(Node e) {
-        List<Hoist.ChainCall> calls = calls(e);
-        if (calls.isEmpty() || !checkRewritable(e, e)) return;
-        if (calls.size() == 1 && isDirect(e, calls.getFirst().call())) {
-            f.hoists.add(new Hoist(Hoist.Shape.DIRECT, e, e, List.of(calls.getFirst())));
-        } else {
-            f.hoists.add(new Hoist(Hoist.Shape.BEFORE_STATEMENT, e, e, withTemps(calls)));
-        }
-    }
-
-    private void hoistBefore(Node anchor, Node expr, Node stmt) {
-        List<Hoist.ChainCall> calls = calls(expr);
-        if (!calls.isEmpty() && checkRewritable(stmt, expr)) {
-            f.hoists.add(new Hoist(Hoist.Shape.BEFORE_STATEMENT, anchor, stmt, withTemps(calls)));
-        }
-    }
-
-    private boolean checkRewritable(Node stmt, Node expr) {
-        if (!tu.isRewritable(stmt)) {
-            boolean onlyBlocking = true;
-            for (Hoist.ChainCall c : calls(expr)) onlyBlocking &= c.blocking();
-            if (onlyBlocking) {
-                for (Hoist.ChainCall c : calls(expr)) notASite(c.call(), "is in a statement written inside a macro expansion");
-                return false;
+            case "ReturnStmt" -> { if (!s.inner().isEmpty()) hoistBefore(s, s, s, Hoist.Shape.BEFORE_STATEMENT); }
+            case "DeclStmt" -> {
+                if (!s.inner().isEmpty() && declaratorsIndependent(s)) hoistBefore(s, s, s, Hoist.Shape.BEFORE_STATEMENT);
             }
-            diags.error(tu, expr, "a call of a function that may checkpoint is written inside a macro expansion",
-                    "call the function outside the macro, or mark the callee '#pragma talent nocheckpoint'");
+            case "BreakStmt", "ContinueStmt", "GotoStmt", "NullStmt", "GCCAsmStmt", "IndirectGotoStmt" -> { }
+            default -> hoistBefore(s, s, s, Hoist.Shape.BEFORE_STATEMENT);
+        }
+    }
+
+    /**
+     * Normalises {@code expr} (a statement, a condition, an increment) and records the hoist; a lone call as
+     * a statement of its own, or assigned to a plain variable, needs no temporary (shape DIRECT).
+     */
+    private void hoistBefore(Node anchor, Node expr, Node stmt, Hoist.Shape shape) {
+        Norm n = new Norm();
+        n.find(expr, expr);
+        if (n.interesting.isEmpty()) return;
+        if (!checkRewritable(stmt, n)) return;
+        if ((shape == Hoist.Shape.DO_CONDITION || shape == Hoist.Shape.FOR_INCREMENT) && !continuesRewritable(stmt, n)) return;
+        int tempsBefore = tempCounter;
+        List<Hoist.Step> steps = new ArrayList<>();
+        n.norm(expr, steps);
+        if (n.calls.isEmpty()) return;
+        if (shape == Hoist.Shape.BEFORE_STATEMENT && steps.size() == 1 && steps.getFirst() instanceof Hoist.Step.Call
+                && isDirect(stmt, n.calls.getFirst().call())) {
+            Hoist.ChainCall c = n.calls.getFirst();
+            tempCounter = tempsBefore;   // no temporary: the numbering stays dense
+            f.hoists.add(new Hoist(Hoist.Shape.DIRECT, stmt, stmt, List.of(new Hoist.ChainCall(c.call(), null,
+                    c.returnType(), c.isVoid(), c.blocking()))));
+            return;
+        }
+        List<String> finalUses = new ArrayList<>();
+        for (Hoist.Temp t : n.pendingTemps()) finalUses.add(t.name());
+        f.hoists.add(new Hoist(shape, anchor, stmt, List.copyOf(n.calls), steps, List.copyOf(n.temps), finalUses));
+    }
+
+    private boolean checkRewritable(Node stmt, Norm n) {
+        if (tu.isRewritable(stmt)) return true;
+        boolean onlyBlocking = true;
+        for (Node c : n.interesting) onlyBlocking &= !graph.isChainCall(f, c);
+        if (onlyBlocking) {
+            for (Node c : n.interesting) notASite(c, "is in a statement written inside a macro expansion");
             return false;
         }
+        diags.error(tu, stmt, "a call of a function that may checkpoint is written inside a macro expansion",
+                "call the function outside the macro, or mark the callee '#pragma talent nocheckpoint'");
+        return false;
+    }
+
+    /**
+     * A do-while condition or a for increment with a call that may checkpoint moves to the end of the loop
+     * body, so the loop's own {@code continue} statements become {@code goto}s to it: they must be rewritable.
+     */
+    private boolean continuesRewritable(Node loop, Norm n) {
+        boolean anyChain = false;
+        for (Node c : n.interesting) anyChain |= graph.isChainCall(f, c);
+        if (n.interesting.isEmpty()) return true;
+        for (Node c : continuesOf(loop)) {
+            if (!tu.isMacroFree(c)) {
+                if (!anyChain) {
+                    for (Node b : n.interesting) notASite(b, "is in a loop whose 'continue' is written inside a macro expansion");
+                    return false;
+                }
+                diags.error(tu, c, "'continue' inside a macro expansion in a loop whose "
+                                + (loop.is("DoStmt") ? "condition" : "increment") + " calls a function that may checkpoint",
+                        "write the continue outside the macro, or compute the "
+                                + (loop.is("DoStmt") ? "condition" : "increment") + " at the end of the loop body");
+                return false;
+            }
+        }
         return true;
+    }
+
+    /** The {@code continue} statements that continue {@code loop} (not an inner loop). */
+    public static List<Node> continuesOf(Node loop) {
+        List<Node> out = new ArrayList<>();
+        collectContinues(Ast.loopBody(loop), out);
+        return out;
+    }
+
+    private static void collectContinues(Node n, List<Node> out) {
+        if (n.is("ContinueStmt")) {
+            out.add(n);
+            return;
+        }
+        if (Ast.isLoop(n)) return;
+        for (Node c : n.inner()) collectContinues(c, out);
+    }
+
+    /**
+     * The calls of a declaration are evaluated before it: a call in the initialiser of a declarator that reads
+     * a variable declared by an earlier declarator of the same declaration would read it before it exists.
+     */
+    private boolean declaratorsIndependent(Node declStmt) {
+        Set<String> declared = new HashSet<>();
+        for (Node d : declStmt.inner()) {
+            if (!d.is("VarDecl")) continue;
+            if (containsHoistable(d)) {
+                Node[] bad = {null};
+                d.walk(x -> {
+                    if (bad[0] == null && x.is("DeclRefExpr") && declared.contains(Ast.referencedDeclId(x))) bad[0] = x;
+                });
+                if (bad[0] != null) {
+                    diags.error(tu, d, "the initialiser of '" + d.name() + "' calls a function that may checkpoint and reads '"
+                                    + bad[0].referencedDecl().path("name").asText() + "', declared by the same declaration",
+                            "declare '" + d.name() + "' in a declaration of its own");
+                    return false;
+                }
+            }
+            declared.add(d.id());
+        }
+        return true;
+    }
+
+    private boolean containsHoistable(Node n) {
+        if (n.is("UnaryExprOrTypeTraitExpr")) return false;
+        if (n.is("CallExpr") && (graph.isChainCall(f, n) || LibraryCalls.isBlockingCall(tu, graph, f, n))) return true;
+        for (Node c : n.inner()) if (containsHoistable(c)) return true;
+        return false;
     }
 
     /** `f(a);`, `(void)f(a);` or `v = f(a);` with v a plain variable. */
@@ -145,16 +210,6 @@ public final class ChainCallHoisting {
         return e;
     }
 
-    /**
-     * Chain calls and blocking calls below expr in evaluation order; reports chain calls that cannot be
-     * hoisted (errors) and blocking calls that therefore are no site (notes).
-     */
-    private List<Hoist.ChainCall> calls(Node expr) {
-        List<Hoist.ChainCall> out = new ArrayList<>();
-        collect(expr, expr, out);
-        return out;
-    }
-
     /** A library blocking call left where it is: the wrapper is called, but no checkpoint is taken there. */
     private void notASite(Node call, String why) {
         if (reportedBlocking.add(call)) {
@@ -162,66 +217,6 @@ public final class ChainCallHoisting {
                     + "checkpoint requested while it blocks waits for the next site after it returns");
         }
         f.blockingSites.remove(call);
-    }
-
-    /** Names the temporaries of hoisted non-void calls (function-wide numbering, in source order). */
-    private List<Hoist.ChainCall> withTemps(List<Hoist.ChainCall> calls) {
-        List<Hoist.ChainCall> out = new ArrayList<>();
-        for (Hoist.ChainCall c : calls) {
-            out.add(c.isVoid() ? c : new Hoist.ChainCall(c.call(), "__talent_t" + (++tempCounter), c.returnType(), false,
-                    c.blocking()));
-        }
-        return out;
-    }
-
-    private void collect(Node n, Node root, List<Hoist.ChainCall> out) {
-        if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof/alignof: not evaluated
-        for (Node c : n.inner()) collect(c, root, out);
-        if (!n.is("CallExpr")) return;
-        if (!graph.isChainCall(f, n)) {
-            if (LibraryCalls.isBlockingCall(tu, graph, f, n)) collectBlocking(n, root, out);
-            return;
-        }
-        String problem = unhoistableContext(n, root);
-        if (problem != null) {
-            diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, " + problem,
-                    "assign the call's result to a variable in a statement of its own before this expression");
-            return;
-        }
-        if (!tu.isMacroFree(n)) {
-            diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, inside a macro expansion",
-                    "call the function outside the macro");
-            return;
-        }
-        checkArguments(n);
-        String type = n.qualType();
-        boolean isVoid = isVoid(type);
-        out.add(new Hoist.ChainCall(n, null, type, isVoid, false));
-    }
-
-    /** A library blocking call becomes a blocking site when it can be hoisted like a chain call. */
-    private void collectBlocking(Node n, Node root, List<Hoist.ChainCall> out) {
-        if (!tu.isMacroFree(n)) return;   // not rewritten at all (IoCalls leaves macro expansions alone)
-        String problem = unhoistableContext(n, root);
-        if (problem == null && argumentSideEffect(n) != null) problem = "has a side effect in its arguments";
-        if (problem != null) {
-            notASite(n, problem);
-            return;
-        }
-        if (reportedBlocking.contains(n)) return;
-        f.blockingSites.add(n);
-        out.add(new Hoist.ChainCall(n, null, n.qualType(), isVoid(n.qualType()), true));
-    }
-
-    /** The first increment, decrement or assignment in the call's arguments, or null. */
-    private static Node argumentSideEffect(Node call) {
-        Node[] found = {null};
-        for (Node arg : Ast.callArguments(call)) {
-            arg.walk(n -> {
-                if (found[0] == null && isSideEffect(n)) found[0] = n;
-            });
-        }
-        return found[0];
     }
 
     private static boolean isSideEffect(Node n) {
@@ -237,49 +232,6 @@ public final class ChainCallHoisting {
         }
     }
 
-    private String unhoistableContext(Node call, Node root) {
-        Node child = call;
-        for (Node p = call.parent(); p != null && child != root; child = p, p = p.parent()) {
-            int i = p.inner().indexOf(child);
-            switch (p.kind()) {
-                case "BinaryOperator" -> {
-                    String op = p.attr("opcode");
-                    if ((op.equals("&&") || op.equals("||")) && i == 1) return "is the right operand of " + op;
-                    if (op.equals(",") && i == 1 && hasSideEffects(p.child(0))) {
-                        return "follows a side effect in a comma expression";
-                    }
-                }
-                case "ConditionalOperator", "BinaryConditionalOperator" -> {
-                    if (i > 0) return "is an operand of ?: that is not always evaluated";
-                }
-                case "StmtExpr" -> { return "is inside a statement expression"; }
-                default -> { }
-            }
-        }
-        return null;
-    }
-
-    private void checkArguments(Node call) {
-        for (Node arg : Ast.callArguments(call)) {
-            arg.walk(n -> {
-                boolean sideEffect = (n.is("UnaryOperator") && n.attr("opcode").matches("\\+\\+|--"))
-                        || ((n.is("BinaryOperator") || n.is("CompoundAssignOperator")) && ASSIGNMENTS.contains(n.attr("opcode")));
-                if (sideEffect) {
-                    diags.error(tu, n, "argument of '" + Ast.directCallee(call)
-                                    + "', which may checkpoint, has a side effect (it is evaluated again on restart)",
-                            "do the assignment or increment in a statement before the call");
-                } else if (n.is("CallExpr") && n != call && !graph.isChainCall(f, n) && !f.blockingSites.contains(n)) {
-                    String name = Ast.directCallee(n);
-                    if (name != null && !name.startsWith("__builtin")) {
-                        diags.warning(tu, n, "call of '" + name + "' in an argument of '" + Ast.directCallee(call)
-                                        + "' is evaluated again when the program restarts at this call",
-                                "if it has side effects, call it in a statement before");
-                    }
-                }
-            });
-        }
-    }
-
     static boolean hasSideEffects(Node e) {
         boolean[] found = {false};
         e.walk(n -> {
@@ -288,5 +240,191 @@ public final class ChainCallHoisting {
                     || (n.is("BinaryOperator") && n.attr("opcode").equals("="))) found[0] = true;
         });
         return found[0];
+    }
+
+    /** The normalisation of one expression: its steps, calls and temporaries (docs/CODEGEN.md). */
+    private final class Norm {
+        /** Calls to hoist: chain calls, and library blocking calls that become blocking sites. */
+        final Set<Node> interesting = new LinkedHashSet<>();
+        /** Nodes with an interesting call below them (inclusive). */
+        final Set<Node> hasCall = new HashSet<>();
+        final List<Hoist.ChainCall> calls = new ArrayList<>();
+        final List<Hoist.Temp> temps = new ArrayList<>();
+        /** Nodes replaced by a temporary (or by ((void)0)) in the rewritten text. */
+        final Map<Node, String> replaced = new HashMap<>();
+        /** Temporaries not yet read by a step, in creation order. */
+        final List<Hoist.Temp> pending = new ArrayList<>();
+
+        /** Collects the calls to hoist below n; reports those that cannot be. */
+        void find(Node n, Node root) {
+            if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof/alignof: not evaluated
+            for (Node c : n.inner()) find(c, root);
+            if (!n.is("CallExpr")) return;
+            boolean chain = graph.isChainCall(f, n);
+            if (!chain && !LibraryCalls.isBlockingCall(tu, graph, f, n)) return;
+            if (!tu.isMacroFree(n)) {
+                if (chain) {
+                    diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, inside a macro expansion",
+                            "call the function outside the macro");
+                }
+                return;   // a blocking call in a macro is not rewritten at all (IoCalls leaves it alone)
+            }
+            String problem = noRewriting(n, root);
+            if (problem != null) {
+                if (chain) {
+                    diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, " + problem,
+                            "assign the call's result to a variable in a statement of its own before this expression");
+                } else {
+                    notASite(n, problem);
+                }
+                return;
+            }
+            if (!chain) {
+                if (reportedBlocking.contains(n)) return;
+                f.blockingSites.add(n);
+            }
+            interesting.add(n);
+            for (Node p = n; p != null; p = p.parent()) {
+                if (!hasCall.add(p) || p == root) break;
+            }
+        }
+
+        /** Why a call at this place cannot be moved out of the expression, or null. */
+        private String noRewriting(Node call, Node root) {
+            Node child = call;
+            for (Node p = call.parent(); p != null && child != root; child = p, p = p.parent()) {
+                switch (p.kind()) {
+                    case "StmtExpr" -> { return "is inside a statement expression"; }
+                    case "BinaryConditionalOperator" -> {
+                        if (p.inner().indexOf(child) > 0) return "is an operand of the GNU 'a ?: b' operator";
+                    }
+                    default -> { }
+                }
+            }
+            return null;
+        }
+
+        void norm(Node e, List<Hoist.Step> out) {
+            if (!hasCall.contains(e)) return;
+            if (e.is("CallExpr")) {
+                for (Node c : e.inner()) norm(c, out);
+                if (!interesting.contains(e)) return;
+                for (Node a : Ast.callArguments(e)) if (impure(a)) capture(a, out);
+                String type = e.qualType();
+                boolean isVoid = isVoid(type);
+                boolean blocking = !graph.isChainCall(f, e);
+                // a value nobody reads (left of a comma, cast to void) needs no temporary: Csmith discards
+                // struct results whose const members a temporary could not even be assigned
+                String temp = isVoid || valueUnused(e) ? null : newTemp();
+                List<String> uses = consume(e);
+                calls.add(new Hoist.ChainCall(e, temp, type, isVoid, blocking));
+                out.add(new Hoist.Step.Call(calls.size() - 1, uses));
+                replaced(e, temp, type);
+                return;
+            }
+            if (e.is("BinaryOperator")) {
+                String op = e.attr("opcode");
+                Node left = e.child(0);
+                Node right = e.child(1);
+                if ((op.equals("&&") || op.equals("||")) && hasCall.contains(right)) {
+                    norm(left, out);
+                    List<String> leftUses = consume(left);
+                    String temp = newTemp();
+                    List<Hoist.Step> rs = new ArrayList<>();
+                    norm(right, rs);
+                    List<String> rightUses = consume(right);
+                    out.add(new Hoist.Step.Logical(e, temp, op.equals("&&"), leftUses, rs, rightUses));
+                    replaced(e, temp, "int");
+                    return;
+                }
+                if (op.equals(",") && hasCall.contains(right)) {
+                    norm(left, out);
+                    if (impure(left)) {
+                        out.add(new Hoist.Step.Eval(left, null, consume(left)));
+                        replaced.put(left, "");
+                    }
+                    norm(right, out);
+                    return;
+                }
+            }
+            if (e.is("ConditionalOperator") && (hasCall.contains(e.child(1)) || hasCall.contains(e.child(2)))) {
+                Node cond = e.child(0);
+                norm(cond, out);
+                List<String> condUses = consume(cond);
+                List<Hoist.Step> ts = new ArrayList<>();
+                norm(e.child(1), ts);
+                List<String> thenUses = consume(e.child(1));
+                List<Hoist.Step> es = new ArrayList<>();
+                norm(e.child(2), es);
+                List<String> elsUses = consume(e.child(2));
+                String type = e.qualType();
+                String temp = isVoid(type) ? null : newTemp();
+                out.add(new Hoist.Step.Choice(e, temp, condUses, ts, thenUses, es, elsUses));
+                replaced(e, temp, type);
+                return;
+            }
+            for (Node c : e.inner()) norm(c, out);
+        }
+
+        private static boolean valueUnused(Node call) {
+            Node child = call;
+            Node p = call.parent();
+            while (p != null && p.is("ParenExpr")) {
+                child = p;
+                p = p.parent();
+            }
+            if (p == null) return false;
+            if (p.is("BinaryOperator") && p.attr("opcode").equals(",") && p.child(0) == child) return true;
+            return p.is("CStyleCastExpr") && p.qualType().equals("void");
+        }
+
+        /** An argument that must not be evaluated again on restart: once, into a temporary, before the call. */
+        private void capture(Node arg, List<Hoist.Step> out) {
+            String type = arg.qualType();
+            String temp = newTemp();
+            out.add(new Hoist.Step.Eval(arg, temp, consume(arg)));
+            replaced(arg, temp, type);
+        }
+
+        private void replaced(Node n, String temp, String type) {
+            replaced.put(n, temp == null ? "" : temp);
+            if (temp == null) return;
+            Hoist.Temp t = new Hoist.Temp(temp, type, n);
+            temps.add(t);
+            pending.add(t);
+        }
+
+        private String newTemp() {
+            return "__talent_t" + (++tempCounter);
+        }
+
+        /** The pending temporaries inside n: read by the step that evaluates n's text. */
+        private List<String> consume(Node n) {
+            List<String> out = new ArrayList<>();
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Hoist.Temp t = it.next();
+                if (t.node() == n || Ast.isStrictlyInside(t.node(), n)) {
+                    out.add(t.name());
+                    it.remove();
+                }
+            }
+            return out;
+        }
+
+        List<Hoist.Temp> pendingTemps() {
+            return pending;
+        }
+
+        /** True when evaluating n (its hoisted parts replaced) again would do something again. */
+        boolean impure(Node n) {
+            if (replaced.containsKey(n) || n.is("UnaryExprOrTypeTraitExpr")) return false;
+            if (isSideEffect(n) || n.is("StmtExpr")) return true;
+            if (n.is("CallExpr")) {
+                String callee = Ast.directCallee(n);
+                if (callee == null || !callee.startsWith("__builtin")) return true;
+            }
+            for (Node c : n.inner()) if (impure(c)) return true;
+            return false;
+        }
     }
 }

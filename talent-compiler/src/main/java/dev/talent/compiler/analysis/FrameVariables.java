@@ -35,10 +35,9 @@ public final class FrameVariables {
         });
         for (Hoist h : f.hoists) {
             int at = h.statement().begin().offset();
-            for (Hoist.ChainCall c : h.calls()) {
-                if (c.temp() == null) continue;
-                Variable t = new Variable(c.temp(), null, c.returnType(), CTypeParser.parse(c.returnType()), at,
-                        tu.pos(c.call().begin()), null);
+            for (Hoist.Temp c : h.temps()) {
+                Variable t = new Variable(c.name(), null, c.type(), CTypeParser.parse(c.type()), at,
+                        tu.pos(c.node().begin()), null);
                 t.tempOf = h;
                 locals.add(new Ordered(at, -1_000_000 + seq[0]++, t));
             }

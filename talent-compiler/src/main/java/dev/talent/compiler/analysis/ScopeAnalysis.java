@@ -28,11 +28,11 @@ public final class ScopeAnalysis {
                         && v.decl.end().offset() < off;
             }
             if (!in) continue;
-            Variable prev = byName.get(v.name);
+            Variable prev = byName.get(v.cName);
             if (prev == null) {
-                byName.put(v.name, v);
+                byName.put(v.cName, v);
             } else if (depth(v) >= depth(prev)) {
-                byName.put(v.name, v);
+                byName.put(v.cName, v);
                 shadowed.add(prev);
             } else {
                 shadowed.add(v);

@@ -18,6 +18,11 @@ public final class Variable {
     /** Block (CompoundStmt or ForStmt) the declaration is scoped to; null for parameters. */
     public final Node scope;
     public int id;
+    /**
+     * The name the instrumented code uses: {@code name}, or a unique name when the variable is renamed because
+     * it hides another variable needed at a point (docs/CODEGEN.md "Shadowed variables").
+     */
+    public String cName;
     public boolean addressTaken;
     public Hoist tempOf;
 
@@ -30,6 +35,7 @@ public final class Variable {
         this.declOffset = declOffset;
         this.pos = pos;
         this.scope = scope;
+        this.cName = name;
     }
 
     public boolean isTemp() {

@@ -1,7 +1,9 @@
 package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Hoist;
 import dev.talent.compiler.analysis.Point;
@@ -38,6 +40,9 @@ public final class UnitRewriter {
     private static final int HOIST_CLOSE = -15;
     private static final int SITE_CLOSE = -10;
     private static final int LOOP_TRANSFORM_CLOSE = -5;
+    /** The block around a loop body whose do-while condition or for increment moved into it (outside the above). */
+    private static final int LOOP_BODY_OPEN = 4;
+    private static final int LOOP_BODY_CLOSE = -4;
 
     public record Global(String key, String name, String pos, String addressOf, CType type, Node decl, boolean isConst) {}
 
@@ -88,6 +93,7 @@ public final class UnitRewriter {
         Map<String, String> renames = new HashMap<>();
         for (HoistedStatic s : statics) renames.put(s.varDecl().id(), s.newName());
         renameStatics(statics, renames);
+        for (FunctionModel f : functions) renameHidingVariables(f);
         for (FunctionModel f : functions) wrapSuspended(f);
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
@@ -156,6 +162,16 @@ public final class UnitRewriter {
         }
     }
 
+    /** Variables renamed so that every variable needed at a point can be named there (FrameLiveness). */
+    private void renameHidingVariables(FunctionModel f) {
+        if (!f.chain) return;
+        for (var v : f.variables) {
+            if (v.isTemp() || v.cName.equals(v.name)) continue;
+            plan.replace(v.decl.loc().offset(), v.decl.loc().endOffset(), v.cName);
+            for (Node ref : FrameLiveness.references(f, v)) plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.cName);
+        }
+    }
+
     private void moveStatics(List<HoistedStatic> statics) {
         Map<Node, FunctionModel> stmts = new LinkedHashMap<>();
         for (HoistedStatic s : statics) stmts.put(s.declStmt(), s.function());
@@ -192,7 +208,7 @@ public final class UnitRewriter {
             boolean isVoid = n.qualType().equals("void");
             int b = n.begin().offset();
             int e = Ast.rangeEnd(text, n);
-            plan.insert(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ", WRAP_OPEN);
+            plan.insertOpening(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ", WRAP_OPEN, n);
             plan.insertClosing(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })", WRAP_CLOSE, n);
         });
     }
@@ -228,32 +244,8 @@ public final class UnitRewriter {
             return;
         }
         StringBuilder decls = new StringBuilder();
-        StringBuilder calls = new StringBuilder();
-        for (Hoist.ChainCall c : h.calls()) {
-            Point p = points.get(c);
-            int b = c.call().begin().offset();
-            int e = Ast.rangeEnd(text, c.call());
-            String callText = plan.render(b, e).replace("\n", " ");
-            if (p.isBlockingSite()) {
-                // talent.h: the site precedes the call inside its retry loop
-                decls.append("__typeof__(").append(callText).append(") ").append(c.temp()).append("; ");
-                calls.append("for (;;) { ").append(siteCode(f, p)).append(" ").append(c.temp()).append(" = ")
-                        .append(callText).append("; if (!talent_blocking_retry()) break; } ");
-                plan.replace(b, e, c.temp());
-                continue;
-            }
-            calls.append(restoreLabel(p));
-            if (c.temp() != null) {
-                decls.append("__typeof__(").append(callText).append(") ").append(c.temp()).append("; ");
-                calls.append(c.temp()).append(" = ").append(callText).append("; ");
-                plan.replace(b, e, c.temp());
-            } else {
-                calls.append(callText).append("; ");
-                plan.replace(b, e, "((void)0)");
-            }
-            calls.append(unwindCheck(f, p));
-        }
-        String hoisted = decls.toString() + calls;
+        String code = steps(f, h, h.steps(), points, decls);
+        String hoisted = decls + code;
         switch (h.shape()) {
             case BEFORE_STATEMENT -> {
                 boolean braces = needsBraces(s);
@@ -271,16 +263,156 @@ public final class UnitRewriter {
             }
             case FOR_CONDITION -> {
                 Node cond = h.anchor();
-                int cb = cond.begin().offset();
-                int ce = Ast.rangeEnd(text, cond);
-                String condText = plan.render(cb, ce).replace("\n", " ");
-                plan.replace(cb, ce, "");
+                String condText = renderNode(cond);
+                replaceNode(cond, "");
                 Node body = Ast.loopBody(s);
                 plan.insert(body.begin().offset(), "{ " + hoisted + "if (!(" + condText + ")) break; ", LOOP_TRANSFORM_OPEN);
                 plan.insertClosing(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE, body);
             }
+            case DO_CONDITION -> {
+                // do B while (c);  ->  for (;;) { __label__ L; B L: ; <hoisted> if (!(c')) break; }
+                Node cond = h.anchor();
+                Node body = Ast.loopBody(s);
+                String condText = renderNode(cond);
+                String[] label = continuesToLabel(s, h, points);
+                plan.replace(s.begin().offset(), body.begin().offset(), "for (;;) ");
+                plan.insert(body.begin().offset(), "{ " + label[0], LOOP_BODY_OPEN);
+                plan.replace(Ast.statementEnd(text, body), Ast.statementEnd(text, s),
+                        " " + label[1] + hoisted + "if (!(" + condText + ")) break; }");
+            }
+            case FOR_INCREMENT -> {
+                // for (i; c; n) B  ->  for (i; c; ) { __label__ L; B L: ; <hoisted> (void)(n'); }
+                Node inc = h.anchor();
+                Node body = Ast.loopBody(s);
+                String incText = renderNode(inc);
+                String[] label = continuesToLabel(s, h, points);
+                replaceNode(inc, "");
+                plan.insert(body.begin().offset(), "{ " + label[0], LOOP_BODY_OPEN);
+                plan.insertClosing(Ast.statementEnd(text, body), " " + label[1] + hoisted + "(void)(" + incText + "); }",
+                        LOOP_BODY_CLOSE, body);
+            }
             default -> throw new IllegalStateException(h.shape().toString());
         }
+    }
+
+    /**
+     * A loop whose do-while condition or for increment moved to the end of its body: its continue statements
+     * become gotos to a label there, local to the body's block (__label__) so that copies of the loop (resume
+     * copies, versioning) do not define it twice. Returns the label's declaration and definition (both empty
+     * when the loop has no continue: gcc warns about an unused label).
+     */
+    private String[] continuesToLabel(Node loop, Hoist h, Map<Hoist.ChainCall, Point> points) {
+        List<Node> continues = ChainCallHoisting.continuesOf(loop);
+        if (continues.isEmpty()) return new String[] {"", ""};
+        String label = "__talent_c" + points.get(h.calls().getFirst()).id;
+        for (Node c : continues) plan.replace(c.begin().offset(), Ast.rangeEnd(text, c), "goto " + label);
+        return new String[] {"__label__ " + label + "; ", label + ": ; "};
+    }
+
+    /** Predicate for the boundary insertions of a node (wraps of it or of a part of it that starts or ends with it). */
+    private static Predicate<Object> inside(Node n) {
+        return o -> o instanceof Node x && (x == n || Ast.isStrictlyInside(x, n));
+    }
+
+    /** The rewritten text of an expression, with what is wrapped around it, on one line. */
+    private String renderNode(Node n) {
+        return plan.renderNode(n.begin().offset(), Ast.rangeEnd(text, n), inside(n)).replace("\n", " ");
+    }
+
+    private void replaceNode(Node n, String with) {
+        plan.replaceNode(n.begin().offset(), Ast.rangeEnd(text, n), with, inside(n));
+    }
+
+    /**
+     * The code of normalised steps (docs/CODEGEN.md "Expression normalisation"); each node a step evaluates
+     * is replaced by its temporary, whose declaration goes to {@code decls} (declared before all the code,
+     * in the order the values are computed, so that each __typeof__ names only temporaries declared before).
+     */
+    private String steps(FunctionModel f, Hoist h, List<Hoist.Step> steps, Map<Hoist.ChainCall, Point> points,
+                         StringBuilder decls) {
+        StringBuilder code = new StringBuilder();
+        for (Hoist.Step st : steps) {
+            switch (st) {
+                case Hoist.Step.Call c -> {
+                    Hoist.ChainCall call = h.calls().get(c.index());
+                    Point p = points.get(call);
+                    String callText = renderNode(call.call());
+                    if (p.isBlockingSite()) {
+                        // talent.h: the site precedes the call inside its retry loop
+                        decls.append("__typeof__(").append(callText).append(") ").append(call.temp()).append("; ");
+                        code.append("for (;;) { ").append(siteCode(f, p)).append(" ").append(call.temp()).append(" = ")
+                                .append(callText).append("; if (!talent_blocking_retry()) break; } ");
+                        replaceNode(call.call(), call.temp());
+                        continue;
+                    }
+                    code.append(restoreLabel(p));
+                    if (call.temp() != null) {
+                        decls.append("__typeof__(").append(callText).append(") ").append(call.temp()).append("; ");
+                        code.append(assign(call.temp(), callText, call.returnType()));
+                        replaceNode(call.call(), call.temp());
+                    } else {
+                        code.append(callText).append("; ");
+                        replaceNode(call.call(), "((void)0)");
+                    }
+                    code.append(unwindCheck(f, p));
+                }
+                case Hoist.Step.Eval e -> {
+                    String t = renderNode(e.expr());
+                    if (e.temp() == null) {
+                        code.append("(void)(").append(t).append("); ");
+                        replaceNode(e.expr(), "((void)0)");
+                    } else {
+                        decls.append("__typeof__(((void)0, (").append(t).append("))) ").append(e.temp()).append("; ");
+                        code.append(assign(e.temp(), "(" + t + ")", e.expr().qualType()));
+                        replaceNode(e.expr(), e.temp());
+                    }
+                }
+                case Hoist.Step.Logical l -> {
+                    Node op = l.op();
+                    String left = renderNode(op.child(0));
+                    decls.append("int ").append(l.temp()).append("; ");
+                    code.append(l.temp()).append(" = (").append(left).append(") != 0; if (").append(l.and() ? "" : "!")
+                            .append(l.temp()).append(") { ");
+                    code.append(steps(f, h, l.right(), points, decls));
+                    code.append(l.temp()).append(" = (").append(renderNode(op.child(1))).append(") != 0; } ");
+                    replaceNode(op, l.temp());
+                }
+                case Hoist.Step.Choice c -> {
+                    Node op = c.op();
+                    code.append("if (").append(renderNode(op.child(0))).append(") { ");
+                    code.append(steps(f, h, c.then(), points, decls));
+                    code.append(arm(c.temp(), renderNode(op.child(1)), op.qualType())).append("} else { ");
+                    code.append(steps(f, h, c.els(), points, decls));
+                    code.append(arm(c.temp(), renderNode(op.child(2)), op.qualType())).append("} ");
+                    if (c.temp() != null) {
+                        decls.append("__typeof__(((void)0, (").append(renderNode(op)).append("))) ").append(c.temp()).append("; ");
+                    }
+                    replaceNode(op, c.temp() != null ? c.temp() : "((void)0)");
+                }
+            }
+        }
+        return code.toString();
+    }
+
+    private String arm(String temp, String value, String type) {
+        return temp == null ? "(void)(" + value + "); " : assign(temp, "(" + value + ")", type);
+    }
+
+    /**
+     * {@code temp = value;}, or for a struct or union a copy through memory: a struct with a const member
+     * (Csmith writes them) cannot be assigned, but its value can initialise a variable and be copied.
+     */
+    private String assign(String temp, String value, String type) {
+        boolean aggregate;
+        try {
+            var category = types.category(CTypeParser.parse(type));
+            aggregate = category == TypeResolver.Category.STRUCT || category == TypeResolver.Category.UNION;
+        } catch (RuntimeException e) {
+            aggregate = false;
+        }
+        if (!aggregate) return temp + " = " + value + "; ";
+        return "{ __typeof__(" + value + ") __talent_v = " + value + "; __builtin_memcpy((void *)&" + temp
+                + ", (const void *)&__talent_v, sizeof " + temp + "); } ";
     }
 
     /**
@@ -310,6 +442,11 @@ public final class UnitRewriter {
         String code = siteCode(f, p);
         if (p.site.pragma() != null) {
             plan.replace(p.site.pragma().start(), p.site.pragma().end(), code);
+            return;
+        }
+        if (p.site.loop() == null) {
+            // the entry of a recursive function (RecursionSites), after the prologue
+            plan.insert(p.site.block().begin().offset() + 1, " " + code, SITE_OPEN);
             return;
         }
         Node body = p.site.anchor();

@@ -25,7 +25,7 @@ public final class RewritePlan {
     public static final int RANK_OPEN_INNER = 20;
 
     /** {@code closes}: for a closing insertion, what it closes (see {@link #insertClosing}); otherwise null. */
-    public record Edit(int start, int end, String text, int rank, int seq, Object closes) {
+    public record Edit(int start, int end, String text, int rank, int seq, Object closes, Object opens) {
         boolean isInsertion() { return start == end; }
     }
 
@@ -46,7 +46,7 @@ public final class RewritePlan {
 
     public void insert(int offset, String text, int rank) {
         check(offset, offset);
-        edits.add(new Edit(offset, offset, text, rank, edits.size(), null));
+        edits.add(new Edit(offset, offset, text, rank, edits.size(), null, null));
     }
 
     /**
@@ -55,12 +55,49 @@ public final class RewritePlan {
      */
     public void insertClosing(int offset, String text, int rank, Object closes) {
         check(offset, offset);
-        edits.add(new Edit(offset, offset, text, rank, edits.size(), closes));
+        edits.add(new Edit(offset, offset, text, rank, edits.size(), closes, null));
+    }
+
+    /**
+     * An insertion that opens something around a node ({@code opens}, e.g. the call wrapped in a statement
+     * expression), closed by an {@link #insertClosing} naming the same thing: {@link #renderNode} of that
+     * node takes both along.
+     */
+    public void insertOpening(int offset, String text, int rank, Object opens) {
+        check(offset, offset);
+        edits.add(new Edit(offset, offset, text, rank, edits.size(), null, opens));
+    }
+
+    /**
+     * The rewritten text of an expression [from, to): as {@link #render}, plus the insertions at its two ends
+     * that open or close something {@code inside} accepts (what was wrapped around the expression or a part
+     * of it that starts or ends with it).
+     */
+    public String renderNode(int from, int to, Predicate<Object> inside) {
+        List<Edit> sel = selected(from, to, false);
+        sel.addAll(boundary(from, to, inside));
+        return render(from, to, sel);
+    }
+
+    /** Replaces the expression [from, to) together with the insertions {@link #renderNode} shows at its ends. */
+    public void replaceNode(int from, int to, String text, Predicate<Object> inside) {
+        edits.removeAll(boundary(from, to, inside));
+        replace(from, to, text);
+    }
+
+    private List<Edit> boundary(int from, int to, Predicate<Object> inside) {
+        List<Edit> out = new ArrayList<>();
+        for (Edit e : edits) {
+            if (!e.isInsertion()) continue;
+            if (e.start() == from && e.opens() != null && inside.test(e.opens())) out.add(e);
+            else if (e.start() == to && e.closes() != null && inside.test(e.closes())) out.add(e);
+        }
+        return out;
     }
 
     public void replace(int start, int end, String text) {
         check(start, end);
-        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size(), null));
+        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size(), null, null));
     }
 
     private void check(int start, int end) {

@@ -41,13 +41,14 @@ class CallGraphTest {
     }
 
     @Test
-    void recursionWithoutLoopsIsNotAChain() {
+    void recursionWithoutLoopsIsAChainThroughItsEntrySite() {
         CProgram p = CProgram.in(dir).file("a.c", """
                 long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
                 int main(void) { return (int)fib(10); }
                 """).analyze();
-        assertThat(p.function("fib").chain).isFalse();
-        assertThat(p.function("main").chain).isFalse();
+        assertThat(p.function("fib").chain).isTrue();
+        assertThat(p.function("fib").sites).hasSize(1);
+        assertThat(p.function("main").chain).isTrue();
     }
 
     @Test

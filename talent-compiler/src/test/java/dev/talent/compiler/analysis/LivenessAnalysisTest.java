@@ -88,4 +88,59 @@ class LivenessAnalysisTest {
         assertThat(p.saved("main", 0)).containsExactly("kept", "alias");
         assertThat(p.function("main").variables.getFirst().addressTaken).isTrue();
     }
+
+    /** Issue 11, cause 4: a pointer assigned after the site before any read is not live (nor saved) there. */
+    @Test
+    void assignmentsInConditionsAndForInitialisersKill() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct n { struct n *next; int v; };
+                int work(struct n *head, int k) {
+                  char *buf;
+                  struct n *it;
+                  int s = 0;
+                  for (int i = 0; i < k; i++) s += i;
+                  if ((buf = malloc(16)) == NULL) return -1;
+                  for (it = head; it; it = it->next) s += it->v;
+                  free(buf);
+                  return s;
+                }
+                int main(void) { return work(NULL, 3); }
+                """).analyze();
+        // at the first loop's site: buf and it are assigned after it before any read
+        assertThat(p.saved("work", 0)).containsExactly("head", "k", "s", "i");
+    }
+
+    @Test
+    void aConditionalAssignmentDoesNotKill() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                int work(int k, int c) {
+                  int *q = &k;
+                  int *r = 0;
+                  for (int i = 0; i < k; i++) c += i;
+                  if (c > 3 && (r = q) != 0) c++;
+                  return r ? *r + c : c;
+                }
+                int main(void) { return work(3, 0); }
+                """).analyze();
+        assertThat(p.saved("work", 0)).contains("r", "q");
+    }
+
+    /**
+     * An assignment that a hoist moves in front of its call (a comma operand) is no longer done by the
+     * statement: the variable must stay live at the call.
+     */
+    @Test
+    void anAssignmentMovedBeforeACallIsLiveAtTheCall() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                int f(int n) { for (int i = 0; i < n; i++) n--; return n; }
+                int main(void) {
+                  int a = 0, b;
+                  b = (a = 5, f(2));
+                  return a + b;
+                }
+                """).analyze();
+        // point 0 is f's site; point 1 the call in main
+        assertThat(p.saved("main", 0)).containsExactly("a");
+    }
 }

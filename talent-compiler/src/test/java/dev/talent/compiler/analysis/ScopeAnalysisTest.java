@@ -33,8 +33,8 @@ class ScopeAnalysisTest {
     }
 
     @Test
-    void aShadowedVariableThatIsNeededIsAnError() {
-        var d = CProgram.in(dir).file("a.c", """
+    void aShadowedVariableThatIsNeededIsSavedAndTheHidingOneRenamed() {
+        CProgram p = CProgram.in(dir).file("a.c", """
                 int main(void) {
                   int x = 1;
                   {
@@ -43,12 +43,9 @@ class ScopeAnalysisTest {
                   }
                   return x;
                 }
-                """).rejection();
-        assertThat(d).singleElement().satisfies(e -> {
-            assertThat(e.severity()).isEqualTo(Diagnostic.Severity.ERROR);
-            assertThat(e.line()).isEqualTo(2);
-            assertThat(e.message()).contains("hidden");
-        });
+                """).analyze();
+        assertThat(p.saved("main", 0)).containsExactly("x", "x");
+        assertThat(p.function("main").variables).extracting(v -> v.cName).containsExactly("x", "x__talent_v1");
     }
 
     @Test

@@ -111,8 +111,12 @@ class BlockingSitesTest {
         assertThat(p.function("twice").chain).isFalse();
     }
 
+    /**
+     * Expression normalisation (docs/CODEGEN.md): a blocking call in a conditionally evaluated position, in a
+     * do-while condition, a for increment or with a side effect in its arguments is a blocking site too.
+     */
     @Test
-    void anUnhoistableBlockingCallIsOnlyRenamedWithANote() {
+    void aBlockingCallInAConditionalOrReEvaluatedPositionIsASiteToo() {
         CProgram p = CProgram.in(dir).file("a.c", """
                 #include <unistd.h>
                 int main(void) {
@@ -126,17 +130,37 @@ class BlockingSitesTest {
                 """);
         CompileResult r = p.compile();
         List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
-        assertThat(lines.get(3)).isEqualTo("  if (n == 0 && talent_read(fd, &c, 1) > 0) n++;");
-        // a leaf loop whose condition is no site: versioned as usual, the call only renamed in both copies
-        assertThat(lines.get(4)).startsWith("  if (__builtin_expect(!talent_pending, 1)) { do n++; while (talent_read(fd, &c, 1) > 0); }")
-                .endsWith(" n++; } while (talent_read(fd, &c, 1) > 0); }").doesNotContain("talent_blocking_retry");
-        assertThat(lines.get(5)).contains("n += (int)talent_read(fd, &c, 1)").doesNotContain("talent_blocking_retry");
-        assertThat(lines.get(6)).isEqualTo("  long r = talent_read(fd++, &c, 1);");
-        List<Diagnostic> notes = r.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.NOTE
-                && d.message().contains("is not a blocking site")).toList();
-        assertThat(notes).extracting(Diagnostic::line).containsExactly(4, 5, 6, 7);
-        assertThat(notes.get(0).message()).contains("right operand of &&");
-        assertThat(notes.get(3).message()).contains("side effect in its arguments");
+        assertThat(lines.get(3)).startsWith("  int __talent_t1; __typeof__(talent_read(fd, &c, 1)) __talent_t2; __talent_t1 = (n == 0) != 0; "
+                + "if (__talent_t1) { for (;;) { if (__builtin_expect(talent_pending, 0)) {")
+                .endsWith("__talent_t2 = talent_read(fd, &c, 1); if (!talent_blocking_retry()) break; } __talent_t1 = (__talent_t2 > 0) != 0; } "
+                        + "if (__talent_t1) n++;");
+        assertThat(lines.get(4)).startsWith("  for (;;) { ").doesNotContain("__label__").contains("talent_blocking_retry")
+                .contains("if (!(__talent_t3 > 0)) break; }");
+        assertThat(lines.get(5)).contains("talent_blocking_retry").contains("(void)(n += (int)__talent_t4); }");
+        assertThat(lines.get(6)).startsWith("  __typeof__(((void)0, (fd++))) __talent_t5; __typeof__(talent_read(__talent_t5, &c, 1)) __talent_t6; "
+                + "__talent_t5 = (fd++); for (;;) {").endsWith("long r = __talent_t6;");
+        assertThat(r.diagnostics()).noneMatch(d -> d.message().contains("is not a blocking site"));
+        p.compilesWithGcc("a.c");
+    }
+
+    @Test
+    void aBlockingCallInAStatementExpressionIsOnlyRenamedWithANote() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <unistd.h>
+                int main(void) {
+                  char c; int fd = 0;
+                  long r = ({ long k = read(fd, &c, 1); k; });
+                  return (int)r;
+                }
+                """);
+        CompileResult r = p.compile();
+        List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
+        assertThat(lines.get(3)).isEqualTo("  long r = ({ long k = talent_read(fd, &c, 1); k; });");
+        assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.NOTE)
+                .singleElement().satisfies(d -> {
+                    assertThat(d.line()).isEqualTo(4);
+                    assertThat(d.message()).contains("is not a blocking site").contains("statement expression");
+                });
     }
 
     @Test

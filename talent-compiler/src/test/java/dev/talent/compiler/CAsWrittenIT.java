@@ -1,0 +1,123 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls that may checkpoint in conditionally evaluated and re-evaluated positions (issue 11, cause 1), and
+ * variables hidden by others of the same name (cause 11), recursion without loops (cause 8): the instrumented program, stopped at many points
+ * inside them and restarted on other ISAs, prints what plain gcc's build prints.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class CAsWrittenIT {
+    @TempDir
+    Path work;
+
+    static final String PROGRAM = """
+            #include <stdio.h>
+            static unsigned long long acc = 0;
+            static int calls = 0;
+            int work(int n) {
+              int s = 0;
+              for (int i = 0; i < n % 7 + 1; i++) s += i * 3 + n;
+              calls++;
+              acc += (unsigned long long)s * (unsigned)s + 7; /* commutative: argument order is unspecified */
+              return s;
+            }
+            void vwork(int n) { for (int i = 0; i < n % 3 + 1; i++) acc += (unsigned)(i + n); }
+            int f2(int a, int b) { return a * 7 + b; }
+            static int pick(int x) { return x > 2 ? work(x) : (x < 0 ? -work(-x) : 0); }
+            int main(void) {
+              unsigned h = 0;
+              int i = 0, k;
+              for (i = 0; i < 20; i++) {
+                if (i % 2 && work(i) > 10) h += 1;
+                if (i % 3 == 0 || work(i + 1) < 30) h += 2;
+                h += (i & 1) ? work(i) : work(i * 2) + 1;
+                h += (i > 5 ? (vwork(i), 3) : 4);
+                k = (h++, work((int)(h % 50)));
+                h += k;
+                h += work(i++); i--;
+                h += f2(work(i), work(i + 3));
+                int d = i > 3 && work(i) ? work(i + 1) : 0;
+                h += d + pick(i - 3);
+              }
+              int j = 0;
+              do { j++; if (j == 3) continue; h += j; } while (work(j) < 40 && j < 12);
+              for (int m = 0; m < 50; m = work(m) % 7 + m + 1) { if (m == 4) continue; h ^= m; }
+              while (j > 0 && work(j) >= 0) j -= 2;
+              printf("h=%u acc=%llu calls=%d\\n", h, acc, calls);
+              return h > 0 ? (work(1) & 0) : 1;
+            }
+            """;
+
+    static final String SHADOWED = """
+            #include <stdio.h>
+            int main(void) {
+              int i = 5;
+              unsigned total = 0;
+              for (int k = 0; k < 30; k++) {
+                int i = k * 2;
+                for (int j = 0; j < 4; j++) { unsigned total = (unsigned)(i + j); if (total % 3) i++; }
+                total += (unsigned)i;
+              }
+              {
+                unsigned total = 1;
+                for (int i = 0; i < 20; i++) total = total * 3 + (unsigned)i;
+                printf("%u\\n", total);
+              }
+              printf("%d %u\\n", i, total);
+              return 0;
+            }
+            """;
+
+    static final String RECURSIVE = """
+            #include <stdio.h>
+            struct node { int key; struct node *l, *r; };
+            static struct node pool[64];
+            static int used;
+            static int even(int n);
+            static int odd(int n) { return n == 0 ? 0 : even(n - 1); }
+            static int even(int n) { return n == 0 ? 1 : odd(n - 1); }
+            static long fib(int n) { if (n < 2) return n; return fib(n - 1) + fib(n - 2); }
+            static struct node *insert(struct node *t, int k) {
+              if (!t) { t = &pool[used++]; t->key = k; t->l = t->r = 0; return t; }
+              if (k < t->key) t->l = insert(t->l, k); else t->r = insert(t->r, k);
+              return t;
+            }
+            static long sum(const struct node *t, int depth) {
+              return t ? (long)t->key * depth + sum(t->l, depth + 1) + sum(t->r, depth + 1) : 0;
+            }
+            int main(void) {
+              struct node *root = 0;
+              unsigned k = 7;
+              long f = fib(16);
+              int e = even(91);
+              if (k && e == 0) k++;
+              for (int i = 0; i < 40; i++) { k = k * 1103515245u + 12345u; root = insert(root, (int)(k >> 16) % 1000); }
+              printf("%ld %d %ld\\n", f, e, sum(root, 1));
+              return 0;
+            }
+            """;
+
+    @Test
+    void recursionWithoutLoopsIsCheckpointedAtFunctionEntry() throws Exception {
+        MigratesLikeGcc.check(work, "recursive", RECURSIVE, 3, 1, 2, 50, 1000, 2500, 3000, 3300, 3400, 3500);
+    }
+
+    @Test
+    void hiddenVariablesMigrateLikeAnUninterruptedRun() throws Exception {
+        MigratesLikeGcc.check(work, "shadowed", SHADOWED, 3, 1, 7, 40, 77, 120, 150, 158, 165);
+    }
+
+    @Test
+    void conditionalAndReEvaluatedCallsMigrateLikeAnUninterruptedRun() throws Exception {
+        String out = MigratesLikeGcc.check(work, "cexpr", PROGRAM, 3, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 500, 610);
+        assertThat(out).startsWith("h=");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One C program checked against plain gcc: built by talent, run uninterrupted, then stopped after each of the
+ * given numbers of site visits on x86_64 and restarted on the hops' ISAs in turn (each stop on the next ISA of
+ * {@link MigrationHops#HOPS}), every output equal to plain gcc's.
+ */
+final class MigratesLikeGcc {
+    private MigratesLikeGcc() {}
+
+    /** Returns plain gcc's output; {@code isas}: how many of the hops to link for (1 = x86_64 only). */
+    static String check(Path work, String name, String source, int isas, int... stops) throws Exception {
+        Path src = work.resolve(name + ".c");
+        Files.writeString(src, source);
+        Path orig = work.resolve(name + ".orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        String expected = plain.out();
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        List<Target> targets = HOPS.subList(0, Math.min(isas, HOPS.size()));
+        List<Path> exes = new ArrayList<>();
+        for (Target t : targets) exes.add(link(t, r, work.resolve(name + "." + t.name())));
+        Run straight = run(command(targets.getFirst(), exes.getFirst()), Map.of(), null);
+        assertThat(straight.out()).as("uninterrupted").isEqualTo(expected);
+        assertThat(straight.rc()).isEqualTo(plain.rc());
+        int hop = 0;
+        for (int stop : stops) {
+            Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop));
+            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Run first = run(command(targets.getFirst(), exes.getFirst()),
+                    Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            if (first.rc() != 75) {
+                // the program ended before that many visits: it must have run as plain gcc's
+                assertThat(first.out()).as("stop " + stop + " not reached: " + first.err()).isEqualTo(expected);
+                continue;
+            }
+            int to = targets.size() == 1 ? 0 : 1 + (hop++ % (targets.size() - 1));
+            Run second = run(command(targets.get(to), exes.get(to)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_RESTART", "1"), null);
+            assertThat(first.out() + second.out()).as("stop after " + stop + " visits, restart on " + targets.get(to).name()
+                    + "\n" + first.err() + second.err()).isEqualTo(expected);
+            assertThat(second.rc()).as(second.err()).isEqualTo(plain.rc());
+        }
+        return expected;
+    }
+}
