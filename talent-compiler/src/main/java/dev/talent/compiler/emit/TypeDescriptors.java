@@ -62,9 +62,10 @@ public final class TypeDescriptors {
             sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true));
         } catch (UnsupportedTypeException e) {
             // the name is declared at the top and may be referenced already (a pointer member of the type
-            // itself): defined as an empty descriptor (kind 0), which the runtime ignores as a pointee
+            // itself): defined as an empty descriptor (kind 0), which the runtime ignores as a pointee; it may
+            // also be referenced by nothing (a pointee tried for heap typing), hence "unused" for gcc -Wextra
             failed.put(spelling, e.getMessage());
-            sharedDefinitions.append("static const talent_type ").append(name).append(" = {0};\n");
+            sharedDefinitions.append("static const talent_type ").append(name).append(" __attribute__((unused)) = {0};\n");
             throw e;
         }
         return name;

@@ -116,12 +116,12 @@ class ChainCallHoistingTest {
                 }
                 """).rejection();
         List<Diagnostic> errors = d.stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).toList();
-        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7, 8, 9);
+        // line 9's 'continue' comes from a macro; the unit is instrumented preprocessed, so it is rewritten as written
+        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7, 8);
         assertThat(errors.get(0).message()).contains("statement expression");
         assertThat(errors.get(1).message()).contains("a ?: b");
         assertThat(errors.get(2).message()).contains("'c', declared by the same declaration");
         assertThat(errors.get(2).remedy()).contains("declaration of its own");
-        assertThat(errors.get(3).message()).contains("'continue' inside a macro expansion");
         assertThat(d).allSatisfy(x -> assertThat(x.remedy()).isNotBlank());
     }
 

@@ -83,7 +83,7 @@ class HeapCallsTest {
         String pair = descriptorNamed(out, "TALENT_STRUCT_TYPE(pair, \"pair\"");
         String shortT = descriptorNamed(out, "TALENT_INT_TYPE(short, \"short\")");
         String node = descriptorNamed(out, "TALENT_STRUCT_TYPE(struct node, \"struct node\"");
-        String nodePtr = descriptorNamed(out, "TALENT_PTR_TYPE(struct node *, \"struct node *\"");
+        String nodePtr = descriptorNamed(out, "TALENT_PTR_TYPE_TO(struct node *, \"struct node *\"");
         assertThat(lines.get(4)).as("n * sizeof(T)").isEqualTo("  void *p1 = talent_malloc(10 * sizeof(pair), &" + pair + ", \"a.c:5:14\");");
         assertThat(lines.get(5)).as("sizeof(T) in calloc").isEqualTo("  void *p2 = talent_calloc(3, sizeof(short), &" + shortT + ", \"a.c:6:14\");");
         assertThat(lines.get(6)).as("initialised pointer").isEqualTo("  struct node *n = talent_malloc(64, &" + node + ", \"a.c:7:20\");");

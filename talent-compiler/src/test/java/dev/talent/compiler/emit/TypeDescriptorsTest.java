@@ -29,8 +29,8 @@ class TypeDescriptorsTest {
                 .contains("TALENT_FIELD(struct node, v, &talent_td_")
                 .contains("TALENT_BITFIELD(flags, &talent_td_")
                 .contains("TALENT_ARRAY_TYPE(struct node[4], \"struct node[4]\", __typeof__((*(__typeof__(struct node[4]) *)0)[0]), &talent_td_")
-                .contains("TALENT_PTR_TYPE(struct node *, \"struct node *\", \"struct node\")")
-                .contains("TALENT_PTR_TYPE(const char *, \"const char *\", \"const char\")")
+                .contains("TALENT_PTR_TYPE_TO(struct node *, \"struct node *\", \"struct node\", &talent_td_")
+                .contains("TALENT_PTR_TYPE_TO(const char *, \"const char *\", \"const char\", &talent_td_")
                 .contains("static unsigned long long talent_td_")
                 .contains("(const void *o) { return (unsigned long long)(long long)((const struct node *)o)->flags; }");
         // no number computed on the host: sizes and offsets only through the macros
