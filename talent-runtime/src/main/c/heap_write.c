@@ -164,7 +164,8 @@ void tl_heap_checkpoint_begin(void)
     nsnap = tl_heap_nlive;
     free(snap);
     snap = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *snap);
-    memcpy(snap, tl_heap_live, (size_t)nsnap * sizeof *snap);
+    if (nsnap)
+        memcpy(snap, tl_heap_live, (size_t)nsnap * sizeof *snap);
     mark = tl_xcalloc(nsnap ? nsnap : 1, sizeof *mark);
     free(seen);
     seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
