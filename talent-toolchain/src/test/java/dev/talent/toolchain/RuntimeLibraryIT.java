@@ -22,6 +22,32 @@ class RuntimeLibraryIT {
 
     static List<Platform> platforms() { return HostPlatforms.usable(); }
 
+    /** What the real runtime's heap_track.c provides, here passing every call to the C library's allocator. */
+    private static final String WRAPPERS = """
+            #include <stddef.h>
+            void *__real_malloc(size_t); void *__real_calloc(size_t, size_t); void *__real_realloc(void *, size_t);
+            void __real_free(void *); int __real_posix_memalign(void **, size_t, size_t);
+            void *__real_aligned_alloc(size_t, size_t); void *__real_memalign(size_t, size_t);
+            void *__real_valloc(size_t); char *__real_strdup(const char *); char *__real_strndup(const char *, size_t);
+            size_t __real_malloc_usable_size(void *);
+            void *__wrap_malloc(size_t); void *__wrap_calloc(size_t, size_t); void *__wrap_realloc(void *, size_t);
+            void __wrap_free(void *); int __wrap_posix_memalign(void **, size_t, size_t);
+            void *__wrap_aligned_alloc(size_t, size_t); void *__wrap_memalign(size_t, size_t);
+            void *__wrap_valloc(size_t); char *__wrap_strdup(const char *); char *__wrap_strndup(const char *, size_t);
+            size_t __wrap_malloc_usable_size(void *);
+            void *__wrap_malloc(size_t n) { return __real_malloc(n); }
+            void *__wrap_calloc(size_t n, size_t s) { return __real_calloc(n, s); }
+            void *__wrap_realloc(void *p, size_t n) { return __real_realloc(p, n); }
+            void __wrap_free(void *p) { __real_free(p); }
+            int __wrap_posix_memalign(void **p, size_t a, size_t n) { return __real_posix_memalign(p, a, n); }
+            void *__wrap_aligned_alloc(size_t a, size_t n) { return __real_aligned_alloc(a, n); }
+            void *__wrap_memalign(size_t a, size_t n) { return __real_memalign(a, n); }
+            void *__wrap_valloc(size_t n) { return __real_valloc(n); }
+            char *__wrap_strdup(const char *s) { return __real_strdup(s); }
+            char *__wrap_strndup(const char *s, size_t n) { return __real_strndup(s, n); }
+            size_t __wrap_malloc_usable_size(void *p) { return __real_malloc_usable_size(p); }
+            """;
+
     /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */
     private static RuntimeSources miniRuntime(Path dir, String greeting) throws Exception {
         Files.createDirectories(dir.resolve("include"));
@@ -29,6 +55,8 @@ class RuntimeLibraryIT {
         Files.writeString(dir.resolve("include/talent.h"), "/* stands in for the contract */\n");
         Files.writeString(dir.resolve("scale.c"), "#include <math.h>\n#include \"mini.h\"\n"
                 + "double mini_scale(double x) { return sqrt(x) * 2.0; }\n");
+        // the link flags wrap the allocator (RuntimeLibrary.WRAPPED_ALLOCATOR): a runtime defines each __wrap_
+        Files.writeString(dir.resolve("wrap.c"), WRAPPERS);
         Files.writeString(dir.resolve("greeting.c"), "#include \"mini.h\"\n"
                 + "const char *mini_greeting(void) { return \"" + greeting + "\"; }\n");
         return RuntimeSources.fromDirectory(dir);
@@ -43,10 +71,16 @@ class RuntimeLibraryIT {
 
         BuiltRuntime runtime = library.build(compiler);
         Path main = Files.writeString(dir.resolve("main.c"), "#include <stdio.h>\n#include \"mini.h\"\n"
-                + "int main(void) { printf(\"%s %.3f\\n\", mini_greeting(), mini_scale(16.0)); return 0; }\n");
+                + "#include <stdlib.h>\n"
+                + "int main(void) { char *volatile p = malloc(4); free(p); /* kept at -O2: pulls the wrappers in */\n"
+                + "  printf(\"%s %.3f\\n\", mini_greeting(), mini_scale(16.0)); return 0; }\n");
         Path binary = dir.resolve("app." + platform.name());
-        compiler.linkExecutable(new ExecutableSpec(List.of(main), List.of("-I" + runtime.includeDirectory()),
-                List.of(runtime.archive()), runtime.linkFlags(), binary));
+        try {
+            compiler.linkExecutable(new ExecutableSpec(List.of(main), List.of("-I" + runtime.includeDirectory()),
+                    List.of(runtime.archive()), runtime.linkFlags(), binary));
+        } catch (ToolFailedException e) {
+            throw new AssertionError(e.getMessage() + ":\n" + e.output(), e);
+        }
         CapturedRun run = Launcher.forPlatform(platform, probe).runCapturing(binary, List.of(), EnvironmentChange.NONE, dir);
 
         assertThat(run.stdout()).isEqualTo("hi 8.000\n");
@@ -78,7 +112,7 @@ class RuntimeLibraryIT {
 
         assertThatThrownBy(() -> library.build(compiler)).isInstanceOfSatisfying(ToolFailedException.class,
                 e -> assertThat(e.output()).contains("broken.c").contains("nope"));
-        assertThat(sources.translationUnits()).containsExactly("greeting.c", "scale.c");
+        assertThat(sources.translationUnits()).containsExactly("greeting.c", "scale.c", "wrap.c");
     }
 
     /** The real runtime packaged from talent-runtime compiles warning-free... at least error-free, everywhere. */
