@@ -8,11 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,44 +30,33 @@ final class LinkControl {
     private static final long IFREQ_SIZE = 40;
     private static final long IFNAMSIZ = 16;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+    private static final MethodHandle SOCKET = LibcCalls.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = LibcCalls.downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = LibcCalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private LinkControl() {}
-
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        Linker.Option[] all = new Linker.Option[options.length + 1];
-        System.arraycopy(options, 0, all, 0, options.length);
-        all[options.length] = Linker.Option.captureCallState("errno");
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new IllegalStateException("libc has no " + name)), descriptor, all);
-    }
 
     /** Sets or clears IFF_UP on the host interface {@code name}. */
     static void setUp(String name, boolean up) throws NativeCallException {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
             int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw failure("socket(AF_INET)", errno(state));
+            if (fd < 0) throw failure("socket(AF_INET)", LibcCalls.errno(state));
             try {
                 MemorySegment req = arena.allocate(IFREQ_SIZE);
                 MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
                 if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", errno(state));
+                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", LibcCalls.errno(state));
                 }
                 short flags = req.get(JAVA_SHORT, IFNAMSIZ);
                 short wanted = (short) (up ? flags | IFF_UP : flags & ~IFF_UP);
                 if (wanted == flags) return;
                 req.set(JAVA_SHORT, IFNAMSIZ, wanted);
                 if ((int) IOCTL.invokeExact(state, fd, SIOCSIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", errno(state));
+                    throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", LibcCalls.errno(state));
                 }
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd);
@@ -80,10 +66,6 @@ final class LinkControl {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 
     private static NativeCallException failure(String call, int errno) {

@@ -7,11 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The libc calls that let this JVM own its containers' processes, through the FFM API. After {@code runc create}
@@ -33,37 +30,26 @@ final class ProcessControl {
     /** sizeof(siginfo_t) on Linux, every ISA. */
     private static final long SIGINFO_SIZE = 128;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     // prctl(int option, ...): the variadic arguments are unsigned longs.
-    private static final MethodHandle PRCTL = downcall("prctl",
+    private static final MethodHandle PRCTL = LibcCalls.downcall("prctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle WAITID = downcall("waitid",
+    private static final MethodHandle WAITID = LibcCalls.downcall("waitid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WAITPID = downcall("waitpid",
+    private static final MethodHandle WAITPID = LibcCalls.downcall("waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle KILL = LibcCalls.downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = LibcCalls.LINKER.downcallHandle(
+            LibcCalls.LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private ProcessControl() {}
-
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        Linker.Option[] all = new Linker.Option[options.length + 1];
-        System.arraycopy(options, 0, all, 0, options.length);
-        all[options.length] = Linker.Option.captureCallState("errno");
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new IllegalStateException("libc has no " + name)), descriptor, all);
-    }
 
     /** Makes orphaned descendants (the containers' init processes) this process's children. Process-wide. */
     static void becomeChildSubreaper() throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
             int result = (int) PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L);
-            if (result != 0) throw failure("prctl(PR_SET_CHILD_SUBREAPER)", errno(state));
+            if (result != 0) throw failure("prctl(PR_SET_CHILD_SUBREAPER)", LibcCalls.errno(state));
         } catch (NativeCallException e) {
             throw e;
         } catch (Throwable t) {
@@ -77,12 +63,12 @@ final class ProcessControl {
      */
     static void awaitExitWithoutReaping(int pid) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE);
             while (true) {
                 int result = (int) WAITID.invokeExact(state, P_PID, pid, info, WEXITED | WNOWAIT);
                 if (result == 0) return;
-                int errno = errno(state);
+                int errno = LibcCalls.errno(state);
                 if (errno != EINTR) throw failure("waitid(" + pid + ")", errno);
             }
         } catch (NativeCallException e) {
@@ -95,12 +81,12 @@ final class ProcessControl {
     /** Reaps the exited child {@code pid}; returns its exit status as a shell reports it (128+n for signal n). */
     static int reap(int pid) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
             MemorySegment status = arena.allocate(JAVA_INT);
             while (true) {
                 int result = (int) WAITPID.invokeExact(state, pid, status, 0);
                 if (result == pid) return exitCode(status.get(JAVA_INT, 0));
-                int errno = errno(state);
+                int errno = LibcCalls.errno(state);
                 if (errno != EINTR) throw failure("waitpid(" + pid + ")", errno);
             }
         } catch (NativeCallException e) {
@@ -113,10 +99,10 @@ final class ProcessControl {
     /** Sends a signal; false if no such process exists. */
     static boolean kill(int pid, int signal) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
             int result = (int) KILL.invokeExact(state, pid, signal);
             if (result == 0) return true;
-            int errno = errno(state);
+            int errno = LibcCalls.errno(state);
             if (errno == ESRCH) return false;
             throw failure("kill(" + pid + ", " + signal + ")", errno);
         } catch (NativeCallException e) {
@@ -132,10 +118,6 @@ final class ProcessControl {
         if (signal == 0) return (waitStatus >> 8) & 0xff;
         if (signal == 0x7f) throw new IllegalArgumentException("wait status " + waitStatus + " is a stop, not an exit");
         return 128 + signal;
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 
     private static NativeCallException failure(String call, int errno) {
