@@ -9,8 +9,9 @@ For every program in src/test/resources/corpus/corpus.json:
      byte-identical to the x86_64 run, and the exit status to equal the manifest's exitCode;
   2. build it natively with -fsanitize=undefined,address and require a clean run with the same output;
   3. count the checkpoint-site visits of an uninterrupted run: a copy of the source is instrumented the
-     way docs/CODEGEN.md places sites (head of every for/while/do body, `#pragma talent checkpoint`, none
-     inside what `#pragma talent nocheckpoint` precedes), using clang's JSON AST for the loop bodies;
+     way docs/CODEGEN.md places sites (head of every for/while/do body, entry of every function on a cycle
+     of direct calls, `#pragma talent checkpoint`, none inside what `#pragma talent nocheckpoint` precedes),
+     using clang's JSON AST for the loop bodies and the call graph;
      the count must equal the manifest's siteVisits, and every stop-after chain of the manifest must stop
      before the end of the run (sum of its values <= siteVisits; = stops at the very last site).
 
@@ -106,9 +107,99 @@ def loop_bodies(source, ast):
     return found
 
 
-def instrument_for_counting(source, out_path):
-    ast = json.loads(run(["clang", "-Xclang", "-ast-dump=json", "-fsyntax-only", "-fsigned-char",
-                          "-std=c99", source]).stdout)
+def clang_ast(source):
+    return json.loads(run(["clang", "-Xclang", "-ast-dump=json", "-fsyntax-only", "-fsigned-char",
+                           "-std=c99", source]).stdout)
+
+
+def in_main_file(node):
+    loc = node.get("loc", {})
+    loc = loc.get("expansionLoc", loc)
+    return "includedFrom" not in loc
+
+
+def function_definitions(unit, ast):
+    """(key, name, node) of every function defined in the file itself; static ones are keyed per file."""
+    out = []
+    for node in ast.get("inner", []):
+        if node.get("kind") == "FunctionDecl" and in_main_file(node) \
+                and any(c.get("kind") == "CompoundStmt" for c in node.get("inner", [])):
+            key = (unit, node["name"]) if node.get("storageClass") == "static" else (None, node["name"])
+            out.append((key, node["name"], node))
+    return out
+
+
+def direct_callees(node):
+    """Names of the functions a function's body calls directly (through implicit casts and parentheses)."""
+    names = []
+
+    def callee(n):
+        while n.get("kind") in ("ImplicitCastExpr", "ParenExpr") and n.get("inner"):
+            n = n["inner"][0]
+        ref = n.get("referencedDecl", {})
+        return ref.get("name") if n.get("kind") == "DeclRefExpr" and ref.get("kind") == "FunctionDecl" else None
+
+    def walk(n):
+        if not isinstance(n, dict):
+            return
+        if n.get("kind") == "CallExpr" and n.get("inner"):
+            name = callee(n["inner"][0])
+            if name:
+                names.append(name)
+        for child in n.get("inner", []):
+            walk(child)
+
+    walk(node)
+    return names
+
+
+def recursive_functions(asts):
+    """Keys of the functions on a cycle of direct calls over all files (docs/CODEGEN.md: entry sites)."""
+    defined = {}
+    for unit, ast in asts.items():
+        for key, name, node in function_definitions(unit, ast):
+            defined[key] = (unit, node)
+    graph = {}
+    for key, (unit, node) in defined.items():
+        out = []
+        for name in direct_callees(node):
+            target = (unit, name) if (unit, name) in defined else (None, name)
+            if target in defined and target not in out:
+                out.append(target)
+        graph[key] = out
+    index, low, stack, on_stack, cyclic = {}, {}, [], set(), set()
+    counter = [0]
+
+    def strongconnect(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strongconnect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in graph[v]:
+                cyclic.update(component)
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    for v in graph:
+        if v not in index:
+            strongconnect(v)
+    return cyclic
+
+
+def instrument_for_counting(source, ast, recursive, out_path):
     text = open(source, "rb").read()
     nodes = loop_bodies(source, ast)
     excluded = []
@@ -121,6 +212,19 @@ def instrument_for_counting(source, out_path):
         if kind == "FunctionDecl" or any(b <= begin < e for b, e in excluded):
             continue
         inserts.append((body, b"if ((++talent_count_visits), 0) {} else "))
+    for key, name, node in function_definitions(source, ast):
+        if key not in recursive:
+            continue
+        begin = node.get("range", {}).get("begin", {})
+        begin = begin.get("expansionLoc", begin).get("offset")
+        if begin is None or any(b <= begin < e for b, e in excluded):
+            continue
+        body = next(c for c in node["inner"] if c.get("kind") == "CompoundStmt")
+        if not body.get("inner"):
+            continue
+        brace = body["range"]["begin"]
+        brace = brace.get("expansionLoc", brace)["offset"]
+        inserts.append((brace + 1, b" ++talent_count_visits;"))
     for m in re.finditer(rb"^[ \t]*#[ \t]*pragma[ \t]+talent[ \t]+checkpoint[ \t]*$", text, re.M):
         inserts.append((m.start(), b"++talent_count_visits; //"))  # the pragma is commented out, lines stay
     for position, snippet in sorted(inserts, key=lambda i: i[0], reverse=True):
@@ -199,9 +303,11 @@ def check_program(program, use_valgrind):
         counting_dir = os.path.join(root, "counting-src")
         os.makedirs(counting_dir)
         counted_sources = []
+        asts = {source: clang_ast(source) for source in sources(program)}
+        recursive = recursive_functions(asts)
         for source in sources(program):
             target = os.path.join(counting_dir, os.path.basename(source))
-            instrument_for_counting(source, target)
+            instrument_for_counting(source, asts[source], recursive, target)
             counted_sources.append(target)
         counter = os.path.join(root, name + ".count")
         built = run(["gcc", "-std=c99", "-O1", "-fsigned-char", "-Wno-unknown-pragmas", "-o", counter]
