@@ -53,14 +53,26 @@ public final class Agent {
         }
         events.accept("serving gRPC (mutual TLS 1.3) on " + s.address() + ":" + server.getPort());
         CountDownLatch lost = new CountDownLatch(1);
-        try (Etcd etcd = Etcd.connect(config); LeaseKeeper lease = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost)) {
-            etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms()), 0);
-            etcd.put(EtcdKeys.agent(s.name()), self, lease.id());
-            events.accept("registered " + s.name() + " (platforms " + String.join(",", s.platforms()) + ") under lease "
-                    + Long.toHexString(lease.id()) + ", TTL " + LEASE_TTL_S + " s");
-            int status = awaitEither(stop, lost);
-            if (status != 0) events.accept("stopping: " + lease.reason());
-            return status;
+        try (Etcd etcd = Etcd.connect(config)) {
+            LeaseKeeper lease = Startup.retry(stop, events, () -> {
+                LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
+                try {
+                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms()), 0);
+                    etcd.put(EtcdKeys.agent(s.name()), self, l.id());
+                    return l;
+                } catch (FleetException | InterruptedException e) {
+                    l.close();
+                    throw e;
+                }
+            });
+            if (lease == null) return 0;
+            try (lease) {
+                events.accept("registered " + s.name() + " (platforms " + String.join(",", s.platforms()) + ") under lease "
+                        + Long.toHexString(lease.id()) + ", TTL " + LEASE_TTL_S + " s");
+                int status = awaitEither(stop, lost);
+                if (status != 0) events.accept("stopping: " + lease.reason());
+                return status;
+            }
         } finally {
             server.shutdown();
             server.awaitTermination(2, TimeUnit.SECONDS);

@@ -25,8 +25,17 @@ public final class Controller {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
-        try (Etcd etcd = Etcd.connect(config); LeaseKeeper lease = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost)) {
-            etcd.put(EtcdKeys.controller(host), self, lease.id());
+        try (Etcd etcd = Etcd.connect(config); LeaseKeeper lease = Startup.retry(stop, events, () -> {
+                LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
+                try {
+                    etcd.put(EtcdKeys.controller(host), self, l.id());
+                    return l;
+                } catch (FleetException | InterruptedException e) {
+                    l.close();
+                    throw e;
+                }
+            })) {
+            if (lease == null) return 0;
             byte[] proposal;
             try {
                 proposal = Etcd.JSON.writeValueAsBytes(self);
