@@ -22,6 +22,12 @@ public final class Etcd implements AutoCloseable {
     static final int MAX_VALUE = 64 * 1024;
     private static final Duration CALL = Duration.ofSeconds(5);
 
+    static {
+        // jetcd logs through SLF4J, and talent has no logging back end: without this, SLF4J says so on stderr at
+        // every start (its own diagnostics, not jetcd's)
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
+
     private final Client client;
 
     private Etcd(Client client) { this.client = client; }

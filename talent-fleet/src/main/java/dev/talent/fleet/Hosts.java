@@ -53,19 +53,34 @@ public final class Hosts {
             apps.computeIfAbsent(p.host(), k -> new ArrayList<>()).add(p.app());
         }
         Optional<Records.ControllerRecord> leader = leader(etcd);
+        // the agents are asked at once (one virtual thread each): a fleet of down agents costs one Ping timeout
+        Map<String, java.util.concurrent.Future<Boolean>> answers = new HashMap<>();
         List<HostStatus> out = new ArrayList<>();
-        for (Records.HostInfo h : hosts.values()) {
-            boolean up = false;
-            if (alive.containsKey(h.name())) {
-                try {
-                    up = AgentRpc.ping(tls, h.address(), h.port(), "cli", PING).name().equals(h.name());
-                } catch (FleetException e) {
-                    up = false;
-                }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Records.HostInfo h : hosts.values()) {
+                if (!alive.containsKey(h.name())) continue;
+                answers.put(h.name(), pool.submit(() -> {
+                    try {
+                        return AgentRpc.ping(tls, h.address(), h.port(), "cli", PING).name().equals(h.name());
+                    } catch (FleetException e) {
+                        return false;
+                    }
+                }));
             }
-            boolean leads = leader.isPresent() && leader.get().host().equals(h.name());
-            out.add(new HostStatus(h.name(), h.address(), h.platforms(), up ? "up" : "down",
-                    apps.getOrDefault(h.name(), List.of()).stream().sorted().toList(), leads, controllers.get(h.name())));
+            for (Records.HostInfo h : hosts.values()) {
+                boolean up = false;
+                var answer = answers.get(h.name());
+                if (answer != null) {
+                    try {
+                        up = answer.get();
+                    } catch (ExecutionException e) {
+                        up = false;
+                    }
+                }
+                boolean leads = leader.isPresent() && leader.get().host().equals(h.name());
+                out.add(new HostStatus(h.name(), h.address(), h.platforms(), up ? "up" : "down",
+                        apps.getOrDefault(h.name(), List.of()).stream().sorted().toList(), leads, controllers.get(h.name())));
+            }
         }
         return out;
     }

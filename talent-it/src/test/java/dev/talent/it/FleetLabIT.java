@@ -36,6 +36,7 @@ class FleetLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND = Duration.ofMinutes(4);
     private static final Pattern FAILOVER = Pattern.compile("leads after (\\d+) ms");
+    private static final Pattern AGENT_LOSS = Pattern.compile("etcd dropped it after (\\d+) ms");
 
     private TalentCli talent;
     private Path dir;
@@ -85,14 +86,20 @@ class FleetLabIT {
 
     @Test
     @Order(2)
-    void killingTheLeadingControllerElectsAnotherWithinThreeSeconds() {
-        ProcessResult r = talent.run(dir, COMMAND, List.of("bench", "fleet", "--kills", "2", "--fleet", dir.resolve("fleet.conf").toString()));
+    void killingTheLeadingControllerElectsAnotherWithinThreeSecondsAndADeadAgentIsSeen() {
+        ProcessResult r = talent.run(dir, COMMAND, List.of("bench", "fleet", "--kills", "2", "--agent-loss", "h3",
+                "--fleet", dir.resolve("fleet.conf").toString()));
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         Matcher m = FAILOVER.matcher(r.stdoutText());
         List<Long> ms = new ArrayList<>();
         while (m.find()) ms.add(Long.parseLong(m.group(1)));
         System.out.println("FleetLabIT: controller failover " + ms + " ms");
         assertThat(ms).hasSize(2).allSatisfy(t -> assertThat(t).isLessThan(3000));
+        // a frozen agent's lease (TTL 3 s) expires: etcd drops it within seconds
+        Matcher loss = AGENT_LOSS.matcher(r.stdoutText());
+        assertThat(loss.find()).withFailMessage(r.describe()).isTrue();
+        System.out.println("FleetLabIT: a frozen agent dropped by etcd after " + loss.group(1) + " ms");
+        assertThat(Long.parseLong(loss.group(1))).isBetween(1000L, 6000L);
     }
 
     @Test

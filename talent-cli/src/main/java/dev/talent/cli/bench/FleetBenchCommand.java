@@ -24,6 +24,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
     @Option(names = "--kills", paramLabel = "N", defaultValue = "5", description = "How many leaders to kill (default: ${DEFAULT-VALUE}).") int kills;
     @Option(names = "--limit-ms", paramLabel = "MS", defaultValue = "10000", description = "Give up on a failover after this long (default: ${DEFAULT-VALUE}).") long limitMs;
 
+    @Option(names = "--agent-loss", paramLabel = "HOST", description = "Also freeze HOST's agent (SIGSTOP) and time until etcd drops it"
+            + " and until a new agent of HOST is registered.") String agentLoss;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -37,6 +40,11 @@ public final class FleetBenchCommand implements Callable<Integer> {
             double[] ms = samples.stream().mapToDouble(FailoverBench.Sample::failoverMs).sorted().toArray();
             out.printf("controller failover: median %.0f ms, max %.0f ms over %d kills (lease TTL %d s)%n", ms[ms.length / 2],
                     ms[ms.length - 1], ms.length, dev.talent.fleet.Controller.LEASE_TTL_S);
+            if (agentLoss != null) {
+                FailoverBench.AgentLoss a = FailoverBench.agentLoss(FleetConfig.read(Path.of(file)), agentLoss, Duration.ofMillis(limitMs));
+                out.printf("froze %s's agent (pid %d): etcd dropped it after %.0f ms (lease TTL %d s); a new agent (pid %d) registered after %.0f ms%n",
+                        a.host(), a.pid(), a.seenDeadMs(), dev.talent.fleet.Agent.LEASE_TTL_S, a.newPid(), a.backMs());
+            }
             out.println("host-to-host migration downtime: not measured (host-to-host migration is not implemented yet)");
             out.flush();
             return ExitCodes.OK;
