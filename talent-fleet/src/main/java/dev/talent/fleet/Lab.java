@@ -77,6 +77,7 @@ public final class Lab {
             return lab;
         } catch (FleetException | IOException | RuntimeException e) {
             String tail = logTails(lab);
+            // down() trusts lab.json: it was written first, so it is there unless writing it failed
             try {
                 down(lab.dir(), events);
             } catch (FleetException cleanup) {
@@ -170,18 +171,22 @@ public final class Lab {
      */
     public static void down(Path dir, Consumer<String> events) throws FleetException, InterruptedException {
         Path abs = dir.toAbsolutePath().normalize();
+        // only a directory with a lab.json is a lab's: nothing is killed or removed on the word of any other directory
         LabLayout lab = readLayoutOrNull(abs);
+        if (lab == null) {
+            List<String> seen = leftovers(null);
+            throw new FleetException("no lab in " + abs + " (no lab.json): nothing stopped or removed"
+                    + (seen.isEmpty() ? "" : "; of a lab, this machine has: " + String.join("; ", seen) + " (lab down --dir ITS_DIR)"));
+        }
         stopSupervisor(abs, events);
         killLeftovers(abs, events);
         List<String> namespaces = labNamespaces();
         for (String ns : namespaces) Commands.run(List.of("ip", "netns", "del", ns));
         for (String link : labLinks()) Commands.run(List.of("ip", "link", "del", link));
-        if (lab != null || Files.exists(abs)) {
-            try {
-                removeTree(abs);
-            } catch (IOException e) {
-                throw new FleetException("cannot remove " + abs + ": " + e.getMessage(), e);
-            }
+        try {
+            removeTree(abs);
+        } catch (IOException e) {
+            throw new FleetException("cannot remove " + abs + ": " + e.getMessage(), e);
         }
         List<String> left = leftovers(abs);
         if (!left.isEmpty()) throw new FleetException("lab down left things behind: " + String.join("; ", left));
@@ -262,7 +267,7 @@ public final class Lab {
         return out;
     }
 
-    /** What of the lab is still there: namespaces, links, mounts (netns files, the directory), processes. */
+    /** What of the lab is still there: namespaces, links, mounts (netns files, the directory), processes; {@code dir} null: no directory. */
     public static List<String> leftovers(Path dir) throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();
         for (String ns : labNamespaces()) out.add("network namespace " + ns);
@@ -270,12 +275,14 @@ public final class Lab {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
                 String[] f = line.split(" ");
-                if (f.length > 4 && (f[4].startsWith("/run/netns/" + LabLayout.NETNS_PREFIX) || f[4].startsWith(dir.toString() + "/") || f[4].equals(dir.toString())))
+                if (f.length > 4 && (f[4].startsWith("/run/netns/" + LabLayout.NETNS_PREFIX)
+                        || (dir != null && (f[4].startsWith(dir.toString() + "/") || f[4].equals(dir.toString())))))
                     out.add("mount " + f[4]);
             }
         } catch (IOException e) {
             throw new FleetException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
+        if (dir == null) return out;
         for (ProcessHandle p : labProcesses(dir)) out.add("process " + p.pid() + " (" + commandLine(p.pid()).strip() + ")");
         if (Files.exists(dir)) out.add("directory " + dir);
         return out;
