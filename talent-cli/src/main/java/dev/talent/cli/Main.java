@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
         description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.",
         subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
                 PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, AlertCommand.class, AlertsCommand.class, ReportCommand.class, dev.talent.cli.bench.BenchCommand.class,
+                dev.talent.cli.fleet.PkiCommand.class, dev.talent.cli.fleet.LabCommand.class, dev.talent.cli.fleet.HostsCommand.class,
+                dev.talent.cli.fleet.AgentCommand.class, dev.talent.cli.fleet.ControllerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -180,9 +180,12 @@ class CheckpointCommandTest {
     void talentsOwnJvmIsRefusedWithTheProgramsPid(@TempDir Path dir) throws Exception {
         Path program = Files.writeString(dir.resolve("app.x86_64"), "#!/bin/sh\nexec sleep 60\n");
         program.toFile().setExecutable(true);
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.talent.cli.Main", "exec", "--isa", "x86_64",
-                dir + "/app").start();
+        // the class path through CLASSPATH, not -cp: the JDK reads at most 4 KiB of a process's command line, and the
+        // test class path (every module's dependencies, the fleet's included) is longer than that
+        ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "dev.talent.cli.Main", "exec", "--isa", "x86_64", dir + "/app");
+        launch.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Process jvm = launch.start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (jvm.children().findAny().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);

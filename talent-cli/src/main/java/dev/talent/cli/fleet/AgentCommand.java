@@ -1,0 +1,59 @@
+package dev.talent.cli.fleet;
+
+import dev.talent.cli.ExitCodes;
+import dev.talent.fleet.Agent;
+import dev.talent.fleet.FleetException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"The fleet's daemon on every host (runs until SIGTERM; in production under systemd: talent-agent.service).",
+                "Serves the agent's gRPC service over mutual TLS 1.3 on --address:--port: a peer without a certificate from the fleet CA"
+                        + " is refused during the handshake. Registers the host in etcd (/talent/hosts/NAME/info: address, port,"
+                        + " platforms) and holds /talent/agents/NAME under a lease of 3 s that it keeps alive, so a dead agent is"
+                        + " seen within 3 s. Exits 1 when it loses the lease (its supervisor starts it again).",
+                "Config: the fleet file (--fleet) has etcd=https://HOST:PORT,... and ca=, cert=, key= (this host's certificate,"
+                        + " from `talent pki issue DIR NAME --ip ADDRESS`)."})
+public final class AgentCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The host's name in the fleet (default: this machine's host name).")
+    String name;
+
+    @Option(names = "--address", paramLabel = "ADDRESS", required = true,
+            description = "The address to listen on and to publish (other hosts and the CLI connect to it).")
+    String address;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7443", description = "The gRPC port (default: ${DEFAULT-VALUE}; 0: any).")
+    int port;
+
+    @Option(names = "--fleet", paramLabel = "FILE", defaultValue = "/etc/talent/fleet.conf",
+            description = "The fleet file: etcd endpoints and this host's TLS files (default: ${DEFAULT-VALUE}).")
+    Path fleet;
+
+    @Option(names = "--platforms", paramLabel = "P,P", split = ",",
+            description = "The platforms to publish (default: those this machine can run, detected: cross compiler and qemu-user present).")
+    List<String> platforms;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var log = Daemon.log(spec.commandLine().getErr(), "agent");
+        try {
+            String host = name != null ? name : InetAddress.getLocalHost().getHostName();
+            List<String> p = platforms != null ? platforms : Agent.detectPlatforms();
+            return Agent.run(new Agent.Settings(host, address, port, fleet, p), log, Daemon.stopOnSignal());
+        } catch (FleetException | UnknownHostException e) {
+            log.accept(e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } finally {
+            Daemon.done();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.talent.cli.fleet;
+
+import dev.talent.cli.ExitCodes;
+import dev.talent.fleet.Controller;
+import dev.talent.fleet.FleetException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = {"The fleet's controller (runs until SIGTERM; in production under systemd: talent-controller.service). Run one"
+                + " on several hosts: they keep no state of their own, and etcd's election picks the one that leads.",
+                "Each registers /talent/controllers/HOST under a lease of 2 s and campaigns on /talent/election/controller with it;"
+                        + " the leader writes /talent/leader. A leader that dies loses its lease within 2 s and the next one leads."
+                        + " A controller that loses its lease exits 1 (never two leaders).",
+                "Config: the fleet file (--fleet): etcd=https://HOST:PORT,... and ca=, cert=, key=."})
+public final class ControllerCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "The host this controller runs on (default: this machine's host name).")
+    String host;
+
+    @Option(names = "--fleet", paramLabel = "FILE", defaultValue = "/etc/talent/fleet.conf",
+            description = "The fleet file: etcd endpoints and this host's TLS files (default: ${DEFAULT-VALUE}).")
+    Path fleet;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var log = Daemon.log(spec.commandLine().getErr(), "controller");
+        try {
+            String h = host != null ? host : InetAddress.getLocalHost().getHostName();
+            return Controller.run(h, fleet, log, Daemon.stopOnSignal());
+        } catch (FleetException | UnknownHostException e) {
+            log.accept(e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } finally {
+            Daemon.done();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.talent.fleet;
+
+import dev.talent.toolchain.PlatformSupport;
+import dev.talent.toolchain.ToolchainProbe;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code talent agent}: the daemon on every host. It serves the agent's gRPC service over mutual TLS 1.3 (peers
+ * without a certificate from the fleet CA are refused in the handshake), records its host in etcd
+ * ({@code /talent/hosts/NAME/info}: address, port, platforms) and holds {@code /talent/agents/NAME} under a lease
+ * of {@link #LEASE_TTL_S} seconds that it keeps alive, so a dead agent disappears from etcd within that time.
+ */
+public final class Agent {
+    public static final long LEASE_TTL_S = 3;
+
+    /** How an agent runs. */
+    public record Settings(String name, String address, int port, Path fleetConf, List<String> platforms) {
+        public Settings { platforms = List.copyOf(platforms); }
+    }
+
+    private Agent() {}
+
+    /** The platforms this machine can run a program of (cross compiler or native, and qemu-user where needed). */
+    public static List<String> detectPlatforms() {
+        ToolchainProbe probe = ToolchainProbe.ofHost();
+        return probe.probe(probe.defaultTargets()).stream().filter(PlatformSupport::isRunnable).map(s -> s.platform().name()).toList();
+    }
+
+    /**
+     * Runs until {@code stop} opens (exit status 0) or the lease is lost (1: the host would be seen dead, so the
+     * agent stops and its supervisor starts it again).
+     */
+    public static int run(Settings s, Consumer<String> events, CountDownLatch stop) throws FleetException, InterruptedException {
+        FleetConfig config = FleetConfig.read(s.fleetConf());
+        long since = System.currentTimeMillis();
+        Records.AgentAlive self = new Records.AgentAlive(s.name(), ProcessHandle.current().pid(), since);
+        Server server;
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
+                    .sslContext(config.tls().serverContext())
+                    .addService(AgentRpc.service(() -> self))
+                    .build().start();
+        } catch (IOException e) {
+            throw new FleetException("cannot listen on " + s.address() + ":" + s.port() + ": " + e.getMessage(), e);
+        }
+        events.accept("serving gRPC (mutual TLS 1.3) on " + s.address() + ":" + server.getPort());
+        CountDownLatch lost = new CountDownLatch(1);
+        try (Etcd etcd = Etcd.connect(config)) {
+            LeaseKeeper lease = Startup.retry(stop, events, () -> {
+                LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
+                try {
+                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms()), 0);
+                    etcd.put(EtcdKeys.agent(s.name()), self, l.id());
+                    return l;
+                } catch (FleetException | InterruptedException e) {
+                    l.close();
+                    throw e;
+                }
+            });
+            if (lease == null) return 0;
+            try (lease) {
+                events.accept("registered " + s.name() + " (platforms " + String.join(",", s.platforms()) + ") under lease "
+                        + Long.toHexString(lease.id()) + ", TTL " + LEASE_TTL_S + " s");
+                int status = awaitEither(stop, lost);
+                if (status != 0) events.accept("stopping: " + lease.reason());
+                return status;
+            }
+        } finally {
+            server.shutdown();
+            server.awaitTermination(2, TimeUnit.SECONDS);
+            server.shutdownNow();
+        }
+    }
+
+    /** 0 when {@code stop} opens first, 1 when {@code lost} does. */
+    static int awaitEither(CountDownLatch stop, CountDownLatch lost) throws InterruptedException {
+        while (true) {
+            if (stop.await(100, TimeUnit.MILLISECONDS)) return 0;
+            if (lost.getCount() == 0) return 1;
+        }
+    }
+}

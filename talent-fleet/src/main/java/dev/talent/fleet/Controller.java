@@ -1,0 +1,68 @@
+package dev.talent.fleet;
+
+import io.etcd.jetcd.election.CampaignResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@code talent controller}: keeps no state of its own. Every controller registers under a lease of
+ * {@link #LEASE_TTL_S} seconds ({@code /talent/controllers/HOST}) and campaigns in etcd's election
+ * ({@link EtcdKeys#ELECTION}) with that lease; the one elected writes {@code /talent/leader} under the same lease. A
+ * leader that dies loses its lease within the TTL, its election key goes with it, and the next campaigner is elected.
+ * A controller whose lease is lost stops at once (exit 1), so two never believe they lead.
+ */
+public final class Controller {
+    public static final long LEASE_TTL_S = 2;
+
+    private Controller() {}
+
+    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop)
+            throws FleetException, InterruptedException {
+        FleetConfig config = FleetConfig.read(fleetConf);
+        Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
+        CountDownLatch lost = new CountDownLatch(1);
+        try (Etcd etcd = Etcd.connect(config); LeaseKeeper lease = Startup.retry(stop, events, () -> {
+                LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
+                try {
+                    etcd.put(EtcdKeys.controller(host), self, l.id());
+                    return l;
+                } catch (FleetException | InterruptedException e) {
+                    l.close();
+                    throw e;
+                }
+            })) {
+            if (lease == null) return 0;
+            byte[] proposal;
+            try {
+                proposal = Etcd.JSON.writeValueAsBytes(self);
+            } catch (java.io.IOException e) {
+                throw new FleetException("cannot encode the proposal: " + e.getMessage(), e);
+            }
+            events.accept("campaigning (lease " + Long.toHexString(lease.id()) + ", TTL " + LEASE_TTL_S + " s)");
+            CompletableFuture<CampaignResponse> campaign = etcd.client().getElectionClient()
+                    .campaign(Etcd.bytes(EtcdKeys.ELECTION), lease.id(), io.etcd.jetcd.ByteSequence.from(proposal));
+            CampaignResponse won = null;
+            while (won == null) {
+                if (stop.getCount() == 0) { campaign.cancel(true); return 0; }
+                if (lost.getCount() == 0) { campaign.cancel(true); events.accept("stopping: " + lease.reason()); return 1; }
+                try {
+                    won = campaign.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // still waiting for the leader before us to go
+                } catch (ExecutionException e) {
+                    throw new FleetException("election failed: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            Records.ControllerRecord leader = new Records.ControllerRecord(host, self.pid(), System.currentTimeMillis());
+            etcd.put(EtcdKeys.LEADER, leader, lease.id());
+            events.accept("leading (election key " + won.getLeader().getKey() + ", revision " + won.getLeader().getRevision() + ")");
+            int status = Agent.awaitEither(stop, lost);
+            if (status != 0) events.accept("stopping: " + lease.reason());
+            return status;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.talent.fleet;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** One line of {@code talent hosts}: a host, whether its agent answers, its apps, and its controller. */
+public record HostStatus(String name, String address, List<String> platforms, String agent, List<String> apps,
+        boolean leader, @JsonProperty("controller_pid") Long controllerPid) {
+    public HostStatus {
+        platforms = List.copyOf(platforms);
+        apps = List.copyOf(apps);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.talent.fleet;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code talent lab up} and {@code talent lab down}: a test fleet of network namespaces on one machine (see
+ * {@link LabLayout}). {@code up} makes the CA and certificates, the bridge and the namespaces, starts the supervisor
+ * in a session of its own and returns once every agent answers and one controller leads. {@code down} stops the
+ * supervisor and what it runs, removes the namespaces, the bridge and the lab's files, and then checks that no
+ * namespace, link, mount or process of the lab is left.
+ */
+public final class Lab {
+    private Lab() {}
+
+    /** The lab's readiness limit: etcd, every agent and a leader. */
+    static final Duration READY = Duration.ofSeconds(120);
+
+    public static LabLayout readLayout(Path dir) throws FleetException {
+        Path file = dir.toAbsolutePath().resolve("lab.json");
+        try {
+            if (Files.size(file) > 1 << 20) throw new FleetException(file + " is too large to be a lab's");
+            return Etcd.JSON.readValue(file.toFile(), LabLayout.class);
+        } catch (NoSuchFileException e) {
+            throw new FleetException("no lab in " + dir + " (no lab.json)", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new FleetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Brings a lab up; on any failure it takes down what it made and reports the failure.
+     *
+     * @param talent the command that runs talent (java, its options, the main class) for the daemons
+     */
+    public static LabLayout up(Path dir, int hosts, List<String> talent, Consumer<String> events) throws FleetException, InterruptedException {
+        requireTools();
+        LabLayout lab = new LabLayout(dir, hosts, talent);
+        if (Files.exists(lab.labJson())) throw new FleetException("a lab is already in " + lab.dir() + ": `talent lab down --dir " + dir + "` first");
+        if (Commands.run(List.of("ip", "link", "show", LabLayout.BRIDGE)).status() == 0)
+            throw new FleetException("the bridge " + LabLayout.BRIDGE + " exists: another lab is up on this machine (talent lab down --dir ITS_DIR)");
+        try (Stream<Path> existing = Files.isDirectory(lab.dir()) ? Files.list(lab.dir()) : Stream.empty()) {
+            if (existing.findAny().isPresent()) throw new FleetException(lab.dir() + " is not empty: a lab needs a directory of its own (lab down removes it)");
+        } catch (IOException e) {
+            throw new FleetException("cannot read " + lab.dir() + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(lab.dir());
+            Etcd.JSON.writeValue(lab.labJson().toFile(), lab);
+            Pki pki = Pki.at(lab.pki());
+            pki.init("talent lab CA");
+            for (int k = 1; k <= hosts; k++) {
+                pki.issue(LabLayout.hostName(k), Pki.Usage.HOST, List.of(LabLayout.address(k)), List.of());
+                Files.createDirectories(lab.hostDir(k));
+                new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate(LabLayout.hostName(k)), pki.key(LabLayout.hostName(k)))
+                        .write(lab.hostConf(k));
+            }
+            pki.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
+            FleetConfig cli = new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate("cli"), pki.key("cli"));
+            cli.write(lab.fleetConf());
+            events.accept("CA and " + (hosts + 1) + " certificates in " + lab.pki());
+            network(lab);
+            events.accept("bridge " + LabLayout.BRIDGE + " (" + LabLayout.SUBNET + "), namespaces " + LabLayout.netns(1) + ".." + LabLayout.netns(hosts));
+            startSupervisor(lab);
+            events.accept("supervisor started; waiting for etcd (" + lab.etcdMembers() + " members), " + hosts + " agents and a leader");
+            awaitReady(lab, cli, events);
+            return lab;
+        } catch (FleetException | IOException | RuntimeException e) {
+            String tail = logTails(lab);
+            // down() trusts lab.json: it was written first, so it is there unless writing it failed
+            try {
+                down(lab.dir(), events);
+            } catch (FleetException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new FleetException("lab up failed: " + e.getMessage() + tail, e);
+        }
+    }
+
+    private static void requireTools() throws FleetException {
+        if (!"root".equals(System.getProperty("user.name")))
+            throw new FleetException("talent lab needs root (network namespaces and a bridge)");
+        for (String[] tool : new String[][] {{"/usr/bin/etcd", "etcd-server"}, {"/usr/sbin/ip", "iproute2"}, {"/usr/bin/setsid", "util-linux"}}) {
+            if (!Files.isExecutable(Path.of(tool[0]))) throw new FleetException("talent lab needs " + tool[0] + ": apt-get install " + tool[1]);
+        }
+    }
+
+    private static void network(LabLayout lab) throws FleetException, InterruptedException {
+        Commands.check(List.of("ip", "link", "add", LabLayout.BRIDGE, "type", "bridge"));
+        Commands.check(List.of("ip", "addr", "add", LabLayout.GATEWAY + "/24", "dev", LabLayout.BRIDGE));
+        Commands.check(List.of("ip", "link", "set", LabLayout.BRIDGE, "up"));
+        for (int k = 1; k <= lab.hosts(); k++) {
+            String ns = LabLayout.netns(k), veth = ns, peer = "tfleet-p" + k;
+            Commands.check(List.of("ip", "netns", "add", ns));
+            Commands.check(List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", peer));
+            Commands.check(List.of("ip", "link", "set", peer, "netns", ns));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", peer, "name", "eth0"));
+            Commands.check(List.of("ip", "-n", ns, "addr", "add", LabLayout.address(k) + "/24", "dev", "eth0"));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
+            Commands.check(List.of("ip", "-n", ns, "route", "add", "default", "via", LabLayout.GATEWAY));
+            Commands.check(List.of("ip", "link", "set", veth, "master", LabLayout.BRIDGE));
+            Commands.check(List.of("ip", "link", "set", veth, "up"));
+        }
+    }
+
+    private static void startSupervisor(LabLayout lab) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        command.addAll(lab.talent());
+        command.addAll(List.of("lab", "supervise", "--dir", lab.dir().toString()));
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(lab.supervisorLog().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private static void awaitReady(LabLayout lab, FleetConfig cli, Consumer<String> events) throws FleetException, InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        String last = "nothing yet";
+        try (Etcd etcd = Etcd.connect(cli)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    List<HostStatus> hosts = Hosts.list(etcd, cli.tls());
+                    long up = hosts.stream().filter(h -> h.agent().equals("up")).count();
+                    long leaders = hosts.stream().filter(HostStatus::leader).count();
+                    last = up + " of " + lab.hosts() + " agents up, " + leaders + " leader(s)";
+                    if (up == lab.hosts() && leaders == 1) {
+                        events.accept(last);
+                        return;
+                    }
+                } catch (FleetException e) {
+                    last = e.getMessage();
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new FleetException("the lab was not ready within " + READY.toSeconds() + " s: " + last);
+    }
+
+    private static String logTails(LabLayout lab) {
+        StringBuilder s = new StringBuilder();
+        List<Path> logs = new ArrayList<>(List.of(lab.supervisorLog()));
+        for (int k = 1; k <= lab.hosts(); k++)
+            for (String role : List.of("etcd", "agent", "controller")) logs.add(lab.hostDir(k).resolve(role + ".log"));
+        for (Path log : logs) {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                if (lines.isEmpty()) continue;
+                s.append("\n--- ").append(log).append(" (last lines)\n");
+                for (String line : lines.subList(Math.max(0, lines.size() - 5), lines.size()))
+                    s.append(line, 0, Math.min(line.length(), 300)).append('\n');
+            } catch (IOException | RuntimeException e) {
+                // no such log
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * Takes the lab in {@code dir} down and checks that nothing of it is left.
+     *
+     * @throws FleetException something could not be removed (named)
+     */
+    public static void down(Path dir, Consumer<String> events) throws FleetException, InterruptedException {
+        Path abs = dir.toAbsolutePath().normalize();
+        // only a directory with a lab.json is a lab's: nothing is killed or removed on the word of any other directory
+        LabLayout lab = readLayoutOrNull(abs);
+        if (lab == null) {
+            List<String> seen = leftovers(null);
+            throw new FleetException("no lab in " + abs + " (no lab.json): nothing stopped or removed"
+                    + (seen.isEmpty() ? "" : "; of a lab, this machine has: " + String.join("; ", seen) + " (lab down --dir ITS_DIR)"));
+        }
+        stopSupervisor(abs, events);
+        killLeftovers(abs, events);
+        List<String> namespaces = labNamespaces();
+        for (String ns : namespaces) Commands.run(List.of("ip", "netns", "del", ns));
+        for (String link : labLinks()) Commands.run(List.of("ip", "link", "del", link));
+        try {
+            removeTree(abs);
+        } catch (IOException e) {
+            throw new FleetException("cannot remove " + abs + ": " + e.getMessage(), e);
+        }
+        List<String> left = leftovers(abs);
+        if (!left.isEmpty()) throw new FleetException("lab down left things behind: " + String.join("; ", left));
+        events.accept("removed " + namespaces.size() + " namespaces, the bridge " + LabLayout.BRIDGE + " and " + abs
+                + "; checked: no namespace, link, mount or process of the lab is left");
+    }
+
+    private static LabLayout readLayoutOrNull(Path dir) {
+        try {
+            return readLayout(dir);
+        } catch (FleetException e) {
+            return null;
+        }
+    }
+
+    private static void stopSupervisor(Path dir, Consumer<String> events) throws InterruptedException {
+        Path pidFile = dir.resolve("run").resolve("supervisor.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        var handle = ProcessHandle.of(pid).filter(p -> commandLine(p.pid()).contains(dir.toString()));
+        if (handle.isEmpty()) return;
+        handle.get().destroy();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (handle.get().isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+        if (handle.get().isAlive()) {
+            events.accept("the supervisor (pid " + pid + ") did not stop within 10 s: killing it");
+            handle.get().destroyForcibly();
+        }
+    }
+
+    /** Kills (SIGKILL) every process whose command line names the lab's directory. */
+    private static void killLeftovers(Path dir, Consumer<String> events) throws InterruptedException {
+        for (int round = 0; round < 20; round++) {
+            List<ProcessHandle> left = labProcesses(dir);
+            if (left.isEmpty()) return;
+            if (round == 0) events.accept("killing " + left.size() + " process(es) of the lab still running");
+            left.forEach(ProcessHandle::destroyForcibly);
+            Thread.sleep(100);
+        }
+    }
+
+    static List<ProcessHandle> labProcesses(Path dir) {
+        long self = ProcessHandle.current().pid();
+        String needle = dir.toString() + "/";
+        return ProcessHandle.allProcesses().filter(p -> p.pid() != self && commandLine(p.pid()).contains(needle)).toList();
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(b, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<String> labNamespaces() throws FleetException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (String line : Commands.run(List.of("ip", "netns", "list")).out().split("\n")) {
+            String name = line.strip().split(" ")[0];
+            if (name.startsWith(LabLayout.NETNS_PREFIX)) out.add(name);
+        }
+        return out;
+    }
+
+    private static List<String> labLinks() throws FleetException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (String line : Commands.run(List.of("ip", "-o", "link", "show")).out().split("\n")) {
+            String[] f = line.split(": ");
+            if (f.length < 2) continue;
+            String name = f[1].split("@")[0].strip();
+            if (name.startsWith(LabLayout.NETNS_PREFIX) || name.equals(LabLayout.BRIDGE)) out.add(name);
+        }
+        return out;
+    }
+
+    /** What of the lab is still there: namespaces, links, mounts (netns files, the directory), processes; {@code dir} null: no directory. */
+    public static List<String> leftovers(Path dir) throws FleetException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (String ns : labNamespaces()) out.add("network namespace " + ns);
+        for (String link : labLinks()) out.add("link " + link);
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && (f[4].startsWith("/run/netns/" + LabLayout.NETNS_PREFIX)
+                        || (dir != null && (f[4].startsWith(dir.toString() + "/") || f[4].equals(dir.toString())))))
+                    out.add("mount " + f[4]);
+            }
+        } catch (IOException e) {
+            throw new FleetException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+        }
+        if (dir == null) return out;
+        for (ProcessHandle p : labProcesses(dir)) out.add("process " + p.pid() + " (" + commandLine(p.pid()).strip() + ")");
+        if (Files.exists(dir)) out.add("directory " + dir);
+        return out;
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

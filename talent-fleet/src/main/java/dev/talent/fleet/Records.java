@@ -1,0 +1,26 @@
+package dev.talent.fleet;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** The JSON records the fleet keeps in etcd and sends over its gRPC service. */
+public final class Records {
+    private Records() {}
+
+    /** {@code /talent/hosts/NAME/info}: a host as its agent last registered it. */
+    public record HostInfo(String name, String address, int port, List<String> platforms) {
+        public HostInfo { platforms = List.copyOf(platforms); }
+    }
+
+    /** {@code /talent/agents/NAME} (leased) and the agent's answer to Ping. */
+    public record AgentAlive(String name, long pid, @JsonProperty("since_ms") long sinceMs) {}
+
+    /** {@code /talent/controllers/NAME} (leased), the election proposal and {@code /talent/leader}. */
+    public record ControllerRecord(String host, long pid, @JsonProperty("since_ms") long sinceMs) {}
+
+    /** {@code /talent/placement/APP}: where an app runs. */
+    public record Placement(String app, String host, String platform) {}
+
+    /** The empty request of Ping. */
+    public record PingRequest(String from) {}
+}

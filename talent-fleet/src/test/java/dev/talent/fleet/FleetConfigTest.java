@@ -1,0 +1,39 @@
+package dev.talent.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetConfigTest {
+    @TempDir Path tmp;
+
+    @Test
+    void roundTripsAndResolvesRelativePathsFromTheFile() throws Exception {
+        Path f = tmp.resolve("fleet.conf");
+        Files.writeString(f, "etcd=https://10.213.0.11:2379, https://10.213.0.12:2379\nca=pki/ca.crt\ncert=pki/cli.crt\nkey=/abs/cli.key\n");
+        FleetConfig c = FleetConfig.read(f);
+        assertThat(c.etcd()).containsExactly(URI.create("https://10.213.0.11:2379"), URI.create("https://10.213.0.12:2379"));
+        assertThat(c.ca()).isEqualTo(tmp.resolve("pki/ca.crt"));
+        assertThat(c.key()).isEqualTo(Path.of("/abs/cli.key"));
+        Path g = tmp.resolve("again.conf");
+        c.write(g);
+        assertThat(FleetConfig.read(g)).isEqualTo(c);
+    }
+
+    @Test
+    void refusesPlainHttpMissingLinesAndMissingFiles() throws Exception {
+        Path f = tmp.resolve("fleet.conf");
+        Files.writeString(f, "etcd=http://10.213.0.11:2379\nca=a\ncert=b\nkey=c\n");
+        assertThatThrownBy(() -> FleetConfig.read(f)).isInstanceOf(FleetException.class).hasMessageContaining("mutual TLS");
+        Files.writeString(f, "etcd=https://10.213.0.11:2379\nca=a\ncert=b\n");
+        assertThatThrownBy(() -> FleetConfig.read(f)).hasMessageContaining("'key='");
+        assertThatThrownBy(() -> FleetConfig.read(tmp.resolve("none"))).hasMessageContaining("talent lab up");
+        assertThatThrownBy(() -> new FleetConfig(List.of(), f, f, f)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.talent.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabTest {
+    @TempDir Path tmp;
+
+    @Test
+    void downRefusesADirectoryThatIsNoLabAndTouchesNothing() throws Exception {
+        Path keep = Files.writeString(tmp.resolve("precious.txt"), "mine");
+        assertThatThrownBy(() -> Lab.down(tmp, e -> {})).isInstanceOf(FleetException.class).hasMessageContaining("no lab in " + tmp);
+        assertThat(keep).hasContent("mine");
+    }
+
+    @Test
+    void upRefusesADirectoryThatIsNotEmpty() throws Exception {
+        Files.writeString(tmp.resolve("precious.txt"), "mine");
+        // as root it reaches the check of the directory; as another user it stops earlier, at root
+        assertThatThrownBy(() -> Lab.up(tmp, 1, List.of("java"), e -> {})).isInstanceOf(FleetException.class)
+                .message().containsAnyOf("is not empty", "needs root", "needs /usr/bin/etcd", "another lab is up");
+        assertThat(tmp.resolve("precious.txt")).hasContent("mine");
+        assertThat(tmp.resolve("lab.json")).doesNotExist();
+    }
+
+    @Test
+    void layoutRoundTripsThroughLabJson() throws Exception {
+        LabLayout lab = new LabLayout(tmp, 4, List.of("java", "-cp", "x"));
+        Etcd.JSON.writeValue(tmp.resolve("lab.json").toFile(), lab);
+        assertThat(Lab.readLayout(tmp)).isEqualTo(lab);
+    }
+}
