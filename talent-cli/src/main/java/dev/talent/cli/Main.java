@@ -9,11 +9,35 @@ import picocli.CommandLine.Spec;
 
 /** {@code talent}: the command line. Commands render what the core reports; only they print. */
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.",
-        subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
-                PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, AlertCommand.class, AlertsCommand.class, ReportCommand.class, dev.talent.cli.bench.BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.")
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, by name, in the order --help lists them. They are registered here rather than in the
+     * annotation so that a command line naming one of them builds (and loads the classes of) that one alone:
+     * picocli reads every registered command's annotations, which is most of the start-up time of a short
+     * command such as {@code talent status} (issue 16).
+     */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, Class<?>> subcommands() {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("build", BuildCommand.class);
+        m.put("exec", ExecCommand.class);
+        m.put("run", RunCommand.class);
+        m.put("checkpoint", CheckpointCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("platforms", PlatformsCommand.class);
+        m.put("migrate", MigrateCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("alert", AlertCommand.class);
+        m.put("alerts", AlertsCommand.class);
+        m.put("report", ReportCommand.class);
+        m.put("bench", dev.talent.cli.bench.BenchCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @Spec CommandSpec spec;
 
@@ -24,7 +48,11 @@ public final class Main implements Runnable {
     /** Runs one command line with the given streams; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            String first = args.length > 0 ? args[0] : "";
+            // talentcc: gcc's command-line conventions, not picocli's
+            if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
+            boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
+            return (one ? commandLine(out, err, java.util.List.of(first)) : commandLine(out, err)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
@@ -34,12 +62,19 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, SUBCOMMANDS.keySet());
+    }
+
+    /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
         CommandLine cli = new CommandLine(new Main());
+        for (String name : names) cli.addSubcommand(name, SUBCOMMANDS.get(name));
         cli.setOut(out);
         cli.setErr(err);
         // exec passes the program's arguments through untouched: everything after the program is the program's.
-        cli.getSubcommands().get("exec").setStopAtPositional(true);
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        for (String name : java.util.List.of("exec", "run")) {
+            if (cli.getSubcommands().containsKey(name)) cli.getSubcommands().get(name).setStopAtPositional(true);
+        }
         // Like cc: a repeated option (-O2 ... -O3, -std=...) means the last one.
         cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
