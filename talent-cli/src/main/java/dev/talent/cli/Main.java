@@ -49,6 +49,7 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
             String first = args.length > 0 ? args[0] : "";
+            if (first.equals("--aot-training")) return aotTraining();
             // talentcc: gcc's command-line conventions, not picocli's
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
@@ -59,6 +60,21 @@ public final class Main implements Runnable {
             err.flush();
             return ExitCodes.INTERNAL;
         }
+    }
+
+    /**
+     * The training run of the launcher's ahead-of-time cache (JDK 25 -XX:AOTCacheOutput): the short commands a
+     * user runs many times, on their help and error paths (nothing is written, nothing is started), so that
+     * their classes are in the cache.
+     */
+    private static int aotTraining() {
+        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+        String[][] lines = {{"--help"}, {"--version"}, {"status", "--help"}, {"exec", "--help"}, {"build", "--help"},
+                {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"}, {"alerts", "--help"},
+                {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
+                {"status", "--json", "talent-aot-training"}, {"status"}};
+        for (String[] line : lines) run(sink, sink, line);
+        return ExitCodes.OK;
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

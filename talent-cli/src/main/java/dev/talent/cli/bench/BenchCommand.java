@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
                 BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
-                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class})
+                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, StartupBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
