@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * gcc's build of the same Makefile. A header changed after its objects were compiled, and an object gcc compiled,
  * are refused at link time, never linked silently.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TalentccIT {
     private static final Duration MAKE_TIMEOUT = Duration.ofSeconds(75);
 
