@@ -66,7 +66,10 @@ public final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             ProgramBuilder builder = new ProgramBuilder(ToolchainProbe.ofHost(),
                     RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler());
+            boolean tty = dev.talent.cli.Terminals.stderrIsTerminal();
             try (BenchWorkspace workspace = BenchWorkspace.create(ToolchainProbe.ofHost(), builder, event -> {
+                // progress on a terminal only; a platform left out is said always
+                if (!tty && !(event instanceof BenchEvent.PlatformSkipped)) return;
                 err.println(BenchReportRenderer.progress(event));
                 err.flush();
             })) {

@@ -64,7 +64,8 @@ final class StartupBenchCommand implements Callable<Integer> {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Path dir = Files.createTempDirectory("talent-bench-startup");
         try {
-            err.println("talent bench: building a program that returns at once (for exec)");
+            boolean tty = dev.talent.cli.Terminals.stderrIsTerminal();
+            if (tty) err.println("talent bench: building a program that returns at once (for exec)");
             err.flush();
             Path source = dir.resolve("nop.c");
             Files.writeString(source, "int main(void) { return 0; }\n");
@@ -93,7 +94,7 @@ final class StartupBenchCommand implements Callable<Integer> {
             for (List<String> c : commands.values()) time(c, dir, false);
             waitForAotCache(talent);
             for (int r = 0; r < runs; r++) {
-                err.println("talent bench: startup round " + (r + 1) + "/" + runs);
+                if (tty) err.println("talent bench: startup round " + (r + 1) + "/" + runs);
                 err.flush();
                 for (Map.Entry<String, List<String>> c : commands.entrySet()) {
                     times.get(c.getKey())[r] = time(c.getValue(), dir, false);
