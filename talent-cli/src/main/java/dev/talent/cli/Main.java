@@ -9,13 +9,40 @@ import picocli.CommandLine.Spec;
 
 /** {@code talent}: the command line. Commands render what the core reports; only they print. */
 @Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.",
-        subcommands = {BuildCommand.class, ExecCommand.class, RunCommand.class, CheckpointCommand.class, InspectCommand.class, DemoCommand.class,
-                PlatformsCommand.class, MigrateCommand.class, StatusCommand.class, AlertCommand.class, AlertsCommand.class, ReportCommand.class, dev.talent.cli.bench.BenchCommand.class,
-                dev.talent.cli.fleet.PkiCommand.class, dev.talent.cli.fleet.LabCommand.class, dev.talent.cli.fleet.HostsCommand.class,
-                dev.talent.cli.fleet.AgentCommand.class, dev.talent.cli.fleet.ControllerCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.")
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, by name, in the order --help lists them. They are registered here rather than in the
+     * annotation so that a command line naming one of them builds (and loads the classes of) that one alone:
+     * picocli reads every registered command's annotations, which is most of the start-up time of a short
+     * command such as {@code talent status} (issue 16).
+     */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, Class<?>> subcommands() {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("build", BuildCommand.class);
+        m.put("exec", ExecCommand.class);
+        m.put("run", RunCommand.class);
+        m.put("checkpoint", CheckpointCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("platforms", PlatformsCommand.class);
+        m.put("migrate", MigrateCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("alert", AlertCommand.class);
+        m.put("alerts", AlertsCommand.class);
+        m.put("report", ReportCommand.class);
+        m.put("bench", dev.talent.cli.bench.BenchCommand.class);
+        m.put("pki", dev.talent.cli.fleet.PkiCommand.class);
+        m.put("lab", dev.talent.cli.fleet.LabCommand.class);
+        m.put("hosts", dev.talent.cli.fleet.HostsCommand.class);
+        m.put("agent", dev.talent.cli.fleet.AgentCommand.class);
+        m.put("controller", dev.talent.cli.fleet.ControllerCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @Spec CommandSpec spec;
 
@@ -26,7 +53,12 @@ public final class Main implements Runnable {
     /** Runs one command line with the given streams; returns the exit status. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            String first = args.length > 0 ? args[0] : "";
+            if (first.equals("--aot-training")) return aotTraining();
+            // talentcc: gcc's command-line conventions, not picocli's
+            if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
+            boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
+            return (one ? commandLine(out, err, java.util.List.of(first)) : commandLine(out, err)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
@@ -35,13 +67,35 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * The training run of the launcher's ahead-of-time cache (JDK 25 -XX:AOTCacheOutput): the short commands a
+     * user runs many times, on their help and error paths (nothing is written, nothing is started), so that
+     * their classes are in the cache.
+     */
+    private static int aotTraining() {
+        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+        String[][] lines = {{"--help"}, {"--version"}, {"status", "--help"}, {"exec", "--help"}, {"build", "--help"},
+                {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"}, {"alerts", "--help"},
+                {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
+                {"status", "--json", "talent-aot-training"}, {"status"}};
+        for (String[] line : lines) run(sink, sink, line);
+        return ExitCodes.OK;
+    }
+
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, SUBCOMMANDS.keySet());
+    }
+
+    /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
         CommandLine cli = new CommandLine(new Main());
+        for (String name : names) cli.addSubcommand(name, SUBCOMMANDS.get(name));
         cli.setOut(out);
         cli.setErr(err);
         // exec passes the program's arguments through untouched: everything after the program is the program's.
-        cli.getSubcommands().get("exec").setStopAtPositional(true);
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        for (String name : java.util.List.of("exec", "run")) {
+            if (cli.getSubcommands().containsKey(name)) cli.getSubcommands().get(name).setStopAtPositional(true);
+        }
         // Like cc: a repeated option (-O2 ... -O3, -std=...) means the last one.
         cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {

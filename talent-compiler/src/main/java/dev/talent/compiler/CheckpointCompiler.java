@@ -119,7 +119,7 @@ public final class CheckpointCompiler {
         }
         List<Unit> units = new ArrayList<>();
         for (Path source : request.sources()) {
-            units.add(load(source, request.preprocessorArgs(), units.size()));
+            units.add(load(source, request.preprocessorArgs(source), units.size()));
         }
         events.accept(new CompileEvent.Stage("analysing"));
         List<FunctionModel> all = new ArrayList<>();

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
                 BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
-                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, FleetBenchCommand.class})
+                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, StartupBenchCommand.class, FleetBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
@@ -66,7 +66,10 @@ public final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             ProgramBuilder builder = new ProgramBuilder(ToolchainProbe.ofHost(),
                     RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler());
+            boolean tty = dev.talent.cli.Terminals.stderrIsTerminal();
             try (BenchWorkspace workspace = BenchWorkspace.create(ToolchainProbe.ofHost(), builder, event -> {
+                // progress on a terminal only; a platform left out is said always
+                if (!tty && !(event instanceof BenchEvent.PlatformSkipped)) return;
                 err.println(BenchReportRenderer.progress(event));
                 err.flush();
             })) {

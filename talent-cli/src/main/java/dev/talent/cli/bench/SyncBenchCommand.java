@@ -54,7 +54,9 @@ final class SyncBenchCommand implements Callable<Integer> {
         }
         Path where = dir != null ? Files.createDirectories(dir) : Path.of(System.getProperty("java.io.tmpdir"));
         try {
+            boolean tty = dev.talent.cli.Terminals.stderrIsTerminal();
             SyncBenchmark.Result result = SyncBenchmark.run(settings, where, progress -> {
+                if (!tty) return;
                 err.println(progress(progress));
                 err.flush();
             });

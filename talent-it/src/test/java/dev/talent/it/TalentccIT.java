@@ -1,0 +1,104 @@
+package dev.talent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code make CC=talentcc} on a small make project written as people write them (resources/talentcc/project:
+ * objects with -c in two directories, a static library made with ar, -MD/-MF dependency files, -I/-D/-U/-std/-O/-g/-W),
+ * built for x86_64 and s390x; its output on both and after a migration x86_64 -> s390x mid-run must equal plain
+ * gcc's build of the same Makefile. A header changed after its objects were compiled, and an object gcc compiled,
+ * are refused at link time, never linked silently.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TalentccIT {
+    private static final Duration MAKE_TIMEOUT = Duration.ofSeconds(75);
+
+    @Test
+    void makeWithTalentccBuildsEveryPlatformAndTheProgramMigrates() throws Exception {
+        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
+        Path root = jar.getParent().getParent().getParent();
+        Path talentcc = root.resolve("talentcc");
+        assertThat(Files.isExecutable(talentcc)).as(talentcc + " is the launcher under test").isTrue();
+        Path work = ItPaths.workRoot().resolve("talentcc-" + ProcessHandle.current().pid());
+        ItPaths.deleteRecursively(work);
+        Path plain = copyProject(work.resolve("plain"));
+        Path project = copyProject(work.resolve("talent"));
+        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=x86_64,s390x");
+
+        ProcessResult gcc = Processes.run(List.of("make", "-s", "CC=gcc"), plain, MAKE_TIMEOUT);
+        assertThat(gcc.exitCode()).as(gcc.describe()).isZero();
+        String expected = Processes.run(List.of("./app"), plain, MAKE_TIMEOUT).stdoutText();
+        assertThat(expected).contains("done h=");
+
+        ProcessResult make = Processes.run(with(env, "make", "-s", "CC=" + talentcc), project, MAKE_TIMEOUT);
+        assertThat(make.exitCode()).as(make.describe()).isZero();
+        for (String f : List.of("app", "app.x86_64", "app.s390x", "lib/libwork.a", "lib/table.d", "src/main.d")) {
+            assertThat(project.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readString(project.resolve("src/main.d"))).contains("lib/table.h");
+
+        assertThat(Processes.run(List.of("./app"), project, MAKE_TIMEOUT).stdoutText()).isEqualTo(expected);
+        assertThat(Processes.run(List.of("qemu-s390x-static", "./app.s390x"), project, MAKE_TIMEOUT).stdoutText()).isEqualTo(expected);
+
+        // stopped on x86_64 after 300 site visits, restarted on s390x from the checkpoint
+        Path ck = Files.createDirectories(project.resolve("ck"));
+        Path talent = root.resolve("talent");
+        ProcessResult first = Processes.run(with(env, talent.toString(), "exec", "--isa", "x86_64", "--checkpoint-dir", ck.toString(),
+                "--stop-after", "300", "./app"), project, MAKE_TIMEOUT);
+        assertThat(first.exitCode()).as(first.describe()).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
+        ProcessResult second = Processes.run(with(env, talent.toString(), "exec", "--isa", "s390x", "--checkpoint-dir", ck.toString(),
+                "--restart", "./app"), project, MAKE_TIMEOUT);
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        assertThat(first.stdoutText() + second.stdoutText()).isEqualTo(expected);
+
+        // a header edited after the objects were compiled: the link must not instrument other text than was compiled
+        Files.writeString(project.resolve("lib/table.h"), Files.readString(project.resolve("lib/table.h")) + "/* edited */\n");
+        ProcessResult stale = Processes.run(with(env, talentcc.toString(), "-o", "again", "src/main.o", "-Llib", "-lwork", "-lm"),
+                project, MAKE_TIMEOUT);
+        assertThat(stale.exitCode()).as(stale.describe()).isNotZero();
+        assertThat(stale.stderrText()).contains("table.h changed").contains("rebuild");
+        assertThat(project.resolve("again")).doesNotExist();
+
+        // an object talentcc did not compile carries no source: refused, naming it
+        ProcessResult foreign = Processes.run(List.of("gcc", "-c", "-o", "src/foreign.o", "-Ilib", "-DTABLE_SIZE=64", "src/main.c"),
+                project, MAKE_TIMEOUT);
+        assertThat(foreign.exitCode()).as(foreign.describe()).isZero();
+        ProcessResult refused = Processes.run(with(env, talentcc.toString(), "-o", "mixed", "src/foreign.o", "lib/checksum.o", "lib/table.o",
+                "-lm"), project, MAKE_TIMEOUT);
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderrText()).contains("src/foreign.o was not compiled by talentcc");
+        ItPaths.deleteRecursively(work);
+    }
+
+    private static List<String> with(List<String> env, String... command) {
+        List<String> all = new ArrayList<>(env);
+        all.addAll(List.of(command));
+        return all;
+    }
+
+    private static Path copyProject(Path to) throws IOException {
+        Path from = Path.of("src/test/resources/talentcc/project").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return to;
+    }
+}
