@@ -4,6 +4,7 @@ import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.Launcher;
 import dev.talent.toolchain.Platform;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
 public final class DemoTour {
 
     public static final String DEMO_RESOURCE = "demo/demo.c";
-    private static final int EXIT_CHECKPOINT = 75;
+    private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
 
     private final ToolchainProbe probe;
     private final ProgramBuilder builder;
