@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.base.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -265,10 +266,7 @@ public final class FuzzBench {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
-        }
+        FileTrees.deleteRecursively(dir);
     }
 
     private static void mustRun(List<String> cmd, Path dir, Path log, String what) throws Failed, IOException, InterruptedException {
