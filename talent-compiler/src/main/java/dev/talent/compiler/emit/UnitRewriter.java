@@ -56,7 +56,7 @@ public final class UnitRewriter {
     private final Diagnostics diags;
     private final RewritePlan plan;
     private final String text;
-    private final ResumeCopies resumeCopies = new ResumeCopies();
+    private final ResumeCopies resumeCopies;
     /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
     private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
     /** Each strip-mined loop with its header and its site's code, which goes only into its one-iteration branch. */
@@ -76,6 +76,7 @@ public final class UnitRewriter {
         this.diags = diags;
         this.text = tu.text();
         this.plan = new RewritePlan(text);
+        this.resumeCopies = new ResumeCopies(text);
     }
 
     public static String unitSymbol(int unitIndex) {
@@ -534,7 +535,7 @@ public final class UnitRewriter {
             String once = "{ " + e.getValue().siteCode() + " " + rendered + " }";
             plan.replace(header.increment().begin().offset(), Ast.rangeEnd(text, header.increment()), "");
             plan.replaceStatement(bodyStart, end,
-                    StripMining.body(header, text, ResumeCopies.strip(rendered), once, loopStart), inside);
+                    StripMining.body(header, text, resumeCopies.strip(rendered), once, loopStart), inside);
         }
         stripMined.clear();
     }
