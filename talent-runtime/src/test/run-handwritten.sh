@@ -14,6 +14,7 @@ SRC=$HERE/../main/c
 TESTC=$HERE/c
 WORK=${1:-$(mktemp -d /tmp/talent-handwritten.XXXXXX)}
 mkdir -p "$WORK"
+# ISAS, cc_for and run copy talent-toolchain's Isa table; its IsaCopiesTest checks that they agree.
 ISAS="x86_64 s390x i686 aarch64 riscv64"
 HOPS="x86_64 s390x i686 aarch64 riscv64"
 read -ra HOP_LIST <<< "$HOPS"

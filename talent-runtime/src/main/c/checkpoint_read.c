@@ -22,14 +22,14 @@ static int parse_name(const char *name, uint64_t *seq)
     const char *p;
     uint64_t v = 0;
     size_t digits = 0;
-    if (strncmp(name, "ckpt-", 5) != 0)
+    if (strncmp(name, TL_CKPT_PREFIX, strlen(TL_CKPT_PREFIX)) != 0)
         return 0;
-    for (p = name + 5; *p >= '0' && *p <= '9'; p++, digits++) {
+    for (p = name + strlen(TL_CKPT_PREFIX); *p >= '0' && *p <= '9'; p++, digits++) {
         if (v > (UINT64_MAX - 9) / 10)
             return 0;
         v = v * 10 + (uint64_t)(*p - '0');
     }
-    if (digits < 6 || strcmp(p, ".tck") != 0)
+    if (digits < TL_CKPT_MIN_DIGITS || strcmp(p, TL_CKPT_SUFFIX) != 0)
         return 0;
     *seq = v;
     return 1;

@@ -111,11 +111,11 @@ static void remove_stale_temporaries(const char *dir)
         const char *p = e->d_name;
         size_t digits = 0;
         char path[4200];
-        if (strncmp(p, ".ckpt-", 6) != 0)
+        if (p[0] != '.' || strncmp(p + 1, TL_CKPT_PREFIX, strlen(TL_CKPT_PREFIX)) != 0)
             continue;
-        for (p += 6; *p >= '0' && *p <= '9'; p++)
+        for (p += 1 + strlen(TL_CKPT_PREFIX); *p >= '0' && *p <= '9'; p++)
             digits++;
-        if (digits == 0 || strcmp(p, ".tck.tmp") != 0)
+        if (digits == 0 || strcmp(p, TL_CKPT_SUFFIX TL_CKPT_TEMP_SUFFIX) != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (unlink(path) == 0)
@@ -139,8 +139,10 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     size_t n = strlen(dir) + 64;
     char *tmp = tl_xmalloc(n);
     int fd, failed = 0;
-    snprintf(tmp, n, "%s/.ckpt-%06llu.tck.tmp", dir, (unsigned long long)seq);
-    snprintf(final_path, final_len, "%s/ckpt-%06llu.tck", dir, (unsigned long long)seq);
+    snprintf(tmp, n, "%s/." TL_CKPT_PREFIX "%0*llu" TL_CKPT_SUFFIX TL_CKPT_TEMP_SUFFIX, dir, TL_CKPT_MIN_DIGITS,
+             (unsigned long long)seq);
+    snprintf(final_path, final_len, "%s/" TL_CKPT_PREFIX "%0*llu" TL_CKPT_SUFFIX, dir, TL_CKPT_MIN_DIGITS,
+             (unsigned long long)seq);
     /* 0700: a restart trusts only a directory nobody else can write (main.c) */
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
@@ -174,8 +176,8 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     if (close(fd) != 0 && !failed)
         failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
     if (!failed && rename(tmp, final_path) != 0)
-        failed = 1, snprintf(err, errlen, "cannot rename %s to ckpt-%06llu.tck: %s", tmp, (unsigned long long)seq,
-                             strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot rename %s to " TL_CKPT_PREFIX "%0*llu" TL_CKPT_SUFFIX ": %s", tmp,
+                             TL_CKPT_MIN_DIGITS, (unsigned long long)seq, strerror(errno));
     if (failed) {
         if (unlink(tmp) != 0 && errno != ENOENT)
             tl_warn("cannot delete the temporary file %s: %s", tmp, strerror(errno));
@@ -427,7 +429,7 @@ encode:
                 "%.1f)", (unsigned long long)req->sequence, (double)file_size / 1048576.0,
                 (unsigned long)hs.blocks_written, t_written - t0, t_collected - t0 + hs.index_ms,
                 t_encoded - t_collected - hs.index_ms, t_written - t_encoded);
-        tl_event("checkpoint %llu %s", (unsigned long long)req->sequence, name ? name + 1 : res->path);
+        tl_event(TL_EVENT_CHECKPOINT " %llu %s", (unsigned long long)req->sequence, name ? name + 1 : res->path);
         /* a checkpoint that is not durable never displaces one that is: the next durable one prunes */
         if (durable)
             prune(req->dir, req->sequence, req->keep);

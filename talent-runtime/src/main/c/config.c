@@ -25,18 +25,18 @@ typedef struct key_def {
 } key_def;
 
 static const key_def keys[] = {
-    {"checkpoint_dir", "TALENT_CHECKPOINT_DIR", K_DIR},
-    {"stop_after", "TALENT_STOP_AFTER", K_COUNT},
-    {"restart", "TALENT_RESTART", K_BOOL},
-    {"keep", "TALENT_KEEP", K_KEEP},
-    {"every_visits", "TALENT_EVERY_VISITS", K_COUNT},
-    {"every_seconds", "TALENT_EVERY_SECONDS", K_SECONDS},
-    {"verbose", "TALENT_VERBOSE", K_BOOL},
-    {"platform", "TALENT_PLATFORM", K_PLATFORM},
-    {"event_file", "TALENT_EVENT_FILE", K_EVENT_FILE},
-    {"restore_file", "TALENT_RESTORE_FILE", K_RESTORE_FILE},
-    {"fault", "TALENT_FAULT", K_FAULT},
-    {"fsync", "TALENT_FSYNC", K_FSYNC},
+    {"checkpoint_dir", TL_ENV_CHECKPOINT_DIR, K_DIR},
+    {"stop_after", TL_ENV_STOP_AFTER, K_COUNT},
+    {"restart", TL_ENV_RESTART, K_BOOL},
+    {"keep", TL_ENV_KEEP, K_KEEP},
+    {"every_visits", TL_ENV_EVERY_VISITS, K_COUNT},
+    {"every_seconds", TL_ENV_EVERY_SECONDS, K_SECONDS},
+    {"verbose", TL_ENV_VERBOSE, K_BOOL},
+    {"platform", TL_ENV_PLATFORM, K_PLATFORM},
+    {"event_file", TL_ENV_EVENT_FILE, K_EVENT_FILE},
+    {"restore_file", TL_ENV_RESTORE_FILE, K_RESTORE_FILE},
+    {"fault", TL_ENV_FAULT, K_FAULT},
+    {"fsync", TL_ENV_FSYNC, K_FSYNC},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -216,7 +216,7 @@ static void read_file(tl_config *c, const char *path, int must_exist)
 
 void tl_config_read(tl_config *c)
 {
-    const char *cfg = getenv("TALENT_CONFIG");
+    const char *cfg = getenv(TL_ENV_CONFIG);
     size_t k;
     memset(c, 0, sizeof *c);
     c->dir = ".";
@@ -240,7 +240,7 @@ void tl_config_read(tl_config *c)
     {
         /* Not a key (a file must not request a checkpoint): set by the ./talent launcher for a SIGUSR1/SIGUSR2
          * that arrived before the program started, served by signals.c; checked here, before any restore. */
-        const char *v = getenv("TALENT_EARLY_REQUEST");
+        const char *v = getenv(TL_ENV_EARLY_REQUEST);
         if (v && *v && strcmp(v, "stop") != 0 && strcmp(v, "checkpoint") != 0)
             tl_die(TL_EXIT_USAGE, "environment variable TALENT_EARLY_REQUEST='%s' is not valid: expected stop or "
                    "checkpoint", v);

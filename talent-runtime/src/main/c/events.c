@@ -21,7 +21,7 @@
 #define LINE_MAX_BYTES 4096
 /* The orchestrator drops a line longer than this (256 bytes, newline excluded: RuntimeEvent; "checkpoint-failed" lines 254); a message
  * (a failed checkpoint's reason, with paths) is cut to fit rather than lost. */
-#define LINE_MAX_TEXT 254
+#define LINE_MAX_TEXT (TL_EVENT_MAX_LINE - 2)
 #define FULL_PIPE_WAIT_MS 1000
 
 static const char *event_path;      /* NULL: events are off */
@@ -87,7 +87,7 @@ static void at_exit(void)
 {
     /* the program called exit() itself: atexit handlers do not learn the status */
     if (!exit_reported && getpid() == owner)
-        tl_event("exiting unknown");
+        tl_event(TL_EVENT_EXITING " unknown");
 }
 
 void tl_events_init(const char *path)
@@ -113,7 +113,7 @@ void tl_events_exiting(int status)
     if (!event_path || exit_reported)
         return;
     exit_reported = 1;
-    tl_event("exiting %d", status & 0xFF);
+    tl_event(TL_EVENT_EXITING " %d", status & 0xFF);
 }
 
 void tl_event(const char *fmt, ...)

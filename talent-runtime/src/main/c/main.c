@@ -32,7 +32,7 @@ int tl_restore_kind;
  * restoring, a fatal error (or a crash) re-executes the program with TALENT_RESTORE_BELOW=<sequence>: the new
  * process restores the newest valid checkpoint older than the one that failed. Everything for the execve is
  * prepared before the restore starts, so that a signal handler can use it. */
-#define BELOW_VAR "TALENT_RESTORE_BELOW"
+#define BELOW_VAR TL_ENV_RESTORE_BELOW
 static char fallback_exe[4096];
 static char **fallback_argv, **fallback_envp;
 static char fallback_env[64];
@@ -122,7 +122,7 @@ void tl_restore_resuming(const tl_checkpoint *ck)
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
-        tl_event("ready %llu %s", (unsigned long long)ck->sequence, tl_platform);
+        tl_event(TL_EVENT_READY " %llu %s", (unsigned long long)ck->sequence, tl_platform);
 }
 
 /* Rebuilds the state of checkpoint ck before the user's main is called in restoring mode. */
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
     tl_signals_init(c.every_seconds);
     /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
     if (!c.restart)
-        tl_event("started %s", tl_platform);
+        tl_event(TL_EVENT_STARTED " %s", tl_platform);
 
     for (;;) {
         tl_write_request req;
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
         if (!written) {
             tl_message("checkpoint %llu could not be written: %s; the program continues", (unsigned long long)sequence,
                        res.err);
-            tl_event("checkpoint-failed checkpoint %llu could not be written: %s", (unsigned long long)sequence,
+            tl_event(TL_EVENT_CHECKPOINT_FAILED " checkpoint %llu could not be written: %s", (unsigned long long)sequence,
                      res.err);
         }
         if (requested && strcmp(req.reason, "stop-after") != 0) {

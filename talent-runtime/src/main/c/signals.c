@@ -67,7 +67,7 @@ static void on_request(int sig, siginfo_t *si, void *uc)
  * arrived just now, at the first site. The variable is removed so that the program's own children do not
  * inherit the request; a restart that falls back to an older checkpoint re-executes with the environment
  * saved before (main.c), so the request survives the fallback. */
-#define EARLY_VAR "TALENT_EARLY_REQUEST"
+#define EARLY_VAR TL_ENV_EARLY_REQUEST
 static void early_request(void)
 {
     const char *v = getenv(EARLY_VAR);

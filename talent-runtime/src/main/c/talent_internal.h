@@ -20,13 +20,8 @@
 #include <signal.h>
 #include "talent.h"
 
-/* ---------------------------------------------------------------- exit codes (sysexits.h values) */
-#define TL_EXIT_USAGE 64      /* malformed TALENT_* configuration */
-#define TL_EXIT_DATAERR 65    /* checkpoint cannot be restored here */
-#define TL_EXIT_NOINPUT 66    /* no valid checkpoint found */
-#define TL_EXIT_SOFTWARE 70   /* internal error, or a state talent cannot checkpoint */
-#define TL_EXIT_IOERR 74      /* the program's output cannot be flushed (before a checkpoint or exit 75) */
-#define TL_EXIT_CHECKPOINT 75 /* checkpoint written */
+/* exit statuses, TALENT_* keys, event words, checkpoint names, pointer tags, object kinds */
+#include "contract.h"
 
 /* ---------------------------------------------------------------- diag.c */
 extern int tl_verbose;
@@ -127,13 +122,7 @@ int tl_is_aggregate(const talent_type *t);
 int tl_pointee_is_char(const char *pointee);
 
 /* ---------------------------------------------------------------- objects.c */
-enum tl_object_kind {
-    TL_OBJ_GLOBAL = 1,
-    TL_OBJ_FRAME = 2,
-    TL_OBJ_HEAP = 3,
-    TL_OBJ_ARGV = 4,
-    TL_OBJ_ARGSTR = 5
-};
+/* object kinds: TL_OBJ_* of contract.h */
 
 typedef struct tl_object {
     uintptr_t base;
@@ -306,7 +295,7 @@ typedef struct tl_ck_block {
     const talent_type *desc;        /* restore: this target's element type (NULL: untyped) */
 } tl_ck_block;
 
-#define TL_HEAP_UNTYPED 1u
+/* flags: TL_HEAP_UNTYPED of contract.h */
 
 /* ---------------------------------------------------------------- checkpoint_read.c */
 /* Limits of FORMAT.md "Validation", shared with the Java reader. */
@@ -368,9 +357,8 @@ typedef struct tl_strtab {
 uint32_t tl_strtab_add(tl_strtab *t, const char *s, size_t n);
 void tl_strtab_free(tl_strtab *t);
 
-/* Pointer tag 6 (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this address, in the
- * first page, which no platform maps (a use faults instead of reading something else). */
-#define TL_PTR_INDETERMINATE 6
+/* Pointer tag TL_PTR_INDETERMINATE (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this
+ * address, in the first page, which no platform maps (a use faults instead of reading something else). */
 #define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
 
 /* Describes the variable being encoded/decoded, for messages. */

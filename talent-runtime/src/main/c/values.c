@@ -132,18 +132,18 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     tl_object heap_obj;
     char what[256];
     if (!p) {
-        tl_buf_u8(b, 0);
+        tl_buf_u8(b, TL_PTR_NULL);
         return;
     }
     if (p == (const void *)stdin || p == (const void *)stdout || p == (const void *)stderr) {
-        tl_buf_u8(b, 3);
-        tl_buf_u8(b, p == (const void *)stdin ? 0 : p == (const void *)stdout ? 1 : 2);
+        tl_buf_u8(b, TL_PTR_STREAM);
+        tl_buf_u8(b, p == (const void *)stdin ? TL_STREAM_STDIN : p == (const void *)stdout ? TL_STREAM_STDOUT : TL_STREAM_STDERR);
         return;
     }
     {
         long stream = tl_files_stream_index(p);
         if (stream >= 0) {
-            tl_buf_u8(b, 5);
+            tl_buf_u8(b, TL_PTR_OPEN_STREAM);
             tl_buf_u32(b, (uint32_t)stream);
             return;
         }
@@ -161,7 +161,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name,
                    ctx->decl_pos, ctx->where, why);
         }
-        tl_buf_u8(b, 1);
+        tl_buf_u8(b, TL_PTR_OBJECT);
         tl_buf_u8(b, (uint8_t)o->kind);
         tl_buf_u32(b, o->a);
         tl_buf_u32(b, o->b);
@@ -175,7 +175,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         size_t len;
         const char *base = tl_strings_find(p, &len);
         if (base) {
-            tl_buf_u8(b, 2);
+            tl_buf_u8(b, TL_PTR_STRING);
             tl_buf_u32(b, tl_strtab_add(strs, base, len));
             tl_buf_u64(b, (uint64_t)((const char *)p - base));
             return;
@@ -184,7 +184,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
         const char *s = p, *start, *end;
         literal_extent(s, &start, &end);
-        tl_buf_u8(b, 2);
+        tl_buf_u8(b, TL_PTR_STRING);
         tl_buf_u32(b, tl_strtab_add(strs, start, (size_t)(end - start)));
         tl_buf_u64(b, (uint64_t)(s - start));
         return;
@@ -279,12 +279,12 @@ static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
     const talent_function *fn;
     char what[256];
     if (!f) {
-        tl_buf_u8(b, 0);
+        tl_buf_u8(b, TL_PTR_NULL);
         return;
     }
     fn = function_at(f);
     if (fn) {
-        tl_buf_u8(b, 4);
+        tl_buf_u8(b, TL_PTR_FUNCTION);
         tl_buf_str(b, fn->name);
         return;
     }
@@ -530,15 +530,15 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         break;
     case TALENT_K_PTR:
         tag = tl_rd_u8(r);
-        if (tag == 0)
+        if (tag == TL_PTR_NULL)
             break;
-        if (tag == 1) {
+        if (tag == TL_PTR_OBJECT) {
             uint8_t kind = tl_rd_u8(r);
             uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
             tl_path path;
             uint64_t byte_offset;
             path.len = tl_rd_u16(r);
-            if (!r->failed && (kind < 1 || kind > 5))
+            if (!r->failed && (kind < TL_OBJ_GLOBAL || kind > TL_OBJ_ARGSTR))
                 tl_reader_fail(r, "at offset %lu: pointer to unknown object kind %u", (unsigned long)(r->base + at),
                                kind);
             if (!r->failed && kind == TL_OBJ_ARGV && a != 0)
@@ -560,16 +560,16 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
                     tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
                                    (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
             }
-        } else if (tag == 2) {
+        } else if (tag == TL_PTR_STRING) {
             uint32_t s = tl_rd_u32(r);
             uint64_t off = tl_rd_u64(r);
             if (!r->failed && (s >= ck->nstrs || off > ck->str_lens[s]))
                 tl_reader_fail(r, "at offset %lu: string constant %lu+%llu is not in STRS",
                                (unsigned long)(r->base + at), (unsigned long)s, (unsigned long long)off);
-        } else if (tag == 3) {
-            if (tl_rd_u8(r) > 2)
+        } else if (tag == TL_PTR_STREAM) {
+            if (tl_rd_u8(r) > TL_STREAM_STDERR)
                 tl_reader_fail(r, "at offset %lu: unknown standard stream", (unsigned long)(r->base + at));
-        } else if (tag == 5) {
+        } else if (tag == TL_PTR_OPEN_STREAM) {
             uint32_t s = tl_rd_u32(r);
             if (!r->failed && (long)s > tl_max_stream_ref)
                 tl_max_stream_ref = (long)s;
@@ -581,14 +581,14 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         break;
     case TALENT_K_FUNCPTR:
         tag = tl_rd_u8(r);
-        if (tag == 4) {
+        if (tag == TL_PTR_FUNCTION) {
             p = tl_rd_str_ref(r, &n);
             if (p && n == 0)
                 tl_reader_fail(r, "at offset %lu: empty function name", (unsigned long)(r->base + at));
             else if (p && !tl_function_known(p, n))
                 tl_reader_fail(r, "at offset %lu: function pointer to '%.*s', which is not in this program",
                                (unsigned long)(r->base + at), (int)(n > 80 ? 80 : n), (const char *)p);
-        } else if (tag != 0)
+        } else if (tag != TL_PTR_NULL)
             tl_reader_fail(r, "at offset %lu: unknown function pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_ARRAY: {
@@ -694,9 +694,9 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
 {
     uint8_t tag = tl_rd_u8(r);
     switch (tag) {
-    case 0:
+    case TL_PTR_NULL:
         return NULL;
-    case 1: {
+    case TL_PTR_OBJECT: {
         tl_path path;
         uint8_t kind = tl_rd_u8(r);
         uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
@@ -712,20 +712,20 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
             return NULL;
         return tl_resolve_object(ck, kind, a, b, &path, byte_offset, slot, ctx);
     }
-    case 2: {
+    case TL_PTR_STRING: {
         uint32_t s = tl_rd_u32(r);
         uint64_t off = tl_rd_u64(r);
         if (r->failed)
             return NULL;
         return tl_string_constant(ck, s, off);
     }
-    case 3:
+    case TL_PTR_STREAM:
         switch (tl_rd_u8(r)) {
-        case 0: return stdin;
-        case 1: return stdout;
+        case TL_STREAM_STDIN: return stdin;
+        case TL_STREAM_STDOUT: return stdout;
         default: return stderr;
         }
-    case 5: {
+    case TL_PTR_OPEN_STREAM: {
         uint32_t s = tl_rd_u32(r);
         if (r->failed)
             return NULL;
@@ -825,7 +825,7 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
         if (t->kind != TALENT_K_FUNCPTR)
             mismatch(ct, t, ctx, NULL);
         tag = tl_rd_u8(r);
-        if (tag == 4) {
+        if (tag == TL_PTR_FUNCTION) {
             uint32_t len;
             const unsigned char *name = tl_rd_str_ref(r, &len);
             const talent_function *found = name ? function_named(name, len) : NULL;

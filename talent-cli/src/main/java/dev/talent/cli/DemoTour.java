@@ -1,9 +1,11 @@
 package dev.talent.cli;
 
+import dev.talent.base.FileTrees;
 import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.Launcher;
 import dev.talent.toolchain.Platform;
@@ -15,13 +17,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * {@code talent demo}: builds the bundled demo.c for every usable platform, runs it once uninterrupted, then
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class DemoTour {
 
     public static final String DEMO_RESOURCE = "demo/demo.c";
-    private static final int EXIT_CHECKPOINT = 75;
+    private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
 
     private final ToolchainProbe probe;
     private final ProgramBuilder builder;
@@ -176,9 +176,6 @@ public final class DemoTour {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        FileTrees.deleteRecursively(root);
     }
 }

@@ -101,7 +101,7 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println("talent: " + e.getMessage());
-            failed.getErr().println("usage: " + String.join(" ", failed.getCommandSpec().qualifiedName())
+            failed.getErr().println("usage: " + failed.getCommandSpec().qualifiedName()
                     + " --help  for the options");
             return ExitCodes.USAGE;
         });
@@ -109,7 +109,7 @@ public final class Main implements Runnable {
             // A missing, unreadable or misplaced file is the user's to fix: a line that names it, no stack trace.
             var rendered = UserErrors.render(e);
             if (rendered.isPresent()) {
-                failed.getErr().println(String.join(" ", failed.getCommandSpec().qualifiedName()) + ": "
+                failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": "
                         + rendered.get().message());
                 return rendered.get().status();
             }

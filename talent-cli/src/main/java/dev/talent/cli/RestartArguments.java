@@ -5,6 +5,7 @@ import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.RuntimeContract;
 import dev.talent.format.SafeText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +42,11 @@ final class RestartArguments {
      * caller's environment.
      */
     static Source source(Optional<Path> checkpointDirFlag, Optional<Path> configFlag, Map<String, String> env) {
-        Optional<Path> config = configFlag.or(() -> nonEmpty(env.get("TALENT_CONFIG")).map(Path::of));
+        Optional<Path> config = configFlag.or(() -> nonEmpty(env.get(RuntimeContract.ENV_CONFIG)).map(Path::of));
         Map<String, String> file = configKeys(config.orElse(Path.of("talent.conf")));
-        Optional<Path> exact = nonEmpty(env.get("TALENT_RESTORE_FILE")).or(() -> nonEmpty(file.get("restore_file")))
+        Optional<Path> exact = nonEmpty(env.get(RuntimeContract.ENV_RESTORE_FILE)).or(() -> nonEmpty(file.get("restore_file")))
                 .map(Path::of);
-        Path dir = checkpointDirFlag.or(() -> nonEmpty(env.get("TALENT_CHECKPOINT_DIR")).map(Path::of))
+        Path dir = checkpointDirFlag.or(() -> nonEmpty(env.get(RuntimeContract.ENV_CHECKPOINT_DIR)).map(Path::of))
                 .or(() -> nonEmpty(file.get("checkpoint_dir")).map(Path::of)).orElse(Path.of("."));
         return new Source(exact, dir);
     }

@@ -1,5 +1,6 @@
 package dev.talent.cli;
 
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.EnvironmentChange;
 import dev.talent.toolchain.Platform;
 import java.math.BigDecimal;
@@ -22,17 +23,17 @@ public record RuntimeEnvironment(Platform platform, Optional<Path> checkpointDir
                                  OptionalInt keep, boolean verbose, Optional<Path> config, OptionalLong everyVisits,
                                  OptionalDouble everySeconds) {
 
-    public static final String CHECKPOINT_DIR = "TALENT_CHECKPOINT_DIR";
-    public static final String STOP_AFTER = "TALENT_STOP_AFTER";
-    public static final String RESTART = "TALENT_RESTART";
-    public static final String KEEP = "TALENT_KEEP";
-    public static final String PLATFORM = "TALENT_PLATFORM";
-    public static final String VERBOSE = "TALENT_VERBOSE";
-    public static final String CONFIG = "TALENT_CONFIG";
-    public static final String EVERY_VISITS = "TALENT_EVERY_VISITS";
-    public static final String EVERY_SECONDS = "TALENT_EVERY_SECONDS";
+    public static final String CHECKPOINT_DIR = RuntimeContract.ENV_CHECKPOINT_DIR;
+    public static final String STOP_AFTER = RuntimeContract.ENV_STOP_AFTER;
+    public static final String RESTART = RuntimeContract.ENV_RESTART;
+    public static final String KEEP = RuntimeContract.ENV_KEEP;
+    public static final String PLATFORM = RuntimeContract.ENV_PLATFORM;
+    public static final String VERBOSE = RuntimeContract.ENV_VERBOSE;
+    public static final String CONFIG = RuntimeContract.ENV_CONFIG;
+    public static final String EVERY_VISITS = RuntimeContract.ENV_EVERY_VISITS;
+    public static final String EVERY_SECONDS = RuntimeContract.ENV_EVERY_SECONDS;
     /** Set only by the ./talent launcher for a request that reached it before the program started. */
-    public static final String EARLY_REQUEST = "TALENT_EARLY_REQUEST";
+    public static final String EARLY_REQUEST = RuntimeContract.ENV_EARLY_REQUEST;
     public static final Set<String> ALL = Set.of(CHECKPOINT_DIR, STOP_AFTER, RESTART, KEEP, PLATFORM, VERBOSE, CONFIG,
             EVERY_VISITS, EVERY_SECONDS, EARLY_REQUEST);
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Ordinary user errors end with one line and the README's status, never a stack trace; and what a checkpoint or a
  * program's directory holds is printed escaped, so it cannot drive the operator's terminal.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class UserErrorsTest {
     /** Clears the screen, rewrites the line from its start, deletes, rings, overrides the direction. */
     static final String EVIL = "\u001b[2J\u001b[H\rforged\b\u0007\u009b1m\u202e";

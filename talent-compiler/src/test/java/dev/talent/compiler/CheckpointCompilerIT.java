@@ -3,11 +3,14 @@ package dev.talent.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.talent.base.Executables;
+import dev.talent.toolchain.Isa;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +34,8 @@ class CheckpointCompilerIT {
     private static final Path RUNTIME = Path.of(System.getProperty("talent.runtime.c",
             MODULE.resolveSibling("talent-runtime").resolve("src/main/c").toString()));
     private static final Path INCLUDE = RUNTIME.resolve("include");
-    private static final List<String> CROSS = List.of("aarch64-linux-gnu-gcc", "s390x-linux-gnu-gcc",
-            "riscv64-linux-gnu-gcc", "i686-linux-gnu-gcc");
+    /** Every ISA of talent-toolchain's table but the native x86_64. */
+    private static final List<Isa> CROSS = Stream.of(Isa.values()).filter(i -> i != Isa.X86_64).toList();
 
     @TempDir
     Path work;
@@ -64,13 +67,14 @@ class CheckpointCompilerIT {
     @MethodSource("samples")
     void instrumentedSamplesCompileWithoutWarningsForEveryInstalledTarget(String sample) throws Exception {
         CompileResult r = instrument(sample, work.resolve("out"));
-        List<String> targets = new ArrayList<>(List.of("gcc"));
-        for (String cc : CROSS) if (onPath(cc)) targets.add(cc);
-        assertThat(targets).as("the 32-bit cross compiler must be installed for this test").contains("i686-linux-gnu-gcc");
-        for (String cc : targets) {
+        Map<String, List<String>> targets = new LinkedHashMap<>();
+        targets.put("gcc", Isa.X86_64.requiredCFlags());
+        for (Isa isa : CROSS) if (onPath(isa.gccCommand())) targets.put(isa.gccCommand(), isa.requiredCFlags());
+        assertThat(targets).as("the 32-bit cross compiler must be installed for this test").containsKey(Isa.I686.gccCommand());
+        for (String cc : targets.keySet()) {
             List<String> cmd = new ArrayList<>(List.of(cc, "-fsyntax-only", "-O2", "-Wall", "-fsigned-char",
                     "-ffp-contract=off", "-I" + INCLUDE));
-            if (cc.startsWith("i686")) cmd.addAll(List.of("-m32", "-msse2", "-mfpmath=sse"));
+            cmd.addAll(targets.get(cc));
             cmd.addAll(allSources(r));
             Run run = run(cmd, Map.of(), work);
             assertThat(run.rc).as(cc + " on " + sample + ":\n" + run.err).isZero();
@@ -123,9 +127,10 @@ class CheckpointCompilerIT {
         CompileResult r = instrument(sample, work.resolve("out"));
         Path exe = link("gcc", List.of(), r, rt, work.resolve(sample));
         String expected = run(List.of(exe.toString()), Map.of(), work).out;
-        for (String[] target : new String[][] {{"s390x-linux-gnu-gcc", "qemu-s390x-static"}, {"i686-linux-gnu-gcc", "qemu-i386-static"}}) {
+        for (Isa isa : List.of(Isa.S390X, Isa.I686)) {
+            String[] target = {isa.gccCommand(), isa.qemuCommand()};
             if (!onPath(target[0]) || !onPath(target[1])) continue;
-            List<String> flags = target[0].startsWith("i686") ? List.of("-msse2", "-mfpmath=sse") : List.of();
+            List<String> flags = isa.requiredCFlags();
             Path crt = buildRuntime(target[0], flags);
             assumeTrue(crt != null, "the runtime does not compile for " + target[0]);
             Path cexe = link(target[0], flags, r, crt, work.resolve(sample + "." + target[1]));
@@ -161,7 +166,9 @@ class CheckpointCompilerIT {
 
         List<String[]> restartOn = new ArrayList<>();
         restartOn.add(new String[] {"gcc", null});
-        if (onPath("s390x-linux-gnu-gcc") && onPath("qemu-s390x-static")) restartOn.add(new String[] {"s390x-linux-gnu-gcc", "qemu-s390x-static"});
+        if (onPath(Isa.S390X.gccCommand()) && onPath(Isa.S390X.qemuCommand())) {
+            restartOn.add(new String[] {Isa.S390X.gccCommand(), Isa.S390X.qemuCommand()});
+        }
         for (String[] target : restartOn) {
             Path ck = Files.createDirectories(work.resolve("ck-strips-" + target[0]));
             Run first = run(List.of(exe.toString()), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "STRIPS_RAISE_AT", "2110",
@@ -229,10 +236,7 @@ class CheckpointCompilerIT {
     }
 
     private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) return true;
-        }
-        return false;
+        return Executables.onPath(tool).isPresent();
     }
 
     private record Run(int rc, String out, String err) {}

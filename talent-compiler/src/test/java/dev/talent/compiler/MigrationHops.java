@@ -2,6 +2,7 @@ package dev.talent.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talent.toolchain.Isa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +25,17 @@ final class MigrationHops {
     static final Path INCLUDE = RUNTIME.resolve("include");
 
     /** A target: its compiler, extra flags and how to run its binaries here. */
-    record Target(String name, String cc, List<String> flags, List<String> runner) {}
+    record Target(String name, String cc, List<String> flags, List<String> runner) {
+        /** From talent-toolchain's ISA table: x86_64 native with gcc, every other ISA cross-compiled and emulated. */
+        static Target of(Isa isa) {
+            return isa == Isa.X86_64 ? new Target(isa.id(), "gcc", isa.requiredCFlags(), List.of())
+                    : new Target(isa.id(), isa.gccCommand(), isa.requiredCFlags(), List.of(isa.qemuCommand()));
+        }
+    }
 
     /** The hop order of every migration IT. */
-    static final List<Target> HOPS = List.of(
-            new Target("x86_64", "gcc", List.of(), List.of()),
-            new Target("s390x", "s390x-linux-gnu-gcc", List.of(), List.of("qemu-s390x-static")),
-            new Target("i686", "i686-linux-gnu-gcc", List.of("-msse2", "-mfpmath=sse"), List.of("qemu-i386-static")),
-            new Target("aarch64", "aarch64-linux-gnu-gcc", List.of(), List.of("qemu-aarch64-static")),
-            new Target("riscv64", "riscv64-linux-gnu-gcc", List.of(), List.of("qemu-riscv64-static")));
+    static final List<Target> HOPS = Stream.of(Isa.X86_64, Isa.S390X, Isa.I686, Isa.AARCH64, Isa.RISCV64)
+            .map(Target::of).toList();
 
     record Run(int rc, String out, String err) {}
 

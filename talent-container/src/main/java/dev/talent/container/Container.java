@@ -1,5 +1,6 @@
 package dev.talent.container;
 
+import dev.talent.base.FileTrees;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;

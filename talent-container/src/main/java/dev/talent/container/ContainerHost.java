@@ -1,5 +1,6 @@
 package dev.talent.container;
 
+import dev.talent.base.FileTrees;
 import dev.talent.toolchain.PlatformSupport;
 import dev.talent.toolchain.PlatformUnavailableException;
 import dev.talent.toolchain.ToolchainProbe;

@@ -1,5 +1,6 @@
 package dev.talent.container;
 
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.Platform;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -88,11 +89,11 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
     /** The program's whole environment: {@link #env()} plus talent's variables (which win). */
     public Map<String, String> environment() {
         Map<String, String> all = new LinkedHashMap<>(env);
-        all.put("TALENT_PLATFORM", platform.name());
-        all.put("TALENT_CHECKPOINT_DIR", ContainerLayout.CHECKPOINT_DIR);
-        all.put("TALENT_EVENT_FILE", ContainerLayout.EVENT_FILE);
-        if (restart) all.put("TALENT_RESTART", "1");
-        else all.remove("TALENT_RESTART");
+        all.put(RuntimeContract.ENV_PLATFORM, platform.name());
+        all.put(RuntimeContract.ENV_CHECKPOINT_DIR, ContainerLayout.CHECKPOINT_DIR);
+        all.put(RuntimeContract.ENV_EVENT_FILE, ContainerLayout.EVENT_FILE);
+        if (restart) all.put(RuntimeContract.ENV_RESTART, "1");
+        else all.remove(RuntimeContract.ENV_RESTART);
         return all;
     }
 

@@ -1,5 +1,6 @@
 package dev.talent.container;
 
+import dev.talent.base.FileTrees;
 import dev.talent.toolchain.CrossCompiler;
 import dev.talent.toolchain.ExecutableSpec;
 import dev.talent.toolchain.Isa;

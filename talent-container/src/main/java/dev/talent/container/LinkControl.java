@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.talent.base.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -30,10 +31,10 @@ final class LinkControl {
     private static final long IFREQ_SIZE = 40;
     private static final long IFNAMSIZ = 16;
 
-    private static final MethodHandle SOCKET = LibcCalls.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = LibcCalls.downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+    private static final MethodHandle SOCKET = Libc.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = Libc.downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = LibcCalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private LinkControl() {}
 
@@ -42,21 +43,21 @@ final class LinkControl {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw failure("socket(AF_INET)", LibcCalls.errno(state));
+            if (fd < 0) throw failure("socket(AF_INET)", Libc.errno(state));
             try {
                 MemorySegment req = arena.allocate(IFREQ_SIZE);
                 MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
                 if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", LibcCalls.errno(state));
+                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
                 }
                 short flags = req.get(JAVA_SHORT, IFNAMSIZ);
                 short wanted = (short) (up ? flags | IFF_UP : flags & ~IFF_UP);
                 if (wanted == flags) return;
                 req.set(JAVA_SHORT, IFNAMSIZ, wanted);
                 if ((int) IOCTL.invokeExact(state, fd, SIOCSIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", LibcCalls.errno(state));
+                    throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", Libc.errno(state));
                 }
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd);

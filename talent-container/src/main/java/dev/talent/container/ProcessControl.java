@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.talent.base.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -32,24 +33,22 @@ final class ProcessControl {
 
 
     // prctl(int option, ...): the variadic arguments are unsigned longs.
-    private static final MethodHandle PRCTL = LibcCalls.downcall("prctl",
+    private static final MethodHandle PRCTL = Libc.downcall("prctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle WAITID = LibcCalls.downcall("waitid",
+    private static final MethodHandle WAITID = Libc.downcall("waitid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WAITPID = LibcCalls.downcall("waitpid",
+    private static final MethodHandle WAITPID = Libc.downcall("waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle KILL = LibcCalls.downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LibcCalls.LINKER.downcallHandle(
-            LibcCalls.LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle KILL = Libc.downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private ProcessControl() {}
 
     /** Makes orphaned descendants (the containers' init processes) this process's children. Process-wide. */
     static void becomeChildSubreaper() throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int result = (int) PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L);
-            if (result != 0) throw failure("prctl(PR_SET_CHILD_SUBREAPER)", LibcCalls.errno(state));
+            if (result != 0) throw failure("prctl(PR_SET_CHILD_SUBREAPER)", Libc.errno(state));
         } catch (NativeCallException e) {
             throw e;
         } catch (Throwable t) {
@@ -63,12 +62,12 @@ final class ProcessControl {
      */
     static void awaitExitWithoutReaping(int pid) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE);
             while (true) {
                 int result = (int) WAITID.invokeExact(state, P_PID, pid, info, WEXITED | WNOWAIT);
                 if (result == 0) return;
-                int errno = LibcCalls.errno(state);
+                int errno = Libc.errno(state);
                 if (errno != EINTR) throw failure("waitid(" + pid + ")", errno);
             }
         } catch (NativeCallException e) {
@@ -81,12 +80,12 @@ final class ProcessControl {
     /** Reaps the exited child {@code pid}; returns its exit status as a shell reports it (128+n for signal n). */
     static int reap(int pid) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             MemorySegment status = arena.allocate(JAVA_INT);
             while (true) {
                 int result = (int) WAITPID.invokeExact(state, pid, status, 0);
                 if (result == pid) return exitCode(status.get(JAVA_INT, 0));
-                int errno = LibcCalls.errno(state);
+                int errno = Libc.errno(state);
                 if (errno != EINTR) throw failure("waitpid(" + pid + ")", errno);
             }
         } catch (NativeCallException e) {
@@ -99,10 +98,10 @@ final class ProcessControl {
     /** Sends a signal; false if no such process exists. */
     static boolean kill(int pid, int signal) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibcCalls.CALL_STATE);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
             int result = (int) KILL.invokeExact(state, pid, signal);
             if (result == 0) return true;
-            int errno = LibcCalls.errno(state);
+            int errno = Libc.errno(state);
             if (errno == ESRCH) return false;
             throw failure("kill(" + pid + ", " + signal + ")", errno);
         } catch (NativeCallException e) {
@@ -125,11 +124,6 @@ final class ProcessControl {
     }
 
     static String describe(int errno) {
-        try {
-            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
-            return message.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            return "error " + errno;
-        }
+        return Libc.strerror(errno);
     }
 }

@@ -1,14 +1,12 @@
 package dev.talent.container;
 
+import dev.talent.base.Executables;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.EnvironmentChange;
 import dev.talent.toolchain.ProcessRunner;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,15 +27,13 @@ public final class Runc {
 
     /** runc from PATH, else from the system directories. */
     public static Optional<Runc> find() {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return find(Arrays.stream(path.split(File.pathSeparator)).filter(s -> !s.isEmpty()).map(Path::of).toList());
+        return find(Executables.directories(System.getenv("PATH")));
     }
 
     static Optional<Runc> find(List<Path> searchPath) {
         List<Path> directories = new ArrayList<>(searchPath);
         directories.addAll(SYSTEM_DIRECTORIES);
-        return directories.stream().map(dir -> dir.resolve("runc"))
-                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst().map(Runc::new);
+        return Executables.onPath("runc", directories).map(Runc::new);
     }
 
     /** runc, or an exception saying where it was looked for and which package to install. */

@@ -1,15 +1,11 @@
 package dev.talent.env;
 
+import dev.talent.base.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 
@@ -59,12 +55,6 @@ final class Inotify implements AutoCloseable {
     /** Path names on Linux are bytes; the JDK converts them with this charset, and so do we. */
     static final Charset PATH_CHARSET = pathCharset();
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-
     private static final MethodHandle INOTIFY_INIT1 = downcall("inotify_init1",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle INOTIFY_ADD_WATCH = downcall("inotify_add_watch",
@@ -75,9 +65,6 @@ final class Inotify implements AutoCloseable {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     /** A system call failed with this errno. */
     static final class ErrnoException extends Exception {
@@ -85,13 +72,13 @@ final class Inotify implements AutoCloseable {
         final int errno;
 
         ErrnoException(String call, int errno) {
-            super(call + ": " + describe(errno));
+            super(call + ": " + Libc.describe(errno));
             this.errno = errno;
         }
     }
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment errnoState = arena.allocate(CAPTURE_LAYOUT);
+    private final MemorySegment errnoState = arena.allocate(Libc.CALL_STATE);
     private final MemorySegment buffer = arena.allocate(BUFFER_BYTES, 8);
     private final int fd;
     private boolean closed;
@@ -100,7 +87,7 @@ final class Inotify implements AutoCloseable {
 
     static Inotify open() throws ErrnoException {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            MemorySegment state = call.allocate(Libc.CALL_STATE);
             int fd = (int) INOTIFY_INIT1.invokeExact(state, IN_NONBLOCK | IN_CLOEXEC);
             if (fd < 0) throw new ErrnoException("inotify_init1", errno(state));
             return new Inotify(fd);
@@ -169,21 +156,10 @@ final class Inotify implements AutoCloseable {
         }
     }
 
-    static String describe(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.equals(MemorySegment.NULL) ? "errno " + errno
-                    : text.reinterpret(Long.MAX_VALUE).getString(0) + " (errno " + errno + ")";
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
-
-    private static int errno(MemorySegment state) { return (int) ERRNO.get(state, 0L); }
+    private static int errno(MemorySegment state) { return Libc.errno(state); }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        SymbolLookup libc = LINKER.defaultLookup();
-        return LINKER.downcallHandle(libc.findOrThrow(name), descriptor, CAPTURE_ERRNO);
+        return Libc.downcall(name, descriptor);
     }
 
     private static Charset pathCharset() {

@@ -1,5 +1,8 @@
 package dev.talent.env;
 
+import dev.talent.base.Executables;
+import dev.talent.base.FileTrees;
+import dev.talent.base.Median;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,13 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
 
 /**
  * The final-sync benchmark: a tree of many small files, two replicas of it, a few files changed per round;
@@ -90,10 +91,7 @@ public final class SyncBenchmark {
         public double ratio() { return medianRsyncMs() / medianOursMs(); }
 
         private double medianMs(ToLongFunction<RoundResult> nanos) {
-            long[] sorted = rounds.stream().mapToLong(nanos).sorted().toArray();
-            int middle = sorted.length / 2;
-            double median = sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
-            return median / 1e6;
+            return Median.of(rounds.stream().mapToLong(nanos).toArray()) / 1e6;
         }
     }
 
@@ -115,10 +113,7 @@ public final class SyncBenchmark {
 
     /** rsync on the PATH, if there is one. */
     public static Optional<Path> findRsync() {
-        String path = System.getenv("PATH");
-        if (path == null) return Optional.empty();
-        return Arrays.stream(path.split(":")).filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "rsync"))
-                .filter(Files::isExecutable).findFirst();
+        return Executables.onPath("rsync");
     }
 
     /**
@@ -251,9 +246,6 @@ public final class SyncBenchmark {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
-        }
+        FileTrees.deleteRecursively(root);
     }
 }

@@ -6,15 +6,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.talent.base.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,9 +98,7 @@ final class Syscalls implements AutoCloseable {
     private static final int LINK_BUFFER_BYTES = 4096; // PATH_MAX: the longest target a symbolic link can have
     private static final int DIRENT_BUFFER_BYTES = 64 * 1024;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout CALL_STATE = Libc.CALL_STATE;
 
     private static final MethodHandle SYSCALL_OPENAT2 = downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
@@ -155,7 +152,7 @@ final class Syscalls implements AutoCloseable {
         final String call;
 
         ErrnoException(String call, int errno) {
-            super(Inotify.describe(errno).replaceFirst(" \\(errno \\d+\\)$", ""));
+            super(Libc.strerror(errno));
             this.errno = errno;
             this.call = call;
         }
@@ -514,7 +511,7 @@ final class Syscalls implements AutoCloseable {
         return openAt(AT_FDCWD, directory.toString().getBytes(Inotify.PATH_CHARSET), O_RDONLY | O_DIRECTORY, 0);
     }
 
-    private int errno() { return (int) ERRNO.get(state, 0L); }
+    private int errno() { return Libc.errno(state); }
 
     private MemorySegment path2() {
         if (path2 == null) path2 = arena.allocate(PATH_BUFFER_BYTES);
@@ -533,11 +530,7 @@ final class Syscalls implements AutoCloseable {
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        Linker.Option[] all = new Linker.Option[options.length + 1];
-        System.arraycopy(options, 0, all, 0, options.length);
-        all[options.length] = Linker.Option.captureCallState("errno");
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new IllegalStateException("libc has no " + name)), descriptor, all);
+        return Libc.downcall(name, descriptor, options);
     }
 
     private static boolean probeOpenat2() {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * the one to restart from: the newest that validates completely, reporting every damaged newer one.
  */
 public final class CheckpointDirectory {
-    private static final Pattern NAME = Pattern.compile("ckpt-([0-9]{6,})\\.tck");
+    private static final Pattern NAME = RuntimeContract.CHECKPOINT_NAME;
 
     private CheckpointDirectory() {}
 

@@ -74,15 +74,15 @@ public sealed interface Value
     /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */
     enum ObjectKind {
         /** {@code a} = index in GLOB. */
-        GLOBAL(1),
+        GLOBAL(RuntimeContract.OBJ_GLOBAL),
         /** {@code a} = frame index (0 = main), {@code b} = variable id. */
-        FRAME_VARIABLE(2),
+        FRAME_VARIABLE(RuntimeContract.OBJ_FRAME),
         /** {@code a} = heap block id. */
-        HEAP_BLOCK(3),
+        HEAP_BLOCK(RuntimeContract.OBJ_HEAP),
         /** {@code main}'s argv array (argc + 1 pointers). */
-        ARGV_ARRAY(4),
+        ARGV_ARRAY(RuntimeContract.OBJ_ARGV),
         /** {@code a} = argument index; the string is a char array of its length + 1. */
-        ARGV_STRING(5);
+        ARGV_STRING(RuntimeContract.OBJ_ARGSTR);
 
         private final int code;
 

@@ -26,16 +26,16 @@ final class Wire {
     static final String FILE = "FILE";
     static final String WAIT = "WAIT";
 
-    static final int PTR_NULL = 0;
-    static final int PTR_OBJECT = 1;
-    static final int PTR_STRING = 2;
-    static final int PTR_STREAM = 3;
-    static final int PTR_FUNCTION = 4;
-    static final int PTR_OPEN_STREAM = 5;
-    static final int PTR_INDETERMINATE = 6;
+    static final int PTR_NULL = RuntimeContract.PTR_NULL;
+    static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;
+    static final int PTR_STRING = RuntimeContract.PTR_STRING;
+    static final int PTR_STREAM = RuntimeContract.PTR_STREAM;
+    static final int PTR_FUNCTION = RuntimeContract.PTR_FUNCTION;
+    static final int PTR_OPEN_STREAM = RuntimeContract.PTR_OPEN_STREAM;
+    static final int PTR_INDETERMINATE = RuntimeContract.PTR_INDETERMINATE;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
-    static final int HEAP_UNTYPED = 1;
+    static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;
 
     private Wire() {}
 

@@ -38,9 +38,10 @@ class FormatCrossIsaIT {
     private static final List<String> CFLAGS = List.of("-std=c99", "-O2", "-D_POSIX_C_SOURCE=200809L",
             "-ffp-contract=off", "-fsigned-char", "-static");
     /** sysexits EX_TEMPFAIL: the runtime's exit status after a stop-after checkpoint. */
-    private static final int EXIT_CHECKPOINTED = 75;
+    private static final int EXIT_CHECKPOINTED = RuntimeContract.EXIT_CHECKPOINT;
 
-    /** The targets; {@code emulator} is null for the build machine's own ISA. */
+    /** The targets; {@code emulator} is null for the build machine's own ISA. A copy of talent-toolchain's Isa (this module
+     * cannot depend on it): talent-toolchain's IsaCopiesTest checks that the two agree. */
     enum Isa {
         X86_64("x86_64", "gcc", null, 64, false),
         X86_64_MUSL("x86_64-musl", "musl-gcc", null, 64, false),

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The five ISAs of issue #2 and the tools a machine needs to build for and run each of them. */
+/**
+ * The five ISAs of issue #2 and the tools a machine needs to build for and run each of them: a copy of talent-toolchain's
+ * Isa (no talent module is on this module's classpath), checked against it by talent-toolchain's IsaCopiesTest.
+ */
 enum Isa {
     X86_64("x86_64", "gcc", null),
     AARCH64("aarch64", "aarch64-linux-gnu-gcc", "qemu-aarch64-static"),

@@ -1,9 +1,10 @@
 package dev.talent.migrate;
 
+import dev.talent.base.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
@@ -39,9 +40,8 @@ final class EventChannel implements AutoCloseable {
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final int SAMPLE_CHARS = 60;
 
-    @SuppressWarnings("restricted") // mkfifo(3) through FFM; the JVM is run with --enable-native-access
-    private static final MethodHandle MKFIFO = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("mkfifo").orElseThrow(),
+    /** mkfifo(3) through FFM (errno captured); the JVM is run with --enable-native-access. */
+    private static final MethodHandle MKFIFO = Libc.downcall("mkfifo",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     private final Path fifo;
@@ -70,9 +70,10 @@ final class EventChannel implements AutoCloseable {
     static EventChannel open(Path fifo) throws IOException {
         Files.deleteIfExists(fifo);
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) MKFIFO.invokeExact(arena.allocateFrom(fifo.toString()), 0600);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(fifo.toString()), 0600);
             if (rc != 0) {
-                throw new IOException("cannot create the event FIFO " + fifo);
+                throw new IOException("cannot create the event FIFO " + fifo + ": " + Libc.describe(Libc.errno(state)));
             }
         } catch (IOException e) {
             throw e;

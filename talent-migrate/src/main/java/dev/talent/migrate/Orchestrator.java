@@ -7,6 +7,7 @@ import dev.talent.container.ContainerSpec;
 import dev.talent.env.ChangeJournal;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
+import dev.talent.format.RuntimeContract;
 import dev.talent.migrate.control.ControlHandler;
 import dev.talent.migrate.control.ControlRequestException;
 import dev.talent.migrate.control.MigrationRecord;
@@ -48,7 +49,7 @@ public final class Orchestrator implements ControlHandler {
 
     private static final int SIGUSR1 = 10;
     /** The runtime's exit status after a checkpoint requested by SIGUSR1. */
-    private static final int EXIT_CHECKPOINT = 75;
+    private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
     private static final int LOG_TAIL_LINES = 20;
 
     /** Replaced once at the start of a --net run by the same request with the address resolved. */
@@ -852,10 +853,10 @@ public final class Orchestrator implements ControlHandler {
 
     private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
         Map<String, String> env = new LinkedHashMap<>();
-        fault.ifPresent(f -> env.put("TALENT_FAULT", f));
+        fault.ifPresent(f -> env.put(RuntimeContract.ENV_FAULT, f));
         // A stop checkpoint is copied at once into the accepted checkpoints (fsynced there: the recovery copy), so
         // the runtime need not fsync it itself; its periodic ones stay durable (docs/FORMAT.md "Durability").
-        env.put("TALENT_FSYNC", "recovery");
+        env.put(RuntimeContract.ENV_FSYNC, "recovery");
         String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
         ContainerSpec spec = new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
                 host.checkpoints, host.events.path(), env, restart);

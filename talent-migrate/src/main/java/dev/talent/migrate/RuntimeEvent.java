@@ -1,5 +1,6 @@
 package dev.talent.migrate;
 
+import dev.talent.format.RuntimeContract;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 public sealed interface RuntimeEvent {
 
     /** The longest line accepted, newline excluded: a longer one is dropped whole (the runtime's are far shorter). */
-    int MAX_LINE_BYTES = 256;
+    int MAX_LINE_BYTES = RuntimeContract.EVENT_MAX_LINE;
 
     /** When the line was read, {@link System#nanoTime()}. */
     long receivedNanos();
@@ -39,11 +40,12 @@ public sealed interface RuntimeEvent {
 
     Pattern PLATFORM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     Pattern SEQUENCE = Pattern.compile("0|[1-9][0-9]{0,18}");
-    Pattern STARTED = Pattern.compile("started (" + PLATFORM + ")");
-    Pattern READY = Pattern.compile("ready (" + SEQUENCE + ") (" + PLATFORM + ")");
-    Pattern CHECKPOINT = Pattern.compile("checkpoint (" + SEQUENCE + ") ckpt-[0-9]{6,19}\\.tck");
-    Pattern CHECKPOINT_FAILED = Pattern.compile("checkpoint-failed ([\\x20-\\x7e]{1,236})");
-    Pattern EXITING = Pattern.compile("exiting (0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]|unknown)");
+    Pattern STARTED = Pattern.compile(RuntimeContract.EVENT_STARTED + " (" + PLATFORM + ")");
+    Pattern READY = Pattern.compile(RuntimeContract.EVENT_READY + " (" + SEQUENCE + ") (" + PLATFORM + ")");
+    Pattern CHECKPOINT = Pattern.compile(RuntimeContract.EVENT_CHECKPOINT + " (" + SEQUENCE + ") "
+            + RuntimeContract.checkpointNamePattern(19).pattern());
+    Pattern CHECKPOINT_FAILED = Pattern.compile(Pattern.quote(RuntimeContract.EVENT_CHECKPOINT_FAILED) + " ([\\x20-\\x7e]{1,236})");
+    Pattern EXITING = Pattern.compile(RuntimeContract.EVENT_EXITING + " (0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]|unknown)");
 
     /**
      * The event of one line (without its newline), or null when the line is not exactly one the runtime writes:

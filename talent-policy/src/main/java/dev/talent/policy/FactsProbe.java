@@ -1,6 +1,7 @@
 package dev.talent.policy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.talent.base.FileTrees;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.CrossCompiler;
 import dev.talent.toolchain.EnvironmentChange;
@@ -231,16 +232,10 @@ public final class FactsProbe {
     }
 
     private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a temporary file left behind in /tmp
-                }
-            });
+        try {
+            FileTrees.deleteRecursively(dir);
         } catch (IOException ignored) {
-            // nothing more to clean
+            // a temporary file left behind in /tmp
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.talent.toolchain;
 
+import dev.talent.base.FileTrees;
 import dev.talent.runtime.RuntimeSources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Builds the C runtime (libtalent.a) for a platform from the sources packaged in talent-runtime, once: the
@@ -132,10 +131,7 @@ public final class RuntimeLibrary {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        FileTrees.deleteRecursively(root);
     }
 
     private static String sha256(String text) {

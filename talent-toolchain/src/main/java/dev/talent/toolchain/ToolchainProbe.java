@@ -1,10 +1,9 @@
 package dev.talent.toolchain;
 
-import java.io.File;
+import dev.talent.base.Executables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +26,7 @@ public final class ToolchainProbe {
     /** Probes the real host: its {@code PATH} and file system, its ISA. */
     public static ToolchainProbe ofHost() {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
-        List<Path> dirs = Arrays.stream(path.split(File.pathSeparator)).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        List<Path> dirs = Executables.directories(path);
         return new ToolchainProbe(dirs, Path.of("/"), Isa.host());
     }
 
@@ -40,8 +39,7 @@ public final class ToolchainProbe {
 
     /** The executable named {@code command} on the search path. */
     public Optional<Path> findCommand(String command) {
-        return searchPath.stream().map(dir -> dir.resolve(command))
-                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+        return Executables.onPath(command, searchPath);
     }
 
     /** The platforms {@code talent build} targets by default on this host (see {@link Platform#defaultTargets(boolean)}). */

@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.base.FileTrees;
 import dev.talent.cli.BuildFailedException;
 import dev.talent.cli.BuildRequest;
 import dev.talent.cli.CcOptions;
@@ -18,13 +19,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A temporary directory where a benchmark extracts its bundled programs, builds and runs them; deleted on close.
@@ -176,9 +175,6 @@ public final class BenchWorkspace implements AutoCloseable {
     public void close() throws IOException { deleteTree(root); }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        FileTrees.deleteRecursively(dir);
     }
 }

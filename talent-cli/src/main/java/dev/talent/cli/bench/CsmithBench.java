@@ -5,6 +5,7 @@ import dev.talent.cli.BuildRequest;
 import dev.talent.cli.CcOptions;
 import dev.talent.cli.ProgramBuilder;
 import dev.talent.compiler.Diagnostic;
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.CrossCompiler;
 import dev.talent.toolchain.ExecutableSpec;
 import dev.talent.toolchain.Isa;
@@ -199,14 +200,14 @@ public final class CsmithBench {
                 Platform p = chain.get(hop);
                 boolean last = hop == chain.size() - 1;
                 Map<String, String> env = new LinkedHashMap<>();
-                env.put("TALENT_CHECKPOINT_DIR", ck.toString());
-                if (hop > 0) env.put("TALENT_RESTART", "1");
-                if (!last) env.put("TALENT_STOP_AFTER", Long.toString(hop == 0 ? stop : 1 + random.nextLong(stop + 1)));
+                env.put(RuntimeContract.ENV_CHECKPOINT_DIR, ck.toString());
+                if (hop > 0) env.put(RuntimeContract.ENV_RESTART, "1");
+                if (!last) env.put(RuntimeContract.ENV_STOP_AFTER, Long.toString(hop == 0 ? stop : 1 + random.nextLong(stop + 1)));
                 Run r = runOn(p, bins.get(p), env, settings.timeout().multipliedBy(3));
                 out.append(r.out());
-                where += (where.isEmpty() ? "" : "->") + p.name() + (env.containsKey("TALENT_STOP_AFTER") ? "@" + env.get("TALENT_STOP_AFTER") : "");
+                where += (where.isEmpty() ? "" : "->") + p.name() + (env.containsKey(RuntimeContract.ENV_STOP_AFTER) ? "@" + env.get(RuntimeContract.ENV_STOP_AFTER) : "");
                 if (r.rc() == 0) break;   // finished before the stop
-                if (r.rc() != 75 || last) {
+                if (r.rc() != RuntimeContract.EXIT_CHECKPOINT || last) {
                     return new Outcome.Failed(seed, where + " exited " + r.rc() + (r.timedOut() ? " (timeout)" : "") + ": " + firstLines(r.err(), 2));
                 }
                 migrations++;

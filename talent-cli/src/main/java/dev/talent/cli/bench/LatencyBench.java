@@ -3,6 +3,7 @@ package dev.talent.cli.bench;
 import dev.talent.cli.CheckpointRequest;
 import dev.talent.cli.RuntimeEnvironment;
 import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.Isa;
 import dev.talent.toolchain.Launcher;
 import dev.talent.toolchain.Platform;
@@ -38,7 +39,7 @@ public final class LatencyBench {
 
     public static final Platform PLATFORM = Platform.glibc(Isa.X86_64);
 
-    private static final int EXIT_CHECKPOINT = 75;
+    private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
     private static final long READY_TIMEOUT_S = 10;
     private static final long EXIT_TIMEOUT_S = 10;
     /** After "ready": the program is then inside its loop, nanosleep (40 ms steps) or accept. */

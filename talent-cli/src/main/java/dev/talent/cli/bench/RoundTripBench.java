@@ -2,6 +2,7 @@ package dev.talent.cli.bench;
 
 import dev.talent.cli.RuntimeEnvironment;
 import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.RuntimeContract;
 import dev.talent.toolchain.EnvironmentChange;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class RoundTripBench {
 
-    private static final int EXIT_CHECKPOINT = 75;
+    private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
     /** The line a bundled program prints on stderr after building its state: {@code <name>: built ... in T ms}. */
     private static final Pattern BUILT = Pattern.compile("^\\w+: built .* in (\\d+(?:\\.\\d+)?) ms$", Pattern.MULTILINE);
 

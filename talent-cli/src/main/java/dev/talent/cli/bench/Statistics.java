@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.base.Median;
 import java.util.Arrays;
 import java.util.Collection;
 
@@ -12,16 +13,12 @@ public final class Statistics {
     private Statistics() {}
 
     public static double median(Collection<Double> values) {
-        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
+        return Median.of(values);
     }
 
     /** The median of {@code values} (left as they are: a sorted copy is used). */
     public static double median(double[] values) {
-        if (values.length == 0) throw new IllegalArgumentException("median of no values");
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return Median.of(values);
     }
 
     /**

@@ -25,29 +25,49 @@ import java.util.regex.Pattern;
  * called only there) is looked into for loops that can.
  */
 final class ResumeCopies {
-    private static final char MARK = '\u0001';
-    private static final Pattern MARKER = Pattern.compile(MARK + "r(\\d+)" + MARK);
+    /**
+     * The marker's delimiter: the first of these control characters that the unit's source does not contain, so
+     * that no text of the program (a raw control character in a string literal) can be taken for a marker and
+     * replaced or removed. A source holding all of them is refused.
+     */
+    static final String MARK_CANDIDATES = "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000e\u000f"
+            + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f";
 
+    private final char mark;
+    private final Pattern markerPattern;
     private final Map<Integer, String> labels = new HashMap<>();
+
+    /** Markers for the unit whose original text is {@code source}. */
+    ResumeCopies(String source) {
+        this.mark = markFor(source);
+        this.markerPattern = Pattern.compile(Pattern.quote(String.valueOf(mark)) + "r(\\d+)" + Pattern.quote(String.valueOf(mark)));
+    }
+
+    static char markFor(String source) {
+        for (char c : MARK_CANDIDATES.toCharArray()) {
+            if (source.indexOf(c) < 0) return c;
+        }
+        throw new IllegalArgumentException("the source contains every control character talent could mark resume labels with");
+    }
 
     /** Stands for the resume label code of point {@code id} until the label's place is known. */
     String marker(int id, String labelCode) {
         labels.put(id, labelCode);
-        return MARK + "r" + id + MARK;
+        return mark + "r" + id + mark;
     }
 
     /** Replaces every marker by its label code. */
     String expand(String text) {
-        if (text.indexOf(MARK) < 0) return text;
-        Matcher m = MARKER.matcher(text);
+        if (text.indexOf(mark) < 0) return text;
+        Matcher m = markerPattern.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(labels.get(Integer.parseInt(m.group(1)))));
         m.appendTail(out);
         return out.toString();
     }
 
-    static String strip(String text) {
-        return text.indexOf(MARK) < 0 ? text : MARKER.matcher(text).replaceAll("");
+    String strip(String text) {
+        return text.indexOf(mark) < 0 ? text : markerPattern.matcher(text).replaceAll("");
     }
 
     /** Gives the outermost loops of f that hold resume labels their resume copy. */
@@ -70,7 +90,7 @@ final class ResumeCopies {
             int end = Ast.statementEnd(text, c);
             Predicate<Object> inside = UnitRewriter.closingInside(c);
             String rendered = plan.renderStatement(start, end, inside);
-            if (rendered.indexOf(MARK) < 0 || LeafLoops.isVersionable(f, c, graph, text)) continue;
+            if (rendered.indexOf(mark) < 0 || LeafLoops.isVersionable(f, c, graph, text)) continue;
             if (!isCopyable(c, rendered) || callsAFunctionCalledOnce(f, c, graph)) {
                 visit(f, c, graph, plan, text);
                 continue;

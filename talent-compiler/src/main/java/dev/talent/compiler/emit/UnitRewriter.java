@@ -15,6 +15,7 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.rewrite.RewritePlan;
+import dev.talent.compiler.rewrite.RewritePlan.Rank;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,21 +29,20 @@ import java.util.function.Predicate;
  * talent_suspended wraps, hoisted chain calls, sites, prologues, and the tables appended at the end.
  */
 public final class UnitRewriter {
-    // insertion ranks at one offset (lower first)
-    private static final int HEADER = Integer.MIN_VALUE;
-    private static final int PROLOGUE = Integer.MIN_VALUE + 1;
-    private static final int MOVED_STATIC = -50;
-    private static final int LOOP_TRANSFORM_OPEN = 5;
-    private static final int SITE_OPEN = 10;
-    private static final int HOIST_OPEN = 15;
-    private static final int WRAP_OPEN = 20;
-    private static final int WRAP_CLOSE = -20;
-    private static final int HOIST_CLOSE = -15;
-    private static final int SITE_CLOSE = -10;
-    private static final int LOOP_TRANSFORM_CLOSE = -5;
-    /** The block around a loop body whose do-while condition or for increment moved into it (outside the above). */
-    private static final int LOOP_BODY_OPEN = 4;
-    private static final int LOOP_BODY_CLOSE = -4;
+    // insertion ranks at one offset: RewritePlan.Rank, the one vocabulary
+    private static final Rank HEADER = Rank.HEADER;
+    private static final Rank PROLOGUE = Rank.PROLOGUE;
+    private static final Rank MOVED_STATIC = Rank.MOVED_STATIC;
+    private static final Rank LOOP_TRANSFORM_OPEN = Rank.LOOP_TRANSFORM_OPEN;
+    private static final Rank SITE_OPEN = Rank.SITE_OPEN;
+    private static final Rank HOIST_OPEN = Rank.HOIST_OPEN;
+    private static final Rank WRAP_OPEN = Rank.WRAP_OPEN;
+    private static final Rank WRAP_CLOSE = Rank.WRAP_CLOSE;
+    private static final Rank HOIST_CLOSE = Rank.HOIST_CLOSE;
+    private static final Rank SITE_CLOSE = Rank.SITE_CLOSE;
+    private static final Rank LOOP_TRANSFORM_CLOSE = Rank.LOOP_TRANSFORM_CLOSE;
+    private static final Rank LOOP_BODY_OPEN = Rank.LOOP_BODY_OPEN;
+    private static final Rank LOOP_BODY_CLOSE = Rank.LOOP_BODY_CLOSE;
 
     public record Global(String key, String name, String pos, String addressOf, CType type, Node decl, boolean isConst) {}
 
@@ -56,7 +56,7 @@ public final class UnitRewriter {
     private final Diagnostics diags;
     private final RewritePlan plan;
     private final String text;
-    private final ResumeCopies resumeCopies = new ResumeCopies();
+    private final ResumeCopies resumeCopies;
     /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
     private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
     /** Each strip-mined loop with its header and its site's code, which goes only into its one-iteration branch. */
@@ -76,6 +76,7 @@ public final class UnitRewriter {
         this.diags = diags;
         this.text = tu.text();
         this.plan = new RewritePlan(text);
+        this.resumeCopies = new ResumeCopies(text);
     }
 
     public static String unitSymbol(int unitIndex) {
@@ -179,7 +180,7 @@ public final class UnitRewriter {
             Node d = e.getKey();
             int end = Ast.statementEnd(text, d);
             String moved = plan.render(d.begin().offset(), end).replace("\n", " ");
-            plan.replace(d.begin().offset(), end, "");
+            plan.replaceRendered(d.begin().offset(), end, "");
             plan.insert(e.getValue().decl.begin().offset(), moved + " ", MOVED_STATIC);
         }
     }
@@ -277,7 +278,7 @@ public final class UnitRewriter {
                 String[] label = continuesToLabel(s, h, points);
                 plan.replace(s.begin().offset(), body.begin().offset(), "for (;;) ");
                 plan.insert(body.begin().offset(), "{ " + label[0], LOOP_BODY_OPEN);
-                plan.replace(Ast.statementEnd(text, body), Ast.statementEnd(text, s),
+                plan.replaceRendered(Ast.statementEnd(text, body), Ast.statementEnd(text, s),
                         " " + label[1] + hoisted + "if (!(" + condText + ")) break; }");
             }
             case FOR_INCREMENT -> {
@@ -534,7 +535,7 @@ public final class UnitRewriter {
             String once = "{ " + e.getValue().siteCode() + " " + rendered + " }";
             plan.replace(header.increment().begin().offset(), Ast.rangeEnd(text, header.increment()), "");
             plan.replaceStatement(bodyStart, end,
-                    StripMining.body(header, text, ResumeCopies.strip(rendered), once, loopStart), inside);
+                    StripMining.body(header, text, resumeCopies.strip(rendered), once, loopStart), inside);
         }
         stripMined.clear();
     }

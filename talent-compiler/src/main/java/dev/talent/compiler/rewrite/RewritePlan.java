@@ -8,24 +8,60 @@ import java.util.function.Predicate;
 /**
  * Edits of the original text: insertions at offsets and replacements of ranges. Nothing re-prints the AST.
  *
- * <p>Insertions at one offset are ordered by rank, then by the order they were added. A replacement
- * swallows the edits strictly inside its range: a pass that moves or replaces text containing edits
- * renders that text first with {@link #render}.
+ * <p>Insertions at one offset are ordered by {@link Rank}, then by the order they were added.
+ *
+ * <p>As with clang's {@code tooling::Replacements}, conflicting edits are refused when they are added (an
+ * {@link EditConflict} naming both), never resolved by dropping one: a replacement that partly overlaps another,
+ * a second replacement of the same range or of a range inside a replaced one, and an insertion strictly inside a
+ * replaced range (it would be lost). The one way to replace text that holds edits is to merge them explicitly: a
+ * pass renders the range first ({@link #render}, {@link #renderStatement}, {@link #renderNode}) and replaces it
+ * with text built from that rendering ({@link #replaceRendered}, {@link #replaceStatement}, {@link #replaceNode}):
+ * the edits inside are then superseded by the new text that contains them.
  *
  * <p>An insertion that closes something (a brace) may name what it closes ({@link #insertClosing}): a closing
  * insertion at the very end of a statement belongs to the statement when what it closes lies inside it, so
  * that a pass copying the statement ({@link #renderStatement}, {@link #replaceStatement}) takes it along.
  */
 public final class RewritePlan {
-    /** Ranks for insertions at one offset: opening text before closing text of enclosing constructs. */
-    public static final int RANK_CLOSE_INNER = -20;
-    public static final int RANK_CLOSE_OUTER = -10;
-    public static final int RANK_DEFAULT = 0;
-    public static final int RANK_OPEN_OUTER = 10;
-    public static final int RANK_OPEN_INNER = 20;
+    /**
+     * The order of insertions at one offset, first to last: the one vocabulary of ranks. Closing text comes before
+     * opening text, and the closing text of an inner construct before that of an enclosing one (wraps close inside
+     * hoists, hoists inside sites, sites inside loop transforms); opening text in the mirror order.
+     */
+    public enum Rank {
+        /** The file's header (includes, forward declarations). */
+        HEADER,
+        /** A function's prologue at the start of its body. */
+        PROLOGUE,
+        /** A function-scope static moved to file scope. */
+        MOVED_STATIC,
+        /** Closes a talent_suspended wrap around a call. */
+        WRAP_CLOSE,
+        /** Closes a hoisted call's statement. */
+        HOIST_CLOSE,
+        /** Closes a site's block. */
+        SITE_CLOSE,
+        /** Closes a loop transformed to for (;;). */
+        LOOP_TRANSFORM_CLOSE,
+        /** Closes the block around a loop body whose condition or increment moved into it. */
+        LOOP_BODY_CLOSE,
+        DEFAULT,
+        LOOP_BODY_OPEN,
+        LOOP_TRANSFORM_OPEN,
+        SITE_OPEN,
+        HOIST_OPEN,
+        WRAP_OPEN
+    }
+
+    /** Two edits that cannot both be applied; the message names both ranges and why. */
+    public static final class EditConflict extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        EditConflict(String message) { super(message); }
+    }
 
     /** {@code closes}: for a closing insertion, what it closes (see {@link #insertClosing}); otherwise null. */
-    public record Edit(int start, int end, String text, int rank, int seq, Object closes, Object opens) {
+    public record Edit(int start, int end, String text, Rank rank, int seq, Object closes, Object opens) {
         boolean isInsertion() { return start == end; }
     }
 
@@ -41,11 +77,11 @@ public final class RewritePlan {
     }
 
     public void insert(int offset, String text) {
-        insert(offset, text, RANK_DEFAULT);
+        insert(offset, text, Rank.DEFAULT);
     }
 
-    public void insert(int offset, String text, int rank) {
-        check(offset, offset);
+    public void insert(int offset, String text, Rank rank) {
+        checkInsertion(offset);
         edits.add(new Edit(offset, offset, text, rank, edits.size(), null, null));
     }
 
@@ -53,8 +89,8 @@ public final class RewritePlan {
      * An insertion that closes what an earlier insertion opened; {@code closes} is the thing opened and
      * closed (the caller's object, e.g. the AST node wrapped in braces), used by {@link #renderStatement}.
      */
-    public void insertClosing(int offset, String text, int rank, Object closes) {
-        check(offset, offset);
+    public void insertClosing(int offset, String text, Rank rank, Object closes) {
+        checkInsertion(offset);
         edits.add(new Edit(offset, offset, text, rank, edits.size(), closes, null));
     }
 
@@ -63,8 +99,8 @@ public final class RewritePlan {
      * expression), closed by an {@link #insertClosing} naming the same thing: {@link #renderNode} of that
      * node takes both along.
      */
-    public void insertOpening(int offset, String text, int rank, Object opens) {
-        check(offset, offset);
+    public void insertOpening(int offset, String text, Rank rank, Object opens) {
+        checkInsertion(offset);
         edits.add(new Edit(offset, offset, text, rank, edits.size(), null, opens));
     }
 
@@ -82,7 +118,7 @@ public final class RewritePlan {
     /** Replaces the expression [from, to) together with the insertions {@link #renderNode} shows at its ends. */
     public void replaceNode(int from, int to, String text, Predicate<Object> inside) {
         edits.removeAll(boundary(from, to, inside));
-        replace(from, to, text);
+        replaceRendered(from, to, text);
     }
 
     private List<Edit> boundary(int from, int to, Predicate<Object> inside) {
@@ -95,9 +131,64 @@ public final class RewritePlan {
         return out;
     }
 
+    /**
+     * Replaces [start, end) of the original text. Refused ({@link EditConflict}) when the range holds another edit,
+     * lies inside or on a replaced range, or partly overlaps one; an empty range is an insertion.
+     */
     public void replace(int start, int end, String text) {
+        addReplacement(start, end, text, false);
+    }
+
+    /**
+     * Replaces [start, end), merging the edits inside it: {@code text} was built from {@link #render} of the range
+     * (or a rendering of it), so it already holds them. Still refused when the range lies inside or on a replaced
+     * range, or partly overlaps one.
+     */
+    public void replaceRendered(int start, int end, String text) {
+        addReplacement(start, end, text, true);
+    }
+
+    private void addReplacement(int start, int end, String text, boolean merging) {
         check(start, end);
-        edits.add(new Edit(start, end, text, RANK_DEFAULT, edits.size(), null, null));
+        if (start == end) {
+            insert(start, text);
+            return;
+        }
+        for (Edit x : edits) {
+            if (x.isInsertion()) {
+                if (x.start() > start && x.start() < end && !merging) {
+                    throw new EditConflict("replacement of " + start + ".." + end + " would drop the insertion at "
+                            + x.start() + " (render the range and use replaceRendered to merge it)");
+                }
+                continue;
+            }
+            if (x.end() <= start || end <= x.start()) continue;
+            if (x.start() <= start && end <= x.end()) {
+                throw new EditConflict((x.start() == start && x.end() == end ? "second replacement of " : "replacement of ")
+                        + start + ".." + end + (x.start() == start && x.end() == end ? "" : " inside the replaced range "
+                        + x.start() + ".." + x.end()) + ": it would be lost");
+            }
+            if (start <= x.start() && x.end() <= end) {
+                if (!merging) {
+                    throw new EditConflict("replacement of " + start + ".." + end + " would drop the replacement of "
+                            + x.start() + ".." + x.end() + " (render the range and use replaceRendered to merge it)");
+                }
+                continue;
+            }
+            throw new EditConflict("replacement of " + start + ".." + end + " partly overlaps the replacement of "
+                    + x.start() + ".." + x.end());
+        }
+        edits.add(new Edit(start, end, text, Rank.DEFAULT, edits.size(), null, null));
+    }
+
+    private void checkInsertion(int offset) {
+        check(offset, offset);
+        for (Edit x : edits) {
+            if (!x.isInsertion() && x.start() < offset && offset < x.end()) {
+                throw new EditConflict("insertion at " + offset + " inside the replaced range " + x.start() + ".." + x.end()
+                        + ": it would be lost");
+            }
+        }
     }
 
     private void check(int start, int end) {
@@ -136,7 +227,7 @@ public final class RewritePlan {
      */
     public void replaceStatement(int from, int to, String text, Predicate<Object> inside) {
         edits.removeAll(closingAt(to, inside));
-        replace(from, to, text);
+        replaceRendered(from, to, text);
     }
 
     private List<Edit> closingAt(int offset, Predicate<Object> inside) {
@@ -166,7 +257,7 @@ public final class RewritePlan {
         sel.sort(Comparator.comparingInt(Edit::start)
                 .thenComparing(e -> e.isInsertion() ? 0 : 1)
                 .thenComparing(e -> -e.end())
-                .thenComparingInt(Edit::rank).thenComparingInt(Edit::seq));
+                .thenComparing(Edit::rank).thenComparingInt(Edit::seq));
         // drop edits swallowed by a replacement
         List<Edit> kept = new ArrayList<>();
         int coveredUntil = -1;
@@ -176,7 +267,7 @@ public final class RewritePlan {
                 boolean strictlyInside = e.start() >= coverStart && e.end() <= coveredUntil
                         && !(e.isInsertion() && (e.start() == coverStart || e.start() == coveredUntil));
                 if (!strictlyInside) {
-                    throw new IllegalStateException("overlapping edits at offsets " + e.start() + ".." + e.end()
+                    throw new EditConflict("overlapping edits at offsets " + e.start() + ".." + e.end()
                             + " and " + coverStart + ".." + coveredUntil);
                 }
                 continue;

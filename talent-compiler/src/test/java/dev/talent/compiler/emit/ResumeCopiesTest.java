@@ -138,4 +138,18 @@ class ResumeCopiesTest {
         assertThat(lines.get(6)).startsWith("    } if (0) { while (s < 10) {").endsWith("} } }");
         assertThat(lines.get(7)).isEqualTo("  else");
     }
+
+    /** A raw control character in the program's text is never taken for a resume-label marker. */
+    @Test
+    void theMarkerIsACharacterTheSourceDoesNotHoldSoProgramTextLookingLikeOneSurvives() {
+        String literal = "\u0001r0\u0001";
+        String out = CProgram.in(dir).file("a.c", "int lim = 40; const char *tag = \"" + literal + "\";\n"
+                + "int main(void) {\n  int s = 0;\n  for (int i = 0; i < lim; i++) {\n    s++;\n"
+                + "    for (int j = 0; j < i; j++) s += j;\n  }\n  return s + tag[0];\n}\n").instrumented("a.c");
+
+        assertThat(out).contains("\"" + literal + "\"");
+        assertThat(count(out, "__talent_r")).isPositive();
+        assertThat(ResumeCopies.markFor("a\u0001b")).isEqualTo('\u0002');
+        assertThat(ResumeCopies.markFor("plain")).isEqualTo('\u0001');
+    }
 }

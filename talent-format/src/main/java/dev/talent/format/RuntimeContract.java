@@ -1,0 +1,105 @@
+package dev.talent.format;
+
+import java.util.regex.Pattern;
+
+/**
+ * What the Java side and the C runtime must agree on, in one place: the runtime's exit statuses, the {@code TALENT_*}
+ * environment keys, the words and limits of the event lines, the checkpoint file name, and the pointer tags and
+ * object kinds of the checkpoint format (docs/FORMAT.md). The runtime's copy is
+ * {@code talent-runtime/src/main/c/contract.h}: each {@code TL_<NAME>} there is the {@code <NAME>} here, and
+ * talent-runtime's RuntimeContractHeaderTest fails when the two differ in a name or a value. Java code refers to
+ * these constants, C code to the header's; neither writes the numbers or strings again.
+ */
+public final class RuntimeContract {
+
+    // Exit statuses of a program built with talent (sysexits.h values)
+    /** Malformed TALENT_* configuration. */
+    public static final int EXIT_USAGE = 64;
+    /** The checkpoint cannot be restored here. */
+    public static final int EXIT_DATAERR = 65;
+    /** No valid checkpoint found. */
+    public static final int EXIT_NOINPUT = 66;
+    /** Internal error, or a state talent cannot checkpoint. */
+    public static final int EXIT_SOFTWARE = 70;
+    /** The program's output cannot be flushed (before a checkpoint or exit 75). */
+    public static final int EXIT_IOERR = 74;
+    /** A checkpoint was written and the program stopped at it. */
+    public static final int EXIT_CHECKPOINT = 75;
+
+    // Environment keys the runtime reads
+    public static final String ENV_CHECKPOINT_DIR = "TALENT_CHECKPOINT_DIR";
+    public static final String ENV_STOP_AFTER = "TALENT_STOP_AFTER";
+    public static final String ENV_RESTART = "TALENT_RESTART";
+    public static final String ENV_KEEP = "TALENT_KEEP";
+    public static final String ENV_EVERY_VISITS = "TALENT_EVERY_VISITS";
+    public static final String ENV_EVERY_SECONDS = "TALENT_EVERY_SECONDS";
+    public static final String ENV_VERBOSE = "TALENT_VERBOSE";
+    public static final String ENV_PLATFORM = "TALENT_PLATFORM";
+    public static final String ENV_EVENT_FILE = "TALENT_EVENT_FILE";
+    public static final String ENV_RESTORE_FILE = "TALENT_RESTORE_FILE";
+    public static final String ENV_FAULT = "TALENT_FAULT";
+    public static final String ENV_FSYNC = "TALENT_FSYNC";
+    public static final String ENV_CONFIG = "TALENT_CONFIG";
+    /** Set by {@code talent exec} when a checkpoint request arrived before the program started. */
+    public static final String ENV_EARLY_REQUEST = "TALENT_EARLY_REQUEST";
+    /** The runtime's own: marks a process re-executed below its stack limit for a restore. */
+    public static final String ENV_RESTORE_BELOW = "TALENT_RESTORE_BELOW";
+
+    // Event lines (talent-runtime README, "Events"): "<word> <fields>", printable ASCII, one write each
+    public static final String EVENT_STARTED = "started";
+    public static final String EVENT_READY = "ready";
+    public static final String EVENT_CHECKPOINT = "checkpoint";
+    public static final String EVENT_CHECKPOINT_FAILED = "checkpoint-failed";
+    public static final String EVENT_EXITING = "exiting";
+    /** The longest line the orchestrator accepts, newline excluded. */
+    public static final int EVENT_MAX_LINE = 256;
+
+    // Checkpoint files: CKPT_PREFIX + the sequence in at least CKPT_MIN_DIGITS digits + CKPT_SUFFIX
+    public static final String CKPT_PREFIX = "ckpt-";
+    public static final String CKPT_SUFFIX = ".tck";
+    public static final int CKPT_MIN_DIGITS = 6;
+    /** A checkpoint being written, renamed to its final name once complete: "." + final name + this. */
+    public static final String CKPT_TEMP_SUFFIX = ".tmp";
+
+    // Pointer tags of a pointer value (docs/FORMAT.md)
+    public static final int PTR_NULL = 0;
+    public static final int PTR_OBJECT = 1;
+    public static final int PTR_STRING = 2;
+    public static final int PTR_STREAM = 3;
+    public static final int PTR_FUNCTION = 4;
+    public static final int PTR_OPEN_STREAM = 5;
+    public static final int PTR_INDETERMINATE = 6;
+
+    // The standard streams of PTR_STREAM
+    public static final int STREAM_STDIN = 0;
+    public static final int STREAM_STDOUT = 1;
+    public static final int STREAM_STDERR = 2;
+
+    // Object kinds of PTR_OBJECT
+    public static final int OBJ_GLOBAL = 1;
+    public static final int OBJ_FRAME = 2;
+    public static final int OBJ_HEAP = 3;
+    public static final int OBJ_ARGV = 4;
+    public static final int OBJ_ARGSTR = 5;
+
+    /** A heap block whose type is not known (HEAP section flag). */
+    public static final int HEAP_UNTYPED = 1;
+
+    /** The name of checkpoint {@code sequence}. */
+    public static String checkpointName(long sequence) {
+        if (sequence < 0) throw new IllegalArgumentException("negative checkpoint sequence " + sequence);
+        return CKPT_PREFIX + String.format("%0" + CKPT_MIN_DIGITS + "d", sequence) + CKPT_SUFFIX;
+    }
+
+    /** A checkpoint file name; group 1 is the sequence's digits. */
+    public static final Pattern CHECKPOINT_NAME = checkpointNamePattern(Integer.MAX_VALUE);
+
+    /** A checkpoint file name of at most {@code maxDigits} sequence digits; group 1 is the digits. */
+    public static Pattern checkpointNamePattern(int maxDigits) {
+        String digits = maxDigits == Integer.MAX_VALUE ? "" : Integer.toString(maxDigits);
+        return Pattern.compile(Pattern.quote(CKPT_PREFIX) + "([0-9]{" + CKPT_MIN_DIGITS + "," + digits + "})"
+                + Pattern.quote(CKPT_SUFFIX));
+    }
+
+    private RuntimeContract() {}
+}
