@@ -3,9 +3,13 @@
 #include "delta.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define OP_COPY 1
 #define OP_DATA 2
@@ -316,10 +320,48 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
     return img;
 }
 
+int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    m->mapped = 0;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= TL_MAX_CHECKPOINT_BYTES) {
+        int flags = MAP_PRIVATE;
+        void *p;
+#ifdef MAP_POPULATE
+        flags |= MAP_POPULATE;
+#endif
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+        if (p != MAP_FAILED) {
+            m->p = p;
+            m->n = (size_t)st.st_size;
+            m->mapped = 1;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    if (m->mapped)
+        return 0;
+    /* not mappable (or not a regular file, a link, too large, empty): the reader's rules and messages */
+    m->p = tl_checkpoint_read_file(path, &m->n, err, errlen);
+    return m->p ? 0 : -1;
+}
+
+void tl_unmap_checkpoint_file(tl_mapped *m)
+{
+    if (m->mapped)
+        munmap(m->p, m->n);
+    else
+        free(m->p);
+    m->p = NULL;
+}
+
 unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen)
 {
-    size_t dlen = 0, blen = 0, dirlen;
-    unsigned char *d, *b, *img;
+    size_t dlen = 0, dirlen;
+    unsigned char *d, *img;
+    tl_mapped b;
     char name[TL_DELTA_MAX_NAME + 1], why[512], *bpath;
     const char *slash = strrchr(path, '/');
     d = tl_checkpoint_read_file(path, &dlen, err, errlen);
@@ -333,16 +375,15 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_
     bpath = tl_xmalloc(dirlen + strlen(name) + 1);
     memcpy(bpath, path, dirlen);
     strcpy(bpath + dirlen, name);
-    b = tl_checkpoint_read_file(bpath, &blen, why, sizeof why);
-    if (!b) {
+    if (tl_map_checkpoint_file(bpath, &b, why, sizeof why) != 0) {
         set_err(err, errlen, "delta: its base %s: %s", name, why);
         free(bpath);
         free(d);
         return NULL;
     }
     free(bpath);
-    img = tl_delta_apply(d, dlen, b, blen, out_len, err, errlen);
+    img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);
     free(d);
-    free(b);
+    tl_unmap_checkpoint_file(&b);
     return img;
 }

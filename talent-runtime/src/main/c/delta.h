@@ -35,6 +35,16 @@ int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size
 unsigned char *tl_delta_apply(const unsigned char *delta, size_t dlen, const unsigned char *base, size_t blen,
                               size_t *out_len, char *err, size_t errlen);
 
+/* A checkpoint file mapped read-only (no copy of hundreds of MiB into the heap), or read where mapping fails:
+ * a regular file only, never through a link, at most TL_MAX_CHECKPOINT_BYTES. */
+typedef struct tl_mapped {
+    unsigned char *p;
+    size_t n;
+    int mapped;
+} tl_mapped;
+int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen);
+void tl_unmap_checkpoint_file(tl_mapped *m);
+
 /* Reads the delta file path and its base from the same directory (regular files, never through a link) and
  * returns the rebuilt image, or NULL with a message. */
 unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen);
