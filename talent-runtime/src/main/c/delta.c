@@ -77,7 +77,7 @@ static int base_section(const unsigned char *base, size_t blen, const char *tag,
 }
 
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
-                    const tl_piece *pieces, unsigned npieces, uint64_t *changed)
+                    const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed)
 {
     oplist ops = {0};
     tl_buf data = {0};
@@ -116,7 +116,7 @@ void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *bas
     tl_buf_u32(out, 0);
     tl_buf_str(out, base_name);
     tl_buf_u64(out, base_len);
-    tl_buf_u32(out, tl_crc32c(0, base, base_len));
+    tl_buf_u32(out, base_crc ? *base_crc : tl_crc32c(0, base, base_len));
     tl_buf_u64(out, image_len);
     tl_buf_u32(out, image_crc);
     tl_buf_u32(out, (uint32_t)ops.n);

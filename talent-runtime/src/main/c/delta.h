@@ -23,9 +23,10 @@ typedef struct tl_piece {
 #define TL_DELTA_MAX_NAME 64u       /* longest base file name */
 
 /* Builds in out the delta file that turns base (base_len bytes, the checkpoint file base_name in the same
- * directory) into the image made of the pieces. *changed gets the number of DATA bytes. */
+ * directory) into the image made of the pieces. base_crc: the base's CRC32C when known (else NULL: computed).
+ * *changed gets the number of DATA bytes. */
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
-                    const tl_piece *pieces, unsigned npieces, uint64_t *changed);
+                    const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed);
 
 /* Validates a delta and returns its base file name (copied into name). 0, or -1 with a message. */
 int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size_t namelen, char *err, size_t errlen);

@@ -20,6 +20,9 @@ static unsigned round_no;           /* rounds started */
 static pid_t child = -1;            /* the round in progress, or -1 */
 static unsigned child_round;
 static unsigned complete;           /* newest round whose child wrote its image (0: none) */
+static uint32_t complete_crc;       /* CRC32C of that image, as its child reported it */
+static int complete_crc_known;
+static int crc_pipe = -1;           /* parent: read end; the child writes its image's CRC before it ends */
 
 static void on_urg(int sig)
 {
@@ -61,18 +64,31 @@ static void reap(int wait)
     while (r < 0 && errno == EINTR);
     if (r == 0)
         return;
-    if (r == child && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (r == child && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        unsigned char b[4];
+        ssize_t got;
         complete = child_round;
-    else if (r == child)
+        /* the image's CRC, so that the stop does not read the whole base again to compute it */
+        do
+            got = crc_pipe >= 0 ? read(crc_pipe, b, 4) : -1;
+        while (got < 0 && errno == EINTR);
+        complete_crc_known = got == 4;
+        complete_crc = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    } else if (r == child)
         tl_warn("pre-copy round %u failed (%s %d); the next stop writes %s", child_round,
-                WIFEXITED(status) ? "exit status" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                WIFEXITED(status) ? "exit status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
                 complete ? "a delta against the previous round" : "a full checkpoint");
     child = -1;
+    if (crc_pipe >= 0)
+        close(crc_pipe);
+    crc_pipe = -1;
 }
 
 int tl_precopy_fork(void)
 {
     pid_t p;
+    int fds[2];
     tl_req_precopy = 0;
     if (!enabled || in_child)
         return 0;
@@ -82,17 +98,32 @@ int tl_precopy_fork(void)
         return 0;
     }
     fflush(NULL);   /* nothing buffered is duplicated into the child (which never flushes anyway) */
+    if (pipe(fds) != 0)
+        fds[0] = fds[1] = -1;
     p = fork();
     if (p < 0) {
         tl_warn("pre-copy round not started: fork: %s", strerror(errno));
+        if (fds[0] >= 0)
+            close(fds[0]), close(fds[1]);
         return 0;
     }
     round_no++;
     if (p == 0) {
         in_child = 1;
         signal(SIGURG, SIG_IGN);
+        if (fds[0] >= 0)
+            close(fds[0]);
+        crc_pipe = fds[1];
         return 1;
     }
+    if (fds[1] >= 0)
+        close(fds[1]);
+    /* never inherited by a program the parent runs, never blocking: the child wrote before it ended */
+    if (fds[0] >= 0) {
+        fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    }
+    crc_pipe = fds[0];
     child = p;
     child_round = round_no;
     return 0;
@@ -190,8 +221,9 @@ static int open_base(const char *name, tl_mapped *b, char *err, size_t errlen)
 }
 
 /* Builds the delta of the pieces against the base file name and writes it as out_name. */
-static int put_delta(const char *base_name, const char *out_name, const tl_piece *pieces, unsigned npieces,
-                     int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size, char *err,
+static int put_delta(const char *base_name, const uint32_t *base_crc, const char *out_name, const tl_piece *pieces,
+                     unsigned npieces, int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size,
+                     char *err,
                      size_t errlen)
 {
     tl_mapped base;
@@ -202,7 +234,7 @@ static int put_delta(const char *base_name, const char *out_name, const tl_piece
     if (open_base(base_name, &base, err, errlen) != 0)
         return -1;
     t0 = tl_now_ms();
-    tl_delta_build(&d, base_name, base.p, base.n, pieces, npieces, changed);
+    tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);
     tl_unmap_checkpoint_file(&base);
     t1 = tl_now_ms();
     one.tag = NULL;
@@ -234,10 +266,21 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
         tl_warn("pre-copy round %u: %s", round_no, err);
         _exit(1);
     }
+    if (crc_pipe >= 0) {
+        uint32_t crc = 0;
+        unsigned char b[4];
+        for (k = 0; k < npieces; k++)
+            crc = tl_crc32c(crc, pieces[k].p, pieces[k].n);
+        b[0] = (unsigned char)(crc >> 24), b[1] = (unsigned char)(crc >> 16), b[2] = (unsigned char)(crc >> 8);
+        b[3] = (unsigned char)crc;
+        if (write(crc_pipe, b, 4) != 4)
+            tl_info("pre-copy round %u: cannot report the image's CRC; the stop computes it", round_no);
+    }
     if (complete) {
         round_name(prev, sizeof prev, complete, "tck");
         round_name(dname, sizeof dname, round_no, "tdl");
-        if (put_delta(prev, dname, pieces, npieces, 0, path, sizeof path, &changed, &dsize, err, sizeof err) != 0) {
+        if (put_delta(prev, complete_crc_known ? &complete_crc : NULL, dname, pieces, npieces, 0, path, sizeof path,
+                      &changed, &dsize, err, sizeof err) != 0) {
             tl_warn("pre-copy round %u: %s", round_no, err);
             _exit(1);
         }
@@ -278,7 +321,8 @@ int tl_precopy_write(const tl_write_request *req, const tl_piece *pieces, unsign
         full += pieces[k].n;
     round_name(base, sizeof base, complete, "tck");
     snprintf(name, sizeof name, "ckpt-%06llu.tdl", (unsigned long long)req->sequence);
-    if (put_delta(base, name, pieces, npieces, durable, path, pathlen, &changed, &size, err, errlen) != 0)
+    if (put_delta(base, complete_crc_known ? &complete_crc : NULL, name, pieces, npieces, durable, path, pathlen,
+                  &changed, &size, err, errlen) != 0)
         return -1;
     tl_info("stop after pre-copy: delta %s against %s, %llu of %llu bytes changed, %llu bytes written, %.1f ms", name,
             base, (unsigned long long)changed, (unsigned long long)full, (unsigned long long)size, tl_now_ms() - t0);

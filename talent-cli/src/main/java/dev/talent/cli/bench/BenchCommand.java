@@ -37,7 +37,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, fuzz or csmith");
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, precopy, fuzz or csmith");
     }
 
     /** What the benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */

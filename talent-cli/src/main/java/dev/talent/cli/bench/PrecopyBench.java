@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -206,19 +207,19 @@ public final class PrecopyBench {
 
     static String render(List<SizeResult> results, int runs) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
+        s.append(String.format(Locale.ROOT, "Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
         s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event)\n\n");
-        s.append(String.format("%8s  %-10s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
+        s.append(String.format(Locale.ROOT, "%8s  %-10s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
                 "restore ms", "downtime", "stop file", "ahead ms"));
         for (SizeResult r : results) {
             for (var mode : List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre()))) {
                 List<Sample> v = mode.getValue();
-                s.append(String.format("%5d MiB  %-10s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
+                s.append(String.format(Locale.ROOT, "%5d MiB  %-10s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
-                        median(v, Sample::downtimeMs), String.format("%,d B", (long) median(v, x -> (double) x.stopBytes())),
-                        mode.getKey().equals("full") ? "-" : String.format("%.1f", median(v, Sample::aheadMs))));
+                        median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
+                        mode.getKey().equals("full") ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs))));
             }
-            s.append(String.format("%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
+            s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
         }
         s.append("\ntarget (issue 13): 1 GiB state, 1 %/s dirtying, <= 100 ms downtime natively with pre-copy\n");
