@@ -223,8 +223,7 @@ static int open_base(const char *name, tl_mapped *b, char *err, size_t errlen)
 /* Builds the delta of the pieces against the base file name and writes it as out_name. */
 static int put_delta(const char *base_name, const uint32_t *base_crc, const char *out_name, const tl_piece *pieces,
                      unsigned npieces, int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size,
-                     char *err,
-                     size_t errlen)
+                     char *err, size_t errlen)
 {
     tl_mapped base;
     tl_buf d = {0};

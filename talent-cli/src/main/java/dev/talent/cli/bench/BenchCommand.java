@@ -197,7 +197,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "precopy", mixinStandardHelpOptions = true,
-            description = "Downtime of a stop and restart (x86_64) of a program whose state (--state-mib) is rewritten at 1 %/s,"
+            description = "Downtime of a stop and restart (x86_64) of a program whose state (--state-mib) is rewritten at 1 %%/s,"
                     + " with and without pre-copy (TALENT_PRECOPY: rounds by fork, the stop written as a delta), side by side.")
     static final class Precopy extends Benchmark {
 
