@@ -4,6 +4,7 @@
  * of the problem, and the next older one is tried. Also loads exactly one given file (restore_file: no
  * fallback), or a checkpoint image held in memory (one that could not be written). */
 #include "talent_internal.h"
+#include "delta.h"
 #include "heap_restore.h"
 
 #include <dirent.h>
@@ -29,7 +30,8 @@ static int parse_name(const char *name, uint64_t *seq)
             return 0;
         v = v * 10 + (uint64_t)(*p - '0');
     }
-    if (digits < TL_CKPT_MIN_DIGITS || strcmp(p, TL_CKPT_SUFFIX) != 0)
+    /* TL_DELTA_SUFFIX: a delta against a base file of the same directory (delta.c) */
+    if (digits < TL_CKPT_MIN_DIGITS || (strcmp(p, TL_CKPT_SUFFIX) != 0 && strcmp(p, TL_DELTA_SUFFIX) != 0))
         return 0;
     *seq = v;
     return 1;
@@ -112,7 +114,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
  * restart), never through a symbolic link, and never more than the format's size limit. */
-static unsigned char *read_file(const char *path, size_t *size, char *err, size_t errlen)
+unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen)
 {
     struct stat st;
     unsigned char *data;
@@ -696,11 +698,15 @@ static const section_parser parsers[6] = {parse_meta, parse_types, parse_strs, p
 
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch)
 {
-    size_t size;
+    size_t size, n;
     unsigned char *f;
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
-    f = read_file(path, &size, err, errlen);
+    n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, TL_DELTA_SUFFIX) == 0)
+        f = tl_delta_load(path, &size, err, errlen);
+    else
+        f = tl_checkpoint_read_file(path, &size, err, errlen);
     if (!f)
         return -1;
     return tl_checkpoint_load_buffer(path, f, size, ck, err, errlen, fingerprint_mismatch);

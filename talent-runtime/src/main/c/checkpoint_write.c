@@ -5,6 +5,7 @@
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "talent_internal.h"
 #include "heap_write.h"
+#include "precopy.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -415,6 +416,18 @@ encode:
         /* a descriptor that cannot be carried: nothing is written, the program goes on from the image */
         snprintf(res->err, sizeof res->err, "%s", tl_files_refusal());
         written = 0;
+    } else if (tl_precopy_diverts()) {
+        /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
+        tl_piece pieces[1 + 3 * 8];
+        unsigned np = 0;
+        pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
+        for (u = 0; u < 8; u++) {
+            pieces[np].tag = NULL, pieces[np].p = secs[u].head, pieces[np++].n = 12;
+            pieces[np].tag = secs[u].tag, pieces[np].p = secs[u].payload->data, pieces[np++].n = secs[u].payload->len;
+            pieces[np].tag = NULL, pieces[np].p = secs[u].crc, pieces[np++].n = 4;
+        }
+        written = tl_precopy_write(req, pieces, np, durable, res->path, sizeof res->path, res->err,
+                                   sizeof res->err) == 0;
     } else
         written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
                                    res->err, sizeof res->err) == 0;

@@ -15,7 +15,7 @@
 int tl_fsync_policy = TL_FSYNC_ALWAYS;
 
 typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT,
-                       K_FSYNC }
+                       K_FSYNC, K_PRECOPY }
     key_type;
 
 typedef struct key_def {
@@ -37,6 +37,7 @@ static const key_def keys[] = {
     {"restore_file", TL_ENV_RESTORE_FILE, K_RESTORE_FILE},
     {"fault", TL_ENV_FAULT, K_FAULT},
     {"fsync", TL_ENV_FSYNC, K_FSYNC},
+    {"precopy", TL_ENV_PRECOPY, K_PRECOPY},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -102,6 +103,12 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
             c->event_file = tl_xstrdup(value);
         else
             c->restore_file = tl_xstrdup(value);
+        return;
+    case K_PRECOPY:
+        /* README.md "Pre-copy": SIGURG starts a pre-copy round */
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected 0 or 1", where, k->key, value);
+        c->precopy = value[0] == '1';
         return;
     case K_FSYNC:
         /* README.md "Configuration": which checkpoints are fsynced before they count as written */

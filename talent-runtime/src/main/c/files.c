@@ -19,6 +19,7 @@
  * on writing) would otherwise leave the later output in the file and append to it again. */
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
+#include "precopy.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -384,7 +385,8 @@ void tl_files_collect(void)
     size_t i;
     struct stat st;
     int have_fd0 = 0;
-    if (fflush(NULL) != 0)
+    /* a pre-copy child never flushes: the parent owns the buffered output (precopy.c) */
+    if (!tl_precopy_in_child() && fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
     refusal[0] = '\0';

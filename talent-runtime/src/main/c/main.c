@@ -11,6 +11,7 @@
 #include "talent_internal.h"
 #include "heap_restore.h"
 #include "heap_track.h"
+#include "precopy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +185,7 @@ int main(int argc, char **argv)
     }
     tl_site_init(&c);
     tl_signals_init(c.every_seconds);
+    tl_precopy_init(c.precopy, c.dir);
     /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
     if (!c.restart)
         tl_event(TL_EVENT_STARTED " %s", tl_platform);
@@ -208,6 +210,8 @@ int main(int argc, char **argv)
         req.point = tl_site_checkpoint_point();
         req.keep = c.keep;
         written = tl_checkpoint_write(&req, &res) == 0;
+        if (tl_precopy_in_child())
+            _exit(1);   /* a pre-copy round that could not be written (a written one never returns) */
         if (!written) {
             tl_message("checkpoint %llu could not be written: %s; the program continues", (unsigned long long)sequence,
                        res.err);

@@ -9,6 +9,7 @@
  * only that long. */
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
+#include "precopy.h"
 #include "heap_track.h"
 
 #include <errno.h>
@@ -195,7 +196,14 @@ static int checkpoint_now(void)
 
 /* r, errno: the call's result; 1 when the call must be issued again (EINTR caused by a checkpoint request
  * that cannot be served here). Other interruptions are the program's, returned as libc returns them. */
-#define RETRY_OURS(r) ((r) < 0 && errno == EINTR && tl_request_pending())
+#define RETRY_OURS(r) ((r) < 0 && errno == EINTR && interrupted_by_us())
+
+/* A pending checkpoint request, or a pre-copy request (precopy.c): that one never interrupts the program's
+ * blocking calls, which are issued again; it is served at the next site visit. */
+static int interrupted_by_us(void)
+{
+    return tl_request_pending() || tl_req_precopy;
+}
 
 long talent_read(int fd, void *buf, size_t n)
 {
@@ -392,7 +400,7 @@ int talent_nanosleep(const struct timespec *req, struct timespec *rem)
         r = nanosleep(&want, &left);
         if (r == 0 || errno != EINTR)
             return r;
-        if (!tl_request_pending()) {
+        if (!interrupted_by_us()) {
             if (rem)
                 *rem = left;
             return r;
@@ -445,7 +453,7 @@ int talent_pause(void)
         if (checkpoint_now())
             return -1;
         r = pause();
-        if (!tl_request_pending())
+        if (!interrupted_by_us())
             return r;
     }
 }

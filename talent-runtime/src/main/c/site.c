@@ -3,6 +3,7 @@
  * (stop_after, every_visits) and deciding when a checkpoint is taken and what follows it (exit 75, or keep
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "talent_internal.h"
+#include "precopy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static void report_visits(void)
 static void rearm(void)
 {
     talent_pending = counting();
-    if (tl_request_pending())
+    if (tl_request_pending() || tl_req_precopy)
         talent_pending = 1;
 }
 
@@ -117,7 +118,9 @@ int talent_site_slow(unsigned point)
         visits++;
     if (point_visits)
         point_visits[point]++;
-    if (tl_req_migrate)
+    if (tl_req_precopy && talent_suspended == 0 && tl_precopy_fork())
+        why = "precopy", then = TL_AFTER_EXIT;  /* the forked child: writes the round's image and ends */
+    else if (tl_req_migrate)
         why = "signal", then = TL_AFTER_EXIT;
     else if (stop_after && visits >= stop_after)
         why = "stop-after", then = TL_AFTER_EXIT;
@@ -139,7 +142,9 @@ int talent_site_slow(unsigned point)
         talent_pending = 1;     /* the next site visit outside asks again */
         return 0;
     }
-    if (then == TL_AFTER_EXIT)
+    if (why[0] == 'p' && why[1] == 'r')
+        ;                       /* precopy: the child's requests are not the parent's */
+    else if (then == TL_AFTER_EXIT)
         tl_req_migrate = 0;
     else if (tl_req_continue && why[0] == 's')
         tl_req_continue = 0;

@@ -319,7 +319,10 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck);
 /* Newest valid checkpoint of dir (with a sequence below `below` unless it is 0: a restore of that one
  * failed); warns about each damaged newer one; exits 65/66 when there is none. */
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below);
-/* Lists ckpt-<seq>.tck files of dir, newest first; returns the count (paths and seqs malloc'ed). */
+/* Reads a whole checkpoint (or delta) file: a regular file only, never through a link, at most
+ * TL_MAX_CHECKPOINT_BYTES; malloc'ed, or NULL with a message. */
+unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen);
+/* Lists ckpt-<seq>.tck files (and ckpt-<seq>.tdl deltas) of dir, newest first; returns the count (paths and seqs malloc'ed). */
 size_t tl_checkpoint_list(const char *dir, char ***paths, uint64_t **seqs);
 
 /* ---------------------------------------------------------------- checkpoint_write.c */
@@ -451,6 +454,7 @@ typedef struct tl_config {
     unsigned keep;
     uint64_t every_visits;          /* 0: never */
     double every_seconds;           /* 0: never */
+    int precopy;                    /* 1: SIGURG starts a pre-copy round (precopy.c) */
 } tl_config;
 /* Key fsync (README.md "Configuration"): ALWAYS fsyncs every checkpoint file and its directory; RECOVERY
  * only those the process keeps running after (periodic, SIGUSR2), which are what a crash falls back to; a

@@ -39,6 +39,7 @@ public final class RuntimeContract {
     public static final String ENV_RESTORE_FILE = "TALENT_RESTORE_FILE";
     public static final String ENV_FAULT = "TALENT_FAULT";
     public static final String ENV_FSYNC = "TALENT_FSYNC";
+    public static final String ENV_PRECOPY = "TALENT_PRECOPY";
     public static final String ENV_CONFIG = "TALENT_CONFIG";
     /** Set by {@code talent exec} when a checkpoint request arrived before the program started. */
     public static final String ENV_EARLY_REQUEST = "TALENT_EARLY_REQUEST";
@@ -57,6 +58,7 @@ public final class RuntimeContract {
     // Checkpoint files: CKPT_PREFIX + the sequence in at least CKPT_MIN_DIGITS digits + CKPT_SUFFIX
     public static final String CKPT_PREFIX = "ckpt-";
     public static final String CKPT_SUFFIX = ".tck";
+    public static final String DELTA_SUFFIX = ".tdl";
     public static final int CKPT_MIN_DIGITS = 6;
     /** A checkpoint being written, renamed to its final name once complete: "." + final name + this. */
     public static final String CKPT_TEMP_SUFFIX = ".tmp";

@@ -131,6 +131,26 @@ class CheckpointValidationIT {
         }
     }
 
+    /** docs/FORMAT.md "Delta": the shared delta corpus (talent-format's DeltaCorpus) through the C restart path. */
+    @Test
+    void deltasOfTheSharedCorpusAreJudgedLikeTheJavaReaderDoes() throws Exception {
+        List<String> files;
+        try (Stream<Path> s = Files.list(CORPUS.resolve("delta"))) {
+            files = s.filter(f -> f.toString().endsWith(".tdl")).map(Path::toString).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(20);
+        List<String> lines = driverLines(null, files);
+        assertThat(lines).hasSize(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            String f = files.get(i);
+            if (Path.of(f).getFileName().toString().startsWith("valid-")) {
+                assertThat(lines.get(i)).isEqualTo("ACCEPT " + f);
+            } else {
+                assertThat(lines.get(i)).as("C reader on %s", f).startsWith("REFUSE " + f + ": ");
+            }
+        }
+    }
+
     @Test
     void everyValidFileOfTheSharedCorpusIsAcceptedByTheCReader() throws Exception {
         List<String> files = corpus("valid");

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                 + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
                 BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
-                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, StartupBenchCommand.class, FleetBenchCommand.class})
+                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, StartupBenchCommand.class, FleetBenchCommand.class,
+                BenchCommand.Precopy.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
@@ -37,7 +38,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, fuzz or csmith");
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, precopy, fuzz or csmith");
     }
 
     /** What the benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */
@@ -196,6 +197,35 @@ public final class BenchCommand implements Runnable {
                 out.append(BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "heap"));
             }
             return out.toString();
+        }
+    }
+
+    @Command(name = "precopy", mixinStandardHelpOptions = true,
+            description = "Downtime of a stop and restart (x86_64) of a program whose state (--state-mib) is rewritten at 1 %%/s,"
+                    + " with and without pre-copy (TALENT_PRECOPY: rounds by fork, the stop written as a delta), side by side.")
+    static final class Precopy extends Benchmark {
+
+        @Option(names = "--runs", paramLabel = "N", description = "Runs per size and mode (default ${DEFAULT-VALUE}).")
+        int runs = 3;
+
+        @Option(names = "--state-mib", paramLabel = "M[,M...]", split = ",",
+                description = "State sizes in MiB (default 1,64,1024; at most " + Checkpoint.MAX_MIB + ").")
+        List<Integer> mib = List.of(1, 64, 1024);
+
+        @Override String name() { return "precopy"; }
+
+        @Override int minimumRuns() { return 1; }
+
+        @Override int runs() { return runs; }
+
+        @Override
+        String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+            for (int m : mib) {
+                if (m < 1 || m > Checkpoint.MAX_MIB) {
+                    throw new ParameterException(spec.commandLine(), "--state-mib: " + m + " is not from 1 to " + Checkpoint.MAX_MIB);
+                }
+            }
+            return new PrecopyBench(workspace).run(mib.stream().distinct().toList(), runs);
         }
     }
 

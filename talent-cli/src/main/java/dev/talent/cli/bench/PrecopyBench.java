@@ -1,0 +1,233 @@
+package dev.talent.cli.bench;
+
+import dev.talent.cli.RuntimeEnvironment;
+import dev.talent.format.CheckpointDelta;
+import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.RuntimeContract;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Launcher;
+import dev.talent.toolchain.Platform;
+import dev.talent.toolchain.PlatformUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code talent bench precopy} (issue 13): the downtime of moving a program whose state is STATE_MIB MiB and which
+ * rewrites 1 % of it per second, with and without pre-copy, side by side in one run. The bundled precopy.c is built
+ * for x86_64 (20,000 steps of 10 ms at most: a file "fast" in its directory ends the pacing, which the reference run
+ * and the destination get); each run starts it in a source directory, and after three phases of {@link #PHASE_MS} stops it with
+ * SIGUSR1 and restarts it from a destination directory. Without pre-copy the stop writes the whole checkpoint and
+ * the transfer copies it. With pre-copy (TALENT_PRECOPY=1) a SIGURG after the first and second phases makes a round:
+ * the first round's image is copied to the destination ahead of the stop, the second round's delta applied there to
+ * it (talent-format's {@link CheckpointDelta}), and the stop writes and transfers only the delta against round 2.
+ * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
+ * {@code ready} event). Every run's output (source, then destination) must equal an uninterrupted run's.
+ */
+public final class PrecopyBench {
+
+    static final Platform PLATFORM = Platform.glibc(Isa.X86_64);
+    static final long PHASE_MS = 1000;
+    static final String STEPS = "20000";
+    private static final int EXIT_CHECKPOINT = 75;
+    private static final long TIMEOUT_MS = 600_000;
+
+    private final BenchWorkspace workspace;
+
+    public PrecopyBench(BenchWorkspace workspace) { this.workspace = workspace; }
+
+    /** One migration's measurements (ms, bytes). */
+    record Sample(double stopMs, double transferMs, double restoreMs, long stopBytes, double aheadMs, long aheadBytes) {
+        double downtimeMs() { return stopMs + transferMs + restoreMs; }
+    }
+
+    /** All runs of one state size. */
+    record SizeResult(int mib, List<Sample> full, List<Sample> pre) {}
+
+    public String run(List<Integer> mibs, int runs) throws BenchFailedException, IOException, InterruptedException {
+        if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
+            throw new BenchFailedException("x86_64 binaries cannot be built or run here; see `talent platforms`");
+        }
+        Launcher launcher;
+        try {
+            launcher = Launcher.forPlatform(PLATFORM, workspace.probe());
+        } catch (PlatformUnavailableException e) {
+            throw new BenchFailedException(e.getMessage(), e);
+        }
+        List<SizeResult> results = new ArrayList<>();
+        Path source = workspace.extract("precopy.c");
+        for (int mib : mibs) {
+            Path variant = source.resolveSibling("precopy" + mib + ".c");
+            Files.writeString(variant, "#define STATE_MIB " + mib + "\n" + Files.readString(source));
+            Path binary = workspace.buildInstrumented(variant, "precopy" + mib, List.of(PLATFORM)).get(PLATFORM);
+            Files.writeString(workspace.root().resolve("fast"), "");   // the reference runs unpaced
+            TimedRun reference = workspace.run(PLATFORM, binary, List.of(STEPS),
+                    new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
+            if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + mib + " MiB", reference);
+            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
+            for (int r = 1; r <= runs; r++) {
+                workspace.events().accept(new BenchEvent.Measuring(mib + " MiB", r, runs));
+                full.add(migrate(launcher, binary, false, reference.stdout()));
+                pre.add(migrate(launcher, binary, true, reference.stdout()));
+            }
+            results.add(new SizeResult(mib, full, pre));
+        }
+        return render(results, runs);
+    }
+
+    private Sample migrate(Launcher launcher, Path binary, boolean precopy, String expected)
+            throws BenchFailedException, IOException, InterruptedException {
+        Path src = workspace.freshDirectory("precopy-source");
+        Path dst = workspace.freshDirectory("precopy-destination");
+        Path out = src.resolve("stdout"), err = src.resolve("stderr"), events = src.resolve("events");
+        ProcessBuilder b = new ProcessBuilder(launcher.command(binary, List.of(STEPS))).directory(src.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        new RuntimeEnvironment(PLATFORM, Optional.of(src), OptionalLong.empty(), false, OptionalInt.empty(), true)
+                .isolated().applyTo(b.environment());
+        Map<String, String> env = b.environment();
+        env.put(RuntimeContract.ENV_PRECOPY, precopy ? "1" : "0");
+        env.put(RuntimeContract.ENV_FSYNC, "recovery");
+        env.put(RuntimeContract.ENV_EVENT_FILE, events.toString());
+        Process p = b.start();
+        try {
+            await(out, "ready\n", p, "the source's 'ready' line");
+            double aheadMs = 0;
+            long aheadBytes = 0;
+            if (precopy) {
+                Thread.sleep(PHASE_MS);
+                signal(p, "URG");
+                await(events, "precopy 1 ", p, "pre-copy round 1");
+                long a0 = System.nanoTime();
+                Files.copy(src.resolve("pre-000001.tck"), dst.resolve("pre-000001.tck"));
+                aheadMs += (System.nanoTime() - a0) / 1e6;
+                aheadBytes += Files.size(dst.resolve("pre-000001.tck"));
+                Thread.sleep(PHASE_MS);
+                signal(p, "URG");
+                await(events, "precopy 2 ", p, "pre-copy round 2");
+                a0 = System.nanoTime();
+                byte[] delta = Files.readAllBytes(src.resolve("pre-000002.tdl"));
+                try {
+                    Files.write(dst.resolve("pre-000002.tck"),
+                            CheckpointDelta.apply(delta, Files.readAllBytes(dst.resolve("pre-000001.tck")), "pre-000002.tdl"));
+                } catch (CorruptCheckpointException e) {
+                    throw new BenchFailedException("round 2's delta is refused: " + e.getMessage(), e);
+                }
+                aheadMs += (System.nanoTime() - a0) / 1e6;
+                aheadBytes += delta.length;
+                Thread.sleep(PHASE_MS);
+            } else {
+                Thread.sleep(3 * PHASE_MS);
+            }
+            long t0 = System.nanoTime();
+            signal(p, "USR1");
+            if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) throw new BenchFailedException("the source did not stop");
+            long t1 = System.nanoTime();
+            if (p.exitValue() != EXIT_CHECKPOINT) {
+                throw new BenchFailedException("the source exited " + p.exitValue() + " instead of 75:\n" + Files.readString(err));
+            }
+            Path stop = src.resolve(precopy ? "ckpt-000001.tdl" : "ckpt-000001.tck");
+            if (!Files.isRegularFile(stop)) throw new BenchFailedException("no " + stop.getFileName() + " after the stop");
+            Files.copy(stop, dst.resolve(stop.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            long t2 = System.nanoTime();
+            double restoreMs = restore(launcher, binary, dst, expected.substring(Math.min(expected.length(),
+                    Files.readString(out).length())), Files.readString(out), expected);
+            return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes);
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
+
+    private double restore(Launcher launcher, Path binary, Path dst, String rest, String sourceOut, String expected)
+            throws BenchFailedException, IOException, InterruptedException {
+        if (!expected.startsWith(sourceOut)) {
+            throw new BenchFailedException("the source printed\n" + sourceOut + "which does not begin\n" + expected);
+        }
+        Path out = dst.resolve("stdout"), err = dst.resolve("stderr"), events = dst.resolve("events");
+        ProcessBuilder b = new ProcessBuilder(launcher.command(binary, List.of())).directory(dst.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        new RuntimeEnvironment(PLATFORM, Optional.of(dst), OptionalLong.empty(), true, OptionalInt.empty(), true)
+                .isolated().applyTo(b.environment());
+        b.environment().put(RuntimeContract.ENV_EVENT_FILE, events.toString());
+        long t0 = System.nanoTime();
+        Process p = b.start();
+        try {
+            await(events, "ready 1 ", p, "the destination's 'ready' event");
+            double ms = (System.nanoTime() - t0) / 1e6;
+            Files.writeString(dst.resolve("fast"), "");     // the rest of the run unpaced: same result, sooner
+            if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) throw new BenchFailedException("the destination did not end");
+            String printed = Files.readString(out);
+            if (p.exitValue() != 0 || !printed.equals(rest)) {
+                throw new BenchFailedException("the destination exited " + p.exitValue() + " after printing\n" + printed
+                        + "instead of\n" + rest + Files.readString(err));
+            }
+            return ms;
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
+
+    private static void signal(Process p, String name) throws IOException, InterruptedException, BenchFailedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(p.pid()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).redirectErrorStream(true).start();
+        String message = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) throw new BenchFailedException("kill -s " + name + " failed: " + message);
+    }
+
+    /** Polls file (every millisecond) until it holds a line starting with prefix. */
+    private static void await(Path file, String prefix, Process p, String what)
+            throws BenchFailedException, IOException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                if (text.startsWith(prefix) || text.contains("\n" + prefix)) return;
+            }
+            if (!p.isAlive()) throw new BenchFailedException("the program ended (exit " + p.exitValue() + ") before " + what);
+            Thread.sleep(1);
+        }
+        throw new BenchFailedException("no " + what + " within " + TIMEOUT_MS / 1000 + " s");
+    }
+
+    static String render(List<SizeResult> results, int runs) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
+        s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event)\n\n");
+        s.append(String.format(Locale.ROOT, "%8s  %-10s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
+                "restore ms", "downtime", "stop file", "ahead ms"));
+        for (SizeResult r : results) {
+            for (var mode : List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre()))) {
+                List<Sample> v = mode.getValue();
+                s.append(String.format(Locale.ROOT, "%5d MiB  %-10s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
+                        median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
+                        median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
+                        mode.getKey().equals("full") ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs))));
+            }
+            s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
+                    median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
+        }
+        s.append("\ntarget (issue 13): 1 GiB state, 1 %/s dirtying, <= 100 ms downtime natively with pre-copy\n");
+        return s.toString();
+    }
+
+    private static double median(List<Sample> v, java.util.function.ToDoubleFunction<Sample> f) {
+        return new Samples(v.stream().map(f::applyAsDouble).toList()).median();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.talent.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PrecopyBenchTest {
+
+    private static PrecopyBench.Sample sample(double stop, double transfer, double restore, long bytes) {
+        return new PrecopyBench.Sample(stop, transfer, restore, bytes, 5, 1000);
+    }
+
+    @Test
+    void downtimeIsStopPlusTransferPlusRestore() {
+        assertThat(sample(10, 2, 30, 1).downtimeMs()).isEqualTo(42);
+    }
+
+    @Test
+    void reportShowsMediansOfBothModesAndTheirRatio() {
+        var r = new PrecopyBench.SizeResult(64,
+                List.of(sample(100, 40, 400, 67_000_000), sample(120, 50, 500, 67_000_000), sample(90, 30, 300, 67_000_000)),
+                List.of(sample(50, 1, 100, 1_000_000), sample(60, 2, 120, 1_100_000), sample(40, 1, 90, 900_000)));
+        String text = PrecopyBench.render(List.of(r), 3);
+        assertThat(text).contains("medians of 3 runs");
+        // full: medians 100 + 40 + 400 = 540; pre-copy: 50 + 1 + 100 = 151 (the median of the sums)
+        assertThat(text).containsPattern("64 MiB\\s+full\\s+100\\.0\\s+40\\.0\\s+400\\.0\\s+540\\.0\\s+67,000,000 B\\s+-");
+        assertThat(text).containsPattern("64 MiB\\s+pre-copy\\s+50\\.0\\s+1\\.0\\s+100\\.0\\s+151\\.0\\s+1,000,000 B\\s+5\\.0");
+        assertThat(text).contains("downtime full / pre-copy = 3.58x");
+        assertThat(text).contains("<= 100 ms downtime");
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * delta.h: checkpoint deltas (docs/FORMAT.md "Delta"). A delta file ckpt-<seq>.tdl is a checkpoint written as
+ * the bytes that changed since a base checkpoint file of the same directory (a pre-copy image, precopy.c):
+ * a list of operations, each either COPY (a byte range of the base) or DATA (bytes carried in the delta),
+ * whose concatenation is the complete checkpoint image. A reader rebuilds that image and then validates it
+ * like any checkpoint file; the delta itself is hostile input and is validated first (base identity, every
+ * range, every length, the CRCs), so that nothing outside the base or the delta is ever read.
+ */
+#ifndef TALENT_DELTA_H
+#define TALENT_DELTA_H
+
+#include "talent_internal.h"
+
+/* One piece of a checkpoint image being written: a section payload (tag set: compared with the base's
+ * section of the same tag at equal offsets) or framing bytes (tag NULL: carried as they are). */
+typedef struct tl_piece {
+    const char *tag;
+    const unsigned char *p;
+    size_t n;
+} tl_piece;
+
+#define TL_DELTA_CHUNK 4096u        /* comparison granularity of the writer */
+#define TL_DELTA_MAX_NAME 64u       /* longest base file name */
+
+/* Builds in out the delta file that turns base (base_len bytes, the checkpoint file base_name in the same
+ * directory) into the image made of the pieces. base_crc: the base's CRC32C when known (else NULL: computed).
+ * *changed gets the number of DATA bytes. */
+void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
+                    const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed);
+
+/* Validates a delta and returns its base file name (copied into name). 0, or -1 with a message. */
+int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size_t namelen, char *err, size_t errlen);
+
+/* Validates a delta against its base and returns the rebuilt image (malloc'ed, *out_len bytes), or NULL with
+ * a message naming the offset in the delta. */
+unsigned char *tl_delta_apply(const unsigned char *delta, size_t dlen, const unsigned char *base, size_t blen,
+                              size_t *out_len, char *err, size_t errlen);
+
+/* A checkpoint file mapped read-only (no copy of hundreds of MiB into the heap), or read where mapping fails:
+ * a regular file only, never through a link, at most TL_MAX_CHECKPOINT_BYTES. */
+typedef struct tl_mapped {
+    unsigned char *p;
+    size_t n;
+    int mapped;
+} tl_mapped;
+int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen);
+void tl_unmap_checkpoint_file(tl_mapped *m);
+
+/* Reads the delta file path and its base from the same directory (regular files, never through a link) and
+ * returns the rebuilt image, or NULL with a message. */
+unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen);
+
+#endif /* TALENT_DELTA_H */

@@ -1,0 +1,329 @@
+/* precopy.c: pre-copy rounds by fork at a safe point, and the delta written at the stop (precopy.h). */
+#include "precopy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+volatile sig_atomic_t tl_req_precopy;
+
+static int enabled;
+static const char *ckdir;
+static int in_child;
+static unsigned round_no;           /* rounds started */
+static pid_t child = -1;            /* the round in progress, or -1 */
+static unsigned child_round;
+static unsigned complete;           /* newest round whose child wrote its image (0: none) */
+static uint32_t complete_crc;       /* CRC32C of that image, as its child reported it */
+static int complete_crc_known;
+static int crc_pipe = -1;           /* parent: read end; the child writes its image's CRC before it ends */
+
+static void on_urg(int sig)
+{
+    (void)sig;
+    tl_req_precopy = 1;
+    talent_pending = 1;
+}
+
+void tl_precopy_init(int on, const char *dir)
+{
+    struct sigaction sa;
+    enabled = on;
+    ckdir = dir;
+    if (!on)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_urg;
+    /* SA_RESTART: a round is served at the next site visit, the program's blocked calls are not disturbed */
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGURG, &sa, NULL) != 0)
+        tl_die(TL_EXIT_SOFTWARE, "cannot install the pre-copy (SIGURG) handler: %s", strerror(errno));
+}
+
+int tl_precopy_in_child(void)
+{
+    return in_child;
+}
+
+/* Collects the child of the round in progress; wait: block until it ends (else only when it has ended). */
+static void reap(int wait)
+{
+    int status;
+    pid_t r;
+    if (child < 0)
+        return;
+    do
+        r = waitpid(child, &status, wait ? 0 : WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return;
+    if (r == child && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        unsigned char b[4];
+        ssize_t got;
+        complete = child_round;
+        /* the image's CRC, so that the stop does not read the whole base again to compute it */
+        do
+            got = crc_pipe >= 0 ? read(crc_pipe, b, 4) : -1;
+        while (got < 0 && errno == EINTR);
+        complete_crc_known = got == 4;
+        complete_crc = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    } else if (r == child)
+        tl_warn("pre-copy round %u failed (%s %d); the next stop writes %s", child_round,
+                WIFEXITED(status) ? "exit status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                complete ? "a delta against the previous round" : "a full checkpoint");
+    child = -1;
+    if (crc_pipe >= 0)
+        close(crc_pipe);
+    crc_pipe = -1;
+}
+
+int tl_precopy_fork(void)
+{
+    pid_t p;
+    int fds[2];
+    tl_req_precopy = 0;
+    if (!enabled || in_child)
+        return 0;
+    reap(0);
+    if (child >= 0) {
+        tl_info("pre-copy round %u still being written: request ignored", child_round);
+        return 0;
+    }
+    fflush(NULL);   /* nothing buffered is duplicated into the child (which never flushes anyway) */
+    if (pipe(fds) != 0)
+        fds[0] = fds[1] = -1;
+    p = fork();
+    if (p < 0) {
+        tl_warn("pre-copy round not started: fork: %s", strerror(errno));
+        if (fds[0] >= 0)
+            close(fds[0]), close(fds[1]);
+        return 0;
+    }
+    round_no++;
+    if (p == 0) {
+        in_child = 1;
+        signal(SIGURG, SIG_IGN);
+        if (fds[0] >= 0)
+            close(fds[0]);
+        crc_pipe = fds[1];
+        return 1;
+    }
+    if (fds[1] >= 0)
+        close(fds[1]);
+    /* never inherited by a program the parent runs, never blocking: the child wrote before it ended */
+    if (fds[0] >= 0) {
+        fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    }
+    crc_pipe = fds[0];
+    child = p;
+    child_round = round_no;
+    return 0;
+}
+
+int tl_precopy_diverts(void)
+{
+    if (in_child)
+        return 1;
+    if (!enabled || tl_site_after() != TL_AFTER_EXIT)
+        return 0;
+    reap(0);
+    if (child >= 0) {
+        /* the stop does not wait for a round still encoding: the previous complete one is the base */
+        kill(child, SIGKILL);
+        reap(1);
+    }
+    return complete != 0;
+}
+
+/* Writes the pieces to dir/name through a new temporary file and a rename (fsync when durable). */
+static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, int durable, char *path,
+                    size_t pathlen, char *err, size_t errlen)
+{
+    size_t n = strlen(ckdir) + strlen(name) + 16;
+    char *tmp = tl_xmalloc(n);
+    unsigned k = 0;
+    int fd, failed = 0;
+    snprintf(tmp, n, "%s/.%s.tmp", ckdir, name);
+    snprintf(path, pathlen, "%s/%s", ckdir, name);
+    if (mkdir(ckdir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", ckdir, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    (void)unlink(tmp);      /* a temporary file of a killed writer of the same round */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    /* a handful of large pieces: one write loop each (resumed after short writes) */
+    for (k = 0; k < npieces && !failed; k++) {
+        size_t off = 0;
+        while (off < pieces[k].n) {
+            ssize_t w = write(fd, pieces[k].p + off, pieces[k].n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                failed = 1;
+                snprintf(err, errlen, "cannot write %s: %s", tmp, w < 0 ? strerror(errno) : "no progress");
+                break;
+            }
+            off += (size_t)w;
+        }
+    }
+    if (!failed && durable && fsync(fd) != 0)
+        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
+    if (close(fd) != 0 && !failed)
+        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+    if (!failed && rename(tmp, path) != 0)
+        failed = 1, snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+    if (failed) {
+        (void)unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    if (durable) {
+        fd = open(ckdir, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0) {
+            snprintf(err, errlen, "cannot fsync directory %s: %s", ckdir, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            (void)unlink(path);
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+static int open_base(const char *name, tl_mapped *b, char *err, size_t errlen)
+{
+    size_t n = strlen(ckdir) + strlen(name) + 2;
+    char *path = tl_xmalloc(n), why[512];
+    int rc;
+    snprintf(path, n, "%s/%s", ckdir, name);
+    rc = tl_map_checkpoint_file(path, b, why, sizeof why);
+    if (rc != 0)
+        snprintf(err, errlen, "cannot read the pre-copy base %s: %s", name, why);
+    free(path);
+    return rc;
+}
+
+/* Builds the delta of the pieces against the base file name and writes it as out_name. */
+static int put_delta(const char *base_name, const uint32_t *base_crc, const char *out_name, const tl_piece *pieces,
+                     unsigned npieces, int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size,
+                     char *err, size_t errlen)
+{
+    tl_mapped base;
+    tl_buf d = {0};
+    tl_piece one;
+    int rc;
+    double t_open = tl_now_ms(), t0, t1;
+    if (open_base(base_name, &base, err, errlen) != 0)
+        return -1;
+    t0 = tl_now_ms();
+    tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);
+    tl_unmap_checkpoint_file(&base);
+    t1 = tl_now_ms();
+    one.tag = NULL;
+    one.p = d.data;
+    one.n = d.len;
+    *size = d.len;
+    rc = put_file(out_name, &one, 1, durable, path, pathlen, err, errlen);
+    tl_buf_free(&d);
+    tl_info("delta %s: base mapped in %.1f ms, compared and built in %.1f ms, written in %.1f ms", out_name,
+            t0 - t_open, t1 - t0, tl_now_ms() - t1);
+    return rc;
+}
+
+static void round_name(char *out, size_t n, unsigned r, const char *ext)
+{
+    snprintf(out, n, "pre-%06u.%s", r, ext);
+}
+
+static void child_write(const tl_piece *pieces, unsigned npieces)
+{
+    char name[64], prev[64], dname[64], path[4096], err[1024];
+    double t0 = tl_now_ms();
+    uint64_t size = 0, changed = 0, dsize = 0;
+    unsigned k;
+    for (k = 0; k < npieces; k++)
+        size += pieces[k].n;
+    round_name(name, sizeof name, round_no, "tck");
+    if (put_file(name, pieces, npieces, 0, path, sizeof path, err, sizeof err) != 0) {
+        tl_warn("pre-copy round %u: %s", round_no, err);
+        _exit(1);
+    }
+    if (crc_pipe >= 0) {
+        uint32_t crc = 0;
+        unsigned char b[4];
+        for (k = 0; k < npieces; k++)
+            crc = tl_crc32c(crc, pieces[k].p, pieces[k].n);
+        b[0] = (unsigned char)(crc >> 24), b[1] = (unsigned char)(crc >> 16), b[2] = (unsigned char)(crc >> 8);
+        b[3] = (unsigned char)crc;
+        if (write(crc_pipe, b, 4) != 4)
+            tl_info("pre-copy round %u: cannot report the image's CRC; the stop computes it", round_no);
+    }
+    if (complete) {
+        round_name(prev, sizeof prev, complete, "tck");
+        round_name(dname, sizeof dname, round_no, "tdl");
+        if (put_delta(prev, complete_crc_known ? &complete_crc : NULL, dname, pieces, npieces, 0, path, sizeof path,
+                      &changed, &dsize, err, sizeof err) != 0) {
+            tl_warn("pre-copy round %u: %s", round_no, err);
+            _exit(1);
+        }
+        tl_event("precopy %u %s %llu %s %llu", round_no, name, (unsigned long long)size, dname,
+                 (unsigned long long)dsize);
+        /* the round before the previous one is superseded (the previous one stays: the new delta needs it as
+         * its base until whoever transfers the rounds has taken both) */
+        if (complete > 1) {
+            const char *ext[2] = {"tck", "tdl"};
+            int e;
+            for (e = 0; e < 2; e++) {
+                round_name(prev, sizeof prev, complete - 1, ext[e]);
+                snprintf(path, sizeof path, "%s/%s", ckdir, prev);
+                (void)unlink(path);
+            }
+        }
+    } else {
+        tl_event("precopy %u %s %llu", round_no, name, (unsigned long long)size);
+    }
+    tl_info("pre-copy round %u: %.1f MiB image%s in %.1f ms (child %ld)", round_no, (double)size / 1048576.0,
+            complete ? ", delta written" : "", tl_now_ms() - t0, (long)getpid());
+    if (complete)
+        tl_info("pre-copy round %u: %llu of %llu bytes changed since round %u", round_no, (unsigned long long)changed,
+                (unsigned long long)size, complete);
+    _exit(0);
+}
+
+int tl_precopy_write(const tl_write_request *req, const tl_piece *pieces, unsigned npieces, int durable, char *path,
+                     size_t pathlen, char *err, size_t errlen)
+{
+    char base[64], name[64];
+    uint64_t changed = 0, size = 0, full = 0;
+    unsigned k;
+    double t0 = tl_now_ms();
+    if (in_child)
+        child_write(pieces, npieces);
+    for (k = 0; k < npieces; k++)
+        full += pieces[k].n;
+    round_name(base, sizeof base, complete, "tck");
+    snprintf(name, sizeof name, "ckpt-%06llu.tdl", (unsigned long long)req->sequence);
+    if (put_delta(base, complete_crc_known ? &complete_crc : NULL, name, pieces, npieces, durable, path, pathlen,
+                  &changed, &size, err, errlen) != 0)
+        return -1;
+    tl_info("stop after pre-copy: delta %s against %s, %llu of %llu bytes changed, %llu bytes written, %.1f ms", name,
+            base, (unsigned long long)changed, (unsigned long long)full, (unsigned long long)size, tl_now_ms() - t0);
+    return 0;
+}

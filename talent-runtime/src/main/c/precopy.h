@@ -1,0 +1,40 @@
+/*
+ * precopy.h: pre-copy live migration (README.md "Pre-copy"). With the key precopy = 1 (TALENT_PRECOPY), a
+ * SIGURG asks for a pre-copy round: at the next site visit outside suspended code the process forks (as
+ * Redis's BGSAVE does); the child unwinds its copy-on-write image of the process, writes it as the full
+ * checkpoint pre-<round>.tck (and, from the second round on, pre-<round>.tdl: the delta from the previous
+ * round, what a transfer needs to send) and exits, while the parent goes on at once. A stop (SIGUSR1,
+ * stop_after) after a completed round writes ckpt-<seq>.tdl, only what changed since that round's image
+ * (delta.c), instead of the full ckpt-<seq>.tck; a restart rebuilds the image from the base and the delta.
+ */
+#ifndef TALENT_PRECOPY_H
+#define TALENT_PRECOPY_H
+
+#include "talent_internal.h"
+#include "delta.h"
+
+/* Set by the SIGURG handler; served by talent_site_slow. */
+extern volatile sig_atomic_t tl_req_precopy;
+
+/* Installs the SIGURG handler when enabled (config key precopy); dir is the checkpoint directory. */
+void tl_precopy_init(int enabled, const char *dir);
+
+/* Serves a pending request at a safe point: returns 1 in the forked child (which then takes a checkpoint
+ * with reason "precopy" and never returns to the program), 0 in the parent (which goes on). */
+int tl_precopy_fork(void);
+
+/* 1 in a pre-copy child. Its checkpoint never flushes the program's streams (the parent owns their
+ * buffered output) and never ends through exit(). */
+int tl_precopy_in_child(void);
+
+/* 1 when the checkpoint about to be written goes through tl_precopy_write: always in a child; in the parent
+ * for a checkpoint that ends the process when a pre-copy round completed. */
+int tl_precopy_diverts(void);
+
+/* Writes the checkpoint made of the pieces. In a child: the round's files, the `precopy` event, then
+ * _exit (never returns). In the parent: ckpt-<seq>.tdl, fsynced when durable; returns 0 with its path in
+ * path, or -1 with a message in err (nothing left behind). */
+int tl_precopy_write(const tl_write_request *req, const tl_piece *pieces, unsigned npieces, int durable, char *path,
+                     size_t pathlen, char *err, size_t errlen);
+
+#endif /* TALENT_PRECOPY_H */
