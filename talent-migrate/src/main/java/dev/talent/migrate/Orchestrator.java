@@ -4,6 +4,7 @@ import dev.talent.container.Container;
 import dev.talent.container.ContainerException;
 import dev.talent.container.ContainerHost;
 import dev.talent.container.ContainerSpec;
+import dev.talent.container.Signals;
 import dev.talent.env.ChangeJournal;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
@@ -46,7 +47,6 @@ import java.util.random.RandomGenerator;
  */
 public final class Orchestrator implements ControlHandler {
 
-    private static final int SIGUSR1 = 10;
     /** The runtime's exit status after a checkpoint requested by SIGUSR1. */
     private static final int EXIT_CHECKPOINT = 75;
     private static final int LOG_TAIL_LINES = 20;
@@ -165,7 +165,7 @@ public final class Orchestrator implements ControlHandler {
      */
     public void terminate() throws ContainerException {
         Running r = current;
-        if (r != null && !finished) r.container().signal(15);
+        if (r != null && !finished) r.container().signal(Signals.SIGTERM);
     }
 
     /**
@@ -608,7 +608,7 @@ public final class Orchestrator implements ControlHandler {
                     t.netNanos += System.nanoTime() - l0;
                     t.network = true;
                 }
-                current.container().signal(SIGUSR1);
+                current.container().signal(Signals.SIGUSR1);
             } catch (ContainerException e) {
                 throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
                         + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
@@ -682,7 +682,7 @@ public final class Orchestrator implements ControlHandler {
                 try {
                     if (fault == Step.START) {
                         // the destination dies before it is started: runc start then fails for real
-                        dest.container().signal(9);
+                        dest.container().signal(Signals.SIGKILL);
                         dest.container().onExit().get(10, TimeUnit.SECONDS);
                     }
                     dest.container().start();
