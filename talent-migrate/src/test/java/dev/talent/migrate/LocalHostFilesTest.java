@@ -95,7 +95,7 @@ class LocalHostFilesTest {
             try (InputStream in = out.bytes().open()) {
                 files(arm, trustRun).receiveCheckpoint(out.signature(), in);
             }
-        }).isInstanceOf(IOException.class).hasMessageContaining("refused");
+        }).isInstanceOf(CheckpointSignatureException.class).hasMessageContaining("does not match its signature");
         assertThat(names(arm.checkpoints)).isEmpty();
         assertThat(names(arm.dir.resolve("incoming"))).isEmpty();
     }
