@@ -4,9 +4,12 @@ import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CorruptCheckpointException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -75,12 +78,13 @@ final class AcceptedCheckpoints {
 
     /**
      * One accepted checkpoint: {@code file} in the accepted directory, its sequence and its tag; {@code sockets} how many
-     * sockets it carries (-1: not counted, a file too large for the Java reader or listed rather than accepted).
+     * sockets it carries (-1: not counted, a file too large for the Java reader or listed rather than accepted);
+     * {@code sha256} and {@code size} describe the bytes accepted (null and -1 for a listed one).
      */
-    record Accepted(Path file, BigInteger sequence, byte[] tag, int sockets) {
+    record Accepted(Path file, BigInteger sequence, byte[] tag, int sockets, byte[] sha256, long size) {
         /** An accepted checkpoint whose sockets were not counted. */
         Accepted(Path file, BigInteger sequence, byte[] tag) {
-            this(file, sequence, tag, -1);
+            this(file, sequence, tag, -1, null, -1);
         }
 
         String name() { return file.getFileName().toString(); }
@@ -219,12 +223,15 @@ final class AcceptedCheckpoints {
         Files.deleteIfExists(tmp);
         byte[] tag;
         int sockets = -1;
+        MessageDigest sha256 = sha256();
+        long size;
         try {
             try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
                  FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
-                tag = copy(in, out, name, source, true);
+                tag = copy(in, out, name, source, true, sha256);
                 out.force(true);
+                size = out.size();
             }
             if (Files.size(tmp) <= VALIDATE_MAX_BYTES) sockets = validate(tmp, source, entry.sequence());
         } catch (IOException | RuntimeException e) {
@@ -237,7 +244,7 @@ final class AcceptedCheckpoints {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tagTmp, dir.resolve(name + TAG_SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         tags.put(name, tag);
-        return new Accepted(target, entry.sequence(), tag, sockets);
+        return new Accepted(target, entry.sequence(), tag, sockets, sha256.digest(), size);
     }
 
     /**
@@ -296,7 +303,7 @@ final class AcceptedCheckpoints {
                      LinkOption.NOFOLLOW_LINKS))) {
             // not fsynced: the destination reads it right away, and the durable copy is the accepted one, which a
             // recovery copies again (docs/FORMAT.md "Durability")
-            actual = copy(in, out, accepted.name(), accepted.file(), false);
+            actual = copy(in, out, accepted.name(), accepted.file(), false, null);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;
@@ -315,7 +322,7 @@ final class AcceptedCheckpoints {
         if (expected == null) expected = readTag(accepted);
         byte[] actual;
         try (SeekableByteChannel in = Files.newByteChannel(accepted.file(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-            actual = copy(in, null, accepted.name(), accepted.file(), false);
+            actual = copy(in, null, accepted.name(), accepted.file(), false, null);
         }
         if (!MessageDigest.isEqual(expected, actual)) {
             throw new CheckpointRefusedException("checkpoint " + accepted.file() + " fails its authentication (HMAC-SHA256): "
@@ -336,8 +343,51 @@ final class AcceptedCheckpoints {
         }
     }
 
-    /** Copies {@code in} to {@code out} (null: only reads), returning the tag; bounded by {@link #maxBytes}. */
-    private byte[] copy(SeekableByteChannel in, FileChannel out, String name, Path from, boolean checkMagic) throws IOException {
+    /**
+     * Opens {@code accepted} for a destination, bounded by {@link #maxBytes}. Its tag is not checked on the way: the
+     * destination checks the bytes against the SHA-256 that was computed in the same pass as the tag when talent
+     * accepted the file and that the source signed ({@link Accepted#sha256()}), so a file changed since is refused
+     * there, and the hand-over hashes the bytes once on each side, as the tagged copy did.
+     */
+    InputStream open(Accepted accepted) throws IOException {
+        InputStream in = Channels.newInputStream(Files.newByteChannel(accepted.file(), Set.of(StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)));
+        return new FilterInputStream(in) {
+            private long total;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n <= 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0 && (total += n) > maxBytes) {
+                    throw new CheckpointRefusedException(accepted.file() + " grew beyond the " + maxBytes
+                            + " bytes talent accepts; refused");
+                }
+                return n;
+            }
+        };
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JDK", e);
+        }
+    }
+
+    /**
+     * Copies {@code in} to {@code out} (null: only reads), returning the tag; bounded by {@link #maxBytes}; the bytes
+     * also go to {@code digest} when there is one.
+     */
+    private byte[] copy(SeekableByteChannel in, FileChannel out, String name, Path from, boolean checkMagic,
+            MessageDigest digest) throws IOException {
         Mac mac = mac(name);
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         long total = 0;
@@ -356,6 +406,7 @@ final class AcceptedCheckpoints {
             }
             buf.flip();
             mac.update(buf.duplicate());
+            if (digest != null) digest.update(buf.duplicate());
             if (out != null) {
                 while (buf.hasRemaining()) out.write(buf);
             }

@@ -4,6 +4,7 @@ import dev.talent.container.Container;
 import dev.talent.container.ContainerException;
 import dev.talent.container.ContainerHost;
 import dev.talent.container.ContainerSpec;
+import dev.talent.container.Signals;
 import dev.talent.env.ChangeJournal;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
@@ -12,6 +13,19 @@ import dev.talent.migrate.control.ControlHandler;
 import dev.talent.migrate.control.ControlRequestException;
 import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.migrate.control.StatusReport;
+import dev.talent.migrate.pipeline.CheckpointReceiver;
+import dev.talent.migrate.pipeline.CheckpointSigner;
+import dev.talent.migrate.pipeline.CheckpointVerifier;
+import dev.talent.migrate.pipeline.CommitStep;
+import dev.talent.migrate.pipeline.ConfirmStep;
+import dev.talent.migrate.pipeline.FinalSyncStep;
+import dev.talent.migrate.pipeline.MigrationPipeline;
+import dev.talent.migrate.pipeline.PrepareStep;
+import dev.talent.migrate.pipeline.RollBackStep;
+import dev.talent.migrate.pipeline.SafePointStep;
+import dev.talent.migrate.pipeline.StartStep;
+import dev.talent.migrate.pipeline.StepResult;
+import dev.talent.migrate.pipeline.TransferStep;
 import dev.talent.policy.Alert;
 import dev.talent.policy.AlertBook;
 import dev.talent.policy.DestinationPolicy;
@@ -44,13 +58,16 @@ import java.util.random.RandomGenerator;
  *
  * <p>All migration work happens on the thread that calls {@link #run()}; the control socket and the timers only
  * queue requests for it, so two migrations never overlap.
+ *
+ * <p>A migration is the {@link MigrationPipeline} of {@code dev.talent.migrate.pipeline} (one unit per step, each
+ * with a typed result) run over this machine's implementations of its interfaces: {@link LocalHostContainers},
+ * {@link LocalHostFiles} (checkpoints signed with a key of this run and verified before the destination's runtime
+ * reads them) and {@link LocalReplica}. This class keeps the run: schedule, policy, records, events, resume.
  */
 public final class Orchestrator implements ControlHandler {
 
-    private static final int SIGUSR1 = 10;
     /** The runtime's exit status after a checkpoint requested by SIGUSR1. */
     private static final int EXIT_CHECKPOINT = RuntimeContract.EXIT_CHECKPOINT;
-    private static final int LOG_TAIL_LINES = 20;
 
     /** Replaced once at the start of a --net run by the same request with the address resolved. */
     private volatile RunRequest request;
@@ -88,15 +105,19 @@ public final class Orchestrator implements ControlHandler {
     /** How the prepared destination was drawn (for its migration record). */
     private String preparedHow = "";
     private AppHistory appHistory;
+    /** The run's checkpoint signing key (Ed25519, one per run): every checkpoint handed to a destination is signed. */
+    private final CheckpointSigner signer;
+    /** A destination's check of what it is handed: signed by this run's key, size and digest as signed. */
+    private final CheckpointReceiver receiver;
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
         public static Timeouts defaults() { return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)); }
     }
 
-    private record Running(Host host, Container container) {}
+    private record Running(Host host, LocalContainer container) {}
 
-    private record Prepared(Host host, Container container, ChangeJournal journal) {}
+    private record Prepared(Host host, LocalContainer container, LocalReplica replica) {}
 
     private sealed interface Command {}
 
@@ -105,7 +126,7 @@ public final class Orchestrator implements ControlHandler {
     /** The quarantine changed: a prepared destination that carries a quarantined tag is replaced. */
     private record Requarantine() implements Command {}
 
-    private record Exited(Container container, int status) implements Command {}
+    private record Exited(LocalContainer container, int status) implements Command {}
 
     public Orchestrator(RunRequest request, Timeouts timeouts, Consumer<RunEvent> listener) throws IOException {
         this(request, timeouts, listener, Optional.empty());
@@ -132,6 +153,9 @@ public final class Orchestrator implements ControlHandler {
         this.log = MigrationLog.open(request.log());
         this.pendingFault = request.fault();
         this.chooser = new DestinationChooser(request.platforms(), random);
+        this.signer = CheckpointSigner.generate();
+        this.receiver = new CheckpointReceiver(CheckpointVerifier.trusting(signer.publicKey()), request.name(),
+                AcceptedCheckpoints.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -166,7 +190,7 @@ public final class Orchestrator implements ControlHandler {
      */
     public void terminate() throws ContainerException {
         Running r = current;
-        if (r != null && !finished) r.container().signal(15);
+        if (r != null && !finished) r.container().raw().signal(Signals.SIGTERM);
     }
 
     /**
@@ -272,9 +296,9 @@ public final class Orchestrator implements ControlHandler {
             first.clearCheckpoints();
             journal = ChangeJournal.watch(first.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
-            Container c = containers.create(spec(first, false, fault));
-            unlockNetwork(c);
-            c.start();
+            LocalContainer c = createContainer(first, false, fault);
+            unlockNetwork(c.raw());
+            c.raw().start();
             current = new Running(first, c);
             watchExit(c, first);
             listener.accept(new RunEvent.Running(first.platform, c.id(), false));
@@ -511,7 +535,7 @@ public final class Orchestrator implements ControlHandler {
     }
 
     /** Picks the next destination and prepares it while the program runs (failures only warn: retried later). */
-    private void prepareNext() {
+    private void prepareNext() throws InterruptedException {
         if (request.platforms().size() < 2 || migrationLimitReached()) return;
         refreshQuarantine();
         DestinationChooser.Drawn drawn;
@@ -531,29 +555,17 @@ public final class Orchestrator implements ControlHandler {
     }
 
     /** Container created, checkpoints cleared, replica mirrored; the source journal then feeds this destination. */
-    private void prepare(Platform to) throws MigrationFailedException {
+    private void prepare(Platform to) throws MigrationFailedException, InterruptedException {
         if (prepared != null && prepared.host().platform.equals(to)) return;
         discardPrepared();
         Host host = hosts.get(to);
-        long t0 = System.nanoTime();
         state = StatusReport.State.PREPARING;
-        ChangeJournal destJournal = null;
-        Container c = null;
         try {
-            host.clearCheckpoints();
-            // drained first: whatever changes while the mirror walks is in the next drain
-            journal.drain();
-            SyncReport sync = TreeSync.mirror(current.host().work, host.work, request.syncLimits());
-            destJournal = ChangeJournal.watch(host.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.RESTORE).map(s -> "restore");
-            c = containers.create(spec(host, true, fault));
-            prepared = new Prepared(host, c, destJournal);
-            listener.accept(new RunEvent.Prepared(to, sync, (System.nanoTime() - t0) / 1_000_000));
-        } catch (Exception e) {
-            closeQuietly(destJournal);
-            if (c != null) deleteQuietly(c);
-            throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to.name() + ": " + e.getMessage(),
-                    c == null ? "" : c.logTail(LOG_TAIL_LINES), e);
+            LocalReplica replica = new LocalReplica(current.host(), host, () -> journal, request.syncLimits());
+            PrepareStep.Prepared p = new PrepareStep().run(containersOf(host), filesOf(host), replica, fault);
+            prepared = new Prepared(host, (LocalContainer) p.container(), replica);
+            listener.accept(new RunEvent.Prepared(to, p.sync(), p.tookNanos() / 1_000_000));
         } finally {
             state = StatusReport.State.RUNNING;
         }
@@ -562,17 +574,14 @@ public final class Orchestrator implements ControlHandler {
     private void discardPrepared() {
         if (prepared == null) return;
         deleteQuietly(prepared.container());
-        closeQuietly(prepared.journal());
+        closeQuietly(prepared.replica());
         prepared = null;
     }
 
     private void presync() {
         if (prepared == null) return;
         try {
-            SyncReport r = TreeSync.copyChanged(current.host().work, prepared.host().work, journal.drain(),
-                    request.syncLimits());
-            // what the destination's journal saw were these copies: dropped now, so its queue never overflows
-            prepared.journal().drain();
+            SyncReport r = prepared.replica().presync();
             listener.accept(new RunEvent.Presynced(prepared.host().platform, r));
         } catch (Exception e) {
             // the replica may now be partly updated: prepare it again (mirror) before it is used
@@ -596,164 +605,44 @@ public final class Orchestrator implements ControlHandler {
             Step fault = pendingFault.orElse(null);
             pendingFault = Optional.empty();
             Prepared dest = prepared;
-
-            // 1. safe point: checkpoint at the next site, exit 75. The events only time the steps: that the program
-            // stopped at a checkpoint is its exit status, which checkpoint talent finds itself (step 2)
-            t.requested = System.nanoTime();
-            try {
-                // the network lock: from now on nothing gets in or out of the source's namespace, so its sockets
-                // neither answer nor lose what the peer sends (the peer retransmits it to the destination)
-                if (current.container().network().isPresent()) {
-                    long l0 = System.nanoTime();
-                    current.container().network().get().lock();
-                    t.netNanos += System.nanoTime() - l0;
-                    t.network = true;
-                }
-                current.container().signal(SIGUSR1);
-            } catch (ContainerException e) {
-                throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
-                        + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
-            }
-            long deadline = t.requested + timeouts.safePoint().toNanos();
-            while (t.stopped == 0) {
-                RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                switch (e) {
-                    case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + source
-                            + " did not reach a checkpoint site within " + timeouts.safePoint().toSeconds() + " s",
-                            current.container().logTail(LOG_TAIL_LINES), null);
-                    // (one that was read before the request is stale or forged: it times nothing)
-                    case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= t.requested -> {
-                        if (t.checkpointWritten == 0) t.checkpointWritten = w.receivedNanos();
-                    }
-                    case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
-                            "the checkpoint could not be written on " + source + ": " + f.message()
-                                    + "; the program keeps running there", current.container().logTail(LOG_TAIL_LINES), null);
-                    case RuntimeEvent.ProcessExited x when x.containerId().equals(current.container().id()) -> {
-                        if (x.status() != EXIT_CHECKPOINT) {
-                            // it ended on its own before reaching a site: nothing to migrate
-                            return new Outcome(null, "", x.status());
+            MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
+                    new ConfirmStep(timeouts.restore()), new CommitStep(), rollBackStep());
+            MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
+                    // what the destination's journal saw so far were our own copies
+                    c -> {
+                        dest.replica().journal().drain();
+                        dest.host().events.clear();
+                        watchExit(dest.container(), dest.host());
+                    },
+                    () -> commit(dest),
+                    () -> {
+                        deleteQuietly(dest.container());
+                        closeQuietly(dest.replica());
+                        prepared = null;
+                    },
+                    c -> watchExit((LocalContainer) c, source),
+                    w -> listener.accept(new RunEvent.Warning(w)));
+            MigrationPipeline.Outcome outcome = pipeline.run(
+                    new MigrationPipeline.Side(containersOf(source), filesOf(source), current.container()),
+                    new MigrationPipeline.Side(containersOf(dest.host()), filesOf(dest.host()), dest.container()),
+                    dest.replica(), hooks, r -> {
+                        t.note(r);
+                        switch (r) {
+                            case StepResult.RolledBack b -> adoptRestarted(source, b);
+                            case StepResult.Committed c -> c.warning().ifPresent(w -> listener.accept(new RunEvent.Warning(w)));
+                            default -> { }
                         }
-                        t.stopped = x.receivedNanos();
-                        if (t.checkpointWritten == 0) t.checkpointWritten = t.stopped;
-                    }
-                    default -> { }
-                }
-            }
-            // from here on the program is stopped: any failure, of whatever kind, restarts it on the source from the
-            // newest checkpoint talent accepted
-            Step step = Step.CHECKPOINT;
-            try {
-                // 2. talent takes the checkpoint from the directory it owns, keeps it where the program cannot
-                // write (authenticated), and hands that copy to the destination's emptied checkpoint directory
-                AcceptedCheckpoints.Accepted ck;
-                try {
-                    ck = accepted.accept(source.checkpoints, this::passedOver);
-                } catch (IOException | RuntimeException e) {
-                    throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source
-                            + " left is refused: " + e.getMessage(), "", e);
-                }
-                t.sockets = Math.max(0, ck.sockets());
-                step = Step.SYNC;
-                try {
-                    StateFiles.emptyDirectory(dest.host().checkpoints);
-                    accepted.copyInto(ck, dest.host().checkpoints);
-                } catch (IOException | RuntimeException e) {
-                    throw new MigrationFailedException(Step.SYNC, "cannot hand checkpoint " + ck.sequence() + " to " + to.name()
-                            + ": " + e.getMessage(), "", e);
-                }
-                t.checkpointTransferred = System.nanoTime();
-
-                // 3. final sync: only what changed since the last pre-sync, found by the journal
-                SyncReport sync;
-                try {
-                    if (fault == Step.SYNC) throw new IOException("fault injected at step sync (--inject-fault sync)");
-                    sync = TreeSync.copyChanged(source.work, dest.host().work, journal.drain(), request.syncLimits());
-                } catch (Exception e) {
-                    throw new MigrationFailedException(Step.SYNC, "final sync " + source + " -> " + to.name() + " failed: "
-                            + e.getMessage(), "", e);
-                }
-                t.sync = sync;
-                t.synced = System.nanoTime();
-
-                // 4. start the prepared container; what the journal saw so far were our own copies
-                step = Step.START;
-                dest.journal().drain();
-                dest.host().events.clear();
-                watchExit(dest.container(), dest.host());
-                try {
-                    if (fault == Step.START) {
-                        // the destination dies before it is started: runc start then fails for real
-                        dest.container().signal(9);
-                        dest.container().onExit().get(10, TimeUnit.SECONDS);
-                    }
-                    dest.container().start();
-                } catch (Exception e) {
-                    throw new MigrationFailedException(Step.START, "the container on " + to.name() + " did not start: "
-                            + e.getMessage(), dest.container().logTail(LOG_TAIL_LINES), e);
-                }
-                t.started = System.nanoTime();
-
-                // 5. it restores and says so
-                step = Step.RESTORE;
-                long readyBy = t.started + timeouts.restore().toNanos();
-                while (t.ready == 0) {
-                    RuntimeEvent e = dest.host().events.next(Duration.ofNanos(Math.max(1, readyBy - System.nanoTime())));
-                    switch (e) {
-                        case null -> throw new MigrationFailedException(Step.RESTORE, "the program on " + to.name()
-                                + " did not report that it runs within " + timeouts.restore().toSeconds() + " s",
-                                dest.container().logTail(LOG_TAIL_LINES), null);
-                        // a fast restore can report before `runc start` itself has returned
-                        case RuntimeEvent.Ready r -> {
-                            t.ready = Math.max(r.receivedNanos(), t.started);
-                            // the destination runs: its namespace (same address and MAC) takes the traffic
-                            if (dest.container().network().isPresent()) {
-                                long u0 = System.nanoTime();
-                                try {
-                                    dest.container().network().get().unlock();
-                                } catch (ContainerException ce) {
-                                    throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);
-                                }
-                                long u1 = System.nanoTime();
-                                t.netNanos += u1 - u0;
-                                t.ready = Math.max(t.ready, u1);
-                            }
-                        }
-                        case RuntimeEvent.ProcessExited x -> throw new MigrationFailedException(Step.RESTORE,
-                                "the program on " + to.name() + " exited with status " + x.status()
-                                        + " instead of resuming", dest.container().logTail(LOG_TAIL_LINES), null);
-                        default -> { }
-                    }
-                }
-            } catch (MigrationFailedException failure) {
-                rollBack(source, dest, failure);
-                throw failure;
-            } catch (RuntimeException e) {
-                MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: "
-                        + e, "", e);
-                rollBack(source, dest, failure);
-                throw failure;
-            }
-
-            // 6. commit: the destination runs; only now is the source given up
-            Running old = current;
-            current = new Running(dest.host(), dest.container());
-            currentSince = Instant.now();
-            closeQuietly(journal);
-            journal = dest.journal();
-            prepared = null;
-            deleteQuietly(old.container());
-            listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
-            try {
-                runState.record(request, dest.host().platform);
-            } catch (IOException e) {
-                listener.accept(new RunEvent.Warning("cannot note the move to " + to.name() + " in " + request.stateDir()
-                        + " (talent run --resume needs it): " + e.getMessage()));
-            }
-            return new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+                    });
+            return switch (outcome) {
+                // it ended on its own before reaching a site: nothing to migrate
+                case MigrationPipeline.Outcome.Ended e -> new Outcome(null, "", e.status());
+                case MigrationPipeline.Outcome.Moved m -> new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+            };
         } catch (MigrationFailedException e) {
             // failed before the program stopped: it runs on at the source, whose traffic flows again (after a
             // rollback, the restarted container was unlocked once it ran)
-            if (current != null) unlockQuietly(current.container());
+            if (current != null) unlockQuietly(current.container().raw());
             MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
             return new Outcome(failed, e.logTail(), null);
         } finally {
@@ -761,79 +650,58 @@ public final class Orchestrator implements ControlHandler {
         }
     }
 
-    /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
-    private void rollBack(Host source, Prepared dest, MigrationFailedException failure)
-            throws IOException, InterruptedException {
-        deleteQuietly(dest.container());
-        closeQuietly(dest.journal());
+    /** The destination runs: it becomes the app's place (noted for --resume); returns a warning when noting failed. */
+    private Optional<String> commit(Prepared dest) {
+        current = new Running(dest.host(), dest.container());
+        currentSince = Instant.now();
+        closeQuietly(journal);
+        journal = dest.replica().journal();
         prepared = null;
-        restartOnSource(source, "failed step " + failure.step().label());
+        listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
+        try {
+            runState.record(request, dest.host().platform);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("cannot note the move to " + dest.host().platform.name() + " in " + request.stateDir()
+                    + " (talent run --resume needs it): " + e.getMessage());
+        }
+    }
+
+    private RollBackStep rollBackStep() {
+        return new RollBackStep(timeouts.restore(), w -> listener.accept(new RunEvent.Warning(w)),
+                " (talent run --resume " + request.name() + " tries again)");
+    }
+
+    /** The program runs again on {@code source} after a rollback. */
+    private void adoptRestarted(Host source, StepResult.RolledBack b) {
+        current = new Running(source, (LocalContainer) b.restarted());
+        listener.accept(new RunEvent.Running(source.platform, b.restarted().id(), true));
     }
 
     /**
      * Restarts the program on {@code source} from the checkpoints talent accepted (never from what the program left
-     * in its checkpoint directory, which it may have changed): the directory is emptied, the accepted checkpoints
-     * are copied in with their tags checked, and a new container restores the newest (the runtime falls back to the
-     * older one if the newest is damaged).
+     * in its checkpoint directory, which it may have changed): see {@link RollBackStep}.
      *
      * @throws RollbackFailedException no accepted checkpoint passes, or the program does not run again; the message
      *     says where the checkpoints and the working directory are
      */
     private void restartOnSource(Host source, String why) throws RollbackFailedException, InterruptedException {
-        if (current != null) deleteQuietly(current.container());
-        String where = "; the checkpoints talent accepted are in " + accepted.directory() + ", the program's working "
-                + "directory in " + source.work + " (talent run --resume " + request.name() + " tries again)";
-        Container c;
-        try {
-            StateFiles.emptyDirectory(source.checkpoints);
-            int copied = 0;
-            List<String> refused = new ArrayList<>();
-            for (AcceptedCheckpoints.Accepted a : accepted.list()) {
-                try {
-                    accepted.copyInto(a, source.checkpoints);
-                    copied++;
-                } catch (IOException e) {
-                    refused.add(e.getMessage());
-                }
-            }
-            for (String r : refused) listener.accept(new RunEvent.Warning(r));
-            if (copied == 0) {
-                throw new RollbackFailedException("the program cannot go on after " + why + ": talent holds no "
-                        + (refused.isEmpty() ? "" : "valid ") + "checkpoint of it" + where);
-            }
-            c = containers.create(spec(source, true, Optional.empty()));
-            source.events.clear();
-            watchExit(c, source);
-            c.start();
-        } catch (RollbackFailedException e) {
-            throw e;
-        } catch (IOException | ContainerException | RuntimeException e) {
-            throw new RollbackFailedException("the program cannot be restarted on " + source + " after " + why + ": "
-                    + e.getMessage() + where, e);
-        }
-        long by = System.nanoTime() + timeouts.restore().toNanos();
-        while (true) {
-            RuntimeEvent e = source.events.next(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
-            switch (e) {
-                case null -> throw new RollbackFailedException("the program restarted on " + source + " after " + why
-                        + " did not report that it runs" + where + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
-                case RuntimeEvent.Ready r -> {
-                    try {
-                        unlockNetwork(c);
-                    } catch (ContainerException e2) {
-                        throw new RollbackFailedException("the program restarted on " + source + " after " + why
-                                + " runs but its network cannot be unlocked: " + e2.getMessage() + where, e2);
-                    }
-                    current = new Running(source, c);
-                    listener.accept(new RunEvent.Running(source.platform, c.id(), true));
-                    return;
-                }
-                case RuntimeEvent.ProcessExited x when x.containerId().equals(c.id()) -> throw new RollbackFailedException(
-                        "the program restarted on " + source + " after " + why + " exited with status " + x.status() + where
-                                + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
-                default -> { }
-            }
-        }
+        StepResult.RolledBack b = rollBackStep().run(containersOf(source), filesOf(source),
+                current == null ? null : current.container(), why, c -> watchExit((LocalContainer) c, source));
+        adoptRestarted(source, b);
+    }
+
+    private LocalHostContainers containersOf(Host host) {
+        return new LocalHostContainers(host, (h, restart, fault) -> createContainer(h, restart, fault));
+    }
+
+    private LocalHostFiles filesOf(Host host) {
+        return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver);
+    }
+
+    private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault)
+            throws ContainerException, IOException, InterruptedException {
+        return new LocalContainer(containers.create(spec(host, restart, fault)));
     }
 
     private void passedOver(String why) {
@@ -867,7 +735,7 @@ public final class Orchestrator implements ControlHandler {
         return request.programStdout().map(spec::withStdoutFile).orElse(spec);
     }
 
-    private void watchExit(Container c, Host host) {
+    private void watchExit(LocalContainer c, Host host) {
         c.onExit().thenAccept(status -> {
             host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime()));
             commands.add(new Exited(c, status));
@@ -917,9 +785,9 @@ public final class Orchestrator implements ControlHandler {
     }
 
     /** Removing a container that is no longer needed: a failure only leaves garbage behind, so it is reported. */
-    private void deleteQuietly(Container c) {
+    private void deleteQuietly(LocalContainer c) {
         try {
-            c.delete();
+            c.raw().delete();
         } catch (Exception e) {
             listener.accept(new RunEvent.Warning("cannot remove container " + c.id() + ": " + e.getMessage()));
         }
@@ -1037,6 +905,35 @@ public final class Orchestrator implements ControlHandler {
         boolean network;
         long netNanos;
         int sockets;
+
+        /** Takes the readings of one step's result. */
+        void note(StepResult r) {
+            switch (r) {
+                case StepResult.SafePointRequested q -> {
+                    requested = q.atNanos();
+                    network = q.network();
+                    netNanos += q.lockNanos();
+                }
+                case StepResult.SafePointReached p -> {
+                    checkpointWritten = p.checkpointWrittenNanos();
+                    stopped = p.stoppedNanos();
+                }
+                case StepResult.CheckpointAccepted a -> sockets = a.sockets();
+                case StepResult.CheckpointTransferred c -> checkpointTransferred = c.atNanos();
+                case StepResult.FinalSynced f -> {
+                    sync = f.report();
+                    synced = f.atNanos();
+                }
+                case StepResult.Started s -> started = s.atNanos();
+                case StepResult.Confirmed c -> {
+                    ready = c.readyNanos();
+                    netNanos += c.unlockNanos();
+                }
+                case StepResult.ProgramEnded e -> { }
+                case StepResult.Committed c -> { }
+                case StepResult.RolledBack b -> { }
+            }
+        }
 
         MigrationRecord record(String app, Platform from, Platform to, Instant at) {
             return new MigrationRecord(app, from.name(), to.name(), true, ms(requested, ready), ms(requested, checkpointWritten),

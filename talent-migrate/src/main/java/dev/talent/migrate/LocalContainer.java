@@ -1,0 +1,86 @@
+package dev.talent.migrate;
+
+import dev.talent.container.Container;
+import dev.talent.container.ContainerException;
+import dev.talent.container.Signals;
+import dev.talent.migrate.pipeline.AppContainer;
+import dev.talent.migrate.pipeline.Signal;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/** A runc container of this machine as the pipeline drives it; a container failure is an IOException with its message. */
+final class LocalContainer implements AppContainer {
+    private final Container container;
+
+    LocalContainer(Container container) { this.container = container; }
+
+    /** The runc container itself. */
+    Container raw() { return container; }
+
+    @Override
+    public String id() { return container.id(); }
+
+    @Override
+    public boolean hasNetwork() { return container.network().isPresent(); }
+
+    @Override
+    public void lockNetwork() throws IOException {
+        if (container.network().isEmpty()) return;
+        try {
+            container.network().get().lock();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void unlockNetwork() throws IOException {
+        if (container.network().isEmpty()) return;
+        try {
+            container.network().get().unlock();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean signal(Signal signal) throws IOException {
+        int number = switch (signal) {
+            case CHECKPOINT_AND_EXIT -> Signals.SIGUSR1;
+            case TERMINATE -> Signals.SIGTERM;
+            case KILL -> Signals.SIGKILL;
+        };
+        try {
+            return container.signal(number);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void start() throws IOException, InterruptedException {
+        try {
+            container.start();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Integer> onExit() { return container.onExit(); }
+
+    @Override
+    public String logTail(int lines) { return container.logTail(lines); }
+
+    @Override
+    public void delete() throws IOException, InterruptedException {
+        try {
+            container.delete();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() { return container.toString(); }
+}

@@ -1,0 +1,38 @@
+package dev.talent.migrate.pipeline;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One container of an app on one host, as the migration pipeline drives it. The local implementation wraps a runc
+ * container of this machine; a remote one forwards each call to the agent of the host that holds it (nothing here
+ * is a path: the container's files stay on its host).
+ */
+public interface AppContainer {
+
+    String id();
+
+    /** Whether the container has a network of its own (--net), which the pipeline locks and unlocks. */
+    boolean hasNetwork();
+
+    /** Takes the container's network off the traffic (nothing in or out) until {@link #unlockNetwork()}. */
+    void lockNetwork() throws IOException;
+
+    /** Lets the container's traffic through again; nothing to do without a network. */
+    void unlockNetwork() throws IOException;
+
+    /** Sends {@code signal} to the program; false when it has already exited (nothing was sent). */
+    boolean signal(Signal signal) throws IOException;
+
+    /** Starts a created container (runc start). */
+    void start() throws IOException, InterruptedException;
+
+    /** Completes with the program's exit status once it has exited. */
+    CompletableFuture<Integer> onExit();
+
+    /** The last lines of the container's own log, for error messages. */
+    String logTail(int lines);
+
+    /** Removes the container (killing what still runs in it). */
+    void delete() throws IOException, InterruptedException;
+}

@@ -1,0 +1,46 @@
+package dev.talent.migrate.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * The files of one app on one host that a migration moves: its checkpoints. The source side accepts the checkpoint
+ * its stopped program left and offers it as a signed stream; the destination side receives such a stream, checks
+ * its signature and only then puts it where the runtime will read it. Nothing here is a path of the other host: a
+ * remote implementation sends the same stream over the network.
+ */
+public interface HostFiles {
+
+    /** The host (and platform) for messages. */
+    String name();
+
+    /** Removes every checkpoint from the app's checkpoint directory on this host. */
+    void clearCheckpoints() throws IOException;
+
+    /**
+     * Source side: accepts the newest acceptable checkpoint the stopped program left (kept where the program cannot
+     * write) and signs it with this host's key.
+     *
+     * @throws dev.talent.migrate.CheckpointRefusedException none is acceptable (the message says why)
+     */
+    OutgoingCheckpoint takeCheckpoint() throws IOException;
+
+    /**
+     * Destination side: empties the checkpoint directory and writes the checkpoint read from {@code bytes} into it,
+     * once its size and digest match {@code signed} and the signature verifies (and the signer's certificate, when
+     * a CA is configured). Nothing of a refused checkpoint is left where the runtime reads.
+     *
+     * @throws CheckpointSignatureException the signature is missing, wrong, or from a signer this host does not trust
+     */
+    void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException;
+
+    /**
+     * Source side after a failed migration: empties the checkpoint directory and refills it with the checkpoints
+     * talent accepted (their tags checked); each refused one is also told to {@code warn}.
+     */
+    RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException;
+
+    /** Where an operator finds the accepted checkpoints and the working directory, for error messages. */
+    String whereStateIs();
+}

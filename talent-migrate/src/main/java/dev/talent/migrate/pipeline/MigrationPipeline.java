@@ -1,0 +1,94 @@
+package dev.talent.migrate.pipeline;
+
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.RollbackFailedException;
+import dev.talent.migrate.Step;
+import java.util.function.Consumer;
+
+/**
+ * Runs one migration as its steps, in order: safe point, transfer, final sync, start, confirm, commit (the destination
+ * was prepared beforehand). Each step is a unit of its own with a typed result, told to {@code progress} as soon as it
+ * is there. Until the source stops, a failure leaves the program running there; from the stop on, any failure, of
+ * whatever kind, discards the destination and rolls back: the program restarts on the source from the newest
+ * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit.
+ */
+public final class MigrationPipeline {
+
+    /** One side of the migration: a host's containers, its files, and the app's container there. */
+    public record Side(HostContainers containers, HostFiles files, AppContainer container) {}
+
+    /** What the caller does around the steps. */
+    public record Hooks(StartStep.BeforeStart beforeStart, CommitStep.Ledger ledger, Runnable discardDestination,
+            Consumer<AppContainer> watchExit, Consumer<String> warn) {}
+
+    /** How a migration that did not fail ended. */
+    public sealed interface Outcome {
+        /** The program runs on the destination; the move is committed. */
+        record Moved(StepResult.Committed committed) implements Outcome {}
+
+        /** The program ended on its own before it reached a safe point: nothing was migrated. */
+        record Ended(int status) implements Outcome {}
+    }
+
+    private final SafePointStep safePoint;
+    private final TransferStep transfer;
+    private final FinalSyncStep finalSync;
+    private final StartStep start;
+    private final ConfirmStep confirm;
+    private final CommitStep commit;
+    private final RollBackStep rollBack;
+
+    public MigrationPipeline(SafePointStep safePoint, TransferStep transfer, FinalSyncStep finalSync, StartStep start,
+            ConfirmStep confirm, CommitStep commit, RollBackStep rollBack) {
+        this.safePoint = safePoint;
+        this.transfer = transfer;
+        this.finalSync = finalSync;
+        this.start = start;
+        this.confirm = confirm;
+        this.commit = commit;
+        this.rollBack = rollBack;
+    }
+
+    /**
+     * @throws MigrationFailedException a step failed; when it failed after the source stopped, the program was
+     *     restarted on the source first ({@link StepResult.RolledBack} was told to {@code progress})
+     * @throws RollbackFailedException the restart on the source failed too: the program does not run
+     */
+    public Outcome run(Side source, Side destination, WorkdirTransport workdir, Hooks hooks, Consumer<StepResult> progress)
+            throws MigrationFailedException, RollbackFailedException, InterruptedException {
+        StepResult stop = safePoint.run(source.containers(), source.container(), progress);
+        progress.accept(stop);
+        if (stop instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
+        // from here on the program is stopped: any failure, of whatever kind, restarts it on the source
+        Step step = Step.CHECKPOINT;
+        try {
+            progress.accept(transfer.run(source.files(), destination.files(), progress));
+            step = Step.SYNC;
+            progress.accept(finalSync.run(workdir, source.containers().name(), destination.containers().name()));
+            step = Step.START;
+            StepResult.Started started = start.run(destination.containers(), destination.container(), hooks.beforeStart());
+            progress.accept(started);
+            step = Step.RESTORE;
+            progress.accept(confirm.run(destination.containers(), destination.container(), started.atNanos()));
+        } catch (MigrationFailedException failure) {
+            rollBack(source, hooks, failure, progress);
+            throw failure;
+        } catch (RuntimeException e) {
+            MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: " + e,
+                    "", e);
+            rollBack(source, hooks, failure, progress);
+            throw failure;
+        }
+        StepResult.Committed done = commit.run(hooks.ledger(), source.container(), hooks.warn());
+        progress.accept(done);
+        return new Outcome.Moved(done);
+    }
+
+    /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
+    private void rollBack(Side source, Hooks hooks, MigrationFailedException failure, Consumer<StepResult> progress)
+            throws RollbackFailedException, InterruptedException {
+        hooks.discardDestination().run();
+        progress.accept(rollBack.run(source.containers(), source.files(), source.container(),
+                "failed step " + failure.step().label(), hooks.watchExit()));
+    }
+}

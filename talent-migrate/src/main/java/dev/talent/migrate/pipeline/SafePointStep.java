@@ -1,0 +1,67 @@
+package dev.talent.migrate.pipeline;
+
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.RuntimeEvent;
+import dev.talent.migrate.Step;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Stops the source program at a safe point: its network is locked (nothing gets in or out of its namespace, so its
+ * sockets neither answer nor lose what the peer sends, which the peer retransmits to the destination), it is asked
+ * to checkpoint at its next site and exit 75. The events only time the step: that it stopped at a checkpoint is its
+ * exit status. A failure here comes before the stop: the program runs on at the source.
+ */
+public final class SafePointStep {
+    /** The runtime's exit status after a checkpoint requested by {@link Signal#CHECKPOINT_AND_EXIT}. */
+    public static final int EXIT_CHECKPOINT = dev.talent.format.RuntimeContract.EXIT_CHECKPOINT;
+    static final int LOG_TAIL_LINES = 20;
+
+    private final Duration timeout;
+
+    public SafePointStep(Duration timeout) { this.timeout = timeout; }
+
+    /** Returns {@link StepResult.SafePointReached} or {@link StepResult.ProgramEnded}. */
+    public StepResult run(HostContainers host, AppContainer program, Consumer<StepResult> progress)
+            throws MigrationFailedException, InterruptedException {
+        long requested = System.nanoTime();
+        try {
+            if (program.hasNetwork()) {
+                long l0 = System.nanoTime();
+                program.lockNetwork();
+                progress.accept(new StepResult.SafePointRequested(requested, true, System.nanoTime() - l0));
+            } else {
+                progress.accept(new StepResult.SafePointRequested(requested, false, 0));
+            }
+            program.signal(Signal.CHECKPOINT_AND_EXIT);
+        } catch (IOException e) {
+            throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + host.name() + ": "
+                    + e.getMessage(), program.logTail(LOG_TAIL_LINES), e);
+        }
+        long deadline = requested + timeout.toNanos();
+        long written = 0;
+        while (true) {
+            RuntimeEvent e = host.nextEvent(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            switch (e) {
+                case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + host.name()
+                        + " did not reach a checkpoint site within " + timeout.toSeconds() + " s",
+                        program.logTail(LOG_TAIL_LINES), null);
+                // (one that was read before the request is stale or forged: it times nothing)
+                case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= requested -> {
+                    if (written == 0) written = w.receivedNanos();
+                }
+                case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
+                        "the checkpoint could not be written on " + host.name() + ": " + f.message()
+                                + "; the program keeps running there", program.logTail(LOG_TAIL_LINES), null);
+                case RuntimeEvent.ProcessExited x when x.containerId().equals(program.id()) -> {
+                    // ended on its own before reaching a site: nothing to migrate
+                    if (x.status() != EXIT_CHECKPOINT) return new StepResult.ProgramEnded(x.status());
+                    long stopped = x.receivedNanos();
+                    return new StepResult.SafePointReached(written == 0 ? stopped : written, stopped);
+                }
+                default -> { }
+            }
+        }
+    }
+}

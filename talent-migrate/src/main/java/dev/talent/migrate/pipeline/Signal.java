@@ -1,0 +1,11 @@
+package dev.talent.migrate.pipeline;
+
+/** The signals the pipeline sends to a program, by name (each host maps them to its own numbers). */
+public enum Signal {
+    /** The talent runtime's "checkpoint at the next site and exit 75". */
+    CHECKPOINT_AND_EXIT,
+    /** Ends the program (SIGTERM). */
+    TERMINATE,
+    /** Kills the program at once (SIGKILL). */
+    KILL
+}

@@ -1,0 +1,42 @@
+package dev.talent.migrate.pipeline;
+
+import dev.talent.env.SyncReport;
+import java.math.BigInteger;
+import java.util.Optional;
+
+/**
+ * What each step of a migration produced, in the order the steps run. Clock readings are {@link System#nanoTime()};
+ * the orchestrator turns them into the migration's record.
+ */
+public sealed interface StepResult {
+
+    /** The stop was asked for at {@code atNanos}; {@code lockNanos} is the time the network lock took (0 without). */
+    record SafePointRequested(long atNanos, boolean network, long lockNanos) implements StepResult {}
+
+    /** The source program wrote its checkpoint ({@code checkpointWrittenNanos}) and stopped ({@code stoppedNanos}). */
+    record SafePointReached(long checkpointWrittenNanos, long stoppedNanos) implements StepResult {}
+
+    /** The source program ended on its own (with {@code status}) before it reached a site: nothing to migrate. */
+    record ProgramEnded(int status) implements StepResult {}
+
+    /** The source accepted the stopped program's checkpoint {@code sequence}, which carries {@code sockets} sockets. */
+    record CheckpointAccepted(BigInteger sequence, int sockets) implements StepResult {}
+
+    /** The checkpoint was signed and handed to the destination, which verified it. */
+    record CheckpointTransferred(BigInteger sequence, long atNanos) implements StepResult {}
+
+    /** The destination's replica received what changed since the last pre-sync. */
+    record FinalSynced(SyncReport report, long atNanos) implements StepResult {}
+
+    /** The destination container was started. */
+    record Started(long atNanos) implements StepResult {}
+
+    /** The destination reported that the program runs ({@code readyNanos}); {@code unlockNanos} its network unlock. */
+    record Confirmed(long readyNanos, long unlockNanos) implements StepResult {}
+
+    /** The move is recorded and the source container removed; {@code warning} when recording it failed. */
+    record Committed(Optional<String> warning) implements StepResult {}
+
+    /** After a failure, the program runs again on the source in {@code restarted}. */
+    record RolledBack(AppContainer restarted) implements StepResult {}
+}

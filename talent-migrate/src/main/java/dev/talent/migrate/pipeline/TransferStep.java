@@ -1,0 +1,35 @@
+package dev.talent.migrate.pipeline;
+
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.Step;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * Hands the stopped program's checkpoint over: the source accepts it from the directory talent owns (kept where the
+ * program cannot write) and signs it; the destination receives it as a stream and verifies the signature, size and
+ * digest before it puts it where its runtime reads. A refusal on either side fails the migration (rollback).
+ */
+public final class TransferStep {
+
+    /** Tells {@link StepResult.CheckpointAccepted} to {@code progress} once the source has accepted the checkpoint. */
+    public StepResult.CheckpointTransferred run(HostFiles source, HostFiles destination, Consumer<StepResult> progress)
+            throws MigrationFailedException {
+        OutgoingCheckpoint ck;
+        try {
+            ck = source.takeCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source.name()
+                    + " left is refused: " + e.getMessage(), "", e);
+        }
+        progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets())));
+        try (InputStream in = ck.bytes().open()) {
+            destination.receiveCheckpoint(ck.signature(), in);
+        } catch (IOException | RuntimeException e) {
+            throw new MigrationFailedException(Step.SYNC, "cannot hand checkpoint " + ck.sequence() + " to "
+                    + destination.name() + ": " + e.getMessage(), "", e);
+        }
+        return new StepResult.CheckpointTransferred(ck.sequence(), System.nanoTime());
+    }
+}

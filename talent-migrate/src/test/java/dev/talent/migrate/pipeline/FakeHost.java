@@ -1,0 +1,279 @@
+package dev.talent.migrate.pipeline;
+
+import dev.talent.env.SyncReport;
+import dev.talent.migrate.CheckpointRefusedException;
+import dev.talent.migrate.RuntimeEvent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * An in-memory host for the pipeline's tests: its containers run a pretend program whose whole state is a counter,
+ * which it writes into a checkpoint when asked to stop and reads back when restarted. Knobs make each step fail.
+ * Its checkpoint directory is a real temporary directory so that the real {@link CheckpointReceiver} checks what
+ * reaches it; everything else is memory. Every action is logged in order to {@link #journal}.
+ */
+final class FakeHost implements HostContainers, HostFiles {
+
+    /** What the program does when asked to checkpoint and exit. */
+    enum OnStop { CHECKPOINT, SILENT, CHECKPOINT_FAILS, ENDS_ON_ITS_OWN }
+
+    /** What a restored program does once started. */
+    enum OnRestore { READY, EXITS, SILENT }
+
+    final String name;
+    final Path checkpoints;
+    final Path incoming;
+    final List<String> journal;
+    final LinkedBlockingQueue<RuntimeEvent> events = new LinkedBlockingQueue<>();
+    /** talent's accepted checkpoints of this host (name -> bytes), out of the program's reach. */
+    final TreeMap<String, byte[]> accepted = new TreeMap<>();
+    final List<FakeContainer> containers = new ArrayList<>();
+    CheckpointSigner signer = CheckpointSigner.generate();
+    CheckpointReceiver receiver;
+
+    long counter = 41;
+    OnStop onStop = OnStop.CHECKPOINT;
+    OnRestore onRestore = OnRestore.READY;
+    /** Reading the runtime's events fails with an unexpected exception (a bug, a closed channel). */
+    boolean eventsBroken;
+    boolean signalFails, lockFails, unlockFails, takeFails, restoreFails, startFails, createFails;
+    /** A byte of the checkpoint is flipped on its way out (a hostile network or store). */
+    boolean tamperInTransit;
+    /** The checkpoint leaves unsigned. */
+    boolean unsigned;
+    private int serial;
+
+    FakeHost(String name, Path dir, List<String> journal) throws IOException {
+        this.name = name;
+        this.checkpoints = Files.createDirectories(dir.resolve(name).resolve("ck"));
+        this.incoming = dir.resolve(name).resolve("incoming");
+        this.journal = journal;
+    }
+
+    /** Destinations of this test trust {@code source}'s key. */
+    void trust(CheckpointSigner source) {
+        receiver = new CheckpointReceiver(CheckpointVerifier.trusting(source.publicKey()), "app", 1 << 20);
+    }
+
+    /** A program already running here (the migration's source). */
+    FakeContainer running() {
+        FakeContainer c = new FakeContainer(name + "-" + (++serial), false, Optional.empty());
+        c.running = true;
+        containers.add(c);
+        return c;
+    }
+
+    List<FakeContainer> alive() {
+        return containers.stream().filter(c -> !c.deleted).toList();
+    }
+
+    List<String> checkpointFiles() throws IOException {
+        try (Stream<Path> s = Files.list(checkpoints)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public FakeContainer create(boolean restart, Optional<String> fault) throws IOException {
+        if (createFails) throw new IOException("runc create failed on " + name);
+        FakeContainer c = new FakeContainer(name + "-" + (++serial), restart, fault);
+        containers.add(c);
+        journal.add(name + " create " + c.id);
+        return c;
+    }
+
+    @Override
+    public RuntimeEvent nextEvent(Duration timeout) throws InterruptedException {
+        if (eventsBroken) throw new IllegalStateException("the event channel of " + name + " is closed");
+        return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void clearEvents() { events.clear(); }
+
+    @Override
+    public void clearCheckpoints() throws IOException { CheckpointSigningTest.empty(checkpoints); }
+
+    @Override
+    public OutgoingCheckpoint takeCheckpoint() throws IOException {
+        if (takeFails) throw new CheckpointRefusedException("the program's checkpoint directory holds no checkpoint");
+        List<String> files = checkpointFiles();
+        if (files.isEmpty()) throw new CheckpointRefusedException("no checkpoint on " + name);
+        String newest = files.getLast();
+        byte[] bytes = Files.readAllBytes(checkpoints.resolve(newest));
+        accepted.put(newest, bytes);
+        journal.add(name + " accepted " + newest);
+        BigInteger sequence = new BigInteger(newest.substring(5, newest.length() - 4));
+        CheckpointSignature s = signer.sign("app", newest, sequence, bytes.length, CheckpointSigningTest.sha256(bytes));
+        if (unsigned) s = s.withSignature(new byte[0]);
+        byte[] sent = bytes.clone();
+        if (tamperInTransit) sent[sent.length - 1] ^= 1;
+        return new OutgoingCheckpoint(newest, sequence, 1, s, () -> new ByteArrayInputStream(sent));
+    }
+
+    @Override
+    public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+        receiver.receive(signed, bytes, incoming, checkpoints, CheckpointSigningTest::empty);
+        journal.add(name + " received " + signed.name());
+    }
+
+    @Override
+    public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
+        clearCheckpoints();
+        if (restoreFails) {
+            warn.accept("checkpoint fails its authentication");
+            return new RestoredCheckpoints(0, List.of("checkpoint fails its authentication"));
+        }
+        for (var e : accepted.entrySet()) Files.write(checkpoints.resolve(e.getKey()), e.getValue());
+        journal.add(name + " restored " + accepted.keySet());
+        return new RestoredCheckpoints(accepted.size(), List.of());
+    }
+
+    @Override
+    public String whereStateIs() { return "the checkpoints are on " + name; }
+
+    /** A container of the pretend program. */
+    final class FakeContainer implements AppContainer {
+        final String id;
+        final boolean restart;
+        final Optional<String> fault;
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        boolean running, deleted, locked;
+        /** The checkpoint a restarted program restored (its counter), if any. */
+        String restoredFrom;
+
+        FakeContainer(String id, boolean restart, Optional<String> fault) {
+            this.id = id;
+            this.restart = restart;
+            this.fault = fault;
+        }
+
+        @Override
+        public String id() { return id; }
+
+        @Override
+        public boolean hasNetwork() { return true; }
+
+        @Override
+        public void lockNetwork() throws IOException {
+            if (lockFails) throw new IOException("cannot take the port down");
+            locked = true;
+        }
+
+        @Override
+        public void unlockNetwork() throws IOException {
+            if (unlockFails) throw new IOException("cannot bring the port up");
+            locked = false;
+        }
+
+        @Override
+        public boolean signal(Signal signal) throws IOException {
+            if (signalFails) throw new IOException("no such process");
+            journal.add(name + " signal " + signal + " " + id);
+            if (!running) {
+                exit.complete(137);
+                return false;
+            }
+            long now = System.nanoTime();
+            switch (signal) {
+                case CHECKPOINT_AND_EXIT -> {
+                    switch (onStop) {
+                        case CHECKPOINT -> {
+                            String file = String.format("ckpt-%06d.tck", counter);
+                            Files.writeString(checkpoints.resolve(file), "TALENTCK counter=" + counter, StandardCharsets.US_ASCII);
+                            events.add(new RuntimeEvent.CheckpointWritten(counter, now));
+                            exited(75);
+                        }
+                        case CHECKPOINT_FAILS -> events.add(new RuntimeEvent.CheckpointFailed("disk full", now));
+                        case ENDS_ON_ITS_OWN -> exited(0);
+                        case SILENT -> { }
+                    }
+                }
+                case TERMINATE, KILL -> exited(137);
+            }
+            return true;
+        }
+
+        private void exited(int status) {
+            running = false;
+            events.add(new RuntimeEvent.ProcessExited(id, status, System.nanoTime()));
+            exit.complete(status);
+        }
+
+        @Override
+        public void start() throws IOException {
+            if (startFails || exit.isDone()) throw new IOException("runc start failed for container " + id);
+            journal.add(name + " start " + id);
+            running = true;
+            if (!restart) return;
+            List<String> files = checkpointFiles();
+            if (files.isEmpty()) {
+                exited(70);
+                return;
+            }
+            restoredFrom = Files.readString(checkpoints.resolve(files.getLast()), StandardCharsets.US_ASCII);
+            switch (onRestore) {
+                case READY -> events.add(new RuntimeEvent.Ready(counter, name, System.nanoTime()));
+                case EXITS -> exited(1);
+                case SILENT -> { }
+            }
+        }
+
+        @Override
+        public CompletableFuture<Integer> onExit() { return exit; }
+
+        @Override
+        public String logTail(int lines) { return "log of " + id; }
+
+        @Override
+        public void delete() {
+            journal.add(name + " delete " + id);
+            deleted = true;
+            running = false;
+            exit.complete(137);
+        }
+    }
+
+    /** The destination's replica: the final sync fails on demand. */
+    static final class FakeReplica implements WorkdirTransport {
+        boolean fails;
+        boolean closed;
+        final List<String> journal;
+
+        FakeReplica(List<String> journal) { this.journal = journal; }
+
+        @Override
+        public SyncReport mirror() { return new SyncReport("mirror", 0, 0, 0, 0, 0); }
+
+        @Override
+        public SyncReport presync() { return new SyncReport("journal", 0, 0, 0, 0, 0); }
+
+        @Override
+        public SyncReport finalSync() throws IOException {
+            if (fails) throw new IOException("no space left on device");
+            journal.add("final sync");
+            return new SyncReport("journal", 1, 0, 3, 0, 0);
+        }
+
+        @Override
+        public void close() { closed = true; }
+    }
+}

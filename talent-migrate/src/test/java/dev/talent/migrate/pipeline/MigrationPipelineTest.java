@@ -1,0 +1,312 @@
+package dev.talent.migrate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.RollbackFailedException;
+import dev.talent.migrate.Step;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way a migration can fail, with in-memory hosts (no root, no container): before the source stops the program
+ * runs on there untouched; from the stop on, the destination is discarded and the program restarts on the source from
+ * the checkpoint talent accepted, so nothing is lost; nothing is committed and the source is removed only after a
+ * commit.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MigrationPipelineTest {
+    static final Duration WAIT = Duration.ofMillis(300);
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    final List<StepResult> results = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    FakeHost src;
+    FakeHost dst;
+    FakeHost.FakeContainer program;
+    FakeHost.FakeContainer prepared;
+    FakeHost.FakeReplica replica;
+    boolean syncFault;
+    boolean startFault;
+
+    @BeforeEach
+    void hosts() throws IOException {
+        src = new FakeHost("x86_64", dir, journal);
+        dst = new FakeHost("aarch64", dir, journal);
+        dst.trust(src.signer);
+        program = src.running();
+        prepared = dst.create(true, Optional.empty());
+        replica = new FakeHost.FakeReplica(journal);
+        journal.clear();
+    }
+
+    MigrationPipeline.Outcome migrate() throws MigrationFailedException, RollbackFailedException, InterruptedException {
+        MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(WAIT), new TransferStep(),
+                new FinalSyncStep(syncFault), new StartStep(startFault), new ConfirmStep(WAIT), new CommitStep(),
+                new RollBackStep(WAIT, warnings::add, " (retry)"));
+        MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
+                c -> journal.add("before start " + c.id()),
+                () -> {
+                    journal.add("commit");
+                    return Optional.empty();
+                },
+                () -> {
+                    journal.add("discard destination");
+                    prepared.delete();
+                    replica.close();
+                },
+                c -> journal.add("watch " + c.id()),
+                warnings::add);
+        return pipeline.run(new MigrationPipeline.Side(src, src, program), new MigrationPipeline.Side(dst, dst, prepared),
+                replica, hooks, results::add);
+    }
+
+    /** The migration failed at {@code step} after the stop: the program runs on the source again, from {@code state}. */
+    MigrationFailedException assertRolledBack(Step step, String message, String state) throws IOException {
+        MigrationFailedException e = catchThrowableOfType(MigrationFailedException.class, this::migrate);
+        assertThat(e).as("the migration fails").isNotNull();
+        assertThat(e.step()).isEqualTo(step);
+        assertThat(e.getMessage()).contains(message);
+        assertThat(results.getLast()).isInstanceOf(StepResult.RolledBack.class);
+        FakeHost.FakeContainer restarted = (FakeHost.FakeContainer) ((StepResult.RolledBack) results.getLast()).restarted();
+        // the program goes on at the source from the checkpoint talent accepted: nothing lost
+        assertThat(src.alive()).containsExactly(restarted);
+        assertThat(restarted.restart).isTrue();
+        assertThat(restarted.running).isTrue();
+        assertThat(restarted.locked).isFalse();
+        assertThat(restarted.restoredFrom).isEqualTo(state);
+        assertThat(program.deleted).as("the stopped source container is removed").isTrue();
+        // the destination is gone before the source restarts, and nothing was committed
+        assertThat(dst.alive()).isEmpty();
+        assertThat(replica.closed).isTrue();
+        assertThat(journal).doesNotContain("commit");
+        assertThat(journal.indexOf("discard destination")).isLessThan(journal.indexOf("x86_64 create " + restarted.id));
+        assertThat(journal).contains("watch " + restarted.id);
+        return e;
+    }
+
+    /** The migration failed before the stop: the program was never stopped, the prepared destination stays. */
+    void assertRunsOnUntouched(Step step, String message) {
+        MigrationFailedException e = catchThrowableOfType(MigrationFailedException.class, this::migrate);
+        assertThat(e).as("the migration fails").isNotNull();
+        assertThat(e.step()).isEqualTo(step);
+        assertThat(e.getMessage()).contains(message);
+        assertThat(program.deleted).isFalse();
+        assertThat(src.alive()).containsExactly(program);
+        assertThat(dst.alive()).containsExactly(prepared);
+        assertThat(results).noneMatch(r -> r instanceof StepResult.RolledBack);
+        assertThat(journal).doesNotContain("commit", "discard destination");
+    }
+
+    @Test
+    void aMigrationRunsEveryStepInOrderAndRemovesTheSourceOnlyAfterTheCommit() throws Exception {
+        MigrationPipeline.Outcome o = migrate();
+        assertThat(o).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(results).extracting(r -> r.getClass().getSimpleName()).containsExactly("SafePointRequested",
+                "SafePointReached", "CheckpointAccepted", "CheckpointTransferred", "FinalSynced", "Started", "Confirmed",
+                "Committed");
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+        assertThat(prepared.running).isTrue();
+        assertThat(dst.checkpointFiles()).containsExactly("ckpt-000041.tck");
+        assertThat(journal).containsSubsequence("x86_64 signal CHECKPOINT_AND_EXIT x86_64-1", "x86_64 accepted ckpt-000041.tck",
+                "aarch64 received ckpt-000041.tck", "final sync", "before start aarch64-1", "aarch64 start aarch64-1",
+                "commit", "x86_64 delete x86_64-1");
+        assertThat(src.alive()).isEmpty();
+        StepResult.SafePointReached stop = (StepResult.SafePointReached) results.get(1);
+        assertThat(stop.checkpointWrittenNanos()).isLessThanOrEqualTo(stop.stoppedNanos());
+        assertThat(((StepResult.SafePointRequested) results.getFirst()).network()).isTrue();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aProgramThatEndsBeforeItsSafePointIsNotMigrated() throws Exception {
+        src.onStop = FakeHost.OnStop.ENDS_ON_ITS_OWN;
+        assertThat(migrate()).isEqualTo(new MigrationPipeline.Outcome.Ended(0));
+        assertThat(dst.alive()).containsExactly(prepared);
+        assertThat(journal).doesNotContain("commit", "discard destination");
+    }
+
+    // ---- failures before the stop: the program runs on at the source
+
+    @Test
+    void safePointTheNetworkCannotBeLocked() {
+        src.lockFails = true;
+        assertRunsOnUntouched(Step.CHECKPOINT, "cannot signal the program on x86_64: cannot take the port down");
+    }
+
+    @Test
+    void safePointTheProgramCannotBeSignalled() {
+        src.signalFails = true;
+        assertRunsOnUntouched(Step.CHECKPOINT, "cannot signal the program on x86_64: no such process");
+    }
+
+    @Test
+    void safePointTheProgramDoesNotReachASite() {
+        src.onStop = FakeHost.OnStop.SILENT;
+        assertRunsOnUntouched(Step.CHECKPOINT, "the program on x86_64 did not reach a checkpoint site within 0 s");
+    }
+
+    @Test
+    void safePointTheCheckpointCannotBeWritten() {
+        src.onStop = FakeHost.OnStop.CHECKPOINT_FAILS;
+        assertRunsOnUntouched(Step.CHECKPOINT, "the checkpoint could not be written on x86_64: disk full; the program "
+                + "keeps running there");
+    }
+
+    // ---- failures after the stop: rollback to the source, nothing lost
+
+    @Test
+    void transferTheSourceRefusesTheCheckpointTheProgramLeft() throws IOException {
+        // talent still holds the checkpoint it accepted at the previous migration
+        src.accepted.put("ckpt-000040.tck", "TALENTCK counter=40".getBytes(StandardCharsets.US_ASCII));
+        src.takeFails = true;
+        assertRolledBack(Step.CHECKPOINT, "the checkpoint the program on x86_64 left is refused", "TALENTCK counter=40");
+    }
+
+    @Test
+    void transferATamperedCheckpointIsRefusedAndNothingIsRestoredFromIt() throws IOException {
+        src.tamperInTransit = true;
+        assertRolledBack(Step.SYNC, "cannot hand checkpoint 41 to aarch64: checkpoint ckpt-000041.tck does not match its "
+                + "signature", "TALENTCK counter=41");
+        assertThat(dst.checkpointFiles()).isEmpty();
+        assertThat(prepared.restoredFrom).isNull();
+    }
+
+    @Test
+    void transferAnUnsignedCheckpointIsRefused() throws IOException {
+        src.unsigned = true;
+        assertRolledBack(Step.SYNC, "checkpoint ckpt-000041.tck is unsigned; refused", "TALENTCK counter=41");
+        assertThat(dst.checkpointFiles()).isEmpty();
+    }
+
+    @Test
+    void transferACheckpointSignedByAnotherKeyIsRefused() throws IOException {
+        src.signer = CheckpointSigner.generate();
+        assertRolledBack(Step.SYNC, "is signed by a key this host does not trust; refused", "TALENTCK counter=41");
+        assertThat(dst.checkpointFiles()).isEmpty();
+    }
+
+    @Test
+    void finalSyncFails() throws IOException {
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed: no space left on device", "TALENTCK counter=41");
+    }
+
+    @Test
+    void finalSyncInjectedFault() throws IOException {
+        syncFault = true;
+        assertRolledBack(Step.SYNC, "fault injected at step sync (--inject-fault sync)", "TALENTCK counter=41");
+    }
+
+    @Test
+    void startTheDestinationDoesNotStart() throws IOException {
+        dst.startFails = true;
+        MigrationFailedException e = assertRolledBack(Step.START, "the container on aarch64 did not start: runc start failed",
+                "TALENTCK counter=41");
+        assertThat(e.logTail()).isEqualTo("log of aarch64-1");
+    }
+
+    @Test
+    void startInjectedFaultKillsTheDestinationFirst() throws IOException {
+        startFault = true;
+        assertRolledBack(Step.START, "the container on aarch64 did not start", "TALENTCK counter=41");
+        assertThat(journal).contains("aarch64 signal KILL aarch64-1");
+    }
+
+    @Test
+    void confirmTheDestinationExitsInsteadOfResuming() throws IOException {
+        dst.onRestore = FakeHost.OnRestore.EXITS;
+        assertRolledBack(Step.RESTORE, "the program on aarch64 exited with status 1 instead of resuming", "TALENTCK counter=41");
+    }
+
+    @Test
+    void confirmTheDestinationNeverReports() throws IOException {
+        dst.onRestore = FakeHost.OnRestore.SILENT;
+        assertRolledBack(Step.RESTORE, "the program on aarch64 did not report that it runs within 0 s", "TALENTCK counter=41");
+    }
+
+    @Test
+    void confirmTheDestinationsNetworkCannotBeUnlocked() throws IOException {
+        dst.unlockFails = true;
+        assertRolledBack(Step.RESTORE, "cannot bring the port up", "TALENTCK counter=41");
+    }
+
+    @Test
+    void anUnexpectedExceptionInAStepAlsoRollsBack() throws IOException {
+        dst.eventsBroken = true;
+        assertRolledBack(Step.RESTORE, "step restore failed: java.lang.IllegalStateException: the event channel of aarch64 "
+                + "is closed", "TALENTCK counter=41");
+    }
+
+    // ---- the rollback itself fails: said clearly, with where the state is
+
+    @Test
+    void rollBackWithoutAValidAcceptedCheckpointFailsAndSaysWhereTheStateIs() {
+        src.restoreFails = true;
+        replica.fails = true;
+        assertThatThrownBy(this::migrate).isInstanceOf(RollbackFailedException.class)
+                .hasMessage("rollback failed: the program cannot go on after failed step sync: talent holds no valid "
+                        + "checkpoint of it; the checkpoints are on x86_64 (retry)");
+        assertThat(warnings).containsExactly("checkpoint fails its authentication");
+        assertThat(journal).doesNotContain("commit");
+    }
+
+    @Test
+    void rollBackWhenTheRestartedProgramExitsFails() {
+        src.onRestore = FakeHost.OnRestore.EXITS;
+        replica.fails = true;
+        assertThatThrownBy(this::migrate).isInstanceOf(RollbackFailedException.class)
+                .hasMessageContaining("the program restarted on x86_64 after failed step sync exited with status 1; the "
+                        + "checkpoints are on x86_64 (retry); container log:\nlog of x86_64-2");
+    }
+
+    @Test
+    void rollBackWhenTheSourceCannotCreateAContainerFails() {
+        src.createFails = true;
+        replica.fails = true;
+        assertThatThrownBy(this::migrate).isInstanceOf(RollbackFailedException.class)
+                .hasMessage("rollback failed: the program cannot be restarted on x86_64 after failed step sync: runc create "
+                        + "failed on x86_64; the checkpoints are on x86_64 (retry)");
+    }
+
+    // ---- prepare: while the program runs; a failure leaves nothing behind and does not touch the program
+
+    @Test
+    void prepareCreatesTheDestinationAfterItsReplica() throws Exception {
+        FakeHost.FakeReplica r = new FakeHost.FakeReplica(journal);
+        PrepareStep.Prepared p = new PrepareStep().run(dst, dst, r, Optional.of("restore"));
+        FakeHost.FakeContainer c = (FakeHost.FakeContainer) p.container();
+        assertThat(c.restart).isTrue();
+        assertThat(c.fault).contains("restore");
+        assertThat(p.replica()).isSameAs(r);
+        assertThat(r.closed).isFalse();
+    }
+
+    @Test
+    void prepareThatFailsClosesTheReplicaAndLeavesTheProgramAlone() {
+        dst.createFails = true;
+        FakeHost.FakeReplica r = new FakeHost.FakeReplica(journal);
+        assertThatThrownBy(() -> new PrepareStep().run(dst, dst, r, Optional.empty()))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessage("cannot prepare aarch64: runc create failed on aarch64")
+                .extracting(e -> ((MigrationFailedException) e).step()).isEqualTo(Step.PREPARE);
+        assertThat(r.closed).isTrue();
+        assertThat(program.running).isTrue();
+        assertThat(journal).isEmpty();
+    }
+}
