@@ -193,10 +193,13 @@ public final class UnitRewriter {
             String callee = Ast.directCallee(n);
             boolean wrap;
             if (callee == null) {
-                wrap = indirectMayReachChain;
+                // in a chain function a call through a pointer is a chain call (IndirectCalls), unless it
+                // could not be hoisted
+                wrap = indirectMayReachChain && (!f.chain || f.suspendedCalls.contains(n));
             } else {
                 FunctionModel target = graph.resolve(f, callee);
-                if (target == null) wrap = indirectMayReachChain && passesFunctionPointer(n);
+                // a library function, or a function of a header talent does not instrument, given a callback
+                if (target == null || !target.inMainFile) wrap = indirectMayReachChain && passesFunctionPointer(n);
                 else wrap = target.chain && !f.chain;
             }
             if (!wrap) return;
