@@ -574,7 +574,8 @@ public final class UnitRewriter {
 
     private void prologue(FunctionModel f) {
         StringBuilder sb = new StringBuilder(" ");
-        if (!returnsVoid(f)) {
+        // no point returns it when every call that may checkpoint runs suspended (IndirectCalls)
+        if (!returnsVoid(f) && !f.points.isEmpty()) {
             List<String> args = new ArrayList<>();
             for (Node p : Ast.parameters(f.decl)) args.add(p.name().isEmpty() ? "0" : p.name());
             String name = f.name.equals("main") ? "talent_user_main" : f.name;
