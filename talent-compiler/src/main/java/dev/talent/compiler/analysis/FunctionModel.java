@@ -30,6 +30,8 @@ public final class FunctionModel {
     public final Set<Node> suspendedCalls = new HashSet<>();
     public final List<Point> points = new ArrayList<>();
     public final List<Variable> variables = new ArrayList<>();
+    /** Variable-length arrays in scope at resume points, declared again on restore. */
+    public final List<VariableLengthArrays.Vla> vlas = new ArrayList<>();
 
     public FunctionModel(TranslationUnit unit, Node decl) {
         this.unit = unit;

@@ -112,6 +112,7 @@ public final class UnitRewriter {
                 for (Point p : f.points) if (p.isSite()) site(f, p);
                 versionShortNests(nests);
                 stripMine();
+                VlaResume.emit(f, plan, resumeCopies, descriptors, text);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -583,7 +584,7 @@ public final class UnitRewriter {
                     .append(")) __talent_zret; ");
         }
         sb.append("if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(").append(f.id).append(")) {");
-        for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto __talent_r").append(p.id).append(";");
+        for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto ").append(VlaResume.target(f, p, null)).append(";");
         sb.append(" default: break; }");
         plan.insert(f.body.begin().offset() + 1, sb.toString(), PROLOGUE);
     }

@@ -40,21 +40,70 @@ class VariableLengthArraysTest {
     }
 
     @Test
-    void aVlaInScopeAtASiteIsRefusedNamingThePoint() {
-        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+    void aVlaInScopeAtPointsIsDeclaredAgainWithItsSavedLengthOnRestore() {
+        CProgram p = CProgram.in(dir).file("a.c", """
                 int main(int argc, char **argv) {
                   int v[argc + 3];
                   for (int i = 0; i < argc + 3; i++) v[i] = i;
                   (void)argv;
                   return v[0];
                 }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c").analyze();
+        // the prologue jumps to the label before the declaration, never into the array's scope
+        assertThat(l.get(0)).contains("switch (talent_resume_point(0)) { case 0: goto __talent_v0; default: break; }");
+        assertThat(l.get(1)).startsWith("  int __talent_vr0 = 0; if (0) { __talent_v0: ; __talent_vr0 = 1; } _Pragma(\"GCC diagnostic push\") ")
+                .contains("int v[__builtin_expect(talent_restoring, 0) ? talent_restore_count(2) : (size_t)(argc + 3)]; "
+                        + "_Pragma(\"GCC diagnostic pop\") const talent_type __talent_vtd_2 = "
+                        + "TALENT_ARRAY_TYPE(__typeof__(v), \"int[argc + 3]\", __typeof__(v[0]), &talent_td_0); ")
+                .endsWith("if (__builtin_expect(__talent_vr0, 0)) switch (talent_current_point()) { case 0: goto __talent_r0; "
+                        + "default: __builtin_unreachable(); } ");
+        // saved and restored through memory with the run-time descriptor
+        assertThat(String.join("\n", l)).contains("talent_save_mem(2, \"v\", \"a.c:2:7\", (const void *)&v, &__talent_vtd_2, 1);")
+                .contains("talent_bind(2, (void *)&v, &__talent_vtd_2);");
+        assertThat(p.function("main").vlas).hasSize(1);
+    }
+
+    @Test
+    void aVlaOfVlasInScopeAtASiteIsRefusedNamingThePoint() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                int main(int argc, char **argv) {
+                  int v[argc][argc + 1];
+                  for (int i = 0; i < argc; i++) v[i][0] = i;
+                  (void)argv;
+                  return v[0][0];
+                }
                 """).rejection();
         assertThat(d).singleElement().satisfies(x -> {
             assertThat(x.line()).isEqualTo(2);
             assertThat(x.message()).contains("variable-length array 'v' is in scope at a checkpoint point (a.c:3:")
-                    .contains("which C forbids");
+                    .contains("talent declares again only a one-dimensional variable-length array");
             assertThat(x.remedy()).contains("fixed size");
         });
+    }
+
+    @Test
+    void vlasInLoopsWithResumeCopiesAndNestedVlasCompile() {
+        CProgram p = CProgram.in(dir).file("a.c", WORK + """
+                int main(int argc, char **argv) {
+                  long s = 0;
+                  int a[argc + 2];
+                  for (int r = 0; r < 3; r++) {
+                    int b[r + argc];
+                    for (int i = 0; i < r + argc; i++) b[i] = work(i) + a[0] * 0;
+                    s += b[0] + work(r);
+                  }
+                  (void)argv;
+                  return (int)s + a[1] * 0;
+                }
+                """);
+        String out = p.instrumented("a.c");
+        p.compilesWithGcc("a.c").analyze();
+        assertThat(p.function("main").vlas).hasSize(2);
+        // each label once, even though the loop is emitted twice (resume copy)
+        assertThat(out.split("__talent_v1: ;", -1)).hasSize(2);
+        assertThat(out.split("__talent_v0: ;", -1)).hasSize(2);
     }
 
     @Test
@@ -68,7 +117,8 @@ class VariableLengthArraysTest {
                 """).rejection();
         assertThat(d).singleElement().satisfies(x -> {
             assertThat(x.line()).isEqualTo(3);
-            assertThat(x.message()).contains("variable-length array 'rows' is in scope at a checkpoint point (a.c:4:");
+            assertThat(x.message()).contains("variable-length array 'rows' is in scope at a checkpoint point (a.c:4:")
+                    .contains("talent declares again only a one-dimensional");
         });
     }
 
