@@ -333,9 +333,12 @@ public final class ChainCallHoisting {
             if (e.is("CallExpr")) {
                 for (Node c : e.inner()) norm(c, out);
                 if (!interesting.contains(e)) return;
-                // a restart calls again: the callee expression and the arguments are evaluated again, so
-                // what has a side effect is evaluated once, before the call (`(*ops++)(x)`, `f(i++)`)
-                if (IndirectCalls.isIndirect(e) && impure(e.child(0))) capture(e.child(0), out);
+                // a restart calls again: the arguments are evaluated again, so what has a side effect is
+                // evaluated once, before the call (`f(i++)`)
+                // a call through a pointer: the pointer is evaluated once into a temporary, saved with the frame by
+                // its target's name, so that a restart calls the very function the checkpoint was taken in, even
+                // when the callee changed what the expression reads (a handler replacing itself in a table)
+                if (IndirectCalls.isIndirect(e) && !replaced.containsKey(e.child(0))) capture(e.child(0), out);
                 for (Node a : Ast.callArguments(e)) if (impure(a)) capture(a, out);
                 String type = e.qualType();
                 boolean isVoid = isVoid(type);
