@@ -112,7 +112,9 @@ public final class UnitRewriter {
                 for (Point p : f.points) if (p.isSite()) site(f, p);
                 versionShortNests(nests);
                 stripMine();
-                VlaResume.emit(f, plan, resumeCopies, descriptors, text);
+                java.util.Set<Node> twice = new java.util.HashSet<>(nests.keySet());
+                twice.addAll(stripMined.keySet());
+                VlaResume.emit(f, plan, resumeCopies, descriptors, text, twice, diags);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {

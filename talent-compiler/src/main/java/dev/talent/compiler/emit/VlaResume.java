@@ -63,8 +63,23 @@ final class VlaResume {
         return next < chain.size() ? label(chain.get(next)) : "__talent_r" + p.id;
     }
 
-    static void emit(FunctionModel f, RewritePlan plan, ResumeCopies copies, TypeDescriptors descriptors, String text) {
+    /**
+     * {@code emittedTwice}: loops that versioning emits twice from a snapshot of their text (short nests,
+     * strip-mined loops), which would lose the label and the dispatch: a VLA declared in one is refused.
+     */
+    static void emit(FunctionModel f, RewritePlan plan, ResumeCopies copies, TypeDescriptors descriptors, String text,
+                     java.util.Set<dev.talent.compiler.ast.Node> emittedTwice, dev.talent.compiler.analysis.Diagnostics diags) {
         for (Vla v : f.vlas) {
+            dev.talent.compiler.ast.Node loop = null;
+            for (var n = v.declStmt().parent(); n != null && n != f.body; n = n.parent()) if (emittedTwice.contains(n)) loop = n;
+            if (loop != null) {
+                diags.error(f.unit, v.decl(), "variable-length array '" + v.variable().name + "' is declared in a loop that"
+                                + " talent emits twice for speed (a short loop nest or a strip-mined loop, at "
+                                + f.unit.pos(loop.position()) + ") and is in scope at a checkpoint point: its restore path"
+                                + " cannot be placed in both copies",
+                        "declare the array before the loop, or give it a fixed size");
+                continue;
+            }
             Variable var = v.variable();
             int marker = MARKER_BASE + (f.id << 10) + 2 * v.label();
             // gcc cannot know that the size expression is not evaluated on the restore path (where the

@@ -107,6 +107,28 @@ class VariableLengthArraysTest {
     }
 
     @Test
+    void aVlaInALoopThatVersioningEmitsTwiceIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                int main(int argc, char **argv) {
+                  long s = 0;
+                  for (int r = 0; r < 8; r++) {
+                    int b[argc + 40];
+                    for (int i = 0; i < argc + 40; i++) b[i] = i * r;
+                    s += b[1];
+                  }
+                  (void)argv;
+                  return (int)s;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).contains("variable-length array 'b' is declared in a loop that talent emits twice",
+                    "short loop nest", "at a.c:3:3");
+            assertThat(x.remedy()).contains("before the loop");
+        });
+    }
+
+    @Test
     void aPointerToAVlaInScopeAtAChainCallIsRefused() {
         List<Diagnostic> d = CProgram.in(dir).file("a.c", WORK + """
                 int main(int argc, char **argv) {
