@@ -110,10 +110,10 @@ public final class UnitRewriter {
                 for (Hoist h : f.hoists) hoist(f, h);
                 Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
+                java.util.Set<Node> twice = new java.util.HashSet<>(nests.keySet());
+                twice.addAll(stripMined.keySet());   // before stripMine(), which empties it
                 versionShortNests(nests);
                 stripMine();
-                java.util.Set<Node> twice = new java.util.HashSet<>(nests.keySet());
-                twice.addAll(stripMined.keySet());
                 VlaResume.emit(f, plan, resumeCopies, descriptors, text, twice, diags);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);

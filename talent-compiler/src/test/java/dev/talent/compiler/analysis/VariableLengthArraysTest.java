@@ -129,6 +129,27 @@ class VariableLengthArraysTest {
     }
 
     @Test
+    void aVlaInAStripMinedLoopIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                int main(int argc, char **argv) {
+                  long s = 0;
+                  int n = argc + 40;
+                  for (int r = 0; r < n * 50; r++) {
+                    int c[r % 5 + 1];
+                    for (int i = 0; i < r % 5 + 1; i++) c[i] = i + r;
+                    s = (s + c[0]) % 1000003;
+                  }
+                  (void)argv;
+                  return (int)s;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(5);
+            assertThat(x.message()).contains("variable-length array 'c' is declared in a loop that talent emits twice");
+        });
+    }
+
+    @Test
     void aPointerToAVlaInScopeAtAChainCallIsRefused() {
         List<Diagnostic> d = CProgram.in(dir).file("a.c", WORK + """
                 int main(int argc, char **argv) {
