@@ -176,6 +176,39 @@ unsigned talent_resume_point(unsigned function)
     return fr->point;
 }
 
+unsigned talent_current_point(void)
+{
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_current_point() outside a frame being rebuilt");
+    return cur_frame->point;
+}
+
+/* A VLA is declared again on the machine stack with this many elements: a checkpoint is hostile input, so
+ * the count is that of an array the checkpoint holds, and the saved array may not exceed TL_VLA_MAX_BYTES
+ * (elements differ in size between ISAs by a small factor at most). */
+#define TL_VLA_MAX_BYTES ((size_t)64 << 20)
+
+size_t talent_restore_count(unsigned var)
+{
+    tl_ck_var *v;
+    const tl_ck_type *t;
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_restore_count(%u) outside a frame being rebuilt", var);
+    v = find_var(cur_frame, var);
+    if (!v)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint has no variable-length array %u in frame %s() at %s",
+               var, cur_frame->function, cur_frame->point_pos);
+    t = &rck->types[v->type];
+    if (t->kind != TALENT_K_ARRAY)
+        tl_die(TL_EXIT_DATAERR, "checkpoint: variable '%s' of frame %s() is not an array, but the program declares "
+               "a variable-length array there", v->name, cur_frame->function);
+    if (t->count == 0 || t->size > TL_VLA_MAX_BYTES || t->count > TL_VLA_MAX_BYTES)
+        tl_die(TL_EXIT_DATAERR, "checkpoint: variable-length array '%s' of frame %s() has %llu elements, more than "
+               "talent declares on the stack (%lu bytes at most) or none", v->name, cur_frame->function,
+               (unsigned long long)t->count, (unsigned long)TL_VLA_MAX_BYTES);
+    return (size_t)t->count;
+}
+
 static tl_ck_var *restored_var(unsigned var, const talent_type *t, tl_value_ctx *ctx, tl_reader *r)
 {
     tl_ck_var *v;

@@ -200,6 +200,11 @@ void talent_frame_end(void);
 /* In the prologue of a function that may checkpoint: which resume point of this function the chain
  * continues at. Aborts with an internal error if the checkpoint's next frame is another function. */
 unsigned talent_resume_point(unsigned function);
+/* Variable-length arrays (docs/CODEGEN.md): while a frame is being rebuilt, the point talent_resume_point
+ * returned (a VLA's declaration dispatches to it again), and the element count saved for array variable
+ * `var` of that frame, with which the array is declared again. */
+unsigned talent_current_point(void);
+size_t talent_restore_count(unsigned var);
 /* At the resume label, first bind every address-taken or aggregate variable to its new address ... */
 void talent_bind(unsigned var, void *addr, const talent_type *t);
 /* ... then restore values. Integer restores check that the value fits the target type; a value that does

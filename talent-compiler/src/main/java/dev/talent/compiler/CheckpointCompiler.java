@@ -20,6 +20,7 @@ import dev.talent.compiler.analysis.Site;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
+import dev.talent.compiler.analysis.VariableLengthArrays;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
@@ -204,6 +205,7 @@ public final class CheckpointCompiler {
                     FrameVariables.collect(f);
                     AddressTakenAnalysis.run(f);
                     ResumePoints.collect(f);
+                    VariableLengthArrays.check(f, diags);
                     return null;
                 });
                 for (Point p : f.points) {

@@ -102,13 +102,13 @@ class HeaderStateTest {
     @Test
     void aMessageAboutHeaderCodeNamesTheHeaderAndItsLine() {
         List<Diagnostic> d = CProgram.in(dir)
-                .file("w.h", "\nstatic int work(int n) {\n  for (int i = 0; i < n; i++) {\n    char v[n];\n    v[0] = 1; }\n  return n; }\n")
-                .file("m.c", "#include \"w.h\"\nint main(void) { return work(3); }\n")
+                .file("w.h", "\nstatic int work(int n) {\n  for (int i = 0; i < n; i++) {\n    char *v = alloca(n);\n    v[0] = 1; }\n  return n; }\n")
+                .file("m.c", "#include <alloca.h>\n#include \"w.h\"\nint main(void) { return work(3); }\n")
                 .rejection();
         assertThat(d).anySatisfy(x -> {
             assertThat(x.file()).isEqualTo(dir.resolve("w.h").toString());
             assertThat(x.line()).isEqualTo(4);
-            assertThat(x.message()).contains("variable-length array 'v'");
+            assertThat(x.message()).contains("alloca in 'work'");
         });
     }
 

@@ -68,8 +68,8 @@ class MacroExpansionTest {
     @Test
     void aRefusalInsideAMacroNamesTheLineWhereTheMacroIsUsed() {
         List<Diagnostic> d = CProgram.in(dir).file("m.c", """
-                #include <stdio.h>
-                #define BUF(n) char buf[n]
+                #include <alloca.h>
+                #define BUF(n) char *buf = alloca(n)
 
                 static int work(int n) {
                   for (int i = 0; i < n; i++) {
@@ -81,7 +81,7 @@ class MacroExpansionTest {
         assertThat(d).anySatisfy(x -> {
             assertThat(x.file()).isEqualTo(dir.resolve("m.c").toString());
             assertThat(x.line()).isEqualTo(6);
-            assertThat(x.message()).contains("variable-length array 'buf'");
+            assertThat(x.message()).contains("alloca in 'work'");
         });
     }
 

@@ -21,6 +21,10 @@ public final class CallGraph {
     private final Map<String, FunctionModel> perUnit = new HashMap<>();
     private final Set<String> addressTakenFunctions = new HashSet<>();
     private final Map<FunctionModel, Integer> callSites = new HashMap<>();
+    /** Functions of the program's own text that call through a pointer (IndirectCalls). */
+    private final Set<FunctionModel> indirectCallers = new HashSet<>();
+    /** Set by computeChainFunctions: some chain function's address is taken. */
+    private boolean indirectReachesChain;
 
     public CallGraph(List<FunctionModel> allFunctions) {
         for (FunctionModel f : allFunctions) {
@@ -31,6 +35,7 @@ public final class CallGraph {
             List<FunctionModel> out = new ArrayList<>();
             f.body.walk(n -> {
                 if (n.is("CallExpr")) {
+                    if (IndirectCalls.isIndirect(n)) indirectCallers.add(f);
                     FunctionModel c = resolve(f, Ast.directCallee(n));
                     if (c != null) callSites.merge(c, 1, Integer::sum);
                     if (c != null && !out.contains(c)) out.add(c);
@@ -81,15 +86,25 @@ public final class CallGraph {
         return callees.getOrDefault(f, List.of());
     }
 
-    /** Marks chain functions (fixed point); returns header functions that would have to be chain functions. */
+    /**
+     * Marks chain functions (fixed point); returns header functions that would have to be chain functions. A
+     * call through a pointer counts as a call of every function whose address the program takes (IndirectCalls):
+     * once one of those may checkpoint, every instrumented function that calls through a pointer may too.
+     */
     public List<FunctionModel> computeChainFunctions() {
         for (FunctionModel f : callees.keySet()) f.chain = !f.noCheckpoint && (!f.sites.isEmpty() || f.hasBlockingCalls);
         boolean changed = true;
         while (changed) {
             changed = false;
+            boolean indirect = anyChainFunctionAddressTaken();
             for (Map.Entry<FunctionModel, List<FunctionModel>> e : callees.entrySet()) {
                 FunctionModel f = e.getKey();
                 if (f.chain || f.noCheckpoint) continue;
+                if (indirect && f.inMainFile && indirectCallers.contains(f)) {
+                    f.chain = true;
+                    changed = true;
+                    continue;
+                }
                 for (FunctionModel c : e.getValue()) {
                     if (c.chain) {
                         f.chain = true;
@@ -99,6 +114,7 @@ public final class CallGraph {
                 }
             }
         }
+        indirectReachesChain = anyChainFunctionAddressTaken();
         List<FunctionModel> badHeaders = new ArrayList<>();
         for (FunctionModel f : callees.keySet()) {
             if (f.chain && !f.inMainFile) badHeaders.add(f);
@@ -106,7 +122,15 @@ public final class CallGraph {
         return badHeaders;
     }
 
+    /**
+     * True for a call that may checkpoint from chain function {@code from}: a direct call of a chain function, or
+     * a call through a pointer when some chain function's address is taken (unless the call could not be
+     * hoisted and runs suspended, {@link FunctionModel#suspendedCalls}).
+     */
     public boolean isChainCall(FunctionModel from, Node call) {
+        if (IndirectCalls.isIndirect(call)) {
+            return from.chain && from.inMainFile && !from.suspendedCalls.contains(call) && indirectReachesChain;
+        }
         FunctionModel c = resolve(from, Ast.directCallee(call));
         return c != null && c.chain;
     }

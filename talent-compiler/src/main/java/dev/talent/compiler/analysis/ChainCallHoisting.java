@@ -116,6 +116,15 @@ public final class ChainCallHoisting {
             for (Node c : n.interesting) notASite(c, "is in a statement written inside a macro expansion");
             return false;
         }
+        boolean onlyIndirect = true;
+        for (Node c : n.interesting) onlyIndirect &= !graph.isChainCall(f, c) || IndirectCalls.isIndirect(c);
+        if (onlyIndirect) {
+            for (Node c : n.interesting) {
+                if (IndirectCalls.isIndirect(c)) suspend(c, "is in a statement written inside a macro expansion");
+                else notASite(c, "is in a statement written inside a macro expansion");
+            }
+            return false;
+        }
         diags.error(tu, stmt, "a call of a function that may checkpoint is written inside a macro expansion",
                 "call the function outside the macro, or mark the callee '#pragma talent nocheckpoint'");
         return false;
@@ -219,6 +228,17 @@ public final class ChainCallHoisting {
         f.blockingSites.remove(call);
     }
 
+    /**
+     * A call through a pointer that cannot be hoisted runs suspended (as a library's call of a callback does): a
+     * checkpoint requested during it is taken at the next site after it returns. Correct, only later.
+     */
+    private void suspend(Node call, String why) {
+        if (f.suspendedCalls.add(call)) {
+            diags.warning(tu, call, "call through a function pointer " + why + ": a checkpoint requested while it runs "
+                    + "waits until it returns", "make the call a statement of its own, outside macros and statement expressions");
+        }
+    }
+
     private static boolean isSideEffect(Node n) {
         return (n.is("UnaryOperator") && n.attr("opcode").matches("\\+\\+|--"))
                 || ((n.is("BinaryOperator") || n.is("CompoundAssignOperator")) && ASSIGNMENTS.contains(n.attr("opcode")));
@@ -262,6 +282,10 @@ public final class ChainCallHoisting {
             if (!n.is("CallExpr")) return;
             boolean chain = graph.isChainCall(f, n);
             if (!chain && !LibraryCalls.isBlockingCall(tu, graph, f, n)) return;
+            if (chain && IndirectCalls.isIndirect(n) && (!tu.isMacroFree(n) || noRewriting(n, root) != null)) {
+                suspend(n, !tu.isMacroFree(n) ? "is inside a macro expansion" : noRewriting(n, root));
+                return;
+            }
             if (!tu.isMacroFree(n)) {
                 if (chain) {
                     diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, inside a macro expansion",
@@ -272,7 +296,7 @@ public final class ChainCallHoisting {
             String problem = noRewriting(n, root);
             if (problem != null) {
                 if (chain) {
-                    diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, " + problem,
+                    diags.error(tu, n, "call of " + IndirectCalls.describe(n) + ", which may checkpoint, " + problem,
                             "assign the call's result to a variable in a statement of its own before this expression");
                 } else {
                     notASite(n, problem);
@@ -309,6 +333,12 @@ public final class ChainCallHoisting {
             if (e.is("CallExpr")) {
                 for (Node c : e.inner()) norm(c, out);
                 if (!interesting.contains(e)) return;
+                // a restart calls again: the arguments are evaluated again, so what has a side effect is
+                // evaluated once, before the call (`f(i++)`)
+                // a call through a pointer: the pointer is evaluated once into a temporary, saved with the frame by
+                // its target's name, so that a restart calls the very function the checkpoint was taken in, even
+                // when the callee changed what the expression reads (a handler replacing itself in a table)
+                if (IndirectCalls.isIndirect(e) && !replaced.containsKey(e.child(0))) capture(e.child(0), out);
                 for (Node a : Ast.callArguments(e)) if (impure(a)) capture(a, out);
                 String type = e.qualType();
                 boolean isVoid = isVoid(type);

@@ -26,8 +26,12 @@ public final class FunctionModel {
     public final List<Hoist> hoists = new ArrayList<>();
     /** Calls of library blocking functions made blocking sites (hoisted, in a retry loop). */
     public final Set<Node> blockingSites = new HashSet<>();
+    /** Calls through a pointer that may checkpoint but cannot be hoisted (a macro, a statement expression): suspended. */
+    public final Set<Node> suspendedCalls = new HashSet<>();
     public final List<Point> points = new ArrayList<>();
     public final List<Variable> variables = new ArrayList<>();
+    /** Variable-length arrays in scope at resume points, declared again on restore. */
+    public final List<VariableLengthArrays.Vla> vlas = new ArrayList<>();
 
     public FunctionModel(TranslationUnit unit, Node decl) {
         this.unit = unit;

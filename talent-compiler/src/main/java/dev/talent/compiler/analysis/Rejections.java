@@ -1,8 +1,6 @@
 package dev.talent.compiler.analysis;
 
 import dev.talent.compiler.ast.Ast;
-import dev.talent.compiler.ast.CType;
-import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.Set;
@@ -27,39 +25,24 @@ public final class Rejections {
                     String callee = Ast.directCallee(n);
                     if (callee == null) return;
                     if (JUMPS.contains(callee)) {
-                        diags.error(tu, n, "'" + callee + "' cannot be checkpointed: a jump buffer holds machine addresses",
+                        diags.error(tu, n, "'" + callee + "' cannot be checkpointed: a jmp_buf holds this ISA's stack and"
+                                        + " code addresses, which mean nothing on another ISA or in a restarted process, and"
+                                        + " talent does not re-arm a jump buffer on restore (issue 11, cause 5)",
                                 "replace setjmp/longjmp with error codes returned up the call chain");
                     } else if (THREADS.contains(callee)) {
                         diags.error(tu, n, "threads are not supported ('" + callee + "')",
                                 "checkpoint single-threaded programs; fork is allowed");
                     } else if (ALLOCA.contains(callee) && f.chain) {
-                        diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint",
-                                "use malloc/free or a fixed-size array");
+                        diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint: the block lives in"
+                                        + " the function's machine stack frame, which a restart rebuilds without it, and a"
+                                        + " pointer into it would point nowhere talent knows",
+                                "use malloc/free (tracked and saved) or a fixed-size array");
                     }
                 }
-                case "VarDecl" -> {
-                    if (f.chain && isVla(n.qualType())) {
-                        diags.error(tu, n, "variable-length array '" + n.name() + "' in '" + f.name
-                                        + "', a function that may checkpoint",
-                                "use malloc/free or a fixed-size array");
-                    }
-                }
+                // variable-length arrays: VariableLengthArrays, once the resume points are known
                 default -> { }
             }
         });
-    }
-
-    private static boolean isVla(String qualType) {
-        try {
-            CType t = CTypeParser.parse(qualType);
-            while (t instanceof CType.Array a) {
-                if (a.isVariableLength()) return true;
-                t = a.elem();
-            }
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /** A function defined in a header cannot be instrumented; it must not be on a checkpoint's call chain. */

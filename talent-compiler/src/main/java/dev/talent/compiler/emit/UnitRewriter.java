@@ -111,8 +111,11 @@ public final class UnitRewriter {
                 for (Hoist h : f.hoists) hoist(f, h);
                 Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
+                java.util.Set<Node> twice = new java.util.HashSet<>(nests.keySet());
+                twice.addAll(stripMined.keySet());   // before stripMine(), which empties it
                 versionShortNests(nests);
                 stripMine();
+                VlaResume.emit(f, plan, resumeCopies, descriptors, text, twice, diags);
                 resumeCopies.emit(f, graph, plan);
                 prologue(f);
             } catch (UnsupportedTypeException e) {
@@ -194,10 +197,13 @@ public final class UnitRewriter {
             String callee = Ast.directCallee(n);
             boolean wrap;
             if (callee == null) {
-                wrap = indirectMayReachChain;
+                // in a chain function a call through a pointer is a chain call (IndirectCalls), unless it
+                // could not be hoisted
+                wrap = indirectMayReachChain && (!f.chain || f.suspendedCalls.contains(n));
             } else {
                 FunctionModel target = graph.resolve(f, callee);
-                if (target == null) wrap = indirectMayReachChain && passesFunctionPointer(n);
+                // a library function, or a function of a header talent does not instrument, given a callback
+                if (target == null || !target.inMainFile) wrap = indirectMayReachChain && passesFunctionPointer(n);
                 else wrap = target.chain && !f.chain;
             }
             if (!wrap) return;
@@ -572,7 +578,8 @@ public final class UnitRewriter {
 
     private void prologue(FunctionModel f) {
         StringBuilder sb = new StringBuilder(" ");
-        if (!returnsVoid(f)) {
+        // no point returns it when every call that may checkpoint runs suspended (IndirectCalls)
+        if (!returnsVoid(f) && !f.points.isEmpty()) {
             List<String> args = new ArrayList<>();
             for (Node p : Ast.parameters(f.decl)) args.add(p.name().isEmpty() ? "0" : p.name());
             String name = f.name.equals("main") ? "talent_user_main" : f.name;
@@ -580,7 +587,7 @@ public final class UnitRewriter {
                     .append(")) __talent_zret; ");
         }
         sb.append("if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(").append(f.id).append(")) {");
-        for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto __talent_r").append(p.id).append(";");
+        for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto ").append(VlaResume.target(f, p, null)).append(";");
         sb.append(" default: break; }");
         plan.insert(f.body.begin().offset() + 1, sb.toString(), PROLOGUE);
     }

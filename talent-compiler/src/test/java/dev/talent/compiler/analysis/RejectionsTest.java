@@ -38,7 +38,8 @@ class RejectionsTest {
                   return 0;
                 }
                 """).rejection();
-        assertThat(d).extracting(Diagnostic::line).containsExactlyInAnyOrder(8, 9, 10, 11, 12, 13, 14);
+        // the variable-length array (line 12) is reported once the resume points are known (VariableLengthArraysTest)
+        assertThat(d).extracting(Diagnostic::line).containsExactlyInAnyOrder(8, 9, 10, 11, 13, 14);
         assertThat(d).allSatisfy(x -> {
             assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
             assertThat(x.file()).endsWith("a.c");
