@@ -81,7 +81,7 @@ tl_hdr **tl_heap_live;
 uint32_t tl_heap_nlive;
 static uint32_t cap_live;
 
-static void grow_live(void)
+__attribute__((noinline, cold)) static void grow_live(void)
 {
     size_t cap = cap_live ? 2 * (size_t)cap_live : 4096;
     tl_hdr **v;
@@ -97,7 +97,7 @@ static void grow_live(void)
 static void *track(void *raw, size_t size, uint32_t site, uint32_t flags)
 {
     tl_hdr *h = raw;
-    if (tl_heap_nlive == cap_live)
+    if (__builtin_expect(tl_heap_nlive == cap_live, 0))
         grow_live();
     h->idx = tl_heap_nlive;
     tl_heap_live[tl_heap_nlive++] = h;
@@ -229,18 +229,41 @@ static uint32_t site_slow(const char *pos, const talent_type *elem)
     return s;
 }
 
-uint32_t tl_heap_site(const char *pos, const talent_type *elem)
+/* The site of the last allocation through talent_malloc & co.: a program's hot loop usually allocates at one site,
+ * and then the probe is two compares. */
+static const char *last_pos;
+static const talent_type *last_elem;
+static uint32_t last_site;
+
+/* Out of line, so that the allocation path keeps only the compares of site_of and needs no callee-saved registers
+ * (with the whole lookup inlined, every malloc pushed and popped six of them: 36 instructions a call). */
+__attribute__((noinline)) static uint32_t site_lookup(const char *pos, const talent_type *elem)
 {
     unsigned c;
     if (!pos)
         pos = "?";
     c = (unsigned)(((uintptr_t)pos >> 3) ^ ((uintptr_t)elem >> 4)) & (SITE_CACHE - 1);
-    if (site_cache[c].pos == pos && site_cache[c].elem == elem)
-        return site_cache[c].site;
-    site_cache[c].site = site_slow(pos, elem);
-    site_cache[c].pos = pos;
-    site_cache[c].elem = elem;
-    return site_cache[c].site;
+    if (!(site_cache[c].pos == pos && site_cache[c].elem == elem)) {
+        site_cache[c].site = site_slow(pos, elem);
+        site_cache[c].pos = pos;
+        site_cache[c].elem = elem;
+    }
+    last_pos = pos;
+    last_elem = elem;
+    last_site = site_cache[c].site;
+    return last_site;
+}
+
+static inline uint32_t site_of(const char *pos, const talent_type *elem)
+{
+    if (__builtin_expect(pos == last_pos && elem == last_elem && pos, 1))
+        return last_site;
+    return site_lookup(pos, elem);
+}
+
+uint32_t tl_heap_site(const char *pos, const talent_type *elem)
+{
+    return site_of(pos, elem);
 }
 
 const char *tl_heap_site_pos(uint32_t site)
@@ -257,26 +280,50 @@ const talent_type *tl_heap_site_elem(uint32_t site)
 
 #define LARGE_BLOCK ((size_t)64 << 10)
 
-static void *alloc_zeroed(size_t size, uint32_t site)
+static inline void zero_words(uint64_t *w, size_t words)
+{
+    if (words > 4) {
+        memset(w, 0, words * 8);
+        return;
+    }
+    if (words > 0)
+        w[0] = 0;
+    if (words > 1)
+        w[1] = 0;
+    if (words > 2)
+        w[2] = 0;
+    if (words > 3)
+        w[3] = 0;
+}
+
+/* Zero-filled, so that pointer fields not written yet are NULL at a checkpoint (one of the behaviours malloc allows).
+ * Large blocks: calloc, which knows when the memory comes zeroed from the kernel and then writes nothing. */
+__attribute__((noinline)) static void *alloc_large(size_t size, uint32_t site)
 {
     void *raw;
     if (size > (size_t)-1 - 2 * sizeof(tl_hdr)) {
         errno = ENOMEM;
         return NULL;
     }
-    /* Zero-filled, so that pointer fields not written yet are NULL at a checkpoint (one of the behaviours malloc
-     * allows). Small blocks: malloc + memset, since glibc's calloc bypasses its per-thread cache; large ones:
-     * calloc, which knows when the memory comes zeroed from the kernel and then writes nothing. */
-    if (size >= LARGE_BLOCK) {
-        raw = tl_raw_calloc(1, sizeof(tl_hdr) + size);
-        if (!raw)
-            return NULL;
-    } else {
-        raw = tl_raw_malloc(sizeof(tl_hdr) + size);
-        if (!raw)
-            return NULL;
-        memset((tl_hdr *)raw + 1, 0, size);
-    }
+    raw = tl_raw_calloc(1, sizeof(tl_hdr) + size);
+    if (!raw)
+        return NULL;
+    return track(raw, size, site, 0);
+}
+
+/* Small blocks: malloc and zeroing here, since glibc's calloc bypasses its per-thread cache. The request is rounded
+ * up to whole 8-byte words, which the smallest blocks zero inline (a memset call cost about as much as the
+ * tracking itself); glibc's usable sizes are multiples of 8, so the rounding costs no memory there. The large
+ * path is out of line so that this one keeps few registers live across the call of malloc. */
+static void *alloc_zeroed(size_t size, uint32_t site)
+{
+    void *raw;
+    if (__builtin_expect(size >= LARGE_BLOCK, 0))
+        return alloc_large(size, site);
+    raw = tl_raw_malloc(sizeof(tl_hdr) + (size + 7) / 8 * 8);
+    if (!raw)
+        return NULL;
+    zero_words((uint64_t *)((tl_hdr *)raw + 1), (size + 7) / 8);
     return track(raw, size, site, 0);
 }
 
@@ -370,7 +417,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
 
 void *talent_malloc(size_t size, const talent_type *elem, const char *site)
 {
-    return alloc_zeroed(size, tl_heap_site(site, elem));
+    return alloc_zeroed(size, site_of(site, elem));
 }
 
 void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *site)
@@ -379,7 +426,7 @@ void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *
         errno = ENOMEM;
         return NULL;
     }
-    return alloc_zeroed(n * size, tl_heap_site(site, elem));
+    return alloc_zeroed(n * size, site_of(site, elem));
 }
 
 void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *site)

@@ -92,6 +92,16 @@ public final class CProgram {
     }
 
     /**
+     * The instrumented file with each call's choice of a clean clone (emit.CleanClones) written back as the plain
+     * call, {@code (... ? f__talent_clean : f)(x)} as {@code f(x)}: for tests of other rewritings, whose expected
+     * text names the call as written (CleanClonesTest checks the choice itself).
+     */
+    public String instrumentedWithoutCloneChoices(String name) {
+        return instrumented(name).replaceAll(
+                "\\(__builtin_expect\\(!\\(talent_pending \\| talent_restoring\\), 1\\) \\? (\\w+)__talent_clean : \\1\\)", "$1");
+    }
+
+    /**
      * Compiles the instrumented file {@code name} (after {@link #compile}) with the host gcc, {@code -Wall
      * -Wextra -Werror}: generated code must be valid C that draws no warning.
      */

@@ -26,9 +26,10 @@ public record Kernel(String name, long defaultSize, int sizeExponent, long minim
             new Kernel("bintrees", 15, 0, 6),
             new Kernel("list", 6_000_000, 1, 1),
             // ... and numeric kernels written as people write them: a declaration before the inner loop, a hot loop
-            // in a function called once from main
+            // in a function called once from main, a stencil over heap arrays
             new Kernel("matmul", 420, 3, 2),
-            new Kernel("hash", 60_000_000, 1, 1));
+            new Kernel("hash", 60_000_000, 1, 1),
+            new Kernel("stencil", 900, 2, 4));
 
     public static Optional<Kernel> named(String name) {
         return ALL.stream().filter(k -> k.name.equals(name.strip().toLowerCase(Locale.ROOT))).findFirst();

@@ -38,11 +38,11 @@ class BenchReportRendererTest {
         RatioInterval interval = noisy.interval();
         assertThat(interval.lower()).isLessThan(1.03);
         assertThat(interval.upper()).isGreaterThan(1.03);
-        assertThat(table).containsPattern("(?m)^kernel +size +plain ms +talent ms +ratio  95% interval +target <= 1\\.03$");
+        assertThat(table).containsPattern("(?m)^kernel +size +plain ms +talent ms +ratio  95% interval +target <= 1\\.03 +instr ratio$");
         assertThat(table).containsPattern("(?m)^nbody +2500000 +100\\.0 +102\\.0 +1\\.020  " + java.util.regex.Pattern.quote(
-                String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", interval.lower(), interval.upper())) + " +noise$");
-        assertThat(table).containsPattern("(?m)^sieve +16000000 +200\\.0 +220\\.0 +1\\.100  \\[1\\.100, 1\\.100\\] +OVER$");
-        assertThat(table).containsPattern("(?m)^spectral +1000 +300\\.0 +300\\.0 +1\\.000  \\[1\\.000, 1\\.000\\] +ok$");
+                String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", interval.lower(), interval.upper())) + " +noise +-$");
+        assertThat(table).containsPattern("(?m)^sieve +16000000 +200\\.0 +220\\.0 +1\\.100  \\[1\\.100, 1\\.100\\] +OVER +-$");
+        assertThat(table).containsPattern("(?m)^spectral +1000 +300\\.0 +300\\.0 +1\\.000  \\[1\\.000, 1\\.000\\] +ok +-$");
         assertThat(table).containsPattern("(?m)^geometric mean of ratios +" + String.format(java.util.Locale.ROOT,
                 "%.3f", Math.cbrt(1.02 * 1.10)) + "  - +OVER \\(from the point value\\)$");
         assertThat(table).contains("5 runs of each binary, in back-to-back pairs");
@@ -67,6 +67,9 @@ class BenchReportRendererTest {
         assertThat(table).contains("instructions executed (valgrind cachegrind");
         assertThat(table).containsPattern("(?m)^kernel +size +plain +talent +ratio$");
         assertThat(table).containsPattern("(?m)^primes +30 +57702101 +59536615 +1\\.032$");
+        // ... and its ratio next to the timed one, "-" for the kernel not counted
+        assertThat(table).containsPattern("(?m)^primes +600 +300\\.0 +303\\.0 +1\\.010  \\[[0-9., ]+\\] +ok +1\\.032$");
+        assertThat(table).containsPattern("(?m)^sieve +16000000 +300\\.0 +303\\.0 +1\\.010  \\[[0-9., ]+\\] +ok +-$");
         assertThat(table).doesNotContainPattern("(?m)^sieve +\\d+ +\\d+ +\\d+ +\\d\\.\\d{3}$");
 
         OverheadReport uncounted = new OverheadReport(List.of(new OverheadReport.KernelResult(sieve, List.of("16000000"),
@@ -83,7 +86,7 @@ class BenchReportRendererTest {
 
         String table = BenchReportRenderer.overhead(report);
 
-        assertThat(table).containsPattern("(?m)^mandelbrot .* ok$").doesNotContain("noise");
+        assertThat(table).containsPattern("(?m)^mandelbrot .* ok +-$").doesNotContain("noise");
     }
 
     @Test

@@ -40,6 +40,14 @@ class KernelTest {
     }
 
     @Test
+    void theShapesOfIssue11AreAmongTheKernels() {
+        // allocation-heavy (binary trees, a linked list) and numeric kernels as people write them (matmul with a
+        // declaration before the inner loop, a hash loop in its own function, a stencil)
+        assertThat(Kernel.ALL).extracting(Kernel::name).contains("bintrees", "list", "matmul", "hash", "stencil");
+        assertThat(Kernel.named("stencil").orElseThrow().size(0.25)).isEqualTo(450);
+    }
+
+    @Test
     void kernelListsAreParsedAndUnknownNamesNamed() {
         assertThat(Kernel.parseList(List.of("sieve", " NBODY", "sieve"))).extracting(Kernel::name).containsExactly("sieve", "nbody");
         assertThatThrownBy(() -> Kernel.parseList(List.of("fft"))).hasMessageContaining("fft").hasMessageContaining("mandelbrot");

@@ -105,6 +105,9 @@ public final class UnitRewriter {
         // blanked first: a loop copied for resuming must not contain these lines
         for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
         for (var p : allocTypePragmas) plan.replace(p.start(), p.end(), "");
+        // before the chain functions' rewriting: a clone is the function's text as it is now
+        CleanClones clones = new CleanClones(tu, graph, plan);
+        clones.plan(functions);
         for (FunctionModel f : functions) {
             if (!f.chain) continue;
             try {
@@ -129,7 +132,9 @@ public final class UnitRewriter {
         // the resume labels not moved into a resume copy stay where they were emitted
         String out = resumeCopies.expand(plan.apply());
         if (!out.endsWith("\n")) out += "\n";
-        return out + trailer;
+        // the clones last, under their own #line directives (after the tables, whose #line names the generated file)
+        String clonesText = clones.definitions(TypeDescriptors.cString(lineDirectiveFile));
+        return out + trailer + (clonesText.isEmpty() || trailer.endsWith("\n") ? "" : "\n") + clonesText;
     }
 
     // ------------------------------------------------------------------ renames

@@ -56,7 +56,7 @@ class ChainCallHoistingTest {
                   int y = f(a) + f(f(2));
                   return y;
                 }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         String line = CProgram.originalLines(out).get(4);
         assertThat(line).contains("__typeof__(f(a)) __talent_t1; __typeof__(f(2)) __talent_t2; __typeof__(f(__talent_t2)) __talent_t3;");
         assertThat(line.indexOf("__talent_t1 = f(a);")).isLessThan(line.indexOf("__talent_t2 = f(2);"));

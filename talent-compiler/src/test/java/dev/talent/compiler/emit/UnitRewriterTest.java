@@ -35,7 +35,8 @@ class UnitRewriterTest {
         assertThat(out).startsWith("#include \"talent.h\"\nstatic const talent_type talent_td_0;\n#line 1 \"" + dir.resolve("a.c") + "\"\n");
         List<String> lines = CProgram.originalLines(out);
         assertThat(lines).containsExactly(
-                "int count(int n) { static __typeof__(count(n)) __talent_zret; if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(0)) { case 0: goto __talent_r0; default: break; }",
+                // count's one loop is versioned: it has a clean clone, which main's call chooses (CleanClonesTest)
+                "__attribute__((noinline)) int count(int n) { static __typeof__(count(n)) __talent_zret; if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(0)) { case 0: goto __talent_r0; default: break; }",
                 "  int s = 0;",
                 "  if (__builtin_expect(!talent_pending, 1)) { while (s < n) {",
                 "    s++;",
@@ -44,16 +45,19 @@ class UnitRewriterTest {
                         + "talent_frame_end(); return __talent_zret; } if (0) { __talent_r0: ; TALENT_RESTORE_INT(0, n, &talent_td_0); "
                         + "TALENT_RESTORE_INT(1, s, &talent_td_0); talent_frame_restored(); } }     s++;   } }",
                 "  return s;",
-                "}",
+                "} static __typeof__(count) count__talent_clean;",
                 "int talent_user_main(void) { static __typeof__(talent_user_main()) __talent_zret; if (__builtin_expect(talent_restoring, 0)) switch (talent_resume_point(1)) { case 1: goto __talent_r1; default: break; }",
                 "  int r;",
                 // r is assigned by the call's statement: not live at the call, nothing to save
-                "  if (0) { __talent_r1: ; talent_frame_restored(); } r = count(3); if (__builtin_expect(talent_unwinding, 0)) { talent_frame_begin(1, 1); "
+                "  if (0) { __talent_r1: ; talent_frame_restored(); } r = (" + CleanClones.CHOOSE + " ? count__talent_clean : count)(3); if (__builtin_expect(talent_unwinding, 0)) { talent_frame_begin(1, 1); "
                         + "talent_frame_end(); return __talent_zret; } ",
                 "  return r;",
                 "}");
         assertThat(out).contains("static const talent_type talent_td_0 = TALENT_INT_TYPE(int, \"int\");\n");
-        assertThat(out).endsWith("const talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0 };\n");
+        assertThat(out).contains("const talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0 };\n");
+        // the clone last, under a #line that gives it its original lines
+        assertThat(out).endsWith("\n#line 1 \"" + dir.resolve("a.c") + "\"\nstatic int count__talent_clean(int n) {\n  int s = 0;\n"
+                + "  while (s < n) {\n    s++;\n  }\n  return s;\n}\n");
     }
 
     @Test
@@ -68,7 +72,7 @@ class UnitRewriterTest {
                     n++;
                   return n;
                 }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         String line = CProgram.originalLines(out).get(5);
         // the loop as run (no resume label: those are in the resume copy after the loop)
         assertThat(line).startsWith("  for (;;) { __typeof__(step(&s)) __talent_t1; __talent_t1 = step(&s); "
@@ -94,7 +98,7 @@ class UnitRewriterTest {
                   qsort(v, 3, sizeof v[0], cmp);
                   return f(&v[0], &v[1]) + abs(v[0]);
                 }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         List<String> lines = CProgram.originalLines(out);
         assertThat(lines.get(8)).isEqualTo("  ({ talent_suspended++; qsort(v, 3, sizeof v[0], cmp); talent_suspended--; });");
         // issue 11, cause 7: the call through f may reach cmp, which may checkpoint: a chain call (IndirectCallsTest)
@@ -110,7 +114,7 @@ class UnitRewriterTest {
                 #include "h.h"
                 #include <stdio.h>
                 int main(void) { return ONE; }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         // the unit is preprocessed: the program's macro ONE is expanded (its #define stays for the C library's headers)
         assertThat(CProgram.originalLines(out).subList(0, 5)).containsExactly(
                 "#line 1 \"" + dir.resolve("h.h") + "\"", "#define ONE 1", "#line 2 \"" + dir.resolve("a.c") + "\"",
@@ -128,7 +132,7 @@ class UnitRewriterTest {
                   for (int i = 0; i < 10; i++) h += l.a + l.b;
                   return (int)h;
                 }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         assertThat(out).contains("talent_bind(0, (void *)&l, ").contains("talent_save_mem(0, \"l\", \"a.c:3:12\", (const void *)&l, ")
                 .doesNotContain("l = talent_c");
     }
@@ -145,7 +149,7 @@ class UnitRewriterTest {
                   for (int i = 0; i < 10; i++) h += (unsigned)u.f0;
                   return (int)h;
                 }
-                """).instrumented("a.c");
+                """).instrumentedWithoutCloneChoices("a.c");
         assertThat(out).contains("talent_bind(0, (void *)&u, ").doesNotContain("u = talent_c");
     }
 }
