@@ -120,8 +120,8 @@ final class CleanClones {
             String clone = plan.render(start, f.decl.loc().offset()) + f.name + SUFFIX
                     + plan.render(f.decl.loc().endOffset(), bodyEnd);
             clones.put(f, new Clone(f.decl.begin().line(), (f.isStatic ? "" : "static ") + clone));
-            plan.insert(start, "__attribute__((noinline)) ", RewritePlan.RANK_DEFAULT);
-            plan.insert(bodyEnd, " static __typeof__(" + f.name + ") " + f.name + SUFFIX + ";", RewritePlan.RANK_DEFAULT);
+            plan.insert(start, "__attribute__((noinline)) ", RewritePlan.Rank.DEFAULT);
+            plan.insert(bodyEnd, " static __typeof__(" + f.name + ") " + f.name + SUFFIX + ";", RewritePlan.Rank.DEFAULT);
             for (Node callee : e.getValue()) {
                 plan.replace(callee.begin().offset(), callee.begin().endOffset(),
                         "(" + CHOOSE + " ? " + f.name + SUFFIX + " : " + f.name + ")");

@@ -32,8 +32,8 @@ import java.util.List;
  */
 final class VlaResume {
     private static final int MARKER_BASE = 1_000_000_000;
-    private static final int LABEL_RANK = 17;
-    private static final int AFTER_RANK = 18;
+    private static final RewritePlan.Rank LABEL_RANK = RewritePlan.Rank.VLA_LABEL;
+    private static final RewritePlan.Rank AFTER_RANK = RewritePlan.Rank.VLA_AFTER;
 
     private static final String PUSH = "_Pragma(\"GCC diagnostic push\") "
             + "_Pragma(\"GCC diagnostic ignored \\\"-Wmaybe-uninitialized\\\"\") "
@@ -89,7 +89,7 @@ final class VlaResume {
             int lb = text.indexOf('[', v.decl().loc().endOffset());
             int rb = matchBracket(text, lb);
             plan.insert(lb + 1, "__builtin_expect(talent_restoring, 0) ? talent_restore_count(" + var.id + ") : (size_t)(", LABEL_RANK);
-            plan.insertClosing(rb, ")", -LABEL_RANK, v);
+            plan.insertClosing(rb, ")", RewritePlan.Rank.VLA_CLOSE, v);
             CType.Array a = (CType.Array) var.type;
             StringBuilder defs = new StringBuilder();
             String elem = descriptors.ref(a.elem(), "__typeof__(" + var.cName + "[0])", defs);

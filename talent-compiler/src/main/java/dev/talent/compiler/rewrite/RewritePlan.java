@@ -37,6 +37,8 @@ public final class RewritePlan {
         MOVED_STATIC,
         /** Closes a talent_suspended wrap around a call. */
         WRAP_CLOSE,
+        /** Closes the saved-length choice around a variable-length array's size expression. */
+        VLA_CLOSE,
         /** Closes a hoisted call's statement. */
         HOIST_CLOSE,
         /** Closes a site's block. */
@@ -50,6 +52,10 @@ public final class RewritePlan {
         LOOP_TRANSFORM_OPEN,
         SITE_OPEN,
         HOIST_OPEN,
+        /** A variable-length array's restore label and the opening of its saved-length choice. */
+        VLA_LABEL,
+        /** After a variable-length array's declaration: its descriptor and the dispatch to the points in its scope. */
+        VLA_AFTER,
         WRAP_OPEN
     }
 
