@@ -413,6 +413,9 @@ encode:
         /* a descriptor that cannot be carried: nothing is written, the program goes on from the image */
         snprintf(res->err, sizeof res->err, "%s", tl_files_refusal());
         written = 0;
+    } else if (tl_files_handoff(res->err, sizeof res->err) != 0) {
+        /* talent did not take the connections: they are as they were, the program goes on */
+        written = 0;
     } else
         written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
                                    res->err, sizeof res->err) == 0;

@@ -19,6 +19,7 @@
  * on writing) would otherwise leave the later output in the file and append to it again. */
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
+#include "tcp_handoff.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -300,6 +301,24 @@ const char *tl_files_refusal(void)
     return refusal[0] ? refusal : NULL;
 }
 
+int tl_files_handoff(char *err, size_t nerr)
+{
+    size_t i, j, n = 0;
+    int *fds = tl_xmalloc((nout ? nout : 1) * sizeof *fds), r;
+    for (i = 0; i < nout; i++)
+        if (out[i].kind == TL_FILE_TCP) {
+            /* a second descriptor of one connection (dup) is a copy, made again on restore */
+            for (j = 0; j < i; j++)
+                if (out[j].kind == TL_FILE_TCP && out[j].description == out[i].description)
+                    break;
+            if (j == i)
+                fds[n++] = (int)out[i].fd;
+        }
+    r = tl_tcp_give(fds, n, err, nerr);
+    free(fds);
+    return r;
+}
+
 /* the last entry of the FILE section again out of it (its descriptor was refused) */
 static void out_drop_last(void)
 {
@@ -317,8 +336,8 @@ static char *listen_address(int fd, const char **why)
     struct sockaddr_storage ss, peer;
     char host[INET6_ADDRSTRLEN], buf[128];
     const char *proto;
-    *why = "a socket that is neither a listening TCP socket nor an unconnected UDP socket (connections cannot be "
-           "carried yet)";
+    *why = "a socket that is neither a listening TCP socket, an unconnected UDP socket nor a TCP connection talent "
+           "run --net migrates";
     len = sizeof type;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
         return NULL;
@@ -332,7 +351,7 @@ static char *listen_address(int fd, const char **why)
     if (type == SOCK_STREAM) {
         len = sizeof accepting;
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) {
-            *why = "a TCP socket that is not listening (a connection: connections cannot be carried yet)";
+            *why = "a TCP connection (connections are carried only when talent run --net migrates the program)";
             return NULL;
         }
         proto = "tcp";
@@ -429,6 +448,14 @@ void tl_files_collect(void)
         if (S_ISSOCK(st.st_mode)) {
             const char *why;
             char *addr = listen_address(e->fd, &why);
+            if (!addr && tl_tcp_handoff_possible() && (addr = tl_tcp_describe(e->fd)) != NULL) {
+                /* a connection, carried by talent's TCP repair (handed over before the file is written) */
+                free(o->path);
+                o->path = addr;
+                o->kind = TL_FILE_TCP;
+                o->mode = (char *)"";
+                continue;
+            }
             if (!addr) {
                 cannot_carry(e, path, why);
                 out_drop_last();
@@ -614,7 +641,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
 #define BAD(...) do { tl_reader_fail(r, __VA_ARGS__); return -1; } while (0)
         if (f->fd > 0x7FFFFFFF)
             BAD("at offset %lu: descriptor %lu out of range", (unsigned long)(r->base + at), (unsigned long)f->fd);
-        if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_STD_DUP)
+        if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_TCP)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
         if (f->access > 2 || f->flags > 7 || f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
@@ -633,6 +660,9 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
+        if (f->kind == TL_FILE_TCP && !tl_tcp_valid_path(f->path))
+            BAD("at offset %lu: connection is not tcp:<IPv4>:<port>-<IPv4>:<port> or tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>",
+                (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_DESCRIPTOR || f->kind == TL_FILE_STREAM || f->kind == TL_FILE_LISTEN) && !f->path[0])
             BAD("at offset %lu: descriptor %lu has no path", (unsigned long)(r->base + at), (unsigned long)f->fd);
         if (f->kind == TL_FILE_STREAM) {
@@ -693,6 +723,9 @@ static void restore_listen(const tl_ck_file *f)
     move_to(s, (int)f->fd, f);
 }
 
+/* The connections talent restored by TCP repair, received at their numbers; copies (dup) made again. */
+static void restore_connections(const tl_ck_file *files, uint32_t nfiles);
+
 static const char *fdopen_mode(const char *mode, char *buf, size_t n)
 {
     size_t k = 0;
@@ -739,6 +772,8 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             e->std_source = f->std_source;
             continue;
         }
+        if (f->kind == TL_FILE_TCP)
+            continue;                   /* after the listening sockets (their ports), below */
         if (f->kind == TL_FILE_LISTEN) {
             restore_listen(f);
             add(fd, NOTICED, NULL, f->path[0] == 'u' ? "a UDP socket" : "a listening socket");
@@ -804,6 +839,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             next_description = e->description + 1;
         tl_info("reopened descriptor %d (%s) at offset %llu", fd, f->path, (unsigned long long)f->offset);
     }
+    restore_connections(ck->files, ck->nfiles);
 }
 
 void *tl_files_stream(uint32_t i)
@@ -811,4 +847,40 @@ void *tl_files_stream(uint32_t i)
     if (i >= nrestored || !restored_streams[i])
         tl_die(TL_EXIT_DATAERR, "cannot restore a FILE * value: open stream %lu was not reopened", (unsigned long)i);
     return restored_streams[i];
+}
+
+static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
+{
+    uint32_t i, j;
+    size_t n = 0;
+    int *fds = tl_xmalloc((nfiles ? nfiles : 1) * sizeof *fds);
+    for (i = 0; i < nfiles; i++)
+        if (files[i].kind == TL_FILE_TCP) {
+            for (j = 0; j < i; j++)
+                if (files[j].kind == TL_FILE_TCP && files[j].description == files[i].description)
+                    break;
+            if (j == i)
+                fds[n++] = (int)files[i].fd;
+        }
+    tl_tcp_take(fds, n);
+    free(fds);
+    for (i = 0; i < nfiles; i++) {
+        const tl_ck_file *f = &files[i];
+        int fd = (int)f->fd;
+        entry *e;
+        if (f->kind != TL_FILE_TCP)
+            continue;
+        for (j = 0; j < i; j++)
+            if (files[j].kind == TL_FILE_TCP && files[j].description == f->description)
+                break;
+        if (j < i && dup2((int)files[j].fd, fd) < 0)
+            tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
+        fcntl(fd, F_SETFL, (fcntl(fd, F_GETFL) & ~O_NONBLOCK) | ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0));
+        fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
+        e = add(fd, NOTICED, NULL, "a TCP connection");
+        e->description = f->description;
+        if (e->description >= next_description)
+            next_description = e->description + 1;
+        tl_info("restored connection %d (%s)", fd, f->path);
+    }
 }

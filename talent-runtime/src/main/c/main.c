@@ -9,6 +9,7 @@
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
 #include "talent_internal.h"
+#include "tcp_handoff.h"
 #include "heap_restore.h"
 #include "heap_track.h"
 
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
     int rc;
 
     tl_config_read(&c);
+    tl_tcp_set_dir(c.dir);
     tl_events_init(c.event_file);
     if (c.restart) {
         uint64_t below = 0;

@@ -291,6 +291,7 @@ typedef struct tl_ck_file {
 #define TL_FILE_LISTEN 3
 #define TL_FILE_STDIN 4
 #define TL_FILE_STD_DUP 5
+#define TL_FILE_TCP 6                /* an established TCP connection, handed over to talent (tcp_handoff.c) */
 #define TL_FILE_FLAG_APPEND 1u
 #define TL_FILE_FLAG_CLOEXEC 2u
 #define TL_FILE_FLAG_NONBLOCK 4u
@@ -514,6 +515,8 @@ void tl_wait_resume(int has, uint64_t ns);
 void tl_files_collect(void);
 /* Why the checkpoint just collected cannot be written (a descriptor talent cannot carry), or NULL. */
 const char *tl_files_refusal(void);
+/* Hands the connections the checkpoint carries to talent (before the file is written); 0 or -1 with err. */
+int tl_files_handoff(char *err, size_t nerr);
 /* The FILE section payload (after tl_files_collect). */
 void tl_files_write(tl_buf *b);
 /* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */

@@ -585,7 +585,7 @@ public final class CheckpointReader {
                 int kindAt = in.offset();
                 int kindCode = in.u8("kind of " + what);
                 OpenFile.Kind kind = OpenFile.Kind.ofCode(kindCode);
-                if (kind == null) throw in.error(kindAt, what + ": kind must be 1..5, found " + kindCode);
+                if (kind == null) throw in.error(kindAt, what + ": kind must be 1..6, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
                 ByteString path = in.cString("path of " + what);
@@ -599,6 +599,13 @@ public final class CheckpointReader {
                             throw in.error(pathAt, what + ": a socket's path must be tcp:<IPv4>:<port>, "
                                     + "tcp6:[<IPv6>]:<port>, udp:<IPv4>:<port> or udp6:[<IPv6>]:<port>, found "
                                     + ValueText.quote(path.toByteArray(), 0));
+                        }
+                    }
+                    case TCP_CONNECTION -> {
+                        String text = path.toLenientString();
+                        if (!path.isUtf8() || !connection(text)) {
+                            throw in.error(pathAt, what + ": a connection's path must be tcp:<IPv4>:<port>-<IPv4>:<port> "
+                                    + "or tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
                         }
                     }
                     case STDIN_POSITION, STANDARD_COPY -> {
@@ -777,7 +784,7 @@ public final class CheckpointReader {
                     int kindAt = in.offset();
                     int kindCode = in.u8(where + " object_kind");
                     ObjectKind kind = ObjectKind.ofCode(kindCode);
-                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..5, found " + kindCode);
+                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
                     int aAt = in.offset();
                     long a = in.u32(where + " a");
                     int bAt = in.offset();
@@ -989,6 +996,15 @@ public final class CheckpointReader {
         if (count == 0 || each == 0) return 0;
         if (count < 0 || Math.multiplyHigh(count, each) != 0 || count * each < 0) return Long.MAX_VALUE;
         return count * each;
+    }
+
+    /** {@code tcp:<IPv4>:<port>-<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>} (local, then peer). */
+    static boolean connection(String text) {
+        int dash = text.indexOf('-');
+        if (dash < 0 || text.indexOf('-', dash + 1) >= 0) return false;
+        String proto = text.startsWith("tcp6:") ? "tcp6:" : text.startsWith("tcp:") ? "tcp:" : null;
+        if (proto == null) return false;
+        return listenAddress(text.substring(0, dash)) && listenAddress(proto + text.substring(dash + 1));
     }
 
     /**

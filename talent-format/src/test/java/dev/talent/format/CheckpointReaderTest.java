@@ -500,8 +500,8 @@ class CheckpointReaderTest {
         // std_source @25, mode @26 ("w" at 30), offset @31, size @39, site @47.
         Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
         int payload = s.offsetOf(s.indexOf("FILE")) + 12;
-        assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..5, found 9");
-        assertThat(fileError(s, 8, 0)).contains("kind must be 1..5, found 0");
+        assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..6, found 9");
+        assertThat(fileError(s, 8, 0)).contains("kind must be 1..6, found 0");
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
         assertThat(fileError(s, 24, 8)).contains("flags 0x08 has unknown bits set");
         assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");

@@ -62,6 +62,8 @@ public final class Orchestrator implements ControlHandler {
     private final Instant startedAt = Instant.now();
 
     private ContainerHost containers;
+    /** --net: carries the app's TCP connections across migrations (null without --net). */
+    private TcpCarrier tcp;
     private volatile Running current;
     private volatile Prepared prepared;
     private ChangeJournal journal;
@@ -365,6 +367,7 @@ public final class Orchestrator implements ControlHandler {
         leases = AddressLeases.open(net.config());
         dev.talent.container.Ipv4 address = leases.acquire(net.address(), request.stateDir());
         request = request.withNetwork(Optional.of(new NetRequest(net.config(), Optional.of(address))));
+        tcp = new TcpCarrier(containers.tcpRepair(), request.stateDir().resolve("tcp.state"));
     }
 
     /** The app's address (--net), else empty. */
@@ -586,6 +589,8 @@ public final class Orchestrator implements ControlHandler {
         Instant at = Instant.now();
         Timing t = new Timing();
         state = StatusReport.State.MIGRATING;
+        dev.talent.container.TcpRepair.Taking taking = null;
+        dev.talent.container.TcpRepair.Giving giving = null;
         try {
             if (to.equals(source.platform)) {
                 throw new MigrationFailedException(Step.PREPARE, "the app already runs on " + to.name());
@@ -604,12 +609,14 @@ public final class Orchestrator implements ControlHandler {
                 // neither answer nor lose what the peer sends (the peer retransmits it to the destination)
                 if (current.container().network().isPresent()) {
                     long l0 = System.nanoTime();
+                    // the runtime hands its TCP connections to this helper at the stop (TcpCarrier)
+                    if (tcp != null) taking = tcp.take(source.checkpoints, timeouts.safePoint());
                     current.container().network().get().lock();
                     t.netNanos += System.nanoTime() - l0;
                     t.network = true;
                 }
                 current.container().signal(SIGUSR1);
-            } catch (ContainerException e) {
+            } catch (ContainerException | IOException e) {
                 throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
                         + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
             }
@@ -652,6 +659,16 @@ public final class Orchestrator implements ControlHandler {
                             + " left is refused: " + e.getMessage(), "", e);
                 }
                 t.sockets = Math.max(0, ck.sockets());
+                if (taking != null) {
+                    long n0 = System.nanoTime();
+                    try {
+                        tcp.taken(taking, ck.sequence());
+                    } catch (ContainerException e) {
+                        throw new MigrationFailedException(Step.CHECKPOINT, "the TCP connections of the program on " + source
+                                + " were not taken: " + e.getMessage(), "", e);
+                    }
+                    t.netNanos += System.nanoTime() - n0;
+                }
                 step = Step.SYNC;
                 try {
                     StateFiles.emptyDirectory(dest.host().checkpoints);
@@ -680,6 +697,11 @@ public final class Orchestrator implements ControlHandler {
                 dest.host().events.clear();
                 watchExit(dest.container(), dest.host());
                 try {
+                    if (tcp != null) {
+                        long g0 = System.nanoTime();
+                        giving = tcp.give(dest.container(), dest.host().checkpoints, ck.sequence(), timeouts.restore());
+                        t.netNanos += System.nanoTime() - g0;
+                    }
                     if (fault == Step.START) {
                         // the destination dies before it is started: runc start then fails for real
                         dest.container().signal(9);
@@ -708,6 +730,7 @@ public final class Orchestrator implements ControlHandler {
                             if (dest.container().network().isPresent()) {
                                 long u0 = System.nanoTime();
                                 try {
+                                    if (giving != null) giving.finish(Duration.ofSeconds(5));
                                     dest.container().network().get().unlock();
                                 } catch (ContainerException ce) {
                                     throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);
@@ -724,9 +747,11 @@ public final class Orchestrator implements ControlHandler {
                     }
                 }
             } catch (MigrationFailedException failure) {
+                if (giving != null) giving.cancel();
                 rollBack(source, dest, failure);
                 throw failure;
             } catch (RuntimeException e) {
+                if (giving != null) giving.cancel();
                 MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: "
                         + e, "", e);
                 rollBack(source, dest, failure);
@@ -741,6 +766,7 @@ public final class Orchestrator implements ControlHandler {
             journal = dest.journal();
             prepared = null;
             deleteQuietly(old.container());
+            forgetConnections();
             listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
             try {
                 runState.record(request, dest.host().platform);
@@ -756,7 +782,17 @@ public final class Orchestrator implements ControlHandler {
             MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
             return new Outcome(failed, e.logTail(), null);
         } finally {
+            if (taking != null) taking.cancel();
             state = StatusReport.State.RUNNING;
+        }
+    }
+
+    /** After a commit the connections live in the destination: the state they were carried in is dropped. */
+    private void forgetConnections() {
+        try {
+            if (tcp != null) tcp.forget();
+        } catch (IOException e) {
+            listener.accept(new RunEvent.Warning("cannot remove the TCP state of the last migration: " + e.getMessage()));
         }
     }
 
@@ -783,14 +819,17 @@ public final class Orchestrator implements ControlHandler {
         String where = "; the checkpoints talent accepted are in " + accepted.directory() + ", the program's working "
                 + "directory in " + source.work + " (talent run --resume " + request.name() + " tries again)";
         Container c;
+        dev.talent.container.TcpRepair.Giving giving = null;
         try {
             StateFiles.emptyDirectory(source.checkpoints);
             int copied = 0;
+            java.math.BigInteger newest = java.math.BigInteger.ZERO;
             List<String> refused = new ArrayList<>();
             for (AcceptedCheckpoints.Accepted a : accepted.list()) {
                 try {
                     accepted.copyInto(a, source.checkpoints);
                     copied++;
+                    if (a.sequence().compareTo(newest) > 0) newest = a.sequence();
                 } catch (IOException e) {
                     refused.add(e.getMessage());
                 }
@@ -803,6 +842,8 @@ public final class Orchestrator implements ControlHandler {
             c = containers.create(spec(source, true, Optional.empty()));
             source.events.clear();
             watchExit(c, source);
+            // the connections the stop took, if this is the checkpoint they belong to
+            giving = tcp == null ? null : tcp.give(c, source.checkpoints, newest, timeouts.restore());
             c.start();
         } catch (RollbackFailedException e) {
             throw e;
@@ -818,10 +859,15 @@ public final class Orchestrator implements ControlHandler {
                         + " did not report that it runs" + where + "; container log:\n" + c.logTail(LOG_TAIL_LINES));
                 case RuntimeEvent.Ready r -> {
                     try {
+                        if (giving != null) giving.finish(Duration.ofSeconds(5));
+                        if (tcp != null) tcp.forget();
                         unlockNetwork(c);
                     } catch (ContainerException e2) {
                         throw new RollbackFailedException("the program restarted on " + source + " after " + why
                                 + " runs but its network cannot be unlocked: " + e2.getMessage() + where, e2);
+                    } catch (IOException e2) {
+                        throw new RollbackFailedException("the program restarted on " + source + " after " + why
+                                + ": " + e2.getMessage() + where, e2);
                     }
                     current = new Running(source, c);
                     listener.accept(new RunEvent.Running(source.platform, c.id(), true));
