@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -45,11 +46,14 @@ typedef struct entry {
     dev_t dev;
     ino_t ino;
     const char *site;               /* allocation-site-like "file.c:line:col", or how it was noticed */
+    int pending_of;                 /* a connection taken from a listener's backlog: that listener's fd + 1 */
+    uint32_t pending_seq;           /* its place in that backlog */
 } entry;
 
 static entry *table;
 static size_t nentries, capentries;
 static uint32_t next_description = 1;
+static uint32_t next_pending = 1;
 
 /* What the last checkpoint wrote (its stream indexes), and the streams a restore mapped. */
 static tl_ck_file *out;
@@ -251,6 +255,75 @@ int talent_dup2(int fd, int to)
     return r;
 }
 
+/* ---------------------------------------------------------------- backlogs */
+
+/* Connections a listener had completed but the program had not accepted at a stop checkpoint are accepted by
+ * the runtime itself and carried like the program's own connections; the program's next accept() on that
+ * listener returns them first, in their order (and poll() reports the listener readable meanwhile). */
+int tl_files_pending_take(int listener)
+{
+    size_t i, best = (size_t)-1;
+    for (i = 0; i < nentries; i++)
+        if (table[i].pending_of == listener + 1 && (best == (size_t)-1 || table[i].pending_seq < table[best].pending_seq))
+            best = i;
+    if (best == (size_t)-1)
+        return -1;
+    table[best].pending_of = 0;
+    table[best].site = "accept (a connection)";
+    return table[best].fd;
+}
+
+int tl_files_pending(int listener)
+{
+    size_t i;
+    for (i = 0; i < nentries; i++)
+        if (table[i].pending_of == listener + 1)
+            return 1;
+    return 0;
+}
+
+/* before a stop checkpoint that carries connections: every listening TCP socket's completed connections */
+static void drain_backlogs(void)
+{
+    size_t i, nl = 0;
+    int *listeners = tl_xmalloc((nentries ? nentries : 1) * sizeof *listeners);
+    for (i = 0; i < nentries; i++) {
+        int acc = 0, type = 0;
+        socklen_t len = sizeof acc;
+        struct sockaddr_storage ss;
+        if (getsockopt(table[i].fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc)
+            continue;
+        len = sizeof type;
+        if (getsockopt(table[i].fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+            continue;
+        len = sizeof ss;
+        if (getsockname(table[i].fd, (struct sockaddr *)&ss, &len) != 0 || (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+            continue;
+        listeners[nl++] = table[i].fd;
+    }
+    for (i = 0; i < nl; i++) {
+        int k;
+        for (k = 0; k < 64; k++) {
+            struct pollfd p;
+            int c;
+            entry *e;
+            p.fd = listeners[i];
+            p.events = POLLIN;
+            p.revents = 0;
+            if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+                break;
+            c = accept(listeners[i], NULL, NULL);
+            if (c < 0)
+                break;
+            e = add(c, NOTICED, NULL, "a connection in a listener's backlog");
+            e->pending_of = listeners[i] + 1;
+            e->pending_seq = next_pending++;
+            tl_info("took a connection from the backlog of descriptor %d as descriptor %d", listeners[i], c);
+        }
+    }
+    free(listeners);
+}
+
 /* ---------------------------------------------------------------- checkpoint */
 
 static int carried_device(const char *path)
@@ -407,6 +480,8 @@ void tl_files_collect(void)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
     refusal[0] = '\0';
+    if (tl_tcp_handoff_possible())
+        drain_backlogs();
     for (i = 0; i < nentries;) {
         entry *e = &table[i];
         tl_ck_file *o;
@@ -454,6 +529,7 @@ void tl_files_collect(void)
                 o->path = addr;
                 o->kind = TL_FILE_TCP;
                 o->mode = (char *)"";
+                o->offset = (uint64_t)e->pending_of;   /* 0, or the listener's fd + 1 (not accepted yet) */
                 continue;
             }
             if (!addr) {
@@ -660,6 +736,9 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
+        if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != 2))
+            BAD("at offset %lu: connection %lu has a listener, size or access out of range", (unsigned long)(r->base + at),
+                (unsigned long)f->fd);
         if (f->kind == TL_FILE_TCP && !tl_tcp_valid_path(f->path))
             BAD("at offset %lu: connection is not tcp:<IPv4>:<port>-<IPv4>:<port> or tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>",
                 (unsigned long)(r->base + at));
@@ -689,6 +768,23 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                 break;
             }
         free(fds);
+    }
+    {
+        /* sorted listener numbers: the section may hold millions of entries */
+        uint32_t *ls = tl_xmalloc((n ? n : 1) * sizeof *ls), m = 0;
+        for (i = 0; i < n; i++)
+            if (ck->files[i].kind == TL_FILE_LISTEN && strncmp(ck->files[i].path, "tcp", 3) == 0)
+                ls[m++] = ck->files[i].fd;
+        qsort(ls, m, sizeof *ls, cmp_u32);
+        for (i = 0; i < n && !r->failed; i++)
+            if (ck->files[i].kind == TL_FILE_TCP && ck->files[i].offset) {
+                uint32_t want = (uint32_t)(ck->files[i].offset - 1);
+                if (!bsearch(&want, ls, m, sizeof *ls, cmp_u32))
+                    tl_reader_fail(r, "at offset %lu: connection %lu waits in the backlog of descriptor %lu, which is not a "
+                               "listening TCP socket of the checkpoint", (unsigned long)r->base,
+                               (unsigned long)ck->files[i].fd, (unsigned long)(ck->files[i].offset - 1));
+            }
+        free(ls);
     }
     return r->failed ? -1 : 0;
 }
@@ -877,8 +973,12 @@ static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
             tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
         fcntl(fd, F_SETFL, (fcntl(fd, F_GETFL) & ~O_NONBLOCK) | ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0));
         fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
-        e = add(fd, NOTICED, NULL, "a TCP connection");
+        e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
         e->description = f->description;
+        if (f->offset) {
+            e->pending_of = (int)f->offset;
+            e->pending_seq = next_pending++;
+        }
         if (e->description >= next_description)
             next_description = e->description + 1;
         tl_info("restored connection %d (%s)", fd, f->path);

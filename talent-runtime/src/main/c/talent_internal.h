@@ -515,6 +515,10 @@ void tl_wait_resume(int has, uint64_t ns);
 void tl_files_collect(void);
 /* Why the checkpoint just collected cannot be written (a descriptor talent cannot carry), or NULL. */
 const char *tl_files_refusal(void);
+/* A connection carried from listener's backlog, returned by the next accept on it (its fd, or -1); whether
+ * one waits. */
+int tl_files_pending_take(int listener);
+int tl_files_pending(int listener);
 /* Hands the connections the checkpoint carries to talent (before the file is written); 0 or -1 with err. */
 int tl_files_handoff(char *err, size_t nerr);
 /* The FILE section payload (after tl_files_collect). */

@@ -637,9 +637,15 @@ public final class CheckpointReader {
                             ? "stream mode must be r, w or a followed by any of +bxe"
                             : "a " + kind.label() + " has no mode") + ", found \"" + mode + "\"");
                 }
+                int offsetAt = in.offset();
                 long offset = in.u64("offset of " + what);
                 long size = in.u64("size of " + what);
                 String site = in.str("site of " + what);
+                if (kind == OpenFile.Kind.TCP_CONNECTION
+                        && (Long.compareUnsigned(offset, 0x8000_0000L) > 0 || size != 0 || accessCode != 2)) {
+                    throw in.error(offsetAt, what + ": a connection's offset (its listener's fd + 1, or 0) must be at most "
+                            + "2147483648, its size 0 and its access read-write");
+                }
                 if (kind == OpenFile.Kind.STDIN_POSITION) {
                     if (stdinEntry >= 0) {
                         throw in.error(fdAt, what + ": a second stdin position (the first is open file " + stdinEntry + ")");
@@ -653,6 +659,18 @@ public final class CheckpointReader {
                 }
                 list.add(new OpenFile(fd, kind, description, path, OpenFile.Access.values()[accessCode], flags, stdSource,
                         mode, offset, size, site));
+            }
+            // a connection carried from a backlog names a listening TCP socket of the checkpoint
+            java.util.Set<Long> listeners = new java.util.HashSet<>();
+            for (OpenFile l : list) {
+                if (l.kind() == OpenFile.Kind.LISTENING_SOCKET && l.path().toLenientString().startsWith("tcp")) listeners.add(l.fd());
+            }
+            for (OpenFile f : list) {
+                if (f.kind() != OpenFile.Kind.TCP_CONNECTION || f.offset() == 0) continue;
+                if (!listeners.contains(f.offset() - 1)) {
+                    throw in.error(in.offset(), "open file (fd " + f.fd() + "): a connection in the backlog of descriptor "
+                            + (f.offset() - 1) + ", which is not a listening TCP socket of the checkpoint");
+                }
             }
             return list;
         }

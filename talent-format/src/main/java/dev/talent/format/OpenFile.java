@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}
  * @param stdSource for STANDARD_COPY the standard descriptor (0, 1, 2) it copies; otherwise 0
  * @param mode for STREAM the fopen mode ({@code r}, {@code w+}, {@code ab}...); otherwise empty
- * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello})
+ * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello}); TCP_CONNECTION:
+ *     0, or the fd + 1 of the listening socket in whose backlog the connection waited (not accepted yet)
  * @param size kinds DESCRIPTOR, STREAM, STDIN_POSITION: file size at the checkpoint (u64; 0 for devices)
  * @param site where it was opened ({@code file.c:line:col}) or how talent met it ({@code read}, {@code stdin})
  */
