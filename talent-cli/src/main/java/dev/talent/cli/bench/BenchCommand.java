@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + " latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.",
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
                 BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
-                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class})
+                FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, NetworkBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
@@ -37,7 +37,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, fuzz or csmith");
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, network, fuzz or csmith");
     }
 
     /** What the benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */
