@@ -603,20 +603,28 @@ public final class Orchestrator implements ControlHandler {
 
             // 1. safe point: checkpoint at the next site, exit 75. The events only time the steps: that the program
             // stopped at a checkpoint is its exit status, which checkpoint talent finds itself (step 2)
+            // the runtime will hand its TCP connections to this helper at the stop (TcpCarrier); started while the
+            // program still runs, so its start-up is not part of the downtime
+            try {
+                if (tcp != null && current.container().network().isPresent()) {
+                    taking = tcp.take(source.checkpoints, timeouts.safePoint());
+                }
+            } catch (ContainerException | IOException e) {
+                throw new MigrationFailedException(Step.CHECKPOINT, "cannot prepare to take the TCP connections on "
+                        + source + ": " + e.getMessage(), "", e);
+            }
             t.requested = System.nanoTime();
             try {
                 // the network lock: from now on nothing gets in or out of the source's namespace, so its sockets
                 // neither answer nor lose what the peer sends (the peer retransmits it to the destination)
                 if (current.container().network().isPresent()) {
                     long l0 = System.nanoTime();
-                    // the runtime hands its TCP connections to this helper at the stop (TcpCarrier)
-                    if (tcp != null) taking = tcp.take(source.checkpoints, timeouts.safePoint());
                     current.container().network().get().lock();
                     t.netNanos += System.nanoTime() - l0;
                     t.network = true;
                 }
                 current.container().signal(SIGUSR1);
-            } catch (ContainerException | IOException e) {
+            } catch (ContainerException e) {
                 throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + source + ": "
                         + e.getMessage(), current.container().logTail(LOG_TAIL_LINES), e);
             }
