@@ -935,6 +935,10 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             next_description = e->description + 1;
         tl_info("reopened descriptor %d (%s) at offset %llu", fd, f->path, (unsigned long long)f->offset);
     }
+}
+
+void tl_files_restore_connections(const tl_checkpoint *ck)
+{
     restore_connections(ck->files, ck->nfiles);
 }
 

@@ -121,6 +121,8 @@ void tl_restore_resuming(const tl_checkpoint *ck)
     if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
         tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
+    if (tl_restore_kind == TL_RESTORE_RESTART)
+        tl_files_restore_connections(ck);
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
         tl_event("ready %llu %s", (unsigned long long)ck->sequence, tl_platform);

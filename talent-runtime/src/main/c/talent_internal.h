@@ -530,6 +530,9 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck);
 /* Reopens the checkpoint's files at their descriptor numbers and offsets (in_process: they are still
  * open; only the stream identities are mapped). Call before the heap is restored. */
 void tl_files_restore(tl_checkpoint *ck, int in_process);
+/* The connections of the checkpoint (FILE kind 6), taken from talent at the very end of a restart's restore: the
+ * network lock ends when they are taken, so nothing that can still fail comes after. */
+void tl_files_restore_connections(const tl_checkpoint *ck);
 /* The FILE * of stream entry i of the restored checkpoint. */
 void *tl_files_stream(uint32_t i);
 /* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */

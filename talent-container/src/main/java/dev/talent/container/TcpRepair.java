@@ -97,11 +97,14 @@ public final class TcpRepair {
     /**
      * Restores the connections of {@code state} in the network namespace {@code netns} (in repair mode, not yet
      * live) and listens on {@code checkpointDir}/tcp.sock for the restoring runtime; returns once both are done.
+     * When the runtime connects (its listening sockets bound, everything else restored), the helper brings the
+     * container's bridge port {@code hostPort} up (the end of the network lock) and then lets the connections go
+     * live, so that what they send again reaches the peer at once.
      */
-    public Giving give(Path checkpointDir, Path state, Path netns, Duration timeout)
+    public Giving give(Path checkpointDir, Path state, Path netns, String hostPort, Duration timeout)
             throws ContainerException, IOException, InterruptedException {
         Process p = start(List.of(helper.toString(), "give", checkpointDir.toAbsolutePath().toString(),
-                state.toAbsolutePath().toString(), netns.toString(), Long.toString(Math.max(1, timeout.toMillis()))));
+                state.toAbsolutePath().toString(), netns.toString(), hostPort, Long.toString(Math.max(1, timeout.toMillis()))));
         return new Giving(p, ready(p, "give"));
     }
 

@@ -10,8 +10,9 @@
  *
  *   talent-tcp take DIR STATE TIMEOUT_MS       bind DIR/tcp.sock, print "ready", take one hand-over; exit 0 and
  *                                              print "took N", or exit 3 if stdin closed before anyone connected
- *   talent-tcp give DIR STATE NETNS TIMEOUT_MS restore STATE's connections in NETNS, bind DIR/tcp.sock, print
- *                                              "ready", hand them to the runtime that connects; print "gave N"
+ *   talent-tcp give DIR STATE NETNS PORT T     restore STATE's connections in NETNS, bind DIR/tcp.sock, print
+ *                                              "ready"; when the runtime connects, bring the host interface PORT
+ *                                              up ("-": none), hand them over; print "gave N"
  *   talent-tcp show STATE                      print the state file (tests, diagnostics)
  *
  * Wire format on tcp.sock (both directions): u32 magic ("TLTK" take, "TLTG" give), u32 count, count x u32 descriptor
@@ -22,6 +23,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -643,6 +647,8 @@ static void restore(conn *c)
     q = TCP_RECV_QUEUE;
     SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
     SET(IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->rcvq_len, "TCP_QUEUE_SEQ (receive)");
+    /* the MSS clamp before the repair connect, which sizes the segments from it (else the 536-byte default) */
+    SET(IPPROTO_TCP, TCP_MAXSEG, c->mss, "TCP_MAXSEG");
     len = address(c, 0, &ss);
     if (bind(s, (struct sockaddr *)&ss, len) != 0)
         die(2, "descriptor %lu: bind: %s", (unsigned long)c->fd, strerror(errno));
@@ -667,10 +673,16 @@ static void restore(conn *c)
         die(2, "descriptor %lu: TCP_REPAIR_OPTIONS: %s", (unsigned long)c->fd, strerror(errno));
     if (c->opts & 1)
         SET(IPPROTO_TCP, TCP_TIMESTAMP, c->tsval, "TCP_TIMESTAMP");
-    /* the part the peer may not have acknowledged is "sent" again in repair mode (retransmitted by TCP); the
-     * part never sent goes out normally once repair mode is off */
-    fill_queue(s, TCP_SEND_QUEUE, c->sndq, sent);
+    /* the send queue is not refilled in repair mode: a restored socket has no RTT estimate, so bytes queued as
+     * "sent" would wait for the initial retransmission timeout (1 s) while the peer may never have had them (the
+     * network lock dropped them). It is sent again normally once repair mode is off and the port is up, from the
+     * first unacknowledged sequence number: the peer discards what it already has. */
+    (void)sent;
     fill_queue(s, TCP_RECV_QUEUE, c->rcvq, c->rcvq_len);
+    if (c->sndq_len > 0) {
+        int buf = (int)(2u * c->sndq_len + 65536u);
+        setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf);
+    }
     /* after the queues: the kernel checks the window against rcv_nxt, which refilling advanced */
     w.snd_wl1 = c->snd_wl1;
     w.snd_wnd = c->snd_wnd;
@@ -691,25 +703,92 @@ static void restore(conn *c)
         SET(IPPROTO_TCP, TCP_KEEPCNT, c->keepcnt, "TCP_KEEPCNT");
 }
 
-/* repair mode off (the kernel then sends a window probe: the peer answers at once) and the unsent rest queued */
+/* repair mode off (the kernel then sends a window probe) and the send queue sent again (see restore) */
 static void release(conn *c)
 {
     int s = c->sock, q = TCP_NO_QUEUE;
-    uint32_t sent = c->sndq_len - c->unsent_len, off = 0;
+    uint32_t off = 0;
     SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
     SET(IPPROTO_TCP, TCP_REPAIR, 0, "TCP_REPAIR off");
-    while (off < c->unsent_len) {
-        ssize_t n = send(s, c->sndq + sent + off, c->unsent_len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (off < c->sndq_len) {
+        ssize_t n = send(s, c->sndq + off, c->sndq_len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n <= 0)
-            die(2, "descriptor %lu: cannot queue %lu unsent bytes: %s", (unsigned long)c->fd,
-                (unsigned long)c->unsent_len, n < 0 ? strerror(errno) : "no progress");
+            die(2, "descriptor %lu: cannot queue its %lu unacknowledged bytes: %s", (unsigned long)c->fd,
+                (unsigned long)c->sndq_len, n < 0 ? strerror(errno) : "no progress");
         off += (uint32_t)n;
     }
 }
 
-static int give(const char *state, const char *netns, long timeout_ms)
+/* the host end of the container's veth up: an ioctl on a socket made in the host's namespace */
+static void port_up(int ctl, const char *port)
 {
-    int l, c, ns, fds[MAX_CONN];
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    if (strlen(port) >= sizeof r.ifr_name)
+        die(2, "interface name too long");
+    strcpy(r.ifr_name, port);
+    if (ioctl(ctl, SIOCGIFFLAGS, &r) != 0)
+        die(2, "cannot read the flags of %s: %s", port, strerror(errno));
+    r.ifr_flags |= IFF_UP;
+    if (ioctl(ctl, SIOCSIFFLAGS, &r) != 0)
+        die(2, "cannot bring %s up: %s", port, strerror(errno));
+}
+
+/* A gratuitous ARP request from eth0 (the app's address and MAC, which the port's guard lets through): peers whose
+ * neighbour entry for the app went stale or failed while the port was down use it again at once, instead of
+ * waiting for their next ARP probe (a second). Best effort: the connections work without it. */
+static void announce(void)
+{
+    struct ifreq r;
+    struct sockaddr_ll to;
+    unsigned char arp[28];
+    int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    unsigned char mac[6], ip[4];
+    if (s < 0)
+        return;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFHWADDR, &r) != 0) {
+        close(s);
+        return;
+    }
+    memcpy(mac, r.ifr_hwaddr.sa_data, 6);
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFADDR, &r) != 0) {
+        close(s);
+        return;
+    }
+    memcpy(ip, &((struct sockaddr_in *)&r.ifr_addr)->sin_addr, 4);
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFINDEX, &r) != 0) {
+        close(s);
+        return;
+    }
+    memset(&to, 0, sizeof to);
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_ARP);
+    to.sll_ifindex = r.ifr_ifindex;
+    to.sll_halen = 6;
+    memset(to.sll_addr, 0xff, 6);
+    arp[0] = 0; arp[1] = 1;                 /* Ethernet */
+    arp[2] = 0x08; arp[3] = 0x00;           /* IPv4 */
+    arp[4] = 6; arp[5] = 4;
+    arp[6] = 0; arp[7] = 1;                 /* request */
+    memcpy(arp + 8, mac, 6);
+    memcpy(arp + 14, ip, 4);
+    memset(arp + 18, 0, 6);
+    memcpy(arp + 24, ip, 4);                /* target = sender: gratuitous */
+    if (sendto(s, arp, sizeof arp, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        /* best effort */
+    }
+    close(s);
+}
+
+static int give(const char *state, const char *netns, const char *port, long timeout_ms)
+{
+    int l, c, ns, ctl, fds[MAX_CONN];
     uint32_t i;
     unsigned char hdr[8 + 4 * MAX_CONN], *h = hdr;
     char cbuf[CMSG_SPACE(sizeof(int) * MAX_CONN)], ans[256];
@@ -720,6 +799,9 @@ static int give(const char *state, const char *netns, long timeout_ms)
     long long deadline = now_ms() + timeout_ms;
     read_state(state);
     l = listen_here();
+    ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ctl < 0)
+        die(2, "socket: %s", strerror(errno));
     ns = open(netns, O_RDONLY | O_CLOEXEC);
     if (ns < 0 || setns(ns, CLONE_NEWNET) != 0)
         die(2, "cannot enter network namespace %s: %s", netns, strerror(errno));
@@ -733,7 +815,13 @@ static int give(const char *state, const char *netns, long timeout_ms)
     unlink(SOCK_NAME);
     if (c < 0)
         return 3;
-    /* the connections go live only now: the runtime is there to take them */
+    /* the connections go live only now: the runtime is there to take them, its listening sockets are bound (it
+     * restores them first), so the port is unlocked here, before the queues go out, rather than after the
+     * program reports that it runs: what the restored sockets send then reaches the peer at once */
+    if (strcmp(port, "-") != 0) {
+        port_up(ctl, port);
+        announce();
+    }
     for (i = 0; i < nconns; i++) {
         release(&conns[i]);
         fds[i] = conns[i].sock;
@@ -805,7 +893,7 @@ int main(int argc, char **argv)
             die(2, "cannot enter %s: %s", argv[2], strerror(errno));
         return take(argv[3], parse_ms(argv[4]));
     }
-    if (argc == 6 && strcmp(argv[1], "give") == 0) {
+    if (argc == 7 && strcmp(argv[1], "give") == 0) {
         char state[4096];
         /* the state path may be relative to where talent started us */
         if (argv[3][0] != '/') {
@@ -816,12 +904,12 @@ int main(int argc, char **argv)
             snprintf(state, sizeof state, "%s", argv[3]);
         if (chdir(argv[2]) != 0)
             die(2, "cannot enter %s: %s", argv[2], strerror(errno));
-        return give(state, argv[4], parse_ms(argv[5]));
+        return give(state, argv[4], argv[5], parse_ms(argv[6]));
     }
     if (argc == 3 && strcmp(argv[1], "show") == 0) {
         show(argv[2]);
         return 0;
     }
-    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS TIMEOUT_MS | show STATE\n");
+    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS PORT TIMEOUT_MS | show STATE\n");
     return 2;
 }

@@ -50,7 +50,7 @@ final class TcpCarrier {
             throws ContainerException, IOException, InterruptedException {
         if (boundTo.isEmpty() || !boundTo.get().equals(sequence) || c.network().isEmpty()) return null;
         if (TcpRepair.count(state) == 0) return null;
-        return repair.give(checkpoints, state, c.network().get().namespacePath(), timeout);
+        return repair.give(checkpoints, state, c.network().get().namespacePath(), c.network().get().hostPort(), timeout);
     }
 
     /** The connections are live again somewhere: the state file is history. */
