@@ -416,6 +416,10 @@ encode:
         /* a descriptor that cannot be carried: nothing is written, the program goes on from the image */
         snprintf(res->err, sizeof res->err, "%s", tl_files_refusal());
         written = 0;
+    } else if (!tl_precopy_in_child() && tl_files_handoff(res->err, sizeof res->err) != 0) {
+        /* talent did not take the connections: they are as they were, the program goes on (never tried in a
+         * pre-copy round's child: only a stop hands connections over) */
+        written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
         tl_piece pieces[1 + 3 * 8];

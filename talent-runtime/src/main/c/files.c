@@ -20,11 +20,13 @@
 #define _DEFAULT_SOURCE 1
 #include "talent_internal.h"
 #include "precopy.h"
+#include "tcp_handoff.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -45,11 +47,14 @@ typedef struct entry {
     dev_t dev;
     ino_t ino;
     const char *site;               /* allocation-site-like "file.c:line:col", or how it was noticed */
+    int pending_of;                 /* a connection taken from a listener's backlog: that listener's fd + 1 */
+    uint32_t pending_seq;           /* its place in that backlog */
 } entry;
 
 static entry *table;
 static size_t nentries, capentries;
 static uint32_t next_description = 1;
+static uint32_t next_pending = 1;
 
 /* What the last checkpoint wrote (its stream indexes), and the streams a restore mapped. */
 static tl_ck_file *out;
@@ -251,6 +256,75 @@ int talent_dup2(int fd, int to)
     return r;
 }
 
+/* ---------------------------------------------------------------- backlogs */
+
+/* Connections a listener had completed but the program had not accepted at a stop checkpoint are accepted by
+ * the runtime itself and carried like the program's own connections; the program's next accept() on that
+ * listener returns them first, in their order (and poll() reports the listener readable meanwhile). */
+int tl_files_pending_take(int listener)
+{
+    size_t i, best = (size_t)-1;
+    for (i = 0; i < nentries; i++)
+        if (table[i].pending_of == listener + 1 && (best == (size_t)-1 || table[i].pending_seq < table[best].pending_seq))
+            best = i;
+    if (best == (size_t)-1)
+        return -1;
+    table[best].pending_of = 0;
+    table[best].site = "accept (a connection)";
+    return table[best].fd;
+}
+
+int tl_files_pending(int listener)
+{
+    size_t i;
+    for (i = 0; i < nentries; i++)
+        if (table[i].pending_of == listener + 1)
+            return 1;
+    return 0;
+}
+
+/* before a stop checkpoint that carries connections: every listening TCP socket's completed connections */
+static void drain_backlogs(void)
+{
+    size_t i, nl = 0;
+    int *listeners = tl_xmalloc((nentries ? nentries : 1) * sizeof *listeners);
+    for (i = 0; i < nentries; i++) {
+        int acc = 0, type = 0;
+        socklen_t len = sizeof acc;
+        struct sockaddr_storage ss;
+        if (getsockopt(table[i].fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc)
+            continue;
+        len = sizeof type;
+        if (getsockopt(table[i].fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+            continue;
+        len = sizeof ss;
+        if (getsockname(table[i].fd, (struct sockaddr *)&ss, &len) != 0 || (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+            continue;
+        listeners[nl++] = table[i].fd;
+    }
+    for (i = 0; i < nl; i++) {
+        int k;
+        for (k = 0; k < 64; k++) {
+            struct pollfd p;
+            int c;
+            entry *e;
+            p.fd = listeners[i];
+            p.events = POLLIN;
+            p.revents = 0;
+            if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+                break;
+            c = accept(listeners[i], NULL, NULL);
+            if (c < 0)
+                break;
+            e = add(c, NOTICED, NULL, "a connection in a listener's backlog");
+            e->pending_of = listeners[i] + 1;
+            e->pending_seq = next_pending++;
+            tl_info("took a connection from the backlog of descriptor %d as descriptor %d", listeners[i], c);
+        }
+    }
+    free(listeners);
+}
+
 /* ---------------------------------------------------------------- checkpoint */
 
 static int carried_device(const char *path)
@@ -301,6 +375,24 @@ const char *tl_files_refusal(void)
     return refusal[0] ? refusal : NULL;
 }
 
+int tl_files_handoff(char *err, size_t nerr)
+{
+    size_t i, j, n = 0;
+    int *fds = tl_xmalloc((nout ? nout : 1) * sizeof *fds), r;
+    for (i = 0; i < nout; i++)
+        if (out[i].kind == TL_FILE_TCP) {
+            /* a second descriptor of one connection (dup) is a copy, made again on restore */
+            for (j = 0; j < i; j++)
+                if (out[j].kind == TL_FILE_TCP && out[j].description == out[i].description)
+                    break;
+            if (j == i)
+                fds[n++] = (int)out[i].fd;
+        }
+    r = tl_tcp_give(fds, n, err, nerr);
+    free(fds);
+    return r;
+}
+
 /* the last entry of the FILE section again out of it (its descriptor was refused) */
 static void out_drop_last(void)
 {
@@ -318,8 +410,8 @@ static char *listen_address(int fd, const char **why)
     struct sockaddr_storage ss, peer;
     char host[INET6_ADDRSTRLEN], buf[128];
     const char *proto;
-    *why = "a socket that is neither a listening TCP socket nor an unconnected UDP socket (connections cannot be "
-           "carried yet)";
+    *why = "a socket that is neither a listening TCP socket, an unconnected UDP socket nor a TCP connection talent "
+           "run --net migrates";
     len = sizeof type;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
         return NULL;
@@ -333,7 +425,7 @@ static char *listen_address(int fd, const char **why)
     if (type == SOCK_STREAM) {
         len = sizeof accepting;
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) {
-            *why = "a TCP socket that is not listening (a connection: connections cannot be carried yet)";
+            *why = "a TCP connection (connections are carried only when talent run --net migrates the program)";
             return NULL;
         }
         proto = "tcp";
@@ -390,6 +482,8 @@ void tl_files_collect(void)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
     refusal[0] = '\0';
+    if (tl_tcp_handoff_possible())
+        drain_backlogs();
     for (i = 0; i < nentries;) {
         entry *e = &table[i];
         tl_ck_file *o;
@@ -431,6 +525,15 @@ void tl_files_collect(void)
         if (S_ISSOCK(st.st_mode)) {
             const char *why;
             char *addr = listen_address(e->fd, &why);
+            if (!addr && tl_tcp_handoff_possible() && (addr = tl_tcp_describe(e->fd)) != NULL) {
+                /* a connection, carried by talent's TCP repair (handed over before the file is written) */
+                free(o->path);
+                o->path = addr;
+                o->kind = TL_FILE_TCP;
+                o->mode = (char *)"";
+                o->offset = (uint64_t)e->pending_of;   /* 0, or the listener's fd + 1 (not accepted yet) */
+                continue;
+            }
             if (!addr) {
                 cannot_carry(e, path, why);
                 out_drop_last();
@@ -616,7 +719,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
 #define BAD(...) do { tl_reader_fail(r, __VA_ARGS__); return -1; } while (0)
         if (f->fd > 0x7FFFFFFF)
             BAD("at offset %lu: descriptor %lu out of range", (unsigned long)(r->base + at), (unsigned long)f->fd);
-        if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_STD_DUP)
+        if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_TCP)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
         if (f->access > 2 || f->flags > 7 || f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
@@ -635,6 +738,12 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
+        if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != 2))
+            BAD("at offset %lu: connection %lu has a listener, size or access out of range", (unsigned long)(r->base + at),
+                (unsigned long)f->fd);
+        if (f->kind == TL_FILE_TCP && !tl_tcp_valid_path(f->path))
+            BAD("at offset %lu: connection is not tcp:<IPv4>:<port>-<IPv4>:<port> or tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>",
+                (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_DESCRIPTOR || f->kind == TL_FILE_STREAM || f->kind == TL_FILE_LISTEN) && !f->path[0])
             BAD("at offset %lu: descriptor %lu has no path", (unsigned long)(r->base + at), (unsigned long)f->fd);
         if (f->kind == TL_FILE_STREAM) {
@@ -661,6 +770,23 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                 break;
             }
         free(fds);
+    }
+    {
+        /* sorted listener numbers: the section may hold millions of entries */
+        uint32_t *ls = tl_xmalloc((n ? n : 1) * sizeof *ls), m = 0;
+        for (i = 0; i < n; i++)
+            if (ck->files[i].kind == TL_FILE_LISTEN && strncmp(ck->files[i].path, "tcp", 3) == 0)
+                ls[m++] = ck->files[i].fd;
+        qsort(ls, m, sizeof *ls, cmp_u32);
+        for (i = 0; i < n && !r->failed; i++)
+            if (ck->files[i].kind == TL_FILE_TCP && ck->files[i].offset) {
+                uint32_t want = (uint32_t)(ck->files[i].offset - 1);
+                if (!bsearch(&want, ls, m, sizeof *ls, cmp_u32))
+                    tl_reader_fail(r, "at offset %lu: connection %lu waits in the backlog of descriptor %lu, which is not a "
+                               "listening TCP socket of the checkpoint", (unsigned long)r->base,
+                               (unsigned long)ck->files[i].fd, (unsigned long)(ck->files[i].offset - 1));
+            }
+        free(ls);
     }
     return r->failed ? -1 : 0;
 }
@@ -694,6 +820,9 @@ static void restore_listen(const tl_ck_file *f)
         fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
     move_to(s, (int)f->fd, f);
 }
+
+/* The connections talent restored by TCP repair, received at their numbers; copies (dup) made again. */
+static void restore_connections(const tl_ck_file *files, uint32_t nfiles);
 
 static const char *fdopen_mode(const char *mode, char *buf, size_t n)
 {
@@ -741,6 +870,8 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             e->std_source = f->std_source;
             continue;
         }
+        if (f->kind == TL_FILE_TCP)
+            continue;                   /* after the listening sockets (their ports), below */
         if (f->kind == TL_FILE_LISTEN) {
             restore_listen(f);
             add(fd, NOTICED, NULL, f->path[0] == 'u' ? "a UDP socket" : "a listening socket");
@@ -808,9 +939,54 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
     }
 }
 
+void tl_files_restore_connections(const tl_checkpoint *ck)
+{
+    restore_connections(ck->files, ck->nfiles);
+}
+
 void *tl_files_stream(uint32_t i)
 {
     if (i >= nrestored || !restored_streams[i])
         tl_die(TL_EXIT_DATAERR, "cannot restore a FILE * value: open stream %lu was not reopened", (unsigned long)i);
     return restored_streams[i];
+}
+
+static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
+{
+    uint32_t i, j;
+    size_t n = 0;
+    int *fds = tl_xmalloc((nfiles ? nfiles : 1) * sizeof *fds);
+    for (i = 0; i < nfiles; i++)
+        if (files[i].kind == TL_FILE_TCP) {
+            for (j = 0; j < i; j++)
+                if (files[j].kind == TL_FILE_TCP && files[j].description == files[i].description)
+                    break;
+            if (j == i)
+                fds[n++] = (int)files[i].fd;
+        }
+    tl_tcp_take(fds, n);
+    free(fds);
+    for (i = 0; i < nfiles; i++) {
+        const tl_ck_file *f = &files[i];
+        int fd = (int)f->fd;
+        entry *e;
+        if (f->kind != TL_FILE_TCP)
+            continue;
+        for (j = 0; j < i; j++)
+            if (files[j].kind == TL_FILE_TCP && files[j].description == f->description)
+                break;
+        if (j < i && dup2((int)files[j].fd, fd) < 0)
+            tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
+        fcntl(fd, F_SETFL, (fcntl(fd, F_GETFL) & ~O_NONBLOCK) | ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0));
+        fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
+        e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
+        e->description = f->description;
+        if (f->offset) {
+            e->pending_of = (int)f->offset;
+            e->pending_seq = next_pending++;
+        }
+        if (e->description >= next_description)
+            next_description = e->description + 1;
+        tl_info("restored connection %d (%s)", fd, f->path);
+    }
 }

@@ -9,6 +9,7 @@
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
 #include "talent_internal.h"
+#include "tcp_handoff.h"
 #include "heap_restore.h"
 #include "heap_track.h"
 #include "precopy.h"
@@ -121,6 +122,8 @@ void tl_restore_resuming(const tl_checkpoint *ck)
     if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
         tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
+    if (tl_restore_kind == TL_RESTORE_RESTART)
+        tl_files_restore_connections(ck);
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
         tl_event(TL_EVENT_READY " %llu %s", (unsigned long long)ck->sequence, tl_platform);
@@ -154,6 +157,7 @@ int main(int argc, char **argv)
     int rc;
 
     tl_config_read(&c);
+    tl_tcp_set_dir(c.dir);
     tl_events_init(c.event_file);
     if (c.restart) {
         uint64_t below = 0;

@@ -283,6 +283,13 @@ int talent_accept(int fd, struct sockaddr *addr, void *addrlen)
 {
     int r;
     tl_files_notice(fd, "accept");
+    r = tl_files_pending_take(fd);
+    if (r >= 0) {
+        /* carried from the backlog across a migration: accepted now, as the call would have */
+        if (addr && addrlen && getpeername(r, addr, (socklen_t *)addrlen) != 0)
+            *(socklen_t *)addrlen = 0;
+        return r;
+    }
     for (;;) {
         if (checkpoint_now())
             return -1;
@@ -338,7 +345,25 @@ int talent_poll(struct pollfd *fds, unsigned long nfds, int timeout_ms)
             }
             return -1;
         }
-        r = poll(fds, (nfds_t)nfds, timeout_ms);
+        {
+            /* a listener holding connections carried from its backlog is readable */
+            unsigned long k;
+            int carried = 0;
+            for (k = 0; k < nfds; k++)
+                if (fds[k].fd >= 0 && (fds[k].events & POLLIN) && tl_files_pending(fds[k].fd))
+                    carried = 1;
+            r = poll(fds, (nfds_t)nfds, carried ? 0 : timeout_ms);
+            if (carried && r >= 0) {
+                r = 0;
+                for (k = 0; k < nfds; k++) {
+                    if (fds[k].fd >= 0 && (fds[k].events & POLLIN) && tl_files_pending(fds[k].fd))
+                        fds[k].revents |= POLLIN;
+                    if (fds[k].revents)
+                        r++;
+                }
+                return r;
+            }
+        }
         if (!RETRY_OURS(r))
             return r;
         if (timeout_ms > 0) {

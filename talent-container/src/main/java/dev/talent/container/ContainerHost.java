@@ -35,6 +35,7 @@ public final class ContainerHost implements AutoCloseable {
     private final RuncCommands commands;
     private final Path init;
     private final ToolchainProbe probe;
+    private TcpRepair tcpRepair;
     private final OutputStream stderrSink;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** Ids between the start and the end of {@link #create}: reserved, not yet in {@link #containers}. */
@@ -98,6 +99,12 @@ public final class ContainerHost implements AutoCloseable {
     }
 
     public Path stateDirectory() { return stateDir; }
+
+    /** The TCP repair helper (compiled on first use, kept beside the container init). */
+    public synchronized TcpRepair tcpRepair() throws ContainerException, IOException, InterruptedException {
+        if (tcpRepair == null) tcpRepair = TcpRepair.ensure(stateDir.resolve("init"), probe);
+        return tcpRepair;
+    }
 
     public Runc runc() { return runc; }
 

@@ -585,7 +585,7 @@ public final class CheckpointReader {
                 int kindAt = in.offset();
                 int kindCode = in.u8("kind of " + what);
                 OpenFile.Kind kind = OpenFile.Kind.ofCode(kindCode);
-                if (kind == null) throw in.error(kindAt, what + ": kind must be 1..5, found " + kindCode);
+                if (kind == null) throw in.error(kindAt, what + ": kind must be 1..6, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
                 ByteString path = in.cString("path of " + what);
@@ -599,6 +599,13 @@ public final class CheckpointReader {
                             throw in.error(pathAt, what + ": a socket's path must be tcp:<IPv4>:<port>, "
                                     + "tcp6:[<IPv6>]:<port>, udp:<IPv4>:<port> or udp6:[<IPv6>]:<port>, found "
                                     + ValueText.quote(path.toByteArray(), 0));
+                        }
+                    }
+                    case TCP_CONNECTION -> {
+                        String text = path.toLenientString();
+                        if (!path.isUtf8() || !connection(text)) {
+                            throw in.error(pathAt, what + ": a connection's path must be tcp:<IPv4>:<port>-<IPv4>:<port> "
+                                    + "or tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>, found " + ValueText.quote(path.toByteArray(), 0));
                         }
                     }
                     case STDIN_POSITION, STANDARD_COPY -> {
@@ -630,9 +637,15 @@ public final class CheckpointReader {
                             ? "stream mode must be r, w or a followed by any of +bxe"
                             : "a " + kind.label() + " has no mode") + ", found \"" + mode + "\"");
                 }
+                int offsetAt = in.offset();
                 long offset = in.u64("offset of " + what);
                 long size = in.u64("size of " + what);
                 String site = in.str("site of " + what);
+                if (kind == OpenFile.Kind.TCP_CONNECTION
+                        && (Long.compareUnsigned(offset, 0x8000_0000L) > 0 || size != 0 || accessCode != 2)) {
+                    throw in.error(offsetAt, what + ": a connection's offset (its listener's fd + 1, or 0) must be at most "
+                            + "2147483648, its size 0 and its access read-write");
+                }
                 if (kind == OpenFile.Kind.STDIN_POSITION) {
                     if (stdinEntry >= 0) {
                         throw in.error(fdAt, what + ": a second stdin position (the first is open file " + stdinEntry + ")");
@@ -646,6 +659,18 @@ public final class CheckpointReader {
                 }
                 list.add(new OpenFile(fd, kind, description, path, OpenFile.Access.values()[accessCode], flags, stdSource,
                         mode, offset, size, site));
+            }
+            // a connection carried from a backlog names a listening TCP socket of the checkpoint
+            java.util.Set<Long> listeners = new java.util.HashSet<>();
+            for (OpenFile l : list) {
+                if (l.kind() == OpenFile.Kind.LISTENING_SOCKET && l.path().toLenientString().startsWith("tcp")) listeners.add(l.fd());
+            }
+            for (OpenFile f : list) {
+                if (f.kind() != OpenFile.Kind.TCP_CONNECTION || f.offset() == 0) continue;
+                if (!listeners.contains(f.offset() - 1)) {
+                    throw in.error(in.offset(), "open file (fd " + f.fd() + "): a connection in the backlog of descriptor "
+                            + (f.offset() - 1) + ", which is not a listening TCP socket of the checkpoint");
+                }
             }
             return list;
         }
@@ -777,7 +802,7 @@ public final class CheckpointReader {
                     int kindAt = in.offset();
                     int kindCode = in.u8(where + " object_kind");
                     ObjectKind kind = ObjectKind.ofCode(kindCode);
-                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..5, found " + kindCode);
+                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
                     int aAt = in.offset();
                     long a = in.u32(where + " a");
                     int bAt = in.offset();
@@ -989,6 +1014,15 @@ public final class CheckpointReader {
         if (count == 0 || each == 0) return 0;
         if (count < 0 || Math.multiplyHigh(count, each) != 0 || count * each < 0) return Long.MAX_VALUE;
         return count * each;
+    }
+
+    /** {@code tcp:<IPv4>:<port>-<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>} (local, then peer). */
+    static boolean connection(String text) {
+        int dash = text.indexOf('-');
+        if (dash < 0 || text.indexOf('-', dash + 1) >= 0) return false;
+        String proto = text.startsWith("tcp6:") ? "tcp6:" : text.startsWith("tcp:") ? "tcp:" : null;
+        if (proto == null) return false;
+        return listenAddress(text.substring(0, dash)) && listenAddress(proto + text.substring(dash + 1));
     }
 
     /**

@@ -11,12 +11,14 @@ import java.util.Objects;
  * @param description entries with equal values share one open file description (made by dup/dup2)
  * @param path kinds DESCRIPTOR and STREAM: absolute path; LISTENING_SOCKET: {@code tcp:<IPv4>:<port>} or
  *     {@code tcp6:[<IPv6>]:<port>} (listening TCP), {@code udp:<IPv4>:<port>} or {@code udp6:[<IPv6>]:<port>}
- *     (unconnected UDP, its bound address); otherwise empty. Raw bytes: file names need not be UTF-8
+ *     (unconnected UDP, its bound address); TCP_CONNECTION: {@code tcp:<local>-<peer>} (IPv4) or
+ *     {@code tcp6:[<local>]:<port>-[<peer>]:<port>}; otherwise empty. Raw bytes: file names need not be UTF-8
  * @param access read-only, write-only or read-write
  * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}
  * @param stdSource for STANDARD_COPY the standard descriptor (0, 1, 2) it copies; otherwise 0
  * @param mode for STREAM the fopen mode ({@code r}, {@code w+}, {@code ab}...); otherwise empty
- * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello})
+ * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello}); TCP_CONNECTION:
+ *     0, or the fd + 1 of the listening socket in whose backlog the connection waited (not accepted yet)
  * @param size kinds DESCRIPTOR, STREAM, STDIN_POSITION: file size at the checkpoint (u64; 0 for devices)
  * @param site where it was opened ({@code file.c:line:col}) or how talent met it ({@code read}, {@code stdin})
  */
@@ -49,7 +51,12 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
         /** How far stdin was read when it was a regular file (stdin itself is not reopened). */
         STDIN_POSITION(4),
         /** A copy of a standard descriptor ({@code stdSource}). */
-        STANDARD_COPY(5);
+        STANDARD_COPY(5),
+        /**
+         * An established TCP connection, its state carried beside the checkpoint by talent's TCP repair (the path is
+         * {@code tcp:<IPv4>:<port>-<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>}, local then peer).
+         */
+        TCP_CONNECTION(6);
 
         private final int code;
 

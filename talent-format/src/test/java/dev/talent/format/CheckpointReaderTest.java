@@ -49,7 +49,10 @@ class CheckpointReaderTest {
                 .contains(Value.NullPointer.class, Value.ObjectRef.class, Value.StringConstant.class, Value.StdStream.class,
                         Value.OpenStream.class);
         assertThat(read.files()).isEqualTo(Fixtures.files());
-        assertThat(read.files().stream().map(OpenFile::kind).distinct()).containsExactlyInAnyOrder(OpenFile.Kind.values());
+        // (TCP connections: tcpConnectionsAreCheckedAndMayNameTheirListener)
+        assertThat(read.files().stream().map(OpenFile::kind).distinct()).containsExactlyInAnyOrder(
+                java.util.Arrays.stream(OpenFile.Kind.values()).filter(k -> k != OpenFile.Kind.TCP_CONNECTION)
+                        .toArray(OpenFile.Kind[]::new));
         assertThat(read.pendingWait()).isEqualTo(new PendingWait(true, 1_250_000_000L));
     }
 
@@ -500,8 +503,8 @@ class CheckpointReaderTest {
         // std_source @25, mode @26 ("w" at 30), offset @31, size @39, site @47.
         Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
         int payload = s.offsetOf(s.indexOf("FILE")) + 12;
-        assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..5, found 9");
-        assertThat(fileError(s, 8, 0)).contains("kind must be 1..5, found 0");
+        assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..6, found 9");
+        assertThat(fileError(s, 8, 0)).contains("kind must be 1..6, found 0");
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
         assertThat(fileError(s, 24, 8)).contains("flags 0x08 has unknown bits set");
         assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");
@@ -533,6 +536,32 @@ class CheckpointReaderTest {
         assertThat(filesError(List.of(stdin, stdin))).contains("open file 1 (fd 0): a second stdin position (the first is open file 0)");
         assertThat(filesError(List.of(stream, Fixtures.files().get(2), stream)))
                 .contains("open file 2 (fd 4): descriptor 4 is already listed by open file 0");
+    }
+
+    @Test
+    void tcpConnectionsAreCheckedAndMayNameTheirListener() throws Exception {
+        OpenFile listener = new OpenFile(3, OpenFile.Kind.LISTENING_SOCKET, 1, ByteString.utf8("tcp:0.0.0.0:8080"),
+                OpenFile.Access.READ_WRITE, 0, 0, "", 0, 0, "accept");
+        OpenFile accepted = connection(4, "tcp:10.211.0.2:8080-10.211.0.1:40000", 0);
+        OpenFile queued = connection(5, "tcp:10.211.0.2:8080-10.211.0.1:40002", 4);
+        OpenFile outgoing = connection(6, "tcp6:[fd00::2]:51000-[fd00::1]:443", 0);
+        Checkpoint c = withFiles(List.of(listener, accepted, queued, outgoing), new PendingWait(false, 0));
+        assertThat(CheckpointReader.read(CheckpointWriter.write(c))).isEqualTo(c);
+
+        assertThat(filesError(List.of(connection(4, "tcp:10.211.0.2:8080", 0))))
+                .contains("a connection's path must be tcp:<IPv4>:<port>-<IPv4>:<port>");
+        assertThat(filesError(List.of(connection(4, "tcp:1.2.3.4:1-5.6.7.8:2-9.9.9.9:3", 0)))).contains("found");
+        assertThat(filesError(List.of(connection(4, "tcp6:[::1]:1-5.6.7.8:2", 0)))).contains("found");
+        assertThat(filesError(List.of(connection(4, "tcp:1.2.3.4:1-5.6.7.8:65536", 0)))).contains("found");
+        assertThat(filesError(List.of(listener, connection(4, "tcp:1.2.3.4:1-5.6.7.8:2", 9))))
+                .contains("a connection in the backlog of descriptor 8, which is not a listening TCP socket");
+        assertThat(filesError(List.of(connection(4, "tcp:1.2.3.4:1-5.6.7.8:2", 0x8000_0001L))))
+                .contains("a connection's offset");
+    }
+
+    private static OpenFile connection(long fd, String path, long listenerPlusOne) {
+        return new OpenFile(fd, OpenFile.Kind.TCP_CONNECTION, fd, ByteString.utf8(path), OpenFile.Access.READ_WRITE, 0, 0, "",
+                listenerPlusOne, 0, "accept (a connection)");
     }
 
     @Test

@@ -182,6 +182,12 @@ final class ForgedCorpus {
                 ByteString.utf8("tcp:127.0.0.1:99999"), f.access(), f.flags(), 0, "", 0, 0, f.site()))));
         out.put("file-listen-address-ipv6.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), f.kind(), f.description(),
                 ByteString.utf8("tcp6:[::g]:80"), f.access(), f.flags(), 0, "", 0, 0, f.site()))));
+        out.put("file-connection-path.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), OpenFile.Kind.TCP_CONNECTION,
+                f.description(), ByteString.utf8("tcp:127.0.0.1:8080-/etc/passwd"), f.access(), f.flags(), 0, "", 0, 0,
+                f.site()))));
+        out.put("file-connection-backlog.tck", write(withFile(base, 3, f -> new OpenFile(f.fd(), OpenFile.Kind.TCP_CONNECTION,
+                f.description(), ByteString.utf8("tcp:127.0.0.1:8080-127.0.0.1:9"), f.access(), f.flags(), 0, "", 100, 0,
+                f.site()))));
         out.put("file-stream-mode.tck", write(withFile(base, 1, f -> new OpenFile(f.fd(), f.kind(), f.description(),
                 f.path(), f.access(), f.flags(), 0, "q", f.offset(), f.size(), f.site()))));
         out.put("meta-pointer-bits.tck", write(new Checkpoint(new Meta(base.meta().fingerprint(), "app", "s390x", 48, true,

@@ -168,44 +168,147 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /**
+     * A socat peer holds one connection to a line server while it hops x86_64 -> aarch64 -> x86_64 -> aarch64 ->
+     * x86_64, sending a line every 2 ms all along (so lines are in flight, unread or unacknowledged, at every
+     * checkpoint): every line comes back exactly once, in order, as an uninterrupted run answers them.
+     */
     @Test
-    void anOpenConnectionRefusesTheCheckpointAndStaysWithTheSource() throws Exception {
-        String app = "netcount-held-" + ProcessHandle.current().pid();
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aHeldConnectionMovesWithTheAppAcrossIsas() throws Exception {
+        Path source = root.resolve("linecount.c");
+        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/linecount.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
+                "x86_64,aarch64", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        Path lines = root.resolve("build/linecount");
+        int atLeast = 500;
+        List<String> hops = List.of("aarch64", "x86_64", "aarch64", "x86_64");
+
+        String app = "linecount-" + ProcessHandle.current().pid();
         String address = "10.219.5.3";
         Path log = root.resolve("held.jsonl");
-        Process run = start(app, "held", List.of("--ip", address, "--log", log.toString()));
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+                "--ip", address, "--platforms", "x86_64,aarch64", "--state-dir", root.resolve("held-state").toString(),
+                "--log", log.toString(), lines.toString(), "--", Integer.toString(PORT)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("held.stdout").toFile()).redirectError(root.resolve("held.stderr").toFile()).start();
         List<String> ports = new ArrayList<>();
+        Conversation got;
         try {
             awaitStatus(app);
             ports.addAll(ports());
-            assertThat(ask(address, "one")).isEqualTo("1 x86_64 one\n");
-            try (java.net.Socket held = new java.net.Socket()) {
-                held.connect(new java.net.InetSocketAddress(address, PORT), 10_000);
-                held.setSoTimeout(30_000);
-                // the server is blocked reading this connection: a TCP connection cannot be carried yet
-                Thread.sleep(300);
-                ProcessResult refused = TalentCli.get().run(root, Duration.ofMinutes(3), List.of("migrate", app, "--to", "s390x"));
-                assertThat(refused.stdoutText() + refused.stderrText()).contains("failed at step checkpoint")
-                        .contains("is a TCP socket that is not listening").contains("the program keeps running there");
-                held.getOutputStream().write("two\n".getBytes(StandardCharsets.UTF_8));
-                String reply = new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(reply).as("the connection survived on the source").isEqualTo("2 x86_64 two\n");
-            }
-            ProcessResult ok = TalentCli.get().run(root, Duration.ofMinutes(3), List.of("migrate", app, "--to", "s390x"));
-            assertThat(ok.exitCode()).withFailMessage(ok::describe).isZero();
-            assertThat(ask(address, "three")).isEqualTo("3 s390x three\n");
-            assertThat(ask(address, "quit")).isEqualTo("bye\n");
-            assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            got = converse(address + ":" + PORT, atLeast, () -> {
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                }
+            });
+            assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
             stop(run);
         }
         assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("held.stderr"))).isZero();
-        assertThat(EnvApp.read(root.resolve("held.stdout"))).isEqualTo("served 3\n");
+        int count = got.lines();
+        // the uninterrupted run: the x86_64 build on the host's loopback, fed the same lines by socat
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(lines.resolveSibling("linecount.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(root.resolve("held-reference.stdout").toFile()).start();
+        Conversation expected;
+        try {
+            expected = converse("127.0.0.1:" + port, got.lines(), () -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected.output()).startsWith("1 line-1\n").endsWith(count + " line-" + count + "\nbye\n");
+
+        assertThat(got.output()).as("what the peer received").isEqualTo(expected.output());
+        assertThat(EnvApp.read(root.resolve("held.stdout"))).isEqualTo("served " + count + "\n");
         List<JsonNode> records = EnvApp.records(log);
-        assertThat(records.get(0).get("ok").asBoolean()).isFalse();
-        assertThat(records.get(0).get("failed_step").asText()).isEqualTo("checkpoint");
-        assertThat(records.get(1).get("ok").asBoolean()).isTrue();
+        assertThat(records).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener and the connection, in " + r).isEqualTo(2);
+        });
         assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * One socat connection to {@code hostPort}: lines {@code line-1, line-2...} written every 2 ms, at least
+     * {@code atLeast} and for as long as {@code during} runs (started after the first reply), then "quit"; everything
+     * socat printed and how many lines were sent.
+     */
+    private Conversation converse(String hostPort, int atLeast, ThrowingRunnable during) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Process peer = new ProcessBuilder("socat", "-t", "30", "-", "TCP:" + hostPort + ",connect-timeout=5")
+                    .redirectError(root.resolve("socat.stderr").toFile()).start();
+            var out = new java.io.ByteArrayOutputStream();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    peer.getInputStream().transferTo(out);
+                } catch (IOException e) {
+                    // socat ended
+                }
+            });
+            var writer = peer.getOutputStream();
+            try {
+                writer.write("line-1\n".getBytes(StandardCharsets.UTF_8));
+                writer.flush();
+            } catch (IOException e) {
+                // socat could not connect and ended: tried again below
+            }
+            long firstBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (out.size() == 0 && peer.isAlive() && System.nanoTime() < firstBy) Thread.sleep(10);
+            if (out.size() == 0) {
+                peer.destroyForcibly();
+                reader.join();
+                if (System.nanoTime() > deadline) throw new AssertionError("socat never reached " + hostPort);
+                Thread.sleep(300);
+                continue;
+            }
+            var writeFailed = new java.util.concurrent.atomic.AtomicReference<Exception>();
+            var duringDone = new java.util.concurrent.atomic.AtomicBoolean();
+            var sent = new java.util.concurrent.atomic.AtomicInteger(1);
+            Thread lines = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 2; i <= atLeast || !duringDone.get(); i++) {
+                        writer.write(("line-" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                        writer.flush();
+                        sent.set(i);
+                        Thread.sleep(2);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    writeFailed.set(e);
+                }
+            });
+            try {
+                during.run();
+            } finally {
+                duringDone.set(true);
+            }
+            lines.join(Duration.ofMinutes(2));
+            if (writeFailed.get() != null) throw writeFailed.get();
+            writer.write("quit\n".getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+            assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("socat ends after bye").isTrue();
+            reader.join();
+            return new Conversation(out.toString(StandardCharsets.UTF_8), sent.get());
+        }
+    }
+
+    private record Conversation(String output, int lines) {}
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test

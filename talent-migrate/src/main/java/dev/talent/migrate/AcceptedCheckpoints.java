@@ -249,7 +249,7 @@ final class AcceptedCheckpoints {
 
     /**
      * The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's; returns
-     * how many sockets it carries (listening TCP and UDP sockets, recreated by the destination).
+     * how many sockets it carries (listening TCP and UDP sockets, recreated by the destination, and TCP connections).
      */
     private static int validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
         try {
@@ -259,7 +259,8 @@ final class AcceptedCheckpoints {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
                         + meta + "; refused");
             }
-            return (int) c.files().stream().filter(f -> f.kind() == dev.talent.format.OpenFile.Kind.LISTENING_SOCKET).count();
+            return (int) c.files().stream().filter(f -> f.kind() == dev.talent.format.OpenFile.Kind.LISTENING_SOCKET
+                    || f.kind() == dev.talent.format.OpenFile.Kind.TCP_CONNECTION).count();
         } catch (CorruptCheckpointException e) {
             throw new CheckpointRefusedException(source + " is not a valid checkpoint (" + Printable.escape(e.getMessage()
                     .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);

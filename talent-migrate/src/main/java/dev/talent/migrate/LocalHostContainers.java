@@ -19,6 +19,8 @@ final class LocalHostContainers implements HostContainers {
     private final Host host;
     private final Factory factory;
 
+    Host host() { return host; }
+
     LocalHostContainers(Host host, Factory factory) {
         this.host = host;
         this.factory = factory;

@@ -58,17 +58,19 @@ final class LocalHostFiles implements HostFiles {
     public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
         StateFiles.emptyDirectory(host.checkpoints);
         int copied = 0;
+        java.math.BigInteger newest = null;
         List<String> refused = new ArrayList<>();
         for (AcceptedCheckpoints.Accepted a : accepted.list()) {
             try {
                 accepted.copyInto(a, host.checkpoints);
                 copied++;
+                if (newest == null || a.sequence().compareTo(newest) > 0) newest = a.sequence();
             } catch (IOException e) {
                 refused.add(e.getMessage());
             }
         }
         for (String r : refused) warn.accept(r);
-        return new RestoredCheckpoints(copied, refused);
+        return new RestoredCheckpoints(copied, java.util.Optional.ofNullable(newest), refused);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.talent.migrate.pipeline.CheckpointReceiver;
 import dev.talent.migrate.pipeline.CheckpointSigner;
 import dev.talent.migrate.pipeline.CheckpointVerifier;
 import dev.talent.migrate.pipeline.CommitStep;
+import dev.talent.migrate.pipeline.ConnectionCarrier;
 import dev.talent.migrate.pipeline.ConfirmStep;
 import dev.talent.migrate.pipeline.FinalSyncStep;
 import dev.talent.migrate.pipeline.MigrationPipeline;
@@ -80,6 +81,8 @@ public final class Orchestrator implements ControlHandler {
     private final Instant startedAt = Instant.now();
 
     private ContainerHost containers;
+    /** --net: carries the app's TCP connections across migrations (null without --net). */
+    private TcpCarrier tcp;
     private volatile Running current;
     private volatile Prepared prepared;
     private ChangeJournal journal;
@@ -390,6 +393,7 @@ public final class Orchestrator implements ControlHandler {
         leases = AddressLeases.open(net.config());
         dev.talent.container.Ipv4 address = leases.acquire(net.address(), request.stateDir());
         request = request.withNetwork(Optional.of(new NetRequest(net.config(), Optional.of(address))));
+        tcp = new TcpCarrier(containers.tcpRepair(), request.stateDir().resolve("tcp.state"));
     }
 
     /** The app's address (--net), else empty. */
@@ -596,6 +600,8 @@ public final class Orchestrator implements ControlHandler {
         Instant at = Instant.now();
         Timing t = new Timing();
         state = StatusReport.State.MIGRATING;
+        // the program's TCP connections (--net), carried by the repair helper; none without a network
+        LocalConnections connections = tcp == null ? null : new LocalConnections(tcp, timeouts.safePoint(), timeouts.restore());
         try {
             if (to.equals(source.platform)) {
                 throw new MigrationFailedException(Step.PREPARE, "the app already runs on " + to.name());
@@ -622,7 +628,8 @@ public final class Orchestrator implements ControlHandler {
                         prepared = null;
                     },
                     c -> watchExit((LocalContainer) c, source),
-                    w -> listener.accept(new RunEvent.Warning(w)));
+                    w -> listener.accept(new RunEvent.Warning(w)),
+                    connections == null ? ConnectionCarrier.NONE : connections);
             MigrationPipeline.Outcome outcome = pipeline.run(
                     new MigrationPipeline.Side(containersOf(source), filesOf(source), current.container()),
                     new MigrationPipeline.Side(containersOf(dest.host()), filesOf(dest.host()), dest.container()),
@@ -637,7 +644,10 @@ public final class Orchestrator implements ControlHandler {
             return switch (outcome) {
                 // it ended on its own before reaching a site: nothing to migrate
                 case MigrationPipeline.Outcome.Ended e -> new Outcome(null, "", e.status());
-                case MigrationPipeline.Outcome.Moved m -> new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+                case MigrationPipeline.Outcome.Moved m -> {
+                    if (connections != null) t.netNanos += connections.nanos();
+                    yield new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+                }
             };
         } catch (MigrationFailedException e) {
             // failed before the program stopped: it runs on at the source, whose traffic flows again (after a
@@ -646,6 +656,8 @@ public final class Orchestrator implements ControlHandler {
             MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
             return new Outcome(failed, e.logTail(), null);
         } finally {
+            // a take that never finished (the program ended, or the stop failed) is abandoned
+            if (connections != null) connections.cancel();
             state = StatusReport.State.RUNNING;
         }
     }
@@ -657,6 +669,7 @@ public final class Orchestrator implements ControlHandler {
         closeQuietly(journal);
         journal = dest.replica().journal();
         prepared = null;
+        forgetConnections();
         listener.accept(new RunEvent.Running(dest.host().platform, dest.container().id(), true));
         try {
             runState.record(request, dest.host().platform);
@@ -664,6 +677,15 @@ public final class Orchestrator implements ControlHandler {
         } catch (IOException e) {
             return Optional.of("cannot note the move to " + dest.host().platform.name() + " in " + request.stateDir()
                     + " (talent run --resume needs it): " + e.getMessage());
+        }
+    }
+
+    /** After a commit the connections live in the destination: the state they were carried in is dropped. */
+    private void forgetConnections() {
+        try {
+            if (tcp != null) tcp.forget();
+        } catch (IOException e) {
+            listener.accept(new RunEvent.Warning("cannot remove the TCP state of the last migration: " + e.getMessage()));
         }
     }
 
@@ -687,7 +709,9 @@ public final class Orchestrator implements ControlHandler {
      */
     private void restartOnSource(Host source, String why) throws RollbackFailedException, InterruptedException {
         StepResult.RolledBack b = rollBackStep().run(containersOf(source), filesOf(source),
-                current == null ? null : current.container(), why, c -> watchExit((LocalContainer) c, source));
+                current == null ? null : current.container(), why, c -> watchExit((LocalContainer) c, source),
+                // the connections taken at the stop, if the restarted program restores the checkpoint they belong to
+                tcp == null ? ConnectionCarrier.NONE : new LocalConnections(tcp, timeouts.safePoint(), timeouts.restore()));
         adoptRestarted(source, b);
     }
 

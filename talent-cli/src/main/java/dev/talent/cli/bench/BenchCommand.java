@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Overhead.class, BenchCommand.Checkpoint.class, BenchCommand.Heap.class,
                 BenchCommand.Latency.class, SyncBenchCommand.class, MigrationBenchCommand.class,
                 FuzzBenchCommand.class, CsmithBenchCommand.class, AlertBenchCommand.class, StartupBenchCommand.class, FleetBenchCommand.class,
-                BenchCommand.Precopy.class})
+                BenchCommand.Precopy.class, NetworkBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final Platform X86_64 = Platform.glibc(Isa.X86_64);
@@ -38,7 +38,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, precopy, fuzz or csmith");
+        throw new ParameterException(spec.commandLine(), "missing benchmark: overhead, checkpoint, heap, latency, sync, migration, precopy, network, fuzz, csmith, alerts, startup or fleet");
     }
 
     /** What the benchmarks share: the workspace, progress on stderr, and failures rendered as messages. */

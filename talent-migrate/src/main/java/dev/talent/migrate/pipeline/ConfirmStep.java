@@ -17,6 +17,12 @@ public final class ConfirmStep {
 
     public StepResult.Confirmed run(HostContainers host, AppContainer destination, long startedNanos)
             throws MigrationFailedException, InterruptedException {
+        return run(host, destination, startedNanos, ConnectionCarrier.NONE);
+    }
+
+    /** As above; before the traffic flows, the program must hold the TCP connections {@code connections} gave it. */
+    public StepResult.Confirmed run(HostContainers host, AppContainer destination, long startedNanos,
+            ConnectionCarrier connections) throws MigrationFailedException, InterruptedException {
         long readyBy = startedNanos + timeout.toNanos();
         while (true) {
             RuntimeEvent e = host.nextEvent(Duration.ofNanos(Math.max(1, readyBy - System.nanoTime())));
@@ -30,6 +36,7 @@ public final class ConfirmStep {
                     if (!destination.hasNetwork()) return new StepResult.Confirmed(ready, 0);
                     long u0 = System.nanoTime();
                     try {
+                        connections.beforeUnlock();
                         destination.unlockNetwork();
                     } catch (IOException ce) {
                         throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);

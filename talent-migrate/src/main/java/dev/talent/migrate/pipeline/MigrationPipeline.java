@@ -19,7 +19,13 @@ public final class MigrationPipeline {
 
     /** What the caller does around the steps. */
     public record Hooks(StartStep.BeforeStart beforeStart, CommitStep.Ledger ledger, Runnable discardDestination,
-            Consumer<AppContainer> watchExit, Consumer<String> warn) {}
+            Consumer<AppContainer> watchExit, Consumer<String> warn, ConnectionCarrier connections) {
+        /** Without TCP connections to carry. */
+        public Hooks(StartStep.BeforeStart beforeStart, CommitStep.Ledger ledger, Runnable discardDestination,
+                Consumer<AppContainer> watchExit, Consumer<String> warn) {
+            this(beforeStart, ledger, discardDestination, watchExit, warn, ConnectionCarrier.NONE);
+        }
+    }
 
     /** How a migration that did not fail ended. */
     public sealed interface Outcome {
@@ -56,20 +62,31 @@ public final class MigrationPipeline {
      */
     public Outcome run(Side source, Side destination, WorkdirTransport workdir, Hooks hooks, Consumer<StepResult> progress)
             throws MigrationFailedException, RollbackFailedException, InterruptedException {
-        StepResult stop = safePoint.run(source.containers(), source.container(), progress);
+        ConnectionCarrier connections = hooks.connections();
+        StepResult stop;
+        try {
+            stop = safePoint.run(source.containers(), source.container(), connections, progress);
+        } catch (MigrationFailedException e) {
+            connections.cancel();
+            throw e;
+        }
         progress.accept(stop);
         if (stop instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
         // from here on the program is stopped: any failure, of whatever kind, restarts it on the source
         Step step = Step.CHECKPOINT;
         try {
-            progress.accept(transfer.run(source.files(), destination.files(), progress));
+            StepResult.CheckpointTransferred moved = transfer.run(source.files(), destination.files(), connections, progress);
+            progress.accept(moved);
             step = Step.SYNC;
             progress.accept(finalSync.run(workdir, source.containers().name(), destination.containers().name()));
             step = Step.START;
-            StepResult.Started started = start.run(destination.containers(), destination.container(), hooks.beforeStart());
+            StepResult.Started started = start.run(destination.containers(), destination.container(), c -> {
+                hooks.beforeStart().run(c);
+                connections.beforeStart(destination.containers(), c, moved.sequence());
+            });
             progress.accept(started);
             step = Step.RESTORE;
-            progress.accept(confirm.run(destination.containers(), destination.container(), started.atNanos()));
+            progress.accept(confirm.run(destination.containers(), destination.container(), started.atNanos(), connections));
         } catch (MigrationFailedException failure) {
             rollBack(source, hooks, failure, progress);
             throw failure;
@@ -87,8 +104,9 @@ public final class MigrationPipeline {
     /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
     private void rollBack(Side source, Hooks hooks, MigrationFailedException failure, Consumer<StepResult> progress)
             throws RollbackFailedException, InterruptedException {
+        hooks.connections().cancel();
         hooks.discardDestination().run();
         progress.accept(rollBack.run(source.containers(), source.files(), source.container(),
-                "failed step " + failure.step().label(), hooks.watchExit()));
+                "failed step " + failure.step().label(), hooks.watchExit(), hooks.connections()));
     }
 }

@@ -33,6 +33,16 @@ public final class RollBackStep {
      */
     public StepResult.RolledBack run(HostContainers containers, HostFiles files, AppContainer stopped, String why,
             Consumer<AppContainer> watchExit) throws RollbackFailedException, InterruptedException {
+        return run(containers, files, stopped, why, watchExit, ConnectionCarrier.NONE);
+    }
+
+    /**
+     * As above; the restarted program gets the TCP connections taken at the stop if it restores the checkpoint they
+     * belong to, and its traffic flows once it holds them.
+     */
+    public StepResult.RolledBack run(HostContainers containers, HostFiles files, AppContainer stopped, String why,
+            Consumer<AppContainer> watchExit, ConnectionCarrier connections)
+            throws RollbackFailedException, InterruptedException {
         if (stopped != null) deleteQuietly(stopped);
         String where = "; " + files.whereStateIs() + retryHint;
         String on = containers.name();
@@ -46,6 +56,7 @@ public final class RollBackStep {
             c = containers.create(true, Optional.empty());
             containers.clearEvents();
             watchExit.accept(c);
+            if (restored.newest().isPresent()) connections.beforeStart(containers, c, restored.newest().get());
             c.start();
         } catch (RollbackFailedException e) {
             throw e;
@@ -61,6 +72,8 @@ public final class RollBackStep {
                         + " did not report that it runs" + where + "; container log:\n" + c.logTail(SafePointStep.LOG_TAIL_LINES));
                 case RuntimeEvent.Ready r -> {
                     try {
+                        connections.beforeUnlock();
+                        connections.forget();
                         c.unlockNetwork();
                     } catch (IOException e2) {
                         throw new RollbackFailedException("the program restarted on " + on + " after " + why

@@ -25,6 +25,18 @@ public final class SafePointStep {
     /** Returns {@link StepResult.SafePointReached} or {@link StepResult.ProgramEnded}. */
     public StepResult run(HostContainers host, AppContainer program, Consumer<StepResult> progress)
             throws MigrationFailedException, InterruptedException {
+        return run(host, program, ConnectionCarrier.NONE, progress);
+    }
+
+    /** As above; {@code connections} is made ready to take the program's TCP connections before it is asked to stop. */
+    public StepResult run(HostContainers host, AppContainer program, ConnectionCarrier connections,
+            Consumer<StepResult> progress) throws MigrationFailedException, InterruptedException {
+        try {
+            connections.beforeStop(host, program);
+        } catch (IOException e) {
+            throw new MigrationFailedException(Step.CHECKPOINT, "cannot prepare to take the TCP connections on "
+                    + host.name() + ": " + e.getMessage(), "", e);
+        }
         long requested = System.nanoTime();
         try {
             if (program.hasNetwork()) {

@@ -15,7 +15,13 @@ public final class TransferStep {
 
     /** Tells {@link StepResult.CheckpointAccepted} to {@code progress} once the source has accepted the checkpoint. */
     public StepResult.CheckpointTransferred run(HostFiles source, HostFiles destination, Consumer<StepResult> progress)
-            throws MigrationFailedException {
+            throws MigrationFailedException, InterruptedException {
+        return run(source, destination, ConnectionCarrier.NONE, progress);
+    }
+
+    /** As above; the TCP connections {@code connections} took at the stop are bound to the accepted checkpoint. */
+    public StepResult.CheckpointTransferred run(HostFiles source, HostFiles destination, ConnectionCarrier connections,
+            Consumer<StepResult> progress) throws MigrationFailedException, InterruptedException {
         OutgoingCheckpoint ck;
         try {
             ck = source.takeCheckpoint();
@@ -24,6 +30,12 @@ public final class TransferStep {
                     + " left is refused: " + e.getMessage(), "", e);
         }
         progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets())));
+        try {
+            connections.taken(ck.sequence());
+        } catch (IOException e) {
+            throw new MigrationFailedException(Step.CHECKPOINT, "the TCP connections of the program on " + source.name()
+                    + " were not taken: " + e.getMessage(), "", e);
+        }
         try (InputStream in = ck.bytes().open()) {
             destination.receiveCheckpoint(ck.signature(), in);
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,298 @@
+package dev.talent.cli.bench;
+
+import dev.talent.container.ContainerException;
+import dev.talent.container.Ipv4;
+import dev.talent.container.NetworkConfig;
+import dev.talent.migrate.Interval;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.NetRequest;
+import dev.talent.migrate.Orchestrator;
+import dev.talent.migrate.RunEvent;
+import dev.talent.migrate.RunRequest;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.Platform;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code talent bench network} (issue 12): what a connected peer sees of a --net app's migrations. The bundled line
+ * server (network.c: every line comes back as "n line") runs under the orchestrator, in this JVM, with a network
+ * namespace of its own; a peer on the host holds one TCP connection to it and sends a request every 1 ms, while the
+ * orchestrator migrates the app at random intervals. The pause of a migration is the largest gap between two
+ * consecutive replies around it; it is reported next to the downtime and the network part ({@code net_ms}) the
+ * orchestrator recorded. Every reply is checked: reply i must be "i req-i", so that lost or duplicated bytes are
+ * counted (the benchmark fails unless both are 0).
+ */
+final class NetworkBench {
+
+    static final String SOURCE = "network.c";
+    static final String NAME = "network";
+    static final int PORT = 8080;
+    private static final long SPACING_NANOS = 1_000_000;
+
+    record Settings(int migrations, Interval every, long seed, String bridge, String subnet, List<Platform> foreign) {}
+
+    /** One scenario's measurements, in the order of the migrations. */
+    record Scenario(String title, List<Platform> platforms, List<Double> pauseMs, List<Double> downtimeMs,
+                    List<Double> netMs, int failed, long requests, long lost, long duplicated) {}
+
+    private final BenchWorkspace workspace;
+
+    NetworkBench(BenchWorkspace workspace) { this.workspace = workspace; }
+
+    List<Scenario> run(Settings settings) throws BenchFailedException, IOException, InterruptedException {
+        Platform x86 = Platform.glibc(Isa.X86_64);
+        Platform musl = Platform.parse("x86_64-musl");
+        List<Platform> nativePair = workspace.usable(List.of(x86, musl));
+        List<Platform> foreign = workspace.usable(settings.foreign());
+        List<Platform> all = new ArrayList<>(nativePair);
+        all.addAll(foreign);
+        if (nativePair.size() < 2) throw new BenchFailedException("the native scenario needs x86_64 and x86_64-musl");
+        Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(SOURCE), NAME, all);
+        Path program = binaries.get(x86).resolveSibling(NAME);
+        List<Scenario> out = new ArrayList<>();
+        out.add(scenario("native -> native", "native", nativePair, program, settings, "10"));
+        if (!foreign.isEmpty()) {
+            List<Platform> cross = new ArrayList<>(List.of(x86));
+            cross.addAll(foreign);
+            out.add(scenario("cross-ISA", "cross", cross, program, settings, "11"));
+        }
+        return out;
+    }
+
+    private Scenario scenario(String title, String label, List<Platform> platforms, Path program, Settings settings,
+                              String host) throws BenchFailedException, IOException, InterruptedException {
+        Path dir = workspace.freshDirectory("network-" + label);
+        Path workdir = Files.createDirectories(dir.resolve("work"));
+        Path stdout = dir.resolve("stdout.txt");
+        NetworkConfig config;
+        Ipv4 address;
+        try {
+            config = NetworkConfig.of(settings.bridge(), settings.subnet(), null);
+            address = new Ipv4(config.network().value() + Integer.parseInt(host));
+            config.checkAppAddress(address);
+        } catch (IllegalArgumentException e) {
+            throw new BenchFailedException("--bridge/--subnet: " + e.getMessage(), e);
+        }
+        RunRequest request = new RunRequest("bench-net-" + label + "-" + ProcessHandle.current().pid(), program,
+                List.of(Integer.toString(PORT)), platforms, Optional.of(settings.every()), OptionalInt.of(settings.migrations()),
+                workdir, dir.resolve("state"), Duration.ofSeconds(30), Optional.empty(), Optional.empty(),
+                Optional.of(settings.seed()), Optional.of(stdout), dev.talent.env.SyncLimits.DEFAULT,
+                Optional.of(new NetRequest(config, Optional.of(address))));
+        List<MigrationRecord> records = new ArrayList<>();
+        AtomicInteger succeeded = new AtomicInteger();
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Thread orchestrator = Thread.ofPlatform().name("bench-network-" + label).start(() -> {
+            try {
+                status.complete(new Orchestrator(request, Orchestrator.Timeouts.defaults(), event -> {
+                    MigrationRecord r = switch (event) {
+                        case RunEvent.Migrated m -> m.record();
+                        case RunEvent.MigrationFailed f -> f.record();
+                        default -> null;
+                    };
+                    if (r == null) return;
+                    synchronized (records) {
+                        records.add(r);
+                    }
+                    if (r.ok()) succeeded.incrementAndGet();
+                    workspace.events().accept(new BenchEvent.Migration(title, succeeded.get(), settings.migrations(), r));
+                }).run());
+            } catch (IOException | InterruptedException | MigrationFailedException | ContainerException | RuntimeException e) {
+                status.completeExceptionally(e);
+            }
+        });
+        Peer peer;
+        try {
+            peer = Peer.connect(address.toString(), status);
+            long lastChange = System.nanoTime();
+            int seen = 0;
+            // requests every 1 ms until the orchestrator has done its migrations (or stalls for a minute)
+            while (succeeded.get() < settings.migrations() && !status.isDone()) {
+                peer.send();
+                int now = records.size();
+                if (now != seen) {
+                    seen = now;
+                    lastChange = System.nanoTime();
+                } else if (System.nanoTime() - lastChange > Duration.ofMinutes(2).toNanos()) {
+                    throw new BenchFailedException(title + ": no migration for two minutes");
+                }
+            }
+            for (int i = 0; i < 200; i++) peer.send(); // a tail after the last migration
+            peer.quit();
+            int exit = status.get(2, TimeUnit.MINUTES);
+            if (exit != 0) throw new BenchFailedException(title + ": the server exited with status " + exit);
+        } catch (ExecutionException e) {
+            throw new BenchFailedException(title + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new BenchFailedException(title + ": the server did not end after quit", e);
+        } finally {
+            if (orchestrator.isAlive()) orchestrator.interrupt();
+        }
+        List<Double> pauses = new ArrayList<>(), downtimes = new ArrayList<>(), net = new ArrayList<>();
+        int failed = 0;
+        for (int i = 0; i < records.size(); i++) {
+            MigrationRecord r = records.get(i);
+            if (!r.ok()) {
+                failed++;
+                continue;
+            }
+            downtimes.add(r.downtimeMs());
+            net.add(r.netMs() == null ? 0.0 : r.netMs());
+            // from its start to the next migration's (or 5 s after its end)
+            Instant end = r.at().plusMillis(Math.round(r.downtimeMs()) + 5000);
+            if (i + 1 < records.size() && records.get(i + 1).at().isBefore(end)) end = records.get(i + 1).at();
+            pauses.add(peer.largestGapMs(r.at(), end));
+        }
+        return new Scenario(title, platforms, pauses, downtimes, net, failed, peer.sent, peer.lost(), peer.duplicated());
+    }
+
+    /** The peer: one connection, a request every 1 ms, every reply timed and checked. */
+    private static final class Peer {
+        private final Socket socket;
+        private final OutputStream out;
+        private final List<Long> replyNanos = new ArrayList<>();
+        private final List<Long> replyNumbers = new ArrayList<>();
+        private final Thread reader;
+        private final long originNanos = System.nanoTime();
+        private final Instant origin = Instant.now();
+        private long sent;
+        private long next = System.nanoTime();
+        private volatile long badReplies;
+
+        private Peer(Socket socket, BufferedReader in, long firstReplyNanos) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+            this.sent = 1;
+            replyNanos.add(firstReplyNanos);
+            replyNumbers.add(1L);
+            this.reader = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        long at = System.nanoTime();
+                        if (line.equals("bye")) break;
+                        int space = line.indexOf(' ');
+                        long n = -1;
+                        try {
+                            if (space > 0 && line.substring(space + 1).equals("req-" + line.substring(0, space))) {
+                                n = Long.parseLong(line.substring(0, space));
+                            }
+                        } catch (NumberFormatException e) {
+                            n = -1;
+                        }
+                        synchronized (replyNanos) {
+                            replyNanos.add(at);
+                            replyNumbers.add(n);
+                        }
+                        if (n < 0) badReplies++;
+                    }
+                } catch (IOException e) {
+                    badReplies++;
+                }
+            });
+        }
+
+        static Peer connect(String address, CompletableFuture<Integer> status) throws BenchFailedException, InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            IOException last = null;
+            while (System.nanoTime() < deadline && !status.isDone()) {
+                Socket s = new Socket();
+                try {
+                    // a connection counts once the server answered on it: one still in its handshake when a
+                    // migration stops the server is not carried (the kernel has not completed it)
+                    s.setTcpNoDelay(true);
+                    s.connect(new InetSocketAddress(address, PORT), 1000);
+                    s.setSoTimeout(5000);
+                    s.getOutputStream().write("req-1\n".getBytes(StandardCharsets.US_ASCII));
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                    String first = in.readLine();
+                    long at = System.nanoTime();
+                    if (!"1 req-1".equals(first)) throw new IOException("first reply '" + first + "'");
+                    s.setSoTimeout(0);
+                    return new Peer(s, in, at);
+                } catch (IOException e) {
+                    last = e;
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // not connected
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            throw new BenchFailedException("cannot connect to the server at " + address + ":" + PORT
+                    + (last == null ? "" : ": " + last.getMessage()));
+        }
+
+        void send() throws IOException, InterruptedException {
+            long wait = next - System.nanoTime();
+            if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
+            sent++;
+            out.write(("req-" + sent + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            next += SPACING_NANOS;
+            if (next < System.nanoTime() - 50 * SPACING_NANOS) next = System.nanoTime(); // no bursts after a pause
+        }
+
+        void quit() throws IOException, InterruptedException {
+            out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            reader.join(Duration.ofMinutes(1));
+            socket.close();
+        }
+
+        /** The largest gap between consecutive replies that overlaps [from, to], in ms. */
+        double largestGapMs(Instant from, Instant to) {
+            long a = originNanos + Duration.between(origin, from).toNanos();
+            long b = originNanos + Duration.between(origin, to).toNanos();
+            long best = 0;
+            synchronized (replyNanos) {
+                for (int i = 1; i < replyNanos.size(); i++) {
+                    long s = replyNanos.get(i - 1), e = replyNanos.get(i);
+                    if (e >= a && s <= b) best = Math.max(best, e - s);
+                }
+            }
+            return best / 1e6;
+        }
+
+        long lost() {
+            synchronized (replyNanos) {
+                return sent - replyNumbers.stream().filter(n -> n > 0).distinct().count();
+            }
+        }
+
+        /** Replies that came again, came out of order, or were not an answer to a request. */
+        long duplicated() {
+            synchronized (replyNanos) {
+                long valid = replyNumbers.stream().filter(n -> n > 0).count();
+                long dup = valid - replyNumbers.stream().filter(n -> n > 0).distinct().count();
+                long expect = 1;
+                for (long n : replyNumbers) {
+                    if (n == expect) expect++;
+                    else if (n > 0 && n > expect) dup++; // a gap: an earlier reply is missing here
+                }
+                return dup + badReplies;
+            }
+        }
+    }
+}

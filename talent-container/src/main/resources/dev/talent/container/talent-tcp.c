@@ -1,0 +1,915 @@
+/* talent-tcp: carries a program's established TCP connections from one network namespace to another with Linux
+ * TCP repair, for talent (docs/SECURITY.md, "Network"; talent-container/README.md, "TCP connections").
+ *
+ * The program never holds CAP_NET_ADMIN: talent (root on the host) runs this helper, which receives the program's
+ * connected sockets over a Unix socket in the program's checkpoint directory (SCM_RIGHTS), puts them into repair
+ * mode, reads their state and writes it to a file talent owns; and, for the restoring container, creates the
+ * sockets again in that container's network namespace (setns) in repair mode and hands them to the runtime the same
+ * way. Everything the program sends is checked (kind of descriptor, TCP state, count); the state file is read back
+ * with every length bounded.
+ *
+ *   talent-tcp take DIR STATE TIMEOUT_MS       bind DIR/tcp.sock, print "ready", take one hand-over; exit 0 and
+ *                                              print "took N", or exit 3 if stdin closed before anyone connected
+ *   talent-tcp give DIR STATE NETNS PORT T     restore STATE's connections in NETNS, bind DIR/tcp.sock, print
+ *                                              "ready"; when the runtime connects, bring the host interface PORT
+ *                                              up ("-": none), hand them over; print "gave N"
+ *   talent-tcp show STATE                      print the state file (tests, diagnostics)
+ *
+ * Wire format on tcp.sock (both directions): u32 magic ("TLTK" take, "TLTG" give), u32 count, count x u32 descriptor
+ * numbers (big-endian), the descriptors themselves as SCM_RIGHTS in the same order; the receiver answers 'k' (or
+ * 'n' and a reason). */
+#define _GNU_SOURCE 1
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef TCP_REPAIR_WINDOW
+#define TCP_REPAIR_WINDOW 29
+#endif
+#ifndef SIOCOUTQNSD
+#define SIOCOUTQNSD 0x894B
+#endif
+
+#define MAX_CONN 250                        /* below SCM_MAX_FD (253) */
+#define MAX_QUEUE (64u << 20)               /* per queue */
+#define MAGIC_TAKE 0x544c544bu              /* TLTK */
+#define MAGIC_GIVE 0x544c5447u              /* TLTG */
+#define STATE_MAGIC "TLTCP1\n"
+#define SOCK_NAME "tcp.sock"
+
+typedef struct conn {
+    uint32_t fd;                            /* the program's descriptor number */
+    uint8_t family;                         /* 4 or 6 */
+    uint8_t local[16], remote[16];
+    uint16_t lport, rport;
+    uint32_t snd_seq, rcv_seq;              /* write_seq and rcv_nxt (the ends of the queues) */
+    uint32_t mss;
+    uint8_t opts;                           /* 1 timestamps, 2 SACK, 4 window scaling */
+    uint8_t snd_wscale, rcv_wscale;
+    uint32_t tsval;
+    uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+    uint8_t nodelay, keepalive;
+    uint32_t keepidle, keepintvl, keepcnt;
+    uint32_t sndq_len, unsent_len, rcvq_len;
+    unsigned char *sndq, *rcvq;
+    int sock;                               /* live socket (take: the program's; give: the restored one) */
+} conn;
+
+static conn conns[MAX_CONN];
+static uint32_t nconns;
+
+static void die(int status, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("talent-tcp: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    unlink(SOCK_NAME);
+    exit(status);
+}
+
+/* ------------------------------------------------------------------ state file */
+
+static void put_u32(FILE *f, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v};
+    fwrite(b, 1, 4, f);
+}
+
+static void put_u16(FILE *f, uint16_t v)
+{
+    unsigned char b[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+    fwrite(b, 1, 2, f);
+}
+
+static void write_state(const char *path)
+{
+    char tmp[4096];
+    FILE *f;
+    uint32_t i;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        die(2, "state path too long");
+    f = fopen(tmp, "wb");
+    if (!f)
+        die(2, "cannot write %s: %s", tmp, strerror(errno));
+    fwrite(STATE_MAGIC, 1, 7, f);
+    put_u32(f, nconns);
+    for (i = 0; i < nconns; i++) {
+        const conn *c = &conns[i];
+        put_u32(f, c->fd);
+        fputc(c->family, f);
+        fwrite(c->local, 1, 16, f);
+        put_u16(f, c->lport);
+        fwrite(c->remote, 1, 16, f);
+        put_u16(f, c->rport);
+        put_u32(f, c->snd_seq);
+        put_u32(f, c->rcv_seq);
+        put_u32(f, c->mss);
+        fputc(c->opts, f);
+        fputc(c->snd_wscale, f);
+        fputc(c->rcv_wscale, f);
+        put_u32(f, c->tsval);
+        put_u32(f, c->snd_wl1);
+        put_u32(f, c->snd_wnd);
+        put_u32(f, c->max_window);
+        put_u32(f, c->rcv_wnd);
+        put_u32(f, c->rcv_wup);
+        fputc(c->nodelay, f);
+        fputc(c->keepalive, f);
+        put_u32(f, c->keepidle);
+        put_u32(f, c->keepintvl);
+        put_u32(f, c->keepcnt);
+        put_u32(f, c->sndq_len);
+        put_u32(f, c->unsent_len);
+        put_u32(f, c->rcvq_len);
+        fwrite(c->sndq, 1, c->sndq_len, f);
+        fwrite(c->rcvq, 1, c->rcvq_len, f);
+    }
+    if (fflush(f) != 0 || ferror(f) || fclose(f) != 0)
+        die(2, "cannot write %s: %s", tmp, strerror(errno));
+    if (rename(tmp, path) != 0)
+        die(2, "cannot rename %s: %s", tmp, strerror(errno));
+}
+
+typedef struct rd {
+    const unsigned char *p;
+    size_t n, at;
+} rd;
+
+static void need(rd *r, size_t k)
+{
+    if (r->n - r->at < k)
+        die(2, "state file truncated at byte %lu", (unsigned long)r->at);
+}
+
+static uint32_t get_u32(rd *r)
+{
+    const unsigned char *b;
+    need(r, 4);
+    b = r->p + r->at;
+    r->at += 4;
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint16_t get_u16(rd *r)
+{
+    const unsigned char *b;
+    need(r, 2);
+    b = r->p + r->at;
+    r->at += 2;
+    return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint8_t get_u8(rd *r)
+{
+    need(r, 1);
+    return r->p[r->at++];
+}
+
+static void get_bytes(rd *r, void *to, size_t k)
+{
+    need(r, k);
+    memcpy(to, r->p + r->at, k);
+    r->at += k;
+}
+
+/* The whole file, every field checked: it is talent's own file, but it holds what a program's sockets held. */
+static void read_state(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf;
+    long size;
+    rd r;
+    uint32_t i, j;
+    if (!f)
+        die(2, "cannot read %s: %s", path, strerror(errno));
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        die(2, "cannot read %s", path);
+    if ((unsigned long)size > (unsigned long)MAX_CONN * 2u * MAX_QUEUE)
+        die(2, "%s is too large", path);
+    buf = malloc((size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
+        die(2, "cannot read %s", path);
+    fclose(f);
+    r.p = buf;
+    r.n = (size_t)size;
+    r.at = 0;
+    need(&r, 7);
+    if (memcmp(buf, STATE_MAGIC, 7) != 0)
+        die(2, "%s is not a talent TCP state file", path);
+    r.at = 7;
+    nconns = get_u32(&r);
+    if (nconns > MAX_CONN)
+        die(2, "%s: %lu connections (at most %d)", path, (unsigned long)nconns, MAX_CONN);
+    for (i = 0; i < nconns; i++) {
+        conn *c = &conns[i];
+        c->fd = get_u32(&r);
+        c->family = get_u8(&r);
+        get_bytes(&r, c->local, 16);
+        c->lport = get_u16(&r);
+        get_bytes(&r, c->remote, 16);
+        c->rport = get_u16(&r);
+        c->snd_seq = get_u32(&r);
+        c->rcv_seq = get_u32(&r);
+        c->mss = get_u32(&r);
+        c->opts = get_u8(&r);
+        c->snd_wscale = get_u8(&r);
+        c->rcv_wscale = get_u8(&r);
+        c->tsval = get_u32(&r);
+        c->snd_wl1 = get_u32(&r);
+        c->snd_wnd = get_u32(&r);
+        c->max_window = get_u32(&r);
+        c->rcv_wnd = get_u32(&r);
+        c->rcv_wup = get_u32(&r);
+        c->nodelay = get_u8(&r);
+        c->keepalive = get_u8(&r);
+        c->keepidle = get_u32(&r);
+        c->keepintvl = get_u32(&r);
+        c->keepcnt = get_u32(&r);
+        c->sndq_len = get_u32(&r);
+        c->unsent_len = get_u32(&r);
+        c->rcvq_len = get_u32(&r);
+        if (c->fd > 0x7FFFFFFF || (c->family != 4 && c->family != 6) || c->opts > 7 || c->snd_wscale > 14 ||
+            c->rcv_wscale > 14 || c->nodelay > 1 || c->keepalive > 1 || c->mss == 0 || c->mss > 65535 ||
+            c->sndq_len > MAX_QUEUE || c->rcvq_len > MAX_QUEUE || c->unsent_len > c->sndq_len)
+            die(2, "%s: connection %lu has a field out of range", path, (unsigned long)i);
+        for (j = 0; j < i; j++)
+            if (conns[j].fd == c->fd)
+                die(2, "%s: descriptor %lu listed twice", path, (unsigned long)c->fd);
+        c->sndq = malloc(c->sndq_len + 1u);
+        c->rcvq = malloc(c->rcvq_len + 1u);
+        if (!c->sndq || !c->rcvq)
+            die(2, "out of memory");
+        get_bytes(&r, c->sndq, c->sndq_len);
+        get_bytes(&r, c->rcvq, c->rcvq_len);
+        c->sock = -1;
+    }
+    if (r.at != r.n)
+        die(2, "%s: %lu bytes after the last connection", path, (unsigned long)(r.n - r.at));
+    free(buf);
+}
+
+/* ------------------------------------------------------------------ the Unix socket */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int listen_here(void)
+{
+    struct sockaddr_un a;
+    struct stat st;
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        die(2, "socket: %s", strerror(errno));
+    if (lstat(SOCK_NAME, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            die(2, "%s exists and is not a socket", SOCK_NAME);
+        unlink(SOCK_NAME);
+    }
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    strcpy(a.sun_path, SOCK_NAME);
+    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 4) != 0)
+        die(2, "cannot listen on %s: %s", SOCK_NAME, strerror(errno));
+    /* the program runs as root without capabilities in its container: it must be able to connect */
+    chmod(SOCK_NAME, 0600);
+    return s;
+}
+
+/* one connection, or -1 when stdin closed (talent: nobody will come); dies at the deadline */
+static int accept_one(int l, long long deadline)
+{
+    struct pollfd p[2];
+    for (;;) {
+        long long left = deadline - now_ms();
+        int n;
+        if (left <= 0)
+            die(4, "nobody connected to %s in time", SOCK_NAME);
+        p[0].fd = l;
+        p[0].events = POLLIN;
+        p[1].fd = 0;
+        p[1].events = POLLIN;
+        n = poll(p, 2, (int)(left > 60000 ? 60000 : left));
+        if (n < 0 && errno != EINTR)
+            die(2, "poll: %s", strerror(errno));
+        if (n > 0 && (p[0].revents & POLLIN)) {
+            int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+            struct timeval tv = {5, 0};
+            if (c < 0)
+                continue;
+            setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            return c;
+        }
+        if (n > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+            char b[64];
+            if (read(0, b, sizeof b) <= 0)
+                return -1;
+        }
+    }
+}
+
+static void reply(int c, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (write(c, msg, strlen(msg)) < 0) {
+        /* the peer is gone: what it was told does not matter any more */
+    }
+}
+
+/* ------------------------------------------------------------------ take (dump) */
+
+static void sockname(const struct sockaddr_storage *ss, uint8_t addr[16], uint16_t *port)
+{
+    memset(addr, 0, 16);
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        memcpy(addr, &a->sin_addr, 4);
+        *port = ntohs(a->sin_port);
+    } else {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        memcpy(addr, &a->sin6_addr, 16);
+        *port = ntohs(a->sin6_port);
+    }
+}
+
+/* "" when s is an established TCP socket talent can carry, else why not */
+static const char *check_socket(int s)
+{
+    int v = 0;
+    socklen_t len = sizeof v;
+    struct stat st;
+    struct tcp_info ti;
+    if (fstat(s, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return "not a socket";
+    if (getsockopt(s, SOL_SOCKET, SO_DOMAIN, &v, &len) != 0 || (v != AF_INET && v != AF_INET6))
+        return "not an IPv4 or IPv6 socket";
+    len = sizeof v;
+    if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &len) != 0 || v != IPPROTO_TCP)
+        return "not a TCP socket";
+    len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return "its TCP state cannot be read";
+    if (ti.tcpi_state != 1 /* TCP_ESTABLISHED */)
+        return ti.tcpi_state == 8 ? "a connection the peer has closed (CLOSE_WAIT)"
+                                  : "a TCP connection that is not in the ESTABLISHED state";
+    return "";
+}
+
+static unsigned char *peek_queue(int s, int q, uint32_t len)
+{
+    unsigned char *b = malloc(len + 1u);
+    uint32_t got = 0;
+    if (!b)
+        die(2, "out of memory");
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof q) != 0)
+        die(2, "TCP_REPAIR_QUEUE: %s", strerror(errno));
+    if (len > 0) {
+        ssize_t n = recv(s, b, len, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0)
+            die(2, "cannot read a queue of a connection: %s", strerror(errno));
+        got = (uint32_t)n;
+        if (got != len)
+            die(2, "a queue held %lu bytes, %lu were read", (unsigned long)len, (unsigned long)got);
+    }
+    return b;
+}
+
+static void dump(conn *c)
+{
+    int s = c->sock, v, one = 1;
+    socklen_t len;
+    struct sockaddr_storage ss;
+    struct tcp_info ti;
+    struct tcp_repair_window w;
+    int inq = 0, outq = 0, unsent = 0;
+
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR, &one, sizeof one) != 0)
+        die(2, "TCP_REPAIR on descriptor %lu: %s", (unsigned long)c->fd, strerror(errno));
+    len = sizeof ss;
+    if (getsockname(s, (struct sockaddr *)&ss, &len) != 0)
+        die(2, "getsockname: %s", strerror(errno));
+    c->family = ss.ss_family == AF_INET ? 4 : 6;
+    sockname(&ss, c->local, &c->lport);
+    len = sizeof ss;
+    if (getpeername(s, (struct sockaddr *)&ss, &len) != 0)
+        die(2, "getpeername: %s", strerror(errno));
+    sockname(&ss, c->remote, &c->rport);
+
+    if (ioctl(s, SIOCINQ, &inq) != 0 || ioctl(s, SIOCOUTQ, &outq) != 0 || ioctl(s, SIOCOUTQNSD, &unsent) != 0)
+        die(2, "cannot size the queues: %s", strerror(errno));
+    if (inq < 0 || outq < 0 || unsent < 0 || (uint32_t)inq > MAX_QUEUE || (uint32_t)outq > MAX_QUEUE || unsent > outq)
+        die(2, "queues of descriptor %lu out of range", (unsigned long)c->fd);
+    c->rcvq_len = (uint32_t)inq;
+    c->sndq_len = (uint32_t)outq;
+    c->unsent_len = (uint32_t)unsent;
+
+    c->sndq = peek_queue(s, TCP_SEND_QUEUE, c->sndq_len);
+    len = sizeof v;
+    if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
+        die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
+    c->snd_seq = (uint32_t)v;
+    c->rcvq = peek_queue(s, TCP_RECV_QUEUE, c->rcvq_len);
+    len = sizeof v;
+    if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
+        die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
+    c->rcv_seq = (uint32_t)v;
+
+    len = sizeof v;
+    if (getsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, &len) != 0)
+        die(2, "TCP_MAXSEG: %s", strerror(errno));
+    c->mss = (uint32_t)v;
+    len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        die(2, "TCP_INFO: %s", strerror(errno));
+    c->opts = (uint8_t)(((ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? 1 : 0) | ((ti.tcpi_options & TCPI_OPT_SACK) ? 2 : 0) |
+                        ((ti.tcpi_options & TCPI_OPT_WSCALE) ? 4 : 0));
+    c->snd_wscale = ti.tcpi_snd_wscale;
+    c->rcv_wscale = ti.tcpi_rcv_wscale;
+    if (c->opts & 1) {
+        len = sizeof v;
+        if (getsockopt(s, IPPROTO_TCP, TCP_TIMESTAMP, &v, &len) != 0)
+            die(2, "TCP_TIMESTAMP: %s", strerror(errno));
+        c->tsval = (uint32_t)v;
+    }
+    len = sizeof w;
+    if (getsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, &len) != 0)
+        die(2, "TCP_REPAIR_WINDOW: %s", strerror(errno));
+    c->snd_wl1 = w.snd_wl1;
+    c->snd_wnd = w.snd_wnd;
+    c->max_window = w.max_window;
+    c->rcv_wnd = w.rcv_wnd;
+    c->rcv_wup = w.rcv_wup;
+
+    len = sizeof v;
+    c->nodelay = getsockopt(s, IPPROTO_TCP, TCP_NODELAY, &v, &len) == 0 && v;
+    len = sizeof v;
+    c->keepalive = getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &v, &len) == 0 && v;
+    len = sizeof v;
+    c->keepidle = getsockopt(s, IPPROTO_TCP, TCP_KEEPIDLE, &v, &len) == 0 ? (uint32_t)v : 0;
+    len = sizeof v;
+    c->keepintvl = getsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, &v, &len) == 0 ? (uint32_t)v : 0;
+    len = sizeof v;
+    c->keepcnt = getsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, &v, &len) == 0 ? (uint32_t)v : 0;
+}
+
+/* receives the header and the descriptors; returns the connection, or -1 with *why set */
+static int receive(int c, uint32_t magic, uint32_t *numbers, int *fds, uint32_t *n, char *why, size_t nwhy)
+{
+    unsigned char hdr[8 + 4 * MAX_CONN];
+    char cbuf[CMSG_SPACE(sizeof(int) * MAX_CONN)];
+    struct iovec iov;
+    struct msghdr m;
+    struct cmsghdr *cm;
+    ssize_t got;
+    uint32_t i, nfds = 0;
+    memset(&m, 0, sizeof m);
+    iov.iov_base = hdr;
+    iov.iov_len = sizeof hdr;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = cbuf;
+    m.msg_controllen = sizeof cbuf;
+    got = recvmsg(c, &m, MSG_CMSG_CLOEXEC);
+    *n = 0;
+    for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+            size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (i = 0; i < k && nfds < MAX_CONN; i++)
+                memcpy(&fds[nfds++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+        }
+    if (got < 8 || (m.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
+        snprintf(why, nwhy, "malformed hand-over message");
+        goto bad;
+    }
+    {
+        rd r = {hdr, (size_t)got, 0};
+        if (get_u32(&r) != magic) {
+            snprintf(why, nwhy, "wrong hand-over message");
+            goto bad;
+        }
+        *n = get_u32(&r);
+        if (*n > MAX_CONN || *n != nfds || (size_t)got != 8 + 4 * (size_t)*n) {
+            snprintf(why, nwhy, "hand-over of %lu connections with %lu descriptors", (unsigned long)*n,
+                     (unsigned long)nfds);
+            goto bad;
+        }
+        for (i = 0; i < *n; i++) {
+            numbers[i] = get_u32(&r);
+            if (numbers[i] > 0x7FFFFFFF) {
+                snprintf(why, nwhy, "descriptor number out of range");
+                goto bad;
+            }
+        }
+    }
+    return 0;
+bad:
+    for (i = 0; i < nfds; i++)
+        close(fds[i]);
+    *n = 0;
+    return -1;
+}
+
+static int take(const char *state, long timeout_ms)
+{
+    int l = listen_here(), c, fds[MAX_CONN];
+    uint32_t numbers[MAX_CONN], n, i, j;
+    char why[256];
+    long long deadline = now_ms() + timeout_ms;
+    printf("ready\n");
+    fflush(stdout);
+    c = accept_one(l, deadline);
+    close(l);
+    unlink(SOCK_NAME);
+    if (c < 0)
+        return 3;
+    if (receive(c, MAGIC_TAKE, numbers, fds, &n, why, sizeof why) != 0) {
+        reply(c, "n%s", why);
+        die(5, "%s", why);
+    }
+    /* all checked before any is touched: a refusal leaves the program's connections as they were */
+    for (i = 0; i < n; i++) {
+        const char *bad = check_socket(fds[i]);
+        for (j = 0; j < i && !*bad; j++)
+            if (numbers[j] == numbers[i])
+                bad = "listed twice";
+        if (*bad) {
+            reply(c, "ndescriptor %lu is %s", (unsigned long)numbers[i], bad);
+            die(5, "descriptor %lu is %s", (unsigned long)numbers[i], bad);
+        }
+    }
+    nconns = n;
+    for (i = 0; i < n; i++) {
+        conns[i].fd = numbers[i];
+        conns[i].sock = fds[i];
+        dump(&conns[i]);
+    }
+    write_state(state);
+    reply(c, "k");
+    close(c);
+    /* the program's sockets stay in repair mode: when it exits they close without FIN or RST */
+    for (i = 0; i < n; i++)
+        close(fds[i]);
+    printf("took %lu\n", (unsigned long)n);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ give (restore) */
+
+static socklen_t address(const conn *c, int remote, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (c->family == 4) {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        memcpy(&a->sin_addr, remote ? c->remote : c->local, 4);
+        a->sin_port = htons(remote ? c->rport : c->lport);
+        return sizeof *a;
+    } else {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        memcpy(&a->sin6_addr, remote ? c->remote : c->local, 16);
+        a->sin6_port = htons(remote ? c->rport : c->lport);
+        return sizeof *a;
+    }
+}
+
+static void fill_queue(int s, int q, const unsigned char *data, uint32_t len)
+{
+    uint32_t off = 0;
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof q) != 0)
+        die(2, "TCP_REPAIR_QUEUE: %s", strerror(errno));
+    while (off < len) {
+        ssize_t n = send(s, data + off, len - off, 0);
+        if (n <= 0)
+            die(2, "cannot refill a queue (%lu of %lu bytes): %s", (unsigned long)off, (unsigned long)len,
+                n < 0 ? strerror(errno) : "no progress");
+        off += (uint32_t)n;
+    }
+}
+
+#define SET(level, opt, val, what)                                                                              \
+    do {                                                                                                         \
+        int v_ = (int)(val);                                                                                     \
+        if (setsockopt(s, level, opt, &v_, sizeof v_) != 0)                                                      \
+            die(2, "descriptor %lu: %s: %s", (unsigned long)c->fd, what, strerror(errno));                       \
+    } while (0)
+
+static void restore(conn *c)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    struct tcp_repair_opt o[4];
+    int no = 0, s, q;
+    struct tcp_repair_window w;
+    uint32_t sent = c->sndq_len - c->unsent_len;
+    s = socket(c->family == 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        die(2, "socket: %s", strerror(errno));
+    c->sock = s;
+    SET(IPPROTO_TCP, TCP_REPAIR, 1, "TCP_REPAIR");
+    SET(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    q = TCP_SEND_QUEUE;
+    SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
+    SET(IPPROTO_TCP, TCP_QUEUE_SEQ, c->snd_seq - c->sndq_len, "TCP_QUEUE_SEQ (send)");
+    q = TCP_RECV_QUEUE;
+    SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
+    SET(IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->rcvq_len, "TCP_QUEUE_SEQ (receive)");
+    /* the MSS clamp before the repair connect, which sizes the segments from it (else the 536-byte default) */
+    SET(IPPROTO_TCP, TCP_MAXSEG, c->mss, "TCP_MAXSEG");
+    len = address(c, 0, &ss);
+    if (bind(s, (struct sockaddr *)&ss, len) != 0)
+        die(2, "descriptor %lu: bind: %s", (unsigned long)c->fd, strerror(errno));
+    len = address(c, 1, &ss);
+    if (connect(s, (struct sockaddr *)&ss, len) != 0)
+        die(2, "descriptor %lu: connect (repair): %s", (unsigned long)c->fd, strerror(errno));
+    o[no].opt_code = TCPOPT_MAXSEG;
+    o[no++].opt_val = c->mss;
+    if (c->opts & 4) {
+        o[no].opt_code = TCPOPT_WINDOW;
+        o[no++].opt_val = (uint32_t)c->snd_wscale | (uint32_t)c->rcv_wscale << 16;
+    }
+    if (c->opts & 2) {
+        o[no].opt_code = TCPOPT_SACK_PERMITTED;
+        o[no++].opt_val = 0;
+    }
+    if (c->opts & 1) {
+        o[no].opt_code = TCPOPT_TIMESTAMP;
+        o[no++].opt_val = 0;
+    }
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_OPTIONS, o, (socklen_t)(no * sizeof o[0])) != 0)
+        die(2, "descriptor %lu: TCP_REPAIR_OPTIONS: %s", (unsigned long)c->fd, strerror(errno));
+    if (c->opts & 1)
+        SET(IPPROTO_TCP, TCP_TIMESTAMP, c->tsval, "TCP_TIMESTAMP");
+    /* the send queue is not refilled in repair mode: a restored socket has no RTT estimate, so bytes queued as
+     * "sent" would wait for the initial retransmission timeout (1 s) while the peer may never have had them (the
+     * network lock dropped them). It is sent again normally once repair mode is off and the port is up, from the
+     * first unacknowledged sequence number: the peer discards what it already has. */
+    (void)sent;
+    fill_queue(s, TCP_RECV_QUEUE, c->rcvq, c->rcvq_len);
+    if (c->sndq_len > 0) {
+        int buf = (int)(2u * c->sndq_len + 65536u);
+        setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf);
+    }
+    /* after the queues: the kernel checks the window against rcv_nxt, which refilling advanced */
+    w.snd_wl1 = c->snd_wl1;
+    w.snd_wnd = c->snd_wnd;
+    w.max_window = c->max_window;
+    w.rcv_wnd = c->rcv_wnd;
+    w.rcv_wup = c->rcv_wup;
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, sizeof w) != 0)
+        die(2, "descriptor %lu: TCP_REPAIR_WINDOW: %s", (unsigned long)c->fd, strerror(errno));
+    if (c->nodelay)
+        SET(IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+    if (c->keepalive)
+        SET(SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+    if (c->keepidle)
+        SET(IPPROTO_TCP, TCP_KEEPIDLE, c->keepidle, "TCP_KEEPIDLE");
+    if (c->keepintvl)
+        SET(IPPROTO_TCP, TCP_KEEPINTVL, c->keepintvl, "TCP_KEEPINTVL");
+    if (c->keepcnt)
+        SET(IPPROTO_TCP, TCP_KEEPCNT, c->keepcnt, "TCP_KEEPCNT");
+}
+
+/* repair mode off (the kernel then sends a window probe) and the send queue sent again (see restore) */
+static void release(conn *c)
+{
+    int s = c->sock, q = TCP_NO_QUEUE;
+    uint32_t off = 0;
+    SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
+    SET(IPPROTO_TCP, TCP_REPAIR, 0, "TCP_REPAIR off");
+    while (off < c->sndq_len) {
+        ssize_t n = send(s, c->sndq + off, c->sndq_len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n <= 0)
+            die(2, "descriptor %lu: cannot queue its %lu unacknowledged bytes: %s", (unsigned long)c->fd,
+                (unsigned long)c->sndq_len, n < 0 ? strerror(errno) : "no progress");
+        off += (uint32_t)n;
+    }
+}
+
+/* the host end of the container's veth up: an ioctl on a socket made in the host's namespace */
+static void port_up(int ctl, const char *port)
+{
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    if (strlen(port) >= sizeof r.ifr_name)
+        die(2, "interface name too long");
+    strcpy(r.ifr_name, port);
+    if (ioctl(ctl, SIOCGIFFLAGS, &r) != 0)
+        die(2, "cannot read the flags of %s: %s", port, strerror(errno));
+    r.ifr_flags |= IFF_UP;
+    if (ioctl(ctl, SIOCSIFFLAGS, &r) != 0)
+        die(2, "cannot bring %s up: %s", port, strerror(errno));
+}
+
+/* A gratuitous ARP request from eth0 (the app's address and MAC, which the port's guard lets through): peers whose
+ * neighbour entry for the app went stale or failed while the port was down use it again at once, instead of
+ * waiting for their next ARP probe (a second). Best effort: the connections work without it. */
+static void announce(void)
+{
+    struct ifreq r;
+    struct sockaddr_ll to;
+    unsigned char arp[28];
+    int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    unsigned char mac[6], ip[4];
+    if (s < 0)
+        return;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFHWADDR, &r) != 0) {
+        close(s);
+        return;
+    }
+    memcpy(mac, r.ifr_hwaddr.sa_data, 6);
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFADDR, &r) != 0) {
+        close(s);
+        return;
+    }
+    memcpy(ip, &((struct sockaddr_in *)&r.ifr_addr)->sin_addr, 4);
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(s, SIOCGIFINDEX, &r) != 0) {
+        close(s);
+        return;
+    }
+    memset(&to, 0, sizeof to);
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_ARP);
+    to.sll_ifindex = r.ifr_ifindex;
+    to.sll_halen = 6;
+    memset(to.sll_addr, 0xff, 6);
+    arp[0] = 0; arp[1] = 1;                 /* Ethernet */
+    arp[2] = 0x08; arp[3] = 0x00;           /* IPv4 */
+    arp[4] = 6; arp[5] = 4;
+    arp[6] = 0; arp[7] = 1;                 /* request */
+    memcpy(arp + 8, mac, 6);
+    memcpy(arp + 14, ip, 4);
+    memset(arp + 18, 0, 6);
+    memcpy(arp + 24, ip, 4);                /* target = sender: gratuitous */
+    if (sendto(s, arp, sizeof arp, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        /* best effort */
+    }
+    close(s);
+}
+
+static int give(const char *state, const char *netns, const char *port, long timeout_ms)
+{
+    int l, c, ns, ctl, fds[MAX_CONN];
+    uint32_t i;
+    unsigned char hdr[8 + 4 * MAX_CONN], *h = hdr;
+    char cbuf[CMSG_SPACE(sizeof(int) * MAX_CONN)], ans[256];
+    struct iovec iov;
+    struct msghdr m;
+    struct cmsghdr *cm;
+    ssize_t got;
+    long long deadline = now_ms() + timeout_ms;
+    read_state(state);
+    l = listen_here();
+    ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ctl < 0)
+        die(2, "socket: %s", strerror(errno));
+    ns = open(netns, O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) != 0)
+        die(2, "cannot enter network namespace %s: %s", netns, strerror(errno));
+    close(ns);
+    for (i = 0; i < nconns; i++)
+        restore(&conns[i]);
+    printf("ready\n");
+    fflush(stdout);
+    c = accept_one(l, deadline);
+    close(l);
+    unlink(SOCK_NAME);
+    if (c < 0)
+        return 3;
+    /* the connections go live only now: the runtime is there to take them, its listening sockets are bound (it
+     * restores them first), so the port is unlocked here, before the queues go out, rather than after the
+     * program reports that it runs: what the restored sockets send then reaches the peer at once */
+    if (strcmp(port, "-") != 0) {
+        port_up(ctl, port);
+        announce();
+    }
+    for (i = 0; i < nconns; i++) {
+        release(&conns[i]);
+        fds[i] = conns[i].sock;
+    }
+#define PUT32(v) do { uint32_t v_ = (v); *h++ = (unsigned char)(v_ >> 24); *h++ = (unsigned char)(v_ >> 16); \
+                      *h++ = (unsigned char)(v_ >> 8); *h++ = (unsigned char)v_; } while (0)
+    PUT32(MAGIC_GIVE);
+    PUT32(nconns);
+    for (i = 0; i < nconns; i++)
+        PUT32(conns[i].fd);
+    memset(&m, 0, sizeof m);
+    memset(cbuf, 0, sizeof cbuf);
+    iov.iov_base = hdr;
+    iov.iov_len = (size_t)(h - hdr);
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    if (nconns > 0) {
+        m.msg_control = cbuf;
+        m.msg_controllen = CMSG_SPACE(sizeof(int) * nconns);
+        cm = CMSG_FIRSTHDR(&m);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int) * nconns);
+        memcpy(CMSG_DATA(cm), fds, sizeof(int) * nconns);
+    }
+    if (sendmsg(c, &m, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+        die(2, "cannot hand the connections over: %s", strerror(errno));
+    got = read(c, ans, sizeof ans - 1);
+    if (got <= 0 || ans[0] != 'k') {
+        ans[got > 0 ? got : 0] = '\0';
+        die(5, "the runtime refused the connections: %s", got > 0 ? ans + 1 : "no answer");
+    }
+    printf("gave %lu\n", (unsigned long)nconns);
+    return 0;
+}
+
+static void show(const char *state)
+{
+    uint32_t i;
+    read_state(state);
+    printf("%lu connections\n", (unsigned long)nconns);
+    for (i = 0; i < nconns; i++) {
+        const conn *c = &conns[i];
+        char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+        inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->local, l, sizeof l);
+        inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->remote, r, sizeof r);
+        printf("fd %lu %s:%u -> %s:%u snd_seq %lu rcv_seq %lu mss %lu opts %u wscale %u/%u sendq %lu (unsent %lu) "
+               "recvq %lu nodelay %u keepalive %u\n",
+               (unsigned long)c->fd, l, c->lport, r, c->rport, (unsigned long)c->snd_seq, (unsigned long)c->rcv_seq,
+               (unsigned long)c->mss, c->opts, c->snd_wscale, c->rcv_wscale, (unsigned long)c->sndq_len,
+               (unsigned long)c->unsent_len, (unsigned long)c->rcvq_len, c->nodelay, c->keepalive);
+    }
+}
+
+static long parse_ms(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v <= 0 || v > 3600000)
+        die(2, "bad timeout '%s'", s);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (argc == 5 && strcmp(argv[1], "take") == 0) {
+        if (chdir(argv[2]) != 0)
+            die(2, "cannot enter %s: %s", argv[2], strerror(errno));
+        return take(argv[3], parse_ms(argv[4]));
+    }
+    if (argc == 7 && strcmp(argv[1], "give") == 0) {
+        char state[4096];
+        /* the state path may be relative to where talent started us */
+        if (argv[3][0] != '/') {
+            char cwd[2048];
+            if (!getcwd(cwd, sizeof cwd) || snprintf(state, sizeof state, "%s/%s", cwd, argv[3]) >= (int)sizeof state)
+                die(2, "path too long");
+        } else
+            snprintf(state, sizeof state, "%s", argv[3]);
+        if (chdir(argv[2]) != 0)
+            die(2, "cannot enter %s: %s", argv[2], strerror(errno));
+        return give(state, argv[4], argv[5], parse_ms(argv[6]));
+    }
+    if (argc == 3 && strcmp(argv[1], "show") == 0) {
+        show(argv[2]);
+        return 0;
+    }
+    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS PORT TIMEOUT_MS | show STATE\n");
+    return 2;
+}

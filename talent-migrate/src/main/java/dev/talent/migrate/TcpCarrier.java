@@ -1,0 +1,61 @@
+package dev.talent.migrate;
+
+import dev.talent.container.Container;
+import dev.talent.container.ContainerException;
+import dev.talent.container.TcpRepair;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The TCP connections of a --net app across one migration (talent-container's {@link TcpRepair}): taken from the
+ * source at its stop checkpoint into one state file of the state directory, bound to the checkpoint they belong
+ * to, and given to the container that restores <em>that</em> checkpoint (the destination, or the source again
+ * after a rollback). A container restoring another checkpoint gets none: its runtime then refuses to run rather
+ * than restore connections whose bytes do not match its memory.
+ */
+final class TcpCarrier {
+
+    private final TcpRepair repair;
+    private final Path state;
+    /** The checkpoint the state file belongs to (empty: no usable state). */
+    private Optional<BigInteger> boundTo = Optional.empty();
+
+    TcpCarrier(TcpRepair repair, Path state) {
+        this.repair = repair;
+        this.state = state;
+    }
+
+    /** Starts listening in the source's checkpoint directory, before the program is asked to stop. */
+    TcpRepair.Taking take(Path sourceCheckpoints, Duration safePoint) throws ContainerException, IOException, InterruptedException {
+        forget();
+        return repair.take(sourceCheckpoints, state, safePoint.plusSeconds(10));
+    }
+
+    /** After the stop and the checkpoint's acceptance: the connections taken (now in the state file, bound to it). */
+    int taken(TcpRepair.Taking taking, BigInteger sequence) throws ContainerException, InterruptedException {
+        int n = taking.finish(Duration.ofSeconds(10));
+        if (n > 0) boundTo = Optional.of(sequence);
+        return n;
+    }
+
+    /**
+     * Restores the connections in {@code c}'s network namespace and waits for its runtime in {@code checkpoints},
+     * if the state belongs to checkpoint {@code sequence}; null when there is nothing to give.
+     */
+    TcpRepair.Giving give(Container c, Path checkpoints, BigInteger sequence, Duration timeout)
+            throws ContainerException, IOException, InterruptedException {
+        if (boundTo.isEmpty() || !boundTo.get().equals(sequence) || c.network().isEmpty()) return null;
+        if (TcpRepair.count(state) == 0) return null;
+        return repair.give(checkpoints, state, c.network().get().namespacePath(), c.network().get().hostPort(), timeout);
+    }
+
+    /** The connections are live again somewhere: the state file is history. */
+    void forget() throws IOException {
+        boundTo = Optional.empty();
+        Files.deleteIfExists(state);
+    }
+}
