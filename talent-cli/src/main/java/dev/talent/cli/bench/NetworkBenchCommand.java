@@ -104,8 +104,9 @@ final class NetworkBenchCommand extends BenchCommand.Benchmark {
         return sb.toString();
     }
 
+    /** The median (the one helper, dev.talent.base.Median); NaN without values. */
     static double median(List<Double> v) {
-        return quantile(v, 0.5);
+        return v.isEmpty() ? Double.NaN : dev.talent.base.Median.of(v);
     }
 
     static double p95(List<Double> v) {
