@@ -295,10 +295,17 @@ static int listen_here(void)
     memset(&a, 0, sizeof a);
     a.sun_family = AF_UNIX;
     strcpy(a.sun_path, SOCK_NAME);
-    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 4) != 0)
-        die(2, "cannot listen on %s: %s", SOCK_NAME, strerror(errno));
-    /* the program runs as root without capabilities in its container: it must be able to connect */
-    chmod(SOCK_NAME, 0600);
+    /* the socket is made 0600 by the umask at bind time, never by a chmod afterwards: the directory is the
+     * program's, which could put a symlink at that name between the bind and a chmod (which follows it) and so
+     * have a file of the host changed by us. The program runs as root without capabilities in its container: it
+     * can connect to a 0600 socket. */
+    {
+        mode_t old = umask(0177);
+        int bound = bind(s, (struct sockaddr *)&a, sizeof a);
+        umask(old);
+        if (bound != 0 || listen(s, 4) != 0)
+            die(2, "cannot listen on %s: %s", SOCK_NAME, strerror(errno));
+    }
     return s;
 }
 
