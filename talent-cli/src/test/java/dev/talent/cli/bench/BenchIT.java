@@ -41,7 +41,7 @@ class BenchIT {
         assertThat(bench.stdout()).contains("5 runs of each binary").contains("target <= 1.03");
         String ratioPattern = "(\\d+\\.\\d{3})";
         Matcher row = Pattern.compile("(?m)^sieve +(\\d+) +(\\d+\\.\\d) +(\\d+\\.\\d) +" + ratioPattern + "  \\["
-                + ratioPattern + ", " + ratioPattern + "\\] +(ok|OVER|noise)$").matcher(bench.stdout());
+                + ratioPattern + ", " + ratioPattern + "\\] +(ok|OVER|noise) +(\\d+\\.\\d{3}|-)$").matcher(bench.stdout());
         assertThat(row.find()).as(bench.stdout()).isTrue();
         assertThat(Long.parseLong(row.group(1))).isEqualTo(Kernel.named("sieve").orElseThrow().size(0.1));
         double plain = Double.parseDouble(row.group(2));
@@ -79,8 +79,8 @@ class BenchIT {
             assertThat(bench.stdout()).contains("instructions executed: not counted (valgrind not found");
             assertThat(bench.stdout().lines().count()).isEqualTo(verdict.equals("noise") ? 7 : 6);
         }
-        // Progress went to stderr, five interleaved runs.
-        assertThat(bench.stderr()).contains("sieve run 5/5").doesNotContain("sieve run 6/");
+        // progress is for a terminal: a captured stderr gets none (issue 16)
+        assertThat(bench.stderr()).doesNotContain("sieve run 1/");
         // The workspace (sources, binaries) was removed.
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
@@ -117,7 +117,8 @@ class BenchIT {
             if (samples < 5) assertThat(out).contains("note: " + mode.description() + ": " + (5 - samples) + " of 5 requests");
         }
         assertThat(out.lines().filter(l -> !l.startsWith("note: "))).hasSize(7);
-        assertThat(bench.stderr()).contains("blocked in accept run 5/5").doesNotContain("run 6/");
+        // progress is for a terminal: a captured stderr gets none (issue 16)
+        assertThat(bench.stderr()).doesNotContain("run 1/");
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
         }
@@ -164,8 +165,8 @@ class BenchIT {
         int migrations = 0;
         while (hop.find()) migrations += Integer.parseInt(hop.group(3));
         assertThat(migrations).as(out).isEqualTo(6);
-        assertThat(bench.stderr()).contains("native -> native: migration 3/3").contains("cross-ISA: migration 3/3")
-                .doesNotContain("migration 4/");
+        // progress is for a terminal: a captured stderr gets none (issue 16)
+        assertThat(bench.stderr()).doesNotContain("migration 1/");
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("talent-bench-"))).isEmpty();
         }
