@@ -138,6 +138,12 @@ typedef struct fixup {
 } fixup;
 
 static tl_checkpoint *rck;
+static void (*resuming_hook)(const tl_checkpoint *ck);
+
+void tl_frames_on_resuming(void (*hook)(const tl_checkpoint *ck))
+{
+    resuming_hook = hook;
+}
 static uint32_t next_frame;
 static tl_ck_frame *cur_frame;
 static uint32_t cur_index;
@@ -358,7 +364,8 @@ void talent_frame_restored(void)
                     now - tl_rstats.heap_ms);
         }
         /* the last restore step: the program resumes after this frame's site when this returns */
-        tl_restore_resuming(rck);
+        if (resuming_hook)
+            resuming_hook(rck);
     }
 }
 

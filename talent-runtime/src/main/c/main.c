@@ -115,7 +115,7 @@ static void fallback_disarm(void)
     fallback_ck = NULL;
 }
 
-void tl_restore_resuming(const tl_checkpoint *ck)
+static void restore_resuming(const tl_checkpoint *ck)
 {
     /* restored: from here on a failure is the program's own */
     fallback_disarm();
@@ -156,6 +156,7 @@ int main(int argc, char **argv)
     uint64_t sequence = 1;
     int rc;
 
+    tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
     tl_tcp_set_dir(c.dir);
     tl_events_init(c.event_file);

@@ -549,7 +549,9 @@ void tl_events_exit_owned(void);
 #define TL_RESTORE_IN_PROCESS 2     /* a keep-running checkpoint, written and read back in this process */
 #define TL_RESTORE_UNWRITTEN 3      /* a checkpoint that could not be written, restored from memory */
 extern int tl_restore_kind;
-/* Called once the call chain is completely rebuilt, just before the program resumes. */
-void tl_restore_resuming(const tl_checkpoint *ck);
+/* What runs once the call chain is completely rebuilt, just before the program resumes (main.c registers it):
+ * a hook rather than a call from frames.c up into main.c, which would tie the frame code to the process's
+ * start-up (issue 14: the runtime's call graph has no cycle through main.c). */
+void tl_frames_on_resuming(void (*hook)(const tl_checkpoint *ck));
 
 #endif /* TALENT_INTERNAL_H */
