@@ -18,26 +18,30 @@ typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K
                        K_FSYNC, K_PRECOPY }
     key_type;
 
+/* Where a whole-number key's value goes: named in the table, so that the table's order means nothing. */
+typedef enum key_slot { S_NONE, S_STOP_AFTER, S_RESTART, S_KEEP, S_EVERY_VISITS, S_VERBOSE } key_slot;
+
 typedef struct key_def {
     const char *key;
     const char *env;
     key_type type;
+    key_slot slot;
 } key_def;
 
 static const key_def keys[] = {
-    {"checkpoint_dir", TL_ENV_CHECKPOINT_DIR, K_DIR},
-    {"stop_after", TL_ENV_STOP_AFTER, K_COUNT},
-    {"restart", TL_ENV_RESTART, K_BOOL},
-    {"keep", TL_ENV_KEEP, K_KEEP},
-    {"every_visits", TL_ENV_EVERY_VISITS, K_COUNT},
-    {"every_seconds", TL_ENV_EVERY_SECONDS, K_SECONDS},
-    {"verbose", TL_ENV_VERBOSE, K_BOOL},
-    {"platform", TL_ENV_PLATFORM, K_PLATFORM},
-    {"event_file", TL_ENV_EVENT_FILE, K_EVENT_FILE},
-    {"restore_file", TL_ENV_RESTORE_FILE, K_RESTORE_FILE},
-    {"fault", TL_ENV_FAULT, K_FAULT},
-    {"fsync", TL_ENV_FSYNC, K_FSYNC},
-    {"precopy", TL_ENV_PRECOPY, K_PRECOPY},
+    {"checkpoint_dir", TL_ENV_CHECKPOINT_DIR, K_DIR, S_NONE},
+    {"stop_after", TL_ENV_STOP_AFTER, K_COUNT, S_STOP_AFTER},
+    {"restart", TL_ENV_RESTART, K_BOOL, S_RESTART},
+    {"keep", TL_ENV_KEEP, K_KEEP, S_KEEP},
+    {"every_visits", TL_ENV_EVERY_VISITS, K_COUNT, S_EVERY_VISITS},
+    {"every_seconds", TL_ENV_EVERY_SECONDS, K_SECONDS, S_NONE},
+    {"verbose", TL_ENV_VERBOSE, K_BOOL, S_VERBOSE},
+    {"platform", TL_ENV_PLATFORM, K_PLATFORM, S_NONE},
+    {"event_file", TL_ENV_EVENT_FILE, K_EVENT_FILE, S_NONE},
+    {"restore_file", TL_ENV_RESTORE_FILE, K_RESTORE_FILE, S_NONE},
+    {"fault", TL_ENV_FAULT, K_FAULT, S_NONE},
+    {"fsync", TL_ENV_FSYNC, K_FSYNC, S_NONE},
+    {"precopy", TL_ENV_PRECOPY, K_PRECOPY, S_NONE},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -63,16 +67,25 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
         if (errno || *end != '\0' || end == value || *value == '-' || *value == '+' || v < min || v > max)
             tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected a whole number from %llu to %llu", where, k->key,
                    value, min, max);
-        if (k == &keys[1])
+        switch (k->slot) {
+        case S_STOP_AFTER:
             c->stop_after = v;
-        else if (k == &keys[2])
+            break;
+        case S_RESTART:
             c->restart = (int)v;
-        else if (k == &keys[3])
+            break;
+        case S_KEEP:
             c->keep = (unsigned)v;
-        else if (k == &keys[4])
+            break;
+        case S_EVERY_VISITS:
             c->every_visits = v;
-        else
+            break;
+        case S_VERBOSE:
             tl_verbose = (int)v;
+            break;
+        case S_NONE:
+            tl_die(TL_EXIT_SOFTWARE, "internal error: whole-number key %s has no place to go", k->key);
+        }
         return;
     }
     case K_SECONDS: {
