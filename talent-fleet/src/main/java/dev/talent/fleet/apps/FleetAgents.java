@@ -1,0 +1,84 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.FleetException;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.RollbackFailedException;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.pipeline.CommitStep;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a controller and the fleet commands ask of the hosts' agents: the single seam between the fleet's control
+ * (where apps should run, records in etcd, the commands) and the agents that hold the apps. The gRPC implementation
+ * reaches each agent over mutual TLS; checkpoints and working directories go from agent to agent, never through
+ * the caller or a shared directory. Tests of the control side use an in-memory implementation.
+ */
+public interface FleetAgents extends AutoCloseable {
+
+    /** Where an app runs: a host of the fleet ({@code h2}) and one of its platforms ({@code aarch64}). */
+    record Placement(String host, String platform) {
+        /** {@code host/platform}, as migration records write it. */
+        @Override
+        public String toString() { return host + "/" + platform; }
+    }
+
+    /**
+     * An app as deployed.
+     *
+     * @param binaries platform name to the SHA-256 (lower-case hex) of that platform's binary, a blob on the hosts
+     * @param workdir  SHA-256 of the working directory's archive ({@link WorkdirArchive}), a blob; empty: none
+     * @param ip       the app's address with {@code net}; empty: allocated by the fleet
+     */
+    record AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
+            Optional<String> ip) {
+        public AppSpec {
+            binaries = Map.copyOf(binaries);
+            args = List.copyOf(args);
+        }
+    }
+
+    /** What a host's agent knows of an app. */
+    sealed interface AppState {
+        record Running(String platform, long sinceEpochMillis) implements AppState {}
+
+        record Ended(String platform, int status) implements AppState {}
+
+        record Absent() implements AppState {}
+    }
+
+    /** Output of an app on one host from {@code offset}; {@code next} is the offset after it. */
+    record LogChunk(byte[] data, long next, boolean ended) {}
+
+    /** Makes sure {@code host} holds the blob {@code sha256} (uploading {@code file} when not); the agent checks it. */
+    void putBlob(String host, String sha256, Path file) throws FleetException, InterruptedException;
+
+    /** Starts {@code spec} fresh on {@code at}; returns once its program runs there. */
+    void start(Placement at, AppSpec spec) throws FleetException, InterruptedException;
+
+    /**
+     * Moves the app from {@code from} to {@code to} through the migration pipeline (destination prepared, safe point,
+     * checkpoint signed and streamed agent to agent, final sync, start, confirm; the app resumes on the source if
+     * any step fails). {@code ledger} is called once the destination runs and before the source is removed.
+     *
+     * @return the migration's record ({@code from}/{@code to} as {@code host/platform}), also when it rolled back
+     */
+    MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException;
+
+    AppState state(String host, String app) throws FleetException, InterruptedException;
+
+    /** At most {@code max} bytes of the app's output (stdout and stderr as written) on {@code host}. */
+    LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException;
+
+    /** Writes the app's working directory on {@code host} into {@code dir} (absent or empty). */
+    void fetchWorkdir(String host, String app, Path dir) throws FleetException, InterruptedException;
+
+    /** Stops the app on {@code host} and removes everything of it there; nothing to do when absent. */
+    void remove(String host, String app) throws FleetException, InterruptedException;
+
+    @Override
+    void close();
+}
