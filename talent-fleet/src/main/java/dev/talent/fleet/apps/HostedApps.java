@@ -81,6 +81,27 @@ public final class HostedApps implements AutoCloseable {
         Files.createDirectories(this.dir.resolve("apps"));
     }
 
+    /**
+     * The apps of the agent of host {@code host}, under {@code stateDir}: checkpoints it sends are signed with the
+     * host's signing key next to its TLS certificate ({@code NAME.sign.key}/{@code NAME.sign.crt}, from
+     * {@code talent pki issue}); those it receives must be signed by a holder of a signing certificate of the fleet CA.
+     */
+    public static HostedApps open(String host, Path stateDir, dev.talent.fleet.TlsFiles tls, Consumer<String> events)
+            throws dev.talent.fleet.FleetException {
+        Path keyFile = dev.talent.fleet.Pki.signingKeyFor(tls.cert()), certFile = dev.talent.fleet.Pki.signingCertificateFor(tls.cert());
+        try {
+            java.security.cert.X509Certificate cert = dev.talent.fleet.Pki.readJdkCertificate(certFile);
+            CheckpointSigner signer = new CheckpointSigner(dev.talent.fleet.Pki.readEd25519Key(keyFile), cert.getPublicKey(), List.of(cert));
+            CheckpointVerifier verifier = CheckpointVerifier.withCa(dev.talent.fleet.Pki.readJdkCertificate(tls.ca()));
+            return new HostedApps(host, stateDir, signer, verifier, new AgentLink(tls), events);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new dev.talent.fleet.FleetException("no checkpoint signing key " + e.getFile() + " (talent pki issue DIR " + host
+                    + " makes one next to the host's certificate)", e);
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new dev.talent.fleet.FleetException("cannot use the checkpoint signing key " + keyFile + " / " + certFile + ": " + e.getMessage(), e);
+        }
+    }
+
     public BlobStore blobs() { return blobs; }
 
     /** Tests: tamper with what this host sends (a forged or unsigned checkpoint must be refused by the destination). */
@@ -620,5 +641,6 @@ public final class HostedApps implements AutoCloseable {
             containers = null;
         }
         if (c != null) closeQuietly(c);
+        link.close();
     }
 }
