@@ -253,6 +253,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             + " (blob " + sha + "): put it there first");
                 dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net()));
             } catch (IOException e) {
+                releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
             }
             Optional<String> destFault = fault.filter(s -> s == Step.RESTORE).map(s -> "restore");
