@@ -213,8 +213,8 @@ class FleetAgentsIT {
     @Test
     @Order(2)
     void aForgedOrUnsignedCheckpointIsRefusedAndTheProgramGoesOnAtTheSource() throws Exception {
-        Reference ref = reference("tamper", 250);
-        start("tamper", 250, 10);
+        Reference ref = reference("tamper", 400);
+        start("tamper", 400, 10);
         Thread.sleep(300);
         List<HostedApps.OutgoingFilter> attacks = List.of(s -> {
             byte[] sig = s.signature();
@@ -251,6 +251,13 @@ class FleetAgentsIT {
             assertThat(dir.resolve("state-b/apps/tamper")).doesNotExist();
         }
         a.apps().filterOutgoing(s -> s);
+        // the destination's runtime fails to restore (an injected fault): the program goes on at the source too
+        MigrationRecord r = fleet.migrate("tamper", new Placement("ha", "x86_64"), new Placement("hb", "aarch64"), "request",
+                Optional::empty, Optional.of(dev.talent.migrate.Step.RESTORE));
+        assertThat(r.ok()).as(r.toString()).isFalse();
+        assertThat(r.failedStep()).isEqualTo(dev.talent.migrate.Step.RESTORE.label());
+        assertThat(fleet.state("ha", "tamper")).isInstanceOf(FleetAgents.AppState.Running.class);
+        assertThat(dir.resolve("state-b/apps/tamper")).doesNotExist();
         String out = awaitEnd("ha", "tamper");
         assertThat(out).isEqualTo(ref.stdout());
         Path fetched = dir.resolve("fetched-tamper");
