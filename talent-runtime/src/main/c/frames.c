@@ -215,6 +215,40 @@ size_t talent_restore_count(unsigned var)
     return (size_t)t->count;
 }
 
+/* The saved length of the array DEPTH levels below variable VAR's type (an array of arrays, or a pointer to
+ * one: a pointer is a level), by which a variably modified declaration is declared again with its saved
+ * lengths. Bounded like talent_restore_count. */
+size_t talent_restore_dim(unsigned var, unsigned depth)
+{
+    tl_ck_var *v;
+    const tl_ck_type *t;
+    unsigned d;
+    if (!cur_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_restore_dim(%u) outside a frame being rebuilt", var);
+    v = find_var(cur_frame, var);
+    if (!v)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: the checkpoint has no variably modified variable %u in frame %s() at %s",
+               var, cur_frame->function, cur_frame->point_pos);
+    t = &rck->types[v->type];
+    for (d = 0; d < depth; d++) {
+        uint32_t next = t->kind == TALENT_K_ARRAY ? t->elem
+                        : t->kind == TALENT_K_PTR ? t->pointee_type : 0xFFFFFFFFu;
+        if (next >= rck->ntypes)
+            tl_die(TL_EXIT_DATAERR, "checkpoint: variable '%s' of frame %s() has no array %u levels below its type "
+                   "'%s', but the program declares a variably modified type there", v->name, cur_frame->function,
+                   depth, t->name);
+        t = &rck->types[next];
+    }
+    if (t->kind != TALENT_K_ARRAY)
+        tl_die(TL_EXIT_DATAERR, "checkpoint: variable '%s' of frame %s() has no array %u levels below its type, "
+               "but the program declares a variably modified type there", v->name, cur_frame->function, depth);
+    if (t->count == 0 || t->size > TL_VLA_MAX_BYTES || t->count > TL_VLA_MAX_BYTES)
+        tl_die(TL_EXIT_DATAERR, "checkpoint: variably modified variable '%s' of frame %s() has an array of %llu "
+               "elements, more than talent declares (%lu bytes at most) or none", v->name, cur_frame->function,
+               (unsigned long long)t->count, (unsigned long)TL_VLA_MAX_BYTES);
+    return (size_t)t->count;
+}
+
 static tl_ck_var *restored_var(unsigned var, const talent_type *t, tl_value_ctx *ctx, tl_reader *r)
 {
     tl_ck_var *v;

@@ -16,6 +16,19 @@ uint32_t tl_types_id(const tl_typeset *s, const talent_type *t)
     return TL_NO_TYPE;
 }
 
+/* The array a pointer's descriptor points to, when the pointer's lengths are collected with it (pointers to
+ * VLAs are declared again with them): arrays (of arrays) of anything but structs and unions, so that
+ * collecting never cycles through a struct that points to itself. */
+static const talent_type *pointee_array(const talent_type *t)
+{
+    const talent_type *e;
+    if (t->kind != TALENT_K_PTR || !t->elem || t->elem->kind != TALENT_K_ARRAY)
+        return NULL;
+    for (e = t->elem; e && e->kind == TALENT_K_ARRAY; e = e->elem)
+        ;
+    return e && e->kind != TALENT_K_STRUCT && e->kind != TALENT_K_UNION ? t->elem : NULL;
+}
+
 uint32_t tl_types_add(tl_typeset *s, const talent_type *t)
 {
     uint32_t id = tl_types_id(s, t);
@@ -29,6 +42,8 @@ uint32_t tl_types_add(tl_typeset *s, const talent_type *t)
     } else if (t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION) {
         for (i = 0; i < t->nfields; i++)
             tl_types_add(s, t->fields[i].type);
+    } else if (pointee_array(t)) {
+        tl_types_add(s, t->elem);   /* a pointer to an array: its lengths (pointers to VLAs are declared again) */
     }
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 32;
@@ -88,7 +103,7 @@ void tl_types_write(tl_buf *b, const tl_typeset *s)
             break;
         case TALENT_K_PTR:
             tl_buf_str(b, t->pointee ? t->pointee : "");
-            tl_buf_u32(b, pointee_id(s, t->pointee));
+            tl_buf_u32(b, pointee_array(t) ? tl_types_id(s, t->elem) : pointee_id(s, t->pointee));
             break;
         case TALENT_K_ARRAY:
             tl_buf_u32(b, tl_types_id(s, t->elem));

@@ -205,6 +205,13 @@ unsigned talent_resume_point(unsigned function);
  * `var` of that frame, with which the array is declared again. */
 unsigned talent_current_point(void);
 size_t talent_restore_count(unsigned var);
+size_t talent_restore_dim(unsigned var, unsigned depth);
+/* A run-time descriptor (built in a frame for a variably modified variable) copied to live as long as a checkpoint
+ * needs it; other descriptors are returned as they are. */
+const talent_type *talent_keep_type(const talent_type *t);
+/* P, the start of a block an allocation wrapper returned (or null), cast or assigned by its caller to a pointer
+ * to ELEM: a block still untyped becomes an array of ELEM when its size is a multiple. Returns P. */
+void *talent_heap_type_first(void *p, const talent_type *elem);
 /* At the resume label, first bind every address-taken or aggregate variable to its new address ... */
 void talent_bind(unsigned var, void *addr, const talent_type *t);
 /* ... then restore values. Integer restores check that the value fits the target type; a value that does
@@ -288,10 +295,20 @@ int talent_pause(void);
 char *talent_fgets(char *s, int n, void *stream);
 long talent_getline(char **line, size_t *cap, void *stream);
 
-/* Generated code picks the signed or unsigned entry point at compile time of the target. */
+/* Generated code picks the signed or unsigned entry point at compile time of the target. gcc places its
+ * maybe-uninitialized warnings about a saved variable here, in the macro: where the restore path of a function
+ * passes several variable-length arrays its analysis loses track of the flags that guard it (docs/CODEGEN.md
+ * "Variable-length arrays"), and a variable saved at a point is one the program may not have set yet. */
+#ifdef __GNUC__
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #define TALENT_SAVE_INT(ID, NAME, POS, X, T)                                             \
     (TALENT_IS_SIGNED(__typeof__(X)) ? talent_save_sint(ID, NAME, POS, (long long)(X), T) \
                                      : talent_save_uint(ID, NAME, POS, (unsigned long long)(X), T))
+#ifdef __GNUC__
+#pragma GCC diagnostic pop
+#endif
 #define TALENT_RESTORE_INT(ID, X, T)                                                     \
     ((X) = TALENT_IS_SIGNED(__typeof__(X)) ? (__typeof__(X))talent_restore_sint(ID, T)   \
                                            : (__typeof__(X))talent_restore_uint(ID, T))

@@ -5,7 +5,6 @@ import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
-import dev.talent.compiler.ast.TypeResolver;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +23,22 @@ import java.util.List;
 public final class VariableLengthArrays {
     private VariableLengthArrays() {}
 
-    /** A VLA in scope at resume points: re-declared on restore. {@code label} is its index in the function. */
-    public record Vla(Variable variable, Node decl, Node declStmt, List<Point> inScope, int label) {}
+    /**
+     * A variably modified variable in scope at resume points: re-declared on restore. {@code label} is its index
+     * in the function; {@code dims} its run-time lengths as written in its declarator.
+     */
+    public record Vla(Variable variable, Node decl, Node declStmt, List<Point> inScope, int label, List<Dim> dims) {
+        public Vla {
+            dims = List.copyOf(dims);
+        }
+    }
+
+    /**
+     * One run-time length of a declarator: the brackets at {@code open}..{@code close} in the source, and
+     * {@code depth}, how many arrays and pointers lie between the variable's type and the array that has it
+     * (0: the variable is that array; {@code double (*p)[k]}: 1).
+     */
+    public record Dim(int depth, int open, int close) {}
 
     /** Records or reports each variably modified declaration of chain function f whose scope contains a resume point. */
     public static void check(FunctionModel f, Diagnostics diags) {
@@ -44,9 +57,11 @@ public final class VariableLengthArrays {
             String at = tu.pos(inScope.getFirst().positionNode.position());
             Variable v = variable(f, n);
             String why = unsupported(tu, n, declStmt, v);
+            List<Dim> dims = why == null ? dims(text, n, v.type) : null;
+            if (dims == null && why == null) why = FORMS + ", its lengths written between brackets after its name";
             if (why == null) {
-                v.addressTaken = true;   // saved at every point of its scope, through memory, with its length
-                f.vlas.add(new Vla(v, n, declStmt, List.copyOf(inScope), f.vlas.size()));
+                v.addressTaken = true;   // saved at every point of its scope, through memory, with its lengths
+                f.vlas.add(new Vla(v, n, declStmt, List.copyOf(inScope), f.vlas.size(), dims));
                 return;
             }
             diags.error(tu, n, (n.is("TypedefDecl") ? "variably modified type '" : "variable-length array '") + n.name()
@@ -56,22 +71,86 @@ public final class VariableLengthArrays {
         });
     }
 
-    /** Null when talent can declare the VLA again on restore, else what it supports instead. */
+    private static final String FORMS = "a variable-length array (of arrays) of fixed-size elements or a pointer to one"
+            + " (`T v[n][m]`, `T (*p)[m]`), declared alone in a declaration directly in a block";
+
+    /** Null when talent can declare the variable again on restore, else what it supports instead. */
     private static String unsupported(TranslationUnit tu, Node n, Node declStmt, Variable v) {
-        String oneDim = "a one-dimensional variable-length array of fixed-size elements, declared alone in a declaration"
-                + " directly in a block";
-        if (!n.is("VarDecl") || v == null) return oneDim;
+        if (!n.is("VarDecl") || v == null) return FORMS;
         CType t;
         try {
             t = CTypeParser.parse(n.qualType());
         } catch (RuntimeException e) {
-            return oneDim;
+            return FORMS;
         }
-        if (!(t instanceof CType.Array a) || !a.isVariableLength() || isVariablyModified(TypeResolver.spell(a.elem()))) return oneDim;
-        if (!declStmt.is("DeclStmt") || declStmt.inner().size() != 1 || !declStmt.parent().is("CompoundStmt")) return oneDim;
-        if (!tu.isRewritable(declStmt) || !tu.isMacroFree(n)) return oneDim + ", not written by a macro";
-        if (n.attr("storageClass").equals("static")) return oneDim;
+        if (arrays(t) < 0) return FORMS;
+        if (!declStmt.is("DeclStmt") || declStmt.inner().size() != 1 || !declStmt.parent().is("CompoundStmt")) return FORMS;
+        if (!tu.isRewritable(declStmt) || !tu.isMacroFree(n)) return FORMS + ", not written by a macro";
+        if (n.attr("storageClass").equals("static")) return FORMS;
         return null;
+    }
+
+    /**
+     * How many arrays a supported variably modified type nests below its top (arrays of arrays, or a pointer to
+     * them), the innermost element of fixed size; -1 for any other form.
+     */
+    static int arrays(CType t) {
+        if (t instanceof CType.Pointer p) t = p.to();
+        int k = 0;
+        while (t instanceof CType.Array a) {
+            k++;
+            t = a.elem();
+        }
+        return k == 0 || isVariablyModified(t) ? -1 : k;
+    }
+
+    /**
+     * The run-time lengths of declaration n of type t as written after its name: {@code name[E0][E1]} for an
+     * array, {@code (*name)[E1]} for a pointer; null when the text has another shape (parentheses, a macro).
+     */
+    static List<Dim> dims(String text, Node n, CType t) {
+        int at = n.loc().endOffset();
+        int depth = 0;
+        if (t instanceof CType.Pointer p) {
+            at = skipSpace(text, at);
+            if (at >= text.length() || text.charAt(at) != ')') return null;
+            at++;
+            depth = 1;
+            t = p.to();
+        }
+        List<Dim> out = new ArrayList<>();
+        while (t instanceof CType.Array a) {
+            at = skipSpace(text, at);
+            if (at >= text.length() || text.charAt(at) != '[') return null;
+            int close = matchBracket(text, at);
+            if (close < 0) return null;
+            if (a.isVariableLength()) out.add(new Dim(depth, at, close));
+            depth++;
+            at = close + 1;
+            t = a.elem();
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static int skipSpace(String text, int at) {
+        while (at < text.length() && Character.isWhitespace(text.charAt(at))) at++;
+        return at;
+    }
+
+    /** The ']' closing the '[' at {@code open} (a size expression: brackets nest, literals are skipped), or -1. */
+    static int matchBracket(String text, int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                for (i++; i < text.length() && text.charAt(i) != c; i++) if (text.charAt(i) == '\\') i++;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Variable variable(FunctionModel f, Node decl) {
@@ -85,6 +164,21 @@ public final class VariableLengthArrays {
         for (Vla v : f.vlas) if (v.inScope().contains(p)) out.add(v);
         out.sort(java.util.Comparator.comparingInt(v -> v.declStmt().begin().offset()));
         return out;
+    }
+
+    /** True for a type that involves an array whose length is computed at run time (through pointers too). */
+    public static boolean isVariablyModified(CType t) {
+        for (int i = 0; i < 64; i++) {
+            if (t instanceof CType.Array a) {
+                if (a.isVariableLength()) return true;
+                t = a.elem();
+            } else if (t instanceof CType.Pointer p) {
+                t = p.to();
+            } else {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** True for a type that involves an array whose length is computed at run time (through pointers too). */

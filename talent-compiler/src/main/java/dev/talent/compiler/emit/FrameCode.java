@@ -32,7 +32,7 @@ public final class FrameCode {
     }
 
     private String td(Variable v, StringBuilder defs) {
-        if (v.type instanceof CType.Array a && a.isVariableLength()) return "&" + VlaResume.descriptor(v);
+        if (dev.talent.compiler.analysis.VariableLengthArrays.isVariablyModified(v.type)) return "talent_keep_type(&" + VlaResume.descriptor(v) + ")";
         try {
             return descriptors.ref(v.type, "__typeof__(" + v.cName + ")", defs);
         } catch (UnsupportedTypeException e) {

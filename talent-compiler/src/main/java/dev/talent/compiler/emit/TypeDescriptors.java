@@ -161,6 +161,11 @@ public final class TypeDescriptors {
         return name.startsWith("__") || (name.length() > 1 && name.charAt(0) == '_' && Character.isUpperCase(name.charAt(1)));
     }
 
+    /** As for a pointer to {@code to}: its descriptor (listed as a "type:" entry of alloc_sites), or null. */
+    public String pointeeOf(CType to) {
+        return pointeeDescriptor(to);
+    }
+
     /**
      * The descriptor of a pointer's pointee when it can be described at file scope (a complete struct or union,
      * an arithmetic type, a data pointer), else null. The runtime types a heap block allocated where the

@@ -99,6 +99,7 @@ public final class UnitRewriter {
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
         heap.reportUnusedPragmas();
+        WrapperAllocTypes.rewrite(tu, functions, graph, types, descriptors, plan);
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
         moveStatics(statics);

@@ -38,6 +38,8 @@ final class VlaResume {
     private static final String PUSH = "_Pragma(\"GCC diagnostic push\") "
             + "_Pragma(\"GCC diagnostic ignored \\\"-Wmaybe-uninitialized\\\"\") "
             + "_Pragma(\"GCC diagnostic ignored \\\"-Wuninitialized\\\"\") ";
+    private static final String FUNCTION_PUSH = "_Pragma(\"GCC diagnostic push\") "
+            + "_Pragma(\"GCC diagnostic ignored \\\"-Wmaybe-uninitialized\\\"\") ";
     private static final String POP = "_Pragma(\"GCC diagnostic pop\") ";
 
     private VlaResume() {}
@@ -69,6 +71,13 @@ final class VlaResume {
      */
     static void emit(FunctionModel f, RewritePlan plan, ResumeCopies copies, TypeDescriptors descriptors, String text,
                      java.util.Set<dev.talent.compiler.ast.Node> emittedTwice, dev.talent.compiler.analysis.Diagnostics diags) {
+        emitParameters(f, plan, descriptors);
+        if (!f.vlas.isEmpty()) {
+            // gcc's maybe-uninitialized analysis does not follow a chain of restore flags (a VLA of VLAs and a
+            // pointer to it in one block): it would warn about variables the restore path never reads
+            plan.insert(f.body.begin().offset() + 1, " " + FUNCTION_PUSH, RewritePlan.Rank.VLA_PARAMETERS);
+            plan.insert(f.body.end().offset() + 1, " " + POP, RewritePlan.Rank.HEADER);
+        }
         for (Vla v : f.vlas) {
             dev.talent.compiler.ast.Node loop = null;
             for (var n = v.declStmt().parent(); n != null && n != f.body; n = n.parent()) if (emittedTwice.contains(n)) loop = n;
@@ -82,17 +91,16 @@ final class VlaResume {
             }
             Variable var = v.variable();
             int marker = MARKER_BASE + (f.id << 10) + 2 * v.label();
-            // gcc cannot know that the size expression is not evaluated on the restore path (where the
-            // variables it reads are restored only later, at the point's label): no maybe-uninitialized there
+            // gcc cannot know that the size expressions are not evaluated on the restore path (where the
+            // variables they read are restored only later, at the point's label): no maybe-uninitialized there
             plan.insert(v.declStmt().begin().offset(), copies.marker(marker, "int " + flag(v) + " = 0; if (0) { " + label(v) + ": ; " + flag(v) + " = 1; } ")
                     + PUSH, LABEL_RANK);
-            int lb = text.indexOf('[', v.decl().loc().endOffset());
-            int rb = matchBracket(text, lb);
-            plan.insert(lb + 1, "__builtin_expect(talent_restoring, 0) ? talent_restore_count(" + var.id + ") : (size_t)(", LABEL_RANK);
-            plan.insertClosing(rb, ")", RewritePlan.Rank.VLA_CLOSE, v);
-            CType.Array a = (CType.Array) var.type;
+            for (VariableLengthArrays.Dim d : v.dims()) {
+                plan.insert(d.open() + 1, "__builtin_expect(talent_restoring, 0) ? " + restoreLength(var, d) + " : (size_t)(", LABEL_RANK);
+                plan.insertClosing(d.close(), ")", RewritePlan.Rank.VLA_CLOSE, d);
+            }
             StringBuilder defs = new StringBuilder();
-            String elem = descriptors.ref(a.elem(), "__typeof__(" + var.cName + "[0])", defs);
+            describe(var.type, var.cName, descriptor(var), descriptors, defs);
             // the flag, not talent_restoring (a global, which gcc cannot know is still set), tells that this is
             // the restore path: otherwise gcc sees the restore path fall through into code that reads variables
             // restored only at the point's label
@@ -101,25 +109,51 @@ final class VlaResume {
             // only points of this scope come here (the prologue's and the outer dispatches' cases)
             dispatch.append(" default: __builtin_unreachable(); } ");
             int end = Ast.statementEnd(text, v.declStmt());
-            plan.insert(end, " " + POP + FrameCode.oneLine(defs) + "const talent_type " + descriptor(var) + " = TALENT_ARRAY_TYPE(__typeof__("
-                    + var.cName + "), " + TypeDescriptors.cString(TypeResolver.spell(var.type)) + ", __typeof__(" + var.cName
-                    + "[0]), " + elem + "); " + copies.marker(marker + 1, dispatch.toString()), AFTER_RANK);
+            // the descriptors read the (pointer) variable's type, which gcc may see as reading the variable
+            plan.insert(end, " " + FrameCode.oneLine(defs) + POP + copies.marker(marker + 1, dispatch.toString()), AFTER_RANK);
         }
     }
 
-    /** The ']' closing the '[' at {@code open} (a size expression: brackets nest, literals are skipped). */
-    private static int matchBracket(String text, int open) {
-        int depth = 0;
-        for (int i = open; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\'') {
-                for (i++; i < text.length() && text.charAt(i) != c; i++) if (text.charAt(i) == '\\') i++;
-            } else if (c == '[') {
-                depth++;
-            } else if (c == ']' && --depth == 0) {
-                return i;
-            }
+    /** The saved length for a restored declaration: the array's own count, or the count at a depth of its type. */
+    private static String restoreLength(Variable var, VariableLengthArrays.Dim d) {
+        return d.depth() == 0 && var.type instanceof CType.Array ? "talent_restore_count(" + var.id + ")"
+                : "talent_restore_dim(" + var.id + ", " + d.depth() + ")";
+    }
+
+    /**
+     * Defines in {@code defs} the run-time descriptor {@code name} of type t, the type of the lvalue expression
+     * {@code expr} (variably modified: arrays of arrays, pointers to arrays), and returns a reference to it;
+     * types of fixed size below it get their descriptors from {@code descriptors}.
+     */
+    static String describe(CType t, String expr, String name, TypeDescriptors descriptors, StringBuilder defs) {
+        if (!VariableLengthArrays.isVariablyModified(t)) return descriptors.ref(t, "__typeof__(" + expr + ")", defs);
+        if (t instanceof CType.Array a) {
+            String first = (expr.matches("\\w+") ? expr : "(" + expr + ")") + "[0]";
+            String elem = describe(a.elem(), first, name + "_e", descriptors, defs);
+            defs.append("const talent_type ").append(name).append(" __attribute__((unused)) = TALENT_ARRAY_TYPE(__typeof__(").append(expr)
+                    .append("), ").append(TypeDescriptors.cString(TypeResolver.spell(t))).append(", __typeof__(").append(first)
+                    .append("), ").append(elem).append("); ");
+            return "&" + name;
         }
-        throw new IllegalStateException("unbalanced bracket at offset " + open);
+        CType.Pointer p = (CType.Pointer) t;
+        String pointee = describe(p.to(), "(*" + expr + ")", name + "_p", descriptors, defs);
+        defs.append("const talent_type ").append(name).append(" __attribute__((unused)) = TALENT_PTR_TYPE_TO(__typeof__(").append(expr)
+                .append("), ").append(TypeDescriptors.cString(TypeResolver.spell(t))).append(", ")
+                .append(TypeDescriptors.cString(TypeResolver.spell(p.to()))).append(", ").append(pointee).append("); ");
+        return "&" + name;
+    }
+
+    /**
+     * Run-time descriptors at the start of f's body for its parameters of variably modified type (a parameter
+     * {@code double a[n][k]} is a {@code double (*)[k]}), before the prologue: a restart's jump does not pass
+     * them. Their lengths come from the arguments of the call, which a restart issues again.
+     */
+    static void emitParameters(FunctionModel f, RewritePlan plan, TypeDescriptors descriptors) {
+        StringBuilder defs = new StringBuilder();
+        for (Variable v : f.variables) {
+            if (v.isTemp() || !v.decl.is("ParmVarDecl") || !VariableLengthArrays.isVariablyModified(v.type)) continue;
+            describe(v.type, v.cName, descriptor(v), descriptors, defs);
+        }
+        if (!defs.isEmpty()) plan.insert(f.body.begin().offset() + 1, " " + FrameCode.oneLine(defs), RewritePlan.Rank.VLA_PARAMETERS);
     }
 }

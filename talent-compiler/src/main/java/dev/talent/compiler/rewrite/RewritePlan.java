@@ -31,6 +31,8 @@ public final class RewritePlan {
     public enum Rank {
         /** The file's header (includes, forward declarations). */
         HEADER,
+        /** Run-time descriptors of a function's parameters of variably modified type, before its prologue. */
+        VLA_PARAMETERS,
         /** A function's prologue at the start of its body. */
         PROLOGUE,
         /** A function-scope static moved to file scope. */
