@@ -1,6 +1,7 @@
 /* precopy.c: pre-copy rounds by fork at a safe point, and the delta written at the stop (precopy.h). */
 #include "precopy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +18,7 @@ static int enabled;
 static const char *ckdir;
 static int in_child;
 static unsigned round_no;           /* rounds started */
+static unsigned first_round;        /* the highest round found in the directory at the start (not this process's) */
 static pid_t child = -1;            /* the round in progress, or -1 */
 static unsigned child_round;
 static unsigned complete;           /* newest round whose child wrote its image (0: none) */
@@ -31,6 +33,31 @@ static void on_urg(int sig)
     talent_pending = 1;
 }
 
+/* The highest round of the pre-<round>.tck images in dir (0: none): a restarted process numbers its rounds above
+ * them, so that an image a delta of the directory refers to (one received from the host before, or restored by a
+ * rollback) is never replaced by a new image of the same name. */
+static unsigned highest_round(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    unsigned best = 0;
+    if (!d)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        unsigned long r = 0;
+        size_t i, len = strlen(n);
+        if (len < 4 + 6 + 4 || len > 4 + 9 + 4 || strncmp(n, "pre-", 4) != 0 || strcmp(n + len - 4, ".tck") != 0)
+            continue;
+        for (i = 4; i < len - 4 && n[i] >= '0' && n[i] <= '9'; i++)
+            r = r * 10 + (unsigned long)(n[i] - '0');
+        if (i == len - 4 && r > best && r < 999999999ul)
+            best = (unsigned)r;
+    }
+    closedir(d);
+    return best;
+}
+
 void tl_precopy_init(int on, const char *dir)
 {
     struct sigaction sa;
@@ -38,6 +65,7 @@ void tl_precopy_init(int on, const char *dir)
     ckdir = dir;
     if (!on)
         return;
+    round_no = first_round = highest_round(dir);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_urg;
     /* SA_RESTART: a round is served at the next site visit, the program's blocked calls are not disturbed */
@@ -94,7 +122,10 @@ int tl_precopy_fork(void)
         return 0;
     reap(0);
     if (child >= 0) {
-        tl_info("pre-copy round %u still being written: request ignored", child_round);
+        /* the round in progress is still being written (or its child is ending): the request waits for it, served
+         * at a later site visit (one waitpid per visit meanwhile) */
+        tl_req_precopy = 1;
+        talent_pending = 1;
         return 0;
     }
     fflush(NULL);   /* nothing buffered is duplicated into the child (which never flushes anyway) */
@@ -137,9 +168,29 @@ int tl_precopy_diverts(void)
         return 0;
     reap(0);
     if (child >= 0) {
-        /* the stop does not wait for a round still encoding: the previous complete one is the base */
+        /* a child that reported its image's CRC has written and renamed its image: only its own delta from the
+         * round before (pre-<round>.tdl, a transfer aid) may still be in progress, so its round is complete and
+         * is the base (whoever asked for the round may have taken that image already) */
+        unsigned char b[4];
+        ssize_t got;
+        do
+            got = crc_pipe >= 0 ? read(crc_pipe, b, 4) : -1;
+        while (got < 0 && errno == EINTR);
         kill(child, SIGKILL);
-        reap(1);
+        if (got == 4) {
+            int status;
+            while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+                ;
+            child = -1;
+            close(crc_pipe);
+            crc_pipe = -1;
+            complete = child_round;
+            complete_crc_known = 1;
+            complete_crc = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        } else {
+            /* the stop does not wait for a round still encoding: the previous complete one is the base */
+            reap(1);
+        }
     }
     return complete != 0;
 }
@@ -287,7 +338,7 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
                  (unsigned long long)dsize);
         /* the round before the previous one is superseded (the previous one stays: the new delta needs it as
          * its base until whoever transfers the rounds has taken both) */
-        if (complete > 1) {
+        if (complete > first_round + 1) {
             const char *ext[2] = {"tck", "tdl"};
             int e;
             for (e = 0; e < 2; e++) {

@@ -131,6 +131,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464).")
     String metrics;
 
+    @Option(names = "--precopy", paramLabel = "ROUNDS", arity = "0..1", fallbackValue = "3", defaultValue = "0",
+            description = "Pre-copy before each stop: while the program runs, copy-on-write images of its state are "
+                    + "taken (fork at a safe point) and the newest is handed to the prepared destination; at the stop "
+                    + "only what changed since is written and moved (a delta), and the destination restores the image "
+                    + "plus the delta. Rounds repeat while the change shrinks, at most ROUNDS (default 3 when given "
+                    + "without a value; 0: off, the default). Helps programs with large state; costs a fork and a full "
+                    + "image write per round while the program runs. Also across ISAs.")
+    int precopy;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
@@ -322,6 +331,8 @@ public final class RunCommand implements Callable<Integer> {
             Orchestrator orchestrator = saved != null
                     ? Orchestrator.resuming(request, saved.platform(), Orchestrator.Timeouts.defaults(), listener)
                     : new Orchestrator(request, Orchestrator.Timeouts.defaults(), listener);
+            if (precopy < 0) throw new ParameterException(spec.commandLine(), "--precopy takes a number of rounds >= 0");
+            orchestrator.usePrecopy(precopy);
             orchestrator.usePolicy(loaded.policy(), loaded.diversity(),
                     dev.talent.policy.AlertBook.in(ControlPaths.forCurrentUser().directory()));
             // the socket first: a second run with the same name is refused before it starts anything

@@ -13,6 +13,8 @@ public final class Signals {
     /** The talent runtime's "checkpoint and keep running" request. */
     public static final int SIGUSR2 = 12;
     public static final int SIGTERM = 15;
+    /** The talent runtime's "start a pre-copy round" request (runtime key precopy). */
+    public static final int SIGURG = 23;
 
     private Signals() {}
 }

@@ -52,6 +52,8 @@ public final class RuntimeContract {
     public static final String EVENT_CHECKPOINT = "checkpoint";
     public static final String EVENT_CHECKPOINT_FAILED = "checkpoint-failed";
     public static final String EVENT_EXITING = "exiting";
+    /** A pre-copy round's child wrote its image (precopy.c): {@code precopy <round> <image> <bytes> [<delta> <bytes>]}. */
+    public static final String EVENT_PRECOPY = "precopy";
     /** The longest line the orchestrator accepts, newline excluded. */
     public static final int EVENT_MAX_LINE = 256;
 
@@ -92,6 +94,16 @@ public final class RuntimeContract {
         if (sequence < 0) throw new IllegalArgumentException("negative checkpoint sequence " + sequence);
         return CKPT_PREFIX + String.format("%0" + CKPT_MIN_DIGITS + "d", sequence) + CKPT_SUFFIX;
     }
+
+    /** A pre-copy round's image ({@code pre-<round>.tck}, precopy.c); group 1 is the round's digits. */
+    public static final Pattern PRECOPY_IMAGE_NAME = Pattern.compile("pre-([0-9]{6,9})\\.tck");
+
+    /** A pre-copy round's delta from the round before ({@code pre-<round>.tdl}); group 1 is the round's digits. */
+    public static final Pattern PRECOPY_DELTA_NAME = Pattern.compile("pre-([0-9]{6,9})\\.tdl");
+
+    /** A checkpoint written as a delta ({@code ckpt-<sequence>.tdl}); group 1 is the sequence's digits. */
+    public static final Pattern CHECKPOINT_DELTA_NAME = Pattern.compile(Pattern.quote(CKPT_PREFIX) + "([0-9]{"
+            + CKPT_MIN_DIGITS + ",})" + Pattern.quote(DELTA_SUFFIX));
 
     /** A checkpoint file name; group 1 is the sequence's digits. */
     public static final Pattern CHECKPOINT_NAME = checkpointNamePattern(Integer.MAX_VALUE);

@@ -4,6 +4,7 @@ import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.CheckpointReader;
 import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.RuntimeContract;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,10 @@ final class AcceptedCheckpoints {
     private static final String TAG_SUFFIX = ".hmac";
     private static final String MAC = "HmacSHA256";
     private static final byte[] MAGIC = "TALENTCK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELTA_MAGIC = "TALENTDL".getBytes(StandardCharsets.US_ASCII);
+    /** The fixed part of a delta's header before its base name (docs/FORMAT.md "Delta"): magic, major, minor, flags. */
+    private static final int DELTA_NAME_OFFSET = 16;
+    private static final int DELTA_MAX_NAME = 64;
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
 
@@ -181,7 +186,7 @@ final class AcceptedCheckpoints {
      * all): a checkpoint that is not newer than one talent holds is not taken over it.
      */
     Accepted accept(Path programDir, BigInteger above, java.util.function.Consumer<String> passedOver) throws IOException {
-        List<CheckpointDirectory.Entry> entries = CheckpointDirectory.list(programDir).stream()
+        List<CheckpointDirectory.Entry> entries = checkpoints(programDir).stream()
                 .filter(e -> above == null || e.sequence().compareTo(above) > 0).toList();
         if (entries.isEmpty()) {
             throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint"
@@ -233,7 +238,13 @@ final class AcceptedCheckpoints {
                 out.force(true);
                 size = out.size();
             }
-            if (Files.size(tmp) <= VALIDATE_MAX_BYTES) sockets = validate(tmp, source, entry.sequence());
+            if (isDelta(name)) {
+                sockets = validateDelta(tmp, source, entry.sequence());
+            } else if (Files.size(tmp) <= VALIDATE_MAX_BYTES) {
+                // a pre-copy image carries the sequence of the process's last checkpoint, not its round
+                sockets = validate(tmp, source, RuntimeContract.PRECOPY_IMAGE_NAME.matcher(name).matches() ? null
+                        : entry.sequence());
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -255,7 +266,7 @@ final class AcceptedCheckpoints {
         try {
             Checkpoint c = CheckpointReader.read(copy);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
-            if (!meta.equals(sequence)) {
+            if (sequence != null && !meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
                         + meta + "; refused");
             }
@@ -269,10 +280,111 @@ final class AcceptedCheckpoints {
         }
     }
 
-    /** The accepted checkpoints, newest first. */
+    /** The accepted checkpoints (full ones and deltas), newest first. */
     List<Accepted> list() throws IOException {
-        return CheckpointDirectory.list(dir).stream().map(e -> new Accepted(e.file(), e.sequence(),
+        return checkpoints(dir).stream().map(e -> new Accepted(e.file(), e.sequence(),
                 tags.get(e.file().getFileName().toString()))).toList();
+    }
+
+    /** The accepted pre-copy images (the bases of deltas), newest round first. */
+    List<Accepted> images() throws IOException {
+        List<Accepted> out = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = RuntimeContract.PRECOPY_IMAGE_NAME.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(new Accepted(f, new BigInteger(m.group(1)), tags.get(f.getFileName().toString())));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Accepted::sequence).reversed());
+        return out;
+    }
+
+    /**
+     * The checkpoint files of {@code dir}, newest first: {@code ckpt-<sequence>.tck} and, written after a pre-copy
+     * round, {@code ckpt-<sequence>.tdl}; regular files only (never a link, nor a FIFO that would block a reader).
+     */
+    static List<CheckpointDirectory.Entry> checkpoints(Path dir) throws IOException {
+        List<CheckpointDirectory.Entry> out = new java.util.ArrayList<>(CheckpointDirectory.list(dir));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = RuntimeContract.CHECKPOINT_DELTA_NAME.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(new CheckpointDirectory.Entry(f, new BigInteger(m.group(1))));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(CheckpointDirectory.Entry::sequence).reversed());
+        return out;
+    }
+
+    static boolean isDelta(String name) {
+        return name.endsWith(RuntimeContract.DELTA_SUFFIX);
+    }
+
+    /**
+     * Accepts the pre-copy image {@code name} the running program's round left in {@code programDir} (its tag and
+     * SHA-256 as for a checkpoint; validated by the Java reader up to {@link #VALIDATE_MAX_BYTES}): the base a delta
+     * written at the stop refers to. Older images that no kept delta refers to are removed.
+     */
+    Accepted acceptImage(Path programDir, String name) throws IOException {
+        if (!RuntimeContract.PRECOPY_IMAGE_NAME.matcher(name).matches()) {
+            throw new CheckpointRefusedException(name + " is not the name of a pre-copy image; refused");
+        }
+        java.util.regex.Matcher m = RuntimeContract.PRECOPY_IMAGE_NAME.matcher(name);
+        if (!m.matches()) throw new IllegalStateException(name);
+        Accepted a = acceptOne(new CheckpointDirectory.Entry(programDir.resolve(name), new BigInteger(m.group(1))));
+        prune();
+        return a;
+    }
+
+    /**
+     * A delta's base name, read from the header of talent's copy (bounded; the runtime reads it again and checks the
+     * base's length and CRC). Null when the header does not name a pre-copy image.
+     */
+    static String deltaBase(Path delta) throws IOException {
+        byte[] head = new byte[DELTA_NAME_OFFSET + 4 + DELTA_MAX_NAME];
+        int n;
+        try (InputStream in = Files.newInputStream(delta, LinkOption.NOFOLLOW_LINKS)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n < DELTA_NAME_OFFSET + 4 || !Arrays.equals(head, 0, 8, DELTA_MAGIC, 0, 8)) return null;
+        int len = ByteBuffer.wrap(head).getInt(DELTA_NAME_OFFSET);
+        if (len < 1 || len > DELTA_MAX_NAME || DELTA_NAME_OFFSET + 4 + len > n) return null;
+        String name = new String(head, DELTA_NAME_OFFSET + 4, len, StandardCharsets.US_ASCII);
+        return RuntimeContract.PRECOPY_IMAGE_NAME.matcher(name).matches() ? name : null;
+    }
+
+    /**
+     * A delta (talent's copy, in this directory) must name a pre-copy image talent accepted; when both are small
+     * enough it is rebuilt against that image and read completely, its META sequence equal to its name's.
+     */
+    private int validateDelta(Path copy, Path source, BigInteger sequence) throws IOException {
+        String base = deltaBase(copy);
+        if (base == null) {
+            throw new CheckpointRefusedException(source + " is not a valid checkpoint delta (its header names no pre-copy "
+                    + "image); refused");
+        }
+        Path basePath = dir.resolve(base);
+        if (!Files.isRegularFile(basePath, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CheckpointRefusedException(source + " is a delta from " + base + ", an image talent did not accept; "
+                    + "refused");
+        }
+        if (Files.size(copy) > VALIDATE_MAX_BYTES || Files.size(basePath) > VALIDATE_MAX_BYTES) return -1;
+        try {
+            Checkpoint c = dev.talent.format.CheckpointDelta.read(copy);
+            BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
+            if (!meta.equals(sequence)) {
+                throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
+                        + meta + "; refused");
+            }
+            return (int) c.files().stream().filter(f -> f.kind() == dev.talent.format.OpenFile.Kind.LISTENING_SOCKET
+                    || f.kind() == dev.talent.format.OpenFile.Kind.TCP_CONNECTION).count();
+        } catch (CorruptCheckpointException e) {
+            throw new CheckpointRefusedException(source + " is not a valid checkpoint delta (" + Printable.escape(e.getMessage()
+                    .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);
+        }
     }
 
     Optional<Accepted> newest() throws IOException {
@@ -285,6 +397,23 @@ final class AcceptedCheckpoints {
             Files.deleteIfExists(old.file());
             Files.deleteIfExists(dir.resolve(old.name() + TAG_SUFFIX));
             tags.remove(old.name());
+        }
+        // pre-copy images: the newest (a migration in progress may use it) and those the kept deltas refer to
+        List<Accepted> images = images();
+        if (images.isEmpty()) return;
+        Set<String> keep = new java.util.HashSet<>();
+        keep.add(images.get(0).name());
+        for (Accepted a : all.subList(0, Math.min(KEEP, all.size()))) {
+            if (isDelta(a.name())) {
+                String base = deltaBase(a.file());
+                if (base != null) keep.add(base);
+            }
+        }
+        for (Accepted image : images) {
+            if (keep.contains(image.name())) continue;
+            Files.deleteIfExists(image.file());
+            Files.deleteIfExists(dir.resolve(image.name() + TAG_SUFFIX));
+            tags.remove(image.name());
         }
     }
 
@@ -393,11 +522,13 @@ final class AcceptedCheckpoints {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         long total = 0;
         boolean magicSeen = !checkMagic;
+        byte[] magic = isDelta(name) ? DELTA_MAGIC : MAGIC;
         while (in.read(buf) >= 0) {
             if (!magicSeen) {
                 if (buf.position() < MAGIC.length) continue; // a short first read: read on
-                if (!Arrays.equals(buf.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-                    throw new CheckpointRefusedException(from + " does not start like a talent checkpoint (magic TALENTCK); refused");
+                if (!Arrays.equals(buf.array(), 0, magic.length, magic, 0, magic.length)) {
+                    throw new CheckpointRefusedException(from + " does not start like a talent checkpoint (magic "
+                            + new String(magic, StandardCharsets.US_ASCII) + "); refused");
                 }
                 magicSeen = true;
             }
@@ -431,6 +562,10 @@ final class AcceptedCheckpoints {
     /** Removes every accepted checkpoint and its tag, keeping the key (a new run starts from nothing). */
     void clear() throws IOException {
         for (Accepted a : list()) {
+            Files.deleteIfExists(a.file());
+            Files.deleteIfExists(dir.resolve(a.name() + TAG_SUFFIX));
+        }
+        for (Accepted a : images()) {
             Files.deleteIfExists(a.file());
             Files.deleteIfExists(dir.resolve(a.name() + TAG_SUFFIX));
         }

@@ -66,7 +66,14 @@ public final class LocalApp implements AutoCloseable {
      * working directory, checkpoint directory and event FIFO; {@code fault} is an injected failure (tests).
      */
     static ContainerSpec spec(String id, Host host, Path binary, List<String> args, boolean restart, Optional<String> fault) {
+        return spec(id, host, binary, args, restart, fault, false);
+    }
+
+    /** The same, with the runtime's pre-copy images enabled when {@code precopy} ({@code talent run --precopy}). */
+    static ContainerSpec spec(String id, Host host, Path binary, List<String> args, boolean restart, Optional<String> fault,
+            boolean precopy) {
         Map<String, String> env = new LinkedHashMap<>();
+        if (precopy) env.put(RuntimeContract.ENV_PRECOPY, "1");
         fault.ifPresent(f -> env.put(RuntimeContract.ENV_FAULT, f));
         // A stop checkpoint is copied at once into the accepted checkpoints (fsynced there: the recovery copy), so
         // the runtime need not fsync it itself; its periodic ones stay durable (docs/FORMAT.md "Durability").

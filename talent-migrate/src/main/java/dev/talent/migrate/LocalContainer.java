@@ -47,6 +47,7 @@ final class LocalContainer implements AppContainer {
     public boolean signal(Signal signal) throws IOException {
         int number = switch (signal) {
             case CHECKPOINT_AND_EXIT -> Signals.SIGUSR1;
+            case PRECOPY_ROUND -> Signals.SIGURG;
             case TERMINATE -> Signals.SIGTERM;
             case KILL -> Signals.SIGKILL;
         };

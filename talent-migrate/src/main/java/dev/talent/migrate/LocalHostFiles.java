@@ -2,6 +2,7 @@ package dev.talent.migrate;
 
 import dev.talent.migrate.pipeline.CheckpointReceiver;
 import dev.talent.migrate.pipeline.CheckpointSignature;
+import dev.talent.migrate.pipeline.CheckpointSignatureException;
 import dev.talent.migrate.pipeline.CheckpointSigner;
 import dev.talent.migrate.pipeline.HostFiles;
 import dev.talent.migrate.pipeline.OutgoingCheckpoint;
@@ -25,6 +26,8 @@ final class LocalHostFiles implements HostFiles {
     private final CheckpointSigner signer;
     private final CheckpointReceiver receiver;
     private final Consumer<String> passedOver;
+    /** The pre-copy image this host received for the coming stop (kept when the delta comes), or null. */
+    private String precopyImage;
 
     LocalHostFiles(Host host, String app, AcceptedCheckpoints accepted, CheckpointSigner signer, CheckpointReceiver receiver,
             Consumer<String> passedOver) {
@@ -51,7 +54,28 @@ final class LocalHostFiles implements HostFiles {
 
     @Override
     public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+        // a delta keeps the pre-copy image received before the stop (its base; the runtime checks length and CRC)
+        String keep = AcceptedCheckpoints.isDelta(signed.name()) ? precopyImage : null;
+        receiver.receive(signed, bytes, host.dir.resolve("incoming"), host.checkpoints,
+                dir -> StateFiles.emptyDirectoryBut(dir, keep));
+        precopyImage = null;
+    }
+
+    @Override
+    public OutgoingCheckpoint takePrecopyImage(String name) throws IOException {
+        AcceptedCheckpoints.Accepted a = accepted.acceptImage(host.checkpoints, name);
+        CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
+        return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature, () -> accepted.open(a));
+    }
+
+    @Override
+    public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+        if (!dev.talent.format.RuntimeContract.PRECOPY_IMAGE_NAME.matcher(signed.name()).matches()) {
+            throw new CheckpointSignatureException("the pre-copy image handed over is named " + Printable.escape(
+                    signed.name(), 80) + ", not pre-<round>.tck; refused");
+        }
         receiver.receive(signed, bytes, host.dir.resolve("incoming"), host.checkpoints, StateFiles::emptyDirectory);
+        precopyImage = signed.name();
     }
 
     @Override
@@ -60,7 +84,16 @@ final class LocalHostFiles implements HostFiles {
         int copied = 0;
         java.math.BigInteger newest = null;
         List<String> refused = new ArrayList<>();
-        for (AcceptedCheckpoints.Accepted a : accepted.list()) {
+        List<AcceptedCheckpoints.Accepted> all = new ArrayList<>(accepted.list());
+        // the pre-copy images the accepted deltas are built on (copied like them, tags checked; not counted)
+        for (AcceptedCheckpoints.Accepted image : accepted.images()) {
+            try {
+                accepted.copyInto(image, host.checkpoints);
+            } catch (IOException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        for (AcceptedCheckpoints.Accepted a : all) {
             try {
                 accepted.copyInto(a, host.checkpoints);
                 copied++;

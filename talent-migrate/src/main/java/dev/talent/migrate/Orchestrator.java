@@ -21,6 +21,7 @@ import dev.talent.migrate.pipeline.ConnectionCarrier;
 import dev.talent.migrate.pipeline.ConfirmStep;
 import dev.talent.migrate.pipeline.FinalSyncStep;
 import dev.talent.migrate.pipeline.MigrationPipeline;
+import dev.talent.migrate.pipeline.PrecopyStep;
 import dev.talent.migrate.pipeline.PrepareStep;
 import dev.talent.migrate.pipeline.RollBackStep;
 import dev.talent.migrate.pipeline.SafePointStep;
@@ -112,6 +113,18 @@ public final class Orchestrator implements ControlHandler {
     private final CheckpointSigner signer;
     /** A destination's check of what it is handed: signed by this run's key, size and digest as signed. */
     private final CheckpointReceiver receiver;
+
+    /** Pre-copy before each stop: at most this many rounds (0: none, the stop writes a full checkpoint). */
+    private volatile int precopyRounds;
+
+    /**
+     * Pre-copy before each stop ({@code talent run --precopy}), at most {@code maxRounds} rounds (0: none); set before
+     * {@link #run()}, since the containers are created with the runtime's pre-copy switched on.
+     */
+    public void usePrecopy(int maxRounds) {
+        if (maxRounds < 0) throw new IllegalArgumentException("negative pre-copy rounds " + maxRounds);
+        precopyRounds = maxRounds;
+    }
 
     /** How long each wait may take before the step is declared failed. */
     public record Timeouts(Duration safePoint, Duration restore) {
@@ -611,7 +624,8 @@ public final class Orchestrator implements ControlHandler {
             Step fault = pendingFault.orElse(null);
             pendingFault = Optional.empty();
             Prepared dest = prepared;
-            MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
+            MigrationPipeline pipeline = new MigrationPipeline(precopyRounds == 0 ? null
+                    : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), rollBackStep());
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -745,7 +759,8 @@ public final class Orchestrator implements ControlHandler {
 
     private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
         String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
-        ContainerSpec spec = LocalApp.spec(id, host, request.binaryFor(host.platform), request.args(), restart, fault);
+        ContainerSpec spec = LocalApp.spec(id, host, request.binaryFor(host.platform), request.args(), restart, fault,
+                precopyRounds > 0);
         if (request.network().isPresent()) {
             spec = spec.withNetwork(new dev.talent.container.NetworkAttachment(request.network().get().config(),
                     address().orElseThrow()));
@@ -918,6 +933,9 @@ public final class Orchestrator implements ControlHandler {
     /** Clock readings of one migration ({@link System#nanoTime()}; 0 = not reached). */
     private static final class Timing {
         long requested, checkpointWritten, stopped, checkpointTransferred, synced, started, ready;
+        /** Pre-copy before the stop (null: none); the size of the stop's checkpoint when it was a delta. */
+        StepResult.Precopied precopied;
+        Long deltaBytes;
         SyncReport sync;
         /** Whether the app has a network of its own; time spent locking and unlocking it. */
         boolean network;
@@ -947,6 +965,8 @@ public final class Orchestrator implements ControlHandler {
                     ready = c.readyNanos();
                     netNanos += c.unlockNanos();
                 }
+                case StepResult.Precopied p -> precopied = p;
+                case StepResult.CheckpointSize s -> deltaBytes = s.delta() ? s.bytes() : null;
                 case StepResult.ProgramEnded e -> { }
                 case StepResult.Committed c -> { }
                 case StepResult.RolledBack b -> { }
@@ -956,14 +976,20 @@ public final class Orchestrator implements ControlHandler {
         MigrationRecord record(String app, Platform from, Platform to, Instant at) {
             return new MigrationRecord(app, from.name(), to.name(), true, ms(requested, ready), ms(requested, checkpointWritten),
                     ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
-                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs());
+                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
+                    .withPrecopy(precopy());
+        }
+
+        private MigrationRecord.Precopy precopy() {
+            return precopied == null ? null : new MigrationRecord.Precopy(precopied.rounds(), precopied.baseBytes(),
+                    deltaBytes, Math.round(precopied.tookNanos() / 1e3) / 1e3);
         }
 
         MigrationRecord failed(String app, Platform from, Platform to, Instant at, MigrationFailedException e) {
             return new MigrationRecord(app, from.name(), to.name(), false, null, ms(requested, checkpointWritten),
                     ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                     ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                    mode(), sockets, netMs());
+                    mode(), sockets, netMs()).withPrecopy(precopy());
         }
 
         private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }

@@ -35,6 +35,12 @@ public sealed interface RuntimeEvent {
     /** {@code status}: 0-255, or -1 for {@code exiting unknown}. */
     record Exiting(int status, long receivedNanos) implements RuntimeEvent {}
 
+    /**
+     * A pre-copy round's child wrote its image {@code image} of {@code bytes} bytes, and from the second round on its
+     * delta from the round before, of {@code deltaBytes} bytes (-1 for the first round).
+     */
+    record Precopied(int round, String image, long bytes, long deltaBytes, long receivedNanos) implements RuntimeEvent {}
+
     /** Not a line: posted by talent when the container's process has ended (reaped) with this status. */
     record ProcessExited(String containerId, int status, long receivedNanos) implements RuntimeEvent {}
 
@@ -42,8 +48,11 @@ public sealed interface RuntimeEvent {
     Pattern SEQUENCE = Pattern.compile("0|[1-9][0-9]{0,18}");
     Pattern STARTED = Pattern.compile(RuntimeContract.EVENT_STARTED + " (" + PLATFORM + ")");
     Pattern READY = Pattern.compile(RuntimeContract.EVENT_READY + " (" + SEQUENCE + ") (" + PLATFORM + ")");
-    Pattern CHECKPOINT = Pattern.compile(RuntimeContract.EVENT_CHECKPOINT + " (" + SEQUENCE + ") "
-            + RuntimeContract.checkpointNamePattern(19).pattern());
+    Pattern CHECKPOINT = Pattern.compile(RuntimeContract.EVENT_CHECKPOINT + " (" + SEQUENCE + ") (?:"
+            + RuntimeContract.checkpointNamePattern(19).pattern() + "|ckpt-[0-9]{6,19}\\.tdl)");
+    Pattern PRECOPY = Pattern.compile(RuntimeContract.EVENT_PRECOPY + " ([1-9][0-9]{0,8}) ("
+            + RuntimeContract.PRECOPY_IMAGE_NAME.pattern() + ") (" + SEQUENCE + ")(?: "
+            + RuntimeContract.PRECOPY_DELTA_NAME.pattern() + " (" + SEQUENCE + "))?");
     Pattern CHECKPOINT_FAILED = Pattern.compile(Pattern.quote(RuntimeContract.EVENT_CHECKPOINT_FAILED) + " ([\\x20-\\x7e]{1,236})");
     Pattern EXITING = Pattern.compile(RuntimeContract.EVENT_EXITING + " (0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]|unknown)");
 
@@ -68,6 +77,10 @@ public sealed interface RuntimeEvent {
             return new Ready(Long.parseLong(m.group(1)), m.group(2), receivedNanos);
         }
         if ((m = CHECKPOINT.matcher(line)).matches()) return new CheckpointWritten(Long.parseLong(m.group(1)), receivedNanos);
+        if ((m = PRECOPY.matcher(line)).matches()) {
+            return new Precopied(Integer.parseInt(m.group(1)), m.group(2), Long.parseLong(m.group(4)),
+                    m.group(6) == null ? -1 : Long.parseLong(m.group(6)), receivedNanos);
+        }
         if ((m = CHECKPOINT_FAILED.matcher(line)).matches()) return new CheckpointFailed(m.group(1), receivedNanos);
         if ((m = EXITING.matcher(line)).matches()) {
             return new Exiting(m.group(1).equals("unknown") ? -1 : Integer.parseInt(m.group(1)), receivedNanos);

@@ -44,11 +44,23 @@ final class StateFiles {
 
     /** Empties {@code dir} (which must be a real directory, not a link), never following a link. */
     static void emptyDirectory(Path dir) throws IOException {
+        emptyDirectoryBut(dir, null);
+    }
+
+    /**
+     * Empties {@code dir} except the regular file named {@code keep} (null: none): a destination's pre-copy image,
+     * the base of the delta it receives at the stop.
+     */
+    static void emptyDirectoryBut(Path dir, String keep) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " is not a directory");
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) deleteTree(entry);
+            for (Path entry : entries) {
+                if (keep != null && entry.getFileName().toString().equals(keep)
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) continue;
+                deleteTree(entry);
+            }
         }
     }
 }

@@ -8,6 +8,11 @@ public enum Step {
     /** The destination container is created (runc create) and its replica of the workdir brought up to date. */
     PREPARE("prepare"),
     /**
+     * Pre-copy (talent run --precopy): while the source program runs, copy-on-write images of it are taken and the
+     * newest is handed to the destination; a failure leaves the program running on the source.
+     */
+    PRECOPY("precopy"),
+    /**
      * The source program is asked to stop at its next site, writes its checkpoint and exits 75; talent accepts the
      * checkpoint (a refusal comes after the stop: it rolls back).
      */
@@ -37,6 +42,6 @@ public enum Step {
         for (Step s : values()) {
             if (s.label.equals(label)) return s;
         }
-        throw new IllegalArgumentException("unknown migration step '" + label + "'; steps: prepare checkpoint sync start restore");
+        throw new IllegalArgumentException("unknown migration step '" + label + "'; steps: prepare precopy checkpoint sync start restore");
     }
 }

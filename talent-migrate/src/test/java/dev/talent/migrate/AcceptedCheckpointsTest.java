@@ -227,4 +227,76 @@ class AcceptedCheckpointsTest {
         }
         assertThat(outside.resolve("precious")).hasContent("x");
     }
+
+    /** A pre-copy image {@code pre-<round>.tck} (META: sequence 1) and the stop's delta from it, in the program's dir. */
+    private byte[] imageAndDelta(int round, long sequence, String body) throws IOException {
+        String image = String.format("pre-%06d.tck", round);
+        byte[] base = checkpoint(1, "app");
+        Files.write(programDir.resolve(image), base);
+        byte[] delta = dev.talent.format.CheckpointDelta.build(image, base, checkpoint(sequence, body));
+        Files.write(programDir.resolve(String.format("ckpt-%06d.tdl", sequence)), delta);
+        return delta;
+    }
+
+    @Test
+    void aDeltaIsAcceptedOnTopOfTheImageTalentAcceptedAndRestoredWithIt() throws Exception {
+        imageAndDelta(3, 7, "after the stop");
+        AcceptedCheckpoints accepted = open();
+        AcceptedCheckpoints.Accepted image = accepted.acceptImage(programDir, "pre-000003.tck");
+        assertThat(image.sha256()).isNotNull();
+        AcceptedCheckpoints.Accepted a = accepted.accept(programDir);
+        assertThat(a.name()).isEqualTo("ckpt-000007.tdl");
+        assertThat(a.sequence()).isEqualTo(BigInteger.valueOf(7));
+        assertThat(AcceptedCheckpoints.deltaBase(a.file())).isEqualTo("pre-000003.tck");
+        // a rollback copies both, and the pair rebuilds the stop's checkpoint
+        accepted.copyInto(accepted.images().getFirst(), destination);
+        accepted.copyInto(a, destination);
+        assertThat(dev.talent.format.CheckpointDelta.read(destination.resolve("ckpt-000007.tdl")).meta().program())
+                .isEqualTo("after the stop");
+    }
+
+    @Test
+    void aDeltaFromAnImageTalentDidNotAcceptIsRefused() throws Exception {
+        imageAndDelta(3, 7, "x");
+        AcceptedCheckpoints accepted = open();
+        assertThatThrownBy(() -> accepted.accept(programDir)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("a delta from pre-000003.tck, an image talent did not accept");
+    }
+
+    @Test
+    void aDeltaWhoseSequenceLiesIsRefused() throws Exception {
+        imageAndDelta(2, 7, "x");
+        Files.move(programDir.resolve("ckpt-000007.tdl"), programDir.resolve("ckpt-000009.tdl"));
+        AcceptedCheckpoints accepted = open();
+        accepted.acceptImage(programDir, "pre-000002.tck");
+        assertThatThrownBy(() -> accepted.accept(programDir)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("the name says sequence 9 but the file says 7");
+    }
+
+    @Test
+    void onlyImageNamesAreTakenAsImages() throws Exception {
+        write("ckpt-000004.tck", "");
+        AcceptedCheckpoints accepted = open();
+        assertThatThrownBy(() -> accepted.acceptImage(programDir, "ckpt-000004.tck"))
+                .isInstanceOf(CheckpointRefusedException.class).hasMessageContaining("not the name of a pre-copy image");
+    }
+
+    @Test
+    void imagesNoKeptDeltaNeedsArePruned() throws Exception {
+        AcceptedCheckpoints accepted = open();
+        imageAndDelta(1, 5, "a");
+        accepted.acceptImage(programDir, "pre-000001.tck");
+        accepted.accept(programDir);
+        imageAndDelta(2, 6, "b");
+        accepted.acceptImage(programDir, "pre-000002.tck");
+        accepted.accept(programDir);
+        imageAndDelta(3, 8, "c");
+        accepted.acceptImage(programDir, "pre-000003.tck");
+        accepted.accept(programDir);
+        // kept: the two newest deltas (8, 6) and their images (3, 2); image 1 and delta 5 are gone
+        assertThat(accepted.list()).extracting(AcceptedCheckpoints.Accepted::name)
+                .containsExactly("ckpt-000008.tdl", "ckpt-000006.tdl");
+        assertThat(accepted.images()).extracting(AcceptedCheckpoints.Accepted::name)
+                .containsExactly("pre-000003.tck", "pre-000002.tck");
+    }
 }

@@ -22,6 +22,11 @@ class RuntimeEventTest {
         assertThat(RuntimeEvent.parse("exiting 0", 5)).isEqualTo(new RuntimeEvent.Exiting(0, 5));
         assertThat(RuntimeEvent.parse("exiting 255", 5)).isEqualTo(new RuntimeEvent.Exiting(255, 5));
         assertThat(RuntimeEvent.parse("exiting unknown", 5)).isEqualTo(new RuntimeEvent.Exiting(-1, 5));
+        assertThat(RuntimeEvent.parse("checkpoint 13 ckpt-000013.tdl", 6)).isEqualTo(new RuntimeEvent.CheckpointWritten(13, 6));
+        assertThat(RuntimeEvent.parse("precopy 1 pre-000001.tck 16778170", 7))
+                .isEqualTo(new RuntimeEvent.Precopied(1, "pre-000001.tck", 16778170, -1, 7));
+        assertThat(RuntimeEvent.parse("precopy 2 pre-000002.tck 16778171 pre-000002.tdl 1260485", 8))
+                .isEqualTo(new RuntimeEvent.Precopied(2, "pre-000002.tck", 16778171, 1260485, 8));
     }
 
     @ParameterizedTest(name = "refused: \"{0}\"")
@@ -31,7 +36,10 @@ class RuntimeEventTest {
             "checkpoint 12", "checkpoint -1 ckpt-000001.tck", "checkpoint 012 ckpt-000012.tck",
             "checkpoint 99999999999999999999 ckpt-000001.tck", "checkpoint 9999999999999999999 ckpt-000001.tck",
             "exiting 256", "exiting -1", "exiting 07", "exiting", "checkpoint-failed ", "checkpoint-failed a\tb",
-            "checkpoint-failed \u001b[2Jforged", "started x86_64\r", "started x86\u00e9", ""})
+            "checkpoint-failed \u001b[2Jforged", "started x86_64\r", "started x86\u00e9", "",
+            "precopy 0 pre-000000.tck 5", "precopy 1 pre-1.tck 5", "precopy 1 ../pre-000001.tck 5", "precopy 1 pre-000001.tck",
+            "precopy 1 pre-000001.tck 5 pre-000001.tdl", "precopy 1 pre-000001.tck 5 ckpt-000001.tdl 3",
+            "precopy 1 pre-000001.tck -5", "precopy 1 pre-000001.tck 5 ", "checkpoint 12 ckpt-000012.tdl/x"})
     void refusesEverythingElse(String line) {
         assertThat(RuntimeEvent.parse(line, 1)).isNull();
     }

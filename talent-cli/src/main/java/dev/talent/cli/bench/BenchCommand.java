@@ -168,7 +168,8 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "heap", mixinStandardHelpOptions = true,
-            description = "Checkpoint and restore time and size of a binary tree of N heap nodes (x86_64 -> x86_64, aarch64), beside the time to build the tree from scratch.")
+            description = "Checkpoint and restore time and size of a binary tree of N heap nodes (x86_64 -> x86_64, aarch64), beside the time to build the tree from scratch,"
+                    + " and throughput next to memcpy of the same bytes and writing them to the same disk.")
     static final class Heap extends Benchmark {
 
         @Option(names = "--runs", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}, at least 3).")
@@ -189,13 +190,20 @@ public final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--nodes must be at least 1");
             }
             StringBuilder out = new StringBuilder();
+            List<RoundTripReport> reports = new java.util.ArrayList<>();
+            List<RawBaseline> baselines = new java.util.ArrayList<>();
             for (long n : nodes) {
                 // 3 walks of the tree; the checkpoint is taken at the head of the second walk.
                 RoundTripBench.Spec bench = new RoundTripBench.Spec("tree", "tree.c", List.of(Long.toString(n), "3"), 2,
                         X86_64, List.of(X86_64, Platform.glibc(Isa.AARCH64)), true);
                 if (nodes.size() > 1) out.append(String.format("%n%,d nodes%n", n));
-                out.append(BenchReportRenderer.roundTrip(new RoundTripBench(workspace).run(bench, runs), "heap"));
+                RoundTripReport report = new RoundTripBench(workspace).run(bench, runs);
+                reports.add(report);
+                // the same bytes copied in memory and written to the same disk, in the same run (issue 13)
+                baselines.add(RawBaseline.measure(workspace.freshDirectory("raw-baseline"), report.write().fileBytes(), runs));
+                out.append(BenchReportRenderer.roundTrip(report, "heap"));
             }
+            out.append(System.lineSeparator()).append(BenchReportRenderer.throughput(reports, baselines));
             return out.toString();
         }
     }

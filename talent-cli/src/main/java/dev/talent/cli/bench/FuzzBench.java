@@ -28,7 +28,12 @@ import java.util.stream.Stream;
 public final class FuzzBench {
 
     public enum Target {
-        C, JAVA;
+        /** The C checkpoint reader. */
+        C,
+        /** The Java checkpoint reader. */
+        JAVA,
+        /** The C delta reader (delta_fuzz.c), seeded with the delta corpus against its base.tck. */
+        DELTA;
 
         String label() { return name().toLowerCase(Locale.ROOT); }
     }
@@ -37,6 +42,9 @@ public final class FuzzBench {
     static final List<String> SEEDS = List.of("valid", "forged", "forged-for-program", "found");
     static final String CORPUS = "talent-format/src/test/resources/corpus";
     static final String C_BUILD = "talent-runtime/src/test/fuzz/build.sh";
+    /** The delta corpus (docs/FORMAT.md "Delta"): deltas and the base they were made from. */
+    static final String DELTA_CORPUS = CORPUS + "/delta";
+    static final String DELTA_BASE = DELTA_CORPUS + "/base.tck";
     static final String JAVA_TARGET = "dev.talent.format.CheckpointReaderFuzzTarget";
     /**
      * Jazzer 0.24's bytecode library reads class files up to Java 23; the project compiles for 25. The fuzzed classes
@@ -108,9 +116,18 @@ public final class FuzzBench {
         Files.createDirectories(settings.work());
         Files.createDirectories(settings.findings());
         List<List<String>> commands = new ArrayList<>();
+        boolean cBuilt = false;
         for (Target t : settings.targets()) {
             progress.accept(new Progress.Building(t));
-            commands.add(t == Target.C ? buildC(settings) : buildJava(settings));
+            if (t == Target.JAVA) {
+                commands.add(buildJava(settings));
+                continue;
+            }
+            // build.sh builds both C targets
+            if (!cBuilt) buildC(settings);
+            cBuilt = true;
+            commands.add(List.of(settings.work().resolve("c-build").resolve(t == Target.C ? "checkpoint_fuzz" : "delta_fuzz")
+                    .toString()));
         }
         List<Result> results = new ArrayList<>();
         if (settings.parallel()) {
@@ -139,16 +156,23 @@ public final class FuzzBench {
         List<String> cmd = new ArrayList<>(fuzzer);
         cmd.addAll(List.of("-max_total_time=" + seconds, "-timeout=" + timeoutSeconds(t), "-rss_limit_mb=" + RSS_LIMIT_MB,
                 "-print_final_stats=1", "-artifact_prefix=" + s.findings().toAbsolutePath() + "/" + t.label() + "-"));
-        if (t == Target.C) cmd.add("-malloc_limit_mb=" + MALLOC_LIMIT_MB);
+        if (t != Target.JAVA) cmd.add("-malloc_limit_mb=" + MALLOC_LIMIT_MB);
         cmd.add(corpus.toString());
-        for (String seed : SEEDS) {
-            Path d = s.source().resolve(CORPUS).resolve(seed);
-            if (Files.isDirectory(d)) cmd.add(d.toString());
+        if (t == Target.DELTA) {
+            cmd.add(s.source().resolve(DELTA_CORPUS).toString());
+        } else {
+            for (String seed : SEEDS) {
+                Path d = s.source().resolve(CORPUS).resolve(seed);
+                if (Files.isDirectory(d)) cmd.add(d.toString());
+            }
         }
         Path log = s.work().resolve("fuzz-" + t.label() + ".log");
         progress.accept(new Progress.Fuzzing(t, s.perTarget(), log));
-        return new ProcessBuilder(cmd).directory(s.work().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(s.work().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // the base the delta seeds were made from (without it the target uses a synthetic one)
+        if (t == Target.DELTA) pb.environment().put("TALENT_DELTA_FUZZ_BASE", s.source().resolve(DELTA_BASE).toString());
+        return pb.start();
     }
 
     static int timeoutSeconds(Target t) {
@@ -229,11 +253,10 @@ public final class FuzzBench {
         return new Result(t, executions, rate, cov, ft, corp, ran, exitCode, findings, logFile);
     }
 
-    private static List<String> buildC(Settings s) throws Failed, IOException, InterruptedException {
+    private static void buildC(Settings s) throws Failed, IOException, InterruptedException {
         Path out = s.work().resolve("c-build");
         mustRun(List.of("sh", s.source().resolve(C_BUILD).toString(), out.toString()), s.source(), s.work().resolve("build-c.log"),
-                "building the C fuzzer (needs clang with libFuzzer and the sanitizer runtimes)");
-        return List.of(out.resolve("checkpoint_fuzz").toString());
+                "building the C fuzzers (needs clang with libFuzzer and the sanitizer runtimes)");
     }
 
     private static List<String> buildJava(Settings s) throws Failed, IOException, InterruptedException {

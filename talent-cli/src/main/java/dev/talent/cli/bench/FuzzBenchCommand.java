@@ -35,7 +35,8 @@ final class FuzzBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", hidden = true, paramLabel = "S")
     int seconds;
 
-    @Option(names = "--target", paramLabel = "c|java|both", description = "Which reader to fuzz (default ${DEFAULT-VALUE}).")
+    @Option(names = "--target", paramLabel = "c|java|both|delta|all", description = "Which reader to fuzz: c and java the "
+            + "checkpoint readers, both the two of them, delta the C delta reader (pre-copy), all three (default ${DEFAULT-VALUE}).")
     String target = "both";
 
     @Option(names = "--parallel", description = "Run both fuzzers side by side (default: one after the other; each takes a core).")
@@ -54,7 +55,10 @@ final class FuzzBenchCommand implements Callable<Integer> {
             case "c" -> List.of(FuzzBench.Target.C);
             case "java" -> List.of(FuzzBench.Target.JAVA);
             case "both" -> List.of(FuzzBench.Target.C, FuzzBench.Target.JAVA);
-            default -> throw new ParameterException(spec.commandLine(), "--target must be c, java or both, not '" + target + "'");
+            case "delta" -> List.of(FuzzBench.Target.DELTA);
+            case "all" -> List.of(FuzzBench.Target.C, FuzzBench.Target.JAVA, FuzzBench.Target.DELTA);
+            default -> throw new ParameterException(spec.commandLine(), "--target must be c, java, both, delta or all, not '"
+                    + target + "'");
         };
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -48,6 +48,8 @@ class FuzzBenchTest {
         assertThat(FuzzBench.isFinding(FuzzBench.Target.JAVA, "java-oom-0a1b")).isTrue();
         assertThat(FuzzBench.isFinding(FuzzBench.Target.JAVA, "c-crash-0a1b")).isFalse();
         assertThat(FuzzBench.isFinding(FuzzBench.Target.C, "c-notes.txt")).isFalse();
+        assertThat(FuzzBench.isFinding(FuzzBench.Target.DELTA, "delta-crash-0a1b")).isTrue();
+        assertThat(FuzzBench.isFinding(FuzzBench.Target.C, "delta-crash-0a1b")).isFalse();
         assertThat(FuzzBench.isFinding(FuzzBench.Target.JAVA, "java-slow-unit-0a1b")).isFalse();
     }
 

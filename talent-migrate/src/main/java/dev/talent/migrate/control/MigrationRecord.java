@@ -1,6 +1,7 @@
 package dev.talent.migrate.control;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,11 +28,13 @@ import java.util.Objects;
  * @param reason   why it happened: {@code schedule}, {@code request} ({@code talent migrate}), {@code alert <tag>};
  *                 null in records of an older talent
  * @param choice   how the destination was chosen (the diversity draw's weights, or the round, or "requested")
+ * @param precopy  what pre-copy did before the stop ({@code talent run --precopy}); null (and absent from the JSON)
+ *                 without pre-copy
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
         "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms", "reason",
-        "choice"})
+        "choice", "precopy"})
 public record MigrationRecord(
         String app,
         String from,
@@ -53,7 +56,32 @@ public record MigrationRecord(
         int sockets,
         @JsonProperty("net_ms") Double netMs,
         String reason,
-        String choice) {
+        String choice,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Precopy precopy) {
+
+    /**
+     * Pre-copy before the stop: {@code rounds} copy-on-write images taken while the program ran, the newest of
+     * {@code baseBytes} bytes handed to the destination before the stop, which then wrote and moved only
+     * {@code deltaBytes} bytes (its checkpoint as a delta from that image; null when the stop was not reached);
+     * {@code precopyMs} how long the rounds and the hand-over took while the program ran (not part of the downtime).
+     */
+    public record Precopy(int rounds, @JsonProperty("base_bytes") long baseBytes,
+            @JsonProperty("delta_bytes") Long deltaBytes, @JsonProperty("precopy_ms") double precopyMs) {}
+
+    /** A record without pre-copy. */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode, int sockets,
+                           Double netMs, String reason, String choice) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, null);
+    }
+
+    /** This record with what pre-copy did (null: none). */
+    public MigrationRecord withPrecopy(Precopy p) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p);
+    }
 
     /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null), reason or choice. */
     public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
@@ -75,7 +103,7 @@ public record MigrationRecord(
     /** This record with why it happened and how its destination was chosen. */
     public MigrationRecord because(String why, String how) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy);
     }
 
     public MigrationRecord {

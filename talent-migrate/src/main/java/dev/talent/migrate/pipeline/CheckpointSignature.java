@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
 public record CheckpointSignature(String app, String name, BigInteger sequence, long size, byte[] sha256, byte[] signature,
         byte[] signerKey, List<byte[]> signerChain) {
 
-    /** The only names a destination writes: those of the checkpoint format (docs/FORMAT.md). */
-    private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{6,40}\\.tck");
+    /**
+     * The only names a destination writes: those of the checkpoint format (docs/FORMAT.md): a checkpoint, a checkpoint
+     * written as a delta, a pre-copy image (a delta's base).
+     */
+    private static final Pattern NAME = Pattern.compile("ckpt-[0-9]{6,40}\\.(tck|tdl)|pre-[0-9]{6,9}\\.tck");
     private static final String DOMAIN = "talent-checkpoint-signature-v1";
 
     public CheckpointSignature {

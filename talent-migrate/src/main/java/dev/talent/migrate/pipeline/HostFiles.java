@@ -41,6 +41,25 @@ public interface HostFiles {
      */
     RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException;
 
+    /**
+     * Source side, while the program runs: accepts the pre-copy image {@code name} a round left (kept where the program
+     * cannot write, as a checkpoint is) and signs it: the base of the delta the program writes at its stop.
+     *
+     * @throws IOException this host does not offer pre-copy, or the image is not acceptable
+     */
+    default OutgoingCheckpoint takePrecopyImage(String name) throws IOException {
+        throw new IOException("host " + name() + " does not offer pre-copy (pre-copy image " + name + ")");
+    }
+
+    /**
+     * Destination side, while the source's program runs: empties the checkpoint directory and puts the pre-copy image
+     * read from {@code bytes} there, verified as {@link #receiveCheckpoint} verifies a checkpoint. A delta received
+     * afterwards by {@link #receiveCheckpoint} keeps the image it names.
+     */
+    default void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+        throw new IOException("host " + name() + " does not offer pre-copy (pre-copy image " + signed.name() + ")");
+    }
+
     /** Where an operator finds the accepted checkpoints and the working directory, for error messages. */
     String whereStateIs();
 }

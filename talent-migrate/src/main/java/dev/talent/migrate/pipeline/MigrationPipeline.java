@@ -43,9 +43,18 @@ public final class MigrationPipeline {
     private final ConfirmStep confirm;
     private final CommitStep commit;
     private final RollBackStep rollBack;
+    /** Pre-copy before the stop, or null (the stop writes a full checkpoint). */
+    private final PrecopyStep precopy;
 
     public MigrationPipeline(SafePointStep safePoint, TransferStep transfer, FinalSyncStep finalSync, StartStep start,
             ConfirmStep confirm, CommitStep commit, RollBackStep rollBack) {
+        this(null, safePoint, transfer, finalSync, start, confirm, commit, rollBack);
+    }
+
+    /** As above, with {@code precopy} (null: none) run before the safe point. */
+    public MigrationPipeline(PrecopyStep precopy, SafePointStep safePoint, TransferStep transfer, FinalSyncStep finalSync,
+            StartStep start, ConfirmStep confirm, CommitStep commit, RollBackStep rollBack) {
+        this.precopy = precopy;
         this.safePoint = safePoint;
         this.transfer = transfer;
         this.finalSync = finalSync;
@@ -64,6 +73,18 @@ public final class MigrationPipeline {
             throws MigrationFailedException, RollbackFailedException, InterruptedException {
         ConnectionCarrier connections = hooks.connections();
         StepResult stop;
+        if (precopy != null) {
+            // while the program runs: a failure here leaves it running on the source
+            StepResult pre;
+            try {
+                pre = precopy.run(source.containers(), source.container(), source.files(), destination.files());
+            } catch (MigrationFailedException | RuntimeException e) {
+                connections.cancel();
+                throw e;
+            }
+            progress.accept(pre);
+            if (pre instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
+        }
         try {
             stop = safePoint.run(source.containers(), source.container(), connections, progress);
         } catch (MigrationFailedException e) {

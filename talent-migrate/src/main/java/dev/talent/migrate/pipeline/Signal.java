@@ -4,6 +4,8 @@ package dev.talent.migrate.pipeline;
 public enum Signal {
     /** The talent runtime's "checkpoint at the next site and exit 75". */
     CHECKPOINT_AND_EXIT,
+    /** The talent runtime's "take a pre-copy image by fork and keep running" (runtime key precopy). */
+    PRECOPY_ROUND,
     /** Ends the program (SIGTERM). */
     TERMINATE,
     /** Kills the program at once (SIGKILL). */

@@ -10,6 +10,16 @@ import java.util.Optional;
  */
 public sealed interface StepResult {
 
+    /**
+     * Pre-copy before the stop: {@code rounds} copy-on-write images were taken while the program ran, the newest,
+     * {@code image} of {@code baseBytes} bytes, handed to the destination; {@code lastDeltaBytes} is how much the
+     * last round changed since the one before (-1 after a single round); it all took {@code tookNanos}.
+     */
+    record Precopied(int rounds, String image, long baseBytes, long lastDeltaBytes, long tookNanos) implements StepResult {}
+
+    /** The checkpoint the source accepted at the stop is {@code bytes} long; {@code delta}: written as a delta. */
+    record CheckpointSize(long bytes, boolean delta) implements StepResult {}
+
     /** The stop was asked for at {@code atNanos}; {@code lockNanos} is the time the network lock took (0 without). */
     record SafePointRequested(long atNanos, boolean network, long lockNanos) implements StepResult {}
 

@@ -30,6 +30,8 @@ public final class TransferStep {
                     + " left is refused: " + e.getMessage(), "", e);
         }
         progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets())));
+        progress.accept(new StepResult.CheckpointSize(ck.signature().size(), ck.name().endsWith(
+                dev.talent.format.RuntimeContract.DELTA_SUFFIX)));
         try {
             connections.taken(ck.sequence());
         } catch (IOException e) {

@@ -92,4 +92,19 @@ class MigrationRecordTest {
         assertThat(json.get("net_ms").asDouble()).isEqualTo(0.75);
         assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
     }
+
+    @Test
+    void whatPrecopyDidIsRecordedAndNullWithout() throws Exception {
+        MigrationRecord plain = new MigrationRecord("web", "x86_64", "s390x", true, 40.0, 3.0, 2.0, 4.0, 12.0, 9.0, null,
+                null, Instant.parse("2025-06-01T12:00:05Z"), 0, 0, "journal", 0, null).because("schedule", "round");
+        assertThat(new ObjectMapper().readTree(plain.toJsonLine()).has("precopy")).isFalse();
+        MigrationRecord r = plain.withPrecopy(new MigrationRecord.Precopy(3, 16778170, 1260485L, 1010.367));
+        JsonNode json = new ObjectMapper().readTree(r.toJsonLine());
+        assertThat(json.get("precopy").get("rounds").asInt()).isEqualTo(3);
+        assertThat(json.get("precopy").get("base_bytes").asLong()).isEqualTo(16778170);
+        assertThat(json.get("precopy").get("delta_bytes").asLong()).isEqualTo(1260485);
+        assertThat(json.get("precopy").get("precopy_ms").asDouble()).isEqualTo(1010.367);
+        assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
+        assertThat(r.because("request", "requested").precopy()).isEqualTo(r.precopy());
+    }
 }

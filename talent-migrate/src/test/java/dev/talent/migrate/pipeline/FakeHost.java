@@ -57,6 +57,13 @@ final class FakeHost implements HostContainers, HostFiles {
     /** The checkpoint leaves unsigned. */
     boolean unsigned;
     private int serial;
+    /** Pre-copy: the delta each round reports (index = round - 1; -1 for none); rounds taken so far. */
+    long[] precopyDeltas = {-1, 1000, 990, 980, 970};
+    int precopyRounds;
+    /** The program does not answer pre-copy requests (a runtime without pre-copy). */
+    boolean precopySilent;
+    /** The pre-copy request ends the program (it ended on its own meanwhile). */
+    boolean precopyEnds;
 
     FakeHost(String name, Path dir, List<String> journal) throws IOException {
         this.name = name;
@@ -115,7 +122,7 @@ final class FakeHost implements HostContainers, HostFiles {
     @Override
     public OutgoingCheckpoint takeCheckpoint() throws IOException {
         if (takeFails) throw new CheckpointRefusedException("the program's checkpoint directory holds no checkpoint");
-        List<String> files = checkpointFiles();
+        List<String> files = checkpointFiles().stream().filter(f -> f.startsWith("ckpt-")).toList();
         if (files.isEmpty()) throw new CheckpointRefusedException("no checkpoint on " + name);
         String newest = files.getLast();
         byte[] bytes = Files.readAllBytes(checkpoints.resolve(newest));
@@ -131,6 +138,22 @@ final class FakeHost implements HostContainers, HostFiles {
 
     @Override
     public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+        receiver.receive(signed, bytes, incoming, checkpoints, CheckpointSigningTest::empty);
+        journal.add(name + " received " + signed.name());
+    }
+
+    @Override
+    public OutgoingCheckpoint takePrecopyImage(String image) throws IOException {
+        byte[] bytes = Files.readAllBytes(checkpoints.resolve(image));
+        accepted.put(image, bytes);
+        journal.add(name + " accepted " + image);
+        BigInteger round = new BigInteger(image.substring(4, image.length() - 4));
+        CheckpointSignature s = signer.sign("app", image, round, bytes.length, CheckpointSigningTest.sha256(bytes));
+        return new OutgoingCheckpoint(image, round, 0, s, () -> new ByteArrayInputStream(bytes));
+    }
+
+    @Override
+    public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
         receiver.receive(signed, bytes, incoming, checkpoints, CheckpointSigningTest::empty);
         journal.add(name + " received " + signed.name());
     }
@@ -205,6 +228,18 @@ final class FakeHost implements HostContainers, HostFiles {
                         case CHECKPOINT_FAILS -> events.add(new RuntimeEvent.CheckpointFailed("disk full", now));
                         case ENDS_ON_ITS_OWN -> exited(0);
                         case SILENT -> { }
+                    }
+                }
+                case PRECOPY_ROUND -> {
+                    if (precopyEnds) {
+                        exited(0);
+                    } else if (!precopySilent) {
+                        precopyRounds++;
+                        String image = String.format("pre-%06d.tck", precopyRounds);
+                        Files.writeString(checkpoints.resolve(image), "TALENTCK image " + precopyRounds + " counter="
+                                + counter, StandardCharsets.US_ASCII);
+                        events.add(new RuntimeEvent.Precopied(precopyRounds, image, Files.size(checkpoints.resolve(image)),
+                                precopyDeltas[precopyRounds - 1], now));
                     }
                 }
                 case TERMINATE, KILL -> exited(137);

@@ -55,8 +55,11 @@ class MigrationPipelineTest {
         journal.clear();
     }
 
+    /** Pre-copy before the stop (null: none). */
+    PrecopyStep precopy;
+
     MigrationPipeline.Outcome migrate() throws MigrationFailedException, RollbackFailedException, InterruptedException {
-        MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(WAIT), new TransferStep(),
+        MigrationPipeline pipeline = new MigrationPipeline(precopy, new SafePointStep(WAIT), new TransferStep(),
                 new FinalSyncStep(syncFault), new StartStep(startFault), new ConfirmStep(WAIT), new CommitStep(),
                 new RollBackStep(WAIT, warnings::add, " (retry)"));
         MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -118,8 +121,8 @@ class MigrationPipelineTest {
         MigrationPipeline.Outcome o = migrate();
         assertThat(o).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
         assertThat(results).extracting(r -> r.getClass().getSimpleName()).containsExactly("SafePointRequested",
-                "SafePointReached", "CheckpointAccepted", "CheckpointTransferred", "FinalSynced", "Started", "Confirmed",
-                "Committed");
+                "SafePointReached", "CheckpointAccepted", "CheckpointSize", "CheckpointTransferred", "FinalSynced", "Started",
+                "Confirmed", "Committed");
         assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
         assertThat(prepared.running).isTrue();
         assertThat(dst.checkpointFiles()).containsExactly("ckpt-000041.tck");
@@ -308,5 +311,22 @@ class MigrationPipelineTest {
         assertThat(r.closed).isTrue();
         assertThat(program.running).isTrue();
         assertThat(journal).isEmpty();
+    }
+
+    @Test
+    void withPrecopyTheImageIsHandedOverWhileTheProgramRunsThenTheStopFollows() throws Exception {
+        precopy = new PrecopyStep(WAIT, 2);
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(results).extracting(r -> r.getClass().getSimpleName()).startsWith("Precopied", "SafePointRequested");
+        assertThat(((StepResult.Precopied) results.getFirst()).rounds()).isEqualTo(2);
+        assertThat(journal).containsSubsequence("x86_64 signal PRECOPY_ROUND " + program.id, "aarch64 received pre-000002.tck",
+                "x86_64 signal CHECKPOINT_AND_EXIT " + program.id, "aarch64 received ckpt-000041.tck", "commit");
+    }
+
+    @Test
+    void aPrecopyFailureLeavesTheProgramRunningUntouched() {
+        precopy = new PrecopyStep(WAIT, 2);
+        src.precopySilent = true;
+        assertRunsOnUntouched(Step.PRECOPY, "wrote no pre-copy image");
     }
 }

@@ -1,0 +1,107 @@
+package dev.talent.migrate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.Step;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pre-copy rounds with in-memory hosts: how many rounds, which image reaches the destination, and every failure. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PrecopyStepTest {
+    static final Duration WAIT = Duration.ofMillis(300);
+
+    @TempDir
+    Path dir;
+
+    final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    FakeHost src;
+    FakeHost dst;
+    FakeHost.FakeContainer program;
+
+    @BeforeEach
+    void hosts() throws IOException {
+        src = new FakeHost("x86_64", dir, journal);
+        dst = new FakeHost("s390x", dir, journal);
+        dst.trust(src.signer);
+        program = src.running();
+    }
+
+    StepResult run(int maxRounds) throws MigrationFailedException, InterruptedException {
+        return new PrecopyStep(WAIT, maxRounds).run(src, program, src, dst);
+    }
+
+    @Test
+    void roundsStopWhenTheChangeNoLongerShrinksAndTheNewestImageReachesTheDestination() throws Exception {
+        src.precopyDeltas = new long[] {-1, 1000, 990, 10, 5};
+        StepResult r = run(5);
+        StepResult.Precopied p = (StepResult.Precopied) r;
+        // round 2 measures the change (1000), round 3 barely shrinks it (990 > 3/4 of 1000): no fourth round
+        assertThat(p.rounds()).isEqualTo(3);
+        assertThat(p.image()).isEqualTo("pre-000003.tck");
+        assertThat(p.lastDeltaBytes()).isEqualTo(990);
+        assertThat(p.baseBytes()).isPositive();
+        assertThat(dst.checkpointFiles()).containsExactly("pre-000003.tck");
+        assertThat(journal).containsSubsequence("x86_64 accepted pre-000003.tck", "s390x received pre-000003.tck");
+        assertThat(program.running).as("the program never stopped").isTrue();
+    }
+
+    @Test
+    void roundsGoOnWhileTheChangeShrinksUpToTheLimit() throws Exception {
+        src.precopyDeltas = new long[] {-1, 1000, 500, 100, 10};
+        assertThat(((StepResult.Precopied) run(4)).rounds()).isEqualTo(4);
+        assertThat(dst.checkpointFiles()).containsExactly("pre-000004.tck");
+    }
+
+    @Test
+    void oneRoundTakesOneImage() throws Exception {
+        StepResult.Precopied p = (StepResult.Precopied) run(1);
+        assertThat(p.rounds()).isEqualTo(1);
+        assertThat(p.lastDeltaBytes()).isEqualTo(-1);
+        assertThat(dst.checkpointFiles()).containsExactly("pre-000001.tck");
+    }
+
+    @Test
+    void aProgramThatTakesNoImageFailsThePrecopyBeforeAnyStop() {
+        src.precopySilent = true;
+        assertThatThrownBy(() -> run(3)).isInstanceOfSatisfying(MigrationFailedException.class, e -> {
+            assertThat(e.step()).isEqualTo(Step.PRECOPY);
+            assertThat(e.getMessage()).contains("wrote no pre-copy image", "keeps running");
+        });
+        assertThat(program.running).isTrue();
+        assertThat(journal).noneMatch(j -> j.contains("CHECKPOINT_AND_EXIT"));
+    }
+
+    @Test
+    void aProgramThatEndsMeanwhileIsNotMigrated() throws Exception {
+        src.precopyEnds = true;
+        assertThat(run(3)).isEqualTo(new StepResult.ProgramEnded(0));
+    }
+
+    @Test
+    void anImageTheDestinationRefusesFailsBeforeTheStop() throws IOException {
+        dst.trust(dev.talent.migrate.pipeline.CheckpointSigner.generate());
+        assertThatThrownBy(() -> run(1)).isInstanceOfSatisfying(MigrationFailedException.class, e -> {
+            assertThat(e.step()).isEqualTo(Step.PRECOPY);
+            assertThat(e.getMessage()).contains("cannot hand the pre-copy image pre-000001.tck to s390x");
+        });
+        assertThat(program.running).isTrue();
+        assertThat(dst.checkpointFiles()).isEmpty();
+    }
+
+    @Test
+    void atLeastOneRound() {
+        assertThatThrownBy(() -> new PrecopyStep(WAIT, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
