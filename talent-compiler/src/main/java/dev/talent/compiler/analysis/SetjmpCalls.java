@@ -149,7 +149,8 @@ public final class SetjmpCalls {
                             + written + "(...))'");
             return null;
         }
-        if (!tu.isRewritable(stmt)) {
+        // a statement that is the call itself begins with the C library's macro, whose name was checked above
+        if (stmt != call && !tu.isRewritable(stmt)) {
             diags.error(tu, call, "'" + written + "' in a statement written by a macro", "write the statement in the program's text");
             return null;
         }
@@ -184,7 +185,7 @@ public final class SetjmpCalls {
         int stmtEnd = Ast.statementEnd(text, stmt);
         boolean block = isBlockContext(stmt.is("DeclStmt") ? stmt.parent() : parentSkipping(stmt), stmt);
         edits.add(new Edit(stmtBegin, stmtBegin, block ? pre.toString() : "{ " + pre));
-        edits.add(new Edit(begin, close + 1, v));
+        edits.add(new Edit(begin, close + 1, stmt == call ? "(void)" + v : v));
         if (!block) edits.add(new Edit(stmtEnd, stmtEnd, " }"));
         return form;
     }
