@@ -34,6 +34,7 @@ public final class SetjmpCalls {
     static final Set<String> SIG = Set.of("sigsetjmp", "__sigsetjmp");
     private static final Set<String> RELATIONAL = Set.of("==", "!=", "<", ">", "<=", ">=");
     static final String PREFIX = "__talent_sj";
+    private static final String UNUSED = " __attribute__((unused))";
 
     public record Result(String text, boolean changed) {}
 
@@ -57,7 +58,7 @@ public final class SetjmpCalls {
                         "write the function in the program's text");
                 continue;
             }
-            StringBuilder decls = new StringBuilder(" unsigned long " + PREFIX + "n = 0;");
+            StringBuilder decls = new StringBuilder(" unsigned long " + PREFIX + "n" + UNUSED + " = 0;");
             boolean any = false;
             for (Node call : calls) {
                 int site = ++k[0];
@@ -160,10 +161,12 @@ public final class SetjmpCalls {
         // nor re-armed once the block has ended and its memory may hold other variables), else the whole function
         Node owner = localBufferDeclaration(tu, call);
         StringBuilder siteDecls = owner == null ? decls : new StringBuilder();
-        siteDecls.append(" struct __jmp_buf_tag *").append(b).append(" = 0; unsigned long ").append(PREFIX).append("a_").append(k)
-                .append(" = 0; int ").append(v).append(" = 0; int ").append(PREFIX).append("u_").append(k).append(" = 0;");
-        if (sig) siteDecls.append(" int ").append(PREFIX).append("s_").append(k).append(" = 0; unsigned long long ").append(PREFIX)
-                .append("m_").append(k).append(" = 0;");
+        // read by the re-arming code only where a resume point is in their scope: unused for gcc elsewhere
+        siteDecls.append(" struct __jmp_buf_tag *").append(b).append(UNUSED).append(" = 0; unsigned long ").append(PREFIX).append("a_")
+                .append(k).append(UNUSED).append(" = 0; int ").append(v).append(UNUSED).append(" = 0; int ").append(PREFIX).append("u_")
+                .append(k).append(UNUSED).append(" = 0;");
+        if (sig) siteDecls.append(" int ").append(PREFIX).append("s_").append(k).append(UNUSED).append(" = 0; unsigned long long ")
+                .append(PREFIX).append("m_").append(k).append(UNUSED).append(" = 0;");
         if (owner != null) {
             int after = Ast.statementEnd(text, owner);
             edits.add(new Edit(after, after, siteDecls.toString()));
@@ -180,7 +183,7 @@ public final class SetjmpCalls {
         } else {
             pre.append(v).append(" = ").append(written).append("(").append(b).append("); ");
         }
-        pre.append(PREFIX).append("l_").append(k).append(": talent_suspended = ").append(PREFIX).append("u_").append(k).append("; ");
+        pre.append(PREFIX).append("l_").append(k).append(":").append(UNUSED).append("; talent_suspended = ").append(PREFIX).append("u_").append(k).append("; ");
         int stmtBegin = stmt.begin().offset();
         int stmtEnd = Ast.statementEnd(text, stmt);
         boolean block = isBlockContext(stmt.is("DeclStmt") ? stmt.parent() : parentSkipping(stmt), stmt);
