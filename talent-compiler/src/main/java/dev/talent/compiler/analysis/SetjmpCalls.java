@@ -6,7 +6,6 @@ import dev.talent.compiler.ast.TranslationUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -276,10 +275,5 @@ public final class SetjmpCalls {
         }
         if (!s.isBlank()) out.add(s.substring(start));
         return out;
-    }
-
-    /** Names the rewriting declares, for tests. */
-    static Map<String, String> names(int k) {
-        return Map.of("buffer", PREFIX + "b_" + k, "label", PREFIX + "l_" + k);
     }
 }
