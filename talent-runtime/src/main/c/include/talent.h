@@ -174,6 +174,17 @@ extern int talent_restoring;
  * calls from functions marked nocheckpoint): a requested checkpoint waits for the next site outside. */
 extern int talent_suspended;
 
+/* ---------------------------------------------------------------- setjmp sites (jumps.c) */
+
+/* Code around a setjmp call site keeps the buffer's address in a frame variable; on restore the function
+ * executes setjmp again on that address, when this returns 1 (not null, not a pointer the checkpoint held as
+ * indeterminate). */
+int talent_sj_valid(const void *buffer);
+/* The blocked signals as a set of signal numbers 1..64 (bit n-1), equal on every ISA. */
+unsigned long long talent_sj_mask_get(void);
+/* When active: blocks exactly the signals of mask and returns the previous set; otherwise does nothing. */
+unsigned long long talent_sj_mask_swap(unsigned long long mask, int active);
+
 /* ---------------------------------------------------------------- sites */
 
 /* Called by a site when talent_pending is set. Counts the visit; returns 1 when a checkpoint must

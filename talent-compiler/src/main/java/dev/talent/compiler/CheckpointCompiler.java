@@ -17,6 +17,8 @@ import dev.talent.compiler.analysis.RecursionSites;
 import dev.talent.compiler.analysis.Rejections;
 import dev.talent.compiler.analysis.ResumePoints;
 import dev.talent.compiler.analysis.Site;
+import dev.talent.compiler.analysis.SetjmpCalls;
+import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
@@ -204,6 +206,7 @@ public final class CheckpointCompiler {
                 pass("frame variables", f.toString(), () -> {
                     FrameVariables.collect(f);
                     AddressTakenAnalysis.run(f);
+                    SetjmpSites.find(f);
                     ResumePoints.collect(f);
                     VariableLengthArrays.check(f, diags);
                     return null;
@@ -285,6 +288,16 @@ public final class CheckpointCompiler {
             Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
             TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            // setjmp call sites are rewritten so that a restore can re-arm their buffers (docs/CODEGEN.md), then read again
+            Diagnostics jumps = new Diagnostics();
+            TranslationUnit first = tu;
+            SetjmpCalls.Result sj = pass("setjmp", source.getFileName().toString(), () -> SetjmpCalls.rewrite(first, jumps));
+            if (jumps.hasErrors()) throw new CompilationFailedException(jumps.all());
+            if (sj.changed()) {
+                Files.writeString(merged, sj.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
             return new Unit(tu, index);
         } catch (CompilationFailedException e) {
             // clang's messages name lines of the temporary text; name the files they were written in

@@ -54,6 +54,15 @@ public final class CfgBuilder {
         CfgBuilder b = new CfgBuilder(f);
         b.cfg.exit = b.cfg.newBlock("exit").index;
         b.cfg.entry = b.stmt(f.body, b.cfg.exit);
+        if (!f.setjmps.isEmpty()) {
+            // a longjmp made while a call at a point runs (also after a restore, which re-arms the buffer there) lands
+            // at the label of a setjmp site: what is live there is live at every point (docs/CODEGEN.md "setjmp")
+            List<Integer> landings = new ArrayList<>();
+            f.body.walk(n -> {
+                if (n.is("LabelStmt") && n.name().startsWith(SetjmpCalls.PREFIX + "l_")) landings.add(b.label(n.attr("declId")).index);
+            });
+            for (Cfg.Block blk : b.cfg.blocks) if (blk.point != null) blk.succ.addAll(landings);
+        }
         return b.cfg;
     }
 

@@ -32,6 +32,8 @@ public final class FunctionModel {
     public final List<Variable> variables = new ArrayList<>();
     /** Variable-length arrays in scope at resume points, declared again on restore. */
     public final List<VariableLengthArrays.Vla> vlas = new ArrayList<>();
+    /** setjmp sites (rewritten by SetjmpCalls), re-armed on the restore path. */
+    public final List<SetjmpSites.Site> setjmps = new ArrayList<>();
 
     public FunctionModel(TranslationUnit unit, Node decl) {
         this.unit = unit;

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /** Constructs talent cannot checkpoint through, reported at build time with file:line and what to do. */
 public final class Rejections {
-    private static final Set<String> JUMPS = Set.of("setjmp", "_setjmp", "__sigsetjmp", "sigsetjmp", "longjmp",
-            "_longjmp", "siglongjmp", "__builtin_setjmp", "__builtin_longjmp");
+    /** GCC's builtin jumps: their buffer holds only frame and stack addresses, with no library call to redo. */
+    private static final Set<String> BUILTIN_JUMPS = Set.of("__builtin_setjmp", "__builtin_longjmp");
     private static final Set<String> THREADS = Set.of("pthread_create", "thrd_create", "clone");
     private static final Set<String> ALLOCA = Set.of("alloca", "__builtin_alloca", "__builtin_alloca_with_align");
 
@@ -24,11 +24,13 @@ public final class Rejections {
                 case "CallExpr" -> {
                     String callee = Ast.directCallee(n);
                     if (callee == null) return;
-                    if (JUMPS.contains(callee)) {
-                        diags.error(tu, n, "'" + callee + "' cannot be checkpointed: a jmp_buf holds this ISA's stack and"
-                                        + " code addresses, which mean nothing on another ISA or in a restarted process, and"
-                                        + " talent does not re-arm a jump buffer on restore (issue 11, cause 5)",
-                                "replace setjmp/longjmp with error codes returned up the call chain");
+                    if (BUILTIN_JUMPS.contains(callee)) {
+                        diags.error(tu, n, "'" + callee + "' cannot be checkpointed: its buffer holds this ISA's frame and"
+                                        + " stack addresses, which mean nothing on another ISA or in a restarted process, and"
+                                        + " talent re-arms only the C library's setjmp/sigsetjmp on restore",
+                                "use setjmp/longjmp from <setjmp.h>");
+                    } else if (SetjmpCalls.SETJMP.contains(callee) && !rearmable(n)) {
+                        diags.error(tu, n, "'" + callee + "' in a form talent did not rewrite", "call setjmp in one of the forms C allows");
                     } else if (THREADS.contains(callee)) {
                         diags.error(tu, n, "threads are not supported ('" + callee + "')",
                                 "checkpoint single-threaded programs; fork is allowed");
@@ -43,6 +45,13 @@ public final class Rejections {
                 default -> { }
             }
         });
+    }
+
+    /** A setjmp call as SetjmpCalls writes it: its buffer argument is the site's saved pointer. */
+    private static boolean rearmable(Node call) {
+        if (call.inner().size() < 2) return false;
+        Node a = Ast.strip(call.child(1));
+        return a != null && a.is("DeclRefExpr") && a.referencedDecl().path("name").asText("").startsWith(SetjmpCalls.PREFIX + "b_");
     }
 
     /** A function defined in a header cannot be instrumented; it must not be on a checkpoint's call chain. */

@@ -101,9 +101,15 @@ public final class TypeDescriptors {
                 if (rec == null || !rec.flag("completeDefinition")) {
                     throw new UnsupportedTypeException("incomplete type " + TypeResolver.spell(type));
                 }
+                boolean library = types.isLibraryRecord(rec);
+                if (library && g.tag().equals("struct") && g.name().equals("__jmp_buf_tag")) {
+                    // a jump buffer (jmp_buf, sigjmp_buf): its contents are this process's stack and code addresses;
+                    // it is described without members, so nothing of it is saved, and the restore path executes
+                    // the setjmp that filled it again (SetjmpRearm)
+                    yield "{ TALENT_K_STRUCT, " + display + ", sizeof(" + spelling + "), 0, 0, 0, 0, 0 }";
+                }
                 String fields = name + "_fields";
                 StringBuilder fs = new StringBuilder();
-                boolean library = types.isLibraryRecord(rec);
                 for (Node fd : rec.inner()) {
                     if (!fd.is("FieldDecl")) continue;
                     if (library && isReserved(fd.name())) {

@@ -561,7 +561,8 @@ public final class UnitRewriter {
 
     /** The resume label of p, as a marker that {@link ResumeCopies} later puts in place or into a resume copy. */
     private String restoreLabel(Point p) {
-        return resumeCopies.marker(p.id, "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); } ");
+        return resumeCopies.marker(p.id, "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); "
+                + SetjmpRearm.code(p) + "} ");
     }
 
     private String unwindCheck(FunctionModel f, Point p) {

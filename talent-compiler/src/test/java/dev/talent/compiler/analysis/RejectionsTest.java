@@ -21,11 +21,11 @@ class RejectionsTest {
                 #include <setjmp.h>
                 #include <alloca.h>
                 #include <pthread.h>
-                static jmp_buf env;
+                static void *env[5];
                 static void *run(void *a) { return a; }
                 int main(int argc, char **argv) {
                   pthread_t t;
-                  if (setjmp(env)) return 1;
+                  if (__builtin_setjmp(env)) return 1;
                   pthread_create(&t, 0, run, 0);
                   __asm__ volatile("" ::: "memory");
                   char *p = alloca(16);
