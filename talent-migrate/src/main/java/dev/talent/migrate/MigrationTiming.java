@@ -7,11 +7,14 @@ import java.time.Instant;
 
 /**
  * Clock readings of one migration ({@link System#nanoTime()} of the process that runs the pipeline; 0 = not reached)
- * and the {@link MigrationRecord} made of them, as {@code talent run} makes it: for a pipeline run elsewhere than in
- * the {@link Orchestrator} (a fleet's, whose places are {@code host/platform}).
+ * and the {@link MigrationRecord} made of them: for {@code talent run}'s {@link Orchestrator} (places named by
+ * platform) and a fleet's pipeline (places {@code host/platform}) alike.
  */
 public final class MigrationTiming {
     private long requested, checkpointWritten, checkpointTransferred, synced, started, ready;
+    /** Pre-copy before the stop (null: none); the size of the stop's checkpoint when it was a delta. */
+    private StepResult.Precopied precopied;
+    private Long deltaBytes;
     private SyncReport sync;
     private boolean network;
     private long netNanos;
@@ -37,6 +40,8 @@ public final class MigrationTiming {
                 ready = c.readyNanos();
                 netNanos += c.unlockNanos();
             }
+            case StepResult.Precopied p -> precopied = p;
+            case StepResult.CheckpointSize s -> deltaBytes = s.delta() ? s.bytes() : null;
             case StepResult.ProgramEnded e -> { }
             case StepResult.Committed c -> { }
             case StepResult.RolledBack b -> { }
@@ -49,14 +54,20 @@ public final class MigrationTiming {
     public MigrationRecord record(String app, String from, String to, Instant at) {
         return new MigrationRecord(app, from, to, true, ms(requested, ready), ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
-                ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs());
+                ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
+                .withPrecopy(precopy());
     }
 
     public MigrationRecord failed(String app, String from, String to, Instant at, MigrationFailedException e) {
         return new MigrationRecord(app, from, to, false, null, ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                mode(), sockets, netMs());
+                mode(), sockets, netMs()).withPrecopy(precopy());
+    }
+
+    private MigrationRecord.Precopy precopy() {
+        return precopied == null ? null : new MigrationRecord.Precopy(precopied.rounds(), precopied.baseBytes(),
+                deltaBytes, Math.round(precopied.tookNanos() / 1e3) / 1e3);
     }
 
     private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }

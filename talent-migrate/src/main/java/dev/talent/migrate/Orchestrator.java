@@ -611,7 +611,7 @@ public final class Orchestrator implements ControlHandler {
     private Outcome migrate(Platform to) throws InterruptedException, IOException, MigrationFailedException, ContainerException {
         Host source = current.host();
         Instant at = Instant.now();
-        Timing t = new Timing();
+        MigrationTiming t = new MigrationTiming();
         state = StatusReport.State.MIGRATING;
         // the program's TCP connections (--net), carried by the repair helper; none without a network
         LocalConnections connections = tcp == null ? null : new LocalConnections(tcp, timeouts.safePoint(), timeouts.restore());
@@ -659,15 +659,15 @@ public final class Orchestrator implements ControlHandler {
                 // it ended on its own before reaching a site: nothing to migrate
                 case MigrationPipeline.Outcome.Ended e -> new Outcome(null, "", e.status());
                 case MigrationPipeline.Outcome.Moved m -> {
-                    if (connections != null) t.netNanos += connections.nanos();
-                    yield new Outcome(t.record(request.name(), source.platform, to, at), "", null);
+                    if (connections != null) t.addNetNanos(connections.nanos());
+                    yield new Outcome(t.record(request.name(), source.platform.name(), to.name(), at), "", null);
                 }
             };
         } catch (MigrationFailedException e) {
             // failed before the program stopped: it runs on at the source, whose traffic flows again (after a
             // rollback, the restarted container was unlocked once it ran)
             if (current != null) unlockQuietly(current.container().raw());
-            MigrationRecord failed = t.failed(request.name(), source.platform, to, at, e);
+            MigrationRecord failed = t.failed(request.name(), source.platform.name(), to.name(), at, e);
             return new Outcome(failed, e.logTail(), null);
         } finally {
             // a take that never finished (the program ended, or the stop failed) is abandoned
@@ -928,79 +928,5 @@ public final class Orchestrator implements ControlHandler {
         }
         listener.accept(new RunEvent.AlertCleared(tag));
         commands.add(new Requarantine());
-    }
-
-    /** Clock readings of one migration ({@link System#nanoTime()}; 0 = not reached). */
-    private static final class Timing {
-        long requested, checkpointWritten, stopped, checkpointTransferred, synced, started, ready;
-        /** Pre-copy before the stop (null: none); the size of the stop's checkpoint when it was a delta. */
-        StepResult.Precopied precopied;
-        Long deltaBytes;
-        SyncReport sync;
-        /** Whether the app has a network of its own; time spent locking and unlocking it. */
-        boolean network;
-        long netNanos;
-        int sockets;
-
-        /** Takes the readings of one step's result. */
-        void note(StepResult r) {
-            switch (r) {
-                case StepResult.SafePointRequested q -> {
-                    requested = q.atNanos();
-                    network = q.network();
-                    netNanos += q.lockNanos();
-                }
-                case StepResult.SafePointReached p -> {
-                    checkpointWritten = p.checkpointWrittenNanos();
-                    stopped = p.stoppedNanos();
-                }
-                case StepResult.CheckpointAccepted a -> sockets = a.sockets();
-                case StepResult.CheckpointTransferred c -> checkpointTransferred = c.atNanos();
-                case StepResult.FinalSynced f -> {
-                    sync = f.report();
-                    synced = f.atNanos();
-                }
-                case StepResult.Started s -> started = s.atNanos();
-                case StepResult.Confirmed c -> {
-                    ready = c.readyNanos();
-                    netNanos += c.unlockNanos();
-                }
-                case StepResult.Precopied p -> precopied = p;
-                case StepResult.CheckpointSize s -> deltaBytes = s.delta() ? s.bytes() : null;
-                case StepResult.ProgramEnded e -> { }
-                case StepResult.Committed c -> { }
-                case StepResult.RolledBack b -> { }
-            }
-        }
-
-        MigrationRecord record(String app, Platform from, Platform to, Instant at) {
-            return new MigrationRecord(app, from.name(), to.name(), true, ms(requested, ready), ms(requested, checkpointWritten),
-                    ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
-                    ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
-                    .withPrecopy(precopy());
-        }
-
-        private MigrationRecord.Precopy precopy() {
-            return precopied == null ? null : new MigrationRecord.Precopy(precopied.rounds(), precopied.baseBytes(),
-                    deltaBytes, Math.round(precopied.tookNanos() / 1e3) / 1e3);
-        }
-
-        MigrationRecord failed(String app, Platform from, Platform to, Instant at, MigrationFailedException e) {
-            return new MigrationRecord(app, from.name(), to.name(), false, null, ms(requested, checkpointWritten),
-                    ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
-                    ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                    mode(), sockets, netMs()).withPrecopy(precopy());
-        }
-
-        private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }
-
-        private int files() { return sync == null ? 0 : sync.filesCopied() + sync.filesDeleted(); }
-
-        private String mode() { return sync == null ? null : sync.mode(); }
-
-        /** Milliseconds from one reading to the other; null when the step was not reached. */
-        private static Double ms(long from, long to) {
-            return from == 0 || to == 0 ? null : Math.round((to - from) / 1e3) / 1e3;
-        }
     }
 }

@@ -288,6 +288,8 @@ public final class AppsRpc {
             case RuntimeEvent.CheckpointWritten w -> new AppsMessages.Event("checkpoint", "", w.sequence(), "", 0, "", age);
             case RuntimeEvent.CheckpointFailed f -> new AppsMessages.Event("checkpoint-failed", "", 0, f.message(), 0, "", age);
             case RuntimeEvent.Exiting x -> new AppsMessages.Event("exiting", "", 0, "", x.status(), "", age);
+            // the fleet does not pre-copy yet (its hosts' files refuse it): the caller ignores this kind
+            case RuntimeEvent.Precopied p -> new AppsMessages.Event("precopied", "", p.round(), p.image(), 0, "", age);
             case RuntimeEvent.ProcessExited x -> new AppsMessages.Event("exited", "", 0, "", x.status(), x.containerId(), age);
         };
     }
