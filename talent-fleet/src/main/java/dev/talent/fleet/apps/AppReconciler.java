@@ -262,17 +262,20 @@ public final class AppReconciler {
         } else {
             FleetAgents.Placement winner = committed ? to : from, loser = committed ? from : to;
             FleetAgents.AppState sw = committed ? st : sf, sl = committed ? sf : st;
+            FleetAgents.Placement holder = null;
             if (sw instanceof FleetAgents.AppState.Running) {
-                keep = winner;
-                if (!(sl instanceof FleetAgents.AppState.Absent)) removeFrom = loser.host();
+                keep = holder = winner;
             } else if (sw instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, winner.host(), e.platform(), e.status(), null, now);
-                if (!(sl instanceof FleetAgents.AppState.Absent)) removeFrom = loser.host();
+                holder = winner;
             } else if (sl instanceof FleetAgents.AppState.Running) {
-                keep = loser; // the other side is where it went (or stayed)
+                keep = holder = loser; // the other side is where it went (or stayed)
             } else if (sl instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, loser.host(), e.platform(), e.status(), null, now);
+                holder = loser;
             }
+            // the other host goes, whatever it says: a prepared destination or a source not yet released is garbage
+            if (holder != null) removeFrom = holder.equals(from) ? to.host() : from.host();
         }
         if (removeFrom != null) agents.remove(removeFrom, app);
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;

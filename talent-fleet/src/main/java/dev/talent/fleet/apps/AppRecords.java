@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 public final class AppRecords {
     private AppRecords() {}
 
-    /** What an app may be called: it is a key segment in etcd and a name on the hosts. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    /** What an app may be called: a key segment in etcd, and directory and container names on the hosts. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     /** The most migrations kept per app (the oldest are not deleted: the app is refused further migrations). */
     public static final int MAX_RECORDS = 100_000;
 

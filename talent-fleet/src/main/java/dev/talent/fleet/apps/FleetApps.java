@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -116,46 +112,40 @@ public final class FleetApps {
     }
 
     /**
-     * Writes the app's output to {@code out}, whole: each host's part in the order the app ran there. With
-     * {@code follow}, keeps writing what comes until the app ends or {@code cancelled}.
-     *
-     * <p>Each host's agent keeps the output the app wrote there; a host it ran on twice has both parts, one after the
-     * other, so the parts are read host by host in the order of first visit.
+     * Writes the app's output to {@code out}, whole. The agents carry an app's output log along with each migration
+     * (the destination's copy continues the source's), so the output so far is read from where the app is now; when
+     * it moves, reading goes on at the same offset on its new host. With {@code follow}, keeps writing what comes
+     * until the app ends or {@code cancelled}.
      */
     public void logs(String app, OutputStream out, boolean follow, BooleanSupplier cancelled)
             throws FleetException, InterruptedException, IOException {
-        Map<String, Long> offsets = new HashMap<>();
-        Set<String> done = new LinkedHashSet<>();
+        long offset = 0;
         while (true) {
             AppStore.AppView v = require(app);
-            List<String> order = new ArrayList<>();
-            for (FleetAgents.Placement p : AppReconciler.visited(v)) if (!order.contains(p.host())) order.add(p.host());
-            String current = v.where().map(FleetAgents.Placement::host).orElse(null);
-            boolean progress = false;
-            for (String h : order) {
-                if (done.contains(h)) continue;
-                while (true) {
-                    long at = offsets.getOrDefault(h, 0L);
-                    FleetAgents.LogChunk c = agents.logs(h, app, at, 256 * 1024);
-                    if (c.next() < at || c.next() - at != c.data().length) throw new FleetException("host " + h + " sent a bad log chunk");
-                    out.write(c.data());
-                    offsets.put(h, c.next());
-                    progress |= c.data().length > 0;
-                    if (c.data().length == 0) {
-                        if (c.ended() || !h.equals(current)) {
-                            if (!h.equals(current) || v.ended().isPresent()) done.add(h);
-                        }
-                        break;
-                    }
-                }
-                // a later host's part is written only once this one's is whole
-                if (follow && !done.contains(h)) break;
+            Optional<String> host = v.ended().map(AppRecords.Ended::host).or(() -> v.where().map(FleetAgents.Placement::host));
+            if (host.isEmpty()) {
+                if (!follow) return;
+                Thread.sleep(200);
+                continue;
             }
+            FleetAgents.LogChunk c;
+            try {
+                c = agents.logs(host.get(), app, offset, 256 * 1024);
+            } catch (FleetException e) {
+                // it may have moved between the read of its place and this call: read the place again
+                if (!follow || cancelled.getAsBoolean()) throw e;
+                Thread.sleep(200);
+                continue;
+            }
+            if (c.next() < offset || c.next() - offset != c.data().length)
+                throw new FleetException("host " + host.get() + " sent a bad log chunk (" + c.data().length + " bytes, offset "
+                        + offset + " -> " + c.next() + ")");
+            out.write(c.data());
+            offset = c.next();
+            if (c.data().length > 0) continue;
             out.flush();
-            boolean whole = done.containsAll(order);
-            if (!follow || whole && v.ended().isPresent()) return;
-            if (cancelled.getAsBoolean()) return;
-            if (!progress) Thread.sleep(200);
+            if (!follow || c.ended() && v.ended().isPresent() || cancelled.getAsBoolean()) return;
+            Thread.sleep(200);
         }
     }
 
