@@ -120,7 +120,7 @@ public final class DeployCommand implements Callable<Integer> {
         return !programArgs.isEmpty() && programArgs.getFirst().equals("--") ? programArgs.subList(1, programArgs.size()) : programArgs;
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

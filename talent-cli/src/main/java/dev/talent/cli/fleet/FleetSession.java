@@ -26,7 +26,7 @@ public final class FleetSession implements AutoCloseable {
         return option != null || fromEnv != null && !fromEnv.isBlank();
     }
 
-    static FleetSession open(Path option, Map<String, String> env) throws FleetException {
+    public static FleetSession open(Path option, Map<String, String> env) throws FleetException {
         FleetConfig config = FleetFile.resolve(option, env);
         Etcd etcd = Etcd.connect(config);
         try {
@@ -36,6 +36,10 @@ public final class FleetSession implements AutoCloseable {
             throw e;
         }
     }
+
+    public Etcd etcd() { return etcd; }
+
+    public FleetApps apps() { return apps; }
 
     @Override
     public void close() {

@@ -71,6 +71,22 @@ class AppLeaderIT {
                 assertThat(apps.await("svc", Optional.empty(), () -> false).status()).isEqualTo(42);
                 apps.undeploy("svc", Duration.ofSeconds(10));
                 assertThat(apps.view("svc")).isEmpty();
+
+                // the bench's host-to-host loop: each migration costs the request and the leader's 3 transactions
+                AppRecords.AppRecord b = new AppRecords.AppRecord("bench", Map.of("x86_64", "a".repeat(64), "aarch64", "b".repeat(64)),
+                        List.of(), null, false, null, List.of("x86_64", "aarch64"), null, null, null, 0, false);
+                apps.deploy(b, new FleetApps.Blobs(Map.of("x86_64", bin, "aarch64", bin), Optional.empty()), Duration.ofSeconds(10));
+                List<HostToHostBench.Sample> samples = HostToHostBench.run(etcd, apps, "bench", List.of(
+                        new FleetAgents.Placement("h1", "x86_64"), new FleetAgents.Placement("h2", "x86_64"),
+                        new FleetAgents.Placement("h3", "aarch64")), 4, s -> {});
+                assertThat(samples).hasSize(4).allSatisfy(x -> {
+                    assertThat(x.record().ok()).isTrue();
+                    assertThat(x.etcdWrites()).isEqualTo(4);
+                    assertThat(x.record().reason()).isEqualTo("request");
+                });
+                assertThat(HostToHostBench.quantile(List.of(3.0, 1.0, 2.0, 10.0), 0.5)).isEqualTo(2.0);
+                assertThat(HostToHostBench.quantile(List.of(3.0, 1.0, 2.0, 10.0), 0.95)).isEqualTo(10.0);
+                apps.undeploy("bench", Duration.ofSeconds(10));
                 assertThat(agents.journal).contains("remove svc from " + other);
             } finally {
                 stop.countDown();
