@@ -1,5 +1,7 @@
 package dev.talent.fleet;
 
+import dev.talent.fleet.apps.AppsRpc;
+import dev.talent.fleet.apps.HostedApps;
 import dev.talent.toolchain.PlatformSupport;
 import dev.talent.toolchain.ToolchainProbe;
 import io.grpc.Server;
@@ -21,9 +23,16 @@ import java.util.function.Consumer;
 public final class Agent {
     public static final long LEASE_TTL_S = 3;
 
-    /** How an agent runs. */
-    public record Settings(String name, String address, int port, Path fleetConf, List<String> platforms) {
+    /** Where an agent keeps its apps unless told ({@code --state}). */
+    public static final Path DEFAULT_STATE = Path.of("/var/lib/talent/agent");
+
+    /** How an agent runs; {@code state}: its directory (blobs, apps, containers). */
+    public record Settings(String name, String address, int port, Path fleetConf, List<String> platforms, Path state) {
         public Settings { platforms = List.copyOf(platforms); }
+
+        public Settings(String name, String address, int port, Path fleetConf, List<String> platforms) {
+            this(name, address, port, fleetConf, platforms, DEFAULT_STATE);
+        }
     }
 
     private Agent() {}
@@ -43,12 +52,15 @@ public final class Agent {
         long since = System.currentTimeMillis();
         Records.AgentAlive self = new Records.AgentAlive(s.name(), ProcessHandle.current().pid(), since);
         Server server;
+        HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
                     .sslContext(config.tls().serverContext())
                     .addService(AgentRpc.service(() -> self))
+                    .addService(AppsRpc.service(apps))
                     .build().start();
         } catch (IOException e) {
+            apps.close();
             throw new FleetException("cannot listen on " + s.address() + ":" + s.port() + ": " + e.getMessage(), e);
         }
         events.accept("serving gRPC (mutual TLS 1.3) on " + s.address() + ":" + server.getPort());
@@ -77,6 +89,7 @@ public final class Agent {
             server.shutdown();
             server.awaitTermination(2, TimeUnit.SECONDS);
             server.shutdownNow();
+            apps.close();
         }
     }
 

@@ -107,4 +107,12 @@ public final class Hosts {
             return Long.compare(Long.parseLong(a.substring(pa.length())), Long.parseLong(b.substring(pb.length())));
         return a.compareTo(b);
     }
+
+    /** The record {@code /talent/hosts/NAME/info} of {@code host}, if etcd has one. */
+    public static Optional<Records.HostInfo> info(Etcd etcd, String host) throws FleetException, InterruptedException {
+        for (KeyValue kv : etcd.list(EtcdKeys.hostInfo(host))) {
+            if (kv.getKey().toString(StandardCharsets.UTF_8).equals(EtcdKeys.hostInfo(host))) return Optional.of(Etcd.decode(kv, Records.HostInfo.class));
+        }
+        return Optional.empty();
+    }
 }

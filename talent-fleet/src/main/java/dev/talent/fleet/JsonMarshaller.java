@@ -11,11 +11,18 @@ import java.io.UncheckedIOException;
  * A gRPC marshaller of one record type as JSON. A message from the network is hostile input: at most
  * {@link #MAX} bytes are read, and anything that is not exactly the record is refused (INVALID_ARGUMENT).
  */
-final class JsonMarshaller<T> implements MethodDescriptor.Marshaller<T> {
+public final class JsonMarshaller<T> implements MethodDescriptor.Marshaller<T> {
     static final int MAX = 64 * 1024;
     private final Class<T> type;
+    private final int max;
 
-    JsonMarshaller(Class<T> type) { this.type = type; }
+    JsonMarshaller(Class<T> type) { this(type, MAX); }
+
+    /** A marshaller of messages of at most {@code max} bytes (streams of file chunks). */
+    public JsonMarshaller(Class<T> type, int max) {
+        this.type = type;
+        this.max = max;
+    }
 
     @Override
     public InputStream stream(T value) {
@@ -29,8 +36,8 @@ final class JsonMarshaller<T> implements MethodDescriptor.Marshaller<T> {
     @Override
     public T parse(InputStream stream) {
         try (stream) {
-            byte[] b = stream.readNBytes(MAX + 1);
-            if (b.length > MAX) throw Status.INVALID_ARGUMENT.withDescription("message larger than " + MAX + " bytes").asRuntimeException();
+            byte[] b = stream.readNBytes(max + 1);
+            if (b.length > max) throw Status.INVALID_ARGUMENT.withDescription("message larger than " + max + " bytes").asRuntimeException();
             return Etcd.JSON.readValue(b, type);
         } catch (IOException e) {
             throw Status.INVALID_ARGUMENT.withDescription("not a " + type.getSimpleName() + ": " + e.getMessage()).asRuntimeException();

@@ -75,6 +75,26 @@ public final class Pki {
 
     public Path key(String name) { return dir.resolve(name + ".key"); }
 
+    /** A host's checkpoint signing certificate (Ed25519 key, issued by the CA): {@code NAME.sign.crt}. */
+    public Path signingCertificate(String name) { return dir.resolve(name + ".sign.crt"); }
+
+    /** A host's checkpoint signing key (Ed25519, PKCS#8 PEM, 0600): {@code NAME.sign.key}. */
+    public Path signingKey(String name) { return dir.resolve(name + ".sign.key"); }
+
+    /** The signing certificate next to a TLS certificate {@code NAME.crt} (how an agent finds its own from fleet.conf). */
+    public static Path signingCertificateFor(Path tlsCertificate) {
+        return tlsCertificate.resolveSibling(stem(tlsCertificate) + ".sign.crt");
+    }
+
+    public static Path signingKeyFor(Path tlsCertificate) {
+        return tlsCertificate.resolveSibling(stem(tlsCertificate) + ".sign.key");
+    }
+
+    private static String stem(Path cert) {
+        String f = cert.getFileName().toString();
+        return f.endsWith(".crt") ? f.substring(0, f.length() - 4) : f;
+    }
+
     /** What a certificate is for. */
     public enum Usage { HOST, CLIENT }
 
@@ -111,8 +131,14 @@ public final class Pki {
         if (!NAME.matcher(name).matches() || name.equals("ca"))
             throw new FleetException("not a certificate name: '" + name + "' (lower-case letters, digits and '-', not 'ca')");
         try {
-            if (Files.exists(certificate(name)) || Files.exists(key(name)))
+            if (Files.exists(certificate(name)) || Files.exists(key(name))) {
+                // a host of an older PKI gets its checkpoint signing key; nothing is overwritten
+                if (usage == Usage.HOST && !Files.exists(signingCertificate(name)) && !Files.exists(signingKey(name))) {
+                    issueSigning(name);
+                    return;
+                }
                 throw new FleetException(dir + " already has a certificate or key for " + name + ": refusing to overwrite it");
+            }
             PrivateKey caKey = readKey(key("ca"));
             X509Certificate ca = readCertificate(caCertificate());
             KeyPair pair = newKeyPair();
@@ -142,10 +168,47 @@ public final class Pki {
             X509Certificate cert = sign(b, caKey);
             writeKey(key(name), pair.getPrivate());
             writePublic(certificate(name), pem(cert));
+            if (usage == Usage.HOST) issueSigning(name);
         } catch (IllegalArgumentException e) {
             throw new FleetException("not an IP address in " + addresses + ": " + e.getMessage(), e);
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new FleetException("cannot issue a certificate for " + name + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Issues the host's checkpoint signing key and certificate ({@code NAME.sign.key}/{@code NAME.sign.crt}): Ed25519,
+     * digitalSignature only, so that a destination checks a checkpoint's signer against the fleet CA.
+     */
+    private void issueSigning(String name) throws IOException, GeneralSecurityException, OperatorCreationException {
+        PrivateKey caKey = readKey(key("ca"));
+        X509Certificate ca = readCertificate(caCertificate());
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Instant now = Instant.now();
+        var ext = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minusSeconds(300)),
+                Date.from(now.plus(VALIDITY)), new X500Name("CN=" + name + " checkpoint signer"), pair.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        X509Certificate cert = sign(b, caKey);
+        writeKey(signingKey(name), pair.getPrivate());
+        writePublic(signingCertificate(name), pem(cert));
+    }
+
+    /** Reads an Ed25519 PKCS#8 PEM key with the JDK's own provider (the one checkpoint signatures use). */
+    public static PrivateKey readEd25519Key(Path file) throws IOException, GeneralSecurityException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        int a = text.indexOf("-----BEGIN PRIVATE KEY-----"), z = text.indexOf("-----END PRIVATE KEY-----");
+        if (a < 0 || z < a) throw new GeneralSecurityException(file + " holds no PKCS#8 PEM private key");
+        byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(a + 27, z));
+        return java.security.KeyFactory.getInstance("Ed25519").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    }
+
+    /** Reads a PEM certificate with the JDK's own provider. */
+    public static X509Certificate readJdkCertificate(Path file) throws IOException, GeneralSecurityException {
+        try (var in = Files.newInputStream(file)) {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 

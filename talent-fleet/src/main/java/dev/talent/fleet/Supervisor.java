@@ -50,7 +50,7 @@ public final class Supervisor {
             List<String> agent = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
             agent.addAll(lab.talent());
             agent.addAll(List.of("agent", "--name", h, "--address", LabLayout.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
-                    "--fleet", lab.hostConf(k).toString()));
+                    "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString()));
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
             controller.addAll(lab.talent());

@@ -744,14 +744,8 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
-        Map<String, String> env = new LinkedHashMap<>();
-        fault.ifPresent(f -> env.put(RuntimeContract.ENV_FAULT, f));
-        // A stop checkpoint is copied at once into the accepted checkpoints (fsynced there: the recovery copy), so
-        // the runtime need not fsync it itself; its periodic ones stay durable (docs/FORMAT.md "Durability").
-        env.put(RuntimeContract.ENV_FSYNC, "recovery");
         String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
-        ContainerSpec spec = new ContainerSpec(id, host.platform, request.binaryFor(host.platform), request.args(), host.work,
-                host.checkpoints, host.events.path(), env, restart);
+        ContainerSpec spec = LocalApp.spec(id, host, request.binaryFor(host.platform), request.args(), restart, fault);
         if (request.network().isPresent()) {
             spec = spec.withNetwork(new dev.talent.container.NetworkAttachment(request.network().get().config(),
                     address().orElseThrow()));

@@ -38,6 +38,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "The fleet file: etcd endpoints and this host's TLS files (default: ${DEFAULT-VALUE}).")
     Path fleet;
 
+    @Option(names = "--state", paramLabel = "DIR", defaultValue = "/var/lib/talent/agent",
+            description = "The agent's directory: blobs (binaries, working directories), apps (their places, checkpoints, output"
+                    + " logs) and containers (default: ${DEFAULT-VALUE}).")
+    Path state;
+
     @Option(names = "--platforms", paramLabel = "P,P", split = ",",
             description = "The platforms to publish (default: those this machine can run, detected: cross compiler and qemu-user present).")
     List<String> platforms;
@@ -48,7 +53,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             String host = name != null ? name : InetAddress.getLocalHost().getHostName();
             List<String> p = platforms != null ? platforms : Agent.detectPlatforms();
-            return Agent.run(new Agent.Settings(host, address, port, fleet, p), log, Daemon.stopOnSignal());
+            return Agent.run(new Agent.Settings(host, address, port, fleet, p, state), log, Daemon.stopOnSignal());
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
             return ExitCodes.UNAVAILABLE;

@@ -1,0 +1,93 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.TlsFiles;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An agent's connections to the other agents (mutual TLS with its host certificate): a source agent streams
+ * checkpoints and working directories straight to the destination's agent.
+ */
+public final class AgentLink implements AutoCloseable {
+    private final TlsFiles tls;
+    private final Map<String, AgentClient> clients = new HashMap<>();
+
+    public AgentLink(TlsFiles tls) { this.tls = tls; }
+
+    synchronized AgentClient to(String address, int port) throws IOException {
+        String key = address + ":" + port;
+        AgentClient c = clients.get(key);
+        if (c == null) {
+            ManagedChannel ch;
+            try {
+                ch = NettyChannelBuilder.forAddress(address, port).sslContext(tls.clientContext()).build();
+            } catch (FleetException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            c = new AgentClient(key, ch);
+            clients.put(key, c);
+        }
+        return c;
+    }
+
+    long logSize(AppsMessages.Send to) throws IOException {
+        return to(to.toAddress(), to.toPort()).op("log-size", to.app(), to.toPlatform(), "", "", 0).number();
+    }
+
+    void sendCheckpoint(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        to(to.toAddress(), to.toPort()).upload(AppsRpc.RECEIVE_CHECKPOINT, new AppsMessages.CheckpointPart(to.toPlatform(), statement, null),
+                bytes, b -> new AppsMessages.CheckpointPart(null, null, b));
+    }
+
+    /** Writes an archive. */
+    @FunctionalInterface
+    interface Packer {
+        void pack(OutputStream out) throws IOException;
+    }
+
+    AppsMessages.Sync sendSync(AppsMessages.Send to, String mode, List<String> paths, long logFrom, byte[] log, Packer packer)
+            throws IOException {
+        // the archive is made by a thread of its own while the stream sends it
+        PipedInputStream in = new PipedInputStream(1 << 20);
+        PipedOutputStream out = new PipedOutputStream(in);
+        IOException[] packFailure = new IOException[1];
+        Thread t = Thread.ofVirtual().start(() -> {
+            try (out) {
+                packer.pack(out);
+            } catch (IOException e) {
+                packFailure[0] = e;
+            }
+        });
+        AgentClient c = to(to.toAddress(), to.toPort());
+        AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, logFrom, log.length, null);
+        java.io.SequenceInputStream all = new java.io.SequenceInputStream(in, new ByteArrayInputStream(log));
+        AppsMessages.Sync r;
+        try {
+            r = c.upload(AppsRpc.RECEIVE_SYNC, head, all, b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, b));
+        } finally {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (packFailure[0] != null) throw packFailure[0];
+        return r;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AgentClient c : clients.values()) c.channel().shutdownNow();
+        clients.clear();
+    }
+}

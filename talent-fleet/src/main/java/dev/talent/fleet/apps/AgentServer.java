@@ -1,0 +1,53 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.TlsFiles;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The apps service of one host on its own (mutual TLS 1.3, the fleet CA only), without etcd: what {@code talent agent}
+ * serves besides its registration, for tests that run agents in-process on loopback addresses.
+ */
+public final class AgentServer implements AutoCloseable {
+    private final Server server;
+    private final HostedApps apps;
+
+    private AgentServer(Server server, HostedApps apps) {
+        this.server = server;
+        this.apps = apps;
+    }
+
+    public static AgentServer start(String host, InetSocketAddress at, TlsFiles tls, Path state, Consumer<String> events)
+            throws FleetException {
+        HostedApps apps = HostedApps.open(host, state, tls, events);
+        try {
+            Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).addService(AppsRpc.service(apps)).build().start();
+            return new AgentServer(s, apps);
+        } catch (IOException | FleetException e) {
+            apps.close();
+            throw e instanceof FleetException f ? f : new FleetException("cannot listen on " + at + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() { return server.getPort(); }
+
+    public HostedApps apps() { return apps; }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.shutdownNow();
+        apps.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.talent.fleet.apps;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages of the agents' apps service ({@code talent.fleet.v1.Apps}), as JSON records: every one that comes from
+ * the network is hostile input (the marshaller bounds its size and refuses unknown fields; the handlers check names,
+ * digests and ids before they use them).
+ */
+final class AppsMessages {
+    private AppsMessages() {}
+
+    /** A piece of a byte stream (a blob upload's first one names its digest and size). */
+    record Chunk(String sha256, long size, byte[] data) {}
+
+    /** A small answer: a text, a number, a flag. */
+    record Reply(String text, long number, boolean flag) {}
+
+    /** A small request about an app (and a platform, a container, an argument). */
+    record Op(String op, String app, String platform, String id, String arg, long number) {
+        static Op of(String op, String app) { return new Op(op, app, "", "", "", 0); }
+    }
+
+    /** An app to start (or a destination to prepare): what it runs on each platform. */
+    record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net) {}
+
+    record State(String kind, String platform, long since, int status) {}
+
+    record Logs(byte[] data, long next, boolean ended) {}
+
+    /** A runtime event; {@code ageNanos}: how long ago the agent read it (clocks of hosts are not compared). */
+    record Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos) {}
+
+    /** A checkpoint's signed statement ({@code sequence} in decimal). */
+    record Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
+            byte[] signerKey, List<byte[]> chain) {}
+
+    /** From the caller to a source agent: send the app's checkpoint or working directory to that agent. */
+    record Send(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {}
+
+    /** The stream of a checkpoint from agent to agent: the first part carries the statement. */
+    record CheckpointPart(String platform, Statement statement, byte[] data) {}
+
+    /**
+     * The stream of a sync from agent to agent: the first part carries the header (mode, paths, where the log part
+     * goes in the destination's output log and how long it is); the data is the archive, then the log part.
+     */
+    record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, byte[] data) {}
+
+    record Sync(String mode, int filesCopied, int filesDeleted, long bytesCopied, int entriesVanished, long nanos) {}
+
+    record Restored(int copied, String newest, List<String> refused) {}
+}

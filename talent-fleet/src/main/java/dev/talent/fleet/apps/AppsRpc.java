@@ -1,0 +1,510 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.JsonMarshaller;
+import dev.talent.migrate.RuntimeEvent;
+import dev.talent.migrate.pipeline.AppContainer;
+import dev.talent.migrate.pipeline.CheckpointSignatureException;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The agents' apps service ({@code talent.fleet.v1.Apps}): hand-written method descriptors over JSON records
+ * ({@link AppsMessages}), and the server side that maps each call onto {@link HostedApps}. Byte streams (blobs,
+ * checkpoints, working directories) go as chunks of {@link #CHUNK} bytes; a receiver spools a stream to a file of
+ * the host (bounded) before it uses it, so a slow or hostile peer holds no thread of the server.
+ */
+public final class AppsRpc {
+    static final String SERVICE = "talent.fleet.v1.Apps";
+    static final int CHUNK = 32 * 1024;
+    /** A chunk's JSON (base64 of {@link #CHUNK} bytes and the header) fits in this. */
+    static final int MAX_MESSAGE = 128 * 1024;
+    /** The most a sync's log tail or a spooled stream may be. */
+    static final long MAX_SPOOL = 8L << 30;
+
+    private AppsRpc() {}
+
+    private static <Q, R> MethodDescriptor<Q, R> method(String name, MethodDescriptor.MethodType type, Class<Q> q, Class<R> r) {
+        return MethodDescriptor.<Q, R>newBuilder().setType(type).setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+                .setRequestMarshaller(new JsonMarshaller<>(q, MAX_MESSAGE)).setResponseMarshaller(new JsonMarshaller<>(r, MAX_MESSAGE)).build();
+    }
+
+    private static final MethodDescriptor.MethodType UNARY = MethodDescriptor.MethodType.UNARY;
+    static final MethodDescriptor<AppsMessages.Chunk, AppsMessages.Reply> PUT_BLOB =
+            method("PutBlob", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.Chunk.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Start, AppsMessages.Reply> START = method("Start", UNARY, AppsMessages.Start.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Start, AppsMessages.Reply> PREPARE = method("Prepare", UNARY, AppsMessages.Start.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.State> STATE = method("State", UNARY, AppsMessages.Op.class, AppsMessages.State.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Logs> LOGS = method("Logs", UNARY, AppsMessages.Op.class, AppsMessages.Logs.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Start> DESCRIBE = method("Describe", UNARY, AppsMessages.Op.class, AppsMessages.Start.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Reply> OP = method("Op", UNARY, AppsMessages.Op.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Event> NEXT_EVENT = method("NextEvent", UNARY, AppsMessages.Op.class, AppsMessages.Event.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Reply> WATCH_EXIT =
+            method("WatchExit", MethodDescriptor.MethodType.SERVER_STREAMING, AppsMessages.Op.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Statement> TAKE_CHECKPOINT =
+            method("TakeCheckpoint", UNARY, AppsMessages.Op.class, AppsMessages.Statement.class);
+    static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_CHECKPOINT =
+            method("SendCheckpoint", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CHECKPOINT =
+            method("ReceiveCheckpoint", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.CheckpointPart.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Restored> RESTORE_ACCEPTED =
+            method("RestoreAccepted", UNARY, AppsMessages.Op.class, AppsMessages.Restored.class);
+    static final MethodDescriptor<AppsMessages.Send, AppsMessages.Sync> SYNC_TO = method("SyncTo", UNARY, AppsMessages.Send.class, AppsMessages.Sync.class);
+    static final MethodDescriptor<AppsMessages.SyncPart, AppsMessages.Sync> RECEIVE_SYNC =
+            method("ReceiveSync", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.SyncPart.class, AppsMessages.Sync.class);
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Chunk> FETCH_WORKDIR =
+            method("FetchWorkdir", MethodDescriptor.MethodType.SERVER_STREAMING, AppsMessages.Op.class, AppsMessages.Chunk.class);
+
+    /** The service over {@code apps}; blocking work runs on threads of its own, never on the transport's. */
+    public static ServerServiceDefinition service(HostedApps apps) {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        return ServerServiceDefinition.builder(SERVICE)
+                .addMethod(PUT_BLOB, ServerCalls.asyncClientStreamingCall(response -> new Spool<AppsMessages.Chunk, AppsMessages.Reply>(
+                        apps, response, pool) {
+                    BlobStore.Upload upload;
+
+                    @Override
+                    void first(AppsMessages.Chunk c) throws IOException {
+                        if (apps.blobs().has(BlobStore.checkName(c.sha256()))) return;
+                        upload = apps.blobs().upload(c.sha256(), c.size());
+                    }
+
+                    @Override
+                    void data(AppsMessages.Chunk c) throws IOException {
+                        if (upload != null && c.data() != null) upload.out().write(c.data());
+                    }
+
+                    @Override
+                    AppsMessages.Reply complete() throws IOException {
+                        if (upload == null) return new AppsMessages.Reply("present", 0, true);
+                        BlobStore.Upload u = upload;
+                        try (u) {
+                            u.commit();
+                        }
+                        return new AppsMessages.Reply("stored", 0, true);
+                    }
+
+                    @Override
+                    void abandon() {
+                        if (upload == null) return;
+                        try {
+                            upload.close();
+                        } catch (IOException ignored) {
+                            // a part file that stays is removed with the incoming directory's next use
+                        }
+                    }
+                }))
+                .addMethod(START, unary(pool, s -> {
+                    apps.start(s);
+                    return new AppsMessages.Reply("started", 0, true);
+                }))
+                .addMethod(PREPARE, unary(pool, s -> {
+                    apps.prepare(s);
+                    return new AppsMessages.Reply("prepared", 0, true);
+                }))
+                .addMethod(STATE, unary(pool, o -> apps.state(o.app())))
+                .addMethod(LOGS, unary(pool, o -> apps.logs(o.app(), o.number(), parseInt(o.arg()))))
+                .addMethod(DESCRIBE, unary(pool, o -> apps.describe(o.app())))
+                .addMethod(OP, unary(pool, o -> op(apps, o)))
+                .addMethod(NEXT_EVENT, unary(pool, o -> event(apps.nextEvent(o.app(), o.platform(),
+                        Duration.ofMillis(Math.max(1, Math.min(o.number(), 120_000)))))))
+                .addMethod(WATCH_EXIT, ServerCalls.asyncServerStreamingCall((o, response) -> {
+                    try {
+                        AppContainer c = apps.container(o.app(), o.id());
+                        c.onExit().whenComplete((status, failure) -> {
+                            try {
+                                if (failure != null) {
+                                    response.onError(Status.INTERNAL.withDescription(String.valueOf(failure.getMessage())).asRuntimeException());
+                                } else {
+                                    response.onNext(new AppsMessages.Reply("exited", status, true));
+                                    response.onCompleted();
+                                }
+                            } catch (RuntimeException cancelled) {
+                                // the caller went away
+                            }
+                        });
+                    } catch (IOException e) {
+                        response.onError(status(e));
+                    }
+                }))
+                .addMethod(TAKE_CHECKPOINT, unary(pool, o -> apps.takeCheckpoint(o.app(), o.platform())))
+                .addMethod(SEND_CHECKPOINT, unary(pool, s -> {
+                    apps.sendCheckpoint(s);
+                    return new AppsMessages.Reply("sent", 0, true);
+                }))
+                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
+                        apps, response, pool) {
+                    AppsMessages.CheckpointPart head;
+
+                    @Override
+                    void first(AppsMessages.CheckpointPart c) throws IOException {
+                        head = c;
+                        HostedApps.signature(c.statement()); // well formed, before any byte is written
+                        if (c.statement().size() < 0 || c.statement().size() > MAX_SPOOL) throw new IOException("checkpoint size out of bounds");
+                        open(apps, c.statement().app(), c.statement().size());
+                    }
+
+                    @Override
+                    void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
+
+                    @Override
+                    AppsMessages.Reply complete() throws IOException {
+                        try (InputStream in = spooled()) {
+                            apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
+                        }
+                        return new AppsMessages.Reply("received", 0, true);
+                    }
+                }))
+                .addMethod(RESTORE_ACCEPTED, unary(pool, o -> {
+                    List<String> warnings = new ArrayList<>();
+                    AppsMessages.Restored r = apps.restoreAccepted(o.app(), o.platform(), warnings::add);
+                    return r;
+                }))
+                .addMethod(SYNC_TO, unary(pool, apps::syncTo))
+                .addMethod(RECEIVE_SYNC, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.SyncPart, AppsMessages.Sync>(
+                        apps, response, pool) {
+                    AppsMessages.SyncPart head;
+
+                    @Override
+                    void first(AppsMessages.SyncPart c) throws IOException {
+                        head = c;
+                        if (c.paths() == null || c.paths().size() > 1_000_000) throw new IOException("a sync names too many paths");
+                        if (!"mirror".equals(c.mode()) && !"journal".equals(c.mode())) throw new IOException("not a sync mode");
+                        if (c.logLength() < 0 || c.logLength() > (64 << 20)) throw new IOException("a sync's log part is out of bounds");
+                        open(apps, c.app(), MAX_SPOOL);
+                    }
+
+                    @Override
+                    void data(AppsMessages.SyncPart c) throws IOException { write(c.data()); }
+
+                    @Override
+                    AppsMessages.Sync complete() throws IOException {
+                        long archive = written() - head.logLength();
+                        if (archive < 0) throw new IOException("a sync shorter than its log part");
+                        try (InputStream in = spooled()) {
+                            InputStream zip = new BoundedInput(in, archive);
+                            AppsMessages.Sync r = apps.receiveSync(head.app(), head.platform(), head.mode(), head.paths(), zip, () -> {
+                                zip.skip(Long.MAX_VALUE);
+                                return in.readNBytes((int) head.logLength());
+                            }, head.logFrom());
+                            return r;
+                        }
+                    }
+                }))
+                .addMethod(FETCH_WORKDIR, ServerCalls.asyncServerStreamingCall((o, response) -> pool.execute(() -> {
+                    try {
+                        apps.fetchWorkdir(o.app(), new ChunkOut(c -> response.onNext(new AppsMessages.Chunk("", 0, c))));
+                        response.onCompleted();
+                    } catch (IOException | RuntimeException e) {
+                        response.onError(status(e));
+                    }
+                })))
+                .build();
+    }
+
+    /** Generic unary operations on an app, a place or a container. */
+    private static AppsMessages.Reply op(HostedApps apps, AppsMessages.Op o) throws IOException, InterruptedException {
+        return switch (o.op()) {
+            case "has-blob" -> new AppsMessages.Reply("", 0, apps.blobs().has(o.arg()));
+            case "remove" -> {
+                apps.remove(o.app());
+                yield new AppsMessages.Reply("removed", 0, true);
+            }
+            case "current-container" -> new AppsMessages.Reply(apps.currentContainer(o.app()), 0, true);
+            case "log-size" -> new AppsMessages.Reply("", apps.logSize(o.app()), true);
+            case "create" -> {
+                AppContainer c = apps.create(o.app(), o.platform(), o.number() != 0, o.arg().isEmpty() ? Optional.empty() : Optional.of(o.arg()));
+                yield new AppsMessages.Reply(c.id(), 0, c.hasNetwork());
+            }
+            case "signal" -> new AppsMessages.Reply("", 0, apps.signal(o.app(), o.id(), o.arg()));
+            case "start" -> {
+                apps.container(o.app(), o.id()).start();
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "delete" -> {
+                apps.deleteContainer(o.app(), o.id());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "log-tail" -> new AppsMessages.Reply(apps.container(o.app(), o.id()).logTail((int) Math.min(200, Math.max(1, o.number()))), 0, true);
+            case "lock-network" -> {
+                apps.container(o.app(), o.id()).lockNetwork();
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "unlock-network" -> {
+                apps.container(o.app(), o.id()).unlockNetwork();
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "clear-events" -> {
+                apps.clearEvents(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "clear-checkpoints" -> {
+                apps.clearCheckpoints(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "before-start" -> {
+                apps.beforeStart(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "adopt" -> {
+                apps.adopt(o.app(), o.platform(), o.id());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "release" -> {
+                apps.release(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "drop-journal" -> {
+                apps.dropJournal(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "where" -> new AppsMessages.Reply(apps.whereStateIs(o.app(), o.platform()), 0, true);
+            default -> throw new IOException("unknown operation " + HostedApps.printable(String.valueOf(o.op())));
+        };
+    }
+
+    static AppsMessages.Event event(RuntimeEvent e) {
+        if (e == null) return new AppsMessages.Event("none", "", 0, "", 0, "", 0);
+        long age = Math.max(0, System.nanoTime() - e.receivedNanos());
+        return switch (e) {
+            case RuntimeEvent.Started s -> new AppsMessages.Event("started", s.platform(), 0, "", 0, "", age);
+            case RuntimeEvent.Ready r -> new AppsMessages.Event("ready", r.platform(), r.sequence(), "", 0, "", age);
+            case RuntimeEvent.CheckpointWritten w -> new AppsMessages.Event("checkpoint", "", w.sequence(), "", 0, "", age);
+            case RuntimeEvent.CheckpointFailed f -> new AppsMessages.Event("checkpoint-failed", "", 0, f.message(), 0, "", age);
+            case RuntimeEvent.Exiting x -> new AppsMessages.Event("exiting", "", 0, "", x.status(), "", age);
+            case RuntimeEvent.ProcessExited x -> new AppsMessages.Event("exited", "", 0, "", x.status(), x.containerId(), age);
+        };
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @FunctionalInterface
+    interface Handler<Q, R> {
+        R handle(Q q) throws IOException, InterruptedException;
+    }
+
+    private static <Q, R> io.grpc.ServerCallHandler<Q, R> unary(ExecutorService pool, Handler<Q, R> h) {
+        return ServerCalls.asyncUnaryCall((q, response) -> pool.execute(() -> {
+            try {
+                R r = h.handle(q);
+                response.onNext(r);
+                response.onCompleted();
+            } catch (IOException | RuntimeException e) {
+                response.onError(status(e));
+            } catch (InterruptedException e) {
+                response.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+            }
+        }));
+    }
+
+    static StatusRuntimeException status(Exception e) {
+        if (e instanceof StatusRuntimeException s) return s;
+        Status base = e instanceof CheckpointSignatureException ? Status.PERMISSION_DENIED
+                : e instanceof IOException ? Status.FAILED_PRECONDITION : Status.INTERNAL;
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return base.withDescription(m.length() > 4000 ? m.substring(0, 4000) + "..." : m).asRuntimeException();
+    }
+
+    /** An output stream that sends what is written as chunks. */
+    static final class ChunkOut extends OutputStream {
+        interface Sink {
+            void accept(byte[] chunk) throws IOException;
+        }
+
+        private final Sink sink;
+        private final byte[] buf = new byte[CHUNK];
+        private int n;
+
+        ChunkOut(Sink sink) { this.sink = sink; }
+
+        @Override
+        public void write(int b) throws IOException {
+            buf[n++] = (byte) b;
+            if (n == buf.length) flush();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int k = Math.min(len, buf.length - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+                if (n == buf.length) flush();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (n == 0) return;
+            sink.accept(java.util.Arrays.copyOf(buf, n));
+            n = 0;
+        }
+
+        @Override
+        public void close() throws IOException { flush(); }
+    }
+
+    /** The first {@code limit} bytes of a stream (closing it does not close the stream). */
+    static final class BoundedInput extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        BoundedInput(InputStream in, long limit) {
+            this.in = in;
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = in.read();
+            if (b >= 0) left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = 0;
+            byte[] buf = new byte[8192];
+            int r;
+            while (k < n && (r = read(buf, 0, buf.length)) > 0) k += r;
+            return k;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** The server side of a client stream: the first message, the data, the end; errors end the call. */
+    abstract static class Spool<Q, R> implements StreamObserver<Q> {
+        final HostedApps apps;
+        private final StreamObserver<R> response;
+        private final ExecutorService pool;
+        private boolean started;
+        private Exception failed;
+
+        Spool(HostedApps apps, StreamObserver<R> response, ExecutorService pool) {
+            this.apps = apps;
+            this.response = response;
+            this.pool = pool;
+        }
+
+        abstract void first(Q q) throws IOException;
+
+        abstract void data(Q q) throws IOException;
+
+        abstract R complete() throws IOException;
+
+        void abandon() {}
+
+        @Override
+        public void onNext(Q q) {
+            if (failed != null) return;
+            try {
+                if (!started) {
+                    started = true;
+                    first(q);
+                }
+                data(q);
+            } catch (IOException | RuntimeException e) {
+                failed = e;
+                abandon();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) { abandon(); }
+
+        @Override
+        public void onCompleted() {
+            pool.execute(() -> {
+                try {
+                    if (failed != null) throw failed;
+                    if (!started) throw new IOException("an empty stream");
+                    response.onNext(complete());
+                    response.onCompleted();
+                } catch (Exception e) {
+                    abandon();
+                    response.onError(status(e));
+                }
+            });
+        }
+    }
+
+    /** A client stream spooled to a file under the agent's state directory, bounded. */
+    abstract static class FileSpool<Q, R> extends Spool<Q, R> {
+        private Path file;
+        private OutputStream out;
+        private long limit, written;
+
+        FileSpool(HostedApps apps, StreamObserver<R> response, ExecutorService pool) { super(apps, response, pool); }
+
+        void open(HostedApps apps, String app, long limit) throws IOException {
+            Path dir = apps.spoolDir(app);
+            this.file = Files.createTempFile(dir, "stream", ".part");
+            this.out = Files.newOutputStream(file);
+            this.limit = limit;
+        }
+
+        void write(byte[] b) throws IOException {
+            if (b == null || b.length == 0) return;
+            written += b.length;
+            if (written > limit) throw new IOException("the stream is longer than announced (" + limit + " bytes)");
+            out.write(b);
+        }
+
+        long written() { return written; }
+
+        InputStream spooled() throws IOException {
+            out.close();
+            InputStream in = Files.newInputStream(file);
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    super.close();
+                    Files.deleteIfExists(file);
+                }
+            };
+        }
+
+        @Override
+        void abandon() {
+            try {
+                if (out != null) out.close();
+                if (file != null) Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a spool file that stays goes with the app's directory
+            }
+        }
+    }
+}

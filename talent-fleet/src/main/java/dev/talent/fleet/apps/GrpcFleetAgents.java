@@ -1,0 +1,567 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.env.SyncReport;
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.Hosts;
+import dev.talent.fleet.Records;
+import dev.talent.fleet.TlsFiles;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.MigrationTiming;
+import dev.talent.migrate.RollbackFailedException;
+import dev.talent.migrate.RuntimeEvent;
+import dev.talent.migrate.Step;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.pipeline.AppContainer;
+import dev.talent.migrate.pipeline.CheckpointSignature;
+import dev.talent.migrate.pipeline.CommitStep;
+import dev.talent.migrate.pipeline.ConfirmStep;
+import dev.talent.migrate.pipeline.FinalSyncStep;
+import dev.talent.migrate.pipeline.HostContainers;
+import dev.talent.migrate.pipeline.HostFiles;
+import dev.talent.migrate.pipeline.MigrationPipeline;
+import dev.talent.migrate.pipeline.OutgoingCheckpoint;
+import dev.talent.migrate.pipeline.PrepareStep;
+import dev.talent.migrate.pipeline.RestoredCheckpoints;
+import dev.talent.migrate.pipeline.RollBackStep;
+import dev.talent.migrate.pipeline.SafePointStep;
+import dev.talent.migrate.pipeline.Signal;
+import dev.talent.migrate.pipeline.StartStep;
+import dev.talent.migrate.pipeline.StepResult;
+import dev.talent.migrate.pipeline.TransferStep;
+import dev.talent.migrate.pipeline.WorkdirTransport;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * {@link FleetAgents} over gRPC with mutual TLS: each host's agent is found through its etcd record
+ * ({@code /talent/hosts/NAME/info}) or an explicit map. A migration runs the {@link MigrationPipeline} here, over
+ * remote implementations of its interfaces whose calls go to the two agents; the checkpoint and the working
+ * directory go from the source's agent straight to the destination's, never through here.
+ */
+public final class GrpcFleetAgents implements FleetAgents {
+    /** Where a host's agent listens. */
+    @FunctionalInterface
+    public interface Directory {
+        InetSocketAddress agentOf(String host) throws FleetException, InterruptedException;
+    }
+
+    /** How long the pipeline waits for a safe point and for a restored program. */
+    public record Timeouts(Duration safePoint, Duration restore) {
+        public static Timeouts defaults() { return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)); }
+    }
+
+    private final TlsFiles tls;
+    private final Directory directory;
+    private final Timeouts timeouts;
+    private final Consumer<String> warn;
+    private final Map<String, AgentClient> clients = new HashMap<>();
+
+    public GrpcFleetAgents(TlsFiles tls, Directory directory, Timeouts timeouts, Consumer<String> warn) {
+        this.tls = tls;
+        this.directory = directory;
+        this.timeouts = timeouts;
+        this.warn = warn;
+    }
+
+    /** Agents at fixed addresses (tests). */
+    public static GrpcFleetAgents of(TlsFiles tls, Map<String, InetSocketAddress> agents, Timeouts timeouts, Consumer<String> warn) {
+        Map<String, InetSocketAddress> copy = Map.copyOf(agents);
+        return new GrpcFleetAgents(tls, host -> {
+            InetSocketAddress a = copy.get(host);
+            if (a == null) throw new FleetException("no host " + host + " in this fleet");
+            return a;
+        }, timeouts, warn);
+    }
+
+    /** Agents found through etcd's host records. */
+    public static GrpcFleetAgents viaEtcd(TlsFiles tls, Etcd etcd, Timeouts timeouts, Consumer<String> warn) {
+        return new GrpcFleetAgents(tls, host -> {
+            Records.HostInfo info = Hosts.info(etcd, host).orElseThrow(() -> new FleetException("no host " + host + " in etcd"));
+            return new InetSocketAddress(info.address(), info.port());
+        }, timeouts, warn);
+    }
+
+    private AgentClient agent(String host) throws FleetException, InterruptedException {
+        synchronized (clients) {
+            AgentClient c = clients.get(host);
+            if (c != null) return c;
+        }
+        InetSocketAddress a = directory.agentOf(host);
+        AgentClient c = new AgentClient(host, NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).sslContext(tls.clientContext()).build());
+        synchronized (clients) {
+            AgentClient old = clients.putIfAbsent(host, c);
+            if (old != null) {
+                c.channel().shutdownNow();
+                return old;
+            }
+        }
+        return c;
+    }
+
+    private static FleetException fail(String what, IOException e) {
+        return new FleetException(what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void putBlob(String host, String sha256, Path file) throws FleetException, InterruptedException {
+        AgentClient c = agent(host);
+        try {
+            BlobStore.checkName(sha256);
+            if (c.op("has-blob", "", "", "", sha256, 0).flag()) return;
+            long size = Files.size(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                c.upload(AppsRpc.PUT_BLOB, new AppsMessages.Chunk(sha256, size, null), in, b -> new AppsMessages.Chunk(null, 0, b));
+            }
+        } catch (IOException e) {
+            throw fail("cannot put blob " + sha256 + " on " + host, e);
+        }
+    }
+
+    @Override
+    public void start(Placement at, AppSpec spec) throws FleetException, InterruptedException {
+        try {
+            agent(at.host()).call(AppsRpc.START, new AppsMessages.Start(spec.name(), at.platform(), spec.binaries(), spec.args(),
+                    spec.workdir().orElse(""), spec.net()));
+        } catch (IOException e) {
+            throw fail("cannot start " + spec.name() + " on " + at, e);
+        }
+    }
+
+    @Override
+    public AppState state(String host, String app) throws FleetException, InterruptedException {
+        try {
+            AppsMessages.State s = agent(host).call(AppsRpc.STATE, AppsMessages.Op.of("state", app));
+            return switch (s.kind()) {
+                case "running" -> new AppState.Running(s.platform(), s.since());
+                case "ended" -> new AppState.Ended(s.platform(), s.status());
+                case "absent" -> new AppState.Absent();
+                default -> throw new FleetException("agent " + host + " answered an unknown state");
+            };
+        } catch (IOException e) {
+            throw fail("cannot ask " + host + " about " + app, e);
+        }
+    }
+
+    @Override
+    public LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException {
+        try {
+            AppsMessages.Logs l = agent(host).call(AppsRpc.LOGS, new AppsMessages.Op("logs", app, "", "", String.valueOf(max), offset));
+            return new LogChunk(l.data() == null ? new byte[0] : l.data(), l.next(), l.ended());
+        } catch (IOException e) {
+            throw fail("cannot read the output of " + app + " on " + host, e);
+        }
+    }
+
+    @Override
+    public void fetchWorkdir(String host, String app, Path dir) throws FleetException, InterruptedException {
+        AgentClient c = agent(host);
+        try {
+            Iterator<AppsMessages.Chunk> chunks = c.stream(AppsRpc.FETCH_WORKDIR, AppsMessages.Op.of("fetch", app));
+            InputStream in = new InputStream() {
+                byte[] cur = new byte[0];
+                int pos;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    while (pos >= cur.length) {
+                        try {
+                            if (!chunks.hasNext()) return -1;
+                            AppsMessages.Chunk ch = chunks.next();
+                            cur = ch.data() == null ? new byte[0] : ch.data();
+                        } catch (io.grpc.StatusRuntimeException e) {
+                            throw new IOException(e.getStatus().getDescription() != null ? e.getStatus().getDescription() : e.getStatus().toString(), e);
+                        }
+                        pos = 0;
+                    }
+                    int n = Math.min(len, cur.length - pos);
+                    System.arraycopy(cur, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+            };
+            WorkdirArchive.unpack(in, dir);
+        } catch (IOException e) {
+            throw fail("cannot fetch the working directory of " + app + " from " + host, e);
+        }
+    }
+
+    @Override
+    public void remove(String host, String app) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("remove", app, "", "", "", 0);
+        } catch (IOException e) {
+            throw fail("cannot remove " + app + " from " + host, e);
+        }
+    }
+
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, Optional.empty());
+    }
+
+    /**
+     * As {@link #migrate(String, Placement, Placement, String, CommitStep.Ledger)}; {@code fault} injects a failure
+     * at that step (tests: the rollback paths).
+     */
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<Step> fault) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        if (from.equals(to)) throw new FleetException(app + " already runs on " + to);
+        AgentClient src = agent(from.host()), dst = agent(to.host());
+        InetSocketAddress dstAddress = directory.agentOf(to.host());
+        AppsMessages.Start spec;
+        try {
+            spec = src.call(AppsRpc.DESCRIBE, AppsMessages.Op.of("describe", app));
+        } catch (IOException e) {
+            throw fail("cannot ask " + from.host() + " about " + app, e);
+        }
+        if (!from.platform().equals(spec.platform())) throw new FleetException(app + " runs on " + from.host() + "/" + spec.platform() + ", not " + from);
+        String sha = spec.binaries().get(to.platform());
+        if (sha == null) throw new FleetException(app + " has no binary for " + to.platform());
+        Instant at = Instant.now();
+        MigrationTiming t = new MigrationTiming();
+        RemotePlace source = new RemotePlace(src, app, from, directory.agentOf(from.host()));
+        RemotePlace destination = new RemotePlace(dst, app, to, dstAddress);
+        AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "");
+        RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
+        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), false);
+        try {
+            try {
+                if (!dst.op("has-blob", "", "", "", sha, 0).flag())
+                    throw new MigrationFailedException(Step.PREPARE, to.host() + " lacks the binary of " + app + " for " + to.platform()
+                            + " (blob " + sha + "): put it there first");
+                dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net()));
+            } catch (IOException e) {
+                throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
+            }
+            Optional<String> destFault = fault.filter(s -> s == Step.RESTORE).map(s -> "restore");
+            PrepareStep.Prepared prepared;
+            try {
+                prepared = new PrepareStep().run(destination, destination.files(), workdir, destFault);
+            } catch (MigrationFailedException e) {
+                releaseQuietly(dst, app, to, from);
+                throw e;
+            }
+            AppContainer destContainer = prepared.container();
+            MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
+                    new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
+            MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
+                    c -> dst.op("before-start", app, to.platform(), "", "", 0),
+                    () -> {
+                        try {
+                            dst.op("adopt", app, to.platform(), destContainer.id(), "", 0);
+                        } catch (IOException e) {
+                            return Optional.of("the agent of " + to.host() + " did not take " + app + " over: " + e.getMessage());
+                        }
+                        return ledger.commit();
+                    },
+                    () -> {
+                        try {
+                            destContainer.delete();
+                        } catch (Exception e) {
+                            warn.accept("cannot remove container " + destContainer.id() + " on " + to.host() + ": " + e.getMessage());
+                        }
+                        releaseQuietly(dst, app, to, from);
+                    },
+                    c -> { },
+                    warn);
+            MigrationPipeline.Outcome outcome = pipeline.run(
+                    new MigrationPipeline.Side(source, source.files(), program),
+                    new MigrationPipeline.Side(destination, destination.files(), destContainer),
+                    workdir, hooks, r -> {
+                        t.note(r);
+                        if (r instanceof StepResult.RolledBack b) {
+                            try {
+                                src.op("adopt", app, from.platform(), b.restarted().id(), "", 0);
+                            } catch (IOException e) {
+                                warn.accept("the agent of " + from.host() + " did not take the restarted " + app + " back: " + e.getMessage());
+                            }
+                        }
+                        if (r instanceof StepResult.Committed c) c.warning().ifPresent(warn);
+                    });
+            return switch (outcome) {
+                case MigrationPipeline.Outcome.Ended e -> {
+                    releaseQuietly(dst, app, to, from);
+                    throw new MigrationFailedException(Step.CHECKPOINT, app + " ended (status " + e.status() + ") before it could be migrated");
+                }
+                case MigrationPipeline.Outcome.Moved m -> {
+                    try {
+                        src.op("release", app, from.platform(), "", "", 0);
+                    } catch (IOException e) {
+                        warn.accept("cannot remove " + app + " from " + from + " after it moved: " + e.getMessage());
+                    }
+                    yield t.record(app, from.toString(), to.toString(), at).because(reason, "requested");
+                }
+            };
+        } catch (MigrationFailedException e) {
+            // failed before the program stopped (it runs on at the source), or rolled back there
+            return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
+        }
+    }
+
+    private String currentContainer(AgentClient src, String app) throws FleetException {
+        try {
+            return src.op("current-container", app, "", "", "", 0).text();
+        } catch (IOException e) {
+            throw fail("cannot ask " + src.name() + " which container runs " + app, e);
+        }
+    }
+
+    private void releaseQuietly(AgentClient dst, String app, Placement to, Placement from) {
+        try {
+            dst.op("drop-journal", app, to.platform(), "", "", 0);
+            dst.op("release", app, to.platform(), "", "", 0);
+        } catch (IOException e) {
+            warn.accept("cannot remove what was prepared for " + app + " on " + to + " (from " + from + "): " + e.getMessage());
+        }
+    }
+
+    /** A place of the app on a host, through its agent: its containers, events and checkpoint files. */
+    static final class RemotePlace implements HostContainers {
+        final AgentClient agent;
+        final String app;
+        final Placement at;
+        /** Where its agent listens (for the other agents). */
+        final InetSocketAddress address;
+
+        RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address) {
+            this.agent = agent;
+            this.app = app;
+            this.at = at;
+            this.address = address;
+        }
+
+        @Override
+        public String name() { return at.toString(); }
+
+        @Override
+        public AppContainer create(boolean restart, Optional<String> fault) throws IOException {
+            AppsMessages.Reply r = agent.op("create", app, at.platform(), "", fault.orElse(""), restart ? 1 : 0);
+            return new RemoteContainer(agent, app, r.text(), r.flag());
+        }
+
+        @Override
+        public RuntimeEvent nextEvent(Duration timeout) throws InterruptedException {
+            long ms = Math.max(1, timeout.toMillis());
+            AppsMessages.Event e;
+            try {
+                e = agent.call(AppsRpc.NEXT_EVENT, new AppsMessages.Op("next-event", app, at.platform(), "", "", ms), ms + 30_000);
+            } catch (IOException x) {
+                // the agent cannot be asked: as if nothing came (the step times out and says so)
+                Thread.sleep(Math.min(ms, 200));
+                return null;
+            }
+            long received = System.nanoTime() - Math.max(0, e.ageNanos());
+            return switch (e.kind()) {
+                case "started" -> new RuntimeEvent.Started(e.platform(), received);
+                case "ready" -> new RuntimeEvent.Ready(e.sequence(), e.platform(), received);
+                case "checkpoint" -> new RuntimeEvent.CheckpointWritten(e.sequence(), received);
+                case "checkpoint-failed" -> new RuntimeEvent.CheckpointFailed(HostedApps.printable(e.message()), received);
+                case "exiting" -> new RuntimeEvent.Exiting(e.status(), received);
+                case "exited" -> new RuntimeEvent.ProcessExited(e.containerId(), e.status(), received);
+                default -> null;
+            };
+        }
+
+        @Override
+        public void clearEvents() {
+            try {
+                agent.op("clear-events", app, at.platform(), "", "", 0);
+            } catch (IOException e) {
+                // events of an earlier container may then be read: each step matches container ids where it matters
+            }
+        }
+
+        HostFiles files() {
+            return new HostFiles() {
+                @Override
+                public String name() { return at.toString(); }
+
+                @Override
+                public void clearCheckpoints() throws IOException { agent.op("clear-checkpoints", app, at.platform(), "", "", 0); }
+
+                @Override
+                public OutgoingCheckpoint takeCheckpoint() throws IOException {
+                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", "", 0));
+                    CheckpointSignature sig = HostedApps.signature(s);
+                    RemotePlace source = RemotePlace.this;
+                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
+                }
+
+                @Override
+                public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+                    // the bytes go from the source's agent to this one: the caller only says so
+                    if (!(bytes instanceof Handover h)) throw new IOException("a checkpoint reaches " + at + " only from another agent");
+                    h.source.agent.call(AppsRpc.SEND_CHECKPOINT, new AppsMessages.Send(app, h.source.at.platform(), address.getHostString(),
+                            address.getPort(), at.platform(), ""));
+                }
+
+                @Override
+                public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
+                    AppsMessages.Restored r = agent.call(AppsRpc.RESTORE_ACCEPTED, new AppsMessages.Op("restore", app, at.platform(), "", "", 0));
+                    for (String w : r.refused()) warn.accept(w);
+                    return new RestoredCheckpoints(r.copied(), r.newest().isEmpty() ? Optional.empty() : Optional.of(new BigInteger(r.newest())),
+                            r.refused());
+                }
+
+                @Override
+                public String whereStateIs() {
+                    try {
+                        return agent.op("where", app, at.platform(), "", "", 0).text();
+                    } catch (IOException e) {
+                        return "on " + at + " (its agent cannot say where: " + e.getMessage() + ")";
+                    }
+                }
+            };
+        }
+    }
+
+    /**
+     * Stands for a checkpoint's bytes in the pipeline: they are not read here, the destination asks the source's agent
+     * to send them ({@link RemotePlace#files()}).
+     */
+    static final class Handover extends InputStream {
+        final RemotePlace source;
+
+        Handover(RemotePlace source) { this.source = source; }
+
+        @Override
+        public int read() throws IOException { throw new IOException("a checkpoint is streamed agent to agent, not read by the caller"); }
+    }
+
+    /** A container on a host, through its agent. */
+    static final class RemoteContainer implements AppContainer {
+        private final AgentClient agent;
+        private final String app;
+        private final String id;
+        private final boolean network;
+        private CompletableFuture<Integer> exit;
+
+        RemoteContainer(AgentClient agent, String app, String id, boolean network) {
+            this.agent = agent;
+            this.app = app;
+            this.id = id;
+            this.network = network;
+        }
+
+        @Override
+        public String id() { return id; }
+
+        @Override
+        public boolean hasNetwork() { return network; }
+
+        @Override
+        public void lockNetwork() throws IOException { agent.op("lock-network", app, "", id, "", 0); }
+
+        @Override
+        public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }
+
+        @Override
+        public boolean signal(Signal signal) throws IOException { return agent.op("signal", app, "", id, signal.name(), 0).flag(); }
+
+        @Override
+        public void start() throws IOException { agent.op("start", app, "", id, "", 0); }
+
+        @Override
+        public synchronized CompletableFuture<Integer> onExit() {
+            if (exit == null) {
+                exit = new CompletableFuture<>();
+                CompletableFuture<Integer> f = exit;
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Iterator<AppsMessages.Reply> it = agent.stream(AppsRpc.WATCH_EXIT, new AppsMessages.Op("watch", app, "", id, "", 0));
+                        if (it.hasNext()) f.complete((int) it.next().number());
+                        else f.completeExceptionally(new IOException("no exit status of " + id));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            }
+            return exit;
+        }
+
+        @Override
+        public String logTail(int lines) {
+            try {
+                return agent.op("log-tail", app, "", id, "", lines).text();
+            } catch (IOException e) {
+                return "(the container log of " + id + " cannot be read: " + e.getMessage() + ")";
+            }
+        }
+
+        @Override
+        public void delete() throws IOException { agent.op("delete", app, "", id, "", 0); }
+
+        @Override
+        public String toString() { return id + " on " + agent.name(); }
+    }
+
+    /** The destination's replica of the working directory, fed by the source's agent from its change journal. */
+    static final class RemoteWorkdir implements WorkdirTransport {
+        private final AgentClient source;
+        private final AgentClient destination;
+        private final AppsMessages.Send send;
+        private final RemotePlace destPlace;
+
+        RemoteWorkdir(AgentClient source, AgentClient destination, AppsMessages.Send send, RemotePlace destPlace) {
+            this.source = source;
+            this.destination = destination;
+            this.send = send;
+            this.destPlace = destPlace;
+        }
+
+        private SyncReport sync(String mode) throws IOException {
+            AppsMessages.Sync s = source.call(AppsRpc.SYNC_TO, new AppsMessages.Send(send.app(), send.platform(), send.toAddress(),
+                    send.toPort(), send.toPlatform(), mode));
+            return new SyncReport(s.mode(), s.filesCopied(), s.filesDeleted(), s.bytesCopied(), s.entriesVanished(), s.nanos());
+        }
+
+        @Override
+        public SyncReport mirror() throws IOException { return sync("mirror"); }
+
+        @Override
+        public SyncReport presync() throws IOException { return sync("journal"); }
+
+        @Override
+        public SyncReport finalSync() throws IOException { return sync("journal"); }
+
+        @Override
+        public void close() {
+            try {
+                destination.op("drop-journal", send.app(), destPlace.at.platform(), "", "", 0);
+            } catch (IOException e) {
+                // the prepared place goes with the release that follows
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (clients) {
+            for (AgentClient c : clients.values()) c.channel().shutdownNow();
+            clients.clear();
+        }
+    }
+}

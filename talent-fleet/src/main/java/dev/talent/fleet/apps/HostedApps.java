@@ -1,0 +1,646 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.container.ContainerHost;
+import dev.talent.env.ChangeJournal;
+import dev.talent.env.Changes;
+import dev.talent.env.SyncLimits;
+import dev.talent.env.SyncReport;
+import dev.talent.env.TreeSync;
+import dev.talent.migrate.LocalApp;
+import dev.talent.migrate.RuntimeEvent;
+import dev.talent.migrate.pipeline.AppContainer;
+import dev.talent.migrate.pipeline.CheckpointSignature;
+import dev.talent.migrate.pipeline.CheckpointSigner;
+import dev.talent.migrate.pipeline.CheckpointVerifier;
+import dev.talent.migrate.pipeline.OutgoingCheckpoint;
+import dev.talent.migrate.pipeline.RestoredCheckpoints;
+import dev.talent.migrate.pipeline.Signal;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The apps a host's agent holds, under its state directory: {@code blobs/} (content-addressed binaries and working
+ * directory archives), {@code apps/APP/} (per platform a place as {@code talent run} lays it out, the accepted
+ * checkpoints, {@code output.log}: the program's stdout as written, whole across hosts, since each migration
+ * carries it along) and {@code containers/} (runc's state). Programs run in runc containers made exactly as
+ * {@code talent run} makes them ({@link LocalApp}).
+ *
+ * <p>The migration side: each call names the app and the platform; checkpoints and working directories are sent
+ * from this agent to another ({@link AgentLink}), signed with this host's key, and checked on arrival.
+ */
+public final class HostedApps implements AutoCloseable {
+    /** An app's name: it names directories and container ids. */
+    static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    static final int MAX_LOG_READ = 1 << 20;
+    static final int MAX_ARGS = 256;
+
+    /** What a test does to the checkpoints this host sends (tampering with them); identity in production. */
+    @FunctionalInterface
+    public interface OutgoingFilter {
+        CheckpointSignature statement(CheckpointSignature s);
+
+        default InputStream bytes(InputStream in) { return in; }
+    }
+
+    private final String host;
+    private final Path dir;
+    private final BlobStore blobs;
+    private final CheckpointSigner signer;
+    private final CheckpointVerifier verifier;
+    private final AgentLink link;
+    private final Consumer<String> events;
+    private final Map<String, Hosted> apps = new HashMap<>();
+    private ContainerHost containers;
+    private volatile OutgoingFilter outgoing = s -> s;
+
+    public HostedApps(String host, Path dir, CheckpointSigner signer, CheckpointVerifier verifier, AgentLink link,
+            Consumer<String> events) throws IOException {
+        this.host = host;
+        this.dir = dir.toAbsolutePath();
+        this.blobs = new BlobStore(this.dir.resolve("blobs"), BlobStore.DEFAULT_MAX_BYTES);
+        this.signer = signer;
+        this.verifier = verifier;
+        this.link = link;
+        this.events = events;
+        Files.createDirectories(this.dir.resolve("apps"));
+    }
+
+    /**
+     * The apps of the agent of host {@code host}, under {@code stateDir}: checkpoints it sends are signed with the
+     * host's signing key next to its TLS certificate ({@code NAME.sign.key}/{@code NAME.sign.crt}, from
+     * {@code talent pki issue}); those it receives must be signed by a holder of a signing certificate of the fleet CA.
+     */
+    public static HostedApps open(String host, Path stateDir, dev.talent.fleet.TlsFiles tls, Consumer<String> events)
+            throws dev.talent.fleet.FleetException {
+        Path keyFile = dev.talent.fleet.Pki.signingKeyFor(tls.cert()), certFile = dev.talent.fleet.Pki.signingCertificateFor(tls.cert());
+        try {
+            java.security.cert.X509Certificate cert = dev.talent.fleet.Pki.readJdkCertificate(certFile);
+            CheckpointSigner signer = new CheckpointSigner(dev.talent.fleet.Pki.readEd25519Key(keyFile), cert.getPublicKey(), List.of(cert));
+            CheckpointVerifier verifier = CheckpointVerifier.withCa(dev.talent.fleet.Pki.readJdkCertificate(tls.ca()));
+            return new HostedApps(host, stateDir, signer, verifier, new AgentLink(tls), events);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new dev.talent.fleet.FleetException("no checkpoint signing key " + e.getFile() + " (talent pki issue DIR " + host
+                    + " makes one next to the host's certificate)", e);
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new dev.talent.fleet.FleetException("cannot use the checkpoint signing key " + keyFile + " / " + certFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    public BlobStore blobs() { return blobs; }
+
+    /** Tests: tamper with what this host sends (a forged or unsigned checkpoint must be refused by the destination). */
+    public void filterOutgoing(OutgoingFilter f) { outgoing = f; }
+
+    /** One app on this host. */
+    final class Hosted {
+        final String name;
+        final AppsMessages.Start spec;
+        final LocalApp local;
+        final Path log;
+        final Map<String, AppContainer> containers = new HashMap<>();
+        final Map<Platform, LocalApp.Place> places = new HashMap<>();
+        /** Journals of places prepared here as destinations (started at their mirror). */
+        final Map<Platform, ChangeJournal> incoming = new HashMap<>();
+        Platform current;
+        AppContainer running;
+        long since;
+        Integer ended;
+        ChangeJournal journal;
+        OutgoingCheckpoint taken;
+
+        Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log) {
+            this.name = name;
+            this.spec = spec;
+            this.local = local;
+            this.log = log;
+        }
+
+        LocalApp.Place place(Platform p) throws IOException {
+            synchronized (HostedApps.this) {
+                return placeLocked(p);
+            }
+        }
+
+        private LocalApp.Place placeLocked(Platform p) throws IOException {
+            LocalApp.Place place = places.get(p);
+            if (place == null) {
+                String sha = spec.binaries().get(p.name());
+                if (sha == null) throw new IOException("app " + name + " has no binary for " + p.name());
+                place = local.place(p, blobs.path(sha), spec.args(), log, host + "/" + p.name());
+                places.put(p, place);
+            }
+            return place;
+        }
+
+        AppContainer container(String id) throws IOException {
+            AppContainer c = containers.get(id);
+            if (c == null) throw new IOException("app " + name + " has no container " + printable(id) + " on " + host);
+            return c;
+        }
+    }
+
+    private synchronized ContainerHost containers() throws IOException {
+        if (containers == null) {
+            try {
+                containers = ContainerHost.open(dir.resolve("containers"));
+                for (ContainerHost.Leftover l : containers.leftovers()) {
+                    events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent");
+                    containers.removeLeftover(l.id());
+                }
+            } catch (dev.talent.container.ContainerException e) {
+                throw new IOException("cannot run containers on " + host + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return containers;
+    }
+
+    static String checkApp(String app) throws IOException {
+        if (app == null || !APP.matcher(app).matches())
+            throw new IOException("not an app name: '" + printable(app == null ? "" : app) + "' (lower-case letters, digits, '-')");
+        return app;
+    }
+
+    static Platform checkPlatform(String name) throws IOException {
+        return Platform.fromName(name == null ? "" : name)
+                .orElseThrow(() -> new IOException("not a platform: '" + printable(name == null ? "" : name) + "'"));
+    }
+
+    synchronized Hosted app(String app) throws IOException {
+        Hosted h = apps.get(checkApp(app));
+        if (h == null) throw new IOException("no app " + app + " on " + host);
+        return h;
+    }
+
+    private synchronized Optional<Hosted> find(String app) throws IOException {
+        return Optional.ofNullable(apps.get(checkApp(app)));
+    }
+
+    /** Makes the app known here (or checks it is as known): blobs present, names valid. */
+    private synchronized Hosted admit(AppsMessages.Start s) throws IOException {
+        checkApp(s.app());
+        if (s.net()) throw new IOException("--net across hosts is not implemented by the agents yet: app " + s.app() + " refused");
+        if (s.args() == null || s.args().size() > MAX_ARGS) throw new IOException("app " + s.app() + ": at most " + MAX_ARGS + " arguments");
+        if (s.binaries() == null || s.binaries().isEmpty()) throw new IOException("app " + s.app() + " has no binaries");
+        for (var e : s.binaries().entrySet()) {
+            checkPlatform(e.getKey());
+            BlobStore.checkName(e.getValue());
+        }
+        Hosted h = apps.get(s.app());
+        if (h != null) return h;
+        Path appDir = dir.resolve("apps").resolve(s.app());
+        Files.createDirectories(appDir);
+        Path log = appDir.resolve("output.log");
+        if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+        containers();
+        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log);
+        apps.put(s.app(), h);
+        return h;
+    }
+
+    // ---- the app's life on this host ----
+
+    /** Starts the app fresh on {@code platform} here (its workdir unpacked from its blob). */
+    public void start(AppsMessages.Start s) throws IOException, InterruptedException {
+        Platform p = checkPlatform(s.platform());
+        if (find(s.app()).isPresent()) throw new IOException("app " + s.app() + " is already on " + host + " (remove it first)");
+        if (!s.binaries().containsKey(p.name())) throw new IOException("app " + s.app() + " has no binary for " + p.name());
+        Hosted h = admit(s);
+        try {
+            LocalApp.Place place = h.place(p);
+            if (s.workdir() != null && !s.workdir().isEmpty()) {
+                try (InputStream in = Files.newInputStream(blobs.path(BlobStore.checkName(s.workdir())))) {
+                    WorkdirArchive.unpack(in, place.work());
+                }
+            }
+            place.files().clearCheckpoints();
+            h.journal = ChangeJournal.watch(place.work());
+            AppContainer c = place.containers().create(false, Optional.empty());
+            track(h, c);
+            c.start();
+            synchronized (this) {
+                h.current = p;
+                h.running = c;
+                h.since = System.currentTimeMillis();
+            }
+            events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
+        } catch (IOException | RuntimeException e) {
+            remove(s.app());
+            throw e;
+        }
+    }
+
+    private void track(Hosted h, AppContainer c) {
+        synchronized (this) {
+            h.containers.put(c.id(), c);
+        }
+        c.onExit().thenAccept(status -> {
+            synchronized (this) {
+                // a stop at a checkpoint is a migration's: the app is not over
+                if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                    h.ended = status;
+                    events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
+                }
+            }
+        });
+    }
+
+    public synchronized AppsMessages.State state(String app) throws IOException {
+        Hosted h = find(app).orElse(null);
+        if (h == null || h.current == null) return new AppsMessages.State("absent", "", 0, 0);
+        if (h.ended != null) return new AppsMessages.State("ended", h.current.name(), h.since, h.ended);
+        return new AppsMessages.State("running", h.current.name(), h.since, 0);
+    }
+
+    public AppsMessages.Logs logs(String app, long offset, int max) throws IOException {
+        Hosted h = app(app);
+        boolean ended = state(app).kind().equals("ended");
+        if (offset < 0) throw new IOException("negative log offset");
+        int n = Math.max(0, Math.min(max, MAX_LOG_READ));
+        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
+            long size = f.length();
+            if (offset >= size) return new AppsMessages.Logs(new byte[0], size, ended);
+            byte[] b = new byte[(int) Math.min(n, size - offset)];
+            f.seek(offset);
+            f.readFully(b);
+            return new AppsMessages.Logs(b, offset + b.length, ended && offset + b.length >= size);
+        }
+    }
+
+    /** Stops the app here and removes everything of it (nothing to do when absent). */
+    public void remove(String app) throws IOException, InterruptedException {
+        Hosted h;
+        synchronized (this) {
+            h = apps.remove(checkApp(app));
+        }
+        if (h == null) return;
+        List<AppContainer> cs;
+        synchronized (this) {
+            cs = new ArrayList<>(h.containers.values());
+        }
+        for (AppContainer c : cs) {
+            try {
+                c.delete();
+            } catch (IOException e) {
+                events.accept("cannot remove container " + c.id() + ": " + e.getMessage());
+            }
+        }
+        closeQuietly(h.journal);
+        for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+        h.local.removeAll();
+        events.accept("removed " + app + " from " + host);
+    }
+
+    /** The app's working directory (where it runs here) as a {@link WorkdirArchive}. */
+    public void fetchWorkdir(String app, OutputStream out) throws IOException {
+        Hosted h = app(app);
+        Platform p;
+        synchronized (this) {
+            p = h.current;
+        }
+        if (p == null) throw new IOException("app " + app + " does not run on " + host);
+        WorkdirArchive.pack(h.place(p).work(), out);
+    }
+
+    /** The id of the container that runs the app here. */
+    public String currentContainer(String app) throws IOException {
+        Hosted h = app(app);
+        synchronized (this) {
+            if (h.running == null || h.ended != null) throw new IOException("app " + app + " does not run on " + host);
+            return h.running.id();
+        }
+    }
+
+    public AppsMessages.Start describe(String app) throws IOException {
+        Hosted h = app(app);
+        synchronized (this) {
+            return new AppsMessages.Start(h.name, h.current == null ? "" : h.current.name(), h.spec.binaries(), h.spec.args(),
+                    h.spec.workdir(), h.spec.net());
+        }
+    }
+
+    // ---- the migration side ----
+
+    /** Makes a destination place for the app (the app may be new here). */
+    public void prepare(AppsMessages.Start s) throws IOException {
+        Platform p = checkPlatform(s.platform());
+        Hosted h = admit(s);
+        synchronized (this) {
+            if (p.equals(h.current)) throw new IOException("app " + s.app() + " already runs on " + host + "/" + p.name());
+        }
+        h.place(p);
+    }
+
+    public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        AppContainer c = h.place(checkPlatform(platform)).containers().create(restart, fault);
+        track(h, c);
+        return c;
+    }
+
+    public AppContainer container(String app, String id) throws IOException {
+        Hosted h = app(app);
+        synchronized (this) {
+            return h.container(id);
+        }
+    }
+
+    public void deleteContainer(String app, String id) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        AppContainer c;
+        synchronized (this) {
+            c = h.container(id);
+        }
+        c.delete();
+        synchronized (this) {
+            h.containers.remove(id);
+        }
+    }
+
+    public boolean signal(String app, String id, String signal) throws IOException {
+        Signal s;
+        try {
+            s = Signal.valueOf(signal);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a signal: " + printable(signal));
+        }
+        return container(app, id).signal(s);
+    }
+
+    public RuntimeEvent nextEvent(String app, String platform, Duration timeout) throws IOException, InterruptedException {
+        return app(app).place(checkPlatform(platform)).containers().nextEvent(timeout);
+    }
+
+    public void clearEvents(String app, String platform) throws IOException {
+        app(app).place(checkPlatform(platform)).containers().clearEvents();
+    }
+
+    public void clearCheckpoints(String app, String platform) throws IOException {
+        app(app).place(checkPlatform(platform)).files().clearCheckpoints();
+    }
+
+    /** Just before the destination starts: what its journal saw so far were the syncs' copies; old events go. */
+    public void beforeStart(String app, String platform) throws IOException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        ChangeJournal j;
+        synchronized (this) {
+            j = h.incoming.get(p);
+        }
+        if (j != null) j.drain();
+        h.place(p).containers().clearEvents();
+    }
+
+    /** The container {@code id} on {@code platform} now runs the app here (a committed destination, or a rollback). */
+    public void adopt(String app, String platform, String id) throws IOException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        synchronized (this) {
+            AppContainer c = h.container(id);
+            ChangeJournal j = h.incoming.remove(p);
+            if (j != null) {
+                if (h.journal != null && h.journal != j) closeQuietly(h.journal);
+                h.journal = j;
+            }
+            h.current = p;
+            h.running = c;
+            h.ended = null;
+            h.since = System.currentTimeMillis();
+        }
+    }
+
+    /**
+     * The app left {@code platform} here (committed elsewhere): that place goes; when the app no longer runs on
+     * this host, everything of it goes.
+     */
+    public void release(String app, String platform) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        boolean whole;
+        synchronized (this) {
+            whole = h.current == null || h.current.equals(p);
+        }
+        if (whole) {
+            remove(app);
+            return;
+        }
+        synchronized (this) {
+            ChangeJournal j = h.incoming.remove(p);
+            closeQuietly(j);
+            h.places.remove(p);
+        }
+        h.local.dropPlace(p);
+    }
+
+    /** A prepared destination that is not used: its journal stops. */
+    public void dropJournal(String app, String platform) throws IOException {
+        Hosted h = app(app);
+        synchronized (this) {
+            closeQuietly(h.incoming.remove(checkPlatform(platform)));
+        }
+    }
+
+    public String whereStateIs(String app, String platform) throws IOException {
+        return app(app).place(checkPlatform(platform)).files().whereStateIs();
+    }
+
+    public AppsMessages.Restored restoreAccepted(String app, String platform, Consumer<String> warn) throws IOException {
+        RestoredCheckpoints r = app(app).place(checkPlatform(platform)).files().restoreAcceptedCheckpoints(warn);
+        return new AppsMessages.Restored(r.copied(), r.newest().map(BigInteger::toString).orElse(""), r.refused());
+    }
+
+    /** Source: accepts and signs the checkpoint the stopped program left; kept here until it is sent. */
+    public AppsMessages.Statement takeCheckpoint(String app, String platform) throws IOException {
+        Hosted h = app(app);
+        OutgoingCheckpoint ck = h.place(checkPlatform(platform)).files().takeCheckpoint();
+        synchronized (this) {
+            h.taken = ck;
+        }
+        return statement(ck.signature(), ck.sockets());
+    }
+
+    static AppsMessages.Statement statement(CheckpointSignature s, int sockets) {
+        return new AppsMessages.Statement(s.app(), s.name(), s.sequence().toString(), sockets, s.size(), s.sha256(), s.signature(),
+                s.signerKey(), s.signerChain());
+    }
+
+    static CheckpointSignature signature(AppsMessages.Statement s) throws IOException {
+        if (s == null || s.sequence() == null || s.sequence().length() > 40 || s.sha256() == null || s.signature() == null
+                || s.signerKey() == null || s.chain() == null || s.chain().size() > 8) throw new IOException("a malformed checkpoint statement");
+        try {
+            return new CheckpointSignature(s.app(), s.name(), new BigInteger(s.sequence()), s.size(), s.sha256(), s.signature(),
+                    s.signerKey(), s.chain());
+        } catch (NumberFormatException e) {
+            throw new IOException("a malformed checkpoint sequence", e);
+        }
+    }
+
+    /** Source: sends the checkpoint taken last to the agent at {@code to}, which checks it before its runtime can read it. */
+    public void sendCheckpoint(AppsMessages.Send to) throws IOException, InterruptedException {
+        Hosted h = app(to.app());
+        OutgoingCheckpoint ck;
+        synchronized (this) {
+            ck = h.taken;
+        }
+        if (ck == null) throw new IOException("no checkpoint of " + to.app() + " was taken on " + host);
+        OutgoingFilter f = outgoing;
+        CheckpointSignature s = f.statement(ck.signature());
+        try (InputStream in = f.bytes(ck.bytes().open())) {
+            link.sendCheckpoint(to, statement(s, ck.sockets()), in);
+        }
+    }
+
+    /** Destination: receives a checkpoint (verified, size and digest checked) into the place's checkpoint directory. */
+    public void receiveCheckpoint(String app, String platform, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        app(app).place(checkPlatform(platform)).files().receiveCheckpoint(signature(statement), bytes);
+    }
+
+    /**
+     * Source: sends the working directory to the destination: all of it ({@code mirror}), or what the journal saw
+     * since the last sync; the program's output log follows from the offset the destination lacks.
+     */
+    public AppsMessages.Sync syncTo(AppsMessages.Send to) throws IOException, InterruptedException {
+        Hosted h = app(to.app());
+        if (!to.mode().equals("mirror") && !to.mode().equals("journal")) throw new IOException("not a sync mode: " + printable(to.mode()));
+        long destinationLogSize = link.logSize(to);
+        Platform p = checkPlatform(to.platform());
+        ChangeJournal j;
+        synchronized (this) {
+            j = h.journal;
+        }
+        if (j == null) throw new IOException("app " + to.app() + " has no journal on " + host);
+        Changes changes = j.drain();
+        String mode = to.mode().equals("mirror") || changes instanceof Changes.Overflow ? "mirror" : "journal";
+        List<String> paths = mode.equals("mirror") ? List.of("") : ((Changes.Listed) changes).paths().stream().map(Path::toString).sorted().toList();
+        byte[] logTail;
+        long logFrom = Math.min(destinationLogSize, Files.size(h.log));
+        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
+            long size = f.length();
+            logTail = new byte[(int) Math.min(size - logFrom, 64L << 20)];
+            f.seek(logFrom);
+            f.readFully(logTail);
+        }
+        return link.sendSync(to, mode, paths, logFrom, logTail, out -> WorkdirArchive.pack(h.place(p).work(),
+                paths.stream().map(Path::of).toList(), out));
+    }
+
+    /** Where streams of the app are spooled on their way in. */
+    Path spoolDir(String app) throws IOException {
+        Path d = dir.resolve("apps").resolve(app(app).name).resolve("spool");
+        Files.createDirectories(d);
+        return d;
+    }
+
+    public long logSize(String app) throws IOException {
+        return Files.size(app(app).log);
+    }
+
+    /** The log part of a sync, read after its archive. */
+    @FunctionalInterface
+    interface LogPart {
+        byte[] read() throws IOException;
+    }
+
+    /** Destination: applies a sync (the archive staged, then synced into the place's working directory by talent-env). */
+    public AppsMessages.Sync receiveSync(String app, String platform, String mode, List<String> paths, InputStream archive,
+            LogPart logPart, long logFrom) throws IOException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        LocalApp.Place place = h.place(p);
+        Path staging = dir.resolve("apps").resolve(h.name).resolve("staging-" + p.name());
+        deleteTree(staging);
+        try {
+            WorkdirArchive.unpack(archive, staging);
+            SyncReport r;
+            if (mode.equals("mirror")) {
+                r = TreeSync.mirror(staging, place.work(), SyncLimits.DEFAULT);
+                ChangeJournal j = ChangeJournal.watch(place.work());
+                synchronized (this) {
+                    closeQuietly(h.incoming.put(p, j));
+                }
+            } else {
+                List<Path> listed = new ArrayList<>();
+                for (String s : paths) listed.add(WorkdirArchive.checkName(s, WorkdirArchive.Limits.DEFAULT));
+                r = TreeSync.copyChanged(staging, place.work(), new Changes.Listed(new java.util.HashSet<>(listed)), SyncLimits.DEFAULT);
+                ChangeJournal j;
+                synchronized (this) {
+                    j = h.incoming.get(p);
+                }
+                if (j != null) j.drain();
+            }
+            // the output log: this host's copy becomes the source's, up to what it had
+            byte[] log = logPart.read();
+            if (logFrom < 0 || logFrom > Files.size(h.log)) throw new IOException("log offset " + logFrom + " beyond this host's copy");
+            try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "rw")) {
+                f.setLength(logFrom);
+                f.seek(logFrom);
+                f.write(log);
+            }
+            return new AppsMessages.Sync(r.mode(), r.filesCopied(), r.filesDeleted(), r.bytesCopied(), r.entriesVanished(), r.nanos());
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // stopping a watch: nothing more useful to do
+        }
+    }
+
+    static String printable(String s) {
+        String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return t.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** Removes every app (the agent stops). */
+    @Override
+    public void close() {
+        List<String> names;
+        synchronized (this) {
+            names = new ArrayList<>(apps.keySet());
+        }
+        for (String a : names) {
+            try {
+                remove(a);
+            } catch (IOException | InterruptedException e) {
+                events.accept("cannot remove " + a + ": " + e.getMessage());
+            }
+        }
+        ContainerHost c;
+        synchronized (this) {
+            c = containers;
+            containers = null;
+        }
+        if (c != null) closeQuietly(c);
+        link.close();
+    }
+}

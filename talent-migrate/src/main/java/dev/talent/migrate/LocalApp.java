@@ -1,0 +1,205 @@
+package dev.talent.migrate;
+
+import dev.talent.container.ContainerHost;
+import dev.talent.container.ContainerSpec;
+import dev.talent.format.RuntimeContract;
+import dev.talent.migrate.pipeline.AppContainer;
+import dev.talent.migrate.pipeline.CheckpointReceiver;
+import dev.talent.migrate.pipeline.CheckpointSignature;
+import dev.talent.migrate.pipeline.CheckpointSigner;
+import dev.talent.migrate.pipeline.CheckpointVerifier;
+import dev.talent.migrate.pipeline.HostContainers;
+import dev.talent.migrate.pipeline.HostFiles;
+import dev.talent.migrate.pipeline.OutgoingCheckpoint;
+import dev.talent.migrate.pipeline.RestoredCheckpoints;
+import dev.talent.toolchain.Platform;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One app on this machine outside {@code talent run} (a fleet agent's): its places (one per platform, each with its
+ * working directory, checkpoint directory and event FIFO, as {@code talent run} lays them out), the checkpoints
+ * talent accepted of it, and the pipeline's local implementations over them: containers are made as
+ * {@code talent run} makes them ({@link #spec}), each container's exit is posted to its place's events.
+ */
+public final class LocalApp implements AutoCloseable {
+    private final ContainerHost containers;
+    private final String app;
+    private final Path dir;
+    private final AcceptedCheckpoints accepted;
+    private final CheckpointSigner signer;
+    private final CheckpointReceiver receiver;
+    private final Consumer<String> warn;
+    private final Map<Platform, Place> places = new LinkedHashMap<>();
+    private int serial;
+
+    private LocalApp(ContainerHost containers, String app, Path dir, AcceptedCheckpoints accepted, CheckpointSigner signer,
+            CheckpointReceiver receiver, Consumer<String> warn) {
+        this.containers = containers;
+        this.app = app;
+        this.dir = dir;
+        this.accepted = accepted;
+        this.signer = signer;
+        this.receiver = receiver;
+        this.warn = warn;
+    }
+
+    /**
+     * The app {@code app} in {@code dir} (its places under {@code places/}, its accepted checkpoints under
+     * {@code accepted/}): checkpoints it hands over are signed by {@code signer}, those it receives are checked by
+     * {@code verifier}.
+     */
+    public static LocalApp open(ContainerHost containers, String app, Path dir, CheckpointSigner signer,
+            CheckpointVerifier verifier, Consumer<String> warn) throws IOException {
+        AcceptedCheckpoints accepted = AcceptedCheckpoints.open(dir.resolve("accepted"), app, AcceptedCheckpoints.DEFAULT_MAX_BYTES);
+        return new LocalApp(containers, app, dir, accepted,
+                signer, new CheckpointReceiver(verifier, app, AcceptedCheckpoints.DEFAULT_MAX_BYTES), warn);
+    }
+
+    /**
+     * The container spec {@code talent run} gives a program on {@code host}: its binary and arguments over the place's
+     * working directory, checkpoint directory and event FIFO; {@code fault} is an injected failure (tests).
+     */
+    static ContainerSpec spec(String id, Host host, Path binary, List<String> args, boolean restart, Optional<String> fault) {
+        Map<String, String> env = new LinkedHashMap<>();
+        fault.ifPresent(f -> env.put(RuntimeContract.ENV_FAULT, f));
+        // A stop checkpoint is copied at once into the accepted checkpoints (fsynced there: the recovery copy), so
+        // the runtime need not fsync it itself; its periodic ones stay durable (docs/FORMAT.md "Durability").
+        env.put(RuntimeContract.ENV_FSYNC, "recovery");
+        return new ContainerSpec(id, host.platform, binary, args, host.work, host.checkpoints, host.events.path(), env, restart);
+    }
+
+    /** One platform's place of the app on this machine. */
+    public final class Place {
+        private final Host host;
+        private final Path binary;
+        private final List<String> args;
+        private final Path stdout;
+        private final String label;
+
+        private Place(Host host, Path binary, List<String> args, Path stdout, String label) {
+            this.host = host;
+            this.binary = binary;
+            this.args = List.copyOf(args);
+            this.stdout = stdout;
+            this.label = label;
+        }
+
+        public Platform platform() { return host.platform; }
+
+        /** The program's working directory here (mounted at /work). */
+        public Path work() { return host.work; }
+
+        /** Creates containers of the program here (each one's exit is posted to the events as ProcessExited). */
+        public HostContainers containers() {
+            HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
+                String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
+                LocalContainer c = new LocalContainer(containers.create(spec(id, h, binary, args, restart, fault).withStdoutFile(stdout)));
+                c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+                return c;
+            });
+            return new HostContainers() {
+                @Override
+                public String name() { return label; }
+
+                @Override
+                public AppContainer create(boolean restart, Optional<String> fault) throws IOException, InterruptedException {
+                    return local.create(restart, fault);
+                }
+
+                @Override
+                public RuntimeEvent nextEvent(java.time.Duration timeout) throws InterruptedException { return local.nextEvent(timeout); }
+
+                @Override
+                public void clearEvents() { local.clearEvents(); }
+            };
+        }
+
+        public HostFiles files() {
+            HostFiles local = new LocalHostFiles(host, app, accepted, signer, receiver,
+                    why -> warn.accept("passed over a file in the program's checkpoint directory: " + why));
+            return new HostFiles() {
+                @Override
+                public String name() { return label; }
+
+                @Override
+                public void clearCheckpoints() throws IOException { local.clearCheckpoints(); }
+
+                @Override
+                public OutgoingCheckpoint takeCheckpoint() throws IOException { return local.takeCheckpoint(); }
+
+                @Override
+                public void receiveCheckpoint(CheckpointSignature signed, java.io.InputStream bytes) throws IOException {
+                    local.receiveCheckpoint(signed, bytes);
+                }
+
+                @Override
+                public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> w) throws IOException {
+                    return local.restoreAcceptedCheckpoints(w);
+                }
+
+                @Override
+                public String whereStateIs() { return "on " + label + ": " + local.whereStateIs(); }
+            };
+        }
+
+        /** Removes the container (best effort: a failure only leaves garbage, told to the warnings). */
+        public void delete(AppContainer c) {
+            try {
+                c.delete();
+            } catch (Exception e) {
+                warn.accept("cannot remove container " + c.id() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The place of {@code platform} (made on first use): the program is {@code binary} with {@code args}, its stdout
+     * appended to {@code stdout}; {@code label} names the place in messages ({@code h1/x86_64}) and container ids.
+     */
+    public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, String label) throws IOException {
+        Place p = places.get(platform);
+        if (p == null) {
+            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, label);
+            places.put(platform, p);
+        }
+        return p;
+    }
+
+    /** Forgets the place of {@code platform} and removes its files (its containers must be gone). */
+    public synchronized void dropPlace(Platform platform) throws IOException {
+        Place p = places.remove(platform);
+        if (p == null) return;
+        p.host.close();
+        StateFiles.deleteTree(p.host.dir);
+    }
+
+    /** Whether the container host knows {@code id} (for checks of ids from the network). */
+    public boolean hasContainer(String id) { return containers.container(id).isPresent(); }
+
+    /** Closes the places' event channels and removes everything of the app here. */
+    public synchronized void removeAll() throws IOException {
+        close();
+        accepted.removeAll();
+        StateFiles.deleteTree(dir);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Place p : places.values()) {
+            try {
+                p.host.close();
+            } catch (IOException e) {
+                warn.accept("cannot close the events of " + p.label + ": " + e.getMessage());
+            }
+        }
+        places.clear();
+    }
+
+    private synchronized int nextSerial() { return ++serial; }
+}

@@ -1,0 +1,72 @@
+package dev.talent.migrate;
+
+import dev.talent.env.SyncReport;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.pipeline.StepResult;
+import java.time.Instant;
+
+/**
+ * Clock readings of one migration ({@link System#nanoTime()} of the process that runs the pipeline; 0 = not reached)
+ * and the {@link MigrationRecord} made of them, as {@code talent run} makes it: for a pipeline run elsewhere than in
+ * the {@link Orchestrator} (a fleet's, whose places are {@code host/platform}).
+ */
+public final class MigrationTiming {
+    private long requested, checkpointWritten, checkpointTransferred, synced, started, ready;
+    private SyncReport sync;
+    private boolean network;
+    private long netNanos;
+    private int sockets;
+
+    /** Takes the readings of one step's result. */
+    public void note(StepResult r) {
+        switch (r) {
+            case StepResult.SafePointRequested q -> {
+                requested = q.atNanos();
+                network = q.network();
+                netNanos += q.lockNanos();
+            }
+            case StepResult.SafePointReached p -> checkpointWritten = p.checkpointWrittenNanos();
+            case StepResult.CheckpointAccepted a -> sockets = a.sockets();
+            case StepResult.CheckpointTransferred c -> checkpointTransferred = c.atNanos();
+            case StepResult.FinalSynced f -> {
+                sync = f.report();
+                synced = f.atNanos();
+            }
+            case StepResult.Started s -> started = s.atNanos();
+            case StepResult.Confirmed c -> {
+                ready = c.readyNanos();
+                netNanos += c.unlockNanos();
+            }
+            case StepResult.ProgramEnded e -> { }
+            case StepResult.Committed c -> { }
+            case StepResult.RolledBack b -> { }
+        }
+    }
+
+    /** Time the network part took outside the steps' own readings (the TCP hand-over). */
+    public void addNetNanos(long nanos) { netNanos += nanos; }
+
+    public MigrationRecord record(String app, String from, String to, Instant at) {
+        return new MigrationRecord(app, from, to, true, ms(requested, ready), ms(requested, checkpointWritten),
+                ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
+                ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs());
+    }
+
+    public MigrationRecord failed(String app, String from, String to, Instant at, MigrationFailedException e) {
+        return new MigrationRecord(app, from, to, false, null, ms(requested, checkpointWritten),
+                ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
+                ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
+                mode(), sockets, netMs());
+    }
+
+    private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }
+
+    private int files() { return sync == null ? 0 : sync.filesCopied() + sync.filesDeleted(); }
+
+    private String mode() { return sync == null ? null : sync.mode(); }
+
+    /** Milliseconds from one reading to the other; null when the step was not reached. */
+    private static Double ms(long from, long to) {
+        return from == 0 || to == 0 ? null : Math.round((to - from) / 1e3) / 1e3;
+    }
+}
