@@ -27,10 +27,15 @@ public final class FleetSession implements AutoCloseable {
     }
 
     public static FleetSession open(Path option, Map<String, String> env) throws FleetException {
+        return open(option, env, w -> { });
+    }
+
+    /** {@code warn}: the agents' client's warnings (the command prints them on stderr). */
+    public static FleetSession open(Path option, Map<String, String> env, java.util.function.Consumer<String> warn) throws FleetException {
         FleetConfig config = FleetFile.resolve(option, env);
         Etcd etcd = Etcd.connect(config);
         try {
-            return new FleetSession(etcd, FleetAgentsClient.connector().connect(config, etcd));
+            return new FleetSession(etcd, FleetAgentsClient.connector(warn).connect(config, etcd));
         } catch (FleetException | RuntimeException e) {
             etcd.close();
             throw e;

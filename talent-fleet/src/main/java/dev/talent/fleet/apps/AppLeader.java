@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  */
 public final class AppLeader {
     public static final long PERIOD_MS = 300;
+    /** How long an app whose step failed waits before the next. */
+    public static final long RETRY_MS = 2000;
 
     private AppLeader() {}
 
@@ -30,6 +32,8 @@ public final class AppLeader {
             throws InterruptedException {
         Semaphore wake = new Semaphore(0);
         Set<String> busy = ConcurrentHashMap.newKeySet();
+        // pacing only (not state): an app whose step failed (an agent down, a start refused) is tried again later
+        java.util.Map<String, Long> notBefore = new ConcurrentHashMap<>();
         WatchOption prefix = WatchOption.builder().isPrefix(true).build();
         List<Watch.Watcher> watchers = new java.util.ArrayList<>();
         try (ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -45,16 +49,20 @@ public final class AppLeader {
                         apps = List.of();
                     }
                     for (String app : apps) {
+                        Long after = notBefore.get(app);
+                        if (after != null && System.nanoTime() - after < 0) continue;
                         if (!busy.add(app)) continue;
                         steps.submit(() -> {
                             try {
                                 reconciler.step(app);
                             } catch (FleetException e) {
-                                events.accept(app + ": " + e.getMessage());
+                                events.accept(app + ": " + e.getMessage() + " (again in " + RETRY_MS + " ms)");
+                                notBefore.put(app, System.nanoTime() + RETRY_MS * 1_000_000);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             } catch (RuntimeException e) {
-                                events.accept(app + ": " + e);
+                                events.accept(app + ": " + e + " (again in " + RETRY_MS + " ms)");
+                                notBefore.put(app, System.nanoTime() + RETRY_MS * 1_000_000);
                             } finally {
                                 busy.remove(app);
                                 wake.release();
