@@ -207,7 +207,9 @@ public final class AppsRpc {
                 }))
                 .addMethod(FETCH_WORKDIR, ServerCalls.asyncServerStreamingCall((o, response) -> pool.execute(() -> {
                     try {
-                        apps.fetchWorkdir(o.app(), new ChunkOut(c -> response.onNext(new AppsMessages.Chunk("", 0, c))));
+                        try (ChunkOut out = new ChunkOut(c -> response.onNext(new AppsMessages.Chunk("", 0, c)))) {
+                            apps.fetchWorkdir(o.app(), out);
+                        }
                         response.onCompleted();
                     } catch (IOException | RuntimeException e) {
                         response.onError(status(e));

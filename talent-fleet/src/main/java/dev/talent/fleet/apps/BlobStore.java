@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * A host's content-addressed blobs (binaries, working directory archives): {@code DIR/<sha256>}. A blob is written to
  * a temporary file, counted and hashed as it comes, and renamed into place (atomically) only when its size and
- * SHA-256 are those announced; a blob in the store is therefore always complete and what its name says.
+ * SHA-256 are those announced; a blob in the store is therefore always complete and what its name says. Blobs are
+ * read-only for everyone and executable (a binary runs from its blob, linked under the app's name).
  */
 public final class BlobStore {
     /** The largest blob a host takes (a static binary or a working directory's archive). */
@@ -106,7 +107,7 @@ public final class BlobStore {
             if (written != size) throw new IOException("blob " + sha256 + " is " + written + " bytes, not the " + size + " announced");
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(sha256)) throw new IOException("blob announced as " + sha256 + " has SHA-256 " + actual + ": refused");
-            Files.setPosixFilePermissions(part, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            Files.setPosixFilePermissions(part, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
             Files.move(part, dir.resolve(sha256), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
         }

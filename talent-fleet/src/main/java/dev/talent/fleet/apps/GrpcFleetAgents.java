@@ -114,7 +114,7 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     private static FleetException fail(String what, IOException e) {
-        return new FleetException(what + ": " + e.getMessage(), e);
+        return new FleetException(what + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
     }
 
     @Override

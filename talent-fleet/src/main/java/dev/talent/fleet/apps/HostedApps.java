@@ -49,6 +49,7 @@ public final class HostedApps implements AutoCloseable {
     static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     static final int MAX_LOG_READ = 1 << 20;
     static final int MAX_ARGS = 256;
+    static final Duration STARTED_WITHIN = Duration.ofSeconds(20);
 
     /** What a test does to the checkpoints this host sends (tampering with them); identity in production. */
     @FunctionalInterface
@@ -142,7 +143,17 @@ public final class HostedApps implements AutoCloseable {
             if (place == null) {
                 String sha = spec.binaries().get(p.name());
                 if (sha == null) throw new IOException("app " + name + " has no binary for " + p.name());
-                place = local.place(p, blobs.path(sha), spec.args(), log, host + "/" + p.name());
+                // the program runs as APP.PLATFORM (its name in the container), a link to its blob
+                Path bin = log.resolveSibling("bin").resolve(name + "." + p.name());
+                if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(bin.getParent());
+                    try {
+                        Files.createLink(bin, blobs.path(sha));
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(blobs.path(sha), bin);
+                    }
+                }
+                place = local.place(p, bin, spec.args(), log, host + "/" + p.name());
                 places.put(p, place);
             }
             return place;
@@ -235,11 +246,17 @@ public final class HostedApps implements AutoCloseable {
             h.journal = ChangeJournal.watch(place.work());
             AppContainer c = place.containers().create(false, Optional.empty());
             track(h, c);
-            c.start();
             synchronized (this) {
                 h.current = p;
                 h.running = c;
                 h.since = System.currentTimeMillis();
+            }
+            c.start();
+            // returns once the program runs (its runtime said so: a checkpoint request is then heard), or ended
+            long by = System.nanoTime() + STARTED_WITHIN.toNanos();
+            while (System.nanoTime() < by) {
+                RuntimeEvent e = place.containers().nextEvent(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
+                if (e instanceof RuntimeEvent.Started || e instanceof RuntimeEvent.ProcessExited) break;
             }
             events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
         } catch (IOException | RuntimeException e) {
