@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 class FleetAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND = Duration.ofMinutes(4);
-    private static final int STEPS = 1500, MS = 20;
+    private static final int STEPS = 1200, MS = 40;
 
     private TalentCli talent;
     private Path root, dir, fleet, program;
@@ -94,30 +94,37 @@ class FleetAppIT {
     void anAppMigratesHostToHostAcrossIsasSurvivesALeaderKillAndLosesNothing() throws Exception {
         EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
         Path workdir = EnvApp.inputDir(root.resolve("work"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64,aarch64", "--every", "700ms..1200ms",
-                "--migrations", "7", "--workdir", workdir.toString(), program.toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
+        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64,aarch64", "--every", "1s..2s",
+                "--workdir", workdir.toString(), program.toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         assertThat(deployed.stdoutText()).contains("envapp runs on h");
 
-        // requested migrations: to a host, to a platform, to both
-        for (String to : List.of("h2/aarch64", "h3", "x86_64")) {
+        // requested migrations: to another host (keeping the platform), then to the other platform
+        for (boolean host : new boolean[] {true, false}) {
+            JsonNode now = status();
+            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
+                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
             ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
-            assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+            // a scheduled migration may have taken it there first: the leader then drops the request and says so
+            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
         }
 
-        // kill -9 the leading controller while a migration is in flight; another one finishes or rolls it back
+        // kill -9 the leading controller while a migration is in flight (it migrates every 1-2 s); another one finishes
+        // or rolls it back from the record in etcd
         JsonNode leader = leader();
-        Process migrate = new ProcessBuilder(talent.commandLine(List.of("migrate", "--fleet", fleet.toString(), "envapp", "--to", "h1")))
-                .directory(root.toFile()).redirectOutput(root.resolve("kill-migrate.out").toFile())
-                .redirectError(root.resolve("kill-migrate.err").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!inFlight() && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(inFlight()).as("a migration in flight").isTrue();
         ProcessHandle.of(leader.get("controller_pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
-        assertThat(migrate.waitFor(90, TimeUnit.SECONDS)).as("talent migrate returns").isTrue();
-        String killNote = Files.readString(root.resolve("kill-migrate.out")) + Files.readString(root.resolve("kill-migrate.err"));
-        System.out.println("FleetAppIT: migrate during the leader's kill: " + killNote.strip());
-        assertThat(leader().get("name").asText()).as("a new leader").isNotNull();
+        long killed = System.nanoTime();
+        JsonNode next = leader();
+        while (next.get("controller_pid").asLong() == leader.get("controller_pid").asLong() && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(20)) {
+            Thread.sleep(200);
+            next = leader();
+        }
+        System.out.println("FleetAppIT: killed the leader on " + leader.get("name").asText() + "; " + next.get("name").asText()
+                + " leads " + (System.nanoTime() - killed) / 1_000_000 + " ms later (as seen through talent hosts)");
+        assertThat(next.get("controller_pid").asLong()).isNotEqualTo(leader.get("controller_pid").asLong());
 
         Path fetched = root.resolve("fetched");
         ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
@@ -147,6 +154,8 @@ class FleetAppIT {
         assertThat(ok).as("successful migrations").isGreaterThanOrEqualTo(10);
         assertThat(hosts).containsExactlyInAnyOrder("h1", "h2", "h3");
         assertThat(platforms).containsExactlyInAnyOrder("x86_64", "aarch64");
+        System.out.println("FleetAppIT: resolved after the kill: " + records.stream().filter(r -> (r.path("choice").asText()
+                + r.path("error").asText()).contains("resolved by controller")).map(JsonNode::toString).toList());
         assertThat(records).anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("schedule"))
                 .anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("request"));
 
