@@ -100,9 +100,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 if (hosts.size() < 2) throw new FleetException("host-to-host needs 2 live hosts with x86_64 and " + other.name() + "; have " + hosts);
                 List<dev.talent.fleet.apps.FleetAgents.Placement> nativeCycle = new java.util.ArrayList<>(), crossCycle = new java.util.ArrayList<>();
                 for (String h : hosts) nativeCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(h, x86.name()));
-                for (int i = 0; i < hosts.size(); i++)
-                    crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(i), i % 2 == 0 ? other.name() : x86.name()));
-                if (hosts.size() % 2 == 1) crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(1), other.name()));
+                // every move changes host and ISA: the hosts in turn, the platform alternating (twice round for an odd count)
+                for (int j = 0; j < 2 * hosts.size(); j++)
+                    crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
                 report(out, "native -> native (x86_64, host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
                         nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
                 report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
