@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 class FleetAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND = Duration.ofMinutes(4);
-    private static final int STEPS = 1200, MS = 40;
+    private static final int STEPS = 900, MS = 40;
 
     private TalentCli talent;
     private Path root, dir, fleet, program;

@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
  * Where an app goes, from what etcd says alone (controllers keep no state): candidates are the live hosts' platforms
  * that the app has a binary for. A scheduled move draws uniformly among the candidates not visited in the app's last
  * moves (a round, as {@code talent run} draws platforms), preferring those that differ from the current place in
- * both host and platform; a requested move honours the host and/or platform asked for.
+ * both host and platform (a round ends once every place was visited, as the history in etcd says); a requested
+ * move honours the host and/or platform asked for.
  */
 public final class PlacementChooser {
     private PlacementChooser() {}
@@ -44,9 +45,17 @@ public final class PlacementChooser {
             List<FleetAgents.Placement> visited, List<Records.HostInfo> live, RandomGenerator random) {
         List<FleetAgents.Placement> usable = candidates(app, live).stream().filter(c -> !c.equals(current)).toList();
         if (usable.isEmpty()) return Optional.empty();
-        // the round: the places visited in the last usable.size() moves are left out while others remain
-        List<FleetAgents.Placement> recent = visited.subList(Math.max(0, visited.size() - usable.size()), visited.size());
-        List<FleetAgents.Placement> fresh = usable.stream().filter(c -> !recent.contains(c)).toList();
+        // rounds, as talent run draws them, recomputed from the history: a round ends once every place was visited;
+        // the places of the current round are left out while others remain
+        java.util.Set<FleetAgents.Placement> all = new java.util.HashSet<>(candidates(app, live));
+        all.add(current);
+        java.util.Set<FleetAgents.Placement> round = new java.util.HashSet<>();
+        for (FleetAgents.Placement v : visited) {
+            if (!all.contains(v)) continue;
+            round.add(v);
+            if (round.size() == all.size()) round.clear();
+        }
+        List<FleetAgents.Placement> fresh = usable.stream().filter(c -> !round.contains(c)).toList();
         List<FleetAgents.Placement> pool = fresh.isEmpty() ? usable : fresh;
         List<FleetAgents.Placement> both = pool.stream()
                 .filter(c -> !c.host().equals(current.host()) && !c.platform().equals(current.platform())).toList();

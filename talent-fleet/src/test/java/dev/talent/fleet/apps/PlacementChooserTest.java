@@ -50,6 +50,8 @@ class PlacementChooserTest {
             visited.add(next);
             here = next;
         }
+        for (int round = 0; (round + 1) * 5 <= visited.size(); round++)
+            assertThat(new HashSet<>(visited.subList(round * 5, round * 5 + 5))).as("round %d visits every place once", round).hasSize(5);
         Set<FleetAgents.Placement> seen = new HashSet<>(visited);
         assertThat(seen).containsExactlyInAnyOrder(at("h1/x86_64"), at("h1/aarch64"), at("h2/x86_64"), at("h2/aarch64"), at("h3/x86_64"));
         long crossBoth = 0;
@@ -57,6 +59,23 @@ class PlacementChooserTest {
             if (!visited.get(i).host().equals(visited.get(i - 1).host()) && !visited.get(i).platform().equals(visited.get(i - 1).platform())) crossBoth++;
         assertThat(crossBoth).as("most moves change host and platform").isGreaterThan(visited.size() / 2);
         assertThat(PlacementChooser.scheduled(app("s390x"), at("h1/s390x"), List.of(), LIVE, r)).as("nowhere else").isEmpty();
+    }
+
+    @Test
+    void roundsAreDrawnAtRandomNotInAFixedOrder() {
+        AppRecords.AppRecord a = app("x86_64", "aarch64");
+        Set<List<FleetAgents.Placement>> sequences = new HashSet<>();
+        for (int seed = 0; seed < 8; seed++) {
+            Random r = new Random(seed);
+            FleetAgents.Placement here = at("h1/x86_64");
+            List<FleetAgents.Placement> visited = new ArrayList<>(List.of(here));
+            for (int i = 0; i < 15; i++) {
+                here = PlacementChooser.scheduled(a, here, visited, LIVE, r).orElseThrow().to();
+                visited.add(here);
+            }
+            sequences.add(visited.subList(5, 16));
+        }
+        assertThat(sequences).as("later rounds differ between draws").hasSizeGreaterThan(1);
     }
 
     @Test
