@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two agents with state directories of their own on loopback addresses, mutual TLS with a fleet CA of the test:
- * envapp (state in variables, an open output file, files it creates) starts on A/x86_64, moves to B/aarch64 and
- * back to A/s390x through {@link GrpcFleetAgents} (checkpoints and working directories streamed agent to agent);
+ * envapp (state in variables, an open output file, files it creates) starts on A/x86_64, moves to B/aarch64,
+ * back to A/s390x and to A/x86_64 through {@link GrpcFleetAgents} (checkpoints and working directories streamed agent to agent);
  * its output and working directory equal an uninterrupted run's. A forged or unsigned checkpoint is refused by the
  * destination and the program goes on at the source. Ten native migrations A/x86_64 and B/x86_64 measure the
  * host-to-host downtime.
@@ -184,8 +184,8 @@ class FleetAgentsIT {
     @Test
     @Order(1)
     void envappMovesHostToHostAcrossIsasAndEndsAsAnUninterruptedRun() throws Exception {
-        Reference ref = reference("isa", 800);
-        start("envapp", 800, 10);
+        Reference ref = reference("isa", 1000);
+        start("envapp", 1000, 10);
         Thread.sleep(400);
         MigrationRecord there = migrate("envapp", new Placement("ha", "x86_64"), new Placement("hb", "aarch64"));
         assertThat(there.ok()).as(there.toString()).isTrue();
@@ -199,6 +199,10 @@ class FleetAgentsIT {
         MigrationRecord back = migrate("envapp", new Placement("hb", "aarch64"), new Placement("ha", "s390x"));
         assertThat(back.ok()).as(back.toString()).isTrue();
         assertThat(dir.resolve("state-b/apps/envapp")).doesNotExist();
+        // and on one host, from one platform to another (the output log is the same file there)
+        MigrationRecord local = migrate("envapp", new Placement("ha", "s390x"), new Placement("ha", "x86_64"));
+        assertThat(local.ok()).as(local.toString()).isTrue();
+        assertThat(dir.resolve("state-a/apps/envapp/places/s390x")).doesNotExist();
 
         String out = awaitEnd("ha", "envapp");
         assertThat(out).as("stdout of the migrated run, whole on its last host").isEqualTo(ref.stdout());
@@ -213,8 +217,8 @@ class FleetAgentsIT {
     @Test
     @Order(2)
     void aForgedOrUnsignedCheckpointIsRefusedAndTheProgramGoesOnAtTheSource() throws Exception {
-        Reference ref = reference("tamper", 250);
-        start("tamper", 250, 10);
+        Reference ref = reference("tamper", 400);
+        start("tamper", 400, 10);
         Thread.sleep(300);
         List<HostedApps.OutgoingFilter> attacks = List.of(s -> {
             byte[] sig = s.signature();
@@ -251,6 +255,13 @@ class FleetAgentsIT {
             assertThat(dir.resolve("state-b/apps/tamper")).doesNotExist();
         }
         a.apps().filterOutgoing(s -> s);
+        // the destination's runtime fails to restore (an injected fault): the program goes on at the source too
+        MigrationRecord r = fleet.migrate("tamper", new Placement("ha", "x86_64"), new Placement("hb", "aarch64"), "request",
+                Optional::empty, Optional.of(dev.talent.migrate.Step.RESTORE));
+        assertThat(r.ok()).as(r.toString()).isFalse();
+        assertThat(r.failedStep()).isEqualTo(dev.talent.migrate.Step.RESTORE.label());
+        assertThat(fleet.state("ha", "tamper")).isInstanceOf(FleetAgents.AppState.Running.class);
+        assertThat(dir.resolve("state-b/apps/tamper")).doesNotExist();
         String out = awaitEnd("ha", "tamper");
         assertThat(out).isEqualTo(ref.stdout());
         Path fetched = dir.resolve("fetched-tamper");

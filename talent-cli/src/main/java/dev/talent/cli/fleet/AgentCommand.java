@@ -19,6 +19,10 @@ import picocli.CommandLine.Spec;
                         + " is refused during the handshake. Registers the host in etcd (/talent/hosts/NAME/info: address, port,"
                         + " platforms) and holds /talent/agents/NAME under a lease of 3 s that it keeps alive, so a dead agent is"
                         + " seen within 3 s. Exits 1 when it loses the lease (its supervisor starts it again).",
+                "Holds the host's apps under --state (blobs, apps, containers): starts them in runc containers as `talent run`"
+                        + " does, and for a migration streams their signed checkpoints and working directories straight to the"
+                        + " destination's agent (docs/FLEET.md). Needs the host's checkpoint signing key NAME.sign.key/NAME.sign.crt"
+                        + " next to its certificate (talent pki issue makes them).",
                 "Config: the fleet file (--fleet) has etcd=https://HOST:PORT,... and ca=, cert=, key= (this host's certificate,"
                         + " from `talent pki issue DIR NAME --ip ADDRESS`)."})
 public final class AgentCommand implements Callable<Integer> {

@@ -50,7 +50,9 @@ public final class PkiCommand implements Runnable {
             description = {"Issue DIR/NAME.crt and DIR/NAME.key (0600), signed by DIR's CA.",
                     "A host certificate (the default) is for both ends of mutual TLS (serverAuth, clientAuth) with NAME, localhost,"
                             + " 127.0.0.1 and every --ip/--dns as subject alternative names; --client makes one for clientAuth only"
-                            + " (the CLI's). Refuses to overwrite."})
+                            + " (the CLI's). Refuses to overwrite.",
+                    "A host also gets DIR/NAME.sign.key and DIR/NAME.sign.crt: its Ed25519 checkpoint signing key, certified by the"
+                            + " CA (a host certificate issued before, without one, gets one: nothing else is written)."})
     static final class Issue implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(index = "0", paramLabel = "DIR") Path dir;

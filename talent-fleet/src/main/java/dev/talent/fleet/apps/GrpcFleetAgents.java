@@ -253,6 +253,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             + " (blob " + sha + "): put it there first");
                 dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net()));
             } catch (IOException e) {
+                releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
             }
             Optional<String> destFault = fault.filter(s -> s == Step.RESTORE).map(s -> "restore");
@@ -373,14 +374,19 @@ public final class GrpcFleetAgents implements FleetAgents {
                 Thread.sleep(Math.min(ms, 200));
                 return null;
             }
-            long received = System.nanoTime() - Math.max(0, e.ageNanos());
+            return event(e, System.nanoTime());
+        }
+
+        /** The event an agent sent, timed on this process's clock ({@code now} less its age); null for none or unknown. */
+        static RuntimeEvent event(AppsMessages.Event e, long now) {
+            long received = now - Math.max(0, e.ageNanos());
             return switch (e.kind()) {
                 case "started" -> new RuntimeEvent.Started(e.platform(), received);
                 case "ready" -> new RuntimeEvent.Ready(e.sequence(), e.platform(), received);
                 case "checkpoint" -> new RuntimeEvent.CheckpointWritten(e.sequence(), received);
-                case "checkpoint-failed" -> new RuntimeEvent.CheckpointFailed(HostedApps.printable(e.message()), received);
+                case "checkpoint-failed" -> new RuntimeEvent.CheckpointFailed(HostedApps.printable(String.valueOf(e.message())), received);
                 case "exiting" -> new RuntimeEvent.Exiting(e.status(), received);
-                case "exited" -> new RuntimeEvent.ProcessExited(e.containerId(), e.status(), received);
+                case "exited" -> new RuntimeEvent.ProcessExited(String.valueOf(e.containerId()), e.status(), received);
                 default -> null;
             };
         }

@@ -606,10 +606,15 @@ public final class HostedApps implements AutoCloseable {
             // the output log: this host's copy becomes the source's, up to what it had
             byte[] log = logPart.read();
             if (logFrom < 0 || logFrom > Files.size(h.log)) throw new IOException("log offset " + logFrom + " beyond this host's copy");
+            // (only what this copy lacks is appended, never truncated: on the source's own host, the same app, this is
+            // the very file the program still appends to)
             try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "rw")) {
-                f.setLength(logFrom);
-                f.seek(logFrom);
-                f.write(log);
+                long size = f.length();
+                long skip = size - logFrom;
+                if (skip < log.length) {
+                    f.seek(size);
+                    f.write(log, (int) skip, (int) (log.length - skip));
+                }
             }
             return new AppsMessages.Sync(r.mode(), r.filesCopied(), r.filesDeleted(), r.bytesCopied(), r.entriesVanished(), r.nanos());
         } finally {
