@@ -33,6 +33,9 @@ public final class EtcdKeys {
     /** {@code /talent/apps/APP/ended}: how the app ended (its exit status, or why it was lost). */
     public static String ended(String app) { return APPS + app + "/ended"; }
 
+    /** {@code /talent/apps/APP/error}: why the leader could not start the app (until it runs; {@code deploy} shows it). */
+    public static String startError(String app) { return APPS + app + "/error"; }
+
     public static String placement(String app) { return PLACEMENT + app; }
 
     /** Written before a migration starts, marked committed in the ledger's transaction, deleted with its record. */

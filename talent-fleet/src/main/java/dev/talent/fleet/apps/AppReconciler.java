@@ -157,7 +157,12 @@ public final class AppReconciler {
             return;
         }
         FleetAgents.Placement at = c.get().to();
-        agents.start(at, spec.spec());
+        try {
+            agents.start(at, spec.spec());
+        } catch (FleetException e) {
+            store.startFailed(new AppStore.StartError(spec.name(), "on " + at + ": " + e.getMessage(), clock.getAsLong()));
+            throw new FleetException("cannot start " + spec.name() + " on " + at + ": " + e.getMessage(), e);
+        }
         if (!store.place(new Records.Placement(spec.name(), at.host(), at.platform(), clock.getAsLong(), next(spec, 0), 0))) {
             // undeployed (or placed by another leader) meanwhile: what was started goes
             agents.remove(at.host(), spec.name());

@@ -178,6 +178,18 @@ public final class AppStore {
                 List.of(Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)), "drop request");
     }
 
+    /** Why the leader could not start {@code app}: {@code deploy} shows it. */
+    public record StartError(String app, String error, @com.fasterxml.jackson.annotation.JsonProperty("at_ms") long atMs) {}
+
+    public boolean startFailed(StartError e) throws FleetException, InterruptedException {
+        return txn(List.of(present(EtcdKeys.spec(e.app())), absent(EtcdKeys.placement(e.app()))),
+                List.of(put(EtcdKeys.startError(e.app()), e)), "note the start error of " + e.app());
+    }
+
+    public Optional<StartError> startError(String app) throws FleetException, InterruptedException {
+        return one(EtcdKeys.startError(app), StartError.class).map(Versioned::value);
+    }
+
     public boolean ended(AppRecords.Ended e) throws FleetException, InterruptedException {
         return txn(List.of(present(EtcdKeys.spec(e.app())), absent(EtcdKeys.ended(e.app()))), List.of(put(EtcdKeys.ended(e.app()), e)), "end " + e.app());
     }

@@ -54,8 +54,15 @@ public final class FleetApps {
         }
         if (!any) throw new FleetException("no live host has any of the platforms " + String.join(",", app.platforms()) + " (see talent hosts)");
         if (!store.create(app)) throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
-        return until(timeout, "app " + app.name() + " to start (is a controller leading? see talent hosts)",
-                () -> view(app.name()).filter(v -> v.placement().isPresent() || v.ended().isPresent()));
+        return until(timeout, "app " + app.name() + " to start (is a controller leading? see talent hosts)", () -> {
+            Optional<AppStore.AppView> v = view(app.name()).filter(x -> x.placement().isPresent() || x.ended().isPresent());
+            if (v.isPresent()) return v;
+            Optional<AppStore.StartError> error = store.startError(app.name());
+            if (error.isPresent())
+                throw new FleetException("the leader cannot start " + app.name() + " " + error.get().error()
+                        + " (it tries again; talent undeploy " + app.name() + " gives up)");
+            return Optional.empty();
+        });
     }
 
     public Optional<AppStore.AppView> view(String app) throws FleetException, InterruptedException { return store.view(app); }

@@ -1,6 +1,7 @@
 package dev.talent.fleet.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.talent.fleet.Etcd;
 import dev.talent.fleet.EtcdKeys;
@@ -88,6 +89,18 @@ class AppReconcilerIT {
         assertThat(agents.running("svc")).hasSize(1).allMatch(p -> p.platform().equals("aarch64") && !p.host().equals("h3"));
         assertThat(view("svc").where()).contains(agents.running("svc").get(0));
         assertThat(agents.journal.stream().filter(j -> j.startsWith("start"))).hasSize(1);
+    }
+
+    @Test
+    void aStartTheAgentRefusesIsNotedForDeploy() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        agents.refuseStart = "runc create failed";
+        assertThatThrownBy(() -> leader.step("svc")).isInstanceOf(dev.talent.fleet.FleetException.class).hasMessageContaining("runc create failed");
+        assertThat(store.startError("svc")).hasValueSatisfying(e -> assertThat(e.error()).contains("runc create failed"));
+        assertThat(view("svc").placement()).isEmpty();
+        agents.refuseStart = null;
+        leader.step("svc");
+        assertThat(agents.running("svc")).hasSize(1);
     }
 
     @Test

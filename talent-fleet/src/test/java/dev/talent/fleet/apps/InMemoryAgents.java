@@ -47,9 +47,13 @@ final class InMemoryAgents implements FleetAgents {
 
     @Override public synchronized void putBlob(String host, String sha256, Path file) { journal.add("blob " + host + " " + sha256); }
 
+    /** Set: the next start is refused with this message. */
+    String refuseStart;
+
     @Override
-    public synchronized void start(Placement at, AppSpec spec) {
+    public synchronized void start(Placement at, AppSpec spec) throws FleetException {
         journal.add("start " + spec.name() + " " + at);
+        if (refuseStart != null) throw new FleetException(refuseStart);
         host(at.host()).put(spec.name(), new AppState.Running(at.platform(), now));
     }
 
