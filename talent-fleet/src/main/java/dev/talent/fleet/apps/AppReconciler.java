@@ -160,7 +160,8 @@ public final class AppReconciler {
         try {
             agents.start(at, spec.spec());
         } catch (FleetException e) {
-            store.startFailed(new AppStore.StartError(spec.name(), "on " + at + ": " + e.getMessage(), clock.getAsLong()));
+            String why = e.getMessage().contains(at.toString()) ? e.getMessage() : "on " + at + ": " + e.getMessage();
+            store.startFailed(new AppStore.StartError(spec.name(), why, clock.getAsLong()));
             throw new FleetException("cannot start " + spec.name() + " on " + at + ": " + e.getMessage(), e);
         }
         if (!store.place(new Records.Placement(spec.name(), at.host(), at.platform(), clock.getAsLong(), next(spec, 0), 0))) {

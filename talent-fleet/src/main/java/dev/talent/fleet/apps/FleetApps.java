@@ -59,7 +59,7 @@ public final class FleetApps {
             if (v.isPresent()) return v;
             Optional<AppStore.StartError> error = store.startError(app.name());
             if (error.isPresent())
-                throw new FleetException("the leader cannot start " + app.name() + " " + error.get().error()
+                throw new FleetException("the leader could not start " + app.name() + ": " + error.get().error()
                         + " (it tries again; talent undeploy " + app.name() + " gives up)");
             return Optional.empty();
         });
