@@ -40,6 +40,10 @@ public final class Main implements Runnable {
         m.put("hosts", dev.talent.cli.fleet.HostsCommand.class);
         m.put("agent", dev.talent.cli.fleet.AgentCommand.class);
         m.put("controller", dev.talent.cli.fleet.ControllerCommand.class);
+        m.put("deploy", dev.talent.cli.fleet.DeployCommand.class);
+        m.put("logs", dev.talent.cli.fleet.LogsCommand.class);
+        m.put("wait", dev.talent.cli.fleet.WaitCommand.class);
+        m.put("undeploy", dev.talent.cli.fleet.UndeployCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -8,6 +8,7 @@ import dev.talent.migrate.control.ControlException;
 import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.toolchain.Platform;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,11 +46,22 @@ public final class MigrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "APP", description = "The app's name (talent run --name; see talent status).")
     String app;
 
+    @Option(names = "--fleet", paramLabel = "FILE", description = "Migrate an app of this fleet (default: $TALENT_FLEET when set;"
+            + " without either: a local talent run). In a fleet, --to takes HOST, PLATFORM or HOST/PLATFORM.")
+    Path fleet;
+
     /** Where the apps are; tests point it at their own directory. */
     ControlClient client;
 
+    /** The environment ($TALENT_FLEET); tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
+            if (noWait) throw new ParameterException(spec.commandLine(), "--no-wait: not with a fleet (the fleet's migrate waits for its record)");
+            return dev.talent.cli.fleet.FleetCommands.migrate(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, to, json);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<String> platform = Optional.ofNullable(to).map(this::platformName);

@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
  * start 12, restore 9)} or {@code app: x86_64 -> s390x failed at step sync: MESSAGE}. Used by
  * {@code talent migrate}, {@code talent status APP} and {@code talent run}'s progress lines.
  */
-final class MigrationLine {
+public final class MigrationLine {
     private MigrationLine() {}
 
     /** The line with the app's name in front. */
-    static String of(MigrationRecord record) {
+    public static String of(MigrationRecord record) {
         return SafeText.escape(record.app()) + ": " + body(record);
     }
 

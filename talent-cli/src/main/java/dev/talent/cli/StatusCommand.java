@@ -44,11 +44,21 @@ public final class StatusCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "The app's name (talent run --name).")
     String app;
 
+    @Option(names = "--fleet", paramLabel = "FILE", description = "Show the apps of this fleet (default: $TALENT_FLEET when set;"
+            + " without either: the local talent runs).")
+    Path fleet;
+
     /** Where the apps are; tests point it at their own directory. */
     ControlClient client;
 
+    /** The environment ($TALENT_FLEET); tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
+            return dev.talent.cli.fleet.FleetCommands.status(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, json);
+        }
         ControlClient control = client != null ? client : ControlClient.forCurrentUser();
         return app == null ? all(control) : one(control);
     }

@@ -20,8 +20,8 @@ public final class Controller {
 
     private Controller() {}
 
-    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop)
-            throws FleetException, InterruptedException {
+    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
+            dev.talent.fleet.apps.AgentsConnector connector) throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
@@ -60,9 +60,27 @@ public final class Controller {
             Records.ControllerRecord leader = new Records.ControllerRecord(host, self.pid(), System.currentTimeMillis());
             etcd.put(EtcdKeys.LEADER, leader, lease.id());
             events.accept("leading (election key " + won.getLeader().getKey() + ", revision " + won.getLeader().getRevision() + ")");
-            int status = Agent.awaitEither(stop, lost);
-            if (status != 0) events.accept("stopping: " + lease.reason());
-            return status;
+            // while it leads: the apps (they stop when it is stopped or its lease is lost: the fence fails its writes)
+            CountDownLatch either = new CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Agent.awaitEither(stop, lost);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                either.countDown();
+            });
+            try (dev.talent.fleet.apps.FleetAgents agents = connector.connect(config, etcd)) {
+                var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
+                var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
+                        new java.util.Random(), events);
+                dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
+            }
+            if (lost.getCount() == 0) {
+                events.accept("stopping: " + lease.reason());
+                return 1;
+            }
+            return 0;
         }
     }
 }

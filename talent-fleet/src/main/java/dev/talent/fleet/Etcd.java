@@ -39,9 +39,12 @@ public final class Etcd implements AutoCloseable {
         return new Etcd(c);
     }
 
+    /** A connection over {@code client} as built by the caller (tests: a loopback etcd without TLS). */
+    public static Etcd of(Client client) { return new Etcd(client); }
+
     public Client client() { return client; }
 
-    static ByteSequence bytes(String s) { return ByteSequence.from(s, StandardCharsets.UTF_8); }
+    public static ByteSequence bytes(String s) { return ByteSequence.from(s, StandardCharsets.UTF_8); }
 
     /** Puts {@code value} as JSON, under {@code lease} unless it is 0. */
     public void put(String key, Object value, long lease) throws FleetException, InterruptedException {
@@ -61,7 +64,7 @@ public final class Etcd implements AutoCloseable {
     }
 
     /** A value read back as {@code type}; values that are too large or not of that shape are refused. */
-    static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
+    public static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
         byte[] b = kv.getValue().getBytes();
         if (b.length > MAX_VALUE) throw new FleetException("etcd value at " + kv.getKey() + " is " + b.length + " bytes: not the fleet's");
         try {
@@ -71,7 +74,7 @@ public final class Etcd implements AutoCloseable {
         }
     }
 
-    static <T> T await(CompletableFuture<T> f, String what) throws FleetException, InterruptedException {
+    public static <T> T await(CompletableFuture<T> f, String what) throws FleetException, InterruptedException {
         try {
             return f.get(CALL.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

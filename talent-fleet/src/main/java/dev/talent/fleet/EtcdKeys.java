@@ -21,6 +21,33 @@ public final class EtcdKeys {
     /** {@code /talent/placement/APP}: where an app runs (written by the controller that deploys it). */
     public static final String PLACEMENT = ROOT + "placement/";
 
+    /** {@code /talent/apps/APP/spec}: an app's desired state ({@code deploy}; {@code undeploy} sets its flag). */
+    public static final String APPS = ROOT + "apps/";
+    /** {@code /talent/migrations/APP/current} (in flight) and {@code /talent/migrations/APP/NNNNNN} (finished). */
+    public static final String MIGRATIONS = ROOT + "migrations/";
+    /** {@code /talent/requests/APP}: a migration asked for by {@code talent migrate}, until the leader acts on it. */
+    public static final String REQUESTS = ROOT + "requests/";
+
+    public static String spec(String app) { return APPS + app + "/spec"; }
+
+    /** {@code /talent/apps/APP/ended}: how the app ended (its exit status, or why it was lost). */
+    public static String ended(String app) { return APPS + app + "/ended"; }
+
+    /** {@code /talent/apps/APP/error}: why the leader could not start the app (until it runs; {@code deploy} shows it). */
+    public static String startError(String app) { return APPS + app + "/error"; }
+
+    public static String placement(String app) { return PLACEMENT + app; }
+
+    /** Written before a migration starts, marked committed in the ledger's transaction, deleted with its record. */
+    public static String inFlight(String app) { return MIGRATIONS + app + "/current"; }
+
+    /** The prefix of an app's finished migrations (keys sort in the order they happened). */
+    public static String migrations(String app) { return MIGRATIONS + app + "/"; }
+
+    public static String migration(String app, int seq) { return String.format("%s%s/%06d", MIGRATIONS, app, seq); }
+
+    public static String request(String app) { return REQUESTS + app; }
+
     public static String hostInfo(String name) { return HOSTS + name + "/info"; }
 
     public static String agent(String name) { return AGENTS + name; }

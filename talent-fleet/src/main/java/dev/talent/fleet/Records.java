@@ -18,8 +18,15 @@ public final class Records {
     /** {@code /talent/controllers/NAME} (leased), the election proposal and {@code /talent/leader}. */
     public record ControllerRecord(String host, long pid, @JsonProperty("since_ms") long sinceMs) {}
 
-    /** {@code /talent/placement/APP}: where an app runs. */
-    public record Placement(String app, String host, String platform) {}
+    /**
+     * {@code /talent/placement/APP}: where an app runs, since when, and when the leader next migrates it on schedule.
+     *
+     * @param nextMs   when the next scheduled migration is due (epoch ms); null: only on request
+     * @param moves    successful migrations so far (for {@code --migrations K})
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record Placement(String app, String host, String platform, @JsonProperty("since_ms") long sinceMs,
+            @JsonProperty("next_ms") Long nextMs, int moves) {}
 
     /** The empty request of Ping. */
     public record PingRequest(String from) {}

@@ -47,7 +47,9 @@ public final class Supervisor {
         }
         for (int k = 1; k <= lab.hosts(); k++) {
             String h = LabLayout.hostName(k);
-            List<String> agent = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
+            // nsenter enters the host's network namespace only: `ip netns exec` also mounts a sysfs of its own over
+            // /sys, which hides /sys/fs/cgroup, and runc cannot start the agent's containers without it
+            List<String> agent = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + LabLayout.netns(k), "--"));
             agent.addAll(lab.talent());
             agent.addAll(List.of("agent", "--name", h, "--address", LabLayout.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
                     "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString()));

@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "fleet", mixinStandardHelpOptions = true,
         description = {"Controller failover of a fleet on this machine (a lab): kill -9 the leading controller, time until etcd's"
                 + " election names another; repeated --kills times (waiting for the killed one to be back in between).",
-                "Host-to-host migration downtime is not measured yet: the fleet does not migrate between hosts yet."})
+                "With --migrations N: builds the migration benchmark's program (x86_64 and --foreign), deploys it to the fleet and"
+                        + " asks the leader for N host-to-host migrations on x86_64 (native -> native) and N across ISAs"
+                        + " (x86_64 <-> FOREIGN on other hosts); reports downtime median and p95 with its phases, and etcd"
+                        + " writes per migration (revisions consumed, the request included)."})
 public final class FleetBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
@@ -27,9 +30,23 @@ public final class FleetBenchCommand implements Callable<Integer> {
     @Option(names = "--agent-loss", paramLabel = "HOST", description = "Also freeze HOST's agent (SIGSTOP) and time until etcd drops it"
             + " and until a new agent of HOST is registered.") String agentLoss;
 
+    @Option(names = "--migrations", paramLabel = "N", defaultValue = "0",
+            description = "Host-to-host migrations per scenario (default: ${DEFAULT-VALUE}: none; 20 or more for a p95).") int migrations;
+
+    @Option(names = "--foreign", paramLabel = "PLATFORM", defaultValue = "aarch64",
+            description = "The other ISA of the cross-ISA scenario (default: ${DEFAULT-VALUE}).") String foreign;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (kills == 0 && migrations > 0) {
+            try {
+                return hostToHost(out);
+            } catch (FleetException | java.io.IOException | BenchFailedException e) {
+                spec.commandLine().getErr().println("talent bench fleet: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
         try {
             String file = fleet != null ? fleet.toString() : System.getenv("TALENT_FLEET");
             if (file == null || file.isBlank()) throw new FleetException("which fleet? give --fleet FILE or set TALENT_FLEET");
@@ -45,12 +62,77 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 out.printf("froze %s's agent (pid %d): etcd dropped it after %.0f ms (lease TTL %d s); a new agent (pid %d) registered after %.0f ms%n",
                         a.host(), a.pid(), a.seenDeadMs(), dev.talent.fleet.Agent.LEASE_TTL_S, a.newPid(), a.backMs());
             }
-            out.println("host-to-host migration downtime: not measured (host-to-host migration is not implemented yet)");
+            if (migrations > 0) return hostToHost(out);
             out.flush();
             return ExitCodes.OK;
-        } catch (FleetException e) {
+        } catch (FleetException | java.io.IOException | BenchFailedException e) {
             spec.commandLine().getErr().println("talent bench fleet: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
+    }
+
+    private int hostToHost(PrintWriter out) throws FleetException, java.io.IOException, BenchFailedException, InterruptedException {
+        dev.talent.toolchain.Platform x86 = dev.talent.toolchain.Platform.parse("x86_64");
+        dev.talent.toolchain.Platform other = dev.talent.toolchain.Platform.parse(foreign);
+        dev.talent.cli.ProgramBuilder builder = new dev.talent.cli.ProgramBuilder(dev.talent.toolchain.ToolchainProbe.ofHost(),
+                dev.talent.toolchain.RuntimeLibrary.fromClasspath(dev.talent.cli.TalentDirectories.cache()),
+                dev.talent.cli.Instrumenter.checkpointCompiler());
+        PrintWriter err = spec.commandLine().getErr();
+        try (BenchWorkspace ws = BenchWorkspace.create(dev.talent.toolchain.ToolchainProbe.ofHost(), builder, e -> {});
+             dev.talent.cli.fleet.FleetSession session = dev.talent.cli.fleet.FleetSession.open(fleet, System.getenv())) {
+            java.util.Map<dev.talent.toolchain.Platform, Path> bins = ws.buildInstrumented(ws.extract(MigrationBench.SOURCE), "h2h",
+                    List.of(x86, other));
+            java.util.Map<String, Path> byName = new java.util.LinkedHashMap<>();
+            java.util.Map<String, String> digests = new java.util.LinkedHashMap<>();
+            for (var e : bins.entrySet()) {
+                byName.put(e.getKey().name(), e.getValue());
+                digests.put(e.getKey().name(), dev.talent.cli.fleet.DeployCommand.sha256(e.getValue()));
+            }
+            String app = "bench-h2h-" + ProcessHandle.current().pid();
+            var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, List.of("10000000", "5"), null, false, null,
+                    List.of(x86.name(), other.name()), null, null, null, System.currentTimeMillis(), false);
+            var apps = session.apps();
+            apps.deploy(record, new dev.talent.fleet.apps.FleetApps.Blobs(byName, java.util.Optional.empty()), Duration.ofMinutes(2));
+            try {
+                List<String> hosts = dev.talent.fleet.apps.AppReconciler.liveHosts(session.etcd()).stream()
+                        .filter(h -> h.platforms().contains(x86.name()) && h.platforms().contains(other.name()))
+                        .map(dev.talent.fleet.Records.HostInfo::name).sorted().toList();
+                if (hosts.size() < 2) throw new FleetException("host-to-host needs 2 live hosts with x86_64 and " + other.name() + "; have " + hosts);
+                List<dev.talent.fleet.apps.FleetAgents.Placement> nativeCycle = new java.util.ArrayList<>(), crossCycle = new java.util.ArrayList<>();
+                for (String h : hosts) nativeCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(h, x86.name()));
+                // every move changes host and ISA: the hosts in turn, the platform alternating (twice round for an odd count)
+                for (int j = 0; j < 2 * hosts.size(); j++)
+                    crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
+                report(out, "native -> native (x86_64, host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
+                        nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
+                report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
+                        apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
+            } finally {
+                apps.undeploy(app, Duration.ofMinutes(1));
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples) {
+        List<dev.talent.migrate.control.MigrationRecord> ok = samples.stream().map(dev.talent.fleet.apps.HostToHostBench.Sample::record)
+                .filter(dev.talent.migrate.control.MigrationRecord::ok).toList();
+        out.printf("%s: %d migrations, %d ok%n", title, samples.size(), ok.size());
+        phase(out, "downtime", ok.stream().map(dev.talent.migrate.control.MigrationRecord::downtimeMs).toList());
+        phase(out, "  safe point", ok.stream().map(dev.talent.migrate.control.MigrationRecord::safePointMs).toList());
+        phase(out, "  checkpoint", ok.stream().map(dev.talent.migrate.control.MigrationRecord::checkpointMs).toList());
+        phase(out, "  final sync", ok.stream().map(dev.talent.migrate.control.MigrationRecord::syncMs).toList());
+        phase(out, "  start", ok.stream().map(dev.talent.migrate.control.MigrationRecord::startMs).toList());
+        phase(out, "  restore", ok.stream().map(dev.talent.migrate.control.MigrationRecord::restoreMs).toList());
+        List<Double> writes = samples.stream().map(s -> (double) s.etcdWrites()).toList();
+        out.printf("  etcd writes per migration: median %.0f, max %.0f (revisions: the request, begin, commit, finish)%n",
+                dev.talent.fleet.apps.HostToHostBench.quantile(writes, 0.5), dev.talent.fleet.apps.HostToHostBench.quantile(writes, 1.0));
+    }
+
+    private static void phase(PrintWriter out, String name, List<Double> ms) {
+        List<Double> known = ms.stream().filter(java.util.Objects::nonNull).toList();
+        out.printf("  %-12s median %8.1f ms  p95 %8.1f ms  (n=%d)%n", name, dev.talent.fleet.apps.HostToHostBench.quantile(known, 0.5),
+                dev.talent.fleet.apps.HostToHostBench.quantile(known, 0.95), known.size());
     }
 }

@@ -34,7 +34,7 @@ public final class ControllerCommand implements Callable<Integer> {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
         try {
             String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-            return Controller.run(h, fleet, log, Daemon.stopOnSignal());
+            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log));
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
             return ExitCodes.UNAVAILABLE;

@@ -1,0 +1,15 @@
+package dev.talent.cli.fleet;
+
+import dev.talent.fleet.apps.AgentsConnector;
+import dev.talent.fleet.apps.GrpcFleetAgents;
+import java.util.function.Consumer;
+
+/** The fleet's agents as the controller and the commands reach them: gRPC over mutual TLS, addresses from etcd. */
+final class FleetAgentsClient {
+    private FleetAgentsClient() {}
+
+    /** {@code warn}: what the agents' client reports that is not an error (a container left behind, ...). */
+    static AgentsConnector connector(Consumer<String> warn) {
+        return (config, etcd) -> GrpcFleetAgents.viaEtcd(config.tls(), etcd, GrpcFleetAgents.Timeouts.defaults(), warn);
+    }
+}

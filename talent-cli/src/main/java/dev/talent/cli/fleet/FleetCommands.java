@@ -1,0 +1,95 @@
+package dev.talent.cli.fleet;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.talent.cli.ExitCodes;
+import dev.talent.cli.MigrationLine;
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppReconciler;
+import dev.talent.fleet.apps.AppStore;
+import dev.talent.migrate.control.ControlJson;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.toolchain.Platform;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code talent status} and {@code talent migrate} when a fleet is configured (--fleet or $TALENT_FLEET). */
+public final class FleetCommands {
+    private FleetCommands() {}
+
+    /** {@code talent status [APP] [--json]} of the fleet's apps. */
+    public static int status(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, boolean json)
+            throws InterruptedException {
+        try (FleetSession s = FleetSession.open(fleet, env)) {
+            Map<String, Records.HostInfo> hosts = new HashMap<>();
+            for (Records.HostInfo h : AppReconciler.liveHosts(s.etcd)) hosts.put(h.name(), h);
+            AppStore store = new AppStore(s.etcd);
+            if (app != null) {
+                Optional<AppStore.AppView> v = store.view(app);
+                if (v.isEmpty()) {
+                    err.println("talent status: no app named " + app + " is deployed in the fleet");
+                    return ExitCodes.UNAVAILABLE;
+                }
+                out.print(json ? StatusView.json(v.get(), hosts).toString() + "\n" : StatusView.text(v.get(), hosts));
+            } else {
+                ArrayNode all = ControlJson.MAPPER.createArrayNode();
+                for (String a : store.apps()) {
+                    Optional<AppStore.AppView> v = store.view(a);
+                    if (v.isEmpty()) continue;
+                    if (json) all.add(StatusView.json(v.get(), hosts));
+                    else out.print(StatusView.text(v.get(), hosts).lines().findFirst().orElse("") + "\n");
+                }
+                if (json) out.println(all);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (FleetException e) {
+            err.println("talent status: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    /** {@code talent migrate APP --to HOST[/PLATFORM]|PLATFORM} in the fleet: asks the leader, waits for the record. */
+    public static int migrate(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, String to,
+            boolean json) throws InterruptedException {
+        String host = null, platform = null;
+        if (to != null) try {
+            int slash = to.indexOf('/');
+            if (slash >= 0) {
+                host = slash == 0 ? null : to.substring(0, slash);
+                platform = Platform.parse(to.substring(slash + 1)).name();
+            } else if (isPlatform(to)) {
+                platform = Platform.parse(to).name();
+            } else {
+                host = to;
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("talent migrate: --to " + to + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try (FleetSession s = FleetSession.open(fleet, env)) {
+            MigrationRecord r = s.apps.migrate(app, host, platform, Duration.ofSeconds(120));
+            out.println(json ? r.toJsonLine() : MigrationLine.of(r));
+            out.flush();
+            return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
+        } catch (FleetException e) {
+            err.println("talent migrate: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    private static boolean isPlatform(String name) {
+        try {
+            Platform.parse(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,83 @@
+package dev.talent.cli.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fleet commands' checks before they reach a fleet, and how status and migrate choose the fleet. */
+class FleetAppCommandsTest {
+    @TempDir Path tmp;
+
+    private record Ran(int status, String out, String err) {}
+
+    private static Ran run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int status = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Ran(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void aFleetIsNamedByTheOptionOrTheEnvironment() {
+        assertThat(FleetSession.configured(null, Map.of())).isFalse();
+        assertThat(FleetSession.configured(null, Map.of("TALENT_FLEET", " "))).isFalse();
+        assertThat(FleetSession.configured(null, Map.of("TALENT_FLEET", "lab/fleet.conf"))).isTrue();
+        assertThat(FleetSession.configured(Path.of("f"), Map.of())).isTrue();
+    }
+
+    @Test
+    void statusAndMigrateWithAFleetFileActOnTheFleet() {
+        Path missing = tmp.resolve("none/fleet.conf");
+        Ran status = run("status", "--fleet", missing.toString(), "svc");
+        assertThat(status.status()).isEqualTo(69);
+        assertThat(status.err()).contains("no fleet configuration at " + missing);
+        Ran migrate = run("migrate", "--fleet", missing.toString(), "svc", "--to", "h2/aarch64");
+        assertThat(migrate.status()).isEqualTo(69);
+        assertThat(migrate.err()).contains("no fleet configuration at " + missing);
+        Ran badPlatform = run("migrate", "--fleet", missing.toString(), "svc", "--to", "h2/sparc");
+        assertThat(badPlatform.status()).isEqualTo(64);
+        assertThat(badPlatform.err()).contains("sparc");
+        Ran noWait = run("migrate", "--fleet", missing.toString(), "svc", "--no-wait");
+        assertThat(noWait.status()).isEqualTo(64);
+    }
+
+    @Test
+    void deployChecksItsOptionsAndBinariesFirst() throws Exception {
+        Path prog = tmp.resolve("build/svc");
+        Files.createDirectories(prog.getParent());
+        Files.writeString(prog.resolveSibling("svc.x86_64"), "binary");
+        Path conf = tmp.resolve("fleet.conf");
+        Ran badName = run("deploy", "--fleet", conf.toString(), "--name", "Bad_Name", "--platforms", "x86_64", prog.toString());
+        assertThat(badName.status()).isEqualTo(64);
+        assertThat(badName.err()).contains("not an app name");
+        Ran ipWithoutNet = run("deploy", "--fleet", conf.toString(), "--ip", "10.0.0.5", "--platforms", "x86_64", prog.toString());
+        assertThat(ipWithoutNet.status()).isEqualTo(64);
+        assertThat(ipWithoutNet.err()).contains("--ip needs --net");
+        Ran every = run("deploy", "--fleet", conf.toString(), "--every", "5..20", "--platforms", "x86_64", prog.toString());
+        assertThat(every.status()).isEqualTo(64);
+        assertThat(every.err()).contains("--every");
+        Ran missing = run("deploy", "--fleet", conf.toString(), "--platforms", "x86_64,aarch64", prog.toString());
+        assertThat(missing.status()).isEqualTo(69);
+        assertThat(missing.err()).contains("no binary for aarch64").contains("svc.aarch64");
+        Ran noFleet = run("deploy", "--fleet", conf.toString(), "--platforms", "x86_64", prog.toString(), "--", "8080");
+        assertThat(noFleet.status()).isEqualTo(69);
+        assertThat(noFleet.err()).contains("no fleet configuration at " + conf);
+    }
+
+    @Test
+    void theFleetCommandsAreListedAndDocumented() {
+        for (String c : new String[] {"deploy", "logs", "wait", "undeploy"}) {
+            Ran help = run(c, "--help");
+            assertThat(help.status()).as(c).isZero();
+            assertThat(help.out()).contains("--fleet");
+        }
+        assertThat(run("status", "--help").out()).contains("--fleet");
+        assertThat(run("migrate", "--help").out()).contains("--fleet");
+    }
+}

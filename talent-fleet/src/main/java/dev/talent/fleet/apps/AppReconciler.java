@@ -1,0 +1,310 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.EtcdKeys;
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.Records;
+import dev.talent.migrate.MigrationFailedException;
+import dev.talent.migrate.RollbackFailedException;
+import dev.talent.migrate.control.MigrationRecord;
+import io.etcd.jetcd.KeyValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * One step of the leader for one app, from what etcd and the agents say (nothing is remembered between steps):
+ * resolve a migration a previous leader left in flight, remove an undeployed app, place an app that has no place,
+ * record how an app ended, and migrate it when asked or when its schedule is due.
+ *
+ * <p>A migration: the in-flight record is written first (only if the placement is the one seen); the agents move
+ * the app; the ledger, called once the destination runs and before the source is removed, commits the new placement
+ * and marks the in-flight record committed in one transaction; the record of the migration then replaces the
+ * in-flight one. A leader that dies anywhere in between leaves the in-flight record, and the next one resolves it by
+ * asking both hosts' agents (see {@link #resolve}).
+ */
+public final class AppReconciler {
+    private final AppStore store;
+    private final FleetAgents agents;
+    private final Etcd etcd;
+    private final String controller;
+    private final LongSupplier clock;
+    private final RandomGenerator random;
+    private final Consumer<String> events;
+
+    public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
+            RandomGenerator random, Consumer<String> events) {
+        this.store = store;
+        this.agents = agents;
+        this.etcd = etcd;
+        this.controller = controller;
+        this.clock = clock;
+        this.random = random;
+        this.events = events;
+    }
+
+    /** The hosts whose agents hold their lease now. */
+    public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
+
+    public static List<Records.HostInfo> liveHosts(Etcd etcd) throws FleetException, InterruptedException {
+        Set<String> alive = new HashSet<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.AGENTS))
+            alive.add(kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.AGENTS.length()));
+        List<Records.HostInfo> out = new ArrayList<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.HOSTS)) {
+            if (!kv.getKey().toString(StandardCharsets.UTF_8).endsWith("/info")) continue;
+            Records.HostInfo h = Etcd.decode(kv, Records.HostInfo.class);
+            if (alive.contains(h.name())) out.add(h);
+        }
+        return out;
+    }
+
+    /** One step for {@code app}; the caller makes sure no other step of the same app runs at the same time. */
+    public void step(String app) throws FleetException, InterruptedException {
+        Optional<AppStore.AppView> found = store.view(app);
+        if (found.isEmpty()) return;
+        AppStore.AppView v = found.get();
+        if (v.inFlight().isPresent()) {
+            resolve(v);
+            return;
+        }
+        AppRecords.AppRecord spec = v.spec().value();
+        if (spec.undeploy()) {
+            undeploy(v);
+            return;
+        }
+        if (v.ended().isPresent()) return;
+        if (v.placement().isEmpty()) {
+            deploy(spec);
+            return;
+        }
+        AppStore.Versioned<Records.Placement> placed = v.placement().get();
+        FleetAgents.Placement here = v.where().orElseThrow();
+        switch (agents.state(here.host(), app)) {
+            case FleetAgents.AppState.Ended e -> {
+                store.ended(new AppRecords.Ended(app, here.host(), e.platform(), e.status(), null, clock.getAsLong()));
+                events.accept(app + " ended on " + here + " with status " + e.status());
+                return;
+            }
+            case FleetAgents.AppState.Absent a -> {
+                store.ended(new AppRecords.Ended(app, here.host(), here.platform(), null,
+                        "lost: the agent of " + here.host() + " no longer has it", clock.getAsLong()));
+                events.accept(app + " lost: the agent of " + here.host() + " no longer has it");
+                return;
+            }
+            case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
+        }
+        List<Records.HostInfo> live = liveHosts();
+        if (v.request().isPresent()) {
+            AppRecords.MigrateRequest r = v.request().get().value();
+            Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random);
+            if (c.isEmpty()) {
+                events.accept(app + ": no live host fits the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + "; dropped");
+                store.dropRequest(app, v.request().get().modRevision());
+                return;
+            }
+            migrate(v, c.get(), "request", v.request());
+            return;
+        }
+        Records.Placement p = placed.value();
+        boolean limit = spec.migrations() != null && p.moves() >= spec.migrations();
+        if (p.nextMs() != null && limit) {
+            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), null, p.moves()), placed.modRevision());
+            return;
+        }
+        if (p.nextMs() == null || clock.getAsLong() < p.nextMs()) return;
+        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random);
+        if (c.isEmpty()) {
+            events.accept(app + ": no other live place to migrate to; schedule drawn again");
+            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves()),
+                    placed.modRevision());
+            return;
+        }
+        migrate(v, c.get(), "schedule", Optional.empty());
+    }
+
+    /** When the next scheduled migration is due after {@code moves} successful ones; null: none. */
+    private Long next(AppRecords.AppRecord spec, int moves) {
+        if (spec.everyMinMs() == null || spec.migrations() != null && moves >= spec.migrations()) return null;
+        long span = spec.everyMaxMs() - spec.everyMinMs();
+        return clock.getAsLong() + spec.everyMinMs() + (span == 0 ? 0 : random.nextLong(span + 1));
+    }
+
+    /** The app's places in order: where it started, then each successful migration's destination. */
+    static List<FleetAgents.Placement> visited(AppStore.AppView v) {
+        List<FleetAgents.Placement> out = new ArrayList<>();
+        for (MigrationRecord r : v.migrations()) {
+            if (out.isEmpty()) out.add(AppRecords.placement(r.from()));
+            if (r.ok()) out.add(AppRecords.placement(r.to()));
+        }
+        if (out.isEmpty()) v.where().ifPresent(out::add);
+        return out;
+    }
+
+    private void deploy(AppRecords.AppRecord spec) throws FleetException, InterruptedException {
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, liveHosts(), random);
+        if (c.isEmpty()) {
+            events.accept(spec.name() + ": no live host has any of " + String.join(",", spec.platforms()) + "; waiting");
+            return;
+        }
+        FleetAgents.Placement at = c.get().to();
+        try {
+            agents.start(at, spec.spec());
+        } catch (FleetException e) {
+            String why = e.getMessage().contains(at.toString()) ? e.getMessage() : "on " + at + ": " + e.getMessage();
+            store.startFailed(new AppStore.StartError(spec.name(), why, clock.getAsLong()));
+            throw new FleetException("cannot start " + spec.name() + " on " + at + ": " + e.getMessage(), e);
+        }
+        if (!store.place(new Records.Placement(spec.name(), at.host(), at.platform(), clock.getAsLong(), next(spec, 0), 0))) {
+            // undeployed (or placed by another leader) meanwhile: what was started goes
+            agents.remove(at.host(), spec.name());
+            return;
+        }
+        events.accept(spec.name() + " runs on " + at);
+    }
+
+    private void undeploy(AppStore.AppView v) throws FleetException, InterruptedException {
+        Set<String> hosts = new java.util.LinkedHashSet<>();
+        v.where().ifPresent(p -> hosts.add(p.host()));
+        for (String h : hosts) agents.remove(h, v.name());
+        store.forget(v.name());
+        events.accept(v.name() + " undeployed");
+    }
+
+    private void migrate(AppStore.AppView v, PlacementChooser.Choice choice, String reason,
+            Optional<AppStore.Versioned<AppRecords.MigrateRequest>> request) throws FleetException, InterruptedException {
+        String app = v.name();
+        AppRecords.AppRecord spec = v.spec().value();
+        AppStore.Versioned<Records.Placement> placed = v.placement().orElseThrow();
+        FleetAgents.Placement from = v.where().orElseThrow(), to = choice.to();
+        AppRecords.InFlight f = new AppRecords.InFlight(app, from.toString(), to.toString(), reason, choice.how(),
+                clock.getAsLong(), controller, false);
+        Optional<Long> begun = store.begin(f, placed.modRevision());
+        if (begun.isEmpty()) return; // the placement changed or another migration began: the next step sees which
+        int moves = placed.value().moves() + 1;
+        Records.Placement there = new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), next(spec, moves), moves);
+        AtomicBoolean committed = new AtomicBoolean();
+        long[] inFlightRevision = {begun.get()};
+        events.accept(app + ": migrating " + from + " -> " + to + " (" + reason + ", " + choice.how() + ")");
+        MigrationRecord record;
+        try {
+            record = agents.migrate(app, from, to, reason, () -> {
+                try {
+                    Optional<Long> rev = store.commit(f, inFlightRevision[0],
+                            new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves));
+                    if (rev.isEmpty()) return Optional.of("etcd refused the commit of " + app + " (this controller no longer leads?)");
+                    inFlightRevision[0] = rev.get();
+                    committed.set(true);
+                    return Optional.empty();
+                } catch (FleetException e) {
+                    return Optional.of("cannot commit the placement of " + app + " in etcd: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.of("interrupted while committing the placement of " + app);
+                }
+            });
+        } catch (MigrationFailedException e) {
+            record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
+        } catch (RollbackFailedException e) {
+            record = failed(f, "rollback", e.getMessage());
+            store.finish(app, inFlightRevision[0], v.migrations().size(), record, request, Optional.empty());
+            store.ended(new AppRecords.Ended(app, from.host(), from.platform(), null, e.getMessage(), clock.getAsLong()));
+            events.accept(app + ": " + e.getMessage());
+            return;
+        }
+        if (record.ok() != committed.get()) {
+            // the agents and etcd disagree (a commit that failed, a record that says otherwise): ask the agents
+            events.accept(app + ": migration " + (record.ok() ? "done but not committed" : "committed but failed") + "; resolving");
+            return;
+        }
+        record = record.because(reason, choice.how());
+        Optional<Records.Placement> placement = record.ok() ? Optional.empty() : Optional.of(new Records.Placement(app,
+                from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1));
+        store.finish(app, inFlightRevision[0], v.migrations().size(), record, request, placement);
+        events.accept(app + (record.ok() ? ": now on " + to + " (downtime " + record.downtimeMs() + " ms)"
+                : ": rolled back to " + from + ": " + record.error()));
+    }
+
+    private MigrationRecord failed(AppRecords.InFlight f, String step, String error) {
+        return new MigrationRecord(f.app(), f.from(), f.to(), false, null, null, null, null, null, null, step, error,
+                Instant.ofEpochMilli(clock.getAsLong()), 0, 0, null).because(f.reason(), f.choice());
+    }
+
+    /**
+     * A migration in flight without a leader driving it (the one that began it died, or its commit failed): the
+     * agents of both hosts say where the app is, and that decides it. Committed: the destination keeps it and the
+     * source is removed. Not committed: the source keeps it and the destination is removed, unless the source no
+     * longer has it and the destination runs it (then that is where it is). Never two copies, never none while one
+     * agent still has it.
+     */
+    void resolve(AppStore.AppView v) throws FleetException, InterruptedException {
+        AppStore.Versioned<AppRecords.InFlight> held = v.inFlight().orElseThrow();
+        AppRecords.InFlight f = held.value();
+        String app = v.name();
+        FleetAgents.Placement from = f.source(), to = f.destination();
+        boolean committed = f.committed() || v.where().map(to::equals).orElse(false);
+        boolean oneHost = from.host().equals(to.host());
+        FleetAgents.AppState sf = agents.state(from.host(), app);
+        FleetAgents.AppState st = oneHost ? sf : agents.state(to.host(), app);
+        FleetAgents.Placement keep = null;
+        AppRecords.Ended ended = null;
+        String removeFrom = null;
+        long now = clock.getAsLong();
+        if (oneHost) {
+            switch (sf) {
+                case FleetAgents.AppState.Running r -> keep = new FleetAgents.Placement(from.host(), r.platform());
+                case FleetAgents.AppState.Ended e -> ended = new AppRecords.Ended(app, from.host(), e.platform(), e.status(), null, now);
+                case FleetAgents.AppState.Absent a -> { }
+            }
+        } else {
+            FleetAgents.Placement winner = committed ? to : from, loser = committed ? from : to;
+            FleetAgents.AppState sw = committed ? st : sf, sl = committed ? sf : st;
+            FleetAgents.Placement holder = null;
+            if (sw instanceof FleetAgents.AppState.Running) {
+                keep = holder = winner;
+            } else if (sw instanceof FleetAgents.AppState.Ended e) {
+                ended = new AppRecords.Ended(app, winner.host(), e.platform(), e.status(), null, now);
+                holder = winner;
+            } else if (sl instanceof FleetAgents.AppState.Running) {
+                keep = holder = loser; // the other side is where it went (or stayed)
+            } else if (sl instanceof FleetAgents.AppState.Ended e) {
+                ended = new AppRecords.Ended(app, loser.host(), e.platform(), e.status(), null, now);
+                holder = loser;
+            }
+            // the other host goes, whatever it says: a prepared destination or a source not yet released is garbage
+            if (holder != null) removeFrom = holder.equals(from) ? to.host() : from.host();
+        }
+        if (removeFrom != null) agents.remove(removeFrom, app);
+        boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
+        String note = "resolved by controller " + controller + " after the one that began it stopped";
+        MigrationRecord record = ok
+                ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
+                        Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note)
+                : failed(f, "controller", "the migration did not complete; " + note);
+        AppRecords.AppRecord spec = v.spec().value();
+        int moves = v.placement().map(p -> p.value().moves()).orElse(0);
+        if (ok && !v.where().map(to::equals).orElse(false)) moves++;
+        if (!ok && v.where().map(to::equals).orElse(false)) moves--;
+        Optional<Records.Placement> placement = keep == null ? Optional.empty() : Optional.of(new Records.Placement(app,
+                keep.host(), keep.platform(), now, next(spec, moves), moves));
+        // the request it served (made before it began) is served; a later one waits for its own migration
+        Optional<AppStore.Versioned<AppRecords.MigrateRequest>> served = v.request()
+                .filter(r -> f.reason().equals("request") && r.value().atMs() <= f.startedMs());
+        store.finish(app, held.modRevision(), v.migrations().size(), record, served, placement);
+        if (keep == null && ended == null)
+            ended = new AppRecords.Ended(app, to.host(), to.platform(), null,
+                    "lost: neither " + from.host() + " nor " + to.host() + " has it after an interrupted migration", now);
+        if (ended != null) store.ended(ended);
+        events.accept(app + ": migration " + f.from() + " -> " + f.to() + " " + (ok ? "finished" : "rolled back") + " ("
+                + note + ")" + (keep != null ? "; runs on " + keep : "; " + (ended.error() != null ? ended.error() : "ended")));
+    }
+}

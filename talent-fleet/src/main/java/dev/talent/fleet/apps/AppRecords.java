@@ -1,0 +1,88 @@
+package dev.talent.fleet.apps;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The JSON records of apps in etcd (docs/FLEET.md, "etcd key layout"). */
+public final class AppRecords {
+    private AppRecords() {}
+
+    /** What an app may be called: a key segment in etcd, and directory and container names on the hosts. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    /** The most migrations kept per app (the oldest are not deleted: the app is refused further migrations). */
+    public static final int MAX_RECORDS = 100_000;
+
+    /**
+     * {@code /talent/apps/APP/spec}: the desired state, as {@code talent deploy} wrote it.
+     *
+     * @param platforms   the platforms it may run on, in {@code --platforms} order (it starts on the first)
+     * @param everyMinMs  {@code --every MIN}; null: only requested migrations
+     * @param migrations  {@code --migrations K}; null: no limit
+     * @param undeploy    set by {@code talent undeploy}: the leader removes the app and its keys
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net,
+            String ip, List<String> platforms, @JsonProperty("every_min_ms") Long everyMinMs,
+            @JsonProperty("every_max_ms") Long everyMaxMs, Integer migrations, @JsonProperty("created_ms") long createdMs,
+            boolean undeploy) {
+        public AppRecord {
+            if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("not an app name: " + name);
+            binaries = Map.copyOf(binaries);
+            args = List.copyOf(args);
+            platforms = List.copyOf(platforms);
+            if (platforms.isEmpty()) throw new IllegalArgumentException("app " + name + " has no platform");
+            for (String p : platforms)
+                if (!binaries.containsKey(p)) throw new IllegalArgumentException("app " + name + " has no binary for " + p);
+            if ((everyMinMs == null) != (everyMaxMs == null) || everyMinMs != null && (everyMinMs <= 0 || everyMaxMs < everyMinMs))
+                throw new IllegalArgumentException("app " + name + ": bad interval " + everyMinMs + ".." + everyMaxMs);
+            if (migrations != null && migrations < 0) throw new IllegalArgumentException("app " + name + ": migrations < 0");
+        }
+
+        /** The spec the agents get. */
+        public FleetAgents.AppSpec spec() {
+            return new FleetAgents.AppSpec(name, binaries, args, Optional.ofNullable(workdir), net, Optional.ofNullable(ip));
+        }
+
+        public AppRecord undeployed() {
+            return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
+                    createdMs, true);
+        }
+    }
+
+    /**
+     * {@code /talent/migrations/APP/current}: a migration the leader has begun (written before it asks the agents).
+     *
+     * @param committed set in the ledger's transaction, together with the new placement: the destination is the app's
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record InFlight(String app, String from, String to, String reason, String choice,
+            @JsonProperty("started_ms") long startedMs, String controller, boolean committed) {
+        public FleetAgents.Placement source() { return placement(from); }
+
+        public FleetAgents.Placement destination() { return placement(to); }
+
+        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true); }
+    }
+
+    /** {@code /talent/requests/APP}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs) {}
+
+    /**
+     * {@code /talent/apps/APP/ended}: the app's program ended ({@code status}), or the fleet lost it ({@code error}).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Ended(String app, String host, String platform, Integer status, String error, @JsonProperty("at_ms") long atMs) {}
+
+    /** {@code host/platform} as records write it. */
+    public static FleetAgents.Placement placement(String text) {
+        int slash = text == null ? -1 : text.indexOf('/');
+        if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0)
+            throw new IllegalArgumentException("not host/platform: " + text);
+        return new FleetAgents.Placement(text.substring(0, slash), text.substring(slash + 1));
+    }
+}

@@ -1,0 +1,234 @@
+package dev.talent.fleet.apps;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.EtcdKeys;
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.Records;
+import dev.talent.migrate.control.ControlJson;
+import dev.talent.migrate.control.MigrationRecord;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Apps in etcd: what the commands and the leading controller read and write. Every write that another process could
+ * race is one transaction with its comparisons; the leader's writes also compare its election key ({@code fence}):
+ * once its lease is gone they fail, so a deposed leader cannot overwrite what its successor decided.
+ */
+public final class AppStore {
+    private static final ObjectMapper JSON = ControlJson.MAPPER;
+
+    private final Etcd etcd;
+    private final Optional<ByteSequence> fence;
+    private final AtomicLong writes = new AtomicLong();
+
+    /** A store for the commands (no fence). */
+    public AppStore(Etcd etcd) { this(etcd, Optional.empty()); }
+
+    /** A store for the leader whose election key is {@code fence}. */
+    public AppStore(Etcd etcd, Optional<ByteSequence> fence) {
+        this.etcd = etcd;
+        this.fence = fence;
+    }
+
+    /** Write transactions this store has made (for {@code talent bench fleet}). */
+    public long writes() { return writes.get(); }
+
+    /** A value and the revision it was last written at (for the next comparison). */
+    public record Versioned<T>(T value, long modRevision) {}
+
+    /** Everything etcd holds about one app. */
+    public record AppView(Versioned<AppRecords.AppRecord> spec, Optional<Versioned<Records.Placement>> placement,
+            Optional<Versioned<AppRecords.InFlight>> inFlight, Optional<Versioned<AppRecords.MigrateRequest>> request,
+            Optional<AppRecords.Ended> ended, List<MigrationRecord> migrations) {
+        public String name() { return spec.value().name(); }
+
+        public Optional<FleetAgents.Placement> where() {
+            return placement.map(p -> new FleetAgents.Placement(p.value().host(), p.value().platform()));
+        }
+    }
+
+    // ---- reads ----
+
+    /** The names of the deployed apps (undeployed ones until the leader has removed them). */
+    public List<String> apps() throws FleetException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.APPS)) {
+            String k = kv.getKey().toString(StandardCharsets.UTF_8);
+            if (k.endsWith("/spec")) out.add(k.substring(EtcdKeys.APPS.length(), k.length() - "/spec".length()));
+        }
+        return out;
+    }
+
+    public Optional<AppView> view(String app) throws FleetException, InterruptedException {
+        Optional<Versioned<AppRecords.AppRecord>> spec = one(EtcdKeys.spec(app), AppRecords.AppRecord.class);
+        if (spec.isEmpty()) return Optional.empty();
+        List<MigrationRecord> records = new ArrayList<>();
+        Optional<Versioned<AppRecords.InFlight>> inFlight = Optional.empty();
+        for (KeyValue kv : etcd.list(EtcdKeys.migrations(app))) {
+            if (kv.getKey().toString(StandardCharsets.UTF_8).equals(EtcdKeys.inFlight(app)))
+                inFlight = Optional.of(new Versioned<>(decode(kv, AppRecords.InFlight.class), kv.getModRevision()));
+            else records.add(decode(kv, MigrationRecord.class));
+        }
+        return Optional.of(new AppView(spec.get(), one(EtcdKeys.placement(app), Records.Placement.class), inFlight,
+                one(EtcdKeys.request(app), AppRecords.MigrateRequest.class),
+                one(EtcdKeys.ended(app), AppRecords.Ended.class).map(Versioned::value), records));
+    }
+
+    private <T> Optional<Versioned<T>> one(String key, Class<T> type) throws FleetException, InterruptedException {
+        List<KeyValue> kvs = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(key), GetOption.DEFAULT), "get " + key).getKvs();
+        if (kvs.isEmpty()) return Optional.empty();
+        return Optional.of(new Versioned<>(decode(kvs.get(0), type), kvs.get(0).getModRevision()));
+    }
+
+    private static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
+        byte[] b = kv.getValue().getBytes();
+        if (b.length > 64 * 1024) throw new FleetException("etcd value at " + kv.getKey() + " is " + b.length + " bytes: not the fleet's");
+        try {
+            return JSON.readValue(b, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new FleetException("etcd value at " + kv.getKey() + " is not a " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- the commands' writes ----
+
+    /** {@code talent deploy}: the app's spec, unless an app of that name is deployed. */
+    public boolean create(AppRecords.AppRecord app) throws FleetException, InterruptedException {
+        String key = EtcdKeys.spec(app.name());
+        return txn(List.of(absent(key), absent(EtcdKeys.placement(app.name()))), List.of(put(key, app)), "deploy " + app.name());
+    }
+
+    /** {@code talent migrate}: a request, while the app is deployed. */
+    public boolean request(AppRecords.MigrateRequest r) throws FleetException, InterruptedException {
+        return txn(List.of(present(EtcdKeys.spec(r.app()))), List.of(put(EtcdKeys.request(r.app()), r)), "request " + r.app());
+    }
+
+    /** {@code talent undeploy}: marks the spec; the leader removes the app. */
+    public boolean undeploy(Versioned<AppRecords.AppRecord> spec) throws FleetException, InterruptedException {
+        String key = EtcdKeys.spec(spec.value().name());
+        return txn(List.of(revision(key, spec.modRevision())), List.of(put(key, spec.value().undeployed())), "undeploy");
+    }
+
+    // ---- the leader's writes (fenced) ----
+
+    /** The app's first placement, unless it has one. */
+    public boolean place(Records.Placement p) throws FleetException, InterruptedException {
+        String key = EtcdKeys.placement(p.app());
+        return txn(List.of(present(EtcdKeys.spec(p.app())), absent(key)), List.of(put(key, p)), "place " + p.app());
+    }
+
+    /** The in-flight record, before any agent is asked to migrate; only if the placement is still {@code seen}. */
+    public Optional<Long> begin(AppRecords.InFlight f, long placementRevision) throws FleetException, InterruptedException {
+        String key = EtcdKeys.inFlight(f.app());
+        var r = txnResponse(List.of(revision(EtcdKeys.placement(f.app()), placementRevision), absent(key)),
+                List.of(put(key, f)), "begin migration of " + f.app());
+        return r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty();
+    }
+
+    /** The ledger's commit: the destination is the app's place; the in-flight record says so. */
+    public Optional<Long> commit(AppRecords.InFlight f, long inFlightRevision, Records.Placement to) throws FleetException, InterruptedException {
+        String key = EtcdKeys.inFlight(f.app());
+        var r = txnResponse(List.of(revision(key, inFlightRevision)),
+                List.of(put(EtcdKeys.placement(f.app()), to), put(key, f.commit())), "commit migration of " + f.app());
+        return r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty();
+    }
+
+    /**
+     * A migration is over: its record as {@code seq}, the in-flight record gone, the request it served gone, and the
+     * placement rewritten ({@code placement}, e.g. its next scheduled time) when given.
+     */
+    public boolean finish(String app, long inFlightRevision, int seq, MigrationRecord record,
+            Optional<Versioned<AppRecords.MigrateRequest>> served, Optional<Records.Placement> placement)
+            throws FleetException, InterruptedException {
+        String current = EtcdKeys.inFlight(app);
+        String recordKey = EtcdKeys.migration(app, seq);
+        List<Cmp> ifs = new ArrayList<>(List.of(revision(current, inFlightRevision), absent(recordKey)));
+        List<Op> ops = new ArrayList<>(List.of(put(recordKey, record), Op.delete(Etcd.bytes(current), DeleteOption.DEFAULT)));
+        if (served.isPresent()) {
+            // the request is deleted only if it is the one served (a newer one waits for its own migration)
+            ifs.add(revision(EtcdKeys.request(app), served.get().modRevision()));
+            ops.add(Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT));
+        }
+        placement.ifPresent(p -> ops.add(put(EtcdKeys.placement(app), p)));
+        return txn(ifs, ops, "finish migration of " + app);
+    }
+
+    /** Rewrites the placement seen at {@code revision} (its schedule). */
+    public boolean replace(Records.Placement p, long revision) throws FleetException, InterruptedException {
+        return txn(List.of(revision(EtcdKeys.placement(p.app()), revision)), List.of(put(EtcdKeys.placement(p.app()), p)), "reschedule");
+    }
+
+    /** Drops a request that cannot be served (its record says why in the leader's log). */
+    public boolean dropRequest(String app, long revision) throws FleetException, InterruptedException {
+        return txn(List.of(revision(EtcdKeys.request(app), revision)),
+                List.of(Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)), "drop request");
+    }
+
+    /** Why the leader could not start {@code app}: {@code deploy} shows it. */
+    public record StartError(String app, String error, @com.fasterxml.jackson.annotation.JsonProperty("at_ms") long atMs) {}
+
+    public boolean startFailed(StartError e) throws FleetException, InterruptedException {
+        return txn(List.of(present(EtcdKeys.spec(e.app())), absent(EtcdKeys.placement(e.app()))),
+                List.of(put(EtcdKeys.startError(e.app()), e)), "note the start error of " + e.app());
+    }
+
+    public Optional<StartError> startError(String app) throws FleetException, InterruptedException {
+        return one(EtcdKeys.startError(app), StartError.class).map(Versioned::value);
+    }
+
+    public boolean ended(AppRecords.Ended e) throws FleetException, InterruptedException {
+        return txn(List.of(present(EtcdKeys.spec(e.app())), absent(EtcdKeys.ended(e.app()))), List.of(put(EtcdKeys.ended(e.app()), e)), "end " + e.app());
+    }
+
+    /** Removes every key of an undeployed app. */
+    public boolean forget(String app) throws FleetException, InterruptedException {
+        DeleteOption prefix = DeleteOption.builder().isPrefix(true).build();
+        return txn(List.of(), List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
+                Op.delete(Etcd.bytes(EtcdKeys.migrations(app)), prefix),
+                Op.delete(Etcd.bytes(EtcdKeys.placement(app)), DeleteOption.DEFAULT),
+                Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)), "forget " + app);
+    }
+
+    // ---- transactions ----
+
+    private static Cmp absent(String key) { return new Cmp(Etcd.bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)); }
+
+    private static Cmp present(String key) { return new Cmp(Etcd.bytes(key), Cmp.Op.GREATER, CmpTarget.createRevision(0)); }
+
+    private static Cmp revision(String key, long rev) { return new Cmp(Etcd.bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(rev)); }
+
+    private static Op put(String key, Object value) {
+        try {
+            return Op.put(Etcd.bytes(key), ByteSequence.from(JSON.writeValueAsBytes(value)), PutOption.DEFAULT);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + value, e);
+        }
+    }
+
+    private boolean txn(List<Cmp> ifs, List<Op> ops, String what) throws FleetException, InterruptedException {
+        return txnResponse(ifs, ops, what).isSucceeded();
+    }
+
+    private io.etcd.jetcd.kv.TxnResponse txnResponse(List<Cmp> ifs, List<Op> ops, String what) throws FleetException, InterruptedException {
+        List<Cmp> all = new ArrayList<>(ifs);
+        fence.ifPresent(f -> all.add(new Cmp(f, Cmp.Op.GREATER, CmpTarget.createRevision(0))));
+        Txn t = etcd.client().getKVClient().txn();
+        t.If(all.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
+        writes.incrementAndGet();
+        return Etcd.await(t.commit(), what);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.Records;
+import dev.talent.migrate.control.MigrationRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the fleet commands do ({@code deploy}, {@code status}, {@code logs}, {@code migrate}, {@code wait},
+ * {@code undeploy}): they write the desired state to etcd and read what the leader and the agents made of it. They
+ * never move an app themselves; the leading controller does.
+ */
+public final class FleetApps {
+    private static final long POLL_MS = 100;
+
+    private final AppStore store;
+    private final FleetAgents agents;
+    private final dev.talent.fleet.Etcd etcd;
+
+    public FleetApps(dev.talent.fleet.Etcd etcd, FleetAgents agents) {
+        this.store = new AppStore(etcd);
+        this.agents = agents;
+        this.etcd = etcd;
+    }
+
+    /** The blobs a deploy uploads: each platform's binary, and the working directory's archive (may be absent). */
+    public record Blobs(Map<String, Path> binaries, Optional<Path> workdir) {}
+
+    /**
+     * Uploads the blobs to the live hosts that can run them, writes the spec, and waits until the app runs somewhere
+     * (or ended at once); returns where it runs.
+     */
+    public AppStore.AppView deploy(AppRecords.AppRecord app, Blobs blobs, Duration timeout)
+            throws FleetException, InterruptedException {
+        if (store.view(app.name()).isPresent()) throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
+        List<Records.HostInfo> live = AppReconciler.liveHosts(etcd);
+        boolean any = false;
+        for (Records.HostInfo h : live) {
+            boolean uses = false;
+            for (String p : app.platforms()) {
+                if (!h.platforms().contains(p)) continue;
+                agents.putBlob(h.name(), app.binaries().get(p), blobs.binaries().get(p));
+                uses = true;
+            }
+            if (uses && app.workdir() != null) agents.putBlob(h.name(), app.workdir(), blobs.workdir().orElseThrow());
+            any |= uses;
+        }
+        if (!any) throw new FleetException("no live host has any of the platforms " + String.join(",", app.platforms()) + " (see talent hosts)");
+        if (!store.create(app)) throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
+        return until(timeout, "app " + app.name() + " to start (is a controller leading? see talent hosts)", () -> {
+            Optional<AppStore.AppView> v = view(app.name()).filter(x -> x.placement().isPresent() || x.ended().isPresent());
+            if (v.isPresent()) return v;
+            Optional<AppStore.StartError> error = store.startError(app.name());
+            if (error.isPresent())
+                throw new FleetException("the leader could not start " + app.name() + ": " + error.get().error()
+                        + " (it tries again; talent undeploy " + app.name() + " gives up)");
+            return Optional.empty();
+        });
+    }
+
+    public Optional<AppStore.AppView> view(String app) throws FleetException, InterruptedException { return store.view(app); }
+
+    private AppStore.AppView require(String app) throws FleetException, InterruptedException {
+        return store.view(app).orElseThrow(() -> new FleetException("no app named " + app + " is deployed (see talent hosts)"));
+    }
+
+    /**
+     * Asks the leader to migrate {@code app} to {@code host} and/or {@code platform} (null: either), and waits for the
+     * migration's record.
+     */
+    public MigrationRecord migrate(String app, String host, String platform, Duration timeout) throws FleetException, InterruptedException {
+        int before = require(app).migrations().size();
+        if (!store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis())))
+            throw new FleetException("no app named " + app + " is deployed");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<AppStore.AppView> found = store.view(app);
+            if (found.isEmpty()) throw new FleetException(app + " was undeployed");
+            AppStore.AppView v = found.get();
+            if (v.migrations().size() > before) return v.migrations().get(v.migrations().size() - 1);
+            if (v.ended().isPresent()) throw new FleetException(app + " ended before it could migrate");
+            if (v.request().isEmpty() && v.inFlight().isEmpty()) break;
+            if (System.nanoTime() > deadline) throw new FleetException("waited " + timeout.toSeconds() + " s for the migration of " + app + " (is a controller leading?)");
+            Thread.sleep(POLL_MS);
+        }
+        throw new FleetException("the leader dropped the request: no live host fits it (see talent hosts)");
+    }
+
+    /** Waits until {@code app} ends; writes its working directory into {@code fetch} if given; returns how it ended. */
+    public AppRecords.Ended await(String app, Optional<Path> fetch, BooleanSupplier cancelled) throws FleetException, InterruptedException {
+        require(app);
+        while (true) {
+            Optional<AppStore.AppView> v = store.view(app);
+            if (v.isEmpty()) throw new FleetException(app + " was undeployed before it ended");
+            if (v.get().ended().isPresent()) {
+                AppRecords.Ended e = v.get().ended().get();
+                if (fetch.isPresent()) agents.fetchWorkdir(e.host(), app, fetch.get());
+                return e;
+            }
+            if (cancelled.getAsBoolean()) throw new InterruptedException();
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Marks {@code app} undeployed and waits until the leader has removed it from its host and etcd. */
+    public void undeploy(String app, Duration timeout) throws FleetException, InterruptedException {
+        while (true) {
+            AppStore.AppView v = require(app);
+            if (v.spec().value().undeploy() || store.undeploy(v.spec())) break;
+        }
+        until(timeout, "the leader to remove " + app, () -> store.view(app).isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /**
+     * Writes the app's output to {@code out}, whole. The agents carry an app's output log along with each migration
+     * (the destination's copy continues the source's), so the output so far is read from where the app is now; when
+     * it moves, reading goes on at the same offset on its new host. With {@code follow}, keeps writing what comes
+     * until the app ends or {@code cancelled}.
+     */
+    public void logs(String app, OutputStream out, boolean follow, BooleanSupplier cancelled)
+            throws FleetException, InterruptedException, IOException {
+        long offset = 0;
+        while (true) {
+            AppStore.AppView v = require(app);
+            Optional<String> host = v.ended().map(AppRecords.Ended::host).or(() -> v.where().map(FleetAgents.Placement::host));
+            if (host.isEmpty()) {
+                if (!follow) return;
+                Thread.sleep(200);
+                continue;
+            }
+            FleetAgents.LogChunk c;
+            try {
+                c = agents.logs(host.get(), app, offset, 256 * 1024);
+            } catch (FleetException e) {
+                // it may have moved between the read of its place and this call: read the place again
+                if (!follow || cancelled.getAsBoolean()) throw e;
+                Thread.sleep(200);
+                continue;
+            }
+            if (c.next() < offset || c.next() - offset != c.data().length)
+                throw new FleetException("host " + host.get() + " sent a bad log chunk (" + c.data().length + " bytes, offset "
+                        + offset + " -> " + c.next() + ")");
+            out.write(c.data());
+            offset = c.next();
+            if (c.data().length > 0) continue;
+            out.flush();
+            if (!follow || c.ended() && v.ended().isPresent() || cancelled.getAsBoolean()) return;
+            Thread.sleep(200);
+        }
+    }
+
+    private interface Probe<T> {
+        Optional<T> get() throws FleetException, InterruptedException;
+    }
+
+    private static <T> T until(Duration timeout, String what, Probe<T> probe) throws FleetException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) return v.get();
+            if (System.nanoTime() > deadline) throw new FleetException("waited " + timeout.toSeconds() + " s for " + what);
+            Thread.sleep(POLL_MS);
+        }
+    }
+}

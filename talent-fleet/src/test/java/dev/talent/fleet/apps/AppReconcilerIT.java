@@ -1,0 +1,286 @@
+package dev.talent.fleet.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.EtcdKeys;
+import dev.talent.fleet.Records;
+import dev.talent.migrate.control.MigrationRecord;
+import io.etcd.jetcd.ByteSequence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The leader's steps against a real etcd (loopback, no TLS) and agents in memory. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AppReconcilerIT {
+    private static LoopbackEtcd server;
+    private static Etcd etcd;
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final List<String> events = new ArrayList<>();
+    private InMemoryAgents agents;
+    private AppStore store;
+    private AppReconciler leader;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        server = new LoopbackEtcd();
+        etcd = server.connect();
+    }
+
+    @AfterAll
+    static void stopEtcd() throws Exception {
+        etcd.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void fleet() throws Exception {
+        etcd.client().getKVClient().delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
+        host("h1", "x86_64", "aarch64");
+        host("h2", "x86_64", "aarch64");
+        host("h3", "x86_64");
+        agents = new InMemoryAgents();
+        store = new AppStore(etcd, Optional.of(fence("c1")));
+        leader = reconciler(store, "c1");
+    }
+
+    private AppReconciler reconciler(AppStore s, String name) {
+        return new AppReconciler(s, agents, etcd, name, clock::get, new Random(7), events::add);
+    }
+
+    private static void host(String name, String... platforms) throws Exception {
+        etcd.put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms)), 0);
+        etcd.put(EtcdKeys.agent(name), new Records.AgentAlive(name, 1, 0), 0);
+    }
+
+    /** A leader's election key: present while it leads. */
+    private static ByteSequence fence(String name) throws Exception {
+        String key = EtcdKeys.ELECTION + "/" + name;
+        etcd.put(key, Map.of("host", name), 0);
+        return Etcd.bytes(key);
+    }
+
+    private static AppRecords.AppRecord app(String name, Long min, Long max, Integer migrations, String... platforms) {
+        Map<String, String> bins = new java.util.HashMap<>();
+        for (String p : platforms) bins.put(p, "%064x".formatted(p.hashCode()));
+        return new AppRecords.AppRecord(name, bins, List.of("8080"), null, false, null, List.of(platforms), min, max,
+                migrations, 1, false);
+    }
+
+    private AppStore.AppView view(String app) throws Exception { return store.view(app).orElseThrow(); }
+
+    @Test
+    void placesAnAppOnTheFirstPlatformOfALiveHostOnce() throws Exception {
+        assertThat(new AppStore(etcd).create(app("svc", null, null, null, "aarch64", "x86_64"))).isTrue();
+        assertThat(new AppStore(etcd).create(app("svc", null, null, null, "x86_64"))).as("a second deploy of the name").isFalse();
+        leader.step("svc");
+        leader.step("svc");
+        assertThat(agents.running("svc")).hasSize(1).allMatch(p -> p.platform().equals("aarch64") && !p.host().equals("h3"));
+        assertThat(view("svc").where()).contains(agents.running("svc").get(0));
+        assertThat(agents.journal.stream().filter(j -> j.startsWith("start"))).hasSize(1);
+    }
+
+    @Test
+    void aStartTheAgentRefusesIsNotedForDeploy() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        agents.refuseStart = "runc create failed";
+        assertThatThrownBy(() -> leader.step("svc")).isInstanceOf(dev.talent.fleet.FleetException.class).hasMessageContaining("runc create failed");
+        assertThat(store.startError("svc")).hasValueSatisfying(e -> assertThat(e.error()).contains("runc create failed"));
+        assertThat(view("svc").placement()).isEmpty();
+        agents.refuseStart = null;
+        leader.step("svc");
+        assertThat(agents.running("svc")).hasSize(1);
+    }
+
+    @Test
+    void waitsWhenNoLiveHostHasThePlatform() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "s390x"));
+        leader.step("svc");
+        assertThat(agents.running("svc")).isEmpty();
+        assertThat(view("svc").placement()).isEmpty();
+        assertThat(events).anyMatch(e -> e.contains("no live host"));
+    }
+
+    @Test
+    void migratesOnScheduleAcrossHostsAndStopsAfterTheLimit() throws Exception {
+        new AppStore(etcd).create(app("svc", 100L, 200L, 4, "x86_64", "aarch64"));
+        leader.step("svc");
+        Records.Placement p = view("svc").placement().orElseThrow().value();
+        assertThat(p.nextMs()).isBetween(clock.get() + 100, clock.get() + 200);
+        leader.step("svc");
+        assertThat(view("svc").migrations()).as("not due yet").isEmpty();
+        for (int i = 0; i < 10; i++) {
+            clock.addAndGet(250);
+            agents.now = clock.get();
+            leader.step("svc");
+        }
+        List<MigrationRecord> done = view("svc").migrations();
+        assertThat(done).hasSize(4).allMatch(MigrationRecord::ok).allMatch(r -> r.reason().equals("schedule"));
+        for (int i = 1; i < done.size(); i++) assertThat(done.get(i).from()).isEqualTo(done.get(i - 1).to());
+        assertThat(done).allMatch(r -> !r.from().equals(r.to()));
+        assertThat(view("svc").placement().orElseThrow().value().nextMs()).as("no more after --migrations 4").isNull();
+        assertThat(view("svc").where()).contains(AppRecords.placement(done.get(3).to()));
+        assertThat(agents.running("svc")).containsExactly(AppRecords.placement(done.get(3).to()));
+        assertThat(view("svc").inFlight()).isEmpty();
+    }
+
+    @Test
+    void theLedgerCommitsThePlacementBeforeTheSourceGoes() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        List<String> atCommit = new ArrayList<>();
+        agents.atCommit = () -> {
+            try {
+                AppStore.AppView v = view("svc");
+                atCommit.add(v.where().orElseThrow() + " committed=" + v.inFlight().orElseThrow().value().committed()
+                        + " source=" + agents.state(from.host(), "svc").getClass().getSimpleName());
+            } catch (Exception e) {
+                atCommit.add(e.toString());
+            }
+        };
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", "h3", null, 0));
+        leader.step("svc");
+        assertThat(atCommit).containsExactly("h3/x86_64 committed=true source=Running");
+        int committed = agents.journal.indexOf("committed svc"), removed = agents.journal.indexOf("removed svc from " + from);
+        assertThat(committed).isPositive().isLessThan(removed);
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isTrue();
+            assertThat(r.to()).isEqualTo("h3/x86_64");
+            assertThat(r.reason()).isEqualTo("request");
+            assertThat(r.downtimeMs()).isEqualTo(7.5);
+        });
+        assertThat(view("svc").request()).as("served").isEmpty();
+    }
+
+    @Test
+    void aRequestNoLiveHostFitsIsDroppedAndAFailedMigrationRollsBack() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", "h9", null, 0));
+        leader.step("svc");
+        assertThat(view("svc").request()).isEmpty();
+        assertThat(view("svc").migrations()).isEmpty();
+        agents.fault = true;
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", null, "aarch64".equals(from.platform()) ? "x86_64" : "aarch64", 0));
+        leader.step("svc");
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.failedStep()).isEqualTo("start");
+        });
+        assertThat(view("svc").where()).contains(from);
+        assertThat(agents.running("svc")).containsExactly(from);
+    }
+
+    @Test
+    void undeployRemovesTheAppAndEveryKey() throws Exception {
+        AppStore cli = new AppStore(etcd);
+        cli.create(app("svc", 100L, 100L, null, "x86_64"));
+        leader.step("svc");
+        assertThat(agents.running("svc")).hasSize(1);
+        assertThat(cli.undeploy(cli.view("svc").orElseThrow().spec())).isTrue();
+        leader.step("svc");
+        assertThat(agents.running("svc")).isEmpty();
+        assertThat(cli.view("svc")).isEmpty();
+        assertThat(etcd.list(EtcdKeys.ROOT).stream().map(kv -> kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8))
+                .filter(k -> k.contains("svc"))).isEmpty();
+    }
+
+    @Test
+    void anAppThatEndsIsRecordedWithItsStatus() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement at = view("svc").where().orElseThrow();
+        agents.host(at.host()).put("svc", new FleetAgents.AppState.Ended("x86_64", 3));
+        leader.step("svc");
+        assertThat(view("svc").ended()).hasValueSatisfying(e -> {
+            assertThat(e.status()).isEqualTo(3);
+            assertThat(e.host()).isEqualTo(at.host());
+        });
+    }
+
+    @Test
+    void aDeposedLeaderCannotWrite() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isFalse();
+        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isTrue();
+    }
+
+    private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        agents.die = death;
+        try {
+            leader.step("svc");
+            throw new AssertionError("the first leader was not killed");
+        } catch (InMemoryAgents.Killed expected) {
+            // kill -9 of the leading controller in the middle of the migration
+        }
+        agents.die = InMemoryAgents.Death.NONE;
+        assertThat(agents.running("svc")).as("both copies exist when it dies").hasSize(2);
+        AppStore.AppView left = view("svc");
+        assertThat(left.inFlight()).isPresent();
+        assertThat(left.inFlight().get().value().committed()).isEqualTo(death == InMemoryAgents.Death.AFTER_COMMIT);
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        AppReconciler next = reconciler(new AppStore(etcd, Optional.of(fence("c2"))), "c2");
+        next.step("svc");
+        FleetAgents.Placement to = left.inFlight().get().value().destination();
+        FleetAgents.Placement expected = expectMoved ? to : from;
+        assertThat(agents.running("svc")).containsExactly(expected);
+        AppStore.AppView after = view("svc");
+        assertThat(after.where()).contains(expected);
+        assertThat(after.inFlight()).isEmpty();
+        assertThat(after.migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isEqualTo(expectMoved);
+            assertThat(r.to()).isEqualTo(to.toString());
+            assertThat(expectMoved ? r.choice() : r.error()).contains("resolved by controller c2");
+        });
+        next.step("svc");
+        assertThat(view("svc").migrations()).hasSize(1);
+        assertThat(agents.running("svc")).containsExactly(expected);
+    }
+
+    @Test
+    void aLeaderKilledBeforeTheCommitIsRolledBackByTheNext() throws Exception {
+        killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.BEFORE_COMMIT, false);
+    }
+
+    @Test
+    void aLeaderKilledAfterTheCommitIsFinishedByTheNext() throws Exception {
+        killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.AFTER_COMMIT, true);
+    }
+
+    @Test
+    void aMigrationWhoseSourceIsGoneButNotCommittedStaysWhereItRuns() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        agents.die = InMemoryAgents.Death.BEFORE_COMMIT;
+        try {
+            leader.step("svc");
+        } catch (InMemoryAgents.Killed expected) {
+            // the leader died; then the source agent finished by itself
+        }
+        agents.remove(from.host(), "svc");
+        FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
+        reconciler(store, "c1").step("svc");
+        assertThat(agents.running("svc")).containsExactly(to);
+        assertThat(view("svc").where()).contains(to);
+    }
+}

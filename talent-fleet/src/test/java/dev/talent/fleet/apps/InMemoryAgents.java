@@ -1,0 +1,107 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.FleetException;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.pipeline.CommitStep;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agents of a fleet in memory: which host holds which app in what state, and a journal of what was asked. A
+ * migration starts the destination, calls the ledger, then removes the source, as the pipeline does; {@link #fault}
+ * makes the next one fail at the destination (rolled back), and {@link #die} makes it stop dead (the controller
+ * killed) before or after the ledger, leaving both copies where they are.
+ */
+final class InMemoryAgents implements FleetAgents {
+    enum Death { NONE, BEFORE_COMMIT, AFTER_COMMIT }
+
+    /** The controller running the migration was killed: nothing after this point happens. */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        Killed() { super("killed"); }
+    }
+
+    final Map<String, Map<String, AppState>> hosts = new HashMap<>();
+    final List<String> journal = new ArrayList<>();
+    /** Called in the ledger, right after the commit: the test checks etcd there. */
+    Runnable atCommit = () -> {};
+    boolean fault;
+    Death die = Death.NONE;
+    long now = 1_000;
+
+    synchronized Map<String, AppState> host(String h) { return hosts.computeIfAbsent(h, k -> new HashMap<>()); }
+
+    /** The places where {@code app} runs. */
+    synchronized List<Placement> running(String app) {
+        List<Placement> out = new ArrayList<>();
+        hosts.forEach((h, apps) -> {
+            if (apps.get(app) instanceof AppState.Running r) out.add(new Placement(h, r.platform()));
+        });
+        return out;
+    }
+
+    @Override public synchronized void putBlob(String host, String sha256, Path file) { journal.add("blob " + host + " " + sha256); }
+
+    /** Set: the next start is refused with this message. */
+    String refuseStart;
+
+    @Override
+    public synchronized void start(Placement at, AppSpec spec) throws FleetException {
+        journal.add("start " + spec.name() + " " + at);
+        if (refuseStart != null) throw new FleetException(refuseStart);
+        host(at.host()).put(spec.name(), new AppState.Running(at.platform(), now));
+    }
+
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
+            throws FleetException {
+        synchronized (this) {
+            journal.add("migrate " + app + " " + from + " -> " + to);
+            if (!(host(from.host()).get(app) instanceof AppState.Running)) throw new FleetException(app + " does not run on " + from);
+            if (fault) {
+                fault = false;
+                return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, null, null, null, null, null,
+                        "start", "injected fault", Instant.ofEpochMilli(now), 0, 0, null);
+            }
+            host(to.host()).put(app, new AppState.Running(to.platform(), now));
+            if (die == Death.BEFORE_COMMIT) throw new Killed();
+        }
+        Optional<String> warning = ledger.commit();
+        synchronized (this) {
+            journal.add("committed " + app + warning.map(w -> " (" + w + ")").orElse(""));
+            atCommit.run();
+            if (die == Death.AFTER_COMMIT) throw new Killed();
+            if (!from.host().equals(to.host())) host(from.host()).remove(app);
+            journal.add("removed " + app + " from " + from);
+            return new MigrationRecord(app, from.toString(), to.toString(), true, 7.5, 1.0, 2.0, 1.0, 1.5, 2.0, null, null,
+                    Instant.ofEpochMilli(now), 1, 10, "journal");
+        }
+    }
+
+    @Override
+    public synchronized AppState state(String host, String app) {
+        return host(host).getOrDefault(app, new AppState.Absent());
+    }
+
+    @Override
+    public synchronized LogChunk logs(String host, String app, long offset, int max) {
+        return new LogChunk(new byte[0], offset, !(state(host, app) instanceof AppState.Running));
+    }
+
+    @Override public void fetchWorkdir(String host, String app, Path dir) throws FleetException {
+        throw new FleetException("the in-memory agents hold no files");
+    }
+
+    @Override
+    public synchronized void remove(String host, String app) {
+        journal.add("remove " + app + " from " + host);
+        host(host).remove(app);
+    }
+
+    @Override public void close() {}
+}

@@ -1,0 +1,106 @@
+package dev.talent.fleet.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.fleet.Records;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlacementChooserTest {
+    private static final List<Records.HostInfo> LIVE = List.of(
+            new Records.HostInfo("h1", "a1", 1, List.of("x86_64", "aarch64", "s390x")),
+            new Records.HostInfo("h2", "a2", 1, List.of("x86_64", "aarch64")),
+            new Records.HostInfo("h3", "a3", 1, List.of("x86_64")));
+
+    private static AppRecords.AppRecord app(String... platforms) {
+        Map<String, String> b = new java.util.HashMap<>();
+        for (String p : platforms) b.put(p, "0".repeat(64));
+        return new AppRecords.AppRecord("svc", b, List.of(), null, false, null, List.of(platforms), null, null, null, 0, false);
+    }
+
+    private static FleetAgents.Placement at(String s) { return AppRecords.placement(s); }
+
+    @Test
+    void startsOnTheFirstPlatformALiveHostHas() {
+        assertThat(PlacementChooser.first(app("riscv64", "aarch64", "x86_64"), LIVE, new Random(1)))
+                .hasValueSatisfying(c -> assertThat(c.to().platform()).isEqualTo("aarch64"));
+        assertThat(PlacementChooser.first(app("riscv64"), LIVE, new Random(1))).isEmpty();
+    }
+
+    @Test
+    void candidatesAreTheLiveHostsPlatformsTheAppHas() {
+        assertThat(PlacementChooser.candidates(app("x86_64", "s390x"), LIVE))
+                .containsExactly(at("h1/x86_64"), at("h1/s390x"), at("h2/x86_64"), at("h3/x86_64"));
+    }
+
+    @Test
+    void scheduledMovesVisitEveryPlaceInARoundAndPreferAnotherHostAndPlatform() {
+        AppRecords.AppRecord a = app("x86_64", "aarch64");
+        Random r = new Random(3);
+        FleetAgents.Placement here = at("h1/x86_64");
+        List<FleetAgents.Placement> visited = new ArrayList<>(List.of(here));
+        for (int i = 0; i < 40; i++) {
+            FleetAgents.Placement next = PlacementChooser.scheduled(a, here, visited, LIVE, r).orElseThrow().to();
+            assertThat(next).isNotEqualTo(here);
+            visited.add(next);
+            here = next;
+        }
+        for (int round = 0; (round + 1) * 5 <= visited.size(); round++)
+            assertThat(new HashSet<>(visited.subList(round * 5, round * 5 + 5))).as("round %d visits every place once", round).hasSize(5);
+        Set<FleetAgents.Placement> seen = new HashSet<>(visited);
+        assertThat(seen).containsExactlyInAnyOrder(at("h1/x86_64"), at("h1/aarch64"), at("h2/x86_64"), at("h2/aarch64"), at("h3/x86_64"));
+        long crossBoth = 0;
+        for (int i = 1; i < visited.size(); i++)
+            if (!visited.get(i).host().equals(visited.get(i - 1).host()) && !visited.get(i).platform().equals(visited.get(i - 1).platform())) crossBoth++;
+        assertThat(crossBoth).as("most moves change host and platform").isGreaterThan(visited.size() / 2);
+        assertThat(PlacementChooser.scheduled(app("s390x"), at("h1/s390x"), List.of(), LIVE, r)).as("nowhere else").isEmpty();
+    }
+
+    @Test
+    void roundsAreDrawnAtRandomNotInAFixedOrder() {
+        AppRecords.AppRecord a = app("x86_64", "aarch64");
+        Set<List<FleetAgents.Placement>> sequences = new HashSet<>();
+        for (int seed = 0; seed < 8; seed++) {
+            Random r = new Random(seed);
+            FleetAgents.Placement here = at("h1/x86_64");
+            List<FleetAgents.Placement> visited = new ArrayList<>(List.of(here));
+            for (int i = 0; i < 15; i++) {
+                here = PlacementChooser.scheduled(a, here, visited, LIVE, r).orElseThrow().to();
+                visited.add(here);
+            }
+            sequences.add(visited.subList(5, 16));
+        }
+        assertThat(sequences).as("later rounds differ between draws").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aRequestNamesAHostAPlatformOrBoth() {
+        AppRecords.AppRecord a = app("x86_64", "aarch64");
+        FleetAgents.Placement here = at("h1/aarch64");
+        Random r = new Random(5);
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", "h2", null, 0), LIVE, r))
+                .hasValueSatisfying(c -> assertThat(c.to()).as("keeps the platform").isEqualTo(at("h2/aarch64")));
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", "h3", null, 0), LIVE, r))
+                .hasValueSatisfying(c -> assertThat(c.to()).isEqualTo(at("h3/x86_64")));
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", "h1", "x86_64", 0), LIVE, r))
+                .hasValueSatisfying(c -> assertThat(c.to()).isEqualTo(at("h1/x86_64")));
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", null, "x86_64", 0), LIVE, r))
+                .hasValueSatisfying(c -> assertThat(c.to().platform()).isEqualTo("x86_64"));
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", "h3", "aarch64", 0), LIVE, r)).isEmpty();
+        assertThat(PlacementChooser.requested(a, here, new AppRecords.MigrateRequest("svc", "h1", "aarch64", 0), LIVE, r))
+                .as("not where it is").isEmpty();
+    }
+
+    @Test
+    void recordsNamePlacesAsHostSlashPlatform() {
+        assertThat(at("h2/aarch64")).isEqualTo(new FleetAgents.Placement("h2", "aarch64"));
+        assertThat(new FleetAgents.Placement("h2", "aarch64")).hasToString("h2/aarch64");
+        for (String bad : new String[] {"h2", "/x", "h2/", "a/b/c"})
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> at(bad));
+    }
+}

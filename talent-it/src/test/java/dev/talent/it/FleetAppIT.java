@@ -1,0 +1,182 @@
+package dev.talent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An app on the test fleet (issue 15): envapp (state in variables, an open output file, files it creates) deployed
+ * on {@code lab up --hosts 3}, migrated host to host and across ISAs on schedule and on request, the leading
+ * controller killed -9 in the middle of a migration, then {@code wait}: its output ({@code talent logs}) and its final
+ * working directory ({@code wait --fetch-workdir}) equal those of one uninterrupted run; {@code undeploy} and
+ * {@code lab down} leave nothing behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class FleetAppIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration COMMAND = Duration.ofMinutes(4);
+    private static final int STEPS = 900, MS = 40;
+
+    private TalentCli talent;
+    private Path root, dir, fleet, program;
+    private boolean up;
+
+    @BeforeAll
+    void labUp() throws IOException {
+        assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
+        Isa.AARCH64.assumeAvailable();
+        talent = TalentCli.get();
+        root = ItPaths.workRoot().resolve("fleet-app");
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root);
+        Path source = root.resolve("envapp.c");
+        try (var in = FleetAppIT.class.getResourceAsStream("/migration/envapp.c")) {
+            Files.copy(in, source);
+        }
+        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        program = root.resolve("build/envapp");
+        dir = root.resolve("lab");
+        ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "3", "--dir", dir.toString()));
+        up = true;
+        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
+        fleet = dir.resolve("fleet.conf");
+    }
+
+    private ProcessResult fleetCommand(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add(1, "--fleet");
+        a.add(2, fleet.toString());
+        return talent.run(root, COMMAND, a);
+    }
+
+    private JsonNode status() throws IOException {
+        ProcessResult r = fleetCommand("status", "envapp", "--json");
+        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
+        return JSON.readTree(r.stdout());
+    }
+
+    private JsonNode leader() throws IOException {
+        ProcessResult r = fleetCommand("hosts", "--json");
+        for (JsonNode h : JSON.readTree(r.stdout())) if (h.get("leader").asBoolean()) return h;
+        throw new AssertionError("no leader: " + r.describe());
+    }
+
+    /** The in-flight record of envapp's migration, read with etcdctl and the CLI's certificate. */
+    private boolean inFlight() {
+        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://10.213.0.11:2379", "--cacert=" + dir.resolve("pki/ca.crt"),
+                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
+                "get", "--print-value-only", "/talent/migrations/envapp/current"), root, Duration.ofSeconds(10));
+        return r.exitCode() == 0 && !r.stdoutText().isBlank();
+    }
+
+    @Test
+    void anAppMigratesHostToHostAcrossIsasSurvivesALeaderKillAndLosesNothing() throws Exception {
+        EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
+        Path workdir = EnvApp.inputDir(root.resolve("work"));
+        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64,aarch64", "--every", "1s..2s",
+                "--workdir", workdir.toString(), program.toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        assertThat(deployed.stdoutText()).contains("envapp runs on h");
+
+        // requested migrations: to another host (keeping the platform), then to the other platform
+        for (boolean host : new boolean[] {true, false}) {
+            JsonNode now = status();
+            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
+                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
+            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
+            // a scheduled migration may have taken it there first: the leader then drops the request and says so
+            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
+        }
+
+        // kill -9 the leading controller while a migration is in flight (it migrates every 1-2 s); another one finishes
+        // or rolls it back from the record in etcd
+        JsonNode leader = leader();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!inFlight() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(inFlight()).as("a migration in flight").isTrue();
+        ProcessHandle.of(leader.get("controller_pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
+        long killed = System.nanoTime();
+        JsonNode next = leader();
+        while (next.get("controller_pid").asLong() == leader.get("controller_pid").asLong() && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(20)) {
+            Thread.sleep(200);
+            next = leader();
+        }
+        System.out.println("FleetAppIT: killed the leader on " + leader.get("name").asText() + "; " + next.get("name").asText()
+                + " leads " + (System.nanoTime() - killed) / 1_000_000 + " ms later (as seen through talent hosts)");
+        assertThat(next.get("controller_pid").asLong()).isNotEqualTo(leader.get("controller_pid").asLong());
+
+        Path fetched = root.resolve("fetched");
+        ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
+        assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
+
+        ProcessResult logs = fleetCommand("logs", "envapp");
+        assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
+        assertThat(logs.stdoutText()).as("the output across hosts").isEqualTo(ref.stdout());
+        assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
+
+        JsonNode s = status();
+        assertThat(s.get("state").asText()).isEqualTo("ended");
+        List<JsonNode> records = new ArrayList<>();
+        s.get("migrations").forEach(records::add);
+        Set<String> hosts = new HashSet<>(), platforms = new HashSet<>();
+        int ok = 0;
+        for (JsonNode r : records) {
+            for (String end : List.of(r.get("from").asText(), r.get("to").asText())) {
+                hosts.add(end.split("/")[0]);
+                platforms.add(end.split("/")[1]);
+            }
+            if (r.get("ok").asBoolean()) ok++;
+        }
+        System.out.println("FleetAppIT: " + records.size() + " migrations (" + ok + " ok): "
+                + records.stream().map(r -> r.get("from").asText() + "->" + r.get("to").asText() + " " + r.get("ok").asBoolean()
+                        + " " + r.get("downtime_ms")).toList());
+        assertThat(ok).as("successful migrations").isGreaterThanOrEqualTo(10);
+        assertThat(hosts).containsExactlyInAnyOrder("h1", "h2", "h3");
+        assertThat(platforms).containsExactlyInAnyOrder("x86_64", "aarch64");
+        System.out.println("FleetAppIT: resolved after the kill: " + records.stream().filter(r -> (r.path("choice").asText()
+                + r.path("error").asText()).contains("resolved by controller")).map(JsonNode::toString).toList());
+        assertThat(records).anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("schedule"))
+                .anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("request"));
+
+        ProcessResult undeployed = fleetCommand("undeploy", "envapp");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
+        ProcessResult hostsAfter = fleetCommand("hosts", "--json");
+        for (JsonNode h : JSON.readTree(hostsAfter.stdout())) assertThat(h.get("apps")).isEmpty();
+
+        ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
+        up = false;
+        assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+        assertThat(dir).doesNotExist();
+        ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
+        assertThat(ns.stdoutText()).doesNotContain("tfleet-");
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)).doesNotContain("/run/netns/tfleet-");
+        ProcessResult containers = Processes.run(List.of("sh", "-c", "runc list 2>/dev/null | grep -c envapp || true"), root, Duration.ofSeconds(30));
+        assertThat(containers.stdoutText().strip()).isEqualTo("0");
+    }
+
+    @AfterAll
+    void downIfStillUp() {
+        if (up) talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
+    }
+}
