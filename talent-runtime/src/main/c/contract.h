@@ -37,6 +37,7 @@
 #define TL_EVENT_CHECKPOINT "checkpoint"
 #define TL_EVENT_CHECKPOINT_FAILED "checkpoint-failed"
 #define TL_EVENT_EXITING "exiting"
+#define TL_EVENT_PRECOPY "precopy"
 #define TL_EVENT_MAX_LINE 256 /* the longest line the orchestrator accepts, newline excluded */
 
 /* Checkpoint files: TL_CKPT_PREFIX, the sequence in at least TL_CKPT_MIN_DIGITS digits, TL_CKPT_SUFFIX;

@@ -334,7 +334,7 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
             tl_warn("pre-copy round %u: %s", round_no, err);
             _exit(1);
         }
-        tl_event("precopy %u %s %llu %s %llu", round_no, name, (unsigned long long)size, dname,
+        tl_event(TL_EVENT_PRECOPY " %u %s %llu %s %llu", round_no, name, (unsigned long long)size, dname,
                  (unsigned long long)dsize);
         /* the round before the previous one is superseded (the previous one stays: the new delta needs it as
          * its base until whoever transfers the rounds has taken both) */
@@ -348,7 +348,7 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
             }
         }
     } else {
-        tl_event("precopy %u %s %llu", round_no, name, (unsigned long long)size);
+        tl_event(TL_EVENT_PRECOPY " %u %s %llu", round_no, name, (unsigned long long)size);
     }
     tl_info("pre-copy round %u: %.1f MiB image%s in %.1f ms (child %ld)", round_no, (double)size / 1048576.0,
             complete ? ", delta written" : "", tl_now_ms() - t0, (long)getpid());
