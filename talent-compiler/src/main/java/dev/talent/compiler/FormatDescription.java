@@ -34,10 +34,38 @@ final class FormatDescription {
     private static final Pattern TD_REF = Pattern.compile("&(talent_td_\\d+)");
 
     /** One entry: what must be equal ({@code exact}) and how a message shows it ({@code readable}). */
-    record Entry(String exact, String readable) {
+    record Entry(String exact, String readable, boolean soft) {
+        Entry(String exact, String readable) {
+            this(exact, readable, false);
+        }
+
         static Entry of(String s) {
             return new Entry(s, s);
         }
+    }
+
+    private static final Pattern CONST_ROW = Pattern.compile(".*, 1 \\},?$");
+
+    /**
+     * The entries that decide whether two builds exchange checkpoints: all but the soft ones, a {@code const}
+     * global and the type of its own descriptor, which a checkpoint never holds (talent.h: never saved or
+     * restored; a pointer into one is restored by its element path, checked against the destination's table).
+     */
+    static Map<String, Entry> hard(Map<String, Entry> description) {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        description.forEach((k, v) -> {
+            if (!v.soft()) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** The soft entries (see {@link #hard}). */
+    static Map<String, Entry> soft(Map<String, Entry> description) {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        description.forEach((k, v) -> {
+            if (v.soft()) out.put(k, v);
+        });
+        return out;
     }
 
     private FormatDescription() {}
@@ -84,13 +112,22 @@ final class FormatDescription {
             if (e.getKey().endsWith("_fields")) defs.put(e.getKey(), "{" + String.join(" ", e.getValue()) + "}");
         }
         Map<String, String> memo = new HashMap<>();
+        Set<String> constTypes = new HashSet<>();
+        for (Map.Entry<String, List<String>> e : arrays.entrySet()) {
+            if (!"talent_global".equals(arrayTypes.get(e.getKey()))) continue;
+            for (String row : e.getValue()) {
+                Matcher td = TD_REF.matcher(row);
+                if (CONST_ROW.matcher(row).matches() && td.find()) constTypes.add(td.group(1));
+            }
+        }
         Set<String> seenTypes = new HashSet<>();
         for (Map.Entry<String, String> d : defs.entrySet()) {
             if (d.getKey().endsWith("_fields")) continue;
             String name = firstString(d.getValue());
             if (name == null) continue;
             String key = "type '" + name + "' of " + unit;
-            Entry value = new Entry(expand(d.getKey(), defs, memo, new HashSet<>()), readable(d.getKey(), defs, 0));
+            Entry value = new Entry(expand(d.getKey(), defs, memo, new HashSet<>()), readable(d.getKey(), defs, 0),
+                    constTypes.contains(d.getKey()) && name.startsWith("const "));
             // one spelling may have descriptors in several tables (file scope, pointees): all must agree
             if (!seenTypes.add(key)) value = mergeDistinct(out.get(key), value);
             out.put(key, value);
@@ -105,7 +142,7 @@ final class FormatDescription {
                 n++;
                 Matcher td = TD_REF.matcher(row);
                 out.put(key, new Entry(expandRefs(POSITION.matcher(row).replaceAll("\"\""), defs, memo, new HashSet<>()),
-                        td.find() ? readable(td.group(1), defs, 0) : row));
+                        td.find() ? readable(td.group(1), defs, 0) : row, kind.equals("global") && CONST_ROW.matcher(row).matches()));
             }
         }
     }
@@ -116,7 +153,7 @@ final class FormatDescription {
         exact.add(b.exact());
         TreeSet<String> readable = new TreeSet<>(List.of(a.readable().split(" \\| ")));
         readable.add(b.readable());
-        return new Entry(String.join(" | ", exact), String.join(" | ", readable));
+        return new Entry(String.join(" | ", exact), String.join(" | ", readable), a.soft() && b.soft());
     }
 
     /** A type as a message shows it: its spelling, and for a struct or union its members, two levels deep. */

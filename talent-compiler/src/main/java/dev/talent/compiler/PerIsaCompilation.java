@@ -72,9 +72,21 @@ final class PerIsaCompilation {
         List<List<Group>> classes = new ArrayList<>();
         for (Group g : groups) {
             List<Group> home = null;
-            for (List<Group> c : classes) if (c.getFirst().description().equals(g.description())) home = c;
+            for (List<Group> c : classes) if (hard(c.getFirst()).equals(hard(g))) home = c;
             if (home == null) classes.add(home = new ArrayList<>());
             home.add(g);
+        }
+        for (List<Group> c : classes) {
+            for (Group g : c.subList(1, c.size())) {
+                List<String> soft = FormatDescription.differences(FormatDescription.soft(c.getFirst().description()),
+                        String.join(",", c.getFirst().isas()), FormatDescription.soft(g.description()), String.join(",", g.isas()),
+                        MAX_DIFFERENCES);
+                if (soft.isEmpty()) continue;
+                diagnostics.add(Diagnostic.note(request.sources().getFirst().toString(), 0, 0,
+                        "constant tables differ between " + String.join(", ", c.getFirst().isas()) + " and " + String.join(", ", g.isas())
+                                + " (a checkpoint never holds them; a pointer into one is restored by its element path): "
+                                + String.join("; ", soft)));
+            }
         }
         StringBuilder all = new StringBuilder("per-ISA");
         for (Group g : groups) all.append('\u0000').append(String.join(",", g.isas())).append('\u0000').append(g.texts());
@@ -90,7 +102,7 @@ final class PerIsaCompilation {
         Map<String, CompileResult> byIsa = new LinkedHashMap<>();
         CompileResult first = null;
         for (List<Group> c : classes) {
-            String classExtra = all + "\u0000class:" + c.getFirst().description();
+            String classExtra = all + "\u0000class:" + hard(c.getFirst());
             String note = classes.size() == 1 ? null : note(c, classes);
             for (Group g : c) {
                 // one fingerprint for the class: every ISA's text is in classExtra already
@@ -117,8 +129,12 @@ final class PerIsaCompilation {
     }
 
     private static List<String> differences(List<Group> c, List<Group> o) {
-        return FormatDescription.differences(c.getFirst().description(), String.join(",", isasOf(c)),
-                o.getFirst().description(), String.join(",", isasOf(o)), MAX_DIFFERENCES);
+        return FormatDescription.differences(hard(c.getFirst()), String.join(",", isasOf(c)),
+                hard(o.getFirst()), String.join(",", isasOf(o)), MAX_DIFFERENCES);
+    }
+
+    private static Map<String, FormatDescription.Entry> hard(Group g) {
+        return FormatDescription.hard(g.description());
     }
 
     /** For the build of the ISAs of class {@code c}: where its checkpoints are refused, and what differs. */

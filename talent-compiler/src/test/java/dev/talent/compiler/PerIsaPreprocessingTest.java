@@ -111,6 +111,26 @@ class PerIsaPreprocessingTest {
     }
 
     @Test
+    void aConstantTableOfAnotherSizeDoesNotSplitTheIsasButIsNoted() {
+        // as zlib's crc32.c: braid tables of 8 words on LP64, of 4 on ILP32; a checkpoint never holds them
+        CompileResult r = CProgram.in(dir).file("m.c", """
+                #include <limits.h>
+                #if ULONG_MAX == 0xffffffffffffffffUL
+                #define W 8
+                #else
+                #define W 4
+                #endif
+                static const unsigned table[W][4] = {{1}};
+                unsigned total;
+                int main(void) { for (int i = 0; i < W; i++) total += table[i][0]; return 0; }
+                """).compile();
+        assertThat(r.forIsa("i686").fingerprint()).isEqualTo(r.forIsa("x86_64").fingerprint());
+        assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message()).startsWith("constant tables differ between")
+                .contains("global 'm.c:table' is const unsigned int[8][4]"));
+        assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("does not move"));
+    }
+
+    @Test
     void theFastPathKeepsOneTextWhenNothingDependsOnTheIsa() {
         CompileResult r = CProgram.in(dir).file("m.c", "#include <limits.h>\n#if INT_MAX > 32767\nint x;\n#endif\n"
                 + "int main(void) { for (int i = 0; i < 3; i++) x += i; return 0; }\n").compile();
