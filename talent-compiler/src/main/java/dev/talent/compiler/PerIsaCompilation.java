@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * The build of a program whose text differs between the ISAs (a conditional tests {@code ULONG_MAX},
  * {@code __x86_64__}, ...): each ISA's text is preprocessed for that ISA, the ISAs with equal texts share one
- * analysis (clang's AST for the first of them) and one instrumented copy, and the descriptions of the portable
+ * analysis (clang's AST of the text as the build host reads it, see {@link #parse}) and one instrumented copy, and the descriptions of the portable
  * checkpoint ({@link FormatDescription}) are compared. ISAs whose descriptions are equal share a fingerprint,
  * so a checkpoint moves between them; the others get a fingerprint of their own and a note naming what differs
  * (talent_the_isa_note), which the runtime gives when it refuses such a checkpoint (exit 65). See
@@ -59,7 +59,7 @@ final class PerIsaCompilation {
             CheckpointCompiler.Analysis a;
             CheckpointCompiler.Emitted emitted;
             try {
-                a = compiler.analyze(request, compiler.parseAll(request, preprocessed.get(e.getKey()), triple));
+                a = compiler.analyze(request, parse(request, preprocessed.get(e.getKey()), triple));
                 events.accept(new CompileEvent.Stage("writing"));
                 emitted = compiler.emit(request, a);
             } catch (CompilationFailedException ex) {
@@ -114,6 +114,22 @@ final class PerIsaCompilation {
         }
         if (first == null) throw new IllegalStateException("no ISA group");
         return new CompileResult(first.instrumentedSources(), first.programTable(), first.fingerprint(), diagnostics, byIsa);
+    }
+
+    /**
+     * clang's AST of one ISA's text, read as the single preprocessing reads it (the build host's target): the C
+     * library's types are then described alike for every ISA (only the members a program can name, as x86_64's
+     * headers declare them), as when the text is one for all; i686's own headers would describe struct stat
+     * with other members and split the ISAs for no reason. Only a text the host's headers do not accept is read
+     * with its own ISA's target.
+     */
+    private List<CheckpointCompiler.Unit> parse(CompileRequest request, List<CheckpointCompiler.Preprocessed> texts, String triple)
+            throws CompilationFailedException {
+        try {
+            return compiler.parseAll(request, texts, null);
+        } catch (CompilationFailedException hostRejects) {
+            return compiler.parseAll(request, texts, triple);
+        }
     }
 
     private static List<String> isasOf(List<Group> c) {
