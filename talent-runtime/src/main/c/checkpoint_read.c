@@ -102,6 +102,14 @@ size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_ou
 
 /* Emitted by the compiler when it lists each point's restored variables (talent.h); NULL otherwise. */
 extern const talent_point_vars talent_the_point_vars[] __attribute__((weak));
+/* Emitted by the compiler when the program's text differs between the ISAs and this build's description of the
+ * state differs from other ISAs' (their checkpoints have another fingerprint): what differs, for the refusal. */
+extern const char *const talent_the_isa_note __attribute__((weak));
+
+static const char *isa_note(void)
+{
+    return &talent_the_isa_note && talent_the_isa_note ? talent_the_isa_note : "";
+}
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -985,7 +993,8 @@ void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t belo
                 i + 1 < n ? "falling back to the previous checkpoint" : "no older checkpoint left");
     }
     if (first_mismatch[0])
-        tl_die(TL_EXIT_DATAERR, "no checkpoint in %s can be restored by this program (%s)", dir, first_mismatch);
+        tl_die(TL_EXIT_DATAERR, "no checkpoint in %s can be restored by this program (%s)%s%s", dir, first_mismatch,
+               isa_note()[0] ? "; " : "", isa_note());
     tl_die(TL_EXIT_NOINPUT, "no valid checkpoint in directory %s", dir);
 }
 
@@ -995,6 +1004,7 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck)
     int mismatch;
     if (tl_checkpoint_load(path, ck, err, sizeof err, &mismatch) != 0)
         tl_die(mismatch ? TL_EXIT_DATAERR : TL_EXIT_NOINPUT, "checkpoint %s (restore_file) cannot be used: %s; it is "
-               "not replaced by another checkpoint", path, err);
+               "not replaced by another checkpoint%s%s", path, err, mismatch && isa_note()[0] ? "; " : "",
+               mismatch ? isa_note() : "");
     tl_info("restoring from %s (sequence %llu, written on %s)", path, (unsigned long long)ck->sequence, ck->platform);
 }

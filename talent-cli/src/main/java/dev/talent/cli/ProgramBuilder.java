@@ -129,8 +129,10 @@ public final class ProgramBuilder {
         }
     }
 
-    private Path link(BuildRequest request, CompileResult instrumented, CrossCompiler compiler)
+    private Path link(BuildRequest request, CompileResult program, CrossCompiler compiler)
             throws ToolFailedException, IOException, InterruptedException {
+        // the program's own text for this ISA when it differs between the ISAs (CompileResult.forIsa)
+        CompileResult instrumented = program.forIsa(compiler.platform().isa().id());
         BuiltRuntime lib = runtime.build(compiler);
         Path binary = request.binary(compiler.platform());
         // Link under a temporary name and rename, so DIR never holds a half-written binary under the real name.

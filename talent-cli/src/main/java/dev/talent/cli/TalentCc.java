@@ -359,8 +359,10 @@ public final class TalentCc {
     }
 
     /** Each unit compiled for one platform with its own options, then linked with the tables and the runtime. */
-    private Path linkOne(CcArguments args, List<Unit> units, CompileResult instrumented, CrossCompiler compiler,
+    private Path linkOne(CcArguments args, List<Unit> units, CompileResult program, CrossCompiler compiler,
                                RuntimeLibrary runtime, Path out, Path work) throws Exception {
+        // the program's own text for this ISA when it differs between the ISAs (CompileResult.forIsa)
+        CompileResult instrumented = program.forIsa(compiler.platform().isa().id());
         BuiltRuntime lib = runtime.build(compiler);
         Path dir = work.resolve("obj-" + compiler.platform().name());
         Files.createDirectories(dir);

@@ -98,7 +98,7 @@ public final class CheckpointCompiler {
 
     /** Everything the analyses found, before any text is generated (tests inspect it). */
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
-                    ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags) {
+                    ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -106,13 +106,38 @@ public final class CheckpointCompiler {
     }
 
     public CompileResult compile(CompileRequest request) throws CompilationFailedException {
-        Analysis a = analyze(request);
+        checkBaseNames(request);
+        List<Preprocessed> once;
+        try {
+            once = preprocessAll(request, null);
+        } catch (IsaDependentTextException e) {
+            return new PerIsaCompilation(this, events).compile(request, e.diagnostics());
+        }
+        Analysis a = analyze(request, parseAll(request, once, null));
         events.accept(new CompileEvent.Stage("writing"));
-        return emit(request, a);
+        Emitted e = emit(request, a);
+        return write(request.outputDir(), a, e, fingerprint(a.units(), e.texts()), null);
     }
 
+    /**
+     * The analyses of the program as preprocessed once for every ISA, or, when its text differs between the
+     * ISAs, as preprocessed for the first of them (x86_64).
+     */
     Analysis analyze(CompileRequest request) throws CompilationFailedException {
-        Diagnostics diags = new Diagnostics();
+        checkBaseNames(request);
+        try {
+            return analyze(request, parseAll(request, preprocessAll(request, null), null));
+        } catch (IsaDependentTextException e) {
+            String first = TargetMacros.TRIPLES.getFirst();
+            try {
+                return analyze(request, parseAll(request, preprocessAll(request, first), first));
+            } catch (IsaDependentTextException impossible) {
+                throw new IllegalStateException("a text preprocessed for one ISA cannot depend on the ISA", impossible);
+            }
+        }
+    }
+
+    private static void checkBaseNames(CompileRequest request) throws CompilationFailedException {
         Set<String> baseNames = new HashSet<>();
         for (Path p : request.sources()) {
             if (!baseNames.add(p.getFileName().toString())) {
@@ -120,10 +145,44 @@ public final class CheckpointCompiler {
                         "two source files are named " + p.getFileName(), "rename one: instrumented files keep their base names")));
             }
         }
-        List<Unit> units = new ArrayList<>();
+    }
+
+    /** Every source preprocessed, for every ISA at once ({@code triple} null) or for the one ISA {@code triple}. */
+    List<Preprocessed> preprocessAll(CompileRequest request, String triple)
+            throws CompilationFailedException, IsaDependentTextException {
+        List<Preprocessed> out = new ArrayList<>();
+        List<Diagnostic> dependent = new ArrayList<>();
         for (Path source : request.sources()) {
-            units.add(load(source, request.preprocessorArgs(source), units.size()));
+            try {
+                out.add(preprocess(source, request.preprocessorArgs(source), triple));
+            } catch (IsaDependentTextException e) {
+                dependent.addAll(e.diagnostics());
+            }
         }
+        if (!dependent.isEmpty()) throw new IsaDependentTextException(dependent);
+        return out;
+    }
+
+    /** clang's AST of every preprocessed source, for {@code triple} (null: the build host's). */
+    List<Unit> parseAll(CompileRequest request, List<Preprocessed> texts, String triple) throws CompilationFailedException {
+        List<Unit> units = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Path source = request.sources().get(i);
+            units.add(parse(source, withTarget(request.preprocessorArgs(source), triple), texts.get(i), units.size()));
+        }
+        return units;
+    }
+
+    private static List<String> withTarget(List<String> args, String triple) {
+        if (triple == null) return args;
+        List<String> out = new ArrayList<>();
+        out.add("--target=" + triple);
+        out.addAll(args);
+        return out;
+    }
+
+    Analysis analyze(CompileRequest request, List<Unit> units) throws CompilationFailedException {
+        Diagnostics diags = new Diagnostics();
         events.accept(new CompileEvent.Stage("analysing"));
         List<FunctionModel> all = new ArrayList<>();
         for (Unit u : units) {
@@ -245,46 +304,82 @@ public final class CheckpointCompiler {
                     "talent builds whole programs: pass the file that defines main"));
         }
         failOnErrors(diags);
-        return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags);
+        return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName());
+    }
+
+    /** One source's text as talent instruments it, and where its lines were written. */
+    record Preprocessed(String text, LineMap lines) {}
+
+    /**
+     * The program's text differs between the ISAs: a conditional of the program tests a macro whose value does
+     * (UnitPreprocessor); {@code diagnostics} name each such conditional.
+     */
+    static final class IsaDependentTextException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Diagnostic> diagnostics;
+
+        IsaDependentTextException(List<Diagnostic> diagnostics) {
+            super(diagnostics.isEmpty() ? "" : diagnostics.getFirst().message());
+            this.diagnostics = List.copyOf(diagnostics);
+        }
+
+        List<Diagnostic> diagnostics() {
+            return diagnostics;
+        }
     }
 
     /**
      * Reads one source: its project headers inlined (HeaderInliner), the result preprocessed as far as it is
      * the program's own (UnitPreprocessor: the program's macros expanded, the C library's headers and macros
-     * left to each ISA's gcc), and clang's AST of that text, read from a temporary directory under the
-     * source's base name. Every line of the text maps to the file and line it was written in.
+     * left to each ISA's gcc). With {@code triple} null, once for every ISA (a conditional that depends on the
+     * ISA makes it throw IsaDependentTextException); otherwise for that clang target only. Every line of the
+     * text maps to the file and line it was written in.
      */
-    private Unit load(Path source, List<String> args, int index) throws CompilationFailedException {
+    private Preprocessed preprocess(Path source, List<String> args, String triple)
+            throws CompilationFailedException, IsaDependentTextException {
         HeaderInliner.Result inlined = pass("headers", source.getFileName().toString(), () -> HeaderInliner.inline(source, args));
         Path dir = null;
-        LineMap lines = inlined.lines();
         try {
             dir = Files.createTempDirectory("talent-unit");
             Path merged = dir.resolve(source.getFileName());
             Path scratch = dir.resolve("talent-pp-" + source.getFileName());
             UnitPreprocessor.Result pre;
             try {
-                pre = UnitPreprocessor.preprocess(loader, inlined.text(), merged, scratch, args, targetMacros());
+                pre = UnitPreprocessor.preprocess(loader, inlined.text(), merged, scratch, withTarget(args, triple),
+                        triple == null ? targetMacros() : new TargetMacros.Dependent(Set.of(), Set.of()));
             } catch (UnitPreprocessor.PreprocessorFailedException e) {
                 // clang's own messages, on the file as the user wrote it
-                loader.load(source, args);
+                loader.load(source, withTarget(args, triple));
                 throw new CompilationFailedException(List.of(Diagnostic.error(source.toString(), 0, 0,
-                        "clang could not preprocess the file: " + e.getMessage().strip(),
-                        "check the -I/-D options given to talent build")));
+                        "clang could not preprocess the file" + (triple == null ? "" : " for " + triple) + ": "
+                                + e.getMessage().strip(), "check the -I/-D options given to talent build")));
             } catch (UnitPreprocessor.TargetDependentConditionException e) {
                 List<Diagnostic> ds = new ArrayList<>();
                 for (String at : e.at()) {
                     int colon = at.indexOf(':');
                     LineMap.Origin o = inlined.lines().origin(Integer.parseInt(at.substring(0, colon)));
-                    ds.add(Diagnostic.error(o.file(), o.line(), 1, "this conditional tests '" + at.substring(colon + 1)
-                                    + "', whose value differs between the ISAs talent builds for: the program's text is "
-                                    + "preprocessed once for all of them, so the branch taken would be the build host's on every ISA",
-                            "test a property that is the same on every ISA, or select the code at run time "
-                                    + "(e.g. 'if (sizeof(long) == 8)' instead of '#if LONG_MAX > 2147483647')"));
+                    ds.add(Diagnostic.warning(o.file(), o.line(), 1, "this conditional tests '" + at.substring(colon + 1)
+                                    + "', whose value differs between the ISAs talent builds for: the program is "
+                                    + "preprocessed, analysed and instrumented for each ISA",
+                            "a checkpoint moves between two ISAs only where the program's state is described alike "
+                                    + "on both; test a property that is the same on every ISA to keep one text"));
                 }
-                throw new CompilationFailedException(ds);
+                throw new IsaDependentTextException(ds);
             }
-            lines = pre.lines();
+            return new Preprocessed(pre.text(), pre.lines());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteDir(dir);
+        }
+    }
+
+    /** clang's AST of one preprocessed text, read from a temporary directory under the source's base name. */
+    private Unit parse(Path source, List<String> args, Preprocessed pre, int index) throws CompilationFailedException {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("talent-unit");
+            Path merged = dir.resolve(source.getFileName());
             Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
             TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
@@ -304,7 +399,7 @@ public final class CheckpointCompiler {
             List<Diagnostic> mapped = new ArrayList<>();
             for (Diagnostic d : e.diagnostics()) {
                 if (dir != null && d.file().startsWith(dir.toString())) {
-                    var o = lines.origin(d.line());
+                    var o = pre.lines().origin(d.line());
                     mapped.add(new Diagnostic(d.severity(), o.file(), o.line(), d.column(), d.message(), d.remedy()));
                 } else {
                     mapped.add(d);
@@ -314,14 +409,17 @@ public final class CheckpointCompiler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : files.toList()) Files.deleteIfExists(p);
-                    Files.deleteIfExists(dir);
-                } catch (IOException e) {
-                    // a temporary directory left behind is harmless
-                }
-            }
+            deleteDir(dir);
+        }
+    }
+
+    private static void deleteDir(Path dir) {
+        if (dir == null) return;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
         }
     }
 
@@ -333,43 +431,62 @@ public final class CheckpointCompiler {
         return TARGET_MACROS.computeIfAbsent(loader.clang(), c -> TargetMacros.of(loader));
     }
 
-    private CompileResult emit(CompileRequest request, Analysis a) throws CompilationFailedException {
+    /** The instrumented text of every unit (not written yet) and talent_program.c without its fingerprint. */
+    record Emitted(List<String> texts, List<LibraryFunctionAddresses.LibraryFunction> libraryFunctions) {}
+
+    Emitted emit(CompileRequest request, Analysis a) throws CompilationFailedException {
         Diagnostics diags = a.diags();
-        List<Unit> units = a.units();
-        CallGraph graph = a.graph();
-        List<Path> outputs = new ArrayList<>();
         List<String> texts = new ArrayList<>();
+        for (Unit u : a.units()) {
+            String instrumented = pass("rewrite", u.tu.unitName(), () -> {
+                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags);
+                try {
+                    return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
+                } catch (UnsupportedTypeException e) {
+                    diags.add(Diagnostic.error(u.tu.path().toString(), 0, 0, e.getMessage(),
+                            "change the type of the variable, or mark the function '#pragma talent nocheckpoint'"));
+                    return "";
+                }
+            });
+            texts.add(instrumented);
+        }
+        failOnErrors(diags);
+        List<LibraryFunctionAddresses.LibraryFunction> libraryFunctions =
+                LibraryFunctionAddresses.find(a.units().stream().map(u -> u.tu).toList(), a.graph());
+        return new Emitted(texts, libraryFunctions);
+    }
+
+    /**
+     * Writes the instrumented units and talent_program.c into {@code dir}; {@code note} (may be null) is the
+     * program's word on the ISAs a checkpoint of this build cannot move to (talent_the_isa_note).
+     */
+    CompileResult write(Path dir, Analysis a, Emitted e, String fingerprint, String note) {
         try {
-            Files.createDirectories(request.outputDir());
-            for (Unit u : units) {
-                String instrumented = pass("rewrite", u.tu.unitName(), () -> {
-                    UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), graph, u.types, diags);
-                    try {
-                        return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
-                    } catch (UnsupportedTypeException e) {
-                        diags.add(Diagnostic.error(u.tu.path().toString(), 0, 0, e.getMessage(),
-                                "change the type of the variable, or mark the function '#pragma talent nocheckpoint'"));
-                        return "";
-                    }
-                });
-                Path out = request.outputDir().resolve(u.tu.unitName());
-                texts.add(generatedLines(instrumented, out));
+            Files.createDirectories(dir);
+            List<Path> outputs = new ArrayList<>();
+            for (int i = 0; i < a.units().size(); i++) {
+                Path out = dir.resolve(a.units().get(i).tu.unitName());
+                Files.writeString(out, generatedLines(e.texts().get(i), out), StandardCharsets.ISO_8859_1);
                 outputs.add(out);
             }
-            failOnErrors(diags);
-            for (int i = 0; i < outputs.size(); i++) {
-                Files.writeString(outputs.get(i), texts.get(i), StandardCharsets.ISO_8859_1);
+            String program = programTable(a, e, fingerprint, null);
+            if (note != null) {
+                program += "\n/* the ISAs a checkpoint of this build is refused on, and why (checkpoint_read.c) */\n"
+                        + "const char *const talent_the_isa_note = " + dev.talent.compiler.emit.TypeDescriptors.cString(note) + ";\n";
             }
-            String fingerprint = fingerprint(units, texts);
-            List<LibraryFunctionAddresses.LibraryFunction> libraryFunctions = LibraryFunctionAddresses.find(units.stream().map(u -> u.tu).toList(), graph);
-            String program = ProgramTable.generate(fingerprint, request.programName(), units.size(), a.functionTable(),
-                    graph::isAddressTaken, libraryFunctions, a.pointTable(), a.mainSignature(), a.mainReturnsVoid());
-            Path programFile = request.outputDir().resolve("talent_program.c");
+            Path programFile = dir.resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
-            return new CompileResult(outputs, programFile, fingerprint, diags.all());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new CompileResult(outputs, programFile, fingerprint, a.diags().all());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
+    }
+
+    /** talent_program.c's text. */
+    static String programTable(Analysis a, Emitted e, String fingerprint, String programName) {
+        return ProgramTable.generate(fingerprint, programName == null ? a.programName() : programName, a.units().size(),
+                a.functionTable(), a.graph()::isAddressTaken, e.libraryFunctions(), a.pointTable(), a.mainSignature(),
+                a.mainReturnsVoid());
     }
 
     /** Where the tables talent appends begin (UnitRewriter). */
@@ -391,6 +508,11 @@ public final class CheckpointCompiler {
 
     /** SHA-256 over the instrumented sources and the compiler version, truncated to 128 bits. */
     static String fingerprint(List<Unit> units, List<String> texts) {
+        return fingerprint(units, texts, "");
+    }
+
+    /** The same, over {@code extra} too (PerIsaCompilation: the texts of the other ISAs, the description). */
+    static String fingerprint(List<Unit> units, List<String> texts, String extra) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(TalentVersion.STRING.getBytes(StandardCharsets.UTF_8));
@@ -399,6 +521,10 @@ public final class CheckpointCompiler {
                 md.update(units.get(i).tu.unitName().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 md.update(texts.get(i).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            if (!extra.isEmpty()) {
+                md.update((byte) 0);
+                md.update(extra.getBytes(StandardCharsets.UTF_8));
             }
             byte[] h = md.digest();
             return HexFormat.of().formatHex(h, 0, 16);

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The macros whose value depends on the target ISA: a conditional of the program that tests one of them
- * cannot be decided once for the five ISAs (UnitPreprocessor refuses it). They are the macros clang predefines
+ * cannot be decided once for the five ISAs (the program is then preprocessed per ISA: PerIsaCompilation). They are the macros clang predefines
  * differently for the five targets (or for one only: {@code __x86_64__}, {@code __SIZEOF_LONG_DOUBLE__},
  * {@code __BYTE_ORDER__}, ...) and the C library's macros derived from the word size, the byte order or the
  * {@code long double} format.

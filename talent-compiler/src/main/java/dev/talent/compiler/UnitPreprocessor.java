@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *   <li>conditional directives ({@code #if}, {@code #ifdef}, ...) are decided as clang decides them with the
  *       real headers (a first {@code clang -E} run tells which branches it takes); a decision that depends on
  *       the target ISA (a predefined macro whose value differs between the five ISAs, or a C library macro
- *       that does, such as {@code LONG_MAX}) would be the build host's on every ISA, and is refused;</li>
+ *       that does, such as {@code LONG_MAX}) would be the build host's on every ISA: it is reported
+ *       ({@link TargetDependentConditionException}), and the caller preprocesses the unit per ISA instead
+ *       (PerIsaCompilation, with an empty set of target-dependent macros and clang's {@code --target});</li>
  *   <li>the program's own {@code #define}s stay in the text (clang's {@code -dD}) so that the C library
  *       headers still see feature macros such as {@code _GNU_SOURCE} or {@code NDEBUG}; one whose name is
  *       still an identifier of the expanded text is dropped, so that gcc does not expand it twice;</li>

@@ -51,7 +51,8 @@ final class MigrationHops {
     }
 
     /** Links the instrumented program for t; gcc must accept it with -Wall and no warning. */
-    static Path link(Target t, CompileResult r, Path exe) throws Exception {
+    static Path link(Target t, CompileResult program, Path exe) throws Exception {
+        CompileResult r = program.forIsa(t.name());   // the ISA's own text when the program's differs between ISAs
         List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
         cmd.addAll(t.flags());
         cmd.add("-I" + INCLUDE);

@@ -40,7 +40,17 @@ public final class FrameCode {
         }
     }
 
+    /** The spellings of a va_list: as declared, or as x86_64's parameter decays (struct __va_list_tag *). */
+    private static final java.util.regex.Pattern VA_LIST =
+            java.util.regex.Pattern.compile("(?:.*\\b)?(?:va_list|__gnuc_va_list|__builtin_va_list|struct __va_list_tag \\*|struct __va_list_tag\\[1\\])");
+
     private Way wayOf(Variable v) {
+        if (v.typeSpelling != null && VA_LIST.matcher(v.typeSpelling.strip()).matches()) {
+            // its layout differs between the ISAs (a pointer on x86_64 as a parameter, a struct on aarch64, an
+            // array on s390x) and it holds this process's register-save area and stack addresses
+            throw new UnsupportedTypeException("variable '" + v.name + "' is a va_list, which holds this process's "
+                    + "stack addresses in a layout of its ISA and cannot be saved", v.isTemp() ? null : v.decl);
+        }
         if (v.addressTaken || v.type.isConst()) return Way.MEMORY;
         return switch (types.category(v.type)) {
             case INTEGER, BOOL -> Way.INT;
