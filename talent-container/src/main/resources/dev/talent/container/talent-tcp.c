@@ -388,9 +388,24 @@ static const char *check_socket(int s)
     memset(&ti, 0, sizeof ti);
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         return "its TCP state cannot be read";
-    if (ti.tcpi_state != 1 /* TCP_ESTABLISHED */)
-        return ti.tcpi_state == 8 ? "a connection the peer has closed (CLOSE_WAIT)"
-                                  : "a TCP connection that is not in the ESTABLISHED state";
+    switch (ti.tcpi_state) {
+    case 1: /* TCP_ESTABLISHED */
+        break;
+    case 2:
+    case 3:
+        return "a TCP connection still being set up (SYN_SENT/SYN_RECV)";
+    case 4:
+    case 5:
+    case 11:
+        return "a TCP connection the program has shut down for writing (FIN_WAIT/CLOSING: half-closed "
+               "connections are not carried)";
+    case 8:
+    case 9:
+        return "a connection the peer has closed (CLOSE_WAIT/LAST_ACK: half-closed connections are not carried; "
+               "read to the end and close it)";
+    default:
+        return "a TCP connection that is not in the ESTABLISHED state";
+    }
     return "";
 }
 

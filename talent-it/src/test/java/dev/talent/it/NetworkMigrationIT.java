@@ -38,6 +38,8 @@ class NetworkMigrationIT {
     private static final String BRIDGE = "tnit" + (ProcessHandle.current().pid() % 1_000_000);
     private static final String SUBNET = "10.219.0.0/16";
     private static final int PORT = 8080;
+    /** An address nobody answers (TEST-NET-2, RFC 5737): a connect() to it stays in progress. */
+    private static final String NOWHERE = "198.51.100.1";
 
     private Path root;
     private Path program;
@@ -238,6 +240,170 @@ class NetworkMigrationIT {
             assertThat(r.get("sockets").asInt()).as("the listener and the connection, in " + r).isEqualTo(2);
         });
         assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * The app is a client: it first tries an address that never answers (a stop while that connect() is in
+     * progress is refused, the app goes on), then connects (non-blocking connect, completion waited for with poll)
+     * to a service on the host at the bridge's gateway address and exchanges a line every 2 ms with it while it hops x86_64 -> s390x ->
+     * aarch64 -> x86_64; the service then ends the exchange. Everything the app printed (each reply and a running
+     * sum) must be what the x86_64 build prints natively against the same service ending after as many exchanges.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anOutgoingConnectionMovesWithTheClientApp() throws Exception {
+        Path source = root.resolve("netclient.c");
+        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/netclient.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
+                "x86_64,aarch64,s390x", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        Path client = root.resolve("build/netclient");
+        List<String> hops = List.of("s390x", "aarch64", "x86_64");
+        String app = "netclient-" + ProcessHandle.current().pid();
+        Path log = root.resolve("client.jsonl");
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        String address = "10.219.6.5";
+        try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 300, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                    root.resolve("client-state").toString(), "--log", log.toString(), client.toString(), "--",
+                    Integer.toString(service.port()), NOWHERE, "10.219.0.1"));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("client.stdout").toFile())
+                    .redirectError(root.resolve("client.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                // the app's first connect() goes nowhere (8 s): a stop meanwhile is refused, the app goes on
+                ProcessResult refused = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "aarch64"));
+                assertThat(service.connections()).as("the stop came while the first connect() was in progress").isZero();
+                assertThat(refused.exitCode()).withFailMessage(refused::describe).isNotZero();
+                assertThat(refused.stdoutText() + refused.stderrText()).contains("failed at step checkpoint")
+                        .contains("still being set up");
+                service.awaitExchanges(20, Duration.ofSeconds(30));
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                    int before = service.exchanges();
+                    service.awaitExchanges(before + 20, Duration.ofSeconds(30));
+                }
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("client.stderr"))).isZero();
+            assertThat(service.connections()).as("one connection, never re-made").isEqualTo(1);
+        }
+        String got = EnvApp.read(root.resolve("client.stdout"));
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress("127.0.0.1", 0), exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("netclient.x86_64").toString(),
+                    Integer.toString(reference.port()), NOWHERE, "127.0.0.1"), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(expected).startsWith("no connection to " + NOWHERE + "\nconnected\n1 pong 1 ")
+                .endsWith("exchanges " + exchanges + "\n");
+        assertThat(got).as("what the migrated client printed").isEqualTo(expected);
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(hops.size() + 1);
+        assertThat(records.getFirst().get("ok").asBoolean()).isFalse();
+        assertThat(records.subList(1, records.size())).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the outgoing connection, in " + r).isEqualTo(1);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * A line service on the host for {@link #anOutgoingConnectionMovesWithTheClientApp}: to each "ping i" it answers
+     * "pong i k" (k a number from its own count of exchanges), and "end" once asked to and at least {@code atLeast}
+     * exchanges were made. A line that is not the next ping (lost, duplicated, reordered) fails the exchange.
+     */
+    private static final class PingService implements AutoCloseable {
+        private final ServerSocket server;
+        private final int atLeast;
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CompletableFuture<Integer> ended = new java.util.concurrent.CompletableFuture<>();
+        private final Thread thread;
+
+        PingService(java.net.InetSocketAddress at, int atLeast, boolean endAtOnce) throws IOException {
+            this.server = new ServerSocket();
+            server.bind(at);
+            this.atLeast = atLeast;
+            ending.set(endAtOnce);
+            this.thread = Thread.ofPlatform().daemon().start(this::serve);
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve() {
+            try (var s = server.accept()) {
+                accepted.incrementAndGet();
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                var out = s.getOutputStream();
+                for (String line; (line = in.readLine()) != null; ) {
+                    int n = count.get() + 1;
+                    if (!line.equals("ping " + n)) throw new IOException("expected ping " + n + ", got " + line);
+                    if (n > atLeast && ending.get()) {
+                        out.write("end\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        ended.complete(n - 1);
+                        in.readLine();
+                        return;
+                    }
+                    out.write(("pong " + n + " " + (n * 7919L % 1000) + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    count.set(n);
+                }
+                ended.completeExceptionally(new IOException("the client closed after " + count.get()));
+            } catch (IOException e) {
+                ended.completeExceptionally(e);
+            }
+        }
+
+        int exchanges() {
+            return count.get();
+        }
+
+        int connections() {
+            return accepted.get();
+        }
+
+        void awaitExchanges(int n, Duration within) throws Exception {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (count.get() < n) {
+                if (ended.isDone()) ended.get();
+                if (System.nanoTime() > deadline) throw new AssertionError("only " + count.get() + " exchanges, waited for " + n);
+                Thread.sleep(10);
+            }
+        }
+
+        /** Ends the exchange; how many there were. */
+        int end() throws Exception {
+            ending.set(true);
+            return ended.get(60, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
