@@ -37,6 +37,8 @@ class NetworkMigrationIT {
     /** Unique per test JVM, so that runs from other checkouts do not collide; the subnet is this test's own. */
     private static final String BRIDGE = "tnit" + (ProcessHandle.current().pid() % 1_000_000);
     private static final String SUBNET = "10.219.0.0/16";
+    private static final String SUBNET6 = "fd74:616c:656e:219::/64";
+    private static final String GATEWAY6 = "fd74:616c:656e:219::1";
     private static final int PORT = 8080;
     /** An address nobody answers (TEST-NET-2, RFC 5737): a connect() to it stays in progress. */
     private static final String NOWHERE = "198.51.100.1";
@@ -192,7 +194,7 @@ class NetworkMigrationIT {
         String app = "linecount-" + ProcessHandle.current().pid();
         String address = "10.219.5.3";
         Path log = root.resolve("held.jsonl");
-        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET, "--subnet6", SUBNET6,
                 "--ip", address, "--platforms", "x86_64,aarch64", "--state-dir", root.resolve("held-state").toString(),
                 "--log", log.toString(), lines.toString(), "--", Integer.toString(PORT)));
         Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
@@ -252,14 +254,7 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void anOutgoingConnectionMovesWithTheClientApp() throws Exception {
-        Path source = root.resolve("netclient.c");
-        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/netclient.c")) {
-            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
-                "x86_64,aarch64,s390x", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
-        Path client = root.resolve("build/netclient");
+        Path client = clientProgram();
         List<String> hops = List.of("s390x", "aarch64", "x86_64");
         String app = "netclient-" + ProcessHandle.current().pid();
         Path log = root.resolve("client.jsonl");
@@ -268,7 +263,7 @@ class NetworkMigrationIT {
         String address = "10.219.6.5";
         try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 300, false)) {
             List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
-                    SUBNET, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
                     root.resolve("client-state").toString(), "--log", log.toString(), client.toString(), "--",
                     Integer.toString(service.port()), NOWHERE, "10.219.0.1"));
             Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
@@ -321,6 +316,84 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    private Path clientProgram;
+
+    /** netclient.c built for x86_64, aarch64 and s390x (once). */
+    private synchronized Path clientProgram() throws IOException {
+        if (clientProgram != null) return clientProgram;
+        Path source = root.resolve("netclient.c");
+        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/netclient.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
+                "x86_64,aarch64,s390x", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        clientProgram = root.resolve("build/netclient");
+        return clientProgram;
+    }
+
+    /**
+     * IPv6: the app (IPv4 address {@code 10.219.6.9}) also has {@code <SUBNET6>::a db:609}; as a client of a service
+     * at the bridge's IPv6 address it hops x86_64 -> aarch64 -> x86_64 holding that IPv6 connection, and prints what
+     * the x86_64 build prints natively over the host's IPv6 loopback.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void anIpv6ConnectionMovesWithTheApp() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6"))
+                && Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0"),
+                "the host has no IPv6");
+        Path client = clientProgram();
+        List<String> hops = List.of("aarch64", "x86_64");
+        String app = "netclient6-" + ProcessHandle.current().pid();
+        String address = "10.219.6.9";
+        Path log = root.resolve("client6.jsonl");
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        try (PingService service = new PingService(new java.net.InetSocketAddress("::", 0), 200, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64", "--state-dir",
+                    root.resolve("client6-state").toString(), "--log", log.toString(), client.toString(), "--",
+                    Integer.toString(service.port()), GATEWAY6));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("client6.stdout").toFile())
+                    .redirectError(root.resolve("client6.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                service.awaitExchanges(20, Duration.ofSeconds(30));
+                assertThat(service.peer()).as("the app's IPv6 address").isEqualTo("fd74:616c:656e:219:0:0:adb:609");
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    int before = service.exchanges();
+                    service.awaitExchanges(before + 20, Duration.ofSeconds(30));
+                }
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("client6.stderr"))).isZero();
+            assertThat(service.connections()).isEqualTo(1);
+        }
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress("::1", 0), exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("netclient.x86_64").toString(),
+                    Integer.toString(reference.port()), "::1"), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(expected).startsWith("connected\n1 pong 1 ").endsWith("exchanges " + exchanges + "\n");
+        assertThat(EnvApp.read(root.resolve("client6.stdout"))).isEqualTo(expected);
+        assertThat(EnvApp.records(log)).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as(r.toString()).isEqualTo(1);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
     /**
      * A line service on the host for {@link #anOutgoingConnectionMovesWithTheClientApp}: to each "ping i" it answers
      * "pong i k" (k a number from its own count of exchanges), and "end" once asked to and at least {@code atLeast}
@@ -334,6 +407,7 @@ class NetworkMigrationIT {
         private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
         private final java.util.concurrent.CompletableFuture<Integer> ended = new java.util.concurrent.CompletableFuture<>();
         private final Thread thread;
+        private volatile String peer = "";
 
         PingService(java.net.InetSocketAddress at, int atLeast, boolean endAtOnce) throws IOException {
             this.server = new ServerSocket();
@@ -350,6 +424,7 @@ class NetworkMigrationIT {
         private void serve() {
             try (var s = server.accept()) {
                 accepted.incrementAndGet();
+                peer = s.getInetAddress().getHostAddress();
                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 var out = s.getOutputStream();
                 for (String line; (line = in.readLine()) != null; ) {
@@ -374,6 +449,11 @@ class NetworkMigrationIT {
 
         int exchanges() {
             return count.get();
+        }
+
+        /** The address the connection came from. */
+        String peer() {
+            return peer;
         }
 
         int connections() {
@@ -484,7 +564,7 @@ class NetworkMigrationIT {
         List<String> hops = List.of("s390x", "i686", "aarch64", "x86_64");
         List<String> replies = new ArrayList<>();
         List<String> ports = new ArrayList<>();
-        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET, "--subnet6", SUBNET6,
                 "--ip", address, "--platforms", String.join(",", PLATFORMS), "--state-dir", root.resolve("udp-state").toString(),
                 "--log", root.resolve("udp.jsonl").toString(),
                 udpProgram.toString(), "--", "5353"));
@@ -547,7 +627,7 @@ class NetworkMigrationIT {
     }
 
     private Process start(String app, String label, List<String> options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET, "--subnet6", SUBNET6,
                 "--platforms", "x86_64,aarch64,s390x,i686", "--state-dir", root.resolve(label + "-state").toString()));
         args.addAll(options);
         args.addAll(List.of(program.toString(), "--", Integer.toString(PORT)));
