@@ -598,10 +598,21 @@ static int take(const char *state, long timeout_ms)
         conns[i].sock = fds[i];
         dump(&conns[i]);
     }
+    /* The program's sockets leave repair mode again (without a window probe), unchanged: the checkpoint may still
+     * fail after this hand-over (writing it), and the program then goes on with working connections. When it
+     * exits after a written checkpoint, whatever its kernel sends at close (FIN, RST) meets the network lock (the
+     * source's bridge port is down, and stays down until its namespace is removed). */
+    for (i = 0; i < n; i++) {
+        int off = -1;                       /* TCP_REPAIR_OFF_NO_WP */
+        if (setsockopt(fds[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof off) != 0) {
+            off = 0;
+            if (setsockopt(fds[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof off) != 0)
+                die(2, "cannot take descriptor %lu out of repair mode: %s", (unsigned long)numbers[i], strerror(errno));
+        }
+    }
     write_state(state);
     reply(c, "k");
     close(c);
-    /* the program's sockets stay in repair mode: when it exits they close without FIN or RST */
     for (i = 0; i < n; i++)
         close(fds[i]);
     printf("took %lu\n", (unsigned long)n);
