@@ -283,6 +283,35 @@ int tl_files_pending(int listener)
     return 0;
 }
 
+/* A TCP socket whose non-blocking connect() is still in progress (SYN sent, no answer yet): not connected, and
+ * poll() reports nothing for it (a socket that never connected, or whose connect failed, reports POLLOUT/POLLHUP
+ * or POLLERR). poll rather than TCP_INFO: the latter is not translated by qemu-user on a big-endian guest.
+ * Such a socket refuses the stop checkpoint (listen_address): waiting for it would be in vain, since the network
+ * lock (the app's bridge port down) is already on when the runtime gets the stop, so the peer's SYN-ACK cannot
+ * arrive; and TCP repair cannot restore a half-open connection. */
+static int connecting(int fd)
+{
+    struct sockaddr_storage peer;
+    socklen_t len = sizeof peer;
+    struct pollfd p;
+    int type = 0, acc = 0;
+    socklen_t tl = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+        return 0;
+    tl = sizeof acc;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &tl) != 0 || acc)
+        return 0;
+    if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0 || errno != ENOTCONN)
+        return 0;
+    len = sizeof peer;
+    if (getsockname(fd, (struct sockaddr *)&peer, &len) != 0 || (peer.ss_family != AF_INET && peer.ss_family != AF_INET6))
+        return 0;
+    p.fd = fd;
+    p.events = POLLOUT;
+    p.revents = 0;
+    return poll(&p, 1, 0) == 0;
+}
+
 /* before a stop checkpoint that carries connections: every listening TCP socket's completed connections */
 static void drain_backlogs(void)
 {
@@ -425,7 +454,15 @@ static char *listen_address(int fd, const char **why)
     if (type == SOCK_STREAM) {
         len = sizeof accepting;
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) {
-            *why = "a TCP connection (connections are carried only when talent run --net migrates the program)";
+            len = sizeof peer;
+            if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+                *why = "a TCP connection (connections are carried only when talent run --net migrates the program)";
+            else if (connecting(fd))
+                *why = "a TCP connection still being set up (a connect() in progress: the stop is refused, the "
+                       "program goes on and a later migration carries the connection once it is established)";
+            else
+                *why = "a TCP socket that is neither listening nor connected (never connected, or its connect() "
+                       "failed and the error is not read yet)";
             return NULL;
         }
         proto = "tcp";

@@ -397,7 +397,34 @@ int talent_select(int nfds, void *readfds, void *writefds, void *exceptfds, stru
             }
             return -1;
         }
-        r = select(nfds, (fd_set *)readfds, (fd_set *)writefds, (fd_set *)exceptfds, timeout);
+        {
+            /* a listener holding connections carried from its backlog is readable (as in talent_poll) */
+            int k, carried = 0;
+            for (k = 0; readfds && k < nfds && k < FD_SETSIZE; k++)
+                if (FD_ISSET(k, &rs) && tl_files_pending(k))
+                    carried = 1;
+            if (carried) {
+                struct timeval zero = {0, 0};
+                r = select(nfds, (fd_set *)readfds, (fd_set *)writefds, (fd_set *)exceptfds, &zero);
+                if (r >= 0) {
+                    r = 0;
+                    for (k = 0; k < nfds && k < FD_SETSIZE; k++) {
+                        int any = 0;
+                        if (FD_ISSET(k, &rs) && tl_files_pending(k))
+                            FD_SET(k, (fd_set *)readfds);
+                        if (FD_ISSET(k, (fd_set *)readfds))
+                            any++;
+                        if (writefds && FD_ISSET(k, (fd_set *)writefds))
+                            any++;
+                        if (exceptfds && FD_ISSET(k, (fd_set *)exceptfds))
+                            any++;
+                        r += any;
+                    }
+                    return r;
+                }
+            } else
+                r = select(nfds, (fd_set *)readfds, (fd_set *)writefds, (fd_set *)exceptfds, timeout);
+        }
         if (!RETRY_OURS(r))
             return r;
         if (readfds)

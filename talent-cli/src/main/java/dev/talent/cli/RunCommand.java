@@ -121,6 +121,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "With --net: the bridge's own address (default: the subnet's first address).")
     String gateway;
 
+    @Option(names = "--subnet6", paramLabel = "PREFIX/64", defaultValue = NetworkConfig.DEFAULT_SUBNET6,
+            description = "With --net: the bridge's unique-local IPv6 /64; the app with IPv4 address a.b.c.d also has "
+                    + "<prefix>::a.b.c.d (default: ${DEFAULT-VALUE}; IPv4 only when the host has no IPv6).")
+    String subnet6;
+
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Moving-target policy (TOML): platform tags ([platform.NAME] tags = [...]) and the diversity "
                     + "weights of the destination draw ([diversity] weights = { isa = 3, libc = 2, host = 2 }, "
@@ -217,13 +222,15 @@ public final class RunCommand implements Callable<Integer> {
     /** --net and its options; the others without --net are a mistake worth saying. */
     private Optional<NetRequest> network() {
         boolean custom = ip != null || gateway != null || !bridge.equals(NetworkConfig.DEFAULT_BRIDGE)
-                || !subnet.equals(NetworkConfig.DEFAULT_SUBNET);
+                || !subnet.equals(NetworkConfig.DEFAULT_SUBNET) || !subnet6.equals(NetworkConfig.DEFAULT_SUBNET6);
         if (!net) {
-            if (custom) throw new ParameterException(spec.commandLine(), "--ip, --bridge, --subnet and --gateway need --net");
+            if (custom) {
+                throw new ParameterException(spec.commandLine(), "--ip, --bridge, --subnet, --subnet6 and --gateway need --net");
+            }
             return Optional.empty();
         }
         try {
-            NetworkConfig config = NetworkConfig.of(bridge, subnet, gateway);
+            NetworkConfig config = NetworkConfig.of(bridge, subnet, gateway).withSubnet6(subnet6);
             return Optional.of(new NetRequest(config, ip == null ? Optional.empty() : Optional.of(Ipv4.parse(ip))));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--net: " + e.getMessage());

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The host bridge of {@code talent run --net}: created when missing (a Linux bridge, STP off, holding the gateway
- * address, up) and left in place when the run ends, since other runs may use it; {@code ip link del NAME}
+ * address and, when the host has IPv6, the IPv6 gateway address, up) and left in place when the run ends, since other runs may use it; {@code ip link del NAME}
  * removes it. The host reaches every app at its address through it; routing other machines to the subnet (IP
  * forwarding, NAT) is the operator's choice, talent changes no sysctl and no firewall rule outside its own tables.
  */
@@ -44,8 +44,29 @@ public final class HostBridge {
                         + ": " + addr.stderr().strip());
             }
         }
+        if (ipv6()) {
+            String wanted6 = config.gateway6() + "/64";
+            CapturedRun show6 = ip("-6", "-o", "addr", "show", "dev", config.bridge());
+            if (show6.exitCode() != 0 || !show6.stdout().contains(" " + wanted6 + " ")) {
+                // nodad: the address is usable at once (no duplicate detection: the prefix is talent's own)
+                CapturedRun addr = ip("addr", "add", wanted6, "dev", config.bridge(), "nodad");
+                if (addr.exitCode() != 0 && !addr.stderr().contains("File exists")) {
+                    throw new ContainerException("cannot give the bridge " + config.bridge() + " the IPv6 gateway address "
+                            + wanted6 + ": " + addr.stderr().strip());
+                }
+            }
+        }
         CapturedRun up = ip("link", "set", config.bridge(), "up");
         if (up.exitCode() != 0) throw new ContainerException("cannot bring the bridge " + config.bridge() + " up: " + up.stderr().strip());
+    }
+
+    /** Whether the host has IPv6 (the apps then get an IPv6 address too; otherwise IPv4 only). */
+    public static boolean ipv6() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static CapturedRun ip(String... args) throws ContainerException, IOException, InterruptedException {

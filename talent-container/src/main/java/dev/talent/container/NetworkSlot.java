@@ -20,7 +20,7 @@ import java.util.List;
  * whose port is up is reachable. {@link #lock()} / {@link #unlock()} switch the port (the network lock of a
  * migration: nothing the peer sends gets in, nothing the stopping program sends gets out, so the peer only
  * retransmits). The port is guarded by an nftables table of the bridge family that drops every frame it sends
- * with another source MAC or IPv4 address, and anything but IPv4 and ARP: defence in depth, since the program,
+ * with another source MAC or IP address, and anything but IPv4, ARP and IPv6: defence in depth, since the program,
  * without capabilities, can change neither its addresses nor send raw frames (docs/SECURITY.md, "Network").
  */
 public final class NetworkSlot implements AutoCloseable {
@@ -75,16 +75,27 @@ public final class NetworkSlot implements AutoCloseable {
         try {
             NetworkConfig c = a.config();
             run(List.of("ip", "netns", "add", ns), "");
+            if (HostBridge.ipv6()) {
+                // no duplicate address detection on eth0 (set before it is made): its link-local address would be
+                // tentative for a second each time a port comes up, and every container of the app holds its
+                // addresses anyway
+                run(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0"), "");
+            }
             run(List.of("ip", "-batch", "-"), String.join("\n",
                     "link add " + port + " type veth peer name eth0 netns " + ns,
                     "link set " + port + " master " + c.bridge()) + "\n");
-            run(List.of("ip", "-n", ns, "-batch", "-"), String.join("\n",
+            boolean v6 = HostBridge.ipv6();
+            List<String> inside = new java.util.ArrayList<>(List.of(
                     "link set lo up",
                     "link set eth0 address " + a.address().mac(),
-                    "addr add " + a.address() + "/" + c.prefix() + " dev eth0",
-                    "link set eth0 up",
-                    "route add default via " + c.gateway()) + "\n");
-            run(List.of("nft", "-f", "-"), guard(port, a));
+                    "addr add " + a.address() + "/" + c.prefix() + " dev eth0"));
+            // nodad: every container of the app holds the same address (only one port is up), usable at once
+            if (v6) inside.add("addr add " + c.address6(a.address()) + "/64 dev eth0 nodad");
+            inside.add("link set eth0 up");
+            inside.add("route add default via " + c.gateway());
+            if (v6) inside.add("route add default via " + c.gateway6() + " dev eth0");
+            run(List.of("ip", "-n", ns, "-batch", "-"), String.join("\n", inside) + "\n");
+            run(List.of("nft", "-f", "-"), guard(port, a, v6));
             // the port is down already: this links the FFM calls now rather than in the first lock (tens of ms)
             LinkControl.setUp(port, false);
         } catch (NativeCallException e) {
@@ -97,18 +108,34 @@ public final class NetworkSlot implements AutoCloseable {
         return slot;
     }
 
-    /** The nftables table that keeps the port from sending anything but the app's own MAC and IPv4 address. */
-    static String guard(String port, NetworkAttachment a) {
-        String rules = String.join("\n",
+    /**
+     * The nftables table that keeps the port from sending anything but the app's own MAC and IPv4 address (and,
+     * with {@code v6}, its IPv6 address or its link-local one, which neighbour discovery uses).
+     */
+    static String guard(String port, NetworkAttachment a, boolean v6) {
+        List<String> r = new java.util.ArrayList<>(List.of(
                 "    iifname \"" + port + "\" ether saddr != " + a.address().mac() + " drop",
                 "    iifname \"" + port + "\" ether type ip ip saddr != " + a.address() + " drop",
                 "    iifname \"" + port + "\" ether type arp arp saddr ip != " + a.address() + " drop",
-                "    iifname \"" + port + "\" ether type arp arp saddr ether != " + a.address().mac() + " drop",
-                "    iifname \"" + port + "\" ether type != { ip, arp } drop");
+                "    iifname \"" + port + "\" ether type arp arp saddr ether != " + a.address().mac() + " drop"));
+        if (v6) {
+            r.add("    iifname \"" + port + "\" ether type ip6 ip6 saddr != { " + a.config().address6(a.address()) + ", "
+                    + linkLocal(a.address()) + " } drop");
+            r.add("    iifname \"" + port + "\" ether type != { ip, arp, ip6 } drop");
+        } else {
+            r.add("    iifname \"" + port + "\" ether type != { ip, arp } drop");
+        }
+        String rules = String.join("\n", r);
         return "table bridge " + port + " {\n"
                 + "  chain guard_forward {\n    type filter hook forward priority 0; policy accept;\n" + rules + "\n  }\n"
                 + "  chain guard_input {\n    type filter hook input priority 0; policy accept;\n" + rules + "\n  }\n"
                 + "}\n";
+    }
+
+    /** eth0's link-local address: the EUI-64 of the app's MAC 02:54:a:b:c:d (the kernel's default). */
+    static String linkLocal(Ipv4 address) {
+        int v = address.value();
+        return String.format("fe80::54:%xff:fe%02x:%x", (v >>> 24) & 0xff, (v >>> 16) & 0xff, v & 0xffff);
     }
 
     public String namespace() { return namespace; }

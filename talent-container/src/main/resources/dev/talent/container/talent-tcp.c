@@ -388,9 +388,24 @@ static const char *check_socket(int s)
     memset(&ti, 0, sizeof ti);
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         return "its TCP state cannot be read";
-    if (ti.tcpi_state != 1 /* TCP_ESTABLISHED */)
-        return ti.tcpi_state == 8 ? "a connection the peer has closed (CLOSE_WAIT)"
-                                  : "a TCP connection that is not in the ESTABLISHED state";
+    switch (ti.tcpi_state) {
+    case 1: /* TCP_ESTABLISHED */
+        break;
+    case 2:
+    case 3:
+        return "a TCP connection still being set up (SYN_SENT/SYN_RECV)";
+    case 4:
+    case 5:
+    case 11:
+        return "a TCP connection the program has shut down for writing (FIN_WAIT/CLOSING: half-closed "
+               "connections are not carried)";
+    case 8:
+    case 9:
+        return "a connection the peer has closed (CLOSE_WAIT/LAST_ACK: half-closed connections are not carried; "
+               "read to the end and close it)";
+    default:
+        return "a TCP connection that is not in the ESTABLISHED state";
+    }
     return "";
 }
 
@@ -583,10 +598,21 @@ static int take(const char *state, long timeout_ms)
         conns[i].sock = fds[i];
         dump(&conns[i]);
     }
+    /* The program's sockets leave repair mode again (without a window probe), unchanged: the checkpoint may still
+     * fail after this hand-over (writing it), and the program then goes on with working connections. When it
+     * exits after a written checkpoint, whatever its kernel sends at close (FIN, RST) meets the network lock (the
+     * source's bridge port is down, and stays down until its namespace is removed). */
+    for (i = 0; i < n; i++) {
+        int off = -1;                       /* TCP_REPAIR_OFF_NO_WP */
+        if (setsockopt(fds[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof off) != 0) {
+            off = 0;
+            if (setsockopt(fds[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof off) != 0)
+                die(2, "cannot take descriptor %lu out of repair mode: %s", (unsigned long)numbers[i], strerror(errno));
+        }
+    }
     write_state(state);
     reply(c, "k");
     close(c);
-    /* the program's sockets stay in repair mode: when it exits they close without FIN or RST */
     for (i = 0; i < n; i++)
         close(fds[i]);
     printf("took %lu\n", (unsigned long)n);

@@ -66,12 +66,37 @@ class NetworkConfigTest {
     @Test
     void theGuardDropsEverythingButTheAppsOwnMacAndAddress() {
         NetworkAttachment a = new NetworkAttachment(NetworkConfig.defaults(), Ipv4.parse("10.211.0.2"));
-        String guard = NetworkSlot.guard("tn0123456789ab", a);
+        String guard = NetworkSlot.guard("tn0123456789ab", a, false);
         assertThat(guard).contains("table bridge tn0123456789ab")
                 .contains("hook forward").contains("hook input")
                 .contains("iifname \"tn0123456789ab\" ether saddr != 02:54:0a:d3:00:02 drop")
                 .contains("ip saddr != 10.211.0.2 drop")
                 .contains("arp saddr ip != 10.211.0.2 drop")
                 .contains("ether type != { ip, arp } drop");
+    }
+
+    @Test
+    void theIpv6GuardLetsOnlyTheAppsIpv6AndLinkLocalAddressesThrough() {
+        NetworkAttachment a = new NetworkAttachment(NetworkConfig.defaults(), Ipv4.parse("10.211.0.2"));
+        assertThat(NetworkSlot.guard("tn0123456789ab", a, true))
+                .contains("ether type ip6 ip6 saddr != { fd74:616c:656e::ad3:2, fe80::54:aff:fed3:2 } drop")
+                .contains("ether type != { ip, arp, ip6 } drop");
+        assertThat(NetworkSlot.linkLocal(Ipv4.parse("192.168.1.20"))).isEqualTo("fe80::54:c0ff:fea8:114");
+    }
+
+    @Test
+    void theIpv6AddressesComeFromTheUniqueLocalPrefixAndTheIpv4Address() {
+        NetworkConfig c = NetworkConfig.defaults();
+        assertThat(c.subnet6()).isEqualTo("fd74:616c:656e::/64");
+        assertThat(c.gateway6()).isEqualTo("fd74:616c:656e::1");
+        assertThat(c.address6(Ipv4.parse("10.211.3.7"))).isEqualTo("fd74:616c:656e::ad3:307");
+        NetworkConfig d = c.withSubnet6("fd00:0:0:7::/64");
+        assertThat(d.gateway6()).isEqualTo("fd00:0:0:7::1");
+        assertThat(d.address6(Ipv4.parse("10.0.0.2"))).isEqualTo("fd00::7:0:0:a00:2");
+        assertThatThrownBy(() -> c.withSubnet6("2001:db8::/64")).hasMessageContaining("unique-local");
+        assertThatThrownBy(() -> c.withSubnet6("fd00::/48")).hasMessageContaining("/64");
+        assertThatThrownBy(() -> c.withSubnet6("fd00::1/64")).hasMessageContaining("host bits");
+        assertThatThrownBy(() -> c.withSubnet6("localhost/64")).hasMessageContaining("not an IPv6 address");
+        assertThatThrownBy(() -> c.withSubnet6("10.0.0.0/64")).hasMessageContaining("not an IPv6 address");
     }
 }

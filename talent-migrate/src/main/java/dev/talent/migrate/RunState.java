@@ -134,6 +134,7 @@ public final class RunState implements AutoCloseable {
             net.put("bridge", n.config().bridge());
             net.put("subnet", n.config().subnet());
             net.put("gateway", n.config().gateway().toString());
+            net.put("subnet6", n.config().subnet6());
             n.address().ifPresent(a -> net.put("address", a.toString()));
         });
         o.put("platform", platform.name());
@@ -166,7 +167,9 @@ public final class RunState implements AutoCloseable {
         JsonNode net = o.get("network");
         if (net != null && net.isObject()) {
             request = request.withNetwork(Optional.of(new NetRequest(dev.talent.container.NetworkConfig.of(
-                    net.get("bridge").asText(), net.get("subnet").asText(), net.get("gateway").asText()),
+                    net.get("bridge").asText(), net.get("subnet").asText(), net.get("gateway").asText())
+                    .withSubnet6(net.has("subnet6") ? net.get("subnet6").asText()
+                            : dev.talent.container.NetworkConfig.DEFAULT_SUBNET6),
                     net.has("address") ? Optional.of(dev.talent.container.Ipv4.parse(net.get("address").asText()))
                             : Optional.empty())));
         }

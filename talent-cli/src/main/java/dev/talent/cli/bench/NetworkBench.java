@@ -88,7 +88,8 @@ final class NetworkBench {
         NetworkConfig config;
         Ipv4 address;
         try {
-            config = NetworkConfig.of(settings.bridge(), settings.subnet(), null);
+            // an IPv6 /64 of its own, apart from talent0's default one
+            config = NetworkConfig.of(settings.bridge(), settings.subnet(), null).withSubnet6("fd74:616c:656e:be::/64");
             address = new Ipv4(config.network().value() + Integer.parseInt(host));
             config.checkAppAddress(address);
         } catch (IllegalArgumentException e) {

@@ -15,6 +15,7 @@ public final class Rejections {
     public static void check(FunctionModel f, Diagnostics diags) {
         if (f.body == null || !f.inMainFile) return;
         TranslationUnit tu = f.unit;
+        EventPollRejection.check(f, diags);
         f.body.walk(n -> {
             switch (n.kind()) {
                 case "GCCAsmStmt", "MSAsmStmt" -> diags.error(tu, n, "inline assembly cannot be checkpointed portably",
