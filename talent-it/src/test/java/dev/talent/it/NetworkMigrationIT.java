@@ -241,8 +241,10 @@ class NetworkMigrationIT {
      * sees neither reset nor end, and every line comes back once, in order, as an uninterrupted run answers them;
      * then a migration succeeds (except after a checkpoint fault, which stays with the process) with the same peer.
      */
+    // two steps, to keep the CI's time: the first after the TCP hand-over, the last after the destination started;
+    // every step is covered without a held connection by aFailedMigrationLeavesTheAppReachableAtItsAddress
     @ParameterizedTest(name = "a held connection survives a failure at step {0}")
-    @ValueSource(strings = {"checkpoint", "sync", "start", "restore"})
+    @ValueSource(strings = {"checkpoint", "restore"})
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aHeldConnectionSurvivesAFailedMigration(String step) throws Exception {
         Path lines = lineServer();
