@@ -94,6 +94,7 @@ void tl_events_init(const char *path)
 {
     event_path = path;
     owner = getpid();
+    tl_die_exit_hook = tl_events_exit_owned;
     if (path)
         atexit(at_exit);
 }

@@ -63,7 +63,6 @@ static size_t nout;
 static FILE **restored_streams;
 static uint32_t nrestored;
 
-long tl_max_stream_ref = -1;
 
 /* ---------------------------------------------------------------- the table */
 

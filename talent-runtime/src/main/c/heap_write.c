@@ -352,6 +352,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     tl_value_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
+    ctx.describe = tl_heap_describe;
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
     for (i = 0; i < nmarked; i++) {
         const tl_block blkv = view(order[i]), *blk = &blkv;

@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-tl_restore_stats tl_rstats;
 int tl_restore_kind;
 
 /* ---------------------------------------------------------------- falling back when a restore fails
@@ -133,6 +132,10 @@ static void restore_resuming(const tl_checkpoint *ck)
 static void restore(tl_checkpoint *ck, int in_process)
 {
     uint32_t i;
+    /* what decoded pointers name: frame objects and string constants (frames.c), open streams (files.c) */
+    tl_value_hooks.resolve_object = tl_resolve_object;
+    tl_value_hooks.string_constant = tl_string_constant;
+    tl_value_hooks.stream = tl_files_stream;
     /* argv comes from the checkpoint; this process's own arguments are ignored */
     tl_argv_set((int)ck->argc, ck->argv);
     tl_strings_clear();

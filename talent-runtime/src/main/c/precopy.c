@@ -11,8 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-volatile sig_atomic_t tl_req_precopy;
-
 static int enabled;
 static const char *ckdir;
 static int in_child;

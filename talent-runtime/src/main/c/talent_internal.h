@@ -36,11 +36,8 @@ size_t tl_escape(const char *s, char *out, size_t outlen);
 extern void (*tl_die_hook)(int code, const char *message);
 /* Always printed, without the "warning: " prefix. */
 void tl_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void *tl_xmalloc(size_t n);
-void *tl_xcalloc(size_t n, size_t size);
-void *tl_xrealloc(void *p, size_t n);
-char *tl_xstrdup(const char *s);
-char *tl_xstrndup(const char *s, size_t n);
+/* Called by tl_die just before exit, while set: events.c marks the exit as the runtime's own (no `exiting`). */
+extern void (*tl_die_exit_hook)(void);
 /* Name of the platform this binary runs as (TALENT_PLATFORM or compile-time default). */
 extern const char *tl_platform;
 const char *tl_default_platform(void);
@@ -51,6 +48,14 @@ const char *tl_default_platform(void);
 extern int tl_fault;
 /* Monotonic clock in milliseconds (for the TALENT_VERBOSE timing lines). */
 double tl_now_ms(void);
+
+/* ---------------------------------------------------------------- heap_track.c: the runtime's own memory */
+/* Never NULL (exit 70 when out of memory), never tracked as the program's heap. */
+void *tl_xmalloc(size_t n);
+void *tl_xcalloc(size_t n, size_t size);
+void *tl_xrealloc(void *p, size_t n);
+char *tl_xstrdup(const char *s);
+char *tl_xstrndup(const char *s, size_t n);
 
 /* ---------------------------------------------------------------- crc32c.c */
 /* zlib-style: pass 0 to start, the previous result to continue. */
@@ -103,7 +108,6 @@ const unsigned char *tl_rd_str_ref(tl_reader *r, uint32_t *len);
 const unsigned char *tl_rd_bytes_ref(tl_reader *r, uint32_t *len);
 /* Reads a bytes value that holds a C string (argv, STRS, FILE path): refused when it contains a NUL. */
 char *tl_rd_cbytes(tl_reader *r);
-int tl_utf8_valid(const unsigned char *p, size_t n);
 uint64_t tl_rd_uint_n(tl_reader *r, unsigned nbytes);
 
 /* ---------------------------------------------------------------- types.c */
@@ -304,6 +308,9 @@ typedef struct tl_ck_block {
 #define TL_MAX_CHECKPOINT_BYTES 2147483583u  /* 2^31 - 65: what the Java reader maps */
 /* The variable of frame f with var_id id, or NULL (after validation has indexed the frame). */
 tl_ck_var *tl_ck_frame_var(const tl_ck_frame *f, uint32_t id);
+/* Binds each checkpoint global to this program's global of the same key; returns the index of the first
+ * one this program does not have, or -1. */
+long tl_match_globals(tl_checkpoint *ck);
 /* Checks a pointer's OBJECT target against the parsed checkpoint (FORMAT.md "Pointers"); NULL or why not. */
 const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
                             uint64_t byte_offset, char *buf, size_t buflen);
@@ -320,11 +327,6 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck);
 /* Newest valid checkpoint of dir (with a sequence below `below` unless it is 0: a restore of that one
  * failed); warns about each damaged newer one; exits 65/66 when there is none. */
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below);
-/* Reads a whole checkpoint (or delta) file: a regular file only, never through a link, at most
- * TL_MAX_CHECKPOINT_BYTES; malloc'ed, or NULL with a message. */
-unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen);
-/* Lists ckpt-<seq>.tck files (and ckpt-<seq>.tdl deltas) of dir, newest first; returns the count (paths and seqs malloc'ed). */
-size_t tl_checkpoint_list(const char *dir, char ***paths, uint64_t **seqs);
 
 /* ---------------------------------------------------------------- checkpoint_write.c */
 typedef struct tl_write_request {
@@ -375,6 +377,8 @@ typedef struct tl_value_ctx {
      * id. var_name, decl_pos and where are then filled in by tl_ctx_describe (only messages need them). */
     int heap_mode;
     uint32_t heap_block;
+    /* set with heap_mode: describes the heap block's value for messages (tl_heap_describe of heap_write.c) */
+    void (*describe)(struct tl_value_ctx *ctx, char *out, size_t outlen);
     /* element path below the variable, formatted only for messages */
     int depth;
     struct { const char *field; uint64_t index; } steps[TL_MAX_PATH];
@@ -396,8 +400,31 @@ uint64_t tl_load_uint(const void *addr, size_t size);
 /* Formats the variable and element path for a message; call it before using ctx->decl_pos and ctx->where
  * (for heap blocks it fills them in). */
 void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+/* Highest OPEN_STREAM index met while validating values (checked against FILE after parsing). */
+extern long tl_max_stream_ref;
 #define TL_CTX_HEAP_WRITE 1
 #define TL_CTX_HEAP_READ 2
+
+/* What a pointer value names belongs to the subsystems above values.c: the heap blocks (heap_write.c), the
+ * frames and string constants of a restore (frames.c), the open streams (files.c), the checkpoint being
+ * validated (checkpoint_read.c). values.c reaches them through this table of operations (CRIU's fdtype_ops
+ * pattern) instead of calling up into them (issue 14: no call cycle between runtime files); each owner
+ * installs its entries before values of that kind are encoded, validated or decoded, and a missing entry is
+ * an internal error (exit 70), never a guess. */
+typedef struct tl_value_ops {
+    /* writing (checkpoint_write.c installs them) */
+    long (*stream_index)(const void *p);
+    int (*heap_object)(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
+    /* validating (checkpoint_read.c) */
+    const char *(*check_target)(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                                uint64_t byte_offset, char *buf, size_t buflen);
+    /* decoding (main.c, before a restore decodes anything) */
+    void *(*resolve_object)(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
+                            uint64_t byte_offset, void **slot, tl_value_ctx *ctx);
+    void *(*string_constant)(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
+    void *(*stream)(uint32_t i);
+} tl_value_ops;
+extern tl_value_ops tl_value_hooks;
 
 /* ---------------------------------------------------------------- frames.c */
 /* Unwinding side: frames saved so far, innermost first. */
@@ -426,9 +453,6 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
                         uint64_t byte_offset, void **slot, tl_value_ctx *ctx);
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset);
 void tl_bind_globals(tl_checkpoint *ck);
-/* Binds each checkpoint global to this program's global of the same key; returns the index of the first
- * one this program does not have, or -1. */
-long tl_match_globals(tl_checkpoint *ck);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
 
@@ -480,13 +504,15 @@ uint64_t tl_site_visits(void);
 unsigned tl_site_checkpoint_point(void);
 const char *tl_site_reason(void);
 extern int64_t tl_site_taken_ns;
+/* state.c: TL_AFTER_* of the checkpoint being taken (set by site.c when it takes one) */
 int tl_site_after(void);
+void tl_site_set_after(int then);
 /* After a checkpoint that keeps running: counting starts again for every_visits. */
 void tl_site_checkpoint_done(void);
 /* After a checkpoint that could not be written: the request is served (stop_after is not retried). */
 void tl_site_checkpoint_failed(void);
 
-/* ---------------------------------------------------------------- signals.c (and blocking wrappers) */
+/* ---------------------------------------------------------------- signals.c */
 /* Requests set by the signal handlers (SIGUSR1: migrate, SIGUSR2: checkpoint and continue, the periodic
  * timer); read and cleared by talent_site_slow. */
 extern volatile sig_atomic_t tl_req_migrate, tl_req_continue, tl_req_periodic;
@@ -495,6 +521,7 @@ extern volatile int64_t tl_req_time_ns;     /* CLOCK_REALTIME of the first pendi
 int tl_request_pending(void);
 void tl_signals_init(double every_seconds);
 int64_t tl_realtime_ns(void);
+/* ---------------------------------------------------------------- blocking.c */
 /* The remaining time of the sleep a checkpoint interrupted (written to WAIT), and the one a restore gives to
  * the first timed call. */
 int tl_wait_saved(uint64_t *ns);
@@ -529,8 +556,6 @@ void tl_files_restore_connections(const tl_checkpoint *ck);
 void *tl_files_stream(uint32_t i);
 /* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
 void tl_files_notice(int fd, const char *how);
-/* Highest OPEN_STREAM index met while validating values (checked against FILE after parsing). */
-extern long tl_max_stream_ref;
 
 /* ---------------------------------------------------------------- events.c */
 /* path: the event file (NULL: events off). Registers the atexit handler that reports `exiting`. */
