@@ -4,8 +4,9 @@
  * call is issued again. A sleep interrupted for a checkpoint leaves its remaining time in the checkpoint
  * (WAIT section), and the first timed call after the restart (the re-issued one) sleeps only that long. */
 #define _DEFAULT_SOURCE 1
-#include "talent_internal.h"
-#include "precopy.h"
+#include "signals.h"
+#include "blocking.h"
+#include "files.h"
 #include "heap_track.h"
 
 #include <errno.h>

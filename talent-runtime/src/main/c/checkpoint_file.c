@@ -2,7 +2,10 @@
  * regular file only, never through a link, within the format's size limit). Moved out of checkpoint_read.c
  * so that the delta reader (delta.c) and the writer (checkpoint_write.c) use them without depending on the
  * checkpoint parser, which itself loads deltas (issue 14: no call cycle between runtime files). */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "encode.h"
+#include "checkpoint.h"
 #include "checkpoint_file.h"
 
 #include <dirent.h>

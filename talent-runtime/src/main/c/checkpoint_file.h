@@ -2,7 +2,7 @@
 #ifndef TALENT_CHECKPOINT_FILE_H
 #define TALENT_CHECKPOINT_FILE_H
 
-#include "talent_internal.h"
+#include "base.h"
 
 /* Reads a whole checkpoint (or delta) file: a regular file only, never through a link, at most
  * TL_MAX_CHECKPOINT_BYTES; malloc'ed, or NULL with a message. */

@@ -3,7 +3,11 @@
  * in-memory model used to restore; damaged newer files are reported with the section tag and file offset
  * of the problem, and the next older one is tried. Also loads exactly one given file (restore_file: no
  * fallback), or a checkpoint image held in memory (one that could not be written). */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "checkpoint_read.h"
+#include "files.h"
 #include "checkpoint_file.h"
 #include "delta.h"
 #include "heap_restore.h"

@@ -3,7 +3,15 @@
  * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. An I/O
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "checkpoint_write.h"
+#include "frames.h"
+#include "site.h"
+#include "blocking.h"
+#include "files.h"
+#include "events.h"
 #include "checkpoint_file.h"
 #include "heap_write.h"
 #include "precopy.h"

@@ -1,6 +1,6 @@
 /* diag.c: messages on stderr (prefixed "talent: "), fatal exits with the runtime's exit codes, checked
  * and the platform name (checked allocation: heap_track.c). */
-#include "talent_internal.h"
+#include "diag.h"
 #include "utf8.h"
 
 #include <stdarg.h>

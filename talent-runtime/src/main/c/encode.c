@@ -2,7 +2,8 @@
  * bounds-checked reader that reports the file offset of the first overrun. */
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
-#include "talent_internal.h"
+#include "xalloc.h"
+#include "encode.h"
 #include "utf8.h"
 
 #include <stdarg.h>

@@ -3,7 +3,10 @@
  * frame first) it tells each function where to resume, binds its variables to their new addresses,
  * restores their values, and patches pointers whose target variable was bound later than the pointer was
  * restored; all of them are patched before the program resumes. Also restores the globals (GLOB). */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "checkpoint_read.h"
+#include "frames.h"
 #include "heap_restore.h"
 
 #include <stdlib.h>

@@ -8,6 +8,8 @@
  * Consecutive blocks of one site (the common case: a tree or a list) reuse the previous block's lookup, and
  * blocks whose elements are one-byte integers are copied in one piece. */
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "heap_restore.h"
 #include "heap_write.h"
 #include "bulk.h"

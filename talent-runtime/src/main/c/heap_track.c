@@ -18,6 +18,8 @@
  * heap_real.c, which calls malloc & co.: the runtime's own memory still works, and blocks allocated through
  * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>

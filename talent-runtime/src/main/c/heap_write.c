@@ -14,6 +14,8 @@
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "heap_write.h"
 #include "bulk.h"
 

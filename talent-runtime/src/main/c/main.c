@@ -8,7 +8,16 @@
  * cannot be written (an I/O error) does not end the program: it is restored in-process the same way, from
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "checkpoint_read.h"
+#include "checkpoint_write.h"
+#include "frames.h"
+#include "site.h"
+#include "signals.h"
+#include "blocking.h"
+#include "files.h"
+#include "events.h"
 #include "tcp_handoff.h"
 #include "heap_restore.h"
 #include "heap_track.h"

@@ -1,5 +1,11 @@
 /* precopy.c: pre-copy rounds by fork at a safe point, and the delta written at the stop (precopy.h). */
 #include "precopy.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "signals.h"
+#include "state.h"
+#include "events.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,8 +5,8 @@
  * a periodic checkpoint waits for a blocked call to return rather than disturbing I/O of code talent does not
  * wrap. */
 #define _DEFAULT_SOURCE 1
-#include "talent_internal.h"
-#include "precopy.h"
+#include "diag.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <poll.h>

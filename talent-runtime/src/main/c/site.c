@@ -1,7 +1,9 @@
 /* site.c: the slow path of a checkpoint site (the state generated code reads is in state.c): counting visits while counting is enabled
  * (stop_after, every_visits) and deciding when a checkpoint is taken and what follows it (exit 75, or keep
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "site.h"
+#include "signals.h"
 #include "precopy.h"
 
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * talent_suspended, talent.h) and what follows the checkpoint being taken (exit, or keep running). A leaf:
  * the signal handlers (signals.c, precopy.c), the site slow path (site.c), pre-copy and the TCP hand-over
  * set or read it without depending on one another (issue 14: no call cycle between runtime files). */
-#include "talent_internal.h"
+#include "state.h"
 
 volatile int talent_pending;
 int talent_unwinding;

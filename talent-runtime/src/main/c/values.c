@@ -1,7 +1,10 @@
 /* values.c: values in canonical form. Encodes a value of a talent_type from memory (this target's layout)
  * into the checkpoint's big-endian, type-directed encoding, and decodes the canonical form into memory of
  * the restoring target's type, range-checking every integer. Also the STRS string table. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "types.h"
+#include "values.h"
 #include "bulk.h"
 
 #include <math.h>
