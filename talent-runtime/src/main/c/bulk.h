@@ -9,7 +9,8 @@
 #ifndef TALENT_BULK_H
 #define TALENT_BULK_H
 
-#include "talent_internal.h"
+#include "encode.h"
+#include "checkpoint.h"
 
 /* Encodes count elements of type et stored at p (this target's layout) when et is plain, appending to b;
  * returns 1 then, 0 (nothing written) when et is not plain and the caller must encode value by value. */

@@ -3,7 +3,12 @@
  * in-memory model used to restore; damaged newer files are reported with the section tag and file offset
  * of the problem, and the next older one is tried. Also loads exactly one given file (restore_file: no
  * fallback), or a checkpoint image held in memory (one that could not be written). */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "checkpoint_read.h"
+#include "files.h"
+#include "checkpoint_file.h"
 #include "delta.h"
 #include "heap_restore.h"
 
@@ -15,88 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---------------------------------------------------------------- directory listing */
-
-static int parse_name(const char *name, uint64_t *seq)
-{
-    const char *p;
-    uint64_t v = 0;
-    size_t digits = 0;
-    if (strncmp(name, TL_CKPT_PREFIX, strlen(TL_CKPT_PREFIX)) != 0)
-        return 0;
-    for (p = name + strlen(TL_CKPT_PREFIX); *p >= '0' && *p <= '9'; p++, digits++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    /* TL_DELTA_SUFFIX: a delta against a base file of the same directory (delta.c) */
-    if (digits < TL_CKPT_MIN_DIGITS || (strcmp(p, TL_CKPT_SUFFIX) != 0 && strcmp(p, TL_DELTA_SUFFIX) != 0))
-        return 0;
-    *seq = v;
-    return 1;
-}
-
-typedef struct list_entry {
-    uint64_t seq;
-    char *path;
-} list_entry;
-
-static int newest_first(const void *x, const void *y)
-{
-    uint64_t a = ((const list_entry *)x)->seq, b = ((const list_entry *)y)->seq;
-    return a < b ? 1 : a > b ? -1 : 0;
-}
-
-size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_out)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char **paths = NULL;
-    uint64_t *seqs = NULL;
-    size_t n = 0, cap = 0, i, j;
-    *paths_out = NULL;
-    *seqs_out = NULL;
-    if (!d)
-        return 0;
-    for (;;) {
-        errno = 0;
-        e = readdir(d);
-        if (!e) {
-            if (errno)
-                tl_warn("cannot list checkpoint directory %s: %s", dir, strerror(errno));
-            break;
-        }
-        uint64_t seq;
-        size_t len;
-        if (!parse_name(e->d_name, &seq))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            paths = tl_xrealloc(paths, cap * sizeof *paths);
-            seqs = tl_xrealloc(seqs, cap * sizeof *seqs);
-        }
-        len = strlen(dir) + strlen(e->d_name) + 2;
-        paths[n] = tl_xmalloc(len);
-        snprintf(paths[n], len, "%s/%s", dir, e->d_name);
-        seqs[n] = seq;
-        n++;
-    }
-    closedir(d);
-    /* newest first; sorted in O(n log n): whoever can write the directory decides how many names it holds */
-    {
-        list_entry *v = tl_xmalloc((n ? n : 1) * sizeof *v);
-        for (i = 0; i < n; i++)
-            v[i].seq = seqs[i], v[i].path = paths[i];
-        qsort(v, n, sizeof *v, newest_first);
-        for (j = 0; j < n; j++)
-            seqs[j] = v[j].seq, paths[j] = v[j].path;
-        free(v);
-    }
-    *paths_out = paths;
-    *seqs_out = seqs;
-    return n;
-}
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -118,56 +41,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-/* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
- * restart), never through a symbolic link, and never more than the format's size limit. */
-unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen)
-{
-    struct stat st;
-    unsigned char *data;
-    size_t n = 0, want;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) != 0) {
-        set_err(err, errlen, "cannot stat: %s", strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if ((uintmax_t)st.st_size > TL_MAX_CHECKPOINT_BYTES) {
-        set_err(err, errlen, "file of %llu bytes exceeds the limit of %lu bytes", (unsigned long long)st.st_size,
-                (unsigned long)TL_MAX_CHECKPOINT_BYTES);
-        close(fd);
-        return NULL;
-    }
-    want = (size_t)st.st_size;
-    data = tl_xmalloc(want ? want : 1);
-    tl_hugepages(data, want);
-    while (n < want) {
-        ssize_t got = read(fd, data + n, want - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            set_err(err, errlen, "cannot read: %s", strerror(errno));
-            close(fd);
-            free(data);
-            return NULL;
-        }
-        if (got == 0)
-            break;      /* shrank meanwhile: validation judges what is there */
-        n += (size_t)got;
-    }
-    close(fd);
-    *size = n;
-    return data;
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
@@ -732,6 +605,7 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
 
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
+    tl_value_hooks.check_target = tl_check_target;
     ck->path = tl_xstrdup(name);
     ck->file = f;
     ck->file_size = size;
@@ -1007,4 +881,30 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck)
                "not replaced by another checkpoint%s%s", path, err, mismatch && isa_note()[0] ? "; " : "",
                mismatch ? isa_note() : "");
     tl_info("restoring from %s (sequence %llu, written on %s)", path, (unsigned long long)ck->sequence, ck->platform);
+}
+
+/* ---------------------------------------------------------------- globals of this program (moved from frames.c:
+ * validation needs them, and checkpoint_read.c must not call up into frames.c) */
+
+static const talent_global *find_global(const char *key)
+{
+    unsigned u, g;
+    for (u = 0; u < talent_the_program.nunits; u++) {
+        const talent_unit *unit = talent_the_program.units[u];
+        for (g = 0; g < unit->nglobals; g++)
+            if (strcmp(unit->globals[g].key, key) == 0)
+                return &unit->globals[g];
+    }
+    return NULL;
+}
+
+long tl_match_globals(tl_checkpoint *ck)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nglobals; i++) {
+        ck->globals[i].target = find_global(ck->globals[i].key);
+        if (!ck->globals[i].target)
+            return (long)i;
+    }
+    return -1;
 }

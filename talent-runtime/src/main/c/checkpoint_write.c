@@ -3,7 +3,16 @@
  * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. An I/O
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "checkpoint_write.h"
+#include "frames.h"
+#include "site.h"
+#include "blocking.h"
+#include "files.h"
+#include "events.h"
+#include "checkpoint_file.h"
 #include "heap_write.h"
 #include "precopy.h"
 #include <dirent.h>
@@ -276,6 +285,9 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     char where[512];
     int i, written, durable;
 
+    /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
+    tl_value_hooks.stream_index = tl_files_stream_index;
+    tl_value_hooks.heap_object = tl_heap_object;
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is

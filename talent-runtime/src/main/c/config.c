@@ -3,7 +3,9 @@
  * overriding the earlier (the CLI maps its flags to variables, so flags win). Every key is documented in
  * README.md ("Configuration"). A malformed file line, an unknown key or a bad value ends the process with
  * exit 64 and a message naming the key and where it was set. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>

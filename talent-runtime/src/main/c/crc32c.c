@@ -5,7 +5,7 @@
  * 32-bit instruction gains little, or a CPU without the instruction) table-driven, eight bytes at a time
  * ("slicing-by-8"), bytes combined explicitly so that the code is endian-neutral. Both compute the same
  * function; the Java reader (java.util.zip.CRC32C) checks every file the runtime writes in the ITs. */
-#include "talent_internal.h"
+#include "crc32c.h"
 
 #include <string.h>
 

@@ -1,6 +1,10 @@
 /* delta.c: checkpoint deltas (delta.h, docs/FORMAT.md "Delta"): built by the writer at a stop after pre-copy
  * (precopy.c) and at every pre-copy round after the first, read back by the restart (checkpoint_read.c). */
 #include "delta.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "checkpoint.h"
+#include "checkpoint_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

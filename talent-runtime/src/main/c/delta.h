@@ -9,7 +9,7 @@
 #ifndef TALENT_DELTA_H
 #define TALENT_DELTA_H
 
-#include "talent_internal.h"
+#include "encode.h"
 
 /* One piece of a checkpoint image being written: a section payload (tag set: compared with the base's
  * section of the same tag at equal offsets) or framing bytes (tag NULL: carried as they are). */

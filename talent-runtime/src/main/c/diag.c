@@ -1,7 +1,7 @@
 /* diag.c: messages on stderr (prefixed "talent: "), fatal exits with the runtime's exit codes, checked
- * allocation, and the platform name. */
-#include "talent_internal.h"
-#include "heap_track.h"
+ * and the platform name (checked allocation: heap_track.c). */
+#include "diag.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@ const char *tl_platform;
 int tl_fault;
 
 void (*tl_die_hook)(int code, const char *message);
+void (*tl_die_exit_hook)(void);
 
 size_t tl_escape(const char *s, char *out, size_t outlen)
 {
@@ -91,8 +92,9 @@ void tl_die(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vmessage(NULL, fmt, ap);
     va_end(ap);
-    /* not the program's own exit: no `exiting` event */
-    tl_events_exit_owned();
+    /* not the program's own exit: no `exiting` event (events.c sets the hook when events are on) */
+    if (tl_die_exit_hook)
+        tl_die_exit_hook();
     /* Output the program wrote before the failure is kept; exit() flushes stdio. */
     exit(code);
 }
@@ -121,43 +123,6 @@ void tl_info(const char *fmt, ...)
     va_start(ap, fmt);
     vmessage(NULL, fmt, ap);
     va_end(ap);
-}
-
-void *tl_xmalloc(size_t n)
-{
-    void *p = tl_raw_malloc(n ? n : 1);
-    if (!p)
-        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
-    return p;
-}
-
-void *tl_xcalloc(size_t n, size_t size)
-{
-    void *p = tl_raw_calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu x %lu bytes)", (unsigned long)n, (unsigned long)size);
-    return p;
-}
-
-void *tl_xrealloc(void *p, size_t n)
-{
-    void *q = tl_raw_realloc(p, n ? n : 1);
-    if (!q)
-        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
-    return q;
-}
-
-char *tl_xstrdup(const char *s)
-{
-    return tl_xstrndup(s, strlen(s));
-}
-
-char *tl_xstrndup(const char *s, size_t n)
-{
-    char *p = tl_xmalloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
 }
 
 const char *tl_default_platform(void)

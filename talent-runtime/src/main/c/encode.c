@@ -2,7 +2,9 @@
  * bounds-checked reader that reports the file offset of the first overrun. */
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
-#include "talent_internal.h"
+#include "xalloc.h"
+#include "encode.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -144,49 +146,6 @@ uint16_t tl_rd_u16(tl_reader *r) { return (uint16_t)tl_rd_uint_n(r, 2); }
 uint32_t tl_rd_u32(tl_reader *r) { return (uint32_t)tl_rd_uint_n(r, 4); }
 uint64_t tl_rd_u64(tl_reader *r) { return tl_rd_uint_n(r, 8); }
 int64_t tl_rd_i64(tl_reader *r) { return (int64_t)tl_rd_uint_n(r, 8); }
-
-/* Well-formed UTF-8 as Unicode defines it (what Java's strict decoder accepts): no overlong forms, no
- * surrogates, nothing above U+10FFFF; and, for the format's str, no U+0000. */
-int tl_utf8_valid(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        size_t k, len;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c == 0)
-            return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (k = 1; k < len; k++) {
-            unsigned d = p[i + k];
-            if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF))
-                return 0;
-        }
-        i += len;
-    }
-    return 1;
-}
 
 const unsigned char *tl_rd_bytes_ref(tl_reader *r, uint32_t *len)
 {

@@ -4,7 +4,8 @@
  * opened with O_NONBLOCK (no reader: ENXIO instead of waiting forever), a full pipe is waited for at most a
  * second (and not again until a line got through), SIGPIPE is held back while writing, and the first failure is reported once on stderr. Events are
  * rare (start, checkpoints, restores, exit); with no event file configured each one costs one test. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,6 +95,7 @@ void tl_events_init(const char *path)
 {
     event_path = path;
     owner = getpid();
+    tl_die_exit_hook = tl_events_exit_owned;
     if (path)
         atexit(at_exit);
 }

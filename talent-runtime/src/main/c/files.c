@@ -18,7 +18,9 @@
  * checkpoint: a process restarted from an older checkpoint (after the periodic checkpoints of a run that went
  * on writing) would otherwise leave the later output in the file and append to it again. */
 #define _DEFAULT_SOURCE 1
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "files.h"
 #include "precopy.h"
 #include "tcp_handoff.h"
 
@@ -63,7 +65,6 @@ static size_t nout;
 static FILE **restored_streams;
 static uint32_t nrestored;
 
-long tl_max_stream_ref = -1;
 
 /* ---------------------------------------------------------------- the table */
 

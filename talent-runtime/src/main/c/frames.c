@@ -3,7 +3,10 @@
  * frame first) it tells each function where to resume, binds its variables to their new addresses,
  * restores their values, and patches pointers whose target variable was bound later than the pointer was
  * restored; all of them are patched before the program resumes. Also restores the globals (GLOB). */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "checkpoint_read.h"
+#include "frames.h"
 #include "heap_restore.h"
 
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 /* ---------------------------------------------------------------- unwinding */
 
 tl_saved_frame *tl_saved_frames;
+tl_restore_stats tl_rstats;
 size_t tl_nsaved_frames;
 static size_t cap_saved_frames;
 static tl_saved_frame *cur_saved;
@@ -495,29 +499,6 @@ void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offse
 }
 
 /* ---------------------------------------------------------------- globals */
-
-static const talent_global *find_global(const char *key)
-{
-    unsigned u, g;
-    for (u = 0; u < talent_the_program.nunits; u++) {
-        const talent_unit *unit = talent_the_program.units[u];
-        for (g = 0; g < unit->nglobals; g++)
-            if (strcmp(unit->globals[g].key, key) == 0)
-                return &unit->globals[g];
-    }
-    return NULL;
-}
-
-long tl_match_globals(tl_checkpoint *ck)
-{
-    uint32_t i;
-    for (i = 0; i < ck->nglobals; i++) {
-        ck->globals[i].target = find_global(ck->globals[i].key);
-        if (!ck->globals[i].target)
-            return (long)i;
-    }
-    return -1;
-}
 
 /* Matches the checkpoint's globals to this program's. Runs before the heap is restored, because heap blocks
  * may point into globals. (Validation already refused a file naming a global this program lacks.) */

@@ -3,7 +3,6 @@
  * to __real_malloc & co. into references to the C library's malloc & co., and this file is never pulled out
  * of libtalent.a; without it, they resolve here. (A weak undefined reference is not renamed by --wrap, hence a
  * file of its own.) */
-#include "talent_internal.h"
 
 #include <stdlib.h>
 

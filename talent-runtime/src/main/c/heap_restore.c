@@ -8,7 +8,10 @@
  * Consecutive blocks of one site (the common case: a tree or a list) reuse the previous block's lookup, and
  * blocks whose elements are one-byte integers are copied in one piece. */
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "heap_restore.h"
+#include "heap_write.h"
 #include "bulk.h"
 
 #include <stdlib.h>
@@ -247,6 +250,7 @@ void tl_heap_restore(tl_checkpoint *ck)
     /* 2. decode the values; pointers to frame variables not rebuilt yet are patched when they are bound */
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_READ;
+    ctx.describe = tl_heap_describe;
     ctx.allow_fixups = 1;
     for (i = 0; i < ck->nheap; i++) {
         tl_ck_block *blk = &ck->heap[i];

@@ -5,7 +5,7 @@
 #ifndef TALENT_HEAP_RESTORE_H
 #define TALENT_HEAP_RESTORE_H
 
-#include "talent_internal.h"
+#include "values.h"
 
 /* Allocates every block of the checkpoint and decodes their values (before globals and frames). */
 void tl_heap_restore(tl_checkpoint *ck);

@@ -18,6 +18,8 @@
  * heap_real.c, which calls malloc & co.: the runtime's own memory still works, and blocks allocated through
  * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +75,46 @@ void *tl_raw_realloc(void *p, size_t n)
 void tl_raw_free(void *p)
 {
     __real_free(p);
+}
+
+/* The runtime's own checked allocation (moved from diag.c, which must not call down into the allocator that
+ * itself reports through diag.c: issue 14, no call cycle). */
+
+void *tl_xmalloc(size_t n)
+{
+    void *p = tl_raw_malloc(n ? n : 1);
+    if (!p)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
+    return p;
+}
+
+void *tl_xcalloc(size_t n, size_t size)
+{
+    void *p = tl_raw_calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu x %lu bytes)", (unsigned long)n, (unsigned long)size);
+    return p;
+}
+
+void *tl_xrealloc(void *p, size_t n)
+{
+    void *q = tl_raw_realloc(p, n ? n : 1);
+    if (!q)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
+    return q;
+}
+
+char *tl_xstrdup(const char *s)
+{
+    return tl_xstrndup(s, strlen(s));
+}
+
+char *tl_xstrndup(const char *s, size_t n)
+{
+    char *p = tl_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
 }
 
 /* ---------------------------------------------------------------- live blocks */

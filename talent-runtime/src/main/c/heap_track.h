@@ -8,7 +8,7 @@
 #ifndef TALENT_HEAP_TRACK_H
 #define TALENT_HEAP_TRACK_H
 
-#include "talent_internal.h"
+#include "base.h"
 
 /* The header before a tracked block. idx: its index in tl_heap_live; site: index in the site table; size:
  * the size the program asked for (size_lo | size_hi << 32; bit 31 of size_hi flags an over-aligned block,

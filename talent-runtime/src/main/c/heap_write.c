@@ -14,6 +14,8 @@
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "heap_track.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "heap_write.h"
 #include "bulk.h"
 
@@ -352,6 +354,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     tl_value_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
+    ctx.describe = tl_heap_describe;
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
     for (i = 0; i < nmarked; i++) {
         const tl_block blkv = view(order[i]), *blk = &blkv;

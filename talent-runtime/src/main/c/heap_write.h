@@ -8,7 +8,8 @@
 #ifndef TALENT_HEAP_WRITE_H
 #define TALENT_HEAP_WRITE_H
 
-#include "talent_internal.h"
+#include "types.h"
+#include "values.h"
 
 void tl_heap_checkpoint_begin(void);
 void tl_heap_root(const char *name, const char *decl_pos, const char *where, const void *addr, const talent_type *t);

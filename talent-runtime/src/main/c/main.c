@@ -8,7 +8,16 @@
  * cannot be written (an I/O error) does not end the program: it is restored in-process the same way, from
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "checkpoint_read.h"
+#include "checkpoint_write.h"
+#include "frames.h"
+#include "site.h"
+#include "signals.h"
+#include "blocking.h"
+#include "files.h"
+#include "events.h"
 #include "tcp_handoff.h"
 #include "heap_restore.h"
 #include "heap_track.h"
@@ -22,7 +31,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-tl_restore_stats tl_rstats;
 int tl_restore_kind;
 
 /* ---------------------------------------------------------------- falling back when a restore fails
@@ -133,6 +141,10 @@ static void restore_resuming(const tl_checkpoint *ck)
 static void restore(tl_checkpoint *ck, int in_process)
 {
     uint32_t i;
+    /* what decoded pointers name: frame objects and string constants (frames.c), open streams (files.c) */
+    tl_value_hooks.resolve_object = tl_resolve_object;
+    tl_value_hooks.string_constant = tl_string_constant;
+    tl_value_hooks.stream = tl_files_stream;
     /* argv comes from the checkpoint; this process's own arguments are ignored */
     tl_argv_set((int)ck->argc, ck->argv);
     tl_strings_clear();

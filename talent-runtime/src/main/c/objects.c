@@ -1,7 +1,9 @@
 /* objects.c: the objects pointers may point to (globals, saved frame variables, main's argv array and
  * strings; heap blocks are looked up by heap.c), the translation between an address and
  * (object, element path, byte offset) in either direction, and recognition of read-only string data. */
-#include "talent_internal.h"
+#include "xalloc.h"
+#include "types.h"
+#include "objects.h"
 
 #include <stdlib.h>
 #include <string.h>

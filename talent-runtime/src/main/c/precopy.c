@@ -1,5 +1,11 @@
 /* precopy.c: pre-copy rounds by fork at a safe point, and the delta written at the stop (precopy.h). */
 #include "precopy.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "crc32c.h"
+#include "signals.h"
+#include "state.h"
+#include "events.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,8 +17,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-volatile sig_atomic_t tl_req_precopy;
 
 static int enabled;
 static const char *ckdir;

@@ -10,11 +10,10 @@
 #ifndef TALENT_PRECOPY_H
 #define TALENT_PRECOPY_H
 
-#include "talent_internal.h"
+#include "checkpoint.h"
 #include "delta.h"
 
-/* Set by the SIGURG handler; served by talent_site_slow. */
-extern volatile sig_atomic_t tl_req_precopy;
+/* tl_req_precopy (signals.h) is set by the SIGURG handler and served by talent_site_slow. */
 
 /* Installs the SIGURG handler when enabled (config key precopy); dir is the checkpoint directory. */
 void tl_precopy_init(int enabled, const char *dir);

@@ -1,17 +1,13 @@
-/* site.c: the state generated code reads (talent_pending, talent_unwinding, talent_restoring,
- * talent_suspended) and the slow path of a checkpoint site: counting visits while counting is enabled
+/* site.c: the slow path of a checkpoint site (the state generated code reads is in state.c): counting visits while counting is enabled
  * (stop_after, every_visits) and deciding when a checkpoint is taken and what follows it (exit 75, or keep
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "site.h"
+#include "signals.h"
 #include "precopy.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-volatile int talent_pending;
-int talent_unwinding;
-int talent_restoring;
-int talent_suspended;
 
 static uint64_t visits;         /* site visits counted by this process (only while counting) */
 static uint64_t stop_after;     /* checkpoint at this visit; 0: never */
@@ -19,7 +15,6 @@ static uint64_t every_visits;   /* periodic checkpoint every N visits; 0: never 
 static uint64_t next_periodic;  /* visit count of the next periodic checkpoint */
 static unsigned checkpoint_point;
 static const char *reason = "stop-after";
-static int after = TL_AFTER_EXIT;
 int64_t tl_site_taken_ns;       /* CLOCK_REALTIME when the site took the checkpoint */
 static int deferred;            /* the checkpoint is due but waits for talent_suspended == 0 */
 static uint64_t *point_visits;  /* -v: visits per site point, reported at exit (NULL: not counted) */
@@ -86,11 +81,6 @@ const char *tl_site_reason(void)
     return reason;
 }
 
-int tl_site_after(void)
-{
-    return after;
-}
-
 void tl_site_checkpoint_done(void)
 {
     if (every_visits)
@@ -153,7 +143,7 @@ int talent_site_slow(unsigned point)
     tl_info("%s checkpoint at point %u (%s)%s", why, point, talent_the_program.points[point].pos,
             then == TL_AFTER_EXIT ? "" : "; the program keeps running");
     reason = why;
-    after = then;
+    tl_site_set_after(then);
     tl_site_taken_ns = tl_realtime_ns();
     checkpoint_point = point;
     talent_unwinding = 1;

@@ -3,6 +3,9 @@
  * the receiver answers 'k', or 'n' followed by a reason. */
 #define _DEFAULT_SOURCE 1
 #include "tcp_handoff.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

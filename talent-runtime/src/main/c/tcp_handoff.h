@@ -7,7 +7,7 @@
 #ifndef TALENT_TCP_HANDOFF_H
 #define TALENT_TCP_HANDOFF_H
 
-#include "talent_internal.h"
+#include "base.h"
 
 /* The checkpoint directory (the hand-over socket lives in it). */
 void tl_tcp_set_dir(const char *dir);

@@ -1,6 +1,8 @@
 /* types.c: the TYPE section: collects the distinct type descriptors (pointer identity) reachable from the
  * saved values, in dependency order (element and field types before the aggregate), and writes them. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "types.h"
 
 #include <stdlib.h>
 #include <string.h>

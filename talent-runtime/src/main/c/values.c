@@ -1,13 +1,24 @@
 /* values.c: values in canonical form. Encodes a value of a talent_type from memory (this target's layout)
  * into the checkpoint's big-endian, type-directed encoding, and decodes the canonical form into memory of
  * the restoring target's type, range-checking every integer. Also the STRS string table. */
-#include "talent_internal.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "types.h"
+#include "values.h"
 #include "bulk.h"
-#include "heap_write.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---------------------------------------------------------------- the objects pointers name */
+
+tl_value_ops tl_value_hooks;
+long tl_max_stream_ref = -1;
+
+/* A hook the subsystem owning those objects did not install is a runtime bug: refused, never guessed. */
+#define HOOK(name) (tl_value_hooks.name ? tl_value_hooks.name \
+                    : (tl_die(TL_EXIT_SOFTWARE, "internal error: value hook " #name " is not installed"), tl_value_hooks.name))
 
 /* ---------------------------------------------------------------- STRS */
 
@@ -43,8 +54,8 @@ void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen)
 {
     size_t n;
     int i;
-    if (ctx->heap_mode) {
-        tl_heap_describe(ctx, out, outlen);
+    if (ctx->describe) {
+        ctx->describe(ctx, out, outlen);
         return;
     }
     snprintf(out, outlen, "%s", ctx->var_name ? ctx->var_name : "?");
@@ -141,7 +152,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         return;
     }
     {
-        long stream = tl_files_stream_index(p);
+        long stream = HOOK(stream_index)(p);
         if (stream >= 0) {
             tl_buf_u8(b, TL_PTR_OPEN_STREAM);
             tl_buf_u32(b, (uint32_t)stream);
@@ -149,7 +160,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     o = tl_objects_find((uintptr_t)p);
-    if (!o && tl_heap_object((uintptr_t)p, t->elem, ctx, &heap_obj))
+    if (!o && HOOK(heap_object)((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {
         tl_path path;
@@ -555,7 +566,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             byte_offset = tl_rd_u64(r);
             if (!r->failed && ck->check_targets) {
                 char buf[200];
-                const char *why = tl_check_target(ck, kind, a, b, &path, byte_offset, buf, sizeof buf);
+                const char *why = HOOK(check_target)(ck, kind, a, b, &path, byte_offset, buf, sizeof buf);
                 if (why)
                     tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
                                    (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
@@ -710,14 +721,14 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
         byte_offset = tl_rd_u64(r);
         if (r->failed)
             return NULL;
-        return tl_resolve_object(ck, kind, a, b, &path, byte_offset, slot, ctx);
+        return HOOK(resolve_object)(ck, kind, a, b, &path, byte_offset, slot, ctx);
     }
     case TL_PTR_STRING: {
         uint32_t s = tl_rd_u32(r);
         uint64_t off = tl_rd_u64(r);
         if (r->failed)
             return NULL;
-        return tl_string_constant(ck, s, off);
+        return HOOK(string_constant)(ck, s, off);
     }
     case TL_PTR_STREAM:
         switch (tl_rd_u8(r)) {
@@ -729,7 +740,7 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
         uint32_t s = tl_rd_u32(r);
         if (r->failed)
             return NULL;
-        return tl_files_stream(s);
+        return HOOK(stream)(s);
     }
     case TL_PTR_INDETERMINATE:
         return (void *)TL_INDETERMINATE_ADDRESS;

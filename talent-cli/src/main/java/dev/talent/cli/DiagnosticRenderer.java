@@ -2,6 +2,7 @@ package dev.talent.cli;
 
 import dev.talent.compiler.Diagnostic;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Renders diagnostics the way C compilers do, so editors and users recognise them. */
 public final class DiagnosticRenderer {
@@ -20,7 +21,7 @@ public final class DiagnosticRenderer {
             out.append(':').append(d.line());
             if (d.column() > 0) out.append(':').append(d.column());
         }
-        out.append(": ").append(d.severity().name().toLowerCase()).append(": ").append(d.message());
+        out.append(": ").append(d.severity().name().toLowerCase(Locale.ROOT)).append(": ").append(d.message());
         if (d.remedy() != null && !d.remedy().isBlank()) out.append("\n  ").append(d.remedy());
         return out.toString();
     }

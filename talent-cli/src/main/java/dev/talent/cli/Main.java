@@ -51,7 +51,7 @@ public final class Main implements Runnable {
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(new PrintWriter(System.out, true, System.out.charset()), new PrintWriter(System.err, true, System.err.charset()), args));
     }
 
     /** Runs one command line with the given streams; returns the exit status. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,7 +75,7 @@ class CheckpointCommandTest {
             Thread.sleep(200);
             assertThat(sleep.isAlive()).isTrue();
             assertThat(trapping.isAlive()).isTrue();
-            assertThat(new String(trapping.getInputStream().readNBytes(trapping.getInputStream().available()))).doesNotContain("caught");
+            assertThat(new String(trapping.getInputStream().readNBytes(trapping.getInputStream().available()), StandardCharsets.UTF_8)).doesNotContain("caught");
         } finally {
             sleep.destroyForcibly();
             trapping.destroyForcibly();
@@ -130,14 +131,14 @@ class CheckpointCommandTest {
                         + "would end of the signal]");
         // handlers alone do not make a talent program
         Files.writeString(status, "Uid:\t1000\t1000\t1000\t1000\nSigCgt:\t0000000000000a00\n");
-        Files.write(dir.resolve("app.x86_64"), elfWith("talent-program: something else".getBytes(), 10));
+        Files.write(dir.resolve("app.x86_64"), elfWith("talent-program: something else".getBytes(StandardCharsets.UTF_8), 10));
         assertThat(programs.examine(42, 1000)).isInstanceOf(TalentProgram.Verdict.NotTalent.class);
     }
 
     @Test
     void underQemuTheGuestBinaryTheKernelMappedIsExamined(@TempDir Path dir) throws Exception {
         TalentProgram programs = talentProc(dir, 7);
-        Path qemu = Files.write(dir.resolve("qemu-s390x-static"), elfWith("qemu".getBytes(), 10));
+        Path qemu = Files.write(dir.resolve("qemu-s390x-static"), elfWith("qemu".getBytes(StandardCharsets.UTF_8), 10));
         Path exe = dir.resolve("proc/7/exe");
         Files.delete(exe);
         Files.createSymbolicLink(exe, qemu);

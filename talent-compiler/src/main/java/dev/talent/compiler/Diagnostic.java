@@ -1,5 +1,7 @@
 package dev.talent.compiler;
 
+import java.util.Locale;
+
 /** A message about the user's program, at a source position, with what to do about it (remedy may be empty). */
 public record Diagnostic(Severity severity, String file, int line, int column, String message, String remedy) {
     public enum Severity { ERROR, WARNING, NOTE }
@@ -18,7 +20,7 @@ public record Diagnostic(Severity severity, String file, int line, int column, S
 
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase() + ": " + message
+        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(Locale.ROOT) + ": " + message
                 + (remedy == null || remedy.isEmpty() ? "" : " (" + remedy + ")");
     }
 }

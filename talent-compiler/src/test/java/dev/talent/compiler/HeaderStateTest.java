@@ -3,7 +3,6 @@ package dev.talent.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * State and functions defined in project headers are instrumented like the main file's (the headers are
  * inlined into each translation unit that includes them, docs/CODEGEN.md "Headers"), and every object with
- * static storage that talent does not save is a build error naming it (analysis.StaticStorage).
+ * static storage that talent does not save is a build error naming it (analysis.StaticStorage; those refusals are
+ * marked at their lines in src/test/resources/diagnostics, DiagnosticMarkersTest).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HeaderStateTest {
@@ -97,74 +97,6 @@ class HeaderStateTest {
                 .instrumented("m.c");
         assertThat(out).containsOnlyOnce("static int hits = 1;").doesNotContain("#pragma once").doesNotContain("__talent_once_");
         assertThat(out).containsOnlyOnce("{ \"m.c:hits\"");
-    }
-
-    @Test
-    void aMessageAboutHeaderCodeNamesTheHeaderAndItsLine() {
-        List<Diagnostic> d = CProgram.in(dir)
-                .file("w.h", "\nstatic int work(int n) {\n  for (int i = 0; i < n; i++) {\n    char *v = alloca(n);\n    v[0] = 1; }\n  return n; }\n")
-                .file("m.c", "#include <alloca.h>\n#include \"w.h\"\nint main(void) { return work(3); }\n")
-                .rejection();
-        assertThat(d).anySatisfy(x -> {
-            assertThat(x.file()).isEqualTo(dir.resolve("w.h").toString());
-            assertThat(x.line()).isEqualTo(4);
-            assertThat(x.message()).contains("alloca in 'work'");
-        });
-    }
-
-    @Test
-    void aThreadLocalAtFileScopeIsRefusedByName() {
-        List<Diagnostic> d = CProgram.in(dir)
-                .file("m.c", "#include <stdio.h>\n_Thread_local int seen;\nint main(void) { for (int i = 0; i < 3; i++) seen++; return seen; }\n")
-                .rejection();
-        assertThat(d).anySatisfy(x -> {
-            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
-            assertThat(x.file()).endsWith("m.c");
-            assertThat(x.line()).isEqualTo(2);
-            assertThat(x.message()).contains("thread-local variable 'seen'");
-        });
-    }
-
-    @Test
-    void aThreadLocalStaticInAHeaderFunctionIsRefusedByName() {
-        List<Diagnostic> d = CProgram.in(dir)
-                .file("t.h", "static int next_id(void) {\n  static __thread int id;\n  return ++id; }\n")
-                .file("m.c", "#include \"t.h\"\nint main(void) { return next_id(); }\n")
-                .rejection();
-        assertThat(d).anySatisfy(x -> {
-            assertThat(x.file()).isEqualTo(dir.resolve("t.h").toString());
-            assertThat(x.line()).isEqualTo(2);
-            assertThat(x.message()).contains("thread-local variable 'id'");
-        });
-    }
-
-    @Test
-    void aVariableOfAHeaderTalentCannotInlineIsRefusedByName() {
-        // a computed include is resolved by the preprocessor only: the header's text stays outside the unit
-        List<Diagnostic> d = CProgram.in(dir)
-                .file("tab.h", TAB_H)
-                .file("m.c", "#define TABLES \"tab.h\"\n#include TABLES\nint main(void) { fill(); return (int)state; }\n")
-                .rejection();
-        assertThat(d).anySatisfy(x -> {
-            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
-            assertThat(x.file()).endsWith("tab.h");
-            assertThat(x.line()).isEqualTo(1);
-            assertThat(x.message()).contains("variable 'table'").contains("would not be saved");
-        });
-        assertThat(d).anySatisfy(x -> assertThat(x.message()).contains("variable 'state'"));
-    }
-
-    @Test
-    void aStaticInsideAFunctionOfAHeaderTalentCannotInlineIsRefusedByName() {
-        List<Diagnostic> d = CProgram.in(dir)
-                .file("c.h", "static int counter(void) {\n  static int n;\n  return ++n; }\n")
-                .file("m.c", "#define C \"c.h\"\n#include C\nint main(void) { return counter(); }\n")
-                .rejection();
-        assertThat(d).anySatisfy(x -> {
-            assertThat(x.file()).endsWith("c.h");
-            assertThat(x.line()).isEqualTo(2);
-            assertThat(x.message()).contains("static variable 'n' of function 'counter'");
-        });
     }
 
     @Test

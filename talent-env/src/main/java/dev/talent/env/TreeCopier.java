@@ -521,7 +521,7 @@ final class TreeCopier implements AutoCloseable {
     private record Read(long length, long data) {}
 
     /**
-     * Reads a file's content, hashing it into {@link #hash} and writing it at the same offsets to {@code out} (unless
+     * Reads a file's content, hashing it into {@code hash} and writing it at the same offsets to {@code out} (unless
      * -1): a dense file from start to end; a sparse one (fewer bytes allocated than its length) one data segment at a
      * time (SEEK_DATA, SEEK_HOLE), its holes neither read nor written, and {@code out} given its length. A file that
      * shrinks meanwhile is copied as far as it goes (a dense one) or with zeros to its former length (a sparse one):

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * An etcd lease of a daemon, kept alive while the daemon runs. When etcd stops renewing it (the stream fails or
- * ends), {@link #lost()} opens: the daemon must stop, since what it holds under the lease is gone.
+ * ends), {@code lost} opens: the daemon must stop, since what it holds under the lease is gone.
  */
 final class LeaseKeeper implements AutoCloseable {
     private final Etcd etcd;

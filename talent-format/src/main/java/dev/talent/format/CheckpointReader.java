@@ -161,7 +161,7 @@ public final class CheckpointReader {
                 }
                 String tag = Wire.printable(data, pos, 4);
                 long length = u64At(pos + 4);
-                long available = remaining - Wire.SECTION_OVERHEAD;
+                long available = (long) remaining - Wire.SECTION_OVERHEAD;
                 if (Long.compareUnsigned(length, available) > 0) {
                     throw error(tag, pos, "truncated: section " + tag + " declares " + Long.toUnsignedString(length)
                             + " bytes but only " + available + " remain at offset " + (pos + 12));
@@ -252,7 +252,7 @@ public final class CheckpointReader {
             }
             long count = u32At(12);
             // Flags (offset 16) are reserved: written as 0, ignored by 1.x readers.
-            long fit = (size - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
+            long fit = ((long) size - Wire.HEADER_SIZE) / Wire.SECTION_OVERHEAD;
             if (count > fit) {
                 throw error(null, 12, "truncated: the header declares " + count + " sections but the "
                         + (size - Wire.HEADER_SIZE) + " bytes after it can hold at most " + fit);

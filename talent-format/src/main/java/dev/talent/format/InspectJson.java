@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -152,7 +153,7 @@ final class InspectJson {
             g.writeStartObject();
             g.writeNumberField("index", i);
             g.writeNumberField("fd", f.fd());
-            g.writeStringField("kind", f.kind().name().toLowerCase().replace('_', '-'));
+            g.writeStringField("kind", f.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             g.writeNumberField("description", f.description());
             g.writeFieldName("path");
             bytes(g, f.path());
@@ -254,7 +255,7 @@ final class InspectJson {
         g.writeStringField("pointer", text.pointer(p));
         switch (p) {
             case Value.ObjectRef r -> {
-                g.writeStringField("object", r.kind().name().toLowerCase().replace('_', '-'));
+                g.writeStringField("object", r.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
                 g.writeNumberField("a", r.a());
                 g.writeNumberField("b", r.b());
                 g.writeArrayFieldStart("path");
@@ -268,7 +269,7 @@ final class InspectJson {
                 g.writeFieldName("offset");
                 unsigned(g, s.offset());
             }
-            case Value.StdStream s -> g.writeStringField("stream", s.stream().name().toLowerCase());
+            case Value.StdStream s -> g.writeStringField("stream", s.stream().name().toLowerCase(Locale.ROOT));
             case Value.OpenStream s -> g.writeNumberField("openStream", s.index());
             case Value.Indeterminate n -> g.writeBooleanField("indeterminate", true);
             case Value.NullPointer n -> throw new IllegalStateException("handled by the caller");

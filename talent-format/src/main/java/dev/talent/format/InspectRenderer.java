@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -82,7 +83,7 @@ public final class InspectRenderer {
         switch (f.kind()) {
             case STDIN_POSITION -> sb.append("stdin position");
             case STANDARD_COPY -> sb.append("fd ").append(f.fd()).append(" copy of ")
-                    .append(Value.Stream.values()[f.stdSource()].name().toLowerCase());
+                    .append(Value.Stream.values()[f.stdSource()].name().toLowerCase(Locale.ROOT));
             default -> sb.append("fd ").append(f.fd()).append(' ').append(f.kind().label()).append(' ')
                     .append(ValueText.quote(f.path().toByteArray(), 0));
         }

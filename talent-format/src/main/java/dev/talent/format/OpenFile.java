@@ -1,5 +1,6 @@
 package dev.talent.format;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -76,7 +77,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
 
         /** Lower-case words, for rendering. */
         public String label() {
-            return name().toLowerCase().replace('_', ' ');
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 
@@ -86,7 +87,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
 
         /** {@code read-only}, {@code write-only}, {@code read-write}. */
         public String label() {
-            return name().toLowerCase().replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

@@ -29,31 +29,31 @@ public sealed interface TypeDesc
     /** Signed integer (or enum with a signed underlying type) of {@code bits} bits. */
     record SInt(String name, long size, int bits) implements TypeDesc {
         public SInt { Objects.requireNonNull(name); }
-        public int kindCode() { return 1; }
+        @Override public int kindCode() { return 1; }
     }
 
     /** Unsigned integer (or enum with an unsigned underlying type) of {@code bits} bits. */
     record UInt(String name, long size, int bits) implements TypeDesc {
         public UInt { Objects.requireNonNull(name); }
-        public int kindCode() { return 2; }
+        @Override public int kindCode() { return 2; }
     }
 
     /** {@code _Bool}. */
     record Bool(String name, long size) implements TypeDesc {
         public Bool { Objects.requireNonNull(name); }
-        public int kindCode() { return 3; }
+        @Override public int kindCode() { return 3; }
     }
 
     /** IEEE 754 binary32 ({@code bits} 32) or binary64 ({@code bits} 64). */
     record FloatT(String name, long size, int bits) implements TypeDesc {
         public FloatT { Objects.requireNonNull(name); }
-        public int kindCode() { return 4; }
+        @Override public int kindCode() { return 4; }
     }
 
     /** {@code long double}: its representation differs between ISAs, so values travel as hexadecimal text. */
     record LongDouble(String name, long size) implements TypeDesc {
         public LongDouble { Objects.requireNonNull(name); }
-        public int kindCode() { return 5; }
+        @Override public int kindCode() { return 5; }
     }
 
     /**
@@ -62,19 +62,19 @@ public sealed interface TypeDesc
      */
     record Ptr(String name, long size, String pointee, int pointeeType) implements TypeDesc {
         public Ptr { Objects.requireNonNull(name); Objects.requireNonNull(pointee); }
-        public int kindCode() { return 6; }
+        @Override public int kindCode() { return 6; }
     }
 
     /** Pointer to a function. */
     record FuncPtr(String name, long size) implements TypeDesc {
         public FuncPtr { Objects.requireNonNull(name); }
-        public int kindCode() { return 7; }
+        @Override public int kindCode() { return 7; }
     }
 
     /** Array of {@code count} elements of type id {@code elementType}. */
     record ArrayT(String name, long size, int elementType, long count) implements TypeDesc {
         public ArrayT { Objects.requireNonNull(name); }
-        public int kindCode() { return 8; }
+        @Override public int kindCode() { return 8; }
     }
 
     /** A struct or union: members in declaration order. */
@@ -85,13 +85,13 @@ public sealed interface TypeDesc
     /** Struct; its value holds every field in declaration order. */
     record StructT(String name, long size, List<Field> fields) implements Compound {
         public StructT { Objects.requireNonNull(name); fields = List.copyOf(fields); }
-        public int kindCode() { return 9; }
+        @Override public int kindCode() { return 9; }
     }
 
     /** Union; its value holds the first member only (unions migrate through their first member). */
     record UnionT(String name, long size, List<Field> fields) implements Compound {
         public UnionT { Objects.requireNonNull(name); fields = List.copyOf(fields); }
-        public int kindCode() { return 10; }
+        @Override public int kindCode() { return 10; }
     }
 
     /** A struct or union member; {@code bitWidth} 0 means "not a bit-field". */

@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -213,7 +214,7 @@ final class ValueText {
         return switch (p) {
             case Value.NullPointer n -> "NULL";
             case Value.Indeterminate n -> "(indeterminate)";
-            case Value.StdStream s -> s.stream().name().toLowerCase();
+            case Value.StdStream s -> s.stream().name().toLowerCase(Locale.ROOT);
             case Value.OpenStream(int index) -> {
                 if (index >= checkpoint.files().size()) yield "stream#" + index; // only in a model built by hand
                 OpenFile f = checkpoint.files().get(index);

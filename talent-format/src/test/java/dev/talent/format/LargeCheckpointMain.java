@@ -76,7 +76,7 @@ public final class LargeCheckpointMain {
                     emit(out, crc, p, 0, raw98 + 8);
                     byte[] chunk = new byte[1 << 20];
                     for (long done = 0; done < raw; done += chunk.length) {
-                        for (int k = 0; k < chunk.length; k++) chunk[k] = (byte) (k * 31 + done);
+                        for (int k = 0; k < chunk.length; k++) chunk[k] = (byte) (k * 31L + done);
                         emit(out, crc, chunk, 0, (int) Math.min(chunk.length, raw - done));
                     }
                     emit(out, crc, p, raw98 + 8, raw99 + 8 - (raw98 + 8));

@@ -80,7 +80,7 @@ public final class RunMetrics {
         phase(r, "start", r.startMs());
         phase(r, "restore", r.restoreMs());
         Counter.builder("talent.sync.bytes").description("Bytes copied by the final syncs").baseUnit("bytes")
-                .tag("app", r.app()).register(registry).increment(r.syncBytes());
+                .tag("app", r.app()).register(registry).increment((double) r.syncBytes());
         Counter.builder("talent.sync.files").description("Files copied or deleted by the final syncs")
                 .tag("app", r.app()).register(registry).increment(r.syncFiles());
     }

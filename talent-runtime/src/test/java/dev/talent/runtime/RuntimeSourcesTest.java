@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +68,7 @@ class RuntimeSourcesTest {
 
             assertThat(sources.paths()).containsExactly("include/talent.h", "sites.c", "sub/helper.c");
             assertThat(sources.translationUnits()).containsExactly("sites.c");
-            assertThat(new String(sources.content("sites.c"))).isEqualTo("int x;");
+            assertThat(new String(sources.content("sites.c"), StandardCharsets.UTF_8)).isEqualTo("int x;");
         }
     }
 
@@ -86,7 +87,7 @@ class RuntimeSourcesTest {
     private static void put(JarOutputStream out, String name, String content) throws IOException {
         out.putNextEntry(new JarEntry(name));
         OutputStream stream = out;
-        stream.write(content.getBytes());
+        stream.write(content.getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
     }
 }

@@ -232,7 +232,7 @@ public final class MigrationBench {
     private static String lastLogTail(Path logs) throws IOException {
         if (!Files.isDirectory(logs)) return "";
         try (Stream<Path> files = Files.list(logs)) {
-            Optional<Path> last = files.max(Comparator.comparing(p -> p.toFile().lastModified()));
+            Optional<Path> last = files.max(Comparator.comparingLong(p -> p.toFile().lastModified()));
             if (last.isEmpty()) return "";
             return "container log " + last.get().getFileName() + ":\n" + tail(Files.readString(last.get()));
         }

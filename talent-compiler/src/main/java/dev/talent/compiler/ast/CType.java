@@ -24,11 +24,11 @@ public sealed interface CType {
 
     /** {@code size} is the text between the brackets ("" for an incomplete array); not a number for a VLA. */
     record Array(CType elem, String size) implements CType {
-        public boolean isConst() { return elem.isConst(); }
+        @Override public boolean isConst() { return elem.isConst(); }
         public boolean isVariableLength() { return !size.isEmpty() && !size.chars().allMatch(Character::isDigit); }
     }
 
     record Function(CType ret, List<CType> params, boolean variadic) implements CType {
-        public boolean isConst() { return false; }
+        @Override public boolean isConst() { return false; }
     }
 }

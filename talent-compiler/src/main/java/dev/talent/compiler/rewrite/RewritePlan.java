@@ -263,8 +263,8 @@ public final class RewritePlan {
 
     private String render(int from, int to, List<Edit> sel) {
         sel.sort(Comparator.comparingInt(Edit::start)
-                .thenComparing(e -> e.isInsertion() ? 0 : 1)
-                .thenComparing(e -> -e.end())
+                .thenComparingInt(e -> e.isInsertion() ? 0 : 1)
+                .thenComparingInt(e -> -e.end())
                 .thenComparing(Edit::rank).thenComparingInt(Edit::seq));
         // drop edits swallowed by a replacement
         List<Edit> kept = new ArrayList<>();

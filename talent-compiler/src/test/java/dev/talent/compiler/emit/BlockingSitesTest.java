@@ -7,6 +7,7 @@ import dev.talent.compiler.CompileResult;
 import dev.talent.compiler.Diagnostic;
 import dev.talent.compiler.analysis.Point;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -194,7 +195,7 @@ class BlockingSitesTest {
         Process gcc = new ProcessBuilder("gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fsigned-char", "-c",
                 "-I" + include, p.outputDir().resolve("a.c").toString(), "-o", dir.resolve("a.o").toString())
                 .redirectErrorStream(true).start();
-        String log = new String(gcc.getInputStream().readAllBytes());
+        String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(gcc.waitFor()).as(log).isZero();
     }
 }

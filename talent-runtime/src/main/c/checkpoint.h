@@ -1,0 +1,165 @@
+/* checkpoint.h: the in-memory model of a parsed checkpoint, shared by the reader and the restore. */
+#ifndef TALENT_CHECKPOINT_H
+#define TALENT_CHECKPOINT_H
+
+#include "base.h"
+
+typedef struct tl_ck_field {
+    char *name;
+    uint32_t type;
+    uint8_t bit_width;
+} tl_ck_field;
+
+typedef struct tl_ck_type {
+    uint8_t kind;
+    char *name;
+    uint32_t size;
+    uint8_t bits;                   /* SINT, UINT, FLOAT */
+    char *pointee;
+    uint32_t pointee_type;
+    uint32_t elem;
+    uint64_t count;
+    uint32_t nfields;
+    tl_ck_field *fields;
+    uint64_t min_encoded;           /* lower bound of an encoded value's size (validation) */
+    uint64_t nodes;                 /* values one value of this type expands to (saturating; FORMAT.md) */
+    uint32_t depth;                 /* nesting depth (a scalar is 1) */
+    int has_ptr;                    /* a data pointer occurs in its encoding (its targets need checking) */
+    int plain;                      /* encoded in exactly min_encoded bytes, any bit pattern valid: integers and
+                                     * floats, arrays and structs (no bit-field) of them, a union of such a first
+                                     * member (validation skips arrays of them in one step) */
+} tl_ck_type;
+
+typedef struct tl_ck_var {
+    uint32_t var_id;
+    char *name, *pos;
+    uint32_t type;
+    size_t value_off;               /* offset of the value in the section payload */
+    void *bound;                    /* restore: address bound by talent_bind, or NULL */
+    const talent_type *bound_type;
+} tl_ck_var;
+
+typedef struct tl_ck_frame {
+    char *function;
+    uint32_t function_id, point;
+    char *point_pos;
+    uint32_t nvars;
+    tl_ck_var *vars;
+    uint32_t *by_id;                /* variable indexes sorted by var_id (validation) */
+} tl_ck_frame;
+
+typedef struct tl_ck_global {
+    char *key, *name, *pos;
+    uint32_t type;
+    size_t value_off;
+    const talent_global *target;    /* the global of this binary with the same key */
+} tl_ck_global;
+
+typedef struct tl_checkpoint {
+    char *path;
+    unsigned char *file;
+    size_t file_size;
+    /* META */
+    char *fingerprint, *program, *platform;
+    uint8_t pointer_bits, big_endian;
+    int64_t time_ns;
+    uint64_t sequence;
+    char *reason;
+    uint64_t visits;
+    uint32_t point;
+    char *point_pos, *function;
+    uint32_t argc;
+    char **argv;
+    /* TYPE */
+    uint32_t ntypes;
+    tl_ck_type *types;
+    /* STRS */
+    uint32_t nstrs;
+    char **strs;
+    uint32_t *str_lens;
+    /* GLOB */
+    uint32_t nglobals;
+    tl_ck_global *globals;
+    const unsigned char *glob_payload;
+    size_t glob_len, glob_base;
+    /* FRAM */
+    uint32_t nframes;
+    tl_ck_frame *frames;
+    const unsigned char *fram_payload;
+    size_t fram_len, fram_base;
+    /* HEAP */
+    uint32_t nheap;
+    struct tl_ck_block *heap;
+    uint32_t *heap_by_id;           /* block indexes sorted by id; NULL when block i has id i */
+    const unsigned char *heap_payload;
+    size_t heap_len, heap_base;
+    /* FILE (optional): open files and descriptors; WAIT (optional): time left of an interrupted sleep */
+    uint32_t nfiles;
+    struct tl_ck_file *files;
+    int has_wait;
+    uint64_t wait_ns;
+    /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
+     * are checked (the second pass, once every section is parsed) */
+    uint64_t node_budget;
+    int check_targets;
+} tl_checkpoint;
+
+/* One entry of the FILE section (FORMAT.md). */
+typedef struct tl_ck_file {
+    uint32_t fd;
+    uint8_t kind;                   /* TL_FILE_* */
+    uint32_t description;
+    char *path;
+    uint8_t access, flags, std_source;
+    char *mode;
+    uint64_t offset, size;
+    char *site;
+} tl_ck_file;
+
+#define TL_FILE_DESCRIPTOR 1
+#define TL_FILE_STREAM 2
+#define TL_FILE_LISTEN 3
+#define TL_FILE_STDIN 4
+#define TL_FILE_STD_DUP 5
+#define TL_FILE_TCP 6                /* an established TCP connection, handed over to talent (tcp_handoff.c) */
+#define TL_FILE_FLAG_APPEND 1u
+#define TL_FILE_FLAG_CLOEXEC 2u
+#define TL_FILE_FLAG_NONBLOCK 4u
+
+typedef struct tl_ck_block {
+    uint32_t id, elem;              /* block id, element type id */
+    uint8_t flags;                  /* bit 0: untyped */
+    uint32_t pos_len, tail_len;
+    size_t pos_off;                 /* alloc_pos: bytes in the HEAP payload */
+    size_t value_off, tail_off;     /* in the HEAP payload */
+    uint64_t count;
+    void *addr;                     /* restore: the new block */
+    const talent_type *desc;        /* restore: this target's element type (NULL: untyped) */
+} tl_ck_block;
+
+/* flags: TL_HEAP_UNTYPED of contract.h */
+
+/* Limits of FORMAT.md "Validation", shared with the Java reader. */
+#define TL_MAX_TYPE_DEPTH 256
+#define TL_MAX_CHECKPOINT_BYTES 2147483583u  /* 2^31 - 65: what the Java reader maps */
+
+/* A checkpoint to write (checkpoint_write.c, precopy.c) and what became of it. */
+typedef struct tl_write_request {
+    const char *dir;
+    uint64_t sequence;
+    const char *reason;
+    uint64_t visits;
+    unsigned point;
+    unsigned keep;
+} tl_write_request;
+/* What became of a checkpoint: written (path), or not written because of an I/O error (err), in which
+ * case image holds the complete encoded checkpoint (malloc'ed, image_len bytes) so that the program can
+ * go on from it. */
+typedef struct tl_write_result {
+    char path[4096];
+    char err[1024];
+    unsigned char *image;
+    size_t image_len;
+} tl_write_result;
+
+#endif /* TALENT_CHECKPOINT_H */

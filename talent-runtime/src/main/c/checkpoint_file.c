@@ -1,0 +1,159 @@
+/* checkpoint_file.c: the checkpoint files of a directory, newest first, and reading one whole file safely (a
+ * regular file only, never through a link, within the format's size limit). Moved out of checkpoint_read.c
+ * so that the delta reader (delta.c) and the writer (checkpoint_write.c) use them without depending on the
+ * checkpoint parser, which itself loads deltas (issue 14: no call cycle between runtime files). */
+#include "diag.h"
+#include "xalloc.h"
+#include "encode.h"
+#include "checkpoint.h"
+#include "checkpoint_file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- directory listing */
+
+static int parse_name(const char *name, uint64_t *seq)
+{
+    const char *p;
+    uint64_t v = 0;
+    size_t digits = 0;
+    if (strncmp(name, TL_CKPT_PREFIX, strlen(TL_CKPT_PREFIX)) != 0)
+        return 0;
+    for (p = name + strlen(TL_CKPT_PREFIX); *p >= '0' && *p <= '9'; p++, digits++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    /* TL_DELTA_SUFFIX: a delta against a base file of the same directory (delta.c) */
+    if (digits < TL_CKPT_MIN_DIGITS || (strcmp(p, TL_CKPT_SUFFIX) != 0 && strcmp(p, TL_DELTA_SUFFIX) != 0))
+        return 0;
+    *seq = v;
+    return 1;
+}
+
+typedef struct list_entry {
+    uint64_t seq;
+    char *path;
+} list_entry;
+
+static int newest_first(const void *x, const void *y)
+{
+    uint64_t a = ((const list_entry *)x)->seq, b = ((const list_entry *)y)->seq;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **paths = NULL;
+    uint64_t *seqs = NULL;
+    size_t n = 0, cap = 0, i, j;
+    *paths_out = NULL;
+    *seqs_out = NULL;
+    if (!d)
+        return 0;
+    for (;;) {
+        errno = 0;
+        e = readdir(d);
+        if (!e) {
+            if (errno)
+                tl_warn("cannot list checkpoint directory %s: %s", dir, strerror(errno));
+            break;
+        }
+        uint64_t seq;
+        size_t len;
+        if (!parse_name(e->d_name, &seq))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            paths = tl_xrealloc(paths, cap * sizeof *paths);
+            seqs = tl_xrealloc(seqs, cap * sizeof *seqs);
+        }
+        len = strlen(dir) + strlen(e->d_name) + 2;
+        paths[n] = tl_xmalloc(len);
+        snprintf(paths[n], len, "%s/%s", dir, e->d_name);
+        seqs[n] = seq;
+        n++;
+    }
+    closedir(d);
+    /* newest first; sorted in O(n log n): whoever can write the directory decides how many names it holds */
+    {
+        list_entry *v = tl_xmalloc((n ? n : 1) * sizeof *v);
+        for (i = 0; i < n; i++)
+            v[i].seq = seqs[i], v[i].path = paths[i];
+        qsort(v, n, sizeof *v, newest_first);
+        for (j = 0; j < n; j++)
+            seqs[j] = v[j].seq, paths[j] = v[j].path;
+        free(v);
+    }
+    *paths_out = paths;
+    *seqs_out = seqs;
+    return n;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
+ * restart), never through a symbolic link, and never more than the format's size limit. */
+unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen)
+{
+    struct stat st;
+    unsigned char *data;
+    size_t n = 0, want;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        set_err(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    if ((uintmax_t)st.st_size > TL_MAX_CHECKPOINT_BYTES) {
+        set_err(err, errlen, "file of %llu bytes exceeds the limit of %lu bytes", (unsigned long long)st.st_size,
+                (unsigned long)TL_MAX_CHECKPOINT_BYTES);
+        close(fd);
+        return NULL;
+    }
+    want = (size_t)st.st_size;
+    data = tl_xmalloc(want ? want : 1);
+    tl_hugepages(data, want);
+    while (n < want) {
+        ssize_t got = read(fd, data + n, want - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            set_err(err, errlen, "cannot read: %s", strerror(errno));
+            close(fd);
+            free(data);
+            return NULL;
+        }
+        if (got == 0)
+            break;      /* shrank meanwhile: validation judges what is there */
+        n += (size_t)got;
+    }
+    close(fd);
+    *size = n;
+    return data;
+}

@@ -1,0 +1,15 @@
+/* checkpoint_write.h: writing a checkpoint (checkpoint_write.c). */
+#ifndef TALENT_CHECKPOINT_WRITE_H
+#define TALENT_CHECKPOINT_WRITE_H
+
+#include "base.h"
+#include "checkpoint.h"
+
+/* Encodes and writes the checkpoint. Returns 0 when the file is in place (the `checkpoint` event is
+ * written), -1 when an I/O error (or TALENT_FAULT=checkpoint-write) prevented it: the temporary file is
+ * removed and res->err/image are set. A state that cannot be checkpointed still exits 70. */
+int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res);
+/* Frees what a restore does not hand over to the program (the file bytes, the parsed sections). */
+void tl_checkpoint_release(tl_checkpoint *ck);
+
+#endif /* TALENT_CHECKPOINT_WRITE_H */

@@ -1,0 +1,37 @@
+/* files.h: open files and descriptors, the FILE section (files.c). */
+#ifndef TALENT_FILES_H
+#define TALENT_FILES_H
+
+#include "base.h"
+#include "encode.h"
+#include "checkpoint.h"
+
+/* Flushes every output stream and checks that every descriptor talent knows can be carried (exit 70
+ * naming it otherwise); builds the stream index pointers are written with. */
+void tl_files_collect(void);
+/* Why the checkpoint just collected cannot be written (a descriptor talent cannot carry), or NULL. */
+const char *tl_files_refusal(void);
+/* A connection carried from listener's backlog, returned by the next accept on it (its fd, or -1); whether
+ * one waits. */
+int tl_files_pending_take(int listener);
+int tl_files_pending(int listener);
+/* Hands the connections the checkpoint carries to talent (before the file is written); 0 or -1 with err. */
+int tl_files_handoff(char *err, size_t nerr);
+/* The FILE section payload (after tl_files_collect). */
+void tl_files_write(tl_buf *b);
+/* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */
+long tl_files_stream_index(const void *p);
+/* FILE section parser (checkpoint_read.c); validates every field. */
+int tl_files_parse(tl_reader *r, tl_checkpoint *ck);
+/* Reopens the checkpoint's files at their descriptor numbers and offsets (in_process: they are still
+ * open; only the stream identities are mapped). Call before the heap is restored. */
+void tl_files_restore(tl_checkpoint *ck, int in_process);
+/* The connections of the checkpoint (FILE kind 6), taken from talent at the very end of a restart's restore: the
+ * network lock ends when they are taken, so nothing that can still fail comes after. */
+void tl_files_restore_connections(const tl_checkpoint *ck);
+/* The FILE * of stream entry i of the restored checkpoint. */
+void *tl_files_stream(uint32_t i);
+/* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
+void tl_files_notice(int fd, const char *how);
+
+#endif /* TALENT_FILES_H */

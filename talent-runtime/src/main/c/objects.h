@@ -1,0 +1,51 @@
+/* objects.h: the registry of pointer targets, element paths, argv and string constants (objects.c). */
+#ifndef TALENT_OBJECTS_H
+#define TALENT_OBJECTS_H
+
+#include "base.h"
+
+/* object kinds: TL_OBJ_* of contract.h */
+
+typedef struct tl_object {
+    uintptr_t base;
+    size_t size;
+    const talent_type *type;
+    int kind;
+    uint32_t a, b;
+} tl_object;
+
+#define TL_MAX_PATH 64
+typedef struct tl_path {
+    uint16_t len;
+    uint64_t idx[TL_MAX_PATH];
+} tl_path;
+
+/* The registry of pointer targets while a checkpoint is written. */
+void tl_objects_clear(void);
+void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b);
+/* Sorts the registry; call after the last add and before any find. */
+void tl_objects_seal(void);
+const tl_object *tl_objects_find(uintptr_t addr);
+/* Address -> path inside an object of type t; returns NULL or a reason why the offset is not addressable. */
+const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, uint64_t *byte_offset);
+/* Path -> offset inside an object of this target's type t; NULL or a reason. */
+const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
+int tl_is_readonly_data(const void *p);
+/* String constants restored from a checkpoint (heap copies of STRS entries). */
+void tl_strings_add(const char *base, size_t len);
+const char *tl_strings_find(const void *p, size_t *len);
+
+/* argv of this process (the original one, or the one rebuilt from a checkpoint). */
+extern int tl_argc;
+extern char **tl_argv;
+void tl_argv_set(int argc, char **argv);
+const char *tl_argv_string(int i);  /* argv[i] as main received it */
+void tl_argv_register(void);        /* adds argv array + strings to the registry */
+const talent_type *tl_argv_array_type(void);
+const talent_type *tl_argv_string_type(int i);
+
+
+/* String constants of the previous restore are dropped before another one. */
+void tl_strings_clear(void);
+
+#endif /* TALENT_OBJECTS_H */

@@ -1,0 +1,19 @@
+/* site.h: the checkpoint site's slow path (site.c). */
+#ifndef TALENT_SITE_H
+#define TALENT_SITE_H
+
+#include "base.h"
+#include "config.h"
+#include "state.h"
+
+void tl_site_init(const tl_config *c);
+uint64_t tl_site_visits(void);
+unsigned tl_site_checkpoint_point(void);
+const char *tl_site_reason(void);
+extern int64_t tl_site_taken_ns;
+/* After a checkpoint that keeps running: counting starts again for every_visits. */
+void tl_site_checkpoint_done(void);
+/* After a checkpoint that could not be written: the request is served (stop_after is not retried). */
+void tl_site_checkpoint_failed(void);
+
+#endif /* TALENT_SITE_H */

@@ -1,0 +1,22 @@
+/* types.h: the TYPE section's type set (types.c). */
+#ifndef TALENT_TYPES_H
+#define TALENT_TYPES_H
+
+#include "base.h"
+#include "encode.h"
+
+/* Distinct descriptors (by pointer identity) in dependency order; the index is the type id. */
+typedef struct tl_typeset {
+    const talent_type **v;
+    uint32_t n, cap;
+} tl_typeset;
+
+uint32_t tl_types_add(tl_typeset *s, const talent_type *t);
+uint32_t tl_types_id(const tl_typeset *s, const talent_type *t);
+void tl_types_write(tl_buf *b, const tl_typeset *s);
+void tl_types_free(tl_typeset *s);
+int tl_is_aggregate(const talent_type *t);
+/* 1 if a pointer with this pointee spelling addresses chars ("char", "const char", "unsigned char"...). */
+int tl_pointee_is_char(const char *pointee);
+
+#endif /* TALENT_TYPES_H */
