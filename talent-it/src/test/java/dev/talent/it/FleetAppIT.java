@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * An app on the test fleet (issue 15): envapp (state in variables, an open output file, files it creates) deployed
  * on {@code lab up --hosts 3}, migrated host to host and across ISAs on schedule and on request, the leading
- * controller killed -9 in the middle of a migration, then {@code wait}: its output ({@code talent logs}) and its final
+ * controller killed -9 inside the downtime window of a migration (held there by TALENT_FLEET_FAULT=commit-stall, the
+ * source stopped at its checkpoint; the next leader resumes it there), then {@code wait}: its output ({@code talent logs}) and its final
  * working directory ({@code wait --fetch-workdir}) equal those of one uninterrupted run; {@code undeploy} and
  * {@code lab down} leave nothing behind.
  */
@@ -57,7 +58,11 @@ class FleetAppIT {
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/envapp");
         dir = root.resolve("lab");
-        ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "3", "--dir", dir.toString()));
+        // each controller stalls the first migration it drives inside its downtime window (before the commit): the
+        // test kills the leader there, deterministically
+        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall"));
+        labUp.addAll(talent.commandLine(List.of("lab", "up", "--hosts", "3", "--dir", dir.toString())));
+        ProcessResult r = Processes.run(labUp, root, COMMAND);
         up = true;
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         fleet = dir.resolve("fleet.conf");
@@ -99,21 +104,14 @@ class FleetAppIT {
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         assertThat(deployed.stdoutText()).contains("envapp runs on h");
 
-        // requested migrations: to another host (keeping the platform), then to the other platform
-        for (boolean host : new boolean[] {true, false}) {
-            JsonNode now = status();
-            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
-                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
-            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
-            // a scheduled migration may have taken it there first: the leader then drops the request and says so
-            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
-        }
-
-        // kill -9 the leading controller while a migration is in flight (it migrates every 1-2 s); another one finishes
-        // or rolls it back from the record in etcd
+        // kill -9 the leading controller inside the downtime window of its first migration (the source stopped at its
+        // checkpoint, the destination running and taken over by its agent, etcd not told): another one rolls it back,
+        // resuming the program on the source from its checkpoint
         JsonNode leader = leader();
+        Path leaderLog = dir.resolve("hosts").resolve(leader.get("name").asText()).resolve("controller.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!inFlight() && System.nanoTime() < deadline) Thread.sleep(20);
+        while (!(Files.exists(leaderLog) && Files.readString(leaderLog).contains("stalling")) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(Files.readString(leaderLog)).as("the leader stalls before its first commit").contains("envapp: stalling");
         assertThat(inFlight()).as("a migration in flight").isTrue();
         ProcessHandle.of(leader.get("controller_pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
         long killed = System.nanoTime();
@@ -125,6 +123,16 @@ class FleetAppIT {
         System.out.println("FleetAppIT: killed the leader on " + leader.get("name").asText() + "; " + next.get("name").asText()
                 + " leads " + (System.nanoTime() - killed) / 1_000_000 + " ms later (as seen through talent hosts)");
         assertThat(next.get("controller_pid").asLong()).isNotEqualTo(leader.get("controller_pid").asLong());
+
+        // requested migrations: to another host (keeping the platform), then to the other platform
+        for (boolean host : new boolean[] {true, false}) {
+            JsonNode now = status();
+            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
+                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
+            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
+            // a scheduled migration may have taken it there first: the leader then drops the request and says so
+            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
+        }
 
         Path fetched = root.resolve("fetched");
         ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
@@ -154,8 +162,11 @@ class FleetAppIT {
         assertThat(ok).as("successful migrations").isGreaterThanOrEqualTo(10);
         assertThat(hosts).containsExactlyInAnyOrder("h1", "h2", "h3");
         assertThat(platforms).containsExactlyInAnyOrder("x86_64", "aarch64");
-        System.out.println("FleetAppIT: resolved after the kill: " + records.stream().filter(r -> (r.path("choice").asText()
-                + r.path("error").asText()).contains("resolved by controller")).map(JsonNode::toString).toList());
+        List<JsonNode> resolved = records.stream().filter(r -> (r.path("choice").asText()
+                + r.path("error").asText()).contains("resolved by controller")).toList();
+        System.out.println("FleetAppIT: resolved after the kill: " + resolved);
+        assertThat(resolved).as("the migration killed before its commit, rolled back by the next leader").singleElement()
+                .satisfies(r -> assertThat(r.get("ok").asBoolean()).isFalse());
         assertThat(records).anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("schedule"))
                 .anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("request"));
 

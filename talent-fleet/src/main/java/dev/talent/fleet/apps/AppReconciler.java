@@ -39,6 +39,8 @@ public final class AppReconciler {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final Consumer<String> events;
+    /** Tests ({@link #stallOnceBeforeCommit}): how long the next ledger waits before it commits; zero: never. */
+    private final java.util.concurrent.atomic.AtomicLong stallMs = new java.util.concurrent.atomic.AtomicLong();
 
     public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
             RandomGenerator random, Consumer<String> events) {
@@ -50,6 +52,13 @@ public final class AppReconciler {
         this.random = random;
         this.events = events;
     }
+
+    /**
+     * A testing aid: the next migration this leader drives waits {@code ms} once its destination runs and the agent
+     * there took the app over, before etcd is told (inside the downtime window, the source stopped at its
+     * checkpoint), and says so; a test kills the leader there.
+     */
+    public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
     /** The hosts whose agents hold their lease now. */
     public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
@@ -204,6 +213,11 @@ public final class AppReconciler {
         try {
             record = agents.migrate(app, from, to, reason, () -> {
                 try {
+                    long stall = stallMs.getAndSet(0);
+                    if (stall > 0) {
+                        events.accept(app + ": stalling " + stall + " ms before the commit (a testing aid: TALENT_FLEET_FAULT=commit-stall)");
+                        Thread.sleep(stall);
+                    }
                     Optional<Long> rev = store.commit(f, inFlightRevision[0],
                             new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves));
                     if (rev.isEmpty()) return Optional.of("etcd refused the commit of " + app + " (this controller no longer leads?)");
