@@ -1,6 +1,7 @@
 package dev.talent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.talent.fleet.Pki;
@@ -298,5 +299,48 @@ class FleetAgentsIT {
         assertThat(tree(fetched)).isEqualTo(ref.files());
         fleet.remove(here.host(), "ten");
         assertThat(warnings).as("warnings of the pipeline").isEmpty();
+    }
+
+    /** The controller driving a migration dies (kill -9): nothing after this point of the migration happens. */
+    static final class ControllerKilled extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ControllerKilled() { super("the controller was killed"); }
+    }
+
+    @Test
+    @Order(4)
+    void aMigrationAbandonedInsideTheDowntimeWindowResumesOnTheSource() throws Exception {
+        Reference ref = reference("abandoned", 400);
+        start("abandoned", 400, 10);
+        Thread.sleep(300);
+        // the controller dies at the commit: the destination runs and its agent took it over, the source is stopped
+        // at its checkpoint, etcd never heard of it (what AppReconciler.resolve then finds)
+        try {
+            fleet.migrate("abandoned", new Placement("ha", "x86_64"), new Placement("hb", "aarch64"), "request", () -> {
+                throw new ControllerKilled();
+            });
+            throw new AssertionError("the migration was not abandoned");
+        } catch (ControllerKilled expected) {
+            // as a killed controller leaves it
+        }
+        long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(fleet.state("ha", "abandoned") instanceof FleetAgents.AppState.Stopped)) {
+            assertThat(System.nanoTime()).as("the source says stopped: " + fleet.state("ha", "abandoned")).isLessThan(by);
+            Thread.sleep(50);
+        }
+        assertThat(fleet.state("hb", "abandoned")).as("the destination claims it").isInstanceOf(FleetAgents.AppState.Running.class);
+        // the next controller rolls it back: resumed on the source, then the destination goes
+        fleet.resume("ha", "abandoned");
+        assertThat(fleet.state("ha", "abandoned")).isInstanceOf(FleetAgents.AppState.Running.class);
+        fleet.remove("hb", "abandoned");
+        assertThat(dir.resolve("state-b/apps/abandoned")).doesNotExist();
+        String out = awaitEnd("ha", "abandoned");
+        assertThat(out).as("stdout after the rollback equals the uninterrupted run's").isEqualTo(ref.stdout());
+        Path fetched = dir.resolve("fetched-abandoned");
+        fleet.fetchWorkdir("ha", "abandoned", fetched);
+        assertThat(tree(fetched)).isEqualTo(ref.files());
+        fleet.remove("ha", "abandoned");
+        assertThatThrownBy(() -> fleet.resume("ha", "abandoned")).as("nothing to resume").isInstanceOf(dev.talent.fleet.FleetException.class);
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  */
 public final class Controller {
     public static final long LEASE_TTL_S = 2;
+    /** How long TALENT_FLEET_FAULT=commit-stall holds the first migration a leader drives before its commit. */
+    static final long COMMIT_STALL_MS = 3_000;
 
     private Controller() {}
 
@@ -74,6 +76,8 @@ public final class Controller {
                 var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
                         new java.util.Random(), events);
+                // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window
+                if ("commit-stall".equals(System.getenv("TALENT_FLEET_FAULT"))) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
             }
             if (lost.getCount() == 0) {

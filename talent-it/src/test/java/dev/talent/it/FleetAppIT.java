@@ -15,25 +15,37 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An app on the test fleet (issue 15): envapp (state in variables, an open output file, files it creates) deployed
+ * The test fleet (issue 15), one {@code lab up --hosts 3} for all of it (a lab costs about a minute): first what the
+ * fleet must do without apps (three agents up and exactly one leading controller; clients without a certificate
+ * refused by the agents and by etcd); then an app on it: envapp (state in variables, an open output file, files it creates) deployed
  * on {@code lab up --hosts 3}, migrated host to host and across ISAs on schedule and on request, the leading
- * controller killed -9 in the middle of a migration, then {@code wait}: its output ({@code talent logs}) and its final
- * working directory ({@code wait --fetch-workdir}) equal those of one uninterrupted run; {@code undeploy} and
- * {@code lab down} leave nothing behind.
+ * controller killed -9 inside the downtime window of a migration (held there by TALENT_FLEET_FAULT=commit-stall, the
+ * source stopped at its checkpoint; the next leader resumes it there), then {@code wait}: its output ({@code talent logs}) and its final
+ * working directory ({@code wait --fetch-workdir}) equal those of one uninterrupted run; {@code undeploy} leaves no
+ * app; then a killed leader replaced within 3 s, a frozen agent dropped by etcd, a killed agent restarted within 2 s;
+ * {@code lab down} leaves nothing behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class FleetAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND = Duration.ofMinutes(4);
     private static final int STEPS = 900, MS = 40;
+    private static final Pattern FAILOVER = Pattern.compile("leads after (\\d+) ms");
+    private static final Pattern AGENT_LOSS = Pattern.compile("etcd dropped it after (\\d+) ms");
 
     private TalentCli talent;
     private Path root, dir, fleet, program;
@@ -43,6 +55,8 @@ class FleetAppIT {
     void labUp() throws IOException {
         assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcdctl")), "etcdctl is not installed (apt-get install etcd-client)");
+        assumeTrue(Isa.onPath("openssl").isPresent(), "openssl is not installed");
         assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
         Isa.AARCH64.assumeAvailable();
         talent = TalentCli.get();
@@ -57,10 +71,56 @@ class FleetAppIT {
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/envapp");
         dir = root.resolve("lab");
-        ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "3", "--dir", dir.toString()));
+        // each controller stalls the first migration it drives inside its downtime window (before the commit): the
+        // test kills the leader there, deterministically
+        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall"));
+        labUp.addAll(talent.commandLine(List.of("lab", "up", "--hosts", "3", "--dir", dir.toString())));
+        ProcessResult r = Processes.run(labUp, root, COMMAND);
         up = true;
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         fleet = dir.resolve("fleet.conf");
+        assertThat(r.stdoutText().lines().toList().getLast()).isEqualTo("export TALENT_FLEET=" + fleet);
+    }
+
+    @Test
+    @Order(1)
+    void threeHostsUpAndExactlyOneLeader() throws IOException {
+        ProcessResult r = fleetCommand("hosts", "--json");
+        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
+        JsonNode hosts = JSON.readTree(r.stdout());
+        assertThat(hosts).hasSize(3);
+        int leaders = 0;
+        for (int k = 1; k <= 3; k++) {
+            JsonNode h = hosts.get(k - 1);
+            assertThat(h.get("name").asText()).isEqualTo("h" + k);
+            assertThat(h.get("address").asText()).isEqualTo("10.213.0." + (10 + k));
+            assertThat(h.get("agent").asText()).isEqualTo("up");
+            assertThat(h.get("platforms")).isNotEmpty();
+            assertThat(h.get("apps")).isEmpty();
+            assertThat(h.get("controller_pid").isNumber()).isTrue();
+            assertThat(ProcessHandle.of(h.get("controller_pid").asLong())).isPresent();
+            if (h.get("leader").asBoolean()) leaders++;
+        }
+        assertThat(leaders).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void clientsWithoutCertificateAreRefused() {
+        Path ca = dir.resolve("pki/ca.crt");
+        // the agent: TLS 1.3 completes on the client's side, then the server's alert says "certificate required"
+        ProcessResult agent = Processes.run(List.of("sh", "-c", "(sleep 1; echo hello) | openssl s_client -connect 10.213.0.11:7443 -tls1_3 -CAfile " + ca + " 2>&1"),
+                root, Duration.ofSeconds(30));
+        assertThat(agent.stdoutText()).contains("Verify return code: 0 (ok)").contains("alert certificate required");
+        // etcd without a client certificate: refused; with the CLI's: answers
+        String endpoint = "--endpoints=https://10.213.0.11:2379";
+        ProcessResult without = Processes.run(List.of("etcdctl", endpoint, "--cacert=" + ca, "--dial-timeout=3s", "--command-timeout=5s",
+                "get", "/talent/leader"), root, Duration.ofSeconds(30));
+        assertThat(without.exitCode()).withFailMessage(without.describe()).isNotZero();
+        ProcessResult with = Processes.run(List.of("etcdctl", endpoint, "--cacert=" + ca, "--cert=" + dir.resolve("pki/cli.crt"),
+                "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s", "--command-timeout=5s", "get", "/talent/leader"), root, Duration.ofSeconds(30));
+        assertThat(with.exitCode()).withFailMessage(with.describe()).isZero();
+        assertThat(with.stdoutText()).contains("/talent/leader").contains("\"pid\"");
     }
 
     private ProcessResult fleetCommand(String... args) {
@@ -91,6 +151,7 @@ class FleetAppIT {
     }
 
     @Test
+    @Order(3)
     void anAppMigratesHostToHostAcrossIsasSurvivesALeaderKillAndLosesNothing() throws Exception {
         EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
         Path workdir = EnvApp.inputDir(root.resolve("work"));
@@ -99,21 +160,14 @@ class FleetAppIT {
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         assertThat(deployed.stdoutText()).contains("envapp runs on h");
 
-        // requested migrations: to another host (keeping the platform), then to the other platform
-        for (boolean host : new boolean[] {true, false}) {
-            JsonNode now = status();
-            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
-                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
-            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
-            // a scheduled migration may have taken it there first: the leader then drops the request and says so
-            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
-        }
-
-        // kill -9 the leading controller while a migration is in flight (it migrates every 1-2 s); another one finishes
-        // or rolls it back from the record in etcd
+        // kill -9 the leading controller inside the downtime window of its first migration (the source stopped at its
+        // checkpoint, the destination running and taken over by its agent, etcd not told): another one rolls it back,
+        // resuming the program on the source from its checkpoint
         JsonNode leader = leader();
+        Path leaderLog = dir.resolve("hosts").resolve(leader.get("name").asText()).resolve("controller.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!inFlight() && System.nanoTime() < deadline) Thread.sleep(20);
+        while (!(Files.exists(leaderLog) && Files.readString(leaderLog).contains("stalling")) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(Files.readString(leaderLog)).as("the leader stalls before its first commit").contains("envapp: stalling");
         assertThat(inFlight()).as("a migration in flight").isTrue();
         ProcessHandle.of(leader.get("controller_pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
         long killed = System.nanoTime();
@@ -125,6 +179,16 @@ class FleetAppIT {
         System.out.println("FleetAppIT: killed the leader on " + leader.get("name").asText() + "; " + next.get("name").asText()
                 + " leads " + (System.nanoTime() - killed) / 1_000_000 + " ms later (as seen through talent hosts)");
         assertThat(next.get("controller_pid").asLong()).isNotEqualTo(leader.get("controller_pid").asLong());
+
+        // requested migrations: to another host (keeping the platform), then to the other platform
+        for (boolean host : new boolean[] {true, false}) {
+            JsonNode now = status();
+            String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
+                    : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
+            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
+            // a scheduled migration may have taken it there first: the leader then drops the request and says so
+            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
+        }
 
         Path fetched = root.resolve("fetched");
         ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
@@ -154,8 +218,11 @@ class FleetAppIT {
         assertThat(ok).as("successful migrations").isGreaterThanOrEqualTo(10);
         assertThat(hosts).containsExactlyInAnyOrder("h1", "h2", "h3");
         assertThat(platforms).containsExactlyInAnyOrder("x86_64", "aarch64");
-        System.out.println("FleetAppIT: resolved after the kill: " + records.stream().filter(r -> (r.path("choice").asText()
-                + r.path("error").asText()).contains("resolved by controller")).map(JsonNode::toString).toList());
+        List<JsonNode> resolved = records.stream().filter(r -> (r.path("choice").asText()
+                + r.path("error").asText()).contains("resolved by controller")).toList();
+        System.out.println("FleetAppIT: resolved after the kill: " + resolved);
+        assertThat(resolved).as("the migration killed before its commit, rolled back by the next leader").singleElement()
+                .satisfies(r -> assertThat(r.get("ok").asBoolean()).isFalse());
         assertThat(records).anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("schedule"))
                 .anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("request"));
 
@@ -163,14 +230,60 @@ class FleetAppIT {
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
         ProcessResult hostsAfter = fleetCommand("hosts", "--json");
         for (JsonNode h : JSON.readTree(hostsAfter.stdout())) assertThat(h.get("apps")).isEmpty();
+    }
 
+    @Test
+    @Order(4)
+    void killingTheLeadingControllerElectsAnotherWithinThreeSecondsAndADeadAgentIsSeen() {
+        ProcessResult r = talent.run(root, COMMAND, List.of("bench", "fleet", "--kills", "1", "--agent-loss", "h3", "--fleet", fleet.toString()));
+        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
+        Matcher m = FAILOVER.matcher(r.stdoutText());
+        List<Long> ms = new ArrayList<>();
+        while (m.find()) ms.add(Long.parseLong(m.group(1)));
+        System.out.println("FleetAppIT: controller failover " + ms + " ms");
+        assertThat(ms).hasSize(1).allSatisfy(t -> assertThat(t).isLessThan(3000));
+        // a frozen agent's lease (TTL 3 s) expires: etcd drops it within seconds
+        Matcher loss = AGENT_LOSS.matcher(r.stdoutText());
+        assertThat(loss.find()).withFailMessage(r.describe()).isTrue();
+        System.out.println("FleetAppIT: a frozen agent dropped by etcd after " + loss.group(1) + " ms");
+        assertThat(Long.parseLong(loss.group(1))).isBetween(1000L, 6000L);
+    }
+
+    @Test
+    @Order(5)
+    void aKilledAgentIsRestartedWithinTwoSeconds() throws Exception {
+        Path pidFile = dir.resolve("run/agent-h2.pid");
+        long old = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle agent = ProcessHandle.of(old).orElseThrow();
+        long t0 = System.nanoTime();
+        agent.destroyForcibly();
+        long now = old;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {
+            now = Long.parseLong(Files.readString(pidFile).strip());
+            if (now != old && ProcessHandle.of(now).isPresent()) break;
+            Thread.sleep(20);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("FleetAppIT: agent restarted as pid " + now + " after " + ms + " ms");
+        assertThat(now).isNotEqualTo(old);
+        assertThat(ms).isLessThan(2000);
+    }
+
+    @Test
+    @Order(6)
+    void labDownLeavesNothingBehind() throws IOException {
         ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
         up = false;
         assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
         assertThat(dir).doesNotExist();
         ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
         assertThat(ns.stdoutText()).doesNotContain("tfleet-");
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)).doesNotContain("/run/netns/tfleet-");
+        ProcessResult links = Processes.run(List.of("ip", "-o", "link", "show"), root, Duration.ofSeconds(30));
+        assertThat(links.stdoutText()).doesNotContain("tfleet");
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)).doesNotContain("/run/netns/tfleet-")
+                .doesNotContain(dir.toString());
+        String needle = dir + "/";
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(needle)).orElse(false)).toList()).isEmpty();
         ProcessResult containers = Processes.run(List.of("sh", "-c", "runc list 2>/dev/null | grep -c envapp || true"), root, Duration.ofSeconds(30));
         assertThat(containers.stdoutText().strip()).isEqualTo("0");
     }

@@ -39,6 +39,8 @@ public final class AppReconciler {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final Consumer<String> events;
+    /** Tests ({@link #stallOnceBeforeCommit}): how long the next ledger waits before it commits; zero: never. */
+    private final java.util.concurrent.atomic.AtomicLong stallMs = new java.util.concurrent.atomic.AtomicLong();
 
     public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
             RandomGenerator random, Consumer<String> events) {
@@ -50,6 +52,13 @@ public final class AppReconciler {
         this.random = random;
         this.events = events;
     }
+
+    /**
+     * A testing aid: the next migration this leader drives waits {@code ms} once its destination runs and the agent
+     * there took the app over, before etcd is told (inside the downtime window, the source stopped at its
+     * checkpoint), and says so; a test kills the leader there.
+     */
+    public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
     /** The hosts whose agents hold their lease now. */
     public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
@@ -98,6 +107,11 @@ public final class AppReconciler {
                 store.ended(new AppRecords.Ended(app, here.host(), here.platform(), null,
                         "lost: the agent of " + here.host() + " no longer has it", clock.getAsLong()));
                 events.accept(app + " lost: the agent of " + here.host() + " no longer has it");
+                return;
+            }
+            case FleetAgents.AppState.Stopped st -> {
+                // stopped at a checkpoint by a migration no record speaks of any more: it goes on where it is
+                resumed(app, new FleetAgents.Placement(here.host(), st.platform()));
                 return;
             }
             case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
@@ -199,6 +213,11 @@ public final class AppReconciler {
         try {
             record = agents.migrate(app, from, to, reason, () -> {
                 try {
+                    long stall = stallMs.getAndSet(0);
+                    if (stall > 0) {
+                        events.accept(app + ": stalling " + stall + " ms before the commit (a testing aid: TALENT_FLEET_FAULT=commit-stall)");
+                        Thread.sleep(stall);
+                    }
                     Optional<Long> rev = store.commit(f, inFlightRevision[0],
                             new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves));
                     if (rev.isEmpty()) return Optional.of("etcd refused the commit of " + app + " (this controller no longer leads?)");
@@ -239,11 +258,25 @@ public final class AppReconciler {
                 Instant.ofEpochMilli(clock.getAsLong()), 0, 0, null).because(f.reason(), f.choice());
     }
 
+    /** Restarts {@code app}, stopped at its checkpoint on {@code at}, there; false (said) when it cannot. */
+    private boolean resumed(String app, FleetAgents.Placement at) throws InterruptedException {
+        try {
+            agents.resume(at.host(), app);
+            events.accept(app + ": resumed on " + at + " from its newest accepted checkpoint");
+            return true;
+        } catch (FleetException e) {
+            events.accept(app + ": cannot resume on " + at + ": " + e.getMessage());
+            return false;
+        }
+    }
+
     /**
      * A migration in flight without a leader driving it (the one that began it died, or its commit failed): the
      * agents of both hosts say where the app is, and that decides it. Committed: the destination keeps it and the
      * source is removed. Not committed: the source keeps it and the destination is removed, unless the source no
-     * longer has it and the destination runs it (then that is where it is). Never two copies, never none while one
+     * longer has it and the destination runs it (then that is where it is). A side that keeps the app but whose
+     * program is stopped at its checkpoint (the leader died inside the downtime window) is resumed there first from
+     * the newest checkpoint talent accepted, as a rollback does; the other side goes after. Never two copies, never none while one
      * agent still has it.
      */
     void resolve(AppStore.AppView v) throws FleetException, InterruptedException {
@@ -262,6 +295,10 @@ public final class AppReconciler {
         if (oneHost) {
             switch (sf) {
                 case FleetAgents.AppState.Running r -> keep = new FleetAgents.Placement(from.host(), r.platform());
+                case FleetAgents.AppState.Stopped sp -> {
+                    FleetAgents.Placement at = new FleetAgents.Placement(from.host(), sp.platform());
+                    if (resumed(app, at)) keep = at;
+                }
                 case FleetAgents.AppState.Ended e -> ended = new AppRecords.Ended(app, from.host(), e.platform(), e.status(), null, now);
                 case FleetAgents.AppState.Absent a -> { }
             }
@@ -271,11 +308,17 @@ public final class AppReconciler {
             FleetAgents.Placement holder = null;
             if (sw instanceof FleetAgents.AppState.Running) {
                 keep = holder = winner;
+            } else if (sw instanceof FleetAgents.AppState.Stopped && resumed(app, winner)) {
+                // stopped at its checkpoint and left there (the controller died before the destination took it
+                // over, or before etcd recorded it did): it goes on where it stopped, as a rollback
+                keep = holder = winner;
             } else if (sw instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, winner.host(), e.platform(), e.status(), null, now);
                 holder = winner;
             } else if (sl instanceof FleetAgents.AppState.Running) {
                 keep = holder = loser; // the other side is where it went (or stayed)
+            } else if (sl instanceof FleetAgents.AppState.Stopped && resumed(app, loser)) {
+                keep = holder = loser;
             } else if (sl instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, loser.host(), e.platform(), e.status(), null, now);
                 holder = loser;

@@ -262,6 +262,10 @@ public final class AppsRpc {
                 apps.beforeStart(o.app(), o.platform());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "resume" -> {
+                apps.resume(o.app(), Duration.ofMillis(Math.max(1, Math.min(o.number(), 120_000))));
+                yield new AppsMessages.Reply("resumed", 0, true);
+            }
             case "adopt" -> {
                 apps.adopt(o.app(), o.platform(), o.id());
                 yield new AppsMessages.Reply("", 0, true);

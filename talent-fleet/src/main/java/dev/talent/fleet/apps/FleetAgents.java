@@ -44,6 +44,12 @@ public interface FleetAgents extends AutoCloseable {
     sealed interface AppState {
         record Running(String platform, long sinceEpochMillis) implements AppState {}
 
+        /**
+         * Its program stopped at a checkpoint for a migration and nothing runs it on that host now: the migration
+         * goes on elsewhere, or, abandoned, {@link FleetAgents#resume} restarts it there.
+         */
+        record Stopped(String platform, long sinceEpochMillis) implements AppState {}
+
         record Ended(String platform, int status) implements AppState {}
 
         record Absent() implements AppState {}
@@ -69,6 +75,12 @@ public interface FleetAgents extends AutoCloseable {
             throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException;
 
     AppState state(String host, String app) throws FleetException, InterruptedException;
+
+    /**
+     * Restarts the app {@link AppState.Stopped stopped} at its checkpoint on {@code host} from the newest checkpoint
+     * talent accepted there (as a migration's rollback does); returns once its program runs again.
+     */
+    void resume(String host, String app) throws FleetException, InterruptedException;
 
     /** At most {@code max} bytes of the app's output (stdout and stderr as written) on {@code host}. */
     LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException;

@@ -148,12 +148,23 @@ public final class GrpcFleetAgents implements FleetAgents {
             AppsMessages.State s = agent(host).call(AppsRpc.STATE, AppsMessages.Op.of("state", app));
             return switch (s.kind()) {
                 case "running" -> new AppState.Running(s.platform(), s.since());
+                case "stopped" -> new AppState.Stopped(s.platform(), s.since());
                 case "ended" -> new AppState.Ended(s.platform(), s.status());
                 case "absent" -> new AppState.Absent();
                 default -> throw new FleetException("agent " + host + " answered an unknown state");
             };
         } catch (IOException e) {
             throw fail("cannot ask " + host + " about " + app, e);
+        }
+    }
+
+    @Override
+    public void resume(String host, String app) throws FleetException, InterruptedException {
+        long ms = timeouts.restore().toMillis();
+        try {
+            agent(host).call(AppsRpc.OP, new AppsMessages.Op("resume", app, "", "", "", ms), ms + AgentClient.CALL_MS);
+        } catch (IOException e) {
+            throw fail("cannot resume " + app + " on " + host, e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.talent.env.SyncLimits;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
 import dev.talent.migrate.LocalApp;
+import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.RuntimeEvent;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.CheckpointSignature;
@@ -14,7 +15,9 @@ import dev.talent.migrate.pipeline.CheckpointSigner;
 import dev.talent.migrate.pipeline.CheckpointVerifier;
 import dev.talent.migrate.pipeline.OutgoingCheckpoint;
 import dev.talent.migrate.pipeline.RestoredCheckpoints;
+import dev.talent.migrate.pipeline.RollBackStep;
 import dev.talent.migrate.pipeline.Signal;
+import dev.talent.migrate.pipeline.StepResult;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,6 +125,8 @@ public final class HostedApps implements AutoCloseable {
         AppContainer running;
         long since;
         Integer ended;
+        /** Its program stopped at a checkpoint (a migration's safe point) and nothing runs it here now. */
+        boolean stopped;
         ChangeJournal journal;
         OutgoingCheckpoint taken;
 
@@ -275,6 +280,10 @@ public final class HostedApps implements AutoCloseable {
                 if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;
                     events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
+                } else if (h.running == c) {
+                    // stopped for a migration: the checkpoint it left is not yet taken
+                    h.stopped = true;
+                    h.taken = null;
                 }
             }
         });
@@ -284,6 +293,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = find(app).orElse(null);
         if (h == null || h.current == null) return new AppsMessages.State("absent", "", 0, 0);
         if (h.ended != null) return new AppsMessages.State("ended", h.current.name(), h.since, h.ended);
+        if (h.stopped) return new AppsMessages.State("stopped", h.current.name(), h.since, 0);
         return new AppsMessages.State("running", h.current.name(), h.since, 0);
     }
 
@@ -440,8 +450,52 @@ public final class HostedApps implements AutoCloseable {
             h.current = p;
             h.running = c;
             h.ended = null;
+            h.stopped = false;
             h.since = System.currentTimeMillis();
         }
+    }
+
+    /**
+     * An app stopped at its checkpoint whose migration nobody drives any more (its controller died): restarted here
+     * as a rollback restarts it ({@link RollBackStep}), from the newest checkpoint talent accepted here; the one the
+     * program left at its stop is accepted first when no migration took it yet.
+     */
+    public void resume(String app, Duration timeout) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        Platform p;
+        AppContainer stopped;
+        boolean take;
+        synchronized (this) {
+            if (!h.stopped || h.current == null || h.running == null)
+                throw new IOException("app " + app + " is not stopped at a checkpoint on " + host);
+            p = h.current;
+            stopped = h.running;
+            take = h.taken == null;
+        }
+        LocalApp.Place place = h.place(p);
+        if (take) {
+            try {
+                OutgoingCheckpoint ck = place.files().takeCheckpoint();
+                synchronized (this) {
+                    h.taken = ck;
+                }
+            } catch (IOException e) {
+                events.accept(app + " on " + host + ": the checkpoint left at its stop is refused (" + e.getMessage()
+                        + "); resuming from the newest one accepted before");
+            }
+        }
+        StepResult.RolledBack back;
+        try {
+            back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
+                    "a migration its controller abandoned", c -> track(h, c));
+        } catch (RollbackFailedException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        synchronized (this) {
+            h.containers.remove(stopped.id());
+        }
+        adopt(app, p.name(), back.restarted().id());
+        events.accept("resumed " + app + " on " + host + "/" + p.name() + " (container " + back.restarted().id() + ")");
     }
 
     /**

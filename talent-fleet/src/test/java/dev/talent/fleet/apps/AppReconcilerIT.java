@@ -232,7 +232,8 @@ class AppReconcilerIT {
             // kill -9 of the leading controller in the middle of the migration
         }
         agents.die = InMemoryAgents.Death.NONE;
-        assertThat(agents.running("svc")).as("both copies exist when it dies").hasSize(2);
+        assertThat(agents.running("svc")).as("both copies exist when it dies").hasSize(death == InMemoryAgents.Death.BEFORE_COMMIT
+                || death == InMemoryAgents.Death.AFTER_COMMIT ? 2 : death == InMemoryAgents.Death.ADOPTED ? 1 : 0);
         AppStore.AppView left = view("svc");
         assertThat(left.inFlight()).isPresent();
         assertThat(left.inFlight().get().value().committed()).isEqualTo(death == InMemoryAgents.Death.AFTER_COMMIT);
@@ -258,6 +259,53 @@ class AppReconcilerIT {
     @Test
     void aLeaderKilledBeforeTheCommitIsRolledBackByTheNext() throws Exception {
         killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.BEFORE_COMMIT, false);
+    }
+
+    @Test
+    void aLeaderKilledWhileTheSourceIsStoppedResumesItThere() throws Exception {
+        killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.STOPPED, false);
+        assertThat(agents.journal).anySatisfy(j -> assertThat(j).startsWith("resume svc on "));
+    }
+
+    @Test
+    void aDestinationTakenOverButNotCommittedGoesAndTheSourceResumes() throws Exception {
+        killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.ADOPTED, false);
+        List<String> tail = agents.journal.subList(agents.journal.indexOf(agents.journal.stream()
+                .filter(j -> j.startsWith("resume svc")).findFirst().orElseThrow()), agents.journal.size());
+        assertThat(tail).as("resumed on the source first, then the destination removed")
+                .anySatisfy(j -> assertThat(j).startsWith("remove svc from "));
+    }
+
+    @Test
+    void aStoppedSourceThatCannotResumeLeavesTheDestinationThatRuns() throws Exception {
+        agents.refuseResume = "talent holds no checkpoint of it";
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        agents.die = InMemoryAgents.Death.ADOPTED;
+        try {
+            leader.step("svc");
+        } catch (InMemoryAgents.Killed expected) {
+            // killed inside the downtime window
+        }
+        agents.die = InMemoryAgents.Death.NONE;
+        FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
+        reconciler(store, "c1").step("svc");
+        assertThat(agents.running("svc")).containsExactly(to);
+        assertThat(view("svc").where()).contains(to);
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("cannot resume").contains("no checkpoint"));
+    }
+
+    @Test
+    void aStoppedAppWithNoMigrationInFlightResumes() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement at = view("svc").where().orElseThrow();
+        agents.host(at.host()).put("svc", new FleetAgents.AppState.Stopped(at.platform(), 1));
+        leader.step("svc");
+        assertThat(agents.running("svc")).containsExactly(at);
+        assertThat(view("svc").ended()).isEmpty();
     }
 
     @Test

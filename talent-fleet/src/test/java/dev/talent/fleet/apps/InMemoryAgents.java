@@ -18,7 +18,13 @@ import java.util.Optional;
  * killed) before or after the ledger, leaving both copies where they are.
  */
 final class InMemoryAgents implements FleetAgents {
-    enum Death { NONE, BEFORE_COMMIT, AFTER_COMMIT }
+    /**
+     * Where the controller dies. {@code STOPPED}: the source's program stopped at its checkpoint, the destination not
+     * yet started; {@code ADOPTED}: the destination runs and its agent took it over, the source stopped, no commit
+     * (both inside the downtime window, as the pipeline leaves them); {@code BEFORE_COMMIT}/{@code AFTER_COMMIT}
+     * leave the source running.
+     */
+    enum Death { NONE, STOPPED, ADOPTED, BEFORE_COMMIT, AFTER_COMMIT }
 
     /** The controller running the migration was killed: nothing after this point happens. */
     static final class Killed extends RuntimeException {
@@ -68,8 +74,10 @@ final class InMemoryAgents implements FleetAgents {
                 return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, null, null, null, null, null,
                         "start", "injected fault", Instant.ofEpochMilli(now), 0, 0, null);
             }
+            if (die == Death.STOPPED || die == Death.ADOPTED) host(from.host()).put(app, new AppState.Stopped(from.platform(), now));
+            if (die == Death.STOPPED) throw new Killed();
             host(to.host()).put(app, new AppState.Running(to.platform(), now));
-            if (die == Death.BEFORE_COMMIT) throw new Killed();
+            if (die == Death.BEFORE_COMMIT || die == Death.ADOPTED) throw new Killed();
         }
         Optional<String> warning = ledger.commit();
         synchronized (this) {
@@ -86,6 +94,17 @@ final class InMemoryAgents implements FleetAgents {
     @Override
     public synchronized AppState state(String host, String app) {
         return host(host).getOrDefault(app, new AppState.Absent());
+    }
+
+    /** Set: the next resume is refused with this message (no accepted checkpoint, say). */
+    String refuseResume;
+
+    @Override
+    public synchronized void resume(String host, String app) throws FleetException {
+        journal.add("resume " + app + " on " + host);
+        if (refuseResume != null) throw new FleetException(refuseResume);
+        if (!(host(host).get(app) instanceof AppState.Stopped s)) throw new FleetException(app + " is not stopped at a checkpoint on " + host);
+        host(host).put(app, new AppState.Running(s.platform(), now));
     }
 
     @Override
