@@ -11,6 +11,7 @@
  * Any input must end in "rebuilt" (an image of exactly the length the header says) or "refused with a message":
  * a sanitizer report, an exit, a timeout or an allocation over the -malloc_limit_mb bound is a finding.
  */
+#include "checkpoint_file.h"
 #include "delta.h"
 #include "fuzz_release.h"
 

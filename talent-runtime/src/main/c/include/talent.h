@@ -310,14 +310,14 @@ long talent_getline(char **line, size_t *cap, void *stream);
  * maybe-uninitialized warnings about a saved variable here, in the macro: where the restore path of a function
  * passes several variable-length arrays its analysis loses track of the flags that guard it (docs/CODEGEN.md
  * "Variable-length arrays"), and a variable saved at a point is one the program may not have set yet. */
-#ifdef __GNUC__
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning (and -Werror refuses the name) */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #define TALENT_SAVE_INT(ID, NAME, POS, X, T)                                             \
     (TALENT_IS_SIGNED(__typeof__(X)) ? talent_save_sint(ID, NAME, POS, (long long)(X), T) \
                                      : talent_save_uint(ID, NAME, POS, (unsigned long long)(X), T))
-#ifdef __GNUC__
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
 #define TALENT_RESTORE_INT(ID, X, T)                                                     \
