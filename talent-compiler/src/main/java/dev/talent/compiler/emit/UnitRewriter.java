@@ -277,7 +277,7 @@ public final class UnitRewriter {
             case FOR_CONDITION -> {
                 Node cond = h.anchor();
                 String condText = renderNode(cond);
-                replaceNode(cond, "");
+                removeForCondition(cond);
                 Node body = Ast.loopBody(s);
                 plan.insert(body.begin().offset(), "{ " + hoisted + "if (!(" + condText + ")) break; ", LOOP_TRANSFORM_OPEN);
                 plan.insertClosing(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE, body);
@@ -334,6 +334,27 @@ public final class UnitRewriter {
 
     private void replaceNode(Node n, String with) {
         plan.replaceNode(n.begin().offset(), Ast.rangeEnd(text, n), with, inside(n));
+    }
+
+    /**
+     * Empties a for statement's condition, whose rendering moved into the body. When the normalisation already
+     * replaced the whole condition (a call in the right operand of its {@code &&}), a second replacement of that
+     * range is refused by the plan; the condition is then removed with the semicolons around it, a range that
+     * merges the earlier replacement, which the rendering already holds.
+     */
+    private void removeForCondition(Node cond) {
+        int from = cond.begin().offset(), to = Ast.rangeEnd(text, cond);
+        boolean replacedWhole = plan.edits().stream().anyMatch(e -> e.start() == from && e.end() == to && from < to);
+        if (replacedWhole) {
+            int before = from - 1;
+            while (before >= 0 && Character.isWhitespace(text.charAt(before))) before--;
+            int after = Ast.skipSpace(text, to);
+            if (before >= 0 && text.charAt(before) == ';' && after < text.length() && text.charAt(after) == ';') {
+                plan.replaceRendered(before, after + 1, "; ;");
+                return;
+            }
+        }
+        replaceNode(cond, "");
     }
 
     /**

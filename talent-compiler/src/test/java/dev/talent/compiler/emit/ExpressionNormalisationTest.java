@@ -52,6 +52,24 @@ class ExpressionNormalisationTest {
     }
 
     @Test
+    void aForConditionWithACallInTheRightOperandOfAndMovesIntoTheBody() {
+        // Lua's luaV_concat loop, reduced: the normalisation replaces the whole condition, which then moves into
+        // the body; this was an internal error (a second replacement of the condition's range)
+        List<String> l = lines("""
+                int main(void) {
+                  int a[4] = {1, 0, 1, 0}, n, s = 0;
+                  for (n = 1; n < 4 && (a[n] || (work(n), 1)); n++) s += n;
+                  for (n = 0; n < 4 && work(n) >= 0; n++) s += n;
+                  return s;
+                }
+                """);
+        assertThat(l.get(3)).startsWith("  for (n = 1; ; n++) { int __talent_t1; int __talent_t2; __talent_t1 = (n < 4) != 0; "
+                + "if (__talent_t1) { __talent_t2 = (a[n]) != 0; if (!__talent_t2) { work(n); ")
+                .contains("__talent_t1 = ((__talent_t2)) != 0; } if (!(__talent_t1)) break; ");
+        assertThat(l.get(4)).startsWith("  for (n = 0; ; n++) { ").contains("= work(n); ").contains(" break; ");
+    }
+
+    @Test
     void theRightOperandOfOrRunsWhenTheLeftIsFalse() {
         List<String> l = lines("""
                 int main(void) {
