@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -106,7 +107,10 @@ public final class Supervisor {
             starts++;
             events.accept(c.id() + ": started pid " + p.pid() + (starts > 1 ? " (restart " + (starts - 1) + ")" : ""));
             try {
-                Files.writeString(lab.runDir().resolve(c.id() + ".pid"), p.pid() + "\n", StandardCharsets.US_ASCII);
+                // written aside and renamed, so a reader never sees the file empty or half-written
+                Path part = lab.runDir().resolve(c.id() + ".pid.part");
+                Files.writeString(part, p.pid() + "\n", StandardCharsets.US_ASCII);
+                Files.move(part, lab.runDir().resolve(c.id() + ".pid"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 events.accept(c.id() + ": cannot write its pid file: " + e.getMessage());
             }
