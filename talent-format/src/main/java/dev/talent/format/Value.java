@@ -116,8 +116,29 @@ public sealed interface Value
     /** A pointer {@code offset} bytes into string constant {@code index} of STRS. */
     record StringConstant(int index, long offset) implements PointerValue {}
 
-    /** The standard streams a {@code FILE *} may point to. */
-    enum Stream { STDIN, STDOUT, STDERR }
+    /** The standard streams a {@code FILE *} may point to (the numbers are the file's stream codes). */
+    enum Stream {
+        STDIN(RuntimeContract.STREAM_STDIN),
+        STDOUT(RuntimeContract.STREAM_STDOUT),
+        STDERR(RuntimeContract.STREAM_STDERR);
+
+        private final int code;
+
+        Stream(int code) {
+            this.code = code;
+        }
+
+        /** The number written in the file. */
+        public int code() {
+            return code;
+        }
+
+        /** The stream of {@code code}, or null when no stream has that code. */
+        static Stream ofCode(int code) {
+            for (Stream s : values()) if (s.code == code) return s;
+            return null;
+        }
+    }
 
     /** A {@code FILE *} equal to stdin, stdout or stderr. */
     record StdStream(Stream stream) implements PointerValue {
