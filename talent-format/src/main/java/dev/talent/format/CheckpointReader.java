@@ -584,7 +584,7 @@ public final class CheckpointReader {
                 what = "open file " + i + " (fd " + fd + ")";
                 int kindAt = in.offset();
                 int kindCode = in.u8("kind of " + what);
-                OpenFile.Kind kind = OpenFile.Kind.ofCode(kindCode);
+                OpenFile.Kind kind = FileCode.of(OpenFile.Kind.class, kindCode);
                 if (kind == null) throw in.error(kindAt, what + ": kind must be 1..6, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
@@ -617,7 +617,7 @@ public final class CheckpointReader {
                 }
                 int accessAt = in.offset();
                 int accessCode = in.u8("access of " + what);
-                OpenFile.Access access = OpenFile.Access.ofCode(accessCode);
+                OpenFile.Access access = FileCode.of(OpenFile.Access.class, accessCode);
                 if (access == null) throw in.error(accessAt, what + ": access must be 0..2, found " + accessCode);
                 int flagsAt = in.offset();
                 int flags = in.u8("flags of " + what);
@@ -802,7 +802,7 @@ public final class CheckpointReader {
                 case Wire.PTR_OBJECT -> {
                     int kindAt = in.offset();
                     int kindCode = in.u8(where + " object_kind");
-                    ObjectKind kind = ObjectKind.ofCode(kindCode);
+                    ObjectKind kind = FileCode.of(ObjectKind.class, kindCode);
                     if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
                     int aAt = in.offset();
                     long a = in.u32(where + " a");
@@ -845,7 +845,7 @@ public final class CheckpointReader {
                 case Wire.PTR_STREAM -> {
                     int streamAt = in.offset();
                     int stream = in.u8(where + " stream");
-                    Value.Stream std = Value.Stream.ofCode(stream);
+                    Value.Stream std = FileCode.of(Value.Stream.class, stream);
                     if (std == null) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
                     return new Value.StdStream(std);
                 }

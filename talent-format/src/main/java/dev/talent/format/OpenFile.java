@@ -42,7 +42,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     }
 
     /** What a {@code FILE} entry describes (the numbers are the file's {@code kind} codes). */
-    public enum Kind {
+    public enum Kind implements FileCode {
         /** A descriptor from open, creat or dup. */
         DESCRIPTOR(RuntimeContract.FILE_DESCRIPTOR),
         /** A {@code FILE *} from fopen, fdopen or freopen; its descriptor is {@code fd}. */
@@ -65,14 +65,9 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        static Kind ofCode(int code) {
-            for (Kind k : values()) if (k.code == code) return k;
-            return null;
         }
 
         /** Lower-case words, for rendering. */
@@ -82,7 +77,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     }
 
     /** The access mode (the numbers are the file's {@code access} codes, not the declaration order). */
-    public enum Access {
+    public enum Access implements FileCode {
         READ_ONLY(RuntimeContract.FILE_ACCESS_READ_ONLY),
         WRITE_ONLY(RuntimeContract.FILE_ACCESS_WRITE_ONLY),
         READ_WRITE(RuntimeContract.FILE_ACCESS_READ_WRITE);
@@ -93,15 +88,9 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        /** The access of {@code code}, or null when no access has that code. */
-        static Access ofCode(int code) {
-            for (Access a : values()) if (a.code == code) return a;
-            return null;
         }
 
         /** {@code read-only}, {@code write-only}, {@code read-write}. */

@@ -72,7 +72,7 @@ public sealed interface Value
     }
 
     /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */
-    enum ObjectKind {
+    enum ObjectKind implements FileCode {
         /** {@code a} = index in GLOB. */
         GLOBAL(RuntimeContract.OBJ_GLOBAL),
         /** {@code a} = frame index (0 = main), {@code b} = variable id. */
@@ -90,14 +90,9 @@ public sealed interface Value
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        static ObjectKind ofCode(int code) {
-            for (ObjectKind k : values()) if (k.code == code) return k;
-            return null;
         }
     }
 
@@ -117,7 +112,7 @@ public sealed interface Value
     record StringConstant(int index, long offset) implements PointerValue {}
 
     /** The standard streams a {@code FILE *} may point to (the numbers are the file's stream codes). */
-    enum Stream {
+    enum Stream implements FileCode {
         STDIN(RuntimeContract.STREAM_STDIN),
         STDOUT(RuntimeContract.STREAM_STDOUT),
         STDERR(RuntimeContract.STREAM_STDERR);
@@ -128,15 +123,9 @@ public sealed interface Value
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        /** The stream of {@code code}, or null when no stream has that code. */
-        static Stream ofCode(int code) {
-            for (Stream s : values()) if (s.code == code) return s;
-            return null;
         }
     }
 
