@@ -116,15 +116,7 @@ typedef struct tl_ck_file {
     char *site;
 } tl_ck_file;
 
-#define TL_FILE_DESCRIPTOR 1
-#define TL_FILE_STREAM 2
-#define TL_FILE_LISTEN 3
-#define TL_FILE_STDIN 4
-#define TL_FILE_STD_DUP 5
-#define TL_FILE_TCP 6                /* an established TCP connection, handed over to talent (tcp_handoff.c) */
-#define TL_FILE_FLAG_APPEND 1u
-#define TL_FILE_FLAG_CLOEXEC 2u
-#define TL_FILE_FLAG_NONBLOCK 4u
+/* its kind, access and flag codes (TL_FILE_*) are in contract.h */
 
 typedef struct tl_ck_block {
     uint32_t id, elem;              /* block id, element type id */

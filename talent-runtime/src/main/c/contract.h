@@ -69,6 +69,20 @@
 #define TL_OBJ_ARGV 4
 #define TL_OBJ_ARGSTR 5
 
+/* FILE section entries: kinds, access modes, flag bits */
+#define TL_FILE_DESCRIPTOR 1
+#define TL_FILE_STREAM 2
+#define TL_FILE_LISTEN 3
+#define TL_FILE_STDIN 4
+#define TL_FILE_STD_DUP 5
+#define TL_FILE_TCP 6 /* an established TCP connection, handed over to talent (tcp_handoff.c) */
+#define TL_FILE_ACCESS_READ_ONLY 0
+#define TL_FILE_ACCESS_WRITE_ONLY 1
+#define TL_FILE_ACCESS_READ_WRITE 2
+#define TL_FILE_FLAG_APPEND 1u
+#define TL_FILE_FLAG_CLOEXEC 2u
+#define TL_FILE_FLAG_NONBLOCK 4u
+
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u
 

@@ -557,7 +557,8 @@ void tl_files_collect(void)
         o->path = path;
         fl = fcntl(e->fd, F_GETFL);
         fdfl = fcntl(e->fd, F_GETFD);
-        o->access = (fl & O_ACCMODE) == O_WRONLY ? 1 : (fl & O_ACCMODE) == O_RDWR ? 2 : 0;
+        o->access = (fl & O_ACCMODE) == O_WRONLY ? TL_FILE_ACCESS_WRITE_ONLY
+                    : (fl & O_ACCMODE) == O_RDWR ? TL_FILE_ACCESS_READ_WRITE : TL_FILE_ACCESS_READ_ONLY;
         o->flags = (uint8_t)(((fl & O_APPEND) ? TL_FILE_FLAG_APPEND : 0) | ((fdfl & FD_CLOEXEC) ? TL_FILE_FLAG_CLOEXEC : 0) |
                              ((fl & O_NONBLOCK) ? TL_FILE_FLAG_NONBLOCK : 0));
         if (S_ISSOCK(st.st_mode)) {
@@ -759,7 +760,9 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
             BAD("at offset %lu: descriptor %lu out of range", (unsigned long)(r->base + at), (unsigned long)f->fd);
         if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_TCP)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
-        if (f->access > 2 || f->flags > 7 || f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
+        if (f->access > TL_FILE_ACCESS_READ_WRITE ||
+            f->flags > (TL_FILE_FLAG_APPEND | TL_FILE_FLAG_CLOEXEC | TL_FILE_FLAG_NONBLOCK) ||
+            f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_STDIN || f->kind == TL_FILE_STD_DUP) && f->path[0])
             BAD("at offset %lu: entry of kind %u has a path", (unsigned long)(r->base + at), f->kind);
@@ -776,7 +779,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
-        if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != 2))
+        if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != TL_FILE_ACCESS_READ_WRITE))
             BAD("at offset %lu: connection %lu has a listener, size or access out of range", (unsigned long)(r->base + at),
                 (unsigned long)f->fd);
         if (f->kind == TL_FILE_TCP && !tl_tcp_valid_path(f->path))
@@ -924,7 +927,8 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             if (dup2((int)ck->files[j].fd, fd) < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
         } else {
-            int flags = (f->access == 1 ? O_WRONLY : f->access == 2 ? O_RDWR : O_RDONLY) |
+            int flags = (f->access == TL_FILE_ACCESS_WRITE_ONLY ? O_WRONLY
+                         : f->access == TL_FILE_ACCESS_READ_WRITE ? O_RDWR : O_RDONLY) |
                         ((f->flags & TL_FILE_FLAG_APPEND) ? O_APPEND : 0) |
                         ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0);
             int tmp = open(f->path, flags);
@@ -933,8 +937,8 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                 tl_die(TL_EXIT_DATAERR, "cannot reopen descriptor %d (%s, opened at %s): %s", fd, f->path, f->site,
                        strerror(errno));
             move_to(tmp, fd, f);
-            if (f->access == 1 && f->offset == f->size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                (uint64_t)st.st_size > f->size) {
+            if (f->access == TL_FILE_ACCESS_WRITE_ONLY && f->offset == f->size && fstat(fd, &st) == 0 &&
+                S_ISREG(st.st_mode) && (uint64_t)st.st_size > f->size) {
                 /* written past the checkpoint by a process that went on running: that output is written again */
                 if (ftruncate(fd, (off_t)f->size) != 0)
                     tl_die(TL_EXIT_DATAERR, "cannot truncate %s back to its %llu bytes at the checkpoint: %s", f->path,

@@ -36,7 +36,7 @@ public record NetworkConfig(String bridge, Ipv4 network, int prefix, Ipv4 gatewa
         if ((network.value() & ~mask(prefix)) != 0) {
             throw new IllegalArgumentException("subnet " + network + "/" + prefix + " has host bits set");
         }
-        if (!contains(network, prefix, gateway) || isReserved(network, prefix, gateway)) {
+        if (!contains(network, prefix, gateway) || isReserved(prefix, gateway)) {
             throw new IllegalArgumentException("gateway " + gateway + " is not a host address of " + network + "/" + prefix);
         }
         if ((prefix6 >>> 57) != (0xfcL >>> 1)) {
@@ -134,7 +134,7 @@ public record NetworkConfig(String bridge, Ipv4 network, int prefix, Ipv4 gatewa
 
     /** Whether {@code address} can be an app's: inside the subnet, not its network, broadcast or gateway address. */
     public void checkAppAddress(Ipv4 address) {
-        if (!contains(network, prefix, address) || isReserved(network, prefix, address) || address.equals(gateway)) {
+        if (!contains(network, prefix, address) || isReserved(prefix, address) || address.equals(gateway)) {
             throw new IllegalArgumentException("address " + address + " is not a free host address of " + subnet()
                     + " (the gateway " + gateway + ", the network and the broadcast address are taken)");
         }
@@ -154,7 +154,7 @@ public record NetworkConfig(String bridge, Ipv4 network, int prefix, Ipv4 gatewa
         return (a.value() & mask(prefix)) == network.value();
     }
 
-    private static boolean isReserved(Ipv4 network, int prefix, Ipv4 a) {
+    private static boolean isReserved(int prefix, Ipv4 a) {
         int host = a.value() & ~mask(prefix);
         return host == 0 || host == ~mask(prefix);
     }

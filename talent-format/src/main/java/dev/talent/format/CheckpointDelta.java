@@ -189,10 +189,9 @@ public final class CheckpointDelta {
         Ops ops = new Ops();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         ByteBuffer img = ByteBuffer.wrap(image);
-        int pos = 0;
         int head = Math.min(24, image.length);
         ops.data(data, image, 0, head);
-        pos = head;
+        int pos = head;
         while (pos + 12 <= image.length) {
             long len = img.getLong(pos + 4);
             if (len < 0 || len > image.length - pos - 16L) break;

@@ -584,7 +584,7 @@ public final class CheckpointReader {
                 what = "open file " + i + " (fd " + fd + ")";
                 int kindAt = in.offset();
                 int kindCode = in.u8("kind of " + what);
-                OpenFile.Kind kind = OpenFile.Kind.ofCode(kindCode);
+                OpenFile.Kind kind = FileCode.of(OpenFile.Kind.class, kindCode);
                 if (kind == null) throw in.error(kindAt, what + ": kind must be 1..6, found " + kindCode);
                 long description = in.u32("description of " + what);
                 int pathAt = in.offset();
@@ -617,7 +617,8 @@ public final class CheckpointReader {
                 }
                 int accessAt = in.offset();
                 int accessCode = in.u8("access of " + what);
-                if (accessCode > 2) throw in.error(accessAt, what + ": access must be 0..2, found " + accessCode);
+                OpenFile.Access access = FileCode.of(OpenFile.Access.class, accessCode);
+                if (access == null) throw in.error(accessAt, what + ": access must be 0..2, found " + accessCode);
                 int flagsAt = in.offset();
                 int flags = in.u8("flags of " + what);
                 if ((flags & ~OpenFile.KNOWN_FLAGS) != 0) {
@@ -642,7 +643,7 @@ public final class CheckpointReader {
                 long size = in.u64("size of " + what);
                 String site = in.str("site of " + what);
                 if (kind == OpenFile.Kind.TCP_CONNECTION
-                        && (Long.compareUnsigned(offset, 0x8000_0000L) > 0 || size != 0 || accessCode != 2)) {
+                        && (Long.compareUnsigned(offset, 0x8000_0000L) > 0 || size != 0 || access != OpenFile.Access.READ_WRITE)) {
                     throw in.error(offsetAt, what + ": a connection's offset (its listener's fd + 1, or 0) must be at most "
                             + "2147483648, its size 0 and its access read-write");
                 }
@@ -657,7 +658,7 @@ public final class CheckpointReader {
                         throw in.error(fdAt, what + ": descriptor " + fd + " is already listed by open file " + previous);
                     }
                 }
-                list.add(new OpenFile(fd, kind, description, path, OpenFile.Access.values()[accessCode], flags, stdSource,
+                list.add(new OpenFile(fd, kind, description, path, access, flags, stdSource,
                         mode, offset, size, site));
             }
             // a connection carried from a backlog names a listening TCP socket of the checkpoint
@@ -801,7 +802,7 @@ public final class CheckpointReader {
                 case Wire.PTR_OBJECT -> {
                     int kindAt = in.offset();
                     int kindCode = in.u8(where + " object_kind");
-                    ObjectKind kind = ObjectKind.ofCode(kindCode);
+                    ObjectKind kind = FileCode.of(ObjectKind.class, kindCode);
                     if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
                     int aAt = in.offset();
                     long a = in.u32(where + " a");
@@ -844,8 +845,9 @@ public final class CheckpointReader {
                 case Wire.PTR_STREAM -> {
                     int streamAt = in.offset();
                     int stream = in.u8(where + " stream");
-                    if (stream > 2) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
-                    return new Value.StdStream(Value.Stream.values()[stream]);
+                    Value.Stream std = FileCode.of(Value.Stream.class, stream);
+                    if (std == null) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
+                    return new Value.StdStream(std);
                 }
                 case Wire.PTR_OPEN_STREAM -> {
                     int indexAt = in.offset();

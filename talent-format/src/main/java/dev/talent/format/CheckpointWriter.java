@@ -246,7 +246,7 @@ public final class CheckpointWriter {
                 out.u8(f.kind().code());
                 out.u32(f.description());
                 out.bytes(f.path().toByteArray());
-                out.u8(f.access().ordinal());
+                out.u8(f.access().code());
                 out.u8(f.flags());
                 out.u8(f.stdSource());
                 out.str(f.mode());
@@ -347,7 +347,7 @@ public final class CheckpointWriter {
                 }
                 case Value.StdStream s -> {
                     out.u8(Wire.PTR_STREAM);
-                    out.u8(s.stream().ordinal());
+                    out.u8(s.stream().code());
                 }
                 case Value.OpenStream s -> {
                     out.u8(Wire.PTR_OPEN_STREAM);

@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -83,7 +82,7 @@ public final class InspectRenderer {
         switch (f.kind()) {
             case STDIN_POSITION -> sb.append("stdin position");
             case STANDARD_COPY -> sb.append("fd ").append(f.fd()).append(" copy of ")
-                    .append(Value.Stream.values()[f.stdSource()].name().toLowerCase(Locale.ROOT));
+                    .append(standardDescriptor(f.stdSource()));
             default -> sb.append("fd ").append(f.fd()).append(' ').append(f.kind().label()).append(' ')
                     .append(ValueText.quote(f.path().toByteArray(), 0));
         }
@@ -138,6 +137,16 @@ public final class InspectRenderer {
         }
         if (b.tail().length() > 0) sb.append(" + tail ").append(ValueText.hexBytes(b.tail().toByteArray()));
         sb.append("   (allocated at ").append(safe(b.allocPos())).append(")\n");
+    }
+
+    /** The name of standard descriptor {@code fd} (0, 1, 2; the reader refuses others), else its number. */
+    private static String standardDescriptor(int fd) {
+        return switch (fd) {
+            case 0 -> "stdin";
+            case 1 -> "stdout";
+            case 2 -> "stderr";
+            default -> "fd " + fd;
+        };
     }
 
     /** Text from the checkpoint, with what a terminal would act on escaped ({@link SafeText}). */

@@ -26,11 +26,11 @@ import java.util.Objects;
 public record OpenFile(long fd, Kind kind, long description, ByteString path, Access access, int flags, int stdSource,
                        String mode, long offset, long size, String site) {
     /** Flag bit 0: opened with O_APPEND. */
-    public static final int APPEND = 1;
+    public static final int APPEND = RuntimeContract.FILE_FLAG_APPEND;
     /** Flag bit 1: close-on-exec. */
-    public static final int CLOSE_ON_EXEC = 2;
+    public static final int CLOSE_ON_EXEC = RuntimeContract.FILE_FLAG_CLOEXEC;
     /** Flag bit 2: O_NONBLOCK. */
-    public static final int NONBLOCK = 4;
+    public static final int NONBLOCK = RuntimeContract.FILE_FLAG_NONBLOCK;
     static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK;
 
     public OpenFile {
@@ -42,22 +42,22 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     }
 
     /** What a {@code FILE} entry describes (the numbers are the file's {@code kind} codes). */
-    public enum Kind {
+    public enum Kind implements FileCode {
         /** A descriptor from open, creat or dup. */
-        DESCRIPTOR(1),
+        DESCRIPTOR(RuntimeContract.FILE_DESCRIPTOR),
         /** A {@code FILE *} from fopen, fdopen or freopen; its descriptor is {@code fd}. */
-        STREAM(2),
+        STREAM(RuntimeContract.FILE_STREAM),
         /** A listening TCP socket or an unconnected UDP socket (the path's protocol says which). */
-        LISTENING_SOCKET(3),
+        LISTENING_SOCKET(RuntimeContract.FILE_LISTEN),
         /** How far stdin was read when it was a regular file (stdin itself is not reopened). */
-        STDIN_POSITION(4),
+        STDIN_POSITION(RuntimeContract.FILE_STDIN),
         /** A copy of a standard descriptor ({@code stdSource}). */
-        STANDARD_COPY(5),
+        STANDARD_COPY(RuntimeContract.FILE_STD_DUP),
         /**
          * An established TCP connection, its state carried beside the checkpoint by talent's TCP repair (the path is
          * {@code tcp:<IPv4>:<port>-<IPv4>:<port>} or {@code tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>}, local then peer).
          */
-        TCP_CONNECTION(6);
+        TCP_CONNECTION(RuntimeContract.FILE_TCP);
 
         private final int code;
 
@@ -65,14 +65,9 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        static Kind ofCode(int code) {
-            for (Kind k : values()) if (k.code == code) return k;
-            return null;
         }
 
         /** Lower-case words, for rendering. */
@@ -81,9 +76,22 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
         }
     }
 
-    /** The access mode; its ordinal is the number written in the file. */
-    public enum Access {
-        READ_ONLY, WRITE_ONLY, READ_WRITE;
+    /** The access mode (the numbers are the file's {@code access} codes, not the declaration order). */
+    public enum Access implements FileCode {
+        READ_ONLY(RuntimeContract.FILE_ACCESS_READ_ONLY),
+        WRITE_ONLY(RuntimeContract.FILE_ACCESS_WRITE_ONLY),
+        READ_WRITE(RuntimeContract.FILE_ACCESS_READ_WRITE);
+
+        private final int code;
+
+        Access(int code) {
+            this.code = code;
+        }
+
+        @Override
+        public int code() {
+            return code;
+        }
 
         /** {@code read-only}, {@code write-only}, {@code read-write}. */
         public String label() {

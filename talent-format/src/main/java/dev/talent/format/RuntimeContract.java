@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the Java side and the C runtime must agree on, in one place: the runtime's exit statuses, the {@code TALENT_*}
- * environment keys, the words and limits of the event lines, the checkpoint file name, and the pointer tags and
- * object kinds of the checkpoint format (docs/FORMAT.md). The runtime's copy is
+ * environment keys, the words and limits of the event lines, the checkpoint file name, and the pointer tags, object
+ * kinds and FILE entry codes of the checkpoint format (docs/FORMAT.md). The runtime's copy is
  * {@code talent-runtime/src/main/c/contract.h}: each {@code TL_<NAME>} there is the {@code <NAME>} here, and
  * talent-runtime's RuntimeContractHeaderTest fails when the two differ in a name or a value. Java code refers to
  * these constants, C code to the header's; neither writes the numbers or strings again.
@@ -85,6 +85,20 @@ public final class RuntimeContract {
     public static final int OBJ_HEAP = 3;
     public static final int OBJ_ARGV = 4;
     public static final int OBJ_ARGSTR = 5;
+
+    // FILE section entries: kinds, access modes and flag bits
+    public static final int FILE_DESCRIPTOR = 1;
+    public static final int FILE_STREAM = 2;
+    public static final int FILE_LISTEN = 3;
+    public static final int FILE_STDIN = 4;
+    public static final int FILE_STD_DUP = 5;
+    public static final int FILE_TCP = 6;
+    public static final int FILE_ACCESS_READ_ONLY = 0;
+    public static final int FILE_ACCESS_WRITE_ONLY = 1;
+    public static final int FILE_ACCESS_READ_WRITE = 2;
+    public static final int FILE_FLAG_APPEND = 1;
+    public static final int FILE_FLAG_CLOEXEC = 2;
+    public static final int FILE_FLAG_NONBLOCK = 4;
 
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;

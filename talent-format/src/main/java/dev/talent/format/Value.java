@@ -72,7 +72,7 @@ public sealed interface Value
     }
 
     /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */
-    enum ObjectKind {
+    enum ObjectKind implements FileCode {
         /** {@code a} = index in GLOB. */
         GLOBAL(RuntimeContract.OBJ_GLOBAL),
         /** {@code a} = frame index (0 = main), {@code b} = variable id. */
@@ -90,14 +90,9 @@ public sealed interface Value
             this.code = code;
         }
 
-        /** The number written in the file. */
+        @Override
         public int code() {
             return code;
-        }
-
-        static ObjectKind ofCode(int code) {
-            for (ObjectKind k : values()) if (k.code == code) return k;
-            return null;
         }
     }
 
@@ -116,8 +111,23 @@ public sealed interface Value
     /** A pointer {@code offset} bytes into string constant {@code index} of STRS. */
     record StringConstant(int index, long offset) implements PointerValue {}
 
-    /** The standard streams a {@code FILE *} may point to. */
-    enum Stream { STDIN, STDOUT, STDERR }
+    /** The standard streams a {@code FILE *} may point to (the numbers are the file's stream codes). */
+    enum Stream implements FileCode {
+        STDIN(RuntimeContract.STREAM_STDIN),
+        STDOUT(RuntimeContract.STREAM_STDOUT),
+        STDERR(RuntimeContract.STREAM_STDERR);
+
+        private final int code;
+
+        Stream(int code) {
+            this.code = code;
+        }
+
+        @Override
+        public int code() {
+            return code;
+        }
+    }
 
     /** A {@code FILE *} equal to stdin, stdout or stderr. */
     record StdStream(Stream stream) implements PointerValue {

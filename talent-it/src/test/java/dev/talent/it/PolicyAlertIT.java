@@ -324,13 +324,6 @@ class PolicyAlertIT {
         throw new AssertionError(app.name + " never answered\n" + read(app.err));
     }
 
-    private static List<JsonNode> migrationsBetween(App app, Instant from, Instant to) throws IOException {
-        return records(app.log).stream().filter(r -> !r.has("event")).filter(r -> {
-            Instant at = Instant.parse(r.get("at").asText());
-            return !at.isBefore(from) && at.isBefore(to);
-        }).toList();
-    }
-
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*})?"
                     + " (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param isa         the ISA the probe reported ({@code uname -m} seen by the program, e.g. {@code s390x})
  * @param wordBits    pointer size in bits
  * @param byteOrder   {@code little} or {@code big}
- * @param libc        the C library the platform's binaries are linked with ({@code glibc}, {@code musl})
+ * @param libc        the C library the platform's binaries are linked with ({@code "glibc"}, {@code "musl"})
  * @param libcVersion its version ({@code 2.36})
  * @param kernel      the kernel the platform's programs run on ({@code Linux 6.1.0-18-amd64})
  * @param host        the name of the machine the platform is on

@@ -30,7 +30,7 @@ public final class PragmaPlacement {
             SourceLoc at = new SourceLoc(tu.path().toString(), p.line(), 1, p.start(), 0, false, null, p.start());
             if (p.kind() == Pragma.Kind.NOCHECKPOINT) {
                 int next = Ast.skipSpace(text, p.end());
-                Node target = findStartingAt(tu, functions, next);
+                Node target = findStartingAt(functions, next);
                 if (target == null) {
                     diags.error(tu, at, "#pragma talent nocheckpoint must come right before a function definition or a loop",
                             "move the pragma to the line before the function or the for/while/do statement");
@@ -46,7 +46,7 @@ public final class PragmaPlacement {
                 if (f.body != null && f.inMainFile && f.body.begin().offset() < p.start()
                         && p.start() < f.body.end().offset()) fn = f;
             }
-            Node block = fn == null ? null : innermostBlock(text, fn.body, p.start());
+            Node block = fn == null ? null : innermostBlock(fn.body, p.start());
             if (block == null) {
                 diags.error(tu, at, "#pragma talent checkpoint is not inside a function body",
                         "put the pragma on its own line between two statements of a function");
@@ -73,7 +73,7 @@ public final class PragmaPlacement {
     }
 
     /** The innermost CompoundStmt under root whose braces enclose offset. */
-    private static Node innermostBlock(String text, Node root, int offset) {
+    private static Node innermostBlock(Node root, int offset) {
         Node[] best = {null};
         root.walk(n -> {
             if (n.is("CompoundStmt") && !n.begin().inMacro() && n.begin().offset() < offset
@@ -84,7 +84,7 @@ public final class PragmaPlacement {
         return best[0];
     }
 
-    private static Node findStartingAt(TranslationUnit tu, List<FunctionModel> functions, int offset) {
+    private static Node findStartingAt(List<FunctionModel> functions, int offset) {
         for (FunctionModel f : functions) {
             if (f.inMainFile && f.decl.begin().offset() == offset && !f.decl.begin().inMacro()) return f.decl;
         }

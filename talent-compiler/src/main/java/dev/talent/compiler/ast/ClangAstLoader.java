@@ -263,7 +263,7 @@ public class ClangAstLoader {
             this.in = in;
         }
 
-        void update(JsonParser p) {
+        void update() {
             if (in == null || in.count() < next) return;
             next = in.count() + PROGRESS_STEP_BYTES;
             events.accept(new CompileEvent.AstRead(source, sourceBytes, in.count(), false));
@@ -393,7 +393,7 @@ public class ClangAstLoader {
                 }
             }
         }
-        progress.update(p);
+        progress.update();
         Node node = new Node(kind, id, loc, begin, end, attributes.toArray());
         if (!children.isEmpty()) node.setInner(children);
         return node;

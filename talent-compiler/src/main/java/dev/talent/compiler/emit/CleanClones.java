@@ -39,7 +39,6 @@ final class CleanClones {
 
     private final TranslationUnit tu;
     private final CallGraph graph;
-    private final String text;
     private final RewritePlan plan;
     /** Each clone's first line and text. */
     private final Map<FunctionModel, Clone> clones = new LinkedHashMap<>();
@@ -49,7 +48,6 @@ final class CleanClones {
     CleanClones(TranslationUnit tu, CallGraph graph, RewritePlan plan) {
         this.tu = tu;
         this.graph = graph;
-        this.text = tu.text();
         this.plan = plan;
     }
 

@@ -226,16 +226,31 @@ public final class WorkdirArchive {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putShort((short) MODE_FIELD).putShort((short) 4).putInt(mode).array();
     }
 
+    /** The mode bit of a permission, as chmod numbers it (the archive's mode field holds these, not enum order). */
+    private static int bit(PosixFilePermission x) {
+        return switch (x) {
+            case OWNER_READ -> 0400;
+            case OWNER_WRITE -> 0200;
+            case OWNER_EXECUTE -> 0100;
+            case GROUP_READ -> 040;
+            case GROUP_WRITE -> 020;
+            case GROUP_EXECUTE -> 010;
+            case OTHERS_READ -> 04;
+            case OTHERS_WRITE -> 02;
+            case OTHERS_EXECUTE -> 01;
+        };
+    }
+
     private static int bits(Set<PosixFilePermission> p) {
         int m = 0;
-        for (PosixFilePermission x : p) m |= 1 << (8 - x.ordinal());
+        for (PosixFilePermission x : p) m |= bit(x);
         return m;
     }
 
     private static Set<PosixFilePermission> perms(int mode) {
         Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
         for (PosixFilePermission x : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - x.ordinal()))) != 0) s.add(x);
+            if ((mode & bit(x)) != 0) s.add(x);
         }
         return s;
     }

@@ -160,9 +160,9 @@ public final class ControlClient {
         try {
             response = ControlJson.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw notOurs(app, socket, line);
+            throw notOurs(socket, line);
         }
-        if (response == null || !response.isObject() || !response.path("ok").isBoolean()) throw notOurs(app, socket, line);
+        if (response == null || !response.isObject() || !response.path("ok").isBoolean()) throw notOurs(socket, line);
         if (response.get("ok").booleanValue()) return response;
         String error = response.path("error").asText("(no message)");
         throw switch (response.path("code").asText("")) {
@@ -197,7 +197,7 @@ public final class ControlClient {
                 + ": app " + app + " belongs to another user (only the user who started it can control it)", cause);
     }
 
-    private static ControlException notOurs(String app, Path socket, String line) {
+    private static ControlException notOurs(Path socket, String line) {
         return new ControlException(PROTOCOL, "what answers on " + socket + " does not speak talent's control protocol: "
                 + abbreviate(line));
     }
