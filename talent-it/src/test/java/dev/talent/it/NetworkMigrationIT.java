@@ -636,7 +636,7 @@ class NetworkMigrationIT {
      * x86_64 build answers natively over the host's IPv6 loopback.
      */
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIncomingIpv6ConnectionMovesWithTheServer() throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6"))
                 && Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0"),
@@ -703,7 +703,7 @@ class NetworkMigrationIT {
      * be what the x86_64 build answers natively to the same exchange without migrations.
      */
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aStopWithAHalfClosedConnectionIsRefusedAndTheAppGoesOn() throws Exception {
         String app = "halfclose-" + ProcessHandle.current().pid();
         String address = "10.219.10.6";
@@ -1013,7 +1013,9 @@ class NetworkMigrationIT {
             lines.join(Duration.ofMinutes(2));
             if (writeFailed.get() != null) throw writeFailed.get();
             writer.write("quit\n".getBytes(StandardCharsets.UTF_8));
-            writer.flush();
+            // the end of socat's input: it shuts its side of the connection down and ends at the server's close (with
+            // its input left open it waited its whole -t 30 s after the server's "bye" and close)
+            writer.close();
             assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("socat ends after bye").isTrue();
             reader.join();
             return new Conversation(out.toString(StandardCharsets.UTF_8), sent.get());
