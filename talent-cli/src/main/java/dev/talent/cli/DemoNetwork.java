@@ -88,6 +88,10 @@ public final class DemoNetwork {
         List<Platform> platforms = new ArrayList<>(List.of(home));
         hops.stream().filter(p -> !platforms.contains(p)).forEach(platforms::add);
 
+        NetworkConfig config = NetworkConfig.of(BRIDGE, SUBNET, null).withSubnet6(SUBNET6);
+        // an address of its own per demo process, so that two demos at once do not collide
+        Ipv4 address = new Ipv4(config.network().value() + 10 + (int) (ProcessHandle.current().pid() % 60_000));
+        config.checkAppAddress(address);
         Path netDir = dir.resolve("net");
         dev.talent.base.FileTrees.deleteRecursively(netDir);
         Files.createDirectories(netDir.resolve("work"));
@@ -99,12 +103,17 @@ public final class DemoNetwork {
         BuildRequest build = new BuildRequest(List.of(source), CcOptions.NONE, netDir, "netlines", Optional.of(platforms));
         builder.build(build, event -> {});
 
-        NetworkConfig config = NetworkConfig.of(BRIDGE, SUBNET, null).withSubnet6(SUBNET6);
-        // an address of its own per demo process, so that two demos at once do not collide
-        Ipv4 address = new Ipv4(config.network().value() + 10 + (int) (ProcessHandle.current().pid() % 60_000));
-        config.checkAppAddress(address);
         boolean bridgeExisted = linkExists(BRIDGE);
-        Thread removeBridge = new Thread(() -> deleteBridgeQuietly(), "talent-demo-bridge");
+        // Ctrl-C: the container host's own hook removes the app's containers, namespaces, ports and guard tables; this
+        // one the bridge the demo made and the app's address lease (the run's normal end is not reached)
+        Thread removeBridge = new Thread(() -> {
+            try {
+                Files.deleteIfExists(Path.of("/run/talent/net", BRIDGE, address.toString()));
+            } catch (IOException e) {
+                // it expires
+            }
+            deleteBridgeQuietly();
+        }, "talent-demo-bridge");
         if (!bridgeExisted) Runtime.getRuntime().addShutdownHook(removeBridge);
         Path stdout = netDir.resolve("server.stdout");
         RunRequest request = new RunRequest("demo-net-" + ProcessHandle.current().pid(), netDir.resolve("netlines"),
