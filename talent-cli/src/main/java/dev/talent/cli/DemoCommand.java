@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Build the bundled example and hop it across every available ISA, printing each hop.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {"Build the bundled example and hop it across every available ISA, printing each hop.",
+                "Then the network step: a line server under talent run --net hops from the first platform to two others and back "
+                        + "while a client on the host holds one TCP connection to it; its replies must be those of an "
+                        + "uninterrupted run (needs root, runc, iproute2, nftables; skipped, saying what is missing, without)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -53,6 +53,7 @@ class NetworkMigrationIT {
         assumeTrue(Isa.onPath("nft").isPresent() || Files.isExecutable(Path.of("/usr/sbin/nft")),
                 "nftables is not installed (apt-get install nftables)");
         for (String p : PLATFORMS) Isa.of(p).assumeAvailable();
+        subnetLock = lockSubnet();
         root = ItPaths.workRoot().resolve("network-migration");
         ItPaths.deleteRecursively(root);
         Files.createDirectories(root);
@@ -94,6 +95,33 @@ class NetworkMigrationIT {
     @AfterAll
     void removeBridge() throws Exception {
         Processes.run(List.of("ip", "link", "del", BRIDGE), root == null ? Path.of(".") : root, Duration.ofSeconds(30));
+        if (subnetLock != null) subnetLock.channel().close();
+    }
+
+    private java.nio.channels.FileLock subnetLock;
+
+    /**
+     * SUBNET is this class's, but two JVMs running it at once (two checkouts, or a checkout and CI) put it on two
+     * bridges, and the host's route to it then goes to one of them ("No route to host" for the other's apps): one
+     * JVM at a time, waiting up to 10 minutes for another.
+     */
+    private static java.nio.channels.FileLock lockSubnet() throws IOException {
+        var channel = java.nio.channels.FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+                "talent-network-migration-it.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        try {
+            while (true) {
+                var lock = channel.tryLock();
+                if (lock != null) return lock;
+                if (System.nanoTime() > deadline) throw new IOException("another NetworkMigrationIT held " + SUBNET + " for 10 minutes");
+                Thread.sleep(500);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            channel.close();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
     }
 
     @Test
