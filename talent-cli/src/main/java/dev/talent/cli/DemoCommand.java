@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Build the bundled example and hop it across every available ISA, printing each hop.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {"Build the bundled example and hop it across every available ISA, printing each hop.",
+                "Then the network step: a line server under talent run --net hops from the first platform to two others and back "
+                        + "while a client on the host holds one TCP connection to it; its replies must be those of an "
+                        + "uninterrupted run (needs root, runc, iproute2, nftables; skipped, saying what is missing, without)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -27,6 +30,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--isa", split = ",", paramLabel = "LIST", description = "Hop across these ISAs only, in this order.")
     List<String> isas;
+
+    @Option(names = "--no-net", description = "Leave out the network step (talent run --net: a client stays connected "
+            + "to a server while it hops; needs root, runc, iproute2 and nftables, and is skipped without them).")
+    boolean noNet;
 
     @Override
     public Integer call() throws Exception {
@@ -43,10 +50,13 @@ public final class DemoCommand implements Callable<Integer> {
                 Instrumenter.checkpointCompiler());
         DiagnosticRenderer diagnostics = new DiagnosticRenderer(Path.of(""));
         try {
-            boolean identical = new DemoTour(probe, builder).run(dir.toAbsolutePath(), requested, event -> {
+            java.util.function.Consumer<DemoEvent> events = event -> {
                 out.print(render(event));
                 out.flush();
-            });
+            };
+            DemoTour tour = new DemoTour(probe, builder);
+            boolean identical = tour.run(dir.toAbsolutePath(), requested, events);
+            if (!noNet) identical &= networkStep(tour.platforms(requested, new java.util.ArrayList<>()), events, probe, builder);
             return identical ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (DemoFailedException e) {
             err.println("talent demo: " + e.getMessage());
@@ -60,6 +70,18 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("talent demo: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
+    }
+
+    /** The network step when this machine can run it, else the event that says what is missing; whether it passed. */
+    private boolean networkStep(List<Platform> usable, java.util.function.Consumer<DemoEvent> events, ToolchainProbe probe,
+                                ProgramBuilder builder) throws Exception {
+        Optional<String> missing = DemoNetworkCheck.missing(DemoNetworkCheck.ofHost());
+        if (missing.isEmpty() && usable.size() < 2) missing = Optional.of("two platforms that build and run here");
+        if (missing.isPresent()) {
+            events.accept(new DemoEvent.NetSkipped(missing.get()));
+            return true;
+        }
+        return new DemoNetwork(probe, builder).run(dir.toAbsolutePath(), usable, events);
     }
 
     static String render(DemoEvent event) {
@@ -78,7 +100,21 @@ public final class DemoCommand implements Callable<Integer> {
                     });
             case DemoEvent.Compared c -> c.joinedOutput().lines().map(l -> "  | " + l + "\n").collect(Collectors.joining())
                     + "output joined from %d hops vs uninterrupted run: identical: %s%n".formatted(c.hops(), c.identical() ? "yes" : "NO");
+            case DemoEvent.NetSkipped s -> "network: step skipped (talent run --net needs %s)%n".formatted(s.reason());
+            case DemoEvent.NetStarted s -> ("network: the line server (network.c) under talent run --net at %s:%d (bridge %s), "
+                    + "a client on the host sends a line every 2 ms over one TCP connection while it hops %s%n").formatted(
+                    s.address(), s.port(), s.bridge(), s.home().name() + " -> "
+                    + s.hops().stream().map(Platform::name).collect(Collectors.joining(" -> ")));
+            case DemoEvent.NetHop h -> String.format(Locale.ROOT,
+                    "net hop %d: %-8s -> %-8s downtime %s (network %s), %d sockets carried, the client waited at most %.0f ms%n",
+                    h.number(), h.from(), h.to(), millis(h.downtimeMs()), millis(h.netMs()), h.sockets(), h.clientWaitMs());
+            case DemoEvent.NetCompared c -> ("network: %d lines sent, %d replies vs an uninterrupted run on %s: every reply "
+                    + "once, in order, identical: %s%n").formatted(c.sent(), c.replies(), c.reference(), c.identical() ? "yes" : "NO");
         };
+    }
+
+    private static String millis(Double ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.1f ms", ms);
     }
 
     private static String skipped(PlatformSupport s) {

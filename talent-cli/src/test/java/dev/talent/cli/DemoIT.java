@@ -32,5 +32,24 @@ class DemoIT {
         }
         assertThat(demo.stdout()).containsPattern("hop " + (usable.size() + 1) + ": " + usable.getFirst().name()
                 + " +resumed at demo\\.c:\\d+:\\d+ \\(frame depth \\d+\\) +ran to the end");
+        // the network step, where this machine can run it; otherwise what it lacks
+        var missing = DemoNetworkCheck.missing(DemoNetworkCheck.ofHost());
+        if (missing.isPresent() || usable.size() < 2) {
+            assertThat(demo.stdout()).contains("network: step skipped (talent run --net needs ");
+            return;
+        }
+        List<Platform> hops = DemoNetwork.hops(usable);
+        for (int hop = 1; hop <= hops.size(); hop++) {
+            String from = (hop == 1 ? usable.getFirst() : hops.get(hop - 2)).name();
+            assertThat(demo.stdout()).containsPattern("net hop " + hop + ": " + from + " +-> " + hops.get(hop - 1).name()
+                    + " +downtime [0-9.]+ ms \\(network [0-9.]+ ms\\), 2 sockets carried, the client waited at most \\d+ ms");
+        }
+        assertThat(demo.stdout()).containsPattern("network: (\\d+) lines sent, \\1 replies vs an uninterrupted run on "
+                + usable.getFirst().name() + ": every reply once, in order, identical: yes");
+        // nothing of the network is left: the bridge the demo made, its namespaces
+        assertThat(new ProcessBuilder("ip", "link", "show", "dev", DemoNetwork.BRIDGE).start().waitFor()).isNotZero();
+        String namespaces = new String(new ProcessBuilder("ip", "netns", "list").start().getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(namespaces).doesNotContain("talent-demo-net-");
     }
 }

@@ -128,6 +128,7 @@ public final class ContainerHost implements AutoCloseable {
         } finally {
             synchronized (creating) {
                 creating.remove(spec.id());
+                creating.notifyAll();
             }
         }
     }
@@ -192,6 +193,31 @@ public final class ContainerHost implements AutoCloseable {
         Container container = Container.created(this, spec, bundle, log, pid, forwarder, Optional.ofNullable(slot));
         containers.put(id, container);
         return container;
+    }
+
+    /** How long the shutdown hook waits for containers being created (a prepared destination) before it deletes all. */
+    private static final java.time.Duration CREATION_GRACE = java.time.Duration.ofSeconds(15);
+
+    /**
+     * Waits (at most {@code grace}) until no container is being created: one in the middle of its creation has its
+     * network namespace, bridge port and guard table but is not among {@link #containers()} yet, and the JVM would
+     * halt before anything removed them (seen: Ctrl-C while a --net run prepared its next destination left them).
+     * Once created it is deleted with the others; a creation that fails removes its own.
+     */
+    private void awaitCreations(java.time.Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (creating) {
+            while (!creating.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                try {
+                    creating.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static void closeQuietly(NetworkSlot slot) {
@@ -337,6 +363,7 @@ public final class ContainerHost implements AutoCloseable {
 
     private void deleteAllAtShutdown() {
         closed = true;
+        awaitCreations(CREATION_GRACE);
         List<Container> all = containers();
         // All killed first, so they die in parallel; then each is deleted.
         for (Container container : all) {

@@ -53,6 +53,7 @@ class NetworkMigrationIT {
         assumeTrue(Isa.onPath("nft").isPresent() || Files.isExecutable(Path.of("/usr/sbin/nft")),
                 "nftables is not installed (apt-get install nftables)");
         for (String p : PLATFORMS) Isa.of(p).assumeAvailable();
+        subnetLock = lockSubnet();
         root = ItPaths.workRoot().resolve("network-migration");
         ItPaths.deleteRecursively(root);
         Files.createDirectories(root);
@@ -72,11 +73,55 @@ class NetworkMigrationIT {
                 String.join(",", PLATFORMS), udpSource.toString()));
         assertThat(udpBuilt.exitCode()).withFailMessage(udpBuilt::describe).isZero();
         udpProgram = root.resolve("build/udpcount");
+        dualStackProgram = buildResource("linecount6", "x86_64,aarch64,s390x");
+        halfCloseProgram = buildResource("halfclose", "x86_64,s390x");
+    }
+
+    private Path dualStackProgram;
+    private Path halfCloseProgram;
+
+    /** network/NAME.c built for ISAS into build/ (its DIR/NAME). */
+    private Path buildResource(String name, String isas) throws IOException {
+        Path source = root.resolve(name + ".c");
+        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/" + name + ".c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa", isas,
+                source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        return root.resolve("build/" + name);
     }
 
     @AfterAll
     void removeBridge() throws Exception {
         Processes.run(List.of("ip", "link", "del", BRIDGE), root == null ? Path.of(".") : root, Duration.ofSeconds(30));
+        if (subnetLock != null) subnetLock.channel().close();
+    }
+
+    private java.nio.channels.FileLock subnetLock;
+
+    /**
+     * SUBNET is this class's, but two JVMs running it at once (two checkouts, or a checkout and CI) put it on two
+     * bridges, and the host's route to it then goes to one of them ("No route to host" for the other's apps): one
+     * JVM at a time, waiting up to 10 minutes for another.
+     */
+    private static java.nio.channels.FileLock lockSubnet() throws IOException {
+        var channel = java.nio.channels.FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+                "talent-network-migration-it.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        try {
+            while (true) {
+                var lock = channel.tryLock();
+                if (lock != null) return lock;
+                if (System.nanoTime() > deadline) throw new IOException("another NetworkMigrationIT held " + SUBNET + " for 10 minutes");
+                Thread.sleep(500);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            channel.close();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
     }
 
     @Test
@@ -613,6 +658,233 @@ class NetworkMigrationIT {
     }
 
     /**
+     * IPv6 the other way: a dual-stack line server (listening on [::]) is reached by a socat peer on the host at the
+     * app's IPv6 address ({@code <SUBNET6>::adb:904} for 10.219.9.4); the peer holds that connection, a line every
+     * 2 ms, while the app hops x86_64 -> s390x -> aarch64 -> x86_64: every line comes back once, in order, as the
+     * x86_64 build answers natively over the host's IPv6 loopback.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIncomingIpv6ConnectionMovesWithTheServer() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6"))
+                && Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0"),
+                "the host has no IPv6");
+        List<String> hops = List.of("s390x", "aarch64", "x86_64");
+        String app = "linecount6-" + ProcessHandle.current().pid();
+        String address = "10.219.9.4";
+        String address6 = "[fd74:616c:656e:219::adb:904]";
+        Path log = root.resolve("server6.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+                "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x,aarch64", "--state-dir",
+                root.resolve("server6-state").toString(), "--log", log.toString(), dualStackProgram.toString(), "--",
+                Integer.toString(PORT)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("server6.stdout").toFile())
+                .redirectError(root.resolve("server6.stderr").toFile()).start();
+        List<String> ports = new ArrayList<>();
+        Conversation got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = converse(address6 + ":" + PORT, 200, () -> {
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                }
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("server6.stderr"))).isZero();
+        int count = got.lines();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(dualStackProgram.resolveSibling("linecount6.x86_64").toString(),
+                Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Conversation expected;
+        try {
+            expected = converse("[::1]:" + port, count, () -> { }, false);
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected.output()).startsWith("1 line-1\n").endsWith(count + " line-" + count + "\nbye\n");
+        assertThat(got.output()).as("what the IPv6 peer received").isEqualTo(expected.output());
+        assertThat(EnvApp.read(root.resolve("server6.stdout"))).isEqualTo("served " + count + "\n");
+        assertThat(EnvApp.records(log)).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener and the IPv6 connection, in " + r).isEqualTo(2);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * Half-closed connections are not carried: a stop while the peer has shut its side down (CLOSE_WAIT at the app)
+     * or while the app has shut its own down (FIN_WAIT2) is refused at the checkpoint with a message naming the
+     * descriptor and why, the migration is rolled back and the app goes on serving both half-closed connections on
+     * the source; migrations between those moments succeed. Everything the peers received and the app printed must
+     * be what the x86_64 build answers natively to the same exchange without migrations.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aStopWithAHalfClosedConnectionIsRefusedAndTheAppGoesOn() throws Exception {
+        String app = "halfclose-" + ProcessHandle.current().pid();
+        String address = "10.219.10.6";
+        Path log = root.resolve("halfclose.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+                "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x", "--state-dir",
+                root.resolve("halfclose-state").toString(), "--log", log.toString(), halfCloseProgram.toString(), "--",
+                Integer.toString(PORT)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("halfclose.stdout").toFile())
+                .redirectError(root.resolve("halfclose.stderr").toFile()).start();
+        List<String> ports = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = halfClosedExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
+                String to = switch (moment) {
+                    case "peer-closed", "between" -> "s390x";
+                    default -> "x86_64";
+                };
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
+                if (moment.equals("peer-closed") || moment.equals("app-closed")) {
+                    assertThat(m.exitCode()).as("a stop with a half-closed connection is refused").isNotZero();
+                    refusals.add(m.stdoutText() + m.stderrText());
+                } else {
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                }
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("halfclose.stderr"))).isZero();
+        assertThat(refusals).hasSize(2);
+        assertThat(refusals.get(0)).contains("failed at step checkpoint").contains("on x86_64")
+                .contains("descriptor 4 is a connection the peer has closed (CLOSE_WAIT");
+        assertThat(refusals.get(1)).contains("failed at step checkpoint").contains("on s390x")
+                .contains("descriptor 4 is a TCP connection the program has shut down for writing (FIN_WAIT");
+        String stdout = EnvApp.read(root.resolve("halfclose.stdout"));
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path referenceOut = root.resolve("halfclose-reference.stdout");
+        Process reference = new ProcessBuilder(halfCloseProgram.resolveSibling("halfclose.x86_64").toString(),
+                Integer.toString(port)).redirectOutput(referenceOut.toFile()).start();
+        String expected;
+        try {
+            expected = halfClosedExchange(new java.net.InetSocketAddress("127.0.0.1", port), moment -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).isEqualTo("1 a1\n2 a2\n3 a3\n|total 3\n|bye next\n|4 b1\n5 b2\n|6 z1\n7 z2\nbye\n");
+        assertThat(got).as("what the peers received").isEqualTo(expected);
+        assertThat(stdout).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("after shut: 2 lines\nserved 7\n");
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(4);
+        assertThat(records.stream().map(r -> r.get("ok").asBoolean()).toList()).containsExactly(false, true, false, true);
+        assertThat(records.get(3).get("sockets").asInt()).as("the listener and the held connection").isEqualTo(2);
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * The exchange of {@link #aStopWithAHalfClosedConnectionIsRefusedAndTheAppGoesOn} with the halfclose server at
+     * {@code at}; {@code at} is called at the moments "peer-closed" (a connection the peer shut down for writing is
+     * pending), "between" (none), "app-closed" (the server shut its side down and is reading) and "held" (an
+     * established connection). Returns what the peers received, each connection's part ended by '|'.
+     */
+    private static String halfClosedExchange(java.net.InetSocketAddress server, ThrowingConsumer<String> at) throws Exception {
+        StringBuilder got = new StringBuilder();
+        try (var a = connect(server)) {
+            var in = reader(a);
+            for (int i = 1; i <= 3; i++) {
+                send(a, "a" + i + "\n");
+                got.append(in.readLine()).append('\n');
+            }
+            got.append('|');
+            a.shutdownOutput();
+            Thread.sleep(100);
+            at.accept("peer-closed");
+            try (var b = connect(server)) {
+                send(b, "next\n");
+                got.append(readToEnd(in)).append('|');
+                got.append(readToEnd(reader(b))).append('|');
+            }
+        }
+        at.accept("between");
+        try (var a = connect(server)) {
+            var in = reader(a);
+            for (int i = 1; i <= 2; i++) {
+                send(a, "b" + i + "\n");
+                got.append(in.readLine()).append('\n');
+            }
+            send(a, "shut\n");
+            got.append(readToEnd(in)).append('|');          // the server's end of stream: it shut its side down
+            at.accept("app-closed");
+            send(a, "c1\nc2\n");
+        }
+        try (var c = connect(server)) {
+            var in = reader(c);
+            send(c, "z1\n");
+            got.append(in.readLine()).append('\n');          // served: the half-closed connection is done with
+            at.accept("held");
+            send(c, "z2\nquit\n");
+            got.append(readToEnd(in));
+        }
+        return got.toString();
+    }
+
+    /** A connection to {@code to}, tried again for up to 10 s while nothing answers (nothing was sent yet). */
+    private static java.net.Socket connect(java.net.InetSocketAddress to) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            var s = new java.net.Socket();
+            try {
+                s.connect(to, 10_000);
+                s.setSoTimeout(60_000);
+                return s;
+            } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+                s.close();
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static java.io.BufferedReader reader(java.net.Socket s) throws IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void send(java.net.Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+    }
+
+    private static String readToEnd(java.io.BufferedReader in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0; ) b.append((char) c);
+        return b.toString();
+    }
+
+    @FunctionalInterface
+    private interface ThrowingConsumer<T> {
+        void accept(T value) throws Exception;
+    }
+
+    /**
      * A line service on the host for {@link #anOutgoingConnectionMovesWithTheClientApp}: to each "ping i" it answers
      * "pong i k" (k a number from its own count of exchanges), and "end" once asked to and at least {@code atLeast}
      * exchanges were made. A line that is not the next ping (lost, duplicated, reordered) fails the exchange.
@@ -769,7 +1041,9 @@ class NetworkMigrationIT {
             lines.join(Duration.ofMinutes(2));
             if (writeFailed.get() != null) throw writeFailed.get();
             writer.write("quit\n".getBytes(StandardCharsets.UTF_8));
-            writer.flush();
+            // the end of socat's input: it shuts its side of the connection down and ends at the server's close (with
+            // its input left open it waited its whole -t 30 s after the server's "bye" and close)
+            writer.close();
             assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("socat ends after bye").isTrue();
             reader.join();
             return new Conversation(out.toString(StandardCharsets.UTF_8), sent.get());
