@@ -54,6 +54,13 @@ public final class Agent {
         Server server;
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
         try {
+            // the apps an earlier agent on this state directory left running are taken over before anyone can ask
+            apps.recover();
+        } catch (IOException e) {
+            apps.close();
+            throw new FleetException("cannot take over the apps in " + s.state() + ": " + e.getMessage(), e);
+        }
+        try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
                     .sslContext(config.tls().serverContext())
                     .addService(AgentRpc.service(() -> self))

@@ -155,6 +155,17 @@ public final class LocalApp implements AutoCloseable {
             };
         }
 
+        /**
+         * Takes over {@code c}, a container of this place that an earlier process made (a fleet agent that restarted):
+         * its exit is posted to the events as for the containers made here, and the ids made here from now on use
+         * serials above {@code serial}, its own.
+         */
+        public AppContainer adopt(AppContainer c, int serial) {
+            serialAbove(serial);
+            c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+            return c;
+        }
+
         /** Removes the container (best effort: a failure only leaves garbage, told to the warnings). */
         public void delete(AppContainer c) {
             try {
@@ -209,4 +220,6 @@ public final class LocalApp implements AutoCloseable {
     }
 
     private synchronized int nextSerial() { return ++serial; }
+
+    private synchronized void serialAbove(int n) { serial = Math.max(serial, n); }
 }

@@ -53,6 +53,12 @@ public interface FleetAgents extends AutoCloseable {
         record Ended(String platform, int status) implements AppState {}
 
         record Absent() implements AppState {}
+
+        /**
+         * Its program is gone and its exit status is not known: it ended while no agent of that host watched it (the
+         * agent was down, or restarted and had adopted it); the controller records it as ended with this reason.
+         */
+        record Lost(String platform) implements AppState {}
     }
 
     /** Output of an app on one host from {@code offset}; {@code next} is the offset after it. */

@@ -151,6 +151,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                 case "stopped" -> new AppState.Stopped(s.platform(), s.since());
                 case "ended" -> new AppState.Ended(s.platform(), s.status());
                 case "absent" -> new AppState.Absent();
+                case "lost" -> new AppState.Lost(s.platform());
                 default -> throw new FleetException("agent " + host + " answered an unknown state");
             };
         } catch (IOException e) {

@@ -127,6 +127,8 @@ public final class HostedApps implements AutoCloseable {
         Integer ended;
         /** Its program stopped at a checkpoint (a migration's safe point) and nothing runs it here now. */
         boolean stopped;
+        /** Why its program is gone without a known exit status (it ended while no agent here was its parent). */
+        String lost;
         ChangeJournal journal;
         OutgoingCheckpoint taken;
 
@@ -172,10 +174,15 @@ public final class HostedApps implements AutoCloseable {
     }
 
     private synchronized ContainerHost containers() throws IOException {
+        return containers(true);
+    }
+
+    /** The container host, opened on first use; {@code removeLeftovers}: what an earlier agent left is removed then. */
+    private synchronized ContainerHost containers(boolean removeLeftovers) throws IOException {
         if (containers == null) {
             try {
                 containers = ContainerHost.open(dir.resolve("containers"));
-                for (ContainerHost.Leftover l : containers.leftovers()) {
+                if (removeLeftovers) for (ContainerHost.Leftover l : containers.leftovers()) {
                     events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent");
                     containers.removeLeftover(l.id());
                 }
@@ -232,6 +239,125 @@ public final class HostedApps implements AutoCloseable {
         return h;
     }
 
+    private Path recordFile(String app) {
+        return dir.resolve("apps").resolve(app).resolve(RunningRecord.FILE);
+    }
+
+    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover()}). */
+    private void persist(Hosted h) {
+        RunningRecord r;
+        synchronized (this) {
+            if (h.current == null || h.running == null || apps.get(h.name) != h) return;
+            r = new RunningRecord(h.spec, h.current.name(), h.running.id(), h.since);
+        }
+        try {
+            RunningRecord.write(dir.resolve("apps").resolve(h.name), r);
+        } catch (IOException e) {
+            events.accept("cannot record that " + h.name + " runs in " + r.container() + " (an agent restarted after this one would not adopt it): "
+                    + e.getMessage());
+        }
+    }
+
+    /** At most this many app directories are looked at when an agent starts. */
+    static final int MAX_RECOVERED = 4096;
+
+    /**
+     * Called once when the agent starts, before it serves: takes over the apps an earlier agent on this state
+     * directory was running ({@code apps/APP/running.json}, see {@link RunningRecord}). An app whose container runc
+     * still runs is adopted (it runs on; the controller sees it {@code running} again); an app whose container is gone
+     * or stopped ended while no agent watched it: it is kept as {@code lost} (its output stays readable) for the
+     * controller to record. Everything else goes: app directories without a valid record (an app being removed, a
+     * destination prepared for a migration that agent never finished) and every container that no record names.
+     */
+    public void recover() throws IOException, InterruptedException {
+        Path appsDir = dir.resolve("apps");
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(appsDir)) {
+            entries = list.limit(MAX_RECOVERED).toList();
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        ContainerHost ch = entries.isEmpty() ? null : containers(false);
+        for (Path e : entries) {
+            String name = e.getFileName().toString();
+            try {
+                Optional<RunningRecord> r = RunningRecord.read(e, host, System.currentTimeMillis());
+                if (r.isEmpty()) {
+                    events.accept("removing " + printable(name) + ": no record of a container that runs it (left by an earlier agent)");
+                    deleteEntry(e);
+                } else {
+                    recover(r.get(), ch).ifPresent(keep::add);
+                }
+            } catch (IOException x) {
+                events.accept("not adopting " + printable(name) + ": " + x.getMessage() + "; removing it");
+                Hosted h;
+                synchronized (this) {
+                    h = APP.matcher(name).matches() ? apps.get(name) : null;
+                }
+                if (h != null) remove(name);
+                else deleteEntry(e);
+            }
+        }
+        if (ch == null) return;
+        for (ContainerHost.Leftover l : ch.leftovers()) {
+            if (keep.contains(l.id())) continue;
+            events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent: no app record names it");
+            try {
+                ch.removeLeftover(l.id());
+            } catch (dev.talent.container.ContainerException x) {
+                events.accept("cannot remove container " + l.id() + ": " + x.getMessage());
+            }
+        }
+    }
+
+    private static void deleteEntry(Path e) throws IOException {
+        if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) deleteTree(e);
+        else Files.deleteIfExists(e);
+    }
+
+    /** One recorded app: adopted (its container's id returned) or kept as lost. */
+    private Optional<String> recover(RunningRecord r, ContainerHost ch) throws IOException, InterruptedException {
+        for (String sha : r.spec().binaries().values())
+            if (!Files.isRegularFile(blobs.path(sha), LinkOption.NOFOLLOW_LINKS)) throw new IOException("its binary " + sha + " is not here");
+        Platform p = r.checkedPlatform();
+        Hosted h = admit(r.spec());
+        LocalApp.Place place = h.place(p);
+        Optional<ContainerHost.LeftoverProcess> proc = ch.leftoverProcess(r.container());
+        AdoptedContainer c = null;
+        if (proc.isPresent() && proc.get().status().equals("running")) {
+            try {
+                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid());
+            } catch (IOException gone) {
+                events.accept(r.spec().app() + ": " + gone.getMessage());
+            }
+        }
+        synchronized (this) {
+            h.current = p;
+            h.since = r.since();
+        }
+        if (c == null) {
+            String was = proc.map(ContainerHost.LeftoverProcess::status).orElse("gone");
+            synchronized (this) {
+                h.lost = "its container " + r.container() + " on " + host + "/" + p.name() + " is " + was
+                        + ": its program ended while no agent of " + host + " watched it (exit status unknown)";
+            }
+            events.accept(r.spec().app() + ": " + h.lost);
+            return Optional.empty();
+        }
+        AppContainer adopted = place.adopt(c, r.serial());
+        synchronized (this) {
+            h.running = adopted;
+            h.containers.put(adopted.id(), adopted);
+        }
+        track(h, adopted);
+        ChangeJournal j = ChangeJournal.watch(place.work());
+        synchronized (this) {
+            h.journal = j;
+        }
+        events.accept("adopted " + r.spec().app() + " on " + host + "/" + p.name() + ": container " + r.container() + " (pid "
+                + proc.get().pid() + ") left running by an earlier agent");
+        return Optional.of(r.container());
+    }
+
     // ---- the app's life on this host ----
 
     /** Starts the app fresh on {@code platform} here (its workdir unpacked from its blob). */
@@ -263,6 +389,7 @@ public final class HostedApps implements AutoCloseable {
                 RuntimeEvent e = place.containers().nextEvent(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
                 if (e instanceof RuntimeEvent.Started || e instanceof RuntimeEvent.ProcessExited) break;
             }
+            persist(h);
             events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
         } catch (IOException | RuntimeException e) {
             remove(s.app());
@@ -277,7 +404,11 @@ public final class HostedApps implements AutoCloseable {
         c.onExit().thenAccept(status -> {
             synchronized (this) {
                 // a stop at a checkpoint is a migration's: the app is not over
-                if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                if (h.running == c && status == AdoptedContainer.UNKNOWN_STATUS) {
+                    h.lost = "its program ended on " + host + "/" + h.current.name() + " after its agent restarted (container "
+                            + c.id() + "; the exit status of a process the agent did not start is not knowable)";
+                    events.accept(h.name + ": " + h.lost);
+                } else if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;
                     events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
                 } else if (h.running == c) {
@@ -293,13 +424,15 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = find(app).orElse(null);
         if (h == null || h.current == null) return new AppsMessages.State("absent", "", 0, 0);
         if (h.ended != null) return new AppsMessages.State("ended", h.current.name(), h.since, h.ended);
+        if (h.lost != null) return new AppsMessages.State("lost", h.current.name(), h.since, 0);
         if (h.stopped) return new AppsMessages.State("stopped", h.current.name(), h.since, 0);
         return new AppsMessages.State("running", h.current.name(), h.since, 0);
     }
 
     public AppsMessages.Logs logs(String app, long offset, int max) throws IOException {
         Hosted h = app(app);
-        boolean ended = state(app).kind().equals("ended");
+        String kind = state(app).kind();
+        boolean ended = kind.equals("ended") || kind.equals("lost");
         if (offset < 0) throw new IOException("negative log offset");
         int n = Math.max(0, Math.min(max, MAX_LOG_READ));
         try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
@@ -319,6 +452,8 @@ public final class HostedApps implements AutoCloseable {
             h = apps.remove(checkApp(app));
         }
         if (h == null) return;
+        // the record goes first: an agent killed from here on finds no record and removes what is left
+        Files.deleteIfExists(recordFile(h.name));
         List<AppContainer> cs;
         synchronized (this) {
             cs = new ArrayList<>(h.containers.values());
@@ -351,7 +486,7 @@ public final class HostedApps implements AutoCloseable {
     public String currentContainer(String app) throws IOException {
         Hosted h = app(app);
         synchronized (this) {
-            if (h.running == null || h.ended != null) throw new IOException("app " + app + " does not run on " + host);
+            if (h.running == null || h.ended != null || h.lost != null) throw new IOException("app " + app + " does not run on " + host);
             return h.running.id();
         }
     }
@@ -450,9 +585,11 @@ public final class HostedApps implements AutoCloseable {
             h.current = p;
             h.running = c;
             h.ended = null;
+            h.lost = null;
             h.stopped = false;
             h.since = System.currentTimeMillis();
         }
+        persist(h);
     }
 
     /**
