@@ -156,9 +156,18 @@ public final class ContainerHost implements AutoCloseable {
                     + " exists (another talent run on this state directory, or one that did not clean up); if none runs,"
                     + " remove it with: " + runc + " --root " + commands.root() + " delete --force " + id + "; rm -r " + bundleDir);
         }
-        Path log = logsDir.resolve(id + ".log");
-        Files.deleteIfExists(log); // a log of an earlier run's container with the same id
-        Files.createFile(log);
+        Path log = spec.stderrFile().orElse(logsDir.resolve(id + ".log"));
+        long logFrom = 0;
+        if (spec.stderrFile().isEmpty()) {
+            Files.deleteIfExists(log); // a log of an earlier run's container with the same id
+            Files.createFile(log);
+        } else {
+            // a log that outlives containers (appended to): only what this container adds is forwarded
+            if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+            if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                throw new ContainerException("cannot create container " + id + ": its stderr file " + log + " is not a regular file");
+            logFrom = Files.size(log);
+        }
         OciBundle bundle;
         int status;
         NetworkSlot slot = null;
@@ -188,7 +197,7 @@ public final class ContainerHost implements AutoCloseable {
             closeQuietly(slot);
             throw new ContainerException("runc create wrote no readable pid for container " + id + " in " + bundle.pidFile(), e);
         }
-        LogForwarder forwarder = LogForwarder.start(log, 0, stderrSink, "talent-log-" + id);
+        LogForwarder forwarder = LogForwarder.start(log, logFrom, stderrSink, "talent-log-" + id);
         Container container = Container.created(this, spec, bundle, log, pid, forwarder, Optional.ofNullable(slot));
         containers.put(id, container);
         return container;

@@ -256,16 +256,22 @@ class FleetAppIT {
     /**
      * Issue 15: an agent killed -9 while its app runs is restarted (by the lab's supervisor, on the same state
      * directory) and adopts the app's running container: the app goes on without a restart, {@code logs} still reads
-     * it, a migration afterwards succeeds, and output and files equal an uninterrupted run's.
+     * it, a migration afterwards succeeds, and output (stdout and stderr, each its own stream) and files equal an
+     * uninterrupted run's.
      */
     @Test
     @Order(5)
     void aKilledAgentAdoptsItsRunningAppWhichMigratesAfterwards() throws Exception {
         int steps = 2500;
-        EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference-adopt")), steps, MS);
+        Path refDir = EnvApp.inputDir(root.resolve("reference-adopt"));
+        ProcessResult uninterrupted = Processes.run(List.of(root.resolve("build/envapp.x86_64").toString(), Integer.toString(steps), "1", "stderr"),
+                refDir, Duration.ofMinutes(1));
+        assertThat(uninterrupted.exitCode()).withFailMessage(uninterrupted.describe()).isZero();
+        EnvApp.Reference ref = new EnvApp.Reference(uninterrupted.stdoutText(), EnvApp.tree(refDir));
+        assertThat(uninterrupted.stderrText()).contains("note 9 crc");
         Path workdir = EnvApp.inputDir(root.resolve("work-adopt"));
         ProcessResult deployed = fleetCommand("deploy", "--name", "adopt", "--platforms", "x86_64", "--workdir", workdir.toString(),
-                program.toString(), "--", Integer.toString(steps), Integer.toString(MS));
+                program.toString(), "--", Integer.toString(steps), Integer.toString(MS), "stderr");
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         JsonNode before = status("adopt");
         String host = before.get("host").asText();
@@ -300,6 +306,10 @@ class FleetAppIT {
         ProcessResult logs = fleetCommand("logs", "adopt");
         assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
         assertThat(logs.stdoutText()).as("the output across the agent's restart and a migration").isEqualTo(ref.stdout());
+        assertThat(logs.stderrText()).as("its stderr, on this command's stderr").contains(uninterrupted.stderrText());
+        ProcessResult errors = fleetCommand("logs", "--stream", "stderr", "adopt");
+        assertThat(errors.exitCode()).withFailMessage(errors.describe()).isZero();
+        assertThat(errors.stdoutText()).as("the stderr across the agent's restart and a migration").isEqualTo(uninterrupted.stderrText());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
         JsonNode end = status("adopt");
         List<JsonNode> records = new ArrayList<>();

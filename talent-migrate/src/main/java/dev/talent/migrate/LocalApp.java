@@ -87,13 +87,15 @@ public final class LocalApp implements AutoCloseable {
         private final Path binary;
         private final List<String> args;
         private final Path stdout;
+        private final Optional<Path> stderr;
         private final String label;
 
-        private Place(Host host, Path binary, List<String> args, Path stdout, String label) {
+        private Place(Host host, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label) {
             this.host = host;
             this.binary = binary;
             this.args = List.copyOf(args);
             this.stdout = stdout;
+            this.stderr = stderr;
             this.label = label;
         }
 
@@ -106,7 +108,8 @@ public final class LocalApp implements AutoCloseable {
         public HostContainers containers() {
             HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                LocalContainer c = new LocalContainer(containers.create(spec(id, h, binary, args, restart, fault).withStdoutFile(stdout)));
+                ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
                 return c;
             });
@@ -181,9 +184,15 @@ public final class LocalApp implements AutoCloseable {
      * appended to {@code stdout}; {@code label} names the place in messages ({@code h1/x86_64}) and container ids.
      */
     public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, String label) throws IOException {
+        return place(platform, binary, args, stdout, Optional.empty(), label);
+    }
+
+    /** The same, with the program's stderr appended to {@code stderr} when given (else each container's own log). */
+    public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label)
+            throws IOException {
         Place p = places.get(platform);
         if (p == null) {
-            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, label);
+            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, stderr, label);
             places.put(platform, p);
         }
         return p;

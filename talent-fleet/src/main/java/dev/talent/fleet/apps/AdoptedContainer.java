@@ -37,22 +37,27 @@ final class AdoptedContainer implements AppContainer {
     private final String id;
     private final int pid;
     private final long startTime;
+    private final Path log;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean checkpointAsked;
     private volatile boolean deleted;
 
-    private AdoptedContainer(ContainerHost host, String id, int pid, long startTime) {
+    private AdoptedContainer(ContainerHost host, String id, int pid, long startTime, Path log) {
         this.host = host;
+        this.log = log;
         this.id = id;
         this.pid = pid;
         this.startTime = startTime;
     }
 
-    /** Takes over the running container {@code id} whose init runc says is {@code pid}; fails when that process is gone. */
-    static AdoptedContainer adopt(ContainerHost host, String id, int pid) throws IOException {
+    /**
+     * Takes over the running container {@code id} whose init runc says is {@code pid} (its stderr goes to {@code log});
+     * fails when that process is gone.
+     */
+    static AdoptedContainer adopt(ContainerHost host, String id, int pid, Path log) throws IOException {
         Stat s = stat(pid).orElseThrow(() -> new IOException("the process " + pid + " of container " + id + " is gone"));
         if (s.gone()) throw new IOException("the process " + pid + " of container " + id + " has ended");
-        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime());
+        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime(), log);
         Thread.ofVirtual().name("talent-adopted-" + id).start(c::watch);
         return c;
     }
@@ -150,7 +155,6 @@ final class AdoptedContainer implements AppContainer {
     /** The last lines of the container's stderr log (bounded, non-printable characters replaced). */
     @Override
     public String logTail(int lines) {
-        Path log = host.stateDirectory().resolve("logs").resolve(id + ".log");
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long size = f.length();
             int n = (int) Math.min(size, MAX_TAIL);

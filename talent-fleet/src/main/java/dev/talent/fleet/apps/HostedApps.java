@@ -40,7 +40,8 @@ import java.util.stream.Stream;
 /**
  * The apps a host's agent holds, under its state directory: {@code blobs/} (content-addressed binaries and working
  * directory archives), {@code apps/APP/} (per platform a place as {@code talent run} lays it out, the accepted
- * checkpoints, {@code output.log}: the program's stdout as written, whole across hosts, since each migration
+ * checkpoints, {@code output.log} and {@code stderr.log}: the program's stdout and stderr as written, whole across
+ * hosts (the newest {@link LogCap#CAP} bytes of each kept), since each migration
  * carries it along) and {@code containers/} (runc's state). Programs run in runc containers made exactly as
  * {@code talent run} makes them ({@link LocalApp}).
  *
@@ -117,6 +118,8 @@ public final class HostedApps implements AutoCloseable {
         final AppsMessages.Start spec;
         final LocalApp local;
         final Path log;
+        /** The program's stderr (its containers append to it), carried along as {@link #log} is. */
+        final Path err;
         final Map<String, AppContainer> containers = new HashMap<>();
         final Map<Platform, LocalApp.Place> places = new HashMap<>();
         /** Journals of places prepared here as destinations (started at their mirror). */
@@ -132,7 +135,8 @@ public final class HostedApps implements AutoCloseable {
         ChangeJournal journal;
         OutgoingCheckpoint taken;
 
-        Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log) {
+        Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
+            this.err = err;
             this.name = name;
             this.spec = spec;
             this.local = local;
@@ -160,7 +164,7 @@ public final class HostedApps implements AutoCloseable {
                         Files.copy(blobs.path(sha), bin);
                     }
                 }
-                place = local.place(p, bin, spec.args(), log, host + "/" + p.name());
+                place = local.place(p, bin, spec.args(), log, Optional.of(err), host + "/" + p.name());
                 places.put(p, place);
             }
             return place;
@@ -181,7 +185,8 @@ public final class HostedApps implements AutoCloseable {
     private synchronized ContainerHost containers(boolean removeLeftovers) throws IOException {
         if (containers == null) {
             try {
-                containers = ContainerHost.open(dir.resolve("containers"));
+                // the programs' stderr goes to their apps' stderr.log, not to this agent's own stderr
+                containers = ContainerHost.open(dir.resolve("containers"), OutputStream.nullOutputStream());
                 if (removeLeftovers) for (ContainerHost.Leftover l : containers.leftovers()) {
                     events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent");
                     containers.removeLeftover(l.id());
@@ -233,8 +238,12 @@ public final class HostedApps implements AutoCloseable {
         Files.createDirectories(appDir);
         Path log = appDir.resolve("output.log");
         if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+        Path err = appDir.resolve("stderr.log");
+        if (!Files.exists(err, LinkOption.NOFOLLOW_LINKS)) Files.createFile(err);
+        for (Path f : List.of(log, err))
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) throw new IOException(f + " is not a regular file");
         containers();
-        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log);
+        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log, err);
         apps.put(s.app(), h);
         return h;
     }
@@ -325,7 +334,7 @@ public final class HostedApps implements AutoCloseable {
         AdoptedContainer c = null;
         if (proc.isPresent() && proc.get().status().equals("running")) {
             try {
-                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid());
+                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err);
             } catch (IOException gone) {
                 events.accept(r.spec().app() + ": " + gone.getMessage());
             }
@@ -429,21 +438,58 @@ public final class HostedApps implements AutoCloseable {
         return new AppsMessages.State("running", h.current.name(), h.since, 0);
     }
 
-    public AppsMessages.Logs logs(String app, long offset, int max) throws IOException {
+    /** The stream's log file: {@code stdout} (also "") or {@code stderr}. */
+    static Path stream(Hosted h, String stream) throws IOException {
+        return switch (stream == null ? "" : stream) {
+            case "", "stdout" -> h.log;
+            case "stderr" -> h.err;
+            default -> throw new IOException("not a stream: '" + printable(stream) + "' (stdout, stderr)");
+        };
+    }
+
+    /**
+     * Up to {@code max} bytes of the app's {@code stream} from {@code offset}; when the start of the log was dropped
+     * (over its cap), the chunk starts at the first byte kept ({@code from} > {@code offset}).
+     */
+    public AppsMessages.Logs logs(String app, String stream, long offset, int max) throws IOException {
         Hosted h = app(app);
+        Path file = stream(h, stream);
         String kind = state(app).kind();
         boolean ended = kind.equals("ended") || kind.equals("lost");
         if (offset < 0) throw new IOException("negative log offset");
         int n = Math.max(0, Math.min(max, MAX_LOG_READ));
-        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             long size = f.length();
-            if (offset >= size) return new AppsMessages.Logs(new byte[0], size, ended);
-            byte[] b = new byte[(int) Math.min(n, size - offset)];
-            f.seek(offset);
+            if (offset >= size) return new AppsMessages.Logs(new byte[0], offset, offset, ended);
+            long from = Math.max(offset, LogCap.retainedFrom(file, size));
+            byte[] b = new byte[(int) Math.min(n, size - from)];
+            f.seek(from);
             f.readFully(b);
-            return new AppsMessages.Logs(b, offset + b.length, ended && offset + b.length >= size);
+            return new AppsMessages.Logs(b, from, from + b.length, ended && from + b.length >= size);
         }
     }
+
+    /** Keeps each app's logs within {@link LogCap#CAP}; run every {@link #CAP_EVERY} by the agent. */
+    public void capLogs() {
+        List<Hosted> all;
+        synchronized (this) {
+            all = new ArrayList<>(apps.values());
+        }
+        for (Hosted h : all) {
+            for (Path f : List.of(h.log, h.err)) {
+                try {
+                    if (LogCap.enforce(f, Files.size(f)))
+                        events.accept(h.name + ": its " + (f == h.log ? "stdout" : "stderr") + " log passed " + (LogCap.CAP >> 20)
+                                + " MiB on " + host + "; its oldest part was dropped");
+                } catch (IOException e) {
+                    events.accept("cannot bound " + f + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** How often the agent bounds its apps' logs. */
+    public static final Duration CAP_EVERY = Duration.ofSeconds(1);
 
     /** Stops the app here and removes everything of it (nothing to do when absent). */
     public void remove(String app) throws IOException, InterruptedException {
@@ -728,7 +774,7 @@ public final class HostedApps implements AutoCloseable {
     public AppsMessages.Sync syncTo(AppsMessages.Send to) throws IOException, InterruptedException {
         Hosted h = app(to.app());
         if (!to.mode().equals("mirror") && !to.mode().equals("journal")) throw new IOException("not a sync mode: " + printable(to.mode()));
-        long destinationLogSize = link.logSize(to);
+        long[] destinationLogs = link.logSizes(to);
         Platform p = checkPlatform(to.platform());
         ChangeJournal j;
         synchronized (this) {
@@ -738,16 +784,51 @@ public final class HostedApps implements AutoCloseable {
         Changes changes = j.drain();
         String mode = to.mode().equals("mirror") || changes instanceof Changes.Overflow ? "mirror" : "journal";
         List<String> paths = mode.equals("mirror") ? List.of("") : ((Changes.Listed) changes).paths().stream().map(Path::toString).sorted().toList();
-        byte[] logTail;
-        long logFrom = Math.min(destinationLogSize, Files.size(h.log));
-        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
-            long size = f.length();
-            logTail = new byte[(int) Math.min(size - logFrom, 64L << 20)];
-            f.seek(logFrom);
-            f.readFully(logTail);
+        LogTail out = LogTail.of(h.log, destinationLogs[0]), err = LogTail.of(h.err, destinationLogs[1]);
+        return link.sendSync(to, mode, paths, out, err, o -> WorkdirArchive.pack(h.place(p).work(),
+                paths.stream().map(Path::of).toList(), o));
+    }
+
+    /** The most a sync carries of one log: its cap and what the program may have added since the last check. */
+    static final long MAX_LOG_PART = LogCap.CAP + (8L << 20);
+
+    /** What a destination lacks of a log: its bytes from {@code from} (block-aligned when the source dropped the start). */
+    record LogTail(long from, byte[] bytes) {
+        /** The part of {@code log} after {@code destinationSize}, within what is kept and {@link #MAX_LOG_PART}. */
+        static LogTail of(Path log, long destinationSize) throws IOException {
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                long size = f.length();
+                long from = Math.max(0, Math.min(destinationSize, size));
+                long kept = Math.max(LogCap.retainedFrom(log, size), (size - MAX_LOG_PART) / 4096 * 4096);
+                if (from < kept) from = kept;
+                byte[] b = new byte[(int) (size - from)];
+                f.seek(from);
+                f.readFully(b);
+                return new LogTail(from, b);
+            }
         }
-        return link.sendSync(to, mode, paths, logFrom, logTail, out -> WorkdirArchive.pack(h.place(p).work(),
-                paths.stream().map(Path::of).toList(), out));
+
+        /**
+         * Appends to {@code log} what it lacks of this part (never truncating: on the source's own host this is the
+         * file the program still appends to). A part that starts past its end (the source dropped the start)
+         * leaves a hole there: this copy drops the same.
+         */
+        void appendTo(Path log) throws IOException {
+            if (from < 0) throw new IOException("log offset " + from + " out of range");
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+                long size = f.length();
+                if (from > size) {
+                    f.setLength(from);
+                    LogCap.dropBefore(log, from);
+                    size = from;
+                }
+                long skip = size - from;
+                if (skip < bytes.length) {
+                    f.seek(size);
+                    f.write(bytes, (int) skip, (int) (bytes.length - skip));
+                }
+            }
+        }
     }
 
     /** Where streams of the app are spooled on their way in. */
@@ -757,19 +838,21 @@ public final class HostedApps implements AutoCloseable {
         return d;
     }
 
-    public long logSize(String app) throws IOException {
-        return Files.size(app(app).log);
+    /** The sizes of the app's stdout and stderr logs here. */
+    public long[] logSizes(String app) throws IOException {
+        Hosted h = app(app);
+        return new long[] {Files.size(h.log), Files.size(h.err)};
     }
 
-    /** The log part of a sync, read after its archive. */
+    /** The log parts of a sync (stdout's, then stderr's), read after its archive. */
     @FunctionalInterface
     interface LogPart {
-        byte[] read() throws IOException;
+        LogTail[] read() throws IOException;
     }
 
     /** Destination: applies a sync (the archive staged, then synced into the place's working directory by talent-env). */
     public AppsMessages.Sync receiveSync(String app, String platform, String mode, List<String> paths, InputStream archive,
-            LogPart logPart, long logFrom) throws IOException {
+            LogPart logPart) throws IOException {
         Hosted h = app(app);
         Platform p = checkPlatform(platform);
         LocalApp.Place place = h.place(p);
@@ -794,19 +877,10 @@ public final class HostedApps implements AutoCloseable {
                 }
                 if (j != null) j.drain();
             }
-            // the output log: this host's copy becomes the source's, up to what it had
-            byte[] log = logPart.read();
-            if (logFrom < 0 || logFrom > Files.size(h.log)) throw new IOException("log offset " + logFrom + " beyond this host's copy");
-            // (only what this copy lacks is appended, never truncated: on the source's own host, the same app, this is
-            // the very file the program still appends to)
-            try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "rw")) {
-                long size = f.length();
-                long skip = size - logFrom;
-                if (skip < log.length) {
-                    f.seek(size);
-                    f.write(log, (int) skip, (int) (log.length - skip));
-                }
-            }
+            // the logs: this host's copies become the source's, up to what it had
+            LogTail[] logs = logPart.read();
+            logs[0].appendTo(h.log);
+            logs[1].appendTo(h.err);
             return new AppsMessages.Sync(r.mode(), r.filesCopied(), r.filesDeleted(), r.bytesCopied(), r.entriesVanished(), r.nanos());
         } finally {
             deleteTree(staging);
