@@ -262,7 +262,9 @@ class FleetAppIT {
     @Test
     @Order(5)
     void aKilledAgentAdoptsItsRunningAppWhichMigratesAfterwards() throws Exception {
-        int steps = 2500;
+        // 2000 steps of 40 ms: the app must still run when the migration comes (deploy, kill, status, logs: ~30-50 s loaded)
+        int steps = 2000;
+        long start = System.nanoTime();
         Path refDir = EnvApp.inputDir(root.resolve("reference-adopt"));
         ProcessResult uninterrupted = Processes.run(List.of(root.resolve("build/envapp.x86_64").toString(), Integer.toString(steps), "1", "stderr"),
                 refDir, Duration.ofMinutes(1));
@@ -299,6 +301,8 @@ class FleetAppIT {
         String to = host.equals("h1") ? "h2" : "h1";
         ProcessResult m = fleetCommand("migrate", "adopt", "--to", to);
         assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+        System.out.println("FleetAppIT: migrated " + host + " -> " + to + " after the adoption, " + (System.nanoTime() - start) / 1_000_000
+                + " ms into the test (the app runs " + steps * MS + " ms)");
 
         Path fetched = root.resolve("fetched-adopt");
         ProcessResult waited = fleetCommand("wait", "adopt", "--fetch-workdir", fetched.toString());
