@@ -275,8 +275,9 @@ class FleetAppIT {
         ProcessResult deployed = fleetCommand("deploy", "--name", "adopt", "--platforms", "x86_64", "--workdir", workdir.toString(),
                 program.toString(), "--", Integer.toString(steps), Integer.toString(MS), "stderr");
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        JsonNode before = status("adopt");
-        String host = before.get("host").asText();
+        Matcher on = Pattern.compile("adopt runs on (h[0-9]+)").matcher(deployed.stdoutText());
+        assertThat(on.find()).withFailMessage(deployed.describe()).isTrue();
+        String host = on.group(1);
         Path pidFile = dir.resolve("run/agent-" + host + ".pid");
         Path agentLog = dir.resolve("hosts").resolve(host).resolve("agent.log");
         long old = Long.parseLong(Files.readString(pidFile).strip());
@@ -293,7 +294,13 @@ class FleetAppIT {
         assertThat(after.get("state").asText()).isEqualTo("running");
         assertThat(after.get("host").asText()).isEqualTo(host);
 
+        // (the program's stdout is a file: its C library writes it 4 KiB at a time, every ~4.5 s here)
         ProcessResult partial = fleetCommand("logs", "adopt");
+        for (long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); partial.stdoutText().isEmpty() && System.nanoTime() < by; ) {
+            assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
+            Thread.sleep(1000);
+            partial = fleetCommand("logs", "adopt");
+        }
         assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
         assertThat(partial.stdoutText()).as("the output so far, read from the adopting agent").isNotEmpty();
         assertThat(ref.stdout()).startsWith(partial.stdoutText());
