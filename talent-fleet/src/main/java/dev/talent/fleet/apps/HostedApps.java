@@ -257,7 +257,7 @@ public final class HostedApps implements AutoCloseable {
         RunningRecord r;
         synchronized (this) {
             if (h.current == null || h.running == null || apps.get(h.name) != h) return;
-            r = new RunningRecord(h.spec, h.current.name(), h.running.id(), h.since);
+            r = new RunningRecord(h.spec, h.current.name(), h.running.id(), h.since, h.ended);
         }
         try {
             RunningRecord.write(dir.resolve("apps").resolve(h.name), r);
@@ -330,6 +330,16 @@ public final class HostedApps implements AutoCloseable {
         Platform p = r.checkedPlatform();
         Hosted h = admit(r.spec());
         LocalApp.Place place = h.place(p);
+        if (r.ended() != null) {
+            // it ended while the agent before watched it: its status is known; its stopped container goes below
+            synchronized (this) {
+                h.current = p;
+                h.since = r.since();
+                h.ended = r.ended();
+            }
+            events.accept(r.spec().app() + " ended on " + host + "/" + p.name() + " with status " + r.ended() + " (before this agent started)");
+            return Optional.empty();
+        }
         Optional<ContainerHost.LeftoverProcess> proc = ch.leftoverProcess(r.container());
         AdoptedContainer c = null;
         if (proc.isPresent() && proc.get().status().equals("running")) {
@@ -420,6 +430,8 @@ public final class HostedApps implements AutoCloseable {
                 } else if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;
                     events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
+                    // (outside this lock: persist takes it itself)
+                    Thread.ofVirtual().start(() -> persist(h));
                 } else if (h.running == c) {
                     // stopped for a migration: the checkpoint it left is not yet taken
                     h.stopped = true;

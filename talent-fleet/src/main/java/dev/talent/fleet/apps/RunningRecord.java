@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * What an agent writes down of an app it runs ({@code apps/APP/running.json}), so that the agent started after it on
  * the same state directory (after a crash, a kill, an upgrade) adopts the app's container instead of losing it: the
- * app as it was started (binaries, arguments), the platform it runs on, the id of its container and since when.
+ * app as it was started (binaries, arguments), the platform it runs on, the id of its container and since when, and
+ * once its program ended with a status this agent saw, that status ({@code ended}; null while it runs).
  * Written atomically (a temporary file renamed over it) whenever the container that runs the app changes; removed
  * first when the app is removed, so a record means "this container should run".
  *
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * platform with a binary, blob digests well formed, and a container id of exactly the form this host gives its
  * containers ({@code APP-HOST-PLATFORM-SERIAL}).
  */
-record RunningRecord(AppsMessages.Start spec, String platform, String container, long since) {
+record RunningRecord(AppsMessages.Start spec, String platform, String container, long since, Integer ended) {
     static final String FILE = "running.json";
     static final int MAX_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -94,5 +95,6 @@ record RunningRecord(AppsMessages.Start spec, String platform, String container,
         if (container == null || !container.matches(expected))
             throw new IOException("the record of " + app + " names a container that is not this host's: '" + HostedApps.printable(String.valueOf(container)) + "'");
         if (since < 0 || since > nowMs + 86_400_000L) throw new IOException("the record of " + app + " has an impossible start time " + since);
+        if (ended != null && (ended < 0 || ended > 255)) throw new IOException("the record of " + app + " has an impossible exit status " + ended);
     }
 }

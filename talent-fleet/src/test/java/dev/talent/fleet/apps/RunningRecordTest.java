@@ -23,7 +23,7 @@ class RunningRecordTest {
 
     private static RunningRecord record(String app, String platform, String container) {
         return new RunningRecord(new AppsMessages.Start(app, platform, Map.of("x86_64", SHA, "aarch64", SHA), List.of("10", "40"), SHA, false),
-                platform, container, NOW - 5000);
+                platform, container, NOW - 5000, null);
     }
 
     @Test
@@ -33,6 +33,11 @@ class RunningRecordTest {
         RunningRecord.write(d, r);
         assertThat(RunningRecord.read(d, "h1", NOW)).contains(r);
         assertThat(r.serial()).isEqualTo(12);
+        RunningRecord ended = new RunningRecord(r.spec(), r.platform(), r.container(), r.since(), 3);
+        RunningRecord.write(d, ended);
+        assertThat(RunningRecord.read(d, "h1", NOW)).contains(ended);
+        RunningRecord.write(d, new RunningRecord(r.spec(), r.platform(), r.container(), r.since(), 256));
+        assertThatThrownBy(() -> RunningRecord.read(d, "h1", NOW)).hasMessageContaining("impossible exit status");
         assertThat(Files.exists(d.resolve(RunningRecord.FILE + ".tmp"))).isFalse();
     }
 
@@ -84,10 +89,10 @@ class RunningRecordTest {
     void badDigestsArgumentsOrTimesAreRefused() throws IOException {
         Path d = appDir("svc");
         RunningRecord bad = new RunningRecord(new AppsMessages.Start("svc", "x86_64", Map.of("x86_64", "../../etc/passwd"), List.of(), "", false),
-                "x86_64", "svc-h1-x86_64-1", NOW);
+                "x86_64", "svc-h1-x86_64-1", NOW, null);
         RunningRecord.write(d, bad);
         assertThatThrownBy(() -> RunningRecord.read(d, "h1", NOW)).isInstanceOf(IOException.class);
-        RunningRecord future = new RunningRecord(record("svc", "x86_64", "svc-h1-x86_64-1").spec(), "x86_64", "svc-h1-x86_64-1", NOW + 10L * 86_400_000L);
+        RunningRecord future = new RunningRecord(record("svc", "x86_64", "svc-h1-x86_64-1").spec(), "x86_64", "svc-h1-x86_64-1", NOW + 10L * 86_400_000L, null);
         RunningRecord.write(d, future);
         assertThatThrownBy(() -> RunningRecord.read(d, "h1", NOW)).hasMessageContaining("impossible start time");
         assertThatThrownBy(() -> RunningRecord.read(appDir("Not_An_App"), "h1", NOW)).hasMessageContaining("not an app name");
