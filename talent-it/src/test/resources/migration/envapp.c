@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 {
     int steps = argc > 1 ? atoi(argv[1]) : 200;
     long ms = argc > 2 ? atol(argv[2]) : 10;
+    /* a third argument "stderr": a note on stderr every 10 steps too (the fleet's logs carry both streams) */
+    int notes = argc > 3 && strcmp(argv[3], "stderr") == 0;
     FILE *in = fopen("input.txt", "r");
     if (!in) {
         perror("input.txt");
@@ -61,6 +63,8 @@ int main(int argc, char **argv)
         totals.history[step % 8] = (short)(v & 0x7fff);
         fprintf(log, "step %d value %d sum %lld crc %08x\n", step, v, totals.sum, totals.crc);
         printf("step %d sum %lld mean %.6f\n", step, totals.sum, totals.mean);
+        if (notes && step % 10 == 9)
+            fprintf(stderr, "note %d crc %08x\n", step, totals.crc);
         if (step % 25 == 24) {
             char name[64];
             snprintf(name, sizeof name, "parts/part-%d.txt", step / 25);

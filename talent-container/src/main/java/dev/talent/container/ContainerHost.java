@@ -157,9 +157,18 @@ public final class ContainerHost implements AutoCloseable {
                     + " exists (another talent run on this state directory, or one that did not clean up); if none runs,"
                     + " remove it with: " + runc + " --root " + commands.root() + " delete --force " + id + "; rm -r " + bundleDir);
         }
-        Path log = logsDir.resolve(id + ".log");
-        Files.deleteIfExists(log); // a log of an earlier run's container with the same id
-        Files.createFile(log);
+        Path log = spec.stderrFile().orElse(logsDir.resolve(id + ".log"));
+        long logFrom = 0;
+        if (spec.stderrFile().isEmpty()) {
+            Files.deleteIfExists(log); // a log of an earlier run's container with the same id
+            Files.createFile(log);
+        } else {
+            // a log that outlives containers (appended to): only what this container adds is forwarded
+            if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+            if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                throw new ContainerException("cannot create container " + id + ": its stderr file " + log + " is not a regular file");
+            logFrom = Files.size(log);
+        }
         OciBundle bundle;
         int status;
         NetworkSlot slot = null;
@@ -189,7 +198,7 @@ public final class ContainerHost implements AutoCloseable {
             closeQuietly(slot);
             throw new ContainerException("runc create wrote no readable pid for container " + id + " in " + bundle.pidFile(), e);
         }
-        LogForwarder forwarder = LogForwarder.start(log, 0, stderrSink, "talent-log-" + id);
+        LogForwarder forwarder = LogForwarder.start(log, logFrom, stderrSink, "talent-log-" + id);
         Container container = Container.created(this, spec, bundle, log, pid, forwarder, Optional.ofNullable(slot));
         containers.put(id, container);
         return container;
@@ -282,6 +291,52 @@ public final class ContainerHost implements AutoCloseable {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * A leftover container's process as runc reports it, checked: runc's state names this id and this host's bundle
+     * of it, a known status, and (unless stopped) an init pid in the kernel's range.
+     *
+     * @param pid the host pid of the container's init; 0 when it is {@code stopped}
+     */
+    public record LeftoverProcess(String id, String status, int pid) {}
+
+    /** The largest pid Linux hands out (pid_max's ceiling). */
+    static final int PID_MAX = 4_194_304;
+    private static final int MAX_STATE_CHARS = 64 * 1024;
+
+    /**
+     * What runc says of the leftover container {@code id} (one this host did not create: an earlier process's, which a
+     * restarted agent takes over), validated as hostile input; empty when runc has no state for it or its state does
+     * not hold up (another id, another bundle, an unknown status, a pid out of range).
+     */
+    public Optional<LeftoverProcess> leftoverProcess(String id) throws IOException, InterruptedException {
+        if (!isContainerId(id) || containers.containsKey(id)) return Optional.empty();
+        if (!Files.isDirectory(commands.root().resolve(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        var run = commands.state(id);
+        if (run.exitCode() != 0) return Optional.empty();
+        return parseState(id, run.stdout(), bundlesDir.resolve(id));
+    }
+
+    /** runc's state JSON of {@code id}, checked against what this host expects of it. */
+    static Optional<LeftoverProcess> parseState(String id, String json, Path bundle) {
+        if (json.length() > MAX_STATE_CHARS) return Optional.empty();
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (node == null || !node.isObject() || !id.equals(node.path("id").asText(null))) return Optional.empty();
+        if (!bundle.toString().equals(node.path("bundle").asText(null))) return Optional.empty();
+        String status = node.path("status").asText("");
+        if (!List.of("created", "running", "paused", "stopped").contains(status)) return Optional.empty();
+        com.fasterxml.jackson.databind.JsonNode pid = node.path("pid");
+        if (!pid.isInt()) return Optional.empty();
+        int p = pid.intValue();
+        if (status.equals("stopped")) return Optional.of(new LeftoverProcess(id, status, 0));
+        if (p < 2 || p > PID_MAX) return Optional.empty();
+        return Optional.of(new LeftoverProcess(id, status, p));
     }
 
     /** Sends {@code signal} (a name such as {@code USR1}) to a leftover container with {@code runc kill}. */

@@ -24,12 +24,16 @@ import java.util.regex.Pattern;
  * @param restart       whether the runtime restores the newest checkpoint ({@code TALENT_RESTART=1})
  * @param stdoutFile    where the program's stdout goes: empty (production) = this JVM's own stdout,
  *                      inherited; a file (tests) = appended to that file
+ * @param stderrFile    where the program's stderr goes: empty = a log of this container's own under the host's
+ *                      state directory ({@code logs/ID.log}, created afresh); a file = appended to that file (a fleet
+ *                      agent's per-app stderr log, which outlives its containers). runc's own messages about the
+ *                      container go there too.
  * @param network       empty: the host's network (as without {@code --net}); else a network namespace of the
  *                      container's own with this address on the host bridge ({@link NetworkSlot})
  */
 public record ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
                             Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
-                            Optional<Path> stdoutFile, Optional<NetworkAttachment> network) {
+                            Optional<Path> stdoutFile, Optional<Path> stderrFile, Optional<NetworkAttachment> network) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
 
@@ -48,6 +52,14 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
         }
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         stdoutFile = stdoutFile.map(ContainerSpec::absolute);
+        stderrFile = stderrFile.map(ContainerSpec::absolute);
+    }
+
+    /** A spec whose stderr goes to the container's own log. */
+    public ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
+                         Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
+                         Optional<Path> stdoutFile, Optional<NetworkAttachment> network) {
+        this(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart, stdoutFile, Optional.empty(), network);
     }
 
     /** A spec on the host's network. */
@@ -66,13 +78,19 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
     /** The same spec with the program's stdout appended to {@code file} instead of this JVM's stdout. */
     public ContainerSpec withStdoutFile(Path file) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                Optional.of(file), network);
+                Optional.of(file), stderrFile, network);
+    }
+
+    /** The same spec with the program's stderr appended to {@code file} instead of the container's own log. */
+    public ContainerSpec withStderrFile(Path file) {
+        return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
+                stdoutFile, Optional.of(file), network);
     }
 
     /** The same spec in a network namespace of its own with {@code attachment}'s address. */
     public ContainerSpec withNetwork(NetworkAttachment attachment) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                stdoutFile, Optional.of(attachment));
+                stdoutFile, stderrFile, Optional.of(attachment));
     }
 
     /** The program's name inside the container: the host file name without its {@code .<platform>} suffix. */

@@ -54,6 +54,13 @@ public final class Agent {
         Server server;
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
         try {
+            // the apps an earlier agent on this state directory left running are taken over before anyone can ask
+            apps.recover();
+        } catch (IOException e) {
+            apps.close();
+            throw new FleetException("cannot take over the apps in " + s.state() + ": " + e.getMessage(), e);
+        }
+        try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
                     .sslContext(config.tls().serverContext())
                     .addService(AgentRpc.service(() -> self))
@@ -64,6 +71,17 @@ public final class Agent {
             throw new FleetException("cannot listen on " + s.address() + ":" + s.port() + ": " + e.getMessage(), e);
         }
         events.accept("serving gRPC (mutual TLS 1.3) on " + s.address() + ":" + server.getPort());
+        // the apps' logs are written by the programs themselves: bounded here, every second
+        Thread capper = Thread.ofVirtual().name("talent-log-cap").start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(HostedApps.CAP_EVERY);
+                    apps.capLogs();
+                }
+            } catch (InterruptedException e) {
+                // the agent stops
+            }
+        });
         CountDownLatch lost = new CountDownLatch(1);
         try (Etcd etcd = Etcd.connect(config)) {
             LeaseKeeper lease = Startup.retry(stop, events, () -> {
@@ -86,6 +104,7 @@ public final class Agent {
                 return status;
             }
         } finally {
+            capper.interrupt();
             server.shutdown();
             server.awaitTermination(2, TimeUnit.SECONDS);
             server.shutdownNow();

@@ -131,7 +131,11 @@ class FleetAppIT {
     }
 
     private JsonNode status() throws IOException {
-        ProcessResult r = fleetCommand("status", "envapp", "--json");
+        return status("envapp");
+    }
+
+    private JsonNode status(String app) throws IOException {
+        ProcessResult r = fleetCommand("status", app, "--json");
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         return JSON.readTree(r.stdout());
     }
@@ -249,8 +253,89 @@ class FleetAppIT {
         assertThat(Long.parseLong(loss.group(1))).isBetween(1000L, 6000L);
     }
 
+    /**
+     * Issue 15: an agent killed -9 while its app runs is restarted (by the lab's supervisor, on the same state
+     * directory) and adopts the app's running container: the app goes on without a restart, {@code logs} still reads
+     * it, a migration afterwards succeeds, and output (stdout and stderr, each its own stream) and files equal an
+     * uninterrupted run's.
+     */
     @Test
     @Order(5)
+    void aKilledAgentAdoptsItsRunningAppWhichMigratesAfterwards() throws Exception {
+        // 2000 steps of 40 ms: the app must still run when the migration comes (deploy, kill, status, logs: ~30-50 s loaded)
+        int steps = 2000;
+        long start = System.nanoTime();
+        Path refDir = EnvApp.inputDir(root.resolve("reference-adopt"));
+        ProcessResult uninterrupted = Processes.run(List.of(root.resolve("build/envapp.x86_64").toString(), Integer.toString(steps), "1", "stderr"),
+                refDir, Duration.ofMinutes(1));
+        assertThat(uninterrupted.exitCode()).withFailMessage(uninterrupted.describe()).isZero();
+        EnvApp.Reference ref = new EnvApp.Reference(uninterrupted.stdoutText(), EnvApp.tree(refDir));
+        assertThat(uninterrupted.stderrText()).contains("note 9 crc");
+        Path workdir = EnvApp.inputDir(root.resolve("work-adopt"));
+        ProcessResult deployed = fleetCommand("deploy", "--name", "adopt", "--platforms", "x86_64", "--workdir", workdir.toString(),
+                program.toString(), "--", Integer.toString(steps), Integer.toString(MS), "stderr");
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        Matcher on = Pattern.compile("adopt runs on (h[0-9]+)").matcher(deployed.stdoutText());
+        assertThat(on.find()).withFailMessage(deployed.describe()).isTrue();
+        String host = on.group(1);
+        Path pidFile = dir.resolve("run/agent-" + host + ".pid");
+        Path agentLog = dir.resolve("hosts").resolve(host).resolve("agent.log");
+        long old = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle.of(old).orElseThrow().destroyForcibly();
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)
+                && !(Files.readString(agentLog).contains("adopted adopt on " + host) && !Files.readString(pidFile).strip().equals(Long.toString(old)))) {
+            Thread.sleep(100);
+        }
+        System.out.println("FleetAppIT: the agent of " + host + " killed -9, restarted and adopted its app after "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertThat(Files.readString(agentLog)).contains("adopted adopt on " + host + "/x86_64");
+        JsonNode after = status("adopt");
+        assertThat(after.get("state").asText()).isEqualTo("running");
+        assertThat(after.get("host").asText()).isEqualTo(host);
+
+        // (the program's stdout is a file: its C library writes it 4 KiB at a time, every ~4.5 s here)
+        ProcessResult partial = fleetCommand("logs", "adopt");
+        for (long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); partial.stdoutText().isEmpty() && System.nanoTime() < by; ) {
+            assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
+            Thread.sleep(1000);
+            partial = fleetCommand("logs", "adopt");
+        }
+        assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
+        assertThat(partial.stdoutText()).as("the output so far, read from the adopting agent").isNotEmpty();
+        assertThat(ref.stdout()).startsWith(partial.stdoutText());
+
+        String to = host.equals("h1") ? "h2" : "h1";
+        ProcessResult m = fleetCommand("migrate", "adopt", "--to", to);
+        assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+        System.out.println("FleetAppIT: migrated " + host + " -> " + to + " after the adoption, " + (System.nanoTime() - start) / 1_000_000
+                + " ms into the test (the app runs " + steps * MS + " ms)");
+
+        Path fetched = root.resolve("fetched-adopt");
+        ProcessResult waited = fleetCommand("wait", "adopt", "--fetch-workdir", fetched.toString());
+        assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
+        ProcessResult logs = fleetCommand("logs", "adopt");
+        assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
+        assertThat(logs.stdoutText()).as("the output across the agent's restart and a migration").isEqualTo(ref.stdout());
+        assertThat(logs.stderrText()).as("its stderr, on this command's stderr").contains(uninterrupted.stderrText());
+        ProcessResult errors = fleetCommand("logs", "--stream", "stderr", "adopt");
+        assertThat(errors.exitCode()).withFailMessage(errors.describe()).isZero();
+        assertThat(errors.stdoutText()).as("the stderr across the agent's restart and a migration").isEqualTo(uninterrupted.stderrText());
+        assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
+        JsonNode end = status("adopt");
+        List<JsonNode> records = new ArrayList<>();
+        end.get("migrations").forEach(records::add);
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.get("ok").asBoolean()).isTrue();
+            assertThat(r.get("from").asText()).isEqualTo(host + "/x86_64");
+            assertThat(r.get("to").asText()).isEqualTo(to + "/x86_64");
+        });
+        ProcessResult undeployed = fleetCommand("undeploy", "adopt");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
+    }
+
+    @Test
+    @Order(6)
     void aKilledAgentIsRestartedWithinTwoSeconds() throws Exception {
         Path pidFile = dir.resolve("run/agent-h2.pid");
         long old = Long.parseLong(Files.readString(pidFile).strip());
@@ -270,7 +355,7 @@ class FleetAppIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void labDownLeavesNothingBehind() throws IOException {
         ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
         up = false;

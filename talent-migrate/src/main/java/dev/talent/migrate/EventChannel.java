@@ -66,8 +66,23 @@ final class EventChannel implements AutoCloseable {
                 : null;
     }
 
-    /** Creates the FIFO at {@code fifo} (replacing whatever is there) and starts reading it. */
+    /** Whether {@code path} itself (not what a link names) is a FIFO. */
+    static boolean isFifo(Path path) throws IOException {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return mode instanceof Integer m && (m & 0170000) == 0010000;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Creates the FIFO at {@code fifo} (replacing whatever else is there; a FIFO is kept) and starts reading it. */
     static EventChannel open(Path fifo) throws IOException {
+        // a FIFO already there is kept: a container that an earlier process left running (a fleet agent that restarted
+        // takes it over) has this very inode bind-mounted; without a reader nothing was buffered in it
+        if (isFifo(fifo)) {
+            return new EventChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE), true);
+        }
         Files.deleteIfExists(fifo);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CALL_STATE);

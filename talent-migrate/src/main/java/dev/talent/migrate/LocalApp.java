@@ -87,13 +87,15 @@ public final class LocalApp implements AutoCloseable {
         private final Path binary;
         private final List<String> args;
         private final Path stdout;
+        private final Optional<Path> stderr;
         private final String label;
 
-        private Place(Host host, Path binary, List<String> args, Path stdout, String label) {
+        private Place(Host host, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label) {
             this.host = host;
             this.binary = binary;
             this.args = List.copyOf(args);
             this.stdout = stdout;
+            this.stderr = stderr;
             this.label = label;
         }
 
@@ -106,7 +108,8 @@ public final class LocalApp implements AutoCloseable {
         public HostContainers containers() {
             HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                LocalContainer c = new LocalContainer(containers.create(spec(id, h, binary, args, restart, fault).withStdoutFile(stdout)));
+                ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
                 return c;
             });
@@ -155,6 +158,17 @@ public final class LocalApp implements AutoCloseable {
             };
         }
 
+        /**
+         * Takes over {@code c}, a container of this place that an earlier process made (a fleet agent that restarted):
+         * its exit is posted to the events as for the containers made here, and the ids made here from now on use
+         * serials above {@code serial}, its own.
+         */
+        public AppContainer adopt(AppContainer c, int serial) {
+            serialAbove(serial);
+            c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+            return c;
+        }
+
         /** Removes the container (best effort: a failure only leaves garbage, told to the warnings). */
         public void delete(AppContainer c) {
             try {
@@ -170,9 +184,15 @@ public final class LocalApp implements AutoCloseable {
      * appended to {@code stdout}; {@code label} names the place in messages ({@code h1/x86_64}) and container ids.
      */
     public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, String label) throws IOException {
+        return place(platform, binary, args, stdout, Optional.empty(), label);
+    }
+
+    /** The same, with the program's stderr appended to {@code stderr} when given (else each container's own log). */
+    public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label)
+            throws IOException {
         Place p = places.get(platform);
         if (p == null) {
-            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, label);
+            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, stderr, label);
             places.put(platform, p);
         }
         return p;
@@ -209,4 +229,6 @@ public final class LocalApp implements AutoCloseable {
     }
 
     private synchronized int nextSerial() { return ++serial; }
+
+    private synchronized void serialAbove(int n) { serial = Math.max(serial, n); }
 }

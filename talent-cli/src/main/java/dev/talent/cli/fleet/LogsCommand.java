@@ -14,22 +14,41 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = "A fleet app's output (stdout and stderr as it wrote them), whole: each host's part in the order the app ran there.")
+        description = {"A fleet app's output, whole: each host's part in the order the app ran there. Its stdout is written to"
+                + " this command's stdout and its stderr to this command's stderr (as docker logs does); --stream picks one.",
+                "Each host keeps the newest 32 MiB of each stream: an older part that was dropped is skipped, and said on stderr."})
 public final class LogsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
     @Option(names = {"-f", "--follow"}, description = "Keep writing what comes until the app ends.") boolean follow;
+    @Option(names = "--stream", paramLabel = "STREAM", defaultValue = "all",
+            description = "all (default), stdout or stderr (that one alone, to this command's stdout).") String stream;
     @Parameters(index = "0", paramLabel = "APP") String app;
 
     Map<String, String> env = System.getenv();
-    /** Where the bytes go (tests); default: this process's stdout, unconverted. */
-    OutputStream sink;
+    /** Where the bytes go (tests); default: this process's stdout and stderr, unconverted. */
+    OutputStream sink, errSink;
 
     @Override
     public Integer call() throws InterruptedException {
         OutputStream out = sink != null ? sink : new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        OutputStream err = errSink != null ? errSink : new java.io.FileOutputStream(java.io.FileDescriptor.err);
+        java.io.PrintWriter notices = spec.commandLine().getErr();
+        OutputStream toOut, toErr;
+        switch (stream) {
+            case "all" -> { toOut = out; toErr = err; }
+            case "stdout" -> { toOut = out; toErr = null; }
+            case "stderr" -> { toOut = null; toErr = out; }
+            default -> {
+                notices.println("talent logs: --stream is all, stdout or stderr, not '" + stream.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+                return ExitCodes.USAGE;
+            }
+        }
         try (FleetSession s = FleetSession.open(fleet, env)) {
-            s.apps.logs(app, out, follow, () -> false);
+            s.apps.logs(app, toOut, toErr, n -> {
+                notices.println("talent logs: " + n);
+                notices.flush();
+            }, follow, () -> false);
             return ExitCodes.OK;
         } catch (FleetException e) {
             spec.commandLine().getErr().println("talent logs: " + e.getMessage());

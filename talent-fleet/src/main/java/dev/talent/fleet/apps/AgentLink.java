@@ -40,8 +40,17 @@ public final class AgentLink implements AutoCloseable {
         return c;
     }
 
-    long logSize(AppsMessages.Send to) throws IOException {
-        return to(to.toAddress(), to.toPort()).op("log-size", to.app(), to.toPlatform(), "", "", 0).number();
+    /** The sizes of the app's stdout and stderr logs at the destination. */
+    long[] logSizes(AppsMessages.Send to) throws IOException {
+        AppsMessages.Reply r = to(to.toAddress(), to.toPort()).op("log-size", to.app(), to.toPlatform(), "", "", 0);
+        long err;
+        try {
+            err = r.text() == null || r.text().length() > 19 ? -1 : Long.parseLong(r.text());
+        } catch (NumberFormatException e) {
+            err = -1;
+        }
+        if (r.number() < 0 || err < 0) throw new IOException("the destination answered no log sizes");
+        return new long[] {r.number(), err};
     }
 
     void sendCheckpoint(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {
@@ -55,7 +64,8 @@ public final class AgentLink implements AutoCloseable {
         void pack(OutputStream out) throws IOException;
     }
 
-    AppsMessages.Sync sendSync(AppsMessages.Send to, String mode, List<String> paths, long logFrom, byte[] log, Packer packer)
+    AppsMessages.Sync sendSync(AppsMessages.Send to, String mode, List<String> paths, HostedApps.LogTail log, HostedApps.LogTail err,
+            Packer packer)
             throws IOException {
         // the archive is made by a thread of its own while the stream sends it
         PipedInputStream in = new PipedInputStream(1 << 20);
@@ -69,11 +79,13 @@ public final class AgentLink implements AutoCloseable {
             }
         });
         AgentClient c = to(to.toAddress(), to.toPort());
-        AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, logFrom, log.length, null);
-        java.io.SequenceInputStream all = new java.io.SequenceInputStream(in, new ByteArrayInputStream(log));
+        AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, log.from(), log.bytes().length,
+                err.from(), err.bytes().length, null);
+        java.io.SequenceInputStream all = new java.io.SequenceInputStream(in, new java.io.SequenceInputStream(
+                new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes())));
         AppsMessages.Sync r;
         try {
-            r = c.upload(AppsRpc.RECEIVE_SYNC, head, all, b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, b));
+            r = c.upload(AppsRpc.RECEIVE_SYNC, head, all, b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
         } finally {
             try {
                 t.join();

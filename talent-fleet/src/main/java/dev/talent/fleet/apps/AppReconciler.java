@@ -109,6 +109,11 @@ public final class AppReconciler {
                 events.accept(app + " lost: the agent of " + here.host() + " no longer has it");
                 return;
             }
+            case FleetAgents.AppState.Lost l -> {
+                store.ended(new AppRecords.Ended(app, here.host(), l.platform(), null, lost(here.host()), clock.getAsLong()));
+                events.accept(app + " " + lost(here.host()));
+                return;
+            }
             case FleetAgents.AppState.Stopped st -> {
                 // stopped at a checkpoint by a migration no record speaks of any more: it goes on where it is
                 resumed(app, new FleetAgents.Placement(here.host(), st.platform()));
@@ -300,6 +305,7 @@ public final class AppReconciler {
                     if (resumed(app, at)) keep = at;
                 }
                 case FleetAgents.AppState.Ended e -> ended = new AppRecords.Ended(app, from.host(), e.platform(), e.status(), null, now);
+                case FleetAgents.AppState.Lost l -> ended = new AppRecords.Ended(app, from.host(), l.platform(), null, lost(from.host()), now);
                 case FleetAgents.AppState.Absent a -> { }
             }
         } else {
@@ -321,6 +327,12 @@ public final class AppReconciler {
                 keep = holder = loser;
             } else if (sl instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, loser.host(), e.platform(), e.status(), null, now);
+                holder = loser;
+            } else if (sw instanceof FleetAgents.AppState.Lost l) {
+                ended = new AppRecords.Ended(app, winner.host(), l.platform(), null, lost(winner.host()), now);
+                holder = winner;
+            } else if (sl instanceof FleetAgents.AppState.Lost l) {
+                ended = new AppRecords.Ended(app, loser.host(), l.platform(), null, lost(loser.host()), now);
                 holder = loser;
             }
             // the other host goes, whatever it says: a prepared destination or a source not yet released is garbage
@@ -349,5 +361,10 @@ public final class AppReconciler {
         if (ended != null) store.ended(ended);
         events.accept(app + ": migration " + f.from() + " -> " + f.to() + " " + (ok ? "finished" : "rolled back") + " ("
                 + note + ")" + (keep != null ? "; runs on " + keep : "; " + (ended.error() != null ? ended.error() : "ended")));
+    }
+
+    /** The error recorded for an app whose program ended unseen on {@code host} (its agent restarted). */
+    static String lost(String host) {
+        return "lost: its program ended on " + host + " while the agent there was down or had restarted (exit status unknown)";
     }
 }

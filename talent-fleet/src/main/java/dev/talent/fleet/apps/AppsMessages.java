@@ -27,7 +27,8 @@ final class AppsMessages {
 
     record State(String kind, String platform, long since, int status) {}
 
-    record Logs(byte[] data, long next, boolean ended) {}
+    /** A chunk of a log: {@code data} is the log from {@code from} (past the offset asked when its start was dropped) to {@code next}. */
+    record Logs(byte[] data, long from, long next, boolean ended) {}
 
     /** A runtime event; {@code ageNanos}: how long ago the agent read it (clocks of hosts are not compared). */
     record Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos) {}
@@ -43,10 +44,12 @@ final class AppsMessages {
     record CheckpointPart(String platform, Statement statement, byte[] data) {}
 
     /**
-     * The stream of a sync from agent to agent: the first part carries the header (mode, paths, where the log part
-     * goes in the destination's output log and how long it is); the data is the archive, then the log part.
+     * The stream of a sync from agent to agent: the first part carries the header (mode, paths, where each log part
+     * goes in the destination's stdout and stderr logs and how long it is); the data is the archive, then the stdout
+     * part, then the stderr part.
      */
-    record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, byte[] data) {}
+    record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
+            long errLength, byte[] data) {}
 
     record Sync(String mode, int filesCopied, int filesDeleted, long bytesCopied, int entriesVanished, long nanos) {}
 

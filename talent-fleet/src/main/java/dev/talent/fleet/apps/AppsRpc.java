@@ -117,7 +117,7 @@ public final class AppsRpc {
                     return new AppsMessages.Reply("prepared", 0, true);
                 }))
                 .addMethod(STATE, unary(pool, o -> apps.state(o.app())))
-                .addMethod(LOGS, unary(pool, o -> apps.logs(o.app(), o.number(), parseInt(o.arg()))))
+                .addMethod(LOGS, unary(pool, o -> apps.logs(o.app(), o.id(), o.number(), parseInt(o.arg()))))
                 .addMethod(DESCRIBE, unary(pool, o -> apps.describe(o.app())))
                 .addMethod(OP, unary(pool, o -> op(apps, o)))
                 .addMethod(NEXT_EVENT, unary(pool, o -> event(apps.nextEvent(o.app(), o.platform(),
@@ -184,7 +184,9 @@ public final class AppsRpc {
                         head = c;
                         if (c.paths() == null || c.paths().size() > 1_000_000) throw new IOException("a sync names too many paths");
                         if (!"mirror".equals(c.mode()) && !"journal".equals(c.mode())) throw new IOException("not a sync mode");
-                        if (c.logLength() < 0 || c.logLength() > (64 << 20)) throw new IOException("a sync's log part is out of bounds");
+                        if (c.logLength() < 0 || c.logLength() > HostedApps.MAX_LOG_PART || c.errLength() < 0
+                                || c.errLength() > HostedApps.MAX_LOG_PART || c.logFrom() < 0 || c.errFrom() < 0)
+                            throw new IOException("a sync's log part is out of bounds");
                         open(apps, c.app(), MAX_SPOOL);
                     }
 
@@ -193,14 +195,16 @@ public final class AppsRpc {
 
                     @Override
                     AppsMessages.Sync complete() throws IOException {
-                        long archive = written() - head.logLength();
+                        long archive = written() - head.logLength() - head.errLength();
                         if (archive < 0) throw new IOException("a sync shorter than its log part");
                         try (InputStream in = spooled()) {
                             InputStream zip = new BoundedInput(in, archive);
                             AppsMessages.Sync r = apps.receiveSync(head.app(), head.platform(), head.mode(), head.paths(), zip, () -> {
                                 zip.skip(Long.MAX_VALUE);
-                                return in.readNBytes((int) head.logLength());
-                            }, head.logFrom());
+                                byte[] out = in.readNBytes((int) head.logLength()), err = in.readNBytes((int) head.errLength());
+                                if (out.length != head.logLength() || err.length != head.errLength()) throw new IOException("a sync's log parts are cut short");
+                                return new HostedApps.LogTail[] {new HostedApps.LogTail(head.logFrom(), out), new HostedApps.LogTail(head.errFrom(), err)};
+                            });
                             return r;
                         }
                     }
@@ -227,7 +231,10 @@ public final class AppsRpc {
                 yield new AppsMessages.Reply("removed", 0, true);
             }
             case "current-container" -> new AppsMessages.Reply(apps.currentContainer(o.app()), 0, true);
-            case "log-size" -> new AppsMessages.Reply("", apps.logSize(o.app()), true);
+            case "log-size" -> {
+                long[] sizes = apps.logSizes(o.app());
+                yield new AppsMessages.Reply(Long.toString(sizes[1]), sizes[0], true);
+            }
             case "create" -> {
                 AppContainer c = apps.create(o.app(), o.platform(), o.number() != 0, o.arg().isEmpty() ? Optional.empty() : Optional.of(o.arg()));
                 yield new AppsMessages.Reply(c.id(), 0, c.hasNetwork());

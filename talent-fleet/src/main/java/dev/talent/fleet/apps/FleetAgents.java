@@ -53,10 +53,19 @@ public interface FleetAgents extends AutoCloseable {
         record Ended(String platform, int status) implements AppState {}
 
         record Absent() implements AppState {}
+
+        /**
+         * Its program is gone and its exit status is not known: it ended while no agent of that host watched it (the
+         * agent was down, or restarted and had adopted it); the controller records it as ended with this reason.
+         */
+        record Lost(String platform) implements AppState {}
     }
 
     /** Output of an app on one host from {@code offset}; {@code next} is the offset after it. */
-    record LogChunk(byte[] data, long next, boolean ended) {}
+    record LogChunk(byte[] data, long from, long next, boolean ended) {}
+
+    /** The app's streams, as {@link #logs} names them. */
+    List<String> STREAMS = List.of("stdout", "stderr");
 
     /** Makes sure {@code host} holds the blob {@code sha256} (uploading {@code file} when not); the agent checks it. */
     void putBlob(String host, String sha256, Path file) throws FleetException, InterruptedException;
@@ -82,8 +91,16 @@ public interface FleetAgents extends AutoCloseable {
      */
     void resume(String host, String app) throws FleetException, InterruptedException;
 
-    /** At most {@code max} bytes of the app's output (stdout and stderr as written) on {@code host}. */
-    LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException;
+    /**
+     * At most {@code max} bytes of the app's {@code stream} ({@code stdout} or {@code stderr}, as written) on
+     * {@code host} from {@code offset}; past it when the host dropped that part (each keeps the newest of a stream).
+     */
+    LogChunk logs(String host, String app, String stream, long offset, int max) throws FleetException, InterruptedException;
+
+    /** Its stdout. */
+    default LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException {
+        return logs(host, app, "stdout", offset, max);
+    }
 
     /** Writes the app's working directory on {@code host} into {@code dir} (absent or empty). */
     void fetchWorkdir(String host, String app, Path dir) throws FleetException, InterruptedException;

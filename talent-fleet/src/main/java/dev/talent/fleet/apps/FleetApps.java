@@ -119,14 +119,16 @@ public final class FleetApps {
     }
 
     /**
-     * Writes the app's output to {@code out}, whole. The agents carry an app's output log along with each migration
-     * (the destination's copy continues the source's), so the output so far is read from where the app is now; when
-     * it moves, reading goes on at the same offset on its new host. With {@code follow}, keeps writing what comes
-     * until the app ends or {@code cancelled}.
+     * Writes the app's stdout to {@code out} and its stderr to {@code err} (either null: that stream is not read),
+     * whole. The agents carry an app's logs along with each migration (the destination's copies continue the
+     * source's), so the output so far is read from where the app is now; when it moves, reading goes on at the same
+     * offsets on its new host. A part a host dropped (each keeps the newest {@code 32 MiB} of a stream) is skipped and
+     * told to {@code notices}. With {@code follow}, keeps writing what comes until the app ends or {@code cancelled}.
      */
-    public void logs(String app, OutputStream out, boolean follow, BooleanSupplier cancelled)
-            throws FleetException, InterruptedException, IOException {
-        long offset = 0;
+    public void logs(String app, OutputStream out, OutputStream err, java.util.function.Consumer<String> notices, boolean follow,
+            BooleanSupplier cancelled) throws FleetException, InterruptedException, IOException {
+        List<OutputStream> sinks = java.util.Arrays.asList(out, err);
+        long[] offset = new long[2];
         while (true) {
             AppStore.AppView v = require(app);
             Optional<String> host = v.ended().map(AppRecords.Ended::host).or(() -> v.where().map(FleetAgents.Placement::host));
@@ -135,23 +137,38 @@ public final class FleetApps {
                 Thread.sleep(200);
                 continue;
             }
-            FleetAgents.LogChunk c;
-            try {
-                c = agents.logs(host.get(), app, offset, 256 * 1024);
-            } catch (FleetException e) {
-                // it may have moved between the read of its place and this call: read the place again
-                if (!follow || cancelled.getAsBoolean()) throw e;
+            boolean any = false, ended = true, retry = false;
+            for (int k = 0; k < 2 && !retry; k++) {
+                OutputStream sink = sinks.get(k);
+                if (sink == null) continue;
+                String stream = FleetAgents.STREAMS.get(k);
+                FleetAgents.LogChunk c;
+                try {
+                    c = agents.logs(host.get(), app, stream, offset[k], 256 * 1024);
+                } catch (FleetException e) {
+                    // it may have moved between the read of its place and this call: read the place again
+                    if (!follow || cancelled.getAsBoolean()) throw e;
+                    retry = true;
+                    continue;
+                }
+                if (c.from() < offset[k] || c.next() - c.from() != c.data().length)
+                    throw new FleetException("host " + host.get() + " sent a bad " + stream + " chunk (" + c.data().length + " bytes, offset "
+                            + offset[k] + " -> " + c.from() + ".." + c.next() + ")");
+                if (c.from() > offset[k])
+                    notices.accept((c.from() - offset[k]) + " bytes of " + app + "'s " + stream + " were dropped on " + host.get()
+                            + " (a host keeps the newest 32 MiB of each stream)");
+                sink.write(c.data());
+                offset[k] = c.next();
+                any |= c.data().length > 0;
+                ended &= c.ended();
+            }
+            if (retry) {
                 Thread.sleep(200);
                 continue;
             }
-            if (c.next() < offset || c.next() - offset != c.data().length)
-                throw new FleetException("host " + host.get() + " sent a bad log chunk (" + c.data().length + " bytes, offset "
-                        + offset + " -> " + c.next() + ")");
-            out.write(c.data());
-            offset = c.next();
-            if (c.data().length > 0) continue;
-            out.flush();
-            if (!follow || c.ended() && v.ended().isPresent() || cancelled.getAsBoolean()) return;
+            if (any) continue;
+            for (OutputStream o : sinks) if (o != null) o.flush();
+            if (!follow || ended && v.ended().isPresent() || cancelled.getAsBoolean()) return;
             Thread.sleep(200);
         }
     }

@@ -151,6 +151,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                 case "stopped" -> new AppState.Stopped(s.platform(), s.since());
                 case "ended" -> new AppState.Ended(s.platform(), s.status());
                 case "absent" -> new AppState.Absent();
+                case "lost" -> new AppState.Lost(s.platform());
                 default -> throw new FleetException("agent " + host + " answered an unknown state");
             };
         } catch (IOException e) {
@@ -169,10 +170,10 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     @Override
-    public LogChunk logs(String host, String app, long offset, int max) throws FleetException, InterruptedException {
+    public LogChunk logs(String host, String app, String stream, long offset, int max) throws FleetException, InterruptedException {
         try {
-            AppsMessages.Logs l = agent(host).call(AppsRpc.LOGS, new AppsMessages.Op("logs", app, "", "", String.valueOf(max), offset));
-            return new LogChunk(l.data() == null ? new byte[0] : l.data(), l.next(), l.ended());
+            AppsMessages.Logs l = agent(host).call(AppsRpc.LOGS, new AppsMessages.Op("logs", app, "", stream, String.valueOf(max), offset));
+            return new LogChunk(l.data() == null ? new byte[0] : l.data(), l.from(), l.next(), l.ended());
         } catch (IOException e) {
             throw fail("cannot read the output of " + app + " on " + host, e);
         }

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
 /**
  * The apps a host's agent holds, under its state directory: {@code blobs/} (content-addressed binaries and working
  * directory archives), {@code apps/APP/} (per platform a place as {@code talent run} lays it out, the accepted
- * checkpoints, {@code output.log}: the program's stdout as written, whole across hosts, since each migration
+ * checkpoints, {@code output.log} and {@code stderr.log}: the program's stdout and stderr as written, whole across
+ * hosts (the newest {@link LogCap#CAP} bytes of each kept), since each migration
  * carries it along) and {@code containers/} (runc's state). Programs run in runc containers made exactly as
  * {@code talent run} makes them ({@link LocalApp}).
  *
@@ -117,6 +118,8 @@ public final class HostedApps implements AutoCloseable {
         final AppsMessages.Start spec;
         final LocalApp local;
         final Path log;
+        /** The program's stderr (its containers append to it), carried along as {@link #log} is. */
+        final Path err;
         final Map<String, AppContainer> containers = new HashMap<>();
         final Map<Platform, LocalApp.Place> places = new HashMap<>();
         /** Journals of places prepared here as destinations (started at their mirror). */
@@ -127,10 +130,13 @@ public final class HostedApps implements AutoCloseable {
         Integer ended;
         /** Its program stopped at a checkpoint (a migration's safe point) and nothing runs it here now. */
         boolean stopped;
+        /** Why its program is gone without a known exit status (it ended while no agent here was its parent). */
+        String lost;
         ChangeJournal journal;
         OutgoingCheckpoint taken;
 
-        Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log) {
+        Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
+            this.err = err;
             this.name = name;
             this.spec = spec;
             this.local = local;
@@ -158,7 +164,7 @@ public final class HostedApps implements AutoCloseable {
                         Files.copy(blobs.path(sha), bin);
                     }
                 }
-                place = local.place(p, bin, spec.args(), log, host + "/" + p.name());
+                place = local.place(p, bin, spec.args(), log, Optional.of(err), host + "/" + p.name());
                 places.put(p, place);
             }
             return place;
@@ -172,10 +178,16 @@ public final class HostedApps implements AutoCloseable {
     }
 
     private synchronized ContainerHost containers() throws IOException {
+        return containers(true);
+    }
+
+    /** The container host, opened on first use; {@code removeLeftovers}: what an earlier agent left is removed then. */
+    private synchronized ContainerHost containers(boolean removeLeftovers) throws IOException {
         if (containers == null) {
             try {
-                containers = ContainerHost.open(dir.resolve("containers"));
-                for (ContainerHost.Leftover l : containers.leftovers()) {
+                // the programs' stderr goes to their apps' stderr.log, not to this agent's own stderr
+                containers = ContainerHost.open(dir.resolve("containers"), OutputStream.nullOutputStream());
+                if (removeLeftovers) for (ContainerHost.Leftover l : containers.leftovers()) {
                     events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent");
                     containers.removeLeftover(l.id());
                 }
@@ -226,10 +238,143 @@ public final class HostedApps implements AutoCloseable {
         Files.createDirectories(appDir);
         Path log = appDir.resolve("output.log");
         if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+        Path err = appDir.resolve("stderr.log");
+        if (!Files.exists(err, LinkOption.NOFOLLOW_LINKS)) Files.createFile(err);
+        for (Path f : List.of(log, err))
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) throw new IOException(f + " is not a regular file");
         containers();
-        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log);
+        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log, err);
         apps.put(s.app(), h);
         return h;
+    }
+
+    private Path recordFile(String app) {
+        return dir.resolve("apps").resolve(app).resolve(RunningRecord.FILE);
+    }
+
+    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover()}). */
+    private void persist(Hosted h) {
+        RunningRecord r;
+        synchronized (this) {
+            if (h.current == null || h.running == null || apps.get(h.name) != h) return;
+            r = new RunningRecord(h.spec, h.current.name(), h.running.id(), h.since, h.ended);
+        }
+        try {
+            RunningRecord.write(dir.resolve("apps").resolve(h.name), r);
+        } catch (IOException e) {
+            events.accept("cannot record that " + h.name + " runs in " + r.container() + " (an agent restarted after this one would not adopt it): "
+                    + e.getMessage());
+        }
+    }
+
+    /** At most this many app directories are looked at when an agent starts. */
+    static final int MAX_RECOVERED = 4096;
+
+    /**
+     * Called once when the agent starts, before it serves: takes over the apps an earlier agent on this state
+     * directory was running ({@code apps/APP/running.json}, see {@link RunningRecord}). An app whose container runc
+     * still runs is adopted (it runs on; the controller sees it {@code running} again); an app whose container is gone
+     * or stopped ended while no agent watched it: it is kept as {@code lost} (its output stays readable) for the
+     * controller to record. Everything else goes: app directories without a valid record (an app being removed, a
+     * destination prepared for a migration that agent never finished) and every container that no record names.
+     */
+    public void recover() throws IOException, InterruptedException {
+        Path appsDir = dir.resolve("apps");
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(appsDir)) {
+            entries = list.limit(MAX_RECOVERED).toList();
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        ContainerHost ch = entries.isEmpty() ? null : containers(false);
+        for (Path e : entries) {
+            String name = e.getFileName().toString();
+            try {
+                Optional<RunningRecord> r = RunningRecord.read(e, host, System.currentTimeMillis());
+                if (r.isEmpty()) {
+                    events.accept("removing " + printable(name) + ": no record of a container that runs it (left by an earlier agent)");
+                    deleteEntry(e);
+                } else {
+                    recover(r.get(), ch).ifPresent(keep::add);
+                }
+            } catch (IOException x) {
+                events.accept("not adopting " + printable(name) + ": " + x.getMessage() + "; removing it");
+                Hosted h;
+                synchronized (this) {
+                    h = APP.matcher(name).matches() ? apps.get(name) : null;
+                }
+                if (h != null) remove(name);
+                else deleteEntry(e);
+            }
+        }
+        if (ch == null) return;
+        for (ContainerHost.Leftover l : ch.leftovers()) {
+            if (keep.contains(l.id())) continue;
+            events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent: no app record names it");
+            try {
+                ch.removeLeftover(l.id());
+            } catch (dev.talent.container.ContainerException x) {
+                events.accept("cannot remove container " + l.id() + ": " + x.getMessage());
+            }
+        }
+    }
+
+    private static void deleteEntry(Path e) throws IOException {
+        if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) deleteTree(e);
+        else Files.deleteIfExists(e);
+    }
+
+    /** One recorded app: adopted (its container's id returned) or kept as lost. */
+    private Optional<String> recover(RunningRecord r, ContainerHost ch) throws IOException, InterruptedException {
+        for (String sha : r.spec().binaries().values())
+            if (!Files.isRegularFile(blobs.path(sha), LinkOption.NOFOLLOW_LINKS)) throw new IOException("its binary " + sha + " is not here");
+        Platform p = r.checkedPlatform();
+        Hosted h = admit(r.spec());
+        LocalApp.Place place = h.place(p);
+        if (r.ended() != null) {
+            // it ended while the agent before watched it: its status is known; its stopped container goes below
+            synchronized (this) {
+                h.current = p;
+                h.since = r.since();
+                h.ended = r.ended();
+            }
+            events.accept(r.spec().app() + " ended on " + host + "/" + p.name() + " with status " + r.ended() + " (before this agent started)");
+            return Optional.empty();
+        }
+        Optional<ContainerHost.LeftoverProcess> proc = ch.leftoverProcess(r.container());
+        AdoptedContainer c = null;
+        if (proc.isPresent() && proc.get().status().equals("running")) {
+            try {
+                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err);
+            } catch (IOException gone) {
+                events.accept(r.spec().app() + ": " + gone.getMessage());
+            }
+        }
+        synchronized (this) {
+            h.current = p;
+            h.since = r.since();
+        }
+        if (c == null) {
+            String was = proc.map(ContainerHost.LeftoverProcess::status).orElse("gone");
+            synchronized (this) {
+                h.lost = "its container " + r.container() + " on " + host + "/" + p.name() + " is " + was
+                        + ": its program ended while no agent of " + host + " watched it (exit status unknown)";
+            }
+            events.accept(r.spec().app() + ": " + h.lost);
+            return Optional.empty();
+        }
+        AppContainer adopted = place.adopt(c, r.serial());
+        synchronized (this) {
+            h.running = adopted;
+            h.containers.put(adopted.id(), adopted);
+        }
+        track(h, adopted);
+        ChangeJournal j = ChangeJournal.watch(place.work());
+        synchronized (this) {
+            h.journal = j;
+        }
+        events.accept("adopted " + r.spec().app() + " on " + host + "/" + p.name() + ": container " + r.container() + " (pid "
+                + proc.get().pid() + ") left running by an earlier agent");
+        return Optional.of(r.container());
     }
 
     // ---- the app's life on this host ----
@@ -263,6 +408,7 @@ public final class HostedApps implements AutoCloseable {
                 RuntimeEvent e = place.containers().nextEvent(Duration.ofNanos(Math.max(1, by - System.nanoTime())));
                 if (e instanceof RuntimeEvent.Started || e instanceof RuntimeEvent.ProcessExited) break;
             }
+            persist(h);
             events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
         } catch (IOException | RuntimeException e) {
             remove(s.app());
@@ -277,9 +423,15 @@ public final class HostedApps implements AutoCloseable {
         c.onExit().thenAccept(status -> {
             synchronized (this) {
                 // a stop at a checkpoint is a migration's: the app is not over
-                if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                if (h.running == c && status == AdoptedContainer.UNKNOWN_STATUS) {
+                    h.lost = "its program ended on " + host + "/" + h.current.name() + " after its agent restarted (container "
+                            + c.id() + "; the exit status of a process the agent did not start is not knowable)";
+                    events.accept(h.name + ": " + h.lost);
+                } else if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;
                     events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
+                    // (outside this lock: persist takes it itself)
+                    Thread.ofVirtual().start(() -> persist(h));
                 } else if (h.running == c) {
                     // stopped for a migration: the checkpoint it left is not yet taken
                     h.stopped = true;
@@ -293,24 +445,63 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = find(app).orElse(null);
         if (h == null || h.current == null) return new AppsMessages.State("absent", "", 0, 0);
         if (h.ended != null) return new AppsMessages.State("ended", h.current.name(), h.since, h.ended);
+        if (h.lost != null) return new AppsMessages.State("lost", h.current.name(), h.since, 0);
         if (h.stopped) return new AppsMessages.State("stopped", h.current.name(), h.since, 0);
         return new AppsMessages.State("running", h.current.name(), h.since, 0);
     }
 
-    public AppsMessages.Logs logs(String app, long offset, int max) throws IOException {
+    /** The stream's log file: {@code stdout} (also "") or {@code stderr}. */
+    static Path stream(Hosted h, String stream) throws IOException {
+        return switch (stream == null ? "" : stream) {
+            case "", "stdout" -> h.log;
+            case "stderr" -> h.err;
+            default -> throw new IOException("not a stream: '" + printable(stream) + "' (stdout, stderr)");
+        };
+    }
+
+    /**
+     * Up to {@code max} bytes of the app's {@code stream} from {@code offset}; when the start of the log was dropped
+     * (over its cap), the chunk starts at the first byte kept ({@code from} > {@code offset}).
+     */
+    public AppsMessages.Logs logs(String app, String stream, long offset, int max) throws IOException {
         Hosted h = app(app);
-        boolean ended = state(app).kind().equals("ended");
+        Path file = stream(h, stream);
+        String kind = state(app).kind();
+        boolean ended = kind.equals("ended") || kind.equals("lost");
         if (offset < 0) throw new IOException("negative log offset");
         int n = Math.max(0, Math.min(max, MAX_LOG_READ));
-        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             long size = f.length();
-            if (offset >= size) return new AppsMessages.Logs(new byte[0], size, ended);
-            byte[] b = new byte[(int) Math.min(n, size - offset)];
-            f.seek(offset);
+            if (offset >= size) return new AppsMessages.Logs(new byte[0], offset, offset, ended);
+            long from = Math.max(offset, LogCap.retainedFrom(file, size));
+            byte[] b = new byte[(int) Math.min(n, size - from)];
+            f.seek(from);
             f.readFully(b);
-            return new AppsMessages.Logs(b, offset + b.length, ended && offset + b.length >= size);
+            return new AppsMessages.Logs(b, from, from + b.length, ended && from + b.length >= size);
         }
     }
+
+    /** Keeps each app's logs within {@link LogCap#CAP}; run every {@link #CAP_EVERY} by the agent. */
+    public void capLogs() {
+        List<Hosted> all;
+        synchronized (this) {
+            all = new ArrayList<>(apps.values());
+        }
+        for (Hosted h : all) {
+            for (Path f : List.of(h.log, h.err)) {
+                try {
+                    if (LogCap.enforce(f, Files.size(f)))
+                        events.accept(h.name + ": its " + (f == h.log ? "stdout" : "stderr") + " log passed " + (LogCap.CAP >> 20)
+                                + " MiB on " + host + "; its oldest part was dropped");
+                } catch (IOException e) {
+                    events.accept("cannot bound " + f + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** How often the agent bounds its apps' logs. */
+    public static final Duration CAP_EVERY = Duration.ofSeconds(1);
 
     /** Stops the app here and removes everything of it (nothing to do when absent). */
     public void remove(String app) throws IOException, InterruptedException {
@@ -319,6 +510,8 @@ public final class HostedApps implements AutoCloseable {
             h = apps.remove(checkApp(app));
         }
         if (h == null) return;
+        // the record goes first: an agent killed from here on finds no record and removes what is left
+        Files.deleteIfExists(recordFile(h.name));
         List<AppContainer> cs;
         synchronized (this) {
             cs = new ArrayList<>(h.containers.values());
@@ -351,7 +544,7 @@ public final class HostedApps implements AutoCloseable {
     public String currentContainer(String app) throws IOException {
         Hosted h = app(app);
         synchronized (this) {
-            if (h.running == null || h.ended != null) throw new IOException("app " + app + " does not run on " + host);
+            if (h.running == null || h.ended != null || h.lost != null) throw new IOException("app " + app + " does not run on " + host);
             return h.running.id();
         }
     }
@@ -450,9 +643,11 @@ public final class HostedApps implements AutoCloseable {
             h.current = p;
             h.running = c;
             h.ended = null;
+            h.lost = null;
             h.stopped = false;
             h.since = System.currentTimeMillis();
         }
+        persist(h);
     }
 
     /**
@@ -591,7 +786,7 @@ public final class HostedApps implements AutoCloseable {
     public AppsMessages.Sync syncTo(AppsMessages.Send to) throws IOException, InterruptedException {
         Hosted h = app(to.app());
         if (!to.mode().equals("mirror") && !to.mode().equals("journal")) throw new IOException("not a sync mode: " + printable(to.mode()));
-        long destinationLogSize = link.logSize(to);
+        long[] destinationLogs = link.logSizes(to);
         Platform p = checkPlatform(to.platform());
         ChangeJournal j;
         synchronized (this) {
@@ -601,16 +796,51 @@ public final class HostedApps implements AutoCloseable {
         Changes changes = j.drain();
         String mode = to.mode().equals("mirror") || changes instanceof Changes.Overflow ? "mirror" : "journal";
         List<String> paths = mode.equals("mirror") ? List.of("") : ((Changes.Listed) changes).paths().stream().map(Path::toString).sorted().toList();
-        byte[] logTail;
-        long logFrom = Math.min(destinationLogSize, Files.size(h.log));
-        try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "r")) {
-            long size = f.length();
-            logTail = new byte[(int) Math.min(size - logFrom, 64L << 20)];
-            f.seek(logFrom);
-            f.readFully(logTail);
+        LogTail out = LogTail.of(h.log, destinationLogs[0]), err = LogTail.of(h.err, destinationLogs[1]);
+        return link.sendSync(to, mode, paths, out, err, o -> WorkdirArchive.pack(h.place(p).work(),
+                paths.stream().map(Path::of).toList(), o));
+    }
+
+    /** The most a sync carries of one log: its cap and what the program may have added since the last check. */
+    static final long MAX_LOG_PART = LogCap.CAP + (8L << 20);
+
+    /** What a destination lacks of a log: its bytes from {@code from} (block-aligned when the source dropped the start). */
+    record LogTail(long from, byte[] bytes) {
+        /** The part of {@code log} after {@code destinationSize}, within what is kept and {@link #MAX_LOG_PART}. */
+        static LogTail of(Path log, long destinationSize) throws IOException {
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                long size = f.length();
+                long from = Math.max(0, Math.min(destinationSize, size));
+                long kept = Math.max(LogCap.retainedFrom(log, size), (size - MAX_LOG_PART) / 4096 * 4096);
+                if (from < kept) from = kept;
+                byte[] b = new byte[(int) (size - from)];
+                f.seek(from);
+                f.readFully(b);
+                return new LogTail(from, b);
+            }
         }
-        return link.sendSync(to, mode, paths, logFrom, logTail, out -> WorkdirArchive.pack(h.place(p).work(),
-                paths.stream().map(Path::of).toList(), out));
+
+        /**
+         * Appends to {@code log} what it lacks of this part (never truncating: on the source's own host this is the
+         * file the program still appends to). A part that starts past its end (the source dropped the start)
+         * leaves a hole there: this copy drops the same.
+         */
+        void appendTo(Path log) throws IOException {
+            if (from < 0) throw new IOException("log offset " + from + " out of range");
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+                long size = f.length();
+                if (from > size) {
+                    f.setLength(from);
+                    LogCap.dropBefore(log, from);
+                    size = from;
+                }
+                long skip = size - from;
+                if (skip < bytes.length) {
+                    f.seek(size);
+                    f.write(bytes, (int) skip, (int) (bytes.length - skip));
+                }
+            }
+        }
     }
 
     /** Where streams of the app are spooled on their way in. */
@@ -620,19 +850,21 @@ public final class HostedApps implements AutoCloseable {
         return d;
     }
 
-    public long logSize(String app) throws IOException {
-        return Files.size(app(app).log);
+    /** The sizes of the app's stdout and stderr logs here. */
+    public long[] logSizes(String app) throws IOException {
+        Hosted h = app(app);
+        return new long[] {Files.size(h.log), Files.size(h.err)};
     }
 
-    /** The log part of a sync, read after its archive. */
+    /** The log parts of a sync (stdout's, then stderr's), read after its archive. */
     @FunctionalInterface
     interface LogPart {
-        byte[] read() throws IOException;
+        LogTail[] read() throws IOException;
     }
 
     /** Destination: applies a sync (the archive staged, then synced into the place's working directory by talent-env). */
     public AppsMessages.Sync receiveSync(String app, String platform, String mode, List<String> paths, InputStream archive,
-            LogPart logPart, long logFrom) throws IOException {
+            LogPart logPart) throws IOException {
         Hosted h = app(app);
         Platform p = checkPlatform(platform);
         LocalApp.Place place = h.place(p);
@@ -657,19 +889,10 @@ public final class HostedApps implements AutoCloseable {
                 }
                 if (j != null) j.drain();
             }
-            // the output log: this host's copy becomes the source's, up to what it had
-            byte[] log = logPart.read();
-            if (logFrom < 0 || logFrom > Files.size(h.log)) throw new IOException("log offset " + logFrom + " beyond this host's copy");
-            // (only what this copy lacks is appended, never truncated: on the source's own host, the same app, this is
-            // the very file the program still appends to)
-            try (RandomAccessFile f = new RandomAccessFile(h.log.toFile(), "rw")) {
-                long size = f.length();
-                long skip = size - logFrom;
-                if (skip < log.length) {
-                    f.seek(size);
-                    f.write(log, (int) skip, (int) (log.length - skip));
-                }
-            }
+            // the logs: this host's copies become the source's, up to what it had
+            LogTail[] logs = logPart.read();
+            logs[0].appendTo(h.log);
+            logs[1].appendTo(h.err);
             return new AppsMessages.Sync(r.mode(), r.filesCopied(), r.filesDeleted(), r.bytesCopied(), r.entriesVanished(), r.nanos());
         } finally {
             deleteTree(staging);

@@ -212,6 +212,20 @@ class AppReconcilerIT {
     }
 
     @Test
+    void anAppLostWhileItsAgentWasDownIsRecordedAsEndedWithThatReason() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement at = view("svc").where().orElseThrow();
+        agents.host(at.host()).put("svc", new FleetAgents.AppState.Lost("x86_64"));
+        leader.step("svc");
+        assertThat(view("svc").ended()).hasValueSatisfying(e -> {
+            assertThat(e.status()).isNull();
+            assertThat(e.host()).isEqualTo(at.host());
+            assertThat(e.error()).startsWith("lost: its program ended on " + at.host()).contains("exit status unknown");
+        });
+    }
+
+    @Test
     void aDeposedLeaderCannotWrite() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
         etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();

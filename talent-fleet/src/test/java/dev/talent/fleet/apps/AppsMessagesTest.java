@@ -30,7 +30,7 @@ class AppsMessagesTest {
         byte[] data = new byte[AppsRpc.CHUNK];
         new java.util.Random(3).nextBytes(data);
         AppsMessages.SyncPart sync = roundTrip(new JsonMarshaller<>(AppsMessages.SyncPart.class, AppsRpc.MAX_MESSAGE),
-                new AppsMessages.SyncPart(null, null, null, null, 0, 0, data));
+                new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, data));
         assertThat(sync.data()).isEqualTo(data);
     }
 

@@ -108,8 +108,8 @@ final class InMemoryAgents implements FleetAgents {
     }
 
     @Override
-    public synchronized LogChunk logs(String host, String app, long offset, int max) {
-        return new LogChunk(new byte[0], offset, !(state(host, app) instanceof AppState.Running));
+    public synchronized LogChunk logs(String host, String app, String stream, long offset, int max) {
+        return new LogChunk(new byte[0], offset, offset, !(state(host, app) instanceof AppState.Running));
     }
 
     @Override public void fetchWorkdir(String host, String app, Path dir) throws FleetException {
