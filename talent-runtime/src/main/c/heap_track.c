@@ -7,7 +7,8 @@
  * [tl_hdr][the program's bytes]: the header holds the block's index in one dense array of live headers
  * (tl_heap_live), its site and its size. Allocating appends to the array; freeing moves the last entry into
  * the hole. Nothing else is touched, so tracking costs one cache line next to the block and one entry of the
- * array; pointers are looked up only at checkpoint time (heap_write.c).
+ * array; pointers are looked up only at checkpoint time (heap_write.c). Blocks of up to 256 bytes, header
+ * included, are slots of heap_slab.c (flag TL_HDR_SLAB), larger ones come from the C library's allocator.
  *
  * A pointer passed to free or realloc is ours exactly when the idx in the 16 bytes before it names an entry
  * of the array that holds that very header; anything else (memory of the runtime itself, which uses the
