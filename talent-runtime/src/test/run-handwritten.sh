@@ -107,7 +107,7 @@ for isa in $ISAS x86_64-musl; do
     fi
     rm -f "$WORK/obj/$isa/libtalent.a"
     ar rcs "$WORK/obj/$isa/libtalent.a" "$WORK/obj/$isa"/*.o
-    for prog in recurse narrow format_sample structures untyped filerw waiter; do
+    for prog in recurse narrow format_sample structures untyped filerw waiter alloc_classes; do
         files="$TESTC/$prog.c"
         [ $prog = recurse ] && files="$files $TESTC/recurse_program.c"
         if ! $cc $genflags -I"$SRC/include" $files "$WORK/obj/$isa/libtalent.a" -lm $WRAP -o "$WORK/bin/$prog.$isa"; then
@@ -295,6 +295,16 @@ for isa in x86_64 s390x; do
         pass "dangling heap pointer on $isa: saved as indeterminate, warning naming list->next->next->data"
     else
         fail "dangling heap pointer on $isa: exit $rc, stderr: $(cat "$dir.err")"
+    fi
+done
+
+# ---------------------------------------------------------------- the allocator behind tracked blocks
+for isa in $ISAS x86_64-musl; do
+    out=$(run $isa alloc_classes 2>&1)
+    if [ $? = 0 ] && [ "$(echo "$out" | tail -1)" = "all checks passed" ]; then
+        pass "alloc_classes on $isa: blocks of 0..300 bytes zero-filled, aligned, disjoint, kept across realloc, reused"
+    else
+        fail "alloc_classes on $isa: $(echo "$out" | grep -v '^allocated\|^realloc\|^freed' | head -5)"
     fi
 done
 

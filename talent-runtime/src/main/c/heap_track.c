@@ -7,7 +7,8 @@
  * [tl_hdr][the program's bytes]: the header holds the block's index in one dense array of live headers
  * (tl_heap_live), its site and its size. Allocating appends to the array; freeing moves the last entry into
  * the hole. Nothing else is touched, so tracking costs one cache line next to the block and one entry of the
- * array; pointers are looked up only at checkpoint time (heap_write.c).
+ * array; pointers are looked up only at checkpoint time (heap_write.c). Blocks of up to 256 bytes, header
+ * included, are slots of heap_slab.c (flag TL_HDR_SLAB), larger ones come from the C library's allocator.
  *
  * A pointer passed to free or realloc is ours exactly when the idx in the 16 bytes before it names an entry
  * of the array that holds that very header; anything else (memory of the runtime itself, which uses the
@@ -18,6 +19,7 @@
  * heap_real.c, which calls malloc & co.: the runtime's own memory still works, and blocks allocated through
  * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
+#include "heap_slab.h"
 #include "diag.h"
 #include "xalloc.h"
 
@@ -123,7 +125,7 @@ tl_hdr **tl_heap_live;
 uint32_t tl_heap_nlive;
 static uint32_t cap_live;
 
-__attribute__((noinline, cold)) static void grow_live(void)
+static void grow_live(void)
 {
     size_t cap = cap_live ? 2 * (size_t)cap_live : 4096;
     tl_hdr **v;
@@ -136,11 +138,9 @@ __attribute__((noinline, cold)) static void grow_live(void)
     cap_live = (uint32_t)cap;
 }
 
-static void *track(void *raw, size_t size, uint32_t site, uint32_t flags)
+static inline void *track_in(void *raw, size_t size, uint32_t site, uint32_t flags)
 {
     tl_hdr *h = raw;
-    if (__builtin_expect(tl_heap_nlive == cap_live, 0))
-        grow_live();
     h->idx = tl_heap_nlive;
     tl_heap_live[tl_heap_nlive++] = h;
     h->site = site;
@@ -151,6 +151,20 @@ static void *track(void *raw, size_t size, uint32_t site, uint32_t flags)
     h->size_hi = flags;
 #endif
     return h + 1;
+}
+
+__attribute__((noinline, cold)) static void *track_grown(void *raw, size_t size, uint32_t site, uint32_t flags)
+{
+    grow_live();
+    return track_in(raw, size, site, flags);
+}
+
+/* The growth is a tail call, so that an allocation path that calls nothing else saves no register. */
+static inline void *track(void *raw, size_t size, uint32_t site, uint32_t flags)
+{
+    if (__builtin_expect(tl_heap_nlive == cap_live, 0))
+        return track_grown(raw, size, site, flags);
+    return track_in(raw, size, site, flags);
 }
 
 static void untrack(tl_hdr *h)
@@ -353,11 +367,10 @@ __attribute__((noinline)) static void *alloc_large(size_t size, uint32_t site)
     return track(raw, size, site, 0);
 }
 
-/* Small blocks: malloc and zeroing here, since glibc's calloc bypasses its per-thread cache. The request is rounded
- * up to whole 8-byte words, which the smallest blocks zero inline (a memset call cost about as much as the
- * tracking itself); glibc's usable sizes are multiples of 8, so the rounding costs no memory there. The large
- * path is out of line so that this one keeps few registers live across the call of malloc. */
-static void *alloc_zeroed(size_t size, uint32_t site)
+/* Medium blocks: malloc and zeroing here, since glibc's calloc bypasses its per-thread cache. The request is
+ * rounded up to whole 8-byte words (glibc's usable sizes are multiples of 8, so the rounding costs no memory
+ * there). The large path is out of line so that this one keeps few registers live across the call of malloc. */
+__attribute__((noinline)) static void *alloc_medium(size_t size, uint32_t site)
 {
     void *raw;
     if (__builtin_expect(size >= LARGE_BLOCK, 0))
@@ -365,8 +378,35 @@ static void *alloc_zeroed(size_t size, uint32_t site)
     raw = tl_raw_malloc(sizeof(tl_hdr) + (size + 7) / 8 * 8);
     if (!raw)
         return NULL;
-    zero_words((uint64_t *)((tl_hdr *)raw + 1), (size + 7) / 8);
+    memset((tl_hdr *)raw + 1, 0, (size + 7) / 8 * 8);
     return track(raw, size, site, 0);
+}
+
+/* Small blocks (up to 16 * (TL_SLAB_CLASSES - 1) bytes): a slot of heap_slab.c, header included, zeroed in whole
+ * 8-byte words (a slot's payload is a multiple of 16 bytes), the smallest inline (a memset call cost about as
+ * much as the tracking itself). No call on this path but a slot carved from a new chunk. */
+static inline void *small_block(void *raw, size_t size, uint32_t site)
+{
+    zero_words((uint64_t *)((tl_hdr *)raw + 1), (size + 7) / 8);
+    return track(raw, size, site, TL_HDR_SLAB);
+}
+
+__attribute__((noinline)) static void *alloc_carved(size_t size, uint32_t site)
+{
+    void *raw = tl_slab_carve(TL_SLAB_CLASS((unsigned)size));
+    return raw ? small_block(raw, size, site) : NULL;
+}
+
+/* Every call here is a tail call, so the common path saves no register. */
+static void *alloc_zeroed(size_t size, uint32_t site)
+{
+    void *raw;
+    if (__builtin_expect(size > 16 * (TL_SLAB_CLASSES - 1), 0))
+        return alloc_medium(size, site);
+    raw = tl_slab_pop(TL_SLAB_CLASS((unsigned)size));
+    if (__builtin_expect(!raw, 0))
+        return alloc_carved(size, site);
+    return small_block(raw, size, site);
 }
 
 void *tl_heap_alloc(size_t size, uint32_t site)
@@ -405,7 +445,10 @@ static void free_block(void *p)
         return;
     }
     untrack(h);
-    tl_raw_free(raw_of(h));
+    if (__builtin_expect(h->size_hi & TL_HDR_SLAB, 1))
+        tl_slab_free(h, TL_SLAB_CLASS(h->size_lo));
+    else
+        tl_raw_free(raw_of(h));
 }
 
 static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
@@ -426,7 +469,15 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         free_block(p);
         return alloc_zeroed(0, site);
     }
-    if (h->size_hi & TL_HDR_ALIGNED) {
+    if ((h->size_hi & TL_HDR_SLAB) && size <= 16 * (TL_SLAB_CLASSES - 1) && TL_SLAB_CLASS(size) == TL_SLAB_CLASS(old)) {
+        /* the same slot holds it: the bytes past the old size are zero already or zeroed here */
+        if (size > old)
+            memset((char *)p + old, 0, size - old);
+        h->site = site;
+        h->size_lo = (uint32_t)size;
+        return p;
+    }
+    if (h->size_hi & TL_HDR_FLAGS) {
         void *q = alloc_zeroed(size, site);
         if (!q)
             return NULL;

@@ -12,7 +12,8 @@
 
 /* The header before a tracked block. idx: its index in tl_heap_live; site: index in the site table; size:
  * the size the program asked for (size_lo | size_hi << 32; bit 31 of size_hi flags an over-aligned block,
- * whose underlying allocation starts at the pointer stored just before the header). */
+ * whose underlying allocation starts at the pointer stored just before the header; bit 30 a block in a slot
+ * of heap_slab.c, whose class follows from the size). */
 typedef struct tl_hdr {
     uint32_t idx;
     uint32_t site;
@@ -21,6 +22,8 @@ typedef struct tl_hdr {
 } tl_hdr;
 
 #define TL_HDR_ALIGNED 0x80000000u
+#define TL_HDR_SLAB 0x40000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;
@@ -28,7 +31,7 @@ extern uint32_t tl_heap_nlive;
 static inline size_t tl_hdr_size(const tl_hdr *h)
 {
 #if SIZE_MAX > 0xFFFFFFFFu
-    return (size_t)h->size_lo | (size_t)(h->size_hi & ~TL_HDR_ALIGNED) << 32;
+    return (size_t)h->size_lo | (size_t)(h->size_hi & ~TL_HDR_FLAGS) << 32;
 #else
     return (size_t)h->size_lo;
 #endif
