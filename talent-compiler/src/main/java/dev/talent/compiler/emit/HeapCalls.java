@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * Rewrites calls of malloc, calloc, realloc, free, strdup and strndup into the runtime's tracking entry
  * points (talent.h "heap"), passing the element type inferred at the call (the lvalue the result is
- * assigned to or initialises, a cast of the result, the function's return type for {@code return malloc(..)},
+ * assigned to or initialises, a cast of the result, the parameter it is passed as, the function's return type for {@code return malloc(..)},
  * else {@code sizeof *p} / {@code sizeof(T)} in the size arguments) and the call's position. A
  * {@code #pragma talent alloc_type(T)} on the line before the call names the type and wins over inference.
  * A malloc or calloc whose type stays unknown is a warning naming the site (the block is carried as bytes).
@@ -190,9 +190,26 @@ public final class HeapCalls {
             case "CStyleCastExpr", "VarDecl" -> p.qualType();
             case "BinaryOperator" -> p.attr("opcode").equals("=") && p.child(1) == child ? p.child(0).qualType() : null;
             case "ReturnStmt" -> enclosingFunctionReturn(p);
+            case "CallExpr" -> parameterType(p, child);
             default -> null;
         };
         return pointee(target);
+    }
+
+    /** The type of the parameter that {@code arg} of {@code call} is passed as, when the callee has a prototype. */
+    private static String parameterType(Node call, Node arg) {
+        int i = call.inner().indexOf(arg);
+        if (i < 1) return null;
+        Node callee = Ast.strip(call.child(0));
+        if (callee == null) return null;
+        try {
+            CType t = CTypeParser.parse(callee.qualType());
+            if (t instanceof CType.Pointer ptr) t = ptr.to();
+            if (!(t instanceof CType.Function fn) || i - 1 >= fn.params().size()) return null;
+            return TypeResolver.spell(fn.params().get(i - 1));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String enclosingFunctionReturn(Node n) {

@@ -34,7 +34,7 @@ class AllocaCallsTest {
               return acc;
             }
             static int leaf(int n) { char *p = alloca(n + 1); p[0] = 1; return p[0]; }
-            int main(void) { printf("%ld %d\\n", work(3), leaf(2)); return 0; }
+            int main(void) { printf("%ld %d %ld\\n", work(3), leaf(2), fill(alloca(4), 4)); return 0; }
             """;
 
     @Test
@@ -53,6 +53,8 @@ class AllocaCallsTest {
         assertThat(out).contains("talent_save_mem(1, \"__talent_al\"").contains("talent_restore_mem(1, (void *)&__talent_al");
         // a function that does not checkpoint gets the same tracked blocks (freed at its return)
         assertThat(lines.get(15)).contains("talent_alloca(&__talent_al, n + 1, &talent_td_");
+        // typed from the parameter it is passed as (fill's char *), then hoisted out of the chain call's arguments
+        assertThat(lines.get(16)).containsPattern("__talent_t\\d+ = \\(talent_alloca\\(&__talent_al, 4, &talent_td_\\d+, \"alloca:m.c:17:");
         assertThat(out).doesNotContain("__talent_alloca_call(&").doesNotContain("= alloca(");
         // no clean clone (it would be inlined, and the runtime orders the frames' lists by their addresses)
         assertThat(out).doesNotContain("work__talent_clean").contains("fill__talent_clean");
