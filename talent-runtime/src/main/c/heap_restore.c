@@ -13,6 +13,7 @@
 #include "heap_restore.h"
 #include "heap_write.h"
 #include "bulk.h"
+#include "frame_alloca.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,7 @@ void tl_heap_restore(tl_checkpoint *ck)
         tl_warn("%llu heap blocks have bytes after their last whole element (a flexible array member?); they were "
                 "copied as raw bytes from %s, whose byte order or pointer width differs", (unsigned long long)foreign_tails,
                 ck->platform);
+    tl_alloca_check_restored();
 }
 
 static int cmp_id(const void *x, const void *y);

@@ -21,6 +21,7 @@
 #include "tcp_handoff.h"
 #include "heap_restore.h"
 #include "heap_track.h"
+#include "frame_alloca.h"
 #include "precopy.h"
 
 #include <errno.h>
@@ -254,6 +255,7 @@ int main(int argc, char **argv)
         talent_unwinding = 0;
         tl_frames_reset();
         tl_heap_release_written();
+        tl_alloca_forget();
         tl_rstats.start_ms = tl_now_ms();
         previous = ck;
         ck = tl_xcalloc(1, sizeof *ck);

@@ -5,6 +5,7 @@
 #include "site.h"
 #include "signals.h"
 #include "precopy.h"
+#include "frame_alloca.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,8 @@ int talent_site_slow(unsigned point)
     tl_site_set_after(then);
     tl_site_taken_ns = tl_realtime_ns();
     checkpoint_point = point;
+    /* every frame of the chain is above this one: alloca lists below it belong to frames a longjmp skipped */
+    tl_alloca_sweep_dead();
     talent_unwinding = 1;
     return 1;
 }

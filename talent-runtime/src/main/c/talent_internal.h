@@ -25,5 +25,6 @@
 #include "blocking.h"
 #include "files.h"
 #include "events.h"
+#include "frame_alloca.h"
 
 #endif /* TALENT_INTERNAL_H */

@@ -253,6 +253,15 @@ void talent_free(void *p);
 char *talent_strdup(const char *s, const char *site);
 char *talent_strndup(const char *s, size_t n, const char *site);
 
+/* ---------------------------------------------------------------- alloca (frame_alloca.c) */
+
+/* In an instrumented function, alloca(size) becomes talent_alloca(&__talent_al, size, elem, site), where
+ * __talent_al is a frame variable (0 at the function's entry) that talent_alloca_release, its cleanup, frees with
+ * every block allocated through it when the function returns. The block is a tracked heap block (elem and site
+ * as for talent_malloc), saved and restored like one; the frame variable points to the frame's list of blocks. */
+void *talent_alloca(void **list, size_t size, const talent_type *elem, const char *site);
+void talent_alloca_release(void **list);
+
 /* ---------------------------------------------------------------- open files (issue 4) */
 
 /* This header includes no libc header on purpose: it is included first in every instrumented file, before

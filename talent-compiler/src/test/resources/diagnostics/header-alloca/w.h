@@ -2,6 +2,6 @@
 static int work(int n) {
   for (int i = 0; i < n; i++) {
     // BUG: Diagnostic contains: alloca in 'work'
-    char *v = alloca(n);
+    char *v = __builtin_alloca_with_align(n, 64);
     v[0] = 1; }
   return n; }

@@ -11,8 +11,8 @@ int main(int argc, char **argv) {
   pthread_create(&t, 0, run, 0);
   // BUG: Diagnostic contains: inline assembly cannot be checkpointed portably
   __asm__ volatile("" ::: "memory");
-  // BUG: Diagnostic contains: alloca in 'main', a function that may checkpoint
-  char *p = alloca(16);
+  // BUG: Diagnostic contains: alloca in 'main', a function that may checkpoint, in a form talent does not rewrite
+  char *p = __builtin_alloca_with_align(16, 64);
   int vla[1];
   // BUG: Diagnostic contains: computed goto (&&label / goto *p) is not supported
   static void *where = &&out;

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import dev.talent.compiler.analysis.AddressTakenAnalysis;
+import dev.talent.compiler.analysis.AllocaCalls;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
@@ -390,6 +391,14 @@ public final class CheckpointCompiler {
             if (jumps.hasErrors()) throw new CompilationFailedException(jumps.all());
             if (sj.changed()) {
                 Files.writeString(merged, sj.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
+            // alloca calls become tracked blocks owned by a frame variable (docs/CODEGEN.md "alloca"), then read again
+            TranslationUnit second = tu;
+            AllocaCalls.Result al = pass("alloca", source.getFileName().toString(), () -> AllocaCalls.rewrite(second));
+            if (al.changed()) {
+                Files.writeString(merged, al.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
                 tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
             }

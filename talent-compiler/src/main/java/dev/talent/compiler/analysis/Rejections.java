@@ -36,10 +36,13 @@ public final class Rejections {
                         diags.error(tu, n, "threads are not supported ('" + callee + "')",
                                 "checkpoint single-threaded programs; fork is allowed");
                     } else if (ALLOCA.contains(callee) && f.chain) {
-                        diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint: the block lives in"
-                                        + " the function's machine stack frame, which a restart rebuilds without it, and a"
-                                        + " pointer into it would point nowhere talent knows",
-                                "use malloc/free (tracked and saved) or a fixed-size array");
+                        diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint, in a form talent does not"
+                                        + " rewrite into a tracked block ('" + callee + "'"
+                                        + (callee.equals("__builtin_alloca_with_align") ? "" : ", not written as alloca(...) in the"
+                                        + " function's text: inside the arguments of a library macro")
+                                        + "): the block would live in the machine stack frame, which a restart rebuilds"
+                                        + " without it, and a pointer into it would point nowhere talent knows",
+                                "write the call as alloca(size) directly in the function, or use malloc/free");
                     }
                 }
                 // variable-length arrays: VariableLengthArrays, once the resume points are known

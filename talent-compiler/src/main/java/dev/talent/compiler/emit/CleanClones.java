@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.AllocaCalls;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Site;
@@ -29,7 +30,7 @@ import java.util.Map;
  * {@code #line} directive that gives it its original lines. So that its names and macros mean there what they
  * meant in place, no preprocessor line may follow the function's start in the file; it has no function-scope
  * static (a copy would be a second variable), no label, no {@code __func__}, and is not {@code extern} or a
- * non-static {@code inline} function. Only calls after the function's definition choose (the clone is declared
+ * non-static {@code inline} function, and calls no alloca (see AllocaCalls). Only calls after the function's definition choose (the clone is declared
  * there, with {@code __typeof__}); a function without such a call gets no clone.
  */
 final class CleanClones {
@@ -74,6 +75,9 @@ final class CleanClones {
         }
         if (outer == null || !LeafLoops.isVersionable(f, outer, graph, text)) return false;
         if (!LeafLoops.canAppearTwice(f.body)) return false;
+        // alloca's frame list: the runtime orders lists by their variable's address, so a function with alloca is
+        // never inlined (AllocaCalls), and a clone, which exists to be inlined, would break that
+        if (text.substring(f.body.begin().offset(), bodyEnd).contains(AllocaCalls.LIST)) return false;
         boolean[] ok = {true};
         f.body.walk(n -> {
             if (n.is("PredefinedExpr") || n.is("StmtExpr")) ok[0] = false;

@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.AllocaCalls;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
@@ -21,13 +22,16 @@ import java.util.Set;
 /**
  * Rewrites calls of malloc, calloc, realloc, free, strdup and strndup into the runtime's tracking entry
  * points (talent.h "heap"), passing the element type inferred at the call (the lvalue the result is
- * assigned to or initialises, a cast of the result, the function's return type for {@code return malloc(..)},
+ * assigned to or initialises, a cast of the result, the parameter it is passed as, the function's return type for {@code return malloc(..)},
  * else {@code sizeof *p} / {@code sizeof(T)} in the size arguments) and the call's position. A
  * {@code #pragma talent alloc_type(T)} on the line before the call names the type and wins over inference.
  * A malloc or calloc whose type stays unknown is a warning naming the site (the block is carried as bytes).
- * Sites with a known element type are collected for the unit's alloc_sites table.
+ * Sites with a known element type are collected for the unit's alloc_sites table. A call of alloca that
+ * {@code AllocaCalls} rewrote becomes {@code talent_alloca} with the same element type and position.
  */
 public final class HeapCalls {
+    /** Prefix of the position a talent_alloca call passes (frame_alloca.c checks it in restored lists). */
+    public static final String ALLOCA_SITE = "alloca:";
     private static final Set<String> HANDLED = Set.of("malloc", "calloc", "realloc", "free", "strdup", "strndup");
 
     private final TranslationUnit tu;
@@ -78,6 +82,10 @@ public final class HeapCalls {
         f.body.walk(n -> {
             if (!n.is("CallExpr")) return;
             String name = Ast.directCallee(n);
+            if (AllocaCalls.CALL.equals(name)) {
+                alloca(n);
+                return;
+            }
             if (name == null || !HANDLED.contains(name) || graph.resolve(f, name) != null) return;
             if (!tu.isMacroFree(n) || n.end().inMacro()) {
                 diags.warning(tu, n, "call of " + name + " inside a macro expansion is not tracked: a checkpoint that "
@@ -98,6 +106,17 @@ public final class HeapCalls {
                 }
             }
         });
+    }
+
+    /** A call AllocaCalls wrote: named talent_alloca, with the element type inferred as for malloc and the position. */
+    private void alloca(Node call) {
+        Node callee = Ast.strip(call.child(0));
+        plan.replace(callee.begin().offset(), callee.begin().endOffset(), "talent_alloca");
+        String elem = elementDescriptor(call, "alloca");
+        // the runtime tells alloca's blocks from others by this prefix when it checks a restored frame's list
+        String pos = ALLOCA_SITE + tu.pos(call.begin());
+        if (!elem.equals("0")) sites.putIfAbsent(pos, elem);
+        plan.insert(call.end().offset(), ", " + elem + ", " + TypeDescriptors.cString(pos));
     }
 
     /** {@code &talent_td_N} for the element type of an allocation, or 0 (with a warning) when it is not known. */
@@ -171,9 +190,26 @@ public final class HeapCalls {
             case "CStyleCastExpr", "VarDecl" -> p.qualType();
             case "BinaryOperator" -> p.attr("opcode").equals("=") && p.child(1) == child ? p.child(0).qualType() : null;
             case "ReturnStmt" -> enclosingFunctionReturn(p);
+            case "CallExpr" -> parameterType(p, child);
             default -> null;
         };
         return pointee(target);
+    }
+
+    /** The type of the parameter that {@code arg} of {@code call} is passed as, when the callee has a prototype. */
+    private static String parameterType(Node call, Node arg) {
+        int i = call.inner().indexOf(arg);
+        if (i < 1) return null;
+        Node callee = Ast.strip(call.child(0));
+        if (callee == null) return null;
+        try {
+            CType t = CTypeParser.parse(callee.qualType());
+            if (t instanceof CType.Pointer ptr) t = ptr.to();
+            if (!(t instanceof CType.Function fn) || i - 1 >= fn.params().size()) return null;
+            return TypeResolver.spell(fn.params().get(i - 1));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String enclosingFunctionReturn(Node n) {
