@@ -19,5 +19,6 @@ void *talent_heap_type_first(void *p, const talent_type *elem)
     if (size < elem->size || size % elem->size != 0)
         return p;   /* not an array of that type: stays bytes */
     h->site = tl_heap_site(tl_heap_site_pos(h->site), elem);
+    h->size_hi |= TL_HDR_WEAK;  /* typed after allocation: the checkpoint checks every pointer into it */
     return p;
 }

@@ -412,7 +412,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
 {
     tl_hdr *h, *nh;
     size_t old;
-    uint32_t idx;
+    uint32_t idx, weak;
     if (!p)
         return alloc_zeroed(size, site);
     h = tl_heap_header(p);
@@ -439,6 +439,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         return NULL;
     }
     idx = h->idx;
+    weak = keep_site ? (h->size_hi & TL_HDR_WEAK) : 0;    /* an inferred type stays inferred */
     nh = tl_raw_realloc(h, sizeof(tl_hdr) + size);
     if (!nh)
         return NULL;
@@ -446,9 +447,9 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
     nh->site = site;
     nh->size_lo = (uint32_t)size;
 #if SIZE_MAX > 0xFFFFFFFFu
-    nh->size_hi = (uint32_t)((uint64_t)size >> 32);
+    nh->size_hi = (uint32_t)((uint64_t)size >> 32) | weak;
 #else
-    nh->size_hi = 0;
+    nh->size_hi = weak;
 #endif
     if (size > old)
         memset((char *)(nh + 1) + old, 0, size - old);
