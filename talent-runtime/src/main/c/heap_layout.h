@@ -8,7 +8,7 @@
 #ifndef TALENT_HEAP_LAYOUT_H
 #define TALENT_HEAP_LAYOUT_H
 
-#include "talent_internal.h"
+#include "base.h"
 
 /* Two descriptors describe the same layout for a checkpoint: the same descriptor, integers of one size (signedness
  * does not change the bytes), floats of one size, pointers, or aggregates whose fields (offsets, bit-fields, types)

@@ -170,6 +170,9 @@ typedef struct conflict {
 } conflict;
 static conflict *conflicts;
 static uint32_t nconflicts, capconflicts;
+/* By snapshot index, for blocks typed in this pass from a pointer (INFERRED): that pointer's offset in the block.
+ * Allocated at the first such typing of a pass. */
+static size_t *infer_off;
 
 static void drop_all_conflicts(void)
 {
@@ -192,6 +195,8 @@ void tl_heap_checkpoint_begin(void)
     seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
     retyped = 0;
     drop_all_conflicts();
+    free(infer_off);
+    infer_off = NULL;
     table_free(slots, slots_bytes);
     slots = NULL;
     nwritten = 0;
@@ -310,11 +315,14 @@ static void drop_conflicts(uint32_t idx)
     }
 }
 
-static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt)
+static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
 {
     h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
     h->size_hi |= TL_HDR_WEAK;
     seen[idx] |= INFERRED;
+    if (!infer_off)
+        infer_off = tl_xcalloc(nsnap ? nsnap : 1, sizeof *infer_off);
+    infer_off[idx] = off;
 }
 
 /* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
@@ -334,10 +342,14 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     if (have) {
         if (!(h->size_hi & TL_HDR_WEAK) || have == pt || tl_layout_block_holds(have, size, off, pt))
             return;
-        if ((pt->kind == TALENT_K_STRUCT || pt->kind == TALENT_K_UNION || pt->kind == TALENT_K_ARRAY) &&
-            pt->size > have->size && size >= pt->size && off % pt->size == 0) {
-            /* a larger type: the pointers met so far are checked against it in the next pass */
-            retype(idx, h, pt);
+        if ((seen[idx] & INFERRED) &&
+            (pt->kind == TALENT_K_STRUCT || pt->kind == TALENT_K_UNION || pt->kind == TALENT_K_ARRAY) &&
+            pt->size > have->size && size >= pt->size && off % pt->size == 0 &&
+            tl_layout_block_holds(pt, size, infer_off[idx], have)) {
+            /* a larger type that holds the one inferred in this pass where it was met (a type given by a cast, or
+             * kept from an earlier checkpoint, is not replaced): the pointers met so far are checked against it
+             * in the next pass */
+            retype(idx, h, pt, off);
             drop_conflicts(idx);
             retyped = 1;
             return;
@@ -356,7 +368,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     }
     if (size < pt->size || off % pt->size != 0)
         return;     /* not an array of that type: stays bytes */
-    retype(idx, h, pt);
+    retype(idx, h, pt, off);
     if (seen[idx] & SEEN_AS_BYTES)
         retyped = 1;
 }
