@@ -1,6 +1,6 @@
 /* heap_infer.c: a block allocated where the compiler did not see its type (inside an allocation wrapper such
- * as bzip2's myMalloc) takes the type its caller gives it (talent_heap_type_first; docs/CODEGEN.md "Heap
- * calls"). */
+ * as bzip2's myMalloc, or behind a function pointer such as zlib's strm->zalloc) takes the type its caller gives
+ * it (talent_heap_type_first, talent_heap_type_result; docs/CODEGEN.md "Allocation wrappers"). */
 #include "heap_infer.h"
 
 #include "heap_track.h"
@@ -19,5 +19,16 @@ void *talent_heap_type_first(void *p, const talent_type *elem)
     if (size < elem->size || size % elem->size != 0)
         return p;   /* not an array of that type: stays bytes */
     h->site = tl_heap_site(tl_heap_site_pos(h->site), elem);
+    h->size_hi |= TL_HDR_WEAK;  /* typed after allocation: the checkpoint checks every pointer into it */
     return p;
+}
+
+void *talent_heap_type_result(void *p, const talent_type *elem)
+{
+    /* p may be anything a program's function returned: the header before it is read only when it lies in p's own
+     * page (mapped, since the program is about to use p) and p is aligned as every block of ours is; tl_heap_header then answers only for the exact start
+     * of a tracked block */
+    if (!p || ((uintptr_t)p & 4095u) < sizeof(tl_hdr) || ((uintptr_t)p & (sizeof(void *) - 1)) != 0)
+        return p;
+    return talent_heap_type_first(p, elem);
 }

@@ -187,6 +187,7 @@ void tl_heap_restore(tl_checkpoint *ck)
     const char *last_pos = NULL;
     uint32_t last_len = 0, last_elem = NONE;
     const talent_type *last_desc = NULL;
+    int last_weak = 0;
     int same_layout = ck->big_endian == host_big_endian() && ck->pointer_bits == 8 * sizeof(void *);
     uint64_t foreign_tails = 0;
     tl_value_ctx ctx;
@@ -203,6 +204,7 @@ void tl_heap_restore(tl_checkpoint *ck)
         const talent_type *desc;
         const char *site = intern_site(pos, blk->pos_len);
         size_t esz, size;
+        int weak = 0;
         if (blk->flags & TL_HEAP_UNTYPED) {
             if (!same_layout)
                 tl_die_hook = NULL, /* this platform's layout, not a damaged file: no fallback */
@@ -217,9 +219,10 @@ void tl_heap_restore(tl_checkpoint *ck)
             esz = 1;
         } else {
             if (last_desc && blk->elem == last_elem && blk->pos_len == last_len &&
-                memcmp(pos, last_pos, last_len) == 0)
+                memcmp(pos, last_pos, last_len) == 0) {
                 desc = last_desc;
-            else {
+                weak = last_weak;
+            } else {
                 const site_entry *e = find_site(pos, blk->pos_len);
                 const tl_ck_type *ct = &ck->types[blk->elem];
                 desc = e && e->elem && strcmp(e->elem->name, ct->name) == 0 ? e->elem : scalar_for(ck, blk->elem);
@@ -231,7 +234,10 @@ void tl_heap_restore(tl_checkpoint *ck)
                     tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: this program does not "
                            "list that allocation site with its element type '%s' (talent_unit.alloc_sites)", site,
                            ct->name);
+                /* a type not given at the allocation site was inferred (heap_write.c): it stays so here */
+                weak = !e || e->elem != desc;
                 last_desc = desc;
+                last_weak = weak;
                 last_elem = blk->elem;
                 last_pos = pos;
                 last_len = blk->pos_len;
@@ -246,6 +252,8 @@ void tl_heap_restore(tl_checkpoint *ck)
         if (!blk->addr)
             tl_die(TL_EXIT_SOFTWARE, "out of memory restoring the heap block allocated at %s (%lu bytes)", site,
                    (unsigned long)size);
+        if (weak)
+            tl_heap_header(blk->addr)->size_hi |= TL_HDR_WEAK;
         blk->desc = desc;
     }
     /* 2. decode the values; pointers to frame variables not rebuilt yet are patched when they are bound */

@@ -455,7 +455,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
 {
     tl_hdr *h, *nh;
     size_t old;
-    uint32_t idx;
+    uint32_t idx, weak;
     if (!p)
         return alloc_zeroed(size, site);
     h = tl_heap_header(p);
@@ -475,12 +475,16 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
             memset((char *)p + old, 0, size - old);
         h->site = site;
         h->size_lo = (uint32_t)size;
+        if (!keep_site)
+            h->size_hi &= ~TL_HDR_WEAK;     /* typed by this call now */
         return p;
     }
-    if (h->size_hi & TL_HDR_FLAGS) {
+    weak = keep_site ? (h->size_hi & TL_HDR_WEAK) : 0;    /* an inferred type stays inferred */
+    if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB)) {
         void *q = alloc_zeroed(size, site);
         if (!q)
             return NULL;
+        tl_heap_header(q)->size_hi |= weak;
         memcpy(q, p, old < size ? old : size);
         free_block(p);
         return q;
@@ -497,9 +501,9 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
     nh->site = site;
     nh->size_lo = (uint32_t)size;
 #if SIZE_MAX > 0xFFFFFFFFu
-    nh->size_hi = (uint32_t)((uint64_t)size >> 32);
+    nh->size_hi = (uint32_t)((uint64_t)size >> 32) | weak;
 #else
-    nh->size_hi = 0;
+    nh->size_hi = weak;
 #endif
     if (size > old)
         memset((char *)(nh + 1) + old, 0, size - old);

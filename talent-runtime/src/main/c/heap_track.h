@@ -23,7 +23,11 @@ typedef struct tl_hdr {
 
 #define TL_HDR_ALIGNED 0x80000000u
 #define TL_HDR_SLAB 0x40000000u
-#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB)
+/* bit 29 of size_hi: the block's element type was not given where it was allocated but inferred afterwards (from its
+ * caller's cast, talent_heap_type_first, or at a checkpoint from the pointers that reference it): every typed pointer
+ * into it must agree with that type (heap_layout.c), and a larger type that holds it may replace it (heap_write.c) */
+#define TL_HDR_WEAK 0x20000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;

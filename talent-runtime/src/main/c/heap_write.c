@@ -18,6 +18,7 @@
 #include "xalloc.h"
 #include "heap_write.h"
 #include "bulk.h"
+#include "heap_layout.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -160,6 +161,27 @@ static talent_type block_type;      /* the block a tl_heap_object() answer descr
 static unsigned char *seen;
 static int retyped;                 /* a block seen as bytes got a type: the checkpoint is encoded again */
 
+/* Conflicts met in this pass on blocks whose type was inferred: not refused at once, because a pointer met later may
+ * give the block a larger type that holds both uses (a deflate_state after a ct_data * into its member); those left
+ * at the end of the pass refuse the checkpoint. */
+typedef struct conflict {
+    uint32_t idx;
+    char *msg;
+} conflict;
+static conflict *conflicts;
+static uint32_t nconflicts, capconflicts;
+/* By snapshot index, for blocks typed in this pass from a pointer (INFERRED): that pointer's offset in the block.
+ * Allocated at the first such typing of a pass. */
+static size_t *infer_off;
+
+static void drop_all_conflicts(void)
+{
+    uint32_t i;
+    for (i = 0; i < nconflicts; i++)
+        free(conflicts[i].msg);
+    nconflicts = 0;
+}
+
 void tl_heap_checkpoint_begin(void)
 {
     free(mark);
@@ -172,6 +194,9 @@ void tl_heap_checkpoint_begin(void)
     free(seen);
     seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
     retyped = 0;
+    drop_all_conflicts();
+    free(infer_off);
+    infer_off = NULL;
     table_free(slots, slots_bytes);
     slots = NULL;
     nwritten = 0;
@@ -254,11 +279,6 @@ static uint64_t count_of(const tl_block *b)
     return esz ? b->size / esz : 0;
 }
 
-static int same_type(const talent_type *a, const talent_type *b)
-{
-    return a == b || (a->kind == b->kind && a->size == b->size && strcmp(a->name, b->name) == 0);
-}
-
 /* A pointee descriptor that types a block: not void, char or another one-byte integer (those views of memory
  * say nothing about what it holds), not an empty descriptor (kind 0: one the compiler could not make). */
 static const talent_type *typing_pointee(const talent_type *pointee)
@@ -271,29 +291,84 @@ static const talent_type *typing_pointee(const talent_type *pointee)
     return pointee;
 }
 
-/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it
- * (they must agree); the header keeps it for later checkpoints and the restore. */
+static void add_conflict(uint32_t idx, char *msg)
+{
+    if (nconflicts == capconflicts) {
+        capconflicts = capconflicts ? 2 * capconflicts : 8;
+        conflicts = tl_xrealloc(conflicts, (size_t)capconflicts * sizeof *conflicts);
+    }
+    conflicts[nconflicts].idx = idx;
+    conflicts[nconflicts].msg = msg;
+    nconflicts++;
+}
+
+static void drop_conflicts(uint32_t idx)
+{
+    uint32_t i = 0;
+    while (i < nconflicts) {
+        if (conflicts[i].idx == idx) {
+            free(conflicts[i].msg);
+            conflicts[i] = conflicts[--nconflicts];
+        } else {
+            i++;
+        }
+    }
+}
+
+static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
+{
+    h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
+    h->size_hi |= TL_HDR_WEAK;
+    seen[idx] |= INFERRED;
+    if (!infer_off)
+        infer_off = tl_xcalloc(nsnap ? nsnap : 1, sizeof *infer_off);
+    infer_off[idx] = off;
+}
+
+/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
+ * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
+ * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
+ * structs) is an interior pointer, written as a path in that type's layout. A pointer of a larger aggregate type
+ * at a multiple of its size replaces a smaller inferred type (the checkpoint is encoded again, every pointer then
+ * checked against it); what is left is the same bytes used under two types, refused with both names. The type
+ * stays in the header for later checkpoints and the restore. */
 static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx *ctx)
 {
     tl_hdr *h = snap[idx];
     const talent_type *have = tl_heap_site_elem(h->site);
     size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
-    char what[256];
+    char what[256], *msg;
+    size_t msglen = 1024;
     if (have) {
-        if (!(seen[idx] & INFERRED) || same_type(have, pt))
+        if (!(h->size_hi & TL_HDR_WEAK) || have == pt || tl_layout_block_holds(have, size, off, pt))
             return;
+        if ((seen[idx] & INFERRED) &&
+            (pt->kind == TALENT_K_STRUCT || pt->kind == TALENT_K_UNION || pt->kind == TALENT_K_ARRAY) &&
+            pt->size > have->size && size >= pt->size && off % pt->size == 0 &&
+            tl_layout_block_holds(pt, size, infer_off[idx], have)) {
+            /* a larger type that holds the one inferred in this pass where it was met (a type given by a cast, or
+             * kept from an earlier checkpoint, is not replaced): the pointers met so far are checked against it
+             * in the next pass */
+            retype(idx, h, pt, off);
+            drop_conflicts(idx);
+            retyped = 1;
+            return;
+        }
         tl_ctx_describe(ctx, what, sizeof what);
-        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
-               "does not see its type) is referenced as '%s' by pointer '%s' (declared at %s, %s) and as '%s' by "
-               "another pointer: its element type is ambiguous; allocate it where the type is visible (assign the "
-               "result of malloc to a typed pointer, or use sizeof(T) in its size) or name it with '#pragma talent "
-               "alloc_type(T)' before the call", tl_heap_site_pos(h->site), (unsigned long)size, pt->name, what,
-               ctx->decl_pos, ctx->where, have->name);
+        msg = tl_xmalloc(msglen);
+        snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+                 "does not see its type) is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu "
+                 "of the block, where '%s' has no member of that type): the same bytes under two types cannot be "
+                 "converted to another platform's layout; use one type for the block (a union, or separate "
+                 "blocks), or name it with '#pragma talent alloc_type(T)' before the allocation",
+                 tl_heap_site_pos(h->site), (unsigned long)size, have->name, pt->name, what, ctx->decl_pos,
+                 ctx->where, (unsigned long)off, have->name);
+        add_conflict(idx, msg);
+        return;
     }
     if (size < pt->size || off % pt->size != 0)
         return;     /* not an array of that type: stays bytes */
-    h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
-    seen[idx] |= INFERRED;
+    retype(idx, h, pt, off);
     if (seen[idx] & SEEN_AS_BYTES)
         retyped = 1;
 }
@@ -398,6 +473,8 @@ tl_heap_stats tl_heap_checkpoint_end(void)
 {
     tl_heap_stats s;
     uint32_t i;
+    if (nconflicts)
+        tl_die(TL_EXIT_SOFTWARE, "%s", conflicts[0].msg);
     s.blocks_written = nmarked;
     s.retyped = retyped;
     s.index_ms = index_ms;

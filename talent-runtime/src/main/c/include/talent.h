@@ -223,6 +223,10 @@ const talent_type *talent_keep_type(const talent_type *t);
 /* P, the start of a block an allocation wrapper returned (or null), cast or assigned by its caller to a pointer
  * to ELEM: a block still untyped becomes an array of ELEM when its size is a multiple. Returns P. */
 void *talent_heap_type_first(void *p, const talent_type *elem);
+/* As talent_heap_type_first for P, what a call through a function pointer returning void * returned (zlib's
+ * strm->zalloc), cast or assigned to a pointer to ELEM: any pointer, so only a block of ours is typed (when the
+ * 16 bytes before P lie in P's own page; a block starting at a page boundary stays untyped). Returns P. */
+void *talent_heap_type_result(void *p, const talent_type *elem);
 /* At the resume label, first bind every address-taken or aggregate variable to its new address ... */
 void talent_bind(unsigned var, void *addr, const talent_type *t);
 /* ... then restore values. Integer restores check that the value fits the target type; a value that does

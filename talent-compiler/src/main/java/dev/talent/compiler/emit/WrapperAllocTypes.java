@@ -2,10 +2,12 @@ package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.IndirectCalls;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.SourceLoc;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.rewrite.RewritePlan;
@@ -21,7 +23,9 @@ import java.util.Set;
  * {@code talent_heap_type_first(myMalloc(...), &talent_td_T)}: the runtime gives the block that element type
  * when it is still untyped and its size is a multiple of T's (a block typed once keeps its type; one used
  * under two types is still refused at the checkpoint, as before). A block whose callers all use it as
- * {@code char} is thus a {@code char} array, migrated to any byte order.
+ * {@code char} is thus a {@code char} array, migrated to any byte order. Calls through a function pointer
+ * returning {@code void *} (zlib's {@code strm->zalloc}) are typed the same way from their callers' casts
+ * ({@code talent_heap_type_result}, which checks that the pointer is a block of ours).
  *
  * <p>A wrapper, here: a function of the unit that returns {@code void *}, may not checkpoint, and returns
  * only the result of a library {@code malloc}, {@code calloc} or {@code realloc}, directly or through a local
@@ -37,26 +41,100 @@ final class WrapperAllocTypes {
                         TypeDescriptors descriptors, RewritePlan plan) {
         Set<FunctionModel> wrappers = new HashSet<>();
         for (FunctionModel f : functions) if (isWrapper(f, graph, types)) wrappers.add(f);
-        if (wrappers.isEmpty()) return;
         for (FunctionModel f : functions) {
             if (f.body == null || !f.inMainFile) continue;
             f.body.walk(n -> {
-                if (!n.is("CallExpr") || !tu.isMacroFree(n) || n.end().inMacro()) return;
+                if (!n.is("CallExpr")) return;
+                if (IndirectCalls.isIndirect(n)) {
+                    typeIndirectResult(tu, f, n, graph, types, descriptors, plan);
+                    return;
+                }
+                if (!tu.isMacroFree(n) || n.end().inMacro()) return;
                 FunctionModel callee = graph.resolve(f, Ast.directCallee(n));
                 if (callee == null || !wrappers.contains(callee)) return;
                 CType elem = typedUse(n, types);
                 if (elem == null) return;
-                String desc;
-                try {
-                    if (!types.fileScopeSpellable(elem) || types.category(elem) == TypeResolver.Category.UNSUPPORTED) return;
-                    desc = descriptors.refAtFileScope(elem, TypeResolver.spell(elem), new StringBuilder());
-                    descriptors.pointeeOf(elem);   // a "type:" entry of alloc_sites: how a restore finds it
-                } catch (RuntimeException e) {
-                    return;   // not describable: the block stays as the checkpoint-time inference leaves it
-                }
+                String desc = descriptor(elem, types, descriptors);
+                if (desc == null) return;
                 plan.insert(n.begin().offset(), "talent_heap_type_first(", RewritePlan.Rank.DEFAULT);
                 plan.insert(n.end().offset() + 1, ", " + desc + ")", RewritePlan.Rank.DEFAULT);
             });
+        }
+    }
+
+    /** The descriptor of elem at file scope (with a "type:" entry), or null when it cannot be described. */
+    private static String descriptor(CType elem, TypeResolver types, TypeDescriptors descriptors) {
+        try {
+            if (!types.fileScopeSpellable(elem) || types.category(elem) == TypeResolver.Category.UNSUPPORTED) return null;
+            String desc = descriptors.refAtFileScope(elem, TypeResolver.spell(elem), new StringBuilder());
+            descriptors.pointeeOf(elem);   // a "type:" entry of alloc_sites: how a restore finds it
+            return desc;
+        } catch (RuntimeException e) {
+            return null;   // not describable: the block stays as the checkpoint-time inference leaves it
+        }
+    }
+
+    /**
+     * A call through a function pointer returning {@code void *} (zlib's {@code (deflate_state *) ZALLOC(strm, 1,
+     * sizeof(deflate_state))}, ZALLOC expanding to {@code (*((strm)->zalloc))(...)}) whose result is cast, assigned
+     * or initialised to a {@code T *}: {@code talent_heap_type_result(call, &talent_td_T)} types the block when it
+     * is one of ours. A chain call (hoisted into a temporary by the resume protocol) is wrapped the same way: the
+ * temporary takes the call's place inside the wrapper. The call may be a whole
+     * macro expansion: the wrapped text is then the macro invocation, which is exactly the call when the call is the
+     * whole right-hand side of an assignment or initialiser, or the operand of a cast written outside the macro that
+     * is itself such a right-hand side (a macro expanding to more than the call, {@code foo(x) + 1}, makes the cast's
+     * parent an operator, and is left alone).
+     */
+    private static void typeIndirectResult(TranslationUnit tu, FunctionModel f, Node call, CallGraph graph, TypeResolver types,
+                                           TypeDescriptors descriptors, RewritePlan plan) {
+        if (!returnsVoidPointer(call, types)) return;
+        Node operand = call;
+        Node p = call.parent();
+        while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
+            operand = p;
+            p = p.parent();
+        }
+        if (p == null) return;
+        if (p.is("CStyleCastExpr")) {
+            if (p.begin().inMacro() || !tu.inMainFile(p.begin())) return;
+            Node q = p.parent();
+            Node child = p;
+            while (q != null && (q.is("ImplicitCastExpr") || q.is("ParenExpr"))) {
+                child = q;
+                q = q.parent();
+            }
+            if (!wholeRightHandSide(q, child)) return;
+        } else if (!wholeRightHandSide(p, operand)) {
+            return;
+        }
+        SourceLoc b = operand.begin();
+        if (!tu.inMainFile(b) || !tu.inMainFile(operand.end())) return;
+        String text = tu.text();
+        int start = b.offset();
+        if (start < 0 || start >= text.length()) return;
+        if (b.inMacro() && !(Character.isLetter(text.charAt(start)) || text.charAt(start) == '_')) return;   // not a macro name
+        int end = Ast.rangeEnd(text, operand);
+        if (end <= start || end > text.length()) return;
+        CType elem = typedUse(call, types);
+        if (elem == null) return;
+        String desc = descriptor(elem, types, descriptors);
+        if (desc == null) return;
+        plan.insert(start, "talent_heap_type_result(", RewritePlan.Rank.DEFAULT);
+        plan.insert(end, ", " + desc + ")", RewritePlan.Rank.DEFAULT);
+    }
+
+    private static boolean wholeRightHandSide(Node parent, Node child) {
+        if (parent == null || parent.begin().inMacro()) return false;   // an assignment written inside a macro
+        if (parent.is("VarDecl")) return true;
+        return parent.is("BinaryOperator") && parent.attr("opcode").equals("=") && parent.inner().size() == 2 && parent.child(1) == child;
+    }
+
+    private static boolean returnsVoidPointer(Node call, TypeResolver types) {
+        try {
+            return types.canonical(CTypeParser.parse(call.qualType())) instanceof CType.Pointer ptr
+                    && types.canonical(ptr.to()) instanceof CType.Builtin b && b.name().equals("void");
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
