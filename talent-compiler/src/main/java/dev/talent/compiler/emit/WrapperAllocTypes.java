@@ -46,7 +46,7 @@ final class WrapperAllocTypes {
             f.body.walk(n -> {
                 if (!n.is("CallExpr")) return;
                 if (IndirectCalls.isIndirect(n)) {
-                    typeIndirectResult(tu, f, n, graph, types, descriptors, plan);
+                    typeIndirectResult(tu, n, types, descriptors, plan);
                     return;
                 }
                 if (!tu.isMacroFree(n) || n.end().inMacro()) return;
@@ -79,14 +79,14 @@ final class WrapperAllocTypes {
      * sizeof(deflate_state))}, ZALLOC expanding to {@code (*((strm)->zalloc))(...)}) whose result is cast, assigned
      * or initialised to a {@code T *}: {@code talent_heap_type_result(call, &talent_td_T)} types the block when it
      * is one of ours. A chain call (hoisted into a temporary by the resume protocol) is wrapped the same way: the
- * temporary takes the call's place inside the wrapper. The call may be a whole
+     * temporary takes the call's place inside the wrapper. The call may be a whole
      * macro expansion: the wrapped text is then the macro invocation, which is exactly the call when the call is the
      * whole right-hand side of an assignment or initialiser, or the operand of a cast written outside the macro that
      * is itself such a right-hand side (a macro expanding to more than the call, {@code foo(x) + 1}, makes the cast's
      * parent an operator, and is left alone).
      */
-    private static void typeIndirectResult(TranslationUnit tu, FunctionModel f, Node call, CallGraph graph, TypeResolver types,
-                                           TypeDescriptors descriptors, RewritePlan plan) {
+    private static void typeIndirectResult(TranslationUnit tu, Node call, TypeResolver types, TypeDescriptors descriptors,
+                                           RewritePlan plan) {
         if (!returnsVoidPointer(call, types)) return;
         Node operand = call;
         Node p = call.parent();
