@@ -43,7 +43,7 @@ public final class DemoNetworkCheck {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).strip().split("\\s+");
+                    String[] f = line.substring(4).strip().split("\\s+", -1);
                     return f.length > 1 ? Integer.parseInt(f[1]) : -1;
                 }
             }
@@ -56,7 +56,7 @@ public final class DemoNetworkCheck {
     private static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) return false;
-        for (String d : path.split(":")) {
+        for (String d : path.split(":", -1)) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return true;
         }
         return false;

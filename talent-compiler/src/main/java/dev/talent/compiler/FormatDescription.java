@@ -90,7 +90,7 @@ final class FormatDescription {
     private static void tables(String unit, String text, Map<String, Entry> out) {
         int at = text.lastIndexOf(CheckpointCompiler.TABLES_MARK);
         if (at < 0) return;
-        String[] lines = text.substring(at).split("\n");
+        String[] lines = text.substring(at).split("\n", -1);
         Map<String, String> defs = new java.util.TreeMap<>();
         Map<String, List<String>> arrays = new LinkedHashMap<>();
         Map<String, String> arrayTypes = new HashMap<>();

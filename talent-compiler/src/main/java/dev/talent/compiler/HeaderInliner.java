@@ -154,7 +154,7 @@ public final class HeaderInliner {
     private void include(Path found, String display) {
         String text = read(found);
         boolean once = false;
-        for (String l : text.split("\n")) {
+        for (String l : text.split("\n", -1)) {
             if (PRAGMA_ONCE.matcher(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).matches()) once = true;
         }
         String guard = guards.computeIfAbsent(found, f -> "__talent_once_" + (guards.size() + 1));

@@ -254,7 +254,7 @@ public final class UnitPreprocessor {
     /** Taken branches and the macros of system headers and of the compiler, from the first run's output. */
     private static void scanRealOutput(String out, Set<Integer> taken, Map<String, Boolean> systemMacros) {
         boolean system = false;
-        for (String l : out.split("\n")) {
+        for (String l : out.split("\n", -1)) {
             Matcher marker = MARKER.matcher(l);
             if (marker.matches()) {
                 system = marker.group(2).equals("<built-in>") || (" " + marker.group(3) + " ").contains(" 3 ");
@@ -282,7 +282,8 @@ public final class UnitPreprocessor {
         boolean keep = false;
         String tempName = tempFile.toString();
         String scratchName = scratch.toString();
-        for (String l : out.split("\n")) {
+        // limit 0: the blank lines at the end of the output are dropped (the instrumented text ends at its last line)
+        for (String l : out.split("\n", 0)) {
             Matcher marker = MARKER.matcher(l);
             if (marker.matches()) {
                 String file = marker.group(2);

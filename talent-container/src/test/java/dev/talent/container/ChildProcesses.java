@@ -18,7 +18,7 @@ final class ChildProcesses {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    for (String pid : Files.readString(task.resolve("children")).trim().split("\\s+")) {
+                    for (String pid : Files.readString(task.resolve("children")).trim().split("\\s+", -1)) {
                         if (!pid.isEmpty()) children.add(Integer.parseInt(pid));
                     }
                 } catch (NoSuchFileException e) {

@@ -49,7 +49,7 @@ public record FleetConfig(List<URI> etcd, Path ca, Path cert, Path key) {
         }
         Path base = file.toAbsolutePath().getParent();
         List<URI> endpoints = new ArrayList<>();
-        for (String s : require(p, "etcd", file).split(",")) {
+        for (String s : require(p, "etcd", file).split(",", -1)) {
             URI u;
             try {
                 u = URI.create(s.strip());

@@ -249,8 +249,8 @@ public final class Lab {
 
     private static List<String> labNamespaces() throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();
-        for (String line : Commands.run(List.of("ip", "netns", "list")).out().split("\n")) {
-            String name = line.strip().split(" ")[0];
+        for (String line : Commands.run(List.of("ip", "netns", "list")).out().split("\n", -1)) {
+            String name = line.strip().split(" ", -1)[0];
             if (name.startsWith(LabLayout.NETNS_PREFIX)) out.add(name);
         }
         return out;
@@ -258,10 +258,10 @@ public final class Lab {
 
     private static List<String> labLinks() throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();
-        for (String line : Commands.run(List.of("ip", "-o", "link", "show")).out().split("\n")) {
-            String[] f = line.split(": ");
+        for (String line : Commands.run(List.of("ip", "-o", "link", "show")).out().split("\n", -1)) {
+            String[] f = line.split(": ", -1);
             if (f.length < 2) continue;
-            String name = f[1].split("@")[0].strip();
+            String name = f[1].split("@", -1)[0].strip();
             if (name.startsWith(LabLayout.NETNS_PREFIX) || name.equals(LabLayout.BRIDGE)) out.add(name);
         }
         return out;
@@ -274,7 +274,7 @@ public final class Lab {
         for (String link : labLinks()) out.add("link " + link);
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
+                String[] f = line.split(" ", -1);
                 if (f.length > 4 && (f[4].startsWith("/run/netns/" + LabLayout.NETNS_PREFIX)
                         || (dir != null && (f[4].startsWith(dir.toString() + "/") || f[4].equals(dir.toString())))))
                     out.add("mount " + f[4]);

@@ -55,6 +55,7 @@ class FormatCrossIsaIT {
         final String emulator;
         final int pointerBits;
         final boolean bigEndian;
+        @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, though List is not a type that says so
         final List<String> extraFlags;
 
         Isa(String platform, String compiler, String emulator, int pointerBits, boolean bigEndian, String... extraFlags) {
@@ -389,7 +390,7 @@ class FormatCrossIsaIT {
     }
 
     private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
         }
         return false;

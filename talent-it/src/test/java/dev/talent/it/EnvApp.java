@@ -79,7 +79,7 @@ final class EnvApp {
     static String uid() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[1]).findFirst().orElse("");
+                    .map(l -> l.split("\\s+", -1)[1]).findFirst().orElse("");
         } catch (IOException e) {
             return "";
         }

@@ -211,8 +211,8 @@ class FleetAppIT {
         int ok = 0;
         for (JsonNode r : records) {
             for (String end : List.of(r.get("from").asText(), r.get("to").asText())) {
-                hosts.add(end.split("/")[0]);
-                platforms.add(end.split("/")[1]);
+                hosts.add(end.split("/", -1)[0]);
+                platforms.add(end.split("/", -1)[1]);
             }
             if (r.get("ok").asBoolean()) ok++;
         }

@@ -249,7 +249,7 @@ class HostileProgramIT {
     private static long allocatedKiB(Path dir) {
         ProcessResult du = Processes.run(List.of("du", "-sk", dir.toString()), dir.getParent(), Duration.ofMinutes(1));
         assertThat(du.exitCode()).withFailMessage(du::describe).isZero();
-        return Long.parseLong(du.stdoutText().split("\\s+")[0]);
+        return Long.parseLong(du.stdoutText().split("\\s+", -1)[0]);
     }
 
     private static ProcessResult runc(Path state, String... args) {
@@ -271,7 +271,7 @@ class HostileProgramIT {
     }
 
     private static List<String> runcIds(Path state) {
-        return runcContainers(state).stream().map(l -> l.split("\\s+")[0]).toList();
+        return runcContainers(state).stream().map(l -> l.split("\\s+", -1)[0]).toList();
     }
 
     private static void awaitLine(Path file, String text, Duration timeout, Path stderr) throws InterruptedException {

@@ -345,13 +345,13 @@ class PolicyAlertIT {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         Map<String, Double> samples = new HashMap<>();
         Map<String, String> types = new HashMap<>();
-        for (String line : r.body().split("\n")) {
+        for (String line : r.body().split("\n", -1)) {
             if (line.isEmpty()) continue;
             if (line.startsWith("#")) {
                 Matcher c = COMMENT.matcher(line);
                 assertThat(c.matches()).as("comment line: %s", line).isTrue();
                 if (line.startsWith("# TYPE ")) {
-                    String[] parts = line.split(" ");
+                    String[] parts = line.split(" ", -1);
                     types.put(parts[2], parts[3]);
                 }
                 continue;

@@ -19,7 +19,7 @@ class RunMetricsTest {
 
     static Map<String, Double> parse(String text) {
         Map<String, Double> out = new HashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             if (line.isEmpty() || line.startsWith("#")) continue;
             Matcher m = SAMPLE.matcher(line);
             assertThat(m.matches()).as(line).isTrue();

@@ -152,7 +152,7 @@ public final class FactsProbe {
     static Map<String, String> parse(String stdout, Platform platform) throws PolicyException {
         if (stdout.length() > MAX_OUTPUT) throw new PolicyException("the facts probe of " + platform.name() + " wrote too much");
         Map<String, String> said = new HashMap<>();
-        for (String line : stdout.split("\n")) {
+        for (String line : stdout.split("\n", -1)) {
             if (line.isEmpty()) continue;
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {

@@ -137,8 +137,8 @@ class RuntimeLayersTest {
                     "-I" + SOURCES.toAbsolutePath(), c.toAbsolutePath().toString(), "-o", object.toString());
             undefined.put(name, new TreeSet<>());
             // nm -P: "name type [value size]"; upper case types are global, U undefined
-            for (String line : run(dir, "nm", "-P", object.toString()).split("\n")) {
-                String[] f = line.trim().split("\\s+");
+            for (String line : run(dir, "nm", "-P", object.toString()).split("\n", -1)) {
+                String[] f = line.trim().split("\\s+", -1);
                 if (f.length < 2) {
                     continue;
                 }

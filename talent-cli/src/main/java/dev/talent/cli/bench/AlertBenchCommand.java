@@ -241,7 +241,7 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
 
     private static String loadAverage() {
         try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            return Files.readString(Path.of("/proc/loadavg")).split(" ", -1)[0];
         } catch (IOException e) {
             return "?";
         }

@@ -169,7 +169,7 @@ public class ClangAstLoader {
         Preprocessed p = runCapturing(cmd, Path.of("/dev/null"));
         Map<String, String> out = new HashMap<>();
         if (p.exitCode() != 0) return out;
-        for (String l : p.output().split("\n")) {
+        for (String l : p.output().split("\n", -1)) {
             if (!l.startsWith("#define ")) continue;
             String rest = l.substring("#define ".length());
             int sp = rest.indexOf(' ');
@@ -203,7 +203,7 @@ public class ClangAstLoader {
 
     private static List<Diagnostic> clangErrors(Path source, String stderr) {
         List<Diagnostic> out = new ArrayList<>();
-        for (String line : stderr.split("\n")) {
+        for (String line : stderr.split("\n", -1)) {
             Matcher m = CLANG_MESSAGE.matcher(line);
             if (m.matches() && m.group(4).contains("error")) {
                 out.add(Diagnostic.error(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),

@@ -86,7 +86,7 @@ final class CleanClones {
         if (!ok[0]) return false;
         String rest = text.substring(start);
         if (rest.contains("\\\n") || rest.contains("\\\r")) return false;
-        for (String line : rest.split("\n")) {
+        for (String line : rest.split("\n", -1)) {
             if (line.stripLeading().startsWith("#")) return false;
         }
         return true;

@@ -51,7 +51,7 @@ public final class LeafLoops {
         }
         String src = text.substring(start, end);
         if (src.contains("\\\n") || src.contains("\\\r")) return false;
-        for (String line : src.split("\n")) {
+        for (String line : src.split("\n", -1)) {
             if (line.stripLeading().startsWith("#")) return false;
         }
         return true;

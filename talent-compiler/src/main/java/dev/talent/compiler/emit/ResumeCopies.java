@@ -108,7 +108,7 @@ final class ResumeCopies {
     static boolean isCopyable(Node loop, String rendered) {
         if (!LeafLoops.canAppearTwice(loop)) return false;
         if (rendered.contains("\\\n") || rendered.contains("\\\r")) return false;
-        for (String line : rendered.split("\n")) {
+        for (String line : rendered.split("\n", -1)) {
             if (line.stripLeading().startsWith("#")) return false;
         }
         return true;

@@ -71,7 +71,7 @@ final class AdoptedContainer implements AppContainer {
     static java.util.Optional<Stat> parseStat(String text) {
         int close = text.lastIndexOf(')');
         if (close < 0 || close + 2 >= text.length()) return java.util.Optional.empty();
-        String[] f = text.substring(close + 2).strip().split(" ");
+        String[] f = text.substring(close + 2).strip().split(" ", -1);
         // after the command: state (field 3) ... starttime (field 22)
         if (f.length < 20 || f[0].length() != 1) return java.util.Optional.empty();
         try {

@@ -36,7 +36,7 @@ final class CurrentUser {
     static int effectiveUid(List<String> statusLines) {
         for (String line : statusLines) {
             if (line.startsWith("Uid:")) {
-                String[] fields = line.substring(4).trim().split("\\s+");
+                String[] fields = line.substring(4).trim().split("\\s+", -1);
                 if (fields.length >= 2) return Integer.parseInt(fields[1]);
             }
         }
