@@ -109,7 +109,7 @@ final class PerIsaCompilation {
                 String fingerprint = CheckpointCompiler.fingerprint(List.of(), List.of(), classExtra);
                 CompileResult r = compiler.write(request.outputDir().resolve(g.isas().getFirst()), g.analysis(), g.emitted(), fingerprint, note);
                 for (String isa : g.isas()) byIsa.put(isa, r);
-                if (g == groups.getFirst()) first = r;
+                if (g.equals(groups.getFirst())) first = r;
             }
         }
         if (first == null) throw new IllegalStateException("no ISA group");
@@ -140,7 +140,7 @@ final class PerIsaCompilation {
 
     private static List<String> othersOf(List<Group> c, List<List<Group>> classes) {
         List<String> out = new ArrayList<>();
-        for (List<Group> o : classes) if (o != c) out.addAll(isasOf(o));
+        for (List<Group> o : classes) if (!o.equals(c)) out.addAll(isasOf(o));
         return out;
     }
 
@@ -156,7 +156,7 @@ final class PerIsaCompilation {
     /** For the build of the ISAs of class {@code c}: where its checkpoints are refused, and what differs. */
     private static String note(List<Group> c, List<List<Group>> classes) {
         List<String> diffs = new ArrayList<>();
-        for (List<Group> o : classes) if (o != c) diffs.addAll(differences(c, o));
+        for (List<Group> o : classes) if (!o.equals(c)) diffs.addAll(differences(c, o));
         return "the program's conditionals (#if on ULONG_MAX, __x86_64__, ...) describe its state differently on "
                 + String.join(", ", othersOf(c, classes)) + " than on " + String.join(", ", isasOf(c))
                 + ", so a checkpoint moves only between " + String.join(", ", isasOf(c)) + ": "

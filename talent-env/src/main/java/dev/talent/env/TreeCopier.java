@@ -1097,7 +1097,7 @@ final class TreeCopier implements AutoCloseable {
                 Worker worker = sys == null ? null : new Worker(sys);
                 for (;;) {
                     Job job = queue.take();
-                    if (job == STOP) return;
+                    if (job.equals(STOP)) return;
                     if (worker == null) {
                         job.done().completeExceptionally(broken);
                         continue;

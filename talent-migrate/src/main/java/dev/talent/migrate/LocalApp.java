@@ -110,7 +110,8 @@ public final class LocalApp implements AutoCloseable {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
                 ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
                 LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
-                c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+                // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
+                var unused = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
                 return c;
             });
             return new HostContainers() {
@@ -165,7 +166,8 @@ public final class LocalApp implements AutoCloseable {
          */
         public AppContainer adopt(AppContainer c, int serial) {
             serialAbove(serial);
-            c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+            // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
+            var unused = c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
             return c;
         }
 

@@ -49,6 +49,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -89,8 +90,9 @@ public final class Orchestrator implements ControlHandler {
     private ChangeJournal journal;
     private int containerSerial;
     private volatile boolean finished;
-    private volatile int migrationsDone;
-    private volatile int migrationsFailed;
+    // written by the command loop only, read by status requests: atomic so that the counting needs no argument
+    private final AtomicInteger migrationsDone = new AtomicInteger();
+    private final AtomicInteger migrationsFailed = new AtomicInteger();
     private volatile StatusReport.State state = StatusReport.State.PREPARING;
     private volatile Instant nextMigrationAt;
     private volatile Instant currentSince;
@@ -513,10 +515,10 @@ public final class Orchestrator implements ControlHandler {
             }
             log.append(outcome.record());
             if (outcome.record().ok()) {
-                migrationsDone++;
+                migrationsDone.incrementAndGet();
                 listener.accept(new RunEvent.Migrated(outcome.record()));
             } else {
-                migrationsFailed++;
+                migrationsFailed.incrementAndGet();
                 listener.accept(new RunEvent.MigrationFailed(outcome.record(), outcome.logTail()));
             }
         }
@@ -543,7 +545,7 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private boolean migrationLimitReached() {
-        return request.migrations().isPresent() && migrationsDone >= request.migrations().getAsInt();
+        return request.migrations().isPresent() && migrationsDone.get() >= request.migrations().getAsInt();
     }
 
     private void scheduleNext() {
@@ -769,7 +771,8 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private void watchExit(LocalContainer c, Host host) {
-        c.onExit().thenAccept(status -> {
+        // not kept: the action cannot fail (EventChannel.post drops a line to make room; the command deque is unbounded)
+        var unused = c.onExit().thenAccept(status -> {
             host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime()));
             commands.add(new Exited(c, status));
         });
@@ -844,7 +847,7 @@ public final class Orchestrator implements ControlHandler {
             last = List.copyOf(history.subList(Math.max(0, history.size() - 10), history.size()));
         }
         return new StatusReport(request.name(), ProcessHandle.current().pid(), r == null ? null : r.host().platform.name(),
-                currentSince, startedAt, state, migrationsDone, migrationsFailed, nextMigrationAt,
+                currentSince, startedAt, state, migrationsDone.get(), migrationsFailed.get(), nextMigrationAt,
                 p == null ? null : p.host().platform.name(), last, address().map(Object::toString).orElse(null));
     }
 

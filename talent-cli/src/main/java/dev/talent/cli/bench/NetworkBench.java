@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code talent bench network} (issue 12): what a connected peer sees of a --net app's migrations. The bundled line
@@ -178,7 +179,7 @@ final class NetworkBench {
         private final Instant origin = Instant.now();
         private long sent;
         private long next = System.nanoTime();
-        private volatile long badReplies;
+        private final AtomicLong badReplies = new AtomicLong();
 
         private Peer(Socket socket, BufferedReader in, long firstReplyNanos) throws IOException {
             this.socket = socket;
@@ -205,10 +206,10 @@ final class NetworkBench {
                             replyNanos.add(at);
                             replyNumbers.add(n);
                         }
-                        if (n < 0) badReplies++;
+                        if (n < 0) badReplies.incrementAndGet();
                     }
                 } catch (IOException e) {
-                    badReplies++;
+                    badReplies.incrementAndGet();
                 }
             });
         }
@@ -292,7 +293,7 @@ final class NetworkBench {
                     if (n == expect) expect++;
                     else if (n > 0 && n > expect) dup++; // a gap: an earlier reply is missing here
                 }
-                return dup + badReplies;
+                return dup + badReplies.get();
             }
         }
     }

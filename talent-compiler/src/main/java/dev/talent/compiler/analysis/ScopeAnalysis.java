@@ -20,7 +20,7 @@ public final class ScopeAnalysis {
         for (Variable v : f.variables) {
             boolean in;
             if (v.isTemp()) {
-                in = p.hoist != null && v.tempOf == p.hoist;
+                in = p.hoist != null && p.hoist.equals(v.tempOf);
             } else if (v.scope == null) {
                 in = true;
             } else {

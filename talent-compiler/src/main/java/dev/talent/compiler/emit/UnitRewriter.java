@@ -242,7 +242,7 @@ public final class UnitRewriter {
 
     private void hoist(FunctionModel f, Hoist h) {
         Map<Hoist.ChainCall, Point> points = new HashMap<>();
-        for (Point p : f.points) if (!p.isSite() && p.hoist == h) points.put(p.chainCall(), p);
+        for (Point p : f.points) if (!p.isSite() && h.equals(p.hoist)) points.put(p.chainCall(), p);
         Node s = h.statement();
         if (h.shape() == Hoist.Shape.DIRECT) {
             Point p = points.get(h.calls().getFirst());

@@ -43,9 +43,9 @@ class RewritePlanTest {
         p.insert(16, "{ ", Rank.SITE_OPEN);
         p.insertClosing(18, " }", Rank.SITE_CLOSE, body);
         assertThat(p.render(7, 18)).isEqualTo("for (;;) { x;");
-        String loop = p.renderStatement(7, 18, closes -> closes == body);
+        String loop = p.renderStatement(7, 18, closes -> body.equals(closes));
         assertThat(loop).isEqualTo("for (;;) { x; }");
-        p.replaceStatement(7, 18, loop + " /* again */ " + loop, closes -> closes == body);
+        p.replaceStatement(7, 18, loop + " /* again */ " + loop, closes -> body.equals(closes));
         assertThat(p.apply()).isEqualTo("if (c) { for (;;) { x; } /* again */ for (;;) { x; } }");
     }
 

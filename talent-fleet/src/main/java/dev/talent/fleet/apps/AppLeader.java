@@ -52,7 +52,7 @@ public final class AppLeader {
                         Long after = notBefore.get(app);
                         if (after != null && System.nanoTime() - after < 0) continue;
                         if (!busy.add(app)) continue;
-                        steps.submit(() -> {
+                        steps.execute(() -> {
                             try {
                                 reconciler.step(app);
                             } catch (FleetException e) {

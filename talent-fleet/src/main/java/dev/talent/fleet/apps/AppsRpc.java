@@ -125,7 +125,8 @@ public final class AppsRpc {
                 .addMethod(WATCH_EXIT, ServerCalls.asyncServerStreamingCall((o, response) -> {
                     try {
                         AppContainer c = apps.container(o.app(), o.id());
-                        c.onExit().whenComplete((status, failure) -> {
+                        // not kept: the action answers the call and catches what a cancelled call throws
+                        var unused = c.onExit().whenComplete((status, failure) -> {
                             try {
                                 if (failure != null) {
                                     response.onError(Status.INTERNAL.withDescription(String.valueOf(failure.getMessage())).asRuntimeException());

@@ -420,19 +420,20 @@ public final class HostedApps implements AutoCloseable {
         synchronized (this) {
             h.containers.put(c.id(), c);
         }
-        c.onExit().thenAccept(status -> {
+        // not kept: the action only records the status under the lock and tells the events
+        var unused = c.onExit().thenAccept(status -> {
             synchronized (this) {
                 // a stop at a checkpoint is a migration's: the app is not over
-                if (h.running == c && status == AdoptedContainer.UNKNOWN_STATUS) {
+                if (c.equals(h.running) && status == AdoptedContainer.UNKNOWN_STATUS) {
                     h.lost = "its program ended on " + host + "/" + h.current.name() + " after its agent restarted (container "
                             + c.id() + "; the exit status of a process the agent did not start is not knowable)";
                     events.accept(h.name + ": " + h.lost);
-                } else if (h.running == c && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                } else if (c.equals(h.running) && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;
                     events.accept(h.name + " ended on " + host + "/" + h.current.name() + " with status " + status);
                     // (outside this lock: persist takes it itself)
                     Thread.ofVirtual().start(() -> persist(h));
-                } else if (h.running == c) {
+                } else if (c.equals(h.running)) {
                     // stopped for a migration: the checkpoint it left is not yet taken
                     h.stopped = true;
                     h.taken = null;
@@ -491,7 +492,7 @@ public final class HostedApps implements AutoCloseable {
             for (Path f : List.of(h.log, h.err)) {
                 try {
                     if (LogCap.enforce(f, Files.size(f)))
-                        events.accept(h.name + ": its " + (f == h.log ? "stdout" : "stderr") + " log passed " + (LogCap.CAP >> 20)
+                        events.accept(h.name + ": its " + (f.equals(h.log) ? "stdout" : "stderr") + " log passed " + (LogCap.CAP >> 20)
                                 + " MiB on " + host + "; its oldest part was dropped");
                 } catch (IOException e) {
                     events.accept("cannot bound " + f + ": " + e.getMessage());
@@ -805,6 +806,7 @@ public final class HostedApps implements AutoCloseable {
     static final long MAX_LOG_PART = LogCap.CAP + (8L << 20);
 
     /** What a destination lacks of a log: its bytes from {@code from} (block-aligned when the source dropped the start). */
+    @SuppressWarnings("ArrayRecordComponent") // bytes sent to the destination, never compared or hashed
     record LogTail(long from, byte[] bytes) {
         /** The part of {@code log} after {@code destinationSize}, within what is kept and {@link #MAX_LOG_PART}. */
         static LogTail of(Path log, long destinationSize) throws IOException {
