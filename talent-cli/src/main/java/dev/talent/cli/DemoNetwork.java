@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -208,7 +209,7 @@ public final class DemoNetwork {
         }
         Process server = new ProcessBuilder(command).redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (Client client = Client.connect(new InetSocketAddress("127.0.0.1", port), new CompletableFuture<>())) {
+        try (Client client = Client.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), new CompletableFuture<>())) {
             client.sendUnpaced(count);
             List<String> replies = client.finish();
             if (!server.waitFor(30, TimeUnit.SECONDS)) throw new DemoFailedException("the uninterrupted run did not end at quit");

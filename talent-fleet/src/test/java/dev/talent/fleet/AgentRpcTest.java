@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class AgentRpcTest {
         pki.issue("h1", Pki.Usage.HOST, List.of(), List.of());
         pki.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
         TlsFiles host = new TlsFiles(pki.caCertificate(), pki.certificate("h1"), pki.key("h1"));
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).sslContext(host.serverContext())
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0)).sslContext(host.serverContext())
                 .addService(AgentRpc.service(() -> new Records.AgentAlive("h1", 42, 7))).build().start();
     }
 

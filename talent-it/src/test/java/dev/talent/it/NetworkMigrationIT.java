@@ -525,7 +525,7 @@ class NetworkMigrationIT {
         String got = EnvApp.read(root.resolve("client.stdout"));
         String expected;
         try (FullListener full = new FullListener();
-                PingService reference = new PingService(new java.net.InetSocketAddress("127.0.0.1", 0), exchanges, true)) {
+                PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0), exchanges, true)) {
             ProcessResult r = Processes.run(List.of(client.resolveSibling("netclient.x86_64").toString(), "127.0.0.1",
                     Integer.toString(full.port()), "127.0.0.1", Integer.toString(reference.port())), root, Duration.ofSeconds(60));
             assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
@@ -558,7 +558,7 @@ class NetworkMigrationIT {
             for (int i = 0; i < 4; i++) {
                 var s = new java.net.Socket();
                 try {
-                    s.connect(new java.net.InetSocketAddress("127.0.0.1", server.getLocalPort()), 500);
+                    s.connect(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), server.getLocalPort()), 500);
                     fillers.add(s);
                 } catch (IOException e) {
                     s.close();
@@ -642,7 +642,7 @@ class NetworkMigrationIT {
             assertThat(service.connections()).isEqualTo(1);
         }
         String expected;
-        try (PingService reference = new PingService(new java.net.InetSocketAddress("::1", 0), exchanges, true)) {
+        try (PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("::1"), 0), exchanges, true)) {
             ProcessResult r = Processes.run(List.of(client.resolveSibling("netclient.x86_64").toString(), "::1",
                     Integer.toString(reference.port())), root, Duration.ofSeconds(60));
             assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
@@ -785,7 +785,7 @@ class NetworkMigrationIT {
                 Integer.toString(port)).redirectOutput(referenceOut.toFile()).start();
         String expected;
         try {
-            expected = halfClosedExchange(new java.net.InetSocketAddress("127.0.0.1", port), moment -> { });
+            expected = halfClosedExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), moment -> { });
             assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
             reference.destroyForcibly();
@@ -1213,7 +1213,7 @@ class NetworkMigrationIT {
     /** The bridge's ports now (one per container of the app: the source and the prepared destination). */
     private List<String> ports() throws Exception {
         ProcessResult r = Processes.run(List.of("ip", "-br", "link", "show", "master", BRIDGE), root, Duration.ofSeconds(30));
-        return r.stdoutText().lines().map(l -> l.split("[@ ]")[0]).filter(n -> !n.isBlank()).toList();
+        return r.stdoutText().lines().map(l -> l.split("[@ ]", -1)[0]).filter(n -> !n.isBlank()).toList();
     }
 
     /** No namespace, bridge port, guard table or lease of the app is left after the run. */

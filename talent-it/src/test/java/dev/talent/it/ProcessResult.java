@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** What one finished process did: its command line, exit status and the complete stdout and stderr. */
+@SuppressWarnings("ArrayRecordComponent") // the output is read as text or bytes, never compared or hashed as a record
 record ProcessResult(List<String> command, int exitCode, byte[] stdout, byte[] stderr) {
 
     String stdoutText() {

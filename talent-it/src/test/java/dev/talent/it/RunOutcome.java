@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A complete run of a corpus program: its stdout, exit status and the files it wrote (null: not written). */
+@SuppressWarnings("ArrayRecordComponent") // compared field by field, contents of the arrays included (OutputDiff), never as a record
 record RunOutcome(byte[] stdout, int exitCode, Map<String, byte[]> files) {
 
     static Map<String, byte[]> outputFiles(CorpusProgram program, Path workDir) {

@@ -86,6 +86,7 @@ final class AcceptedCheckpoints {
      * sockets it carries (-1: not counted, a file too large for the Java reader or listed rather than accepted);
      * {@code sha256} and {@code size} describe the bytes accepted (null and -1 for a listed one).
      */
+    @SuppressWarnings("ArrayRecordComponent") // tag and digest are read and written, never compared or hashed as a record
     record Accepted(Path file, BigInteger sequence, byte[] tag, int sockets, byte[] sha256, long size) {
         /** An accepted checkpoint whose sockets were not counted. */
         Accepted(Path file, BigInteger sequence, byte[] tag) {

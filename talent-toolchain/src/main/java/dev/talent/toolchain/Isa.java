@@ -26,6 +26,7 @@ public enum Isa {
     private final String qemuCommand;
     private final int pointerBits;
     private final ByteOrder byteOrder;
+    @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy (List.copyOf): immutable, though List is not a type that says so
     private final List<String> requiredCFlags;
 
     Isa(String id, String gnuTriple, String debianArch, String qemuCommand, int pointerBits, ByteOrder byteOrder,
@@ -36,7 +37,7 @@ public enum Isa {
         this.qemuCommand = qemuCommand;
         this.pointerBits = pointerBits;
         this.byteOrder = byteOrder;
-        this.requiredCFlags = requiredCFlags;
+        this.requiredCFlags = List.copyOf(requiredCFlags);
     }
 
     public String id() { return id; }

@@ -245,6 +245,8 @@ public final class BenchReportRenderer {
 
     private static String mib(double mib) { return f("%.1f MiB", mib); }
 
+    // the fix Error Prone proposes is @FormatMethod, from error_prone_annotations, which is not a dependency of talent
+    @SuppressWarnings("AnnotateFormatMethod")
     static String f(String format, Object... args) { return String.format(Locale.ROOT, format, args); }
 
     /** A progress line for stderr. */

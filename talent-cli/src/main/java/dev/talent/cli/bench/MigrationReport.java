@@ -50,6 +50,7 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
         RESTORE("restore: started -> runs", MigrationRecord::restoreMs);
 
         private final String label;
+        @SuppressWarnings("ImmutableEnumChecker") // a method reference to a record accessor: stateless
         private final Function<MigrationRecord, Double> time;
 
         Phase(String label, Function<MigrationRecord, Double> time) {

@@ -102,5 +102,7 @@ final class SyncBenchCommand implements Callable<Integer> {
         return out.toString();
     }
 
+    // the fix Error Prone proposes is @FormatMethod, from error_prone_annotations, which is not a dependency of talent
+    @SuppressWarnings("AnnotateFormatMethod")
     private static String f(String format, Object... args) { return String.format(Locale.ROOT, format, args); }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +46,7 @@ public final class RecursionSites {
 
     /** Tarjan's strongly connected components, iterative (a deep call graph must not overflow the Java stack). */
     private static final class Tarjan {
-        private record Frame(FunctionModel f, List<FunctionModel> callees, int[] next) {}
+        private record Frame(FunctionModel f, Iterator<FunctionModel> callees) {}
 
         final CallGraph graph;
         final Map<FunctionModel, Integer> index = new HashMap<>();
@@ -64,8 +65,8 @@ public final class RecursionSites {
             visit(root);
             while (!work.isEmpty()) {
                 Frame fr = work.peek();
-                if (fr.next()[0] < fr.callees().size()) {
-                    FunctionModel c = fr.callees().get(fr.next()[0]++);
+                if (fr.callees().hasNext()) {
+                    FunctionModel c = fr.callees().next();
                     if (!index.containsKey(c)) visit(c);
                     else if (onStack.contains(c)) low.put(fr.f(), Math.min(low.get(fr.f()), index.get(c)));
                     continue;
@@ -95,7 +96,7 @@ public final class RecursionSites {
             counter++;
             stack.push(f);
             onStack.add(f);
-            work.push(new Frame(f, graph.callees(f), new int[] {0}));
+            work.push(new Frame(f, graph.callees(f).iterator()));
         }
     }
 }

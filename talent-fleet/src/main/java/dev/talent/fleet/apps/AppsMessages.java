@@ -8,6 +8,8 @@ import java.util.Map;
  * the network is hostile input (the marshaller bounds its size and refuses unknown fields; the handlers check names,
  * digests and ids before they use them).
  */
+// the byte[] fields are JSON base64 strings on the wire, carried from the network to a file and never compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 final class AppsMessages {
     private AppsMessages() {}
 

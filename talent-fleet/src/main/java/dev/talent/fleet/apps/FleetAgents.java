@@ -62,6 +62,7 @@ public interface FleetAgents extends AutoCloseable {
     }
 
     /** Output of an app on one host from {@code offset}; {@code next} is the offset after it. */
+    @SuppressWarnings("ArrayRecordComponent") // bytes passed on to the caller, never compared or hashed
     record LogChunk(byte[] data, long from, long next, boolean ended) {}
 
     /** The app's streams, as {@link #logs} names them. */

@@ -466,7 +466,12 @@ public final class GrpcFleetAgents implements FleetAgents {
         Handover(RemotePlace source) { this.source = source; }
 
         @Override
-        public int read() throws IOException { throw new IOException("a checkpoint is streamed agent to agent, not read by the caller"); }
+        public int read() throws IOException { throw refused(); }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException { throw refused(); }
+
+        private static IOException refused() { return new IOException("a checkpoint is streamed agent to agent, not read by the caller"); }
     }
 
     /** A container on a host, through its agent. */

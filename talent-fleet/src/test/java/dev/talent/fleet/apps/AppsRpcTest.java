@@ -13,6 +13,7 @@ import dev.talent.migrate.pipeline.CheckpointVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,8 @@ class AppsRpcTest {
         pki.init("test fleet");
         pki.issue("h1", Pki.Usage.HOST, List.of(), List.of());
         pki.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
-        agent = AgentServer.start("h1", new InetSocketAddress("127.0.0.1", 0), tls("h1"), tmp.resolve("h1"), e -> { });
-        fleet = GrpcFleetAgents.of(tls("cli"), Map.of("h1", new InetSocketAddress("127.0.0.1", agent.port())),
+        agent = AgentServer.start("h1", new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), tls("h1"), tmp.resolve("h1"), e -> { });
+        fleet = GrpcFleetAgents.of(tls("cli"), Map.of("h1", new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), agent.port())),
                 GrpcFleetAgents.Timeouts.defaults(), w -> { });
     }
 
@@ -93,7 +94,7 @@ class AppsRpcTest {
         other.init("another fleet");
         other.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
         try (GrpcFleetAgents stranger = GrpcFleetAgents.of(new TlsFiles(other.caCertificate(), other.certificate("cli"), other.key("cli")),
-                Map.of("h1", new InetSocketAddress("127.0.0.1", agent.port())), GrpcFleetAgents.Timeouts.defaults(), w -> { })) {
+                Map.of("h1", new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), agent.port())), GrpcFleetAgents.Timeouts.defaults(), w -> { })) {
             assertThatThrownBy(() -> stranger.state("h1", "svc")).isInstanceOf(FleetException.class).hasMessageContaining("UNAVAILABLE");
         }
     }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * destination refuses); {@code signerKey} is the signer's public key (X.509 SubjectPublicKeyInfo, DER) and
  * {@code signerChain} its certificate chain (DER, leaf first; empty when the host has no certificate).
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in (constructor), checked and written, never compared or hashed as a record
 public record CheckpointSignature(String app, String name, BigInteger sequence, long size, byte[] sha256, byte[] signature,
         byte[] signerKey, List<byte[]> signerChain) {
 

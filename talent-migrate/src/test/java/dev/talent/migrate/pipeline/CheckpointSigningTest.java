@@ -124,6 +124,11 @@ class CheckpointSigningTest {
             public int read() {
                 throw new AssertionError("an unsigned checkpoint must not be read");
             }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new AssertionError("an unsigned checkpoint must not be read");
+            }
         };
         assertThatThrownBy(() -> receive(CheckpointVerifier.trusting(source.publicKey()), unsigned, never))
                 .isInstanceOf(CheckpointSignatureException.class)
