@@ -77,11 +77,11 @@ public record CcArguments(Mode mode, List<String> original, List<Path> sources, 
             } else if (a.equals("-M") || a.equals("-MM")) {
                 dependenciesOnly = true;
             } else if (a.equals("-MD") || a.equals("-MMD") || a.equals("-MP")) {
-                continue; // given to the host gcc with the rest of the command line
+                // given to the host gcc with the rest of the command line
             } else if (a.equals("-MF") || a.equals("-MT") || a.equals("-MQ")) {
                 original.add(value(args, ++i, a));
             } else if (a.startsWith("-MF") || a.startsWith("-MT") || a.startsWith("-MQ")) {
-                continue;
+                // joined to its value (-MFdeps.d): given to the host gcc with the rest of the command line
             } else if (a.equals("-o")) {
                 String v = value(args, ++i, a);
                 original.add(v);

@@ -144,7 +144,6 @@ class FleetAgentsIT {
         while (!(fleet.state(host, app) instanceof FleetAgents.AppState.Ended e)) {
             assertThat(System.nanoTime()).as(app + " did not end on " + host).isLessThan(by);
             Thread.sleep(100);
-            continue;
         }
         assertThat(e.status()).as("exit status of " + app).isZero();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -76,7 +76,7 @@ class StatusCommandTest {
     void durations() {
         assertThat(StatusCommand.duration(Duration.ofSeconds(59))).isEqualTo("59s");
         assertThat(StatusCommand.duration(Duration.ofSeconds(3599))).isEqualTo("59m 59s");
-        assertThat(StatusCommand.duration(Duration.ofSeconds(3600 + 5 * 60))).isEqualTo("1h 05m");
+        assertThat(StatusCommand.duration(Duration.ofMinutes(60 + 5))).isEqualTo("1h 05m");
         assertThat(StatusCommand.duration(Duration.ofHours(52))).isEqualTo("2d 04h");
         assertThat(StatusCommand.duration(Duration.ofSeconds(-3))).isEqualTo("0s");
     }

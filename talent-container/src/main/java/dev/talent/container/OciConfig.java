@@ -10,6 +10,7 @@ record OciConfig(String ociVersion, Process process, Root root, String hostname,
 
     static final String VERSION = "1.0.2";
 
+    @SuppressWarnings("AvoidCommonTypeNames") // the OCI runtime spec's "process" object, always written OciConfig.Process
     record Process(boolean terminal, User user, List<String> args, List<String> env, String cwd,
                    Capabilities capabilities, List<Rlimit> rlimits, boolean noNewPrivileges) {}
 

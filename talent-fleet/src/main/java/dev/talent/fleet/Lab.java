@@ -24,7 +24,7 @@ public final class Lab {
     private Lab() {}
 
     /** The lab's readiness limit: etcd, every agent and a leader. */
-    static final Duration READY = Duration.ofSeconds(120);
+    static final Duration READY = Duration.ofMinutes(2);
 
     public static LabLayout readLayout(Path dir) throws FleetException {
         Path file = dir.toAbsolutePath().resolve("lab.json");

@@ -73,7 +73,7 @@ public final class FleetCommands {
             return ExitCodes.USAGE;
         }
         try (FleetSession s = FleetSession.open(fleet, env)) {
-            MigrationRecord r = s.apps.migrate(app, host, platform, Duration.ofSeconds(120));
+            MigrationRecord r = s.apps.migrate(app, host, platform, Duration.ofMinutes(2));
             out.println(json ? r.toJsonLine() : MigrationLine.of(r));
             out.flush();
             return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
