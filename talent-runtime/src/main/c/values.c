@@ -137,6 +137,29 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
     *end_out = end;
 }
 
+/* n bytes (1, 2, 4 or 8) of v, big-endian, at d */
+static void put_be_n(unsigned char *d, uint64_t v, unsigned n)
+{
+    switch (n) {
+    case 8:
+        v = __builtin_bswap64(v);
+        memcpy(d, &v, 8);
+        break;
+    case 4: {
+        uint32_t x = __builtin_bswap32((uint32_t)v);
+        memcpy(d, &x, 4);
+        break;
+    }
+    case 2:
+        d[0] = (unsigned char)(v >> 8);
+        d[1] = (unsigned char)v;
+        break;
+    default:
+        d[0] = (unsigned char)v;
+        break;
+    }
+}
+
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
@@ -172,14 +195,19 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name,
                    ctx->decl_pos, ctx->where, why);
         }
-        tl_buf_u8(b, TL_PTR_OBJECT);
-        tl_buf_u8(b, (uint8_t)o->kind);
-        tl_buf_u32(b, o->a);
-        tl_buf_u32(b, o->b);
-        tl_buf_u16(b, path.len);
-        for (i = 0; i < path.len; i++)
-            tl_buf_u64(b, path.idx[i]);
-        tl_buf_u64(b, byte_offset);
+        {
+            /* one reservation for the whole pointer: tag, kind, a, b, path length, path, byte offset */
+            unsigned char *d = tl_buf_grow(b, 20 + 8 * (size_t)path.len);
+            d[0] = TL_PTR_OBJECT;
+            d[1] = (unsigned char)o->kind;
+            put_be_n(d + 2, o->a, 4);
+            put_be_n(d + 6, o->b, 4);
+            put_be_n(d + 10, path.len, 2);
+            d += 12;
+            for (i = 0; i < path.len; i++, d += 8)
+                put_be_n(d, path.idx[i], 8);
+            put_be_n(d, byte_offset, 8);
+        }
         return;
     }
     {
@@ -359,6 +387,100 @@ static void union_check_first(const talent_type *t, const unsigned char *p, tl_v
     }
 }
 
+/*
+ * Structs of scalars and data pointers (the nodes of lists and trees: a key, a count, two pointers) are encoded
+ * from a flat list of their members, made once per descriptor, instead of one recursive call per member; the
+ * bytes are the same as the recursive encoder's. A struct with anything else (a bit-field, a nested aggregate, a
+ * long double, a function pointer, a union) is encoded member by member as before.
+ */
+#define FLAT_MAX 32
+enum { FLAT_INT, FLAT_BOOL, FLAT_PTR };
+typedef struct flat_member {
+    unsigned char op, size;
+    size_t off;
+    const talent_field *fd;
+} flat_member;
+typedef struct flat_plan {
+    const talent_type *t;           /* NULL: empty cache entry */
+    const talent_field *fields;     /* t's members when the plan was made */
+    size_t nfields;
+    int ok;                         /* 0: not flat, encode member by member */
+    unsigned n;
+    size_t fixed;                   /* encoded bytes of the scalar members */
+    flat_member m[FLAT_MAX];
+} flat_plan;
+static flat_plan flat_cache[64];
+
+static const flat_plan *flat_plan_of(const talent_type *t)
+{
+    flat_plan *pl = &flat_cache[((uintptr_t)t >> 4) & 63];
+    unsigned f;
+    if (pl->t == t && pl->fields == t->fields && pl->nfields == t->nfields)
+        return pl;
+    pl->t = t;
+    pl->fields = t->fields;
+    pl->nfields = t->nfields;
+    pl->ok = 0;
+    pl->n = 0;
+    pl->fixed = 0;
+    if (t->nfields > FLAT_MAX)
+        return pl;
+    for (f = 0; f < t->nfields; f++) {
+        const talent_field *fd = &t->fields[f];
+        const talent_type *ft = fd->type;
+        flat_member *m = &pl->m[pl->n++];
+        if (fd->bit_width)
+            return pl;
+        m->off = fd->offset;
+        m->fd = fd;
+        m->size = (unsigned char)ft->size;
+        if ((ft->kind == TALENT_K_SINT || ft->kind == TALENT_K_UINT || ft->kind == TALENT_K_FLOAT) &&
+            (ft->size == 1 || ft->size == 2 || ft->size == 4 || ft->size == 8) &&
+            (ft->kind != TALENT_K_FLOAT || ft->size >= 4)) {
+            m->op = FLAT_INT;
+            pl->fixed += ft->size;
+        } else if (ft->kind == TALENT_K_BOOL && ft->size <= 8) {
+            m->op = FLAT_BOOL;
+            pl->fixed += 1;
+        } else if (ft->kind == TALENT_K_PTR && ft->size == sizeof(void *)) {
+            m->op = FLAT_PTR;
+        } else {
+            return pl;
+        }
+    }
+    pl->ok = 1;
+    return pl;
+}
+
+
+static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_value_ctx *ctx, tl_strtab *strs)
+{
+    unsigned k;
+    for (k = 0; k < pl->n; k++) {
+        const flat_member *m = &pl->m[k];
+        switch (m->op) {
+        case FLAT_INT:
+            put_be_n(tl_buf_grow(b, m->size), tl_load_uint(p + m->off, m->size), m->size);
+            break;
+        case FLAT_BOOL:
+            tl_buf_u8(b, tl_load_uint(p + m->off, m->size) != 0);
+            break;
+        default: {
+            const void *v;
+            memcpy(&v, p + m->off, sizeof v);
+            if (!v) {
+                tl_buf_u8(b, TL_PTR_NULL);
+                break;
+            }
+            push_field(ctx, m->fd->name);
+            enc_ptr(b, v, m->fd->type, ctx, strs);
+            ctx->depth--;
+            break;
+        }
+        }
+    }
+}
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -405,7 +527,13 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
             ctx->depth--;
         }
         break;
-    case TALENT_K_STRUCT:
+    case TALENT_K_STRUCT: {
+        const flat_plan *pl = flat_plan_of(t);
+        if (pl->ok) {
+            enc_flat(b, pl, p, ctx, strs);
+            break;
+        }
+    }
         for (f = 0; f < t->nfields; f++) {
             const talent_field *fd = &t->fields[f];
             if (fd->bit_width)
