@@ -452,6 +452,34 @@ static void put_be(unsigned char *d, uint64_t v, unsigned n)
 /* How many blocks ahead the write loop fetches. */
 #define PREFETCH 8
 
+/* Fetches ahead for block s (a snapshot index): step 0 the headers of the blocks its pointers name (a prefetch never
+ * faults, whatever the pointer), step 1 their snapshot and mark entries, reading the headers only where they are
+ * in a slab chunk (readable), as slab_block() does. */
+static void prefetch_pointees(uint32_t s, int step)
+{
+    const tl_hdr *h = snap[s];
+    const talent_type *et = tl_heap_site_elem(h->site);
+    const void *v[8];
+    unsigned n, k;
+    if (!et)
+        return;
+    n = tl_flat_pointers(et, (const void *)tl_hdr_addr(h), v, 8);
+    for (k = 0; k < n; k++) {
+        const tl_hdr *ph = (const tl_hdr *)v[k] - 1;
+        if (!v[k])
+            continue;
+        if (step == 0) {
+            __builtin_prefetch(ph);
+        } else if (((uintptr_t)v[k] & (sizeof(tl_hdr) - 1)) == 0 && tl_slab_holds((uintptr_t)ph)) {
+            uint32_t i = ph->idx;
+            if (i < nsnap) {
+                __builtin_prefetch(&snap[i]);
+                __builtin_prefetch(&mark[i]);
+            }
+        }
+    }
+}
+
 static int is_byte_int(const talent_type *t)
 {
     return (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->size == 1;
@@ -484,6 +512,12 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         }
         if (i + 2 * PREFETCH < nmarked)
             __builtin_prefetch(&snap[order[i + 2 * PREFETCH]]);
+        /* and what those blocks point to, in two steps: the header before each pointee (its bytes arrived by now),
+         * then, once the header is there, its entries in the snapshot and the marks, which lookup() reads */
+        if (i + PREFETCH / 2 < nmarked)
+            prefetch_pointees(order[i + PREFETCH / 2], 0);
+        if (i + PREFETCH / 4 < nmarked)
+            prefetch_pointees(order[i + PREFETCH / 4], 1);
         blkv = view(order[i]);
         et = elem_of(blk);
         p = (const unsigned char *)blk->addr;

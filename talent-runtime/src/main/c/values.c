@@ -481,6 +481,21 @@ static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_
     }
 }
 
+unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **out, unsigned max)
+{
+    const flat_plan *pl;
+    unsigned k, n = 0;
+    if (t->kind != TALENT_K_STRUCT)
+        return 0;
+    pl = flat_plan_of(t);
+    if (!pl->ok)
+        return 0;
+    for (k = 0; k < pl->n && n < max; k++)
+        if (pl->m[k].op == FLAT_PTR)
+            memcpy(&out[n++], (const unsigned char *)addr + pl->m[k].off, sizeof *out);
+    return n;
+}
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -1025,7 +1040,7 @@ static void dec_int_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type
  * through the recursive decoder as before. The list of members is made once per (file type, target type).
  */
 typedef struct dec_member {
-    unsigned char same;             /* 1: same-width number, copied; 0: recursive decoder */
+    unsigned char same;             /* 1: same-width number, copied; 2: data pointer; 0: recursive decoder */
     unsigned char size;
     size_t off;
     uint32_t type;                  /* file type of the member */
@@ -1071,6 +1086,8 @@ static const dec_flat *dec_flat_of(const tl_checkpoint *ck, uint32_t type_id, co
         m->same = (fct->kind == TALENT_K_SINT || fct->kind == TALENT_K_UINT || fct->kind == TALENT_K_FLOAT) &&
                   fd->type->kind == fct->kind && fct->bits == 8 * fd->type->size &&
                   (fd->type->size == 1 || fd->type->size == 2 || fd->type->size == 4 || fd->type->size == 8);
+        if (fct->kind == TALENT_K_PTR && fd->type->kind == TALENT_K_PTR)
+            m->same = 2;
     }
     pl->ok = 1;
     return pl;
@@ -1082,7 +1099,36 @@ static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, const dec_fla
     unsigned k;
     for (k = 0; k < pl->n && !r->failed; k++) {
         const dec_member *m = &pl->m[k];
-        if (m->same && r->len - r->pos >= m->size) {
+        if (m->same == 2) {
+            /* NULL and OBJECT read in place (what dec_ptr reads), the rest through it */
+            const unsigned char *s = r->data + r->pos;
+            size_t left = r->len - r->pos;
+            void *v;
+            if (left >= 1 && s[0] == TL_PTR_NULL) {
+                v = NULL;
+                memcpy(p + m->off, &v, sizeof v);
+                r->pos++;
+                continue;
+            }
+            if (left >= 20 && s[0] == TL_PTR_OBJECT) {
+                uint16_t plen = (uint16_t)(s[10] << 8 | s[11]);
+                if (plen <= TL_MAX_PATH && (left - 20) / 8 >= plen) {
+                    tl_path path;
+                    uint16_t i;
+                    path.len = plen;
+                    for (i = 0; i < plen; i++)
+                        path.idx[i] = be64_at(s + 12 + 8 * (size_t)i);
+                    r->pos += 20 + 8 * (size_t)plen;
+                    push_field(ctx, m->fd->name);
+                    v = HOOK(resolve_object)(ck, s[1], be32_at(s + 2), be32_at(s + 6), &path,
+                                             be64_at(s + 12 + 8 * (size_t)plen),
+                                             ctx->allow_fixups ? (void **)(p + m->off) : NULL, ctx);
+                    ctx->depth--;
+                    memcpy(p + m->off, &v, sizeof v);
+                    continue;
+                }
+            }
+        } else if (m->same && r->len - r->pos >= m->size) {
             const unsigned char *s = r->data + r->pos;
             uint64_t v = 0;
             unsigned i;
