@@ -140,16 +140,24 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
 /* n bytes (1, 2, 4 or 8) of v, big-endian, at d */
 static void put_be_n(unsigned char *d, uint64_t v, unsigned n)
 {
+    /* byte by byte, the same on either host byte order (gcc makes a byte swap and one store of it) */
     switch (n) {
     case 8:
-        v = __builtin_bswap64(v);
-        memcpy(d, &v, 8);
+        d[0] = (unsigned char)(v >> 56);
+        d[1] = (unsigned char)(v >> 48);
+        d[2] = (unsigned char)(v >> 40);
+        d[3] = (unsigned char)(v >> 32);
+        d[4] = (unsigned char)(v >> 24);
+        d[5] = (unsigned char)(v >> 16);
+        d[6] = (unsigned char)(v >> 8);
+        d[7] = (unsigned char)v;
         break;
-    case 4: {
-        uint32_t x = __builtin_bswap32((uint32_t)v);
-        memcpy(d, &x, 4);
+    case 4:
+        d[0] = (unsigned char)(v >> 24);
+        d[1] = (unsigned char)(v >> 16);
+        d[2] = (unsigned char)(v >> 8);
+        d[3] = (unsigned char)v;
         break;
-    }
     case 2:
         d[0] = (unsigned char)(v >> 8);
         d[1] = (unsigned char)v;
