@@ -461,17 +461,17 @@ static void prefetch_pointees(uint32_t s, int step)
     const talent_type *et = tl_heap_site_elem(h->site);
     const void *v[8];
     unsigned n, k;
-    if (!et)
-        return;
+    if (!et || tl_hdr_size(h) < et->size)
+        return;     /* untyped, or smaller than one element: nothing is read from it */
     n = tl_flat_pointers(et, (const void *)tl_hdr_addr(h), v, 8);
     for (k = 0; k < n; k++) {
-        const tl_hdr *ph = (const tl_hdr *)v[k] - 1;
-        if (!v[k])
-            continue;
+        uintptr_t a = (uintptr_t)v[k];
+        if (a < sizeof(tl_hdr))
+            continue;   /* NULL */
         if (step == 0) {
-            __builtin_prefetch(ph);
-        } else if (((uintptr_t)v[k] & (sizeof(tl_hdr) - 1)) == 0 && tl_slab_holds((uintptr_t)ph)) {
-            uint32_t i = ph->idx;
+            __builtin_prefetch((const void *)(a - sizeof(tl_hdr)));
+        } else if ((a & (sizeof(tl_hdr) - 1)) == 0 && tl_slab_holds(a - sizeof(tl_hdr))) {
+            uint32_t i = ((const tl_hdr *)(a - sizeof(tl_hdr)))->idx;
             if (i < nsnap) {
                 __builtin_prefetch(&snap[i]);
                 __builtin_prefetch(&mark[i]);
