@@ -341,43 +341,59 @@ int tl_bulk_decode(tl_reader *r, const tl_checkpoint *ck, uint32_t elem_id, cons
 {
     unsigned char *p = addr;
     const unsigned char *s;
-    dec_plan pl;
+    const dec_plan *pl;
     uint64_t i;
     unsigned k;
     size_t start = r->pos;
     *done = 0;
     if (r->failed)
         return 0;
-    pl.nrun = 0;
-    pl.fbytes = 0;
-    if (dec_plan_of(ck, &ck->types[elem_id], t, 0, &pl) != 0)
-        return 0;
-    if (count == 0 || pl.fbytes == 0)
+    {
+        /* the last plan made, kept: a restore decodes a million blocks of one type in a row, and each asks again
+         * (keyed by the checkpoint's type table, the type id and this target's descriptor) */
+        static const tl_ck_type *c_types;
+        static uint32_t c_elem;
+        static const talent_type *c_t;
+        static int c_ok;
+        static dec_plan c_plan;
+        if (!(c_types == ck->types && c_elem == elem_id && c_t == t)) {
+            c_plan.nrun = 0;
+            c_plan.fbytes = 0;
+            c_ok = dec_plan_of(ck, &ck->types[elem_id], t, 0, &c_plan) == 0;
+            c_types = ck->types;
+            c_elem = elem_id;
+            c_t = t;
+        }
+        if (!c_ok)
+            return 0;
+        pl = &c_plan;
+    }
+    if (count == 0 || pl->fbytes == 0)
         return 1;
-    if (count > (r->len - r->pos) / pl.fbytes)
+    if (count > (r->len - r->pos) / pl->fbytes)
         return 0;   /* the value-by-value decoder reports where the section ends */
     s = r->data + r->pos;
     tl_hugepages(p, (size_t)count * t->size);   /* the restored array: usually first touched here */
-    if (pl.nrun == 1 && pl.run[0].toff == 0 && pl.run[0].n * pl.run[0].tsize == t->size) {
-        size_t n = (size_t)count * pl.run[0].n, got = dec_run_copy(p, s, &pl.run[0], n);
+    if (pl->nrun == 1 && pl->run[0].toff == 0 && pl->run[0].n * pl->run[0].tsize == t->size) {
+        size_t n = (size_t)count * pl->run[0].n, got = dec_run_copy(p, s, &pl->run[0], n);
         if (got == n) {
-            r->pos += (size_t)count * pl.fbytes;
+            r->pos += (size_t)count * pl->fbytes;
             return 1;
         }
-        *done = got / pl.run[0].n;
-        r->pos = start + (size_t)*done * pl.fbytes;
+        *done = got / pl->run[0].n;
+        r->pos = start + (size_t)*done * pl->fbytes;
         return 0;
     }
     for (i = 0; i < count; i++, p += t->size) {
-        for (k = 0; k < pl.nrun; k++) {
-            if (dec_run_copy(p + pl.run[k].toff, s, &pl.run[k], pl.run[k].n) != pl.run[k].n) {
+        for (k = 0; k < pl->nrun; k++) {
+            if (dec_run_copy(p + pl->run[k].toff, s, &pl->run[k], pl->run[k].n) != pl->run[k].n) {
                 *done = i;
-                r->pos = start + (size_t)i * pl.fbytes;
+                r->pos = start + (size_t)i * pl->fbytes;
                 return 0;
             }
-            s += pl.run[k].n * pl.run[k].fsize;
+            s += pl->run[k].n * pl->run[k].fsize;
         }
     }
-    r->pos = start + (size_t)count * pl.fbytes;
+    r->pos = start + (size_t)count * pl->fbytes;
     return 1;
 }

@@ -369,13 +369,29 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
     uint32_t i, dup;
     ck->nheap = rd_count(r, "heap block");
     ck->heap = tl_xcalloc(ck->nheap ? ck->nheap : 1, sizeof *ck->heap);
+    const unsigned char *last_pos = NULL;
+    uint32_t last_len = 0;
     for (i = 0; i < ck->nheap && !r->failed; i++) {
         tl_ck_block *b = &ck->heap[i];
         size_t at = r->pos;
         const tl_ck_type *et;
+        const unsigned char *pos;
         b->id = tl_rd_u32(r);
         b->pos_off = r->pos + 4;
-        tl_rd_str_ref(r, &b->pos_len);   /* str: checked as UTF-8 */
+        /* str, checked as UTF-8; blocks of one site follow each other: the same bytes as the last block's need
+         * no second check */
+        {
+            size_t save = r->pos;
+            pos = tl_rd_bytes_ref(r, &b->pos_len);
+            if (pos && !(last_pos && b->pos_len == last_len && memcmp(pos, last_pos, last_len) == 0)) {
+                r->pos = save;
+                pos = tl_rd_str_ref(r, &b->pos_len);
+            }
+            if (pos) {
+                last_pos = pos;
+                last_len = b->pos_len;
+            }
+        }
         b->flags = tl_rd_u8(r);
         at = r->pos;
         b->elem = tl_rd_u32(r);

@@ -173,24 +173,40 @@ static int cmp_addr(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Is site an alloca list's? Sites are interned: one string comparison per distinct site, not per block (a restore
+ * of a million blocks of one site compares once). */
+static int is_list_site(uint32_t site, uint32_t *last_site, int *last_answer)
+{
+    if (site != *last_site) {
+        *last_site = site;
+        *last_answer = strcmp(tl_heap_site_pos(site), list_site) == 0;
+    }
+    return *last_answer;
+}
+
 void tl_alloca_check_restored(void)
 {
-    uintptr_t *starts, *entries;
+    uintptr_t *starts = NULL, *entries;
     size_t nentries = 0, cap = 0, k;
-    uint32_t i;
+    uint32_t i, last_site = 0xFFFFFFFFu;
+    int last_answer = 0;
     if (tl_heap_nlive == 0)
         return;
-    starts = tl_xmalloc(tl_heap_nlive * sizeof *starts);
-    for (i = 0; i < tl_heap_nlive; i++)
-        starts[i] = tl_hdr_addr(tl_heap_live[i]);
-    qsort(starts, tl_heap_nlive, sizeof *starts, cmp_addr);
     entries = NULL;
     for (i = 0; i < tl_heap_nlive; i++) {
         tl_hdr *h = tl_heap_live[i];
         void **list = (void **)tl_hdr_addr(h);
         size_t n, lcap = tl_hdr_size(h) / sizeof(void *);
-        if (strcmp(tl_heap_site_pos(h->site), list_site) != 0)
+        if (!is_list_site(h->site, &last_site, &last_answer))
             continue;
+        if (!starts) {
+            /* the block starts sorted, only when the checkpoint has a list to check against them */
+            uint32_t j;
+            starts = tl_xmalloc(tl_heap_nlive * sizeof *starts);
+            for (j = 0; j < tl_heap_nlive; j++)
+                starts[j] = tl_hdr_addr(tl_heap_live[j]);
+            qsort(starts, tl_heap_nlive, sizeof *starts, cmp_addr);
+        }
         for (n = 0; n < lcap && list[n]; n++) {
             uintptr_t e = (uintptr_t)list[n];
             tl_hdr *b;
@@ -208,7 +224,8 @@ void tl_alloca_check_restored(void)
             entries[nentries++] = e;
         }
     }
-    tl_raw_free(starts);
+    if (starts)
+        tl_raw_free(starts);
     if (entries) {
         qsort(entries, nentries, sizeof *entries, cmp_addr);
         for (k = 1; k < nentries; k++)

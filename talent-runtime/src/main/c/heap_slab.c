@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE 1
 #include "heap_slab.h"
 
+#include <string.h>
 #include <sys/mman.h>
 
 #define CHUNK ((size_t)2 << 20)
@@ -19,6 +20,8 @@ void *tl_slab_free_list[TL_SLAB_CLASSES];
 
 static char *bump, *bump_end;
 static unsigned nchunks;
+static uintptr_t *chunk_base;       /* the chunks' addresses, sorted (tl_slab_holds) */
+static unsigned capchunks;
 
 /* A chunk aligned to its size (2 MiB), so that from the second one on (a program with more than 2 MiB of small
  * blocks) the kernel may back it with one huge page where it offers them on request (MADV_HUGEPAGE): a walk over
@@ -40,8 +43,47 @@ static char *map_chunk(void)
     if (nchunks > 0)
         madvise((void *)a, CHUNK, MADV_HUGEPAGE);   /* a hint: without it the chunk simply stays on small pages */
 #endif
+    if (nchunks == capchunks) {
+        /* a few hundred bytes for a gigabyte of small blocks: mapped too, never from the tracked allocator */
+        unsigned ncap = capchunks ? 2 * capchunks : 64;
+        uintptr_t *grown = mmap(NULL, ncap * sizeof *grown, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (grown == MAP_FAILED) {
+            munmap((void *)a, CHUNK);
+            return NULL;
+        }
+        if (nchunks) {
+            memcpy(grown, chunk_base, nchunks * sizeof *grown);
+            munmap(chunk_base, capchunks * sizeof *grown);
+        }
+        chunk_base = grown;
+        capchunks = ncap;
+    }
+    {
+        unsigned i = nchunks;
+        while (i > 0 && chunk_base[i - 1] > a) {
+            chunk_base[i] = chunk_base[i - 1];
+            i--;
+        }
+        chunk_base[i] = a;
+    }
     nchunks++;
     return (char *)a;
+}
+
+int tl_slab_holds(uintptr_t a)
+{
+    unsigned lo = 0, hi = nchunks;
+    uintptr_t base = a & ~(uintptr_t)(CHUNK - 1);
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (chunk_base[mid] == base)
+            return 1;
+        if (chunk_base[mid] < base)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 __attribute__((noinline)) void *tl_slab_carve(unsigned cls)

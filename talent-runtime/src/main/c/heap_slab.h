@@ -33,6 +33,11 @@ static inline void *tl_slab_pop(unsigned cls)
     return p;
 }
 
+/* Whether address a lies in one of the chunks slots are carved from (mapped, readable memory: the 16 bytes before
+ * a block that starts in a chunk are its header). For the checkpoint's pointer lookups (heap_write.c): a pointer
+ * to the start of a small block is recognised from the header before it, without a table of every block. */
+int tl_slab_holds(uintptr_t a);
+
 /* Gives back a slot of class cls (from tl_slab_pop or tl_slab_carve). */
 static inline void tl_slab_free(void *p, unsigned cls)
 {

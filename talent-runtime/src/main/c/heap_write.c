@@ -14,6 +14,7 @@
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "heap_track.h"
+#include "heap_slab.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "heap_write.h"
@@ -94,12 +95,16 @@ static void table_free(void *p, size_t bytes)
 
 static double index_ms;
 
+/* The table holds the blocks that are not in a slab slot (large ones, over-aligned ones): a pointer to the start of
+ * a small block is recognised from the header before it (slab_block). */
 static void build_index(void)
 {
-    uint32_t i, mask;
+    uint32_t i, mask, nbig = 0;
     double t0 = tl_now_ms();
+    for (i = 0; i < nsnap; i++)
+        nbig += !(snap[i]->size_hi & TL_HDR_SLAB);
     slot_bits = 10;
-    while ((uint64_t)nsnap * 2 > ((uint64_t)1 << slot_bits))
+    while ((uint64_t)nbig * 2 > ((uint64_t)1 << slot_bits))
         slot_bits++;
     if (slot_bits > 31)
         tl_die(TL_EXIT_SOFTWARE, "too many live heap blocks to index");
@@ -107,7 +112,10 @@ static void build_index(void)
     slots = table_alloc(slots_bytes);
     mask = (1u << slot_bits) - 1;
     for (i = 0; i < nsnap; i++) {
-        uint32_t j = home(tl_hdr_addr(snap[i]));
+        uint32_t j;
+        if (snap[i]->size_hi & TL_HDR_SLAB)
+            continue;
+        j = home(tl_hdr_addr(snap[i]));
         while (slots[j])
             j = (j + 1) & mask;
         slots[j] = i + 1;
@@ -115,9 +123,29 @@ static void build_index(void)
     index_ms += tl_now_ms() - t0;
 }
 
+/* A small block starting at a: its header is the 16 bytes before it, in the same slab chunk (so readable), and
+ * names its index in the live array, which holds exactly that header for a live block (anything else there, the
+ * middle of another block or a freed slot, does not). One read next to the block instead of a table probe. */
+static uint32_t slab_block(uintptr_t a)
+{
+    const tl_hdr *h;
+    uint32_t i;
+    if (a < sizeof(tl_hdr) || (a & (sizeof(tl_hdr) - 1)) || !tl_slab_holds(a - sizeof(tl_hdr)))
+        return NONE;
+    h = (const tl_hdr *)a - 1;
+    i = h->idx;
+    return i < nsnap && snap[i] == h ? i : NONE;
+}
+
 static uint32_t lookup(uintptr_t a)
 {
-    uint32_t mask = (1u << slot_bits) - 1, j = home(a);
+    uint32_t mask, j, i = slab_block(a);
+    if (i != NONE)
+        return i;
+    if (!slots)
+        build_index();
+    mask = (1u << slot_bits) - 1;
+    j = home(a);
     while (slots[j]) {
         if (tl_hdr_addr(snap[slots[j] - 1]) == a)
             return slots[j] - 1;
@@ -380,8 +408,6 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     const tl_block *b = &bv;
     if (!nsnap)
         return 0;
-    if (!slots)
-        build_index();
     idx = lookup(p);
     if (idx == NONE)
         idx = lookup_interior(p);
@@ -416,6 +442,44 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     return 1;
 }
 
+static void put_be(unsigned char *d, uint64_t v, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++)
+        d[k] = (unsigned char)(v >> (8 * (n - 1 - k)));
+}
+
+/* How many blocks ahead the write loop fetches. */
+#define PREFETCH 8
+
+/* Fetches ahead for block s (a snapshot index): step 0 the headers of the blocks its pointers name (a prefetch never
+ * faults, whatever the pointer), step 1 their snapshot and mark entries, reading the headers only where they are
+ * in a slab chunk (readable), as slab_block() does. */
+static void prefetch_pointees(uint32_t s, int step)
+{
+    const tl_hdr *h = snap[s];
+    const talent_type *et = tl_heap_site_elem(h->site);
+    const void *v[8];
+    unsigned n, k;
+    if (!et || tl_hdr_size(h) < et->size)
+        return;     /* untyped, or smaller than one element: nothing is read from it */
+    n = tl_flat_pointers(et, (const void *)tl_hdr_addr(h), v, 8);
+    for (k = 0; k < n; k++) {
+        uintptr_t a = (uintptr_t)v[k];
+        if (a < sizeof(tl_hdr))
+            continue;   /* NULL */
+        if (step == 0) {
+            __builtin_prefetch((const void *)(a - sizeof(tl_hdr)));
+        } else if ((a & (sizeof(tl_hdr) - 1)) == 0 && tl_slab_holds(a - sizeof(tl_hdr))) {
+            uint32_t i = ((const tl_hdr *)(a - sizeof(tl_hdr)))->idx;
+            if (i < nsnap) {
+                __builtin_prefetch(&snap[i]);
+                __builtin_prefetch(&mark[i]);
+            }
+        }
+    }
+}
+
 static int is_byte_int(const talent_type *t)
 {
     return (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->size == 1;
@@ -426,33 +490,65 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     size_t count_at = b->len;
     uint32_t i, type_id = 0;
     const talent_type *last_type = NULL;
+    int last_plain = -1;            /* whether last_type is plain (tl_bulk_encode), -1 not known yet */
     tl_value_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
     ctx.describe = tl_heap_describe;
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
     for (i = 0; i < nmarked; i++) {
-        const tl_block blkv = view(order[i]), *blk = &blkv;
-        const talent_type *et = elem_of(blk);
-        const unsigned char *p = (const unsigned char *)blk->addr;
-        uint64_t count = count_of(blk), k;
-        size_t esz = et->size, tail = blk->size - (size_t)count * esz;
+        tl_block blkv;
+        const tl_block *blk = &blkv;
+        const talent_type *et;
+        const unsigned char *p;
+        uint64_t count, k;
+        size_t esz, tail;
+        /* blocks are written in the order they were reached, which is all over memory for a tree: fetch the ones
+         * a few blocks ahead while this one is encoded (the header and the first bytes after it) */
+        if (i + PREFETCH < nmarked) {
+            const char *ahead = (const char *)snap[order[i + PREFETCH]];
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 63);
+        }
+        if (i + 2 * PREFETCH < nmarked)
+            __builtin_prefetch(&snap[order[i + 2 * PREFETCH]]);
+        /* and what those blocks point to, in two steps: the header before each pointee (its bytes arrived by now),
+         * then, once the header is there, its entries in the snapshot and the marks, which lookup() reads */
+        if (i + PREFETCH / 2 < nmarked)
+            prefetch_pointees(order[i + PREFETCH / 2], 0);
+        if (i + PREFETCH / 4 < nmarked)
+            prefetch_pointees(order[i + PREFETCH / 4], 1);
+        blkv = view(order[i]);
+        et = elem_of(blk);
+        p = (const unsigned char *)blk->addr;
+        count = count_of(blk);
+        esz = et->size;
+        tail = blk->size - (size_t)count * esz;
         if (et != last_type) {
             type_id = tl_types_add(types, et);
             last_type = et;
+            last_plain = -1;
         }
-        tl_buf_u32(b, i);
-        tl_buf_str(b, blk->site);
-        tl_buf_u8(b, blk->elem ? 0 : TL_HEAP_UNTYPED);
+        {
+            /* block_id, alloc_pos, flags, element_type, count: one reservation */
+            const char *site = blk->site ? blk->site : "";
+            size_t slen = strlen(site);
+            unsigned char *d = tl_buf_grow(b, 4 + 4 + slen + 1 + 4 + 8);
+            put_be(d, i, 4);
+            put_be(d + 4, slen, 4);
+            memcpy(d + 8, site, slen);
+            d += 8 + slen;
+            d[0] = blk->elem ? 0 : TL_HEAP_UNTYPED;
+            put_be(d + 1, type_id, 4);
+            put_be(d + 5, count, 8);
+        }
         if (!blk->elem)
             seen[order[i]] |= SEEN_AS_BYTES;
-        tl_buf_u32(b, type_id);
-        tl_buf_u64(b, count);
         cur_parent = i;
         ctx.heap_block = i;
         if (is_byte_int(et)) {
             tl_buf_put(b, p, (size_t)count);   /* a one-byte integer encodes as itself */
-        } else if (!tl_bulk_encode(b, et, p, count)) {
+        } else if (last_plain == 0 || !(last_plain = tl_bulk_encode(b, et, p, count))) {
             for (k = 0; k < count; k++) {
                 ctx.depth = 1;
                 ctx.steps[0].field = NULL;

@@ -137,6 +137,37 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
     *end_out = end;
 }
 
+/* n bytes (1, 2, 4 or 8) of v, big-endian, at d */
+static void put_be_n(unsigned char *d, uint64_t v, unsigned n)
+{
+    /* byte by byte, the same on either host byte order (gcc makes a byte swap and one store of it) */
+    switch (n) {
+    case 8:
+        d[0] = (unsigned char)(v >> 56);
+        d[1] = (unsigned char)(v >> 48);
+        d[2] = (unsigned char)(v >> 40);
+        d[3] = (unsigned char)(v >> 32);
+        d[4] = (unsigned char)(v >> 24);
+        d[5] = (unsigned char)(v >> 16);
+        d[6] = (unsigned char)(v >> 8);
+        d[7] = (unsigned char)v;
+        break;
+    case 4:
+        d[0] = (unsigned char)(v >> 24);
+        d[1] = (unsigned char)(v >> 16);
+        d[2] = (unsigned char)(v >> 8);
+        d[3] = (unsigned char)v;
+        break;
+    case 2:
+        d[0] = (unsigned char)(v >> 8);
+        d[1] = (unsigned char)v;
+        break;
+    default:
+        d[0] = (unsigned char)v;
+        break;
+    }
+}
+
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
@@ -172,14 +203,19 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name,
                    ctx->decl_pos, ctx->where, why);
         }
-        tl_buf_u8(b, TL_PTR_OBJECT);
-        tl_buf_u8(b, (uint8_t)o->kind);
-        tl_buf_u32(b, o->a);
-        tl_buf_u32(b, o->b);
-        tl_buf_u16(b, path.len);
-        for (i = 0; i < path.len; i++)
-            tl_buf_u64(b, path.idx[i]);
-        tl_buf_u64(b, byte_offset);
+        {
+            /* one reservation for the whole pointer: tag, kind, a, b, path length, path, byte offset */
+            unsigned char *d = tl_buf_grow(b, 20 + 8 * (size_t)path.len);
+            d[0] = TL_PTR_OBJECT;
+            d[1] = (unsigned char)o->kind;
+            put_be_n(d + 2, o->a, 4);
+            put_be_n(d + 6, o->b, 4);
+            put_be_n(d + 10, path.len, 2);
+            d += 12;
+            for (i = 0; i < path.len; i++, d += 8)
+                put_be_n(d, path.idx[i], 8);
+            put_be_n(d, byte_offset, 8);
+        }
         return;
     }
     {
@@ -359,6 +395,115 @@ static void union_check_first(const talent_type *t, const unsigned char *p, tl_v
     }
 }
 
+/*
+ * Structs of scalars and data pointers (the nodes of lists and trees: a key, a count, two pointers) are encoded
+ * from a flat list of their members, made once per descriptor, instead of one recursive call per member; the
+ * bytes are the same as the recursive encoder's. A struct with anything else (a bit-field, a nested aggregate, a
+ * long double, a function pointer, a union) is encoded member by member as before.
+ */
+#define FLAT_MAX 32
+enum { FLAT_INT, FLAT_BOOL, FLAT_PTR };
+typedef struct flat_member {
+    unsigned char op, size;
+    size_t off;
+    const talent_field *fd;
+} flat_member;
+typedef struct flat_plan {
+    const talent_type *t;           /* NULL: empty cache entry */
+    const talent_field *fields;     /* t's members when the plan was made */
+    size_t nfields;
+    int ok;                         /* 0: not flat, encode member by member */
+    unsigned n;
+    size_t fixed;                   /* encoded bytes of the scalar members */
+    flat_member m[FLAT_MAX];
+} flat_plan;
+static flat_plan flat_cache[64];
+
+static const flat_plan *flat_plan_of(const talent_type *t)
+{
+    flat_plan *pl = &flat_cache[((uintptr_t)t >> 4) & 63];
+    unsigned f;
+    if (pl->t == t && pl->fields == t->fields && pl->nfields == t->nfields)
+        return pl;
+    pl->t = t;
+    pl->fields = t->fields;
+    pl->nfields = t->nfields;
+    pl->ok = 0;
+    pl->n = 0;
+    pl->fixed = 0;
+    if (t->nfields > FLAT_MAX)
+        return pl;
+    for (f = 0; f < t->nfields; f++) {
+        const talent_field *fd = &t->fields[f];
+        const talent_type *ft = fd->type;
+        flat_member *m = &pl->m[pl->n++];
+        if (fd->bit_width)
+            return pl;
+        m->off = fd->offset;
+        m->fd = fd;
+        m->size = (unsigned char)ft->size;
+        if ((ft->kind == TALENT_K_SINT || ft->kind == TALENT_K_UINT || ft->kind == TALENT_K_FLOAT) &&
+            (ft->size == 1 || ft->size == 2 || ft->size == 4 || ft->size == 8) &&
+            (ft->kind != TALENT_K_FLOAT || ft->size >= 4)) {
+            m->op = FLAT_INT;
+            pl->fixed += ft->size;
+        } else if (ft->kind == TALENT_K_BOOL && ft->size <= 8) {
+            m->op = FLAT_BOOL;
+            pl->fixed += 1;
+        } else if (ft->kind == TALENT_K_PTR && ft->size == sizeof(void *)) {
+            m->op = FLAT_PTR;
+        } else {
+            return pl;
+        }
+    }
+    pl->ok = 1;
+    return pl;
+}
+
+
+static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_value_ctx *ctx, tl_strtab *strs)
+{
+    unsigned k;
+    for (k = 0; k < pl->n; k++) {
+        const flat_member *m = &pl->m[k];
+        switch (m->op) {
+        case FLAT_INT:
+            put_be_n(tl_buf_grow(b, m->size), tl_load_uint(p + m->off, m->size), m->size);
+            break;
+        case FLAT_BOOL:
+            tl_buf_u8(b, tl_load_uint(p + m->off, m->size) != 0);
+            break;
+        default: {
+            const void *v;
+            memcpy(&v, p + m->off, sizeof v);
+            if (!v) {
+                tl_buf_u8(b, TL_PTR_NULL);
+                break;
+            }
+            push_field(ctx, m->fd->name);
+            enc_ptr(b, v, m->fd->type, ctx, strs);
+            ctx->depth--;
+            break;
+        }
+        }
+    }
+}
+
+unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **out, unsigned max)
+{
+    const flat_plan *pl;
+    unsigned k, n = 0;
+    if (t->kind != TALENT_K_STRUCT)
+        return 0;
+    pl = flat_plan_of(t);
+    if (!pl->ok)
+        return 0;
+    for (k = 0; k < pl->n && n < max; k++)
+        if (pl->m[k].op == FLAT_PTR)
+            memcpy(&out[n++], (const unsigned char *)addr + pl->m[k].off, sizeof *out);
+    return n;
+}
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -405,7 +550,13 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
             ctx->depth--;
         }
         break;
-    case TALENT_K_STRUCT:
+    case TALENT_K_STRUCT: {
+        const flat_plan *pl = flat_plan_of(t);
+        if (pl->ok) {
+            enc_flat(b, pl, p, ctx, strs);
+            break;
+        }
+    }
         for (f = 0; f < t->nfields; f++) {
             const talent_field *fd = &t->fields[f];
             if (fd->bit_width)
@@ -504,6 +655,129 @@ static void skip_member(tl_reader *r, const tl_checkpoint *ck, const tl_ck_field
     if (!ok)
         tl_reader_fail(r, "at offset %lu: value of bit-field '%.60s' does not fit its %u bits",
                        (unsigned long)(r->base + fat), fd->name, fd->bit_width);
+}
+
+/*
+ * A struct of the file whose members are plain numbers, bools and data pointers (the nodes of lists and trees) is
+ * validated from a flat list of its members, made once per type, instead of one recursive call per member. It
+ * accepts exactly what the recursive walk accepts: on anything it does not handle itself (a short section, a bool
+ * that is not 0 or 1, a pointer tag other than NULL, OBJECT and INDETERMINATE, an OBJECT the checks refuse) it goes
+ * back to the start of the value and leaves it to the recursive walk, which reports the problem as before.
+ */
+enum { SKIP_FIXED, SKIP_BOOL, SKIP_PTR };
+typedef struct skip_member_op {
+    unsigned char op;
+    uint64_t bytes;                 /* SKIP_FIXED */
+} skip_member_op;
+typedef struct skip_plan {
+    const tl_ck_type *types;        /* the checkpoint's type table the plan was made for; NULL: empty entry */
+    uint32_t type_id;
+    int ok;
+    unsigned n;
+    skip_member_op m[FLAT_MAX];
+} skip_plan;
+static skip_plan skip_cache[64];
+
+static const skip_plan *skip_plan_of(const tl_checkpoint *ck, uint32_t type_id)
+{
+    skip_plan *pl = &skip_cache[type_id & 63];
+    const tl_ck_type *ct = &ck->types[type_id];
+    uint32_t f;
+    if (pl->types == ck->types && pl->type_id == type_id)
+        return pl;
+    pl->types = ck->types;
+    pl->type_id = type_id;
+    pl->ok = 0;
+    pl->n = 0;
+    if (ct->kind != TALENT_K_STRUCT || ct->nfields > FLAT_MAX)
+        return pl;
+    for (f = 0; f < ct->nfields; f++) {
+        const tl_ck_type *ft = &ck->types[ct->fields[f].type];
+        skip_member_op *m = &pl->m[pl->n];
+        if (ct->fields[f].bit_width)
+            return pl;
+        if (ft->kind == TALENT_K_BOOL) {
+            m->op = SKIP_BOOL;
+        } else if (ft->kind == TALENT_K_PTR) {
+            m->op = SKIP_PTR;
+        } else if (ft->plain && ft->depth <= 8) {
+            /* numbers, or a shallow aggregate of them (the recursive walk's depth limit cannot be reached) */
+            if (ft->min_encoded == 0)
+                continue;   /* an empty aggregate: no bytes */
+            m->op = SKIP_FIXED;
+            m->bytes = ft->min_encoded;
+        } else {
+            return pl;
+        }
+        pl->n++;
+    }
+    pl->ok = 1;
+    return pl;
+}
+
+static uint32_t be32_at(const unsigned char *d)
+{
+    return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+}
+
+static uint64_t be64_at(const unsigned char *d)
+{
+    return (uint64_t)be32_at(d) << 32 | be32_at(d + 4);
+}
+
+/* 1 when the value at r->pos was skipped and checked by the plan, 0 (r->pos unchanged) when the recursive walk
+ * must do it. */
+static int skip_flat(tl_reader *r, const tl_checkpoint *ck, const skip_plan *pl)
+{
+    const unsigned char *d = r->data;
+    size_t pos = r->pos, len = r->len;
+    unsigned k;
+    for (k = 0; k < pl->n; k++) {
+        const skip_member_op *m = &pl->m[k];
+        if (m->op == SKIP_FIXED) {
+            if (len - pos < m->bytes)
+                return 0;
+            pos += (size_t)m->bytes;
+        } else if (m->op == SKIP_BOOL) {
+            if (pos >= len || d[pos] > 1)
+                return 0;
+            pos++;
+        } else {
+            uint8_t tag, kind;
+            uint32_t a, b;
+            uint16_t plen;
+            if (pos >= len)
+                return 0;
+            tag = d[pos];
+            if (tag == TL_PTR_NULL || tag == TL_PTR_INDETERMINATE) {
+                pos++;
+                continue;
+            }
+            if (tag != TL_PTR_OBJECT || len - pos < 20)
+                return 0;
+            kind = d[pos + 1];
+            a = be32_at(d + pos + 2);
+            b = be32_at(d + pos + 6);
+            plen = (uint16_t)(d[pos + 10] << 8 | d[pos + 11]);
+            if (kind < TL_OBJ_GLOBAL || kind > TL_OBJ_ARGSTR || (kind == TL_OBJ_ARGV && a != 0) ||
+                (kind != TL_OBJ_FRAME && b != 0) || plen > TL_MAX_PATH || (len - pos - 20) / 8 < plen)
+                return 0;
+            if (ck->check_targets) {
+                tl_path path;
+                uint16_t i;
+                char buf[200];
+                path.len = plen;
+                for (i = 0; i < plen; i++)
+                    path.idx[i] = be64_at(d + pos + 12 + 8 * (size_t)i);
+                if (HOOK(check_target)(ck, kind, a, b, &path, be64_at(d + pos + 12 + 8 * (size_t)plen), buf,
+                                       sizeof buf))
+                    return 0;
+            }
+            pos += 20 + 8 * (size_t)plen;
+        }
+    }
+    r->pos = pos;
+    return 1;
 }
 
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth)
@@ -617,10 +891,14 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             tl_skip_value(r, ck, ct->elem, depth + 1);
         break;
     }
-    case TALENT_K_STRUCT:
+    case TALENT_K_STRUCT: {
+        const skip_plan *pl = r->failed || depth > TL_MAX_TYPE_DEPTH - 16 ? NULL : skip_plan_of(ck, type_id);
+        if (pl && pl->ok && skip_flat(r, ck, pl))
+            break;
         for (f = 0; f < ct->nfields && !r->failed; f++)
             skip_member(r, ck, &ct->fields[f], depth);
         break;
+    }
     case TALENT_K_UNION:
         if (ct->nfields > 0)
             skip_member(r, ck, &ct->fields[0], depth);
@@ -764,6 +1042,116 @@ static void dec_int_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type
     tl_store_uint(addr, t->size, u);
 }
 
+/*
+ * Decoding a struct without bit-fields whose file and target types match member for member: a number of the same
+ * kind and width on both sides (which always fits) is copied byte-swapped in place; every other member goes
+ * through the recursive decoder as before. The list of members is made once per (file type, target type).
+ */
+typedef struct dec_member {
+    unsigned char same;             /* 1: same-width number, copied; 2: data pointer; 0: recursive decoder */
+    unsigned char size;
+    size_t off;
+    uint32_t type;                  /* file type of the member */
+    const talent_field *fd;
+} dec_member;
+typedef struct dec_flat {
+    const tl_ck_type *types;        /* NULL: empty entry */
+    uint32_t type_id;
+    const talent_type *t;
+    const talent_field *fields;
+    int ok;
+    unsigned n;
+    dec_member m[FLAT_MAX];
+} dec_flat;
+static dec_flat dec_cache[64];
+
+static const dec_flat *dec_flat_of(const tl_checkpoint *ck, uint32_t type_id, const talent_type *t)
+{
+    dec_flat *pl = &dec_cache[(type_id ^ ((uintptr_t)t >> 4)) & 63];
+    const tl_ck_type *ct = &ck->types[type_id];
+    uint32_t f;
+    if (pl->types == ck->types && pl->type_id == type_id && pl->t == t && pl->fields == t->fields)
+        return pl;
+    pl->types = ck->types;
+    pl->type_id = type_id;
+    pl->t = t;
+    pl->fields = t->fields;
+    pl->ok = 0;
+    pl->n = 0;
+    if (ct->kind != TALENT_K_STRUCT || t->kind != TALENT_K_STRUCT || t->nfields != ct->nfields ||
+        ct->nfields > FLAT_MAX)
+        return pl;
+    for (f = 0; f < ct->nfields; f++) {
+        const tl_ck_type *fct = &ck->types[ct->fields[f].type];
+        const talent_field *fd = &t->fields[f];
+        dec_member *m = &pl->m[pl->n++];
+        if (fd->bit_width || ct->fields[f].bit_width)
+            return pl;
+        m->off = fd->offset;
+        m->type = ct->fields[f].type;
+        m->fd = fd;
+        m->size = (unsigned char)fd->type->size;
+        m->same = (fct->kind == TALENT_K_SINT || fct->kind == TALENT_K_UINT || fct->kind == TALENT_K_FLOAT) &&
+                  fd->type->kind == fct->kind && fct->bits == 8 * fd->type->size &&
+                  (fd->type->size == 1 || fd->type->size == 2 || fd->type->size == 4 || fd->type->size == 8);
+        if (fct->kind == TALENT_K_PTR && fd->type->kind == TALENT_K_PTR)
+            m->same = 2;
+    }
+    pl->ok = 1;
+    return pl;
+}
+
+static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, const dec_flat *pl, unsigned char *p,
+                            tl_value_ctx *ctx)
+{
+    unsigned k;
+    for (k = 0; k < pl->n && !r->failed; k++) {
+        const dec_member *m = &pl->m[k];
+        if (m->same == 2) {
+            /* NULL and OBJECT read in place (what dec_ptr reads), the rest through it */
+            const unsigned char *s = r->data + r->pos;
+            size_t left = r->len - r->pos;
+            void *v;
+            if (left >= 1 && s[0] == TL_PTR_NULL) {
+                v = NULL;
+                memcpy(p + m->off, &v, sizeof v);
+                r->pos++;
+                continue;
+            }
+            if (left >= 20 && s[0] == TL_PTR_OBJECT) {
+                uint16_t plen = (uint16_t)(s[10] << 8 | s[11]);
+                if (plen <= TL_MAX_PATH && (left - 20) / 8 >= plen) {
+                    tl_path path;
+                    uint16_t i;
+                    path.len = plen;
+                    for (i = 0; i < plen; i++)
+                        path.idx[i] = be64_at(s + 12 + 8 * (size_t)i);
+                    r->pos += 20 + 8 * (size_t)plen;
+                    push_field(ctx, m->fd->name);
+                    v = HOOK(resolve_object)(ck, s[1], be32_at(s + 2), be32_at(s + 6), &path,
+                                             be64_at(s + 12 + 8 * (size_t)plen),
+                                             ctx->allow_fixups ? (void **)(p + m->off) : NULL, ctx);
+                    ctx->depth--;
+                    memcpy(p + m->off, &v, sizeof v);
+                    continue;
+                }
+            }
+        } else if (m->same && r->len - r->pos >= m->size) {
+            const unsigned char *s = r->data + r->pos;
+            uint64_t v = 0;
+            unsigned i;
+            for (i = 0; i < m->size; i++)
+                v = v << 8 | s[i];
+            tl_store_uint(p + m->off, m->size, v);
+            r->pos += m->size;
+            continue;
+        }
+        push_field(ctx, m->fd->name);
+        tl_decode_value(r, ck, m->type, m->fd->type, p + m->off, ctx);
+        ctx->depth--;
+    }
+}
+
 void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t, void *addr,
                      tl_value_ctx *ctx)
 {
@@ -867,7 +1255,13 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             ctx->depth--;
         }
         break;
-    case TALENT_K_STRUCT:
+    case TALENT_K_STRUCT: {
+        const dec_flat *pl = dec_flat_of(ck, type_id, t);
+        if (pl->ok) {
+            dec_flat_struct(r, ck, pl, p, ctx);
+            break;
+        }
+    }
         if (t->kind != TALENT_K_STRUCT)
             mismatch(ct, t, ctx, NULL);
         if (t->nfields != ct->nfields)
