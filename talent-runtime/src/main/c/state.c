@@ -9,6 +9,19 @@ int talent_unwinding;
 int talent_restoring;
 int talent_suspended;
 
+int talent_va_enter(int *self, int add)
+{
+    int was = talent_suspended;
+    (void)self;                 /* named so that the compiler saves the variable at every point (address-taken) */
+    talent_suspended = was + add;
+    return was;
+}
+
+void talent_va_leave(int *saved)
+{
+    talent_suspended = *saved;
+}
+
 static int after = TL_AFTER_EXIT;
 
 int tl_site_after(void)

@@ -171,8 +171,15 @@ extern int talent_unwinding;
 /* Non-zero while the call chain is being rebuilt from a checkpoint. */
 extern int talent_restoring;
 /* Non-zero while control is inside code that cannot unwind (library callbacks, indirect calls,
- * calls from functions marked nocheckpoint): a requested checkpoint waits for the next site outside. */
+ * calls from functions marked nocheckpoint, va_list regions): a requested checkpoint waits for the next site
+ * outside. */
 extern int talent_suspended;
+/* va_list regions (docs/CODEGEN.md): a function holding a live va_list keeps its value at entry in a variable
+ * *self (returned), adds add (1 for a function with a va_list parameter: its whole body is a region) and sets the
+ * counter to that value plus its open va_lists at each va_start/va_copy/va_end; talent_va_leave, the variable's
+ * cleanup, puts the entry value back at every return. */
+int talent_va_enter(int *self, int add);
+void talent_va_leave(int *saved);
 
 /* ---------------------------------------------------------------- setjmp sites (jumps.c) */
 

@@ -19,6 +19,8 @@ import dev.talent.compiler.analysis.Rejections;
 import dev.talent.compiler.analysis.ResumePoints;
 import dev.talent.compiler.analysis.Site;
 import dev.talent.compiler.analysis.SetjmpCalls;
+import dev.talent.compiler.analysis.VaListBrackets;
+import dev.talent.compiler.analysis.VaListRegions;
 import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
@@ -191,6 +193,7 @@ public final class CheckpointCompiler {
                 for (Node top : u.tu.root().inner()) {
                     if (top.is("FunctionDecl") && Ast.functionBody(top) != null) u.functions.add(new FunctionModel(u.tu, top));
                 }
+                for (FunctionModel f : u.functions) VaListRegions.find(f);
                 u.types = new TypeResolver(u.tu);
                 StaticStorage.check(u.tu, u.types, diags);
                 return null;
@@ -210,9 +213,12 @@ public final class CheckpointCompiler {
                 for (FunctionModel f : u.functions) f.noCheckpoint = placed.excludedFunctions().contains(f.decl);
                 for (Site s : placed.pragmaSites()) {
                     FunctionModel f = placed.siteFunctions().get(s);
-                    if (f.noCheckpoint) {
-                        diags.warningAtLine(u.tu, s.pragma().line(), 1,
-                                "checkpoint pragma in function '" + f.name + "', which is marked nocheckpoint: ignored", "");
+                    boolean inVaRegion = f.inVaRegion(s.pragma().start());
+                    if (f.noCheckpoint || inVaRegion) {
+                        diags.warningAtLine(u.tu, s.pragma().line(), 1, inVaRegion
+                                ? "checkpoint pragma where a va_list is live (between va_start and va_end, or in a function"
+                                        + " with a va_list parameter), where no checkpoint is taken: ignored"
+                                : "checkpoint pragma in function '" + f.name + "', which is marked nocheckpoint: ignored", "");
                         u.nocheckpointPragmas = new ArrayList<>(u.nocheckpointPragmas);
                         u.nocheckpointPragmas.add(s.pragma());
                     } else {
@@ -399,6 +405,14 @@ public final class CheckpointCompiler {
             AllocaCalls.Result al = pass("alloca", source.getFileName().toString(), () -> AllocaCalls.rewrite(second));
             if (al.changed()) {
                 Files.writeString(merged, al.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
+            // va_list regions are bracketed with the no-checkpoint counter (docs/CODEGEN.md "va_list regions"), then read again
+            TranslationUnit third = tu;
+            VaListBrackets.Result va = pass("va_list", source.getFileName().toString(), () -> VaListBrackets.rewrite(third));
+            if (va.changed()) {
+                Files.writeString(merged, va.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
                 tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
             }

@@ -5,7 +5,8 @@ import dev.talent.compiler.ast.Node;
 
 /**
  * Marks frame variables whose address is taken: {@code &x}, {@code &x.f}, {@code &x[i]}, and arrays that
- * decay to a pointer (and struct members that are arrays). Such variables live in memory, may be pointed
+ * decay to a pointer (and struct members that are arrays); a va_list passed on is not (its decay on x86_64 and s390x
+ * is how its value is passed). Such variables live in memory, may be pointed
  * to, and are saved wherever they are in scope.
  */
 public final class AddressTakenAnalysis {
@@ -15,6 +16,9 @@ public final class AddressTakenAnalysis {
             if (n.is("UnaryOperator") && n.attr("opcode").equals("&")) operand = n.child(0);
             else if (n.is("ImplicitCastExpr") && n.attr("castKind").equals("ArrayToPointerDecay")) operand = n.child(0);
             if (operand == null) return;
+            // a va_list that is an array on this ISA decays when it is passed on (vfprintf(f, fmt, ap)): that is
+            // passing its value, not a pointer the program keeps; &ap is an address all the same
+            if (n.is("ImplicitCastExpr") && VaListBrackets.isVaList(Ast.strip(operand).qualType())) return;
             Node base = baseVariable(operand);
             if (base != null) {
                 Variable v = FrameVariables.byDeclId(f, Ast.referencedDeclId(base));
@@ -23,7 +27,7 @@ public final class AddressTakenAnalysis {
         });
         // arrays are always handled in memory: any use but sizeof decays
         for (Variable v : f.variables) {
-            if (v.type instanceof dev.talent.compiler.ast.CType.Array) v.addressTaken = true;
+            if (v.type instanceof dev.talent.compiler.ast.CType.Array && !VaListBrackets.isVaList(v.typeSpelling)) v.addressTaken = true;
         }
     }
 

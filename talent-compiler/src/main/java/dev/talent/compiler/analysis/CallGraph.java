@@ -35,10 +35,12 @@ public final class CallGraph {
             List<FunctionModel> out = new ArrayList<>();
             f.body.walk(n -> {
                 if (n.is("CallExpr")) {
-                    if (IndirectCalls.isIndirect(n)) indirectCallers.add(f);
+                    // a call in a va_list region never has this frame on the stack at a checkpoint (VaListRegions)
+                    boolean suspended = f.inVaRegion(n);
+                    if (IndirectCalls.isIndirect(n) && !suspended) indirectCallers.add(f);
                     FunctionModel c = resolve(f, Ast.directCallee(n));
                     if (c != null) callSites.merge(c, 1, Integer::sum);
-                    if (c != null && !out.contains(c)) out.add(c);
+                    if (c != null && !suspended && !out.contains(c)) out.add(c);
                 } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
                         && !isDirectCallee(n)) {
                     FunctionModel c = resolve(f, n.referencedDecl().path("name").asText());
@@ -125,9 +127,11 @@ public final class CallGraph {
     /**
      * True for a call that may checkpoint from chain function {@code from}: a direct call of a chain function, or
      * a call through a pointer when some chain function's address is taken (unless the call could not be
-     * hoisted and runs suspended, {@link FunctionModel#suspendedCalls}).
+     * hoisted and runs suspended, {@link FunctionModel#suspendedCalls}). A call in a va_list region is none
+     * ({@link VaListRegions}).
      */
     public boolean isChainCall(FunctionModel from, Node call) {
+        if (from.inVaRegion(call)) return false;
         if (IndirectCalls.isIndirect(call)) {
             return from.chain && from.inMainFile && !from.suspendedCalls.contains(call) && indirectReachesChain;
         }

@@ -333,9 +333,21 @@ public final class CfgBuilder {
     private void uses(Node e, BitSet use) {
         if (e.is("DeclRefExpr")) {
             Variable v = vars.get(Ast.referencedDeclId(e));
-            if (v != null && !isAssignmentTarget(e)) use.set(v.id);
+            if (v != null && !isAssignmentTarget(e) && !isVaStarted(e)) use.set(v.id);
         }
         for (Node c : e.inner()) uses(c, use);
+    }
+
+    /** The va_list that va_start or va_copy initialises: written, not read. */
+    private static boolean isVaStarted(Node declRef) {
+        Node child = declRef;
+        Node p = declRef.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
+            child = p;
+            p = p.parent();
+        }
+        return p != null && p.is("CallExpr") && p.inner().size() > 1 && p.child(1) == child
+                && VaListBrackets.STARTS.contains(String.valueOf(Ast.directCallee(p)));
     }
 
     private static boolean isAssignmentTarget(Node declRef) {
@@ -366,6 +378,13 @@ public final class CfgBuilder {
             return;
         }
         for (Node c : e.inner()) kills(c, kill);
+        if (e.is("CallExpr") && e.inner().size() > 1 && VaListBrackets.STARTS.contains(String.valueOf(Ast.directCallee(e)))) {
+            Node ap = Ast.strip(e.child(1));
+            if (ap.is("DeclRefExpr")) {
+                Variable v = vars.get(Ast.referencedDeclId(ap));
+                if (v != null) kill.set(v.id);
+            }
+        }
         if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
             Node lhs = e.child(0);
             while (lhs.is("ParenExpr")) lhs = lhs.child(0);

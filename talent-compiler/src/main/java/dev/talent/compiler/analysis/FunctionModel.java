@@ -34,6 +34,8 @@ public final class FunctionModel {
     public final List<VariableLengthArrays.Vla> vlas = new ArrayList<>();
     /** setjmp sites (rewritten by SetjmpCalls), re-armed on the restore path. */
     public final List<SetjmpSites.Site> setjmps = new ArrayList<>();
+    /** Text ranges [start, end) where a va_list is live and no checkpoint is ever taken (VaListRegions). */
+    public final List<int[]> vaRegions = new ArrayList<>();
 
     public FunctionModel(TranslationUnit unit, Node decl) {
         this.unit = unit;
@@ -42,6 +44,16 @@ public final class FunctionModel {
         this.name = decl.name();
         this.isStatic = decl.attr("storageClass").equals("static");
         this.inMainFile = unit.isMainFileNode(decl);
+    }
+
+    /** True when the node starts inside a va_list region: no checkpoint is taken while the frame is there. */
+    public boolean inVaRegion(Node n) {
+        return n != null && inVaRegion(n.begin().offset());
+    }
+
+    public boolean inVaRegion(int offset) {
+        for (int[] r : vaRegions) if (offset >= r[0] && offset < r[1]) return true;
+        return false;
     }
 
     /** Identity in the program's call graph: external functions by name, static ones per file. */

@@ -34,6 +34,7 @@ public final class LibraryCalls {
 
     /** True for a direct call of a library blocking function. */
     public static boolean isBlockingCall(TranslationUnit tu, CallGraph graph, FunctionModel from, Node call) {
+        if (from.inVaRegion(call)) return false;   // no checkpoint is taken there (VaListRegions)
         String name = wrappedCallee(tu, graph, from, call);
         return name != null && BLOCKING_CALLS.contains(name);
     }

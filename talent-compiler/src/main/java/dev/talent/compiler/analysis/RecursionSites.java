@@ -27,7 +27,7 @@ public final class RecursionSites {
         List<FunctionModel> out = new ArrayList<>();
         for (FunctionModel f : recursive(functions, graph)) {
             if (!f.inMainFile || f.noCheckpoint || f.body == null || f.body.inner().isEmpty()) continue;
-            if (!f.unit.isRewritable(f.body)) continue;
+            if (!f.unit.isRewritable(f.body) || f.inVaRegion(f.body.begin().offset() + 1)) continue;
             Node first = f.body.child(0);
             f.sites.add(new Site(null, null, first, f.body, f.body.begin().offset() + 1));
             out.add(f);

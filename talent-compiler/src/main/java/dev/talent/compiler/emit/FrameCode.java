@@ -40,16 +40,17 @@ public final class FrameCode {
         }
     }
 
-    /** The spellings of a va_list: as declared, or as x86_64's parameter decays (struct __va_list_tag *). */
-    private static final java.util.regex.Pattern VA_LIST =
-            java.util.regex.Pattern.compile("(?:.*\\b)?(?:va_list|__gnuc_va_list|__builtin_va_list|struct __va_list_tag \\*|struct __va_list_tag\\[1\\])");
-
     private Way wayOf(Variable v) {
-        if (v.typeSpelling != null && VA_LIST.matcher(v.typeSpelling.strip()).matches()) {
+        if (dev.talent.compiler.analysis.VaListBrackets.isVaList(v.typeSpelling)) {
             // its layout differs between the ISAs (a pointer on x86_64 as a parameter, a struct on aarch64, an
-            // array on s390x) and it holds this process's register-save area and stack addresses
-            throw new UnsupportedTypeException("variable '" + v.name + "' is a va_list, which holds this process's "
-                    + "stack addresses in a layout of its ISA and cannot be saved", v.isTemp() ? null : v.decl);
+            // array on s390x) and it holds this process's register-save area and stack addresses. Inside a va_list
+            // region (va_start .. va_end in one block) no checkpoint is taken and nothing saves it; here it is live
+            // at a point outside every region (VaListRegions)
+            throw new UnsupportedTypeException("variable '" + v.name + "' is a va_list needed after a point where a "
+                    + "checkpoint may be taken (outside a va_start ... va_end region talent could delimit: its address is "
+                    + "taken, it is used after va_end, or va_start/va_end are not whole statements of one block, or the "
+                    + "function calls setjmp); a va_list holds this process's stack addresses in a layout of its ISA and "
+                    + "cannot be saved", v.isTemp() ? null : v.decl);
         }
         if (v.addressTaken || v.type.isConst()) return Way.MEMORY;
         return switch (types.category(v.type)) {
@@ -94,9 +95,10 @@ public final class FrameCode {
         StringBuilder code = new StringBuilder();
         code.append("talent_frame_begin(").append(f.id).append(", ").append(p.id).append("); ");
         for (Variable v : p.saved) {
+            Way way = way(v);
             String td = td(v, defs);
             String head = v.id + ", " + TypeDescriptors.cString(v.name) + ", " + TypeDescriptors.cString(v.pos) + ", ";
-            switch (way(v)) {
+            switch (way) {
                 case INT -> code.append("TALENT_SAVE_INT(").append(head).append(v.cName).append(", ").append(td).append("); ");
                 case F64 -> code.append("talent_save_f64(").append(head).append(v.cName).append(", ").append(td).append("); ");
                 case LDOUBLE -> code.append("talent_save_ldouble(").append(head).append(v.cName).append(", ").append(td).append("); ");
@@ -117,9 +119,10 @@ public final class FrameCode {
         StringBuilder binds = new StringBuilder();
         StringBuilder code = new StringBuilder();
         for (Variable v : p.saved) {
+            Way way = way(v);
             String td = td(v, defs);
             String id = String.valueOf(v.id);
-            switch (way(v)) {
+            switch (way) {
                 case INT -> code.append("TALENT_RESTORE_INT(").append(id).append(", ").append(v.cName).append(", ").append(td).append("); ");
                 case F64 -> code.append(v.cName).append(" = talent_restore_f64(").append(id).append(", ").append(td).append("); ");
                 case LDOUBLE -> code.append(v.cName).append(" = talent_restore_ldouble(").append(id).append(", ").append(td).append("); ");

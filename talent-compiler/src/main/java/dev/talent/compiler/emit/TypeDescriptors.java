@@ -117,7 +117,7 @@ public final class TypeDescriptors {
                         // differ between ISAs (x86_64's struct stat has __pad0 and __glibc_reserved, i686's __pad1
                         // and __st_ino): padding is left out, anything else cannot be migrated
                         if (LIBRARY_PADDING.matcher(fd.name()).matches()) continue;
-                        throw new UnsupportedTypeException(TypeResolver.spell(type) + " is a type of the C library ("
+                        if (!(g.tag().equals("struct") && TM_TAILS.contains(g.name() + "." + fd.name()))) throw new UnsupportedTypeException(TypeResolver.spell(type) + " is a type of the C library ("
                                 + rec.loc().file() + ") with the private member '" + fd.name()
                                 + "', whose layout differs between ISAs: talent cannot save it");
                     }
@@ -157,6 +157,15 @@ public final class TypeDescriptors {
         };
         return "static const talent_type " + name + " = " + init + ";\n";
     }
+
+    /**
+     * Members of a C library struct whose reserved name is the same on every supported C library and ISA, so
+     * that a description naming them compiles everywhere: struct tm's tail when the public names tm_gmtoff and
+     * tm_zone are not enabled (glibc without _DEFAULT_SOURCE, e.g. under Lua's _XOPEN_SOURCE 600; musl always
+     * has these names). tm_gmtoff is a number (saved as such); tm_zone is a pointer into the C library's storage
+     * (docs/CODEGEN.md "Types of the C library": saved as a pointer).
+     */
+    private static final java.util.Set<String> TM_TAILS = java.util.Set.of("tm.__tm_gmtoff", "tm.__tm_zone");
 
     /** Names of padding in the C library's types (glibc's struct stat, struct timespec, siginfo_t...). */
     private static final java.util.regex.Pattern LIBRARY_PADDING =
