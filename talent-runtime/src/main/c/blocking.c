@@ -113,6 +113,32 @@ static int interrupted_by_us(void)
     return tl_request_pending() || tl_req_precopy;
 }
 
+int tl_blocking_checkpoint_now(void)
+{
+    return checkpoint_now();
+}
+
+int tl_blocking_ours(void)
+{
+    return interrupted_by_us();
+}
+
+int tl_blocking_take_resume(uint64_t *ns)
+{
+    return take_resume(ns);
+}
+
+void tl_blocking_save_wait(uint64_t ns)
+{
+    wait_has = 1;
+    wait_ns = ns;
+}
+
+uint64_t tl_blocking_mono_ns(void)
+{
+    return mono_ns();
+}
+
 long talent_read(int fd, void *buf, size_t n)
 {
     ssize_t r;
