@@ -697,8 +697,9 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             else
                 seen_wait = 1, wait_off = off + 12, wait_len = (size_t)len;
         } else if (memcmp(tag, "EPOL", 4) == 0) {
-            if (seen_epol) {
-                set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
+            if (seen_epol || !seen[2]) {
+                set_err(err, errlen, "section %s at offset %lu: %s", tag, (unsigned long)off,
+                        seen_epol ? "appears twice" : "comes before STRS (its pointers may name string constants)");
                 return -1;
             }
             seen_epol = 1, epol_off = off + 12, epol_len = (size_t)len;

@@ -19,6 +19,7 @@
 #include "blocking.h"
 #include "diag.h"
 #include "files.h"
+#include "site.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The event bits of the format are Linux's (include/uapi/linux/eventpoll.h), the same on every ISA and C
@@ -64,10 +66,13 @@ static int hooked;
 
 static void on_close(int fd);
 
+static int holding(void);
+
 static void hook(void)
 {
     if (!hooked) {
         tl_files_close_hook = on_close;
+        tl_site_defer_hook = holding;
         hooked = 1;
     }
 }
@@ -176,6 +181,7 @@ static int created(int fd, int flags)
         return -1;
     }
     add_inst(fd, (flags & EPOLL_CLOEXEC) != 0);
+    tl_files_forget(fd);            /* a number noticed before, now an instance: carried in EPOL, not FILE */
     return fd;
 }
 
@@ -213,7 +219,7 @@ int talent_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev, int kind)
         tl_files_notice(epfd, "epoll_ctl on an epoll instance created where talent did not see it");
         return epoll_ctl(epfd, op, fd, ev);
     }
-    if (fd >= 0 && fd != epfd)
+    if (fd >= 0 && fd != epfd && !find_inst(fd))
         tl_files_notice(fd, "epoll_ctl");
     k = find_reg(in, fd);
     if (op == EPOLL_CTL_DEL) {
@@ -256,8 +262,11 @@ int talent_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev, int kind)
 
 /* the events the kernel returned, with the program's data; a disarmed registration's are dropped; listeners
  * holding connections carried from their backlog are readable (as in talent_poll). Returns the new count. */
+static int put_numbers;             /* translate put a data.fd/u32/u64 into a result */
+
 static void put_data(struct epoll_event *ev, const reg *x)
 {
+    put_numbers |= x->kind != TL_EPOLL_DATA_POINTER;
     if (x->kind == TL_EPOLL_DATA_INT32) {
         ev->data.u64 = 0;
         ev->data.u32 = (uint32_t)x->value;
@@ -271,6 +280,7 @@ static int translate(inst *in, struct epoll_event *events, int maxevents, int r,
 {
     int i, n = 0;
     size_t k;
+    put_numbers = 0;
     for (i = 0; i < r; i++) {
         int fd = (int)(uint32_t)events[i].data.u64;
         long g = find_reg(in, fd);
@@ -310,6 +320,75 @@ static int carried_pending(const inst *in)
     return 0;
 }
 
+/* ---------------------------------------------------------------- results the program still holds
+ *
+ * A checkpoint encodes an epoll_data union through its first member, data.ptr (FORMAT.md "Values"), so an event
+ * epoll_wait returned with data.fd/u32/u64 would come back wrong if the program still held it in its buffer across
+ * a checkpoint. The runtime remembers such results (a copy, per buffer) until the program calls epoll_wait on that
+ * buffer again (which overwrites it) or overwrites them itself, and while it holds one, a requested checkpoint
+ * waits for a later site (tl_site_defer_hook): typically the program's next epoll_wait, a site where the buffer's
+ * old contents no longer matter. Pointer results need nothing: data.ptr is carried as a pointer. */
+
+#define MAX_HELD 16
+
+typedef struct held {
+    const struct epoll_event *buf;
+    int n;
+    struct epoll_event *copy;
+} held;
+
+static held helds[MAX_HELD];
+static int nhelds;
+
+static void held_drop(int i)
+{
+    free(helds[i].copy);
+    helds[i] = helds[--nhelds];
+}
+
+static void held_forget(const struct epoll_event *buf)
+{
+    int i;
+    for (i = nhelds - 1; i >= 0; i--)
+        if (helds[i].buf == buf)
+            held_drop(i);
+}
+
+static void held_add(const struct epoll_event *buf, int n)
+{
+    if (nhelds == MAX_HELD)
+        held_drop(0);               /* the oldest: by now overwritten or gone (it is checked below anyway) */
+    helds[nhelds].buf = buf;
+    helds[nhelds].n = n;
+    helds[nhelds].copy = tl_xmalloc((size_t)n * sizeof *buf);
+    memcpy(helds[nhelds].copy, buf, (size_t)n * sizeof *buf);
+    nhelds++;
+}
+
+/* the memory of [p, p + n) is mapped (a freed buffer may be unmapped) */
+static int mapped(const void *p, size_t n)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)p & ~(uintptr_t)(page - 1), end = (uintptr_t)p + n;
+    unsigned char vec[64];
+    size_t pages = (size_t)((end - start + (uintptr_t)page - 1) / (uintptr_t)page);
+    if (page <= 0 || pages > sizeof vec)
+        return 0;
+    return mincore((void *)start, end - start, vec) == 0;
+}
+
+static int holding(void)
+{
+    int i;
+    for (i = nhelds - 1; i >= 0; i--) {
+        size_t len = (size_t)helds[i].n * sizeof *helds[i].buf;
+        if (mapped(helds[i].buf, len) && memcmp(helds[i].buf, helds[i].copy, len) == 0)
+            return 1;
+        held_drop(i);               /* overwritten (or freed): nothing of it is left to carry */
+    }
+    return 0;
+}
+
 int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms, const void *sigmask)
 {
     uint64_t deadline = 0, ns;
@@ -318,6 +397,7 @@ int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int 
         timeout_ms = (int)((ns + 999999) / 1000000);
     if (timeout_ms > 0)
         deadline = tl_blocking_mono_ns() + (uint64_t)timeout_ms * 1000000u;
+    held_forget(events);            /* overwritten by this call (also when it is re-issued after a checkpoint) */
     for (;;) {
         inst *in;
         if (tl_blocking_checkpoint_now()) {
@@ -334,6 +414,8 @@ int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int 
             if (!in)
                 return r;
             r = translate(in, events, maxevents, r, pending);
+            if (r > 0 && put_numbers)
+                held_add(events, r);
             if (r > 0 || timeout_ms == 0)
                 return r;
             /* only events of registrations that are no more (or disarmed): wait on for the time left */

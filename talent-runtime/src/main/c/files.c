@@ -137,6 +137,11 @@ static void add_path(int fd, int kind, const char *path, const char *site, FILE 
         snprintf(e->mode, sizeof e->mode, "%s", mode);
 }
 
+void tl_files_forget(int fd)
+{
+    drop(fd);
+}
+
 void tl_files_notice(int fd, const char *how)
 {
     if (fd < 3 || find(fd))
