@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -253,6 +254,15 @@ int talent_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev, int kind)
         k = -k - 1;
         insert_reg(in, (size_t)k)->fd = fd;
     }
+    {
+        /* the bytes of ev->data outside the member written hold unspecified values (C11 6.2.6.1): zeroed, so that
+         * a checkpoint of the program's ev (a union migrates through its first member, data.ptr, and refuses bytes
+         * that member does not cover: on i686 data.ptr has 4 of the union's 8) meets no garbage */
+        size_t used = kind == TL_EPOLL_DATA_INT32 ? sizeof ev->data.u32 : kind == TL_EPOLL_DATA_POINTER ? sizeof ev->data.ptr
+                                                                                              : sizeof ev->data;
+        if (used < sizeof ev->data)
+            memset((unsigned char *)&ev->data + used, 0, sizeof ev->data - used);
+    }
     in->regs[k].events = ev->events;
     in->regs[k].disarmed = 0;
     in->regs[k].in_kernel = 1;
@@ -405,6 +415,12 @@ int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int 
                 uint64_t now = tl_blocking_mono_ns();
                 tl_blocking_save_wait(deadline > now ? deadline - now : 0);
             }
+#if UINTPTR_MAX < UINT64_MAX
+            /* the buffer is overwritten when the call is issued again; its old results (whose data.ptr, the
+             * union's first member, does not cover all 8 bytes here) must not refuse the checkpoint */
+            if (events && maxevents > 0)
+                memset(events, 0, (size_t)maxevents * sizeof *events);
+#endif
             return -1;
         }
         in = find_inst(epfd);
@@ -416,6 +432,12 @@ int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int 
             r = translate(in, events, maxevents, r, pending);
             if (r > 0 && put_numbers)
                 held_add(events, r);
+#if UINTPTR_MAX < UINT64_MAX
+            /* what the call did not fill is unspecified: zeroed (the buffer is saved with the program's frame, and
+             * stack garbage beyond data.ptr's 4 bytes would refuse the checkpoint) */
+            if (r >= 0 && r < maxevents)
+                memset(events + r, 0, (size_t)(maxevents - r) * sizeof *events);
+#endif
             if (r > 0 || timeout_ms == 0)
                 return r;
             /* only events of registrations that are no more (or disarmed): wait on for the time left */
