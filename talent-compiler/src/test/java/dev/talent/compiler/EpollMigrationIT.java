@@ -110,6 +110,59 @@ class EpollMigrationIT {
         assertThat(migrated.toString()).isEqualTo(expected).contains("edge 10 c-riscv64\nlevel 10 d-riscv64\n");
     }
 
+    /**
+     * An EPOLLONESHOT registration (data.u64) that fired and was not re-armed stays disarmed across x86_64 -> s390x:
+     * a datagram that arrives after the restore is not reported until the program's EPOLL_CTL_MOD, as without the
+     * migration; data.u64 comes back in the destination's byte order.
+     */
+    @Test
+    void aDisarmedOneShotRegistrationStaysDisarmed() throws Exception {
+        int port = freePortPair();
+        Path source = SOURCE.resolveSibling("oneshot.c");
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(source), List.of(), work.resolve("one"),
+                "oneshot"));
+        Path ck = Files.createDirectories(work.resolve("ck-one"));
+        StringBuilder out = new StringBuilder();
+        for (int hop = 0; hop < 2; hop++) {
+            Target t = HOPS.get(hop);
+            Path exe = link(t, r, work.resolve("oneshot." + t.name()));
+            Path stdout = work.resolve("one-" + hop + ".out");
+            Path stderr = work.resolve("one-" + hop + ".err");
+            ProcessBuilder pb = new ProcessBuilder(command(t, exe)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            pb.command().add(Integer.toString(port));
+            pb.environment().put("TALENT_CHECKPOINT_DIR", ck.toString());
+            pb.environment().put("TALENT_RESTART", hop == 0 ? "0" : "1");
+            pb.environment().put("TALENT_VERBOSE", "1");
+            Process p = pb.start();
+            try {
+                if (hop == 0) {
+                    Thread.sleep(500);
+                    send(port, "one");
+                    awaitLines(p, stdout, 1);
+                    Thread.sleep(300);      // round 1 waits, disarmed
+                    assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor()).isZero();
+                } else {
+                    awaitReady(p, stderr);
+                    send(port, "two");
+                    awaitLines(p, stdout, 2);
+                    send(port, "three");
+                }
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                p.destroyForcibly();
+            }
+            assertThat(p.exitValue()).as(Files.readString(stderr, StandardCharsets.ISO_8859_1)).isEqualTo(hop == 0 ? 75 : 0);
+            out.append(Files.readString(stdout, StandardCharsets.ISO_8859_1));
+        }
+        assertThat(out.toString()).isEqualTo("""
+                round 0: 1 event data 1122334455667788: one
+                round 1: no event (disarmed)
+                round 1: 1 event data 1122334455667788: two
+                round 2: no event (disarmed)
+                round 2: 1 event data 1122334455667788: three
+                """);
+    }
+
     /** Two datagrams to each socket, alternating, each answered before the next is sent (one order of lines). */
     private static void feed(Process p, Path out, int port, String isa) throws Exception {
         String[] words = {"a-", "b-", "c-", "d-"};
