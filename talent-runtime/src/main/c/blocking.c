@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE 1
 #include "signals.h"
 #include "blocking.h"
+#include "site.h"
 #include "files.h"
 #include "heap_track.h"
 
@@ -94,7 +95,8 @@ int talent_blocking_retry(void)
  * issued again, and the request waits for the next site outside). */
 static int checkpoint_now(void)
 {
-    if (!tl_request_pending() || talent_suspended > 0 || talent_restoring || talent_unwinding)
+    if (!tl_request_pending() || talent_suspended > 0 || talent_restoring || talent_unwinding ||
+        (tl_site_defer_hook && tl_site_defer_hook()))
         return 0;
     interrupted = 1;
     talent_pending = 1;
@@ -111,6 +113,32 @@ static int checkpoint_now(void)
 static int interrupted_by_us(void)
 {
     return tl_request_pending() || tl_req_precopy;
+}
+
+int tl_blocking_checkpoint_now(void)
+{
+    return checkpoint_now();
+}
+
+int tl_blocking_ours(void)
+{
+    return interrupted_by_us();
+}
+
+int tl_blocking_take_resume(uint64_t *ns)
+{
+    return take_resume(ns);
+}
+
+void tl_blocking_save_wait(uint64_t ns)
+{
+    wait_has = 1;
+    wait_ns = ns;
+}
+
+uint64_t tl_blocking_mono_ns(void)
+{
+    return mono_ns();
 }
 
 long talent_read(int fd, void *buf, size_t n)

@@ -98,6 +98,11 @@ typedef struct tl_checkpoint {
     struct tl_ck_file *files;
     int has_wait;
     uint64_t wait_ns;
+    /* EPOL (optional): epoll instances and their registrations (epoll.c) */
+    uint32_t nepoll;
+    struct tl_ck_epoll *epoll;
+    const unsigned char *epol_payload;
+    size_t epol_len, epol_base;
     /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
      * are checked (the second pass, once every section is parsed) */
     uint64_t node_budget;
@@ -105,6 +110,21 @@ typedef struct tl_checkpoint {
 } tl_checkpoint;
 
 /* One entry of the FILE section (FORMAT.md). */
+/* One registration of an EPOL instance (FORMAT.md "EPOL"). */
+typedef struct tl_ck_epoll_reg {
+    uint32_t fd, events;            /* events: Linux's EPOLL* bits, the same on every ISA */
+    uint8_t flags, kind;            /* TL_EPOLL_REG_*, TL_EPOLL_DATA_* */
+    uint64_t value;                 /* kinds INT32, U64 */
+    size_t value_off;               /* kind POINTER: its encoding, in the EPOL payload */
+} tl_ck_epoll_reg;
+
+typedef struct tl_ck_epoll {
+    uint32_t fd;
+    uint8_t flags;                  /* TL_EPOLL_FLAG_* */
+    uint32_t nregs;
+    tl_ck_epoll_reg *regs;
+} tl_ck_epoll;
+
 typedef struct tl_ck_file {
     uint32_t fd;
     uint8_t kind;                   /* TL_FILE_* */

@@ -11,6 +11,7 @@
 #include "checkpoint_file.h"
 #include "delta.h"
 #include "heap_restore.h"
+#include "epoll.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -613,7 +614,8 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                               size_t errlen, int *fingerprint_mismatch)
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
-    int seen_file = 0, seen_wait = 0;
+    size_t epol_off = 0, epol_len = 0;
+    int seen_file = 0, seen_wait = 0, seen_epol = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -710,6 +712,13 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 seen_file = 1, file_off = off + 12, file_len = (size_t)len;
             else
                 seen_wait = 1, wait_off = off + 12, wait_len = (size_t)len;
+        } else if (memcmp(tag, "EPOL", 4) == 0) {
+            if (seen_epol || !seen[2]) {
+                set_err(err, errlen, "section %s at offset %lu: %s", tag, (unsigned long)off,
+                        seen_epol ? "appears twice" : "comes before STRS (its pointers may name string constants)");
+                return -1;
+            }
+            seen_epol = 1, epol_off = off + 12, epol_len = (size_t)len;
         }
         off += 16 + (size_t)len;
     }
@@ -797,6 +806,19 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         }
         ck->has_wait = has;
     }
+    if (seen_epol) {
+        /* after FILE (a registered descriptor is one the checkpoint carries), pointer targets checked at once */
+        int failed;
+        tl_reader_init(&r, f + epol_off, epol_len, epol_off);
+        ck->check_targets = 1;
+        failed = tl_epoll_parse(&r, ck) != 0 || r.pos != r.len;
+        ck->check_targets = 0;
+        if (failed) {
+            set_err(err, errlen, "section EPOL at offset %lu: %s", (unsigned long)(epol_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
     return check_pointer_targets(ck, err, errlen);
 }
 
@@ -830,6 +852,12 @@ void tl_checkpoint_release(tl_checkpoint *ck)
         free(ck->files[i].mode);
         free(ck->files[i].site);
     }
+    for (i = 0; i < ck->nepoll; i++)
+        free(ck->epoll[i].regs);
+    free(ck->epoll);
+    ck->epoll = NULL;
+    ck->nepoll = 0;
+    ck->epol_payload = NULL;
     free(ck->files);
     ck->globals = NULL;
     ck->frames = NULL;

@@ -15,6 +15,7 @@
 #include "checkpoint_file.h"
 #include "heap_write.h"
 #include "precopy.h"
+#include "epoll.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -143,7 +144,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
                             unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
                             size_t errlen)
 {
-    struct iovec iov[1 + 3 * 8];
+    struct iovec iov[1 + 3 * 9];
     int niov = 0;
     unsigned k;
     size_t n = strlen(dir) + 64;
@@ -172,7 +173,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     }
     iov[niov].iov_base = (void *)header;
     iov[niov++].iov_len = 24;
-    for (k = 0; k < nsecs && k < 8; k++) {
+    for (k = 0; k < nsecs && k < 9; k++) {
         iov[niov].iov_base = (void *)secs[k].head;
         iov[niov++].iov_len = 12;
         iov[niov].iov_base = secs[k].payload->data;
@@ -270,10 +271,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           header = {0};
-    section secs[8] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+           epol = {0}, header = {0};
+    section secs[9] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
-                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}};
+                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}}};
+    unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
     tl_heap_stats hs;
@@ -293,6 +295,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();
+    /* epoll instances: EPOL only when the program has one (a file without it has none) */
+    nsecs = tl_epoll_collect() > 0 ? 9 : 8;
 
     /* pointer targets */
     tl_objects_clear();
@@ -363,7 +367,11 @@ encode:
         }
     }
 
-    /* HEAP: the blocks reached from globals and frames, and from them */
+    /* EPOL before HEAP: an epoll registration's data.ptr may be the only way to a heap block */
+    if (nsecs == 9)
+        tl_epoll_write(&epol, &strs);
+
+    /* HEAP: the blocks reached from globals, frames and epoll registrations, and from them */
     tl_heap_write(&heap, &types, &strs);
     hs = tl_heap_checkpoint_end();
     if (hs.retyped) {
@@ -372,6 +380,7 @@ encode:
         tl_buf_free(&glob);
         tl_buf_free(&fram);
         tl_buf_free(&heap);
+        tl_buf_free(&epol);
         tl_strtab_free(&strs);
         goto encode;
     }
@@ -411,10 +420,10 @@ encode:
     tl_buf_put(&header, "TALENTCK", 8);
     tl_buf_u16(&header, 1);
     tl_buf_u16(&header, 0);
-    tl_buf_u32(&header, 8);
+    tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
-    for (u = 0; u < 8; u++) {
+    for (u = 0; u < nsecs; u++) {
         frame_section(&secs[u]);
         file_size += 16 + secs[u].payload->len;
     }
@@ -434,10 +443,10 @@ encode:
         written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
-        tl_piece pieces[1 + 3 * 8];
+        tl_piece pieces[1 + 3 * 9];
         unsigned np = 0;
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
-        for (u = 0; u < 8; u++) {
+        for (u = 0; u < nsecs; u++) {
             pieces[np].tag = NULL, pieces[np].p = secs[u].head, pieces[np++].n = 12;
             pieces[np].tag = secs[u].tag, pieces[np].p = secs[u].payload->data, pieces[np++].n = secs[u].payload->len;
             pieces[np].tag = NULL, pieces[np].p = secs[u].crc, pieces[np++].n = 4;
@@ -445,7 +454,7 @@ encode:
         written = tl_precopy_write(req, pieces, np, durable, res->path, sizeof res->path, res->err,
                                    sizeof res->err) == 0;
     } else
-        written = write_atomically(req->dir, req->sequence, header.data, secs, 8, durable, res->path, sizeof res->path,
+        written = write_atomically(req->dir, req->sequence, header.data, secs, nsecs, durable, res->path, sizeof res->path,
                                    res->err, sizeof res->err) == 0;
     if (written) {
         const char *name = strrchr(res->path, '/');
@@ -467,7 +476,7 @@ encode:
                     (unsigned long long)req->sequence);
     } else {
         res->path[0] = '\0';
-        res->image = assemble_image(&header, secs, 8, file_size);
+        res->image = assemble_image(&header, secs, nsecs, file_size);
         res->image_len = (size_t)file_size;
     }
 
@@ -479,6 +488,7 @@ encode:
     tl_buf_free(&heap);
     tl_buf_free(&file);
     tl_buf_free(&wait);
+    tl_buf_free(&epol);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

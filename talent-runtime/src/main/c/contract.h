@@ -83,6 +83,16 @@
 #define TL_FILE_FLAG_CLOEXEC 2u
 #define TL_FILE_FLAG_NONBLOCK 4u
 
+/* EPOL section (epoll instances and their registrations): which member of epoll_data the program wrote (the
+ * compiler passes it to talent_epoll_ctl), the flag bits, and the bounds both readers enforce */
+#define TL_EPOLL_DATA_INT32 1   /* data.fd or data.u32: a 32-bit value */
+#define TL_EPOLL_DATA_U64 2     /* data.u64 */
+#define TL_EPOLL_DATA_POINTER 3 /* data.ptr: written with the pointer encoding */
+#define TL_EPOLL_FLAG_CLOEXEC 1u
+#define TL_EPOLL_REG_DISARMED 1u /* an EPOLLONESHOT registration that fired and was not re-armed */
+#define TL_EPOLL_MAX_INSTANCES 1024
+#define TL_EPOLL_MAX_WATCHES 65536
+
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u
 

@@ -137,6 +137,11 @@ static void add_path(int fd, int kind, const char *path, const char *site, FILE 
         snprintf(e->mode, sizeof e->mode, "%s", mode);
 }
 
+void tl_files_forget(int fd)
+{
+    drop(fd);
+}
+
 void tl_files_notice(int fd, const char *how)
 {
     if (fd < 3 || find(fd))
@@ -213,10 +218,16 @@ int talent_creat(const char *path, unsigned mode, const char *site)
     return talent_open(path, O_WRONLY | O_CREAT | O_TRUNC, mode, site);
 }
 
+void (*tl_files_close_hook)(int fd);
+
 int talent_close(int fd)
 {
+    int r;
     drop(fd);
-    return close(fd);
+    r = close(fd);
+    if (r == 0 && tl_files_close_hook)
+        tl_files_close_hook(fd);
+    return r;
 }
 
 /* to shares fd's open file description */
@@ -252,6 +263,8 @@ int talent_dup(int fd)
 int talent_dup2(int fd, int to)
 {
     int r = dup2(fd, to);
+    if (r >= 0 && fd != to && tl_files_close_hook)
+        tl_files_close_hook(to);     /* what was at `to` was closed first */
     if (r >= 0 && fd != to)
         duplicated(fd, to);
     return r;

@@ -33,5 +33,9 @@ void tl_files_restore_connections(const tl_checkpoint *ck);
 void *tl_files_stream(uint32_t i);
 /* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
 void tl_files_notice(int fd, const char *how);
+/* fd is carried by another subsystem (an epoll instance, epoll.c): not an entry of the FILE section. */
+void tl_files_forget(int fd);
+/* Called after the program closed fd (close, or dup2 onto it); epoll.c installs it (a higher layer: no call up). */
+extern void (*tl_files_close_hook)(int fd);
 
 #endif /* TALENT_FILES_H */

@@ -23,6 +23,7 @@
 #include "heap_track.h"
 #include "frame_alloca.h"
 #include "precopy.h"
+#include "epoll.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,8 +132,11 @@ static void restore_resuming(const tl_checkpoint *ck)
     if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
         tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);
-    if (tl_restore_kind == TL_RESTORE_RESTART)
+    if (tl_restore_kind == TL_RESTORE_RESTART) {
         tl_files_restore_connections(ck);
+        /* every descriptor is back: the epoll instances and their registrations */
+        tl_epoll_rebuild();
+    }
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
         tl_event(TL_EVENT_READY " %llu %s", (unsigned long long)ck->sequence, tl_platform);
@@ -158,6 +162,7 @@ static void restore(tl_checkpoint *ck, int in_process)
     tl_heap_restore(ck);
     tl_rstats.heap_ms = tl_now_ms();
     tl_restore_globals(ck);
+    tl_epoll_restore(ck, in_process);
     tl_restore_begin(ck);
     talent_restoring = 1;
 }

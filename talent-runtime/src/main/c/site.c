@@ -98,6 +98,8 @@ void tl_site_checkpoint_failed(void)
     tl_site_checkpoint_done();
 }
 
+int (*tl_site_defer_hook)(void);
+
 int talent_site_slow(unsigned point)
 {
     const char *why = NULL;
@@ -131,6 +133,15 @@ int talent_site_slow(unsigned point)
                     talent_the_program.points[point].pos);
         deferred = 1;
         talent_pending = 1;     /* the next site visit outside asks again */
+        return 0;
+    }
+    if (tl_site_defer_hook && tl_site_defer_hook()) {
+        if (!deferred)
+            tl_info("%s checkpoint due at point %u (%s) while the program holds events epoll_wait returned with "
+                    "data.fd/u32/u64; waiting for its next epoll_wait on that buffer", why, point,
+                    talent_the_program.points[point].pos);
+        deferred = 1;
+        talent_pending = 1;
         return 0;
     }
     if (why[0] == 'p' && why[1] == 'r')

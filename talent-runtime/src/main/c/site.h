@@ -13,6 +13,9 @@ const char *tl_site_reason(void);
 extern int64_t tl_site_taken_ns;
 /* After a checkpoint that keeps running: counting starts again for every_visits. */
 void tl_site_checkpoint_done(void);
+/* Installed by epoll.c: 1 while a checkpoint must wait (the program holds epoll results a checkpoint would not carry
+ * faithfully); the request is then served at a later site. */
+extern int (*tl_site_defer_hook)(void);
 /* After a checkpoint that could not be written: the request is served (stop_after is not retried). */
 void tl_site_checkpoint_failed(void);
 

@@ -780,6 +780,62 @@ static int skip_flat(tl_reader *r, const tl_checkpoint *ck, const skip_plan *pl)
     return 1;
 }
 
+/* a data pointer's encoding (FORMAT.md "Pointers"), checked; at: its offset in r, for messages */
+static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
+{
+    uint8_t tag;
+    uint16_t i;
+    tag = tl_rd_u8(r);
+    if (tag == TL_PTR_NULL)
+        return;
+    if (tag == TL_PTR_OBJECT) {
+        uint8_t kind = tl_rd_u8(r);
+        uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
+        tl_path path;
+        uint64_t byte_offset;
+        path.len = tl_rd_u16(r);
+        if (!r->failed && (kind < TL_OBJ_GLOBAL || kind > TL_OBJ_ARGSTR))
+            tl_reader_fail(r, "at offset %lu: pointer to unknown object kind %u", (unsigned long)(r->base + at),
+                           kind);
+        if (!r->failed && kind == TL_OBJ_ARGV && a != 0)
+            tl_reader_fail(r, "at offset %lu: pointer to the argv array with a = %lu (expected 0)",
+                           (unsigned long)(r->base + at), (unsigned long)a);
+        if (!r->failed && kind != TL_OBJ_FRAME && b != 0)
+            tl_reader_fail(r, "at offset %lu: pointer to object kind %u with b = %lu (expected 0)",
+                           (unsigned long)(r->base + at), kind, (unsigned long)b);
+        if (!r->failed && path.len > TL_MAX_PATH)
+            tl_reader_fail(r, "at offset %lu: pointer element path of %u steps (at most %d allowed)",
+                           (unsigned long)(r->base + at), path.len, TL_MAX_PATH);
+        for (i = 0; i < path.len && !r->failed; i++)
+            path.idx[i] = tl_rd_u64(r);
+        byte_offset = tl_rd_u64(r);
+        if (!r->failed && ck->check_targets) {
+            char buf[200];
+            const char *why = HOOK(check_target)(ck, kind, a, b, &path, byte_offset, buf, sizeof buf);
+            if (why)
+                tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
+                               (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
+        }
+    } else if (tag == TL_PTR_STRING) {
+        uint32_t s = tl_rd_u32(r);
+        uint64_t off = tl_rd_u64(r);
+        if (!r->failed && (s >= ck->nstrs || off > ck->str_lens[s]))
+            tl_reader_fail(r, "at offset %lu: string constant %lu+%llu is not in STRS",
+                           (unsigned long)(r->base + at), (unsigned long)s, (unsigned long long)off);
+    } else if (tag == TL_PTR_STREAM) {
+        if (tl_rd_u8(r) > TL_STREAM_STDERR)
+            tl_reader_fail(r, "at offset %lu: unknown standard stream", (unsigned long)(r->base + at));
+    } else if (tag == TL_PTR_OPEN_STREAM) {
+        uint32_t s = tl_rd_u32(r);
+        if (!r->failed && (long)s > tl_max_stream_ref)
+            tl_max_stream_ref = (long)s;
+        if (!r->failed && ck->check_targets && (s >= ck->nfiles || ck->files[s].kind != TL_FILE_STREAM))
+            tl_reader_fail(r, "at offset %lu: a FILE * value refers to open stream %lu, which the FILE section "
+                           "does not list as a stream", (unsigned long)(r->base + at), (unsigned long)s);
+    } else if (tag != TL_PTR_INDETERMINATE)
+        tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
+}
+
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth)
 {
     const tl_ck_type *ct = &ck->types[type_id];
@@ -814,55 +870,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
                            (unsigned long)(r->base + at), (int)(n > 40 ? 40 : n), (const char *)p);
         break;
     case TALENT_K_PTR:
-        tag = tl_rd_u8(r);
-        if (tag == TL_PTR_NULL)
-            break;
-        if (tag == TL_PTR_OBJECT) {
-            uint8_t kind = tl_rd_u8(r);
-            uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
-            tl_path path;
-            uint64_t byte_offset;
-            path.len = tl_rd_u16(r);
-            if (!r->failed && (kind < TL_OBJ_GLOBAL || kind > TL_OBJ_ARGSTR))
-                tl_reader_fail(r, "at offset %lu: pointer to unknown object kind %u", (unsigned long)(r->base + at),
-                               kind);
-            if (!r->failed && kind == TL_OBJ_ARGV && a != 0)
-                tl_reader_fail(r, "at offset %lu: pointer to the argv array with a = %lu (expected 0)",
-                               (unsigned long)(r->base + at), (unsigned long)a);
-            if (!r->failed && kind != TL_OBJ_FRAME && b != 0)
-                tl_reader_fail(r, "at offset %lu: pointer to object kind %u with b = %lu (expected 0)",
-                               (unsigned long)(r->base + at), kind, (unsigned long)b);
-            if (!r->failed && path.len > TL_MAX_PATH)
-                tl_reader_fail(r, "at offset %lu: pointer element path of %u steps (at most %d allowed)",
-                               (unsigned long)(r->base + at), path.len, TL_MAX_PATH);
-            for (i = 0; i < path.len && !r->failed; i++)
-                path.idx[i] = tl_rd_u64(r);
-            byte_offset = tl_rd_u64(r);
-            if (!r->failed && ck->check_targets) {
-                char buf[200];
-                const char *why = HOOK(check_target)(ck, kind, a, b, &path, byte_offset, buf, sizeof buf);
-                if (why)
-                    tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
-                                   (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
-            }
-        } else if (tag == TL_PTR_STRING) {
-            uint32_t s = tl_rd_u32(r);
-            uint64_t off = tl_rd_u64(r);
-            if (!r->failed && (s >= ck->nstrs || off > ck->str_lens[s]))
-                tl_reader_fail(r, "at offset %lu: string constant %lu+%llu is not in STRS",
-                               (unsigned long)(r->base + at), (unsigned long)s, (unsigned long long)off);
-        } else if (tag == TL_PTR_STREAM) {
-            if (tl_rd_u8(r) > TL_STREAM_STDERR)
-                tl_reader_fail(r, "at offset %lu: unknown standard stream", (unsigned long)(r->base + at));
-        } else if (tag == TL_PTR_OPEN_STREAM) {
-            uint32_t s = tl_rd_u32(r);
-            if (!r->failed && (long)s > tl_max_stream_ref)
-                tl_max_stream_ref = (long)s;
-            if (!r->failed && ck->check_targets && (s >= ck->nfiles || ck->files[s].kind != TL_FILE_STREAM))
-                tl_reader_fail(r, "at offset %lu: a FILE * value refers to open stream %lu, which the FILE section "
-                               "does not list as a stream", (unsigned long)(r->base + at), (unsigned long)s);
-        } else if (tag != TL_PTR_INDETERMINATE)
-            tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
+        skip_ptr(r, ck, at);
         break;
     case TALENT_K_FUNCPTR:
         tag = tl_rd_u8(r);
@@ -1317,4 +1325,24 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
         tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): malformed value %s", what, ctx->decl_pos,
                ctx->where, r->err);
     }
+}
+
+/* ---------------------------------------------------------------- a pointer on its own */
+
+static const talent_type void_ptr_type = {TALENT_K_PTR, "void *", sizeof(void *), NULL, 0, NULL, 0, "void"};
+
+void tl_encode_pointer(tl_buf *b, const void *p, tl_value_ctx *ctx, tl_strtab *strs)
+{
+    enc_ptr(b, p, &void_ptr_type, ctx, strs);
+}
+
+int tl_skip_pointer(tl_reader *r, const tl_checkpoint *ck)
+{
+    skip_ptr(r, ck, r->pos);
+    return r->failed ? -1 : 0;
+}
+
+void *tl_decode_pointer(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_value_ctx *ctx)
+{
+    return dec_ptr(r, ck, slot, ctx);
 }

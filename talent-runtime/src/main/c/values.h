@@ -57,6 +57,12 @@ uint64_t tl_load_uint(const void *addr, size_t size);
 /* Formats the variable and element path for a message; call it before using ctx->decl_pos and ctx->where
  * (for heap blocks it fills them in). */
 void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+/* One pointer on its own (no variable around it: epoll's data.ptr), as a `void *`: encoded, validated (with the
+ * targets when ck->check_targets) and decoded like a pointer value (slot: where the decoded address goes, for a
+ * pointer to a frame variable bound later). */
+void tl_encode_pointer(tl_buf *b, const void *p, tl_value_ctx *ctx, tl_strtab *strs);
+int tl_skip_pointer(tl_reader *r, const tl_checkpoint *ck);
+void *tl_decode_pointer(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_value_ctx *ctx);
 /* Highest OPEN_STREAM index met while validating values (checked against FILE after parsing). */
 extern long tl_max_stream_ref;
 #define TL_CTX_HEAP_WRITE 1

@@ -283,6 +283,7 @@ struct timespec;
 struct timeval;
 struct sockaddr;
 struct pollfd;
+struct epoll_event;
 
 /* The compiler rewrites these calls in instrumented files; each behaves exactly like the function it replaces,
  * and the runtime records what was opened (path resolved against the working directory at open time, mode or
@@ -325,6 +326,19 @@ int talent_wait(int *status);
 int talent_pause(void);
 char *talent_fgets(char *s, int n, void *stream);
 long talent_getline(char **line, size_t *cap, void *stream);
+
+/* epoll (issue 12): instances and registrations are carried across a checkpoint (epoll.c). The compiler passes to
+ * talent_epoll_ctl which member of the event's epoll_data the program wrote before the call (TALENT_EPOLL_DATA_*:
+ * data.fd/u32, data.u64, or data.ptr, which is migrated as a pointer); epoll_wait and epoll_pwait are blocking
+ * sites. */
+#define TALENT_EPOLL_DATA_INT32 1
+#define TALENT_EPOLL_DATA_U64 2
+#define TALENT_EPOLL_DATA_POINTER 3
+int talent_epoll_create(int size);
+int talent_epoll_create1(int flags);
+int talent_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev, int kind);
+int talent_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms);
+int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms, const void *sigmask);
 
 /* Generated code picks the signed or unsigned entry point at compile time of the target. gcc places its
  * maybe-uninitialized warnings about a saved variable here, in the macro: where the restore path of a function

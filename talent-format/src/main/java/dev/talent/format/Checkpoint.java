@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param heap heap blocks
  * @param files the {@code FILE} section: open files and descriptors; empty when the file has none (or no section)
  * @param pendingWait the {@code WAIT} section; {@link PendingWait#NONE} when the file has none
+ * @param epoll the {@code EPOL} section: epoll instances and their registrations; empty when the file has none
  */
 public record Checkpoint(
         Meta meta,
@@ -25,10 +26,12 @@ public record Checkpoint(
         List<Frame> frames,
         List<HeapBlock> heap,
         List<OpenFile> files,
-        PendingWait pendingWait) {
+        PendingWait pendingWait,
+        List<EventPoll> epoll) {
 
     public Checkpoint {
         Objects.requireNonNull(pendingWait);
+        epoll = List.copyOf(epoll);
         files = List.copyOf(files);
         Objects.requireNonNull(meta);
         types = List.copyOf(types);
@@ -38,10 +41,16 @@ public record Checkpoint(
         heap = List.copyOf(heap);
     }
 
+    /** A checkpoint without epoll instances. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of());
+    }
+
     /** A checkpoint without open files or an interrupted wait. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap) {
-        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE);
+        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of());
     }
 
     /** The descriptor of type id {@code id}. */

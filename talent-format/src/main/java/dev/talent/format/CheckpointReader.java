@@ -128,6 +128,9 @@ public final class CheckpointReader {
         private List<OpenFile> files;
         /** Null until a WAIT section is read. */
         private PendingWait pendingWait;
+        /** Null until an EPOL section is read. */
+        private List<EventPoll> epoll;
+        private long epollOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
         private long framesOffset;
@@ -181,7 +184,17 @@ public final class CheckpointReader {
                     }
                 }
                 int known = Wire.KNOWN_SECTIONS.indexOf(tag);
-                if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
+                if (tag.equals(Wire.EPOL)) {
+                    // optional, at most once, anywhere; its descriptors are checked against FILE once both are read
+                    if (epoll != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    if (strings == null) {
+                        throw error(tag, pos, "section EPOL before STRS: its pointers may name string constants");
+                    }
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    epollOffset = pos;
+                    epoll = epoll(in);
+                    in.expectEnd();
+                } else if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
                     // Optional sections: at most once each, anywhere (FORMAT.md).
                     boolean isFile = tag.equals(Wire.FILE);
                     if (isFile ? files != null : pendingWait != null) {
@@ -224,8 +237,10 @@ public final class CheckpointReader {
             }
             if (files == null) files = List.of();
             if (pendingWait == null) pendingWait = PendingWait.NONE;
+            if (epoll == null) epoll = List.of();
             crossChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait);
+            epollChecks();
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll);
         }
 
         /** Checks the header; returns the section count. */
@@ -674,6 +689,98 @@ public final class CheckpointReader {
                 }
             }
             return list;
+        }
+
+        // ------------------------------------------------------------------ EPOL
+
+        /** Linux's EPOLL* bits (FORMAT.md "EPOL"), the same on every ISA. */
+        private static final long EPOLL_EVENTS = 0xF000_27DFL;
+        private static final long EPOLLONESHOT = 1L << 30;
+
+        private List<EventPoll> epoll(PayloadReader in) throws CorruptCheckpointException {
+            int at = in.offset();
+            long n = in.u32("instance count");
+            if (n > RuntimeContract.EPOLL_MAX_INSTANCES || n > in.remaining() / 9) {
+                throw in.error(at, n + " epoll instances (at most " + RuntimeContract.EPOLL_MAX_INSTANCES
+                        + ", and each takes 9 bytes or more)");
+            }
+            List<EventPoll> out = new ArrayList<>((int) n);
+            long total = 0;
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                int instAt = in.offset();
+                String what = "epoll instance " + i;
+                long fd = in.u32("fd of " + what);
+                int flags = in.u8("flags of " + what);
+                long nregs = in.u32("registration count of " + what);
+                if (fd > 0x7FFF_FFFFL) throw in.error(instAt, what + ": descriptor " + fd + " out of range");
+                if ((flags & ~RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0) {
+                    throw in.error(instAt, what + ": flags " + flags + " out of range (only bit 0 is defined)");
+                }
+                if (!seen.add(fd)) throw in.error(instAt, what + ": epoll instance " + fd + " listed twice");
+                if (nregs > RuntimeContract.EPOLL_MAX_WATCHES - total || nregs > in.remaining() / 14) {
+                    throw in.error(instAt, what + ": " + nregs + " registrations (at most " + RuntimeContract.EPOLL_MAX_WATCHES
+                            + " in all, and each takes 14 bytes or more)");
+                }
+                total += nregs;
+                List<EventPoll.Registration> regs = new ArrayList<>((int) nregs);
+                long previous = -1;
+                for (int j = 0; j < nregs; j++) {
+                    int regAt = in.offset();
+                    String rw = what + " registration " + j;
+                    long rfd = in.u32("fd of " + rw);
+                    long events = in.u32("events of " + rw);
+                    int rflags = in.u8("flags of " + rw);
+                    int kind = in.u8("data kind of " + rw);
+                    if (rfd > 0x7FFF_FFFFL || rfd == fd) {
+                        throw in.error(regAt, rw + ": registered descriptor " + rfd + " out of range or the instance itself");
+                    }
+                    if (rfd <= previous) {
+                        throw in.error(regAt, rw + ": registered descriptors not in increasing order (" + rfd + " after "
+                                + previous + ")");
+                    }
+                    previous = rfd;
+                    if ((events & ~EPOLL_EVENTS) != 0) {
+                        throw in.error(regAt, rw + ": unknown event bits " + Long.toHexString(events & ~EPOLL_EVENTS));
+                    }
+                    if ((rflags & ~RuntimeContract.EPOLL_REG_DISARMED) != 0
+                            || ((rflags & RuntimeContract.EPOLL_REG_DISARMED) != 0 && (events & EPOLLONESHOT) == 0)) {
+                        throw in.error(regAt, rw + ": registration flags " + rflags + " out of range (disarmed needs EPOLLONESHOT)");
+                    }
+                    EventPoll.Data d = switch (kind) {
+                        case RuntimeContract.EPOLL_DATA_INT32 -> new EventPoll.Int32(in.u32("data of " + rw));
+                        case RuntimeContract.EPOLL_DATA_U64 -> new EventPoll.U64(in.u64("data of " + rw));
+                        case RuntimeContract.EPOLL_DATA_POINTER -> new EventPoll.Pointer(pointer(in, "data.ptr of " + rw));
+                        default -> throw in.error(regAt, rw + ": unknown data kind " + kind);
+                    };
+                    regs.add(new EventPoll.Registration(rfd, events, rflags, d));
+                }
+                out.add(new EventPoll(fd, flags, regs));
+            }
+            return out;
+        }
+
+        /** Instance numbers are no FILE descriptors; every registered descriptor is one the checkpoint carries. */
+        private void epollChecks() throws CorruptCheckpointException {
+            java.util.Set<Long> carried = new java.util.HashSet<>(List.of(0L, 1L, 2L));
+            java.util.Set<Long> instances = new java.util.HashSet<>();
+            for (EventPoll in : epoll) instances.add(in.fd());
+            for (OpenFile f : files) {
+                if (f.kind() == OpenFile.Kind.STDIN_POSITION) continue;
+                if (instances.contains(f.fd())) {
+                    throw error(Wire.EPOL, epollOffset, "descriptor " + f.fd() + " is both an epoll instance and a FILE entry");
+                }
+                carried.add(f.fd());
+            }
+            carried.addAll(instances);
+            for (EventPoll in : epoll) {
+                for (EventPoll.Registration r : in.registrations()) {
+                    if (!carried.contains(r.fd())) {
+                        throw error(Wire.EPOL, epollOffset, "epoll instance " + in.fd() + " watches descriptor " + r.fd()
+                                + ", which the checkpoint does not carry");
+                    }
+                }
+            }
         }
 
         // ------------------------------------------------------------------ WAIT

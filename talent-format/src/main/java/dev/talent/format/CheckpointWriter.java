@@ -36,7 +36,7 @@ public final class CheckpointWriter {
      */
     public static byte[] write(Checkpoint checkpoint) {
         Encoder e = new Encoder(checkpoint.types());
-        List<byte[]> sections = List.of(
+        List<byte[]> sections = new java.util.ArrayList<>(List.of(
                 section(Wire.META, e.meta(checkpoint.meta())),
                 section(Wire.TYPE, e.types()),
                 section(Wire.STRS, e.strings(checkpoint.strings())),
@@ -44,7 +44,9 @@ public final class CheckpointWriter {
                 section(Wire.FRAM, e.frames(checkpoint.frames())),
                 section(Wire.HEAP, e.heap(checkpoint.heap())),
                 section(Wire.FILE, e.files(checkpoint.files())),
-                section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait())));
+                section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait()))));
+        // like the C runtime: EPOL only when the program has an epoll instance
+        if (!checkpoint.epoll().isEmpty()) sections.add(section(Wire.EPOL, e.epoll(checkpoint.epoll())));
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
     }
 
@@ -261,6 +263,27 @@ public final class CheckpointWriter {
             Out out = new Out();
             out.u8(w.interrupted() ? 1 : 0);
             out.u64(w.remainingNanos());
+            return out.toByteArray();
+        }
+
+        byte[] epoll(List<EventPoll> instances) {
+            Out out = new Out();
+            out.u32(instances.size());
+            for (EventPoll in : instances) {
+                out.u32(in.fd());
+                out.u8(in.flags());
+                out.u32(in.registrations().size());
+                for (EventPoll.Registration r : in.registrations()) {
+                    out.u32(r.fd());
+                    out.u32(r.events());
+                    out.u8(r.flags());
+                    switch (r.data()) {
+                        case EventPoll.Int32(long v) -> { out.u8(RuntimeContract.EPOLL_DATA_INT32); out.u32(v); }
+                        case EventPoll.U64(long v) -> { out.u8(RuntimeContract.EPOLL_DATA_U64); out.u64(v); }
+                        case EventPoll.Pointer(Value.PointerValue p) -> { out.u8(RuntimeContract.EPOLL_DATA_POINTER); pointer(out, p); }
+                    }
+                }
+            }
             return out.toByteArray();
         }
 

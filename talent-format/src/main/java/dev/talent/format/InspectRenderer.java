@@ -44,6 +44,15 @@ public final class InspectRenderer {
                 ? seconds(wait.remainingNanos()) + " s remaining of an interrupted sleep ("
                         + Long.toUnsignedString(wait.remainingNanos()) + " ns)"
                 : "none");
+        if (!checkpoint.epoll().isEmpty()) {
+            // numbers only: nothing of it is text from the program
+            line(sb, "epoll", checkpoint.epoll().stream().map(e -> "instance " + e.fd() + " watching "
+                    + (e.registrations().isEmpty() ? "nothing" : e.registrations().stream().map(r -> r.fd() + (switch (r.data()) {
+                        case EventPoll.Int32 x -> " (data.fd/u32 " + x.value() + ")";
+                        case EventPoll.U64 x -> " (data.u64 " + Long.toUnsignedString(x.value()) + ")";
+                        case EventPoll.Pointer x -> " (data.ptr)";
+                    })).collect(Collectors.joining(", ")))).collect(Collectors.joining("; ")));
+        }
 
         sb.append("\nframes (outermost first):\n");
         for (int i = 0; i < checkpoint.frames().size(); i++) {

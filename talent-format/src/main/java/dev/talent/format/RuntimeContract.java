@@ -100,6 +100,15 @@ public final class RuntimeContract {
     public static final int FILE_FLAG_CLOEXEC = 2;
     public static final int FILE_FLAG_NONBLOCK = 4;
 
+    /** EPOL section: the epoll_data member a registration holds, the flag bits, and the bounds both readers enforce. */
+    public static final int EPOLL_DATA_INT32 = 1;
+    public static final int EPOLL_DATA_U64 = 2;
+    public static final int EPOLL_DATA_POINTER = 3;
+    public static final int EPOLL_FLAG_CLOEXEC = 1;
+    public static final int EPOLL_REG_DISARMED = 1;
+    public static final int EPOLL_MAX_INSTANCES = 1024;
+    public static final int EPOLL_MAX_WATCHES = 65536;
+
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;
 

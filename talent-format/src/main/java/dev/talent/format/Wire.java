@@ -25,6 +25,7 @@ final class Wire {
     /** Optional sections (at most once each, anywhere among the others). */
     static final String FILE = "FILE";
     static final String WAIT = "WAIT";
+    static final String EPOL = "EPOL";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

@@ -65,11 +65,83 @@ final class ForgedCorpus {
         Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
         indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
         out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
+        // epoll instances (EPOL): one watching stdin (data.u64), a file (data.fd) and the listener (data.ptr into a
+        // global), a disarmed one-shot registration; a second instance, watched by the first
+        out.put("epoll.tck", write(withEpoll(base, epoll(List.of(
+                reg(0, 0x1, 0, new EventPoll.U64(-1L)),
+                reg(3, 0x1 | 0x8000_0000L, 0, new EventPoll.Int32(3)),
+                reg(6, 0x1 | 0x4000_0000L, 1, new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 1, 0, 0, 3L))),
+                reg(21, 0x1, 0, new EventPoll.Int32(21)))), new EventPoll(21, 0, List.of()))));
         return out;
+    }
+
+    static EventPoll.Registration reg(long fd, long events, int flags, EventPoll.Data data) {
+        return new EventPoll.Registration(fd, events, flags, data);
+    }
+
+    static EventPoll epoll(List<EventPoll.Registration> regs) {
+        return new EventPoll(20, 1, regs);
+    }
+
+    static Checkpoint withEpoll(Checkpoint c, EventPoll... instances) {
+        return new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), c.heap(), c.files(), c.pendingWait(),
+                List.of(instances));
+    }
+
+    /** EPOL files both readers refuse (added to forged()). */
+    static void forgedEpoll(Checkpoint base, Map<String, byte[]> out) {
+        EventPoll.Registration ok = reg(3, 0x1, 0, new EventPoll.Int32(3));
+        out.put("epoll-instance-is-a-file.tck", write(withEpoll(base, new EventPoll(6, 0, List.of()))));
+        out.put("epoll-instance-twice.tck", write(withEpoll(base, epoll(List.of(ok)), epoll(List.of()))));
+        out.put("epoll-instance-flags.tck", write(withEpoll(base, new EventPoll(20, 2, List.of(ok)))));
+        out.put("epoll-watches-unknown-descriptor.tck", write(withEpoll(base, epoll(List.of(reg(9, 0x1, 0,
+                new EventPoll.Int32(9)))))));
+        out.put("epoll-watches-itself.tck", write(withEpoll(base, epoll(List.of(reg(20, 0x1, 0, new EventPoll.Int32(9)))))));
+        out.put("epoll-registrations-out-of-order.tck", write(withEpoll(base, epoll(List.of(reg(4, 0x1, 0,
+                new EventPoll.Int32(4)), ok)))));
+        out.put("epoll-unknown-event-bits.tck", write(withEpoll(base, epoll(List.of(reg(3, 0x20, 0, new EventPoll.Int32(3)))))));
+        out.put("epoll-disarmed-without-oneshot.tck", write(withEpoll(base, epoll(List.of(reg(3, 0x1, 1,
+                new EventPoll.Int32(3)))))));
+        out.put("epoll-pointer-missing-global.tck", write(withEpoll(base, epoll(List.of(reg(3, 0x1, 0,
+                new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 999, 0, 0))))))));
+        out.put("epoll-pointer-string-missing.tck", write(withEpoll(base, epoll(List.of(reg(3, 0x1, 0,
+                new EventPoll.Pointer(new Value.StringConstant(99, 0))))))));
+        byte[] kind = write(withEpoll(base, epoll(List.of(ok))));
+        // the data kind byte (1) right after fd 3, events 1 and flags 0 of the only registration: 4 is no kind
+        int at = indexOf(kind, bytes(0, 0, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0, 0, 3)) + 9;
+        kind[at] = 4;
+        out.put("epoll-unknown-data-kind.tck", resealLast(kind));
+        byte[] many = write(withEpoll(base, epoll(List.of(ok))));
+        // the instance count: 2^31, far more than the section holds
+        int countAt = indexOf(many, bytes('E', 'P', 'O', 'L')) + 12;
+        many[countAt] = (byte) 0x80;
+        out.put("epoll-instance-count.tck", resealLast(many));
+    }
+
+    /** The file with its last section's CRC computed again. */
+    private static byte[] resealLast(byte[] file) {
+        int tagAt = indexOf(file, bytes('E', 'P', 'O', 'L'));
+        int len = (int) (((file[tagAt + 8] & 0xFFL) << 24) | ((file[tagAt + 9] & 0xFFL) << 16) | ((file[tagAt + 10] & 0xFFL) << 8)
+                | (file[tagAt + 11] & 0xFFL));
+        int crc = Wire.crc32c(file, tagAt, 12 + len);
+        int crcAt = tagAt + 12 + len;
+        file[crcAt] = (byte) (crc >>> 24);
+        file[crcAt + 1] = (byte) (crc >>> 16);
+        file[crcAt + 2] = (byte) (crc >>> 8);
+        file[crcAt + 3] = (byte) crc;
+        return file;
     }
 
     /** Files both readers refuse, by category (the file name's prefix). */
     static Map<String, byte[]> forged() {
+        Map<String, byte[]> epollFiles = new LinkedHashMap<>();
+        forgedEpoll(base(), epollFiles);
+        Map<String, byte[]> all = forgedOthers();
+        all.putAll(epollFiles);
+        return all;
+    }
+
+    private static Map<String, byte[]> forgedOthers() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         Checkpoint base = base();
         byte[] valid = CheckpointWriter.write(base);

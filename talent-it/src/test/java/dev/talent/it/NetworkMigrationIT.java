@@ -374,24 +374,39 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aPollServerKeepsTwoClientsAcrossIsas() throws Exception {
-        Path source = root.resolve("polllines.c");
-        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/polllines.c")) {
+        lineServerKeepsTwoClients("polllines", "10.219.7.4");
+    }
+
+    /**
+     * The same with an epoll server (issue 12, resources/network/epolllines.c): two epoll instances, the second
+     * watched by the first; one connection registered edge-triggered with data.ptr (a heap block only the
+     * registration points to), the other level-triggered with data.fd. Instances and registrations are rebuilt on
+     * each platform, data.ptr translated to the destination's addresses.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anEpollServerKeepsTwoClientsAcrossIsas() throws Exception {
+        lineServerKeepsTwoClients("epolllines", "10.219.7.5");
+    }
+
+    private void lineServerKeepsTwoClients(String name, String address) throws Exception {
+        Path source = root.resolve(name + ".c");
+        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/" + name + ".c")) {
             Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
                 "x86_64,s390x", source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
-        Path server = root.resolve("build/polllines");
+        Path server = root.resolve("build/" + name);
         List<String> hops = List.of("s390x", "x86_64");
-        String app = "polllines-" + ProcessHandle.current().pid();
-        String address = "10.219.7.4";
-        Path log = root.resolve("poll.jsonl");
+        String app = name + "-" + ProcessHandle.current().pid();
+        Path log = root.resolve(name + ".jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
                 "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x", "--state-dir",
-                root.resolve("poll-state").toString(), "--log", log.toString(), server.toString(), "--", Integer.toString(PORT)));
+                root.resolve(name + "-state").toString(), "--log", log.toString(), server.toString(), "--", Integer.toString(PORT)));
         Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("poll.stdout").toFile()).redirectError(root.resolve("poll.stderr").toFile()).start();
+                .redirectOutput(root.resolve(name + ".stdout").toFile()).redirectError(root.resolve(name + ".stderr").toFile()).start();
         List<String> ports = new ArrayList<>();
         Conversation first;
         Conversation second;
@@ -423,14 +438,14 @@ class NetworkMigrationIT {
         } finally {
             stop(run);
         }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("poll.stderr"))).isZero();
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(name + ".stderr"))).isZero();
         // the uninterrupted run: the x86_64 build on the host's loopback, the same lines from each peer
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Process reference = new ProcessBuilder(server.resolveSibling("polllines.x86_64").toString(), Integer.toString(port))
-                .redirectOutput(root.resolve("poll-reference.stdout").toFile()).start();
+        Process reference = new ProcessBuilder(server.resolveSibling(name + ".x86_64").toString(), Integer.toString(port))
+                .redirectOutput(root.resolve(name + "-reference.stdout").toFile()).start();
         try {
             // both connected before either can quit (the server ends at a quit with no connection left)
             var refOther = new java.util.concurrent.CompletableFuture<Conversation>();
@@ -462,7 +477,7 @@ class NetworkMigrationIT {
             reference.destroyForcibly();
         }
         assertThat(first.output()).startsWith("1 line-1\n").endsWith(first.lines() + " line-" + first.lines() + "\nbye\n");
-        assertThat(EnvApp.read(root.resolve("poll.stdout"))).isEqualTo("served " + (first.lines() + second.lines()) + "\n");
+        assertThat(EnvApp.read(root.resolve(name + ".stdout"))).isEqualTo("served " + (first.lines() + second.lines()) + "\n");
         assertThat(EnvApp.records(log)).hasSize(hops.size()).allSatisfy(r -> {
             assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
             assertThat(r.get("sockets").asInt()).as("the listener and two connections, in " + r).isEqualTo(3);

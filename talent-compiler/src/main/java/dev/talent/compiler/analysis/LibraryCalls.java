@@ -21,13 +21,18 @@ public final class LibraryCalls {
     public static final Set<String> FILE_CALLS_WITH_SITE = Set.of("fopen", "fdopen", "freopen", "open", "creat");
     /** Calls that may block; in a chain function each is a blocking site. */
     public static final Set<String> BLOCKING_CALLS = Set.of("read", "write", "recv", "recvfrom", "send", "accept",
-            "connect", "poll", "select", "sleep", "usleep", "nanosleep", "waitpid", "wait", "pause", "fgets", "getline");
+            "connect", "poll", "select", "sleep", "usleep", "nanosleep", "waitpid", "wait", "pause", "fgets", "getline",
+            "epoll_wait", "epoll_pwait");
+    /** epoll calls that create or change an instance (epoll.c keeps its table); epoll_ctl also gets its data kind. */
+    public static final Set<String> EPOLL_CALLS = Set.of("epoll_create", "epoll_create1", "epoll_ctl");
 
     /** The name of the wrapped library function {@code call} calls directly, or null. */
     public static String wrappedCallee(TranslationUnit tu, CallGraph graph, FunctionModel from, Node call) {
         if (!call.is("CallExpr")) return null;
         String name = Ast.directCallee(call);
-        if (name == null || !(FILE_CALLS.contains(name) || BLOCKING_CALLS.contains(name))) return null;
+        if (name == null || !(FILE_CALLS.contains(name) || BLOCKING_CALLS.contains(name) || EPOLL_CALLS.contains(name))) {
+            return null;
+        }
         if (graph.resolve(from, name) != null) return null;
         return declaredInSystemHeader(tu, name) ? name : null;
     }

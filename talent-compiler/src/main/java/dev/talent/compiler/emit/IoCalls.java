@@ -2,6 +2,7 @@ package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.EpollDataKind;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.LibraryCalls;
 import dev.talent.compiler.ast.Ast;
@@ -33,6 +34,9 @@ public final class IoCalls {
             String name = LibraryCalls.wrappedCallee(tu, graph, f, n);
             if (name == null) return;
             if (!tu.isMacroFree(n)) {
+                if (LibraryCalls.EPOLL_CALLS.contains(name) || name.startsWith("epoll_")) {
+                    return;     // refused by EventPollRejection
+                }
                 if (LibraryCalls.FILE_CALLS.contains(name)) {
                     diags.warning(tu, n, "call of " + name + " inside a macro expansion is not tracked: a restart does not "
                             + "reopen or close what it opens or closes", "call " + name + " outside the macro");
@@ -44,6 +48,12 @@ public final class IoCalls {
             }
             Node callee = Ast.strip(n.child(0));
             plan.replace(callee.begin().offset(), callee.begin().endOffset(), "talent_" + name);
+            if (name.equals("epoll_ctl")) {
+                // the member of epoll_data the program wrote (EventPollRejection refuses the build when unknown)
+                int kind = EpollDataKind.of(f.body, n) instanceof EpollDataKind.Known(EpollDataKind.Kind k) ? k.code : 0;
+                plan.insert(n.end().offset(), ", " + kind);
+                return;
+            }
             if (!LibraryCalls.FILE_CALLS_WITH_SITE.contains(name)) return;
             String pos = TypeDescriptors.cString(tu.pos(n.begin()));
             boolean openWithoutMode = name.equals("open") && Ast.callArguments(n).size() == 2;
