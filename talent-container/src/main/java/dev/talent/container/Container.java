@@ -144,7 +144,8 @@ public final class Container implements AutoCloseable {
         if (!started) throw new IllegalStateException("container " + id() + " was not started");
         long by = System.nanoTime() + timeout.toNanos();
         try {
-            while (!go.open()) {
+            // (the write end may be open from an earlier check: the exit is what tells that nobody reads it any more)
+            while (exit.isDone() || !go.open()) {
                 if (exit.isDone()) {
                     throw new ContainerException("container " + id() + " (" + platform() + ") ended before it waited for"
                             + " its go (exit status " + exitCode().orElse(-1) + ")", logTail(ERROR_TAIL_LINES));
