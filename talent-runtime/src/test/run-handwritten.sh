@@ -633,6 +633,39 @@ rc=$?
 [ $rc = 64 ] && grep -q "TALENT_FAULT: fault='disk-full' is not valid" "$dir.e.err" && pass "unknown fault: exit 64 ($(cat "$dir.e.err"))" ||
     fail "unknown fault: exit $rc ($(cat "$dir.e.err"))"
 
+# ---------------------------------------------------------------- TALENT_AWAIT_GO (go.c): a restart started ahead
+dir="$WORK/go"; rm -rf "$dir" "$dir".*; mkdir -p "$dir"
+TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=4 run x86_64 recurse arg1 > "$dir.run1" 2> /dev/null
+mkfifo "$dir.fifo"
+# it waits (no output, no event, no checkpoint read) until the go line, then restores as any restart, on aarch64
+TALENT_AWAIT_GO=$dir.fifo TALENT_EVENT_FILE=$dir.events TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run aarch64 recurse > "$dir.run2" 2> "$dir.err" &
+pid=$!
+sleep 1
+waited=0
+kill -0 $pid 2> /dev/null && [ ! -s "$dir.run2" ] && [ ! -e "$dir.events" ] && waited=1
+printf 'go\n' > "$dir.fifo"
+wait $pid
+rc=$?
+if [ $waited = 1 ] && [ $rc = 0 ] && cat "$dir.run1" "$dir.run2" | cmp -s - "$WORK/recurse.ref" && [ "$(head -1 "$dir.events")" = "ready 1 aarch64" ]; then
+    pass "TALENT_AWAIT_GO: the restart waits on its FIFO, then restores on aarch64 to the reference output"
+else
+    fail "TALENT_AWAIT_GO: waited $waited, exit $rc ($(cat "$dir.err"))"
+fi
+# anything but the go line: exit 64 before a checkpoint is read; the variable names no FIFO: exit 64
+TALENT_AWAIT_GO=$dir.fifo TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > "$dir.run3" 2> "$dir.err3" &
+pid=$!
+printf 'gone\n' > "$dir.fifo"
+wait $pid
+rc=$?
+TALENT_AWAIT_GO=$dir.run1 TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > /dev/null 2> "$dir.err4"
+rc2=$?
+if [ $rc = 64 ] && [ ! -s "$dir.run3" ] && grep -q "carried something else than the go message" "$dir.err3" &&
+    [ $rc2 = 64 ] && grep -q "is not a FIFO" "$dir.err4"; then
+    pass "TALENT_AWAIT_GO: another line or a regular file: exit 64 ($(cat "$dir.err3"))"
+else
+    fail "TALENT_AWAIT_GO refusals: exit $rc/$rc2 ($(cat "$dir.err3" "$dir.err4"))"
+fi
+
 # ---------------------------------------------------------------- TALENT_VERBOSE timing lines (README.md)
 dir="$WORK/verbose"; rm -rf "$dir"; mkdir -p "$dir"
 TALENT_VERBOSE=1 TALENT_CHECKPOINT_DIR=$dir TALENT_STOP_AFTER=30 run x86_64 structures > /dev/null 2> "$dir.w.err"

@@ -30,6 +30,9 @@
 #define TL_ENV_CONFIG "TALENT_CONFIG"
 #define TL_ENV_EARLY_REQUEST "TALENT_EARLY_REQUEST"
 #define TL_ENV_RESTORE_BELOW "TALENT_RESTORE_BELOW"
+#define TL_ENV_AWAIT_GO "TALENT_AWAIT_GO"
+/* The one line (this word and a newline) that releases a restart waiting on TALENT_AWAIT_GO (go.c) */
+#define TL_GO_MESSAGE "go"
 
 /* Event lines: "<word> <fields>" */
 #define TL_EVENT_STARTED "started"

@@ -24,6 +24,7 @@
 #include "frame_alloca.h"
 #include "precopy.h"
 #include "epoll.h"
+#include "go.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +46,9 @@ int tl_restore_kind;
  * process restores the newest valid checkpoint older than the one that failed. Everything for the execve is
  * prepared before the restore starts, so that a signal handler can use it. */
 #define BELOW_VAR TL_ENV_RESTORE_BELOW
+/* A restart started ahead waits for its go on this FIFO first (go.c); read from the environment only (a
+ * configuration file in the working directory must not make a run wait), and once: not inherited. */
+#define GO_VAR TL_ENV_AWAIT_GO
 static char fallback_exe[4096];
 static char **fallback_argv, **fallback_envp;
 static char fallback_env[64];
@@ -180,10 +184,14 @@ int main(int argc, char **argv)
     tl_events_init(c.event_file);
     if (c.restart) {
         uint64_t below = 0;
-        const char *b = getenv(BELOW_VAR);
+        const char *b = getenv(BELOW_VAR), *go = getenv(GO_VAR);
         if (b && *b) {
             below = strtoull(b, NULL, 10);
             unsetenv(BELOW_VAR);
+        }
+        if (go && *go) {
+            tl_go_await(go);
+            unsetenv(GO_VAR);
         }
         tl_rstats.start_ms = tl_now_ms();
         ck = tl_xcalloc(1, sizeof *ck);

@@ -145,6 +145,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "image write per round while the program runs. Also across ISAs.")
     int precopy;
 
+    @Option(names = "--prestart", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start each prepared destination ahead of the stop (the default): its container and program "
+                    + "(and qemu-user) run and wait for a go on a FIFO, which talent writes once the checkpoint is in "
+                    + "place, so that starting them is no part of the downtime. --no-prestart: the destination is only "
+                    + "created ahead and started (runc start) inside the downtime.")
+    boolean prestart;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
@@ -340,6 +347,7 @@ public final class RunCommand implements Callable<Integer> {
                     : new Orchestrator(request, Orchestrator.Timeouts.defaults(), listener);
             if (precopy < 0) throw new ParameterException(spec.commandLine(), "--precopy takes a number of rounds >= 0");
             orchestrator.usePrecopy(precopy);
+            orchestrator.usePrestart(prestart);
             orchestrator.usePolicy(loaded.policy(), loaded.diversity(),
                     dev.talent.policy.AlertBook.in(ControlPaths.forCurrentUser().directory()));
             // the socket first: a second run with the same name is refused before it starts anything

@@ -43,6 +43,8 @@ public final class Container implements AutoCloseable {
     private volatile boolean deleted;
 
     private final Optional<NetworkSlot> network;
+    /** The go FIFO of a container started ahead, else null. */
+    private final GoFifo go;
 
     private Container(ContainerHost host, ContainerSpec spec, OciBundle bundle, Path logFile, int pid, LogForwarder forwarder,
                       Optional<NetworkSlot> network) {
@@ -53,6 +55,7 @@ public final class Container implements AutoCloseable {
         this.logFile = logFile;
         this.pid = pid;
         this.forwarder = forwarder;
+        this.go = spec.awaitGo() ? new GoFifo(bundle.goFifo()) : null;
     }
 
     /**
@@ -127,6 +130,56 @@ public final class Container implements AutoCloseable {
         started = true;
     }
 
+    /** Whether this container's runtime, once started, waits for {@link #go()} before it reads a checkpoint. */
+    public boolean awaitsGo() { return go != null; }
+
+    /**
+     * For a container started ahead: returns once its runtime waits for the go (talent holds the FIFO's write end
+     * then), polling every millisecond or two for at most {@code timeout}.
+     *
+     * @throws ContainerException the program exited, or did not come to wait within the timeout
+     */
+    public void awaitWaitingForGo(Duration timeout) throws ContainerException, InterruptedException {
+        if (go == null) throw new IllegalStateException("container " + id() + " does not wait for a go");
+        if (!started) throw new IllegalStateException("container " + id() + " was not started");
+        long by = System.nanoTime() + timeout.toNanos();
+        try {
+            // (the write end may be open from an earlier check: the exit is what tells that nobody reads it any more)
+            while (exit.isDone() || !go.open()) {
+                if (exit.isDone()) {
+                    throw new ContainerException("container " + id() + " (" + platform() + ") ended before it waited for"
+                            + " its go (exit status " + exitCode().orElse(-1) + ")", logTail(ERROR_TAIL_LINES));
+                }
+                if (System.nanoTime() - by > 0) {
+                    throw new ContainerException("container " + id() + " (" + platform() + ") does not wait for its go "
+                            + "after " + timeout.toMillis() + " ms", logTail(ERROR_TAIL_LINES));
+                }
+                Thread.sleep(1);
+            }
+        } catch (IOException e) {
+            throw new ContainerException("container " + id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Lets the runtime of a container started ahead go on: it reads its checkpoint and restores it. A few
+     * microseconds (one write), against {@link #start()}'s runc process and the program's own start.
+     *
+     * @throws ContainerException the runtime does not wait (it exited, or was never started)
+     */
+    public void go() throws ContainerException {
+        if (go == null) throw new IllegalStateException("container " + id() + " does not wait for a go");
+        try {
+            if (!go.open()) throw new ContainerException("container " + id() + " (" + platform() + ") does not wait for"
+                    + " its go" + (exit.isDone() ? " (it exited with status " + exitCode().orElse(-1) + ")" : ""),
+                    logTail(ERROR_TAIL_LINES));
+            go.send();
+        } catch (IOException e) {
+            throw new ContainerException("cannot give container " + id() + " (" + platform() + ") its go: "
+                    + e.getMessage(), logTail(ERROR_TAIL_LINES), e);
+        }
+    }
+
     /**
      * Sends a signal (host numbering) to the container's init, which forwards it to the program. Returns false
      * when the container has already exited (nothing was sent).
@@ -183,6 +236,7 @@ public final class Container implements AutoCloseable {
     public void delete() throws ContainerException, IOException, InterruptedException {
         synchronized (this) {
             if (deleted) return;
+            if (go != null) go.close();
             if (!exit.isDone()) {
                 signal(Signals.SIGKILL);
                 try {

@@ -276,6 +276,26 @@ public final class ContainerHost implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Whether leftover {@code id} is a destination started ahead that still waits for its go: its program never ran
+     * (it has read no checkpoint), so nothing of the app is in it. Asking ends that wait: the runtime reads end of
+     * file and exits 64 without reading a checkpoint.
+     */
+    public boolean leftoverAwaitsGo(String id) throws IOException {
+        if (!isContainerId(id)) return false;
+        Path fifo = bundlesDir.resolve(id).resolve(OciBundle.GO_FIFO);
+        Object mode;
+        try {
+            mode = Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        if (!(mode instanceof Integer m) || (m & 0170000) != 0010000) return false;
+        try (GoFifo go = new GoFifo(fifo)) {
+            return go.open();
+        }
+    }
+
     private static boolean isContainerId(String name) {
         return name.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
     }

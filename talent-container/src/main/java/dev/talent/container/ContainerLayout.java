@@ -9,6 +9,8 @@ public final class ContainerLayout {
     public static final String CHECKPOINT_DIR = "/talent/ck";
     /** The runtime's event FIFO or file, read-write. */
     public static final String EVENT_FILE = "/talent/events";
+    /** The FIFO a container started ahead waits on for its go (read-only; only with {@link ContainerSpec#awaitGo()}). */
+    public static final String GO_FILE = "/talent/go";
     /** talent's init, pid 1 of the container; it runs the program as its child. */
     public static final String INIT = "/talent/init";
     /** Read-only directory holding the program (under its name) and, for a foreign ISA, the emulator. */

@@ -30,10 +30,14 @@ import java.util.regex.Pattern;
  *                      container go there too.
  * @param network       empty: the host's network (as without {@code --net}); else a network namespace of the
  *                      container's own with this address on the host bridge ({@link NetworkSlot})
+ * @param awaitGo       with {@code restart}: the container may be started ahead, its runtime then waits for its
+ *                      go on a FIFO in the bundle ({@link ContainerLayout#GO_FILE}, {@code TALENT_AWAIT_GO}) before
+ *                      it reads a checkpoint ({@link Container#go()})
  */
 public record ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
                             Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
-                            Optional<Path> stdoutFile, Optional<Path> stderrFile, Optional<NetworkAttachment> network) {
+                            Optional<Path> stdoutFile, Optional<Path> stderrFile, Optional<NetworkAttachment> network,
+                            boolean awaitGo) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
 
@@ -53,6 +57,15 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         stdoutFile = stdoutFile.map(ContainerSpec::absolute);
         stderrFile = stderrFile.map(ContainerSpec::absolute);
+        if (awaitGo && !restart) throw new IllegalArgumentException("only a restart waits for a go (container " + id + ")");
+    }
+
+    /** A spec whose container does not wait for a go. */
+    public ContainerSpec(String id, Platform platform, Path program, List<String> args, Path workdir,
+                         Path checkpointDir, Path eventFile, Map<String, String> env, boolean restart,
+                         Optional<Path> stdoutFile, Optional<Path> stderrFile, Optional<NetworkAttachment> network) {
+        this(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart, stdoutFile, stderrFile, network,
+                false);
     }
 
     /** A spec whose stderr goes to the container's own log. */
@@ -78,19 +91,25 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
     /** The same spec with the program's stdout appended to {@code file} instead of this JVM's stdout. */
     public ContainerSpec withStdoutFile(Path file) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                Optional.of(file), stderrFile, network);
+                Optional.of(file), stderrFile, network, awaitGo);
     }
 
     /** The same spec with the program's stderr appended to {@code file} instead of the container's own log. */
     public ContainerSpec withStderrFile(Path file) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                stdoutFile, Optional.of(file), network);
+                stdoutFile, Optional.of(file), network, awaitGo);
     }
 
     /** The same spec in a network namespace of its own with {@code attachment}'s address. */
     public ContainerSpec withNetwork(NetworkAttachment attachment) {
         return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
-                stdoutFile, stderrFile, Optional.of(attachment));
+                stdoutFile, stderrFile, Optional.of(attachment), awaitGo);
+    }
+
+    /** The same restart spec, its container to be started ahead: the runtime waits for its go ({@link #awaitGo()}). */
+    public ContainerSpec withAwaitGo() {
+        return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, env, restart,
+                stdoutFile, stderrFile, network, true);
     }
 
     /** The program's name inside the container: the host file name without its {@code .<platform>} suffix. */
@@ -112,6 +131,8 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
         all.put(RuntimeContract.ENV_EVENT_FILE, ContainerLayout.EVENT_FILE);
         if (restart) all.put(RuntimeContract.ENV_RESTART, "1");
         else all.remove(RuntimeContract.ENV_RESTART);
+        if (awaitGo) all.put(RuntimeContract.ENV_AWAIT_GO, ContainerLayout.GO_FILE);
+        else all.remove(RuntimeContract.ENV_AWAIT_GO);
         return all;
     }
 

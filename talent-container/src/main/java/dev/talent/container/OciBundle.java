@@ -23,6 +23,8 @@ final class OciBundle {
     static final String CONFIG_FILE = "config.json";
     static final String ROOTFS = "rootfs";
     static final String PID_FILE = "init.pid";
+    /** The go FIFO of a container started ahead (ContainerSpec#awaitGo), in the bundle: only talent writes here. */
+    static final String GO_FIFO = "go";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -45,6 +47,8 @@ final class OciBundle {
 
     Path pidFile() { return dir.resolve(PID_FILE); }
 
+    Path goFifo() { return dir.resolve(GO_FIFO); }
+
     /** Writes the bundle for {@code spec} into the new directory {@code dir}. */
     static OciBundle write(Path dir, ContainerSpec spec, HostBinaries binaries) throws IOException {
         return write(dir, spec, binaries, Optional.empty());
@@ -52,9 +56,10 @@ final class OciBundle {
 
     /** As {@link #write(Path, ContainerSpec, HostBinaries)}, joining the network namespace {@code netns} if given. */
     static OciBundle write(Path dir, ContainerSpec spec, HostBinaries binaries, Optional<Path> netns) throws IOException {
-        OciConfig config = config(spec, binaries, netns);
+        OciConfig config = config(spec, binaries, netns, dir);
         OciBundle bundle = new OciBundle(dir);
         Files.createDirectory(dir);
+        if (spec.awaitGo()) GoFifo.create(bundle.goFifo());
         Path rootfs = Files.createDirectory(bundle.rootfs());
         for (OciConfig.Mount mount : config.mounts()) {
             Path point = rootfs.resolve(mount.destination().substring(1));
@@ -95,6 +100,11 @@ final class OciBundle {
      * interfaces through the veth peer's netnsid (RTM_NEWLINK with IFLA_TARGET_NETNSID), see docs/SECURITY.md.
      */
     static OciConfig config(ContainerSpec spec, HostBinaries binaries, Optional<Path> netns) {
+        return config(spec, binaries, netns, Path.of("/bundle"));
+    }
+
+    /** As above, for the bundle in {@code dir} (where a container started ahead has its go FIFO). */
+    static OciConfig config(ContainerSpec spec, HostBinaries binaries, Optional<Path> netns, Path dir) {
         List<String> args = new ArrayList<>(List.of(ContainerLayout.INIT));
         args.addAll(programCommand(spec, binaries));
         List<String> env = spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
@@ -112,7 +122,7 @@ final class OciBundle {
                 namespaces(netns),
                 MASKED_PATHS, READONLY_PATHS);
         return new OciConfig(OciConfig.VERSION, process, new OciConfig.Root(ROOTFS, true), spec.hostname(),
-                mounts(spec, binaries), linux);
+                mounts(spec, binaries, dir), linux);
     }
 
     private static List<OciConfig.Namespace> namespaces(Optional<Path> netns) {
@@ -123,6 +133,11 @@ final class OciBundle {
     }
 
     static List<OciConfig.Mount> mounts(ContainerSpec spec, HostBinaries binaries) {
+        return mounts(spec, binaries, Path.of("/bundle"));
+    }
+
+    /** The mounts; a container started ahead also gets its go FIFO from {@code dir}, read-only. */
+    static List<OciConfig.Mount> mounts(ContainerSpec spec, HostBinaries binaries, Path dir) {
         List<OciConfig.Mount> mounts = new ArrayList<>(List.of(
                 new OciConfig.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new OciConfig.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
@@ -136,6 +151,9 @@ final class OciBundle {
                 bind(ContainerLayout.CHECKPOINT_DIR, spec.checkpointDir(), "rw", "nosuid", "nodev", "noexec"),
                 bind(ContainerLayout.EVENT_FILE, spec.eventFile(), "rw", "nosuid", "nodev", "noexec"),
                 bind(ContainerLayout.INIT, binaries.init(), "ro", "nosuid", "nodev")));
+        if (spec.awaitGo()) {
+            mounts.add(bind(ContainerLayout.GO_FILE, dir.resolve(GO_FIFO), "ro", "nosuid", "nodev", "noexec"));
+        }
         binaries.emulator().ifPresent(qemu ->
                 mounts.add(bind(ContainerLayout.BIN + "/" + qemu.getFileName(), qemu, "ro", "nosuid", "nodev")));
         mounts.add(bind(ContainerLayout.BIN + "/" + spec.programName(), spec.program(), "ro", "nosuid", "nodev"));

@@ -45,6 +45,19 @@ class ContainerSpecTest {
     }
 
     @Test
+    void onlyARestartWaitsForAGoAndTheCallerCannotSetTheVariable() {
+        ContainerSpec plain = new ContainerSpec("a", Platform.parse("x86_64-musl"), Path.of("build", "app"), List.of(),
+                Path.of("w"), Path.of("ck"), Path.of("ev"), Map.of("TALENT_AWAIT_GO", "/work/fifo"), true);
+        assertThat(plain.awaitGo()).isFalse();
+        assertThat(plain.environment()).doesNotContainKey("TALENT_AWAIT_GO");
+        ContainerSpec ahead = plain.withAwaitGo().withStdoutFile(Path.of("out.txt")).withStderrFile(Path.of("err.txt"));
+        assertThat(ahead.awaitGo()).isTrue();
+        assertThat(ahead.environment()).containsEntry("TALENT_AWAIT_GO", "/talent/go").containsEntry("TALENT_RESTART", "1");
+        assertThatThrownBy(() -> spec("a", "app", false).withAwaitGo()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only a restart waits for a go");
+    }
+
+    @Test
     void idsAreWhatRuncAccepts() {
         assertThat(spec("app-s390x.2_b+c", "app", false).id()).isEqualTo("app-s390x.2_b+c");
         for (String bad : List.of("", "-x", "a/b", "a b", "..", "x".repeat(129))) {

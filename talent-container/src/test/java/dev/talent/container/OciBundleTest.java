@@ -101,6 +101,29 @@ class OciBundleTest {
     }
 
     @Test
+    void aContainerStartedAheadGetsItsGoFifoFromItsBundleReadOnlyAndTheVariableThatNamesIt() throws IOException {
+        spec = spec.withAwaitGo();
+        JsonNode config = written(native_);
+        JsonNode mounts = config.get("mounts");
+        Path fifo = dir.resolve("bundle").resolve(OciBundle.GO_FIFO);
+        assertThat(mount(mounts, "/talent/go").get("source").asText()).isEqualTo(fifo.toString());
+        assertThat(texts(mount(mounts, "/talent/go").get("options"))).contains("bind", "ro", "nosuid", "nodev", "noexec")
+                .doesNotContain("rw");
+        assertThat(Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0010600); // a FIFO only talent (root) can open
+        assertThat(dir.resolve("bundle/rootfs/talent/go")).isRegularFile().isEmptyFile();
+        assertThat(texts(config.get("process").get("env"))).contains("TALENT_AWAIT_GO=/talent/go", "TALENT_RESTART=1");
+    }
+
+    @Test
+    void aContainerNotStartedAheadHasNoGoFifo() throws IOException {
+        JsonNode config = written(native_);
+        assertThat(config.get("mounts").findValuesAsText("destination")).doesNotContain("/talent/go");
+        assertThat(dir.resolve("bundle").resolve(OciBundle.GO_FIFO)).doesNotExist();
+        assertThat(texts(config.get("process").get("env"))).noneMatch(e -> e.startsWith("TALENT_AWAIT_GO="));
+    }
+
+    @Test
     void rootfsHoldsOnlyMountPoints() throws IOException {
         written(emulated);
         Path rootfs = dir.resolve("bundle/rootfs");

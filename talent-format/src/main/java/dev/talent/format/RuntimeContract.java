@@ -45,6 +45,10 @@ public final class RuntimeContract {
     public static final String ENV_EARLY_REQUEST = "TALENT_EARLY_REQUEST";
     /** The runtime's own: marks a process re-executed below its stack limit for a restore. */
     public static final String ENV_RESTORE_BELOW = "TALENT_RESTORE_BELOW";
+    /** Set by the orchestrator only: a restart started ahead waits for its go on this FIFO (talent run's pre-start). */
+    public static final String ENV_AWAIT_GO = "TALENT_AWAIT_GO";
+    /** The word of the one line ("go\n") that releases a restart waiting on {@link #ENV_AWAIT_GO}. */
+    public static final String GO_MESSAGE = "go";
 
     // Event lines (talent-runtime README, "Events"): "<word> <fields>", printable ASCII, one write each
     public static final String EVENT_STARTED = "started";

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code talent run} against a program that attacks it from inside its container (issue 10), with the host
@@ -118,24 +120,41 @@ class HostileProgramIT {
         assertThat(runcContainers(state)).isEmpty();
     }
 
-    @Test
-    void aKilledRunIsRefusedToANewRunAndResumedFromTheCheckpointOfTheOrphan() throws Exception {
-        String app = "envapp-killed-" + ProcessHandle.current().pid();
-        Path work = inputDir("killed-work");
-        Path state = root.resolve("killed-state");
-        Path log = root.resolve("killed.jsonl");
-        Reference ref = reference("killed", 1500, 10);
+    /**
+     * With 2 migrations, the next destination is prepared after the first: started ahead, its runtime waits for its go
+     * when talent run is killed. --resume must not take it for the program (it never ran): it is removed unasked.
+     */
+    @ParameterizedTest(name = "--migrations {0}")
+    @ValueSource(ints = {1, 2})
+    void aKilledRunIsRefusedToANewRunAndResumedFromTheCheckpointOfTheOrphan(int migrations) throws Exception {
+        String app = "envapp-killed" + migrations + "-" + ProcessHandle.current().pid();
+        Path work = inputDir("killed" + migrations + "-work");
+        Path state = root.resolve("killed" + migrations + "-state");
+        Path log = root.resolve("killed" + migrations + ".jsonl");
+        Reference ref = reference("killed" + migrations, 1500, 10);
         List<String> args = List.of("run", "--name", app, "--state-dir", state.toString(), "--platforms", PLATFORMS,
-                "--every", "300ms..500ms", "--migrations", "1", "--workdir", work.toString(), "--log", log.toString(),
-                envapp.toString(), "--", "1500", "10");
-        Path out1 = root.resolve("killed-1.stdout");
-        Path err1 = root.resolve("killed-1.stderr");
+                // with 2, the second migration comes only after the kill
+                "--every", migrations == 1 ? "300ms..500ms" : "4s..5s", "--migrations", Integer.toString(migrations),
+                "--workdir", work.toString(),
+                "--log", log.toString(), envapp.toString(), "--", "1500", "10");
+        Path out1 = root.resolve("killed" + migrations + "-1.stdout");
+        Path err1 = root.resolve("killed" + migrations + "-1.stderr");
         Process first = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out1.toFile()).redirectError(err1.toFile()).start();
         try {
             awaitLine(log, "\"ok\":true", Duration.ofMinutes(2), err1);
             Thread.sleep(500); // the program runs on aarch64 for a while, unsupervised from now on
+            if (migrations == 2) {
+                // the next destination (x86_64) is prepared: started ahead, it waits for its go
+                long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (runcContainers(state).stream().filter(c -> c.contains("running")).count() < 2
+                        && System.nanoTime() < by) {
+                    Thread.sleep(50);
+                }
+                assertThat(runcContainers(state)).as("the program and the destination waiting for its go")
+                        .filteredOn(c -> c.contains("running")).hasSize(2);
+            }
         } finally {
             first.destroyForcibly(); // SIGKILL of talent run itself: its containers stay
             first.waitFor(30, TimeUnit.SECONDS);
@@ -151,6 +170,8 @@ class HostileProgramIT {
                 state.toString()));
         assertThat(resumed.exitCode()).withFailMessage(resumed::describe).isZero();
         assertThat(resumed.stderrText()).contains("the program ran unsupervised on aarch64").contains("stopped it at checkpoint");
+        assertThat(resumed.stderrText()).as("a destination waiting for its go is not the program")
+                .doesNotContain("unsupervised on x86_64");
         // the orphan's output up to the checkpoint it was stopped at, then the resumed run's: one run's output
         assertThat(read(out1) + resumed.stdoutText()).isEqualTo(ref.stdout());
         assertThat(tree(work)).isEqualTo(ref.files());

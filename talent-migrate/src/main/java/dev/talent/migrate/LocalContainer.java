@@ -6,6 +6,7 @@ import dev.talent.container.Signals;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.Signal;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** A runc container of this machine as the pipeline drives it; a container failure is an IOException with its message. */
@@ -61,7 +62,20 @@ final class LocalContainer implements AppContainer {
     @Override
     public void start() throws IOException, InterruptedException {
         try {
-            container.start();
+            if (container.awaitsGo()) container.go();
+            else container.start();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean startedAhead() { return container.awaitsGo(); }
+
+    @Override
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        try {
+            container.awaitWaitingForGo(timeout);
         } catch (ContainerException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -18,12 +18,20 @@ final class LocalHostContainers implements HostContainers {
 
     private final Host host;
     private final Factory factory;
+    /** Creates a restarting container whose runtime waits for its go, or null: none is started ahead here. */
+    private final Factory ahead;
 
     Host host() { return host; }
 
     LocalHostContainers(Host host, Factory factory) {
+        this(host, factory, null);
+    }
+
+    /** With {@code ahead}, which creates (not starts) a restarting container that waits for its go. */
+    LocalHostContainers(Host host, Factory factory, Factory ahead) {
         this.host = host;
         this.factory = factory;
+        this.ahead = ahead;
     }
 
     @Override
@@ -35,6 +43,39 @@ final class LocalHostContainers implements HostContainers {
             return factory.create(host, restart, fault);
         } catch (ContainerException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public LocalContainer createStartedAhead(Optional<String> fault) throws IOException, InterruptedException {
+        if (ahead == null) throw new IOException("host " + name() + " does not start a destination ahead");
+        LocalContainer c;
+        try {
+            c = ahead.create(host, true, fault);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!c.raw().awaitsGo()) {
+            discard(c);
+            throw new IllegalStateException("container " + c.id() + " was made to start ahead but does not wait for a go");
+        }
+        try {
+            c.raw().start();
+        } catch (ContainerException e) {
+            discard(c);
+            throw new IOException(e.getMessage(), e);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            discard(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private static void discard(LocalContainer c) {
+        try {
+            c.delete();
+        } catch (Exception ignored) {
+            // a container made for nothing: removing it is best effort, the failure is what the caller reports
         }
     }
 

@@ -43,6 +43,7 @@ public final class MigrationTiming {
             case StepResult.Precopied p -> precopied = p;
             case StepResult.CheckpointSize s -> deltaBytes = s.delta() ? s.bytes() : null;
             case StepResult.ProgramEnded e -> { }
+            case StepResult.DestinationReady d -> { }
             case StepResult.Committed c -> { }
             case StepResult.RolledBack b -> { }
         }

@@ -19,6 +19,7 @@ import dev.talent.migrate.pipeline.CheckpointVerifier;
 import dev.talent.migrate.pipeline.CommitStep;
 import dev.talent.migrate.pipeline.ConnectionCarrier;
 import dev.talent.migrate.pipeline.ConfirmStep;
+import dev.talent.migrate.pipeline.DestinationReadyStep;
 import dev.talent.migrate.pipeline.FinalSyncStep;
 import dev.talent.migrate.pipeline.MigrationPipeline;
 import dev.talent.migrate.pipeline.PrecopyStep;
@@ -118,6 +119,17 @@ public final class Orchestrator implements ControlHandler {
 
     /** Pre-copy before each stop: at most this many rounds (0: none, the stop writes a full checkpoint). */
     private volatile int precopyRounds;
+    /** Destinations are started ahead and wait for their go (--prestart). */
+    private volatile boolean prestart;
+
+    /**
+     * Whether each destination is started ahead ({@code talent run --prestart}): prepared as a running container whose
+     * runtime waits for its go, so that the stop's downtime no longer holds runc start and the program's (and
+     * qemu-user's) own start; set before {@link #run()}.
+     */
+    public void usePrestart(boolean on) {
+        prestart = on;
+    }
 
     /**
      * Pre-copy before each stop ({@code talent run --precopy}), at most {@code maxRounds} rounds (0: none); set before
@@ -314,7 +326,7 @@ public final class Orchestrator implements ControlHandler {
             first.clearCheckpoints();
             journal = ChangeJournal.watch(first.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");
-            LocalContainer c = createContainer(first, false, fault);
+            LocalContainer c = createContainer(first, false, fault, false);
             unlockNetwork(c.raw());
             c.raw().start();
             current = new Running(first, c);
@@ -348,6 +360,8 @@ public final class Orchestrator implements ControlHandler {
             Optional<Platform> platform = platformOf(l.id());
             boolean runs = l.status().equals("running") || l.status().equals("paused");
             if (l.status().equals("created")) continue; // a prepared destination: nothing ran there
+            // a destination started ahead that still waits for its go: nothing ran there either
+            if (runs && containers.leftoverAwaitsGo(l.id())) continue;
             if (!runs) {
                 // stopped (or runc lost it): the program ended or was killed unsupervised, how is lost with the killed
                 // run; a checkpoint newer than talent's, left where the killed run had the program, is still taken
@@ -582,7 +596,7 @@ public final class Orchestrator implements ControlHandler {
         try {
             Optional<String> fault = pendingFault.filter(s -> s == Step.RESTORE).map(s -> "restore");
             LocalReplica replica = new LocalReplica(current.host(), host, () -> journal, request.syncLimits());
-            PrepareStep.Prepared p = new PrepareStep().run(containersOf(host), filesOf(host), replica, fault);
+            PrepareStep.Prepared p = new PrepareStep().run(containersOf(host), filesOf(host), replica, fault, prestart);
             prepared = new Prepared(host, (LocalContainer) p.container(), replica);
             listener.accept(new RunEvent.Prepared(to, p.sync(), p.tookNanos() / 1_000_000));
         } finally {
@@ -626,7 +640,8 @@ public final class Orchestrator implements ControlHandler {
             Step fault = pendingFault.orElse(null);
             pendingFault = Optional.empty();
             Prepared dest = prepared;
-            MigrationPipeline pipeline = new MigrationPipeline(precopyRounds == 0 ? null
+            MigrationPipeline pipeline = new MigrationPipeline(new DestinationReadyStep(timeouts.restore()),
+                    precopyRounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), rollBackStep());
@@ -732,16 +747,18 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private LocalHostContainers containersOf(Host host) {
-        return new LocalHostContainers(host, (h, restart, fault) -> createContainer(h, restart, fault));
+        return new LocalHostContainers(host, (h, restart, fault) -> createContainer(h, restart, fault, false),
+                (h, restart, fault) -> createContainer(h, restart, fault, true));
     }
 
     private LocalHostFiles filesOf(Host host) {
         return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver);
     }
 
-    private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault)
+    private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault, boolean awaitGo)
             throws ContainerException, IOException, InterruptedException {
-        return new LocalContainer(containers.create(spec(host, restart, fault)));
+        ContainerSpec spec = spec(host, restart, fault);
+        return new LocalContainer(containers.create(awaitGo ? spec.withAwaitGo() : spec));
     }
 
     private void passedOver(String why) {

@@ -1,8 +1,10 @@
 package dev.talent.cli.bench;
 
 import dev.talent.toolchain.Platform;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Renders benchmark reports as the plain-text tables {@code talent bench} prints. */
@@ -181,12 +183,14 @@ public final class BenchReportRenderer {
         for (MigrationReport.Scenario s : report.scenarios()) {
             out.append(System.lineSeparator());
             out.append(f("%s: %s; %d ok, %d failed; %d steps, stdout (%d lines) and %d files equal to an uninterrupted"
-                    + " run's%n", s.title(), s.platforms().stream().map(p -> p.name() + (s.emulated().contains(p) ? " (qemu)" : ""))
+                    + " run's%n", s.heading(), s.platforms().stream().map(p -> p.name() + (s.emulated().contains(p) ? " (qemu)" : ""))
                             .collect(java.util.stream.Collectors.joining(", ")), s.succeeded().size(), s.failed().size(),
                     s.steps(), s.outputLines(), s.files()));
             out.append(line(f("%-36s %9s %9s %9s", "phase", "median", "p" + (int) MigrationReport.PERCENTILE, "max")));
             for (MigrationReport.Phase phase : MigrationReport.Phase.values()) {
-                String label = (phase == MigrationReport.Phase.DOWNTIME ? "" : "  ") + phase.label();
+                String label = (phase == MigrationReport.Phase.DOWNTIME ? "" : "  ")
+                        + (phase == MigrationReport.Phase.START ? s.start().map(MigrationReport.Start::phaseLabel)
+                                .orElse(phase.label()) : phase.label());
                 String extra = switch (phase) {
                     case DOWNTIME -> s.meetsTarget().map(ok -> f("  target <= %s: %s", number(MigrationReport.TARGET_MS),
                             ok ? "ok" : "OVER")).orElse("");
@@ -210,6 +214,34 @@ public final class BenchReportRenderer {
                         failed.failedStep(), failed.error().lines().findFirst().orElse("")));
             }
             for (String note : s.notes()) out.append(f("note: %s%n", note));
+        }
+        out.append(startComparison(report));
+        return out.toString();
+    }
+
+    /**
+     * Each scenario measured both ways in this run, side by side: median downtime with the destination started
+     * ahead against with runc start in the window, and their ratio; empty when no scenario was measured both ways.
+     */
+    static String startComparison(MigrationReport report) {
+        StringBuilder out = new StringBuilder();
+        Map<String, Map<MigrationReport.Start, Samples>> byTitle = new LinkedHashMap<>();
+        for (MigrationReport.Scenario s : report.scenarios()) {
+            if (s.start().isEmpty()) continue;
+            s.phase(MigrationReport.Phase.DOWNTIME).ifPresent(d ->
+                    byTitle.computeIfAbsent(s.title(), k -> new java.util.EnumMap<>(MigrationReport.Start.class))
+                            .put(s.start().get(), d));
+        }
+        for (var e : byTitle.entrySet()) {
+            Samples window = e.getValue().get(MigrationReport.Start.RUNC_START);
+            Samples ahead = e.getValue().get(MigrationReport.Start.AHEAD);
+            if (window == null || ahead == null) continue;
+            if (out.isEmpty()) {
+                out.append(System.lineSeparator());
+                out.append(line(f("%-36s %9s %9s %9s", "median downtime, side by side", "in window", "ahead", "ratio")));
+            }
+            out.append(line(f("  %-34s %9.2f %9.2f %8.2fx", e.getKey(), window.median(), ahead.median(),
+                    ahead.median() / window.median())));
         }
         return out.toString();
     }

@@ -55,11 +55,15 @@ public final class MigrationBench {
     /**
      * @param migrations successful migrations per scenario
      * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out
+     * @param starts     how destinations are started, each scenario once per entry, one after the other
      */
-    public record Settings(int migrations, Interval every, long seed, List<Platform> foreign) {
+    public record Settings(int migrations, Interval every, long seed, List<Platform> foreign,
+                           List<MigrationReport.Start> starts) {
         public Settings {
             foreign = List.copyOf(foreign);
+            starts = List.copyOf(starts);
             if (migrations < 1) throw new IllegalArgumentException("at least one migration, not " + migrations);
+            if (starts.isEmpty()) throw new IllegalArgumentException("no way to start the destinations");
         }
     }
 
@@ -84,9 +88,14 @@ public final class MigrationBench {
         Path program = binaries.get(X86_64).resolveSibling(NAME);
 
         String loadBefore = loadAverage();
-        List<MigrationReport.Scenario> scenarios = List.of(
-                scenario("native -> native", "native", true, nativePair, program, settings),
-                scenario("cross-ISA", "cross", false, cross, program, settings));
+        List<MigrationReport.Scenario> scenarios = new ArrayList<>();
+        // each scenario both ways one right after the other, so that they see about the same load
+        for (MigrationReport.Start start : settings.starts()) {
+            scenarios.add(scenario("native -> native", "native", true, nativePair, program, settings, start));
+        }
+        for (MigrationReport.Start start : settings.starts()) {
+            scenarios.add(scenario("cross-ISA", "cross", false, cross, program, settings, start));
+        }
         return new MigrationReport(scenarios, settings.migrations(), settings.every(), settings.seed(), STEP_MS, loadBefore,
                 loadAverage(), Runtime.getRuntime().availableProcessors());
     }
@@ -121,7 +130,10 @@ public final class MigrationBench {
     }
 
     private MigrationReport.Scenario scenario(String title, String label, boolean nativeOnly, List<Platform> platforms, Path program,
-                                              Settings settings) throws BenchFailedException, IOException, InterruptedException {
+                                              Settings settings, MigrationReport.Start start)
+            throws BenchFailedException, IOException, InterruptedException {
+        title = title + " (" + start.label() + ")";
+        label = label + (start == MigrationReport.Start.AHEAD ? "-ahead" : "");
         Path dir = workspace.freshDirectory(label);
         Path workdir = Files.createDirectories(dir.resolve("work"));
         Path stdout = dir.resolve("stdout.txt");
@@ -134,7 +146,9 @@ public final class MigrationBench {
         Observer observer = new Observer(title, settings.migrations());
         int status;
         try {
-            status = new Orchestrator(request, Orchestrator.Timeouts.defaults(), observer::accept).run();
+            Orchestrator orchestrator = new Orchestrator(request, Orchestrator.Timeouts.defaults(), observer::accept);
+            orchestrator.usePrestart(start == MigrationReport.Start.AHEAD);
+            status = orchestrator.run();
         } catch (MigrationFailedException e) {
             throw new BenchFailedException(title + ": the program could not be kept running: " + e.step().label() + ": "
                     + e.describe(), e);
@@ -165,8 +179,8 @@ public final class MigrationBench {
                     + " uninterrupted run's: " + differences(files, reference.files()));
         }
         Set<Platform> emulated = platforms.stream().filter(workspace::emulated).collect(Collectors.toSet());
-        return new MigrationReport.Scenario(title, platforms, emulated, nativeOnly, observer.records, observer.notes,
-                steps, output.lines().count(), files.size());
+        return new MigrationReport.Scenario(title.substring(0, title.lastIndexOf(" (")), platforms, emulated, nativeOnly,
+                observer.records, observer.notes, steps, output.lines().count(), files.size(), Optional.of(start));
     }
 
     private record Reference(String stdout, Map<String, String> files) {}

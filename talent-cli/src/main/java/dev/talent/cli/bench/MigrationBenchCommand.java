@@ -34,6 +34,12 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
             description = "Foreign platforms of the cross-ISA scenario, with x86_64 (default: aarch64,s390x).")
     List<String> cross = List.of("aarch64", "s390x");
 
+    @Option(names = "--prestart", paramLabel = "on|off|both",
+            description = "How destinations are started: on = ahead of the stop, their runtime waiting for a go (talent run's"
+                    + " default); off = created ahead, runc start inside the downtime (--no-prestart); both = each scenario"
+                    + " both ways, one after the other, with the median downtimes side by side (default ${DEFAULT-VALUE}).")
+    String prestart = "both";
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the migration schedule (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -77,7 +83,13 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
             if (!foreign.contains(p)) foreign.add(p);
         }
         if (foreign.isEmpty()) throw new ParameterException(spec.commandLine(), "--cross: no platform given");
-        return new MigrationBench.Settings(migrations, interval, seed, foreign);
+        List<MigrationReport.Start> starts = switch (prestart) {
+            case "on" -> List.of(MigrationReport.Start.AHEAD);
+            case "off" -> List.of(MigrationReport.Start.RUNC_START);
+            case "both" -> List.of(MigrationReport.Start.RUNC_START, MigrationReport.Start.AHEAD);
+            default -> throw new ParameterException(spec.commandLine(), "--prestart: on, off or both, not '" + prestart + "'");
+        };
+        return new MigrationBench.Settings(migrations, interval, seed, foreign, starts);
     }
 
     @Override

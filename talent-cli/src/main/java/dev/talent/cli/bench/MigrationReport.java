@@ -77,7 +77,8 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
      * @param files       files of the working directory that were compared
      */
     public record Scenario(String title, List<Platform> platforms, Set<Platform> emulated, boolean nativeOnly,
-                           List<MigrationRecord> records, List<String> notes, int steps, long outputLines, int files) {
+                           List<MigrationRecord> records, List<String> notes, int steps, long outputLines, int files,
+                           Optional<Start> start) {
 
         public Scenario {
             platforms = List.copyOf(platforms);
@@ -85,6 +86,15 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
             records = List.copyOf(records);
             notes = List.copyOf(notes);
         }
+
+        /** A scenario that does not say how its destinations were started. */
+        public Scenario(String title, List<Platform> platforms, Set<Platform> emulated, boolean nativeOnly,
+                        List<MigrationRecord> records, List<String> notes, int steps, long outputLines, int files) {
+            this(title, platforms, emulated, nativeOnly, records, notes, steps, outputLines, files, Optional.empty());
+        }
+
+        /** The title with how the destinations were started, when the scenario says it. */
+        public String heading() { return start.map(s -> title + " (" + s.label() + ")").orElse(title); }
 
         public List<MigrationRecord> succeeded() { return records.stream().filter(MigrationRecord::ok).toList(); }
 
@@ -128,6 +138,27 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
             }
             return Optional.ofNullable(best);
         }
+    }
+
+    /** How the destinations of a scenario were started (talent run --prestart / --no-prestart). */
+    public enum Start {
+        /** Created ahead, started by runc start inside the downtime. */
+        RUNC_START("runc start in the window", "runc start"),
+        /** Started ahead; their runtime waited for its go, which is all of the start inside the downtime. */
+        AHEAD("started ahead", "go (started ahead)");
+
+        private final String label;
+        private final String phaseLabel;
+
+        Start(String label, String phaseLabel) {
+            this.label = label;
+            this.phaseLabel = phaseLabel;
+        }
+
+        public String label() { return label; }
+
+        /** What the start phase of such a migration is. */
+        public String phaseLabel() { return phaseLabel; }
     }
 
     static Optional<Samples> samples(List<MigrationRecord> records, Phase phase) {

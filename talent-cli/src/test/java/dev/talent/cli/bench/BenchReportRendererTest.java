@@ -206,4 +206,28 @@ class BenchReportRendererTest {
                 .contains("largest phase: runc start (median 60.00 ms)")
                 .contains("scaled-down check: fewer than the 20 migrations of issue #5");
     }
+
+    @Test
+    void bothWaysOfStartingAreShownWithTheirStartPhaseAndTheMedianDowntimesSideBySide() {
+        java.util.function.BiFunction<MigrationReport.Start, Double, MigrationReport.Scenario> scenario = (start, startMs) ->
+                new MigrationReport.Scenario("native -> native", List.of(MigrationReportTest.X86, MigrationReportTest.MUSL),
+                        java.util.Set.of(), true, List.of(MigrationReportTest.ok("x86_64", "x86_64-musl", 1, 4, 2, startMs, 1, 2),
+                        MigrationReportTest.ok("x86_64-musl", "x86_64", 1, 4, 2, startMs, 1, 2)), List.of(), 50, 51, 3,
+                        java.util.Optional.of(start));
+        MigrationReport report = new MigrationReport(List.of(scenario.apply(MigrationReport.Start.RUNC_START, 12.0),
+                scenario.apply(MigrationReport.Start.AHEAD, 0.05)), 2, dev.talent.migrate.Interval.parse("1s"), 1, 10,
+                "1.00 1.00 1.00", "1.00 1.00 1.00", 2);
+
+        String table = BenchReportRenderer.migration(report);
+
+        assertThat(table).contains("native -> native (runc start in the window): x86_64, x86_64-musl; 2 ok")
+                .contains("native -> native (started ahead): x86_64, x86_64-musl; 2 ok")
+                .containsPattern("(?m)^  runc start +12\\.00 +12\\.00 +12\\.00$")
+                .containsPattern("(?m)^  go \\(started ahead\\) +0\\.05 +0\\.05 +0\\.05$")
+                .containsPattern("(?m)^median downtime, side by side +in window +ahead +ratio$")
+                // 1 + 4 + 2 + 12 + 1 = 20 against 1 + 4 + 2 + 0.05 + 1 = 8.05
+                .containsPattern("(?m)^  native -> native +20\\.00 +8\\.05 +0\\.40x$");
+        assertThat(BenchReportRenderer.startComparison(new MigrationReport(List.of(scenario.apply(MigrationReport.Start.AHEAD,
+                0.05)), 2, dev.talent.migrate.Interval.parse("1s"), 1, 10, "1", "1", 2))).as("one way only").isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.talent.migrate.pipeline;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,8 +25,26 @@ public interface AppContainer {
     /** Sends {@code signal} to the program; false when it has already exited (nothing was sent). */
     boolean signal(Signal signal) throws IOException;
 
-    /** Starts a created container (runc start). */
+    /**
+     * Starts a created container (runc start); a container started ahead ({@link #startedAhead()}) instead gets its
+     * go: its runtime, already running and waiting, reads its checkpoint.
+     */
     void start() throws IOException, InterruptedException;
+
+    /**
+     * Whether this container was started ahead of the stop ({@link HostContainers#createStartedAhead}): its runtime
+     * waits for the go that {@link #start()} gives.
+     */
+    default boolean startedAhead() { return false; }
+
+    /**
+     * Returns once a container started ahead waits for its go, waiting at most {@code timeout}.
+     *
+     * @throws IOException it exited, or does not wait within the timeout
+     */
+    default void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        throw new IOException("container " + id() + " was not started ahead");
+    }
 
     /** Completes with the program's exit status once it has exited. */
     CompletableFuture<Integer> onExit();

@@ -21,6 +21,17 @@ public interface HostContainers {
      */
     AppContainer create(boolean restart, Optional<String> fault) throws IOException, InterruptedException;
 
+    /**
+     * Creates a restarting container of the app and starts it ahead of the stop: its runtime (and emulator) runs
+     * and waits for its go ({@link AppContainer#start()}) before it reads the checkpoint directory; talent gives it
+     * once the checkpoint is there. A failure leaves nothing behind.
+     *
+     * @throws IOException this host does not start containers ahead, or creating or starting it failed
+     */
+    default AppContainer createStartedAhead(Optional<String> fault) throws IOException, InterruptedException {
+        throw new IOException("host " + name() + " does not start a destination ahead");
+    }
+
     /** The next event of the program on this host within {@code timeout}; null when none came. */
     RuntimeEvent nextEvent(Duration timeout) throws InterruptedException;
 

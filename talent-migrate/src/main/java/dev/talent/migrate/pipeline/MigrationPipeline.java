@@ -3,10 +3,11 @@ package dev.talent.migrate.pipeline;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.Step;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Runs one migration as its steps, in order: safe point, transfer, final sync, start, confirm, commit (the destination
+ * Runs one migration as its steps, in order: destination ready (one started ahead waits for its go), safe point, transfer, final sync, start, confirm, commit (the destination
  * was prepared beforehand). Each step is a unit of its own with a typed result, told to {@code progress} as soon as it
  * is there. Until the source stops, a failure leaves the program running there; from the stop on, any failure, of
  * whatever kind, discards the destination and rolls back: the program restarts on the source from the newest
@@ -45,6 +46,11 @@ public final class MigrationPipeline {
     private final RollBackStep rollBack;
     /** Pre-copy before the stop, or null (the stop writes a full checkpoint). */
     private final PrecopyStep precopy;
+    /** Before anything else: a destination started ahead must wait for its go. */
+    private final DestinationReadyStep destinationReady;
+
+    /** How long {@link DestinationReadyStep} waits when the constructor is not given one. */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
 
     public MigrationPipeline(SafePointStep safePoint, TransferStep transfer, FinalSyncStep finalSync, StartStep start,
             ConfirmStep confirm, CommitStep commit, RollBackStep rollBack) {
@@ -54,6 +60,15 @@ public final class MigrationPipeline {
     /** As above, with {@code precopy} (null: none) run before the safe point. */
     public MigrationPipeline(PrecopyStep precopy, SafePointStep safePoint, TransferStep transfer, FinalSyncStep finalSync,
             StartStep start, ConfirmStep confirm, CommitStep commit, RollBackStep rollBack) {
+        this(new DestinationReadyStep(DEFAULT_READY_TIMEOUT), precopy, safePoint, transfer, finalSync, start, confirm, commit,
+                rollBack);
+    }
+
+    /** As above, with {@code destinationReady} run first. */
+    public MigrationPipeline(DestinationReadyStep destinationReady, PrecopyStep precopy, SafePointStep safePoint,
+            TransferStep transfer, FinalSyncStep finalSync, StartStep start, ConfirmStep confirm, CommitStep commit,
+            RollBackStep rollBack) {
+        this.destinationReady = destinationReady;
         this.precopy = precopy;
         this.safePoint = safePoint;
         this.transfer = transfer;
@@ -73,6 +88,16 @@ public final class MigrationPipeline {
             throws MigrationFailedException, RollbackFailedException, InterruptedException {
         ConnectionCarrier connections = hooks.connections();
         StepResult stop;
+        try {
+            if (destination.container().startedAhead()) {
+                progress.accept(destinationReady.run(destination.containers(), destination.container()));
+            }
+        } catch (MigrationFailedException | RuntimeException e) {
+            // before the stop: the program runs on at the source; the destination is of no use any more
+            connections.cancel();
+            hooks.discardDestination().run();
+            throw e;
+        }
         if (precopy != null) {
             // while the program runs: a failure here leaves it running on the source
             StepResult pre;

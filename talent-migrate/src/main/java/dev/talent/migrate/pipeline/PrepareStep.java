@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Prepares a destination while the program runs: its checkpoint directory emptied, its replica of the working
- * directory mirrored, its container created (not started). A failure leaves nothing behind: the program is not
- * touched.
+ * directory mirrored, its container created (not started), or, started ahead ({@code talent run --prestart}), created
+ * and started with its runtime waiting for its go. A failure leaves nothing behind: the program is not touched.
  */
 public final class PrepareStep {
 
@@ -18,12 +18,18 @@ public final class PrepareStep {
     /** @param fault an injected failure of the destination's runtime ({@code restore}), empty in production */
     public Prepared run(HostContainers containers, HostFiles files, WorkdirTransport replica, Optional<String> fault)
             throws MigrationFailedException, InterruptedException {
+        return run(containers, files, replica, fault, false);
+    }
+
+    /** As above; with {@code startAhead} the container is started at once and waits for its go. */
+    public Prepared run(HostContainers containers, HostFiles files, WorkdirTransport replica, Optional<String> fault,
+            boolean startAhead) throws MigrationFailedException, InterruptedException {
         long t0 = System.nanoTime();
         AppContainer c = null;
         try {
             files.clearCheckpoints();
             SyncReport sync = replica.mirror();
-            c = containers.create(true, fault);
+            c = startAhead ? containers.createStartedAhead(fault) : containers.create(true, fault);
             return new Prepared(c, replica, sync, System.nanoTime() - t0);
         } catch (InterruptedException e) {
             discard(c, replica);

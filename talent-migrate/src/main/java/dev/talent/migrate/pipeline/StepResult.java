@@ -20,6 +20,12 @@ public sealed interface StepResult {
     /** The checkpoint the source accepted at the stop is {@code bytes} long; {@code delta}: written as a delta. */
     record CheckpointSize(long bytes, boolean delta) implements StepResult {}
 
+    /**
+     * The destination, started ahead of the stop, waits for its go ({@code talent run --prestart}); {@code waitedNanos}
+     * is how long the pipeline waited for that before it stopped the source (no part of the downtime).
+     */
+    record DestinationReady(long waitedNanos) implements StepResult {}
+
     /** The stop was asked for at {@code atNanos}; {@code lockNanos} is the time the network lock took (0 without). */
     record SafePointRequested(long atNanos, boolean network, long lockNanos) implements StepResult {}
 

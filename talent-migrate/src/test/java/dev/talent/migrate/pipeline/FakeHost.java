@@ -52,6 +52,8 @@ final class FakeHost implements HostContainers, HostFiles {
     /** Reading the runtime's events fails with an unexpected exception (a bug, a closed channel). */
     boolean eventsBroken;
     boolean signalFails, lockFails, unlockFails, takeFails, restoreFails, startFails, createFails;
+    /** A container started ahead never comes to wait for its go. */
+    boolean aheadNeverWaits;
     /** A byte of the checkpoint is flipped on its way out (a hostile network or store). */
     boolean tamperInTransit;
     /** The checkpoint leaves unsigned. */
@@ -104,6 +106,17 @@ final class FakeHost implements HostContainers, HostFiles {
         FakeContainer c = new FakeContainer(name + "-" + (++serial), restart, fault);
         containers.add(c);
         journal.add(name + " create " + c.id);
+        return c;
+    }
+
+    @Override
+    public FakeContainer createStartedAhead(Optional<String> fault) throws IOException {
+        if (createFails) throw new IOException("runc create failed on " + name);
+        FakeContainer c = new FakeContainer(name + "-" + (++serial), true, fault);
+        c.ahead = true;
+        c.running = true;
+        containers.add(c);
+        journal.add(name + " create and start ahead " + c.id);
         return c;
     }
 
@@ -180,6 +193,8 @@ final class FakeHost implements HostContainers, HostFiles {
         final Optional<String> fault;
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
         boolean running, deleted, locked;
+        /** Started ahead: running, its runtime waits for the go that start() gives. */
+        boolean ahead;
         /** The checkpoint a restarted program restored (its counter), if any. */
         String restoredFrom;
 
@@ -254,9 +269,25 @@ final class FakeHost implements HostContainers, HostFiles {
         }
 
         @Override
+        public boolean startedAhead() { return ahead; }
+
+        @Override
+        public void awaitReady(Duration timeout) throws IOException {
+            journal.add(name + " ready? " + id);
+            if (exit.isDone()) throw new IOException("container " + id + " ended before it waited for its go");
+            if (aheadNeverWaits) throw new IOException("container " + id + " does not wait for its go after "
+                    + timeout.toMillis() + " ms");
+        }
+
+        @Override
         public void start() throws IOException {
-            if (startFails || exit.isDone()) throw new IOException("runc start failed for container " + id);
-            journal.add(name + " start " + id);
+            if (ahead) {
+                if (startFails || exit.isDone()) throw new IOException("container " + id + " does not wait for its go");
+                journal.add(name + " go " + id);
+            } else {
+                if (startFails || exit.isDone()) throw new IOException("runc start failed for container " + id);
+                journal.add(name + " start " + id);
+            }
             running = true;
             if (!restart) return;
             List<String> files = checkpointFiles();

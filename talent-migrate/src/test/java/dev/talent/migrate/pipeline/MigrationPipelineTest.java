@@ -313,6 +313,87 @@ class MigrationPipelineTest {
         assertThat(journal).isEmpty();
     }
 
+    // ---- a destination started ahead (talent run --prestart): its runtime waits for the go that the start gives
+
+    /** Replaces the prepared destination by one started ahead. */
+    void startAhead() throws IOException {
+        prepared.delete();
+        prepared = dst.createStartedAhead(Optional.empty());
+        journal.clear();
+    }
+
+    @Test
+    void aDestinationStartedAheadIsCheckedBeforeTheStopAndOnlyGetsItsGoInTheWindow() throws Exception {
+        startAhead();
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(results).extracting(r -> r.getClass().getSimpleName()).containsExactly("DestinationReady",
+                "SafePointRequested", "SafePointReached", "CheckpointAccepted", "CheckpointSize", "CheckpointTransferred",
+                "FinalSynced", "Started", "Confirmed", "Committed");
+        assertThat(journal).containsSubsequence("aarch64 ready? " + prepared.id, "x86_64 signal CHECKPOINT_AND_EXIT x86_64-1",
+                "aarch64 received ckpt-000041.tck", "final sync", "before start " + prepared.id, "aarch64 go " + prepared.id,
+                "commit", "x86_64 delete x86_64-1");
+        assertThat(journal).noneMatch(l -> l.startsWith("aarch64 start "));
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+    }
+
+    @Test
+    void aDestinationStartedAheadThatDoesNotWaitFailsTheMigrationBeforeTheStopAndIsDiscarded() throws IOException {
+        startAhead();
+        dst.aheadNeverWaits = true;
+        MigrationFailedException e = catchThrowableOfType(MigrationFailedException.class, this::migrate);
+        assertThat(e).isNotNull();
+        assertThat(e.step()).isEqualTo(Step.PREPARE);
+        assertThat(e.getMessage()).contains("the destination started ahead on aarch64 does not wait for its go");
+        // the program was never asked to stop and runs on; the useless destination is gone (the next try prepares anew)
+        assertThat(journal).noneMatch(l -> l.contains("CHECKPOINT_AND_EXIT"));
+        assertThat(src.alive()).containsExactly(program);
+        assertThat(program.running).isTrue();
+        assertThat(journal).contains("discard destination");
+        assertThat(dst.alive()).isEmpty();
+        assertThat(results).noneMatch(r -> r instanceof StepResult.RolledBack);
+    }
+
+    @Test
+    void aDestinationStartedAheadThatDiedIsDiscardedBeforeTheStop() throws IOException {
+        startAhead();
+        prepared.signal(Signal.KILL);
+        journal.clear();
+        MigrationFailedException e = catchThrowableOfType(MigrationFailedException.class, this::migrate);
+        assertThat(e.step()).isEqualTo(Step.PREPARE);
+        assertThat(e.getMessage()).contains("ended before it waited for its go");
+        assertThat(journal).noneMatch(l -> l.contains("CHECKPOINT_AND_EXIT"));
+        assertThat(program.running).isTrue();
+        assertThat(dst.alive()).isEmpty();
+    }
+
+    @Test
+    void aDestinationStartedAheadThatDiesInTheWindowIsKilledAndRemovedAndTheSourceGoesOn() throws IOException {
+        startAhead();
+        startFault = true;
+        assertRolledBack(Step.START, "the container on aarch64 did not start: container aarch64-2 does not wait for its go",
+                "TALENTCK counter=41");
+        assertThat(journal).containsSubsequence("aarch64 ready? aarch64-2", "x86_64 signal CHECKPOINT_AND_EXIT x86_64-1",
+                "aarch64 signal KILL aarch64-2", "discard destination", "aarch64 delete aarch64-2");
+    }
+
+    @Test
+    void aDestinationStartedAheadThatFailsItsRestoreIsRemovedAndTheSourceGoesOn() throws IOException {
+        startAhead();
+        dst.onRestore = FakeHost.OnRestore.EXITS;
+        assertRolledBack(Step.RESTORE, "the program on aarch64 exited with status 1 instead of resuming", "TALENTCK counter=41");
+        assertThat(journal).contains("aarch64 go aarch64-2");
+    }
+
+    @Test
+    void prepareCanStartTheDestinationAhead() throws Exception {
+        FakeHost.FakeReplica r = new FakeHost.FakeReplica(journal);
+        PrepareStep.Prepared p = new PrepareStep().run(dst, dst, r, Optional.empty(), true);
+        FakeHost.FakeContainer c = (FakeHost.FakeContainer) p.container();
+        assertThat(c.startedAhead()).isTrue();
+        assertThat(c.restart).isTrue();
+        assertThat(journal).containsExactly("aarch64 create and start ahead " + c.id);
+    }
+
     @Test
     void withPrecopyTheImageIsHandedOverWhileTheProgramRunsThenTheStopFollows() throws Exception {
         precopy = new PrecopyStep(WAIT, 2);
