@@ -229,8 +229,8 @@ class AppReconcilerIT {
     void aDeposedLeaderCannotWrite() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
         etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
-        assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isFalse();
-        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isTrue();
+        assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isFalse();
+        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isTrue();
     }
 
     private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
