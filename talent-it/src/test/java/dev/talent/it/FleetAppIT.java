@@ -343,8 +343,9 @@ class FleetAppIT {
     @Test
     @Order(6)
     void aSigtermedAgentLeavesItsAppAndALostHostsAppRestartsElsewhere() throws Exception {
+        Path workdir = EnvApp.inputDir(root.resolve("work-lossy"));
         ProcessResult deployed = fleetCommand("deploy", "--name", "lossy", "--platforms", "x86_64", "--on-host-loss", "restart",
-                program.toString(), "--", "2000", Integer.toString(MS));
+                "--workdir", workdir.toString(), program.toString(), "--", "2000", Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         Matcher on = Pattern.compile("lossy runs on (h[0-9]+)").matcher(deployed.stdoutText());
         assertThat(on.find()).withFailMessage(deployed.describe()).isTrue();
