@@ -279,7 +279,7 @@ public final class HostedApps implements AutoCloseable {
         return dir.resolve("apps").resolve(app).resolve(RunningRecord.FILE);
     }
 
-    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover()}). */
+    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover(PlacementFence)}). */
     private void persist(Hosted h) {
         RunningRecord r;
         synchronized (this) {
