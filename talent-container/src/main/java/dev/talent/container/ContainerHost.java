@@ -436,6 +436,18 @@ public final class ContainerHost implements AutoCloseable {
         if (first != null) throw first;
     }
 
+    /**
+     * The containers of this host outlive this process: no shutdown hook kills them when the JVM exits (a daemon
+     * stopped by SIGTERM whose successor takes them over, see {@link #leftovers()}); {@link #close()} still deletes them.
+     */
+    public void keepContainersAtExit() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already: the hook runs or ran
+        }
+    }
+
     private void deleteAllAtShutdown() {
         closed = true;
         awaitCreations(CREATION_GRACE);

@@ -2,6 +2,7 @@ package dev.talent.fleet;
 
 import dev.talent.fleet.apps.AppsRpc;
 import dev.talent.fleet.apps.HostedApps;
+import dev.talent.fleet.apps.PlacementFence;
 import dev.talent.toolchain.PlatformSupport;
 import dev.talent.toolchain.ToolchainProbe;
 import io.grpc.Server;
@@ -53,12 +54,39 @@ public final class Agent {
         Records.AgentAlive self = new Records.AgentAlive(s.name(), ProcessHandle.current().pid(), since);
         Server server;
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
+        Etcd etcd;
         try {
-            // the apps an earlier agent on this state directory left running are taken over before anyone can ask
-            apps.recover();
+            etcd = Etcd.connect(config);
+        } catch (FleetException e) {
+            apps.detach();
+            throw e;
+        }
+        // the apps outlive this agent (SIGTERM or a kill): the next one adopts them; resuming one asks etcd first
+        apps.keepAppsAtExit(() -> {
+            try {
+                return PlacementFence.load(etcd, s.name());
+            } catch (FleetException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        });
+        try {
+            // the apps an earlier agent on this state directory left running are taken over before anyone can ask,
+            // each only if etcd still places it here at the epoch it was started at (a lost host's stale copy stops)
+            PlacementFence fence = Startup.retry(stop, events, () -> PlacementFence.load(etcd, s.name()));
+            if (fence == null) {
+                apps.detach();
+                etcd.close();
+                return 0;
+            }
+            apps.recover(fence);
         } catch (IOException e) {
-            apps.close();
+            apps.detach();
+            etcd.close();
             throw new FleetException("cannot take over the apps in " + s.state() + ": " + e.getMessage(), e);
+        } catch (InterruptedException | RuntimeException e) {
+            apps.detach();
+            etcd.close();
+            throw e;
         }
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
@@ -67,7 +95,8 @@ public final class Agent {
                     .addService(AppsRpc.service(apps))
                     .build().start();
         } catch (IOException e) {
-            apps.close();
+            apps.detach();
+            etcd.close();
             throw new FleetException("cannot listen on " + s.address() + ":" + s.port() + ": " + e.getMessage(), e);
         }
         events.accept("serving gRPC (mutual TLS 1.3) on " + s.address() + ":" + server.getPort());
@@ -83,12 +112,14 @@ public final class Agent {
             }
         });
         CountDownLatch lost = new CountDownLatch(1);
-        try (Etcd etcd = Etcd.connect(config)) {
+        try (etcd) {
             LeaseKeeper lease = Startup.retry(stop, events, () -> {
                 LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
                 try {
                     etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms()), 0);
                     etcd.put(EtcdKeys.agent(s.name()), self, l.id());
+                    // back within the controller's grace period: the host is not lost
+                    Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(s.name()))), "delete the down mark of " + s.name());
                     return l;
                 } catch (FleetException | InterruptedException e) {
                     l.close();
@@ -108,7 +139,8 @@ public final class Agent {
             server.shutdown();
             server.awaitTermination(2, TimeUnit.SECONDS);
             server.shutdownNow();
-            apps.close();
+            // its apps run on (an upgrade or a restart must not stop them): the next agent adopts them
+            apps.detach();
         }
     }
 

@@ -24,6 +24,12 @@ public final class Controller {
 
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector) throws FleetException, InterruptedException {
+        return run(host, fleetConf, events, stop, connector, dev.talent.fleet.apps.AppReconciler.DEFAULT_HOST_GRACE_MS);
+    }
+
+    /** {@code hostGraceMs}: how long a host's agent may hold no lease before its apps are rescheduled ({@code --host-grace}). */
+    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
+            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs) throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
@@ -61,7 +67,8 @@ public final class Controller {
             }
             Records.ControllerRecord leader = new Records.ControllerRecord(host, self.pid(), System.currentTimeMillis());
             etcd.put(EtcdKeys.LEADER, leader, lease.id());
-            events.accept("leading (election key " + won.getLeader().getKey() + ", revision " + won.getLeader().getRevision() + ")");
+            events.accept("leading (election key " + won.getLeader().getKey() + ", revision " + won.getLeader().getRevision()
+                    + "; a host whose agent holds no lease for " + hostGraceMs + " ms is lost)");
             // while it leads: the apps (they stop when it is stopped or its lease is lost: the fence fails its writes)
             CountDownLatch either = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -75,7 +82,7 @@ public final class Controller {
             try (dev.talent.fleet.apps.FleetAgents agents = connector.connect(config, etcd)) {
                 var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
-                        new java.util.Random(), events);
+                        new java.util.Random(), events, hostGraceMs);
                 // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window
                 if ("commit-stall".equals(System.getenv("TALENT_FLEET_FAULT"))) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);

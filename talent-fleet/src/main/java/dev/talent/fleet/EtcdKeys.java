@@ -23,7 +23,10 @@ public final class EtcdKeys {
 
     /** {@code /talent/apps/APP/spec}: an app's desired state ({@code deploy}; {@code undeploy} sets its flag). */
     public static final String APPS = ROOT + "apps/";
-    /** {@code /talent/migrations/APP/current} (in flight) and {@code /talent/migrations/APP/NNNNNN} (finished). */
+    /**
+     * {@code /talent/migrations/APP/current} (in flight), {@code /talent/migrations/APP/NNNNNNNNNN} (finished: the newest
+     * {@code AppRecords.KEEP_RECORDS}) and {@code /talent/migrations/APP/compacted} (counts of the older ones).
+     */
     public static final String MIGRATIONS = ROOT + "migrations/";
     /** {@code /talent/requests/APP}: a migration asked for by {@code talent migrate}, until the leader acts on it. */
     public static final String REQUESTS = ROOT + "requests/";
@@ -44,11 +47,18 @@ public final class EtcdKeys {
     /** The prefix of an app's finished migrations (keys sort in the order they happened). */
     public static String migrations(String app) { return MIGRATIONS + app + "/"; }
 
-    public static String migration(String app, int seq) { return String.format("%s%s/%06d", MIGRATIONS, app, seq); }
+    /** Ten digits: keys sort in the order the migrations happened for as long as an app can live. */
+    public static String migration(String app, long seq) { return String.format("%s%s/%010d", MIGRATIONS, app, seq); }
+
+    /** {@code /talent/migrations/APP/compacted}: what the records dropped from etcd counted ({@code AppRecords.Compacted}). */
+    public static String compacted(String app) { return MIGRATIONS + app + "/compacted"; }
 
     public static String request(String app) { return REQUESTS + app; }
 
     public static String hostInfo(String name) { return HOSTS + name + "/info"; }
+
+    /** {@code /talent/hosts/NAME/down}: since when the leader has seen the host's agent gone (no lease). */
+    public static String hostDown(String name) { return HOSTS + name + "/down"; }
 
     public static String agent(String name) { return AGENTS + name; }
 

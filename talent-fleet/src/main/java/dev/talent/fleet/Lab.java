@@ -179,6 +179,8 @@ public final class Lab {
                     + (seen.isEmpty() ? "" : "; of a lab, this machine has: " + String.join("; ", seen) + " (lab down --dir ITS_DIR)"));
         }
         stopSupervisor(abs, events);
+        // a stopped agent leaves its apps running (for the next one): the lab's end stops them
+        removeAppContainers(lab, events);
         killLeftovers(abs, events);
         List<String> namespaces = labNamespaces();
         for (String ns : namespaces) Commands.run(List.of("ip", "netns", "del", ns));
@@ -192,6 +194,22 @@ public final class Lab {
         if (!left.isEmpty()) throw new FleetException("lab down left things behind: " + String.join("; ", left));
         events.accept("removed " + namespaces.size() + " namespaces, the bridge " + LabLayout.BRIDGE + " and " + abs
                 + "; checked: no namespace, link, mount or process of the lab is left");
+    }
+
+    /** Kills and removes the apps' containers each host's agent left (runc's state under its state directory). */
+    private static void removeAppContainers(LabLayout lab, Consumer<String> events) throws InterruptedException {
+        for (int k = 1; k <= lab.hosts(); k++) {
+            Path dir = lab.hostDir(k).resolve("agent").resolve("containers");
+            if (!Files.isDirectory(dir)) continue;
+            try (dev.talent.container.ContainerHost ch = dev.talent.container.ContainerHost.open(dir, java.io.OutputStream.nullOutputStream())) {
+                for (dev.talent.container.ContainerHost.Leftover l : ch.leftovers()) {
+                    events.accept("removing container " + l.id() + " (" + l.status() + ") of " + LabLayout.hostName(k));
+                    ch.removeLeftover(l.id());
+                }
+            } catch (dev.talent.container.ContainerException | IOException e) {
+                events.accept("cannot remove the containers of " + LabLayout.hostName(k) + ": " + e.getMessage());
+            }
+        }
     }
 
     private static LabLayout readLayoutOrNull(Path dir) {

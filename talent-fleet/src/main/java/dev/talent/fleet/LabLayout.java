@@ -17,6 +17,12 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
     public static final String NETNS_PREFIX = "tfleet-";
     public static final int MAX_HOSTS = 50;
     public static final int AGENT_PORT = 7443;
+    /**
+     * The lab controllers' {@code --host-grace}: its supervisor restarts an agent within 2 s and the agent registers
+     * again and adopts its apps within ~3.5 s on a loaded machine (FleetAppIT); a host whose agent stays gone longer
+     * is lost.
+     */
+    public static final String HOST_GRACE = "8s";
     public static final int ETCD_CLIENT_PORT = 2379;
     public static final int ETCD_PEER_PORT = 2380;
 

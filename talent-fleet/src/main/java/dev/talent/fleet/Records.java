@@ -23,10 +23,20 @@ public final class Records {
      *
      * @param nextMs   when the next scheduled migration is due (epoch ms); null: only on request
      * @param moves    successful migrations so far (for {@code --migrations K})
+     * @param epoch    the placement's generation: raised each time the leader restarts the app elsewhere without its
+     *                 host (the host was lost); the copy an agent finds on its host after a restart is adopted only
+     *                 if this placement names that host and this epoch (the fencing of {@code PlacementFence})
      */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     public record Placement(String app, String host, String platform, @JsonProperty("since_ms") long sinceMs,
-            @JsonProperty("next_ms") Long nextMs, int moves) {}
+            @JsonProperty("next_ms") Long nextMs, int moves, long epoch) {}
+
+    /**
+     * {@code /talent/hosts/NAME/down}: the leader saw the host's agent without its lease at {@code sinceMs} (the
+     * leader's clock); deleted by the agent when it registers again. A host down longer than the controller's grace
+     * period ({@code --host-grace}) is lost: its apps are restarted elsewhere or recorded lost.
+     */
+    public record HostDown(String host, @JsonProperty("since_ms") long sinceMs) {}
 
     /** The empty request of Ping. */
     public record PingRequest(String from) {}

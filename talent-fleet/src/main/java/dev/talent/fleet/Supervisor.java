@@ -57,7 +57,7 @@ public final class Supervisor {
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
             controller.addAll(lab.talent());
-            controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString()));
+            controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
             out.add(new Child("controller-" + h, controller, lab.hostDir(k).resolve("controller.log")));
         }
         return out;

@@ -334,8 +334,78 @@ class FleetAppIT {
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
+    /**
+     * Issue 15: an agent stopped with SIGTERM (an upgrade, a restart) leaves its app running and the next one adopts
+     * it; a host lost for good (its agent killed and not restarted: the lab's supervisor frozen) has its app
+     * restarted on another host once the controllers' grace ({@code --host-grace}, 8 s in the lab) is over, and when
+     * the host comes back its agent stops the stale copy (the placement names another host and epoch).
+     */
     @Test
     @Order(6)
+    void aSigtermedAgentLeavesItsAppAndALostHostsAppRestartsElsewhere() throws Exception {
+        Path workdir = EnvApp.inputDir(root.resolve("work-lossy"));
+        ProcessResult deployed = fleetCommand("deploy", "--name", "lossy", "--platforms", "x86_64", "--on-host-loss", "restart",
+                "--workdir", workdir.toString(), program.toString(), "--", "2000", Integer.toString(MS));
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        Matcher on = Pattern.compile("lossy runs on (h[0-9]+)").matcher(deployed.stdoutText());
+        assertThat(on.find()).withFailMessage(deployed.describe()).isTrue();
+        String host = on.group(1);
+        Path pidFile = dir.resolve("run/agent-" + host + ".pid");
+        Path agentLog = dir.resolve("hosts").resolve(host).resolve("agent.log");
+        long old = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle.of(old).orElseThrow().destroy(); // SIGTERM
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)
+                && !(Files.readString(agentLog).contains("adopted lossy on " + host) && !Files.readString(pidFile).strip().equals(Long.toString(old))))
+            Thread.sleep(100);
+        System.out.println("FleetAppIT: the agent of " + host + " got SIGTERM; the next one adopted lossy after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertThat(Files.readString(agentLog)).contains("app(s) running for the next agent").contains("adopted lossy on " + host + "/x86_64");
+        JsonNode after = status("lossy");
+        assertThat(after.get("state").asText()).isEqualTo("running");
+        assertThat(after.get("host").asText()).isEqualTo(host);
+        assertThat(after.get("migrations")).isEmpty();
+
+        // the host is lost: its agent killed while its supervisor is frozen (nothing restarts it)
+        long supervisor = Long.parseLong(Files.readString(dir.resolve("run/supervisor.pid")).strip());
+        assertThat(Processes.run(List.of("kill", "-STOP", Long.toString(supervisor)), root, Duration.ofSeconds(10)).exitCode()).isZero();
+        try {
+            long agent = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(agent).orElseThrow().destroyForcibly();
+            long killed = System.nanoTime();
+            JsonNode moved = status("lossy");
+            while (moved.get("host").asText().equals(host) && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(40)) {
+                Thread.sleep(250);
+                moved = status("lossy");
+            }
+            System.out.println("FleetAppIT: " + host + "'s agent killed -9 for good; lossy runs on " + moved.get("host").asText()
+                    + " " + (System.nanoTime() - killed) / 1_000_000 + " ms later (lease TTL 3 s + grace 8 s + start)");
+            // the leader's own measure: from the moment it saw the agent's lease gone to the app running elsewhere
+            for (int k = 1; k <= 3; k++) {
+                Path log = dir.resolve("hosts").resolve("h" + k).resolve("controller.log");
+                if (Files.exists(log))
+                    Files.readAllLines(log).stream().filter(l -> l.contains("lossy: host " + host + " lost"))
+                            .forEach(l -> System.out.println("FleetAppIT: leader: " + l));
+            }
+            assertThat(moved.get("host").asText()).isNotEqualTo(host);
+            assertThat(moved.get("state").asText()).isEqualTo("running");
+            assertThat(moved.get("migrations")).singleElement().satisfies(r -> {
+                assertThat(r.get("reason").asText()).isEqualTo("host-lost");
+                assertThat(r.get("from").asText()).isEqualTo(host + "/x86_64");
+            });
+        } finally {
+            Processes.run(List.of("kill", "-CONT", Long.toString(supervisor)), root, Duration.ofSeconds(10));
+        }
+        long back = System.nanoTime();
+        while (!Files.readString(agentLog).contains("stopping the copy of lossy") && System.nanoTime() - back < TimeUnit.SECONDS.toNanos(30))
+            Thread.sleep(100);
+        System.out.println("FleetAppIT: " + host + " back; its agent stopped the stale copy after " + (System.nanoTime() - back) / 1_000_000 + " ms");
+        assertThat(Files.readString(agentLog)).contains("stopping the copy of lossy left on " + host);
+        ProcessResult undeployed = fleetCommand("undeploy", "lossy");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
+    }
+
+    @Test
+    @Order(7)
     void aKilledAgentIsRestartedWithinTwoSeconds() throws Exception {
         Path pidFile = dir.resolve("run/agent-h2.pid");
         long old = Long.parseLong(Files.readString(pidFile).strip());
@@ -355,7 +425,7 @@ class FleetAppIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void labDownLeavesNothingBehind() throws IOException {
         ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
         up = false;

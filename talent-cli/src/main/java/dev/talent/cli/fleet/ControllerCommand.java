@@ -29,12 +29,22 @@ public final class ControllerCommand implements Callable<Integer> {
             description = "The fleet file: etcd endpoints and this host's TLS files (default: ${DEFAULT-VALUE}).")
     Path fleet;
 
+    @Option(names = "--host-grace", paramLabel = "DURATION", defaultValue = "30s",
+            description = {"How long a host's agent may hold no etcd lease before the host is taken as lost and its apps are"
+                    + " restarted elsewhere (deploy --on-host-loss restart) or recorded lost (default: ${DEFAULT-VALUE};"
+                    + " e.g. 45s, 2m). Keep it well above an agent's restart or upgrade, which must not move apps."})
+    String hostGrace;
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
         try {
             String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log));
+            long graceMs = HostGrace.parseMs(hostGrace);
+            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs);
+        } catch (IllegalArgumentException e) {
+            log.accept("--host-grace: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
             return ExitCodes.UNAVAILABLE;

@@ -49,6 +49,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--ip", paramLabel = "ADDR", description = "With --net: the app's address (default: allocated by the fleet).") String ip;
     @Option(names = "--workdir", paramLabel = "W", description = "The program's working directory, copied to the hosts"
             + " (default: an empty one).") Path workdir;
+    @Option(names = "--on-host-loss", paramLabel = "lost|restart", defaultValue = AppRecords.ON_LOSS_LOST,
+            description = "When its host is lost (its agent gone past the controller's --host-grace) and no checkpoint of it"
+            + " exists elsewhere: record it lost (default), or restart it from scratch on another host.") String onHostLoss;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for it to start"
             + " (default: ${DEFAULT-VALUE}).") int timeout;
     @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.") String program;
@@ -62,6 +65,8 @@ public final class DeployCommand implements Callable<Integer> {
         String app = name != null ? name : Path.of(program).getFileName().toString();
         if (!AppRecords.NAME.matcher(app).matches()) throw new ParameterException(spec.commandLine(), "'" + app + "' is not an app name (--name)");
         if (ip != null && !net) throw new ParameterException(spec.commandLine(), "--ip needs --net");
+        if (!onHostLoss.equals(AppRecords.ON_LOSS_LOST) && !onHostLoss.equals(AppRecords.ON_LOSS_RESTART))
+            throw new ParameterException(spec.commandLine(), "--on-host-loss: lost or restart, not '" + onHostLoss + "'");
         if (migrations != null && migrations < 0) throw new ParameterException(spec.commandLine(), "--migrations: must be 0 or more");
         Long min = null, max = null;
         if (every != null) {
@@ -97,7 +102,7 @@ public final class DeployCommand implements Callable<Integer> {
                 workdirDigest = sha256(archive);
             }
             AppRecords.AppRecord record = new AppRecords.AppRecord(app, digests, programArgs(), workdirDigest, net, ip,
-                    platforms, min, max, migrations, System.currentTimeMillis(), false);
+                    platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss);
             AppStore.AppView v = fleetSession.apps.deploy(record, new FleetApps.Blobs(binaries, Optional.ofNullable(archive)),
                     Duration.ofSeconds(timeout));
             if (v.ended().isPresent()) {

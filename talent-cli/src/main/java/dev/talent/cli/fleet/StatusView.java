@@ -51,6 +51,9 @@ public final class StatusView {
         }
         ArrayNode m = o.putArray("migrations");
         for (MigrationRecord r : v.migrations()) m.add(ControlJson.MAPPER.<ObjectNode>valueToTree(r));
+        // etcd keeps the newest AppRecords.KEEP_RECORDS records: the older ones are only counted
+        v.compacted().ifPresent(c -> o.set("migrations_compacted", ControlJson.MAPPER.valueToTree(c.value())));
+        o.put("epoch", p.map(Records.Placement::epoch).orElse(0L));
         return o;
     }
 
@@ -61,8 +64,9 @@ public final class StatusView {
         v.placement().ifPresent(p -> s.append(" since ").append(Instant.ofEpochMilli(p.value().sinceMs())));
         v.ended().ifPresent(e -> s.append("; ").append(ended(e)));
         List<MigrationRecord> ms = v.migrations();
-        s.append("; ").append(ms.size()).append(" migration").append(ms.size() == 1 ? "" : "s")
-                .append(" (").append(ms.stream().filter(MigrationRecord::ok).count()).append(" ok)\n");
+        long okCount = ms.stream().filter(MigrationRecord::ok).count() + v.compacted().map(c -> c.value().ok()).orElse(0L);
+        s.append("; ").append(v.total()).append(" migration").append(v.total() == 1 ? "" : "s")
+                .append(" (").append(okCount).append(" ok)\n");
         for (MigrationRecord r : ms.subList(Math.max(0, ms.size() - 10), ms.size()))
             s.append("  ").append(MigrationLine.of(r)).append('\n');
         return s.toString();

@@ -27,25 +27,66 @@ public final class AppLeader {
 
     private AppLeader() {}
 
+    /** The names of the deployed apps (the store's, in production). */
+    @FunctionalInterface
+    interface AppLister {
+        List<String> apps() throws FleetException, InterruptedException;
+    }
+
+    /** One step of one app (the reconciler's, in production). */
+    @FunctionalInterface
+    interface Stepper {
+        void step(String app) throws FleetException, InterruptedException;
+    }
+
     /** Leads until {@code stop} opens; returns at once then (migrations under way are interrupted). */
     public static void lead(Etcd etcd, AppReconciler reconciler, AppStore store, CountDownLatch stop, Consumer<String> events)
             throws InterruptedException {
         Semaphore wake = new Semaphore(0);
+        WatchOption prefix = WatchOption.builder().isPrefix(true).build();
+        List<Watch.Watcher> watchers = new java.util.ArrayList<>();
+        try {
+            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS, EtcdKeys.AGENTS))
+                watchers.add(etcd.client().getWatchClient().watch(Etcd.bytes(p), prefix, r -> wake.release()));
+        } catch (RuntimeException e) {
+            // without a watch the periodic pass still sees every change, PERIOD_MS later
+            events.accept("cannot watch etcd (" + e + "); passes every " + PERIOD_MS + " ms only");
+        }
+        try {
+            loop(store::apps, reconciler::step, wake, stop, events);
+        } finally {
+            watchers.forEach(w -> {
+                try {
+                    w.close();
+                } catch (RuntimeException e) {
+                    events.accept("cannot close a watch: " + e);
+                }
+            });
+        }
+    }
+
+    /**
+     * The passes: every app's step at each wake-up and at least every {@link #PERIOD_MS} ms until {@code stop} opens.
+     * Nothing that fails in a pass ends the loop: a listing that fails (a {@link FleetException}, or a runtime
+     * exception out of jetcd or gRPC: a channel shut down, a status the client does not map) is said and the next pass
+     * lists again; a step that fails waits {@link #RETRY_MS}.
+     */
+    static void loop(AppLister lister, Stepper stepper, Semaphore wake, CountDownLatch stop, Consumer<String> events)
+            throws InterruptedException {
         Set<String> busy = ConcurrentHashMap.newKeySet();
         // pacing only (not state): an app whose step failed (an agent down, a start refused) is tried again later
         java.util.Map<String, Long> notBefore = new ConcurrentHashMap<>();
-        WatchOption prefix = WatchOption.builder().isPrefix(true).build();
-        List<Watch.Watcher> watchers = new java.util.ArrayList<>();
         try (ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS))
-                watchers.add(etcd.client().getWatchClient().watch(Etcd.bytes(p), prefix, r -> wake.release()));
             try {
                 while (stop.getCount() > 0) {
                     List<String> apps;
                     try {
-                        apps = store.apps();
+                        apps = lister.apps();
                     } catch (FleetException e) {
                         events.accept(e.getMessage());
+                        apps = List.of();
+                    } catch (RuntimeException e) {
+                        events.accept("cannot list the apps: " + e);
                         apps = List.of();
                     }
                     for (String app : apps) {
@@ -54,7 +95,7 @@ public final class AppLeader {
                         if (!busy.add(app)) continue;
                         steps.execute(() -> {
                             try {
-                                reconciler.step(app);
+                                stepper.step(app);
                             } catch (FleetException e) {
                                 events.accept(app + ": " + e.getMessage() + " (again in " + RETRY_MS + " ms)");
                                 notBefore.put(app, System.nanoTime() + RETRY_MS * 1_000_000);
@@ -75,7 +116,6 @@ public final class AppLeader {
                     wake.drainPermits();
                 }
             } finally {
-                watchers.forEach(Watch.Watcher::close);
                 steps.shutdownNow();
             }
         }

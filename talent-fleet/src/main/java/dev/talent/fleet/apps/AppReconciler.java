@@ -42,8 +42,24 @@ public final class AppReconciler {
     /** Tests ({@link #stallOnceBeforeCommit}): how long the next ledger waits before it commits; zero: never. */
     private final java.util.concurrent.atomic.AtomicLong stallMs = new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * How long a host's agent may hold no lease before its host is taken as lost ({@code talent controller
+     * --host-grace}): well past an agent's restart (the lab's supervisor restarts one within 2 s, systemd within 1 s,
+     * and a restarted agent registers again within a few seconds), so a restart or an upgrade never moves an app.
+     */
+    public static final long DEFAULT_HOST_GRACE_MS = 30_000;
+
+    private final long hostGraceMs;
+
     public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
             RandomGenerator random, Consumer<String> events) {
+        this(store, agents, etcd, controller, clock, random, events, DEFAULT_HOST_GRACE_MS);
+    }
+
+    public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
+            RandomGenerator random, Consumer<String> events, long hostGraceMs) {
+        if (hostGraceMs < 0) throw new IllegalArgumentException("host grace " + hostGraceMs + " ms");
+        this.hostGraceMs = hostGraceMs;
         this.store = store;
         this.agents = agents;
         this.etcd = etcd;
@@ -97,6 +113,10 @@ public final class AppReconciler {
         }
         AppStore.Versioned<Records.Placement> placed = v.placement().get();
         FleetAgents.Placement here = v.where().orElseThrow();
+        if (!store.agentAlive(here.host())) {
+            hostGone(v, here);
+            return;
+        }
         switch (agents.state(here.host(), app)) {
             case FleetAgents.AppState.Ended e -> {
                 store.ended(new AppRecords.Ended(app, here.host(), e.platform(), e.status(), null, clock.getAsLong()));
@@ -137,14 +157,14 @@ public final class AppReconciler {
         Records.Placement p = placed.value();
         boolean limit = spec.migrations() != null && p.moves() >= spec.migrations();
         if (p.nextMs() != null && limit) {
-            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), null, p.moves()), placed.modRevision());
+            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), null, p.moves(), p.epoch()), placed.modRevision());
             return;
         }
         if (p.nextMs() == null || clock.getAsLong() < p.nextMs()) return;
         Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random);
         if (c.isEmpty()) {
             events.accept(app + ": no other live place to migrate to; schedule drawn again");
-            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves()),
+            store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
                     placed.modRevision());
             return;
         }
@@ -183,7 +203,7 @@ public final class AppReconciler {
             store.startFailed(new AppStore.StartError(spec.name(), why, clock.getAsLong()));
             throw new FleetException("cannot start " + spec.name() + " on " + at + ": " + e.getMessage(), e);
         }
-        if (!store.place(new Records.Placement(spec.name(), at.host(), at.platform(), clock.getAsLong(), next(spec, 0), 0))) {
+        if (!store.place(new Records.Placement(spec.name(), at.host(), at.platform(), clock.getAsLong(), next(spec, 0), 0, 0))) {
             // undeployed (or placed by another leader) meanwhile: what was started goes
             agents.remove(at.host(), spec.name());
             return;
@@ -194,7 +214,11 @@ public final class AppReconciler {
     private void undeploy(AppStore.AppView v) throws FleetException, InterruptedException {
         Set<String> hosts = new java.util.LinkedHashSet<>();
         v.where().ifPresent(p -> hosts.add(p.host()));
-        for (String h : hosts) agents.remove(h, v.name());
+        for (String h : hosts) {
+            // a host whose agent is gone cannot be asked; its agent, back, finds no spec and stops the app (PlacementFence)
+            if (store.agentAlive(h)) agents.remove(h, v.name());
+            else events.accept(v.name() + ": " + h + "'s agent is gone; it stops the app when it comes back");
+        }
         store.forget(v.name());
         events.accept(v.name() + " undeployed");
     }
@@ -210,7 +234,8 @@ public final class AppReconciler {
         Optional<Long> begun = store.begin(f, placed.modRevision());
         if (begun.isEmpty()) return; // the placement changed or another migration began: the next step sees which
         int moves = placed.value().moves() + 1;
-        Records.Placement there = new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), next(spec, moves), moves);
+        Records.Placement there = new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), next(spec, moves), moves,
+                placed.value().epoch());
         AtomicBoolean committed = new AtomicBoolean();
         long[] inFlightRevision = {begun.get()};
         events.accept(app + ": migrating " + from + " -> " + to + " (" + reason + ", " + choice.how() + ")");
@@ -224,7 +249,7 @@ public final class AppReconciler {
                         Thread.sleep(stall);
                     }
                     Optional<Long> rev = store.commit(f, inFlightRevision[0],
-                            new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves));
+                            new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves, there.epoch()));
                     if (rev.isEmpty()) return Optional.of("etcd refused the commit of " + app + " (this controller no longer leads?)");
                     inFlightRevision[0] = rev.get();
                     committed.set(true);
@@ -240,7 +265,7 @@ public final class AppReconciler {
             record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
         } catch (RollbackFailedException e) {
             record = failed(f, "rollback", e.getMessage());
-            store.finish(app, inFlightRevision[0], v.migrations().size(), record, request, Optional.empty());
+            store.finish(v, inFlightRevision[0], record, request, Optional.empty());
             store.ended(new AppRecords.Ended(app, from.host(), from.platform(), null, e.getMessage(), clock.getAsLong()));
             events.accept(app + ": " + e.getMessage());
             return;
@@ -252,10 +277,69 @@ public final class AppReconciler {
         }
         record = record.because(reason, choice.how());
         Optional<Records.Placement> placement = record.ok() ? Optional.empty() : Optional.of(new Records.Placement(app,
-                from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1));
-        store.finish(app, inFlightRevision[0], v.migrations().size(), record, request, placement);
+                from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1,
+                placed.value().epoch()));
+        store.finish(v, inFlightRevision[0], record, request, placement);
         events.accept(app + (record.ok() ? ": now on " + to + " (downtime " + record.downtimeMs() + " ms)"
                 : ": rolled back to " + from + ": " + record.error()));
+    }
+
+    /**
+     * The app's host has no agent holding a lease. Within the grace period nothing happens (an agent restarting or
+     * being upgraded comes back and adopts the app). Past it the host is lost: the app is restarted on another live
+     * host from the newest checkpoint of it off the lost host, if there were one, but a checkpoint stays on the host
+     * that runs the app (a migration's goes to its destination, and the source removes its copy), so there is none;
+     * it is therefore restarted from scratch (as deployed) under a new placement epoch if its spec allows it
+     * ({@code --on-host-loss restart}), or recorded lost. Either is written to its migration records
+     * ({@code reason host-lost}). The stale copy, if the lost host comes back with it, is stopped by its agent: the
+     * placement no longer names that host and epoch ({@link PlacementFence}).
+     */
+    private void hostGone(AppStore.AppView v, FleetAgents.Placement here) throws FleetException, InterruptedException {
+        String app = v.name();
+        long now = clock.getAsLong();
+        Optional<Records.HostDown> down = store.hostDown(here.host());
+        if (down.isEmpty()) {
+            if (store.markDown(new Records.HostDown(here.host(), now)))
+                events.accept(here.host() + ": its agent holds no lease; its apps wait " + hostGraceMs + " ms for it to come back");
+            return;
+        }
+        long gone = now - down.get().sinceMs();
+        if (gone < hostGraceMs) return;
+        AppRecords.AppRecord spec = v.spec().value();
+        AppStore.Versioned<Records.Placement> placed = v.placement().orElseThrow();
+        String why = "host " + here.host() + " lost (its agent held no lease for " + gone + " ms; grace " + hostGraceMs + " ms)";
+        String noCopy = "no checkpoint of it exists off " + here.host() + " (checkpoints stay on the host that runs the app)";
+        if (!spec.restartOnHostLoss()) {
+            String error = "lost: " + why + "; " + noCopy + " and its spec does not allow a restart from scratch"
+                    + " (deploy --on-host-loss restart)";
+            MigrationRecord r = new MigrationRecord(app, here.toString(), here.toString(), false, null, null, null, null, null,
+                    null, "host-lost", error, Instant.ofEpochMilli(now), 0, 0, null).because("host-lost", "none");
+            if (store.lose(v, placed.modRevision(), new AppRecords.Ended(app, here.host(), here.platform(), null, error, now), r))
+                events.accept(app + " " + error);
+            return;
+        }
+        List<Records.HostInfo> live = liveHosts().stream().filter(h -> !h.name().equals(here.host())).toList();
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random);
+        if (c.isEmpty()) {
+            events.accept(app + ": " + why + "; no live host has any of " + String.join(",", spec.platforms()) + ": waiting");
+            return;
+        }
+        FleetAgents.Placement to = c.get().to();
+        long epoch = placed.value().epoch() + 1;
+        agents.start(to, spec.spec(epoch));
+        long started = clock.getAsLong();
+        int moves = placed.value().moves();
+        MigrationRecord r = new MigrationRecord(app, here.toString(), to.toString(), true, null, null, null, null, null, null,
+                null, null, Instant.ofEpochMilli(started), 0, 0, null)
+                .because("host-lost", "restarted from scratch on " + to + ": " + noCopy);
+        if (!store.rehome(v, placed.modRevision(), new Records.Placement(app, to.host(), to.platform(), started,
+                next(spec, moves), moves, epoch), r)) {
+            // the placement changed meanwhile (another leader, an undeploy): what was started goes
+            agents.remove(to.host(), app);
+            return;
+        }
+        events.accept(app + ": " + why + "; restarted from scratch on " + to + " (epoch " + epoch + ", "
+                + (started - down.get().sinceMs()) + " ms after its agent was seen gone)");
     }
 
     private MigrationRecord failed(AppRecords.InFlight f, String step, String error) {
@@ -350,11 +434,12 @@ public final class AppReconciler {
         if (ok && !v.where().map(to::equals).orElse(false)) moves++;
         if (!ok && v.where().map(to::equals).orElse(false)) moves--;
         Optional<Records.Placement> placement = keep == null ? Optional.empty() : Optional.of(new Records.Placement(app,
-                keep.host(), keep.platform(), now, next(spec, moves), moves));
+                keep.host(), keep.platform(), now, next(spec, moves), moves,
+                v.placement().map(p -> p.value().epoch()).orElse(0L)));
         // the request it served (made before it began) is served; a later one waits for its own migration
         Optional<AppStore.Versioned<AppRecords.MigrateRequest>> served = v.request()
                 .filter(r -> f.reason().equals("request") && r.value().atMs() <= f.startedMs());
-        store.finish(app, held.modRevision(), v.migrations().size(), record, served, placement);
+        store.finish(v, held.modRevision(), record, served, placement);
         if (keep == null && ended == null)
             ended = new AppRecords.Ended(app, to.host(), to.platform(), null,
                     "lost: neither " + from.host() + " nor " + to.host() + " has it after an interrupted migration", now);

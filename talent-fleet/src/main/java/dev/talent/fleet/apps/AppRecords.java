@@ -13,8 +13,15 @@ public final class AppRecords {
 
     /** What an app may be called: a key segment in etcd, and directory and container names on the hosts. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-    /** The most migrations kept per app (the oldest are not deleted: the app is refused further migrations). */
-    public static final int MAX_RECORDS = 100_000;
+    /**
+     * The migration records kept per app in etcd: the newest {@value}; each older one is folded into the app's
+     * {@link Compacted} counts in the transaction that writes the newest, so an app's keys stay bounded however long
+     * it lives (about {@value} x 1 KiB per app).
+     */
+    public static final int KEEP_RECORDS = 64;
+
+    /** {@code --on-host-loss}: what the leader does with an app whose host is lost and of which no checkpoint exists elsewhere. */
+    public static final String ON_LOSS_LOST = "lost", ON_LOSS_RESTART = "restart";
 
     /**
      * {@code /talent/apps/APP/spec}: the desired state, as {@code talent deploy} wrote it.
@@ -23,13 +30,25 @@ public final class AppRecords {
      * @param everyMinMs  {@code --every MIN}; null: only requested migrations
      * @param migrations  {@code --migrations K}; null: no limit
      * @param undeploy    set by {@code talent undeploy}: the leader removes the app and its keys
+     * @param onHostLoss  {@code deploy --on-host-loss}: {@value #ON_LOSS_LOST} (the default: the app is recorded lost
+     *                    when its host is lost) or {@value #ON_LOSS_RESTART} (started again from scratch elsewhere,
+     *                    its working directory as deployed, when no checkpoint of it exists off that host)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net,
             String ip, List<String> platforms, @JsonProperty("every_min_ms") Long everyMinMs,
             @JsonProperty("every_max_ms") Long everyMaxMs, Integer migrations, @JsonProperty("created_ms") long createdMs,
-            boolean undeploy) {
+            boolean undeploy, @JsonProperty("on_host_loss") String onHostLoss) {
+        /** An app that is recorded lost with its host (the default). */
+        public AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net, String ip,
+                List<String> platforms, Long everyMinMs, Long everyMaxMs, Integer migrations, long createdMs, boolean undeploy) {
+            this(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations, createdMs, undeploy, null);
+        }
+
         public AppRecord {
+            if (onHostLoss == null) onHostLoss = ON_LOSS_LOST;
+            if (!onHostLoss.equals(ON_LOSS_LOST) && !onHostLoss.equals(ON_LOSS_RESTART))
+                throw new IllegalArgumentException("app " + name + ": --on-host-loss is lost or restart, not " + onHostLoss);
             if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("not an app name: " + name);
             binaries = Map.copyOf(binaries);
             args = List.copyOf(args);
@@ -42,14 +61,19 @@ public final class AppRecords {
             if (migrations != null && migrations < 0) throw new IllegalArgumentException("app " + name + ": migrations < 0");
         }
 
-        /** The spec the agents get. */
-        public FleetAgents.AppSpec spec() {
-            return new FleetAgents.AppSpec(name, binaries, args, Optional.ofNullable(workdir), net, Optional.ofNullable(ip));
+        /** The spec the agents get (placement generation 0). */
+        public FleetAgents.AppSpec spec() { return spec(0); }
+
+        /** The spec the agents get, for the placement of generation {@code epoch}. */
+        public FleetAgents.AppSpec spec(long epoch) {
+            return new FleetAgents.AppSpec(name, binaries, args, Optional.ofNullable(workdir), net, Optional.ofNullable(ip), epoch);
         }
+
+        public boolean restartOnHostLoss() { return ON_LOSS_RESTART.equals(onHostLoss); }
 
         public AppRecord undeployed() {
             return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
-                    createdMs, true);
+                    createdMs, true, onHostLoss);
         }
     }
 
@@ -77,6 +101,27 @@ public final class AppRecords {
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Ended(String app, String host, String platform, Integer status, String error, @JsonProperty("at_ms") long atMs) {}
+
+    /**
+     * {@code /talent/migrations/APP/compacted}: the app's migration records no longer kept in etcd (the oldest, beyond
+     * {@link #KEEP_RECORDS}), as counts.
+     *
+     * @param count  records folded in (they were the app's first {@code count}: the next kept one has that number)
+     * @param ok     of them, the successful ones
+     * @param fromMs the first one's time; {@code toMs} the last one's
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Compacted(String app, long count, long ok, @JsonProperty("from_ms") long fromMs, @JsonProperty("to_ms") long toMs) {
+        public Compacted {
+            if (count < 0 || ok < 0 || ok > count) throw new IllegalArgumentException("impossible counts " + ok + "/" + count);
+        }
+
+        /** These counts with {@code r} folded in. */
+        public Compacted plus(dev.talent.migrate.control.MigrationRecord r) {
+            long at = r.at() == null ? toMs : r.at().toEpochMilli();
+            return new Compacted(app, count + 1, ok + (r.ok() ? 1 : 0), count == 0 ? at : fromMs, at);
+        }
+    }
 
     /** {@code host/platform} as records write it. */
     public static FleetAgents.Placement placement(String text) {

@@ -53,8 +53,15 @@ public final class AppStore {
     /** Everything etcd holds about one app. */
     public record AppView(Versioned<AppRecords.AppRecord> spec, Optional<Versioned<Records.Placement>> placement,
             Optional<Versioned<AppRecords.InFlight>> inFlight, Optional<Versioned<AppRecords.MigrateRequest>> request,
-            Optional<AppRecords.Ended> ended, List<MigrationRecord> migrations) {
+            Optional<AppRecords.Ended> ended, List<MigrationRecord> migrations,
+            Optional<Versioned<AppRecords.Compacted>> compacted) {
         public String name() { return spec.value().name(); }
+
+        /** Records folded into counts (no longer in etcd). */
+        public long compactedCount() { return compacted.map(c -> c.value().count()).orElse(0L); }
+
+        /** Every migration record the app has had: those kept and those compacted. */
+        public long total() { return compactedCount() + migrations.size(); }
 
         public Optional<FleetAgents.Placement> where() {
             return placement.map(p -> new FleetAgents.Placement(p.value().host(), p.value().platform()));
@@ -78,14 +85,30 @@ public final class AppStore {
         if (spec.isEmpty()) return Optional.empty();
         List<MigrationRecord> records = new ArrayList<>();
         Optional<Versioned<AppRecords.InFlight>> inFlight = Optional.empty();
+        Optional<Versioned<AppRecords.Compacted>> compacted = Optional.empty();
         for (KeyValue kv : etcd.list(EtcdKeys.migrations(app))) {
-            if (kv.getKey().toString(StandardCharsets.UTF_8).equals(EtcdKeys.inFlight(app)))
+            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            if (key.equals(EtcdKeys.inFlight(app)))
                 inFlight = Optional.of(new Versioned<>(decode(kv, AppRecords.InFlight.class), kv.getModRevision()));
+            else if (key.equals(EtcdKeys.compacted(app)))
+                compacted = Optional.of(new Versioned<>(decode(kv, AppRecords.Compacted.class), kv.getModRevision()));
             else records.add(decode(kv, MigrationRecord.class));
         }
         return Optional.of(new AppView(spec.get(), one(EtcdKeys.placement(app), Records.Placement.class), inFlight,
                 one(EtcdKeys.request(app), AppRecords.MigrateRequest.class),
-                one(EtcdKeys.ended(app), AppRecords.Ended.class).map(Versioned::value), records));
+                one(EtcdKeys.ended(app), AppRecords.Ended.class).map(Versioned::value), records, compacted));
+    }
+
+    /** Whether {@code host}'s agent holds its lease now ({@code /talent/agents/HOST} is there). */
+    public boolean agentAlive(String host) throws FleetException, InterruptedException {
+        String key = EtcdKeys.agent(host);
+        return Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(key), GetOption.builder().withCountOnly(true).build()),
+                "get " + key).getCount() > 0;
+    }
+
+    /** Since when the leader has seen {@code host}'s agent gone; empty: it has not (or the agent is back). */
+    public Optional<Records.HostDown> hostDown(String host) throws FleetException, InterruptedException {
+        return one(EtcdKeys.hostDown(host), Records.HostDown.class).map(Versioned::value);
     }
 
     private <T> Optional<Versioned<T>> one(String key, Class<T> type) throws FleetException, InterruptedException {
@@ -151,13 +174,14 @@ public final class AppStore {
      * A migration is over: its record as {@code seq}, the in-flight record gone, the request it served gone, and the
      * placement rewritten ({@code placement}, e.g. its next scheduled time) when given.
      */
-    public boolean finish(String app, long inFlightRevision, int seq, MigrationRecord record,
+    public boolean finish(AppView v, long inFlightRevision, MigrationRecord record,
             Optional<Versioned<AppRecords.MigrateRequest>> served, Optional<Records.Placement> placement)
             throws FleetException, InterruptedException {
+        String app = v.name();
         String current = EtcdKeys.inFlight(app);
-        String recordKey = EtcdKeys.migration(app, seq);
-        List<Cmp> ifs = new ArrayList<>(List.of(revision(current, inFlightRevision), absent(recordKey)));
-        List<Op> ops = new ArrayList<>(List.of(put(recordKey, record), Op.delete(Etcd.bytes(current), DeleteOption.DEFAULT)));
+        List<Cmp> ifs = new ArrayList<>(List.of(revision(current, inFlightRevision)));
+        List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(current), DeleteOption.DEFAULT)));
+        append(v, record, ifs, ops);
         if (served.isPresent()) {
             // the request is deleted only if it is the one served (a newer one waits for its own migration)
             ifs.add(revision(EtcdKeys.request(app), served.get().modRevision()));
@@ -165,6 +189,59 @@ public final class AppStore {
         }
         placement.ifPresent(p -> ops.add(put(EtcdKeys.placement(app), p)));
         return txn(ifs, ops, "finish migration of " + app);
+    }
+
+    /**
+     * Adds to a transaction the record {@code r} as the app's next ({@link AppView#total()}) and, when that makes more
+     * than {@link AppRecords#KEEP_RECORDS} kept, the deletion of the oldest kept ones folded into the app's
+     * {@link AppRecords.Compacted} counts (compared at the revision read, so two writers cannot count one twice).
+     */
+    static void append(AppView v, MigrationRecord r, List<Cmp> ifs, List<Op> ops) {
+        String app = v.name();
+        String key = EtcdKeys.migration(app, v.total());
+        ifs.add(absent(key));
+        ops.add(put(key, r));
+        int drop = CompactionPlan.drop(v.migrations().size() + 1, AppRecords.KEEP_RECORDS);
+        if (drop == 0) return;
+        AppRecords.Compacted c = v.compacted().map(Versioned::value).orElse(new AppRecords.Compacted(app, 0, 0, 0, 0));
+        long first = v.compactedCount();
+        for (int i = 0; i < drop; i++) {
+            c = c.plus(v.migrations().get(i));
+            ops.add(Op.delete(Etcd.bytes(EtcdKeys.migration(app, first + i)), DeleteOption.DEFAULT));
+        }
+        String ck = EtcdKeys.compacted(app);
+        ifs.add(v.compacted().map(x -> revision(ck, x.modRevision())).orElse(absent(ck)));
+        ops.add(put(ck, c));
+    }
+
+    /**
+     * The leader restarted the app elsewhere after its host was lost: the new placement (a new epoch) and the record
+     * of it, if the placement is still the one seen and no migration is in flight.
+     */
+    public boolean rehome(AppView v, long placementRevision, Records.Placement to, MigrationRecord record)
+            throws FleetException, InterruptedException {
+        String app = v.name();
+        List<Cmp> ifs = new ArrayList<>(List.of(revision(EtcdKeys.placement(app), placementRevision), absent(EtcdKeys.inFlight(app))));
+        List<Op> ops = new ArrayList<>(List.of(put(EtcdKeys.placement(app), to)));
+        append(v, record, ifs, ops);
+        return txn(ifs, ops, "restart " + app + " elsewhere");
+    }
+
+    /** The app's host was lost and it cannot be restarted: it ended ({@code ended} says why), recorded in its history. */
+    public boolean lose(AppView v, long placementRevision, AppRecords.Ended ended, MigrationRecord record)
+            throws FleetException, InterruptedException {
+        String app = v.name();
+        List<Cmp> ifs = new ArrayList<>(List.of(revision(EtcdKeys.placement(app), placementRevision),
+                absent(EtcdKeys.inFlight(app)), absent(EtcdKeys.ended(app))));
+        List<Op> ops = new ArrayList<>(List.of(put(EtcdKeys.ended(app), ended)));
+        append(v, record, ifs, ops);
+        return txn(ifs, ops, "record " + app + " lost");
+    }
+
+    /** Notes that {@code host}'s agent is gone since {@code d.sinceMs()}, unless noted or the agent is back. */
+    public boolean markDown(Records.HostDown d) throws FleetException, InterruptedException {
+        String key = EtcdKeys.hostDown(d.host());
+        return txn(List.of(absent(key), absent(EtcdKeys.agent(d.host()))), List.of(put(key, d)), "note " + d.host() + " down");
     }
 
     /** Rewrites the placement seen at {@code revision} (its schedule). */

@@ -24,8 +24,15 @@ final class AppsMessages {
         static Op of(String op, String app) { return new Op(op, app, "", "", "", 0); }
     }
 
-    /** An app to start (or a destination to prepare): what it runs on each platform. */
-    record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net) {}
+    /**
+     * An app to start (or a destination to prepare): what it runs on each platform; {@code epoch}: the placement's
+     * generation the controller started it at (kept along with the app, see {@code PlacementFence}).
+     */
+    record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch) {
+        Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net) {
+            this(app, platform, binaries, args, workdir, net, 0);
+        }
+    }
 
     record State(String kind, String platform, long since, int status) {}
 

@@ -31,12 +31,21 @@ public interface FleetAgents extends AutoCloseable {
      * @param binaries platform name to the SHA-256 (lower-case hex) of that platform's binary, a blob on the hosts
      * @param workdir  SHA-256 of the working directory's archive ({@link WorkdirArchive}), a blob; empty: none
      * @param ip       the app's address with {@code net}; empty: allocated by the fleet
+     * @param epoch    the placement's generation ({@code Records.Placement#epoch}): the agent keeps it with the app and
+     *                 adopts the app after a restart only while etcd's placement names its host and this epoch
      */
     record AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
-            Optional<String> ip) {
+            Optional<String> ip, long epoch) {
         public AppSpec {
             binaries = Map.copyOf(binaries);
             args = List.copyOf(args);
+            if (epoch < 0) throw new IllegalArgumentException("epoch " + epoch);
+        }
+
+        /** Generation 0: a first placement. */
+        public AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
+                Optional<String> ip) {
+            this(name, binaries, args, workdir, net, ip, 0);
         }
     }
 

@@ -76,7 +76,7 @@ public final class FleetApps {
      * migration's record.
      */
     public MigrationRecord migrate(String app, String host, String platform, Duration timeout) throws FleetException, InterruptedException {
-        int before = require(app).migrations().size();
+        long before = require(app).total();
         if (!store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis())))
             throw new FleetException("no app named " + app + " is deployed");
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -84,7 +84,7 @@ public final class FleetApps {
             Optional<AppStore.AppView> found = store.view(app);
             if (found.isEmpty()) throw new FleetException(app + " was undeployed");
             AppStore.AppView v = found.get();
-            if (v.migrations().size() > before) return v.migrations().get(v.migrations().size() - 1);
+            if (v.total() > before && !v.migrations().isEmpty()) return v.migrations().get(v.migrations().size() - 1);
             if (v.ended().isPresent()) throw new FleetException(app + " ended before it could migrate");
             if (v.request().isEmpty() && v.inFlight().isEmpty()) break;
             if (System.nanoTime() > deadline) throw new FleetException("waited " + timeout.toSeconds() + " s for the migration of " + app + " (is a controller leading?)");

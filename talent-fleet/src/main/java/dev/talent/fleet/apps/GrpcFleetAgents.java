@@ -136,7 +136,7 @@ public final class GrpcFleetAgents implements FleetAgents {
     public void start(Placement at, AppSpec spec) throws FleetException, InterruptedException {
         try {
             agent(at.host()).call(AppsRpc.START, new AppsMessages.Start(spec.name(), at.platform(), spec.binaries(), spec.args(),
-                    spec.workdir().orElse(""), spec.net()));
+                    spec.workdir().orElse(""), spec.net(), spec.epoch()));
         } catch (IOException e) {
             throw fail("cannot start " + spec.name() + " on " + at, e);
         }
@@ -263,7 +263,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
                     throw new MigrationFailedException(Step.PREPARE, to.host() + " lacks the binary of " + app + " for " + to.platform()
                             + " (blob " + sha + "): put it there first");
-                dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net()));
+                dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net(),
+                        spec.epoch()));
             } catch (IOException e) {
                 releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);

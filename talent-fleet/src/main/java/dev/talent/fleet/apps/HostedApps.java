@@ -177,6 +177,31 @@ public final class HostedApps implements AutoCloseable {
         }
     }
 
+    /** Set by the agent: the containers are not killed when this JVM exits ({@link #detach()}). */
+    private volatile boolean keepAtExit;
+    /** Where {@link #resume} asks whether the app still belongs here (the agent's etcd); null: not asked. */
+    private volatile FenceSource fences;
+
+    /** A fresh look at etcd's placements ({@link PlacementFence#load}). */
+    @FunctionalInterface
+    public interface FenceSource {
+        PlacementFence load() throws IOException, InterruptedException;
+    }
+
+    /**
+     * The agent's mode: its apps outlive it. Their containers are not killed when the JVM exits, and {@link #detach()}
+     * (not {@link #close()}) ends it; {@code fences} is asked before an app is resumed.
+     */
+    public void keepAppsAtExit(FenceSource fences) {
+        this.fences = fences;
+        keepAtExit = true;
+        ContainerHost c;
+        synchronized (this) {
+            c = containers;
+        }
+        if (c != null) c.keepContainersAtExit();
+    }
+
     private synchronized ContainerHost containers() throws IOException {
         return containers(true);
     }
@@ -187,6 +212,8 @@ public final class HostedApps implements AutoCloseable {
             try {
                 // the programs' stderr goes to their apps' stderr.log, not to this agent's own stderr
                 containers = ContainerHost.open(dir.resolve("containers"), OutputStream.nullOutputStream());
+                // an agent's containers outlive it: stopped (SIGTERM) or killed, its successor adopts them
+                if (keepAtExit) containers.keepContainersAtExit();
                 if (removeLeftovers) for (ContainerHost.Leftover l : containers.leftovers()) {
                     events.accept("removing container " + l.id() + " (" + l.status() + ") left by an earlier agent");
                     containers.removeLeftover(l.id());
@@ -252,7 +279,7 @@ public final class HostedApps implements AutoCloseable {
         return dir.resolve("apps").resolve(app).resolve(RunningRecord.FILE);
     }
 
-    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover()}). */
+    /** Writes down which container runs the app here, for the agent started after this one (see {@link #recover(PlacementFence)}). */
     private void persist(Hosted h) {
         RunningRecord r;
         synchronized (this) {
@@ -278,7 +305,7 @@ public final class HostedApps implements AutoCloseable {
      * controller to record. Everything else goes: app directories without a valid record (an app being removed, a
      * destination prepared for a migration that agent never finished) and every container that no record names.
      */
-    public void recover() throws IOException, InterruptedException {
+    public void recover(PlacementFence fence) throws IOException, InterruptedException {
         Path appsDir = dir.resolve("apps");
         List<Path> entries;
         try (Stream<Path> list = Files.list(appsDir)) {
@@ -294,7 +321,15 @@ public final class HostedApps implements AutoCloseable {
                     events.accept("removing " + printable(name) + ": no record of a container that runs it (left by an earlier agent)");
                     deleteEntry(e);
                 } else {
-                    recover(r.get(), ch).ifPresent(keep::add);
+                    PlacementFence.Verdict verdict = fence.check(r.get().spec().app(), r.get().spec().epoch());
+                    if (verdict.keep()) {
+                        recover(r.get(), ch).ifPresent(keep::add);
+                    } else {
+                        // its container is not kept: it is killed and removed with the leftovers below
+                        events.accept("stopping the copy of " + printable(name) + " left on " + host + " (container "
+                                + r.get().container() + "): " + verdict.reason());
+                        deleteEntry(e);
+                    }
                 }
             } catch (IOException x) {
                 events.accept("not adopting " + printable(name) + ": " + x.getMessage() + "; removing it");
@@ -554,7 +589,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = app(app);
         synchronized (this) {
             return new AppsMessages.Start(h.name, h.current == null ? "" : h.current.name(), h.spec.binaries(), h.spec.args(),
-                    h.spec.workdir(), h.spec.net());
+                    h.spec.workdir(), h.spec.net(), h.spec.epoch());
         }
     }
 
@@ -658,6 +693,11 @@ public final class HostedApps implements AutoCloseable {
      */
     public void resume(String app, Duration timeout) throws IOException, InterruptedException {
         Hosted h = app(app);
+        FenceSource f = fences;
+        if (f != null) {
+            PlacementFence.Verdict verdict = f.load().check(h.name, h.spec.epoch());
+            if (!verdict.keep()) throw new IOException("not resuming " + app + " on " + host + ": " + verdict.reason());
+        }
         Platform p;
         AppContainer stopped;
         boolean take;
@@ -922,7 +962,27 @@ public final class HostedApps implements AutoCloseable {
         return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    /** Removes every app (the agent stops). */
+    /**
+     * The agent stops (SIGTERM: an upgrade, a restart) and leaves its apps running: their containers, records and
+     * directories stay for the agent started next on this state directory, which adopts them ({@link #recover}); only
+     * the watches of this process end. {@code undeploy} (or {@link #close()}) stops apps, not this.
+     */
+    public void detach() {
+        List<Hosted> all;
+        synchronized (this) {
+            all = new ArrayList<>(apps.values());
+            apps.clear();
+            containers = null;
+        }
+        for (Hosted h : all) {
+            closeQuietly(h.journal);
+            for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+        }
+        events.accept("leaving " + all.size() + " app(s) running for the next agent on " + host);
+        link.close();
+    }
+
+    /** Removes every app (tests; an in-process agent that stops). */
     @Override
     public void close() {
         List<String> names;

@@ -95,6 +95,7 @@ record RunningRecord(AppsMessages.Start spec, String platform, String container,
         if (container == null || !container.matches(expected))
             throw new IOException("the record of " + app + " names a container that is not this host's: '" + HostedApps.printable(String.valueOf(container)) + "'");
         if (since < 0 || since > nowMs + 86_400_000L) throw new IOException("the record of " + app + " has an impossible start time " + since);
+        if (spec.epoch() < 0) throw new IOException("the record of " + app + " has an impossible placement epoch " + spec.epoch());
         if (ended != null && (ended < 0 || ended > 255)) throw new IOException("the record of " + app + " has an impossible exit status " + ended);
     }
 }

@@ -229,8 +229,8 @@ class AppReconcilerIT {
     void aDeposedLeaderCannotWrite() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
         etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
-        assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isFalse();
-        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0))).isTrue();
+        assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isFalse();
+        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isTrue();
     }
 
     private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
@@ -344,5 +344,126 @@ class AppReconcilerIT {
         reconciler(store, "c1").step("svc");
         assertThat(agents.running("svc")).containsExactly(to);
         assertThat(view("svc").where()).contains(to);
+    }
+
+    // ---- a host lost: its agent's lease gone past the grace period ----
+
+    private static final long GRACE = 5_000;
+
+    /** The host's agent lost its lease (etcd deleted its key). */
+    private static void agentGone(String host) throws Exception {
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.agent(host))).get();
+    }
+
+    private AppRecords.AppRecord restartable(String name, String... platforms) {
+        AppRecords.AppRecord a = app(name, null, null, null, platforms);
+        return new AppRecords.AppRecord(a.name(), a.binaries(), a.args(), a.workdir(), a.net(), a.ip(), a.platforms(),
+                a.everyMinMs(), a.everyMaxMs(), a.migrations(), a.createdMs(), false, AppRecords.ON_LOSS_RESTART);
+    }
+
+    @Test
+    void anAppOfALostHostRestartsElsewhereAtANewEpochAfterTheGrace() throws Exception {
+        AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add, GRACE);
+        new AppStore(etcd).create(restartable("svc", "x86_64"));
+        l.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        agentGone(first.host());
+        l.step("svc");
+        assertThat(store.hostDown(first.host())).hasValueSatisfying(d -> assertThat(d.sinceMs()).isEqualTo(clock.get()));
+        clock.addAndGet(GRACE - 1);
+        l.step("svc");
+        assertThat(view("svc").where()).as("within the grace: it waits").contains(first);
+        clock.addAndGet(1);
+        l.step("svc");
+        FleetAgents.Placement now = view("svc").where().orElseThrow();
+        assertThat(now.host()).isNotEqualTo(first.host());
+        assertThat(view("svc").placement().orElseThrow().value().epoch()).isEqualTo(1);
+        assertThat(agents.journal).contains("start svc " + now + " epoch 1");
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("host-lost");
+            assertThat(r.ok()).isTrue();
+            assertThat(r.from()).isEqualTo(first.toString());
+            assertThat(r.to()).isEqualTo(now.toString());
+            assertThat(r.choice()).contains("from scratch").contains("no checkpoint of it exists off " + first.host());
+        });
+        assertThat(view("svc").ended()).isEmpty();
+        // the lost host comes back with its copy: etcd's placement fences it
+        PlacementFence fence = PlacementFence.load(etcd, first.host());
+        assertThat(fence.check("svc", 0).keep()).isFalse();
+        assertThat(PlacementFence.load(etcd, now.host()).check("svc", 1).keep()).isTrue();
+    }
+
+    @Test
+    void anAppOfALostHostIsLostWhenItsSpecDoesNotAllowARestart() throws Exception {
+        AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add, GRACE);
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        l.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        agentGone(first.host());
+        l.step("svc");
+        clock.addAndGet(GRACE);
+        l.step("svc");
+        assertThat(view("svc").ended()).hasValueSatisfying(e -> {
+            assertThat(e.status()).isNull();
+            assertThat(e.error()).startsWith("lost: host " + first.host() + " lost").contains("--on-host-loss restart");
+        });
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.reason()).isEqualTo("host-lost");
+        });
+        assertThat(agents.journal.stream().filter(j -> j.startsWith("start"))).hasSize(1);
+    }
+
+    @Test
+    void anAgentBackWithinTheGraceKeepsItsApps() throws Exception {
+        AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add, GRACE);
+        new AppStore(etcd).create(restartable("svc", "x86_64"));
+        l.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        agentGone(first.host());
+        l.step("svc");
+        // the agent registers again and deletes the mark (as Agent.run does)
+        etcd.put(EtcdKeys.agent(first.host()), new Records.AgentAlive(first.host(), 2, 0), 0);
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(first.host()))).get();
+        clock.addAndGet(GRACE * 3);
+        l.step("svc");
+        assertThat(view("svc").where()).contains(first);
+        assertThat(view("svc").migrations()).isEmpty();
+        assertThat(PlacementFence.load(etcd, first.host()).check("svc", 0).keep()).isTrue();
+    }
+
+    @Test
+    void anUndeployedAppOfAGoneHostIsForgottenAndFenced() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        agentGone(first.host());
+        new AppStore(etcd).undeploy(view("svc").spec());
+        leader.step("svc");
+        assertThat(store.view("svc")).isEmpty();
+        assertThat(PlacementFence.load(etcd, first.host()).check("svc", 0).keep()).isFalse();
+    }
+
+    @Test
+    void onlyTheNewestRecordsStayInEtcdTheOlderAreCounted() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        int n = AppRecords.KEEP_RECORDS + 6;
+        for (int i = 0; i < n; i++) {
+            FleetAgents.Placement at = view("svc").where().orElseThrow();
+            if (i == 3) agents.fault = true;
+            new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", at.host().equals("h1") ? "h2" : "h1", null, clock.incrementAndGet()));
+            leader.step("svc");
+        }
+        AppStore.AppView v = view("svc");
+        assertThat(v.total()).isEqualTo(n);
+        assertThat(v.migrations()).hasSize(AppRecords.KEEP_RECORDS);
+        assertThat(v.compacted()).hasValueSatisfying(c -> {
+            assertThat(c.value().count()).isEqualTo(6);
+            assertThat(c.value().ok()).as("the 4th failed").isEqualTo(5);
+        });
+        assertThat(etcd.list(EtcdKeys.migrations("svc"))).hasSize(AppRecords.KEEP_RECORDS + 1);
+        // the kept ones are the newest, in order: each one starts where the one before ended
+        for (int i = 1; i < v.migrations().size(); i++) assertThat(v.migrations().get(i).from()).isEqualTo(v.migrations().get(i - 1).to());
     }
 }

@@ -58,7 +58,7 @@ final class InMemoryAgents implements FleetAgents {
 
     @Override
     public synchronized void start(Placement at, AppSpec spec) throws FleetException {
-        journal.add("start " + spec.name() + " " + at);
+        journal.add("start " + spec.name() + " " + at + (spec.epoch() == 0 ? "" : " epoch " + spec.epoch()));
         if (refuseStart != null) throw new FleetException(refuseStart);
         host(at.host()).put(spec.name(), new AppState.Running(at.platform(), now));
     }

@@ -1,0 +1,37 @@
+package dev.talent.fleet.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.fleet.Records;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The agent's check before it adopts or resumes a copy of an app left on its host. */
+class PlacementFenceTest {
+    private static Optional<Records.Placement> at(String host, long epoch) {
+        return Optional.of(new Records.Placement("svc", host, "x86_64", 0, null, 0, epoch));
+    }
+
+    @Test
+    void aCopyRunsOnOnlyWherePlacedAtItsEpoch() {
+        assertThat(PlacementFence.decide("h1", "svc", 0, true, at("h1", 0)).keep()).isTrue();
+        assertThat(PlacementFence.decide("h1", "svc", 0, true, at("h2", 1)))
+                .satisfies(v -> assertThat(v.keep()).isFalse()).satisfies(v -> assertThat(v.reason()).contains("h2/x86_64"));
+        assertThat(PlacementFence.decide("h1", "svc", 0, true, at("h1", 2)))
+                .as("rescheduled away and back: the old copy is stale").satisfies(v -> assertThat(v.keep()).isFalse());
+        assertThat(PlacementFence.decide("h1", "svc", 0, false, at("h1", 0)).keep()).as("undeployed").isFalse();
+        assertThat(PlacementFence.decide("h1", "svc", 0, true, Optional.empty()).keep()).as("being placed").isTrue();
+    }
+
+    @Test
+    void aSnapshotAnswersForItsHost() {
+        PlacementFence f = new PlacementFence("h3", Set.of("svc", "db"),
+                Map.of("svc", at("h3", 4).orElseThrow(), "db", new Records.Placement("db", "h1", "aarch64", 0, null, 0, 0)));
+        assertThat(f.check("svc", 4).keep()).isTrue();
+        assertThat(f.check("svc", 3).keep()).isFalse();
+        assertThat(f.check("db", 0).keep()).isFalse();
+        assertThat(f.check("gone", 0).keep()).isFalse();
+    }
+}
