@@ -24,6 +24,38 @@ void tl_buf_str(tl_buf *b, const char *s);
 void tl_buf_strn(tl_buf *b, const char *s, size_t n);
 void tl_buf_free(tl_buf *b);
 
+/* n bytes (1, 2, 4 or 8) of v, big-endian, at d */
+static inline void tl_put_be_n(unsigned char *d, uint64_t v, unsigned n)
+{
+    /* byte by byte, the same on either host byte order (gcc makes a byte swap and one store of it) */
+    switch (n) {
+    case 8:
+        d[0] = (unsigned char)(v >> 56);
+        d[1] = (unsigned char)(v >> 48);
+        d[2] = (unsigned char)(v >> 40);
+        d[3] = (unsigned char)(v >> 32);
+        d[4] = (unsigned char)(v >> 24);
+        d[5] = (unsigned char)(v >> 16);
+        d[6] = (unsigned char)(v >> 8);
+        d[7] = (unsigned char)v;
+        break;
+    case 4:
+        d[0] = (unsigned char)(v >> 24);
+        d[1] = (unsigned char)(v >> 16);
+        d[2] = (unsigned char)(v >> 8);
+        d[3] = (unsigned char)v;
+        break;
+    case 2:
+        d[0] = (unsigned char)(v >> 8);
+        d[1] = (unsigned char)v;
+        break;
+    default:
+        d[0] = (unsigned char)v;
+        break;
+    }
+}
+
+
 /* Bounds-checked big-endian reader over one byte range. On the first overrun it records an error (with
  * the file offset: base + position) and every later read returns 0. */
 typedef struct tl_reader {

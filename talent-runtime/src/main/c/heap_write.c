@@ -442,13 +442,6 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     return 1;
 }
 
-static void put_be(unsigned char *d, uint64_t v, unsigned n)
-{
-    unsigned k;
-    for (k = 0; k < n; k++)
-        d[k] = (unsigned char)(v >> (8 * (n - 1 - k)));
-}
-
 /* How many blocks ahead the write loop fetches. */
 #define PREFETCH 8
 
@@ -534,13 +527,13 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             const char *site = blk->site ? blk->site : "";
             size_t slen = strlen(site);
             unsigned char *d = tl_buf_grow(b, 4 + 4 + slen + 1 + 4 + 8);
-            put_be(d, i, 4);
-            put_be(d + 4, slen, 4);
+            tl_put_be_n(d, i, 4);
+            tl_put_be_n(d + 4, slen, 4);
             memcpy(d + 8, site, slen);
             d += 8 + slen;
             d[0] = blk->elem ? 0 : TL_HEAP_UNTYPED;
-            put_be(d + 1, type_id, 4);
-            put_be(d + 5, count, 8);
+            tl_put_be_n(d + 1, type_id, 4);
+            tl_put_be_n(d + 5, count, 8);
         }
         if (!blk->elem)
             seen[order[i]] |= SEEN_AS_BYTES;

@@ -137,37 +137,6 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
     *end_out = end;
 }
 
-/* n bytes (1, 2, 4 or 8) of v, big-endian, at d */
-static void put_be_n(unsigned char *d, uint64_t v, unsigned n)
-{
-    /* byte by byte, the same on either host byte order (gcc makes a byte swap and one store of it) */
-    switch (n) {
-    case 8:
-        d[0] = (unsigned char)(v >> 56);
-        d[1] = (unsigned char)(v >> 48);
-        d[2] = (unsigned char)(v >> 40);
-        d[3] = (unsigned char)(v >> 32);
-        d[4] = (unsigned char)(v >> 24);
-        d[5] = (unsigned char)(v >> 16);
-        d[6] = (unsigned char)(v >> 8);
-        d[7] = (unsigned char)v;
-        break;
-    case 4:
-        d[0] = (unsigned char)(v >> 24);
-        d[1] = (unsigned char)(v >> 16);
-        d[2] = (unsigned char)(v >> 8);
-        d[3] = (unsigned char)v;
-        break;
-    case 2:
-        d[0] = (unsigned char)(v >> 8);
-        d[1] = (unsigned char)v;
-        break;
-    default:
-        d[0] = (unsigned char)v;
-        break;
-    }
-}
-
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
@@ -208,13 +177,13 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             unsigned char *d = tl_buf_grow(b, 20 + 8 * (size_t)path.len);
             d[0] = TL_PTR_OBJECT;
             d[1] = (unsigned char)o->kind;
-            put_be_n(d + 2, o->a, 4);
-            put_be_n(d + 6, o->b, 4);
-            put_be_n(d + 10, path.len, 2);
+            tl_put_be_n(d + 2, o->a, 4);
+            tl_put_be_n(d + 6, o->b, 4);
+            tl_put_be_n(d + 10, path.len, 2);
             d += 12;
             for (i = 0; i < path.len; i++, d += 8)
-                put_be_n(d, path.idx[i], 8);
-            put_be_n(d, byte_offset, 8);
+                tl_put_be_n(d, path.idx[i], 8);
+            tl_put_be_n(d, byte_offset, 8);
         }
         return;
     }
@@ -468,7 +437,7 @@ static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_
         const flat_member *m = &pl->m[k];
         switch (m->op) {
         case FLAT_INT:
-            put_be_n(tl_buf_grow(b, m->size), tl_load_uint(p + m->off, m->size), m->size);
+            tl_put_be_n(tl_buf_grow(b, m->size), tl_load_uint(p + m->off, m->size), m->size);
             break;
         case FLAT_BOOL:
             tl_buf_u8(b, tl_load_uint(p + m->off, m->size) != 0);
