@@ -3,6 +3,7 @@ package dev.talent.base;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * libc functions called through FFM with errno captured. A handle from {@link #downcall} takes a call-state segment
@@ -41,6 +43,22 @@ public final class Libc {
     public static MethodHandle downcallNoErrno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
                 () -> new IllegalStateException("libc has no " + name)), descriptor, options);
+    }
+
+    /** Creates a FIFO at {@code path} with permission bits {@code mode}: 0, or the errno of the failure. */
+    public static int mkfifo(Path path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) Fifo.MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), mode);
+            return rc == 0 ? 0 : errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mkfifo " + path + ": " + t, t);
+        }
+    }
+
+    /** Made on first use, so that callers that never create a FIFO do not pay for the handle at start-up. */
+    private static final class Fifo {
+        static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     }
 
     /** The errno a call captured into {@code state}. */

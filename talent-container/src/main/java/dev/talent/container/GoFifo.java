@@ -35,7 +35,6 @@ final class GoFifo implements AutoCloseable {
     private static final int EINTR = 4;
     private static final byte[] LINE = (RuntimeContract.GO_MESSAGE + "\n").getBytes(StandardCharsets.US_ASCII);
 
-    private static final MethodHandle MKFIFO = Libc.downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle OPEN = Libc.downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle WRITE = Libc.downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -50,16 +49,8 @@ final class GoFifo implements AutoCloseable {
 
     /** Creates the FIFO (mode 0600) at {@code path}, which must not exist. */
     static void create(Path path) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), 0600);
-            if (rc != 0) throw new NativeCallException("cannot create the go FIFO " + path + ": "
-                    + Libc.describe(Libc.errno(state)), Libc.errno(state));
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int errno = Libc.mkfifo(path, 0600);
+        if (errno != 0) throw new NativeCallException("cannot create the go FIFO " + path + ": " + Libc.describe(errno), errno);
     }
 
     /**

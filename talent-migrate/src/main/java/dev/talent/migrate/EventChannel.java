@@ -41,8 +41,6 @@ final class EventChannel implements AutoCloseable {
     private static final int SAMPLE_CHARS = 60;
 
     /** mkfifo(3) through FFM (errno captured); the JVM is run with --enable-native-access. */
-    private static final MethodHandle MKFIFO = Libc.downcall("mkfifo",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     private final Path fifo;
     private final FileChannel channel;
@@ -84,17 +82,8 @@ final class EventChannel implements AutoCloseable {
             return new EventChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE), true);
         }
         Files.deleteIfExists(fifo);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(fifo.toString()), 0600);
-            if (rc != 0) {
-                throw new IOException("cannot create the event FIFO " + fifo + ": " + Libc.describe(Libc.errno(state)));
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("cannot create the event FIFO " + fifo + ": " + t, t);
-        }
+        int errno = Libc.mkfifo(fifo, 0600);
+        if (errno != 0) throw new IOException("cannot create the event FIFO " + fifo + ": " + Libc.describe(errno));
         return new EventChannel(fifo, FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE), true);
     }
 
