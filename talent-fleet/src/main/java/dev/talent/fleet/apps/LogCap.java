@@ -42,45 +42,24 @@ final class LogCap {
 
     /** The offset of the first byte still kept in {@code log} (its size when nothing is; 0 when nothing was dropped). */
     static long retainedFrom(Path log, long size) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int fd = open(arena, state, log, O_RDONLY);
-            try {
-                long at = (long) LSEEK.invokeExact(state, fd, 0L, SEEK_DATA);
-                if (at >= 0) return Math.min(at, size);
-                int errno = Libc.errno(state);
-                if (errno == ENXIO) return size; // no data at all: all of it was dropped (or the file is empty)
-                throw new IOException("cannot find the data of " + log + ": " + Libc.describe(errno));
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
-                assert ignored >= -1;
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("cannot read " + log + ": " + t, t);
-        }
+        return onFile(log, O_RDONLY, "cannot read ", (state, fd) -> {
+            long at = (long) LSEEK.invokeExact(state, fd, 0L, SEEK_DATA);
+            if (at >= 0) return Math.min(at, size);
+            int errno = Libc.errno(state);
+            if (errno == ENXIO) return size; // no data at all: all of it was dropped (or the file is empty)
+            throw new IOException("cannot find the data of " + log + ": " + Libc.describe(errno));
+        });
     }
 
     /** Drops (a hole) everything of {@code log} before {@code upTo}, rounded down to a block; the size stays. */
     static void dropBefore(Path log, long upTo) throws IOException {
         long len = upTo / BLOCK * BLOCK;
         if (len <= 0) return;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int fd = open(arena, state, log, O_WRONLY);
-            try {
-                int rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0L, len);
-                if (rc != 0) throw new IOException("cannot drop the start of " + log + ": " + Libc.describe(Libc.errno(state)));
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
-                assert ignored >= -1;
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("cannot drop the start of " + log + ": " + t, t);
-        }
+        onFile(log, O_WRONLY, "cannot drop the start of ", (state, fd) -> {
+            int rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0L, len);
+            if (rc != 0) throw new IOException("cannot drop the start of " + log + ": " + Libc.describe(Libc.errno(state)));
+            return null;
+        });
     }
 
     /** Keeps at most {@link #CAP} (a block more at most) of {@code log}; true when something was dropped now. */
@@ -96,9 +75,30 @@ final class LogCap {
         return true;
     }
 
-    private static int open(Arena arena, MemorySegment state, Path log, int mode) throws Throwable {
-        int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(log.toString()), mode | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) throw new IOException("cannot open " + log + ": " + Libc.describe(Libc.errno(state)));
-        return fd;
+    /** A call on an open descriptor of the log; it may throw whatever a downcall throws. */
+    private interface FdCall<T> {
+        T apply(MemorySegment state, int fd) throws Throwable;
+    }
+
+    /**
+     * Opens {@code log} (never through a symbolic link), runs {@code call} on it and closes it; a failure that is not
+     * an IOException, RuntimeException or Error becomes an IOException starting with {@code what}.
+     */
+    private static <T> T onFile(Path log, int mode, String what, FdCall<T> call) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(log.toString()), mode | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0) throw new IOException("cannot open " + log + ": " + Libc.describe(Libc.errno(state)));
+            try {
+                return call.apply(state, fd);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+                assert ignored >= -1;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(what + log + ": " + t, t);
+        }
     }
 }
