@@ -17,7 +17,6 @@ import dev.talent.toolchain.ToolchainProbe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -276,31 +275,9 @@ public final class DemoNetwork {
         /** Connects (tried again for up to 60 s while the server is not there yet) and exchanges line-1. */
         static Client connect(InetSocketAddress to, CompletableFuture<Integer> serverEnded)
                 throws DemoFailedException, InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            IOException last = null;
-            while (System.nanoTime() < deadline && !serverEnded.isDone()) {
-                Socket s = new Socket();
-                try {
-                    s.setTcpNoDelay(true);
-                    s.connect(to, 1000);
-                    s.setSoTimeout(5000);
-                    s.getOutputStream().write("line-1\n".getBytes(StandardCharsets.US_ASCII));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                    String first = in.readLine();
-                    if (!"1 line-1".equals(first)) throw new IOException("first reply '" + first + "'");
-                    s.setSoTimeout(60_000);
-                    return new Client(s, in, first);
-                } catch (IOException e) {
-                    last = e;
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // not connected
-                    }
-                    Thread.sleep(100);
-                }
-            }
-            throw new DemoFailedException("the client cannot reach the server at " + to + (last == null ? "" : ": " + last.getMessage()));
+            return LineServerClient.connect(to, "line-1", 60_000, serverEnded, (s, in, reply, at) -> new Client(s, in, reply),
+                    last -> new DemoFailedException("the client cannot reach the server at " + to
+                            + (last == null ? "" : ": " + last.getMessage())));
         }
 
         void startSending() {

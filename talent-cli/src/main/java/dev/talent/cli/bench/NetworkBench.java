@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.cli.LineServerClient;
 import dev.talent.container.ContainerException;
 import dev.talent.container.Ipv4;
 import dev.talent.container.NetworkConfig;
@@ -14,7 +15,6 @@ import dev.talent.toolchain.Isa;
 import dev.talent.toolchain.Platform;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -215,35 +215,10 @@ final class NetworkBench {
         }
 
         static Peer connect(String address, CompletableFuture<Integer> status) throws BenchFailedException, InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            IOException last = null;
-            while (System.nanoTime() < deadline && !status.isDone()) {
-                Socket s = new Socket();
-                try {
-                    // a connection counts once the server answered on it: one still in its handshake when a
-                    // migration stops the server is not carried (the kernel has not completed it)
-                    s.setTcpNoDelay(true);
-                    s.connect(new InetSocketAddress(address, PORT), 1000);
-                    s.setSoTimeout(5000);
-                    s.getOutputStream().write("req-1\n".getBytes(StandardCharsets.US_ASCII));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                    String first = in.readLine();
-                    long at = System.nanoTime();
-                    if (!"1 req-1".equals(first)) throw new IOException("first reply '" + first + "'");
-                    s.setSoTimeout(0);
-                    return new Peer(s, in, at);
-                } catch (IOException e) {
-                    last = e;
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // not connected
-                    }
-                    Thread.sleep(100);
-                }
-            }
-            throw new BenchFailedException("cannot connect to the server at " + address + ":" + PORT
-                    + (last == null ? "" : ": " + last.getMessage()));
+            return LineServerClient.connect(new InetSocketAddress(address, PORT), "req-1", 0, status,
+                    (s, in, reply, at) -> new Peer(s, in, at),
+                    last -> new BenchFailedException("cannot connect to the server at " + address + ":" + PORT
+                            + (last == null ? "" : ": " + last.getMessage())));
         }
 
         void send() throws IOException, InterruptedException {
