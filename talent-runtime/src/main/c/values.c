@@ -430,8 +430,11 @@ static const flat_plan *flat_plan_of(const talent_type *t)
 }
 
 
-static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_value_ctx *ctx, tl_strtab *strs)
+/* The plan lives in a cache slot that a nested call (enc_ptr) may reuse for another type: it is asked for again
+ * after each one, which costs a compare while the slot is still t's. */
+static void enc_flat(tl_buf *b, const talent_type *t, const unsigned char *p, tl_value_ctx *ctx, tl_strtab *strs)
 {
+    const flat_plan *pl = flat_plan_of(t);
     unsigned k;
     for (k = 0; k < pl->n; k++) {
         const flat_member *m = &pl->m[k];
@@ -452,6 +455,7 @@ static void enc_flat(tl_buf *b, const flat_plan *pl, const unsigned char *p, tl_
             push_field(ctx, m->fd->name);
             enc_ptr(b, v, m->fd->type, ctx, strs);
             ctx->depth--;
+            pl = flat_plan_of(t);
             break;
         }
         }
@@ -520,9 +524,8 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         }
         break;
     case TALENT_K_STRUCT: {
-        const flat_plan *pl = flat_plan_of(t);
-        if (pl->ok) {
-            enc_flat(b, pl, p, ctx, strs);
+        if (flat_plan_of(t)->ok) {
+            enc_flat(b, t, p, ctx, strs);
             break;
         }
     }
@@ -696,8 +699,10 @@ static uint64_t be64_at(const unsigned char *d)
 
 /* 1 when the value at r->pos was skipped and checked by the plan, 0 (r->pos unchanged) when the recursive walk
  * must do it. */
-static int skip_flat(tl_reader *r, const tl_checkpoint *ck, const skip_plan *pl)
+static int skip_flat(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id)
 {
+    /* the plan's cache slot is asked for again after the one nested call (check_target), as in dec_flat_struct */
+    const skip_plan *pl = skip_plan_of(ck, type_id);
     const unsigned char *d = r->data;
     size_t pos = r->pos, len = r->len;
     unsigned k;
@@ -741,6 +746,7 @@ static int skip_flat(tl_reader *r, const tl_checkpoint *ck, const skip_plan *pl)
                 if (HOOK(check_target)(ck, kind, a, b, &path, be64_at(d + pos + 12 + 8 * (size_t)plen), buf,
                                        sizeof buf))
                     return 0;
+                pl = skip_plan_of(ck, type_id);
             }
             pos += 20 + 8 * (size_t)plen;
         }
@@ -870,7 +876,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
     }
     case TALENT_K_STRUCT: {
         const skip_plan *pl = r->failed || depth > TL_MAX_TYPE_DEPTH - 16 ? NULL : skip_plan_of(ck, type_id);
-        if (pl && pl->ok && skip_flat(r, ck, pl))
+        if (pl && pl->ok && skip_flat(r, ck, type_id))
             break;
         for (f = 0; f < ct->nfields && !r->failed; f++)
             skip_member(r, ck, &ct->fields[f], depth);
@@ -1078,9 +1084,13 @@ static const dec_flat *dec_flat_of(const tl_checkpoint *ck, uint32_t type_id, co
     return pl;
 }
 
-static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, const dec_flat *pl, unsigned char *p,
-                            tl_value_ctx *ctx)
+/* The plan lives in a cache slot that a nested call (a member decoded by tl_decode_value, a pointer resolved) may
+ * reuse for another type: it is asked for again after each one, which costs a compare while the slot is still
+ * this type's. */
+static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t,
+                            unsigned char *p, tl_value_ctx *ctx)
 {
+    const dec_flat *pl = dec_flat_of(ck, type_id, t);
     unsigned k;
     for (k = 0; k < pl->n && !r->failed; k++) {
         const dec_member *m = &pl->m[k];
@@ -1110,6 +1120,7 @@ static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, const dec_fla
                                              ctx->allow_fixups ? (void **)(p + m->off) : NULL, ctx);
                     ctx->depth--;
                     memcpy(p + m->off, &v, sizeof v);
+                    pl = dec_flat_of(ck, type_id, t);
                     continue;
                 }
             }
@@ -1126,6 +1137,7 @@ static void dec_flat_struct(tl_reader *r, const tl_checkpoint *ck, const dec_fla
         push_field(ctx, m->fd->name);
         tl_decode_value(r, ck, m->type, m->fd->type, p + m->off, ctx);
         ctx->depth--;
+        pl = dec_flat_of(ck, type_id, t);
     }
 }
 
@@ -1233,9 +1245,8 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
         }
         break;
     case TALENT_K_STRUCT: {
-        const dec_flat *pl = dec_flat_of(ck, type_id, t);
-        if (pl->ok) {
-            dec_flat_struct(r, ck, pl, p, ctx);
+        if (dec_flat_of(ck, type_id, t)->ok) {
+            dec_flat_struct(r, ck, type_id, t, p, ctx);
             break;
         }
     }
