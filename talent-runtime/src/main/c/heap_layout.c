@@ -55,12 +55,31 @@ int tl_layout_compatible(const talent_type *a, const talent_type *b)
     return compatible(a, b, 0);
 }
 
+/* Whether struct t is a common initial sequence of struct s: its members are s's first ones (offsets, bit-fields,
+ * types), as Lua's CommonHeader, spelled out in every object type, makes GCObject of Table, TString and the others.
+ * A pointer of type t * to the start of an s is then a view of s's first members: it is written as a pointer to
+ * the s, whose members are all converted as s's. */
+static int initial_sequence(const talent_type *s, const talent_type *t)
+{
+    size_t i;
+    if (s->kind != TALENT_K_STRUCT || t->kind != TALENT_K_STRUCT || t->nfields == 0 || t->nfields > s->nfields ||
+        t->size > s->size)
+        return 0;
+    for (i = 0; i < t->nfields; i++) {
+        const talent_field *x = &s->fields[i], *y = &t->fields[i];
+        if (x->offset != y->offset || x->bit_width != y->bit_width ||
+            (x->bit_width && strcmp(x->name, y->name) != 0) || !compatible(x->type, y->type, 1))
+            return 0;
+    }
+    return 1;
+}
+
 static int holds(const talent_type *s, size_t off, const talent_type *t, int depth)
 {
     size_t i;
     if (depth > MAX_DEPTH || !s || off >= s->size)
         return 0;
-    if (off == 0 && compatible(s, t, 0))
+    if (off == 0 && (compatible(s, t, 0) || initial_sequence(s, t)))
         return 1;
     switch (s->kind) {
     case TALENT_K_ARRAY: {

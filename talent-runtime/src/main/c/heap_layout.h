@@ -2,7 +2,8 @@
  * heap_layout.h: whether a typed pointer into a heap block agrees with the block's element type (heap_layout.c).
  * A pointer of type T * into a block of S elements is consistent with S when S, at that offset, has a T: S itself,
  * or (recursively, through nested structs, the first member of a union and the elements of arrays) a member of
- * type T or an element of an array of T. Such a pointer is written as (block, path in S's layout) and re-based on
+ * type T or an element of an array of T, or a struct whose first members are T's (T is a common initial sequence of
+ * it: a pointer to the whole struct, viewed through its header type). Such a pointer is written as (block, path in S's layout) and re-based on
  * any ISA; anything else is the same bytes used under two types, which no layout conversion can carry.
  */
 #ifndef TALENT_HEAP_LAYOUT_H

@@ -51,6 +51,29 @@ static const talent_field f_st[] = {
     TALENT_FIELD(struct st, inner, &td_inner),
 };
 static const talent_type td_st = TALENT_STRUCT_TYPE(struct st, "struct st", f_st);
+/* a header spelled out at the start of larger structs (Lua's CommonHeader): a common initial sequence of each */
+struct gco { struct gco *next; unsigned char tt, marked; };
+struct table { struct gco *next; unsigned char tt, marked; unsigned char flags; double vals[2]; };
+struct other { struct gco *next; unsigned char tt; short marked; };
+struct holder { int n; struct table t; };
+static const talent_type td_uchar = TALENT_INT_TYPE(unsigned char, "unsigned char");
+static const talent_type td_gcop = TALENT_PTR_TYPE(struct gco *, "struct gco *", 0);
+static const talent_field f_gco[] = { TALENT_FIELD(struct gco, next, &td_gcop), TALENT_FIELD(struct gco, tt, &td_uchar),
+                                      TALENT_FIELD(struct gco, marked, &td_uchar) };
+static const talent_type td_gco = TALENT_STRUCT_TYPE(struct gco, "struct gco", f_gco);
+static const talent_type td_vals = TALENT_ARRAY_TYPE(double[2], "double[2]", double, &td_double);
+static const talent_field f_table[] = { TALENT_FIELD(struct table, next, &td_gcop),
+                                        TALENT_FIELD(struct table, tt, &td_uchar),
+                                        TALENT_FIELD(struct table, marked, &td_uchar),
+                                        TALENT_FIELD(struct table, flags, &td_uchar),
+                                        TALENT_FIELD(struct table, vals, &td_vals) };
+static const talent_type td_table = TALENT_STRUCT_TYPE(struct table, "struct table", f_table);
+static const talent_field f_other[] = { TALENT_FIELD(struct other, next, &td_gcop),
+                                        TALENT_FIELD(struct other, tt, &td_uchar),
+                                        TALENT_FIELD(struct other, marked, &td_short) };
+static const talent_type td_other = TALENT_STRUCT_TYPE(struct other, "struct other", f_other);
+static const talent_field f_holder[] = { TALENT_FIELD(struct holder, n, &td_int), TALENT_FIELD(struct holder, t, &td_table) };
+static const talent_type td_holder = TALENT_STRUCT_TYPE(struct holder, "struct holder", f_holder);
 
 static int checks, failed;
 
@@ -104,6 +127,14 @@ int main(void)
     expect(tl_layout_block_holds(&td_uint, 64, 8, &td_int), 1, "int * into an unsigned block");
     expect(tl_layout_block_holds(&td_uint, 64, 6, &td_ush), 0, "ush * into an unsigned block (two types, bzip2)");
     expect(tl_layout_block_holds(&td_uint, 64, 6, &td_uint), 0, "unsigned * at a misaligned offset");
+    /* a common initial sequence: the header's members are the first ones of the larger struct */
+    expect(tl_layout_holds(&td_table, 0, &td_gco), 1, "gco * at the start of a table");
+    expect(tl_layout_block_holds(&td_table, 3 * sizeof(struct table), sizeof(struct table), &td_gco), 1,
+           "gco * at block[1] of tables");
+    expect(tl_layout_holds(&td_holder, offsetof(struct holder, t), &td_gco), 1, "gco * at a table member");
+    expect(tl_layout_holds(&td_table, 0, &td_other), 0, "other * at a table (marked: short, not unsigned char)");
+    expect(tl_layout_holds(&td_gco, 0, &td_table), 0, "table * at a gco (the larger one is not a header)");
+    expect(tl_layout_holds(&td_holder, 0, &td_gco), 0, "gco * at an int member");
     if (failed) {
         printf("%d of %d checks failed\n", failed, checks);
         return 1;
