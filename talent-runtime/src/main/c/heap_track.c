@@ -476,10 +476,10 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         h->site = site;
         h->size_lo = (uint32_t)size;
         if (!keep_site)
-            h->size_hi &= ~TL_HDR_WEAK;     /* typed by this call now */
+            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED);     /* typed by this call now */
         return p;
     }
-    weak = keep_site ? (h->size_hi & TL_HDR_WEAK) : 0;    /* an inferred type stays inferred */
+    weak = keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0;    /* an inferred type stays inferred */
     if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB)) {
         void *q = alloc_zeroed(size, site);
         if (!q)

@@ -27,7 +27,11 @@ typedef struct tl_hdr {
  * caller's cast, talent_heap_type_first, or at a checkpoint from the pointers that reference it): every typed pointer
  * into it must agree with that type (heap_layout.c), and a larger type that holds it may replace it (heap_write.c) */
 #define TL_HDR_WEAK 0x20000000u
-#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK)
+/* bit 28: the weak type was guessed at a checkpoint from pointers to the block's start only, and the block holds more
+ * than one element of it: until a pointer to a later element shows it is an array, it may as well be one larger
+ * object that begins with that type (heap_write.c refuses it then) */
+#define TL_HDR_GUESSED 0x10000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;

@@ -186,6 +186,8 @@ static talent_type block_type;      /* the block a tl_heap_object() answer descr
  * written) while untyped; its type was inferred in this pass from a pointer that references it. */
 #define SEEN_AS_BYTES 1u
 #define INFERRED 2u
+#define LATER_ELEMENT 4u            /* a typed pointer into it past its first element: it is an array */
+#define GUESS_LISTED 8u             /* in guessed[] */
 static unsigned char *seen;
 static int retyped;                 /* a block seen as bytes got a type: the checkpoint is encoded again */
 
@@ -201,6 +203,16 @@ static uint32_t nconflicts, capconflicts;
 /* By snapshot index, for blocks typed in this pass from a pointer (INFERRED): that pointer's offset in the block.
  * Allocated at the first such typing of a pass. */
 static size_t *infer_off;
+/* For a few blocks whose type is guessed (TL_HDR_GUESSED): the pointer it was guessed from, for the refusal. */
+#define GUESS_WHY_MAX 64
+static struct guess_why {
+    uint32_t idx;
+    char *what;
+} guess_why[GUESS_WHY_MAX];
+static unsigned nguess_why;
+/* The blocks reached in this pass whose type is guessed (TL_HDR_GUESSED), by snapshot index. */
+static uint32_t *guessed;
+static uint32_t nguessed, capguessed;
 
 static void drop_all_conflicts(void)
 {
@@ -208,6 +220,10 @@ static void drop_all_conflicts(void)
     for (i = 0; i < nconflicts; i++)
         free(conflicts[i].msg);
     nconflicts = 0;
+    for (i = 0; i < nguess_why; i++)
+        free(guess_why[i].what);
+    nguess_why = 0;
+    nguessed = 0;
 }
 
 void tl_heap_checkpoint_begin(void)
@@ -343,10 +359,42 @@ static void drop_conflicts(uint32_t idx)
     }
 }
 
+/* Notes what a pointer of type pt at byte off tells about the element count of a block whose type was guessed: a
+ * pointer past the first element shows an array; else the first such pointer is kept for the refusal. */
+static void note_guess(uint32_t idx, const tl_hdr *h, const talent_type *pt, size_t off, tl_value_ctx *ctx)
+{
+    const talent_type *have = tl_heap_site_elem(h->site);
+    char what[256];
+    size_t len;
+    unsigned i;
+    if (!have || !have->size)
+        return;
+    if (off >= have->size) {
+        seen[idx] |= LATER_ELEMENT;
+        return;
+    }
+    if (nguess_why == GUESS_WHY_MAX)
+        return;
+    for (i = 0; i < nguess_why; i++)
+        if (guess_why[i].idx == idx)
+            return;
+    tl_ctx_describe(ctx, what, sizeof what);
+    len = strlen(what) + strlen(pt->name) + strlen(ctx->decl_pos) + strlen(ctx->where) + 64;
+    guess_why[nguess_why].idx = idx;
+    guess_why[nguess_why].what = tl_xmalloc(len);
+    snprintf(guess_why[nguess_why].what, len, "'%s' (%s, declared at %s, %s)", what, pt->name, ctx->decl_pos,
+             ctx->where);
+    nguess_why++;
+}
+
 static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
 {
     h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
     h->size_hi |= TL_HDR_WEAK;
+    if (tl_hdr_size(h) / pt->size > 1)
+        h->size_hi |= TL_HDR_GUESSED;
+    else
+        h->size_hi &= ~TL_HDR_GUESSED;
     seen[idx] |= INFERRED;
     if (!infer_off)
         infer_off = tl_xcalloc(nsnap ? nsnap : 1, sizeof *infer_off);
@@ -368,8 +416,13 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     char what[256], *msg;
     size_t msglen = 1024;
     if (have) {
-        if (!(h->size_hi & TL_HDR_WEAK) || have == pt || tl_layout_block_holds(have, size, off, pt))
+        if (!(h->size_hi & TL_HDR_WEAK))
             return;
+        if (have == pt || tl_layout_block_holds(have, size, off, pt)) {
+            if (h->size_hi & TL_HDR_GUESSED)
+                note_guess(idx, h, pt, off, ctx);
+            return;
+        }
         if ((seen[idx] & INFERRED) &&
             (pt->kind == TALENT_K_STRUCT || pt->kind == TALENT_K_UNION || pt->kind == TALENT_K_ARRAY) &&
             pt->size > have->size && size >= pt->size && off % pt->size == 0 &&
@@ -378,6 +431,8 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
              * kept from an earlier checkpoint, is not replaced): the pointers met so far are checked against it
              * in the next pass */
             retype(idx, h, pt, off);
+            if (h->size_hi & TL_HDR_GUESSED)
+                note_guess(idx, h, pt, off, ctx);
             drop_conflicts(idx);
             retyped = 1;
             return;
@@ -397,8 +452,44 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     if (size < pt->size || off % pt->size != 0)
         return;     /* not an array of that type: stays bytes */
     retype(idx, h, pt, off);
+    if (h->size_hi & TL_HDR_GUESSED)
+        note_guess(idx, h, pt, off, ctx);
     if (seen[idx] & SEEN_AS_BYTES)
         retyped = 1;
+}
+
+/* At the end of a pass that is not encoded again: a block whose type was guessed from pointers to its start only
+ * and that holds several elements of it is refused (it may be one larger object that begins with that type, whose
+ * other members would be converted as the wrong types); one that a pointer past its first element showed to be an
+ * array is one from now on. */
+static void check_guesses(void)
+{
+    uint32_t i, k;
+    for (i = 0; i < nguessed; i++) {
+        uint32_t idx = guessed[i];
+        tl_hdr *h = snap[idx];
+        const talent_type *have;
+        const char *why = NULL;
+        size_t size;
+        if (!(h->size_hi & TL_HDR_GUESSED))
+            continue;
+        have = tl_heap_site_elem(h->site);
+        size = tl_hdr_size(h);
+        if (!have || !have->size || size / have->size <= 1 || (seen[idx] & LATER_ELEMENT)) {
+            h->size_hi &= ~TL_HDR_GUESSED;
+            continue;
+        }
+        for (k = 0; k < nguess_why; k++)
+            if (guess_why[k].idx == idx)
+                why = guess_why[k].what;
+        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+               "does not see its type) is reached only through pointers to its start of type '%s'%s%s: it may be %lu "
+               "of them or one larger object that begins with one, which talent cannot tell apart, and converting the "
+               "rest as '%s' would change it; name its type with '#pragma talent alloc_type(T)' before the allocation, "
+               "or assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
+               (unsigned long)size, have->name, why ? ", as " : "", why ? why : "",
+               (unsigned long)(size / have->size), have->name);
+    }
 }
 
 int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out)
@@ -417,6 +508,14 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
         const talent_type *pt = typing_pointee(pointee);
         if (pt)
             infer(idx, p, pt, ctx);
+    }
+    if ((snap[idx]->size_hi & TL_HDR_GUESSED) && !(seen[idx] & GUESS_LISTED)) {
+        if (nguessed == capguessed) {
+            capguessed = capguessed ? 2 * capguessed : 64;
+            guessed = tl_xrealloc(guessed, (size_t)capguessed * sizeof *guessed);
+        }
+        guessed[nguessed++] = idx;
+        seen[idx] |= GUESS_LISTED;
     }
     bv = view(idx);
     if (!bv.elem)
@@ -564,6 +663,8 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     uint32_t i;
     if (nconflicts)
         tl_die(TL_EXIT_SOFTWARE, "%s", conflicts[0].msg);
+    if (!retyped)
+        check_guesses();
     s.blocks_written = nmarked;
     s.retyped = retyped;
     s.index_ms = index_ms;

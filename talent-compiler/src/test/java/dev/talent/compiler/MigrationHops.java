@@ -3,6 +3,7 @@ package dev.talent.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.toolchain.Isa;
+import dev.talent.toolchain.RuntimeLibrary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,9 @@ final class MigrationHops {
         try (Stream<Path> s = Files.list(runtime(t))) {
             s.sorted().forEach(p -> cmd.add(p.toString()));
         }
-        cmd.addAll(List.of("-lm", "-o", exe.toString()));
+        // as `talent build` links: the allocator wrapped (blocks allocated where no call was rewritten are tracked)
+        cmd.addAll(RuntimeLibrary.LINK_FLAGS);
+        cmd.addAll(List.of("-o", exe.toString()));
         Run run = run(cmd, Map.of(), null);
         assertThat(run.rc()).as(String.join(" ", cmd) + "\n" + run.err()).isZero();
         assertThat(run.err()).as(t.cc() + " warnings").doesNotContain("warning:");
