@@ -521,13 +521,13 @@ class NetworkMigrationIT {
                 assertThat(refused.exitCode()).withFailMessage(refused::describe).isNotZero();
                 assertThat(refused.stdoutText() + refused.stderrText()).contains("failed at step checkpoint")
                         .contains("still being set up");
-                service.awaitExchanges(20, Duration.ofSeconds(30));
+                awaitExchanges(service, 20, "after the refused stop");
                 for (String hop : hops) {
                     ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
                     assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
                     assertThat(m.stdoutText()).contains(" ok");
                     int before = service.exchanges();
-                    service.awaitExchanges(before + 20, Duration.ofSeconds(30));
+                    awaitExchanges(service, before + 20, "after the move to " + hop);
                 }
                 exchanges = service.end();
                 assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
@@ -559,6 +559,17 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /** As {@link PingService#awaitExchanges}; a failure says what the app and {@code talent run} printed. */
+    private void awaitExchanges(PingService service, int n, String when) throws Exception {
+        try {
+            service.awaitExchanges(n, Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " " + when + " (connections accepted: " + service.connections()
+                    + ")\n--- the app's stdout (talent run's):\n" + EnvApp.read(root.resolve("client.stdout"))
+                    + "\n--- talent run's stderr:\n" + EnvApp.read(root.resolve("client.stderr")), e);
+        }
+    }
+
     /**
      * A listener on the host whose accept queue is full (backlog 1, filled, never accepted): the kernel drops the
      * SYNs of further connects, which stay in progress (SYN_SENT) until they give up. No route or address is
@@ -570,17 +581,19 @@ class NetworkMigrationIT {
 
         FullListener() throws IOException {
             server = new ServerSocket(0, 1, java.net.InetAddress.getByName("0.0.0.0"));
-            for (int i = 0; i < 4; i++) {
+            // a backlog of 1 holds two connections; a connect that then gets no answer within 1.5 s (a lost SYN is
+            // sent again after 1 s) shows the queue is full, not that this machine was slow to answer
+            for (int i = 0; i < 6; i++) {
                 var s = new java.net.Socket();
                 try {
-                    s.connect(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), server.getLocalPort()), 500);
+                    s.connect(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), server.getLocalPort()), 1500);
                     fillers.add(s);
-                } catch (IOException e) {
+                } catch (java.net.SocketTimeoutException e) {
                     s.close();
-                    return;                 // full: this one's SYN was dropped
+                    if (fillers.size() >= 2) return;
                 }
             }
-            throw new IOException("the listener's accept queue never filled");
+            throw new IOException("the listener's accept queue never filled (" + fillers.size() + " connections)");
         }
 
         int port() {
@@ -646,7 +659,7 @@ class NetworkMigrationIT {
                     ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
                     assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
                     int before = service.exchanges();
-                    service.awaitExchanges(before + 20, Duration.ofSeconds(30));
+                    awaitExchanges(service, before + 20, "after the move to " + hop);
                 }
                 exchanges = service.end();
                 assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
