@@ -437,6 +437,10 @@ encode:
         /* a descriptor that cannot be carried: nothing is written, the program goes on from the image */
         snprintf(res->err, sizeof res->err, "%s", tl_files_refusal());
         written = 0;
+    } else if (tl_epoll_refusal()) {
+        /* a second descriptor of an epoll instance: the same */
+        snprintf(res->err, sizeof res->err, "%s", tl_epoll_refusal());
+        written = 0;
     } else if (!tl_precopy_in_child() && tl_files_handoff(res->err, sizeof res->err) != 0) {
         /* talent did not take the connections: they are as they were, the program goes on (never tried in a
          * pre-copy round's child: only a stop hands connections over) */

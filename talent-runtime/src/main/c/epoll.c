@@ -29,7 +29,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -59,6 +61,8 @@ typedef struct inst {
     int cloexec;
     reg *regs;                      /* sorted by fd */
     size_t nregs, cap;
+    int *aliases;                   /* other descriptors of this instance (dup, dup2, dup3, fcntl F_DUPFD) */
+    size_t naliases;
 } inst;
 
 static inst *insts;
@@ -78,11 +82,13 @@ static void hook(void)
     }
 }
 
+static long alias_index(const inst *in, int fd);
+
 static inst *find_inst(int fd)
 {
     size_t i;
     for (i = 0; i < ninsts; i++)
-        if (insts[i].fd == fd)
+        if (insts[i].fd == fd || alias_index(&insts[i], fd) >= 0)
             return &insts[i];
     return NULL;
 }
@@ -127,17 +133,21 @@ static void remove_inst(size_t i)
 {
     nwatches -= insts[i].nregs;
     free(insts[i].regs);
+    free(insts[i].aliases);
     memmove(&insts[i], &insts[i + 1], (ninsts - i - 1) * sizeof *insts);
     ninsts--;
 }
+
+static void drop_descriptor(size_t i, int fd);
 
 static inst *add_inst(int fd, int cloexec)
 {
     inst *in;
     size_t i;
+    /* a number the table still holds was closed behind talent's back */
     for (i = 0; i < ninsts; i++)
-        if (insts[i].fd == fd) {
-            remove_inst(i);
+        if (insts[i].fd == fd || alias_index(&insts[i], fd) >= 0) {
+            drop_descriptor(i, fd);
             break;
         }
     if (ninsts == capinsts) {
@@ -151,6 +161,79 @@ static inst *add_inst(int fd, int cloexec)
     return in;
 }
 
+/* the index of fd among in's other descriptors, or -1 */
+static long alias_index(const inst *in, int fd)
+{
+    size_t j;
+    for (j = 0; j < in->naliases; j++)
+        if (in->aliases[j] == fd)
+            return (long)j;
+    return -1;
+}
+
+/* descriptor fd of instance i is gone: an alias is forgotten; the instance's own number is replaced by its last
+ * alias (the kernel's instance lives on while a descriptor of it does), or the instance goes with its last one */
+static void drop_descriptor(size_t i, int fd)
+{
+    inst *in = &insts[i];
+    long j = alias_index(in, fd);
+    if (j >= 0)
+        in->aliases[j] = in->aliases[--in->naliases];
+    else if (in->naliases > 0)
+        in->fd = in->aliases[--in->naliases];
+    else
+        remove_inst(i);
+}
+
+/* Whether descriptor fd refers to the same kernel instance as in's own descriptor (a copy made with dup, dup2,
+ * dup3 or fcntl F_DUPFD, which talent does not see made): a probe descriptor registered through in->fd is
+ * already there when fd is asked to add it (EEXIST). Nothing of the probe is left behind. */
+static int same_instance(int fd, const inst *in)
+{
+    struct epoll_event ev;
+    int probe, same = 0, saved = errno;
+    if (fd < 0 || fd == in->fd)
+        return fd == in->fd;
+    probe = eventfd(0, EFD_CLOEXEC);
+    if (probe < 0) {
+        errno = saved;
+        return 0;
+    }
+    memset(&ev, 0, sizeof ev);
+    if (epoll_ctl(in->fd, EPOLL_CTL_ADD, probe, &ev) == 0) {
+        if (epoll_ctl(fd, EPOLL_CTL_ADD, probe, &ev) == 0)
+            epoll_ctl(fd, EPOLL_CTL_DEL, probe, &ev);
+        else
+            same = errno == EEXIST;
+        epoll_ctl(in->fd, EPOLL_CTL_DEL, probe, &ev);
+    }
+    close(probe);
+    errno = saved;
+    return same;
+}
+
+static void add_alias(inst *in, int fd)
+{
+    in->aliases = tl_xrealloc(in->aliases, (in->naliases + 1) * sizeof *in->aliases);
+    in->aliases[in->naliases++] = fd;
+}
+
+/* the instance epfd refers to: by its number, or as a copy of an instance talent knows (recorded then) */
+static inst *lookup(int epfd)
+{
+    size_t i;
+    inst *in = find_inst(epfd);
+    if (in || epfd < 0)
+        return in;
+    for (i = 0; i < ninsts; i++)
+        if (same_instance(epfd, &insts[i])) {
+            add_alias(&insts[i], epfd);
+            tl_files_forget(epfd);
+            return &insts[i];
+        }
+    return NULL;
+}
+
 /* the program closed fd: an instance it was goes; so do its registrations (the kernel drops them when the last
  * descriptor of the file goes: a copy made with dup keeps the kernel's, which talent then no longer reports with
  * the program's data; FORMAT.md "EPOL") */
@@ -158,8 +241,8 @@ static void on_close(int fd)
 {
     size_t i;
     for (i = 0; i < ninsts; i++)
-        if (insts[i].fd == fd) {
-            remove_inst(i);
+        if (insts[i].fd == fd || alias_index(&insts[i], fd) >= 0) {
+            drop_descriptor(i, fd);
             break;
         }
     for (i = 0; i < ninsts; i++) {
@@ -211,7 +294,7 @@ static void keep_data(reg *g, const struct epoll_event *ev, int kind)
 
 int talent_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev, int kind)
 {
-    inst *in = find_inst(epfd);
+    inst *in = lookup(epfd);
     struct epoll_event kev;
     long k;
     int r;
@@ -423,7 +506,7 @@ int talent_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int 
 #endif
             return -1;
         }
-        in = find_inst(epfd);
+        in = lookup(epfd);
         pending = in && carried_pending(in);
         r = epoll_pwait(epfd, events, maxevents, pending ? 0 : timeout_ms, (const sigset_t *)sigmask);
         if (r >= 0) {
@@ -484,16 +567,68 @@ static long kernel_watches(int fd, int **out)
     return (long)n;
 }
 
+/* Why the checkpoint being collected is refused (a second descriptor of an instance); "" when none. */
+static char refusal[512];
+
+const char *tl_epoll_refusal(void)
+{
+    return refusal[0] ? refusal : NULL;
+}
+
+/* Every descriptor of the process that is an epoll instance talent knows under another number (made with dup,
+ * dup2, dup3 or fcntl F_DUPFD, also in uninstrumented code) is recorded as an alias of it; aliases that are no
+ * more (closed or reused behind talent's back) are forgotten first. */
+static void find_aliases(void)
+{
+    size_t i, j;
+    DIR *d;
+    struct dirent *de;
+    for (i = 0; i < ninsts; i++)
+        for (j = 0; j < insts[i].naliases;) {
+            if (same_instance(insts[i].aliases[j], &insts[i]))
+                j++;
+            else
+                insts[i].aliases[j] = insts[i].aliases[--insts[i].naliases];
+        }
+    d = opendir("/proc/self/fd");
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        char link[64], target[64];
+        ssize_t n;
+        char *end;
+        long fd = strtol(de->d_name, &end, 10);
+        if (*end || end == de->d_name || fd < 0 || fd > 0x7FFFFFFF || fd == dirfd(d) || find_inst((int)fd))
+            continue;
+        snprintf(link, sizeof link, "/proc/self/fd/%ld", fd);
+        n = readlink(link, target, sizeof target - 1);
+        if (n < 0)
+            continue;
+        target[n] = '\0';
+        if (strcmp(target, "anon_inode:[eventpoll]") != 0)
+            continue;
+        for (i = 0; i < ninsts; i++)
+            if (same_instance((int)fd, &insts[i])) {
+                add_alias(&insts[i], (int)fd);
+                break;
+            }
+    }
+    closedir(d);
+}
+
 uint32_t tl_epoll_collect(void)
 {
     size_t i = 0;
+    refusal[0] = '\0';
     while (i < ninsts) {
         inst *in = &insts[i];
         int *w = NULL;
         long nw;
         size_t k;
         if (fcntl(in->fd, F_GETFD) < 0) {
-            remove_inst(i);         /* closed behind talent's back (uninstrumented code) */
+            /* closed behind talent's back (uninstrumented code): the instance lives on in a copy (looked at
+             * again), or goes */
+            drop_descriptor(i, in->fd);
             continue;
         }
         nw = kernel_watches(in->fd, &w);
@@ -510,6 +645,14 @@ uint32_t tl_epoll_collect(void)
         free(w);
         i++;
     }
+    if (ninsts)
+        find_aliases();
+    for (i = 0; i < ninsts && !refusal[0]; i++)
+        if (insts[i].naliases > 0)
+            snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is a second descriptor of epoll "
+                     "instance %d (made with dup, dup2, dup3 or fcntl F_DUPFD), which talent cannot carry (it carries "
+                     "each epoll instance at one descriptor); close one of the two before the checkpoint",
+                     insts[i].aliases[0], insts[i].fd);
     return (uint32_t)ninsts;
 }
 

@@ -10,6 +10,8 @@
 /* Before a checkpoint is encoded: drops the instances and registrations the kernel no longer has (closed behind
  * talent's back); the number of instances left (0: no EPOL section is written). */
 uint32_t tl_epoll_collect(void);
+/* Why the checkpoint just collected cannot be written (a second descriptor of an epoll instance), or NULL. */
+const char *tl_epoll_refusal(void);
 /* The EPOL payload. Call before the HEAP section is written: a data.ptr may be the only way to a heap block. */
 void tl_epoll_write(tl_buf *b, tl_strtab *strs);
 /* EPOL section parser (checkpoint_read.c), after FILE (a registered descriptor must be one the checkpoint
