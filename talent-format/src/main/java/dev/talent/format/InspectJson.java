@@ -173,6 +173,7 @@ final class InspectJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        epoll(g);
         g.writeObjectFieldStart("pendingWait");
         g.writeBooleanField("interrupted", checkpoint.pendingWait().interrupted());
         g.writeFieldName("remainingNs");
@@ -187,6 +188,51 @@ final class InspectJson {
         for (int id = 0; id < checkpoint.types().size(); id++) type(g, id, checkpoint.type(id));
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** The {@code EPOL} section (docs/FORMAT.md "talent inspect --json"): instances in file order. */
+    private void epoll(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("epoll");
+        for (EventPoll e : checkpoint.epoll()) {
+            g.writeStartObject();
+            g.writeNumberField("fd", e.fd());
+            g.writeObjectFieldStart("flags");
+            g.writeBooleanField("closeOnExec", (e.flags() & RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0);
+            g.writeEndObject();
+            g.writeArrayFieldStart("registrations");
+            for (EventPoll.Registration r : e.registrations()) {
+                g.writeStartObject();
+                g.writeNumberField("fd", r.fd());
+                g.writeNumberField("events", r.events());
+                g.writeArrayFieldStart("eventNames");
+                for (String name : EpollEvents.names(r.events())) g.writeString(name);
+                g.writeEndArray();
+                g.writeBooleanField("disarmed", (r.flags() & RuntimeContract.EPOLL_REG_DISARMED) != 0);
+                g.writeObjectFieldStart("data");
+                switch (r.data()) {
+                    case EventPoll.Int32 x -> {
+                        g.writeStringField("kind", "fd/u32");
+                        g.writeNumberField("value", x.value());
+                    }
+                    case EventPoll.U64 x -> {
+                        g.writeStringField("kind", "u64");
+                        g.writeFieldName("value");
+                        unsigned(g, x.value());
+                    }
+                    case EventPoll.Pointer x -> {
+                        g.writeStringField("kind", "ptr");
+                        g.writeFieldName("value");
+                        if (x.value() instanceof Value.NullPointer) g.writeNull();
+                        else pointer(g, x.value());
+                    }
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private void variable(JsonGenerator g, String name, String declPos, int type, Value value) throws IOException {

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  * as C-like expressions that follow the pointer's path ({@code &grid[3].x}, {@code &frame#1:count},
  * {@code &heap#12[3].next}, {@code "text"+2}, {@code stdout}, {@code NULL}). A heap block shows its id, element type,
  * element count, untyped flag, tail bytes and allocation site. Open files (the {@code FILE} section) are listed last,
- * a {@code FILE *} the program opened is shown as {@code stream#<entry> (<file name>, <mode>)}, and the remaining
- * time of an interrupted sleep is shown in the header.
+ * a {@code FILE *} the program opened is shown as {@code stream#<entry> (<file name>, <mode>)}, then the epoll
+ * instances (the {@code EPOL} section) with their registrations; the remaining time of an interrupted sleep is
+ * shown in the header.
  */
 public final class InspectRenderer {
     private InspectRenderer() {}
@@ -44,15 +45,6 @@ public final class InspectRenderer {
                 ? seconds(wait.remainingNanos()) + " s remaining of an interrupted sleep ("
                         + Long.toUnsignedString(wait.remainingNanos()) + " ns)"
                 : "none");
-        if (!checkpoint.epoll().isEmpty()) {
-            // numbers only: nothing of it is text from the program
-            line(sb, "epoll", checkpoint.epoll().stream().map(e -> "instance " + e.fd() + " watching "
-                    + (e.registrations().isEmpty() ? "nothing" : e.registrations().stream().map(r -> r.fd() + (switch (r.data()) {
-                        case EventPoll.Int32 x -> " (data.fd/u32 " + x.value() + ")";
-                        case EventPoll.U64 x -> " (data.u64 " + Long.toUnsignedString(x.value()) + ")";
-                        case EventPoll.Pointer x -> " (data.ptr)";
-                    })).collect(Collectors.joining(", ")))).collect(Collectors.joining("; ")));
-        }
 
         sb.append("\nframes (outermost first):\n");
         for (int i = 0; i < checkpoint.frames().size(); i++) {
@@ -77,7 +69,34 @@ public final class InspectRenderer {
         List<OpenFile> files = checkpoint.files();
         sb.append("\nopen files:").append(files.isEmpty() ? " none\n" : " " + files.size() + "\n");
         for (int i = 0; i < files.size(); i++) openFile(sb, i, files);
+
+        // only when the file has the optional EPOL section (a program without epoll instances has none)
+        List<EventPoll> epoll = checkpoint.epoll();
+        if (!epoll.isEmpty()) sb.append("\nepoll instances: ").append(epoll.size()).append('\n');
+        for (EventPoll e : epoll) eventPoll(sb, e, values);
         return sb.toString();
+    }
+
+    /**
+     * One {@code EPOL} instance: {@code instance fd <n>[, close-on-exec], <k> registrations}, then one line per
+     * registration: {@code fd <n> <EPOLLIN|EPOLLET...>[, disarmed], data.<member> <value>}. Numbers and pointers
+     * only: nothing of it is text from the program but what a pointer names (escaped by {@link ValueText}).
+     */
+    private static void eventPoll(StringBuilder sb, EventPoll e, ValueText values) {
+        int n = e.registrations().size();
+        sb.append("    instance fd ").append(e.fd());
+        if ((e.flags() & RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0) sb.append(", close-on-exec");
+        sb.append(", ").append(n == 0 ? "no" : Integer.toString(n)).append(n == 1 ? " registration\n" : " registrations\n");
+        for (EventPoll.Registration r : e.registrations()) {
+            sb.append("        fd ").append(r.fd()).append(' ').append(EpollEvents.text(r.events()));
+            if ((r.flags() & RuntimeContract.EPOLL_REG_DISARMED) != 0) sb.append(", disarmed (EPOLLONESHOT fired)");
+            sb.append(", ").append(switch (r.data()) {
+                case EventPoll.Int32 x -> "data.fd/u32 " + x.value();
+                case EventPoll.U64 x -> "data.u64 " + Long.toUnsignedString(x.value())
+                        + " (0x" + Long.toHexString(x.value()) + ")";
+                case EventPoll.Pointer x -> "data.ptr " + values.pointer(x.value());
+            }).append('\n');
+        }
     }
 
     /**

@@ -19,8 +19,7 @@ class EventPollSectionTest {
         assertThat(first.registrations().get(1).events()).isEqualTo(0x8000_0001L);
         assertThat(first.registrations().get(2).flags()).isEqualTo(RuntimeContract.EPOLL_REG_DISARMED);
         assertThat(first.registrations().get(2).data()).isInstanceOf(EventPoll.Pointer.class);
-        assertThat(InspectRenderer.text(c)).contains("instance 20 watching 0 (data.u64 18446744073709551615), 3 (data.fd/u32 3),"
-                + " 6 (data.ptr), 21 (data.fd/u32 21); instance 21 watching nothing");
+        assertThat(InspectRenderer.text(c)).contains("epoll instances: 2\n    instance fd 20, close-on-exec, 4 registrations\n");
         // written again, byte for byte
         assertThat(CheckpointWriter.write(c)).isEqualTo(ForgedCorpus.valid().get("epoll.tck"));
     }
