@@ -70,6 +70,7 @@ static size_t ninsts, capinsts, nwatches;
 static int hooked;
 
 static void on_close(int fd);
+static void on_closing(int fd);
 
 static int holding(void);
 
@@ -77,6 +78,7 @@ static void hook(void)
 {
     if (!hooked) {
         tl_files_close_hook = on_close;
+        tl_files_closing_hook = on_closing;
         tl_site_defer_hook = holding;
         hooked = 1;
     }
@@ -575,14 +577,14 @@ const char *tl_epoll_refusal(void)
     return refusal[0] ? refusal : NULL;
 }
 
+static int scan_descriptors(inst *only);
+
 /* Every descriptor of the process that is an epoll instance talent knows under another number (made with dup,
  * dup2, dup3 or fcntl F_DUPFD, also in uninstrumented code) is recorded as an alias of it; aliases that are no
- * more (closed or reused behind talent's back) are forgotten first. */
-static void find_aliases(void)
+ * more (closed or reused behind talent's back) are forgotten first. Returns what scan_descriptors does. */
+static int find_aliases(void)
 {
     size_t i, j;
-    DIR *d;
-    struct dirent *de;
     for (i = 0; i < ninsts; i++)
         for (j = 0; j < insts[i].naliases;) {
             if (same_instance(insts[i].aliases[j], &insts[i]))
@@ -590,9 +592,33 @@ static void find_aliases(void)
             else
                 insts[i].aliases[j] = insts[i].aliases[--insts[i].naliases];
         }
+    return scan_descriptors(NULL);
+}
+
+/* fd is about to be closed: when it is an instance's own number and talent knows no other descriptor of it, a copy
+ * talent has not seen used yet is looked for while fd still reaches the instance (the instance lives on in it) */
+static void on_closing(int fd)
+{
+    size_t i;
+    for (i = 0; i < ninsts; i++)
+        if (insts[i].fd == fd && insts[i].naliases == 0) {
+            scan_descriptors(&insts[i]);
+            return;
+        }
+}
+
+/* Each epoll descriptor of the process (/proc/self/fd) that the table does not hold is recorded as an alias of
+ * the instance it is a copy of (only of `only` when not NULL); one that is no copy of any is an instance talent
+ * did not see created: the first such number (or -1). */
+static int scan_descriptors(inst *only)
+{
+    size_t i;
+    int unknown = -1;
+    DIR *d;
+    struct dirent *de;
     d = opendir("/proc/self/fd");
     if (!d)
-        return;
+        return -1;
     while ((de = readdir(d)) != NULL) {
         char link[64], target[64];
         ssize_t n;
@@ -608,12 +634,15 @@ static void find_aliases(void)
         if (strcmp(target, "anon_inode:[eventpoll]") != 0)
             continue;
         for (i = 0; i < ninsts; i++)
-            if (same_instance((int)fd, &insts[i])) {
+            if ((!only || only == &insts[i]) && same_instance((int)fd, &insts[i])) {
                 add_alias(&insts[i], (int)fd);
                 break;
             }
+        if (i == ninsts && unknown < 0 && !only)
+            unknown = (int)fd;
     }
     closedir(d);
+    return unknown;
 }
 
 uint32_t tl_epoll_collect(void)
@@ -645,8 +674,13 @@ uint32_t tl_epoll_collect(void)
         free(w);
         i++;
     }
-    if (ninsts)
-        find_aliases();
+    if (ninsts) {
+        int unknown = find_aliases();
+        if (unknown >= 0)
+            snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is an epoll instance talent did not see "
+                     "created (or whose descriptor talent knew was closed where talent did not see it), which talent "
+                     "cannot carry; close it before the checkpoint", unknown);
+    }
     for (i = 0; i < ninsts && !refusal[0]; i++)
         if (insts[i].naliases > 0)
             snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is a second descriptor of epoll "

@@ -219,11 +219,14 @@ int talent_creat(const char *path, unsigned mode, const char *site)
 }
 
 void (*tl_files_close_hook)(int fd);
+void (*tl_files_closing_hook)(int fd);
 
 int talent_close(int fd)
 {
     int r;
     drop(fd);
+    if (tl_files_closing_hook)
+        tl_files_closing_hook(fd);
     r = close(fd);
     if (r == 0 && tl_files_close_hook)
         tl_files_close_hook(fd);
@@ -262,7 +265,10 @@ int talent_dup(int fd)
 
 int talent_dup2(int fd, int to)
 {
-    int r = dup2(fd, to);
+    int r;
+    if (fd != to && tl_files_closing_hook && fcntl(fd, F_GETFD) >= 0)
+        tl_files_closing_hook(to);
+    r = dup2(fd, to);
     if (r >= 0 && fd != to && tl_files_close_hook)
         tl_files_close_hook(to);     /* what was at `to` was closed first */
     if (r >= 0 && fd != to)

@@ -37,5 +37,7 @@ void tl_files_notice(int fd, const char *how);
 void tl_files_forget(int fd);
 /* Called after the program closed fd (close, or dup2 onto it); epoll.c installs it (a higher layer: no call up). */
 extern void (*tl_files_close_hook)(int fd);
+/* Called just before the program closes fd (close, or dup2 onto it), while it is still open; epoll.c installs it. */
+extern void (*tl_files_closing_hook)(int fd);
 
 #endif /* TALENT_FILES_H */
