@@ -120,6 +120,54 @@ class InspectIT {
         assertNoStackTrace(result);
     }
 
+    /**
+     * The EPOL section of a real checkpoint (issue 12): resources/inspect/epollheld.c stopped in epoll_wait, its
+     * instance and both registrations shown in text and in JSON, the data.ptr like any pointer (a heap block).
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void epollInstancesAreShownInTextAndJson() throws IOException {
+        Path dir = Corpus.emptyDir(program, "inspect-epoll");
+        Path source = dir.resolve("epollheld.c");
+        try (var in = InspectIT.class.getResourceAsStream("/inspect/epollheld.c")) {
+            Files.copy(java.util.Objects.requireNonNull(in), source);
+        }
+        ProcessResult built = TalentCli.get().build(dir.resolve("build"), "epollheld", List.of(Isa.X86_64), List.of(source),
+                List.of());
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        Path checkpoints = Files.createDirectories(dir.resolve("ck"));
+        ProcessResult stopped = TalentCli.get().exec(dir, Isa.X86_64, dir.resolve("build/epollheld"), checkpoints, 5L,
+                false, List.of());
+        assertThat(stopped.exitCode()).withFailMessage(stopped::describe).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
+        Path file = MigrationChain.checkpoints(checkpoints).getFirst();
+        assertThat(CheckpointFile.parse(Files.readAllBytes(file)).sections()).extracting(CheckpointFile.Section::tag)
+                .contains("EPOL");
+
+        ProcessResult text = TalentCli.get().inspect(dir, file, false);
+        assertThat(text.exitCode()).withFailMessage(text::describe).isZero();
+        assertThat(text.stdoutText()).containsPattern("\\nepoll instances: 1\\n    instance fd (\\d+), close-on-exec, "
+                        + "2 registrations\\n        fd \\d+ EPOLLIN\\|EPOLLET, data\\.ptr &heap#\\d+\\n        fd \\d+ "
+                        + "EPOLLIN\\|EPOLLRDHUP, data\\.u64 1234605616436508552 \\(0x1122334455667788\\)\\n");
+
+        ProcessResult json = TalentCli.get().inspect(dir, file, true);
+        assertThat(json.exitCode()).withFailMessage(json::describe).isZero();
+        JsonNode doc = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json.stdout());
+        JsonNode instance = doc.get("epoll").get(0);
+        assertThat(doc.get("epoll")).hasSize(1);
+        assertThat(instance.get("flags").get("closeOnExec").asBoolean()).isTrue();
+        JsonNode regs = instance.get("registrations");
+        assertThat(regs).hasSize(2);
+        assertThat(regs.get(0).get("eventNames")).extracting(JsonNode::asText).containsExactly("EPOLLIN", "EPOLLET");
+        assertThat(regs.get(0).get("data").get("kind").asText()).isEqualTo("ptr");
+        assertThat(regs.get(0).get("data").get("value").get("object").asText()).isEqualTo("heap-block");
+        assertThat(regs.get(1).get("events").asLong()).isEqualTo(0x2001);
+        assertThat(regs.get(1).get("data").get("value").asLong()).isEqualTo(0x1122334455667788L);
+        // the registered descriptors are the two sockets the FILE section carries
+        List<Long> files = new ArrayList<>();
+        doc.get("files").forEach(f -> files.add(f.get("fd").asLong()));
+        assertThat(files).contains(regs.get(0).get("fd").asLong(), regs.get(1).get("fd").asLong());
+    }
+
     private static void assertNoStackTrace(ProcessResult result) {
         assertThat(result.stderrText()).as("a user-facing error, not a stack trace")
                 .doesNotContain("Exception in thread").doesNotContainPattern("\\n\\s+at [\\w.$]+\\(");
