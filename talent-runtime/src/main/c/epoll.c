@@ -654,12 +654,16 @@ uint32_t tl_epoll_collect(void)
         int *w = NULL;
         long nw;
         size_t k;
-        if (fcntl(in->fd, F_GETFD) < 0) {
+        int fdfl = fcntl(in->fd, F_GETFD);
+        if (fdfl < 0) {
             /* closed behind talent's back (uninstrumented code): the instance lives on in a copy (looked at
              * again), or goes */
             drop_descriptor(i, in->fd);
             continue;
         }
+        /* close-on-exec as it is now: the program may have changed it (fcntl F_SETFD), or the number is a copy's
+         * that took over when the first descriptor was closed */
+        in->cloexec = (fdfl & FD_CLOEXEC) != 0;
         nw = kernel_watches(in->fd, &w);
         for (k = 0; nw >= 0 && k < in->nregs;) {
             long j;

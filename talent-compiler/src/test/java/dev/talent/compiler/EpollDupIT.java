@@ -85,6 +85,8 @@ class EpollDupIT {
             Checkpoint c = CheckpointDirectory.newestValid(ck).newest().orElseThrow().checkpoint();
             assertThat(c.epoll()).extracting(EventPoll::fd).containsExactly(how.equals("dup") ? 4L : 50L);
             assertThat(c.epoll().getFirst().registrations()).hasSize(2);
+            // the copy's own close-on-exec (F_DUPFD_CLOEXEC), not the closed original's
+            assertThat(c.epoll().getFirst().flags()).as(how).isEqualTo(how.equals("fcntl") ? 1 : 0);
             Run second = run(command(s390x, restarted), Map.of("TALENT_RESTART", "1", "TALENT_CHECKPOINT_DIR",
                     ck.toString()), null);
             assertThat(second.rc()).as(how + " restarted on s390x:\n" + second.err()).isZero();
