@@ -210,6 +210,13 @@ static struct guess_why {
     char *what;
 } guess_why[GUESS_WHY_MAX];
 static unsigned nguess_why;
+/* The first word of an untyped block (written as raw bytes) found to hold the address of a live heap block in this
+ * pass: a pointer in memory of unknown type, which a restore would leave aimed at the old address. */
+static struct {
+    int found;
+    uint32_t idx, target;
+    size_t off;
+} raw_ptr;
 /* The blocks reached in this pass whose type is guessed (TL_HDR_GUESSED), by snapshot index. */
 static uint32_t *guessed;
 static uint32_t nguessed, capguessed;
@@ -224,6 +231,7 @@ static void drop_all_conflicts(void)
         free(guess_why[i].what);
     nguess_why = 0;
     nguessed = 0;
+    raw_ptr.found = 0;
 }
 
 void tl_heap_checkpoint_begin(void)
@@ -577,6 +585,48 @@ static int is_byte_int(const talent_type *t)
     return (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->size == 1;
 }
 
+/* An untyped block is written as raw bytes and never scanned for pointers: notes the first aligned word of it that
+ * holds an address inside a live heap block (refused at the end of the pass unless a typed pointer types the block
+ * meanwhile, which encodes the checkpoint again). A number that happens to look like such an address refuses too. */
+static void scan_raw(uint32_t idx, const unsigned char *p, size_t size)
+{
+    size_t off;
+    if (raw_ptr.found)
+        return;
+    for (off = 0; off + sizeof(uintptr_t) <= size; off += sizeof(uintptr_t)) {
+        uintptr_t v;
+        uint32_t t;
+        memcpy(&v, p + off, sizeof v);
+        if (v < 4096)
+            continue;
+        t = lookup(v);
+        if (t == NONE)
+            t = lookup_interior(v);
+        if (t != NONE) {
+            raw_ptr.found = 1;
+            raw_ptr.idx = idx;
+            raw_ptr.target = t;
+            raw_ptr.off = off;
+            return;
+        }
+    }
+}
+
+static void check_raw_pointers(void)
+{
+    tl_hdr *h, *t;
+    if (!raw_ptr.found)
+        return;
+    h = snap[raw_ptr.idx];
+    t = snap[raw_ptr.target];
+    tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+           "does not see its type, so carried as raw bytes) holds at byte %lu the address of the heap block "
+           "allocated at %s: a pointer inside memory of unknown type cannot be carried (it would still point to the "
+           "old address after a restore); give the block its type with '#pragma talent alloc_type(T)' before the "
+           "allocation, or assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
+           (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
+}
+
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
 {
     size_t count_at = b->len;
@@ -634,8 +684,10 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             tl_put_be_n(d + 1, type_id, 4);
             tl_put_be_n(d + 5, count, 8);
         }
-        if (!blk->elem)
+        if (!blk->elem) {
             seen[order[i]] |= SEEN_AS_BYTES;
+            scan_raw(order[i], p, blk->size);
+        }
         cur_parent = i;
         ctx.heap_block = i;
         if (is_byte_int(et)) {
@@ -663,8 +715,10 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     uint32_t i;
     if (nconflicts)
         tl_die(TL_EXIT_SOFTWARE, "%s", conflicts[0].msg);
-    if (!retyped)
+    if (!retyped) {
         check_guesses();
+        check_raw_pointers();
+    }
     s.blocks_written = nmarked;
     s.retyped = retyped;
     s.index_ms = index_ms;
