@@ -457,8 +457,8 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
         add_conflict(idx, msg);
         return;
     }
-    if (size < pt->size || off % pt->size != 0)
-        return;     /* not an array of that type: stays bytes */
+    if (size < pt->size || off % pt->size != 0 || size % pt->size != 0)
+        return;     /* not an array of that type (a struct with more bytes after it, the struct hack): stays bytes */
     retype(idx, h, pt, off);
     if (h->size_hi & TL_HDR_GUESSED)
         note_guess(idx, h, pt, off, ctx);

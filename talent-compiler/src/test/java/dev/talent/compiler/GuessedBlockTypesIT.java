@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first were converted as pointers and ints, and a restore printed other numbers with exit status 0. That block is
  * now refused with its type and pointer named; an array that a pointer to a later element shows to be one, a block
  * of exactly one element, and the refused program with the allocation assigned to a {@code struct big *} (as the
- * message suggests) migrate as plain gcc's build runs.
+ * message suggests) migrate as plain gcc's build runs. The struct hack is not taken for an array of structs.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class GuessedBlockTypesIT {
@@ -112,5 +112,44 @@ class GuessedBlockTypesIT {
     @Test
     void anArrayThatPointersShowAndASingleElementBlockMigrate() throws Exception {
         MigratesLikeGcc.check(work, "array", ARRAY, 3, 10, 500, 2500);
+    }
+
+    /**
+     * The struct hack: {@code malloc(sizeof(struct s) + 13)}, the string in {@code d} running over the struct's
+     * padding. Typed as {@code struct s} it was written as elements plus a tail, and the padding bytes ("hel" of
+     * "hello world") were lost on any restart. Now untyped: carried as its bytes to the same ISA, refused elsewhere;
+     * with 16 more bytes (a multiple of the struct) the pointer's guess is refused at the checkpoint.
+     */
+    static final String STRUCT_HACK = """
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            struct s { int n; char c; char d[1]; };
+            static struct s *g;
+            int main(void) {
+              g = malloc(sizeof(struct s) + EXTRA);
+              g->n = 7;
+              g->c = 'x';
+              strcpy(g->d, "hello world");
+              long sum = 0;
+              for (int r = 0; r < 2000; r++) { g->n = (g->n * 31 + r) % 1000; sum += g->n + g->d[r % 11]; }
+              printf("%ld %s\\n", sum, g->d);
+              return 0;
+            }
+            """;
+
+    @Test
+    void theStructHackKeepsItsBytesOrIsRefused() throws Exception {
+        MigratesLikeGcc.check(work, "hack", STRUCT_HACK.replace("EXTRA", "13"), 1, 5, 500, 1500);
+        Path src = work.resolve("hack16.c");
+        Files.writeString(src, STRUCT_HACK.replace("EXTRA", "16"));
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-hack16"), "hack16"));
+        Path exe = link(HOPS.getFirst(), r, work.resolve("hack16.x86_64"));
+        Path ck = Files.createDirectories(work.resolve("hack16-ck"));
+        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Run stopped = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "500"), null);
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(70);
+        assertThat(stopped.err()).contains("reached only through pointers to its start of type 'struct s', as 'g'");
     }
 }

@@ -143,26 +143,67 @@ public final class HeapCalls {
             found = infer(call);
         }
         String why;
+        String hint = "put '#pragma talent alloc_type(T)' on the line before the call";
         if (found == null) {
             why = "its element type cannot be inferred (no pointer type it is assigned or cast to, no sizeof in its size)";
         } else {
-            try {
-                if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
-                    return descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+            String hack = pragma == null ? structHack(call, found.type()) : null;
+            if (hack == null) {
+                try {
+                    if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
+                        return descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+                    }
+                } catch (RuntimeException e) {
+                    // not describable: untyped, as below
                 }
-            } catch (RuntimeException e) {
-                // not describable: untyped, as below
+                why = "its element type '" + TypeResolver.spell(found.type()) + "' (from " + found.source()
+                        + ") cannot be described at file scope";
+            } else {
+                why = "it is one '" + TypeResolver.spell(found.type()) + "' whose last member '" + hack + "' runs past "
+                        + "its declared end (a size of sizeof or offsetof plus more bytes: the struct hack), which "
+                        + "talent cannot carry as that type";
+                hint = "allocate the struct and the bytes after it separately to migrate across byte orders (a "
+                        + "pragma naming the struct would make it an array of structs, and lose the bytes)";
             }
-            why = "its element type '" + TypeResolver.spell(found.type()) + "' (from " + found.source()
-                    + ") cannot be described at file scope";
         }
         // realloc keeps the type the block got at its first allocation (runtime), so an unknown type there is normal
         if (!name.equals("realloc")) {
             diags.warning(tu, call, "the block allocated by this " + name + " is untracked bytes: " + why
                     + "; a checkpoint holding it is refused on an ISA with another byte order or pointer width",
-                    "put '#pragma talent alloc_type(T)' on the line before the call");
+                    hint);
         }
         return "0";
+    }
+
+    /**
+     * The name of the last member of struct {@code elem} when it is an array and a size argument of the call adds
+     * bytes to a {@code sizeof} or {@code offsetof} ({@code malloc(sizeof(struct s) + len)}): the block is one struct
+     * whose last array runs on past its declared end, over the struct's trailing padding, not an array of the
+     * struct. Else null.
+     */
+    private String structHack(Node call, CType elem) {
+        CType c;
+        try {
+            c = types.canonical(elem);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(c instanceof CType.Tagged t) || !t.tag().equals("struct")) return null;
+        Node record = types.record(t);
+        if (record == null) return null;
+        Node last = null;
+        for (Node n : record.inner()) if (n.is("FieldDecl")) last = n;
+        if (last == null || !last.qualType().endsWith("]")) return null;
+        for (Node arg : Ast.callArguments(call)) {
+            Node a = Ast.strip(arg);
+            if (!a.is("BinaryOperator") || !a.attr("opcode").equals("+")) continue;
+            boolean[] sized = {false};
+            a.walk(n -> {
+                if (n.is("OffsetOfExpr") || (n.is("UnaryExprOrTypeTraitExpr") && n.attr("name").equals("sizeof"))) sized[0] = true;
+            });
+            if (sized[0]) return last.attr("name");
+        }
+        return null;
     }
 
     /** The inferred element type: from the context of the call, else from a sizeof in its size arguments. */

@@ -100,6 +100,43 @@ class HeapCallsTest {
         return m.group(1);
     }
 
+    /**
+     * {@code malloc(sizeof(struct s) + n)} with a struct ending in an array is one struct whose array runs on past its
+     * end (the struct hack), not an array of structs: typed as the struct, its extra bytes were converted as more
+     * structs and those over the padding lost. It is left untyped, with a warning; an array of such structs is not.
+     */
+    @Test
+    void theStructHackIsLeftUntypedWithAWarning() throws Exception {
+        CProgram program = CProgram.in(dir).file("a.c", """
+                #include <stddef.h>
+                #include <stdlib.h>
+                struct s { int n; char c; char d[1]; };
+                struct t { int n; char d[4]; int last; };
+                int main(void) {
+                  struct s *a = malloc(sizeof(struct s) + 16);
+                  struct s *b = malloc(offsetof(struct s, d) + 9);
+                  struct s *c = malloc(4 * sizeof *c);
+                  struct t *e = malloc(sizeof(struct t) + 8);
+                  free(a); free(b); free(c); free(e);
+                  return 0;
+                }
+                """);
+        CompileResult r = program.compile();
+        String out = Files.readString(r.instrumentedSources().getFirst());
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.WARNING)
+                .extracting(Diagnostic::line).containsExactly(6, 7);
+        assertThat(r.diagnostics()).filteredOn(d -> d.line() == 6).singleElement().satisfies(d -> {
+            assertThat(d.message()).contains("one 'struct s' whose last member 'd' runs past its declared end");
+            assertThat(d.remedy()).contains("separately");
+        });
+        assertThat(lines.get(5)).contains("talent_malloc(sizeof(struct s) + 16, 0, ");
+        assertThat(lines.get(6)).contains("talent_malloc(offsetof(struct s, d) + 9, 0, ");
+        String s = descriptorNamed(out, "TALENT_STRUCT_TYPE(struct s, \"struct s\"");
+        assertThat(lines.get(7)).as("an array of them").contains("talent_malloc(4 * sizeof *c, &" + s + ", ");
+        assertThat(lines.get(8)).as("the last member is not an array").contains("talent_malloc(sizeof(struct t) + 8, &");
+    }
+
     @Test
     void anUninferableAllocationIsAWarningNamingTheSiteAndAPragmaSaysTheType() throws Exception {
         CProgram program = CProgram.in(dir).file("a.c", """
