@@ -135,7 +135,16 @@ final class StartupBenchCommand implements Callable<Integer> {
                 .orElse(talent.toAbsolutePath().getParent().resolve("talent-cli/target/talent.jar"));
         String name = jar.getFileName().toString();
         Path aot = jar.resolveSibling(name.substring(0, name.length() - 4) + ".aot");
-        for (int i = 0; i < 600 && !Files.isRegularFile(aot); i++) Thread.sleep(100);
+        // the launcher uses (and makes) a cache newer than the jar: an older one is being made again in the background
+        for (int i = 0; i < 600 && !newer(aot, jar); i++) Thread.sleep(100);
+    }
+
+    private static boolean newer(Path file, Path than) {
+        try {
+            return Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Wall time of one run in nanoseconds; output discarded; XDG_RUNTIME_DIR is {@code runtime}. */
