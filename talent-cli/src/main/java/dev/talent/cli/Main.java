@@ -62,7 +62,8 @@ public final class Main implements Runnable {
             // talentcc: gcc's command-line conventions, not picocli's
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
-            return (one ? commandLine(out, err, java.util.List.of(first)) : commandLine(out, err)).execute(args);
+            if (one) return commandLine(out, err, java.util.List.of(first)).execute(args);
+            return (namesNoSubcommand(args) ? listingCommandLine(out, err) : commandLine(out, err)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
@@ -73,27 +74,84 @@ public final class Main implements Runnable {
 
     /**
      * The training run of the launcher's ahead-of-time cache (JDK 25 -XX:AOTCacheOutput): the short commands a
-     * user runs many times, on their help and error paths (nothing is written, nothing is started), so that
-     * their classes are in the cache.
+     * user runs many times, on their help and error paths, and {@code exec} as the launcher runs it up to the
+     * launch plan, for every platform, of an empty file in a temporary directory (nothing is started; the
+     * directory is removed), so that their classes and lambdas are in the cache.
      */
     private static int aotTraining() {
         PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-        String[][] lines = {{"--help"}, {"--version"}, {"status", "--help"}, {"exec", "--help"}, {"build", "--help"},
-                {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"}, {"alerts", "--help"},
-                {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
+        String[][] lines = {{"--help"}, {"--version"}, {}, {"nosuch"}, {"status", "--help"}, {"exec", "--help"},
+                {"build", "--help"}, {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"},
+                {"alerts", "--help"}, {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
                 {"status", "--json", "talent-aot-training"}, {"status"}};
         for (String[] line : lines) run(sink, sink, line);
+        java.nio.file.Path dir = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("talent-aot-training");
+            String program = dir.resolve("p").toString();
+            for (dev.talent.toolchain.Platform p : dev.talent.toolchain.Platform.KNOWN) {
+                java.nio.file.Files.createFile(dir.resolve("p." + p.name()));
+                run(sink, sink, "exec", "--launch-plan", dir.resolve("plan").toString(), "--isa", p.name(),
+                        "--checkpoint-dir", dir.resolve("checkpoints").toString(), program, "an-argument");
+            }
+        } catch (java.io.IOException e) {
+            // no temporary directory: the cache is made without exec's launch path
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
         return ExitCodes.OK;
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            // left in the temporary directory
+        }
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         return commandLine(out, err, SUBCOMMANDS.keySet());
     }
 
+    /** Whether no word of the command line is a subcommand's name or alias: parsing then never enters one. */
+    static boolean namesNoSubcommand(String... args) {
+        java.util.Set<String> names = new java.util.HashSet<>(SUBCOMMANDS.keySet());
+        for (Class<?> c : SUBCOMMANDS.values()) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
+        for (String arg : args) if (names.contains(arg)) return false;
+        return true;
+    }
+
+    /**
+     * The command line for a line that names no subcommand ({@code talent --help}, {@code --version}, no
+     * argument, an unknown command): each subcommand is only what talent's usage lists of it (name, aliases,
+     * header, description, hidden), read from its {@code @Command} alone rather than by building its whole model
+     * (options, nested subcommands), which took most of {@code talent --help}'s time (issue 16). The usage and
+     * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
+     */
+    static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
+        java.util.Map<String, Object> listed = new java.util.LinkedHashMap<>();
+        SUBCOMMANDS.forEach((name, type) -> {
+            Command c = type.getAnnotation(Command.class);
+            CommandSpec spec = CommandSpec.create().name(name).aliases(c.aliases());
+            spec.usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+            listed.put(name, spec);
+        });
+        return configure(new CommandLine(new Main()), listed, out, err);
+    }
+
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
-        CommandLine cli = new CommandLine(new Main());
-        for (String name : names) cli.addSubcommand(name, SUBCOMMANDS.get(name));
+        java.util.Map<String, Object> subcommands = new java.util.LinkedHashMap<>();
+        for (String name : names) subcommands.put(name, SUBCOMMANDS.get(name));
+        return configure(new CommandLine(new Main()), subcommands, out, err);
+    }
+
+    private static CommandLine configure(CommandLine cli, java.util.Map<String, Object> subcommands, PrintWriter out,
+            PrintWriter err) {
+        subcommands.forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         // exec passes the program's arguments through untouched: everything after the program is the program's.

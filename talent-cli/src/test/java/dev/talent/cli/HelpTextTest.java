@@ -38,6 +38,32 @@ class HelpTextTest {
         assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
+    /** A line that names no subcommand runs on the listing-only command line: same output, same status. */
+    @Test
+    void theListingCommandLineSaysWhatTheFullOneSays() {
+        String[][] lines = {{"--help"}, {"-h"}, {}, {"--version"}, {"-V"}, {"nosuch"}, {"statsu", "--json"}, {"--nosuch"},
+                {"-h", "-V"}};
+        for (String[] line : lines) {
+            assertThat(Main.namesNoSubcommand(line)).as(String.join(" ", line)).isTrue();
+            assertThat(render(line, true)).as(String.join(" ", line)).isEqualTo(render(line, false));
+        }
+        assertThat(render(new String[] {"--help"}, true)).contains("Commands:", "status", "exec", "undeploy", "help");
+        assertThat(Main.namesNoSubcommand("-V", "status")).isFalse();
+        assertThat(Main.namesNoSubcommand("--help", "help")).isFalse();
+    }
+
+    private static String render(String[] line, boolean listing) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter o = new PrintWriter(out);
+        PrintWriter e = new PrintWriter(err);
+        CommandLine cli = listing ? Main.listingCommandLine(o, e) : Main.commandLine(o, e);
+        int status = cli.execute(line);
+        o.flush();
+        e.flush();
+        return "status " + status + "\nout:\n" + out + "err:\n" + err;
+    }
+
     private static void collect(CommandLine c, List<CommandLine> into) {
         into.add(c);
         for (CommandLine sub : c.getSubcommands().values()) if (!into.contains(sub)) collect(sub, into);

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * the ahead-of-time cache ({@code TALENT_NO_AOT=1}) are measured beside them.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
-        description = "Start-up of ./talent --help, status and exec (until the program runs) vs java -version on the same JDK,"
+        description = "Start-up of ./talent --help, status (no app running) and exec (until the program runs) vs java -version on the same JDK,"
                 + " with and without the AOT cache; medians of R rounds (targets: --help/status <= 150 ms, exec <= 250 ms).")
 final class StartupBenchCommand implements Callable<Integer> {
 
@@ -50,6 +50,11 @@ final class StartupBenchCommand implements Callable<Integer> {
             description = "The talent launcher (default: $TALENT_HOME/talent, which ./talent sets).")
     Path launcher;
 
+    @Option(names = "--against", paramLabel = "FILE",
+            description = "Another talent launcher (e.g. of an older checkout) whose commands run in the same rounds, rows"
+                    + " marked [against]: a before/after comparison under the same load.")
+    Path against;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (runs < 3) throw new ParameterException(spec.commandLine(), "--runs must be at least 3, not " + runs);
@@ -60,6 +65,9 @@ final class StartupBenchCommand implements Callable<Integer> {
         if (talent == null || !Files.isExecutable(talent)) {
             err.println("talent bench startup: no launcher (run it through ./talent, or give --launcher FILE)");
             return ExitCodes.USAGE;
+        }
+        if (against != null && !Files.isExecutable(against)) {
+            throw new ParameterException(spec.commandLine(), "--against " + against + ": not an executable file");
         }
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Path dir = Files.createTempDirectory("talent-bench-startup");
@@ -81,24 +89,35 @@ final class StartupBenchCommand implements Callable<Integer> {
             String program = dir.resolve("build").resolve("nop").toString();
             Map<String, List<String>> commands = new LinkedHashMap<>();
             commands.put("java -version", List.of(javaBin.toString(), "-version"));
-            commands.put("talent --help", List.of(talent.toString(), "--help"));
-            commands.put("talent status", List.of(talent.toString(), "status"));
-            commands.put("talent exec (program returns at once)", List.of(talent.toString(), "exec", "--isa", "x86_64",
-                    "--checkpoint-dir", dir.toString(), program));
+            List<Path> launchers = against == null ? List.of(talent) : List.of(talent, against);
+            for (int i = 0; i < launchers.size(); i++) {
+                Path l = launchers.get(i);
+                String mark = i == 0 ? "" : " [against]";
+                commands.put("talent --help" + mark, List.of(l.toString(), "--help"));
+                // status with an empty control directory of its own (XDG_RUNTIME_DIR): its start-up, not the machine's apps
+                commands.put("talent status (no app running)" + mark, List.of(l.toString(), "status"));
+                commands.put("talent exec (program returns at once)" + mark, List.of(l.toString(), "exec", "--isa", "x86_64",
+                        "--checkpoint-dir", dir.toString(), program));
+            }
             Map<String, long[]> times = new LinkedHashMap<>();
             for (String name : commands.keySet()) {
                 times.put(name, new long[runs]);
                 if (!name.startsWith("java")) times.put(name + ", no AOT cache", new long[runs]);
             }
             // one unmeasured round: the AOT cache is made in the background on first use
-            for (List<String> c : commands.values()) time(c, dir, false);
-            waitForAotCache(talent);
+            Path runtime = Files.createDirectory(dir.resolve("runtime"),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            for (List<String> c : commands.values()) time(c, dir, runtime, false);
+            for (Path l : launchers) waitForAotCache(l);
             for (int r = 0; r < runs; r++) {
                 if (tty) err.println("talent bench: startup round " + (r + 1) + "/" + runs);
                 err.flush();
                 for (Map.Entry<String, List<String>> c : commands.entrySet()) {
-                    times.get(c.getKey())[r] = time(c.getValue(), dir, false);
-                    if (!c.getKey().startsWith("java")) times.get(c.getKey() + ", no AOT cache")[r] = time(c.getValue(), dir, true);
+                    times.get(c.getKey())[r] = time(c.getValue(), dir, runtime, false);
+                    if (!c.getKey().startsWith("java")) {
+                        times.get(c.getKey() + ", no AOT cache")[r] = time(c.getValue(), dir, runtime, true);
+                    }
                 }
             }
             out.print(render(times, runs));
@@ -116,13 +135,23 @@ final class StartupBenchCommand implements Callable<Integer> {
                 .orElse(talent.toAbsolutePath().getParent().resolve("talent-cli/target/talent.jar"));
         String name = jar.getFileName().toString();
         Path aot = jar.resolveSibling(name.substring(0, name.length() - 4) + ".aot");
-        for (int i = 0; i < 600 && !Files.isRegularFile(aot); i++) Thread.sleep(100);
+        // the launcher uses (and makes) a cache newer than the jar: an older one is being made again in the background
+        for (int i = 0; i < 600 && !newer(aot, jar); i++) Thread.sleep(100);
     }
 
-    /** Wall time of one run in nanoseconds; output discarded. */
-    private static long time(List<String> command, Path dir, boolean noAot) throws IOException, InterruptedException {
+    private static boolean newer(Path file, Path than) {
+        try {
+            return Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Wall time of one run in nanoseconds; output discarded; XDG_RUNTIME_DIR is {@code runtime}. */
+    private static long time(List<String> command, Path dir, Path runtime, boolean noAot) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
         if (noAot) pb.environment().put("TALENT_NO_AOT", "1");
         else pb.environment().remove("TALENT_NO_AOT");
         long start = System.nanoTime();
@@ -154,7 +183,7 @@ final class StartupBenchCommand implements Callable<Integer> {
                 double t = e.getKey().startsWith("talent exec") ? TARGET_EXEC_MS : TARGET_HELP_MS;
                 target = String.format(Locale.ROOT, "  target <= %.0f  %s", t, ms <= t ? "ok" : "OVER");
             }
-            lines.add(String.format(Locale.ROOT, "%-50s %8.1f  %5.2fx java -version%s%n", e.getKey(), ms, ms / java, target));
+            lines.add(String.format(Locale.ROOT, "%-62s %8.1f  %5.2fx java -version%s%n", e.getKey(), ms, ms / java, target));
         }
         lines.forEach(sb::append);
         return sb.toString();
