@@ -23,8 +23,10 @@
 
 static const talent_type list_elem = TALENT_PTR_TYPE(void *, "void *", "void");
 static const char list_site[] = "talent:alloca blocks";
-/* the compiler passes "alloca:file.c:line:col" as the site of a block talent_alloca allocates */
+/* the compiler passes "alloca:file.c:line:col" as the site of a block talent_alloca allocates, and
+ * "alloca@<align>:file.c:line:col" for talent_alloca_align (tl_alloca_site_align) */
 static const char block_prefix[] = "alloca:";
+static const char aligned_prefix[] = "alloca@";
 
 typedef struct reg_entry {
     uintptr_t slot;     /* address of the frame variable */
@@ -113,7 +115,28 @@ static reg_entry *entry_of(void **slot)
     return &reg[nreg++];
 }
 
-void *talent_alloca(void **slot, size_t size, const talent_type *elem, const char *site)
+size_t tl_alloca_site_align(const char *pos, size_t len)
+{
+    size_t i = sizeof aligned_prefix - 1, align = 0;
+    if (len < i || strncmp(pos, aligned_prefix, i) != 0)
+        return 0;
+    /* at most 5 digits (4096): no overflow whatever the checkpoint holds */
+    for (; i < len && i < sizeof aligned_prefix + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
+        align = align * 10 + (size_t)(pos[i] - '0');
+    if (i == sizeof aligned_prefix - 1 || i >= len || pos[i] != ':' || align == 0 || (align & (align - 1)) != 0 ||
+            align > TL_HEAP_MAX_ALIGN)
+        return (size_t)-1;
+    return align;
+}
+
+static int is_alloca_block_site(const char *pos)
+{
+    return strncmp(pos, block_prefix, sizeof block_prefix - 1) == 0 ||
+           (strncmp(pos, aligned_prefix, sizeof aligned_prefix - 1) == 0 &&
+            tl_alloca_site_align(pos, strlen(pos)) != (size_t)-1);
+}
+
+static void *alloca_block(void **slot, size_t size, size_t align, const talent_type *elem, const char *site)
 {
     void **list = *slot, *p;
     size_t n = 0, cap = 0;
@@ -132,7 +155,7 @@ void *talent_alloca(void **slot, size_t size, const talent_type *elem, const cha
             n++;
     }
     e = entry_of(slot);
-    p = talent_malloc(size, elem, site);
+    p = align ? tl_heap_alloc_aligned(align, size, tl_heap_site(site, elem)) : talent_malloc(size, elem, site);
     if (!p)
         tl_die(TL_EXIT_SOFTWARE, "out of memory in alloca at %s (%lu bytes)", site ? site : "?", (unsigned long)size);
     if (n + 1 >= cap) {
@@ -148,6 +171,21 @@ void *talent_alloca(void **slot, size_t size, const talent_type *elem, const cha
     *slot = list;
     e->list = list;
     return p;
+}
+
+void *talent_alloca(void **slot, size_t size, const talent_type *elem, const char *site)
+{
+    return alloca_block(slot, size, 0, elem, site);
+}
+
+void *talent_alloca_align(void **slot, size_t size, size_t align, const talent_type *elem, const char *site)
+{
+    /* the compiler passes a literal it checked; a site whose alignment differs would restore differently */
+    if (align == 0 || (align & (align - 1)) != 0 || align > TL_HEAP_MAX_ALIGN || !site ||
+            tl_alloca_site_align(site, strlen(site)) != align)
+        tl_die(TL_EXIT_SOFTWARE, "alloca at %s: alignment %lu bytes is not a power of two up to %d bytes, or not the "
+               "one its position names", site ? site : "?", (unsigned long)align, TL_HEAP_MAX_ALIGN);
+    return alloca_block(slot, size, align, elem, site);
 }
 
 void talent_alloca_release(void **slot)
@@ -214,7 +252,7 @@ void tl_alloca_check_restored(void)
                 tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: a list of alloca blocks names memory that is not "
                        "the start of a heap block");
             b = (tl_hdr *)e - 1;
-            if (strncmp(tl_heap_site_pos(b->site), block_prefix, sizeof block_prefix - 1) != 0)
+            if (!is_alloca_block_site(tl_heap_site_pos(b->site)))
                 tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: a list of alloca blocks names the heap block "
                        "allocated at %s, which alloca did not allocate", tl_heap_site_pos(b->site));
             if (nentries == cap) {

@@ -17,4 +17,9 @@ void tl_alloca_forget(void);
  * when they next use them (a list block of their own, no other frame's). */
 void tl_alloca_check_restored(void);
 
+/* The alignment in bytes that the position of an aligned alloca's block names ("alloca@<align>:file.c:line:col"),
+ * 0 for any other position, (size_t)-1 for an "alloca@" position whose alignment is not a power of two from 1 to
+ * TL_HEAP_MAX_ALIGN (hostile input: pos is read from a checkpoint; len bytes, not necessarily terminated). */
+size_t tl_alloca_site_align(const char *pos, size_t len);
+
 #endif /* TALENT_FRAME_ALLOCA_H */

@@ -203,7 +203,7 @@ void tl_heap_restore(tl_checkpoint *ck)
         const char *pos = (const char *)ck->heap_payload + blk->pos_off;
         const talent_type *desc;
         const char *site = intern_site(pos, blk->pos_len);
-        size_t esz, size;
+        size_t esz, size, align;
         int weak = 0;
         if (blk->flags & TL_HEAP_UNTYPED) {
             if (!same_layout)
@@ -248,7 +248,13 @@ void tl_heap_restore(tl_checkpoint *ck)
             tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: %llu elements of %lu bytes do not "
                    "fit in this platform's address space", site, (unsigned long long)blk->count, (unsigned long)esz);
         size = (size_t)blk->count * esz + blk->tail_len;
-        blk->addr = tl_heap_alloc(size, tl_heap_site(site, desc));
+        /* an aligned alloca's block: its position names its alignment (hostile: a power of two, bounded) */
+        align = tl_alloca_site_align(pos, blk->pos_len);
+        if (align == (size_t)-1)
+            tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names an alignment "
+                   "that is not a power of two from 1 to %d bytes", site, TL_HEAP_MAX_ALIGN);
+        blk->addr = align ? tl_heap_alloc_aligned(align, size, tl_heap_site(site, desc))
+                          : tl_heap_alloc(size, tl_heap_site(site, desc));
         if (!blk->addr)
             tl_die(TL_EXIT_SOFTWARE, "out of memory restoring the heap block allocated at %s (%lu bytes)", site,
                    (unsigned long)size);

@@ -434,6 +434,11 @@ static void *alloc_aligned(size_t align, size_t size, uint32_t site)
     return track((tl_hdr *)user - 1, size, site, TL_HDR_ALIGNED);
 }
 
+void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site)
+{
+    return alloc_aligned(align, size, site);
+}
+
 static void free_block(void *p)
 {
     tl_hdr *h;

@@ -62,6 +62,10 @@ const talent_type *tl_heap_site_elem(uint32_t site);
 
 /* A new tracked, zero-filled block (restore); NULL when out of memory. */
 void *tl_heap_alloc(size_t size, uint32_t site);
+/* The same, its start aligned to align bytes (a power of two; at most TL_HEAP_MAX_ALIGN is asked by the runtime):
+ * aligned allocas (frame_alloca.c) and their restore (heap_restore.c). */
+void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site);
+#define TL_HEAP_MAX_ALIGN 4096
 
 /* Memory of the runtime itself: never tracked (tl_xmalloc & co. use these). */
 void *tl_raw_malloc(size_t n);

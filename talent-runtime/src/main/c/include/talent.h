@@ -271,6 +271,11 @@ char *talent_strndup(const char *s, size_t n, const char *site);
  * every block allocated through it when the function returns. The block is a tracked heap block (elem and site
  * as for talent_malloc), saved and restored like one; the frame variable points to the frame's list of blocks. */
 void *talent_alloca(void **list, size_t size, const talent_type *elem, const char *site);
+/* __builtin_alloca_with_align(size, bits) and __builtin_alloca_with_align_and_max(size, bits, max) become
+ * talent_alloca_align(&__talent_al, size, bits / 8, elem, site): the same block, its start aligned to align bytes (a
+ * power of two, at most 4096; exits 70 otherwise). site is "alloca@<align>:file.c:line:col": a checkpoint carries the
+ * alignment with the block's position, and a restore on any ISA allocates the block aligned so. */
+void *talent_alloca_align(void **list, size_t size, size_t align, const talent_type *elem, const char *site);
 void talent_alloca_release(void **list);
 
 /* ---------------------------------------------------------------- open files (issue 4) */

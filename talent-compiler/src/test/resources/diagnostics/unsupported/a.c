@@ -12,7 +12,7 @@ int main(int argc, char **argv) {
   // BUG: Diagnostic contains: inline assembly cannot be checkpointed portably
   __asm__ volatile("" ::: "memory");
   // BUG: Diagnostic contains: alloca in 'main', a function that may checkpoint, in a form talent does not rewrite
-  char *p = __builtin_alloca_with_align(16, 64);
+  char *p = __builtin_alloca_with_align(16, 65536); /* above 4096 bytes */
   int vla[1];
   // BUG: Diagnostic contains: computed goto (&&label / goto *p) is not supported
   static void *where = &&out;

@@ -69,7 +69,7 @@ class MacroExpansionTest {
     void aRefusalInsideAMacroNamesTheLineWhereTheMacroIsUsed() {
         List<Diagnostic> d = CProgram.in(dir).file("m.c", """
                 #include <alloca.h>
-                #define BUF(n) char *buf = __builtin_alloca_with_align(n, 64)
+                #define BUF(n) char *buf = __builtin_alloca_with_align(n, 65536)
 
                 static int work(int n) {
                   for (int i = 0; i < n; i++) {

@@ -38,11 +38,14 @@ public final class Rejections {
                     } else if (ALLOCA.contains(callee) && f.chain) {
                         diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint, in a form talent does not"
                                         + " rewrite into a tracked block ('" + callee + "'"
-                                        + (callee.equals("__builtin_alloca_with_align") ? "" : ", not written as alloca(...) in the"
-                                        + " function's text: inside the arguments of a library macro")
+                                        + (callee.startsWith("__builtin_alloca_with_align")
+                                        ? ", not written by its name in the function's text with an alignment written with"
+                                                + " integer literals (not sizeof or _Alignof, which differ between ISAs) from 8 bits to "
+                                                + AllocaCalls.MAX_ALIGN + " bytes"
+                                        : ", not written as alloca(...) in the function's text: inside the arguments of a library macro")
                                         + "): the block would live in the machine stack frame, which a restart rebuilds"
                                         + " without it, and a pointer into it would point nowhere talent knows",
-                                "write the call as alloca(size) directly in the function, or use malloc/free");
+                                "write the call as alloca(size) or __builtin_alloca_with_align(size, bits) directly in the function, or use malloc/free");
                     }
                 }
                 // variable-length arrays: VariableLengthArrays, once the resume points are known

@@ -32,6 +32,11 @@ import java.util.Set;
 public final class HeapCalls {
     /** Prefix of the position a talent_alloca call passes (frame_alloca.c checks it in restored lists). */
     public static final String ALLOCA_SITE = "alloca:";
+    /**
+     * The position prefix of a block of an aligned alloca, followed by the alignment in bytes and ':': the checkpoint
+     * carries the alignment with the block's position, and a restore on any ISA allocates the block aligned so.
+     */
+    public static final String ALIGNED_ALLOCA_SITE = "alloca@";
     private static final Set<String> HANDLED = Set.of("malloc", "calloc", "realloc", "free", "strdup", "strndup");
 
     private final TranslationUnit tu;
@@ -82,7 +87,7 @@ public final class HeapCalls {
         f.body.walk(n -> {
             if (!n.is("CallExpr")) return;
             String name = Ast.directCallee(n);
-            if (AllocaCalls.CALL.equals(name)) {
+            if (AllocaCalls.CALL.equals(name) || AllocaCalls.ALIGN_CALL.equals(name)) {
                 alloca(n);
                 return;
             }
@@ -108,13 +113,20 @@ public final class HeapCalls {
         });
     }
 
-    /** A call AllocaCalls wrote: named talent_alloca, with the element type inferred as for malloc and the position. */
+    /**
+     * A call AllocaCalls wrote: named talent_alloca (talent_alloca_align for an aligned one, whose last argument is
+     * the alignment in bytes), with the element type inferred as for malloc and the position.
+     */
     private void alloca(Node call) {
         Node callee = Ast.strip(call.child(0));
-        plan.replace(callee.begin().offset(), callee.begin().endOffset(), "talent_alloca");
+        boolean aligned = AllocaCalls.ALIGN_CALL.equals(Ast.directCallee(call));
+        plan.replace(callee.begin().offset(), callee.begin().endOffset(), aligned ? "talent_alloca_align" : "talent_alloca");
         String elem = elementDescriptor(call, "alloca");
-        // the runtime tells alloca's blocks from others by this prefix when it checks a restored frame's list
-        String pos = ALLOCA_SITE + tu.pos(call.begin());
+        // the runtime tells alloca's blocks from others by this prefix when it checks a restored frame's list; an
+        // aligned block's position carries its alignment (alloca@32:m.c:6:15), read back (and checked) on restore
+        String pos = aligned
+                ? ALIGNED_ALLOCA_SITE + Ast.strip(call.child(call.inner().size() - 1)).attr("value") + ":" + tu.pos(call.begin())
+                : ALLOCA_SITE + tu.pos(call.begin());
         if (!elem.equals("0")) sites.putIfAbsent(pos, elem);
         plan.insert(call.end().offset(), ", " + elem + ", " + TypeDescriptors.cString(pos));
     }
