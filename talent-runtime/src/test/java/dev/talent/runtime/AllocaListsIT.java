@@ -90,13 +90,21 @@ class AllocaListsIT {
     }
 
     @Test
+    void alignedBlocksAreAlignedAcceptedAndTheirPositionsAlignmentIsParsedAsHostileInput() throws Exception {
+        Result r = run("aligned");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("ok\n");
+    }
+
+    @Test
     void eachForgedListIsRefusedWithExit65() throws Exception {
         Map<String, String> cases = Map.of(
                 "duplicate", "one alloca block is in two lists, or twice in one",
                 "interior", "names memory that is not the start of a heap block",
                 "foreign", "names the heap block allocated at m.c:5:9, which alloca did not allocate",
                 "shared", "two frames share one list of alloca blocks",
-                "notalist", "does not point to such a list");
+                "notalist", "does not point to such a list",
+                "badalign", "names the heap block allocated at alloca@48:m.c:3:9, which alloca did not allocate");
         for (var c : cases.entrySet()) {
             Result r = run(c.getKey());
             assertThat(r.rc()).as(c.getKey() + ": " + r.err()).isEqualTo(65);
