@@ -82,5 +82,39 @@ class AlignedAllocaMigrationIT {
             }
             assertThat(out.toString()).as("chain %s\n%s", chain, log).isEqualTo(expected);
         }
+
+        // the alignment comes from the checkpoint (with the block's position): a forged one is refused, not used
+        for (String forged : List.of("alloca@48:", "alloca@00:")) {
+            Path checkpoints = fresh("forged-" + forged.substring(7, 9));
+            ProcessResult stopped = talent.exec(work, Isa.X86_64, base, checkpoints, 200L, false, List.of());
+            assertThat(stopped.exitCode()).withFailMessage(stopped::describe).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
+            Path file;
+            try (var files = Files.list(checkpoints)) {
+                file = files.filter(f -> f.toString().endsWith(".tck")).findFirst().orElseThrow();
+            }
+            Files.write(file, forge(Files.readAllBytes(file), forged));
+            ProcessResult r = talent.exec(work, Isa.S390X, base, checkpoints, null, true, List.of());
+            assertThat(r.exitCode()).withFailMessage(r::describe).isEqualTo(65);
+            assertThat(r.stderrText()).contains("the checkpoint is not valid: the heap block allocated at " + forged
+                    + "aligned.c:33:17 names an alignment that is not a power of two from 1 to 4096 bytes");
+        }
+    }
+
+    /** The file with the position of w's block (alloca@64:aligned.c:33:17) naming another alignment, CRC resealed. */
+    private static byte[] forge(byte[] file, String prefix) {
+        CheckpointFile.Section heap = CheckpointFile.parse(file).section("HEAP");
+        byte[] from = "alloca@64:aligned.c:33:".getBytes(StandardCharsets.US_ASCII);
+        byte[] to = (prefix + "aligned.c:33:").getBytes(StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = heap.payloadOffset(); at < 0 && i + from.length <= heap.payloadOffset() + heap.length(); i++) {
+            if (java.util.Arrays.equals(file, i, i + from.length, from, 0, from.length)) at = i;
+        }
+        assertThat(at).as("w's block position in the HEAP section").isNotNegative();
+        byte[] out = file.clone();
+        System.arraycopy(to, 0, out, at, to.length);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(out, heap.offset(), 12 + heap.length());
+        java.nio.ByteBuffer.wrap(out).putInt(heap.payloadOffset() + heap.length(), (int) crc.getValue());
+        return out;
     }
 }
