@@ -489,7 +489,7 @@ final class Syscalls implements AutoCloseable {
                 while (dirents.get(JAVA_BYTE, nameEnd) != 0) nameEnd++;
                 byte[] name = dirents.asSlice(nameStart, nameEnd - nameStart).toArray(JAVA_BYTE);
                 at += recordLength;
-                if (name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.') continue;
+                if ((name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.')) continue;
                 names.add(name);
                 if (names.size() > atMost) return names;
             }
