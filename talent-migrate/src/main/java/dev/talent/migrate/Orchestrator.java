@@ -789,7 +789,7 @@ public final class Orchestrator implements ControlHandler {
 
     private void watchExit(LocalContainer c, Host host) {
         // not kept: the action cannot fail (EventChannel.post drops a line to make room; the command deque is unbounded)
-        var unused = c.onExit().thenAccept(status -> {
+        var _ = c.onExit().thenAccept(status -> {
             host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime()));
             commands.add(new Exited(c, status));
         });
