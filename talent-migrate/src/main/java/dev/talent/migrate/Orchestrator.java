@@ -777,7 +777,8 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
-        String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
+        containerSerial++;
+        String id = request.name() + "-" + host.platform.name() + "-" + containerSerial;
         ContainerSpec spec = LocalApp.spec(id, host, request.binaryFor(host.platform), request.args(), restart, fault,
                 precopyRounds > 0);
         if (request.network().isPresent()) {
