@@ -280,12 +280,8 @@ public final class CfgBuilder {
                 b.succ.add(next);
                 yield b.index;
             }
-            case "NullStmt" -> {
-                yield next;
-            }
-            case "AttributedStmt" -> {
-                yield stmt(s.inner().getLast(), next);
-            }
+            case "NullStmt" -> next;
+            case "AttributedStmt" -> stmt(s.inner().getLast(), next);
             default -> {
                 Cfg.Block b = expr("expr", s);
                 kills(s, b.kill);
