@@ -19,13 +19,14 @@ class ReportCommandTest {
     @Test
     void thePageIsSelfContainedAndTheHistoryCannotBreakOutOfItsScript() throws Exception {
         Path state = Files.createDirectories(dir.resolve("state"));
-        Files.writeString(state.resolve("history.jsonl"), String.join("\n",
-                "{\"event\":\"start\",\"at\":\"2026-01-01T00:00:00Z\",\"platform\":\"x86_64\"}",
-                "{\"event\":\"migration\",\"at\":\"2026-01-01T00:00:05Z\",\"app\":\"a\",\"from\":\"x86_64\",\"to\":\"s390x\","
-                        + "\"ok\":false,\"failed_step\":\"restore\",\"error\":\"</script><script>alert(1)</script>\"}",
-                "not json",
-                "{\"event\":\"alert\",\"at\":\"2026-01-01T00:00:06Z\",\"tag\":\"CVE-1\",\"reason\":\"<b>x</b>\"}",
-                "{\"event\":\"bogus\",\"at\":\"2026-01-01T00:00:07Z\"}") + "\n");
+        Files.writeString(state.resolve("history.jsonl"), """
+                {"event":"start","at":"2026-01-01T00:00:00Z","platform":"x86_64"}
+                {"event":"migration","at":"2026-01-01T00:00:05Z","app":"a","from":"x86_64","to":"s390x",\
+                "ok":false,"failed_step":"restore","error":"</script><script>alert(1)</script>"}
+                not json
+                {"event":"alert","at":"2026-01-01T00:00:06Z","tag":"CVE-1","reason":"<b>x</b>"}
+                {"event":"bogus","at":"2026-01-01T00:00:07Z"}
+                """);
         StringWriter err = new StringWriter();
         Path out = dir.resolve("r.html");
         int status = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "report", "a<b>", "-o", out.toString(),

@@ -73,7 +73,10 @@ final class PerIsaCompilation {
         for (Group g : groups) {
             List<Group> home = null;
             for (List<Group> c : classes) if (hard(c.getFirst()).equals(hard(g))) home = c;
-            if (home == null) classes.add(home = new ArrayList<>());
+            if (home == null) {
+                home = new ArrayList<>();
+                classes.add(home);
+            }
             home.add(g);
         }
         for (List<Group> c : classes) {

@@ -120,8 +120,17 @@ class MacroExpansionTest {
             assertThat(x.message()).contains("'LONG_MAX'").contains("differs between the ISAs");
         });
         // not evaluated (inside a skipped group), or testing only whether a macro every ISA has is defined
-        assertThat(CProgram.in(dir).file("m.c", "#include <stdint.h>\n#if 0\n#if SIZE_MAX > 1\n#endif\n#endif\n"
-                + "#ifdef SIZE_MAX\nint ok;\n#endif\nint main(void) { return 0; }\n").compile().byIsa()).isEmpty();
+        assertThat(CProgram.in(dir).file("m.c", """
+                #include <stdint.h>
+                #if 0
+                #if SIZE_MAX > 1
+                #endif
+                #endif
+                #ifdef SIZE_MAX
+                int ok;
+                #endif
+                int main(void) { return 0; }
+                """).compile().byIsa()).isEmpty();
     }
 
     @Test

@@ -149,8 +149,13 @@ class PerIsaPreprocessingTest {
 
     @Test
     void theFastPathKeepsOneTextWhenNothingDependsOnTheIsa() {
-        CompileResult r = CProgram.in(dir).file("m.c", "#include <limits.h>\n#if INT_MAX > 32767\nint x;\n#endif\n"
-                + "int main(void) { for (int i = 0; i < 3; i++) x += i; return 0; }\n").compile();
+        CompileResult r = CProgram.in(dir).file("m.c", """
+                #include <limits.h>
+                #if INT_MAX > 32767
+                int x;
+                #endif
+                int main(void) { for (int i = 0; i < 3; i++) x += i; return 0; }
+                """).compile();
         assertThat(r.byIsa()).isEmpty();
         assertThat(r.forIsa("i686")).isSameAs(r);
     }

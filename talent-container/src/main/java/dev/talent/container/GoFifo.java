@@ -111,7 +111,7 @@ final class GoFifo implements AutoCloseable {
         if (fd < 0) return;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int unused = (int) CLOSE.invokeExact(state, fd);
+            int _ = (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         } finally {

@@ -115,7 +115,7 @@ final class Inotify implements AutoCloseable {
     /** Stops a watch; the kernel then queues IN_IGNORED for it. A watch already gone is not an error. */
     void removeWatch(int wd) {
         try {
-            int unused = (int) INOTIFY_RM_WATCH.invokeExact(errnoState, fd, wd);
+            int _ = (int) INOTIFY_RM_WATCH.invokeExact(errnoState, fd, wd);
         } catch (Throwable t) {
             throw new IllegalStateException("inotify_rm_watch downcall failed", t);
         }
@@ -148,7 +148,7 @@ final class Inotify implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            int unused = (int) CLOSE.invokeExact(errnoState, fd);
+            int _ = (int) CLOSE.invokeExact(errnoState, fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close downcall failed", t);
         } finally {

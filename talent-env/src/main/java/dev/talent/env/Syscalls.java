@@ -489,7 +489,7 @@ final class Syscalls implements AutoCloseable {
                 while (dirents.get(JAVA_BYTE, nameEnd) != 0) nameEnd++;
                 byte[] name = dirents.asSlice(nameStart, nameEnd - nameStart).toArray(JAVA_BYTE);
                 at += recordLength;
-                if (name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.') continue;
+                if ((name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.')) continue;
                 names.add(name);
                 if (names.size() > atMost) return names;
             }
@@ -500,7 +500,7 @@ final class Syscalls implements AutoCloseable {
     void close(int fd) {
         if (fd < 0) return;
         try {
-            int unused = (int) CLOSE.invokeExact(state, fd);
+            int _ = (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw downcallFailed("close", t);
         }
@@ -542,7 +542,7 @@ final class Syscalls implements AutoCloseable {
             openHow.set(JAVA_LONG, 16, RESOLVE_NO_SYMLINKS);
             long fd = (long) SYSCALL_OPENAT2.invokeExact(callState, SYS_OPENAT2, (long) AT_FDCWD, root, openHow, OPEN_HOW_BYTES);
             if (fd < 0) return false; // ENOSYS (before Linux 5.6) or EPERM (a seccomp filter)
-            int unused = (int) CLOSE.invokeExact(callState, (int) fd);
+            int _ = (int) CLOSE.invokeExact(callState, (int) fd);
             return true;
         } catch (Throwable t) {
             return false;

@@ -79,7 +79,7 @@ public final class TreeSync {
         long start = System.nanoTime();
         Path source = checkTrees(src, dst);
         FileEntry destination = stat(dst);
-        boolean full = destination == null || destination.isDirectory() && isEmpty(dst);
+        boolean full = destination == null || (destination.isDirectory() && isEmpty(dst));
         int rootDeleted = 0;
         if (destination != null && !destination.isDirectory()) {
             deleteRoot(dst); // a file or a link where the tree should be: the link itself, never what it points to

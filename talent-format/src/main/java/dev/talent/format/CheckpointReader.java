@@ -902,10 +902,8 @@ public final class CheckpointReader {
         private Value.PointerValue pointer(PayloadReader in, String where) throws CorruptCheckpointException {
             int at = in.offset();
             int tag = in.u8(where);
-            switch (tag) {
-                case Wire.PTR_NULL -> {
-                    return Value.NullPointer.INSTANCE;
-                }
+            return switch (tag) {
+                case Wire.PTR_NULL -> Value.NullPointer.INSTANCE;
                 case Wire.PTR_OBJECT -> {
                     int kindAt = in.offset();
                     int kindCode = in.u8(where + " object_kind");
@@ -931,7 +929,7 @@ public final class CheckpointReader {
                     long byteOffset = in.u64(where + " byte_offset");
                     ObjectRef ref = new ObjectRef(kind, a, b, List.of(path), byteOffset);
                     pointers.add(new PointerSite(in.tag(), at, ref));
-                    return ref;
+                    yield ref;
                 }
                 case Wire.PTR_STRING -> {
                     int indexAt = in.offset();
@@ -947,14 +945,14 @@ public final class CheckpointReader {
                         throw in.error(offsetAt, where + ": offset " + Long.toUnsignedString(offset) + " is past the end of string constant "
                                 + index + " (" + length + " bytes + NUL)");
                     }
-                    return new Value.StringConstant((int) index, offset);
+                    yield new Value.StringConstant((int) index, offset);
                 }
                 case Wire.PTR_STREAM -> {
                     int streamAt = in.offset();
                     int stream = in.u8(where + " stream");
                     Value.Stream std = FileCode.of(Value.Stream.class, stream);
                     if (std == null) throw in.error(streamAt, where + ": stream must be 0..2, found " + stream);
-                    return new Value.StdStream(std);
+                    yield new Value.StdStream(std);
                 }
                 case Wire.PTR_OPEN_STREAM -> {
                     int indexAt = in.offset();
@@ -963,13 +961,11 @@ public final class CheckpointReader {
                         throw in.error(indexAt, where + ": open stream " + index + " out of range");
                     }
                     streamPointers.add(new StreamSite(in.tag(), indexAt, where, (int) index));
-                    return new Value.OpenStream((int) index);
+                    yield new Value.OpenStream((int) index);
                 }
-                case Wire.PTR_INDETERMINATE -> {
-                    return Value.Indeterminate.INSTANCE;
-                }
+                case Wire.PTR_INDETERMINATE -> Value.Indeterminate.INSTANCE;
                 default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5 or 6, found " + tag);
-            }
+            };
         }
 
         // ------------------------------------------------------------------ checks across sections

@@ -111,7 +111,7 @@ public final class LocalApp implements AutoCloseable {
                 ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
                 LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
-                var unused = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+                var _ = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
                 return c;
             });
             return new HostContainers() {
@@ -167,7 +167,7 @@ public final class LocalApp implements AutoCloseable {
         public AppContainer adopt(AppContainer c, int serial) {
             serialAbove(serial);
             // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
-            var unused = c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+            var _ = c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
             return c;
         }
 

@@ -777,7 +777,8 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private ContainerSpec spec(Host host, boolean restart, Optional<String> fault) {
-        String id = request.name() + "-" + host.platform.name() + "-" + (++containerSerial);
+        containerSerial++;
+        String id = request.name() + "-" + host.platform.name() + "-" + containerSerial;
         ContainerSpec spec = LocalApp.spec(id, host, request.binaryFor(host.platform), request.args(), restart, fault,
                 precopyRounds > 0);
         if (request.network().isPresent()) {
@@ -789,7 +790,7 @@ public final class Orchestrator implements ControlHandler {
 
     private void watchExit(LocalContainer c, Host host) {
         // not kept: the action cannot fail (EventChannel.post drops a line to make room; the command deque is unbounded)
-        var unused = c.onExit().thenAccept(status -> {
+        var _ = c.onExit().thenAccept(status -> {
             host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime()));
             commands.add(new Exited(c, status));
         });

@@ -71,18 +71,23 @@ public sealed interface RuntimeEvent {
     }
 
     private static RuntimeEvent parseChecked(String line, long receivedNanos) {
-        Matcher m;
-        if ((m = STARTED.matcher(line)).matches()) return new Started(m.group(1), receivedNanos);
-        if ((m = READY.matcher(line)).matches()) {
+        Matcher m = STARTED.matcher(line);
+        if (m.matches()) return new Started(m.group(1), receivedNanos);
+        m = READY.matcher(line);
+        if (m.matches()) {
             return new Ready(Long.parseLong(m.group(1)), m.group(2), receivedNanos);
         }
-        if ((m = CHECKPOINT.matcher(line)).matches()) return new CheckpointWritten(Long.parseLong(m.group(1)), receivedNanos);
-        if ((m = PRECOPY.matcher(line)).matches()) {
+        m = CHECKPOINT.matcher(line);
+        if (m.matches()) return new CheckpointWritten(Long.parseLong(m.group(1)), receivedNanos);
+        m = PRECOPY.matcher(line);
+        if (m.matches()) {
             return new Precopied(Integer.parseInt(m.group(1)), m.group(2), Long.parseLong(m.group(4)),
                     m.group(6) == null ? -1 : Long.parseLong(m.group(6)), receivedNanos);
         }
-        if ((m = CHECKPOINT_FAILED.matcher(line)).matches()) return new CheckpointFailed(m.group(1), receivedNanos);
-        if ((m = EXITING.matcher(line)).matches()) {
+        m = CHECKPOINT_FAILED.matcher(line);
+        if (m.matches()) return new CheckpointFailed(m.group(1), receivedNanos);
+        m = EXITING.matcher(line);
+        if (m.matches()) {
             return new Exiting(m.group(1).equals("unknown") ? -1 : Integer.parseInt(m.group(1)), receivedNanos);
         }
         return null;

@@ -54,8 +54,11 @@ class DestinationPolicyTest {
     void weightsChangeTheObservedDistribution() throws PolicyException {
         int n = 400;
         DestinationPolicy flat = new DestinationPolicy(policy("[diversity]\nweights = {}\navoid_recent = 0\n"), FACTS);
-        DestinationPolicy isaHeavy = new DestinationPolicy(policy("[diversity]\nweights = { isa = 10, byte_order = 10 }\n"
-                + "avoid_recent = 0\n"), FACTS);
+        DestinationPolicy isaHeavy = new DestinationPolicy(policy("""
+                [diversity]
+                weights = { isa = 10, byte_order = 10 }
+                avoid_recent = 0
+                """), FACTS);
         Map<String, Integer> uniform = histogram(flat, n, 42);
         Map<String, Integer> weighted = histogram(isaHeavy, n, 42);
         assertThat(uniform.get("x86_64")).isZero();

@@ -13,8 +13,15 @@ class FactsProbeTest {
     @Test
     void readsTheProbesLinesAndRefusesOthers() throws Exception {
         Platform p = Platform.parse("s390x");
-        var said = FactsProbe.parse("word_bits=64\nbyte_order=big\nlibc=glibc\nlibc_version=2.36\nmachine=s390x\n"
-                + "kernel=Linux 6.1.0\nhost=box\n", p);
+        var said = FactsProbe.parse("""
+                word_bits=64
+                byte_order=big
+                libc=glibc
+                libc_version=2.36
+                machine=s390x
+                kernel=Linux 6.1.0
+                host=box
+                """, p);
         assertThat(said).containsEntry("byte_order", "big").containsEntry("kernel", "Linux 6.1.0");
         assertThatThrownBy(() -> FactsProbe.parse("word_bits=64\n\u001b[2Jforged\n", p)).isInstanceOf(PolicyException.class)
                 .hasMessageContaining("not a fact");

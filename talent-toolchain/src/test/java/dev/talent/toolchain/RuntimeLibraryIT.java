@@ -53,8 +53,11 @@ class RuntimeLibraryIT {
         Files.createDirectories(dir.resolve("include"));
         Files.writeString(dir.resolve("include/mini.h"), "double mini_scale(double x);\nconst char *mini_greeting(void);\n");
         Files.writeString(dir.resolve("include/talent.h"), "/* stands in for the contract */\n");
-        Files.writeString(dir.resolve("scale.c"), "#include <math.h>\n#include \"mini.h\"\n"
-                + "double mini_scale(double x) { return sqrt(x) * 2.0; }\n");
+        Files.writeString(dir.resolve("scale.c"), """
+                #include <math.h>
+                #include "mini.h"
+                double mini_scale(double x) { return sqrt(x) * 2.0; }
+                """);
         // the link flags wrap the allocator (RuntimeLibrary.WRAPPED_ALLOCATOR): a runtime defines each __wrap_
         Files.writeString(dir.resolve("wrap.c"), WRAPPERS);
         Files.writeString(dir.resolve("greeting.c"), "#include \"mini.h\"\n"
@@ -70,10 +73,13 @@ class RuntimeLibraryIT {
         RuntimeLibrary library = RuntimeLibrary.of(miniRuntime(dir.resolve("c"), "hi"), dir.resolve("cache"));
 
         BuiltRuntime runtime = library.build(compiler);
-        Path main = Files.writeString(dir.resolve("main.c"), "#include <stdio.h>\n#include \"mini.h\"\n"
-                + "#include <stdlib.h>\n"
-                + "int main(void) { char *volatile p = malloc(4); free(p); /* kept at -O2: pulls the wrappers in */\n"
-                + "  printf(\"%s %.3f\\n\", mini_greeting(), mini_scale(16.0)); return 0; }\n");
+        Path main = Files.writeString(dir.resolve("main.c"), """
+                #include <stdio.h>
+                #include "mini.h"
+                #include <stdlib.h>
+                int main(void) { char *volatile p = malloc(4); free(p); /* kept at -O2: pulls the wrappers in */
+                  printf("%s %.3f\\n", mini_greeting(), mini_scale(16.0)); return 0; }
+                """);
         Path binary = dir.resolve("app." + platform.name());
         try {
             compiler.linkExecutable(new ExecutableSpec(List.of(main), List.of("-I" + runtime.includeDirectory()),
@@ -131,9 +137,12 @@ class RuntimeLibraryIT {
     void launcherPassesEnvironmentAndExitStatus(@TempDir Path dir) throws Exception {
         ToolchainProbe probe = ToolchainProbe.ofHost();
         Platform platform = Platform.parse("x86_64");
-        Path source = Files.writeString(dir.resolve("env.c"), "#include <stdio.h>\n#include <stdlib.h>\n"
-                + "int main(void) { const char *v = getenv(\"TALENT_STOP_AFTER\"); const char *k = getenv(\"TALENT_KEEP\");\n"
-                + "  printf(\"%s %s\\n\", v ? v : \"-\", k ? k : \"-\"); return 75; }\n");
+        Path source = Files.writeString(dir.resolve("env.c"), """
+                #include <stdio.h>
+                #include <stdlib.h>
+                int main(void) { const char *v = getenv("TALENT_STOP_AFTER"); const char *k = getenv("TALENT_KEEP");
+                  printf("%s %s\\n", v ? v : "-", k ? k : "-"); return 75; }
+                """);
         Path binary = dir.resolve("env.x86_64");
         CrossCompiler.forPlatform(platform, probe).linkExecutable(
                 new ExecutableSpec(List.of(source), List.of(), List.of(), List.of(), binary));

@@ -64,6 +64,8 @@ public final class FuzzBench {
     static final int MALLOC_LIMIT_MB = 512;
 
     /**
+     * What one {@code talent bench fuzz} run does: which fuzzers, for how long each, and where it writes.
+     *
      * @param source   the source checkout (holds talent-runtime and talent-format)
      * @param perTarget how long each fuzzer runs
      * @param parallel run the fuzzers side by side instead of one after the other

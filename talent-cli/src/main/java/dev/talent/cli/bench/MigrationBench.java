@@ -53,6 +53,8 @@ public final class MigrationBench {
     private static final int LOG_TAIL_LINES = 20;
 
     /**
+     * What one {@code talent bench migration} run measures: how many migrations, how often, and on which ISAs.
+     *
      * @param migrations successful migrations per scenario
      * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out
      * @param starts     how destinations are started, each scenario once per entry, one after the other

@@ -23,7 +23,7 @@ public final class FleetSession implements AutoCloseable {
     /** Whether a fleet is named ({@code --fleet} or {@code TALENT_FLEET}): {@code status} and {@code migrate} then act on it. */
     public static boolean configured(Path option, Map<String, String> env) {
         String fromEnv = env.get("TALENT_FLEET");
-        return option != null || fromEnv != null && !fromEnv.isBlank();
+        return option != null || (fromEnv != null && !fromEnv.isBlank());
     }
 
     public static FleetSession open(Path option, Map<String, String> env) throws FleetException {

@@ -30,9 +30,11 @@ class RuntimeTimingsTest {
 
     @Test
     void parsesEveryCheckpointWrittenLineInOrder() {
-        String two = "talent: checkpoint 7 written: 1.0 MiB, 0 heap blocks, 3 ms (collect 0, encode 1, write+fsync 2)\n"
-                + "program output on stderr\n"
-                + "talent: checkpoint 8 written: 2.5 MiB, 12 heap blocks, 4.0 ms (collect 0.0, encode 1.5, write+fsync 2.5)\n";
+        String two = """
+                talent: checkpoint 7 written: 1.0 MiB, 0 heap blocks, 3 ms (collect 0, encode 1, write+fsync 2)
+                program output on stderr
+                talent: checkpoint 8 written: 2.5 MiB, 12 heap blocks, 4.0 ms (collect 0.0, encode 1.5, write+fsync 2.5)
+                """;
         assertThat(RuntimeTimings.checkpointsWritten(two)).extracting(RuntimeTimings.CheckpointWritten::sequence)
                 .containsExactly(7L, 8L);
         assertThat(RuntimeTimings.checkpointsWritten(two).get(1).sizeMiB()).isEqualTo(2.5);
@@ -86,10 +88,12 @@ class RuntimeTimingsTest {
 
     @Test
     void requestLatencyLinesComeInOrderAndOthersAreNotThem() {
-        String two = "talent: request latency: 48 ms from signal to checkpoint 3 written (0.1 ms to the site that took it)\r\n"
-                + "echo talent: request latency: 9.0 ms from signal to checkpoint 4 written (1.0 ms to the site that took it)\n"
-                + "talent: request latency: 12.250 ms from signal to checkpoint 5 written (28.000 ms to the site that took it)\n"
-                + "talent: request latency: 12.250 ms from signal to checkpoint 6 written (28.000 ms to the si\n";
+        String two = """
+                talent: request latency: 48 ms from signal to checkpoint 3 written (0.1 ms to the site that took it)\r
+                echo talent: request latency: 9.0 ms from signal to checkpoint 4 written (1.0 ms to the site that took it)
+                talent: request latency: 12.250 ms from signal to checkpoint 5 written (28.000 ms to the site that took it)
+                talent: request latency: 12.250 ms from signal to checkpoint 6 written (28.000 ms to the si
+                """;
         assertThat(RuntimeTimings.requestLatencies(two)).containsExactly(
                 new RuntimeTimings.RequestLatency(3, 48, 0.1), new RuntimeTimings.RequestLatency(5, 12.25, 28));
         assertThat(RuntimeTimings.requestLatencies(WRITER_STDERR)).isEmpty();

@@ -34,7 +34,7 @@ public final class AddressTakenAnalysis {
     /** The variable an lvalue designates part of: x, x.f, x[i] (x an array), (x). */
     static Node baseVariable(Node e) {
         while (true) {
-            if (e.is("ParenExpr") || e.is("ImplicitCastExpr") && !e.attr("castKind").equals("LValueToRValue")) {
+            if (e.is("ParenExpr") || (e.is("ImplicitCastExpr") && !e.attr("castKind").equals("LValueToRValue"))) {
                 e = e.child(0);
             } else if (e.is("MemberExpr") && !e.flag("isArrow")) {
                 e = e.child(0);

@@ -105,18 +105,18 @@ public final class CfgBuilder {
     }
 
     private int step(Hoist h, Hoist.Step s, int next) {
-        switch (s) {
+        return switch (s) {
             case Hoist.Step.Call c -> {
                 int b = pointBlock(callPoints.get(h).get(c.index()), next);
                 useTemps(cfg.block(b), c.uses());
-                return b;
+                yield b;
             }
             case Hoist.Step.Eval e -> {
                 Cfg.Block b = cfg.newBlock("eval");
                 useTemps(b, e.uses());
                 killTemp(b, e.temp());
                 b.succ.add(next);
-                return b.index;
+                yield b.index;
             }
             case Hoist.Step.Logical l -> {
                 Cfg.Block assign = cfg.newBlock("logical-right");
@@ -132,7 +132,7 @@ public final class CfgBuilder {
                 useTemps(left, l.leftUses());
                 killTemp(left, l.temp());
                 left.succ.add(test.index);
-                return left.index;
+                yield left.index;
             }
             case Hoist.Step.Choice c -> {
                 Cfg.Block thenAssign = cfg.newBlock("choice-then");
@@ -147,9 +147,9 @@ public final class CfgBuilder {
                 useTemps(test, c.condUses());
                 test.succ.add(steps(h, c.then(), thenAssign.index));
                 test.succ.add(steps(h, c.els(), elsAssign.index));
-                return test.index;
+                yield test.index;
             }
-        }
+        };
     }
 
     private void useTemps(Cfg.Block b, List<String> names) {
@@ -179,13 +179,13 @@ public final class CfgBuilder {
     }
 
     private int inner(Node s, int next) {
-        switch (s.kind()) {
+        return switch (s.kind()) {
             case "CompoundStmt" -> {
                 int entry = next;
                 List<Point> end = pointsAtEnd.get(s.id());
                 if (end != null) for (int i = end.size() - 1; i >= 0; i--) entry = pointBlock(end.get(i), entry);
                 for (int i = s.inner().size() - 1; i >= 0; i--) entry = stmt(s.child(i), entry);
-                return entry;
+                yield entry;
             }
             case "IfStmt" -> {
                 Cfg.Block c = expr("if", s.child(0));
@@ -193,7 +193,7 @@ public final class CfgBuilder {
                 int els = s.inner().size() > 2 ? stmt(s.child(2), next) : next;
                 c.succ.add(then);
                 c.succ.add(els);
-                return c.index;
+                yield c.index;
             }
             case "WhileStmt" -> {
                 Cfg.Block c = expr("while", s.child(0));
@@ -201,7 +201,7 @@ public final class CfgBuilder {
                 int body = loopBody(s.child(1), next, cEntry);
                 c.succ.add(body);
                 c.succ.add(next);
-                return cEntry;
+                yield cEntry;
             }
             case "DoStmt" -> {
                 Cfg.Block c = expr("do-while", s.child(1));
@@ -209,7 +209,7 @@ public final class CfgBuilder {
                 int body = loopBody(s.child(0), next, cEntry);
                 c.succ.add(body);
                 c.succ.add(next);
-                return body;
+                yield body;
             }
             case "ForStmt" -> {
                 Node[] p = Ast.forParts(s);
@@ -224,10 +224,10 @@ public final class CfgBuilder {
                 int body = loopBody(p[4], next, cont);
                 c.succ.add(body);
                 if (p[2] != null) c.succ.add(next);
-                if (p[0] == null) return cEntry;
+                if (p[0] == null) yield cEntry;
                 Cfg.Block init = p[0].is("DeclStmt") ? decl(p[0]) : expr("for-init", p[0]);
                 init.succ.add(cEntry);
-                return init.index;
+                yield init.index;
             }
             case "SwitchStmt" -> {
                 Cfg.Block c = expr("switch", s.child(0));
@@ -238,7 +238,7 @@ public final class CfgBuilder {
                 breakTargets.pop();
                 c.succ.addAll(switchCases.pop());
                 if (!switchHasDefault.pop()[0]) c.succ.add(next);
-                return c.index;
+                yield c.index;
             }
             case "CaseStmt", "DefaultStmt" -> {
                 int sub = stmt(s.inner().getLast(), next);
@@ -248,51 +248,47 @@ public final class CfgBuilder {
                     switchCases.peek().add(b.index);
                     if (s.is("DefaultStmt")) switchHasDefault.peek()[0] = true;
                 }
-                return b.index;
+                yield b.index;
             }
             case "LabelStmt" -> {
                 Cfg.Block l = label(s.attr("declId"));
                 l.succ.add(stmt(s.child(0), next));
-                return l.index;
+                yield l.index;
             }
             case "GotoStmt" -> {
                 Cfg.Block b = cfg.newBlock("goto");
                 b.succ.add(label(s.attr("targetLabelDeclId")).index);
-                return b.index;
+                yield b.index;
             }
             case "BreakStmt" -> {
                 Cfg.Block b = cfg.newBlock("break");
                 b.succ.add(breakTargets.isEmpty() ? next : breakTargets.peek());
-                return b.index;
+                yield b.index;
             }
             case "ContinueStmt" -> {
                 Cfg.Block b = cfg.newBlock("continue");
                 b.succ.add(continueTargets.isEmpty() ? next : continueTargets.peek());
-                return b.index;
+                yield b.index;
             }
             case "ReturnStmt" -> {
                 Cfg.Block b = s.inner().isEmpty() ? cfg.newBlock("return") : expr("return", s.child(0));
                 b.succ.add(cfg.exit);
-                return b.index;
+                yield b.index;
             }
             case "DeclStmt" -> {
                 Cfg.Block b = decl(s);
                 b.succ.add(next);
-                return b.index;
+                yield b.index;
             }
-            case "NullStmt" -> {
-                return next;
-            }
-            case "AttributedStmt" -> {
-                return stmt(s.inner().getLast(), next);
-            }
+            case "NullStmt" -> next;
+            case "AttributedStmt" -> stmt(s.inner().getLast(), next);
             default -> {
                 Cfg.Block b = expr("expr", s);
                 kills(s, b.kill);
                 b.succ.add(next);
-                return b.index;
+                yield b.index;
             }
-        }
+        };
     }
 
     private int loopBody(Node body, int breakTo, int continueTo) {

@@ -425,7 +425,8 @@ public final class ChainCallHoisting {
         }
 
         private String newTemp() {
-            return "__talent_t" + (++tempCounter);
+            tempCounter++;
+            return "__talent_t" + tempCounter;
         }
 
         /** The pending temporaries inside n: read by the step that evaluates n's text. */

@@ -34,7 +34,7 @@ public final class StaticsHoisting {
             } catch (RuntimeException e) {
                 t = null;
             }
-            if (t == null || !types.fileScopeSpellable(t) && !isAnonymousDefinedHere(n, declStmt)) {
+            if (t == null || (!types.fileScopeSpellable(t) && !isAnonymousDefinedHere(n, declStmt))) {
                 diags.error(tu, n, "static variable '" + n.name() + "' has a type declared inside the function",
                         "declare the type (struct/typedef) at file scope");
                 return;
@@ -46,7 +46,7 @@ public final class StaticsHoisting {
 
     /** {@code static struct { ... } s;}: the anonymous type moves to file scope together with the declaration. */
     private static boolean isAnonymousDefinedHere(Node varDecl, Node declStmt) {
-        return varDecl.qualType().contains("(unnamed") || varDecl.qualType().contains("(anonymous")
-                ? declStmt.inner().stream().anyMatch(c -> c.is("RecordDecl")) : false;
+        return (varDecl.qualType().contains("(unnamed") || varDecl.qualType().contains("(anonymous"))
+                && declStmt.inner().stream().anyMatch(c -> c.is("RecordDecl"));
     }
 }

@@ -158,9 +158,9 @@ public final class VaListBrackets {
         }
         if (parent == null) return null;
         boolean statement = parent.is("CompoundStmt") || parent.is("LabelStmt") || parent.is("AttributedStmt")
-                || (parent.is("CaseStmt") || parent.is("DefaultStmt")) && parent.inner().getLast() == stmt
-                || parent.is("IfStmt") && parent.child(0) != stmt && !isConditionVariable(parent, stmt)
-                || Ast.isLoop(parent) && Ast.loopBody(parent) == stmt;
+                || ((parent.is("CaseStmt") || parent.is("DefaultStmt")) && parent.inner().getLast() == stmt)
+                || (parent.is("IfStmt") && parent.child(0) != stmt && !isConditionVariable(parent, stmt))
+                || (Ast.isLoop(parent) && Ast.loopBody(parent) == stmt);
         if (!statement) return null;
         int begin = call.begin().offset();
         int nameEnd = begin;

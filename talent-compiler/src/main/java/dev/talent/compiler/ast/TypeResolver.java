@@ -173,6 +173,6 @@ public final class TypeResolver {
 
     private static String sep(String inner) {
         if (inner.isEmpty()) return "";
-        return inner.startsWith("[") || inner.startsWith("(") && !inner.startsWith("(*") ? inner : " " + inner;
+        return inner.startsWith("[") || (inner.startsWith("(") && !inner.startsWith("(*")) ? inner : " " + inner;
     }
 }

@@ -44,7 +44,8 @@ final class ResumeCopies {
     }
 
     static char markFor(String source) {
-        for (char c : MARK_CANDIDATES.toCharArray()) {
+        for (int i = 0; i < MARK_CANDIDATES.length(); i++) {
+            char c = MARK_CANDIDATES.charAt(i);
             if (source.indexOf(c) < 0) return c;
         }
         throw new IllegalArgumentException("the source contains every control character talent could mark resume labels with");

@@ -148,7 +148,7 @@ final class ShortLoops {
             if (n.is("UnaryOperator")) {
                 String op = n.attr("opcode");
                 if ((op.equals("++") || op.equals("--")) && v.equals(variable(n.child(0)))) found[0] = true;
-            } else if (n.is("BinaryOperator") && n.attr("opcode").equals("=") || n.is("CompoundAssignOperator")) {
+            } else if ((n.is("BinaryOperator") && n.attr("opcode").equals("=")) || n.is("CompoundAssignOperator")) {
                 if (v.equals(variable(n.child(0)))) found[0] = true;
             }
         });

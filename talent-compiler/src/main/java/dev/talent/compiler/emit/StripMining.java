@@ -96,7 +96,7 @@ final class StripMining {
         }
         if (!ShortLoops.isPlainLocal(f, v)) return Optional.empty();
         String step = i.attr("opcode");
-        if (!(step.equals("++") && op.startsWith("<") || step.equals("--") && op.startsWith(">"))) return Optional.empty();
+        if (!((step.equals("++") && op.startsWith("<")) || (step.equals("--") && op.startsWith(">")))) return Optional.empty();
         if (ShortLoops.writes(cond, v) || ShortLoops.writes(body, v)) return Optional.empty();
         if (!isInvariant(f, loop, bound)) return Optional.empty();
         if (init != null && (contains(init, "CallExpr") || !referencesOnlyLocals(f, init))) return Optional.empty();
@@ -166,7 +166,7 @@ final class StripMining {
     /** The declaration id of v when e is v itself (parentheses and the load of its value aside), else null. */
     private static String counter(Node e) {
         Node n = e;
-        while (n != null && (n.is("ParenExpr") || n.is("ImplicitCastExpr") && n.attr("castKind").equals("LValueToRValue"))) {
+        while (n != null && (n.is("ParenExpr") || (n.is("ImplicitCastExpr") && n.attr("castKind").equals("LValueToRValue")))) {
             n = n.inner().isEmpty() ? null : n.child(0);
         }
         if (n == null || !n.is("DeclRefExpr")) return null;

@@ -45,7 +45,7 @@ public final class TypeDescriptors {
     private String ref(CType type, String spelling, StringBuilder defs, boolean fileScope) {
         CType t = unconst(type);
         if (types.fileScopeSpellable(t)) return "&" + sharedName(t);
-        String name = "talent_ltd_" + (counter++);
+        String name = "talent_ltd_" + counter++;
         defs.append(define(name, t, spelling, defs, fileScope));
         return "&" + name;
     }
@@ -56,7 +56,7 @@ public final class TypeDescriptors {
         if (why != null) throw new UnsupportedTypeException(why);
         String existing = shared.get(spelling);
         if (existing != null) return existing;
-        String name = "talent_td_" + (counter++);
+        String name = "talent_td_" + counter++;
         shared.put(spelling, name);
         try {
             sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true));

@@ -16,8 +16,10 @@ class ChainCallHoistingTest {
     @TempDir
     Path dir;
 
-    private static final String CHAIN = "int f(int n) { for (int i = 0; i < 2; i++) n++; return n; }\n"
-            + "void g(int n) { while (n) n--; }\n";
+    private static final String CHAIN = """
+            int f(int n) { for (int i = 0; i < 2; i++) n++; return n; }
+            void g(int n) { while (n) n--; }
+            """;
 
     @Test
     void shapesFollowWhereTheCallIs() {

@@ -89,8 +89,11 @@ class ProgramTableTest {
     @Test
     void aFunctionWhoseAddressIsTakenInAnotherFileOrAnInitialiserHasItsAddress() throws Exception {
         CompileResult r = CProgram.in(dir)
-                .file("b.c", "int twice(int x) { return 2 * x; }\nstatic int inc(int x) { return x + 1; }\n"
-                        + "int (*const ops[])(int) = { inc };\n")
+                .file("b.c", """
+                        int twice(int x) { return 2 * x; }
+                        static int inc(int x) { return x + 1; }
+                        int (*const ops[])(int) = { inc };
+                        """)
                 .file("a.c", "int twice(int);\nint main(void) { int (*f)(int) = twice; return f(1); }\n")
                 .compile();
         String t = Files.readString(r.programTable());
@@ -110,8 +113,10 @@ class ProgramTableTest {
 
     @Test
     void aC99InlineFunctionIsEmittedSoThatItsAliasHasATarget() throws Exception {
-        CompileResult r = CProgram.in(dir).file("a.c", "inline int sq(int x) { return x * x; }\n"
-                + "int main(void) { int (*f)(int) = sq; return f(0); }\n").compile();
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                inline int sq(int x) { return x * x; }
+                int main(void) { int (*f)(int) = sq; return f(0); }
+                """).compile();
         String a = Files.readString(r.instrumentedSources().getFirst());
         assertThat(a).contains("extern __typeof__(sq) sq;\nextern __typeof__(sq) talent_fn_0 __attribute__((alias(\"sq\")));");
     }

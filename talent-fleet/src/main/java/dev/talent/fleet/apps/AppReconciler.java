@@ -173,7 +173,7 @@ public final class AppReconciler {
 
     /** When the next scheduled migration is due after {@code moves} successful ones; null: none. */
     private Long next(AppRecords.AppRecord spec, int moves) {
-        if (spec.everyMinMs() == null || spec.migrations() != null && moves >= spec.migrations()) return null;
+        if (spec.everyMinMs() == null || (spec.migrations() != null && moves >= spec.migrations())) return null;
         long span = spec.everyMaxMs() - spec.everyMinMs();
         return clock.getAsLong() + spec.everyMinMs() + (span == 0 ? 0 : random.nextLong(span + 1));
     }

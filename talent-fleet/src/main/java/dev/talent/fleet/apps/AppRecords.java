@@ -56,7 +56,7 @@ public final class AppRecords {
             if (platforms.isEmpty()) throw new IllegalArgumentException("app " + name + " has no platform");
             for (String p : platforms)
                 if (!binaries.containsKey(p)) throw new IllegalArgumentException("app " + name + " has no binary for " + p);
-            if ((everyMinMs == null) != (everyMaxMs == null) || everyMinMs != null && (everyMinMs <= 0 || everyMaxMs < everyMinMs))
+            if ((everyMinMs == null) != (everyMaxMs == null) || (everyMinMs != null && (everyMinMs <= 0 || everyMaxMs < everyMinMs)))
                 throw new IllegalArgumentException("app " + name + ": bad interval " + everyMinMs + ".." + everyMaxMs);
             if (migrations != null && migrations < 0) throw new IllegalArgumentException("app " + name + ": migrations < 0");
         }

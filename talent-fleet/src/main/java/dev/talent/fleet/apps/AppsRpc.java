@@ -126,7 +126,7 @@ public final class AppsRpc {
                     try {
                         AppContainer c = apps.container(o.app(), o.id());
                         // not kept: the action answers the call and catches what a cancelled call throws
-                        var unused = c.onExit().whenComplete((status, failure) -> {
+                        var _ = c.onExit().whenComplete((status, failure) -> {
                             try {
                                 if (failure != null) {
                                     response.onError(Status.INTERNAL.withDescription(String.valueOf(failure.getMessage())).asRuntimeException());

@@ -168,7 +168,7 @@ public final class FleetApps {
             }
             if (any) continue;
             for (OutputStream o : sinks) if (o != null) o.flush();
-            if (!follow || ended && v.ended().isPresent() || cancelled.getAsBoolean()) return;
+            if (!follow || (ended && v.ended().isPresent()) || cancelled.getAsBoolean()) return;
             Thread.sleep(200);
         }
     }

@@ -456,7 +456,7 @@ public final class HostedApps implements AutoCloseable {
             h.containers.put(c.id(), c);
         }
         // not kept: the action only records the status under the lock and tells the events
-        var unused = c.onExit().thenAccept(status -> {
+        var _ = c.onExit().thenAccept(status -> {
             synchronized (this) {
                 // a stop at a checkpoint is a migration's: the app is not over
                 if (c.equals(h.running) && status == AdoptedContainer.UNKNOWN_STATUS) {

@@ -80,6 +80,8 @@ public final class MigrationPipeline {
     }
 
     /**
+     * Migrates the program from {@code source} to the prepared {@code destination}, step by step.
+     *
      * @throws MigrationFailedException a step failed; when it failed after the source stopped, the program was
      *     restarted on the source first ({@link StepResult.RolledBack} was told to {@code progress})
      * @throws RollbackFailedException the restart on the source failed too: the program does not run

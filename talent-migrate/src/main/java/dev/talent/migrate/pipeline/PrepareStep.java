@@ -15,7 +15,11 @@ public final class PrepareStep {
     /** A prepared destination: its container, its replica and how long preparing took. */
     public record Prepared(AppContainer container, WorkdirTransport replica, SyncReport sync, long tookNanos) {}
 
-    /** @param fault an injected failure of the destination's runtime ({@code restore}), empty in production */
+    /**
+     * Prepares the destination without starting its container.
+     *
+     * @param fault an injected failure of the destination's runtime ({@code restore}), empty in production
+     */
     public Prepared run(HostContainers containers, HostFiles files, WorkdirTransport replica, Optional<String> fault)
             throws MigrationFailedException, InterruptedException {
         return run(containers, files, replica, fault, false);

@@ -26,6 +26,8 @@ public final class RollBackStep {
     }
 
     /**
+     * Restarts the program on the source from the newest checkpoint talent accepted.
+     *
      * @param stopped the source's container, stopped at its checkpoint (removed here), or null when there is none
      * @param watchExit called with the new container before it starts (the caller follows its exit)
      * @throws RollbackFailedException no accepted checkpoint passes, or the program does not run again; the message

@@ -12,6 +12,8 @@ public final class StartStep {
     public StartStep(boolean injectFault) { this.injectFault = injectFault; }
 
     /**
+     * Starts the destination's container.
+     *
      * @param beforeStart what the caller does first (forgets the destination's old events, watches its exit); a
      *     failure there fails this step
      */

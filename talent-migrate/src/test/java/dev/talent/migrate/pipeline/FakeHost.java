@@ -81,7 +81,8 @@ final class FakeHost implements HostContainers, HostFiles {
 
     /** A program already running here (the migration's source). */
     FakeContainer running() {
-        FakeContainer c = new FakeContainer(name + "-" + (++serial), false, Optional.empty());
+        serial++;
+        FakeContainer c = new FakeContainer(name + "-" + serial, false, Optional.empty());
         c.running = true;
         containers.add(c);
         return c;
@@ -103,7 +104,8 @@ final class FakeHost implements HostContainers, HostFiles {
     @Override
     public FakeContainer create(boolean restart, Optional<String> fault) throws IOException {
         if (createFails) throw new IOException("runc create failed on " + name);
-        FakeContainer c = new FakeContainer(name + "-" + (++serial), restart, fault);
+        serial++;
+        FakeContainer c = new FakeContainer(name + "-" + serial, restart, fault);
         containers.add(c);
         journal.add(name + " create " + c.id);
         return c;
@@ -112,7 +114,8 @@ final class FakeHost implements HostContainers, HostFiles {
     @Override
     public FakeContainer createStartedAhead(Optional<String> fault) throws IOException {
         if (createFails) throw new IOException("runc create failed on " + name);
-        FakeContainer c = new FakeContainer(name + "-" + (++serial), true, fault);
+        serial++;
+        FakeContainer c = new FakeContainer(name + "-" + serial, true, fault);
         c.ahead = true;
         c.running = true;
         containers.add(c);
