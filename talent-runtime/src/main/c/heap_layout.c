@@ -12,9 +12,23 @@ static int is_int(const talent_type *t)
     return t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT;
 }
 
-static int compatible(const talent_type *a, const talent_type *b, int depth)
+static int compatible(const talent_type *a, const talent_type *b, int depth);
+
+/* Whether the first n members of a and b agree: offsets, bit-fields (by name too) and layouts. */
+static int fields_agree(const talent_type *a, const talent_type *b, size_t n, int depth)
 {
     size_t i;
+    for (i = 0; i < n; i++) {
+        const talent_field *x = &a->fields[i], *y = &b->fields[i];
+        if (x->offset != y->offset || x->bit_width != y->bit_width ||
+            (x->bit_width && strcmp(x->name, y->name) != 0) || !compatible(x->type, y->type, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
+static int compatible(const talent_type *a, const talent_type *b, int depth)
+{
     if (a == b)
         return 1;
     if (!a || !b || depth > MAX_DEPTH || a->size != b->size)
@@ -36,15 +50,7 @@ static int compatible(const talent_type *a, const talent_type *b, int depth)
     case TALENT_K_UNION:
         if (a->nfields != b->nfields)
             return 0;
-        if (a->fields == b->fields)
-            return 1;
-        for (i = 0; i < a->nfields; i++) {
-            const talent_field *x = &a->fields[i], *y = &b->fields[i];
-            if (x->offset != y->offset || x->bit_width != y->bit_width ||
-                (x->bit_width && strcmp(x->name, y->name) != 0) || !compatible(x->type, y->type, depth + 1))
-                return 0;
-        }
-        return 1;
+        return a->fields == b->fields || fields_agree(a, b, a->nfields, depth);
     default:
         return 0;
     }
@@ -61,17 +67,8 @@ int tl_layout_compatible(const talent_type *a, const talent_type *b)
  * the s, whose members are all converted as s's. */
 static int initial_sequence(const talent_type *s, const talent_type *t)
 {
-    size_t i;
-    if (s->kind != TALENT_K_STRUCT || t->kind != TALENT_K_STRUCT || t->nfields == 0 || t->nfields > s->nfields ||
-        t->size > s->size)
-        return 0;
-    for (i = 0; i < t->nfields; i++) {
-        const talent_field *x = &s->fields[i], *y = &t->fields[i];
-        if (x->offset != y->offset || x->bit_width != y->bit_width ||
-            (x->bit_width && strcmp(x->name, y->name) != 0) || !compatible(x->type, y->type, 1))
-            return 0;
-    }
-    return 1;
+    return s->kind == TALENT_K_STRUCT && t->kind == TALENT_K_STRUCT && t->nfields > 0 && t->nfields <= s->nfields &&
+           t->size <= s->size && fields_agree(s, t, t->nfields, 0);
 }
 
 static int holds(const talent_type *s, size_t off, const talent_type *t, int depth)
