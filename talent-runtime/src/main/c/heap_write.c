@@ -367,15 +367,15 @@ static void drop_conflicts(uint32_t idx)
     }
 }
 
-/* Notes what a pointer of type pt at byte off tells about the element count of a block whose type was guessed: a
- * pointer past the first element shows an array; else the first such pointer is kept for the refusal. */
+/* Notes what a pointer of type pt at byte off tells about the element count of a block whose type was guessed (none
+ * else): a pointer past the first element shows an array; else the first such pointer is kept for the refusal. */
 static void note_guess(uint32_t idx, const tl_hdr *h, const talent_type *pt, size_t off, tl_value_ctx *ctx)
 {
     const talent_type *have = tl_heap_site_elem(h->site);
     char what[256];
     size_t len;
     unsigned i;
-    if (!have || !have->size)
+    if (!(h->size_hi & TL_HDR_GUESSED) || !have || !have->size)
         return;
     if (off >= have->size) {
         seen[idx] |= LATER_ELEMENT;
@@ -427,8 +427,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
         if (!(h->size_hi & TL_HDR_WEAK))
             return;
         if (have == pt || tl_layout_block_holds(have, size, off, pt)) {
-            if (h->size_hi & TL_HDR_GUESSED)
-                note_guess(idx, h, pt, off, ctx);
+            note_guess(idx, h, pt, off, ctx);
             return;
         }
         if ((seen[idx] & INFERRED) &&
@@ -439,8 +438,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
              * kept from an earlier checkpoint, is not replaced): the pointers met so far are checked against it
              * in the next pass */
             retype(idx, h, pt, off);
-            if (h->size_hi & TL_HDR_GUESSED)
-                note_guess(idx, h, pt, off, ctx);
+            note_guess(idx, h, pt, off, ctx);
             drop_conflicts(idx);
             retyped = 1;
             return;
@@ -460,8 +458,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     if (size < pt->size || off % pt->size != 0 || size % pt->size != 0)
         return;     /* not an array of that type (a struct with more bytes after it, the struct hack): stays bytes */
     retype(idx, h, pt, off);
-    if (h->size_hi & TL_HDR_GUESSED)
-        note_guess(idx, h, pt, off, ctx);
+    note_guess(idx, h, pt, off, ctx);
     if (seen[idx] & SEEN_AS_BYTES)
         retyped = 1;
 }
