@@ -180,9 +180,9 @@ void *talent_alloca(void **slot, size_t size, const talent_type *elem, const cha
 
 void *talent_alloca_align(void **slot, size_t size, size_t align, const talent_type *elem, const char *site)
 {
-    /* the compiler passes a literal it checked; a site whose alignment differs would restore differently */
-    if (align == 0 || (align & (align - 1)) != 0 || align > TL_HEAP_MAX_ALIGN || !site ||
-            tl_alloca_site_align(site, strlen(site)) != align)
+    /* the compiler passes a literal it checked; a site whose alignment differs would restore differently (the site's
+     * is a power of two up to TL_HEAP_MAX_ALIGN, or 0 or -1 when it names none or a bad one) */
+    if (align == 0 || !site || tl_alloca_site_align(site, strlen(site)) != align)
         tl_die(TL_EXIT_SOFTWARE, "alloca at %s: alignment %lu bytes is not a power of two up to %d bytes, or not the "
                "one its position names", site ? site : "?", (unsigned long)align, TL_HEAP_MAX_ALIGN);
     return alloca_block(slot, size, align, elem, site);
