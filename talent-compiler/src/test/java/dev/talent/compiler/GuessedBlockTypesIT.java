@@ -1,17 +1,9 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.command;
-import static dev.talent.compiler.MigrationHops.link;
-import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,21 +54,11 @@ class GuessedBlockTypesIT {
     void aBlockReachedOnlyAsThePrefixOfALargerStructIsRefusedNotMisconverted() throws Exception {
         String source = PREFIX_OF_A_LARGER_STRUCT.replace("ALLOCATE",
                 "void *m = allocf(NULL, sizeof(struct big));\n  struct hdr *h = m;");
-        Path src = work.resolve("prefix.c");
-        Files.writeString(src, source);
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-prefix"), "prefix"));
-        Path exe = link(HOPS.getFirst(), r, work.resolve("prefix.x86_64"));
-        Path ck = Files.createDirectories(work.resolve("prefix-ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-        Run stopped = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "3000"), null);
-        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(70);
+        Run stopped = MigratesLikeGcc.refusedAt(work, "prefix", source, 3000);
         assertThat(stopped.err()).contains("cannot checkpoint: the heap block")
                 .contains("(48 bytes, allocated where talent does not see its type)")
                 .contains("reached only through pointers to its start of type 'struct hdr', as 'list'")
                 .contains("it may be 3 of them or one larger object");
-        try (var files = Files.list(ck)) {
-            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tck")).toList()).isEmpty();
-        }
     }
 
     @Test
@@ -142,14 +124,7 @@ class GuessedBlockTypesIT {
     @Test
     void theStructHackKeepsItsBytesOrIsRefused() throws Exception {
         MigratesLikeGcc.check(work, "hack", STRUCT_HACK.replace("EXTRA", "13"), 1, 5, 500, 1500);
-        Path src = work.resolve("hack16.c");
-        Files.writeString(src, STRUCT_HACK.replace("EXTRA", "16"));
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-hack16"), "hack16"));
-        Path exe = link(HOPS.getFirst(), r, work.resolve("hack16.x86_64"));
-        Path ck = Files.createDirectories(work.resolve("hack16-ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-        Run stopped = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "500"), null);
-        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(70);
+        Run stopped = MigratesLikeGcc.refusedAt(work, "hack16", STRUCT_HACK.replace("EXTRA", "16"), 500);
         assertThat(stopped.err()).contains("reached only through pointers to its start of type 'struct s', as 'g'");
     }
 }

@@ -59,4 +59,24 @@ final class MigratesLikeGcc {
         }
         return expected;
     }
+
+    /**
+     * The program built for x86_64 alone and stopped after {@code stop} site visits: the checkpoint must be refused
+     * (exit 70) and no checkpoint file written. Returns the run, for the refusal's message.
+     */
+    static Run refusedAt(Path work, String name, String source, int stop) throws Exception {
+        Path src = work.resolve(name + ".c");
+        Files.writeString(src, source);
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        Path exe = link(HOPS.getFirst(), r, work.resolve(name + "." + HOPS.getFirst().name()));
+        Path ck = Files.createDirectories(work.resolve(name + "-ck"));
+        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Run stopped = run(command(HOPS.getFirst(), exe),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(70);
+        try (var files = Files.list(ck)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tck")).toList()).isEmpty();
+        }
+        return stopped;
+    }
 }
