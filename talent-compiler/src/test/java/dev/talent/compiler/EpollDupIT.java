@@ -10,9 +10,6 @@ import dev.talent.compiler.MigrationHops.Target;
 import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointDirectory;
 import dev.talent.format.EventPoll;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +46,7 @@ class EpollDupIT {
         Target x86 = MigrationHops.HOPS.get(0);
         Target s390x = MigrationHops.HOPS.get(1);
         Path exe = link(x86, r, work.resolve("epolldup.x86_64"));
-        int port = freePortPair();
+        int port = FreePorts.udpPair();
 
         for (String how : List.of("dup", "dup2", "dup3", "fcntl", "unused")) {
             List<String> args = List.of(Integer.toString(port), how, "keep-copy");
@@ -104,21 +101,5 @@ class EpollDupIT {
         List<String> all = new ArrayList<>(cmd);
         all.addAll(args);
         return all;
-    }
-
-    /** Two consecutive free UDP ports. */
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = a.getLocalPort();
-                if (port >= 65535) continue;
-                try (DatagramSocket b = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress())) {
-                    if (b.getLocalPort() == port + 1) return port;
-                }
-            } catch (java.net.BindException e) {
-                // taken: another pair
-            }
-        }
-        throw new AssertionError("no two consecutive free UDP ports");
     }
 }

@@ -42,7 +42,7 @@ class EpollMigrationIT {
 
     @Test
     void epollInstancesAndTheirDataSurviveEveryIsa() throws Exception {
-        int port = freePortPair();
+        int port = FreePorts.udpPair();
         Path original = work.resolve("epolludp.orig");
         Run cc = run(List.of("gcc", "-O2", "-fsigned-char", "-o", original.toString(), SOURCE.toString()), Map.of(), null);
         assertThat(cc.rc()).as(cc.err()).isZero();
@@ -117,7 +117,7 @@ class EpollMigrationIT {
      */
     @Test
     void aDisarmedOneShotRegistrationStaysDisarmed() throws Exception {
-        int port = freePortPair();
+        int port = FreePorts.udpPair();
         Path source = SOURCE.resolveSibling("oneshot.c");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(source), List.of(), work.resolve("one"),
                 "oneshot"));
@@ -199,21 +199,5 @@ class EpollMigrationIT {
         }
         assertThat(p.isAlive()).as("restarted: " + Files.readString(err, StandardCharsets.ISO_8859_1)).isTrue();
         Thread.sleep(300);      // from the restore to epoll_wait
-    }
-
-    /** Two consecutive free UDP ports. */
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = a.getLocalPort();
-                if (port >= 65535) continue;
-                try (DatagramSocket b = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress())) {
-                    if (b.getLocalPort() == port + 1) return port;
-                }
-            } catch (java.net.BindException e) {
-                // taken: another pair
-            }
-        }
-        throw new AssertionError("no two consecutive free UDP ports");
     }
 }
