@@ -125,6 +125,51 @@ class RefusedCheckpointGoesOnIT {
     }
 
     /**
+     * A refused checkpoint leaves the heap as the first checkpoint found it. At the first stop a pointer to the third
+     * element of a block of unknown type shows the block to be an array of struct hdr (the guess is confirmed), but a
+     * pointer into padding refuses the checkpoint; the third-element pointer is then dropped. Had the refused pass kept
+     * the confirmed type in the block's header, the stop at round 150 would write the block as four headers on the
+     * strength of a pointer that no longer exists; it is refused as the guess it is again.
+     */
+    static final String CONFIRMED_IN_A_REFUSED_PASS = """
+            #include <signal.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <unistd.h>
+            struct hdr { struct hdr *next; int tag; };
+            struct pad { char c; int i; };
+            static void *(*allocf)(void *, size_t) = realloc;
+            static struct hdr *first, *third;
+            static struct pad pad = { 'p', 3 };
+            static char *into;
+            int main(void) {
+              unsigned long long h = 1;
+              void *m = allocf(NULL, 4 * sizeof(struct hdr));
+              first = m;
+              for (int i = 0; i < 4; i++) { first[i].tag = i * 3; first[i].next = NULL; }
+              third = &first[2];
+              into = (char *)&pad + 1;
+              for (int r = 0; r < 200; r++) {
+                if (r == 100) { third = NULL; into = &pad.c; }
+                if (r == 150 && getenv("STOP_LATER")) kill(getpid(), SIGUSR1);
+                first[r % 4].tag = (first[r % 4].tag * 31 + r) % 1009;
+                h = h * 131 + (unsigned)first[r % 4].tag + (unsigned char)*into * (third != NULL);
+              }
+              printf("%llu\\n", h);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aTypeConfirmedInARefusedPassIsNotKept() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "confirmed", CONFIRMED_IN_A_REFUSED_PASS, 20, Map.of("STOP_LATER", "1"));
+        List<String> refusals = run.err().lines().filter(l -> l.contains(" refused: cannot checkpoint")).toList();
+        assertThat(refusals).as(run.err()).hasSize(2);
+        assertThat(refusals.getFirst()).contains("pointer 'into'");
+        assertThat(refusals.get(1)).contains("reached only through pointers to its start of type 'struct hdr', as 'first'");
+    }
+
+    /**
      * Plain gcc's output; then talent's build on x86_64 stopped after 20 visits (refused, goes on) and at round 150
      * by the program's own SIGUSR1 (written, exit 75), restarted on s390x: the outputs together equal gcc's.
      */
