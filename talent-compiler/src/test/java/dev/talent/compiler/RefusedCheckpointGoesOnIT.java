@@ -35,8 +35,9 @@ class RefusedCheckpointGoesOnIT {
 
     /**
      * Phase 1 (rounds 0-99) holds what BAD made, phase 2 (rounds 100-199) what CURE made of it; the program asks for a
-     * pre-copy round at round 30 (SIGURG: ignored unless TALENT_PRECOPY=1) and a stop at round 150. Each round visits
-     * the loop's site once.
+     * pre-copy round at round 30 when PRECOPY_AT is set (SIGURG; then sleeps 2 s, so that the round's child ends before
+     * the stop, which would kill a child still encoding) and a stop at round 150. Each round visits the loop's site
+     * once.
      */
     static final String TEMPLATE = """
             #include <signal.h>
@@ -58,7 +59,8 @@ class RefusedCheckpointGoesOnIT {
               for (int k = 0; k < 8; k++) vals[k] = k * 0.5;
               BAD
               for (int r = 0; r < 200; r++) {
-                if (r == 30 && getenv("STOP_LATER")) kill(getpid(), SIGURG);
+                if (r == 30 && getenv("PRECOPY_AT")) kill(getpid(), SIGURG);
+                if (r == 40 && getenv("PRECOPY_AT")) sleep(2);
                 if (r == 100) { CURE }
                 if (r == 150 && getenv("STOP_LATER")) kill(getpid(), SIGUSR1);
                 h = h * 1000003u + (unsigned long long)(vals[r % 8] * 4) + (unsigned char)pad.c + (unsigned)r;
@@ -87,7 +89,7 @@ class RefusedCheckpointGoesOnIT {
     /** With pre-copy on: the round in phase 1 is refused in its child, the parent goes on, no image is left. */
     @Test
     void aPointerIntoPaddingIsRefusedAndALaterStopMigrates() throws Exception {
-        Run refused = refusedThenMigrates("padding", PADDING, Map.of("TALENT_PRECOPY", "1"));
+        Run refused = refusedThenMigrates("padding", PADDING, Map.of("TALENT_PRECOPY", "1", "PRECOPY_AT", "1"));
         assertThat(refused.err()).contains("pointer 'into'").contains("it points into the padding of a struct")
                 .contains("talent: warning: pre-copy round refused: cannot checkpoint: pointer 'into'")
                 .contains("pre-copy round 1 failed (exit status 1); the next stop writes a full checkpoint");
