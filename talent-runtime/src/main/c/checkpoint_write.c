@@ -394,9 +394,12 @@ encode:
     if (tl_refusal()) {
         /* the program's state cannot be carried: nothing more is encoded, nothing written (no temporary file, no
          * fsync, no connection handed over), the heap headers get back what the passes changed, and the program
-         * goes on from its state as it is (main.c); its reason is the first one met */
+         * goes on from its state as it is (main.c); its reason is the first one met (descriptors are checked
+         * first) */
+        const char *why = tl_files_refusal() ? tl_files_refusal() : tl_epoll_refusal() ? tl_epoll_refusal()
+                                                                                         : tl_refusal();
         tl_heap_checkpoint_finish(1);
-        snprintf(res->err, sizeof res->err, "%s", tl_refusal());
+        snprintf(res->err, sizeof res->err, "%s", why);
         tl_refusal_clear();
         res->refused = 1;
         res->path[0] = '\0';
