@@ -5,6 +5,8 @@ import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Globals;
+import dev.talent.compiler.analysis.Globals.Global;
 import dev.talent.compiler.analysis.Hoist;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
@@ -43,8 +45,6 @@ public final class UnitRewriter {
     private static final Rank LOOP_TRANSFORM_CLOSE = Rank.LOOP_TRANSFORM_CLOSE;
     private static final Rank LOOP_BODY_OPEN = Rank.LOOP_BODY_OPEN;
     private static final Rank LOOP_BODY_CLOSE = Rank.LOOP_BODY_CLOSE;
-
-    public record Global(String key, String name, String pos, String addressOf, CType type, Node decl, boolean isConst) {}
 
     private final TranslationUnit tu;
     private final int unitIndex;
@@ -623,7 +623,7 @@ public final class UnitRewriter {
     // ------------------------------------------------------------------ tables at the end of the file
 
     private String trailer(List<HoistedStatic> statics, Map<String, String> allocSites) {
-        List<Global> globals = globals(statics);
+        List<Global> globals = Globals.find(tu, types, statics, diags);
         StringBuilder defs = new StringBuilder();
         StringBuilder rows = new StringBuilder();
         for (Global g : globals) {
@@ -674,18 +674,6 @@ public final class UnitRewriter {
         return sb.toString();
     }
 
-    private boolean hasSizedDeclaration(String name) {
-        for (Node top : tu.root().inner()) {
-            if (!top.is("VarDecl") || !top.name().equals(name)) continue;
-            try {
-                if (CTypeParser.parse(top.qualType()) instanceof CType.Array a && !a.size().isEmpty()) return true;
-            } catch (RuntimeException e) {
-                // unparsable type: not a sized array declaration
-            }
-        }
-        return false;
-    }
-
     /** The name of a function in the instrumented text (main is renamed). */
     private static String cName(FunctionModel f) {
         return f.name.equals("main") && !f.isStatic ? "talent_user_main" : f.name;
@@ -694,46 +682,5 @@ public final class UnitRewriter {
     /** External alias of function {@code id}, defined next to the function, referenced by talent_program.c. */
     public static String functionAlias(int id) {
         return "talent_fn_" + id;
-    }
-
-    /** File-scope variables defined in this file, then hoisted function statics. */
-    public List<Global> globals(List<HoistedStatic> statics) {
-        Map<String, Global> out = new LinkedHashMap<>();
-        for (Node top : tu.root().inner()) {
-            if (!top.is("VarDecl") || !tu.inMainFile(top.position()) || top.attr("storageClass").equals("extern")) continue;
-            if (top.attr("tls").length() > 0) continue;
-            boolean isStatic = top.attr("storageClass").equals("static");
-            String key = isStatic ? tu.unitName() + ":" + top.name() : top.name();
-            CType t = CTypeParser.parse(top.qualType());
-            if (t instanceof CType.Array a && a.size().isEmpty()) {
-                // clang gives a tentative 'int t[];' its completed type (int[1]) or the later sized declaration
-                // its size: an array still without size here has no object talent could describe
-                if (!hasSizedDeclaration(top.name())) {
-                    diags.warning(tu, top, "global array '" + top.name() + "' has no size here: it is not saved in checkpoints",
-                            "give the array its size in this definition");
-                }
-                continue;
-            }
-            out.putIfAbsent(key, new Global(key, top.name(), tu.pos(top.position()), top.name(), t, top, isConstObject(t)));
-        }
-        for (HoistedStatic s : statics) {
-            Node v = s.varDecl();
-            CType t = CTypeParser.parse(v.qualType());
-            String key = tu.unitName() + ":" + s.newName();
-            out.putIfAbsent(key, new Global(key, v.name(), tu.pos(v.position()), s.newName(), t, v, isConstObject(t)));
-        }
-        return new ArrayList<>(out.values());
-    }
-
-    private boolean isConstObject(CType t) {
-        if (t.isConst()) return true;
-        if (t instanceof CType.Named n) {
-            try {
-                return types.canonical(n).isConst();
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }
-        return false;
     }
 }
