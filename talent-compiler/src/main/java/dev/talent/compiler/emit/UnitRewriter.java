@@ -3,7 +3,6 @@ package dev.talent.compiler.emit;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
-import dev.talent.compiler.analysis.FrameLiveness;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals;
 import dev.talent.compiler.analysis.Globals.Global;
@@ -34,12 +33,9 @@ public final class UnitRewriter {
     // insertion ranks at one offset: RewritePlan.Rank, the one vocabulary
     private static final Rank HEADER = Rank.HEADER;
     private static final Rank PROLOGUE = Rank.PROLOGUE;
-    private static final Rank MOVED_STATIC = Rank.MOVED_STATIC;
     private static final Rank LOOP_TRANSFORM_OPEN = Rank.LOOP_TRANSFORM_OPEN;
     private static final Rank SITE_OPEN = Rank.SITE_OPEN;
     private static final Rank HOIST_OPEN = Rank.HOIST_OPEN;
-    private static final Rank WRAP_OPEN = Rank.WRAP_OPEN;
-    private static final Rank WRAP_CLOSE = Rank.WRAP_CLOSE;
     private static final Rank HOIST_CLOSE = Rank.HOIST_CLOSE;
     private static final Rank SITE_CLOSE = Rank.SITE_CLOSE;
     private static final Rank LOOP_TRANSFORM_CLOSE = Rank.LOOP_TRANSFORM_CLOSE;
@@ -90,19 +86,19 @@ public final class UnitRewriter {
 
     public String rewrite(List<HoistedStatic> statics, List<dev.talent.compiler.analysis.Pragma> nocheckpointPragmas,
                           List<dev.talent.compiler.analysis.Pragma> allocTypePragmas, String lineDirectiveFile) {
-        renameMain();
-        Map<String, String> renames = new HashMap<>();
-        for (HoistedStatic s : statics) renames.put(s.varDecl().id(), s.newName());
-        renameStatics(statics, renames);
-        for (FunctionModel f : functions) renameHidingVariables(f);
-        for (FunctionModel f : functions) wrapSuspended(f);
+        new MainRename(tu, plan).emit();
+        new StaticRenames(tu, plan, diags).emit(statics, functions);
+        HidingVariableRenames hiding = new HidingVariableRenames(plan);
+        for (FunctionModel f : functions) hiding.emit(f);
+        SuspendedWraps wraps = new SuspendedWraps(tu, graph, plan, diags);
+        for (FunctionModel f : functions) wraps.emit(f);
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
         heap.reportUnusedPragmas();
         WrapperAllocTypes.rewrite(tu, functions, graph, types, descriptors, plan);
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
-        moveStatics(statics);
+        new StaticMoves(plan).emit(statics);
         // blanked first: a loop copied for resuming must not contain these lines
         for (var p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
         for (var p : allocTypePragmas) plan.replace(p.start(), p.end(), "");
@@ -136,106 +132,6 @@ public final class UnitRewriter {
         // the clones last, under their own #line directives (after the tables, whose #line names the generated file)
         String clonesText = clones.definitions(TypeDescriptors.cString(lineDirectiveFile));
         return out + trailer + (clonesText.isEmpty() || trailer.endsWith("\n") ? "" : "\n") + clonesText;
-    }
-
-    // ------------------------------------------------------------------ renames
-
-    private void renameMain() {
-        tu.root().walk(n -> {
-            if (n.is("FunctionDecl") && n.name().equals("main") && tu.inMainFile(n.loc()) && !n.loc().inMacro()) {
-                plan.replace(n.loc().offset(), n.loc().endOffset(), "talent_user_main");
-            } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
-                    && n.referencedDecl().path("name").asText().equals("main") && tu.isMacroFree(n)) {
-                plan.replace(n.begin().offset(), n.begin().endOffset(), "talent_user_main");
-            }
-        });
-    }
-
-    private void renameStatics(List<HoistedStatic> statics, Map<String, String> renames) {
-        for (HoistedStatic s : statics) {
-            Node v = s.varDecl();
-            plan.replace(v.loc().offset(), v.loc().endOffset(), s.newName());
-        }
-        if (renames.isEmpty()) return;
-        for (FunctionModel f : functions) {
-            f.body.walk(n -> {
-                if (!n.is("DeclRefExpr")) return;
-                String nn = renames.get(Ast.referencedDeclId(n));
-                if (nn == null) return;
-                if (!tu.isMacroFree(n)) {
-                    diags.error(tu, n, "static variable '" + n.referencedDecl().path("name").asText()
-                            + "' is used inside a macro expansion", "use it outside the macro, or make it a file-scope static");
-                    return;
-                }
-                plan.replace(n.begin().offset(), n.begin().endOffset(), nn);
-            });
-        }
-    }
-
-    /** Variables renamed so that every variable needed at a point can be named there (FrameLiveness). */
-    private void renameHidingVariables(FunctionModel f) {
-        if (!f.chain) return;
-        for (var v : f.variables) {
-            if (v.isTemp() || v.cName.equals(v.name)) continue;
-            plan.replace(v.decl.loc().offset(), v.decl.loc().endOffset(), v.cName);
-            for (Node ref : FrameLiveness.references(f, v)) plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.cName);
-        }
-    }
-
-    private void moveStatics(List<HoistedStatic> statics) {
-        Map<Node, FunctionModel> stmts = new LinkedHashMap<>();
-        for (HoistedStatic s : statics) stmts.put(s.declStmt(), s.function());
-        for (Map.Entry<Node, FunctionModel> e : stmts.entrySet()) {
-            Node d = e.getKey();
-            int end = Ast.statementEnd(text, d);
-            String moved = plan.render(d.begin().offset(), end).replace("\n", " ");
-            plan.replaceRendered(d.begin().offset(), end, "");
-            plan.insert(e.getValue().decl.begin().offset(), moved + " ", MOVED_STATIC);
-        }
-    }
-
-    // ------------------------------------------------------------------ talent_suspended
-
-    private void wrapSuspended(FunctionModel f) {
-        boolean indirectMayReachChain = graph.anyChainFunctionAddressTaken();
-        f.body.walk(n -> {
-            if (!n.is("CallExpr")) return;
-            String callee = Ast.directCallee(n);
-            boolean wrap;
-            if (callee == null) {
-                // in a chain function a call through a pointer is a chain call (IndirectCalls), unless it
-                // could not be hoisted
-                wrap = indirectMayReachChain && (!f.chain || f.suspendedCalls.contains(n));
-            } else {
-                FunctionModel target = graph.resolve(f, callee);
-                // a library function, or a function of a header talent does not instrument, given a callback
-                if (target == null || !target.inMainFile) wrap = indirectMayReachChain && passesFunctionPointer(n);
-                else wrap = target.chain && !f.chain;
-            }
-            if (!wrap) return;
-            if (!tu.isMacroFree(n)) {
-                diags.warning(tu, n, "call that may reach a checkpointing function through a pointer is inside a macro"
-                        + " expansion: a checkpoint requested during it is not deferred", "call it outside the macro");
-                return;
-            }
-            boolean isVoid = n.qualType().equals("void");
-            int b = n.begin().offset();
-            int e = Ast.rangeEnd(text, n);
-            plan.insertOpening(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ", WRAP_OPEN, n);
-            plan.insertClosing(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })", WRAP_CLOSE, n);
-        });
-    }
-
-    private static boolean passesFunctionPointer(Node call) {
-        for (Node a : Ast.callArguments(call)) {
-            try {
-                CType t = CTypeParser.parse(a.qualType());
-                if (t instanceof CType.Pointer p && p.to() instanceof CType.Function) return true;
-            } catch (RuntimeException e) {
-                // a type spelling talent does not parse is not a function pointer spelling
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ chain calls
