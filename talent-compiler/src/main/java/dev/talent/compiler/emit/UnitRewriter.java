@@ -1,17 +1,13 @@
 package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
-import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals;
 import dev.talent.compiler.analysis.Globals.Global;
-import dev.talent.compiler.analysis.Hoist;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
 import dev.talent.compiler.ast.Ast;
-import dev.talent.compiler.ast.CType;
-import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
@@ -33,14 +29,8 @@ public final class UnitRewriter {
     // insertion ranks at one offset: RewritePlan.Rank, the one vocabulary
     private static final Rank HEADER = Rank.HEADER;
     private static final Rank PROLOGUE = Rank.PROLOGUE;
-    private static final Rank LOOP_TRANSFORM_OPEN = Rank.LOOP_TRANSFORM_OPEN;
     private static final Rank SITE_OPEN = Rank.SITE_OPEN;
-    private static final Rank HOIST_OPEN = Rank.HOIST_OPEN;
-    private static final Rank HOIST_CLOSE = Rank.HOIST_CLOSE;
     private static final Rank SITE_CLOSE = Rank.SITE_CLOSE;
-    private static final Rank LOOP_TRANSFORM_CLOSE = Rank.LOOP_TRANSFORM_CLOSE;
-    private static final Rank LOOP_BODY_OPEN = Rank.LOOP_BODY_OPEN;
-    private static final Rank LOOP_BODY_CLOSE = Rank.LOOP_BODY_CLOSE;
 
     private final TranslationUnit tu;
     private final int unitIndex;
@@ -48,11 +38,12 @@ public final class UnitRewriter {
     private final CallGraph graph;
     private final TypeResolver types;
     private final TypeDescriptors descriptors;
-    private final FrameCode frames;
     private final Diagnostics diags;
     private final RewritePlan plan;
     private final String text;
     private final ResumeCopies resumeCopies;
+    private final SiteCode siteCode;
+    private final ChainCallHoists hoists;
     /** Site code of a loop whose body starts with this versioned leaf loop: it goes into the loop's instrumented copy. */
     private final Map<Node, String> siteBeforeInstrumentedCopy = new HashMap<>();
     /** Each strip-mined loop with its header and its site's code, which goes only into its one-iteration branch. */
@@ -68,11 +59,12 @@ public final class UnitRewriter {
         this.graph = graph;
         this.types = types;
         this.descriptors = new TypeDescriptors(types);
-        this.frames = new FrameCode(types, descriptors);
         this.diags = diags;
         this.text = tu.text();
         this.plan = new RewritePlan(text);
         this.resumeCopies = new ResumeCopies(text);
+        this.siteCode = new SiteCode(new FrameCode(types, descriptors), resumeCopies);
+        this.hoists = new ChainCallHoists(plan, types, siteCode);
     }
 
     public static String unitSymbol(int unitIndex) {
@@ -108,7 +100,7 @@ public final class UnitRewriter {
         for (FunctionModel f : functions) {
             if (!f.chain) continue;
             try {
-                for (Hoist h : f.hoists) hoist(f, h);
+                hoists.emit(f);
                 Map<Node, String> nests = shortNestsAsWritten(f);
                 for (Point p : f.points) if (p.isSite()) site(f, p);
                 java.util.Set<Node> twice = new java.util.HashSet<>(nests.keySet());
@@ -134,242 +126,10 @@ public final class UnitRewriter {
         return out + trailer + (clonesText.isEmpty() || trailer.endsWith("\n") ? "" : "\n") + clonesText;
     }
 
-    // ------------------------------------------------------------------ chain calls
-
-    private void hoist(FunctionModel f, Hoist h) {
-        Map<Hoist.ChainCall, Point> points = new HashMap<>();
-        for (Point p : f.points) if (!p.isSite() && h.equals(p.hoist)) points.put(p.chainCall(), p);
-        Node s = h.statement();
-        if (h.shape() == Hoist.Shape.DIRECT) {
-            Point p = points.get(h.calls().getFirst());
-            if (p.isBlockingSite()) {
-                plan.insert(s.begin().offset(), "for (;;) { " + siteCode(f, p) + " ", HOIST_OPEN);
-                plan.insertClosing(Ast.statementEnd(text, s), " if (!talent_blocking_retry()) break; }", HOIST_CLOSE, s);
-                return;
-            }
-            boolean braces = needsBraces(s);
-            plan.insert(s.begin().offset(), (braces ? "{ " : "") + restoreLabel(p), HOIST_OPEN);
-            plan.insertClosing(Ast.statementEnd(text, s), " " + unwindCheck(f, p) + (braces ? "}" : ""), HOIST_CLOSE, s);
-            return;
-        }
-        StringBuilder decls = new StringBuilder();
-        String code = steps(f, h, h.steps(), points, decls);
-        String hoisted = decls + code;
-        switch (h.shape()) {
-            case BEFORE_STATEMENT -> {
-                boolean braces = needsBraces(s);
-                plan.insert(s.begin().offset(), (braces ? "{ " : "") + hoisted, HOIST_OPEN);
-                if (braces) plan.insertClosing(Ast.statementEnd(text, s), " }", HOIST_CLOSE, s);
-            }
-            case WHILE_CONDITION -> {
-                Node cond = h.anchor();
-                int condEnd = Ast.rangeEnd(text, cond);
-                int rparen = Ast.skipSpace(text, condEnd);
-                if (rparen >= text.length() || text.charAt(rparen) != ')') throw new IllegalStateException("no ) after while condition");
-                plan.replace(s.begin().offset(), cond.begin().offset(), "for (;;) { " + hoisted + "if (!(");
-                plan.replace(rparen, rparen + 1, ")) break;");
-                plan.insertClosing(Ast.statementEnd(text, Ast.loopBody(s)), " }", LOOP_TRANSFORM_CLOSE, Ast.loopBody(s));
-            }
-            case FOR_CONDITION -> {
-                Node cond = h.anchor();
-                String condText = renderNode(cond);
-                removeForCondition(cond);
-                Node body = Ast.loopBody(s);
-                plan.insert(body.begin().offset(), "{ " + hoisted + "if (!(" + condText + ")) break; ", LOOP_TRANSFORM_OPEN);
-                plan.insertClosing(Ast.statementEnd(text, body), " }", LOOP_TRANSFORM_CLOSE, body);
-            }
-            case DO_CONDITION -> {
-                // do B while (c);  ->  for (;;) { __label__ L; B L: ; <hoisted> if (!(c')) break; }
-                Node cond = h.anchor();
-                Node body = Ast.loopBody(s);
-                String condText = renderNode(cond);
-                String[] label = continuesToLabel(s, h, points);
-                plan.replace(s.begin().offset(), body.begin().offset(), "for (;;) ");
-                plan.insert(body.begin().offset(), "{ " + label[0], LOOP_BODY_OPEN);
-                plan.replaceRendered(Ast.statementEnd(text, body), Ast.statementEnd(text, s),
-                        " " + label[1] + hoisted + "if (!(" + condText + ")) break; }");
-            }
-            case FOR_INCREMENT -> {
-                // for (i; c; n) B  ->  for (i; c; ) { __label__ L; B L: ; <hoisted> (void)(n'); }
-                Node inc = h.anchor();
-                Node body = Ast.loopBody(s);
-                String incText = renderNode(inc);
-                String[] label = continuesToLabel(s, h, points);
-                replaceNode(inc, "");
-                plan.insert(body.begin().offset(), "{ " + label[0], LOOP_BODY_OPEN);
-                plan.insertClosing(Ast.statementEnd(text, body), " " + label[1] + hoisted + "(void)(" + incText + "); }",
-                        LOOP_BODY_CLOSE, body);
-            }
-            default -> throw new IllegalStateException(h.shape().toString());
-        }
-    }
-
-    /**
-     * A loop whose do-while condition or for increment moved to the end of its body: its continue statements
-     * become gotos to a label there, local to the body's block (__label__) so that copies of the loop (resume
-     * copies, versioning) do not define it twice. Returns the label's declaration and definition (both empty
-     * when the loop has no continue: gcc warns about an unused label).
-     */
-    private String[] continuesToLabel(Node loop, Hoist h, Map<Hoist.ChainCall, Point> points) {
-        List<Node> continues = ChainCallHoisting.continuesOf(loop);
-        if (continues.isEmpty()) return new String[] {"", ""};
-        String label = "__talent_c" + points.get(h.calls().getFirst()).id;
-        for (Node c : continues) plan.replace(c.begin().offset(), Ast.rangeEnd(text, c), "goto " + label);
-        return new String[] {"__label__ " + label + "; ", label + ": ; "};
-    }
-
-    /** Predicate for the boundary insertions of a node (wraps of it or of a part of it that starts or ends with it). */
-    private static Predicate<Object> inside(Node n) {
-        return o -> o instanceof Node x && (x == n || Ast.isStrictlyInside(x, n));
-    }
-
-    /** The rewritten text of an expression, with what is wrapped around it, on one line. */
-    private String renderNode(Node n) {
-        return plan.renderNode(n.begin().offset(), Ast.rangeEnd(text, n), inside(n)).replace("\n", " ");
-    }
-
-    private void replaceNode(Node n, String with) {
-        plan.replaceNode(n.begin().offset(), Ast.rangeEnd(text, n), with, inside(n));
-    }
-
-    /**
-     * Empties a for statement's condition, whose rendering moved into the body. When the normalisation already
-     * replaced the whole condition (a call in the right operand of its {@code &&}), a second replacement of that
-     * range is refused by the plan; the condition is then removed with the semicolons around it, a range that
-     * merges the earlier replacement, which the rendering already holds.
-     */
-    private void removeForCondition(Node cond) {
-        int from = cond.begin().offset(), to = Ast.rangeEnd(text, cond);
-        boolean replacedWhole = plan.edits().stream().anyMatch(e -> e.start() == from && e.end() == to && from < to);
-        if (replacedWhole) {
-            int before = from - 1;
-            while (before >= 0 && Character.isWhitespace(text.charAt(before))) before--;
-            int after = Ast.skipSpace(text, to);
-            if (before >= 0 && text.charAt(before) == ';' && after < text.length() && text.charAt(after) == ';') {
-                plan.replaceRendered(before, after + 1, "; ;");
-                return;
-            }
-        }
-        replaceNode(cond, "");
-    }
-
-    /**
-     * The code of normalised steps (docs/CODEGEN.md "Expression normalisation"); each node a step evaluates
-     * is replaced by its temporary, whose declaration goes to {@code decls} (declared before all the code,
-     * in the order the values are computed, so that each __typeof__ names only temporaries declared before).
-     */
-    private String steps(FunctionModel f, Hoist h, List<Hoist.Step> steps, Map<Hoist.ChainCall, Point> points,
-                         StringBuilder decls) {
-        StringBuilder code = new StringBuilder();
-        for (Hoist.Step st : steps) {
-            switch (st) {
-                case Hoist.Step.Call c -> {
-                    Hoist.ChainCall call = h.calls().get(c.index());
-                    Point p = points.get(call);
-                    String callText = renderNode(call.call());
-                    if (p.isBlockingSite()) {
-                        // talent.h: the site precedes the call inside its retry loop
-                        decls.append("__typeof__(").append(callText).append(") ").append(call.temp()).append("; ");
-                        code.append("for (;;) { ").append(siteCode(f, p)).append(" ").append(call.temp()).append(" = ")
-                                .append(callText).append("; if (!talent_blocking_retry()) break; } ");
-                        replaceNode(call.call(), call.temp());
-                        continue;
-                    }
-                    code.append(restoreLabel(p));
-                    if (call.temp() != null) {
-                        decls.append("__typeof__(").append(callText).append(") ").append(call.temp()).append("; ");
-                        code.append(assign(call.temp(), callText, call.returnType()));
-                        replaceNode(call.call(), call.temp());
-                    } else {
-                        code.append(callText).append("; ");
-                        replaceNode(call.call(), "((void)0)");
-                    }
-                    code.append(unwindCheck(f, p));
-                }
-                case Hoist.Step.Eval e -> {
-                    String t = renderNode(e.expr());
-                    if (e.temp() == null) {
-                        code.append("(void)(").append(t).append("); ");
-                        replaceNode(e.expr(), "((void)0)");
-                    } else {
-                        decls.append("__typeof__(((void)0, (").append(t).append("))) ").append(e.temp()).append("; ");
-                        code.append(assign(e.temp(), "(" + t + ")", e.expr().qualType()));
-                        replaceNode(e.expr(), e.temp());
-                    }
-                }
-                case Hoist.Step.Logical l -> {
-                    Node op = l.op();
-                    String left = renderNode(op.child(0));
-                    decls.append("int ").append(l.temp()).append("; ");
-                    code.append(l.temp()).append(" = (").append(left).append(") != 0; if (").append(l.and() ? "" : "!")
-                            .append(l.temp()).append(") { ");
-                    code.append(steps(f, h, l.right(), points, decls));
-                    code.append(l.temp()).append(" = (").append(renderNode(op.child(1))).append(") != 0; } ");
-                    replaceNode(op, l.temp());
-                }
-                case Hoist.Step.Choice c -> {
-                    Node op = c.op();
-                    code.append("if (").append(renderNode(op.child(0))).append(") { ");
-                    code.append(steps(f, h, c.then(), points, decls));
-                    code.append(arm(c.temp(), renderNode(op.child(1)), op.qualType())).append("} else { ");
-                    code.append(steps(f, h, c.els(), points, decls));
-                    code.append(arm(c.temp(), renderNode(op.child(2)), op.qualType())).append("} ");
-                    if (c.temp() != null) {
-                        decls.append("__typeof__(((void)0, (").append(renderNode(op)).append("))) ").append(c.temp()).append("; ");
-                    }
-                    replaceNode(op, c.temp() != null ? c.temp() : "((void)0)");
-                }
-            }
-        }
-        return code.toString();
-    }
-
-    private String arm(String temp, String value, String type) {
-        return temp == null ? "(void)(" + value + "); " : assign(temp, "(" + value + ")", type);
-    }
-
-    /**
-     * {@code temp = value;}, or for a struct or union a copy through memory: a struct with a const member
-     * (Csmith writes them) cannot be assigned, but its value can initialise a variable and be copied.
-     */
-    private String assign(String temp, String value, String type) {
-        boolean aggregate;
-        try {
-            var category = types.category(CTypeParser.parse(type));
-            aggregate = category == TypeResolver.Category.STRUCT || category == TypeResolver.Category.UNION;
-        } catch (RuntimeException e) {
-            aggregate = false;
-        }
-        if (!aggregate) return temp + " = " + value + "; ";
-        return "{ __typeof__(" + value + ") __talent_v = " + value + "; __builtin_memcpy((void *)&" + temp
-                + ", (const void *)&__talent_v, sizeof " + temp + "); } ";
-    }
-
-    /**
-     * Closing insertions name the node whose code they close (the statement or loop body wrapped in braces,
-     * the call wrapped in a statement expression): one at the end of {@code statement} belongs to the
-     * statement's text when that node is inside the statement, and to the text around it otherwise.
-     */
-    static Predicate<Object> closingInside(Node statement) {
-        return closes -> closes instanceof Node wrapped && Ast.isStrictlyInside(wrapped, statement);
-    }
-
-    /** A statement that is not directly in a block (if/else branch, loop body, after a label) needs braces. */
-    private static boolean needsBraces(Node s) {
-        Node p = s.parent();
-        return p == null || !p.is("CompoundStmt");
-    }
-
     // ------------------------------------------------------------------ sites
 
-    /** The code of a site at point p (docs/CODEGEN.md "A site"). */
-    private String siteCode(FunctionModel f, Point p) {
-        return "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(" + p.id + ")) { "
-                + frames.save(f, p) + "talent_frame_end(); " + returnDummy(f) + " } " + restoreLabel(p) + "}";
-    }
-
     private void site(FunctionModel f, Point p) {
-        String code = siteCode(f, p);
+        String code = siteCode.site(f, p);
         if (p.site.pragma() != null) {
             plan.replace(p.site.pragma().start(), p.site.pragma().end(), code);
             return;
@@ -390,7 +150,7 @@ public final class UnitRewriter {
         boolean versioned = !LeafLoops.hasInnerLoop(loop) && LeafLoops.isVersionable(f, loop, graph, text);
         int loopStart = loop.begin().offset();
         int loopEnd = Ast.statementEnd(text, loop);
-        Predicate<Object> inside = closingInside(loop);
+        Predicate<Object> inside = Statements.closingInside(loop);
         String plain = versioned ? plan.renderStatement(loopStart, loopEnd, inside) : null;
         Node first = body.is("CompoundStmt") ? (body.inner().isEmpty() ? null : body.child(0)) : body;
         if (first != null && isVersionedWithSite(f, first)) {
@@ -413,7 +173,7 @@ public final class UnitRewriter {
     private void version(Node loop, String plain) {
         int start = loop.begin().offset();
         int end = Ast.statementEnd(text, loop);
-        Predicate<Object> inside = closingInside(loop);
+        Predicate<Object> inside = Statements.closingInside(loop);
         String outerSite = siteBeforeInstrumentedCopy.remove(loop);
         String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
         plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
@@ -430,7 +190,7 @@ public final class UnitRewriter {
             if (!p.isSite() || p.site.pragma() != null) continue;
             for (Node n = p.site.loop(); n != null && n != f.body; n = n.parent()) {
                 if (Ast.isLoop(n) && !nests.containsKey(n) && LeafLoops.isShortNest(f, n, graph, text)) {
-                    nests.put(n, plan.renderStatement(n.begin().offset(), Ast.statementEnd(text, n), closingInside(n)));
+                    nests.put(n, plan.renderStatement(n.begin().offset(), Ast.statementEnd(text, n), Statements.closingInside(n)));
                 }
             }
         }
@@ -459,7 +219,7 @@ public final class UnitRewriter {
                 throw new IllegalStateException("strip mining: the header of the loop at " + tu.pos(loop.begin())
                         + " was rewritten by another pass");
             }
-            Predicate<Object> inside = closingInside(loop);
+            Predicate<Object> inside = Statements.closingInside(loop);
             String rendered = plan.renderStatement(bodyStart, end, inside);
             String once = "{ " + e.getValue().siteCode() + " " + rendered + " }";
             plan.replace(header.increment().begin().offset(), Ast.rangeEnd(text, header.increment()), "");
@@ -476,34 +236,10 @@ public final class UnitRewriter {
         return false;
     }
 
-    /** The resume label of p, as a marker that {@link ResumeCopies} later puts in place or into a resume copy. */
-    private String restoreLabel(Point p) {
-        return resumeCopies.marker(p.id, "if (0) { __talent_r" + p.id + ": ; " + frames.restore(p) + "talent_frame_restored(); "
-                + SetjmpRearm.code(p) + "} ");
-    }
-
-    private String unwindCheck(FunctionModel f, Point p) {
-        return "if (__builtin_expect(talent_unwinding, 0)) { " + frames.save(f, p) + "talent_frame_end(); "
-                + returnDummy(f) + " } ";
-    }
-
-    private String returnDummy(FunctionModel f) {
-        return returnsVoid(f) ? "return;" : "return __talent_zret;";
-    }
-
-    private static boolean returnsVoid(FunctionModel f) {
-        try {
-            CType t = CTypeParser.parse(f.decl.qualType());
-            return t instanceof CType.Function fn && fn.ret() instanceof CType.Builtin b && b.name().equals("void");
-        } catch (RuntimeException e) {
-            return f.decl.qualType().startsWith("void ");
-        }
-    }
-
     private void prologue(FunctionModel f) {
         StringBuilder sb = new StringBuilder(" ");
         // no point returns it when every call that may checkpoint runs suspended (IndirectCalls)
-        if (!returnsVoid(f) && !f.points.isEmpty()) {
+        if (!SiteCode.returnsVoid(f) && !f.points.isEmpty()) {
             List<String> args = new ArrayList<>();
             for (Node p : Ast.parameters(f.decl)) args.add(p.name().isEmpty() ? "0" : p.name());
             String name = f.name.equals("main") ? "talent_user_main" : f.name;
