@@ -4,7 +4,6 @@ import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals;
-import dev.talent.compiler.analysis.Globals.Global;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
 import dev.talent.compiler.ast.Ast;
@@ -67,10 +66,6 @@ public final class UnitRewriter {
         this.hoists = new ChainCallHoists(plan, types, siteCode);
     }
 
-    public static String unitSymbol(int unitIndex) {
-        return "talent_unit_" + unitIndex;
-    }
-
     public String rewrite(List<HoistedStatic> statics, List<dev.talent.compiler.analysis.Pragma> nocheckpointPragmas,
                           String lineDirectiveFile) {
         return rewrite(statics, nocheckpointPragmas, List.of(), lineDirectiveFile);
@@ -115,7 +110,8 @@ public final class UnitRewriter {
                         + "', a function that may checkpoint)", "change the type, or mark the function '#pragma talent nocheckpoint'");
             }
         }
-        String trailer = trailer(statics, heap.sites());
+        String trailer = new UnitTables(tu, unitIndex, graph, descriptors, diags)
+                .text(Globals.find(tu, types, statics, diags), heap.sites(), functions);
         plan.insert(0, "#include \"talent.h\"\n" + descriptors.forwardDeclarations()
                 + "#line 1 " + TypeDescriptors.cString(lineDirectiveFile) + "\n", HEADER);
         // the resume labels not moved into a resume copy stay where they were emitted
@@ -250,69 +246,5 @@ public final class UnitRewriter {
         for (Point p : f.points) sb.append(" case ").append(p.id).append(": goto ").append(VlaResume.target(f, p, null)).append(";");
         sb.append(" default: break; }");
         plan.insert(f.body.begin().offset() + 1, sb.toString(), PROLOGUE);
-    }
-
-    // ------------------------------------------------------------------ tables at the end of the file
-
-    private String trailer(List<HoistedStatic> statics, Map<String, String> allocSites) {
-        List<Global> globals = Globals.find(tu, types, statics, diags);
-        StringBuilder defs = new StringBuilder();
-        StringBuilder rows = new StringBuilder();
-        for (Global g : globals) {
-            String td;
-            try {
-                td = descriptors.refAtFileScope(g.type(), "__typeof__(" + g.addressOf() + ")", defs);
-            } catch (UnsupportedTypeException e) {
-                diags.error(tu, g.decl(), "global '" + g.name() + "': " + e.getMessage(), "change the variable's type");
-                continue;
-            }
-            rows.append("  { ").append(TypeDescriptors.cString(g.key())).append(", ").append(TypeDescriptors.cString(g.name()))
-                    .append(", ").append(TypeDescriptors.cString(g.pos())).append(", (void *)&").append(g.addressOf())
-                    .append(", ").append(td).append(", ").append(g.isConst() ? 1 : 0).append(" },\n");
-        }
-        StringBuilder sb = new StringBuilder("\n/* ---- talent: tables (generated) ---- */\n");
-        sb.append(descriptors.definitions()).append(defs);
-        String unit = unitSymbol(unitIndex);
-        String globalsRef = "0, 0";
-        if (!rows.isEmpty()) {
-            sb.append("static const talent_global ").append(unit).append("_globals[] = {\n").append(rows).append("};\n");
-            globalsRef = unit + "_globals, sizeof " + unit + "_globals / sizeof " + unit + "_globals[0]";
-        }
-        String sitesRef = "0, 0";
-        // "type:T" entries: pointee types, by which the runtime restores a block typed at checkpoint time
-        // from the pointers that referenced it (heap_restore.c)
-        Map<String, String> siteRows = new LinkedHashMap<>(allocSites);
-        descriptors.pointeeTypes().forEach((spelling, td) -> siteRows.putIfAbsent("type:" + spelling, td));
-        if (!siteRows.isEmpty()) {
-            sb.append("static const talent_alloc_site ").append(unit).append("_alloc_sites[] = {\n");
-            siteRows.forEach((pos, td) -> sb.append("  { ").append(TypeDescriptors.cString(pos)).append(", ").append(td).append(" },\n"));
-            sb.append("};\n");
-            sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
-        }
-        for (FunctionModel f : functions) {
-            // the program table (another file) needs the address of every function a pointer can point to,
-            // static ones included; a C99 inline definition is emitted only when the file also declares the
-            // function extern. Only those: an alias makes a static function external for gcc, which then
-            // keeps it out of line and inlines and specialises it less.
-            if (!graph.isAddressTaken(f)) continue;
-            if (!f.isStatic && f.decl.json().path("inline").asBoolean(false)) {
-                sb.append("extern __typeof__(").append(cName(f)).append(") ").append(cName(f)).append(";\n");
-            }
-            sb.append("extern __typeof__(").append(cName(f)).append(") ").append(functionAlias(f.id))
-                    .append(" __attribute__((alias(\"").append(cName(f)).append("\")));\n");
-        }
-        sb.append("const talent_unit ").append(unit).append(" = { ").append(TypeDescriptors.cString(tu.unitName()))
-                .append(", ").append(globalsRef).append(", ").append(sitesRef).append(" };\n");
-        return sb.toString();
-    }
-
-    /** The name of a function in the instrumented text (main is renamed). */
-    private static String cName(FunctionModel f) {
-        return f.name.equals("main") && !f.isStatic ? "talent_user_main" : f.name;
-    }
-
-    /** External alias of function {@code id}, defined next to the function, referenced by talent_program.c. */
-    public static String functionAlias(int id) {
-        return "talent_fn_" + id;
     }
 }
