@@ -38,10 +38,7 @@ public final class UnitRewriter {
         this.diags = diags;
     }
 
-    public String rewrite(List<HoistedStatic> statics, List<Pragma> nocheckpointPragmas, String lineDirectiveFile) {
-        return rewrite(statics, nocheckpointPragmas, List.of(), lineDirectiveFile);
-    }
-
+    /** The instrumented text; {@code lineDirectiveFile}: the file its {@code #line} directives name. */
     public String rewrite(List<HoistedStatic> statics, List<Pragma> nocheckpointPragmas, List<Pragma> allocTypePragmas,
                           String lineDirectiveFile) {
         String text = tu.text();
