@@ -36,6 +36,7 @@ import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.emit.ProgramTable;
 import dev.talent.compiler.emit.UnitRewriter;
+import dev.talent.compiler.emit.UnitTables;
 import dev.talent.compiler.emit.UnsupportedTypeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -512,8 +513,8 @@ public final class CheckpointCompiler {
                 a.mainReturnsVoid());
     }
 
-    /** Where the tables talent appends begin (UnitRewriter). */
-    static final String TABLES_MARK = "/* ---- talent: tables (generated) ---- */";
+    /** Where the tables talent appends begin. */
+    static final String TABLES_MARK = UnitTables.MARK;
 
     /**
      * The appended tables are talent's, not the user's: a #line before them names the generated file and its

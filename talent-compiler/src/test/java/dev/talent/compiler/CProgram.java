@@ -3,9 +3,14 @@ package dev.talent.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Point;
+import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.analysis.Variable;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.ast.TypeResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -138,6 +143,27 @@ public final class CProgram {
         int end = lines.indexOf("/* ---- talent: tables (generated) ---- */");
         if (lines.get(end - 1).startsWith("#line ")) end--;   // the tables' own #line (CheckpointCompiler.generatedLines)
         return lines.subList(start + 1, end - 1);
+    }
+
+    /**
+     * What the passes found in one file (after {@link #analyze}), for tests that run one emitter alone on a plan of
+     * the file's text: the unit, its types, its functions, the program's call graph, its hoisted statics.
+     */
+    public record AnalysedUnit(TranslationUnit tu, TypeResolver types, List<FunctionModel> functions, CallGraph graph,
+                               List<StaticsHoisting.HoistedStatic> statics, Diagnostics diags) {
+        /** The function named {@code name} of this file. */
+        public FunctionModel function(String name) {
+            return functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    public AnalysedUnit unit(String name) {
+        for (CheckpointCompiler.Unit u : analysis.units()) {
+            if (u.tu.unitName().equals(name)) {
+                return new AnalysedUnit(u.tu, u.types, u.mainFunctions(), analysis.graph(), u.statics, analysis.diags());
+            }
+        }
+        throw new IllegalArgumentException("no unit " + name);
     }
 
     public List<Diagnostic> diagnostics() {

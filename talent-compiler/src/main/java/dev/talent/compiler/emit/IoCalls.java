@@ -16,7 +16,7 @@ import dev.talent.compiler.rewrite.RewritePlan;
  * "blocking calls"). fopen, fdopen, freopen, open and creat also get the call's position as their last
  * argument; an {@code open} without mode gets mode 0. A call written inside a macro expansion is left
  * alone (a warning for file calls: a restart will not reopen what it opened). Making a blocking call a
- * blocking site is UnitRewriter's business; this class only renames.
+ * blocking site is ChainCallHoists' business; this class only renames.
  */
 public final class IoCalls {
     private final TranslationUnit tu;

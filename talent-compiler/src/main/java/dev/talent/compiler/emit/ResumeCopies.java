@@ -89,7 +89,7 @@ final class ResumeCopies {
             }
             int start = c.begin().offset();
             int end = Ast.statementEnd(text, c);
-            Predicate<Object> inside = UnitRewriter.closingInside(c);
+            Predicate<Object> inside = Statements.closingInside(c);
             String rendered = plan.renderStatement(start, end, inside);
             if (rendered.indexOf(mark) < 0 || LeafLoops.isVersionable(f, c, graph, text)) continue;
             if (!isCopyable(c, rendered) || callsAFunctionCalledOnce(f, c, graph)) {
@@ -98,7 +98,7 @@ final class ResumeCopies {
             }
             String copy = expand(LeafLoops.flatten(rendered));
             String both = strip(rendered) + " if (0) { " + copy + " }";
-            plan.replaceStatement(start, end, needsBraces(c) ? "{ " + both + " }" : both, inside);
+            plan.replaceStatement(start, end, Statements.needsBraces(c) ? "{ " + both + " }" : both, inside);
         }
     }
 
@@ -128,11 +128,5 @@ final class ResumeCopies {
             if (callee != null && graph.isCalledOnce(callee)) found[0] = true;
         });
         return found[0];
-    }
-
-    /** A statement that is not directly in a block (if/else branch, loop body, after a label) needs braces. */
-    private static boolean needsBraces(Node s) {
-        Node p = s.parent();
-        return p == null || !p.is("CompoundStmt");
     }
 }

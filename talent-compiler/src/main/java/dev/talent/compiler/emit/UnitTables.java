@@ -1,0 +1,102 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Globals.Global;
+import dev.talent.compiler.ast.TranslationUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tables appended to an instrumented file (after {@link #MARK}): the type descriptors, the globals table
+ * (analysis.Globals), the allocation sites with the pointee types the runtime types guessed blocks by
+ * (heap_restore.c), an alias for each function a pointer can point to (talent_program.c's function table names
+ * it), and the file's {@code talent_unit} record, {@link #unitSymbol}.
+ */
+public final class UnitTables {
+    /** Where the tables begin (CheckpointCompiler puts a #line naming the generated file before it). */
+    public static final String MARK = "/* ---- talent: tables (generated) ---- */";
+
+    private final TranslationUnit tu;
+    private final int unitIndex;
+    private final CallGraph graph;
+    private final TypeDescriptors descriptors;
+    private final Diagnostics diags;
+
+    UnitTables(TranslationUnit tu, int unitIndex, CallGraph graph, TypeDescriptors descriptors, Diagnostics diags) {
+        this.tu = tu;
+        this.unitIndex = unitIndex;
+        this.graph = graph;
+        this.descriptors = descriptors;
+        this.diags = diags;
+    }
+
+    /** The {@code talent_unit} record of unit {@code unitIndex}, which talent_program.c lists. */
+    public static String unitSymbol(int unitIndex) {
+        return "talent_unit_" + unitIndex;
+    }
+
+    /** External alias of function {@code id}, defined next to the function, referenced by talent_program.c. */
+    public static String functionAlias(int id) {
+        return "talent_fn_" + id;
+    }
+
+    /** {@code allocSites}: position to element descriptor of each allocation site (HeapCalls). */
+    String text(List<Global> globals, Map<String, String> allocSites, List<FunctionModel> functions) {
+        StringBuilder defs = new StringBuilder();
+        StringBuilder rows = new StringBuilder();
+        for (Global g : globals) {
+            String td;
+            try {
+                td = descriptors.refAtFileScope(g.type(), "__typeof__(" + g.addressOf() + ")", defs);
+            } catch (UnsupportedTypeException e) {
+                diags.error(tu, g.decl(), "global '" + g.name() + "': " + e.getMessage(), "change the variable's type");
+                continue;
+            }
+            rows.append("  { ").append(TypeDescriptors.cString(g.key())).append(", ").append(TypeDescriptors.cString(g.name()))
+                    .append(", ").append(TypeDescriptors.cString(g.pos())).append(", (void *)&").append(g.addressOf())
+                    .append(", ").append(td).append(", ").append(g.isConst() ? 1 : 0).append(" },\n");
+        }
+        StringBuilder sb = new StringBuilder("\n" + MARK + "\n");
+        sb.append(descriptors.definitions()).append(defs);
+        String unit = unitSymbol(unitIndex);
+        String globalsRef = "0, 0";
+        if (!rows.isEmpty()) {
+            sb.append("static const talent_global ").append(unit).append("_globals[] = {\n").append(rows).append("};\n");
+            globalsRef = unit + "_globals, sizeof " + unit + "_globals / sizeof " + unit + "_globals[0]";
+        }
+        String sitesRef = "0, 0";
+        // "type:T" entries: pointee types, by which the runtime restores a block typed at checkpoint time
+        // from the pointers that referenced it (heap_restore.c)
+        Map<String, String> siteRows = new LinkedHashMap<>(allocSites);
+        descriptors.pointeeTypes().forEach((spelling, td) -> siteRows.putIfAbsent("type:" + spelling, td));
+        if (!siteRows.isEmpty()) {
+            sb.append("static const talent_alloc_site ").append(unit).append("_alloc_sites[] = {\n");
+            siteRows.forEach((pos, td) -> sb.append("  { ").append(TypeDescriptors.cString(pos)).append(", ").append(td).append(" },\n"));
+            sb.append("};\n");
+            sitesRef = unit + "_alloc_sites, sizeof " + unit + "_alloc_sites / sizeof " + unit + "_alloc_sites[0]";
+        }
+        for (FunctionModel f : functions) {
+            // the program table (another file) needs the address of every function a pointer can point to,
+            // static ones included; a C99 inline definition is emitted only when the file also declares the
+            // function extern. Only those: an alias makes a static function external for gcc, which then
+            // keeps it out of line and inlines and specialises it less.
+            if (!graph.isAddressTaken(f)) continue;
+            if (!f.isStatic && f.decl.json().path("inline").asBoolean(false)) {
+                sb.append("extern __typeof__(").append(cName(f)).append(") ").append(cName(f)).append(";\n");
+            }
+            sb.append("extern __typeof__(").append(cName(f)).append(") ").append(functionAlias(f.id))
+                    .append(" __attribute__((alias(\"").append(cName(f)).append("\")));\n");
+        }
+        sb.append("const talent_unit ").append(unit).append(" = { ").append(TypeDescriptors.cString(tu.unitName()))
+                .append(", ").append(globalsRef).append(", ").append(sitesRef).append(" };\n");
+        return sb.toString();
+    }
+
+    /** The name of a function in the instrumented text (main is renamed). */
+    private static String cName(FunctionModel f) {
+        return f.name.equals("main") && !f.isStatic ? MainRename.USER_MAIN : f.name;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.talent.compiler.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.Globals;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tables appended to one file, from its analysis alone (no other emitter runs). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class UnitTablesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void globalsAllocationSitesAliasesAndTheUnitRecord() {
+        var u = CProgram.in(dir).file("a.c", """
+                static const double scale = 2.0;
+                int count;
+                static int twice(int x) { return 2 * x; }
+                int main(void) { int (*f)(int) = twice; return f(count) + (int)scale; }
+                """).analyze().unit("a.c");
+        Diagnostics diags = new Diagnostics();
+        UnitTables tables = new UnitTables(u.tu(), 3, u.graph(), new TypeDescriptors(u.types()), diags);
+        Map<String, String> allocSites = new LinkedHashMap<>();
+        allocSites.put("a.c:9:9", "&talent_td_7");
+        String out = tables.text(Globals.find(u.tu(), u.types(), u.statics(), diags), allocSites, u.functions());
+        assertThat(out.lines()).containsExactly(
+                "",
+                UnitTables.MARK,
+                "static const talent_type talent_td_0 = TALENT_FLOAT_TYPE(double, \"double\");",
+                "static const talent_type talent_td_1 = TALENT_INT_TYPE(int, \"int\");",
+                "static const talent_global talent_unit_3_globals[] = {",
+                "  { \"a.c:scale\", \"scale\", \"a.c:1:21\", (void *)&scale, &talent_td_0, 1 },",
+                "  { \"count\", \"count\", \"a.c:2:5\", (void *)&count, &talent_td_1, 0 },",
+                "};",
+                "static const talent_alloc_site talent_unit_3_alloc_sites[] = {",
+                "  { \"a.c:9:9\", &talent_td_7 },",
+                "};",
+                // only the function whose address is taken; main is not
+                "extern __typeof__(twice) talent_fn_0 __attribute__((alias(\"twice\")));",
+                "const talent_unit talent_unit_3 = { \"a.c\", talent_unit_3_globals, sizeof talent_unit_3_globals / sizeof "
+                        + "talent_unit_3_globals[0], talent_unit_3_alloc_sites, sizeof talent_unit_3_alloc_sites / sizeof "
+                        + "talent_unit_3_alloc_sites[0] };");
+        assertThat(diags.all()).isEmpty();
+    }
+
+    @Test
+    void aFileWithoutGlobalsOrSitesHasAnEmptyUnitRecord() {
+        var u = CProgram.in(dir).file("a.c", "int main(void) { return 0; }\n").analyze().unit("a.c");
+        Diagnostics diags = new Diagnostics();
+        String out = new UnitTables(u.tu(), 0, u.graph(), new TypeDescriptors(u.types()), diags)
+                .text(Globals.find(u.tu(), u.types(), u.statics(), diags), Map.of(), u.functions());
+        assertThat(out).isEqualTo("\n" + UnitTables.MARK + "\nconst talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0 };\n");
+    }
+
+    @Test
+    void symbolsNamedByTheProgramTable() {
+        assertThat(UnitTables.unitSymbol(2)).isEqualTo("talent_unit_2");
+        assertThat(UnitTables.functionAlias(5)).isEqualTo("talent_fn_5");
+    }
+}
