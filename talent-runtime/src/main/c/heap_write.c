@@ -211,13 +211,18 @@ static struct guess_why {
     char *what;
 } guess_why[GUESS_WHY_MAX];
 static unsigned nguess_why;
-/* The first word of an untyped block (written as raw bytes) found to hold the address of a live heap block in this
- * pass: a pointer in memory of unknown type, which a restore would leave aimed at the old address. */
+/* The first word of a block written as bytes (untyped, or of a one-byte integer type) found to hold the address of a
+ * live heap block in this pass: a pointer in memory talent carries as bytes, which a restore would leave aimed at the
+ * old address. */
 static struct {
-    int found;
+    int found, typed;
     uint32_t idx, target;
     size_t off;
 } raw_ptr;
+/* The lowest address of a live block and one past the end of the highest, computed at the first scan of a pass
+ * (heap_range_known): most words of byte data fall outside and need no lookup. */
+static uintptr_t heap_lo, heap_hi;
+static int heap_range_known;
 /* The blocks reached in this pass whose type is guessed (TL_HDR_GUESSED), by snapshot index. */
 static uint32_t *guessed;
 static uint32_t nguessed, capguessed;
@@ -255,6 +260,7 @@ static void drop_all_conflicts(void)
     nguess_why = 0;
     nguessed = 0;
     raw_ptr.found = 0;
+    heap_range_known = 0;
 }
 
 void tl_heap_checkpoint_begin(void)
@@ -609,25 +615,45 @@ static int is_byte_int(const talent_type *t)
     return (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->size == 1;
 }
 
-/* An untyped block is written as raw bytes and never scanned for pointers: notes the first aligned word of it that
- * holds an address inside a live heap block (refused at the end of the pass unless a typed pointer types the block
- * meanwhile, which encodes the checkpoint again). A number that happens to look like such an address refuses too. */
-static void scan_raw(uint32_t idx, const unsigned char *p, size_t size)
+static void heap_range(void)
+{
+    uint32_t i;
+    heap_lo = UINTPTR_MAX;
+    heap_hi = 0;
+    for (i = 0; i < nsnap; i++) {
+        uintptr_t a = tl_hdr_addr(snap[i]), e = a + tl_hdr_size(snap[i]);
+        if (a < heap_lo)
+            heap_lo = a;
+        if (e > heap_hi)
+            heap_hi = e;
+    }
+    heap_range_known = 1;
+}
+
+/* A block written as bytes (untyped, or an array of char: a generic container that memcpy's pointers into a char
+ * buffer, an arena carved by the program's own allocator) is never walked for pointers: notes the first aligned word
+ * of it that holds an address inside a live heap block (refused at the end of the pass unless, for an untyped block,
+ * a typed pointer types the block meanwhile, which encodes the checkpoint again). A number that happens to look like
+ * such an address refuses too. */
+static void scan_raw(uint32_t idx, const unsigned char *p, size_t size, int typed)
 {
     size_t off;
     if (raw_ptr.found)
         return;
+    if (!heap_range_known)
+        heap_range();
     for (off = 0; off + sizeof(uintptr_t) <= size; off += sizeof(uintptr_t)) {
         uintptr_t v;
         uint32_t t;
         memcpy(&v, p + off, sizeof v);
-        if (v < 4096)
+        if (v < 4096 || v < heap_lo || v > heap_hi)
             continue;
         t = lookup(v);
         if (t == NONE)
             t = lookup_interior(v);
         if (t != NONE) {
             raw_ptr.found = 1;
+            raw_ptr.typed = typed;
             raw_ptr.idx = idx;
             raw_ptr.target = t;
             raw_ptr.off = off;
@@ -643,12 +669,20 @@ static void check_raw_pointers(void)
         return;
     h = snap[raw_ptr.idx];
     t = snap[raw_ptr.target];
-    tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent does not see its "
-              "type, so carried as raw bytes) holds at byte %lu the address of the heap block allocated at %s: a "
-              "pointer inside memory of unknown type cannot be carried (it would still point to the old address after a "
-              "restore); give the block its type with '#pragma talent alloc_type(T)' before the allocation, or assign "
-              "the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
-              (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
+    if (raw_ptr.typed)
+        tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes of '%s', carried as bytes) holds at byte "
+                  "%lu the address of the heap block allocated at %s: a pointer copied into bytes cannot be carried (it "
+                  "would still point to the old address after a restore); keep pointers in memory of a pointer type "
+                  "(an array of 'T *', or a struct with pointer members) instead of copying them into a char buffer",
+                  tl_heap_site_pos(h->site), (unsigned long)tl_hdr_size(h), tl_heap_site_elem(h->site) ?
+                  tl_heap_site_elem(h->site)->name : "char", (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
+    else
+        tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent does not see "
+                  "its type, so carried as raw bytes) holds at byte %lu the address of the heap block allocated at %s: "
+                  "a pointer inside memory of unknown type cannot be carried (it would still point to the old address "
+                  "after a restore); give the block its type with '#pragma talent alloc_type(T)' before the "
+                  "allocation, or assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
+                  (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
 }
 
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
@@ -710,7 +744,9 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         }
         if (!blk->elem) {
             seen[order[i]] |= SEEN_AS_BYTES;
-            scan_raw(order[i], p, blk->size);
+            scan_raw(order[i], p, blk->size, 0);
+        } else if (is_byte_int(et)) {
+            scan_raw(order[i], p, blk->size, 1);
         }
         cur_parent = i;
         ctx.heap_block = i;

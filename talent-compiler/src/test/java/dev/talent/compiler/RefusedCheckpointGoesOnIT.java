@@ -52,6 +52,7 @@ class RefusedCheckpointGoesOnIT {
             static union W w;
             static void *(*allocf)(void *, size_t) = realloc;
             static void *raw;
+            static char *cbuf;
             static double *vals;
             int main(void) {
               unsigned long long h = 7;
@@ -86,6 +87,11 @@ class RefusedCheckpointGoesOnIT {
     static final String RAW_POINTER = program("raw = allocf(NULL, 2 * sizeof(void *)); ((void **)raw)[0] = vals;",
             "free(raw); raw = NULL;", "if (raw) h += ((double **)raw)[0][r % 8] > 1;");
 
+    /** A char buffer (a generic container's storage) into which a heap address was copied with memcpy. */
+    static final String POINTER_IN_CHARS = program("cbuf = malloc(4 * sizeof(double *)); memset(cbuf, 0, 4 * sizeof(double *));"
+            + " memcpy(cbuf + sizeof(double *), &vals, sizeof vals);", "memset(cbuf, 'c', 4 * sizeof(double *));",
+            "if (r >= 100) h += (unsigned char)cbuf[r % 32];");
+
     /** With pre-copy on: the round in phase 1 is refused in its child, the parent goes on, no image is left. */
     @Test
     void aPointerIntoPaddingIsRefusedAndALaterStopMigrates() throws Exception {
@@ -108,6 +114,12 @@ class RefusedCheckpointGoesOnIT {
     void aHeapAddressInAnUntypedBlockIsRefusedAndALaterStopMigrates() throws Exception {
         Run refused = refusedThenMigrates("raw", RAW_POINTER, Map.of());
         assertThat(refused.err()).contains("carried as raw bytes) holds at byte 0 the address of the heap block");
+    }
+
+    @Test
+    void aHeapAddressCopiedIntoACharBufferIsRefusedAndALaterStopMigrates() throws Exception {
+        Run refused = refusedThenMigrates("chars", POINTER_IN_CHARS, Map.of());
+        assertThat(refused.err()).contains("bytes of 'char', carried as bytes) holds at byte 8 the address of the heap block").contains("a pointer copied into bytes cannot be carried");
     }
 
     /**
