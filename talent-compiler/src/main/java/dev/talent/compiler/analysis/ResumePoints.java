@@ -15,7 +15,7 @@ public final class ResumePoints {
         int seq = 0;
         for (Site s : f.sites) {
             int off = s.pragma() != null ? s.pragma().start() : s.anchor().begin().offset();
-            all.add(new Ordered(off, 0, seq++, Point.site(f, s, s.loop() != null ? s.loop() : s.anchor())));
+            all.add(new Ordered(off, 0, seq++, Point.site(f, s, s.loop() != null ? s.loop() : s.anchor() != null ? s.anchor() : s.block())));
         }
         for (Hoist h : f.hoists) {
             for (int i = 0; i < h.calls().size(); i++) {

@@ -38,6 +38,25 @@ class PragmaPlacementTest {
         assertThat(p.function("main").chain).isTrue();
     }
 
+    /** A pragma closing a block has no statement after it: its point is placed at the block (it crashed the table). */
+    @Test
+    void aCheckpointPragmaAtTheEndOfABlockCompilesAndIsPlacedAtTheBlock() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                int work(int n) {
+                  int s = n;
+                  s++;
+                  if (s) {
+                    #pragma talent checkpoint
+                  }
+                  return s;
+                }
+                int main(void) { return work(2); }
+                """);
+        p.compile();
+        p.compilesWithGcc("a.c").analyze();
+        assertThat(p.points()).anySatisfy(pt -> assertThat(pt.positionNode.kind()).isEqualTo("CompoundStmt"));
+    }
+
     @Test
     void misplacedPragmasAreErrorsAtTheirLine() {
         List<Diagnostic> d = CProgram.in(dir).file("a.c", """
