@@ -143,7 +143,9 @@ public final class TypeDescriptors {
                         fs.append("  TALENT_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
                                 .append(", ").append(get).append(", ").append(set).append("),\n");
                     } else {
-                        String ftd = ref(ft, fspell, defs, fileScope);
+                        String ftd = isLastField(rec, fd) && types.canonical(ft) instanceof CType.Array fam && fam.size().isEmpty()
+                                ? flexibleArray(name, fam, fspell, defs, fileScope)
+                                : ref(ft, fspell, defs, fileScope);
                         fs.append("  TALENT_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
                                 .append(ftd).append("),\n");
                     }
@@ -156,6 +158,26 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    private static boolean isLastField(Node rec, Node fd) {
+        Node last = null;
+        for (Node n : rec.inner()) if (n.is("FieldDecl")) last = n;
+        return last == fd;
+    }
+
+    /**
+     * A flexible array member ({@code int data[]}, the last member of a struct): an array of no elements here, whose
+     * size the struct leaves to the heap block it is allocated in (the runtime cuts the array to the block:
+     * heap_trailing.h, FORMAT.md "HEAP").
+     */
+    private String flexibleArray(String structName, CType.Array fam, String fspell, StringBuilder defs, boolean fileScope) {
+        String et = "__typeof__((*(" + fspell + " *)0)[0])";
+        String elem = ref(fam.elem(), et, defs, fileScope);
+        String name = structName + "_fam";
+        defs.append("static const talent_type ").append(name).append(" = { TALENT_K_ARRAY, ")
+                .append(cString(TypeResolver.spell(fam))).append(", 0, ").append(elem).append(", 0, 0, 0, 0 };\n");
+        return "&" + name;
     }
 
     /**
