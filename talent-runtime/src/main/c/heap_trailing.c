@@ -26,7 +26,11 @@ int tl_trailing_applies(const talent_type *t, size_t size, int flagged)
 {
     if (!tl_trailing_shape(t) || size < last_field(t)->offset)
         return 0;
-    return flagged || size < t->size || (t->size && size % t->size != 0);
+    if (flagged || size < t->size || (t->size && size % t->size != 0))
+        return 1;
+    /* exactly one t with padding after its last array: the struct hack's bytes may run over that padding (Lua's
+     * short strings of offsetof(TString, contents) + len + 1 == sizeof(TString) bytes), which one t would lose */
+    return size == t->size && last_field(t)->offset + last_field(t)->type->size < t->size;
 }
 
 uint64_t tl_trailing_count(const talent_type *t, size_t size)

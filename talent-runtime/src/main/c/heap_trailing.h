@@ -16,7 +16,8 @@ int tl_trailing_shape(const talent_type *t);
 
 /* Whether a block of size bytes whose element type is t is one t with a trailing array: t has the shape, the block
  * holds its members before the array, and it is flagged (flagged != 0: typed so where it was allocated or at a
- * checkpoint) or is not a whole number of t. */
+ * checkpoint), is not a whole number of t, or is exactly one t with padding after the array (which the struct
+ * hack's bytes may use). */
 int tl_trailing_applies(const talent_type *t, size_t size, int flagged);
 
 /* The number of whole elements of t's last array in a block of size bytes (size >= that member's offset). */
