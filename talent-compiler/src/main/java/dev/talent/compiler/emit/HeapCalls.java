@@ -166,7 +166,8 @@ public final class HeapCalls {
         if (found == null) {
             why = "its element type cannot be inferred (no pointer type it is assigned or cast to, no sizeof in its size)";
         } else {
-            String hack = pragma == null ? structHack(call, found.type()) : null;
+            // a pragma names the type, not the size formula; a flexible array member still makes one struct
+            String hack = pragma == null ? structHack(call, found.type()) : flexibleMember(found.type());
             if (hack != null && !name.equals("alloca")) {
                 try {
                     if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
@@ -209,21 +210,11 @@ public final class HeapCalls {
      * The name of the last member of struct {@code elem} when it is an array and a size argument of the call adds
      * bytes to a {@code sizeof} or {@code offsetof} ({@code malloc(sizeof(struct s) + len)}): the block is one struct
      * whose last array runs on past its declared end, over the struct's trailing padding, not an array of the
-     * struct. Else null.
+     * struct. Also when that member is a flexible array member, whatever the size. Else null.
      */
     private String structHack(Node call, CType elem) {
-        CType c;
-        try {
-            c = types.canonical(elem);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (!(c instanceof CType.Tagged t) || !t.tag().equals("struct")) return null;
-        Node record = types.record(t);
-        if (record == null) return null;
-        Node last = null;
-        for (Node n : record.inner()) if (n.is("FieldDecl")) last = n;
-        if (last == null || !last.qualType().endsWith("]")) return null;
+        Node last = lastArrayMember(elem);
+        if (last == null) return null;
         // a flexible array member: a struct that has one is never an element of an array (C99 6.7.2.1), so any
         // block of it is one struct whose array runs on to the block's end
         if (last.qualType().endsWith("[]")) return last.attr("name");
@@ -237,6 +228,28 @@ public final class HeapCalls {
             if (sized[0]) return last.attr("name");
         }
         return null;
+    }
+
+    /** The name of struct {@code elem}'s last member when it is a flexible array member ({@code T name[]}), else null. */
+    private String flexibleMember(CType elem) {
+        Node last = lastArrayMember(elem);
+        return last != null && last.qualType().endsWith("[]") ? last.attr("name") : null;
+    }
+
+    /** The last member of struct {@code elem} when it is an array, else null. */
+    private Node lastArrayMember(CType elem) {
+        CType c;
+        try {
+            c = types.canonical(elem);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(c instanceof CType.Tagged t) || !t.tag().equals("struct")) return null;
+        Node record = types.record(t);
+        if (record == null) return null;
+        Node last = null;
+        for (Node n : record.inner()) if (n.is("FieldDecl")) last = n;
+        return last == null || !last.qualType().endsWith("]") ? null : last;
     }
 
     /** The inferred element type: from the context of the call, else from a sizeof in its size arguments. */
