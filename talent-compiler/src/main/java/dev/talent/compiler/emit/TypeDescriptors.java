@@ -6,6 +6,7 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -158,6 +159,33 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    /**
+     * Refuses a variable of a struct type with a flexible array member whose initialiser gives that member elements (a
+     * GNU extension for static storage, {@code static struct vec g = { 2, { 5, 6 } };}): they lie past the struct's
+     * size, where its descriptor (an array of no elements) sees nothing, so they would not be saved.
+     */
+    public void refuseInitialisedFlexibleArray(Node varDecl, CType type) {
+        CType c;
+        try {
+            c = types.canonical(type);
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (!(c instanceof CType.Tagged g) || !g.tag().equals("struct")) return;
+        Node rec = types.record(g);
+        if (rec == null) return;
+        List<Node> fields = rec.inner().stream().filter(n -> n.is("FieldDecl")).toList();
+        if (fields.isEmpty() || !fields.getLast().qualType().endsWith("[]")) return;
+        for (Node init : varDecl.inner()) {
+            if (!init.is("InitListExpr")) continue;
+            List<Node> in = init.inner();
+            if (in.size() == fields.size() && !in.getLast().is("ImplicitValueInitExpr")) {
+                throw new UnsupportedTypeException("its initialiser gives the flexible array member '" + fields.getLast().name()
+                        + "' elements, which lie past the struct and which talent cannot save");
+            }
+        }
     }
 
     private static boolean isLastField(Node rec, Node fd) {
