@@ -33,7 +33,8 @@ typedef struct tl_block {
     size_t size;
     const talent_type *elem;        /* NULL: untyped (bytes) */
     const char *site;
-    const talent_type *base;        /* trailing: the struct whose last array elem's is cut to the block (else NULL) */
+    const talent_type *base;        /* one struct with a trailing array: that struct, elem its form cut to the
+                                     * block (heap_trailing.h); else NULL */
 } tl_block;
 
 static const talent_type uchar_type = TALENT_INT_TYPE(unsigned char, "unsigned char");
@@ -430,13 +431,6 @@ static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
     infer_off[idx] = off;
 }
 
-/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
- * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
- * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
- * structs) is an interior pointer, written as a path in that type's layout. A pointer of a larger aggregate type
- * at a multiple of its size replaces a smaller inferred type (the checkpoint is encoded again, every pointer then
- * checked against it); what is left is the same bytes used under two types, refused with both names. The type
- * stays in the header for later checkpoints and the restore. */
 /* A pointer of struct type pt to the start of a block that is not a whole number of pt, where pt ends in an array:
  * the block is one pt whose last array runs on (heap_trailing.h), when the type inferred before in this pass (was,
  * from a pointer at infer_off) sits inside that shape. */
@@ -454,6 +448,13 @@ static int infer_trailing(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t
     return 1;
 }
 
+/* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
+ * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
+ * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
+ * structs) is an interior pointer, written as a path in that type's layout. A pointer of a larger aggregate type
+ * at a multiple of its size replaces a smaller inferred type (the checkpoint is encoded again, every pointer then
+ * checked against it); what is left is the same bytes used under two types, refused with both names. The type
+ * stays in the header for later checkpoints and the restore. */
 static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx *ctx)
 {
     tl_hdr *h = snap[idx];
