@@ -1,9 +1,17 @@
 package dev.talent.compiler;
 
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,5 +125,60 @@ class FlexibleArrayMembersIT {
         Run stopped = MigratesLikeGcc.refusedAt(work, "quad", QUAD_UNTYPED, 50);
         assertThat(stopped.err()).contains("cannot checkpoint: the heap block").contains("(32 bytes, allocated where talent "
                 + "does not see its type)");
+    }
+
+    /**
+     * A Lua-shaped string from an untyped allocator, typed at the first checkpoint (x86_64) by its {@code str *},
+     * grown through the same allocator after the restart on s390x to 72 bytes (3 x sizeof on both ISAs), stopped again
+     * there with a {@code char *} into it live and restarted on x86_64: the grown block stays one struct.
+     */
+    static final String GROW = """
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            typedef struct str { struct str *next; unsigned char len; unsigned hash; char s[1]; } str;
+            static void *(*allocf)(void *, size_t) = realloc;
+            static str *one;
+            int main(void) {
+              unsigned h = 7;
+              one = allocf(NULL, offsetof(str, s) + 6);
+              one->next = NULL; one->len = 5; memcpy(one->s, "hello", 6);
+              for (int r = 0; r < 300; r++) {
+                if (r == 150) {
+                  one = allocf(one, offsetof(str, s) + 56);
+                  strcpy(one->s, "the quick brown fox jumps over the lazy dog 0123456789");
+                  one->len = 54;
+                }
+                for (const char *c = one->s; *c; c++) h = h * 31 + (unsigned char)*c;
+                one->hash += h;
+              }
+              printf("%u %u %s\\n", h, one->hash, one->s);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aStructHackBlockReallocatedAfterARestartKeepsItsShape() throws Exception {
+        Path src = work.resolve("grow.c");
+        Files.writeString(src, GROW);
+        Path orig = work.resolve("grow.orig");
+        assertThat(run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null).rc()).isZero();
+        String expected = run(List.of(orig.toString()), Map.of(), null).out();
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-grow"), "grow"));
+        Path x86 = link(HOPS.get(0), r, work.resolve("grow." + HOPS.get(0).name()));
+        Path s390x = link(HOPS.get(1), r, work.resolve("grow." + HOPS.get(1).name()));
+        Path ck = Files.createDirectories(work.resolve("grow-ck"));
+        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        String dir = ck.toString();
+        Run first = run(command(HOPS.get(0), x86), Map.of("TALENT_CHECKPOINT_DIR", dir, "TALENT_STOP_AFTER", "100"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Run second = run(command(HOPS.get(1), s390x), Map.of("TALENT_CHECKPOINT_DIR", dir, "TALENT_RESTART", "1",
+                "TALENT_STOP_AFTER", "4000"), null);
+        assertThat(second.rc()).as(second.err()).isEqualTo(75);
+        Run third = run(command(HOPS.get(0), x86), Map.of("TALENT_CHECKPOINT_DIR", dir, "TALENT_RESTART", "1"), null);
+        assertThat(third.rc()).as(third.err()).isZero();
+        assertThat(first.out() + second.out() + third.out()).isEqualTo(expected)
+                .startsWith("2296368275 2428869514 the quick brown fox");
     }
 }
