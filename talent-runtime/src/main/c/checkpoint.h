@@ -172,6 +172,9 @@ typedef struct tl_write_result {
     char err[1024];
     unsigned char *image;
     size_t image_len;
+    /* 1: the program's state cannot be carried (refusal.h): nothing was encoded to the end or written, image is
+     * NULL, err holds the first reason, and the program goes on from its untouched state (main.c) */
+    int refused;
 } tl_write_result;
 
 #endif /* TALENT_CHECKPOINT_H */

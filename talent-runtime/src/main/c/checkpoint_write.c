@@ -16,6 +16,7 @@
 #include "heap_write.h"
 #include "precopy.h"
 #include "epoll.h"
+#include "refusal.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -285,11 +286,13 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written, durable;
+    int i, written, durable, refused_collecting;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
     tl_value_hooks.heap_object = tl_heap_object;
+    res->refused = 0;
+    tl_refusal_clear();
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
@@ -317,6 +320,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     }
     tl_argv_register();
     tl_objects_seal();
+    /* a refusal met while collecting (a descriptor's offset) stays; one met while encoding is met again */
+    refused_collecting = tl_refusal() != NULL;
 encode:
     tl_heap_checkpoint_begin();
     t_collected = tl_now_ms();
@@ -382,8 +387,33 @@ encode:
         tl_buf_free(&heap);
         tl_buf_free(&epol);
         tl_strtab_free(&strs);
+        if (!refused_collecting)
+            tl_refusal_clear();
         goto encode;
     }
+    if (tl_refusal()) {
+        /* the program's state cannot be carried: nothing more is encoded, nothing written (no temporary file, no
+         * fsync, no connection handed over), the heap headers get back what the passes changed, and the program
+         * goes on from its state as it is (main.c); its reason is the first one met (descriptors are checked
+         * first) */
+        const char *why = tl_files_refusal() ? tl_files_refusal() : tl_epoll_refusal() ? tl_epoll_refusal()
+                                                                                         : tl_refusal();
+        tl_heap_checkpoint_finish(1);
+        snprintf(res->err, sizeof res->err, "%s", why);
+        tl_refusal_clear();
+        res->refused = 1;
+        res->path[0] = '\0';
+        res->image = NULL;
+        res->image_len = 0;
+        tl_buf_free(&glob);
+        tl_buf_free(&fram);
+        tl_buf_free(&heap);
+        tl_buf_free(&epol);
+        tl_types_free(&types);
+        tl_strtab_free(&strs);
+        return -1;
+    }
+    tl_heap_checkpoint_finish(0);
 
     /* FILE, WAIT */
     tl_files_write(&file);

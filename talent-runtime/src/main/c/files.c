@@ -8,8 +8,9 @@
  * each descriptor of the table is classified: regular files (not deleted) are carried with their offset (a
  * stream's logical position, ftello, which accounts for buffered input) and size; terminals and /dev/null-like
  * devices by path; a listening TCP socket by its address (recreated with bind + listen: pending connections
- * in its backlog are lost); anything else (pipe, FIFO, connected socket, deleted file, other device) ends the
- * checkpoint with exit 70 naming the descriptor and its path. stdin is not reopened (the new process has its
+ * in its backlog are lost); anything else (pipe, FIFO, connected socket, deleted file, other device) refuses the
+ * checkpoint naming the descriptor and its path: nothing is written and the program goes on (cannot_carry), as when
+ * a regular file's offset cannot be read. stdin is not reopened (the new process has its
  * own) but when it is a regular file its offset is recorded and sought on restart.
  *
  * On restart each description is opened once at its descriptor number (without O_CREAT/O_TRUNC), sought to
@@ -21,6 +22,7 @@
 #include "diag.h"
 #include "xalloc.h"
 #include "files.h"
+#include "refusal.h"
 #include "precopy.h"
 #include "tcp_handoff.h"
 
@@ -402,10 +404,10 @@ static char *proc_path(int fd)
 /* Why the checkpoint being collected is refused (the first descriptor that cannot be carried); "" when none. */
 static char refusal[768];
 
-/* A descriptor talent cannot carry. A plain descriptor (not under a FILE *) refuses the checkpoint: it is left
- * out of the FILE section, the checkpoint is not written (tl_files_refusal) and the program goes on from the
- * in-memory image, its descriptors untouched, so a migration rolls back with the program still running. A
- * stream's descriptor ends the process (a FILE * pointer to it could not be encoded). */
+/* A descriptor talent cannot carry refuses the checkpoint: it is left out of the FILE section, the checkpoint is not
+ * written (tl_files_refusal) and the program goes on, its descriptors untouched, so a migration rolls back with the
+ * program still running: a plain descriptor from the in-memory image; a stream's descriptor, whose FILE * pointers
+ * the image could not hold, from its state as it is (refusal.h). */
 static void cannot_carry(const entry *e, const char *path, const char *what)
 {
     char message[sizeof refusal];
@@ -414,7 +416,7 @@ static void cannot_carry(const entry *e, const char *path, const char *what)
              "and unconnected UDP sockets); close it before the checkpoint", e->fd, path,
              e->kind == NOTICED ? "used by" : "opened at", e->site, what);
     if (e->kind == TL_FILE_STREAM && e->stream)
-        tl_die(TL_EXIT_SOFTWARE, "%s. No checkpoint was written", message);
+        tl_refuse("%s", message);
     if (!refusal[0])
         memcpy(refusal, message, sizeof refusal);
 }
@@ -611,9 +613,12 @@ void tl_files_collect(void)
                 continue;
             }
             pos = e->kind == TL_FILE_STREAM && e->stream ? ftello(e->stream) : lseek(e->fd, 0, SEEK_CUR);
-            if (pos < 0)
-                tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s",
-                       e->fd, path, strerror(errno));
+            if (pos < 0) {
+                /* the program's descriptor is fine, only its position unknown: refused, the program goes on */
+                tl_refuse("cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s", e->fd, path,
+                          strerror(errno));
+                pos = 0;
+            }
             o->offset = (uint64_t)pos;
             o->size = (uint64_t)st.st_size;
         } else if (S_ISCHR(st.st_mode) && carried_device(path)) {

@@ -142,6 +142,7 @@ typedef struct fixup {
 } fixup;
 
 static tl_checkpoint *rck;
+static int kept;                    /* rebuilding from tl_saved_frames after a refused checkpoint (tl_restore_kept) */
 static void (*resuming_hook)(const tl_checkpoint *ck);
 
 void tl_frames_on_resuming(void (*hook)(const tl_checkpoint *ck))
@@ -158,8 +159,106 @@ static size_t nfixups, capfixups;
 void tl_restore_begin(tl_checkpoint *ck)
 {
     rck = ck;
+    kept = 0;
     next_frame = 0;
     cur_frame = NULL;
+}
+
+/* ---------------------------------------------------------------- rebuilding from the saved frames
+ *
+ * After a refused checkpoint (refusal.h) nothing was encoded to be restored, and nothing needs to be: the globals,
+ * the heap and the descriptors were never changed, only the call chain was unwound. It is rebuilt from the copies
+ * made while unwinding (tl_saved_frames, innermost first), each value copied back as it was saved. The chain is
+ * the same functions called from the same place in main.c, so every frame lies where it lay: an address-taken
+ * variable is bound where it was, and the pointers to it held by globals, heap blocks and other frames are right
+ * as they are. A variable bound elsewhere (which would leave those pointers aimed at the old frame) ends the
+ * process as an internal error rather than going on with them. */
+static tl_saved_frame *kept_frame;
+
+void tl_restore_kept(void)
+{
+    rck = NULL;
+    kept = 1;
+    next_frame = 0;
+    cur_frame = NULL;
+    kept_frame = NULL;
+}
+
+static tl_saved_var *kept_var(unsigned var)
+{
+    size_t i;
+    for (i = 0; i < kept_frame->nvars; i++)
+        if (kept_frame->vars[i].id == var)
+            return &kept_frame->vars[i];
+    return NULL;
+}
+
+/* The saved variable var of the frame being rebuilt, which must be there, of this size. */
+static const void *kept_value(unsigned var, const talent_type *t)
+{
+    tl_saved_var *v;
+    if (!kept_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: variable %u restored outside a frame being rebuilt", var);
+    v = kept_var(var);
+    if (!v || v->type->size != t->size)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: frame %s() saved no variable %u of type %s",
+               talent_the_program.functions[kept_frame->function].name, var, t->name);
+    return v->copy;
+}
+
+static unsigned kept_resume_point(unsigned function)
+{
+    if (next_frame >= tl_nsaved_frames)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: function %u asks where to resume, but no more frames were saved",
+               function);
+    kept_frame = &tl_saved_frames[tl_nsaved_frames - 1 - next_frame];
+    if (kept_frame->function != function)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: saved frame %lu is function %u but the rebuilt call chain reached "
+               "function %u", (unsigned long)next_frame, kept_frame->function, function);
+    return kept_frame->point;
+}
+
+/* The length of the array depth levels below var's saved type (talent_restore_dim, talent_restore_count). */
+static size_t kept_dim(unsigned var, unsigned depth)
+{
+    tl_saved_var *v = kept_frame ? kept_var(var) : NULL;
+    const talent_type *t;
+    unsigned d;
+    if (!v)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: no variably modified variable %u was saved in the frame being "
+               "rebuilt", var);
+    t = v->type;
+    for (d = 0; d < depth && t; d++)
+        t = t->kind == TALENT_K_ARRAY || t->kind == TALENT_K_PTR ? t->elem : NULL;
+    if (!t || t->kind != TALENT_K_ARRAY)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: variable '%s' has no array %u levels below its type", v->name,
+               depth);
+    return t->count;
+}
+
+static void kept_bind(unsigned var, void *addr)
+{
+    tl_saved_var *v;
+    if (!kept_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_bind(%u) outside a frame being rebuilt", var);
+    v = kept_var(var);
+    if (v && v->orig && v->orig != addr)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: after a refused checkpoint, variable '%s' of frame %s() was rebuilt "
+               "at another address than it had; the pointers to it cannot be followed", v->name,
+               talent_the_program.functions[kept_frame->function].name);
+}
+
+static void kept_frame_restored(void)
+{
+    if (!kept_frame)
+        tl_die(TL_EXIT_SOFTWARE, "internal error: talent_frame_restored() outside a frame being rebuilt");
+    kept_frame = NULL;
+    if (++next_frame == tl_nsaved_frames) {
+        kept = 0;
+        tl_frames_reset();
+        talent_restoring = 0;
+        tl_info("rebuilt %lu frames after the refused checkpoint; resuming", (unsigned long)next_frame);
+    }
 }
 
 static tl_ck_var *find_var(tl_ck_frame *fr, unsigned var)
@@ -170,6 +269,8 @@ static tl_ck_var *find_var(tl_ck_frame *fr, unsigned var)
 unsigned talent_resume_point(unsigned function)
 {
     tl_ck_frame *fr;
+    if (kept)
+        return kept_resume_point(function);
     if (!rck || next_frame >= rck->nframes)
         tl_die(TL_EXIT_SOFTWARE, "internal error: function %u asks where to resume, but the checkpoint has no more "
                "frames", function);
@@ -188,6 +289,8 @@ unsigned talent_resume_point(unsigned function)
 
 unsigned talent_current_point(void)
 {
+    if (kept && kept_frame)
+        return kept_frame->point;
     if (!cur_frame)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_current_point() outside a frame being rebuilt");
     return cur_frame->point;
@@ -202,6 +305,8 @@ size_t talent_restore_count(unsigned var)
 {
     tl_ck_var *v;
     const tl_ck_type *t;
+    if (kept)
+        return kept_dim(var, 0);
     if (!cur_frame)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_restore_count(%u) outside a frame being rebuilt", var);
     v = find_var(cur_frame, var);
@@ -227,6 +332,8 @@ size_t talent_restore_dim(unsigned var, unsigned depth)
     tl_ck_var *v;
     const tl_ck_type *t;
     unsigned d;
+    if (kept)
+        return kept_dim(var, depth);
     if (!cur_frame)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_restore_dim(%u) outside a frame being rebuilt", var);
     v = find_var(cur_frame, var);
@@ -286,6 +393,11 @@ void talent_bind(unsigned var, void *addr, const talent_type *t)
 {
     tl_ck_var *v;
     size_t i;
+    (void)t;
+    if (kept) {
+        kept_bind(var, addr);
+        return;
+    }
     if (!cur_frame)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_bind(%u) outside a frame being rebuilt", var);
     v = find_var(cur_frame, var);
@@ -306,13 +418,18 @@ long long talent_restore_sint(unsigned var, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     unsigned char buf[8] = {0};
     uint64_t u;
-    if (t->size > sizeof buf)
-        tl_die(TL_EXIT_SOFTWARE, "internal error: integer '%s' of %lu bytes", v->name, (unsigned long)t->size);
-    tl_decode_value(&r, rck, v->type, t, buf, &ctx);
-    u = tl_load_uint(buf, t->size);
+    if (kept) {
+        u = tl_load_uint(kept_value(var, t), t->size);
+    } else {
+        v = restored_var(var, t, &ctx, &r);
+        if (t->size > sizeof buf)
+            tl_die(TL_EXIT_SOFTWARE, "internal error: integer '%s' of %lu bytes", v->name, (unsigned long)t->size);
+        tl_decode_value(&r, rck, v->type, t, buf, &ctx);
+        u = tl_load_uint(buf, t->size);
+    }
     if (t->size < 8 && (u >> (8 * t->size - 1)) & 1)
         u |= ~(uint64_t)0 << (8 * t->size);
     return (long long)u;
@@ -322,8 +439,11 @@ unsigned long long talent_restore_uint(unsigned var, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     unsigned char buf[8] = {0};
+    if (kept)
+        return tl_load_uint(kept_value(var, t), t->size);
+    v = restored_var(var, t, &ctx, &r);
     if (t->size > sizeof buf)
         tl_die(TL_EXIT_SOFTWARE, "internal error: integer '%s' of %lu bytes", v->name, (unsigned long)t->size);
     tl_decode_value(&r, rck, v->type, t, buf, &ctx);
@@ -334,9 +454,14 @@ double talent_restore_f64(unsigned var, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     union { float f; double d; } u;
-    tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+    if (kept) {
+        memcpy(&u, kept_value(var, t), t->size == 4 ? 4 : 8);
+    } else {
+        v = restored_var(var, t, &ctx, &r);
+        tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+    }
     return t->size == 4 ? (double)u.f : u.d;
 }
 
@@ -344,11 +469,17 @@ long double talent_restore_ldouble(unsigned var, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     union { long double ld; unsigned char pad[32]; } u;
     if (t->size > sizeof u)
-        tl_die(TL_EXIT_SOFTWARE, "internal error: long double '%s' of %lu bytes", v->name, (unsigned long)t->size);
-    tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+        tl_die(TL_EXIT_SOFTWARE, "internal error: long double of %lu bytes", (unsigned long)t->size);
+    memset(&u, 0, sizeof u);
+    if (kept) {
+        memcpy(&u, kept_value(var, t), sizeof u.ld < t->size ? sizeof u.ld : t->size);
+    } else {
+        v = restored_var(var, t, &ctx, &r);
+        tl_decode_value(&r, rck, v->type, t, &u, &ctx);
+    }
     return u.ld;
 }
 
@@ -356,8 +487,13 @@ void *talent_restore_ptr(unsigned var, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     void *p;
+    if (kept) {
+        memcpy(&p, kept_value(var, t), sizeof p);
+        return p;
+    }
+    v = restored_var(var, t, &ctx, &r);
     tl_decode_value(&r, rck, v->type, t, &p, &ctx);
     return p;
 }
@@ -366,8 +502,13 @@ void (*talent_restore_fptr(unsigned var, const talent_type *t))(void)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
     void (*f)(void);
+    if (kept) {
+        memcpy(&f, kept_value(var, t), sizeof f);
+        return f;
+    }
+    v = restored_var(var, t, &ctx, &r);
     tl_decode_value(&r, rck, v->type, t, &f, &ctx);
     return f;
 }
@@ -376,13 +517,22 @@ void talent_restore_mem(unsigned var, void *addr, const talent_type *t)
 {
     tl_value_ctx ctx;
     tl_reader r;
-    tl_ck_var *v = restored_var(var, t, &ctx, &r);
+    tl_ck_var *v;
+    if (kept) {
+        memcpy(addr, kept_value(var, t), t->size);
+        return;
+    }
+    v = restored_var(var, t, &ctx, &r);
     ctx.allow_fixups = 1;
     tl_decode_value(&r, rck, v->type, t, addr, &ctx);
 }
 
 void talent_frame_restored(void)
 {
+    if (kept) {
+        kept_frame_restored();
+        return;
+    }
     if (!cur_frame)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_frame_restored() outside a frame being rebuilt");
     next_frame = cur_index + 1;

@@ -26,6 +26,9 @@ extern size_t tl_nsaved_frames;
 
 /* Restoring side. */
 void tl_restore_begin(tl_checkpoint *ck);
+/* After a refused checkpoint: the call chain is rebuilt from the frames saved while unwinding, each value copied
+ * back as saved (globals, heap and descriptors were never changed); the saved frames are freed once it is. */
+void tl_restore_kept(void);
 /* Resolves an OBJECT pointer while decoding; when the target frame object is not bound yet and slot is
  * non-NULL, records a fixup and returns NULL. */
 void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,

@@ -21,6 +21,7 @@
 #include "bulk.h"
 #include "heap_layout.h"
 #include "heap_trailing.h"
+#include "refusal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -240,6 +241,28 @@ static struct {
 /* The blocks reached in this pass whose type is guessed (TL_HDR_GUESSED), by snapshot index. */
 static uint32_t *guessed;
 static uint32_t nguessed, capguessed;
+/* The headers this checkpoint changed (a type inferred or guessed, a guess confirmed), with what they held before, in
+ * the order of the changes: a refused checkpoint puts them back (tl_heap_checkpoint_abandon), so that the program
+ * goes on with its heap as it was and the next checkpoint infers and checks as strictly as this one. Kept across the
+ * passes of one checkpoint (a retyped block encodes it again); emptied when the checkpoint ends either way. */
+typedef struct undo {
+    tl_hdr *h;
+    uint32_t site, size_hi;
+} undo;
+static undo *undos;
+static size_t nundos, capundos;
+
+static void remember(tl_hdr *h)
+{
+    if (nundos == capundos) {
+        capundos = capundos ? 2 * capundos : 64;
+        undos = tl_xrealloc(undos, capundos * sizeof *undos);
+    }
+    undos[nundos].h = h;
+    undos[nundos].site = h->site;
+    undos[nundos].size_hi = h->size_hi;
+    nundos++;
+}
 
 static void drop_all_conflicts(void)
 {
@@ -419,6 +442,7 @@ static void note_guess(uint32_t idx, const tl_hdr *h, const talent_type *pt, siz
 
 static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
 {
+    remember(h);
     h->site = tl_heap_site(tl_heap_site_pos(h->site), pt);
     h->size_hi |= TL_HDR_WEAK;
     if (tl_hdr_size(h) / pt->size > 1)
@@ -534,19 +558,22 @@ static void check_guesses(void)
         have = tl_heap_site_elem(h->site);
         size = tl_hdr_size(h);
         if (!have || !have->size || size / have->size <= 1 || (seen[idx] & LATER_ELEMENT)) {
+            remember(h);
             h->size_hi &= ~TL_HDR_GUESSED;
             continue;
         }
+        if (tl_refusal())
+            continue;   /* the first reason is the one reported */
         for (k = 0; k < nguess_why; k++)
             if (guess_why[k].idx == idx)
                 why = guess_why[k].what;
-        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
-               "does not see its type) is reached only through pointers to its start of type '%s'%s%s: it may be %lu "
-               "of them or one larger object that begins with one, which talent cannot tell apart, and converting the "
-               "rest as '%s' would change it; name its type with '#pragma talent alloc_type(T)' before the allocation, "
-               "or assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
-               (unsigned long)size, have->name, why ? ", as " : "", why ? why : "",
-               (unsigned long)(size / have->size), have->name);
+        tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent does not see "
+                  "its type) is reached only through pointers to its start of type '%s'%s%s: it may be %lu of them or "
+                  "one larger object that begins with one, which talent cannot tell apart, and converting the rest as "
+                  "'%s' would change it; name its type with '#pragma talent alloc_type(T)' before the allocation, or "
+                  "assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
+                  (unsigned long)size, have->name, why ? ", as " : "", why ? why : "",
+                  (unsigned long)(size / have->size), have->name);
     }
 }
 
@@ -669,12 +696,12 @@ static void check_raw_pointers(void)
         return;
     h = snap[raw_ptr.idx];
     t = snap[raw_ptr.target];
-    tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
-           "does not see its type, so carried as raw bytes) holds at byte %lu the address of the heap block "
-           "allocated at %s: a pointer inside memory of unknown type cannot be carried (it would still point to the "
-           "old address after a restore); give the block its type with '#pragma talent alloc_type(T)' before the "
-           "allocation, or assign the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
-           (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
+    tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent does not see its "
+              "type, so carried as raw bytes) holds at byte %lu the address of the heap block allocated at %s: a "
+              "pointer inside memory of unknown type cannot be carried (it would still point to the old address after a "
+              "restore); give the block its type with '#pragma talent alloc_type(T)' before the allocation, or assign "
+              "the allocation's result to a pointer of its type", tl_heap_site_pos(h->site),
+              (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
 }
 
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
@@ -765,8 +792,8 @@ tl_heap_stats tl_heap_checkpoint_end(void)
 {
     tl_heap_stats s;
     uint32_t i;
-    if (nconflicts)
-        tl_die(TL_EXIT_SOFTWARE, "%s", conflicts[0].msg);
+    if (nconflicts && !retyped)
+        tl_refuse("%s", conflicts[0].msg);
     if (!retyped) {
         check_guesses();
         check_raw_pointers();
@@ -789,6 +816,19 @@ tl_heap_stats tl_heap_checkpoint_end(void)
         written[i] = (void *)tl_hdr_addr(snap[order[i]]);
     nwritten = nmarked;
     return s;
+}
+
+void tl_heap_checkpoint_finish(int refused)
+{
+    if (refused) {
+        while (nundos > 0) {
+            nundos--;
+            undos[nundos].h->site = undos[nundos].site;
+            undos[nundos].h->size_hi = undos[nundos].size_hi;
+        }
+        nwritten = 0;   /* nothing was written: an in-process restore frees nothing */
+    }
+    nundos = 0;
 }
 
 /* ---------------------------------------------------------------- checkpoint: messages */

@@ -23,6 +23,10 @@ typedef struct tl_heap_stats {
     int retyped;                    /* a block was typed after it had been encoded as bytes: encode again */
 } tl_heap_stats;
 tl_heap_stats tl_heap_checkpoint_end(void);
+/* After the last pass of a checkpoint. refused: nothing is written, the program goes on: the headers the passes
+ * changed (types inferred or guessed, guesses confirmed) get back what they held, so that the heap is as it was and
+ * the next checkpoint starts from the same state, as strict as this one; and no block counts as written. */
+void tl_heap_checkpoint_finish(int refused);
 void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);
 
 #endif

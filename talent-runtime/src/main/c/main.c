@@ -241,8 +241,33 @@ int main(int argc, char **argv)
         req.point = tl_site_checkpoint_point();
         req.keep = c.keep;
         written = tl_checkpoint_write(&req, &res) == 0;
-        if (tl_precopy_in_child())
-            _exit(1);   /* a pre-copy round that could not be written (a written one never returns) */
+        if (tl_precopy_in_child()) {
+            /* a pre-copy round that could not be written (a written one never returns): the parent goes on, and
+             * its next stop writes a full checkpoint or a delta against an earlier complete round */
+            if (res.refused)
+                tl_warn("pre-copy round refused: %s", res.err);
+            _exit(1);
+        }
+        if (res.refused) {
+            /* the state cannot be carried now: nothing was written and nothing of the program was changed; it goes on
+             * as if no checkpoint had been asked for (a stop included), and a later checkpoint is tried afresh */
+            int has_wait;
+            uint64_t wait_ns;
+            tl_message("checkpoint %llu refused: %s; the program continues", (unsigned long long)sequence, res.err);
+            tl_event(TL_EVENT_CHECKPOINT_FAILED " checkpoint %llu could not be written: %s", (unsigned long long)sequence,
+                     res.err);
+            if (requested && strcmp(req.reason, "stop-after") != 0)
+                tl_req_time_ns = 0;
+            has_wait = tl_wait_saved(&wait_ns);
+            tl_wait_clear();
+            tl_wait_resume(has_wait, wait_ns);
+            talent_unwinding = 0;
+            tl_alloca_forget();
+            tl_restore_kept();
+            talent_restoring = 1;
+            tl_site_checkpoint_failed();
+            continue;
+        }
         if (!written) {
             tl_message("checkpoint %llu could not be written: %s; the program continues", (unsigned long long)sequence,
                        res.err);

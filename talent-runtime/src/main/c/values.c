@@ -5,6 +5,7 @@
 #include "xalloc.h"
 #include "types.h"
 #include "values.h"
+#include "refusal.h"
 #include "bulk.h"
 
 #include <math.h>
@@ -168,9 +169,13 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         uint16_t i;
         const char *why = tl_offset_to_path(o->type, (size_t)((uintptr_t)p - o->base), &path, &byte_offset);
         if (why) {
+            /* the program's state is fine here, only not portable: the checkpoint is refused, the program goes on
+             * (refusal.h); what is encoded in its place is never written */
             tl_ctx_describe(ctx, what, sizeof what);
-            tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name,
-                   ctx->decl_pos, ctx->where, why);
+            tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name, ctx->decl_pos,
+                      ctx->where, why);
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
         }
         {
             /* one reservation for the whole pointer: tag, kind, a, b, path length, path, byte offset */
@@ -305,9 +310,10 @@ static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
         return;
     }
     tl_ctx_describe(ctx, what, sizeof what);
-    tl_die(TL_EXIT_SOFTWARE,
-           "cannot checkpoint: function pointer '%s' (declared at %s, %s) points to a function talent does not "
-           "know (neither an instrumented function nor a library function in the program's function table)", what, ctx->decl_pos, ctx->where);
+    tl_refuse("cannot checkpoint: function pointer '%s' (declared at %s, %s) points to a function talent does not "
+              "know (neither an instrumented function nor a library function in the program's function table)", what,
+              ctx->decl_pos, ctx->where);
+    tl_buf_u8(b, TL_PTR_NULL);
 }
 
 static void enc_ldouble(tl_buf *b, long double v)
@@ -358,9 +364,9 @@ static void union_check_first(const talent_type *t, const unsigned char *p, tl_v
     if (lossy) {
         char what[256];
         tl_ctx_describe(ctx, what, sizeof what);
-        tl_die(TL_EXIT_SOFTWARE, "cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a value that its first "
-               "member '%s' does not cover (unions migrate through their first member)", what, t->name, ctx->decl_pos,
-               ctx->where, fd->name);
+        tl_refuse("cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a value that its first member '%s' "
+                  "does not cover (unions migrate through their first member)", what, t->name, ctx->decl_pos,
+                  ctx->where, fd->name);
     }
 }
 

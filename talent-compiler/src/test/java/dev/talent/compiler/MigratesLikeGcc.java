@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,20 +63,39 @@ final class MigratesLikeGcc {
 
     /**
      * The program built for x86_64 alone and stopped after {@code stop} site visits: the checkpoint must be refused
-     * (exit 70) and no checkpoint file written. Returns the run, for the refusal's message.
+     * (stderr and the {@code checkpoint-failed} event say why), nothing written to the checkpoint directory, and the
+     * program must go on to the end as plain gcc's build runs (output and exit status). Returns the run, for the
+     * refusal's message.
      */
     static Run refusedAt(Path work, String name, String source, int stop) throws Exception {
+        return refusedAt(work, name, source, stop, Map.of());
+    }
+
+    /** As {@link #refusedAt(Path, String, String, int)}, with more of the runtime's settings in {@code env}. */
+    static Run refusedAt(Path work, String name, String source, int stop, Map<String, String> env) throws Exception {
         Path src = work.resolve(name + ".c");
         Files.writeString(src, source);
+        Path orig = work.resolve(name + ".orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
         Path exe = link(HOPS.getFirst(), r, work.resolve(name + "." + HOPS.getFirst().name()));
         Path ck = Files.createDirectories(work.resolve(name + "-ck"));
         Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-        Run stopped = run(command(HOPS.getFirst(), exe),
-                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
-        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(70);
+        Path events = work.resolve(name + ".events");
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop),
+                "TALENT_EVENT_FILE", events.toString()));
+        Run stopped = run(command(HOPS.getFirst(), exe), all, null);
+        assertThat(stopped.err()).contains("talent: checkpoint 1 refused: cannot checkpoint")
+                .contains("; the program continues");
+        assertThat(stopped.out()).as("the program goes on as plain gcc's\n" + stopped.err()).isEqualTo(plain.out());
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(plain.rc());
+        assertThat(Files.readString(events)).contains("checkpoint-failed checkpoint 1 could not be written: cannot checkpoint")
+                .doesNotContain("\ncheckpoint ");
         try (var files = Files.list(ck)) {
-            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tck")).toList()).isEmpty();
+            assertThat(files.toList()).as("nothing written, no temporary file").isEmpty();
         }
         return stopped;
     }
