@@ -365,6 +365,28 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
     return r->failed ? -1 : 0;
 }
 
+/* A block flagged as one struct with a trailing array (FORMAT.md "HEAP"): typed, one element, a struct whose last
+ * member is an array that is not a bit-field (its length is bounded by the value budget like any array's). */
+static int check_trailing(tl_reader *r, const tl_checkpoint *ck, const tl_ck_block *b, size_t at)
+{
+    const tl_ck_type *et = &ck->types[b->elem];
+    const char *why = NULL;
+    if (b->flags & TL_HEAP_UNTYPED)
+        why = "is untyped";
+    else if (b->count != 1)
+        why = "has a count other than 1";
+    else if (et->kind != TALENT_K_STRUCT || et->nfields == 0)
+        why = "has an element type that is not a struct with members";
+    else if (et->fields[et->nfields - 1].bit_width != 0 ||
+             ck->types[et->fields[et->nfields - 1].type].kind != TALENT_K_ARRAY)
+        why = "has an element type whose last member is not an array";
+    if (!why)
+        return 0;
+    tl_reader_fail(r, "at offset %lu: heap block %lu is flagged as one struct with a trailing array but %s",
+                   (unsigned long)(r->base + at), (unsigned long)b->id, why);
+    return -1;
+}
+
 static int parse_heap(tl_reader *r, tl_checkpoint *ck)
 {
     uint32_t i, dup;
@@ -400,7 +422,7 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         if (r->failed || check_type_id(r, ck, b->elem, at) != 0)
             break;
         et = &ck->types[b->elem];
-        if (b->flags & ~TL_HEAP_UNTYPED) {
+        if (b->flags & ~(TL_HEAP_UNTYPED | TL_HEAP_TRAILING)) {
             tl_reader_fail(r, "at offset %lu: heap block %lu has unknown flags 0x%02x", (unsigned long)(r->base + at),
                            (unsigned long)b->id, b->flags);
             break;
@@ -410,6 +432,8 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
                            (unsigned long)(r->base + at), (unsigned long)b->id, et->name);
             break;
         }
+        if ((b->flags & TL_HEAP_TRAILING) && check_trailing(r, ck, b, at) != 0)
+            break;
         b->value_off = r->pos;
         if (spend_nodes(r, ck, sat_mul(b->count, et->nodes), at) != 0)
             break;

@@ -98,5 +98,8 @@
 
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u
+/* HEAP section flag: one element (count 1) of a struct whose last member array holds what the block held after the
+ * struct's other members (a flexible array member or the struct hack; FORMAT.md "HEAP") */
+#define TL_HEAP_TRAILING 2u
 
 #endif

@@ -14,6 +14,7 @@
 #include "heap_write.h"
 #include "bulk.h"
 #include "frame_alloca.h"
+#include "heap_trailing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,26 @@ static const char *platform_layout(int big_endian, unsigned bits)
     return s[k];
 }
 
+/* A block written as one struct with a trailing array (TL_HEAP_TRAILING; the reader checked the file's shape): this
+ * platform's struct with its last array of as many elements as the file's. */
+static const talent_type *trailing_desc(const tl_checkpoint *ck, const tl_ck_block *blk, const talent_type *desc,
+                                        const char *site)
+{
+    const tl_ck_type *ct = &ck->types[blk->elem];
+    const talent_type *t = NULL;
+    uint64_t m;
+    if (!tl_trailing_shape(desc))
+        tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: it was written as one '%s' whose last "
+               "member is an array running on to the block's end, but this program's '%s' does not end in an array",
+               site, ct->name, desc->name);
+    m = ck->types[ct->fields[ct->nfields - 1].type].count;
+    t = tl_trailing_type(desc, m);
+    if (!t)
+        tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: one '%s' with %llu "
+               "trailing elements does not fit in this platform's address space", site, desc->name, (unsigned long long)m);
+    return t;
+}
+
 void tl_heap_restore(tl_checkpoint *ck)
 {
     uint32_t i;
@@ -204,6 +225,7 @@ void tl_heap_restore(tl_checkpoint *ck)
         const talent_type *desc;
         const char *site = intern_site(pos, blk->pos_len);
         size_t esz, size, align;
+        const talent_type *base;
         int weak = 0;
         if (blk->flags & TL_HEAP_UNTYPED) {
             if (!same_layout)
@@ -244,22 +266,31 @@ void tl_heap_restore(tl_checkpoint *ck)
             }
             esz = desc->size;
         }
+        base = desc;
+        if (blk->flags & TL_HEAP_TRAILING) {
+            desc = trailing_desc(ck, blk, desc, site);
+            esz = desc->size;
+        }
         if (esz && blk->count > ((size_t)-1 - blk->tail_len) / esz)
             tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s: %llu elements of %lu bytes do not "
                    "fit in this platform's address space", site, (unsigned long long)blk->count, (unsigned long)esz);
         size = (size_t)blk->count * esz + blk->tail_len;
+        if (base != desc && size < base->size)
+            size = base->size;  /* a struct hack's block smaller than its struct here too: the struct's members fit */
         /* an aligned alloca's block: its position names its alignment (hostile: a power of two, bounded) */
         align = tl_alloca_site_align(pos, blk->pos_len);
         if (align == (size_t)-1)
             tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names an alignment "
                    "that is not a power of two from 1 to %d bytes", site, TL_HEAP_MAX_ALIGN);
-        blk->addr = align ? tl_heap_alloc_aligned(align, size, tl_heap_site(site, desc))
-                          : tl_heap_alloc(size, tl_heap_site(site, desc));
+        blk->addr = align ? tl_heap_alloc_aligned(align, size, tl_heap_site(site, base))
+                          : tl_heap_alloc(size, tl_heap_site(site, base));
         if (!blk->addr)
             tl_die(TL_EXIT_SOFTWARE, "out of memory restoring the heap block allocated at %s (%lu bytes)", site,
                    (unsigned long)size);
         if (weak)
             tl_heap_header(blk->addr)->size_hi |= TL_HDR_WEAK;
+        if (base != desc)
+            tl_heap_header(blk->addr)->size_hi |= TL_HDR_TRAILING;
         blk->desc = desc;
     }
     /* 2. decode the values; pointers to frame variables not rebuilt yet are patched when they are bound */

@@ -460,12 +460,16 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
 {
     tl_hdr *h, *nh;
     size_t old;
-    uint32_t idx, weak;
+    uint32_t idx, weak, trailing;
     if (!p)
         return alloc_zeroed(size, site);
     h = tl_heap_header(p);
     if (!h)
         return tl_raw_realloc(p, size);     /* not a block of ours: stays untracked */
+    /* one struct with a trailing array stays one when it grows: kept with the block's type, or given again the same
+     * type by a call that does not see the size formula (realloc(v, bytes)) */
+    trailing = (h->size_hi & TL_HDR_TRAILING) &&
+               (keep_site || tl_heap_site_elem(site) == tl_heap_site_elem(h->site)) ? TL_HDR_TRAILING : 0;
     if (keep_site)
         site = h->site;
     old = tl_hdr_size(h);
@@ -481,10 +485,11 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         h->site = site;
         h->size_lo = (uint32_t)size;
         if (!keep_site)
-            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED);     /* typed by this call now */
+            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING);     /* typed by this call now */
+        h->size_hi |= trailing;
         return p;
     }
-    weak = keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0;    /* an inferred type stays inferred */
+    weak = (keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0) | trailing;    /* an inferred type stays inferred */
     if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB)) {
         void *q = alloc_zeroed(size, site);
         if (!q)
@@ -535,6 +540,30 @@ void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *
 {
     /* a site that could not infer the type keeps the block's type and site */
     return realloc_block(p, size, elem ? tl_heap_site(site, elem) : tl_heap_site(site, NULL), !elem && p);
+}
+
+/* The struct hack's allocations (the compiler saw a struct ending in an array and a size that adds bytes to it, or a
+ * flexible array member): one struct whose last array holds the rest of the block (heap_trailing.h). */
+static void *trailing(void *p)
+{
+    if (p)
+        tl_heap_header(p)->size_hi |= TL_HDR_TRAILING;
+    return p;
+}
+
+void *talent_malloc_trailing(size_t size, const talent_type *elem, const char *site)
+{
+    return trailing(talent_malloc(size, elem, site));
+}
+
+void *talent_calloc_trailing(size_t n, size_t size, const talent_type *elem, const char *site)
+{
+    return trailing(talent_calloc(n, size, elem, site));
+}
+
+void *talent_realloc_trailing(void *p, size_t size, const talent_type *elem, const char *site)
+{
+    return trailing(talent_realloc(p, size, elem, site));
 }
 
 void talent_free(void *p)

@@ -31,7 +31,10 @@ typedef struct tl_hdr {
  * than one element of it: until a pointer to a later element shows it is an array, it may as well be one larger
  * object that begins with that type (heap_write.c refuses it then) */
 #define TL_HDR_GUESSED 0x10000000u
-#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED)
+/* bit 27: the block is ONE element whose last member is an array running on to the block's end (a flexible array
+ * member or the struct hack; heap_trailing.h), typed so at its allocation or at a checkpoint; realloc keeps it */
+#define TL_HDR_TRAILING 0x08000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;

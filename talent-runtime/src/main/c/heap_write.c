@@ -20,6 +20,7 @@
 #include "heap_write.h"
 #include "bulk.h"
 #include "heap_layout.h"
+#include "heap_trailing.h"
 #include "refusal.h"
 
 #include <stdarg.h>
@@ -33,6 +34,8 @@ typedef struct tl_block {
     size_t size;
     const talent_type *elem;        /* NULL: untyped (bytes) */
     const char *site;
+    const talent_type *base;        /* one struct with a trailing array: that struct, elem its form cut to the
+                                     * block (heap_trailing.h); else NULL */
 } tl_block;
 
 static const talent_type uchar_type = TALENT_INT_TYPE(unsigned char, "unsigned char");
@@ -47,6 +50,15 @@ static unsigned slot_bits;
 static void **written;              /* the blocks the last checkpoint wrote (tl_heap_release_written) */
 static uint32_t nwritten;
 
+/* A block of a struct with a trailing array (a flexible array member, the struct hack: heap_trailing.h) is one
+ * element of that struct with its last array cut to the block's size; else NULL. */
+static const talent_type *trailing_view(const tl_hdr *h, const talent_type *elem, size_t size)
+{
+    if (elem && tl_trailing_applies(elem, size, (h->size_hi & TL_HDR_TRAILING) != 0))
+        return tl_trailing_type(elem, tl_trailing_count(elem, size));
+    return NULL;
+}
+
 static tl_block view(uint32_t s)
 {
     tl_block b;
@@ -55,6 +67,14 @@ static tl_block view(uint32_t s)
     b.size = tl_hdr_size(h);
     b.elem = tl_heap_site_elem(h->site);
     b.site = tl_heap_site_pos(h->site);
+    b.base = NULL;
+    {
+        const talent_type *t = trailing_view(h, b.elem, b.size);
+        if (t) {
+            b.base = b.elem;
+            b.elem = t;
+        }
+    }
     return b;
 }
 
@@ -357,6 +377,8 @@ static void describe_as_array(talent_type *t, const talent_type *elem, uint64_t 
 static uint64_t count_of(const tl_block *b)
 {
     size_t esz = elem_of(b)->size;
+    if (b->base)
+        return 1;
     return esz ? b->size / esz : 0;
 }
 
@@ -439,6 +461,23 @@ static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
     infer_off[idx] = off;
 }
 
+/* A pointer of struct type pt to the start of a block that is not a whole number of pt, where pt ends in an array:
+ * the block is one pt whose last array runs on (heap_trailing.h), when the type inferred before in this pass (was,
+ * from a pointer at infer_off) sits inside that shape. */
+static int infer_trailing(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off, size_t size,
+                          const talent_type *was)
+{
+    const talent_type *t;
+    if (off != 0 || !tl_trailing_applies(pt, size, 0))
+        return 0;
+    t = tl_trailing_type(pt, tl_trailing_count(pt, size));
+    if (!t || (was && !tl_layout_block_holds(t, size, infer_off[idx], was)))
+        return 0;
+    retype(idx, h, pt, off);
+    h->size_hi = (h->size_hi & ~TL_HDR_GUESSED) | TL_HDR_TRAILING;
+    return 1;
+}
+
 /* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
  * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
  * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
@@ -456,6 +495,11 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     if (have) {
         if (!(h->size_hi & TL_HDR_WEAK))
             return;
+        if (have != pt && !tl_layout_compatible(have, pt)) {
+            const talent_type *t = trailing_view(h, have, size);
+            if (t)
+                have = t;       /* one struct with a trailing array: pointers into that array agree with it */
+        }
         if (have == pt || tl_layout_block_holds(have, size, off, pt)) {
             note_guess(idx, h, pt, off, ctx);
             return;
@@ -473,6 +517,11 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
             retyped = 1;
             return;
         }
+        if ((seen[idx] & INFERRED) && !(h->size_hi & TL_HDR_TRAILING) && infer_trailing(idx, h, pt, off, size, have)) {
+            drop_conflicts(idx);
+            retyped = 1;
+            return;
+        }
         tl_ctx_describe(ctx, what, sizeof what);
         msg = tl_xmalloc(msglen);
         snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
@@ -485,8 +534,12 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
         add_conflict(idx, msg);
         return;
     }
-    if (size < pt->size || off % pt->size != 0 || size % pt->size != 0)
-        return;     /* not an array of that type (a struct with more bytes after it, the struct hack): stays bytes */
+    if (size < pt->size || off % pt->size != 0 || size % pt->size != 0) {
+        /* not an array of that type: one struct with a trailing array (the struct hack), else it stays bytes */
+        if (infer_trailing(idx, h, pt, off, size, NULL) && (seen[idx] & SEEN_AS_BYTES))
+            retyped = 1;
+        return;
+    }
     retype(idx, h, pt, off);
     note_guess(idx, h, pt, off, ctx);
     if (seen[idx] & SEEN_AS_BYTES)
@@ -725,6 +778,8 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         esz = et->size;
         tail = blk->size - (size_t)count * esz;
         if (et != last_type) {
+            if (blk->base)
+                tl_types_add(types, blk->base);     /* first: a pointer's pointee named so is the whole struct */
             type_id = tl_types_add(types, et);
             last_type = et;
             last_plain = -1;
@@ -738,7 +793,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             tl_put_be_n(d + 4, slen, 4);
             memcpy(d + 8, site, slen);
             d += 8 + slen;
-            d[0] = blk->elem ? 0 : TL_HEAP_UNTYPED;
+            d[0] = !blk->elem ? TL_HEAP_UNTYPED : blk->base ? TL_HEAP_TRAILING : 0;
             tl_put_be_n(d + 1, type_id, 4);
             tl_put_be_n(d + 5, count, 8);
         }

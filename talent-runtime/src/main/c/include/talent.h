@@ -260,6 +260,11 @@ void talent_frame_restored(void);
 void *talent_malloc(size_t size, const talent_type *elem, const char *site);
 void *talent_calloc(size_t n, size_t size, const talent_type *elem, const char *site);
 void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *site);
+/* The same for one struct elem whose last member is an array running on to the end of the block (a flexible array
+ * member, or the struct hack: malloc(sizeof(struct s) + n)); the block keeps that shape when it is reallocated. */
+void *talent_malloc_trailing(size_t size, const talent_type *elem, const char *site);
+void *talent_calloc_trailing(size_t n, size_t size, const talent_type *elem, const char *site);
+void *talent_realloc_trailing(void *p, size_t size, const talent_type *elem, const char *site);
 void talent_free(void *p);
 char *talent_strdup(const char *s, const char *site);
 char *talent_strndup(const char *s, size_t n, const char *site);

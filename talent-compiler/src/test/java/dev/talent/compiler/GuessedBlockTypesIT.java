@@ -99,8 +99,9 @@ class GuessedBlockTypesIT {
     /**
      * The struct hack: {@code malloc(sizeof(struct s) + 13)}, the string in {@code d} running over the struct's
      * padding. Typed as {@code struct s} it was written as elements plus a tail, and the padding bytes ("hel" of
-     * "hello world") were lost on any restart. Now untyped: carried as its bytes to the same ISA, refused elsewhere;
-     * with 16 more bytes (a multiple of the struct) the pointer's guess is refused at the checkpoint.
+     * "hello world") were lost on any restart; then untyped (carried to the same ISA only). Now one struct whose last
+     * array is cut to the block (FlexibleArrayMembersIT): it migrates to s390x, also with 16 more bytes (a whole
+     * number of structs), which is not taken for two.
      */
     static final String STRUCT_HACK = """
             #include <stddef.h>
@@ -122,9 +123,8 @@ class GuessedBlockTypesIT {
             """;
 
     @Test
-    void theStructHackKeepsItsBytesOrIsRefused() throws Exception {
-        MigratesLikeGcc.check(work, "hack", STRUCT_HACK.replace("EXTRA", "13"), 1, 5, 500, 1500);
-        Run stopped = MigratesLikeGcc.refusedAt(work, "hack16", STRUCT_HACK.replace("EXTRA", "16"), 500);
-        assertThat(stopped.err()).contains("reached only through pointers to its start of type 'struct s', as 'g'");
+    void theStructHackKeepsItsBytesAcrossByteOrders() throws Exception {
+        MigratesLikeGcc.check(work, "hack", STRUCT_HACK.replace("EXTRA", "13"), 2, 5, 1500);
+        MigratesLikeGcc.check(work, "hack16", STRUCT_HACK.replace("EXTRA", "16"), 2, 500);
     }
 }

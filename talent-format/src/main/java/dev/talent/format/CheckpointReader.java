@@ -554,11 +554,12 @@ public final class CheckpointReader {
                 String allocPos = in.str("alloc_pos of " + what);
                 int flagsAt = in.offset();
                 int flags = in.u8("flags of " + what);
-                if ((flags & ~Wire.HEAP_UNTYPED) != 0) {
+                if ((flags & ~(Wire.HEAP_UNTYPED | Wire.HEAP_TRAILING)) != 0) {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
-                            + " has unknown bits set (only bit 0, untyped, is defined)");
+                            + " has unknown bits set (only bit 0, untyped, and bit 1, trailing array, are defined)");
                 }
                 boolean untyped = (flags & Wire.HEAP_UNTYPED) != 0;
+                boolean trailing = (flags & Wire.HEAP_TRAILING) != 0;
                 int typeAt = in.offset();
                 int elementType = typeRef(in, "element_type of " + what);
                 TypeDesc element = types.get(elementType);
@@ -567,7 +568,9 @@ public final class CheckpointReader {
                             + elementType + " (" + element.name() + ", " + TypeDesc.kindName(element.kindCode())
                             + (element instanceof UInt u ? " " + u.bits() + " bits" : "") + ")");
                 }
+                int countAt = in.offset();
                 long n = in.u64("count of " + what);
+                if (trailing) trailingBlock(in, what, untyped, element, n, typeAt, countAt);
                 spend(in, saturatingMultiply(n, nodes[elementType]), what);
                 List<Value> elements = elements(in, elementType, n, "heap#" + blockId);
                 int tailAt = in.offset();
@@ -576,9 +579,27 @@ public final class CheckpointReader {
                     throw in.error(tailAt, what + ": tail of " + tail.length() + " bytes holds a whole element of "
                             + element.name() + " (" + element.size() + " bytes on the writer); expected fewer");
                 }
-                list.add(new HeapBlock(blockId, allocPos, untyped, elementType, elements, tail));
+                list.add(new HeapBlock(blockId, allocPos, untyped, elementType, elements, tail, trailing));
             }
             return list;
+        }
+
+        /**
+         * A block flagged as one struct with a trailing array (FORMAT.md "HEAP"): typed, one element, a struct whose
+         * last member is an array that is not a bit-field. Its length is bounded by the value budget like any array's.
+         */
+        private void trailingBlock(PayloadReader in, String what, boolean untyped, TypeDesc element, long count,
+                                   int typeAt, int countAt) throws CorruptCheckpointException {
+            String flagged = what + " is flagged as one struct with a trailing array but ";
+            if (untyped) throw in.error(typeAt, flagged + "is untyped");
+            if (!(element instanceof TypeDesc.StructT s) || s.fields().isEmpty()) {
+                throw in.error(typeAt, flagged + "its element type " + element.name() + " is not a struct with members");
+            }
+            TypeDesc.Field last = s.fields().getLast();
+            if (last.bitWidth() != 0 || !(types.get(last.type()) instanceof TypeDesc.ArrayT)) {
+                throw in.error(typeAt, flagged + "the last member of " + element.name() + " is not an array");
+            }
+            if (count != 1) throw in.error(countAt, flagged + "its count is " + Long.toUnsignedString(count) + ", not 1");
         }
 
         // ------------------------------------------------------------------ FILE

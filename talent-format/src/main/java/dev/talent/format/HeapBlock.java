@@ -14,15 +14,23 @@ import java.util.Objects;
  * @param elementType type id of the elements (an 8-bit UINT when {@code untyped})
  * @param elements the block's whole elements
  * @param tail the bytes after the last whole element (usually none), raw
+ * @param trailing whether the block is one struct whose last member array was cut to what the block held (a flexible
+ *     array member or the struct hack): then one element, a struct whose last member is an array
  */
 public record HeapBlock(long blockId, String allocPos, boolean untyped, int elementType, List<Value> elements,
-                        ByteString tail) {
+                        ByteString tail, boolean trailing) {
     private static final ByteString NO_BYTES = ByteString.of(new byte[0]);
 
     public HeapBlock {
         Objects.requireNonNull(allocPos);
         Objects.requireNonNull(tail);
         elements = elements instanceof LazyElements ? elements : List.copyOf(elements);
+    }
+
+    /** A block that is an array of its element type (no trailing array). */
+    public HeapBlock(long blockId, String allocPos, boolean untyped, int elementType, List<Value> elements,
+                     ByteString tail) {
+        this(blockId, allocPos, untyped, elementType, elements, tail, false);
     }
 
     /** A typed block without tail bytes: the usual case. */

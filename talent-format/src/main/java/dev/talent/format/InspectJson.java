@@ -133,6 +133,7 @@ final class InspectJson {
             g.writeNumberField("id", b.blockId());
             g.writeStringField("allocatedAt", b.allocPos());
             g.writeBooleanField("untyped", b.untyped());
+            if (b.trailing()) g.writeBooleanField("trailing", true);
             g.writeStringField("elementType", checkpoint.type(b.elementType()).name());
             g.writeNumberField("elementTypeId", b.elementType());
             g.writeNumberField("count", b.elements().size());

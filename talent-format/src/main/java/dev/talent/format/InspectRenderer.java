@@ -142,7 +142,7 @@ public final class InspectRenderer {
     }
 
     /**
-     * One heap block: {@code heap#<id> : <count> x <element type>[, untyped][ + <n> tail bytes] = <contents>
+     * One heap block: {@code heap#<id> : <count> x <element type>[, untyped][, trailing array][ + <n> tail bytes] = <contents>
      * (allocated at <position>)}. Untyped blocks and tails are raw memory, so they are shown as hex bytes.
      */
     private static void heapBlock(StringBuilder sb, HeapBlock b, Checkpoint checkpoint, ValueText values) {
@@ -150,6 +150,7 @@ public final class InspectRenderer {
         int count = b.elements().size();
         sb.append("    heap#").append(b.blockId()).append(" : ").append(count).append(" x ").append(safe(element.name()));
         if (b.untyped()) sb.append(", untyped");
+        if (b.trailing()) sb.append(", trailing array");
         if (b.tail().length() > 0) sb.append(" + ").append(b.tail().length()).append(" tail bytes");
         sb.append(" = ");
         if (b.untyped()) {

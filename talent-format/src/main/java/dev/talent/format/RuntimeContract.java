@@ -115,6 +115,11 @@ public final class RuntimeContract {
 
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;
+    /**
+     * A heap block that is one struct whose last member array holds what the block held after the struct's other
+     * members (a flexible array member or the struct hack; HEAP section flag).
+     */
+    public static final int HEAP_TRAILING = 2;
 
     /** The name of checkpoint {@code sequence}. */
     public static String checkpointName(long sequence) {

@@ -37,6 +37,7 @@ final class Wire {
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;
+    static final int HEAP_TRAILING = RuntimeContract.HEAP_TRAILING;
 
     private Wire() {}
 

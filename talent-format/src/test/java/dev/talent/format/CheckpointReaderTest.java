@@ -338,7 +338,7 @@ class CheckpointReaderTest {
         // HEAP payload: count (4), block_id (4), alloc_pos "t.c:7:9" (4 + 7), then flags.
         int flags = 4 + 4 + 4 + 7;
         int flagsOffset = s.offsetOf(s.indexOf("HEAP")) + 12 + flags;
-        for (int value : new int[] {0x02, 0x80, 0x03}) {
+        for (int value : new int[] {0x04, 0x80, 0x07}) {
             byte[] file = s.withPayload("HEAP", p -> { p[flags] = (byte) value; return p; }).toBytes();
             CorruptCheckpointException e = corrupt(file);
             assertThat(e.getMessage()).contains("section HEAP (offset " + flagsOffset + ")")

@@ -65,6 +65,8 @@ final class ForgedCorpus {
         Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
         indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
         out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
+        // one struct whose last array was cut to its heap block (a flexible array member), a pointer into that array
+        out.put("trailing-array.tck", CheckpointWriter.write(trailing(base)));
         // epoll instances (EPOL): one watching stdin (data.u64), a file (data.fd) and the listener (data.ptr into a
         // global), a disarmed one-shot registration; a second instance, watched by the first
         out.put("epoll.tck", write(withEpoll(base, epoll(List.of(
@@ -73,6 +75,24 @@ final class ForgedCorpus {
                 reg(6, 0x1 | 0x4000_0000L, 1, new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 1, 0, 0, 3L))),
                 reg(21, 0x1, 0, new EventPoll.Int32(21)))), new EventPoll(21, 0, List.of()))));
         return out;
+    }
+
+    /** Type ids {@link #trailing} adds after the fixture's. */
+    static final int INT3 = Fixtures.UCHAR + 1, VEC = Fixtures.UCHAR + 2;
+
+    /**
+     * The base with heap block 20: one {@code struct vec { int n; int d[]; }} whose trailing array holds 3 elements (2
+     * tail bytes after them), and {@code count_ptr} pointing to its {@code d[2]} (element 0, field 1, index 2).
+     */
+    static Checkpoint trailing(Checkpoint c) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        types.add(new ArrayT("int[3]", 12, Fixtures.INT, 3));
+        types.add(new StructT("struct vec", 16, List.of(new Field("n", Fixtures.INT, 0), new Field("d", INT3, 0))));
+        List<HeapBlock> heap = new ArrayList<>(c.heap());
+        heap.add(new HeapBlock(20, "app.c:54:10", false, VEC, List.of(new Value.StructValue(List.of(i(3),
+                Fixtures.ints(7, 8, 9)))), ByteString.of(new byte[] {1, 2}), true));
+        Checkpoint t = new Checkpoint(c.meta(), types, c.strings(), c.globals(), c.frames(), heap, c.files(), c.pendingWait());
+        return withGlobal(t, "count_ptr", ref(ObjectKind.HEAP_BLOCK, 20, 0, 0, 0L, 1L, 2L));
     }
 
     static EventPoll.Registration reg(long fd, long events, int flags, EventPoll.Data data) {
@@ -235,7 +255,13 @@ final class ForgedCorpus {
         }).toBytes());
         out.put("heap-tail-whole-element.tck", write(withHeap(base, 12, b -> new HeapBlock(b.blockId(), b.allocPos(), false,
                 b.elementType(), b.elements(), ByteString.of(new byte[24])))));
-        out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 3));
+        out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 4));
+        // the trailing-array flag (bit 1) only on one typed struct whose last member is an array
+        out.put("heap-trailing-untyped.tck", patchHeapFlags(sections, "app.c:52:10", 3));
+        out.put("heap-trailing-not-a-struct.tck", patchHeapFlags(sections, "app.c:51:10", 2));
+        out.put("heap-trailing-last-member-not-an-array.tck", patchHeapFlags(sections, "app.c:50:10", 2));
+        out.put("heap-trailing-two-elements.tck", write(withHeap(trailing(base), 20, b -> new HeapBlock(b.blockId(),
+                b.allocPos(), false, b.elementType(), List.of(b.elements().get(0), b.elements().get(0)), b.tail(), true))));
         out.put("wait-time-without-wait.tck", sections.withPayload(Wire.WAIT, p -> { p[0] = 0; return p; }).toBytes());
         out.put("wait-flag-2.tck", sections.withPayload(Wire.WAIT, p -> { p[0] = 2; return p; }).toBytes());
         out.put("file-std-source-on-descriptor.tck", write(withFile(base, 0, f -> new OpenFile(f.fd(), f.kind(), f.description(),

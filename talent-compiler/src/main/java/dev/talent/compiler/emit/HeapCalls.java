@@ -49,6 +49,8 @@ public final class HeapCalls {
     /** line of the code an alloc_type pragma applies to -> the pragma. */
     private final Map<Integer, Pragma> allocTypes = new HashMap<>();
     private final Set<Pragma> usedPragmas = new HashSet<>();
+    /** Set by {@link #elementDescriptor}: the block is one struct with a trailing array (the struct hack, a FAM). */
+    private boolean trailing;
 
     /** How an element type was found (for messages and tests). */
     record Inference(CType type, String source) {}
@@ -98,14 +100,19 @@ public final class HeapCalls {
                 return;
             }
             Node callee = Ast.strip(n.child(0));
-            plan.replace(callee.begin().offset(), callee.begin().endOffset(), "talent_" + name);
             String pos = TypeDescriptors.cString(tu.pos(n.begin()));
             int close = n.end().offset();
             switch (name) {
-                case "free" -> { }
-                case "strdup", "strndup" -> plan.insert(close, ", " + pos);
+                case "free", "strdup", "strndup" -> {
+                    plan.replace(callee.begin().offset(), callee.begin().endOffset(), "talent_" + name);
+                    if (!name.equals("free")) plan.insert(close, ", " + pos);
+                }
                 default -> {
+                    trailing = false;
                     String elem = elementDescriptor(n, name);
+                    // one struct whose last array runs on to the block's end: the runtime cuts the array to the block
+                    plan.replace(callee.begin().offset(), callee.begin().endOffset(),
+                            "talent_" + name + (trailing ? "_trailing" : ""));
                     if (!elem.equals("0")) sites.putIfAbsent(tu.pos(n.begin()), elem);
                     plan.insert(close, ", " + elem + ", " + pos);
                 }
@@ -159,7 +166,19 @@ public final class HeapCalls {
         if (found == null) {
             why = "its element type cannot be inferred (no pointer type it is assigned or cast to, no sizeof in its size)";
         } else {
-            String hack = pragma == null ? structHack(call, found.type()) : null;
+            // a pragma names the type, not the size formula; a flexible array member still makes one struct
+            String hack = pragma == null ? structHack(call, found.type()) : flexibleMember(found.type());
+            if (hack != null && !name.equals("alloca")) {
+                try {
+                    if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
+                        String d = descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+                        trailing = true;
+                        return d;
+                    }
+                } catch (RuntimeException e) {
+                    // not describable: untyped, as below
+                }
+            }
             if (hack == null) {
                 try {
                     if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
@@ -172,10 +191,10 @@ public final class HeapCalls {
                         + ") cannot be described at file scope";
             } else {
                 why = "it is one '" + TypeResolver.spell(found.type()) + "' whose last member '" + hack + "' runs past "
-                        + "its declared end (a size of sizeof or offsetof plus more bytes: the struct hack), which "
-                        + "talent cannot carry as that type";
-                hint = "allocate the struct and the bytes after it separately to migrate across byte orders (a "
-                        + "pragma naming the struct would make it an array of structs, and lose the bytes)";
+                        + "its declared end (a flexible array member or the struct hack), which talent carries as one "
+                        + "struct with that array cut to the block only for malloc, calloc and realloc of a type it can "
+                        + "describe at file scope";
+                hint = "declare the struct at file scope and allocate it with malloc, calloc or realloc";
             }
         }
         // realloc keeps the type the block got at its first allocation (runtime), so an unknown type there is normal
@@ -191,9 +210,34 @@ public final class HeapCalls {
      * The name of the last member of struct {@code elem} when it is an array and a size argument of the call adds
      * bytes to a {@code sizeof} or {@code offsetof} ({@code malloc(sizeof(struct s) + len)}): the block is one struct
      * whose last array runs on past its declared end, over the struct's trailing padding, not an array of the
-     * struct. Else null.
+     * struct. Also when that member is a flexible array member, whatever the size. Else null.
      */
     private String structHack(Node call, CType elem) {
+        Node last = lastArrayMember(elem);
+        if (last == null) return null;
+        // a flexible array member: a struct that has one is never an element of an array (C99 6.7.2.1), so any
+        // block of it is one struct whose array runs on to the block's end
+        if (last.qualType().endsWith("[]")) return last.attr("name");
+        for (Node arg : Ast.callArguments(call)) {
+            Node a = Ast.strip(arg);
+            if (!a.is("BinaryOperator") || !a.attr("opcode").equals("+")) continue;
+            boolean[] sized = {false};
+            a.walk(n -> {
+                if (n.is("OffsetOfExpr") || (n.is("UnaryExprOrTypeTraitExpr") && n.attr("name").equals("sizeof"))) sized[0] = true;
+            });
+            if (sized[0]) return last.attr("name");
+        }
+        return null;
+    }
+
+    /** The name of struct {@code elem}'s last member when it is a flexible array member ({@code T name[]}), else null. */
+    private String flexibleMember(CType elem) {
+        Node last = lastArrayMember(elem);
+        return last != null && last.qualType().endsWith("[]") ? last.attr("name") : null;
+    }
+
+    /** The last member of struct {@code elem} when it is an array, else null. */
+    private Node lastArrayMember(CType elem) {
         CType c;
         try {
             c = types.canonical(elem);
@@ -205,17 +249,7 @@ public final class HeapCalls {
         if (record == null) return null;
         Node last = null;
         for (Node n : record.inner()) if (n.is("FieldDecl")) last = n;
-        if (last == null || !last.qualType().endsWith("]")) return null;
-        for (Node arg : Ast.callArguments(call)) {
-            Node a = Ast.strip(arg);
-            if (!a.is("BinaryOperator") || !a.attr("opcode").equals("+")) continue;
-            boolean[] sized = {false};
-            a.walk(n -> {
-                if (n.is("OffsetOfExpr") || (n.is("UnaryExprOrTypeTraitExpr") && n.attr("name").equals("sizeof"))) sized[0] = true;
-            });
-            if (sized[0]) return last.attr("name");
-        }
-        return null;
+        return last == null || !last.qualType().endsWith("]") ? null : last;
     }
 
     /** The inferred element type: from the context of the call, else from a sizeof in its size arguments. */

@@ -6,6 +6,7 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -143,7 +144,9 @@ public final class TypeDescriptors {
                         fs.append("  TALENT_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
                                 .append(", ").append(get).append(", ").append(set).append("),\n");
                     } else {
-                        String ftd = ref(ft, fspell, defs, fileScope);
+                        String ftd = isLastField(rec, fd) && types.canonical(ft) instanceof CType.Array fam && fam.size().isEmpty()
+                                ? flexibleArray(name, fam, fspell, defs, fileScope)
+                                : ref(ft, fspell, defs, fileScope);
                         fs.append("  TALENT_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
                                 .append(ftd).append("),\n");
                     }
@@ -156,6 +159,53 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    /**
+     * Refuses a variable of a struct type with a flexible array member whose initialiser gives that member elements (a
+     * GNU extension for static storage, {@code static struct vec g = { 2, { 5, 6 } };}): they lie past the struct's
+     * size, where its descriptor (an array of no elements) sees nothing, so they would not be saved.
+     */
+    public void refuseInitialisedFlexibleArray(Node varDecl, CType type) {
+        CType c;
+        try {
+            c = types.canonical(type);
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (!(c instanceof CType.Tagged g) || !g.tag().equals("struct")) return;
+        Node rec = types.record(g);
+        if (rec == null) return;
+        List<Node> fields = rec.inner().stream().filter(n -> n.is("FieldDecl")).toList();
+        if (fields.isEmpty() || !fields.getLast().qualType().endsWith("[]")) return;
+        for (Node init : varDecl.inner()) {
+            if (!init.is("InitListExpr")) continue;
+            List<Node> in = init.inner();
+            if (in.size() == fields.size() && !in.getLast().is("ImplicitValueInitExpr")) {
+                throw new UnsupportedTypeException("its initialiser gives the flexible array member '" + fields.getLast().name()
+                        + "' elements, which lie past the struct and which talent cannot save");
+            }
+        }
+    }
+
+    private static boolean isLastField(Node rec, Node fd) {
+        Node last = null;
+        for (Node n : rec.inner()) if (n.is("FieldDecl")) last = n;
+        return last == fd;
+    }
+
+    /**
+     * A flexible array member ({@code int data[]}, the last member of a struct): an array of no elements here, whose
+     * size the struct leaves to the heap block it is allocated in (the runtime cuts the array to the block:
+     * heap_trailing.h, FORMAT.md "HEAP").
+     */
+    private String flexibleArray(String structName, CType.Array fam, String fspell, StringBuilder defs, boolean fileScope) {
+        String et = "__typeof__((*(" + fspell + " *)0)[0])";
+        String elem = ref(fam.elem(), et, defs, fileScope);
+        String name = structName + "_fam";
+        defs.append("static const talent_type ").append(name).append(" = { TALENT_K_ARRAY, ")
+                .append(cString(TypeResolver.spell(fam))).append(", 0, ").append(elem).append(", 0, 0, 0, 0 };\n");
+        return "&" + name;
     }
 
     /**

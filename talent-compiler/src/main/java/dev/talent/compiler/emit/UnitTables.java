@@ -51,6 +51,7 @@ public final class UnitTables {
             String td;
             try {
                 td = descriptors.refAtFileScope(g.type(), "__typeof__(" + g.addressOf() + ")", defs);
+                descriptors.refuseInitialisedFlexibleArray(g.decl(), g.type());
             } catch (UnsupportedTypeException e) {
                 diags.error(tu, g.decl(), "global '" + g.name() + "': " + e.getMessage(), "change the variable's type");
                 continue;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.CProgram;
 import dev.talent.compiler.CompileResult;
+import dev.talent.compiler.Diagnostic;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +111,25 @@ class ProgramTableTest {
         String a = Files.readString(r.instrumentedSources().getFirst());
         assertThat(a).contains("{ \"table\", \"table\", \"a.c:2:5\", (void *)&table, ")
                 .contains("{ \"one\", \"one\", \"a.c:3:5\", (void *)&one, ");
+    }
+
+    /**
+     * A global of a struct with a flexible array member is saved (the member an array of no elements), unless its
+     * initialiser gives that member elements (GNU C): they lie past the struct, where nothing would save them.
+     */
+    @Test
+    void aGlobalWhoseInitialiserFillsAFlexibleArrayMemberIsRefusedNamingIt() throws Exception {
+        List<Diagnostic> refused = CProgram.in(dir).file("a.c", """
+                struct vec { int n; int d[]; };
+                static struct vec g = { 2, { 5, 6 } };
+                static struct vec z = { 2 };
+                int main(void) { return g.d[1] + z.n; }
+                """).rejection();
+        assertThat(refused).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.line()).isEqualTo(2);
+                    assertThat(d.message()).contains("global 'g'").contains("flexible array member 'd'");
+                });
     }
 
     @Test
