@@ -2,6 +2,7 @@ package dev.talent.migrate;
 
 import dev.talent.container.ContainerHost;
 import dev.talent.container.ContainerSpec;
+import dev.talent.container.NetworkAttachment;
 import dev.talent.format.RuntimeContract;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.CheckpointReceiver;
@@ -37,6 +38,8 @@ public final class LocalApp implements AutoCloseable {
     private final Consumer<String> warn;
     private final Map<Platform, Place> places = new LinkedHashMap<>();
     private int serial;
+    /** --net: every container of the app gets a namespace of its own with this address (empty: the host's network). */
+    private volatile Optional<NetworkAttachment> network = Optional.empty();
 
     private LocalApp(ContainerHost containers, String app, Path dir, AcceptedCheckpoints accepted, CheckpointSigner signer,
             CheckpointReceiver receiver, Consumer<String> warn) {
@@ -60,6 +63,15 @@ public final class LocalApp implements AutoCloseable {
         return new LocalApp(containers, app, dir, accepted,
                 signer, new CheckpointReceiver(verifier, app, AcceptedCheckpoints.DEFAULT_MAX_BYTES), warn);
     }
+
+    /**
+     * Gives every container made from now on a network namespace of its own with {@code attachment}'s address and MAC
+     * (as {@code talent run --net} does): each created with its bridge port down, switched by the pipeline's lock.
+     */
+    public void network(NetworkAttachment attachment) { network = Optional.of(attachment); }
+
+    /** Whether the app's containers get a network of their own. */
+    public Optional<NetworkAttachment> network() { return network; }
 
     /**
      * The container spec {@code talent run} gives a program on {@code host}: its binary and arguments over the place's
@@ -108,7 +120,8 @@ public final class LocalApp implements AutoCloseable {
         public HostContainers containers() {
             HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                ContainerSpec s0 = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                ContainerSpec s = network.map(s0::withNetwork).orElse(s0);
                 LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
                 var _ = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));

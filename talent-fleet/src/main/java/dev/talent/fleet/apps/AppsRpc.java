@@ -255,7 +255,7 @@ public final class AppsRpc {
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "unlock-network" -> {
-                apps.container(o.app(), o.id()).unlockNetwork();
+                apps.unlockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "clear-events" -> {

@@ -136,7 +136,7 @@ public final class GrpcFleetAgents implements FleetAgents {
     public void start(Placement at, AppSpec spec) throws FleetException, InterruptedException {
         try {
             agent(at.host()).call(AppsRpc.START, new AppsMessages.Start(spec.name(), at.platform(), spec.binaries(), spec.args(),
-                    spec.workdir().orElse(""), spec.net(), spec.epoch()));
+                    spec.workdir().orElse(""), spec.net(), spec.epoch(), spec.ip().orElse(null)));
         } catch (IOException e) {
             throw fail("cannot start " + spec.name() + " on " + at, e);
         }
@@ -257,14 +257,15 @@ public final class GrpcFleetAgents implements FleetAgents {
         RemotePlace destination = new RemotePlace(dst, app, to, dstAddress);
         AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "");
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
-        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), false);
+        // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
+        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
         try {
             try {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
                     throw new MigrationFailedException(Step.PREPARE, to.host() + " lacks the binary of " + app + " for " + to.platform()
                             + " (blob " + sha + "): put it there first");
                 dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net(),
-                        spec.epoch()));
+                        spec.epoch(), spec.ip()));
             } catch (IOException e) {
                 releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
@@ -499,6 +500,7 @@ public final class GrpcFleetAgents implements FleetAgents {
         @Override
         public void lockNetwork() throws IOException { agent.op("lock-network", app, "", id, "", 0); }
 
+        /** Unlocks it and, since it may run on another host than before, announces its address there (one call). */
         @Override
         public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }
 

@@ -73,6 +73,8 @@ public final class HostedApps implements AutoCloseable {
     private final Map<String, Hosted> apps = new HashMap<>();
     private ContainerHost containers;
     private volatile OutgoingFilter outgoing = s -> s;
+    /** The segment of this host's --net apps (its bridge on it); empty: --net apps are refused here. */
+    private volatile Optional<dev.talent.container.NetworkConfig> network = Optional.empty();
 
     public HostedApps(String host, Path dir, CheckpointSigner signer, CheckpointVerifier verifier, AgentLink link,
             Consumer<String> events) throws IOException {
@@ -108,6 +110,27 @@ public final class HostedApps implements AutoCloseable {
     }
 
     public BlobStore blobs() { return blobs; }
+
+    /**
+     * Lets this host run --net apps: each one's containers get a namespace of their own whose eth0 is a port of
+     * {@code config}'s bridge, a bridge of the fleet's segment that the host (or the lab) made; talent neither makes
+     * it nor gives it an address.
+     */
+    public void network(dev.talent.container.NetworkConfig config) { network = Optional.of(config); }
+
+    /** The app's address on this host's bridge, checked: the bridge exists and the address is a host address of the segment. */
+    private dev.talent.container.NetworkAttachment attachment(AppsMessages.Start s) throws IOException {
+        dev.talent.container.NetworkConfig c = network.orElseThrow(() -> new IOException("app " + s.app() + " has --net and "
+                + host + " has no network for such apps (the net.* lines of its fleet.conf)"));
+        if (!Files.isDirectory(Path.of("/sys/class/net", c.bridge(), "bridge")))
+            throw new IOException("app " + s.app() + " has --net and " + host + " has no bridge " + c.bridge() + " on the fleet's segment");
+        if (s.ip() == null) throw new IOException("app " + s.app() + " has --net but no address");
+        try {
+            return new dev.talent.container.NetworkAttachment(c, dev.talent.container.Ipv4.parse(s.ip()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("app " + s.app() + ": " + printable(e.getMessage()), e);
+        }
+    }
 
     /** Tests: tamper with what this host sends (a forged or unsigned checkpoint must be refused by the destination). */
     public void filterOutgoing(OutgoingFilter f) { outgoing = f; }
@@ -252,7 +275,7 @@ public final class HostedApps implements AutoCloseable {
     /** Makes the app known here (or checks it is as known): blobs present, names valid. */
     private synchronized Hosted admit(AppsMessages.Start s) throws IOException {
         checkApp(s.app());
-        if (s.net()) throw new IOException("--net across hosts is not implemented by the agents yet: app " + s.app() + " refused");
+        dev.talent.container.NetworkAttachment net = s.net() ? attachment(s) : null;
         if (s.args() == null || s.args().size() > MAX_ARGS) throw new IOException("app " + s.app() + ": at most " + MAX_ARGS + " arguments");
         if (s.binaries() == null || s.binaries().isEmpty()) throw new IOException("app " + s.app() + " has no binaries");
         for (var e : s.binaries().entrySet()) {
@@ -270,7 +293,9 @@ public final class HostedApps implements AutoCloseable {
         for (Path f : List.of(log, err))
             if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) throw new IOException(f + " is not a regular file");
         containers();
-        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log, err);
+        LocalApp local = LocalApp.open(containers, s.app(), appDir, signer, verifier, events);
+        if (net != null) local.network(net);
+        h = new Hosted(s.app(), s, local, log, err);
         apps.put(s.app(), h);
         return h;
     }
@@ -379,7 +404,8 @@ public final class HostedApps implements AutoCloseable {
         AdoptedContainer c = null;
         if (proc.isPresent() && proc.get().status().equals("running")) {
             try {
-                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err);
+                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err,
+                        h.local.network().map(dev.talent.container.NetworkAttachment::address));
             } catch (IOException gone) {
                 events.accept(r.spec().app() + ": " + gone.getMessage());
             }
@@ -436,6 +462,8 @@ public final class HostedApps implements AutoCloseable {
                 h.running = c;
                 h.since = System.currentTimeMillis();
             }
+            // --net: created with its port down (as every container of the app); the first one is let through at once
+            c.unlockNetwork();
             c.start();
             // returns once the program runs (its runtime said so: a checkpoint request is then heard), or ended
             long by = System.nanoTime() + STARTED_WITHIN.toNanos();
@@ -444,7 +472,9 @@ public final class HostedApps implements AutoCloseable {
                 if (e instanceof RuntimeEvent.Started || e instanceof RuntimeEvent.ProcessExited) break;
             }
             persist(h);
-            events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
+            c.announce();
+            events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")"
+                    + (s.net() ? " at " + s.ip() : ""));
         } catch (IOException | RuntimeException e) {
             remove(s.app());
             throw e;
@@ -589,7 +619,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = app(app);
         synchronized (this) {
             return new AppsMessages.Start(h.name, h.current == null ? "" : h.current.name(), h.spec.binaries(), h.spec.args(),
-                    h.spec.workdir(), h.spec.net(), h.spec.epoch());
+                    h.spec.workdir(), h.spec.net(), h.spec.epoch(), h.spec.ip());
         }
     }
 
@@ -629,6 +659,16 @@ public final class HostedApps implements AutoCloseable {
         synchronized (this) {
             h.containers.remove(id);
         }
+    }
+
+    /**
+     * Lets the container's traffic through (--net) and announces its address on the segment: it may have come from
+     * another host, whose port the segment's bridges still send its frames to.
+     */
+    public void unlockNetwork(String app, String id) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        c.unlockNetwork();
+        c.announce();
     }
 
     public boolean signal(String app, String id, String signal) throws IOException {
