@@ -36,7 +36,23 @@ final class LinkControl {
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
+    private static final MethodHandle IF_NAMETOINDEX = Libc.downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
     private LinkControl() {}
+
+    /**
+     * Whether this thread's network namespace has an interface {@code name} ({@code if_nametoindex}). Unlike
+     * {@code /sys/class/net}, which shows the namespace of whoever mounted /sys, this asks the kernel for the
+     * namespace the process is in (a fleet agent runs in its host's namespace under the machine's /sys).
+     */
+    static boolean exists(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            return (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name)) != 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
 
     /** Sets or clears IFF_UP on the host interface {@code name}. */
     static void setUp(String name, boolean up) throws NativeCallException {

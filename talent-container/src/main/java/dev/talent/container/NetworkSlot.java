@@ -172,7 +172,7 @@ public final class NetworkSlot implements AutoCloseable {
      */
     static boolean setLeftoverPort(Path stateDir, String containerId, boolean up) throws ContainerException {
         String port = portName(stateDir, containerId);
-        if (!Files.exists(Path.of("/sys/class/net", port))) return false;
+        if (!LinkControl.exists(port)) return false;
         try {
             LinkControl.setUp(port, up);
         } catch (NativeCallException e) {

@@ -122,7 +122,16 @@ public final class HostedApps implements AutoCloseable {
     private dev.talent.container.NetworkAttachment attachment(AppsMessages.Start s) throws IOException {
         dev.talent.container.NetworkConfig c = network.orElseThrow(() -> new IOException("app " + s.app() + " has --net and "
                 + host + " has no network for such apps (the net.* lines of its fleet.conf)"));
-        if (!Files.isDirectory(Path.of("/sys/class/net", c.bridge(), "bridge")))
+        boolean bridge;
+        try {
+            bridge = dev.talent.container.HostBridge.isBridge(c.bridge());
+        } catch (dev.talent.container.ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (!bridge)
             throw new IOException("app " + s.app() + " has --net and " + host + " has no bridge " + c.bridge() + " on the fleet's segment");
         if (s.ip() == null) throw new IOException("app " + s.app() + " has --net but no address");
         try {
@@ -454,6 +463,7 @@ public final class HostedApps implements AutoCloseable {
                 }
             }
             place.files().clearCheckpoints();
+            if (h.local.network().isPresent()) h.local.readyConnections();
             h.journal = ChangeJournal.watch(place.work());
             AppContainer c = place.containers().create(false, Optional.empty());
             track(h, c);
@@ -633,6 +643,8 @@ public final class HostedApps implements AutoCloseable {
             if (p.equals(h.current)) throw new IOException("app " + s.app() + " already runs on " + host + "/" + p.name());
         }
         h.place(p);
+        // --net: the TCP repair helper is built here now (once per host), not inside the downtime
+        if (h.local.network().isPresent()) h.local.readyConnections();
     }
 
     public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
@@ -853,6 +865,112 @@ public final class HostedApps implements AutoCloseable {
         try (InputStream in = f.bytes(ck.bytes().open())) {
             link.sendCheckpoint(to, statement(s, ck.sockets()), in);
         }
+    }
+
+    // ---- the TCP connections of a --net app (TCP repair, as talent run; the state file goes agent to agent) ----
+
+    /** Source, before the stop: ready to take the program's connections at its stop checkpoint. */
+    public void takeConnections(String app, String platform, Duration safePoint) throws IOException, InterruptedException {
+        app(app).place(checkPlatform(platform)).takeConnections(safePoint);
+    }
+
+    /** Source, the checkpoint {@code sequence} accepted: how many connections were taken at that stop. */
+    public int connectionsTaken(String app, String platform, BigInteger sequence) throws IOException, InterruptedException {
+        return app(app).place(checkPlatform(platform)).connectionsTaken(sequence);
+    }
+
+    /** The most a connection state may be when it travels (1 GiB: far above 250 connections with full queues of a usual size). */
+    static final long MAX_CONNECTION_STATE = 1L << 30;
+
+    /**
+     * Source: sends the connections taken with checkpoint {@code to.mode()} (a sequence) to the agent at {@code to},
+     * signed with this host's key as a checkpoint is; false when there are none.
+     */
+    public boolean sendConnections(AppsMessages.Send to) throws IOException {
+        Hosted h = app(to.app());
+        BigInteger sequence = sequence(to.mode());
+        Optional<Path> state = h.local.connectionState(sequence);
+        if (state.isEmpty()) return false;
+        long size = Files.size(state.get());
+        if (size > MAX_CONNECTION_STATE) throw new IOException("the TCP state of " + to.app() + " is larger than " + MAX_CONNECTION_STATE + " bytes");
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(state.get())) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+        }
+        // (the file is this agent's, written by its helper; it does not change until the next migration)
+        CheckpointSignature s = outgoing.statement(signer.sign(h.name, CheckpointSignature.connectionsName(sequence), sequence, size, md.digest()));
+        try (InputStream in = outgoing.bytes(Files.newInputStream(state.get()))) {
+            link.sendConnections(to, statement(s, 0), in);
+        }
+        return true;
+    }
+
+    /**
+     * Destination: the connections another host took (its statement verified as a checkpoint's: signed by a host of
+     * the fleet, for this app and that checkpoint), written into the app's directory while size and SHA-256 are
+     * compared, then bound to their checkpoint; the TCP repair helper checks every field before it restores one.
+     */
+    public int receiveConnections(String app, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        Hosted h = app(app);
+        CheckpointSignature s = signature(statement);
+        try {
+            verifier.verifyConnections(s, h.name, s.sequence());
+        } catch (dev.talent.migrate.pipeline.CheckpointSignatureException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (s.size() < 0 || s.size() > MAX_CONNECTION_STATE) throw new IOException("a TCP state of " + s.size() + " bytes is out of bounds");
+        Path file = h.local.incomingConnections();
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = bytes.read(buf)) > 0; ) {
+                n += r;
+                if (n > s.size()) throw new IOException("the TCP state of " + app + " is longer than its statement says");
+                md.update(buf, 0, r);
+                out.write(buf, 0, r);
+            }
+        }
+        try {
+            if (n != s.size() || !java.security.MessageDigest.isEqual(md.digest(), s.sha256()))
+                throw new IOException("the TCP state of " + app + " does not match its signed statement (size or SHA-256); refused");
+            return h.local.receiveConnections(s.sequence(), file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Before container {@code id} restores checkpoint {@code sequence}: the connections of it held here are given to it. */
+    public void giveConnections(String app, String platform, String id, BigInteger sequence, Duration restore)
+            throws IOException, InterruptedException {
+        Hosted h = app(app);
+        AppContainer c;
+        synchronized (this) {
+            c = h.container(id);
+        }
+        h.place(checkPlatform(platform)).giveConnections(c, sequence, restore);
+    }
+
+    public void connectionsHeld(String app) throws IOException, InterruptedException { app(app).local.connectionsHeld(Duration.ofSeconds(5)); }
+
+    public void cancelConnections(String app) throws IOException { app(app).local.cancelConnections(); }
+
+    public void forgetConnections(String app) throws IOException { app(app).local.forgetConnections(); }
+
+    static BigInteger sequence(String text) throws IOException {
+        if (text == null || !text.matches("[0-9]{1,40}")) throw new IOException("not a checkpoint sequence: '" + printable(String.valueOf(text)) + "'");
+        return new BigInteger(text);
     }
 
     /** Destination: receives a checkpoint (verified, size and digest checked) into the place's checkpoint directory. */
