@@ -56,8 +56,8 @@ public final class Announce {
         byte[] b = new byte[ARP_SIZE];
         b[1] = 1;                       // hardware type: Ethernet
         b[2] = 0x08;                    // protocol type: IPv4
-        b[5] = 6;                       // hardware address length
-        b[6] = 4;                       // protocol address length
+        b[4] = 6;                       // hardware address length
+        b[5] = 4;                       // protocol address length
         b[7] = 1;                       // operation: request (what `arping -U` sends)
         System.arraycopy(mac, 0, b, 8, 6);
         put(b, 14, address.value());

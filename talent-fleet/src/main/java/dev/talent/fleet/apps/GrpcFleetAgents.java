@@ -336,7 +336,16 @@ public final class GrpcFleetAgents implements FleetAgents {
             };
         } catch (MigrationFailedException e) {
             // failed before the program stopped (it runs on at the source), or rolled back there
-            if (spec.net()) connections.cancel();
+            if (spec.net()) {
+                connections.cancel();
+                // a failure before the stop left the running program's network locked: its traffic flows again (after
+                // a rollback that container is gone, and the restarted one was unlocked once it ran)
+                try {
+                    program.unlockNetwork();
+                } catch (IOException gone) {
+                    // deleted by the rollback
+                }
+            }
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
     }

@@ -767,6 +767,8 @@ public final class HostedApps implements AutoCloseable {
                 synchronized (this) {
                     h.taken = ck;
                 }
+                // --net: the connections taken at that stop, if this agent was taking them, belong to it
+                place.connectionsTaken(ck.sequence());
             } catch (IOException e) {
                 events.accept(app + " on " + host + ": the checkpoint left at its stop is refused (" + e.getMessage()
                         + "); resuming from the newest one accepted before");
@@ -775,7 +777,7 @@ public final class HostedApps implements AutoCloseable {
         StepResult.RolledBack back;
         try {
             back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
-                    "a migration its controller abandoned", c -> track(h, c));
+                    "a migration its controller abandoned", c -> track(h, c), localConnections(h, place, timeout));
         } catch (RollbackFailedException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -783,7 +785,34 @@ public final class HostedApps implements AutoCloseable {
             h.containers.remove(stopped.id());
         }
         adopt(app, p.name(), back.restarted().id());
+        back.restarted().announce();
         events.accept("resumed " + app + " on " + host + "/" + p.name() + " (container " + back.restarted().id() + ")");
+    }
+
+    /** The connections this host holds of the app (--net), given back to a program it restarts itself ({@link #resume}). */
+    private static dev.talent.migrate.pipeline.ConnectionCarrier localConnections(Hosted h, LocalApp.Place place, Duration timeout) {
+        return new dev.talent.migrate.pipeline.ConnectionCarrier() {
+            @Override
+            public void beforeStop(dev.talent.migrate.pipeline.HostContainers host, AppContainer program) {}
+
+            @Override
+            public void taken(BigInteger sequence) {}
+
+            @Override
+            public void beforeStart(dev.talent.migrate.pipeline.HostContainers host, AppContainer c, BigInteger sequence)
+                    throws IOException, InterruptedException {
+                if (c.hasNetwork()) place.giveConnections(c, sequence, timeout);
+            }
+
+            @Override
+            public void beforeUnlock() throws IOException, InterruptedException { h.local.connectionsHeld(Duration.ofSeconds(5)); }
+
+            @Override
+            public void cancel() { h.local.cancelConnections(); }
+
+            @Override
+            public void forget() throws IOException { h.local.forgetConnections(); }
+        };
     }
 
     /**
