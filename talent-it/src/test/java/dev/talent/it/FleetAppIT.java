@@ -424,12 +424,13 @@ class FleetAppIT {
         assertThat(ms).isLessThan(2000);
     }
 
-    /** The port of the --net app's line server (linecount.c, as NetworkMigrationIT's). */
+    /** The port of the --net app's line server (linecount6.c, dual stack, as NetworkMigrationIT's). */
     private static final int NET_PORT = 8080;
 
     /**
      * Issue 12/15: a {@code deploy --net} app keeps its address and its established TCP connection from host to host
-     * (one move native, one across ISAs): the client in the machine's namespace, on the lab's segment, gets exactly
+     * (one move native, one across ISAs; over IPv6 when the machine has it): the client in the machine's namespace,
+     * on the lab's segment, gets exactly
      * the replies of an uninterrupted run of the same program, and a new connection after the moves is accepted at the
      * same address; {@code status --json} shows the address and records with {@code sockets} and {@code net_ms}; the
      * address is held in etcd while the app lives and freed by {@code undeploy}.
@@ -439,23 +440,26 @@ class FleetAppIT {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aNetAppKeepsItsAddressAndItsConnectionFromHostToHost() throws Exception {
         long t0 = System.nanoTime();
-        Path source = root.resolve("linecount.c");
-        try (var in = FleetAppIT.class.getResourceAsStream("/network/linecount.c")) {
+        Path source = root.resolve("linecount6.c");
+        try (var in = FleetAppIT.class.getResourceAsStream("/network/linecount6.c")) {
             Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
 
         // the uninterrupted run: the same binary, natively, on a free port of this machine
+        // the held connection over IPv6 when the machine has it (the app also has <lab /64>::<its IPv4 address>), the
+        // new one over IPv4
+        boolean v6 = Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0");
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Process plain = new ProcessBuilder(root.resolve("build/linecount.x86_64").toString(), Integer.toString(port))
+        Process plain = new ProcessBuilder(root.resolve("build/linecount6.x86_64").toString(), Integer.toString(port))
                 .redirectErrorStream(true).start();
         List<String> reference;
         try {
-            reference = exchange("127.0.0.1", port, () -> { }, () -> { });
+            reference = exchange(v6 ? "::1" : "127.0.0.1", "127.0.0.1", port, () -> { }, () -> { });
         } finally {
             plain.destroyForcibly();
         }
@@ -463,7 +467,7 @@ class FleetAppIT {
 
         awaitAgents(3);
         ProcessResult deployed = fleetCommand("deploy", "--name", "web", "--platforms", "x86_64,aarch64", "--net",
-                root.resolve("build/linecount").toString(), "--", Integer.toString(NET_PORT));
+                root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         JsonNode s = status("web");
         String address = s.get("address").asText();
@@ -474,12 +478,22 @@ class FleetAppIT {
         others.remove(first);
         // a held connection: two lines, a move to another host (same ISA), a line, a move to the third host and aarch64,
         // a line; then a new connection at the same address
-        List<String> fleetRun = exchange(address, NET_PORT, () -> migrateWeb(others.get(0) + "/x86_64"),
+        String[] b = address.split("\\.", -1);
+        String address6 = String.format("fd74:616c:656e:213::%x:%x", Integer.parseInt(b[0]) << 8 | Integer.parseInt(b[1]),
+                Integer.parseInt(b[2]) << 8 | Integer.parseInt(b[3]));
+        List<String> fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, () -> migrateWeb(others.get(0) + "/x86_64"),
                 () -> migrateWeb(others.get(1) + "/aarch64"));
         assertThat(fleetRun).as("the client's exchange across two host-to-host moves").isEqualTo(reference);
 
         JsonNode after = status("web");
         assertThat(after.get("address").asText()).isEqualTo(address);
+        assertThat(after.get("host").asText()).isEqualTo(others.get(1));
+        // the segment's bridge sends the app's MAC to the uplink of the host it runs on now
+        String mac = String.format("02:54:%02x:%02x:%02x:%02x", Integer.parseInt(b[0]), Integer.parseInt(b[1]), Integer.parseInt(b[2]),
+                Integer.parseInt(b[3]));
+        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", "tfleet0"), root, Duration.ofSeconds(30));
+        assertThat(fdb.stdoutText().lines().filter(l -> l.startsWith(mac + " ")).toList())
+                .singleElement().asString().contains("dev tfleet-u" + others.get(1).substring(1) + " ");
         List<JsonNode> records = new ArrayList<>();
         after.get("migrations").forEach(records::add);
         System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
@@ -508,12 +522,12 @@ class FleetAppIT {
     }
 
     /**
-     * The lines a client gets from the line server at {@code host}:{@code port}: a, b on one connection, {@code first},
-     * c, {@code second}, d; then e and quit on a new connection.
+     * The lines a client gets from the line server at {@code held}:{@code port}: a, b on one connection, {@code first},
+     * c, {@code second}, d; then e and quit on a new connection to {@code later}:{@code port}.
      */
-    private static List<String> exchange(String host, int port, Between first, Between second) throws Exception {
+    private static List<String> exchange(String held, String later, int port, Between first, Between second) throws Exception {
         List<String> got = new ArrayList<>();
-        try (java.net.Socket c = connect(host, port)) {
+        try (java.net.Socket c = connect(held, port)) {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
             var out = c.getOutputStream();
             for (String line : List.of("a", "b", "|", "c", "||", "d")) {
@@ -524,7 +538,7 @@ class FleetAppIT {
                 got.add(in.readLine());
             }
         }
-        try (java.net.Socket c = connect(host, port)) {
+        try (java.net.Socket c = connect(later, port)) {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
             for (String line : List.of("e", "quit")) {
                 c.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
