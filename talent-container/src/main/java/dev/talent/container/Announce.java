@@ -36,6 +36,8 @@ public final class Announce {
     private static final int ETH_P_ARP = 0x0806;
     /** sizeof(struct sockaddr_ll). */
     private static final long SOCKADDR_LL = 20;
+    private static final short IFF_RUNNING = 0x40;
+    private static final long RUNNING_WITHIN_NANOS = 1_000_000_000L;
     /** An ARP packet for IPv4 over Ethernet. */
     static final int ARP_SIZE = 28;
 
@@ -106,6 +108,13 @@ public final class Announce {
                 if ((int) SETNS.invokeExact(state, ns, CLONE_NEWNET) != 0) throw fail("setns " + netns, Libc.errno(state));
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, ns);
+            }
+            // the port just came up: eth0's carrier is on, but the kernel lets it send only once its link watch has
+            // run (IFF_RUNNING, a few milliseconds later); a frame sent before is dropped without an error
+            long by = System.nanoTime() + RUNNING_WITHIN_NANOS;
+            while ((LinkControl.flags("eth0") & IFF_RUNNING) == 0) {
+                if (System.nanoTime() > by) throw new ContainerException("eth0 in " + netns + " is not running 1 s after its port came up");
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
             }
             int index = (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom("eth0"));
             if (index == 0) throw fail("if_nametoindex(eth0) in " + netns, Libc.errno(state));

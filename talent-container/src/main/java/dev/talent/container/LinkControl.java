@@ -85,6 +85,31 @@ final class LinkControl {
         }
     }
 
+    /** The flags (SIOCGIFFLAGS) of interface {@code name} in this thread's network namespace. */
+    static short flags(String name) throws NativeCallException {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw failure("socket(AF_INET)", Libc.errno(state));
+            try {
+                MemorySegment req = arena.allocate(IFREQ_SIZE);
+                MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+                if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
+                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
+                }
+                return req.get(JAVA_SHORT, IFNAMSIZ);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+            }
+        } catch (NativeCallException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     private static NativeCallException failure(String call, int errno) {
         return new NativeCallException(call + " failed: " + ProcessControl.describe(errno) + " (errno " + errno + ")", errno);
     }
