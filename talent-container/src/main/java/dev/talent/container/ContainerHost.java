@@ -382,6 +382,21 @@ public final class ContainerHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Locks ({@code up} false) or unlocks the network of a leftover container (--net: its bridge port); false when it
+     * has no network of its own.
+     */
+    public boolean setLeftoverNetwork(String id, boolean up) throws ContainerException {
+        if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");
+        return NetworkSlot.setLeftoverPort(stateDir, id, up);
+    }
+
+    /** A gratuitous ARP of {@code address} from a leftover container's network namespace ({@link Announce}). */
+    public void announceLeftover(String id, Ipv4 address) throws ContainerException, InterruptedException {
+        if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");
+        Announce.gratuitousArp(NetworkSlot.leftoverNamespace(stateDir, id), address);
+    }
+
     /** Kills a leftover container if it runs, removes its runc state and its bundle. */
     public void removeLeftover(String id) throws ContainerException, IOException, InterruptedException {
         if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");

@@ -60,6 +60,16 @@ public final class HostBridge {
         if (up.exitCode() != 0) throw new ContainerException("cannot bring the bridge " + config.bridge() + " up: " + up.stderr().strip());
     }
 
+    /**
+     * Whether this process's network namespace has a bridge {@code name} (asked with {@code ip}, not through
+     * /sys/class/net, which shows the namespace of whoever mounted /sys: a fleet agent runs in its host's
+     * namespace under the machine's /sys).
+     */
+    public static boolean isBridge(String name) throws ContainerException, IOException, InterruptedException {
+        CapturedRun r = ip("-o", "link", "show", "dev", name, "type", "bridge");
+        return r.exitCode() == 0 && !r.stdout().isBlank();
+    }
+
     /** Whether the host has IPv6 (the apps then get an IPv6 address too; otherwise IPv4 only). */
     public static boolean ipv6() {
         try {

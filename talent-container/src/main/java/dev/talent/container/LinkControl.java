@@ -36,7 +36,23 @@ final class LinkControl {
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
+    private static final MethodHandle IF_NAMETOINDEX = Libc.downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
     private LinkControl() {}
+
+    /**
+     * Whether this thread's network namespace has an interface {@code name} ({@code if_nametoindex}). Unlike
+     * {@code /sys/class/net}, which shows the namespace of whoever mounted /sys, this asks the kernel for the
+     * namespace the process is in (a fleet agent runs in its host's namespace under the machine's /sys).
+     */
+    static boolean exists(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            return (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name)) != 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
 
     /** Sets or clears IFF_UP on the host interface {@code name}. */
     static void setUp(String name, boolean up) throws NativeCallException {
@@ -59,6 +75,31 @@ final class LinkControl {
                 if ((int) IOCTL.invokeExact(state, fd, SIOCSIFFLAGS, req) != 0) {
                     throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", Libc.errno(state));
                 }
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+            }
+        } catch (NativeCallException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The flags (SIOCGIFFLAGS) of interface {@code name} in this thread's network namespace. */
+    static short flags(String name) throws NativeCallException {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw failure("socket(AF_INET)", Libc.errno(state));
+            try {
+                MemorySegment req = arena.allocate(IFREQ_SIZE);
+                MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+                if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
+                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
+                }
+                return req.get(JAVA_SHORT, IFNAMSIZ);
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd);
             }

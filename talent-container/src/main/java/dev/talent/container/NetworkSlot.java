@@ -157,6 +157,36 @@ public final class NetworkSlot implements AutoCloseable {
         setPort(true);
     }
 
+    /**
+     * Tells the segment where the app's address is now (a gratuitous ARP from eth0, {@link Announce}): after the port
+     * of a namespace on another host of the segment came up (fleet {@code deploy --net}).
+     */
+    public void announce() throws ContainerException, InterruptedException {
+        if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
+        Announce.gratuitousArp(namespacePath(), attachment.address());
+    }
+
+    /**
+     * Switches the port of the slot a container of this name has (one an earlier process made: an agent that
+     * restarted adopts its containers); false when it has none.
+     */
+    static boolean setLeftoverPort(Path stateDir, String containerId, boolean up) throws ContainerException {
+        String port = portName(stateDir, containerId);
+        if (!LinkControl.exists(port)) return false;
+        try {
+            LinkControl.setUp(port, up);
+        } catch (NativeCallException e) {
+            throw new ContainerException("cannot " + (up ? "unlock" : "lock") + " the network of container " + containerId + ": "
+                    + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** The namespace file of the slot a container of this name has (it may not exist). */
+    static Path leftoverNamespace(Path stateDir, String containerId) {
+        return NETNS_DIR.resolve(namespaceName(stateDir, containerId));
+    }
+
     private void setPort(boolean up) throws ContainerException {
         if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
         try {

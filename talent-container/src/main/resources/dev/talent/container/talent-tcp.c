@@ -767,6 +767,28 @@ static void port_up(int ctl, const char *port)
         die(2, "cannot bring %s up: %s", port, strerror(errno));
 }
 
+/* The port just came up: eth0's carrier is on, but the kernel sends from eth0 only once its link watch has run
+ * (IFF_RUNNING, about a millisecond later); a frame sent before (the announcement, the window probe and the send
+ * queues sent again) is dropped without an error and waits for a retransmission timeout. Waits at most ~1 s. */
+static void await_running(void)
+{
+    struct ifreq r;
+    struct timespec pause;
+    int i, s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return;
+    pause.tv_sec = 0;
+    pause.tv_nsec = 200000;
+    for (i = 0; i < 5000; i++) {
+        memset(&r, 0, sizeof r);
+        strcpy(r.ifr_name, "eth0");
+        if (ioctl(s, SIOCGIFFLAGS, &r) != 0 || (r.ifr_flags & IFF_RUNNING))
+            break;
+        nanosleep(&pause, NULL);
+    }
+    close(s);
+}
+
 /* A gratuitous ARP request from eth0 (the app's address and MAC, which the port's guard lets through): peers whose
  * neighbour entry for the app went stale or failed while the port was down use it again at once, instead of
  * waiting for their next ARP probe (a second). Best effort: the connections work without it. */
@@ -853,6 +875,7 @@ static int give(const char *state, const char *netns, const char *port, long tim
      * program reports that it runs: what the restored sockets send then reaches the peer at once */
     if (strcmp(port, "-") != 0) {
         port_up(ctl, port);
+        await_running();
         announce();
     }
     for (i = 0; i < nconns; i++) {

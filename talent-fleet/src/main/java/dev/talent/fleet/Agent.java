@@ -54,6 +54,7 @@ public final class Agent {
         Records.AgentAlive self = new Records.AgentAlive(s.name(), ProcessHandle.current().pid(), since);
         Server server;
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
+        config.net().ifPresent(n -> apps.network(n.config()));
         Etcd etcd;
         try {
             etcd = Etcd.connect(config);

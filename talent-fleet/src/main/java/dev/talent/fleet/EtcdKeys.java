@@ -31,6 +31,11 @@ public final class EtcdKeys {
     /** {@code /talent/requests/APP}: a migration asked for by {@code talent migrate}, until the leader acts on it. */
     public static final String REQUESTS = ROOT + "requests/";
 
+    /** {@code /talent/addresses/A}: the --net app that holds address A ({@code deploy}'s transaction; gone with the app). */
+    public static final String ADDRESSES = ROOT + "addresses/";
+
+    public static String address(String ip) { return ADDRESSES + ip; }
+
     public static String spec(String app) { return APPS + app + "/spec"; }
 
     /** {@code /talent/apps/APP/ended}: how the app ended (its exit status, or why it was lost). */

@@ -63,10 +63,11 @@ public final class Lab {
                 pki.issue(LabLayout.hostName(k), Pki.Usage.HOST, List.of(LabLayout.address(k)), List.of());
                 Files.createDirectories(lab.hostDir(k));
                 new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate(LabLayout.hostName(k)), pki.key(LabLayout.hostName(k)))
-                        .write(lab.hostConf(k));
+                        .withNet(LabLayout.appNetwork()).write(lab.hostConf(k));
             }
             pki.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
-            FleetConfig cli = new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate("cli"), pki.key("cli"));
+            FleetConfig cli = new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate("cli"), pki.key("cli"))
+                    .withNet(LabLayout.appNetwork());
             cli.write(lab.fleetConf());
             events.accept("CA and " + (hosts + 1) + " certificates in " + lab.pki());
             network(lab);
@@ -111,6 +112,22 @@ public final class Lab {
             Commands.check(List.of("ip", "-n", ns, "route", "add", "default", "via", LabLayout.GATEWAY));
             Commands.check(List.of("ip", "link", "set", veth, "master", LabLayout.BRIDGE));
             Commands.check(List.of("ip", "link", "set", veth, "up"));
+            // the --net apps' bridge of host K: on the lab's segment through its uplink, no address of its own
+            String up = "tfleet-u" + k, upPeer = "tfleet-v" + k;
+            Commands.check(List.of("ip", "-n", ns, "link", "add", LabLayout.APP_BRIDGE, "type", "bridge"));
+            Commands.check(List.of("ip", "link", "add", up, "type", "veth", "peer", "name", upPeer));
+            Commands.check(List.of("ip", "link", "set", upPeer, "netns", ns));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", upPeer, "name", "uplink"));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", "uplink", "master", LabLayout.APP_BRIDGE));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", "uplink", "up"));
+            Commands.check(List.of("ip", "-n", ns, "link", "set", LabLayout.APP_BRIDGE, "up"));
+            Commands.check(List.of("ip", "link", "set", up, "master", LabLayout.BRIDGE));
+            Commands.check(List.of("ip", "link", "set", up, "up"));
+        }
+        if (dev.talent.container.HostBridge.ipv6()) {
+            // the apps' IPv6 default route is the segment's ::1
+            AppNetwork n = LabLayout.appNetwork();
+            Commands.check(List.of("ip", "addr", "add", n.config().gateway6() + "/64", "dev", LabLayout.BRIDGE, "nodad"));
         }
     }
 

@@ -15,6 +15,16 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
     public static final String SUBNET = "10.213.0.0/24";
     public static final String GATEWAY = "10.213.0.1";
     public static final String NETNS_PREFIX = "tfleet-";
+    /**
+     * The --net apps' bridge inside each host's namespace: no address, its port {@code uplink} a veth into
+     * {@link #BRIDGE} (root end {@code tfleet-uK}), so an app's namespace on any host sits on the lab's segment, as a
+     * real host's bridge enslaving its uplink would put it on the machine room's.
+     */
+    public static final String APP_BRIDGE = "tfapp0";
+    /** The apps' addresses (the hosts are .11 up, the machine .1). */
+    public static final String APP_RANGE = "10.213.0.128-10.213.0.254";
+    /** The segment's IPv6 /64 (the machine holds ::1 on {@link #BRIDGE}); apart from talent run's fd74:616c:656e::/64. */
+    public static final String APP_SUBNET6 = "fd74:616c:656e:213::/64";
     public static final int MAX_HOSTS = 50;
     public static final int AGENT_PORT = 7443;
     /**
@@ -35,6 +45,9 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
     public static String hostName(int k) { return "h" + k; }
 
     public static String netns(int k) { return NETNS_PREFIX + hostName(k); }
+
+    /** The lab's segment for --net apps (fleet.conf's net.* lines of every host and of the CLI). */
+    public static AppNetwork appNetwork() { return AppNetwork.of(APP_BRIDGE, SUBNET, GATEWAY, APP_RANGE, APP_SUBNET6); }
 
     public static String address(int k) { return "10.213.0." + (10 + k); }
 

@@ -36,4 +36,37 @@ class FleetConfigTest {
         assertThatThrownBy(() -> FleetConfig.read(tmp.resolve("none"))).hasMessageContaining("talent lab up");
         assertThatThrownBy(() -> new FleetConfig(List.of(), f, f, f)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    private static final String BASE = """
+            etcd=https://10.213.0.11:2379
+            ca=a
+            cert=b
+            key=c
+            """;
+    private static final String NET = """
+            net.bridge=tfapp0
+            net.subnet=10.213.0.0/24
+            net.gateway=10.213.0.1
+            """;
+
+    @Test
+    void theAppNetworkLinesRoundTripAndAreAllOrNone() throws Exception {
+        Path f = tmp.resolve("fleet.conf");
+        Files.writeString(f, BASE + NET + "net.range=10.213.0.128-10.213.0.254\n");
+        FleetConfig c = FleetConfig.read(f);
+        assertThat(c.net()).hasValueSatisfying(n -> {
+            assertThat(n.config().bridge()).isEqualTo("tfapp0");
+            assertThat(n.range()).isEqualTo("10.213.0.128-10.213.0.254");
+            assertThat(n.config().gateway().toString()).isEqualTo("10.213.0.1");
+        });
+        Path g = tmp.resolve("again.conf");
+        c.write(g);
+        assertThat(FleetConfig.read(g)).isEqualTo(c);
+        Files.writeString(f, BASE + NET);
+        assertThatThrownBy(() -> FleetConfig.read(f)).hasMessageContaining("'net.range='");
+        Files.writeString(f, BASE + NET + "net.range=10.213.0.128-10.213.1.254\n");
+        assertThatThrownBy(() -> FleetConfig.read(f)).hasMessageContaining("the app network (net.*)");
+        Files.writeString(f, BASE);
+        assertThat(FleetConfig.read(f).net()).isEmpty();
+    }
 }

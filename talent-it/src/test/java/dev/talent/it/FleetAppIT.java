@@ -424,8 +424,175 @@ class FleetAppIT {
         assertThat(ms).isLessThan(2000);
     }
 
+    /** The port of the --net app's line server (linecount6.c, dual stack, as NetworkMigrationIT's). */
+    private static final int NET_PORT = 8080;
+
+    /**
+     * Issue 12/15: a {@code deploy --net} app keeps its address and its established TCP connection from host to host
+     * (one move native, one across ISAs; over IPv6 when the machine has it): the client in the machine's namespace,
+     * on the lab's segment, gets exactly
+     * the replies of an uninterrupted run of the same program, and a new connection after the moves is accepted at the
+     * same address; {@code status --json} shows the address and records with {@code sockets} and {@code net_ms}; the
+     * address is held in etcd while the app lives and freed by {@code undeploy}.
+     */
     @Test
     @Order(8)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aNetAppKeepsItsAddressAndItsConnectionFromHostToHost() throws Exception {
+        long t0 = System.nanoTime();
+        Path source = root.resolve("linecount6.c");
+        try (var in = FleetAppIT.class.getResourceAsStream("/network/linecount6.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+
+        // the uninterrupted run: the same binary, natively, on a free port of this machine
+        // the held connection over IPv6 when the machine has it (the app also has <lab /64>::<its IPv4 address>), the
+        // new one over IPv4
+        boolean v6 = Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("0");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process plain = new ProcessBuilder(root.resolve("build/linecount6.x86_64").toString(), Integer.toString(port))
+                .redirectErrorStream(true).start();
+        List<String> reference;
+        try {
+            reference = exchange(v6 ? "::1" : "127.0.0.1", "127.0.0.1", port, () -> { }, () -> { });
+        } finally {
+            plain.destroyForcibly();
+        }
+        assertThat(reference).containsExactly("1 a", "2 b", "3 c", "4 d", "5 e", "bye");
+
+        awaitAgents(3);
+        ProcessResult deployed = fleetCommand("deploy", "--name", "web", "--platforms", "x86_64,aarch64", "--net",
+                root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        JsonNode s = status("web");
+        String address = s.get("address").asText();
+        assertThat(address).matches("10\\.213\\.0\\.(1[2-9][0-9]|2[0-5][0-9])");
+        assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
+        String first = s.get("host").asText();
+        List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
+        others.remove(first);
+        // a held connection: two lines, a move to another host (same ISA), a line, a move to the third host and aarch64,
+        // a line; then a new connection at the same address
+        String[] b = address.split("\\.", -1);
+        String address6 = String.format("fd74:616c:656e:213::%x:%x", Integer.parseInt(b[0]) << 8 | Integer.parseInt(b[1]),
+                Integer.parseInt(b[2]) << 8 | Integer.parseInt(b[3]));
+        List<String> fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, () -> migrateWeb(others.get(0) + "/x86_64"),
+                () -> migrateWeb(others.get(1) + "/aarch64"));
+        assertThat(fleetRun).as("the client's exchange across two host-to-host moves").isEqualTo(reference);
+
+        JsonNode after = status("web");
+        assertThat(after.get("address").asText()).isEqualTo(address);
+        assertThat(after.get("host").asText()).isEqualTo(others.get(1));
+        // the segment's bridge sends the app's MAC to the uplink of the host it runs on now
+        String mac = String.format("02:54:%02x:%02x:%02x:%02x", Integer.parseInt(b[0]), Integer.parseInt(b[1]), Integer.parseInt(b[2]),
+                Integer.parseInt(b[3]));
+        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", "tfleet0"), root, Duration.ofSeconds(30));
+        assertThat(fdb.stdoutText().lines().filter(l -> l.startsWith(mac + " ")).toList())
+                .singleElement().asString().contains("dev tfleet-u" + others.get(1).substring(1) + " ");
+        List<JsonNode> records = new ArrayList<>();
+        after.get("migrations").forEach(records::add);
+        System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
+                + r.get("to").asText() + " ok " + r.get("ok").asBoolean() + " downtime " + r.get("downtime_ms") + " ms, sockets "
+                + r.get("sockets") + ", net " + r.get("net_ms") + " ms").toList());
+        assertThat(records).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).isTrue();
+            // the listener and the held connection
+            assertThat(r.get("sockets").asInt()).isEqualTo(2);
+            assertThat(r.get("net_ms").isNumber()).isTrue();
+        });
+        ProcessResult waited = fleetCommand("wait", "web");
+        assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
+        ProcessResult undeployed = fleetCommand("undeploy", "web");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
+        assertThat(etcdGet("/talent/addresses/" + address)).as("the address is freed with the app").isBlank();
+        ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
+        assertThat(ns.stdoutText()).doesNotContain("talent-web");
+        System.out.println("FleetAppIT: the --net step took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    /** An action between the lines of {@link #exchange}. */
+    @FunctionalInterface
+    private interface Between {
+        void run() throws Exception;
+    }
+
+    /**
+     * The lines a client gets from the line server at {@code held}:{@code port}: a, b on one connection, {@code first},
+     * c, {@code second}, d; then e and quit on a new connection to {@code later}:{@code port}.
+     */
+    private static List<String> exchange(String held, String later, int port, Between first, Between second) throws Exception {
+        List<String> got = new ArrayList<>();
+        try (java.net.Socket c = connect(held, port)) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+            var out = c.getOutputStream();
+            for (String line : List.of("a", "b", "|", "c", "||", "d")) {
+                if (line.equals("|")) { first.run(); continue; }
+                if (line.equals("||")) { second.run(); continue; }
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                got.add(in.readLine());
+            }
+        }
+        try (java.net.Socket c = connect(later, port)) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+            for (String line : List.of("e", "quit")) {
+                c.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                c.getOutputStream().flush();
+                got.add(in.readLine());
+            }
+        }
+        return got;
+    }
+
+    private static java.net.Socket connect(String host, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                java.net.Socket c = new java.net.Socket();
+                c.connect(new java.net.InetSocketAddress(host, port), 5000);
+                c.setSoTimeout(60_000);
+                return c;
+            } catch (java.net.ConnectException e) {
+                // the plain server may still be starting
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private void migrateWeb(String to) {
+        ProcessResult m = fleetCommand("migrate", "web", "--to", to);
+        assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+    }
+
+    private String etcdGet(String key) {
+        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://10.213.0.11:2379", "--cacert=" + dir.resolve("pki/ca.crt"),
+                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
+                "get", "--print-value-only", key), root, Duration.ofSeconds(10));
+        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
+        return r.stdoutText().strip();
+    }
+
+    /** Waits until {@code n} agents are up (an agent killed by the step before registers again within seconds). */
+    private void awaitAgents(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            ProcessResult r = fleetCommand("hosts", "--json");
+            long up = 0;
+            if (r.exitCode() == 0) for (JsonNode h : JSON.readTree(r.stdout())) if (h.get("agent").asText().equals("up")) up++;
+            if (up == n) return;
+            assertThat(System.nanoTime()).withFailMessage("only " + up + " agents up: " + r.describe()).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    @Test
+    @Order(9)
     void labDownLeavesNothingBehind() throws IOException {
         ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
         up = false;

@@ -2,6 +2,7 @@ package dev.talent.migrate;
 
 import dev.talent.container.ContainerHost;
 import dev.talent.container.ContainerSpec;
+import dev.talent.container.NetworkAttachment;
 import dev.talent.format.RuntimeContract;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.CheckpointReceiver;
@@ -14,6 +15,7 @@ import dev.talent.migrate.pipeline.OutgoingCheckpoint;
 import dev.talent.migrate.pipeline.RestoredCheckpoints;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,8 @@ public final class LocalApp implements AutoCloseable {
     private final Consumer<String> warn;
     private final Map<Platform, Place> places = new LinkedHashMap<>();
     private int serial;
+    /** --net: every container of the app gets a namespace of its own with this address (empty: the host's network). */
+    private volatile Optional<NetworkAttachment> network = Optional.empty();
 
     private LocalApp(ContainerHost containers, String app, Path dir, AcceptedCheckpoints accepted, CheckpointSigner signer,
             CheckpointReceiver receiver, Consumer<String> warn) {
@@ -60,6 +64,84 @@ public final class LocalApp implements AutoCloseable {
         return new LocalApp(containers, app, dir, accepted,
                 signer, new CheckpointReceiver(verifier, app, AcceptedCheckpoints.DEFAULT_MAX_BYTES), warn);
     }
+
+    /**
+     * Gives every container made from now on a network namespace of its own with {@code attachment}'s address and MAC
+     * (as {@code talent run --net} does): each created with its bridge port down, switched by the pipeline's lock.
+     */
+    public void network(NetworkAttachment attachment) { network = Optional.of(attachment); }
+
+    /** The app's TCP connections across a migration (--net), made on first use; their state file is {@code tcp.state}. */
+    private TcpCarrier tcp;
+    private dev.talent.container.TcpRepair.Taking taking;
+    private dev.talent.container.TcpRepair.Giving giving;
+
+    private synchronized TcpCarrier tcp() throws IOException {
+        if (tcp == null) {
+            try {
+                tcp = new TcpCarrier(containers.tcpRepair(), dir.resolve("tcp.state"));
+            } catch (dev.talent.container.ContainerException e) {
+                throw new IOException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return tcp;
+    }
+
+    /**
+     * Makes the TCP repair helper ready (built for this host on first use, which takes a while): called when a place
+     * is prepared, so that it is not built inside a migration's downtime.
+     */
+    public void readyConnections() throws IOException { tcp(); }
+
+    /** The state file of the connections taken with checkpoint {@code sequence}, if any (source: to send it). */
+    public synchronized Optional<Path> connectionState(BigInteger sequence) throws IOException {
+        return tcp().stateOf(sequence);
+    }
+
+    /**
+     * Destination: the connections of checkpoint {@code sequence} that another host took, in {@code file} (a file in
+     * this app's directory, verified by the caller: signed by a host of the fleet); returns how many.
+     */
+    public synchronized int receiveConnections(BigInteger sequence, Path file) throws IOException {
+        return tcp().received(sequence, file);
+    }
+
+    /** Where a received connection state is written before it is checked (in the app's directory). */
+    public Path incomingConnections() { return dir.resolve("tcp.state.incoming"); }
+
+    /** Waits until the program restored from them holds the connections given ({@link Place#giveConnections}). */
+    public void connectionsHeld(java.time.Duration timeout) throws IOException, InterruptedException {
+        dev.talent.container.TcpRepair.Giving g;
+        synchronized (this) {
+            g = giving;
+            giving = null;
+        }
+        if (g == null) return;
+        try {
+            g.finish(timeout);
+        } catch (dev.talent.container.ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** A hand-over in progress is abandoned (the connections stay where they are). */
+    public synchronized void cancelConnections() {
+        if (taking != null) taking.cancel();
+        taking = null;
+        if (giving != null) giving.cancel();
+        giving = null;
+    }
+
+    /** The connections are live again somewhere: their state here is history. */
+    public synchronized void forgetConnections() throws IOException {
+        if (tcp != null) tcp.forget();
+    }
+
+    /** Whether the app's containers get a network of their own. */
+    public Optional<NetworkAttachment> network() { return network; }
 
     /**
      * The container spec {@code talent run} gives a program on {@code host}: its binary and arguments over the place's
@@ -108,7 +190,8 @@ public final class LocalApp implements AutoCloseable {
         public HostContainers containers() {
             HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                ContainerSpec s = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                ContainerSpec s0 = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                ContainerSpec s = network.map(s0::withNetwork).orElse(s0);
                 LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
                 var _ = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
@@ -169,6 +252,50 @@ public final class LocalApp implements AutoCloseable {
             // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
             var _ = c.onExit().thenAccept(status -> host.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
             return c;
+        }
+
+        /** Source, before the stop: listens for the program's TCP connections in this place's checkpoint directory. */
+        public void takeConnections(java.time.Duration safePoint) throws IOException, InterruptedException {
+            synchronized (LocalApp.this) {
+                cancelConnections();
+                try {
+                    taking = tcp().take(host.checkpoints, safePoint);
+                } catch (dev.talent.container.ContainerException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+        }
+
+        /** Source, the checkpoint {@code sequence} accepted: the connections taken at its stop; returns how many. */
+        public int connectionsTaken(BigInteger sequence) throws IOException, InterruptedException {
+            synchronized (LocalApp.this) {
+                if (taking == null) return 0;
+                try {
+                    return tcp().taken(taking, sequence);
+                } catch (dev.talent.container.ContainerException e) {
+                    throw new IOException(e.getMessage(), e);
+                } finally {
+                    taking = null;
+                }
+            }
+        }
+
+        /**
+         * Before {@code c} (a container of this place) starts to restore checkpoint {@code sequence}: the connections
+         * of that checkpoint, if this host holds them, are restored in its namespace; its runtime gets them.
+         */
+        public void giveConnections(AppContainer c, BigInteger sequence, java.time.Duration restore) throws IOException, InterruptedException {
+            if (!(c instanceof LocalContainer local)) {
+                if (c.hasNetwork()) throw new IOException("container " + c.id() + " was not made here: its connections cannot be given");
+                return;
+            }
+            synchronized (LocalApp.this) {
+                try {
+                    giving = tcp().give(local.raw(), host.checkpoints, sequence, restore);
+                } catch (dev.talent.container.ContainerException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
         }
 
         /** Removes the container (best effort: a failure only leaves garbage, told to the warnings). */

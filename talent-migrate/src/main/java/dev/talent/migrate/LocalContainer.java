@@ -45,6 +45,16 @@ final class LocalContainer implements AppContainer {
     }
 
     @Override
+    public void announce() throws IOException, InterruptedException {
+        if (container.network().isEmpty()) return;
+        try {
+            container.network().get().announce();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean signal(Signal signal) throws IOException {
         int number = switch (signal) {
             case CHECKPOINT_AND_EXIT -> Signals.SIGUSR1;

@@ -53,6 +53,25 @@ final class TcpCarrier {
         return repair.give(checkpoints, state, c.network().get().namespacePath(), c.network().get().hostPort(), timeout);
     }
 
+    /** The state file, if it holds connections of checkpoint {@code sequence} (to send it to another host). */
+    Optional<Path> stateOf(BigInteger sequence) throws IOException {
+        if (boundTo.isEmpty() || !boundTo.get().equals(sequence) || TcpRepair.count(state) == 0) return Optional.empty();
+        return Optional.of(state);
+    }
+
+    /**
+     * The connections of checkpoint {@code sequence} taken on another host, in {@code received} (a file of this
+     * state's directory, whose origin the caller checked): its header is checked, it becomes the state, bound to
+     * that checkpoint. The TCP repair helper reads every field within its bounds before it restores anything.
+     */
+    int received(BigInteger sequence, Path received) throws IOException {
+        forget();
+        int n = TcpRepair.count(received);
+        Files.move(received, state, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (n > 0) boundTo = Optional.of(sequence);
+        return n;
+    }
+
     /** The connections are live again somewhere: the state file is history. */
     void forget() throws IOException {
         boundTo = Optional.empty();

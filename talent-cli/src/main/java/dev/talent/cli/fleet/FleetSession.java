@@ -14,10 +14,10 @@ public final class FleetSession implements AutoCloseable {
     final FleetAgents agents;
     final FleetApps apps;
 
-    private FleetSession(Etcd etcd, FleetAgents agents) {
+    private FleetSession(Etcd etcd, FleetAgents agents, FleetConfig config) {
         this.etcd = etcd;
         this.agents = agents;
-        this.apps = new FleetApps(etcd, agents);
+        this.apps = new FleetApps(etcd, agents, config.net());
     }
 
     /** Whether a fleet is named ({@code --fleet} or {@code TALENT_FLEET}): {@code status} and {@code migrate} then act on it. */
@@ -35,7 +35,7 @@ public final class FleetSession implements AutoCloseable {
         FleetConfig config = FleetFile.resolve(option, env);
         Etcd etcd = Etcd.connect(config);
         try {
-            return new FleetSession(etcd, FleetAgentsClient.connector(warn).connect(config, etcd));
+            return new FleetSession(etcd, FleetAgentsClient.connector(warn).connect(config, etcd), config);
         } catch (FleetException | RuntimeException e) {
             etcd.close();
             throw e;

@@ -41,8 +41,12 @@ final class AdoptedContainer implements AppContainer {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean checkpointAsked;
     private volatile boolean deleted;
+    /** --net: the app's address (its namespace, made by the agent before, is found by the container's id). */
+    private final java.util.Optional<dev.talent.container.Ipv4> address;
 
-    private AdoptedContainer(ContainerHost host, String id, int pid, long startTime, Path log) {
+    private AdoptedContainer(ContainerHost host, String id, int pid, long startTime, Path log,
+            java.util.Optional<dev.talent.container.Ipv4> address) {
+        this.address = address;
         this.host = host;
         this.log = log;
         this.id = id;
@@ -54,10 +58,11 @@ final class AdoptedContainer implements AppContainer {
      * Takes over the running container {@code id} whose init runc says is {@code pid} (its stderr goes to {@code log});
      * fails when that process is gone.
      */
-    static AdoptedContainer adopt(ContainerHost host, String id, int pid, Path log) throws IOException {
+    static AdoptedContainer adopt(ContainerHost host, String id, int pid, Path log,
+            java.util.Optional<dev.talent.container.Ipv4> address) throws IOException {
         Stat s = stat(pid).orElseThrow(() -> new IOException("the process " + pid + " of container " + id + " is gone"));
         if (s.gone()) throw new IOException("the process " + pid + " of container " + id + " has ended");
-        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime(), log);
+        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime(), log, address);
         Thread.ofVirtual().name("talent-adopted-" + id).start(c::watch);
         return c;
     }
@@ -114,13 +119,34 @@ final class AdoptedContainer implements AppContainer {
     public String id() { return id; }
 
     @Override
-    public boolean hasNetwork() { return false; }
+    public boolean hasNetwork() { return address.isPresent(); }
 
     @Override
-    public void lockNetwork() { /* no network of its own: the agents refuse --net */ }
+    public void lockNetwork() throws IOException { setNetwork(false); }
 
     @Override
-    public void unlockNetwork() { /* as above */ }
+    public void unlockNetwork() throws IOException { setNetwork(true); }
+
+    @Override
+    public void announce() throws IOException, InterruptedException {
+        if (address.isEmpty()) return;
+        try {
+            host.announceLeftover(id, address.get());
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Switches its bridge port (--net); a --net container whose port is gone cannot be locked: an error, never silence. */
+    private void setNetwork(boolean up) throws IOException {
+        if (address.isEmpty()) return;
+        try {
+            if (!host.setLeftoverNetwork(id, up))
+                throw new IOException("container " + id + " of a --net app has no network port on this host any more");
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
 
     @Override
     public boolean signal(Signal signal) throws IOException {

@@ -58,6 +58,11 @@ public final class AgentLink implements AutoCloseable {
                 bytes, b -> new AppsMessages.CheckpointPart(null, null, b));
     }
 
+    void sendConnections(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        to(to.toAddress(), to.toPort()).upload(AppsRpc.RECEIVE_CONNECTIONS, new AppsMessages.CheckpointPart(to.toPlatform(), statement, null),
+                bytes, b -> new AppsMessages.CheckpointPart(null, null, b));
+    }
+
     /** Writes an archive. */
     @FunctionalInterface
     interface Packer {

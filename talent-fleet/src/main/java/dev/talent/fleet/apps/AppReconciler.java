@@ -219,7 +219,7 @@ public final class AppReconciler {
             if (store.agentAlive(h)) agents.remove(h, v.name());
             else events.accept(v.name() + ": " + h + "'s agent is gone; it stops the app when it comes back");
         }
-        store.forget(v.name());
+        store.forget(v.name(), Optional.ofNullable(v.spec().value().net() ? v.spec().value().ip() : null));
         events.accept(v.name() + " undeployed");
     }
 

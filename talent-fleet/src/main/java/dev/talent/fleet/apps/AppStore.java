@@ -135,6 +135,34 @@ public final class AppStore {
         return txn(List.of(absent(key), absent(EtcdKeys.placement(app.name()))), List.of(put(key, app)), "deploy " + app.name());
     }
 
+    /** What holds an address: its app. */
+    public record AddressHolder(String app) {}
+
+    /** The addresses the fleet's --net apps hold ({@code /talent/addresses/}), each with its app. */
+    public java.util.Map<dev.talent.container.Ipv4, String> addresses() throws FleetException, InterruptedException {
+        GetOption prefix = GetOption.builder().isPrefix(true).withLimit(dev.talent.fleet.AppNetwork.MAX_RANGE + 1).build();
+        java.util.Map<dev.talent.container.Ipv4, String> out = new java.util.HashMap<>();
+        for (KeyValue kv : Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(EtcdKeys.ADDRESSES), prefix), "get addresses").getKvs()) {
+            String key = kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8).substring(EtcdKeys.ADDRESSES.length());
+            try {
+                out.put(dev.talent.container.Ipv4.parse(key), decode(kv, AddressHolder.class).app());
+            } catch (IllegalArgumentException e) {
+                throw new FleetException("etcd key " + EtcdKeys.ADDRESSES + HostedApps.printable(key) + " does not name an IPv4 address", e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code talent deploy --net}: the app's spec and its address ({@code app.ip()}), unless an app of that name is
+     * deployed or another app holds the address (false: either).
+     */
+    public boolean createWithAddress(AppRecords.AppRecord app) throws FleetException, InterruptedException {
+        String key = EtcdKeys.spec(app.name()), address = EtcdKeys.address(app.ip());
+        return txn(List.of(absent(key), absent(EtcdKeys.placement(app.name())), absent(address)),
+                List.of(put(key, app), put(address, new AddressHolder(app.name()))), "deploy " + app.name());
+    }
+
     /** {@code talent migrate}: a request, while the app is deployed. */
     public boolean request(AppRecords.MigrateRequest r) throws FleetException, InterruptedException {
         return txn(List.of(present(EtcdKeys.spec(r.app()))), List.of(put(EtcdKeys.request(r.app()), r)), "request " + r.app());
@@ -273,11 +301,25 @@ public final class AppStore {
 
     /** Removes every key of an undeployed app. */
     public boolean forget(String app) throws FleetException, InterruptedException {
+        return forget(app, Optional.empty());
+    }
+
+    /** Removes every key of an undeployed app, and its address's ({@code ip}, --net) if it still holds it. */
+    public boolean forget(String app, Optional<String> ip) throws FleetException, InterruptedException {
         DeleteOption prefix = DeleteOption.builder().isPrefix(true).build();
-        return txn(List.of(), List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
+        List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.migrations(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.placement(app)), DeleteOption.DEFAULT),
-                Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)), "forget " + app);
+                Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)));
+        boolean ok = txn(List.of(), ops, "forget " + app);
+        if (ip.isPresent()) {
+            // only while this app holds it (a later app may hold it once this one was forgotten before)
+            String key = EtcdKeys.address(ip.get());
+            Optional<Versioned<AddressHolder>> h = one(key, AddressHolder.class);
+            if (h.isPresent() && h.get().value().app().equals(app))
+                txn(List.of(revision(key, h.get().modRevision())), List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)), "free " + key);
+        }
+        return ok;
     }
 
     // ---- transactions ----

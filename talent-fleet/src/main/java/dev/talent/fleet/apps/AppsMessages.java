@@ -26,9 +26,15 @@ final class AppsMessages {
 
     /**
      * An app to start (or a destination to prepare): what it runs on each platform; {@code epoch}: the placement's
-     * generation the controller started it at (kept along with the app, see {@code PlacementFence}).
+     * generation the controller started it at (kept along with the app, see {@code PlacementFence}); {@code ip}: the
+     * app's address with {@code net} (its namespace's on every host), else null.
      */
-    record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch) {
+    record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch,
+            String ip) {
+        Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch) {
+            this(app, platform, binaries, args, workdir, net, epoch, null);
+        }
+
         Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net) {
             this(app, platform, binaries, args, workdir, net, 0);
         }

@@ -61,6 +61,10 @@ public final class AppsRpc {
             method("SendCheckpoint", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CHECKPOINT =
             method("ReceiveCheckpoint", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.CheckpointPart.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_CONNECTIONS =
+            method("SendConnections", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
+    static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CONNECTIONS =
+            method("ReceiveConnections", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.CheckpointPart.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.Op, AppsMessages.Restored> RESTORE_ACCEPTED =
             method("RestoreAccepted", UNARY, AppsMessages.Op.class, AppsMessages.Restored.class);
     static final MethodDescriptor<AppsMessages.Send, AppsMessages.Sync> SYNC_TO = method("SyncTo", UNARY, AppsMessages.Send.class, AppsMessages.Sync.class);
@@ -170,6 +174,32 @@ public final class AppsRpc {
                         return new AppsMessages.Reply("received", 0, true);
                     }
                 }))
+                .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
+                .addMethod(RECEIVE_CONNECTIONS, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
+                        apps, response, pool) {
+                    AppsMessages.CheckpointPart head;
+
+                    @Override
+                    void first(AppsMessages.CheckpointPart c) throws IOException {
+                        head = c;
+                        HostedApps.signature(c.statement()); // well formed, before any byte is written
+                        if (c.statement().size() < 0 || c.statement().size() > HostedApps.MAX_CONNECTION_STATE)
+                            throw new IOException("TCP state size out of bounds");
+                        open(apps, c.statement().app(), c.statement().size());
+                    }
+
+                    @Override
+                    void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
+
+                    @Override
+                    AppsMessages.Reply complete() throws IOException {
+                        int n;
+                        try (InputStream in = spooled()) {
+                            n = apps.receiveConnections(head.statement().app(), head.statement(), in);
+                        }
+                        return new AppsMessages.Reply("received", n, true);
+                    }
+                }))
                 .addMethod(RESTORE_ACCEPTED, unary(pool, o -> {
                     List<String> warnings = new ArrayList<>();
                     AppsMessages.Restored r = apps.restoreAccepted(o.app(), o.platform(), warnings::add);
@@ -255,7 +285,29 @@ public final class AppsRpc {
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "unlock-network" -> {
-                apps.container(o.app(), o.id()).unlockNetwork();
+                apps.unlockNetwork(o.app(), o.id());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "tcp-take" -> {
+                apps.takeConnections(o.app(), o.platform(), Duration.ofMillis(Math.max(1, Math.min(600_000, o.number()))));
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "tcp-taken" -> new AppsMessages.Reply("", apps.connectionsTaken(o.app(), o.platform(), HostedApps.sequence(o.arg())), true);
+            case "tcp-give" -> {
+                apps.giveConnections(o.app(), o.platform(), o.id(), HostedApps.sequence(o.arg()),
+                        Duration.ofMillis(Math.max(1, Math.min(600_000, o.number()))));
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "tcp-held" -> {
+                apps.connectionsHeld(o.app());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "tcp-cancel" -> {
+                apps.cancelConnections(o.app());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "tcp-forget" -> {
+                apps.forgetConnections(o.app());
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "clear-events" -> {

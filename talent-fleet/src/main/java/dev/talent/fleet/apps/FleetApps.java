@@ -24,10 +24,18 @@ public final class FleetApps {
     private final FleetAgents agents;
     private final dev.talent.fleet.Etcd etcd;
 
+    /** Where --net apps get their addresses (fleet.conf's net.* lines); empty: --net is refused. */
+    private final Optional<dev.talent.fleet.AppNetwork> network;
+
     public FleetApps(dev.talent.fleet.Etcd etcd, FleetAgents agents) {
+        this(etcd, agents, Optional.empty());
+    }
+
+    public FleetApps(dev.talent.fleet.Etcd etcd, FleetAgents agents, Optional<dev.talent.fleet.AppNetwork> network) {
         this.store = new AppStore(etcd);
         this.agents = agents;
         this.etcd = etcd;
+        this.network = network;
     }
 
     /** The blobs a deploy uploads: each platform's binary, and the working directory's archive (may be absent). */
@@ -53,7 +61,11 @@ public final class FleetApps {
             any |= uses;
         }
         if (!any) throw new FleetException("no live host has any of the platforms " + String.join(",", app.platforms()) + " (see talent hosts)");
-        if (!store.create(app)) throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
+        if (app.net()) {
+            createWithAddress(app);
+        } else if (!store.create(app)) {
+            throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
+        }
         return until(timeout, "app " + app.name() + " to start (is a controller leading? see talent hosts)", () -> {
             Optional<AppStore.AppView> v = view(app.name()).filter(x -> x.placement().isPresent() || x.ended().isPresent());
             if (v.isPresent()) return v;
@@ -63,6 +75,36 @@ public final class FleetApps {
                         + " (it tries again; talent undeploy " + app.name() + " gives up)");
             return Optional.empty();
         });
+    }
+
+    /**
+     * Writes a --net app's spec with its address: the one asked for, or the lowest free one of the fleet's range
+     * ({@link AddressPool}); another deploy that took it meanwhile makes this one choose again (at most 8 times).
+     */
+    private void createWithAddress(AppRecords.AppRecord app) throws FleetException, InterruptedException {
+        if (network.isEmpty())
+            throw new FleetException("this fleet has no network for --net apps (the net.* lines of its fleet.conf; talent lab up writes them)");
+        Optional<dev.talent.container.Ipv4> asked;
+        try {
+            asked = Optional.ofNullable(app.ip()).map(dev.talent.container.Ipv4::parse);
+        } catch (IllegalArgumentException e) {
+            throw new FleetException("--ip: " + e.getMessage(), e);
+        }
+        for (int attempt = 0; attempt < 8; attempt++) {
+            dev.talent.container.Ipv4 address;
+            try {
+                address = AddressPool.choose(network.get(), store.addresses(), asked);
+            } catch (IllegalArgumentException e) {
+                throw new FleetException((asked.isPresent() ? "--ip: " : "") + e.getMessage(), e);
+            }
+            AppRecords.AppRecord withAddress = new AppRecords.AppRecord(app.name(), app.binaries(), app.args(), app.workdir(), true,
+                    address.toString(), app.platforms(), app.everyMinMs(), app.everyMaxMs(), app.migrations(), app.createdMs(),
+                    app.undeploy(), app.onHostLoss());
+            if (store.createWithAddress(withAddress)) return;
+            if (store.view(app.name()).isPresent())
+                throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
+        }
+        throw new FleetException("cannot give " + app.name() + " an address: other deploys took every one chosen (try again)");
     }
 
     public Optional<AppStore.AppView> view(String app) throws FleetException, InterruptedException { return store.view(app); }

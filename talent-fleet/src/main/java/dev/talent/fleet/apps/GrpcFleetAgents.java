@@ -16,6 +16,7 @@ import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.CheckpointSignature;
 import dev.talent.migrate.pipeline.CommitStep;
 import dev.talent.migrate.pipeline.ConfirmStep;
+import dev.talent.migrate.pipeline.ConnectionCarrier;
 import dev.talent.migrate.pipeline.FinalSyncStep;
 import dev.talent.migrate.pipeline.HostContainers;
 import dev.talent.migrate.pipeline.HostFiles;
@@ -136,7 +137,7 @@ public final class GrpcFleetAgents implements FleetAgents {
     public void start(Placement at, AppSpec spec) throws FleetException, InterruptedException {
         try {
             agent(at.host()).call(AppsRpc.START, new AppsMessages.Start(spec.name(), at.platform(), spec.binaries(), spec.args(),
-                    spec.workdir().orElse(""), spec.net(), spec.epoch()));
+                    spec.workdir().orElse(""), spec.net(), spec.epoch(), spec.ip().orElse(null)));
         } catch (IOException e) {
             throw fail("cannot start " + spec.name() + " on " + at, e);
         }
@@ -257,14 +258,16 @@ public final class GrpcFleetAgents implements FleetAgents {
         RemotePlace destination = new RemotePlace(dst, app, to, dstAddress);
         AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "");
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
-        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), false);
+        // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
+        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
+        RemoteConnections connections = new RemoteConnections(app, source, destination, timeouts);
         try {
             try {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
                     throw new MigrationFailedException(Step.PREPARE, to.host() + " lacks the binary of " + app + " for " + to.platform()
                             + " (blob " + sha + "): put it there first");
                 dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net(),
-                        spec.epoch()));
+                        spec.epoch(), spec.ip()));
             } catch (IOException e) {
                 releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
@@ -300,7 +303,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                         releaseQuietly(dst, app, to, from);
                     },
                     c -> { },
-                    warn);
+                    warn, spec.net() ? connections : ConnectionCarrier.NONE);
             MigrationPipeline.Outcome outcome = pipeline.run(
                     new MigrationPipeline.Side(source, source.files(), program),
                     new MigrationPipeline.Side(destination, destination.files(), destContainer),
@@ -321,6 +324,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                     throw new MigrationFailedException(Step.CHECKPOINT, app + " ended (status " + e.status() + ") before it could be migrated");
                 }
                 case MigrationPipeline.Outcome.Moved m -> {
+                    t.addNetNanos(connections.nanos());
+                    if (spec.net()) connections.forgetQuietly(warn);
                     try {
                         src.op("release", app, from.platform(), "", "", 0);
                     } catch (IOException e) {
@@ -331,6 +336,16 @@ public final class GrpcFleetAgents implements FleetAgents {
             };
         } catch (MigrationFailedException e) {
             // failed before the program stopped (it runs on at the source), or rolled back there
+            if (spec.net()) {
+                connections.cancel();
+                // a failure before the stop left the running program's network locked: its traffic flows again (after
+                // a rollback that container is gone, and the restarted one was unlocked once it ran)
+                try {
+                    program.unlockNetwork();
+                } catch (IOException gone) {
+                    // deleted by the rollback
+                }
+            }
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
     }
@@ -499,6 +514,7 @@ public final class GrpcFleetAgents implements FleetAgents {
         @Override
         public void lockNetwork() throws IOException { agent.op("lock-network", app, "", id, "", 0); }
 
+        /** Unlocks it and, since it may run on another host than before, announces its address there (one call). */
         @Override
         public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }
 
@@ -540,6 +556,111 @@ public final class GrpcFleetAgents implements FleetAgents {
 
         @Override
         public String toString() { return id + " on " + agent.name(); }
+    }
+
+    /**
+     * The pipeline's {@link ConnectionCarrier} across two agents (--net): the source's agent takes the program's
+     * connections at its stop (TCP repair, as talent run), then sends their state, signed, straight to the
+     * destination's agent, which restores them in the destination's namespace before it starts; after a rollback the
+     * source's agent gives them back from its own copy. {@link #nanos()} is the time the hand-over took (net_ms).
+     */
+    static final class RemoteConnections implements ConnectionCarrier {
+        private final String app;
+        private final RemotePlace source;
+        private final RemotePlace destination;
+        private final Timeouts timeouts;
+        /** The agent that gave connections to a container last (it is asked whether its program holds them). */
+        private RemotePlace giver;
+        private boolean taking;
+        private long nanos;
+
+        RemoteConnections(String app, RemotePlace source, RemotePlace destination, Timeouts timeouts) {
+            this.app = app;
+            this.source = source;
+            this.destination = destination;
+            this.timeouts = timeouts;
+        }
+
+        long nanos() { return nanos; }
+
+        @Override
+        public void beforeStop(HostContainers host, AppContainer program) throws IOException {
+            if (!program.hasNetwork()) return;
+            source.agent.op("tcp-take", app, source.at.platform(), "", "", timeouts.safePoint().toMillis() + 10_000);
+            taking = true;
+        }
+
+        @Override
+        public void taken(BigInteger sequence) throws IOException {
+            if (!taking) return;
+            taking = false;
+            long t0 = System.nanoTime();
+            try {
+                long n = source.agent.op("tcp-taken", app, source.at.platform(), "", sequence.toString(), 0).number();
+                // another host: the state goes agent to agent (one host's platforms share the app's directory)
+                if (n > 0 && !source.at.host().equals(destination.at.host())) {
+                    source.agent.call(AppsRpc.SEND_CONNECTIONS, new AppsMessages.Send(app, source.at.platform(),
+                            destination.address.getHostString(), destination.address.getPort(), destination.at.platform(), sequence.toString()));
+                }
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
+            if (!c.hasNetwork()) return;
+            RemotePlace at = host == source ? source : destination;
+            if (host != source && host != destination) throw new IOException("connections are given only on " + source.at + " or " + destination.at);
+            long t0 = System.nanoTime();
+            try {
+                at.agent.op("tcp-give", app, at.at.platform(), c.id(), sequence.toString(), timeouts.restore().toMillis());
+                giver = at;
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public void beforeUnlock() throws IOException {
+            RemotePlace g = giver;
+            giver = null;
+            if (g == null) return;
+            long t0 = System.nanoTime();
+            try {
+                g.agent.op("tcp-held", app, g.at.platform(), "", "", 0);
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public void cancel() {
+            taking = false;
+            giver = null;
+            for (RemotePlace p : List.of(source, destination)) {
+                try {
+                    p.agent.op("tcp-cancel", app, p.at.platform(), "", "", 0);
+                } catch (IOException e) {
+                    // that agent is not reachable: its helper ends at its own timeout
+                }
+            }
+        }
+
+        @Override
+        public void forget() throws IOException {
+            // after a rollback: the source's program holds them again
+            source.agent.op("tcp-forget", app, source.at.platform(), "", "", 0);
+        }
+
+        /** After the commit: the destination's copy of the state is history (the source's goes with its release). */
+        void forgetQuietly(Consumer<String> warn) {
+            try {
+                destination.agent.op("tcp-forget", app, destination.at.platform(), "", "", 0);
+            } catch (IOException e) {
+                warn.accept("cannot remove the TCP state of " + app + " on " + destination.at + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The destination's replica of the working directory, fed by the source's agent from its change journal. */

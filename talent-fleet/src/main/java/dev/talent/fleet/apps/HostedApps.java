@@ -73,6 +73,8 @@ public final class HostedApps implements AutoCloseable {
     private final Map<String, Hosted> apps = new HashMap<>();
     private ContainerHost containers;
     private volatile OutgoingFilter outgoing = s -> s;
+    /** The segment of this host's --net apps (its bridge on it); empty: --net apps are refused here. */
+    private volatile Optional<dev.talent.container.NetworkConfig> network = Optional.empty();
 
     public HostedApps(String host, Path dir, CheckpointSigner signer, CheckpointVerifier verifier, AgentLink link,
             Consumer<String> events) throws IOException {
@@ -108,6 +110,36 @@ public final class HostedApps implements AutoCloseable {
     }
 
     public BlobStore blobs() { return blobs; }
+
+    /**
+     * Lets this host run --net apps: each one's containers get a namespace of their own whose eth0 is a port of
+     * {@code config}'s bridge, a bridge of the fleet's segment that the host (or the lab) made; talent neither makes
+     * it nor gives it an address.
+     */
+    public void network(dev.talent.container.NetworkConfig config) { network = Optional.of(config); }
+
+    /** The app's address on this host's bridge, checked: the bridge exists and the address is a host address of the segment. */
+    private dev.talent.container.NetworkAttachment attachment(AppsMessages.Start s) throws IOException {
+        dev.talent.container.NetworkConfig c = network.orElseThrow(() -> new IOException("app " + s.app() + " has --net and "
+                + host + " has no network for such apps (the net.* lines of its fleet.conf)"));
+        boolean bridge;
+        try {
+            bridge = dev.talent.container.HostBridge.isBridge(c.bridge());
+        } catch (dev.talent.container.ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (!bridge)
+            throw new IOException("app " + s.app() + " has --net and " + host + " has no bridge " + c.bridge() + " on the fleet's segment");
+        if (s.ip() == null) throw new IOException("app " + s.app() + " has --net but no address");
+        try {
+            return new dev.talent.container.NetworkAttachment(c, dev.talent.container.Ipv4.parse(s.ip()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("app " + s.app() + ": " + printable(e.getMessage()), e);
+        }
+    }
 
     /** Tests: tamper with what this host sends (a forged or unsigned checkpoint must be refused by the destination). */
     public void filterOutgoing(OutgoingFilter f) { outgoing = f; }
@@ -252,7 +284,7 @@ public final class HostedApps implements AutoCloseable {
     /** Makes the app known here (or checks it is as known): blobs present, names valid. */
     private synchronized Hosted admit(AppsMessages.Start s) throws IOException {
         checkApp(s.app());
-        if (s.net()) throw new IOException("--net across hosts is not implemented by the agents yet: app " + s.app() + " refused");
+        dev.talent.container.NetworkAttachment net = s.net() ? attachment(s) : null;
         if (s.args() == null || s.args().size() > MAX_ARGS) throw new IOException("app " + s.app() + ": at most " + MAX_ARGS + " arguments");
         if (s.binaries() == null || s.binaries().isEmpty()) throw new IOException("app " + s.app() + " has no binaries");
         for (var e : s.binaries().entrySet()) {
@@ -270,7 +302,9 @@ public final class HostedApps implements AutoCloseable {
         for (Path f : List.of(log, err))
             if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) throw new IOException(f + " is not a regular file");
         containers();
-        h = new Hosted(s.app(), s, LocalApp.open(containers, s.app(), appDir, signer, verifier, events), log, err);
+        LocalApp local = LocalApp.open(containers, s.app(), appDir, signer, verifier, events);
+        if (net != null) local.network(net);
+        h = new Hosted(s.app(), s, local, log, err);
         apps.put(s.app(), h);
         return h;
     }
@@ -379,7 +413,8 @@ public final class HostedApps implements AutoCloseable {
         AdoptedContainer c = null;
         if (proc.isPresent() && proc.get().status().equals("running")) {
             try {
-                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err);
+                c = AdoptedContainer.adopt(ch, r.container(), proc.get().pid(), h.err,
+                        h.local.network().map(dev.talent.container.NetworkAttachment::address));
             } catch (IOException gone) {
                 events.accept(r.spec().app() + ": " + gone.getMessage());
             }
@@ -428,6 +463,7 @@ public final class HostedApps implements AutoCloseable {
                 }
             }
             place.files().clearCheckpoints();
+            if (h.local.network().isPresent()) h.local.readyConnections();
             h.journal = ChangeJournal.watch(place.work());
             AppContainer c = place.containers().create(false, Optional.empty());
             track(h, c);
@@ -436,6 +472,8 @@ public final class HostedApps implements AutoCloseable {
                 h.running = c;
                 h.since = System.currentTimeMillis();
             }
+            // --net: created with its port down (as every container of the app); the first one is let through at once
+            c.unlockNetwork();
             c.start();
             // returns once the program runs (its runtime said so: a checkpoint request is then heard), or ended
             long by = System.nanoTime() + STARTED_WITHIN.toNanos();
@@ -444,7 +482,9 @@ public final class HostedApps implements AutoCloseable {
                 if (e instanceof RuntimeEvent.Started || e instanceof RuntimeEvent.ProcessExited) break;
             }
             persist(h);
-            events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")");
+            c.announce();
+            events.accept("started " + s.app() + " on " + host + "/" + p.name() + " (container " + c.id() + ")"
+                    + (s.net() ? " at " + s.ip() : ""));
         } catch (IOException | RuntimeException e) {
             remove(s.app());
             throw e;
@@ -589,7 +629,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = app(app);
         synchronized (this) {
             return new AppsMessages.Start(h.name, h.current == null ? "" : h.current.name(), h.spec.binaries(), h.spec.args(),
-                    h.spec.workdir(), h.spec.net(), h.spec.epoch());
+                    h.spec.workdir(), h.spec.net(), h.spec.epoch(), h.spec.ip());
         }
     }
 
@@ -603,6 +643,8 @@ public final class HostedApps implements AutoCloseable {
             if (p.equals(h.current)) throw new IOException("app " + s.app() + " already runs on " + host + "/" + p.name());
         }
         h.place(p);
+        // --net: the TCP repair helper is built here now (once per host), not inside the downtime
+        if (h.local.network().isPresent()) h.local.readyConnections();
     }
 
     public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
@@ -629,6 +671,16 @@ public final class HostedApps implements AutoCloseable {
         synchronized (this) {
             h.containers.remove(id);
         }
+    }
+
+    /**
+     * Lets the container's traffic through (--net) and announces its address on the segment: it may have come from
+     * another host, whose port the segment's bridges still send its frames to.
+     */
+    public void unlockNetwork(String app, String id) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        c.unlockNetwork();
+        c.announce();
     }
 
     public boolean signal(String app, String id, String signal) throws IOException {
@@ -715,6 +767,8 @@ public final class HostedApps implements AutoCloseable {
                 synchronized (this) {
                     h.taken = ck;
                 }
+                // --net: the connections taken at that stop, if this agent was taking them, belong to it
+                place.connectionsTaken(ck.sequence());
             } catch (IOException e) {
                 events.accept(app + " on " + host + ": the checkpoint left at its stop is refused (" + e.getMessage()
                         + "); resuming from the newest one accepted before");
@@ -723,7 +777,7 @@ public final class HostedApps implements AutoCloseable {
         StepResult.RolledBack back;
         try {
             back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
-                    "a migration its controller abandoned", c -> track(h, c));
+                    "a migration its controller abandoned", c -> track(h, c), localConnections(h, place, timeout));
         } catch (RollbackFailedException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -731,7 +785,34 @@ public final class HostedApps implements AutoCloseable {
             h.containers.remove(stopped.id());
         }
         adopt(app, p.name(), back.restarted().id());
+        back.restarted().announce();
         events.accept("resumed " + app + " on " + host + "/" + p.name() + " (container " + back.restarted().id() + ")");
+    }
+
+    /** The connections this host holds of the app (--net), given back to a program it restarts itself ({@link #resume}). */
+    private static dev.talent.migrate.pipeline.ConnectionCarrier localConnections(Hosted h, LocalApp.Place place, Duration timeout) {
+        return new dev.talent.migrate.pipeline.ConnectionCarrier() {
+            @Override
+            public void beforeStop(dev.talent.migrate.pipeline.HostContainers host, AppContainer program) {}
+
+            @Override
+            public void taken(BigInteger sequence) {}
+
+            @Override
+            public void beforeStart(dev.talent.migrate.pipeline.HostContainers host, AppContainer c, BigInteger sequence)
+                    throws IOException, InterruptedException {
+                if (c.hasNetwork()) place.giveConnections(c, sequence, timeout);
+            }
+
+            @Override
+            public void beforeUnlock() throws IOException, InterruptedException { h.local.connectionsHeld(Duration.ofSeconds(5)); }
+
+            @Override
+            public void cancel() { h.local.cancelConnections(); }
+
+            @Override
+            public void forget() throws IOException { h.local.forgetConnections(); }
+        };
     }
 
     /**
@@ -813,6 +894,112 @@ public final class HostedApps implements AutoCloseable {
         try (InputStream in = f.bytes(ck.bytes().open())) {
             link.sendCheckpoint(to, statement(s, ck.sockets()), in);
         }
+    }
+
+    // ---- the TCP connections of a --net app (TCP repair, as talent run; the state file goes agent to agent) ----
+
+    /** Source, before the stop: ready to take the program's connections at its stop checkpoint. */
+    public void takeConnections(String app, String platform, Duration safePoint) throws IOException, InterruptedException {
+        app(app).place(checkPlatform(platform)).takeConnections(safePoint);
+    }
+
+    /** Source, the checkpoint {@code sequence} accepted: how many connections were taken at that stop. */
+    public int connectionsTaken(String app, String platform, BigInteger sequence) throws IOException, InterruptedException {
+        return app(app).place(checkPlatform(platform)).connectionsTaken(sequence);
+    }
+
+    /** The most a connection state may be when it travels (1 GiB: far above 250 connections with full queues of a usual size). */
+    static final long MAX_CONNECTION_STATE = 1L << 30;
+
+    /**
+     * Source: sends the connections taken with checkpoint {@code to.mode()} (a sequence) to the agent at {@code to},
+     * signed with this host's key as a checkpoint is; false when there are none.
+     */
+    public boolean sendConnections(AppsMessages.Send to) throws IOException {
+        Hosted h = app(to.app());
+        BigInteger sequence = sequence(to.mode());
+        Optional<Path> state = h.local.connectionState(sequence);
+        if (state.isEmpty()) return false;
+        long size = Files.size(state.get());
+        if (size > MAX_CONNECTION_STATE) throw new IOException("the TCP state of " + to.app() + " is larger than " + MAX_CONNECTION_STATE + " bytes");
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(state.get())) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+        }
+        // (the file is this agent's, written by its helper; it does not change until the next migration)
+        CheckpointSignature s = outgoing.statement(signer.sign(h.name, CheckpointSignature.connectionsName(sequence), sequence, size, md.digest()));
+        try (InputStream in = outgoing.bytes(Files.newInputStream(state.get()))) {
+            link.sendConnections(to, statement(s, 0), in);
+        }
+        return true;
+    }
+
+    /**
+     * Destination: the connections another host took (its statement verified as a checkpoint's: signed by a host of
+     * the fleet, for this app and that checkpoint), written into the app's directory while size and SHA-256 are
+     * compared, then bound to their checkpoint; the TCP repair helper checks every field before it restores one.
+     */
+    public int receiveConnections(String app, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        Hosted h = app(app);
+        CheckpointSignature s = signature(statement);
+        try {
+            verifier.verifyConnections(s, h.name, s.sequence());
+        } catch (dev.talent.migrate.pipeline.CheckpointSignatureException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (s.size() < 0 || s.size() > MAX_CONNECTION_STATE) throw new IOException("a TCP state of " + s.size() + " bytes is out of bounds");
+        Path file = h.local.incomingConnections();
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = bytes.read(buf)) > 0; ) {
+                n += r;
+                if (n > s.size()) throw new IOException("the TCP state of " + app + " is longer than its statement says");
+                md.update(buf, 0, r);
+                out.write(buf, 0, r);
+            }
+        }
+        try {
+            if (n != s.size() || !java.security.MessageDigest.isEqual(md.digest(), s.sha256()))
+                throw new IOException("the TCP state of " + app + " does not match its signed statement (size or SHA-256); refused");
+            return h.local.receiveConnections(s.sequence(), file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Before container {@code id} restores checkpoint {@code sequence}: the connections of it held here are given to it. */
+    public void giveConnections(String app, String platform, String id, BigInteger sequence, Duration restore)
+            throws IOException, InterruptedException {
+        Hosted h = app(app);
+        AppContainer c;
+        synchronized (this) {
+            c = h.container(id);
+        }
+        h.place(checkPlatform(platform)).giveConnections(c, sequence, restore);
+    }
+
+    public void connectionsHeld(String app) throws IOException, InterruptedException { app(app).local.connectionsHeld(Duration.ofSeconds(5)); }
+
+    public void cancelConnections(String app) throws IOException { app(app).local.cancelConnections(); }
+
+    public void forgetConnections(String app) throws IOException { app(app).local.forgetConnections(); }
+
+    static BigInteger sequence(String text) throws IOException {
+        if (text == null || !text.matches("[0-9]{1,40}")) throw new IOException("not a checkpoint sequence: '" + printable(String.valueOf(text)) + "'");
+        return new BigInteger(text);
     }
 
     /** Destination: receives a checkpoint (verified, size and digest checked) into the place's checkpoint directory. */

@@ -33,7 +33,7 @@ class AdoptedContainerTest {
     void theExitOfAProcessNotItsChildIsSeenWithAnUnknownStatus() throws Exception {
         Process p = new ProcessBuilder("sleep", "30").start();
         try {
-            AdoptedContainer c = AdoptedContainer.adopt(null, "svc-h1-x86_64-1", (int) p.pid(), java.nio.file.Path.of("/nonexistent"));
+            AdoptedContainer c = AdoptedContainer.adopt(null, "svc-h1-x86_64-1", (int) p.pid(), java.nio.file.Path.of("/nonexistent"), java.util.Optional.empty());
             assertThat(c.onExit()).isNotDone();
             p.destroyForcibly().waitFor();
             assertThat(c.onExit().get(5, TimeUnit.SECONDS)).isEqualTo(AdoptedContainer.UNKNOWN_STATUS);
@@ -48,6 +48,6 @@ class AdoptedContainerTest {
         Process p = new ProcessBuilder("true").start();
         int pid = (int) p.pid();
         p.waitFor();
-        assertThatThrownBy(() -> AdoptedContainer.adopt(null, "svc-h1-x86_64-1", pid, java.nio.file.Path.of("/nonexistent"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> AdoptedContainer.adopt(null, "svc-h1-x86_64-1", pid, java.nio.file.Path.of("/nonexistent"), java.util.Optional.empty())).isInstanceOf(IOException.class);
     }
 }

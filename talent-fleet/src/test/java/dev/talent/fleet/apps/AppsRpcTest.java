@@ -77,7 +77,7 @@ class AppsRpcTest {
         assertThatThrownBy(() -> fleet.state("h1", "../etc")).hasMessageContaining("not an app name");
         assertThatThrownBy(() -> fleet.start(new FleetAgents.Placement("h1", "x86_64"), new FleetAgents.AppSpec("svc",
                 Map.of("x86_64", "0".repeat(64)), List.of(), Optional.empty(), true, Optional.empty())))
-                .hasMessageContaining("--net across hosts is not implemented");
+                .hasMessageContaining("app svc has --net and h1 has no network for such apps");
         assertThatThrownBy(() -> fleet.start(new FleetAgents.Placement("h1", "vax"), new FleetAgents.AppSpec("svc",
                 Map.of("x86_64", "0".repeat(64)), List.of(), Optional.empty(), false, Optional.empty())))
                 .hasMessageContaining("not a platform");

@@ -22,6 +22,12 @@ public interface AppContainer {
     /** Lets the container's traffic through again; nothing to do without a network. */
     void unlockNetwork() throws IOException;
 
+    /**
+     * Tells the network segment that the app's address is here now (a gratuitous ARP from its namespace), after
+     * {@link #unlockNetwork()} on a host other than the one it left; nothing to do without a network.
+     */
+    default void announce() throws IOException, InterruptedException {}
+
     /** Sends {@code signal} to the program; false when it has already exited (nothing was sent). */
     boolean signal(Signal signal) throws IOException;
 

@@ -30,6 +30,12 @@ public record CheckpointSignature(String app, String name, BigInteger sequence, 
         signerChain = signerChain.stream().map(byte[]::clone).toList();
     }
 
+    /**
+     * The name a host signs the TCP connections taken with checkpoint {@code sequence} under (fleet {@code --net}): no
+     * checkpoint has such a name, so neither signature can pass for the other.
+     */
+    public static String connectionsName(java.math.BigInteger sequence) { return "tcp-" + sequence + ".state"; }
+
     /** Whether {@code name} is a checkpoint file name (no directory, no link trick, a bounded sequence). */
     public static boolean validName(String name) {
         return name != null && NAME.matcher(name).matches();

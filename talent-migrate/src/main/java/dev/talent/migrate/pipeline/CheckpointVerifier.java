@@ -53,10 +53,25 @@ public final class CheckpointVerifier {
      * @throws CheckpointSignatureException unsigned, a bad signature, or an untrusted signer; the message says which
      */
     public void verify(CheckpointSignature s, String expectedApp) throws CheckpointSignatureException {
-        String what = "checkpoint " + (CheckpointSignature.validName(s.name()) ? s.name() : "(invalid name)");
         if (!CheckpointSignature.validName(s.name())) {
             throw new CheckpointSignatureException("the checkpoint handed over has an invalid name; refused");
         }
+        verifySigned(s, expectedApp, "checkpoint " + s.name());
+    }
+
+    /**
+     * Checks the statement of the TCP connections taken with checkpoint {@code sequence} (named
+     * {@link CheckpointSignature#connectionsName}) as {@link #verify} checks a checkpoint's.
+     */
+    public void verifyConnections(CheckpointSignature s, String expectedApp, java.math.BigInteger sequence)
+            throws CheckpointSignatureException {
+        if (!s.name().equals(CheckpointSignature.connectionsName(sequence)) || !s.sequence().equals(sequence)) {
+            throw new CheckpointSignatureException("the TCP connections handed over are not named for checkpoint " + sequence + "; refused");
+        }
+        verifySigned(s, expectedApp, "the TCP connections of checkpoint " + sequence);
+    }
+
+    private void verifySigned(CheckpointSignature s, String expectedApp, String what) throws CheckpointSignatureException {
         if (!s.app().equals(expectedApp)) {
             throw new CheckpointSignatureException(what + " is signed for app '" + printable(s.app()) + "', not "
                     + expectedApp + "; refused");
