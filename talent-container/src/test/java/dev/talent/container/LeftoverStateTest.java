@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LeftoverStateTest {
     private static final Path BUNDLE = Path.of("/var/lib/talent/agent/containers/bundles/svc-h1-x86_64-3");
 

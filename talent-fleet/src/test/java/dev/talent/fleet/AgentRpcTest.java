@@ -18,8 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The agent's service over mutual TLS 1.3 on the loopback: answers the fleet's certificates, refuses the rest. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AgentRpcTest {
     @TempDir Path tmp;
     private Pki pki;

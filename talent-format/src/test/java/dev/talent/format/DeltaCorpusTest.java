@@ -14,12 +14,15 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Deltas (docs/FORMAT.md "Delta") through the Java reader: the checked-in corpus is what {@link DeltaCorpus}
  * generates, every valid delta rebuilds a checkpoint the reader accepts, every forged one is refused with a message
  * naming the problem, and {@link CheckpointDelta#build} followed by {@link CheckpointDelta#apply} is the identity.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DeltaCorpusTest {
     static final Path DIR = Path.of("src/test/resources/corpus/delta");
 

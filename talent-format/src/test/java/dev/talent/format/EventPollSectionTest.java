@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The EPOL section (docs/FORMAT.md "EPOL"): what the reader gives back, and refusals naming the section. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class EventPollSectionTest {
     @Test
     void instancesAndRegistrationsAreReadBackAsWritten() throws CorruptCheckpointException {

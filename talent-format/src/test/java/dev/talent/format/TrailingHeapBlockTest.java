@@ -10,12 +10,15 @@ import dev.talent.format.TypeDesc.StructT;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The HEAP flag bit 1 (docs/FORMAT.md "HEAP"): one struct whose last member array was cut to its heap block (a
  * flexible array member, the struct hack). Accepted only on a typed block of one element of a struct whose last member
  * is an array; a pointer into the trailing elements is an ordinary path.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TrailingHeapBlockTest {
     private static final ByteString NO_TAIL = ByteString.of(new byte[0]);
 

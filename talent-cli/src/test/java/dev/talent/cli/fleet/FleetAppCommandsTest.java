@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The fleet commands' checks before they reach a fleet, and how status and migrate choose the fleet. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class FleetAppCommandsTest {
     @TempDir Path tmp;
 

@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AddressPoolTest {
     private static final AppNetwork LAB = AppNetwork.of("tfapp0", "10.213.0.0/24", "10.213.0.1", "10.213.0.128-10.213.0.130", null);
 

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The apps service's messages on the wire: exact records, bounded, and runtime events timed on the caller's clock. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AppsMessagesTest {
 
     private static <T> T roundTrip(JsonMarshaller<T> m, T value) throws IOException {

@@ -26,8 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The apps service over mutual TLS on loopback, without containers (no root needed). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AppsRpcTest {
     @TempDir Path tmp;
     private AgentServer agent;

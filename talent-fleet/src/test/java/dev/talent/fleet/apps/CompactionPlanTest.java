@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.talent.migrate.control.MigrationRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** How an app's migration records stay bounded in etcd. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CompactionPlanTest {
     @Test
     void dropsTheExcessAtMostAFewAtATime() {

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PlacementChooserTest {
     private static final List<Records.HostInfo> LIVE = List.of(
             new Records.HostInfo("h1", "a1", 1, List.of("x86_64", "aarch64", "s390x")),

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The agent's check before it adopts or resumes a copy of an app left on its host. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PlacementFenceTest {
     private static Optional<Records.Placement> at(String host, long epoch) {
         return Optional.of(new Records.Placement("svc", host, "x86_64", 0, null, 0, epoch));

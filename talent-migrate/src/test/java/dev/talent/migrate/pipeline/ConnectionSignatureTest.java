@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The statement of a --net app's TCP state, handed host to host (fleet): signed and checked as a checkpoint's. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConnectionSignatureTest {
     private static final BigInteger SEQ = BigInteger.valueOf(7);
     private final CheckpointSigner host = CheckpointSigner.generate();

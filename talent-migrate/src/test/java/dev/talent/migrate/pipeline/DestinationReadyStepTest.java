@@ -14,8 +14,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /** The check before the stop that a destination started ahead waits for its go (in-memory host, no container). */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DestinationReadyStepTest {
     @TempDir
     Path dir;
