@@ -25,6 +25,7 @@ int main(void) {
     assert(((uintptr_t)nd & 7) == 0);
     if (((uintptr_t)nd & (ALIGN - 1)) != 0) return 2;
     if ((uintptr_t)nd & 3) return 3;
+    if ((((uintptr_t)nd | (uintptr_t)buf | (uintptr_t)first) & 7) != 0) return 4;
     while ((uintptr_t)nd > 0xffffffffffffULL) break;
     total += ((uintptr_t)&buf[9] - (uintptr_t)buf) + (long)((unsigned long)(buf + 5) - (unsigned long)buf);
     total += before(nd, first) + (((uintptr_t)nd & 15) == ((uintptr_t)first & 15));

@@ -51,6 +51,9 @@ int main(void) {
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and its low bits (&) converted to struct node *
     struct node *down = (struct node *)((uintptr_t)nd & ~(uintptr_t)15);
     (void)down;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'mix'
+    // BUG: Diagnostic contains: address 'up' converted to an integer (uintptr_t) and stored in 'mix'
+    uintptr_t mix = (uintptr_t)nd | (uintptr_t)up;
     total += key_of(nd) != 0;
     total += hash_nocheckpoint(nd) + set_bucket(nd);
   }

@@ -15,8 +15,9 @@ import java.util.Set;
  * <ul>
  * <li>only compared ({@code == != < > <= >=}, a {@code switch}) with another converted address or with a constant,
  * or used as a truth value (a condition, {@code !}, {@code &&}, {@code ||});</li>
- * <li>an alignment test: {@code (uintptr_t)p & MASK} or {@code % N} by a constant whose result is only
- * compared or used as a truth value as above;</li>
+ * <li>an alignment test: {@code (uintptr_t)p & MASK} or {@code % N} by a constant, of one address or of several
+ * or'ed together ({@code ((uintptr_t)a | (uintptr_t)b) & 7}), whose result is only compared or used as a truth value
+ * as above;</li>
  * <li>the difference of two converted addresses (a distance inside one object, which a relocation keeps);</li>
  * <li>an argument of printf-family output to a stream ({@code printf}, {@code fprintf}, {@code dprintf}): an address
  * printed differs from run to run even without talent ({@code sprintf}/{@code snprintf} keep the text, and are
@@ -97,6 +98,7 @@ public final class AddressIntegers {
             String rest = refusedUse(p, true);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
         }
+        if (op.equals("|") && ofAddresses(other)) return refusedUse(p, true);
         if (op.equals("=") || p.is("CompoundAssignOperator")) return p.child(1) == e ? "stored (" + op + ")" : "used";
         if (op.equals(",")) return "used";
         return "used in arithmetic (" + op + ")";
@@ -161,6 +163,13 @@ public final class AddressIntegers {
                 && (addressOf(s.child(0)) || addressOf(s.child(1)));
     }
 
+    /** Converted addresses or'ed together ({@code (uintptr_t)a | (uintptr_t)b}), as tested for a common alignment. */
+    private static boolean ofAddresses(Node o) {
+        Node s = through(o);
+        if (isConversion(s)) return true;
+        return s.is("BinaryOperator") && s.attr("opcode").equals("|") && ofAddresses(s.child(0)) && ofAddresses(s.child(1));
+    }
+
     private static boolean addressOf(Node o) {
         Node s = through(o);
         return isConversion(s);
@@ -185,8 +194,8 @@ public final class AddressIntegers {
             case "DeclRefExpr" -> s.referencedDecl().path("kind").asText().equals("EnumConstantDecl");
             case "UnaryOperator" -> !s.attr("opcode").equals("&") && !s.attr("opcode").equals("*")
                     && !s.attr("opcode").contains("++") && !s.attr("opcode").contains("--") && isConstant(s.child(0));
-            case "BinaryOperator" -> !s.attr("opcode").contains("=") || COMPARISONS.contains(s.attr("opcode"))
-                    ? isConstant(s.child(0)) && isConstant(s.child(1)) : false;
+            case "BinaryOperator" -> (!s.attr("opcode").contains("=") || COMPARISONS.contains(s.attr("opcode")))
+                    && isConstant(s.child(0)) && isConstant(s.child(1));
             case "ConditionalOperator" -> s.inner().stream().allMatch(AddressIntegers::isConstant);
             case "ImplicitCastExpr", "CStyleCastExpr" -> !s.attr("castKind").equals("PointerToIntegral")
                     && !s.attr("castKind").equals("LValueToRValue") && !s.inner().isEmpty() && isConstant(s.child(0));
