@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 struct node { long val; };
+struct pair { int a; long b[4]; };
+#define OFFSET_OF(T, m) ((size_t)&((T *)0)->m)
 enum { ALIGN = 8 };
 
 #pragma talent nocheckpoint
@@ -32,6 +34,7 @@ int main(void) {
     total += (int)sizeof((uintptr_t)nd);
     switch ((uintptr_t)buf & 1) { case 0: total++; break; default: break; }
     (void)(uintptr_t)nd;
+    total += (long)OFFSET_OF(struct pair, b[2]) + (long)(size_t)&((struct pair *)0)->a;
     void *back = (void *)(uintptr_t)nd;
     total += back == nd;
     if (i == 39) fprintf(stderr, "last at %lx\n", (unsigned long)nd);

@@ -51,6 +51,9 @@ int main(void) {
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and its low bits (&) converted to struct node *
     struct node *down = (struct node *)((uintptr_t)nd & ~(uintptr_t)15);
     (void)down;
+    // BUG: Diagnostic contains: address '&((struct node *)nd)->next' converted to an integer (size_t) and stored in 'off'
+    size_t off = (size_t)&((struct node *)nd)->next;
+    (void)off;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'mix'
     // BUG: Diagnostic contains: address 'up' converted to an integer (uintptr_t) and stored in 'mix'
     uintptr_t mix = (uintptr_t)nd | (uintptr_t)up;

@@ -24,7 +24,8 @@ import java.util.Set;
  * refused);</li>
  * <li>converted straight back to a pointer ({@code (void *)(size_t)p}, no arithmetic between: the value is a pointer
  * again, relocated as one);</li>
- * <li>discarded ({@code (void)}, a statement of its own, the left of a comma) or not evaluated ({@code sizeof}).</li>
+ * <li>discarded ({@code (void)}, a statement of its own, the left of a comma) or not evaluated ({@code sizeof});</li>
+ * <li>an address computed from a null pointer constant, no object's ({@code (size_t)&((T *)0)->m}, the old offsetof).</li>
  * </ul>
  * Integer conversions between integer types are looked through. {@code nocheckpoint} functions are checked as well:
  * their values are saved with the rest of the program.
@@ -39,7 +40,7 @@ public final class AddressIntegers {
     public static void check(FunctionModel f, Diagnostics diags) {
         if (f.body == null || !f.inMainFile) return;
         f.body.walk(n -> {
-            if (!isConversion(n)) return;
+            if (!isConversion(n) || fromNull(n.child(0))) return;
             String use = refusedUse(n);
             if (use == null) return;
             String name = pointerName(f, n.child(0));
@@ -56,6 +57,25 @@ public final class AddressIntegers {
     static boolean isConversion(Node n) {
         return (n.is("CStyleCastExpr") || n.is("ImplicitCastExpr")) && n.attr("castKind").equals("PointerToIntegral")
                 && !n.inner().isEmpty();
+    }
+
+    /**
+     * An address computed from a null pointer constant, no object's: the old {@code offsetof} spelled
+     * {@code (size_t)&((T *)0)->member}, or {@code (uintptr_t)(void *)0}.
+     */
+    static boolean fromNull(Node operand) {
+        Node s = Ast.strip(operand);
+        while (s != null) {
+            if (s.is("UnaryOperator") && s.attr("opcode").equals("&")) s = Ast.strip(s.child(0));
+            else if (s.is("MemberExpr") && s.flag("isArrow")) s = Ast.strip(s.child(0));
+            else if (s.is("MemberExpr") || s.is("ParenExpr")) s = s.child(0);
+            else if (s.is("ArraySubscriptExpr") && isConstant(s.child(1))) s = Ast.strip(s.child(0));
+            else break;
+        }
+        if (s == null || !(s.is("CStyleCastExpr") || s.is("ImplicitCastExpr"))) return false;
+        String kind = s.attr("castKind");
+        return (kind.equals("NullToPointer") || kind.equals("IntegralToPointer")) && isConstant(s.child(0))
+                && Ast.strip(s.child(0)).is("IntegerLiteral") && Ast.strip(s.child(0)).attr("value").equals("0");
     }
 
     /** How the converted value is used, when that is refused; null when it stays correct after a relocation. */
