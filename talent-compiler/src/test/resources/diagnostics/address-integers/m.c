@@ -54,6 +54,9 @@ int main(void) {
     // BUG: Diagnostic contains: address '&((struct node *)nd)->next' converted to an integer (size_t) and stored in 'off'
     size_t off = (size_t)&((struct node *)nd)->next;
     (void)off;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'viaStmtExpr'
+    uintptr_t viaStmtExpr = ({ total++; (uintptr_t)nd; });
+    (void)viaStmtExpr;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'mix'
     // BUG: Diagnostic contains: address 'up' converted to an integer (uintptr_t) and stored in 'mix'
     uintptr_t mix = (uintptr_t)nd | (uintptr_t)up;

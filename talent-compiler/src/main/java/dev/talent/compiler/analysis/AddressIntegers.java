@@ -124,7 +124,7 @@ public final class AddressIntegers {
         return "used in arithmetic (" + op + ")";
     }
 
-    /** Climbs from a converted value through parentheses and conversions between integer types. */
+    /** Climbs from a converted value through parentheses, conversions between integer types, ?: and ({ }). */
     private static Node up(Node e) {
         while (e.parent() != null) {
             Node p = e.parent();
@@ -132,6 +132,10 @@ public final class AddressIntegers {
                     && (p.attr("castKind").equals("IntegralCast") || p.attr("castKind").equals("NoOp"));
             boolean comma = p.is("BinaryOperator") && p.attr("opcode").equals(",") && p.child(1) == e;
             boolean branch = p.is("ConditionalOperator") && p.child(0) != e;
+            if (p.is("CompoundStmt") && p.parent() != null && p.parent().is("StmtExpr") && p.inner().getLast() == e) {
+                e = p.parent(); // the value of a statement expression ({ ...; x; })
+                continue;
+            }
             if (!(p.is("ParenExpr") || integral || comma || branch || p.is("ConstantExpr"))) break;
             e = p;
         }
@@ -139,7 +143,11 @@ public final class AddressIntegers {
     }
 
     private static boolean isDiscarded(Node e, Node p) {
-        if (p.is("CompoundStmt") || (p.is("CStyleCastExpr") && p.attr("castKind").equals("ToVoid"))) return true;
+        if (p.is("CompoundStmt")) {
+            // the last statement of a statement expression ({ ...; x; }) is its value
+            return !(p.parent() != null && p.parent().is("StmtExpr") && p.inner().getLast() == e);
+        }
+        if (p.is("CStyleCastExpr") && p.attr("castKind").equals("ToVoid")) return true;
         if (p.is("BinaryOperator") && p.attr("opcode").equals(",") && p.child(0) == e) return true;
         if (p.is("ForStmt")) {
             Node[] parts = Ast.forParts(p);
