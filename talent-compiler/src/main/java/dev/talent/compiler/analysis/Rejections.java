@@ -16,6 +16,7 @@ public final class Rejections {
         if (f.body == null || !f.inMainFile) return;
         TranslationUnit tu = f.unit;
         EventPollRejection.check(f, diags);
+        AddressIntegers.check(f, diags);
         f.body.walk(n -> {
             switch (n.kind()) {
                 case "GCCAsmStmt", "MSAsmStmt" -> diags.error(tu, n, "inline assembly cannot be checkpointed portably",

@@ -1,0 +1,112 @@
+package dev.talent.compiler.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.Diagnostic;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Addresses turned into integers; each refused and allowed form also in src/test/resources/diagnostics/address-integers*. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class AddressIntegersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aUintptrSlotReadBackAsAPointerIsRefusedAtItsStoreWithTheNameAndWhatToDo() {
+        List<Diagnostic> d = CProgram.in(dir).file("ip.c", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <stdint.h>
+                struct node { long val; };
+                static uintptr_t slots[40];
+                int main(void) {
+                    long total = 0;
+                    for (int i = 0; i < 40; i++) {
+                        struct node *nd = malloc(sizeof *nd);
+                        nd->val = i * 3;
+                        slots[i] = (uintptr_t)nd;
+                    }
+                    for (int r = 0; r < 200; r++)
+                        for (int i = 0; i < 40; i++) {
+                            struct node *nd = (struct node *)slots[i];
+                            nd->val += r;
+                            total += nd->val % 7;
+                        }
+                    printf("total=%ld\\n", total);
+                    return 0;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.file()).endsWith("ip.c");
+            assertThat(x.line()).isEqualTo(11);
+            assertThat(x.column()).isEqualTo(20);
+            assertThat(x.message()).startsWith("address 'nd' converted to an integer (uintptr_t) and stored (=)")
+                    .contains("relocates pointers only");
+            assertThat(x.remedy()).contains("keep the value as a pointer");
+        });
+    }
+
+    @Test
+    void luaHashpointerThroughAMacroIsRefusedAndItsRoundTripToAPointerIsNot() {
+        List<Diagnostic> d = CProgram.in(dir).file("t.c", """
+                #include <stddef.h>
+                #include <limits.h>
+                #define point2uint(p) ((unsigned int)((size_t)(p) & UINT_MAX))
+                #define hashmod(n) ((n) % 31)
+                struct obj { int v; };
+                struct obj *buckets[31];
+                void (*fns[2])(void);
+                static unsigned hashpointer(const void *p) { return hashmod(point2uint(p)); }
+                static const void *topointer(int i) { return (void *)(size_t)fns[i]; }
+                int main(void) {
+                  static struct obj o;
+                  buckets[hashpointer(&o)] = &o;
+                  return topointer(0) != 0;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(8);
+            assertThat(x.message()).startsWith("address 'p' converted to an integer (size_t) and its low bits (%) returned");
+        });
+    }
+
+    @Test
+    void anImplicitConversionAndOneInANocheckpointFunctionAreRefusedToo() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                #pragma talent nocheckpoint
+                static long key(int *p) {
+                  long k = 0;
+                  k = p;
+                  return k;
+                }
+                int main(void) { int x = 1; return (int)key(&x); }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).startsWith("address 'p' converted to an integer (long) and stored (=)");
+        });
+    }
+
+    @Test
+    void comparisonsAlignmentTestsDifferencesAndPrintingAreAccepted() {
+        CProgram.in(dir).file("a.c", """
+                #include <stdint.h>
+                #include <stdio.h>
+                int main(void) {
+                  char buf[16];
+                  char *p = buf + 3;
+                  long d = (uintptr_t)p - (uintptr_t)buf;
+                  if ((uintptr_t)p % 4 == 1 || ((uintptr_t)p & 3) != 0 || (uintptr_t)p < (uintptr_t)buf) d++;
+                  printf("%ld %lx\\n", d, (unsigned long)p);
+                  return (uintptr_t)p ? 0 : 1;
+                }
+                """).analyze();
+    }
+}
