@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which members of the program's unions it writes and reads, over the whole program (every function body, in every
- * unit), to find a union written through one member and read through another whose bytes are numbers of other
+ * Which members of each union variable of the program (a local, a global, a parameter, or a union member of a struct
+ * variable, accessed by name: {@code f.e.c}, {@code s.u.x}) it writes and reads, in every function body, to find a
+ * union written through one member and read through another whose bytes are numbers of other
  * sizes ({@code union { long code; struct { char c; unsigned short ent; } e; }}: compress 4.2's hash key). The value
  * read depends on the byte order, and so does whatever the program computed from it (a hash table of such keys).
  * The checkpoint itself is exact, but its values mean other things on an ISA of the other byte order: such a
@@ -20,15 +21,18 @@ import java.util.Map;
  * gets a fingerprint per byte order, so the restore is refused, exit 65). Same-sized numbers at the same place (a
  * long and a double, a pointer and a long, tagged unions) read alike on both byte orders and are not reported.
  * The layouts compared are those of the LP64 ISAs (x86_64, aarch64, riscv64 and big-endian s390x agree on sizes and
- * offsets). Type punning through pointer casts ({@code *(uint32_t *) bytes}) is not seen here. Pointers stored
+ * offsets). Not seen here: unions reached through a pointer or an array element ({@code p->u.x}, {@code v[i].x}: which
+ * object is written and which read cannot be told from the text, and per type a parser generator's value stack, written
+ * through one member by a rule and read through another by the next, would look the same), and type punning through
+ * pointer casts ({@code *(uint32_t *) bytes}). Pointers stored
  * through a member other than the first are the runtime's check (values.c, union_check_pointers).
  */
 public final class UnionMembers {
     /** A union written through {@code written} and read through {@code read}, whose bytes differ in meaning by byte order. */
-    public record Pun(String union, String written, String writtenAt, String read, String readAt) {
+    public record Pun(String union, String variable, String written, String writtenAt, String read, String readAt) {
         public String describe() {
-            return "union '" + union + "' is written through member '" + written + "' (" + writtenAt + ") and read through '"
-                    + read + "' (" + readAt + "), whose bytes hold numbers of other sizes";
+            return "union '" + union + "' in variable '" + variable + "' is written through member '" + written + "' ("
+                    + writtenAt + ") and read through '" + read + "' (" + readAt + "), whose bytes hold numbers of other sizes";
         }
     }
 
@@ -41,8 +45,10 @@ public final class UnionMembers {
     private record UnionInfo(Map<String, List<Fragment>> fragments) {}
 
     private final Map<String, UnionInfo> unions = new LinkedHashMap<>();
-    /** Per union, per member: where it is first written and first read ("" when never). */
+    /** Per union object (unit, variable, union), per member: where it is first written and first read ("" when never). */
     private final Map<String, Map<String, String[]>> accesses = new LinkedHashMap<>();
+    /** Per union object: the union's name and the variable's. */
+    private final Map<String, String[]> names = new LinkedHashMap<>();
 
     /** Records the union member accesses of one function body. */
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
@@ -54,10 +60,15 @@ public final class UnionMembers {
             Node record = field.parent();
             if (!record.is("RecordDecl") || !"union".equals(record.attr("tagUsed"))) return;
             if (!tu.inMainFile(record.loc())) return; // the C library's unions (epoll_data, sigval) are handled where used
-            String name = unionName(tu, record);
-            unions.computeIfAbsent(name, k -> describe(types, record));
             String member = field.name();
             if (member.isEmpty()) return; // an anonymous struct or union member: its own members are the accesses
+            Node variable = n.flag("isArrow") ? null : namedBase(n.child(0));
+            if (variable == null) return; // through a pointer or an array element: which object is not known here
+            String union = unionName(tu, record);
+            unions.computeIfAbsent(union, k -> describe(types, record));
+            // one union object: a variable (and the members of structs it is in), in this unit
+            String name = tu.unitName() + "\u0000" + variable.referencedDecl().path("id").asText() + "\u0000" + union;
+            names.putIfAbsent(name, new String[] {union, variable.referencedDecl().path("name").asText()});
             Node top = lvalueTop(n);
             Node parent = top.parent();
             boolean write = false;
@@ -81,7 +92,8 @@ public final class UnionMembers {
     public List<Pun> byteOrderPuns() {
         List<Pun> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, String[]>> u : accesses.entrySet()) {
-            UnionInfo info = unions.get(u.getKey());
+            String[] name = names.get(u.getKey());
+            UnionInfo info = unions.get(name[0]);
             Pun found = null;
             for (Map.Entry<String, String[]> w : u.getValue().entrySet()) {
                 if (found != null) break;
@@ -89,7 +101,7 @@ public final class UnionMembers {
                 for (Map.Entry<String, String[]> r : u.getValue().entrySet()) {
                     if (r.getValue()[1].isEmpty() || r.getKey().equals(w.getKey())) continue;
                     if (!sameBytes(info.fragments().get(w.getKey()), info.fragments().get(r.getKey()))) {
-                        found = new Pun(u.getKey(), w.getKey(), w.getValue()[0], r.getKey(), r.getValue()[1]);
+                        found = new Pun(name[0], name[1], w.getKey(), w.getValue()[0], r.getKey(), r.getValue()[1]);
                         break;
                     }
                 }
@@ -97,6 +109,20 @@ public final class UnionMembers {
             if (found != null) out.add(found);
         }
         return out;
+    }
+
+    /** The variable reference an access is made in ({@code v.u.m}, {@code (v).u}), or null (a pointer, an array element). */
+    private static Node namedBase(Node base) {
+        Node cur = base;
+        while (true) {
+            if (cur.is("DeclRefExpr")) return cur.referencedDecl().path("kind").asText().equals("VarDecl")
+                    || cur.referencedDecl().path("kind").asText().equals("ParmVarDecl") ? cur : null;
+            if ((cur.is("ParenExpr") || cur.is("MemberExpr") && !cur.flag("isArrow")) && !cur.inner().isEmpty()) {
+                cur = cur.child(0);
+            } else {
+                return null;
+            }
+        }
     }
 
     /** Up through the member/subscript/paren chain the access is the base of: the lvalue that is used. */

@@ -45,12 +45,33 @@ class UnionMembersTest {
         assertThat(table).contains("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__")
                 .contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "\"")
                 .contains("talent_the_isa_note = \"the program's values depend on the byte order (union 'union at a.c:5:3'"
-                        + " is written through member 'e' (a.c:9:5) and read through 'code' (a.c:12:41)");
+                        + " in variable 'f' is written through member 'e' (a.c:9:5) and read through 'code' (a.c:12:41)");
         assertThat(r.diagnostics()).anySatisfy(d -> {
             assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
             assertThat(d.line()).isEqualTo(9);
             assertThat(d.message()).contains("does not move between big-endian (s390x) and little-endian ISAs");
         });
+    }
+
+    @Test
+    void aParserValueStackReadThroughOtherMembersThanWrittenIsNotReported() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                typedef union { char *s; int i; double d; } YYSTYPE;
+                static YYSTYPE stack[16], yylval;
+                static int top;
+                static void shift(void) { stack[++top] = yylval; }
+                int main(void) {
+                  YYSTYPE yyval, other;
+                  yylval.i = 4; shift();
+                  yylval.s = "x"; shift();
+                  yyval.d = stack[top - 1].i * 2.5;
+                  other.i = 3;
+                  printf("%s %g %d\\n", stack[top].s, yyval.d, other.i);
+                  return 0;
+                }
+                """).compile();
+        assertThat(Files.readString(r.programTable())).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
     }
 
     @Test
