@@ -427,6 +427,10 @@ static int union_numbers_over_pointers(const talent_type *t)
 {
     size_t ptr[TL_UNION_SLOTS], psz[TL_UNION_SLOTS], num[TL_UNION_SLOTS], nsz[TL_UNION_SLOTS];
     unsigned np = 0, nn, i, j, k;
+    /* epoll_data has its own rules (epoll.c): registrations are carried with the member the compiler saw written,
+     * results epoll_wait returned are held until overwritten; a buffer's stale data.fd is not read again */
+    if (t->name && strstr(t->name, "epoll_data"))
+        return 0;
     scalar_slots(t->fields[0].type, t->fields[0].offset, 0, ptr, psz, &np, TL_UNION_SLOTS, 0);
     for (k = 1; k < t->nfields && np; k++) {
         nn = 0;
