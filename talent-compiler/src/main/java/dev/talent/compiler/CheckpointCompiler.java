@@ -508,9 +508,12 @@ public final class CheckpointCompiler {
                 isaNote = isaNote == null ? why : isaNote + "; " + why;
                 program = byteOrderFingerprint(program, fingerprint);
                 UnionMembers.Pun first = a.byteOrderPuns().getFirst();
-                String[] at = first.writtenAt().split(":");
-                diagnostics.add(Diagnostic.warning(at[0], at.length > 1 ? Integer.parseInt(at[1]) : 0,
-                        at.length > 2 ? Integer.parseInt(at[2]) : 0, "a checkpoint does not move between big-endian"
+                String at = first.writtenAt(); // "file:line:col"
+                int c2 = at.lastIndexOf(':');
+                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
+                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
+                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
+                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why,
                         "write and read the same member of the union to migrate across byte orders"));
             }

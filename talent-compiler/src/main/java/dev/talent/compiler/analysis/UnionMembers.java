@@ -76,8 +76,8 @@ public final class UnionMembers {
             if (parent != null && parent.is("BinaryOperator") && "=".equals(parent.attr("opcode")) && parent.child(0) == top) {
                 write = true;
                 read = false;
-            } else if (parent != null && (parent.is("CompoundAssignOperator") && parent.child(0) == top
-                    || parent.is("UnaryOperator") && isIncDecOrAddress(parent.attr("opcode")))) {
+            } else if (parent != null && ((parent.is("CompoundAssignOperator") && parent.child(0) == top)
+                    || (parent.is("UnaryOperator") && isIncDecOrAddress(parent.attr("opcode"))))) {
                 write = true;
             }
             String where = tu.pos(n.position());
@@ -117,7 +117,7 @@ public final class UnionMembers {
         while (true) {
             if (cur.is("DeclRefExpr")) return cur.referencedDecl().path("kind").asText().equals("VarDecl")
                     || cur.referencedDecl().path("kind").asText().equals("ParmVarDecl") ? cur : null;
-            if ((cur.is("ParenExpr") || cur.is("MemberExpr") && !cur.flag("isArrow")) && !cur.inner().isEmpty()) {
+            if ((cur.is("ParenExpr") || (cur.is("MemberExpr") && !cur.flag("isArrow"))) && !cur.inner().isEmpty()) {
                 cur = cur.child(0);
             } else {
                 return null;
@@ -131,8 +131,8 @@ public final class UnionMembers {
         while (cur.parent() != null) {
             Node p = cur.parent();
             boolean base = !p.inner().isEmpty() && p.child(0) == cur;
-            if (p.is("ParenExpr") || base && p.is("MemberExpr") && !p.flag("isArrow") || base && p.is("ArraySubscriptExpr")
-                    || p.is("ImplicitCastExpr") && "ArrayToPointerDecay".equals(p.attr("castKind"))) {
+            if (p.is("ParenExpr") || (base && p.is("MemberExpr") && !p.flag("isArrow")) || (base && p.is("ArraySubscriptExpr"))
+                    || (p.is("ImplicitCastExpr") && "ArrayToPointerDecay".equals(p.attr("castKind")))) {
                 cur = p;
             } else {
                 break;
@@ -174,54 +174,48 @@ public final class UnionMembers {
     private static boolean layout(TypeResolver types, CType type, long offset, List<Fragment> out, int depth) {
         if (depth > 16 || out.size() > MAX_FRAGMENTS) return false;
         CType t = types.canonical(type);
-        switch (t) {
-            case CType.Pointer p -> {
-                out.add(new Fragment(offset, 8));
-                return true;
-            }
-            case CType.Builtin b -> {
-                long size = builtinSize(b.name());
-                if (size <= 0) return false;
-                out.add(new Fragment(offset, size));
-                return true;
-            }
-            case CType.Array a -> {
-                if (a.size().isEmpty() || a.isVariableLength()) return true; // a flexible array: nothing to compare
-                long n = Long.parseLong(a.size());
-                long es = sizeOf(types, a.elem(), depth + 1);
-                if (es <= 0) return false;
-                for (long i = 0; i < n; i++) {
-                    if (!layout(types, a.elem(), offset + i * es, out, depth + 1)) return false;
-                    if (out.size() > MAX_FRAGMENTS) return false;
-                }
-                return true;
-            }
-            case CType.Tagged g -> {
-                if (g.tag().equals("enum")) {
-                    out.add(new Fragment(offset, 4));
-                    return true;
-                }
-                Node rec = types.record(g);
-                if (rec == null) return false;
-                boolean union = g.tag().equals("union");
-                long at = 0;
-                for (Node f : rec.inner()) {
-                    if (!f.is("FieldDecl")) continue;
-                    if (f.flag("isBitfield")) return false;
-                    CType ft = CTypeParser.parse(f.qualType());
-                    long align = alignOf(types, ft, depth + 1);
-                    long size = sizeOf(types, ft, depth + 1);
-                    if (align <= 0 || size < 0) return false;
-                    long o = union ? 0 : (at + align - 1) / align * align;
-                    if (!layout(types, ft, offset + o, out, depth + 1)) return false;
-                    at = o + size;
-                }
-                return true;
-            }
-            default -> {
-                return false;
-            }
+        if (t instanceof CType.Pointer) {
+            out.add(new Fragment(offset, 8));
+            return true;
         }
+        if (t instanceof CType.Builtin b) {
+            long size = builtinSize(b.name());
+            if (size <= 0) return false;
+            out.add(new Fragment(offset, size));
+            return true;
+        }
+        if (t instanceof CType.Array a) {
+            if (a.size().isEmpty() || a.isVariableLength()) return true; // a flexible array: nothing to compare
+            long n = Long.parseLong(a.size());
+            long es = sizeOf(types, a.elem(), depth + 1);
+            if (es <= 0) return false;
+            for (long i = 0; i < n; i++) {
+                if (!layout(types, a.elem(), offset + i * es, out, depth + 1)) return false;
+                if (out.size() > MAX_FRAGMENTS) return false;
+            }
+            return true;
+        }
+        if (!(t instanceof CType.Tagged g)) return false;
+        if (g.tag().equals("enum")) {
+            out.add(new Fragment(offset, 4));
+            return true;
+        }
+        Node rec = types.record(g);
+        if (rec == null) return false;
+        boolean union = g.tag().equals("union");
+        long at = 0;
+        for (Node f : rec.inner()) {
+            if (!f.is("FieldDecl")) continue;
+            if (f.flag("isBitfield")) return false;
+            CType ft = CTypeParser.parse(f.qualType());
+            long align = alignOf(types, ft, depth + 1);
+            long size = sizeOf(types, ft, depth + 1);
+            if (align <= 0 || size < 0) return false;
+            long o = union ? 0 : (at + align - 1) / align * align;
+            if (!layout(types, ft, offset + o, out, depth + 1)) return false;
+            at = o + size;
+        }
+        return true;
     }
 
     private static long builtinSize(String name) {
