@@ -3,6 +3,7 @@
  * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. An I/O
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
+#include "env.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
@@ -295,6 +296,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_refusal_clear();
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
+    tl_env_check();
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();

@@ -129,6 +129,26 @@ static char *absolute(const char *path)
     return r;
 }
 
+/*
+ * The fopen mode as the checkpoint records it (FORMAT.md: r, w or a, then any of +bxe): glibc also takes 't' (text,
+ * the Windows spelling portable programs use: GNU units opens its definitions "rt"), 'm' (read through mmap) and 'c'
+ * (no cancellation point), which change nothing a restore reopens; they are left out. Anything else (",ccs=") is
+ * kept, and the restore refuses it.
+ */
+static void record_mode(char *out, size_t outlen, const char *mode)
+{
+    size_t n = 0;
+    const char *m;
+    if (!mode[0] || strchr(mode, ',') || !strchr("rwa", mode[0])) {
+        snprintf(out, outlen, "%s", mode);
+        return;
+    }
+    for (m = mode; *m && n + 1 < outlen; m++)
+        if (m == mode || !strchr("tmc", *m))
+            out[n++] = *m;
+    out[n] = '\0';
+}
+
 static void add_path(int fd, int kind, const char *path, const char *site, FILE *stream, const char *mode)
 {
     char *abs = absolute(path);
@@ -136,7 +156,7 @@ static void add_path(int fd, int kind, const char *path, const char *site, FILE 
     free(abs);
     e->stream = stream;
     if (mode)
-        snprintf(e->mode, sizeof e->mode, "%s", mode);
+        record_mode(e->mode, sizeof e->mode, mode);
 }
 
 void tl_files_forget(int fd)
@@ -172,7 +192,7 @@ void *talent_fdopen(int fd, const char *mode, const char *site)
         e = add(fd, TL_FILE_STREAM, NULL, site);   /* the path is read from /proc/self/fd at the checkpoint */
     e->kind = TL_FILE_STREAM;
     e->stream = f;
-    snprintf(e->mode, sizeof e->mode, "%s", mode);
+    record_mode(e->mode, sizeof e->mode, mode);
     return f;
 }
 
@@ -191,7 +211,7 @@ void *talent_freopen(const char *path, const char *mode, void *stream, const cha
         else {
             entry *n = add(fileno(f), TL_FILE_STREAM, keep, site);
             n->stream = f;
-            snprintf(n->mode, sizeof n->mode, "%s", mode);
+            record_mode(n->mode, sizeof n->mode, mode);
         }
     }
     free(keep);

@@ -8,6 +8,7 @@
  * cannot be written (an I/O error) does not end the program: it is restored in-process the same way, from
  * the encoded image in memory, and the program goes on as if no checkpoint had been asked for. Events for
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
+#include "env.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "checkpoint_read.h"
@@ -216,6 +217,7 @@ int main(int argc, char **argv)
     }
     tl_site_init(&c);
     tl_signals_init(c.every_seconds);
+    tl_env_snapshot();      /* after the runtime's own variables are gone */
     tl_precopy_init(c.precopy, c.dir);
     /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
     if (!c.restart)

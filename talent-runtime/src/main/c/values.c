@@ -210,6 +210,15 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         tl_buf_u64(b, (uint64_t)(s - start));
         return;
     }
+    /* In a union whose other members have numbers over this pointer's bytes, a pointer that points nowhere is most
+     * likely such a number (a tagged union { void *p; long i; double d; }): indeterminate would silently lose it. */
+    if (ctx->in_union) {
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) is in a union, which migrates through its "
+                  "first member, and points to memory talent does not know: another member (a number) was probably "
+                  "written last, and saving it as a pointer would lose its value", what, t->name, ctx->decl_pos,
+                  ctx->where);
+    }
     /* stack garbage, a pointer left dangling by free, a FILE * after fclose: a correct program never reads it */
     if (tl_verbose) {
         tl_ctx_describe(ctx, what, sizeof what);
@@ -367,6 +376,121 @@ static void union_check_first(const talent_type *t, const unsigned char *p, tl_v
         tl_refuse("cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a value that its first member '%s' "
                   "does not cover (unions migrate through their first member)", what, t->name, ctx->decl_pos,
                   ctx->where, fd->name);
+    }
+}
+
+/* The offsets of the data pointers (numbers = 0) or of the numbers (numbers = 1: integers, bools, floats) in a
+ * value of type t placed at off, with their sizes (at most max of them; *n counts them). */
+static void scalar_slots(const talent_type *t, size_t off, int numbers, size_t *out, size_t *size, unsigned *n,
+                         unsigned max, int depth)
+{
+    unsigned i;
+    size_t k;
+    if (depth > 8 || *n >= max)
+        return;
+    switch (t->kind) {
+    case TALENT_K_PTR:
+        if (!numbers) {
+            out[*n] = off;
+            size[(*n)++] = t->size;
+        }
+        break;
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+    case TALENT_K_BOOL:
+    case TALENT_K_FLOAT:
+    case TALENT_K_LDOUBLE:
+        if (numbers) {
+            out[*n] = off;
+            size[(*n)++] = t->size;
+        }
+        break;
+    case TALENT_K_ARRAY:
+        if (t->elem && t->elem->size)
+            for (k = 0; k < t->count && *n < max; k++)
+                scalar_slots(t->elem, off + k * t->elem->size, numbers, out, size, n, max, depth + 1);
+        break;
+    case TALENT_K_STRUCT:
+    case TALENT_K_UNION:
+        for (i = 0; i < t->nfields && *n < max; i++)
+            if (!t->fields[i].bit_width)
+                scalar_slots(t->fields[i].type, off + t->fields[i].offset, numbers, out, size, n, max, depth + 1);
+        break;
+    default:
+        break;
+    }
+}
+
+#define TL_UNION_SLOTS 64
+
+/*
+ * True when another member of the union has a number where its first member has a pointer (a tagged union
+ * { void *p; long i; double d; }): a pointer there that points nowhere talent knows is then most likely that
+ * number, which saving the pointer as indeterminate would lose. (In other unions it is garbage, a slot never
+ * written, and is saved as indeterminate like any other pointer.)
+ */
+static int union_numbers_over_pointers(const talent_type *t)
+{
+    size_t ptr[TL_UNION_SLOTS], psz[TL_UNION_SLOTS], num[TL_UNION_SLOTS], nsz[TL_UNION_SLOTS];
+    unsigned np = 0, nn, i, j, k;
+    /* epoll_data has its own rules (epoll.c): registrations are carried with the member the compiler saw written,
+     * results epoll_wait returned are held until overwritten; a buffer's stale data.fd is not read again */
+    if (t->name && strstr(t->name, "epoll_data"))
+        return 0;
+    scalar_slots(t->fields[0].type, t->fields[0].offset, 0, ptr, psz, &np, TL_UNION_SLOTS, 0);
+    for (k = 1; k < t->nfields && np; k++) {
+        nn = 0;
+        if (t->fields[k].bit_width)
+            return 1;
+        scalar_slots(t->fields[k].type, t->fields[k].offset, 1, num, nsz, &nn, TL_UNION_SLOTS, 0);
+        for (i = 0; i < np; i++)
+            for (j = 0; j < nn; j++)
+                if (num[j] < ptr[i] + psz[i] && ptr[i] < num[j] + nsz[j])
+                    return 1;
+    }
+    return 0;
+}
+
+/*
+ * A union migrates through its first member: a pointer the program stored through another member, where the first
+ * member has no pointer, would be carried as that member's bytes or number and restored aimed at the old address
+ * (lz4's LZ4_streamDecode_u reserves its size with a char array over a struct of pointers; mujs's value union
+ * begins with an int). Refuse the checkpoint when such bytes hold the address of memory talent knows.
+ */
+static void union_check_pointers(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
+{
+    size_t first[TL_UNION_SLOTS], other[TL_UNION_SLOTS], sizes[TL_UNION_SLOTS];
+    unsigned nfirst = 0, nother, i, j, k;
+    scalar_slots(t->fields[0].type, t->fields[0].offset, 0, first, sizes, &nfirst, TL_UNION_SLOTS, 0);
+    for (k = 1; k < t->nfields; k++) {
+        if (t->fields[k].bit_width)
+            continue;
+        nother = 0;
+        scalar_slots(t->fields[k].type, t->fields[k].offset, 0, other, sizes, &nother, TL_UNION_SLOTS, 0);
+        for (i = 0; i < nother; i++) {
+            const void *v;
+            tl_object heap_obj;
+            size_t len;
+            int carried = 0;
+            if (other[i] + sizeof v > t->size)
+                continue;
+            for (j = 0; j < nfirst && !carried; j++)
+                carried = first[j] == other[i];
+            if (carried)
+                continue;
+            memcpy(&v, p + other[i], sizeof v);
+            if (v && (tl_objects_find((uintptr_t)v) || HOOK(heap_object)((uintptr_t)v, NULL, ctx, &heap_obj)
+                      || tl_strings_find(v, &len) || tl_is_readonly_data(v))) {
+                char what[256];
+                tl_ctx_describe(ctx, what, sizeof what);
+                tl_refuse("cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a pointer in its member '%s' "
+                          "(at byte %lu) where its first member '%s' has none: unions migrate through their first "
+                          "member, which would restore the pointer aimed at the old address; declare a pointer member "
+                          "first", what, t->name, ctx->decl_pos, ctx->where, t->fields[k].name,
+                          (unsigned long)other[i], t->fields[0].name);
+                return;
+            }
+        }
     }
 }
 
@@ -550,11 +674,17 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         if (t->nfields > 0) {
             const talent_field *fd = &t->fields[0];
             union_check_first(t, p, ctx);
+            if (t->nfields > 1)
+                union_check_pointers(t, p, ctx);
             push_field(ctx, fd->name);
             if (fd->bit_width)
                 enc_int_bits(b, fd->type, fd->get_bits(p));
-            else
+            else {
+                int numbers = t->nfields > 1 && union_numbers_over_pointers(t);
+                ctx->in_union += numbers;
                 tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
+                ctx->in_union -= numbers;
+            }
             ctx->depth--;
         }
         break;

@@ -35,6 +35,10 @@ typedef struct tl_value_ctx {
     /* element path below the variable, formatted only for messages */
     int depth;
     struct { const char *field; uint64_t index; } steps[TL_MAX_PATH];
+    /* > 0 while encoding the first member of a union whose other members have numbers over its pointers: a pointer
+     * there that points nowhere talent knows is more likely such a number than a dangling pointer, and is refused
+     * instead of saved as indeterminate (values.c, union_numbers_over_pointers) */
+    int in_union;
 } tl_value_ctx;
 
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);

@@ -25,6 +25,7 @@ import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
+import dev.talent.compiler.analysis.UnionMembers;
 import dev.talent.compiler.analysis.VariableLengthArrays;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
@@ -102,7 +103,8 @@ public final class CheckpointCompiler {
 
     /** Everything the analyses found, before any text is generated (tests inspect it). */
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
-                    ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName) {
+                    ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName,
+                    List<UnionMembers.Pun> byteOrderPuns) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -261,6 +263,11 @@ public final class CheckpointCompiler {
                 return s;
             });
         }
+        UnionMembers unionMembers = new UnionMembers();
+        pass("union members", "program", () -> {
+            for (Unit u : units) for (FunctionModel f : u.functions) unionMembers.scan(u.tu, u.types, f.body);
+            return null;
+        });
         failOnErrors(diags);
 
         List<FunctionModel> functionTable = new ArrayList<>();
@@ -312,7 +319,8 @@ public final class CheckpointCompiler {
                     "talent builds whole programs: pass the file that defines main"));
         }
         failOnErrors(diags);
-        return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName());
+        return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName(),
+                unionMembers.byteOrderPuns());
     }
 
     /** One source's text as talent instruments it, and where its lines were written. */
@@ -494,16 +502,54 @@ public final class CheckpointCompiler {
                 outputs.add(out);
             }
             String program = programTable(a, e, fingerprint, null);
-            if (note != null) {
+            List<Diagnostic> diagnostics = new ArrayList<>(a.diags().all());
+            String isaNote = note;
+            if (!a.byteOrderPuns().isEmpty()) {
+                String why = byteOrderNote(a.byteOrderPuns());
+                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                program = byteOrderFingerprint(program, fingerprint);
+                UnionMembers.Pun first = a.byteOrderPuns().getFirst();
+                String at = first.writtenAt(); // "file:line:col"
+                int c2 = at.lastIndexOf(':');
+                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
+                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
+                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
+                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
+                                + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why,
+                        "write and read the same member of the union to migrate across byte orders"));
+            }
+            if (isaNote != null) {
                 program += "\n/* the ISAs a checkpoint of this build is refused on, and why (checkpoint_read.c) */\n"
-                        + "const char *const talent_the_isa_note = " + dev.talent.compiler.emit.TypeDescriptors.cString(note) + ";\n";
+                        + "const char *const talent_the_isa_note = " + dev.talent.compiler.emit.TypeDescriptors.cString(isaNote) + ";\n";
             }
             Path programFile = dir.resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
-            return new CompileResult(outputs, programFile, fingerprint, a.diags().all());
+            return new CompileResult(outputs, programFile, fingerprint, diagnostics);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** What talent_the_isa_note says of a program whose values depend on the byte order (UnionMembers). */
+    static String byteOrderNote(List<UnionMembers.Pun> puns) {
+        List<String> each = new ArrayList<>();
+        for (UnionMembers.Pun p : puns.subList(0, Math.min(3, puns.size()))) each.add(p.describe());
+        return "the program's values depend on the byte order (" + String.join("; ", each) + (puns.size() > 3 ? "; ..." : "")
+                + "), so a checkpoint moves only between ISAs of the byte order it was written on";
+    }
+
+    /**
+     * The program table with a fingerprint of its own on big-endian ISAs: the one text is compiled for every ISA, and
+     * the preprocessor of each picks its fingerprint, so the runtime refuses a checkpoint of the other byte order.
+     */
+    static String byteOrderFingerprint(String program, String fingerprint) {
+        String line = "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint) + ",\n";
+        int at = program.indexOf("talent_the_program = {\n" + line);
+        if (at < 0) throw new IllegalStateException("no fingerprint in the program table");
+        int from = program.indexOf(line, at);
+        String split = "#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__\n"
+                + "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-be") + ",\n#else\n" + line + "#endif\n";
+        return program.substring(0, from) + split + program.substring(from + line.length());
     }
 
     /** talent_program.c's text. */

@@ -1,0 +1,96 @@
+package dev.talent.compiler.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.CompileResult;
+import dev.talent.compiler.Diagnostic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class UnionMembersTest {
+    @TempDir
+    Path dir;
+
+    /** compress 4.2's hash key (ncompress, compress42.c:1360), reduced. */
+    private static final String PUN = """
+            #include <stdio.h>
+            static long keys[64];
+            static int nkeys;
+            int main(void) {
+              union { long code; struct { unsigned char c; unsigned short ent; } e; } f;
+              long hits = 0;
+              f.code = 0;
+              for (int i = 0; i < 300; i++) {
+                f.e.c = (unsigned char)(i % 10);
+                f.e.ent = (unsigned short)(i % 7);
+                int k;
+                for (k = 0; k < nkeys && keys[k] != f.code; k++) { }
+                if (k < nkeys) hits++; else keys[nkeys++] = f.code;
+              }
+              printf("%ld\\n", hits);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aUnionWrittenThroughAStructAndReadAsALongGivesBigEndianIsasAFingerprintOfTheirOwn() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", PUN).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).contains("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__")
+                .contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "\"")
+                .contains("talent_the_isa_note = \"the program's values depend on the byte order (union 'union at a.c:5:3'"
+                        + " in variable 'f' is written through member 'e' (a.c:9:5) and read through 'code' (a.c:12:41)");
+        assertThat(r.diagnostics()).anySatisfy(d -> {
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(d.line()).isEqualTo(9);
+            assertThat(d.message()).contains("does not move between big-endian (s390x) and little-endian ISAs");
+        });
+    }
+
+    @Test
+    void aParserValueStackReadThroughOtherMembersThanWrittenIsNotReported() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                typedef union { char *s; int i; double d; } YYSTYPE;
+                static YYSTYPE stack[16], yylval;
+                static int top;
+                static void shift(void) { stack[++top] = yylval; }
+                int main(void) {
+                  YYSTYPE yyval, other;
+                  yylval.i = 4; shift();
+                  yylval.s = "x"; shift();
+                  yyval.d = stack[top - 1].i * 2.5;
+                  other.i = 3;
+                  printf("%s %g %d\\n", stack[top].s, yyval.d, other.i);
+                  return 0;
+                }
+                """).compile();
+        assertThat(Files.readString(r.programTable())).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
+    }
+
+    @Test
+    void taggedUnionsAndSameSizedNumbersKeepOneFingerprint() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                union v { void *p; long i; double d; };
+                union w { unsigned u; float f; };
+                struct node { int tag; union { long n; struct node *next; } as; };
+                int main(void) {
+                  union v a; union w b; struct node x;
+                  a.d = 2.5; a.i = 4; a.p = &a;
+                  b.f = 1.5f;
+                  x.tag = 0; x.as.n = 3;
+                  printf("%ld %g %u %p %ld\\n", a.i, a.d, b.u, a.p, x.as.n);
+                  return 0;
+                }
+                """).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
+    }
+}
