@@ -65,6 +65,36 @@ class MacroExpansionTest {
         assertThat(out).doesNotContain("/tmp/talent-unit");
     }
 
+    /** The C library's assert and isfinite around calls that may checkpoint (picosat, mujs): run suspended whole. */
+    static final String LIBRARY_MACROS_C = """
+            #include <assert.h>
+            #include <math.h>
+            #include <stdio.h>
+            static long work(long n) { long s = 0; for (long i = 0; i < n; i++) s += i % 7; return s; }
+            static double fwork(int n) { double d = 0; for (int i = 0; i < n; i++) d += 0.5; return d; }
+            int main(void) {
+              long total = 0; int fin = 0;
+              for (int r = 0; r < 200; r++) {
+                assert(work(r + 5) >= 0);
+                if (isfinite(fwork(r))) fin++;
+                total += work(r);
+              }
+              printf("total=%ld fin=%d\\n", total, fin);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aCallThatMayCheckpointInALibraryMacroRunsTheMacroSuspendedWithItsTextUntouched() {
+        CProgram p = CProgram.in(dir).file("m.c", LIBRARY_MACROS_C);
+        String out = p.instrumented("m.c");
+        assertThat(out).contains("({ talent_suspended++; assert(work(r + 5) >= 0); talent_suspended--; });")
+                .contains("if (({ talent_suspended++; __auto_type __talent_sv = isfinite(fwork(r)); talent_suspended--;"
+                        + " __talent_sv; })) fin++;");
+        p.compilesWithGcc("m.c");
+        assertThat(p.analyze().diagnostics()).filteredOn(d -> d.message().contains("the macro runs suspended")).hasSize(2);
+    }
+
     @Test
     void aRefusalInsideAMacroNamesTheLineWhereTheMacroIsUsed() {
         List<Diagnostic> d = CProgram.in(dir).file("m.c", """

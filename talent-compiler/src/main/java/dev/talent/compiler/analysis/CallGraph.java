@@ -136,7 +136,7 @@ public final class CallGraph {
             return from.chain && from.inMainFile && !from.suspendedCalls.contains(call) && indirectReachesChain;
         }
         FunctionModel c = resolve(from, Ast.directCallee(call));
-        return c != null && c.chain;
+        return c != null && c.chain && !from.suspendedCalls.contains(call);
     }
 
     /**

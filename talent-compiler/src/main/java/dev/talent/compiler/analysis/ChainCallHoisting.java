@@ -239,6 +239,20 @@ public final class ChainCallHoisting {
         }
     }
 
+    /**
+     * A direct call that may checkpoint, written in a macro's arguments (assert(f(x)), isfinite(f(x))): the text of
+     * the expansion cannot be rewritten without changing what the macro sees (assert's message is its argument's
+     * text), so the whole invocation runs suspended instead. Correct, only later.
+     */
+    private void suspendMacro(Node call, Node invocation) {
+        if (f.suspendedCalls.add(call)) {
+            f.suspendedMacros.add(invocation);
+            diags.warning(tu, call, "call of '" + Ast.directCallee(call) + "', which may checkpoint, inside a macro"
+                    + " expansion: the macro runs suspended, and a checkpoint requested while it runs waits until it ends",
+                    "call the function outside the macro to let it checkpoint");
+        }
+    }
+
     private static boolean isSideEffect(Node n) {
         return (n.is("UnaryOperator") && n.attr("opcode").matches("\\+\\+|--"))
                 || ((n.is("BinaryOperator") || n.is("CompoundAssignOperator")) && ASSIGNMENTS.contains(n.attr("opcode")));
@@ -288,8 +302,13 @@ public final class ChainCallHoisting {
             }
             if (!tu.isMacroFree(n)) {
                 if (chain) {
-                    diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, inside a macro expansion",
-                            "call the function outside the macro");
+                    String why = MacroExpansions.whyNotSuspendable(tu, n);
+                    if (why == null) {
+                        suspendMacro(n, MacroExpansions.outermost(n));
+                    } else {
+                        diags.error(tu, n, "call of '" + Ast.directCallee(n) + "', which may checkpoint, inside a macro"
+                                + " expansion that " + why, "call the function outside the macro");
+                    }
                 }
                 return;   // a blocking call in a macro is not rewritten at all (IoCalls leaves it alone)
             }

@@ -28,6 +28,11 @@ public final class FunctionModel {
     public final Set<Node> blockingSites = new HashSet<>();
     /** Calls through a pointer that may checkpoint but cannot be hoisted (a macro, a statement expression): suspended. */
     public final Set<Node> suspendedCalls = new HashSet<>();
+    /**
+     * Macro invocations (the outermost expression of each expansion) holding a direct call that may checkpoint: run
+     * suspended as a whole (MacroExpansions), the call in them being in {@link #suspendedCalls}.
+     */
+    public final Set<Node> suspendedMacros = new java.util.LinkedHashSet<>();
     public final List<Point> points = new ArrayList<>();
     public final List<Variable> variables = new ArrayList<>();
     /** Variable-length arrays in scope at resume points, declared again on restore. */

@@ -32,6 +32,10 @@ final class SuspendedWraps {
 
     void emit(FunctionModel f) {
         String text = plan.original();
+        for (Node m : f.suspendedMacros) {
+            // a macro invocation holding a call that may checkpoint (MacroExpansions): wrapped whole, its text untouched
+            wrap(text, m);
+        }
         boolean indirectMayReachChain = graph.anyChainFunctionAddressTaken();
         f.body.walk(n -> {
             if (!n.is("CallExpr")) return;
@@ -53,14 +57,18 @@ final class SuspendedWraps {
                         + " expansion: a checkpoint requested during it is not deferred", "call it outside the macro");
                 return;
             }
-            boolean isVoid = n.qualType().equals("void");
-            int b = n.begin().offset();
-            int e = Ast.rangeEnd(text, n);
-            plan.insertOpening(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ",
-                    RewritePlan.Rank.WRAP_OPEN, n);
-            plan.insertClosing(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })",
-                    RewritePlan.Rank.WRAP_CLOSE, n);
+            wrap(text, n);
         });
+    }
+
+    private void wrap(String text, Node n) {
+        boolean isVoid = n.qualType().equals("void");
+        int b = n.begin().offset();
+        int e = Ast.rangeEnd(text, n);
+        plan.insertOpening(b, isVoid ? "({ talent_suspended++; " : "({ talent_suspended++; __auto_type __talent_sv = ",
+                RewritePlan.Rank.WRAP_OPEN, n);
+        plan.insertClosing(e, isVoid ? "; talent_suspended--; })" : "; talent_suspended--; __talent_sv; })",
+                RewritePlan.Rank.WRAP_CLOSE, n);
     }
 
     private static boolean passesFunctionPointer(Node call) {
