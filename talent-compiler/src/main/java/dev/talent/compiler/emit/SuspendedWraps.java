@@ -3,12 +3,15 @@ package dev.talent.compiler.emit;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.MacroExpansions;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Calls that may reach a function that checkpoints but are no resume point run suspended (docs/CODEGEN.md):
@@ -32,10 +35,8 @@ final class SuspendedWraps {
 
     void emit(FunctionModel f) {
         String text = plan.original();
-        for (Node m : f.suspendedMacros) {
-            // a macro invocation holding a call that may checkpoint (MacroExpansions): wrapped whole, its text untouched
-            wrap(text, m);
-        }
+        // macro invocations holding a call that may checkpoint (MacroExpansions): wrapped whole, their text untouched
+        Set<Node> macros = new LinkedHashSet<>(f.suspendedMacros);
         boolean indirectMayReachChain = graph.anyChainFunctionAddressTaken();
         f.body.walk(n -> {
             if (!n.is("CallExpr")) return;
@@ -53,12 +54,20 @@ final class SuspendedWraps {
             }
             if (!wrap) return;
             if (!tu.isMacroFree(n)) {
-                diags.warning(tu, n, "call that may reach a checkpointing function through a pointer is inside a macro"
-                        + " expansion: a checkpoint requested during it is not deferred", "call it outside the macro");
+                // unwrapped, a checkpoint taken in the callee would unwind into a frame that does not resume (a silent
+                // wrong result): the macro runs suspended as a whole, or the build is refused
+                String why = MacroExpansions.whyNotSuspendable(tu, n);
+                if (why == null) {
+                    macros.add(MacroExpansions.outermost(n));
+                } else {
+                    diags.error(tu, n, "call that may reach a checkpointing function through a pointer is inside a macro"
+                            + " expansion that " + why, "call it outside the macro");
+                }
                 return;
             }
             wrap(text, n);
         });
+        for (Node m : macros) wrap(text, m);
     }
 
     private void wrap(String text, Node n) {
