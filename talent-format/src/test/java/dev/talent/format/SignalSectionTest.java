@@ -20,8 +20,12 @@ class SignalSectionTest {
                 new SignalDisposition(15, false, RuntimeContract.SIGS_FLAG_RESTART | RuntimeContract.SIGS_FLAG_SIGINFO,
                         (1L << 0) | (1L << 1) | (1L << 39), "compute"));
         assertThat(CheckpointWriter.write(c)).isEqualTo(file);
-        assertThat(InspectRenderer.text(c)).endsWith("\nsignal dispositions: 2\n    signal 13: ignored\n"
-                + "    signal 15: handler compute(), SA_RESTART, SA_SIGINFO, mask {1, 2, 40}\n");
+        assertThat(InspectRenderer.text(c)).endsWith("""
+
+                signal dispositions: 2
+                    signal 13: ignored
+                    signal 15: handler compute(), SA_RESTART, SA_SIGINFO, mask {1, 2, 40}
+                """);
         assertThat(InspectRenderer.text(ForgedCorpus.base())).doesNotContain("signal dispositions");
     }
 
