@@ -56,6 +56,30 @@ final class LinkControl {
 
     /** Sets or clears IFF_UP on the host interface {@code name}. */
     static void setUp(String name, boolean up) throws NativeCallException {
+        onInterface(name, (state, fd, req) -> {
+            short flags = readFlags(state, fd, req, name);
+            short wanted = (short) (up ? flags | IFF_UP : flags & ~IFF_UP);
+            if (wanted == flags) return 0;
+            req.set(JAVA_SHORT, IFNAMSIZ, wanted);
+            if ((int) IOCTL.invokeExact(state, fd, SIOCSIFFLAGS, req) != 0) {
+                throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", Libc.errno(state));
+            }
+            return 0;
+        });
+    }
+
+    /** The flags (SIOCGIFFLAGS) of interface {@code name} in this thread's network namespace. */
+    static short flags(String name) throws NativeCallException {
+        return onInterface(name, (state, fd, req) -> readFlags(state, fd, req, name));
+    }
+
+    /** One request about an interface: an {@code ifreq} holding its name, on a datagram socket of this namespace. */
+    @FunctionalInterface
+    private interface IfreqCall {
+        short call(MemorySegment state, int fd, MemorySegment req) throws Throwable;
+    }
+
+    private static short onInterface(String name, IfreqCall op) throws NativeCallException {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
         try (Arena arena = Arena.ofConfined()) {
@@ -65,16 +89,7 @@ final class LinkControl {
             try {
                 MemorySegment req = arena.allocate(IFREQ_SIZE);
                 MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
-                if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
-                }
-                short flags = req.get(JAVA_SHORT, IFNAMSIZ);
-                short wanted = (short) (up ? flags | IFF_UP : flags & ~IFF_UP);
-                if (wanted == flags) return;
-                req.set(JAVA_SHORT, IFNAMSIZ, wanted);
-                if ((int) IOCTL.invokeExact(state, fd, SIOCSIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCSIFFLAGS, " + name + (up ? " up" : " down") + ")", Libc.errno(state));
-                }
+                return op.call(state, fd, req);
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd);
             }
@@ -85,29 +100,11 @@ final class LinkControl {
         }
     }
 
-    /** The flags (SIOCGIFFLAGS) of interface {@code name} in this thread's network namespace. */
-    static short flags(String name) throws NativeCallException {
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw new IllegalArgumentException("bad interface name " + name);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw failure("socket(AF_INET)", Libc.errno(state));
-            try {
-                MemorySegment req = arena.allocate(IFREQ_SIZE);
-                MemorySegment.copy(bytes, 0, req, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
-                if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
-                    throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
-                }
-                return req.get(JAVA_SHORT, IFNAMSIZ);
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(state, fd);
-            }
-        } catch (NativeCallException | IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+    private static short readFlags(MemorySegment state, int fd, MemorySegment req, String name) throws Throwable {
+        if ((int) IOCTL.invokeExact(state, fd, SIOCGIFFLAGS, req) != 0) {
+            throw failure("ioctl(SIOCGIFFLAGS, " + name + ")", Libc.errno(state));
         }
+        return req.get(JAVA_SHORT, IFNAMSIZ);
     }
 
     private static NativeCallException failure(String call, int errno) {
