@@ -151,55 +151,14 @@ public final class AppsRpc {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
                 }))
-                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
-                        apps, response, pool) {
-                    AppsMessages.CheckpointPart head;
-
-                    @Override
-                    void first(AppsMessages.CheckpointPart c) throws IOException {
-                        head = c;
-                        HostedApps.signature(c.statement()); // well formed, before any byte is written
-                        if (c.statement().size() < 0 || c.statement().size() > MAX_SPOOL) throw new IOException("checkpoint size out of bounds");
-                        open(apps, c.statement().app(), c.statement().size());
-                    }
-
-                    @Override
-                    void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
-
-                    @Override
-                    AppsMessages.Reply complete() throws IOException {
-                        try (InputStream in = spooled()) {
-                            apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
-                        }
-                        return new AppsMessages.Reply("received", 0, true);
-                    }
+                .addMethod(RECEIVE_CHECKPOINT, signedUpload(apps, pool, MAX_SPOOL, "checkpoint", (head, in) -> {
+                    apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
+                    return new AppsMessages.Reply("received", 0, true);
                 }))
                 .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
-                .addMethod(RECEIVE_CONNECTIONS, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
-                        apps, response, pool) {
-                    AppsMessages.CheckpointPart head;
-
-                    @Override
-                    void first(AppsMessages.CheckpointPart c) throws IOException {
-                        head = c;
-                        HostedApps.signature(c.statement()); // well formed, before any byte is written
-                        if (c.statement().size() < 0 || c.statement().size() > HostedApps.MAX_CONNECTION_STATE)
-                            throw new IOException("TCP state size out of bounds");
-                        open(apps, c.statement().app(), c.statement().size());
-                    }
-
-                    @Override
-                    void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
-
-                    @Override
-                    AppsMessages.Reply complete() throws IOException {
-                        int n;
-                        try (InputStream in = spooled()) {
-                            n = apps.receiveConnections(head.statement().app(), head.statement(), in);
-                        }
-                        return new AppsMessages.Reply("received", n, true);
-                    }
-                }))
+                .addMethod(RECEIVE_CONNECTIONS, signedUpload(apps, pool, HostedApps.MAX_CONNECTION_STATE, "TCP state",
+                        (head, in) -> new AppsMessages.Reply("received",
+                                apps.receiveConnections(head.statement().app(), head.statement(), in), true)))
                 .addMethod(RESTORE_ACCEPTED, unary(pool, o -> {
                     List<String> warnings = new ArrayList<>();
                     AppsMessages.Restored r = apps.restoreAccepted(o.app(), o.platform(), warnings::add);
@@ -527,6 +486,42 @@ public final class AppsRpc {
                 }
             });
         }
+    }
+
+    /** What an upload of signed parts does with the spooled bytes once the last part arrived. */
+    @FunctionalInterface
+    interface SpooledUpload {
+        AppsMessages.Reply complete(AppsMessages.CheckpointPart head, InputStream spooled) throws IOException;
+    }
+
+    /**
+     * A client stream of parts whose first carries a signed statement: the statement is checked to be well formed and
+     * its size bounded by {@code max} before any byte is written; {@code done} reads the spooled bytes.
+     */
+    private static io.grpc.ServerCallHandler<AppsMessages.CheckpointPart, AppsMessages.Reply> signedUpload(HostedApps apps,
+            ExecutorService pool, long max, String what, SpooledUpload done) {
+        return ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
+                apps, response, pool) {
+            AppsMessages.CheckpointPart head;
+
+            @Override
+            void first(AppsMessages.CheckpointPart c) throws IOException {
+                head = c;
+                HostedApps.signature(c.statement()); // well formed, before any byte is written
+                if (c.statement().size() < 0 || c.statement().size() > max) throw new IOException(what + " size out of bounds");
+                open(apps, c.statement().app(), c.statement().size());
+            }
+
+            @Override
+            void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
+
+            @Override
+            AppsMessages.Reply complete() throws IOException {
+                try (InputStream in = spooled()) {
+                    return done.complete(head, in);
+                }
+            }
+        });
     }
 
     /** A client stream spooled to a file under the agent's state directory, bounded. */
