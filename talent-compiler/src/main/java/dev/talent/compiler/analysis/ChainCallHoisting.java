@@ -26,7 +26,7 @@ import java.util.Set;
  * wrapper calls (a NOTE says so).
  */
 public final class ChainCallHoisting {
-    private static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=",
+    static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=",
             "^=", "|=");
 
     private final FunctionModel f;

@@ -53,8 +53,8 @@ public final class MacroExpansions {
         Node p = m.parent();
         if (p == null) return false;
         if (p.is("UnaryOperator")) return p.attr("opcode").matches("&|\\+\\+|--");
-        boolean assignment = (p.is("BinaryOperator") || p.is("CompoundAssignOperator")) && p.attr("opcode").endsWith("=")
-                && !p.attr("opcode").matches("==|!=|<=|>=");
+        boolean assignment = (p.is("BinaryOperator") || p.is("CompoundAssignOperator"))
+                && ChainCallHoisting.ASSIGNMENTS.contains(p.attr("opcode"));
         return assignment && !p.inner().isEmpty() && p.inner().getFirst() == m;
     }
 
