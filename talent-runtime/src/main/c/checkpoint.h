@@ -103,11 +103,20 @@ typedef struct tl_checkpoint {
     struct tl_ck_epoll *epoll;
     const unsigned char *epol_payload;
     size_t epol_len, epol_base;
+    /* SIGS (optional): the program's signal dispositions (sigdisp.c) */
+    uint32_t nsigs;
+    struct tl_ck_sig {
+        uint8_t sig, kind, flags;   /* generic signal number, TL_SIGS_IGNORE/HANDLER, TL_SIGS_FLAG_* */
+        uint64_t mask;              /* bit n-1: signal n blocked while the handler runs */
+        void (*handler)(void);      /* TL_SIGS_HANDLER: the program's function, found by its name */
+    } sigs[TL_SIGS_MAX_SIGNAL];
     /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
      * are checked (the second pass, once every section is parsed) */
     uint64_t node_budget;
     int check_targets;
 } tl_checkpoint;
+
+typedef struct tl_ck_sig tl_ck_sig;
 
 /* One entry of the FILE section (FORMAT.md). */
 /* One registration of an EPOL instance (FORMAT.md "EPOL"). */

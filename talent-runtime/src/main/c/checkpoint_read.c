@@ -12,6 +12,7 @@
 #include "delta.h"
 #include "heap_restore.h"
 #include "epoll.h"
+#include "sigdisp.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -639,7 +640,8 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
     size_t epol_off = 0, epol_len = 0;
-    int seen_file = 0, seen_wait = 0, seen_epol = 0;
+    int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0;
+    size_t sigs_off = 0, sigs_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -743,6 +745,12 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 return -1;
             }
             seen_epol = 1, epol_off = off + 12, epol_len = (size_t)len;
+        } else if (memcmp(tag, "SIGS", 4) == 0) {
+            if (seen_sigs) {
+                set_err(err, errlen, "section SIGS at offset %lu: appears twice", (unsigned long)off);
+                return -1;
+            }
+            seen_sigs = 1, sigs_off = off + 12, sigs_len = (size_t)len;
         }
         off += 16 + (size_t)len;
     }
@@ -839,6 +847,16 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         ck->check_targets = 0;
         if (failed) {
             set_err(err, errlen, "section EPOL at offset %lu: %s", (unsigned long)(epol_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
+    ck->nsigs = 0;
+    if (seen_sigs) {
+        /* the program's signal dispositions: each handler names a function of this program */
+        tl_reader_init(&r, f + sigs_off, sigs_len, sigs_off);
+        if (tl_sigdisp_parse(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section SIGS at offset %lu: %s", (unsigned long)(sigs_off - 12),
                     r.failed ? r.err : "bytes left over after its last entry");
             return -1;
         }

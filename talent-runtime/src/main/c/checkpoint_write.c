@@ -17,6 +17,7 @@
 #include "heap_write.h"
 #include "precopy.h"
 #include "epoll.h"
+#include "sigdisp.h"
 #include "refusal.h"
 #include <dirent.h>
 
@@ -273,10 +274,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, header = {0};
-    section secs[9] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+           epol = {0}, sigs = {0}, header = {0};
+    section secs[10] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
-                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}}};
+                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
+                        {"SIGS", &sigs, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -377,6 +379,8 @@ encode:
     /* EPOL before HEAP: an epoll registration's data.ptr may be the only way to a heap block */
     if (nsecs == 9)
         tl_epoll_write(&epol, &strs);
+    /* SIGS: the program's signal dispositions (a handler talent does not know refuses the checkpoint) */
+    tl_sigdisp_write(&sigs);
 
     /* HEAP: the blocks reached from globals, frames and epoll registrations, and from them */
     tl_heap_write(&heap, &types, &strs);
@@ -388,6 +392,7 @@ encode:
         tl_buf_free(&fram);
         tl_buf_free(&heap);
         tl_buf_free(&epol);
+        tl_buf_free(&sigs);
         tl_strtab_free(&strs);
         if (!refused_collecting)
             tl_refusal_clear();
@@ -411,6 +416,7 @@ encode:
         tl_buf_free(&fram);
         tl_buf_free(&heap);
         tl_buf_free(&epol);
+        tl_buf_free(&sigs);
         tl_types_free(&types);
         tl_strtab_free(&strs);
         return -1;
@@ -452,6 +458,12 @@ encode:
     tl_buf_put(&header, "TALENTCK", 8);
     tl_buf_u16(&header, 1);
     tl_buf_u16(&header, 0);
+    if (sigs.len) {
+        /* SIGS after EPOL when there is one, else in its place */
+        if (nsecs == 8)
+            secs[8] = secs[9];
+        nsecs++;
+    }
     tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
@@ -525,6 +537,7 @@ encode:
     tl_buf_free(&file);
     tl_buf_free(&wait);
     tl_buf_free(&epol);
+    tl_buf_free(&sigs);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

@@ -96,6 +96,19 @@
 #define TL_EPOLL_MAX_INSTANCES 1024
 #define TL_EPOLL_MAX_WATCHES 65536
 
+/* SIGS section (the program's signal dispositions, sigdisp.c): signal numbers are Linux's generic numbering
+ * (1 SIGHUP .. 31 SIGSYS; a mask bit n-1 for signal n up to 64), the same on x86_64, aarch64, s390x, i686 and
+ * riscv64; flags are talent's own bits, mapped to and from each platform's SA_* values */
+#define TL_SIGS_MAX_SIGNAL 31
+#define TL_SIGS_IGNORE 1        /* SIG_IGN */
+#define TL_SIGS_HANDLER 2       /* a function of the program, by name */
+#define TL_SIGS_FLAG_RESTART 1u
+#define TL_SIGS_FLAG_SIGINFO 2u
+#define TL_SIGS_FLAG_NODEFER 4u
+#define TL_SIGS_FLAG_RESETHAND 8u
+#define TL_SIGS_FLAGS 15u
+#define TL_SIGS_OWN_MASK 4459264u /* bits 8, 9, 11, 18, 22: SIGUSR1, SIGUSR2, SIGURG and SIGKILL, SIGSTOP: never carried */
+
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u
 /* HEAP section flag: one element (count 1) of a struct whose last member array holds what the block held after the

@@ -25,6 +25,7 @@
 #include "frame_alloca.h"
 #include "precopy.h"
 #include "epoll.h"
+#include "sigdisp.h"
 #include "go.h"
 
 #include <errno.h>
@@ -134,6 +135,8 @@ static void restore_resuming(const tl_checkpoint *ck)
 {
     /* restored: from here on a failure is the program's own */
     fallback_disarm();
+    /* the program's signal dispositions, once talent's restore-time handlers are gone (sigdisp.c) */
+    tl_sigdisp_restore(ck);
     if (tl_restore_kind == TL_RESTORE_RESTART && tl_fault == TL_FAULT_RESTORE)
         tl_die(TL_EXIT_DATAERR, "restore of checkpoint %llu failed: fault injected by TALENT_FAULT=restore (a testing "
                "aid: the restart fails just before the program would resume)", (unsigned long long)ck->sequence);

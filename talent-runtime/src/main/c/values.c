@@ -737,6 +737,18 @@ int tl_function_known(const unsigned char *name, uint32_t len)
     return function_named(name, len) != NULL;
 }
 
+const char *tl_function_name_at(void (*f)(void))
+{
+    const talent_function *fn = f ? function_at(f) : NULL;
+    return fn ? fn->name : NULL;
+}
+
+void (*tl_function_addr_named(const unsigned char *name, uint32_t len))(void)
+{
+    const talent_function *fn = function_named(name, len);
+    return fn ? fn->addr : NULL;
+}
+
 /* A struct or union member: a bit-field's value must fit its width (sign-extended for SINT). */
 static void skip_member(tl_reader *r, const tl_checkpoint *ck, const tl_ck_field *fd, int depth)
 {

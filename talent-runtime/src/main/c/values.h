@@ -52,6 +52,10 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
 int tl_ldouble_text_valid(const unsigned char *s, size_t n);
 /* Whether this program has a function of that name a pointer can name (FUNCPTR). */
 int tl_function_known(const unsigned char *name, uint32_t len);
+/* A function of the program by its identity (sigdisp.c): its name, or NULL when talent does not know it; the
+ * address of the function of that name, or NULL. */
+const char *tl_function_name_at(void (*f)(void));
+void (*tl_function_addr_named(const unsigned char *name, uint32_t len))(void);
 /* Decodes one value of file type id into memory of this target's type t at addr. */
 void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, const talent_type *t, void *addr,
                      tl_value_ctx *ctx);

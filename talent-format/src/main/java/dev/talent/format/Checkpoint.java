@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param files the {@code FILE} section: open files and descriptors; empty when the file has none (or no section)
  * @param pendingWait the {@code WAIT} section; {@link PendingWait#NONE} when the file has none
  * @param epoll the {@code EPOL} section: epoll instances and their registrations; empty when the file has none
+ * @param signals the {@code SIGS} section: the program's signal dispositions, by ascending signal; empty when none
  */
 public record Checkpoint(
         Meta meta,
@@ -27,9 +28,11 @@ public record Checkpoint(
         List<HeapBlock> heap,
         List<OpenFile> files,
         PendingWait pendingWait,
-        List<EventPoll> epoll) {
+        List<EventPoll> epoll,
+        List<SignalDisposition> signals) {
 
     public Checkpoint {
+        signals = List.copyOf(signals);
         Objects.requireNonNull(pendingWait);
         epoll = List.copyOf(epoll);
         files = List.copyOf(files);
@@ -41,16 +44,23 @@ public record Checkpoint(
         heap = List.copyOf(heap);
     }
 
+    /** A checkpoint without changed signal dispositions. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, List.of());
+    }
+
     /** A checkpoint without epoll instances. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait) {
-        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of());
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of(), List.of());
     }
 
     /** A checkpoint without open files or an interrupted wait. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap) {
-        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of());
+        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of(), List.of());
     }
 
     /** The descriptor of type id {@code id}. */

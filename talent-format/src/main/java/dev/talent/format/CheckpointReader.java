@@ -130,6 +130,8 @@ public final class CheckpointReader {
         private PendingWait pendingWait;
         /** Null until an EPOL section is read. */
         private List<EventPoll> epoll;
+        /** Null until a SIGS section is read. */
+        private List<SignalDisposition> signals;
         private long epollOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
@@ -194,6 +196,11 @@ public final class CheckpointReader {
                     epollOffset = pos;
                     epoll = epoll(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.SIGS)) {
+                    if (signals != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    signals = signals(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
                     // Optional sections: at most once each, anywhere (FORMAT.md).
                     boolean isFile = tag.equals(Wire.FILE);
@@ -238,9 +245,10 @@ public final class CheckpointReader {
             if (files == null) files = List.of();
             if (pendingWait == null) pendingWait = PendingWait.NONE;
             if (epoll == null) epoll = List.of();
+            if (signals == null) signals = List.of();
             crossChecks();
             epollChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll);
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals);
         }
 
         /** Checks the header; returns the section count. */
@@ -710,6 +718,57 @@ public final class CheckpointReader {
                 }
             }
             return list;
+        }
+
+        // ------------------------------------------------------------------ SIGS
+
+        /** Longest handler name accepted (a C identifier; the C reader looks it up in the program's table). */
+        private static final int MAX_HANDLER_NAME = 4096;
+
+        private List<SignalDisposition> signals(PayloadReader in) throws CorruptCheckpointException {
+            int at = in.offset();
+            long n = in.u32("signal count");
+            if (n < 1 || n > RuntimeContract.SIGS_MAX_SIGNAL) {
+                throw in.error(at, n + " signal dispositions (1 to " + RuntimeContract.SIGS_MAX_SIGNAL + ")");
+            }
+            List<SignalDisposition> out = new ArrayList<>((int) n);
+            int last = 0;
+            for (int i = 0; i < n; i++) {
+                int eat = in.offset();
+                int sig = in.u8("signal");
+                int kind = in.u8("disposition of signal " + sig);
+                int flags = in.u8("flags of signal " + sig);
+                long mask = in.u64("mask of signal " + sig);
+                if (!SignalDisposition.carried(sig) || sig <= last) {
+                    throw in.error(eat, "signal " + sig + " is not one talent carries, or not in ascending order");
+                }
+                last = sig;
+                if (kind == RuntimeContract.SIGS_IGNORE) {
+                    if (flags != 0 || mask != 0) throw in.error(eat, "ignored signal " + sig + " with flags " + flags + " or a mask");
+                    out.add(new SignalDisposition(sig, true, 0, 0, null));
+                } else if (kind == RuntimeContract.SIGS_HANDLER) {
+                    if ((flags & ~RuntimeContract.SIGS_FLAGS) != 0) {
+                        throw in.error(eat, "signal " + sig + ": unknown flag bits " + Integer.toHexString(flags & ~RuntimeContract.SIGS_FLAGS));
+                    }
+                    String name = in.str("handler of signal " + sig);
+                    if (name.isEmpty() || name.length() > MAX_HANDLER_NAME || !isIdentifier(name)) {
+                        throw in.error(eat, "signal " + sig + ": handler name is not a C identifier");
+                    }
+                    out.add(new SignalDisposition(sig, false, flags, mask, name));
+                } else {
+                    throw in.error(eat, "signal " + sig + ": unknown disposition kind " + kind);
+                }
+            }
+            return out;
+        }
+
+        private static boolean isIdentifier(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+                if (!ok) return false;
+            }
+            return true;
         }
 
         // ------------------------------------------------------------------ EPOL

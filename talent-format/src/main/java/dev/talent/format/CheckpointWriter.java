@@ -47,6 +47,8 @@ public final class CheckpointWriter {
                 section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait()))));
         // like the C runtime: EPOL only when the program has an epoll instance
         if (!checkpoint.epoll().isEmpty()) sections.add(section(Wire.EPOL, e.epoll(checkpoint.epoll())));
+        // and SIGS only when the program changed a signal's disposition
+        if (!checkpoint.signals().isEmpty()) sections.add(section(Wire.SIGS, e.signals(checkpoint.signals())));
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
     }
 
@@ -263,6 +265,19 @@ public final class CheckpointWriter {
             Out out = new Out();
             out.u8(w.interrupted() ? 1 : 0);
             out.u64(w.remainingNanos());
+            return out.toByteArray();
+        }
+
+        byte[] signals(List<SignalDisposition> list) {
+            Out out = new Out();
+            out.u32(list.size());
+            for (SignalDisposition d : list) {
+                out.u8(d.signal());
+                out.u8(d.ignored() ? RuntimeContract.SIGS_IGNORE : RuntimeContract.SIGS_HANDLER);
+                out.u8(d.flags());
+                out.u64(d.mask());
+                if (!d.ignored()) out.str(d.handler());
+            }
             return out.toByteArray();
         }
 

@@ -74,7 +74,33 @@ public final class InspectRenderer {
         List<EventPoll> epoll = checkpoint.epoll();
         if (!epoll.isEmpty()) sb.append("\nepoll instances: ").append(epoll.size()).append('\n');
         for (EventPoll e : epoll) eventPoll(sb, e, values);
+        // only when the file has the optional SIGS section (the program changed no disposition: none)
+        List<SignalDisposition> signals = checkpoint.signals();
+        if (!signals.isEmpty()) sb.append("\nsignal dispositions: ").append(signals.size()).append('\n');
+        for (SignalDisposition d : signals) signal(sb, d);
         return sb.toString();
+    }
+
+    /** One SIGS entry: {@code signal 15: handler on_term(), SA_RESTART, mask {1, 2}}; handler names are C identifiers. */
+    private static void signal(StringBuilder sb, SignalDisposition d) {
+        sb.append("    signal ").append(d.signal()).append(": ");
+        if (d.ignored()) {
+            sb.append("ignored\n");
+            return;
+        }
+        sb.append("handler ").append(d.handler()).append("()");
+        String[] names = {"SA_RESTART", "SA_SIGINFO", "SA_NODEFER", "SA_RESETHAND"};
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((d.flags() & (1 << bit)) != 0) sb.append(", ").append(names[bit]);
+        }
+        if (d.mask() != 0) {
+            java.util.StringJoiner mask = new java.util.StringJoiner(", ", ", mask {", "}");
+            for (int n = 1; n <= 64; n++) {
+                if ((d.mask() & (1L << (n - 1))) != 0) mask.add(Integer.toString(n));
+            }
+            sb.append(mask);
+        }
+        sb.append('\n');
     }
 
     /**

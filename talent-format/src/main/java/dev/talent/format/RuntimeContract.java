@@ -113,6 +113,18 @@ public final class RuntimeContract {
     public static final int EPOLL_MAX_INSTANCES = 1024;
     public static final int EPOLL_MAX_WATCHES = 65536;
 
+    /** SIGS section: Linux's generic signal numbers, the disposition kinds, talent's flag bits (SA_RESTART, SA_SIGINFO,
+     *  SA_NODEFER, SA_RESETHAND) and the signals never carried (bit n-1: SIGKILL, SIGUSR1, SIGUSR2, SIGSTOP, SIGURG). */
+    public static final int SIGS_MAX_SIGNAL = 31;
+    public static final int SIGS_IGNORE = 1;
+    public static final int SIGS_HANDLER = 2;
+    public static final int SIGS_FLAG_RESTART = 1;
+    public static final int SIGS_FLAG_SIGINFO = 2;
+    public static final int SIGS_FLAG_NODEFER = 4;
+    public static final int SIGS_FLAG_RESETHAND = 8;
+    public static final int SIGS_FLAGS = 15;
+    public static final int SIGS_OWN_MASK = 4459264;
+
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;
     /**

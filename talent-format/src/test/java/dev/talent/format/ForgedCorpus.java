@@ -74,7 +74,43 @@ final class ForgedCorpus {
                 reg(3, 0x1 | 0x8000_0000L, 0, new EventPoll.Int32(3)),
                 reg(6, 0x1 | 0x4000_0000L, 1, new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 1, 0, 0, 3L))),
                 reg(21, 0x1, 0, new EventPoll.Int32(21)))), new EventPoll(21, 0, List.of()))));
+        // signal dispositions (SIGS): SIGPIPE ignored, SIGTERM handled by compute() with SA_RESTART | SA_SIGINFO and
+        // SIGHUP, SIGINT and real-time signal 40 blocked while it runs
+        out.put("signals.tck", write(withSignals(base, ignored(13), handled(15, 3, (1L << 0) | (1L << 1) | (1L << 39), "compute"))));
         return out;
+    }
+
+    static SignalDisposition ignored(int sig) {
+        return new SignalDisposition(sig, true, 0, 0, null);
+    }
+
+    static SignalDisposition handled(int sig, int flags, long mask, String handler) {
+        return new SignalDisposition(sig, false, flags, mask, handler);
+    }
+
+    static Checkpoint withSignals(Checkpoint c, SignalDisposition... signals) {
+        return new Checkpoint(c.meta(), c.types(), c.strings(), c.globals(), c.frames(), c.heap(), c.files(), c.pendingWait(),
+                c.epoll(), List.of(signals));
+    }
+
+    /** SIGS files both readers refuse (added to forged()). */
+    static void forgedSignals(Checkpoint base, Map<String, byte[]> out) {
+        out.put("sigs-signal-talent-owns.tck", write(withSignals(base, handled(10, 0, 0, "compute"))));
+        out.put("sigs-sigkill.tck", write(withSignals(base, ignored(9))));
+        out.put("sigs-out-of-order.tck", write(withSignals(base, ignored(15), ignored(13))));
+        out.put("sigs-twice.tck", write(withSignals(base, ignored(13), ignored(13))));
+        out.put("sigs-unknown-flag.tck", write(withSignals(base, handled(15, 16, 0, "compute"))));
+        out.put("sigs-ignored-with-mask.tck", write(withSignals(base, new SignalDisposition(13, true, 0, 1, null))));
+        out.put("sigs-handler-not-a-name.tck", write(withSignals(base, handled(15, 0, 0, "0x401000"))));
+        byte[] kind = write(withSignals(base, ignored(13)));
+        // the kind byte right after signal 13: 3 is no kind
+        int at = indexOf(kind, bytes('S', 'I', 'G', 'S')) + 12 + 4 + 1;
+        kind[at] = 3;
+        out.put("sigs-unknown-kind.tck", reseal(kind, "SIGS"));
+        byte[] many = write(withSignals(base, ignored(13)));
+        // the count: 2^31, far more than the 31 standard signals
+        many[indexOf(many, bytes('S', 'I', 'G', 'S')) + 12] = (byte) 0x80;
+        out.put("sigs-count.tck", reseal(many, "SIGS"));
     }
 
     /** Type ids {@link #trailing} adds after the fixture's. */
@@ -138,9 +174,14 @@ final class ForgedCorpus {
         out.put("epoll-instance-count.tck", resealLast(many));
     }
 
-    /** The file with its last section's CRC computed again. */
+    /** The file with its EPOL section's CRC computed again. */
     private static byte[] resealLast(byte[] file) {
-        int tagAt = indexOf(file, bytes('E', 'P', 'O', 'L'));
+        return reseal(file, "EPOL");
+    }
+
+    /** The file with the CRC of its section {@code tag} computed again. */
+    private static byte[] reseal(byte[] file, String tag) {
+        int tagAt = indexOf(file, tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         int len = (int) (((file[tagAt + 8] & 0xFFL) << 24) | ((file[tagAt + 9] & 0xFFL) << 16) | ((file[tagAt + 10] & 0xFFL) << 8)
                 | (file[tagAt + 11] & 0xFFL));
         int crc = Wire.crc32c(file, tagAt, 12 + len);
@@ -156,6 +197,7 @@ final class ForgedCorpus {
     static Map<String, byte[]> forged() {
         Map<String, byte[]> epollFiles = new LinkedHashMap<>();
         forgedEpoll(base(), epollFiles);
+        forgedSignals(base(), epollFiles);
         Map<String, byte[]> all = forgedOthers();
         all.putAll(epollFiles);
         return all;
@@ -312,6 +354,7 @@ final class ForgedCorpus {
         out.put("program-fingerprint.tck", write(new Checkpoint(new Meta("fedcba9876543210fedcba9876543210", "app", "s390x", 64, true,
                 base.meta().timeNanos(), 3, "stop-after", 1000, 7, "app.c:42:5", "compute", base.meta().argv()),
                 base.types(), base.strings(), base.globals(), base.frames(), base.heap(), base.files(), base.pendingWait())));
+        out.put("program-signal-handler-unknown.tck", write(withSignals(base, handled(15, 0, 0, "no_such_handler"))));
         out.put("program-unknown-global.tck", write(withGlobalKey(base, "count", "no_such_global")));
         out.put("program-unknown-function-pointer.tck", write(withGlobal(base, "handler", new Value.FunctionValue("system"))));
         out.put("program-frame-function-id.tck", write(withFrame(base, 0, f -> new Frame(f.function(), 1, f.point(), f.pointPos(), f.vars()))));

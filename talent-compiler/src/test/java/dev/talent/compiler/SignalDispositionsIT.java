@@ -1,0 +1,98 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The program's signal dispositions are carried across a migration (the runtime's sigdisp.c, FORMAT.md "SIGS"): a
+ * handler installed with signal(), one installed with sigaction (SA_SIGINFO | SA_RESTART and a mask the handler sees
+ * blocked) and SIGPIPE ignored, each raised before and after stops on x86_64 restarted on s390x: the output equals
+ * plain gcc's (before, the restarted program died of its first SIGTERM). A handler talent does not know refuses the
+ * checkpoint and the program goes on.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SignalDispositionsIT {
+    @TempDir
+    Path work;
+
+    static final String HANDLERS = """
+            #include <signal.h>
+            #include <stdio.h>
+            #include <string.h>
+            static volatile sig_atomic_t hits, infos, blocked_seen;
+            static void on_term(int s) { (void)s; hits++; }
+            static void on_winch(int s, siginfo_t *si, void *uc) {
+              sigset_t cur;
+              (void)uc;
+              if (si && si->si_signo == s) infos++;
+              sigprocmask(SIG_BLOCK, NULL, &cur);
+              if (sigismember(&cur, SIGHUP) && sigismember(&cur, SIGALRM)) blocked_seen++;
+            }
+            static void install(void) {
+              struct sigaction sa;
+              signal(SIGTERM, on_term);
+              memset(&sa, 0, sizeof sa);
+              sa.sa_sigaction = on_winch;
+              sa.sa_flags = SA_SIGINFO | SA_RESTART;
+              sigemptyset(&sa.sa_mask);
+              sigaddset(&sa.sa_mask, SIGHUP);
+              sigaddset(&sa.sa_mask, SIGALRM);
+              sigaction(SIGWINCH, &sa, NULL);
+              signal(SIGPIPE, SIG_IGN);
+            }
+            int main(void) {
+              long total = 0;
+              install();
+              for (int r = 0; r < 2000; r++) {
+                for (int i = 0; i < 10; i++) total += (r * i) % 13;
+                if (r % 100 == 99) raise(SIGTERM);
+                if (r % 250 == 7) raise(SIGWINCH);
+                if (r % 500 == 0) raise(SIGPIPE);
+              }
+              printf("total=%ld hits=%d infos=%d blocked=%d\\n", total, (int)hits, (int)infos, (int)blocked_seen);
+              return 0;
+            }
+            """;
+
+    @Test
+    void handlersAndIgnoredSignalsMigrateLikeGcc() throws Exception {
+        String expected = MigratesLikeGcc.check(work, "handlers", HANDLERS, 2, 3, 40, 150, 900);
+        assertThat(expected).isEqualTo("total=107970 hits=20 infos=8 blocked=8\n");
+    }
+
+    /** One byte past a function of the program: an address talent cannot name (installed in a frame that is gone). */
+    static final String UNKNOWN_HANDLER = """
+            #include <signal.h>
+            #include <stdio.h>
+            #include <string.h>
+            static void on(int s) { (void)s; }
+            static void install(void) {
+              unsigned char raw[sizeof(void (*)(int))];
+              void (*f)(int) = on;
+              memcpy(raw, &f, sizeof raw);
+              raw[0] += 1;
+              memcpy(&f, raw, sizeof f);
+              signal(SIGINT, f);
+            }
+            int main(void) {
+              long total = 0;
+              install();
+              for (int r = 0; r < 2000; r++)
+                for (int i = 0; i < 10; i++) total += (r * i) % 7;
+              printf("total=%ld\\n", total);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aHandlerTalentDoesNotKnowIsRefusedAndTheProgramGoesOn() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "unknown", UNKNOWN_HANDLER, 50);
+        assertThat(run.err()).contains("the handler of signal 2").contains("is a function talent does not know");
+    }
+}

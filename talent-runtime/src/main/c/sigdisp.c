@@ -1,0 +1,213 @@
+/* sigdisp.c: the program's signal dispositions carried across a checkpoint (issues 11/12: a server that ignores
+ * SIGPIPE or counts SIGTERM keeps doing so after a migration). Nothing is wrapped: at a checkpoint each standard
+ * signal's disposition is read with sigaction(sig, NULL, &old); the ones talent owns (SIGUSR1, SIGUSR2: checkpoint
+ * requests, signals.c; SIGURG: pre-copy, precopy.c) and SIGKILL/SIGSTOP are never read nor written. A non-default
+ * one is written to the SIGS section (docs/FORMAT.md "SIGS"): SIG_IGN, or a handler of the program by its name
+ * (the identity function pointers are carried by, values.c; never an address), its flags as talent's portable
+ * bits and its mask as a set of Linux's generic signal numbers. At a restore each is installed again with this
+ * platform's sigaction before the program resumes. */
+#define _DEFAULT_SOURCE 1
+#include "sigdisp.h"
+#include "contract.h"
+#include "refusal.h"
+#include "diag.h"
+#include "values.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+/* The numbers the format uses are Linux's generic ones; talent is built only where they are the platform's. */
+typedef char tl_signal_numbers_are_generic[(SIGHUP == 1 && SIGINT == 2 && SIGQUIT == 3 && SIGILL == 4 &&
+                                            SIGTRAP == 5 && SIGABRT == 6 && SIGBUS == 7 && SIGFPE == 8 &&
+                                            SIGKILL == 9 && SIGUSR1 == 10 && SIGSEGV == 11 && SIGUSR2 == 12 &&
+                                            SIGPIPE == 13 && SIGALRM == 14 && SIGTERM == 15 && SIGCHLD == 17 &&
+                                            SIGCONT == 18 && SIGSTOP == 19 && SIGTSTP == 20 && SIGTTIN == 21 &&
+                                            SIGTTOU == 22 && SIGURG == 23 && SIGXCPU == 24 && SIGXFSZ == 25 &&
+                                            SIGVTALRM == 26 && SIGPROF == 27 && SIGWINCH == 28 && SIGIO == 29 &&
+                                            SIGSYS == 31) ? 1 : -1];
+
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000      /* set by the C library for its own return trampoline: not the program's */
+#endif
+
+static const struct { int sa; uint8_t bit; } flag_map[] = {
+    {SA_RESTART, TL_SIGS_FLAG_RESTART},
+    {SA_SIGINFO, TL_SIGS_FLAG_SIGINFO},
+    {SA_NODEFER, TL_SIGS_FLAG_NODEFER},
+    {SA_RESETHAND, TL_SIGS_FLAG_RESETHAND},
+};
+#define NFLAGS (sizeof flag_map / sizeof flag_map[0])
+#define MASK_SIGNALS 64             /* generic numbering: 1..64 on every platform talent supports */
+
+static int carried(int sig)
+{
+    return sig >= 1 && sig <= TL_SIGS_MAX_SIGNAL && !(TL_SIGS_OWN_MASK & (1u << (sig - 1)));
+}
+
+static const char *sig_name(int sig)
+{
+    const char *s = strsignal(sig);
+    return s ? s : "?";
+}
+
+uint32_t tl_sigdisp_write(tl_buf *b)
+{
+    tl_buf body = {0};
+    uint32_t n = 0;
+    int sig, rt;
+    for (sig = 1; sig <= TL_SIGS_MAX_SIGNAL; sig++) {
+        struct sigaction old;
+        unsigned flags = 0, i;
+        uint64_t mask = 0;
+        int s;
+        if (!carried(sig) || sigaction(sig, NULL, &old) != 0)
+            continue;
+        if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            continue;
+        if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) {
+            tl_buf_u8(&body, (uint8_t)sig);
+            tl_buf_u8(&body, TL_SIGS_IGNORE);
+            tl_buf_u8(&body, 0);
+            tl_buf_u64(&body, 0);
+            n++;
+            continue;
+        }
+        {
+            void (*fn)(void) = (old.sa_flags & SA_SIGINFO) ? (void (*)(void))old.sa_sigaction
+                                                             : (void (*)(void))old.sa_handler;
+            const char *name = tl_function_name_at(fn);
+            unsigned left = (unsigned)old.sa_flags & ~(unsigned)SA_RESTORER;
+            if (!name) {
+                tl_refuse("cannot checkpoint: the handler of signal %d (%s) is a function talent does not know "
+                          "(neither an instrumented function nor a library function in the program's function table)",
+                          sig, sig_name(sig));
+                continue;
+            }
+            for (i = 0; i < NFLAGS; i++)
+                if (left & (unsigned)flag_map[i].sa) {
+                    flags |= flag_map[i].bit;
+                    left &= ~(unsigned)flag_map[i].sa;
+                }
+            if (left) {
+                tl_refuse("cannot checkpoint: the handler %s() of signal %d (%s) has sigaction flags %#x talent does "
+                          "not carry (only SA_RESTART, SA_SIGINFO, SA_NODEFER and SA_RESETHAND are)", name, sig,
+                          sig_name(sig), left);
+                continue;
+            }
+            for (s = 1; s <= MASK_SIGNALS; s++)
+                if (sigismember(&old.sa_mask, s) == 1)
+                    mask |= (uint64_t)1 << (s - 1);
+            tl_buf_u8(&body, (uint8_t)sig);
+            tl_buf_u8(&body, TL_SIGS_HANDLER);
+            tl_buf_u8(&body, (uint8_t)flags);
+            tl_buf_u64(&body, mask);
+            tl_buf_str(&body, name);
+            n++;
+        }
+    }
+    /* real-time signals are not carried: a program's handler of one refuses the checkpoint rather than being
+     * dropped (SIGRTMIN+2 is talent's periodic checkpoint timer, signals.c) */
+    for (rt = SIGRTMIN; rt <= SIGRTMAX; rt++) {
+        struct sigaction old;
+        if (rt == SIGRTMIN + 2 || sigaction(rt, NULL, &old) != 0)
+            continue;
+        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
+            tl_refuse("cannot checkpoint: real-time signal %d has a handler or is ignored; talent carries the "
+                      "dispositions of the standard signals only", rt);
+    }
+    if (n) {
+        tl_buf_u32(b, n);
+        tl_buf_put(b, body.data, body.len);
+    }
+    tl_buf_free(&body);
+    return n;
+}
+
+int tl_sigdisp_parse(tl_reader *r, tl_checkpoint *ck)
+{
+    uint32_t n, i;
+    int last = 0;
+    size_t at = r->pos;
+    n = tl_rd_u32(r);
+    if (r->failed)
+        return -1;
+    if (n == 0 || n > TL_SIGS_MAX_SIGNAL) {
+        tl_reader_fail(r, "at offset %lu: %lu signal dispositions (1 to %d)", (unsigned long)(r->base + at),
+                       (unsigned long)n, TL_SIGS_MAX_SIGNAL);
+        return -1;
+    }
+    for (i = 0; i < n && !r->failed; i++) {
+        tl_ck_sig *e = &ck->sigs[i];
+        size_t eat = r->pos;
+        e->sig = tl_rd_u8(r);
+        e->kind = tl_rd_u8(r);
+        e->flags = tl_rd_u8(r);
+        e->mask = tl_rd_u64(r);
+        e->handler = NULL;
+        if (r->failed)
+            break;
+        if (!carried(e->sig) || e->sig <= last) {
+            tl_reader_fail(r, "at offset %lu: signal %u is not one talent carries, or not in ascending order",
+                           (unsigned long)(r->base + eat), e->sig);
+            break;
+        }
+        last = e->sig;
+        if (e->kind == TL_SIGS_IGNORE) {
+            if (e->flags || e->mask)
+                tl_reader_fail(r, "at offset %lu: ignored signal %u with flags %u or a mask",
+                               (unsigned long)(r->base + eat), e->sig, e->flags);
+        } else if (e->kind == TL_SIGS_HANDLER) {
+            uint32_t len;
+            const unsigned char *name;
+            if (e->flags & ~TL_SIGS_FLAGS)
+                tl_reader_fail(r, "at offset %lu: signal %u: unknown flag bits %#x", (unsigned long)(r->base + eat),
+                               e->sig, e->flags & ~TL_SIGS_FLAGS);
+            name = tl_rd_str_ref(r, &len);
+            if (!r->failed && (!name || len == 0))
+                tl_reader_fail(r, "at offset %lu: signal %u: empty handler name", (unsigned long)(r->base + eat), e->sig);
+            if (!r->failed) {
+                e->handler = tl_function_addr_named(name, len);
+                if (!e->handler)
+                    tl_reader_fail(r, "at offset %lu: signal %u: handler '%.*s' is not a function of this program",
+                                   (unsigned long)(r->base + eat), e->sig, (int)len, (const char *)name);
+            }
+        } else
+            tl_reader_fail(r, "at offset %lu: signal %u: unknown disposition kind %u", (unsigned long)(r->base + eat),
+                           e->sig, e->kind);
+    }
+    if (r->failed)
+        return -1;
+    ck->nsigs = n;
+    return 0;
+}
+
+void tl_sigdisp_restore(const tl_checkpoint *ck)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nsigs; i++) {
+        const tl_ck_sig *e = &ck->sigs[i];
+        struct sigaction sa;
+        unsigned k;
+        int s;
+        memset(&sa, 0, sizeof sa);
+        sigemptyset(&sa.sa_mask);
+        if (e->kind == TL_SIGS_IGNORE)
+            sa.sa_handler = SIG_IGN;
+        else {
+            for (k = 0; k < NFLAGS; k++)
+                if (e->flags & flag_map[k].bit)
+                    sa.sa_flags |= flag_map[k].sa;
+            if (e->flags & TL_SIGS_FLAG_SIGINFO)
+                sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))e->handler;
+            else
+                sa.sa_handler = (void (*)(int))e->handler;
+            for (s = 1; s <= MASK_SIGNALS; s++)
+                if (e->mask & ((uint64_t)1 << (s - 1)))
+                    sigaddset(&sa.sa_mask, s);  /* the C library's reserved ones are refused: it manages them */
+        }
+        if (sigaction(e->sig, &sa, NULL) != 0)
+            tl_die(TL_EXIT_SOFTWARE, "cannot restore the disposition of signal %u (%s): %s", e->sig, sig_name(e->sig),
+                   strerror(errno));
+    }
+}
