@@ -182,6 +182,7 @@ int main(int argc, char **argv)
     uint64_t sequence = 1;
     int rc;
 
+    tl_sigdisp_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
     tl_tcp_set_dir(c.dir);

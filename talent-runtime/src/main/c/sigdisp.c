@@ -45,6 +45,36 @@ static int carried(int sig)
     return sig >= 1 && sig <= TL_SIGS_MAX_SIGNAL && !(TL_SIGS_OWN_MASK & (1u << (sig - 1)));
 }
 
+/* The dispositions the process had when the runtime started (set up by the C library or a sanitizer before main,
+ * and set up again by the restoring binary's own start): only what the program changed since is carried. */
+static struct sigaction start_disp[TL_SIGS_MAX_SIGNAL + 1];
+static unsigned char start_known[TL_SIGS_MAX_SIGNAL + 1];
+static void *start_rt[64];
+static int start_rt_known;
+
+static void *handler_of(const struct sigaction *a)
+{
+    return (a->sa_flags & SA_SIGINFO) ? (void *)a->sa_sigaction : (void *)a->sa_handler;
+}
+
+void tl_sigdisp_snapshot(void)
+{
+    int sig, rt;
+    for (sig = 1; sig <= TL_SIGS_MAX_SIGNAL; sig++)
+        start_known[sig] = sigaction(sig, NULL, &start_disp[sig]) == 0;
+    for (rt = SIGRTMIN; rt <= SIGRTMAX && rt - SIGRTMIN < 64; rt++) {
+        struct sigaction a;
+        start_rt[rt - SIGRTMIN] = sigaction(rt, NULL, &a) == 0 ? handler_of(&a) : NULL;
+    }
+    start_rt_known = 1;
+}
+
+static int as_at_start(int sig, const struct sigaction *now)
+{
+    return start_known[sig] && handler_of(now) == handler_of(&start_disp[sig]) &&
+           now->sa_flags == start_disp[sig].sa_flags;
+}
+
 static const char *sig_name(int sig)
 {
     const char *s = strsignal(sig);
@@ -64,6 +94,8 @@ uint32_t tl_sigdisp_write(tl_buf *b)
         if (!carried(sig) || sigaction(sig, NULL, &old) != 0)
             continue;
         if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            continue;
+        if (as_at_start(sig, &old))
             continue;
         if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) {
             tl_buf_u8(&body, (uint8_t)sig);
@@ -111,6 +143,8 @@ uint32_t tl_sigdisp_write(tl_buf *b)
     for (rt = SIGRTMIN; rt <= SIGRTMAX; rt++) {
         struct sigaction old;
         if (rt == SIGRTMIN + 2 || sigaction(rt, NULL, &old) != 0)
+            continue;
+        if (start_rt_known && rt - SIGRTMIN < 64 && handler_of(&old) == start_rt[rt - SIGRTMIN])
             continue;
         if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
             tl_refuse("cannot checkpoint: real-time signal %d has a handler or is ignored; talent carries the "

@@ -10,6 +10,8 @@
  * of entries (0: no SIGS section is written). A disposition that cannot be carried (a handler talent does not
  * know, a flag other than SA_RESTART/SA_SIGINFO/SA_NODEFER/SA_RESETHAND, a real-time signal's handler) refuses
  * the checkpoint with tl_refuse. */
+/* At the runtime's start, before anything is restored: what the C library or a sanitizer set up is not carried. */
+void tl_sigdisp_snapshot(void);
 uint32_t tl_sigdisp_write(tl_buf *b);
 /* SIGS section parser (checkpoint_read.c): bounded count, known signals in ascending order, known kinds and
  * flags, a handler naming a function of this program. */
