@@ -5,12 +5,21 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** {@code talent}: the command line. Commands render what the core reports; only they print. */
-@Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.")
+/**
+ * {@code talent}: the command line. Commands render what the core reports; only they print.
+ *
+ * <p>The top command's picocli model, and that of the commands in {@link #BUILT}, are built in code rather than
+ * read from annotations (see {@link CommandSpecs}); {@code CommandSpecEquivalenceTest} checks them against the
+ * annotated declarations they replace.
+ */
 public final class Main implements Runnable {
+
+    static final String DESCRIPTION = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.";
+
+    /** The subcommands whose model is built in code: by name, a new command object's model. */
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> BUILT =
+            java.util.Map.of("status", () -> StatusCommand.commandSpec(new StatusCommand()));
 
     /**
      * The subcommands, by name, in the order --help lists them. They are registered here rather than in the
@@ -48,7 +57,18 @@ public final class Main implements Runnable {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    @Spec CommandSpec spec;
+    CommandSpec spec;
+
+    /** The top command, {@code talent}, bound to a new Main: as {@code @Command(name = "talent",
+     * mixinStandardHelpOptions = true, versionProvider = Version.class, description = DESCRIPTION)} would make it. */
+    static CommandSpec topSpec() {
+        Main main = new Main();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name("talent").versionProvider(new Version());
+        spec.usageMessage().description(DESCRIPTION);
+        CommandSpecs.standardHelpOptions(spec);
+        main.spec = spec;
+        return spec;
+    }
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true, System.out.charset()), new PrintWriter(System.err, true, System.err.charset()), args));
@@ -119,7 +139,8 @@ public final class Main implements Runnable {
     /** Whether no word of the command line is a subcommand's name or alias: parsing then never enters one. */
     static boolean namesNoSubcommand(String... args) {
         java.util.Set<String> names = new java.util.HashSet<>(SUBCOMMANDS.keySet());
-        for (Class<?> c : SUBCOMMANDS.values()) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
+        SUBCOMMANDS.forEach((name, c) -> names.addAll(
+                BUILT.containsKey(name) ? java.util.List.of(BUILT.get(name).get().aliases()) : listing(c).aliases()));
         for (String arg : args) if (names.contains(arg)) return false;
         return true;
     }
@@ -127,29 +148,52 @@ public final class Main implements Runnable {
     /**
      * The command line for a line that names no subcommand ({@code talent --help}, {@code --version}, no
      * argument, an unknown command): each subcommand is only what talent's usage lists of it (name, aliases,
-     * header, description, hidden), read from its {@code @Command} alone rather than by building its whole model
-     * (options, nested subcommands), which took most of {@code talent --help}'s time (issue 16). The usage and
+     * header, description, hidden), read from its {@code @Command} alone (in its class file: {@link CommandListing})
+     * rather than by building its whole model (options, nested subcommands) or through reflection, which took most of
+     * {@code talent --help}'s time (issue 16). The usage and
      * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
      */
     static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
         java.util.Map<String, Object> listed = new java.util.LinkedHashMap<>();
         SUBCOMMANDS.forEach((name, type) -> {
-            Command c = type.getAnnotation(Command.class);
-            CommandSpec spec = CommandSpec.create().name(name).aliases(c.aliases());
-            spec.usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+            if (BUILT.containsKey(name)) {
+                listed.put(name, BUILT.get(name).get());
+                return;
+            }
+            CommandListing c = listing(type);
+            CommandSpec spec = CommandSpec.create().name(name).aliases(c.aliases().toArray(String[]::new));
+            spec.usageMessage().header(c.header().toArray(String[]::new)).description(c.description().toArray(String[]::new))
+                    .hidden(c.hidden());
             listed.put(name, spec);
         });
-        return configure(new CommandLine(new Main()), listed, out, err);
+        return configure(new CommandLine(topSpec()), listed, out, err);
+    }
+
+    /** What the usage lists of the subcommand {@code type}: from its class file, else through reflection. */
+    static CommandListing listing(Class<?> type) {
+        return LISTINGS.computeIfAbsent(type, Main::readListing);
+    }
+
+    /** The listings read so far (a line that names no subcommand needs each twice: its aliases, then its text). */
+    private static final java.util.Map<Class<?>, CommandListing> LISTINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static CommandListing readListing(Class<?> type) {
+        return CommandListing.of(type).orElseGet(() -> {
+            Command c = type.getAnnotation(Command.class);
+            return new CommandListing(java.util.List.of(c.aliases()), java.util.List.of(c.header()),
+                    java.util.List.of(c.description()), c.hidden());
+        });
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
         java.util.Map<String, Object> subcommands = new java.util.LinkedHashMap<>();
-        for (String name : names) subcommands.put(name, SUBCOMMANDS.get(name));
-        return configure(new CommandLine(new Main()), subcommands, out, err);
+        for (String name : names) subcommands.put(name, BUILT.containsKey(name) ? BUILT.get(name).get() : SUBCOMMANDS.get(name));
+        return configure(new CommandLine(topSpec()), subcommands, out, err);
     }
 
-    private static CommandLine configure(CommandLine cli, java.util.Map<String, Object> subcommands, PrintWriter out,
+    /** Streams, handlers and parser settings of talent's command line, on {@code cli} with {@code subcommands}. */
+    static CommandLine configure(CommandLine cli, java.util.Map<String, Object> subcommands, PrintWriter out,
             PrintWriter err) {
         subcommands.forEach(cli::addSubcommand);
         cli.setOut(out);
