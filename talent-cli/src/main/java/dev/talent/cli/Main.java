@@ -57,6 +57,43 @@ public final class Main implements Runnable {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * What {@code talent --help} lists of each subcommand without aliases that is not hidden: the first line of its
+     * {@code @Command} header, else of its description (the one line picocli lists). Kept here because reading the
+     * annotations at run time (reflection makes the JVM generate a proxy class per annotation type, which the AOT
+     * cache cannot keep) or the class files (the first resource read opens and indexes the whole shaded jar) was most
+     * of {@code talent --help}'s start-up (issue 16). ListingTableTest checks each line against the annotation; a
+     * subcommand missing here is listed from its annotation.
+     */
+    static final java.util.Map<String, String> SUMMARIES = summaries();
+
+    private static java.util.Map<String, String> summaries() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put("build", "Instrument C sources and build DIR/NAME.<isa> for each ISA (static binaries).");
+        m.put("exec", "Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.");
+        m.put("run", "Run DIR/NAME in OCI containers (runc), migrating it between platforms; exit status is the program's.");
+        m.put("checkpoint", "Ask a running talent program for a checkpoint at its next site (SIGUSR2; --stop: SIGUSR1, exit 75).");
+        m.put("inspect", "Print a checkpoint: header, frames with their variables, heap blocks.");
+        m.put("demo", "Build the bundled example and hop it across every available ISA, printing each hop.");
+        m.put("platforms", "List the platforms, whether this host can build and run them (also as containers), and what is missing.");
+        m.put("migrate", "Ask a running `talent run --name APP` to migrate now; wait until it is done and print its timings.");
+        m.put("alert", "Raise an alert: platforms carrying tag T are quarantined until `talent alert clear T`, and every running app on one is migrated away at once to a platform without it. Waits until they moved and prints what each app did.");
+        m.put("alerts", "Show the active alerts (quarantined tags) and what each did to the apps.");
+        m.put("report", "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.");
+        m.put("bench", "Benchmarks: instrumentation overhead, checkpoint/restore time of a 64 MiB array and of a 1M-node tree, latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.");
+        m.put("pki", "The fleet's certificate authority: every connection in the fleet is mutual TLS 1.3 with certificates from it.");
+        m.put("lab", "A test fleet on this machine: hosts as network namespaces on one bridge (needs root and etcd-server).");
+        m.put("hosts", "The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS), apps, and which host's controller leads.");
+        m.put("agent", "The fleet's daemon on every host (runs until SIGTERM; in production under systemd: talent-agent.service).");
+        m.put("controller", "The fleet's controller (runs until SIGTERM; in production under systemd: talent-controller.service). Run one on several hosts: they keep no state of their own, and etcd's election picks the one that leads.");
+        m.put("deploy", "Deploy a program to the fleet: each platform's binary (DIR/NAME.<platform>) and the working directory go to the live hosts that can run them (content-addressed, verified by the agents), the app's desired state goes to etcd, and the leading controller starts it and migrates it. Returns once it runs somewhere.");
+        m.put("logs", "A fleet app's output, whole: each host's part in the order the app ran there. Its stdout is written to this command's stdout and its stderr to this command's stderr (as docker logs does); --stream picks one.");
+        m.put("wait", "Wait until a fleet app ends; exit with its program's status.");
+        m.put("undeploy", "Stop a fleet app and remove it from its host and from etcd (its records go with it).");
+        m.put("help", "Display help information about the specified command.");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     CommandSpec spec;
 
     /** The top command, {@code talent}, bound to a new Main: as {@code @Command(name = "talent",
@@ -139,8 +176,10 @@ public final class Main implements Runnable {
     /** Whether no word of the command line is a subcommand's name or alias: parsing then never enters one. */
     static boolean namesNoSubcommand(String... args) {
         java.util.Set<String> names = new java.util.HashSet<>(SUBCOMMANDS.keySet());
-        SUBCOMMANDS.forEach((name, c) -> names.addAll(
-                BUILT.containsKey(name) ? java.util.List.of(BUILT.get(name).get().aliases()) : listing(c).aliases()));
+        SUBCOMMANDS.forEach((name, c) -> {
+            if (BUILT.containsKey(name)) names.addAll(java.util.List.of(BUILT.get(name).get().aliases()));
+            else if (!SUMMARIES.containsKey(name)) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
+        });
         for (String arg : args) if (names.contains(arg)) return false;
         return true;
     }
@@ -148,9 +187,9 @@ public final class Main implements Runnable {
     /**
      * The command line for a line that names no subcommand ({@code talent --help}, {@code --version}, no
      * argument, an unknown command): each subcommand is only what talent's usage lists of it (name, aliases,
-     * header, description, hidden), read from its {@code @Command} alone (in its class file: {@link CommandListing})
-     * rather than by building its whole model (options, nested subcommands) or through reflection, which took most of
-     * {@code talent --help}'s time (issue 16). The usage and
+     * header, description, hidden): its line of {@link #SUMMARIES}, else read from its {@code @Command} alone, rather
+     * than by building its whole model (options, nested subcommands), which took most of {@code talent --help}'s time
+     * (issue 16). The usage and
      * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
      */
     static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
@@ -160,29 +199,16 @@ public final class Main implements Runnable {
                 listed.put(name, BUILT.get(name).get());
                 return;
             }
-            CommandListing c = listing(type);
-            CommandSpec spec = CommandSpec.create().name(name).aliases(c.aliases().toArray(String[]::new));
-            spec.usageMessage().header(c.header().toArray(String[]::new)).description(c.description().toArray(String[]::new))
-                    .hidden(c.hidden());
+            CommandSpec spec = CommandSpec.create().name(name);
+            if (SUMMARIES.containsKey(name)) {
+                spec.usageMessage().description(SUMMARIES.get(name));
+            } else {
+                Command c = type.getAnnotation(Command.class);
+                spec.aliases(c.aliases()).usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+            }
             listed.put(name, spec);
         });
         return configure(new CommandLine(topSpec()), listed, out, err);
-    }
-
-    /** What the usage lists of the subcommand {@code type}: from its class file, else through reflection. */
-    static CommandListing listing(Class<?> type) {
-        return LISTINGS.computeIfAbsent(type, Main::readListing);
-    }
-
-    /** The listings read so far (a line that names no subcommand needs each twice: its aliases, then its text). */
-    private static final java.util.Map<Class<?>, CommandListing> LISTINGS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static CommandListing readListing(Class<?> type) {
-        return CommandListing.of(type).orElseGet(() -> {
-            Command c = type.getAnnotation(Command.class);
-            return new CommandListing(java.util.List.of(c.aliases()), java.util.List.of(c.header()),
-                    java.util.List.of(c.description()), c.hidden());
-        });
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
