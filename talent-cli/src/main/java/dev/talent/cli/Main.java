@@ -19,7 +19,8 @@ public final class Main implements Runnable {
 
     /** The subcommands whose model is built in code: by name, a new command object's model. */
     static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> BUILT =
-            java.util.Map.of("status", () -> StatusCommand.commandSpec(new StatusCommand()));
+            java.util.Map.of("status", () -> StatusCommand.commandSpec(new StatusCommand()),
+                    "exec", () -> ExecCommand.commandSpec(new ExecCommand()));
 
     /**
      * The subcommands, by name, in the order --help lists them. They are registered here rather than in the
@@ -70,7 +71,6 @@ public final class Main implements Runnable {
     private static java.util.Map<String, String> summaries() {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         m.put("build", "Instrument C sources and build DIR/NAME.<isa> for each ISA (static binaries).");
-        m.put("exec", "Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.");
         m.put("run", "Run DIR/NAME in OCI containers (runc), migrating it between platforms; exit status is the program's.");
         m.put("checkpoint", "Ask a running talent program for a checkpoint at its next site (SIGUSR2; --stop: SIGUSR1, exit 75).");
         m.put("inspect", "Print a checkpoint: header, frames with their variables, heap blocks.");
