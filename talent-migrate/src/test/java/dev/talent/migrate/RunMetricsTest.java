@@ -95,8 +95,8 @@ class RunMetricsTest {
             Matcher g = grouping.matcher(q);
             while (g.find()) {
                 String list = g.group(1) != null ? g.group(1) : g.group(2);
-                for (String part : list.split(",")) {
-                    String label = part.strip().split("\\s*[=!~]")[0].strip();
+                for (String part : Pattern.compile(",").split(list, -1)) {
+                    String label = Pattern.compile("\\s*[=!~]").split(part.strip(), 2)[0].strip();
                     if (!label.isEmpty() && !label.startsWith("$")) assertThat(labels).as("label %s of the query %s", label, q).contains(label);
                 }
             }
