@@ -18,72 +18,104 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code talent exec}: runs {@code DIR/NAME.<isa>} natively or under qemu with the runtime configured by
  * environment variables. It writes nothing to stdout (that is the program's), and exits with the program's
  * status: 75 after a checkpoint, the runtime's 64-74 codes for its errors.
  */
-@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.",
-        footer = {"", "Exit status: the program's; 75 checkpoint written; runtime errors: 64 bad configuration,",
-                "65 cannot restore here, 66 no valid checkpoint, 70 internal, 74 I/O error.",
-                "talent's own: 64 bad command line, 69 binary or emulator missing.",
-                "", "Configuration: ./talent.conf (or --config FILE), then TALENT_* variables, then these flags, the later "
-                        + "overriding the earlier; keys: talent-runtime/src/main/c/README.md.",
-                "", "Through ./talent the program replaces talent's process: signal that PID (or: talent checkpoint PID). "
-                        + "SIGUSR1: checkpoint at the next site and exit 75; SIGUSR2: checkpoint and keep running."})
 public final class ExecCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
+    CommandSpec spec;
 
-    @Option(names = "--isa", required = true, paramLabel = "ISA", description = "Platform to run on.")
     String isa;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "D", description = "Directory of checkpoints (TALENT_CHECKPOINT_DIR; default: the current directory).")
     Path checkpointDir;
 
-    @Option(names = "--stop-after", paramLabel = "N",
-            description = "At the N-th visit of any checkpoint site, write a checkpoint and exit 75 (TALENT_STOP_AFTER).")
     Long stopAfter;
 
-    @Option(names = "--restart", description = "Resume from the newest valid checkpoint in D; argv comes from it "
-            + "(ARGS, if given, must be the same).")
     boolean restart;
 
-    @Option(names = "--keep", paramLabel = "K", description = "Keep the newest K checkpoints (TALENT_KEEP, default 2).")
     Integer keep;
 
-    @Option(names = "--every-visits", paramLabel = "N",
-            description = "Also write a checkpoint every N site visits and keep running (TALENT_EVERY_VISITS).")
     Long everyVisits;
 
-    @Option(names = "--every-seconds", paramLabel = "T",
-            description = "Also write a checkpoint every T seconds (decimals allowed) and keep running (TALENT_EVERY_SECONDS).")
     Double everySeconds;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file instead of ./talent.conf (TALENT_CONFIG); environment variables and these flags override it.")
     Path config;
 
-    @Option(names = {"-v", "--verbose"}, description = "Runtime messages on stderr (TALENT_VERBOSE).")
     boolean verbose;
 
     /** Set by the ./talent launcher: write the command to this file instead of running it (see LaunchPlan). */
-    @Option(names = "--launch-plan", hidden = true, paramLabel = "FILE")
     Path launchPlan;
 
-    @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<isa> suffix.")
     String program;
 
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the program (after --).")
     List<String> programArgs = new ArrayList<>();
+
+    /**
+     * The command {@code exec} bound to {@code c}. Built in code, not read from annotations: {@code talent exec} is on
+     * the path of every program start and reading annotations was most of its start-up (issue 16);
+     * CommandSpecEquivalenceTest checks it against the annotated declaration it replaces.
+     */
+    static CommandSpec commandSpec(ExecCommand c) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("exec");
+        spec.usageMessage().sortOptions(false)
+                .description("Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.")
+                .footer("", "Exit status: the program's; 75 checkpoint written; runtime errors: 64 bad configuration,",
+                        "65 cannot restore here, 66 no valid checkpoint, 70 internal, 74 I/O error.",
+                        "talent's own: 64 bad command line, 69 binary or emulator missing.",
+                        "", "Configuration: ./talent.conf (or --config FILE), then TALENT_* variables, then these flags, the later "
+                                + "overriding the earlier; keys: talent-runtime/src/main/c/README.md.",
+                        "", "Through ./talent the program replaces talent's process: signal that PID (or: talent checkpoint PID). "
+                                + "SIGUSR1: checkpoint at the next site and exit 75; SIGUSR2: checkpoint and keep running.");
+        spec.addOption(option(OptionSpec.builder("--isa").required(true).paramLabel("ISA").description("Platform to run on."),
+                String.class, () -> c.isa, v -> c.isa = (String) v));
+        spec.addOption(option(OptionSpec.builder("--checkpoint-dir").paramLabel("D")
+                .description("Directory of checkpoints (TALENT_CHECKPOINT_DIR; default: the current directory)."),
+                Path.class, () -> c.checkpointDir, v -> c.checkpointDir = (Path) v));
+        spec.addOption(option(OptionSpec.builder("--stop-after").paramLabel("N")
+                .description("At the N-th visit of any checkpoint site, write a checkpoint and exit 75 (TALENT_STOP_AFTER)."),
+                Long.class, () -> c.stopAfter, v -> c.stopAfter = (Long) v));
+        spec.addOption(option(OptionSpec.builder("--restart").initialValue(false)
+                .description("Resume from the newest valid checkpoint in D; argv comes from it (ARGS, if given, must be the same)."),
+                boolean.class, () -> c.restart, v -> c.restart = (Boolean) v));
+        spec.addOption(option(OptionSpec.builder("--keep").paramLabel("K").description("Keep the newest K checkpoints (TALENT_KEEP, default 2)."),
+                Integer.class, () -> c.keep, v -> c.keep = (Integer) v));
+        spec.addOption(option(OptionSpec.builder("--every-visits").paramLabel("N")
+                .description("Also write a checkpoint every N site visits and keep running (TALENT_EVERY_VISITS)."),
+                Long.class, () -> c.everyVisits, v -> c.everyVisits = (Long) v));
+        spec.addOption(option(OptionSpec.builder("--every-seconds").paramLabel("T")
+                .description("Also write a checkpoint every T seconds (decimals allowed) and keep running (TALENT_EVERY_SECONDS)."),
+                Double.class, () -> c.everySeconds, v -> c.everySeconds = (Double) v));
+        spec.addOption(option(OptionSpec.builder("--config").paramLabel("FILE")
+                .description("Configuration file instead of ./talent.conf (TALENT_CONFIG); environment variables and these flags override it."),
+                Path.class, () -> c.config, v -> c.config = (Path) v));
+        spec.addOption(option(OptionSpec.builder("-v", "--verbose").initialValue(false).description("Runtime messages on stderr (TALENT_VERBOSE)."),
+                boolean.class, () -> c.verbose, v -> c.verbose = (Boolean) v));
+        spec.addOption(option(OptionSpec.builder("--launch-plan").hidden(true).paramLabel("FILE"),
+                Path.class, () -> c.launchPlan, v -> c.launchPlan = (Path) v));
+        CommandSpecs.Binding program = new CommandSpecs.Binding(() -> c.program, v -> c.program = (String) v);
+        spec.addPositional(PositionalParamSpec.builder().index("0").required(true).paramLabel("DIR/NAME").type(String.class)
+                .description("The program, without the .<isa> suffix.").setter(program).getter(program).build());
+        @SuppressWarnings("unchecked")
+        CommandSpecs.Binding args = new CommandSpecs.Binding(() -> c.programArgs, v -> c.programArgs = (List<String>) v);
+        spec.addPositional(PositionalParamSpec.builder().index("1..*").arity("0..*").paramLabel("ARGS").type(List.class).auxiliaryTypes(String.class)
+                .initialValue(c.programArgs).description("Arguments of the program (after --).").setter(args).getter(args).build());
+        CommandSpecs.standardHelpOptions(spec);
+        c.spec = spec;
+        return spec;
+    }
+
+    private static OptionSpec option(OptionSpec.Builder b, Class<?> type, java.util.function.Supplier<Object> get,
+            java.util.function.Consumer<Object> set) {
+        CommandSpecs.Binding binding = new CommandSpecs.Binding(get, set);
+        return b.type(type).setter(binding).getter(binding).build();
+    }
 
     /** The caller's environment (where the runtime would find TALENT_CHECKPOINT_DIR etc.); replaced by tests. */
     Map<String, String> callerEnvironment = System.getenv();

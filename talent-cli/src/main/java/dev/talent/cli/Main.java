@@ -5,12 +5,22 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** {@code talent}: the command line. Commands render what the core reports; only they print. */
-@Command(name = "talent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.")
+/**
+ * {@code talent}: the command line. Commands render what the core reports; only they print.
+ *
+ * <p>The top command's picocli model, and that of the commands in {@link #BUILT}, are built in code rather than
+ * read from annotations (see {@link CommandSpecs}); {@code CommandSpecEquivalenceTest} checks them against the
+ * annotated declarations they replace.
+ */
 public final class Main implements Runnable {
+
+    static final String DESCRIPTION = "Compile C programs that checkpoint and restart across ISAs, and run them migrating between platforms.";
+
+    /** The subcommands whose model is built in code: by name, a new command object's model. */
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> BUILT =
+            java.util.Map.of("status", () -> StatusCommand.commandSpec(new StatusCommand()),
+                    "exec", () -> ExecCommand.commandSpec(new ExecCommand()));
 
     /**
      * The subcommands, by name, in the order --help lists them. They are registered here rather than in the
@@ -48,7 +58,54 @@ public final class Main implements Runnable {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    @Spec CommandSpec spec;
+    /**
+     * What {@code talent --help} lists of each subcommand without aliases that is not hidden: the first line of its
+     * {@code @Command} header, else of its description (the one line picocli lists). Kept here because reading the
+     * annotations at run time (reflection makes the JVM generate a proxy class per annotation type, which the AOT
+     * cache cannot keep) or the class files (the first resource read opens and indexes the whole shaded jar) was most
+     * of {@code talent --help}'s start-up (issue 16). ListingTableTest checks each line against the annotation; a
+     * subcommand missing here is listed from its annotation.
+     */
+    static final java.util.Map<String, String> SUMMARIES = summaries();
+
+    private static java.util.Map<String, String> summaries() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put("build", "Instrument C sources and build DIR/NAME.<isa> for each ISA (static binaries).");
+        m.put("run", "Run DIR/NAME in OCI containers (runc), migrating it between platforms; exit status is the program's.");
+        m.put("checkpoint", "Ask a running talent program for a checkpoint at its next site (SIGUSR2; --stop: SIGUSR1, exit 75).");
+        m.put("inspect", "Print a checkpoint: header, frames with their variables, heap blocks.");
+        m.put("demo", "Build the bundled example and hop it across every available ISA, printing each hop.");
+        m.put("platforms", "List the platforms, whether this host can build and run them (also as containers), and what is missing.");
+        m.put("migrate", "Ask a running `talent run --name APP` to migrate now; wait until it is done and print its timings.");
+        m.put("alert", "Raise an alert: platforms carrying tag T are quarantined until `talent alert clear T`, and every running app on one is migrated away at once to a platform without it. Waits until they moved and prints what each app did.");
+        m.put("alerts", "Show the active alerts (quarantined tags) and what each did to the apps.");
+        m.put("report", "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.");
+        m.put("bench", "Benchmarks: instrumentation overhead, checkpoint/restore time of a 64 MiB array and of a 1M-node tree, latency of checkpoint requests, final environment sync vs rsync, live-migration downtime, fuzzing of the checkpoint readers.");
+        m.put("pki", "The fleet's certificate authority: every connection in the fleet is mutual TLS 1.3 with certificates from it.");
+        m.put("lab", "A test fleet on this machine: hosts as network namespaces on one bridge (needs root and etcd-server).");
+        m.put("hosts", "The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS), apps, and which host's controller leads.");
+        m.put("agent", "The fleet's daemon on every host (runs until SIGTERM; in production under systemd: talent-agent.service).");
+        m.put("controller", "The fleet's controller (runs until SIGTERM; in production under systemd: talent-controller.service). Run one on several hosts: they keep no state of their own, and etcd's election picks the one that leads.");
+        m.put("deploy", "Deploy a program to the fleet: each platform's binary (DIR/NAME.<platform>) and the working directory go to the live hosts that can run them (content-addressed, verified by the agents), the app's desired state goes to etcd, and the leading controller starts it and migrates it. Returns once it runs somewhere.");
+        m.put("logs", "A fleet app's output, whole: each host's part in the order the app ran there. Its stdout is written to this command's stdout and its stderr to this command's stderr (as docker logs does); --stream picks one.");
+        m.put("wait", "Wait until a fleet app ends; exit with its program's status.");
+        m.put("undeploy", "Stop a fleet app and remove it from its host and from etcd (its records go with it).");
+        m.put("help", "Display help information about the specified command.");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    CommandSpec spec;
+
+    /** The top command, {@code talent}, bound to a new Main: as {@code @Command(name = "talent",
+     * mixinStandardHelpOptions = true, versionProvider = Version.class, description = DESCRIPTION)} would make it. */
+    static CommandSpec topSpec() {
+        Main main = new Main();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name("talent").versionProvider(new Version());
+        spec.usageMessage().description(DESCRIPTION);
+        CommandSpecs.standardHelpOptions(spec);
+        main.spec = spec;
+        return spec;
+    }
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true, System.out.charset()), new PrintWriter(System.err, true, System.err.charset()), args));
@@ -119,7 +176,10 @@ public final class Main implements Runnable {
     /** Whether no word of the command line is a subcommand's name or alias: parsing then never enters one. */
     static boolean namesNoSubcommand(String... args) {
         java.util.Set<String> names = new java.util.HashSet<>(SUBCOMMANDS.keySet());
-        for (Class<?> c : SUBCOMMANDS.values()) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
+        SUBCOMMANDS.forEach((name, c) -> {
+            if (BUILT.containsKey(name)) names.addAll(java.util.List.of(BUILT.get(name).get().aliases()));
+            else if (!SUMMARIES.containsKey(name)) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
+        });
         for (String arg : args) if (names.contains(arg)) return false;
         return true;
     }
@@ -127,29 +187,39 @@ public final class Main implements Runnable {
     /**
      * The command line for a line that names no subcommand ({@code talent --help}, {@code --version}, no
      * argument, an unknown command): each subcommand is only what talent's usage lists of it (name, aliases,
-     * header, description, hidden), read from its {@code @Command} alone rather than by building its whole model
-     * (options, nested subcommands), which took most of {@code talent --help}'s time (issue 16). The usage and
+     * header, description, hidden): its line of {@link #SUMMARIES}, else read from its {@code @Command} alone, rather
+     * than by building its whole model (options, nested subcommands), which took most of {@code talent --help}'s time
+     * (issue 16). The usage and
      * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
      */
     static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
         java.util.Map<String, Object> listed = new java.util.LinkedHashMap<>();
         SUBCOMMANDS.forEach((name, type) -> {
-            Command c = type.getAnnotation(Command.class);
-            CommandSpec spec = CommandSpec.create().name(name).aliases(c.aliases());
-            spec.usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+            if (BUILT.containsKey(name)) {
+                listed.put(name, BUILT.get(name).get());
+                return;
+            }
+            CommandSpec spec = CommandSpec.create().name(name);
+            if (SUMMARIES.containsKey(name)) {
+                spec.usageMessage().description(SUMMARIES.get(name));
+            } else {
+                Command c = type.getAnnotation(Command.class);
+                spec.aliases(c.aliases()).usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+            }
             listed.put(name, spec);
         });
-        return configure(new CommandLine(new Main()), listed, out, err);
+        return configure(new CommandLine(topSpec()), listed, out, err);
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
         java.util.Map<String, Object> subcommands = new java.util.LinkedHashMap<>();
-        for (String name : names) subcommands.put(name, SUBCOMMANDS.get(name));
-        return configure(new CommandLine(new Main()), subcommands, out, err);
+        for (String name : names) subcommands.put(name, BUILT.containsKey(name) ? BUILT.get(name).get() : SUBCOMMANDS.get(name));
+        return configure(new CommandLine(topSpec()), subcommands, out, err);
     }
 
-    private static CommandLine configure(CommandLine cli, java.util.Map<String, Object> subcommands, PrintWriter out,
+    /** Streams, handlers and parser settings of talent's command line, on {@code cli} with {@code subcommands}. */
+    static CommandLine configure(CommandLine cli, java.util.Map<String, Object> subcommands, PrintWriter out,
             PrintWriter err) {
         subcommands.forEach(cli::addSubcommand);
         cli.setOut(out);

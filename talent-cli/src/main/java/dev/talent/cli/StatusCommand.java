@@ -18,35 +18,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code talent status [APP] [--json]}: what the running {@code talent run}s of this user are doing, asked
  * through their control sockets.
+ *
+ * <p>Its picocli model is built in code ({@link #commandSpec}), not read from annotations: {@code talent status}
+ * is run many times a minute and reading annotations was most of its start-up (issue 16; {@code
+ * StatusCommandSpecTest} checks that it parses, prints and exits as the annotated declaration did).
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the running `talent run`s: one line each; with APP, also its recent migrations and their timings."},
-        footer = {"", "Exit status: 0 shown (also when nothing runs), 1 an app did not answer or answered an error, "
-                + "64 bad command line, 69 no app with that name, 77 not permitted."})
 public final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    @Spec CommandSpec spec;
+    CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the status as JSON (with APP: one object; without: an array).")
     boolean json;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "The app's name (talent run --name).")
     String app;
 
-    @Option(names = "--fleet", paramLabel = "FILE", description = "Show the apps of this fleet (default: $TALENT_FLEET when set;"
-            + " without either: the local talent runs).")
     Path fleet;
+
+    /** The command {@code status} bound to {@code c}: its options, usage text and help options. */
+    static CommandSpec commandSpec(StatusCommand c) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("status");
+        spec.usageMessage().sortOptions(false)
+                .description("Show the running `talent run`s: one line each; with APP, also its recent migrations and their timings.")
+                .footer("", "Exit status: 0 shown (also when nothing runs), 1 an app did not answer or answered an error, "
+                        + "64 bad command line, 69 no app with that name, 77 not permitted.");
+        CommandSpecs.Binding jsonBinding = new CommandSpecs.Binding(() -> c.json, v -> c.json = (Boolean) v);
+        spec.addOption(OptionSpec.builder("--json").type(boolean.class).initialValue(false)
+                .description("Print the status as JSON (with APP: one object; without: an array).")
+                .setter(jsonBinding).getter(jsonBinding).build());
+        CommandSpecs.Binding appBinding = new CommandSpecs.Binding(() -> c.app, v -> c.app = (String) v);
+        spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("APP").type(String.class)
+                .description("The app's name (talent run --name).").setter(appBinding).getter(appBinding).build());
+        CommandSpecs.Binding fleetBinding = new CommandSpecs.Binding(() -> c.fleet, v -> c.fleet = (Path) v);
+        spec.addOption(OptionSpec.builder("--fleet").paramLabel("FILE").type(Path.class)
+                .description("Show the apps of this fleet (default: $TALENT_FLEET when set; without either: the local talent runs).")
+                .setter(fleetBinding).getter(fleetBinding).build());
+        CommandSpecs.standardHelpOptions(spec);
+        c.spec = spec;
+        return spec;
+    }
 
     /** Where the apps are; tests point it at their own directory. */
     ControlClient client;

@@ -54,6 +54,9 @@ final class TreeCopier implements AutoCloseable {
 
         /** A copied file's temporary copy is written and about to be verified (tests corrupt it here). */
         default void written(Path temporary) throws IOException {}
+
+        /** A file or link was copied into place: {@code files} and {@code bytes} copied so far by this sync. */
+        default void copied(long files, long bytes) {}
     }
 
     private static final int BUFFER_BYTES = 128 * 1024;
@@ -819,6 +822,7 @@ final class TreeCopier implements AutoCloseable {
         filesCopied++;
         bytesCopied += data;
         counted(replaced, allocated);
+        hooks.copied(filesCopied, bytesCopied);
     }
 
     /** A destination entry that stays as it is. */

@@ -49,6 +49,33 @@ public final class TreeSync {
     }
 
     /**
+     * {@link #mirror(Path, Path, SyncLimits)} telling {@code progress} the files and bytes copied so far, at most
+     * every {@link #PROGRESS_EVERY_NANOS} (and not at the end: the report says that).
+     */
+    public static SyncReport mirror(Path src, Path dst, SyncLimits limits, SyncProgress progress) throws SyncException {
+        return mirror(src, dst, limits, progressHooks(progress, System::nanoTime));
+    }
+
+    /** How often a {@link SyncProgress} is told at most: 5 times a second. */
+    static final long PROGRESS_EVERY_NANOS = 200_000_000L;
+
+    /** Hooks that pass the copied counts on to {@code progress}, at most every {@link #PROGRESS_EVERY_NANOS}. */
+    static TreeCopier.Hooks progressHooks(SyncProgress progress, java.util.function.LongSupplier clock) {
+        return new TreeCopier.Hooks() {
+            private final long start = clock.getAsLong();
+            private long last = start;
+
+            @Override
+            public void copied(long files, long bytes) {
+                long now = clock.getAsLong();
+                if (now - last < PROGRESS_EVERY_NANOS) return;
+                last = now;
+                progress.copied(files, bytes);
+            }
+        };
+    }
+
+    /**
      * Brings {@code dst}, a copy of {@code src} made earlier, up to date with the changes a {@link ChangeJournal}
      * of {@code src} listed since: each listed path that exists in {@code src} is copied (a directory with its
      * subtree, compared by size and time), each that does not is deleted from {@code dst}. Only the listed paths

@@ -44,6 +44,33 @@ class TreeSyncTest {
     }
 
     @Test
+    void aFullCopyTellsItsProgressAtMostEveryFifthOfASecond() throws IOException {
+        Path src = tmp.resolve("many");
+        for (int i = 0; i < 40; i++) write(src.resolve("d" + (i % 4) + "/f" + i), "x".repeat(i));
+        java.util.List<long[]> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        AtomicInteger calls = new AtomicInteger();
+        // each look at the clock is 0.1 s later: about every other copied file is told
+        TreeCopier.Hooks hooks = TreeSync.progressHooks((files, bytes) -> told.add(new long[] {files, bytes}),
+                () -> calls.getAndIncrement() * 100_000_000L);
+        SyncReport report = TreeSync.mirror(src, tmp.resolve("copy"), SyncLimits.DEFAULT, hooks);
+        assertThat(report.filesCopied()).isEqualTo(40);
+        assertThat(told).hasSizeBetween(15, 20);
+        for (int i = 1; i < told.size(); i++) {
+            assertThat(told.get(i)[0]).isGreaterThan(told.get(i - 1)[0]);
+            assertThat(told.get(i)[1]).isGreaterThanOrEqualTo(told.get(i - 1)[1]);
+        }
+        assertThat(told.getLast()[0]).isLessThanOrEqualTo(40);
+        assertThat(told.getLast()[1]).isLessThanOrEqualTo(report.bytesCopied());
+
+        // a clock that does not move: nothing is told; the public form copies as mirror does
+        told.clear();
+        TreeSync.mirror(src, tmp.resolve("copy2"), SyncLimits.DEFAULT, TreeSync.progressHooks((f, b) -> told.add(new long[] {f, b}), () -> 0L));
+        assertThat(told).isEmpty();
+        assertThat(TreeSync.mirror(src, tmp.resolve("copy3"), SyncLimits.DEFAULT, (f, b) -> { }).filesCopied()).isEqualTo(40);
+        assertSameTree(tmp.resolve("copy3"), src);
+    }
+
+    @Test
     void aFullCopyPreservesContentModesTimesAndLinks() throws IOException {
         Path src = source();
         Path dst = tmp.resolve("dst");

@@ -322,7 +322,9 @@ public final class Orchestrator implements ControlHandler {
                         + String.join(", ", quarantined) + "); starting on " + firstPlatform.name() + " anyway"));
             }
             Host first = hosts.get(firstPlatform);
-            TreeSync.mirror(request.workdir(), first.work, request.syncLimits());
+            SyncReport copied = TreeSync.mirror(request.workdir(), first.work, request.syncLimits(),
+                    (files, bytes) -> listener.accept(new RunEvent.Copying(files, bytes, false)));
+            listener.accept(new RunEvent.Copying(copied.filesCopied(), copied.bytesCopied(), true));
             first.clearCheckpoints();
             journal = ChangeJournal.watch(first.work);
             Optional<String> fault = pendingFault.filter(s -> s == Step.CHECKPOINT).map(s -> "checkpoint-write");

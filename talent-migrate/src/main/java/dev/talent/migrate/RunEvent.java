@@ -7,6 +7,13 @@ import dev.talent.toolchain.Platform;
 /** What a run reports as it goes; the CLI renders these (on stderr: stdout is the program's). */
 public sealed interface RunEvent {
 
+    /**
+     * The first full copy of the working directory (into the first platform's directory, before the program starts)
+     * has copied {@code files} files of {@code bytes} bytes so far; told a few times a second while it lasts, and once
+     * with {@code done} at its end.
+     */
+    record Copying(long files, long bytes, boolean done) implements RunEvent {}
+
     /** The program runs on {@code platform} in container {@code containerId} ({@code restarted}: from a checkpoint). */
     record Running(Platform platform, String containerId, boolean restarted) implements RunEvent {}
 

@@ -57,4 +57,50 @@ class RunMetricsTest {
         assertThat(s.get("talent_app_platform{app=\"web\",platform=\"aarch64\"}")).isEqualTo(1.0);
         assertThat(s.get("talent_app_platform{app=\"web\",platform=\"x86_64\"}")).isEqualTo(0.0);
     }
+
+    /**
+     * The Grafana dashboard shipped in docs/grafana queries only series these metrics make, with their labels: a
+     * renamed metric or label would leave a panel silently empty.
+     */
+    @Test
+    void theGrafanaDashboardQueriesSeriesThatExist() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Path.of("..", "docs", "grafana", "talent-dashboard.json");
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        java.util.List<String> queries = dashboard.findValuesAsText("expr");
+        assertThat(queries).as("the dashboard's queries").hasSizeGreaterThan(5);
+        RunMetrics m = new RunMetrics();
+        m.record("web", new RunEvent.Running(Platform.parse("x86_64"), "c1", false));
+        m.record("web", new RunEvent.Migrated(ok("x86_64", "s390x", 40, "alert CVE-1")));
+        m.record("web", new RunEvent.AlertHandled("CVE-1", "ids", "moved", "x86_64", "s390x"));
+        Map<String, Double> series = parse(m.scrape());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<String> labels = new java.util.HashSet<>(java.util.List.of("le"));
+        for (String key : series.keySet()) {
+            int brace = key.indexOf('{');
+            names.add(brace < 0 ? key : key.substring(0, brace));
+            if (brace >= 0) {
+                Matcher l = Pattern.compile("([a-z_]+)=\"").matcher(key.substring(brace));
+                while (l.find()) labels.add(l.group(1));
+            }
+        }
+        Pattern metric = Pattern.compile("\\b(talent_[a-z_]+)\\b");
+        Pattern grouping = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)|\\{([^}]*)}");
+        int checked = 0;
+        for (String q : queries) {
+            Matcher n = metric.matcher(q);
+            while (n.find()) {
+                assertThat(names).as("metric %s of the query %s", n.group(1), q).contains(n.group(1));
+                checked++;
+            }
+            Matcher g = grouping.matcher(q);
+            while (g.find()) {
+                String list = g.group(1) != null ? g.group(1) : g.group(2);
+                for (String part : Pattern.compile(",").split(list, -1)) {
+                    String label = Pattern.compile("\\s*[=!~]").split(part.strip(), 2)[0].strip();
+                    if (!label.isEmpty() && !label.startsWith("$")) assertThat(labels).as("label %s of the query %s", label, q).contains(label);
+                }
+            }
+        }
+        assertThat(checked).isPositive();
+    }
 }

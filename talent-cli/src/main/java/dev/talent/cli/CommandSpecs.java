@@ -1,0 +1,54 @@
+package dev.talent.cli;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Pieces of commands whose picocli model is built in code rather than read from annotations: reading annotations
+ * makes the JVM generate a proxy class per annotation type at every start (the ahead-of-time cache cannot keep
+ * them), which was most of the start-up of a short command such as {@code talent status} (issue 16).
+ */
+final class CommandSpecs {
+    private CommandSpecs() {}
+
+    /**
+     * Adds {@code -h, --help} and {@code -V, --version} as picocli's {@code mixinStandardHelpOptions = true} does
+     * (same names, description keys and texts; after the command's own options, where the mixin puts them).
+     */
+    static CommandSpec standardHelpOptions(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class)
+                .descriptionKey("mixinStandardHelpOptions.help").description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class)
+                .descriptionKey("mixinStandardHelpOptions.version").description("Print version information and exit.").build());
+        return spec;
+    }
+
+    /** Where an option's value goes: a field of the command object, through these two functions. */
+    static final class Binding implements IGetter, ISetter {
+        private final Supplier<Object> getter;
+        private final Consumer<Object> setter;
+
+        Binding(Supplier<Object> getter, Consumer<Object> setter) {
+            this.getter = getter;
+            this.setter = setter;
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+        public <T> T get() {
+            return (T) getter.get();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T value) {
+            T old = (T) getter.get();
+            setter.accept(value);
+            return old;
+        }
+    }
+}
