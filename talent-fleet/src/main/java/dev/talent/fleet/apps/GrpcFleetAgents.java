@@ -279,6 +279,9 @@ public final class GrpcFleetAgents implements FleetAgents {
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
         RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
         RemoteConnections connections = new RemoteConnections(app, source, destination, timeouts);
+        // --inject-fault checkpoint with --net: the failure comes once the checkpoint and its connections' state are
+        // bound (as the rollback restores them), not between the two
+        if (fault.orElse(null) == Step.CHECKPOINT && spec.net()) connections.failAfterTaken = true;
         try {
             try {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
@@ -333,8 +336,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                     c -> { },
                     warn, spec.net() ? connections : ConnectionCarrier.NONE);
             MigrationPipeline.Outcome outcome = pipeline.run(
-                    new MigrationPipeline.Side(source, fault.orElse(null) == Step.CHECKPOINT ? refusingAfterAccept(source.files())
-                            : source.files(), program),
+                    new MigrationPipeline.Side(source, fault.orElse(null) == Step.CHECKPOINT && !spec.net()
+                            ? refusingAfterAccept(source.files()) : source.files(), program),
                     new MigrationPipeline.Side(destination, destination.files(), destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
@@ -636,6 +639,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         private RemotePlace giver;
         private boolean taking;
         private long nanos;
+        /** {@code --inject-fault checkpoint}: {@link #taken} fails once it has bound the state to the checkpoint. */
+        boolean failAfterTaken;
 
         RemoteConnections(String app, RemotePlace source, RemotePlace destination, Timeouts timeouts) {
             this.app = app;
@@ -667,6 +672,11 @@ public final class GrpcFleetAgents implements FleetAgents {
                 }
             } finally {
                 nanos += System.nanoTime() - t0;
+            }
+            if (failAfterTaken) {
+                failAfterTaken = false;
+                throw new IOException("fault injected at step checkpoint, after checkpoint " + sequence + " and its connections were"
+                        + " accepted (migrate --inject-fault checkpoint)");
             }
         }
 
