@@ -538,7 +538,10 @@ class FleetAppIT {
             JsonNode r = failed.get(k);
             assertThat(r.get("ok").asBoolean()).as(r.toString()).isFalse();
             assertThat(r.get("failed_step").asText()).as(r.toString()).isEqualTo(FAULTS.get(k));
-            assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
+            // prepare, checkpoint and sync fail with the injected error; start and restore fail for real (the
+            // destination killed before its start, its runtime's TALENT_FAULT=restore)
+            assertThat(r.get("error").asText()).as(r.toString()).isNotBlank();
+            if (k < 3) assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
         }
         List<JsonNode> records = all.subList(failed.size(), all.size());
         System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
