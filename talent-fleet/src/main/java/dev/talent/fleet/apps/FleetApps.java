@@ -159,13 +159,16 @@ public final class FleetApps {
      */
     public List<DrainOutcome> drain(String host, Duration timeout, java.util.function.Consumer<DrainOutcome> each)
             throws FleetException, InterruptedException {
+        // the apps running there before the request (the leader may move them off before this sees its mark), and
+        // any placed there until the mark is written; an app that already ended there is not running: not counted
+        java.util.Map<String, Long> before = new java.util.TreeMap<>();
+        runningOn(host, before);
         if (!store.requestDrain(new Records.DrainRequest(host, true, System.currentTimeMillis())))
             throw new FleetException("no host named " + host + " in the fleet (see talent hosts)");
         until(timeout, "the leader to drain " + host + " (is a controller leading?)",
                 () -> store.drained().containsKey(host) && store.drainRequests().stream().noneMatch(r -> r.value().host().equals(host))
                         ? Optional.of(Boolean.TRUE) : Optional.empty());
-        java.util.Map<String, Long> before = new java.util.TreeMap<>();
-        for (String app : store.appsOn(host)) store.view(app).ifPresent(v -> before.put(app, v.total()));
+        runningOn(host, before);
         List<DrainOutcome> out = new java.util.ArrayList<>();
         java.util.Random random = new java.util.Random();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -182,6 +185,15 @@ public final class FleetApps {
             if (!before.isEmpty()) Thread.sleep(POLL_MS);
         }
         return out;
+    }
+
+    /** Adds each app placed on {@code host} that has not ended, with its count of migration records so far. */
+    private void runningOn(String host, java.util.Map<String, Long> into) throws FleetException, InterruptedException {
+        for (String app : store.appsOn(host)) {
+            if (into.containsKey(app)) continue;
+            Optional<AppStore.AppView> v = store.view(app);
+            if (v.isPresent() && v.get().ended().isEmpty()) into.put(app, v.get().total());
+        }
     }
 
     /** The outcome of {@code app}'s drain off {@code host} once known; {@code late}: the time is up, it stays. */
