@@ -54,6 +54,8 @@ public final class Main implements Runnable {
         m.put("logs", dev.talent.cli.fleet.LogsCommand.class);
         m.put("wait", dev.talent.cli.fleet.WaitCommand.class);
         m.put("undeploy", dev.talent.cli.fleet.UndeployCommand.class);
+        m.put("drain", dev.talent.cli.fleet.DrainCommand.class);
+        m.put("undrain", dev.talent.cli.fleet.UndrainCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -50,6 +50,11 @@ public final class MigrateCommand implements Callable<Integer> {
             + " without either: a local talent run). In a fleet, --to takes HOST, PLATFORM or HOST/PLATFORM.")
     Path fleet;
 
+    @Option(names = "--inject-fault", hidden = true, paramLabel = "STEP",
+            description = "Testing, fleet only: fail this migration at STEP (prepare, checkpoint, sync, start, restore); the "
+                    + "controllers honour it only when started with TALENT_FLEET_FAULT=requests.")
+    String injectFault;
+
     /** Where the apps are; tests point it at their own directory. */
     ControlClient client;
 
@@ -60,8 +65,12 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
             if (noWait) throw new ParameterException(spec.commandLine(), "--no-wait: not with a fleet (the fleet's migrate waits for its record)");
-            return dev.talent.cli.fleet.FleetCommands.migrate(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, to, json);
+            if (injectFault != null && !dev.talent.fleet.apps.AppRecords.FAULTS.contains(injectFault))
+                throw new ParameterException(spec.commandLine(), "--inject-fault: one of " + String.join(", ", dev.talent.fleet.apps.AppRecords.FAULTS));
+            return dev.talent.cli.fleet.FleetCommands.migrate(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, to, json,
+                    Optional.ofNullable(injectFault));
         }
+        if (injectFault != null) throw new ParameterException(spec.commandLine(), "--inject-fault: only with a fleet (talent run has its own)");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<String> platform = Optional.ofNullable(to).map(this::platformName);

@@ -89,13 +89,17 @@ public final class Agent {
             etcd.close();
             throw e;
         }
+        // controllers' commands carry their leadership epoch: a deposed leader's are refused (etcd says who leads)
+        dev.talent.fleet.apps.EpochFence leaders = new dev.talent.fleet.apps.EpochFence(() -> leaderEpoch(etcd));
+        io.etcd.jetcd.Watch.Watcher election = watchElection(etcd, leaders, events);
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
                     .sslContext(config.tls().serverContext())
                     .addService(AgentRpc.service(() -> self))
-                    .addService(AppsRpc.service(apps))
+                    .addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), dev.talent.fleet.apps.LeaderEpoch.check(leaders)))
                     .build().start();
         } catch (IOException e) {
+            election.close();
             apps.detach();
             etcd.close();
             throw new FleetException("cannot listen on " + s.address() + ":" + s.port() + ": " + e.getMessage(), e);
@@ -136,6 +140,7 @@ public final class Agent {
                 return status;
             }
         } finally {
+            election.close();
             capper.interrupt();
             server.shutdown();
             server.awaitTermination(2, TimeUnit.SECONDS);
@@ -143,6 +148,40 @@ public final class Agent {
             // its apps run on (an upgrade or a restart must not stop them): the next agent adopts them
             apps.detach();
         }
+    }
+
+    /** The creation revision of the leading controller's election key (its epoch); 0 when none leads. */
+    static long leaderEpoch(Etcd etcd) throws FleetException, InterruptedException {
+        try {
+            io.etcd.jetcd.election.LeaderResponse r = etcd.client().getElectionClient().leader(Etcd.bytes(EtcdKeys.ELECTION))
+                    .get(5, TimeUnit.SECONDS);
+            return r.getKv() == null ? 0 : r.getKv().getCreateRevision();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof io.etcd.jetcd.election.NoLeaderException) return 0;
+            throw new FleetException("etcd: election leader failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new FleetException("etcd: election leader did not answer within 5 s", e);
+        }
+    }
+
+    /**
+     * Keeps {@code fence} at the leader's epoch: once at the start and at every change of the election (a leader
+     * elected, or one gone), so a deposed leader's commands are refused even before the next one calls this agent.
+     */
+    private static io.etcd.jetcd.Watch.Watcher watchElection(Etcd etcd, dev.talent.fleet.apps.EpochFence fence, Consumer<String> events) {
+        Runnable refresh = () -> Thread.ofVirtual().start(() -> {
+            try {
+                fence.refresh();
+            } catch (FleetException e) {
+                events.accept("cannot read the leader's epoch: " + e.getMessage() + " (a new leader's first command reads it)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        io.etcd.jetcd.Watch.Watcher w = etcd.client().getWatchClient().watch(Etcd.bytes(EtcdKeys.ELECTION),
+                io.etcd.jetcd.options.WatchOption.builder().isPrefix(true).build(), r -> refresh.run());
+        refresh.run();
+        return w;
     }
 
     /** 0 when {@code stop} opens first, 1 when {@code lost} does. */

@@ -22,6 +22,14 @@ public final class Controller {
 
     private Controller() {}
 
+    /** The testing aids {@code TALENT_FLEET_FAULT} names (comma-separated: {@code commit-stall}, {@code requests}). */
+    static java.util.Set<String> testingFaults(String env) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (env == null) return out;
+        for (String s : env.split(",", -1)) if (!s.isBlank()) out.add(s.strip());
+        return out;
+    }
+
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector) throws FleetException, InterruptedException {
         return run(host, fleetConf, events, stop, connector, dev.talent.fleet.apps.AppReconciler.DEFAULT_HOST_GRACE_MS);
@@ -79,12 +87,16 @@ public final class Controller {
                 }
                 either.countDown();
             });
-            try (dev.talent.fleet.apps.FleetAgents agents = connector.connect(config, etcd)) {
+            // its commands carry its epoch (the election key's creation revision): agents refuse them once another leads
+            try (dev.talent.fleet.apps.FleetAgents agents = connector.connectAsLeader(config, etcd, won.getLeader().getRevision())) {
                 var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
                         new java.util.Random(), events, hostGraceMs);
                 // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window
-                if ("commit-stall".equals(System.getenv("TALENT_FLEET_FAULT"))) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
+                // and (TALENT_FLEET_FAULT=requests) honours migrate --inject-fault; both may be given, comma-separated
+                java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));
+                if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
+                if (faults.contains("requests")) reconciler.allowInjectedFaults();
                 dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
             }
             if (lost.getCount() == 0) {

@@ -65,6 +65,14 @@ public final class EtcdKeys {
     /** {@code /talent/hosts/NAME/down}: since when the leader has seen the host's agent gone (no lease). */
     public static String hostDown(String name) { return HOSTS + name + "/down"; }
 
+    /** {@code /talent/hosts/NAME/drained}: the host is drained (unschedulable); the leader's record. */
+    public static String drained(String name) { return HOSTS + name + "/drained"; }
+
+    /** {@code /talent/drains/NAME}: a drain or undrain asked for by the CLI, until the leader applies it. */
+    public static final String DRAINS = ROOT + "drains/";
+
+    public static String drainRequest(String name) { return DRAINS + name; }
+
     public static String agent(String name) { return AGENTS + name; }
 
     public static String controller(String name) { return CONTROLLERS + name; }

@@ -3,9 +3,12 @@ package dev.talent.fleet;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** One line of {@code talent hosts}: a host, whether its agent answers, its apps, and its controller. */
+/**
+ * One line of {@code talent hosts}: a host, whether its agent answers, its apps, its controller, and whether it is
+ * drained ({@code talent drain}: no app is placed there).
+ */
 public record HostStatus(String name, String address, List<String> platforms, String agent, List<String> apps,
-        boolean leader, @JsonProperty("controller_pid") Long controllerPid) {
+        boolean leader, @JsonProperty("controller_pid") Long controllerPid, boolean drained) {
     public HostStatus {
         platforms = List.copyOf(platforms);
         apps = List.copyOf(apps);

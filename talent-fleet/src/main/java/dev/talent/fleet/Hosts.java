@@ -32,8 +32,11 @@ public final class Hosts {
 
     static List<HostStatus> list(Etcd etcd, TlsFiles tls) throws FleetException, InterruptedException {
         Map<String, Records.HostInfo> hosts = new TreeMap<>(Hosts::byNumber);
+        java.util.Set<String> drained = new java.util.HashSet<>();
         for (KeyValue kv : etcd.list(EtcdKeys.HOSTS)) {
-            if (!kv.getKey().toString(StandardCharsets.UTF_8).endsWith("/info")) continue;
+            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            if (key.endsWith("/drained")) drained.add(Etcd.decode(kv, Records.Drained.class).host());
+            if (!key.endsWith("/info")) continue;
             Records.HostInfo h = Etcd.decode(kv, Records.HostInfo.class);
             hosts.put(h.name(), h);
         }
@@ -79,7 +82,8 @@ public final class Hosts {
                 }
                 boolean leads = leader.isPresent() && leader.get().host().equals(h.name());
                 out.add(new HostStatus(h.name(), h.address(), h.platforms(), up ? "up" : "down",
-                        apps.getOrDefault(h.name(), List.of()).stream().sorted().toList(), leads, controllers.get(h.name())));
+                        apps.getOrDefault(h.name(), List.of()).stream().sorted().toList(), leads, controllers.get(h.name()),
+                        drained.contains(h.name())));
             }
         }
         return out;

@@ -38,6 +38,16 @@ public final class Records {
      */
     public record HostDown(String host, @JsonProperty("since_ms") long sinceMs) {}
 
+    /**
+     * {@code /talent/hosts/NAME/drained}: the host is unschedulable ({@code talent drain}): no app is placed, restarted
+     * or migrated there, and the leader moves its apps to other hosts. Written and deleted only by the leader (a fenced
+     * transaction), from a {@link DrainRequest}; {@code undrain} asks for its removal.
+     */
+    public record Drained(String host, @JsonProperty("since_ms") long sinceMs, String controller) {}
+
+    /** {@code /talent/drains/NAME}: {@code talent drain} ({@code drain} true) or {@code undrain} (false), until the leader applies it. */
+    public record DrainRequest(String host, boolean drain, @JsonProperty("at_ms") long atMs) {}
+
     /** The empty request of Ping. */
     public record PingRequest(String from) {}
 }

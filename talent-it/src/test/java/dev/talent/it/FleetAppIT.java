@@ -73,7 +73,8 @@ class FleetAppIT {
         dir = root.resolve("lab");
         // each controller stalls the first migration it drives inside its downtime window (before the commit): the
         // test kills the leader there, deterministically
-        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall"));
+        // and every controller honours migrate --inject-fault (the --net step's rollbacks)
+        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall,requests"));
         labUp.addAll(talent.commandLine(List.of("lab", "up", "--hosts", "3", "--dir", dir.toString())));
         ProcessResult r = Processes.run(labUp, root, COMMAND);
         up = true;
@@ -429,7 +430,10 @@ class FleetAppIT {
 
     /**
      * Issue 12/15: a {@code deploy --net} app keeps its address and its established TCP connection from host to host
-     * (one move native, one across ISAs; over IPv6 when the machine has it): the client in the machine's namespace,
+     * (one move native, one across ISAs; over IPv6 when the machine has it), and through a migration failed on purpose at
+     * each step of the pipeline ({@code migrate --inject-fault}: prepare, checkpoint, sync, start, restore) it runs on at
+     * the source with its connection and its address (etcd's key, the segment's MAC); {@code talent drain} of its host
+     * moves it off with its connection, and {@code hosts} shows the host drained: the client in the machine's namespace,
      * on the lab's segment, gets exactly
      * the replies of an uninterrupted run of the same program, and a new connection after the moves is accepted at the
      * same address; {@code status --json} shows the address and records with {@code sockets} and {@code net_ms}; the
@@ -437,7 +441,7 @@ class FleetAppIT {
      */
     @Test
     @Order(8)
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    @Timeout(value = 330, unit = TimeUnit.SECONDS)
     void aNetAppKeepsItsAddressAndItsConnectionFromHostToHost() throws Exception {
         long t0 = System.nanoTime();
         Path source = root.resolve("linecount6.c");
@@ -458,12 +462,15 @@ class FleetAppIT {
         Process plain = new ProcessBuilder(root.resolve("build/linecount6.x86_64").toString(), Integer.toString(port))
                 .redirectErrorStream(true).start();
         List<String> reference;
+        int moves = FAULTS.size() + 3;
         try {
-            reference = exchange(v6 ? "::1" : "127.0.0.1", "127.0.0.1", port, () -> { }, () -> { });
+            List<Between> none = new ArrayList<>();
+            for (int k = 0; k < moves; k++) none.add(() -> { });
+            reference = exchange(v6 ? "::1" : "127.0.0.1", "127.0.0.1", port, none);
         } finally {
             plain.destroyForcibly();
         }
-        assertThat(reference).containsExactly("1 a", "2 b", "3 c", "4 d", "5 e", "bye");
+        assertThat(reference).hasSize(moves + 4).startsWith("1 a", "2 b", "3 c").endsWith("bye");
 
         awaitAgents(3);
         ProcessResult deployed = fleetCommand("deploy", "--name", "web", "--platforms", "x86_64,aarch64", "--net",
@@ -476,35 +483,77 @@ class FleetAppIT {
         String first = s.get("host").asText();
         List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
         others.remove(first);
-        // a held connection: two lines, a move to another host (same ISA), a line, a move to the third host and aarch64,
-        // a line; then a new connection at the same address
+        // a held connection: two lines; a migration to another host failed on purpose at each step of the pipeline
+        // (prepare, checkpoint, sync, start, restore: the app goes on at the source, its connection with it), a line
+        // after each; a move to another host (same ISA), a line, a move to the third host and aarch64, a line; then a
+        // new connection at the same address
         String[] b = address.split("\\.", -1);
         String address6 = String.format("fd74:616c:656e:213::%x:%x", Integer.parseInt(b[0]) << 8 | Integer.parseInt(b[1]),
                 Integer.parseInt(b[2]) << 8 | Integer.parseInt(b[3]));
-        List<String> fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, () -> migrateWeb(others.get(0) + "/x86_64"),
-                () -> migrateWeb(others.get(1) + "/aarch64"));
-        assertThat(fleetRun).as("the client's exchange across two host-to-host moves").isEqualTo(reference);
+        String mac = String.format("02:54:%02x:%02x:%02x:%02x", Integer.parseInt(b[0]), Integer.parseInt(b[1]), Integer.parseInt(b[2]),
+                Integer.parseInt(b[3]));
+        List<Between> actions = new ArrayList<>();
+        for (String step : FAULTS) actions.add(() -> failWeb(others.get(0) + "/x86_64", step));
+        actions.add(() -> {
+            // after the faults: web runs on at the source with its address, in etcd and on the segment (the MAC behind
+            // the source's uplink)
+            JsonNode still = status("web");
+            assertThat(still.get("state").asText()).isEqualTo("running");
+            assertThat(still.get("host").asText()).as("web stays on its source").isEqualTo(first);
+            assertThat(still.get("address").asText()).isEqualTo(address);
+            assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
+            assertThat(macPort(mac)).as("the segment sends the app's MAC to the source").isEqualTo("tfleet-u" + first.substring(1));
+            migrateWeb(others.get(0) + "/x86_64");
+        });
+        actions.add(() -> migrateWeb(others.get(1) + "/aarch64"));
+        // talent drain: the host is marked unschedulable and web moves off it (to a host with one of its platforms),
+        // its connection with it; hosts shows it drained; undrain makes it schedulable again
+        String drained = others.get(1);
+        actions.add(() -> {
+            ProcessResult d = fleetCommand("drain", drained);
+            assertThat(d.exitCode()).withFailMessage(d.describe()).isZero();
+            assertThat(d.stdoutText()).contains("web: " + drained + "/aarch64 -> ").contains(drained + " drained: 1 app(s) left it");
+            ProcessResult h = fleetCommand("hosts", "--json");
+            for (JsonNode n : JSON.readTree(h.stdout()))
+                assertThat(n.get("drained").asBoolean()).as(n.toString()).isEqualTo(n.get("name").asText().equals(drained));
+            ProcessResult u = fleetCommand("undrain", drained);
+            assertThat(u.exitCode()).withFailMessage(u.describe()).isZero();
+            System.out.println("FleetAppIT: " + d.stdoutText().strip().replace('\n', ';'));
+        });
+        List<String> fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, actions);
+        assertThat(fleetRun).as("the client's exchange across " + FAULTS.size() + " failed migrations, two host-to-host moves and a drain")
+                .isEqualTo(reference);
 
         JsonNode after = status("web");
         assertThat(after.get("address").asText()).isEqualTo(address);
-        assertThat(after.get("host").asText()).isEqualTo(others.get(1));
+        String last = after.get("host").asText();
+        assertThat(last).as("drained off").isNotEqualTo(drained);
         // the segment's bridge sends the app's MAC to the uplink of the host it runs on now
-        String mac = String.format("02:54:%02x:%02x:%02x:%02x", Integer.parseInt(b[0]), Integer.parseInt(b[1]), Integer.parseInt(b[2]),
-                Integer.parseInt(b[3]));
-        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", "tfleet0"), root, Duration.ofSeconds(30));
-        assertThat(fdb.stdoutText().lines().filter(l -> l.startsWith(mac + " ")).toList())
-                .singleElement().asString().contains("dev tfleet-u" + others.get(1).substring(1) + " ");
-        List<JsonNode> records = new ArrayList<>();
-        after.get("migrations").forEach(records::add);
+        assertThat(macPort(mac)).isEqualTo("tfleet-u" + last.substring(1));
+        List<JsonNode> all = new ArrayList<>();
+        after.get("migrations").forEach(all::add);
+        List<JsonNode> failed = all.subList(0, Math.min(all.size(), FAULTS.size()));
+        assertThat(failed).as("the failed migrations' records").hasSize(FAULTS.size());
+        for (int k = 0; k < FAULTS.size(); k++) {
+            JsonNode r = failed.get(k);
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isFalse();
+            assertThat(r.get("failed_step").asText()).as(r.toString()).isEqualTo(FAULTS.get(k));
+            // prepare, checkpoint and sync fail with the injected error; start and restore fail for real (the
+            // destination killed before its start, its runtime's TALENT_FAULT=restore)
+            assertThat(r.get("error").asText()).as(r.toString()).isNotBlank();
+            if (k < 3) assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
+        }
+        List<JsonNode> records = all.subList(failed.size(), all.size());
         System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
                 + r.get("to").asText() + " ok " + r.get("ok").asBoolean() + " downtime " + r.get("downtime_ms") + " ms, sockets "
                 + r.get("sockets") + ", net " + r.get("net_ms") + " ms").toList());
-        assertThat(records).hasSize(2).allSatisfy(r -> {
+        assertThat(records).hasSize(3).allSatisfy(r -> {
             assertThat(r.get("ok").asBoolean()).isTrue();
             // the listener and the held connection
             assertThat(r.get("sockets").asInt()).isEqualTo(2);
             assertThat(r.get("net_ms").isNumber()).isTrue();
         });
+        assertThat(records.getLast().get("reason").asText()).isEqualTo("drain");
         ProcessResult waited = fleetCommand("wait", "web");
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
         ProcessResult undeployed = fleetCommand("undeploy", "web");
@@ -515,6 +564,35 @@ class FleetAppIT {
         System.out.println("FleetAppIT: the --net step took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
+    /** The steps of a host-to-host migration a fault is injected at, in the pipeline's order. */
+    private static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore");
+
+    /**
+     * A migration of the --net app web to {@code to}, failed on purpose at {@code step}: {@code migrate} says it failed
+     * there, and web runs on at {@code source} with its address.
+     */
+    private void failWeb(String to, String step) throws IOException {
+        long t0 = System.nanoTime();
+        ProcessResult m = fleetCommand("migrate", "web", "--to", to, "--inject-fault", step, "--json");
+        String said = m.describe() + "\nstdout: " + m.stdoutText();
+        assertThat(m.exitCode()).withFailMessage(said).isEqualTo(1);
+        JsonNode r = JSON.readTree(m.stdout());
+        assertThat(r.get("ok").asBoolean()).withFailMessage(said).isFalse();
+        assertThat(r.get("failed_step").asText()).withFailMessage(said).isEqualTo(step);
+        System.out.println("FleetAppIT: --net migration failed at " + step + " (downtime " + r.get("downtime_ms") + " ms; "
+                + r.get("error").asText() + "); " + (System.nanoTime() - t0) / 1_000_000 + " ms with the CLI's start");
+    }
+
+    /** The port of the lab bridge tfleet0 behind which it sees {@code mac}. */
+    private String macPort(String mac) {
+        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", "tfleet0"), root, Duration.ofSeconds(30));
+        List<String> lines = fdb.stdoutText().lines().filter(l -> l.startsWith(mac + " ")).toList();
+        assertThat(lines).withFailMessage(fdb.describe()).hasSize(1);
+        Matcher m = Pattern.compile(" dev (\\S+) ").matcher(lines.getFirst());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
     /** An action between the lines of {@link #exchange}. */
     @FunctionalInterface
     private interface Between {
@@ -522,25 +600,26 @@ class FleetAppIT {
     }
 
     /**
-     * The lines a client gets from the line server at {@code held}:{@code port}: a, b on one connection, {@code first},
-     * c, {@code second}, d; then e and quit on a new connection to {@code later}:{@code port}.
+     * The lines a client gets from the line server at {@code held}:{@code port}: a, b on one connection, then each of
+     * {@code between} followed by the next letter; then one more letter and quit on a new connection to
+     * {@code later}:{@code port}.
      */
-    private static List<String> exchange(String held, String later, int port, Between first, Between second) throws Exception {
+    private static List<String> exchange(String held, String later, int port, List<Between> between) throws Exception {
         List<String> got = new ArrayList<>();
+        char letter = 'a';
         try (java.net.Socket c = connect(held, port)) {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
             var out = c.getOutputStream();
-            for (String line : List.of("a", "b", "|", "c", "||", "d")) {
-                if (line.equals("|")) { first.run(); continue; }
-                if (line.equals("||")) { second.run(); continue; }
-                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            for (int k = -2; k < between.size(); k++) {
+                if (k >= 0) between.get(k).run();
+                out.write((letter++ + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 got.add(in.readLine());
             }
         }
         try (java.net.Socket c = connect(later, port)) {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
-            for (String line : List.of("e", "quit")) {
+            for (String line : List.of(Character.toString(letter), "quit")) {
                 c.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
                 c.getOutputStream().flush();
                 got.add(in.readLine());

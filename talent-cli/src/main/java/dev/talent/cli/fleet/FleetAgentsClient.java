@@ -10,6 +10,17 @@ final class FleetAgentsClient {
 
     /** {@code warn}: what the agents' client reports that is not an error (a container left behind, ...). */
     static AgentsConnector connector(Consumer<String> warn) {
-        return (config, etcd) -> GrpcFleetAgents.viaEtcd(config.tls(), etcd, GrpcFleetAgents.Timeouts.defaults(), warn);
+        return new AgentsConnector() {
+            @Override
+            public dev.talent.fleet.apps.FleetAgents connect(dev.talent.fleet.FleetConfig config, dev.talent.fleet.Etcd etcd) {
+                return GrpcFleetAgents.viaEtcd(config.tls(), etcd, GrpcFleetAgents.Timeouts.defaults(), warn);
+            }
+
+            @Override
+            public dev.talent.fleet.apps.FleetAgents connectAsLeader(dev.talent.fleet.FleetConfig config, dev.talent.fleet.Etcd etcd,
+                    long epoch) {
+                return GrpcFleetAgents.viaEtcd(config.tls(), etcd, GrpcFleetAgents.Timeouts.defaults(), warn, epoch);
+            }
+        };
     }
 }

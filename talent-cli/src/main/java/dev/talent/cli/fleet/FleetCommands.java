@@ -57,6 +57,12 @@ public final class FleetCommands {
     /** {@code talent migrate APP --to HOST[/PLATFORM]|PLATFORM} in the fleet: asks the leader, waits for the record. */
     public static int migrate(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, String to,
             boolean json) throws InterruptedException {
+        return migrate(out, err, fleet, env, app, to, json, java.util.Optional.empty());
+    }
+
+    /** As above; {@code fault}: {@code --inject-fault STEP} (a testing aid). */
+    public static int migrate(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, String to,
+            boolean json, java.util.Optional<String> fault) throws InterruptedException {
         String host = null, platform = null;
         if (to != null) try {
             int slash = to.indexOf('/');
@@ -73,7 +79,7 @@ public final class FleetCommands {
             return ExitCodes.USAGE;
         }
         try (FleetSession s = FleetSession.open(fleet, env)) {
-            MigrationRecord r = s.apps.migrate(app, host, platform, Duration.ofMinutes(2));
+            MigrationRecord r = s.apps.migrate(app, host, platform, fault, Duration.ofMinutes(2));
             out.println(json ? r.toJsonLine() : MigrationLine.of(r));
             out.flush();
             return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;

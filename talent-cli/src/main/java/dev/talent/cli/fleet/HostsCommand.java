@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 public final class HostsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
-    @Option(names = "--json", description = "An array of {name, address, platforms, agent, apps, leader, controller_pid}.") boolean json;
+    @Option(names = "--json", description = "An array of {name, address, platforms, agent, apps, leader, controller_pid, drained}.") boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -38,8 +38,9 @@ public final class HostsCommand implements Callable<Integer> {
             out.printf("%-8s %-15s %-5s %-10s %-16s %s%n", "HOST", "ADDRESS", "AGENT", "CONTROLLER", "APPS", "PLATFORMS");
             for (HostStatus h : hosts) {
                 String controller = h.controllerPid() == null ? "-" : h.controllerPid() + (h.leader() ? "*" : "");
-                out.printf("%-8s %-15s %-5s %-10s %-16s %s%n", h.name(), h.address(), h.agent(), controller,
-                        h.apps().isEmpty() ? "-" : String.join(",", h.apps()), String.join(",", h.platforms()));
+                out.printf("%-8s %-15s %-5s %-10s %-16s %s%s%n", h.name(), h.address(), h.agent(), controller,
+                        h.apps().isEmpty() ? "-" : String.join(",", h.apps()), String.join(",", h.platforms()),
+                        h.drained() ? "  (drained)" : "");
             }
             out.println("(* leads)");
         }

@@ -8,4 +8,12 @@ import dev.talent.fleet.FleetException;
 @FunctionalInterface
 public interface AgentsConnector {
     FleetAgents connect(FleetConfig config, Etcd etcd) throws FleetException;
+
+    /**
+     * The leading controller's connection: every command carries its leadership {@code epoch} (the creation revision
+     * of its election key), which agents check ({@link EpochFence}); a connector that cannot carry it connects as above.
+     */
+    default FleetAgents connectAsLeader(FleetConfig config, Etcd etcd, long epoch) throws FleetException {
+        return connect(config, etcd);
+    }
 }

@@ -46,14 +46,22 @@ public final class AppLeader {
         WatchOption prefix = WatchOption.builder().isPrefix(true).build();
         List<Watch.Watcher> watchers = new java.util.ArrayList<>();
         try {
-            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS, EtcdKeys.AGENTS))
+            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS, EtcdKeys.AGENTS, EtcdKeys.DRAINS))
                 watchers.add(etcd.client().getWatchClient().watch(Etcd.bytes(p), prefix, r -> wake.release()));
         } catch (RuntimeException e) {
             // without a watch the periodic pass still sees every change, PERIOD_MS later
             events.accept("cannot watch etcd (" + e + "); passes every " + PERIOD_MS + " ms only");
         }
         try {
-            loop(store::apps, reconciler::step, wake, stop, events);
+            // each pass first applies the drain requests (a host's mark is the leader's), then steps the apps
+            loop(() -> {
+                try {
+                    reconciler.applyDrains();
+                } catch (FleetException e) {
+                    events.accept("cannot apply the drain requests: " + e.getMessage());
+                }
+                return store.apps();
+            }, reconciler::step, wake, stop, events);
         } finally {
             watchers.forEach(w -> {
                 try {

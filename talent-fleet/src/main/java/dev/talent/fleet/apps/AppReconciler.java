@@ -76,6 +76,16 @@ public final class AppReconciler {
      */
     public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
+    /** Tests ({@link #allowInjectedFaults}): whether a request's {@code fault} is honoured; otherwise it is dropped. */
+    private volatile boolean faultsAllowed;
+
+    /**
+     * A testing aid ({@code TALENT_FLEET_FAULT=requests}): a migration request that names a step
+     * ({@code talent migrate --inject-fault STEP}) fails there on purpose. Without it such a request is dropped, and
+     * said, so a production fleet never fails a migration because someone asked it to.
+     */
+    public void allowInjectedFaults() { faultsAllowed = true; }
+
     /** The hosts whose agents hold their lease now. */
     public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
 
@@ -90,6 +100,60 @@ public final class AppReconciler {
             if (alive.contains(h.name())) out.add(h);
         }
         return out;
+    }
+
+    /** The live hosts that are not drained: where apps may be placed, restarted or migrated to. */
+    private List<Records.HostInfo> schedulable(java.util.Map<String, Records.Drained> drained) throws FleetException, InterruptedException {
+        return liveHosts().stream().filter(h -> !drained.containsKey(h.name())).toList();
+    }
+
+    /** How long an app waits after a failed migration off a drained host before the next try. */
+    static final long DRAIN_RETRY_MS = 5_000;
+
+    /** Apps said to be stuck on a drained host (said once until they move or can move; pacing of the log only). */
+    private final Set<String> stuck = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When an app whose move off a drained host failed may try again (this leader's clock; pacing only, not state). */
+    private final java.util.Map<String, Long> drainRetry = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Applies the drain and undrain requests ({@code talent drain}/{@code undrain}): the host's {@code drained} mark is
+     * written or deleted in the leader's fenced transaction. Called at every pass.
+     */
+    public void applyDrains() throws FleetException, InterruptedException {
+        java.util.Map<String, Records.Drained> marks = null;
+        for (AppStore.Versioned<Records.DrainRequest> r : store.drainRequests()) {
+            if (marks == null) marks = store.drained();
+            String host = r.value().host();
+            Optional<Records.Drained> mark = !r.value().drain() ? Optional.empty()
+                    : Optional.of(marks.getOrDefault(host, new Records.Drained(host, clock.getAsLong(), controller)));
+            if (store.applyDrain(r, mark))
+                events.accept(host + (mark.isPresent() ? ": drained (no app is placed there; its apps move to other hosts)" : ": undrained"));
+        }
+    }
+
+    /**
+     * The app's host is drained: it moves to another live, undrained host that has one of its platforms (its own when
+     * one does), as a migration with reason {@code drain}; none: it stays, and that is said. After a failed try (rolled
+     * back: it runs on where it was) it waits {@link #DRAIN_RETRY_MS}.
+     */
+    private void offDrained(AppStore.AppView v, FleetAgents.Placement here, List<Records.HostInfo> live)
+            throws FleetException, InterruptedException {
+        String app = v.name();
+        Long after = drainRetry.get(app);
+        if (after != null && clock.getAsLong() < after) return;
+        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random);
+        if (c.isEmpty()) {
+            if (stuck.add(app))
+                events.accept(app + ": " + here.host() + " is drained but no other live, undrained host has any of "
+                        + String.join(",", v.spec().value().platforms()) + "; it stays there");
+            return;
+        }
+        stuck.remove(app);
+        migrate(v, c.get(), "drain", Optional.empty());
+        if (store.view(app).flatMap(AppStore.AppView::where).map(p -> p.host().equals(here.host())).orElse(false))
+            drainRetry.put(app, clock.getAsLong() + DRAIN_RETRY_MS);
+        else
+            drainRetry.remove(app);
     }
 
     /** One step for {@code app}; the caller makes sure no other step of the same app runs at the same time. */
@@ -141,9 +205,16 @@ public final class AppReconciler {
             }
             case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
         }
-        List<Records.HostInfo> live = liveHosts();
+        java.util.Map<String, Records.Drained> drained = store.drained();
+        List<Records.HostInfo> live = schedulable(drained);
         if (v.request().isPresent()) {
             AppRecords.MigrateRequest r = v.request().get().value();
+            if (r.fault() != null && !faultsAllowed) {
+                events.accept(app + ": the request asks for a fault at step " + r.fault() + " and this controller injects none"
+                        + " (TALENT_FLEET_FAULT=requests, a testing aid); dropped");
+                store.dropRequest(app, v.request().get().modRevision());
+                return;
+            }
             Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random);
             if (c.isEmpty()) {
                 events.accept(app + ": no live host fits the request --to " + (r.host() == null ? "" : r.host())
@@ -152,6 +223,10 @@ public final class AppReconciler {
                 return;
             }
             migrate(v, c.get(), "request", v.request());
+            return;
+        }
+        if (drained.containsKey(here.host())) {
+            offDrained(v, here, live);
             return;
         }
         Records.Placement p = placed.value();
@@ -190,7 +265,7 @@ public final class AppReconciler {
     }
 
     private void deploy(AppRecords.AppRecord spec) throws FleetException, InterruptedException {
-        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, liveHosts(), random);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, schedulable(store.drained()), random);
         if (c.isEmpty()) {
             events.accept(spec.name() + ": no live host has any of " + String.join(",", spec.platforms()) + "; waiting");
             return;
@@ -241,6 +316,8 @@ public final class AppReconciler {
         events.accept(app + ": migrating " + from + " -> " + to + " (" + reason + ", " + choice.how() + ")");
         MigrationRecord record;
         try {
+            Optional<dev.talent.migrate.Step> fault = request.flatMap(q -> q.value().faultStep()).filter(x -> faultsAllowed);
+            fault.ifPresent(x -> events.accept(app + ": injecting a fault at step " + x.label() + " (requested; a testing aid)"));
             record = agents.migrate(app, from, to, reason, () -> {
                 try {
                     long stall = stallMs.getAndSet(0);
@@ -260,7 +337,7 @@ public final class AppReconciler {
                     Thread.currentThread().interrupt();
                     return Optional.of("interrupted while committing the placement of " + app);
                 }
-            });
+            }, fault);
         } catch (MigrationFailedException e) {
             record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
         } catch (RollbackFailedException e) {
@@ -318,7 +395,7 @@ public final class AppReconciler {
                 events.accept(app + " " + error);
             return;
         }
-        List<Records.HostInfo> live = liveHosts().stream().filter(h -> !h.name().equals(here.host())).toList();
+        List<Records.HostInfo> live = schedulable(store.drained()).stream().filter(h -> !h.name().equals(here.host())).toList();
         Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random);
         if (c.isEmpty()) {
             events.accept(app + ": " + why + "; no live host has any of " + String.join(",", spec.platforms()) + ": waiting");

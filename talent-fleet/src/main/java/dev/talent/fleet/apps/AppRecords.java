@@ -92,9 +92,30 @@ public final class AppRecords {
         public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true); }
     }
 
-    /** {@code /talent/requests/APP}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null). */
+    /**
+     * {@code /talent/requests/APP}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null).
+     *
+     * @param fault a testing aid ({@code talent migrate --inject-fault STEP}): the migration fails at that step
+     *              ({@link #FAULTS}); honoured only by controllers started with {@code TALENT_FLEET_FAULT=requests},
+     *              others drop the request; null: none
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs) {}
+    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs, String fault) {
+        public MigrateRequest {
+            if (fault != null && !FAULTS.contains(fault))
+                throw new IllegalArgumentException("--inject-fault " + fault + ": a host-to-host migration fails at one of " + String.join(", ", FAULTS));
+        }
+
+        public MigrateRequest(String app, String host, String platform, long atMs) { this(app, host, platform, atMs, null); }
+
+        /** The step the fault is injected at, if any. */
+        public Optional<dev.talent.migrate.Step> faultStep() {
+            return Optional.ofNullable(fault).map(dev.talent.migrate.Step::parse);
+        }
+    }
+
+    /** The steps of a host-to-host migration a fault can be injected at ({@code migrate --inject-fault}). */
+    public static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore");
 
     /**
      * {@code /talent/apps/APP/ended}: the app's program ended ({@code status}), or the fleet lost it ({@code error}).

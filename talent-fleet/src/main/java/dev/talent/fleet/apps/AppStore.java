@@ -277,6 +277,58 @@ public final class AppStore {
         return txn(List.of(revision(EtcdKeys.placement(p.app()), revision)), List.of(put(EtcdKeys.placement(p.app()), p)), "reschedule");
     }
 
+    // ---- drained hosts ----
+
+    /**
+     * {@code talent drain HOST} / {@code undrain}: the request, while the host is known (its {@code info} is there);
+     * false when it is not. The leader applies it ({@link #applyDrain}).
+     */
+    public boolean requestDrain(Records.DrainRequest r) throws FleetException, InterruptedException {
+        return txn(List.of(present(EtcdKeys.hostInfo(r.host()))), List.of(put(EtcdKeys.drainRequest(r.host()), r)),
+                (r.drain() ? "drain " : "undrain ") + r.host());
+    }
+
+    /** The drain and undrain requests not yet applied. */
+    public List<Versioned<Records.DrainRequest>> drainRequests() throws FleetException, InterruptedException {
+        List<Versioned<Records.DrainRequest>> out = new ArrayList<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.DRAINS)) out.add(new Versioned<>(decode(kv, Records.DrainRequest.class), kv.getModRevision()));
+        return out;
+    }
+
+    /**
+     * The leader applies a drain request: the host's {@code drained} mark is written ({@code mark} present) or deleted,
+     * and the request deleted, in one transaction (compare: the request as read, and the leader's fence).
+     */
+    public boolean applyDrain(Versioned<Records.DrainRequest> r, Optional<Records.Drained> mark) throws FleetException, InterruptedException {
+        String host = r.value().host();
+        String key = EtcdKeys.drainRequest(host);
+        List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)));
+        ops.add(mark.isPresent() ? put(EtcdKeys.drained(host), mark.get()) : Op.delete(Etcd.bytes(EtcdKeys.drained(host)), DeleteOption.DEFAULT));
+        return txn(List.of(revision(key, r.modRevision())), ops, (mark.isPresent() ? "drain " : "undrain ") + host);
+    }
+
+    /** The drained hosts' marks, by host name. */
+    public java.util.Map<String, Records.Drained> drained() throws FleetException, InterruptedException {
+        java.util.Map<String, Records.Drained> out = new java.util.TreeMap<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.HOSTS)) {
+            if (!kv.getKey().toString(StandardCharsets.UTF_8).endsWith("/drained")) continue;
+            Records.Drained d = decode(kv, Records.Drained.class);
+            out.put(d.host(), d);
+        }
+        return out;
+    }
+
+    /** The apps whose placement names {@code host}, by name. */
+    public List<String> appsOn(String host) throws FleetException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.PLACEMENT)) {
+            Records.Placement p = decode(kv, Records.Placement.class);
+            if (p.host().equals(host)) out.add(p.app());
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Drops a request that cannot be served (its record says why in the leader's log). */
     public boolean dropRequest(String app, long revision) throws FleetException, InterruptedException {
         return txn(List.of(revision(EtcdKeys.request(app), revision)),

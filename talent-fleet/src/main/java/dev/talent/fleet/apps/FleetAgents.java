@@ -93,6 +93,18 @@ public interface FleetAgents extends AutoCloseable {
     MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
             throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException;
 
+    /**
+     * As {@link #migrate(String, Placement, Placement, String, CommitStep.Ledger)}, failing on purpose at {@code fault}
+     * when present (a testing aid: the rollback paths, {@code talent migrate --inject-fault}); an implementation that
+     * cannot inject it refuses the migration before anything moves.
+     */
+    default MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<dev.talent.migrate.Step> fault)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        if (fault.isPresent()) throw new FleetException("these agents cannot inject a fault at step " + fault.get().label());
+        return migrate(app, from, to, reason, ledger);
+    }
+
     AppState state(String host, String app) throws FleetException, InterruptedException;
 
     /**

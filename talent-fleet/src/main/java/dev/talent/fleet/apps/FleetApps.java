@@ -118,8 +118,17 @@ public final class FleetApps {
      * migration's record.
      */
     public MigrationRecord migrate(String app, String host, String platform, Duration timeout) throws FleetException, InterruptedException {
+        return migrate(app, host, platform, Optional.empty(), timeout);
+    }
+
+    /**
+     * As {@link #migrate(String, String, String, Duration)}; {@code fault} (a testing aid, {@code --inject-fault}) asks
+     * the leader to fail the migration at that step, which only a controller started to allow it does.
+     */
+    public MigrationRecord migrate(String app, String host, String platform, Optional<String> fault, Duration timeout)
+            throws FleetException, InterruptedException {
         long before = require(app).total();
-        if (!store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis())))
+        if (!store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis(), fault.orElse(null))))
             throw new FleetException("no app named " + app + " is deployed");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -132,7 +141,98 @@ public final class FleetApps {
             if (System.nanoTime() > deadline) throw new FleetException("waited " + timeout.toSeconds() + " s for the migration of " + app + " (is a controller leading?)");
             Thread.sleep(POLL_MS);
         }
-        throw new FleetException("the leader dropped the request: no live host fits it (see talent hosts)");
+        throw new FleetException("the leader dropped the request: no live host fits it (see talent hosts)"
+                + (fault.isPresent() ? ", or the controllers inject no fault (TALENT_FLEET_FAULT=requests)" : ""));
+    }
+
+    /**
+     * What {@code talent drain} did with one app of the host: it left ({@code moved}: to {@code to}, or it ended or was
+     * undeployed meanwhile, {@code to} null) or it stays there ({@code detail} says why).
+     */
+    public record DrainOutcome(String app, String from, String to, boolean moved, String detail) {}
+
+    /**
+     * {@code talent drain HOST}: asks the leader to mark {@code host} drained (unschedulable), waits until it has, then
+     * until every app placed there has moved to another host (the leader migrates them, reason {@code drain}); tells
+     * {@code each} the outcome of each app as soon as it is known. An app that no other live, undrained host can run
+     * (none has its platforms) stays, and so does one still there after {@code timeout} (its last try's error said).
+     */
+    public List<DrainOutcome> drain(String host, Duration timeout, java.util.function.Consumer<DrainOutcome> each)
+            throws FleetException, InterruptedException {
+        // the apps running there before the request (the leader may move them off before this sees its mark), and
+        // any placed there until the mark is written; an app that already ended there is not running: not counted
+        java.util.Map<String, Long> before = new java.util.TreeMap<>();
+        runningOn(host, before);
+        if (!store.requestDrain(new Records.DrainRequest(host, true, System.currentTimeMillis())))
+            throw new FleetException("no host named " + host + " in the fleet (see talent hosts)");
+        until(timeout, "the leader to drain " + host + " (is a controller leading?)",
+                () -> store.drained().containsKey(host) && store.drainRequests().stream().noneMatch(r -> r.value().host().equals(host))
+                        ? Optional.of(Boolean.TRUE) : Optional.empty());
+        runningOn(host, before);
+        List<DrainOutcome> out = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!before.isEmpty()) {
+            boolean late = System.nanoTime() > deadline;
+            for (var it = before.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                Optional<DrainOutcome> o = drained(e.getKey(), host, e.getValue(), late, random);
+                if (o.isEmpty()) continue;
+                out.add(o.get());
+                each.accept(o.get());
+                it.remove();
+            }
+            if (!before.isEmpty()) Thread.sleep(POLL_MS);
+        }
+        return out;
+    }
+
+    /** Adds each app placed on {@code host} that has not ended, with its count of migration records so far. */
+    private void runningOn(String host, java.util.Map<String, Long> into) throws FleetException, InterruptedException {
+        for (String app : store.appsOn(host)) {
+            if (into.containsKey(app)) continue;
+            Optional<AppStore.AppView> v = store.view(app);
+            if (v.isPresent() && v.get().ended().isEmpty()) into.put(app, v.get().total());
+        }
+    }
+
+    /** The outcome of {@code app}'s drain off {@code host} once known; {@code late}: the time is up, it stays. */
+    private Optional<DrainOutcome> drained(String app, String host, long recordsBefore, boolean late, java.util.Random random)
+            throws FleetException, InterruptedException {
+        Optional<AppStore.AppView> found = store.view(app);
+        if (found.isEmpty()) return Optional.of(new DrainOutcome(app, host, null, true, "undeployed meanwhile"));
+        AppStore.AppView v = found.get();
+        if (v.ended().isPresent()) return Optional.of(new DrainOutcome(app, host, null, true, "ended meanwhile"));
+        List<MigrationRecord> since = v.total() > recordsBefore
+                ? v.migrations().subList((int) Math.max(0, v.migrations().size() - (v.total() - recordsBefore)), v.migrations().size())
+                : List.of();
+        Optional<FleetAgents.Placement> where = v.where();
+        if (where.isPresent() && !where.get().host().equals(host) && v.inFlight().isEmpty()) {
+            Optional<MigrationRecord> ok = since.reversed().stream().filter(MigrationRecord::ok).findFirst();
+            return Optional.of(new DrainOutcome(app, since.isEmpty() ? host : ok.map(MigrationRecord::from).orElse(host), where.get().toString(), true,
+                    ok.map(r -> "downtime " + Math.round(r.downtimeMs() == null ? 0 : r.downtimeMs()) + " ms" + (since.size() > 1 ? " (" + (since.size() - 1) + " failed tries first)" : ""))
+                            .orElse("moved")));
+        }
+        if (where.isEmpty() || v.inFlight().isPresent()) return late ? Optional.of(new DrainOutcome(app, host, null, false, "still migrating")) : Optional.empty();
+        List<Records.HostInfo> live = AppReconciler.liveHosts(etcd);
+        java.util.Map<String, Records.Drained> marks = store.drained();
+        live = live.stream().filter(h -> !marks.containsKey(h.name())).toList();
+        if (PlacementChooser.offHost(v.spec().value(), where.get(), live, random).isEmpty())
+            return Optional.of(new DrainOutcome(app, where.get().toString(), null, false, "no other live, undrained host has any of its platforms ("
+                    + String.join(",", v.spec().value().platforms()) + ")"));
+        if (!late) return Optional.empty();
+        Optional<MigrationRecord> failed = since.reversed().stream().filter(r -> !r.ok()).findFirst();
+        return Optional.of(new DrainOutcome(app, where.get().toString(), null, false, "still there"
+                + failed.map(r -> "; its last try failed at " + r.failedStep() + ": " + r.error()).orElse("")));
+    }
+
+    /** {@code talent undrain HOST}: asks the leader to make {@code host} schedulable again and waits until it has. */
+    public void undrain(String host, Duration timeout) throws FleetException, InterruptedException {
+        if (!store.requestDrain(new Records.DrainRequest(host, false, System.currentTimeMillis())))
+            throw new FleetException("no host named " + host + " in the fleet (see talent hosts)");
+        until(timeout, "the leader to undrain " + host + " (is a controller leading?)",
+                () -> !store.drained().containsKey(host) && store.drainRequests().stream().noneMatch(r -> r.value().host().equals(host))
+                        ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
     /** Waits until {@code app} ends; writes its working directory into {@code fetch} if given; returns how it ended. */

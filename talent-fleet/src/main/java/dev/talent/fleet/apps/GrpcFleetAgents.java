@@ -72,11 +72,21 @@ public final class GrpcFleetAgents implements FleetAgents {
     private final Consumer<String> warn;
     private final Map<String, AgentClient> clients = new HashMap<>();
 
+    /** The leadership epoch every call carries ({@link LeaderEpoch}); 0: none (the commands, tests). */
+    private final long epoch;
+
     public GrpcFleetAgents(TlsFiles tls, Directory directory, Timeouts timeouts, Consumer<String> warn) {
+        this(tls, directory, timeouts, warn, 0);
+    }
+
+    /** As above; every call carries the leading controller's {@code epoch} (0: none), which the agents check. */
+    public GrpcFleetAgents(TlsFiles tls, Directory directory, Timeouts timeouts, Consumer<String> warn, long epoch) {
+        if (epoch < 0) throw new IllegalArgumentException("leadership epoch " + epoch);
         this.tls = tls;
         this.directory = directory;
         this.timeouts = timeouts;
         this.warn = warn;
+        this.epoch = epoch;
     }
 
     /** Agents at fixed addresses (tests). */
@@ -91,10 +101,15 @@ public final class GrpcFleetAgents implements FleetAgents {
 
     /** Agents found through etcd's host records. */
     public static GrpcFleetAgents viaEtcd(TlsFiles tls, Etcd etcd, Timeouts timeouts, Consumer<String> warn) {
+        return viaEtcd(tls, etcd, timeouts, warn, 0);
+    }
+
+    /** Agents found through etcd's host records, every call carrying the leader's {@code epoch} (0: none). */
+    public static GrpcFleetAgents viaEtcd(TlsFiles tls, Etcd etcd, Timeouts timeouts, Consumer<String> warn, long epoch) {
         return new GrpcFleetAgents(tls, host -> {
             Records.HostInfo info = Hosts.info(etcd, host).orElseThrow(() -> new FleetException("no host " + host + " in etcd"));
             return new InetSocketAddress(info.address(), info.port());
-        }, timeouts, warn);
+        }, timeouts, warn, epoch);
     }
 
     private AgentClient agent(String host) throws FleetException, InterruptedException {
@@ -103,7 +118,9 @@ public final class GrpcFleetAgents implements FleetAgents {
             if (c != null) return c;
         }
         InetSocketAddress a = directory.agentOf(host);
-        AgentClient c = new AgentClient(host, NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).sslContext(tls.clientContext()).build());
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).sslContext(tls.clientContext());
+        if (epoch > 0) b.intercept(LeaderEpoch.stamp(epoch));
+        AgentClient c = new AgentClient(host, b.build());
         synchronized (clients) {
             AgentClient old = clients.putIfAbsent(host, c);
             if (old != null) {
@@ -238,6 +255,7 @@ public final class GrpcFleetAgents implements FleetAgents {
      * As {@link #migrate(String, Placement, Placement, String, CommitStep.Ledger)}; {@code fault} injects a failure
      * at that step (tests: the rollback paths).
      */
+    @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
             Optional<Step> fault) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         if (from.equals(to)) throw new FleetException(app + " already runs on " + to);
@@ -261,6 +279,9 @@ public final class GrpcFleetAgents implements FleetAgents {
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
         RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
         RemoteConnections connections = new RemoteConnections(app, source, destination, timeouts);
+        // --inject-fault checkpoint with --net: the failure comes once the checkpoint and its connections' state are
+        // bound (as the rollback restores them), not between the two
+        if (fault.orElse(null) == Step.CHECKPOINT && spec.net()) connections.failAfterTaken = true;
         try {
             try {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
@@ -279,6 +300,16 @@ public final class GrpcFleetAgents implements FleetAgents {
             } catch (MigrationFailedException e) {
                 releaseQuietly(dst, app, to, from);
                 throw e;
+            }
+            if (fault.orElse(null) == Step.PREPARE) {
+                // the destination is prepared (container created, files there); the program has not stopped
+                try {
+                    prepared.container().delete();
+                } catch (IOException e) {
+                    warn.accept("cannot remove container " + prepared.container().id() + " on " + to.host() + ": " + e.getMessage());
+                }
+                releaseQuietly(dst, app, to, from);
+                throw new MigrationFailedException(Step.PREPARE, "fault injected at step prepare (migrate --inject-fault prepare)");
             }
             AppContainer destContainer = prepared.container();
             MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
@@ -305,7 +336,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                     c -> { },
                     warn, spec.net() ? connections : ConnectionCarrier.NONE);
             MigrationPipeline.Outcome outcome = pipeline.run(
-                    new MigrationPipeline.Side(source, source.files(), program),
+                    new MigrationPipeline.Side(source, fault.orElse(null) == Step.CHECKPOINT && !spec.net()
+                            ? refusingAfterAccept(source.files()) : source.files(), program),
                     new MigrationPipeline.Side(destination, destination.files(), destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
@@ -348,6 +380,40 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
+    }
+
+    /**
+     * {@code --inject-fault checkpoint}: the source's files, whose checkpoint is accepted (and signed) as always, then
+     * refused as a damaged or tampered one would be: the program has stopped, so the migration rolls back from it.
+     */
+    static HostFiles refusingAfterAccept(HostFiles files) {
+        return new HostFiles() {
+            @Override
+            public String name() { return files.name(); }
+
+            @Override
+            public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
+
+            @Override
+            public OutgoingCheckpoint takeCheckpoint() throws IOException {
+                OutgoingCheckpoint ck = files.takeCheckpoint();
+                throw new IOException("fault injected at step checkpoint after checkpoint " + ck.sequence() + " was accepted"
+                        + " (migrate --inject-fault checkpoint)");
+            }
+
+            @Override
+            public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+                files.receiveCheckpoint(signed, bytes);
+            }
+
+            @Override
+            public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
+                return files.restoreAcceptedCheckpoints(warn);
+            }
+
+            @Override
+            public String whereStateIs() { return files.whereStateIs(); }
+        };
     }
 
     private String currentContainer(AgentClient src, String app) throws FleetException {
@@ -573,6 +639,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         private RemotePlace giver;
         private boolean taking;
         private long nanos;
+        /** {@code --inject-fault checkpoint}: {@link #taken} fails once it has bound the state to the checkpoint. */
+        boolean failAfterTaken;
 
         RemoteConnections(String app, RemotePlace source, RemotePlace destination, Timeouts timeouts) {
             this.app = app;
@@ -604,6 +672,11 @@ public final class GrpcFleetAgents implements FleetAgents {
                 }
             } finally {
                 nanos += System.nanoTime() - t0;
+            }
+            if (failAfterTaken) {
+                failAfterTaken = false;
+                throw new IOException("fault injected at step checkpoint, after checkpoint " + sequence + " and its connections were"
+                        + " accepted (migrate --inject-fault checkpoint)");
             }
         }
 

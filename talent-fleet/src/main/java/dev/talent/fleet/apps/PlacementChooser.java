@@ -65,6 +65,20 @@ public final class PlacementChooser {
         return Optional.of(new Choice(from.get(random.nextInt(from.size())), how));
     }
 
+    /**
+     * Where an app on a drained host goes ({@code talent drain}): a place of one of its platforms on another live,
+     * undrained host ({@code live} holds only those), keeping its platform when such a host has it; empty: none fits.
+     */
+    public static Optional<Choice> offHost(AppRecords.AppRecord app, FleetAgents.Placement current, List<Records.HostInfo> live,
+            RandomGenerator random) {
+        List<FleetAgents.Placement> fit = candidates(app, live).stream().filter(c -> !c.host().equals(current.host())).toList();
+        if (fit.isEmpty()) return Optional.empty();
+        List<FleetAgents.Placement> same = fit.stream().filter(c -> c.platform().equals(current.platform())).toList();
+        List<FleetAgents.Placement> from = same.isEmpty() ? fit : same;
+        return Optional.of(new Choice(from.get(random.nextInt(from.size())), "off drained " + current.host()
+                + (same.isEmpty() ? ", other platform" : ", same platform") + ", 1 of " + from.size()));
+    }
+
     /** The place {@code talent migrate --to HOST[/PLATFORM]} (or {@code --to /PLATFORM}) asks for; empty: none fits. */
     public static Optional<Choice> requested(AppRecords.AppRecord app, FleetAgents.Placement current,
             AppRecords.MigrateRequest r, List<Records.HostInfo> live, RandomGenerator random) {

@@ -185,6 +185,117 @@ class AppReconcilerIT {
     }
 
     @Test
+    void aRequestedFaultIsInjectedOnlyByALeaderThatAllowsIt() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        String other = from.host().equals("h1") ? "h2" : "h1";
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, 0, "sync"));
+        leader.step("svc");
+        assertThat(view("svc").request()).as("dropped").isEmpty();
+        assertThat(view("svc").migrations()).isEmpty();
+        assertThat(events).anyMatch(e -> e.contains("fault at step sync") && e.contains("dropped"));
+        leader.allowInjectedFaults();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, 0, "checkpoint"));
+        leader.step("svc");
+        assertThat(agents.journal).contains("migrate svc " + from + " -> " + other + "/x86_64 fault checkpoint");
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.failedStep()).isEqualTo("checkpoint");
+        });
+        assertThat(view("svc").where()).contains(from);
+        assertThat(view("svc").inFlight()).isEmpty();
+        // a request without one migrates as always
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, 0));
+        leader.step("svc");
+        assertThat(view("svc").where()).contains(new FleetAgents.Placement(other, "x86_64"));
+    }
+
+    // ---- drained hosts ----
+
+    private void drain(String host, boolean drain) throws Exception {
+        assertThat(new AppStore(etcd).requestDrain(new Records.DrainRequest(host, drain, 0))).isTrue();
+        leader.applyDrains();
+    }
+
+    @Test
+    void aDrainedHostsAppsMoveOffItRespectingTheirPlatformsAndNothingIsPlacedThere() throws Exception {
+        AppStore cli = new AppStore(etcd);
+        assertThat(cli.requestDrain(new Records.DrainRequest("h9", true, 0))).as("no such host").isFalse();
+        // h1 and h2 have x86_64 and aarch64, h3 only x86_64
+        cli.create(app("arm", null, null, null, "aarch64"));
+        cli.create(app("both", null, null, null, "x86_64", "aarch64"));
+        leader.step("arm");
+        leader.step("both");
+        String h = view("arm").where().orElseThrow().host();
+        if (!view("both").where().orElseThrow().host().equals(h)) {
+            cli.request(new AppRecords.MigrateRequest("both", h, null, 0));
+            leader.step("both");
+        }
+        assertThat(cli.appsOn(h)).containsExactly("arm", "both");
+        drain(h, true);
+        assertThat(store.drained()).containsOnlyKeys(h);
+        assertThat(store.drainRequests()).isEmpty();
+        assertThat(events).contains(h + ": drained (no app is placed there; its apps move to other hosts)");
+        leader.step("arm");
+        leader.step("both");
+        String otherArm = h.equals("h1") ? "h2" : "h1";
+        assertThat(view("arm").where()).as("the one other host with aarch64").contains(new FleetAgents.Placement(otherArm, "aarch64"));
+        assertThat(view("both").where().orElseThrow().host()).isNotEqualTo(h);
+        assertThat(view("arm").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isTrue();
+            assertThat(r.reason()).isEqualTo("drain");
+        });
+        assertThat(cli.appsOn(h)).isEmpty();
+        // nothing is placed there: a new app, a request, a schedule
+        cli.create(app("new", 1L, 1L, null, "x86_64"));
+        for (int k = 0; k < 6; k++) {
+            leader.step("new");
+            clock.addAndGet(10);
+            assertThat(view("new").where().orElseThrow().host()).isNotEqualTo(h);
+        }
+        cli.request(new AppRecords.MigrateRequest("arm", h, null, 0));
+        leader.step("arm");
+        assertThat(view("arm").where()).as("a request for a drained host is dropped").contains(new FleetAgents.Placement(otherArm, "aarch64"));
+        // the one host that can run it drained too: it stays, and that is said once
+        drain(otherArm, true);
+        leader.step("arm");
+        leader.step("arm");
+        assertThat(view("arm").where()).contains(new FleetAgents.Placement(otherArm, "aarch64"));
+        assertThat(events.stream().filter(e -> e.startsWith("arm: " + otherArm + " is drained but no other"))).hasSize(1);
+        drain(h, false);
+        assertThat(store.drained()).containsOnlyKeys(otherArm);
+        leader.step("arm");
+        assertThat(view("arm").where()).as("undrained: usable again").contains(new FleetAgents.Placement(h, "aarch64"));
+    }
+
+    @Test
+    void aFailedMoveOffADrainedHostIsTriedAgainAfterAPause() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        drain(from.host(), true);
+        agents.fault = true;
+        leader.step("svc");
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> assertThat(r.ok()).isFalse());
+        leader.step("svc");
+        assertThat(view("svc").migrations()).as("within the pause").hasSize(1);
+        clock.addAndGet(AppReconciler.DRAIN_RETRY_MS);
+        leader.step("svc");
+        assertThat(view("svc").migrations()).hasSize(2).last().satisfies(r -> assertThat(r.ok()).isTrue());
+        assertThat(view("svc").where().orElseThrow().host()).isNotEqualTo(from.host());
+    }
+
+    @Test
+    void aDeposedLeaderCannotDrain() throws Exception {
+        assertThat(new AppStore(etcd).requestDrain(new Records.DrainRequest("h2", true, 0))).isTrue();
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        leader.applyDrains();
+        assertThat(store.drained()).isEmpty();
+        assertThat(store.drainRequests()).hasSize(1);
+    }
+
+    @Test
     void undeployRemovesTheAppAndEveryKey() throws Exception {
         AppStore cli = new AppStore(etcd);
         cli.create(app("svc", 100L, 100L, null, "x86_64"));
@@ -391,6 +502,23 @@ class AppReconcilerIT {
         PlacementFence fence = PlacementFence.load(etcd, first.host());
         assertThat(fence.check("svc", 0).keep()).isFalse();
         assertThat(PlacementFence.load(etcd, now.host()).check("svc", 1).keep()).isTrue();
+    }
+
+    @Test
+    void anAppOfALostHostIsNeverRestartedOnADrainedHost() throws Exception {
+        AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add, GRACE);
+        new AppStore(etcd).create(restartable("svc", "x86_64"));
+        l.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
+        others.remove(first.host());
+        assertThat(new AppStore(etcd).requestDrain(new Records.DrainRequest(others.get(0), true, 0))).isTrue();
+        l.applyDrains();
+        agentGone(first.host());
+        l.step("svc");
+        clock.addAndGet(GRACE);
+        l.step("svc");
+        assertThat(view("svc").where()).contains(new FleetAgents.Placement(others.get(1), "x86_64"));
     }
 
     @Test

@@ -91,6 +91,18 @@ final class InMemoryAgents implements FleetAgents {
         }
     }
 
+    /** A fault asked for: the migration fails at that step and the app runs on at the source (as a rollback leaves it). */
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<dev.talent.migrate.Step> fault) throws FleetException {
+        if (fault.isEmpty()) return migrate(app, from, to, reason, ledger);
+        synchronized (this) {
+            journal.add("migrate " + app + " " + from + " -> " + to + " fault " + fault.get().label());
+            return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, null, null, null, null, null,
+                    fault.get().label(), "fault injected at step " + fault.get().label(), Instant.ofEpochMilli(now), 0, 0, null);
+        }
+    }
+
     @Override
     public synchronized AppState state(String host, String app) {
         return host(host).getOrDefault(app, new AppState.Absent());

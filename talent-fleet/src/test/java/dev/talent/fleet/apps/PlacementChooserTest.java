@@ -100,6 +100,41 @@ class PlacementChooserTest {
     }
 
     @Test
+    void offADrainedHostAnAppGoesToAnotherHostThatHasOneOfItsPlatformsKeepingItsOwnWhenItCan() {
+        AppRecords.AppRecord a = app("x86_64", "aarch64");
+        // h1 drained: the caller passes the live, undrained hosts only
+        List<Records.HostInfo> undrained = LIVE.subList(1, 3);
+        Set<FleetAgents.Placement> seen = new HashSet<>();
+        Random r = new Random(3);
+        for (int k = 0; k < 40; k++) PlacementChooser.offHost(a, at("h1/aarch64"), undrained, r).ifPresent(c -> seen.add(c.to()));
+        assertThat(seen).as("its platform, on the one other host that has it").containsExactly(at("h2/aarch64"));
+        // the current host is never chosen, even when passed
+        seen.clear();
+        for (int k = 0; k < 40; k++) PlacementChooser.offHost(a, at("h2/x86_64"), LIVE, r).ifPresent(c -> seen.add(c.to()));
+        assertThat(seen).containsExactlyInAnyOrder(at("h1/x86_64"), at("h3/x86_64"));
+        // only another platform left: it changes platform
+        assertThat(PlacementChooser.offHost(app("x86_64", "aarch64"), at("h2/aarch64"), LIVE.subList(2, 3), new Random(1)))
+                .hasValueSatisfying(c -> {
+                    assertThat(c.to()).isEqualTo(at("h3/x86_64"));
+                    assertThat(c.how()).contains("other platform");
+                });
+        // no undrained host has its platform (s390x only on the drained h1): it stays
+        assertThat(PlacementChooser.offHost(app("s390x"), at("h1/s390x"), undrained, new Random(1))).isEmpty();
+        assertThat(PlacementChooser.offHost(app("x86_64"), at("h3/x86_64"), LIVE.subList(2, 3), new Random(1))).isEmpty();
+    }
+
+    @Test
+    void aRequestedFaultIsOneOfTheHostToHostSteps() {
+        assertThat(new AppRecords.MigrateRequest("svc", "h2", null, 0, "sync").faultStep()).contains(dev.talent.migrate.Step.SYNC);
+        assertThat(new AppRecords.MigrateRequest("svc", "h2", null, 0).faultStep()).isEmpty();
+        for (String step : AppRecords.FAULTS)
+            assertThat(new AppRecords.MigrateRequest("svc", null, null, 0, step).faultStep().orElseThrow().label()).isEqualTo(step);
+        for (String bad : new String[] {"precopy", "commit", "", "SYNC"})
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new AppRecords.MigrateRequest("svc", null, null, 0, bad)).withMessageContaining("--inject-fault");
+    }
+
+    @Test
     void recordsNamePlacesAsHostSlashPlatform() {
         assertThat(at("h2/aarch64")).isEqualTo(new FleetAgents.Placement("h2", "aarch64"));
         assertThat(new FleetAgents.Placement("h2", "aarch64")).hasToString("h2/aarch64");
