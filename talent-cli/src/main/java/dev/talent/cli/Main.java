@@ -92,6 +92,10 @@ public final class Main implements Runnable {
         m.put("logs", "A fleet app's output, whole: each host's part in the order the app ran there. Its stdout is written to this command's stdout and its stderr to this command's stderr (as docker logs does); --stream picks one.");
         m.put("wait", "Wait until a fleet app ends; exit with its program's status.");
         m.put("undeploy", "Stop a fleet app and remove it from its host and from etcd (its records go with it).");
+        m.put("drain", "Mark a fleet host drained (unschedulable: no app is placed, restarted or migrated there) and move every "
+                + "app off it to other live hosts that have one of its platforms; print one line per app as it leaves "
+                + "(or why it stays). `talent undrain HOST` makes it schedulable again; `talent hosts` shows it.");
+        m.put("undrain", "Make a drained fleet host schedulable again (apps moved off it stay where they are).");
         m.put("help", "Display help information about the specified command.");
         return java.util.Collections.unmodifiableMap(m);
     }
