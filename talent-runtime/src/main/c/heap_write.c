@@ -788,29 +788,6 @@ static void check_raw_pointers(void)
                   (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
 }
 
-/* Room for the blocks' encoding at once, where the address space allows: growing the buffer by doubling copied it
- * (the C library's realloc moves a buffer of a few MiB by copying it: 70 MB copied and faulted in again for a
- * million small blocks). BLOCK_RESERVE bytes per live block cover a small struct with its header and a pointer
- * path or two; pages never written are never touched. Without that much address space, the buffer grows as
- * before. */
-#define BLOCK_RESERVE 128
-static void reserve_for_blocks(tl_buf *b)
-{
-    size_t want;
-    void *p;
-    if (nsnap < 4096 || (size_t)nsnap > (SIZE_MAX - b->len) / BLOCK_RESERVE)
-        return;
-    want = b->len + (size_t)nsnap * BLOCK_RESERVE;
-    if (want <= b->cap || want > (SIZE_MAX >> 2))
-        return;
-    p = tl_raw_realloc(b->data, want);
-    if (!p)
-        return;     /* the buffer is as it was */
-    b->data = p;
-    b->cap = want;
-    tl_hugepages(b->data, want);
-}
-
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
 {
     size_t count_at = b->len;
@@ -823,7 +800,6 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
     ctx.describe = tl_heap_describe;
-    reserve_for_blocks(b);
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
     nwritten_addr = 0;
     for (i = 0; i < nmarked; i++) {
