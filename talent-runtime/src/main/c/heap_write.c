@@ -48,13 +48,52 @@ static uint32_t *slots;             /* snapshot index + 1 by start address; 0 = 
 static size_t slots_bytes;
 static unsigned slot_bits;
 static void **written;              /* the blocks the last checkpoint wrote (tl_heap_release_written) */
-static uint32_t nwritten;
+static uint32_t nwritten, capwritten;
+/* The addresses of the blocks tl_heap_write encoded, in its order: become written[] when the pass ends. */
+static void **written_addr;
+static uint32_t nwritten_addr, capwritten_addr;
+
+/* Copies n bytes (a site's "file:line:col", a few dozen) without a call to memcpy for each of a million blocks:
+ * 8-byte moves, the last one overlapping. */
+static void copy_short(unsigned char *d, const char *s, size_t n)
+{
+    size_t i;
+    if (n < 8) {
+        for (i = 0; i < n; i++)
+            d[i] = (unsigned char)s[i];
+        return;
+    }
+    for (i = 0; i + 8 < n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        memcpy(d + i, &v, 8);
+    }
+    {
+        uint64_t v;
+        memcpy(&v, s + n - 8, 8);
+        memcpy(d + n - 8, &v, 8);
+    }
+}
 
 /* A block of a struct with a trailing array (a flexible array member, the struct hack: heap_trailing.h) is one
  * element of that struct with its last array cut to the block's size; else NULL. */
 static const talent_type *trailing_view(const tl_hdr *h, const talent_type *elem, size_t size)
 {
-    if (elem && tl_trailing_applies(elem, size, (h->size_hi & TL_HDR_TRAILING) != 0))
+    /* whether elem can have a trailing array at all, for the last type asked about: a million blocks of one
+     * type ask in a row, and most types cannot */
+    static const talent_type *last_t;
+    static const talent_field *last_fields;
+    static size_t last_nfields;
+    static int last_shape;
+    if (!elem)
+        return NULL;
+    if (elem != last_t || elem->fields != last_fields || elem->nfields != last_nfields) {
+        last_shape = tl_trailing_shape(elem);
+        last_t = elem;
+        last_fields = elem->fields;
+        last_nfields = elem->nfields;
+    }
+    if (last_shape && tl_trailing_applies(elem, size, (h->size_hi & TL_HDR_TRAILING) != 0))
         return tl_trailing_type(elem, tl_trailing_count(elem, size));
     return NULL;
 }
@@ -640,15 +679,26 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
  * in a slab chunk (readable), as slab_block() does. */
 static void prefetch_pointees(uint32_t s, int step)
 {
+    /* the pointer members' offsets of the last type seen (a million blocks of one type in a row) */
+    static const talent_type *last_t;
+    static const talent_field *last_fields;
+    static size_t last_nfields;
+    static size_t off[8];
+    static unsigned n;
     const tl_hdr *h = snap[s];
     const talent_type *et = tl_heap_site_elem(h->site);
-    const void *v[8];
-    unsigned n, k;
+    unsigned k;
     if (!et || tl_hdr_size(h) < et->size)
         return;     /* untyped, or smaller than one element: nothing is read from it */
-    n = tl_flat_pointers(et, (const void *)tl_hdr_addr(h), v, 8);
+    if (et != last_t || et->fields != last_fields || et->nfields != last_nfields) {
+        n = tl_flat_pointer_offsets(et, off, 8);
+        last_t = et;
+        last_fields = et->fields;
+        last_nfields = et->nfields;
+    }
     for (k = 0; k < n; k++) {
-        uintptr_t a = (uintptr_t)v[k];
+        uintptr_t a;
+        memcpy(&a, (const unsigned char *)tl_hdr_addr(h) + off[k], sizeof a);
         if (a < sizeof(tl_hdr))
             continue;   /* NULL */
         if (step == 0) {
@@ -743,12 +793,15 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     size_t count_at = b->len;
     uint32_t i, type_id = 0;
     const talent_type *last_type = NULL;
+    const char *last_site = NULL;
+    size_t last_slen = 0;
     int last_plain = -1;            /* whether last_type is plain (tl_bulk_encode), -1 not known yet */
     tl_value_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
     ctx.describe = tl_heap_describe;
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
+    nwritten_addr = 0;
     for (i = 0; i < nmarked; i++) {
         tl_block blkv;
         const tl_block *blk = &blkv;
@@ -774,6 +827,12 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         blkv = view(order[i]);
         et = elem_of(blk);
         p = (const unsigned char *)blk->addr;
+        if (i == capwritten_addr) {
+            capwritten_addr = capwritten_addr ? 2 * capwritten_addr : 1024;
+            written_addr = tl_xrealloc(written_addr, (size_t)capwritten_addr * sizeof *written_addr);
+        }
+        written_addr[i] = (void *)blk->addr;
+        nwritten_addr = i + 1;
         count = count_of(blk);
         esz = et->size;
         tail = blk->size - (size_t)count * esz;
@@ -787,12 +846,17 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         {
             /* block_id, alloc_pos, flags, element_type, count: one reservation */
             const char *site = blk->site ? blk->site : "";
-            size_t slen = strlen(site);
-            unsigned char *d = tl_buf_grow(b, 4 + 4 + slen + 1 + 4 + 8);
+            unsigned char *d;
+            if (site != last_site) {
+                last_site = site;
+                last_slen = strlen(site);
+            }
+            d = tl_buf_grow(b, 4 + 4 + last_slen + 1 + 4 + 8);
             tl_put_be_n(d, i, 4);
-            tl_put_be_n(d + 4, slen, 4);
-            memcpy(d + 8, site, slen);
-            d += 8 + slen;
+            tl_put_be_n(d + 4, last_slen, 4);
+            copy_short(d + 8, site, last_slen);
+            d += last_slen;
+            d += 8;
             d[0] = !blk->elem ? TL_HEAP_UNTYPED : blk->base ? TL_HEAP_TRAILING : 0;
             tl_put_be_n(d + 1, type_id, 4);
             tl_put_be_n(d + 5, count, 8);
@@ -847,9 +911,23 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     table_free(slots, slots_bytes);
     slots = NULL;
     /* what an in-process restore frees before it allocates these blocks again from the checkpoint */
-    written = tl_xrealloc(written, (nmarked ? nmarked : 1) * sizeof *written);
-    for (i = 0; i < nmarked; i++)
-        written[i] = (void *)tl_hdr_addr(snap[order[i]]);
+    if (nwritten_addr == nmarked) {
+        /* the addresses noted by the write loop (no second pass over a million headers) */
+        void **t = written;
+        written = written_addr;
+        written_addr = t;
+        i = capwritten;
+        capwritten = capwritten_addr;
+        capwritten_addr = i;
+    } else {
+        if (nmarked > capwritten) {
+            capwritten = nmarked;
+            written = tl_xrealloc(written, (size_t)capwritten * sizeof *written);
+        }
+        for (i = 0; i < nmarked; i++)
+            written[i] = (void *)tl_hdr_addr(snap[order[i]]);
+    }
+    nwritten_addr = 0;
     nwritten = nmarked;
     return s;
 }

@@ -592,7 +592,7 @@ static void enc_flat(tl_buf *b, const talent_type *t, const unsigned char *p, tl
     }
 }
 
-unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **out, unsigned max)
+unsigned tl_flat_pointer_offsets(const talent_type *t, size_t *out, unsigned max)
 {
     const flat_plan *pl;
     unsigned k, n = 0;
@@ -603,7 +603,7 @@ unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **o
         return 0;
     for (k = 0; k < pl->n && n < max; k++)
         if (pl->m[k].op == FLAT_PTR)
-            memcpy(&out[n++], (const unsigned char *)addr + pl->m[k].off, sizeof *out);
+            out[n++] = pl->m[k].off;
     return n;
 }
 

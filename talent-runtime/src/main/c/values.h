@@ -42,10 +42,10 @@ typedef struct tl_value_ctx {
 } tl_value_ctx;
 
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
-/* The values of the data pointer members of a struct of type t at addr when t is one the encoder handles member by
- * member from a flat list (numbers, bools and data pointers); at most max of them, and none for any other type.
- * For the heap writer, which fetches what the blocks it is about to encode point to. */
-unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **out, unsigned max);
+/* The offsets of the data pointer members of struct type t when t is one the encoder handles member by member from
+ * a flat list (numbers, bools and data pointers); at most max of them, and none for any other type. For the heap
+ * writer, which fetches what the blocks it is about to encode point to (and keeps the offsets per type). */
+unsigned tl_flat_pointer_offsets(const talent_type *t, size_t *out, unsigned max);
 /* Skips one value of file type id (validation). Returns 0 or -1 with r->failed set. */
 int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int depth);
 /* 1 when s (n bytes) is long double text as FORMAT.md allows: C99 hex notation, inf, -inf, nan, -nan. */
