@@ -273,10 +273,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, header = {0};
-    section secs[9] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+           epol = {0}, envi = {0}, header = {0};
+    section secs[10] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
-                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}}};
+                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
+                        {"ENVI", &envi, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -287,7 +288,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written, durable, refused_collecting;
+    int i, written, durable, refused_collecting, has_envi, has_epol;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
@@ -296,12 +297,16 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_refusal_clear();
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
-    tl_env_check();
+    /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
+    has_envi = tl_env_collect(&envi) > 0;
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();
     /* epoll instances: EPOL only when the program has one (a file without it has none) */
-    nsecs = tl_epoll_collect() > 0 ? 9 : 8;
+    has_epol = tl_epoll_collect() > 0;
+    nsecs = has_epol ? 9 : 8;
+    if (has_envi)
+        secs[nsecs++] = secs[9];
 
     /* pointer targets */
     tl_objects_clear();
@@ -375,7 +380,7 @@ encode:
     }
 
     /* EPOL before HEAP: an epoll registration's data.ptr may be the only way to a heap block */
-    if (nsecs == 9)
+    if (has_epol)
         tl_epoll_write(&epol, &strs);
 
     /* HEAP: the blocks reached from globals, frames and epoll registrations, and from them */
@@ -411,6 +416,7 @@ encode:
         tl_buf_free(&fram);
         tl_buf_free(&heap);
         tl_buf_free(&epol);
+        tl_buf_free(&envi);
         tl_types_free(&types);
         tl_strtab_free(&strs);
         return -1;
@@ -479,7 +485,7 @@ encode:
         written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
-        tl_piece pieces[1 + 3 * 9];
+        tl_piece pieces[1 + 3 * 10];
         unsigned np = 0;
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {
@@ -525,6 +531,7 @@ encode:
     tl_buf_free(&file);
     tl_buf_free(&wait);
     tl_buf_free(&epol);
+    tl_buf_free(&envi);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);
