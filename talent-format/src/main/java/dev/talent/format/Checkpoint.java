@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param files the {@code FILE} section: open files and descriptors; empty when the file has none (or no section)
  * @param pendingWait the {@code WAIT} section; {@link PendingWait#NONE} when the file has none
  * @param epoll the {@code EPOL} section: epoll instances and their registrations; empty when the file has none
+ * @param environment the {@code ENVI} section: environment variables and locale categories the program changed;
+ *     {@link EnvironmentChanges#NONE} when the file has none
  */
 public record Checkpoint(
         Meta meta,
@@ -27,9 +29,11 @@ public record Checkpoint(
         List<HeapBlock> heap,
         List<OpenFile> files,
         PendingWait pendingWait,
-        List<EventPoll> epoll) {
+        List<EventPoll> epoll,
+        EnvironmentChanges environment) {
 
     public Checkpoint {
+        Objects.requireNonNull(environment);
         Objects.requireNonNull(pendingWait);
         epoll = List.copyOf(epoll);
         files = List.copyOf(files);
@@ -41,16 +45,23 @@ public record Checkpoint(
         heap = List.copyOf(heap);
     }
 
+    /** A checkpoint without environment or locale changes. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, EnvironmentChanges.NONE);
+    }
+
     /** A checkpoint without epoll instances. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait) {
-        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of());
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of(), EnvironmentChanges.NONE);
     }
 
     /** A checkpoint without open files or an interrupted wait. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap) {
-        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of());
+        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of(), EnvironmentChanges.NONE);
     }
 
     /** The descriptor of type id {@code id}. */

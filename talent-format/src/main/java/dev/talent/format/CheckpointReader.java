@@ -131,6 +131,8 @@ public final class CheckpointReader {
         /** Null until an EPOL section is read. */
         private List<EventPoll> epoll;
         private long epollOffset;
+        /** Null until an ENVI section is read. */
+        private EnvironmentChanges environment;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
         private long framesOffset;
@@ -194,6 +196,12 @@ public final class CheckpointReader {
                     epollOffset = pos;
                     epoll = epoll(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.ENVI)) {
+                    // optional, at most once, anywhere: the environment and locale the program changed
+                    if (environment != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    environment = EnvironmentSection.read(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
                     // Optional sections: at most once each, anywhere (FORMAT.md).
                     boolean isFile = tag.equals(Wire.FILE);
@@ -238,9 +246,10 @@ public final class CheckpointReader {
             if (files == null) files = List.of();
             if (pendingWait == null) pendingWait = PendingWait.NONE;
             if (epoll == null) epoll = List.of();
+            if (environment == null) environment = EnvironmentChanges.NONE;
             crossChecks();
             epollChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll);
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, environment);
         }
 
         /** Checks the header; returns the section count. */

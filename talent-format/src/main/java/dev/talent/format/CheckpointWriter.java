@@ -47,7 +47,26 @@ public final class CheckpointWriter {
                 section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait()))));
         // like the C runtime: EPOL only when the program has an epoll instance
         if (!checkpoint.epoll().isEmpty()) sections.add(section(Wire.EPOL, e.epoll(checkpoint.epoll())));
+        // and ENVI only when the program changed its environment or locale
+        if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
+    }
+
+    /** An {@code ENVI} payload, as the C runtime writes it (entries in the order given). */
+    static byte[] environment(EnvironmentChanges changes) {
+        Out out = new Out();
+        out.u32(changes.variables().size());
+        for (EnvironmentChanges.Variable v : changes.variables()) {
+            out.u8(v.value().isPresent() ? RuntimeContract.ENV_SET : RuntimeContract.ENV_UNSET);
+            out.bytes(v.name().toByteArray());
+            out.bytes(v.value().map(ByteString::toByteArray).orElse(new byte[0]));
+        }
+        out.u8(changes.locales().size());
+        for (EnvironmentChanges.LocaleSetting l : changes.locales()) {
+            out.u8(l.category());
+            out.str(l.name());
+        }
+        return out.toByteArray();
     }
 
     /** A sealed section: tag, length, payload, CRC32C. */

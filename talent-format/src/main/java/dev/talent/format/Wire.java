@@ -26,6 +26,7 @@ final class Wire {
     static final String FILE = "FILE";
     static final String WAIT = "WAIT";
     static final String EPOL = "EPOL";
+    static final String ENVI = "ENVI";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

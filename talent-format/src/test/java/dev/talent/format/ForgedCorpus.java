@@ -74,6 +74,8 @@ final class ForgedCorpus {
                 reg(3, 0x1 | 0x8000_0000L, 0, new EventPoll.Int32(3)),
                 reg(6, 0x1 | 0x4000_0000L, 1, new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 1, 0, 0, 3L))),
                 reg(21, 0x1, 0, new EventPoll.Int32(21)))), new EventPoll(21, 0, List.of()))));
+        // environment and locale changes (ENVI)
+        EnvironmentCorpus.valid(base, out);
         return out;
     }
 
@@ -158,6 +160,7 @@ final class ForgedCorpus {
         forgedEpoll(base(), epollFiles);
         Map<String, byte[]> all = forgedOthers();
         all.putAll(epollFiles);
+        all.putAll(EnvironmentCorpus.forged(base()));
         return all;
     }
 
