@@ -190,6 +190,67 @@ static int var_bounded(const char *s, size_t name_len, size_t value_len, size_t 
     return 0;
 }
 
+/* The environment strings a pointer may be carried into, by address (built at each checkpoint: ranges_build), so
+ * that the test every pointer that is no known object goes through is a binary search, not a scan of environ. */
+typedef struct {
+    const char *s;
+    size_t len;
+} env_range;
+static env_range *ranges;
+static size_t nranges, ranges_cap;
+
+static int cmp_range(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const env_range *)a)->s, y = (uintptr_t)((const env_range *)b)->s;
+    return x < y ? -1 : x > y;
+}
+
+static void range_add(const char *s, size_t len)
+{
+    if (nranges == ranges_cap) {
+        ranges_cap = ranges_cap ? 2 * ranges_cap : 64;
+        ranges = tl_xrealloc(ranges, ranges_cap * sizeof *ranges);
+    }
+    ranges[nranges].s = s;
+    ranges[nranges++].len = len;
+}
+
+/* The strings the process started with (unsetenv leaves them where they are; one the program wrote into is left
+ * out), and the current ones setenv allocated: a block of its own from no site of the program, not a buffer the
+ * program gave putenv, which it may still write or free (that one is its object like any other). */
+static void ranges_build(void)
+{
+    size_t i;
+    nranges = 0;
+    for (i = 0; i < start_n; i++)
+        if (strcmp(start_env[i].s, start_copy[i]) == 0)
+            range_add(start_env[i].s, strlen(start_copy[i]));
+    for (i = 0; environ && environ[i]; i++) {
+        tl_hdr *h = (uintptr_t)environ[i] % 8 == 0 ? tl_heap_header(environ[i]) : NULL;
+        if (h && h->site == 0)
+            range_add(environ[i], strlen(environ[i]));
+    }
+    qsort(ranges, nranges, sizeof *ranges, cmp_range);
+}
+
+const char *tl_env_string_find(const void *p, size_t *len)
+{
+    uintptr_t a = (uintptr_t)p;
+    size_t lo = 0, hi = nranges;
+    /* the last range starting at or before p */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)ranges[mid].s <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || a > (uintptr_t)ranges[lo - 1].s + ranges[lo - 1].len)
+        return NULL;
+    *len = ranges[lo - 1].len;
+    return ranges[lo - 1].s;
+}
+
 uint32_t tl_env_collect(tl_buf *b)
 {
     size_t n, i = 0, j = 0, total = 0, k;
@@ -197,6 +258,7 @@ uint32_t tl_env_collect(tl_buf *b)
     env_entry *now;
     const char *bad;
     tl_buf vars = {0};
+    ranges_build();
     now = sorted_environ(&n, &bad);
     if (bad) {
         tl_refuse("cannot checkpoint: the program's environment holds an entry without '=' ('%.128s'), which no "
@@ -272,35 +334,6 @@ uint32_t tl_env_collect(tl_buf *b)
             }
     }
     return nvars + nloc;
-}
-
-const char *tl_env_string_find(const void *p, size_t *len)
-{
-    /* the start strings lie above the initial stack; the ones setenv made are heap blocks of the C library's */
-    const char *a = p;
-    size_t i;
-    /* the strings the process started with (unsetenv leaves them where they are), then the current ones */
-    for (i = 0; i < start_n; i++) {
-        size_t n = strlen(start_copy[i]);
-        if (a >= start_env[i].s && a <= start_env[i].s + n && strncmp(start_env[i].s, start_copy[i], n + 1) == 0) {
-            *len = n;
-            return start_env[i].s;
-        }
-    }
-    for (i = 0; environ && environ[i]; i++) {
-        size_t n = strlen(environ[i]);
-        tl_hdr *h;
-        if (a < environ[i] || a > environ[i] + n)
-            continue;
-        /* one setenv allocated (a block of its own, from no site of the program); not a buffer the program gave
-         * putenv, which it may still write or free: that one is its object like any other */
-        h = (uintptr_t)environ[i] % 8 == 0 ? tl_heap_header(environ[i]) : NULL;
-        if (h && h->site == 0) {
-            *len = n;
-            return environ[i];
-        }
-    }
-    return NULL;
 }
 
 void tl_env_restore(const tl_checkpoint *ck)

@@ -16,9 +16,9 @@ void tl_env_snapshot(void);
  * outside the format's characters) refuses the checkpoint by name (refusal.h). */
 uint32_t tl_env_collect(tl_buf *b);
 
-/* When p points into one of the process's environment strings (one it started with, or one environ holds now): that
- * string's start, and *len its length. NULL otherwise. A pointer kept from getenv() is written as a string constant
- * from it (values.c). */
+/* When p points into one of the process's environment strings as the last tl_env_collect found them (one it started
+ * with, or one setenv allocated that environ holds): that string's start, and *len its length; NULL otherwise (a
+ * binary search). A pointer kept from getenv() is written as a string constant from it (values.c). */
 const char *tl_env_string_find(const void *p, size_t *len);
 
 /* At a restart, after tl_env_snapshot and before the program continues: sets and removes the checkpoint's variables
