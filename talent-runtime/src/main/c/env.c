@@ -23,6 +23,7 @@
 #include "xalloc.h"
 #include "contract.h"
 #include "heap_track.h"
+#include "objects.h"
 
 #include <locale.h>
 #include <stdlib.h>
@@ -170,6 +171,27 @@ static void put_var(tl_buf *b, uint8_t op, const char *name, size_t name_len, co
     tl_buf_strn(b, value, value_len);
 }
 
+/* Whether the environ string s, which the program put there, may be carried as its value: one setenv allocated (a
+ * heap block from no site of the program) or a string literal given to putenv. A buffer of the program's own given
+ * to putenv (a global, a local, a block from its malloc) is not: environ holds the buffer itself, the program may
+ * write into it later and getenv would see the change, which a value set again at the restart would not. */
+static int carried_by_value(const char *s)
+{
+    tl_hdr *h;
+    if (tl_is_readonly_data(s))
+        return 1;
+    h = (uintptr_t)s % 8 == 0 ? tl_heap_header(s) : NULL;
+    return h && h->site == 0;
+}
+
+static void refuse_putenv_buffer(const char *s, size_t name_len)
+{
+    tl_refuse("cannot checkpoint: environment variable '%.*s' is a buffer of the program's own that it gave putenv; "
+              "environ holds the buffer itself, so a later write to it changes the variable, and a checkpoint "
+              "carries the value only (set it with setenv, or putenv a string literal)",
+              (int)(name_len > 128 ? 128 : name_len), s);
+}
+
 /* Refuses the checkpoint for variable s (a "NAME=value" string or a name) when it cannot be carried; 0 if it can. */
 static int var_bounded(const char *s, size_t name_len, size_t value_len, size_t *total)
 {
@@ -275,6 +297,10 @@ uint32_t tl_env_collect(tl_buf *b)
             const char *s = now[j].s;
             if (s != start_env[i].s || strcmp(s, start_copy[i]) != 0) {
                 size_t vlen = strlen(s + now[j].name_len + 1);
+                if (s != start_env[i].s && !carried_by_value(s)) {
+                    refuse_putenv_buffer(s, now[j].name_len);
+                    break;
+                }
                 if (var_bounded(s, now[j].name_len, vlen, &total) != 0)
                     break;
                 put_var(&vars, TL_ENV_SET, s, now[j].name_len, s + now[j].name_len + 1, vlen);
@@ -292,6 +318,10 @@ uint32_t tl_env_collect(tl_buf *b)
         } else {
             const char *s = now[j].s;
             size_t vlen = strlen(s + now[j].name_len + 1);
+            if (!carried_by_value(s)) {
+                refuse_putenv_buffer(s, now[j].name_len);
+                break;
+            }
             if (var_bounded(s, now[j].name_len, vlen, &total) != 0)
                 break;
             put_var(&vars, TL_ENV_SET, s, now[j].name_len, s + now[j].name_len + 1, vlen);

@@ -133,6 +133,33 @@ class EnvironmentIT {
         assertThat(r.err()).contains("the program's environment holds an entry without '=' ('BROKEN')");
     }
 
+    /**
+     * A buffer of the program's own given to putenv is the variable itself: a later write to it changes what getenv
+     * returns. A restart that set the value again would lose that link and print "a" where plain gcc prints "b":
+     * refused by name. A string literal given to putenv is carried.
+     */
+    @Test
+    void aBufferGivenToPutenvIsRefusedByName() throws Exception {
+        Run r = MigratesLikeGcc.refusedAt(work, "putenv", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                static char mode[16] = "MODE=a";
+                int main(void) {
+                  long n = 0;
+                  putenv(mode);
+                  putenv("LIT=1");
+                  for (int i = 0; i < 100; i++) {
+                    if (i == 60) mode[5] = 'b';
+                    n += getenv("MODE")[0] + (getenv("LIT") ? 1 : 0);
+                  }
+                  printf("%ld %s\n", n, getenv("MODE"));
+                  return 0;
+                }
+                """, 30);
+        assertThat(r.err()).contains("environment variable 'MODE' is a buffer of the program's own that it gave putenv");
+        assertThat(r.out()).isEqualTo("9840 b\n");
+    }
+
     private final Map<String, List<Path>> exes = new HashMap<>();
 
     private Path exe(String name, Target t) {
