@@ -152,7 +152,7 @@ class EnvironmentIT {
                     if (i == 60) mode[5] = 'b';
                     n += getenv("MODE")[0] + (getenv("LIT") ? 1 : 0);
                   }
-                  printf("%ld %s\n", n, getenv("MODE"));
+                  printf("%ld %s\\n", n, getenv("MODE"));
                   return 0;
                 }
                 """, 30);
