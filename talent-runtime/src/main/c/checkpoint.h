@@ -110,6 +110,11 @@ typedef struct tl_checkpoint {
         uint64_t mask;              /* bit n-1: signal n blocked while the handler runs */
         void (*handler)(void);      /* TL_SIGS_HANDLER: the program's function, found by its name */
     } sigs[TL_SIGS_MAX_SIGNAL];
+    /* ENVI (optional): environment variables the program set or removed, locale categories it set (env.c) */
+    uint32_t nenv;
+    struct tl_ck_env *env;
+    uint32_t nlocale;
+    struct tl_ck_locale *locale;
     /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
      * are checked (the second pass, once every section is parsed) */
     uint64_t node_budget;
@@ -117,6 +122,17 @@ typedef struct tl_checkpoint {
 } tl_checkpoint;
 
 typedef struct tl_ck_sig tl_ck_sig;
+/* One variable of the ENVI section: set to value (op TL_ENV_SET) or removed (TL_ENV_UNSET, value ""). */
+typedef struct tl_ck_env {
+    uint8_t op;
+    char *name, *value;
+} tl_ck_env;
+
+/* One locale category of the ENVI section: its format number (TL_LOCALE_*) and the name it was set to. */
+typedef struct tl_ck_locale {
+    uint8_t category;
+    char *name;
+} tl_ck_locale;
 
 /* One entry of the FILE section (FORMAT.md). */
 /* One registration of an EPOL instance (FORMAT.md "EPOL"). */

@@ -13,6 +13,7 @@
 #include "heap_restore.h"
 #include "epoll.h"
 #include "sigdisp.h"
+#include "env.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -639,8 +640,8 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                               size_t errlen, int *fingerprint_mismatch)
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
-    size_t epol_off = 0, epol_len = 0;
-    int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0;
+    size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0;
+    int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0;
     size_t sigs_off = 0, sigs_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
@@ -751,6 +752,12 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 return -1;
             }
             seen_sigs = 1, sigs_off = off + 12, sigs_len = (size_t)len;
+        } else if (memcmp(tag, "ENVI", 4) == 0) {
+            if (seen_envi) {
+                set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
+                return -1;
+            }
+            seen_envi = 1, envi_off = off + 12, envi_len = (size_t)len;
         }
         off += 16 + (size_t)len;
     }
@@ -861,6 +868,15 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             return -1;
         }
     }
+    if (seen_envi) {
+        /* the environment and locale the program changed (env.c): names, values and locale names are hostile */
+        tl_reader_init(&r, f + envi_off, envi_len, envi_off);
+        if (tl_env_parse(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section ENVI at offset %lu: %s", (unsigned long)(envi_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
     return check_pointer_targets(ck, err, errlen);
 }
 
@@ -894,6 +910,18 @@ void tl_checkpoint_release(tl_checkpoint *ck)
         free(ck->files[i].mode);
         free(ck->files[i].site);
     }
+    for (i = 0; i < ck->nenv; i++) {
+        free(ck->env[i].name);
+        free(ck->env[i].value);
+    }
+    free(ck->env);
+    ck->env = NULL;
+    ck->nenv = 0;
+    for (i = 0; i < ck->nlocale; i++)
+        free(ck->locale[i].name);
+    free(ck->locale);
+    ck->locale = NULL;
+    ck->nlocale = 0;
     for (i = 0; i < ck->nepoll; i++)
         free(ck->epoll[i].regs);
     free(ck->epoll);

@@ -31,6 +31,9 @@
 #include <unistd.h>
 
 /* One section: its payload, and the 12-byte frame head (tag, length) and CRC computed from it. */
+/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL SIGS ENVI */
+#define MAX_SECTIONS 11
+
 typedef struct section {
     const char *tag;
     tl_buf *payload;
@@ -147,7 +150,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
                             unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
                             size_t errlen)
 {
-    struct iovec iov[1 + 3 * 9];
+    struct iovec iov[1 + 3 * MAX_SECTIONS];
     int niov = 0;
     unsigned k;
     size_t n = strlen(dir) + 64;
@@ -176,7 +179,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     }
     iov[niov].iov_base = (void *)header;
     iov[niov++].iov_len = 24;
-    for (k = 0; k < nsecs && k < 9; k++) {
+    for (k = 0; k < nsecs && k < MAX_SECTIONS; k++) {
         iov[niov].iov_base = (void *)secs[k].head;
         iov[niov++].iov_len = 12;
         iov[niov].iov_base = secs[k].payload->data;
@@ -274,11 +277,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, sigs = {0}, header = {0};
-    section secs[10] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+           epol = {0}, sigs = {0}, envi = {0}, header = {0};
+    section secs[MAX_SECTIONS] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
                        {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
-                        {"SIGS", &sigs, {0}, {0}}};
+                        {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -289,7 +292,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written, durable, refused_collecting;
+    int i, written, durable, refused_collecting, has_envi, has_epol;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
@@ -298,12 +301,13 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_refusal_clear();
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
-    tl_env_check();
+    /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
+    has_envi = tl_env_collect(&envi) > 0;
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();
     /* epoll instances: EPOL only when the program has one (a file without it has none) */
-    nsecs = tl_epoll_collect() > 0 ? 9 : 8;
+    has_epol = tl_epoll_collect() > 0;
 
     /* pointer targets */
     tl_objects_clear();
@@ -377,7 +381,7 @@ encode:
     }
 
     /* EPOL before HEAP: an epoll registration's data.ptr may be the only way to a heap block */
-    if (nsecs == 9)
+    if (has_epol)
         tl_epoll_write(&epol, &strs);
     /* SIGS: the program's signal dispositions (a handler talent does not know refuses the checkpoint) */
     tl_sigdisp_write(&sigs);
@@ -417,6 +421,7 @@ encode:
         tl_buf_free(&heap);
         tl_buf_free(&epol);
         tl_buf_free(&sigs);
+        tl_buf_free(&envi);
         tl_types_free(&types);
         tl_strtab_free(&strs);
         return -1;
@@ -458,12 +463,14 @@ encode:
     tl_buf_put(&header, "TALENTCK", 8);
     tl_buf_u16(&header, 1);
     tl_buf_u16(&header, 0);
-    if (sigs.len) {
-        /* SIGS after EPOL when there is one, else in its place */
-        if (nsecs == 8)
-            secs[8] = secs[9];
-        nsecs++;
-    }
+    /* the six sections every file has, then the optional ones the program needs, in secs[]'s order */
+    nsecs = 8;
+    if (has_epol)
+        secs[nsecs++] = secs[8];
+    if (sigs.len)
+        secs[nsecs++] = secs[9];
+    if (has_envi)
+        secs[nsecs++] = secs[10];
     tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
@@ -491,7 +498,7 @@ encode:
         written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
-        tl_piece pieces[1 + 3 * 9];
+        tl_piece pieces[1 + 3 * 10];
         unsigned np = 0;
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {
@@ -538,6 +545,7 @@ encode:
     tl_buf_free(&wait);
     tl_buf_free(&epol);
     tl_buf_free(&sigs);
+    tl_buf_free(&envi);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

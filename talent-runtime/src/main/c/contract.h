@@ -108,6 +108,28 @@
 #define TL_SIGS_FLAG_RESETHAND 8u
 #define TL_SIGS_FLAGS 15u
 #define TL_SIGS_OWN_MASK 4459264u /* bits 8, 9, 11, 18, 22: SIGUSR1, SIGUSR2, SIGURG and SIGKILL, SIGSTOP: never carried */
+/* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
+ * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
+#define TL_ENV_SET 1
+#define TL_ENV_UNSET 2
+#define TL_ENV_MAX_VARS 4096
+#define TL_ENV_MAX_NAME 1024
+#define TL_ENV_MAX_VALUE 131072
+#define TL_ENV_MAX_TOTAL 1048576
+#define TL_LOCALE_CTYPE 1
+#define TL_LOCALE_NUMERIC 2
+#define TL_LOCALE_TIME 3
+#define TL_LOCALE_COLLATE 4
+#define TL_LOCALE_MONETARY 5
+#define TL_LOCALE_MESSAGES 6
+#define TL_LOCALE_PAPER 7
+#define TL_LOCALE_NAME 8
+#define TL_LOCALE_ADDRESS 9
+#define TL_LOCALE_TELEPHONE 10
+#define TL_LOCALE_MEASUREMENT 11
+#define TL_LOCALE_IDENTIFICATION 12
+#define TL_LOCALE_MAX_CATEGORY 12
+#define TL_LOCALE_MAX_NAME 64
 
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u

@@ -222,6 +222,10 @@ int main(int argc, char **argv)
     tl_site_init(&c);
     tl_signals_init(c.every_seconds);
     tl_env_snapshot();      /* after the runtime's own variables are gone */
+    /* the environment and locale the program had changed, on top of this process's (a failure falls back like any
+     * restore's) */
+    if (c.restart)
+        tl_env_restore(ck);
     tl_precopy_init(c.precopy, c.dir);
     /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
     if (!c.restart)

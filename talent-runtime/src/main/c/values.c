@@ -5,6 +5,7 @@
 #include "xalloc.h"
 #include "types.h"
 #include "values.h"
+#include "env.h"
 #include "refusal.h"
 #include "bulk.h"
 
@@ -161,6 +162,18 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     o = tl_objects_find((uintptr_t)p);
+    if (!o) {
+        /* into an environment string the C library owns (kept from getenv): carried as the constant it is for the
+         * program, whole from its "NAME=" (env.c) */
+        size_t len;
+        const char *base = tl_env_string_find(p, &len);
+        if (base) {
+            tl_buf_u8(b, TL_PTR_STRING);
+            tl_buf_u32(b, tl_strtab_add(strs, base, len));
+            tl_buf_u64(b, (uint64_t)((const char *)p - base));
+            return;
+        }
+    }
     if (!o && HOOK(heap_object)((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param pendingWait the {@code WAIT} section; {@link PendingWait#NONE} when the file has none
  * @param epoll the {@code EPOL} section: epoll instances and their registrations; empty when the file has none
  * @param signals the {@code SIGS} section: the program's signal dispositions, by ascending signal; empty when none
+ * @param environment the {@code ENVI} section: environment variables and locale categories the program changed;
+ *     {@link EnvironmentChanges#NONE} when the file has none
  */
 public record Checkpoint(
         Meta meta,
@@ -29,10 +31,12 @@ public record Checkpoint(
         List<OpenFile> files,
         PendingWait pendingWait,
         List<EventPoll> epoll,
-        List<SignalDisposition> signals) {
+        List<SignalDisposition> signals,
+        EnvironmentChanges environment) {
 
     public Checkpoint {
         signals = List.copyOf(signals);
+        Objects.requireNonNull(environment);
         Objects.requireNonNull(pendingWait);
         epoll = List.copyOf(epoll);
         files = List.copyOf(files);
@@ -44,23 +48,37 @@ public record Checkpoint(
         heap = List.copyOf(heap);
     }
 
+    /** A checkpoint without environment or locale changes. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll, List<SignalDisposition> signals) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, EnvironmentChanges.NONE);
+    }
+
     /** A checkpoint without changed signal dispositions. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll, EnvironmentChanges environment) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, List.of(), environment);
+    }
+
+    /** A checkpoint without changed signal dispositions, environment or locale. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
                       List<EventPoll> epoll) {
-        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, List.of());
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, List.of(), EnvironmentChanges.NONE);
     }
 
     /** A checkpoint without epoll instances. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait) {
-        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of(), List.of());
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, List.of(), List.of(), EnvironmentChanges.NONE);
     }
 
     /** A checkpoint without open files or an interrupted wait. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap) {
-        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of(), List.of());
+        this(meta, types, strings, globals, frames, heap, List.of(), PendingWait.NONE, List.of(), List.of(), EnvironmentChanges.NONE);
     }
 
     /** The descriptor of type id {@code id}. */

@@ -133,6 +133,8 @@ public final class CheckpointReader {
         /** Null until a SIGS section is read. */
         private List<SignalDisposition> signals;
         private long epollOffset;
+        /** Null until an ENVI section is read. */
+        private EnvironmentChanges environment;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
         private long framesOffset;
@@ -201,6 +203,12 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     signals = signals(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.ENVI)) {
+                    // optional, at most once, anywhere: the environment and locale the program changed
+                    if (environment != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    environment = EnvironmentSection.read(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
                     // Optional sections: at most once each, anywhere (FORMAT.md).
                     boolean isFile = tag.equals(Wire.FILE);
@@ -246,9 +254,10 @@ public final class CheckpointReader {
             if (pendingWait == null) pendingWait = PendingWait.NONE;
             if (epoll == null) epoll = List.of();
             if (signals == null) signals = List.of();
+            if (environment == null) environment = EnvironmentChanges.NONE;
             crossChecks();
             epollChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals);
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment);
         }
 
         /** Checks the header; returns the section count. */

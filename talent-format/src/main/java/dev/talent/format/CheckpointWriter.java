@@ -49,7 +49,26 @@ public final class CheckpointWriter {
         if (!checkpoint.epoll().isEmpty()) sections.add(section(Wire.EPOL, e.epoll(checkpoint.epoll())));
         // and SIGS only when the program changed a signal's disposition
         if (!checkpoint.signals().isEmpty()) sections.add(section(Wire.SIGS, e.signals(checkpoint.signals())));
+        // and ENVI only when the program changed its environment or locale
+        if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
+    }
+
+    /** An {@code ENVI} payload, as the C runtime writes it (entries in the order given). */
+    static byte[] environment(EnvironmentChanges changes) {
+        Out out = new Out();
+        out.u32(changes.variables().size());
+        for (EnvironmentChanges.Variable v : changes.variables()) {
+            out.u8(v.value().isPresent() ? RuntimeContract.ENV_SET : RuntimeContract.ENV_UNSET);
+            out.bytes(v.name().toByteArray());
+            out.bytes(v.value().map(ByteString::toByteArray).orElse(new byte[0]));
+        }
+        out.u8(changes.locales().size());
+        for (EnvironmentChanges.LocaleSetting l : changes.locales()) {
+            out.u8(l.category());
+            out.str(l.name());
+        }
+        return out.toByteArray();
     }
 
     /** A sealed section: tag, length, payload, CRC32C. */

@@ -180,6 +180,7 @@ final class InspectJson {
         g.writeFieldName("remainingNs");
         unsigned(g, checkpoint.pendingWait().remainingNanos());
         g.writeEndObject();
+        environment(g);
 
         g.writeArrayFieldStart("strings");
         for (ByteString s : checkpoint.strings()) bytes(g, s);
@@ -187,6 +188,36 @@ final class InspectJson {
 
         g.writeArrayFieldStart("types");
         for (int id = 0; id < checkpoint.types().size(); id++) type(g, id, checkpoint.type(id));
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * The {@code ENVI} section (docs/FORMAT.md "talent inspect --json"): {@code variables} (name, whether set, value or
+     * null) and {@code locale} (category name and number, locale name); both empty without the section.
+     */
+    private void environment(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("environment");
+        g.writeArrayFieldStart("variables");
+        for (EnvironmentChanges.Variable v : checkpoint.environment().variables()) {
+            g.writeStartObject();
+            g.writeFieldName("name");
+            bytes(g, v.name());
+            g.writeBooleanField("set", v.value().isPresent());
+            g.writeFieldName("value");
+            if (v.value().isPresent()) bytes(g, v.value().get());
+            else g.writeNull();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("locale");
+        for (EnvironmentChanges.LocaleSetting l : checkpoint.environment().locales()) {
+            g.writeStartObject();
+            g.writeStringField("category", EnvironmentChanges.categoryName(l.category()));
+            g.writeNumberField("number", l.category());
+            g.writeStringField("name", l.name());
+            g.writeEndObject();
+        }
         g.writeEndArray();
         g.writeEndObject();
     }

@@ -78,6 +78,7 @@ public final class InspectRenderer {
         List<SignalDisposition> signals = checkpoint.signals();
         if (!signals.isEmpty()) sb.append("\nsignal dispositions: ").append(signals.size()).append('\n');
         for (SignalDisposition d : signals) signal(sb, d);
+        environment(sb, checkpoint.environment());
         return sb.toString();
     }
 
@@ -101,6 +102,25 @@ public final class InspectRenderer {
             sb.append(mask);
         }
         sb.append('\n');
+    }
+
+    /**
+     * The {@code ENVI} section, only when the file has one: {@code environment changed by the program: N variables,
+     * M locale categories}, then {@code set NAME="value"} / {@code unset NAME} and {@code locale LC_X NAME} lines.
+     */
+    private static void environment(StringBuilder sb, EnvironmentChanges env) {
+        if (env.isEmpty()) return;
+        sb.append("\nenvironment changed by the program: ").append(env.variables().size()).append(" variables, ")
+                .append(env.locales().size()).append(" locale categories\n");
+        for (EnvironmentChanges.Variable v : env.variables()) {
+            String name = SafeText.escape(v.name().toByteArray());
+            sb.append("  ").append(v.value().map(val -> "set " + name + "=" + ValueText.quote(val.toByteArray(), 0))
+                    .orElse("unset " + name)).append('\n');
+        }
+        for (EnvironmentChanges.LocaleSetting l : env.locales()) {
+            sb.append("  locale ").append(EnvironmentChanges.categoryName(l.category())).append(' ')
+                    .append(SafeText.escape(l.name())).append('\n');
+        }
     }
 
     /**

@@ -124,6 +124,30 @@ public final class RuntimeContract {
     public static final int SIGS_FLAG_RESETHAND = 8;
     public static final int SIGS_FLAGS = 15;
     public static final int SIGS_OWN_MASK = 4459264;
+    /**
+     * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
+     * the bounds both readers enforce.
+     */
+    public static final int ENV_SET = 1;
+    public static final int ENV_UNSET = 2;
+    public static final int ENV_MAX_VARS = 4096;
+    public static final int ENV_MAX_NAME = 1024;
+    public static final int ENV_MAX_VALUE = 131072;
+    public static final int ENV_MAX_TOTAL = 1048576;
+    public static final int LOCALE_CTYPE = 1;
+    public static final int LOCALE_NUMERIC = 2;
+    public static final int LOCALE_TIME = 3;
+    public static final int LOCALE_COLLATE = 4;
+    public static final int LOCALE_MONETARY = 5;
+    public static final int LOCALE_MESSAGES = 6;
+    public static final int LOCALE_PAPER = 7;
+    public static final int LOCALE_NAME = 8;
+    public static final int LOCALE_ADDRESS = 9;
+    public static final int LOCALE_TELEPHONE = 10;
+    public static final int LOCALE_MEASUREMENT = 11;
+    public static final int LOCALE_IDENTIFICATION = 12;
+    public static final int LOCALE_MAX_CATEGORY = 12;
+    public static final int LOCALE_MAX_NAME = 64;
 
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;

@@ -27,6 +27,7 @@ final class Wire {
     static final String WAIT = "WAIT";
     static final String EPOL = "EPOL";
     static final String SIGS = "SIGS";
+    static final String ENVI = "ENVI";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

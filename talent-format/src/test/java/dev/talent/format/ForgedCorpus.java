@@ -77,6 +77,8 @@ final class ForgedCorpus {
         // signal dispositions (SIGS): SIGPIPE ignored, SIGTERM handled by compute() with SA_RESTART | SA_SIGINFO and
         // SIGHUP, SIGINT and real-time signal 40 blocked while it runs
         out.put("signals.tck", write(withSignals(base, ignored(13), handled(15, 3, (1L << 0) | (1L << 1) | (1L << 39), "compute"))));
+        // environment and locale changes (ENVI)
+        EnvironmentCorpus.valid(base, out);
         return out;
     }
 
@@ -200,6 +202,7 @@ final class ForgedCorpus {
         forgedSignals(base(), epollFiles);
         Map<String, byte[]> all = forgedOthers();
         all.putAll(epollFiles);
+        all.putAll(EnvironmentCorpus.forged(base()));
         return all;
     }
 
