@@ -76,7 +76,7 @@ public final class StaticsHoisting {
         Set<String> names = new HashSet<>();
         f.decl.walk(d -> {
             // statics move too (renamed with their references), an extern names a file-scope object
-            boolean automatic = d.is("VarDecl") && d.attr("storageClass").isEmpty() || d.is("ParmVarDecl");
+            boolean automatic = (d.is("VarDecl") && d.attr("storageClass").isEmpty()) || d.is("ParmVarDecl");
             if (automatic || d.is("EnumConstantDecl") || d.is("TypedefDecl")) names.add(d.name());
         });
         names.remove(self.name());
