@@ -4,6 +4,7 @@
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "env.h"
+#include "exit_handlers.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
@@ -303,6 +304,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
     /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
     has_envi = tl_env_collect(&envi) > 0;
+    tl_exit_handlers_check();
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();

@@ -6,6 +6,7 @@
  * rare (start, checkpoints, restores, exit); with no event file configured each one costs one test. */
 #include "diag.h"
 #include "events.h"
+#include "exit_handlers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +98,7 @@ void tl_events_init(const char *path)
     owner = getpid();
     tl_die_exit_hook = tl_events_exit_owned;
     if (path)
-        atexit(at_exit);
+        tl_atexit_own(at_exit);
 }
 
 int tl_events_on(void)

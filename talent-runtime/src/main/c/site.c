@@ -3,6 +3,7 @@
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "diag.h"
 #include "site.h"
+#include "exit_handlers.h"
 #include "signals.h"
 #include "precopy.h"
 #include "frame_alloca.h"
@@ -56,7 +57,7 @@ void tl_site_init(const tl_config *c)
     next_periodic = every_visits;
     if (tl_verbose && !point_visits && talent_the_program.npoints > 0) {
         point_visits = calloc(talent_the_program.npoints, sizeof *point_visits);
-        if (point_visits && atexit(report_visits) != 0) {
+        if (point_visits && tl_atexit_own(report_visits) != 0) {
             free(point_visits);
             point_visits = NULL;
         }

@@ -96,6 +96,8 @@ public record CcArguments(Mode mode, List<String> original, List<Path> sources, 
                 joined(a, includeDirs, defines, undefines, libraryDirs, libraries, inputs);
             } else if (a.startsWith("-std=")) {
                 standard = Optional.of(a.substring(5));
+            } else if (a.equals("-ansi")) {
+                standard = Optional.of("c90");   // gcc's and clang's meaning of -ansi for C (zopfli's Makefile)
             } else if (a.matches("-O(0|1|2|3|s|g|z|fast)?")) {
                 optimization = Optional.of(a.length() == 2 ? "1" : a.substring(2));
             } else if (a.startsWith("-Wl,") || a.equals("-static") || a.equals("-s") || a.equals("-rdynamic")

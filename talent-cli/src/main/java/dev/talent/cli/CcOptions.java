@@ -44,7 +44,7 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
                             + "builtin|freestanding|hosted|asm|gnu-keywords|trigraphs|preprocessed|directives-only|"
                             + "extended-identifiers|macro-prefix-map=.*|exec-charset=.*|input-charset=.*|wide-exec-charset=.*)"),
                     "it changes how the C text is read, which the analysis (clang) would read otherwise"),
-            Map.entry(Pattern.compile("-shared|-static-pie|-nostdlib|-nodefaultlibs|-nostartfiles|-nostdinc|-ansi|-x|-c|-S|-E|-M.*|"
+            Map.entry(Pattern.compile("-shared|-static-pie|-nostdlib|-nodefaultlibs|-nostartfiles|-nostdinc|-x|-c|-S|-E|-M.*|"
                             + "-include|-imacros|-isystem.*|-idirafter.*|-iquote.*|-iprefix.*|-isysroot.*|--sysroot.*|-Wp,.*|-Xpreprocessor|"
                             + "-save-temps.*|-specs=.*|-B.*|-o.*|--.*|-fplugin.*|-wrapper"),
                     "talent controls it (static executables with its runtime, one gcc run per ISA) or the analysis "

@@ -26,6 +26,14 @@ class CcArgumentsTest {
         assertThat(a.cc().compileFlags()).contains("-O2", "-Wall", "-g").doesNotContain("-MD", "-MF", "lib/t.d");
     }
 
+    /** zopfli 1.0.3's Makefile compiles with -ansi: before, refused ("not supported"). */
+    @Test
+    void ansiIsTheC90Standard() throws Exception {
+        CcArguments a = CcArguments.parse(List.of("-W", "-Wall", "-ansi", "-pedantic", "-O2", "-c", "a.c"));
+        assertThat(a.cc().preprocessorArgs()).containsExactly("-std=c90");
+        assertThat(a.original()).contains("-ansi");
+    }
+
     @Test
     void withoutOutputTheObjectIsTheBaseNameInTheWorkingDirectory() throws Exception {
         CcArguments a = CcArguments.parse(List.of("-c", "src/a.c", "src/b.c"));

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Builds the C runtime (libtalent.a) for a platform from the sources packaged in talent-runtime, once: the
@@ -39,9 +40,15 @@ public final class RuntimeLibrary {
      */
     public static final List<String> WRAPPED_ALLOCATOR = List.of("malloc", "calloc", "realloc", "free",
             "posix_memalign", "aligned_alloc", "memalign", "valloc", "strdup", "strndup", "malloc_usable_size");
-    /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the allocator's wrapping. */
+    /**
+     * The C library functions the runtime wraps besides the allocator: {@code atexit} (exit_handlers.c counts the
+     * program's exit handlers, which a checkpoint does not carry, to refuse such a checkpoint by name).
+     */
+    public static final List<String> WRAPPED_OTHER = List.of("atexit");
+    /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
-            + String.join(",", WRAPPED_ALLOCATOR.stream().map(f -> "--wrap=" + f).toList()));
+            + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())
+                    .map(f -> "--wrap=" + f).toList()));
     public static final String ARCHIVE_NAME = "libtalent.a";
 
     private final RuntimeSources sources;

@@ -150,6 +150,11 @@ public final class TypeResolver {
         return spell(t, "").strip();
     }
 
+    /** A declaration of {@code name} with a file-scope-spellable type ({@code char name[16]}). */
+    public static String declare(CType t, String name) {
+        return spell(t, name).strip();
+    }
+
     private static String spell(CType t, String inner) {
         return switch (t) {
             case CType.Builtin b -> (b.isConst() ? "const " : "") + b.name() + sep(inner);

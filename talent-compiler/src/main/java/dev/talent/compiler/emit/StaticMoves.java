@@ -1,6 +1,5 @@
 package dev.talent.compiler.emit;
 
-import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
@@ -23,14 +22,16 @@ final class StaticMoves {
 
     void emit(List<HoistedStatic> statics) {
         String text = plan.original();
-        Map<Node, FunctionModel> stmts = new LinkedHashMap<>();
-        for (HoistedStatic s : statics) stmts.put(s.declStmt(), s.function());
-        for (Map.Entry<Node, FunctionModel> e : stmts.entrySet()) {
+        Map<Node, HoistedStatic> stmts = new LinkedHashMap<>();
+        for (HoistedStatic s : statics) stmts.put(s.declStmt(), s);
+        for (Map.Entry<Node, HoistedStatic> e : stmts.entrySet()) {
             Node d = e.getKey();
             int end = Ast.statementEnd(text, d);
-            String moved = plan.render(d.begin().offset(), end).replace("\n", " ");
+            // spelled from its type when its text names something of the function (StaticsHoisting)
+            String moved = e.getValue().declaration() != null ? e.getValue().declaration()
+                    : plan.render(d.begin().offset(), end).replace("\n", " ");
             plan.replaceRendered(d.begin().offset(), end, "");
-            plan.insert(e.getValue().decl.begin().offset(), moved + " ", RewritePlan.Rank.MOVED_STATIC);
+            plan.insert(e.getValue().function().decl.begin().offset(), moved + " ", RewritePlan.Rank.MOVED_STATIC);
         }
     }
 }

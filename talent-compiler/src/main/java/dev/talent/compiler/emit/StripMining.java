@@ -133,7 +133,7 @@ final class StripMining {
         String setup = range + "__typeof__(" + v + ") " + e + "; if (" + distance + " || " + e + (inclusive ? " >= " : " > ")
                 + STRIP + ") " + e + " = " + far + "; else " + e + " = " + bound + "; ";
         return "{ if (__builtin_expect(!talent_pending, 1)) { " + setup + "for (; " + v + " " + h.op() + " " + e + "; "
-                + step + ") " + stripBody + " } else { for (int " + once + " = 1; " + once + "; " + once + " = 0, "
+                + step + ") " + stripBody + " } else { int " + once + "; for (" + once + " = 1; " + once + "; " + once + " = 0, "
                 + LeafLoops.flatten(incText) + ") " + LeafLoops.flatten(onceBody) + " } }";
     }
 

@@ -62,7 +62,7 @@ class SitesTest {
         assertThat(lines.subList(4, 9)).containsExactly("void marked(void) {", "  g = 1;", site(4, 3), "  g = 2;", "}");
         // a strip-mined loop: its increment leaves the header; the site goes into the one-iteration branch only
         assertThat(lines.get(9)).startsWith("void strip(int n) { for (int i = 0; i < n; ) { " + pending)
-                .contains("for (int __talent_o256 = 1; __talent_o256; __talent_o256 = 0, i++) { if (__builtin_expect(talent_pending, 0)) "
+                .contains("int __talent_o256; for (__talent_o256 = 1; __talent_o256; __talent_o256 = 0, i++) { if (__builtin_expect(talent_pending, 0)) "
                         + "{ if (talent_site_slow(5)) {");
         // a short nest is versioned as a whole: the copy that runs while nothing is pending is the nest as written
         assertThat(lines.get(10)).startsWith("void nest(void) { " + pending + "for (int i = 0; i < 4; i++) { for (int j = 0; j < g; j++) "

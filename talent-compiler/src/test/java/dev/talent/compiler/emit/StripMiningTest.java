@@ -99,13 +99,13 @@ class StripMiningTest {
         int copy = last.indexOf("} if (0) { for (long i = 2; i <= limit; )");
         assertThat(copy).as("the loop's resume copy follows it").isPositive();
         String asRun = last.substring(0, copy);
-        assertThat(asRun).startsWith("  } } else { for (int __talent_o" + id + " = 1; __talent_o" + id + "; __talent_o" + id + " = 0, i++) { ")
+        assertThat(asRun).startsWith("  } } else { int __talent_o" + id + "; for (__talent_o" + id + " = 1; __talent_o" + id + "; __talent_o" + id + " = 0, i++) { ")
                 .contains("talent_site_slow(0)").contains("talent_site_slow(1)").doesNotContain("__talent_r");
         assertThat(asRun.indexOf("talent_site_slow(0)")).as("the loop's site first").isLessThan(asRun.indexOf("if (!c[i])"));
         // the labels are in the resume copy's one-iteration branch only
         String resume = last.substring(copy);
         assertThat(resume).contains("__talent_r0: ;").contains("__talent_r1: ;");
-        assertThat(resume.indexOf("__talent_r1: ;")).isGreaterThan(resume.indexOf("} else { for (int __talent_o"));
+        assertThat(resume.indexOf("__talent_r1: ;")).isGreaterThan(resume.indexOf("} else { int __talent_o"));
     }
 
     @Test
