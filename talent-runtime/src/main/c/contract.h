@@ -59,6 +59,9 @@
 #define TL_PTR_FUNCTION 4
 #define TL_PTR_OPEN_STREAM 5
 #define TL_PTR_INDETERMINATE 6
+/* FUNCPTR values only (never data pointer tags): the C library's handler constants, which are no function */
+#define TL_PTR_SIG_IGN 7
+#define TL_PTR_SIG_ERR 8
 
 /* The standard streams of TL_PTR_STREAM */
 #define TL_STREAM_STDIN 0
@@ -108,6 +111,18 @@
 #define TL_SIGS_FLAG_RESETHAND 8u
 #define TL_SIGS_FLAGS 15u
 #define TL_SIGS_OWN_MASK 4459264u /* bits 8, 9, 11, 18, 22: SIGUSR1, SIGUSR2, SIGURG and SIGKILL, SIGSTOP: never carried */
+
+/* A signal set's portable word (sigtypes.h; SIGS masks, sigset_t values): bit 31 = every real-time signal */
+#define TL_SIGSET_ALL_REALTIME 0x80000000u
+
+/* sa_flags of a struct sigaction value (sigtypes.c): talent's bits for the POSIX flags, a 7-bit member */
+#define TL_SA_NOCLDSTOP 1u
+#define TL_SA_NOCLDWAIT 2u
+#define TL_SA_SIGINFO 4u
+#define TL_SA_ONSTACK 8u
+#define TL_SA_RESTART 16u
+#define TL_SA_NODEFER 32u
+#define TL_SA_RESETHAND 64u
 
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u

@@ -4,7 +4,7 @@
  * requests, signals.c; SIGURG: pre-copy, precopy.c) and SIGKILL/SIGSTOP are never read nor written. A non-default
  * one is written to the SIGS section (docs/FORMAT.md "SIGS"): SIG_IGN, or a handler of the program by its name
  * (the identity function pointers are carried by, values.c; never an address), its flags as talent's portable
- * bits and its mask as a set of Linux's generic signal numbers. At a restore each is installed again with this
+ * bits and its mask as talent's portable signal set (sigtypes.h). At a restore each is installed again with this
  * platform's sigaction before the program resumes. */
 #define _DEFAULT_SOURCE 1
 #include "sigdisp.h"
@@ -12,6 +12,7 @@
 #include "refusal.h"
 #include "diag.h"
 #include "values.h"
+#include "sigtypes.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -38,7 +39,6 @@ static const struct { int sa; uint8_t bit; } flag_map[] = {
     {SA_RESETHAND, TL_SIGS_FLAG_RESETHAND},
 };
 #define NFLAGS (sizeof flag_map / sizeof flag_map[0])
-#define MASK_SIGNALS 64             /* generic numbering: 1..64 on every platform talent supports */
 
 static int carried(int sig)
 {
@@ -127,9 +127,12 @@ uint32_t tl_sigdisp_write(tl_buf *b)
                           sig_name(sig), left);
                 continue;
             }
-            for (s = 1; s <= MASK_SIGNALS; s++)
-                if (sigismember(&old.sa_mask, s) == 1)
-                    mask |= (uint64_t)1 << (s - 1);
+            mask = tl_sigset_portable(&old.sa_mask, &s);
+            if (s) {
+                tl_refuse("cannot checkpoint: the handler %s() of signal %d (%s) blocks signal %d, which the C library "
+                          "reserves for itself: talent cannot carry it", name, sig, sig_name(sig), s);
+                continue;
+            }
             tl_buf_u8(&body, (uint8_t)sig);
             tl_buf_u8(&body, TL_SIGS_HANDLER);
             tl_buf_u8(&body, (uint8_t)flags);
@@ -236,9 +239,11 @@ void tl_sigdisp_restore(const tl_checkpoint *ck)
                 sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))e->handler;
             else
                 sa.sa_handler = (void (*)(int))e->handler;
-            for (s = 1; s <= MASK_SIGNALS; s++)
-                if (e->mask & ((uint64_t)1 << (s - 1)))
-                    sigaddset(&sa.sa_mask, s);  /* the C library's reserved ones are refused: it manages them */
+            s = tl_sigset_from_portable(&sa.sa_mask, e->mask);
+            if (s >= 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore the disposition of signal %u (%s): its handler blocks SIGRTMIN+%d, "
+                       "which this platform's C library does not have (its SIGRTMAX is SIGRTMIN+%d)", e->sig,
+                       sig_name(e->sig), s, SIGRTMAX - SIGRTMIN);
         }
         if (sigaction(e->sig, &sa, NULL) != 0)
             tl_die(TL_EXIT_SOFTWARE, "cannot restore the disposition of signal %u (%s): %s", e->sig, sig_name(e->sig),
