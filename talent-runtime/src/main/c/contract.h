@@ -113,7 +113,7 @@
 #define TL_SIGS_OWN_MASK 4459264u /* bits 8, 9, 11, 18, 22: SIGUSR1, SIGUSR2, SIGURG and SIGKILL, SIGSTOP: never carried */
 
 /* A signal set's portable word (sigtypes.h; SIGS masks, sigset_t values): bit 31 = every real-time signal */
-#define TL_SIGSET_ALL_REALTIME 0x80000000u
+#define TL_SIGSET_ALL_REALTIME_BIT 31
 
 /* sa_flags of a struct sigaction value (sigtypes.c): talent's bits for the POSIX flags, a 7-bit member */
 #define TL_SA_NOCLDSTOP 1u

@@ -190,6 +190,11 @@ int tl_sigdisp_parse(tl_reader *r, tl_checkpoint *ck)
             break;
         }
         last = e->sig;
+        if ((e->mask & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT)) && (e->mask >> 32)) {
+            tl_reader_fail(r, "at offset %lu: signal %u: mask has every real-time signal and some of them again",
+                           (unsigned long)(r->base + eat), e->sig);
+            break;
+        }
         if (e->kind == TL_SIGS_IGNORE) {
             if (e->flags || e->mask)
                 tl_reader_fail(r, "at offset %lu: ignored signal %u with flags %u or a mask",

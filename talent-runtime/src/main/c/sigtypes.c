@@ -31,12 +31,10 @@
 #define SA_RESTORER 0x04000000      /* what sigaction() reports back when the C library set its own return trampoline */
 #endif
 
-tl_value_ctx *tl_sigtypes_ctx;
-
 static const char *what(char *buf, size_t n)
 {
-    if (tl_sigtypes_ctx) {
-        tl_ctx_describe(tl_sigtypes_ctx, buf, n);
+    if (tl_accessor_ctx) {
+        tl_ctx_describe(tl_accessor_ctx, buf, n);
         return buf;
     }
     snprintf(buf, n, "a signal set");
@@ -45,7 +43,7 @@ static const char *what(char *buf, size_t n)
 
 static const char *declared(void)
 {
-    return tl_sigtypes_ctx && tl_sigtypes_ctx->decl_pos ? tl_sigtypes_ctx->decl_pos : "?";
+    return tl_accessor_ctx && tl_accessor_ctx->decl_pos ? tl_accessor_ctx->decl_pos : "?";
 }
 
 static int all_realtime(const sigset_t *s)
@@ -69,7 +67,7 @@ uint64_t tl_sigset_portable(const sigset_t *s, int *reserved)
         if (sigismember(s, sig) == 1)
             *reserved = sig;
     if (all_realtime(s))
-        return v | TL_SIGSET_ALL_REALTIME;
+        return v | ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT);
     for (sig = SIGRTMIN; sig <= SIGRTMAX && sig - SIGRTMIN < 32; sig++)
         if (sigismember(s, sig) == 1)
             v |= (uint64_t)1 << (32 + sig - SIGRTMIN);
@@ -83,7 +81,7 @@ int tl_sigset_from_portable(sigset_t *s, uint64_t v)
     for (sig = 1; sig <= 31; sig++)
         if (v & ((uint64_t)1 << (sig - 1)))
             sigaddset(s, sig);
-    if (v & TL_SIGSET_ALL_REALTIME)
+    if (v & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT))
         for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
             sigaddset(s, sig);
     for (k = 0; k < 32; k++) {

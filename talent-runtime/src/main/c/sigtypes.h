@@ -8,12 +8,8 @@
 
 #include <signal.h>
 
-/* The value being encoded or decoded while a member's accessor runs (values.c sets it around get_bits/set_bits),
- * so that a refusal names the variable; NULL outside them. */
-extern tl_value_ctx *tl_sigtypes_ctx;
-
 /* A signal set as talent's portable word (FORMAT.md "Signal sets"): bit n-1 = standard signal n (1..31), bit 31
- * (TL_SIGSET_ALL_REALTIME) = every real-time signal SIGRTMIN..SIGRTMAX, bit 32+k = SIGRTMIN+k when not all are.
+ * (TL_SIGSET_ALL_REALTIME_BIT) = every real-time signal SIGRTMIN..SIGRTMAX, bit 32+k = SIGRTMIN+k when not all are.
  * *reserved: 0, or a signal the C library reserves for itself (32..SIGRTMIN-1) found in the set (not carried). */
 uint64_t tl_sigset_portable(const sigset_t *s, int *reserved);
 /* Rebuilds s with sigemptyset/sigaddset; -1, or k when SIGRTMIN+k does not exist here (s is then incomplete). */

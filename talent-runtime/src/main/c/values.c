@@ -7,7 +7,6 @@
 #include "values.h"
 #include "refusal.h"
 #include "bulk.h"
-#include "sigtypes.h"
 
 #include <math.h>
 #include <signal.h>
@@ -615,6 +614,8 @@ unsigned tl_flat_pointers(const talent_type *t, const void *addr, const void **o
     return n;
 }
 
+tl_value_ctx *tl_accessor_ctx;
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -670,9 +671,9 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         for (f = 0; f < t->nfields; f++) {
             const talent_field *fd = &t->fields[f];
             if (fd->bit_width) {
-                tl_sigtypes_ctx = ctx;
+                tl_accessor_ctx = ctx;
                 enc_int_bits(b, fd->type, fd->get_bits(p));
-                tl_sigtypes_ctx = NULL;
+                tl_accessor_ctx = NULL;
             } else {
                 push_field(ctx, fd->name);
                 tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
@@ -1426,9 +1427,9 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
                     mismatch(fct, fd->type, ctx, NULL);
                 u = read_int(r, fct, &neg);
                 check_fits(ck, fct, neg, u, fd->type->kind, fd->bit_width, fd->type->name, ctx);
-                tl_sigtypes_ctx = ctx;
+                tl_accessor_ctx = ctx;
                 fd->set_bits(p, u);
-                tl_sigtypes_ctx = NULL;
+                tl_accessor_ctx = NULL;
             } else {
                 tl_decode_value(r, ck, ct->fields[f].type, fd->type, p + fd->offset, ctx);
             }
