@@ -100,7 +100,7 @@
 #define TL_EPOLL_MAX_WATCHES 65536
 
 /* SIGS section (the program's signal dispositions, sigdisp.c): signal numbers are Linux's generic numbering
- * (1 SIGHUP .. 31 SIGSYS; a mask bit n-1 for signal n up to 64), the same on x86_64, aarch64, s390x, i686 and
+ * (1 SIGHUP .. 31 SIGSYS; a mask is the portable signal word below), the same on x86_64, aarch64, s390x, i686 and
  * riscv64; flags are talent's own bits, mapped to and from each platform's SA_* values */
 #define TL_SIGS_MAX_SIGNAL 31
 #define TL_SIGS_IGNORE 1        /* SIG_IGN */
