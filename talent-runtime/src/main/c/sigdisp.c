@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "values.h"
 #include "sigtypes.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -141,6 +142,12 @@ uint32_t tl_sigdisp_write(tl_buf *b)
             n++;
         }
     }
+    /* SIGUSR1/SIGUSR2 are talent's checkpoint requests: a disposition the program gave them would be replaced by
+     * talent's at the restore, silently; refused instead */
+    for (sig = SIGUSR1; sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1)
+        if (tl_signals_request_handler_replaced(sig))
+            tl_refuse("cannot checkpoint: the program changed the disposition of signal %d (%s), which talent uses for "
+                      "checkpoint requests: a restore would not keep it", sig, sig_name(sig));
     /* real-time signals are not carried: a program's handler of one refuses the checkpoint rather than being
      * dropped (SIGRTMIN+2 is talent's periodic checkpoint timer, signals.c) */
     for (rt = SIGRTMIN; rt <= SIGRTMAX; rt++) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sigprocmask/pthread_sigmask, then installs and uses them mid-loop. Stopped on x86_64 and restarted on s390x, then
  * i686, then x86_64 with musl (glibc's SIGRTMIN+1 is 35, musl's 36), at stops before and after the installation, the
  * signals raised after the restarts find the handlers, masks and sets of an uninterrupted run: output and exit status
- * equal plain gcc's. A sigaction whose sa_restorer the program set is refused by name, the program going on.
+ * equal plain gcc's. A sigaction whose sa_restorer the program set, and a handler of the program for SIGUSR1 (talent's
+ * request signal), refuse the checkpoint by name, the program going on.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SignalTypesIT {
@@ -179,5 +180,32 @@ class SignalTypesIT {
     void aSigactionWithTheProgramsOwnRestorerIsRefusedByName() throws Exception {
         Run run = MigratesLikeGcc.refusedAt(work, "restorer", OWN_RESTORER, 50);
         assertThat(run.err()).contains("'sa'").contains("sa_restorer the program set");
+    }
+
+    /**
+     * SIGUSR1 is talent's migration request: a handler of the program's own would be replaced by talent's at a
+     * restore (a later SIGUSR1 then migrates instead of reaching the program), so the checkpoint is refused.
+     */
+    static final String OWN_SIGUSR1 = """
+            #include <signal.h>
+            #include <stdio.h>
+            static volatile sig_atomic_t usr;
+            static void on_usr1(int s) { (void)s; usr++; }
+            int main(void) {
+              long total = 0;
+              signal(SIGUSR1, on_usr1);
+              for (int r = 0; r < 2000; r++) {
+                for (int i = 0; i < 10; i++) total += (r * i) % 7;
+                if (r == 1500) raise(SIGUSR1);
+              }
+              printf("total=%ld usr=%d\\n", total, (int)usr);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aHandlerOfTheProgramForTalentsRequestSignalIsRefused() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "usr1", OWN_SIGUSR1, 50);
+        assertThat(run.err()).contains("the program changed the disposition of signal 10").contains("checkpoint requests");
     }
 }
