@@ -59,6 +59,9 @@
 #define TL_PTR_FUNCTION 4
 #define TL_PTR_OPEN_STREAM 5
 #define TL_PTR_INDETERMINATE 6
+/* FUNCPTR values only (never data pointer tags): the C library's handler constants, which are no function */
+#define TL_PTR_SIG_IGN 7
+#define TL_PTR_SIG_ERR 8
 
 /* The standard streams of TL_PTR_STREAM */
 #define TL_STREAM_STDIN 0
@@ -97,7 +100,7 @@
 #define TL_EPOLL_MAX_WATCHES 65536
 
 /* SIGS section (the program's signal dispositions, sigdisp.c): signal numbers are Linux's generic numbering
- * (1 SIGHUP .. 31 SIGSYS; a mask bit n-1 for signal n up to 64), the same on x86_64, aarch64, s390x, i686 and
+ * (1 SIGHUP .. 31 SIGSYS; a mask is the portable signal word below), the same on x86_64, aarch64, s390x, i686 and
  * riscv64; flags are talent's own bits, mapped to and from each platform's SA_* values */
 #define TL_SIGS_MAX_SIGNAL 31
 #define TL_SIGS_IGNORE 1        /* SIG_IGN */
@@ -130,6 +133,18 @@
 #define TL_LOCALE_IDENTIFICATION 12
 #define TL_LOCALE_MAX_CATEGORY 12
 #define TL_LOCALE_MAX_NAME 64
+
+/* A signal set's portable word (sigtypes.h; SIGS masks, sigset_t values): bit 31 = every real-time signal */
+#define TL_SIGSET_ALL_REALTIME_BIT 31
+
+/* sa_flags of a struct sigaction value (sigtypes.c): talent's bits for the POSIX flags, a 7-bit member */
+#define TL_SA_NOCLDSTOP 1u
+#define TL_SA_NOCLDWAIT 2u
+#define TL_SA_SIGINFO 4u
+#define TL_SA_ONSTACK 8u
+#define TL_SA_RESTART 16u
+#define TL_SA_NODEFER 32u
+#define TL_SA_RESETHAND 64u
 
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u

@@ -4,7 +4,7 @@
  * requests, signals.c; SIGURG: pre-copy, precopy.c) and SIGKILL/SIGSTOP are never read nor written. A non-default
  * one is written to the SIGS section (docs/FORMAT.md "SIGS"): SIG_IGN, or a handler of the program by its name
  * (the identity function pointers are carried by, values.c; never an address), its flags as talent's portable
- * bits and its mask as a set of Linux's generic signal numbers. At a restore each is installed again with this
+ * bits and its mask as talent's portable signal set (sigtypes.h). At a restore each is installed again with this
  * platform's sigaction before the program resumes. */
 #define _DEFAULT_SOURCE 1
 #include "sigdisp.h"
@@ -12,6 +12,8 @@
 #include "refusal.h"
 #include "diag.h"
 #include "values.h"
+#include "sigtypes.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -38,7 +40,6 @@ static const struct { int sa; uint8_t bit; } flag_map[] = {
     {SA_RESETHAND, TL_SIGS_FLAG_RESETHAND},
 };
 #define NFLAGS (sizeof flag_map / sizeof flag_map[0])
-#define MASK_SIGNALS 64             /* generic numbering: 1..64 on every platform talent supports */
 
 static int carried(int sig)
 {
@@ -127,9 +128,12 @@ uint32_t tl_sigdisp_write(tl_buf *b)
                           sig_name(sig), left);
                 continue;
             }
-            for (s = 1; s <= MASK_SIGNALS; s++)
-                if (sigismember(&old.sa_mask, s) == 1)
-                    mask |= (uint64_t)1 << (s - 1);
+            mask = tl_sigset_portable(&old.sa_mask, &s);
+            if (s) {
+                tl_refuse("cannot checkpoint: the handler %s() of signal %d (%s) blocks signal %d, which the C library "
+                          "reserves for itself: talent cannot carry it", name, sig, sig_name(sig), s);
+                continue;
+            }
             tl_buf_u8(&body, (uint8_t)sig);
             tl_buf_u8(&body, TL_SIGS_HANDLER);
             tl_buf_u8(&body, (uint8_t)flags);
@@ -138,6 +142,12 @@ uint32_t tl_sigdisp_write(tl_buf *b)
             n++;
         }
     }
+    /* SIGUSR1/SIGUSR2 are talent's checkpoint requests: a disposition the program gave them would be replaced by
+     * talent's at the restore, silently; refused instead */
+    for (sig = SIGUSR1; sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1)
+        if (tl_signals_request_handler_replaced(sig))
+            tl_refuse("cannot checkpoint: the program changed the disposition of signal %d (%s), which talent uses for "
+                      "checkpoint requests: a restore would not keep it", sig, sig_name(sig));
     /* real-time signals are not carried: a program's handler of one refuses the checkpoint rather than being
      * dropped (SIGRTMIN+2 is talent's periodic checkpoint timer, signals.c) */
     for (rt = SIGRTMIN; rt <= SIGRTMAX; rt++) {
@@ -187,6 +197,11 @@ int tl_sigdisp_parse(tl_reader *r, tl_checkpoint *ck)
             break;
         }
         last = e->sig;
+        if ((e->mask & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT)) && (e->mask >> 32)) {
+            tl_reader_fail(r, "at offset %lu: signal %u: mask has every real-time signal and some of them again",
+                           (unsigned long)(r->base + eat), e->sig);
+            break;
+        }
         if (e->kind == TL_SIGS_IGNORE) {
             if (e->flags || e->mask)
                 tl_reader_fail(r, "at offset %lu: ignored signal %u with flags %u or a mask",
@@ -236,9 +251,11 @@ void tl_sigdisp_restore(const tl_checkpoint *ck)
                 sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))e->handler;
             else
                 sa.sa_handler = (void (*)(int))e->handler;
-            for (s = 1; s <= MASK_SIGNALS; s++)
-                if (e->mask & ((uint64_t)1 << (s - 1)))
-                    sigaddset(&sa.sa_mask, s);  /* the C library's reserved ones are refused: it manages them */
+            s = tl_sigset_from_portable(&sa.sa_mask, e->mask);
+            if (s >= 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore the disposition of signal %u (%s): its handler blocks SIGRTMIN+%d, "
+                       "which this platform's C library does not have (its SIGRTMAX is SIGRTMIN+%d)", e->sig,
+                       sig_name(e->sig), s, SIGRTMAX - SIGRTMIN);
         }
         if (sigaction(e->sig, &sa, NULL) != 0)
             tl_die(TL_EXIT_SOFTWARE, "cannot restore the disposition of signal %u (%s): %s", e->sig, sig_name(e->sig),

@@ -81,6 +81,16 @@ static void early_request(void)
     unsetenv(EARLY_VAR);
 }
 
+static int requests_installed;
+
+int tl_signals_request_handler_replaced(int sig)
+{
+    struct sigaction now;
+    if (!requests_installed || sigaction(sig, NULL, &now) != 0)
+        return 0;
+    return !(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != on_request;
+}
+
 void tl_signals_init(double every_seconds)
 {
     struct sigaction sa;
@@ -90,6 +100,7 @@ void tl_signals_init(double every_seconds)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGUSR1, &sa, NULL) != 0 || sigaction(SIGUSR2, &sa, NULL) != 0)
         tl_die(TL_EXIT_SOFTWARE, "cannot install the SIGUSR1/SIGUSR2 handlers: %s", strerror(errno));
+    requests_installed = 1;
     early_request();
     if (every_seconds > 0) {
         timer_t timer;

@@ -11,6 +11,9 @@ extern const char tl_program_marker[];   /* signals.c: what `talent checkpoint` 
 extern volatile int64_t tl_req_time_ns;     /* CLOCK_REALTIME of the first pending request (0: none) */
 int tl_request_pending(void);
 void tl_signals_init(double every_seconds);
+/* 1 when the program replaced talent's checkpoint-request handler of sig (SIGUSR1, SIGUSR2) since tl_signals_init:
+ * its own disposition would be lost at a restore, which installs talent's again (sigdisp.c refuses the checkpoint). */
+int tl_signals_request_handler_replaced(int sig);
 int64_t tl_realtime_ns(void);
 /* Set by precopy.c's SIGURG handler; served by talent_site_slow. */
 extern volatile sig_atomic_t tl_req_precopy;

@@ -10,6 +10,7 @@
 #include "bulk.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,6 +326,12 @@ static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
         tl_buf_u8(b, TL_PTR_NULL);
         return;
     }
+    /* a handler constant of <signal.h> held in a function pointer (struct sigaction's sa_handler, signal()'s
+     * result): no function, the same meaning on every platform (SIG_DFL is NULL on glibc and musl) */
+    if (f == (void (*)(void))SIG_IGN || f == (void (*)(void))SIG_ERR) {
+        tl_buf_u8(b, f == (void (*)(void))SIG_IGN ? TL_PTR_SIG_IGN : TL_PTR_SIG_ERR);
+        return;
+    }
     fn = function_at(f);
     if (fn) {
         tl_buf_u8(b, TL_PTR_FUNCTION);
@@ -620,6 +627,8 @@ unsigned tl_flat_pointer_offsets(const talent_type *t, size_t *out, unsigned max
     return n;
 }
 
+tl_value_ctx *tl_accessor_ctx;
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const unsigned char *p = addr;
@@ -674,9 +683,11 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
     }
         for (f = 0; f < t->nfields; f++) {
             const talent_field *fd = &t->fields[f];
-            if (fd->bit_width)
+            if (fd->bit_width) {
+                tl_accessor_ctx = ctx;
                 enc_int_bits(b, fd->type, fd->get_bits(p));
-            else {
+                tl_accessor_ctx = NULL;
+            } else {
                 push_field(ctx, fd->name);
                 tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
                 ctx->depth--;
@@ -1017,7 +1028,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             else if (p && !tl_function_known(p, n))
                 tl_reader_fail(r, "at offset %lu: function pointer to '%.*s', which is not in this program",
                                (unsigned long)(r->base + at), (int)(n > 80 ? 80 : n), (const char *)p);
-        } else if (tag != TL_PTR_NULL)
+        } else if (tag != TL_PTR_NULL && tag != TL_PTR_SIG_IGN && tag != TL_PTR_SIG_ERR)
             tl_reader_fail(r, "at offset %lu: unknown function pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_ARRAY: {
@@ -1386,7 +1397,10 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
                 tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (declared at %s, %s): function '%.*s' is not in this "
                        "program", what, ctx->decl_pos, ctx->where, (int)len, (const char *)name);
             }
-        }
+        } else if (tag == TL_PTR_SIG_IGN)
+            fn = (void (*)(void))SIG_IGN;
+        else if (tag == TL_PTR_SIG_ERR)
+            fn = (void (*)(void))SIG_ERR;
         memcpy(p, &fn, sizeof fn);
         break;
     }
@@ -1426,7 +1440,9 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
                     mismatch(fct, fd->type, ctx, NULL);
                 u = read_int(r, fct, &neg);
                 check_fits(ck, fct, neg, u, fd->type->kind, fd->bit_width, fd->type->name, ctx);
+                tl_accessor_ctx = ctx;
                 fd->set_bits(p, u);
+                tl_accessor_ctx = NULL;
             } else {
                 tl_decode_value(r, ck, ct->fields[f].type, fd->type, p + fd->offset, ctx);
             }

@@ -41,6 +41,10 @@ typedef struct tl_value_ctx {
     int in_union;
 } tl_value_ctx;
 
+/* The value being encoded or decoded while a member's accessor (get_bits/set_bits) runs, so that an accessor of the
+ * runtime's own descriptors (sigtypes.c) can name the variable in a refusal; NULL outside them. */
+extern tl_value_ctx *tl_accessor_ctx;
+
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
 /* The offsets of the data pointer members of struct type t when t is one the encoder handles member by member from
  * a flat list (numbers, bools and data pointers); at most max of them, and none for any other type. For the heap

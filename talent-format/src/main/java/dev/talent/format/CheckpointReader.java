@@ -748,6 +748,9 @@ public final class CheckpointReader {
                 int kind = in.u8("disposition of signal " + sig);
                 int flags = in.u8("flags of signal " + sig);
                 long mask = in.u64("mask of signal " + sig);
+                if (!SignalSet.canonical(mask)) {
+                    throw in.error(eat, "signal " + sig + ": mask has every real-time signal and some of them again");
+                }
                 if (!SignalDisposition.carried(sig) || sig <= last) {
                     throw in.error(eat, "signal " + sig + " is not one talent carries, or not in ascending order");
                 }
@@ -953,8 +956,10 @@ public final class CheckpointReader {
                 case FuncPtr f -> {
                     int tag = in.u8(where);
                     if (tag == Wire.PTR_NULL) yield new Value.FunctionValue(null);
+                    if (tag == Wire.PTR_SIG_IGN) yield Value.SignalConstant.IGNORE;
+                    if (tag == Wire.PTR_SIG_ERR) yield Value.SignalConstant.ERROR;
                     if (tag != Wire.PTR_FUNCTION) {
-                        throw in.error(at, where + ": function pointer tag must be 0 (NULL) or 4 (FUNCTION), found " + tag);
+                        throw in.error(at, where + ": function pointer tag must be 0 (NULL), 4 (FUNCTION), 7 (SIG_IGN) or 8 (SIG_ERR), found " + tag);
                     }
                     int nameAt = in.offset();
                     String name = in.str(where + " function name");

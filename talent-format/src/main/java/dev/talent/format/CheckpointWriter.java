@@ -336,6 +336,10 @@ public final class CheckpointWriter {
                 case LongDouble l -> out.str(as(Value.LongDoubleValue.class, value, t, where).hex());
                 case Ptr p -> pointer(out, as(Value.PointerValue.class, value, t, where));
                 case FuncPtr f -> {
+                    if (value instanceof Value.SignalConstant c) {
+                        out.u8(c.tag());
+                        break;
+                    }
                     String name = as(Value.FunctionValue.class, value, t, where).name();
                     if (name == null) {
                         out.u8(Wire.PTR_NULL);

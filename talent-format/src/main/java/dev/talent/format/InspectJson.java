@@ -299,6 +299,11 @@ final class InspectJson {
                     g.writeEndObject();
                 }
             }
+            case Value.SignalConstant(String name) -> {
+                g.writeStartObject();
+                g.writeStringField("signal_constant", name);
+                g.writeEndObject();
+            }
             case Value.ArrayValue(List<Value> elements) -> {
                 int elementType = ((ArrayT) t).elementType();
                 g.writeStartArray();

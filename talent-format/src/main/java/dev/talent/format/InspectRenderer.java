@@ -82,7 +82,7 @@ public final class InspectRenderer {
         return sb.toString();
     }
 
-    /** One SIGS entry: {@code signal 15: handler on_term(), SA_RESTART, mask {1, 2}}; handler names are C identifiers. */
+    /** One SIGS entry: {@code signal 15: handler on_term(), SA_RESTART, mask {1, 2, SIGRTMIN+3}}; handler names are C identifiers. */
     private static void signal(StringBuilder sb, SignalDisposition d) {
         sb.append("    signal ").append(d.signal()).append(": ");
         if (d.ignored()) {
@@ -94,13 +94,7 @@ public final class InspectRenderer {
         for (int bit = 0; bit < names.length; bit++) {
             if ((d.flags() & (1 << bit)) != 0) sb.append(", ").append(names[bit]);
         }
-        if (d.mask() != 0) {
-            java.util.StringJoiner mask = new java.util.StringJoiner(", ", ", mask {", "}");
-            for (int n = 1; n <= 64; n++) {
-                if ((d.mask() & (1L << (n - 1))) != 0) mask.add(Integer.toString(n));
-            }
-            sb.append(mask);
-        }
+        if (d.mask() != 0) sb.append(", mask ").append(SignalSet.text(d.mask()));
         sb.append('\n');
     }
 

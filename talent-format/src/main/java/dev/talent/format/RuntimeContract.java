@@ -77,6 +77,9 @@ public final class RuntimeContract {
     public static final int PTR_FUNCTION = 4;
     public static final int PTR_OPEN_STREAM = 5;
     public static final int PTR_INDETERMINATE = 6;
+    /** FUNCPTR values only (never data pointer tags): the C library's handler constants, which are no function. */
+    public static final int PTR_SIG_IGN = 7;
+    public static final int PTR_SIG_ERR = 8;
 
     // The standard streams of PTR_STREAM
     public static final int STREAM_STDIN = 0;
@@ -148,6 +151,20 @@ public final class RuntimeContract {
     public static final int LOCALE_IDENTIFICATION = 12;
     public static final int LOCALE_MAX_CATEGORY = 12;
     public static final int LOCALE_MAX_NAME = 64;
+
+    /**
+     * A signal set's portable word (SIGS masks; sigset_t values as their members, docs/FORMAT.md "Signal sets"): bit
+     * n-1 standard signal n (1..31), this bit every real-time signal, bit 32+k SIGRTMIN+k when not all are.
+     */
+    public static final int SIGSET_ALL_REALTIME_BIT = 31;
+    /** sa_flags of a struct sigaction value: talent's bits for the POSIX flags (a 7-bit member). */
+    public static final int SA_NOCLDSTOP = 1;
+    public static final int SA_NOCLDWAIT = 2;
+    public static final int SA_SIGINFO = 4;
+    public static final int SA_ONSTACK = 8;
+    public static final int SA_RESTART = 16;
+    public static final int SA_NODEFER = 32;
+    public static final int SA_RESETHAND = 64;
 
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;

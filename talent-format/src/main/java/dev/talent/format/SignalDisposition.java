@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param signal the signal number, 1 to {@link RuntimeContract#SIGS_MAX_SIGNAL}, never one talent owns
  * @param ignored true for {@code SIG_IGN} (then flags, mask and handler are 0, 0 and null)
  * @param flags talent's {@code SIGS_FLAG_*} bits (SA_RESTART, SA_SIGINFO, SA_NODEFER, SA_RESETHAND)
- * @param mask bit n-1 set: signal n is blocked while the handler runs (n up to 64)
+ * @param mask the signals blocked while the handler runs, as a {@link SignalSet} word (bit n-1 standard signal n,
+ *             bit 31 every real-time signal, bit 32+k SIGRTMIN+k)
  * @param handler the name of the program's function that handles it; null when ignored
  */
 public record SignalDisposition(int signal, boolean ignored, int flags, long mask, String handler) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public sealed interface Value
         permits Value.IntValue, Value.BoolValue, Value.FloatValue, Value.LongDoubleValue, Value.PointerValue,
-                Value.FunctionValue, Value.ArrayValue, Value.StructValue, Value.UnionValue {
+                Value.FunctionValue, Value.SignalConstant, Value.ArrayValue, Value.StructValue, Value.UnionValue {
 
     /** Value of a SINT or UINT type; signedness and width come from the type. */
     record IntValue(BigInteger value) implements Value {
@@ -146,6 +146,23 @@ public sealed interface Value
 
     /** Value of a FUNCPTR type: the function's name, or {@code null} for a null function pointer. */
     record FunctionValue(String name) implements Value {}
+
+    /**
+     * Value of a FUNCPTR type holding a handler constant of {@code <signal.h>}, which is no function: {@code SIG_IGN}
+     * (tag 7) or {@code SIG_ERR} (tag 8). {@code SIG_DFL} is a null function pointer on every C library talent supports.
+     */
+    record SignalConstant(String name) implements Value {
+        public static final SignalConstant IGNORE = new SignalConstant("SIG_IGN");
+        public static final SignalConstant ERROR = new SignalConstant("SIG_ERR");
+
+        public SignalConstant {
+            if (!"SIG_IGN".equals(name) && !"SIG_ERR".equals(name)) throw new IllegalArgumentException("not a handler constant: " + name);
+        }
+
+        int tag() {
+            return name.equals("SIG_IGN") ? Wire.PTR_SIG_IGN : Wire.PTR_SIG_ERR;
+        }
+    }
 
     /** Value of an ARRAY type: its elements in index order. */
     record ArrayValue(List<Value> elements) implements Value {

@@ -65,6 +65,7 @@ final class ValueText {
             }
             case Value.PointerValue p -> sb.append(pointer(p));
             case Value.FunctionValue(String name) -> sb.append(name == null ? "NULL" : "&" + SafeText.escape(name));
+            case Value.SignalConstant(String name) -> sb.append(name);
             case Value.ArrayValue(List<Value> elements) -> array(sb, (ArrayT) t, elements);
             case Value.StructValue(List<Value> fields) -> members(sb, ((Compound) t).fields(), fields);
             case Value.UnionValue(Value first) ->

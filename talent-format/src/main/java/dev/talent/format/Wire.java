@@ -36,6 +36,8 @@ final class Wire {
     static final int PTR_FUNCTION = RuntimeContract.PTR_FUNCTION;
     static final int PTR_OPEN_STREAM = RuntimeContract.PTR_OPEN_STREAM;
     static final int PTR_INDETERMINATE = RuntimeContract.PTR_INDETERMINATE;
+    static final int PTR_SIG_IGN = RuntimeContract.PTR_SIG_IGN;
+    static final int PTR_SIG_ERR = RuntimeContract.PTR_SIG_ERR;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;

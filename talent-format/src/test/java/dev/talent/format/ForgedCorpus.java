@@ -75,10 +75,15 @@ final class ForgedCorpus {
                 reg(6, 0x1 | 0x4000_0000L, 1, new EventPoll.Pointer(ref(ObjectKind.GLOBAL, 1, 0, 0, 3L))),
                 reg(21, 0x1, 0, new EventPoll.Int32(21)))), new EventPoll(21, 0, List.of()))));
         // signal dispositions (SIGS): SIGPIPE ignored, SIGTERM handled by compute() with SA_RESTART | SA_SIGINFO and
-        // SIGHUP, SIGINT and real-time signal 40 blocked while it runs
+        // SIGHUP, SIGINT and SIGRTMIN+7 blocked while it runs
         out.put("signals.tck", write(withSignals(base, ignored(13), handled(15, 3, (1L << 0) | (1L << 1) | (1L << 39), "compute"))));
         // environment and locale changes (ENVI)
         EnvironmentCorpus.valid(base, out);
+        // SIGHUP handled by compute() blocking every real-time signal, as sigfillset sets them
+        out.put("signals-all-realtime.tck", write(withSignals(base, handled(1, 0, (1L << 14) | (1L << 31), "compute"))));
+        // function pointers holding <signal.h>'s handler constants (a struct sigaction's sa_handler, signal()'s result)
+        out.put("signal-constants.tck", write(withGlobal(withGlobal(base, "handler", Value.SignalConstant.IGNORE),
+                "no_handler", Value.SignalConstant.ERROR)));
         return out;
     }
 
@@ -104,6 +109,8 @@ final class ForgedCorpus {
         out.put("sigs-unknown-flag.tck", write(withSignals(base, handled(15, 16, 0, "compute"))));
         out.put("sigs-ignored-with-mask.tck", write(withSignals(base, new SignalDisposition(13, true, 0, 1, null))));
         out.put("sigs-handler-not-a-name.tck", write(withSignals(base, handled(15, 0, 0, "0x401000"))));
+        // every real-time signal (bit 31) and SIGRTMIN+1 again: not the form a writer produces
+        out.put("sigs-mask-realtime-twice.tck", write(withSignals(base, handled(15, 0, (1L << 31) | (1L << 33), "compute"))));
         byte[] kind = write(withSignals(base, ignored(13)));
         // the kind byte right after signal 13: 3 is no kind
         int at = indexOf(kind, bytes('S', 'I', 'G', 'S')) + 12 + 4 + 1;
@@ -239,6 +246,8 @@ final class ForgedCorpus {
         out.put("pointer-stream-missing.tck", write(withGlobal(base, "report", new Value.OpenStream(7))));
         out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
         out.put("pointer-tag-7-unknown.tck", replaceGlobalValueByte(sections, "nothing", 7));
+        // FUNCPTR tags are 0, 4, 7 (SIG_IGN) and 8 (SIG_ERR): 9 is none
+        out.put("value-function-pointer-tag-9.tck", replaceGlobalValueByte(sections, "no_handler", 9));
 
         // ---- text: str must be valid UTF-8 without NUL; C strings (argv, STRS, FILE paths) hold no NUL
         out.put("utf8-overlong.tck", replace(sections, Wire.GLOB, ascii("app.c:3:5"), bytes('a', 'p', 0xC0, 0xAF, '.', 'c', ':', '3', ':')));

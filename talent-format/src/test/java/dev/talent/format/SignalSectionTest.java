@@ -24,7 +24,7 @@ class SignalSectionTest {
 
                 signal dispositions: 2
                     signal 13: ignored
-                    signal 15: handler compute(), SA_RESTART, SA_SIGINFO, mask {1, 2, 40}
+                    signal 15: handler compute(), SA_RESTART, SA_SIGINFO, mask {1, 2, SIGRTMIN+7}
                 """);
         assertThat(InspectRenderer.text(ForgedCorpus.base())).doesNotContain("signal dispositions");
     }
@@ -54,6 +54,13 @@ class SignalSectionTest {
         refused("sigs-handler-not-a-name.tck", "handler name is not a C identifier");
         refused("sigs-unknown-kind.tck", "unknown disposition kind 3");
         refused("sigs-count.tck", "2147483649 signal dispositions (1 to 31)");
+        refused("sigs-mask-realtime-twice.tck", "signal 15: mask has every real-time signal and some of them again");
+    }
+
+    @Test
+    void aMaskOfEveryRealTimeSignalIsShownAsARange() throws CorruptCheckpointException {
+        Checkpoint c = CheckpointReader.read(ForgedCorpus.valid().get("signals-all-realtime.tck"), "signals-all-realtime.tck");
+        assertThat(InspectRenderer.text(c)).endsWith("    signal 1: handler compute(), mask {15, SIGRTMIN..SIGRTMAX}\n");
     }
 
     private static void refused(String name, String why) {

@@ -45,6 +45,8 @@ public final class TypeDescriptors {
 
     private String ref(CType type, String spelling, StringBuilder defs, boolean fileScope) {
         CType t = unconst(type);
+        String described = runtimeDescribed(t);
+        if (described != null) return "&" + described;
         if (types.fileScopeSpellable(t)) return "&" + sharedName(t);
         String name = "talent_ltd_" + counter++;
         defs.append(define(name, t, spelling, defs, fileScope));
@@ -217,6 +219,31 @@ public final class TypeDescriptors {
      */
     private static final java.util.Set<String> TM_TAILS = java.util.Set.of("tm.__tm_gmtoff", "tm.__tm_zone");
 
+    /**
+     * The runtime's own descriptor of a C library type whose members are private and laid out differently on every
+     * C library and ISA, but whose value a program observes through the library's functions (talent-runtime
+     * sigtypes.c, docs/CODEGEN.md "Types of the C library"): {@code sigset_t} (a set of signals, read with
+     * sigismember, written with sigemptyset/sigaddset) and {@code struct sigaction} (its handler by name, its mask
+     * as a sigset_t, its POSIX flags). Null for any other type, and for a program's own type of that name.
+     */
+    private String runtimeDescribed(CType t) {
+        CType c = t;
+        boolean sigset = false;
+        for (int guard = 0; c instanceof CType.Named n && guard < 100; guard++) {
+            sigset |= n.name().equals("sigset_t") || n.name().equals("__sigset_t");
+            try {
+                c = types.typedefTarget(n.name());
+            } catch (IllegalArgumentException unknown) {
+                return null;
+            }
+        }
+        if (!(c instanceof CType.Tagged g) || !g.tag().equals("struct")) return null;
+        Node rec = types.record(g);
+        if (rec == null || !rec.flag("completeDefinition") || !types.isLibraryRecord(rec)) return null;
+        if (sigset) return "talent_sigset_type";
+        return !g.isAnonymous() && g.name().equals("sigaction") ? "talent_sigaction_type" : null;
+    }
+
     /** Names of padding in the C library's types (glibc's struct stat, struct timespec, siginfo_t...). */
     private static final java.util.regex.Pattern LIBRARY_PADDING =
             java.util.regex.Pattern.compile("__(pad|unused|glibc_reserved|reserved|fill|spare|padding)\\w*|__(f|st)_?pad\\w*");
@@ -239,6 +266,11 @@ public final class TypeDescriptors {
      */
     private String pointeeDescriptor(CType to) {
         CType u = unconst(to);
+        String described = runtimeDescribed(u);
+        if (described != null && types.fileScopeSpellable(u)) {
+            pointees.putIfAbsent(TypeResolver.spell(u), described);
+            return "&" + described;
+        }
         if (!types.fileScopeSpellable(u)) return null;
         switch (types.category(u)) {
             case INTEGER, BOOL, FLOAT, LDOUBLE, POINTER -> { }

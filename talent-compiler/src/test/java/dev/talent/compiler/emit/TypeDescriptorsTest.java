@@ -84,6 +84,42 @@ class TypeDescriptorsTest {
                 .contains("TALENT_FIELD(struct timespec, tv_sec, &talent_");
     }
 
+    /** sigset_t and struct sigaction: the runtime's descriptors (sigtypes.c), never the C library's private members. */
+    @Test
+    void signalSetsAndSigactionsAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <signal.h>
+                #include <string.h>
+                struct server { sigset_t blocked; int fd; };
+                struct server srv;
+                int main(void) {
+                  struct sigaction sa;
+                  sigset_t set, *pset = &set;
+                  memset(&sa, 0, sizeof sa);
+                  sigemptyset(&set);
+                  for (int i = 0; i < 3; i++) sigaddset(pset, SIGINT + i);
+                  sigaction(SIGTERM, &sa, 0);
+                  return srv.fd;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).contains("&talent_sigaction_type").contains("&talent_sigset_type")
+                .doesNotContain("__sigaction_handler").doesNotContain("__val");
+        assertThat(tables).contains("TALENT_FIELD(struct server, blocked, &talent_sigset_type)")
+                .contains("\"type:sigset_t\", &talent_sigset_type");
+    }
+
+    /** A program's own type named like the C library's is described as any of its types. */
+    @Test
+    void aProgramsOwnSigsetTIsItsOwnStruct() {
+        String out = CProgram.in(dir).file("a.c", """
+                typedef struct { unsigned long bits; } sigset_t;
+                sigset_t mine;
+                int main(void) { for (int i = 0; i < 3; i++) mine.bits |= 1ul << i; return (int)mine.bits; }
+                """).instrumented("a.c");
+        assertThat(out).doesNotContain("talent_sigset_type").contains("TALENT_FIELD(sigset_t, bits, &talent_td_");
+    }
+
     /** Csmith seeds 118, 129, 219: 'volatile unsigned : 0;' pads a struct; it is no member and holds no value. */
     @Test
     void unnamedBitFieldsAreLeftOutOfTheDescriptor() {
