@@ -146,7 +146,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
                             unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
                             size_t errlen)
 {
-    struct iovec iov[1 + 3 * 9];
+    struct iovec iov[1 + 3 * 10];
     int niov = 0;
     unsigned k;
     size_t n = strlen(dir) + 64;
@@ -175,7 +175,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     }
     iov[niov].iov_base = (void *)header;
     iov[niov++].iov_len = 24;
-    for (k = 0; k < nsecs && k < 9; k++) {
+    for (k = 0; k < nsecs && k < 10; k++) {
         iov[niov].iov_base = (void *)secs[k].head;
         iov[niov++].iov_len = 12;
         iov[niov].iov_base = secs[k].payload->data;
@@ -273,10 +273,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, header = {0};
-    section secs[9] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
-                       {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
-                       {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}}};
+           epol = {0}, edup = {0}, header = {0};
+    section secs[10] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
+                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
+                        {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
+                        {"EDUP", &edup, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -302,6 +303,9 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_files_collect();
     /* epoll instances: EPOL only when the program has one (a file without it has none) */
     nsecs = tl_epoll_collect() > 0 ? 9 : 8;
+    /* and their other descriptors: EDUP only when an instance has one */
+    if (nsecs == 9 && tl_epoll_copies() > 0)
+        nsecs = 10;
 
     /* pointer targets */
     tl_objects_clear();
@@ -375,7 +379,7 @@ encode:
     }
 
     /* EPOL before HEAP: an epoll registration's data.ptr may be the only way to a heap block */
-    if (nsecs == 9)
+    if (nsecs >= 9)
         tl_epoll_write(&epol, &strs);
 
     /* HEAP: the blocks reached from globals, frames and epoll registrations, and from them */
@@ -421,6 +425,8 @@ encode:
     tl_files_write(&file);
     tl_buf_u8(&wait, (uint8_t)tl_wait_saved(&wait_ns));
     tl_buf_u64(&wait, wait_ns);
+    if (nsecs == 10)
+        tl_epoll_write_copies(&edup);
 
     /* STRS */
     tl_buf_u32(&strsec, strs.n);
@@ -479,7 +485,7 @@ encode:
         written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
-        tl_piece pieces[1 + 3 * 9];
+        tl_piece pieces[1 + 3 * 10];
         unsigned np = 0;
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {

@@ -95,6 +95,8 @@
 #define TL_EPOLL_REG_DISARMED 1u /* an EPOLLONESHOT registration that fired and was not re-armed */
 #define TL_EPOLL_MAX_INSTANCES 1024
 #define TL_EPOLL_MAX_WATCHES 65536
+/* EDUP section (more descriptors of the EPOL instances: dup, dup2, dup3, fcntl F_DUPFD): at most this many */
+#define TL_EPOLL_MAX_COPIES 1024
 
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u

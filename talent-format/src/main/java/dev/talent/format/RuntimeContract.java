@@ -112,6 +112,8 @@ public final class RuntimeContract {
     public static final int EPOLL_REG_DISARMED = 1;
     public static final int EPOLL_MAX_INSTANCES = 1024;
     public static final int EPOLL_MAX_WATCHES = 65536;
+    /** EDUP section: at most this many other descriptors of the EPOL instances (dup, dup2, dup3, fcntl F_DUPFD). */
+    public static final int EPOLL_MAX_COPIES = 1024;
 
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;
