@@ -551,7 +551,14 @@ int talent_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int t
 
 /* ---------------------------------------------------------------- checkpoint */
 
-/* the descriptors the kernel's instance fd holds (/proc/self/fdinfo), sorted into *out; -1 when not readable */
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* the descriptors the kernel's instance fd holds (/proc/self/fdinfo), into *out (in the kernel's order); -1 when
+ * not readable */
 static long kernel_watches(int fd, int **out)
 {
     char path[64], line[256];
@@ -674,16 +681,25 @@ uint32_t tl_epoll_collect(void)
          * that took over when the first descriptor was closed */
         in->cloexec = (fdfl & FD_CLOEXEC) != 0;
         nw = kernel_watches(in->fd, &w);
+        if (nw > 0)
+            qsort(w, (size_t)nw, sizeof *w, cmp_int);
         for (k = 0; nw >= 0 && k < in->nregs;) {
-            long j;
-            int found = 0;
-            for (j = 0; j < nw && !found; j++)
-                found = w[j] == in->regs[k].fd;
-            if (!found && in->regs[k].in_kernel)
+            int fd = in->regs[k].fd;
+            if (in->regs[k].in_kernel && !(nw > 0 && bsearch(&fd, w, (size_t)nw, sizeof *w, cmp_int)))
                 remove_reg(in, k);  /* its file was closed: the kernel dropped it */
             else
                 k++;
         }
+        /* A registration the kernel holds and the table does not: the program closed the registered descriptor
+         * while a copy of it (dup) keeps its file open, so the kernel kept the registration under the closed number
+         * (talent forgot it at the close), or it was made where talent did not see it. It cannot be carried
+         * (nothing of it is known, and the number may be another file's by now): refused, naming it. */
+        for (k = 0; nw > 0 && k < (size_t)nw && !refusal[0]; k++)
+            if ((k > 0 && w[k] == w[k - 1]) || find_reg(in, w[k]) < 0)
+                snprintf(refusal, sizeof refusal, "cannot checkpoint: epoll instance %d still holds a registration of "
+                         "descriptor %d that talent does not carry (the descriptor was closed while a copy of it made "
+                         "with dup stays open, so the kernel kept the registration, or it was registered where talent "
+                         "did not see it); remove it with EPOLL_CTL_DEL before closing the descriptor", in->fd, w[k]);
         free(w);
         i++;
     }

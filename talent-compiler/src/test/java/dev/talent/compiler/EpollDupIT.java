@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * waits through both, then one is closed and the other goes on. Every run's output must equal the program built by
  * gcc: uninterrupted; stopped while both descriptors are open and restarted x86_64 -> s390x -> x86_64 (the EDUP
  * section carries the copy with its own close-on-exec; the restored process writes it again from what it has, so
- * the second checkpoint shows the copy recreated); and stopped after the close, restarted on s390x.
+ * the second checkpoint shows the copy recreated); stopped after the close, restarted on s390x; and a stop while the
+ * kernel keeps a registration of a closed descriptor (a dup of it open) is refused, naming it.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EpollDupIT {
@@ -38,6 +39,8 @@ class EpollDupIT {
     private static final String WHILE_BOTH_OPEN = "6";
     private static final String AFTER_THE_CLOSE = "34";
     private static final String AGAIN_BOTH_OPEN = "7";
+    /** A site visit in phase 3 (a registered socket closed, a dup of it open). */
+    private static final String IN_PHASE_3 = "50";
 
     @TempDir
     Path work;
@@ -88,6 +91,20 @@ class EpollDupIT {
             assertThat(third.rc()).as(how + " back on x86_64:\n" + third.err()).isZero();
             assertThat(first.out() + second.out() + third.out()).as(how + " migrated twice").isEqualTo(expected);
             assertThat(second.out()).as(how + ": the s390x hop ran rounds of phase 1").contains("round ");
+        }
+
+        // phase 3: a registered socket closed while a dup of it stays open: the kernel keeps the registration under
+        // the closed number, which talent cannot carry: a stop then is refused naming it, the program goes on
+        List<String> orphan = List.of(Integer.toString(port), "dup", "keep-copy", "orphan");
+        Path none = Files.createDirectories(work.resolve("ck-orphan"));
+        Run refused = run(withArgs(command(x86, exe), orphan), Map.of("TALENT_RESTART", "0", "TALENT_CHECKPOINT_DIR",
+                none.toString(), "TALENT_STOP_AFTER", IN_PHASE_3), null);
+        assertThat(refused.rc()).as(refused.err()).isZero();
+        assertThat(refused.err()).contains("epoll instance 4 still holds a registration of descriptor 5 that talent does "
+                + "not carry");
+        assertThat(refused.out()).as("after a refused stop").isEqualTo(plain(original, orphan)).contains("round 15: the copy is open");
+        try (var files = Files.list(none)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tck"))).isEmpty();
         }
 
         // a stop once the original is closed: the instance is carried at the copy's number, restarted on s390x
