@@ -115,6 +115,9 @@ typedef struct tl_checkpoint {
     struct tl_ck_env *env;
     uint32_t nlocale;
     struct tl_ck_locale *locale;
+    /* EDUP (optional): the instances' other descriptors, by increasing fd (epoll.c) */
+    uint32_t nepoll_copies;
+    struct tl_ck_epoll_copy *epoll_copies;
     /* validation: values the file may still expand to (FORMAT.md "Validation"), and whether pointer targets
      * are checked (the second pass, once every section is parsed) */
     uint64_t node_budget;
@@ -142,6 +145,12 @@ typedef struct tl_ck_epoll_reg {
     uint64_t value;                 /* kinds INT32, U64 */
     size_t value_off;               /* kind POINTER: its encoding, in the EPOL payload */
 } tl_ck_epoll_reg;
+
+/* One entry of the EDUP section (FORMAT.md "EDUP"): another descriptor of an EPOL instance. */
+typedef struct tl_ck_epoll_copy {
+    uint32_t fd, instance;          /* instance: the EPOL instance's fd */
+    uint8_t flags;                  /* TL_EPOLL_FLAG_* (its own close-on-exec) */
+} tl_ck_epoll_copy;
 
 typedef struct tl_ck_epoll {
     uint32_t fd;

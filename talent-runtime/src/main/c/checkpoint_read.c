@@ -640,8 +640,8 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                               size_t errlen, int *fingerprint_mismatch)
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
-    size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0;
-    int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0;
+    size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
+    int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0, seen_edup = 0;
     size_t sigs_off = 0, sigs_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
@@ -746,6 +746,12 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 return -1;
             }
             seen_epol = 1, epol_off = off + 12, epol_len = (size_t)len;
+        } else if (memcmp(tag, "EDUP", 4) == 0) {
+            if (seen_edup) {
+                set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
+                return -1;
+            }
+            seen_edup = 1, edup_off = off + 12, edup_len = (size_t)len;
         } else if (memcmp(tag, "SIGS", 4) == 0) {
             if (seen_sigs) {
                 set_err(err, errlen, "section SIGS at offset %lu: appears twice", (unsigned long)off);
@@ -845,6 +851,15 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         }
         ck->has_wait = has;
     }
+    if (seen_edup) {
+        /* before EPOL: a registered descriptor may be a copy of another instance */
+        tl_reader_init(&r, f + edup_off, edup_len, edup_off);
+        if (tl_epoll_parse_copies(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section EDUP at offset %lu: %s", (unsigned long)(edup_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
     if (seen_epol) {
         /* after FILE (a registered descriptor is one the checkpoint carries), pointer targets checked at once */
         int failed;
@@ -855,6 +870,13 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
         if (failed) {
             set_err(err, errlen, "section EPOL at offset %lu: %s", (unsigned long)(epol_off - 12),
                     r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
+    if (seen_edup) {
+        tl_reader_init(&r, f + edup_off, edup_len, edup_off);
+        if (tl_epoll_check_copies(&r, ck) != 0) {
+            set_err(err, errlen, "section EDUP at offset %lu: %s", (unsigned long)(edup_off - 12), r.err);
             return -1;
         }
     }
@@ -927,6 +949,9 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     free(ck->epoll);
     ck->epoll = NULL;
     ck->nepoll = 0;
+    free(ck->epoll_copies);
+    ck->epoll_copies = NULL;
+    ck->nepoll_copies = 0;
     ck->epol_payload = NULL;
     free(ck->files);
     ck->globals = NULL;

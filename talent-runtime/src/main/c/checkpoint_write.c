@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 /* One section: its payload, and the 12-byte frame head (tag, length) and CRC computed from it. */
-/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL SIGS ENVI */
-#define MAX_SECTIONS 11
+/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL EDUP SIGS ENVI */
+#define MAX_SECTIONS 12
 
 typedef struct section {
     const char *tag;
@@ -278,11 +278,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, sigs = {0}, envi = {0}, header = {0};
+           epol = {0}, edup = {0}, sigs = {0}, envi = {0}, header = {0};
     section secs[MAX_SECTIONS] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
                        {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
-                        {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}}};
+                        {"EDUP", &edup, {0}, {0}}, {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -293,7 +293,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written, durable, refused_collecting, has_envi, has_epol;
+    int i, written, durable, refused_collecting, has_envi, has_epol, has_edup;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
@@ -310,6 +310,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_files_collect();
     /* epoll instances: EPOL only when the program has one (a file without it has none) */
     has_epol = tl_epoll_collect() > 0;
+    /* and their other descriptors: EDUP only when an instance has one */
+    has_edup = has_epol && tl_epoll_copies() > 0;
 
     /* pointer targets */
     tl_objects_clear();
@@ -434,6 +436,8 @@ encode:
     tl_files_write(&file);
     tl_buf_u8(&wait, (uint8_t)tl_wait_saved(&wait_ns));
     tl_buf_u64(&wait, wait_ns);
+    if (has_edup)
+        tl_epoll_write_copies(&edup);
 
     /* STRS */
     tl_buf_u32(&strsec, strs.n);
@@ -469,10 +473,12 @@ encode:
     nsecs = 8;
     if (has_epol)
         secs[nsecs++] = secs[8];
-    if (sigs.len)
+    if (has_edup)
         secs[nsecs++] = secs[9];
-    if (has_envi)
+    if (sigs.len)
         secs[nsecs++] = secs[10];
+    if (has_envi)
+        secs[nsecs++] = secs[11];
     tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
@@ -546,6 +552,7 @@ encode:
     tl_buf_free(&file);
     tl_buf_free(&wait);
     tl_buf_free(&epol);
+    tl_buf_free(&edup);
     tl_buf_free(&sigs);
     tl_buf_free(&envi);
     tl_buf_free(&header);

@@ -98,6 +98,8 @@
 #define TL_EPOLL_REG_DISARMED 1u /* an EPOLLONESHOT registration that fired and was not re-armed */
 #define TL_EPOLL_MAX_INSTANCES 1024
 #define TL_EPOLL_MAX_WATCHES 65536
+/* EDUP section (more descriptors of the EPOL instances: dup, dup2, dup3, fcntl F_DUPFD): at most this many */
+#define TL_EPOLL_MAX_COPIES 1024
 
 /* SIGS section (the program's signal dispositions, sigdisp.c): signal numbers are Linux's generic numbering
  * (1 SIGHUP .. 31 SIGSYS; a mask is the portable signal word below), the same on x86_64, aarch64, s390x, i686 and

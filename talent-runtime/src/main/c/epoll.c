@@ -61,7 +61,10 @@ typedef struct inst {
     int cloexec;
     reg *regs;                      /* sorted by fd */
     size_t nregs, cap;
-    int *aliases;                   /* other descriptors of this instance (dup, dup2, dup3, fcntl F_DUPFD) */
+    struct alias {
+        int fd;
+        int cloexec;                /* its own close-on-exec, as collected for a checkpoint */
+    } *aliases;                     /* other descriptors of this instance (dup, dup2, dup3, fcntl F_DUPFD) */
     size_t naliases;
 } inst;
 
@@ -168,7 +171,7 @@ static long alias_index(const inst *in, int fd)
 {
     size_t j;
     for (j = 0; j < in->naliases; j++)
-        if (in->aliases[j] == fd)
+        if (in->aliases[j].fd == fd)
             return (long)j;
     return -1;
 }
@@ -181,8 +184,11 @@ static void drop_descriptor(size_t i, int fd)
     long j = alias_index(in, fd);
     if (j >= 0)
         in->aliases[j] = in->aliases[--in->naliases];
-    else if (in->naliases > 0)
-        in->fd = in->aliases[--in->naliases];
+    else if (in->naliases > 0) {
+        in->naliases--;
+        in->fd = in->aliases[in->naliases].fd;
+        in->cloexec = in->aliases[in->naliases].cloexec;
+    }
     else
         remove_inst(i);
 }
@@ -214,10 +220,12 @@ static int same_instance(int fd, const inst *in)
     return same;
 }
 
-static void add_alias(inst *in, int fd)
+static void add_alias(inst *in, int fd, int cloexec)
 {
     in->aliases = tl_xrealloc(in->aliases, (in->naliases + 1) * sizeof *in->aliases);
-    in->aliases[in->naliases++] = fd;
+    in->aliases[in->naliases].fd = fd;
+    in->aliases[in->naliases++].cloexec = cloexec;
+    tl_files_forget(fd);            /* carried in EDUP, never as a FILE entry */
 }
 
 /* the instance epfd refers to: by its number, or as a copy of an instance talent knows (recorded then) */
@@ -229,8 +237,7 @@ static inst *lookup(int epfd)
         return in;
     for (i = 0; i < ninsts; i++)
         if (same_instance(epfd, &insts[i])) {
-            add_alias(&insts[i], epfd);
-            tl_files_forget(epfd);
+            add_alias(&insts[i], epfd, 0);
             return &insts[i];
         }
     return NULL;
@@ -544,7 +551,14 @@ int talent_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int t
 
 /* ---------------------------------------------------------------- checkpoint */
 
-/* the descriptors the kernel's instance fd holds (/proc/self/fdinfo), sorted into *out; -1 when not readable */
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* the descriptors the kernel's instance fd holds (/proc/self/fdinfo), into *out (in the kernel's order); -1 when
+ * not readable */
 static long kernel_watches(int fd, int **out)
 {
     char path[64], line[256];
@@ -569,8 +583,10 @@ static long kernel_watches(int fd, int **out)
     return (long)n;
 }
 
-/* Why the checkpoint being collected is refused (a second descriptor of an instance); "" when none. */
+/* Why the checkpoint being collected is refused (an instance talent did not see created); "" when none. */
 static char refusal[512];
+/* the other descriptors of the instances the last collect found (EDUP entries) */
+static size_t ncopies;
 
 const char *tl_epoll_refusal(void)
 {
@@ -587,7 +603,7 @@ static int find_aliases(void)
     size_t i, j;
     for (i = 0; i < ninsts; i++)
         for (j = 0; j < insts[i].naliases;) {
-            if (same_instance(insts[i].aliases[j], &insts[i]))
+            if (same_instance(insts[i].aliases[j].fd, &insts[i]))
                 j++;
             else
                 insts[i].aliases[j] = insts[i].aliases[--insts[i].naliases];
@@ -635,7 +651,7 @@ static int scan_descriptors(inst *only)
             continue;
         for (i = 0; i < ninsts; i++)
             if ((!only || only == &insts[i]) && same_instance((int)fd, &insts[i])) {
-                add_alias(&insts[i], (int)fd);
+                add_alias(&insts[i], (int)fd, 0);
                 break;
             }
         if (i == ninsts && unknown < 0 && !only)
@@ -665,16 +681,25 @@ uint32_t tl_epoll_collect(void)
          * that took over when the first descriptor was closed */
         in->cloexec = (fdfl & FD_CLOEXEC) != 0;
         nw = kernel_watches(in->fd, &w);
+        if (nw > 0)
+            qsort(w, (size_t)nw, sizeof *w, cmp_int);
         for (k = 0; nw >= 0 && k < in->nregs;) {
-            long j;
-            int found = 0;
-            for (j = 0; j < nw && !found; j++)
-                found = w[j] == in->regs[k].fd;
-            if (!found && in->regs[k].in_kernel)
+            int fd = in->regs[k].fd;
+            if (in->regs[k].in_kernel && !(nw > 0 && bsearch(&fd, w, (size_t)nw, sizeof *w, cmp_int)))
                 remove_reg(in, k);  /* its file was closed: the kernel dropped it */
             else
                 k++;
         }
+        /* A registration the kernel holds and the table does not: the program closed the registered descriptor
+         * while a copy of it (dup) keeps its file open, so the kernel kept the registration under the closed number
+         * (talent forgot it at the close), or it was made where talent did not see it. It cannot be carried
+         * (nothing of it is known, and the number may be another file's by now): refused, naming it. */
+        for (k = 0; nw > 0 && k < (size_t)nw && !refusal[0]; k++)
+            if ((k > 0 && w[k] == w[k - 1]) || find_reg(in, w[k]) < 0)
+                snprintf(refusal, sizeof refusal, "cannot checkpoint: epoll instance %d still holds a registration of "
+                         "descriptor %d that talent does not carry (the descriptor was closed while a copy of it made "
+                         "with dup stays open, so the kernel kept the registration, or it was registered where talent "
+                         "did not see it); remove it with EPOLL_CTL_DEL before closing the descriptor", in->fd, w[k]);
         free(w);
         i++;
     }
@@ -685,13 +710,52 @@ uint32_t tl_epoll_collect(void)
                      "created (or whose descriptor talent knew was closed where talent did not see it), which talent "
                      "cannot carry; close it before the checkpoint", unknown);
     }
-    for (i = 0; i < ninsts && !refusal[0]; i++)
-        if (insts[i].naliases > 0)
-            snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is a second descriptor of epoll "
-                     "instance %d (made with dup, dup2, dup3 or fcntl F_DUPFD), which talent cannot carry (it carries "
-                     "each epoll instance at one descriptor); close one of the two before the checkpoint",
-                     insts[i].aliases[0], insts[i].fd);
+    /* the other descriptors of each instance (EDUP), each with its own close-on-exec as it is now */
+    ncopies = 0;
+    for (i = 0; i < ninsts; i++) {
+        size_t j;
+        for (j = 0; j < insts[i].naliases; j++) {
+            int fdfl = fcntl(insts[i].aliases[j].fd, F_GETFD);
+            insts[i].aliases[j].cloexec = fdfl >= 0 && (fdfl & FD_CLOEXEC) != 0;
+        }
+        ncopies += insts[i].naliases;
+    }
+    if (ncopies > TL_EPOLL_MAX_COPIES && !refusal[0])
+        snprintf(refusal, sizeof refusal, "cannot checkpoint: the epoll instances have %lu more descriptors (made with "
+                 "dup, dup2, dup3 or fcntl F_DUPFD), more than the %d talent carries; close some before the checkpoint",
+                 (unsigned long)ncopies, TL_EPOLL_MAX_COPIES);
     return (uint32_t)ninsts;
+}
+
+uint32_t tl_epoll_copies(void)
+{
+    return (uint32_t)ncopies;
+}
+
+static int cmp_copy(const void *x, const void *y)
+{
+    const tl_ck_epoll_copy *a = x, *b = y;
+    return a->fd < b->fd ? -1 : a->fd > b->fd;
+}
+
+void tl_epoll_write_copies(tl_buf *b)
+{
+    tl_ck_epoll_copy *v = tl_xmalloc((ncopies ? ncopies : 1) * sizeof *v);
+    size_t i, j, n = 0;
+    for (i = 0; i < ninsts; i++)
+        for (j = 0; j < insts[i].naliases && n < ncopies; j++) {
+            v[n].fd = (uint32_t)insts[i].aliases[j].fd;
+            v[n].instance = (uint32_t)insts[i].fd;
+            v[n++].flags = insts[i].aliases[j].cloexec ? TL_EPOLL_FLAG_CLOEXEC : 0;
+        }
+    qsort(v, n, sizeof *v, cmp_copy);
+    tl_buf_u32(b, (uint32_t)n);
+    for (i = 0; i < n; i++) {
+        tl_buf_u32(b, v[i].fd);
+        tl_buf_u32(b, v[i].instance);
+        tl_buf_u8(b, v[i].flags);
+    }
+    free(v);
 }
 
 void tl_epoll_write(tl_buf *b, tl_strtab *strs)
@@ -733,7 +797,16 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* whether fd is a descriptor the checkpoint carries: 0..2, a FILE entry (not the stdin position), an instance */
+/* the EDUP entry of descriptor fd (ck->epoll_copies is sorted by fd), or NULL */
+static const tl_ck_epoll_copy *copy_of(const tl_checkpoint *ck, uint32_t fd)
+{
+    tl_ck_epoll_copy key;
+    key.fd = fd;
+    return ck->nepoll_copies ? bsearch(&key, ck->epoll_copies, ck->nepoll_copies, sizeof key, cmp_copy) : NULL;
+}
+
+/* whether fd is a descriptor the checkpoint carries: 0..2, a FILE entry (not the stdin position), an instance or
+ * another descriptor of one (EDUP) */
 static int carried_fd(const tl_checkpoint *ck, const uint32_t *inst_fds, uint32_t fd)
 {
     uint32_t i;
@@ -742,7 +815,76 @@ static int carried_fd(const tl_checkpoint *ck, const uint32_t *inst_fds, uint32_
     for (i = 0; i < ck->nfiles; i++)
         if (ck->files[i].fd == fd && ck->files[i].kind != TL_FILE_STDIN)
             return 1;
-    return bsearch(&fd, inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32) != NULL;
+    return bsearch(&fd, inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32) != NULL || copy_of(ck, fd) != NULL;
+}
+
+int tl_epoll_parse_copies(tl_reader *r, tl_checkpoint *ck)
+{
+    uint32_t n = tl_rd_u32(r), i;
+    if (r->failed)
+        return -1;
+    /* each entry takes 9 bytes */
+    if (n > TL_EPOLL_MAX_COPIES || n > (r->len - r->pos) / 9) {
+        tl_reader_fail(r, "at offset %lu: %lu descriptors of epoll instances (at most %d, and each takes 9 bytes)",
+                       (unsigned long)r->base, (unsigned long)n, TL_EPOLL_MAX_COPIES);
+        return -1;
+    }
+    ck->epoll_copies = tl_xcalloc(n ? n : 1, sizeof *ck->epoll_copies);
+    ck->nepoll_copies = n;
+    for (i = 0; i < n; i++) {
+        tl_ck_epoll_copy *c = &ck->epoll_copies[i];
+        size_t at = r->pos;
+        c->fd = tl_rd_u32(r);
+        c->instance = tl_rd_u32(r);
+        c->flags = tl_rd_u8(r);
+        if (r->failed)
+            return -1;
+        if (c->fd > 0x7FFFFFFF || c->instance > 0x7FFFFFFF || c->fd == c->instance) {
+            tl_reader_fail(r, "at offset %lu: descriptor %lu of epoll instance %lu out of range or the instance itself",
+                           (unsigned long)(r->base + at), (unsigned long)c->fd, (unsigned long)c->instance);
+            return -1;
+        }
+        if (i > 0 && c->fd <= ck->epoll_copies[i - 1].fd) {
+            tl_reader_fail(r, "at offset %lu: descriptors not in increasing order (%lu after %lu)",
+                           (unsigned long)(r->base + at), (unsigned long)c->fd,
+                           (unsigned long)ck->epoll_copies[i - 1].fd);
+            return -1;
+        }
+        if (c->flags & ~TL_EPOLL_FLAG_CLOEXEC) {
+            tl_reader_fail(r, "at offset %lu: flags %u of descriptor %lu out of range", (unsigned long)(r->base + at),
+                           c->flags, (unsigned long)c->fd);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tl_epoll_check_copies(tl_reader *r, const tl_checkpoint *ck)
+{
+    uint32_t i, *inst_fds;
+    const tl_ck_epoll_copy *c;
+    /* each copy's instance is one of EPOL (sorted numbers, bsearch: linear-logarithmic in the counts) */
+    inst_fds = tl_xmalloc((ck->nepoll ? ck->nepoll : 1) * sizeof *inst_fds);
+    for (i = 0; i < ck->nepoll; i++)
+        inst_fds[i] = ck->epoll[i].fd;
+    qsort(inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32);
+    for (i = 0; i < ck->nepoll_copies && !r->failed; i++) {
+        c = &ck->epoll_copies[i];
+        if (!ck->nepoll || !bsearch(&c->instance, inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32))
+            tl_reader_fail(r, "at offset %lu: descriptor %lu is a copy of %lu, which is no epoll instance of EPOL",
+                           (unsigned long)r->base, (unsigned long)c->fd, (unsigned long)c->instance);
+    }
+    free(inst_fds);
+    /* no copy's number is an instance's or a FILE entry's */
+    for (i = 0; i < ck->nepoll && !r->failed; i++)
+        if ((c = copy_of(ck, ck->epoll[i].fd)) != NULL)
+            tl_reader_fail(r, "at offset %lu: descriptor %lu is both an epoll instance and a copy of %lu",
+                           (unsigned long)r->base, (unsigned long)c->fd, (unsigned long)c->instance);
+    for (i = 0; i < ck->nfiles && !r->failed; i++)
+        if (ck->files[i].kind != TL_FILE_STDIN && (c = copy_of(ck, ck->files[i].fd)) != NULL)
+            tl_reader_fail(r, "at offset %lu: descriptor %lu is both a copy of epoll instance %lu and a FILE entry",
+                           (unsigned long)r->base, (unsigned long)c->fd, (unsigned long)c->instance);
+    return r->failed ? -1 : 0;
 }
 
 int tl_epoll_parse(tl_reader *r, tl_checkpoint *ck)
@@ -788,8 +930,8 @@ int tl_epoll_parse(tl_reader *r, tl_checkpoint *ck)
             g->kind = tl_rd_u8(r);
             if (r->failed)
                 return -1;
-            if (g->fd > 0x7FFFFFFF || g->fd == e->fd)
-                BAD("at offset %lu: registered descriptor %lu out of range or the instance itself",
+            if (g->fd > 0x7FFFFFFF || g->fd == e->fd || (copy_of(ck, g->fd) && copy_of(ck, g->fd)->instance == e->fd))
+                BAD("at offset %lu: registered descriptor %lu out of range or the instance itself (or a copy of it)",
                     (unsigned long)(r->base + gat), (unsigned long)g->fd);
             if (j > 0 && g->fd <= e->regs[j - 1].fd)
                 BAD("at offset %lu: registered descriptors not in increasing order (%lu after %lu)",
@@ -900,6 +1042,14 @@ void tl_epoll_restore(const tl_checkpoint *ck, int in_process)
             nwatches++;
         }
     }
+    /* the instances' other descriptors (EDUP), each with its own close-on-exec */
+    for (i = 0; i < ck->nepoll_copies; i++) {
+        const tl_ck_epoll_copy *c = &ck->epoll_copies[i];
+        inst *in = find_inst((int)c->instance);
+        if (!in)
+            tl_die(TL_EXIT_SOFTWARE, "internal error: descriptor %lu copies no epoll instance", (unsigned long)c->fd);
+        add_alias(in, (int)c->fd, (c->flags & TL_EPOLL_FLAG_CLOEXEC) != 0);
+    }
     /* the pointers after the table stops moving: a fixup patches &g->ptr once its frame is rebuilt */
     for (i = 0; i < ck->nepoll; i++)
         for (j = 0; j < ck->epoll[i].nregs; j++)
@@ -921,7 +1071,18 @@ void tl_epoll_rebuild(void)
                 tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: dup3: %s", insts[i].fd, strerror(errno));
             close(fd);
         }
+        /* its other descriptors (dup, dup2, dup3, fcntl F_DUPFD): the same instance at each number */
+        for (k = 0; k < insts[i].naliases; k++) {
+            const struct alias *a = &insts[i].aliases[k];
+            if (fcntl(a->fd, F_GETFD) >= 0)
+                tl_die(TL_EXIT_DATAERR, "cannot recreate descriptor %d of epoll instance %d: the descriptor is in use",
+                       a->fd, insts[i].fd);
+            if (dup3(insts[i].fd, a->fd, a->cloexec ? O_CLOEXEC : 0) < 0)
+                tl_die(TL_EXIT_DATAERR, "cannot recreate descriptor %d of epoll instance %d: dup3: %s", a->fd,
+                       insts[i].fd, strerror(errno));
+        }
     }
+    /* then every registration (one instance may watch another, through any of its descriptors) */
     for (i = 0; i < ninsts; i++)
         for (k = 0; k < insts[i].nregs; k++) {
             reg *g = &insts[i].regs[k];
@@ -935,6 +1096,11 @@ void tl_epoll_rebuild(void)
                        insts[i].fd, strerror(errno));
             g->in_kernel = 1;
         }
-    if (ninsts)
-        tl_info("recreated %lu epoll instances (%lu registrations)", (unsigned long)ninsts, (unsigned long)nwatches);
+    if (ninsts) {
+        size_t copies = 0;
+        for (i = 0; i < ninsts; i++)
+            copies += insts[i].naliases;
+        tl_info("recreated %lu epoll instances (%lu more descriptors, %lu registrations)", (unsigned long)ninsts,
+                (unsigned long)copies, (unsigned long)nwatches);
+    }
 }

@@ -10,13 +10,24 @@
 /* Before a checkpoint is encoded: drops the instances and registrations the kernel no longer has (closed behind
  * talent's back); the number of instances left (0: no EPOL section is written). */
 uint32_t tl_epoll_collect(void);
-/* Why the checkpoint just collected cannot be written (a second descriptor of an epoll instance), or NULL. */
+/* Why the checkpoint just collected cannot be written (an instance talent did not see created, too many copies),
+ * or NULL. */
 const char *tl_epoll_refusal(void);
+/* After tl_epoll_collect: how many other descriptors the instances have (dup, dup2, dup3, fcntl F_DUPFD; 0: no EDUP
+ * section is written). */
+uint32_t tl_epoll_copies(void);
 /* The EPOL payload. Call before the HEAP section is written: a data.ptr may be the only way to a heap block. */
 void tl_epoll_write(tl_buf *b, tl_strtab *strs);
-/* EPOL section parser (checkpoint_read.c), after FILE (a registered descriptor must be one the checkpoint
+/* The EDUP payload: every other descriptor of an instance, by increasing number, with its own close-on-exec. */
+void tl_epoll_write_copies(tl_buf *b);
+/* EDUP section parser (checkpoint_read.c), before EPOL is parsed: its own fields (bounds, order, flags). */
+int tl_epoll_parse_copies(tl_reader *r, tl_checkpoint *ck);
+/* EPOL section parser (checkpoint_read.c), after FILE and EDUP (a registered descriptor must be one the checkpoint
  * carries) and with ck->check_targets set (the pointers' targets are checked); validates every field. */
 int tl_epoll_parse(tl_reader *r, tl_checkpoint *ck);
+/* EDUP against EPOL and FILE, once both are parsed: each copy's instance exists, no copy's number is an instance's
+ * or a FILE entry's. */
+int tl_epoll_check_copies(tl_reader *r, const tl_checkpoint *ck);
 /* Restore, once the heap and globals are restored: the table of the checkpoint (data.ptr values decoded; a
  * pointer to a frame variable is patched when its frame is rebuilt). in_process: the instances are still open. */
 void tl_epoll_restore(const tl_checkpoint *ck, int in_process);

@@ -18,7 +18,8 @@
  * and fseeko'ed. A write-only description that was at its end is truncated back to the size it had at the
  * checkpoint: a process restarted from an older checkpoint (after the periodic checkpoints of a run that went
  * on writing) would otherwise leave the later output in the file and append to it again. */
-#define _DEFAULT_SOURCE 1
+/* accept4, pipe2, memfd_create */
+#define _GNU_SOURCE 1
 #include "diag.h"
 #include "xalloc.h"
 #include "files.h"
@@ -27,14 +28,20 @@
 #include "tcp_handoff.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #define NOTICED 0                   /* a descriptor a blocking wrapper was given; path asked at checkpoint */
@@ -51,6 +58,7 @@ typedef struct entry {
     dev_t dev;
     ino_t ino;
     const char *site;               /* allocation-site-like "file.c:line:col", or how it was noticed */
+    const char *call;               /* NOTICED by a creating wrapper (talent_pipe...): the library call; else NULL */
     int pending_of;                 /* a connection taken from a listener's backlog: that listener's fd + 1 */
     uint32_t pending_seq;           /* its place in that backlog */
 } entry;
@@ -171,6 +179,17 @@ void tl_files_notice(int fd, const char *how)
     add(fd, NOTICED, NULL, how);
 }
 
+/* A descriptor the program made with a call that opens no path (pipe, socketpair, eventfd...): classified at the
+ * next checkpoint like a noticed one, and a refusal names the call and its site. */
+static void made(int fd, const char *call, const char *site)
+{
+    entry *e;
+    if (fd < 0)
+        return;
+    e = add(fd, NOTICED, NULL, site);
+    e->call = call;
+}
+
 /* ---------------------------------------------------------------- the wrappers */
 
 void *talent_fopen(const char *path, const char *mode, const char *site)
@@ -255,6 +274,8 @@ int talent_close(int fd)
     return r;
 }
 
+static char *proc_path(int fd);
+
 /* to shares fd's open file description */
 static void duplicated(int fd, int to)
 {
@@ -265,7 +286,9 @@ static void duplicated(int fd, int to)
         char *path = e->path ? tl_xstrdup(e->path) : NULL;
         int kind = e->kind == TL_FILE_STD_DUP ? TL_FILE_STD_DUP : e->kind == NOTICED ? NOTICED : TL_FILE_DESCRIPTOR;
         int src = e->std_source;
+        const char *call = e->call;
         n = add(to, kind, path, site);
+        n->call = call;
         n->description = d;
         n->std_source = src;
         free(path);
@@ -273,8 +296,17 @@ static void duplicated(int fd, int to)
         /* a copy of a standard descriptor (saved = dup(1)): on restart, a copy of the new process's own */
         n = add(to, TL_FILE_STD_DUP, NULL, "dup");
         n->std_source = fd;
-    } else
-        drop(to);
+    } else {
+        /* a copy of a descriptor talent did not see made (inherited, or made by uninstrumented code): classified at
+         * the next checkpoint like any noticed descriptor, never silently left out; a copy of an epoll instance is
+         * epoll.c's (it finds every copy in /proc/self/fd and carries or refuses it) */
+        char *path = proc_path(to);
+        if (strcmp(path, "anon_inode:[eventpoll]") != 0)
+            made(to, "dup/dup2", "(a copy of a descriptor talent did not see made)");
+        else
+            drop(to);
+        free(path);
+    }
 }
 
 int talent_dup(int fd)
@@ -296,6 +328,112 @@ int talent_dup2(int fd, int to)
     if (r >= 0 && fd != to)
         duplicated(fd, to);
     return r;
+}
+
+/* Calls that make descriptors without a path (issue 12): each is recorded with its call and site, so that a
+ * checkpoint while one is open carries it (a socket talent carries) or refuses naming it, never leaves it out. */
+int talent_socket(int domain, int type, int protocol, const char *site)
+{
+    int fd = socket(domain, type, protocol);
+    made(fd, "socket", site);
+    return fd;
+}
+
+int talent_socketpair(int domain, int type, int protocol, int *sv, const char *site)
+{
+    int r = socketpair(domain, type, protocol, sv);
+    if (r == 0) {
+        made(sv[0], "socketpair", site);
+        made(sv[1], "socketpair", site);
+    }
+    return r;
+}
+
+int talent_pipe(int *fds, const char *site)
+{
+    int r = pipe(fds);
+    if (r == 0) {
+        made(fds[0], "pipe", site);
+        made(fds[1], "pipe", site);
+    }
+    return r;
+}
+
+int talent_pipe2(int *fds, int flags, const char *site)
+{
+    int r = pipe2(fds, flags);
+    if (r == 0) {
+        made(fds[0], "pipe2", site);
+        made(fds[1], "pipe2", site);
+    }
+    return r;
+}
+
+int talent_eventfd(unsigned initval, int flags, const char *site)
+{
+    int fd = eventfd(initval, flags);
+    made(fd, "eventfd", site);
+    return fd;
+}
+
+int talent_timerfd_create(int clockid, int flags, const char *site)
+{
+    int fd = timerfd_create(clockid, flags);
+    made(fd, "timerfd_create", site);
+    return fd;
+}
+
+int talent_signalfd(int fd, const void *mask, int flags, const char *site)
+{
+    int r = signalfd(fd, (const sigset_t *)mask, flags);
+    if (r >= 0 && r != fd)
+        made(r, "signalfd", site);
+    return r;
+}
+
+int talent_inotify_init(const char *site)
+{
+    int fd = inotify_init();
+    made(fd, "inotify_init", site);
+    return fd;
+}
+
+int talent_inotify_init1(int flags, const char *site)
+{
+    int fd = inotify_init1(flags);
+    made(fd, "inotify_init1", site);
+    return fd;
+}
+
+int talent_memfd_create(const char *name, unsigned flags, const char *site)
+{
+    int fd = memfd_create(name, flags);
+    made(fd, "memfd_create", site);
+    return fd;
+}
+
+int talent_accept4(int fd, struct sockaddr *addr, void *addrlen, int flags, const char *site)
+{
+    int r = accept4(fd, addr, (socklen_t *)addrlen, flags);
+    tl_files_notice(fd, "accept4");
+    made(r, "accept4", site);
+    return r;
+}
+
+void *talent_popen(const char *command, const char *type, const char *site)
+{
+    FILE *f = popen(command, type);
+    if (f)
+        made(fileno(f), "popen", site);
+    return f;
+}
+
+void *talent_opendir(const char *name, const char *site)
+{
+    DIR *d = opendir(name);
+    if (d)
+        made(dirfd(d), "opendir", site);
+    return d;
 }
 
 /* ---------------------------------------------------------------- backlogs */
@@ -430,11 +568,14 @@ static char refusal[768];
  * the image could not hold, from its state as it is (refusal.h). */
 static void cannot_carry(const entry *e, const char *path, const char *what)
 {
-    char message[sizeof refusal];
-    snprintf(message, sizeof message, "cannot checkpoint: descriptor %d (%s, %s %s) is %s, which talent cannot carry "
+    char message[sizeof refusal], origin[256];
+    if (e->call)
+        snprintf(origin, sizeof origin, "made by %s %s%s", e->call, e->site[0] == '(' ? "" : "at ", e->site);
+    else
+        snprintf(origin, sizeof origin, "%s %s", e->kind == NOTICED ? "used by" : "opened at", e->site);
+    snprintf(message, sizeof message, "cannot checkpoint: descriptor %d (%s, %s) is %s, which talent cannot carry "
              "to another process (it carries regular files, terminals, /dev/null and the like, listening TCP sockets "
-             "and unconnected UDP sockets); close it before the checkpoint", e->fd, path,
-             e->kind == NOTICED ? "used by" : "opened at", e->site, what);
+             "and unconnected UDP sockets); close it before the checkpoint", e->fd, path, origin, what);
     if (e->kind == TL_FILE_STREAM && e->stream)
         tl_refuse("%s", message);
     if (!refusal[0])
@@ -580,6 +721,7 @@ void tl_files_collect(void)
             free(e->path);
             e->path = NULL;
             e->kind = e->stream ? TL_FILE_STREAM : NOTICED;
+            e->call = NULL;
             e->dev = st.st_dev;
             e->ino = st.st_ino;
         }
@@ -644,8 +786,11 @@ void tl_files_collect(void)
         } else if (S_ISCHR(st.st_mode) && carried_device(path)) {
             o->offset = 0;
         } else {
-            cannot_carry(e, path, S_ISFIFO(st.st_mode) ? "a pipe or FIFO" : S_ISDIR(st.st_mode) ? "a directory"
-                                                                                             : "a device");
+            cannot_carry(e, path, S_ISFIFO(st.st_mode)                ? "a pipe or FIFO"
+                                  : S_ISDIR(st.st_mode)                 ? "a directory"
+                                  : strncmp(path, "anon_inode:", 11) == 0 ? "a kernel object (eventfd, timerfd, signalfd, "
+                                                                          "inotify...)"
+                                                                        : "a device");
             out_drop_last();
             continue;
         }

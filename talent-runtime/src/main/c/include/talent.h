@@ -314,6 +314,22 @@ int talent_creat(const char *path, unsigned mode, const char *site);
 int talent_close(int fd);
 int talent_dup(int fd);
 int talent_dup2(int fd, int to);
+/* Calls that make a descriptor without opening a path (issue 12): recorded with the call's position, so that a
+ * checkpoint while one is open carries it (a socket talent carries) or is refused naming the call, its position
+ * and the descriptor, never leaves it out. A pipe, a socket pair, an eventfd... is refused: close it first. */
+int talent_socket(int domain, int type, int protocol, const char *site);
+int talent_socketpair(int domain, int type, int protocol, int *sv, const char *site);
+int talent_pipe(int *fds, const char *site);
+int talent_pipe2(int *fds, int flags, const char *site);
+int talent_eventfd(unsigned initval, int flags, const char *site);
+int talent_timerfd_create(int clockid, int flags, const char *site);
+int talent_signalfd(int fd, const void *mask, int flags, const char *site);
+int talent_inotify_init(const char *site);
+int talent_inotify_init1(int flags, const char *site);
+int talent_memfd_create(const char *name, unsigned flags, const char *site);
+int talent_accept4(int fd, struct sockaddr *addr, void *addrlen, int flags, const char *site);
+void *talent_popen(const char *command, const char *type, const char *site);
+void *talent_opendir(const char *name, const char *site);
 
 /* ---------------------------------------------------------------- blocking calls (issue 4) */
 

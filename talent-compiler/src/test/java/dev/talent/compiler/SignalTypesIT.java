@@ -103,7 +103,7 @@ class SignalTypesIT {
             """;
 
     static boolean onPath(String exe) {
-        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator, -1)) {
             if (Files.isExecutable(Path.of(dir, exe))) return true;
         }
         return false;

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 public final class Controller {
     public static final long LEASE_TTL_S = 2;
     /** How long TALENT_FLEET_FAULT=commit-stall holds the first migration a leader drives before its commit. */
-    static final long COMMIT_STALL_MS = 3_000;
+    static final long COMMIT_STALL_MS = 6_000;
 
     private Controller() {}
 

@@ -135,9 +135,15 @@ public final class CheckpointReader {
         private long epollOffset;
         /** Null until an ENVI section is read. */
         private EnvironmentChanges environment;
+        /** Null until an EDUP section is read: the instances' other descriptors, by increasing number. */
+        private List<EpollCopy> epollCopies;
+        private long epollCopiesOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
         private long framesOffset;
+
+        /** An EDUP entry: descriptor {@code fd} is another descriptor of EPOL instance {@code instance}. */
+        private record EpollCopy(long fd, long instance, int flags) {}
 
         /** Where an object pointer was read, for checking its target once every section is read. */
         private record PointerSite(String section, long offset, ObjectRef ref) {}
@@ -209,6 +215,13 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     environment = EnvironmentSection.read(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.EDUP)) {
+                    // optional, at most once, anywhere; checked against EPOL and FILE once every section is read
+                    if (epollCopies != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    epollCopiesOffset = pos;
+                    epollCopies = epollCopies(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.FILE) || tag.equals(Wire.WAIT)) {
                     // Optional sections: at most once each, anywhere (FORMAT.md).
                     boolean isFile = tag.equals(Wire.FILE);
@@ -255,6 +268,7 @@ public final class CheckpointReader {
             if (epoll == null) epoll = List.of();
             if (signals == null) signals = List.of();
             if (environment == null) environment = EnvironmentChanges.NONE;
+            if (epollCopies == null) epollCopies = List.of();
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment);
@@ -852,26 +866,95 @@ public final class CheckpointReader {
             return out;
         }
 
-        /** Instance numbers are no FILE descriptors; every registered descriptor is one the checkpoint carries. */
+        /** EDUP's own fields: a bounded count, numbers in range and strictly increasing, flags only bit 0. */
+        private List<EpollCopy> epollCopies(PayloadReader in) throws CorruptCheckpointException {
+            int at = in.offset();
+            long n = in.u32("descriptor count");
+            if (n > RuntimeContract.EPOLL_MAX_COPIES || n > in.remaining() / 9) {
+                throw in.error(at, n + " descriptors of epoll instances (at most " + RuntimeContract.EPOLL_MAX_COPIES
+                        + ", and each takes 9 bytes)");
+            }
+            List<EpollCopy> out = new ArrayList<>((int) n);
+            long previous = -1;
+            for (int i = 0; i < n; i++) {
+                int entryAt = in.offset();
+                String what = "descriptor " + i;
+                long fd = in.u32("fd of " + what);
+                long instance = in.u32("instance of " + what);
+                int flags = in.u8("flags of " + what);
+                if (fd > 0x7FFF_FFFFL || instance > 0x7FFF_FFFFL || fd == instance) {
+                    throw in.error(entryAt, what + ": descriptor " + fd + " of epoll instance " + instance
+                            + " out of range or the instance itself");
+                }
+                if (fd <= previous) {
+                    throw in.error(entryAt, what + ": descriptors not in increasing order (" + fd + " after " + previous + ")");
+                }
+                previous = fd;
+                if ((flags & ~RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0) {
+                    throw in.error(entryAt, what + ": flags " + flags + " out of range (only bit 0 is defined)");
+                }
+                out.add(new EpollCopy(fd, instance, flags));
+            }
+            return out;
+        }
+
+        /**
+         * Instance numbers are no FILE descriptors; each EDUP descriptor copies an EPOL instance and is neither an
+         * instance nor a FILE descriptor; every registered descriptor is one the checkpoint carries, and neither the
+         * instance itself nor another descriptor of it. The copies are then attached to their instances.
+         */
         private void epollChecks() throws CorruptCheckpointException {
             java.util.Set<Long> carried = new java.util.HashSet<>(List.of(0L, 1L, 2L));
-            java.util.Set<Long> instances = new java.util.HashSet<>();
-            for (EventPoll in : epoll) instances.add(in.fd());
+            java.util.Map<Long, List<EventPoll.Copy>> copiesOf = new java.util.HashMap<>();
+            for (EventPoll in : epoll) copiesOf.put(in.fd(), new ArrayList<>());
+            java.util.Map<Long, Long> copyInstance = new java.util.HashMap<>();
+            for (EpollCopy c : epollCopies) {
+                List<EventPoll.Copy> of = copiesOf.get(c.instance());
+                if (of == null) {
+                    throw error(Wire.EDUP, epollCopiesOffset, "descriptor " + c.fd() + " is a copy of " + c.instance()
+                            + ", which is no epoll instance of EPOL");
+                }
+                of.add(new EventPoll.Copy(c.fd(), c.flags()));
+                copyInstance.put(c.fd(), c.instance());
+            }
+            for (EventPoll in : epoll) {
+                Long of = copyInstance.get(in.fd());
+                if (of != null) {
+                    throw error(Wire.EDUP, epollCopiesOffset, "descriptor " + in.fd() + " is both an epoll instance and a copy of " + of);
+                }
+            }
             for (OpenFile f : files) {
                 if (f.kind() == OpenFile.Kind.STDIN_POSITION) continue;
-                if (instances.contains(f.fd())) {
+                if (copiesOf.containsKey(f.fd())) {
                     throw error(Wire.EPOL, epollOffset, "descriptor " + f.fd() + " is both an epoll instance and a FILE entry");
+                }
+                Long of = copyInstance.get(f.fd());
+                if (of != null) {
+                    throw error(Wire.EDUP, epollCopiesOffset, "descriptor " + f.fd() + " is both a copy of epoll instance " + of
+                            + " and a FILE entry");
                 }
                 carried.add(f.fd());
             }
-            carried.addAll(instances);
+            carried.addAll(copiesOf.keySet());
+            carried.addAll(copyInstance.keySet());
             for (EventPoll in : epoll) {
                 for (EventPoll.Registration r : in.registrations()) {
+                    if (Long.valueOf(in.fd()).equals(copyInstance.get(r.fd()))) {
+                        throw error(Wire.EPOL, epollOffset, "epoll instance " + in.fd() + " watches descriptor " + r.fd()
+                                + ", a copy of itself");
+                    }
                     if (!carried.contains(r.fd())) {
                         throw error(Wire.EPOL, epollOffset, "epoll instance " + in.fd() + " watches descriptor " + r.fd()
                                 + ", which the checkpoint does not carry");
                     }
                 }
+            }
+            if (!epollCopies.isEmpty()) {
+                List<EventPoll> withCopies = new ArrayList<>(epoll.size());
+                for (EventPoll in : epoll) {
+                    withCopies.add(new EventPoll(in.fd(), in.flags(), in.registrations(), copiesOf.get(in.fd())));
+                }
+                epoll = withCopies;
             }
         }
 

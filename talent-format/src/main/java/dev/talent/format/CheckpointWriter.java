@@ -47,6 +47,10 @@ public final class CheckpointWriter {
                 section(Wire.WAIT, e.pendingWait(checkpoint.pendingWait()))));
         // like the C runtime: EPOL only when the program has an epoll instance
         if (!checkpoint.epoll().isEmpty()) sections.add(section(Wire.EPOL, e.epoll(checkpoint.epoll())));
+        // and EDUP only when an instance has another descriptor
+        if (checkpoint.epoll().stream().anyMatch(in -> !in.copies().isEmpty())) {
+            sections.add(section(Wire.EDUP, e.epollCopies(checkpoint.epoll())));
+        }
         // and SIGS only when the program changed a signal's disposition
         if (!checkpoint.signals().isEmpty()) sections.add(section(Wire.SIGS, e.signals(checkpoint.signals())));
         // and ENVI only when the program changed its environment or locale
@@ -317,6 +321,24 @@ public final class CheckpointWriter {
                         case EventPoll.Pointer(Value.PointerValue p) -> { out.u8(RuntimeContract.EPOLL_DATA_POINTER); pointer(out, p); }
                     }
                 }
+            }
+            return out.toByteArray();
+        }
+
+        /** EDUP: every instance's other descriptors, by increasing number (fd, instance, flags). */
+        byte[] epollCopies(List<EventPoll> instances) {
+            record Entry(long fd, long instance, int flags) {}
+            List<Entry> all = new java.util.ArrayList<>();
+            for (EventPoll in : instances) {
+                for (EventPoll.Copy c : in.copies()) all.add(new Entry(c.fd(), in.fd(), c.flags()));
+            }
+            all.sort(java.util.Comparator.comparingLong(Entry::fd));
+            Out out = new Out();
+            out.u32(all.size());
+            for (Entry c : all) {
+                out.u32(c.fd());
+                out.u32(c.instance());
+                out.u8(c.flags());
             }
             return out.toByteArray();
         }

@@ -4,17 +4,32 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One epoll instance of the {@code EPOL} section (docs/FORMAT.md, "EPOL"): its descriptor number, close-on-exec, and
- * the descriptors registered with it.
+ * One epoll instance of the {@code EPOL} section (docs/FORMAT.md, "EPOL"): its descriptor number, close-on-exec, the
+ * descriptors registered with it, and the other descriptors of the same instance ({@code EDUP}).
  *
  * @param fd the instance's descriptor number
  * @param flags bit 0: close-on-exec ({@link RuntimeContract#EPOLL_FLAG_CLOEXEC})
  * @param registrations sorted by descriptor, each descriptor once
+ * @param copies the instance's other descriptors (made with dup, dup2, dup3, fcntl F_DUPFD), by increasing number
  */
-public record EventPoll(long fd, int flags, List<Registration> registrations) {
+public record EventPoll(long fd, int flags, List<Registration> registrations, List<Copy> copies) {
     public EventPoll {
         registrations = List.copyOf(registrations);
+        copies = List.copyOf(copies);
     }
+
+    /** An instance reached through one descriptor only. */
+    public EventPoll(long fd, int flags, List<Registration> registrations) {
+        this(fd, flags, registrations, List.of());
+    }
+
+    /**
+     * Another descriptor of the instance (an {@code EDUP} entry), recreated at restore as a copy of the instance.
+     *
+     * @param fd its descriptor number
+     * @param flags bit 0: its own close-on-exec ({@link RuntimeContract#EPOLL_FLAG_CLOEXEC})
+     */
+    public record Copy(long fd, int flags) {}
 
     /**
      * One registered descriptor.

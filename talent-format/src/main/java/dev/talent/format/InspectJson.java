@@ -262,6 +262,15 @@ final class InspectJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            // its other descriptors (EDUP), by increasing number
+            g.writeArrayFieldStart("copies");
+            for (EventPoll.Copy c : e.copies()) {
+                g.writeStartObject();
+                g.writeNumberField("fd", c.fd());
+                g.writeBooleanField("closeOnExec", (c.flags() & RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -118,7 +118,8 @@ public final class InspectRenderer {
     }
 
     /**
-     * One {@code EPOL} instance: {@code instance fd <n>[, close-on-exec], <k> registrations}, then one line per
+     * One {@code EPOL} instance: {@code instance fd <n>[, close-on-exec][, also at fd <m>[ (close-on-exec)], fd ...],
+     * <k> registrations} (its other descriptors from {@code EDUP}), then one line per
      * registration: {@code fd <n> <EPOLLIN|EPOLLET...>[, disarmed], data.<member> <value>}. Numbers and pointers
      * only: nothing of it is text from the program but what a pointer names (escaped by {@link ValueText}).
      */
@@ -126,6 +127,12 @@ public final class InspectRenderer {
         int n = e.registrations().size();
         sb.append("    instance fd ").append(e.fd());
         if ((e.flags() & RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0) sb.append(", close-on-exec");
+        String also = ", also at ";
+        for (EventPoll.Copy c : e.copies()) {
+            sb.append(also).append("fd ").append(c.fd());
+            if ((c.flags() & RuntimeContract.EPOLL_FLAG_CLOEXEC) != 0) sb.append(" (close-on-exec)");
+            also = ", ";
+        }
         sb.append(", ").append(n == 0 ? "no" : Integer.toString(n)).append(n == 1 ? " registration\n" : " registrations\n");
         for (EventPoll.Registration r : e.registrations()) {
             sb.append("        fd ").append(r.fd()).append(' ').append(EpollEvents.text(r.events()));

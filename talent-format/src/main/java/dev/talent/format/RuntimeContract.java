@@ -115,6 +115,8 @@ public final class RuntimeContract {
     public static final int EPOLL_REG_DISARMED = 1;
     public static final int EPOLL_MAX_INSTANCES = 1024;
     public static final int EPOLL_MAX_WATCHES = 65536;
+    /** EDUP section: at most this many other descriptors of the EPOL instances (dup, dup2, dup3, fcntl F_DUPFD). */
+    public static final int EPOLL_MAX_COPIES = 1024;
 
     /** SIGS section: Linux's generic signal numbers, the disposition kinds, talent's flag bits (SA_RESTART, SA_SIGINFO,
      *  SA_NODEFER, SA_RESETHAND) and the signals never carried (bit n-1: SIGKILL, SIGUSR1, SIGUSR2, SIGSTOP, SIGURG). */

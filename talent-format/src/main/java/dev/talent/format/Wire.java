@@ -26,6 +26,8 @@ final class Wire {
     static final String FILE = "FILE";
     static final String WAIT = "WAIT";
     static final String EPOL = "EPOL";
+    /** Optional: the EPOL instances' other descriptors (at most once, anywhere). */
+    static final String EDUP = "EDUP";
     static final String SIGS = "SIGS";
     static final String ENVI = "ENVI";
 

@@ -84,6 +84,12 @@ final class ForgedCorpus {
         // function pointers holding <signal.h>'s handler constants (a struct sigaction's sa_handler, signal()'s result)
         out.put("signal-constants.tck", write(withGlobal(withGlobal(base, "handler", Value.SignalConstant.IGNORE),
                 "no_handler", Value.SignalConstant.ERROR)));
+        // more descriptors of the instances (EDUP): 20 also at 22 (close-on-exec) and 30, 21 also at 23, which 20
+        // watches (a registration made through a copy's number)
+        out.put("epoll-copies.tck", write(withEpoll(base,
+                new EventPoll(20, 1, List.of(reg(3, 0x1, 0, new EventPoll.Int32(3)), reg(23, 0x1, 0, new EventPoll.Int32(23))),
+                        List.of(new EventPoll.Copy(22, 1), new EventPoll.Copy(30, 0))),
+                new EventPoll(21, 0, List.of(), List.of(new EventPoll.Copy(23, 0))))));
         return out;
     }
 
@@ -120,6 +126,12 @@ final class ForgedCorpus {
         // the count: 2^31, far more than the 31 standard signals
         many[indexOf(many, bytes('S', 'I', 'G', 'S')) + 12] = (byte) 0x80;
         out.put("sigs-count.tck", reseal(many, "SIGS"));
+    }
+
+    /** Instance 20 watching fd 3, with the given other descriptors; instance 21 with {@code copies21}. */
+    static Checkpoint withCopies(Checkpoint base, List<EventPoll.Copy> copies20, List<EventPoll.Copy> copies21) {
+        return withEpoll(base, new EventPoll(20, 1, List.of(reg(3, 0x1, 0, new EventPoll.Int32(3))), copies20),
+                new EventPoll(21, 0, List.of(), copies21));
     }
 
     /** Type ids {@link #trailing} adds after the fixture's. */
@@ -181,6 +193,35 @@ final class ForgedCorpus {
         int countAt = indexOf(many, bytes('E', 'P', 'O', 'L')) + 12;
         many[countAt] = (byte) 0x80;
         out.put("epoll-instance-count.tck", resealLast(many));
+
+        // EDUP: the other descriptors of the instances
+        List<EventPoll.Copy> none = List.of();
+        out.put("epoll-copy-is-a-file.tck", write(withCopies(base, List.of(new EventPoll.Copy(6, 0)), none)));
+        out.put("epoll-copy-is-an-instance.tck", write(withCopies(base, List.of(new EventPoll.Copy(21, 0)), none)));
+        out.put("epoll-copy-is-its-instance.tck", write(withCopies(base, List.of(new EventPoll.Copy(20, 0)), none)));
+        out.put("epoll-copy-twice.tck", write(withCopies(base, List.of(new EventPoll.Copy(22, 0)),
+                List.of(new EventPoll.Copy(22, 0)))));
+        out.put("epoll-copy-flags.tck", write(withCopies(base, List.of(new EventPoll.Copy(22, 2)), none)));
+        out.put("epoll-copy-out-of-range.tck", write(withCopies(base, List.of(new EventPoll.Copy(0x8000_0000L, 0)), none)));
+        out.put("epoll-watches-its-copy.tck", write(withEpoll(base, new EventPoll(20, 1,
+                List.of(reg(3, 0x1, 0, new EventPoll.Int32(3)), reg(22, 0x1, 0, new EventPoll.Int32(22))),
+                List.of(new EventPoll.Copy(22, 0))))));
+        Sections copies = Sections.of(write(withCopies(base, List.of(new EventPoll.Copy(22, 0), new EventPoll.Copy(30, 0)), none)));
+        // a copy of descriptor 25, which is no instance (the writer only writes copies of its instances)
+        out.put("epoll-copy-of-no-instance.tck", patch(copies, Wire.EDUP, null, 4 + 4, bytes(0, 0, 0, 25)));
+        // the two entries (9 bytes each after the count) swapped: 30 before 22
+        out.put("epoll-copies-out-of-order.tck", copies.withPayload(Wire.EDUP, p -> {
+            byte[] first = Arrays.copyOfRange(p, 4, 13);
+            System.arraycopy(p, 13, p, 4, 9);
+            System.arraycopy(first, 0, p, 13, 9);
+            return p;
+        }).toBytes());
+        // the count: 2^31, far more than the section holds
+        out.put("epoll-copy-count.tck", patch(copies, Wire.EDUP, null, 0, bytes(0x80, 0, 0, 0)));
+        out.put("epoll-copies-twice.tck", copies.inserting(copies.sections().size(), Wire.EDUP,
+                copies.sections().get(copies.indexOf(Wire.EDUP)).payload()).toBytes());
+        // copies without any epoll instance: EDUP alone
+        out.put("epoll-copy-without-epol.tck", copies.removing(Wire.EPOL).toBytes());
     }
 
     /** The file with its EPOL section's CRC computed again. */

@@ -14,8 +14,9 @@ import dev.talent.compiler.rewrite.RewritePlan;
  * Rewrites calls of the library's file functions (fopen, open, close, dup, ...) and blocking functions
  * (read, fgets, nanosleep, ...) into the runtime's talent_* wrappers on the same line (talent.h "open files",
  * "blocking calls"). fopen, fdopen, freopen, open and creat also get the call's position as their last
- * argument; an {@code open} without mode gets mode 0. A call written inside a macro expansion is left
- * alone (a warning for file calls: a restart will not reopen what it opened). Making a blocking call a
+ * argument, and so do the calls that make a descriptor without a path (socket, pipe, eventfd, ...:
+ * LibraryCalls.FILE_CALLS_WITH_SITE); an {@code open} without mode gets mode 0. A call written inside a macro
+ * expansion is left alone (a warning for file calls: a restart will not reopen what it opened). Making a blocking call a
  * blocking site is ChainCallHoists' business; this class only renames.
  */
 public final class IoCalls {
@@ -56,8 +57,9 @@ public final class IoCalls {
             }
             if (!LibraryCalls.FILE_CALLS_WITH_SITE.contains(name)) return;
             String pos = TypeDescriptors.cString(tu.pos(n.begin()));
-            boolean openWithoutMode = name.equals("open") && Ast.callArguments(n).size() == 2;
-            plan.insert(n.end().offset(), (openWithoutMode ? ", 0, " : ", ") + pos);
+            int nargs = Ast.callArguments(n).size();
+            boolean openWithoutMode = name.equals("open") && nargs == 2;
+            plan.insert(n.end().offset(), (openWithoutMode ? ", 0, " : nargs == 0 ? "" : ", ") + pos);
         });
     }
 }

@@ -44,6 +44,29 @@ class IoCallsTest {
     }
 
     @Test
+    void callsMakingADescriptorWithoutAPathGetTheirPosition() {
+        String out = CProgram.in(dir).file("a.c", """
+                #define _GNU_SOURCE
+                #include <sys/eventfd.h>
+                #include <sys/inotify.h>
+                #include <sys/socket.h>
+                #include <unistd.h>
+                #pragma talent nocheckpoint
+                int main(void) {
+                  int sv[2], pp[2];
+                  int r = socketpair(AF_UNIX, SOCK_STREAM, 0, sv) + pipe(pp) + pipe2(pp, 0);
+                  int e = eventfd(0, 0), i = inotify_init(), s = socket(AF_INET, SOCK_DGRAM, 0);
+                  return r + e + i + s;
+                }
+                """).instrumented("a.c");
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(lines.get(8)).isEqualTo("  int r = talent_socketpair(AF_UNIX, SOCK_STREAM, 0, sv, \"a.c:9:11\") + "
+                + "talent_pipe(pp, \"a.c:9:53\") + talent_pipe2(pp, 0, \"a.c:9:64\");");
+        assertThat(lines.get(9)).isEqualTo("  int e = talent_eventfd(0, 0, \"a.c:10:11\"), i = talent_inotify_init(\"a.c:10:30\"), "
+                + "s = talent_socket(AF_INET, SOCK_DGRAM, 0, \"a.c:10:50\");");
+    }
+
+    @Test
     void blockingCallsOfANocheckpointFunctionAreOnlyRenamed() {
         CProgram p = CProgram.in(dir).file("a.c", """
                 #include <stdio.h>
