@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The {@code ENVI} section alone: round trip, each validation rule, the bounds, and what inspect shows. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class EnvironmentSectionTest {
     private static final Checkpoint BASE = ForgedCorpus.base();
 
