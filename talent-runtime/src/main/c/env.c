@@ -42,32 +42,31 @@ typedef struct {
  * then glibc's (musl has none of these: a checkpoint that carries one cannot be restored there, exit 65). */
 static const struct {
     int number;
-    const char *name;
     int lc;
 } categories[] = {
-    {TL_LOCALE_CTYPE, "LC_CTYPE", LC_CTYPE},
-    {TL_LOCALE_NUMERIC, "LC_NUMERIC", LC_NUMERIC},
-    {TL_LOCALE_TIME, "LC_TIME", LC_TIME},
-    {TL_LOCALE_COLLATE, "LC_COLLATE", LC_COLLATE},
-    {TL_LOCALE_MONETARY, "LC_MONETARY", LC_MONETARY},
-    {TL_LOCALE_MESSAGES, "LC_MESSAGES", LC_MESSAGES},
+    {TL_LOCALE_CTYPE, LC_CTYPE},
+    {TL_LOCALE_NUMERIC, LC_NUMERIC},
+    {TL_LOCALE_TIME, LC_TIME},
+    {TL_LOCALE_COLLATE, LC_COLLATE},
+    {TL_LOCALE_MONETARY, LC_MONETARY},
+    {TL_LOCALE_MESSAGES, LC_MESSAGES},
 #ifdef LC_PAPER
-    {TL_LOCALE_PAPER, "LC_PAPER", LC_PAPER},
+    {TL_LOCALE_PAPER, LC_PAPER},
 #endif
 #ifdef LC_NAME
-    {TL_LOCALE_NAME, "LC_NAME", LC_NAME},
+    {TL_LOCALE_NAME, LC_NAME},
 #endif
 #ifdef LC_ADDRESS
-    {TL_LOCALE_ADDRESS, "LC_ADDRESS", LC_ADDRESS},
+    {TL_LOCALE_ADDRESS, LC_ADDRESS},
 #endif
 #ifdef LC_TELEPHONE
-    {TL_LOCALE_TELEPHONE, "LC_TELEPHONE", LC_TELEPHONE},
+    {TL_LOCALE_TELEPHONE, LC_TELEPHONE},
 #endif
 #ifdef LC_MEASUREMENT
-    {TL_LOCALE_MEASUREMENT, "LC_MEASUREMENT", LC_MEASUREMENT},
+    {TL_LOCALE_MEASUREMENT, LC_MEASUREMENT},
 #endif
 #ifdef LC_IDENTIFICATION
-    {TL_LOCALE_IDENTIFICATION, "LC_IDENTIFICATION", LC_IDENTIFICATION},
+    {TL_LOCALE_IDENTIFICATION, LC_IDENTIFICATION},
 #endif
 };
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
@@ -171,17 +170,21 @@ static void put_var(tl_buf *b, uint8_t op, const char *name, size_t name_len, co
     tl_buf_strn(b, value, value_len);
 }
 
+/* Whether the environ string s is a heap block of the C library's own (setenv's: tracked, from no site of the
+ * program), not a buffer of the program's. */
+static int allocated_by_libc(const char *s)
+{
+    tl_hdr *h = (uintptr_t)s % 8 == 0 ? tl_heap_header(s) : NULL;
+    return h && h->site == 0;
+}
+
 /* Whether the environ string s, which the program put there, may be carried as its value: one setenv allocated (a
  * heap block from no site of the program) or a string literal given to putenv. A buffer of the program's own given
  * to putenv (a global, a local, a block from its malloc) is not: environ holds the buffer itself, the program may
  * write into it later and getenv would see the change, which a value set again at the restart would not. */
 static int carried_by_value(const char *s)
 {
-    tl_hdr *h;
-    if (tl_is_readonly_data(s))
-        return 1;
-    h = (uintptr_t)s % 8 == 0 ? tl_heap_header(s) : NULL;
-    return h && h->site == 0;
+    return tl_is_readonly_data(s) || allocated_by_libc(s);
 }
 
 static void refuse_putenv_buffer(const char *s, size_t name_len)
@@ -209,6 +212,22 @@ static int var_bounded(const char *s, size_t name_len, size_t value_len, size_t 
                   (int)(name_len > 128 ? 128 : name_len), s);
         return -1;
     }
+    return 0;
+}
+
+/* Writes variable e as set to its value; refuses the checkpoint (-1) when it cannot be carried: over the bounds, or,
+ * when new_string, a putenv buffer of the program's own. */
+static int put_set(tl_buf *vars, const env_entry *e, int new_string, size_t *total)
+{
+    const char *value = e->s + e->name_len + 1;
+    size_t vlen = strlen(value);
+    if (new_string && !carried_by_value(e->s)) {
+        refuse_putenv_buffer(e->s, e->name_len);
+        return -1;
+    }
+    if (var_bounded(e->s, e->name_len, vlen, total) != 0)
+        return -1;
+    put_var(vars, TL_ENV_SET, e->s, e->name_len, value, vlen);
     return 0;
 }
 
@@ -247,11 +266,9 @@ static void ranges_build(void)
     for (i = 0; i < start_n; i++)
         if (strcmp(start_env[i].s, start_copy[i]) == 0)
             range_add(start_env[i].s, strlen(start_copy[i]));
-    for (i = 0; environ && environ[i]; i++) {
-        tl_hdr *h = (uintptr_t)environ[i] % 8 == 0 ? tl_heap_header(environ[i]) : NULL;
-        if (h && h->site == 0)
+    for (i = 0; environ && environ[i]; i++)
+        if (allocated_by_libc(environ[i]))
             range_add(environ[i], strlen(environ[i]));
-    }
     qsort(ranges, nranges, sizeof *ranges, cmp_range);
 }
 
@@ -296,14 +313,8 @@ uint32_t tl_env_collect(tl_buf *b)
             /* the same name: carried when the program put another string there, or wrote into its own */
             const char *s = now[j].s;
             if (s != start_env[i].s || strcmp(s, start_copy[i]) != 0) {
-                size_t vlen = strlen(s + now[j].name_len + 1);
-                if (s != start_env[i].s && !carried_by_value(s)) {
-                    refuse_putenv_buffer(s, now[j].name_len);
+                if (put_set(&vars, &now[j], s != start_env[i].s, &total) != 0)
                     break;
-                }
-                if (var_bounded(s, now[j].name_len, vlen, &total) != 0)
-                    break;
-                put_var(&vars, TL_ENV_SET, s, now[j].name_len, s + now[j].name_len + 1, vlen);
                 nvars++;
             }
             i++;
@@ -316,15 +327,9 @@ uint32_t tl_env_collect(tl_buf *b)
             nvars++;
             i++;
         } else {
-            const char *s = now[j].s;
-            size_t vlen = strlen(s + now[j].name_len + 1);
-            if (!carried_by_value(s)) {
-                refuse_putenv_buffer(s, now[j].name_len);
+            /* added (setenv, putenv) */
+            if (put_set(&vars, &now[j], 1, &total) != 0)
                 break;
-            }
-            if (var_bounded(s, now[j].name_len, vlen, &total) != 0)
-                break;
-            put_var(&vars, TL_ENV_SET, s, now[j].name_len, s + now[j].name_len + 1, vlen);
             nvars++;
             j++;
         }
@@ -350,7 +355,7 @@ uint32_t tl_env_collect(tl_buf *b)
             if (!tl_locale_name_valid(loc, strlen(loc))) {
                 tl_refuse("cannot checkpoint: the program set its locale category %s to '%.80s' (setlocale): a "
                           "checkpoint carries locale names of 1 to %d letters, digits and '._@+,-' only",
-                          categories[k].name, loc, TL_LOCALE_MAX_NAME);
+                          tl_locale_category_name((unsigned)categories[k].number), loc, TL_LOCALE_MAX_NAME);
                 which[k] = 0;
                 continue;
             }
