@@ -359,6 +359,16 @@ public final class ContainerHost implements AutoCloseable {
         return Optional.of(new LeftoverProcess(id, status, p));
     }
 
+    /**
+     * How the program of the leftover container {@code id} ended, as its init recorded it in the bundle (see
+     * {@link ContainerExit}); empty when there is no such record (it still runs, it was killed with its init, its
+     * bundle is gone, or its init was older than the record). Asked only once the container stopped.
+     */
+    public Optional<ContainerExit> leftoverExit(String id) throws IOException {
+        if (!isContainerId(id) || containers.containsKey(id)) return Optional.empty();
+        return ContainerExit.read(bundlesDir.resolve(id).resolve(OciBundle.EXIT_DIR));
+    }
+
     /** Sends {@code signal} (a name such as {@code USR1}) to a leftover container with {@code runc kill}. */
     public void signalLeftover(String id, String signal) throws ContainerException, IOException, InterruptedException {
         var run = commands.kill(id, signal);

@@ -11,6 +11,11 @@ public final class ContainerLayout {
     public static final String EVENT_FILE = "/talent/events";
     /** The FIFO a container started ahead waits on for its go (read-only; only with {@link ContainerSpec#awaitGo()}). */
     public static final String GO_FILE = "/talent/go";
+    /**
+     * Where talent's init records how the program ended (bound read-write from the container's bundle, so the record
+     * outlives the process that started the container; see {@link ContainerExit}).
+     */
+    public static final String EXIT_DIR = "/talent/exit";
     /** talent's init, pid 1 of the container; it runs the program as its child. */
     public static final String INIT = "/talent/init";
     /** Read-only directory holding the program (under its name) and, for a foreign ISA, the emulator. */

@@ -25,6 +25,8 @@ final class OciBundle {
     static final String PID_FILE = "init.pid";
     /** The go FIFO of a container started ahead (ContainerSpec#awaitGo), in the bundle: only talent writes here. */
     static final String GO_FIFO = "go";
+    /** The directory where talent-init records how the program ended ({@link ContainerExit}), bound read-write. */
+    static final String EXIT_DIR = "exit";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -59,6 +61,7 @@ final class OciBundle {
         OciConfig config = config(spec, binaries, netns, dir);
         OciBundle bundle = new OciBundle(dir);
         Files.createDirectory(dir);
+        Files.createDirectory(dir.resolve(EXIT_DIR));
         if (spec.awaitGo()) GoFifo.create(bundle.goFifo());
         Path rootfs = Files.createDirectory(bundle.rootfs());
         for (OciConfig.Mount mount : config.mounts()) {
@@ -105,7 +108,7 @@ final class OciBundle {
 
     /** As above, for the bundle in {@code dir} (where a container started ahead has its go FIFO). */
     static OciConfig config(ContainerSpec spec, HostBinaries binaries, Optional<Path> netns, Path dir) {
-        List<String> args = new ArrayList<>(List.of(ContainerLayout.INIT));
+        List<String> args = new ArrayList<>(List.of(ContainerLayout.INIT, "--exit-dir", ContainerLayout.EXIT_DIR));
         args.addAll(programCommand(spec, binaries));
         List<String> env = spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         OciConfig.Process process = new OciConfig.Process(false, new OciConfig.User(0, 0), args, env,
@@ -150,6 +153,7 @@ final class OciBundle {
                 bind(ContainerLayout.WORKDIR, spec.workdir(), "rw", "nosuid", "nodev"),
                 bind(ContainerLayout.CHECKPOINT_DIR, spec.checkpointDir(), "rw", "nosuid", "nodev", "noexec"),
                 bind(ContainerLayout.EVENT_FILE, spec.eventFile(), "rw", "nosuid", "nodev", "noexec"),
+                bind(ContainerLayout.EXIT_DIR, dir.resolve(EXIT_DIR), "rw", "nosuid", "nodev", "noexec"),
                 bind(ContainerLayout.INIT, binaries.init(), "ro", "nosuid", "nodev")));
         if (spec.awaitGo()) {
             mounts.add(bind(ContainerLayout.GO_FILE, dir.resolve(GO_FIFO), "ro", "nosuid", "nodev", "noexec"));

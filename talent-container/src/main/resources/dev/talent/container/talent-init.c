@@ -6,10 +6,17 @@
  * it re-raises a fatal guest signal to itself. So this init forwards every signal it can catch to the
  * program, reaps whatever gets orphaned inside the container, and exits with the program's status: its exit
  * status, or 128 + n when signal n killed it (as a shell reports it).
+ *
+ * talent-init --exit-dir DIR PROGRAM [ARGS...]: before it exits, it also writes how the program ended to DIR/status,
+ * atomically (DIR/.status.tmp renamed over it), as one line: "exited N" (0-255) or "killed N" (the signal). DIR is
+ * a directory of the container's bundle bound read-write, so the status is kept when nobody is this process's
+ * parent (the agent that started the container died or restarted: it reads the file once the container stopped).
+ * The program can write there too: the reader treats the file as hostile input (ContainerExit.java).
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* NSIG */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +30,34 @@ static void forward(int signal_number) {
     if (program_pid > 0) kill(program_pid, signal_number);
 }
 
+/* Writes "exited N\n" or "killed N\n" to DIR/status through DIR/.status.tmp; a failure is reported, not fatal. */
+static void record_exit(int dir, const char *how, int number) {
+    if (dir < 0) return;
+    char line[32];
+    int n = snprintf(line, sizeof line, "%s %d\n", how, number);
+    if (n <= 0 || (size_t) n >= sizeof line) return;
+    (void) unlinkat(dir, ".status.tmp", 0);
+    int fd = openat(dir, ".status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        perror("talent-init: cannot record the exit status");
+        return;
+    }
+    ssize_t written = write(fd, line, (size_t) n);
+    if (close(fd) != 0 || written != n || renameat(dir, ".status.tmp", dir, "status") != 0)
+        perror("talent-init: cannot record the exit status");
+}
+
 int main(int argc, char **argv) {
+    int exit_dir = -1;
+    if (argc >= 3 && strcmp(argv[1], "--exit-dir") == 0) {
+        /* opened once, before the program runs; close-on-exec: the program does not inherit it */
+        exit_dir = open(argv[2], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (exit_dir < 0) fprintf(stderr, "talent-init: cannot open %s: %s\n", argv[2], strerror(errno));
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2) {
-        fputs("talent-init: usage: talent-init PROGRAM [ARGS...]\n", stderr);
+        fputs("talent-init: usage: talent-init [--exit-dir DIR] PROGRAM [ARGS...]\n", stderr);
         return 127;
     }
     /* Signals stay blocked until program_pid is set, so none arriving around fork() is lost. */
@@ -63,7 +95,13 @@ int main(int argc, char **argv) {
             return 126;
         }
         if (exited != pid) continue; /* an orphan of the program, reaped so no zombie is left */
-        if (WIFEXITED(status)) return WEXITSTATUS(status);
-        if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+        if (WIFEXITED(status)) {
+            record_exit(exit_dir, "exited", WEXITSTATUS(status));
+            return WEXITSTATUS(status);
+        }
+        if (WIFSIGNALED(status)) {
+            record_exit(exit_dir, "killed", WTERMSIG(status));
+            return 128 + WTERMSIG(status);
+        }
     }
 }

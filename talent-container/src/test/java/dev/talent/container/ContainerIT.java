@@ -72,6 +72,8 @@ class ContainerIT {
 
         assertThat(exit).hasValue(42);
         assertThat(container.state()).isEqualTo(Container.State.EXITED);
+        // its init recorded it in the bundle too, for a process that is not its parent (a restarted agent)
+        assertThat(ContainerExit.read(container.bundleDirectory().resolve(OciBundle.EXIT_DIR))).contains(new ContainerExit(42, 0));
         String stdout = Files.readString(spec.stdoutFile().orElseThrow());
         // A fresh pid namespace: talent's init is pid 1, the program one of the next few numbers (runc's init
         // threads took some before it exec'ed talent's init).
@@ -102,6 +104,8 @@ class ContainerIT {
 
             assertThat(container.signal(Signals.SIGTERM)).isTrue();
             assertThat(container.awaitExit(EXIT)).hasValue(143);
+            assertThat(ContainerExit.read(container.bundleDirectory().resolve(OciBundle.EXIT_DIR)).map(ContainerExit::code))
+                    .contains(143);
             assertThat(container.signal(Signals.SIGTERM)).as("signal after exit").isFalse();
         }
     }

@@ -54,7 +54,7 @@ class OciBundleTest {
     void initRunsQemuWhichRunsTheProgramWithItsArguments() throws IOException {
         JsonNode process = written(emulated).get("process");
 
-        assertThat(texts(process.get("args"))).containsExactly("/talent/init", "/talent/bin/qemu-s390x-static",
+        assertThat(texts(process.get("args"))).containsExactly("/talent/init", "--exit-dir", "/talent/exit", "/talent/bin/qemu-s390x-static",
                 "/talent/bin/app", "--size", "3");
         assertThat(process.get("cwd").asText()).isEqualTo("/work");
         assertThat(process.get("terminal").asBoolean()).isFalse();
@@ -91,13 +91,16 @@ class OciBundleTest {
         List<String> destinations = mounts.findValuesAsText("destination");
 
         assertThat(destinations).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/tmp",
-                "/work", "/talent/ck", "/talent/events", "/talent/init", "/talent/bin/qemu-s390x-static", "/talent/bin/app");
+                "/work", "/talent/ck", "/talent/events", "/talent/exit", "/talent/init", "/talent/bin/qemu-s390x-static", "/talent/bin/app");
         assertThat(mount(mounts, "/work").get("source").asText()).isEqualTo(spec.workdir().toString());
         assertThat(texts(mount(mounts, "/work").get("options"))).contains("bind", "rw");
         assertThat(texts(mount(mounts, "/talent/events").get("options"))).contains("bind", "rw");
         assertThat(texts(mount(mounts, "/talent/bin/app").get("options"))).contains("bind", "ro");
         assertThat(mount(mounts, "/talent/bin/app").get("source").asText()).isEqualTo(spec.program().toString());
         assertThat(texts(mount(mounts, "/sys").get("options"))).contains("ro");
+        assertThat(mount(mounts, "/talent/exit").get("source").asText()).isEqualTo(dir.resolve("bundle/exit").toString());
+        assertThat(texts(mount(mounts, "/talent/exit").get("options"))).contains("bind", "rw", "nosuid", "nodev", "noexec");
+        assertThat(dir.resolve("bundle/exit")).isEmptyDirectory();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.talent.fleet.apps;
 
 import dev.talent.container.ContainerException;
+import dev.talent.container.ContainerExit;
 import dev.talent.container.ContainerHost;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.SafePointStep;
@@ -21,10 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  * died), so its exit is watched through {@code /proc/PID/stat} (the pid and its start time, so a reused pid is not
  * taken for it) every {@link #POLL_NANOS}, and signals go through {@code runc kill}, which checks the same.
  *
- * <p>Its exit status cannot be learnt (only the parent that reaps a process does): an exit after this agent asked
- * for a checkpoint ({@link Signal#CHECKPOINT_AND_EXIT}) is taken as the stop at that checkpoint
- * ({@link SafePointStep#EXIT_CHECKPOINT}; the checkpoint is then verified as any other before it is used); any other
- * exit completes {@link #onExit()} with {@link #UNKNOWN_STATUS}.
+ * <p>Its exit status is not this process's to reap: it is read from the record talent-init wrote in the container's
+ * bundle before it exited ({@link ContainerExit}, hostile input checked there), as the status a parent would have seen
+ * (128 + n for signal n). Without a record (a container started by an init older than the record, or an init killed
+ * itself) an exit after this agent asked for a checkpoint ({@link Signal#CHECKPOINT_AND_EXIT}) is taken as the stop at
+ * that checkpoint ({@link SafePointStep#EXIT_CHECKPOINT}; the checkpoint is then verified as any other before it is
+ * used); any other exit completes {@link #onExit()} with {@link #UNKNOWN_STATUS}.
  */
 final class AdoptedContainer implements AppContainer {
     /** The exit status of an adopted container that ended on its own: not knowable here. */
@@ -39,13 +42,22 @@ final class AdoptedContainer implements AppContainer {
     private final long startTime;
     private final Path log;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Where its init's record of the exit is read once the process is gone. */
+    private final ExitRecord record;
     private volatile boolean checkpointAsked;
     private volatile boolean deleted;
     /** --net: the app's address (its namespace, made by the agent before, is found by the container's id). */
     private final java.util.Optional<dev.talent.container.Ipv4> address;
 
+    /** How the container's program ended, as its init recorded it (empty: no record). */
+    @FunctionalInterface
+    interface ExitRecord {
+        java.util.Optional<ContainerExit> read() throws IOException;
+    }
+
     private AdoptedContainer(ContainerHost host, String id, int pid, long startTime, Path log,
-            java.util.Optional<dev.talent.container.Ipv4> address) {
+            java.util.Optional<dev.talent.container.Ipv4> address, ExitRecord record) {
+        this.record = record;
         this.address = address;
         this.host = host;
         this.log = log;
@@ -60,9 +72,15 @@ final class AdoptedContainer implements AppContainer {
      */
     static AdoptedContainer adopt(ContainerHost host, String id, int pid, Path log,
             java.util.Optional<dev.talent.container.Ipv4> address) throws IOException {
+        return adopt(host, id, pid, log, address, () -> host.leftoverExit(id));
+    }
+
+    /** As above, the exit's record read from {@code record}. */
+    static AdoptedContainer adopt(ContainerHost host, String id, int pid, Path log,
+            java.util.Optional<dev.talent.container.Ipv4> address, ExitRecord record) throws IOException {
         Stat s = stat(pid).orElseThrow(() -> new IOException("the process " + pid + " of container " + id + " is gone"));
         if (s.gone()) throw new IOException("the process " + pid + " of container " + id + " has ended");
-        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime(), log, address);
+        AdoptedContainer c = new AdoptedContainer(host, id, pid, s.startTime(), log, address, record);
         Thread.ofVirtual().name("talent-adopted-" + id).start(c::watch);
         return c;
     }
@@ -112,7 +130,19 @@ final class AdoptedContainer implements AppContainer {
 
     private void watch() {
         while (!exit.isDone() && alive()) LockSupport.parkNanos(POLL_NANOS);
-        exit.complete(deleted ? KILLED : checkpointAsked ? SafePointStep.EXIT_CHECKPOINT : UNKNOWN_STATUS);
+        if (deleted) {
+            exit.complete(KILLED);
+            return;
+        }
+        // the init renamed its record into place before it exited, so it is there once the process is gone
+        java.util.Optional<ContainerExit> recorded;
+        try {
+            recorded = record.read();
+        } catch (IOException | RuntimeException e) {
+            recorded = java.util.Optional.empty();
+        }
+        exit.complete(recorded.map(ContainerExit::code)
+                .orElse(checkpointAsked ? SafePointStep.EXIT_CHECKPOINT : UNKNOWN_STATUS));
     }
 
     @Override

@@ -25,7 +25,33 @@ public final class AgentServer implements AutoCloseable {
 
     public static AgentServer start(String host, InetSocketAddress at, TlsFiles tls, Path state, Consumer<String> events)
             throws FleetException {
+        return start(host, at, tls, state, events, false);
+    }
+
+    /**
+     * As {@link #start}, as a restarted agent: before it serves, it adopts the apps an earlier one on {@code state} left
+     * ({@link #detach()}), all of them (there is no etcd to fence them with: {@link PlacementFence#keepAll}); its own
+     * apps outlive it in turn.
+     */
+    public static AgentServer restart(String host, InetSocketAddress at, TlsFiles tls, Path state, Consumer<String> events)
+            throws FleetException {
+        return start(host, at, tls, state, events, true);
+    }
+
+    private static AgentServer start(String host, InetSocketAddress at, TlsFiles tls, Path state, Consumer<String> events,
+            boolean adopt) throws FleetException {
         HostedApps apps = HostedApps.open(host, state, tls, events);
+        if (adopt) try {
+            apps.keepAppsAtExit(() -> PlacementFence.keepAll(host));
+            apps.recover(PlacementFence.keepAll(host));
+        } catch (IOException e) {
+            apps.detach();
+            throw new FleetException("cannot take over the apps in " + state + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            apps.detach();
+            Thread.currentThread().interrupt();
+            throw new FleetException("interrupted while taking over the apps in " + state, e);
+        }
         try {
             Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).addService(AppsRpc.service(apps)).build().start();
             return new AgentServer(s, apps);
@@ -38,6 +64,23 @@ public final class AgentServer implements AutoCloseable {
     public int port() { return server.getPort(); }
 
     public HostedApps apps() { return apps; }
+
+    /** Stops serving and leaves the apps running for the agent started next on its state ({@link HostedApps#detach()}). */
+    public void detach() {
+        apps.keepAppsAtExit(() -> PlacementFence.keepAll("")); // their containers outlive this agent, as an agent's do
+        stopServing();
+        apps.detach();
+    }
+
+    private void stopServing() {
+        server.shutdown();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.shutdownNow();
+    }
 
     @Override
     public void close() {

@@ -425,9 +425,24 @@ public final class HostedApps implements AutoCloseable {
         }
         if (c == null) {
             String was = proc.map(ContainerHost.LeftoverProcess::status).orElse("gone");
+            Optional<dev.talent.container.ContainerExit> recorded = proc.isPresent() && proc.get().status().equals("running")
+                    ? Optional.empty() : ch.leftoverExit(r.container());
+            if (recorded.isPresent()) {
+                // it ended while no agent watched it, and its init recorded how: ended as if this agent had seen it
+                int status = recorded.get().code();
+                synchronized (this) {
+                    h.ended = status;
+                }
+                RunningRecord.write(recordFile(r.spec().app()).getParent(),
+                        new RunningRecord(r.spec(), p.name(), r.container(), r.since(), status));
+                events.accept(r.spec().app() + " ended on " + host + "/" + p.name() + " with status " + status + " ("
+                        + recorded.get() + ", recorded by its container while no agent of " + host + " watched it)");
+                return Optional.empty();
+            }
             synchronized (this) {
                 h.lost = "its container " + r.container() + " on " + host + "/" + p.name() + " is " + was
-                        + ": its program ended while no agent of " + host + " watched it (exit status unknown)";
+                        + ": its program ended while no agent of " + host + " watched it (exit status unknown: its container"
+                        + " holds no record of it)";
             }
             events.accept(r.spec().app() + ": " + h.lost);
             return Optional.empty();
@@ -501,7 +516,7 @@ public final class HostedApps implements AutoCloseable {
                 // a stop at a checkpoint is a migration's: the app is not over
                 if (c.equals(h.running) && status == AdoptedContainer.UNKNOWN_STATUS) {
                     h.lost = "its program ended on " + host + "/" + h.current.name() + " after its agent restarted (container "
-                            + c.id() + "; the exit status of a process the agent did not start is not knowable)";
+                            + c.id() + "; it holds no record of its exit status: its init was killed, or predates the record)";
                     events.accept(h.name + ": " + h.lost);
                 } else if (c.equals(h.running) && status != dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
                     h.ended = status;

@@ -29,8 +29,14 @@ public final class PlacementFence {
     private final String host;
     private final Set<String> deployed;
     private final Map<String, Records.Placement> placements;
+    private final boolean keepAll;
 
     PlacementFence(String host, Set<String> deployed, Map<String, Records.Placement> placements) {
+        this(host, deployed, placements, false);
+    }
+
+    private PlacementFence(String host, Set<String> deployed, Map<String, Records.Placement> placements, boolean keepAll) {
+        this.keepAll = keepAll;
         this.host = host;
         this.deployed = Set.copyOf(deployed);
         this.placements = Map.copyOf(placements);
@@ -51,8 +57,17 @@ public final class PlacementFence {
         return new PlacementFence(host, deployed, placements);
     }
 
+    /**
+     * A fence that keeps every copy: for an agent without etcd ({@link AgentServer#restart}, tests), where no leader
+     * can have placed an app elsewhere.
+     */
+    static PlacementFence keepAll(String host) {
+        return new PlacementFence(host, Set.of(), Map.of(), true);
+    }
+
     /** Whether this host's copy of {@code app}, started at placement epoch {@code epoch}, may run on. */
     public Verdict check(String app, long epoch) {
+        if (keepAll) return new Verdict(true, app + " is kept (no etcd to ask)");
         return decide(host, app, epoch, deployed.contains(app), Optional.ofNullable(placements.get(app)));
     }
 

@@ -46,6 +46,21 @@ class AdoptedContainerTest {
     }
 
     @Test
+    void theExitRecordedByTheContainersInitIsItsStatusAKillIs128PlusTheSignal() throws Exception {
+        for (var c : java.util.List.of(new dev.talent.container.ContainerExit(3, 0), new dev.talent.container.ContainerExit(0, 9))) {
+            Process p = new ProcessBuilder("sleep", "30").start();
+            try {
+                AdoptedContainer a = AdoptedContainer.adopt(null, "svc-h1-x86_64-1", (int) p.pid(), java.nio.file.Path.of("/nonexistent"),
+                        java.util.Optional.empty(), () -> java.util.Optional.of(c));
+                p.destroyForcibly().waitFor();
+                assertThat(a.onExit().get(5, TimeUnit.SECONDS)).isEqualTo(c.signal() == 0 ? 3 : 137);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void aGoneProcessCannotBeAdopted() throws Exception {
         Process p = new ProcessBuilder("true").start();
         int pid = (int) p.pid();
