@@ -318,7 +318,11 @@ public final class AppReconciler {
         try {
             Optional<dev.talent.migrate.Step> fault = request.flatMap(q -> q.value().faultStep()).filter(x -> faultsAllowed);
             fault.ifPresent(x -> events.accept(app + ": injecting a fault at step " + x.label() + " (requested; a testing aid)"));
+            boolean commitFault = faultsAllowed && request.map(q -> q.value().faultAtCommit()).orElse(false);
+            if (commitFault) events.accept(app + ": injecting a fault at step commit (requested; a testing aid)");
             record = agents.migrate(app, from, to, reason, () -> {
+                if (commitFault) return Optional.of("fault injected at step commit (migrate --inject-fault commit): the commit was"
+                        + " not written to etcd");
                 try {
                     long stall = stallMs.getAndSet(0);
                     if (stall > 0) {
@@ -338,6 +342,12 @@ public final class AppReconciler {
                     return Optional.of("interrupted while committing the placement of " + app);
                 }
             }, fault);
+        } catch (NotCommittedException e) {
+            // the destination runs, the source is stopped at its checkpoint, etcd places the app on the source: the
+            // next step resolves it as a migration whose leader died there (the source keeps it); its record says why
+            notCommitted.put(app, e.getMessage());
+            events.accept(app + ": migration " + from + " -> " + to + " not committed: " + e.getMessage() + "; resolving");
+            return;
         } catch (MigrationFailedException e) {
             record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
         } catch (RollbackFailedException e) {
@@ -446,6 +456,17 @@ public final class AppReconciler {
      * agent still has it.
      */
     void resolve(AppStore.AppView v) throws FleetException, InterruptedException {
+        resolve(v, Optional.ofNullable(notCommitted.remove(v.name())));
+    }
+
+    /** Apps whose migration this controller drove and could not commit, and why (for the record of its resolution). */
+    private final java.util.Map<String, String> notCommitted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * As {@link #resolve(AppStore.AppView)}; {@code commitFailed}: this leader drove the migration and its commit failed
+     * for that reason (the record says so, with the step {@code commit}, instead of a leader that stopped).
+     */
+    private void resolve(AppStore.AppView v, Optional<String> commitFailed) throws FleetException, InterruptedException {
         AppStore.Versioned<AppRecords.InFlight> held = v.inFlight().orElseThrow();
         AppRecords.InFlight f = held.value();
         String app = v.name();
@@ -501,11 +522,12 @@ public final class AppReconciler {
         }
         if (removeFrom != null) agents.remove(removeFrom, app);
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
-        String note = "resolved by controller " + controller + " after the one that began it stopped";
+        String note = commitFailed.map(why -> "its commit failed (" + why + "); resolved by controller " + controller
+                + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");
         MigrationRecord record = ok
                 ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
                         Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note)
-                : failed(f, "controller", "the migration did not complete; " + note);
+                : failed(f, commitFailed.isPresent() ? AppRecords.COMMIT : "controller", "the migration did not complete; " + note);
         AppRecords.AppRecord spec = v.spec().value();
         int moves = v.placement().map(p -> p.value().moves()).orElse(0);
         if (ok && !v.where().map(to::equals).orElse(false)) moves++;

@@ -108,14 +108,20 @@ public final class AppRecords {
 
         public MigrateRequest(String app, String host, String platform, long atMs) { this(app, host, platform, atMs, null); }
 
-        /** The step the fault is injected at, if any. */
+        /** The step of the agents' pipeline the fault is injected at, if any ({@link #COMMIT} is the leader's). */
         public Optional<dev.talent.migrate.Step> faultStep() {
-            return Optional.ofNullable(fault).map(dev.talent.migrate.Step::parse);
+            return Optional.ofNullable(fault).filter(f -> !f.equals(COMMIT)).map(dev.talent.migrate.Step::parse);
         }
+
+        /** Whether the fault is the leader's commit's (its etcd transaction is not written). */
+        public boolean faultAtCommit() { return COMMIT.equals(fault); }
     }
 
+    /** The leader's step of a migration: its commit in etcd. */
+    public static final String COMMIT = "commit";
+
     /** The steps of a host-to-host migration a fault can be injected at ({@code migrate --inject-fault}). */
-    public static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore");
+    public static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore", COMMIT);
 
     /**
      * {@code /talent/apps/APP/ended}: the app's program ended ({@code status}), or the fleet lost it ({@code error}).

@@ -86,9 +86,11 @@ public interface FleetAgents extends AutoCloseable {
     /**
      * Moves the app from {@code from} to {@code to} through the migration pipeline (destination prepared, safe point,
      * checkpoint signed and streamed agent to agent, final sync, start, confirm; the app resumes on the source if
-     * any step fails). {@code ledger} is called once the destination runs and before the source is removed.
+     * any step fails). {@code ledger} is called once the destination runs and before the source is removed; when it
+     * fails the source is not removed and {@link NotCommittedException} is thrown (both copies left as they are).
      *
      * @return the migration's record ({@code from}/{@code to} as {@code host/platform}), also when it rolled back
+     * @throws NotCommittedException the ledger failed: the destination runs, the source is stopped at its checkpoint
      */
     MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
             throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException;

@@ -323,7 +323,10 @@ public final class GrpcFleetAgents implements FleetAgents {
                         } catch (IOException e) {
                             return Optional.of("the agent of " + to.host() + " did not take " + app + " over: " + e.getMessage());
                         }
-                        return ledger.commit();
+                        // not committed: the source stays (stopped at its checkpoint) for the caller to resolve
+                        Optional<String> failed = ledger.commit();
+                        if (failed.isPresent()) throw new NotCommittedException(failed.get());
+                        return Optional.empty();
                     },
                     () -> {
                         try {

@@ -185,6 +185,48 @@ class AppReconcilerIT {
     }
 
     @Test
+    void aFaultAtTheCommitLeavesOneCopyOnTheSourceAndARecordThatSaysSo() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        String other = from.host().equals("h1") ? "h2" : "h1";
+        leader.allowInjectedFaults();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, 0, "commit"));
+        leader.step("svc");
+        // the ledger wrote nothing: etcd still places it on the source, the migration is in flight, not committed;
+        // the destination runs and the source is stopped at its checkpoint, not removed
+        AppStore.AppView left = view("svc");
+        assertThat(left.where()).contains(from);
+        assertThat(left.inFlight()).hasValueSatisfying(f -> assertThat(f.value().committed()).isFalse());
+        assertThat(agents.state(from.host(), "svc")).isInstanceOf(FleetAgents.AppState.Stopped.class);
+        assertThat(agents.running("svc")).containsExactly(new FleetAgents.Placement(other, "x86_64"));
+        assertThat(agents.journal).noneMatch(j -> j.startsWith("committed svc") || j.startsWith("removed svc"));
+        assertThat(events).anyMatch(e -> e.contains("not committed: fault injected at step commit"));
+        // the next step resolves it as the ledger says: the source keeps it (resumed), the destination goes
+        leader.step("svc");
+        assertThat(agents.running("svc")).containsExactly(from);
+        AppStore.AppView after = view("svc");
+        assertThat(after.where()).contains(from);
+        assertThat(after.inFlight()).isEmpty();
+        assertThat(after.request()).as("the request was served").isEmpty();
+        assertThat(after.ended()).isEmpty();
+        assertThat(after.placement().orElseThrow().value().moves()).isZero();
+        assertThat(after.migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.failedStep()).isEqualTo("commit");
+            assertThat(r.to()).isEqualTo(other + "/x86_64");
+            assertThat(r.error()).contains("fault injected at step commit").contains("resolved by controller c1");
+        });
+        int resumed = agents.journal.indexOf("resume svc on " + from.host()), removed = agents.journal.indexOf("remove svc from " + other);
+        assertThat(resumed).as("resumed on the source first, then the destination removed").isPositive().isLessThan(removed);
+        // and the app moves for real afterwards
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, clock.incrementAndGet()));
+        leader.step("svc");
+        assertThat(agents.running("svc")).containsExactly(new FleetAgents.Placement(other, "x86_64"));
+        assertThat(view("svc").migrations()).hasSize(2).last().satisfies(r -> assertThat(r.ok()).isTrue());
+    }
+
+    @Test
     void aRequestedFaultIsInjectedOnlyByALeaderThatAllowsIt() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
         leader.step("svc");

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The agents of a fleet in memory: which host holds which app in what state, and a journal of what was asked. A
- * migration starts the destination, calls the ledger, then removes the source, as the pipeline does; {@link #fault}
+ * migration starts the destination, calls the ledger, then removes the source, as the pipeline does (a ledger that
+ * fails leaves the source stopped at its checkpoint and the destination running: {@link NotCommittedException}); {@link #fault}
  * makes the next one fail at the destination (rolled back), and {@link #die} makes it stop dead (the controller
  * killed) before or after the ledger, leaving both copies where they are.
  */
@@ -81,7 +82,13 @@ final class InMemoryAgents implements FleetAgents {
         }
         Optional<String> warning = ledger.commit();
         synchronized (this) {
-            journal.add("committed " + app + warning.map(w -> " (" + w + ")").orElse(""));
+            if (warning.isPresent()) {
+                // as the pipeline leaves it: the destination runs (taken over), the source stopped at its checkpoint
+                journal.add("not committed " + app + " (" + warning.get() + ")");
+                host(from.host()).put(app, new AppState.Stopped(from.platform(), now));
+                throw new NotCommittedException(warning.get());
+            }
+            journal.add("committed " + app);
             atCommit.run();
             if (die == Death.AFTER_COMMIT) throw new Killed();
             if (!from.host().equals(to.host())) host(from.host()).remove(app);

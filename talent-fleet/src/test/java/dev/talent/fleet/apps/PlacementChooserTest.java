@@ -127,9 +127,16 @@ class PlacementChooserTest {
     void aRequestedFaultIsOneOfTheHostToHostSteps() {
         assertThat(new AppRecords.MigrateRequest("svc", "h2", null, 0, "sync").faultStep()).contains(dev.talent.migrate.Step.SYNC);
         assertThat(new AppRecords.MigrateRequest("svc", "h2", null, 0).faultStep()).isEmpty();
-        for (String step : AppRecords.FAULTS)
+        for (String step : AppRecords.FAULTS) {
+            if (step.equals(AppRecords.COMMIT)) continue;
             assertThat(new AppRecords.MigrateRequest("svc", null, null, 0, step).faultStep().orElseThrow().label()).isEqualTo(step);
-        for (String bad : new String[] {"precopy", "commit", "", "SYNC"})
+            assertThat(new AppRecords.MigrateRequest("svc", null, null, 0, step).faultAtCommit()).isFalse();
+        }
+        // the commit is the leader's step, not the agents' pipeline's
+        AppRecords.MigrateRequest commit = new AppRecords.MigrateRequest("svc", null, null, 0, "commit");
+        assertThat(commit.faultStep()).isEmpty();
+        assertThat(commit.faultAtCommit()).isTrue();
+        for (String bad : new String[] {"precopy", "COMMIT", "", "SYNC"})
             org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                     .isThrownBy(() -> new AppRecords.MigrateRequest("svc", null, null, 0, bad)).withMessageContaining("--inject-fault");
     }
