@@ -29,22 +29,26 @@ public final class FleetCommands {
             Map<String, Records.HostInfo> hosts = new HashMap<>();
             for (Records.HostInfo h : AppReconciler.liveHosts(s.etcd)) hosts.put(h.name(), h);
             AppStore store = new AppStore(s.etcd);
+            Map<String, Records.Drained> drained = store.drained();
             if (app != null) {
                 Optional<AppStore.AppView> v = store.view(app);
                 if (v.isEmpty()) {
                     err.println("talent status: no app named " + app + " is deployed in the fleet");
                     return ExitCodes.UNAVAILABLE;
                 }
-                out.print(json ? StatusView.json(v.get(), hosts).toString() + "\n" : StatusView.text(v.get(), hosts));
+                out.print(json ? StatusView.json(v.get(), hosts, drained).toString() + "\n" : StatusView.text(v.get(), hosts, drained));
             } else {
                 ArrayNode all = ControlJson.MAPPER.createArrayNode();
+                List<AppStore.AppView> views = new java.util.ArrayList<>();
                 for (String a : store.apps()) {
                     Optional<AppStore.AppView> v = store.view(a);
                     if (v.isEmpty()) continue;
-                    if (json) all.add(StatusView.json(v.get(), hosts));
-                    else out.print(StatusView.text(v.get(), hosts).lines().findFirst().orElse("") + "\n");
+                    views.add(v.get());
+                    if (json) all.add(StatusView.json(v.get(), hosts, drained));
+                    else out.print(StatusView.text(v.get(), hosts, drained).lines().findFirst().orElse("") + "\n");
                 }
                 if (json) out.println(all);
+                else out.print(StatusView.drainedHosts(drained, views));
             }
             out.flush();
             return ExitCodes.OK;

@@ -34,7 +34,21 @@ public final class StatusView {
         return v.where().map(p -> hosts.get(p.host())).map(Records.HostInfo::address);
     }
 
+    /**
+     * The drained host the app waits to leave (it is placed there, neither ended nor undeploying; a migration off it may
+     * be in flight), if any.
+     */
+    static Optional<Records.Drained> leaving(AppStore.AppView v, Map<String, Records.Drained> drained) {
+        if (v.ended().isPresent() || v.spec().value().undeploy()) return Optional.empty();
+        return v.placement().map(p -> drained.get(p.value().host()));
+    }
+
     static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts) {
+        return json(v, hosts, Map.of());
+    }
+
+    /** As above; {@code drained}: the fleet's drained hosts, for {@code host_drained} and {@code drained_since}. */
+    static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained) {
         ObjectNode o = ControlJson.MAPPER.createObjectNode();
         o.put("name", v.name());
         o.put("state", state(v));
@@ -54,10 +68,19 @@ public final class StatusView {
         // etcd keeps the newest AppRecords.KEEP_RECORDS records: the older ones are only counted
         v.compacted().ifPresent(c -> o.set("migrations_compacted", ControlJson.MAPPER.valueToTree(c.value())));
         o.put("epoch", p.map(Records.Placement::epoch).orElse(0L));
+        // its host is drained (talent drain): it waits to leave it
+        Optional<Records.Drained> leaving = leaving(v, drained);
+        o.put("host_drained", leaving.isPresent());
+        o.put("drained_since", leaving.map(d -> Instant.ofEpochMilli(d.sinceMs()).toString()).orElse(null));
         return o;
     }
 
     static String text(AppStore.AppView v, Map<String, Records.HostInfo> hosts) {
+        return text(v, hosts, Map.of());
+    }
+
+    /** As above; an app on a drained host says it waits to leave it, at the end of its first line. */
+    static String text(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained) {
         StringBuilder s = new StringBuilder(v.name()).append(": ").append(state(v));
         v.where().ifPresent(w -> s.append(" on ").append(w));
         address(v, hosts).ifPresent(a -> s.append(" (").append(a).append(')'));
@@ -66,9 +89,28 @@ public final class StatusView {
         List<MigrationRecord> ms = v.migrations();
         long okCount = ms.stream().filter(MigrationRecord::ok).count() + v.compacted().map(c -> c.value().ok()).orElse(0L);
         s.append("; ").append(v.total()).append(" migration").append(v.total() == 1 ? "" : "s")
-                .append(" (").append(okCount).append(" ok)\n");
+                .append(" (").append(okCount).append(" ok)");
+        leaving(v, drained).ifPresent(d -> s.append("; waiting to leave drained host ").append(d.host()));
+        s.append('\n');
         for (MigrationRecord r : ms.subList(Math.max(0, ms.size() - 10), ms.size()))
             s.append("  ").append(MigrationLine.of(r)).append('\n');
+        return s.toString();
+    }
+
+    /**
+     * One line per drained host, after the apps of {@code talent status}: since when, by which controller, and the apps
+     * that wait to leave it ({@code views}: the fleet's apps).
+     */
+    static String drainedHosts(Map<String, Records.Drained> drained, List<AppStore.AppView> views) {
+        StringBuilder s = new StringBuilder();
+        for (Records.Drained d : drained.values()) {
+            List<String> waiting = views.stream().filter(v -> leaving(v, drained).map(x -> x.host().equals(d.host())).orElse(false))
+                    .map(AppStore.AppView::name).toList();
+            s.append("host ").append(d.host()).append(" is drained since ").append(Instant.ofEpochMilli(d.sinceMs()))
+                    .append(" (controller ").append(d.controller()).append("); ")
+                    .append(waiting.isEmpty() ? "no app waits to leave it" : "waiting to leave it: " + String.join(", ", waiting))
+                    .append('\n');
+        }
         return s.toString();
     }
 }

@@ -1,0 +1,76 @@
+package dev.talent.cli.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppRecords;
+import dev.talent.fleet.apps.AppStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class StatusViewTest {
+    private static final Map<String, Records.HostInfo> HOSTS = Map.of(
+            "h2", new Records.HostInfo("h2", "10.0.0.2", 7443, List.of("x86_64")),
+            "h3", new Records.HostInfo("h3", "10.0.0.3", 7443, List.of("x86_64")));
+    private static final Map<String, Records.Drained> H2_DRAINED = Map.of("h2", new Records.Drained("h2", 3_000_000, "c1"));
+
+    private static AppStore.AppView app(String name, String host, boolean ended) {
+        AppRecords.AppRecord spec = new AppRecords.AppRecord(name, Map.of("x86_64", "%064x".formatted(1)), List.of(), null, false,
+                null, List.of("x86_64"), null, null, null, 1, false);
+        return new AppStore.AppView(new AppStore.Versioned<>(spec, 1),
+                Optional.of(new AppStore.Versioned<>(new Records.Placement(name, host, "x86_64", 1_000_000, null, 0, 0), 2)),
+                Optional.empty(), Optional.empty(),
+                ended ? Optional.of(new AppRecords.Ended(name, host, "x86_64", 3, null, 2_000_000)) : Optional.empty(),
+                List.of(), Optional.empty());
+    }
+
+    @Test
+    void withoutDrainedHostsTheOutputIsAsBefore() {
+        String line = "web: running on h2/x86_64 (10.0.0.2) since 1970-01-01T00:16:40Z; 0 migrations (0 ok)\n";
+        assertThat(StatusView.text(app("web", "h2", false), HOSTS)).isEqualTo(line);
+        assertThat(StatusView.text(app("web", "h3", false), HOSTS, H2_DRAINED)).as("its host is not drained")
+                .isEqualTo(line.replace("h2", "h3").replace("10.0.0.2", "10.0.0.3"));
+        assertThat(StatusView.drainedHosts(Map.of(), List.of(app("web", "h2", false)))).isEmpty();
+    }
+
+    @Test
+    void anAppOnADrainedHostSaysItWaitsToLeaveItAfterTheFieldsItHad() {
+        assertThat(StatusView.text(app("web", "h2", false), HOSTS, H2_DRAINED)).isEqualTo(
+                "web: running on h2/x86_64 (10.0.0.2) since 1970-01-01T00:16:40Z; 0 migrations (0 ok); waiting to leave drained host h2\n");
+        assertThat(StatusView.text(app("old", "h2", true), HOSTS, H2_DRAINED)).as("an ended app waits for nothing")
+                .doesNotContain("drained");
+    }
+
+    @Test
+    void eachDrainedHostIsALineWithTheAppsWaitingToLeaveIt() {
+        Map<String, Records.Drained> drained = new java.util.TreeMap<>(H2_DRAINED);
+        drained.put("h3", new Records.Drained("h3", 4_000_000, "c2"));
+        assertThat(StatusView.drainedHosts(drained, List.of(app("web", "h2", false), app("api", "h2", false), app("old", "h2", true))))
+                .isEqualTo("""
+                        host h2 is drained since 1970-01-01T00:50:00Z (controller c1); waiting to leave it: web, api
+                        host h3 is drained since 1970-01-01T01:06:40Z (controller c2); no app waits to leave it
+                        """);
+    }
+
+    @Test
+    void jsonKeepsItsFieldsAndAddsHostDrained() {
+        ObjectNode before = StatusView.json(app("web", "h2", false), HOSTS);
+        ObjectNode after = StatusView.json(app("web", "h2", false), HOSTS, H2_DRAINED);
+        assertThat(before.get("host_drained").asBoolean()).isFalse();
+        assertThat(before.get("drained_since").isNull()).isTrue();
+        assertThat(after.get("host_drained").asBoolean()).isTrue();
+        assertThat(after.get("drained_since").asText()).isEqualTo("1970-01-01T00:50:00Z");
+        List<String> fields = new java.util.ArrayList<>();
+        before.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("name", "state", "host", "platform", "address", "since", "next_migration", "migrations",
+                "epoch", "host_drained", "drained_since");
+        for (String f : List.of("name", "state", "host", "platform", "address", "since", "next_migration", "migrations", "epoch"))
+            assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
+    }
+}
