@@ -230,6 +230,10 @@ int main(int argc, char **argv)
     /* after the handlers are installed: an orchestrator may send a request as soon as it reads the line */
     if (!c.restart)
         tl_event(TL_EVENT_STARTED " %s", tl_platform);
+    /* C11 7.5: errno is zero at program startup; the runtime's own calls above (a configuration file that is not
+     * there, ...) must not leave theirs to the program (bzip2recover treats a non-zero errno at EOF as an error) */
+    if (!c.restart)
+        errno = 0;
 
     for (;;) {
         tl_write_request req;

@@ -1,9 +1,12 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "table.h"
 #include "checksum.h"
 
 int main(int argc, char **argv) {
+    /* C: errno is 0 at program startup (talent's runtime must not leave its own there) */
+    printf("errno at start: %d\n", errno);
     unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], 0, 10) : 2000;
     uint32_t *t = malloc(TABLE_SIZE * sizeof *t);
     if (!t) return 1;

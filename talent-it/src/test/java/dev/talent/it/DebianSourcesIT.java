@@ -1,0 +1,159 @@
+package dev.talent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code talentcc} on a project nobody here wrote: bzip2 1.0.8, Debian 12's source package, built by its own Makefile
+ * with {@code make CC=talentcc} for x86_64 and s390x (libbz2.a with {@code ar cq} + ranlib, bzip2 linked from it,
+ * bzip2recover). Its own {@code make test} (3 compressions, 3 decompressions compared with cmp) must pass with the
+ * x86_64 binary (make runs it) and again with the s390x one under qemu; bzip2recover on s390x must write what plain
+ * gcc's writes; and a decompression of a 1.7 MB file stopped on x86_64 mid-way (after part of the output) and
+ * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted.
+ *
+ * <p>The sources are not in the repository: {@code talent-it/scripts/fetch-debian-sources.sh} (run by .ci/run) fetches
+ * them with apt into {@code .talent-cache/debian-src} or {@code $TALENT_DEBIAN_SRC}. Without them the test is skipped,
+ * saying how to fetch them, except in CI ({@code CI=true}) or when {@code TALENT_DEBIAN_SRC} is set: there it fails.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class DebianSourcesIT {
+    private static final Duration MAKE_TIMEOUT = Duration.ofMinutes(12);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+    private static final String ISAS = "x86_64,s390x";
+    /** Site visits of the instrumented `bzip2 -d -c` of the test input before the stop: it has written 1 of 2 blocks. */
+    private static final long STOP_AFTER = 5_000_000;
+
+    @Test
+    void bzip2BuildsWithItsOwnMakefilePassesItsTestsOnEveryPlatformAndMigrates() throws Exception {
+        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
+        Path root = jar.getParent().getParent().getParent();
+        Path talentcc = root.resolve("talentcc");
+        Path talent = root.resolve("talent");
+        assertThat(Files.isExecutable(talentcc)).as(talentcc + " is the launcher under test").isTrue();
+        SourcePackage bzip2 = sources(root, "bzip2");
+
+        Path work = ItPaths.workRoot().resolve("debian-src-" + ProcessHandle.current().pid());
+        ItPaths.deleteRecursively(work);
+        Files.createDirectories(work);
+        Path plain = bzip2.unpack(work.resolve("plain"));
+        Path project = bzip2.unpack(work.resolve("talent"));
+        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=" + ISAS);
+
+        // plain gcc: the reference (its own `make` runs `make test` too)
+        ProcessResult gcc = Processes.run(List.of("make", "CC=gcc"), plain, MAKE_TIMEOUT);
+        assertThat(gcc.exitCode()).as(gcc.describe()).isZero();
+        assertThat(gcc.stdoutText()).contains("If you got this far and the 'cmp's didn't complain");
+
+        // talentcc: the same Makefile, unchanged; `all` ends with `make test`, run with ./bzip2, the x86_64 binary
+        ProcessResult make = Processes.run(with(env, "make", "CC=" + talentcc), project, MAKE_TIMEOUT);
+        assertThat(make.exitCode()).as(make.describe()).isZero();
+        assertThat(make.stdoutText()).contains(talentcc + " -Wall -Winline -O2 -g -D_FILE_OFFSET_BITS=64 -c bzlib.c",
+                "ar cq libbz2.a", "-o bzip2 bzip2.o -L. -lbz2", "cmp sample3.tst sample3.ref",
+                "If you got this far and the 'cmp's didn't complain");
+        for (String f : List.of("libbz2.a", "bzip2", "bzip2.x86_64", "bzip2.s390x", "bzip2recover", "bzip2recover.x86_64",
+                "bzip2recover.s390x")) {
+            assertThat(project.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.mismatch(project.resolve("bzip2"), project.resolve("bzip2.x86_64"))).as("bzip2 is the x86_64 build").isEqualTo(-1);
+
+        // its own tests again with the s390x binary: ./bzip2 runs bzip2.s390x under qemu; make must not relink it (-o)
+        Path hostBinary = project.resolve("bzip2.host");
+        Files.move(project.resolve("bzip2"), hostBinary);
+        Files.writeString(project.resolve("bzip2"), "#!/bin/sh\nexec qemu-s390x-static \"$(dirname \"$0\")/bzip2.s390x\" \"$@\"\n");
+        assertThat(project.resolve("bzip2").toFile().setExecutable(true)).isTrue();
+        for (String f : List.of("sample1.rb2", "sample2.rb2", "sample3.rb2", "sample1.tst", "sample2.tst", "sample3.tst")) {
+            Files.delete(project.resolve(f));
+        }
+        ProcessResult s390x = Processes.run(List.of("make", "-o", "bzip2", "test"), project, MAKE_TIMEOUT);
+        assertThat(s390x.exitCode()).as(s390x.describe()).isZero();
+        assertThat(s390x.stdoutText()).contains("./bzip2 -1  < sample1.ref > sample1.rb2", "cmp sample3.tst sample3.ref",
+                "If you got this far and the 'cmp's didn't complain").doesNotContain(talentcc.toString());
+        Files.move(hostBinary, project.resolve("bzip2"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // the test input: bzip2's PostScript manual (1.7 MB, two 900 KB blocks), compressed by plain gcc's bzip2
+        Path input = plain.resolve("manual.ps");
+        ProcessResult compressed = Processes.run(List.of("./bzip2", "-9", "-c", input.toString()), plain, RUN_TIMEOUT);
+        assertThat(compressed.exitCode()).as(compressed.describe()).isZero();
+        Files.write(plain.resolve("in.bz2"), compressed.stdout());
+        Files.write(project.resolve("in.bz2"), compressed.stdout());
+        ProcessResult reference = Processes.run(List.of("./bzip2", "-d", "-c", "in.bz2"), plain, RUN_TIMEOUT);
+        assertThat(reference.exitCode()).as(reference.describe()).isZero();
+        byte[] expected = reference.stdout();
+        assertThat(expected).isEqualTo(Files.readAllBytes(input));
+
+        // bzip2recover (the second program of the Makefile) on s390x: the same block files as plain gcc's
+        Path recPlain = Files.createDirectories(work.resolve("recover-plain"));
+        Path recTalent = Files.createDirectories(work.resolve("recover-s390x"));
+        Files.copy(plain.resolve("in.bz2"), recPlain.resolve("in.bz2"));
+        Files.copy(plain.resolve("in.bz2"), recTalent.resolve("in.bz2"));
+        ProcessResult recoveredPlain = Processes.run(List.of(plain.resolve("bzip2recover").toString(), "in.bz2"), recPlain, RUN_TIMEOUT);
+        assertThat(recoveredPlain.exitCode()).as(recoveredPlain.describe()).isZero();
+        ProcessResult recovered = Processes.run(List.of("qemu-s390x-static", project.resolve("bzip2recover.s390x").toString(), "in.bz2"),
+                recTalent, RUN_TIMEOUT);
+        assertThat(recovered.exitCode()).as(recovered.describe()).isZero();
+        // its messages name the program (argv[0]): the same once that name is taken out
+        assertThat(recovered.stderrText().replace(project.resolve("bzip2recover.s390x").toString(), "PROG"))
+                .isEqualTo(recoveredPlain.stderrText().replace(plain.resolve("bzip2recover").toString(), "PROG"))
+                .contains("PROG: finished");
+        List<String> blocks = listing(recPlain);
+        assertThat(blocks).contains("rec00001in.bz2", "rec00002in.bz2");
+        assertThat(listing(recTalent)).isEqualTo(blocks);
+        for (String f : blocks) {
+            assertThat(Files.mismatch(recTalent.resolve(f), recPlain.resolve(f))).as(f).isEqualTo(-1);
+        }
+
+        // a long run migrated mid-way: stopped on x86_64 after part of the output, restarted on s390x
+        Path ck = Files.createDirectories(project.resolve("ck"));
+        ProcessResult first = Processes.run(with(env, talent.toString(), "exec", "--isa", "x86_64", "--checkpoint-dir", ck.toString(),
+                "--stop-after", Long.toString(STOP_AFTER), "./bzip2", "-d", "-c", "in.bz2"), project, RUN_TIMEOUT);
+        assertThat(first.exitCode()).as(first.describe()).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
+        assertThat(first.stdout().length).as("output before the stop (mid-way)").isPositive().isLessThan(expected.length);
+        ProcessResult second = Processes.run(with(env, talent.toString(), "exec", "--isa", "s390x", "--checkpoint-dir", ck.toString(),
+                "--restart", "./bzip2", "-d", "-c", "in.bz2"), project, RUN_TIMEOUT);
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        byte[] migrated = new byte[first.stdout().length + second.stdout().length];
+        System.arraycopy(first.stdout(), 0, migrated, 0, first.stdout().length);
+        System.arraycopy(second.stdout(), 0, migrated, first.stdout().length, second.stdout().length);
+        assertThat(migrated.length).as("bytes of the migrated run").isEqualTo(expected.length);
+        assertThat(migrated).as("the migrated run's output is plain gcc's").isEqualTo(expected);
+        ItPaths.deleteRecursively(work);
+    }
+
+    /** The source package, or (outside CI) a skip that says how to fetch it; in CI a missing package fails. */
+    private static SourcePackage sources(Path root, String name) throws IOException {
+        String configured = System.getenv("TALENT_DEBIAN_SRC");
+        Path dir = configured != null && !configured.isBlank() ? Path.of(configured) : root.resolve(".talent-cache/debian-src");
+        Optional<SourcePackage> found = SourcePackage.find(dir, name);
+        if (found.isPresent()) return found.get();
+        String how = "Debian's source package " + name + " is not in " + dir + ": fetch it with talent-it/scripts/fetch-debian-sources.sh"
+                + " (as root: adds a deb-src entry beside the deb one, apt-get update, apt-get source --download-only " + name + ")";
+        if ("true".equals(System.getenv("CI")) || configured != null) fail(how);
+        assumeTrue(false, how);
+        throw new AssertionError("unreachable");
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rec")).sorted().toList();
+        }
+    }
+
+    private static List<String> with(List<String> env, String... command) {
+        List<String> all = new ArrayList<>(env);
+        all.addAll(List.of(command));
+        return all;
+    }
+}
