@@ -2,6 +2,7 @@ package dev.talent.cli;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.ISetter;
@@ -14,6 +15,25 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class CommandSpecs {
     private CommandSpecs() {}
+
+    /**
+     * The factory of talent's command lines: picocli's default one, made only when a class is to be instantiated
+     * (an annotated subcommand, a converter). The first use of picocli's {@code DefaultFactory} looks for Groovy's
+     * {@code groovy.lang.Closure}, which no module has: the class path is searched, which opens the shaded jar and
+     * reads its whole central directory (some 23,000 entries) at every start of a command that needs no factory
+     * ({@code --help}, {@code status}, {@code exec}; issue 16).
+     */
+    static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return CommandLine.defaultFactory().create(type);
+        }
+    };
+
+    /** {@code CommandSpec.wrapWithoutInspection(command)}, with {@link #FACTORY}. */
+    static CommandSpec wrap(Object command) {
+        return CommandSpec.wrapWithoutInspection(command, FACTORY);
+    }
 
     /**
      * Adds {@code -h, --help} and {@code -V, --version} as picocli's {@code mixinStandardHelpOptions = true} does

@@ -63,7 +63,7 @@ public final class ExecCommand implements Callable<Integer> {
      * CommandSpecEquivalenceTest checks it against the annotated declaration it replaces.
      */
     static CommandSpec commandSpec(ExecCommand c) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("exec");
+        CommandSpec spec = CommandSpecs.wrap(c).name("exec");
         spec.usageMessage().sortOptions(false)
                 .description("Run DIR/NAME.<isa>, natively or under qemu-<arch>-static; exit status is the program's.")
                 .footer("", "Exit status: the program's; 75 checkpoint written; runtime errors: 64 bad configuration,",

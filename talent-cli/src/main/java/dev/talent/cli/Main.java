@@ -106,7 +106,7 @@ public final class Main implements Runnable {
      * mixinStandardHelpOptions = true, versionProvider = Version.class, description = DESCRIPTION)} would make it. */
     static CommandSpec topSpec() {
         Main main = new Main();
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name("talent").versionProvider(new Version());
+        CommandSpec spec = CommandSpecs.wrap(main).name("talent").versionProvider(new Version());
         spec.usageMessage().description(DESCRIPTION);
         CommandSpecs.standardHelpOptions(spec);
         main.spec = spec;
@@ -205,7 +205,7 @@ public final class Main implements Runnable {
                 listed.put(name, BUILT.get(name).get());
                 return;
             }
-            CommandSpec spec = CommandSpec.create().name(name);
+            CommandSpec spec = CommandSpecs.wrap(null).name(name);
             if (SUMMARIES.containsKey(name)) {
                 spec.usageMessage().description(SUMMARIES.get(name));
             } else {
@@ -214,14 +214,14 @@ public final class Main implements Runnable {
             }
             listed.put(name, spec);
         });
-        return configure(new CommandLine(topSpec()), listed, out, err);
+        return configure(new CommandLine(topSpec(), CommandSpecs.FACTORY), listed, out, err);
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, java.util.Collection<String> names) {
         java.util.Map<String, Object> subcommands = new java.util.LinkedHashMap<>();
         for (String name : names) subcommands.put(name, BUILT.containsKey(name) ? BUILT.get(name).get() : SUBCOMMANDS.get(name));
-        return configure(new CommandLine(topSpec()), subcommands, out, err);
+        return configure(new CommandLine(topSpec(), CommandSpecs.FACTORY), subcommands, out, err);
     }
 
     /** Streams, handlers and parser settings of talent's command line, on {@code cli} with {@code subcommands}. */

@@ -44,7 +44,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The command {@code status} bound to {@code c}: its options, usage text and help options. */
     static CommandSpec commandSpec(StatusCommand c) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("status");
+        CommandSpec spec = CommandSpecs.wrap(c).name("status");
         spec.usageMessage().sortOptions(false)
                 .description("Show the running `talent run`s: one line each; with APP, also its recent migrations and their timings.")
                 .footer("", "Exit status: 0 shown (also when nothing runs), 1 an app did not answer or answered an error, "

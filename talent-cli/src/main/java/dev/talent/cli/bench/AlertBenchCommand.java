@@ -42,7 +42,8 @@ import picocli.CommandLine.ParameterException;
  * an untagged platform, with 1, 5 and 20 apps on one host. Every app runs the bundled migration.c under its own
  * orchestrator and control socket (in this JVM) on x86_64, which the policy tags; the alert moves them all to
  * x86_64-musl. The HTTP answer comes when every app has reported its move, and every app's status is then checked
- * to be x86_64-musl. Between rounds the alert is cleared and the apps are moved back.
+ * to be x86_64-musl. Between rounds the alert is cleared and the apps are moved back. Destinations are started ahead
+ * as {@code talent run} does by default ({@code --no-prestart}: as {@code talent run --no-prestart}).
  */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
         description = "Time from POST /v1/alerts to the last affected app running untagged, with 1, 5 and 20 apps "
@@ -56,6 +57,11 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
 
     @Option(names = "--rounds", paramLabel = "N", description = "Alerts per number of apps (default ${DEFAULT-VALUE}).")
     int rounds = 3;
+
+    @Option(names = "--prestart", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Each app's prepared destination is started ahead and waits for its go, as `talent run` does by "
+                    + "default; --no-prestart: runc start inside each move (talent run --no-prestart).")
+    boolean prestart;
 
     @Override String name() { return "alerts"; }
 
@@ -90,20 +96,75 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
         report.append(String.format(Locale.ROOT, "%6s %10s %10s %10s %12s%n", "apps", "median ms", "min ms", "max ms",
                 "vs 1 app"));
         Double baseline = null;
+        Map<Integer, Phases> phases = new java.util.LinkedHashMap<>();
         for (int n : apps) {
-            List<Double> times = scenario(workspace, program, n);
+            Phases p = new Phases();
+            phases.put(n, p);
+            List<Double> times = scenario(workspace, program, n, p);
             double median = Statistics.median(times);
             if (baseline == null) baseline = median;
             report.append(String.format(Locale.ROOT, "%6d %10.0f %10.0f %10.0f %11.2fx%n", n, median,
                     times.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
                     times.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), median / baseline));
         }
-        report.append("(").append(rounds).append(" alerts per row; load average ").append(loadAverage())
+        report.append("(").append(rounds).append(" alerts per row; destinations ")
+                .append(prestart ? "started ahead (--prestart)" : "created ahead, runc start in the move (--no-prestart)")
+                .append("; load average ").append(loadAverage())
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs)\n");
+        report.append("where the time goes, ms (medians over the rounds; per app: medians over apps and rounds):\n");
+        report.append(String.format(Locale.ROOT, "%6s %9s %9s | %7s %8s %8s %7s %7s %7s %7s %9s %7s%n", "apps", "last runs",
+                "answer", "queued", "downtime", "safe_pt", "ckpt", "sync", "start", "restore", "pre+commit", "after"));
+        phases.forEach((n, p) -> report.append(p.render(n)));
+        report.append("""
+                  last runs: POST -> the last app's `since` (runs untagged); answer: POST -> its HTTP answer;
+                  queued: POST -> its migration began; downtime = safe_pt + ckpt + sync + start + restore;
+                  pre+commit: the migration's time outside the downtime until it runs; after: runs -> its effect recorded
+                """);
         return report.toString();
     }
 
-    private List<Double> scenario(BenchWorkspace workspace, Path program, int n)
+    /** Per-phase times of the alert moves of one number of apps, in ms. */
+    static final class Phases {
+        final List<Double> lastRuns = new ArrayList<>();
+        final List<Double> answer = new ArrayList<>();
+        final Map<String, List<Double>> perApp = new java.util.LinkedHashMap<>();
+
+        void add(String phase, Double ms) {
+            if (ms != null) perApp.computeIfAbsent(phase, k -> new ArrayList<>()).add(ms);
+        }
+
+        String render(int n) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%6d %9s %9s |", n, med(lastRuns), med(answer)));
+            for (String phase : List.of("queued", "downtime", "safe_pt", "ckpt", "sync", "start", "restore", "pre+commit", "after")) {
+                sb.append(String.format(Locale.ROOT, phase.equals("pre+commit") ? " %9s" : phase.equals("downtime") ? " %8s"
+                        : phase.equals("safe_pt") ? " %8s" : " %7s", med(perApp.getOrDefault(phase, List.of()))));
+            }
+            return sb.append('\n').toString();
+        }
+
+        private static String med(List<Double> values) {
+            return values.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", Statistics.median(values));
+        }
+    }
+
+    /** Milliseconds from {@code from} to {@code to}. */
+    private static double ms(java.time.Instant from, java.time.Instant to) {
+        return java.time.Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** The apps' effects in a POST /v1/alerts answer: app -> when it recorded it. */
+    private static Map<String, java.time.Instant> effectTimes(String answer) throws BenchFailedException {
+        Map<String, java.time.Instant> at = new java.util.HashMap<>();
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            for (var e : json.path("alert").path("effects")) at.put(e.path("app").asText(), java.time.Instant.parse(e.path("at").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new BenchFailedException("cannot read the effects in the answer: " + e.getMessage(), e);
+        }
+        return at;
+    }
+
+    private List<Double> scenario(BenchWorkspace workspace, Path program, int n, Phases phases)
             throws BenchFailedException, IOException, InterruptedException {
         Path dir = workspace.freshDirectory("alerts-" + n);
         // sockets need a short path (107 bytes)
@@ -143,6 +204,7 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
                         Optional.of(stdout));
                 Orchestrator o = new Orchestrator(request, Orchestrator.Timeouts.defaults(), e -> { });
                 o.usePolicy(policy, false, AlertBook.in(control));
+                o.usePrestart(prestart);
                 try {
                     servers.add(ControlServer.start(paths, name, o));
                 } catch (ControlException e) {
@@ -156,16 +218,33 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
             AlertDispatcher dispatcher = new AlertDispatcher(paths);
             for (int r = 0; r < rounds; r++) {
                 workspace.events().accept(new BenchEvent.Measuring(n + " apps", r + 1, rounds));
+                java.time.Instant posted = java.time.Instant.now();
                 long t0 = System.nanoTime();
                 String answer = post(paths.socketFor(names.getFirst()), "{\"tag\":\"" + tag + "\",\"reason\":\"bench\"}");
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (!answer.startsWith("HTTP/1.1 200")) throw new BenchFailedException("POST /v1/alerts answered:\n" + answer);
+                Map<String, java.time.Instant> effects = effectTimes(answer);
+                double lastRuns = 0;
                 for (String name : names) {
-                    String on = client.status(name).platform();
+                    var status = client.status(name);
+                    String on = status.platform();
                     if (!on.equals(MUSL.name())) {
                         throw new BenchFailedException("after the alert app " + name + " runs on " + on + ", not " + MUSL.name());
                     }
+                    MigrationRecord m = status.last().getLast();
+                    lastRuns = Math.max(lastRuns, ms(posted, status.since()));
+                    phases.add("queued", ms(posted, m.at()));
+                    phases.add("downtime", m.downtimeMs());
+                    phases.add("safe_pt", m.safePointMs());
+                    phases.add("ckpt", m.checkpointMs());
+                    phases.add("sync", m.syncMs());
+                    phases.add("start", m.startMs());
+                    phases.add("restore", m.restoreMs());
+                    if (m.downtimeMs() != null) phases.add("pre+commit", ms(m.at(), status.since()) - m.downtimeMs());
+                    if (effects.containsKey(name)) phases.add("after", ms(status.since(), effects.get(name)));
                 }
+                phases.lastRuns.add(lastRuns);
+                phases.answer.add(ms);
                 times.add(ms);
                 dispatcher.clear(tag);
                 List<Future<Optional<MigrationRecord>>> back = new ArrayList<>();
