@@ -79,7 +79,7 @@ public final class FleetAlerts {
             Alert a = decode(kv);
             String id = kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.ALERTS.length());
             if (!id.equals(id(a))) throw new FleetException("etcd value at " + kv.getKey() + " is an alert of another key (" + id(a) + ")");
-            List<Alert.Effect> e = effects.getOrDefault(id, List.of());
+            List<Alert.Effect> e = new ArrayList<>(effects.getOrDefault(id, List.of()));
             e.sort(java.util.Comparator.comparing(x -> x.at() == null ? "" : x.at()));
             out.add(new Alert(a.tag(), a.app(), a.reason(), a.at(), e));
         }
