@@ -32,6 +32,8 @@ public final class AlertClient {
 
     /** How long an answer may take (a POST waits up to 30 s for the apps to move). */
     static final Duration ANSWER = Duration.ofSeconds(60);
+    /** TCP connect and TLS handshake (on a loaded machine a 3 s limit failed against a lab controller that answered curl). */
+    static final Duration CONNECT = Duration.ofSeconds(15);
 
     public static Answer call(FleetConfig config, String method, String path, byte[] body) throws FleetException, InterruptedException {
         List<URI> endpoints = new ArrayList<>();
@@ -54,7 +56,7 @@ public final class AlertClient {
             throw new FleetException("no controller of the fleet serves alerts (start controllers with --alerts ADDR:PORT;"
                     + " `talent lab up` does)");
         HttpClient http = HttpClient.newBuilder().sslContext(config.tls().jdkContext()).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
+                .connectTimeout(CONNECT).build();
         List<String> failures = new ArrayList<>();
         try (http) {
             for (URI u : endpoints) {
