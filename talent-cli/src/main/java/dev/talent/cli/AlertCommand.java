@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 + "prints what each app did."},
         subcommands = AlertCommand.Clear.class,
         footer = {"", "Example: talent alert --tag CVE-2024-2961 --reason \"IDS: iconv exploit seen\"",
+                "In a fleet: talent alert --fleet lab/fleet.conf --tag CVE-2024-2961 (every controller accepts it; the leader moves the apps).",
                 "Exit status: 0 raised (and every app concerned moved or was unaffected), 1 an app could not move away, "
                         + "64 bad command line, 74 the alert book cannot be written."})
 public final class AlertCommand implements Callable<Integer> {
@@ -41,6 +42,10 @@ public final class AlertCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "R", defaultValue = "", description = "Why (kept in the apps' history).")
     String reason;
 
+    @Option(names = "--fleet", paramLabel = "FILE", description = "Raise it in the fleet of fleet file FILE (on a "
+            + "controller's HTTPS alerts endpoint, with the file's certificate) instead of for this user's apps on this host.")
+    java.nio.file.Path fleet;
+
     /** Where the control sockets and the alert book are; tests point it at their own directory. */
     ControlPaths paths;
 
@@ -51,7 +56,15 @@ public final class AlertCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Alert alert;
         try {
-            alert = new AlertDispatcher(paths != null ? paths : ControlPaths.forCurrentUser()).raise(tag, app, reason);
+            alert = fleet != null ? FleetAlertCalls.raise(fleet, tag, app, reason)
+                    : new AlertDispatcher(paths != null ? paths : ControlPaths.forCurrentUser()).raise(tag, app, reason);
+        } catch (FleetAlertCalls.Refused e) {
+            if (e.status == 400) throw new ParameterException(spec.commandLine(), e.getMessage());
+            err.println("talent alert: " + SafeText.escape(e.getMessage()));
+            return ExitCodes.IO_ERROR;
+        } catch (dev.talent.fleet.FleetException e) {
+            err.println("talent alert: " + SafeText.escape(e.getMessage()));
+            return ExitCodes.UNAVAILABLE;
         } catch (PolicyException e) {
             if (e.getCause() instanceof IllegalArgumentException) throw new ParameterException(spec.commandLine(), e.getMessage());
             err.println("talent alert: " + SafeText.escape(e.getMessage()));
@@ -77,15 +90,30 @@ public final class AlertCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "T", description = "The tag of the alert.")
         String tag;
 
+        @Option(names = "--fleet", paramLabel = "FILE", description = "Clear it in the fleet of fleet file FILE.")
+        java.nio.file.Path fleet;
+
         ControlPaths paths;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<Alert> cleared;
             try {
-                cleared = new AlertDispatcher(paths != null ? paths : ControlPaths.forCurrentUser()).clear(tag);
+                cleared = fleet != null ? FleetAlertCalls.clear(fleet, tag)
+                        : new AlertDispatcher(paths != null ? paths : ControlPaths.forCurrentUser()).clear(tag);
+            } catch (FleetAlertCalls.Refused e) {
+                if (e.status == 400) throw new ParameterException(spec.commandLine(), e.getMessage());
+                if (e.status == 404) {
+                    err.println("talent alert clear: no active alert has tag " + SafeText.escape(tag));
+                    return ExitCodes.FAILURE;
+                }
+                err.println("talent alert clear: " + SafeText.escape(e.getMessage()));
+                return ExitCodes.IO_ERROR;
+            } catch (dev.talent.fleet.FleetException e) {
+                err.println("talent alert clear: " + SafeText.escape(e.getMessage()));
+                return ExitCodes.UNAVAILABLE;
             } catch (PolicyException e) {
                 if (e.getCause() instanceof IllegalArgumentException) throw new ParameterException(spec.commandLine(), e.getMessage());
                 err.println("talent alert clear: " + SafeText.escape(e.getMessage()));

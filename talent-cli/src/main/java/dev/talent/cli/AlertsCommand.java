@@ -24,19 +24,36 @@ public final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "A JSON array of the alerts, each with its effects.")
     boolean json;
 
+    @Option(names = "--fleet", paramLabel = "FILE", description = "The alerts of the fleet of fleet file FILE (from a "
+            + "controller's HTTPS alerts endpoint) instead of this user's on this host.")
+    java.nio.file.Path fleet;
+
     ControlPaths paths;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ControlPaths where = paths != null ? paths : ControlPaths.forCurrentUser();
         List<Alert> alerts;
+        if (fleet != null) {
+            try {
+                alerts = FleetAlertCalls.active(fleet);
+            } catch (FleetAlertCalls.Refused | dev.talent.fleet.FleetException e) {
+                spec.commandLine().getErr().println("talent alerts: " + SafeText.escape(e.getMessage()));
+                return e instanceof FleetAlertCalls.Refused ? ExitCodes.IO_ERROR : ExitCodes.UNAVAILABLE;
+            }
+            return print(out, alerts);
+        }
+        ControlPaths where = paths != null ? paths : ControlPaths.forCurrentUser();
         try {
             alerts = where.checkDirectory() ? AlertBook.in(where.directory()).active() : List.of();
         } catch (PolicyException | ControlException e) {
             spec.commandLine().getErr().println("talent alerts: " + SafeText.escape(e.getMessage()));
             return ExitCodes.IO_ERROR;
         }
+        return print(out, alerts);
+    }
+
+    private int print(PrintWriter out, List<Alert> alerts) throws java.io.IOException {
         if (json) {
             out.println(ControlJson.MAPPER.writeValueAsString(alerts));
         } else if (alerts.isEmpty()) {

@@ -38,6 +38,25 @@ public final class Controller {
     /** {@code hostGraceMs}: how long a host's agent may hold no lease before its apps are rescheduled ({@code --host-grace}). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs) throws FleetException, InterruptedException {
+        return run(host, fleetConf, events, stop, connector, hostGraceMs, Alerting.NONE);
+    }
+
+    /**
+     * The controller's moving-target policy and alerts endpoint.
+     *
+     * @param listen where to serve {@code /v1/alerts} over HTTPS with mutual TLS ({@code --alerts ADDR:PORT}); empty:
+     *               this controller takes no alerts (others may)
+     * @param policy the policy file's ({@code --policy FILE}): tags of places, diversity of scheduled moves
+     */
+    public record Alerting(java.util.Optional<java.net.InetSocketAddress> listen, dev.talent.fleet.apps.FleetPolicy policy) {
+        public static final Alerting NONE = new Alerting(java.util.Optional.empty(), dev.talent.fleet.apps.FleetPolicy.NONE);
+    }
+
+    /** How long {@code POST /v1/alerts} waits for the leader to record the alert's effect on every app concerned. */
+    static final long ALERT_SETTLE_MS = 30_000;
+
+    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
+            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs, Alerting alerting) throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
@@ -52,6 +71,23 @@ public final class Controller {
                 }
             })) {
             if (lease == null) return 0;
+            try (dev.talent.fleet.apps.AlertEndpoint endpoint = alerting.listen().isEmpty() ? null
+                    : dev.talent.fleet.apps.AlertEndpoint.start(alerting.listen().get(), config.tls(),
+                            new dev.talent.fleet.apps.FleetAlertService(new dev.talent.fleet.apps.FleetAlerts(etcd),
+                                    new dev.talent.fleet.apps.AppStore(etcd), ALERT_SETTLE_MS, System::currentTimeMillis), events)) {
+                if (endpoint != null) {
+                    etcd.put(EtcdKeys.alertEndpoint(host), new Records.AlertEndpoint(host, endpoint.url().toString()), lease.id());
+                    events.accept("alerts: POST/GET " + endpoint.url() + "/v1/alerts (mutual TLS, the fleet CA's certificates)");
+                }
+                return lead(host, config, etcd, lease, self, lost, events, stop, connector, hostGraceMs, alerting);
+            }
+        }
+    }
+
+    private static int lead(String host, FleetConfig config, Etcd etcd, LeaseKeeper lease, Records.ControllerRecord self,
+            CountDownLatch lost, Consumer<String> events, CountDownLatch stop, dev.talent.fleet.apps.AgentsConnector connector,
+            long hostGraceMs, Alerting alerting) throws FleetException, InterruptedException {
+        {
             byte[] proposal;
             try {
                 proposal = Etcd.JSON.writeValueAsBytes(self);
@@ -92,6 +128,7 @@ public final class Controller {
                 var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
                         new java.util.Random(), events, hostGraceMs);
+                reconciler.usePolicy(alerting.policy());
                 // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window
                 // and (TALENT_FLEET_FAULT=requests) honours migrate --inject-fault; both may be given, comma-separated
                 java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));

@@ -58,6 +58,15 @@ public final class Etcd implements AutoCloseable {
         await(client.getKVClient().put(bytes(key), ByteSequence.from(json), option), "put " + key);
     }
 
+    /** {@code value} as the JSON the fleet stores. */
+    public static byte[] encode(Object value, String what) throws FleetException {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new FleetException("cannot encode " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every key under {@code prefix}. */
     public List<KeyValue> list(String prefix) throws FleetException, InterruptedException {
         return await(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()), "get " + prefix).getKvs();

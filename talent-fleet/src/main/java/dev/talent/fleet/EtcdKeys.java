@@ -73,6 +73,18 @@ public final class EtcdKeys {
 
     public static String drainRequest(String name) { return DRAINS + name; }
 
+    /**
+     * {@code /talent/alerts/ID}: an active alert ({@code talent alert --fleet}, {@code POST /v1/alerts} on a
+     * controller); ID is the URL-encoded tag, {@code @}, and the app it names or {@code *}.
+     */
+    public static final String ALERTS = ROOT + "alerts/";
+    /** {@code /talent/alert-effects/ID/APP}: what the alert ID did to APP (the leader's record; gone with the alert). */
+    public static final String ALERT_EFFECTS = ROOT + "alert-effects/";
+    /** {@code /talent/alert-endpoints/HOST}: the URL of the controller's HTTPS alerts endpoint, under its lease. */
+    public static final String ALERT_ENDPOINTS = ROOT + "alert-endpoints/";
+
+    public static String alertEndpoint(String host) { return ALERT_ENDPOINTS + host; }
+
     public static String agent(String name) { return AGENTS + name; }
 
     public static String controller(String name) { return CONTROLLERS + name; }

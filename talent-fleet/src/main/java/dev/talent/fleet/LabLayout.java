@@ -27,6 +27,8 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
     public static final String APP_SUBNET6 = "fd74:616c:656e:213::/64";
     public static final int MAX_HOSTS = 50;
     public static final int AGENT_PORT = 7443;
+    /** Each lab controller's HTTPS alerts endpoint ({@code talent controller --alerts ADDR:7444}). */
+    public static final int ALERTS_PORT = 7444;
     /**
      * The lab controllers' {@code --host-grace}: its supervisor restarts an agent within 2 s and the agent registers
      * again and adopts its apps within ~3.5 s on a loaded machine (FleetAppIT); a host whose agent stays gone longer

@@ -48,6 +48,9 @@ public final class Records {
     /** {@code /talent/drains/NAME}: {@code talent drain} ({@code drain} true) or {@code undrain} (false), until the leader applies it. */
     public record DrainRequest(String host, boolean drain, @JsonProperty("at_ms") long atMs) {}
 
+    /** {@code /talent/alert-endpoints/HOST} (leased): the controller's HTTPS alerts endpoint, {@code https://ADDR:PORT}. */
+    public record AlertEndpoint(String host, String url) {}
+
     /** The empty request of Ping. */
     public record PingRequest(String from) {}
 }

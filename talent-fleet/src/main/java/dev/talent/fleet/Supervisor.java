@@ -58,6 +58,7 @@ public final class Supervisor {
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
             controller.addAll(lab.talent());
             controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
+            controller.addAll(List.of("--alerts", LabLayout.address(k) + ":" + LabLayout.ALERTS_PORT));
             out.add(new Child("controller-" + h, controller, lab.hostDir(k).resolve("controller.log")));
         }
         return out;

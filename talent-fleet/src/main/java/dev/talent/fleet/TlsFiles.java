@@ -25,6 +25,32 @@ public record TlsFiles(Path ca, Path cert, Path key) {
         }
     }
 
+    /**
+     * A JDK context with this identity (the controller's HTTPS alerts endpoint, and its clients): the fleet CA as the
+     * only trust anchor, TLS 1.3; a server made from it must still ask for the client's certificate
+     * ({@code SSLParameters.setNeedClientAuth}).
+     */
+    public javax.net.ssl.SSLContext jdkContext() throws FleetException {
+        try {
+            char[] pass = "talent".toCharArray();
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("identity", Pki.readKey(key), pass, new java.security.cert.Certificate[] {Pki.readJdkCertificate(cert)});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, pass);
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("fleet-ca", Pki.readJdkCertificate(ca));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance(PROTOCOL);
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new FleetException("cannot use the TLS files " + cert + ", " + key + ", " + ca + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The context of a gRPC client (to agents, or to etcd) presenting this certificate. */
     public SslContext clientContext() throws FleetException {
         try {

@@ -25,13 +25,16 @@ import java.util.regex.Pattern;
  *   weights = { isa = 3, libc = 2, host = 2 }
  *   avoid_recent = 2
  * </pre>
+ * A fleet's controller reads the same file and also takes {@code [host.NAME] tags = [...]}: the tags of every
+ * platform of host NAME ({@code talent run} has one host and ignores them).
  * Every key is checked: an unknown table or key, a tag that is not a tag, a weight that is not a small
  * non-negative integer is refused with the file and the key named, rather than half-applied.
  *
  * @param tags      the operator's tags of each platform, by platform name (platforms not listed have none)
  * @param diversity how destinations are drawn
+ * @param hostTags  the operator's tags of each fleet host, by host name (hosts not listed have none)
  */
-public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
+public record Policy(Map<String, Set<String>> tags, Diversity diversity, Map<String, Set<String>> hostTags) {
     /** A tag: a vulnerability id, a version, a free label. Bounded, printable, no spaces. */
     public static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+/@-]{0,127}");
     private static final Pattern PLATFORM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -42,9 +45,22 @@ public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
     public static final Policy EMPTY = new Policy(Map.of(), Diversity.DEFAULT);
 
     public Policy {
+        tags = frozen(tags);
+        hostTags = frozen(hostTags);
+    }
+
+    /** Without host tags ({@code talent run}). */
+    public Policy(Map<String, Set<String>> tags, Diversity diversity) { this(tags, diversity, Map.of()); }
+
+    private static Map<String, Set<String>> frozen(Map<String, Set<String>> m) {
         Map<String, Set<String>> copy = new LinkedHashMap<>();
-        tags.forEach((k, v) -> copy.put(k, Collections.unmodifiableSet(new LinkedHashSet<>(v))));
-        tags = Collections.unmodifiableMap(copy);
+        m.forEach((k, v) -> copy.put(k, Collections.unmodifiableSet(new LinkedHashSet<>(v))));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The operator's tags of a fleet host (none when the file does not list it). */
+    public Set<String> tagsOfHost(String host) {
+        return hostTags.getOrDefault(host, Set.of());
     }
 
     /** The operator's tags of a platform (none when the file does not list it). */
@@ -76,30 +92,33 @@ public record Policy(Map<String, Set<String>> tags, Diversity diversity) {
         }
         if (root == null || root.isMissingNode()) return EMPTY;
         Map<String, Set<String>> tags = new LinkedHashMap<>();
+        Map<String, Set<String>> hosts = new LinkedHashMap<>();
         Diversity diversity = Diversity.DEFAULT;
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             switch (e.getKey()) {
-                case "platform" -> tags = platforms(e.getValue(), source);
+                case "platform" -> tags = tagTables(e.getValue(), source, "platform");
+                case "host" -> hosts = tagTables(e.getValue(), source, "host");
                 case "diversity" -> diversity = diversity(e.getValue(), source);
                 default -> throw new PolicyException(source + ": unknown key \"" + e.getKey()
-                        + "\" (a policy has [platform.NAME] tables and a [diversity] table)");
+                        + "\" (a policy has [platform.NAME] tables, [host.NAME] tables (a fleet's) and a [diversity] table)");
             }
         }
-        return new Policy(tags, diversity);
+        return new Policy(tags, diversity, hosts);
     }
 
-    private static Map<String, Set<String>> platforms(JsonNode node, String source) throws PolicyException {
-        if (!node.isObject()) throw new PolicyException(source + ": \"platform\" must be tables [platform.NAME]");
+    /** {@code [platform.NAME]} or {@code [host.NAME]} tables, each {@code tags = [...]}. */
+    private static Map<String, Set<String>> tagTables(JsonNode node, String source, String kind) throws PolicyException {
+        if (!node.isObject()) throw new PolicyException(source + ": \"" + kind + "\" must be tables [" + kind + ".NAME]");
         Map<String, Set<String>> tags = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> p : node.properties()) {
             String name = p.getKey();
-            String where = source + ": [platform." + name + "]";
-            if (!PLATFORM_NAME.matcher(name).matches()) throw new PolicyException(where + ": not a platform name");
+            String where = source + ": [" + kind + "." + name + "]";
+            if (!PLATFORM_NAME.matcher(name).matches()) throw new PolicyException(where + ": not a " + kind + " name");
             if (!p.getValue().isObject()) throw new PolicyException(where + " must be a table");
             Set<String> set = new LinkedHashSet<>();
             for (Map.Entry<String, JsonNode> field : p.getValue().properties()) {
                 if (!field.getKey().equals("tags")) {
-                    throw new PolicyException(where + ": unknown key \"" + field.getKey() + "\" (a platform has tags = [...])");
+                    throw new PolicyException(where + ": unknown key \"" + field.getKey() + "\" (a " + kind + " has tags = [...])");
                 }
                 JsonNode list = field.getValue();
                 if (!list.isArray()) throw new PolicyException(where + ": tags must be an array of strings");

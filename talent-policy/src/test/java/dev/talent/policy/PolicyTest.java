@@ -38,6 +38,18 @@ class PolicyTest {
     }
 
     @Test
+    void hostTablesTagAFleetsHosts() throws PolicyException {
+        Policy p = Policy.parse("[host.h2]\ntags = [\"rack-7\", \"CVE-2025-1\"]\n[platform.s390x]\ntags = [\"x\"]\n", "f");
+        assertThat(p.tagsOfHost("h2")).containsExactly("rack-7", "CVE-2025-1");
+        assertThat(p.tagsOfHost("h1")).isEmpty();
+        assertThat(p.tagsOf("h2")).as("a host's tags are not a platform's").isEmpty();
+        assertThatThrownBy(() -> Policy.parse("[host.h2]\ntag = [\"x\"]\n", "f")).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("[host.h2]: unknown key \"tag\" (a host has tags = [...])");
+        assertThatThrownBy(() -> Policy.parse("[host.h2]\ntags = [\"bad tag\"]\n", "f")).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("is not a tag");
+    }
+
+    @Test
     void refusesWhatItDoesNotUnderstand() {
         assertThatThrownBy(() -> Policy.parse("[platfrom.x86_64]\ntags=[]\n", "f.toml"))
                 .isInstanceOf(PolicyException.class).hasMessageContaining("f.toml: unknown key \"platfrom\"");

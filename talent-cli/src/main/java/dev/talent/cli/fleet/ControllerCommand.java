@@ -35,16 +35,65 @@ public final class ControllerCommand implements Callable<Integer> {
                     + " e.g. 45s, 2m). Keep it well above an agent's restart or upgrade, which must not move apps."})
     String hostGrace;
 
+    @Option(names = "--alerts", paramLabel = "ADDR:PORT", description = {"Serve POST/GET /v1/alerts and DELETE /v1/alerts/TAG"
+            + " over HTTPS with mutual TLS on ADDR:PORT (an address this host's certificate names): clients need a certificate"
+            + " from the fleet CA (talent pki issue DIR NAME). Every controller may take alerts; they are kept in etcd."})
+    String alerts;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = {"The moving-target policy (the TOML of talent run --policy):"
+            + " [platform.NAME] and [host.NAME] tags, [diversity] weights and avoid_recent. With it, scheduled moves are drawn"
+            + " by the diversity weights; without it, in rounds. Alerts quarantine tags either way."})
+    Path policy;
+
+    /** {@code ADDR:PORT} (an IPv6 address in brackets), the address a literal: clients reach it, the certificate names it. */
+    static java.net.InetSocketAddress listenAddress(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException("'" + s + "' is not ADDR:PORT");
+        String addr = s.substring(0, colon);
+        if (addr.startsWith("[") && addr.endsWith("]")) addr = addr.substring(1, addr.length() - 1);
+        String port = s.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) throw new IllegalArgumentException("'" + port + "' is not a port");
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.ofLiteral(addr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + addr + "' is not an IP address", e);
+        }
+        return new java.net.InetSocketAddress(a, Integer.parseInt(port));
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
         try {
             String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-            long graceMs = HostGrace.parseMs(hostGrace);
-            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs);
-        } catch (IllegalArgumentException e) {
-            log.accept("--host-grace: " + e.getMessage());
-            return ExitCodes.USAGE;
+            long graceMs;
+            try {
+                graceMs = HostGrace.parseMs(hostGrace);
+            } catch (IllegalArgumentException e) {
+                log.accept("--host-grace: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            java.util.Optional<java.net.InetSocketAddress> listen = java.util.Optional.empty();
+            if (alerts != null) {
+                try {
+                    listen = java.util.Optional.of(listenAddress(alerts));
+                } catch (IllegalArgumentException e) {
+                    log.accept("--alerts: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+            }
+            dev.talent.fleet.apps.FleetPolicy p = dev.talent.fleet.apps.FleetPolicy.NONE;
+            if (policy != null) {
+                try {
+                    p = dev.talent.fleet.apps.FleetPolicy.of(dev.talent.policy.Policy.load(policy));
+                } catch (dev.talent.policy.PolicyException e) {
+                    log.accept("--policy: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+            }
+            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs,
+                    new Controller.Alerting(listen, p));
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
             return ExitCodes.UNAVAILABLE;

@@ -46,7 +46,7 @@ public final class AppLeader {
         WatchOption prefix = WatchOption.builder().isPrefix(true).build();
         List<Watch.Watcher> watchers = new java.util.ArrayList<>();
         try {
-            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS, EtcdKeys.AGENTS, EtcdKeys.DRAINS))
+            for (String p : List.of(EtcdKeys.APPS, EtcdKeys.REQUESTS, EtcdKeys.AGENTS, EtcdKeys.DRAINS, EtcdKeys.ALERTS))
                 watchers.add(etcd.client().getWatchClient().watch(Etcd.bytes(p), prefix, r -> wake.release()));
         } catch (RuntimeException e) {
             // without a watch the periodic pass still sees every change, PERIOD_MS later

@@ -7,6 +7,7 @@ import dev.talent.fleet.Records;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.policy.Alert;
 import io.etcd.jetcd.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,6 +51,10 @@ public final class AppReconciler {
     public static final long DEFAULT_HOST_GRACE_MS = 30_000;
 
     private final long hostGraceMs;
+    /** The fleet's active alerts (etcd). */
+    private final FleetAlerts alerts;
+    /** The policy ({@code talent controller --policy}): tags of places, diversity of scheduled moves. */
+    private volatile FleetPolicy policy = FleetPolicy.NONE;
 
     public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
             RandomGenerator random, Consumer<String> events) {
@@ -67,6 +72,19 @@ public final class AppReconciler {
         this.clock = clock;
         this.random = random;
         this.events = events;
+        this.alerts = new FleetAlerts(etcd);
+    }
+
+    /** Applies {@code p} from the next step on ({@code talent controller --policy FILE}). */
+    public void usePolicy(FleetPolicy p) { this.policy = java.util.Objects.requireNonNull(p); }
+
+    /** What constrains the places of {@code app} now: the policy and the tags its active alerts quarantine. */
+    private PlacementChooser.Rules rules(String app, List<Alert> active) {
+        return new PlacementChooser.Rules(policy, FleetAlerts.quarantined(active, app));
+    }
+
+    private PlacementChooser.Rules rules(String app) throws FleetException, InterruptedException {
+        return rules(app, alerts.active());
     }
 
     /**
@@ -141,7 +159,7 @@ public final class AppReconciler {
         String app = v.name();
         Long after = drainRetry.get(app);
         if (after != null && clock.getAsLong() < after) return;
-        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random, rules(app));
         if (c.isEmpty()) {
             if (stuck.add(app))
                 events.accept(app + ": " + here.host() + " is drained but no other live, undrained host has any of "
@@ -207,6 +225,14 @@ public final class AppReconciler {
         }
         java.util.Map<String, Records.Drained> drained = store.drained();
         List<Records.HostInfo> live = schedulable(drained);
+        List<Alert> active = alerts.active();
+        PlacementChooser.Rules rules = rules(app, active);
+        Set<String> hits = rules.hits(here);
+        if (!hits.isEmpty()) {
+            alertMove(v, here, hits, active, live, rules);
+            return;
+        }
+        noteUnaffected(app, here, active);
         if (v.request().isPresent()) {
             AppRecords.MigrateRequest r = v.request().get().value();
             if (r.fault() != null && !faultsAllowed) {
@@ -215,7 +241,14 @@ public final class AppReconciler {
                 store.dropRequest(app, v.request().get().modRevision());
                 return;
             }
-            Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random);
+            Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random, rules);
+            Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.quarantineRefusal(spec, here, r, live, rules);
+            if (refused.isPresent()) {
+                events.accept(app + ": the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get() + "; dropped");
+                store.dropRequest(app, v.request().get().modRevision());
+                return;
+            }
             if (c.isEmpty()) {
                 events.accept(app + ": no live host fits the request --to " + (r.host() == null ? "" : r.host())
                         + (r.platform() == null ? "" : "/" + r.platform()) + "; dropped");
@@ -236,7 +269,7 @@ public final class AppReconciler {
             return;
         }
         if (p.nextMs() == null || clock.getAsLong() < p.nextMs()) return;
-        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random, rules);
         if (c.isEmpty()) {
             events.accept(app + ": no other live place to migrate to; schedule drawn again");
             store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
@@ -245,6 +278,61 @@ public final class AppReconciler {
         }
         migrate(v, c.get(), "schedule", Optional.empty());
     }
+
+    /** When an app whose move away from a quarantined place failed may try again (pacing only, not state). */
+    private final java.util.Map<String, Long> alertRetry = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The app runs on a place carrying the tag of an active alert: it moves now (not at its scheduled time) to an
+     * allowed place, drawn as a scheduled move is, with reason {@code alert TAG}; what happened is recorded as the
+     * alert's effect on the app ({@code moved}, {@code failed}: rolled back, it still runs there and is tried again
+     * after {@link #DRAIN_RETRY_MS}; {@code stuck}: no allowed place).
+     */
+    private void alertMove(AppStore.AppView v, FleetAgents.Placement here, Set<String> hits, List<Alert> active,
+            List<Records.HostInfo> live, PlacementChooser.Rules rules) throws FleetException, InterruptedException {
+        String app = v.name();
+        Long after = alertRetry.get(app);
+        if (after != null && clock.getAsLong() < after) return;
+        List<Alert> concerned = active.stream().filter(a -> a.concerns(app) && hits.contains(a.tag())).toList();
+        String tag = concerned.isEmpty() ? hits.iterator().next() : concerned.getFirst().tag();
+        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(v.spec().value(), here, visited(v), live, random, rules);
+        if (c.isEmpty()) {
+            boolean said = concerned.stream().allMatch(a -> a.effects().stream()
+                    .anyMatch(e -> e.app().equals(app) && e.action().equals("stuck") && here.toString().equals(e.from())));
+            if (said) return;
+            String why = "no live place of " + String.join(",", v.spec().value().platforms()) + " is free of the quarantined tags "
+                    + String.join(", ", rules.quarantined());
+            events.accept(app + ": on " + here + " (tag " + String.join(", ", hits) + " of an active alert) but " + why + "; it stays");
+            for (Alert a : concerned) alerts.recordEffect(a, new Alert.Effect(app, "stuck", here.toString(), null, now(), why));
+            return;
+        }
+        migrate(v, c.get(), "alert " + tag, Optional.empty());
+        Optional<AppStore.AppView> after2 = store.view(app);
+        Optional<FleetAgents.Placement> where = after2.flatMap(AppStore.AppView::where);
+        List<MigrationRecord> records = after2.map(AppStore.AppView::migrations).orElse(List.of());
+        MigrationRecord last = records.isEmpty() ? null : records.getLast();
+        Alert.Effect effect;
+        if (where.isPresent() && !where.get().equals(here) && rules.allows(where.get())) {
+            alertRetry.remove(app);
+            effect = new Alert.Effect(app, "moved", here.toString(), where.get().toString(), now(),
+                    last != null && last.ok() ? "downtime " + last.downtimeMs() + " ms" : null);
+        } else {
+            alertRetry.put(app, clock.getAsLong() + DRAIN_RETRY_MS);
+            effect = new Alert.Effect(app, "failed", here.toString(), null, now(),
+                    last != null && !last.ok() ? last.error() : "the migration did not complete");
+        }
+        for (Alert a : concerned) alerts.recordEffect(a, effect);
+    }
+
+    /** Records, once, that the active alerts concerning {@code app} found it on an untagged place. */
+    private void noteUnaffected(String app, FleetAgents.Placement here, List<Alert> active) throws FleetException, InterruptedException {
+        for (Alert a : active) {
+            if (!a.concerns(app) || a.effects().stream().anyMatch(e -> e.app().equals(app))) continue;
+            alerts.recordEffect(a, new Alert.Effect(app, "unaffected", here.toString(), null, now(), null));
+        }
+    }
+
+    private String now() { return Instant.ofEpochMilli(clock.getAsLong()).toString(); }
 
     /** When the next scheduled migration is due after {@code moves} successful ones; null: none. */
     private Long next(AppRecords.AppRecord spec, int moves) {
@@ -265,7 +353,7 @@ public final class AppReconciler {
     }
 
     private void deploy(AppRecords.AppRecord spec) throws FleetException, InterruptedException {
-        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, schedulable(store.drained()), random);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, schedulable(store.drained()), random, rules(spec.name()));
         if (c.isEmpty()) {
             events.accept(spec.name() + ": no live host has any of " + String.join(",", spec.platforms()) + "; waiting");
             return;
@@ -406,7 +494,7 @@ public final class AppReconciler {
             return;
         }
         List<Records.HostInfo> live = schedulable(store.drained()).stream().filter(h -> !h.name().equals(here.host())).toList();
-        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random, rules(app));
         if (c.isEmpty()) {
             events.accept(app + ": " + why + "; no live host has any of " + String.join(",", spec.platforms()) + ": waiting");
             return;

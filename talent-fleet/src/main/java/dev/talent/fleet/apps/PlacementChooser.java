@@ -4,6 +4,7 @@ import dev.talent.fleet.Records;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,23 +13,54 @@ import java.util.random.RandomGenerator;
  * moves (a round, as {@code talent run} draws platforms), preferring those that differ from the current place in
  * both host and platform (a round ends once every place was visited, as the history in etcd says); a requested
  * move honours the host and/or platform asked for.
+ *
+ * <p>Every choice obeys {@link Rules}: no place carrying a tag of an active alert (quarantine); with a policy file
+ * ({@link FleetPolicy#diversity()}) a scheduled move is drawn by its diversity weights among the allowed places
+ * ({@link dev.talent.policy.DestinationPolicy}, as {@code talent run --policy} draws platforms), not in rounds.
  */
 public final class PlacementChooser {
     private PlacementChooser() {}
 
     public record Choice(FleetAgents.Placement to, String how) {}
 
+    /**
+     * What constrains a choice: the fleet's policy and the tags quarantined for the app (its active alerts').
+     */
+    public record Rules(FleetPolicy policy, Set<String> quarantined) {
+        public static final Rules NONE = new Rules(FleetPolicy.NONE, Set.of());
+
+        public Rules { quarantined = Set.copyOf(quarantined); }
+
+        /** The quarantined tags {@code p} carries (empty: it may be used). */
+        public Set<String> hits(FleetAgents.Placement p) { return policy.matching(p, quarantined); }
+
+        public boolean allows(FleetAgents.Placement p) { return hits(p).isEmpty(); }
+    }
+
     static List<FleetAgents.Placement> candidates(AppRecords.AppRecord app, List<Records.HostInfo> live) {
+        return candidates(app, live, Rules.NONE);
+    }
+
+    /** The live hosts' places of the app's platforms that {@code rules} allow. */
+    static List<FleetAgents.Placement> candidates(AppRecords.AppRecord app, List<Records.HostInfo> live, Rules rules) {
         List<FleetAgents.Placement> out = new ArrayList<>();
         for (Records.HostInfo h : live)
-            for (String p : app.platforms())
-                if (h.platforms().contains(p)) out.add(new FleetAgents.Placement(h.name(), p));
+            for (String p : app.platforms()) {
+                FleetAgents.Placement c = new FleetAgents.Placement(h.name(), p);
+                if (h.platforms().contains(p) && rules.allows(c)) out.add(c);
+            }
         return out;
     }
 
     /** The first place: the first of the app's platforms that a live host has, on one of those hosts at random. */
     public static Optional<Choice> first(AppRecords.AppRecord app, List<Records.HostInfo> live, RandomGenerator random) {
-        List<FleetAgents.Placement> all = candidates(app, live);
+        return first(app, live, random, Rules.NONE);
+    }
+
+    /** {@link #first} among the places {@code rules} allow. */
+    public static Optional<Choice> first(AppRecords.AppRecord app, List<Records.HostInfo> live, RandomGenerator random,
+            Rules rules) {
+        List<FleetAgents.Placement> all = candidates(app, live, rules);
         for (String p : app.platforms()) {
             List<FleetAgents.Placement> on = all.stream().filter(c -> c.platform().equals(p)).toList();
             if (!on.isEmpty()) return Optional.of(new Choice(on.get(random.nextInt(on.size())), "first platform with a live host"));
@@ -43,8 +75,28 @@ public final class PlacementChooser {
      */
     public static Optional<Choice> scheduled(AppRecords.AppRecord app, FleetAgents.Placement current,
             List<FleetAgents.Placement> visited, List<Records.HostInfo> live, RandomGenerator random) {
-        List<FleetAgents.Placement> usable = candidates(app, live).stream().filter(c -> !c.equals(current)).toList();
+        return scheduled(app, current, visited, live, random, Rules.NONE);
+    }
+
+    /**
+     * {@link #scheduled} among the places {@code rules} allow; with a policy file, drawn by its diversity weights: the
+     * weight of a place grows with how it differs from the current and the recent ones (ISA, byte order, word size, C
+     * library, host), and the {@code avoid_recent} places last left are not drawn while another is allowed.
+     */
+    public static Optional<Choice> scheduled(AppRecords.AppRecord app, FleetAgents.Placement current,
+            List<FleetAgents.Placement> visited, List<Records.HostInfo> live, RandomGenerator random, Rules rules) {
+        List<FleetAgents.Placement> usable = candidates(app, live, rules).stream().filter(c -> !c.equals(current)).toList();
         if (usable.isEmpty()) return Optional.empty();
+        if (rules.policy().diversity()) {
+            List<FleetAgents.Placement> places = new ArrayList<>(usable);
+            places.add(current);
+            // the places left before the current one, most recent first
+            List<String> recent = new ArrayList<>();
+            for (int i = visited.size() - 1; i >= 0; i--) if (!visited.get(i).equals(current)) recent.add(visited.get(i).toString());
+            var choice = rules.policy().destinations(places).choose(current.toString(), recent,
+                    usable.stream().map(FleetAgents.Placement::toString).toList(), random);
+            return Optional.of(new Choice(AppRecords.placement(choice.platform()), choice.reason()));
+        }
         // rounds, as talent run draws them, recomputed from the history: a round ends once every place was visited;
         // the places of the current round are left out while others remain
         java.util.Set<FleetAgents.Placement> all = new java.util.HashSet<>(candidates(app, live));
@@ -71,7 +123,13 @@ public final class PlacementChooser {
      */
     public static Optional<Choice> offHost(AppRecords.AppRecord app, FleetAgents.Placement current, List<Records.HostInfo> live,
             RandomGenerator random) {
-        List<FleetAgents.Placement> fit = candidates(app, live).stream().filter(c -> !c.host().equals(current.host())).toList();
+        return offHost(app, current, live, random, Rules.NONE);
+    }
+
+    /** {@link #offHost} among the places {@code rules} allow. */
+    public static Optional<Choice> offHost(AppRecords.AppRecord app, FleetAgents.Placement current, List<Records.HostInfo> live,
+            RandomGenerator random, Rules rules) {
+        List<FleetAgents.Placement> fit = candidates(app, live, rules).stream().filter(c -> !c.host().equals(current.host())).toList();
         if (fit.isEmpty()) return Optional.empty();
         List<FleetAgents.Placement> same = fit.stream().filter(c -> c.platform().equals(current.platform())).toList();
         List<FleetAgents.Placement> from = same.isEmpty() ? fit : same;
@@ -82,9 +140,36 @@ public final class PlacementChooser {
     /** The place {@code talent migrate --to HOST[/PLATFORM]} (or {@code --to /PLATFORM}) asks for; empty: none fits. */
     public static Optional<Choice> requested(AppRecords.AppRecord app, FleetAgents.Placement current,
             AppRecords.MigrateRequest r, List<Records.HostInfo> live, RandomGenerator random) {
-        List<FleetAgents.Placement> fit = candidates(app, live).stream().filter(c -> !c.equals(current))
+        return requested(app, current, r, live, random, Rules.NONE);
+    }
+
+    private static List<FleetAgents.Placement> fitting(AppRecords.AppRecord app, FleetAgents.Placement current,
+            AppRecords.MigrateRequest r, List<Records.HostInfo> live, Rules rules) {
+        return candidates(app, live, rules).stream().filter(c -> !c.equals(current))
                 .filter(c -> r.host() == null || c.host().equals(r.host()))
                 .filter(c -> r.platform() == null || c.platform().equals(r.platform())).toList();
+    }
+
+    /**
+     * Why a request that fits a live place cannot be served: every place it fits carries the tag of an active alert
+     * (empty: the request is not refused by the quarantine).
+     */
+    public static Optional<String> quarantineRefusal(AppRecords.AppRecord app, FleetAgents.Placement current,
+            AppRecords.MigrateRequest r, List<Records.HostInfo> live, Rules rules) {
+        if (!fitting(app, current, r, live, rules).isEmpty()) return Optional.empty();
+        List<FleetAgents.Placement> any = fitting(app, current, r, live, Rules.NONE);
+        if (any.isEmpty()) return Optional.empty();
+        Set<String> tags = new java.util.TreeSet<>();
+        for (FleetAgents.Placement p : any) tags.addAll(rules.hits(p));
+        return Optional.of("refused: " + String.join(", ", any.stream().map(FleetAgents.Placement::toString).toList())
+                + (any.size() == 1 ? " carries" : " carry") + " the tag " + String.join(", ", tags)
+                + " of an active alert (quarantined until `talent alert clear --fleet FILE " + String.join(" ", tags) + "`)");
+    }
+
+    /** {@link #requested} among the places {@code rules} allow. */
+    public static Optional<Choice> requested(AppRecords.AppRecord app, FleetAgents.Placement current,
+            AppRecords.MigrateRequest r, List<Records.HostInfo> live, RandomGenerator random, Rules rules) {
+        List<FleetAgents.Placement> fit = fitting(app, current, r, live, rules);
         if (fit.isEmpty()) return Optional.empty();
         if (r.platform() == null) {
             // only a host asked for: keep the platform when that host has it

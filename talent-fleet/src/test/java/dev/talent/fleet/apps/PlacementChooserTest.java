@@ -148,4 +148,84 @@ class PlacementChooserTest {
         for (String bad : new String[] {"h2", "/x", "h2/", "a/b/c"})
             org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> at(bad));
     }
+
+    private static final List<Records.HostInfo> MIXED = List.of(
+            new Records.HostInfo("h1", "a1", 1, List.of("x86_64", "s390x", "aarch64")),
+            new Records.HostInfo("h2", "a2", 1, List.of("x86_64", "s390x")));
+
+    private static PlacementChooser.Rules policy(String toml, String... quarantined) throws Exception {
+        return new PlacementChooser.Rules(FleetPolicy.of(dev.talent.policy.Policy.parse(toml, "t")), Set.of(quarantined));
+    }
+
+    /** Shares of {@code n} seeded scheduled draws from h1/x86_64 that go to host h2 and to s390x. */
+    private static double[] shares(PlacementChooser.Rules rules, int n) {
+        AppRecords.AppRecord a = app("x86_64", "s390x", "aarch64");
+        Random r = new Random(42);
+        int h2 = 0, s390x = 0;
+        for (int i = 0; i < n; i++) {
+            PlacementChooser.Choice c = PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(at("h1/x86_64")), MIXED, r, rules).orElseThrow();
+            assertThat(c.to()).isNotEqualTo(at("h1/x86_64"));
+            assertThat(c.how()).startsWith("diversity: ");
+            if (c.to().host().equals("h2")) h2++;
+            if (c.to().platform().equals("s390x")) s390x++;
+        }
+        return new double[] {h2 / (double) n, s390x / (double) n};
+    }
+
+    @Test
+    void diversityWeightsChangeTheDistributionOfDestinations() throws Exception {
+        // candidates from h1/x86_64: h1/s390x, h1/aarch64, h2/x86_64, h2/s390x; weight 1 + weighted differences
+        double[] byHost = shares(policy("[diversity]\nweights = { host = 10 }\navoid_recent = 0\n"), 400);
+        double[] byOrder = shares(policy("[diversity]\nweights = { byte_order = 10 }\navoid_recent = 0\n"), 400);
+        double[] flat = shares(policy("[diversity]\nweights = { isa = 0 }\navoid_recent = 0\n"), 400);
+        // host weighted: h2's places weigh 11 each against 1 (expected share 22/24); byte order: s390x's (22/24)
+        assertThat(byHost[0]).as("host weight favours the other host").isGreaterThan(0.85);
+        assertThat(byOrder[1]).as("byte order weight favours big-endian s390x").isGreaterThan(0.85);
+        assertThat(byOrder[0]).as("and not the other host").isBetween(0.38, 0.62);
+        // all weights 0: every candidate weighs 1 (expected shares 1/2)
+        assertThat(flat[0]).isBetween(0.38, 0.62);
+        assertThat(flat[1]).isBetween(0.38, 0.62);
+    }
+
+    @Test
+    void avoidRecentKeepsTheLastPlacesOut() throws Exception {
+        AppRecords.AppRecord a = app("x86_64", "s390x");
+        PlacementChooser.Rules rules = policy("[diversity]\navoid_recent = 1\n");
+        Random r = new Random(9);
+        for (int i = 0; i < 50; i++) {
+            var c = PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(at("h2/s390x"), at("h1/x86_64")), MIXED, r, rules).orElseThrow();
+            assertThat(c.to()).isNotEqualTo(at("h2/s390x")).isNotEqualTo(at("h1/x86_64"));
+        }
+    }
+
+    @Test
+    void anActiveAlertsTagIsNeverChosen() throws Exception {
+        String toml = "[platform.s390x]\ntags = [\"CVE-1\"]\n[host.h2]\ntags = [\"rack-9\"]\n";
+        AppRecords.AppRecord a = app("s390x", "x86_64", "aarch64");
+        Random r = new Random(1);
+        PlacementChooser.Rules cve = policy(toml, "CVE-1");
+        for (int i = 0; i < 200; i++) {
+            assertThat(PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(), MIXED, r, cve).orElseThrow().to().platform()).isNotEqualTo("s390x");
+            assertThat(PlacementChooser.first(a, MIXED, r, cve).orElseThrow().to().platform()).as("the first platform is tagged").isEqualTo("x86_64");
+            assertThat(PlacementChooser.offHost(a, at("h2/x86_64"), MIXED, r, cve).orElseThrow().to().platform()).isNotEqualTo("s390x");
+        }
+        // without the alert s390x is first again; a host's tags and the implicit ones (host name, ISA) quarantine too
+        assertThat(PlacementChooser.first(a, MIXED, r, policy(toml)).orElseThrow().to().platform()).isEqualTo("s390x");
+        for (String[] q : new String[][] {{"rack-9", "h2"}, {"h2", "h2"}, {"aarch64", "aarch64"}}) {
+            PlacementChooser.Rules rules = policy(toml, q[0]);
+            for (int i = 0; i < 100; i++) {
+                FleetAgents.Placement to = PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(), MIXED, r, rules).orElseThrow().to();
+                assertThat(to.host().equals(q[1]) || to.platform().equals(q[1])).as("%s quarantined: %s", q[0], to).isFalse();
+            }
+        }
+        // a request for a tagged place is refused, saying why
+        var req = new AppRecords.MigrateRequest("svc", "h2", "s390x", 0);
+        assertThat(PlacementChooser.requested(a, at("h1/x86_64"), req, MIXED, r, cve)).isEmpty();
+        assertThat(PlacementChooser.quarantineRefusal(a, at("h1/x86_64"), req, MIXED, cve)).hasValueSatisfying(m ->
+                assertThat(m).contains("h2/s390x").contains("CVE-1").contains("talent alert clear"));
+        assertThat(PlacementChooser.quarantineRefusal(a, at("h1/x86_64"), new AppRecords.MigrateRequest("svc", "h9", null, 0), MIXED, cve))
+                .as("no such host: not the quarantine's refusal").isEmpty();
+        // nowhere untagged: nothing is chosen
+        assertThat(PlacementChooser.scheduled(app("s390x"), at("h1/s390x"), List.of(), MIXED, r, cve)).isEmpty();
+    }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  * running app it concerns is told at once, all in parallel; each moves away from a tagged platform and records
  * what it did in the book. Returns when every app answered.
  */
-public final class AlertDispatcher {
+public final class AlertDispatcher implements AlertsApi.Service {
     private final ControlPaths paths;
     private final ControlClient client;
 
@@ -28,12 +28,16 @@ public final class AlertDispatcher {
 
     public AlertBook book() { return AlertBook.in(paths.directory()); }
 
+    @Override
+    public List<Alert> active() throws PolicyException { return book().active(); }
+
     /**
      * Raises an alert and waits for its effects.
      *
      * @param app only this app (null: every app)
      * @return the alert as the book holds it afterwards, with the effects the apps reported
      */
+    @Override
     public Alert raise(String tag, String app, String reason) throws ControlException, PolicyException, InterruptedException {
         Alert alert;
         try {
@@ -73,6 +77,7 @@ public final class AlertDispatcher {
     }
 
     /** Clears the alerts with {@code tag}; every running app is told that its platforms are back in rotation. */
+    @Override
     public List<Alert> clear(String tag) throws ControlException, PolicyException {
         try {
             Alert.checkTag(tag);

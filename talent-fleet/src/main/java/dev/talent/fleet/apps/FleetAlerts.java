@@ -1,0 +1,133 @@
+package dev.talent.fleet.apps;
+
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.EtcdKeys;
+import dev.talent.fleet.FleetException;
+import dev.talent.policy.Alert;
+import dev.talent.policy.AlertBook;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A fleet's active alerts, in etcd so that every controller accepts them and the leader (and every later leader)
+ * sees them: {@code /talent/alerts/ID} holds the alert (validated by {@link Alert}'s constructor on the way in and
+ * on the way out), {@code /talent/alert-effects/ID/APP} what it did to each app (written by the leader). At most
+ * {@link AlertBook#MAX_ALERTS} alerts, as on one host; one with the same tag and app replaces the earlier and keeps
+ * its effects.
+ */
+public final class FleetAlerts {
+    private final Etcd etcd;
+
+    public FleetAlerts(Etcd etcd) { this.etcd = etcd; }
+
+    /** The alert's id: its tag URL-encoded (no {@code /} or {@code @} left), {@code @}, its app or {@code *}. */
+    static String id(String tag, String app) {
+        return URLEncoder.encode(tag, StandardCharsets.UTF_8) + "@" + (app == null ? "*" : app);
+    }
+
+    static String id(Alert a) { return id(a.tag(), a.app()); }
+
+    private static String key(String id) { return EtcdKeys.ALERTS + id; }
+
+    private static String effects(String id) { return EtcdKeys.ALERT_EFFECTS + id + "/"; }
+
+    /**
+     * Stores {@code alert} (its effects are not stored: those are the leader's); fails when
+     * {@link AlertBook#MAX_ALERTS} others are active.
+     */
+    public Alert raise(Alert alert) throws FleetException, InterruptedException {
+        String k = key(id(alert));
+        long count = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(EtcdKeys.ALERTS),
+                GetOption.builder().isPrefix(true).withCountOnly(true).build()), "count the alerts").getCount();
+        boolean exists = !etcd.list(k).stream().filter(kv -> kv.getKey().toString(StandardCharsets.UTF_8).equals(k)).toList().isEmpty();
+        if (!exists && count >= AlertBook.MAX_ALERTS)
+            throw new FleetException("the fleet has " + count + " active alerts already (at most " + AlertBook.MAX_ALERTS
+                    + "); clear some first");
+        Alert stored = new Alert(alert.tag(), alert.app(), alert.reason(), alert.at(), null);
+        etcd.put(k, stored, 0);
+        return stored;
+    }
+
+    /** The active alerts with their effects, oldest first. */
+    public List<Alert> active() throws FleetException, InterruptedException {
+        List<KeyValue> kvs = new ArrayList<>(etcd.list(EtcdKeys.ALERTS));
+        kvs.sort(java.util.Comparator.comparingLong(KeyValue::getCreateRevision));
+        Map<String, List<Alert.Effect>> effects = new LinkedHashMap<>();
+        for (KeyValue kv : etcd.list(EtcdKeys.ALERT_EFFECTS)) {
+            String rest = kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.ALERT_EFFECTS.length());
+            int slash = rest.lastIndexOf('/');
+            if (slash <= 0) continue;
+            List<Alert.Effect> list = effects.computeIfAbsent(rest.substring(0, slash), x -> new ArrayList<>());
+            if (list.size() < Alert.MAX_EFFECTS) list.add(decodeEffect(kv));
+        }
+        List<Alert> out = new ArrayList<>();
+        for (KeyValue kv : kvs) {
+            Alert a = decode(kv);
+            String id = kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.ALERTS.length());
+            if (!id.equals(id(a))) throw new FleetException("etcd value at " + kv.getKey() + " is an alert of another key (" + id(a) + ")");
+            List<Alert.Effect> e = new ArrayList<>(effects.getOrDefault(id, List.of()));
+            e.sort(java.util.Comparator.comparing(x -> x.at() == null ? "" : x.at()));
+            out.add(new Alert(a.tag(), a.app(), a.reason(), a.at(), e));
+        }
+        return out;
+    }
+
+    /** The tags of the active alerts that concern {@code app}, from {@code active}. */
+    public static Set<String> quarantined(List<Alert> active, String app) {
+        Set<String> tags = new LinkedHashSet<>();
+        for (Alert a : active) if (a.concerns(app)) tags.add(a.tag());
+        return tags;
+    }
+
+    /** Removes every alert with {@code tag} (whatever app it named) and their effects; returns them. */
+    public List<Alert> clear(String tag) throws FleetException, InterruptedException {
+        Alert.checkTag(tag);
+        List<Alert> removed = new ArrayList<>();
+        for (Alert a : active()) {
+            if (!a.tag().equals(tag)) continue;
+            String id = id(a);
+            Txn t = etcd.client().getKVClient().txn();
+            t.Then(Op.delete(Etcd.bytes(key(id)), DeleteOption.DEFAULT),
+                    Op.delete(Etcd.bytes(effects(id)), DeleteOption.builder().isPrefix(true).build()));
+            Etcd.await(t.commit(), "clear alert " + tag);
+            removed.add(a);
+        }
+        return removed;
+    }
+
+    /** Notes what {@code alert} did to {@code effect.app()}; nothing when the alert was cleared meanwhile. */
+    public void recordEffect(Alert alert, Alert.Effect effect) throws FleetException, InterruptedException {
+        String id = id(alert);
+        byte[] json = Etcd.encode(effect, "an alert's effect");
+        Txn t = etcd.client().getKVClient().txn();
+        t.If(new Cmp(Etcd.bytes(key(id)), Cmp.Op.GREATER, CmpTarget.createRevision(0)))
+                .Then(Op.put(Etcd.bytes(effects(id) + effect.app()), io.etcd.jetcd.ByteSequence.from(json), PutOption.DEFAULT));
+        Etcd.await(t.commit(), "record the effect of alert " + alert.tag() + " on " + effect.app());
+    }
+
+    private static Alert decode(KeyValue kv) throws FleetException {
+        try {
+            return Etcd.decode(kv, Alert.class);
+        } catch (FleetException e) {
+            throw new FleetException(e.getMessage() + " (remove it with etcdctl to clear that alert)", e);
+        }
+    }
+
+    private static Alert.Effect decodeEffect(KeyValue kv) throws FleetException {
+        return Etcd.decode(kv, Alert.Effect.class);
+    }
+}

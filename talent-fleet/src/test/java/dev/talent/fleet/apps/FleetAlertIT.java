@@ -1,0 +1,159 @@
+package dev.talent.fleet.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.fleet.Etcd;
+import dev.talent.fleet.EtcdKeys;
+import dev.talent.fleet.Pki;
+import dev.talent.fleet.Records;
+import dev.talent.fleet.TlsFiles;
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.policy.Alert;
+import dev.talent.policy.Policy;
+import io.etcd.jetcd.ByteSequence;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alerts in a fleet against a real etcd (loopback) and agents in memory: an alert posted over mutual TLS to a
+ * controller's endpoint moves the app off the tagged platform at once, quarantines it for every placement, and after
+ * clear the platform is back in rotation.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class FleetAlertIT {
+    private static LoopbackEtcd server;
+    private static Etcd etcd;
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        server = new LoopbackEtcd();
+        etcd = server.connect();
+    }
+
+    @AfterAll
+    static void stopEtcd() throws Exception {
+        etcd.close();
+        server.close();
+    }
+
+    private static void host(String name, String... platforms) throws Exception {
+        etcd.put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms)), 0);
+        etcd.put(EtcdKeys.agent(name), new Records.AgentAlive(name, 1, 0), 0);
+    }
+
+    private static AppRecords.AppRecord app(String name, String... platforms) {
+        Map<String, String> bins = new java.util.HashMap<>();
+        for (String p : platforms) bins.put(p, "%064x".formatted(p.hashCode()));
+        return new AppRecords.AppRecord(name, bins, List.of(), null, false, null, List.of(platforms), null, null, null, 1, false);
+    }
+
+    private static HttpResponse<String> send(HttpClient c, java.net.URI u, String method, String body) throws Exception {
+        return c.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(40))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anAlertMovesTheAppOffTheTaggedPlatformAtOnceAndClearBringsItBack() throws Exception {
+        etcd.client().getKVClient().delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
+        host("h1", "s390x", "x86_64");
+        host("h2", "s390x", "x86_64");
+        String fenceKey = EtcdKeys.ELECTION + "/c1";
+        etcd.put(fenceKey, Map.of("host", "c1"), 0);
+        ByteSequence fence = Etcd.bytes(fenceKey);
+        InMemoryAgents agents = new InMemoryAgents();
+        AppStore store = new AppStore(etcd, Optional.of(fence));
+        AppReconciler leader = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(3), events::add);
+        leader.usePolicy(FleetPolicy.of(Policy.parse("[platform.s390x]\ntags = [\"glibc-2.36\", \"CVE-2024-2961\"]\n", "t")));
+        new AppStore(etcd).create(app("svc", "s390x", "x86_64"));
+        new AppStore(etcd).create(app("idle", "x86_64"));
+        leader.step("svc");
+        leader.step("idle");
+        assertThat(agents.running("svc")).singleElement().satisfies(p -> assertThat(p.platform()).isEqualTo("s390x"));
+
+        // the endpoint of a controller (not the leader: it only stores the alert), mutual TLS with the fleet's PKI
+        Pki pki = Pki.at(tmp.resolve("pki"));
+        pki.init("fleet CA");
+        pki.issue("h2", Pki.Usage.HOST, List.of(), List.of());
+        pki.issue("falco", Pki.Usage.CLIENT, List.of(), List.of());
+        FleetAlerts alerts = new FleetAlerts(etcd);
+        FleetAlertService service = new FleetAlertService(alerts, new AppStore(etcd), 20_000, clock::get);
+        try (AlertEndpoint endpoint = AlertEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new TlsFiles(pki.caCertificate(), pki.certificate("h2"), pki.key("h2")), service, events::add);
+             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                     .sslContext(new TlsFiles(pki.caCertificate(), pki.certificate("falco"), pki.key("falco")).jdkContext()).build()) {
+            java.net.URI url = endpoint.url().resolve("/v1/alerts");
+            long t0 = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> posted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(http, url, "POST", "{\"tag\":\"CVE-2024-2961\",\"reason\":\"falco: iconv exploit\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the leader's passes (no clock advance: nothing is due on schedule; the alert alone moves it)
+            while (!posted.isDone()) {
+                leader.step("svc");
+                leader.step("idle");
+                Thread.sleep(50);
+            }
+            HttpResponse<String> r = posted.get();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(agents.running("svc")).singleElement().satisfies(p -> assertThat(p.platform()).isEqualTo("x86_64"));
+            List<MigrationRecord> records = store.view("svc").orElseThrow().migrations();
+            assertThat(records).singleElement().satisfies(m -> {
+                assertThat(m.reason()).isEqualTo("alert CVE-2024-2961");
+                assertThat(m.ok()).isTrue();
+                assertThat(m.to()).endsWith("/x86_64");
+            });
+            Alert active = alerts.active().getFirst();
+            assertThat(active.effects()).extracting(Alert.Effect::app, Alert.Effect::action)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("svc", "moved"),
+                            org.assertj.core.groups.Tuple.tuple("idle", "unaffected"));
+            assertThat(r.body()).contains("\"action\":\"moved\"").contains("falco: iconv exploit");
+            events.add("alert to moved: " + ms + " ms");
+
+            // quarantine: a request for the tagged platform is refused; a new app is not placed there
+            store.request(new AppRecords.MigrateRequest("svc", "h1", "s390x", clock.get()));
+            leader.step("svc");
+            assertThat(events).anyMatch(e -> e.contains("svc: the request --to h1/s390x is refused") && e.contains("CVE-2024-2961"));
+            assertThat(store.view("svc").orElseThrow().request()).isEmpty();
+            new AppStore(etcd).create(app("late", "s390x", "x86_64"));
+            leader.step("late");
+            assertThat(agents.running("late")).singleElement().satisfies(p -> assertThat(p.platform()).isEqualTo("x86_64"));
+
+            // clear: back in rotation (a request for it is served)
+            HttpResponse<String> cleared = send(http, endpoint.url().resolve("/v1/alerts/CVE-2024-2961"), "DELETE", null);
+            assertThat(cleared.statusCode()).isEqualTo(200);
+            assertThat(alerts.active()).isEmpty();
+            assertThat(etcd.list(EtcdKeys.ALERT_EFFECTS)).as("its effects go with it").isEmpty();
+            store.request(new AppRecords.MigrateRequest("svc", "h2", "s390x", clock.get()));
+            leader.step("svc");
+            assertThat(agents.running("svc")).containsExactly(new FleetAgents.Placement("h2", "s390x"));
+            assertThat(store.view("svc").orElseThrow().migrations().getLast().reason()).isEqualTo("request");
+        }
+    }
+}
