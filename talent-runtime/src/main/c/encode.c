@@ -7,6 +7,7 @@
 #define _GNU_SOURCE 1
 #endif
 #include "diag.h"
+#include "heap_slab.h"
 #include "xalloc.h"
 #include "encode.h"
 #include "utf8.h"
@@ -16,19 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-void tl_hugepages(void *p, size_t n)
-{
-#if defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
-    if (n >= 2 * huge && end > start)
-        (void)madvise((void *)start, (size_t)(end - start), MADV_HUGEPAGE);  /* a hint: failure changes nothing */
-#else
-    (void)p;
-    (void)n;
-#endif
-}
 
 /* A buffer of BIG_BUF bytes or more is an anonymous mapping of its own, grown with mremap: the kernel moves the
  * pages instead of copying them (the HEAP section of a million heap blocks is tens of MiB, and growing it by doubling
