@@ -2,6 +2,7 @@
  * list of runs, each a stretch of same-width scalars; the common case (an array of double, of int, of a
  * struct of three doubles) is one run over the whole array. */
 #include "bulk.h"
+#include "heap_slab.h"
 
 #include <string.h>
 

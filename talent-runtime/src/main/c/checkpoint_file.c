@@ -137,8 +137,7 @@ unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err
         return NULL;
     }
     want = (size_t)st.st_size;
-    data = tl_xmalloc(want ? want : 1);
-    tl_hugepages(data, want);
+    data = tl_xmalloc(want ? want : 1);     /* on huge pages where it is large (tl_xmalloc) */
     while (n < want) {
         ssize_t got = read(fd, data + n, want - n);
         if (got < 0 && errno == EINTR)

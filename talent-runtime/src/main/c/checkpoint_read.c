@@ -48,6 +48,10 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 static uint64_t sat_mul(uint64_t a, uint64_t b) { return (b && a > UINT64_MAX / b) ? UINT64_MAX : a * b; }
+static uint32_t be32(const unsigned char *d)
+{
+    return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+}
 
 /* Entry counts are bounded by the bytes left (every entry takes at least one byte), so that a damaged
  * count cannot make the reader allocate absurd amounts. */
@@ -401,26 +405,42 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         size_t at = r->pos;
         const tl_ck_type *et;
         const unsigned char *pos;
-        b->id = tl_rd_u32(r);
-        b->pos_off = r->pos + 4;
-        /* str, checked as UTF-8; blocks of one site follow each other: the same bytes as the last block's need
-         * no second check */
-        {
-            size_t save = r->pos;
-            pos = tl_rd_bytes_ref(r, &b->pos_len);
-            if (pos && !(last_pos && b->pos_len == last_len && memcmp(pos, last_pos, last_len) == 0)) {
-                r->pos = save;
-                pos = tl_rd_str_ref(r, &b->pos_len);
+        if (last_pos && r->len - r->pos >= (size_t)last_len + 21 && be32(r->data + r->pos + 4) == last_len &&
+            memcmp(r->data + r->pos + 8, last_pos, last_len) == 0) {
+            /* the common case, read in place: block_id, then the same alloc_pos bytes as the last block's (checked
+             * as UTF-8 there), flags, element type and count, all within the section */
+            const unsigned char *d = r->data + r->pos;
+            b->id = be32(d);
+            b->pos_off = r->pos + 8;
+            b->pos_len = last_len;
+            d += 8 + last_len;
+            b->flags = d[0];
+            at = r->pos + 9 + last_len;
+            b->elem = be32(d + 1);
+            b->count = (uint64_t)be32(d + 5) << 32 | be32(d + 9);
+            r->pos += 8 + last_len + 13;
+        } else {
+            b->id = tl_rd_u32(r);
+            b->pos_off = r->pos + 4;
+            /* str, checked as UTF-8; blocks of one site follow each other: the same bytes as the last block's need
+             * no second check */
+            {
+                size_t save = r->pos;
+                pos = tl_rd_bytes_ref(r, &b->pos_len);
+                if (pos && !(last_pos && b->pos_len == last_len && memcmp(pos, last_pos, last_len) == 0)) {
+                    r->pos = save;
+                    pos = tl_rd_str_ref(r, &b->pos_len);
+                }
+                if (pos) {
+                    last_pos = pos;
+                    last_len = b->pos_len;
+                }
             }
-            if (pos) {
-                last_pos = pos;
-                last_len = b->pos_len;
-            }
+            b->flags = tl_rd_u8(r);
+            at = r->pos;
+            b->elem = tl_rd_u32(r);
+            b->count = tl_rd_u64(r);
         }
-        b->flags = tl_rd_u8(r);
-        at = r->pos;
-        b->elem = tl_rd_u32(r);
-        b->count = tl_rd_u64(r);
         if (r->failed || check_type_id(r, ck, b->elem, at) != 0)
             break;
         et = &ck->types[b->elem];

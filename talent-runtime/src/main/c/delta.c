@@ -2,6 +2,7 @@
  * (precopy.c) and at every pre-copy round after the first, read back by the restart (checkpoint_read.c). */
 #include "delta.h"
 #include "xalloc.h"
+#include "heap_slab.h"
 #include "crc32c.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"

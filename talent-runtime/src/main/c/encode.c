@@ -1,7 +1,13 @@
 /* encode.c: the checkpoint's primitive encodings: a growable byte buffer with big-endian writers, and a
  * bounds-checked reader that reports the file offset of the first overrun. */
-/* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
+/* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE); mremap is
+ * Linux's (declared under _GNU_SOURCE), used where it exists */
 #define _DEFAULT_SOURCE 1
+#if defined(__linux__)
+#define _GNU_SOURCE 1
+#endif
+#include "diag.h"
+#include "heap_slab.h"
 #include "xalloc.h"
 #include "encode.h"
 #include "utf8.h"
@@ -12,25 +18,58 @@
 #include <string.h>
 #include <sys/mman.h>
 
-void tl_hugepages(void *p, size_t n)
-{
-#if defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
-    if (n >= 2 * huge && end > start)
-        (void)madvise((void *)start, (size_t)(end - start), MADV_HUGEPAGE);  /* a hint: failure changes nothing */
+/* A buffer of BIG_BUF bytes or more is an anonymous mapping of its own, grown with mremap: the kernel moves the
+ * pages instead of copying them (the HEAP section of a million heap blocks is tens of MiB, and growing it by doubling
+ * through realloc copied it about twice over, into memory touched for the first time). The capacity says which kind
+ * a buffer is. Where there is no mremap, every buffer is the C library's. */
+#if defined(__linux__) && defined(MREMAP_MAYMOVE) && defined(MAP_ANONYMOUS)
+#define BIG_BUF ((size_t)1 << 20)
 #else
-    (void)p;
-    (void)n;
+#define BIG_BUF SIZE_MAX
+#endif
+
+static unsigned char *big_alloc(unsigned char *old, size_t oldcap, size_t len, size_t cap)
+{
+#if defined(__linux__) && defined(MREMAP_MAYMOVE) && defined(MAP_ANONYMOUS)
+    void *p;
+    if (oldcap >= BIG_BUF) {
+        p = mremap(old, oldcap, cap, MREMAP_MAYMOVE);
+        if (p != MAP_FAILED)
+            return p;
+    }
+    /* the first mapping, or a move the kernel refused (a valgrind run does): a copy */
+    p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        if (len)
+            memcpy(p, old, len);
+        if (oldcap >= BIG_BUF)
+            munmap(old, oldcap);
+        else
+            free(old);
+    }
+    if (p == MAP_FAILED)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)cap);
+    return p;
+#else
+    (void)old;
+    (void)oldcap;
+    (void)len;
+    (void)cap;
+    return NULL;
 #endif
 }
 
 static void reserve(tl_buf *b, size_t n)
 {
     size_t cap = b->cap ? b->cap : 256;
+    if (b->len + n < b->len)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu + %lu bytes)", (unsigned long)b->len, (unsigned long)n);
     while (cap < b->len + n)
-        cap *= 2;
-    b->data = tl_xrealloc(b->data, cap);
+        cap = cap > SIZE_MAX / 2 ? b->len + n : cap * 2;
+    if (cap >= BIG_BUF)
+        b->data = big_alloc(b->data, b->cap, b->len, cap);
+    else
+        b->data = tl_xrealloc(b->data, cap);
     b->cap = cap;
     tl_hugepages(b->data, cap);
 }
@@ -88,7 +127,12 @@ void tl_buf_str(tl_buf *b, const char *s)
 
 void tl_buf_free(tl_buf *b)
 {
-    free(b->data);
+#if defined(__linux__) && defined(MREMAP_MAYMOVE) && defined(MAP_ANONYMOUS)
+    if (b->cap >= BIG_BUF)
+        munmap(b->data, b->cap);
+    else
+#endif
+        free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }

@@ -10,9 +10,6 @@ typedef struct tl_buf {
 } tl_buf;
 
 void tl_buf_put(tl_buf *b, const void *p, size_t n);
-/* Asks for transparent huge pages on the 2 MiB-aligned part of a large buffer (4 MiB or more): a checkpoint of
- * hundreds of MiB otherwise spends a visible share of its time in page faults, on virtual machines especially. */
-void tl_hugepages(void *p, size_t n);
 /* Appends n bytes the caller fills in: returns where they go. */
 unsigned char *tl_buf_grow(tl_buf *b, size_t n);
 void tl_buf_u8(tl_buf *b, uint8_t v);

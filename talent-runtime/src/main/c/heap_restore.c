@@ -209,6 +209,11 @@ void tl_heap_restore(tl_checkpoint *ck)
     uint32_t last_len = 0, last_elem = NONE;
     const talent_type *last_desc = NULL;
     int last_weak = 0;
+    /* the previous block's alloc_pos bytes, its interned site and alignment: blocks of one site follow each other,
+     * and both depend on those bytes only */
+    const char *prev_pos = NULL, *prev_site = NULL;
+    uint32_t prev_len = 0;
+    size_t prev_align = 0;
     int same_layout = ck->big_endian == host_big_endian() && ck->pointer_bits == 8 * sizeof(void *);
     uint64_t foreign_tails = 0;
     tl_value_ctx ctx;
@@ -223,7 +228,8 @@ void tl_heap_restore(tl_checkpoint *ck)
         tl_ck_block *blk = &ck->heap[i];
         const char *pos = (const char *)ck->heap_payload + blk->pos_off;
         const talent_type *desc;
-        const char *site = intern_site(pos, blk->pos_len);
+        int same_site = prev_pos && blk->pos_len == prev_len && memcmp(pos, prev_pos, prev_len) == 0;
+        const char *site = same_site ? prev_site : intern_site(pos, blk->pos_len);
         size_t esz, size, align;
         const talent_type *base;
         int weak = 0;
@@ -278,7 +284,11 @@ void tl_heap_restore(tl_checkpoint *ck)
         if (base != desc && size < base->size)
             size = base->size;  /* a struct hack's block smaller than its struct here too: the struct's members fit */
         /* an aligned alloca's block: its position names its alignment (hostile: a power of two, bounded) */
-        align = tl_alloca_site_align(pos, blk->pos_len);
+        align = same_site ? prev_align : tl_alloca_site_align(pos, blk->pos_len);
+        prev_pos = pos;
+        prev_len = blk->pos_len;
+        prev_site = site;
+        prev_align = align;
         if (align == (size_t)-1)
             tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names an alignment "
                    "that is not a power of two from 1 to %d bytes", site, TL_HEAP_MAX_ALIGN);

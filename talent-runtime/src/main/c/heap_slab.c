@@ -112,3 +112,16 @@ __attribute__((noinline)) void *tl_slab_carve(unsigned cls)
     bump += bytes;
     return p;
 }
+
+void tl_hugepages(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
+    if (n >= 2 * huge && end > start)
+        (void)madvise((void *)start, (size_t)(end - start), MADV_HUGEPAGE);  /* a hint: failure changes nothing */
+#else
+    (void)p;
+    (void)n;
+#endif
+}

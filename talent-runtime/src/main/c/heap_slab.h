@@ -45,4 +45,9 @@ static inline void tl_slab_free(void *p, unsigned cls)
     tl_slab_free_list[cls] = p;
 }
 
+/* Asks for transparent huge pages on the 2 MiB-aligned part of a large buffer (4 MiB or more): a checkpoint of
+ * hundreds of MiB otherwise spends a visible share of its time in page faults, on virtual machines especially
+ * (tl_xmalloc & co. ask it for every such buffer of the runtime's own). */
+void tl_hugepages(void *p, size_t n);
+
 #endif

@@ -87,6 +87,7 @@ void *tl_xmalloc(size_t n)
     void *p = tl_raw_malloc(n ? n : 1);
     if (!p)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
+    tl_hugepages(p, n);
     return p;
 }
 
@@ -95,6 +96,8 @@ void *tl_xcalloc(size_t n, size_t size)
     void *p = tl_raw_calloc(n ? n : 1, size ? size : 1);
     if (!p)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu x %lu bytes)", (unsigned long)n, (unsigned long)size);
+    if (size && n <= SIZE_MAX / size)
+        tl_hugepages(p, n * size);
     return p;
 }
 
@@ -103,6 +106,7 @@ void *tl_xrealloc(void *p, size_t n)
     void *q = tl_raw_realloc(p, n ? n : 1);
     if (!q)
         tl_die(TL_EXIT_SOFTWARE, "out of memory (%lu bytes)", (unsigned long)n);
+    tl_hugepages(q, n);
     return q;
 }
 
