@@ -13,6 +13,7 @@
 #include "site.h"
 #include "blocking.h"
 #include "files.h"
+#include "fdscan.h"
 #include "events.h"
 #include "checkpoint_file.h"
 #include "heap_write.h"
@@ -312,6 +313,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     has_epol = tl_epoll_collect() > 0;
     /* and their other descriptors: EDUP only when an instance has one */
     has_edup = has_epol && tl_epoll_copies() > 0;
+    /* every other descriptor the process has: one talent does not carry refuses the checkpoint (fdscan.c) */
+    tl_fdscan_check();
 
     /* pointer targets */
     tl_objects_clear();

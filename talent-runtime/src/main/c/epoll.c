@@ -732,6 +732,22 @@ uint32_t tl_epoll_copies(void)
     return (uint32_t)ncopies;
 }
 
+int *tl_epoll_descriptors(size_t *n)
+{
+    size_t i, j, k = 0, total = 0;
+    int *v;
+    for (i = 0; i < ninsts; i++)
+        total += 1 + insts[i].naliases;
+    v = tl_xmalloc((total ? total : 1) * sizeof *v);
+    for (i = 0; i < ninsts; i++) {
+        v[k++] = insts[i].fd;
+        for (j = 0; j < insts[i].naliases; j++)
+            v[k++] = insts[i].aliases[j].fd;
+    }
+    *n = k;
+    return v;
+}
+
 static int cmp_copy(const void *x, const void *y)
 {
     const tl_ck_epoll_copy *a = x, *b = y;

@@ -16,6 +16,8 @@ const char *tl_epoll_refusal(void);
 /* After tl_epoll_collect: how many other descriptors the instances have (dup, dup2, dup3, fcntl F_DUPFD; 0: no EDUP
  * section is written). */
 uint32_t tl_epoll_copies(void);
+/* The descriptors of the program's epoll instances (their own numbers and their copies), n of them, allocated. */
+int *tl_epoll_descriptors(size_t *n);
 /* The EPOL payload. Call before the HEAP section is written: a data.ptr may be the only way to a heap block. */
 void tl_epoll_write(tl_buf *b, tl_strtab *strs);
 /* The EDUP payload: every other descriptor of an instance, by increasing number, with its own close-on-exec. */

@@ -436,6 +436,52 @@ void *talent_opendir(const char *name, const char *site)
     return d;
 }
 
+/* pclose and closedir close the descriptor popen or opendir made: it leaves the table, so that the number, once
+ * another call reuses it where talent does not see it, is not taken for what was there */
+int talent_pclose(void *stream)
+{
+    int fd = fileno((FILE *)stream);
+    if (fd >= 0) {
+        drop(fd);
+        if (tl_files_closing_hook)
+            tl_files_closing_hook(fd);
+    }
+    return pclose((FILE *)stream);
+}
+
+int talent_closedir(void *dir)
+{
+    int fd = dirfd((DIR *)dir), r;
+    if (fd >= 0) {
+        drop(fd);
+        if (tl_files_closing_hook)
+            tl_files_closing_hook(fd);
+    }
+    r = closedir((DIR *)dir);
+    if (r == 0 && fd >= 0 && tl_files_close_hook)
+        tl_files_close_hook(fd);
+    return r;
+}
+
+/* A descriptor open when the program started (beyond 0-2): treated as one the program was given, carried like a
+ * noticed descriptor when talent can carry it, refused otherwise (fdscan.c). */
+void tl_files_inherited(int fd)
+{
+    if (fd < 3 || find(fd))
+        return;
+    add(fd, NOTICED, NULL, TL_FILES_INHERITED);
+}
+
+int *tl_files_descriptors(size_t *n)
+{
+    int *v = tl_xmalloc((nentries ? nentries : 1) * sizeof *v);
+    size_t i;
+    for (i = 0; i < nentries; i++)
+        v[i] = table[i].fd;
+    *n = nentries;
+    return v;
+}
+
 /* ---------------------------------------------------------------- backlogs */
 
 /* Connections a listener had completed but the program had not accepted at a stop checkpoint are accepted by
@@ -571,6 +617,8 @@ static void cannot_carry(const entry *e, const char *path, const char *what)
     char message[sizeof refusal], origin[256];
     if (e->call)
         snprintf(origin, sizeof origin, "made by %s %s%s", e->call, e->site[0] == '(' ? "" : "at ", e->site);
+    else if (strcmp(e->site, TL_FILES_INHERITED) == 0)
+        snprintf(origin, sizeof origin, "%s", e->site);
     else
         snprintf(origin, sizeof origin, "%s %s", e->kind == NOTICED ? "used by" : "opened at", e->site);
     snprintf(message, sizeof message, "cannot checkpoint: descriptor %d (%s, %s) is %s, which talent cannot carry "

@@ -33,6 +33,12 @@ void tl_files_restore_connections(const tl_checkpoint *ck);
 void *tl_files_stream(uint32_t i);
 /* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
 void tl_files_notice(int fd, const char *how);
+/* fd was open when the program started (beyond 0-2): a table entry like a noticed descriptor, its site
+ * TL_FILES_INHERITED (carried when talent can carry it, refused naming it otherwise). */
+#define TL_FILES_INHERITED "inherited (open when the program started)"
+void tl_files_inherited(int fd);
+/* The descriptors of the table (after tl_files_collect: those carried or refused), n of them, allocated. */
+int *tl_files_descriptors(size_t *n);
 /* fd is carried by another subsystem (an epoll instance, epoll.c): not an entry of the FILE section. */
 void tl_files_forget(int fd);
 /* Called after the program closed fd (close, or dup2 onto it); epoll.c installs it (a higher layer: no call up). */

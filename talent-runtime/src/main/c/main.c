@@ -18,6 +18,7 @@
 #include "signals.h"
 #include "blocking.h"
 #include "files.h"
+#include "fdscan.h"
 #include "events.h"
 #include "tcp_handoff.h"
 #include "heap_restore.h"
@@ -182,6 +183,8 @@ int main(int argc, char **argv)
     uint64_t sequence = 1;
     int rc;
 
+    /* the descriptors open before the program runs: inherited, entered into the table (fdscan.c) */
+    tl_fdscan_start();
     tl_sigdisp_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);

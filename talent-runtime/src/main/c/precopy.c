@@ -117,6 +117,11 @@ static void reap(int wait)
     crc_pipe = -1;
 }
 
+int tl_precopy_descriptor(void)
+{
+    return crc_pipe;
+}
+
 int tl_precopy_fork(void)
 {
     pid_t p;

@@ -22,6 +22,10 @@ void tl_precopy_init(int enabled, const char *dir);
  * with reason "precopy" and never returns to the program), 0 in the parent (which goes on). */
 int tl_precopy_fork(void);
 
+/* The runtime's own descriptor of a pre-copy round (the parent's end of the pipe its child writes its CRC to while
+ * the round runs; the child's end in the child), or -1: not the program's, never carried (fdscan.c). */
+int tl_precopy_descriptor(void);
+
 /* 1 in a pre-copy child. Its checkpoint never flushes the program's streams (the parent owns their
  * buffered output) and never ends through exit(). */
 int tl_precopy_in_child(void);

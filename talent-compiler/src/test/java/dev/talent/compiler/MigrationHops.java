@@ -53,11 +53,17 @@ final class MigrationHops {
 
     /** Links the instrumented program for t; gcc must accept it with -Wall and no warning. */
     static Path link(Target t, CompileResult program, Path exe) throws Exception {
+        return link(t, program, exe, List.of());
+    }
+
+    /** The same, with C sources compiled as they are (not instrumented: a library linked in) added to the link. */
+    static Path link(Target t, CompileResult program, Path exe, List<Path> uninstrumented) throws Exception {
         CompileResult r = program.forIsa(t.name());   // the ISA's own text when the program's differs between ISAs
         List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
         cmd.addAll(t.flags());
         cmd.add("-I" + INCLUDE);
         r.instrumentedSources().forEach(p -> cmd.add(p.toString()));
+        uninstrumented.forEach(p -> cmd.add(p.toString()));
         cmd.add(r.programTable().toString());
         try (Stream<Path> s = Files.list(runtime(t))) {
             s.sorted().forEach(p -> cmd.add(p.toString()));

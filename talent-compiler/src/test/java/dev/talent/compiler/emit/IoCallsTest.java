@@ -44,6 +44,23 @@ class IoCallsTest {
     }
 
     @Test
+    void pcloseAndClosedirBecomeWrappersWithoutAPosition() {
+        String out = CProgram.in(dir).file("a.c", """
+                #define _GNU_SOURCE
+                #include <dirent.h>
+                #include <stdio.h>
+                #pragma talent nocheckpoint
+                int main(void) {
+                  FILE *p = popen("true", "r"); DIR *d = opendir(".");
+                  return pclose(p) + closedir(d);
+                }
+                """).instrumented("a.c");
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(lines.get(5)).isEqualTo("  FILE *p = talent_popen(\"true\", \"r\", \"a.c:6:13\"); DIR *d = talent_opendir(\".\", \"a.c:6:42\");");
+        assertThat(lines.get(6)).isEqualTo("  return talent_pclose(p) + talent_closedir(d);");
+    }
+
+    @Test
     void callsMakingADescriptorWithoutAPathGetTheirPosition() {
         String out = CProgram.in(dir).file("a.c", """
                 #define _GNU_SOURCE
