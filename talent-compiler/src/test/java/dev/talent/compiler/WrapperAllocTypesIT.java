@@ -1,6 +1,11 @@
 package dev.talent.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -137,5 +142,15 @@ class WrapperAllocTypesIT {
     @Test
     void charWrappersReallocWrappersAndGnuFamiliesMigrateToAnotherByteOrder() throws Exception {
         MigratesLikeGcc.check(work, "shapes", SHAPES, 3, 1, 30, 100, 150, 1000, 6000, 11500);
+        // each of those stops was taken, not refused (a refusal lets the program go on with gcc's output, which check
+        // accepts as a stop not reached): before, every one was refused naming a block of clzip's or GNU's shape
+        for (int stop : new int[] {1, 100, 11500}) {
+            Path ck = Files.createDirectories(work.resolve("taken-" + stop));
+            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            MigrationHops.Run r = MigrationHops.run(MigrationHops.command(MigrationHops.HOPS.getFirst(),
+                    work.resolve("shapes." + MigrationHops.HOPS.getFirst().name())),
+                    Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            assertThat(r.rc()).as("stop after " + stop + "\n" + r.err()).isEqualTo(75);
+        }
     }
 }

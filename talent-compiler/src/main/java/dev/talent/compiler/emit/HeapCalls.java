@@ -67,7 +67,7 @@ public final class HeapCalls {
 
     /**
      * {@code wrappers}: the program's allocation wrappers; an allocation whose block a wrapper returns is left untyped
-     * (without a warning) when its own site shows no type but a character type: the wrapper's callers type it.
+     * (without a warning) when its own site shows a character type and nothing else: the wrapper's callers type it.
      */
     public HeapCalls(TranslationUnit tu, TypeResolver types, TypeDescriptors descriptors, RewritePlan plan, Diagnostics diags,
                      List<Pragma> allocTypePragmas, AllocWrappers wrappers) {
@@ -171,8 +171,9 @@ public final class HeapCalls {
             found = new Inference(named, "pragma");
         } else {
             found = infer(call);
-            // inside an allocation wrapper: (char *) malloc(size) says nothing of the block, its callers type it
-            if (wrappers.isInnerAllocation(call) && (found == null || AllocWrappers.isCharacter(found.type(), types))) return "0";
+            // inside an allocation wrapper: (char *) malloc(size) says nothing of the block, its callers type it (a site
+            // that shows nothing at all is warned about below, as before: a caller that does not type it leaves bytes)
+            if (wrappers.isInnerAllocation(call) && found != null && AllocWrappers.isCharacter(found.type(), types)) return "0";
         }
         String why;
         String hint = "put '#pragma talent alloc_type(T)' on the line before the call";
