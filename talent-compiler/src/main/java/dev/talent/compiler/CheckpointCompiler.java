@@ -36,6 +36,7 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.emit.ProgramTable;
+import dev.talent.compiler.emit.AllocWrappers;
 import dev.talent.compiler.emit.UnitRewriter;
 import dev.talent.compiler.emit.UnitTables;
 import dev.talent.compiler.emit.UnsupportedTypeException;
@@ -47,9 +48,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -469,9 +472,16 @@ public final class CheckpointCompiler {
     Emitted emit(CompileRequest request, Analysis a) throws CompilationFailedException {
         Diagnostics diags = a.diags();
         List<String> texts = new ArrayList<>();
+        Map<TranslationUnit, TypeResolver> resolvers = new HashMap<>();
+        List<FunctionModel> all = new ArrayList<>();
+        for (Unit u : a.units()) {
+            resolvers.put(u.tu, u.types);
+            all.addAll(u.mainFunctions());
+        }
+        AllocWrappers wrappers = pass("allocation wrappers", "program", () -> AllocWrappers.find(all, a.graph(), resolvers));
         for (Unit u : a.units()) {
             String instrumented = pass("rewrite", u.tu.unitName(), () -> {
-                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags);
+                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers);
                 try {
                     return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
                 } catch (UnsupportedTypeException e) {

@@ -1,6 +1,11 @@
 package dev.talent.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,5 +60,97 @@ class WrapperAllocTypesIT {
     @Test
     void wrapperBlocksTypedByTheirCallersMigrateToAnotherByteOrder() throws Exception {
         MigratesLikeGcc.check(work, "wrap", PROGRAM, 3, 1, 30, 45, 400, 3000, 9000);
+    }
+    /**
+     * The shapes of real programs' wrappers (issue 11): figlet's K&amp;R {@code char *myalloc(size)} returning
+     * {@code (char*)malloc(size)}, whose callers cast to structs, to {@code long} arrays and to arrays of pointers and
+     * also keep {@code char} strings; clzip's {@code resize} returning its parameter after {@code realloc} or
+     * {@code malloc}, kept in a {@code void *tmp} before the cast; GNU's {@code xmalloc}/{@code xrealloc}/
+     * {@code xstrdup} with a {@code die} on NULL, {@code xstrdup} through {@code xmemdup} through {@code xmalloc}.
+     * Before, the first was refused at a checkpoint (a pointer in a block typed {@code char}) and clzip's block was
+     * refused as a guessed type; now each stop restarts on s390x and i686 with plain gcc's output.
+     */
+    static final String SHAPES = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            typedef long inchr;
+            typedef struct comnode { char *name; inchr code; struct comnode *next; } comnode;
+            struct rec { int code; char *label; };
+            struct table { struct rec *data; int n; char *log; int logsize; };
+            char *myalloc(size)
+            size_t size;
+            {
+              char *ptr;
+              if ((ptr = (char*)malloc(size))==NULL) { fprintf(stderr, "out of memory\\n"); exit(1); }
+              else { return ptr; }
+            }
+            static void die(const char *m) { fprintf(stderr, "%s\\n", m); exit(1); }
+            void *xmalloc(size_t n) { void *p = malloc(n); if (!p && n) die("oom"); return p; }
+            void *xrealloc(void *p, size_t n) { p = realloc(p, n); if (!p && n) die("oom"); return p; }
+            void *xmemdup(const void *p, size_t n) { return memcpy(xmalloc(n), p, n); }
+            char *xstrdup(const char *s) { return xmemdup(s, strlen(s) + 1); }
+            static void *resize(void *buf, const int min) { if (buf) buf = realloc(buf, min); else buf = malloc(min); return buf; }
+            static int push(struct table *t, int code, const char *label) {
+              void *tmp = resize(t->data, (t->n + 1) * (int)sizeof(struct rec));
+              if (!tmp) return 0;
+              t->data = (struct rec *)tmp;
+              t->data[t->n].code = code;
+              t->data[t->n].label = xstrdup(label);
+              t->n++;
+              int len = (int)strlen(label);
+              tmp = resize(t->log, t->logsize + len + 1);
+              if (!tmp) return 0;
+              t->log = (char *)tmp;
+              memcpy(t->log + t->logsize, label, (size_t)len + 1);
+              t->logsize += len;
+              return 1;
+            }
+            int main(void) {
+              comnode *list = NULL;
+              struct table t = { 0, 0, 0, 0 };
+              inchr *line = (inchr *)myalloc(sizeof(inchr) * 64);
+              char **rows = (char **)myalloc(sizeof(char *) * 8);
+              unsigned *counts = xrealloc(NULL, 16 * sizeof *counts);
+              char buf[32];
+              for (int i = 0; i < 8; i++) { rows[i] = myalloc((size_t)12); snprintf(rows[i], 12, "row%d", i * 3); }
+              for (int i = 0; i < 64; i++) line[i] = (inchr)i * 40503L;
+              for (int i = 0; i < 16; i++) counts[i] = (unsigned)i;
+              for (int i = 0; i < 60; i++) {
+                comnode *c = (comnode *)myalloc(sizeof(comnode));
+                snprintf(buf, sizeof buf, "n%d", i * 7);
+                c->name = myalloc(strlen(buf) + 1);
+                strcpy(c->name, buf);
+                c->code = line[i % 64];
+                c->next = list;
+                list = c;
+                if (!push(&t, i, buf)) return 2;
+              }
+              unsigned long long h = 0;
+              for (int r = 0; r < 200; r++)
+                for (comnode *c = list; c; c = c->next) {
+                  h = (h * 31 + (unsigned char)c->name[1] + (unsigned long long)c->code + counts[r % 16]) % 1000000007ull;
+                  counts[(r + (int)(c->code % 16)) % 16] += (unsigned)r;
+                  struct rec *q = &t.data[(r * 7 + (int)(c->code % 60)) % t.n];
+                  h = (h + (unsigned)q->code + (unsigned char)q->label[1] + (unsigned char)rows[r % 8][3]) % 1000000007ull;
+                }
+              printf("h=%llu %s %d %.20s %s\\n", h, list->name, t.n, t.log, rows[7]);
+              return 0;
+            }
+            """;
+
+    @Test
+    void charWrappersReallocWrappersAndGnuFamiliesMigrateToAnotherByteOrder() throws Exception {
+        MigratesLikeGcc.check(work, "shapes", SHAPES, 3, 1, 30, 100, 150, 1000, 6000, 11500);
+        // each of those stops was taken, not refused (a refusal lets the program go on with gcc's output, which check
+        // accepts as a stop not reached): before, every one was refused naming a block of clzip's or GNU's shape
+        for (int stop : new int[] {1, 100, 11500}) {
+            Path ck = Files.createDirectories(work.resolve("taken-" + stop));
+            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            MigrationHops.Run r = MigrationHops.run(MigrationHops.command(MigrationHops.HOPS.getFirst(),
+                    work.resolve("shapes." + MigrationHops.HOPS.getFirst().name())),
+                    Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            assertThat(r.rc()).as("stop after " + stop + "\n" + r.err()).isEqualTo(75);
+        }
     }
 }

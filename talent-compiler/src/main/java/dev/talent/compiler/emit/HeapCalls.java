@@ -44,6 +44,7 @@ public final class HeapCalls {
     private final TypeDescriptors descriptors;
     private final RewritePlan plan;
     private final Diagnostics diags;
+    private final AllocWrappers wrappers;
     /** site position -> descriptor expression, for alloc_sites. */
     private final Map<String, String> sites = new LinkedHashMap<>();
     /** line of the code an alloc_type pragma applies to -> the pragma. */
@@ -61,6 +62,16 @@ public final class HeapCalls {
 
     public HeapCalls(TranslationUnit tu, TypeResolver types, TypeDescriptors descriptors, RewritePlan plan, Diagnostics diags,
                      List<Pragma> allocTypePragmas) {
+        this(tu, types, descriptors, plan, diags, allocTypePragmas, AllocWrappers.none());
+    }
+
+    /**
+     * {@code wrappers}: the program's allocation wrappers; an allocation whose block a wrapper returns is left untyped
+     * (without a warning) when its own site shows a character type and nothing else: the wrapper's callers type it.
+     */
+    public HeapCalls(TranslationUnit tu, TypeResolver types, TypeDescriptors descriptors, RewritePlan plan, Diagnostics diags,
+                     List<Pragma> allocTypePragmas, AllocWrappers wrappers) {
+        this.wrappers = wrappers;
         this.tu = tu;
         this.types = types;
         this.descriptors = descriptors;
@@ -160,6 +171,9 @@ public final class HeapCalls {
             found = new Inference(named, "pragma");
         } else {
             found = infer(call);
+            // inside an allocation wrapper: (char *) malloc(size) says nothing of the block, its callers type it (a site
+            // that shows nothing at all is warned about below, as before: a caller that does not type it leaves bytes)
+            if (wrappers.isInnerAllocation(call) && found != null && AllocWrappers.isCharacter(found.type(), types)) return "0";
         }
         String why;
         String hint = "put '#pragma talent alloc_type(T)' on the line before the call";
@@ -284,7 +298,7 @@ public final class HeapCalls {
     }
 
     /** The type of the parameter that {@code arg} of {@code call} is passed as, when the callee has a prototype. */
-    private static String parameterType(Node call, Node arg) {
+    static String parameterType(Node call, Node arg) {
         int i = call.inner().indexOf(arg);
         if (i < 1) return null;
         Node callee = Ast.strip(call.child(0));
@@ -299,7 +313,7 @@ public final class HeapCalls {
         }
     }
 
-    private static String enclosingFunctionReturn(Node n) {
+    static String enclosingFunctionReturn(Node n) {
         while (n != null && !n.is("FunctionDecl")) n = n.parent();
         if (n == null) return null;
         try {

@@ -27,9 +27,17 @@ public final class UnitRewriter {
     private final CallGraph graph;
     private final TypeResolver types;
     private final Diagnostics diags;
+    private final AllocWrappers wrappers;
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
+        this(tu, unitIndex, functions, graph, types, diags, AllocWrappers.none());
+    }
+
+    /** {@code wrappers}: the program's allocation wrappers (AllocWrappers.find over every file). */
+    public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
+                        TypeResolver types, Diagnostics diags, AllocWrappers wrappers) {
+        this.wrappers = wrappers;
         this.tu = tu;
         this.unitIndex = unitIndex;
         this.functions = functions;
@@ -52,10 +60,10 @@ public final class UnitRewriter {
         for (FunctionModel f : functions) hiding.emit(f);
         SuspendedWraps wraps = new SuspendedWraps(tu, graph, plan, diags);
         for (FunctionModel f : functions) wraps.emit(f);
-        HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas);
+        HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas, wrappers);
         for (FunctionModel f : functions) heap.rewrite(f, graph);
         heap.reportUnusedPragmas();
-        WrapperAllocTypes.rewrite(tu, functions, graph, types, descriptors, plan);
+        WrapperAllocTypes.rewrite(tu, functions, graph, types, descriptors, plan, wrappers);
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
         // with their initialisers as rewritten

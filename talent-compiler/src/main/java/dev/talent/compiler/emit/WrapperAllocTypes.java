@@ -16,31 +16,30 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Types the blocks of allocation wrappers from their callers (issue 11, cause 3; docs/CODEGEN.md "Heap calls"). A
- * wrapper such as bzip2's {@code void *myMalloc(Int32 n) { void *p = malloc(n); ...; return p; }} allocates
- * every block at one {@code malloc} whose type it cannot see; its callers can: {@code (Cell *) myMalloc(...)},
- * {@code name = myMalloc(5 + strlen(s))} with {@code Char *name}. Each such call becomes
- * {@code talent_heap_type_first(myMalloc(...), &talent_td_T)}: the runtime gives the block that element type
- * when it is still untyped and its size is a multiple of T's (a block typed once keeps its type; one used
- * under two types is still refused at the checkpoint, as before). A block whose callers all use it as
- * {@code char} is thus a {@code char} array, migrated to any byte order. Calls through a function pointer
- * returning {@code void *} (zlib's {@code strm->zalloc}) are typed the same way from their callers' casts
- * ({@code talent_heap_type_result}, which checks that the pointer is a block of ours).
+ * Types the blocks of allocation wrappers from their callers (issue 11, cause 3; docs/CODEGEN.md "Allocation
+ * wrappers"). A wrapper ({@link AllocWrappers}) such as bzip2's {@code void *myMalloc(Int32 n) { void *p = malloc(n);
+ * ...; return p; }} or figlet's K&amp;R {@code char *myalloc(size)} allocates every block at one call whose type it
+ * cannot see; its callers can: {@code (Cell *) myMalloc(...)}, {@code name = myMalloc(5 + strlen(s))} with
+ * {@code Char *name}. Each such call becomes {@code talent_heap_type_first(myMalloc(...), &talent_td_T)}: the runtime
+ * gives the block that element type when it is still untyped and its size is a multiple of T's (a block typed once
+ * keeps its type; one used under two types is still refused at the checkpoint, as before). A block whose callers use
+ * it as {@code char} is thus a {@code char} array, migrated to any byte order; so is the result of a wrapper
+ * returning {@code char *} that its caller uses as it is (passed on, compared, returned): its callers really use it
+ * as {@code char}. A wrapper that may return its caller's own pointer (a parameter some path does not assign) is
+ * typed through {@code talent_heap_type_result}, which checks that the pointer is a block of ours.
  *
- * <p>A wrapper, here: a function of the unit that returns {@code void *}, may not checkpoint, and returns
- * only the result of a library {@code malloc}, {@code calloc} or {@code realloc}, directly or through a local
- * variable that is assigned nothing else and whose address is not taken: its result is the start of a
- * tracked block (or null), never another pointer.
+ * <p>A wrapper's result kept first in a local {@code void *} that holds nothing but such results (clzip's
+ * {@code void *tmp = ap_resize_buffer(ap->data, n); if (!tmp) return 0; ap->data = (struct ap_Record *)tmp;}) is
+ * typed where that variable is cast, assigned or initialised to a {@code T *}.
+ *
+ * <p>Calls through a function pointer returning {@code void *} (zlib's {@code strm->zalloc}) are typed the same way
+ * from their callers' casts ({@code talent_heap_type_result}).
  */
 final class WrapperAllocTypes {
-    private static final Set<String> ALLOCATORS = Set.of("malloc", "calloc", "realloc");
-
     private WrapperAllocTypes() {}
 
     static void rewrite(TranslationUnit tu, List<FunctionModel> functions, CallGraph graph, TypeResolver types,
-                        TypeDescriptors descriptors, RewritePlan plan) {
-        Set<FunctionModel> wrappers = new HashSet<>();
-        for (FunctionModel f : functions) if (isWrapper(f, graph, types)) wrappers.add(f);
+                        TypeDescriptors descriptors, RewritePlan plan, AllocWrappers wrappers) {
         for (FunctionModel f : functions) {
             if (f.body == null || !f.inMainFile) continue;
             f.body.walk(n -> {
@@ -51,14 +50,102 @@ final class WrapperAllocTypes {
                 }
                 if (!tu.isMacroFree(n) || n.end().inMacro()) return;
                 FunctionModel callee = graph.resolve(f, Ast.directCallee(n));
-                if (callee == null || !wrappers.contains(callee)) return;
+                if (!wrappers.isWrapper(callee) || wrappers.isInnerCall(n)) return;
                 CType elem = typedUse(n, types);
+                if (elem == null && AllocWrappers.isCharacter(wrappers.pointee(callee), types) && !intoVoidPointer(n, types)) {
+                    elem = wrappers.pointee(callee);   // used as the char * it is
+                }
                 if (elem == null) return;
                 String desc = descriptor(elem, types, descriptors);
                 if (desc == null) return;
-                plan.insert(n.begin().offset(), "talent_heap_type_first(", RewritePlan.Rank.DEFAULT);
+                String entry = wrappers.checked(callee) ? "talent_heap_type_result(" : "talent_heap_type_first(";
+                plan.insert(n.begin().offset(), entry, RewritePlan.Rank.DEFAULT);
                 plan.insert(n.end().offset() + 1, ", " + desc + ")", RewritePlan.Rank.DEFAULT);
             });
+            typeThroughVoidLocals(tu, f, graph, types, descriptors, plan, wrappers);
+        }
+    }
+
+    /**
+     * Uses of a local {@code void *} assigned only allocations (a wrapper's or the library's, whose site could not
+     * type the block) that cast, assign or initialise it to a {@code T *}: {@code talent_heap_type_first(v, &td)}.
+     */
+    private static void typeThroughVoidLocals(TranslationUnit tu, FunctionModel f, CallGraph graph, TypeResolver types,
+                                              TypeDescriptors descriptors, RewritePlan plan, AllocWrappers wrappers) {
+        java.util.Map<String, Boolean> candidates = new java.util.HashMap<>();   // variable -> may pass a caller's pointer
+        f.body.walk(n -> {
+            if (n.is("VarDecl") && !n.attr("storageClass").equals("static") && isVoidPointer(n.qualType(), types)) {
+                candidates.put(n.id(), false);
+            }
+        });
+        if (candidates.isEmpty()) return;
+        Set<String> bad = new HashSet<>();
+        f.body.walk(n -> {
+            if (n.is("VarDecl") && candidates.containsKey(n.id()) && !n.inner().isEmpty()) {
+                Node init = AllocWrappers.stripCasts(n.child(0));
+                if (!wrappers.isAllocation(init, f, graph)) bad.add(n.id());
+                else if (wrappers.mayPassThrough(init, f, graph)) candidates.put(n.id(), true);
+            } else if (n.is("BinaryOperator") || n.is("CompoundAssignOperator")) {
+                Node lhs = Ast.strip(n.child(0));
+                if (lhs == null || !lhs.is("DeclRefExpr") || !candidates.containsKey(Ast.referencedDeclId(lhs))) return;
+                String id = Ast.referencedDeclId(lhs);
+                if (n.is("CompoundAssignOperator")) bad.add(id);
+                else if (n.attr("opcode").equals("=")) {
+                    Node rhs = AllocWrappers.stripCasts(n.child(1));
+                    if (!wrappers.isAllocation(rhs, f, graph)) bad.add(id);
+                    else if (wrappers.mayPassThrough(rhs, f, graph)) candidates.put(id, true);
+                }
+            } else if (n.is("UnaryOperator")) {
+                String op = n.attr("opcode");
+                Node arg = Ast.strip(n.child(0));
+                if (arg != null && arg.is("DeclRefExpr") && candidates.containsKey(Ast.referencedDeclId(arg))
+                        && (op.equals("&") || op.equals("++") || op.equals("--"))) bad.add(Ast.referencedDeclId(arg));
+            }
+        });
+        String text = tu.text();
+        f.body.walk(n -> {
+            if (!n.is("DeclRefExpr") || !n.referencedDecl().path("kind").asText().equals("VarDecl")) return;
+            String id = Ast.referencedDeclId(n);
+            if (!candidates.containsKey(id) || bad.contains(id)) return;
+            if (n.begin().inMacro() || n.end().inMacro() || !tu.inMainFile(n.begin())) return;
+            CType elem = typedUse(n, types);
+            if (elem == null) return;
+            Node p = n.parent();
+            while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) p = p.parent();
+            if (p == null || p.begin().inMacro()) return;
+            int start = n.begin().offset();
+            int stop = Ast.rangeEnd(text, n);
+            if (start < 0 || stop <= start || stop > text.length()) return;
+            String desc = descriptor(elem, types, descriptors);
+            if (desc == null) return;
+            plan.insert(start, candidates.get(id) ? "talent_heap_type_result(" : "talent_heap_type_first(", RewritePlan.Rank.DEFAULT);
+            plan.insert(stop, ", " + desc + ")", RewritePlan.Rank.DEFAULT);
+        });
+    }
+
+    /** The call's result is converted to {@code void *} where it is stored (a {@code void *} variable or member). */
+    private static boolean intoVoidPointer(Node call, TypeResolver types) {
+        Node child = call;
+        Node p = call.parent();
+        while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
+            child = p;
+            p = p.parent();
+        }
+        if (p == null) return false;
+        String target = switch (p.kind()) {
+            case "CStyleCastExpr", "VarDecl" -> p.qualType();
+            case "BinaryOperator" -> p.attr("opcode").equals("=") && p.child(1) == child ? p.child(0).qualType() : null;
+            default -> null;
+        };
+        return target != null && isVoidPointer(target, types);
+    }
+
+    private static boolean isVoidPointer(String type, TypeResolver types) {
+        try {
+            return types.canonical(CTypeParser.parse(type)) instanceof CType.Pointer ptr
+                    && types.canonical(ptr.to()) instanceof CType.Builtin b && b.name().equals("void");
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -138,7 +225,10 @@ final class WrapperAllocTypes {
         }
     }
 
-    /** The pointee of the typed pointer the call's result is cast to, assigned to or initialises; else null. */
+    /**
+     * The pointee of the typed pointer the call's result is cast to, assigned to, initialises, is returned as or
+     * passed as (to a function with a prototype); else null.
+     */
     static CType typedUse(Node call, TypeResolver types) {
         Node child = call;
         Node p = call.parent();
@@ -150,6 +240,8 @@ final class WrapperAllocTypes {
         String target = switch (p.kind()) {
             case "CStyleCastExpr", "VarDecl" -> p.qualType();
             case "BinaryOperator" -> p.attr("opcode").equals("=") && p.child(1) == child ? p.child(0).qualType() : null;
+            case "ReturnStmt" -> HeapCalls.enclosingFunctionReturn(p);
+            case "CallExpr" -> p.child(0) == child ? null : HeapCalls.parameterType(p, child);
             default -> null;
         };
         if (target == null || target.isEmpty()) return null;
@@ -163,62 +255,5 @@ final class WrapperAllocTypes {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    static boolean isWrapper(FunctionModel f, CallGraph graph, TypeResolver types) {
-        if (f.body == null || f.chain || !f.inMainFile) return false;
-        try {
-            if (!(CTypeParser.parse(f.decl.qualType()) instanceof CType.Function fn)
-                    || !(types.canonical(fn.ret()) instanceof CType.Pointer ptr)
-                    || !(types.canonical(ptr.to()) instanceof CType.Builtin b) || !b.name().equals("void")) return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
-        List<Node> returns = new java.util.ArrayList<>();
-        f.body.walk(n -> { if (n.is("ReturnStmt")) returns.add(n); });
-        if (returns.isEmpty()) return false;
-        Set<String> declared = new HashSet<>();
-        f.body.walk(n -> { if (n.is("VarDecl") && !n.attr("storageClass").equals("static")) declared.add(n.id()); });
-        Set<String> locals = new HashSet<>();
-        for (Node r : returns) {
-            if (r.inner().isEmpty()) return false;
-            Node e = stripCasts(r.child(0));
-            if (isAllocation(e, f, graph)) continue;
-            if (e == null || !e.is("DeclRefExpr") || !e.referencedDecl().path("kind").asText().equals("VarDecl")) return false;
-            if (!declared.contains(Ast.referencedDeclId(e))) return false;   // a global, a parameter, a static
-            locals.add(Ast.referencedDeclId(e));
-        }
-        boolean[] ok = {true};
-        f.body.walk(n -> {
-            if (!ok[0]) return;
-            if (n.is("VarDecl") && locals.contains(n.id())) {
-                if (n.attr("storageClass").equals("static")) ok[0] = false;
-                else if (!n.inner().isEmpty() && !isAllocation(stripCasts(n.child(0)), f, graph)) ok[0] = false;
-            } else if (n.is("BinaryOperator") || n.is("CompoundAssignOperator")) {
-                Node lhs = Ast.strip(n.child(0));
-                boolean assigns = n.is("CompoundAssignOperator") || n.attr("opcode").equals("=");
-                if (assigns && lhs != null && lhs.is("DeclRefExpr") && locals.contains(Ast.referencedDeclId(lhs))
-                        && (n.is("CompoundAssignOperator") || !isAllocation(stripCasts(n.child(1)), f, graph))) ok[0] = false;
-            } else if (n.is("UnaryOperator")) {
-                String op = n.attr("opcode");
-                Node arg = Ast.strip(n.child(0));
-                if (arg != null && arg.is("DeclRefExpr") && locals.contains(Ast.referencedDeclId(arg))
-                        && (op.equals("&") || op.equals("++") || op.equals("--"))) ok[0] = false;
-            }
-        });
-        return ok[0];
-    }
-
-    private static Node stripCasts(Node e) {
-        while (e != null && (e.is("CStyleCastExpr") || e.is("ParenExpr") || e.is("ImplicitCastExpr")) && !e.inner().isEmpty()) {
-            e = e.child(0);
-        }
-        return e;
-    }
-
-    private static boolean isAllocation(Node e, FunctionModel f, CallGraph graph) {
-        if (e == null || !e.is("CallExpr")) return false;
-        String name = Ast.directCallee(e);
-        return name != null && ALLOCATORS.contains(name) && graph.resolve(f, name) == null;
     }
 }

@@ -92,4 +92,161 @@ class WrapperAllocTypesTest {
         // no typed use: left alone
         assertThat(l.stream().filter(x -> x.contains("void *raw =")).findFirst().orElseThrow()).doesNotContain("talent_heap_type_result");
     }
+    @Test
+    void aKAndRCharWrapperIsTypedByItsCallersAndItsCharUsesStayChar() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                typedef struct node { char *name; struct node *next; } node;
+                typedef long inchr;
+                char *myalloc(size)
+                size_t size;
+                {
+                  char *ptr;
+                  if ((ptr = (char*)malloc(size))==NULL) { fprintf(stderr, "oom\\n"); exit(1); }
+                  else { return ptr; }
+                }
+                int main(void) {
+                  node *n = (node*)myalloc(sizeof(node));
+                  inchr *in = (inchr*)myalloc(sizeof(inchr)*4);
+                  char **rows = (char**)myalloc(sizeof(char*)*3);
+                  char *s = myalloc(8);
+                  puts(strcpy(myalloc(4), "ab"));
+                  void *v = myalloc(16);
+                  return (n != 0) + (in != 0) + (rows != 0) + (s != 0) + (v != 0);
+                }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        // the wrapper's own (char*) says nothing about the block: untyped there
+        assertThat(l.get(9)).contains("(char*)talent_malloc(size, 0, ");
+        assertThat(l.get(13)).contains("(node*)talent_heap_type_first(myalloc(sizeof(node)), &talent_td_");
+        assertThat(l.get(14)).contains("(inchr*)talent_heap_type_first(myalloc(sizeof(inchr)*4), &talent_td_");
+        assertThat(l.get(15)).contains("(char**)talent_heap_type_first(myalloc(sizeof(char*)*3), &talent_td_");
+        // used as the char * it is: a char array, as when the wrapper's site typed it
+        assertThat(l.get(16)).contains("char *s = talent_heap_type_first(myalloc(8), &talent_td_");
+        assertThat(l.get(17)).contains("strcpy(talent_heap_type_first(myalloc(4), &talent_td_");
+        // stored as void *: left to the pointers that reference it at a checkpoint
+        assertThat(l.get(18)).isEqualTo("  void *v = myalloc(16);");
+    }
+
+    @Test
+    void aReallocWrapperReturningItsParameterAndAVoidPointerKeptBeforeTheCast() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct rec { int code; char *name; };
+                struct ap { struct rec *data; char *error; int n; };
+                static void *resize(void *buf, const int min) {
+                  if (buf) buf = realloc(buf, min);
+                  else buf = malloc(min);
+                  return buf;
+                }
+                static void *grow(void *p, int n) { if (n == 0) return p; p = realloc(p, n); return p; }
+                static int push(struct ap *ap, int code) {
+                  void *tmp = resize(ap->data, (ap->n + 1) * (int)sizeof(struct rec));
+                  if (!tmp) return 0;
+                  ap->data = (struct rec *)tmp;
+                  ap->data[ap->n++].code = code;
+                  void *e = grow(ap->error, 8);
+                  ap->error = e;
+                  void *other = ap->error;
+                  struct rec *r = other;
+                  return r != 0;
+                }
+                int main(void) { struct ap a = {0, 0, 0}; return push(&a, 3); }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        assertThat(l.get(4)).contains("buf = talent_realloc(buf, min, 0, ");
+        assertThat(l.get(5)).contains("buf = talent_malloc(min, 0, ");
+        assertThat(l.get(12)).contains("ap->data = (struct rec *)talent_heap_type_first(tmp, &talent_td_");
+        // grow may hand back its caller's pointer: typed through the checked entry point
+        assertThat(l.get(15)).contains("ap->error = talent_heap_type_result(e, &talent_td_");
+        // a void * that also holds other pointers is not followed
+        assertThat(l.get(17)).isEqualTo("  struct rec *r = other;");
+    }
+
+    @Test
+    void gnuStyleFamiliesAndWrappersCallingWrappersAreTypedAtTheOutermostCaller() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                struct item { char *name; double w; };
+                static void die(const char *m) { fprintf(stderr, "%s\\n", m); exit(1); }
+                void *xmalloc(size_t n) { void *p = malloc(n); if (!p && n) die("oom"); return p; }
+                void *xcalloc(size_t n, size_t s) { void *p = calloc(n, s); if (!p) die("oom"); return p; }
+                void *xrealloc(void *p, size_t n) { p = realloc(p, n); if (!p && n) die("oom"); return p; }
+                void *xzalloc(size_t n) { return memset(xmalloc(n), 0, n); }
+                void *xmemdup(const void *p, size_t n) { return memcpy(xmalloc(n), p, n); }
+                char *xstrdup(const char *s) { return xmemdup(s, strlen(s) + 1); }
+                int main(void) {
+                  struct item *it = xzalloc(sizeof *it);
+                  it->name = xstrdup("x");
+                  int *v = xrealloc(NULL, 10 * sizeof(int));
+                  double *d = xcalloc(4, sizeof *d);
+                  puts(xstrdup("y"));
+                  return (it != 0) + (v != 0) + (d != 0);
+                }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        // the inner calls are not typed: their blocks are the outer wrapper's result
+        assertThat(l.get(8)).contains("return memset(xmalloc(n), 0, n);");
+        assertThat(l.get(9)).contains("return memcpy(xmalloc(n), p, n);");
+        assertThat(l.get(10)).contains("return xmemdup(s, strlen(s) + 1);");
+        assertThat(l.get(12)).contains("struct item *it = talent_heap_type_first(xzalloc(sizeof *it), &talent_td_");
+        assertThat(l.get(13)).contains("it->name = talent_heap_type_first(xstrdup(\"x\"), &talent_td_");
+        // xrealloc returns its parameter on every path only after assigning it: the unchecked entry point
+        assertThat(l.get(14)).contains("int *v = talent_heap_type_first(xrealloc(NULL, 10 * sizeof(int)), &talent_td_");
+        assertThat(l.get(15)).contains("double *d = talent_heap_type_first(xcalloc(4, sizeof *d), &talent_td_");
+        assertThat(l.get(16)).contains("puts(talent_heap_type_first(xstrdup(\"y\"), &talent_td_");
+    }
+
+    @Test
+    void aWrapperInAnotherFileTypesItsCallersHere() {
+        CProgram p = CProgram.in(dir).file("w.c", """
+                #include <stdlib.h>
+                void *resize_buffer(void *buf, unsigned n) {
+                  if (buf) buf = realloc(buf, n);
+                  else buf = malloc(n);
+                  if (!buf) exit(1);
+                  return buf;
+                }
+                """).file("a.c", """
+                void *resize_buffer(void *buf, unsigned n);
+                struct member { long pos; int size; };
+                int main(void) {
+                  struct member *m = 0;
+                  void *tmp = resize_buffer(m, 4 * sizeof *m);
+                  m = (struct member *)tmp;
+                  return m == 0;
+                }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        assertThat(l.get(5)).contains("m = (struct member *)talent_heap_type_first(tmp, &talent_td_");
+    }
+
+    @Test
+    void returnedParametersAndLocalsAssignedAnythingElseAreNotWrappers() {
+        List<String> l = CProgram.originalLines(CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                static char *g;
+                static char *shifted(char *p, int n) { p = realloc(p, (size_t)n); p = p + 1; return p; }
+                static char *global(int n) { g = malloc((size_t)n); return g; }
+                static void *taken(void *p, int n) { void **q = &p; *q = realloc(p, (size_t)n); return p; }
+                static void *either(void *p, void *o, int n) { p = n ? realloc(p, (size_t)n) : o; return p; }
+                int main(void) {
+                  long *a = (long *) shifted(0, 9);
+                  long *b = (long *) global(8);
+                  long *c = taken(0, 8);
+                  long *d = either(0, 0, 8);
+                  return (a != 0) + (b != 0) + (c != 0) + (d != 0);
+                }
+                """).instrumented("a.c"));
+        String all = String.join("\n", l);
+        assertThat(all).doesNotContain("talent_heap_type_first").doesNotContain("talent_heap_type_result");
+    }
 }
