@@ -38,6 +38,13 @@ public final class Controller {
     /** {@code hostGraceMs}: how long a host's agent may hold no lease before its apps are rescheduled ({@code --host-grace}). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs) throws FleetException, InterruptedException {
+        return run(host, fleetConf, events, stop, connector, hostGraceMs, new ControllerMetrics(host));
+    }
+
+    /** {@code metrics}: what {@code --metrics} serves (the migrations it drives, whether it leads, the fleet while it does). */
+    public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
+            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs, ControllerMetrics metrics)
+            throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
@@ -97,7 +104,13 @@ public final class Controller {
                 java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));
                 if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 if (faults.contains("requests")) reconciler.allowInjectedFaults();
-                dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
+                reconciler.onRecord(metrics::migration);
+                metrics.leading(() -> ControllerMetrics.FleetView.read(etcd));
+                try {
+                    dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
+                } finally {
+                    metrics.notLeading();
+                }
             }
             if (lost.getCount() == 0) {
                 events.accept("stopping: " + lease.reason());

@@ -1,7 +1,9 @@
 package dev.talent.cli.fleet;
 
 import dev.talent.cli.ExitCodes;
+import dev.talent.cli.MetricsEndpoint;
 import dev.talent.fleet.Controller;
+import dev.talent.fleet.ControllerMetrics;
 import dev.talent.fleet.FleetException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,18 +37,37 @@ public final class ControllerCommand implements Callable<Integer> {
                     + " e.g. 45s, 2m). Keep it well above an agent's restart or upgrade, which must not move apps."})
     String hostGrace;
 
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = {"Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9466; plain HTTP: bind it to"
+                    + " loopback or an address only the scraper reaches). Migrations it drives (by outcome, reason, failed step; downtime and phase histograms, as `talent run --metrics`), whether it leads, and while it leads the fleet's hosts and apps. See docs/METRICS.md."})
+    String metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
+        long graceMs;
         try {
-            String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-            long graceMs = HostGrace.parseMs(hostGrace);
-            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs);
+            graceMs = HostGrace.parseMs(hostGrace);
         } catch (IllegalArgumentException e) {
             log.accept("--host-grace: " + e.getMessage());
+            Daemon.done();
+            return ExitCodes.USAGE;
+        }
+        try {
+            String h = host != null ? host : InetAddress.getLocalHost().getHostName();
+            ControllerMetrics m = new ControllerMetrics(h);
+            try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
+                if (endpoint != null) log.accept("serving metrics at http://" + metrics.strip() + "/metrics");
+                return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs, m);
+            }
+        } catch (IllegalArgumentException e) {
+            log.accept("--metrics: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } catch (java.io.IOException e) {
+            log.accept("--metrics " + metrics + ": cannot serve there: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         } finally {
             Daemon.done();
