@@ -55,7 +55,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", paramLabel = "ADDR:PORT",
             description = {"Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9465; plain HTTP: bind it to"
-                    + " loopback or an address only the scraper reaches). Apps running and their platforms, checkpoints, restores, working directory syncs, calls served by outcome. See docs/METRICS.md."})
+                    + " loopback or an address only the scraper reaches). Apps running and their platforms, checkpoints, restores, working directory syncs, calls served by outcome. See docs/FLEET.md (Metrics)."})
     String metrics;
 
     @Override

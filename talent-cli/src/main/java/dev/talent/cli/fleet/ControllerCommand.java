@@ -39,7 +39,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", paramLabel = "ADDR:PORT",
             description = {"Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9466; plain HTTP: bind it to"
-                    + " loopback or an address only the scraper reaches). Migrations it drives (by outcome, reason, failed step; downtime and phase histograms, as `talent run --metrics`), whether it leads, and while it leads the fleet's hosts and apps. See docs/METRICS.md."})
+                    + " loopback or an address only the scraper reaches). Migrations it drives (by outcome, reason, failed step; downtime and phase histograms, as `talent run --metrics`), whether it leads, and while it leads the fleet's hosts and apps. See docs/FLEET.md (Metrics)."})
     String metrics;
 
     @Override
