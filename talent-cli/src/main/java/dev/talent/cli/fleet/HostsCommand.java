@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "hosts", mixinStandardHelpOptions = true,
-        description = "The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS),"
-                + " apps, which host's controller leads, and under each host the facts its agent detected of its platforms"
-                + " (ISA, word size, byte order, C library and version; kernel and host name).")
+        description = {"The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS),"
+                + " apps, and which host's controller leads.",
+                "Under each host: the facts its agent detected of its platforms (ISA, word size, byte order, C library and"
+                        + " version; kernel and host name)."})
 public final class HostsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
