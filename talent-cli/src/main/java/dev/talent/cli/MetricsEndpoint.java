@@ -12,8 +12,17 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code --metrics ADDR:PORT}: serves {@link RunMetrics} at {@code /metrics} (Prometheus text format). */
-final class MetricsEndpoint implements AutoCloseable {
+/**
+ * {@code --metrics ADDR:PORT}: serves {@link RunMetrics} ({@code talent run}) or an agent's or a controller's metrics
+ * at {@code /metrics} (Prometheus text format, as Micrometer's registry writes it).
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+    /** What a scrape serves: the exposition text. */
+    @FunctionalInterface
+    public interface Exposition {
+        String text() throws InterruptedException;
+    }
+
     private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
 
     private final HttpServer server;
@@ -29,8 +38,22 @@ final class MetricsEndpoint implements AutoCloseable {
      * @throws IOException              the address cannot be bound
      */
     static MetricsEndpoint start(String address) throws IOException {
-        InetSocketAddress bind = parse(address);
         RunMetrics metrics = new RunMetrics();
+        return new MetricsEndpoint(serve(parse(address), metrics::scrape), metrics);
+    }
+
+    /**
+     * Serves {@code exposition} at {@code http://ADDRESS/metrics}, plain HTTP without authentication as Prometheus
+     * scrapes: bind it to loopback or to an address only the scraper reaches (it says which apps run where).
+     *
+     * @throws IllegalArgumentException not ADDR:PORT
+     * @throws IOException              the address cannot be bound
+     */
+    public static MetricsEndpoint serve(String address, Exposition exposition) throws IOException {
+        return new MetricsEndpoint(serve(parse(address), exposition), null);
+    }
+
+    private static HttpServer serve(InetSocketAddress bind, Exposition exposition) throws IOException {
         HttpServer server = HttpServer.create(bind, 16);
         server.createContext("/metrics", exchange -> {
             try (exchange) {
@@ -38,7 +61,14 @@ final class MetricsEndpoint implements AutoCloseable {
                     exchange.sendResponseHeaders(405, -1);
                     return;
                 }
-                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                byte[] body;
+                try {
+                    body = exposition.text().getBytes(StandardCharsets.UTF_8);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
                 if (!exchange.getRequestMethod().equals("HEAD")) {
@@ -50,7 +80,7 @@ final class MetricsEndpoint implements AutoCloseable {
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
-        return new MetricsEndpoint(server, metrics);
+        return server;
     }
 
     static InetSocketAddress parse(String address) {
@@ -66,10 +96,11 @@ final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
+    /** The run's metrics ({@link #start}); null for an endpoint that serves another exposition ({@link #serve}). */
     RunMetrics metrics() { return metrics; }
 
     /** The port bound (when 0 was asked for). */
-    int port() { return server.getAddress().getPort(); }
+    public int port() { return server.getAddress().getPort(); }
 
     @Override
     public void close() { server.stop(0); }

@@ -49,11 +49,21 @@ public final class Agent {
      * agent stops and its supervisor starts it again).
      */
     public static int run(Settings s, Consumer<String> events, CountDownLatch stop) throws FleetException, InterruptedException {
+        return run(s, events, stop, new dev.talent.fleet.apps.AgentMetrics(s.name()));
+    }
+
+    /**
+     * As {@link #run(Settings, Consumer, CountDownLatch)}, counting into {@code metrics} (what {@code --metrics}
+     * serves); the host's facts ({@link HostFacts#detect}) are detected before it registers and published with it.
+     */
+    public static int run(Settings s, Consumer<String> events, CountDownLatch stop, dev.talent.fleet.apps.AgentMetrics metrics)
+            throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(s.fleetConf());
         long since = System.currentTimeMillis();
         Records.AgentAlive self = new Records.AgentAlive(s.name(), ProcessHandle.current().pid(), since);
         Server server;
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
+        apps.metrics(metrics);
         config.net().ifPresent(n -> apps.network(n.config()));
         Etcd etcd;
         try {
@@ -95,8 +105,9 @@ public final class Agent {
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(s.address(), s.port()))
                     .sslContext(config.tls().serverContext())
-                    .addService(AgentRpc.service(() -> self))
-                    .addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), dev.talent.fleet.apps.LeaderEpoch.check(leaders)))
+                    .addService(io.grpc.ServerInterceptors.intercept(AgentRpc.service(() -> self), metrics.interceptor()))
+                    .addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), dev.talent.fleet.apps.LeaderEpoch.check(leaders),
+                            metrics.interceptor()))
                     .build().start();
         } catch (IOException e) {
             election.close();
@@ -118,10 +129,12 @@ public final class Agent {
         });
         CountDownLatch lost = new CountDownLatch(1);
         try (etcd) {
+            // what each platform is, detected on it (cached under the state directory): published with the host
+            List<dev.talent.policy.PlatformFacts> facts = HostFacts.detect(s.platforms(), s.state(), events);
             LeaseKeeper lease = Startup.retry(stop, events, () -> {
                 LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
                 try {
-                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms()), 0);
+                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms(), facts), 0);
                     etcd.put(EtcdKeys.agent(s.name()), self, l.id());
                     // back within the controller's grace period: the host is not lost
                     Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(s.name()))), "delete the down mark of " + s.name());

@@ -38,7 +38,7 @@ public final class Controller {
     /** {@code hostGraceMs}: how long a host's agent may hold no lease before its apps are rescheduled ({@code --host-grace}). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs) throws FleetException, InterruptedException {
-        return run(host, fleetConf, events, stop, connector, hostGraceMs, Alerting.NONE);
+        return run(host, fleetConf, events, stop, connector, hostGraceMs, Alerting.NONE, new ControllerMetrics(host));
     }
 
     /**
@@ -55,8 +55,10 @@ public final class Controller {
     /** How long {@code POST /v1/alerts} waits for the leader to record the alert's effect on every app concerned. */
     static final long ALERT_SETTLE_MS = 30_000;
 
+    /** {@code metrics}: what {@code --metrics} serves (the migrations it drives, whether it leads, the fleet while it does). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
-            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs, Alerting alerting) throws FleetException, InterruptedException {
+            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs, Alerting alerting, ControllerMetrics metrics)
+            throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
         CountDownLatch lost = new CountDownLatch(1);
@@ -79,14 +81,14 @@ public final class Controller {
                     etcd.put(EtcdKeys.alertEndpoint(host), new Records.AlertEndpoint(host, endpoint.url().toString()), lease.id());
                     events.accept("alerts: POST/GET " + endpoint.url() + "/v1/alerts (mutual TLS, the fleet CA's certificates)");
                 }
-                return lead(host, config, etcd, lease, self, lost, events, stop, connector, hostGraceMs, alerting);
+                return lead(host, config, etcd, lease, self, lost, events, stop, connector, hostGraceMs, alerting, metrics);
             }
         }
     }
 
     private static int lead(String host, FleetConfig config, Etcd etcd, LeaseKeeper lease, Records.ControllerRecord self,
             CountDownLatch lost, Consumer<String> events, CountDownLatch stop, dev.talent.fleet.apps.AgentsConnector connector,
-            long hostGraceMs, Alerting alerting) throws FleetException, InterruptedException {
+            long hostGraceMs, Alerting alerting, ControllerMetrics metrics) throws FleetException, InterruptedException {
         {
             byte[] proposal;
             try {
@@ -134,7 +136,13 @@ public final class Controller {
                 java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));
                 if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 if (faults.contains("requests")) reconciler.allowInjectedFaults();
-                dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
+                reconciler.onRecord(metrics::migration);
+                metrics.leading(() -> ControllerMetrics.FleetView.read(etcd));
+                try {
+                    dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);
+                } finally {
+                    metrics.notLeading();
+                }
             }
             if (lost.getCount() == 0) {
                 events.accept("stopping: " + lease.reason());

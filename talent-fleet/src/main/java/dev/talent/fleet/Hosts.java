@@ -83,7 +83,7 @@ public final class Hosts {
                 boolean leads = leader.isPresent() && leader.get().host().equals(h.name());
                 out.add(new HostStatus(h.name(), h.address(), h.platforms(), up ? "up" : "down",
                         apps.getOrDefault(h.name(), List.of()).stream().sorted().toList(), leads, controllers.get(h.name()),
-                        drained.contains(h.name())));
+                        drained.contains(h.name()), h.facts()));
             }
         }
         return out;

@@ -1,15 +1,28 @@
 package dev.talent.fleet;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.talent.policy.PlatformFacts;
 import java.util.List;
 
 /** The JSON records the fleet keeps in etcd and sends over its gRPC service. */
 public final class Records {
     private Records() {}
 
-    /** {@code /talent/hosts/NAME/info}: a host as its agent last registered it. */
-    public record HostInfo(String name, String address, int port, List<String> platforms) {
-        public HostInfo { platforms = List.copyOf(platforms); }
+    /**
+     * {@code /talent/hosts/NAME/info}: a host as its agent last registered it, with the facts it detected of each
+     * platform ({@link HostFacts}; none from an agent that could not probe them). Checked when made, so also when read
+     * back from etcd ({@link HostFacts#check}): a record that is not one is refused, naming what is wrong.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record HostInfo(String name, String address, int port, List<String> platforms, List<PlatformFacts> facts) {
+        public HostInfo {
+            if (platforms == null) throw new IllegalArgumentException("host " + name + ": no platforms");
+            platforms = List.copyOf(platforms);
+            facts = facts == null ? List.of() : List.copyOf(facts);
+            HostFacts.check(name, address, port, platforms, facts);
+        }
+
+        public HostInfo(String name, String address, int port, List<String> platforms) { this(name, address, port, platforms, List.of()); }
     }
 
     /** {@code /talent/agents/NAME} (leased) and the agent's answer to Ping. */

@@ -22,15 +22,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   talent_alerts_total{app,tag,action}                       alerts and what they did
  *   talent_app_platform{app,platform}                         1 where the app runs now, else 0
  * </pre>
- * Fit for a fleet agent as for {@code talent run}: every series carries the app.
+ * Fit for a fleet's controller as for {@code talent run}: every series carries the app, and a controller records the
+ * migrations it drives into its own registry with the same names and labels ({@link #migration}), so one dashboard
+ * serves both.
  */
 public final class RunMetrics {
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final Map<String, AtomicInteger> platformGauges = new ConcurrentHashMap<>();
+
+    public RunMetrics() { this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)); }
+
+    /** Metrics of runs in {@code registry}, which may hold other meters too (a fleet controller's). */
+    public RunMetrics(PrometheusMeterRegistry registry) { this.registry = registry; }
 
     public PrometheusMeterRegistry registry() { return registry; }
 
@@ -64,7 +71,8 @@ public final class RunMetrics {
         });
     }
 
-    private void migration(MigrationRecord r) {
+    /** Accounts for one migration's record, ended either way ({@code talent_migrations_total} and the histograms). */
+    public void migration(MigrationRecord r) {
         Counter.builder("talent.migrations").description("Migrations by outcome, failed step and reason")
                 .tag("app", r.app()).tag("outcome", r.ok() ? "ok" : "failed")
                 .tag("step", r.failedStep() == null ? "none" : r.failedStep())

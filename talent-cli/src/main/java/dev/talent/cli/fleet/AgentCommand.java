@@ -1,8 +1,10 @@
 package dev.talent.cli.fleet;
 
 import dev.talent.cli.ExitCodes;
+import dev.talent.cli.MetricsEndpoint;
 import dev.talent.fleet.Agent;
 import dev.talent.fleet.FleetException;
+import dev.talent.fleet.apps.AgentMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -51,15 +53,30 @@ public final class AgentCommand implements Callable<Integer> {
             description = "The platforms to publish (default: those this machine can run, detected: cross compiler and qemu-user present).")
     List<String> platforms;
 
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = {"Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9465; plain HTTP: bind it to"
+                    + " loopback or an address only the scraper reaches). Apps running and their platforms, checkpoints, restores, working directory syncs, calls served by outcome. See docs/FLEET.md (Metrics)."})
+    String metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "agent");
         try {
             String host = name != null ? name : InetAddress.getLocalHost().getHostName();
-            List<String> p = platforms != null ? platforms : Agent.detectPlatforms();
-            return Agent.run(new Agent.Settings(host, address, port, fleet, p, state), log, Daemon.stopOnSignal());
+            AgentMetrics m = new AgentMetrics(host);
+            try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
+                if (endpoint != null) log.accept("serving metrics at http://" + metrics.strip() + "/metrics");
+                List<String> p = platforms != null ? platforms : Agent.detectPlatforms();
+                return Agent.run(new Agent.Settings(host, address, port, fleet, p, state), log, Daemon.stopOnSignal(), m);
+            }
+        } catch (IllegalArgumentException e) {
+            log.accept("--metrics: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } catch (java.io.IOException e) {
+            log.accept("--metrics " + metrics + ": cannot serve there: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         } finally {
             Daemon.done();

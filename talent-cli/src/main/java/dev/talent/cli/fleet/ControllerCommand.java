@@ -1,7 +1,9 @@
 package dev.talent.cli.fleet;
 
 import dev.talent.cli.ExitCodes;
+import dev.talent.cli.MetricsEndpoint;
 import dev.talent.fleet.Controller;
+import dev.talent.fleet.ControllerMetrics;
 import dev.talent.fleet.FleetException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -62,40 +64,58 @@ public final class ControllerCommand implements Callable<Integer> {
         return new java.net.InetSocketAddress(a, Integer.parseInt(port));
     }
 
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = {"Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9466; plain HTTP: bind it to"
+                    + " loopback or an address only the scraper reaches). Migrations it drives (by outcome, reason, failed step; downtime and phase histograms, as `talent run --metrics`), whether it leads, and while it leads the fleet's hosts and apps. See docs/FLEET.md (Metrics)."})
+    String metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
+        long graceMs;
         try {
-            String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-            long graceMs;
+            graceMs = HostGrace.parseMs(hostGrace);
+        } catch (IllegalArgumentException e) {
+            log.accept("--host-grace: " + e.getMessage());
+            Daemon.done();
+            return ExitCodes.USAGE;
+        }
+        java.util.Optional<java.net.InetSocketAddress> listen = java.util.Optional.empty();
+        if (alerts != null) {
             try {
-                graceMs = HostGrace.parseMs(hostGrace);
+                listen = java.util.Optional.of(listenAddress(alerts));
             } catch (IllegalArgumentException e) {
-                log.accept("--host-grace: " + e.getMessage());
+                log.accept("--alerts: " + e.getMessage());
+                Daemon.done();
                 return ExitCodes.USAGE;
             }
-            java.util.Optional<java.net.InetSocketAddress> listen = java.util.Optional.empty();
-            if (alerts != null) {
-                try {
-                    listen = java.util.Optional.of(listenAddress(alerts));
-                } catch (IllegalArgumentException e) {
-                    log.accept("--alerts: " + e.getMessage());
-                    return ExitCodes.USAGE;
-                }
+        }
+        dev.talent.fleet.apps.FleetPolicy p = dev.talent.fleet.apps.FleetPolicy.NONE;
+        if (policy != null) {
+            try {
+                p = dev.talent.fleet.apps.FleetPolicy.of(dev.talent.policy.Policy.load(policy));
+            } catch (dev.talent.policy.PolicyException e) {
+                log.accept("--policy: " + e.getMessage());
+                Daemon.done();
+                return ExitCodes.USAGE;
             }
-            dev.talent.fleet.apps.FleetPolicy p = dev.talent.fleet.apps.FleetPolicy.NONE;
-            if (policy != null) {
-                try {
-                    p = dev.talent.fleet.apps.FleetPolicy.of(dev.talent.policy.Policy.load(policy));
-                } catch (dev.talent.policy.PolicyException e) {
-                    log.accept("--policy: " + e.getMessage());
-                    return ExitCodes.USAGE;
-                }
+        }
+        try {
+            String h = host != null ? host : InetAddress.getLocalHost().getHostName();
+            ControllerMetrics m = new ControllerMetrics(h);
+            try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
+                if (endpoint != null) log.accept("serving metrics at http://" + metrics.strip() + "/metrics");
+                return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs,
+                        new Controller.Alerting(listen, p), m);
             }
-            return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs,
-                    new Controller.Alerting(listen, p));
+        } catch (IllegalArgumentException e) {
+            log.accept("--metrics: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } catch (java.io.IOException e) {
+            log.accept("--metrics " + metrics + ": cannot serve there: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         } finally {
             Daemon.done();

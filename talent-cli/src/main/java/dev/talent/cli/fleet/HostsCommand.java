@@ -5,6 +5,7 @@ import dev.talent.cli.ExitCodes;
 import dev.talent.fleet.FleetException;
 import dev.talent.fleet.HostStatus;
 import dev.talent.fleet.Hosts;
+import dev.talent.policy.PlatformFacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +16,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "hosts", mixinStandardHelpOptions = true,
-        description = "The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS),"
-                + " apps, and which host's controller leads.")
+        description = {"The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS),"
+                + " apps, and which host's controller leads.",
+                "Under each host: the facts its agent detected of its platforms (ISA, word size, byte order, C library and"
+                        + " version; kernel and host name)."})
 public final class HostsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
-    @Option(names = "--json", description = "An array of {name, address, platforms, agent, apps, leader, controller_pid, drained}.") boolean json;
+    @Option(names = "--json", description = "An array of {name, address, platforms, agent, apps, leader, controller_pid, drained, facts}; facts: one"
+            + " {platform, isa, word_bits, byte_order, libc, libc_version, kernel, host} per platform the agent could probe.") boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -41,10 +45,37 @@ public final class HostsCommand implements Callable<Integer> {
                 out.printf("%-8s %-15s %-5s %-10s %-16s %s%s%n", h.name(), h.address(), h.agent(), controller,
                         h.apps().isEmpty() ? "-" : String.join(",", h.apps()), String.join(",", h.platforms()),
                         h.drained() ? "  (drained)" : "");
+                String facts = shortFacts(h.facts());
+                if (!facts.isEmpty()) out.println("         " + facts);
             }
             out.println("(* leads)");
         }
         out.flush();
         return hosts.stream().allMatch(h -> h.agent().equals("up")) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /**
+     * The facts of a host on one line: its host name and kernel when its platforms agree on them, then each platform's
+     * ISA, word size and byte order, and C library: {@code tfh1, Linux 6.1.0: x86_64 (x86_64 64 le glibc-2.36), ...}.
+     */
+    static String shortFacts(List<PlatformFacts> facts) {
+        if (facts.isEmpty()) return "";
+        java.util.Set<String> hosts = new java.util.TreeSet<>(), kernels = new java.util.TreeSet<>();
+        for (PlatformFacts f : facts) {
+            hosts.add(f.host());
+            kernels.add(f.kernel());
+        }
+        boolean one = hosts.size() == 1 && kernels.size() == 1;
+        StringBuilder b = new StringBuilder();
+        if (one) b.append(hosts.iterator().next()).append(", ").append(kernels.iterator().next()).append(": ");
+        for (int i = 0; i < facts.size(); i++) {
+            PlatformFacts f = facts.get(i);
+            if (i > 0) b.append(", ");
+            b.append(f.platform()).append(" (").append(f.isa()).append(' ').append(f.wordBits()).append(' ')
+                    .append(f.byteOrder().equals("little") ? "le" : "be").append(' ').append(f.libcId());
+            if (!one) b.append(", ").append(f.host()).append(' ').append(f.kernel());
+            b.append(')');
+        }
+        return b.toString();
     }
 }

@@ -53,7 +53,7 @@ public final class AgentServer implements AutoCloseable {
             throw new FleetException("interrupted while taking over the apps in " + state, e);
         }
         try {
-            Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).addService(AppsRpc.service(apps)).build().start();
+            Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), apps.metrics().interceptor())).build().start();
             return new AgentServer(s, apps);
         } catch (IOException | FleetException e) {
             apps.close();

@@ -104,6 +104,12 @@ public final class AppReconciler {
      */
     public void allowInjectedFaults() { faultsAllowed = true; }
 
+    /** Who hears of each migration record this leader writes to etcd (the controller's metrics); none by default. */
+    private volatile Consumer<MigrationRecord> recorded = r -> { };
+
+    /** {@code listener} hears of every migration record once etcd holds it (ok or failed, any reason). */
+    public void onRecord(Consumer<MigrationRecord> listener) { recorded = java.util.Objects.requireNonNull(listener); }
+
     /** The hosts whose agents hold their lease now. */
     public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
 
@@ -440,7 +446,7 @@ public final class AppReconciler {
             record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
         } catch (RollbackFailedException e) {
             record = failed(f, "rollback", e.getMessage());
-            store.finish(v, inFlightRevision[0], record, request, Optional.empty());
+            if (store.finish(v, inFlightRevision[0], record, request, Optional.empty())) recorded.accept(record);
             store.ended(new AppRecords.Ended(app, from.host(), from.platform(), null, e.getMessage(), clock.getAsLong()));
             events.accept(app + ": " + e.getMessage());
             return;
@@ -454,7 +460,7 @@ public final class AppReconciler {
         Optional<Records.Placement> placement = record.ok() ? Optional.empty() : Optional.of(new Records.Placement(app,
                 from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1,
                 placed.value().epoch()));
-        store.finish(v, inFlightRevision[0], record, request, placement);
+        if (store.finish(v, inFlightRevision[0], record, request, placement)) recorded.accept(record);
         events.accept(app + (record.ok() ? ": now on " + to + " (downtime " + record.downtimeMs() + " ms)"
                 : ": rolled back to " + from + ": " + record.error()));
     }
@@ -489,8 +495,10 @@ public final class AppReconciler {
                     + " (deploy --on-host-loss restart)";
             MigrationRecord r = new MigrationRecord(app, here.toString(), here.toString(), false, null, null, null, null, null,
                     null, "host-lost", error, Instant.ofEpochMilli(now), 0, 0, null).because("host-lost", "none");
-            if (store.lose(v, placed.modRevision(), new AppRecords.Ended(app, here.host(), here.platform(), null, error, now), r))
+            if (store.lose(v, placed.modRevision(), new AppRecords.Ended(app, here.host(), here.platform(), null, error, now), r)) {
+                recorded.accept(r);
                 events.accept(app + " " + error);
+            }
             return;
         }
         List<Records.HostInfo> live = schedulable(store.drained()).stream().filter(h -> !h.name().equals(here.host())).toList();
@@ -513,6 +521,7 @@ public final class AppReconciler {
             agents.remove(to.host(), app);
             return;
         }
+        recorded.accept(r);
         events.accept(app + ": " + why + "; restarted from scratch on " + to + " (epoch " + epoch + ", "
                 + (started - down.get().sinceMs()) + " ms after its agent was seen gone)");
     }
@@ -626,7 +635,7 @@ public final class AppReconciler {
         // the request it served (made before it began) is served; a later one waits for its own migration
         Optional<AppStore.Versioned<AppRecords.MigrateRequest>> served = v.request()
                 .filter(r -> f.reason().equals("request") && r.value().atMs() <= f.startedMs());
-        store.finish(v, held.modRevision(), record, served, placement);
+        if (store.finish(v, held.modRevision(), record, served, placement)) recorded.accept(record);
         if (keep == null && ended == null)
             ended = new AppRecords.Ended(app, to.host(), to.platform(), null,
                     "lost: neither " + from.host() + " nor " + to.host() + " has it after an interrupted migration", now);

@@ -164,7 +164,11 @@ public final class AppsRpc {
                     AppsMessages.Restored r = apps.restoreAccepted(o.app(), o.platform(), warnings::add);
                     return r;
                 }))
-                .addMethod(SYNC_TO, unary(pool, apps::syncTo))
+                .addMethod(SYNC_TO, unary(pool, s -> {
+                    AppsMessages.Sync r = apps.syncTo(s);
+                    apps.metrics().sync(s.app(), "sent", r);
+                    return r;
+                }))
                 .addMethod(RECEIVE_SYNC, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.SyncPart, AppsMessages.Sync>(
                         apps, response, pool) {
                     AppsMessages.SyncPart head;
@@ -195,6 +199,7 @@ public final class AppsRpc {
                                 if (out.length != head.logLength() || err.length != head.errLength()) throw new IOException("a sync's log parts are cut short");
                                 return new HostedApps.LogTail[] {new HostedApps.LogTail(head.logFrom(), out), new HostedApps.LogTail(head.errFrom(), err)};
                             });
+                            apps.metrics().sync(head.app(), "received", r);
                             return r;
                         }
                     }
@@ -231,7 +236,7 @@ public final class AppsRpc {
             }
             case "signal" -> new AppsMessages.Reply("", 0, apps.signal(o.app(), o.id(), o.arg()));
             case "start" -> {
-                apps.container(o.app(), o.id()).start();
+                apps.startContainer(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "delete" -> {

@@ -73,6 +73,11 @@ public final class HostedApps implements AutoCloseable {
     private final Map<String, Hosted> apps = new HashMap<>();
     private ContainerHost containers;
     private volatile OutgoingFilter outgoing = s -> s;
+    private volatile AgentMetrics metrics;
+    /** Restores under way (app and platform to when their container started), until the runtime says ready. */
+    private final Map<String, Long> restoring = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Containers created to restore (app and id to platform), until they are deleted. */
+    private final Map<String, String> restorers = new java.util.concurrent.ConcurrentHashMap<>();
     /** The segment of this host's --net apps (its bridge on it); empty: --net apps are refused here. */
     private volatile Optional<dev.talent.container.NetworkConfig> network = Optional.empty();
 
@@ -85,6 +90,8 @@ public final class HostedApps implements AutoCloseable {
         this.verifier = verifier;
         this.link = link;
         this.events = events;
+        this.metrics = new AgentMetrics(host);
+        metrics.watch(this::runningPlatforms);
         Files.createDirectories(this.dir.resolve("apps"));
     }
 
@@ -110,6 +117,22 @@ public final class HostedApps implements AutoCloseable {
     }
 
     public BlobStore blobs() { return blobs; }
+
+    /** The agent's metrics ({@code --metrics}): from now on, this host's apps are counted into {@code m}. */
+    public void metrics(AgentMetrics m) {
+        m.watch(this::runningPlatforms);
+        metrics = m;
+    }
+
+    public AgentMetrics metrics() { return metrics; }
+
+    /** The apps whose program runs here now, with the platform it runs on. */
+    synchronized Map<String, String> runningPlatforms() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Hosted h : apps.values())
+            if (h.current != null && h.running != null && !h.stopped && h.ended == null && h.lost == null) out.put(h.name, h.current.name());
+        return out;
+    }
 
     /**
      * Lets this host run --net apps: each one's containers get a namespace of their own whose eth0 is a port of
@@ -666,6 +689,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = app(app);
         AppContainer c = h.place(checkPlatform(platform)).containers().create(restart, fault);
         track(h, c);
+        if (restart) restorers.put(app + "\u0000" + c.id(), platform);
         return c;
     }
 
@@ -686,6 +710,9 @@ public final class HostedApps implements AutoCloseable {
         synchronized (this) {
             h.containers.remove(id);
         }
+        String platform = restorers.remove(app + "\u0000" + id);
+        Long began = platform == null ? null : restoring.remove(app + "\u0000" + platform);
+        if (began != null) metrics.restore(app, false, System.nanoTime() - began);
     }
 
     /**
@@ -708,8 +735,21 @@ public final class HostedApps implements AutoCloseable {
         return container(app, id).signal(s);
     }
 
+    /** Starts container {@code id} of the app; one made to restore a checkpoint is timed until its runtime says ready. */
+    public void startContainer(String app, String id) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        String platform = restorers.get(app + "\u0000" + id);
+        if (platform != null) restoring.put(app + "\u0000" + platform, System.nanoTime());
+        c.start();
+    }
+
     public RuntimeEvent nextEvent(String app, String platform, Duration timeout) throws IOException, InterruptedException {
-        return app(app).place(checkPlatform(platform)).containers().nextEvent(timeout);
+        RuntimeEvent e = app(app).place(checkPlatform(platform)).containers().nextEvent(timeout);
+        if (e instanceof RuntimeEvent.Ready || e instanceof RuntimeEvent.ProcessExited) {
+            Long began = restoring.remove(app + "\u0000" + platform);
+            if (began != null) metrics.restore(app, e instanceof RuntimeEvent.Ready, System.nanoTime() - began);
+        }
+        return e;
     }
 
     public void clearEvents(String app, String platform) throws IOException {
@@ -873,7 +913,15 @@ public final class HostedApps implements AutoCloseable {
     /** Source: accepts and signs the checkpoint the stopped program left; kept here until it is sent. */
     public AppsMessages.Statement takeCheckpoint(String app, String platform) throws IOException {
         Hosted h = app(app);
-        OutgoingCheckpoint ck = h.place(checkPlatform(platform)).files().takeCheckpoint();
+        long began = System.nanoTime();
+        OutgoingCheckpoint ck;
+        try {
+            ck = h.place(checkPlatform(platform)).files().takeCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            metrics.checkpoint(app, false, System.nanoTime() - began);
+            throw e;
+        }
+        metrics.checkpoint(app, true, System.nanoTime() - began);
         synchronized (this) {
             h.taken = ck;
         }
