@@ -137,6 +137,7 @@ public final class Controller {
                 if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 if (faults.contains("requests")) reconciler.allowInjectedFaults();
                 reconciler.onRecord(metrics::migration);
+                reconciler.onAlertEffect(metrics::alertEffect);
                 metrics.leading(() -> ControllerMetrics.FleetView.read(etcd));
                 try {
                     dev.talent.fleet.apps.AppLeader.lead(etcd, reconciler, store, either, events);

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * Migrations are counted by the controller that wrote their record (the leader then): after a fail-over the new
  * leader counts from zero, as every Prometheus counter of a restarted process does. Only the leader exports the
- * fleet's gauges, so a sum over all controllers counts each host and app once. Alerts: {@link #run()} takes the
- * controller's {@code RunEvent.AlertHandled} into {@code talent_alerts_total} as {@code talent run} does.
+ * fleet's gauges, so a sum over all controllers counts each host and app once. Alerts: each effect the leader records
+ * ({@link #alertEffect}) counts in {@code talent_alerts_total} as in {@code talent run}.
  */
 public final class ControllerMetrics {
     /** What the leader reads of the fleet at a scrape. */
@@ -102,6 +102,12 @@ public final class ControllerMetrics {
 
     /** The metrics shared with {@code talent run}: migrations, their histograms, syncs, alerts. */
     public RunMetrics run() { return run; }
+
+    /** One effect of an alert the leader recorded ({@code talent_alerts_total{app,tag,action}}, as {@code talent run}). */
+    public void alertEffect(dev.talent.policy.Alert alert, dev.talent.policy.Alert.Effect effect) {
+        run.record(effect.app(), new dev.talent.migrate.RunEvent.AlertHandled(alert.tag(), alert.reason(), effect.action(),
+                effect.from(), effect.to()));
+    }
 
     /** One migration record the leader wrote (any outcome, any reason). */
     public void migration(MigrationRecord r) { run.migration(r); }

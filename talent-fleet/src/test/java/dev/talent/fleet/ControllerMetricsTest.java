@@ -106,6 +106,18 @@ class ControllerMetricsTest {
      * series alone).
      */
     @Test
+    void alertEffectsTheLeaderRecordsCountAsInTalentRun() throws Exception {
+        ControllerMetrics m = new ControllerMetrics("h1");
+        var alert = new dev.talent.policy.Alert("CVE-2024-2961", null, "ids", AT.toString(), null);
+        m.alertEffect(alert, new dev.talent.policy.Alert.Effect("web", "moved", "h1/x86_64", "h2/s390x", AT.toString(), null));
+        m.alertEffect(alert, new dev.talent.policy.Alert.Effect("db", "stuck", "h1/x86_64", null, AT.toString(), "nowhere"));
+        m.alertEffect(alert, new dev.talent.policy.Alert.Effect("web", "moved", "h2/x86_64", "h3/s390x", AT.toString(), null));
+        Map<String, Double> s = PrometheusText.parse(m.scrape());
+        assertThat(s.get("talent_alerts_total{action=\"moved\",app=\"web\",tag=\"CVE-2024-2961\"}")).isEqualTo(2.0);
+        assertThat(s.get("talent_alerts_total{action=\"stuck\",app=\"db\",tag=\"CVE-2024-2961\"}")).isEqualTo(1.0);
+    }
+
+    @Test
     void theGrafanaDashboardQueriesSeriesThatRunsAgentsOrControllersExport() throws Exception {
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("..", "docs", "grafana", "talent-dashboard.json").toFile());
         List<String> queries = dashboard.findValuesAsText("expr");

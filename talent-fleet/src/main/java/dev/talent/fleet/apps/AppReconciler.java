@@ -110,6 +110,19 @@ public final class AppReconciler {
     /** {@code listener} hears of every migration record once etcd holds it (ok or failed, any reason). */
     public void onRecord(Consumer<MigrationRecord> listener) { recorded = java.util.Objects.requireNonNull(listener); }
 
+    /** Who hears of each effect of an alert this leader records in etcd (the controller's metrics); none by default. */
+    private volatile java.util.function.BiConsumer<Alert, Alert.Effect> alertEffects = (a, e) -> { };
+
+    /** {@code listener} hears of every alert effect (moved, failed, stuck, unaffected) once etcd holds it. */
+    public void onAlertEffect(java.util.function.BiConsumer<Alert, Alert.Effect> listener) {
+        alertEffects = java.util.Objects.requireNonNull(listener);
+    }
+
+    private void recordEffect(Alert a, Alert.Effect effect) throws FleetException, InterruptedException {
+        alerts.recordEffect(a, effect);
+        alertEffects.accept(a, effect);
+    }
+
     /** The hosts whose agents hold their lease now. */
     public List<Records.HostInfo> liveHosts() throws FleetException, InterruptedException { return liveHosts(etcd); }
 
@@ -309,7 +322,7 @@ public final class AppReconciler {
             String why = "no live place of " + String.join(",", v.spec().value().platforms()) + " is free of the quarantined tags "
                     + String.join(", ", rules.quarantined());
             events.accept(app + ": on " + here + " (tag " + String.join(", ", hits) + " of an active alert) but " + why + "; it stays");
-            for (Alert a : concerned) alerts.recordEffect(a, new Alert.Effect(app, "stuck", here.toString(), null, now(), why));
+            for (Alert a : concerned) recordEffect(a, new Alert.Effect(app, "stuck", here.toString(), null, now(), why));
             return;
         }
         migrate(v, c.get(), "alert " + tag, Optional.empty());
@@ -327,14 +340,14 @@ public final class AppReconciler {
             effect = new Alert.Effect(app, "failed", here.toString(), null, now(),
                     last != null && !last.ok() ? last.error() : "the migration did not complete");
         }
-        for (Alert a : concerned) alerts.recordEffect(a, effect);
+        for (Alert a : concerned) recordEffect(a, effect);
     }
 
     /** Records, once, that the active alerts concerning {@code app} found it on an untagged place. */
     private void noteUnaffected(String app, FleetAgents.Placement here, List<Alert> active) throws FleetException, InterruptedException {
         for (Alert a : active) {
             if (!a.concerns(app) || a.effects().stream().anyMatch(e -> e.app().equals(app))) continue;
-            alerts.recordEffect(a, new Alert.Effect(app, "unaffected", here.toString(), null, now(), null));
+            recordEffect(a, new Alert.Effect(app, "unaffected", here.toString(), null, now(), null));
         }
     }
 
