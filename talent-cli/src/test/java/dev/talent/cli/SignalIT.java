@@ -118,6 +118,30 @@ class SignalIT {
         return new Launched(process, out, stderr);
     }
 
+    /**
+     * The launcher passes the program descriptors 0-2 only: a pipe its caller leaked (8, its stdin's copy) and a
+     * file (7) would otherwise be inherited, and the runtime refuses a checkpoint while it holds an inherited pipe.
+     */
+    @Test
+    void theLauncherClosesDescriptorsItsCallerLeakedSoStopsAreTaken() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                "exec bash \"$0\" exec --isa x86_64 --checkpoint-dir fd-ck --stop-after 3 build/spin -- 5 7<spin.c 8<&0",
+                LAUNCHER.toString()).directory(dir.toFile());
+        RuntimeEnvironment.ALL.forEach(builder.environment()::remove);
+        builder.environment().put("TALENT_JAR", TalentJar.JAR.toString());
+        builder.environment().put("TALENT_CACHE_DIR", TalentJar.CACHE.toString());
+        Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        String first = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("stopped at visit 3 (stderr: %s)", Files.readString(stderr)).isEqualTo(75);
+        assertThat(Files.readString(stderr)).doesNotContain("inherited");
+
+        CapturedRun restart = TalentJar.run(dir, "exec", "--isa", "x86_64", "--checkpoint-dir", "fd-ck", "--restart", "build/spin");
+        assertThat(restart.exitCode()).as(restart.stderr()).isZero();
+        assertThat(first + restart.stdout()).isEqualTo(referenceFor(5));
+    }
+
     @Test
     void sigusr1ThroughTalentCheckpointStopsTheProgramWithACheckpointAndItRestarts() throws Exception {
         Launched run = launch("--isa", "x86_64", "--checkpoint-dir", "stop-ck", "build/spin", "--", Integer.toString(ROUNDS));
