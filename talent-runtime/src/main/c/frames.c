@@ -8,7 +8,9 @@
 #include "checkpoint_read.h"
 #include "frames.h"
 #include "heap_restore.h"
+#include "site.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,6 +260,8 @@ static void kept_frame_restored(void)
         tl_frames_reset();
         talent_restoring = 0;
         tl_info("rebuilt %lu frames after the refused checkpoint; resuming", (unsigned long)next_frame);
+        /* the last step before the program's code runs again */
+        errno = tl_site_errno();
     }
 }
 

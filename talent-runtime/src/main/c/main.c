@@ -149,6 +149,8 @@ static void restore_resuming(const tl_checkpoint *ck)
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
         tl_event(TL_EVENT_READY " %llu %s", (unsigned long long)ck->sequence, tl_platform);
+    /* the program's errno as the checkpoint took it, not what the runtime's restore work left: the last step */
+    errno = tl_site_errno();
 }
 
 /* Rebuilds the state of checkpoint ck before the user's main is called in restoring mode. */

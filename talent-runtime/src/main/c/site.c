@@ -8,6 +8,7 @@
 #include "precopy.h"
 #include "frame_alloca.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ static const char *reason = "stop-after";
 int64_t tl_site_taken_ns;       /* CLOCK_REALTIME when the site took the checkpoint */
 static int deferred;            /* the checkpoint is due but waits for talent_suspended == 0 */
 static uint64_t *point_visits;  /* -v: visits per site point, reported at exit (NULL: not counted) */
+static int program_errno;       /* the program's errno when the site took the checkpoint */
 
 static int counting(void)
 {
@@ -83,6 +85,11 @@ const char *tl_site_reason(void)
     return reason;
 }
 
+int tl_site_errno(void)
+{
+    return program_errno;
+}
+
 void tl_site_checkpoint_done(void)
 {
     if (every_visits)
@@ -105,6 +112,7 @@ int talent_site_slow(unsigned point)
 {
     const char *why = NULL;
     int then = TL_AFTER_CONTINUE;
+    int saved_errno = errno;    /* the program's: the runtime's calls below (fork, messages) must not change it */
     if (point >= talent_the_program.npoints || !talent_the_program.points[point].is_site)
         tl_die(TL_EXIT_SOFTWARE, "internal error: talent_site_slow(%u) is not a checkpoint site", point);
     talent_pending = 0;
@@ -126,6 +134,7 @@ int talent_site_slow(unsigned point)
         why = "periodic";
     if (!why) {
         rearm();
+        errno = saved_errno;
         return 0;
     }
     if (talent_suspended > 0) {
@@ -134,6 +143,7 @@ int talent_site_slow(unsigned point)
                     talent_the_program.points[point].pos);
         deferred = 1;
         talent_pending = 1;     /* the next site visit outside asks again */
+        errno = saved_errno;
         return 0;
     }
     if (tl_site_defer_hook && tl_site_defer_hook()) {
@@ -143,6 +153,7 @@ int talent_site_slow(unsigned point)
                     talent_the_program.points[point].pos);
         deferred = 1;
         talent_pending = 1;
+        errno = saved_errno;
         return 0;
     }
     if (why[0] == 'p' && why[1] == 'r')
@@ -159,6 +170,8 @@ int talent_site_slow(unsigned point)
     tl_site_set_after(then);
     tl_site_taken_ns = tl_realtime_ns();
     checkpoint_point = point;
+    /* set back just before the program's code runs again (main.c, frames.c) and carried by the checkpoint */
+    program_errno = saved_errno;
     /* every frame of the chain is above this one: alloca lists below it belong to frames a longjmp skipped */
     tl_alloca_sweep_dead();
     talent_unwinding = 1;

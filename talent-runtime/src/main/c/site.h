@@ -10,6 +10,8 @@ void tl_site_init(const tl_config *c);
 uint64_t tl_site_visits(void);
 unsigned tl_site_checkpoint_point(void);
 const char *tl_site_reason(void);
+/* The program's errno when the site took the checkpoint: set back when the program resumes. */
+int tl_site_errno(void);
 extern int64_t tl_site_taken_ns;
 /* After a checkpoint that keeps running: counting starts again for every_visits. */
 void tl_site_checkpoint_done(void);
