@@ -54,6 +54,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     private static HttpServer serve(InetSocketAddress bind, Exposition exposition) throws IOException {
+        dev.talent.base.HttpServerLimits.apply();
         HttpServer server = HttpServer.create(bind, 16);
         server.createContext("/metrics", exchange -> {
             try (exchange) {

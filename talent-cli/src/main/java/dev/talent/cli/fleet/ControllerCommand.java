@@ -72,7 +72,6 @@ public final class ControllerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
-        dev.talent.fleet.apps.AlertEndpoint.boundRequests();
         long graceMs;
         try {
             graceMs = HostGrace.parseMs(hostGrace);

@@ -38,18 +38,6 @@ public final class AlertEndpoint implements AutoCloseable {
         this.url = url;
     }
 
-    /**
-     * Bounds the JDK HTTP server's time for one request and its number of connections, which are unbounded by
-     * default (a client that connects and then stalls would hold its connection for ever). They are read once per
-     * JVM, when the first HTTP server starts: call this before any ({@code --metrics} too). A value given on the
-     * command line ({@code -D}) is kept.
-     */
-    public static void boundRequests() {
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "30");
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "90");
-        if (System.getProperty("jdk.httpserver.maxConnections") == null) System.setProperty("jdk.httpserver.maxConnections", "256");
-    }
-
     /** Where clients reach it: {@code https://ADDR:PORT} (the address it was bound to, which its certificate names). */
     public URI url() { return url; }
 
@@ -64,6 +52,7 @@ public final class AlertEndpoint implements AutoCloseable {
             throw new FleetException("--alerts needs the address clients reach (one the controller's certificate names), not "
                     + at.getHostString());
         SSLContext ctx = tls.jdkContext();
+        dev.talent.base.HttpServerLimits.apply();
         HttpsServer server;
         try {
             server = HttpsServer.create(at, 64);
