@@ -78,13 +78,16 @@ public final class AppReconciler {
     /** Applies {@code p} from the next step on ({@code talent controller --policy FILE}). */
     public void usePolicy(FleetPolicy p) { this.policy = java.util.Objects.requireNonNull(p); }
 
-    /** What constrains the places of {@code app} now: the policy and the tags its active alerts quarantine. */
-    private PlacementChooser.Rules rules(String app, List<Alert> active) {
-        return new PlacementChooser.Rules(policy, FleetAlerts.quarantined(active, app));
+    /**
+     * What constrains the places of {@code app} now: the policy, the tags its active alerts quarantine and the facts
+     * the live hosts' agents published ({@code hosts}).
+     */
+    private PlacementChooser.Rules rules(String app, List<Alert> active, List<Records.HostInfo> hosts) {
+        return new PlacementChooser.Rules(policy, FleetAlerts.quarantined(active, app), PlacementChooser.Rules.byName(hosts));
     }
 
-    private PlacementChooser.Rules rules(String app) throws FleetException, InterruptedException {
-        return rules(app, alerts.active());
+    private PlacementChooser.Rules rules(String app, List<Records.HostInfo> hosts) throws FleetException, InterruptedException {
+        return rules(app, alerts.active(), hosts);
     }
 
     /**
@@ -141,7 +144,11 @@ public final class AppReconciler {
 
     /** The live hosts that are not drained: where apps may be placed, restarted or migrated to. */
     private List<Records.HostInfo> schedulable(java.util.Map<String, Records.Drained> drained) throws FleetException, InterruptedException {
-        return liveHosts().stream().filter(h -> !drained.containsKey(h.name())).toList();
+        return schedulable(liveHosts(), drained);
+    }
+
+    private static List<Records.HostInfo> schedulable(List<Records.HostInfo> live, java.util.Map<String, Records.Drained> drained) {
+        return live.stream().filter(h -> !drained.containsKey(h.name())).toList();
     }
 
     /** How long an app waits after a failed migration off a drained host before the next try. */
@@ -178,7 +185,7 @@ public final class AppReconciler {
         String app = v.name();
         Long after = drainRetry.get(app);
         if (after != null && clock.getAsLong() < after) return;
-        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random, rules(app));
+        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random, rules(app, live));
         if (c.isEmpty()) {
             if (stuck.add(app))
                 events.accept(app + ": " + here.host() + " is drained but no other live, undrained host has any of "
@@ -243,9 +250,10 @@ public final class AppReconciler {
             case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
         }
         java.util.Map<String, Records.Drained> drained = store.drained();
-        List<Records.HostInfo> live = schedulable(drained);
+        List<Records.HostInfo> all = liveHosts();
+        List<Records.HostInfo> live = schedulable(all, drained);
         List<Alert> active = alerts.active();
-        PlacementChooser.Rules rules = rules(app, active);
+        PlacementChooser.Rules rules = rules(app, active, all);
         Set<String> hits = rules.hits(here);
         if (!hits.isEmpty()) {
             alertMove(v, here, hits, active, live, rules);
@@ -372,7 +380,8 @@ public final class AppReconciler {
     }
 
     private void deploy(AppRecords.AppRecord spec) throws FleetException, InterruptedException {
-        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, schedulable(store.drained()), random, rules(spec.name()));
+        List<Records.HostInfo> live = schedulable(store.drained());
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random, rules(spec.name(), live));
         if (c.isEmpty()) {
             events.accept(spec.name() + ": no live host has any of " + String.join(",", spec.platforms()) + "; waiting");
             return;
@@ -515,7 +524,7 @@ public final class AppReconciler {
             return;
         }
         List<Records.HostInfo> live = schedulable(store.drained()).stream().filter(h -> !h.name().equals(here.host())).toList();
-        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random, rules(app));
+        Optional<PlacementChooser.Choice> c = PlacementChooser.first(spec, live, random, rules(app, live));
         if (c.isEmpty()) {
             events.accept(app + ": " + why + "; no live host has any of " + String.join(",", spec.platforms()) + ": waiting");
             return;

@@ -2,7 +2,9 @@ package dev.talent.fleet.apps;
 
 import dev.talent.fleet.Records;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -24,15 +26,31 @@ public final class PlacementChooser {
     public record Choice(FleetAgents.Placement to, String how) {}
 
     /**
-     * What constrains a choice: the fleet's policy and the tags quarantined for the app (its active alerts').
+     * What constrains a choice: the fleet's policy, the tags quarantined for the app (its active alerts') and the host
+     * records whose facts give a place its tags and its diversity dimensions (by host name; a host without a record
+     * here has the facts of talent's platform table).
      */
-    public record Rules(FleetPolicy policy, Set<String> quarantined) {
+    public record Rules(FleetPolicy policy, Set<String> quarantined, Map<String, Records.HostInfo> hosts) {
         public static final Rules NONE = new Rules(FleetPolicy.NONE, Set.of());
 
-        public Rules { quarantined = Set.copyOf(quarantined); }
+        public Rules {
+            quarantined = Set.copyOf(quarantined);
+            hosts = Map.copyOf(hosts);
+        }
+
+        public Rules(FleetPolicy policy, Set<String> quarantined) { this(policy, quarantined, Map.of()); }
+
+        /** {@code hosts}' records by name. */
+        public static Map<String, Records.HostInfo> byName(List<Records.HostInfo> hosts) {
+            Map<String, Records.HostInfo> out = new HashMap<>();
+            for (Records.HostInfo h : hosts) out.put(h.name(), h);
+            return out;
+        }
 
         /** The quarantined tags {@code p} carries (empty: it may be used). */
-        public Set<String> hits(FleetAgents.Placement p) { return policy.matching(p, quarantined); }
+        public Set<String> hits(FleetAgents.Placement p) {
+            return policy.matching(p, Optional.ofNullable(hosts.get(p.host())), quarantined);
+        }
 
         public boolean allows(FleetAgents.Placement p) { return hits(p).isEmpty(); }
     }
@@ -93,7 +111,7 @@ public final class PlacementChooser {
             // the places left before the current one, most recent first
             List<String> recent = new ArrayList<>();
             for (int i = visited.size() - 1; i >= 0; i--) if (!visited.get(i).equals(current)) recent.add(visited.get(i).toString());
-            var choice = rules.policy().destinations(places).choose(current.toString(), recent,
+            var choice = rules.policy().destinations(places, rules.hosts()).choose(current.toString(), recent,
                     usable.stream().map(FleetAgents.Placement::toString).toList(), random);
             return Optional.of(new Choice(AppRecords.placement(choice.platform()), choice.reason()));
         }

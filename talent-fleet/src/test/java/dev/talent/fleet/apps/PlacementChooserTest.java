@@ -228,4 +228,55 @@ class PlacementChooserTest {
         // nowhere untagged: nothing is chosen
         assertThat(PlacementChooser.scheduled(app("s390x"), at("h1/s390x"), List.of(), MIXED, r, cve)).isEmpty();
     }
+
+    private static dev.talent.policy.PlatformFacts detected(String platform, String isa, int bits, String order, String libc,
+            String version) {
+        return new dev.talent.policy.PlatformFacts(platform, isa, bits, order, libc, version, "Linux 6.1.0", "machine");
+    }
+
+    /** h1 and h2 run x86_64 with different glibc versions (as their agents detected); h3's record has no facts. */
+    private static final List<Records.HostInfo> DETECTED = List.of(
+            new Records.HostInfo("h1", "a1", 1, List.of("x86_64", "s390x"), List.of(
+                    detected("x86_64", "x86_64", 64, "little", "glibc", "2.36"),
+                    detected("s390x", "s390x", 64, "big", "glibc", "2.36"))),
+            new Records.HostInfo("h2", "a2", 1, List.of("x86_64"), List.of(detected("x86_64", "x86_64", 64, "little", "glibc", "2.41"))),
+            new Records.HostInfo("h3", "a3", 1, List.of("x86_64")));
+
+    private static PlacementChooser.Rules detectedPolicy(String toml, String... quarantined) throws Exception {
+        return new PlacementChooser.Rules(FleetPolicy.of(dev.talent.policy.Policy.parse(toml, "t")), Set.of(quarantined),
+                PlacementChooser.Rules.byName(DETECTED));
+    }
+
+    @Test
+    void aPlaceCarriesTheCLibraryVersionItsAgentDetectedAsATag() throws Exception {
+        AppRecords.AppRecord a = app("x86_64", "s390x");
+        PlacementChooser.Rules glibc236 = detectedPolicy("", "glibc-2.36");
+        assertThat(glibc236.hits(at("h1/x86_64"))).containsExactly("glibc-2.36");
+        assertThat(glibc236.hits(at("h1/s390x"))).containsExactly("glibc-2.36");
+        assertThat(glibc236.hits(at("h2/x86_64"))).as("another version").isEmpty();
+        assertThat(glibc236.hits(at("h3/x86_64"))).as("no facts: its version is not known, no version tag").isEmpty();
+        Random r = new Random(5);
+        for (int i = 0; i < 100; i++) {
+            FleetAgents.Placement to = PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(), DETECTED, r, glibc236).orElseThrow().to();
+            assertThat(to.host()).as("every place of h1 has glibc 2.36").isNotEqualTo("h1");
+        }
+        // without the host records, the controller knows no version: nothing carries the tag
+        assertThat(policy("", "glibc-2.36").hits(at("h1/x86_64"))).isEmpty();
+    }
+
+    @Test
+    void theLibcWeightSeesTheVersionsTheAgentsDetected() throws Exception {
+        // from h1/x86_64 (glibc 2.36): h2/x86_64 has glibc 2.41 (differs), h3/x86_64 unknown facts (differs too: unknown),
+        // h1/s390x glibc 2.36 (same); libc weighted alone, h1/s390x weighs 1 against 11
+        AppRecords.AppRecord a = app("x86_64", "s390x");
+        PlacementChooser.Rules rules = detectedPolicy("[diversity]\nweights = { isa = 0, byte_order = 0, word_size = 0, host = 0, libc = 10 }\navoid_recent = 0\n");
+        Random r = new Random(11);
+        int same = 0, n = 400;
+        for (int i = 0; i < n; i++) {
+            var c = PlacementChooser.scheduled(a, at("h1/x86_64"), List.of(at("h1/x86_64")), DETECTED, r, rules).orElseThrow();
+            if (c.to().equals(at("h1/s390x"))) same++;
+        }
+        // expected share 1/23
+        assertThat(same / (double) n).as("the place with the same C library version is rarely drawn").isLessThan(0.12);
+    }
 }
