@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE 1
 #include "signals.h"
 #include "blocking.h"
+#include "libc_state.h"
 #include "site.h"
 #include "files.h"
 #include "heap_track.h"
@@ -96,7 +97,7 @@ int talent_blocking_retry(void)
 static int checkpoint_now(void)
 {
     if (!tl_request_pending() || talent_suspended > 0 || talent_restoring || talent_unwinding ||
-        (tl_site_defer_hook && tl_site_defer_hook()))
+        tl_libc_state_defer() || (tl_site_defer_hook && tl_site_defer_hook()))
         return 0;
     interrupted = 1;
     talent_pending = 1;

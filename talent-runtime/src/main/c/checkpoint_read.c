@@ -7,6 +7,7 @@
 #include "xalloc.h"
 #include "crc32c.h"
 #include "checkpoint_read.h"
+#include "libc_state.h"
 #include "files.h"
 #include "checkpoint_file.h"
 #include "delta.h"
@@ -1048,8 +1049,9 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck)
 static const talent_global *find_global(const char *key)
 {
     unsigned u, g;
-    for (u = 0; u < talent_the_program.nunits; u++) {
-        const talent_unit *unit = talent_the_program.units[u];
+    for (u = 0; u <= talent_the_program.nunits; u++) {
+        /* the program's units, then the C library's state the runtime carries (libc_state.h) */
+        const talent_unit *unit = u < talent_the_program.nunits ? talent_the_program.units[u] : tl_libc_unit();
         for (g = 0; g < unit->nglobals; g++)
             if (strcmp(unit->globals[g].key, key) == 0)
                 return &unit->globals[g];

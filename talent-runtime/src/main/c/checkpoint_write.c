@@ -5,6 +5,7 @@
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
 #include "env.h"
 #include "exit_handlers.h"
+#include "libc_state.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
@@ -290,7 +291,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_heap_stats hs;
     uint64_t file_size = 24;
     uint32_t nglobals = 0, gi;
-    unsigned u, g;
+    unsigned u, g, nlibc;
+    const talent_global *const *libc;
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
@@ -306,6 +308,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
     has_envi = tl_env_collect(&envi) > 0;
     tl_exit_handlers_check();
+    /* the C library's state of the program's: what is not carried refuses (libc_state.c) */
+    tl_libc_state_check();
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();
@@ -324,6 +328,12 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
             tl_objects_add((uintptr_t)gl->addr, gl->type, TL_OBJ_GLOBAL, nglobals++, 0);
             tl_types_add(&types, gl->type);
         }
+    /* then the C library's state the program has used, as globals of the runtime (libc_state.h) */
+    tl_libc_globals(&libc, &nlibc);
+    for (g = 0; g < nlibc; g++) {
+        tl_objects_add((uintptr_t)libc[g]->addr, libc[g]->type, TL_OBJ_GLOBAL, nglobals++, 0);
+        tl_types_add(&types, libc[g]->type);
+    }
     for (fi = 0; fi < nf; fi++) {
         const tl_saved_frame *sf = &tl_saved_frames[nf - 1 - fi];
         for (vi = 0; vi < sf->nvars; vi++) {
@@ -345,9 +355,9 @@ encode:
      * value is informative and never restored) */
     tl_buf_u32(&glob, nglobals);
     gi = 0;
-    for (u = 0; u < pg->nunits; u++)
-        for (g = 0; g < pg->units[u]->nglobals; g++, gi++) {
-            const talent_global *gl = &pg->units[u]->globals[g];
+    for (u = 0; u <= pg->nunits; u++)
+        for (g = 0; g < (u < pg->nunits ? pg->units[u]->nglobals : nlibc); g++, gi++) {
+            const talent_global *gl = u < pg->nunits ? &pg->units[u]->globals[g] : libc[g];
             tl_value_ctx ctx;
             memset(&ctx, 0, sizeof ctx);
             ctx.var_name = gl->name;

@@ -292,6 +292,17 @@ const talent_type *tl_argv_string_type(int i)
     return &argv_string_types[i];
 }
 
+int tl_argv_changed(void)
+{
+    int i;
+    if (!tl_argv)
+        return 0;
+    for (i = 0; i < tl_argc; i++)
+        if (tl_argv[i] != argv_strings[i])
+            return 1;
+    return tl_argv[tl_argc] != NULL;
+}
+
 void tl_argv_register(void)
 {
     int i;

@@ -43,6 +43,9 @@ const char *tl_argv_string(int i);  /* argv[i] as main received it */
 void tl_argv_register(void);        /* adds argv array + strings to the registry */
 const talent_type *tl_argv_array_type(void);
 const talent_type *tl_argv_string_type(int i);
+/* 1 when the program changed argv's array (getopt permutes it, a program may store its own pointers): its contents
+ * are then carried (libc_state.c), otherwise the restore rebuilds it as main received it. */
+int tl_argv_changed(void);
 
 
 /* String constants of the previous restore are dropped before another one. */

@@ -3,6 +3,7 @@
  * running). Requests from signals (signals.c) are served at the first site visit outside suspended code. */
 #include "diag.h"
 #include "site.h"
+#include "libc_state.h"
 #include "exit_handlers.h"
 #include "signals.h"
 #include "precopy.h"
@@ -143,6 +144,15 @@ int talent_site_slow(unsigned point)
                     talent_the_program.points[point].pos);
         deferred = 1;
         talent_pending = 1;     /* the next site visit outside asks again */
+        errno = saved_errno;
+        return 0;
+    }
+    if (tl_libc_state_defer()) {
+        if (!deferred)
+            tl_info("%s checkpoint due at point %u (%s) while getopt is in the middle of the arguments; waiting for a "
+                    "site after it returned -1", why, point, talent_the_program.points[point].pos);
+        deferred = 1;
+        talent_pending = 1;
         errno = saved_errno;
         return 0;
     }

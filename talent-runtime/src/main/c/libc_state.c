@@ -1,0 +1,472 @@
+/*
+ * The C library's state kept on the program's behalf (libc_state.h). The link wraps the functions that own it
+ * (RuntimeLibrary.WRAPPED_OTHER), so every call reaches the wrappers below wherever it is written.
+ *
+ * Generators: rand, srand, random, srandom, rand_r and the rand48 family run here, on a state the runtime owns and a
+ * checkpoint carries (the global "<libc>:prng"). The C library's own state would be lost at a restart (the restored
+ * process would draw the sequence again from its start) and its algorithm differs between C libraries (glibc and
+ * musl): the state remembers which C library's algorithm the run uses, the one of the platform where the program
+ * first used a generator, and every platform it moves to goes on with that algorithm. So an uninterrupted run draws
+ * exactly what the C library of its platform draws, and a migrated run draws the same numbers. The rand48 family is
+ * POSIX's and the same everywhere.
+ *
+ * strtok keeps its position in "<libc>:strtok" (a pointer into the program's string, carried like any pointer).
+ * getopt's optind, optarg, opterr and optopt are the C library's globals, carried as they are; its position inside
+ * an argument ("-abc") and the arguments it has skipped to permute them later are private to the C library, so a
+ * checkpoint due from the first getopt call until one returns -1 waits for a later site (site.c asks
+ * tl_libc_state_defer), and one met there all the same is refused.
+ * initstate/setstate hand the generator a state buffer of the program's, whose layout the C library defines: after
+ * them random() is the C library's again and every checkpoint is refused, naming the call.
+ */
+#include "libc_state.h"
+#include "objects.h"
+#include "refusal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- the carried state */
+
+enum { ALGO_NONE = 0, ALGO_GLIBC = 1, ALGO_MUSL = 2 };
+#define DEG 31 /* both C libraries' default generator: x[i] += x[i-31+3], 31 words */
+
+struct tl_prng {
+    uint32_t algo;          /* ALGO_*: none until a generator is used */
+    uint32_t x[DEG];        /* random()'s table (glibc: also rand()'s) */
+    uint32_t i, j;          /* glibc: front and rear index; musl: i and j */
+    uint64_t lcg;           /* musl's rand() */
+    uint16_t r48[7];        /* rand48: X (low word first), a, c */
+};
+
+static struct tl_prng prng;
+static char *strtok_pos;
+static int getopt_called;       /* getopt has been called: its globals are carried */
+static int getopt_parsing;      /* its last call did not return -1 */
+static int foreign_state;       /* initstate/setstate were called */
+static const char *foreign_call;
+
+static const talent_type t_u16 = TALENT_INT_TYPE(uint16_t, "uint16_t");
+static const talent_type t_u32 = TALENT_INT_TYPE(uint32_t, "uint32_t");
+static const talent_type t_u64 = TALENT_INT_TYPE(uint64_t, "uint64_t");
+static const talent_type t_x = TALENT_ARRAY_TYPE(uint32_t[DEG], "uint32_t[31]", uint32_t, &t_u32);
+static const talent_type t_r48 = TALENT_ARRAY_TYPE(uint16_t[7], "uint16_t[7]", uint16_t, &t_u16);
+static const talent_field prng_fields[] = {
+    TALENT_FIELD(struct tl_prng, algo, &t_u32), TALENT_FIELD(struct tl_prng, x, &t_x),
+    TALENT_FIELD(struct tl_prng, i, &t_u32), TALENT_FIELD(struct tl_prng, j, &t_u32),
+    TALENT_FIELD(struct tl_prng, lcg, &t_u64), TALENT_FIELD(struct tl_prng, r48, &t_r48),
+};
+static const talent_type t_prng = TALENT_STRUCT_TYPE(struct tl_prng, "struct talent_prng", prng_fields);
+static const talent_type t_int = TALENT_INT_TYPE(int, "int");
+static const talent_type t_charp = TALENT_PTR_TYPE(char *, "char *", "char");
+
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_COUNT };
+static talent_global libc_globals[G_COUNT] = {
+    {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
+    {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
+    {"<libc>:optind", "optind", "<C library>", &optind, &t_int, 0},
+    {"<libc>:optarg", "optarg", "<C library>", &optarg, &t_charp, 0},
+    {"<libc>:opterr", "opterr", "<C library>", &opterr, &t_int, 0},
+    {"<libc>:optopt", "optopt", "<C library>", &optopt, &t_int, 0},
+    {"<libc>:argv", "argv", "<main>", 0, 0, 0},     /* this process's argv array: set by unit() */
+};
+static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0};
+
+/* argv's array: the original one, or the one the restore rebuilt from the checkpoint (objects.c) */
+static const talent_unit *unit(void)
+{
+    libc_globals[G_ARGV].addr = tl_argv;
+    libc_globals[G_ARGV].type = tl_argv_array_type();
+    return &libc_unit;
+}
+
+const talent_unit *tl_libc_unit(void)
+{
+    return unit();
+}
+
+void tl_libc_globals(const talent_global *const **out, unsigned *n)
+{
+    static const talent_global *active[G_COUNT];
+    unsigned k = 0;
+    unit();
+    if (prng.algo != ALGO_NONE)
+        active[k++] = &libc_globals[G_PRNG];
+    if (strtok_pos)
+        active[k++] = &libc_globals[G_STRTOK];
+    if (getopt_called) {
+        active[k++] = &libc_globals[G_OPTIND];
+        active[k++] = &libc_globals[G_OPTARG];
+        active[k++] = &libc_globals[G_OPTERR];
+        active[k++] = &libc_globals[G_OPTOPT];
+    }
+    if (tl_argv_changed())
+        active[k++] = &libc_globals[G_ARGV];
+    *out = active;
+    *n = k;
+}
+
+int tl_libc_state_defer(void)
+{
+    return getopt_parsing;
+}
+
+void tl_libc_state_check(void)
+{
+    if (foreign_state)
+        tl_refuse("cannot checkpoint: the program called %s, which gives the C library's random() a state buffer whose "
+                  "layout is the C library's own; talent cannot carry it (srandom keeps random() carried)",
+                  foreign_call);
+    else if (getopt_parsing)
+        tl_refuse("cannot checkpoint now: getopt is in the middle of the arguments (its position in them is the C "
+                  "library's, which a checkpoint does not carry); a later site takes the checkpoint once getopt has "
+                  "returned -1");
+}
+
+/* ---------------------------------------------------------------- random, rand */
+
+static void glibc_srandom(unsigned seed)
+{
+    /* glibc's srandom_r for its default table: the Park-Miller sequence of the seed taken as a 32-bit signed
+     * number (a seed of 2^31 or more is negative there, as here), then 310 draws discarded */
+    int32_t word;
+    int k;
+    if (seed == 0)
+        seed = 1;
+    word = (int32_t)seed;
+    prng.x[0] = (uint32_t)seed;
+    for (k = 1; k < DEG; k++) {
+        long hi = word / 127773, lo = word % 127773;
+        word = (int32_t)(16807 * lo - 2836 * hi);
+        if (word < 0)
+            word += 2147483647;
+        prng.x[k] = (uint32_t)word;
+    }
+    prng.i = 3;
+    prng.j = 0;
+    for (k = 0; k < 10 * DEG; k++) {
+        prng.x[prng.i] += prng.x[prng.j];
+        if (++prng.i == DEG) prng.i = 0;
+        if (++prng.j == DEG) prng.j = 0;
+    }
+}
+
+static void musl_srandom(unsigned seed)
+{
+    uint64_t s = seed;
+    int k;
+    prng.i = 3;
+    prng.j = 0;
+    for (k = 0; k < DEG; k++) {
+        s = 6364136223846793005ULL * s + 1;
+        prng.x[k] = (uint32_t)(s >> 32);
+    }
+    prng.x[0] |= 1;
+}
+
+static void prng_init(void)
+{
+    if (prng.algo != ALGO_NONE)
+        return;
+#ifdef __GLIBC__
+    prng.algo = ALGO_GLIBC;
+    glibc_srandom(1);
+#else
+    prng.algo = ALGO_MUSL;
+    musl_srandom(1);
+#endif
+    prng.lcg = 0;
+    prng.r48[0] = prng.r48[1] = prng.r48[2] = 0;
+    prng.r48[3] = 0xe66d;
+    prng.r48[4] = 0xdeec;
+    prng.r48[5] = 0x5;
+    prng.r48[6] = 0xb;
+}
+
+/* The state comes from a checkpoint: a restored algorithm or index out of range is not this file's (a hostile file
+ * that passed validation); it is refused rather than indexed with. */
+static void prng_checked(void)
+{
+    prng_init();
+    if ((prng.algo != ALGO_GLIBC && prng.algo != ALGO_MUSL) || prng.i >= DEG || prng.j >= DEG) {
+        fprintf(stderr, "talent: the restored state of rand/random is not valid (algorithm %lu, indexes %lu, %lu)\n",
+                (unsigned long)prng.algo, (unsigned long)prng.i, (unsigned long)prng.j);
+        abort();
+    }
+}
+
+long __real_random(void);
+void __real_srandom(unsigned seed);
+char *__real_initstate(unsigned seed, char *state, size_t size);
+char *__real_setstate(char *state);
+long __wrap_random(void);
+void __wrap_srandom(unsigned seed);
+int __wrap_rand(void);
+void __wrap_srand(unsigned seed);
+int __wrap_rand_r(unsigned *seed);
+char *__wrap_initstate(unsigned seed, char *state, size_t size);
+char *__wrap_setstate(char *state);
+
+long __wrap_random(void)
+{
+    uint32_t v;
+    if (foreign_state)
+        return __real_random();
+    prng_checked();
+    prng.x[prng.i] += prng.x[prng.j];
+    v = prng.x[prng.i] >> 1;
+    if (++prng.i == DEG) prng.i = 0;
+    if (++prng.j == DEG) prng.j = 0;
+    return (long)v;
+}
+
+void __wrap_srandom(unsigned seed)
+{
+    if (foreign_state) {
+        __real_srandom(seed);
+        return;
+    }
+    prng_checked();
+    if (prng.algo == ALGO_GLIBC)
+        glibc_srandom(seed);
+    else
+        musl_srandom(seed);
+}
+
+int __wrap_rand(void)
+{
+    prng_checked();
+    if (prng.algo == ALGO_GLIBC)
+        return (int)__wrap_random();    /* glibc's rand is random, after initstate too */
+    prng.lcg = 6364136223846793005ULL * prng.lcg + 1;
+    return (int)(prng.lcg >> 33);
+}
+
+void __wrap_srand(unsigned seed)
+{
+    prng_checked();
+    if (prng.algo == ALGO_GLIBC)
+        __wrap_srandom(seed);           /* glibc's srand is srandom */
+    else
+        prng.lcg = seed - 1u;           /* in unsigned arithmetic: srand(0) starts from 2^32 - 1 */
+}
+
+int __wrap_rand_r(unsigned *seed)
+{
+    unsigned next = *seed;
+    prng_checked();
+    if (prng.algo == ALGO_GLIBC) {
+        unsigned result;
+        next = next * 1103515245u + 12345u;
+        result = (next / 65536u) % 2048u;
+        next = next * 1103515245u + 12345u;
+        result = (result << 10) ^ ((next / 65536u) % 1024u);
+        next = next * 1103515245u + 12345u;
+        result = (result << 10) ^ ((next / 65536u) % 1024u);
+        *seed = next;
+        return (int)result;
+    }
+    next = next * 1103515245u + 12345u;
+    *seed = next;
+    next ^= next >> 11;
+    next ^= next << 7 & 0x9d2c5680u;
+    next ^= next << 15 & 0xefc60000u;
+    next ^= next >> 18;
+    return (int)(next / 2);
+}
+
+char *__wrap_initstate(unsigned seed, char *state, size_t size)
+{
+    foreign_state = 1;
+    foreign_call = "initstate";
+    return __real_initstate(seed, state, size);
+}
+
+char *__wrap_setstate(char *state)
+{
+    if (!foreign_state)
+        foreign_call = "setstate";
+    foreign_state = 1;
+    return __real_setstate(state);
+}
+
+/* ---------------------------------------------------------------- rand48 (POSIX: the same in every C library) */
+
+static uint64_t r48_step(unsigned short *xsubi)
+{
+    uint64_t x = (uint64_t)xsubi[0] | (uint64_t)xsubi[1] << 16 | (uint64_t)xsubi[2] << 32;
+    uint64_t a = (uint64_t)prng.r48[3] | (uint64_t)prng.r48[4] << 16 | (uint64_t)prng.r48[5] << 32;
+    x = (a * x + prng.r48[6]) & 0xffffffffffffULL;
+    xsubi[0] = (unsigned short)x;
+    xsubi[1] = (unsigned short)(x >> 16);
+    xsubi[2] = (unsigned short)(x >> 32);
+    return x;
+}
+
+static uint64_t r48_own(void)
+{
+    unsigned short x[3];
+    uint64_t v;
+    x[0] = prng.r48[0];
+    x[1] = prng.r48[1];
+    x[2] = prng.r48[2];
+    v = r48_step(x);
+    prng.r48[0] = x[0];
+    prng.r48[1] = x[1];
+    prng.r48[2] = x[2];
+    return v;
+}
+
+static void r48_default_multiplier(void)
+{
+    prng.r48[3] = 0xe66d;
+    prng.r48[4] = 0xdeec;
+    prng.r48[5] = 0x5;
+    prng.r48[6] = 0xb;
+}
+
+double __wrap_drand48(void);
+double __wrap_erand48(unsigned short xsubi[3]);
+long __wrap_lrand48(void);
+long __wrap_nrand48(unsigned short xsubi[3]);
+long __wrap_mrand48(void);
+long __wrap_jrand48(unsigned short xsubi[3]);
+void __wrap_srand48(long seed);
+unsigned short *__wrap_seed48(unsigned short seed16v[3]);
+void __wrap_lcong48(unsigned short param[7]);
+
+double __wrap_drand48(void)
+{
+    prng_checked();
+    return (double)r48_own() / 281474976710656.0;
+}
+
+double __wrap_erand48(unsigned short xsubi[3])
+{
+    prng_checked();
+    return (double)r48_step(xsubi) / 281474976710656.0;
+}
+
+long __wrap_lrand48(void)
+{
+    prng_checked();
+    return (long)(r48_own() >> 17);
+}
+
+long __wrap_nrand48(unsigned short xsubi[3])
+{
+    prng_checked();
+    return (long)(r48_step(xsubi) >> 17);
+}
+
+long __wrap_mrand48(void)
+{
+    prng_checked();
+    return (long)(int32_t)(uint32_t)(r48_own() >> 16);
+}
+
+long __wrap_jrand48(unsigned short xsubi[3])
+{
+    prng_checked();
+    return (long)(int32_t)(uint32_t)(r48_step(xsubi) >> 16);
+}
+
+void __wrap_srand48(long seed)
+{
+    unsigned long s = (unsigned long)seed;
+    prng_checked();
+    prng.r48[0] = 0x330e;
+    prng.r48[1] = (uint16_t)(s & 0xffff);
+    prng.r48[2] = (uint16_t)((s >> 16) & 0xffff);
+    if (prng.algo == ALGO_GLIBC)
+        r48_default_multiplier();
+}
+
+unsigned short *__wrap_seed48(unsigned short seed16v[3])
+{
+    /* the previous X, in storage of the runtime's (as the C library returns its own); not carried */
+    static unsigned short previous[3];
+    prng_checked();
+    previous[0] = prng.r48[0];
+    previous[1] = prng.r48[1];
+    previous[2] = prng.r48[2];
+    prng.r48[0] = seed16v[0];
+    prng.r48[1] = seed16v[1];
+    prng.r48[2] = seed16v[2];
+    if (prng.algo == ALGO_GLIBC)
+        r48_default_multiplier();
+    return previous;
+}
+
+void __wrap_lcong48(unsigned short param[7])
+{
+    int k;
+    prng_checked();
+    for (k = 0; k < 7; k++)
+        prng.r48[k] = param[k];
+}
+
+/* ---------------------------------------------------------------- strtok */
+
+char *__wrap_strtok(char *s, const char *delim);
+
+char *__wrap_strtok(char *s, const char *delim)
+{
+    char *tok;
+    if (!s) {
+        s = strtok_pos;
+        if (!s)
+            return NULL;
+    }
+    s += strspn(s, delim);
+    if (!*s) {
+        strtok_pos = NULL;
+        return NULL;
+    }
+    tok = s;
+    s += strcspn(s, delim);
+    if (*s) {
+        *s = '\0';
+        strtok_pos = s + 1;
+    } else {
+        strtok_pos = NULL;
+    }
+    return tok;
+}
+
+/* ---------------------------------------------------------------- getopt */
+
+struct option;
+int __real_getopt(int argc, char *const argv[], const char *optstring);
+int __real_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                       int *longindex);
+int __real_getopt_long_only(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                            int *longindex);
+int __wrap_getopt(int argc, char *const argv[], const char *optstring);
+int __wrap_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                       int *longindex);
+int __wrap_getopt_long_only(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                            int *longindex);
+
+static int getopt_returned(int r)
+{
+    getopt_called = 1;
+    getopt_parsing = r != -1;
+    return r;
+}
+
+int __wrap_getopt(int argc, char *const argv[], const char *optstring)
+{
+    return getopt_returned(__real_getopt(argc, argv, optstring));
+}
+
+int __wrap_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                       int *longindex)
+{
+    return getopt_returned(__real_getopt_long(argc, argv, optstring, longopts, longindex));
+}
+
+int __wrap_getopt_long_only(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                            int *longindex)
+{
+    return getopt_returned(__real_getopt_long_only(argc, argv, optstring, longopts, longindex));
+}
