@@ -25,6 +25,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The wrappers are weak: a program that defines one of these functions itself keeps its own (talent_program.c then
+ * defines the wrapper as a call of the program's function: ProgramTable, RuntimeLibrary.WRAPPED_LIBC_STATE). */
+#define TL_WEAK __attribute__((weak))
+
 /* ---------------------------------------------------------------- the carried state */
 
 enum { ALGO_NONE = 0, ALGO_GLIBC = 1, ALGO_MUSL = 2 };
@@ -198,15 +202,16 @@ long __real_random(void);
 void __real_srandom(unsigned seed);
 char *__real_initstate(unsigned seed, char *state, size_t size);
 char *__real_setstate(char *state);
-long __wrap_random(void);
-void __wrap_srandom(unsigned seed);
-int __wrap_rand(void);
-void __wrap_srand(unsigned seed);
-int __wrap_rand_r(unsigned *seed);
-char *__wrap_initstate(unsigned seed, char *state, size_t size);
-char *__wrap_setstate(char *state);
+TL_WEAK long __wrap_random(void);
+TL_WEAK void __wrap_srandom(unsigned seed);
+TL_WEAK int __wrap_rand(void);
+TL_WEAK void __wrap_srand(unsigned seed);
+TL_WEAK int __wrap_rand_r(unsigned *seed);
+TL_WEAK char *__wrap_initstate(unsigned seed, char *state, size_t size);
+TL_WEAK char *__wrap_setstate(char *state);
 
-long __wrap_random(void)
+/* random() of the state (rand of glibc draws here too, never through a program's own random) */
+static long own_random(void)
 {
     uint32_t v;
     if (foreign_state)
@@ -219,7 +224,12 @@ long __wrap_random(void)
     return (long)v;
 }
 
-void __wrap_srandom(unsigned seed)
+long __wrap_random(void)
+{
+    return own_random();
+}
+
+static void own_srandom(unsigned seed)
 {
     if (foreign_state) {
         __real_srandom(seed);
@@ -232,11 +242,16 @@ void __wrap_srandom(unsigned seed)
         musl_srandom(seed);
 }
 
+void __wrap_srandom(unsigned seed)
+{
+    own_srandom(seed);
+}
+
 int __wrap_rand(void)
 {
     prng_checked();
     if (prng.algo == ALGO_GLIBC)
-        return (int)__wrap_random();    /* glibc's rand is random, after initstate too */
+        return (int)own_random();       /* glibc's rand is random, after initstate too */
     prng.lcg = 6364136223846793005ULL * prng.lcg + 1;
     return (int)(prng.lcg >> 33);
 }
@@ -245,7 +260,7 @@ void __wrap_srand(unsigned seed)
 {
     prng_checked();
     if (prng.algo == ALGO_GLIBC)
-        __wrap_srandom(seed);           /* glibc's srand is srandom */
+        own_srandom(seed);              /* glibc's srand is srandom */
     else
         prng.lcg = seed - 1u;           /* in unsigned arithmetic: srand(0) starts from 2^32 - 1 */
 }
@@ -324,15 +339,15 @@ static void r48_default_multiplier(void)
     prng.r48[6] = 0xb;
 }
 
-double __wrap_drand48(void);
-double __wrap_erand48(unsigned short xsubi[3]);
-long __wrap_lrand48(void);
-long __wrap_nrand48(unsigned short xsubi[3]);
-long __wrap_mrand48(void);
-long __wrap_jrand48(unsigned short xsubi[3]);
-void __wrap_srand48(long seed);
-unsigned short *__wrap_seed48(unsigned short seed16v[3]);
-void __wrap_lcong48(unsigned short param[7]);
+TL_WEAK double __wrap_drand48(void);
+TL_WEAK double __wrap_erand48(unsigned short xsubi[3]);
+TL_WEAK long __wrap_lrand48(void);
+TL_WEAK long __wrap_nrand48(unsigned short xsubi[3]);
+TL_WEAK long __wrap_mrand48(void);
+TL_WEAK long __wrap_jrand48(unsigned short xsubi[3]);
+TL_WEAK void __wrap_srand48(long seed);
+TL_WEAK unsigned short *__wrap_seed48(unsigned short seed16v[3]);
+TL_WEAK void __wrap_lcong48(unsigned short param[7]);
 
 double __wrap_drand48(void)
 {
@@ -407,7 +422,7 @@ void __wrap_lcong48(unsigned short param[7])
 
 /* ---------------------------------------------------------------- strtok */
 
-char *__wrap_strtok(char *s, const char *delim);
+TL_WEAK char *__wrap_strtok(char *s, const char *delim);
 
 char *__wrap_strtok(char *s, const char *delim)
 {
@@ -441,11 +456,11 @@ int __real_getopt_long(int argc, char *const argv[], const char *optstring, cons
                        int *longindex);
 int __real_getopt_long_only(int argc, char *const argv[], const char *optstring, const struct option *longopts,
                             int *longindex);
-int __wrap_getopt(int argc, char *const argv[], const char *optstring);
-int __wrap_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
-                       int *longindex);
-int __wrap_getopt_long_only(int argc, char *const argv[], const char *optstring, const struct option *longopts,
-                            int *longindex);
+TL_WEAK int __wrap_getopt(int argc, char *const argv[], const char *optstring);
+TL_WEAK int __wrap_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                               int *longindex);
+TL_WEAK int __wrap_getopt_long_only(int argc, char *const argv[], const char *optstring,
+                                    const struct option *longopts, int *longindex);
 
 static int getopt_returned(int r)
 {

@@ -88,4 +88,55 @@ class LibcStateIT {
             }
         }
     }
+
+    static final String OWN_RAND = """
+            static unsigned long next = 1;
+            int rand(void) { next = next * 1103515245 + 12345; return (unsigned) (next / 65536) % 32768; }
+            void srand(unsigned seed) { next = seed; }
+            """;
+
+    static final String USES_OWN_RAND = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            static unsigned work(unsigned x) { for (int i = 0; i < 5; i++) x = x * 33 + (unsigned) i; return x; }
+            int main(void) {
+                unsigned h = 0;
+                srand(9);
+                for (int r = 0; r < 200; r++) { h = h * 31 + (unsigned) rand(); h ^= work(h); }
+                printf("h=%u next=%d\\n", h, rand());
+                return 0;
+            }
+            """;
+
+    /** A program's own rand (K&R's, in a file of its own) stays the program's: the runtime's wrapper gives way. */
+    @Test
+    void aProgramsOwnRandIsItsOwn() throws Exception {
+        Path own = work.resolve("myrand.c");
+        Path main = work.resolve("m.c");
+        Files.writeString(own, OWN_RAND);
+        Files.writeString(main, USES_OWN_RAND);
+        Path orig = work.resolve("m.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), main.toString(), own.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        String expected = run(List.of(orig.toString()), Map.of(), null).out();
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(main, own), List.of(), work.resolve("own"), "m"));
+        Target from = HOPS.getFirst();
+        Target to = HOPS.get(1);
+        Path exe = link(from, r, work.resolve("m." + from.name()));
+        assertThat(run(command(from, exe), Map.of(), null).out()).as("uninterrupted").isEqualTo(expected);
+        Path restored = link(to, r, work.resolve("m." + to.name()));
+        Path ck = Files.createDirectories(work.resolve("ck-own"));
+        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Run stopped = run(command(from, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "300"), null);
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(75);
+        Run resumed = run(command(to, restored), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(stopped.out() + resumed.out()).as(resumed.err()).isEqualTo(expected);
+    }
+
+    @Test
+    void theWrappedNamesAreTheRuntimeLibrarys() {
+        java.util.Set<String> linked = new java.util.HashSet<>(dev.talent.toolchain.RuntimeLibrary.WRAPPED_OTHER);
+        linked.remove("atexit");
+        assertThat(dev.talent.compiler.emit.ProgramTable.WRAPPED_LIBC_STATE.keySet()).isEqualTo(linked);
+    }
 }

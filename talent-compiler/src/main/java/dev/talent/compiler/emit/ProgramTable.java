@@ -64,6 +64,7 @@ public final class ProgramTable {
         if (points.isEmpty()) sb.append("  { 0, 0, 0 }\n");
         sb.append("};\n\n");
         pointVariables(sb, points);
+        ownLibcStateFunctions(sb, functions);
         String ret = mainReturnsVoid ? "void" : "int";
         if (main == MainSignature.VOID) {
             sb.append("extern ").append(ret).append(" talent_user_main(void);\n");
@@ -104,6 +105,56 @@ public final class ProgramTable {
         }
         if (points.isEmpty()) sb.append("  { 0, 0 }\n");
         sb.append("};\n\n");
+    }
+
+    /**
+     * The C library functions whose state the runtime carries (libc_state.c; the link wraps each: RuntimeLibrary's
+     * WRAPPED_OTHER): name, then the C return type, parameters and arguments of its wrapper.
+     */
+    public static final java.util.Map<String, List<String>> WRAPPED_LIBC_STATE = java.util.Map.ofEntries(
+            java.util.Map.entry("rand", List.of("int", "void", "")),
+            java.util.Map.entry("srand", List.of("void", "unsigned s", "s")),
+            java.util.Map.entry("random", List.of("long", "void", "")),
+            java.util.Map.entry("srandom", List.of("void", "unsigned s", "s")),
+            java.util.Map.entry("rand_r", List.of("int", "unsigned *s", "s")),
+            java.util.Map.entry("initstate", List.of("char *", "unsigned s, char *b, __SIZE_TYPE__ n", "s, b, n")),
+            java.util.Map.entry("setstate", List.of("char *", "char *b", "b")),
+            java.util.Map.entry("drand48", List.of("double", "void", "")),
+            java.util.Map.entry("erand48", List.of("double", "unsigned short *x", "x")),
+            java.util.Map.entry("lrand48", List.of("long", "void", "")),
+            java.util.Map.entry("nrand48", List.of("long", "unsigned short *x", "x")),
+            java.util.Map.entry("mrand48", List.of("long", "void", "")),
+            java.util.Map.entry("jrand48", List.of("long", "unsigned short *x", "x")),
+            java.util.Map.entry("srand48", List.of("void", "long s", "s")),
+            java.util.Map.entry("seed48", List.of("unsigned short *", "unsigned short *x", "x")),
+            java.util.Map.entry("lcong48", List.of("void", "unsigned short *p", "p")),
+            java.util.Map.entry("strtok", List.of("char *", "char *s, const char *d", "s, d")),
+            java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
+            java.util.Map.entry("getopt_long", List.of("int",
+                    "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")),
+            java.util.Map.entry("getopt_long_only", List.of("int",
+                    "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")));
+
+    /**
+     * A program that defines one of {@link #WRAPPED_LIBC_STATE} itself (a K&amp;R {@code rand}, a bundled
+     * {@code getopt}) keeps its own: the link wraps the name all the same, so the wrapper defined here (stronger than
+     * the runtime's weak one) calls the program's function ({@code __real_NAME} is the program's definition).
+     */
+    static void ownLibcStateFunctions(StringBuilder sb, List<FunctionModel> functions) {
+        java.util.Set<String> done = new java.util.TreeSet<>();
+        for (FunctionModel f : functions)
+            if (!f.isStatic && WRAPPED_LIBC_STATE.containsKey(f.name)) done.add(f.name);
+        if (done.isEmpty()) return;
+        sb.append("struct option;\n");
+        for (String name : done) {
+            List<String> w = WRAPPED_LIBC_STATE.get(name);
+            sb.append(w.get(0)).append(" __real_").append(name).append("(").append(w.get(1)).append(");\n");
+            sb.append(w.get(0)).append(" __wrap_").append(name).append("(").append(w.get(1)).append(");\n");
+            sb.append(w.get(0)).append(" __wrap_").append(name).append("(").append(w.get(1)).append(") { ")
+                    .append(w.get(0).equals("void") ? "" : "return ").append("__real_").append(name).append("(")
+                    .append(w.get(2)).append("); }\n");
+        }
+        sb.append("\n");
     }
 
     static String libraryAlias(String name) {
