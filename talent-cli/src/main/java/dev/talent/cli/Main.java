@@ -114,7 +114,32 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true, System.out.charset()), new PrintWriter(System.err, true, System.err.charset()), args));
+        PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
+        PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
+        int status = run(out, err, args);
+        out.flush();
+        err.flush();
+        // A command that succeeded and left no other thread running ends by returning: the JVM then ends as
+        // System.exit(0) would (shutdown hooks run, status 0) without Runtime.exit's logging, whose first use looks
+        // for a System.LoggerFinder on the class path, which opens the shaded jar and reads its whole index (most
+        // of the time after a short command's work; issue 16). Otherwise (another status, or threads a command left
+        // behind, which would keep the JVM alive) it exits.
+        if (status == ExitCodes.OK && aloneInTheJvm()) return;
+        System.exit(status);
+    }
+
+    /** Whether no thread but the current one keeps the JVM alive (every other live thread is a daemon). */
+    static boolean aloneInTheJvm() {
+        Thread self = Thread.currentThread();
+        Thread[] threads = new Thread[Thread.activeCount() + 8];
+        ThreadGroup root = self.getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        int n = root.enumerate(threads, true);
+        if (n == threads.length) return false; // more threads than counted: do not guess
+        for (int i = 0; i < n; i++) {
+            if (threads[i] != self && threads[i].isAlive() && !threads[i].isDaemon()) return false;
+        }
+        return true;
     }
 
     /** Runs one command line with the given streams; returns the exit status. */
