@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * bzip2recover). Its own {@code make test} (3 compressions, 3 decompressions compared with cmp) must pass with the
  * x86_64 binary (make runs it) and again with the s390x one under qemu; bzip2recover on s390x must write what plain
  * gcc's writes; and a decompression of a 1.7 MB file stopped on x86_64 mid-way (after part of the output) and
- * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted.
+ * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted. Lua 5.4.4 (Debian's lua5.4) is
+ * built the same way and must be refused at the link, by name, for the addresses it hashes (see its test).
  *
  * <p>The sources are not in the repository: {@code talent-it/scripts/fetch-debian-sources.sh} (run by .ci/run) fetches
  * them with apt into {@code .talent-cache/debian-src} or {@code $TALENT_DEBIAN_SRC}. Without them the test is skipped,
