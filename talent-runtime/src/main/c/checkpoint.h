@@ -115,6 +115,8 @@ typedef struct tl_checkpoint {
     struct tl_ck_env *env;
     uint32_t nlocale;
     struct tl_ck_locale *locale;
+    /* ERRN (optional, format major 2): the program's errno at the checkpoint, this C library's value (0 without it) */
+    int program_errno;
     /* EDUP (optional): the instances' other descriptors, by increasing fd (epoll.c) */
     uint32_t nepoll_copies;
     struct tl_ck_epoll_copy *epoll_copies;

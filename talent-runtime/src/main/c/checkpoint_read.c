@@ -15,6 +15,7 @@
 #include "epoll.h"
 #include "sigdisp.h"
 #include "env.h"
+#include "errnos.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -663,7 +664,8 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
     int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0, seen_edup = 0;
-    size_t sigs_off = 0, sigs_len = 0;
+    size_t sigs_off = 0, sigs_len = 0, errn_off = 0, errn_len = 0;
+    int seen_errn = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -699,8 +701,10 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 (unsigned long)stored, (unsigned long)crc);
         return -1;
     }
-    if (major != 1) {
-        set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads version 1.x)", major, minor);
+    /* 1.x, and 2.x: a 1.x file with ERRN (FORMAT.md "Header": each major adds a section no older reader may skip) */
+    if (major != TL_FORMAT_MAJOR && major != TL_FORMAT_MAJOR_ERRNO) {
+        set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads versions %d.x and %d.x)",
+                major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO);
         return -1;
     }
 
@@ -779,6 +783,13 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
                 return -1;
             }
             seen_sigs = 1, sigs_off = off + 12, sigs_len = (size_t)len;
+        } else if (memcmp(tag, "ERRN", 4) == 0) {
+            if (seen_errn || major < TL_FORMAT_MAJOR_ERRNO) {
+                set_err(err, errlen, "section ERRN at offset %lu: %s", (unsigned long)off, seen_errn ? "appears twice"
+                        : "in a version 1.x file (a 1.x reader would skip it: a file with ERRN is version 2.x)");
+                return -1;
+            }
+            seen_errn = 1, errn_off = off + 12, errn_len = (size_t)len;
         } else if (memcmp(tag, "ENVI", 4) == 0) {
             if (seen_envi) {
                 set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
@@ -798,6 +809,11 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             set_err(err, errlen, "section %s is missing", section_tags[k]);
             return -1;
         }
+    if (major == TL_FORMAT_MAJOR_ERRNO && !seen_errn) {
+        set_err(err, errlen, "header at offset 8: version %u.%u without an ERRN section (the writer would have written "
+                "version %d.x)", major, minor, TL_FORMAT_MAJOR);
+        return -1;
+    }
 
     /* payloads */
     tl_max_stream_ref = -1;
@@ -871,6 +887,23 @@ int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, t
             return -1;
         }
         ck->has_wait = has;
+    }
+    ck->program_errno = 0;
+    if (seen_errn) {
+        /* the program's errno: a format code, mapped to this C library's value by its name (errnos.c) */
+        uint16_t code;
+        tl_reader_init(&r, f + errn_off, errn_len, errn_off);
+        code = tl_rd_u16(&r);
+        if (!r.failed && r.pos != r.len)
+            tl_reader_fail(&r, "at offset %lu: %lu bytes left over after the errno code", (unsigned long)errn_off,
+                           (unsigned long)(r.len - r.pos));
+        else if (!r.failed && (code == 0 || code > TL_ERRNO_MAX_CODE || tl_errno_value(code, &ck->program_errno) != 0))
+            tl_reader_fail(&r, "at offset %lu: errno code %u is no errno value of the format (1 to %d, FORMAT.md "
+                           "\"ERRN\")", (unsigned long)errn_off, code, TL_ERRNO_MAX_CODE);
+        if (r.failed) {
+            set_err(err, errlen, "section ERRN at offset %lu: %s", (unsigned long)(errn_off - 12), r.err);
+            return -1;
+        }
     }
     if (seen_edup) {
         /* before EPOL: a registered descriptor may be a copy of another instance */

@@ -22,6 +22,7 @@
 #include "epoll.h"
 #include "sigdisp.h"
 #include "refusal.h"
+#include "errnos.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -34,8 +35,8 @@
 #include <unistd.h>
 
 /* One section: its payload, and the 12-byte frame head (tag, length) and CRC computed from it. */
-/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL EDUP SIGS ENVI */
-#define MAX_SECTIONS 12
+/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL EDUP SIGS ENVI ERRN */
+#define MAX_SECTIONS 13
 
 typedef struct section {
     const char *tag;
@@ -280,11 +281,12 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, edup = {0}, sigs = {0}, envi = {0}, header = {0};
+           epol = {0}, edup = {0}, sigs = {0}, envi = {0}, errn = {0}, header = {0};
     section secs[MAX_SECTIONS] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
                        {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
-                        {"EDUP", &edup, {0}, {0}}, {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}}};
+                        {"EDUP", &edup, {0}, {0}}, {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}},
+                        {"ERRN", &errn, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -297,6 +299,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     struct timespec now;
     char where[512];
     int i, written, durable, refused_collecting, has_envi, has_epol, has_edup;
+    long errno_code;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
@@ -319,6 +322,14 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     has_edup = has_epol && tl_epoll_copies() > 0;
     /* every other descriptor the process has: one talent does not carry refuses the checkpoint (fdscan.c) */
     tl_fdscan_check();
+    /* the program's errno when the site took the checkpoint: ERRN only when it is not 0 (a file without the section
+     * restores 0); a value the format has no name for is refused, never dropped (errnos.c) */
+    errno_code = tl_errno_code(tl_site_errno());
+    if (errno_code < 0)
+        tl_refuse("cannot checkpoint: the program's errno is %d, which is none of the errno values a checkpoint carries "
+                  "(E-constants of Linux's generic table, FORMAT.md \"ERRN\")", tl_site_errno());
+    else if (errno_code > 0)
+        tl_buf_u16(&errn, (uint16_t)errno_code);
 
     /* pointer targets */
     tl_objects_clear();
@@ -439,6 +450,7 @@ encode:
         tl_buf_free(&epol);
         tl_buf_free(&sigs);
         tl_buf_free(&envi);
+        tl_buf_free(&errn);
         tl_types_free(&types);
         tl_strtab_free(&strs);
         return -1;
@@ -480,7 +492,8 @@ encode:
 
     /* header + sections */
     tl_buf_put(&header, "TALENTCK", 8);
-    tl_buf_u16(&header, 1);
+    /* the lowest major that describes the file: 2 with ERRN, which a 1.x reader would skip (FORMAT.md "Header") */
+    tl_buf_u16(&header, errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
     tl_buf_u16(&header, 0);
     /* the six sections every file has, then the optional ones the program needs, in secs[]'s order */
     nsecs = 8;
@@ -492,6 +505,8 @@ encode:
         secs[nsecs++] = secs[10];
     if (has_envi)
         secs[nsecs++] = secs[11];
+    if (errn.len)
+        secs[nsecs++] = secs[12];
     tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
@@ -519,7 +534,7 @@ encode:
         written = 0;
     } else if (tl_precopy_diverts()) {
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
-        tl_piece pieces[1 + 3 * 10];
+        tl_piece pieces[1 + 3 * MAX_SECTIONS];
         unsigned np = 0;
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {
@@ -568,6 +583,7 @@ encode:
     tl_buf_free(&edup);
     tl_buf_free(&sigs);
     tl_buf_free(&envi);
+    tl_buf_free(&errn);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

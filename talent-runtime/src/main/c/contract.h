@@ -148,6 +148,13 @@
 #define TL_SA_NODEFER 32u
 #define TL_SA_RESETHAND 64u
 
+/* Checkpoint format major versions (FORMAT.md "Header"): a file is written with the lowest major that describes it;
+ * 2 when it holds ERRN, a section a 1.x reader would skip (it refuses any other major instead) */
+#define TL_FORMAT_MAJOR 1
+#define TL_FORMAT_MAJOR_ERRNO 2
+/* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
+#define TL_ERRNO_MAX_CODE 133
+
 /* HEAP section flag: a block whose type is not known */
 #define TL_HEAP_UNTYPED 1u
 /* HEAP section flag: one element (count 1) of a struct whose last member array holds what the block held after the

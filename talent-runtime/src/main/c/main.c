@@ -168,6 +168,8 @@ static void restore(tl_checkpoint *ck, int in_process)
         tl_strings_add(ck->strs[i], ck->str_lens[i]);
     tl_files_restore(ck, in_process);
     tl_wait_resume(ck->has_wait, ck->wait_ns);
+    /* the program's errno, set back as the last step before it resumes (restore_resuming) */
+    tl_site_set_errno(ck->program_errno);
     /* the heap first: every block exists before any pointer into the heap is decoded */
     tl_bind_globals(ck);
     tl_heap_restore(ck);

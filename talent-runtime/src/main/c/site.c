@@ -91,6 +91,11 @@ int tl_site_errno(void)
     return program_errno;
 }
 
+void tl_site_set_errno(int value)
+{
+    program_errno = value;
+}
+
 void tl_site_checkpoint_done(void)
 {
     if (every_visits)

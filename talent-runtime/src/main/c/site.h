@@ -12,6 +12,8 @@ unsigned tl_site_checkpoint_point(void);
 const char *tl_site_reason(void);
 /* The program's errno when the site took the checkpoint: set back when the program resumes. */
 int tl_site_errno(void);
+/* A restore: the program's errno as the checkpoint carried it (ERRN; 0 without the section). */
+void tl_site_set_errno(int value);
 extern int64_t tl_site_taken_ns;
 /* After a checkpoint that keeps running: counting starts again for every_visits. */
 void tl_site_checkpoint_done(void);

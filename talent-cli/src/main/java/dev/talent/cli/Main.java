@@ -114,7 +114,32 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true, System.out.charset()), new PrintWriter(System.err, true, System.err.charset()), args));
+        PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
+        PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
+        int status = run(out, err, args);
+        out.flush();
+        err.flush();
+        // A command that succeeded and left no other thread running ends by returning: the JVM then ends as
+        // System.exit(0) would (shutdown hooks run, status 0) without Runtime.exit's logging, whose first use looks
+        // for a System.LoggerFinder on the class path, which opens the shaded jar and reads its whole index (most
+        // of the time after a short command's work; issue 16). Otherwise (another status, or threads a command left
+        // behind, which would keep the JVM alive) it exits.
+        if (status == ExitCodes.OK && aloneInTheJvm()) return;
+        System.exit(status);
+    }
+
+    /** Whether no thread but the current one keeps the JVM alive (every other live thread is a daemon). */
+    static boolean aloneInTheJvm() {
+        Thread self = Thread.currentThread();
+        Thread[] threads = new Thread[Thread.activeCount() + 8];
+        ThreadGroup root = self.getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        int n = root.enumerate(threads, true);
+        if (n == threads.length) return false; // more threads than counted: do not guess
+        for (int i = 0; i < n; i++) {
+            if (threads[i] != self && threads[i].isAlive() && !threads[i].isDaemon()) return false;
+        }
+        return true;
     }
 
     /** Runs one command line with the given streams; returns the exit status. */
@@ -126,7 +151,9 @@ public final class Main implements Runnable {
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
             if (one) return commandLine(out, err, java.util.List.of(first)).execute(args);
-            return (namesNoSubcommand(args) ? listingCommandLine(out, err) : commandLine(out, err)).execute(args);
+            // (the models built in code are made once for both: the aliases, then the listing)
+            java.util.Map<String, CommandSpec> built = builtSpecs();
+            return (namesNoSubcommand(built, args) ? listingCommandLine(built, out, err) : commandLine(out, err)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
@@ -181,9 +208,20 @@ public final class Main implements Runnable {
 
     /** Whether no word of the command line is a subcommand's name or alias: parsing then never enters one. */
     static boolean namesNoSubcommand(String... args) {
+        return namesNoSubcommand(builtSpecs(), args);
+    }
+
+    /** A new model of each command of {@link #BUILT}, by name. */
+    static java.util.Map<String, CommandSpec> builtSpecs() {
+        java.util.Map<String, CommandSpec> built = new java.util.HashMap<>();
+        BUILT.forEach((name, spec) -> built.put(name, spec.get()));
+        return built;
+    }
+
+    private static boolean namesNoSubcommand(java.util.Map<String, CommandSpec> built, String... args) {
         java.util.Set<String> names = new java.util.HashSet<>(SUBCOMMANDS.keySet());
         SUBCOMMANDS.forEach((name, c) -> {
-            if (BUILT.containsKey(name)) names.addAll(java.util.List.of(BUILT.get(name).get().aliases()));
+            if (built.containsKey(name)) names.addAll(java.util.List.of(built.get(name).aliases()));
             else if (!SUMMARIES.containsKey(name)) names.addAll(java.util.List.of(c.getAnnotation(Command.class).aliases()));
         });
         for (String arg : args) if (names.contains(arg)) return false;
@@ -199,10 +237,15 @@ public final class Main implements Runnable {
      * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
      */
     static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
+        return listingCommandLine(builtSpecs(), out, err);
+    }
+
+    /** {@link #listingCommandLine(PrintWriter, PrintWriter)} with the models {@code built} (of {@link #builtSpecs}). */
+    private static CommandLine listingCommandLine(java.util.Map<String, CommandSpec> built, PrintWriter out, PrintWriter err) {
         java.util.Map<String, Object> listed = new java.util.LinkedHashMap<>();
         SUBCOMMANDS.forEach((name, type) -> {
-            if (BUILT.containsKey(name)) {
-                listed.put(name, BUILT.get(name).get());
+            if (built.containsKey(name)) {
+                listed.put(name, built.get(name));
                 return;
             }
             CommandSpec spec = CommandSpecs.wrap(null).name(name);

@@ -31,8 +31,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * StatusCommandSpecTest} checks that it parses, prints and exits as the annotated declaration did).
  */
 public final class StatusCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** Made when a time is first shown, not when the class is loaded ({@code talent --help} loads it; issue 16). */
+    private static final class Formats {
+        static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+        static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    }
 
     CommandSpec spec;
 
@@ -181,7 +184,7 @@ public final class StatusCommand implements Callable<Integer> {
     /** Local time of day, with the date when it is not today. */
     static String clock(Instant at, Instant now, ZoneId zone) {
         ZonedDateTime local = at.atZone(zone);
-        return (local.toLocalDate().equals(LocalDate.ofInstant(now, zone)) ? TIME : DATE_TIME).format(local);
+        return (local.toLocalDate().equals(LocalDate.ofInstant(now, zone)) ? Formats.TIME : Formats.DATE_TIME).format(local);
     }
 
     /** 45s, 2m 30s, 3h 05m, 2d 04h: the two largest units. */

@@ -36,6 +36,55 @@ class StartupClassPathTest {
         assertThat(log).contains(DEFAULT_FACTORY).contains("Usage: talent build");
     }
 
+    /**
+     * A short command that succeeded ends by returning from main, not through Runtime.exit, whose logging looks for a
+     * System.LoggerFinder on the class path (which opens the shaded jar); a command that failed still exits with its
+     * status.
+     */
+    @Test
+    void successEndsWithoutRuntimeExitLoggingAndFailuresKeepTheirStatus() throws Exception {
+        String detectBackend = "jdk.internal.logger.BootstrapLogger$DetectBackend ";
+        assertThat(loadedClasses("--help")).contains("Usage: talent").doesNotContain(detectBackend);
+        assertThat(loadedClasses("--version")).doesNotContain(detectBackend);
+        assertThat(loadedClasses("exec", "--help")).doesNotContain(detectBackend);
+        Run failed = run("nosuch-command");
+        assertThat(failed.status()).as(failed.output()).isEqualTo(ExitCodes.USAGE);
+        assertThat(failed.output()).contains("talent: ").contains(detectBackend);
+    }
+
+    @Test
+    void aThreadLeftRunningIsSeen() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        try {
+            assertThat(Main.aloneInTheJvm()).isFalse();
+        } finally {
+            release.countDown();
+            t.join();
+        }
+    }
+
+    private record Run(int status, String output) { }
+
+    /** The exit status and output (with the class-loading log) of {@code talent ARGS} in a fresh JVM. */
+    private static Run run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:off", "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
     /** The class-loading log and output of {@code talent ARGS} run in a fresh JVM on the test class path. */
     private static String loadedClasses(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -234,6 +234,18 @@ public final class Container implements AutoCloseable {
      * 100 ms steps, while this JVM learns of it at once.
      */
     public void delete() throws ContainerException, IOException, InterruptedException {
+        delete(false);
+    }
+
+    /**
+     * {@link #delete()} with runc at the lowest CPU priority: for a container nothing waits for any more (the source
+     * of a committed move), removed on a thread of its own while other work has the processors.
+     */
+    public void deleteAtLowPriority() throws ContainerException, IOException, InterruptedException {
+        delete(true);
+    }
+
+    private void delete(boolean lowPriority) throws ContainerException, IOException, InterruptedException {
         synchronized (this) {
             if (deleted) return;
             if (go != null) go.close();
@@ -245,7 +257,7 @@ public final class Container implements AutoCloseable {
                     // runc delete --force below kills and waits on its own
                 }
             }
-            CapturedRun run = host.commands().delete(id());
+            CapturedRun run = lowPriority ? host.commands().deleteAtLowPriority(id()) : host.commands().delete(id());
             if (run.exitCode() != 0 && !run.stderr().contains("does not exist")) {
                 throw new ContainerException("runc delete failed for container " + id() + " (exit status "
                         + run.exitCode() + "); its state is in " + host.commands().root(), run.stderr());

@@ -17,6 +17,7 @@ import java.util.Optional;
 final class RuncCommands {
 
     private static final File DEV_NULL = new File("/dev/null");
+    private static final Path NICE = Path.of("/usr/bin/nice");
 
     private final Runc runc;
     private final Path root;
@@ -66,5 +67,16 @@ final class RuncCommands {
     /** {@code runc delete --force}: kills the container if it still runs and removes its state and cgroups. */
     CapturedRun delete(String id) throws IOException, InterruptedException {
         return ProcessRunner.capture(command("delete", "--force", id), EnvironmentChange.NONE, null);
+    }
+
+    /**
+     * {@link #delete} at the lowest CPU priority ({@code nice -n 19}, when coreutils' nice is there), for a removal
+     * nothing waits for: it takes the processors only when what is waited for (other apps' moves) leaves them idle.
+     */
+    CapturedRun deleteAtLowPriority(String id) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if (java.nio.file.Files.isExecutable(NICE)) command.addAll(List.of(NICE.toString(), "-n", "19"));
+        command.addAll(command("delete", "--force", id));
+        return ProcessRunner.capture(command, EnvironmentChange.NONE, null);
     }
 }

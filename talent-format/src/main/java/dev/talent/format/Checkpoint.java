@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param signals the {@code SIGS} section: the program's signal dispositions, by ascending signal; empty when none
  * @param environment the {@code ENVI} section: environment variables and locale categories the program changed;
  *     {@link EnvironmentChanges#NONE} when the file has none
+ * @param errno the {@code ERRN} section: the program's errno at the checkpoint as a format code ({@link ErrnoNames});
+ *     0 (no error) when the file has none. A file with a code other than 0 is version 2.x (docs/FORMAT.md "Header")
  */
 public record Checkpoint(
         Meta meta,
@@ -32,9 +34,13 @@ public record Checkpoint(
         PendingWait pendingWait,
         List<EventPoll> epoll,
         List<SignalDisposition> signals,
-        EnvironmentChanges environment) {
+        EnvironmentChanges environment,
+        int errno) {
 
     public Checkpoint {
+        if (errno != 0 && !ErrnoNames.isCode(errno)) {
+            throw new IllegalArgumentException("errno code " + errno + " is no errno value of the format");
+        }
         signals = List.copyOf(signals);
         Objects.requireNonNull(environment);
         Objects.requireNonNull(pendingWait);
@@ -46,6 +52,18 @@ public record Checkpoint(
         globals = List.copyOf(globals);
         frames = List.copyOf(frames);
         heap = List.copyOf(heap);
+    }
+
+    /** A checkpoint whose program's errno is 0. */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll, List<SignalDisposition> signals, EnvironmentChanges environment) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, 0);
+    }
+
+    /** This checkpoint with the program's errno {@code code} (a format code of {@link ErrnoNames}, or 0). */
+    public Checkpoint withErrno(int code) {
+        return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, code);
     }
 
     /** A checkpoint without environment or locale changes. */

@@ -135,6 +135,10 @@ public final class CheckpointReader {
         private long epollOffset;
         /** Null until an ENVI section is read. */
         private EnvironmentChanges environment;
+        /** The header's major version ({@link Wire#MAJOR} or {@link Wire#MAJOR_ERRNO}). */
+        private int major;
+        /** -1 until an ERRN section is read: the program's errno as a format code. */
+        private int errno = -1;
         /** Null until an EDUP section is read: the instances' other descriptors, by increasing number. */
         private List<EpollCopy> epollCopies;
         private long epollCopiesOffset;
@@ -215,6 +219,22 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     environment = EnvironmentSection.read(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.ERRN)) {
+                    // optional, at most once, anywhere; only in a 2.x file, which must hold it (FORMAT.md "Header")
+                    if (errno >= 0) throw error(tag, pos, "section " + tag + " appears twice");
+                    if (major < Wire.MAJOR_ERRNO) {
+                        throw error(tag, pos, "section ERRN in a version 1.x file (a 1.x reader would skip it: a file"
+                                + " with ERRN is version " + Wire.MAJOR_ERRNO + ".x)");
+                    }
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    int at = in.offset();
+                    int code = in.u16("errno code");
+                    in.expectEnd();
+                    if (!ErrnoNames.isCode(code)) {
+                        throw in.error(at, "errno code " + code + " is no errno value of the format (1 to "
+                                + RuntimeContract.ERRNO_MAX_CODE + ", docs/FORMAT.md \"ERRN\")");
+                    }
+                    errno = code;
                 } else if (tag.equals(Wire.EDUP)) {
                     // optional, at most once, anywhere; checked against EPOL and FILE once every section is read
                     if (epollCopies != null) throw error(tag, pos, "section " + tag + " appears twice");
@@ -263,6 +283,11 @@ public final class CheckpointReader {
                 throw error(null, pos, "section " + Wire.KNOWN_SECTIONS.get(nextKnown) + " is missing (the header declares "
                         + sectionCount + " sections)");
             }
+            if (major == Wire.MAJOR_ERRNO && errno < 0) {
+                throw error(null, 8, "version " + major + ".x without an ERRN section (the writer would have written"
+                        + " version " + Wire.MAJOR + ".x)");
+            }
+            if (errno < 0) errno = 0;
             if (files == null) files = List.of();
             if (pendingWait == null) pendingWait = PendingWait.NONE;
             if (epoll == null) epoll = List.of();
@@ -271,7 +296,8 @@ public final class CheckpointReader {
             if (epollCopies == null) epollCopies = List.of();
             crossChecks();
             epollChecks();
-            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment);
+            return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
+                    errno);
         }
 
         /** Checks the header; returns the section count. */
@@ -288,10 +314,12 @@ public final class CheckpointReader {
             int minor = (int) (u32At(8) & 0xFFFF);
             int stored = (int) u32At(20);
             int computed = Wire.crc32c(data, 0, 20);
-            if (major != Wire.MAJOR) {
+            if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO) {
                 throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
-                        + Wire.MAJOR + ".x)" + (stored == computed ? "" : "; the header CRC does not match either: the file is probably damaged"));
+                        + Wire.MAJOR + ".x and " + Wire.MAJOR_ERRNO + ".x)" + (stored == computed ? ""
+                                : "; the header CRC does not match either: the file is probably damaged"));
             }
+            this.major = major;
             if (stored != computed) {
                 throw error(null, 20, "header CRC32C mismatch (stored " + Wire.hex32(stored) + ", computed "
                         + Wire.hex32(computed) + ")");

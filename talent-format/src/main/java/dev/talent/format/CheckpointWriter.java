@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Encodes a {@link Checkpoint} as a version 1.0 checkpoint file, the exact inverse of {@link CheckpointReader}.
+ * Encodes a {@link Checkpoint} as a checkpoint file, the exact inverse of {@link CheckpointReader}: version 1.0, or
+ * 2.0 when the program's errno is not 0 (the file then holds {@code ERRN}, docs/FORMAT.md "Header").
  *
  * <p>Like the C runtime, it always writes the optional {@code FILE} and {@code WAIT} sections (after {@code HEAP}), so
  * a file read without them is written back with an empty {@code FILE} and a {@code WAIT} without remaining time.
@@ -55,7 +56,19 @@ public final class CheckpointWriter {
         if (!checkpoint.signals().isEmpty()) sections.add(section(Wire.SIGS, e.signals(checkpoint.signals())));
         // and ENVI only when the program changed its environment or locale
         if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
+        // and ERRN only when the program's errno is not 0, in a version 2.0 file: a 1.x reader must refuse it
+        if (checkpoint.errno() != 0) {
+            sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
+            return assemble(Wire.MAJOR_ERRNO, Wire.MINOR, sections);
+        }
         return assemble(Wire.MAJOR, Wire.MINOR, sections);
+    }
+
+    /** An {@code ERRN} payload: the errno's format code as a u16. */
+    static byte[] errno(int code) {
+        Out out = new Out();
+        out.u16(code);
+        return out.toByteArray();
     }
 
     /** An {@code ENVI} payload, as the C runtime writes it (entries in the order given). */

@@ -180,6 +180,12 @@ final class InspectJson {
         g.writeFieldName("remainingNs");
         unsigned(g, checkpoint.pendingWait().remainingNanos());
         g.writeEndObject();
+        g.writeObjectFieldStart("errno");
+        g.writeNumberField("code", checkpoint.errno());
+        g.writeFieldName("name");
+        if (checkpoint.errno() == 0) g.writeNull();
+        else g.writeString(ErrnoNames.name(checkpoint.errno()).orElseThrow());
+        g.writeEndObject();
         environment(g);
 
         g.writeArrayFieldStart("strings");

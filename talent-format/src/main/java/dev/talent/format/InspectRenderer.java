@@ -45,6 +45,7 @@ public final class InspectRenderer {
                 ? seconds(wait.remainingNanos()) + " s remaining of an interrupted sleep ("
                         + Long.toUnsignedString(wait.remainingNanos()) + " ns)"
                 : "none");
+        line(sb, "errno", ErrnoNames.text(checkpoint.errno()));
 
         sb.append("\nframes (outermost first):\n");
         for (int i = 0; i < checkpoint.frames().size(); i++) {

@@ -168,6 +168,20 @@ public final class RuntimeContract {
     public static final int SA_NODEFER = 32;
     public static final int SA_RESETHAND = 64;
 
+    /**
+     * Checkpoint format major versions (docs/FORMAT.md "Header"): a file is written with the lowest major that
+     * describes it. 1: no section a 1.x reader must not skip; 2: the file holds {@code ERRN}, which a 1.x reader would
+     * skip, so it must refuse the file (it refuses any major but its own).
+     */
+    public static final int FORMAT_MAJOR = 1;
+    public static final int FORMAT_MAJOR_ERRNO = 2;
+    /**
+     * ERRN section: the program's errno as a format code, the number Linux's generic table (asm-generic errno-base.h,
+     * errno.h) gives the E-constant of that name; {@link ErrnoNames} (Java) and errno_codes.h (C) list the codes
+     * carried, 1 to this.
+     */
+    public static final int ERRNO_MAX_CODE = 133;
+
     /** A heap block whose type is not known (HEAP section flag). */
     public static final int HEAP_UNTYPED = 1;
     /**

@@ -7,7 +7,9 @@ import java.util.zip.CRC32C;
 /** Constants of the wire format (docs/FORMAT.md) shared by reader and writer. */
 final class Wire {
     static final byte[] MAGIC = "TALENTCK".getBytes(StandardCharsets.US_ASCII);
-    static final int MAJOR = 1;
+    /** The major of a file without a section a 1.x reader must not skip; {@link #MAJOR_ERRNO} of one with ERRN. */
+    static final int MAJOR = RuntimeContract.FORMAT_MAJOR;
+    static final int MAJOR_ERRNO = RuntimeContract.FORMAT_MAJOR_ERRNO;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */
@@ -30,6 +32,8 @@ final class Wire {
     static final String EDUP = "EDUP";
     static final String SIGS = "SIGS";
     static final String ENVI = "ENVI";
+    /** Optional in version 2.x, where it is required: the program's errno (never in a 1.x file). */
+    static final String ERRN = "ERRN";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

@@ -156,9 +156,9 @@ class CheckpointReaderTest {
 
     @Test
     void unsupportedMajorVersionIsRefusedEvenWithAValidCrc() {
-        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(2, 0).toBytes();
+        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(3, 0).toBytes();
         CorruptCheckpointException e = corrupt(file);
-        assertThat(e.getMessage()).contains("unsupported major version 2.0 (this reader reads 1.x)")
+        assertThat(e.getMessage()).contains("unsupported major version 3.0 (this reader reads 1.x and 2.x)")
                 .doesNotContain("damaged");
     }
 

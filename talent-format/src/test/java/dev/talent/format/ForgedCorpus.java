@@ -90,7 +90,28 @@ final class ForgedCorpus {
                 new EventPoll(20, 1, List.of(reg(3, 0x1, 0, new EventPoll.Int32(3)), reg(23, 0x1, 0, new EventPoll.Int32(23))),
                         List.of(new EventPoll.Copy(22, 1), new EventPoll.Copy(30, 0))),
                 new EventPoll(21, 0, List.of(), List.of(new EventPoll.Copy(23, 0))))));
+        // the program's errno (ERRN, version 2.0): ERANGE, and the highest code
+        out.put("errno-erange.tck", write(base.withErrno(34)));
+        out.put("errno-highest-code.tck", write(base.withErrno(RuntimeContract.ERRNO_MAX_CODE)));
         return out;
+    }
+
+    /** ERRN files both readers refuse (added to forged()). */
+    static void forgedErrno(Checkpoint base, Map<String, byte[]> out) {
+        Sections errno = Sections.of(write(base.withErrno(34)));
+        out.put("errno-code-0.tck", errno.withPayload(Wire.ERRN, p -> bytes(0, 0)).toBytes());
+        // 41 is no code (EWOULDBLOCK is EAGAIN, 11); 134 is past the table; 0xFFFF the largest u16
+        out.put("errno-code-41.tck", errno.withPayload(Wire.ERRN, p -> bytes(0, 41)).toBytes());
+        out.put("errno-code-134.tck", errno.withPayload(Wire.ERRN, p -> bytes(0, 134)).toBytes());
+        out.put("errno-code-65535.tck", errno.withPayload(Wire.ERRN, p -> bytes(0xFF, 0xFF)).toBytes());
+        out.put("errno-truncated.tck", errno.withPayload(Wire.ERRN, p -> bytes(0)).toBytes());
+        out.put("errno-empty.tck", errno.withPayload(Wire.ERRN, p -> new byte[0]).toBytes());
+        out.put("errno-left-over-bytes.tck", errno.withPayload(Wire.ERRN, p -> bytes(0, 34, 0)).toBytes());
+        out.put("errno-twice.tck", errno.inserting(6, Wire.ERRN, bytes(0, 34)).toBytes());
+        // ERRN in a 1.0 file: a 1.x reader would skip it and resume the program with errno 0
+        out.put("errno-in-version-1.tck", errno.withVersion(1, 0).toBytes());
+        // a 2.0 file without ERRN: not what a writer writes (it would be 1.0)
+        out.put("errno-version-2-without-errn.tck", errno.removing(Wire.ERRN).toBytes());
     }
 
     static SignalDisposition ignored(int sig) {
@@ -396,7 +417,8 @@ final class ForgedCorpus {
         out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
         out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
-        out.put("framing-major-2.tck", sections.withVersion(2, 0).toBytes());
+        out.put("framing-major-3.tck", sections.withVersion(3, 0).toBytes());
+        forgedErrno(base, out);
         return out;
     }
 

@@ -86,7 +86,7 @@ class ForgedCorpusTest {
         TreeSet<String> categories = new TreeSet<>();
         for (String name : ForgedCorpus.forged().keySet()) categories.add(name.substring(0, name.indexOf('-')));
         assertThat(categories).contains("pointer", "utf8", "nul", "frame", "bounds", "value", "type", "heap", "file",
-                "wait", "framing", "global", "meta");
+                "wait", "framing", "global", "meta", "errno");
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * bzip2recover). Its own {@code make test} (3 compressions, 3 decompressions compared with cmp) must pass with the
  * x86_64 binary (make runs it) and again with the s390x one under qemu; bzip2recover on s390x must write what plain
  * gcc's writes; and a decompression of a 1.7 MB file stopped on x86_64 mid-way (after part of the output) and
- * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted.
+ * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted. Lua 5.4.4 (Debian's lua5.4) is
+ * built the same way and must be refused at the link, by name, for the addresses it hashes (see its test).
  *
  * <p>The sources are not in the repository: {@code talent-it/scripts/fetch-debian-sources.sh} (run by .ci/run) fetches
  * them with apt into {@code .talent-cache/debian-src} or {@code $TALENT_DEBIAN_SRC}. Without them the test is skipped,
@@ -129,6 +130,56 @@ class DebianSourcesIT {
         System.arraycopy(second.stdout(), 0, migrated, first.stdout().length, second.stdout().length);
         assertThat(migrated.length).as("bytes of the migrated run").isEqualTo(expected.length);
         assertThat(migrated).as("the migrated run's output is plain gcc's").isEqualTo(expected);
+        ItPaths.deleteRecursively(work);
+    }
+
+    /**
+     * Lua 5.4.4 (Debian's lua5.4) through its own Makefile: every one of its 33 objects compiles with talentcc and
+     * {@code liblua.a} is archived, and the link of {@code lua} is refused, naming each of the 8 places where Lua keeps
+     * an address as an integer: {@code hashpointer} (ltable.c, tables keyed by tables, functions, light userdata: the
+     * lookup after a restore would hash the new address and find nothing), the string cache keyed by a C string's
+     * address (lstring.c) and the seeds made from addresses (lstate.c, lmathlib.c). Nothing else: a new refusal of
+     * Lua's code, or one of these silently accepted, fails here. {@code LUA_USE_JUMPTABLE=0} is Lua's own switch from
+     * computed gotos (which talent refuses) to a switch. Plain gcc builds the same sources with the same flags.
+     */
+    @Test
+    void luaCompilesAndItsLinkIsRefusedForTheAddressesItHashes() throws Exception {
+        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
+        Path root = jar.getParent().getParent().getParent();
+        Path talentcc = root.resolve("talentcc");
+        SourcePackage lua = sources(root, "lua5.4");
+
+        Path work = ItPaths.workRoot().resolve("debian-lua-" + ProcessHandle.current().pid());
+        ItPaths.deleteRecursively(work);
+        Files.createDirectories(work);
+        Path plain = lua.unpack(work.resolve("plain"));
+        Path project = lua.unpack(work.resolve("talent"));
+        String flags = "MYCFLAGS=-DLUA_USE_JUMPTABLE=0";
+
+        ProcessResult gcc = Processes.run(List.of("make", "-C", "src", "linux-noreadline", "CC=gcc -std=gnu99", flags), plain, MAKE_TIMEOUT);
+        assertThat(gcc.exitCode()).as(gcc.describe()).isZero();
+        assertThat(plain.resolve("src/lua")).isRegularFile();
+
+        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=x86_64");
+        ProcessResult make = Processes.run(with(env, "make", "-C", "src", "linux-noreadline", "CC=" + talentcc + " -std=gnu99", flags),
+                project, MAKE_TIMEOUT);
+        assertThat(make.exitCode()).as(make.describe()).isNotZero();
+        assertThat(make.stdoutText()).contains(talentcc + " -std=gnu99 -O2 -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_LINUX"
+                + " -DLUA_USE_JUMPTABLE=0   -c -o lvm.o lvm.c", "ranlib liblua.a", "-o lua   lua.o liblua.a -lm -Wl,-E -ldl");
+        assertThat(project.resolve("src/liblua.a")).as("every object compiled and archived").isRegularFile();
+        assertThat(project.resolve("src/lua")).as("nothing linked").doesNotExist();
+        String err = make.stderrText();
+        List<String> errors = err.lines().filter(l -> l.contains(": error: ")).toList();
+        assertThat(errors).as(err).hasSize(8).allMatch(l -> l.contains("converted to an integer"));
+        assertThat(err).contains("ltable.c:175:45: error: address 'p' converted to an integer",
+                "ltable.c:179:45: error: address 'f' converted to an integer",
+                "ltable.c:183:45: error: address 'o' converted to an integer",
+                "lstring.c:242:36: error: address 'str' converted to an integer",
+                "lstate.c:75:17: error: address 'L' converted to an integer",
+                "lstate.c:76:17: error: address '&h' converted to an integer",
+                "lstate.c:77:17: error: address '&lua_newstate' converted to an integer",
+                "lmathlib.c:613:38: error: address 'L' converted to an integer",
+                "talentcc: 8 errors, nothing linked");
         ItPaths.deleteRecursively(work);
     }
 

@@ -98,6 +98,9 @@ public final class Orchestrator implements ControlHandler {
     private volatile Instant nextMigrationAt;
     private volatile Instant currentSince;
     private final List<MigrationRecord> history = new ArrayList<>();
+    /** Removes the sources of committed moves, one after the other, off the moves' path (see {@link #retire}). */
+    private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("talent-cleanup").factory());
     private Optional<Step> pendingFault;
     private final DestinationChooser chooser;
     /** Where a killed run's program is resumed; empty for a fresh start. */
@@ -646,7 +649,7 @@ public final class Orchestrator implements ControlHandler {
                     precopyRounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
-                    new ConfirmStep(timeouts.restore()), new CommitStep(), rollBackStep());
+                    new ConfirmStep(timeouts.restore()), new CommitStep(this::retire), rollBackStep());
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                     // what the destination's journal saw so far were our own copies
                     c -> {
@@ -826,6 +829,8 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private void shutdown() {
+        // the removals of earlier sources end first (ContainerHost.close would otherwise race them)
+        cleanup.close();
         discardPrepared();
         if (current != null) deleteQuietly(current.container());
         // nothing is left to resume (run.json gone): the address is no longer the app's
@@ -838,6 +843,34 @@ public final class Orchestrator implements ControlHandler {
         closeQuietly(appHistory);
         if (containers != null) closeQuietly(containers);
         closeQuietly(runState);
+    }
+
+    /**
+     * The source of a committed move is removed off the move's path: on the cleanup thread, runc at the lowest CPU
+     * priority, so that the app's effect and the next command (and other apps' moves on this host) do not wait for
+     * it. A source with a network of its own (--net) is removed at once, as before: its address lives on in the
+     * destination. A run that is killed before the removal leaves a stopped container, which --resume removes.
+     */
+    private void retire(dev.talent.migrate.pipeline.AppContainer oldSource, Consumer<String> warn) throws InterruptedException {
+        if (oldSource.hasNetwork() || !(oldSource instanceof LocalContainer c)) {
+            CommitStep.deleteNow(oldSource, warn);
+            return;
+        }
+        try {
+            cleanup.execute(() -> {
+                try {
+                    c.raw().deleteAtLowPriority();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    listener.accept(new RunEvent.Warning("interrupted while removing container " + c.id()));
+                } catch (Exception e) {
+                    listener.accept(new RunEvent.Warning("cannot remove container " + c.id() + ": " + e.getMessage()));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+            CommitStep.deleteNow(oldSource, warn);
+        }
     }
 
     /** Removing a container that is no longer needed: a failure only leaves garbage behind, so it is reported. */
@@ -927,10 +960,10 @@ public final class Orchestrator implements ControlHandler {
         line.put("to", effect.to());
         line.put("detail", effect.detail());
         if (appHistory != null) appHistory.write(line);
+        // (the book gets it from the answer: whoever raised the alert records every app's effect in one update)
         try {
             log.appendEvent(line.toString());
-            alertBook.recordEffect(alert.tag(), effect);
-        } catch (IOException | PolicyException e) {
+        } catch (IOException e) {
             listener.accept(new RunEvent.Warning("cannot record what alert " + alert.tag() + " did: " + e.getMessage()));
         }
         listener.accept(new RunEvent.AlertHandled(alert.tag(), alert.reason(), effect.action(), effect.from(), effect.to()));

@@ -95,6 +95,21 @@ public final class AlertBook {
         update(list -> list.stream().map(a -> a.tag().equals(tag) && a.concerns(effect.app()) ? a.withEffect(effect) : a).toList());
     }
 
+    /**
+     * Notes what the alert with {@code tag} did to each app, all in one update of the book (one lock, one atomic
+     * replacement of the file): what one alert did to many apps costs one write, not one per app. Effects of an alert
+     * cleared since are dropped, as {@link #recordEffect} does.
+     */
+    public void recordEffects(String tag, List<Alert.Effect> effects) throws PolicyException {
+        if (effects.isEmpty()) return;
+        update(list -> list.stream().map(a -> {
+            if (!a.tag().equals(tag)) return a;
+            Alert with = a;
+            for (Alert.Effect e : effects) if (a.concerns(e.app())) with = with.withEffect(e);
+            return with;
+        }).toList());
+    }
+
     public Optional<Alert> find(String tag) throws PolicyException {
         return active().stream().filter(a -> a.tag().equals(tag)).findFirst();
     }

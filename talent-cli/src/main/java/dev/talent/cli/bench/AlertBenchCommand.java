@@ -42,7 +42,8 @@ import picocli.CommandLine.ParameterException;
  * an untagged platform, with 1, 5 and 20 apps on one host. Every app runs the bundled migration.c under its own
  * orchestrator and control socket (in this JVM) on x86_64, which the policy tags; the alert moves them all to
  * x86_64-musl. The HTTP answer comes when every app has reported its move, and every app's status is then checked
- * to be x86_64-musl. Between rounds the alert is cleared and the apps are moved back. Destinations are started ahead
+ * to be x86_64-musl. Between rounds the alert is cleared and the apps are moved back; each round starts once every
+ * app has its next destination prepared again, as the first round does. Destinations are started ahead
  * as {@code talent run} does by default ({@code --no-prestart}: as {@code talent run --no-prestart}).
  */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
@@ -253,6 +254,9 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
                     MigrationRecord m = f.get().orElseThrow();
                     if (!m.ok()) throw new BenchFailedException("moving " + m.app() + " back failed: " + m.error());
                 }
+                // every round starts as the first does: each app runs with its next destination prepared (and started
+                // ahead), not while it is still preparing it after the move back
+                awaitAll(client, names, X86_64);
             }
             for (Orchestrator o : orchestrators) o.terminate();
             for (int i = 0; i < n; i++) {

@@ -30,13 +30,22 @@ public final class FleetCommands {
             for (Records.HostInfo h : AppReconciler.liveHosts(s.etcd)) hosts.put(h.name(), h);
             AppStore store = new AppStore(s.etcd);
             Map<String, Records.Drained> drained = store.drained();
+            Optional<List<dev.talent.policy.Alert>> alerts = Optional.empty();
+            if (json) {
+                try {
+                    alerts = Optional.of(new dev.talent.fleet.apps.FleetAlerts(s.etcd).active());
+                } catch (FleetException e) {
+                    // the apps' status is still shown; "alerts": null says that they are not known
+                    err.println("talent status: cannot read the fleet's alerts: " + e.getMessage());
+                }
+            }
             if (app != null) {
                 Optional<AppStore.AppView> v = store.view(app);
                 if (v.isEmpty()) {
                     err.println("talent status: no app named " + app + " is deployed in the fleet");
                     return ExitCodes.UNAVAILABLE;
                 }
-                out.print(json ? StatusView.json(v.get(), hosts, drained).toString() + "\n" : StatusView.text(v.get(), hosts, drained));
+                out.print(json ? StatusView.json(v.get(), hosts, drained, alerts).toString() + "\n" : StatusView.text(v.get(), hosts, drained));
             } else {
                 ArrayNode all = ControlJson.MAPPER.createArrayNode();
                 List<AppStore.AppView> views = new java.util.ArrayList<>();
@@ -44,7 +53,7 @@ public final class FleetCommands {
                     Optional<AppStore.AppView> v = store.view(a);
                     if (v.isEmpty()) continue;
                     views.add(v.get());
-                    if (json) all.add(StatusView.json(v.get(), hosts, drained));
+                    if (json) all.add(StatusView.json(v.get(), hosts, drained, alerts));
                     else out.print(StatusView.text(v.get(), hosts, drained).lines().findFirst().orElse("") + "\n");
                 }
                 if (json) out.println(all);

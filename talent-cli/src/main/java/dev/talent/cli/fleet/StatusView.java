@@ -8,6 +8,7 @@ import dev.talent.fleet.apps.AppRecords;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.migrate.control.ControlJson;
 import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.policy.Alert;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,17 @@ public final class StatusView {
 
     /** As above; {@code drained}: the fleet's drained hosts, for {@code host_drained} and {@code drained_since}. */
     static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained) {
+        return json(v, hosts, drained, Optional.of(List.of()));
+    }
+
+    /**
+     * As above; {@code alerts}: the fleet's active alerts (empty: they could not be read, {@code "alerts": null}), for
+     * {@code alerts}: each active alert that concerns the app, with what it did to the app ({@code effect}, null while
+     * the leader has not recorded it). A migration an alert caused is also among {@code migrations}, with reason
+     * {@code alert TAG}.
+     */
+    static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained,
+            Optional<List<Alert>> alerts) {
         ObjectNode o = ControlJson.MAPPER.createObjectNode();
         o.put("name", v.name());
         o.put("state", state(v));
@@ -72,6 +84,22 @@ public final class StatusView {
         Optional<Records.Drained> leaving = leaving(v, drained);
         o.put("host_drained", leaving.isPresent());
         o.put("drained_since", leaving.map(d -> Instant.ofEpochMilli(d.sinceMs()).toString()).orElse(null));
+        if (alerts.isEmpty()) {
+            o.putNull("alerts");
+        } else {
+            ArrayNode as = o.putArray("alerts");
+            for (Alert a : alerts.get()) {
+                if (!a.concerns(v.name())) continue;
+                ObjectNode j = as.addObject();
+                j.put("tag", a.tag());
+                j.put("app", a.app());
+                j.put("reason", a.reason());
+                j.put("raised_at", a.at());
+                Optional<Alert.Effect> e = a.effects().stream().filter(x -> v.name().equals(x.app())).reduce((x, y) -> y);
+                j.set("effect", e.<com.fasterxml.jackson.databind.JsonNode>map(ControlJson.MAPPER::valueToTree)
+                        .orElse(ControlJson.MAPPER.nullNode()));
+            }
+        }
         return o;
     }
 

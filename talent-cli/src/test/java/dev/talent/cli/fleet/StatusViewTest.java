@@ -59,6 +59,28 @@ class StatusViewTest {
     }
 
     @Test
+    void jsonShowsTheActiveAlertsThatConcernTheAppWithWhatEachDidToIt() {
+        dev.talent.policy.Alert cve = new dev.talent.policy.Alert("CVE-2024-2961", null, "IDS: iconv", "2026-01-01T00:00:00Z",
+                List.of(new dev.talent.policy.Alert.Effect("api", "stuck", "h2/x86_64", null, "2026-01-01T00:00:01Z", "nowhere"),
+                        new dev.talent.policy.Alert.Effect("web", "moved", "h2/x86_64", "h3/s390x", "2026-01-01T00:00:02Z",
+                                "downtime 80 ms")));
+        dev.talent.policy.Alert other = new dev.talent.policy.Alert("s390x", "api", "", "2026-01-01T00:00:03Z", null);
+        dev.talent.policy.Alert pending = new dev.talent.policy.Alert("glibc-2.36", null, "", "2026-01-01T00:00:04Z", null);
+        ObjectNode o = StatusView.json(app("web", "h3", false), HOSTS, Map.of(), Optional.of(List.of(cve, other, pending)));
+        // the one for app api is not web's; one whose effect the leader has not recorded yet has none
+        assertThat(o.get("alerts")).hasSize(2);
+        assertThat(o.get("alerts").get(0).get("tag").asText()).isEqualTo("CVE-2024-2961");
+        assertThat(o.get("alerts").get(0).get("reason").asText()).isEqualTo("IDS: iconv");
+        assertThat(o.get("alerts").get(0).get("raised_at").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(o.get("alerts").get(0).get("effect").get("action").asText()).isEqualTo("moved");
+        assertThat(o.get("alerts").get(0).get("effect").get("to").asText()).isEqualTo("h3/s390x");
+        assertThat(o.get("alerts").get(1).get("tag").asText()).isEqualTo("glibc-2.36");
+        assertThat(o.get("alerts").get(1).get("effect").isNull()).isTrue();
+        // unreadable alerts are said to be unknown, not shown as none
+        assertThat(StatusView.json(app("web", "h3", false), HOSTS, Map.of(), Optional.empty()).get("alerts").isNull()).isTrue();
+    }
+
+    @Test
     void jsonKeepsItsFieldsAndAddsHostDrained() {
         ObjectNode before = StatusView.json(app("web", "h2", false), HOSTS);
         ObjectNode after = StatusView.json(app("web", "h2", false), HOSTS, H2_DRAINED);
@@ -69,7 +91,7 @@ class StatusViewTest {
         List<String> fields = new java.util.ArrayList<>();
         before.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("name", "state", "host", "platform", "address", "since", "next_migration", "migrations",
-                "epoch", "host_drained", "drained_since");
+                "epoch", "host_drained", "drained_since", "alerts");
         for (String f : List.of("name", "state", "host", "platform", "address", "since", "next_migration", "migrations", "epoch"))
             assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
     }

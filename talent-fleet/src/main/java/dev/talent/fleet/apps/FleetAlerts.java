@@ -16,10 +16,8 @@ import io.etcd.jetcd.options.PutOption;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,28 +60,43 @@ public final class FleetAlerts {
         return stored;
     }
 
-    /** The active alerts with their effects, oldest first. */
+    /**
+     * The active alerts with their effects, oldest first, read within bounds: more than {@link AlertBook#MAX_ALERTS}
+     * alerts (which {@link #raise} never lets in) is not the fleet's doing and is refused by name, not read; of each
+     * alert's effects (one per app) the first {@link Alert#MAX_EFFECTS} by app name are read, as an alert keeps them
+     * ({@link Alert#withEffect}), not every key there is.
+     */
     public List<Alert> active() throws FleetException, InterruptedException {
-        List<KeyValue> kvs = new ArrayList<>(etcd.list(EtcdKeys.ALERTS));
+        List<KeyValue> kvs = new ArrayList<>(bounded(EtcdKeys.ALERTS, AlertBook.MAX_ALERTS, "alerts"));
         kvs.sort(java.util.Comparator.comparingLong(KeyValue::getCreateRevision));
-        Map<String, List<Alert.Effect>> effects = new LinkedHashMap<>();
-        for (KeyValue kv : etcd.list(EtcdKeys.ALERT_EFFECTS)) {
-            String rest = kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.ALERT_EFFECTS.length());
-            int slash = rest.lastIndexOf('/');
-            if (slash <= 0) continue;
-            List<Alert.Effect> list = effects.computeIfAbsent(rest.substring(0, slash), x -> new ArrayList<>());
-            if (list.size() < Alert.MAX_EFFECTS) list.add(decodeEffect(kv));
-        }
         List<Alert> out = new ArrayList<>();
         for (KeyValue kv : kvs) {
             Alert a = decode(kv);
             String id = kv.getKey().toString(StandardCharsets.UTF_8).substring(EtcdKeys.ALERTS.length());
             if (!id.equals(id(a))) throw new FleetException("etcd value at " + kv.getKey() + " is an alert of another key (" + id(a) + ")");
-            List<Alert.Effect> e = new ArrayList<>(effects.getOrDefault(id, List.of()));
+            List<Alert.Effect> e = new ArrayList<>();
+            for (KeyValue ekv : first(effects(id), Alert.MAX_EFFECTS)) e.add(decodeEffect(ekv));
             e.sort(java.util.Comparator.comparing(x -> x.at() == null ? "" : x.at()));
             out.add(new Alert(a.tag(), a.app(), a.reason(), a.at(), e));
         }
         return out;
+    }
+
+    /** The first {@code max} keys under {@code prefix} (in key order). */
+    private List<KeyValue> first(String prefix, int max) throws FleetException, InterruptedException {
+        return Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(prefix),
+                GetOption.builder().isPrefix(true).withLimit(max).build()), "get " + prefix).getKvs();
+    }
+
+    /** The keys under {@code prefix}, at most {@code max}: one more is read to tell, and refused. */
+    private List<KeyValue> bounded(String prefix, int max, String what) throws FleetException, InterruptedException {
+        var got = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(prefix),
+                GetOption.builder().isPrefix(true).withLimit(max + 1L).build()), "get " + prefix);
+        if (got.getKvs().size() > max || got.isMore()) {
+            throw new FleetException("etcd holds more than " + max + " " + what + " under " + prefix
+                    + ": not the fleet's (it writes at most " + max + "); remove them with etcdctl del --prefix " + prefix);
+        }
+        return got.getKvs();
     }
 
     /** The tags of the active alerts that concern {@code app}, from {@code active}. */

@@ -1,6 +1,7 @@
 package dev.talent.fleet.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.talent.fleet.Etcd;
 import dev.talent.fleet.EtcdKeys;
@@ -73,6 +74,40 @@ class FleetAlertIT {
         return c.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(40))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void alertsAndTheirEffectsAreReadWithinBounds() throws Exception {
+        var kv = etcd.client().getKVClient();
+        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
+        FleetAlerts alerts = new FleetAlerts(etcd);
+        Alert raised = alerts.raise(new Alert("CVE-2024-2961", null, "ids", "2026-01-01T00:00:00Z", null));
+        String id = FleetAlerts.id(raised);
+        // exactly the bound of effects: read
+        List<CompletableFuture<?>> puts = new ArrayList<>();
+        for (int i = 0; i < Alert.MAX_EFFECTS; i++) {
+            puts.add(kv.put(Etcd.bytes(EtcdKeys.ALERT_EFFECTS + id + "/app" + i), ByteSequence.from(Etcd.encode(
+                    new Alert.Effect("app" + i, "moved", "x86_64", "s390x", "2026-01-01T00:00:01Z", null), "effect"))));
+        }
+        for (CompletableFuture<?> f : puts) f.get();
+        assertThat(alerts.active()).singleElement().satisfies(a -> assertThat(a.effects()).hasSize(Alert.MAX_EFFECTS));
+        // one more: an alert keeps its first MAX_EFFECTS effects (by app name); the others are not read
+        kv.put(Etcd.bytes(EtcdKeys.ALERT_EFFECTS + id + "/zz-extra"), ByteSequence.from(Etcd.encode(
+                new Alert.Effect("zz-extra", "moved", "x86_64", "s390x", "2026-01-01T00:00:00Z", null), "effect"))).get();
+        assertThat(alerts.active()).singleElement().satisfies(a -> assertThat(a.effects()).hasSize(Alert.MAX_EFFECTS)
+                .extracting(Alert.Effect::app).doesNotContain("zz-extra"));
+        alerts.clear("CVE-2024-2961");
+        assertThat(alerts.active()).isEmpty();
+        // more alerts than raise() lets in, written behind its back
+        puts.clear();
+        for (int i = 0; i <= dev.talent.policy.AlertBook.MAX_ALERTS; i++) {
+            Alert a = new Alert("t" + i, null, "", "2026-01-01T00:00:00Z", null);
+            puts.add(kv.put(Etcd.bytes(EtcdKeys.ALERTS + FleetAlerts.id(a)), ByteSequence.from(Etcd.encode(a, "alert"))));
+        }
+        for (CompletableFuture<?> f : puts) f.get();
+        assertThatThrownBy(alerts::active).isInstanceOf(dev.talent.fleet.FleetException.class)
+                .hasMessageContaining("more than " + dev.talent.policy.AlertBook.MAX_ALERTS + " alerts under " + EtcdKeys.ALERTS);
+        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
     }
 
     @Test

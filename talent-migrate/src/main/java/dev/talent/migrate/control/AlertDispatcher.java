@@ -14,8 +14,9 @@ import java.util.concurrent.Future;
 /**
  * Raises and clears alerts for the current user on this host, for {@code talent alert} and for {@code POST
  * /v1/alerts}: the alert is written to the user's {@link AlertBook} (so apps started later honour it), then every
- * running app it concerns is told at once, all in parallel; each moves away from a tagged platform and records
- * what it did in the book. Returns when every app answered.
+ * running app it concerns is told at once, all in parallel; each moves away from a tagged platform and answers
+ * what it did (also kept in its own history), and the answers go into the book in one update. Returns when every app
+ * answered.
  */
 public final class AlertDispatcher implements AlertsApi.Service {
     private final ControlPaths paths;
@@ -50,27 +51,31 @@ public final class AlertDispatcher implements AlertsApi.Service {
         Alert stored = book.raise(alert);
         List<String> apps = new ArrayList<>(client.listApps().running());
         if (app != null) apps.retainAll(List.of(app));
+        // each app answers with what it did; the effects go into the book together, in one update, once every app
+        // answered (or, interrupted, with those that did): one write per alert, not one per app under the book's lock
+        List<Alert.Effect> effects = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> told = new ArrayList<>();
+            List<Future<Alert.Effect>> told = new ArrayList<>();
             for (String a : apps) {
                 told.add(pool.submit(() -> {
                     try {
-                        client.alert(a, stored);
+                        return client.alert(a, stored);
                     } catch (ControlException e) {
                         // it could not say what it did: the book says that it was not reached
-                        book.recordEffect(tag, new Alert.Effect(a, "unreached", null, null, Instant.now().toString(),
-                                e.getMessage()));
+                        return new Alert.Effect(a, "unreached", null, null, Instant.now().toString(), e.getMessage());
                     }
-                    return null;
                 }));
             }
-            for (Future<?> f : told) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof PolicyException p) throw p;
-                    throw new PolicyException("telling the apps of alert " + tag + " failed: " + e.getCause(), e.getCause());
+            try {
+                for (Future<Alert.Effect> f : told) {
+                    try {
+                        effects.add(f.get());
+                    } catch (ExecutionException e) {
+                        throw new PolicyException("telling the apps of alert " + tag + " failed: " + e.getCause(), e.getCause());
+                    }
                 }
+            } finally {
+                book.recordEffects(tag, effects);
             }
         }
         return book.find(tag).orElse(stored);
