@@ -3,8 +3,6 @@ package dev.talent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +41,11 @@ class Crc32cIT {
         build.addAll(List.of(flags.split(" ")));
         build.addAll(List.of("-I" + SOURCES.resolve("include"), "-I" + SOURCES, CHECK.toString(),
                 SOURCES.resolve("crc32c.c").toString(), "-o", exe.toString()));
-        assertThat(run(build)).startsWith("0\n");
+        assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);
         command.add(exe.toString());
-        String out = run(command);
+        String out = CRun.run(work, command);
         assertThat(out).startsWith("0\n");
 
         byte[] buf = new byte[BUF];
@@ -68,16 +66,5 @@ class Crc32cIT {
             crc.update(buf, off, len);
             assertThat(f[2]).as("offset %d, %d bytes", off, len).isEqualTo(String.format("%08x", crc.getValue()));
         }
-    }
-
-    /** Exit status, a newline, then stdout and stderr together. */
-    private String run(List<String> command) throws IOException, InterruptedException {
-        Path log = work.resolve("log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return p.exitValue() + "\n" + Files.readString(log, StandardCharsets.UTF_8);
     }
 }

@@ -3,8 +3,6 @@ package dev.talent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,21 +39,10 @@ class LibcStateIT {
         build.addAll(List.of("-I" + SOURCES.resolve("include"), "-I" + SOURCES, CHECK.toString(),
                 SOURCES.resolve("libc_state.c").toString(), SOURCES.resolve("libc_real.c").toString(),
                 SOURCES.resolve("refusal.c").toString(), "-o", exe.toString()));
-        assertThat(run(build)).startsWith("0\n");
+        assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);
         command.add(exe.toString());
-        assertThat(run(command)).as("differences").isEqualTo("0\n0\n");
-    }
-
-    /** Exit status, a newline, then stdout and stderr together. */
-    private String run(List<String> command) throws IOException, InterruptedException {
-        Path log = work.resolve("log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return p.exitValue() + "\n" + Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(CRun.run(work, command)).as("differences").isEqualTo("0\n0\n");
     }
 }
