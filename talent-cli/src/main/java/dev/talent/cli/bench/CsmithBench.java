@@ -39,9 +39,9 @@ import java.util.function.Consumer;
  * from the seed, so that a run of many seeds covers all of them); the instrumented program uninterrupted, then
  * stopped after a random number of site visits and restarted on the other ISA, possibly stopped there again
  * and finished on x86_64 (random from the seed: the same seed always does the same). Every output must equal
- * the plain checksum: a difference is a <b>mismatch</b>, the bug class talent must never have. A build refusal
- * is counted with its first message; a failure (gcc rejecting generated code, a checkpoint or restart that
- * exits with an error) is counted apart.
+ * the plain checksum: a difference is a <b>mismatch</b>, the bug class talent must never have. A refusal (of the
+ * build, or of a restore on another platform: exit 65) is counted with its first message; a failure (gcc
+ * rejecting generated code, a checkpoint or restart that exits with another error) is counted apart.
  */
 public final class CsmithBench {
     /** Csmith options: small programs (few functions, shallow blocks) that run in well under a second. */
@@ -66,7 +66,11 @@ public final class CsmithBench {
         /** Not a usable program: csmith failed, or plain gcc's builds failed, ran too long or disagreed. */
         record Skipped(long seed, String reason) implements Outcome {}
 
-        /** talent build refused the program: its first error. */
+        /**
+         * talent refused the program, saying why: its build (the first error), or the restore of a checkpoint on
+         * another platform (exit 65, e.g. a union written through one member and read through another across byte
+         * orders), with the runtime's first message.
+         */
         record Refused(long seed, String cause) implements Outcome {}
 
         /** A wrong checksum (exit 0 or not) from an instrumented run: must never happen. */
@@ -207,6 +211,9 @@ public final class CsmithBench {
                 out.append(r.out());
                 where += (where.isEmpty() ? "" : "->") + p.name() + (env.containsKey(RuntimeContract.ENV_STOP_AFTER) ? "@" + env.get(RuntimeContract.ENV_STOP_AFTER) : "");
                 if (r.rc() == 0) break;   // finished before the stop
+                if (hop > 0 && r.rc() == RuntimeContract.EXIT_DATAERR) {
+                    return new Outcome.Refused(seed, where + " restore refused: " + firstLines(r.err(), 1));
+                }
                 if (r.rc() != RuntimeContract.EXIT_CHECKPOINT || last) {
                     return new Outcome.Failed(seed, where + " exited " + r.rc() + (r.timedOut() ? " (timeout)" : "") + ": " + firstLines(r.err(), 2));
                 }
