@@ -84,11 +84,12 @@ struct talent_type {
 #define TALENT_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0 }
 #define TALENT_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET }
 
-/* Types of the C library described by the runtime (sigtypes.c, docs/CODEGEN.md "Types of the C library"): their
- * members are private and differ between C libraries and ISAs, so the generated code names these descriptors for a
- * value of sigset_t and of struct sigaction instead of describing the members. */
+/* Types of the C library described by the runtime (sigtypes.c, fdsettype.c, docs/CODEGEN.md "Types of the C
+ * library"): their members are private and differ between C libraries and ISAs, so the generated code names these
+ * descriptors for a value of sigset_t, struct sigaction and fd_set instead of describing the members. */
 extern const talent_type talent_sigset_type;
 extern const talent_type talent_sigaction_type;
+extern const talent_type talent_fdset_type;
 
 /* ---------------------------------------------------------------- program tables */
 

@@ -109,6 +109,28 @@ class TypeDescriptorsTest {
                 .contains("\"type:sigset_t\", &talent_sigset_type");
     }
 
+    /** fd_set: the runtime's descriptor (fdsettype.c), never glibc's __fds_bits or musl's fds_bits. */
+    @Test
+    void descriptorSetsAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <sys/select.h>
+                struct conn { fd_set want; int fd; };
+                struct conn c;
+                fd_set all;
+                int main(void) {
+                  fd_set r, *pr = &r;
+                  FD_ZERO(&r);
+                  for (int i = 0; i < 3; i++) FD_SET(i, pr);
+                  all = r;
+                  return select(3, &r, 0, 0, 0) + c.fd;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).contains("&talent_fdset_type").doesNotContain("fds_bits");
+        assertThat(tables).contains("TALENT_FIELD(struct conn, want, &talent_fdset_type)")
+                .contains("(void *)&all, &talent_fdset_type");
+    }
+
     /** A program's own type named like the C library's is described as any of its types. */
     @Test
     void aProgramsOwnSigsetTIsItsOwnStruct() {
