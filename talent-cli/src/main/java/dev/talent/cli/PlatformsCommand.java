@@ -29,9 +29,16 @@ public final class PlatformsCommand implements Callable<Integer> {
             description = "The policy file whose tags to show (default: talent-policy.toml here, if there is one).")
     java.nio.file.Path policy;
 
+    @picocli.CommandLine.Option(names = "--fleet", paramLabel = "FILE", description = "The fleet's places instead of this"
+            + " host's platforms: each (host, platform) with the facts its agent detected (from the host records in etcd,"
+            + " as talent hosts) and the tags the controllers give it; the operator's tags only with --policy (the"
+            + " controllers' file, which etcd does not hold). $TALENT_FLEET does not switch this command.")
+    java.nio.file.Path fleet;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (fleet != null) return fleet(out);
         ToolchainProbe probe = ToolchainProbe.ofHost();
         List<PlatformSupport> all = probe.probeAll();
         if (json) return json(out, probe, all);
@@ -90,6 +97,33 @@ public final class PlatformsCommand implements Callable<Integer> {
         out.println(array.toPrettyString());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code --fleet FILE}: the fleet's places (see {@link dev.talent.cli.fleet.FleetPlatforms}). */
+    private Integer fleet(PrintWriter out) throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        dev.talent.fleet.apps.FleetPolicy tags = dev.talent.fleet.apps.FleetPolicy.NONE;
+        Optional<String> file = Optional.empty();
+        if (policy != null) {
+            try {
+                tags = dev.talent.fleet.apps.FleetPolicy.of(dev.talent.policy.Policy.load(policy));
+                file = Optional.of(policy.toString());
+            } catch (dev.talent.policy.PolicyException e) {
+                err.println("talent platforms: --policy: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
+        List<dev.talent.fleet.HostStatus> hosts;
+        try {
+            hosts = dev.talent.fleet.Hosts.list(dev.talent.fleet.FleetConfig.read(fleet));
+        } catch (dev.talent.fleet.FleetException e) {
+            err.println("talent platforms: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
+        out.print(json ? dev.talent.cli.fleet.FleetPlatforms.json(hosts, tags, file).toPrettyString() + "\n"
+                : dev.talent.cli.fleet.FleetPlatforms.text(hosts, tags, file));
+        out.flush();
+        return hosts.isEmpty() ? ExitCodes.UNAVAILABLE : ExitCodes.OK;
     }
 
     /** Whether `talent run` can run the platforms as containers here: runc and its version, or what to install. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.",
         footer = {"", "Example: talent report app -o report.html",
-                "Exit status: 0 written, 66 no history of the app, 64 bad command line, 74 I/O error."})
+                "Exit status: 0 written, 66 no history of the app (with --fleet: no such app deployed), 64 bad command line,"
+                        + " 69 the fleet cannot be read, 74 I/O error."})
 public final class ReportCommand implements Callable<Integer> {
     /** Bounds on the history read: it holds text that came from the program (container log tails). */
     static final int MAX_LINE = 1 << 20;
@@ -51,8 +53,25 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "S", description = "The run's state directory (default: .talent-run/APP).")
     Path stateDir;
 
+    @Option(names = "--fleet", paramLabel = "FILE", description = "A fleet app's report, from etcd: its kept migration records"
+            + " (places as host/platform) and alert history. The app must still be deployed. $TALENT_FLEET does not switch this command.")
+    Path fleet;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        if (fleet != null) {
+            try {
+                java.util.Optional<ArrayNode> events = dev.talent.cli.fleet.FleetReport.read(fleet, Map.of(), app);
+                if (events.isEmpty()) {
+                    spec.commandLine().getErr().println("talent report: no app named " + SafeText.escape(app) + " is deployed in the fleet");
+                    return 66;
+                }
+                return write(events.get());
+            } catch (dev.talent.fleet.FleetException e) {
+                spec.commandLine().getErr().println("talent report: " + e.getMessage());
+                return ExitCodes.UNAVAILABLE;
+            }
+        }
         Path history = (stateDir != null ? stateDir : Path.of(".talent-run", app)).resolve(AppHistory.FILE);
         ArrayNode events = ControlJson.MAPPER.createArrayNode();
         int skipped = 0;
@@ -76,6 +95,10 @@ public final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("talent report: skipped " + skipped + " line(s) of " + history
                     + " that are not history events");
         }
+        return write(events);
+    }
+
+    private int write(ArrayNode events) throws IOException {
         ObjectNode data = ControlJson.MAPPER.createObjectNode();
         data.put("app", app);
         data.put("generated", Instant.now().toString());
@@ -94,7 +117,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** One history line as an event the page understands, or null. */
-    static ObjectNode event(String line) {
+    public static ObjectNode event(String line) {
         JsonNode n;
         try {
             n = ControlJson.MAPPER.readTree(line);

@@ -132,6 +132,21 @@ class FleetMetricsIT {
         }
         CapturedRun shortForm = TalentJar.run(dir, "hosts", "--fleet", cli);
         assertThat(shortForm.stdout()).contains("x86_64 (x86_64 64 le glibc-");
+        // the same facts as places, with the tags the controller gives them (implicit only: no --policy)
+        CapturedRun places = TalentJar.run(dir, "platforms", "--fleet", cli, "--json");
+        assertThat(places.exitCode()).as(places.stderr()).isZero();
+        JsonNode ps = new ObjectMapper().readTree(places.stdout());
+        assertThat(ps.size()).as(places.stdout()).isEqualTo(2);
+        for (JsonNode p : ps) {
+            String host = p.get("host").asText();
+            assertThat(p.get("platform").asText()).isEqualTo("x86_64");
+            assertThat(p.get("facts").get("libc").asText()).isEqualTo("glibc");
+            List<String> tags = new java.util.ArrayList<>();
+            p.get("tags").forEach(t -> tags.add(t.asText()));
+            assertThat(tags).as(p.toString()).contains("x86_64", "glibc", host, "glibc-" + p.get("facts").get("libc_version").asText())
+                    .anyMatch(t -> t.matches("linux-\\d+\\.\\d+"));
+            assertThat(p.get("policy").isNull()).isTrue();
+        }
 
         // envapp on h1, moved to h2 on request, ends there; the uninterrupted run beside it (STEPS x 10 ms: long enough
         // for the commands' JVMs to start on a loaded machine before it ends)
@@ -166,6 +181,11 @@ class FleetMetricsIT {
         String uninterrupted = new String(ref.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(ref.waitFor()).isZero();
         assertThat(out.stdout()).as("output across the migration").isEqualTo(uninterrupted);
+        // the app's report page from etcd: its move between the hosts, its end
+        CapturedRun report = TalentJar.run(dir, "report", "envapp", "--fleet", cli, "-o", dir.resolve("report.html").toString());
+        assertThat(report.exitCode()).as(report.stderr()).isZero();
+        String page = Files.readString(dir.resolve("report.html"));
+        assertThat(page).contains("\"event\":\"migration\"").contains("\"to\":\"" + to + "/x86_64\"").contains("\"event\":\"end\"");
 
         Map<String, Double> controller = scrape(mc), source = scrape(sourcePort), destination = scrape(destinationPort);
         assertThat(controller.get("talent_migrations_total{app=\"envapp\",outcome=\"ok\",reason=\"request\",step=\"none\"}"))

@@ -83,6 +83,15 @@ public final class EtcdKeys {
     /** {@code /talent/alert-endpoints/HOST}: the URL of the controller's HTTPS alerts endpoint, under its lease. */
     public static final String ALERT_ENDPOINTS = ROOT + "alert-endpoints/";
 
+    /**
+     * {@code /talent/history/APP/T-R}: the alert events of APP's history (what an alert did to it, its clearing), kept
+     * after the alert is cleared; the newest {@code FleetHistory.KEEP}, gone with the app.
+     */
+    public static final String HISTORY = ROOT + "history/";
+
+    /** The prefix of {@code app}'s alert events. */
+    public static String history(String app) { return HISTORY + app + "/"; }
+
     public static String alertEndpoint(String host) { return ALERT_ENDPOINTS + host; }
 
     public static String agent(String name) { return AGENTS + name; }

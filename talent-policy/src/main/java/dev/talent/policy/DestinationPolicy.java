@@ -31,7 +31,7 @@ public final class DestinationPolicy {
 
     public Optional<PlatformFacts> factsOf(String platform) { return Optional.ofNullable(facts.get(platform)); }
 
-    /** Every tag {@code platform} carries: its implicit tags (name, ISA, C library) and the operator's. */
+    /** Every tag {@code platform} carries: its implicit tags (name, ISA, C library, kernel) and the operator's. */
     public Set<String> tagsOf(String platform) {
         Set<String> tags = new LinkedHashSet<>();
         PlatformFacts f = facts.get(platform);

@@ -45,7 +45,8 @@ public record PlatformFacts(String platform, String isa, @JsonProperty("word_bit
 
     /**
      * The tags every platform carries without being given them: its name, its ISA, its C library with and without
-     * version; so that {@code talent alert --tag glibc-2.36} works without a policy file naming it.
+     * version, and its kernel ({@link #kernelTags}); so that {@code talent alert --tag glibc-2.36} or {@code --tag
+     * linux-6.1} works without a policy file naming it.
      */
     @JsonIgnore
     public Set<String> implicitTags() {
@@ -54,6 +55,32 @@ public record PlatformFacts(String platform, String isa, @JsonProperty("word_bit
         tags.add(isa);
         tags.add(libc);
         tags.add(libcId());
+        tags.addAll(kernelTags());
+        return tags;
+    }
+
+    /** This platform's kernel as tags: see {@link #kernelTags(String)}. */
+    @JsonIgnore
+    public Set<String> kernelTags() { return kernelTags(kernel); }
+
+    /** A kernel fact as the probe reports it: {@code uname}'s system and release ({@code Linux 6.1.0-18-amd64}). */
+    private static final Pattern KERNEL = Pattern.compile("([A-Za-z][A-Za-z0-9_]{0,31}) ((\\d{1,4})\\.(\\d{1,4})(\\.\\d{1,6})?\\S*)");
+
+    /**
+     * The tags of a kernel fact ({@code Linux 6.1.0-18-amd64}): the system in lower case with the release's
+     * major.minor ({@code linux-6.1}), with major.minor.patch ({@code linux-6.1.0}) and with the whole release
+     * ({@code linux-6.1.0-18-amd64}), each only if it is a valid tag; none for a kernel fact of another shape
+     * ({@code unknown}).
+     */
+    public static Set<String> kernelTags(String kernel) {
+        Set<String> tags = new LinkedHashSet<>();
+        java.util.regex.Matcher m = KERNEL.matcher(kernel == null ? "" : kernel);
+        if (!m.matches()) return tags;
+        String system = m.group(1).toLowerCase(java.util.Locale.ROOT) + "-";
+        tags.add(system + m.group(3) + "." + m.group(4));
+        if (m.group(5) != null) tags.add(system + m.group(3) + "." + m.group(4) + m.group(5));
+        String full = system + m.group(2);
+        if (Policy.TAG.matcher(full).matches()) tags.add(full);
         return tags;
     }
 }

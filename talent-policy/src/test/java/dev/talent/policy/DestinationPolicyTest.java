@@ -115,8 +115,36 @@ class DestinationPolicyTest {
     @Test
     void tagsAreTheOperatorsAndTheImplicitOnes() throws PolicyException {
         DestinationPolicy dp = new DestinationPolicy(policy(PolicyTest.EXAMPLE), FACTS);
-        assertThat(dp.tagsOf("x86_64")).containsExactly("x86_64", "glibc", "glibc-2.36", "CVE-2024-2961");
-        assertThat(dp.tagsOf("x86_64-musl")).containsExactly("x86_64-musl", "x86_64", "musl", "musl-1.2.3");
+        assertThat(dp.tagsOf("x86_64")).containsExactly("x86_64", "glibc", "glibc-2.36", "linux-6.1", "CVE-2024-2961");
+        assertThat(dp.tagsOf("x86_64-musl")).containsExactly("x86_64-musl", "x86_64", "musl", "musl-1.2.3", "linux-6.1");
         assertThat(new DestinationPolicy(Policy.EMPTY, Map.of()).tagsOf("s390x")).containsExactly("s390x");
+    }
+
+    @Test
+    void theKernelIsAnImplicitTagAtThreeLevels() throws PolicyException {
+        assertThat(PlatformFacts.kernelTags("Linux 6.1.0-18-amd64")).containsExactly("linux-6.1", "linux-6.1.0", "linux-6.1.0-18-amd64");
+        assertThat(PlatformFacts.kernelTags("Linux 6.18.44-fc-v1252")).containsExactly("linux-6.18", "linux-6.18.44", "linux-6.18.44-fc-v1252");
+        assertThat(PlatformFacts.kernelTags("Linux 6.1")).containsExactly("linux-6.1");
+        // a release that is no tag as a whole (a space, a ~) still gives major.minor and the patch level
+        assertThat(PlatformFacts.kernelTags("Linux 5.10.0~rc1")).containsExactly("linux-5.10", "linux-5.10.0");
+        assertThat(PlatformFacts.kernelTags("unknown")).isEmpty();
+        assertThat(PlatformFacts.kernelTags("Linux")).isEmpty();
+        assertThat(PlatformFacts.kernelTags("Linux x.y")).isEmpty();
+        // an alert on a kernel version quarantines the platforms whose probe saw that kernel, and only those
+        Map<String, PlatformFacts> three = Map.of(
+                "x86_64", new PlatformFacts("x86_64", "x86_64", 64, "little", "glibc", "2.36", "Linux 6.1.0-18-amd64", "h1"),
+                "aarch64", new PlatformFacts("aarch64", "aarch64", 64, "little", "glibc", "2.36", "Linux 6.12.9", "h1"),
+                "s390x", new PlatformFacts("s390x", "s390x", 64, "big", "glibc", "2.36", "Linux 6.12.9", "h1"));
+        DestinationPolicy dp = new DestinationPolicy(Policy.EMPTY, three);
+        assertThat(dp.matching("x86_64", Set.of("linux-6.1"))).containsExactly("linux-6.1");
+        assertThat(dp.matching("s390x", Set.of("linux-6.1"))).as("6.12 is not 6.1").isEmpty();
+        assertThat(dp.matching("s390x", Set.of("linux-6.12.9"))).containsExactly("linux-6.12.9");
+        Random r = new Random(1);
+        Set<String> free = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            assertThat(dp.choose("aarch64", List.of(), three.keySet(), Set.of("linux-6.1.0-18-amd64"), r).platform()).isEqualTo("s390x");
+            free.add(dp.choose("aarch64", List.of(), three.keySet(), Set.of(), r).platform());
+        }
+        assertThat(free).as("without the alert x86_64 is drawn too").containsExactlyInAnyOrder("x86_64", "s390x");
     }
 }

@@ -7,6 +7,7 @@ import dev.talent.fleet.FleetException;
 import dev.talent.fleet.Records;
 import dev.talent.fleet.apps.AppReconciler;
 import dev.talent.fleet.apps.AppStore;
+import dev.talent.fleet.apps.FleetHistory;
 import dev.talent.migrate.control.ControlJson;
 import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.toolchain.Platform;
@@ -45,7 +46,16 @@ public final class FleetCommands {
                     err.println("talent status: no app named " + app + " is deployed in the fleet");
                     return ExitCodes.UNAVAILABLE;
                 }
-                out.print(json ? StatusView.json(v.get(), hosts, drained, alerts).toString() + "\n" : StatusView.text(v.get(), hosts, drained));
+                Optional<List<FleetHistory.Event>> history = history(s, app, err);
+                if (json) {
+                    out.print(StatusView.json(v.get(), hosts, drained, alerts, history).toString() + "\n");
+                } else {
+                    out.print(StatusView.text(v.get(), hosts, drained));
+                    List<FleetHistory.Event> h = history.orElse(List.of());
+                    if (!h.isEmpty()) out.print("  alerts (newest 10 of " + h.size() + " kept):\n");
+                    for (FleetHistory.Event e : h.subList(Math.max(0, h.size() - 10), h.size()))
+                        out.print("  " + StatusView.historyText(e) + "\n");
+                }
             } else {
                 ArrayNode all = ControlJson.MAPPER.createArrayNode();
                 List<AppStore.AppView> views = new java.util.ArrayList<>();
@@ -53,7 +63,7 @@ public final class FleetCommands {
                     Optional<AppStore.AppView> v = store.view(a);
                     if (v.isEmpty()) continue;
                     views.add(v.get());
-                    if (json) all.add(StatusView.json(v.get(), hosts, drained, alerts));
+                    if (json) all.add(StatusView.json(v.get(), hosts, drained, alerts, history(s, a, err)));
                     else out.print(StatusView.text(v.get(), hosts, drained).lines().findFirst().orElse("") + "\n");
                 }
                 if (json) out.println(all);
@@ -64,6 +74,17 @@ public final class FleetCommands {
         } catch (FleetException e) {
             err.println("talent status: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    /** The alert events of {@code app}'s history; empty (and said on {@code err}) when they cannot be read. */
+    private static Optional<List<FleetHistory.Event>> history(FleetSession s, String app, PrintWriter err) throws InterruptedException {
+        try {
+            return Optional.of(new FleetHistory(s.etcd).read(app));
+        } catch (FleetException e) {
+            // the app's status is still shown; "alert_history": null says that it is not known
+            err.println("talent status: cannot read the alert history of " + app + ": " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.talent.cli.MigrationLine;
 import dev.talent.fleet.Records;
 import dev.talent.fleet.apps.AppRecords;
 import dev.talent.fleet.apps.AppStore;
+import dev.talent.fleet.apps.FleetHistory;
 import dev.talent.migrate.control.ControlJson;
 import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.policy.Alert;
@@ -61,6 +62,17 @@ public final class StatusView {
      */
     static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained,
             Optional<List<Alert>> alerts) {
+        return json(v, hosts, drained, alerts, Optional.of(List.of()));
+    }
+
+    /**
+     * As above; {@code history}: the alert events of the app's history in etcd ({@link FleetHistory}; empty: they could
+     * not be read, {@code "alert_history": null}), for {@code alert_history}: oldest first, each as {@code talent run}
+     * writes it to {@code history.jsonl} ({@code {"event":"alert","at","tag","reason","raised_at","action","from","to",
+     * "detail"}}, {@code {"event":"alert-clear","at","tag"}}); they stay after the alert is cleared.
+     */
+    static ObjectNode json(AppStore.AppView v, Map<String, Records.HostInfo> hosts, Map<String, Records.Drained> drained,
+            Optional<List<Alert>> alerts, Optional<List<FleetHistory.Event>> history) {
         ObjectNode o = ControlJson.MAPPER.createObjectNode();
         o.put("name", v.name());
         o.put("state", state(v));
@@ -100,7 +112,42 @@ public final class StatusView {
                         .orElse(ControlJson.MAPPER.nullNode()));
             }
         }
+        if (history.isEmpty()) {
+            o.putNull("alert_history");
+        } else {
+            ArrayNode h = o.putArray("alert_history");
+            for (FleetHistory.Event e : history.get()) h.add(historyLine(e));
+        }
         return o;
+    }
+
+    /** An alert event as {@code talent run}'s {@code history.jsonl} has it (an alert's fields all present, null or not). */
+    static ObjectNode historyLine(FleetHistory.Event e) {
+        ObjectNode j = ControlJson.MAPPER.createObjectNode();
+        j.put("event", e.event());
+        j.put("at", e.at());
+        j.put("tag", e.tag());
+        if (e.event().equals("alert")) {
+            j.put("reason", e.reason());
+            j.put("raised_at", e.raisedAt());
+            j.put("action", e.action());
+            j.put("from", e.from());
+            j.put("to", e.to());
+            j.put("detail", e.detail());
+        }
+        return j;
+    }
+
+    /** An alert event on one line of {@code talent status APP}: {@code 2026-...Z alert CVE-1 (ids): moved h1/s390x -> h2/x86_64}. */
+    static String historyText(FleetHistory.Event e) {
+        if (e.event().equals("alert-clear")) return e.at() + " alert " + e.tag() + " cleared";
+        StringBuilder s = new StringBuilder(e.at()).append(" alert ").append(e.tag());
+        if (e.reason() != null && !e.reason().isEmpty()) s.append(" (").append(e.reason().replaceAll("[^\\x20-\\x7e]", "?")).append(')');
+        s.append(": ").append(e.action());
+        if (e.from() != null) s.append(' ').append(e.from());
+        if (e.to() != null) s.append(" -> ").append(e.to());
+        if (e.detail() != null) s.append("; ").append(e.detail().replaceAll("[^\\x20-\\x7e]", "?"));
+        return s.toString();
     }
 
     static String text(AppStore.AppView v, Map<String, Records.HostInfo> hosts) {

@@ -81,6 +81,28 @@ class StatusViewTest {
     }
 
     @Test
+    void theAlertHistoryOutlivesTheAlertInTalentRunsShape() {
+        dev.talent.policy.Alert cve = new dev.talent.policy.Alert("CVE-2024-2961", null, "IDS: iconv", "2026-01-01T00:00:00Z", null);
+        var moved = dev.talent.fleet.apps.FleetHistory.Event.of(cve, new dev.talent.policy.Alert.Effect("web", "moved", "h2/x86_64",
+                "h3/s390x", "2026-01-01T00:00:02Z", "downtime 80 ms"));
+        var cleared = dev.talent.fleet.apps.FleetHistory.Event.cleared("CVE-2024-2961", java.time.Instant.parse("2026-01-01T00:10:00Z"));
+        // no active alert any more: the history still has it, its effect and its clearing
+        ObjectNode o = StatusView.json(app("web", "h3", false), HOSTS, Map.of(), Optional.of(List.of()), Optional.of(List.of(moved, cleared)));
+        assertThat(o.get("alerts")).isEmpty();
+        assertThat(o.get("alert_history")).hasSize(2);
+        assertThat(o.get("alert_history").get(0).toString()).isEqualTo("{\"event\":\"alert\",\"at\":\"2026-01-01T00:00:02Z\","
+                + "\"tag\":\"CVE-2024-2961\",\"reason\":\"IDS: iconv\",\"raised_at\":\"2026-01-01T00:00:00Z\",\"action\":\"moved\","
+                + "\"from\":\"h2/x86_64\",\"to\":\"h3/s390x\",\"detail\":\"downtime 80 ms\"}");
+        assertThat(o.get("alert_history").get(1).toString())
+                .isEqualTo("{\"event\":\"alert-clear\",\"at\":\"2026-01-01T00:10:00Z\",\"tag\":\"CVE-2024-2961\"}");
+        assertThat(StatusView.historyText(moved)).isEqualTo("2026-01-01T00:00:02Z alert CVE-2024-2961 (IDS: iconv): moved h2/x86_64 -> h3/s390x; downtime 80 ms");
+        assertThat(StatusView.historyText(cleared)).isEqualTo("2026-01-01T00:10:00Z alert CVE-2024-2961 cleared");
+        // unreadable: unknown, not none
+        assertThat(StatusView.json(app("web", "h3", false), HOSTS, Map.of(), Optional.of(List.of()), Optional.empty())
+                .get("alert_history").isNull()).isTrue();
+    }
+
+    @Test
     void jsonKeepsItsFieldsAndAddsHostDrained() {
         ObjectNode before = StatusView.json(app("web", "h2", false), HOSTS);
         ObjectNode after = StatusView.json(app("web", "h2", false), HOSTS, H2_DRAINED);
@@ -91,7 +113,7 @@ class StatusViewTest {
         List<String> fields = new java.util.ArrayList<>();
         before.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("name", "state", "host", "platform", "address", "since", "next_migration", "migrations",
-                "epoch", "host_drained", "drained_since", "alerts");
+                "epoch", "host_drained", "drained_since", "alerts", "alert_history");
         for (String f : List.of("name", "state", "host", "platform", "address", "since", "next_migration", "migrations", "epoch"))
             assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
     }

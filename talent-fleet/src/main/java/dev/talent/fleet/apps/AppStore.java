@@ -361,6 +361,7 @@ public final class AppStore {
         DeleteOption prefix = DeleteOption.builder().isPrefix(true).build();
         List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.migrations(app)), prefix),
+                Op.delete(Etcd.bytes(EtcdKeys.history(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.placement(app)), DeleteOption.DEFAULT),
                 Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)));
         boolean ok = txn(List.of(), ops, "forget " + app);

@@ -80,7 +80,7 @@ public final class FleetAlertService implements AlertsApi.Service {
             throw new PolicyException(e.getMessage(), e);
         }
         try {
-            return alerts.clear(tag);
+            return alerts.clear(tag, Instant.ofEpochMilli(clock.getAsLong()));
         } catch (FleetException e) {
             throw new ControlException(ControlException.Reason.IO, e.getMessage(), e);
         }

@@ -15,6 +15,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,28 +109,53 @@ public final class FleetAlerts {
 
     /** Removes every alert with {@code tag} (whatever app it named) and their effects; returns them. */
     public List<Alert> clear(String tag) throws FleetException, InterruptedException {
+        return clear(tag, Instant.now());
+    }
+
+    /**
+     * As above, at {@code now}: each app the alert had an effect on gets an {@code alert-clear} event in its history
+     * ({@link FleetHistory}), in the transaction that deletes the alert (the first {@link FleetHistory#TXN_OPS} apps;
+     * the others in transactions right after it, as etcd bounds the operations of one).
+     */
+    public List<Alert> clear(String tag, Instant now) throws FleetException, InterruptedException {
         Alert.checkTag(tag);
         List<Alert> removed = new ArrayList<>();
         for (Alert a : active()) {
             if (!a.tag().equals(tag)) continue;
             String id = id(a);
-            Txn t = etcd.client().getKVClient().txn();
-            t.Then(Op.delete(Etcd.bytes(key(id)), DeleteOption.DEFAULT),
-                    Op.delete(Etcd.bytes(effects(id)), DeleteOption.builder().isPrefix(true).build()));
-            Etcd.await(t.commit(), "clear alert " + tag);
+            List<String> apps = a.effects().stream().map(Alert.Effect::app).filter(x -> AppRecords.NAME.matcher(x).matches())
+                    .distinct().toList();
+            FleetHistory.Event cleared = FleetHistory.Event.cleared(tag, now);
+            List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(key(id)), DeleteOption.DEFAULT),
+                    Op.delete(Etcd.bytes(effects(id)), DeleteOption.builder().isPrefix(true).build())));
+            for (int i = 0; i < apps.size(); i++) {
+                ops.add(FleetHistory.put(apps.get(i), cleared));
+                if (ops.size() >= FleetHistory.TXN_OPS || i == apps.size() - 1) {
+                    Etcd.await(etcd.client().getKVClient().txn().Then(ops.toArray(Op[]::new)).commit(), "clear alert " + tag);
+                    ops.clear();
+                }
+            }
+            if (!ops.isEmpty()) Etcd.await(etcd.client().getKVClient().txn().Then(ops.toArray(Op[]::new)).commit(), "clear alert " + tag);
+            FleetHistory history = new FleetHistory(etcd);
+            for (String app : apps) history.trim(app);
             removed.add(a);
         }
         return removed;
     }
 
-    /** Notes what {@code alert} did to {@code effect.app()}; nothing when the alert was cleared meanwhile. */
+    /**
+     * Notes what {@code alert} did to {@code effect.app()}, and puts it in the app's history ({@link FleetHistory}) in
+     * the same transaction; nothing when the alert was cleared meanwhile.
+     */
     public void recordEffect(Alert alert, Alert.Effect effect) throws FleetException, InterruptedException {
         String id = id(alert);
         byte[] json = Etcd.encode(effect, "an alert's effect");
         Txn t = etcd.client().getKVClient().txn();
         t.If(new Cmp(Etcd.bytes(key(id)), Cmp.Op.GREATER, CmpTarget.createRevision(0)))
-                .Then(Op.put(Etcd.bytes(effects(id) + effect.app()), io.etcd.jetcd.ByteSequence.from(json), PutOption.DEFAULT));
-        Etcd.await(t.commit(), "record the effect of alert " + alert.tag() + " on " + effect.app());
+                .Then(Op.put(Etcd.bytes(effects(id) + effect.app()), io.etcd.jetcd.ByteSequence.from(json), PutOption.DEFAULT),
+                        FleetHistory.put(effect.app(), FleetHistory.Event.of(alert, effect)));
+        if (Etcd.await(t.commit(), "record the effect of alert " + alert.tag() + " on " + effect.app()).isSucceeded())
+            new FleetHistory(etcd).trim(effect.app());
     }
 
     private static Alert decode(KeyValue kv) throws FleetException {

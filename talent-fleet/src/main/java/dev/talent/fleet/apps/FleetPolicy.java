@@ -19,8 +19,10 @@ import java.util.Set;
  * weights of the scheduled draw ({@link DestinationPolicy}, the same code as on one host).
  *
  * <p>A place carries the tags of its platform ({@code [platform.NAME] tags}), those of its host ({@code [host.NAME]
- * tags}) and the implicit ones: the platform's name, its ISA, its C library (glibc, musl) and the host's name; so
- * {@code talent alert --tag h2} quarantines host h2 and {@code --tag s390x} every s390x platform.
+ * tags}) and the implicit ones: the platform's name, its ISA, its C library (glibc, musl; with its version when
+ * detected), its kernel when detected ({@link PlatformFacts#kernelTags}: {@code linux-6.1}, {@code linux-6.1.0},
+ * {@code linux-6.1.0-18-amd64}) and the host's name; so {@code talent alert --tag h2} quarantines host h2,
+ * {@code --tag s390x} every s390x platform and {@code --tag linux-6.1} every place whose agent found a 6.1 kernel.
  *
  * <p>Facts of a place, for the tags and the diversity weights: what the host's agent detected on the platform and
  * published in its host record ({@link dev.talent.fleet.HostFacts}: ISA, word size, byte order, C library and its
@@ -76,6 +78,7 @@ public record FleetPolicy(Policy policy, boolean diversity) {
             tags.add(f.isa());
             tags.add(f.libc());
             if (!f.libcVersion().equals(UNKNOWN)) tags.add(f.libcId());
+            tags.addAll(f.kernelTags());
         });
         tags.add(p.host());
         tags.addAll(policy.tagsOf(p.platform()));

@@ -189,6 +189,62 @@ class FleetAlertIT {
             leader.step("svc");
             assertThat(agents.running("svc")).containsExactly(new FleetAgents.Placement("h2", "s390x"));
             assertThat(store.view("svc").orElseThrow().migrations().getLast().reason()).isEqualTo("request");
+
+            // the apps' histories keep the alert, what it did and its clearing, after the alert and its effects are gone
+            FleetHistory history = new FleetHistory(etcd);
+            assertThat(history.read("svc")).extracting(FleetHistory.Event::event, FleetHistory.Event::tag, FleetHistory.Event::action)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alert", "CVE-2024-2961", "moved"),
+                            org.assertj.core.groups.Tuple.tuple("alert-clear", "CVE-2024-2961", null));
+            FleetHistory.Event moved = history.read("svc").getFirst();
+            assertThat(moved.reason()).isEqualTo("falco: iconv exploit");
+            assertThat(moved.from()).isEqualTo(records.getFirst().from()).endsWith("/s390x");
+            assertThat(moved.to()).isEqualTo(records.getFirst().to()).endsWith("/x86_64");
+            assertThat(moved.detail()).startsWith("downtime ");
+            assertThat(moved.raisedAt()).isEqualTo(active.at());
+            assertThat(history.read("idle")).extracting(FleetHistory.Event::event, FleetHistory.Event::action)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alert", "unaffected"), org.assertj.core.groups.Tuple.tuple("alert-clear", null));
+            assertThat(history.read("late")).as("placed while the alert was active, no effect recorded on it").isEmpty();
+            // the history goes with the app
+            assertThat(store.forget("idle")).isTrue();
+            assertThat(history.read("idle")).isEmpty();
+            assertThat(etcd.list(EtcdKeys.history("idle"))).isEmpty();
         }
+    }
+
+    @Test
+    void anAppsAlertHistoryIsBoundedAndReadAsHostileInput() throws Exception {
+        var kv = etcd.client().getKVClient();
+        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
+        FleetHistory history = new FleetHistory(etcd);
+        Alert a = new Alert("CVE-1", null, "ids", "2026-01-01T00:00:00Z", null);
+        int n = FleetHistory.KEEP + 5;
+        for (int i = 0; i < n; i++) {
+            // the same millisecond for all: the order is etcd's order of writing, not the keys'
+            FleetHistory.Event e = FleetHistory.Event.of(a, new Alert.Effect("svc", "failed", "h1/s390x", null,
+                    "2026-01-01T00:00:01Z", "attempt " + i));
+            Etcd.await(kv.txn().Then(FleetHistory.put("svc", e)).commit(), "put");
+            history.trim("svc");
+        }
+        List<FleetHistory.Event> kept = history.read("svc");
+        assertThat(kept).hasSize(FleetHistory.KEEP);
+        assertThat(kept.getFirst().detail()).isEqualTo("attempt 5");
+        assertThat(kept.getLast().detail()).isEqualTo("attempt " + (n - 1));
+        assertThat(etcd.list(EtcdKeys.history("svc"))).hasSize(FleetHistory.KEEP);
+
+        // written behind the fleet's back: a value of another shape, a key of another form
+        String bad = EtcdKeys.history("svc") + "9999999999999-0000000a";
+        kv.put(Etcd.bytes(bad), ByteSequence.from("{\"event\":\"alert\",\"at\":\"2026-01-01T00:00:02Z\",\"tag\":\"CVE-1\",\"action\":\"rm -rf\"}",
+                java.nio.charset.StandardCharsets.UTF_8)).get();
+        assertThatThrownBy(() -> history.read("svc")).isInstanceOf(dev.talent.fleet.FleetException.class)
+                .hasMessageContaining(bad).hasMessageContaining("not an alert's action");
+        kv.put(Etcd.bytes(bad), ByteSequence.from("{\"event\":\"alert-clear\",\"at\":\"2026-01-01T00:00:02Z\",\"tag\":\"CVE-1\",\"extra\":1}",
+                java.nio.charset.StandardCharsets.UTF_8)).get();
+        assertThatThrownBy(() -> history.read("svc")).hasMessageContaining("extra");
+        kv.delete(Etcd.bytes(bad)).get();
+        String odd = EtcdKeys.history("svc") + "x";
+        Etcd.await(kv.txn().Then(io.etcd.jetcd.op.Op.put(Etcd.bytes(odd), ByteSequence.from(Etcd.encode(
+                FleetHistory.Event.cleared("CVE-1", java.time.Instant.EPOCH), "e")), io.etcd.jetcd.options.PutOption.DEFAULT)).commit(), "put");
+        assertThatThrownBy(() -> history.read("svc")).hasMessageContaining("not an app's history event");
+        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
     }
 }

@@ -265,6 +265,31 @@ class PlacementChooserTest {
     }
 
     @Test
+    void aPlaceCarriesTheKernelItsAgentDetectedAsTags() throws Exception {
+        // h1 runs Debian's 6.1, h2 a 6.12; h3's record has no facts (kernel unknown: no kernel tag)
+        List<Records.HostInfo> hosts = List.of(
+                new Records.HostInfo("h1", "a1", 1, List.of("x86_64"), List.of(new dev.talent.policy.PlatformFacts("x86_64", "x86_64",
+                        64, "little", "glibc", "2.36", "Linux 6.1.0-18-amd64", "m1"))),
+                new Records.HostInfo("h2", "a2", 1, List.of("x86_64"), List.of(new dev.talent.policy.PlatformFacts("x86_64", "x86_64",
+                        64, "little", "glibc", "2.36", "Linux 6.12.9", "m2"))),
+                new Records.HostInfo("h3", "a3", 1, List.of("x86_64")));
+        FleetPolicy none = FleetPolicy.NONE;
+        assertThat(none.tagsOf(at("h1/x86_64"), java.util.Optional.of(hosts.get(0))))
+                .contains("linux-6.1", "linux-6.1.0", "linux-6.1.0-18-amd64").doesNotContain("linux-6.12");
+        assertThat(none.tagsOf(at("h2/x86_64"), java.util.Optional.of(hosts.get(1)))).contains("linux-6.12", "linux-6.12.9");
+        assertThat(none.tagsOf(at("h3/x86_64"), java.util.Optional.of(hosts.get(2)))).noneMatch(t -> t.startsWith("linux"));
+        PlacementChooser.Rules rules = new PlacementChooser.Rules(none, Set.of("linux-6.1"), PlacementChooser.Rules.byName(hosts));
+        assertThat(rules.hits(at("h1/x86_64"))).containsExactly("linux-6.1");
+        assertThat(rules.hits(at("h2/x86_64"))).as("6.12 is not 6.1").isEmpty();
+        Random r = new Random(3);
+        AppRecords.AppRecord a = app("x86_64");
+        for (int i = 0; i < 100; i++) {
+            FleetAgents.Placement to = PlacementChooser.scheduled(a, at("h2/x86_64"), List.of(), hosts, r, rules).orElseThrow().to();
+            assertThat(to).as("h1 has the quarantined kernel").isEqualTo(at("h3/x86_64"));
+        }
+    }
+
+    @Test
     void theLibcWeightSeesTheVersionsTheAgentsDetected() throws Exception {
         // from h1/x86_64 (glibc 2.36): h2/x86_64 has glibc 2.41 (differs), h3/x86_64 unknown facts (differs too: unknown),
         // h1/s390x glibc 2.36 (same); libc weighted alone, h1/s390x weighs 1 against 11

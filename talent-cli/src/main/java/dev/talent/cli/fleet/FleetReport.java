@@ -1,0 +1,81 @@
+package dev.talent.cli.fleet;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.talent.fleet.FleetException;
+import dev.talent.fleet.apps.AppStore;
+import dev.talent.fleet.apps.FleetHistory;
+import dev.talent.migrate.control.ControlJson;
+import dev.talent.migrate.control.MigrationRecord;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code talent report APP --fleet FILE}: the events of {@code talent report}'s page for a fleet app, from etcd instead
+ * of a {@code history.jsonl}: {@code start} (where it was first, at its deployment), its kept migration records
+ * ({@code migration}, places as {@code host/platform}, so the timeline has one lane per host and platform), its alert
+ * history ({@code alert}, {@code alert-clear}: {@link FleetHistory}) and {@code end} when it ended; in time order.
+ * The app must still be deployed (its keys leave etcd at undeploy).
+ */
+public final class FleetReport {
+    private FleetReport() {}
+
+    /** The app's events; empty when no app of that name is deployed. */
+    public static Optional<ArrayNode> read(Path fleet, Map<String, String> env, String app) throws FleetException, InterruptedException {
+        try (FleetSession s = FleetSession.open(fleet, env)) {
+            Optional<AppStore.AppView> v = new AppStore(s.etcd).view(app);
+            if (v.isEmpty()) return Optional.empty();
+            return Optional.of(events(v.get(), new FleetHistory(s.etcd).read(app)));
+        }
+    }
+
+    /**
+     * The events, in time order. Where it started: the first kept record's source, else where it is; when older
+     * records were compacted away (docs/FLEET.md), the timeline starts at the last compacted one's time instead of the
+     * deployment's, where the first kept record's source is known to be its place.
+     */
+    static ArrayNode events(AppStore.AppView v, List<FleetHistory.Event> history) {
+        List<ObjectNode> out = new ArrayList<>();
+        List<MigrationRecord> records = v.migrations();
+        Optional<String> first = records.stream().findFirst().map(MigrationRecord::from)
+                .or(() -> v.placement().map(p -> p.value().host() + "/" + p.value().platform()));
+        long startMs = v.compacted().map(c -> c.value().toMs()).orElse(v.spec().value().createdMs());
+        ObjectNode start = line("start", Instant.ofEpochMilli(startMs));
+        start.put("platform", first.orElse(null));
+        out.add(start);
+        for (MigrationRecord r : records) {
+            ObjectNode m = line("migration", r.at() == null ? Instant.ofEpochMilli(startMs) : r.at());
+            m.setAll((ObjectNode) ControlJson.MAPPER.valueToTree(r));
+            m.put("event", "migration");
+            if (r.at() == null) m.put("at", Instant.ofEpochMilli(startMs).toString());
+            out.add(m);
+        }
+        for (FleetHistory.Event e : history) out.add(StatusView.historyLine(e));
+        v.ended().ifPresent(e -> {
+            ObjectNode end = line("end", Instant.ofEpochMilli(e.atMs()));
+            if (e.status() != null) end.put("status", e.status());
+            else end.put("status", e.error());
+            end.put("error", e.error());
+            out.add(end);
+        });
+        // stable: start first, then by time (a record's "at" is when it began)
+        List<ObjectNode> sorted = new ArrayList<>(out.subList(1, out.size()));
+        sorted.sort(Comparator.comparing(o -> Instant.parse(o.get("at").asText())));
+        ArrayNode a = ControlJson.MAPPER.createArrayNode();
+        a.add(out.getFirst());
+        sorted.forEach(a::add);
+        return a;
+    }
+
+    private static ObjectNode line(String event, Instant at) {
+        ObjectNode o = ControlJson.MAPPER.createObjectNode();
+        o.put("event", event);
+        o.put("at", at.toString());
+        return o;
+    }
+}
