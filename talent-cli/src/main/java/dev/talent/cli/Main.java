@@ -233,8 +233,11 @@ public final class Main implements Runnable {
      * argument, an unknown command): each subcommand is only what talent's usage lists of it (name, aliases,
      * header, description, hidden): its line of {@link #SUMMARIES}, else read from its {@code @Command} alone, rather
      * than by building its whole model (options, nested subcommands), which took most of {@code talent --help}'s time
-     * (issue 16). The usage and
-     * messages are those of {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
+     * (issue 16). Nor does it get a {@code CommandLine} of its own (picocli registers its type converters in each,
+     * partly by reflection): one subcommand is registered, so that the synopsis and the heading of the listing are
+     * those of a command with subcommands, and the listing itself is rendered by picocli's own
+     * {@code Help.commandList} from those models. The usage and messages are those of
+     * {@link #commandLine(PrintWriter, PrintWriter)} (HelpTextTest compares them).
      */
     static CommandLine listingCommandLine(PrintWriter out, PrintWriter err) {
         return listingCommandLine(builtSpecs(), out, err);
@@ -242,7 +245,7 @@ public final class Main implements Runnable {
 
     /** {@link #listingCommandLine(PrintWriter, PrintWriter)} with the models {@code built} (of {@link #builtSpecs}). */
     private static CommandLine listingCommandLine(java.util.Map<String, CommandSpec> built, PrintWriter out, PrintWriter err) {
-        java.util.Map<String, Object> listed = new java.util.LinkedHashMap<>();
+        java.util.Map<String, CommandSpec> listed = new java.util.LinkedHashMap<>();
         SUBCOMMANDS.forEach((name, type) -> {
             if (built.containsKey(name)) {
                 listed.put(name, built.get(name));
@@ -257,7 +260,19 @@ public final class Main implements Runnable {
             }
             listed.put(name, spec);
         });
-        return configure(new CommandLine(topSpec(), CommandSpecs.FACTORY), listed, out, err);
+        // (the parser never enters it: the command line names no subcommand)
+        java.util.Map.Entry<String, CommandSpec> registered = listed.entrySet().iterator().next();
+        CommandLine cli = configure(new CommandLine(topSpec(), CommandSpecs.FACTORY),
+                java.util.Map.of(registered.getKey(), registered.getValue()), out, err);
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
+            // what Help lists of the subcommands (hidden ones left out), in their order
+            java.util.Map<String, CommandLine.Help> helps = new java.util.LinkedHashMap<>();
+            listed.forEach((name, spec) -> {
+                if (!spec.usageMessage().hidden()) helps.put(name, new CommandLine.Help(spec, help.colorScheme()));
+            });
+            return help.commandList(helps);
+        });
+        return cli;
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */

@@ -48,6 +48,10 @@ class HelpTextTest {
             assertThat(render(line, true)).as(String.join(" ", line)).isEqualTo(render(line, false));
         }
         assertThat(render(new String[] {"--help"}, true)).contains("Commands:", "status", "exec", "undeploy", "help");
+        // on a terminal too (picocli colours the names): the listing is rendered by a section renderer of its own
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        String coloured = Main.listingCommandLine(sink, sink).getUsageMessage(CommandLine.Help.Ansi.ON);
+        assertThat(coloured).contains("\u001B[").isEqualTo(Main.commandLine(sink, sink).getUsageMessage(CommandLine.Help.Ansi.ON));
         assertThat(Main.namesNoSubcommand("-V", "status")).isFalse();
         assertThat(Main.namesNoSubcommand("--help", "help")).isFalse();
     }
