@@ -43,8 +43,10 @@ int __wrap_posix_memalign(void **out, size_t align, size_t size);
 void *__wrap_aligned_alloc(size_t align, size_t size);
 void *__wrap_memalign(size_t align, size_t size);
 void *__wrap_valloc(size_t size);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
+/* Weak: a program that defines strdup or strndup itself keeps its own (talent_program.c then defines the wrapper as
+ * a call of the program's function, whose malloc is tracked: ProgramTable.WRAPPED_OWN_DEFINABLE). */
+__attribute__((weak)) char *__wrap_strdup(const char *s);
+__attribute__((weak)) char *__wrap_strndup(const char *s, size_t n);
 size_t __wrap_malloc_usable_size(void *p);
 
 /* Non-zero while a real allocator function runs: musl's calloc and realloc call malloc and free by name, and

@@ -111,10 +111,50 @@ class LibcStateIT {
     /** A program's own rand (K&R's, in a file of its own) stays the program's: the runtime's wrapper gives way. */
     @Test
     void aProgramsOwnRandIsItsOwn() throws Exception {
-        Path own = work.resolve("myrand.c");
+        ownDefinitionStaysTheProgramsOwn("myrand.c", OWN_RAND, USES_OWN_RAND, 300);
+    }
+
+    static final String OWN_STRDUP = """
+            #include <stdlib.h>
+            #include <string.h>
+            long dups;
+            char *strdup(const char *s) { size_t n = strlen(s) + 1; char *p = malloc(n); if (p) memcpy(p, s, n); dups++; return p; }
+            """;
+
+    static final String USES_OWN_STRDUP = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            extern long dups;
+            int main(void) {
+                char *keep[100];
+                long len = 0;
+                for (int i = 0; i < 100; i++) {
+                    char buf[32];
+                    snprintf(buf, sizeof buf, "item-%d", i * 7);
+                    keep[i] = strdup(buf);
+                    for (int j = 0; j <= i; j++) len += (long) strlen(keep[j]) % 5;
+                }
+                printf("len=%ld dups=%ld last=%s\\n", len, dups, keep[99]);
+                return 0;
+            }
+            """;
+
+    /**
+     * A compatibility strdup of the program's (old code defines it) stays the program's, its malloc tracked: with the
+     * runtime's strong wrapper the program's counter stayed 0, exit 0 (a silent wrong result, even uninterrupted).
+     */
+    @Test
+    void aProgramsOwnStrdupIsItsOwn() throws Exception {
+        ownDefinitionStaysTheProgramsOwn("compat.c", OWN_STRDUP, USES_OWN_STRDUP, 2000);
+    }
+
+    /** The program (main in m.c, the own definition in its own file) uninterrupted and stopped on x86_64 and restarted on s390x prints gcc's output. */
+    private void ownDefinitionStaysTheProgramsOwn(String ownFile, String ownSource, String mainSource, int stop) throws Exception {
+        Path own = work.resolve(ownFile);
         Path main = work.resolve("m.c");
-        Files.writeString(own, OWN_RAND);
-        Files.writeString(main, USES_OWN_RAND);
+        Files.writeString(own, ownSource);
+        Files.writeString(main, mainSource);
         Path orig = work.resolve("m.orig");
         Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), main.toString(), own.toString()), Map.of(), null);
         assertThat(gcc.rc()).as(gcc.err()).isZero();
@@ -127,7 +167,7 @@ class LibcStateIT {
         Path restored = link(to, r, work.resolve("m." + to.name()));
         Path ck = Files.createDirectories(work.resolve("ck-own"));
         Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-        Run stopped = run(command(from, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "300"), null);
+        Run stopped = run(command(from, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
         assertThat(stopped.rc()).as(stopped.err()).isEqualTo(75);
         Run resumed = run(command(to, restored), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
         assertThat(stopped.out() + resumed.out()).as(resumed.err()).isEqualTo(expected);

@@ -11,8 +11,22 @@ public final class Rejections {
     private static final Set<String> BUILTIN_JUMPS = Set.of("__builtin_setjmp", "__builtin_longjmp");
     private static final Set<String> THREADS = Set.of("pthread_create", "thrd_create", "clone");
     private static final Set<String> ALLOCA = Set.of("alloca", "__builtin_alloca", "__builtin_alloca_with_align");
+    /**
+     * The wrapped allocator functions (RuntimeLibrary.WRAPPED_ALLOCATOR) that the C library defines together, in one
+     * object of its static archive: a program defining one of them cannot be linked with talent's wrappers, and the
+     * blocks its own allocator hands out live in pools talent does not carry. (strdup and strndup a program may define:
+     * ProgramTable.WRAPPED_OWN_DEFINABLE.)
+     */
+    public static final Set<String> OWN_ALLOCATOR = Set.of("malloc", "calloc", "realloc", "free", "posix_memalign",
+            "aligned_alloc", "memalign", "valloc", "malloc_usable_size");
 
     public static void check(FunctionModel f, Diagnostics diags) {
+        if (f.body != null && !f.isStatic && OWN_ALLOCATOR.contains(f.name)) {
+            diags.error(f.unit, f.decl, "the program defines its own '" + f.name + "': talent tracks every heap block"
+                            + " by wrapping the C library's allocator when it links, and cannot carry the blocks of a"
+                            + " program's own allocator (they live in its pools, typed by nothing talent sees)",
+                    "build the program with the C library's allocator (a bundled allocator usually has a switch for it)");
+        }
         if (f.body == null || !f.inMainFile) return;
         TranslationUnit tu = f.unit;
         EventPollRejection.check(f, diags);

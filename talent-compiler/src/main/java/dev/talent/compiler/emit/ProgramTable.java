@@ -64,7 +64,7 @@ public final class ProgramTable {
         if (points.isEmpty()) sb.append("  { 0, 0, 0 }\n");
         sb.append("};\n\n");
         pointVariables(sb, points);
-        ownLibcStateFunctions(sb, functions);
+        ownWrappedFunctions(sb, functions);
         String ret = mainReturnsVoid ? "void" : "int";
         if (main == MainSignature.VOID) {
             sb.append("extern ").append(ret).append(" talent_user_main(void);\n");
@@ -136,18 +136,32 @@ public final class ProgramTable {
                     "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")));
 
     /**
-     * A program that defines one of {@link #WRAPPED_LIBC_STATE} itself (a K&amp;R {@code rand}, a bundled
-     * {@code getopt}) keeps its own: the link wraps the name all the same, so the wrapper defined here (stronger than
-     * the runtime's weak one) calls the program's function ({@code __real_NAME} is the program's definition).
+     * The wrapped functions a program may define itself (the runtime's wrapper of each is weak): those of
+     * {@link #WRAPPED_LIBC_STATE}, and strdup/strndup (old code's compatibility files define them; the program's
+     * definition allocates through malloc, which stays tracked).
      */
-    static void ownLibcStateFunctions(StringBuilder sb, List<FunctionModel> functions) {
+    public static final java.util.Map<String, List<String>> WRAPPED_OWN_DEFINABLE;
+    static {
+        java.util.Map<String, List<String>> m = new java.util.HashMap<>(WRAPPED_LIBC_STATE);
+        m.put("strdup", List.of("char *", "const char *s", "s"));
+        m.put("strndup", List.of("char *", "const char *s, __SIZE_TYPE__ n", "s, n"));
+        WRAPPED_OWN_DEFINABLE = java.util.Map.copyOf(m);
+    }
+
+    /**
+     * A program that defines one of {@link #WRAPPED_OWN_DEFINABLE} itself (a K&amp;R {@code rand}, a bundled
+     * {@code getopt}, a compatibility {@code strdup}) keeps its own: the link wraps the name all the same, so the
+     * wrapper defined here (stronger than the runtime's weak one) calls the program's function ({@code __real_NAME} is
+     * the program's definition).
+     */
+    static void ownWrappedFunctions(StringBuilder sb, List<FunctionModel> functions) {
         java.util.Set<String> done = new java.util.TreeSet<>();
         for (FunctionModel f : functions)
-            if (!f.isStatic && WRAPPED_LIBC_STATE.containsKey(f.name)) done.add(f.name);
+            if (!f.isStatic && WRAPPED_OWN_DEFINABLE.containsKey(f.name)) done.add(f.name);
         if (done.isEmpty()) return;
         sb.append("struct option;\n");
         for (String name : done) {
-            List<String> w = WRAPPED_LIBC_STATE.get(name);
+            List<String> w = WRAPPED_OWN_DEFINABLE.get(name);
             sb.append(w.get(0)).append(" __real_").append(name).append("(").append(w.get(1)).append(");\n");
             sb.append(w.get(0)).append(" __wrap_").append(name).append("(").append(w.get(1)).append(");\n");
             sb.append(w.get(0)).append(" __wrap_").append(name).append("(").append(w.get(1)).append(") { ")
