@@ -140,6 +140,26 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
     *end_out = end;
 }
 
+/* A type whose bytes are what the program stores in it on every ISA: a one-byte integer (char, signed and unsigned
+ * char, int8_t, _Bool), or an array of such. */
+static int byte_like(const talent_type *t)
+{
+    while (t && t->kind == TALENT_K_ARRAY)
+        t = t->elem;
+    return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
+}
+
+/* The type of the element a path names in an object of type t (tl_offset_to_path's path). */
+static const talent_type *type_at_path(const talent_type *t, const tl_path *path)
+{
+    uint16_t i;
+    for (i = 0; i < path->len && t; i++)
+        t = t->kind == TALENT_K_ARRAY ? t->elem
+            : (t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION) && path->idx[i] < t->nfields
+            ? t->fields[path->idx[i]].type : NULL;
+    return t;
+}
+
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
     const tl_object *o;
@@ -188,6 +208,19 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_ctx_describe(ctx, what, sizeof what);
             tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s): %s", what, t->name, ctx->decl_pos,
                       ctx->where, why);
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+        if (t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
+            byte_like(type_at_path(o->type, &path))) {
+            /* a pool of char holding ints or structs (a program's own allocator, a punned buffer): talent carries
+             * the pool as its bytes, in this ISA's layout and byte order, which another ISA would read as other
+             * values (a wrong result with exit 0) */
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points into character storage "
+                      "(%s) that the program uses as %s: talent carries characters as bytes, and the layout and byte "
+                      "order of %s differ between ISAs", what, t->name, ctx->decl_pos, ctx->where, o->type->name,
+                      t->elem->name, t->elem->name);
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
             return;
         }
