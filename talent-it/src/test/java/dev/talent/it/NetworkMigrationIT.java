@@ -483,8 +483,9 @@ class NetworkMigrationIT {
      * flight at every checkpoint): curl connects once, and everything it received (bodies, status, how many
      * connections it made for each transfer) is what the x86_64 build answers natively.
      */
+    // room for the stall of the held connection once seen after its last hop (docs/COVERAGE.md, cause not found)
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void curlKeepsItsConnectionAliveAcrossIsas() throws Exception {
         Path server = buildResource("chunked", "x86_64,aarch64,s390x");
         String app = "chunked-" + ProcessHandle.current().pid();
@@ -538,7 +539,7 @@ class NetworkMigrationIT {
 
     /** curl fetching /r1 .. /r250 and /quit from hostPort one after the other (one connection, kept alive). */
     private Process curl(String hostPort, String label) throws IOException {
-        return new ProcessBuilder("curl", "-sS", "--no-progress-meter", "--max-time", "150", "--retry", "0", "-w",
+        return new ProcessBuilder("curl", "-sS", "--no-progress-meter", "--max-time", "240", "--retry", "0", "-w",
                 "[%{num_connects} %{http_code}]\\n", "http://" + hostPort + "/r[1-250]", "http://" + hostPort + "/quit")
                 .redirectOutput(root.resolve(label + ".stdout").toFile()).redirectError(root.resolve(label + ".stderr").toFile())
                 .start();
@@ -546,7 +547,7 @@ class NetworkMigrationIT {
 
     /** What curl wrote, once it ended well. */
     private String curlResult(Process curl, String label) throws Exception {
-        assertThat(curl.waitFor(150, TimeUnit.SECONDS)).as("curl ends").isTrue();
+        assertThat(curl.waitFor(240, TimeUnit.SECONDS)).as("curl ends").isTrue();
         String err = EnvApp.read(root.resolve(label + ".stderr"));
         assertThat(curl.exitValue()).withFailMessage(() -> "curl failed: " + err).isZero();
         return EnvApp.read(root.resolve(label + ".stdout"));
