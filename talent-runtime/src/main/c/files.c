@@ -8,7 +8,7 @@
  * each descriptor of the table is classified: regular files (not deleted) are carried with their offset (a
  * stream's logical position, ftello, which accounts for buffered input) and size; terminals and /dev/null-like
  * devices by path; a listening TCP socket by its address (recreated with bind + listen: pending connections
- * in its backlog are lost); anything else (pipe, FIFO, connected socket, deleted file, other device) refuses the
+ * in its backlog are lost, except at a stop that hands connections over, drain_backlogs); anything else (pipe, FIFO, connected socket, deleted file, other device) refuses the
  * checkpoint naming the descriptor and its path: nothing is written and the program goes on (cannot_carry), as when
  * a regular file's offset cannot be read. stdin is not reopened (the new process has its
  * own) but when it is a regular file its offset is recorded and sought on restart.
@@ -484,6 +484,10 @@ int *tl_files_descriptors(size_t *n)
 
 /* ---------------------------------------------------------------- backlogs */
 
+/* Why the checkpoint being collected is refused (the first descriptor that cannot be carried); "" when none. */
+static char refusal[768];
+
+
 /* Connections a listener had completed but the program had not accepted at a stop checkpoint are accepted by
  * the runtime itself and carried like the program's own connections; the program's next accept() on that
  * listener returns them first, in their order (and poll() reports the listener readable meanwhile). */
@@ -538,7 +542,14 @@ static int connecting(int fd)
     return poll(&p, 1, 0) == 0;
 }
 
-/* before a stop checkpoint that carries connections: every listening TCP socket's completed connections */
+/* At most this many connections are taken from one listener's backlog at a stop: far above what a listen()
+ * backlog holds by default (net.core.somaxconn); a listener with more left refuses the stop. */
+#define TL_BACKLOG_TAKE_MAX 65536
+
+/* before a stop checkpoint that carries connections: every listening TCP socket's completed connections, all of
+ * them (the network lock is on, so no more arrive). One that cannot be taken (accept fails, e.g. at the descriptor
+ * limit) refuses the stop naming the listener, rather than leaving it in a backlog that ends with the source
+ * process; those already taken stay with the program, which accepts them next as before. */
 static void drain_backlogs(void)
 {
     size_t i, nl = 0;
@@ -558,8 +569,10 @@ static void drain_backlogs(void)
         listeners[nl++] = table[i].fd;
     }
     for (i = 0; i < nl; i++) {
-        int k;
-        for (k = 0; k < 64; k++) {
+        long k;
+        const char *failure = NULL;
+        int err = 0;
+        for (k = 0;; k++) {
             struct pollfd p;
             int c;
             entry *e;
@@ -568,14 +581,28 @@ static void drain_backlogs(void)
             p.revents = 0;
             if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
                 break;
-            c = accept(listeners[i], NULL, NULL);
-            if (c < 0)
+            if (k == TL_BACKLOG_TAKE_MAX) {
+                failure = "more connections than the runtime takes from one backlog";
                 break;
+            }
+            c = accept(listeners[i], NULL, NULL);
+            if (c < 0) {
+                if (errno == EINTR || errno == ECONNABORTED)
+                    continue;               /* a connection the peer reset meanwhile: nothing to carry */
+                failure = "accept failed";
+                err = errno;
+                break;
+            }
             e = add(c, NOTICED, NULL, "a connection in a listener's backlog");
             e->pending_of = listeners[i] + 1;
             e->pending_seq = next_pending++;
             tl_info("took a connection from the backlog of descriptor %d as descriptor %d", listeners[i], c);
         }
+        if (failure && !refusal[0])
+            snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is a listening TCP socket with connections "
+                     "waiting in its backlog that the runtime could not take to carry them (%s%s%s after %ld); they "
+                     "would be lost, so the stop is refused and the program goes on", listeners[i], failure,
+                     err ? ": " : "", err ? strerror(err) : "", k);
     }
     free(listeners);
 }
@@ -604,9 +631,6 @@ static char *proc_path(int fd)
     target[n] = '\0';
     return tl_xstrdup(target);
 }
-
-/* Why the checkpoint being collected is refused (the first descriptor that cannot be carried); "" when none. */
-static char refusal[768];
 
 /* A descriptor talent cannot carry refuses the checkpoint: it is left out of the FILE section, the checkpoint is not
  * written (tl_files_refusal) and the program goes on, its descriptors untouched, so a migration rolls back with the

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class NetworkMigrationIT {
     private static final List<String> PLATFORMS = List.of("x86_64", "aarch64", "s390x", "i686");
+    private static final List<String> ALL_PLATFORMS = List.of("x86_64", "aarch64", "s390x", "riscv64", "i686");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Unique per test JVM, so that runs from other checkouts do not collide; the subnet is this test's own. */
     private static final String BRIDGE = "tnit" + (ProcessHandle.current().pid() % 1_000_000);
@@ -52,7 +53,7 @@ class NetworkMigrationIT {
         assumeTrue(Isa.onPath("socat").isPresent(), "socat is not installed (apt-get install socat)");
         assumeTrue(Isa.onPath("nft").isPresent() || Files.isExecutable(Path.of("/usr/sbin/nft")),
                 "nftables is not installed (apt-get install nftables)");
-        for (String p : PLATFORMS) Isa.of(p).assumeAvailable();
+        for (String p : ALL_PLATFORMS) Isa.of(p).assumeAvailable();
         subnetLock = lockSubnet();
         root = ItPaths.workRoot().resolve("network-migration");
         ItPaths.deleteRecursively(root);
@@ -223,47 +224,70 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aHeldConnectionMovesWithTheAppAcrossIsas() throws Exception {
-        Path lines = lineServer();
-        int atLeast = 500;
-        List<String> hops = List.of("aarch64", "x86_64", "aarch64", "x86_64");
+        heldConnection("held", "10.219.5.3", SOCAT, List.of("aarch64", "x86_64", "aarch64", "x86_64"), 500);
+    }
 
-        String app = "linecount-" + ProcessHandle.current().pid();
-        String address = "10.219.5.3";
-        Path log = root.resolve("held.jsonl");
-        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET, "--subnet6", SUBNET6,
-                "--ip", address, "--platforms", "x86_64,aarch64", "--state-dir", root.resolve("held-state").toString(),
-                "--log", log.toString(), lines.toString(), "--", Integer.toString(PORT)));
-        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("held.stdout").toFile()).redirectError(root.resolve("held.stderr").toFile()).start();
+    /**
+     * One socat connection held across 10 migrations over all five platforms, a line every 2 ms all along (lines
+     * in flight at every checkpoint): every line comes back exactly once, in order, as an uninterrupted run
+     * answers them.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aHeldConnectionSurvivesTenMigrationsOverEveryPlatform() throws Exception {
+        heldConnection("held10", "10.219.5.4", SOCAT, List.of("aarch64", "riscv64", "s390x", "i686", "x86_64", "riscv64",
+                "i686", "aarch64", "s390x", "x86_64"), 300);
+    }
+
+    /** The same with netcat (netcat-openbsd's nc, -N: it shuts its side down at the end of its input). */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aHeldNetcatConnectionMovesWithTheAppAcrossIsas() throws Exception {
+        assumeTrue(Isa.onPath("nc").isPresent(), "netcat is not installed (apt-get install netcat-openbsd)");
+        heldConnection("heldnc", "10.219.5.5", hostPort -> {
+            int colon = hostPort.lastIndexOf(':');
+            return List.of("nc", "-N", "-w", "30", hostPort.substring(0, colon), hostPort.substring(colon + 1));
+        }, List.of("s390x", "i686", "x86_64"), 300);
+    }
+
+    /**
+     * A peer ({@code peer}: its command line for a host:port) holds one connection to the line server (started on
+     * x86_64) while it hops to each of {@code hops}, sending a line every 2 ms all along and at least
+     * {@code atLeast}: what it received must be what the x86_64 build answers natively to as many lines.
+     */
+    private void heldConnection(String label, String address, Peer peer, List<String> hops, int atLeast) throws Exception {
+        Path lines = lineServer();
+        String app = "line" + label + "-" + ProcessHandle.current().pid();
+        Path log = root.resolve(label + ".jsonl");
+        Process run = startApp(app, label, address, hops, log, lines, List.of(Integer.toString(PORT)));
         List<String> ports = new ArrayList<>();
         Conversation got;
         try {
             awaitStatus(app);
             ports.addAll(ports());
-            got = converse(address + ":" + PORT, atLeast, () -> {
+            got = converse(peer, address + ":" + PORT, atLeast, () -> {
                 for (String hop : hops) {
                     ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
                     assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
                     assertThat(m.stdoutText()).contains(" ok");
                 }
-            });
+            }, true);
             assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
             stop(run);
         }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("held.stderr"))).isZero();
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(label + ".stderr"))).isZero();
         int count = got.lines();
-        // the uninterrupted run: the x86_64 build on the host's loopback, fed the same lines by socat
+        // the uninterrupted run: the x86_64 build on the host's loopback, fed the same lines by the same peer
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         Process reference = new ProcessBuilder(lines.resolveSibling("linecount.x86_64").toString(), Integer.toString(port))
-                .redirectOutput(root.resolve("held-reference.stdout").toFile()).start();
+                .redirectOutput(root.resolve(label + "-reference.stdout").toFile()).start();
         Conversation expected;
         try {
-            expected = converse("127.0.0.1:" + port, got.lines(), () -> { }, false);
+            expected = converse(peer, "127.0.0.1:" + port, got.lines(), () -> { }, false);
             assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
             reference.destroyForcibly();
@@ -271,13 +295,32 @@ class NetworkMigrationIT {
         assertThat(expected.output()).startsWith("1 line-1\n").endsWith(count + " line-" + count + "\nbye\n");
 
         assertThat(got.output()).as("what the peer received").isEqualTo(expected.output());
-        assertThat(EnvApp.read(root.resolve("held.stdout"))).isEqualTo("served " + count + "\n");
+        assertThat(EnvApp.read(root.resolve(label + ".stdout"))).isEqualTo("served " + count + "\n");
         List<JsonNode> records = EnvApp.records(log);
         assertThat(records).hasSize(hops.size()).allSatisfy(r -> {
             assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
             assertThat(r.get("sockets").asInt()).as("the listener and the connection, in " + r).isEqualTo(2);
         });
         assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * {@code talent run --net} of {@code program} (started on x86_64, allowed on x86_64 and every platform of
+     * {@code hops}) at {@code address}, its output in LABEL.stdout and LABEL.stderr, its records in {@code log}.
+     */
+    private Process startApp(String app, String label, String address, List<String> hops, Path log, Path program,
+            List<String> programArgs) throws IOException {
+        var platforms = new java.util.LinkedHashSet<String>();
+        platforms.add("x86_64");
+        platforms.addAll(hops);
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
+                "--subnet6", SUBNET6, "--ip", address, "--platforms", String.join(",", platforms), "--state-dir",
+                root.resolve(label + "-state").toString(), "--log", log.toString(), program.toString(), "--"));
+        args.addAll(programArgs);
+        return new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve(label + ".stdout").toFile())
+                .redirectError(root.resolve(label + ".stderr").toFile()).start();
     }
 
     /**
@@ -350,19 +393,171 @@ class NetworkMigrationIT {
         }
     }
 
+    /**
+     * Clients connected to a listener but not accepted yet at the checkpoint: the backlog server (started on x86_64)
+     * accepts nothing but its control connection until told to, while 70 clients connect and send their line (more
+     * than the runtime takes from a backlog at a time); it hops to s390x, 30 more clients connect, it hops to
+     * aarch64, and only then is it told to serve them all: every client is accepted on aarch64, in the order it
+     * connected, and gets its answer, as the x86_64 build answers natively without migrations.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void connectionsWaitingInTheBacklogAreAcceptedOnTheDestination() throws Exception {
+        Path server = buildResource("backlog", "x86_64,s390x,aarch64");
+        String app = "backlog-" + ProcessHandle.current().pid();
+        String address = "10.219.11.3";
+        Path log = root.resolve("backlog.jsonl");
+        Process run = startApp(app, "backlog", address, List.of("s390x", "aarch64"), log, server, List.of(Integer.toString(PORT)));
+        List<String> ports = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = backlogExchange(new java.net.InetSocketAddress(address, PORT), hop -> {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", hop));
+                assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                assertThat(m.stdoutText()).contains(" ok");
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("backlog.stderr"))).isZero();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path referenceOut = root.resolve("backlog-reference.stdout");
+        Process reference = new ProcessBuilder(server.resolveSibling("backlog.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(referenceOut.toFile()).start();
+        String expected;
+        try {
+            expected = backlogExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), hop -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).startsWith("1 client-1\n2 client-2\n").endsWith("100 client-100\ndone 100 ?\nbye\n");
+        assertThat(got).as("what the clients and the control connection received").isEqualTo(expected.replace("done 100 ?", "done 100 aarch64"));
+        assertThat(EnvApp.read(root.resolve("backlog.stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("served 100\n");
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+        assertThat(records.stream().map(r -> r.get("sockets").asInt()).toList())
+                .as("the listener, the control connection and the clients waiting in the backlog").containsExactly(72, 102);
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * The exchange of {@link #connectionsWaitingInTheBacklogAreAcceptedOnTheDestination} with the backlog server at
+     * {@code server}, {@code hop} called with "s390x" after 70 clients connected and "aarch64" after 30 more: what
+     * every client received, in the order they connected, then what the control connection received.
+     */
+    private static String backlogExchange(java.net.InetSocketAddress server, ThrowingConsumer<String> hop) throws Exception {
+        List<java.net.Socket> clients = new ArrayList<>();
+        StringBuilder got = new StringBuilder();
+        try (var control = connect(server)) {
+            var controlIn = reader(control);
+            try {
+                for (int i = 1; i <= 100; i++) {
+                    var c = connect(server);
+                    clients.add(c);
+                    send(c, "client-" + i + "\n");
+                    if (i == 70) hop.accept("s390x");
+                }
+                hop.accept("aarch64");
+                send(control, "serve 100\n");
+                for (var c : clients) got.append(readToEnd(reader(c)));
+                got.append(controlIn.readLine()).append('\n');
+                send(control, "quit\n");
+                got.append(readToEnd(controlIn));
+            } finally {
+                for (var c : clients) c.close();
+            }
+        }
+        return got.toString();
+    }
+
+    /**
+     * curl holds one keep-alive connection to a slow HTTP/1.1 server (each answer chunked in three parts 40 ms
+     * apart) for 250 requests while it hops x86_64 -> aarch64 -> s390x -> x86_64 (parts of an answer or a request in
+     * flight at every checkpoint): curl connects once, and everything it received (bodies, status, how many
+     * connections it made for each transfer) is what the x86_64 build answers natively.
+     */
+    // room for the stall of the held connection once seen after its last hop (docs/COVERAGE.md, cause not found)
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void curlKeepsItsConnectionAliveAcrossIsas() throws Exception {
+        Path server = buildResource("chunked", "x86_64,aarch64,s390x");
+        String app = "chunked-" + ProcessHandle.current().pid();
+        String address = "10.219.12.3";
+        Path log = root.resolve("chunked.jsonl");
+        List<String> hops = List.of("aarch64", "s390x", "x86_64");
+        Process run = startApp(app, "chunked", address, hops, log, server, List.of(Integer.toString(PORT), "40"));
+        List<String> ports = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            Process curl = curl(address + ":" + PORT, "curl");
+            // the first answers came: curl is connected
+            long by = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (Files.size(root.resolve("curl.stdout")) == 0 && System.nanoTime() < by) Thread.sleep(20);
+            for (String hop : hops) {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", hop));
+                assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                assertThat(curl.isAlive()).as("curl still transferring after the hop to %s", hop).isTrue();
+            }
+            got = curlResult(curl, "curl");
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("chunked.stderr"))).isZero();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(server.resolveSibling("chunked.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String expected;
+        try {
+            expected = curlResult(curl("127.0.0.1:" + port, "curl-reference"), "curl-reference");
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).startsWith("1 /r1 1\n1 /r1 2\n1 /r1 3\n[1 200]\n2 /r2 1\n")
+                .endsWith("250 /r250 3\n[0 200]\nbye\n[0 200]\n");
+        assertThat(got).as("what curl received").isEqualTo(expected);
+        assertThat(EnvApp.read(root.resolve("chunked.stdout"))).isEqualTo("served 250\n");
+        assertThat(EnvApp.records(log)).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener and curl's connection, in " + r).isEqualTo(2);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /** curl fetching /r1 .. /r250 and /quit from hostPort one after the other (one connection, kept alive). */
+    private Process curl(String hostPort, String label) throws IOException {
+        return new ProcessBuilder("curl", "-sS", "--no-progress-meter", "--max-time", "240", "--retry", "0", "-w",
+                "[%{num_connects} %{http_code}]\\n", "http://" + hostPort + "/r[1-250]", "http://" + hostPort + "/quit")
+                .redirectOutput(root.resolve(label + ".stdout").toFile()).redirectError(root.resolve(label + ".stderr").toFile())
+                .start();
+    }
+
+    /** What curl wrote, once it ended well. */
+    private String curlResult(Process curl, String label) throws Exception {
+        assertThat(curl.waitFor(240, TimeUnit.SECONDS)).as("curl ends").isTrue();
+        String err = EnvApp.read(root.resolve(label + ".stderr"));
+        assertThat(curl.exitValue()).withFailMessage(() -> "curl failed: " + err).isZero();
+        return EnvApp.read(root.resolve(label + ".stdout"));
+    }
+
     private Path lineServer;
 
-    /** linecount.c built for x86_64 and aarch64 (once). */
+    /** linecount.c built for every platform (once). */
     private synchronized Path lineServer() throws IOException {
-        if (lineServer != null) return lineServer;
-        Path source = root.resolve("linecount.c");
-        try (var in = NetworkMigrationIT.class.getResourceAsStream("/network/linecount.c")) {
-            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
-                "x86_64,aarch64", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
-        lineServer = root.resolve("build/linecount");
+        if (lineServer == null) lineServer = buildResource("linecount", String.join(",", ALL_PLATFORMS));
         return lineServer;
     }
 
@@ -1010,7 +1205,7 @@ class NetworkMigrationIT {
      * socat printed and how many lines were sent.
      */
     private Conversation converse(String hostPort, int atLeast, ThrowingRunnable during) throws Exception {
-        return converse(hostPort, atLeast, during, true);
+        return converse(SOCAT, hostPort, atLeast, during, true);
     }
 
     /**
@@ -1018,16 +1213,30 @@ class NetworkMigrationIT {
      * lines however long {@code during} takes (it may wait for another peer to connect).
      */
     private Conversation converse(String hostPort, int atLeast, ThrowingRunnable during, boolean paced) throws Exception {
+        return converse(SOCAT, hostPort, atLeast, during, paced);
+    }
+
+    /** A peer program: its command line for a connection to host:port, copying its input there and what it gets out. */
+    @FunctionalInterface
+    private interface Peer {
+        List<String> command(String hostPort);
+    }
+
+    private static final Peer SOCAT = hostPort -> List.of("socat", "-t", "30", "-", "TCP:" + hostPort + ",connect-timeout=5");
+
+    /** As above with {@code command}'s peer; its stderr goes to NAME.stderr (NAME: the command's name). */
+    private Conversation converse(Peer command, String hostPort, int atLeast, ThrowingRunnable during, boolean paced)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            Process peer = new ProcessBuilder("socat", "-t", "30", "-", "TCP:" + hostPort + ",connect-timeout=5")
-                    .redirectError(root.resolve("socat.stderr").toFile()).start();
+            List<String> line = command.command(hostPort);
+            Process peer = new ProcessBuilder(line).redirectError(root.resolve(line.getFirst() + ".stderr").toFile()).start();
             var out = new java.io.ByteArrayOutputStream();
             Thread reader = Thread.ofPlatform().start(() -> {
                 try {
                     peer.getInputStream().transferTo(out);
                 } catch (IOException e) {
-                    // socat ended
+                    // the peer ended
                 }
             });
             var writer = peer.getOutputStream();
@@ -1035,14 +1244,14 @@ class NetworkMigrationIT {
                 writer.write("line-1\n".getBytes(StandardCharsets.UTF_8));
                 writer.flush();
             } catch (IOException e) {
-                // socat could not connect and ended: tried again below
+                // the peer could not connect and ended: tried again below
             }
             long firstBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (out.size() == 0 && peer.isAlive() && System.nanoTime() < firstBy) Thread.sleep(10);
             if (out.size() == 0) {
                 peer.destroyForcibly();
                 reader.join();
-                if (System.nanoTime() > deadline) throw new AssertionError("socat never reached " + hostPort);
+                if (System.nanoTime() > deadline) throw new AssertionError(line.getFirst() + " never reached " + hostPort);
                 Thread.sleep(300);
                 continue;
             }
@@ -1072,7 +1281,7 @@ class NetworkMigrationIT {
             // the end of socat's input: it shuts its side of the connection down and ends at the server's close (with
             // its input left open it waited its whole -t 30 s after the server's "bye" and close)
             writer.close();
-            assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("socat ends after bye").isTrue();
+            assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("%s ends after bye", line.getFirst()).isTrue();
             reader.join();
             return new Conversation(out.toString(StandardCharsets.UTF_8), sent.get());
         }
