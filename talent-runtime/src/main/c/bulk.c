@@ -3,6 +3,7 @@
  * struct of three doubles) is one run over the whole array. */
 #include "bulk.h"
 #include "heap_slab.h"
+#include "xalloc.h"
 
 #include <string.h>
 
@@ -53,6 +54,11 @@ static void swap_copy(unsigned char *d, const unsigned char *s, unsigned size, s
         }
         break;
     }
+}
+
+void tl_bulk_swap_copy(unsigned char *d, const unsigned char *s, unsigned size, size_t n)
+{
+    swap_copy(d, s, size, n);
 }
 
 static uint64_t load_be(const unsigned char *s, unsigned n)
@@ -170,6 +176,12 @@ int tl_bulk_encode(tl_buf *b, const talent_type *et, const void *addr, uint64_t 
         return 1;
     if (count > SIZE_MAX / pl.bytes)
         return 0;
+    if (pl.nrun == 1 && pl.run[0].off == 0 && pl.run[0].n * pl.run[0].size == et->size && b->refer &&
+        (size_t)count * pl.bytes >= TL_BULK_REFER_MIN) {
+        /* encoded as the buffer is written, straight from the program's memory */
+        tl_buf_refer(b, p, pl.run[0].size, (size_t)count * pl.run[0].n);
+        return 1;
+    }
     d = tl_buf_grow(b, (size_t)count * pl.bytes);
     if (pl.nrun == 1 && pl.run[0].off == 0 && pl.run[0].n * pl.run[0].size == et->size) {
         swap_copy(d, p, pl.run[0].size, (size_t)count * pl.run[0].n);
@@ -181,6 +193,39 @@ int tl_bulk_encode(tl_buf *b, const talent_type *et, const void *addr, uint64_t 
             d += pl.run[k].size * pl.run[k].n;
         }
     return 1;
+}
+
+void tl_buf_refer(tl_buf *b, const void *src, unsigned size, size_t n)
+{
+    tl_buf_ref *r;
+    if (b->nrefs == b->ref_cap) {
+        b->ref_cap = b->ref_cap ? 2 * b->ref_cap : 4;
+        b->refs = tl_xrealloc(b->refs, b->ref_cap * sizeof *b->refs);
+    }
+    r = &b->refs[b->nrefs++];
+    r->at = b->len;
+    r->src = src;
+    r->size = size;
+    r->n = n;
+    b->ref_bytes += n * size;
+}
+
+void tl_buf_materialize(tl_buf *b)
+{
+    tl_buf out = {0};
+    size_t k, from = 0;
+    if (b->nrefs == 0)
+        return;
+    for (k = 0; k < b->nrefs; k++) {
+        const tl_buf_ref *r = &b->refs[k];
+        tl_buf_put(&out, b->data + from, r->at - from);
+        swap_copy(tl_buf_grow(&out, r->n * r->size), r->src, r->size, r->n);
+        from = r->at;
+    }
+    tl_buf_put(&out, b->data + from, b->len - from);
+    out.refer = b->refer;
+    tl_buf_free(b);
+    *b = out;
 }
 
 /* ---------------------------------------------------------------- decoding */

@@ -16,6 +16,17 @@
  * returns 1 then, 0 (nothing written) when et is not plain and the caller must encode value by value. */
 int tl_bulk_encode(tl_buf *b, const talent_type *et, const void *p, uint64_t count);
 
+/* Arrays of at least this many encoded bytes are referred to, not copied, in a buffer that allows it. */
+#define TL_BULK_REFER_MIN ((size_t)1 << 18)
+
+/* Encodes n scalars of size bytes (1, 2, 4 or 8) from s into d, big-endian: what a tl_buf_ref stands for. */
+void tl_bulk_swap_copy(unsigned char *d, const unsigned char *s, unsigned size, size_t n);
+
+/* Appends to b a reference to n scalars of size bytes at src (tl_buf_ref). */
+void tl_buf_refer(tl_buf *b, const void *src, unsigned size, size_t n);
+/* Encodes the arrays b refers to into it: its data then holds all of its content, and it refers to none. */
+void tl_buf_materialize(tl_buf *b);
+
 /* Decodes count elements of file type elem_id into this target's type t at p, reading from r, when both are
  * plain and have the same shape; returns 1 when all were decoded. Returns 0 otherwise with *done set to
  * the number of elements decoded and r positioned at the next one: 0 when the types do not allow bulk

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
+#include "bulk.h"
 #include "checkpoint_write.h"
 #include "frames.h"
 #include "site.h"
@@ -51,14 +52,30 @@ static void be(unsigned char *p, uint64_t v, unsigned n)
         p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
 }
 
+/* The frame head, and the CRC where the payload is all in its buffer (else the writer computes it as it
+ * encodes the arrays the payload refers to, or tl_buf_materialize brings them in first). */
 static void frame_section(section *sec)
 {
     uint32_t crc;
     memcpy(sec->head, sec->tag, 4);
-    be(sec->head + 4, sec->payload->len, 8);
+    be(sec->head + 4, tl_buf_size(sec->payload), 8);
+    if (sec->payload->nrefs)
+        return;
     crc = tl_crc32c(0, sec->head, 12);
     crc = tl_crc32c(crc, sec->payload->data, sec->payload->len);
     be(sec->crc, crc, 4);
+}
+
+/* For the writers that need every section's bytes in its buffer (a pre-copy round's pieces, the image of
+ * a checkpoint that could not be written). */
+static void materialize_sections(section *secs, unsigned nsecs)
+{
+    unsigned k;
+    for (k = 0; k < nsecs; k++)
+        if (secs[k].payload->nrefs) {
+            tl_buf_materialize(secs[k].payload);
+            frame_section(&secs[k]);
+        }
 }
 
 static int host_is_big_endian(void)
@@ -114,6 +131,91 @@ static int write_all(int fd, struct iovec *iov, int niov, const char *path, char
     return 0;
 }
 
+/* The file is written through one buffer of STREAM_BUF bytes: small pieces are gathered in it, the arrays a
+ * section refers to (tl_buf_ref) are encoded into it a chunk at a time straight from the program's memory,
+ * their CRC computed while the chunk is in the cache, and pieces at least as large are written as they are. */
+#define STREAM_BUF ((size_t)1 << 20)
+
+typedef struct stream {
+    int fd;
+    unsigned char *buf;
+    size_t fill;
+    const char *path;
+    char *err;
+    size_t errlen;
+    int failed;
+} stream;
+
+static int stream_write(stream *s, const void *p, size_t n)
+{
+    struct iovec iov;
+    iov.iov_base = (void *)p;
+    iov.iov_len = n;
+    if (!s->failed && n && write_all(s->fd, &iov, 1, s->path, s->err, s->errlen) != 0)
+        s->failed = 1;
+    return s->failed ? -1 : 0;
+}
+
+static int stream_flush(stream *s)
+{
+    size_t n = s->fill;
+    s->fill = 0;
+    return stream_write(s, s->buf, n);
+}
+
+static void stream_put(stream *s, const void *p, size_t n)
+{
+    if (s->failed || n == 0)
+        return;
+    if (n >= STREAM_BUF) {
+        if (stream_flush(s) == 0)
+            stream_write(s, p, n);
+        return;
+    }
+    if (s->fill + n > STREAM_BUF && stream_flush(s) != 0)
+        return;
+    memcpy(s->buf + s->fill, p, n);
+    s->fill += n;
+}
+
+/* A section: frame head, payload (the arrays it refers to encoded on the way), CRC. */
+static void stream_section(stream *s, section *sec)
+{
+    const tl_buf *b = sec->payload;
+    size_t k, from = 0;
+    uint32_t crc = tl_crc32c(0, sec->head, 12);
+    stream_put(s, sec->head, 12);
+    for (k = 0; k <= b->nrefs && !s->failed; k++) {
+        size_t to = k < b->nrefs ? b->refs[k].at : b->len;
+        if (to > from) {
+            if (b->nrefs)
+                crc = tl_crc32c(crc, b->data + from, to - from);
+            stream_put(s, b->data + from, to - from);
+        }
+        from = to;
+        if (k < b->nrefs) {
+            const tl_buf_ref *r = &b->refs[k];
+            size_t done = 0;
+            while (done < r->n && !s->failed) {
+                size_t m = r->n - done, room = (STREAM_BUF - s->fill) / r->size;
+                if (room == 0) {
+                    stream_flush(s);
+                    continue;
+                }
+                if (m > room)
+                    m = room;
+                tl_bulk_swap_copy(s->buf + s->fill, r->src + done * r->size, r->size, m);
+                crc = tl_crc32c(crc, s->buf + s->fill, m * r->size);
+                s->fill += m * r->size;
+                done += m;
+            }
+        }
+    }
+    if (b->nrefs)
+        be(sec->crc, crc, 4);
+    stream_put(s, sec->crc, 4);
+}
+
 /* Temporary files (.ckpt-<digits>.tck.tmp) left in dir by a writer that was killed: removed once per process,
  * before its first checkpoint, by name only (unlink removes a link itself, never what it points to). A
  * directory holds the checkpoints of one program, so no other writer's file is in progress there. */
@@ -150,12 +252,12 @@ static void remove_stale_temporaries(const char *dir)
 /* Writes the header and the sections straight from their buffers (no copy of the whole file in memory).
  * durable: fsync the file before the rename and the directory after it (tl_fsync_policy). Returns 0, or -1
  * with a message in err; nothing of a failed attempt is left in dir. */
-static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, const section *secs,
+static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, section *secs,
                             unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
                             size_t errlen)
 {
-    struct iovec iov[1 + 3 * MAX_SECTIONS];
-    int niov = 0;
+    static unsigned char *stream_buf;
+    stream st;
     unsigned k;
     size_t n = strlen(dir) + 64;
     char *tmp = tl_xmalloc(n);
@@ -181,17 +283,20 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
         free(tmp);
         return -1;
     }
-    iov[niov].iov_base = (void *)header;
-    iov[niov++].iov_len = 24;
-    for (k = 0; k < nsecs && k < MAX_SECTIONS; k++) {
-        iov[niov].iov_base = (void *)secs[k].head;
-        iov[niov++].iov_len = 12;
-        iov[niov].iov_base = secs[k].payload->data;
-        iov[niov++].iov_len = secs[k].payload->len;
-        iov[niov].iov_base = (void *)secs[k].crc;
-        iov[niov++].iov_len = 4;
-    }
-    failed = write_all(fd, iov, niov, tmp, err, errlen);
+    if (!stream_buf)
+        stream_buf = tl_xmalloc(STREAM_BUF);   /* kept for the process's next checkpoints */
+    st.fd = fd;
+    st.buf = stream_buf;
+    st.fill = 0;
+    st.path = tmp;
+    st.err = err;
+    st.errlen = errlen;
+    st.failed = 0;
+    stream_put(&st, header, 24);
+    for (k = 0; k < nsecs && k < MAX_SECTIONS; k++)
+        stream_section(&st, &secs[k]);
+    stream_flush(&st);
+    failed = st.failed;
     if (!failed && durable && fsync(fd) != 0)
         failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
     if (close(fd) != 0 && !failed)
@@ -304,6 +409,10 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
     tl_value_hooks.heap_object = tl_heap_object;
+    /* large arrays of globals and frames are encoded as the file is written (stream_section); the program does
+     * not run between encoding and writing */
+    glob.refer = 1;
+    fram.refer = 1;
     res->refused = 0;
     tl_refusal_clear();
     if (nf == 0)
@@ -512,7 +621,7 @@ encode:
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
     for (u = 0; u < nsecs; u++) {
         frame_section(&secs[u]);
-        file_size += 16 + secs[u].payload->len;
+        file_size += 16 + tl_buf_size(secs[u].payload);
     }
     t_encoded = tl_now_ms();
 
@@ -536,6 +645,7 @@ encode:
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
         tl_piece pieces[1 + 3 * MAX_SECTIONS];
         unsigned np = 0;
+        materialize_sections(secs, nsecs);
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {
             pieces[np].tag = NULL, pieces[np].p = secs[u].head, pieces[np++].n = 12;
@@ -567,6 +677,7 @@ encode:
                     (unsigned long long)req->sequence);
     } else {
         res->path[0] = '\0';
+        materialize_sections(secs, nsecs);
         res->image = assemble_image(&header, secs, nsecs, file_size);
         res->image_len = (size_t)file_size;
     }

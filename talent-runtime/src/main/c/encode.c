@@ -133,8 +133,11 @@ void tl_buf_free(tl_buf *b)
     else
 #endif
         free(b->data);
+    free(b->refs);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->refs = NULL;
+    b->nrefs = b->ref_cap = b->ref_bytes = 0;
 }
 
 void tl_reader_init(tl_reader *r, const unsigned char *data, size_t len, size_t base)

@@ -4,10 +4,27 @@
 
 #include "base.h"
 
+/* A large array of plain numbers appended to a buffer that allows it (tl_buf.refer): not copied into the
+ * buffer, but named where it stands in the program's memory, to be encoded as the buffer is written
+ * (checkpoint_write.c streams it through a small buffer; tl_buf_materialize, bulk.h, copies it in). Its n scalars of
+ * `size` bytes each go before the byte at offset `at` of data. */
+typedef struct tl_buf_ref {
+    size_t at;
+    const unsigned char *src;
+    unsigned size;
+    size_t n;
+} tl_buf_ref;
+
 typedef struct tl_buf {
     unsigned char *data;
-    size_t len, cap;
+    size_t len, cap;            /* bytes in data; the buffer's content is len + ref_bytes bytes */
+    int refer;                  /* large plain arrays may be referred to instead of copied (tl_bulk_encode) */
+    tl_buf_ref *refs;
+    size_t nrefs, ref_cap, ref_bytes;
 } tl_buf;
+
+/* The buffer's content's size: its bytes and those of the arrays it refers to. */
+static inline size_t tl_buf_size(const tl_buf *b) { return b->len + b->ref_bytes; }
 
 void tl_buf_put(tl_buf *b, const void *p, size_t n);
 /* Appends n bytes the caller fills in: returns where they go. */
