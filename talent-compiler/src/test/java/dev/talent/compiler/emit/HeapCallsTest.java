@@ -57,7 +57,7 @@ class HeapCallsTest {
         String out = CProgram.in(dir).file("a.c", """
                 #include <stddef.h>
                 static char pool[64];
-                void *malloc(size_t n) { (void)n; return pool; }
+                static void *malloc(size_t n) { (void)n; return pool; }
                 int main(void) { char *p = malloc(4); return p != 0; }
                 """).instrumented("a.c");
         assertThat(CProgram.originalLines(out).get(3)).isEqualTo("int talent_user_main(void) { char *p = malloc(4); return p != 0; }");
