@@ -1,7 +1,6 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,10 +10,7 @@ import dev.talent.compiler.MigrationHops.Target;
 import dev.talent.toolchain.Isa;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -98,24 +94,6 @@ class DescriptorSetsIT {
         for (Target t : chain) exes.add(link(t, r, work.resolve("sel." + t.name())));
         // about 7 site visits per round of 3000
         int[][] stops = {{40, 9000, 3000}, {12000, 500, 6000}, {21000, 200, 100}};
-        for (int[] s : stops) {
-            Path ck = Files.createDirectories(work.resolve("ck-" + s[0]));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            for (int i = 0; i < chain.size(); i++) {
-                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
-                if (i > 0) env.put("TALENT_RESTART", "1");
-                boolean last = i == chain.size() - 1;
-                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(s[Math.min(i, s.length - 1)]));
-                Run leg = run(command(chain.get(i), exes.get(i)), env, null);
-                out.append(leg.out());
-                err.append(chain.get(i).name()).append(": ").append(leg.err());
-                assertThat(leg.rc()).as("stops " + Arrays.toString(s) + " on " + chain.get(i).name() + "\n" + err)
-                        .isEqualTo(last ? 0 : 75);
-            }
-            assertThat(out.toString()).as("stops " + Arrays.toString(s) + " through " + chain.size() + " platforms\n" + err)
-                    .isEqualTo(plain.out());
-        }
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
 }

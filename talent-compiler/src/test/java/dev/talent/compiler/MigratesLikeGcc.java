@@ -62,6 +62,34 @@ final class MigratesLikeGcc {
     }
 
     /**
+     * For each row of {@code stops}: the program stopped on {@code chain}'s first platform after {@code stops[row][0]}
+     * site visits, restarted on the next and stopped again after {@code stops[row][i]} (the row's last value for
+     * later hops), finished on the last platform. Every stop must be taken (exit 75), and the output of the legs put
+     * together must equal {@code plain}'s, with its exit status.
+     */
+    static void chainEqualsGcc(Path work, List<Target> chain, List<Path> exes, int[][] stops, Run plain) throws Exception {
+        for (int[] s : stops) {
+            Path ck = Files.createDirectories(work.resolve("ck-" + s[0]));
+            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            for (int i = 0; i < chain.size(); i++) {
+                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
+                if (i > 0) env.put("TALENT_RESTART", "1");
+                boolean last = i == chain.size() - 1;
+                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(s[Math.min(i, s.length - 1)]));
+                Run leg = run(command(chain.get(i), exes.get(i)), env, null);
+                out.append(leg.out());
+                err.append(chain.get(i).name()).append(": ").append(leg.err());
+                assertThat(leg.rc()).as("stops " + java.util.Arrays.toString(s) + " on " + chain.get(i).name() + "\n" + err)
+                        .isEqualTo(last ? plain.rc() : 75);
+            }
+            assertThat(out.toString()).as("stops " + java.util.Arrays.toString(s) + " through " + chain.size() + " platforms\n" + err)
+                    .isEqualTo(plain.out());
+        }
+    }
+
+    /**
      * The program built for x86_64 alone and stopped after {@code stop} site visits: the checkpoint must be refused
      * (stderr and the {@code checkpoint-failed} event say why), nothing written to the checkpoint directory, and the
      * program must go on to the end as plain gcc's build runs (output and exit status). Returns the run, for the

@@ -12,9 +12,7 @@ import dev.talent.toolchain.Isa;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -134,25 +132,7 @@ class SignalTypesIT {
         }
         // site visits: about 11 per round of the loop; the sigactions are installed at round 1000 (visit ~11000)
         int[][] stops = {{5000, 6000, 6000}, {12000, 9000, 4000}, {21000, 3000, 3000}, {27500, 500, 500}};
-        for (int[] s : stops) {
-            Path ck = Files.createDirectories(work.resolve("ck-" + s[0]));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            for (int i = 0; i < chain.size(); i++) {
-                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
-                if (i > 0) env.put("TALENT_RESTART", "1");
-                boolean last = i == chain.size() - 1;
-                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(s[Math.min(i, s.length - 1)]));
-                Run leg = run(command(chain.get(i), exes.get(i)), env, null);
-                out.append(leg.out());
-                err.append(chain.get(i).name()).append(": ").append(leg.err());
-                assertThat(leg.rc()).as("stops " + java.util.Arrays.toString(s) + " on " + chain.get(i).name() + "\n" + err)
-                        .isEqualTo(last ? plain.rc() : 75);
-            }
-            assertThat(out.toString()).as("stops " + java.util.Arrays.toString(s) + " through " + chain.size() + " platforms\n" + err)
-                    .isEqualTo(plain.out());
-        }
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
 
     /** A return trampoline of the program's own is not carried: the checkpoint is refused naming the variable. */
