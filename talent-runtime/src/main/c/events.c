@@ -109,6 +109,8 @@ int tl_events_on(void)
 void tl_events_exit_owned(void)
 {
     exit_reported = 1;
+    /* nor do the program's exit handlers run: the restored process runs them (exit_handlers.c) */
+    tl_exit_handlers_off();
 }
 
 void tl_events_exiting(int status)

@@ -19,6 +19,7 @@
  * them random() is the C library's again and every checkpoint is refused, naming the call.
  */
 #include "libc_state.h"
+#include "exit_handlers.h"
 #include "objects.h"
 #include "refusal.h"
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static const talent_type t_prng = TALENT_STRUCT_TYPE(struct tl_prng, "struct tal
 static const talent_type t_int = TALENT_INT_TYPE(int, "int");
 static const talent_type t_charp = TALENT_PTR_TYPE(char *, "char *", "char");
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_COUNT };
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -72,6 +73,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:opterr", "opterr", "<C library>", &opterr, &t_int, 0},
     {"<libc>:optopt", "optopt", "<C library>", &optopt, &t_int, 0},
     {"<libc>:argv", "argv", "<main>", 0, 0, 0},     /* this process's argv array: set by unit() */
+    {"<libc>:exit_handlers", "atexit/on_exit handlers", "<C library>", 0, 0, 0},  /* exit_handlers.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0};
 
@@ -80,6 +82,13 @@ static const talent_unit *unit(void)
 {
     libc_globals[G_ARGV].addr = tl_argv;
     libc_globals[G_ARGV].type = tl_argv_array_type();
+    if (!libc_globals[G_EXIT].addr) {
+        void *addr;
+        const talent_type *type;
+        tl_exit_handlers_global(&addr, &type);
+        libc_globals[G_EXIT].addr = addr;
+        libc_globals[G_EXIT].type = type;
+    }
     return &libc_unit;
 }
 
@@ -105,6 +114,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
     }
     if (tl_argv_changed())
         active[k++] = &libc_globals[G_ARGV];
+    if (tl_exit_handlers_used())
+        active[k++] = &libc_globals[G_EXIT];
     *out = active;
     *n = k;
 }

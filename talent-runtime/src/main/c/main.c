@@ -28,6 +28,7 @@
 #include "epoll.h"
 #include "sigdisp.h"
 #include "go.h"
+#include "exit_handlers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,6 +176,13 @@ static void restore(tl_checkpoint *ck, int in_process)
     tl_heap_restore(ck);
     tl_rstats.heap_ms = tl_now_ms();
     tl_restore_globals(ck);
+    {
+        /* the program's exit handlers came with the globals (exit_handlers.c): a list that is none is refused */
+        const char *bad = tl_exit_handlers_restored();
+        if (bad)
+            tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: its exit handlers (<libc>:exit_handlers) hold "
+                   "%s", (unsigned long long)ck->sequence, bad);
+    }
     tl_epoll_restore(ck, in_process);
     tl_restore_begin(ck);
     talent_restoring = 1;
@@ -239,6 +247,10 @@ int main(int argc, char **argv)
         tl_event(TL_EVENT_STARTED " %s", tl_platform);
     /* C11 7.5: errno is zero at program startup; the runtime's own calls above (a configuration file that is not
      * there, ...) must not leave theirs to the program (bzip2recover treats a non-zero errno at EOF as an error) */
+    /* the one handler of the C library's that runs the program's exit handlers (those a restore brought back too),
+     * registered after the runtime's own so that the program's run first, as they did without talent */
+    if (tl_exit_handlers_init() != 0)
+        tl_die(TL_EXIT_SOFTWARE, "cannot register the runtime's exit handler with the C library");
     if (!c.restart)
         errno = 0;
 

@@ -108,8 +108,9 @@ public final class ProgramTable {
     }
 
     /**
-     * The C library functions whose state the runtime carries (libc_state.c; the link wraps each: RuntimeLibrary's
-     * WRAPPED_OTHER): name, then the C return type, parameters and arguments of its wrapper.
+     * The C library functions whose state the runtime carries (libc_state.c, exit_handlers.c's on_exit, which
+     * portable code defines itself where the C library lacks it; the link wraps each: RuntimeLibrary's WRAPPED_OTHER):
+     * name, then the C return type, parameters and arguments of its wrapper.
      */
     public static final java.util.Map<String, List<String>> WRAPPED_LIBC_STATE = java.util.Map.ofEntries(
             java.util.Map.entry("rand", List.of("int", "void", "")),
@@ -129,6 +130,7 @@ public final class ProgramTable {
             java.util.Map.entry("seed48", List.of("unsigned short *", "unsigned short *x", "x")),
             java.util.Map.entry("lcong48", List.of("void", "unsigned short *p", "p")),
             java.util.Map.entry("strtok", List.of("char *", "char *s, const char *d", "s, d")),
+            java.util.Map.entry("on_exit", List.of("int", "void (*f)(int, void *), void *a", "f, a")),
             java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
             java.util.Map.entry("getopt_long", List.of("int",
                     "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")),

@@ -147,4 +147,24 @@ class ProgramTableTest {
         CompileResult r = CProgram.in(dir).file("a.c", "inline int sq(int x) { return x * x; }\nint main(void) { return sq(0); }\n").compile();
         assertThat(Files.readString(r.instrumentedSources().getFirst())).doesNotContain("extern __typeof__(sq)");
     }
+
+    /**
+     * A program that defines on_exit itself (portable code does, where its C library lacks it) keeps its own: the
+     * link wraps on_exit (the runtime carries its handlers), so the table defines the wrapper as a call of the
+     * program's; atexit and exit, which no program defines, get none.
+     */
+    @Test
+    void aProgramsOwnOnExitIsCalledThroughTheWrapper() throws Exception {
+        CompileResult r = CProgram.in(dir)
+                .file("a.c", """
+                        #include <stdlib.h>
+                        int on_exit(void (*f)(int, void *), void *a) { (void)f; (void)a; return 0; }
+                        int main(void) { return on_exit(0, 0); }
+                        """)
+                .compile();
+        String t = Files.readString(r.programTable());
+        assertThat(t).contains("int __real_on_exit(void (*f)(int, void *), void *a);\n")
+                .contains("int __wrap_on_exit(void (*f)(int, void *), void *a) { return __real_on_exit(f, a); }\n")
+                .doesNotContain("__wrap_atexit").doesNotContain("__wrap_exit");
+    }
 }
