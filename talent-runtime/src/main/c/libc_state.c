@@ -20,6 +20,7 @@
  */
 #include "libc_state.h"
 #include "exit_handlers.h"
+#include "regexes.h"
 #include "objects.h"
 #include "refusal.h"
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static const talent_type t_prng = TALENT_STRUCT_TYPE(struct tl_prng, "struct tal
 static const talent_type t_int = TALENT_INT_TYPE(int, "int");
 static const talent_type t_charp = TALENT_PTR_TYPE(char *, "char *", "char");
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_COUNT };
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -74,6 +75,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:optopt", "optopt", "<C library>", &optopt, &t_int, 0},
     {"<libc>:argv", "argv", "<main>", 0, 0, 0},     /* this process's argv array: set by unit() */
     {"<libc>:exit_handlers", "atexit/on_exit handlers", "<C library>", 0, 0, 0},  /* exit_handlers.c's: by unit() */
+    {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0};
 
@@ -88,6 +90,9 @@ static const talent_unit *unit(void)
         tl_exit_handlers_global(&addr, &type);
         libc_globals[G_EXIT].addr = addr;
         libc_globals[G_EXIT].type = type;
+        tl_regex_global(&addr, &type);
+        libc_globals[G_REGEX].addr = addr;
+        libc_globals[G_REGEX].type = type;
     }
     return &libc_unit;
 }
@@ -116,6 +121,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_ARGV];
     if (tl_exit_handlers_used())
         active[k++] = &libc_globals[G_EXIT];
+    if (tl_regex_used())
+        active[k++] = &libc_globals[G_REGEX];
     *out = active;
     *n = k;
 }

@@ -29,6 +29,7 @@
 #include "sigdisp.h"
 #include "go.h"
 #include "exit_handlers.h"
+#include "regexes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +136,11 @@ static void fallback_disarm(void)
 
 static void restore_resuming(const tl_checkpoint *ck)
 {
+    char err[512];
+    /* every object is in place: the regex_t the checkpoint marked compiled are compiled again (a failure falls back
+     * like any restore's) */
+    if (tl_regex_resume(err, sizeof err))
+        tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, err);
     /* restored: from here on a failure is the program's own */
     fallback_disarm();
     /* the program's signal dispositions, once talent's restore-time handlers are gone (sigdisp.c) */
@@ -158,6 +164,7 @@ static void restore_resuming(const tl_checkpoint *ck)
 static void restore(tl_checkpoint *ck, int in_process)
 {
     uint32_t i;
+    tl_regex_restore_begin();
     /* what decoded pointers name: frame objects and string constants (frames.c), open streams (files.c) */
     tl_value_hooks.resolve_object = tl_resolve_object;
     tl_value_hooks.string_constant = tl_string_constant;

@@ -90,6 +90,8 @@ struct talent_type {
 extern const talent_type talent_sigset_type;
 extern const talent_type talent_sigaction_type;
 extern const talent_type talent_fdset_type;
+/* regex_t (regexes.c): carried as the pattern and flags regcomp compiled it from, compiled again at the restore */
+extern const talent_type talent_regex_type;
 
 /* ---------------------------------------------------------------- program tables */
 

@@ -130,6 +130,8 @@ public final class ProgramTable {
             java.util.Map.entry("seed48", List.of("unsigned short *", "unsigned short *x", "x")),
             java.util.Map.entry("lcong48", List.of("void", "unsigned short *p", "p")),
             java.util.Map.entry("strtok", List.of("char *", "char *s, const char *d", "s, d")),
+            java.util.Map.entry("regcomp", List.of("int", "void *p, const char *s, int f", "p, s, f")),
+            java.util.Map.entry("regfree", List.of("void", "void *p", "p")),
             java.util.Map.entry("on_exit", List.of("int", "void (*f)(int, void *), void *a", "f, a")),
             java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
             java.util.Map.entry("getopt_long", List.of("int",

@@ -225,15 +225,18 @@ public final class TypeDescriptors {
      * sigtypes.c, docs/CODEGEN.md "Types of the C library"): {@code sigset_t} (a set of signals, read with
      * sigismember, written with sigemptyset/sigaddset) and {@code struct sigaction} (its handler by name, its mask
      * as a sigset_t, its POSIX flags); {@code fd_set} (a set of descriptors, read with FD_ISSET, written with
-     * FD_SET/FD_CLR; fdsettype.c). Null for any other type, and for a program's own type of that name.
+     * FD_SET/FD_CLR; fdsettype.c); {@code regex_t} (carried as the pattern and flags regcomp compiled it from, compiled
+     * again at the restore; regexes.c). Null for any other type, and for a program's own type of that name.
      */
     private String runtimeDescribed(CType t) {
         CType c = t;
         boolean sigset = false;
         boolean fdset = false;
+        boolean regex = false;
         for (int guard = 0; c instanceof CType.Named n && guard < 100; guard++) {
             sigset |= n.name().equals("sigset_t") || n.name().equals("__sigset_t");
             fdset |= n.name().equals("fd_set");
+            regex |= n.name().equals("regex_t");
             try {
                 c = types.typedefTarget(n.name());
             } catch (IllegalArgumentException unknown) {
@@ -245,6 +248,7 @@ public final class TypeDescriptors {
         if (rec == null || !rec.flag("completeDefinition") || !types.isLibraryRecord(rec)) return null;
         if (sigset) return "talent_sigset_type";
         if (fdset) return "talent_fdset_type";
+        if (regex) return "talent_regex_type";
         return !g.isAnonymous() && g.name().equals("sigaction") ? "talent_sigaction_type" : null;
     }
 

@@ -131,6 +131,30 @@ class TypeDescriptorsTest {
                 .contains("(void *)&all, &talent_fdset_type");
     }
 
+    /**
+     * regex_t: the runtime's descriptor (regexes.c: the pattern is carried and compiled again), never glibc's
+     * __buffer, which refused the build before (GNU ed's global 'store').
+     */
+    @Test
+    void compiledRegularExpressionsAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <regex.h>
+                #include <stdlib.h>
+                struct finder { regex_t re; int used; };
+                regex_t store;
+                int main(void) {
+                  struct finder *f = malloc(sizeof *f);
+                  regcomp(&store, "a+b", REG_EXTENDED);
+                  regcomp(&f->re, "c", 0);
+                  return regexec(&store, "aab", 0, 0, 0) + f->used;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).contains("&talent_regex_type").doesNotContain("__buffer");
+        assertThat(tables).contains("TALENT_FIELD(struct finder, re, &talent_regex_type)")
+                .contains("(void *)&store, &talent_regex_type");
+    }
+
     /** A program's own type named like the C library's is described as any of its types. */
     @Test
     void aProgramsOwnSigsetTIsItsOwnStruct() {

@@ -1,0 +1,109 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import dev.talent.toolchain.Isa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Survey of 2026-12-03: GNU ed keeps its last pattern in a global regex_t, and talent refused the build (a C library
+ * type with private members). A regex_t holds the C library's pointers to its automaton: its bytes mean nothing in
+ * another process. The runtime now wraps regcomp and regfree, carries each compiled regex_t's pattern and flags and
+ * compiles it again at the restore, on the restoring platform's C library (regexes.c). A program with a global and a
+ * heap regex_t, one compiled again with another pattern half way, stopped at chains of visit counts on x86_64 and
+ * restarted on s390x, i686 and x86_64-musl prints what plain gcc's build prints; a copy of a compiled regex_t is
+ * refused by name.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class RegexIT {
+    @TempDir
+    Path work;
+
+    private static final String WORDS = """
+            #include <regex.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static const char *words[] = {"alpha", "Beta", "gamma42", "delta", "EPSILON", "zeta9", "eta", "theta"};
+            static unsigned work(unsigned n) {
+              unsigned h = 0;
+              for (unsigned i = 0; i < n; i++) h = h * 31 + i;
+              return h;
+            }
+            """;
+
+    @Test
+    void compiledExpressionsInStaticStorageAndTheHeapMatchAfterARestartOnAnotherIsa() throws Exception {
+        String source = WORDS + """
+                static regex_t store;
+                struct finder { int hits; regex_t re; };
+                int main(void) {
+                  struct finder *f = malloc(sizeof *f);
+                  f->hits = 0;
+                  if (regcomp(&store, "^[a-z]+[0-9]$", REG_EXTENDED | REG_NOSUB) != 0) return 1;
+                  if (regcomp(&f->re, "(e)(t|p)", REG_EXTENDED | REG_ICASE) != 0) return 2;
+                  for (int r = 0; r < 12; r++) {
+                    const char *w = words[r % 8];
+                    regmatch_t m[3];
+                    int a = regexec(&store, w, 0, NULL, 0) == 0;
+                    int b = regexec(&f->re, w, 3, m, 0) == 0;
+                    if (b) f->hits++;
+                    printf("%s %d %d %d %d %u\\n", w, a, b, b ? (int) m[2].rm_so : -1, (int) f->re.re_nsub, work(1000 + r));
+                    if (r == 5) {
+                      regfree(&store);
+                      if (regcomp(&store, "^.?.?.?a$", REG_EXTENDED) != 0) return 3;
+                    }
+                  }
+                  regfree(&f->re);
+                  printf("hits=%d\\n", f->hits);
+                  return 0;
+                }
+                """;
+        Path src = work.resolve("re.c");
+        Files.writeString(src, source);
+        Path orig = work.resolve("re.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.out()).contains("gamma42 0 0 -1 2").contains("zeta9 1 1 2 2").endsWith("hits=6\n");
+
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "re"));
+        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
+        if (SignalTypesIT.onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
+        List<Path> exes = new ArrayList<>();
+        for (Target t : chain) exes.add(link(t, r, work.resolve("re." + t.name())));
+        Run straight = run(MigrationHops.command(chain.getFirst(), exes.getFirst()), Map.of(), null);
+        assertThat(straight.out()).as("uninterrupted").isEqualTo(plain.out());
+        // about 1000 site visits per round: stops before and after the recompilation in round 5
+        int[][] stops = {{1, 2000, 2000}, {3000, 3000, 1000}, {6500, 1500, 1000}, {9000, 1000, 500}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    /** A copy of a compiled regex_t holds the C library's pointers talent cannot carry: refused, naming it. */
+    @Test
+    void aCopyOfACompiledRegexIsRefusedByName() throws Exception {
+        Run r = MigratesLikeGcc.refusedAt(work, "copy", WORDS + """
+                static regex_t store, copy;
+                int main(void) {
+                  if (regcomp(&store, "^[a-z]+$", REG_EXTENDED | REG_NOSUB) != 0) return 1;
+                  memcpy(&copy, &store, sizeof copy);
+                  for (int r = 0; r < 10; r++) printf("%d %u\\n", regexec(&copy, words[r % 8], 0, NULL, 0), work(1000 + r));
+                  return 0;
+                }
+                """, 3000);
+        assertThat(r.err()).contains("regex_t 'copy'").contains("that regcomp did not compile at its address");
+    }
+}
