@@ -25,6 +25,7 @@
 #include "refusal.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The wrappers are weak: a program that defines one of these functions itself keeps its own (talent_program.c then
@@ -65,7 +66,41 @@ static const talent_type t_prng = TALENT_STRUCT_TYPE(struct tl_prng, "struct tal
 static const talent_type t_int = TALENT_INT_TYPE(int, "int");
 static const talent_type t_charp = TALENT_PTR_TYPE(char *, "char *", "char");
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_COUNT };
+/* The static results of gmtime, localtime, asctime and ctime: the runtime's own storage, carried, so that a pointer the
+ * program keeps across a stop points to them after the restore too (into the C library's static storage it pointed
+ * nowhere a checkpoint knows, and the restored program crashed reading it). glibc's gmtime and localtime share one
+ * struct tm, musl's have one each: the run keeps the C library's of the platform where it first called one. */
+#define ASC_MAX 128
+#define ZONE_MAX 32
+struct tl_timebufs {
+    uint32_t algo;          /* ALGO_GLIBC: gmtime and localtime share gm; ALGO_MUSL: each its own */
+    struct tm gm, local;    /* carried without tm_zone, which points into the C library's storage: */
+    uint32_t gm_zone_set, local_zone_set;   /* 1: tm_zone is the string below (restored pointing to it); 0: NULL */
+    char gm_zone[ZONE_MAX], local_zone[ZONE_MAX];
+    char asc[ASC_MAX];
+};
+static struct tl_timebufs timebufs;
+static const talent_type t_long = TALENT_INT_TYPE(long, "long");
+static const talent_field tm_fields[] = {
+    TALENT_FIELD(struct tm, tm_sec, &t_int), TALENT_FIELD(struct tm, tm_min, &t_int),
+    TALENT_FIELD(struct tm, tm_hour, &t_int), TALENT_FIELD(struct tm, tm_mday, &t_int),
+    TALENT_FIELD(struct tm, tm_mon, &t_int), TALENT_FIELD(struct tm, tm_year, &t_int),
+    TALENT_FIELD(struct tm, tm_wday, &t_int), TALENT_FIELD(struct tm, tm_yday, &t_int),
+    TALENT_FIELD(struct tm, tm_isdst, &t_int), TALENT_FIELD(struct tm, __tm_gmtoff, &t_long),
+};
+static const talent_type t_tm = TALENT_STRUCT_TYPE(struct tm, "struct talent_tm", tm_fields);
+static const talent_type t_char = TALENT_INT_TYPE(char, "char");
+static const talent_type t_asc = TALENT_ARRAY_TYPE(char[ASC_MAX], "char[128]", char, &t_char);
+static const talent_type t_zone = TALENT_ARRAY_TYPE(char[ZONE_MAX], "char[32]", char, &t_char);
+static const talent_field timebufs_fields[] = {
+    TALENT_FIELD(struct tl_timebufs, algo, &t_u32), TALENT_FIELD(struct tl_timebufs, gm, &t_tm),
+    TALENT_FIELD(struct tl_timebufs, local, &t_tm), TALENT_FIELD(struct tl_timebufs, gm_zone_set, &t_u32),
+    TALENT_FIELD(struct tl_timebufs, local_zone_set, &t_u32), TALENT_FIELD(struct tl_timebufs, gm_zone, &t_zone),
+    TALENT_FIELD(struct tl_timebufs, local_zone, &t_zone), TALENT_FIELD(struct tl_timebufs, asc, &t_asc),
+};
+static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
+
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -76,6 +111,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:argv", "argv", "<main>", 0, 0, 0},     /* this process's argv array: set by unit() */
     {"<libc>:exit_handlers", "atexit/on_exit handlers", "<C library>", 0, 0, 0},  /* exit_handlers.c's: by unit() */
     {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
+    {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0};
 
@@ -123,6 +159,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_EXIT];
     if (tl_regex_used())
         active[k++] = &libc_globals[G_REGEX];
+    if (timebufs.algo != ALGO_NONE)
+        active[k++] = &libc_globals[G_TIME];
     *out = active;
     *n = k;
 }
@@ -132,9 +170,29 @@ int tl_libc_state_defer(void)
     return getopt_parsing;
 }
 
+/* tm_zone as the carried string: 0, or -1 when it is longer than the storage (refused) */
+static int zone_capture(const struct tm *tm, uint32_t *set, char *zone)
+{
+    char copy[ZONE_MAX];
+    memset(copy, 0, sizeof copy);
+    *set = tm->__tm_zone != NULL;
+    /* after a restore, tm_zone points to zone itself */
+    if (tm->__tm_zone) {
+        if (strlen(tm->__tm_zone) >= ZONE_MAX)
+            return -1;
+        strcpy(copy, tm->__tm_zone);
+    }
+    memcpy(zone, copy, ZONE_MAX);
+    return 0;
+}
+
 void tl_libc_state_check(void)
 {
-    if (foreign_state)
+    if (timebufs.algo != ALGO_NONE && (zone_capture(&timebufs.gm, &timebufs.gm_zone_set, timebufs.gm_zone) != 0 ||
+                                       zone_capture(&timebufs.local, &timebufs.local_zone_set, timebufs.local_zone) != 0))
+        tl_refuse("cannot checkpoint: the time-zone name in the struct tm that gmtime/localtime returned is longer than "
+                  "the %d bytes a checkpoint carries", ZONE_MAX - 1);
+    else if (foreign_state)
         tl_refuse("cannot checkpoint: the program called %s, which gives the C library's random() a state buffer whose "
                   "layout is the C library's own; talent cannot carry it (srandom keeps random() carried)",
                   foreign_call);
@@ -502,4 +560,93 @@ int __wrap_getopt_long_only(int argc, char *const argv[], const char *optstring,
                             int *longindex)
 {
     return getopt_returned(__real_getopt_long_only(argc, argv, optstring, longopts, longindex));
+}
+
+/* ---------------------------------------------------------------- gmtime, localtime, asctime, ctime */
+
+TL_WEAK struct tm *__wrap_gmtime(const time_t *t);
+TL_WEAK struct tm *__wrap_localtime(const time_t *t);
+TL_WEAK char *__wrap_asctime(const struct tm *tm);
+TL_WEAK char *__wrap_ctime(const time_t *t);
+
+/* A restored algorithm not this file's is refused (hostile input), as prng_checked does. */
+static void timebufs_checked(void)
+{
+    if (timebufs.algo == ALGO_NONE) {
+#ifdef __GLIBC__
+        timebufs.algo = ALGO_GLIBC;
+#else
+        timebufs.algo = ALGO_MUSL;
+#endif
+    }
+    if (timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) {
+        fprintf(stderr, "talent: the restored state of gmtime/localtime is not valid (C library %lu)\n",
+                (unsigned long)timebufs.algo);
+        abort();
+    }
+}
+
+struct tm *__wrap_gmtime(const time_t *t)
+{
+    struct tm *r;
+    timebufs_checked();
+    r = gmtime_r(t, &timebufs.gm);
+    /* the zone name of the C library whose gmtime the run began with: glibc's "GMT", musl's "UTC" */
+    if (r)
+        r->__tm_zone = timebufs.algo == ALGO_GLIBC ? "GMT" : "UTC";
+    return r;
+}
+
+struct tm *__wrap_localtime(const time_t *t)
+{
+    timebufs_checked();
+    tzset();    /* localtime acts as if it called tzset; localtime_r need not */
+    return localtime_r(t, timebufs.algo == ALGO_GLIBC ? &timebufs.gm : &timebufs.local);
+}
+
+/* asctime's format (C99 7.23.3.1), as glibc writes it for any value: "???" for a month or weekday out of range, the
+ * year in full */
+char *__wrap_asctime(const struct tm *tm)
+{
+    static const char wday[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    timebufs_checked();
+    snprintf(timebufs.asc, sizeof timebufs.asc, "%.3s %.3s%3d %.2d:%.2d:%.2d %ld\n",
+             tm->tm_wday >= 0 && tm->tm_wday < 7 ? wday[tm->tm_wday] : "???",
+             tm->tm_mon >= 0 && tm->tm_mon < 12 ? mon[tm->tm_mon] : "???", tm->tm_mday, tm->tm_hour, tm->tm_min,
+             tm->tm_sec, 1900L + tm->tm_year);
+    return timebufs.asc;
+}
+
+char *__wrap_ctime(const time_t *t)
+{
+    struct tm *tm = __wrap_localtime(t);
+    return tm ? __wrap_asctime(tm) : NULL;
+}
+
+static int zone_restore(struct tm *tm, uint32_t set, char *zone)
+{
+    size_t n = strnlen(zone, ZONE_MAX), k;
+    if (set > 1 || n == ZONE_MAX)
+        return -1;
+    for (k = n; k < ZONE_MAX; k++)
+        if (zone[k])
+            return -1;
+    if (!set && n)
+        return -1;
+    tm->__tm_zone = set ? zone : NULL;
+    return 0;
+}
+
+const char *tl_libc_state_restored(void)
+{
+    if (timebufs.algo == ALGO_NONE)
+        return NULL;
+    if ((timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) ||
+        zone_restore(&timebufs.gm, timebufs.gm_zone_set, timebufs.gm_zone) != 0 ||
+        zone_restore(&timebufs.local, timebufs.local_zone_set, timebufs.local_zone) != 0 ||
+        strnlen(timebufs.asc, ASC_MAX) == ASC_MAX)
+        return "results of gmtime/localtime/asctime (<libc>:time) that are not valid";
+    return NULL;
 }

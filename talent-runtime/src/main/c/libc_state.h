@@ -1,6 +1,7 @@
 /* libc_state.h: state the C library keeps in static storage on the program's behalf, carried by a checkpoint as
  * globals of the runtime (libc_state.c): the pseudo-random generators (rand, random, rand_r, the rand48 family),
- * strtok's position and getopt's optind/optarg/opterr/optopt. What cannot be carried refuses a checkpoint by name. */
+ * strtok's position, getopt's optind/optarg/opterr/optopt and the static results of gmtime/localtime/asctime/ctime.
+ * What cannot be carried refuses a checkpoint by name. */
 #ifndef TALENT_LIBC_STATE_H
 #define TALENT_LIBC_STATE_H
 
@@ -21,5 +22,9 @@ int tl_libc_state_defer(void);
 /* At a checkpoint: refuses it when the C library holds state of the program's that is not carried: getopt in the
  * middle of the arguments (sites defer such a checkpoint first: tl_libc_state_defer), a generator state given by initstate/setstate. */
 void tl_libc_state_check(void);
+
+/* After a restore: points the restored results of gmtime/localtime at their carried time-zone names. NULL, or what
+ * is wrong with the restored state (hostile input; the restore then fails). */
+const char *tl_libc_state_restored(void);
 
 #endif /* TALENT_LIBC_STATE_H */

@@ -30,6 +30,7 @@
 #include "go.h"
 #include "exit_handlers.h"
 #include "regexes.h"
+#include "libc_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -186,9 +187,11 @@ static void restore(tl_checkpoint *ck, int in_process)
     {
         /* the program's exit handlers came with the globals (exit_handlers.c): a list that is none is refused */
         const char *bad = tl_exit_handlers_restored();
+        if (!bad)
+            bad = tl_libc_state_restored();
         if (bad)
-            tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: its exit handlers (<libc>:exit_handlers) hold "
-                   "%s", (unsigned long long)ck->sequence, bad);
+            tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: the C library's state it carries holds %s",
+                   (unsigned long long)ck->sequence, bad);
     }
     tl_epoll_restore(ck, in_process);
     tl_restore_begin(ck);
