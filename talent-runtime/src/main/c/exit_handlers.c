@@ -20,6 +20,8 @@
 #define TL_NORETURN __attribute__((noreturn))
 
 int __real_atexit(void (*fn)(void));
+int __real_at_quick_exit(void (*fn)(void));
+int __wrap_at_quick_exit(void (*fn)(void));
 void __real_exit(int status) TL_NORETURN;
 int __wrap_atexit(void (*fn)(void));
 /* weak: a program that defines on_exit itself (where its C library lacks it) keeps its own (ProgramTable) */
@@ -46,6 +48,8 @@ static unsigned long nextra, extra_cap;
 static int dispatcher_registered;
 static int off;             /* the runtime ends the process: no handler of the program's runs */
 static int exit_status;     /* the status exit() was given: on_exit handlers receive it */
+static unsigned long quick_registered;  /* at_quick_exit's handlers: the C library's, not carried */
+static void (*first_quick)(void);
 
 static const talent_type t_u32 = TALENT_INT_TYPE(uint32_t, "uint32_t");
 static const talent_type t_fn = TALENT_FUNCPTR_TYPE(void (*)(void), "void (*)(void)");
@@ -135,6 +139,16 @@ int __wrap_on_exit(void (*fn)(int, void *), void *arg)
     return add(KIND_ON_EXIT, (void (*)(void))fn, arg);
 }
 
+/* quick_exit's handlers stay the C library's (quick_exit runs no atexit handler, so they cannot share the list):
+ * counted, to refuse a checkpoint after one */
+int __wrap_at_quick_exit(void (*fn)(void))
+{
+    int r = __real_at_quick_exit(fn);
+    if (r == 0 && quick_registered++ == 0)
+        first_quick = fn;
+    return r;
+}
+
 void __wrap_exit(int status)
 {
     exit_status = status;
@@ -191,6 +205,12 @@ static const char *handler_name(void (*fn)(void))
 
 void tl_exit_handlers_check(void)
 {
+    if (quick_registered > 0) {
+        tl_refuse("cannot checkpoint: the program registered %lu handler%s with at_quick_exit (the first: '%s'); a "
+                  "checkpoint does not carry the C library's list of them", quick_registered,
+                  quick_registered == 1 ? "" : "s", handler_name(first_quick));
+        return;
+    }
     if (nextra == 0)
         return;
     tl_refuse("cannot checkpoint: the program registered %lu exit handlers with atexit/on_exit, more than the %d a "

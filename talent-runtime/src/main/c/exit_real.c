@@ -6,11 +6,18 @@
 #include <stdlib.h>
 
 int __real_atexit(void (*fn)(void));
+int __real_at_quick_exit(void (*fn)(void));
+int at_quick_exit(void (*fn)(void));
 void __real_exit(int status) __attribute__((noreturn));
 
 int __real_atexit(void (*fn)(void))
 {
     return atexit(fn);
+}
+
+int __real_at_quick_exit(void (*fn)(void))
+{
+    return at_quick_exit(fn);
 }
 
 void __real_exit(int status)

@@ -109,4 +109,19 @@ class ExitHandlersIT {
         assertThat(r.err()).contains("registered 40 exit handlers with atexit/on_exit, more than the 32 a checkpoint")
                 .contains("carries (the first beyond them: 'count')");
     }
+
+    /** A checkpoint after at_quick_exit is refused naming the handler: that list stays the C library's, not carried. */
+    @Test
+    void aCheckpointAfterAtQuickExitIsRefusedNamingTheHandler() throws Exception {
+        Run r = MigratesLikeGcc.refusedAt(work, "quick", WORK + """
+                static void quick(void) { printf("quick\\n"); fflush(stdout); }
+                int main(void) {
+                  at_quick_exit(quick);
+                  for (int r = 0; r < 10; r++) printf("%u\\n", work(1000 + r));
+                  fflush(stdout);
+                  quick_exit(0);
+                }
+                """, 3000);
+        assertThat(r.err()).contains("registered 1 handler with at_quick_exit (the first: 'quick')");
+    }
 }

@@ -43,14 +43,15 @@ public final class RuntimeLibrary {
     /**
      * The C library functions the runtime wraps besides the allocator: {@code atexit}, {@code on_exit} and
      * {@code exit} (exit_handlers.c keeps the program's exit handlers in a list a checkpoint carries and runs them at
-     * exit, on_exit's with the status exit was given; on_exit is glibc's, the runtime's serves musl too), and those whose
+     * exit, on_exit's with the status exit was given; on_exit is glibc's, the runtime's serves musl too; at_quick_exit's
+     * handlers stay the C library's and refuse a checkpoint by name), and those whose
      * state the C library keeps in static storage (libc_state.c: the generators run on a state a checkpoint carries,
      * strtok's position is carried, getopt's globals are carried and a checkpoint in the middle of its parsing is
      * refused, initstate/setstate make checkpoints refused), and regcomp/regfree (regexes.c: the pattern and flags of
      * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime (their static results are the runtime's, carried).
      * Each exists in glibc and musl.
      */
-    public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "rand", "srand", "random",
+    public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
