@@ -37,7 +37,9 @@ public final class ByteCopies {
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
         if (body == null) return;
         body.walk(n -> {
-            if (!n.is("CallExpr") || n.inner().size() < 3 || !COPIES.contains(Ast.directCallee(n))) return;
+            if (!n.is("CallExpr") || n.inner().size() < 3) return;
+            String callee = Ast.directCallee(n); // null: a call through a pointer
+            if (callee == null || !COPIES.contains(callee)) return;
             CType dst = pointee(types, n.child(1));
             CType src = pointee(types, n.child(2));
             if (dst == null || src == null) return;
