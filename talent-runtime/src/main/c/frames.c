@@ -7,7 +7,6 @@
 #include "xalloc.h"
 #include "checkpoint_read.h"
 #include "frames.h"
-#include "objects.h"
 #include "heap_restore.h"
 #include "site.h"
 
@@ -654,17 +653,6 @@ void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offse
      * (a sentinel "none" kept in a variable, p == "x") come out as before the checkpoint. */
     if (ck->str_lits && ck->str_lits[index])
         return (char *)(uintptr_t)ck->str_lits[index] + offset;
-    /* Written where an object's last bytes precede the literal (s390x aligns literals, so the object before one may
-     * end in no NUL): the text kept from the previous NUL starts with those bytes, and the pointer's literal is a
-     * suffix of it that still holds the pointer. */
-    if (ck->str_lits) {
-        uint64_t k;
-        for (k = 1; k <= offset && k <= 8 && k < ck->str_lens[index]; k++) {
-            const char *lit = tl_readonly_string_find(ck->strs[index] + k, ck->str_lens[index] - k, 0);
-            if (lit)
-                return (char *)(uintptr_t)lit + (offset - k);
-        }
-    }
     return ck->strs[index] + offset;
 }
 

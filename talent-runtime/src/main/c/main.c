@@ -166,7 +166,7 @@ static void restore(tl_checkpoint *ck, int in_process)
     tl_strings_clear();
     ck->str_lits = tl_xcalloc(ck->nstrs ? ck->nstrs : 1, sizeof *ck->str_lits);
     for (i = 0; i < ck->nstrs; i++) {
-        ck->str_lits[i] = tl_readonly_string_find(ck->strs[i], ck->str_lens[i], 1);
+        ck->str_lits[i] = tl_readonly_string_find(ck->strs[i], ck->str_lens[i]);
         if (!ck->str_lits[i])
             tl_strings_add(ck->strs[i], ck->str_lens[i]);
     }

@@ -224,7 +224,7 @@ static int in_global(const char *p)
 #if defined(__GNUC__)
 __attribute__((no_sanitize_address))
 #endif
-const char *tl_readonly_string_find(const char *s, size_t len, int tails)
+const char *tl_readonly_string_find(const char *s, size_t len)
 {
     const char *lo = etext, *hi = __init_array_start, *p;
     int whole;
@@ -233,7 +233,7 @@ const char *tl_readonly_string_find(const char *s, size_t len, int tails)
     /* first a whole literal (p[-1] is NUL); then one that ends a longer string, as the linker places a literal that
      * is the tail of another, and as one placed right after a non-string object (s390x aligns literals, so an
      * object's last byte may precede one) */
-    for (whole = 1; whole >= (tails ? 0 : 1); whole--)
+    for (whole = 1; whole >= 0; whole--)
         for (p = lo + 1; (size_t)(hi - p) > len; p++) {
             size_t k;
             if (p[0] != s[0] || p[len] != '\0' || (whole && p[-1] != '\0'))
