@@ -648,11 +648,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
 
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset)
 {
-    /* validated: index < nstrs, offset <= length; the copy is kept for the life of the process. A string this
-     * binary holds as a literal is restored to that literal, so the program's comparisons of literal addresses
-     * (a sentinel "none" kept in a variable, p == "x") come out as before the checkpoint. */
-    if (ck->str_lits && ck->str_lits[index])
-        return (char *)(uintptr_t)ck->str_lits[index] + offset;
+    /* validated: index < nstrs, offset <= length; the copy is kept for the life of the process */
     return ck->strs[index] + offset;
 }
 

@@ -164,12 +164,8 @@ static void restore(tl_checkpoint *ck, int in_process)
     /* argv comes from the checkpoint; this process's own arguments are ignored */
     tl_argv_set((int)ck->argc, ck->argv);
     tl_strings_clear();
-    ck->str_lits = tl_xcalloc(ck->nstrs ? ck->nstrs : 1, sizeof *ck->str_lits);
-    for (i = 0; i < ck->nstrs; i++) {
-        ck->str_lits[i] = tl_readonly_string_find(ck->strs[i], ck->str_lens[i]);
-        if (!ck->str_lits[i])
-            tl_strings_add(ck->strs[i], ck->str_lens[i]);
-    }
+    for (i = 0; i < ck->nstrs; i++)
+        tl_strings_add(ck->strs[i], ck->str_lens[i]);
     tl_files_restore(ck, in_process);
     tl_wait_resume(ck->has_wait, ck->wait_ns);
     /* the program's errno, set back as the last step before it resumes (restore_resuming) */

@@ -202,50 +202,6 @@ int tl_is_readonly_data(const void *p)
     return a >= (uintptr_t)__executable_start && a < (uintptr_t)__init_array_start;
 }
 
-/* The read-only data proper starts at etext, the end of the text (the GNU ld scripts PROVIDE it). The scan reads
- * between the C objects that hold literals (AddressSanitizer's redzones would report it): a plain loop, no memcmp. */
-extern const char etext[];
-
-/* whether p lies in one of the program's globals (a const char array with the same text is no literal) */
-static int in_global(const char *p)
-{
-    const talent_program *pg = &talent_the_program;
-    unsigned u, g;
-    for (u = 0; u < pg->nunits; u++)
-        for (g = 0; g < pg->units[u]->nglobals; g++) {
-            const talent_global *gl = &pg->units[u]->globals[g];
-            uintptr_t a = (uintptr_t)gl->addr;
-            if ((uintptr_t)p >= a && (uintptr_t)p - a < gl->type->size)
-                return 1;
-        }
-    return 0;
-}
-
-#if defined(__GNUC__)
-__attribute__((no_sanitize_address))
-#endif
-const char *tl_readonly_string_find(const char *s, size_t len)
-{
-    const char *lo = etext, *hi = __init_array_start, *p;
-    int whole;
-    if (len == 0 || (uintptr_t)hi <= (uintptr_t)lo || (size_t)(hi - lo) < len + 2)
-        return NULL;
-    /* first a whole literal (p[-1] is NUL); then one that ends a longer string, as the linker places a literal that
-     * is the tail of another, and as one placed right after a non-string object (s390x aligns literals, so an
-     * object's last byte may precede one) */
-    for (whole = 1; whole >= 0; whole--)
-        for (p = lo + 1; (size_t)(hi - p) > len; p++) {
-            size_t k;
-            if (p[0] != s[0] || p[len] != '\0' || (whole && p[-1] != '\0'))
-                continue;
-            for (k = 1; k < len && p[k] == s[k]; k++)
-                ;
-            if (k == len && !in_global(p))
-                return p;
-        }
-    return NULL;
-}
-
 /* ---------------------------------------------------------------- restored string constants */
 
 /* A string constant restored from a checkpoint lives in a heap copy (the STRS entry); a pointer into it

@@ -31,9 +31,6 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, u
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);
-/* The string s (len bytes, then its NUL) as a whole NUL-delimited string in this binary's read-only data that is
- * no object of the program (a string literal), the first one; NULL if there is none or len is 0. */
-const char *tl_readonly_string_find(const char *s, size_t len);
 /* String constants restored from a checkpoint (heap copies of STRS entries). */
 void tl_strings_add(const char *base, size_t len);
 const char *tl_strings_find(const void *p, size_t *len);
