@@ -25,6 +25,7 @@ import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
+import dev.talent.compiler.analysis.ByteCopies;
 import dev.talent.compiler.analysis.UnionMembers;
 import dev.talent.compiler.analysis.VariableLengthArrays;
 import dev.talent.compiler.ast.Ast;
@@ -107,7 +108,7 @@ public final class CheckpointCompiler {
     /** Everything the analyses found, before any text is generated (tests inspect it). */
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
                     ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName,
-                    List<UnionMembers.Pun> byteOrderPuns) {
+                    List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -267,8 +268,14 @@ public final class CheckpointCompiler {
             });
         }
         UnionMembers unionMembers = new UnionMembers();
+        ByteCopies byteCopies = new ByteCopies();
         pass("union members", "program", () -> {
-            for (Unit u : units) for (FunctionModel f : u.functions) unionMembers.scan(u.tu, u.types, f.body);
+            for (Unit u : units) {
+                for (FunctionModel f : u.functions) {
+                    unionMembers.scan(u.tu, u.types, f.body);
+                    byteCopies.scan(u.tu, u.types, f.body);
+                }
+            }
             return null;
         });
         failOnErrors(diags);
@@ -323,7 +330,7 @@ public final class CheckpointCompiler {
         }
         failOnErrors(diags);
         return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName(),
-                unionMembers.byteOrderPuns());
+                unionMembers.byteOrderPuns(), byteCopies.copies());
     }
 
     /** One source's text as talent instruments it, and where its lines were written. */
@@ -517,7 +524,6 @@ public final class CheckpointCompiler {
             if (!a.byteOrderPuns().isEmpty()) {
                 String why = byteOrderNote(a.byteOrderPuns());
                 isaNote = isaNote == null ? why : isaNote + "; " + why;
-                program = byteOrderFingerprint(program, fingerprint);
                 UnionMembers.Pun first = a.byteOrderPuns().getFirst();
                 String at = first.writtenAt(); // "file:line:col"
                 int c2 = at.lastIndexOf(':');
@@ -527,6 +533,25 @@ public final class CheckpointCompiler {
                         c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why,
                         "write and read the same member of the union to migrate across byte orders"));
+            }
+            if (!a.byteCopies().isEmpty()) {
+                ByteCopies.Copy first = a.byteCopies().getFirst();
+                boolean width = a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound);
+                String why = byteCopyNote(a.byteCopies(), width);
+                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                String at = first.at(); // "file:line:col"
+                int c2 = at.lastIndexOf(':');
+                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
+                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
+                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
+                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
+                                + " (s390x) and little-endian ISAs" + (width ? " nor between 32-bit (i686) and 64-bit ones" : "")
+                                + " (refused at restore, exit 65): " + why,
+                        "copy the value's bytes in a fixed order (shifts) to migrate across byte orders"));
+            }
+            if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty()) {
+                program = byteOrderFingerprint(program, fingerprint,
+                        a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound));
             }
             if (isaNote != null) {
                 program += "\n/* the ISAs a checkpoint of this build is refused on, and why (checkpoint_read.c) */\n"
@@ -549,17 +574,30 @@ public final class CheckpointCompiler {
     }
 
     /**
-     * The program table with a fingerprint of its own on big-endian ISAs: the one text is compiled for every ISA, and
-     * the preprocessor of each picks its fingerprint, so the runtime refuses a checkpoint of the other byte order.
+     * The program table with a fingerprint of its own on big-endian ISAs (and, with {@code width}, on 32-bit ones): the
+     * one text is compiled for every ISA, and the preprocessor of each picks its fingerprint, so the runtime refuses a
+     * checkpoint of the other byte order (pointer width).
      */
-    static String byteOrderFingerprint(String program, String fingerprint) {
+    static String byteOrderFingerprint(String program, String fingerprint, boolean width) {
         String line = "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint) + ",\n";
         int at = program.indexOf("talent_the_program = {\n" + line);
         if (at < 0) throw new IllegalStateException("no fingerprint in the program table");
         int from = program.indexOf(line, at);
         String split = "#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__\n"
-                + "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-be") + ",\n#else\n" + line + "#endif\n";
+                + "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-be") + ",\n"
+                + (width ? "#elif __SIZEOF_POINTER__ == 4\n  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-32")
+                        + ",\n" : "")
+                + "#else\n" + line + "#endif\n";
         return program.substring(0, from) + split + program.substring(from + line.length());
+    }
+
+    /** What talent_the_isa_note says of a program that copies numbers' bytes into character storage (ByteCopies). */
+    static String byteCopyNote(List<ByteCopies.Copy> copies, boolean width) {
+        List<String> each = new ArrayList<>();
+        for (ByteCopies.Copy c : copies.subList(0, Math.min(3, copies.size()))) each.add(c.describe());
+        return "the program's character storage holds numbers in this ISA's representation (" + String.join("; ", each)
+                + (copies.size() > 3 ? "; ..." : "") + "), so a checkpoint moves only between ISAs of the byte order"
+                + (width ? " and pointer width" : "") + " it was written on";
     }
 
     /** talent_program.c's text. */

@@ -1,0 +1,98 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Numbers copied with memcpy into a character buffer (a serialization buffer) and read back with memcpy. Found by
+ * hand: the buffer migrated as bytes, so restarted on s390x the program read byte-swapped numbers and printed other
+ * sums with exit 0. Now such a build's checkpoints stay on their byte order (and, for a type whose size differs, on
+ * their pointer width): the restore elsewhere is refused (exit 65) naming the copy; where allowed, the output is
+ * plain gcc's.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ByteCopiesIT {
+    @TempDir
+    Path work;
+
+    static final String WIRE = """
+            #include <stdio.h>
+            #include <string.h>
+            #include <stdint.h>
+            static unsigned char wire[4096];
+            static size_t wlen;
+            static void put(TYPE v) { memcpy(wire + wlen, &v, sizeof v); wlen += sizeof v; }
+            static TYPE get(size_t off) { TYPE v; memcpy(&v, wire + off, sizeof v); return v; }
+            int main(void) {
+              uint32_t h = 0;
+              for (uint32_t r = 0; r < 400; r++) {
+                put((TYPE)(r * 2654435761u));
+                if (r >= 10) h = h * 31 + (uint32_t)(get((size_t)(r - 10) * sizeof(TYPE)) % 1000);
+                if (r % 100 == 0) printf("r=%u h=%u\\n", (unsigned)r, (unsigned)h);
+              }
+              printf("h=%u\\n", (unsigned)h);
+              return 0;
+            }
+            """;
+
+    private void check(String name, String type, List<String> refusedOn, List<String> allowedOn) throws Exception {
+        Path src = work.resolve(name + ".c");
+        Files.writeString(src, WIRE.replace("TYPE", type));
+        Path orig = work.resolve(name + ".orig");
+        assertThat(run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null).rc()).isZero();
+        String expected = run(List.of(orig.toString()), Map.of(), null).out();
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        Map<String, Path> exes = new java.util.HashMap<>();
+        for (Target t : HOPS) {
+            if (t.name().equals("x86_64") || refusedOn.contains(t.name()) || allowedOn.contains(t.name())) {
+                exes.put(t.name(), link(t, r, work.resolve(name + "." + t.name())));
+            }
+        }
+        Target x86 = HOPS.getFirst();
+        for (Target to : HOPS) {
+            if (!exes.containsKey(to.name())) continue;
+            for (String stop : List.of("50", "300")) {
+                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
+                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_STOP_AFTER", stop), null);
+                assertThat(first.rc()).as(first.err()).isEqualTo(75);
+                Run there = run(command(to, exes.get(to.name())), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_RESTART", "1"), null);
+                if (refusedOn.contains(to.name())) {
+                    assertThat(there.rc()).as(there.err()).isEqualTo(65);
+                    assertThat(there.out()).isEmpty();
+                    assertThat(there.err()).contains("are copied into character storage at " + name + ".c:6:");
+                } else {
+                    assertThat(there.rc()).as(there.err()).isZero();
+                    assertThat(first.out() + there.out()).as("stop " + stop + " restarted on " + to.name()).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void intsCopiedIntoACharacterBufferStayOnTheirByteOrder() throws Exception {
+        check("ints", "uint32_t", List.of("s390x"), List.of("x86_64", "i686", "aarch64"));
+    }
+
+    @Test
+    void longsCopiedIntoACharacterBufferStayOnTheirByteOrderAndWidth() throws Exception {
+        check("longs", "unsigned long", List.of("s390x", "i686"), List.of("x86_64", "aarch64"));
+    }
+}
