@@ -757,7 +757,7 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private LocalHostFiles filesOf(Host host) {
-        return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver);
+        return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver, true);
     }
 
     private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault, boolean awaitGo)

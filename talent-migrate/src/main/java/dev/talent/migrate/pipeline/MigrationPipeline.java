@@ -3,6 +3,7 @@ package dev.talent.migrate.pipeline;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.Step;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -11,7 +12,9 @@ import java.util.function.Consumer;
  * was prepared beforehand). Each step is a unit of its own with a typed result, told to {@code progress} as soon as it
  * is there. Until the source stops, a failure leaves the program running there; from the stop on, any failure, of
  * whatever kind, discards the destination and rolls back: the program restarts on the source from the newest
- * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit.
+ * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit. The
+ * recovery copy of the checkpoint handed over is kept ({@link HostFiles#keepTakenCheckpoint()}) once the destination
+ * runs, after the downtime, or before a rollback.
  */
 public final class MigrationPipeline {
 
@@ -144,9 +147,20 @@ public final class MigrationPipeline {
             rollBack(source, hooks, failure, progress);
             throw failure;
         }
+        keepTaken(source, hooks);
         StepResult.Committed done = commit.run(hooks.ledger(), source.container(), hooks.warn());
         progress.accept(done);
         return new Outcome.Moved(done);
+    }
+
+    /** The checkpoint handed over joins the accepted ones; when it cannot, the older ones stay (told to warn). */
+    private static void keepTaken(Side source, Hooks hooks) {
+        try {
+            source.files().keepTakenCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            hooks.warn().accept("cannot keep the recovery copy of the checkpoint handed over on " + source.files().name()
+                    + ": " + e.getMessage() + "; talent holds the older accepted checkpoints only");
+        }
     }
 
     /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
@@ -154,6 +168,7 @@ public final class MigrationPipeline {
             throws RollbackFailedException, InterruptedException {
         hooks.connections().cancel();
         hooks.discardDestination().run();
+        keepTaken(source, hooks);
         progress.accept(rollBack.run(source.containers(), source.files(), source.container(),
                 "failed step " + failure.step().label(), hooks.watchExit(), hooks.connections()));
     }

@@ -137,6 +137,46 @@ class MigrationPipelineTest {
     }
 
     @Test
+    void aCheckpointTakenInMemoryIsKeptAfterTheDestinationRunsBeforeTheCommit() throws Exception {
+        src.keepLater = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).containsSubsequence("x86_64 accepted ckpt-000041.tck", "aarch64 received ckpt-000041.tck",
+                "aarch64 start aarch64-1", "x86_64 kept ckpt-000041.tck", "commit", "x86_64 delete x86_64-1");
+        assertThat(src.accepted).containsOnlyKeys("ckpt-000041.tck");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aCheckpointTakenInMemoryIsKeptBeforeARollbackWhichRestartsFromIt() throws IOException {
+        src.accepted.put("ckpt-000040.tck", "TALENTCK counter=40".getBytes(StandardCharsets.US_ASCII));
+        src.keepLater = true;
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed", "TALENTCK counter=41");
+        assertThat(journal.indexOf("x86_64 kept ckpt-000041.tck")).isLessThan(journal.indexOf("x86_64 restored "
+                + "[ckpt-000040.tck, ckpt-000041.tck]"));
+    }
+
+    @Test
+    void aRecoveryCopyThatCannotBeKeptIsToldAndTheMoveStands() throws Exception {
+        src.keepLater = true;
+        src.keepFails = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(prepared.running).isTrue();
+        assertThat(warnings).singleElement().asString().contains("cannot keep the recovery copy of the checkpoint handed"
+                + " over on x86_64: no space left on device; talent holds the older accepted checkpoints only");
+    }
+
+    @Test
+    void aRecoveryCopyThatCannotBeKeptBeforeARollbackLeavesTheOlderOne() throws IOException {
+        src.accepted.put("ckpt-000040.tck", "TALENTCK counter=40".getBytes(StandardCharsets.US_ASCII));
+        src.keepLater = true;
+        src.keepFails = true;
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed", "TALENTCK counter=40");
+        assertThat(warnings).anyMatch(w -> w.contains("cannot keep the recovery copy"));
+    }
+
+    @Test
     void aProgramThatEndsBeforeItsSafePointIsNotMigrated() throws Exception {
         src.onStop = FakeHost.OnStop.ENDS_ON_ITS_OWN;
         assertThat(migrate()).isEqualTo(new MigrationPipeline.Outcome.Ended(0));
