@@ -341,6 +341,8 @@ final class FakeHost implements HostContainers, HostFiles {
     static final class FakeReplica implements WorkdirTransport {
         boolean fails;
         boolean closed;
+        /** How long the final sync takes. */
+        long millis;
         final List<String> journal;
 
         FakeReplica(List<String> journal) { this.journal = journal; }
@@ -353,6 +355,12 @@ final class FakeHost implements HostContainers, HostFiles {
 
         @Override
         public SyncReport finalSync() throws IOException {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
             if (fails) throw new IOException("no space left on device");
             journal.add("final sync");
             return new SyncReport("journal", 1, 0, 3, 0, 0);
