@@ -83,8 +83,6 @@ public final class Container implements AutoCloseable {
         } catch (NativeCallException e) {
             exit.completeExceptionally(new ContainerException("cannot wait for container " + spec.id()
                     + " (pid " + pid + "): " + e.getMessage(), e));
-        } catch (InterruptedException e) {
-            exit.completeExceptionally(new ContainerException("interrupted while waiting for container " + spec.id(), e));
         } catch (RuntimeException | Error e) {
             exit.completeExceptionally(e);
             throw e;

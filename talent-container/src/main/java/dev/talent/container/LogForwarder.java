@@ -54,11 +54,14 @@ final class LogForwarder {
         }
     }
 
-    /** Forwards what is left and stops; idempotent. The log file itself stays. */
-    void finish() throws InterruptedException {
+    /**
+     * Forwards what is left and stops; idempotent. The log file itself stays. It does not wait for the polling
+     * thread (a container's exit is told only after this): {@link #pump} is synchronized, so what that thread is
+     * forwarding goes first, the rest follows here, and the closed channel ends that thread's loop.
+     */
+    void finish() {
         stopping = true;
         LockSupport.unpark(thread);
-        thread.join();
         try {
             pump(true);
         } catch (IOException e) {

@@ -55,6 +55,12 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code talent run --resume}). The tag is checked on every copy out of here (into a destination's or the
  * source's checkpoint directory), during the copy itself, so the bytes checked are the bytes delivered. A
  * file changed after it was accepted is refused.
+ *
+ * <p>Taking ({@link #take}, a migration's stop): a full checkpoint of at most {@link #VALIDATE_MAX_BYTES} is read
+ * once into memory (the same checks, the tag and SHA-256 computed over the bytes read) and handed over from there;
+ * its recovery copy is written and fsynced by {@link #keepPending()}, once the destination runs or before a
+ * rollback, so that the fsync is not part of the downtime. Until then it is pending: every method that reads or
+ * changes the set of accepted checkpoints writes it first.
  */
 final class AcceptedCheckpoints {
 
@@ -102,6 +108,19 @@ final class AcceptedCheckpoints {
     private final long maxBytes;
     /** Tags computed by this process: they win over the tag files, which only serve a later --resume. */
     private final Map<String, byte[]> tags = new HashMap<>();
+    /** A checkpoint {@link #take} accepted in memory whose recovery copy is not written yet, or null. */
+    private Pending pending;
+
+    /** A checkpoint taken in memory: its name, sequence and tag, and the bytes checked. */
+    @SuppressWarnings("ArrayRecordComponent") // the bytes and tag are written out, never compared or hashed as a record
+    private record Pending(String name, BigInteger sequence, byte[] tag, byte[] bytes) {}
+
+    /**
+     * What {@link #take} accepted: {@code bytes} holds the checkpoint when it was read into memory (its recovery copy
+     * then waits for {@link #keepPending()}), null when it was copied into the accepted directory at once.
+     */
+    @SuppressWarnings("ArrayRecordComponent") // handed over as they are, never compared or hashed as a record
+    record Taken(Accepted accepted, byte[] bytes) {}
 
     private AcceptedCheckpoints(Path dir, String app, byte[] key, long maxBytes) {
         this.dir = dir;
@@ -187,6 +206,7 @@ final class AcceptedCheckpoints {
      * all): a checkpoint that is not newer than one talent holds is not taken over it.
      */
     Accepted accept(Path programDir, BigInteger above, java.util.function.Consumer<String> passedOver) throws IOException {
+        keepPending();
         List<CheckpointDirectory.Entry> entries = checkpoints(programDir).stream()
                 .filter(e -> above == null || e.sequence().compareTo(above) > 0).toList();
         if (entries.isEmpty()) {
@@ -212,14 +232,120 @@ final class AcceptedCheckpoints {
         return accept(programDir, m -> { });
     }
 
-    private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
+    /**
+     * As {@link #accept(Path, java.util.function.Consumer)} for a migration's stop: the first acceptable checkpoint
+     * that is a full one of at most {@link #VALIDATE_MAX_BYTES} is opened once (never through a link), read into
+     * memory and checked there as a copy would be (regular file, size, magic, talent's reader, its META sequence),
+     * its tag and SHA-256 computed over the bytes read. Its recovery copy is written by {@link #keepPending()}. A
+     * larger checkpoint or a delta is copied and kept at once, as by {@code accept}.
+     *
+     * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
+     */
+    Taken take(Path programDir, java.util.function.Consumer<String> passedOver) throws IOException {
+        keepPending();
+        List<CheckpointDirectory.Entry> entries = checkpoints(programDir);
+        if (entries.isEmpty()) {
+            throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint");
+        }
+        List<String> refused = new java.util.ArrayList<>();
+        for (CheckpointDirectory.Entry entry : entries.subList(0, Math.min(entries.size(), MAX_CANDIDATES))) {
+            try {
+                Taken t = takeOne(entry);
+                refused.forEach(passedOver);
+                if (t.bytes() == null) prune();
+                return t;
+            } catch (CheckpointRefusedException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        throw new CheckpointRefusedException("no checkpoint of " + programDir + " is acceptable: " + String.join("; ", refused));
+    }
+
+    private Taken takeOne(CheckpointDirectory.Entry entry) throws IOException {
         Path source = entry.file();
         String name = source.getFileName().toString();
+        BasicFileAttributes a = regularFile(source);
+        if (isDelta(name) || a.size() > VALIDATE_MAX_BYTES) return new Taken(acceptOne(entry), null);
+        if (a.size() > maxBytes) {
+            throw new CheckpointRefusedException(source + " is " + a.size() + " bytes, more than the " + maxBytes
+                    + " bytes talent accepts; refused");
+        }
+        byte[] bytes;
+        try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            bytes = readAll(in, source, a.size());
+        }
+        if (bytes.length < MAGIC.length) {
+            throw new CheckpointRefusedException(source + " is too short to be a talent checkpoint; refused");
+        }
+        if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new CheckpointRefusedException(source + " does not start like a talent checkpoint (magic "
+                    + new String(MAGIC, StandardCharsets.US_ASCII) + "); refused");
+        }
+        int sockets = sockets(source, entry.sequence(), () -> CheckpointReader.read(bytes, name), name);
+        byte[] tag = mac(name).doFinal(bytes);
+        byte[] sha = sha256().digest(bytes);
+        synchronized (this) {
+            pending = new Pending(name, entry.sequence(), tag, bytes);
+        }
+        return new Taken(new Accepted(dir.resolve(name), entry.sequence(), tag, sockets, sha, bytes.length), bytes);
+    }
+
+    /**
+     * Reads {@code in} to its end into memory: {@code size} bytes as the file was found; a file that grew beyond that
+     * since is refused (nothing may write it once the program stopped).
+     */
+    private static byte[] readAll(SeekableByteChannel in, Path from, long size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size + 1));
+        while (buf.hasRemaining() && in.read(buf) >= 0) {
+            // read on until the end of the file or one byte more than it had
+        }
+        if (!buf.hasRemaining()) {
+            throw new CheckpointRefusedException(from + " grew while talent read it (beyond the " + size + " bytes it had);"
+                    + " refused");
+        }
+        return Arrays.copyOf(buf.array(), buf.position());
+    }
+
+    /**
+     * Writes the recovery copy of the checkpoint {@link #take} holds in memory, if there is one: a new file, fsynced,
+     * renamed into place with its tag, then older checkpoints pruned as by {@code accept}. The checkpoint is no longer
+     * pending afterwards, even when writing it failed (the exception says why; the older ones stay).
+     */
+    synchronized void keepPending() throws IOException {
+        Pending p = pending;
+        if (p == null) return;
+        pending = null;
+        Path tmp = dir.resolve("." + p.name() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW))) {
+            ByteBuffer b = ByteBuffer.wrap(p.bytes());
+            while (b.hasRemaining()) out.write(b);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        install(tmp, p.name(), p.tag());
+        prune();
+    }
+
+    /** Whether a checkpoint {@link #take} accepted waits for {@link #keepPending()}. */
+    synchronized boolean hasPending() { return pending != null; }
+
+    private static BasicFileAttributes regularFile(Path source) throws IOException {
         BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             throw new CheckpointRefusedException(source + " is " + (a.isSymbolicLink()
                     ? "a symbolic link" : a.isDirectory() ? "a directory" : "not a regular file") + "; refused");
         }
+        return a;
+    }
+
+    private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
+        Path source = entry.file();
+        String name = source.getFileName().toString();
+        BasicFileAttributes a = regularFile(source);
         if (a.size() > maxBytes) {
             throw new CheckpointRefusedException(source + " is " + a.size() + " bytes, more than the " + maxBytes
                     + " bytes talent accepts; refused");
@@ -250,13 +376,18 @@ final class AcceptedCheckpoints {
             Files.deleteIfExists(tmp);
             throw e;
         }
+        install(tmp, name, tag);
+        return new Accepted(target, entry.sequence(), tag, sockets, sha256.digest(), size);
+    }
+
+    /** Moves the written copy {@code tmp} into place as {@code name}, with its tag file. */
+    private void install(Path tmp, String name, byte[] tag) throws IOException {
         Path tagTmp = dir.resolve("." + name + TAG_SUFFIX + ".tmp");
         Files.deleteIfExists(tagTmp);
         Files.writeString(tagTmp, HexFormat.of().formatHex(tag) + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tagTmp, dir.resolve(name + TAG_SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         tags.put(name, tag);
-        return new Accepted(target, entry.sequence(), tag, sockets, sha256.digest(), size);
     }
 
     /**
@@ -264,8 +395,22 @@ final class AcceptedCheckpoints {
      * how many sockets it carries (listening TCP and UDP sockets, recreated by the destination, and TCP connections).
      */
     private static int validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
+        return sockets(source, sequence, () -> CheckpointReader.read(copy), copy.toString());
+    }
+
+    /** Reads a checkpoint: from talent's copy, or from the bytes read into memory. */
+    @FunctionalInterface
+    private interface Read {
+        Checkpoint read() throws IOException, CorruptCheckpointException;
+    }
+
+    /**
+     * The checkpoint {@code read} reads, completely, its META sequence equal to {@code sequence} (null: not checked);
+     * returns how many sockets it carries. {@code shown} is how the reader names it, replaced by the file's name.
+     */
+    private static int sockets(Path source, BigInteger sequence, Read read, String shown) throws CheckpointRefusedException {
         try {
-            Checkpoint c = CheckpointReader.read(copy);
+            Checkpoint c = read.read();
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
             if (sequence != null && !meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
@@ -275,7 +420,7 @@ final class AcceptedCheckpoints {
                     || f.kind() == dev.talent.format.OpenFile.Kind.TCP_CONNECTION).count();
         } catch (CorruptCheckpointException e) {
             throw new CheckpointRefusedException(source + " is not a valid checkpoint (" + Printable.escape(e.getMessage()
-                    .replace(copy.toString(), source.getFileName().toString()), 300) + "); refused", e);
+                    .replace(shown, source.getFileName().toString()), 300) + "); refused", e);
         } catch (IOException e) {
             throw new CheckpointRefusedException("cannot read talent's copy of " + source + ": " + e.getMessage(), e);
         }
@@ -283,12 +428,14 @@ final class AcceptedCheckpoints {
 
     /** The accepted checkpoints (full ones and deltas), newest first. */
     List<Accepted> list() throws IOException {
+        keepPending();
         return checkpoints(dir).stream().map(e -> new Accepted(e.file(), e.sequence(),
                 tags.get(e.file().getFileName().toString()))).toList();
     }
 
     /** The accepted pre-copy images (the bases of deltas), newest round first. */
     List<Accepted> images() throws IOException {
+        keepPending();
         List<Accepted> out = new java.util.ArrayList<>();
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -335,6 +482,7 @@ final class AcceptedCheckpoints {
         }
         java.util.regex.Matcher m = RuntimeContract.PRECOPY_IMAGE_NAME.matcher(name);
         if (!m.matches()) throw new IllegalStateException(name);
+        keepPending();
         Accepted a = acceptOne(new CheckpointDirectory.Entry(programDir.resolve(name), new BigInteger(m.group(1))));
         prune();
         return a;
@@ -562,6 +710,9 @@ final class AcceptedCheckpoints {
 
     /** Removes every accepted checkpoint and its tag, keeping the key (a new run starts from nothing). */
     void clear() throws IOException {
+        synchronized (this) {
+            pending = null;
+        }
         for (Accepted a : list()) {
             Files.deleteIfExists(a.file());
             Files.deleteIfExists(dir.resolve(a.name() + TAG_SUFFIX));
@@ -575,6 +726,9 @@ final class AcceptedCheckpoints {
 
     /** Removes every accepted checkpoint and the key (the app has ended: nothing is left to resume). */
     void removeAll() throws IOException {
+        synchronized (this) {
+            pending = null;
+        }
         StateFiles.deleteTree(dir);
         tags.clear();
     }

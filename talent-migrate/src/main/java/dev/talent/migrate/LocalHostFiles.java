@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * One platform's checkpoints on this machine: the source side accepts what the stopped program left (into talent's
  * {@link AcceptedCheckpoints}) and signs it with the run's key; the destination side receives a signed stream into a
  * staging directory of the host ({@code incoming/}, mounted in no container) and moves it into the checkpoint
- * directory only once it verifies.
+ * directory only once it verifies. With {@code keepLater}, a small checkpoint is taken in memory and handed over from
+ * there, its recovery copy written by {@link #keepTakenCheckpoint()} (talent run's pipeline: after the downtime).
  */
 final class LocalHostFiles implements HostFiles {
     private final Host host;
@@ -26,11 +27,20 @@ final class LocalHostFiles implements HostFiles {
     private final CheckpointSigner signer;
     private final CheckpointReceiver receiver;
     private final Consumer<String> passedOver;
+    /** Whether {@link #takeCheckpoint()} may leave the recovery copy to {@link #keepTakenCheckpoint()}. */
+    private final boolean keepLater;
     /** The pre-copy image this host received for the coming stop (kept when the delta comes), or null. */
     private String precopyImage;
 
     LocalHostFiles(Host host, String app, AcceptedCheckpoints accepted, CheckpointSigner signer, CheckpointReceiver receiver,
             Consumer<String> passedOver) {
+        this(host, app, accepted, signer, receiver, passedOver, false);
+    }
+
+    /** As above; {@code keepLater}: the caller calls {@link #keepTakenCheckpoint()} after each hand-over. */
+    LocalHostFiles(Host host, String app, AcceptedCheckpoints accepted, CheckpointSigner signer, CheckpointReceiver receiver,
+            Consumer<String> passedOver, boolean keepLater) {
+        this.keepLater = keepLater;
         this.host = host;
         this.app = app;
         this.accepted = accepted;
@@ -47,10 +57,21 @@ final class LocalHostFiles implements HostFiles {
 
     @Override
     public OutgoingCheckpoint takeCheckpoint() throws IOException {
+        if (keepLater) {
+            AcceptedCheckpoints.Taken t = accepted.take(host.checkpoints, passedOver);
+            AcceptedCheckpoints.Accepted a = t.accepted();
+            CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
+            byte[] bytes = t.bytes();
+            return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature,
+                    bytes == null ? () -> accepted.open(a) : () -> new java.io.ByteArrayInputStream(bytes));
+        }
         AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, passedOver);
         CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
         return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature, () -> accepted.open(a));
     }
+
+    @Override
+    public void keepTakenCheckpoint() throws IOException { accepted.keepPending(); }
 
     @Override
     public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {

@@ -649,7 +649,9 @@ public final class Orchestrator implements ControlHandler {
                     precopyRounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
-                    new ConfirmStep(timeouts.restore()), new CommitStep(this::retire), rollBackStep());
+                    new ConfirmStep(timeouts.restore()), new CommitStep(this::retire), rollBackStep())
+                    // (this machine's replica and checkpoint directories: nothing shared between the two)
+                    .withSyncBesideTransfer(true);
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                     // what the destination's journal saw so far were our own copies
                     c -> {
@@ -757,7 +759,7 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private LocalHostFiles filesOf(Host host) {
-        return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver);
+        return new LocalHostFiles(host, request.name(), accepted, signer, receiver, this::passedOver, true);
     }
 
     private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault, boolean awaitGo)

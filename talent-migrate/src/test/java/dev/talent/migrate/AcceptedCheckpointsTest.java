@@ -299,4 +299,98 @@ class AcceptedCheckpointsTest {
         assertThat(accepted.images()).extracting(AcceptedCheckpoints.Accepted::name)
                 .containsExactly("pre-000003.tck", "pre-000002.tck");
     }
+
+    @Test
+    void aTakenCheckpointIsHeldInMemoryUntilKeptThenWrittenWithItsTag() throws Exception {
+        byte[] bytes = checkpoint(7, "taken");
+        Files.write(programDir.resolve("ckpt-000007.tck"), bytes);
+        AcceptedCheckpoints accepted = open();
+
+        AcceptedCheckpoints.Taken t = accepted.take(programDir, m -> { });
+
+        assertThat(t.bytes()).isEqualTo(bytes);
+        assertThat(t.accepted().sequence()).isEqualTo(BigInteger.valueOf(7));
+        assertThat(t.accepted().size()).isEqualTo(bytes.length);
+        assertThat(t.accepted().sha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertThat(t.accepted().sockets()).isZero();
+        // nothing written yet: no copy, no fsync inside the downtime
+        assertThat(acceptedDir.resolve("ckpt-000007.tck")).doesNotExist();
+        assertThat(accepted.hasPending()).isTrue();
+        // what the program does to its file afterwards changes nothing of what was taken
+        Files.write(programDir.resolve("ckpt-000007.tck"), checkpoint(7, "forged"));
+
+        accepted.keepPending();
+
+        assertThat(accepted.hasPending()).isFalse();
+        assertThat(acceptedDir.resolve("ckpt-000007.tck")).hasBinaryContent(bytes);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(acceptedDir.resolve("ckpt-000007.tck"))))
+                .isEqualTo("rw-------");
+        // its tag is the one a resumed run checks
+        AcceptedCheckpoints resumed = open();
+        resumed.copyInto(resumed.newest().orElseThrow(), destination);
+        assertThat(destination.resolve("ckpt-000007.tck")).hasBinaryContent(bytes);
+        accepted.keepPending(); // nothing pending any more: nothing happens
+        try (var files = Files.list(acceptedDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("key", "ckpt-000007.tck",
+                    "ckpt-000007.tck.hmac");
+        }
+    }
+
+    @Test
+    void readingTheAcceptedSetFirstWritesWhatIsPendingAndPrunes() throws Exception {
+        AcceptedCheckpoints accepted = open();
+        for (int i = 1; i <= 2; i++) {
+            write("ckpt-00000" + i + ".tck", "n" + i);
+            accepted.accept(programDir);
+        }
+        write("ckpt-000003.tck", "n3");
+        accepted.take(programDir, m -> { });
+        assertThat(acceptedDir.resolve("ckpt-000001.tck")).exists();
+
+        // a rollback lists the accepted checkpoints: the taken one is among them, the oldest pruned
+        assertThat(accepted.list()).extracting(AcceptedCheckpoints.Accepted::sequence)
+                .containsExactly(BigInteger.valueOf(3), BigInteger.valueOf(2));
+        assertThat(acceptedDir.resolve("ckpt-000001.tck")).doesNotExist();
+        assertThat(accepted.hasPending()).isFalse();
+
+        // a new take writes the one before it first
+        write("ckpt-000004.tck", "n4");
+        accepted.take(programDir, m -> { });
+        write("ckpt-000005.tck", "n5");
+        accepted.take(programDir, m -> { });
+        assertThat(acceptedDir.resolve("ckpt-000004.tck")).exists();
+        // a run that starts over drops what it held
+        accepted.clear();
+        assertThat(accepted.hasPending()).isFalse();
+        assertThat(accepted.list()).isEmpty();
+    }
+
+    @Test
+    void takingChecksWhatAcceptingChecks() throws Exception {
+        AcceptedCheckpoints accepted = open();
+        Path secret = Files.write(root.resolve("shadow"), checkpoint(9, "host secret"));
+        Files.createSymbolicLink(programDir.resolve("ckpt-000009.tck"), secret);
+        Files.write(programDir.resolve("ckpt-999998.tck"), "TALENTCK but nothing more".getBytes(StandardCharsets.US_ASCII));
+        Files.write(programDir.resolve("ckpt-000008.tck"), checkpoint(3, "renamed"));
+        Files.writeString(programDir.resolve("ckpt-000007.tck"), "#!/bin/sh\n");
+        Files.writeString(programDir.resolve("ckpt-000006.tck"), "TALEN");
+        Files.write(programDir.resolve("ckpt-000005.tck"), new byte[(1 << 20) + 1]);
+        Files.createDirectory(programDir.resolve("ckpt-000004.tck"));
+        List<String> passed = new java.util.ArrayList<>();
+
+        assertThatThrownBy(() -> accepted.take(programDir, passed::add)).isInstanceOf(CheckpointRefusedException.class)
+                .hasMessageContaining("ckpt-999998.tck is not a valid checkpoint")
+                .hasMessageContaining("ckpt-000008.tck: the name says sequence 8 but the file says 3; refused")
+                .hasMessageContaining("ckpt-000007.tck does not start like a talent checkpoint")
+                .hasMessageContaining("ckpt-000006.tck is too short")
+                .hasMessageContaining("ckpt-000005.tck is 1048577 bytes, more than the 1048576 bytes")
+                .hasMessageNotContaining("ckpt-000009.tck").hasMessageNotContaining("ckpt-000004.tck");
+        assertThat(accepted.hasPending()).isFalse();
+
+        write("ckpt-000003.tck", "fine");
+        AcceptedCheckpoints.Taken t = accepted.take(programDir, passed::add);
+        assertThat(t.accepted().sequence()).isEqualTo(BigInteger.valueOf(3));
+        assertThat(passed).hasSize(5);
+        assertThat(accepted.newest().orElseThrow().sequence()).isEqualTo(BigInteger.valueOf(3));
+    }
 }

@@ -62,6 +62,31 @@ class LocalHostFilesTest {
     }
 
     @Test
+    void talentRunHandsASmallCheckpointOverFromMemoryAndKeepsItsRecoveryCopyAfterwards() throws Exception {
+        byte[] bytes = AcceptedCheckpointsTest.checkpoint(12, "app");
+        Files.write(x86.checkpoints.resolve("ckpt-000012.tck"), bytes);
+        CheckpointVerifier trustRun = CheckpointVerifier.trusting(runKey.publicKey());
+        LocalHostFiles source = new LocalHostFiles(x86, "app", accepted, runKey,
+                new CheckpointReceiver(trustRun, "app", 1 << 20), passedOver::add, true);
+
+        OutgoingCheckpoint out = source.takeCheckpoint();
+        // the program's file may change now: what was taken is in memory
+        Files.write(x86.checkpoints.resolve("ckpt-000012.tck"), AcceptedCheckpointsTest.checkpoint(12, "forged"));
+        assertThat(accepted.directory().resolve("ckpt-000012.tck")).doesNotExist();
+        try (InputStream in = out.bytes().open()) {
+            files(arm, trustRun).receiveCheckpoint(out.signature(), in);
+        }
+        assertThat(arm.checkpoints.resolve("ckpt-000012.tck")).hasBinaryContent(bytes);
+
+        source.keepTakenCheckpoint();
+        assertThat(accepted.directory().resolve("ckpt-000012.tck")).hasBinaryContent(bytes);
+        // a rollback restores it, its tag checked
+        RestoredCheckpoints r = source.restoreAcceptedCheckpoints(w -> { });
+        assertThat(r.copied()).isEqualTo(1);
+        assertThat(x86.checkpoints.resolve("ckpt-000012.tck")).hasBinaryContent(bytes);
+    }
+
+    @Test
     void theCheckpointTheProgramLeftReachesTheDestinationSignedAndIntact() throws Exception {
         byte[] bytes = AcceptedCheckpointsTest.checkpoint(12, "app");
         Files.write(x86.checkpoints.resolve("ckpt-000012.tck"), bytes);

@@ -27,6 +27,15 @@ public interface HostFiles {
     OutgoingCheckpoint takeCheckpoint() throws IOException;
 
     /**
+     * Source side, once the destination runs or before a rollback: the checkpoint {@link #takeCheckpoint} handed over
+     * is kept among the accepted ones (written and fsynced: the recovery copy). A host may hold it in memory until
+     * then, so that the fsync is no part of the downtime; one that kept it at once does nothing here.
+     *
+     * @throws IOException it could not be written (it is no longer held; the older accepted checkpoints stay)
+     */
+    default void keepTakenCheckpoint() throws IOException { }
+
+    /**
      * Destination side: empties the checkpoint directory and writes the checkpoint read from {@code bytes} into it,
      * once its size and digest match {@code signed} and the signature verifies (and the signer's certificate, when
      * a CA is configured). Nothing of a refused checkpoint is left where the runtime reads.

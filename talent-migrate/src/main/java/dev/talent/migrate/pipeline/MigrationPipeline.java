@@ -3,7 +3,10 @@ package dev.talent.migrate.pipeline;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.Step;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +14,9 @@ import java.util.function.Consumer;
  * was prepared beforehand). Each step is a unit of its own with a typed result, told to {@code progress} as soon as it
  * is there. Until the source stops, a failure leaves the program running there; from the stop on, any failure, of
  * whatever kind, discards the destination and rolls back: the program restarts on the source from the newest
- * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit.
+ * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit. The
+ * recovery copy of the checkpoint handed over is kept ({@link HostFiles#keepTakenCheckpoint()}) once the destination
+ * runs, after the downtime, or before a rollback.
  */
 public final class MigrationPipeline {
 
@@ -48,6 +53,8 @@ public final class MigrationPipeline {
     private final PrecopyStep precopy;
     /** Before anything else: a destination started ahead must wait for its go. */
     private final DestinationReadyStep destinationReady;
+    /** Whether the final sync runs on a thread of its own beside the checkpoint's hand-over. */
+    private boolean syncBesideTransfer;
 
     /** How long {@link DestinationReadyStep} waits when the constructor is not given one. */
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
@@ -77,6 +84,18 @@ public final class MigrationPipeline {
         this.confirm = confirm;
         this.commit = commit;
         this.rollBack = rollBack;
+    }
+
+    /**
+     * Runs the final sync on a thread of its own while the checkpoint is handed over (both need only the stopped
+     * program, and neither reads what the other writes: the working directory and the checkpoint directory), for a
+     * {@link WorkdirTransport} and {@link HostFiles} that may be used from two threads at once. The sync's result is
+     * then told after the hand-over's, its time the part of the sync that outlasted the hand-over; a failure of
+     * either waits for the other to end before the rollback.
+     */
+    public MigrationPipeline withSyncBesideTransfer(boolean beside) {
+        this.syncBesideTransfer = beside;
+        return this;
     }
 
     /**
@@ -122,11 +141,18 @@ public final class MigrationPipeline {
         if (stop instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
         // from here on the program is stopped: any failure, of whatever kind, restarts it on the source
         Step step = Step.CHECKPOINT;
+        FutureTask<StepResult.FinalSynced> sync = new FutureTask<>(() -> finalSync.run(workdir, source.containers().name(),
+                destination.containers().name()));
+        Thread syncThread = syncBesideTransfer ? Thread.ofPlatform().daemon().name("talent-final-sync").start(sync) : null;
         try {
             StepResult.CheckpointTransferred moved = transfer.run(source.files(), destination.files(), connections, progress);
             progress.accept(moved);
             step = Step.SYNC;
-            progress.accept(finalSync.run(workdir, source.containers().name(), destination.containers().name()));
+            if (syncThread == null) sync.run();
+            StepResult.FinalSynced synced = syncResult(sync);
+            // beside the hand-over, the sync's phase is what it added to the downtime after it
+            progress.accept(syncThread == null ? synced
+                    : new StepResult.FinalSynced(synced.report(), Math.max(synced.atNanos(), moved.atNanos())));
             step = Step.START;
             StepResult.Started started = start.run(destination.containers(), destination.container(), c -> {
                 hooks.beforeStart().run(c);
@@ -136,17 +162,45 @@ public final class MigrationPipeline {
             step = Step.RESTORE;
             progress.accept(confirm.run(destination.containers(), destination.container(), started.atNanos(), connections));
         } catch (MigrationFailedException failure) {
+            if (syncThread != null) syncThread.join();
             rollBack(source, hooks, failure, progress);
             throw failure;
         } catch (RuntimeException e) {
+            if (syncThread != null) syncThread.join();
             MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: " + e,
                     "", e);
             rollBack(source, hooks, failure, progress);
             throw failure;
         }
+        keepTaken(source, hooks);
         StepResult.Committed done = commit.run(hooks.ledger(), source.container(), hooks.warn());
         progress.accept(done);
         return new Outcome.Moved(done);
+    }
+
+    /** The final sync's result, or its failure as it was thrown. */
+    private static StepResult.FinalSynced syncResult(FutureTask<StepResult.FinalSynced> sync)
+            throws MigrationFailedException, InterruptedException {
+        try {
+            return sync.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case MigrationFailedException m -> throw m;
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** The checkpoint handed over joins the accepted ones; when it cannot, the older ones stay (told to warn). */
+    private static void keepTaken(Side source, Hooks hooks) {
+        try {
+            source.files().keepTakenCheckpoint();
+        } catch (IOException | RuntimeException e) {
+            hooks.warn().accept("cannot keep the recovery copy of the checkpoint handed over on " + source.files().name()
+                    + ": " + e.getMessage() + "; talent holds the older accepted checkpoints only");
+        }
     }
 
     /** The destination failed after the source stopped: the source goes on from the newest accepted checkpoint. */
@@ -154,6 +208,7 @@ public final class MigrationPipeline {
             throws RollbackFailedException, InterruptedException {
         hooks.connections().cancel();
         hooks.discardDestination().run();
+        keepTaken(source, hooks);
         progress.accept(rollBack.run(source.containers(), source.files(), source.container(),
                 "failed step " + failure.step().label(), hooks.watchExit(), hooks.connections()));
     }

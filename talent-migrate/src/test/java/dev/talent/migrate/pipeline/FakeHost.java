@@ -58,6 +58,12 @@ final class FakeHost implements HostContainers, HostFiles {
     boolean tamperInTransit;
     /** The checkpoint leaves unsigned. */
     boolean unsigned;
+    /** The taken checkpoint joins {@link #accepted} only at {@link #keepTakenCheckpoint()} (talent run's way). */
+    boolean keepLater;
+    /** Keeping the taken checkpoint fails (disk full). */
+    boolean keepFails;
+    /** The checkpoint taken but not kept yet (name -> bytes), with {@link #keepLater}. */
+    final TreeMap<String, byte[]> pending = new TreeMap<>();
     private int serial;
     /** Pre-copy: the delta each round reports (index = round - 1; -1 for none); rounds taken so far. */
     long[] precopyDeltas = {-1, 1000, 990, 980, 970};
@@ -142,7 +148,7 @@ final class FakeHost implements HostContainers, HostFiles {
         if (files.isEmpty()) throw new CheckpointRefusedException("no checkpoint on " + name);
         String newest = files.getLast();
         byte[] bytes = Files.readAllBytes(checkpoints.resolve(newest));
-        accepted.put(newest, bytes);
+        (keepLater ? pending : accepted).put(newest, bytes);
         journal.add(name + " accepted " + newest);
         BigInteger sequence = new BigInteger(newest.substring(5, newest.length() - 4));
         CheckpointSignature s = signer.sign("app", newest, sequence, bytes.length, CheckpointSigningTest.sha256(bytes));
@@ -150,6 +156,16 @@ final class FakeHost implements HostContainers, HostFiles {
         byte[] sent = bytes.clone();
         if (tamperInTransit) sent[sent.length - 1] ^= 1;
         return new OutgoingCheckpoint(newest, sequence, 1, s, () -> new ByteArrayInputStream(sent));
+    }
+
+    @Override
+    public void keepTakenCheckpoint() throws IOException {
+        if (pending.isEmpty()) return;
+        String kept = pending.firstKey();
+        byte[] bytes = pending.remove(kept);
+        if (keepFails) throw new IOException("no space left on device");
+        accepted.put(kept, bytes);
+        journal.add(name + " kept " + kept);
     }
 
     @Override
@@ -325,6 +341,8 @@ final class FakeHost implements HostContainers, HostFiles {
     static final class FakeReplica implements WorkdirTransport {
         boolean fails;
         boolean closed;
+        /** How long the final sync takes. */
+        long millis;
         final List<String> journal;
 
         FakeReplica(List<String> journal) { this.journal = journal; }
@@ -337,6 +355,12 @@ final class FakeHost implements HostContainers, HostFiles {
 
         @Override
         public SyncReport finalSync() throws IOException {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
             if (fails) throw new IOException("no space left on device");
             journal.add("final sync");
             return new SyncReport("journal", 1, 0, 3, 0, 0);

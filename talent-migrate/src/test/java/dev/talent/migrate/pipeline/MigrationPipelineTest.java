@@ -36,6 +36,8 @@ class MigrationPipelineTest {
     final List<String> journal = Collections.synchronizedList(new ArrayList<>());
     final List<StepResult> results = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** The final sync runs beside the checkpoint's hand-over (talent run's way). */
+    boolean syncBeside;
     FakeHost src;
     FakeHost dst;
     FakeHost.FakeContainer program;
@@ -61,7 +63,7 @@ class MigrationPipelineTest {
     MigrationPipeline.Outcome migrate() throws MigrationFailedException, RollbackFailedException, InterruptedException {
         MigrationPipeline pipeline = new MigrationPipeline(precopy, new SafePointStep(WAIT), new TransferStep(),
                 new FinalSyncStep(syncFault), new StartStep(startFault), new ConfirmStep(WAIT), new CommitStep(),
-                new RollBackStep(WAIT, warnings::add, " (retry)"));
+                new RollBackStep(WAIT, warnings::add, " (retry)")).withSyncBesideTransfer(syncBeside);
         MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                 c -> journal.add("before start " + c.id()),
                 () -> {
@@ -134,6 +136,79 @@ class MigrationPipelineTest {
         assertThat(stop.checkpointWrittenNanos()).isLessThanOrEqualTo(stop.stoppedNanos());
         assertThat(((StepResult.SafePointRequested) results.getFirst()).network()).isTrue();
         assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void theFinalSyncBesideTheHandOverEndsBeforeTheStartAndIsToldAfterTheHandOver() throws Exception {
+        syncBeside = true;
+        replica.millis = 50;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(results).extracting(r -> r.getClass().getSimpleName()).containsExactly("SafePointRequested",
+                "SafePointReached", "CheckpointAccepted", "CheckpointSize", "CheckpointTransferred", "FinalSynced", "Started",
+                "Confirmed", "Committed");
+        StepResult.CheckpointTransferred moved = (StepResult.CheckpointTransferred) results.get(4);
+        StepResult.FinalSynced synced = (StepResult.FinalSynced) results.get(5);
+        assertThat(synced.atNanos()).isGreaterThanOrEqualTo(moved.atNanos());
+        assertThat(synced.report().filesCopied()).isEqualTo(1);
+        assertThat(journal.indexOf("final sync")).isLessThan(journal.indexOf("before start aarch64-1"));
+        assertThat(journal.indexOf("aarch64 received ckpt-000041.tck")).isLessThan(journal.indexOf("before start aarch64-1"));
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+    }
+
+    @Test
+    void aFinalSyncBesideTheHandOverThatFailsRollsBack() throws IOException {
+        syncBeside = true;
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed: no space left on device", "TALENTCK counter=41");
+    }
+
+    @Test
+    void aHandOverThatFailsWaitsForTheSyncBesideItBeforeTheDestinationIsDiscarded() throws IOException {
+        syncBeside = true;
+        replica.millis = 300;
+        src.tamperInTransit = true;
+        assertRolledBack(Step.SYNC, "does not match its signature", "TALENTCK counter=41");
+        assertThat(journal.indexOf("final sync")).isNotNegative().isLessThan(journal.indexOf("discard destination"));
+    }
+
+    @Test
+    void aCheckpointTakenInMemoryIsKeptAfterTheDestinationRunsBeforeTheCommit() throws Exception {
+        src.keepLater = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).containsSubsequence("x86_64 accepted ckpt-000041.tck", "aarch64 received ckpt-000041.tck",
+                "aarch64 start aarch64-1", "x86_64 kept ckpt-000041.tck", "commit", "x86_64 delete x86_64-1");
+        assertThat(src.accepted).containsOnlyKeys("ckpt-000041.tck");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aCheckpointTakenInMemoryIsKeptBeforeARollbackWhichRestartsFromIt() throws IOException {
+        src.accepted.put("ckpt-000040.tck", "TALENTCK counter=40".getBytes(StandardCharsets.US_ASCII));
+        src.keepLater = true;
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed", "TALENTCK counter=41");
+        assertThat(journal.indexOf("x86_64 kept ckpt-000041.tck")).isLessThan(journal.indexOf("x86_64 restored "
+                + "[ckpt-000040.tck, ckpt-000041.tck]"));
+    }
+
+    @Test
+    void aRecoveryCopyThatCannotBeKeptIsToldAndTheMoveStands() throws Exception {
+        src.keepLater = true;
+        src.keepFails = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(prepared.running).isTrue();
+        assertThat(warnings).singleElement().asString().contains("cannot keep the recovery copy of the checkpoint handed"
+                + " over on x86_64: no space left on device; talent holds the older accepted checkpoints only");
+    }
+
+    @Test
+    void aRecoveryCopyThatCannotBeKeptBeforeARollbackLeavesTheOlderOne() throws IOException {
+        src.accepted.put("ckpt-000040.tck", "TALENTCK counter=40".getBytes(StandardCharsets.US_ASCII));
+        src.keepLater = true;
+        src.keepFails = true;
+        replica.fails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed", "TALENTCK counter=40");
+        assertThat(warnings).anyMatch(w -> w.contains("cannot keep the recovery copy"));
     }
 
     @Test
