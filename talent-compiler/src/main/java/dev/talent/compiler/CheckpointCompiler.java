@@ -27,6 +27,7 @@ import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.analysis.ByteCopies;
 import dev.talent.compiler.analysis.UnionMembers;
+import dev.talent.compiler.analysis.WrappedNames;
 import dev.talent.compiler.analysis.VariableLengthArrays;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
@@ -276,6 +277,10 @@ public final class CheckpointCompiler {
                     byteCopies.scan(u.tu, u.types, f.body);
                 }
             }
+            return null;
+        });
+        pass("wrapped names", "program", () -> {
+            WrappedNames.check(units.stream().map(u -> u.tu).toList(), diags);
             return null;
         });
         failOnErrors(diags);
