@@ -26,8 +26,9 @@ import java.util.Set;
  * pointers stripped, points to a type whose representation depends on the byte order (a number, a pointer, a struct or
  * array holding one): the file or socket keeps the bytes of the ISA that wrote them, so a program restarted on another
  * byte order reads other values back, and a file written partly before and partly after the move mixes two byte orders.
- * Character, {@code _Bool} and {@code void} buffers (text, bytes a program orders itself with shifts, a generic buffer)
- * bind nothing.
+ * An {@code iovec}'s {@code iov_base} (writev, readv, sendmsg, recvmsg) set to such a buffer, by assignment or in an
+ * initializer, binds the same way. Character, {@code _Bool} and {@code void} buffers (text, bytes a program orders
+ * itself with shifts, a generic buffer) bind nothing.
  */
 public final class ByteCopies {
     /**
@@ -40,6 +41,10 @@ public final class ByteCopies {
         }
 
         public String describe() {
+            if (io && call.equals("iov_base")) {
+                return "an iovec's 'iov_base' points to the bytes of '" + buffer + "' (" + type + ") for a file or socket at "
+                        + at;
+            }
             if (io) {
                 return "'" + call + "' " + (into ? "writes" : "reads") + " the bytes of '" + buffer + "' (" + type + ") "
                         + (into ? "to" : "from") + " a file or socket at " + at;
@@ -73,6 +78,18 @@ public final class ByteCopies {
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
         if (body == null) return;
         body.walk(n -> {
+            // an iovec's buffer (writev, readv, sendmsg, recvmsg): what its iov_base is set to
+            if (n.is("BinaryOperator") && n.attr("opcode").equals("=") && n.inner().size() == 2) {
+                Node lhs = Ast.strip(n.child(0));
+                if (lhs != null && lhs.is("MemberExpr") && lhs.name().equals("iov_base")) {
+                    buffer(tu, types, n, "iov_base", n.child(1), true);
+                }
+                return;
+            }
+            if (n.is("InitListExpr") && !n.inner().isEmpty() && isIovec(types, n.qualType())) {
+                buffer(tu, types, n, "iov_base", n.child(0), true);
+                return;
+            }
             if (!n.is("CallExpr") || n.inner().size() < 3) return;
             String callee = Ast.directCallee(n); // null: a call through a pointer
             if (callee == null) return;
@@ -98,7 +115,11 @@ public final class ByteCopies {
     /** A raw I/O call whose buffer is a number, pointer or struct in this ISA's representation. */
     private void io(TranslationUnit tu, TypeResolver types, Node call, String callee, int buffer) {
         if (call.inner().size() <= buffer + 1) return;
-        Node arg = call.child(buffer + 1);
+        buffer(tu, types, call, callee, call.child(buffer + 1), IO_WRITES.contains(callee));
+    }
+
+    /** A buffer of raw I/O at {@code at}: recorded if it points to bytes in this ISA's representation. */
+    private void buffer(TranslationUnit tu, TypeResolver types, Node at, String callee, Node arg, boolean writes) {
         Node e = Ast.strip(arg);
         // casts to void * or to a character pointer say nothing of what the buffer holds: look through them
         while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty()
@@ -116,7 +137,7 @@ public final class ByteCopies {
             return;
         }
         if (!orderBound(types, pointee, 0)) return;
-        found.add(new Copy(tu.pos(call.position()), spelling(e), IO_WRITES.contains(callee), layoutBound(types, pointee, false, 0),
+        found.add(new Copy(tu.pos(at.position()), spelling(e), writes, layoutBound(types, pointee, false, 0),
                 callee, written(tu, e), true));
     }
 
@@ -236,6 +257,15 @@ public final class ByteCopies {
     private static boolean isVoidPointer(TypeResolver types, String qualType) {
         try {
             return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isVoid(types, p.to());
+        } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isIovec(TypeResolver types, String qualType) {
+        try {
+            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Tagged g && g.tag().equals("struct")
+                    && g.name().equals("iovec");
         } catch (RuntimeException unknownType) {
             return false;
         }

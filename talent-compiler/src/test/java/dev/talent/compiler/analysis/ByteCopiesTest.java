@@ -152,4 +152,27 @@ class ByteCopiesTest {
         assertThat(table).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
         assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("big-endian"));
     }
+
+    @Test
+    void anIovecPointingToANumberBindsAndOnePointingToTextDoesNot() throws Exception {
+        String decls = """
+                #include <sys/uio.h>
+                struct hdr { uint16_t kind; uint16_t len; };
+                static struct hdr h = { 1, 5 };
+                static char text[8] = "hello";
+                static uint32_t seq = 7;
+                """;
+        CompileResult bound = CProgram.in(Files.createDirectories(dir.resolve("b"))).file("a.c", io(decls, """
+                struct iovec iov[2]; iov[0].iov_base = &h; iov[0].iov_len = sizeof h;
+                iov[1].iov_base = text; iov[1].iov_len = 5;
+                struct iovec more[1] = { { &seq, sizeof seq } };
+                if (writev(1, iov, 2) < 0 || writev(1, more, 1) < 0) return 6""")).compile();
+        assertThat(Files.readString(bound.programTable())).contains("-be\"").doesNotContain("-32\"")
+                .contains("an iovec's 'iov_base' points to the bytes of '&h' (struct hdr) for a file or socket at a.c:13:")
+                .contains("'&seq' (uint32_t)").doesNotContain("'text'");
+        CompileResult text = CProgram.in(Files.createDirectories(dir.resolve("t"))).file("a.c", io(decls, """
+                struct iovec iov = { text, 5 };
+                if (writev(1, &iov, 1) < 0) return 6""")).compile();
+        assertThat(Files.readString(text.programTable())).doesNotContain("__BYTE_ORDER__");
+    }
 }
