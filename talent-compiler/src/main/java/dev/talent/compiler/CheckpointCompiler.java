@@ -27,6 +27,7 @@ import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.analysis.ByteCopies;
 import dev.talent.compiler.analysis.UnionMembers;
+import dev.talent.compiler.analysis.WrappedNames;
 import dev.talent.compiler.analysis.VariableLengthArrays;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
@@ -276,6 +277,10 @@ public final class CheckpointCompiler {
                     byteCopies.scan(u.tu, u.types, f.body);
                 }
             }
+            return null;
+        });
+        pass("wrapped names", "program", () -> {
+            WrappedNames.check(units.stream().map(u -> u.tu).toList(), diags);
             return null;
         });
         failOnErrors(diags);
@@ -547,7 +552,9 @@ public final class CheckpointCompiler {
                         c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs" + (width ? " nor between 32-bit (i686) and 64-bit ones" : "")
                                 + " (refused at restore, exit 65): " + why,
-                        "copy the value's bytes in a fixed order (shifts) to migrate across byte orders"));
+                        first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
+                                + " to migrate across byte orders"
+                                : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders"));
             }
             if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty()) {
                 program = byteOrderFingerprint(program, fingerprint,
@@ -591,11 +598,18 @@ public final class CheckpointCompiler {
         return program.substring(0, from) + split + program.substring(from + line.length());
     }
 
-    /** What talent_the_isa_note says of a program that copies numbers' bytes into character storage (ByteCopies). */
+    /**
+     * What talent_the_isa_note says of a program that copies numbers' bytes into character storage or writes and reads
+     * them raw to files and sockets (ByteCopies).
+     */
     static String byteCopyNote(List<ByteCopies.Copy> copies, boolean width) {
         List<String> each = new ArrayList<>();
         for (ByteCopies.Copy c : copies.subList(0, Math.min(3, copies.size()))) each.add(c.describe());
-        return "the program's character storage holds numbers in this ISA's representation (" + String.join("; ", each)
+        boolean io = copies.stream().anyMatch(ByteCopies.Copy::io);
+        boolean memory = copies.stream().anyMatch(c -> !c.io());
+        String where = io && memory ? "the program's character storage and files or sockets hold"
+                : io ? "the program's files or sockets hold" : "the program's character storage holds";
+        return where + " numbers in this ISA's representation (" + String.join("; ", each)
                 + (copies.size() > 3 ? "; ..." : "") + "), so a checkpoint moves only between ISAs of the byte order"
                 + (width ? " and pointer width" : "") + " it was written on";
     }

@@ -8,6 +8,7 @@ import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,11 +20,35 @@ import java.util.Set;
  * checkpoints move only between ISAs of the same byte order (and pointer width, when the type needs it): the program
  * table gets a fingerprint per byte order and width, as for {@link UnionMembers}. Not seen: copies through {@code void *}
  * on both sides (a generic container), and punning through pointer casts.
+ *
+ * <p>The same holds for raw binary I/O ({@code fwrite(recs, sizeof *recs, n, f)}, {@code write(fd, &hdr, sizeof hdr)},
+ * {@code fread}, {@code read}, {@code pread}, {@code recv}, ...) whose buffer, with casts to {@code void *} and character
+ * pointers stripped, points to a type whose representation depends on the byte order (a number, a pointer, a struct or
+ * array holding one): the file or socket keeps the bytes of the ISA that wrote them, so a program restarted on another
+ * byte order reads other values back, and a file written partly before and partly after the move mixes two byte orders.
+ * An {@code iovec}'s {@code iov_base} (writev, readv, sendmsg, recvmsg) set to such a buffer, by assignment or in an
+ * initializer, binds the same way. Character, {@code _Bool} and {@code void} buffers (text, bytes a program orders
+ * itself with shifts, a generic buffer) bind nothing.
  */
 public final class ByteCopies {
-    /** One copy: the call's place, the other side's type, and whether that type's layout differs between ILP32 and LP64. */
-    public record Copy(String at, String type, boolean into, boolean widthBound) {
+    /**
+     * One copy: the call's place, the other side's type, and whether that type's layout differs between ILP32 and LP64;
+     * for a raw I/O call ({@code io}), the function and the buffer as written, and {@code into} means written out.
+     */
+    public record Copy(String at, String type, boolean into, boolean widthBound, String call, String buffer, boolean io) {
+        public Copy(String at, String type, boolean into, boolean widthBound) {
+            this(at, type, into, widthBound, "", "", false);
+        }
+
         public String describe() {
+            if (io && call.equals("iov_base")) {
+                return "an iovec's 'iov_base' points to the bytes of '" + buffer + "' (" + type + ") for a file or socket at "
+                        + at;
+            }
+            if (io) {
+                return "'" + call + "' " + (into ? "writes" : "reads") + " the bytes of '" + buffer + "' (" + type + ") "
+                        + (into ? "to" : "from") + " a file or socket at " + at;
+            }
             return "the bytes of a " + type + " are copied " + (into ? "into" : "out of") + " character storage at " + at;
         }
     }
@@ -31,15 +56,49 @@ public final class ByteCopies {
     private static final Set<String> COPIES = Set.of("memcpy", "memmove", "__builtin_memcpy", "__builtin_memmove",
             "__builtin___memcpy_chk", "__builtin___memmove_chk");
 
+    /**
+     * Raw binary I/O: the function, the index of its buffer argument and its number of arguments (a program's own
+     * function of the name with another arity is not one of these); the {@code _unlocked} and {@code 64} forms are
+     * glibc's.
+     */
+    private static final Map<String, List<Integer>> IO_BUFFER = Map.ofEntries(
+            Map.entry("fwrite", List.of(0, 4)), Map.entry("fwrite_unlocked", List.of(0, 4)),
+            Map.entry("fread", List.of(0, 4)), Map.entry("fread_unlocked", List.of(0, 4)),
+            Map.entry("write", List.of(1, 3)), Map.entry("read", List.of(1, 3)),
+            Map.entry("pwrite", List.of(1, 4)), Map.entry("pread", List.of(1, 4)),
+            Map.entry("pwrite64", List.of(1, 4)), Map.entry("pread64", List.of(1, 4)),
+            Map.entry("send", List.of(1, 4)), Map.entry("recv", List.of(1, 4)),
+            Map.entry("sendto", List.of(1, 6)), Map.entry("recvfrom", List.of(1, 6)));
+    private static final Set<String> IO_WRITES = Set.of("fwrite", "fwrite_unlocked", "write", "pwrite", "pwrite64", "send",
+            "sendto");
+
     private final List<Copy> found = new ArrayList<>();
 
     /** Records the copies of one function body. */
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
         if (body == null) return;
         body.walk(n -> {
+            // an iovec's buffer (writev, readv, sendmsg, recvmsg): what its iov_base is set to
+            if (n.is("BinaryOperator") && n.attr("opcode").equals("=") && n.inner().size() == 2) {
+                Node lhs = Ast.strip(n.child(0));
+                if (lhs != null && lhs.is("MemberExpr") && lhs.name().equals("iov_base")) {
+                    buffer(tu, types, n, "iov_base", n.child(1), true);
+                }
+                return;
+            }
+            if (n.is("InitListExpr") && !n.inner().isEmpty() && isIovec(types, n.qualType())) {
+                buffer(tu, types, n, "iov_base", n.child(0), true);
+                return;
+            }
             if (!n.is("CallExpr") || n.inner().size() < 3) return;
             String callee = Ast.directCallee(n); // null: a call through a pointer
-            if (callee == null || !COPIES.contains(callee)) return;
+            if (callee == null) return;
+            List<Integer> io = IO_BUFFER.get(callee);
+            if (io != null) {
+                if (n.inner().size() == io.get(1) + 1) io(tu, types, n, callee, io.get(0));
+                return;
+            }
+            if (!COPIES.contains(callee)) return;
             CType dst = pointee(types, n.child(1));
             CType src = pointee(types, n.child(2));
             if (dst == null || src == null) return;
@@ -51,6 +110,118 @@ public final class ByteCopies {
             found.add(new Copy(tu.pos(n.position()), spelling(dstBytes ? n.child(2) : n.child(1)), dstBytes,
                     widthBound(types, other, 0)));
         });
+    }
+
+    /** A raw I/O call whose buffer is a number, pointer or struct in this ISA's representation. */
+    private void io(TranslationUnit tu, TypeResolver types, Node call, String callee, int buffer) {
+        if (call.inner().size() <= buffer + 1) return;
+        buffer(tu, types, call, callee, call.child(buffer + 1), IO_WRITES.contains(callee));
+    }
+
+    /** A buffer of raw I/O at {@code at}: recorded if it points to bytes in this ISA's representation. */
+    private void buffer(TranslationUnit tu, TypeResolver types, Node at, String callee, Node arg, boolean writes) {
+        Node e = Ast.strip(arg);
+        // casts to void * or to a character pointer say nothing of what the buffer holds: look through them
+        while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty()
+                && (isVoidPointer(types, e.qualType()) || isCharacterPointer(types, e.qualType()))) {
+            e = Ast.strip(e.child(0));
+        }
+        if (e == null) return;
+        CType pointee;
+        try {
+            CType t = types.canonical(CTypeParser.parse(e.qualType()));
+            if (t instanceof CType.Pointer p) pointee = types.canonical(p.to());
+            else if (t instanceof CType.Array a) pointee = types.canonical(a.elem());
+            else return;
+        } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
+            return;
+        }
+        if (!orderBound(types, pointee, 0)) return;
+        found.add(new Copy(tu.pos(at.position()), spelling(e), writes, layoutBound(types, pointee, false, 0),
+                callee, written(tu, e), true));
+    }
+
+    /** The buffer expression as the program wrote it (or the variable it names, when a macro wrote it). */
+    private static String written(TranslationUnit tu, Node e) {
+        if (tu.isMacroFree(e) && e.begin().offset() >= 0) {
+            int from = e.begin().offset();
+            int to = Ast.rangeEnd(tu.text(), e);
+            if (to > from && to <= tu.text().length()) {
+                String s = tu.text().substring(from, to).replaceAll("\\s+", " ").strip();
+                return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+            }
+        }
+        String[] name = {null};
+        e.walk(x -> {
+            if (name[0] == null && x.is("DeclRefExpr") && !x.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+                name[0] = x.referencedDecl().path("name").asText();
+            }
+        });
+        return name[0] != null ? name[0] : "?";
+    }
+
+    /**
+     * Whether the bytes of t depend on the byte order: any scalar wider than a byte in it. Characters, {@code _Bool}
+     * and structs or arrays of them read alike on every ISA; an incomplete struct is taken as bound.
+     */
+    private static boolean orderBound(TypeResolver types, CType type, int depth) {
+        CType t = types.canonical(type);
+        if (depth > 16) return true;
+        return switch (t) {
+            case CType.Builtin b -> !(isCharacter(types, b) || b.name().equals("_Bool") || b.name().equals("void"));
+            case CType.Array a -> orderBound(types, a.elem(), depth + 1);
+            case CType.Tagged g -> {
+                if (g.tag().equals("enum")) yield true;
+                Node rec = types.record(g);
+                if (rec == null || !rec.flag("completeDefinition")) yield true;
+                boolean any = false;
+                for (Node f : rec.inner()) {
+                    if (!f.is("FieldDecl")) continue;
+                    try {
+                        if (orderBound(types, CTypeParser.parse(f.qualType()), depth + 1)) any = true;
+                    } catch (RuntimeException unknownType) {
+                        any = true;
+                    }
+                }
+                yield any;
+            }
+            default -> true;
+        };
+    }
+
+    /**
+     * Whether t's size or layout may differ between i686 and the LP64 ISAs: long, pointers and long double anywhere,
+     * and, inside a struct or union, the 8-byte scalars i686 aligns to 4 (double, long long). Bit-fields and
+     * incomplete types: bound (conservative).
+     */
+    private static boolean layoutBound(TypeResolver types, CType type, boolean member, int depth) {
+        CType t = types.canonical(type);
+        if (depth > 16) return true;
+        return switch (t) {
+            case CType.Builtin b -> switch (b.name()) {
+                case "long", "unsigned long", "long double" -> true;
+                case "double", "long long", "unsigned long long" -> member;
+                default -> b.name().contains("_Complex") || b.name().contains("128");
+            };
+            case CType.Array a -> layoutBound(types, a.elem(), member, depth + 1);
+            case CType.Tagged g -> {
+                if (g.tag().equals("enum")) yield false;
+                Node rec = types.record(g);
+                if (rec == null || !rec.flag("completeDefinition")) yield true;
+                boolean any = false;
+                for (Node f : rec.inner()) {
+                    if (!f.is("FieldDecl")) continue;
+                    if (f.flag("isBitfield")) any = true;
+                    try {
+                        if (layoutBound(types, CTypeParser.parse(f.qualType()), true, depth + 1)) any = true;
+                    } catch (RuntimeException unknownType) {
+                        any = true;
+                    }
+                }
+                yield any;
+            }
+            default -> true;
+        };
     }
 
     public List<Copy> copies() {
@@ -86,6 +257,23 @@ public final class ByteCopies {
     private static boolean isVoidPointer(TypeResolver types, String qualType) {
         try {
             return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isVoid(types, p.to());
+        } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isIovec(TypeResolver types, String qualType) {
+        try {
+            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Tagged g && g.tag().equals("struct")
+                    && g.name().equals("iovec");
+        } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isCharacterPointer(TypeResolver types, String qualType) {
+        try {
+            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isCharacter(types, p.to());
         } catch (RuntimeException unknownType) {
             return false;
         }

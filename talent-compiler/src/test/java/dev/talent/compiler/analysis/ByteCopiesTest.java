@@ -68,4 +68,111 @@ class ByteCopiesTest {
         String table = Files.readString(r.programTable());
         assertThat(table).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
     }
+
+    private static String io(String decls, String body) {
+        return """
+                #include <stdio.h>
+                #include <stdint.h>
+                #include <unistd.h>
+                DECLS
+                int main(void) {
+                  FILE *f = fopen("/dev/null", "wb");
+                  if (!f) return 1;
+                  BODY;
+                  fclose(f);
+                  return 0;
+                }
+                """.replace("DECLS", decls).replace("BODY", body);
+    }
+
+    @Test
+    void intsWrittenWithFwriteBindTheByteOrderNamingTheCallAndTheBuffer() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", io("static int v[64];", "fwrite(v, sizeof v[0], 64, f)")).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).contains("\"" + r.fingerprint() + "-be\"").doesNotContain("-32\"")
+                .contains("'fwrite' writes the bytes of 'v' (int) to a file or socket at a.c:8:3")
+                .contains("the program's files or sockets hold numbers in this ISA's representation");
+        assertThat(r.diagnostics()).anySatisfy(d -> {
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(d.line()).isEqualTo(8);
+            assertThat(d.message()).contains("does not move between big-endian (s390x) and little-endian ISAs")
+                    .contains("'fwrite' writes the bytes of 'v'");
+            assertThat(d.remedy()).contains("fixed order");
+        });
+    }
+
+    @Test
+    void aStructOfRecordsReadWithFreadAlsoBindsThePointerWidth() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", io("struct record { int id; long total; char name[8]; };\n"
+                + "static struct record recs[16];", "if (fread(&recs[2], sizeof recs[0], 1, f) != 1) return 2")).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "-32\"")
+                .contains("'fread' reads the bytes of '&recs[2]' (struct record) from a file or socket at a.c:9:7");
+    }
+
+    @Test
+    void aDoubleInsideAStructBindsTheWidthButADoubleAloneOnlyTheByteOrder() throws Exception {
+        CompileResult inside = CProgram.in(Files.createDirectories(dir.resolve("s"))).file("a.c", io("struct p { int n; double x; } pt;",
+                "fwrite(&pt, sizeof pt, 1, f)")).compile();
+        assertThat(Files.readString(inside.programTable())).contains("-be\"").contains("-32\"");
+        CompileResult alone = CProgram.in(Files.createDirectories(dir.resolve("d"))).file("a.c", io("static double x = 1.5;",
+                "fwrite((char *) &x, sizeof x, 1, f)")).compile();
+        assertThat(Files.readString(alone.programTable())).contains("-be\"").doesNotContain("-32\"")
+                .contains("'fwrite' writes the bytes of '&x' (double)");
+    }
+
+    @Test
+    void writeAndReadOfANumberThroughVoidCastsAreSeen() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", io("static int fds[2];",
+                "pid_t pid = getpid(); if (write(fds[1], (const void *) &pid, sizeof pid) < 0) return 3;"
+                        + " if (read(fds[0], (void *) &pid, sizeof pid) < 0) return 4")).compile();
+        assertThat(Files.readString(r.programTable())).contains("-be\"")
+                .contains("'write' writes the bytes of '&pid' (pid_t)").contains("'read' reads the bytes of '&pid' (pid_t)");
+    }
+
+    @Test
+    void bytesTextVoidBuffersAndStructsOfCharactersAreNotBound() throws Exception {
+        // a compressor's header, put together with shifts in an unsigned char buffer; text; a generic buffer; a tar-like
+        // header of character fields; a program's own function named write
+        CompileResult r = CProgram.in(dir).file("a.c", io("""
+                struct tarhdr { char name[100]; char mode[8]; unsigned char flag; };
+                static struct tarhdr th;
+                static unsigned char hdr[4];
+                static uint8_t body[64];
+                static _Bool done;
+                static int my_write(const char *s, int n) { return n + (s != 0); }
+                """, """
+                uint32_t n = 1234; hdr[0] = n >> 24; hdr[1] = n >> 16; hdr[2] = n >> 8; hdr[3] = n;
+                fwrite(hdr, 1, sizeof hdr, f); fwrite(body, 1, sizeof body, f); fwrite(&th, sizeof th, 1, f);
+                fwrite("text\\n", 1, 5, f); fwrite(&done, 1, 1, f);
+                void *any = body; fwrite(any, 1, 4, f); fwrite((void *) body, 1, 4, f);
+                char line[80]; if (read(0, line, sizeof line) < 0) return 5;
+                my_write(line, 3)""")).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
+        assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("big-endian"));
+    }
+
+    @Test
+    void anIovecPointingToANumberBindsAndOnePointingToTextDoesNot() throws Exception {
+        String decls = """
+                #include <sys/uio.h>
+                struct hdr { uint16_t kind; uint16_t len; };
+                static struct hdr h = { 1, 5 };
+                static char text[8] = "hello";
+                static uint32_t seq = 7;
+                """;
+        CompileResult bound = CProgram.in(Files.createDirectories(dir.resolve("b"))).file("a.c", io(decls, """
+                struct iovec iov[2]; iov[0].iov_base = &h; iov[0].iov_len = sizeof h;
+                iov[1].iov_base = text; iov[1].iov_len = 5;
+                struct iovec more[1] = { { &seq, sizeof seq } };
+                if (writev(1, iov, 2) < 0 || writev(1, more, 1) < 0) return 6""")).compile();
+        assertThat(Files.readString(bound.programTable())).contains("-be\"").doesNotContain("-32\"")
+                .contains("an iovec's 'iov_base' points to the bytes of '&h' (struct hdr) for a file or socket at a.c:13:")
+                .contains("'&seq' (uint32_t)").doesNotContain("'text'");
+        CompileResult text = CProgram.in(Files.createDirectories(dir.resolve("t"))).file("a.c", io(decls, """
+                struct iovec iov = { text, 5 };
+                if (writev(1, &iov, 1) < 0) return 6""")).compile();
+        assertThat(Files.readString(text.programTable())).doesNotContain("__BYTE_ORDER__");
+    }
 }

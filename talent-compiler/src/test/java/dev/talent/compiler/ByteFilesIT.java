@@ -1,0 +1,116 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A binary file of numbers written with fwrite and read back with fread. Found by hand: the file keeps the bytes of
+ * the ISA that wrote them, so restarted on s390x the program read byte-swapped numbers (and, stopped while writing,
+ * left a file of two byte orders) and printed another sum with exit 0. Now such a build's checkpoints stay on their
+ * byte order (and, for a struct with a long, on their pointer width): the restore elsewhere is refused (exit 65)
+ * naming the call; where allowed, the output is plain gcc's.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class ByteFilesIT {
+    @TempDir
+    Path work;
+
+    static final String FILE = """
+            #include <stdio.h>
+            #include <stdint.h>
+            #define DATA "%s"
+            DECL
+            int main(void) {
+              FILE *w = fopen(DATA, "wb");
+              if (!w) return 1;
+              for (uint32_t i = 0; i < 400; i++) {
+                SET;
+                if (fwrite(&v, sizeof v, 1, w) != 1) return 2;
+                if (i %% 100 == 0) printf("wrote %%u\\n", (unsigned)i);
+              }
+              fclose(w);
+              FILE *in = fopen(DATA, "rb");
+              if (!in) return 3;
+              uint32_t h = 0, n = 0;
+              while (fread(&v, sizeof v, 1, in) == 1) {
+                h = h * 31 + (uint32_t)(GET %% 1000);
+                if (++n %% 100 == 0) printf("read %%u h=%%u\\n", (unsigned)n, (unsigned)h);
+              }
+              fclose(in);
+              printf("n=%%u h=%%u\\n", (unsigned)n, (unsigned)h);
+              return 0;
+            }
+            """;
+
+    private void check(String name, String decl, String set, String get, List<String> refusedOn, List<String> allowedOn)
+            throws Exception {
+        Path data = work.resolve(name + ".bin");
+        Path src = work.resolve(name + ".c");
+        Files.writeString(src, FILE.formatted(data).replace("DECL", decl).replace("SET", set).replace("GET", get));
+        Path orig = work.resolve(name + ".orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.rc()).isZero();
+        String expected = plain.out();
+        assertThat(expected).contains("n=400 h=");
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message()).contains("'fwrite' writes the bytes of '&v'"));
+        Map<String, Path> exes = new HashMap<>();
+        for (Target t : HOPS) {
+            if (t.name().equals("x86_64") || refusedOn.contains(t.name()) || allowedOn.contains(t.name())) {
+                exes.put(t.name(), link(t, r, work.resolve(name + "." + t.name())));
+            }
+        }
+        Target x86 = HOPS.getFirst();
+        for (Target to : HOPS) {
+            if (!exes.containsKey(to.name())) continue;
+            // stopped while writing (the file would hold two byte orders) and while reading it back
+            for (String stop : List.of("150", "600")) {
+                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
+                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_STOP_AFTER", stop), null);
+                assertThat(first.rc()).as(first.err()).isEqualTo(75);
+                Run there = run(command(to, exes.get(to.name())), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_RESTART", "1"), null);
+                if (refusedOn.contains(to.name())) {
+                    assertThat(there.rc()).as(there.err()).isEqualTo(65);
+                    assertThat(there.out()).isEmpty();
+                    assertThat(there.err()).contains("'fwrite' writes the bytes of '&v'").contains(name + ".c:");
+                } else {
+                    assertThat(there.rc()).as(there.err()).isZero();
+                    assertThat(first.out() + there.out()).as("stop " + stop + " restarted on " + to.name()).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void intsWrittenToAFileStayOnTheirByteOrder() throws Exception {
+        check("ints", "static int v;", "v = (int)(i * 2654435761u)", "(uint32_t)v",
+                List.of("s390x"), List.of("x86_64", "i686", "aarch64"));
+    }
+
+    @Test
+    void recordsWithALongStayOnTheirByteOrderAndWidth() throws Exception {
+        check("records", "struct record { int id; long total; } v;", "v.id = (int)i; v.total = (long)(i * 2654435761u)",
+                "(uint32_t)(v.id + v.total)", List.of("s390x", "i686"), List.of("x86_64", "aarch64"));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.talent.compiler.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.Diagnostic;
+import dev.talent.toolchain.RuntimeLibrary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class WrappedNamesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCompilerKnowsEveryNameTheLinkWraps() {
+        assertThat(WrappedNames.WRAPPED).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(RuntimeLibrary.WRAPPED_ALLOCATOR.stream(), RuntimeLibrary.WRAPPED_OTHER.stream()).toList());
+    }
+
+    @Test
+    void aVariableUsedInItsOwnFileOnlyOrALocalOfTheNameElsewhereIsAccepted() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                int getopt = 3;
+                int twice(int);
+                int main(void) { getopt++; printf("%d\\n", twice(getopt)); return 0; }
+                """).file("b.c", """
+                int twice(int getopt) { int ctime = getopt; return 2 * ctime; }
+                """);
+        p.compile();
+        List<Diagnostic> d = p.analyze().diagnostics();
+        assertThat(d).noneSatisfy(x -> assertThat(x.message()).contains("wraps"));
+    }
+
+    @Test
+    void aVariableDefinedInOneFileAndUsedInAnotherIsRefusedNamingBoth() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                long ctime;
+                void tick(void);
+                int main(void) { tick(); printf("%ld\\n", ctime); return 0; }
+                """).file("b.c", """
+                extern long ctime;
+                void tick(void) { ctime += 2; }
+                """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("global variable 'ctime'").contains("-Wl,--wrap=ctime").contains("(b.c:2:")
+                    .contains("'__wrap_ctime'");
+        });
+    }
+}

@@ -1,0 +1,2 @@
+extern int random;
+int report(void) { return random % 1000; }
