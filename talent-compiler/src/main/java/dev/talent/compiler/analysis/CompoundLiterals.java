@@ -38,7 +38,11 @@ public final class CompoundLiterals {
 
     public record Result(String text, boolean changed) {}
 
-    private record Edit(int at, int order, String text) {}
+    private record Edit(int at, int end, int order, String text) {
+        Edit(int at, int order, String text) {
+            this(at, at, order, text);
+        }
+    }
 
     private static final Pattern OPEN_ARRAY = Pattern.compile("\\[\\s*\\]");
     private static final Pattern FIRST_SIZE = Pattern.compile("\\[(\\d+)\\]");
@@ -48,6 +52,7 @@ public final class CompoundLiterals {
         List<Edit> edits = new ArrayList<>();
         int[] count = {0};
         for (Node top : tu.root().inner()) {
+            if (top.is("VarDecl") && tu.isRewritable(top)) fileScope(tu, text, top, edits, count);
             if (!top.is("FunctionDecl") || Ast.functionBody(top) == null) continue;
             Node body = Ast.functionBody(top);
             if (!tu.isRewritable(body)) continue;
@@ -74,11 +79,47 @@ public final class CompoundLiterals {
         StringBuilder out = new StringBuilder(text.length() + 128 * edits.size());
         int pos = 0;
         for (Edit e : edits) {
+            if (e.at() < pos) throw new IllegalStateException("overlapping compound literal rewrites at offset " + e.at());
             out.append(text, pos, e.at()).append(e.text());
-            pos = e.at();
+            pos = e.end();
         }
         out.append(text.substring(pos));
         return new Result(out.toString(), true);
+    }
+
+    /**
+     * A compound literal at file scope has static storage: each outermost one whose object is used becomes a named
+     * {@code static} defined just before the declaration, with the literal's initialiser ({@code static int *p =
+     * (int[]){1, 2};} becomes {@code static int __talent_lit1[2] = {1, 2}; static int *p = (__talent_lit1);}), a
+     * variable of the unit's table like any other. One nested in another stays, and {@link StaticStorage} names it.
+     */
+    private static void fileScope(TranslationUnit tu, String text, Node decl, List<Edit> edits, int[] count) {
+        decl.walk(n -> {
+            if (!n.is("CompoundLiteralExpr") || !usesObject(n) || !tu.isMacroFree(n)) return;
+            for (Node a = n.parent(); a != null && a != decl; a = a.parent()) if (a.is("CompoundLiteralExpr")) return;
+            int begin = n.begin().offset();
+            if (begin < 0 || begin >= text.length() || text.charAt(begin) != '(') return;
+            int close = Ast.matchParen(text, begin);
+            int end = Ast.rangeEnd(text, n);
+            if (close < 0 || end <= close || text.charAt(end - 1) != '}' || text.substring(close, end).contains("//")) return;
+            String type = typeName(text.substring(begin + 1, close), n.qualType());
+            if (declaration(type, "v") == null) return;
+            count[0]++;
+            String v = PREFIX + count[0];
+            String d = declaration(type, v);
+            edits.add(new Edit(decl.begin().offset(), 0, "static " + d.substring(0, d.length() - 2) + " = "
+                    + text.substring(close + 1, end).replace('\n', ' ') + "; "));
+            edits.add(new Edit(begin, end, 1, "(" + v + ")"));
+        });
+    }
+
+    /** The literal's object is used (not only its value), where it is evaluated. */
+    public static boolean usesObject(Node lit) {
+        Node p = lit.parent();
+        while (p != null && p.is("ParenExpr")) p = p.parent();
+        if (p != null && p.is("ImplicitCastExpr") && "LValueToRValue".equals(p.attr("castKind"))) return false;
+        for (Node a = lit.parent(); a != null; a = a.parent()) if (a.is("UnaryExprOrTypeTraitExpr")) return false;
+        return true;
     }
 
     /**
