@@ -91,26 +91,64 @@ public final class CompoundLiterals {
      * A compound literal at file scope has static storage: each outermost one whose object is used becomes a named
      * {@code static} defined just before the declaration, with the literal's initialiser ({@code static int *p =
      * (int[]){1, 2};} becomes {@code static int __talent_lit1[2] = {1, 2}; static int *p = (__talent_lit1);}), a
-     * variable of the unit's table like any other. One nested in another stays, and {@link StaticStorage} names it.
+     * variable of the unit's table like any other; literals nested in it are named the same way first. One that
+     * cannot be written so stays, and {@link StaticStorage} names it.
      */
     private static void fileScope(TranslationUnit tu, String text, Node decl, List<Edit> edits, int[] count) {
-        decl.walk(n -> {
-            if (!n.is("CompoundLiteralExpr") || !usesObject(n) || !tu.isMacroFree(n)) return;
-            for (Node a = n.parent(); a != null && a != decl; a = a.parent()) if (a.is("CompoundLiteralExpr")) return;
-            int begin = n.begin().offset();
-            if (begin < 0 || begin >= text.length() || text.charAt(begin) != '(') return;
-            int close = Ast.matchParen(text, begin);
-            int end = Ast.rangeEnd(text, n);
-            if (close < 0 || end <= close || text.charAt(end - 1) != '}' || text.substring(close, end).contains("//")) return;
-            String type = typeName(text.substring(begin + 1, close), n.qualType());
-            if (declaration(type, "v") == null) return;
-            count[0]++;
-            String v = PREFIX + count[0];
-            String d = declaration(type, v);
-            edits.add(new Edit(decl.begin().offset(), 0, "static " + d.substring(0, d.length() - 2) + " = "
-                    + text.substring(close + 1, end).replace('\n', ' ') + "; "));
-            edits.add(new Edit(begin, end, 1, "(" + v + ")"));
+        for (Node n : literalsIn(decl, decl)) {
+            List<Edit> declarations = new ArrayList<>();
+            int before = count[0];
+            String v = named(tu, text, n, declarations, count);
+            if (v == null) {
+                count[0] = before;
+                continue;
+            }
+            for (Edit d : declarations) edits.add(new Edit(decl.begin().offset(), 0, d.text()));
+            edits.add(new Edit(n.begin().offset(), Ast.rangeEnd(text, n), 1, "(" + v + ")"));
+        }
+    }
+
+    /** The literals under {@code root} whose object is used and whose nearest enclosing literal is {@code root}'s. */
+    private static List<Node> literalsIn(Node root, Node stop) {
+        List<Node> out = new ArrayList<>();
+        root.walk(n -> {
+            if (n == root || !n.is("CompoundLiteralExpr") || !usesObject(n)) return;
+            for (Node a = n.parent(); a != null && a != stop; a = a.parent()) if (a.is("CompoundLiteralExpr") && a != root) return;
+            out.add(n);
         });
+        return out;
+    }
+
+    /**
+     * Adds the static definitions of the literal and of the literals nested in it (those first) to {@code
+     * declarations}, and returns the literal's name; null when one of them cannot be written so.
+     */
+    private static String named(TranslationUnit tu, String text, Node n, List<Edit> declarations, int[] count) {
+        if (!tu.isMacroFree(n)) return null;
+        int begin = n.begin().offset();
+        if (begin < 0 || begin >= text.length() || text.charAt(begin) != '(') return null;
+        int close = Ast.matchParen(text, begin);
+        int end = Ast.rangeEnd(text, n);
+        if (close < 0 || end <= close || text.charAt(end - 1) != '}' || text.substring(close, end).contains("//")) return null;
+        String type = typeName(text.substring(begin + 1, close), n.qualType());
+        if (declaration(type, "v") == null) return null;
+        StringBuilder init = new StringBuilder();
+        int pos = close + 1;
+        List<Node> inner = new ArrayList<>(literalsIn(n, n));
+        inner.sort(Comparator.comparingInt(x -> x.begin().offset()));
+        for (Node c : inner) {
+            String cv = named(tu, text, c, declarations, count);
+            int cb = c.begin().offset();
+            if (cv == null || cb < pos) return null;
+            init.append(text, pos, cb).append('(').append(cv).append(')');
+            pos = Ast.rangeEnd(text, c);
+        }
+        init.append(text, pos, end);
+        count[0]++;
+        String v = PREFIX + count[0];
+        String d = declaration(type, v);
+        declarations.add(new Edit(0, 0, "static " + d.substring(0, d.length() - 2) + " = " + init.toString().replace('\n', ' ') + "; "));
+        return v;
     }
 
     /** The literal's object is used (not only its value), where it is evaluated. */

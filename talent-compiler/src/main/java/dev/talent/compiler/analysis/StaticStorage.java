@@ -53,8 +53,8 @@ public final class StaticStorage {
     }
 
     /**
-     * Compound literals with static storage that {@link CompoundLiterals} did not name (one nested in another, one in
-     * the initialiser of a function's {@code static}, one written in a macro): their unnamed objects are in no table.
+     * Compound literals with static storage that {@link CompoundLiterals} did not name (one whose type name has
+     * parentheses, one written in a macro): their unnamed objects are in no table.
      */
     private static void literals(TranslationUnit tu, Node top, Diagnostics diags) {
         if (!tu.isMainFileNode(top)) return;
@@ -63,9 +63,9 @@ public final class StaticStorage {
             n.walk(l -> {
                 if (!l.is("CompoundLiteralExpr") || !CompoundLiterals.usesObject(l)) return;
                 diags.error(tu, l, "compound literal in the initialiser of '" + n.name() + "' has static storage, and talent"
-                                + " could not give its object a name to save it by (it is nested in another literal, in a"
-                                + " function's static, or written in a macro)",
-                        "define the object as a static variable of its own and initialise '" + n.name() + "' with it");
+                                + " could not give its object a name to save it by (its type name has parentheses, as a pointer to a"
+                                + " function has, or it is written in a macro)",
+                        "define the object as a static variable of its own (a typedef for the type) and initialise '" + n.name() + "' with it");
             });
         });
     }
