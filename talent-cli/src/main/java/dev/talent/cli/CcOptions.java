@@ -32,9 +32,9 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
             Map.entry(Pattern.compile("-m(32|64|x32|31|16|abi=.*|long-double-.*|(no-)?align-double|ieee-fp|80387|fpmath=387|soft-float|hard-float)"),
                     "it changes the ABI (type sizes, alignment or the floating-point format) that every ISA's build and the "
                             + "checkpoint format assume; talent builds each ISA with its standard ABI"),
-            Map.entry(Pattern.compile("-f(no-)?(un)?signed-(char|bitfields)|-fshort-(enums|wchar)|-fpack-struct.*"),
+            Map.entry(Pattern.compile("-f(no-)?(un)?signed-bitfields|-fshort-(enums|wchar)|-fpack-struct.*"),
                     "it changes how types are laid out or signed, differently from the analysis (clang) and from the "
-                            + "other ISAs; talent builds every ISA with -fsigned-char and the standard layouts"),
+                            + "other ISAs; talent builds every ISA with the standard layouts"),
             Map.entry(Pattern.compile("-ffp-contract=.*|-ffast-math|-Ofast-math|-funsafe-math-optimizations|-fassociative-math|-mfma|-mfused-madd"),
                     "floating-point results would differ between ISAs (talent builds with -ffp-contract=off so that a "
                             + "migrated program computes what it would have computed at home)"),
@@ -81,13 +81,26 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
         gccOnly = List.copyOf(gccOnly);
     }
 
-    /** What the preprocessor (clang for the instrumenter, gcc for each target) needs: -I -D -U -std=. */
+    /**
+     * The signedness of plain {@code char}: given to clang for the analysis and to every ISA's gcc alike (after
+     * talent's default -fsigned-char), so that the analysis, the type descriptors (computed by each target's
+     * compiler) and every ISA agree.
+     */
+    private static final Pattern CHAR_SIGNEDNESS = Pattern.compile("-f(no-)?(un)?signed-char");
+
+    /** True for -fsigned-char, -funsigned-char and their -fno- forms. */
+    public static boolean isCharSignedness(String option) {
+        return CHAR_SIGNEDNESS.matcher(option).matches();
+    }
+
+    /** What the preprocessor (clang for the instrumenter, gcc for each target) needs: -I -D -U -std= and char signedness. */
     public List<String> preprocessorArgs() {
         List<String> args = new ArrayList<>();
         includeDirs.forEach(d -> args.add("-I" + d));
         defines.forEach(d -> args.add("-D" + d));
         undefines.forEach(u -> args.add("-U" + u));
         standard.ifPresent(s -> args.add("-std=" + s));
+        gccOnly.stream().filter(CcOptions::isCharSignedness).forEach(args::add);
         return args;
     }
 
@@ -96,7 +109,7 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
         List<String> args = new ArrayList<>(preprocessorArgs());
         optimization.ifPresent(o -> args.add("-O" + o));
         warnings.forEach(w -> args.add("-W" + w));
-        args.addAll(gccOnly);
+        gccOnly.stream().filter(o -> !isCharSignedness(o)).forEach(args::add);
         return args;
     }
 

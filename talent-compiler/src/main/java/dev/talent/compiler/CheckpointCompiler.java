@@ -3,6 +3,7 @@ package dev.talent.compiler;
 import dev.talent.compiler.analysis.AddressTakenAnalysis;
 import dev.talent.compiler.analysis.AllocaCalls;
 import dev.talent.compiler.analysis.CallGraph;
+import dev.talent.compiler.analysis.CompoundLiterals;
 import dev.talent.compiler.analysis.ChainCallHoisting;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FrameLiveness;
@@ -429,6 +430,14 @@ public final class CheckpointCompiler {
             AllocaCalls.Result al = pass("alloca", source.getFileName().toString(), () -> AllocaCalls.rewrite(second));
             if (al.changed()) {
                 Files.writeString(merged, al.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
+            // block-scope compound literals become named frame variables (docs/CODEGEN.md "Compound literals"), then read again
+            TranslationUnit literals = tu;
+            CompoundLiterals.Result cl = pass("compound literals", source.getFileName().toString(), () -> CompoundLiterals.rewrite(literals));
+            if (cl.changed()) {
+                Files.writeString(merged, cl.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
                 tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
             }

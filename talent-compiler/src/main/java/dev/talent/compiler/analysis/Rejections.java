@@ -63,6 +63,16 @@ public final class Rejections {
                                 "write the call as alloca(size) or __builtin_alloca_with_align(size, bits) directly in the function, or use malloc/free");
                     }
                 }
+                case "CompoundLiteralExpr" -> {
+                    if (f.chain && CompoundLiterals.uncarried(n)) {
+                        diags.error(tu, n, "compound literal in '" + f.name + "', a function that may checkpoint, that talent"
+                                        + " could not give a frame variable (its type name has parentheses, as a pointer to a function"
+                                        + " has, or it is written inside a macro expansion): its object"
+                                        + " lives in the machine stack frame, which a restart rebuilds without it, and a pointer"
+                                        + " to it would point nowhere talent knows",
+                                "declare a local variable initialised with the literal's value (a typedef for the type) and use the variable");
+                    }
+                }
                 // variable-length arrays: VariableLengthArrays, once the resume points are known
                 default -> { }
             }

@@ -31,6 +31,7 @@ public final class StaticStorage {
     public static void check(TranslationUnit tu, TypeResolver types, Diagnostics diags) {
         for (Node top : tu.root().inner()) {
             boolean here = tu.isMainFileNode(top);
+            if (top.is("VarDecl") || top.is("FunctionDecl")) literals(tu, top, diags);
             if (top.is("VarDecl")) {
                 if (!isDefinition(top)) continue;
                 if (isThreadLocal(top)) {
@@ -49,6 +50,24 @@ public final class StaticStorage {
                 });
             }
         }
+    }
+
+    /**
+     * Compound literals with static storage that {@link CompoundLiterals} did not name (one whose type name has
+     * parentheses, one written in a macro): their unnamed objects are in no table.
+     */
+    private static void literals(TranslationUnit tu, Node top, Diagnostics diags) {
+        if (!tu.isMainFileNode(top)) return;
+        top.walk(n -> {
+            if (!n.is("VarDecl") || (n != top && !n.attr("storageClass").equals("static")) || n.inner().isEmpty()) return;
+            n.walk(l -> {
+                if (!l.is("CompoundLiteralExpr") || !CompoundLiterals.usesObject(l)) return;
+                diags.error(tu, l, "compound literal in the initialiser of '" + n.name() + "' has static storage, and talent"
+                                + " could not give its object a name to save it by (its type name has parentheses, as a pointer to a"
+                                + " function has, or it is written in a macro)",
+                        "define the object as a static variable of its own (a typedef for the type) and initialise '" + n.name() + "' with it");
+            });
+        });
     }
 
     /** A file-scope declaration that defines the object here (tentative definitions included). */
