@@ -10,10 +10,12 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,5 +127,33 @@ class StringLiteralIdentityIT {
         assertThat(i686.name()).isEqualTo("i686");
         MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), List.of(s390x, x86, i686), linked(List.of(s390x, x86, i686)),
                 new int[][] {{120000, 180000}}, plain);
+    }
+
+    /**
+     * Built with -fno-merge-constants, "(none)" of both files is two objects: a restore could not tell which one a
+     * pointer to it was, so the checkpoint is refused by name and the program goes on as plain gcc's build does.
+     */
+    @Test
+    void aLiteralHeldAtTwoAddressesIsRefusedByName() throws Exception {
+        Path orig = work.resolve("lits-nomerge.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-fno-merge-constants", "-o", orig.toString(), work.resolve("main.c").toString(),
+                work.resolve("kw.c").toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run unmerged = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(unmerged.out()).as("the files' literals are other objects").isNotEqualTo(plain.out());
+        Target x86 = HOPS.get(0);
+        Target nomerge = new Target(x86.name(), x86.cc(), Stream.concat(x86.flags().stream(), Stream.of("-fno-merge-constants")).toList(),
+                x86.runner());
+        Path exe = link(nomerge, program, work.resolve("lits-nomerge"));
+        Path ck = Files.createDirectories(work.resolve("ck-nomerge"));
+        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Run stopped = run(command(nomerge, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
+        assertThat(stopped.err()).contains("talent: checkpoint 1 refused: cannot checkpoint: pointer '")
+                .contains("points to a string literal whose text the program holds at several addresses");
+        assertThat(stopped.out()).isEqualTo(unmerged.out());
+        assertThat(stopped.rc()).isZero();
+        try (Stream<Path> files = Files.list(ck)) {
+            assertThat(files.toList()).as("nothing written").isEmpty();
+        }
     }
 }
