@@ -21,7 +21,7 @@ read -ra HOP_LIST <<< "$HOPS"
 BASEFLAGS="-std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off -fsigned-char"
 # TALENT_IS_SIGNED(unsigned type) is a constant comparison: -Wtype-limits would flag generated code.
 # the allocator is wrapped at link time (RuntimeLibrary.WRAPPED_ALLOCATOR, heap_track.c)
-WRAP="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign,--wrap=valloc,--wrap=strdup,--wrap=strndup,--wrap=malloc_usable_size"
+WRAP="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign,--wrap=valloc,--wrap=strdup,--wrap=strndup,--wrap=malloc_usable_size,--wrap=regcomp,--wrap=regfree"
 GENBASEFLAGS="-std=c99 -O2 -Wall -Wextra -Wno-type-limits -ffp-contract=off -fsigned-char"
 SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 if [ $SANITIZE = 1 ]; then

@@ -77,6 +77,7 @@ typedef struct tl_checkpoint {
     uint32_t nstrs;
     char **strs;
     uint32_t *str_lens;
+    const char **str_lits;          /* restore: entry i as a string literal of this binary (main.c), or NULL */
     /* GLOB */
     uint32_t nglobals;
     tl_ck_global *globals;

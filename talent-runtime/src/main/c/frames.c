@@ -648,7 +648,11 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
 
 void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offset)
 {
-    /* validated: index < nstrs, offset <= length; the copy is kept for the life of the process */
+    /* validated: index < nstrs, offset <= length; the copy is kept for the life of the process. A text that is one
+     * of this binary's string literals is restored into that literal (restore, main.c), so that the program's
+     * comparisons of literal addresses (p == "x", a sentinel kept in a variable) come out as before. */
+    if (ck->str_lits && ck->str_lits[index])
+        return (char *)(uintptr_t)ck->str_lits[index] + offset;
     return ck->strs[index] + offset;
 }
 

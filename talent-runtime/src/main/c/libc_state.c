@@ -113,7 +113,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
     {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
 };
-static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0};
+static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
 /* argv's array: the original one, or the one the restore rebuilt from the checkpoint (objects.c) */
 static const talent_unit *unit(void)

@@ -173,8 +173,13 @@ static void restore(tl_checkpoint *ck, int in_process)
     /* argv comes from the checkpoint; this process's own arguments are ignored */
     tl_argv_set((int)ck->argc, ck->argv);
     tl_strings_clear();
-    for (i = 0; i < ck->nstrs; i++)
-        tl_strings_add(ck->strs[i], ck->str_lens[i]);
+    /* a text that is a literal of this binary: pointers to it go to the literal, else to the heap copy */
+    ck->str_lits = tl_xcalloc(ck->nstrs ? ck->nstrs : 1, sizeof *ck->str_lits);
+    for (i = 0; i < ck->nstrs; i++) {
+        ck->str_lits[i] = tl_literal_by_text(ck->strs[i], ck->str_lens[i]);
+        if (!ck->str_lits[i])
+            tl_strings_add(ck->strs[i], ck->str_lens[i]);
+    }
     tl_files_restore(ck, in_process);
     tl_wait_resume(ck->has_wait, ck->wait_ns);
     /* the program's errno, set back as the last step before it resumes (restore_resuming) */

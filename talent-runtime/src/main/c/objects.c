@@ -202,6 +202,138 @@ int tl_is_readonly_data(const void *p)
     return a >= (uintptr_t)__executable_start && a < (uintptr_t)__init_array_start;
 }
 
+/* ---------------------------------------------------------------- the program's string literals */
+
+/* Every string literal of the program, from the units' tables (talent.h, talent_literal), without the ones holding a
+ * NUL byte (a checkpoint's STRS entry never holds one): by address, one entry per distinct address (the linker merges
+ * identical literals of different units), and by text. No memory outside the literals themselves is read. */
+typedef struct lit {
+    const char *s;
+    size_t len;
+    int ambiguous;                  /* the same text is another literal at another address too */
+} lit;
+
+static lit *lits_by_addr, *lits_by_text;
+static size_t nlits_addr, nlits_text;
+static int lits_built;
+
+static int lit_addr_cmp(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)((const lit *)x)->s, b = (uintptr_t)((const lit *)y)->s;
+    return a < b ? -1 : a > b;
+}
+
+static int text_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c)
+        return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static int lit_text_cmp(const void *x, const void *y)
+{
+    const lit *a = x, *b = y;
+    return text_cmp(a->s, a->len, b->s, b->len);
+}
+
+static void lits_build(void)
+{
+    const talent_program *pg = &talent_the_program;
+    size_t n = 0, i, j;
+    unsigned u, k;
+    lits_built = 1;
+    for (u = 0; u < pg->nunits; u++)
+        n += pg->units[u]->literals ? pg->units[u]->nliterals : 0;
+    if (n == 0)
+        return;
+    lits_by_addr = tl_xcalloc(n, sizeof *lits_by_addr);
+    for (u = 0; u < pg->nunits; u++) {
+        const talent_unit *un = pg->units[u];
+        for (k = 0; un->literals && k < un->nliterals; k++) {
+            const talent_literal *l = &un->literals[k];
+            if (!l->s || memchr(l->s, '\0', l->len))
+                continue;
+            lits_by_addr[nlits_addr].s = l->s;
+            lits_by_addr[nlits_addr].len = l->len;
+            nlits_addr++;
+        }
+    }
+    qsort(lits_by_addr, nlits_addr, sizeof *lits_by_addr, lit_addr_cmp);
+    for (i = j = 0; i < nlits_addr; i++)
+        if (j == 0 || lits_by_addr[j - 1].s != lits_by_addr[i].s)
+            lits_by_addr[j++] = lits_by_addr[i];
+    nlits_addr = j;
+    lits_by_text = tl_xcalloc(nlits_addr ? nlits_addr : 1, sizeof *lits_by_text);
+    memcpy(lits_by_text, lits_by_addr, nlits_addr * sizeof *lits_by_text);
+    qsort(lits_by_text, nlits_addr, sizeof *lits_by_text, lit_text_cmp);
+    /* equal texts at distinct addresses (units built without merging constants): one entry, marked */
+    for (i = j = 0; i < nlits_addr; i++) {
+        if (j > 0 && lit_text_cmp(&lits_by_text[j - 1], &lits_by_text[i]) == 0) {
+            lits_by_text[j - 1].ambiguous = 1;
+            continue;
+        }
+        lits_by_text[j++] = lits_by_text[i];
+    }
+    nlits_text = j;
+    for (i = 0; i < nlits_addr; i++) {
+        const char *t = tl_literal_by_text(lits_by_addr[i].s, lits_by_addr[i].len);
+        lits_by_addr[i].ambiguous = t == NULL;
+    }
+}
+
+static const lit *find_text(const char *s, size_t len)
+{
+    size_t lo = 0, hi;
+    if (!lits_built)
+        lits_build();
+    hi = nlits_text;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = text_cmp(s, len, lits_by_text[mid].s, lits_by_text[mid].len);
+        if (c == 0)
+            return &lits_by_text[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+const char *tl_literal_by_text(const char *s, size_t len)
+{
+    const lit *l = find_text(s, len);
+    return l && !l->ambiguous ? l->s : NULL;
+}
+
+const char *tl_literal_at(const void *p, size_t *len, int *ambiguous)
+{
+    uintptr_t a = (uintptr_t)p;
+    size_t lo = 0, hi;
+    const lit *l;
+    if (!lits_built)
+        lits_build();
+    hi = nlits_addr;
+    /* the last literal starting at or before p; a literal starting inside another one is a tail of it (the
+     * linker's suffix merging: both end at one NUL), so the nearest start is the one holding p if any does */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)lits_by_addr[mid].s <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    l = &lits_by_addr[lo - 1];
+    if (a - (uintptr_t)l->s > l->len)
+        return NULL;
+    *len = l->len;
+    *ambiguous = l->ambiguous;
+    return l->s;
+}
+
 /* ---------------------------------------------------------------- restored string constants */
 
 /* A string constant restored from a checkpoint lives in a heap copy (the STRS entry); a pointer into it

@@ -31,6 +31,11 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, u
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);
+/* The program's string literal (talent_unit.literals) holding p (from its first byte to its NUL), its length in *len
+ * and in *ambiguous whether another literal has the same text at another address; NULL if none holds p. */
+const char *tl_literal_at(const void *p, size_t *len, int *ambiguous);
+/* The program's string literal whose text is s (len bytes), NULL if there is none or several at distinct addresses. */
+const char *tl_literal_by_text(const char *s, size_t len);
 /* String constants restored from a checkpoint (heap copies of STRS entries). */
 void tl_strings_add(const char *base, size_t len);
 const char *tl_strings_find(const void *p, size_t *len);

@@ -251,7 +251,24 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     }
     if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
         const char *s = p, *start, *end;
-        literal_extent(s, &start, &end);
+        size_t len;
+        int ambiguous;
+        /* one of the program's string literals: written as its whole text, which the restore looks up among its
+         * own literals (objects.c), so the pointer compares equal to the literal after the restore */
+        start = tl_literal_at(s, &len, &ambiguous);
+        if (start && ambiguous) {
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points to a string literal whose text "
+                      "the program holds at several addresses (identical literals of different files, not merged: "
+                      "built without -fmerge-constants?); a restore could not tell which one it pointed to",
+                      what, t->name, ctx->decl_pos, ctx->where);
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+        if (start)
+            end = start + len;
+        else
+            literal_extent(s, &start, &end);
         tl_buf_u8(b, TL_PTR_STRING);
         tl_buf_u32(b, tl_strtab_add(strs, start, (size_t)(end - start)));
         tl_buf_u64(b, (uint64_t)(s - start));

@@ -115,7 +115,7 @@ int talent_user_main(void)
 static const talent_alloc_site talent_alloc_sites_alloc_classes[] = {
     { "alloc_classes.c:1:1", 0 },
 };
-const talent_unit talent_unit_alloc_classes = { "alloc_classes.c", 0, 0, talent_alloc_sites_alloc_classes, 1 };
+const talent_unit talent_unit_alloc_classes = { "alloc_classes.c", 0, 0, talent_alloc_sites_alloc_classes, 1, 0, 0 };
 
 static const talent_unit *const talent_units[] = { &talent_unit_alloc_classes };
 static const talent_function talent_functions[] = {

@@ -110,7 +110,7 @@ static const talent_type talent_td_tree_ptr = TALENT_PTR_TYPE(struct tree *, "st
 static const talent_alloc_site talent_alloc_sites_bench_tree[] = {
     { "bench_tree.c:11:39", &talent_td_tree },
 };
-const talent_unit talent_unit_bench_tree = { "bench_tree.c", 0, 0, talent_alloc_sites_bench_tree, 1 };
+const talent_unit talent_unit_bench_tree = { "bench_tree.c", 0, 0, talent_alloc_sites_bench_tree, 1, 0, 0 };
 
 /* ---------------------------------------------------------------- talent_program.c */
 static const talent_unit *const talent_units[] = { &talent_unit_bench_tree };

@@ -26,7 +26,7 @@ static const talent_global globals[] = {
     G("counter_byte", "counter_byte"), G("util.c:count", "count"), G("count", "count"), G("count_ptr", "count_ptr"),
     G("report", "report"), G("nothing_much", "nothing_much"), G("nest", "nest"), G("deep", "deep"),
 };
-static const talent_unit unit = {"app.c", globals, sizeof globals / sizeof globals[0], 0, 0};
+static const talent_unit unit = {"app.c", globals, sizeof globals / sizeof globals[0], 0, 0, 0, 0};
 static const talent_unit *const units[] = {&unit};
 
 static void compute(void) {}

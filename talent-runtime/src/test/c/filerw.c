@@ -109,7 +109,7 @@ static const talent_field talent_fields_sink[] = {
 static const talent_type talent_td_sink = TALENT_STRUCT_TYPE(struct sink, "struct sink", talent_fields_sink);
 static const talent_type talent_td_sink_ptr = TALENT_PTR_TYPE(struct sink *, "struct sink *", "struct sink");
 static const talent_alloc_site talent_alloc_sites_filerw[] = { { "filerw.c:22:22", &talent_td_sink } };
-const talent_unit talent_unit_filerw = { "filerw.c", 0, 0, talent_alloc_sites_filerw, 1 };
+const talent_unit talent_unit_filerw = { "filerw.c", 0, 0, talent_alloc_sites_filerw, 1, 0, 0 };
 
 static const talent_unit *const talent_units[] = { &talent_unit_filerw };
 static const talent_function talent_functions[] = { { "main", "filerw.c:16:5", 0 } };

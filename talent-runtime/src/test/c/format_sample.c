@@ -243,7 +243,7 @@ static const talent_global talent_globals_format_sample[] = {
     { "format_sample.c:g_table", "g_table", "format_sample.c:21:20", (void *)g_table, &talent_td_short2, 1 },
 };
 const talent_unit talent_unit_format_sample = { "format_sample.c", talent_globals_format_sample,
-    sizeof talent_globals_format_sample / sizeof talent_globals_format_sample[0], 0, 0 };
+    sizeof talent_globals_format_sample / sizeof talent_globals_format_sample[0], 0, 0, 0, 0 };
 
 /* ---------------------------------------------------------------- talent_program.c */
 static const talent_unit *const talent_units[] = { &talent_unit_format_sample };

@@ -73,7 +73,7 @@ int talent_user_main(void)
 
 static const talent_type talent_td_int = TALENT_INT_TYPE(int, "int");
 static const talent_type talent_td_long = TALENT_INT_TYPE(long, "long");
-const talent_unit talent_unit_narrow = { "narrow.c", 0, 0, 0, 0 };
+const talent_unit talent_unit_narrow = { "narrow.c", 0, 0, 0, 0, 0, 0 };
 
 /* ---------------------------------------------------------------- talent_program.c */
 static const talent_unit *const talent_units[] = { &talent_unit_narrow };

@@ -310,4 +310,4 @@ static const talent_global talent_globals_recurse[] = {
     { "recurse.c:__talent_s_depth_sum_calls", "calls", "recurse.c:36:16", &__talent_s_depth_sum_calls, &talent_td_int, 0 },
 };
 const talent_unit talent_unit_recurse = { "recurse.c", talent_globals_recurse,
-                                          sizeof talent_globals_recurse / sizeof talent_globals_recurse[0], 0, 0 };
+                                          sizeof talent_globals_recurse / sizeof talent_globals_recurse[0], 0, 0, 0, 0 };

@@ -593,7 +593,7 @@ static const talent_alloc_site talent_alloc_sites_structures[] = {
 };
 const talent_unit talent_unit_structures = {
     "structures.c", talent_globals_structures, sizeof talent_globals_structures / sizeof talent_globals_structures[0],
-    talent_alloc_sites_structures, sizeof talent_alloc_sites_structures / sizeof talent_alloc_sites_structures[0],
+    talent_alloc_sites_structures, sizeof talent_alloc_sites_structures / sizeof talent_alloc_sites_structures[0], 0, 0,
 };
 
 /* ---------------------------------------------------------------- talent_program.c */

@@ -88,7 +88,7 @@ static const talent_type talent_td_rec_ptr = TALENT_PTR_TYPE(struct rec *, "stru
 static const talent_alloc_site talent_alloc_sites_untyped[] = {
     { "untyped.c:16:13", &talent_td_rec },
 };
-const talent_unit talent_unit_untyped = { "untyped.c", 0, 0, talent_alloc_sites_untyped, 1 };
+const talent_unit talent_unit_untyped = { "untyped.c", 0, 0, talent_alloc_sites_untyped, 1, 0, 0 };
 
 /* ---------------------------------------------------------------- talent_program.c */
 static const talent_unit *const talent_units[] = { &talent_unit_untyped };

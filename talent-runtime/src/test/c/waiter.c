@@ -134,7 +134,7 @@ static const talent_field fields_timespec[] = {
     TALENT_FIELD(struct timespec, tv_nsec, &td_long),
 };
 static const talent_type td_timespec = TALENT_STRUCT_TYPE(struct timespec, "struct timespec", fields_timespec);
-const talent_unit talent_unit_waiter = { "waiter.c", 0, 0, 0, 0 };
+const talent_unit talent_unit_waiter = { "waiter.c", 0, 0, 0, 0, 0, 0 };
 
 static const talent_unit *const talent_units[] = { &talent_unit_waiter };
 static const talent_function talent_functions[] = { { "main", "waiter.c:1:5", 0 } };

@@ -116,6 +116,15 @@ typedef struct talent_alloc_site {
     const talent_type *elem;        /* the call's elem argument */
 } talent_alloc_site;
 
+/* A string literal of the unit: the compiler lists every one the unit's source holds, spelled again in the
+ * table ({ "abc", sizeof "abc" - 1 }), so that s is the address the program's own uses of the literal have (the
+ * compiler gives identical literals of a unit one object; the linker merges them across units). A pointer into a
+ * literal is saved as its text and restored into the restoring binary's literal with that text (objects.c). */
+typedef struct talent_literal {
+    const char *s;
+    unsigned long len;              /* sizeof the literal - 1 (a literal holding a NUL byte is not looked up) */
+} talent_literal;
+
 /* One instrumented translation unit. */
 typedef struct talent_unit {
     const char *file;
@@ -123,6 +132,8 @@ typedef struct talent_unit {
     unsigned nglobals;
     const talent_alloc_site *alloc_sites;   /* may be 0 when nalloc_sites is 0 */
     unsigned nalloc_sites;
+    const talent_literal *literals;         /* may be 0 when nliterals is 0 */
+    unsigned nliterals;
 } talent_unit;
 
 typedef struct talent_function {

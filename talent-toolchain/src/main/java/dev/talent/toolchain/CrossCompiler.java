@@ -13,8 +13,14 @@ import java.util.stream.Stream;
  */
 public final class CrossCompiler {
 
-    /** Flags of every executable talent links, before the user's own. */
-    public static final List<String> EXECUTABLE_FLAGS = List.of("-static", "-O2", "-ffp-contract=off", "-fsigned-char");
+    /**
+     * Flags of every executable talent links, before the user's own. {@code -fmerge-constants} (which -O1 and up imply;
+     * an explicit -f option stays in force after a user's -O0): identical string literals of different files are one
+     * object, so that a pointer to a literal, saved as its text, is restored into the one literal with that text
+     * (talent-runtime objects.c; docs/FORMAT.md, "Pointers").
+     */
+    public static final List<String> EXECUTABLE_FLAGS = List.of("-static", "-O2", "-fmerge-constants", "-ffp-contract=off",
+            "-fsigned-char");
 
     private final Platform platform;
     private final Path compiler;

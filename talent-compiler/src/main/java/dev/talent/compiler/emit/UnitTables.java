@@ -6,14 +6,17 @@ import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals.Global;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The tables appended to an instrumented file (after {@link #MARK}): the type descriptors, the globals table
  * (analysis.Globals), the allocation sites with the pointee types the runtime types guessed blocks by
  * (heap_restore.c), an alias for each function a pointer can point to (talent_program.c's function table names
- * it), and the file's {@code talent_unit} record, {@link #unitSymbol}.
+ * it), the unit's string literals ({@link #literals}), and the file's {@code talent_unit} record,
+ * {@link #unitSymbol}.
  */
 public final class UnitTables {
     /** Where the tables begin (CheckpointCompiler puts a #line naming the generated file before it). */
@@ -91,9 +94,34 @@ public final class UnitTables {
             sb.append("extern __typeof__(").append(cName(f)).append(") ").append(functionAlias(f.id))
                     .append(" __attribute__((alias(\"").append(cName(f)).append("\")));\n");
         }
+        String literalsRef = "0, 0";
+        Set<String> literals = literals(tu);
+        if (!literals.isEmpty()) {
+            sb.append("static const talent_literal ").append(unit).append("_literals[] = {\n");
+            for (String l : literals) sb.append("  { ").append(l).append(", sizeof ").append(l).append(" - 1 },\n");
+            sb.append("};\n");
+            literalsRef = unit + "_literals, sizeof " + unit + "_literals / sizeof " + unit + "_literals[0]";
+        }
         sb.append("const talent_unit ").append(unit).append(" = { ").append(TypeDescriptors.cString(tu.unitName()))
-                .append(", ").append(globalsRef).append(", ").append(sitesRef).append(" };\n");
+                .append(", ").append(globalsRef).append(", ").append(sitesRef).append(", ").append(literalsRef)
+                .append(" };\n");
         return sb.toString();
+    }
+
+    /**
+     * The unit's string literals of type {@code char[N]} ({@code "..."} and {@code u8"..."}), each once, spelled as
+     * clang prints them (escapes for every byte that is not printable ASCII). Listed in the unit's table, they are the
+     * same objects as the program's own uses: gcc gives identical literals of a unit one object (and ld merges them
+     * across units), so the runtime can restore a pointer to a literal into the literal itself (objects.c).
+     */
+    static Set<String> literals(TranslationUnit tu) {
+        Set<String> out = new LinkedHashSet<>();
+        tu.root().walk(n -> {
+            if (!n.is("StringLiteral") || !n.qualType().startsWith("char[")) return;
+            String v = n.attr("value");
+            if (v.startsWith("\"") || v.startsWith("u8\"")) out.add(v);
+        });
+        return out;
     }
 
     /** The name of a function in the instrumented text (main is renamed). */

@@ -54,7 +54,7 @@ class UnitRewriterTest {
                 "  return r;",
                 "}");
         assertThat(out).contains("static const talent_type talent_td_0 = TALENT_INT_TYPE(int, \"int\");\n");
-        assertThat(out).contains("const talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0 };\n");
+        assertThat(out).contains("const talent_unit talent_unit_0 = { \"a.c\", 0, 0, 0, 0, 0, 0 };\n");
         // the clone last, under a #line that gives it its original lines
         assertThat(out).endsWith("\n#line 1 \"" + dir.resolve("a.c") + "\"\nstatic int count__talent_clean(int n) {\n  int s = 0;\n"
                 + "  while (s < n) {\n    s++;\n  }\n  return s;\n}\n");
