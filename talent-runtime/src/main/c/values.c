@@ -633,8 +633,11 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
                 return 0;
         return 1;
     case TALENT_K_UNION: {
-        /* a nested union counts as the member its own encoding will choose (the same choice, made again there) */
+        /* a nested union counts as the member its own encoding will choose (the same choice, made again there), or as
+           its first member when it chooses none (its numbers count for the preferences below) */
         int c = t->size <= TL_UNION_CHOOSE_MAX ? union_carrier(t, p + off, ctx) : -1;
+        if (c < 0 && t->nfields > 0)
+            c = 0;
         memset(cov + off, 1, t->size);
         if (c >= 0 && !t->fields[c].bit_width)
             (void)member_carries(t->fields[c].type, p, off + t->fields[c].offset, cov, ptr, wide, floats, ctx,
@@ -668,24 +671,52 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
 }
 
 /*
- * The member that carries the union at p (docs/FORMAT.md "Values", major 3): one whose encoding carries every byte of
- * the union that is not zero, whose pointers all name something talent knows and would encode (or are NULL), and over
- * whose non-pointer bytes no other member holds a pointer to something talent knows (a cons cell's cdr where a string
- * member has its length). Decoded into a zeroed union on an ISA of the same byte order and word size, it gives the same
- * bytes. When several do, they may differ on another ISA (an int and the zero bytes after it, or a double whose low
- * half is zero on a big-endian ISA): the one taken is, in this order of preference, one without a 64-bit integer
- * beyond 32 bits (the bits of a double read as a long, which a 32-bit long could not take back), the one with the most
- * non-zero bytes in normal floating-point numbers (the bits of a small int read as a double are a subnormal), the
- * first in declaration order. -1 when no member does: the union is then carried by its first member, with the checks
- * that refuse what it would lose.
+ * The member that carries the union at p (docs/FORMAT.md "Values", major 3), for a union that holds a pointer in some
+ * member: one whose encoding carries every byte of the union that is not zero, whose pointers all name something
+ * talent knows and would encode (or are NULL), and over whose non-pointer bytes no other member holds a pointer to
+ * something talent knows (a cons cell's cdr where a string member has its length). Decoded into a zeroed union on an
+ * ISA of the same byte order and word size, it gives the same bytes. When several do, they may differ on another ISA:
+ * the one taken is, in this order of preference, one with a 64-bit integer beyond 32 bits (a long that holds it, or a
+ * double's bits read as one: carried as the integer, a restore on an ISA whose long cannot take it back is refused by
+ * the narrowing check, where the double would have lost the long's high half without a word), the one with the most
+ * non-zero bytes in normal floating-point numbers (the bits of a small int read as a double are a subnormal; a double
+ * whose low half is zero on a big-endian ISA against an int over its high half), the first in declaration order.
+ * -1 for a union without pointers, or when no member does: the union is then carried by its first member, with the
+ * checks that refuse what it would lose.
  */
+/* Whether a value of type t holds a data or function pointer anywhere (a union's members, a struct's, an array's). */
+static int holds_pointer(const talent_type *t, int depth)
+{
+    unsigned i;
+    if (!t || depth > 16)
+        return 0;
+    switch (t->kind) {
+    case TALENT_K_PTR:
+    case TALENT_K_FUNCPTR:
+        return 1;
+    case TALENT_K_ARRAY:
+        return t->count > 0 && holds_pointer(t->elem, depth + 1);
+    case TALENT_K_STRUCT:
+    case TALENT_K_UNION:
+        for (i = 0; i < t->nfields; i++)
+            if (!t->fields[i].bit_width && holds_pointer(t->fields[i].type, depth + 1))
+                return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
 {
     unsigned char cov[TL_UNION_CHOOSE_MAX], ptr[TL_UNION_CHOOSE_MAX];
     size_t other[TL_UNION_SLOTS], sizes[TL_UNION_SLOTS], i;
     unsigned m, k, j, nother, best_floats = 0;
-    int best = -1, best_wide = 1;
-    if (t->size > TL_UNION_CHOOSE_MAX)
+    int best = -1, best_wide = 0;
+    /* a union of numbers only is carried by its first member, as before format 3: its bytes cannot tell which member
+       the program wrote (a Csmith-style pun read through another member), and the first member's checks refuse what it
+       would lose; the choice is for unions whose pointers the first member cannot carry */
+    if (t->size > TL_UNION_CHOOSE_MAX || !holds_pointer(t, 0))
         return -1;
     for (m = 0; m < t->nfields; m++) {
         const talent_field *fd = &t->fields[m];
@@ -719,7 +750,7 @@ static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_
                 }
             }
         }
-        if (ok && (best < 0 || wide < best_wide || (wide == best_wide && floats > best_floats))) {
+        if (ok && (best < 0 || wide > best_wide || (wide == best_wide && floats > best_floats))) {
             best = (int)m;
             best_wide = wide;
             best_floats = floats;
