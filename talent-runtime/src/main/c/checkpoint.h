@@ -125,6 +125,8 @@ typedef struct tl_checkpoint {
      * are checked (the second pass, once every section is parsed) */
     uint64_t node_budget;
     int check_targets;
+    /* format major 3: every union value begins with the number of the member that carries it (FORMAT.md "Values") */
+    int union_members;
 } tl_checkpoint;
 
 typedef struct tl_ck_sig tl_ck_sig;

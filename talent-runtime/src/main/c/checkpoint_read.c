@@ -175,13 +175,23 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                         tl_reader_fail(r, "at offset %lu: bit-field '%s' of %u bits is wider than its type",
                                        (unsigned long)(r->base + at), t->fields[f].name, t->fields[f].bit_width);
                 }
-                if (!r->failed && (t->kind == TALENT_K_STRUCT || f == 0)) {
+                if (!r->failed && (t->kind == TALENT_K_STRUCT || (f == 0 && !ck->union_members))) {
                     const tl_ck_type *ft = &ck->types[t->fields[f].type];
                     t->min_encoded = sat_add(t->min_encoded, ft->min_encoded);
                     t->nodes = sat_add(t->nodes, ft->nodes);
                     t->has_ptr |= ft->has_ptr;
                     if (!ft->plain || t->fields[f].bit_width)
                         t->plain = 0;
+                } else if (!r->failed) {
+                    /* a union of a major 3 file: its member's number (4 bytes), then any one member */
+                    const tl_ck_type *ft = &ck->types[t->fields[f].type];
+                    uint64_t with = sat_add(4, ft->min_encoded);
+                    if (f == 0 || with < t->min_encoded)
+                        t->min_encoded = with;
+                    if (ft->nodes > t->nodes)
+                        t->nodes = ft->nodes;
+                    t->has_ptr |= ft->has_ptr;
+                    t->plain = 0;
                 }
                 if (!r->failed && ck->types[t->fields[f].type].depth >= t->depth)
                     t->depth = ck->types[t->fields[f].type].depth + 1;
@@ -724,11 +734,12 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, const tl
         return -1;
     }
     /* 1.x, and 2.x: a 1.x file with ERRN (FORMAT.md "Header": each major adds a section no older reader may skip) */
-    if (major != TL_FORMAT_MAJOR && major != TL_FORMAT_MAJOR_ERRNO) {
-        set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads versions %d.x and %d.x)",
-                major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO);
+    if (major != TL_FORMAT_MAJOR && major != TL_FORMAT_MAJOR_ERRNO && major != TL_FORMAT_MAJOR_UNIONS) {
+        set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads versions %d.x, %d.x and "
+                "%d.x)", major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO, TL_FORMAT_MAJOR_UNIONS);
         return -1;
     }
+    ck->union_members = major == TL_FORMAT_MAJOR_UNIONS;
 
     /* section frames: every length and CRC before any payload is trusted */
     off = 24;

@@ -601,8 +601,15 @@ encode:
 
     /* header + sections */
     tl_buf_put(&header, "TALENTCK", 8);
-    /* the lowest major that describes the file: 2 with ERRN, which a 1.x reader would skip (FORMAT.md "Header") */
-    tl_buf_u16(&header, errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
+    /* the lowest major that describes the file: 3 when it holds a union, whose values name their member (values.c
+     * encodes every union so); else 2 with ERRN, which a 1.x reader would skip (FORMAT.md "Header") */
+    {
+        int has_union = 0;
+        uint32_t ti;
+        for (ti = 0; ti < types.n && !has_union; ti++)
+            has_union = types.v[ti]->kind == TALENT_K_UNION;
+        tl_buf_u16(&header, has_union ? TL_FORMAT_MAJOR_UNIONS : errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
+    }
     tl_buf_u16(&header, 0);
     /* the six sections every file has, then the optional ones the program needs, in secs[]'s order */
     nsecs = 8;

@@ -152,6 +152,8 @@
  * 2 when it holds ERRN, a section a 1.x reader would skip (it refuses any other major instead) */
 #define TL_FORMAT_MAJOR 1
 #define TL_FORMAT_MAJOR_ERRNO 2
+/* 3 when its TYPE section holds a union: every union value then names the member that carries it (ERRN optional) */
+#define TL_FORMAT_MAJOR_UNIONS 3
 /* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
 #define TL_ERRNO_MAX_CODE 133
 

@@ -564,6 +564,218 @@ static void union_check_pointers(const talent_type *t, const unsigned char *p, t
     }
 }
 
+/* Whether a data pointer's value names something talent carries (the objects enc_ptr looks up, without inferring a
+ * heap block's type from it): NULL counts. With its type t, also that enc_ptr would encode it (not into character
+ * storage the pointer's type would read as something else, not into the middle of a scalar it cannot name); without
+ * (another member's bytes read as a pointer), only that it points at something talent knows. */
+static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx)
+{
+    const tl_object *o;
+    tl_object heap_obj;
+    size_t len;
+    if (!v || v == (const void *)stdin || v == (const void *)stdout || v == (const void *)stderr)
+        return 1;
+    if (HOOK(stream_index)(v) >= 0)
+        return 1;
+    o = tl_objects_find((uintptr_t)v);
+    if (!o && tl_env_string_find(v, &len))
+        return 1;
+    if (!o && HOOK(heap_object)((uintptr_t)v, NULL, ctx, &heap_obj))
+        o = &heap_obj;
+    if (o) {
+        tl_path path;
+        uint64_t byte_offset;
+        if (!t)
+            return 1;
+        if (tl_offset_to_path(o->type, (size_t)((uintptr_t)v - o->base), &path, &byte_offset))
+            return 0;
+        return !(t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
+                 byte_like(type_at_path(o->type, &path)));
+    }
+    if (tl_strings_find(v, &len))
+        return 1;
+    return tl_is_readonly_data(v) && (!t || tl_pointee_is_char(t->pointee));
+}
+
+/* The largest union whose member is chosen by its value (union_carrier); a larger one is carried by its first member. */
+#define TL_UNION_CHOOSE_MAX 1024
+
+static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx);
+
+/*
+ * Marks in cov the bytes of the value of type t at p + off that its encoding carries (numbers, pointers, function
+ * pointers; a nested union or a struct with a bit-field as a whole: their own encoding checks them), and in ptr the
+ * first byte of each data pointer. 0 when a pointer or function pointer there names nothing talent knows (the member
+ * would not carry it).
+ */
+static int member_carries(const talent_type *t, const unsigned char *p, size_t off, unsigned char *cov,
+                          unsigned char *ptr, int *wide, unsigned *floats, tl_value_ctx *ctx, int depth)
+{
+    size_t k;
+    unsigned i;
+    if (depth > 16 || off + t->size > TL_UNION_CHOOSE_MAX)
+        return 0;
+    switch (t->kind) {
+    case TALENT_K_PTR: {
+        const void *v;
+        memcpy(&v, p + off, sizeof v);
+        memset(cov + off, 1, t->size);
+        ptr[off] = 1;
+        return pointer_known(v, t, ctx);
+    }
+    case TALENT_K_FUNCPTR: {
+        void (*f)(void);
+        memcpy(&f, p + off, sizeof f);
+        memset(cov + off, 1, t->size);
+        return !f || f == (void (*)(void))SIG_IGN || f == (void (*)(void))SIG_ERR || function_at(f) != NULL;
+    }
+    case TALENT_K_ARRAY:
+        if (byte_like(t)) {
+            memset(cov + off, 1, t->size);
+            return 1;
+        }
+        for (k = 0; k < t->count && t->elem->size; k++)
+            if (!member_carries(t->elem, p, off + k * t->elem->size, cov, ptr, wide, floats, ctx, depth + 1))
+                return 0;
+        return 1;
+    case TALENT_K_STRUCT:
+        for (i = 0; i < t->nfields; i++)
+            if (t->fields[i].bit_width) {
+                memset(cov + off, 1, t->size);
+                break;
+            }
+        for (i = 0; i < t->nfields; i++)
+            if (!t->fields[i].bit_width &&
+                !member_carries(t->fields[i].type, p, off + t->fields[i].offset, cov, ptr, wide, floats, ctx, depth + 1))
+                return 0;
+        return 1;
+    case TALENT_K_UNION: {
+        /* a nested union counts as the member its own encoding will choose (the same choice, made again there), or as
+           its first member when it chooses none (its numbers count for the preferences below) */
+        int c = t->size <= TL_UNION_CHOOSE_MAX ? union_carrier(t, p + off, ctx) : -1;
+        if (c < 0 && t->nfields > 0)
+            c = 0;
+        memset(cov + off, 1, t->size);
+        if (c >= 0 && !t->fields[c].bit_width)
+            (void)member_carries(t->fields[c].type, p, off + t->fields[c].offset, cov, ptr, wide, floats, ctx,
+                                 depth + 1);
+        return 1;
+    }
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+        if (t->size == 8) {
+            /* a 64-bit integer beyond 32 bits: on ILP32 a long cannot hold it (see union_carrier) */
+            uint64_t u = tl_load_uint(p + off, 8);
+            *wide |= t->kind == TALENT_K_SINT ? (u + 0x80000000u) >> 32 != 0 : u >> 32 != 0;
+        }
+        memset(cov + off, 1, t->size);
+        return 1;
+    case TALENT_K_FLOAT:
+        if (t->size == 4 || t->size == 8) {
+            /* a normal number (not 0, a subnormal, inf or nan): its non-zero bytes count for this member */
+            uint64_t u = tl_load_uint(p + off, t->size);
+            unsigned e = t->size == 8 ? (unsigned)(u >> 52) & 0x7FFu : (unsigned)(u >> 23) & 0xFFu;
+            if (e != 0 && e != (t->size == 8 ? 0x7FFu : 0xFFu))
+                for (k = 0; k < t->size; k++)
+                    *floats += p[off + k] != 0;
+        }
+        memset(cov + off, 1, t->size);
+        return 1;
+    default:
+        memset(cov + off, 1, t->size);
+        return 1;
+    }
+}
+
+/*
+ * The member that carries the union at p (docs/FORMAT.md "Values", major 3), for a union that holds a pointer in some
+ * member: one whose encoding carries every byte of the union that is not zero, whose pointers all name something
+ * talent knows and would encode (or are NULL), and over whose non-pointer bytes no other member holds a pointer to
+ * something talent knows (a cons cell's cdr where a string member has its length). Decoded into a zeroed union on an
+ * ISA of the same byte order and word size, it gives the same bytes. When several do, they may differ on another ISA:
+ * the one taken is, in this order of preference, one with a 64-bit integer beyond 32 bits (a long that holds it, or a
+ * double's bits read as one: carried as the integer, a restore on an ISA whose long cannot take it back is refused by
+ * the narrowing check, where the double would have lost the long's high half without a word), the one with the most
+ * non-zero bytes in normal floating-point numbers (the bits of a small int read as a double are a subnormal; a double
+ * whose low half is zero on a big-endian ISA against an int over its high half), the first in declaration order.
+ * -1 for a union without pointers, or when no member does: the union is then carried by its first member, with the
+ * checks that refuse what it would lose.
+ */
+/* Whether a value of type t holds a data or function pointer anywhere (a union's members, a struct's, an array's). */
+static int holds_pointer(const talent_type *t, int depth)
+{
+    unsigned i;
+    if (!t || depth > 16)
+        return 0;
+    switch (t->kind) {
+    case TALENT_K_PTR:
+    case TALENT_K_FUNCPTR:
+        return 1;
+    case TALENT_K_ARRAY:
+        return t->count > 0 && holds_pointer(t->elem, depth + 1);
+    case TALENT_K_STRUCT:
+    case TALENT_K_UNION:
+        for (i = 0; i < t->nfields; i++)
+            if (!t->fields[i].bit_width && holds_pointer(t->fields[i].type, depth + 1))
+                return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
+{
+    unsigned char cov[TL_UNION_CHOOSE_MAX], ptr[TL_UNION_CHOOSE_MAX];
+    size_t other[TL_UNION_SLOTS], sizes[TL_UNION_SLOTS], i;
+    unsigned m, k, j, nother, best_floats = 0;
+    int best = -1, best_wide = 0;
+    /* a union of numbers only is carried by its first member, as before format 3: its bytes cannot tell which member
+       the program wrote (a Csmith-style pun read through another member), and the first member's checks refuse what it
+       would lose; the choice is for unions whose pointers the first member cannot carry */
+    if (t->size > TL_UNION_CHOOSE_MAX || !holds_pointer(t, 0))
+        return -1;
+    for (m = 0; m < t->nfields; m++) {
+        const talent_field *fd = &t->fields[m];
+        int ok = 1, wide = 0;
+        unsigned floats = 0;
+        memset(cov, 0, t->size);
+        memset(ptr, 0, t->size);
+        if (fd->bit_width) {
+            /* a bit-field carries exactly the bits its accessor reads back */
+            unsigned char c[TL_UNION_CHOOSE_MAX];
+            memset(c, 0, t->size);
+            fd->set_bits(c, fd->get_bits(p));
+            ok = memcmp(c, p, t->size) == 0;
+        } else if (fd->offset + fd->type->size > t->size ||
+                   !member_carries(fd->type, p, fd->offset, cov, ptr, &wide, &floats, ctx, 0)) {
+            ok = 0;
+        } else {
+            for (i = 0; i < t->size && ok; i++)
+                ok = cov[i] || p[i] == 0;
+            for (k = 0; k < t->nfields && ok; k++) {
+                if (k == m || t->fields[k].bit_width)
+                    continue;
+                nother = 0;
+                scalar_slots(t->fields[k].type, t->fields[k].offset, 0, other, sizes, &nother, TL_UNION_SLOTS, 0);
+                for (j = 0; j < nother && ok; j++) {
+                    const void *v;
+                    if (other[j] + sizeof v > t->size || ptr[other[j]])
+                        continue;
+                    memcpy(&v, p + other[j], sizeof v);
+                    ok = !v || !pointer_known(v, NULL, ctx);
+                }
+            }
+        }
+        if (ok && (best < 0 || wide > best_wide || (wide == best_wide && floats > best_floats))) {
+            best = (int)m;
+            best_wide = wide;
+            best_floats = floats;
+        }
+    }
+    return best;
+}
+
 /*
  * Structs of scalars and data pointers (the nodes of lists and trees: a key, a count, two pointers) are encoded
  * from a flat list of their members, made once per descriptor, instead of one recursive call per member; the
@@ -746,15 +958,19 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
         break;
     case TALENT_K_UNION:
         if (t->nfields > 0) {
-            const talent_field *fd = &t->fields[0];
-            union_check_first(t, p, ctx);
-            if (t->nfields > 1)
+            int m = union_carrier(t, p, ctx);
+            const talent_field *fd = &t->fields[m > 0 ? m : 0];
+            /* the member's number, then its value (FORMAT.md "Values": every union of a major 3 file) */
+            tl_buf_u32(b, m > 0 ? (uint32_t)m : 0);
+            if (m < 0) {
+                union_check_first(t, p, ctx);
                 union_check_pointers(t, p, ctx);
+            }
             push_field(ctx, fd->name);
             if (fd->bit_width)
                 enc_int_bits(b, fd->type, fd->get_bits(p));
             else {
-                int numbers = t->nfields > 1 && union_numbers_over_pointers(t);
+                int numbers = m < 0 && union_numbers_over_pointers(t);
                 ctx->in_union += numbers;
                 tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
                 ctx->in_union -= numbers;
@@ -1105,7 +1321,17 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         break;
     }
     case TALENT_K_UNION:
-        if (ct->nfields > 0)
+        if (ck->union_members && ct->nfields > 0) {
+            /* FORMAT.md "Values": the number of the member that carries it, then that member */
+            size_t at_member = r->pos;
+            uint32_t m = tl_rd_u32(r);
+            if (!r->failed && m >= ct->nfields)
+                tl_reader_fail(r, "at offset %lu: union member %lu of '%.60s', which has %lu members",
+                               (unsigned long)(r->base + at_member), (unsigned long)m, ct->name,
+                               (unsigned long)ct->nfields);
+            if (!r->failed)
+                skip_member(r, ck, &ct->fields[m], depth);
+        } else if (ct->nfields > 0)
             skip_member(r, ck, &ct->fields[0], depth);
         break;
     default:
@@ -1506,19 +1732,30 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             mismatch(ct, t, ctx, "the number of members differs");
         memset(p, 0, t->size);
         if (ct->nfields > 0) {
-            const talent_field *fd = &t->fields[0];
+            /* major 3: the member that carries it (checked against the file's type when the file was validated,
+             * again here: this is hostile input) */
+            uint32_t m = ck->union_members ? tl_rd_u32(r) : 0;
+            const talent_field *fd;
+            if (r->failed)
+                break;
+            if (m >= ct->nfields) {
+                tl_reader_fail(r, "union member %lu of '%.60s', which has %lu members", (unsigned long)m, ct->name,
+                               (unsigned long)ct->nfields);
+                break;
+            }
+            fd = &t->fields[m];
             push_field(ctx, fd->name);
-            if (fd->bit_width || ct->fields[0].bit_width) {
-                const tl_ck_type *fct = &ck->types[ct->fields[0].type];
+            if (fd->bit_width || ct->fields[m].bit_width) {
+                const tl_ck_type *fct = &ck->types[ct->fields[m].type];
                 int neg;
                 uint64_t u;
-                if (!fd->bit_width || !ct->fields[0].bit_width || !is_int_kind(fd->type->kind) || !is_int_kind(fct->kind))
+                if (!fd->bit_width || !ct->fields[m].bit_width || !is_int_kind(fd->type->kind) || !is_int_kind(fct->kind))
                     mismatch(fct, fd->type, ctx, "a bit-field on one side only");
                 u = read_int(r, fct, &neg);
                 check_fits(ck, fct, neg, u, fd->type->kind, fd->bit_width, fd->type->name, ctx);
                 fd->set_bits(p, u);
             } else {
-                tl_decode_value(r, ck, ct->fields[0].type, fd->type, p + fd->offset, ctx);
+                tl_decode_value(r, ck, ct->fields[m].type, fd->type, p + fd->offset, ctx);
             }
             ctx->depth--;
         }

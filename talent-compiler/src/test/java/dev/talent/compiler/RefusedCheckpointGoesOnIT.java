@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A checkpoint refused because the program's state cannot be carried right now (a pointer into a struct's padding,
- * a union holding more than its first member, a heap address inside a block of unknown type, a heap block whose
+ * a union that no member carries, a heap address inside a block of unknown type, a heap block whose
  * type is only guessed) no longer ends the program with exit 70: nothing is written, the program goes on from its
  * untouched state to the same output as plain gcc's build, and a later stop, once the state can be carried, migrates
  * to s390x and finishes there with that output. The program asks for the later stop itself ({@code kill(getpid(),
@@ -46,7 +46,7 @@ class RefusedCheckpointGoesOnIT {
             #include <string.h>
             #include <unistd.h>
             struct pad { char c; int i; };
-            union W { char c; double d; };
+            union W { char c[2]; struct { char a; short s; } x; };
             static struct pad pad = { 'p', 41 };
             static char *into;
             static union W w;
@@ -80,9 +80,12 @@ class RefusedCheckpointGoesOnIT {
     /** A char * into the padding after pad.c: no path in the struct's layout names it (values.c). */
     static final String PADDING = program("into = (char *)&pad + 1;", "into = &pad.c;",
             "if (r >= 100) h += (unsigned char)*into;");
-    /** A union whose double was written last: its first member (char) does not cover it. */
-    static final String UNION = program("w.d = 2.5;", "memset(&w, 0, sizeof w); w.c = 'u';",
-            "h += r < 100 ? (unsigned long long)(w.d * 2) : (unsigned char)w.c;");
+    /**
+     * A union written through both members, each holding bytes the other does not carry (c[1] is x's padding, x.s
+     * lies beyond c): no member carries it (docs/FORMAT.md "Values").
+     */
+    static final String UNION = program("w.c[1] = 'z'; w.x.s = 5;", "memset(&w, 0, sizeof w); w.c[0] = 'u';",
+            "h += r < 100 ? (unsigned long long)w.x.s + (unsigned char)w.c[1] : (unsigned char)w.c[0];");
     /** A block of unknown type (realloc through a pointer, reached as void *) holding a heap address. */
     static final String RAW_POINTER = program("raw = allocf(NULL, 2 * sizeof(void *)); ((void **)raw)[0] = vals;",
             "free(raw); raw = NULL;", "if (raw) h += ((double **)raw)[0][r % 8] > 1;");
@@ -105,8 +108,8 @@ class RefusedCheckpointGoesOnIT {
     }
 
     @Test
-    void aUnionBeyondItsFirstMemberIsRefusedAndALaterStopMigrates() throws Exception {
-        // written through 'd' and read through 'c': a byte-order pun (UnionMembers), so the later stop moves to an ISA
+    void aUnionNoMemberCarriesIsRefusedAndALaterStopMigrates() throws Exception {
+        // written through 'x' and read through 'c': a byte-order pun (UnionMembers), so the later stop moves to an ISA
         // of the same byte order (i686) rather than s390x, which refuses it at the restore
         Run refused = refusedThenMigrates("union", UNION, Map.of(), HOPS.get(2));
         assertThat(refused.err()).contains("union 'w'").contains("first member 'c' does not cover");

@@ -314,9 +314,10 @@ public final class CheckpointReader {
             int minor = (int) (u32At(8) & 0xFFFF);
             int stored = (int) u32At(20);
             int computed = Wire.crc32c(data, 0, 20);
-            if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO) {
+            if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO && major != Wire.MAJOR_UNIONS) {
                 throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
-                        + Wire.MAJOR + ".x and " + Wire.MAJOR_ERRNO + ".x)" + (stored == computed ? ""
+                        + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x and " + Wire.MAJOR_UNIONS + ".x)"
+                        + (stored == computed ? ""
                                 : "; the header CRC does not match either: the file is probably damaged"));
             }
             this.major = major;
@@ -478,19 +479,23 @@ public final class CheckpointReader {
                 nodes[id] = switch (t) {
                     case ArrayT a -> saturatingAdd(1, saturatingMultiply(a.count(), nodes[a.elementType()]));
                     case StructT c -> c.fields().stream().mapToLong(f -> nodes[f.type()]).reduce(1, CheckpointReader::saturatingAdd);
-                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, nodes[u.fields().getFirst().type()]);
+                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, major == Wire.MAJOR_UNIONS
+                            ? u.fields().stream().mapToLong(f -> nodes[f.type()]).max().orElse(0)
+                            : nodes[u.fields().getFirst().type()]);
                     default -> 1;
                 };
                 list.add(t);
             }
-            widths = LazyElements.widths(list);
+            widths = LazyElements.widths(list, major == Wire.MAJOR_UNIONS);
             scan = new boolean[count];
             for (int id = 0; id < count; id++) {
                 scan[id] = switch (list.get(id)) {
                     case Bool b -> true;
                     case ArrayT a -> scan[a.elementType()];
                     case StructT c -> c.fields().stream().anyMatch(f -> f.bitWidth() > 0 || scan[f.type()]);
-                    case UnionT u -> !u.fields().isEmpty() && (u.fields().getFirst().bitWidth() > 0 || scan[u.fields().getFirst().type()]);
+                    // a union of a major 3 file: its member number is checked value by value
+                    case UnionT u -> !u.fields().isEmpty() && (major == Wire.MAJOR_UNIONS
+                            || u.fields().getFirst().bitWidth() > 0 || scan[u.fields().getFirst().type()]);
                     default -> false;
                 };
             }
@@ -521,7 +526,9 @@ public final class CheckpointReader {
                         : Math.min(Integer.MAX_VALUE, a.count() * minBytes[a.elementType()]);
                 case StructT s -> Math.min(Integer.MAX_VALUE,
                         s.fields().stream().mapToLong(f -> minBytes[f.type()]).sum());
-                case UnionT u -> u.fields().isEmpty() ? 0 : minBytes[u.fields().getFirst().type()];
+                case UnionT u -> u.fields().isEmpty() ? 0 : major == Wire.MAJOR_UNIONS
+                        ? 4 + u.fields().stream().mapToLong(f -> minBytes[f.type()]).min().orElse(0)
+                        : minBytes[u.fields().getFirst().type()];
             };
             return (int) n;
         }
@@ -1083,8 +1090,21 @@ public final class CheckpointReader {
                     for (Field f : s.fields()) fields.add(member(in, f, where + "." + f.name()));
                     yield new Value.StructValue(fields);
                 }
-                case UnionT u -> new Value.UnionValue(u.fields().isEmpty() ? null
-                        : member(in, u.fields().getFirst(), where + "." + u.fields().getFirst().name()));
+                case UnionT u -> {
+                    if (u.fields().isEmpty()) yield new Value.UnionValue(null);
+                    if (major != Wire.MAJOR_UNIONS) {
+                        yield new Value.UnionValue(member(in, u.fields().getFirst(), where + "." + u.fields().getFirst().name()));
+                    }
+                    // major 3: the number of the member that carries the union, then that member
+                    int memberAt = in.offset();
+                    long m = in.u32(where + " union member");
+                    if (m >= u.fields().size()) {
+                        throw in.error(memberAt, where + ": union member " + m + " of '" + SafeText.escape(u.name())
+                                + "', which has " + u.fields().size() + " members");
+                    }
+                    Field f = u.fields().get((int) m);
+                    yield new Value.UnionValue((int) m, member(in, f, where + "." + f.name()));
+                }
             };
         }
 

@@ -57,11 +57,12 @@ public final class CheckpointWriter {
         // and ENVI only when the program changed its environment or locale
         if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
         // and ERRN only when the program's errno is not 0, in a version 2.0 file: a 1.x reader must refuse it
-        if (checkpoint.errno() != 0) {
-            sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
-            return assemble(Wire.MAJOR_ERRNO, Wire.MINOR, sections);
+        if (checkpoint.errno() != 0) sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
+        // the lowest major that describes the file: 3 when it holds a union (whose values name their member)
+        if (checkpoint.types().stream().anyMatch(UnionT.class::isInstance)) {
+            return assemble(Wire.MAJOR_UNIONS, Wire.MINOR, sections);
         }
-        return assemble(Wire.MAJOR, Wire.MINOR, sections);
+        return assemble(checkpoint.errno() != 0 ? Wire.MAJOR_ERRNO : Wire.MAJOR, Wire.MINOR, sections);
     }
 
     /** An {@code ERRN} payload: the errno's format code as a u16. */
@@ -403,9 +404,17 @@ public final class CheckpointWriter {
                     }
                 }
                 case UnionT u -> {
-                    Value first = as(Value.UnionValue.class, value, t, where).firstMember();
-                    if (u.fields().isEmpty() != (first == null)) throw mismatch(value, t, where);
-                    if (first != null) value(out, u.fields().getFirst().type(), first, where + "." + u.fields().getFirst().name());
+                    Value.UnionValue uv = as(Value.UnionValue.class, value, t, where);
+                    Value member = uv.value();
+                    if (u.fields().isEmpty() != (member == null) || uv.member() >= Math.max(1, u.fields().size())) {
+                        throw mismatch(value, t, where);
+                    }
+                    if (member != null) {
+                        // major 3 (every file with a union): the member's number, then its value
+                        out.u32(uv.member());
+                        Field f = u.fields().get(uv.member());
+                        value(out, f.type(), member, where + "." + f.name());
+                    }
                 }
             }
         }

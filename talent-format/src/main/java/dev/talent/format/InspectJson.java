@@ -326,8 +326,11 @@ final class InspectJson {
                 g.writeEndArray();
             }
             case Value.StructValue(List<Value> fields) -> members(g, ((Compound) t).fields(), fields);
-            case Value.UnionValue(Value first) ->
-                    members(g, ((Compound) t).fields(), first == null ? List.of() : List.of(first));
+            case Value.UnionValue(int member, Value first) -> {
+                List<Field> fields = ((Compound) t).fields();
+                if (first == null) members(g, fields, List.of());
+                else members(g, fields.subList(member, member + 1), List.of(first));
+            }
         }
     }
 

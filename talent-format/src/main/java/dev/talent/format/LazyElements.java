@@ -39,7 +39,7 @@ final class LazyElements extends AbstractList<Value> implements RandomAccess {
      * Per type id, the fixed number of bytes every value of it encodes to, or -1 when that varies (pointers, long
      * doubles, function pointers, anything holding one) or exceeds what one mapping holds.
      */
-    static int[] widths(List<TypeDesc> types) {
+    static int[] widths(List<TypeDesc> types, boolean unionMembers) {
         int[] w = new int[types.size()];
         for (int id = 0; id < w.length; id++) {
             long n = switch (types.get(id)) {
@@ -57,7 +57,8 @@ final class LazyElements extends AbstractList<Value> implements RandomAccess {
                     }
                     yield sum;
                 }
-                case TypeDesc.UnionT u -> u.fields().isEmpty() ? 0 : w[u.fields().getFirst().type()];
+                // a union of a major 3 file names its member: not a fixed width
+                case TypeDesc.UnionT u -> u.fields().isEmpty() ? 0 : unionMembers ? -1 : w[u.fields().getFirst().type()];
                 default -> -1;
             };
             w[id] = n > Integer.MAX_VALUE ? -1 : (int) n;

@@ -175,6 +175,8 @@ public final class RuntimeContract {
      */
     public static final int FORMAT_MAJOR = 1;
     public static final int FORMAT_MAJOR_ERRNO = 2;
+    /** 3: the file's TYPE holds a union; every union value begins with the number of the member that carries it. */
+    public static final int FORMAT_MAJOR_UNIONS = 3;
     /**
      * ERRN section: the program's errno as a format code, the number Linux's generic table (asm-generic errno-base.h,
      * errno.h) gives the E-constant of that name; {@link ErrnoNames} (Java) and errno_codes.h (C) list the codes

@@ -174,6 +174,18 @@ public sealed interface Value
         public StructValue { fields = List.copyOf(fields); }
     }
 
-    /** Value of a UNION type: its first member ({@code null} only for a union without members). */
-    record UnionValue(Value firstMember) implements Value {}
+    /**
+     * Value of a UNION type: the member that carries it, by number (0, the first, in a file of major 1 or 2), and that
+     * member's value ({@code null} only for a union without members).
+     */
+    record UnionValue(int member, Value value) implements Value {
+        public UnionValue {
+            if (member < 0) throw new IllegalArgumentException("negative union member " + member);
+        }
+
+        /** Carried by its first member. */
+        public UnionValue(Value firstMember) {
+            this(0, firstMember);
+        }
+    }
 }

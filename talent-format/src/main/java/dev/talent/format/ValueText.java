@@ -68,8 +68,11 @@ final class ValueText {
             case Value.SignalConstant(String name) -> sb.append(name);
             case Value.ArrayValue(List<Value> elements) -> array(sb, (ArrayT) t, elements);
             case Value.StructValue(List<Value> fields) -> members(sb, ((Compound) t).fields(), fields);
-            case Value.UnionValue(Value first) ->
-                    members(sb, ((Compound) t).fields(), first == null ? List.of() : List.of(first));
+            case Value.UnionValue(int member, Value first) -> {
+                List<Field> fields = ((Compound) t).fields();
+                if (first == null) members(sb, fields, List.of());
+                else members(sb, fields.subList(member, member + 1), List.of(first));
+            }
         }
     }
 

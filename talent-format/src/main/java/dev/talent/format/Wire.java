@@ -10,6 +10,8 @@ final class Wire {
     /** The major of a file without a section a 1.x reader must not skip; {@link #MAJOR_ERRNO} of one with ERRN. */
     static final int MAJOR = RuntimeContract.FORMAT_MAJOR;
     static final int MAJOR_ERRNO = RuntimeContract.FORMAT_MAJOR_ERRNO;
+    /** The major of a file whose TYPE holds a union: every union value names the member that carries it. */
+    static final int MAJOR_UNIONS = RuntimeContract.FORMAT_MAJOR_UNIONS;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */

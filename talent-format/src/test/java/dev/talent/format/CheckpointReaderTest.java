@@ -156,9 +156,9 @@ class CheckpointReaderTest {
 
     @Test
     void unsupportedMajorVersionIsRefusedEvenWithAValidCrc() {
-        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(3, 0).toBytes();
+        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(4, 0).toBytes();
         CorruptCheckpointException e = corrupt(file);
-        assertThat(e.getMessage()).contains("unsupported major version 3.0 (this reader reads 1.x and 2.x)")
+        assertThat(e.getMessage()).contains("unsupported major version 4.0 (this reader reads 1.x, 2.x and 3.x)")
                 .doesNotContain("damaged");
     }
 
@@ -173,7 +173,7 @@ class CheckpointReaderTest {
     void higherMinorVersionWithUnknownSectionsIsAccepted() throws Exception {
         Checkpoint original = Fixtures.full();
         Sections s = Sections.of(CheckpointWriter.write(original));
-        byte[] file = s.withVersion(1, 3)
+        byte[] file = s.withVersion(3, 3)
                 .inserting(3, "XTRA", new byte[] {1, 2, 3, 4, 5})
                 .inserting(7, "ZZZ9", new byte[0])
                 .toBytes();

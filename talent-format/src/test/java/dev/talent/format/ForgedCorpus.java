@@ -67,6 +67,9 @@ final class ForgedCorpus {
         out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
         // one struct whose last array was cut to its heap block (a flexible array member), a pointer into that array
         out.put("trailing-array.tck", CheckpointWriter.write(trailing(base)));
+        // a union carried by its second member (format major 3: the value names it): n.d = 2.5
+        out.put("union-second-member.tck", CheckpointWriter.write(withGlobal(base, "n",
+                new Value.UnionValue(1, new Value.FloatValue(Double.doubleToLongBits(2.5), 64)))));
         // epoll instances (EPOL): one watching stdin (data.u64), a file (data.fd) and the listener (data.ptr into a
         // global), a disarmed one-shot registration; a second instance, watched by the first
         out.put("epoll.tck", write(withEpoll(base, epoll(List.of(
@@ -109,9 +112,12 @@ final class ForgedCorpus {
         out.put("errno-left-over-bytes.tck", errno.withPayload(Wire.ERRN, p -> bytes(0, 34, 0)).toBytes());
         out.put("errno-twice.tck", errno.inserting(6, Wire.ERRN, bytes(0, 34)).toBytes());
         // ERRN in a 1.0 file: a 1.x reader would skip it and resume the program with errno 0
-        out.put("errno-in-version-1.tck", errno.withVersion(1, 0).toBytes());
-        // a 2.0 file without ERRN: not what a writer writes (it would be 1.0)
-        out.put("errno-version-2-without-errn.tck", errno.removing(Wire.ERRN).toBytes());
+        // (first, before the sections whose unions a 1.x reader would read without their member numbers)
+        out.put("errno-in-version-1.tck", errno.removing(Wire.ERRN).inserting(0, Wire.ERRN, bytes(0, 34))
+                .withVersion(1, 0).toBytes());
+        // a 2.0 file without ERRN: not what a writer writes (it would be 1.0, or 3.0 with a union)
+        // (of a program without unions, which a 2.x reader reads without member numbers)
+        out.put("errno-version-2-without-errn.tck", Sections.of(write(Fixtures.small())).withVersion(2, 0).toBytes());
     }
 
     static SignalDisposition ignored(int sig) {
@@ -345,6 +351,9 @@ final class ForgedCorpus {
 
         // ---- values
         out.put("value-bool-2.tck", replaceGlobalValueByte(sections, "ready", 2));
+        // a union's member number (u32) past its members: 2 of "union num"'s two, and 0xFF000000
+        out.put("value-union-member-2.tck", replaceGlobalValueByte(sections, "n", 3, 2));
+        out.put("value-union-member-huge.tck", replaceGlobalValueByte(sections, "n", 0, 0xFF));
         out.put("value-bit-field-overflow.tck", write(withHeap(base, 1, b -> new HeapBlock(b.blockId(), b.allocPos(), b.untyped(),
                 b.elementType(), List.of(b.elements().get(0), new Value.StructValue(List.of(i(2), Value.NullPointer.INSTANCE, i(8)))),
                 b.tail()))));
@@ -410,14 +419,14 @@ final class ForgedCorpus {
 
         // ---- framing
         out.put("framing-tag-not-printable.tck", sections.inserting(6, "X\u0001YZ", new byte[0]).toBytes());
-        out.put("framing-left-over-bytes-minor-1.tck", sections.withVersion(1, 1)
+        out.put("framing-left-over-bytes-minor-1.tck", sections.withVersion(3, 1)
                 .withPayload(Wire.WAIT, p -> Arrays.copyOf(p, p.length + 1)).toBytes());
         out.put("framing-trailing-bytes.tck", Arrays.copyOf(valid, valid.length + 3));
         out.put("framing-section-missing.tck", sections.removing(Wire.HEAP).toBytes());
         out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
         out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
-        out.put("framing-major-3.tck", sections.withVersion(3, 0).toBytes());
+        out.put("framing-major-4.tck", sections.withVersion(4, 0).toBytes());
         forgedErrno(base, out);
         return out;
     }
@@ -530,13 +539,18 @@ final class ForgedCorpus {
 
     /** The byte right after a global's type id: the first byte of its value. */
     private static byte[] replaceGlobalValueByte(Sections s, String key, int value) {
+        return replaceGlobalValueByte(s, key, 0, value);
+    }
+
+    /** The byte at offset {@code offset} of a global's value, the global found by its key. */
+    private static byte[] replaceGlobalValueByte(Sections s, String key, int offset, int value) {
         byte[] name = ascii(key);
         return s.withPayload(Wire.GLOB, p -> {
             int at = indexOf(p, concat(bytes(0, 0, 0, name.length), name)) + 4 + name.length; // key
             at += 4 + name.length;                                                                  // name
             at += 4 + u32(p, at);                                                                   // decl_pos
             at += 4;                                                                                // type
-            p[at] = (byte) value;
+            p[at + offset] = (byte) value;
             return p;
         }).toBytes();
     }

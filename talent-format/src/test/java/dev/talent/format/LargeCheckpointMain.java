@@ -46,7 +46,8 @@ public final class LargeCheckpointMain {
         heap.add(new HeapBlock(99, "big.c:2:1", Fixtures.DOUBLE, List.of()));
         Checkpoint c = new Checkpoint(full.meta(), full.types(), full.strings(), full.globals(), full.frames(), heap,
                 full.files(), full.pendingWait());
-        Sections s = Sections.of(CheckpointWriter.write(c));
+        byte[] written = CheckpointWriter.write(c);
+        Sections s = Sections.of(written);
         byte[] payload = s.sections().get(s.indexOf("HEAP")).payload();
         // split the HEAP payload at the two (empty) blocks' counts: each count is followed by no values
         int raw98 = indexOf(payload, "big.c:1:1") + 9 + 1 + 4;
@@ -54,7 +55,7 @@ public final class LargeCheckpointMain {
         try (OutputStream out = Files.newOutputStream(file)) {
             List<Sections.Section> list = s.sections();
             ByteBuffer head = ByteBuffer.allocate(24);
-            head.put("TALENTCK".getBytes(StandardCharsets.US_ASCII)).putShort((short) 1).putShort((short) 0)
+            head.put("TALENTCK".getBytes(StandardCharsets.US_ASCII)).putShort(ByteBuffer.wrap(written).getShort(8)).putShort((short) 0)
                     .putInt(list.size()).putInt(0);
             CRC32C hc = new CRC32C();
             hc.update(head.array(), 0, 20);
