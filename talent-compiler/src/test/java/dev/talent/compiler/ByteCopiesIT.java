@@ -1,16 +1,10 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.command;
-import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.talent.compiler.MigrationHops.Run;
-import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,33 +51,8 @@ class ByteCopiesIT {
         assertThat(run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null).rc()).isZero();
         String expected = run(List.of(orig.toString()), Map.of(), null).out();
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
-        Map<String, Path> exes = new java.util.HashMap<>();
-        for (Target t : HOPS) {
-            if (t.name().equals("x86_64") || refusedOn.contains(t.name()) || allowedOn.contains(t.name())) {
-                exes.put(t.name(), link(t, r, work.resolve(name + "." + t.name())));
-            }
-        }
-        Target x86 = HOPS.getFirst();
-        for (Target to : HOPS) {
-            if (!exes.containsKey(to.name())) continue;
-            for (String stop : List.of("50", "300")) {
-                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
-                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-                Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
-                        "TALENT_STOP_AFTER", stop), null);
-                assertThat(first.rc()).as(first.err()).isEqualTo(75);
-                Run there = run(command(to, exes.get(to.name())), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
-                        "TALENT_RESTART", "1"), null);
-                if (refusedOn.contains(to.name())) {
-                    assertThat(there.rc()).as(there.err()).isEqualTo(65);
-                    assertThat(there.out()).isEmpty();
-                    assertThat(there.err()).contains("are copied into character storage at " + name + ".c:6:");
-                } else {
-                    assertThat(there.rc()).as(there.err()).isZero();
-                    assertThat(first.out() + there.out()).as("stop " + stop + " restarted on " + to.name()).isEqualTo(expected);
-                }
-            }
-        }
+        MigratesLikeGcc.boundToByteOrder(work, name, r, expected, List.of("50", "300"), refusedOn, allowedOn,
+                "are copied into character storage at " + name + ".c:6:");
     }
 
     @Test

@@ -1,17 +1,11 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.command;
-import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
-import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,34 +66,9 @@ class ByteFilesIT {
         assertThat(expected).contains("n=400 h=");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
         assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message()).contains("'fwrite' writes the bytes of '&v'"));
-        Map<String, Path> exes = new HashMap<>();
-        for (Target t : HOPS) {
-            if (t.name().equals("x86_64") || refusedOn.contains(t.name()) || allowedOn.contains(t.name())) {
-                exes.put(t.name(), link(t, r, work.resolve(name + "." + t.name())));
-            }
-        }
-        Target x86 = HOPS.getFirst();
-        for (Target to : HOPS) {
-            if (!exes.containsKey(to.name())) continue;
-            // stopped while writing (the file would hold two byte orders) and while reading it back
-            for (String stop : List.of("150", "600")) {
-                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
-                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-                Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
-                        "TALENT_STOP_AFTER", stop), null);
-                assertThat(first.rc()).as(first.err()).isEqualTo(75);
-                Run there = run(command(to, exes.get(to.name())), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
-                        "TALENT_RESTART", "1"), null);
-                if (refusedOn.contains(to.name())) {
-                    assertThat(there.rc()).as(there.err()).isEqualTo(65);
-                    assertThat(there.out()).isEmpty();
-                    assertThat(there.err()).contains("'fwrite' writes the bytes of '&v'").contains(name + ".c:");
-                } else {
-                    assertThat(there.rc()).as(there.err()).isZero();
-                    assertThat(first.out() + there.out()).as("stop " + stop + " restarted on " + to.name()).isEqualTo(expected);
-                }
-            }
-        }
+        // stopped while writing (the file would hold two byte orders) and while reading it back
+        MigratesLikeGcc.boundToByteOrder(work, name, r, expected, List.of("150", "600"), refusedOn, allowedOn,
+                "'fwrite' writes the bytes of '&v'", name + ".c:");
     }
 
     @Test

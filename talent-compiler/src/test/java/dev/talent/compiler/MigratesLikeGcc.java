@@ -127,4 +127,41 @@ final class MigratesLikeGcc {
         }
         return stopped;
     }
+
+    /**
+     * A program whose checkpoints are bound to the platforms of the writer's byte order (and width): built for
+     * x86_64 and each ISA of {@code refusedOn} and {@code allowedOn}, stopped on x86_64 after each of {@code stops}
+     * visits and restarted on each of them. Where refused, the restore ends with exit 65, no output, and a message
+     * containing every one of {@code refusal}; elsewhere the two outputs make plain gcc's {@code expected}.
+     */
+    static void boundToByteOrder(Path work, String name, CompileResult program, String expected, List<String> stops,
+                                 List<String> refusedOn, List<String> allowedOn, String... refusal) throws Exception {
+        Map<String, Path> exes = new HashMap<>();
+        for (Target t : HOPS) {
+            if (t.name().equals("x86_64") || refusedOn.contains(t.name()) || allowedOn.contains(t.name())) {
+                exes.put(t.name(), link(t, program, work.resolve(name + "." + t.name())));
+            }
+        }
+        Target x86 = HOPS.getFirst();
+        for (Target to : HOPS) {
+            if (!exes.containsKey(to.name())) continue;
+            for (String stop : stops) {
+                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
+                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_STOP_AFTER", stop), null);
+                assertThat(first.rc()).as(first.err()).isEqualTo(75);
+                Run there = run(command(to, exes.get(to.name())), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                        "TALENT_RESTART", "1"), null);
+                if (refusedOn.contains(to.name())) {
+                    assertThat(there.rc()).as(there.err()).isEqualTo(65);
+                    assertThat(there.out()).isEmpty();
+                    assertThat(there.err()).contains(refusal);
+                } else {
+                    assertThat(there.rc()).as(there.err()).isZero();
+                    assertThat(first.out() + there.out()).as("stop " + stop + " restarted on " + to.name()).isEqualTo(expected);
+                }
+            }
+        }
+    }
 }
