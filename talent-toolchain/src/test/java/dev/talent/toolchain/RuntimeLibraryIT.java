@@ -22,7 +22,7 @@ class RuntimeLibraryIT {
 
     static List<Platform> platforms() { return HostPlatforms.usable(); }
 
-    /** What the real runtime's heap_track.c provides, here passing every call to the C library's allocator. */
+    /** What the real runtime's heap_track.c and exit_handlers.c provide, here passing every call to the C library. */
     private static final String WRAPPERS = """
             #include <stddef.h>
             void *__real_malloc(size_t); void *__real_calloc(size_t, size_t); void *__real_realloc(void *, size_t);
@@ -46,6 +46,8 @@ class RuntimeLibraryIT {
             char *__wrap_strdup(const char *s) { return __real_strdup(s); }
             char *__wrap_strndup(const char *s, size_t n) { return __real_strndup(s, n); }
             size_t __wrap_malloc_usable_size(void *p) { return __real_malloc_usable_size(p); }
+            void __real_exit(int) __attribute__((noreturn)); void __wrap_exit(int) __attribute__((noreturn));
+            void __wrap_exit(int status) { __real_exit(status); }
             """;
 
     /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */
@@ -58,7 +60,8 @@ class RuntimeLibraryIT {
                 #include "mini.h"
                 double mini_scale(double x) { return sqrt(x) * 2.0; }
                 """);
-        // the link flags wrap the allocator (RuntimeLibrary.WRAPPED_ALLOCATOR): a runtime defines each __wrap_
+        // the link flags wrap the allocator and more (RuntimeLibrary.WRAPPED_ALLOCATOR, WRAPPED_OTHER): a runtime
+        // defines each __wrap_ a program reaches (the C library's start-up code calls exit)
         Files.writeString(dir.resolve("wrap.c"), WRAPPERS);
         Files.writeString(dir.resolve("greeting.c"), "#include \"mini.h\"\n"
                 + "const char *mini_greeting(void) { return \"" + greeting + "\"; }\n");
