@@ -153,6 +153,7 @@ public final class CompoundLiterals {
 
     /** The literal's object is used (not only its value), where it is evaluated. */
     public static boolean usesObject(Node lit) {
+        if (implicit(lit)) return false;
         Node p = lit.parent();
         while (p != null && p.is("ParenExpr")) p = p.parent();
         if (p != null && p.is("ImplicitCastExpr") && "LValueToRValue".equals(p.attr("castKind"))) return false;
@@ -166,6 +167,7 @@ public final class CompoundLiterals {
      * evaluated, and one with static storage (in a {@code static}'s initialiser).
      */
     static boolean needsFrameObject(Node lit) {
+        if (implicit(lit)) return false;
         Node p = lit.parent();
         while (p != null && p.is("ParenExpr")) p = p.parent();
         if (p != null && p.is("ImplicitCastExpr") && "LValueToRValue".equals(p.attr("castKind"))) return false;
@@ -177,6 +179,15 @@ public final class CompoundLiterals {
             if (a.is("FunctionDecl")) break;
         }
         return true;
+    }
+
+    /**
+     * A literal clang made, not the program: an argument passed to a transparent union parameter (glibc's
+     * {@code bind(s, (struct sockaddr *) &a, n)} under {@code _GNU_SOURCE}) is wrapped in a compound literal of the
+     * union type, a prvalue, where every compound literal written in C is an lvalue. It is passed by value.
+     */
+    static boolean implicit(Node lit) {
+        return "prvalue".equals(lit.attr("valueCategory"));
     }
 
     /** The statement of the innermost compound statement that holds the node, or null. */

@@ -51,6 +51,24 @@ class CompoundLiteralsTest {
     }
 
     @Test
+    void anArgumentToATransparentUnionIsNotAWrittenLiteral() {
+        // glibc's bind takes a transparent union under _GNU_SOURCE: clang wraps the argument in a compound literal
+        // of the union type (a prvalue); it is passed by value, neither rewritten nor refused (EpollDupIT's bind)
+        String out = CProgram.in(dir).file("b.c", """
+                #define _GNU_SOURCE
+                #include <sys/socket.h>
+                #include <netinet/in.h>
+                int main(void) {
+                  struct sockaddr_in a = {0};
+                  int s = socket(AF_INET, SOCK_DGRAM, 0), r = 0;
+                  for (int i = 0; i < 3; i++) r += bind(s, (struct sockaddr *)&a, sizeof a);
+                  return r != 0;
+                }
+                """).instrumented("b.c");
+        assertThat(out).doesNotContain("__talent_lit").contains("bind(s, (struct sockaddr *)&a, sizeof a)");
+    }
+
+    @Test
     void typeNamesAndDeclarations() {
         assertThat(CompoundLiterals.typeName("int[]", "int[3]")).isEqualTo("int[3]");
         assertThat(CompoundLiterals.typeName("const char *const [ ]", "const char *const[2]")).isEqualTo("const char *const [2]");
