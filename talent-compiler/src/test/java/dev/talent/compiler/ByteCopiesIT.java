@@ -1,12 +1,7 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.run;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,12 +40,8 @@ class ByteCopiesIT {
             """;
 
     private void check(String name, String type, List<String> refusedOn, List<String> allowedOn) throws Exception {
-        Path src = work.resolve(name + ".c");
-        Files.writeString(src, WIRE.replace("TYPE", type));
-        Path orig = work.resolve(name + ".orig");
-        assertThat(run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null).rc()).isZero();
-        String expected = run(List.of(orig.toString()), Map.of(), null).out();
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        String expected = MigratesLikeGcc.plainGcc(work, name, WIRE.replace("TYPE", type)).out();
+        CompileResult r = MigratesLikeGcc.compiled(work, name);
         MigratesLikeGcc.boundToByteOrder(work, name, r, expected, List.of("50", "300"), refusedOn, allowedOn,
                 "are copied into character storage at " + name + ".c:6:");
     }

@@ -1,13 +1,10 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,16 +52,12 @@ class ByteFilesIT {
     private void check(String name, String decl, String set, String get, List<String> refusedOn, List<String> allowedOn)
             throws Exception {
         Path data = work.resolve(name + ".bin");
-        Path src = work.resolve(name + ".c");
-        Files.writeString(src, FILE.formatted(data).replace("DECL", decl).replace("SET", set).replace("GET", get));
-        Path orig = work.resolve(name + ".orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, name,
+                FILE.formatted(data).replace("DECL", decl).replace("SET", set).replace("GET", get));
         assertThat(plain.rc()).isZero();
         String expected = plain.out();
         assertThat(expected).contains("n=400 h=");
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        CompileResult r = MigratesLikeGcc.compiled(work, name);
         assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message()).contains("'fwrite' writes the bytes of '&v'"));
         // stopped while writing (the file would hold two byte orders) and while reading it back
         MigratesLikeGcc.boundToByteOrder(work, name, r, expected, List.of("150", "600"), refusedOn, allowedOn,

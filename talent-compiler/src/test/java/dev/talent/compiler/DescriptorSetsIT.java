@@ -1,18 +1,12 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.link;
-import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import dev.talent.toolchain.Isa;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,19 +73,12 @@ class DescriptorSetsIT {
 
     @Test
     void descriptorSetsMigrateAcrossByteOrderWordSizeAndCLibraryLikeGcc() throws Exception {
-        Path src = work.resolve("sel.c");
-        Files.writeString(src, SELECT_LOOP);
-        Run gcc = run(List.of("gcc", "-O2", "-o", work.resolve("sel.orig").toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(work.resolve("sel.orig").toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "sel", SELECT_LOOP);
         assertThat(plain.out()).isEqualTo("total=13496 ready=3000 marks=716789349 want=0\n");
 
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "sel"));
-        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
-        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
-        if (SignalTypesIT.onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        List<Path> exes = new ArrayList<>();
-        for (Target t : chain) exes.add(link(t, r, work.resolve("sel." + t.name())));
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        assertThat(chain.subList(0, 3)).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "sel", chain, plain);
         // about 7 site visits per round of 3000
         int[][] stops = {{40, 9000, 3000}, {12000, 500, 6000}, {21000, 200, 100}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);

@@ -10,8 +10,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import dev.talent.format.Checkpoint;
 import dev.talent.format.CheckpointReader;
-import dev.talent.toolchain.Isa;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.stream.Stream;
 import java.nio.file.Files;
@@ -119,23 +117,12 @@ class ErrnoIT {
      */
     @Test
     void errnoIsCarriedByARestartOnTheSameAndOtherIsas() throws Exception {
-        Path src = work.resolve("r.c");
-        Files.writeString(src, RESTART_SOURCE);
-        Path orig = work.resolve("r.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        String expected = run(List.of(orig.toString()), Map.of(), null).out();
+        Run plain = MigratesLikeGcc.plainGcc(work, "r", RESTART_SOURCE);
+        String expected = plain.out();
         assertThat(expected).isEqualTo("strtol ERANGE (34) overflow\nopen -1 ENOENT (2)\nzero 0 (0)\nend s=404550 positive=1\n");
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "r"));
-        List<Target> targets = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
-        assertThat(targets).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
-        if (SignalTypesIT.onPath("musl-gcc")) {
-            targets.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        }
-        List<Path> exes = new ArrayList<>();
-        for (Target t : targets) exes.add(link(t, r, work.resolve("r." + t.name())));
-        Run straight = run(command(targets.getFirst(), exes.getFirst()), Map.of(), null);
-        assertThat(straight.out()).as("instrumented, uninterrupted").isEqualTo(expected);
+        List<Target> targets = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        assertThat(targets.subList(0, 3)).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "r", targets, plain);
 
         // stops in each of the three loops, whatever the number of sites per round: a stop past the end is skipped; the
         // errno the checkpoint must hold follows from the lines printed before it (a format code; 0: no ERRN section)

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
+import dev.talent.toolchain.Isa;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,22 +26,61 @@ import java.util.Map;
 final class MigratesLikeGcc {
     private MigratesLikeGcc() {}
 
-    /** Returns plain gcc's output; {@code isas}: how many of the hops to link for (1 = x86_64 only). */
-    static String check(Path work, String name, String source, int isas, int... stops) throws Exception {
+    /**
+     * Writes {@code source} to {@code work/NAME.c} and runs plain gcc's build of it ({@code -O2}): the run every
+     * migration is compared with.
+     */
+    static Run plainGcc(Path work, String name, String source) throws Exception {
         Path src = work.resolve(name + ".c");
         Files.writeString(src, source);
         Path orig = work.resolve(name + ".orig");
         Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
         assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
-        String expected = plain.out();
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
-        List<Target> targets = HOPS.subList(0, Math.min(isas, HOPS.size()));
+        return run(List.of(orig.toString()), Map.of(), null);
+    }
+
+    /** {@code work/NAME.c} (as {@link #plainGcc} wrote it) compiled by talent into {@code work/out-NAME}. */
+    static CompileResult compiled(Path work, String name) throws Exception {
+        return new CheckpointCompiler().compile(new CompileRequest(List.of(work.resolve(name + ".c")), List.of(),
+                work.resolve("out-" + name), name));
+    }
+
+    /** {@code platforms}, then x86_64 with musl where its compiler is installed (as talent's packages install it). */
+    static List<Target> withMusl(Target... platforms) {
+        List<Target> chain = new ArrayList<>(List.of(platforms));
+        if (onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
+        return chain;
+    }
+
+    static boolean onPath(String exe) {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator, -1)) {
+            if (Files.isExecutable(Path.of(dir, exe))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code work/NAME.c} compiled by talent and linked for each platform of {@code chain} (as
+     * {@code work/NAME.PLATFORM}); run uninterrupted on the first platform, it must end as {@code plain} did (output
+     * and exit status). Returns the executables in the chain's order.
+     */
+    static List<Path> linkedFor(Path work, String name, List<Target> chain, Run plain) throws Exception {
+        CompileResult r = compiled(work, name);
         List<Path> exes = new ArrayList<>();
-        for (Target t : targets) exes.add(link(t, r, work.resolve(name + "." + t.name())));
-        Run straight = run(command(targets.getFirst(), exes.getFirst()), Map.of(), null);
-        assertThat(straight.out()).as("uninterrupted").isEqualTo(expected);
-        assertThat(straight.rc()).isEqualTo(plain.rc());
+        for (Target t : chain) exes.add(link(t, r, work.resolve(name + "." + t.name())));
+        Run straight = run(command(chain.getFirst(), exes.getFirst()), Map.of(), null);
+        assertThat(straight.out()).as("uninterrupted on " + chain.getFirst().name() + "\n" + straight.err())
+                .isEqualTo(plain.out());
+        assertThat(straight.rc()).as(straight.err()).isEqualTo(plain.rc());
+        return exes;
+    }
+
+    /** Returns plain gcc's output; {@code isas}: how many of the hops to link for (1 = x86_64 only). */
+    static String check(Path work, String name, String source, int isas, int... stops) throws Exception {
+        Run plain = plainGcc(work, name, source);
+        String expected = plain.out();
+        List<Target> targets = HOPS.subList(0, Math.min(isas, HOPS.size()));
+        List<Path> exes = linkedFor(work, name, targets, plain);
         int hop = 0;
         for (int stop : stops) {
             Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop));
@@ -101,13 +142,8 @@ final class MigratesLikeGcc {
 
     /** As {@link #refusedAt(Path, String, String, int)}, with more of the runtime's settings in {@code env}. */
     static Run refusedAt(Path work, String name, String source, int stop, Map<String, String> env) throws Exception {
-        Path src = work.resolve(name + ".c");
-        Files.writeString(src, source);
-        Path orig = work.resolve(name + ".orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        Run plain = plainGcc(work, name, source);
+        CompileResult r = compiled(work, name);
         Path exe = link(HOPS.getFirst(), r, work.resolve(name + "." + HOPS.getFirst().name()));
         Path ck = Files.createDirectories(work.resolve(name + "-ck"));
         Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));

@@ -1,18 +1,12 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
-import static dev.talent.compiler.MigrationHops.link;
-import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import dev.talent.toolchain.Isa;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,21 +66,11 @@ class RegexIT {
                   return 0;
                 }
                 """;
-        Path src = work.resolve("re.c");
-        Files.writeString(src, source);
-        Path orig = work.resolve("re.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "re", source);
         assertThat(plain.out()).contains("gamma42 0 0 -1 2").contains("zeta9 1 1 2 2").endsWith("hits=6\n");
 
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "re"));
-        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
-        if (SignalTypesIT.onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        List<Path> exes = new ArrayList<>();
-        for (Target t : chain) exes.add(link(t, r, work.resolve("re." + t.name())));
-        Run straight = run(MigrationHops.command(chain.getFirst(), exes.getFirst()), Map.of(), null);
-        assertThat(straight.out()).as("uninterrupted").isEqualTo(plain.out());
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "re", chain, plain);
         // about 1000 site visits per round: stops before and after the recompilation in round 5
         int[][] stops = {{1, 2000, 2000}, {3000, 3000, 1000}, {6500, 1500, 1000}, {9000, 1000, 500}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);

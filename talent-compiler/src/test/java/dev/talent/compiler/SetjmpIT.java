@@ -269,13 +269,8 @@ class SetjmpIT {
 
     /** Stops after n visits on one ISA, again after n on the next, finishes on the third; rotates the order. */
     private void chains(String name, String source, int... stops) throws Exception {
-        Path src = work.resolve(name + ".c");
-        Files.writeString(src, source);
-        Path orig = work.resolve(name + ".orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        String expected = run(List.of(orig.toString()), Map.of(), null).out();
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        String expected = MigratesLikeGcc.plainGcc(work, name, source).out();
+        CompileResult r = MigratesLikeGcc.compiled(work, name);
         List<Target> targets = HOPS.subList(0, 3);
         Map<String, Path> exes = new HashMap<>();
         for (Target t : targets) exes.put(t.name(), link(t, r, work.resolve(name + "." + t.name())));

@@ -2,17 +2,12 @@ package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
 import static dev.talent.compiler.MigrationHops.command;
-import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import dev.talent.toolchain.Isa;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,32 +95,17 @@ class SignalTypesIT {
             }
             """;
 
-    static boolean onPath(String exe) {
-        for (String dir : System.getenv("PATH").split(File.pathSeparator, -1)) {
-            if (Files.isExecutable(Path.of(dir, exe))) return true;
-        }
-        return false;
-    }
-
     @Test
     void sigactionsAndSignalSetsMigrateAcrossFourPlatformsLikeGcc() throws Exception {
-        Path src = work.resolve("server.c");
-        Files.writeString(src, SERVER);
-        Run gcc = run(List.of("gcc", "-O2", "-o", work.resolve("server.orig").toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(work.resolve("server.orig").toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "server", SERVER);
         assertThat(plain.out()).isEqualTo("blocked: stop=0\nmasked=12 total=161964 terms=2 hups=1 stop=1 old_dfl=1 pipe_ign=1 "
                 + "full_term=1 block_alrm=1\n");
         assertThat(plain.rc()).isEqualTo(3);
 
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "server"));
-        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
-        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
-        // the runtime's musl target (talent build's x86_64-musl), when its compiler is installed as talent's packages do
-        if (onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        List<Path> exes = new ArrayList<>();
-        for (Target t : chain) exes.add(link(t, r, work.resolve("server." + t.name())));
-        for (int i = 0; i < chain.size(); i++) {
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        assertThat(chain.subList(0, 3)).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "server", chain, plain);
+        for (int i = 1; i < chain.size(); i++) {
             Run straight = run(command(chain.get(i), exes.get(i)), Map.of(), null);
             assertThat(straight.out()).as("uninterrupted on " + chain.get(i).name()).isEqualTo(plain.out());
             assertThat(straight.rc()).isEqualTo(plain.rc());

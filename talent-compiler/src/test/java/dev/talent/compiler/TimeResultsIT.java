@@ -2,17 +2,12 @@ package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
 import static dev.talent.compiler.MigrationHops.link;
-import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import dev.talent.toolchain.Isa;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,22 +50,12 @@ class TimeResultsIT {
                   return 0;
                 }
                 """;
-        Path src = work.resolve("tm.c");
-        Files.writeString(src, source);
-        Path orig = work.resolve("tm.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "tm", source);
         assertThat(plain.out()).contains("71 0 5 GMT").contains("71 40 5 GMT")
                 .endsWith("Wed Feb 10 05:00:17 1971\nWed Feb 10 05:00:17 1971\n 0\n");
 
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "tm"));
-        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)));
-        if (SignalTypesIT.onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        List<Path> exes = new ArrayList<>();
-        for (Target t : chain) exes.add(link(t, r, work.resolve("tm." + t.name())));
-        Run straight = run(MigrationHops.command(chain.getFirst(), exes.getFirst()), Map.of(), null);
-        assertThat(straight.out()).as("uninterrupted").isEqualTo(plain.out());
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "tm", chain, plain);
         // about 1000 site visits per round: stops before and after the second gmtime in round 3
         int[][] stops = {{1, 1500, 1500}, {2500, 2000, 1000}, {5000, 1000, 500}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);

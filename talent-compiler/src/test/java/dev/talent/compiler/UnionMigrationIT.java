@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import dev.talent.toolchain.Isa;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -308,20 +306,13 @@ class UnionMigrationIT {
 
     private void chain(String name, String source, String expected, int[][] stops) throws Exception {
         Path dir = Files.createDirectories(work.resolve(name));
-        Path src = dir.resolve(name + ".c");
-        Files.writeString(src, source);
-        Run gcc = run(List.of("gcc", "-O2", "-o", dir.resolve(name + ".orig").toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(dir.resolve(name + ".orig").toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(dir, name, source);
         assertThat(plain.out()).isEqualTo(expected);
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), dir.resolve("out"), name));
         // not i686: a double in a long/double union is carried as the long its bits make (beyond 32 bits), which a
         // 32-bit long cannot take back; that restore is refused (aDoubleInALongDoubleUnionStaysOn64BitIsas)
-        List<Target> chain = new ArrayList<>(List.of(HOPS.get(0), HOPS.get(1), HOPS.get(3)));
-        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "aarch64");
-        if (SignalTypesIT.onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
-        List<Path> exes = new ArrayList<>();
-        for (Target t : chain) exes.add(link(t, r, dir.resolve(name + "." + t.name())));
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(3));
+        assertThat(chain.subList(0, 3)).extracting(Target::name).containsExactly("x86_64", "s390x", "aarch64");
+        List<Path> exes = MigratesLikeGcc.linkedFor(dir, name, chain, plain);
         MigratesLikeGcc.chainEqualsGcc(dir, chain, exes, stops, plain);
     }
 }
