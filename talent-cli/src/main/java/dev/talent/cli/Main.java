@@ -146,7 +146,7 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
             String first = args.length > 0 ? args[0] : "";
-            if (first.equals("--aot-training")) return aotTraining();
+            if (first.equals("--aot-training")) return aotTraining(args.length > 1 ? args[1] : "");
             // talentcc: gcc's command-line conventions, not picocli's
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
@@ -166,15 +166,37 @@ public final class Main implements Runnable {
      * The training run of the launcher's ahead-of-time cache (JDK 25 -XX:AOTCacheOutput): the short commands a
      * user runs many times, on their help and error paths, and {@code exec} as the launcher runs it up to the
      * launch plan, for every platform, of an empty file in a temporary directory (nothing is started; the
-     * directory is removed), so that their classes and lambdas are in the cache.
+     * directory is removed), so that their classes and lambdas are in the cache. {@code group} names the commands of
+     * one of the launcher's per-command caches ({@code help}: talent's own usage and version texts, {@code status},
+     * {@code exec}); any other value (the launcher gives none) trains them all, for the cache of every other command.
+     * The JVM loads every class of its cache at start, so a command's own cache holds what that command uses alone.
      */
-    private static int aotTraining() {
-        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-        String[][] lines = {{"--help"}, {"--version"}, {}, {"nosuch"}, {"status", "--help"}, {"exec", "--help"},
-                {"build", "--help"}, {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"},
-                {"alerts", "--help"}, {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
-                {"status", "--json", "talent-aot-training"}, {"status"}};
+    private static int aotTraining(String group) {
+        // written as main writes (an encoder over a file's stream), so that those classes are in the cache too
+        PrintWriter sink;
+        try {
+            sink = new PrintWriter(new java.io.FileOutputStream("/dev/null"), true, System.out.charset());
+        } catch (java.io.IOException e) {
+            sink = new PrintWriter(java.io.Writer.nullWriter());
+        }
+        String[][] help = {{"--help"}, {"--version"}, {}};
+        String[][] status = {{"status", "--help"}, {"status", "--json", "talent-aot-training"}, {"status"}};
+        String[][] exec = {{"exec", "--help"}, {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"}};
+        String[][] others = {{"help"}, {"nosuch"}, {"build", "--help"}, {"run", "--help"}, {"checkpoint", "--help"},
+                {"platforms", "--help"}, {"alerts", "--help"}};
+        java.util.List<String[]> lines = new java.util.ArrayList<>();
+        boolean all = !java.util.List.of("help", "status", "exec").contains(group);
+        if (all || group.equals("help")) lines.addAll(java.util.List.of(help));
+        if (all) lines.addAll(java.util.List.of(others));
+        if (all || group.equals("status")) lines.addAll(java.util.List.of(status));
+        if (all || group.equals("exec")) lines.addAll(java.util.List.of(exec));
         for (String[] line : lines) run(sink, sink, line);
+        if (all || group.equals("exec")) trainExec(sink);
+        return ExitCodes.OK;
+    }
+
+    /** {@code exec} up to its launch plan, for every platform (see {@link #aotTraining}). */
+    private static void trainExec(PrintWriter sink) {
         java.nio.file.Path dir = null;
         try {
             dir = java.nio.file.Files.createTempDirectory("talent-aot-training");
@@ -189,7 +211,6 @@ public final class Main implements Runnable {
         } finally {
             if (dir != null) deleteTree(dir);
         }
-        return ExitCodes.OK;
     }
 
     private static void deleteTree(java.nio.file.Path dir) {
