@@ -30,6 +30,16 @@ final class CommandSpecs {
         }
     };
 
+    /**
+     * The converter of the {@code Path} options of the models built in code: {@code Path.of}, which is what picocli's
+     * own does ({@code Paths.get(value)}), but called directly. picocli, written for Java 5, calls {@code Paths.get}
+     * through reflection, whose first {@code Method.invoke} spins method-handle classes at run time (the ahead-of-time
+     * cache does not keep them): most of {@code talent exec}'s own work, since the launcher always gives it a
+     * {@code Path} (issue 16). (The two differ only in the message for a path the OS cannot name, a NUL byte, which
+     * no command-line argument can hold.)
+     */
+    static final CommandLine.ITypeConverter<java.nio.file.Path> PATH = java.nio.file.Path::of;
+
     /** {@code CommandSpec.wrapWithoutInspection(command)}, with {@link #FACTORY}. */
     static CommandSpec wrap(Object command) {
         return CommandSpec.wrapWithoutInspection(command, FACTORY);

@@ -114,6 +114,7 @@ public final class ExecCommand implements Callable<Integer> {
     private static OptionSpec option(OptionSpec.Builder b, Class<?> type, java.util.function.Supplier<Object> get,
             java.util.function.Consumer<Object> set) {
         CommandSpecs.Binding binding = new CommandSpecs.Binding(get, set);
+        if (type == Path.class) b.converters(CommandSpecs.PATH);
         return b.type(type).setter(binding).getter(binding).build();
     }
 

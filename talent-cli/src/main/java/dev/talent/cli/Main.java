@@ -146,7 +146,7 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
             String first = args.length > 0 ? args[0] : "";
-            if (first.equals("--aot-training")) return aotTraining();
+            if (first.equals("--aot-training")) return aotTraining(args.length > 1 ? args[1] : "");
             // talentcc: gcc's command-line conventions, not picocli's
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
@@ -166,15 +166,37 @@ public final class Main implements Runnable {
      * The training run of the launcher's ahead-of-time cache (JDK 25 -XX:AOTCacheOutput): the short commands a
      * user runs many times, on their help and error paths, and {@code exec} as the launcher runs it up to the
      * launch plan, for every platform, of an empty file in a temporary directory (nothing is started; the
-     * directory is removed), so that their classes and lambdas are in the cache.
+     * directory is removed), so that their classes and lambdas are in the cache. {@code group} names the commands of
+     * one of the launcher's per-command caches ({@code help}: talent's own usage and version texts, {@code status},
+     * {@code exec}); any other value (the launcher gives none) trains them all, for the cache of every other command.
+     * The JVM loads every class of its cache at start, so a command's own cache holds what that command uses alone.
      */
-    private static int aotTraining() {
-        PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-        String[][] lines = {{"--help"}, {"--version"}, {}, {"nosuch"}, {"status", "--help"}, {"exec", "--help"},
-                {"build", "--help"}, {"run", "--help"}, {"checkpoint", "--help"}, {"platforms", "--help"},
-                {"alerts", "--help"}, {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"},
-                {"status", "--json", "talent-aot-training"}, {"status"}};
+    private static int aotTraining(String group) {
+        // written as main writes (an encoder over a file's stream), so that those classes are in the cache too
+        PrintWriter sink;
+        try {
+            sink = new PrintWriter(new java.io.FileOutputStream("/dev/null"), true, System.out.charset());
+        } catch (java.io.IOException e) {
+            sink = new PrintWriter(java.io.Writer.nullWriter());
+        }
+        String[][] help = {{"--help"}, {"--version"}, {}};
+        String[][] status = {{"status", "--help"}, {"status", "--json", "talent-aot-training"}, {"status"}};
+        String[][] exec = {{"exec", "--help"}, {"exec", "--isa", "s390x", "/nonexistent/talent-aot-training"}};
+        String[][] others = {{"help"}, {"nosuch"}, {"build", "--help"}, {"run", "--help"}, {"checkpoint", "--help"},
+                {"platforms", "--help"}, {"alerts", "--help"}};
+        java.util.List<String[]> lines = new java.util.ArrayList<>();
+        boolean all = !java.util.List.of("help", "status", "exec").contains(group);
+        if (all || group.equals("help")) lines.addAll(java.util.List.of(help));
+        if (all) lines.addAll(java.util.List.of(others));
+        if (all || group.equals("status")) lines.addAll(java.util.List.of(status));
+        if (all || group.equals("exec")) lines.addAll(java.util.List.of(exec));
         for (String[] line : lines) run(sink, sink, line);
+        if (all || group.equals("exec")) trainExec(sink);
+        return ExitCodes.OK;
+    }
+
+    /** {@code exec} up to its launch plan, for every platform (see {@link #aotTraining}). */
+    private static void trainExec(PrintWriter sink) {
         java.nio.file.Path dir = null;
         try {
             dir = java.nio.file.Files.createTempDirectory("talent-aot-training");
@@ -189,7 +211,6 @@ public final class Main implements Runnable {
         } finally {
             if (dir != null) deleteTree(dir);
         }
-        return ExitCodes.OK;
     }
 
     private static void deleteTree(java.nio.file.Path dir) {
@@ -245,34 +266,91 @@ public final class Main implements Runnable {
 
     /** {@link #listingCommandLine(PrintWriter, PrintWriter)} with the models {@code built} (of {@link #builtSpecs}). */
     private static CommandLine listingCommandLine(java.util.Map<String, CommandSpec> built, PrintWriter out, PrintWriter err) {
+        // each subcommand: its model, or (a line of SUMMARIES) null: no model is made for those
         java.util.Map<String, CommandSpec> listed = new java.util.LinkedHashMap<>();
         SUBCOMMANDS.forEach((name, type) -> {
             if (built.containsKey(name)) {
                 listed.put(name, built.get(name));
-                return;
-            }
-            CommandSpec spec = CommandSpecs.wrap(null).name(name);
-            if (SUMMARIES.containsKey(name)) {
-                spec.usageMessage().description(SUMMARIES.get(name));
+            } else if (SUMMARIES.containsKey(name) && !SUMMARIES.get(name).contains("${")) {
+                listed.put(name, null);
             } else {
-                Command c = type.getAnnotation(Command.class);
-                spec.aliases(c.aliases()).usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+                CommandSpec spec = CommandSpecs.wrap(null).name(name);
+                if (SUMMARIES.containsKey(name)) {
+                    spec.usageMessage().description(SUMMARIES.get(name));
+                } else {
+                    Command c = type.getAnnotation(Command.class);
+                    spec.aliases(c.aliases()).usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+                }
+                listed.put(name, spec);
             }
-            listed.put(name, spec);
         });
         // (the parser never enters it: the command line names no subcommand)
-        java.util.Map.Entry<String, CommandSpec> registered = listed.entrySet().iterator().next();
-        CommandLine cli = configure(new CommandLine(topSpec(), CommandSpecs.FACTORY),
-                java.util.Map.of(registered.getKey(), registered.getValue()), out, err);
-        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
-            // what Help lists of the subcommands (hidden ones left out), in their order
-            java.util.Map<String, CommandLine.Help> helps = new java.util.LinkedHashMap<>();
-            listed.forEach((name, spec) -> {
-                if (!spec.usageMessage().hidden()) helps.put(name, new CommandLine.Help(spec, help.colorScheme()));
-            });
-            return help.commandList(helps);
-        });
+        String first = listed.keySet().iterator().next();
+        CommandSpec registered = listed.get(first);
+        if (registered == null) {
+            registered = CommandSpecs.wrap(null).name(first);
+            registered.usageMessage().description(SUMMARIES.get(first));
+        }
+        CommandLine cli = configure(new CommandLine(topSpec(), CommandSpecs.FACTORY), java.util.Map.of(first, registered), out, err);
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(help, listed));
         return cli;
+    }
+
+    /**
+     * What picocli's {@code Help.commandList} renders of the subcommands {@code listed} (hidden ones left out, in their
+     * order), with its own text table: a column of the names (each name and its aliases, in the scheme's command
+     * style), a wrapped column of each one's header line, else its first description line; a subcommand without a model
+     * (a line of {@link #SUMMARIES}: no aliases, not hidden, nothing to interpolate) is listed from that line, without
+     * making a model and a {@code Help} of it (most of {@code talent --help}'s time, issue 16).
+     */
+    @SuppressWarnings("deprecation") // TextTable.forColumns(Ansi, ...): the one Help.commandList uses
+    private static String commandList(CommandLine.Help help, java.util.Map<String, CommandSpec> listed) {
+        CommandLine.Help.ColorScheme scheme = help.colorScheme();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<CommandLine.Help.Ansi.Text> nameTexts = new java.util.ArrayList<>();
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        listed.forEach((name, spec) -> {
+            if (spec == null) {
+                names.add(name);
+                nameTexts.add(scheme.commandText(name));
+                lines.add(SUMMARIES.get(name));
+                return;
+            }
+            var usage = spec.usageMessage();
+            if (usage.hidden()) return;
+            names.add(name);
+            CommandLine.Help.Ansi.Text text = scheme.commandText(spec.name());
+            for (String alias : spec.aliases()) text = text.concat(", ").concat(scheme.commandText(alias));
+            nameTexts.add(text);
+            lines.add(usage.header().length > 0 ? usage.header()[0] : usage.description().length > 0 ? usage.description()[0] : "");
+        });
+        if (names.isEmpty()) return "";
+        int width = help.commandSpec().usageMessage().width();
+        int commandLength = width / 2;
+        int longest = 0;
+        for (String name : names) longest = Math.max(longest, name.length());
+        commandLength = Math.min(longest, commandLength);
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(scheme.ansi(),
+                new CommandLine.Help.Column(commandLength + 2, 2, CommandLine.Help.Column.Overflow.SPAN),
+                new CommandLine.Help.Column(width - (commandLength + 2), 2, CommandLine.Help.Column.Overflow.WRAP));
+        table.setAdjustLineBreaksForWideCJKCharacters(help.commandSpec().usageMessage().adjustLineBreaksForWideCJKCharacters());
+        CommandLine.Help.Ansi.Text empty = CommandLine.Help.Ansi.OFF.new Text(0); // picocli's Ansi.EMPTY_TEXT
+        for (int i = 0; i < names.size(); i++) {
+            CommandLine.Help.Ansi.Text[] rows = scheme.text(formatted(lines.get(i))).splitLines();
+            for (int j = 0; j < rows.length; j++) {
+                table.addRowValues(j == 0 ? nameTexts.get(i) : empty, rows[j]);
+            }
+        }
+        return table.toString();
+    }
+
+    /** A usage text as picocli formats it: String.format without arguments, the text itself when that fails. */
+    private static String formatted(String text) {
+        try {
+            return String.format(text);
+        } catch (java.util.IllegalFormatException e) {
+            return text;
+        }
     }
 
     /** The command line with the subcommands {@code names} only (each a key of {@link #SUBCOMMANDS}). */

@@ -60,7 +60,7 @@ public final class StatusCommand implements Callable<Integer> {
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("APP").type(String.class)
                 .description("The app's name (talent run --name).").setter(appBinding).getter(appBinding).build());
         CommandSpecs.Binding fleetBinding = new CommandSpecs.Binding(() -> c.fleet, v -> c.fleet = (Path) v);
-        spec.addOption(OptionSpec.builder("--fleet").paramLabel("FILE").type(Path.class)
+        spec.addOption(OptionSpec.builder("--fleet").paramLabel("FILE").type(Path.class).converters(CommandSpecs.PATH)
                 .description("Show the apps of this fleet (default: $TALENT_FLEET when set; without either: the local talent runs).")
                 .setter(fleetBinding).getter(fleetBinding).build());
         CommandSpecs.standardHelpOptions(spec);
