@@ -127,7 +127,7 @@ class FlexibleArrayMembersIT {
 
     @Test
     void aFlexibleArrayBlockOfAWholeNumberOfStructsTypedOnlyByPointersIsOneStruct() throws Exception {
-        String expected = MigratesLikeGcc.check(work, "quad", QUAD_UNTYPED, 3, 1, 50, 333);
+        String expected = MigratesLikeGcc.checkEveryStop(work, "quad", QUAD_UNTYPED, 3, 1, 50, 333);
         assertThat(expected).isEqualTo("50500\n");
     }
 
@@ -217,7 +217,7 @@ class FlexibleArrayMembersIT {
 
     @Test
     void theCommonFlexibleArrayAllocationsMigrate() throws Exception {
-        String expected = MigratesLikeGcc.check(work, "msg", MSG, 3, 1, 40, 900, 4000, 9000);
+        String expected = MigratesLikeGcc.checkEveryStop(work, "msg", MSG, 3, 1, 40, 900, 4000, 7000);
         assertThat(expected).startsWith("h=").contains(" alpha=1071 ").contains(" last=alpha#119/9 ");
     }
 
