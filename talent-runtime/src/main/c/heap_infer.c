@@ -17,10 +17,10 @@ void *talent_heap_type_first(void *p, const talent_type *elem)
     if (tl_heap_site_elem(h->site))
         return p;   /* typed already: the first typed use wins; another type is the checkpoint's ambiguity */
     size = tl_hdr_size(h);
-    if (size < elem->size || size % elem->size != 0) {
+    if (size < elem->size || size % elem->size != 0 || tl_trailing_flexible(elem)) {
         if (!tl_trailing_applies(elem, size, 0))
             return p;   /* not an array of that type: stays bytes */
-        h->size_hi |= TL_HDR_TRAILING;  /* one struct whose last array runs on (the struct hack) */
+        h->size_hi |= TL_HDR_TRAILING;  /* one struct whose last array runs on (the struct hack, a FAM) */
     }
     h->site = tl_heap_site(tl_heap_site_pos(h->site), elem);
     h->size_hi |= TL_HDR_WEAK;  /* typed after allocation: the checkpoint checks every pointer into it */

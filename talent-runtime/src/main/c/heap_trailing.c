@@ -22,11 +22,22 @@ int tl_trailing_shape(const talent_type *t)
            f->offset <= t->size;
 }
 
+int tl_trailing_flexible(const talent_type *t)
+{
+    const talent_type *a;
+    size_t len;
+    if (!tl_trailing_shape(t))
+        return 0;
+    a = last_field(t)->type;
+    len = a->name ? strlen(a->name) : 0;
+    return a->size == 0 && a->count == 0 && len >= 2 && strcmp(a->name + len - 2, "[]") == 0;
+}
+
 int tl_trailing_applies(const talent_type *t, size_t size, int flagged)
 {
     if (!tl_trailing_shape(t) || size < last_field(t)->offset)
         return 0;
-    if (flagged || size < t->size || (t->size && size % t->size != 0))
+    if (flagged || tl_trailing_flexible(t) || size < t->size || (t->size && size % t->size != 0))
         return 1;
     /* exactly one t with padding after its last array: the struct hack's bytes may run over that padding (Lua's
      * short strings of offsetof(TString, contents) + len + 1 == sizeof(TString) bytes), which one t would lose */

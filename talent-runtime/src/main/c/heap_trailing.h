@@ -14,10 +14,15 @@
 /* Whether t is a struct whose last member is an array (not a bit-field) of elements that have a size. */
 int tl_trailing_shape(const talent_type *t);
 
+/* Whether t has the shape and its last array is a C99 flexible array member (`T data[]`: no elements, a descriptor
+ * named "...[]"; a GNU `data[0]` is "...[0]"). C99 6.7.2.1 forbids an array of such structs, so a block of t is
+ * always one t, whatever its size (a whole number of t too). */
+int tl_trailing_flexible(const talent_type *t);
+
 /* Whether a block of size bytes whose element type is t is one t with a trailing array: t has the shape, the block
  * holds its members before the array, and it is flagged (flagged != 0: typed so where it was allocated or at a
- * checkpoint), is not a whole number of t, or is exactly one t with padding after the array (which the struct
- * hack's bytes may use). */
+ * checkpoint), t's last member is a flexible array member, the block is not a whole number of t, or it is exactly
+ * one t with padding after the array (which the struct hack's bytes may use). */
 int tl_trailing_applies(const talent_type *t, size_t size, int flagged);
 
 /* The number of whole elements of t's last array in a block of size bytes (size >= that member's offset). */

@@ -573,8 +573,9 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
         add_conflict(idx, msg);
         return;
     }
-    if (size < pt->size || off % pt->size != 0 || size % pt->size != 0) {
-        /* not an array of that type: one struct with a trailing array (the struct hack), else it stays bytes */
+    if (size < pt->size || off % pt->size != 0 || size % pt->size != 0 || tl_trailing_flexible(pt)) {
+        /* not an array of that type (a struct with a flexible array member never is one): one struct with a
+         * trailing array (the struct hack, a FAM), else it stays bytes */
         if (infer_trailing(idx, h, pt, off, size, NULL) && (seen[idx] & SEEN_AS_BYTES))
             retyped = 1;
         return;

@@ -77,6 +77,20 @@ final class MigratesLikeGcc {
 
     /** Returns plain gcc's output; {@code isas}: how many of the hops to link for (1 = x86_64 only). */
     static String check(Path work, String name, String source, int isas, int... stops) throws Exception {
+        return check(work, name, source, isas, false, stops);
+    }
+
+    /**
+     * As {@link #check(Path, String, String, int, int...)}, but every stop must be taken (exit 75): a checkpoint
+     * refused at run time (the program goes on and ends as gcc's) fails the test instead of passing as a stop that
+     * was not reached.
+     */
+    static String checkEveryStop(Path work, String name, String source, int isas, int... stops) throws Exception {
+        return check(work, name, source, isas, true, stops);
+    }
+
+    private static String check(Path work, String name, String source, int isas, boolean everyStop, int... stops)
+            throws Exception {
         Run plain = plainGcc(work, name, source);
         String expected = plain.out();
         List<Target> targets = HOPS.subList(0, Math.min(isas, HOPS.size()));
@@ -87,6 +101,7 @@ final class MigratesLikeGcc {
             Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
             Run first = run(command(targets.getFirst(), exes.getFirst()),
                     Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            if (everyStop) assertThat(first.rc()).as("stop after " + stop + " visits taken\n" + first.err()).isEqualTo(75);
             if (first.rc() != 75) {
                 // the program ended before that many visits: it must have run as plain gcc's
                 assertThat(first.out()).as("stop " + stop + " not reached: " + first.err()).isEqualTo(expected);

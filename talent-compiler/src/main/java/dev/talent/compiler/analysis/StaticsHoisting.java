@@ -7,8 +7,11 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +23,15 @@ import java.util.regex.Pattern;
  * initialiser is spelled from its type ({@code char[16]}), any other is refused naming what it refers to.
  */
 public final class StaticsHoisting {
-    /** {@code declaration}: the file-scope declaration spelled from the type, or null to move the text as written. */
-    public record HoistedStatic(FunctionModel function, Node declStmt, Node varDecl, String newName, String declaration) {
+    /**
+     * {@code declaration}: the file-scope declaration spelled from the type, or null to move the text as written.
+     * {@code types}: declaration statements of the function that only declare types (struct/union/enum, typedef)
+     * which the static's type needs, moved to file scope before it, in source order.
+     */
+    public record HoistedStatic(FunctionModel function, Node declStmt, Node varDecl, String newName, String declaration,
+                                List<Node> types) {
         public HoistedStatic(FunctionModel function, Node declStmt, Node varDecl, String newName) {
-            this(function, declStmt, varDecl, newName, null);
+            this(function, declStmt, varDecl, newName, null, List.of());
         }
     }
 
@@ -47,18 +55,33 @@ public final class StaticsHoisting {
             } catch (RuntimeException e) {
                 t = null;
             }
+            // the function's own types (and enum constants) the declaration names move to file scope with it
+            TypeMove move = t == null ? null : typeMove(f, declStmt);
+            List<Node> typeStmts = List.of();
+            Set<String> movedNames = Set.of();
+            if (move != null && move.conflict() == null) {
+                types.promoteToFileScope(move.typedefs(), move.tags());
+                typeStmts = move.stmts();
+                movedNames = move.names();
+            }
             if (t == null || (!types.fileScopeSpellable(t) && !isAnonymousDefinedHere(n, declStmt))) {
-                diags.error(tu, n, "static variable '" + n.name() + "' has a type declared inside the function",
+                String conflict = move == null ? null : move.conflict();
+                diags.error(tu, n, "static variable '" + n.name() + "' has a type declared inside the function"
+                                + (conflict == null ? "" : ", whose name '" + conflict + "' is declared elsewhere in the file too,"
+                                + " so the type cannot move to file scope with it"),
                         "declare the type (struct/typedef) at file scope");
                 return;
             }
             String newName = "__talent_s_" + f.name + "_" + n.name();
-            String local = localNameIn(tu.text(), declStmt, localNames(f, n));
+            Set<String> locals = localNames(f, n);
+            locals.removeAll(movedNames);
+            String local = localNameIn(tu.text(), declStmt, locals);
+            for (Node ts : typeStmts) if (local == null) local = localNameIn(tu.text(), ts, locals);
             if (local == null) {
-                out.add(new HoistedStatic(f, declStmt, n, newName));
+                out.add(new HoistedStatic(f, declStmt, n, newName, null, typeStmts));
             } else if (declStmt.inner().size() == 1 && n.inner().isEmpty() && n.attr("tls").isEmpty()
                     && types.fileScopeSpellable(t)) {
-                out.add(new HoistedStatic(f, declStmt, n, newName, "static " + TypeResolver.declare(t, newName) + ";"));
+                out.add(new HoistedStatic(f, declStmt, n, newName, "static " + TypeResolver.declare(t, newName) + ";", typeStmts));
             } else {
                 diags.error(tu, n, "static variable '" + n.name() + "' refers to '" + local
                                 + "', which is declared inside the function, so it cannot move to file scope",
@@ -66,6 +89,90 @@ public final class StaticsHoisting {
             }
         });
         return out;
+    }
+
+    /**
+     * The type-only declaration statements of the function ({@code typedef struct { ... } entry;}, {@code enum { N = 4
+     * };}) whose names the static's declaration uses, directly or through each other. {@code conflict}: a name they
+     * declare that some other declaration of the translation unit declares too (another function's local type, an
+     * implicit {@code struct entry} of a use, a file-scope object): moving the types to file scope could then change
+     * what a name means, so the static is refused instead. Null when the statement names no local type (a needed type
+     * declared by a statement that declares a variable too is found missing when the type is checked again).
+     */
+    record TypeMove(List<Node> stmts, Set<String> names, Set<String> typedefs, Set<String> tags, String conflict) {}
+
+    private static final Set<String> TYPE_DECLS = Set.of("RecordDecl", "EnumDecl", "TypedefDecl");
+
+    static TypeMove typeMove(FunctionModel f, Node staticStmt) {
+        TranslationUnit tu = f.unit;
+        // the function's type-only statements, and what each declares
+        Map<String, Node> declaredBy = new HashMap<>();
+        f.body.walk(d -> {
+            if (!d.is("DeclStmt") || d == staticStmt || d.inner().isEmpty()) return;
+            if (!d.inner().stream().allMatch(c -> TYPE_DECLS.contains(c.kind())) || !tu.isMacroFree(d)) return;
+            for (String name : declaredNames(d, null, null)) declaredBy.putIfAbsent(name, d);
+        });
+        // the static's own statement may define a named struct too (static struct e { int a; } tbl[2];)
+        Set<String> typedefs = new HashSet<>();
+        Set<String> tags = new HashSet<>();
+        Set<String> names = new HashSet<>(declaredNames(staticStmt, typedefs, tags));
+        names.remove("");
+        Set<Node> stmts = new HashSet<>();
+        List<Node> work = new ArrayList<>(List.of(staticStmt));
+        Set<Node> inStatic = new HashSet<>();
+        staticStmt.walk(inStatic::add);
+        while (!work.isEmpty()) {
+            Node s = work.removeLast();
+            Matcher m = IDENTIFIER.matcher(textOf(tu, s));
+            while (m.find()) {
+                Node d = declaredBy.get(m.group());
+                if (d != null && stmts.add(d)) {
+                    work.add(d);
+                    names.addAll(declaredNames(d, typedefs, tags));
+                }
+            }
+        }
+        if (stmts.isEmpty() && typedefs.isEmpty() && tags.isEmpty()) return null;
+        Set<Node> moved = new HashSet<>(inStatic);
+        for (Node s : stmts) s.walk(moved::add);
+        String[] conflict = {null};
+        tu.root().walk(d -> {
+            if (conflict[0] != null || moved.contains(d) || d.name().isEmpty()) return;
+            if (NAMING.contains(d.kind()) && names.contains(d.name())) conflict[0] = d.name();
+        });
+        List<Node> ordered = new ArrayList<>(stmts);
+        ordered.sort(Comparator.comparingInt(s -> s.begin().offset()));
+        return new TypeMove(List.copyOf(ordered), names, typedefs, tags, conflict[0]);
+    }
+
+    /** Declarations that give a name meaning in the ordinary or the tag name space. */
+    private static final Set<String> NAMING = Set.of("RecordDecl", "EnumDecl", "EnumConstantDecl", "TypedefDecl", "VarDecl",
+            "FunctionDecl", "ParmVarDecl");
+
+    /** The tags, typedef names and enumeration constants a statement declares (nested records included). */
+    private static Set<String> declaredNames(Node stmt, Set<String> typedefs, Set<String> tags) {
+        Set<String> out = new HashSet<>();
+        stmt.walk(d -> {
+            if (d.name().isEmpty()) return;
+            switch (d.kind()) {
+                case "TypedefDecl" -> {
+                    out.add(d.name());
+                    if (typedefs != null) typedefs.add(d.name());
+                }
+                case "RecordDecl", "EnumDecl" -> {
+                    out.add(d.name());
+                    if (tags != null) tags.add((d.is("EnumDecl") ? "enum" : d.attr("tagUsed")) + " " + d.name());
+                }
+                case "EnumConstantDecl" -> out.add(d.name());
+                default -> { }
+            }
+        });
+        return out;
+    }
+
+    private static String textOf(TranslationUnit tu, Node stmt) {
+        String text = tu.text();
+        return LITERAL.matcher(text.substring(stmt.begin().offset(), Ast.statementEnd(text, stmt))).replaceAll("\"\"");
     }
 
     /**

@@ -60,6 +60,23 @@ public final class TypeResolver {
         }
     }
 
+    /**
+     * Typedef names and tags ({@code "struct entry"}) of a function whose declarations move to file scope with a
+     * function static of their type (analysis.StaticsHoisting): from now on they are file-scope names.
+     */
+    public void promoteToFileScope(Set<String> typedefs, Set<String> tags) {
+        for (String t : typedefs) {
+            Node n = localTypedefs.remove(t);
+            if (n != null) fileTypedefs.put(t, n);
+        }
+        for (String t : tags) {
+            Node n = localRecords.remove(t);
+            if (n == null) continue;
+            fileRecords.put(t, n);
+            fileTags.add(t);
+        }
+    }
+
     /** The type a typedef name stands for (one level). */
     public CType typedefTarget(String name) {
         Node td = localTypedefs.getOrDefault(name, fileTypedefs.get(name));

@@ -1,0 +1,112 @@
+package dev.talent.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11, "real C programs migrate": statics as ordinary C writes them, each program stopped on x86_64 at several
+ * points and restarted on s390x and i686 (byte order, pointer width), every output equal to plain gcc's. The links
+ * ({@link MigrationHops#link}) also require gcc to accept the generated units with {@code -Wall} and no warning (for
+ * C, {@code -Wall} enables {@code -Wunused-const-variable}: no descriptor is emitted that nothing uses).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LocalTypeStaticsIT {
+    @TempDir
+    Path work;
+
+    /**
+     * lz4's shape (lz4hc.c's {@code clTable}): a {@code static const} table whose element type is a typedef of the
+ * function (with a member of the function's enum typedef), a writable
+     * {@code static} table of a struct declared in the function (written every round, so a lost one prints other
+     * numbers), a static pointer into it, an array sized by the function's enum constant, and an automatic local of the
+     * function's type live across the loop's site. Before, the build refused the statics ("has a type declared inside
+     * the function").
+     */
+    static final String LOCAL_TYPES = """
+            #include <stdio.h>
+            static unsigned mix(int n) {
+              enum { N = 5 };
+              typedef enum { fast, slow } strat_e;
+              typedef struct { strat_e strat; unsigned short code; signed char len; long long weight; } entry;
+              struct node { struct node *next; int v; double w; };
+              union cell { unsigned u; float f; };
+              static const entry tbl[N] = {{fast, 3, -1, 1LL << 40}, {slow, 7, 2, -5}, {fast, 11, -3, 77},
+                                           {slow, 13, 4, 1}, {slow, 17, 5, -9}};
+              static struct node pool[N];
+              static struct node *head;
+              static union cell cells[2];
+              static entry hist[N];
+              entry cur = {fast, 0, 0, 0};
+              unsigned h = 2166136261u;
+              for (int i = 0; i < n; i++) {
+                const entry *e = &tbl[(i * 3) % N];
+                cur.code = (unsigned short)(cur.code * 31 + e->code);
+                cur.len = (signed char)(cur.len + e->len);
+                cur.weight += e->strat == slow ? e->weight >> (i % 7) : e->weight % 977;
+                hist[i % N].weight += cur.weight % 1000;
+                hist[i % N].code ^= cur.code;
+                pool[i % N].v += i;
+                pool[i % N].w += 0.5 * i;
+                pool[i % N].next = head;
+                head = &pool[i % N];
+                cells[i % 2].u = cells[i % 2].u * 33u + (unsigned)head->v;
+                h = (h ^ cur.code ^ (unsigned)cur.len ^ (unsigned)hist[i % N].weight ^ cells[0].u) * 16777619u;
+              }
+              return h ^ (unsigned)(head ? head->w : 0);
+            }
+            int main(void) {
+              unsigned t = 0;
+              for (int r = 0; r < 40; r++) t = t * 7 + mix(r);
+              printf("t=%u\\n", t);
+              return 0;
+            }
+            """;
+
+    @Test
+    void staticsOfTypesDeclaredInTheirFunctionMigrate() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "local", LOCAL_TYPES, 3, 1, 17, 150, 420, 779);
+        assertThat(expected).startsWith("t=");
+    }
+
+    /**
+     * Globals whose types are typedefs of fixed-width and other C library integer types, scalars and arrays, at file
+     * scope and in a function; the links require no gcc warning about the generated descriptors.
+     */
+    static final String TYPEDEF_SCALARS = """
+            #include <stddef.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            static int32_t v;
+            static uint64_t big = 1;
+            static size_t z;
+            static uint8_t bytes[16];
+            static ptrdiff_t d;
+            static const int16_t steps[3] = {3, -2, 5};
+            int32_t shared;
+            int main(void) {
+              static uint16_t local[4];
+              for (int i = 0; i < 300; i++) {
+                v += steps[i % 3] * i;
+                big = big * 6364136223846793005u + 1442695040888963407u;
+                z += (size_t)i;
+                bytes[i % 16] = (uint8_t)(bytes[i % 16] * 3 + i);
+                d -= i;
+                local[i % 4] = (uint16_t)(local[i % 4] + (uint16_t)big);
+                shared ^= v;
+              }
+              printf("%d %llu %zu %u %td %u %d\\n", (int)v, (unsigned long long)big, z, bytes[7], d, local[2], (int)shared);
+              return 0;
+            }
+            """;
+
+    @Test
+    void typedefedIntegerGlobalsMigrateWithoutUnusedDescriptors() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "scalars", TYPEDEF_SCALARS, 3, 1, 90, 233);
+        assertThat(expected).contains(" 44850 ");
+    }
+}
