@@ -130,7 +130,8 @@ static int starts_with(const talent_type *t, const talent_type *pointee)
 }
 
 /* 1 when a pointer to pointee just past an object of type t may be one past its end: one past t itself, past its
- * last element, or past its last member where that member ends the struct, recursively. */
+ * last element, or past its last member where that member is an array or struct that ends the struct, recursively
+ * (what tl_offset_to_path can name). */
 static int ends_with(const talent_type *t, const talent_type *pointee)
 {
     while (t) {
@@ -144,7 +145,7 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
         if (t->kind != TALENT_K_STRUCT || t->nfields == 0)
             return 0;
         last = &t->fields[t->nfields - 1];
-        if (last->bit_width || last->offset + last->type->size != t->size)
+        if (last->bit_width || !tl_is_aggregate(last->type) || last->offset + last->type->size != t->size)
             return 0;
         t = last->type;
     }
@@ -173,13 +174,20 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
          * Not handled: `int *end = a + 4` where an int array follows a here and not on the ISA that restores it
          * (docs/COVERAGE.md) */
         return 1;
-    if (!s && !e)
-        return byte_pointee(pointee) ? 0 : 1;  /* bytes of either */
-    /* both: members whose end is a scalar of the type of the next member, which follows it on every ISA (the same
-     * alignment): the two readings are one address everywhere */
-    if (!tl_is_aggregate(after) && ends_with(before, after))
-        return 1;
-    return 0;
+    {
+        /* an array (or a member) of T after an array of T follows it on every ISA (the same alignment): the two
+         * readings are one address everywhere (zlib's dyn_ltree, dyn_dtree, bl_tree) */
+        const talent_type *bt = before, *at = after;
+        while (bt && bt->kind == TALENT_K_ARRAY)
+            bt = bt->elem;
+        while (at && at->kind == TALENT_K_ARRAY)
+            at = at->elem;
+        if (same_type(bt, at))
+            return 1;
+    }
+    if (!s && !e && !byte_pointee(pointee))
+        return 1;       /* a pointer of a third type: the start of after, as always */
+    return 0;           /* the pointee fits both, or bytes of either */
 }
 
 /* ---------------------------------------------------------------- address <-> path */
@@ -209,9 +217,16 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
                 return "it points into an array of zero-sized elements";
             idx = off / esz;
             if (idx >= t->count) {
-                if (idx == t->count && off % esz == 0)
-                    return push(path, idx);     /* one past the end */
-                return "it points past the end of an array";
+                if (idx != t->count || off % esz != 0)
+                    return "it points past the end of an array";
+                /* one past the end: of the array, or of its last element's last member (`recs[2].buf + 4`, where
+                 * another ISA may put padding after buf) when the pointee fits that member and not the element */
+                if (!(pointee && pointee->kind != 0 && tl_is_aggregate(t->elem) && !same_type(t->elem, pointee) &&
+                      ends_with(t->elem, pointee)))
+                    return push(path, idx);
+                idx--;
+            } else if (idx > 0 && off % esz == 0 && tl_boundary_reading(t->elem, t->elem, pointee, 0) < 0) {
+                idx--;      /* one past the end of the element before (`end = recs[i].buf + 4`, a struct ending in it) */
             }
             if ((why = push(path, idx)) != NULL)
                 return why;

@@ -30,10 +30,10 @@ const tl_object *tl_objects_find(uintptr_t addr);
 const tl_object *tl_objects_ending_at(uintptr_t addr);
 /* An address that is one past the end of an object of type before and the start of one of type after: which of the
  * two a pointer to pointee (NULL: void * or not described) means. -1 one past the end of before, 1 the start of after,
- * 0 it cannot be told. members: the two are members of one struct, in this order; 0 is then returned when the pointee
- * fits both (except a scalar member after an array of its type, which follows it on every ISA: both readings are one
- * address) or is a byte and fits neither. Two separate objects (members 0) read as the start of after unless only
- * the end of before fits. */
+ * 0 it cannot be told. members: the two are members of one struct (or elements of one array), in this order; 0 is
+ * then returned when the pointee fits both or is a byte and fits neither, unless after (or its elements) has the type
+ * of before's elements: it then follows before on every ISA, and both readings are one address. Two separate objects
+ * (members 0) read as the start of after unless only the end of before fits. */
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
 /* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
  * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why

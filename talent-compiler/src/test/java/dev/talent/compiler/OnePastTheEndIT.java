@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * saved as a pointer to it: restored on x86_64, where {@code total} starts 4 bytes later, the ring ran over the
  * padding and the program printed other bytes with exit 0 (found by hand; gcc: {@code data 36 37 38 39}, migrated:
  * {@code data 32 33 34 35}). Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
- * checkpoint was refused as "a pointer into the padding of a struct"; it now migrates.
+ * checkpoint was refused as "a pointer into the padding of a struct"; it now migrates. The same at the end of an array
+ * element: one past {@code recs[i].buf}, the last member of a struct that has no tail padding on i686, was saved as
+ * {@code &recs[i + 1]} (gcc: {@code klmn cdef ghij}, migrated to x86_64: {@code cdef ghij klmn}).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class OnePastTheEndIT {
@@ -99,6 +101,24 @@ class OnePastTheEndIT {
             }
             """;
 
+    /** On i686 struct rec is 12 bytes with buf at its end: one past recs[i].buf is where recs[i + 1] starts. */
+    static final String NEXT_ELEMENT = """
+            #include <stdio.h>
+            struct rec { double w; char buf[4]; };
+            static struct rec recs[3];
+            int main(void) {
+              char *p = recs[0].buf, *end = recs[0].buf + 4;
+              int r = 0;
+              for (int i = 0; i < 40; i++) {
+                *p++ = (char)('a' + i % 26);
+                if (p == end) { r = (r + 1) % 3; p = recs[r].buf; end = recs[r].buf + sizeof recs[r].buf; }
+                recs[i % 3].w += i;
+              }
+              for (int k = 0; k < 3; k++) printf("%.1f %.4s\\n", recs[k].w, recs[k].buf);
+              return 0;
+            }
+            """;
+
     private List<Path> build(String name, String source, List<Target> chain, Run plain) throws Exception {
         Path src = work.resolve(name + ".c");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
@@ -130,6 +150,18 @@ class OnePastTheEndIT {
         List<Target> chain = List.of(i686, HOPS.getFirst());
         List<Path> exes = build("next", NEXT_MEMBER, chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{4}, {10}, {23}}, plain);
+    }
+
+    @Test
+    void anEndPointerWhereI686PutsTheNextElementMigratesToX86_64() throws Exception {
+        Run plain = plain("element", NEXT_ELEMENT);
+        assertThat(plain.out()).isEqualTo("273.0 klmn\n247.0 cdef\n260.0 ghij\n");
+        List<Target> chain = List.of(HOPS.get(2), HOPS.getFirst());
+        List<Path> exes = build("element", NEXT_ELEMENT, chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{3}, {9}, {15}, {38}}, plain);
+        // and from x86_64, where padding follows buf
+        List<Target> back = List.of(HOPS.getFirst(), HOPS.get(2));
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), back, List.of(exes.get(1), exes.get(0)), new int[][] {{5}, {22}}, plain);
     }
 
     @Test
