@@ -76,6 +76,120 @@ const tl_object *tl_objects_find(uintptr_t addr)
     return NULL;
 }
 
+const tl_object *tl_objects_ending_at(uintptr_t addr)
+{
+    size_t lo = 0, hi = nobjects, mid;
+    const tl_object *o;
+    if (!sealed)
+        tl_objects_seal();
+    /* last object whose base < addr */
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (objects[mid].base < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    o = &objects[lo - 1];
+    return o->size > 0 && o->base + o->size == addr ? o : NULL;
+}
+
+/* ---------------------------------------------------------------- one past the end, or the start of the next */
+
+/* The same type for a pointer's reading: scalars of the same kind and size (typedef names differ: uint8_t and
+ * unsigned char), aggregates of the same spelling. */
+static int same_type(const talent_type *a, const talent_type *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b || a->kind != b->kind || a->size != b->size)
+        return 0;
+    if (!tl_is_aggregate(a))
+        return 1;
+    return a->name && b->name && strcmp(a->name, b->name) == 0;
+}
+
+/* 1 when a pointer to pointee at the start of an object of type t may point to it: t, its first element or its first
+ * member, recursively. */
+static int starts_with(const talent_type *t, const talent_type *pointee)
+{
+    while (t) {
+        if (same_type(t, pointee))
+            return 1;
+        if (t->kind == TALENT_K_ARRAY)
+            t = t->elem;
+        else if ((t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION) && t->nfields > 0 &&
+                 t->fields[0].bit_width == 0 && t->fields[0].offset == 0)
+            t = t->fields[0].type;
+        else
+            return 0;
+    }
+    return 0;
+}
+
+/* 1 when a pointer to pointee just past an object of type t may be one past its end: one past t itself, past its
+ * last element, or past its last member where that member is an array or struct that ends the struct, recursively
+ * (what tl_offset_to_path can name). */
+static int ends_with(const talent_type *t, const talent_type *pointee)
+{
+    while (t) {
+        const talent_field *last;
+        if (same_type(t, pointee))
+            return 1;
+        if (t->kind == TALENT_K_ARRAY) {
+            t = t->elem;
+            continue;
+        }
+        if (t->kind != TALENT_K_STRUCT || t->nfields == 0)
+            return 0;
+        last = &t->fields[t->nfields - 1];
+        if (last->bit_width || !tl_is_aggregate(last->type) || last->offset + last->type->size != t->size)
+            return 0;
+        t = last->type;
+    }
+    return 0;
+}
+
+static int byte_pointee(const talent_type *t)
+{
+    return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
+}
+
+int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members)
+{
+    int s, e;
+    if (!pointee || pointee->kind == 0)
+        return 1;       /* void * (or a pointee not described): the start of what follows, as always */
+    s = starts_with(after, pointee);
+    e = ends_with(before, pointee);
+    if (e && !s)
+        return -1;
+    if (s && !e)
+        return 1;
+    if (!members)
+        /* two objects (globals, frame variables) side by side, the pointee fitting both or neither: the start of the
+         * second, as a pointer to a string or an array is far more common than an end pointer of the same type.
+         * Not handled: `int *end = a + 4` where an int array follows a here and not on the ISA that restores it
+         * (docs/COVERAGE.md) */
+        return 1;
+    {
+        /* an array (or a member) of T after an array of T follows it on every ISA (the same alignment): the two
+         * readings are one address everywhere (zlib's dyn_ltree, dyn_dtree, bl_tree) */
+        const talent_type *bt = before, *at = after;
+        while (bt && bt->kind == TALENT_K_ARRAY)
+            bt = bt->elem;
+        while (at && at->kind == TALENT_K_ARRAY)
+            at = at->elem;
+        if (same_type(bt, at))
+            return 1;
+    }
+    if (!s && !e && !byte_pointee(pointee))
+        return 1;       /* a pointer of a third type: the start of after, as always */
+    return 0;           /* the pointee fits both, or bytes of either */
+}
+
 /* ---------------------------------------------------------------- address <-> path */
 
 static const char *push(tl_path *p, uint64_t idx)
@@ -86,7 +200,8 @@ static const char *push(tl_path *p, uint64_t idx)
     return NULL;
 }
 
-const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, uint64_t *byte_offset)
+const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                              uint64_t *byte_offset)
 {
     const char *why;
     unsigned f;
@@ -102,9 +217,16 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, u
                 return "it points into an array of zero-sized elements";
             idx = off / esz;
             if (idx >= t->count) {
-                if (idx == t->count && off % esz == 0)
-                    return push(path, idx);     /* one past the end */
-                return "it points past the end of an array";
+                if (idx != t->count || off % esz != 0)
+                    return "it points past the end of an array";
+                /* one past the end: of the array, or of its last element's last member (`recs[2].buf + 4`, where
+                 * another ISA may put padding after buf) when the pointee fits that member and not the element */
+                if (!(pointee && pointee->kind != 0 && tl_is_aggregate(t->elem) && !same_type(t->elem, pointee) &&
+                      ends_with(t->elem, pointee)))
+                    return push(path, idx);
+                idx--;
+            } else if (idx > 0 && off % esz == 0 && tl_boundary_reading(t->elem, t->elem, pointee, 0) < 0) {
+                idx--;      /* one past the end of the element before (`end = recs[i].buf + 4`, a struct ending in it) */
             }
             if ((why = push(path, idx)) != NULL)
                 return why;
@@ -113,13 +235,40 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, u
             break;
         }
         case TALENT_K_STRUCT: {
-            const talent_field *found = NULL;
+            const talent_field *found = NULL, *ended = NULL;
+            unsigned ef = 0;
             for (f = 0; f < t->nfields; f++) {
                 const talent_field *fd = &t->fields[f];
                 if (fd->bit_width == 0 && fd->offset <= off && off - fd->offset < fd->type->size) {
                     found = fd;
                     break;
                 }
+            }
+            /* an array or struct member ending at off: off may be one past its end (`end = s->data + N`), which on
+             * another ISA is not where the next member starts, nor is the padding after it */
+            for (ef = 0; ef < t->nfields; ef++) {
+                const talent_field *fd = &t->fields[ef];
+                if (fd->bit_width == 0 && tl_is_aggregate(fd->type) && fd->type->size > 0 &&
+                    fd->offset + fd->type->size == off) {
+                    ended = fd;
+                    break;
+                }
+            }
+            if (ended && found) {
+                int r = tl_boundary_reading(ended->type, found->type, pointee, 1);
+                if (r == 0)
+                    return "it points one past the end of a member that another member follows, and its type does not "
+                           "tell which of the two it means (another ISA may put padding between them)";
+                if (r > 0)
+                    ended = NULL;
+            }
+            if (ended) {
+                /* one past the end of that member: the walk goes on inside it, at its end */
+                if ((why = push(path, ef)) != NULL)
+                    return why;
+                off -= ended->offset;
+                t = ended->type;
+                break;
             }
             if (!found) {
                 if (off == t->size)

@@ -26,8 +26,20 @@ void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t 
 /* Sorts the registry; call after the last add and before any find. */
 void tl_objects_seal(void);
 const tl_object *tl_objects_find(uintptr_t addr);
-/* Address -> path inside an object of type t; returns NULL or a reason why the offset is not addressable. */
-const char *tl_offset_to_path(const talent_type *t, size_t off, tl_path *path, uint64_t *byte_offset);
+/* The object that ends exactly at addr (addr is one past its end), NULL if none. */
+const tl_object *tl_objects_ending_at(uintptr_t addr);
+/* An address that is one past the end of an object of type before and the start of one of type after: which of the
+ * two a pointer to pointee (NULL: void * or not described) means. -1 one past the end of before, 1 the start of after,
+ * 0 it cannot be told. members: the two are members of one struct (or elements of one array), in this order; 0 is
+ * then returned when the pointee fits both or is a byte and fits neither, unless after (or its elements) has the type
+ * of before's elements: it then follows before on every ISA, and both readings are one address. Two separate objects
+ * (members 0) read as the start of after unless only the end of before fits. */
+int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
+/* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
+ * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why
+ * the offset is not addressable. */
+const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                              uint64_t *byte_offset);
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);

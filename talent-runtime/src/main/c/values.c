@@ -195,13 +195,20 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
         }
     }
+    if (o && o->base == (uintptr_t)p) {
+        /* at the start of an object that another one ends at: `end = arr + N` with the next object right after arr
+         * here, which another ISA (or linker) need not put there; the pointer's type tells which it means */
+        const tl_object *before = tl_objects_ending_at((uintptr_t)p);
+        if (before && before != o && tl_boundary_reading(before->type, o->type, t->elem, 0) < 0)
+            o = before;
+    }
     if (!o && HOOK(heap_object)((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {
         tl_path path;
         uint64_t byte_offset;
         uint16_t i;
-        const char *why = tl_offset_to_path(o->type, (size_t)((uintptr_t)p - o->base), &path, &byte_offset);
+        const char *why = tl_offset_to_path(o->type, (size_t)((uintptr_t)p - o->base), t->elem, &path, &byte_offset);
         if (why) {
             /* the program's state is fine here, only not portable: the checkpoint is refused, the program goes on
              * (refusal.h); what is encoded in its place is never written */
@@ -587,7 +594,7 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx)
         uint64_t byte_offset;
         if (!t)
             return 1;
-        if (tl_offset_to_path(o->type, (size_t)((uintptr_t)v - o->base), &path, &byte_offset))
+        if (tl_offset_to_path(o->type, (size_t)((uintptr_t)v - o->base), t ? t->elem : NULL, &path, &byte_offset))
             return 0;
         return !(t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
                  byte_like(type_at_path(o->type, &path)));

@@ -1,0 +1,175 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.command;
+import static dev.talent.compiler.MigrationHops.link;
+import static dev.talent.compiler.MigrationHops.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pointer one past the end of an array member ({@code r->end = r->data + N}, a ring buffer's end) is saved as that,
+ * whatever follows the array on the writing ISA. i686 puts {@code long long total} right after {@code unsigned char
+ * data[4]} (it aligns long long to 4 in structs), so the end pointer was also the address of {@code total} and was
+ * saved as a pointer to it: restored on x86_64, where {@code total} starts 4 bytes later, the ring ran over the
+ * padding and the program printed other bytes with exit 0 (found by hand; gcc: {@code data 36 37 38 39}, migrated:
+ * {@code data 32 33 34 35}). Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
+ * checkpoint was refused as "a pointer into the padding of a struct"; it now migrates. The same at the end of an array
+ * element: one past {@code recs[i].buf}, the last member of a struct that has no tail padding on i686, was saved as
+ * {@code &recs[i + 1]} (gcc: {@code klmn cdef ghij}, migrated to x86_64: {@code cdef ghij klmn}).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class OnePastTheEndIT {
+    @TempDir
+    Path work;
+
+    static final String NEXT_MEMBER = """
+            #include <stdio.h>
+            struct ring {
+              unsigned char *head, *end;
+              unsigned char data[4];
+              long long total;
+            };
+            int main(void) {
+              static struct ring r;
+              r.head = r.data;
+              r.end = r.data + 4;
+              for (int i = 0; i < 40; i++) {
+                *r.head++ = (unsigned char)i;
+                if (r.head == r.end) r.head = r.data;
+                r.total += i;
+              }
+              printf("total %lld head %d data %d %d %d %d\\n", r.total, (int)(r.head - r.data),
+                     r.data[0], r.data[1], r.data[2], r.data[3]);
+              return 0;
+            }
+            """;
+
+    static final String PADDING = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #define RING_SIZE 37
+            struct ring {
+              int id;
+              unsigned char *head, *tail, *end;
+              unsigned char data[RING_SIZE];
+              size_t used;
+            };
+            static int put(struct ring *r, unsigned char c) {
+              if (r->used == RING_SIZE) return -1;
+              *r->tail++ = c;
+              if (r->tail == r->end) r->tail = r->data;
+              r->used++;
+              return 0;
+            }
+            static int get(struct ring *r) {
+              int c = *r->head++;
+              if (r->head == r->end) r->head = r->data;
+              r->used--;
+              return c;
+            }
+            int main(void) {
+              struct ring *rings = malloc(2 * sizeof *rings);
+              unsigned sum = 0;
+              for (int k = 0; k < 2; k++) {
+                rings[k].id = k;
+                rings[k].head = rings[k].tail = rings[k].data;
+                rings[k].end = rings[k].data + RING_SIZE;
+                rings[k].used = 0;
+              }
+              for (int i = 0; i < 3000; i++) {
+                struct ring *r = &rings[i & 1];
+                if (put(r, (unsigned char)(i * 7)) < 0) {
+                  for (int k = 0; k < 20; k++) sum = sum * 31 + (unsigned)get(r);
+                }
+              }
+              printf("sum %u used %zu/%zu head %d tail %d\\n", sum, rings[0].used, rings[1].used,
+                     (int)(rings[0].head - rings[0].data), (int)(rings[1].tail - rings[1].data));
+              free(rings);
+              return 0;
+            }
+            """;
+
+    /** On i686 struct rec is 12 bytes with buf at its end: one past recs[i].buf is where recs[i + 1] starts. */
+    static final String NEXT_ELEMENT = """
+            #include <stdio.h>
+            struct rec { double w; char buf[4]; };
+            static struct rec recs[3];
+            int main(void) {
+              char *p = recs[0].buf, *end = recs[0].buf + 4;
+              int r = 0;
+              for (int i = 0; i < 40; i++) {
+                *p++ = (char)('a' + i % 26);
+                if (p == end) { r = (r + 1) % 3; p = recs[r].buf; end = recs[r].buf + sizeof recs[r].buf; }
+                recs[i % 3].w += i;
+              }
+              for (int k = 0; k < 3; k++) printf("%.1f %.4s\\n", recs[k].w, recs[k].buf);
+              return 0;
+            }
+            """;
+
+    private List<Path> build(String name, String source, List<Target> chain, Run plain) throws Exception {
+        Path src = work.resolve(name + ".c");
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+        List<Path> exes = new ArrayList<>();
+        for (Target t : chain) {
+            Path exe = link(t, r, work.resolve(name + "." + t.name()));
+            Run straight = run(command(t, exe), Map.of(), null);
+            assertThat(straight.out()).as("uninterrupted on " + t.name()).isEqualTo(plain.out());
+            exes.add(exe);
+        }
+        return exes;
+    }
+
+    private Run plain(String name, String source) throws Exception {
+        Path src = work.resolve(name + ".c");
+        Files.writeString(src, source);
+        Path orig = work.resolve(name + ".orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        return run(List.of(orig.toString()), Map.of(), null);
+    }
+
+    @Test
+    void anEndPointerWhereI686PutsTheNextMemberMigratesToX86_64() throws Exception {
+        Run plain = plain("next", NEXT_MEMBER);
+        assertThat(plain.out()).isEqualTo("total 780 head 0 data 36 37 38 39\n");
+        Target i686 = HOPS.get(2);
+        assertThat(i686.name()).isEqualTo("i686");
+        List<Target> chain = List.of(i686, HOPS.getFirst());
+        List<Path> exes = build("next", NEXT_MEMBER, chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{4}, {10}, {23}}, plain);
+    }
+
+    @Test
+    void anEndPointerWhereI686PutsTheNextElementMigratesToX86_64() throws Exception {
+        Run plain = plain("element", NEXT_ELEMENT);
+        assertThat(plain.out()).isEqualTo("273.0 klmn\n247.0 cdef\n260.0 ghij\n");
+        List<Target> chain = List.of(HOPS.get(2), HOPS.getFirst());
+        List<Path> exes = build("element", NEXT_ELEMENT, chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{3}, {9}, {15}, {38}}, plain);
+        // and from x86_64, where padding follows buf
+        List<Target> back = List.of(HOPS.getFirst(), HOPS.get(2));
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), back, List.of(exes.get(1), exes.get(0)), new int[][] {{5}, {22}}, plain);
+    }
+
+    @Test
+    void anEndPointerFollowedByPaddingMigratesFromX86_64() throws Exception {
+        Run plain = plain("padding", PADDING);
+        List<Target> chain = List.of(HOPS.getFirst(), HOPS.get(1), HOPS.get(2));
+        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
+        List<Path> exes = build("padding", PADDING, chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{40, 700}, {1500, 100}, {2900, 20}}, plain);
+    }
+}
