@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,9 +118,8 @@ class OnePastTheEndIT {
             }
             """;
 
-    private List<Path> build(String name, String source, List<Target> chain, Run plain) throws Exception {
-        Path src = work.resolve(name + ".c");
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-" + name), name));
+    private List<Path> build(String name, List<Target> chain, Run plain) throws Exception {
+        CompileResult r = MigratesLikeGcc.compiled(work, name);
         List<Path> exes = new ArrayList<>();
         for (Target t : chain) {
             Path exe = link(t, r, work.resolve(name + "." + t.name()));
@@ -132,32 +130,23 @@ class OnePastTheEndIT {
         return exes;
     }
 
-    private Run plain(String name, String source) throws Exception {
-        Path src = work.resolve(name + ".c");
-        Files.writeString(src, source);
-        Path orig = work.resolve(name + ".orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        return run(List.of(orig.toString()), Map.of(), null);
-    }
-
     @Test
     void anEndPointerWhereI686PutsTheNextMemberMigratesToX86_64() throws Exception {
-        Run plain = plain("next", NEXT_MEMBER);
+        Run plain = MigratesLikeGcc.plainGcc(work, "next", NEXT_MEMBER);
         assertThat(plain.out()).isEqualTo("total 780 head 0 data 36 37 38 39\n");
         Target i686 = HOPS.get(2);
         assertThat(i686.name()).isEqualTo("i686");
         List<Target> chain = List.of(i686, HOPS.getFirst());
-        List<Path> exes = build("next", NEXT_MEMBER, chain, plain);
+        List<Path> exes = build("next", chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{4}, {10}, {23}}, plain);
     }
 
     @Test
     void anEndPointerWhereI686PutsTheNextElementMigratesToX86_64() throws Exception {
-        Run plain = plain("element", NEXT_ELEMENT);
+        Run plain = MigratesLikeGcc.plainGcc(work, "element", NEXT_ELEMENT);
         assertThat(plain.out()).isEqualTo("273.0 klmn\n247.0 cdef\n260.0 ghij\n");
         List<Target> chain = List.of(HOPS.get(2), HOPS.getFirst());
-        List<Path> exes = build("element", NEXT_ELEMENT, chain, plain);
+        List<Path> exes = build("element", chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{3}, {9}, {15}, {38}}, plain);
         // and from x86_64, where padding follows buf
         List<Target> back = List.of(HOPS.getFirst(), HOPS.get(2));
@@ -166,10 +155,10 @@ class OnePastTheEndIT {
 
     @Test
     void anEndPointerFollowedByPaddingMigratesFromX86_64() throws Exception {
-        Run plain = plain("padding", PADDING);
+        Run plain = MigratesLikeGcc.plainGcc(work, "padding", PADDING);
         List<Target> chain = List.of(HOPS.getFirst(), HOPS.get(1), HOPS.get(2));
         assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
-        List<Path> exes = build("padding", PADDING, chain, plain);
+        List<Path> exes = build("padding", chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{40, 700}, {1500, 100}, {2900, 20}}, plain);
     }
 }
