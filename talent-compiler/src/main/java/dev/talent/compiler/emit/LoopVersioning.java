@@ -45,8 +45,9 @@ final class LoopVersioning {
     }
 
     /**
-     * {@code if (!talent_pending) <plain> else <the loop as rewritten now, with its sites>} in place of the loop;
-     * the site of an outer loop whose body starts with this one goes before the instrumented copy.
+     * {@code if (!talent_pending) <plain> else <the loop as rewritten now, with its sites>} in place of the loop (in
+     * braces where the loop is a branch of an {@code if}); the site of an outer loop whose body starts with this one
+     * goes before the instrumented copy.
      */
     void version(Node loop, String plain) {
         int start = loop.begin().offset();
@@ -54,8 +55,11 @@ final class LoopVersioning {
         Predicate<Object> inside = Statements.closingInside(loop);
         String outerSite = siteBeforeInstrumentedCopy.remove(loop);
         String instrumented = LeafLoops.flatten(plan.renderStatement(start, end, inside));
-        plan.replaceStatement(start, end, "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
-                + (outerSite != null ? outerSite + " " : "") + instrumented + " }", inside);
+        String versioned = "if (__builtin_expect(!talent_pending, 1)) { " + plain + " } else { "
+                + (outerSite != null ? outerSite + " " : "") + instrumented + " }";
+        // the branch of an if written without braces: braced, or gcc's -Wdangling-else warns on a following else
+        boolean branchOfIf = loop.parent() != null && loop.parent().is("IfStmt") && loop.parent().child(0) != loop;
+        plan.replaceStatement(start, end, branchOfIf ? "{ " + versioned + " }" : versioned, inside);
     }
 
     /**

@@ -37,6 +37,21 @@ class LoopVersioningTest {
                 + "else { while (g < 100) (void)0, g++; } }");
     }
 
+    /** gcc -Wall warns of a dangling else on an unbraced if whose branch holds an if/else. */
+    @Test
+    void aLoopThatIsTheBranchOfAnIfIsVersionedInBraces() {
+        var e = OneEmitter.of(dir, """
+                int g;
+                void spin(int c) { if (c) while (g < 100) g++; else g = 7; }
+                int main(void) { spin(1); return g; }
+                """);
+        LoopVersioning versioning = new LoopVersioning(e.plan, e.unit.graph());
+        var loop = OneEmitter.loops(e.function("spin")).getFirst();
+        versioning.version(loop, versioning.asWritten(loop));
+        assertThat(e.lines().get(1)).isEqualTo("void spin(int c) { if (c) { if (__builtin_expect(!talent_pending, 1)) "
+                + "{ while (g < 100) g++; } else { while (g < 100) g++; } } else g = 7; }");
+    }
+
     @Test
     void anOuterSiteGoesBeforeTheInstrumentedCopy() {
         var e = OneEmitter.of(dir, LOOPS);
