@@ -2,6 +2,8 @@
  * regular file only, never through a link, within the format's size limit). Moved out of checkpoint_read.c
  * so that the delta reader (delta.c) and the writer (checkpoint_write.c) use them without depending on the
  * checkpoint parser, which itself loads deltas (issue 14: no call cycle between runtime files). */
+/* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
+#define _DEFAULT_SOURCE 1
 #include "diag.h"
 #include "xalloc.h"
 #include "encode.h"
@@ -12,9 +14,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -217,4 +222,129 @@ unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_f
         crcs->n = 0;    /* shrank meanwhile: the reader computes every CRC of what is there */
     *size = n;
     return data;
+}
+
+/* ---------------------------------------------------------------- mapping, and the guard against a file that shrinks */
+
+/* The live mappings of checkpoint files (a restore maps one, a delta's base is a second; one more is the previous
+ * checkpoint kept until the next in-process restore). A mapping that finds no free slot is still used: a SIGBUS in
+ * it then kills the process as it would without the guard (never a silent wrong result). */
+#define GUARD_SLOTS 8
+static struct guard_slot {
+    unsigned char *volatile p;
+    volatile size_t n;
+    volatile sig_atomic_t shrank;
+} slots[GUARD_SLOTS];
+static struct sigaction replaced;
+static volatile sig_atomic_t guarding;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    static const char msg[] = "talent: warning: a checkpoint file shrank while it was read (another process truncated "
+                              "it); what was read from it is refused\n";
+    uintptr_t a = (uintptr_t)si->si_addr;
+    unsigned k;
+    (void)uc;
+    for (k = 0; si->si_code > 0 && k < GUARD_SLOTS; k++) {
+        uintptr_t p = (uintptr_t)slots[k].p;
+        if (p && a >= p && a - p < slots[k].n) {
+            /* zero pages over the whole mapping (what it read is refused anyway; an emulator may report a page
+             * other than the one that faulted): the reader goes on to its end, bounded as ever, and is refused
+             * there. Once only: a second fault in it takes the replaced disposition. */
+            if (!slots[k].shrank &&
+                mmap((void *)p, slots[k].n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+                ssize_t ignored;
+                slots[k].shrank = 1;
+                ignored = write(2, msg, sizeof msg - 1);
+                (void)ignored;
+                return;
+            }
+            break;
+        }
+    }
+    /* not a checkpoint's page (or it cannot be replaced): the disposition the guard replaced takes it */
+    sigaction(SIGBUS, &replaced, NULL);
+    guarding = 0;
+    if (si->si_code <= 0)
+        raise(sig);     /* sent, not a fault: a return would not repeat it */
+}
+
+void tl_checkpoint_guard_begin(void)
+{
+    struct sigaction sa;
+    if (guarding)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, &replaced) == 0)
+        guarding = 1;
+}
+
+void tl_checkpoint_guard_end(void)
+{
+    if (!guarding)
+        return;
+    sigaction(SIGBUS, &replaced, NULL);
+    guarding = 0;
+}
+
+int tl_checkpoint_file_shrank(const unsigned char *p)
+{
+    unsigned k;
+    for (k = 0; p && k < GUARD_SLOTS; k++)
+        if (slots[k].p == p)
+            return slots[k].shrank != 0;
+    return 0;
+}
+
+unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen)
+{
+    struct stat st;
+    void *p = MAP_FAILED;
+    unsigned k;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    *mapped = 0;
+    if (fd < 0) {
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        return NULL;
+    }
+    /* the size, type and limit of the file that is mapped (its descriptor), not of whatever the path names later */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 24 &&
+        (uintmax_t)st.st_size <= TL_MAX_CHECKPOINT_BYTES) {
+        int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+        flags |= MAP_POPULATE;      /* the page tables in one go: the reader touches every page anyway */
+#endif
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+    }
+    close(fd);
+    if (p == MAP_FAILED)    /* not mappable, or a file the reader refuses: its rules and messages */
+        return tl_checkpoint_read_file(path, size, err, errlen);
+    for (k = 0; k < GUARD_SLOTS; k++)
+        if (!slots[k].p) {
+            slots[k].shrank = 0;
+            slots[k].n = (size_t)st.st_size;
+            slots[k].p = p;
+            break;
+        }
+    *mapped = 1;
+    *size = (size_t)st.st_size;
+    return p;
+}
+
+void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)
+{
+    unsigned k;
+    if (!mapped) {
+        free(p);
+        return;
+    }
+    for (k = 0; k < GUARD_SLOTS; k++)
+        if (slots[k].p == p) {
+            slots[k].p = NULL;
+            slots[k].n = 0;
+        }
+    munmap(p, size);
 }

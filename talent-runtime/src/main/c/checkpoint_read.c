@@ -660,17 +660,26 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
     size_t size, n;
     unsigned char *f;
     tl_frame_crcs crcs;
+    int mapped = 0, rc;
     crcs.n = 0;
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
     n = strlen(path);
+    /* a file that shrinks while it is mapped is seen by the guard, during the load and the restore after it */
+    tl_checkpoint_guard_begin();
     if (n > 4 && strcmp(path + n - 4, TL_DELTA_SUFFIX) == 0)
         f = tl_delta_load(path, &size, err, errlen);
     else
-        f = tl_checkpoint_read_file_crcs(path, &size, &crcs, err, errlen);
+        f = tl_checkpoint_map_file(path, &size, &mapped, err, errlen);
     if (!f)
         return -1;
-    return load_buffer(path, f, size, &crcs, ck, err, errlen, fingerprint_mismatch);
+    rc = load_buffer(path, f, size, mapped ? NULL : &crcs, ck, err, errlen, fingerprint_mismatch);
+    ck->file_mapped = mapped;
+    if (rc == 0 && tl_checkpoint_file_shrank(f)) {
+        set_err(err, errlen, "the file shrank while it was read (another process truncated it)");
+        rc = -1;
+    }
+    return rc;
 }
 
 int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err,
@@ -993,8 +1002,10 @@ void tl_checkpoint_release(tl_checkpoint *ck)
 {
     uint32_t i, j;
     /* types, STRS, argv and META stay: restored descriptors and strings may still refer to them */
-    free(ck->file);
+    if (ck->file)
+        tl_checkpoint_unmap_file(ck->file, ck->file_size, ck->file_mapped);
     ck->file = NULL;
+    ck->file_mapped = 0;
     for (i = 0; i < ck->nglobals; i++) {
         free(ck->globals[i].key);
         free(ck->globals[i].name);
