@@ -9,7 +9,6 @@
 #include "encode.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
-#include "crc32c.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -116,63 +115,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
  * restart), never through a symbolic link, and never more than the format's size limit. */
-/* Follows the section frames through the bytes read so far (have), computing each frame's CRC over what
- * has arrived: called after each read, so that the CRC reads the bytes while they are in the cache. */
-typedef struct frame_walk {
-    size_t off, end, pos;       /* the current frame: its start, its end (0 while its head is incomplete), CRC'ed up to */
-    uint32_t crc;
-    int done;
-} frame_walk;
-
-static void walk_frames(frame_walk *w, tl_frame_crcs *c, const unsigned char *data, size_t have, size_t size)
-{
-    while (!w->done) {
-        if (w->end == 0) {
-            uint64_t len = 0;
-            unsigned i;
-            if (c->n == TL_FRAME_CRCS || size - w->off < 16) {
-                w->done = 1;
-                break;
-            }
-            if (have < w->off + 12)
-                break;
-            for (i = 0; i < 8; i++)
-                len = len << 8 | data[w->off + 4 + i];
-            if (len > size - w->off - 16) {
-                w->done = 1;    /* the reader reports it */
-                break;
-            }
-            w->end = w->off + 12 + (size_t)len;
-            w->pos = w->off;
-            w->crc = 0;
-        }
-        if (have > w->pos) {
-            size_t upto = have < w->end ? have : w->end;
-            w->crc = tl_crc32c(w->crc, data + w->pos, upto - w->pos);
-            w->pos = upto;
-        }
-        if (w->pos < w->end)
-            break;
-        c->off[c->n] = w->off;
-        c->len[c->n] = w->end - w->off - 12;
-        c->crc[c->n++] = w->crc;
-        w->off = w->end + 4;
-        w->end = 0;
-    }
-}
-
-/* Reads of this size at most, each followed by the CRC of what it brought (walk_frames). */
-#define READ_CHUNK ((size_t)1 << 20)
-
 unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen)
 {
-    return tl_checkpoint_read_file_crcs(path, size, NULL, err, errlen);
-}
-
-unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_frame_crcs *crcs, char *err,
-                                            size_t errlen)
-{
-    frame_walk walk = {24, 0, 0, 0, 0};
     struct stat st;
     unsigned char *data;
     size_t n = 0, want;
@@ -199,10 +143,8 @@ unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_f
     }
     want = (size_t)st.st_size;
     data = tl_xmalloc(want ? want : 1);     /* on huge pages where it is large (tl_xmalloc) */
-    if (crcs)
-        crcs->n = 0;
     while (n < want) {
-        ssize_t got = read(fd, data + n, crcs && want - n > READ_CHUNK ? READ_CHUNK : want - n);
+        ssize_t got = read(fd, data + n, want - n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -214,12 +156,8 @@ unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_f
         if (got == 0)
             break;      /* shrank meanwhile: validation judges what is there */
         n += (size_t)got;
-        if (crcs)
-            walk_frames(&walk, crcs, data, n, want);
     }
     close(fd);
-    if (crcs && n < want)
-        crcs->n = 0;    /* shrank meanwhile: the reader computes every CRC of what is there */
     *size = n;
     return data;
 }

@@ -8,22 +8,6 @@
  * TL_MAX_CHECKPOINT_BYTES; malloc'ed, or NULL with a message. */
 unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen);
 
-/* The CRC32C of each section frame (12-byte head and payload) of a file, computed as the file was read, a chunk
- * at a time while it was in the cache: frame k covers the bytes [off[k], off[k] + 12 + len[k]) of the buffer
- * read, following the frame heads from offset 24 as the reader does (the first TL_FRAME_CRCS of them, those
- * complete in what was read). The reader still checks every frame itself; it only takes the CRC from here
- * when its frame's offset and length are the same. */
-#define TL_FRAME_CRCS 32
-typedef struct tl_frame_crcs {
-    unsigned n;
-    size_t off[TL_FRAME_CRCS];
-    uint64_t len[TL_FRAME_CRCS];
-    uint32_t crc[TL_FRAME_CRCS];
-} tl_frame_crcs;
-
-/* tl_checkpoint_read_file, filling crcs too. */
-unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_frame_crcs *crcs, char *err,
-                                            size_t errlen);
 /* A checkpoint (or delta) file mapped read-only and private instead of read into a fresh buffer (no copy, no
  * page the kernel must clear): the same rules as tl_checkpoint_read_file (a regular file, never through a link,
  * at most TL_MAX_CHECKPOINT_BYTES, checked with fstat on the descriptor that is mapped). *mapped is 0 where the

@@ -652,16 +652,14 @@ static const char *const section_tags[6] = {"META", "TYPE", "STRS", "GLOB", "FRA
 typedef int (*section_parser)(tl_reader *, tl_checkpoint *);
 static const section_parser parsers[6] = {parse_meta, parse_types, parse_strs, parse_glob, parse_fram, parse_heap};
 
-static int load_buffer(const char *name, unsigned char *f, size_t size, const tl_frame_crcs *crcs, tl_checkpoint *ck,
-                       char *err, size_t errlen, int *fingerprint_mismatch);
+static int load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err, size_t errlen,
+                       int *fingerprint_mismatch);
 
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch)
 {
     size_t size, n;
     unsigned char *f;
-    tl_frame_crcs crcs;
     int mapped = 0, rc;
-    crcs.n = 0;
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
     n = strlen(path);
@@ -673,7 +671,7 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
         f = tl_checkpoint_map_file(path, &size, &mapped, err, errlen);
     if (!f)
         return -1;
-    rc = load_buffer(path, f, size, mapped ? NULL : &crcs, ck, err, errlen, fingerprint_mismatch);
+    rc = load_buffer(path, f, size, ck, err, errlen, fingerprint_mismatch);
     ck->file_mapped = mapped;
     /* the reason, whatever else the zero pages made the validation find */
     if (tl_checkpoint_file_shrank(f)) {
@@ -686,22 +684,11 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
 int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err,
                               size_t errlen, int *fingerprint_mismatch)
 {
-    return load_buffer(name, f, size, NULL, ck, err, errlen, fingerprint_mismatch);
+    return load_buffer(name, f, size, ck, err, errlen, fingerprint_mismatch);
 }
 
-/* The CRC of the frame of len payload bytes at off: the one computed while reading the file, if any. */
-static uint32_t frame_crc(const tl_frame_crcs *crcs, const unsigned char *f, size_t off, uint64_t len)
-{
-    unsigned k;
-    if (crcs)
-        for (k = 0; k < crcs->n; k++)
-            if (crcs->off[k] == off && crcs->len[k] == len)
-                return crcs->crc[k];
-    return tl_crc32c(0, f + off, 12 + (size_t)len);
-}
-
-static int load_buffer(const char *name, unsigned char *f, size_t size, const tl_frame_crcs *crcs, tl_checkpoint *ck,
-                       char *err, size_t errlen, int *fingerprint_mismatch)
+static int load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err, size_t errlen,
+                       int *fingerprint_mismatch)
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
@@ -778,7 +765,7 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, const tl
         }
         r.pos = off + 12 + (size_t)len;
         stored = tl_rd_u32(&r);
-        crc = frame_crc(crcs, f, off, len);
+        crc = tl_crc32c(0, f + off, 12 + (size_t)len);
         if (crc != stored) {
             set_err(err, errlen, "section %s at offset %lu: CRC32C mismatch (stored %08lx, computed %08lx)", tag,
                     (unsigned long)off, (unsigned long)stored, (unsigned long)crc);
