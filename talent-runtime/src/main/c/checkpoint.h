@@ -59,6 +59,7 @@ typedef struct tl_checkpoint {
     char *path;
     unsigned char *file;
     size_t file_size;
+    int file_mapped;    /* file is a read-only mapping (tl_checkpoint_map_file), else malloc'ed */
     /* META */
     char *fingerprint, *program, *platform;
     uint8_t pointer_bits, big_endian;

@@ -2,19 +2,23 @@
  * regular file only, never through a link, within the format's size limit). Moved out of checkpoint_read.c
  * so that the delta reader (delta.c) and the writer (checkpoint_write.c) use them without depending on the
  * checkpoint parser, which itself loads deltas (issue 14: no call cycle between runtime files). */
+/* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
+#define _DEFAULT_SOURCE 1
 #include "diag.h"
 #include "xalloc.h"
 #include "encode.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
-#include "crc32c.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,63 +115,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Only a regular file is read as a checkpoint (a FIFO or device named ckpt-000009.tck must not block a
  * restart), never through a symbolic link, and never more than the format's size limit. */
-/* Follows the section frames through the bytes read so far (have), computing each frame's CRC over what
- * has arrived: called after each read, so that the CRC reads the bytes while they are in the cache. */
-typedef struct frame_walk {
-    size_t off, end, pos;       /* the current frame: its start, its end (0 while its head is incomplete), CRC'ed up to */
-    uint32_t crc;
-    int done;
-} frame_walk;
-
-static void walk_frames(frame_walk *w, tl_frame_crcs *c, const unsigned char *data, size_t have, size_t size)
-{
-    while (!w->done) {
-        if (w->end == 0) {
-            uint64_t len = 0;
-            unsigned i;
-            if (c->n == TL_FRAME_CRCS || size - w->off < 16) {
-                w->done = 1;
-                break;
-            }
-            if (have < w->off + 12)
-                break;
-            for (i = 0; i < 8; i++)
-                len = len << 8 | data[w->off + 4 + i];
-            if (len > size - w->off - 16) {
-                w->done = 1;    /* the reader reports it */
-                break;
-            }
-            w->end = w->off + 12 + (size_t)len;
-            w->pos = w->off;
-            w->crc = 0;
-        }
-        if (have > w->pos) {
-            size_t upto = have < w->end ? have : w->end;
-            w->crc = tl_crc32c(w->crc, data + w->pos, upto - w->pos);
-            w->pos = upto;
-        }
-        if (w->pos < w->end)
-            break;
-        c->off[c->n] = w->off;
-        c->len[c->n] = w->end - w->off - 12;
-        c->crc[c->n++] = w->crc;
-        w->off = w->end + 4;
-        w->end = 0;
-    }
-}
-
-/* Reads of this size at most, each followed by the CRC of what it brought (walk_frames). */
-#define READ_CHUNK ((size_t)1 << 20)
-
 unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen)
 {
-    return tl_checkpoint_read_file_crcs(path, size, NULL, err, errlen);
-}
-
-unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_frame_crcs *crcs, char *err,
-                                            size_t errlen)
-{
-    frame_walk walk = {24, 0, 0, 0, 0};
     struct stat st;
     unsigned char *data;
     size_t n = 0, want;
@@ -194,10 +143,8 @@ unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_f
     }
     want = (size_t)st.st_size;
     data = tl_xmalloc(want ? want : 1);     /* on huge pages where it is large (tl_xmalloc) */
-    if (crcs)
-        crcs->n = 0;
     while (n < want) {
-        ssize_t got = read(fd, data + n, crcs && want - n > READ_CHUNK ? READ_CHUNK : want - n);
+        ssize_t got = read(fd, data + n, want - n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -209,12 +156,133 @@ unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_f
         if (got == 0)
             break;      /* shrank meanwhile: validation judges what is there */
         n += (size_t)got;
-        if (crcs)
-            walk_frames(&walk, crcs, data, n, want);
     }
     close(fd);
-    if (crcs && n < want)
-        crcs->n = 0;    /* shrank meanwhile: the reader computes every CRC of what is there */
     *size = n;
     return data;
+}
+
+/* ---------------------------------------------------------------- mapping, and the guard against a file that shrinks */
+
+/* The live mappings of checkpoint files (a restore maps one, a delta's base is a second; one more is the previous
+ * checkpoint kept until the next in-process restore). A mapping that finds no free slot is still used: a SIGBUS in
+ * it then kills the process as it would without the guard (never a silent wrong result). */
+#define GUARD_SLOTS 8
+static struct guard_slot {
+    unsigned char *volatile p;
+    volatile size_t n;
+    volatile sig_atomic_t shrank;
+} slots[GUARD_SLOTS];
+static struct sigaction replaced;
+static volatile sig_atomic_t guarding;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    static const char msg[] = "talent: warning: a checkpoint file shrank while it was read (another process truncated "
+                              "it); what was read from it is refused\n";
+    uintptr_t a = (uintptr_t)si->si_addr;
+    unsigned k;
+    (void)uc;
+    for (k = 0; si->si_code > 0 && k < GUARD_SLOTS; k++) {
+        uintptr_t p = (uintptr_t)slots[k].p;
+        if (p && a >= p && a - p < slots[k].n) {
+            /* zero pages over the whole mapping (what it read is refused anyway; an emulator may report a page
+             * other than the one that faulted): the reader goes on to its end, bounded as ever, and is refused
+             * there. Once only: a second fault in it takes the replaced disposition. */
+            if (!slots[k].shrank &&
+                mmap((void *)p, slots[k].n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+                ssize_t ignored;
+                slots[k].shrank = 1;
+                ignored = write(2, msg, sizeof msg - 1);
+                (void)ignored;
+                return;
+            }
+            break;
+        }
+    }
+    /* not a checkpoint's page (or it cannot be replaced): the disposition the guard replaced takes it */
+    sigaction(SIGBUS, &replaced, NULL);
+    guarding = 0;
+    if (si->si_code <= 0)
+        raise(sig);     /* sent, not a fault: a return would not repeat it */
+}
+
+void tl_checkpoint_guard_begin(void)
+{
+    struct sigaction sa;
+    if (guarding)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, &replaced) == 0)
+        guarding = 1;
+}
+
+void tl_checkpoint_guard_end(void)
+{
+    if (!guarding)
+        return;
+    sigaction(SIGBUS, &replaced, NULL);
+    guarding = 0;
+}
+
+int tl_checkpoint_file_shrank(const unsigned char *p)
+{
+    unsigned k;
+    for (k = 0; p && k < GUARD_SLOTS; k++)
+        if (slots[k].p == p)
+            return slots[k].shrank != 0;
+    return 0;
+}
+
+unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen)
+{
+    struct stat st;
+    void *p = MAP_FAILED;
+    unsigned k;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    *mapped = 0;
+    if (fd < 0) {
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        return NULL;
+    }
+    /* the size, type and limit of the file that is mapped (its descriptor), not of whatever the path names later */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 24 &&
+        (uintmax_t)st.st_size <= TL_MAX_CHECKPOINT_BYTES) {
+        int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+        flags |= MAP_POPULATE;      /* the page tables in one go: the reader touches every page anyway */
+#endif
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+    }
+    close(fd);
+    if (p == MAP_FAILED)    /* not mappable, or a file the reader refuses: its rules and messages */
+        return tl_checkpoint_read_file(path, size, err, errlen);
+    for (k = 0; k < GUARD_SLOTS; k++)
+        if (!slots[k].p) {
+            slots[k].shrank = 0;
+            slots[k].n = (size_t)st.st_size;
+            slots[k].p = p;
+            break;
+        }
+    *mapped = 1;
+    *size = (size_t)st.st_size;
+    return p;
+}
+
+void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)
+{
+    unsigned k;
+    if (!mapped) {
+        free(p);
+        return;
+    }
+    for (k = 0; k < GUARD_SLOTS; k++)
+        if (slots[k].p == p) {
+            slots[k].p = NULL;
+            slots[k].n = 0;
+        }
+    munmap(p, size);
 }

@@ -8,22 +8,24 @@
  * TL_MAX_CHECKPOINT_BYTES; malloc'ed, or NULL with a message. */
 unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err, size_t errlen);
 
-/* The CRC32C of each section frame (12-byte head and payload) of a file, computed as the file was read, a chunk
- * at a time while it was in the cache: frame k covers the bytes [off[k], off[k] + 12 + len[k]) of the buffer
- * read, following the frame heads from offset 24 as the reader does (the first TL_FRAME_CRCS of them, those
- * complete in what was read). The reader still checks every frame itself; it only takes the CRC from here
- * when its frame's offset and length are the same. */
-#define TL_FRAME_CRCS 32
-typedef struct tl_frame_crcs {
-    unsigned n;
-    size_t off[TL_FRAME_CRCS];
-    uint64_t len[TL_FRAME_CRCS];
-    uint32_t crc[TL_FRAME_CRCS];
-} tl_frame_crcs;
+/* A checkpoint (or delta) file mapped read-only and private instead of read into a fresh buffer (no copy, no
+ * page the kernel must clear): the same rules as tl_checkpoint_read_file (a regular file, never through a link,
+ * at most TL_MAX_CHECKPOINT_BYTES, checked with fstat on the descriptor that is mapped). *mapped is 0 where the
+ * file was read instead (an empty file, or one whose file system cannot map it): release it with
+ * tl_checkpoint_unmap_file either way. The mapping is registered for the guard below. */
+unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen);
+void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped);
 
-/* tl_checkpoint_read_file, filling crcs too. */
-unsigned char *tl_checkpoint_read_file_crcs(const char *path, size_t *size, tl_frame_crcs *crcs, char *err,
-                                            size_t errlen);
+/* A mapped file that another process truncates raises SIGBUS where its pages beyond the new end are read.
+ * Between tl_checkpoint_guard_begin and tl_checkpoint_guard_end (a load and the restore that follows it) a
+ * SIGBUS in a registered mapping puts zero pages over the rest of that mapping, says so on stderr and marks the
+ * mapping: whoever read it asks tl_checkpoint_file_shrank afterwards and refuses what it read (the load fails,
+ * the restore dies). A SIGBUS anywhere else gets the disposition the guard replaced. Outside the guard the
+ * disposition is the program's (the guard's handler must never be seen by the program or by the SIGS writer). */
+void tl_checkpoint_guard_begin(void);
+void tl_checkpoint_guard_end(void);
+int tl_checkpoint_file_shrank(const unsigned char *p);
+
 /* Lists ckpt-<seq>.tck files (and ckpt-<seq>.tdl deltas) of dir, newest first; returns the count (paths and seqs malloc'ed). */
 size_t tl_checkpoint_list(const char *dir, char ***paths, uint64_t **seqs);
 

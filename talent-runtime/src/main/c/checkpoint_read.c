@@ -652,46 +652,43 @@ static const char *const section_tags[6] = {"META", "TYPE", "STRS", "GLOB", "FRA
 typedef int (*section_parser)(tl_reader *, tl_checkpoint *);
 static const section_parser parsers[6] = {parse_meta, parse_types, parse_strs, parse_glob, parse_fram, parse_heap};
 
-static int load_buffer(const char *name, unsigned char *f, size_t size, const tl_frame_crcs *crcs, tl_checkpoint *ck,
-                       char *err, size_t errlen, int *fingerprint_mismatch);
+static int load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err, size_t errlen,
+                       int *fingerprint_mismatch);
 
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch)
 {
     size_t size, n;
     unsigned char *f;
-    tl_frame_crcs crcs;
-    crcs.n = 0;
+    int mapped = 0, rc;
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
     n = strlen(path);
+    /* a file that shrinks while it is mapped is seen by the guard, during the load and the restore after it */
+    tl_checkpoint_guard_begin();
     if (n > 4 && strcmp(path + n - 4, TL_DELTA_SUFFIX) == 0)
         f = tl_delta_load(path, &size, err, errlen);
     else
-        f = tl_checkpoint_read_file_crcs(path, &size, &crcs, err, errlen);
+        f = tl_checkpoint_map_file(path, &size, &mapped, err, errlen);
     if (!f)
         return -1;
-    return load_buffer(path, f, size, &crcs, ck, err, errlen, fingerprint_mismatch);
+    rc = load_buffer(path, f, size, ck, err, errlen, fingerprint_mismatch);
+    ck->file_mapped = mapped;
+    /* the reason, whatever else the zero pages made the validation find */
+    if (tl_checkpoint_file_shrank(f)) {
+        set_err(err, errlen, "the file shrank while it was read (another process truncated it)");
+        rc = -1;
+    }
+    return rc;
 }
 
 int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err,
                               size_t errlen, int *fingerprint_mismatch)
 {
-    return load_buffer(name, f, size, NULL, ck, err, errlen, fingerprint_mismatch);
+    return load_buffer(name, f, size, ck, err, errlen, fingerprint_mismatch);
 }
 
-/* The CRC of the frame of len payload bytes at off: the one computed while reading the file, if any. */
-static uint32_t frame_crc(const tl_frame_crcs *crcs, const unsigned char *f, size_t off, uint64_t len)
-{
-    unsigned k;
-    if (crcs)
-        for (k = 0; k < crcs->n; k++)
-            if (crcs->off[k] == off && crcs->len[k] == len)
-                return crcs->crc[k];
-    return tl_crc32c(0, f + off, 12 + (size_t)len);
-}
-
-static int load_buffer(const char *name, unsigned char *f, size_t size, const tl_frame_crcs *crcs, tl_checkpoint *ck,
-                       char *err, size_t errlen, int *fingerprint_mismatch)
+static int load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err, size_t errlen,
+                       int *fingerprint_mismatch)
 {
     size_t off, payload_off[6] = {0}, payload_len[6] = {0}, file_off = 0, file_len = 0, wait_off = 0, wait_len = 0;
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
@@ -768,7 +765,7 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, const tl
         }
         r.pos = off + 12 + (size_t)len;
         stored = tl_rd_u32(&r);
-        crc = frame_crc(crcs, f, off, len);
+        crc = tl_crc32c(0, f + off, 12 + (size_t)len);
         if (crc != stored) {
             set_err(err, errlen, "section %s at offset %lu: CRC32C mismatch (stored %08lx, computed %08lx)", tag,
                     (unsigned long)off, (unsigned long)stored, (unsigned long)crc);
@@ -993,8 +990,10 @@ void tl_checkpoint_release(tl_checkpoint *ck)
 {
     uint32_t i, j;
     /* types, STRS, argv and META stay: restored descriptors and strings may still refer to them */
-    free(ck->file);
+    if (ck->file)
+        tl_checkpoint_unmap_file(ck->file, ck->file_size, ck->file_mapped);
     ck->file = NULL;
+    ck->file_mapped = 0;
     for (i = 0; i < ck->nglobals; i++) {
         free(ck->globals[i].key);
         free(ck->globals[i].name);

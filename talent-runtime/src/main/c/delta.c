@@ -327,38 +327,13 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
 
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen)
 {
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    m->mapped = 0;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size <= TL_MAX_CHECKPOINT_BYTES) {
-        int flags = MAP_PRIVATE;
-        void *p;
-#ifdef MAP_POPULATE
-        flags |= MAP_POPULATE;
-#endif
-        p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
-        if (p != MAP_FAILED) {
-            m->p = p;
-            m->n = (size_t)st.st_size;
-            m->mapped = 1;
-        }
-    }
-    if (fd >= 0)
-        close(fd);
-    if (m->mapped)
-        return 0;
-    /* not mappable (or not a regular file, a link, too large, empty): the reader's rules and messages */
-    m->p = tl_checkpoint_read_file(path, &m->n, err, errlen);
+    m->p = tl_checkpoint_map_file(path, &m->n, &m->mapped, err, errlen);
     return m->p ? 0 : -1;
 }
 
 void tl_unmap_checkpoint_file(tl_mapped *m)
 {
-    if (m->mapped)
-        munmap(m->p, m->n);
-    else
-        free(m->p);
+    tl_checkpoint_unmap_file(m->p, m->n, m->mapped);
     m->p = NULL;
 }
 
@@ -389,6 +364,11 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_
     free(bpath);
     img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);
     free(d);
+    if (img && tl_checkpoint_file_shrank(b.p)) {
+        set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)", name);
+        free(img);
+        img = NULL;
+    }
     tl_unmap_checkpoint_file(&b);
     return img;
 }

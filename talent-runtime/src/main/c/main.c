@@ -13,6 +13,7 @@
 #include "xalloc.h"
 #include "checkpoint_read.h"
 #include "checkpoint_write.h"
+#include "checkpoint_file.h"
 #include "frames.h"
 #include "site.h"
 #include "signals.h"
@@ -138,6 +139,12 @@ static void fallback_disarm(void)
 static void restore_resuming(const tl_checkpoint *ck)
 {
     char err[512];
+    /* every value is read: a checkpoint file that shrank meanwhile gave zero pages for the rest (checkpoint_file.h),
+     * so what was restored from it is refused (a restart from a directory falls back to an older checkpoint) */
+    if (tl_checkpoint_file_shrank(ck->file))
+        tl_die(TL_EXIT_IOERR, "checkpoint %llu cannot be restored: its file %s shrank while it was read (another "
+               "process truncated it)", (unsigned long long)ck->sequence, ck->path);
+    tl_checkpoint_guard_end();
     /* every object is in place: the regex_t the checkpoint marked compiled are compiled again (a failure falls back
      * like any restore's) */
     if (tl_regex_resume(err, sizeof err))
