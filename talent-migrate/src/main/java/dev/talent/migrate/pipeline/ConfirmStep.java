@@ -32,23 +32,55 @@ public final class ConfirmStep {
                         destination.logTail(SafePointStep.LOG_TAIL_LINES), null);
                 // a fast restore can report before `runc start` itself has returned
                 case RuntimeEvent.Ready r -> {
-                    long ready = Math.max(r.receivedNanos(), startedNanos);
-                    if (!destination.hasNetwork()) return new StepResult.Confirmed(ready, 0);
-                    long u0 = System.nanoTime();
-                    try {
-                        connections.beforeUnlock();
-                        destination.unlockNetwork();
-                    } catch (IOException ce) {
-                        throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);
-                    }
-                    long u1 = System.nanoTime();
-                    return new StepResult.Confirmed(Math.max(ready, u1), u1 - u0);
+                    return confirmed(r, destination, startedNanos, connections, false);
                 }
-                case RuntimeEvent.ProcessExited x -> throw new MigrationFailedException(Step.RESTORE,
-                        "the program on " + host.name() + " exited with status " + x.status() + " instead of resuming",
-                        destination.logTail(SafePointStep.LOG_TAIL_LINES), null);
+                case RuntimeEvent.ProcessExited x -> {
+                    // The runtime reports Ready through its FIFO before the program goes on, and its exit is posted
+                    // when runc sees it: a program that ends right after its restore can have its exit read first.
+                    // Taken for a failed restore, it would run again from the checkpoint on the source, doing twice
+                    // what it did here. So a Ready still on its way settles it.
+                    RuntimeEvent.Ready late = readyAfterExit(host, readyBy);
+                    if (late == null) {
+                        throw new MigrationFailedException(Step.RESTORE, "the program on " + host.name()
+                                + " exited with status " + x.status() + " instead of resuming",
+                                destination.logTail(SafePointStep.LOG_TAIL_LINES), null);
+                    }
+                    return confirmed(late, destination, startedNanos, connections, true);
+                }
                 default -> { }
             }
         }
+    }
+
+    /**
+     * How long a Ready may follow the destination's exit: the runtime wrote it before the program went on, so it is
+     * in the FIFO already and only the reader thread stands between.
+     */
+    static final Duration READY_AFTER_EXIT = Duration.ofSeconds(2);
+
+    /** A Ready that comes within {@link #READY_AFTER_EXIT} (and before {@code readyBy}) after an exit; null if none. */
+    private static RuntimeEvent.Ready readyAfterExit(HostContainers host, long readyBy) throws InterruptedException {
+        long until = Math.min(readyBy, System.nanoTime() + READY_AFTER_EXIT.toNanos());
+        while (true) {
+            long left = until - System.nanoTime();
+            if (left <= 0) return null;
+            if (host.nextEvent(Duration.ofNanos(left)) instanceof RuntimeEvent.Ready r) return r;
+        }
+    }
+
+    private static StepResult.Confirmed confirmed(RuntimeEvent.Ready r, AppContainer destination, long startedNanos,
+            ConnectionCarrier connections, boolean exited) throws MigrationFailedException, InterruptedException {
+        long ready = Math.max(r.receivedNanos(), startedNanos);
+        if (!destination.hasNetwork()) return new StepResult.Confirmed(ready, 0);
+        long u0 = System.nanoTime();
+        try {
+            connections.beforeUnlock();
+            destination.unlockNetwork();
+        } catch (IOException ce) {
+            // a program that resumed and already ended holds no connection: its traffic no longer matters
+            if (!exited) throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);
+        }
+        long u1 = System.nanoTime();
+        return new StepResult.Confirmed(Math.max(ready, u1), u1 - u0);
     }
 }

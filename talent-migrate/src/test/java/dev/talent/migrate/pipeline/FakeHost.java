@@ -32,8 +32,11 @@ final class FakeHost implements HostContainers, HostFiles {
     /** What the program does when asked to checkpoint and exit. */
     enum OnStop { CHECKPOINT, SILENT, CHECKPOINT_FAILS, ENDS_ON_ITS_OWN }
 
-    /** What a restored program does once started. */
-    enum OnRestore { READY, EXITS, SILENT }
+    /**
+     * What a restored program does once started: reports Ready; exits (status 1) without it; says nothing; or
+     * resumes and ends at once (status 0), its exit read before its Ready.
+     */
+    enum OnRestore { READY, EXITS, SILENT, ENDS_AT_ONCE }
 
     final String name;
     final Path checkpoints;
@@ -319,6 +322,10 @@ final class FakeHost implements HostContainers, HostFiles {
                 case READY -> events.add(new RuntimeEvent.Ready(counter, name, System.nanoTime()));
                 case EXITS -> exited(1);
                 case SILENT -> { }
+                case ENDS_AT_ONCE -> {
+                    exited(0);
+                    events.add(new RuntimeEvent.Ready(counter, name, System.nanoTime()));
+                }
             }
         }
 

@@ -312,6 +312,18 @@ class MigrationPipelineTest {
         assertRolledBack(Step.RESTORE, "the program on aarch64 exited with status 1 instead of resuming", "TALENTCK counter=41");
     }
 
+    /** Found by `talent bench migration`: a program that ended right after its restore ran again on the source. */
+    @Test
+    void aDestinationThatEndsRightAfterItsRestoreIsConfirmedNotRolledBack() throws Exception {
+        dst.onRestore = FakeHost.OnRestore.ENDS_AT_ONCE;
+        MigrationPipeline.Outcome o = migrate();
+        assertThat(o).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(results).extracting(r -> r.getClass().getSimpleName()).endsWith("Started", "Confirmed", "Committed");
+        assertThat(results).noneMatch(r -> r instanceof StepResult.RolledBack);
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+        assertThat(src.alive()).as("the source was not restarted").isEmpty();
+    }
+
     @Test
     void confirmTheDestinationNeverReports() throws IOException {
         dst.onRestore = FakeHost.OnRestore.SILENT;
