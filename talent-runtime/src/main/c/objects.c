@@ -52,23 +52,28 @@ void tl_objects_seal(void)
     sealed = 1;
 }
 
-const tl_object *tl_objects_find(uintptr_t addr)
+/* The last object (in base order) whose base is below addr, or at addr too when at_addr; NULL when none. */
+static const tl_object *last_based_before(uintptr_t addr, int at_addr)
 {
     size_t lo = 0, hi = nobjects, mid;
-    const tl_object *o;
     if (!sealed)
         tl_objects_seal();
-    /* last object whose base <= addr (an object starting at addr wins over one ending at addr) */
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        if (objects[mid].base <= addr)
+        if (objects[mid].base < addr || (at_addr && objects[mid].base == addr))
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == 0)
+    return lo == 0 ? NULL : &objects[lo - 1];
+}
+
+const tl_object *tl_objects_find(uintptr_t addr)
+{
+    /* an object starting at addr wins over one ending at addr */
+    const tl_object *o = last_based_before(addr, 1);
+    if (!o)
         return NULL;
-    o = &objects[lo - 1];
     if (addr - o->base < o->size)
         return o;
     if (addr - o->base == o->size && o->size > 0)
@@ -78,22 +83,8 @@ const tl_object *tl_objects_find(uintptr_t addr)
 
 const tl_object *tl_objects_ending_at(uintptr_t addr)
 {
-    size_t lo = 0, hi = nobjects, mid;
-    const tl_object *o;
-    if (!sealed)
-        tl_objects_seal();
-    /* last object whose base < addr */
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-        if (objects[mid].base < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return NULL;
-    o = &objects[lo - 1];
-    return o->size > 0 && o->base + o->size == addr ? o : NULL;
+    const tl_object *o = last_based_before(addr, 0);
+    return o && o->size > 0 && o->base + o->size == addr ? o : NULL;
 }
 
 /* ---------------------------------------------------------------- one past the end, or the start of the next */
