@@ -120,4 +120,40 @@ class CAsWrittenIT {
         String out = MigratesLikeGcc.check(work, "cexpr", PROGRAM, 3, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 500, 610);
         assertThat(out).startsWith("h=");
     }
+
+    /** lz4's overflow checks and alignment test (issue 11): accepted at build time, evaluated afresh after a restore. */
+    static final String ADDRESS_CHECKS = """
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            typedef uintptr_t uptrval;
+            static int aligned(const void *ptr, size_t alignment) { return ((size_t)ptr & (alignment - 1)) == 0; }
+            static size_t copy(unsigned char *op, const unsigned char *ip, size_t length) {
+              if ((uptrval)(op) + length < (uptrval)(op)) return 0;
+              if ((uptrval)(ip) + length < (uptrval)(ip)) return 0;
+              size_t n = 0;
+              for (size_t i = 0; i < length; i++) { op[i] = (unsigned char)(ip[i] ^ (unsigned char)i); n += op[i]; }
+              return n;
+            }
+            int main(void) {
+              unsigned char *src = malloc(4096), *dst = malloc(4096);
+              unsigned long total = 0;
+              for (int i = 0; i < 4096; i++) src[i] = (unsigned char)(i * 7);
+              for (int r = 0; r < 200; r++) {
+                size_t len = (size_t)(r * 13 % 4000) + 1;
+                total += copy(dst, src + r % 50, len);
+                total += (unsigned long)aligned(dst + r % 16, 8) * 1000 + (unsigned long)aligned(src, sizeof(long));
+              }
+              printf("total=%lu\\n", total);
+              free(src);
+              free(dst);
+              return 0;
+            }
+            """;
+
+    @Test
+    void overflowChecksAndAlignmentTestsOnAddressesMigrateLikeAnUninterruptedRun() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "checks", ADDRESS_CHECKS, 3, 1, 500, 40000, 120000, 200000);
+        assertThat(out).startsWith("total=");
+    }
 }

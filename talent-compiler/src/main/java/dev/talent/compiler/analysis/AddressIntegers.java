@@ -18,6 +18,10 @@ import java.util.Set;
  * <li>an alignment test: {@code (uintptr_t)p & MASK} or {@code % N} by a constant, of one address or of several
  * or'ed together ({@code ((uintptr_t)a | (uintptr_t)b) & 7}), whose result is only compared or used as a truth value
  * as above;</li>
+ * <li>a converted address plus or minus an integer (not an address), or its low bits by a mask the program computes
+ * ({@code (uintptr_t)p & (align - 1)}), whose result is only compared (with a constant, a converted address or such
+ * a sum) or used as a truth value: an overflow check {@code (uintptr_t)p + n < (uintptr_t)p}, an alignment test with
+ * a variable alignment — evaluated at once with the addresses of the moment, as a comparison is;</li>
  * <li>the difference of two converted addresses (a distance inside one object, which a relocation keeps);</li>
  * <li>an argument of printf-family output to a stream ({@code printf}, {@code fprintf}, {@code dprintf}): an address
  * printed differs from run to run even without talent ({@code sprintf}/{@code snprintf} keep the text, and are
@@ -114,6 +118,16 @@ public final class AddressIntegers {
         if (COMPARISONS.contains(op)) return comparable(other) ? null : "compared with a value that is not a constant or an address";
         if (op.equals("-") && p.child(0) == e && addressOf(other)) return null;
         if (op.equals("-") && p.child(1) == e && addressOf(other)) return null;
+        // address ± n, only compared or used as a truth value (an overflow check: (uintptr_t)p + n < (uintptr_t)p)
+        if ((op.equals("+") || (op.equals("-") && p.child(0) == e)) && !addressOf(other) && !pointerTyped(other)) {
+            String rest = refusedUse(p, true);
+            return rest == null ? null : "used in arithmetic (" + op + ") and " + rest;
+        }
+        // an alignment test with a mask the program computes (is_aligned(p, alignment): & (alignment - 1))
+        if (op.equals("&") && !addressOf(other) && !pointerTyped(other) && !isConstant(other)) {
+            String rest = refusedUse(p, true);
+            return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
+        }
         if ((op.equals("&") || (op.equals("%") && p.child(0) == e)) && isConstant(other)) {
             String rest = refusedUse(p, true);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
@@ -183,12 +197,20 @@ public final class AddressIntegers {
         return false;
     }
 
-    /** Another converted address, its alignment bits, or a constant. */
+    /** Another converted address, its alignment bits, a converted address ± an integer, or a constant. */
     private static boolean comparable(Node o) {
         Node s = through(o);
         if (addressOf(s) || isConstant(s)) return true;
-        return s.is("BinaryOperator") && (s.attr("opcode").equals("&") || s.attr("opcode").equals("%"))
-                && (addressOf(s.child(0)) || addressOf(s.child(1)));
+        if (!s.is("BinaryOperator")) return false;
+        String op = s.attr("opcode");
+        return (op.equals("&") || op.equals("%") || op.equals("+") || op.equals("-"))
+                && (addressOf(s.child(0)) || addressOf(s.child(1)) || (comparable(s.child(0)) && !isConstant(s.child(0))));
+    }
+
+    /** A value of pointer type (pointer arithmetic, not integer arithmetic). */
+    private static boolean pointerTyped(Node o) {
+        String t = through(o).qualType();
+        return t.endsWith("*") || t.contains("(*)");
     }
 
     /** Converted addresses or'ed together ({@code (uintptr_t)a | (uintptr_t)b}), as tested for a common alignment. */

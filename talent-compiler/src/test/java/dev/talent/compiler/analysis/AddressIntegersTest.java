@@ -94,6 +94,49 @@ class AddressIntegersTest {
         });
     }
 
+    /** lz4's overflow checks and alignment test (lz4.c, 1.9.4): evaluated at once, never kept. */
+    @Test
+    void overflowChecksAndAlignmentTestsWithAComputedMaskAreAccepted() {
+        CProgram.in(dir).file("a.c", """
+                #include <stddef.h>
+                #include <stdint.h>
+                typedef uintptr_t uptrval;
+                static int aligned(const void *ptr, size_t alignment) { return ((size_t)ptr & (alignment - 1)) == 0; }
+                int main(int argc, char **argv) {
+                  unsigned char buf[64];
+                  unsigned char *op = buf;
+                  size_t length = (size_t)argc * 8;
+                  for (int i = 0; i < argc; i++) {
+                    if ((uptrval)(op) + length < (uptrval)(op)) return 2;
+                    if ((uptrval)op - length > (uptrval)op) return 3;
+                    if (!aligned(argv[i], sizeof(void *))) return 4;
+                  }
+                  return 0;
+                }
+                """).analyze();
+    }
+
+    /** The same sums kept, passed on, or compared with something that is not an address: still refused. */
+    @Test
+    void aSumOfAnAddressThatIsKeptOrComparedWithAPlainIntegerIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("b.c", """
+                #include <stdint.h>
+                int main(int argc, char **argv) {
+                  uintptr_t end = (uintptr_t)argv + 8;
+                  char *back = (char *)((uintptr_t)argv[0] + 1);
+                  int n = argc;
+                  if ((uintptr_t)argv + 8 < (uintptr_t)n) return 1;
+                  return back != 0 && end != 0;
+                }
+                """).rejection();
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("'argv' converted")
+                .contains("used in arithmetic (+)"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("'argv[0]' converted")
+                .contains("used in arithmetic (+) and converted to char *"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("and compared with a value"));
+        assertThat(d).hasSize(3);
+    }
+
     @Test
     void comparisonsAlignmentTestsDifferencesAndPrintingAreAccepted() {
         CProgram.in(dir).file("a.c", """
