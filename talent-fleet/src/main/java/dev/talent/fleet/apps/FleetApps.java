@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class FleetApps {
     private static final long POLL_MS = 100;
+    /** How long {@code deploy} waits on a start error for the leader's next tries (two) to work. */
+    static final Duration START_ERROR_GRACE = Duration.ofMillis(2 * AppLeader.RETRY_MS + 1000);
 
     private final AppStore store;
     private final FleetAgents agents;
@@ -66,13 +68,20 @@ public final class FleetApps {
         } else if (!store.create(app)) {
             throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");
         }
+        long[] firstError = {0};
         return until(timeout, "app " + app.name() + " to start (is a controller leading? see talent hosts)", () -> {
             Optional<AppStore.AppView> v = view(app.name()).filter(x -> x.placement().isPresent() || x.ended().isPresent());
             if (v.isPresent()) return v;
             Optional<AppStore.StartError> error = store.startError(app.name());
-            if (error.isPresent())
-                throw new FleetException("the leader could not start " + app.name() + ": " + error.get().error()
-                        + " (it tries again; talent undeploy " + app.name() + " gives up)");
+            if (error.isPresent()) {
+                // the leader tries again every AppLeader.RETRY_MS: a start that failed once (an agent just restarted,
+                // its gRPC channel not up yet) often works at the next try; an error that outlasts two tries is told
+                long now = System.nanoTime();
+                if (firstError[0] == 0) firstError[0] = now;
+                if (now - firstError[0] >= START_ERROR_GRACE.toNanos())
+                    throw new FleetException("the leader could not start " + app.name() + ": " + error.get().error()
+                            + " (it tries again; talent undeploy " + app.name() + " gives up)");
+            }
             return Optional.empty();
         });
     }

@@ -95,4 +95,54 @@ class AppLeaderIT {
             assertThat(leader.isAlive()).isFalse();
         }
     }
+
+    /**
+     * Found in CI (FleetAppIT): a deploy right after an agent restarted failed with the agent's "UNAVAILABLE" at the
+     * leader's first try, though the leader tries again: deploy now waits for the next tries, and still reports an
+     * error that lasts (after {@link FleetApps#START_ERROR_GRACE}).
+     */
+    @Test
+    void deployWaitsForTheLeadersNextTryAfterATransientStartErrorAndReportsOneThatLasts() throws Exception {
+        try (LoopbackEtcd server = new LoopbackEtcd(); Etcd etcd = server.connect()) {
+            etcd.put(EtcdKeys.hostInfo("h1"), new Records.HostInfo("h1", "10.0.0.1", 7000, List.of("x86_64")), 0);
+            etcd.put(EtcdKeys.agent("h1"), new Records.AgentAlive("h1", 1, 0), 0);
+            etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
+            InMemoryAgents agents = new InMemoryAgents();
+            agents.unavailableStarts = 1;
+            AppStore leaderStore = new AppStore(etcd, Optional.of(Etcd.bytes(EtcdKeys.ELECTION + "/c1")));
+            AppReconciler reconciler = new AppReconciler(leaderStore, agents, etcd, "c1", System::currentTimeMillis, new Random(1), e -> {});
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread leader = Thread.ofVirtual().start(() -> {
+                try {
+                    AppLeader.lead(etcd, reconciler, leaderStore, stop, e -> {});
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                Path bin = Files.writeString(tmp.resolve("bin"), "program");
+                FleetApps apps = new FleetApps(etcd, agents);
+                AppRecords.AppRecord app = new AppRecords.AppRecord("svc", Map.of("x86_64", "a".repeat(64)),
+                        List.of(), null, false, null, List.of("x86_64"), null, null, null, 0, false);
+                AppStore.AppView v = apps.deploy(app, new FleetApps.Blobs(Map.of("x86_64", bin), Optional.empty()),
+                        Duration.ofSeconds(20));
+                assertThat(v.where()).hasValue(new FleetAgents.Placement("h1", "x86_64"));
+                assertThat(agents.journal).filteredOn(j -> j.startsWith("start svc")).hasSize(2);
+                apps.undeploy("svc", Duration.ofSeconds(10));
+
+                agents.refuseStart = "runc create failed";
+                AppRecords.AppRecord bad = new AppRecords.AppRecord("bad", Map.of("x86_64", "a".repeat(64)),
+                        List.of(), null, false, null, List.of("x86_64"), null, null, null, 0, false);
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> apps.deploy(bad, new FleetApps.Blobs(Map.of("x86_64", bin), Optional.empty()),
+                        Duration.ofSeconds(30))).isInstanceOf(FleetException.class)
+                        .hasMessageContaining("the leader could not start bad").hasMessageContaining("runc create failed");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(FleetApps.START_ERROR_GRACE)
+                        .isLessThan(Duration.ofSeconds(30));
+            } finally {
+                stop.countDown();
+                leader.join(5000);
+            }
+        }
+    }
 }

@@ -54,13 +54,19 @@ final class InMemoryAgents implements FleetAgents {
 
     @Override public synchronized void putBlob(String host, String sha256, Path file) { journal.add("blob " + host + " " + sha256); }
 
-    /** Set: the next start is refused with this message. */
+    /** Set: every start is refused with this message. */
     String refuseStart;
+    /** The next starts that fail as a just-restarted agent's do (gRPC UNAVAILABLE), before they work. */
+    int unavailableStarts;
 
     @Override
     public synchronized void start(Placement at, AppSpec spec) throws FleetException {
         journal.add("start " + spec.name() + " " + at + (spec.epoch() == 0 ? "" : " epoch " + spec.epoch()));
         if (refuseStart != null) throw new FleetException(refuseStart);
+        if (unavailableStarts > 0) {
+            unavailableStarts--;
+            throw new FleetException("agent " + at.host() + ": Start failed: UNAVAILABLE: io exception");
+        }
         host(at.host()).put(spec.name(), new AppState.Running(at.platform(), now));
     }
 
