@@ -26,15 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AppLeaderIT {
     @TempDir Path tmp;
 
-    @Test
-    void deployMigrateOnScheduleAndOnRequestWaitAndUndeploy() throws Exception {
-        try (LoopbackEtcd server = new LoopbackEtcd(); Etcd etcd = server.connect()) {
-            for (String h : List.of("h1", "h2", "h3")) {
-                etcd.put(EtcdKeys.hostInfo(h), new Records.HostInfo(h, "10.0.0." + h.substring(1), 7000, List.of("x86_64", "aarch64")), 0);
-                etcd.put(EtcdKeys.agent(h), new Records.AgentAlive(h, 1, 0), 0);
-            }
-            etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
-            InMemoryAgents agents = new InMemoryAgents();
+    /** Controller c1 leading (its loop on a virtual thread) over {@code agents}, until closed. */
+    private record Leading(CountDownLatch latch, Thread leader) implements AutoCloseable {
+        static Leading start(Etcd etcd, InMemoryAgents agents) {
             AppStore leaderStore = new AppStore(etcd, Optional.of(Etcd.bytes(EtcdKeys.ELECTION + "/c1")));
             AppReconciler reconciler = new AppReconciler(leaderStore, agents, etcd, "c1", System::currentTimeMillis, new Random(1), e -> {});
             CountDownLatch stop = new CountDownLatch(1);
@@ -45,7 +39,36 @@ class AppLeaderIT {
                     Thread.currentThread().interrupt();
                 }
             });
+            return new Leading(stop, leader);
+        }
+
+        /** Stops the loop; whether it ended within 5 s. */
+        boolean stop() {
+            latch.countDown();
             try {
+                leader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return !leader.isAlive();
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+    }
+
+    @Test
+    void deployMigrateOnScheduleAndOnRequestWaitAndUndeploy() throws Exception {
+        try (LoopbackEtcd server = new LoopbackEtcd(); Etcd etcd = server.connect()) {
+            for (String h : List.of("h1", "h2", "h3")) {
+                etcd.put(EtcdKeys.hostInfo(h), new Records.HostInfo(h, "10.0.0." + h.substring(1), 7000, List.of("x86_64", "aarch64")), 0);
+                etcd.put(EtcdKeys.agent(h), new Records.AgentAlive(h, 1, 0), 0);
+            }
+            etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
+            InMemoryAgents agents = new InMemoryAgents();
+            try (Leading leading = Leading.start(etcd, agents)) {
                 Path bin = Files.writeString(tmp.resolve("bin"), "program");
                 FleetApps apps = new FleetApps(etcd, agents);
                 AppRecords.AppRecord app = new AppRecords.AppRecord("svc", Map.of("x86_64", "a".repeat(64), "aarch64", "b".repeat(64)),
@@ -88,11 +111,8 @@ class AppLeaderIT {
                 assertThat(HostToHostBench.quantile(List.of(3.0, 1.0, 2.0, 10.0), 0.95)).isEqualTo(10.0);
                 apps.undeploy("bench", Duration.ofSeconds(10));
                 assertThat(agents.journal).contains("remove svc from " + other);
-            } finally {
-                stop.countDown();
-                leader.join(5000);
+                assertThat(leading.stop()).as("the leader's loop ends when told").isTrue();
             }
-            assertThat(leader.isAlive()).isFalse();
         }
     }
 
@@ -109,17 +129,7 @@ class AppLeaderIT {
             etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
             InMemoryAgents agents = new InMemoryAgents();
             agents.unavailableStarts = 1;
-            AppStore leaderStore = new AppStore(etcd, Optional.of(Etcd.bytes(EtcdKeys.ELECTION + "/c1")));
-            AppReconciler reconciler = new AppReconciler(leaderStore, agents, etcd, "c1", System::currentTimeMillis, new Random(1), e -> {});
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread leader = Thread.ofVirtual().start(() -> {
-                try {
-                    AppLeader.lead(etcd, reconciler, leaderStore, stop, e -> {});
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
+            try (Leading _ = Leading.start(etcd, agents)) {
                 Path bin = Files.writeString(tmp.resolve("bin"), "program");
                 FleetApps apps = new FleetApps(etcd, agents);
                 AppRecords.AppRecord app = new AppRecords.AppRecord("svc", Map.of("x86_64", "a".repeat(64)),
@@ -139,9 +149,6 @@ class AppLeaderIT {
                         .hasMessageContaining("the leader could not start bad").hasMessageContaining("runc create failed");
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(FleetApps.START_ERROR_GRACE)
                         .isLessThan(Duration.ofSeconds(30));
-            } finally {
-                stop.countDown();
-                leader.join(5000);
             }
         }
     }
