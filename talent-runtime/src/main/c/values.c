@@ -700,9 +700,11 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
  * talent knows and would encode (or are NULL), and over whose non-pointer bytes no other member holds a pointer to
  * something talent knows (a cons cell's cdr where a string member has its length). Decoded into a zeroed union on an
  * ISA of the same byte order and word size, it gives the same bytes. When several do, they may differ on another ISA:
- * the one taken is, in this order of preference, one with a 64-bit integer beyond 32 bits (a long that holds it, or a
- * double's bits read as one: carried as the integer, a restore on an ISA whose long cannot take it back is refused by
- * the narrowing check, where the double would have lost the long's high half without a word), the one with the most
+ * the one taken is, in this order of preference, one with a 64-bit integer beyond 32 bits against one of the same
+ * size without (a long that holds it, or a double's bits read as one: carried as the integer, a restore on an ISA
+ * whose long cannot take it back is refused by the narrowing check, where the double would have lost the long's high
+ * half without a word; not against a member of another size, whose bytes may make a wide integer only because of
+ * the byte order: 1 in a uint8_t at offset 0 is 2^56 in an int64_t on a big-endian ISA), the one with the most
  * non-zero bytes in normal floating-point numbers (the bits of a small int read as a double are a subnormal; a double
  * whose low half is zero on a big-endian ISA against an int over its high half), the first in declaration order.
  * -1 for a union without pointers, or when no member does: the union is then carried by its first member, with the
@@ -774,7 +776,11 @@ static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_
                 }
             }
         }
-        if (ok && (best < 0 || wide > best_wide || (wide == best_wide && floats > best_floats))) {
+        /* the wide-integer preference decides between members of one size only (a long against a double): between
+           sizes, a 64-bit integer can be wide because of the byte order alone (a byte at offset 0 is the top byte of
+           an int64_t on a big-endian ISA), so a uint8_t member holding 1 would be carried as 2^56 */
+        if (ok && (best < 0 || (fd->type->size == t->fields[best].type->size && wide != best_wide ? wide > best_wide
+                                : floats > best_floats))) {
             best = (int)m;
             best_wide = wide;
             best_floats = floats;

@@ -59,6 +59,33 @@ class UnionMigrationIT {
         assertThat(first.out() + second.out()).isEqualTo(expected);
     }
 
+    /**
+     * Found with Csmith (seed 6014, talent bench csmith): a union holding a pointer whose uint8_t first member holds 1
+     * was carried, when written on s390x, as its int64_t member 2^56 (the byte at offset 0 is the top byte there, and
+     * a 64-bit integer beyond 32 bits was preferred over members of every size), so restored on a little-endian ISA
+     * the first member read 0: another checksum, exit 0. Each row stops on x86_64, then on s390x, and restores
+     * s390x's checkpoint on aarch64.
+     */
+    @Test
+    void aSmallNumberInANarrowMemberWrittenOnABigEndianIsaKeepsItsMember() throws Exception {
+        chain("narrow", """
+                #include <stdint.h>
+                #include <stdio.h>
+                union U0 { volatile uint8_t f0; int8_t *f1; int64_t f2; const uint32_t f3; };
+                static union U0 g[3] = {{1U}, {7U}, {200U}};
+                static int8_t byte;
+                int main(void) {
+                  unsigned h = 0;
+                  for (int r = 0; r < 3000; r++) {
+                    h = h * 31 + g[r % 2].f0 + (unsigned)r;
+                    if (r == 1500) g[2].f1 = &byte;
+                  }
+                  printf("h=%u f0=%u %u ptr=%d\\n", h, (unsigned)g[0].f0, (unsigned)g[1].f0, g[2].f1 == &byte);
+                  return 0;
+                }
+                """, "h=2332231044 f0=1 7 ptr=1\n", new int[][] {{5, 40, 500}, {900, 300, 100}, {1400, 400, 50}, {2000, 200, 30}});
+    }
+
     @Test
     void aUnionThatNoMemberCarriesIsRefusedAtTheCheckpointByName() throws Exception {
         // c[1] and x.s both written: c does not carry x.s's bytes, x does not carry c[1] (its padding); refused by
