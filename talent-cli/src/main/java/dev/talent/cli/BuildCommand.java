@@ -152,6 +152,7 @@ public final class BuildCommand implements Callable<Integer> {
                             + skipped.support().platform() + ": missing "
                             + skipped.support().missingForBuild().stream().map(MissingTool::toString)
                                     .collect(Collectors.joining(", ")));
+                    case BuildEvent.CompilerMessages messages -> err.print(messages.text());
                     case BuildEvent.Instrumented instrumented -> instrumented.result().diagnostics()
                             .forEach(d -> err.println(diagnostics.render(d)));
                     case BuildEvent.PlatformBuilt built -> out.println("built " + displayed(built.binary()));

@@ -14,6 +14,9 @@ public sealed interface BuildEvent {
     /** The sources were instrumented (the result carries warnings and notes). */
     record Instrumented(CompileResult result) implements BuildEvent {}
 
+    /** gcc's messages on {@code source} as written (its warnings under the user's -W options), as gcc prints them. */
+    record CompilerMessages(Path source, String text) implements BuildEvent {}
+
     /** One platform's binary is ready. */
     record PlatformBuilt(Platform platform, Path binary) implements BuildEvent {}
 }

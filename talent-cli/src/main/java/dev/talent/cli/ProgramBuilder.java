@@ -4,6 +4,7 @@ import dev.talent.compiler.CompilationFailedException;
 import dev.talent.compiler.CompileRequest;
 import dev.talent.compiler.CompileResult;
 import dev.talent.toolchain.BuiltRuntime;
+import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.CrossCompiler;
 import dev.talent.toolchain.ExecutableSpec;
 import dev.talent.toolchain.MissingTool;
@@ -52,6 +53,7 @@ public final class ProgramBuilder {
             throws BuildFailedException, IOException, InterruptedException {
         List<CrossCompiler> compilers = compilers(request, events);
         CompileResult instrumented = instrument(request);
+        reportCompilerMessages(request, compilers, events);
         events.accept(new BuildEvent.Instrumented(instrumented));
         Files.createDirectories(request.outputDir());
 
@@ -126,6 +128,25 @@ public final class ProgramBuilder {
                     request.workDir(), request.name()));
         } catch (CompilationFailedException e) {
             throw new BuildFailedException.Rejected(e.diagnostics(), e);
+        }
+    }
+
+    /**
+     * The user's sources through gcc as written, once (the host's own platform when it is built, else the first), so
+     * that its warnings point at the user's lines as a plain gcc build's would; the instrumented copies are compiled
+     * for every platform afterwards, and their messages would point at talent's text.
+     */
+    private void reportCompilerMessages(BuildRequest request, List<CrossCompiler> compilers, Consumer<BuildEvent> events)
+            throws IOException, InterruptedException {
+        CrossCompiler gcc = compilers.stream().filter(c -> c.platform().runsNativelyOn(probe.host())).findFirst()
+                .orElse(compilers.getFirst());
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path source : request.sources()) {
+            // named as the user named it (gcc prints the path it was given; the request's are absolute)
+            Path named = source.isAbsolute() && source.startsWith(cwd) ? cwd.relativize(source) : source;
+            CapturedRun run = gcc.checkSyntax(named, request.cc().compileFlags());
+            String text = run.stdout() + run.stderr();
+            if (!text.isBlank()) events.accept(new BuildEvent.CompilerMessages(source, text));
         }
     }
 

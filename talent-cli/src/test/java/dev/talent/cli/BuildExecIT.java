@@ -135,6 +135,27 @@ class BuildExecIT {
     }
 
     @Test
+    void gccsWarningsOnTheSourcesAsWrittenAreShownAsGccShowsThem() throws Exception {
+        Files.writeString(dir.resolve("warn.c"), """
+                #include <stdio.h>
+                int main(void) {
+                    int unused = 3;
+                    printf("%d\\n", 4);
+                    return 0;
+                }
+                """);
+
+        CapturedRun quiet = TalentJar.run(dir, "build", "-o", "warn-quiet", "--isa", "x86_64", "warn.c");
+        CapturedRun all = TalentJar.run(dir, "build", "-o", "warn-all", "--isa", "x86_64", "-Wall", "warn.c");
+
+        assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
+        assertThat(quiet.stderr()).doesNotContain("warning");
+        assertThat(all.exitCode()).as(all.stderr()).isZero();
+        assertThat(all.stderr()).containsPattern("(?m)^warn\\.c:3:9: warning: unused variable .unused. \\[-Wunused-variable]");
+        assertThat(all.stdout()).contains("built warn-all/warn.x86_64");
+    }
+
+    @Test
     void rejectedProgramIsReportedLikeACompilerError() throws Exception {
         Files.writeString(dir.resolve("jumps.c"), """
                 #include <setjmp.h>

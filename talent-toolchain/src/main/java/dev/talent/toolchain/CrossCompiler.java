@@ -79,6 +79,20 @@ public final class CrossCompiler {
         run(command, "compiling " + source.getFileName() + " for " + platform.name() + " failed");
     }
 
+    /**
+     * What this gcc says about {@code source} as the user wrote it ({@code gcc -fsyntax-only}, the executable's flags,
+     * then {@code flags}): its warnings, which the instrumented copy cannot show against the user's lines. Warnings
+     * that need the optimizer's analyses (-Wmaybe-uninitialized) are not among them.
+     */
+    public CapturedRun checkSyntax(Path source, List<String> flags) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(compiler.toString());
+        command.addAll(executableFlags());
+        command.addAll(flags);
+        command.addAll(List.of("-fsyntax-only", source.toString()));
+        return ProcessRunner.capture(command, EnvironmentChange.NONE, null);
+    }
+
     /** Writes a static library (with a symbol index) of the objects. */
     public void archive(List<Path> objects, Path library) throws ToolFailedException, IOException, InterruptedException {
         Files.deleteIfExists(library);
