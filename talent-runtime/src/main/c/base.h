@@ -22,4 +22,11 @@
 /* exit statuses, TALENT_* keys, event words, checkpoint names, pointer tags, object kinds */
 #include "contract.h"
 
+/* 1 on a big-endian ISA (s390x), 0 on a little-endian one */
+static inline int tl_host_big_endian(void)
+{
+    const union { uint16_t u; unsigned char c[2]; } one = { 1 };
+    return one.c[0] == 0;
+}
+
 #endif /* TALENT_BASE_H */

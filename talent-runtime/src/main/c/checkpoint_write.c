@@ -78,14 +78,6 @@ static void materialize_sections(section *secs, unsigned nsecs)
         }
 }
 
-static int host_is_big_endian(void)
-{
-    const uint16_t one = 1;
-    unsigned char b;
-    memcpy(&b, &one, 1);
-    return b == 0;
-}
-
 /* strerror(errno), marked when the error was injected (TALENT_FAULT=checkpoint-write). */
 static const char *reason(int err)
 {
@@ -587,7 +579,7 @@ encode:
     tl_buf_str(&meta, pg->name);
     tl_buf_str(&meta, tl_platform);
     tl_buf_u8(&meta, (uint8_t)(8 * sizeof(void *)));
-    tl_buf_u8(&meta, (uint8_t)host_is_big_endian());
+    tl_buf_u8(&meta, (uint8_t)tl_host_big_endian());
     tl_buf_i64(&meta, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
     tl_buf_u64(&meta, req->sequence);
     tl_buf_str(&meta, req->reason);

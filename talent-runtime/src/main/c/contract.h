@@ -154,6 +154,10 @@
 #define TL_FORMAT_MAJOR_ERRNO 2
 /* 3 when its TYPE section holds a union: every union value then names the member that carries it (ERRN optional) */
 #define TL_FORMAT_MAJOR_UNIONS 3
+/* A union value's u32 member field (major 3): the member's number in its low TL_UNION_MEMBER_BITS bits; the bit above
+ * them set when another member that carries the same bytes would read them differently on an ISA of the other byte
+ * order (a reader of the other byte order refuses it; FORMAT.md "Values") */
+#define TL_UNION_MEMBER_BITS 31
 /* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
 #define TL_ERRNO_MAX_CODE 133
 

@@ -66,7 +66,7 @@ WORD(512) WORD(576) WORD(640) WORD(704) WORD(768) WORD(832) WORD(896) WORD(960)
 
 static const talent_type u64_type = { TALENT_K_UINT, "uint64_t", 8, 0, 0, 0, 0, 0 };
 
-#define FIELD(K) { "fds_" #K, &u64_type, 0, 64, get_##K, set_##K }
+#define FIELD(K) { "fds_" #K, &u64_type, 0, 64, get_##K, set_##K, 0 }
 static const talent_field fdset_fields[] = {
     FIELD(0), FIELD(64), FIELD(128), FIELD(192), FIELD(256), FIELD(320), FIELD(384), FIELD(448),
     FIELD(512), FIELD(576), FIELD(640), FIELD(704), FIELD(768), FIELD(832), FIELD(896), FIELD(960),

@@ -144,14 +144,6 @@ static const talent_type *scalar_for(const tl_checkpoint *ck, uint32_t type_id)
     return NULL;
 }
 
-static int host_big_endian(void)
-{
-    const uint16_t one = 1;
-    unsigned char b;
-    memcpy(&b, &one, 1);
-    return b == 0;
-}
-
 /* Allocation sites are kept for the life of the process (later checkpoints write them again). */
 static const char *intern_site(const char *pos, size_t len)
 {
@@ -214,7 +206,7 @@ void tl_heap_restore(tl_checkpoint *ck)
     const char *prev_pos = NULL, *prev_site = NULL;
     uint32_t prev_len = 0;
     size_t prev_align = 0;
-    int same_layout = ck->big_endian == host_big_endian() && ck->pointer_bits == 8 * sizeof(void *);
+    int same_layout = ck->big_endian == tl_host_big_endian() && ck->pointer_bits == 8 * sizeof(void *);
     uint64_t foreign_tails = 0;
     tl_value_ctx ctx;
 
@@ -242,7 +234,7 @@ void tl_heap_restore(tl_checkpoint *ck)
                        "compiler infer the type (assign the allocation to a typed pointer, or use sizeof(T) or "
                        "sizeof *p in its size)", site, (unsigned long long)blk->count, ck->platform,
                        platform_layout(ck->big_endian, ck->pointer_bits), tl_platform,
-                       platform_layout(host_big_endian(), (unsigned)(8 * sizeof(void *))));
+                       platform_layout(tl_host_big_endian(), (unsigned)(8 * sizeof(void *))));
             desc = NULL;
             esz = 1;
         } else {

@@ -211,7 +211,7 @@ static void compiled_set(void *o, unsigned long long v)
 }
 
 static const talent_type t_bit = {TALENT_K_UINT, "uint32_t", 4, 0, 0, 0, 0, 0};
-static const talent_field regex_fields[] = {{"compiled", &t_bit, 0, 1, compiled_get, compiled_set}};
+static const talent_field regex_fields[] = {{"compiled", &t_bit, 0, 1, compiled_get, compiled_set, 0}};
 const talent_type talent_regex_type = {TALENT_K_STRUCT, "regex_t", sizeof(regex_t), 0, 0, regex_fields, 1, 0};
 
 /* ---------------------------------------------------------------- restore */

@@ -151,9 +151,9 @@ static const talent_type bool_type = { TALENT_K_BOOL, "_Bool", 1, 0, 0, 0, 0, 0 
 static const talent_type handler_type = { TALENT_K_FUNCPTR, "void (*)(int)", sizeof(void (*)(int)), 0, 0, 0, 0, 0 };
 
 static const talent_field sigset_fields[] = {
-    { "standard", &u32_type, 0, 31, standard_get, standard_set },
-    { "realtime", &u32_type, 0, 32, realtime_get, realtime_set },
-    { "all_realtime", &bool_type, 0, 1, all_realtime_get, all_realtime_set },
+    { "standard", &u32_type, 0, 31, standard_get, standard_set, 0 },
+    { "realtime", &u32_type, 0, 32, realtime_get, realtime_set, 0 },
+    { "all_realtime", &bool_type, 0, 1, all_realtime_get, all_realtime_set, 0 },
 };
 
 const talent_type talent_sigset_type = { TALENT_K_STRUCT, "sigset_t", sizeof(sigset_t), 0, 0, sigset_fields,
@@ -207,9 +207,9 @@ static void flags_set(void *o, unsigned long long v)
 }
 
 static const talent_field sigaction_fields[] = {
-    { "sa_handler", &handler_type, offsetof(struct sigaction, sa_handler), 0, 0, 0 },
-    { "sa_mask", &talent_sigset_type, offsetof(struct sigaction, sa_mask), 0, 0, 0 },
-    { "sa_flags", &u32_type, 0, 7, flags_get, flags_set },
+    { "sa_handler", &handler_type, offsetof(struct sigaction, sa_handler), 0, 0, 0, 0 },
+    { "sa_mask", &talent_sigset_type, offsetof(struct sigaction, sa_mask), 0, 0, 0, 0 },
+    { "sa_flags", &u32_type, 0, 7, flags_get, flags_set, 0 },
 };
 
 const talent_type talent_sigaction_type = { TALENT_K_STRUCT, "struct sigaction", sizeof(struct sigaction), 0, 0,

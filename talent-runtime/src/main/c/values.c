@@ -733,60 +733,188 @@ static int holds_pointer(const talent_type *t, int depth)
     }
 }
 
-static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
+/*
+ * Whether member m of the union t (at most TL_UNION_CHOOSE_MAX bytes) carries its value at p, as union_carrier asks:
+ * its encoding carries every byte that is not zero, its pointers name something talent knows (or are NULL), and no
+ * other member holds a pointer to something talent knows over its non-pointer bytes. *wide and *floats: what the
+ * preferences of union_carrier count.
+ */
+static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, int *wide, unsigned *floats,
+                     tl_value_ctx *ctx)
 {
     unsigned char cov[TL_UNION_CHOOSE_MAX], ptr[TL_UNION_CHOOSE_MAX];
     size_t other[TL_UNION_SLOTS], sizes[TL_UNION_SLOTS], i;
-    unsigned m, k, j, nother, best_floats = 0;
+    const talent_field *fd = &t->fields[m];
+    unsigned k, j, nother;
+    int ok = 1;
+    *wide = 0;
+    *floats = 0;
+    memset(cov, 0, t->size);
+    memset(ptr, 0, t->size);
+    if (fd->bit_width) {
+        /* a bit-field carries exactly the bits its accessor reads back */
+        unsigned char c[TL_UNION_CHOOSE_MAX];
+        memset(c, 0, t->size);
+        fd->set_bits(c, fd->get_bits(p));
+        return memcmp(c, p, t->size) == 0;
+    }
+    if (fd->offset + fd->type->size > t->size || !member_carries(fd->type, p, fd->offset, cov, ptr, wide, floats, ctx, 0))
+        return 0;
+    for (i = 0; i < t->size && ok; i++)
+        ok = cov[i] || p[i] == 0;
+    for (k = 0; k < t->nfields && ok; k++) {
+        if (k == m || t->fields[k].bit_width)
+            continue;
+        nother = 0;
+        scalar_slots(t->fields[k].type, t->fields[k].offset, 0, other, sizes, &nother, TL_UNION_SLOTS, 0);
+        for (j = 0; j < nother && ok; j++) {
+            const void *v;
+            if (other[j] + sizeof v > t->size || ptr[other[j]])
+                continue;
+            memcpy(&v, p + other[j], sizeof v);
+            ok = !v || !pointer_known(v, NULL, ctx);
+        }
+    }
+    return ok;
+}
+
+/*
+ * Whether a member (of size a_size, with a_wide and a_floats as member_ok counts them) is preferred over another
+ * (b_...) that carries the union's bytes as well: the wide-integer preference decides between members of one size only
+ * (a long against a double): between sizes, a 64-bit integer can be wide because of the byte order alone (a byte at
+ * offset 0 is the top byte of an int64_t on a big-endian ISA), so a uint8_t member holding 1 would be carried as 2^56;
+ * then the one with more bytes in normal floating-point numbers.
+ */
+static int member_preferred(size_t a_size, int a_wide, unsigned a_floats, size_t b_size, int b_wide, unsigned b_floats)
+{
+    return a_size == b_size && a_wide != b_wide ? a_wide > b_wide : a_floats > b_floats;
+}
+
+static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
+{
+    unsigned m, pass, best_floats = 0;
     int best = -1, best_wide = 0;
     /* a union of numbers only is carried by its first member, as before format 3: its bytes cannot tell which member
        the program wrote (a Csmith-style pun read through another member), and the first member's checks refuse what it
        would lose; the choice is for unions whose pointers the first member cannot carry */
     if (t->size > TL_UNION_CHOOSE_MAX || !holds_pointer(t, 0))
         return -1;
-    for (m = 0; m < t->nfields; m++) {
-        const talent_field *fd = &t->fields[m];
-        int ok = 1, wide = 0;
-        unsigned floats = 0;
-        memset(cov, 0, t->size);
-        memset(ptr, 0, t->size);
-        if (fd->bit_width) {
-            /* a bit-field carries exactly the bits its accessor reads back */
-            unsigned char c[TL_UNION_CHOOSE_MAX];
-            memset(c, 0, t->size);
-            fd->set_bits(c, fd->get_bits(p));
-            ok = memcmp(c, p, t->size) == 0;
-        } else if (fd->offset + fd->type->size > t->size ||
-                   !member_carries(fd->type, p, fd->offset, cov, ptr, &wide, &floats, ctx, 0)) {
-            ok = 0;
-        } else {
-            for (i = 0; i < t->size && ok; i++)
-                ok = cov[i] || p[i] == 0;
-            for (k = 0; k < t->nfields && ok; k++) {
-                if (k == m || t->fields[k].bit_width)
-                    continue;
-                nother = 0;
-                scalar_slots(t->fields[k].type, t->fields[k].offset, 0, other, sizes, &nother, TL_UNION_SLOTS, 0);
-                for (j = 0; j < nother && ok; j++) {
-                    const void *v;
-                    if (other[j] + sizeof v > t->size || ptr[other[j]])
-                        continue;
-                    memcpy(&v, p + other[j], sizeof v);
-                    ok = !v || !pointer_known(v, NULL, ctx);
-                }
+    /* among the members the program names; a member it never names only when none of those carries the value */
+    for (pass = 0; pass < 2 && best < 0; pass++) {
+        for (m = 0; m < t->nfields; m++) {
+            const talent_field *fd = &t->fields[m];
+            int wide;
+            unsigned floats;
+            int ok = (fd->unnamed != 0) == (pass != 0) && member_ok(t, m, p, &wide, &floats, ctx);
+            if (ok && (best < 0 || member_preferred(fd->type->size, wide, floats, t->fields[best].type->size, best_wide,
+                                                    best_floats))) {
+                best = (int)m;
+                best_wide = wide;
+                best_floats = floats;
             }
-        }
-        /* the wide-integer preference decides between members of one size only (a long against a double): between
-           sizes, a 64-bit integer can be wide because of the byte order alone (a byte at offset 0 is the top byte of
-           an int64_t on a big-endian ISA), so a uint8_t member holding 1 would be carried as 2^56 */
-        if (ok && (best < 0 || (fd->type->size == t->fields[best].type->size && wide != best_wide ? wide > best_wide
-                                : floats > best_floats))) {
-            best = (int)m;
-            best_wide = wide;
-            best_floats = floats;
         }
     }
     return best;
+}
+
+/* A byte of a member's shape that no byte order keeps in place for certain (a bit-field, a nested union): it matches
+ * nothing, not even itself */
+#define SHAPE_OPAQUE 0xFFFFFFFFu
+
+/*
+ * The shape of a value of type t at off: for each of its bytes, the scalar that holds it as (offset << 8 | size) (a
+ * byte of a char array is a scalar of its own), 0 for padding. Two members whose scalars cover a byte alike (same
+ * offset and size, whatever their kinds: a double and an int64_t) put it at the same place on every byte order;
+ * otherwise (an int against a char[4], an int64_t against a uint8_t) a byte order moves it in one and not the other.
+ */
+static void member_shape(const talent_type *t, size_t off, uint32_t *shape, int depth)
+{
+    size_t k;
+    unsigned i;
+    if (off + t->size > TL_UNION_CHOOSE_MAX)
+        return;
+    if (depth > 16) {
+        for (k = 0; k < t->size; k++)
+            shape[off + k] = SHAPE_OPAQUE;
+        return;
+    }
+    switch (t->kind) {
+    case TALENT_K_ARRAY:
+        if (byte_like(t)) {
+            for (k = 0; k < t->size; k++)
+                shape[off + k] = (uint32_t)((off + k) << 8 | 1);
+        } else if (t->elem && t->elem->size) {
+            for (k = 0; k < t->count; k++)
+                member_shape(t->elem, off + k * t->elem->size, shape, depth + 1);
+        }
+        return;
+    case TALENT_K_STRUCT:
+        for (i = 0; i < t->nfields; i++)
+            if (t->fields[i].bit_width)
+                for (k = 0; k < t->size; k++)
+                    shape[off + k] = SHAPE_OPAQUE;
+        for (i = 0; i < t->nfields; i++)
+            if (!t->fields[i].bit_width)
+                member_shape(t->fields[i].type, off + t->fields[i].offset, shape, depth + 1);
+        return;
+    case TALENT_K_UNION:
+        for (k = 0; k < t->size; k++)
+            shape[off + k] = SHAPE_OPAQUE;
+        return;
+    default:
+        for (k = 0; k < t->size; k++)
+            shape[off + k] = t->size < 256 ? (uint32_t)(off << 8 | t->size) : SHAPE_OPAQUE;
+        return;
+    }
+}
+
+/*
+ * 1 when the union's value at p, carried by member c, is carried as well by another member that the program names
+ * (union_carrier's test; talent_field.unnamed) that would hold one of its non-zero bytes in a scalar of another place or size: which of the two the program wrote
+ * cannot be told from the bytes, and on an ISA of the other byte order the two give different bytes (1 in an int64_t
+ * against a uint8_t; a short string in a char[16] against an int). The value is then marked (FORMAT.md "Values") and a
+ * reader of the other byte order refuses it. Not against a member that the carrier is preferred over
+ * (member_preferred: a double's bits, or a long beyond 32 bits, are not taken for an int beside a NULL pointer). Unions over TL_UNION_CHOOSE_MAX bytes are carried by their first member
+ * unmarked, as before.
+ */
+static int union_order_bound(const talent_type *t, const unsigned char *p, unsigned c, tl_value_ctx *ctx)
+{
+    /* not reentered (member_ok does not come back here) and the writer is single-threaded: kept off the stack */
+    static uint32_t mine[TL_UNION_CHOOSE_MAX], theirs[TL_UNION_CHOOSE_MAX];
+    size_t i;
+    unsigned m, my_floats = 0;
+    int any = 0, my_wide = 0;
+    if (t->size > TL_UNION_CHOOSE_MAX)
+        return 0;
+    for (i = 0; i < t->size && !any; i++)
+        any = p[i] != 0;
+    if (!any)
+        return 0;
+    if (!t->fields[c].bit_width)
+        (void)member_ok(t, c, p, &my_wide, &my_floats, ctx);
+    memset(mine, 0, t->size * sizeof mine[0]);
+    if (t->fields[c].bit_width)
+        for (i = 0; i < t->size; i++)
+            mine[i] = SHAPE_OPAQUE;
+    else
+        member_shape(t->fields[c].type, t->fields[c].offset, mine, 0);
+    for (m = 0; m < t->nfields; m++) {
+        unsigned floats;
+        int wide;
+        if (m == c || t->fields[m].unnamed || !member_ok(t, m, p, &wide, &floats, ctx) ||
+            member_preferred(t->fields[c].type->size, my_wide, my_floats, t->fields[m].type->size, wide, floats))
+            continue;
+        memset(theirs, 0, t->size * sizeof theirs[0]);
+        if (t->fields[m].bit_width)
+            for (i = 0; i < t->size; i++)
+                theirs[i] = SHAPE_OPAQUE;
+        else
+            member_shape(t->fields[m].type, t->fields[m].offset, theirs, 0);
+        for (i = 0; i < t->size; i++)
+            if (p[i] != 0 && (mine[i] != theirs[i] || mine[i] == SHAPE_OPAQUE))
+                return 1;
+    }
+    return 0;
 }
 
 /*
@@ -972,9 +1100,11 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
     case TALENT_K_UNION:
         if (t->nfields > 0) {
             int m = union_carrier(t, p, ctx);
-            const talent_field *fd = &t->fields[m > 0 ? m : 0];
-            /* the member's number, then its value (FORMAT.md "Values": every union of a major 3 file) */
-            tl_buf_u32(b, m > 0 ? (uint32_t)m : 0);
+            unsigned c = m > 0 ? (unsigned)m : 0;
+            const talent_field *fd = &t->fields[c];
+            /* the member's number, marked when another member's reading differs on the other byte order, then its
+               value (FORMAT.md "Values": every union of a major 3 file) */
+            tl_buf_u32(b, (uint32_t)c | (union_order_bound(t, p, c, ctx) ? (uint32_t)1 << TL_UNION_MEMBER_BITS : 0));
             if (m < 0) {
                 union_check_first(t, p, ctx);
                 union_check_pointers(t, p, ctx);
@@ -1337,7 +1467,8 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         if (ck->union_members && ct->nfields > 0) {
             /* FORMAT.md "Values": the number of the member that carries it, then that member */
             size_t at_member = r->pos;
-            uint32_t m = tl_rd_u32(r);
+            /* the byte-order mark above the number is checked where the value is restored */
+            uint32_t m = tl_rd_u32(r) & (((uint32_t)1 << TL_UNION_MEMBER_BITS) - 1);
             if (!r->failed && m >= ct->nfields)
                 tl_reader_fail(r, "at offset %lu: union member %lu of '%.60s', which has %lu members",
                                (unsigned long)(r->base + at_member), (unsigned long)m, ct->name,
@@ -1404,6 +1535,22 @@ static void check_fits(const tl_checkpoint *ck, const tl_ck_type *ct, int neg, u
         snprintf(advice, sizeof advice, "the checkpoint does not match this program's types");
     tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s): value %s does not fit in %u-bit %s on %s; %s",
            what, type_name, ctx->decl_pos, ctx->where, value, bits, type_name, tl_platform, advice);
+}
+
+/* A union value marked by a writer of the other byte order (union_order_bound): which member the program wrote cannot
+ * be told, and the members would give different bytes here. This platform's limit, not a damaged file. */
+static void union_order_refused(const tl_checkpoint *ck, const talent_type *t, const talent_field *fd,
+                                tl_value_ctx *ctx)
+{
+    char what[256];
+    tl_ctx_describe(ctx, what, sizeof what);
+    tl_die_hook = NULL;
+    tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s) on %s: its value, written on %s "
+           "(%s-endian), is carried alike there by its member '%s' and by another member the program names, which "
+           "differ on a %s-endian platform, and which of them the program wrote is not recorded; restore it on a "
+           "%s-endian platform", what, t->name, ctx->decl_pos, ctx->where, tl_platform, ck->platform,
+           ck->big_endian ? "big" : "little", fd->name, ck->big_endian ? "little" : "big",
+           ck->big_endian ? "big" : "little");
 }
 
 /* Reads an integer of file type ct; returns the raw 64-bit pattern, *neg when it is negative. */
@@ -1747,7 +1894,8 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
         if (ct->nfields > 0) {
             /* major 3: the member that carries it (checked against the file's type when the file was validated,
              * again here: this is hostile input) */
-            uint32_t m = ck->union_members ? tl_rd_u32(r) : 0;
+            uint32_t word = ck->union_members ? tl_rd_u32(r) : 0;
+            uint32_t m = word & (((uint32_t)1 << TL_UNION_MEMBER_BITS) - 1);
             const talent_field *fd;
             if (r->failed)
                 break;
@@ -1757,6 +1905,8 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
                 break;
             }
             fd = &t->fields[m];
+            if (word >> TL_UNION_MEMBER_BITS && ck->big_endian != tl_host_big_endian())
+                union_order_refused(ck, t, fd, ctx);
             push_field(ctx, fd->name);
             if (fd->bit_width || ct->fields[m].bit_width) {
                 const tl_ck_type *fct = &ck->types[ct->fields[m].type];

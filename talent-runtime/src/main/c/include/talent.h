@@ -46,6 +46,9 @@ typedef struct talent_field {
      * sign-extended), and store v (converted back to the member's type) into it. */
     unsigned long long (*get_bits)(const void *obj);
     void (*set_bits)(void *obj, unsigned long long v);
+    /* Union members only: 1 when the program names the member nowhere (no access, no designated initialiser; never
+     * the first member), so that its reading of the bytes cannot be what the program wrote or will read. */
+    unsigned char unnamed;
 } talent_field;
 
 struct talent_type {
@@ -81,8 +84,11 @@ struct talent_type {
     { TALENT_K_STRUCT, NAME, sizeof(T), 0, 0, FIELDS, sizeof(FIELDS) / sizeof((FIELDS)[0]), 0 }
 #define TALENT_UNION_TYPE(T, NAME, FIELDS) \
     { TALENT_K_UNION, NAME, sizeof(T), 0, 0, FIELDS, sizeof(FIELDS) / sizeof((FIELDS)[0]), 0 }
-#define TALENT_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0 }
-#define TALENT_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET }
+#define TALENT_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0, 0 }
+#define TALENT_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET, 0 }
+/* A union member the program never names (talent_field.unnamed) */
+#define TALENT_UNNAMED_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0, 1 }
+#define TALENT_UNNAMED_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET, 1 }
 
 /* Types of the C library described by the runtime (sigtypes.c, fdsettype.c, docs/CODEGEN.md "Types of the C
  * library"): their members are private and differ between C libraries and ISAs, so the generated code names these

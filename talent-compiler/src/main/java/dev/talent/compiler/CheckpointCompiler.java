@@ -11,6 +11,7 @@ import dev.talent.compiler.analysis.FrameVariables;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.LibraryCalls;
 import dev.talent.compiler.analysis.LibraryFunctionAddresses;
+import dev.talent.compiler.analysis.NamedUnionMembers;
 import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Pragma;
 import dev.talent.compiler.analysis.PragmaPlacement;
@@ -500,9 +501,11 @@ public final class CheckpointCompiler {
             all.addAll(u.mainFunctions());
         }
         AllocWrappers wrappers = pass("allocation wrappers", "program", () -> AllocWrappers.find(all, a.graph(), resolvers));
+        NamedUnionMembers named = pass("named union members", "program",
+                () -> NamedUnionMembers.of(a.units().stream().map(u -> u.tu).toList()));
         for (Unit u : a.units()) {
             String instrumented = pass("rewrite", u.tu.unitName(), () -> {
-                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers);
+                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers, named);
                 try {
                     return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
                 } catch (UnsupportedTypeException e) {

@@ -1096,14 +1096,17 @@ public final class CheckpointReader {
                         yield new Value.UnionValue(member(in, u.fields().getFirst(), where + "." + u.fields().getFirst().name()));
                     }
                     // major 3: the number of the member that carries the union, then that member
+                    // (its low bits; the bit above them marks a value only the writer's byte order restores)
                     int memberAt = in.offset();
-                    long m = in.u32(where + " union member");
+                    long word = in.u32(where + " union member");
+                    long m = word & ((1L << Wire.UNION_MEMBER_BITS) - 1);
                     if (m >= u.fields().size()) {
                         throw in.error(memberAt, where + ": union member " + m + " of '" + SafeText.escape(u.name())
                                 + "', which has " + u.fields().size() + " members");
                     }
                     Field f = u.fields().get((int) m);
-                    yield new Value.UnionValue((int) m, member(in, f, where + "." + f.name()));
+                    yield new Value.UnionValue((int) m, member(in, f, where + "." + f.name()),
+                            word >>> Wire.UNION_MEMBER_BITS != 0);
                 }
             };
         }

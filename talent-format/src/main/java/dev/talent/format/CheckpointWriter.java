@@ -411,7 +411,7 @@ public final class CheckpointWriter {
                     }
                     if (member != null) {
                         // major 3 (every file with a union): the member's number, then its value
-                        out.u32(uv.member());
+                        out.u32(uv.member() | (uv.byteOrderBound() ? 1L << Wire.UNION_MEMBER_BITS : 0));
                         Field f = u.fields().get(uv.member());
                         value(out, f.type(), member, where + "." + f.name());
                     }

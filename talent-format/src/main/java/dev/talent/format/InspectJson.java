@@ -326,7 +326,7 @@ final class InspectJson {
                 g.writeEndArray();
             }
             case Value.StructValue(List<Value> fields) -> members(g, ((Compound) t).fields(), fields);
-            case Value.UnionValue(int member, Value first) -> {
+            case Value.UnionValue(int member, Value first, boolean byteOrderBound) -> {
                 List<Field> fields = ((Compound) t).fields();
                 if (first == null) members(g, fields, List.of());
                 else members(g, fields.subList(member, member + 1), List.of(first));

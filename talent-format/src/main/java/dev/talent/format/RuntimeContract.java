@@ -178,6 +178,11 @@ public final class RuntimeContract {
     /** 3: the file's TYPE holds a union; every union value begins with the number of the member that carries it. */
     public static final int FORMAT_MAJOR_UNIONS = 3;
     /**
+     * A union value's u32 member field (major 3): the member's number in its low bits, the bit above them set when
+     * another member that carries the same bytes would read them differently on an ISA of the other byte order.
+     */
+    public static final int UNION_MEMBER_BITS = 31;
+    /**
      * ERRN section: the program's errno as a format code, the number Linux's generic table (asm-generic errno-base.h,
      * errno.h) gives the E-constant of that name; {@link ErrnoNames} (Java) and errno_codes.h (C) list the codes
      * carried, 1 to this.

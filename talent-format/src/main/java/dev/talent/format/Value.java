@@ -176,11 +176,18 @@ public sealed interface Value
 
     /**
      * Value of a UNION type: the member that carries it, by number (0, the first, in a file of major 1 or 2), and that
-     * member's value ({@code null} only for a union without members).
+     * member's value ({@code null} only for a union without members). {@code byteOrderBound}: another member carries
+     * the same bytes on the writer and would read them differently on an ISA of the other byte order, so that only a
+     * reader of the writer's byte order restores it (docs/FORMAT.md "Values").
      */
-    record UnionValue(int member, Value value) implements Value {
+    record UnionValue(int member, Value value, boolean byteOrderBound) implements Value {
         public UnionValue {
             if (member < 0) throw new IllegalArgumentException("negative union member " + member);
+        }
+
+        /** Carried by member {@code member}, on any byte order. */
+        public UnionValue(int member, Value value) {
+            this(member, value, false);
         }
 
         /** Carried by its first member. */

@@ -68,10 +68,11 @@ final class ValueText {
             case Value.SignalConstant(String name) -> sb.append(name);
             case Value.ArrayValue(List<Value> elements) -> array(sb, (ArrayT) t, elements);
             case Value.StructValue(List<Value> fields) -> members(sb, ((Compound) t).fields(), fields);
-            case Value.UnionValue(int member, Value first) -> {
+            case Value.UnionValue(int member, Value first, boolean byteOrderBound) -> {
                 List<Field> fields = ((Compound) t).fields();
                 if (first == null) members(sb, fields, List.of());
                 else members(sb, fields.subList(member, member + 1), List.of(first));
+                if (byteOrderBound) sb.append(" (this byte order only)");
             }
         }
     }

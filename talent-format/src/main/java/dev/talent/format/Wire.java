@@ -12,6 +12,8 @@ final class Wire {
     static final int MAJOR_ERRNO = RuntimeContract.FORMAT_MAJOR_ERRNO;
     /** The major of a file whose TYPE holds a union: every union value names the member that carries it. */
     static final int MAJOR_UNIONS = RuntimeContract.FORMAT_MAJOR_UNIONS;
+    /** A union value's member field: the number in these low bits, a byte-order mark in the bit above. */
+    static final int UNION_MEMBER_BITS = RuntimeContract.UNION_MEMBER_BITS;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */

@@ -351,9 +351,11 @@ final class ForgedCorpus {
 
         // ---- values
         out.put("value-bool-2.tck", replaceGlobalValueByte(sections, "ready", 2));
-        // a union's member number (u32) past its members: 2 of "union num"'s two, and 0xFF000000
+        // a union's member number (u32) past its members: 2 of "union num"'s two, and 0x7F000000; and 2 with the
+        // byte-order mark (the bit above the number), which marks a number and never makes one
         out.put("value-union-member-2.tck", replaceGlobalValueByte(sections, "n", 3, 2));
-        out.put("value-union-member-huge.tck", replaceGlobalValueByte(sections, "n", 0, 0xFF));
+        out.put("value-union-member-huge.tck", replaceGlobalValueByte(sections, "n", 0, 0x7F));
+        out.put("value-union-member-2-marked.tck", replaceGlobalValueBytes(sections, "n", 0, 0x80, 3, 2));
         out.put("value-bit-field-overflow.tck", write(withHeap(base, 1, b -> new HeapBlock(b.blockId(), b.allocPos(), b.untyped(),
                 b.elementType(), List.of(b.elements().get(0), new Value.StructValue(List.of(i(2), Value.NullPointer.INSTANCE, i(8)))),
                 b.tail()))));
@@ -544,13 +546,18 @@ final class ForgedCorpus {
 
     /** The byte at offset {@code offset} of a global's value, the global found by its key. */
     private static byte[] replaceGlobalValueByte(Sections s, String key, int offset, int value) {
+        return replaceGlobalValueBytes(s, key, offset, value);
+    }
+
+    /** Bytes of a global's value, the global found by its key: pairs of an offset in the value and a byte. */
+    private static byte[] replaceGlobalValueBytes(Sections s, String key, int... offsetsAndValues) {
         byte[] name = ascii(key);
         return s.withPayload(Wire.GLOB, p -> {
             int at = indexOf(p, concat(bytes(0, 0, 0, name.length), name)) + 4 + name.length; // key
             at += 4 + name.length;                                                                  // name
             at += 4 + u32(p, at);                                                                   // decl_pos
             at += 4;                                                                                // type
-            p[at + offset] = (byte) value;
+            for (int i = 0; i + 1 < offsetsAndValues.length; i += 2) p[at + offsetsAndValues[i]] = (byte) offsetsAndValues[i + 1];
             return p;
         }).toBytes();
     }

@@ -44,7 +44,33 @@ class UnionMemberTest {
                 .hasMessageContaining("union member 2 of 'union num', which has 2 members");
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("value-union-member-huge.tck"), "m.tck"))
                 .isInstanceOf(CorruptCheckpointException.class)
-                .hasMessageContaining("union member 4278190080 of 'union num', which has 2 members");
+                .hasMessageContaining("union member 2130706432 of 'union num', which has 2 members");
+        assertThatThrownBy(() -> CheckpointReader.read(forged.get("value-union-member-2-marked.tck"), "m.tck"))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("union member 2 of 'union num', which has 2 members");
+    }
+
+    @Test
+    void aValueMarkedForItsByteOrderIsReadBackMarkedAndAMarkedNumberPastTheMembersIsRefused() throws Exception {
+        Checkpoint base = ForgedCorpus.base();
+        Value marked = new Value.UnionValue(0, Fixtures.i(-7), true);
+        List<GlobalVar> globals = base.globals().stream().map(g -> g.key().equals("n")
+                ? new GlobalVar(g.key(), g.name(), g.declPos(), g.type(), marked) : g).toList();
+        Checkpoint c = new Checkpoint(base.meta(), base.types(), base.strings(), globals, base.frames(), base.heap(),
+                base.files(), base.pendingWait());
+        byte[] file = CheckpointWriter.write(c);
+        byte[] plain = CheckpointWriter.write(base);
+
+        Checkpoint back = CheckpointReader.read(file, "m.tck");
+
+        assertThat(global(back, "n")).isEqualTo(marked);
+        assertThat(global(CheckpointReader.read(plain, "p.tck"), "n")).isEqualTo(new Value.UnionValue(0, Fixtures.i(-7)));
+        assertThat(InspectRenderer.text(back)).contains("(this byte order only)");
+        assertThat(InspectRenderer.text(base)).doesNotContain("(this byte order only)");
+        // the mark is the bit above the member's number: the first byte of the u32 (the section's CRC differs too)
+        int at = -1;
+        for (int i = 0; i < file.length && at < 0; i++) if (file[i] != plain[i]) at = i;
+        assertThat(file[at] & 0xFF).isEqualTo((plain[at] & 0xFF) | 0x80);
     }
 
     @Test

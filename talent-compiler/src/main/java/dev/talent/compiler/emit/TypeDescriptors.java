@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.NamedUnionMembers;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
@@ -17,6 +18,7 @@ import java.util.Map;
  */
 public final class TypeDescriptors {
     private final TypeResolver types;
+    private final NamedUnionMembers named;
     private final Map<String, String> shared = new LinkedHashMap<>();
     /** Spellings whose shared descriptor could not be made, with the reason (asked again: refused again). */
     private final Map<String, String> failed = new HashMap<>();
@@ -27,7 +29,13 @@ public final class TypeDescriptors {
     private int counter;
 
     public TypeDescriptors(TypeResolver types) {
+        this(types, NamedUnionMembers.all());
+    }
+
+    /** {@code named}: the union members the program names (the others are marked for the runtime). */
+    public TypeDescriptors(TypeResolver types, NamedUnionMembers named) {
         this.types = types;
+        this.named = named;
     }
 
     /**
@@ -143,13 +151,13 @@ public final class TypeDescriptors {
                         accessors.append("static void ").append(set).append("(void *o, unsigned long long v) { ((")
                                 .append(spelling).append(" *)o)->").append(fd.name()).append(" = v; }\n");
                         String ftd = ref(ft, "int", defs, fileScope);
-                        fs.append("  TALENT_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
+                        fs.append(named.isNamed(rec, fd) ? "  TALENT_BITFIELD(" : "  TALENT_UNNAMED_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
                                 .append(", ").append(get).append(", ").append(set).append("),\n");
                     } else {
                         String ftd = isLastField(rec, fd) && types.canonical(ft) instanceof CType.Array fam && fam.size().isEmpty()
                                 ? flexibleArray(name, fam, fspell, defs, fileScope)
                                 : ref(ft, fspell, defs, fileScope);
-                        fs.append("  TALENT_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
+                        fs.append(named.isNamed(rec, fd) ? "  TALENT_FIELD(" : "  TALENT_UNNAMED_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
                                 .append(ftd).append("),\n");
                     }
                 }

@@ -4,6 +4,7 @@ import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals;
+import dev.talent.compiler.analysis.NamedUnionMembers;
 import dev.talent.compiler.analysis.Pragma;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
 import dev.talent.compiler.ast.Node;
@@ -28,6 +29,7 @@ public final class UnitRewriter {
     private final TypeResolver types;
     private final Diagnostics diags;
     private final AllocWrappers wrappers;
+    private final NamedUnionMembers named;
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
@@ -37,6 +39,13 @@ public final class UnitRewriter {
     /** {@code wrappers}: the program's allocation wrappers (AllocWrappers.find over every file). */
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags, AllocWrappers wrappers) {
+        this(tu, unitIndex, functions, graph, types, diags, wrappers, NamedUnionMembers.all());
+    }
+
+    /** {@code named}: the union members the program names (NamedUnionMembers.of every file). */
+    public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
+                        TypeResolver types, Diagnostics diags, AllocWrappers wrappers, NamedUnionMembers named) {
+        this.named = named;
         this.wrappers = wrappers;
         this.tu = tu;
         this.unitIndex = unitIndex;
@@ -51,7 +60,7 @@ public final class UnitRewriter {
                           String lineDirectiveFile) {
         String text = tu.text();
         RewritePlan plan = new RewritePlan(text);
-        TypeDescriptors descriptors = new TypeDescriptors(types);
+        TypeDescriptors descriptors = new TypeDescriptors(types, named);
         ResumeCopies resumeCopies = new ResumeCopies(text);
         // names first: every later emitter's text is built from renamed code
         new MainRename(tu, plan).emit();

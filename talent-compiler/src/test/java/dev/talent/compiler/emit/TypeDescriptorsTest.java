@@ -38,6 +38,32 @@ class TypeDescriptorsTest {
     }
 
     @Test
+    void aUnionMemberTheProgramNamesNowhereIsMarkedForTheRuntime() {
+        // the union's object is defined in a.c, its members named in b.c (an access, a designated initialiser) and
+        // never (f3, f5); the first member counts as named without a mention (an initialiser without a designator's)
+        String out = CProgram.in(dir).file("u.h", """
+                union U0 { unsigned char f0; long f1; double f2; unsigned f3 : 4; int f4; short f5; };
+                extern union U0 g;
+                extern union U0 h;
+                """).file("a.c", """
+                #include "u.h"
+                union U0 g, h;
+                int use(void);
+                int main(void) { return use(); }
+                """).file("b.c", """
+                #include "u.h"
+                static union U0 k = { .f4 = 3 };
+                int use(void) { return (int)g.f1 + (int)h.f2 + k.f4; }
+                """).instrumented("a.c");
+        assertThat(out).contains("TALENT_FIELD(union U0, f0, &talent_td_")
+                .contains("TALENT_FIELD(union U0, f1, &talent_td_")
+                .contains("TALENT_FIELD(union U0, f2, &talent_td_")
+                .contains("TALENT_UNNAMED_BITFIELD(f3, &talent_td_")
+                .contains("TALENT_FIELD(union U0, f4, &talent_td_")
+                .contains("TALENT_UNNAMED_FIELD(union U0, f5, &talent_td_");
+    }
+
+    @Test
     void localAnonymousTypesAreDescribedWithTypeofWhereUsed() {
         String out = CProgram.in(dir).file("a.c", """
                 int main(void) {
