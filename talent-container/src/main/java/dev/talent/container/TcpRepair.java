@@ -106,6 +106,11 @@ public final class TcpRepair {
             throws ContainerException, IOException, InterruptedException {
         Process p = start(List.of(helper.toString(), "give", checkpointDir.toAbsolutePath().toString(),
                 state.toAbsolutePath().toString(), netns.toString(), hostPort, Long.toString(Math.max(1, timeout.toMillis()))));
+        return giving(p);
+    }
+
+    /** A started give helper, once it said "ready". */
+    static Giving giving(Process p) throws ContainerException, InterruptedException {
         return new Giving(p, ready(p, "give"));
     }
 
