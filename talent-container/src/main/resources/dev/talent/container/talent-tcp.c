@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -767,9 +768,47 @@ static void port_up(int ctl, const char *port)
         die(2, "cannot bring %s up: %s", port, strerror(errno));
 }
 
+/* Asks for the link state of NAME (ETHTOOL_GLINK) on socket S, whose namespace holds NAME. The kernel answers a
+ * veth's link state only after it has run the link watch for that device, at once (the same work that would
+ * otherwise wait for the link watch's queue, which a loaded machine runs tens of milliseconds late): its queue is
+ * activated and it can send. Best effort: await_running waits for the same in any case. */
+static void sync_link(int s, const char *name)
+{
+    struct ifreq r;
+    struct ethtool_value v;
+    memset(&r, 0, sizeof r);
+    memset(&v, 0, sizeof v);
+    if (strlen(name) >= sizeof r.ifr_name)
+        return;
+    strcpy(r.ifr_name, name);
+    v.cmd = ETHTOOL_GLINK;
+    r.ifr_data = (char *)&v;
+    if (ioctl(s, SIOCETHTOOL, &r) != 0) {
+        /* best effort */
+    }
+}
+
+/* sync_link for the bridge PORT is attached to (its carrier comes back with the port's, through the same link
+ * watch; until it has run, the host's own frames to the app, such as its ARP reply, are dropped) */
+static void sync_master(int s, const char *port)
+{
+    char path[128], target[256];
+    const char *name;
+    ssize_t n;
+    if (snprintf(path, sizeof path, "/sys/class/net/%s/master", port) >= (int)sizeof path)
+        return;
+    n = readlink(path, target, sizeof target - 1);
+    if (n <= 0)
+        return;
+    target[n] = '\0';
+    name = strrchr(target, '/');
+    sync_link(s, name ? name + 1 : target);
+}
+
 /* The port just came up: eth0's carrier is on, but the kernel sends from eth0 only once its link watch has run
- * (IFF_RUNNING, about a millisecond later); a frame sent before (the announcement, the window probe and the send
- * queues sent again) is dropped without an error and waits for a retransmission timeout. Waits at most ~1 s. */
+ * (IFF_RUNNING); a frame sent before (the announcement, the window probe and the send queues sent again) is
+ * dropped without an error and waits for a retransmission timeout. sync_link runs the link watch for both ends
+ * and the bridge at once; this waits, at most ~1 s, in case it did not. */
 static void await_running(void)
 {
     struct ifreq r;
@@ -791,36 +830,33 @@ static void await_running(void)
 
 /* A gratuitous ARP request from eth0 (the app's address and MAC, which the port's guard lets through): peers whose
  * neighbour entry for the app went stale or failed while the port was down use it again at once, instead of
- * waiting for their next ARP probe (a second). Best effort: the connections work without it. */
-static void announce(void)
+ * waiting for their next ARP probe (a second). Best effort: the connections work without it.
+ * S is an AF_PACKET socket made before the lock ends, and it is not closed here: closing a packet socket waits for
+ * an RCU grace period (synchronize_net), which takes from a few to tens of milliseconds on a loaded machine, and
+ * the restored connections would wait for it in repair mode with the port up. It is closed when the helper exits,
+ * after the hand-over. */
+static void announce(int s)
 {
     struct ifreq r;
     struct sockaddr_ll to;
     unsigned char arp[28];
-    int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
     unsigned char mac[6], ip[4];
     if (s < 0)
         return;
     memset(&r, 0, sizeof r);
     strcpy(r.ifr_name, "eth0");
-    if (ioctl(s, SIOCGIFHWADDR, &r) != 0) {
-        close(s);
+    if (ioctl(s, SIOCGIFHWADDR, &r) != 0)
         return;
-    }
     memcpy(mac, r.ifr_hwaddr.sa_data, 6);
     memset(&r, 0, sizeof r);
     strcpy(r.ifr_name, "eth0");
-    if (ioctl(s, SIOCGIFADDR, &r) != 0) {
-        close(s);
+    if (ioctl(s, SIOCGIFADDR, &r) != 0)
         return;
-    }
     memcpy(ip, &((struct sockaddr_in *)&r.ifr_addr)->sin_addr, 4);
     memset(&r, 0, sizeof r);
     strcpy(r.ifr_name, "eth0");
-    if (ioctl(s, SIOCGIFINDEX, &r) != 0) {
-        close(s);
+    if (ioctl(s, SIOCGIFINDEX, &r) != 0)
         return;
-    }
     memset(&to, 0, sizeof to);
     to.sll_family = AF_PACKET;
     to.sll_protocol = htons(ETH_P_ARP);
@@ -838,12 +874,11 @@ static void announce(void)
     if (sendto(s, arp, sizeof arp, 0, (struct sockaddr *)&to, sizeof to) < 0) {
         /* best effort */
     }
-    close(s);
 }
 
 static int give(const char *state, const char *netns, const char *port, long timeout_ms)
 {
-    int l, c, ns, ctl, fds[MAX_CONN];
+    int l, c, ns, ctl, arp, fds[MAX_CONN];
     uint32_t i;
     unsigned char hdr[8 + 4 * MAX_CONN], *h = hdr;
     char cbuf[CMSG_SPACE(sizeof(int) * MAX_CONN)], ans[256];
@@ -863,6 +898,8 @@ static int give(const char *state, const char *netns, const char *port, long tim
     close(ns);
     for (i = 0; i < nconns; i++)
         restore(&conns[i]);
+    /* made now, in the container's namespace, not in the downtime (see announce) */
+    arp = strcmp(port, "-") != 0 ? socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP)) : -1;
     printf("ready\n");
     fflush(stdout);
     c = accept_one(l, deadline);
@@ -875,8 +912,12 @@ static int give(const char *state, const char *netns, const char *port, long tim
      * program reports that it runs: what the restored sockets send then reaches the peer at once */
     if (strcmp(port, "-") != 0) {
         port_up(ctl, port);
+        sync_link(ctl, port);
+        sync_master(ctl, port);
+        if (arp >= 0)
+            sync_link(arp, "eth0");
         await_running();
-        announce();
+        announce(arp);
     }
     for (i = 0; i < nconns; i++) {
         release(&conns[i]);
@@ -911,6 +952,10 @@ static int give(const char *state, const char *netns, const char *port, long tim
         die(5, "the runtime refused the connections: %s", got > 0 ? ans + 1 : "no answer");
     }
     printf("gave %lu\n", (unsigned long)nconns);
+    /* talent reads up to the end of the output, not up to the exit, which closing the packet socket delays */
+    fflush(stdout);
+    fclose(stdout);
+    fclose(stderr);
     return 0;
 }
 

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * server (network.c: every line comes back as "n line") runs under the orchestrator, in this JVM, with a network
  * namespace of its own; a peer on the host holds one TCP connection to it and sends a request every 1 ms, while the
  * orchestrator migrates the app at random intervals. The pause of a migration is the largest gap between two
- * consecutive replies around it; it is reported next to the downtime and the network part ({@code net_ms}) the
+ * consecutive replies that overlaps it (from its start, before the destination is prepared, to its record); it is
+ * reported next to the downtime and the network part ({@code net_ms}) the
  * orchestrator recorded. Every reply is checked: reply i must be "i req-i", so that lost or duplicated bytes are
  * counted (the benchmark fails unless both are 0).
  */
@@ -102,6 +103,8 @@ final class NetworkBench {
                 Optional.of(settings.seed()), Optional.of(stdout), dev.talent.env.SyncLimits.DEFAULT,
                 Optional.of(new NetRequest(config, Optional.of(address))));
         List<MigrationRecord> records = new ArrayList<>();
+        List<Instant> reported = new ArrayList<>(); // when each record reached us: its migration had ended
+
         AtomicInteger succeeded = new AtomicInteger();
         CompletableFuture<Integer> status = new CompletableFuture<>();
         Thread orchestrator = Thread.ofPlatform().name("bench-network-" + label).start(() -> {
@@ -115,6 +118,7 @@ final class NetworkBench {
                     if (r == null) return;
                     synchronized (records) {
                         records.add(r);
+                        reported.add(Instant.now());
                     }
                     if (r.ok()) succeeded.incrementAndGet();
                     workspace.events().accept(new BenchEvent.Migration(title, succeeded.get(), settings.migrations(), r));
@@ -160,8 +164,10 @@ final class NetworkBench {
             }
             downtimes.add(r.downtimeMs());
             net.add(r.netMs() == null ? 0.0 : r.netMs());
-            // from its start to the next migration's (or 5 s after its end)
-            Instant end = r.at().plusMillis(Math.round(r.downtimeMs()) + 5000);
+            // a gap that overlaps the migration, from its start (preparing the destination, before the stop) to its
+            // record (after the unlock): the gap of the network lock is one of them, and a gap that begins later is
+            // not the migration's (on a loaded machine the server misses replies at any moment)
+            Instant end = reported.get(i);
             if (i + 1 < records.size() && records.get(i + 1).at().isBefore(end)) end = records.get(i + 1).at();
             pauses.add(peer.largestGapMs(r.at(), end));
         }
