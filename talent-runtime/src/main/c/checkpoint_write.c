@@ -183,9 +183,9 @@ static void stream_undirect(stream *s)
         tl_warn("cannot turn off O_DIRECT on %s: %s", s->path, strerror(errno));
 }
 
-/* Writes the buffer's first n bytes (a multiple of DIRECT_ALIGN) directly. Returns 0 when written, 1 when
- * the file went back to buffered writes (nothing of the n bytes written: the caller writes them so), -1 on
- * an error (s->failed, message in s->err). */
+/* Writes the buffer's first n bytes (a multiple of DIRECT_ALIGN) directly and moves the rest to its start.
+ * Returns 0 when written, 1 when the file went back to buffered writes (the buffer then holds what is not
+ * written yet, from its start: the caller writes it so), -1 on an error (s->failed, message in s->err). */
 static int stream_write_direct(stream *s, size_t n)
 {
     size_t done = 0;
@@ -199,26 +199,23 @@ static int stream_write_direct(stream *s, size_t n)
         }
         if (w < 0 && errno == EINTR)
             continue;
-        if (w < 0 && errno == EINVAL && done == 0) {
-            stream_undirect(s);
-            return 1;
-        }
-        if (w <= 0 || (size_t)w % DIRECT_ALIGN != 0) {
-            if (w > 0) {
-                /* a short write that is not a whole number of blocks: the rest buffered, after it */
-                done += (size_t)w;
-                s->offset += (uint64_t)w;
-                stream_undirect(s);
-                memmove(s->buf, s->buf + done, s->fill - done);
-                s->fill -= done;
-                return 1;
-            }
+        if (w == 0 || (w < 0 && errno != EINVAL)) {
             snprintf(s->err, s->errlen, "cannot write %s: %s", s->path, w < 0 ? reason(errno) : "write() wrote nothing");
             s->failed = 1;
             return -1;
         }
-        done += (size_t)w;
-        s->offset += (uint64_t)w;
+        if (w > 0) {
+            done += (size_t)w;
+            s->offset += (uint64_t)w;
+        }
+        if (w < 0 || (size_t)w % DIRECT_ALIGN != 0) {
+            /* the file system refused the aligned write (EINVAL), or wrote part of a block: what is not written
+             * yet goes through the page cache, after what is */
+            stream_undirect(s);
+            memmove(s->buf, s->buf + done, s->fill - done);
+            s->fill -= done;
+            return 1;
+        }
     }
     memmove(s->buf, s->buf + n, s->fill - n);
     s->fill -= n;
