@@ -252,6 +252,11 @@ unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mappe
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 24 &&
         (uintmax_t)st.st_size <= TL_MAX_CHECKPOINT_BYTES) {
         int flags = MAP_PRIVATE;
+        /* a large file that is not in the page cache (written with O_DIRECT, checkpoint_write.c, or from
+         * another machine): its reads all asked for at once, so that the populating faults below find them
+         * under way rather than reading ahead a small window at a time */
+        if (st.st_size >= ((off_t)16 << 20))
+            (void)posix_fadvise(fd, 0, st.st_size, POSIX_FADV_WILLNEED);
 #ifdef MAP_POPULATE
         flags |= MAP_POPULATE;      /* the page tables in one go: the reader touches every page anyway */
 #endif

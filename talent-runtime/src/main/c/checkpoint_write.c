@@ -3,6 +3,9 @@
  * (temporary file, fsync, rename, fsync of the directory) and keeps only the newest K checkpoints. An I/O
  * error does not end the program: the temporary file is removed and the encoded checkpoint is handed to
  * main as one image in memory, from which the program goes on as if no checkpoint had been asked for. */
+/* O_DIRECT (Linux, FreeBSD; glibc declares it under _GNU_SOURCE): a large checkpoint bypasses the page cache
+ * where the system offers it (write_atomically); without it every file is written through the page cache */
+#define _GNU_SOURCE 1
 #include "env.h"
 #include "exit_handlers.h"
 #include "libc_state.h"
@@ -125,13 +128,25 @@ static int write_all(int fd, struct iovec *iov, int niov, const char *path, char
 
 /* The file is written through one buffer of STREAM_BUF bytes: small pieces are gathered in it, the arrays a
  * section refers to (tl_buf_ref) are encoded into it a chunk at a time straight from the program's memory,
- * their CRC computed while the chunk is in the cache, and pieces at least as large are written as they are. */
+ * their CRC computed while the chunk is in the cache, and pieces at least as large are written as they are.
+ *
+ * A durable file of at least DIRECT_MIN bytes is written with O_DIRECT where the system has it: from the buffer
+ * straight to the device, without a copy into the page cache (on a virtual machine whose fresh page-cache
+ * pages are expensive, that copy is most of a buffered write). Every direct write is then a multiple of
+ * DIRECT_ALIGN bytes from an aligned address at an aligned offset (what Linux asks of O_DIRECT on any common
+ * device); what is left of the buffer after such a write moves to its start, the last write is padded with
+ * zeros and the file cut back to its size (ftruncate). A file system that refuses O_DIRECT at open, or a
+ * direct write with EINVAL, makes the rest of the file a buffered write: the bytes are the same. */
 #define STREAM_BUF ((size_t)1 << 20)
+#define DIRECT_ALIGN ((size_t)4096)
+#define DIRECT_MIN ((uint64_t)16 << 20)
 
 typedef struct stream {
     int fd;
     unsigned char *buf;
     size_t fill;
+    uint64_t offset;    /* the file's bytes written so far (direct: without the padding of the last write) */
+    int direct;
     const char *path;
     char *err;
     size_t errlen;
@@ -145,29 +160,130 @@ static int stream_write(stream *s, const void *p, size_t n)
     iov.iov_len = n;
     if (!s->failed && n && write_all(s->fd, &iov, 1, s->path, s->err, s->errlen) != 0)
         s->failed = 1;
+    if (!s->failed)
+        s->offset += n;
     return s->failed ? -1 : 0;
+}
+
+#ifdef O_DIRECT
+/* The rest of the file through the page cache (the file system refused an aligned direct write). */
+static void stream_undirect(stream *s)
+{
+    int fl = fcntl(s->fd, F_GETFL);
+    s->direct = 0;
+    if (fl == -1 || fcntl(s->fd, F_SETFL, fl & ~O_DIRECT) == -1)
+        tl_warn("cannot turn off O_DIRECT on %s: %s", s->path, strerror(errno));
+}
+
+/* Writes the buffer's first n bytes (a multiple of DIRECT_ALIGN) directly and moves the rest to its start.
+ * Returns 0 when written, 1 when the file went back to buffered writes (the buffer then holds what is not
+ * written yet, from its start: the caller writes it so), -1 on an error (s->failed, message in s->err). */
+static int stream_write_direct(stream *s, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w;
+        if (tl_fault == TL_FAULT_CHECKPOINT_WRITE) {
+            w = -1;
+            errno = EIO;
+        } else {
+            w = write(s->fd, s->buf + done, n - done);
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w == 0 || (w < 0 && errno != EINVAL)) {
+            snprintf(s->err, s->errlen, "cannot write %s: %s", s->path, w < 0 ? reason(errno) : "write() wrote nothing");
+            s->failed = 1;
+            return -1;
+        }
+        if (w > 0) {
+            done += (size_t)w;
+            s->offset += (uint64_t)w;
+        }
+        if (w < 0 || (size_t)w % DIRECT_ALIGN != 0) {
+            /* the file system refused the aligned write (EINVAL), or wrote part of a block: what is not written
+             * yet goes through the page cache, after what is */
+            stream_undirect(s);
+            memmove(s->buf, s->buf + done, s->fill - done);
+            s->fill -= done;
+            return 1;
+        }
+    }
+    memmove(s->buf, s->buf + n, s->fill - n);
+    s->fill -= n;
+    return 0;
+}
+#endif
+
+/* Writes the buffer: all of it, or in direct mode its whole blocks (unless last, when the padded rest too). */
+static int stream_flush_as(stream *s, int last)
+{
+    size_t n = s->fill;
+#ifdef O_DIRECT
+    if (s->direct && !s->failed) {
+        size_t whole = n - n % DIRECT_ALIGN;
+        int r = 0;
+        if (whole)
+            r = stream_write_direct(s, whole);
+        if (r == 0 && last && s->fill) {
+            /* the last partial block, padded (the buffer has room: fill < DIRECT_ALIGN), then cut off */
+            size_t tail = s->fill;
+            uint64_t size = s->offset + tail;
+            memset(s->buf + tail, 0, DIRECT_ALIGN - tail);
+            s->fill = DIRECT_ALIGN;
+            r = stream_write_direct(s, DIRECT_ALIGN);
+            if (r >= 0 && s->offset >= size) {
+                /* all of the tail is in the file (and some padding after it) */
+                s->fill = 0;
+                s->offset = size;
+                if (ftruncate(s->fd, (off_t)size) != 0) {
+                    snprintf(s->err, s->errlen, "cannot truncate %s: %s", s->path, strerror(errno));
+                    s->failed = 1;
+                }
+                return s->failed ? -1 : 0;
+            }
+            if (r > 0)
+                s->fill = (size_t)(size - s->offset);   /* buffered now: the rest of the tail, without padding */
+        }
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        n = s->fill;    /* the file went back to buffered writes: what is left goes so */
+    }
+#endif
+    (void)last;
+    s->fill = 0;
+    return stream_write(s, s->buf, n);
 }
 
 static int stream_flush(stream *s)
 {
-    size_t n = s->fill;
-    s->fill = 0;
-    return stream_write(s, s->buf, n);
+    return stream_flush_as(s, 0);
 }
 
 static void stream_put(stream *s, const void *p, size_t n)
 {
     if (s->failed || n == 0)
         return;
-    if (n >= STREAM_BUF) {
+    if (n >= STREAM_BUF && !s->direct) {
         if (stream_flush(s) == 0)
             stream_write(s, p, n);
         return;
     }
-    if (s->fill + n > STREAM_BUF && stream_flush(s) != 0)
-        return;
-    memcpy(s->buf + s->fill, p, n);
-    s->fill += n;
+    while (n > 0 && !s->failed) {
+        size_t m = STREAM_BUF - s->fill;
+        if (m == 0) {
+            stream_flush(s);
+            continue;
+        }
+        if (m > n)
+            m = n;
+        memcpy(s->buf + s->fill, p, m);
+        s->fill += m;
+        p = (const unsigned char *)p + m;
+        n -= m;
+    }
 }
 
 /* A section: frame head, payload (the arrays it refers to encoded on the way), CRC. */
@@ -245,10 +361,11 @@ static void remove_stale_temporaries(const char *dir)
  * durable: fsync the file before the rename and the directory after it (tl_fsync_policy). Returns 0, or -1
  * with a message in err; nothing of a failed attempt is left in dir. */
 static int write_atomically(const char *dir, uint64_t seq, const unsigned char *header, section *secs,
-                            unsigned nsecs, int durable, char *final_path, size_t final_len, char *err,
-                            size_t errlen)
+                            unsigned nsecs, uint64_t file_size, int durable, char *final_path, size_t final_len,
+                            char *err, size_t errlen)
 {
-    static unsigned char *stream_buf;
+    static unsigned char *stream_mem, *stream_buf;
+    int direct = 0;
     stream st;
     unsigned k;
     size_t n = strlen(dir) + 64;
@@ -270,16 +387,32 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+#ifdef O_DIRECT
+    /* a large durable file bypasses the page cache where the file system allows it (a refusal leaves it
+     * buffered): it must reach the disk before the write returns anyway. One that is not fsynced (a stop for a
+     * migration under fsync=recovery, read by the destination at once) stays in the page cache for its reader. */
+    if (fd >= 0 && durable && file_size >= DIRECT_MIN) {
+        int fl = fcntl(fd, F_GETFL);
+        direct = fl != -1 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0;
+    }
+#else
+    (void)file_size;
+#endif
     if (fd < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         free(tmp);
         return -1;
     }
-    if (!stream_buf)
-        stream_buf = tl_xmalloc(STREAM_BUF);   /* kept for the process's next checkpoints */
+    if (!stream_buf) {
+        /* kept for the process's next checkpoints; aligned for O_DIRECT, with room for the padded last block */
+        stream_mem = tl_xmalloc(STREAM_BUF + 2 * DIRECT_ALIGN);
+        stream_buf = stream_mem + (DIRECT_ALIGN - (uintptr_t)stream_mem % DIRECT_ALIGN);
+    }
     st.fd = fd;
     st.buf = stream_buf;
     st.fill = 0;
+    st.offset = 0;
+    st.direct = direct;
     st.path = tmp;
     st.err = err;
     st.errlen = errlen;
@@ -287,7 +420,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     stream_put(&st, header, 24);
     for (k = 0; k < nsecs && k < MAX_SECTIONS; k++)
         stream_section(&st, &secs[k]);
-    stream_flush(&st);
+    stream_flush_as(&st, 1);
     failed = st.failed;
     if (!failed && durable && fsync(fd) != 0)
         failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
@@ -654,8 +787,8 @@ encode:
         written = tl_precopy_write(req, pieces, np, durable, res->path, sizeof res->path, res->err,
                                    sizeof res->err) == 0;
     } else
-        written = write_atomically(req->dir, req->sequence, header.data, secs, nsecs, durable, res->path, sizeof res->path,
-                                   res->err, sizeof res->err) == 0;
+        written = write_atomically(req->dir, req->sequence, header.data, secs, nsecs, file_size, durable, res->path,
+                                   sizeof res->path, res->err, sizeof res->err) == 0;
     if (written) {
         const char *name = strrchr(res->path, '/');
         t_written = tl_now_ms();
