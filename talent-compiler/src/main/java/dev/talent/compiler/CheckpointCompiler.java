@@ -26,6 +26,7 @@ import dev.talent.compiler.analysis.VaListRegions;
 import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
 import dev.talent.compiler.analysis.StaticStorage;
+import dev.talent.compiler.analysis.ThreadLocals;
 import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.analysis.ByteCopies;
 import dev.talent.compiler.analysis.UnionMembers;
@@ -416,6 +417,14 @@ public final class CheckpointCompiler {
             Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
             TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            // thread-locals of a single-threaded unit become plain statics (docs/CODEGEN.md "Globals and statics"), then read again
+            TranslationUnit tls = tu;
+            ThreadLocals.Result tl = pass("thread-locals", source.getFileName().toString(), () -> ThreadLocals.rewrite(tls));
+            if (tl.changed()) {
+                Files.writeString(merged, tl.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
             // setjmp call sites are rewritten so that a restore can re-arm their buffers (docs/CODEGEN.md), then read again
             Diagnostics jumps = new Diagnostics();
             TranslationUnit first = tu;

@@ -156,4 +156,49 @@ class CAsWrittenIT {
         String out = MigratesLikeGcc.checkEveryStop(work, "checks", ADDRESS_CHECKS, 3, 1, 500, 40000, 120000, 200000);
         assertThat(out).startsWith("total=");
     }
+
+    /**
+     * {@code T *p = xmalloc(sizeof *p);} (mujs's {@code js_Function *F = js_malloc(J, sizeof *F);}) with an allocation
+     * wrapper that may checkpoint, for a list node and blocks of a struct reached through a typedef: the call is hoisted before
+     * the declaration and the name in its {@code sizeof} spelled by its type. Before, gcc rejected the generated code
+     * ("'nd' undeclared").
+     */
+    static final String SIZEOF_SELF = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            struct node { struct node *next; long v; };
+            typedef struct { double w; int n; } item;
+            static unsigned long grabs;
+            static void *xmalloc(size_t n) {
+              void *p = 0;
+              for (int tries = 0; tries < 2 && !p; tries++) { p = malloc(n); grabs++; }
+              if (!p) exit(1);
+              return p;
+            }
+            static struct node *push(struct node *head, long v) {
+              struct node *nd = xmalloc(sizeof *nd), *spare = xmalloc(sizeof(spare[0]));
+              item *it = xmalloc(sizeof(*it));
+              nd->next = head;
+              it->w = v * 0.5; it->n = (int)v;
+              spare[0].v = it->n;
+              nd->v = v + (long)it->w + spare[0].v;
+              free(it);
+              free(spare);
+              return nd;
+            }
+            int main(void) {
+              struct node *h = 0;
+              for (long i = 0; i < 400; i++) h = push(h, i * 7 % 13);
+              unsigned long long s = 0;
+              for (struct node *p = h; p; p = p->next) s = s * 3 + (unsigned long long)p->v;
+              printf("s=%llu grabs=%lu\\n", s, grabs);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aSizeofOfTheDeclaredNameInAChainCallOfItsInitialiserMigrates() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "sizeofself", SIZEOF_SELF, 3, 1, 300, 1001, 1600);
+        assertThat(expected).startsWith("s=");
+    }
 }

@@ -109,4 +109,47 @@ class LocalTypeStaticsIT {
         String expected = MigratesLikeGcc.checkEveryStop(work, "scalars", TYPEDEF_SCALARS, 3, 1, 90, 233);
         assertThat(expected).contains(" 44850 ");
     }
+
+    /**
+     * State machines and thread-locals as single-threaded C writes them: {@code static enum { ... } state = IDLE;} in
+     * a function (an anonymous enum declared by the static's own statement), and {@code __thread}/{@code
+     * _Thread_local} variables at file scope and in a function, written every round. Before, the build refused both
+     * ("has a type declared inside the function", "thread-local variable ... cannot be saved").
+     */
+    static final String ENUM_STATES_AND_THREAD_LOCALS = """
+            #include <stdio.h>
+            extern __thread unsigned long long total;
+            static __thread unsigned counter = 3;
+            _Thread_local int hits[4];
+            __thread unsigned long long total;
+            static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+            static unsigned step(int r) {
+              static enum { IDLE, SCAN, EMIT } state = IDLE;
+              static struct { enum { LOW = 2, HIGH = 9 } level; int n; } st;
+              static _Thread_local unsigned seen;
+              seen += 2;
+              switch (state) {
+                case IDLE: state = SCAN; break;
+                case SCAN: state = r % 3 ? SCAN : EMIT; break;
+                case EMIT: state = IDLE; break;
+              }
+              st.level = st.n++ % 2 ? HIGH : LOW;
+              counter = counter * 7 + work(seen % 50) + (unsigned)state + (unsigned)st.level;
+              hits[counter % 4]++;
+              total += counter;
+              return counter;
+            }
+            int main(void) {
+              unsigned h = 0;
+              for (int r = 0; r < 300; r++) h ^= step(r);
+              printf("h=%u counter=%u total=%llu hits=%d,%d,%d,%d\\n", h, counter, total, hits[0], hits[1], hits[2], hits[3]);
+              return 0;
+            }
+            """;
+
+    @Test
+    void enumStateStaticsAndThreadLocalsOfASingleThreadedProgramMigrate() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "states", ENUM_STATES_AND_THREAD_LOCALS, 3, 1, 40, 1501, 5003);
+        assertThat(expected).startsWith("h=");
+    }
 }

@@ -267,6 +267,48 @@ class SetjmpIT {
         chains("recovery", RECOVERY, 1, 7, 30, 90, 200, 333, 450, 520, 600, 700, 800);
     }
 
+    /**
+     * mujs's exception frames: {@code setjmp(savetry())} (a buffer returned by a call) in a recursive function, whose
+     * entry is a site (RecursionSites). Before, gcc rejected the generated code ("'__talent_sja_1' undeclared").
+     */
+    static final String RECURSIVE_TRY = """
+            #include <setjmp.h>
+            #include <stdio.h>
+            static jmp_buf bufs[16];
+            static int top;
+            static unsigned h;
+            void *savetry(void) { return bufs[top++]; }
+            void endtry(void) { top--; }
+            void throwit(void) { longjmp(bufs[--top], 1); }
+            static void walk(int d) {
+              if (d > 0) {
+                int i = d;
+                if (setjmp(savetry())) {
+                  h += 7;
+                  throwit();
+                }
+                h = h * 3 + (unsigned)i;
+                walk(d - 1);
+                if (d % 5 == 0) throwit();
+                endtry();
+              }
+            }
+            int main(void) {
+              for (int r = 0; r < 300; r++) {
+                if (setjmp(savetry())) { h += 11; continue; }
+                walk(r % 7);
+                endtry();
+              }
+              printf("h=%u\\n", h);
+              return 0;
+            }
+            """;
+
+    @Test
+    void setjmpInARecursiveFunctionMigratesAcrossIsas() throws Exception {
+        chains("rtry", RECURSIVE_TRY, 1, 5, 40, 333, 900, 1200);
+    }
+
     /** Stops after n visits on one ISA, again after n on the next, finishes on the third; rotates the order. */
     private void chains(String name, String source, int... stops) throws Exception {
         String expected = MigratesLikeGcc.plainGcc(work, name, source).out();

@@ -178,21 +178,48 @@ public final class ChainCallHoisting {
         Set<String> declared = new HashSet<>();
         for (Node d : declStmt.inner()) {
             if (!d.is("VarDecl")) continue;
+            // a declarator is in scope in its own initialiser: T *p = xmalloc(sizeof *p);
+            declared.add(d.id());
             if (containsHoistable(d)) {
+                List<Node> unevaluated = new ArrayList<>();
                 Node[] bad = {null};
                 d.walk(x -> {
-                    if (bad[0] == null && x.is("DeclRefExpr") && declared.contains(Ast.referencedDeclId(x))) bad[0] = x;
+                    if (bad[0] != null || !x.is("DeclRefExpr") || !declared.contains(Ast.referencedDeclId(x))) return;
+                    if (inUnevaluatedOperand(x, d) && unevaluatedStandIn(x) != null && tu.isMacroFree(x)) unevaluated.add(x);
+                    else bad[0] = x;
                 });
                 if (bad[0] != null) {
                     diags.error(tu, d, "the initialiser of '" + d.name() + "' calls a function that may checkpoint and reads '"
                                     + bad[0].referencedDecl().path("name").asText() + "', declared by the same declaration",
-                            "declare '" + d.name() + "' in a declaration of its own");
+                            "declare '" + d.name() + "' in a declaration of its own"
+                                    + (bad[0].referencedDecl().path("name").asText().equals(d.name())
+                                    ? " and assign it the call's result in a statement after it" : ""));
                     return false;
                 }
+                for (Node x : unevaluated) f.unevaluatedSelfReferences.put(x, unevaluatedStandIn(x));
             }
-            declared.add(d.id());
         }
         return true;
+    }
+
+    /**
+     * Under {@code sizeof}/{@code _Alignof} below {@code root}: not evaluated (a variably modified type is left out by
+     * {@link #unevaluatedStandIn}), so the name may be replaced by any expression of its type.
+     */
+    private static boolean inUnevaluatedOperand(Node x, Node root) {
+        for (Node a = x.parent(); a != null && a != root; a = a.parent()) if (a.is("UnaryExprOrTypeTraitExpr")) return true;
+        return false;
+    }
+
+    /**
+     * The call is moved before the declaration, where the name is not declared yet: {@code sizeof *p} becomes {@code
+     * sizeof *(*(T *)0)}, an expression of the same type that is never evaluated. Null for a type this spelling does
+     * not fit (an array, a function pointer, a variably modified or unnamed type).
+     */
+    static String unevaluatedStandIn(Node declRef) {
+        String t = declRef.qualType();
+        if (t.isEmpty() || t.contains("(") || t.contains("[") || t.contains(":")) return null;
+        return "(*(" + t + " *)0)";
     }
 
     private boolean containsHoistable(Node n) {

@@ -24,6 +24,12 @@ public final class FunctionModel {
     public int id = -1;
     public final List<Site> sites = new ArrayList<>();
     public final List<Hoist> hoists = new ArrayList<>();
+    /**
+     * Names of a declaration's own declarators read in an unevaluated operand of a chain call's arguments in its
+     * initialiser ({@code T *p = xmalloc(sizeof *p);}), with the expression of their type that replaces them: the call
+     * is hoisted before the declaration (ChainCallHoisting).
+     */
+    public final java.util.Map<Node, String> unevaluatedSelfReferences = new java.util.LinkedHashMap<>();
     /** Calls of library blocking functions made blocking sites (hoisted, in a retry loop). */
     public final Set<Node> blockingSites = new HashSet<>();
     /** Calls through a pointer that may checkpoint but cannot be hoisted (a macro, a statement expression): suspended. */

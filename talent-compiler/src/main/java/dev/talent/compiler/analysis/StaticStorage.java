@@ -15,8 +15,9 @@ import dev.talent.compiler.ast.TypeResolver;
  * in an error:
  *
  * <ul>
- *   <li>a thread-local (file scope or function scope): its address is not a constant a table can hold, and
- *       talent checkpoints single-threaded programs, where a plain static does the same;</li>
+ *   <li>a thread-local (file scope or function scope) that {@link ThreadLocals} left as one: its unit starts
+ *       threads, or its keyword comes from a macro expansion talent keeps or lies outside the unit's text (its
+ *       address is not a constant a table can hold);</li>
  *   <li>a variable that is not constant, defined outside the unit's text (a header that was not inlined:
  *       a system header, a computed {@code #include MACRO}, ...), at file scope or as a static inside a
  *       function defined there.</li>
@@ -91,9 +92,10 @@ public final class StaticStorage {
     }
 
     private static void threadLocal(TranslationUnit tu, Node v, boolean here, Diagnostics diags) {
-        String message = "thread-local variable '" + v.name() + "' cannot be saved in a checkpoint";
-        String remedy = "declare it without _Thread_local/__thread: talent checkpoints single-threaded programs, "
-                + "where a plain static variable holds the same state";
+        String message = "thread-local variable '" + v.name() + "' cannot be saved in a checkpoint: talent saves the"
+                + " thread-locals of a single-threaded unit as statics, and this unit starts threads, or the declaration's"
+                + " _Thread_local/__thread is written in a macro or outside the unit's text";
+        String remedy = "checkpoint single-threaded programs, and write the thread storage keyword in the declaration itself";
         if (here) {
             diags.error(tu, v, message, remedy);
         } else {

@@ -64,8 +64,9 @@ public final class StaticsHoisting {
                 typeStmts = move.stmts();
                 movedNames = move.names();
             }
-            if (t == null || (!types.fileScopeSpellable(t) && !isAnonymousDefinedHere(n, declStmt))) {
-                String conflict = move == null ? null : move.conflict();
+            String conflict = move == null ? null : move.conflict();
+            boolean anonymous = isAnonymousDefinedHere(n, declStmt);
+            if (t == null || (!types.fileScopeSpellable(t) && !anonymous) || (anonymous && conflict != null)) {
                 diags.error(tu, n, "static variable '" + n.name() + "' has a type declared inside the function"
                                 + (conflict == null ? "" : ", whose name '" + conflict + "' is declared elsewhere in the file too,"
                                 + " so the type cannot move to file scope with it"),
@@ -132,7 +133,8 @@ public final class StaticsHoisting {
                 }
             }
         }
-        if (stmts.isEmpty() && typedefs.isEmpty() && tags.isEmpty()) return null;
+        // names: also the constants of an anonymous enum the static's own statement defines (static enum { A, B } s = A;)
+        if (stmts.isEmpty() && names.isEmpty()) return null;
         Set<Node> moved = new HashSet<>(inStatic);
         for (Node s : stmts) s.walk(moved::add);
         String[] conflict = {null};
@@ -209,9 +211,12 @@ public final class StaticsHoisting {
         return null;
     }
 
-    /** {@code static struct { ... } s;}: the anonymous type moves to file scope together with the declaration. */
+    /**
+     * {@code static struct { ... } s;}, {@code static enum { IDLE, RUN } state = IDLE;}: the anonymous type (and an
+     * enum's constants) moves to file scope together with the declaration.
+     */
     private static boolean isAnonymousDefinedHere(Node varDecl, Node declStmt) {
         return (varDecl.qualType().contains("(unnamed") || varDecl.qualType().contains("(anonymous"))
-                && declStmt.inner().stream().anyMatch(c -> c.is("RecordDecl"));
+                && declStmt.inner().stream().anyMatch(c -> c.is("RecordDecl") || c.is("EnumDecl"));
     }
 }

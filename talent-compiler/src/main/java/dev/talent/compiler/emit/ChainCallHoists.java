@@ -37,6 +37,7 @@ final class ChainCallHoists {
 
     /** Every hoist of f, in order. */
     void emit(FunctionModel f) {
+        f.unevaluatedSelfReferences.forEach((ref, standIn) -> plan.replace(ref.begin().offset(), Ast.rangeEnd(text, ref), standIn));
         for (Hoist h : f.hoists) emit(f, h);
     }
 

@@ -15,6 +15,9 @@ public final class SetjmpRearm {
     private SetjmpRearm() {}
 
     public static String code(Point p) {
+        // the site at a recursive function's entry (RecursionSites): no setjmp of this activation has run yet, and its
+        // code comes before the declarations of the function's setjmp variables
+        if (p.function.body != null && p.scopeOffset <= p.function.body.begin().offset() + 1) return "";
         List<SetjmpSites.Site> sites = p.function.setjmps.stream().filter(s -> s.armableAt(p.scopeOffset)).toList();
         if (sites.isEmpty()) return "";
         if (sites.size() == 1) {

@@ -66,6 +66,48 @@ class ChainCallHoistingTest {
         assertThat(line).endsWith("int y = __talent_t1 + __talent_t3;");
     }
 
+    /**
+     * {@code T *p = xmalloc(sizeof *p);} with an allocation wrapper that may checkpoint (mujs's {@code js_malloc}): the
+     * call moves before the declaration, where {@code p} is not declared yet, so the unevaluated {@code p} becomes an
+     * expression of its type. Before, gcc rejected the generated code ("'p' undeclared").
+     */
+    @Test
+    void theDeclaredNameInASizeofOfItsOwnInitialiserIsSpelledByItsType() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct node { struct node *next; long v; };
+                typedef struct node node_t;
+                void *xmalloc(size_t n) { void *m = 0; for (int i = 0; i < 2 && !m; i++) m = malloc(n); return m; }
+                int main(void) {
+                  struct node *nd = xmalloc(sizeof *nd), *two = xmalloc(2 * sizeof(two[0]) + sizeof nd);
+                  node_t *t = xmalloc(sizeof(*t));
+                  nd->next = two; t->v = 1;
+                  return (int)t->v;
+                }
+                """);
+        String line = CProgram.originalLines(p.instrumentedWithoutCloneChoices("a.c")).get(5);
+        assertThat(line).contains("= xmalloc(sizeof *(*(struct node * *)0));")
+                .contains("= xmalloc(2 * sizeof((*(struct node * *)0)[0]) + sizeof (*(struct node * *)0));");
+        assertThat(CProgram.originalLines(p.instrumentedWithoutCloneChoices("a.c")).get(6))
+                .contains("= xmalloc(sizeof(*(*(node_t * *)0)));");
+        p.compilesWithGcc("a.c");
+    }
+
+    /** A declarator read (evaluated) by a chain call of its own initialiser has no value before it: refused. */
+    @Test
+    void aDeclaratorReadByAChainCallOfItsOwnInitialiserIsRejected() {
+        var d = CProgram.in(dir).file("a.c", CHAIN + """
+                int main(void) {
+                  int n = f(n);
+                  return n;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.message()).contains("the initialiser of 'n' calls a function that may checkpoint and reads 'n'");
+        });
+    }
+
     /** Issue 11, cause 1: what used to be refused is normalised into steps that keep C's sequence points. */
     @Test
     void conditionalAndReEvaluatedPositionsAreNormalised() {

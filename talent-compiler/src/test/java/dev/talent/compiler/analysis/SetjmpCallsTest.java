@@ -63,6 +63,49 @@ class SetjmpCallsTest {
         p.compilesWithGcc("a.c");
     }
 
+    /**
+     * mujs's {@code if (js_try(J))} ({@code setjmp(js_savetry(J))}) in a recursive function: the site at its entry
+     * (RecursionSites) comes before the declarations of the setjmp variables and re-arms nothing (no setjmp of the
+     * activation has run). Before, gcc rejected the generated code ("'__talent_sja_1' undeclared").
+     */
+    @Test
+    void aRecursiveFunctionsEntrySiteReArmsNoSetjmp() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+            #include <setjmp.h>
+            #include <stdio.h>
+            static jmp_buf bufs[16];
+            static int top;
+            static unsigned h;
+            void *savetry(void) { return bufs[top++]; }
+            void endtry(void) { top--; }
+            void throwit(void) { longjmp(bufs[--top], 1); }
+            static void walk(int d) {
+              if (d > 0) {
+                int i = d;
+                if (setjmp(savetry())) {
+                  h += 7;
+                  throwit();
+                }
+                h = h * 3 + (unsigned)i;
+                walk(d - 1);
+                if (d % 5 == 0) throwit();
+                endtry();
+              }
+            }
+            int main(void) {
+              for (int r = 0; r < 300; r++) {
+                if (setjmp(savetry())) { h += 11; continue; }
+                walk(r % 7);
+                endtry();
+              }
+              printf("h=%u\\n", h);
+              return 0;
+            }
+            """);
+        p.compile();
+        p.compilesWithGcc("a.c");
+    }
+
     @Test
     void aVariableReadOnlyAfterALongjmpIsSavedAtThePoints() {
         CProgram p = CProgram.in(dir).file("a.c", LUA_PATTERN).analyze();

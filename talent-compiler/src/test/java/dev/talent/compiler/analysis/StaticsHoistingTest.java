@@ -58,6 +58,48 @@ class StaticsHoistingTest {
                 .contains("TALENT_STRUCT_TYPE(entry, \"entry\"");
     }
 
+    /**
+     * A state machine's {@code static enum { IDLE, RUN } state = IDLE;}: the anonymous enum and its constants move to
+     * file scope with the static, and the function's uses of the constants still name them. Before, the build refused
+     * the static ("has a type declared inside the function").
+     */
+    @Test
+    void aStaticOfAnAnonymousEnumMovesWithItsConstants() {
+        String out = CProgram.in(dir).file("a.c", """
+                int step(void) {
+                  static enum { IDLE, RUN } state = IDLE;
+                  static struct { enum { LOW, HIGH } level; int n; } st;
+                  state = state == IDLE ? RUN : IDLE;
+                  st.level = st.n++ % 2 ? HIGH : LOW;
+                  return (int)state + (int)st.level;
+                }
+                int main(void) { return step(); }
+                """).instrumented("a.c");
+        var lines = CProgram.originalLines(out);
+        assertThat(lines.get(0)).startsWith("static enum { IDLE, RUN } __talent_s_step_state = IDLE; "
+                + "static struct { enum { LOW, HIGH } level; int n; } __talent_s_step_st; int step(void) {");
+        assertThat(lines.get(3)).contains("__talent_s_step_state = __talent_s_step_state == IDLE ? RUN : IDLE;");
+        assertThat(out).contains("(void *)&__talent_s_step_state, ").contains("(void *)&__talent_s_step_st, ");
+    }
+
+    /** An enum constant of the same name elsewhere: moving the constants would change what the name means there. */
+    @Test
+    void aStaticOfAnAnonymousEnumWhoseConstantIsDeclaredElsewhereIsRejected() {
+        var d = CProgram.in(dir).file("a.c", """
+                static int other(void) { int IDLE = 4; return IDLE; }
+                int main(void) {
+                  static enum { IDLE, RUN } state = IDLE;
+                  state = RUN;
+                  return (int)state + other();
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(3);
+            assertThat(e.message()).contains("'state' has a type declared inside the function, whose name 'IDLE' is "
+                    + "declared elsewhere in the file too");
+        });
+    }
+
     /** Another function's type of the same name: moving the type could change what the name means there. */
     @Test
     void aStaticOfALocalTypeWhoseNameIsDeclaredElsewhereIsRejected() {
