@@ -563,6 +563,7 @@ void talent_frame_restored(void)
 
 void tl_restore_check_done(void)
 {
+    tl_boundary_checks_run(rck);
     if (nfixups > 0) {
         fixup *f = &fixups[0];
         tl_die(TL_EXIT_SOFTWARE, "internal error: pointer '%s' refers to variable %lu of frame %lu, which was never "
