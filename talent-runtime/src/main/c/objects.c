@@ -270,6 +270,11 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
             break;
         }
         case TALENT_K_UNION:
+            if (off == t->size && same_type(t, pointee)) {
+                /* a pointer to this union one past its end (`&u + 1`) */
+                *byte_offset = off;
+                return NULL;
+            }
             if (t->nfields == 0 || off >= t->fields[0].type->size)
                 return "it points into a union beyond its first member (unions migrate through their first member)";
             if ((why = push(path, 0)) != NULL)
