@@ -291,7 +291,21 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
     }
 }
 
+static const char *path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, int one_past,
+                                  size_t *off);
+
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off)
+{
+    return path_to_offset(t, path, byte_offset, 0, off);
+}
+
+const char *tl_path_to_end_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off)
+{
+    return path_to_offset(t, path, byte_offset, 1, off);
+}
+
+static const char *path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, int one_past,
+                                  size_t *off)
 {
     size_t o = 0;
     uint16_t i;
@@ -321,6 +335,11 @@ const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_
         /* validated: 0, or the writer's size of the aggregate (one past its end), never into its middle; one
          * past the end maps to this target's size */
         *off = o + (byte_offset ? t->size : 0);
+        return NULL;
+    }
+    if (one_past && byte_offset) {
+        /* one past a scalar: the writer's size, which may not be this target's (a pointer, a long) */
+        *off = o + t->size;
         return NULL;
     }
     if (byte_offset > t->size)

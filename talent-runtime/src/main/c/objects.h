@@ -43,6 +43,9 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
                               uint64_t *byte_offset);
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
+/* The same for a reading known to be one past the end of what the path reaches (a boundary pointer's second reading):
+ * a nonzero byte offset at a scalar is one past it in this target's size, whatever the writer's size was. */
+const char *tl_path_to_end_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);
 /* The program's string literal (talent_unit.literals) holding p (from its first byte to its NUL), its length in *len
  * and in *ambiguous whether another literal has the same text at another address; NULL if none holds p. */

@@ -1549,6 +1549,7 @@ void tl_boundary_checks_run(const tl_checkpoint *ck)
         ctx.where = c->where;
         start = HOOK(resolve_object)(ck, c->ref[0].kind, c->ref[0].a, c->ref[0].b, &c->ref[0].path,
                                      c->ref[0].byte_offset, NULL, &ctx);
+        ctx.end_reading = 1;
         end = HOOK(resolve_object)(ck, c->ref[1].kind, c->ref[1].a, c->ref[1].b, &c->ref[1].path,
                                    c->ref[1].byte_offset, NULL, &ctx);
         if (start != end) {

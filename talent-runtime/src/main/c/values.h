@@ -39,6 +39,9 @@ typedef struct tl_value_ctx {
      * there that points nowhere talent knows is more likely such a number than a dangling pointer, and is refused
      * instead of saved as indeterminate (values.c, union_numbers_over_pointers) */
     int in_union;
+    /* resolving a boundary pointer's second reading (one past the end of an object; values.c): a scalar's end is
+     * this target's size (tl_path_to_end_offset) */
+    int end_reading;
 } tl_value_ctx;
 
 /* The value being encoded or decoded while a member's accessor (get_bits/set_bits) runs, so that an accessor of the
