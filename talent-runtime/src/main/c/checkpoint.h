@@ -128,6 +128,8 @@ typedef struct tl_checkpoint {
     int check_targets;
     /* format major 3: every union value begins with the number of the member that carries it (FORMAT.md "Values") */
     int union_members;
+    /* format major 4: a data pointer may be TL_PTR_BOUNDARY (FORMAT.md "Pointers") */
+    int boundary_ptrs;
 } tl_checkpoint;
 
 typedef struct tl_ck_sig tl_ck_sig;

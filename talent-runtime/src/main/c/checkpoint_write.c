@@ -733,7 +733,10 @@ encode:
         uint32_t ti;
         for (ti = 0; ti < types.n && !has_union; ti++)
             has_union = types.v[ti]->kind == TALENT_K_UNION;
-        tl_buf_u16(&header, has_union ? TL_FORMAT_MAJOR_UNIONS : errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
+        /* 4 once this process has written a boundary pointer (values.c): sticky, since a pre-copied heap block's
+         * bytes may hold one from an earlier pass */
+        tl_buf_u16(&header, tl_wrote_boundary ? TL_FORMAT_MAJOR_BOUNDARY : has_union ? TL_FORMAT_MAJOR_UNIONS
+                   : errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
     }
     tl_buf_u16(&header, 0);
     /* the six sections every file has, then the optional ones the program needs, in secs[]'s order */

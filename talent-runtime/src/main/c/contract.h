@@ -62,6 +62,9 @@
 /* FUNCPTR values only (never data pointer tags): the C library's handler constants, which are no function */
 #define TL_PTR_SIG_IGN 7
 #define TL_PTR_SIG_ERR 8
+/* Format major 4 only: an address that is both the start of one object and one past the end of another (two separate
+ * objects side by side on the writer), written as both readings; a reader whose layout puts them apart refuses it */
+#define TL_PTR_BOUNDARY 9
 
 /* The standard streams of TL_PTR_STREAM */
 #define TL_STREAM_STDIN 0
@@ -158,6 +161,8 @@
  * them set when another member that carries the same bytes would read them differently on an ISA of the other byte
  * order (a reader of the other byte order refuses it; FORMAT.md "Values") */
 #define TL_UNION_MEMBER_BITS 31
+/* 4: as 3 (union values name their member), and a data pointer may be TL_PTR_BOUNDARY */
+#define TL_FORMAT_MAJOR_BOUNDARY 4
 /* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
 #define TL_ERRNO_MAX_CODE 133
 

@@ -140,6 +140,7 @@ typedef struct fixup {
     uint32_t frame, var;
     tl_path path;
     uint64_t byte_offset;
+    int one_past;                   /* one past the end of the scalar the path reaches (file_one_past) */
     char what[256];
 } fixup;
 
@@ -386,7 +387,8 @@ static void apply_fixup(fixup *f, tl_ck_var *v)
 {
     size_t off;
     void *p;
-    const char *why = tl_path_to_offset(v->bound_type, &f->path, f->byte_offset, &off);
+    const char *why = f->one_past ? tl_path_to_end_offset(v->bound_type, &f->path, f->byte_offset, &off)
+                                  : tl_path_to_offset(v->bound_type, &f->path, f->byte_offset, &off);
     if (why)
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' to '%s': %s", f->what, v->name, why);
     p = (char *)v->bound + off;
@@ -563,6 +565,7 @@ void talent_frame_restored(void)
 
 void tl_restore_check_done(void)
 {
+    tl_boundary_checks_run(rck);
     if (nfixups > 0) {
         fixup *f = &fixups[0];
         tl_die(TL_EXIT_SOFTWARE, "internal error: pointer '%s' refers to variable %lu of frame %lu, which was never "
@@ -571,9 +574,41 @@ void tl_restore_check_done(void)
     }
 }
 
+/* 1 when (path, byte_offset) in an object of the file's type tid is one past the end of the scalar the path reaches:
+ * byte_offset is the WRITER's size of that scalar (FORMAT.md "Pointers"), which this target's may not be (a pointer
+ * or a long written on x86_64, read on i686); tid UINT32_MAX: an array of scalar_size-byte scalars (argv). */
+static int file_one_past(const tl_checkpoint *ck, uint32_t tid, uint32_t scalar_size, const tl_path *path,
+                         uint64_t byte_offset)
+{
+    uint16_t i;
+    if (byte_offset == 0)
+        return 0;
+    if (tid == UINT32_MAX)
+        return path->len == 1 && byte_offset == scalar_size;
+    for (i = 0; i < path->len; i++) {
+        const tl_ck_type *ct;
+        if (tid >= ck->ntypes)
+            return 0;
+        ct = &ck->types[tid];
+        if (ct->kind == TALENT_K_ARRAY)
+            tid = ct->elem;
+        else if ((ct->kind == TALENT_K_STRUCT || ct->kind == TALENT_K_UNION) && path->idx[i] < ct->nfields)
+            tid = ct->fields[path->idx[i]].type;
+        else
+            return 0;
+    }
+    if (tid >= ck->ntypes)
+        return 0;
+    {
+        uint8_t k = ck->types[tid].kind;
+        return k != TALENT_K_ARRAY && k != TALENT_K_STRUCT && k != TALENT_K_UNION && byte_offset == ck->types[tid].size;
+    }
+}
+
 void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
                         uint64_t byte_offset, void **slot, tl_value_ctx *ctx)
 {
+    int one_past = ctx->end_reading;
     const talent_type *t = NULL;
     char *base = NULL;
     const char *why;
@@ -588,6 +623,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
                    what, ctx->decl_pos, ctx->where, (unsigned long)a);
         base = ck->globals[a].target->addr;
         t = ck->globals[a].target->type;
+        one_past = one_past || file_one_past(ck, ck->globals[a].type, 0, path, byte_offset);
         break;
     case TL_OBJ_FRAME: {
         tl_ck_var *v = NULL;
@@ -596,6 +632,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         if (!v)
             DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): variable %lu of frame %lu "
                    "is not in the checkpoint", what, ctx->decl_pos, ctx->where, (unsigned long)b, (unsigned long)a);
+        one_past = one_past || file_one_past(ck, v->type, 0, path, byte_offset);
         if (!v->bound) {
             fixup *f;
             DESCRIBE();
@@ -613,6 +650,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
             f->var = b;
             f->path = *path;
             f->byte_offset = byte_offset;
+            f->one_past = one_past;
             snprintf(f->what, sizeof f->what, "%s", what);
             return NULL;
         }
@@ -623,6 +661,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
     case TL_OBJ_ARGV:
         base = (char *)tl_argv;
         t = tl_argv_array_type();
+        one_past = one_past || file_one_past(ck, UINT32_MAX, ck->pointer_bits / 8u, path, byte_offset);
         break;
     case TL_OBJ_ARGSTR:
         if (a >= (uint32_t)tl_argc)
@@ -638,7 +677,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         DESCRIBE();
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s': unknown object kind %d", what, kind);
     }
-    why = tl_path_to_offset(t, path, byte_offset, &off);
+    why = one_past ? tl_path_to_end_offset(t, path, byte_offset, &off) : tl_path_to_offset(t, path, byte_offset, &off);
     if (why)
         DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what, ctx->decl_pos,
                ctx->where, why);

@@ -143,16 +143,13 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
     return 0;
 }
 
-static int byte_pointee(const talent_type *t)
-{
-    return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
-}
-
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members)
 {
     int s, e;
     if (!pointee || pointee->kind == 0)
-        return 1;       /* void * (or a pointee not described): the start of what follows, as always */
+        /* void * (or a pointee not described): inside a struct the start of what follows, as always; between two
+         * separate objects it cannot be told */
+        return members ? 1 : 0;
     s = starts_with(after, pointee);
     e = ends_with(before, pointee);
     if (e && !s)
@@ -160,23 +157,15 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
     if (s && !e)
         return 1;
     if (!members)
-        /* two objects (globals, frame variables) side by side, the pointee fitting both or neither: the start of the
-         * second, as a pointer to a string or an array is far more common than an end pointer of the same type.
-         * Not handled: `int *end = a + 4` where an int array follows a here and not on the ISA that restores it
-         * (docs/COVERAGE.md) */
+        /* two separate objects (globals, frame variables) side by side, the pointee fitting both or neither: `int *end
+         * = c + 6` or `int *p = b`, which another ISA or link may put apart; the checkpoint carries both readings
+         * (values.c, docs/FORMAT.md "Pointers") */
+        return 0;
+    /* an array (or a member) of T after an array of T follows it on every ISA (the same alignment): the two readings
+     * are one address everywhere (zlib's dyn_ltree, dyn_dtree, bl_tree) */
+    if (same_type(tl_innermost_elem(before), tl_innermost_elem(after)))
         return 1;
-    {
-        /* an array (or a member) of T after an array of T follows it on every ISA (the same alignment): the two
-         * readings are one address everywhere (zlib's dyn_ltree, dyn_dtree, bl_tree) */
-        const talent_type *bt = before, *at = after;
-        while (bt && bt->kind == TALENT_K_ARRAY)
-            bt = bt->elem;
-        while (at && at->kind == TALENT_K_ARRAY)
-            at = at->elem;
-        if (same_type(bt, at))
-            return 1;
-    }
-    if (!s && !e && !byte_pointee(pointee))
+    if (!s && !e && !tl_is_byte_type(pointee))
         return 1;       /* a pointer of a third type: the start of after, as always */
     return 0;           /* the pointee fits both, or bytes of either */
 }
@@ -228,6 +217,11 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
         case TALENT_K_STRUCT: {
             const talent_field *found = NULL, *ended = NULL;
             unsigned ef = 0;
+            if (off == t->size && same_type(t, pointee)) {
+                /* a pointer to this struct one past its end (`&s + 1`), not into its last member */
+                *byte_offset = off;
+                return NULL;
+            }
             for (f = 0; f < t->nfields; f++) {
                 const talent_field *fd = &t->fields[f];
                 if (fd->bit_width == 0 && fd->offset <= off && off - fd->offset < fd->type->size) {
@@ -262,8 +256,11 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
                 break;
             }
             if (!found) {
-                if (off == t->size)
-                    return "it points one past the end of a struct object (not an array element)";
+                if (off == t->size) {
+                    /* one past the end of a struct object (`&s + 1`): byte_offset is its size (FORMAT.md) */
+                    *byte_offset = off;
+                    return NULL;
+                }
                 return "it points into the padding of a struct";
             }
             if ((why = push(path, f)) != NULL)
@@ -273,6 +270,11 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
             break;
         }
         case TALENT_K_UNION:
+            if (off == t->size && same_type(t, pointee)) {
+                /* a pointer to this union one past its end (`&u + 1`) */
+                *byte_offset = off;
+                return NULL;
+            }
             if (t->nfields == 0 || off >= t->fields[0].type->size)
                 return "it points into a union beyond its first member (unions migrate through their first member)";
             if ((why = push(path, 0)) != NULL)
@@ -289,7 +291,21 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
     }
 }
 
+static const char *path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, int one_past,
+                                  size_t *off);
+
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off)
+{
+    return path_to_offset(t, path, byte_offset, 0, off);
+}
+
+const char *tl_path_to_end_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off)
+{
+    return path_to_offset(t, path, byte_offset, 1, off);
+}
+
+static const char *path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, int one_past,
+                                  size_t *off)
 {
     size_t o = 0;
     uint16_t i;
@@ -319,6 +335,11 @@ const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_
         /* validated: 0, or the writer's size of the aggregate (one past its end), never into its middle; one
          * past the end maps to this target's size */
         *off = o + (byte_offset ? t->size : 0);
+        return NULL;
+    }
+    if (one_past && byte_offset) {
+        /* one past a scalar: the writer's size, which may not be this target's (a pointer, a long) */
+        *off = o + t->size;
         return NULL;
     }
     if (byte_offset > t->size)

@@ -33,7 +33,8 @@ const tl_object *tl_objects_ending_at(uintptr_t addr);
  * 0 it cannot be told. members: the two are members of one struct (or elements of one array), in this order; 0 is
  * then returned when the pointee fits both or is a byte and fits neither, unless after (or its elements) has the type
  * of before's elements: it then follows before on every ISA, and both readings are one address. Two separate objects
- * (members 0) read as the start of after unless only the end of before fits. */
+ * (members 0): -1 or 1 when the pointee fits only one reading, else 0 (void * too): the checkpoint then carries both
+ * (TL_PTR_BOUNDARY). */
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
 /* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
  * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why
@@ -42,6 +43,9 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
                               uint64_t *byte_offset);
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
+/* The same for a reading known to be one past the end of what the path reaches (a boundary pointer's second reading):
+ * a nonzero byte offset at a scalar is one past it in this target's size, whatever the writer's size was. */
+const char *tl_path_to_end_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);
 /* The program's string literal (talent_unit.literals) holding p (from its first byte to its NUL), its length in *len
  * and in *ambiguous whether another literal has the same text at another address; NULL if none holds p. */

@@ -138,6 +138,18 @@ int tl_is_aggregate(const talent_type *t)
     return t->kind == TALENT_K_ARRAY || t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION;
 }
 
+const talent_type *tl_innermost_elem(const talent_type *t)
+{
+    while (t && t->kind == TALENT_K_ARRAY)
+        t = t->elem;
+    return t;
+}
+
+int tl_is_byte_type(const talent_type *t)
+{
+    return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
+}
+
 int tl_pointee_is_char(const char *pointee)
 {
     if (!pointee)

@@ -16,6 +16,11 @@ uint32_t tl_types_id(const tl_typeset *s, const talent_type *t);
 void tl_types_write(tl_buf *b, const tl_typeset *s);
 void tl_types_free(tl_typeset *s);
 int tl_is_aggregate(const talent_type *t);
+/* The element type of t's innermost array (t itself when it is no array; NULL for NULL). */
+const talent_type *tl_innermost_elem(const talent_type *t);
+/* 1 for a one-byte integer (char, signed and unsigned char, int8_t, _Bool): its bytes are what the program stores in
+ * it on every ISA; 0 for anything else and for NULL. */
+int tl_is_byte_type(const talent_type *t);
 /* 1 if a pointer with this pointee spelling addresses chars ("char", "const char", "unsigned char"...). */
 int tl_pointee_is_char(const char *pointee);
 

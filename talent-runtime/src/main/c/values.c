@@ -144,9 +144,7 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
  * char, int8_t, _Bool), or an array of such. */
 static int byte_like(const talent_type *t)
 {
-    while (t && t->kind == TALENT_K_ARRAY)
-        t = t->elem;
-    return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
+    return tl_is_byte_type(tl_innermost_elem(t));
 }
 
 /* The type of the element a path names in an object of type t (tl_offset_to_path's path). */
@@ -160,9 +158,26 @@ static const talent_type *type_at_path(const talent_type *t, const tl_path *path
     return t;
 }
 
+/* An OBJECT pointer's payload after its tag (FORMAT.md "Pointers"): object kind, a, b, path, byte offset. */
+static void put_object_ref(tl_buf *b, const tl_object *o, const tl_path *path, uint64_t byte_offset)
+{
+    unsigned char *d = tl_buf_grow(b, 19 + 8 * (size_t)path->len);
+    uint16_t i;
+    d[0] = (unsigned char)o->kind;
+    tl_put_be_n(d + 1, o->a, 4);
+    tl_put_be_n(d + 5, o->b, 4);
+    tl_put_be_n(d + 9, path->len, 2);
+    d += 11;
+    for (i = 0; i < path->len; i++, d += 8)
+        tl_put_be_n(d, path->idx[i], 8);
+    tl_put_be_n(d, byte_offset, 8);
+}
+
+int tl_wrote_boundary;
+
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
-    const tl_object *o;
+    const tl_object *o, *ended = NULL;
     tl_object heap_obj;
     char what[256];
     if (!p) {
@@ -197,10 +212,16 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     }
     if (o && o->base == (uintptr_t)p) {
         /* at the start of an object that another one ends at: `end = arr + N` with the next object right after arr
-         * here, which another ISA (or linker) need not put there; the pointer's type tells which it means */
+         * here, which another ISA (or linker) need not put there; the pointer's type tells which it means, else both
+         * readings are written (TL_PTR_BOUNDARY) */
         const tl_object *before = tl_objects_ending_at((uintptr_t)p);
-        if (before && before != o && tl_boundary_reading(before->type, o->type, t->elem, 0) < 0)
-            o = before;
+        if (before && before != o) {
+            int r = tl_boundary_reading(before->type, o->type, t->elem, 0);
+            if (r < 0)
+                o = before;
+            else if (r == 0)
+                ended = before;
+        }
     }
     if (!o && HOOK(heap_object)((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
@@ -230,6 +251,21 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
                       t->elem->name, t->elem->name);
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
             return;
+        }
+        if (ended) {
+            /* the start of o and one past the end of ended, which the pointer's type does not tell apart (`int *end = c
+             * + 6` or `int *p = b` with b right after c here): both readings, the start first; a reader whose layout
+             * puts the two apart refuses the restore (FORMAT.md "Pointers"). When the end cannot be named (one past a
+             * struct object), only the start, as before. */
+            tl_path epath;
+            uint64_t eoff;
+            if (!tl_offset_to_path(ended->type, (size_t)((uintptr_t)p - ended->base), t->elem, &epath, &eoff)) {
+                tl_buf_u8(b, TL_PTR_BOUNDARY);
+                put_object_ref(b, o, &path, byte_offset);
+                put_object_ref(b, ended, &epath, eoff);
+                tl_wrote_boundary = 1;
+                return;
+            }
         }
         {
             /* one reservation for the whole pointer: tag, kind, a, b, path length, path, byte offset */
@@ -1336,15 +1372,13 @@ static int skip_flat(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id)
     return 1;
 }
 
-/* a data pointer's encoding (FORMAT.md "Pointers"), checked; at: its offset in r, for messages */
-static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
+/* An OBJECT pointer's payload after its tag, checked; *kind_out, *a_out, *b_out, *start_out (1: an empty path and byte
+ * offset 0, the start of the object) for the caller's checks. at: the pointer's offset in r, for messages. */
+static void skip_object_ref(tl_reader *r, const tl_checkpoint *ck, size_t at, uint8_t *kind_out, uint32_t *a_out,
+                            uint32_t *b_out, int *start_out)
 {
-    uint8_t tag;
     uint16_t i;
-    tag = tl_rd_u8(r);
-    if (tag == TL_PTR_NULL)
-        return;
-    if (tag == TL_PTR_OBJECT) {
+    {
         uint8_t kind = tl_rd_u8(r);
         uint32_t a = tl_rd_u32(r), b = tl_rd_u32(r);
         tl_path path;
@@ -1372,6 +1406,43 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
                 tl_reader_fail(r, "at offset %lu: pointer to object kind %u (%lu, %lu): %s",
                                (unsigned long)(r->base + at), kind, (unsigned long)a, (unsigned long)b, why);
         }
+        *kind_out = kind;
+        *a_out = a;
+        *b_out = b;
+        *start_out = path.len == 0 && byte_offset == 0;
+    }
+}
+
+/* a data pointer's encoding (FORMAT.md "Pointers"), checked; at: its offset in r, for messages */
+static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
+{
+    uint8_t tag, kind, kind2;
+    uint32_t a, b, a2, b2;
+    int start, start2;
+    tag = tl_rd_u8(r);
+    if (tag == TL_PTR_NULL)
+        return;
+    if (tag == TL_PTR_OBJECT) {
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start);
+    } else if (tag == TL_PTR_BOUNDARY) {
+        /* major 4: the start of one object, then one past the end of another (FORMAT.md "Pointers") */
+        if (!ck->boundary_ptrs) {
+            tl_reader_fail(r, "at offset %lu: a boundary pointer (tag %u) in a file of format version below %d",
+                           (unsigned long)(r->base + at), tag, TL_FORMAT_MAJOR_BOUNDARY);
+            return;
+        }
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start);
+        if (r->failed)
+            return;
+        skip_object_ref(r, ck, at, &kind2, &a2, &b2, &start2);
+        if (r->failed)
+            return;
+        if (!start)
+            tl_reader_fail(r, "at offset %lu: a boundary pointer's first reading is not the start of an object",
+                           (unsigned long)(r->base + at));
+        else if (kind == kind2 && a == a2 && b == b2)
+            tl_reader_fail(r, "at offset %lu: a boundary pointer's two readings name the same object",
+                           (unsigned long)(r->base + at));
     } else if (tag == TL_PTR_STRING) {
         uint32_t s = tl_rd_u32(r);
         uint64_t off = tl_rd_u64(r);
@@ -1570,6 +1641,76 @@ static uint64_t read_int(tl_reader *r, const tl_ck_type *ct, int *neg)
     return u;
 }
 
+/* An OBJECT pointer's payload after its tag, read (validated before). */
+typedef struct object_ref {
+    uint8_t kind;
+    uint32_t a, b;
+    tl_path path;
+    uint64_t byte_offset;
+} object_ref;
+
+static void read_object_ref(tl_reader *r, object_ref *o)
+{
+    uint16_t i;
+    o->kind = tl_rd_u8(r);
+    o->a = tl_rd_u32(r);
+    o->b = tl_rd_u32(r);
+    o->path.len = tl_rd_u16(r);
+    if (o->path.len > TL_MAX_PATH)
+        o->path.len = 0, r->failed = 1;
+    for (i = 0; i < o->path.len; i++)
+        o->path.idx[i] = tl_rd_u64(r);
+    o->byte_offset = tl_rd_u64(r);
+}
+
+/* The boundary pointers of this restore, checked once every object is bound. */
+typedef struct boundary_check {
+    object_ref ref[2];
+    char what[256], decl_pos[128], where[128];
+} boundary_check;
+static boundary_check *checks;
+static size_t nchecks, capchecks;
+
+static const char *object_name(const tl_checkpoint *ck, const object_ref *o, char *buf, size_t len)
+{
+    if (o->kind == TL_OBJ_GLOBAL && o->a < ck->nglobals && ck->globals[o->a].target)
+        snprintf(buf, len, "'%s'", ck->globals[o->a].target->name);
+    else if (o->kind == TL_OBJ_FRAME && o->a < ck->nframes)
+        snprintf(buf, len, "variable %lu of frame %s()", (unsigned long)o->b, ck->frames[o->a].function);
+    else
+        snprintf(buf, len, "object %u (%lu, %lu)", o->kind, (unsigned long)o->a, (unsigned long)o->b);
+    return buf;
+}
+
+void tl_boundary_checks_run(const tl_checkpoint *ck)
+{
+    size_t i;
+    for (i = 0; i < nchecks; i++) {
+        boundary_check *c = &checks[i];
+        tl_value_ctx ctx;
+        void *start, *end;
+        char sname[200], ename[200];
+        memset(&ctx, 0, sizeof ctx);
+        ctx.var_name = c->what;
+        ctx.decl_pos = c->decl_pos;
+        ctx.where = c->where;
+        start = HOOK(resolve_object)(ck, c->ref[0].kind, c->ref[0].a, c->ref[0].b, &c->ref[0].path,
+                                     c->ref[0].byte_offset, NULL, &ctx);
+        ctx.end_reading = 1;
+        end = HOOK(resolve_object)(ck, c->ref[1].kind, c->ref[1].a, c->ref[1].b, &c->ref[1].path,
+                                   c->ref[1].byte_offset, NULL, &ctx);
+        if (start != end) {
+            tl_die_hook = NULL;     /* this platform's layout, not a damaged file: no fallback to an older one */
+            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): on %s it pointed both to the "
+                   "start of %s and one past the end of %s (the two were side by side there), which are apart on %s; "
+                   "its type does not tell which of the two the program meant", c->what, c->decl_pos, c->where,
+                   ck->platform, object_name(ck, &c->ref[0], sname, sizeof sname),
+                   object_name(ck, &c->ref[1], ename, sizeof ename), tl_platform);
+        }
+    }
+    nchecks = 0;
+}
+
 static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_value_ctx *ctx)
 {
     uint8_t tag = tl_rd_u8(r);
@@ -1591,6 +1732,26 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
         if (r->failed)
             return NULL;
         return HOOK(resolve_object)(ck, kind, a, b, &path, byte_offset, slot, ctx);
+    }
+    case TL_PTR_BOUNDARY: {
+        /* restored as its first reading (the start of an object); whether the second (one past the end of another)
+         * is the same address here is checked once every object is bound (tl_boundary_checks_run) */
+        boundary_check *c;
+        if (nchecks == capchecks) {
+            capchecks = capchecks ? 2 * capchecks : 8;
+            checks = tl_xrealloc(checks, capchecks * sizeof *checks);
+        }
+        c = &checks[nchecks];
+        read_object_ref(r, &c->ref[0]);
+        read_object_ref(r, &c->ref[1]);
+        if (r->failed)
+            return NULL;
+        nchecks++;
+        tl_ctx_describe(ctx, c->what, sizeof c->what);
+        snprintf(c->decl_pos, sizeof c->decl_pos, "%s", ctx->decl_pos ? ctx->decl_pos : "?");
+        snprintf(c->where, sizeof c->where, "%s", ctx->where ? ctx->where : "?");
+        return HOOK(resolve_object)(ck, c->ref[0].kind, c->ref[0].a, c->ref[0].b, &c->ref[0].path,
+                                    c->ref[0].byte_offset, slot, ctx);
     }
     case TL_PTR_STRING: {
         uint32_t s = tl_rd_u32(r);

@@ -39,6 +39,9 @@ typedef struct tl_value_ctx {
      * there that points nowhere talent knows is more likely such a number than a dangling pointer, and is refused
      * instead of saved as indeterminate (values.c, union_numbers_over_pointers) */
     int in_union;
+    /* resolving a boundary pointer's second reading (one past the end of an object; values.c): a scalar's end is
+     * this target's size (tl_path_to_end_offset) */
+    int end_reading;
 } tl_value_ctx;
 
 /* The value being encoded or decoded while a member's accessor (get_bits/set_bits) runs, so that an accessor of the
@@ -46,6 +49,12 @@ typedef struct tl_value_ctx {
 extern tl_value_ctx *tl_accessor_ctx;
 
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
+/* 1 once this process has encoded a TL_PTR_BOUNDARY pointer: its checkpoints are then format major 4 */
+extern int tl_wrote_boundary;
+/* After every object of a restore is bound: each TL_PTR_BOUNDARY pointer decoded was restored as its first reading
+ * (the start of an object); when this platform puts its second reading (one past the end of another) elsewhere, the
+ * restore is refused naming the pointer (exit 65). */
+void tl_boundary_checks_run(const tl_checkpoint *ck);
 /* The offsets of the data pointer members of struct type t when t is one the encoder handles member by member from
  * a flat list (numbers, bools and data pointers); at most max of them, and none for any other type. For the heap
  * writer, which fetches what the blocks it is about to encode point to (and keeps the offsets per type). */

@@ -314,9 +314,11 @@ public final class CheckpointReader {
             int minor = (int) (u32At(8) & 0xFFFF);
             int stored = (int) u32At(20);
             int computed = Wire.crc32c(data, 0, 20);
-            if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO && major != Wire.MAJOR_UNIONS) {
+            if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO && major != Wire.MAJOR_UNIONS
+                    && major != Wire.MAJOR_BOUNDARY) {
                 throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
-                        + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x and " + Wire.MAJOR_UNIONS + ".x)"
+                        + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x, " + Wire.MAJOR_UNIONS + ".x and "
+                        + Wire.MAJOR_BOUNDARY + ".x)"
                         + (stored == computed ? ""
                                 : "; the header CRC does not match either: the file is probably damaged"));
             }
@@ -479,14 +481,14 @@ public final class CheckpointReader {
                 nodes[id] = switch (t) {
                     case ArrayT a -> saturatingAdd(1, saturatingMultiply(a.count(), nodes[a.elementType()]));
                     case StructT c -> c.fields().stream().mapToLong(f -> nodes[f.type()]).reduce(1, CheckpointReader::saturatingAdd);
-                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, major == Wire.MAJOR_UNIONS
+                    case UnionT u -> u.fields().isEmpty() ? 1 : saturatingAdd(1, major >= Wire.MAJOR_UNIONS
                             ? u.fields().stream().mapToLong(f -> nodes[f.type()]).max().orElse(0)
                             : nodes[u.fields().getFirst().type()]);
                     default -> 1;
                 };
                 list.add(t);
             }
-            widths = LazyElements.widths(list, major == Wire.MAJOR_UNIONS);
+            widths = LazyElements.widths(list, major >= Wire.MAJOR_UNIONS);
             scan = new boolean[count];
             for (int id = 0; id < count; id++) {
                 scan[id] = switch (list.get(id)) {
@@ -494,7 +496,7 @@ public final class CheckpointReader {
                     case ArrayT a -> scan[a.elementType()];
                     case StructT c -> c.fields().stream().anyMatch(f -> f.bitWidth() > 0 || scan[f.type()]);
                     // a union of a major 3 file: its member number is checked value by value
-                    case UnionT u -> !u.fields().isEmpty() && (major == Wire.MAJOR_UNIONS
+                    case UnionT u -> !u.fields().isEmpty() && (major >= Wire.MAJOR_UNIONS
                             || u.fields().getFirst().bitWidth() > 0 || scan[u.fields().getFirst().type()]);
                     default -> false;
                 };
@@ -526,7 +528,7 @@ public final class CheckpointReader {
                         : Math.min(Integer.MAX_VALUE, a.count() * minBytes[a.elementType()]);
                 case StructT s -> Math.min(Integer.MAX_VALUE,
                         s.fields().stream().mapToLong(f -> minBytes[f.type()]).sum());
-                case UnionT u -> u.fields().isEmpty() ? 0 : major == Wire.MAJOR_UNIONS
+                case UnionT u -> u.fields().isEmpty() ? 0 : major >= Wire.MAJOR_UNIONS
                         ? 4 + u.fields().stream().mapToLong(f -> minBytes[f.type()]).min().orElse(0)
                         : minBytes[u.fields().getFirst().type()];
             };
@@ -1092,7 +1094,7 @@ public final class CheckpointReader {
                 }
                 case UnionT u -> {
                     if (u.fields().isEmpty()) yield new Value.UnionValue(null);
-                    if (major != Wire.MAJOR_UNIONS) {
+                    if (major < Wire.MAJOR_UNIONS) {
                         yield new Value.UnionValue(member(in, u.fields().getFirst(), where + "." + u.fields().getFirst().name()));
                     }
                     // major 3: the number of the member that carries the union, then that member
@@ -1127,37 +1129,55 @@ public final class CheckpointReader {
             return v;
         }
 
+        /** An OBJECT pointer's payload after its tag (tag at {@code at}); its target is checked across sections. */
+        private ObjectRef objectRef(PayloadReader in, String where, int at) throws CorruptCheckpointException {
+            int kindAt = in.offset();
+            int kindCode = in.u8(where + " object_kind");
+            ObjectKind kind = FileCode.of(ObjectKind.class, kindCode);
+            if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
+            int aAt = in.offset();
+            long a = in.u32(where + " a");
+            int bAt = in.offset();
+            long b = in.u32(where + " b");
+            if (kind == ObjectKind.ARGV_ARRAY && a != 0) {
+                throw in.error(aAt, where + ": a must be 0 for the argv array, found " + a);
+            }
+            if (kind != ObjectKind.FRAME_VARIABLE && b != 0) {
+                throw in.error(bAt, where + ": b must be 0 for object kind " + kind + ", found " + b);
+            }
+            int pathAt = in.offset();
+            int pathLength = in.u16(where + " path_length");
+            if (pathLength > MAX_PATH) {
+                throw in.error(pathAt, where + ": element path of " + pathLength + " steps (at most " + MAX_PATH + ")");
+            }
+            Long[] path = new Long[pathLength];
+            for (int i = 0; i < pathLength; i++) path[i] = in.u64(where + " path[" + i + "]");
+            long byteOffset = in.u64(where + " byte_offset");
+            ObjectRef ref = new ObjectRef(kind, a, b, List.of(path), byteOffset);
+            pointers.add(new PointerSite(in.tag(), at, ref));
+            return ref;
+        }
+
         private Value.PointerValue pointer(PayloadReader in, String where) throws CorruptCheckpointException {
             int at = in.offset();
             int tag = in.u8(where);
             return switch (tag) {
                 case Wire.PTR_NULL -> Value.NullPointer.INSTANCE;
-                case Wire.PTR_OBJECT -> {
-                    int kindAt = in.offset();
-                    int kindCode = in.u8(where + " object_kind");
-                    ObjectKind kind = FileCode.of(ObjectKind.class, kindCode);
-                    if (kind == null) throw in.error(kindAt, where + ": object_kind must be 1..6, found " + kindCode);
-                    int aAt = in.offset();
-                    long a = in.u32(where + " a");
-                    int bAt = in.offset();
-                    long b = in.u32(where + " b");
-                    if (kind == ObjectKind.ARGV_ARRAY && a != 0) {
-                        throw in.error(aAt, where + ": a must be 0 for the argv array, found " + a);
+                case Wire.PTR_OBJECT -> objectRef(in, where, at);
+                case Wire.PTR_BOUNDARY -> {
+                    if (major != Wire.MAJOR_BOUNDARY) {
+                        throw in.error(at, where + ": a boundary pointer (tag " + tag + ") in a file of major version "
+                                + major + " (only " + Wire.MAJOR_BOUNDARY + ".x has them)");
                     }
-                    if (kind != ObjectKind.FRAME_VARIABLE && b != 0) {
-                        throw in.error(bAt, where + ": b must be 0 for object kind " + kind + ", found " + b);
+                    ObjectRef start = objectRef(in, where + " (start)", at);
+                    ObjectRef end = objectRef(in, where + " (end)", at);
+                    if (!start.path().isEmpty() || start.byteOffset() != 0) {
+                        throw in.error(at, where + ": a boundary pointer's first reading is not the start of an object");
                     }
-                    int pathAt = in.offset();
-                    int pathLength = in.u16(where + " path_length");
-                    if (pathLength > MAX_PATH) {
-                        throw in.error(pathAt, where + ": element path of " + pathLength + " steps (at most " + MAX_PATH + ")");
+                    if (start.kind() == end.kind() && start.a() == end.a() && start.b() == end.b()) {
+                        throw in.error(at, where + ": a boundary pointer's two readings name the same object");
                     }
-                    Long[] path = new Long[pathLength];
-                    for (int i = 0; i < pathLength; i++) path[i] = in.u64(where + " path[" + i + "]");
-                    long byteOffset = in.u64(where + " byte_offset");
-                    ObjectRef ref = new ObjectRef(kind, a, b, List.of(path), byteOffset);
-                    pointers.add(new PointerSite(in.tag(), at, ref));
-                    yield ref;
+                    yield new Value.Boundary(start, end);
                 }
                 case Wire.PTR_STRING -> {
                     int indexAt = in.offset();
@@ -1192,7 +1212,7 @@ public final class CheckpointReader {
                     yield new Value.OpenStream((int) index);
                 }
                 case Wire.PTR_INDETERMINATE -> Value.Indeterminate.INSTANCE;
-                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5 or 6, found " + tag);
+                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5, 6 or 9, found " + tag);
             };
         }
 

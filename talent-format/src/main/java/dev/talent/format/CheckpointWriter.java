@@ -58,7 +58,9 @@ public final class CheckpointWriter {
         if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
         // and ERRN only when the program's errno is not 0, in a version 2.0 file: a 1.x reader must refuse it
         if (checkpoint.errno() != 0) sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
-        // the lowest major that describes the file: 3 when it holds a union (whose values name their member)
+        // the lowest major that describes the file: 4 when it holds a boundary pointer, 3 when it holds a union
+        // (whose values name their member)
+        if (e.boundary) return assemble(Wire.MAJOR_BOUNDARY, Wire.MINOR, sections);
         if (checkpoint.types().stream().anyMatch(UnionT.class::isInstance)) {
             return assemble(Wire.MAJOR_UNIONS, Wire.MINOR, sections);
         }
@@ -165,6 +167,8 @@ public final class CheckpointWriter {
     /** Encodes sections' payloads for one checkpoint's type table. */
     private static final class Encoder {
         private final List<TypeDesc> types;
+        /** Set once a {@link Value.Boundary} pointer is written: the file is then major 4. */
+        private boolean boundary;
 
         Encoder(List<TypeDesc> types) {
             this.types = types;
@@ -432,18 +436,28 @@ public final class CheckpointWriter {
             for (int shift = bits - 8; shift >= 0; shift -= 8) out.raw(new byte[] {n.shiftRight(shift).byteValue()});
         }
 
-        private static void pointer(Out out, Value.PointerValue p) {
+        private static void objectRef(Out out, Value.ObjectRef r) {
+            out.u8(r.kind().code());
+            out.u32(r.a());
+            out.u32(r.b());
+            out.u16(r.path().size());
+            for (long step : r.path()) out.u64(step);
+            out.u64(r.byteOffset());
+        }
+
+        private void pointer(Out out, Value.PointerValue p) {
             switch (p) {
                 case Value.NullPointer n -> out.u8(Wire.PTR_NULL);
                 case Value.Indeterminate n -> out.u8(Wire.PTR_INDETERMINATE);
                 case Value.ObjectRef r -> {
                     out.u8(Wire.PTR_OBJECT);
-                    out.u8(r.kind().code());
-                    out.u32(r.a());
-                    out.u32(r.b());
-                    out.u16(r.path().size());
-                    for (long step : r.path()) out.u64(step);
-                    out.u64(r.byteOffset());
+                    objectRef(out, r);
+                }
+                case Value.Boundary bd -> {
+                    out.u8(Wire.PTR_BOUNDARY);
+                    objectRef(out, bd.start());
+                    objectRef(out, bd.end());
+                    boundary = true;
                 }
                 case Value.StringConstant s -> {
                     out.u8(Wire.PTR_STRING);

@@ -351,19 +351,30 @@ final class InspectJson {
         g.writeEndObject();
     }
 
+    private static void objectRefFields(JsonGenerator g, Value.ObjectRef r) throws IOException {
+        g.writeStringField("object", r.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        g.writeNumberField("a", r.a());
+        g.writeNumberField("b", r.b());
+        g.writeArrayFieldStart("path");
+        for (long step : r.path()) unsigned(g, step);
+        g.writeEndArray();
+        g.writeFieldName("byteOffset");
+        unsigned(g, r.byteOffset());
+    }
+
     private void pointer(JsonGenerator g, Value.PointerValue p) throws IOException {
         g.writeStartObject();
         g.writeStringField("pointer", text.pointer(p));
         switch (p) {
-            case Value.ObjectRef r -> {
-                g.writeStringField("object", r.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-                g.writeNumberField("a", r.a());
-                g.writeNumberField("b", r.b());
-                g.writeArrayFieldStart("path");
-                for (long step : r.path()) unsigned(g, step);
-                g.writeEndArray();
-                g.writeFieldName("byteOffset");
-                unsigned(g, r.byteOffset());
+            case Value.ObjectRef r -> objectRefFields(g, r);
+            case Value.Boundary bd -> {
+                // the start reading as an object pointer's fields, the other (one past the end of another object)
+                // under "orEndOf"
+                objectRefFields(g, bd.start());
+                g.writeObjectFieldStart("orEndOf");
+                g.writeStringField("pointer", text.pointer(bd.end()));
+                objectRefFields(g, bd.end());
+                g.writeEndObject();
             }
             case Value.StringConstant s -> {
                 g.writeNumberField("string", s.index());

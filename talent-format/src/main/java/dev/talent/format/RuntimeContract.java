@@ -80,6 +80,11 @@ public final class RuntimeContract {
     /** FUNCPTR values only (never data pointer tags): the C library's handler constants, which are no function. */
     public static final int PTR_SIG_IGN = 7;
     public static final int PTR_SIG_ERR = 8;
+    /**
+     * Format major 4 only: an address that is both the start of one object and one past the end of another (two
+     * separate objects side by side on the writer), written as both readings.
+     */
+    public static final int PTR_BOUNDARY = 9;
 
     // The standard streams of PTR_STREAM
     public static final int STREAM_STDIN = 0;
@@ -177,6 +182,8 @@ public final class RuntimeContract {
     public static final int FORMAT_MAJOR_ERRNO = 2;
     /** 3: the file's TYPE holds a union; every union value begins with the number of the member that carries it. */
     public static final int FORMAT_MAJOR_UNIONS = 3;
+    /** 4: as 3 (union values name their member), and a data pointer may be {@link #PTR_BOUNDARY}. */
+    public static final int FORMAT_MAJOR_BOUNDARY = 4;
     /**
      * A union value's u32 member field (major 3): the member's number in its low bits, the bit above them set when
      * another member that carries the same bytes would read them differently on an ISA of the other byte order.

@@ -55,7 +55,7 @@ public sealed interface Value
 
     /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
     sealed interface PointerValue extends Value
-            permits NullPointer, ObjectRef, StringConstant, StdStream, OpenStream, Indeterminate {}
+            permits NullPointer, ObjectRef, Boundary, StringConstant, StdStream, OpenStream, Indeterminate {}
 
     /** The null pointer. */
     record NullPointer() implements PointerValue {
@@ -105,6 +105,19 @@ public sealed interface Value
         public ObjectRef {
             Objects.requireNonNull(kind);
             path = List.copyOf(path);
+        }
+    }
+
+    /**
+     * Format major 4: an address that was both the start of one object ({@code start}: an empty path, byte offset 0)
+     * and one past the end of another ({@code end}), two separate objects side by side on the writer, and the
+     * pointer's type did not tell which it meant (FORMAT.md "Pointers"). A reader whose layout puts the two apart
+     * refuses it; else it is {@code start}.
+     */
+    record Boundary(ObjectRef start, ObjectRef end) implements PointerValue {
+        public Boundary {
+            Objects.requireNonNull(start);
+            Objects.requireNonNull(end);
         }
     }
 

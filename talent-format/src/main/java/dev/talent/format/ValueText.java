@@ -230,6 +230,7 @@ final class ValueText {
                 yield quote(bytes, 0) + (offset == 0 ? "" : "+" + Long.toUnsignedString(offset));
             }
             case ObjectRef ref -> objectRef(ref);
+            case Value.Boundary bd -> objectRef(bd.start()) + " or " + objectRef(bd.end());
         };
     }
 

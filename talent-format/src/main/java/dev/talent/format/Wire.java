@@ -14,6 +14,8 @@ final class Wire {
     static final int MAJOR_UNIONS = RuntimeContract.FORMAT_MAJOR_UNIONS;
     /** A union value's member field: the number in these low bits, a byte-order mark in the bit above. */
     static final int UNION_MEMBER_BITS = RuntimeContract.UNION_MEMBER_BITS;
+    /** The major of a file holding a {@link Value.Boundary} pointer (otherwise as {@link #MAJOR_UNIONS}). */
+    static final int MAJOR_BOUNDARY = RuntimeContract.FORMAT_MAJOR_BOUNDARY;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */
@@ -48,6 +50,7 @@ final class Wire {
     static final int PTR_INDETERMINATE = RuntimeContract.PTR_INDETERMINATE;
     static final int PTR_SIG_IGN = RuntimeContract.PTR_SIG_IGN;
     static final int PTR_SIG_ERR = RuntimeContract.PTR_SIG_ERR;
+    static final int PTR_BOUNDARY = RuntimeContract.PTR_BOUNDARY;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;

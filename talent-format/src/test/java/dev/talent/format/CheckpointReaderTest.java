@@ -156,9 +156,9 @@ class CheckpointReaderTest {
 
     @Test
     void unsupportedMajorVersionIsRefusedEvenWithAValidCrc() {
-        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(4, 0).toBytes();
+        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(5, 0).toBytes();
         CorruptCheckpointException e = corrupt(file);
-        assertThat(e.getMessage()).contains("unsupported major version 4.0 (this reader reads 1.x, 2.x and 3.x)")
+        assertThat(e.getMessage()).contains("unsupported major version 5.0 (this reader reads 1.x, 2.x, 3.x and 4.x)")
                 .doesNotContain("damaged");
     }
 

@@ -61,6 +61,10 @@ final class ForgedCorpus {
         edges = withGlobal(edges, "counter_byte", ref(ObjectKind.GLOBAL, 0, 0, 4));
         edges = withGlobal(edges, "msg", new Value.StringConstant(0, 11));
         out.put("edge-pointers.tck", CheckpointWriter.write(edges));
+        // format major 4: an address that was the start of util.c:count and one past the end of counter (two ints side
+        // by side on the writer), both readings
+        out.put("boundary-pointer.tck", CheckpointWriter.write(withGlobal(base, "count_ptr", boundary(
+                ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
         // pointers that pointed nowhere talent knew (stack garbage, a FILE * after fclose): restored as invalid
         Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
         indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
@@ -312,6 +316,23 @@ final class ForgedCorpus {
         out.put("pointer-string-missing.tck", write(withGlobal(base, "msg", new Value.StringConstant(1, 0))));
         out.put("pointer-stream-not-a-stream.tck", write(withGlobal(base, "report", new Value.OpenStream(0))));
         out.put("pointer-stream-missing.tck", write(withGlobal(base, "report", new Value.OpenStream(7))));
+        // boundary pointers (major 4): in a file of an older major, a first reading that is not the start of an object,
+        // two readings of one object, a reading whose target is not there or not an element the format can name
+        Value.Boundary okBoundary = boundary(ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4));
+        out.put("pointer-boundary-in-major-3.tck", Sections.of(write(withGlobal(base, "count_ptr", okBoundary)))
+                .withVersion(3, 0).toBytes());
+        out.put("pointer-boundary-start-not-at-start.tck", write(withGlobal(base, "origin_y", boundary(
+                ref(ObjectKind.GLOBAL, 1, 0, 0, 1L), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        out.put("pointer-boundary-start-byte-offset.tck", write(withGlobal(base, "counter_byte", boundary(
+                ref(ObjectKind.GLOBAL, 19, 0, 1), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        out.put("pointer-boundary-same-object.tck", write(withGlobal(base, "count_ptr", boundary(
+                ref(ObjectKind.GLOBAL, 0, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        out.put("pointer-boundary-end-missing-global.tck", write(withGlobal(base, "count_ptr", boundary(
+                ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 99, 0, 4)))));
+        out.put("pointer-boundary-end-past-scalar.tck", write(withGlobal(base, "count_ptr", boundary(
+                ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 5)))));
+        out.put("pointer-boundary-start-missing-frame.tck", write(withGlobal(base, "count_ptr", boundary(
+                ref(ObjectKind.FRAME_VARIABLE, 5, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
         out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
         out.put("pointer-tag-7-unknown.tck", replaceGlobalValueByte(sections, "nothing", 7));
         // FUNCPTR tags are 0, 4, 7 (SIG_IGN) and 8 (SIG_ERR): 9 is none
@@ -428,7 +449,7 @@ final class ForgedCorpus {
         out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
         out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
-        out.put("framing-major-4.tck", sections.withVersion(4, 0).toBytes());
+        out.put("framing-major-5.tck", sections.withVersion(5, 0).toBytes());
         forgedErrno(base, out);
         return out;
     }
@@ -451,6 +472,10 @@ final class ForgedCorpus {
     }
 
     // ------------------------------------------------------------------ building blocks
+
+    private static Value.Boundary boundary(Value.ObjectRef start, Value.ObjectRef end) {
+        return new Value.Boundary(start, end);
+    }
 
     private static Checkpoint withGlobal(Checkpoint c, String key, Value value) {
         List<GlobalVar> globals = c.globals().stream()
