@@ -147,9 +147,12 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
 {
     int s, e;
     if (!pointee || pointee->kind == 0)
-        /* void * (or a pointee not described): inside a struct the start of what follows, as always; between two
-         * separate objects it cannot be told */
-        return members ? 1 : 0;
+        /* void * (or a pointee not described): the start of what follows, as always. Between two separate objects
+         * its type cannot tell either, but a void * at an object's start (a callback's user data, `void *ud = &L`
+         * with L right after another local) is what programs hold, and carrying both readings refused every such
+         * restore where the layouts differ; a void * one past the end of an object followed directly by another
+         * is restored as the start of that other (docs/COVERAGE.md, still open) */
+        return 1;
     s = starts_with(after, pointee);
     e = ends_with(before, pointee);
     if (e && !s)

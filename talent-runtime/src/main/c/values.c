@@ -904,6 +904,18 @@ static void member_shape(const talent_type *t, size_t off, uint32_t *shape, int 
     }
 }
 
+/* The shape of member m of the union t over the whole union (member_shape; a bit-field's bytes are opaque). */
+static void union_member_shape(const talent_type *t, unsigned m, uint32_t *shape)
+{
+    size_t i;
+    memset(shape, 0, t->size * sizeof shape[0]);
+    if (t->fields[m].bit_width)
+        for (i = 0; i < t->size; i++)
+            shape[i] = SHAPE_OPAQUE;
+    else
+        member_shape(t->fields[m].type, t->fields[m].offset, shape, 0);
+}
+
 /*
  * 1 when the union's value at p, carried by member c, is carried as well by another member that the program names
  * (union_carrier's test; talent_field.unnamed) that would hold one of its non-zero bytes in a scalar of another place or size: which of the two the program wrote
@@ -928,24 +940,14 @@ static int union_order_bound(const talent_type *t, const unsigned char *p, unsig
         return 0;
     if (!t->fields[c].bit_width)
         (void)member_ok(t, c, p, &my_wide, &my_floats, ctx);
-    memset(mine, 0, t->size * sizeof mine[0]);
-    if (t->fields[c].bit_width)
-        for (i = 0; i < t->size; i++)
-            mine[i] = SHAPE_OPAQUE;
-    else
-        member_shape(t->fields[c].type, t->fields[c].offset, mine, 0);
+    union_member_shape(t, c, mine);
     for (m = 0; m < t->nfields; m++) {
         unsigned floats;
         int wide;
         if (m == c || t->fields[m].unnamed || !member_ok(t, m, p, &wide, &floats, ctx) ||
             member_preferred(t->fields[c].type->size, my_wide, my_floats, t->fields[m].type->size, wide, floats))
             continue;
-        memset(theirs, 0, t->size * sizeof theirs[0]);
-        if (t->fields[m].bit_width)
-            for (i = 0; i < t->size; i++)
-                theirs[i] = SHAPE_OPAQUE;
-        else
-            member_shape(t->fields[m].type, t->fields[m].offset, theirs, 0);
+        union_member_shape(t, m, theirs);
         for (i = 0; i < t->size; i++)
             if (p[i] != 0 && (mine[i] != theirs[i] || mine[i] == SHAPE_OPAQUE))
                 return 1;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -271,42 +272,13 @@ class SetjmpIT {
      * mujs's exception frames: {@code setjmp(savetry())} (a buffer returned by a call) in a recursive function, whose
      * entry is a site (RecursionSites). Before, gcc rejected the generated code ("'__talent_sja_1' undeclared").
      */
-    static final String RECURSIVE_TRY = """
-            #include <setjmp.h>
-            #include <stdio.h>
-            static jmp_buf bufs[16];
-            static int top;
-            static unsigned h;
-            void *savetry(void) { return bufs[top++]; }
-            void endtry(void) { top--; }
-            void throwit(void) { longjmp(bufs[--top], 1); }
-            static void walk(int d) {
-              if (d > 0) {
-                int i = d;
-                if (setjmp(savetry())) {
-                  h += 7;
-                  throwit();
-                }
-                h = h * 3 + (unsigned)i;
-                walk(d - 1);
-                if (d % 5 == 0) throwit();
-                endtry();
-              }
-            }
-            int main(void) {
-              for (int r = 0; r < 300; r++) {
-                if (setjmp(savetry())) { h += 11; continue; }
-                walk(r % 7);
-                endtry();
-              }
-              printf("h=%u\\n", h);
-              return 0;
-            }
-            """;
+    static String recursiveTry() throws IOException {
+        return Files.readString(Path.of(System.getProperty("user.dir")).resolve("src/test/resources/setjmp/recursive-try.c"));
+    }
 
     @Test
     void setjmpInARecursiveFunctionMigratesAcrossIsas() throws Exception {
-        chains("rtry", RECURSIVE_TRY, 1, 5, 40, 333, 900, 1200);
+        chains("rtry", recursiveTry(), 1, 5, 40, 333, 900, 1200);
     }
 
     /** Stops after n visits on one ISA, again after n on the next, finishes on the third; rotates the order. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.CProgram;
 import dev.talent.compiler.Diagnostic;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,39 +71,9 @@ class SetjmpCallsTest {
      * activation has run). Before, gcc rejected the generated code ("'__talent_sja_1' undeclared").
      */
     @Test
-    void aRecursiveFunctionsEntrySiteReArmsNoSetjmp() {
-        CProgram p = CProgram.in(dir).file("a.c", """
-            #include <setjmp.h>
-            #include <stdio.h>
-            static jmp_buf bufs[16];
-            static int top;
-            static unsigned h;
-            void *savetry(void) { return bufs[top++]; }
-            void endtry(void) { top--; }
-            void throwit(void) { longjmp(bufs[--top], 1); }
-            static void walk(int d) {
-              if (d > 0) {
-                int i = d;
-                if (setjmp(savetry())) {
-                  h += 7;
-                  throwit();
-                }
-                h = h * 3 + (unsigned)i;
-                walk(d - 1);
-                if (d % 5 == 0) throwit();
-                endtry();
-              }
-            }
-            int main(void) {
-              for (int r = 0; r < 300; r++) {
-                if (setjmp(savetry())) { h += 11; continue; }
-                walk(r % 7);
-                endtry();
-              }
-              printf("h=%u\\n", h);
-              return 0;
-            }
-            """);
+    void aRecursiveFunctionsEntrySiteReArmsNoSetjmp() throws IOException {
+        CProgram p = CProgram.in(dir).file("a.c", Files.readString(
+                Path.of(System.getProperty("user.dir")).resolve("src/test/resources/setjmp/recursive-try.c")));
         p.compile();
         p.compilesWithGcc("a.c");
     }
