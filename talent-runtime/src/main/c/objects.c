@@ -153,6 +153,14 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
          * restore where the layouts differ; a void * one past the end of an object followed directly by another
          * is restored as the start of that other (docs/COVERAGE.md, still open) */
         return 1;
+    if (!members && before && before->kind != TALENT_K_ARRAY && before->kind != TALENT_K_STRUCT &&
+        before->kind != TALENT_K_UNION)
+        /* one past a scalar object (`&y + 1`) against the start of the next one (`&x`, as common as pointers get, with
+         * scalar globals and frame variables side by side in layouts that differ between ISAs): the start, as always;
+         * carrying both refused Csmith's `uint32_t *g_79 = &g_58` on s390x (g_64 right before g_58 on x86_64). A
+         * pointer one past a scalar that another directly follows is restored as the start of that other: not
+         * handled (docs/COVERAGE.md) */
+        return 1;
     s = starts_with(after, pointee);
     e = ends_with(before, pointee);
     if (e && !s)
