@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     ev.data.u64 = 0x1000000000000007ull;
     epoll_ctl(unused ? ep : cp, EPOLL_CTL_ADD, s[0], &ev);      /* through the copy */
     ev.events = EPOLLIN;
-    ev.data.u32 = 0xABCDu;
+    ev.data.u64 = 0xABCDu;
     epoll_ctl(ep, EPOLL_CTL_ADD, s[1], &ev);      /* through the original */
     printf("%s: copy is %s\n", how, cp > ep ? "a higher descriptor" : "odd");
     for (round = 0; round < 8; round++) {
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
         for (k = 0; k < n; k++) {
             int fd = got[k].data.u64 == 0x1000000000000007ull ? s[0] : s[1];
             ssize_t r;
-            printf(" data %s", got[k].data.u64 == 0x1000000000000007ull ? "u64 tag" : got[k].data.u32 == 0xABCDu ? "u32 tag" : "WRONG");
+            printf(" data %s", got[k].data.u64 == 0x1000000000000007ull ? "u64 tag" : got[k].data.u64 == 0xABCDu ? "u64 abcd" : "WRONG");
             r = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
             buf[r > 0 ? r : 0] = '\0';
             printf(" '%s'", buf);
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
     } else
         close(cp);
     ev.events = EPOLLIN;
-    ev.data.u32 = 0xBEEFu;
+    ev.data.u64 = 0xBEEFu;
     printf("after the close: ctl MOD %d\n", epoll_ctl(ep, EPOLL_CTL_MOD, s[1], &ev) == 0);
     for (round = 8; round < 12; round++) {
         int n, k;
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         for (k = 0; k < n; k++) {
             int fd = got[k].data.u64 == 0x1000000000000007ull ? s[0] : s[1];
             ssize_t r;
-            printf(" data %s", got[k].data.u64 == 0x1000000000000007ull ? "u64 tag" : got[k].data.u32 == 0xBEEFu ? "u32 beef" : "WRONG");
+            printf(" data %s", got[k].data.u64 == 0x1000000000000007ull ? "u64 tag" : got[k].data.u64 == 0xBEEFu ? "u64 beef" : "WRONG");
             r = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
             buf[r > 0 ? r : 0] = '\0';
             printf(" '%s'", buf);

@@ -64,7 +64,7 @@ class EpollDupIT {
         for (String how : List.of("dup", "dup2", "dup3", "fcntl", "unused")) {
             List<String> args = List.of(Integer.toString(port), how, "keep-copy");
             String expected = plain(original, args);
-            assertThat(expected).contains("round 11: 1 event(s) data u32 beef 'm11'").doesNotContain("WRONG");
+            assertThat(expected).contains("round 11: 1 event(s) data u64 beef 'm11'").doesNotContain("WRONG");
 
             // uninterrupted: either descriptor reaches the one instance, with the program's data
             Run plain = run(withArgs(command(x86, exe), args), Map.of("TALENT_RESTART", "0"), null);
