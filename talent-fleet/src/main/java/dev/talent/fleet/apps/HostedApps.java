@@ -176,6 +176,8 @@ public final class HostedApps implements AutoCloseable {
         /** The program's stderr (its containers append to it), carried along as {@link #log} is. */
         final Path err;
         final Map<String, AppContainer> containers = new HashMap<>();
+        /** The platform of each container made here for a place ({@link #create}), so a place goes with its containers. */
+        final Map<String, Platform> containerPlatforms = new HashMap<>();
         final Map<Platform, LocalApp.Place> places = new HashMap<>();
         /** Journals of places prepared here as destinations (started at their mirror). */
         final Map<Platform, ChangeJournal> incoming = new HashMap<>();
@@ -475,7 +477,7 @@ public final class HostedApps implements AutoCloseable {
             h.running = adopted;
             h.containers.put(adopted.id(), adopted);
         }
-        track(h, adopted);
+        track(h, adopted, p);
         ChangeJournal j = ChangeJournal.watch(place.work());
         synchronized (this) {
             h.journal = j;
@@ -504,7 +506,7 @@ public final class HostedApps implements AutoCloseable {
             if (h.local.network().isPresent()) h.local.readyConnections();
             h.journal = ChangeJournal.watch(place.work());
             AppContainer c = place.containers().create(false, Optional.empty());
-            track(h, c);
+            track(h, c, p);
             synchronized (this) {
                 h.current = p;
                 h.running = c;
@@ -529,9 +531,10 @@ public final class HostedApps implements AutoCloseable {
         }
     }
 
-    private void track(Hosted h, AppContainer c) {
+    private void track(Hosted h, AppContainer c, Platform p) {
         synchronized (this) {
             h.containers.put(c.id(), c);
+            h.containerPlatforms.put(c.id(), p);
         }
         // not kept: the action only records the status under the lock and tells the events
         var _ = c.onExit().thenAccept(status -> {
@@ -687,8 +690,9 @@ public final class HostedApps implements AutoCloseable {
 
     public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
         Hosted h = app(app);
-        AppContainer c = h.place(checkPlatform(platform)).containers().create(restart, fault);
-        track(h, c);
+        Platform p = checkPlatform(platform);
+        AppContainer c = h.place(p).containers().create(restart, fault);
+        track(h, c, p);
         if (restart) restorers.put(app + "\u0000" + c.id(), platform);
         return c;
     }
@@ -832,7 +836,7 @@ public final class HostedApps implements AutoCloseable {
         StepResult.RolledBack back;
         try {
             back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
-                    "a migration its controller abandoned", c -> track(h, c), localConnections(h, place, timeout));
+                    "a migration its controller abandoned", c -> track(h, c, p), localConnections(h, place, timeout));
         } catch (RollbackFailedException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -891,6 +895,39 @@ public final class HostedApps implements AutoCloseable {
             h.places.remove(p);
         }
         h.local.dropPlace(p);
+    }
+
+    /**
+     * A place of the app that it does not use (a destination prepared for a migration between two platforms of this
+     * host that did not go there): its containers are deleted, its journal stops and its directory goes; the app
+     * stays on its platform here. Refused when the app is on {@code platform} here (that is {@link #remove}'s).
+     */
+    public void dropPlace(String app, String platform) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        List<AppContainer> cs = new ArrayList<>();
+        synchronized (this) {
+            if (p.equals(h.current))
+                throw new IOException("app " + app + " is on " + host + "/" + p.name() + ": not dropping that place");
+            h.containerPlatforms.forEach((id, at) -> {
+                AppContainer c = h.containers.get(id);
+                if (at.equals(p) && c != null && !c.equals(h.running)) cs.add(c);
+            });
+        }
+        for (AppContainer c : cs) {
+            c.delete();
+            synchronized (this) {
+                h.containers.remove(c.id());
+                h.containerPlatforms.remove(c.id());
+            }
+        }
+        synchronized (this) {
+            closeQuietly(h.incoming.remove(p));
+            h.places.remove(p);
+        }
+        h.local.dropPlace(p);
+        events.accept("dropped the place of " + app + " on " + host + "/" + p.name() + " (" + cs.size()
+                + " container(s)): a migration that did not go there");
     }
 
     /** A prepared destination that is not used: its journal stops. */
