@@ -187,6 +187,11 @@ public final class HostedApps implements AutoCloseable {
         Integer ended;
         /** Its program stopped at a checkpoint (a migration's safe point) and nothing runs it here now. */
         boolean stopped;
+        /**
+         * The stopped container an earlier agent left (its program stopped at a checkpoint while no agent watched it):
+         * kept, with its exit record, until the app is resumed or removed.
+         */
+        String stoppedLeftover;
         /** Why its program is gone without a known exit status (it ended while no agent here was its parent). */
         String lost;
         ChangeJournal journal;
@@ -452,6 +457,19 @@ public final class HostedApps implements AutoCloseable {
             String was = proc.map(ContainerHost.LeftoverProcess::status).orElse("gone");
             Optional<dev.talent.container.ContainerExit> recorded = proc.isPresent() && proc.get().status().equals("running")
                     ? Optional.empty() : ch.leftoverExit(r.container());
+            if (recorded.isPresent() && recorded.get().signal() == 0
+                    && recorded.get().status() == dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                // it stopped at a checkpoint (a migration's stop: the agent before was killed in the middle of it), as
+                // this agent would have seen it (track): it is `stopped`, for the controller to resume here or move;
+                // its container stays (its exit record with it) until then
+                synchronized (this) {
+                    h.stopped = true;
+                    h.stoppedLeftover = r.container();
+                }
+                events.accept(r.spec().app() + " is stopped at its checkpoint on " + host + "/" + p.name() + " (container "
+                        + r.container() + " stopped while no agent of " + host + " watched it): it waits to be resumed or moved");
+                return Optional.of(r.container());
+            }
             if (recorded.isPresent()) {
                 // it ended while no agent watched it, and its init recorded how: ended as if this agent had seen it
                 int status = recorded.get().code();
@@ -642,8 +660,22 @@ public final class HostedApps implements AutoCloseable {
         }
         closeQuietly(h.journal);
         for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+        String leftover;
+        synchronized (this) {
+            leftover = h.stoppedLeftover;
+        }
+        if (leftover != null) removeStoppedLeftover(leftover);
         h.local.removeAll();
         events.accept("removed " + app + " from " + host);
+    }
+
+    /** Removes the stopped container an earlier agent left (see {@link Hosted#stoppedLeftover}). */
+    private void removeStoppedLeftover(String id) throws InterruptedException {
+        try {
+            containers(false).removeLeftover(id);
+        } catch (IOException | dev.talent.container.ContainerException e) {
+            events.accept("cannot remove container " + id + " (stopped at its checkpoint, left by an earlier agent): " + e.getMessage());
+        }
     }
 
     /** The app's working directory (where it runs here) as a {@link WorkdirArchive}. */
@@ -813,7 +845,7 @@ public final class HostedApps implements AutoCloseable {
         AppContainer stopped;
         boolean take;
         synchronized (this) {
-            if (!h.stopped || h.current == null || h.running == null)
+            if (!h.stopped || h.current == null || (h.running == null && h.stoppedLeftover == null))
                 throw new IOException("app " + app + " is not stopped at a checkpoint on " + host);
             p = h.current;
             stopped = h.running;
@@ -833,6 +865,14 @@ public final class HostedApps implements AutoCloseable {
                         + "); resuming from the newest one accepted before");
             }
         }
+        // a stopped container an earlier agent left goes first, as the rollback removes the stopped one it is given
+        // (the new container may take its id)
+        String leftover;
+        synchronized (this) {
+            leftover = h.stoppedLeftover;
+            h.stoppedLeftover = null;
+        }
+        if (leftover != null) removeStoppedLeftover(leftover);
         StepResult.RolledBack back;
         try {
             back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
@@ -841,7 +881,7 @@ public final class HostedApps implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         synchronized (this) {
-            h.containers.remove(stopped.id());
+            if (stopped != null) h.containers.remove(stopped.id());
         }
         adopt(app, p.name(), back.restarted().id());
         back.restarted().announce();
@@ -1264,6 +1304,8 @@ public final class HostedApps implements AutoCloseable {
         for (Hosted h : all) {
             closeQuietly(h.journal);
             for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+            // nothing of this process reads their events any more: the next agent does (a killed one's are gone too)
+            h.local.detach();
         }
         events.accept("leaving " + all.size() + " app(s) running for the next agent on " + host);
         link.close();
