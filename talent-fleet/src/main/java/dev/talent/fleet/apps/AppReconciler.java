@@ -461,7 +461,7 @@ public final class AppReconciler {
         } catch (NotCommittedException e) {
             // the destination runs, the source is stopped at its checkpoint, etcd places the app on the source: the
             // next step resolves it as a migration whose leader died there (the source keeps it); its record says why
-            notCommitted.put(app, new Unfinished(AppRecords.COMMIT, "its commit failed (" + e.getMessage() + ")"));
+            notCommitted.put(app, new Unfinished(f.startedMs(), AppRecords.COMMIT, "its commit failed (" + e.getMessage() + ")"));
             events.accept(app + ": migration " + from + " -> " + to + " not committed: " + e.getMessage() + "; resolving");
             return;
         } catch (MigrationFailedException e) {
@@ -470,7 +470,7 @@ public final class AppReconciler {
             // the program stopped and could not be restarted where it was (the source's agent died or restarted in
             // the middle, say): `current` stays, and the next step asks both agents what they hold, as after a leader
             // that died there (a source stopped at its checkpoint is resumed; one that is gone ends the app, recorded)
-            notCommitted.put(app, new Unfinished("rollback", "its rollback failed (" + e.getMessage() + ")"));
+            notCommitted.put(app, new Unfinished(f.startedMs(), "rollback", "its rollback failed (" + e.getMessage() + ")"));
             events.accept(app + ": migration " + from + " -> " + to + " could not be rolled back: " + e.getMessage() + "; resolving");
             return;
         }
@@ -576,11 +576,14 @@ public final class AppReconciler {
      * agent still has it.
      */
     void resolve(AppStore.AppView v) throws FleetException, InterruptedException {
-        resolve(v, Optional.ofNullable(notCommitted.remove(v.name())));
+        // kept until it is resolved: an agent that cannot be asked yet (restarting) makes this step fail and come again
+        long started = v.inFlight().orElseThrow().value().startedMs();
+        resolve(v, Optional.ofNullable(notCommitted.get(v.name())).filter(u -> u.startedMs() == started));
+        notCommitted.remove(v.name());
     }
 
     /** A migration this controller drove that did not finish: the step of its record and what happened. */
-    private record Unfinished(String step, String what) {}
+    private record Unfinished(long startedMs, String step, String what) {}
 
     /** Apps whose migration this controller drove and could not commit or roll back, and why (for the record of its resolution). */
     private final java.util.Map<String, Unfinished> notCommitted = new java.util.concurrent.ConcurrentHashMap<>();
