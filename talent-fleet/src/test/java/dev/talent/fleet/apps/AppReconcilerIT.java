@@ -471,6 +471,10 @@ class AppReconcilerIT {
         new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
         agents.rollbackFails = "the agent of " + from.host() + " has no container svc-1 (it restarted)";
         leader.step("svc");
+        // its agent is still restarting: the resolution waits for it (and keeps what it knows of the failure)
+        agents.unreachable.add(from.host());
+        assertThatThrownBy(() -> leader.step("svc")).isInstanceOf(dev.talent.fleet.FleetException.class).hasMessageContaining("UNAVAILABLE");
+        agents.unreachable.clear();
         AppStore.AppView left = view("svc");
         assertThat(left.ended()).as("not ended: the source's agent still holds it, stopped at its checkpoint").isEmpty();
         assertThat(left.inFlight()).as("left for the agents to decide").isPresent();

@@ -138,8 +138,12 @@ final class InMemoryAgents implements FleetAgents {
         }
     }
 
+    /** Hosts whose agent cannot be asked (restarting): state calls fail as gRPC's UNAVAILABLE does. */
+    final java.util.Set<String> unreachable = new java.util.HashSet<>();
+
     @Override
-    public synchronized AppState state(String host, String app) {
+    public synchronized AppState state(String host, String app) throws FleetException {
+        if (unreachable.contains(host)) throw new FleetException("agent " + host + ": State failed: UNAVAILABLE: io exception");
         return host(host).getOrDefault(app, new AppState.Absent());
     }
 
@@ -156,7 +160,7 @@ final class InMemoryAgents implements FleetAgents {
 
     @Override
     public synchronized LogChunk logs(String host, String app, String stream, long offset, int max) {
-        return new LogChunk(new byte[0], offset, offset, !(state(host, app) instanceof AppState.Running));
+        return new LogChunk(new byte[0], offset, offset, !(host(host).get(app) instanceof AppState.Running));
     }
 
     @Override public void fetchWorkdir(String host, String app, Path dir) throws FleetException {
