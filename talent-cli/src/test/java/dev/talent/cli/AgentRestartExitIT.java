@@ -143,4 +143,47 @@ class AgentRestartExitIT {
                 .isEqualTo("up\nending with 3\n");
         assertThat(events).noneMatch(e -> e.contains("lost") || e.contains("exit status unknown"));
     }
+
+    /**
+     * The agent is killed in the middle of a migration, right after the program was told to stop at its checkpoint
+     * (the program stops while no agent runs): the next agent says `stopped` (not `ended` 75, not `lost`), so the
+     * controller's resolution resumes it there; the program goes on from its checkpoint and its output equals an
+     * uninterrupted run's.
+     */
+    @Test
+    void aProgramStoppedAtItsCheckpointWhileNoAgentRanIsStoppedAndResumes() throws Exception {
+        start("paused", 4_000, 4);
+        awaitOutput("paused", "up\n", 20);
+        int init = initPid("paused");
+        int program = programPid(init);
+        agent.detach();
+        fleet.close();
+        // the checkpoint request of a migration's safe point (the pipeline's CHECKPOINT_AND_EXIT), whose agent died
+        new ProcessBuilder("kill", "-USR1", Integer.toString(program)).inheritIO().start().waitFor();
+        long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Files.exists(Path.of("/proc", Integer.toString(init), "stat"))
+                && !Files.readString(Path.of("/proc", Integer.toString(init), "stat")).matches("^[0-9]+ \\(.*\\) Z .*")) {
+            assertThat(System.nanoTime()).as("paused stops while no agent runs").isLessThan(by);
+            Thread.sleep(50);
+        }
+        agent = AgentServer.restart("ha", new InetSocketAddress("127.0.0.2", 0), tls("ha"), dir.resolve("state"), AgentRestartExitIT::event);
+        fleet = fleetOf(agent);
+        assertThat(fleet.state("ha", "paused")).as("stopped at its checkpoint while no agent ran")
+                .isInstanceOf(FleetAgents.AppState.Stopped.class);
+        fleet.resume("ha", "paused");
+        assertThat(fleet.state("ha", "paused")).isInstanceOf(FleetAgents.AppState.Running.class);
+        assertThat(awaitNot("paused", FleetAgents.AppState.Running.class, 30)).isEqualTo(new FleetAgents.AppState.Ended("x86_64", 4));
+        assertThat(new String(fleet.logs("ha", "paused", 0, 4096).data(), java.nio.charset.StandardCharsets.UTF_8))
+                .as("as an uninterrupted run's").isEqualTo("up\nending with 4\n");
+        assertThat(events).anyMatch(e -> e.startsWith("paused is stopped at its checkpoint on ha/x86_64"))
+                .anyMatch(e -> e.startsWith("resumed paused on ha/x86_64"));
+    }
+
+    static void awaitOutput(String app, String text, long seconds) throws Exception {
+        long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!new String(fleet.logs("ha", app, 0, 4096).data(), java.nio.charset.StandardCharsets.UTF_8).equals(text)) {
+            assertThat(System.nanoTime()).as(app + " printed " + text).isLessThan(by);
+            Thread.sleep(50);
+        }
+    }
 }

@@ -342,4 +342,43 @@ class FleetAgentsIT {
         fleet.remove("ha", "abandoned");
         assertThatThrownBy(() -> fleet.resume("ha", "abandoned")).as("nothing to resume").isInstanceOf(dev.talent.fleet.FleetException.class);
     }
+
+    /**
+     * A migration between two platforms of one host abandoned at the commit (the controller killed): the destination
+     * runs (its agent took it over), the source's container is stopped at its checkpoint. The resolution keeps the app
+     * where the agent says it is and drops the other place with its container; the program ends as an uninterrupted run.
+     */
+    @Test
+    @Order(5)
+    void anAbandonedOneHostMigrationLeavesNoPlaceBehindOnceResolved() throws Exception {
+        Reference ref = reference("onehost", 400);
+        start("onehost", 400, 10);
+        Thread.sleep(300);
+        try {
+            fleet.migrate("onehost", new Placement("ha", "x86_64"), new Placement("ha", "aarch64"), "request", () -> {
+                throw new ControllerKilled();
+            });
+            throw new AssertionError("the migration was not abandoned");
+        } catch (ControllerKilled expected) {
+            // as a killed controller leaves it
+        }
+        assertThat(fleet.state("ha", "onehost")).as("the agent says where it runs").isInstanceOfSatisfying(
+                FleetAgents.AppState.Running.class, r -> assertThat(r.platform()).isEqualTo("aarch64"));
+        assertThat(dir.resolve("state-a/apps/onehost/places/x86_64")).as("the source's place is still there").exists();
+        assertThatThrownBy(() -> fleet.dropPlace("ha", "onehost", "aarch64")).as("not the place it is on")
+                .isInstanceOf(dev.talent.fleet.FleetException.class).hasMessageContaining("not dropping that place");
+        fleet.dropPlace("ha", "onehost", "x86_64");
+        assertThat(dir.resolve("state-a/apps/onehost/places/x86_64")).doesNotExist();
+        try (Stream<Path> bundles = Files.list(dir.resolve("state-a/containers/bundles"))) {
+            assertThat(bundles.map(x -> x.getFileName().toString()).filter(n -> n.startsWith("onehost-ha-x86_64-")))
+                    .as("the source's stopped container is gone").isEmpty();
+        }
+        assertThat(fleet.state("ha", "onehost")).isInstanceOf(FleetAgents.AppState.Running.class);
+        String out = awaitEnd("ha", "onehost");
+        assertThat(out).as("stdout equals the uninterrupted run's").isEqualTo(ref.stdout());
+        Path fetched = dir.resolve("fetched-onehost");
+        fleet.fetchWorkdir("ha", "onehost", fetched);
+        assertThat(tree(fetched)).isEqualTo(ref.files());
+        fleet.remove("ha", "onehost");
+    }
 }

@@ -184,9 +184,17 @@ final class EventChannel implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        detach();
+        if (reader != null) Files.deleteIfExists(fifo);
+    }
+
+    /**
+     * Stops reading and closes this process's end, keeping the FIFO (a container left running for the next process
+     * has it mounted): what the runtime writes from now on is for that process.
+     */
+    void detach() throws IOException {
         if (reader != null) reader.interrupt();
         if (channel != null) channel.close();
-        if (reader != null) Files.deleteIfExists(fifo);
     }
 
     /**

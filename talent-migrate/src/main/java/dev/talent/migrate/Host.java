@@ -42,6 +42,9 @@ final class Host implements AutoCloseable {
     @Override
     public void close() throws IOException { events.close(); }
 
+    /** Stops reading the events, keeping their FIFO for the next process (an agent that leaves its containers). */
+    public void detach() throws IOException { events.detach(); }
+
     @Override
     public String toString() { return platform.name(); }
 }

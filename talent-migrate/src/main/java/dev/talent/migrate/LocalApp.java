@@ -338,6 +338,20 @@ public final class LocalApp implements AutoCloseable {
     /** Whether the container host knows {@code id} (for checks of ids from the network). */
     public boolean hasContainer(String id) { return containers.container(id).isPresent(); }
 
+    /**
+     * Stops reading the places' events and keeps everything (their FIFOs too): the app's containers are left to the
+     * next process on this state directory (a fleet agent that stops, or an in-process one that stands for a killed one).
+     */
+    public synchronized void detach() {
+        for (Place p : places.values()) {
+            try {
+                p.host.detach();
+            } catch (IOException e) {
+                warn.accept("cannot stop reading the events of " + p.label + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Closes the places' event channels and removes everything of the app here. */
     public synchronized void removeAll() throws IOException {
         close();

@@ -461,16 +461,17 @@ public final class AppReconciler {
         } catch (NotCommittedException e) {
             // the destination runs, the source is stopped at its checkpoint, etcd places the app on the source: the
             // next step resolves it as a migration whose leader died there (the source keeps it); its record says why
-            notCommitted.put(app, e.getMessage());
+            notCommitted.put(app, new Unfinished(f.startedMs(), AppRecords.COMMIT, "its commit failed (" + e.getMessage() + ")"));
             events.accept(app + ": migration " + from + " -> " + to + " not committed: " + e.getMessage() + "; resolving");
             return;
         } catch (MigrationFailedException e) {
             record = failed(f, e.step().name().toLowerCase(java.util.Locale.ROOT), e.describe());
         } catch (RollbackFailedException e) {
-            record = failed(f, "rollback", e.getMessage());
-            if (store.finish(v, inFlightRevision[0], record, request, Optional.empty())) recorded.accept(record);
-            store.ended(new AppRecords.Ended(app, from.host(), from.platform(), null, e.getMessage(), clock.getAsLong()));
-            events.accept(app + ": " + e.getMessage());
+            // the program stopped and could not be restarted where it was (the source's agent died or restarted in
+            // the middle, say): `current` stays, and the next step asks both agents what they hold, as after a leader
+            // that died there (a source stopped at its checkpoint is resumed; one that is gone ends the app, recorded)
+            notCommitted.put(app, new Unfinished(f.startedMs(), "rollback", "its rollback failed (" + e.getMessage() + ")"));
+            events.accept(app + ": migration " + from + " -> " + to + " could not be rolled back: " + e.getMessage() + "; resolving");
             return;
         }
         if (record.ok() != committed.get()) {
@@ -566,7 +567,7 @@ public final class AppReconciler {
     }
 
     /**
-     * A migration in flight without a leader driving it (the one that began it died, or its commit failed): the
+     * A migration in flight without a leader driving it (the one that began it died, or its commit or its rollback failed): the
      * agents of both hosts say where the app is, and that decides it. Committed: the destination keeps it and the
      * source is removed. Not committed: the source keeps it and the destination is removed, unless the source no
      * longer has it and the destination runs it (then that is where it is). A side that keeps the app but whose
@@ -575,17 +576,23 @@ public final class AppReconciler {
      * agent still has it.
      */
     void resolve(AppStore.AppView v) throws FleetException, InterruptedException {
-        resolve(v, Optional.ofNullable(notCommitted.remove(v.name())));
+        // kept until it is resolved: an agent that cannot be asked yet (restarting) makes this step fail and come again
+        long started = v.inFlight().orElseThrow().value().startedMs();
+        resolve(v, Optional.ofNullable(notCommitted.get(v.name())).filter(u -> u.startedMs() == started));
+        notCommitted.remove(v.name());
     }
 
-    /** Apps whose migration this controller drove and could not commit, and why (for the record of its resolution). */
-    private final java.util.Map<String, String> notCommitted = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A migration this controller drove that did not finish: the step of its record and what happened. */
+    private record Unfinished(long startedMs, String step, String what) {}
+
+    /** Apps whose migration this controller drove and could not commit or roll back, and why (for the record of its resolution). */
+    private final java.util.Map<String, Unfinished> notCommitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * As {@link #resolve(AppStore.AppView)}; {@code commitFailed}: this leader drove the migration and its commit failed
      * for that reason (the record says so, with the step {@code commit}, instead of a leader that stopped).
      */
-    private void resolve(AppStore.AppView v, Optional<String> commitFailed) throws FleetException, InterruptedException {
+    private void resolve(AppStore.AppView v, Optional<Unfinished> commitFailed) throws FleetException, InterruptedException {
         AppStore.Versioned<AppRecords.InFlight> held = v.inFlight().orElseThrow();
         AppRecords.InFlight f = held.value();
         String app = v.name();
@@ -640,13 +647,26 @@ public final class AppReconciler {
             if (holder != null) removeFrom = holder.equals(from) ? to.host() : from.host();
         }
         if (removeFrom != null) agents.remove(removeFrom, app);
+        if (oneHost && keep != null) {
+            // two platforms of one host: the place the app is not on (a prepared destination, or the source it left)
+            // goes, as a release would have removed it; the app stays on the other
+            String other = keep.platform().equals(to.platform()) ? from.platform() : to.platform();
+            if (!other.equals(keep.platform())) {
+                try {
+                    agents.dropPlace(from.host(), app, other);
+                } catch (FleetException e) {
+                    events.accept(app + ": cannot remove its place on " + from.host() + "/" + other + " after the interrupted migration: "
+                            + e.getMessage() + " (it goes when the app is removed)");
+                }
+            }
+        }
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
-        String note = commitFailed.map(why -> "its commit failed (" + why + "); resolved by controller " + controller
+        String note = commitFailed.map(u -> u.what() + "; resolved by controller " + controller
                 + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");
         MigrationRecord record = ok
                 ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
                         Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note)
-                : failed(f, commitFailed.isPresent() ? AppRecords.COMMIT : "controller", "the migration did not complete; " + note);
+                : failed(f, commitFailed.map(Unfinished::step).orElse("controller"), "the migration did not complete; " + note);
         AppRecords.AppRecord spec = v.spec().value();
         int moves = v.placement().map(p -> p.value().moves()).orElse(0);
         if (ok && !v.where().map(to::equals).orElse(false)) moves++;

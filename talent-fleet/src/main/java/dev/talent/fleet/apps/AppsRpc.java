@@ -298,6 +298,10 @@ public final class AppsRpc {
                 apps.release(o.app(), o.platform());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "drop-place" -> {
+                apps.dropPlace(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
             case "drop-journal" -> {
                 apps.dropJournal(o.app(), o.platform());
                 yield new AppsMessages.Reply("", 0, true);

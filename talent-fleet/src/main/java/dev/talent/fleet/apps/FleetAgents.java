@@ -132,6 +132,13 @@ public interface FleetAgents extends AutoCloseable {
     /** Stops the app on {@code host} and removes everything of it there; nothing to do when absent. */
     void remove(String host, String app) throws FleetException, InterruptedException;
 
+    /**
+     * Removes the app's place for {@code platform} on {@code host} with its containers (a destination prepared there
+     * for a migration between two platforms of that host that did not go there), while the app stays on another
+     * platform of that host; refused when the app is on {@code platform} there. Nothing to do when there is none.
+     */
+    void dropPlace(String host, String app, String platform) throws FleetException, InterruptedException;
+
     @Override
     void close();
 }

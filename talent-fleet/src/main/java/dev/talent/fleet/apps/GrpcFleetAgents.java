@@ -246,6 +246,15 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     @Override
+    public void dropPlace(String host, String app, String platform) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("drop-place", app, platform, "", "", 0);
+        } catch (IOException e) {
+            throw fail("cannot remove the place of " + app + " on " + host + "/" + platform, e);
+        }
+    }
+
+    @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
             throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         return migrate(app, from, to, reason, ledger, Optional.empty());

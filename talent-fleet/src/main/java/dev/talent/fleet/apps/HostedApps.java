@@ -176,6 +176,8 @@ public final class HostedApps implements AutoCloseable {
         /** The program's stderr (its containers append to it), carried along as {@link #log} is. */
         final Path err;
         final Map<String, AppContainer> containers = new HashMap<>();
+        /** The platform of each container made here for a place ({@link #create}), so a place goes with its containers. */
+        final Map<String, Platform> containerPlatforms = new HashMap<>();
         final Map<Platform, LocalApp.Place> places = new HashMap<>();
         /** Journals of places prepared here as destinations (started at their mirror). */
         final Map<Platform, ChangeJournal> incoming = new HashMap<>();
@@ -185,6 +187,11 @@ public final class HostedApps implements AutoCloseable {
         Integer ended;
         /** Its program stopped at a checkpoint (a migration's safe point) and nothing runs it here now. */
         boolean stopped;
+        /**
+         * The stopped container an earlier agent left (its program stopped at a checkpoint while no agent watched it):
+         * kept, with its exit record, until the app is resumed or removed.
+         */
+        String stoppedLeftover;
         /** Why its program is gone without a known exit status (it ended while no agent here was its parent). */
         String lost;
         ChangeJournal journal;
@@ -450,6 +457,19 @@ public final class HostedApps implements AutoCloseable {
             String was = proc.map(ContainerHost.LeftoverProcess::status).orElse("gone");
             Optional<dev.talent.container.ContainerExit> recorded = proc.isPresent() && proc.get().status().equals("running")
                     ? Optional.empty() : ch.leftoverExit(r.container());
+            if (recorded.isPresent() && recorded.get().signal() == 0
+                    && recorded.get().status() == dev.talent.migrate.pipeline.SafePointStep.EXIT_CHECKPOINT) {
+                // it stopped at a checkpoint (a migration's stop: the agent before was killed in the middle of it), as
+                // this agent would have seen it (track): it is `stopped`, for the controller to resume here or move;
+                // its container stays (its exit record with it) until then
+                synchronized (this) {
+                    h.stopped = true;
+                    h.stoppedLeftover = r.container();
+                }
+                events.accept(r.spec().app() + " is stopped at its checkpoint on " + host + "/" + p.name() + " (container "
+                        + r.container() + " stopped while no agent of " + host + " watched it): it waits to be resumed or moved");
+                return Optional.of(r.container());
+            }
             if (recorded.isPresent()) {
                 // it ended while no agent watched it, and its init recorded how: ended as if this agent had seen it
                 int status = recorded.get().code();
@@ -475,7 +495,7 @@ public final class HostedApps implements AutoCloseable {
             h.running = adopted;
             h.containers.put(adopted.id(), adopted);
         }
-        track(h, adopted);
+        track(h, adopted, p);
         ChangeJournal j = ChangeJournal.watch(place.work());
         synchronized (this) {
             h.journal = j;
@@ -504,7 +524,7 @@ public final class HostedApps implements AutoCloseable {
             if (h.local.network().isPresent()) h.local.readyConnections();
             h.journal = ChangeJournal.watch(place.work());
             AppContainer c = place.containers().create(false, Optional.empty());
-            track(h, c);
+            track(h, c, p);
             synchronized (this) {
                 h.current = p;
                 h.running = c;
@@ -529,9 +549,10 @@ public final class HostedApps implements AutoCloseable {
         }
     }
 
-    private void track(Hosted h, AppContainer c) {
+    private void track(Hosted h, AppContainer c, Platform p) {
         synchronized (this) {
             h.containers.put(c.id(), c);
+            h.containerPlatforms.put(c.id(), p);
         }
         // not kept: the action only records the status under the lock and tells the events
         var _ = c.onExit().thenAccept(status -> {
@@ -639,8 +660,22 @@ public final class HostedApps implements AutoCloseable {
         }
         closeQuietly(h.journal);
         for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+        String leftover;
+        synchronized (this) {
+            leftover = h.stoppedLeftover;
+        }
+        if (leftover != null) removeStoppedLeftover(leftover);
         h.local.removeAll();
         events.accept("removed " + app + " from " + host);
+    }
+
+    /** Removes the stopped container an earlier agent left (see {@link Hosted#stoppedLeftover}). */
+    private void removeStoppedLeftover(String id) throws InterruptedException {
+        try {
+            containers(false).removeLeftover(id);
+        } catch (IOException | dev.talent.container.ContainerException e) {
+            events.accept("cannot remove container " + id + " (stopped at its checkpoint, left by an earlier agent): " + e.getMessage());
+        }
     }
 
     /** The app's working directory (where it runs here) as a {@link WorkdirArchive}. */
@@ -687,8 +722,9 @@ public final class HostedApps implements AutoCloseable {
 
     public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
         Hosted h = app(app);
-        AppContainer c = h.place(checkPlatform(platform)).containers().create(restart, fault);
-        track(h, c);
+        Platform p = checkPlatform(platform);
+        AppContainer c = h.place(p).containers().create(restart, fault);
+        track(h, c, p);
         if (restart) restorers.put(app + "\u0000" + c.id(), platform);
         return c;
     }
@@ -809,7 +845,7 @@ public final class HostedApps implements AutoCloseable {
         AppContainer stopped;
         boolean take;
         synchronized (this) {
-            if (!h.stopped || h.current == null || h.running == null)
+            if (!h.stopped || h.current == null || (h.running == null && h.stoppedLeftover == null))
                 throw new IOException("app " + app + " is not stopped at a checkpoint on " + host);
             p = h.current;
             stopped = h.running;
@@ -829,15 +865,23 @@ public final class HostedApps implements AutoCloseable {
                         + "); resuming from the newest one accepted before");
             }
         }
+        // a stopped container an earlier agent left goes first, as the rollback removes the stopped one it is given
+        // (the new container may take its id)
+        String leftover;
+        synchronized (this) {
+            leftover = h.stoppedLeftover;
+            h.stoppedLeftover = null;
+        }
+        if (leftover != null) removeStoppedLeftover(leftover);
         StepResult.RolledBack back;
         try {
             back = new RollBackStep(timeout, events, "").run(place.containers(), place.files(), stopped,
-                    "a migration its controller abandoned", c -> track(h, c), localConnections(h, place, timeout));
+                    "a migration its controller abandoned", c -> track(h, c, p), localConnections(h, place, timeout));
         } catch (RollbackFailedException e) {
             throw new IOException(e.getMessage(), e);
         }
         synchronized (this) {
-            h.containers.remove(stopped.id());
+            if (stopped != null) h.containers.remove(stopped.id());
         }
         adopt(app, p.name(), back.restarted().id());
         back.restarted().announce();
@@ -891,6 +935,39 @@ public final class HostedApps implements AutoCloseable {
             h.places.remove(p);
         }
         h.local.dropPlace(p);
+    }
+
+    /**
+     * A place of the app that it does not use (a destination prepared for a migration between two platforms of this
+     * host that did not go there): its containers are deleted, its journal stops and its directory goes; the app
+     * stays on its platform here. Refused when the app is on {@code platform} here (that is {@link #remove}'s).
+     */
+    public void dropPlace(String app, String platform) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        List<AppContainer> cs = new ArrayList<>();
+        synchronized (this) {
+            if (p.equals(h.current))
+                throw new IOException("app " + app + " is on " + host + "/" + p.name() + ": not dropping that place");
+            h.containerPlatforms.forEach((id, at) -> {
+                AppContainer c = h.containers.get(id);
+                if (at.equals(p) && c != null && !c.equals(h.running)) cs.add(c);
+            });
+        }
+        for (AppContainer c : cs) {
+            c.delete();
+            synchronized (this) {
+                h.containers.remove(c.id());
+                h.containerPlatforms.remove(c.id());
+            }
+        }
+        synchronized (this) {
+            closeQuietly(h.incoming.remove(p));
+            h.places.remove(p);
+        }
+        h.local.dropPlace(p);
+        events.accept("dropped the place of " + app + " on " + host + "/" + p.name() + " (" + cs.size()
+                + " container(s)): a migration that did not go there");
     }
 
     /** A prepared destination that is not used: its journal stops. */
@@ -1227,6 +1304,8 @@ public final class HostedApps implements AutoCloseable {
         for (Hosted h : all) {
             closeQuietly(h.journal);
             for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+            // nothing of this process reads their events any more: the next agent does (a killed one's are gone too)
+            h.local.detach();
         }
         events.accept("leaving " + all.size() + " app(s) running for the next agent on " + host);
         link.close();

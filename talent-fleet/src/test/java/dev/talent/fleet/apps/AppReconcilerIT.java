@@ -423,6 +423,98 @@ class AppReconcilerIT {
         assertThat(agents.running("svc")).containsExactly(expected);
     }
 
+    /** A leader killed during a migration between two platforms of one host: the place the app is not on goes. */
+    private void oneHostMigrationInterrupted(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "aarch64", "x86_64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        FleetAgents.Placement to = new FleetAgents.Placement(from.host(), "x86_64");
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host(), "x86_64", 0));
+        agents.die = death;
+        try {
+            leader.step("svc");
+            throw new AssertionError("the first leader was not killed");
+        } catch (InMemoryAgents.Killed expected) {
+            // kill -9 of the leading controller in the middle of the migration
+        }
+        agents.die = InMemoryAgents.Death.NONE;
+        assertThat(agents.places("svc")).as("both places exist when it dies").containsExactly(from.toString(), to.toString());
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        AppReconciler next = reconciler(new AppStore(etcd, Optional.of(fence("c2"))), "c2");
+        next.step("svc");
+        FleetAgents.Placement expected = expectMoved ? to : from;
+        assertThat(agents.running("svc")).containsExactly(expected);
+        assertThat(agents.places("svc")).as("the place it is not on is removed").containsExactly(expected.toString());
+        assertThat(agents.journal).contains("drop place svc on " + (expectMoved ? from : to));
+        AppStore.AppView after = view("svc");
+        assertThat(after.where()).contains(expected);
+        assertThat(after.inFlight()).isEmpty();
+        assertThat(after.migrations()).singleElement().satisfies(r -> assertThat(r.ok()).isEqualTo(expectMoved));
+    }
+
+    @Test
+    void anInterruptedMigrationBetweenTwoPlatformsOfOneHostLeavesNoPreparedPlace() throws Exception {
+        oneHostMigrationInterrupted(InMemoryAgents.Death.STOPPED, false);
+        assertThat(agents.journal).anySatisfy(j -> assertThat(j).startsWith("resume svc on "));
+    }
+
+    @Test
+    void aTakenOverPlatformOfOneHostKeepsTheAppAndTheSourcePlaceGoes() throws Exception {
+        oneHostMigrationInterrupted(InMemoryAgents.Death.ADOPTED, true);
+    }
+
+    @Test
+    void aRollbackThatFailsIsResolvedFromWhatTheAgentsHold() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        agents.rollbackFails = "the agent of " + from.host() + " has no container svc-1 (it restarted)";
+        leader.step("svc");
+        // its agent is still restarting: the resolution waits for it (and keeps what it knows of the failure)
+        agents.unreachable.add(from.host());
+        assertThatThrownBy(() -> leader.step("svc")).isInstanceOf(dev.talent.fleet.FleetException.class).hasMessageContaining("UNAVAILABLE");
+        agents.unreachable.clear();
+        AppStore.AppView left = view("svc");
+        assertThat(left.ended()).as("not ended: the source's agent still holds it, stopped at its checkpoint").isEmpty();
+        assertThat(left.inFlight()).as("left for the agents to decide").isPresent();
+        leader.step("svc");
+        assertThat(agents.journal).contains("resume svc on " + from.host());
+        assertThat(agents.running("svc")).containsExactly(from);
+        AppStore.AppView after = view("svc");
+        assertThat(after.ended()).isEmpty();
+        assertThat(after.inFlight()).isEmpty();
+        assertThat(after.where()).contains(from);
+        assertThat(after.request()).as("the request is served").isEmpty();
+        assertThat(after.migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.failedStep()).isEqualTo("rollback");
+            assertThat(r.error()).contains("its rollback failed (rollback failed: the agent of " + from.host()).contains("resolved by controller c1");
+        });
+        // a migration afterwards works
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        leader.step("svc");
+        assertThat(agents.running("svc")).singleElement().satisfies(p -> assertThat(p.host()).isNotEqualTo(from.host()));
+    }
+
+    @Test
+    void aRollbackThatFailsWithTheProgramGoneEndsTheAppVisibly() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        agents.rollbackFails = "the agent of " + from.host() + " is gone";
+        leader.step("svc");
+        agents.refuseResume = "no accepted checkpoint of svc on " + from.host();
+        leader.step("svc");
+        AppStore.AppView after = view("svc");
+        assertThat(after.inFlight()).isEmpty();
+        assertThat(after.ended()).as("a defined end the operator sees in talent status").hasValueSatisfying(e ->
+                assertThat(e.error()).contains("after an interrupted migration"));
+        assertThat(after.migrations()).singleElement().satisfies(r -> assertThat(r.failedStep()).isEqualTo("rollback"));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("cannot resume on").contains("no accepted checkpoint"));
+    }
+
     @Test
     void aLeaderKilledBeforeTheCommitIsRolledBackByTheNext() throws Exception {
         killedLeaderIsResolvedByTheNext(InMemoryAgents.Death.BEFORE_COMMIT, false);

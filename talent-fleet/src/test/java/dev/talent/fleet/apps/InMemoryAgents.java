@@ -35,9 +35,13 @@ final class InMemoryAgents implements FleetAgents {
 
     final Map<String, Map<String, AppState>> hosts = new HashMap<>();
     final List<String> journal = new ArrayList<>();
+    /** The places each app has on the hosts ({@code app@host/platform}): where it started, destinations prepared. */
+    final java.util.Set<String> places = new java.util.TreeSet<>();
     /** Called in the ledger, right after the commit: the test checks etcd there. */
     Runnable atCommit = () -> {};
     boolean fault;
+    /** Set: the next migration stops the program and its rollback fails with this message (the source agent died). */
+    String rollbackFails;
     Death die = Death.NONE;
     long now = 1_000;
 
@@ -68,11 +72,17 @@ final class InMemoryAgents implements FleetAgents {
             throw new FleetException("agent " + at.host() + ": Start failed: UNAVAILABLE: io exception");
         }
         host(at.host()).put(spec.name(), new AppState.Running(at.platform(), now));
+        places.add(spec.name() + "@" + at);
+    }
+
+    /** The places {@code app} has ({@code host/platform}). */
+    synchronized List<String> places(String app) {
+        return places.stream().filter(p -> p.startsWith(app + "@")).map(p -> p.substring(app.length() + 1)).toList();
     }
 
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
-            throws FleetException {
+            throws FleetException, dev.talent.migrate.RollbackFailedException {
         synchronized (this) {
             journal.add("migrate " + app + " " + from + " -> " + to);
             if (!(host(from.host()).get(app) instanceof AppState.Running)) throw new FleetException(app + " does not run on " + from);
@@ -80,6 +90,17 @@ final class InMemoryAgents implements FleetAgents {
                 fault = false;
                 return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, null, null, null, null, null,
                         "start", "injected fault", Instant.ofEpochMilli(now), 0, 0, null);
+            }
+            places.add(app + "@" + to);
+            if (rollbackFails != null) {
+                // the program stopped at its checkpoint and the source's agent went away (killed, restarted): the
+                // pipeline could not restart it there; that agent (its successor) says stopped; the destination
+                // was released
+                host(from.host()).put(app, new AppState.Stopped(from.platform(), now));
+                places.remove(app + "@" + to);
+                String why = rollbackFails;
+                rollbackFails = null;
+                throw new dev.talent.migrate.RollbackFailedException(why);
             }
             if (die == Death.STOPPED || die == Death.ADOPTED) host(from.host()).put(app, new AppState.Stopped(from.platform(), now));
             if (die == Death.STOPPED) throw new Killed();
@@ -98,6 +119,7 @@ final class InMemoryAgents implements FleetAgents {
             atCommit.run();
             if (die == Death.AFTER_COMMIT) throw new Killed();
             if (!from.host().equals(to.host())) host(from.host()).remove(app);
+            places.remove(app + "@" + from);
             journal.add("removed " + app + " from " + from);
             return new MigrationRecord(app, from.toString(), to.toString(), true, 7.5, 1.0, 2.0, 1.0, 1.5, 2.0, null, null,
                     Instant.ofEpochMilli(now), 1, 10, "journal");
@@ -107,7 +129,7 @@ final class InMemoryAgents implements FleetAgents {
     /** A fault asked for: the migration fails at that step and the app runs on at the source (as a rollback leaves it). */
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
-            Optional<dev.talent.migrate.Step> fault) throws FleetException {
+            Optional<dev.talent.migrate.Step> fault) throws FleetException, dev.talent.migrate.RollbackFailedException {
         if (fault.isEmpty()) return migrate(app, from, to, reason, ledger);
         synchronized (this) {
             journal.add("migrate " + app + " " + from + " -> " + to + " fault " + fault.get().label());
@@ -116,8 +138,12 @@ final class InMemoryAgents implements FleetAgents {
         }
     }
 
+    /** Hosts whose agent cannot be asked (restarting): state calls fail as gRPC's UNAVAILABLE does. */
+    final java.util.Set<String> unreachable = new java.util.HashSet<>();
+
     @Override
-    public synchronized AppState state(String host, String app) {
+    public synchronized AppState state(String host, String app) throws FleetException {
+        if (unreachable.contains(host)) throw new FleetException("agent " + host + ": State failed: UNAVAILABLE: io exception");
         return host(host).getOrDefault(app, new AppState.Absent());
     }
 
@@ -134,7 +160,7 @@ final class InMemoryAgents implements FleetAgents {
 
     @Override
     public synchronized LogChunk logs(String host, String app, String stream, long offset, int max) {
-        return new LogChunk(new byte[0], offset, offset, !(state(host, app) instanceof AppState.Running));
+        return new LogChunk(new byte[0], offset, offset, !(host(host).get(app) instanceof AppState.Running));
     }
 
     @Override public void fetchWorkdir(String host, String app, Path dir) throws FleetException {
@@ -145,6 +171,21 @@ final class InMemoryAgents implements FleetAgents {
     public synchronized void remove(String host, String app) {
         journal.add("remove " + app + " from " + host);
         host(host).remove(app);
+        places.removeIf(p -> p.startsWith(app + "@" + host + "/"));
+    }
+
+    @Override
+    public synchronized void dropPlace(String host, String app, String platform) throws FleetException {
+        journal.add("drop place " + app + " on " + host + "/" + platform);
+        AppState s = host(host).get(app);
+        boolean there = switch (s) {
+            case AppState.Running r -> r.platform().equals(platform);
+            case AppState.Stopped st -> st.platform().equals(platform);
+            case null, default -> false;
+        };
+        if (there)
+            throw new FleetException("app " + app + " is on " + host + "/" + platform + ": not dropping that place");
+        places.remove(app + "@" + host + "/" + platform);
     }
 
     @Override public void close() {}
