@@ -735,8 +735,8 @@ static char *listen_address(int fd, const char **why)
                 *why = "a TCP connection still being set up (a connect() in progress: the stop is refused, the "
                        "program goes on and a later migration carries the connection once it is established)";
             else
-                *why = "a TCP socket that is neither listening nor connected (never connected, or its connect() "
-                       "failed and the error is not read yet)";
+                *why = "a TCP socket that is neither listening nor connected (never connected, its connect() "
+                       "failed, or its connection is closed in both directions: TIME_WAIT/CLOSE)";
             return NULL;
         }
         proto = "tcp";

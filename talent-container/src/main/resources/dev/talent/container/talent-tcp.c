@@ -384,7 +384,33 @@ static void sockname(const struct sockaddr_storage *ss, uint8_t addr[16], uint16
     }
 }
 
-/* "" when s is an established TCP socket talent can carry, else why not */
+/* " (local -> peer)" for a TCP socket whose addresses can be read (SO_PEERNAME: also while connecting), else "" */
+static void describe(int s, char *out, size_t n)
+{
+    struct sockaddr_storage l, r;
+    socklen_t len = sizeof l;
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+    uint8_t la[16], ra[16];
+    uint16_t lp = 0, rp = 0;
+    int v6;
+    out[0] = '\0';
+    if (getsockname(s, (struct sockaddr *)&l, &len) != 0 || (l.ss_family != AF_INET && l.ss_family != AF_INET6))
+        return;
+    v6 = l.ss_family == AF_INET6;
+    len = v6 ? (socklen_t)sizeof(struct sockaddr_in6) : (socklen_t)sizeof(struct sockaddr_in);
+    sockname(&l, la, &lp);
+    if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &r, &len) != 0 || r.ss_family != l.ss_family) {
+        inet_ntop(l.ss_family, la, a, sizeof a);
+        snprintf(out, n, v6 ? " ([%s]:%u, no peer)" : " (%s:%u, no peer)", a, lp);
+        return;
+    }
+    sockname(&r, ra, &rp);
+    inet_ntop(l.ss_family, la, a, sizeof a);
+    inet_ntop(l.ss_family, ra, b, sizeof b);
+    snprintf(out, n, v6 ? " ([%s]:%u -> [%s]:%u)" : " (%s:%u -> %s:%u)", a, lp, b, rp);
+}
+
+/* "" when s is a TCP socket talent can carry (established, half-closed or connecting), else why not */
 static const char *check_socket(int s)
 {
     int v = 0;
@@ -647,8 +673,10 @@ static int take(const char *state, long timeout_ms)
             if (numbers[j] == numbers[i])
                 bad = "listed twice";
         if (*bad) {
-            reply(c, "ndescriptor %lu is %s", (unsigned long)numbers[i], bad);
-            die(5, "descriptor %lu is %s", (unsigned long)numbers[i], bad);
+            char who[160];
+            describe(fds[i], who, sizeof who);
+            reply(c, "ndescriptor %lu%s is %s", (unsigned long)numbers[i], who, bad);
+            die(5, "descriptor %lu%s is %s", (unsigned long)numbers[i], who, bad);
         }
     }
     nconns = n;
