@@ -78,7 +78,7 @@ typedef struct conn {
     uint32_t tsval;
     uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
     uint8_t nodelay, keepalive;
-    uint8_t flags;                          /* HALF_* below: how the connection differs from ESTABLISHED */
+    uint8_t flags;                          /* FIN_SENT, FIN_RCVD, CONNECTING: how it differs from ESTABLISHED */
     uint32_t keepidle, keepintvl, keepcnt;
     uint32_t sndq_len, unsent_len, rcvq_len;
     unsigned char *sndq, *rcvq;
@@ -483,6 +483,9 @@ static void dump(conn *c)
     struct tcp_repair_window w;
     int inq = 0, outq = 0, unsent = 0;
 
+    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR, &one, sizeof one) != 0)
+        die(2, "TCP_REPAIR on descriptor %lu: %s", (unsigned long)c->fd, strerror(errno));
+    /* the state once in repair mode (the network lock is on: nothing arrives that could change it meanwhile) */
     len = sizeof ti;
     memset(&ti, 0, sizeof ti);
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
@@ -494,8 +497,6 @@ static void dump(conn *c)
     case 9: case 11: c->flags = FIN_SENT | FIN_RCVD; break;
     default: c->flags = 0; break;
     }
-    if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR, &one, sizeof one) != 0)
-        die(2, "TCP_REPAIR on descriptor %lu: %s", (unsigned long)c->fd, strerror(errno));
     len = sizeof ss;
     if (getsockname(s, (struct sockaddr *)&ss, &len) != 0)
         die(2, "getsockname: %s", strerror(errno));
