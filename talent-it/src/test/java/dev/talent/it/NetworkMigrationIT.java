@@ -783,11 +783,11 @@ class NetworkMigrationIT {
                 assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
                 assertThat(service.connections()).as("nothing was accepted before the move").isZero();
                 service.open();
-                awaitExchanges(service, 20, "after the move with a connect() in progress");
+                awaitExchanges(service, 20, "after the move with a connect() in progress", "connecting");
                 m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "x86_64"));
                 assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
                 int before = service.exchanges();
-                awaitExchanges(service, before + 20, "after the move back");
+                awaitExchanges(service, before + 20, "after the move back", "connecting");
                 exchanges = service.end();
                 assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
             } finally {
@@ -822,12 +822,17 @@ class NetworkMigrationIT {
 
     /** As {@link PingService#awaitExchanges}; a failure says what the app and {@code talent run} printed. */
     private void awaitExchanges(PingService service, int n, String when) throws Exception {
+        awaitExchanges(service, n, when, "client");
+    }
+
+    /** As above, the app's output in {@code name}.stdout and .stderr. */
+    private void awaitExchanges(PingService service, int n, String when, String name) throws Exception {
         try {
             service.awaitExchanges(n, Duration.ofSeconds(30));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + " " + when + " (connections accepted: " + service.connections()
-                    + ")\n--- the app's stdout (talent run's):\n" + EnvApp.read(root.resolve("client.stdout"))
-                    + "\n--- talent run's stderr:\n" + EnvApp.read(root.resolve("client.stderr")), e);
+                    + ")\n--- the app's stdout (talent run's):\n" + EnvApp.read(root.resolve(name + ".stdout"))
+                    + "\n--- talent run's stderr:\n" + EnvApp.read(root.resolve(name + ".stderr")), e);
         }
     }
 
