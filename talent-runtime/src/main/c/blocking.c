@@ -244,6 +244,7 @@ int talent_connect(int fd, const struct sockaddr *addr, unsigned addrlen)
 {
     int r = connect(fd, addr, (socklen_t)addrlen);
     tl_files_notice(fd, "connect");
+    tl_files_connecting(fd, addr, addrlen);
     if (RETRY_OURS(r)) {
         struct pollfd p;
         int err = 0;

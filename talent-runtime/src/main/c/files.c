@@ -61,6 +61,9 @@ typedef struct entry {
     const char *call;               /* NOTICED by a creating wrapper (talent_pipe...): the library call; else NULL */
     int pending_of;                 /* a connection taken from a listener's backlog: that listener's fd + 1 */
     uint32_t pending_seq;           /* its place in that backlog */
+    struct sockaddr_storage connect_to; /* the address of the program's last connect() on it (a connection in
+                                         * progress has no peer name) */
+    unsigned connect_len;           /* 0: none */
 } entry;
 
 static entry *table;
@@ -177,6 +180,21 @@ void tl_files_notice(int fd, const char *how)
     if (fd < 3 || find(fd))
         return;
     add(fd, NOTICED, NULL, how);
+}
+
+void tl_files_connecting(int fd, const void *addr, unsigned len)
+{
+    entry *e;
+    if (fd < 0 || !addr)
+        return;
+    e = find(fd);
+    if (!e)
+        return;
+    if (len > sizeof e->connect_to)
+        len = 0;
+    else
+        memcpy(&e->connect_to, addr, len);
+    e->connect_len = len;
 }
 
 /* A descriptor the program made with a call that opens no path (pipe, socketpair, eventfd...): classified at the
@@ -516,9 +534,10 @@ int tl_files_pending(int listener)
 /* A TCP socket whose non-blocking connect() is still in progress (SYN sent, no answer yet): not connected, and
  * poll() reports nothing for it (a socket that never connected, or whose connect failed, reports POLLOUT/POLLHUP
  * or POLLERR). poll rather than TCP_INFO: the latter is not translated by qemu-user on a big-endian guest.
- * Such a socket refuses the stop checkpoint (listen_address): waiting for it would be in vain, since the network
- * lock (the app's bridge port down) is already on when the runtime gets the stop, so the peer's SYN-ACK cannot
- * arrive; and TCP repair cannot restore a half-open connection. */
+ * Under talent run --net such a socket is handed to talent like a connection (its helper connects it again on the
+ * destination with the same initial sequence number: the peer sees a retransmitted SYN); waiting for it instead
+ * would be in vain, since the network lock (the app's bridge port down) is already on when the runtime gets the
+ * stop, so the peer's SYN-ACK cannot arrive. Elsewhere it refuses the stop checkpoint (listen_address). */
 static int connecting(int fd)
 {
     struct sockaddr_storage peer;
@@ -716,8 +735,8 @@ static char *listen_address(int fd, const char **why)
                 *why = "a TCP connection still being set up (a connect() in progress: the stop is refused, the "
                        "program goes on and a later migration carries the connection once it is established)";
             else
-                *why = "a TCP socket that is neither listening nor connected (never connected, or its connect() "
-                       "failed and the error is not read yet)";
+                *why = "a TCP socket that is neither listening nor connected (never connected, its connect() "
+                       "failed, or its connection is closed in both directions: TIME_WAIT/CLOSE)";
             return NULL;
         }
         proto = "tcp";
@@ -819,7 +838,9 @@ void tl_files_collect(void)
         if (S_ISSOCK(st.st_mode)) {
             const char *why;
             char *addr = listen_address(e->fd, &why);
-            if (!addr && tl_tcp_handoff_possible() && (addr = tl_tcp_describe(e->fd)) != NULL) {
+            if (!addr && tl_tcp_handoff_possible() &&
+                ((addr = tl_tcp_describe(e->fd)) != NULL ||
+                 (connecting(e->fd) && (addr = tl_tcp_describe_connecting(e->fd, &e->connect_to, e->connect_len)) != NULL))) {
                 /* a connection, carried by talent's TCP repair (handed over before the file is written) */
                 free(o->path);
                 o->path = addr;

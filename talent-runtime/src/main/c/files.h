@@ -33,6 +33,8 @@ void tl_files_restore_connections(const tl_checkpoint *ck);
 void *tl_files_stream(uint32_t i);
 /* A descriptor passed to a blocking wrapper (read, accept...): checked at the next checkpoint. */
 void tl_files_notice(int fd, const char *how);
+/* The address the program's connect() on fd went to (kept for a connection still in progress at a stop). */
+void tl_files_connecting(int fd, const void *addr, unsigned len);
 /* fd was open when the program started (beyond 0-2): a table entry like a noticed descriptor, its site
  * TL_FILES_INHERITED (carried when talent can carry it, refused naming it otherwise). */
 #define TL_FILES_INHERITED "inherited (open when the program started)"

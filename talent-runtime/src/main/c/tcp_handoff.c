@@ -72,6 +72,28 @@ char *tl_tcp_describe(int fd)
     return tl_xstrdup(out);
 }
 
+char *tl_tcp_describe_connecting(int fd, const void *peer, unsigned plen)
+{
+    int type = 0;
+    socklen_t len = sizeof type;
+    struct sockaddr_storage l, r;
+    char a[80], b[80], out[200];
+    if (plen == 0 || plen > sizeof r)
+        return NULL;
+    memset(&r, 0, sizeof r);
+    memcpy(&r, peer, plen);
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+        return NULL;
+    len = sizeof l;
+    if (getsockname(fd, (struct sockaddr *)&l, &len) != 0 || (l.ss_family != AF_INET && l.ss_family != AF_INET6) ||
+        r.ss_family != l.ss_family || plen < (l.ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
+        return NULL;
+    side(&l, a, sizeof a);
+    side(&r, b, sizeof b);
+    snprintf(out, sizeof out, "%s:%s-%s", l.ss_family == AF_INET ? "tcp" : "tcp6", a, b);
+    return tl_xstrdup(out);
+}
+
 /* "<IPv4>:<port>" or "[<IPv6>]:<port>" of exactly n bytes */
 static int valid_side(const char *p, size_t n, int v6)
 {

@@ -16,6 +16,9 @@ int tl_tcp_handoff_possible(void);
 /* "tcp:<IPv4>:<port>-<IPv4>:<port>" or "tcp6:[<IPv6>]:<port>-[<IPv6>]:<port>" (local-peer) for a connected
  * TCP socket, or NULL. */
 char *tl_tcp_describe(int fd);
+/* The same for a TCP socket whose connect() to peer (as the program gave it; len 0: unknown) is in progress:
+ * talent's helper carries it too (it connects again with the same initial sequence number), or NULL. */
+char *tl_tcp_describe_connecting(int fd, const void *peer, unsigned len);
 /* Whether p is such a description (checkpoint validation). */
 int tl_tcp_valid_path(const char *p);
 /* Passes the sockets fds[0..n) (program descriptor numbers) to talent; 0, or -1 with err set (the sockets

@@ -5,6 +5,10 @@
  *    and closes it, then the second one "bye <line>" and closes that too.
  *  - The client sends "shut": the server shuts its own side down (FIN) and goes on reading the connection (half-
  *    closed the other way: FIN_WAIT2) until the client closes; it prints how many lines came after the shut.
+ *  - The client sends "hold": the server answers "held" and waits, in accept(), for a second connection without
+ *    reading the first any further; the client sends more lines and shuts its side down (CLOSE_WAIT with those
+ *    lines and the end of file unread). At the second connection's first line the server reads the first to its end
+ *    and answers it "rest <k>:" and the lines, then the second one "bye <line>".
  *  - "quit" ends the server, which prints how many lines it served. */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -63,6 +67,7 @@ int main(int argc, char **argv) {
         int m;
         int quit = 0;
         int shut = 0;
+        int hold = 0;
         int connection = accept(listener, NULL, NULL);
         if (connection < 0) continue;
         while (read_line(connection, line, sizeof line)) {
@@ -75,6 +80,10 @@ int main(int argc, char **argv) {
                 shut = 1;
                 break;
             }
+            if (strcmp(line, "hold") == 0) {
+                hold = 1;
+                break;
+            }
             total++;
             m = snprintf(out, sizeof out, "%ld %s\n", total, line);
             write_all(connection, out, (size_t)m);
@@ -83,7 +92,32 @@ int main(int argc, char **argv) {
             close(connection);
             break;
         }
-        if (shut) {
+        if (hold) {
+            char all[512];
+            size_t used = 0;
+            long rest = 0;
+            int second;
+            write_all(connection, "held\n", 5);
+            second = accept(listener, NULL, NULL);
+            if (second < 0) { perror("accept"); return 1; }
+            if (!read_line(second, line, sizeof line)) line[0] = 0;
+            all[0] = 0;
+            {
+                char more[128];
+                while (read_line(connection, more, sizeof more)) {
+                    rest++;
+                    total++;
+                    used += (size_t)snprintf(all + used, sizeof all - used, " %s", more);
+                    if (used >= sizeof all) used = sizeof all - 1;
+                }
+            }
+            m = snprintf(out, sizeof out, "rest %ld:%s\n", rest, all);
+            write_all(connection, out, (size_t)m);
+            close(connection);
+            m = snprintf(out, sizeof out, "bye %s\n", line);
+            write_all(second, out, (size_t)m);
+            close(second);
+        } else if (shut) {
             long after = 0;
             shutdown(connection, SHUT_WR);
             while (read_line(connection, line, sizeof line)) after++;

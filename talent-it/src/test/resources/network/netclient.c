@@ -1,5 +1,5 @@
-/* A client of a service on the host: connects (non-blocking, the completion waited for with poll, at most 8 s) to
- * the first HOST PORT pair (IPv4 or IPv6) that answers,
+/* A client of a service on the host: connects (non-blocking, the completion waited for with poll, at most 8 s or
+ * the MS of a first argument -wMS) to the first HOST PORT pair (IPv4 or IPv6) that answers,
  * then sends "ping <i>" every 2 ms and waits (poll, then read) for each reply line, which it prints with its own
  * running sum of the reply's numbers; it ends when the service answers "end", printing how many exchanges it had.
  * The connection is the app's own, outgoing: a migration must carry it in both directions. */
@@ -68,8 +68,8 @@ static int start_connect(const char *host, int port) {
     return s;
 }
 
-/* a connected socket to one of hosts[0..n) at ports[0..n) (tried in order, each for at most 8 s), or -1 */
-static int connect_one(char **hosts, int n, const int *ports) {
+/* a connected socket to one of hosts[0..n) at ports[0..n) (tried in order, each for at most wait_ms), or -1 */
+static int connect_one(char **hosts, int n, const int *ports, int wait_ms) {
     int k;
     for (k = 0; k < n; k++) {
         struct pollfd p;
@@ -80,7 +80,7 @@ static int connect_one(char **hosts, int n, const int *ports) {
         p.fd = s;
         p.events = POLLOUT;
         p.revents = 0;
-        do r = poll(&p, 1, 8000); while (r < 0 && errno == EINTR);
+        do r = poll(&p, 1, wait_ms); while (r < 0 && errno == EINTR);
         if (r == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) return s;
         printf("no connection to host %d\n", k + 1);
         close(s);
@@ -95,12 +95,18 @@ int main(int argc, char **argv) {
     int s;
     int ports[8], n = 0;
     char *hosts[8];
+    int wait_ms = 8000;
+    if (argc > 1 && strncmp(argv[1], "-w", 2) == 0) {
+        wait_ms = atoi(argv[1] + 2);
+        argv++;
+        argc--;
+    }
     for (n = 0; n < 8 && 2 + 2 * n < argc; n++) {
         hosts[n] = argv[1 + 2 * n];
         ports[n] = atoi(argv[2 + 2 * n]);
     }
     if (n == 0 || argc % 2 == 0) { fprintf(stderr, "usage: netclient HOST PORT [HOST PORT]...\n"); return 2; }
-    s = connect_one(hosts, n, ports);
+    s = connect_one(hosts, n, ports, wait_ms);
     if (s < 0) return 1;
     printf("connected\n");
     for (i = 1;; i++) {

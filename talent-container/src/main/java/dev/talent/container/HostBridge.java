@@ -32,6 +32,7 @@ public final class HostBridge {
             throw new ContainerException("interface " + config.bridge() + " exists and is not a bridge; choose another name"
                     + " (talent run --bridge NAME)");
         }
+        pinAddress(config.bridge(), sys);
         String wanted = config.gateway() + "/" + config.prefix();
         CapturedRun show = ip("-4", "-o", "addr", "show", "dev", config.bridge());
         if (show.exitCode() != 0) {
@@ -58,6 +59,29 @@ public final class HostBridge {
         }
         CapturedRun up = ip("link", "set", config.bridge(), "up");
         if (up.exitCode() != 0) throw new ContainerException("cannot bring the bridge " + config.bridge() + " up: " + up.stderr().strip());
+    }
+
+    /**
+     * Gives the bridge a MAC address of its own, set explicitly. A bridge without one takes the lowest MAC of its
+     * ports and changes it when that port goes: removing the source container's port at the end of a migration
+     * then changed the gateway's MAC under the app, whose neighbour entry still held the old one, so that what the
+     * app sent to the host (a SYN sent again for a connect in progress, a new connection) was dropped by the
+     * bridge until that entry was probed again. The current address is kept when there is one.
+     */
+    private static void pinAddress(String bridge, Path sys) throws ContainerException, IOException, InterruptedException {
+        String type = Files.readString(sys.resolve("addr_assign_type")).strip();
+        if (type.equals("3")) return;                                   // NET_ADDR_SET
+        String mac = Files.readString(sys.resolve("address")).strip();
+        if (mac.equals("00:00:00:00:00:00") || mac.isEmpty()) {
+            byte[] b = new byte[6];
+            new java.security.SecureRandom().nextBytes(b);
+            b[0] = (byte) ((b[0] & 0xFC) | 0x02);                        // locally administered, unicast
+            mac = java.util.HexFormat.ofDelimiter(":").formatHex(b);
+        }
+        CapturedRun set = ip("link", "set", bridge, "address", mac);
+        if (set.exitCode() != 0) {
+            throw new ContainerException("cannot give the bridge " + bridge + " a fixed MAC address: " + set.stderr().strip());
+        }
     }
 
     /**

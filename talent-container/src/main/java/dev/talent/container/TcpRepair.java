@@ -119,7 +119,7 @@ public final class TcpRepair {
         if (!Files.isRegularFile(state)) return 0;
         try (InputStream in = Files.newInputStream(state)) {
             byte[] h = in.readNBytes(11);
-            if (h.length < 11 || !new String(h, 0, 7, StandardCharsets.US_ASCII).equals("TLTCP1\n")) {
+            if (h.length < 11 || !new String(h, 0, 7, StandardCharsets.US_ASCII).equals("TLTCP2\n")) {
                 throw new IOException(state + " is not a TCP state file");
             }
             long n = ((h[7] & 0xFFL) << 24) | ((h[8] & 0xFF) << 16) | ((h[9] & 0xFF) << 8) | (h[10] & 0xFF);

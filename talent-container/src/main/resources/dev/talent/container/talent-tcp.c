@@ -55,8 +55,16 @@
 #define MAX_QUEUE (64u << 20)               /* per queue */
 #define MAGIC_TAKE 0x544c544bu              /* TLTK */
 #define MAGIC_GIVE 0x544c5447u              /* TLTG */
-#define STATE_MAGIC "TLTCP1\n"
+#define STATE_MAGIC "TLTCP2\n"
 #define SOCK_NAME "tcp.sock"
+
+/* conn.flags. A half-closed connection is carried as an established one plus what closed it, as CRIU does: the
+ * sequence numbers and queues without the FINs, which are replayed on the restored socket. */
+#define FIN_SENT 1u                         /* the program shut down writing (FIN_WAIT1/2, CLOSING, LAST_ACK): its
+                                             * FIN is sent again by shutdown(SHUT_WR) after the send queue */
+#define FIN_RCVD 2u                         /* the peer's FIN came (CLOSE_WAIT, LAST_ACK, CLOSING): it is given to
+                                             * the restored socket again after the receive queue (end of file) */
+#define CONNECTING 4u                       /* SYN_SENT: connect() again, with the same initial sequence number */
 
 typedef struct conn {
     uint32_t fd;                            /* the program's descriptor number */
@@ -70,6 +78,7 @@ typedef struct conn {
     uint32_t tsval;
     uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
     uint8_t nodelay, keepalive;
+    uint8_t flags;                          /* FIN_SENT, FIN_RCVD, CONNECTING: how it differs from ESTABLISHED */
     uint32_t keepidle, keepintvl, keepcnt;
     uint32_t sndq_len, unsent_len, rcvq_len;
     unsigned char *sndq, *rcvq;
@@ -139,6 +148,7 @@ static void write_state(const char *path)
         put_u32(f, c->rcv_wup);
         fputc(c->nodelay, f);
         fputc(c->keepalive, f);
+        fputc(c->flags, f);
         put_u32(f, c->keepidle);
         put_u32(f, c->keepintvl);
         put_u32(f, c->keepcnt);
@@ -246,6 +256,7 @@ static void read_state(const char *path)
         c->rcv_wup = get_u32(&r);
         c->nodelay = get_u8(&r);
         c->keepalive = get_u8(&r);
+        c->flags = get_u8(&r);
         c->keepidle = get_u32(&r);
         c->keepintvl = get_u32(&r);
         c->keepcnt = get_u32(&r);
@@ -253,7 +264,9 @@ static void read_state(const char *path)
         c->unsent_len = get_u32(&r);
         c->rcvq_len = get_u32(&r);
         if (c->fd > 0x7FFFFFFF || (c->family != 4 && c->family != 6) || c->opts > 7 || c->snd_wscale > 14 ||
-            c->rcv_wscale > 14 || c->nodelay > 1 || c->keepalive > 1 || c->mss == 0 || c->mss > 65535 ||
+            c->rcv_wscale > 14 || c->nodelay > 1 || c->keepalive > 1 || c->mss > 65535 ||
+            (c->mss == 0 && !(c->flags & CONNECTING)) || c->flags > (FIN_SENT | FIN_RCVD | CONNECTING) ||
+            ((c->flags & CONNECTING) && (c->flags != CONNECTING || c->sndq_len != 0 || c->rcvq_len != 0)) ||
             c->sndq_len > MAX_QUEUE || c->rcvq_len > MAX_QUEUE || c->unsent_len > c->sndq_len)
             die(2, "%s: connection %lu has a field out of range", path, (unsigned long)i);
         for (j = 0; j < i; j++)
@@ -371,7 +384,33 @@ static void sockname(const struct sockaddr_storage *ss, uint8_t addr[16], uint16
     }
 }
 
-/* "" when s is an established TCP socket talent can carry, else why not */
+/* " (local -> peer)" for a TCP socket whose addresses can be read (SO_PEERNAME: also while connecting), else "" */
+static void describe(int s, char *out, size_t n)
+{
+    struct sockaddr_storage l, r;
+    socklen_t len = sizeof l;
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+    uint8_t la[16], ra[16];
+    uint16_t lp = 0, rp = 0;
+    int v6;
+    out[0] = '\0';
+    if (getsockname(s, (struct sockaddr *)&l, &len) != 0 || (l.ss_family != AF_INET && l.ss_family != AF_INET6))
+        return;
+    v6 = l.ss_family == AF_INET6;
+    len = v6 ? (socklen_t)sizeof(struct sockaddr_in6) : (socklen_t)sizeof(struct sockaddr_in);
+    sockname(&l, la, &lp);
+    if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &r, &len) != 0 || r.ss_family != l.ss_family) {
+        inet_ntop(l.ss_family, la, a, sizeof a);
+        snprintf(out, n, v6 ? " ([%s]:%u, no peer)" : " (%s:%u, no peer)", a, lp);
+        return;
+    }
+    sockname(&r, ra, &rp);
+    inet_ntop(l.ss_family, la, a, sizeof a);
+    inet_ntop(l.ss_family, ra, b, sizeof b);
+    snprintf(out, n, v6 ? " ([%s]:%u -> [%s]:%u)" : " (%s:%u -> %s:%u)", a, lp, b, rp);
+}
+
+/* "" when s is a TCP socket talent can carry (established, half-closed or connecting), else why not */
 static const char *check_socket(int s)
 {
     int v = 0;
@@ -390,22 +429,28 @@ static const char *check_socket(int s)
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         return "its TCP state cannot be read";
     switch (ti.tcpi_state) {
-    case 1: /* TCP_ESTABLISHED */
+    case 1:  /* ESTABLISHED */
+    case 4:  /* FIN_WAIT1 */
+    case 5:  /* FIN_WAIT2 */
+    case 8:  /* CLOSE_WAIT */
+    case 9:  /* LAST_ACK */
+    case 11: /* CLOSING */
         break;
-    case 2:
+    case 2: { /* SYN_SENT */
+        int q = 0;
+        if (ioctl(s, SIOCOUTQ, &q) == 0 && q > 1)
+            return "a TCP connection still being set up with data queued before its handshake (SYN_SENT with TCP Fast "
+                   "Open data is not carried)";
+        break;
+    }
     case 3:
-        return "a TCP connection still being set up (SYN_SENT/SYN_RECV)";
-    case 4:
-    case 5:
-    case 11:
-        return "a TCP connection the program has shut down for writing (FIN_WAIT/CLOSING: half-closed "
-               "connections are not carried)";
-    case 8:
-    case 9:
-        return "a connection the peer has closed (CLOSE_WAIT/LAST_ACK: half-closed connections are not carried; "
-               "read to the end and close it)";
+        return "a TCP connection still being set up by the peer (SYN_RECV)";
+    case 6:
+        return "a TCP connection closed in both directions (TIME_WAIT)";
+    case 7:
+        return "a TCP socket that is closed (CLOSE: both sides have closed, or its connect() failed)";
     default:
-        return "a TCP connection that is not in the ESTABLISHED state";
+        return "a TCP connection in a state talent cannot carry";
     }
     return "";
 }
@@ -440,20 +485,58 @@ static void dump(conn *c)
 
     if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR, &one, sizeof one) != 0)
         die(2, "TCP_REPAIR on descriptor %lu: %s", (unsigned long)c->fd, strerror(errno));
+    /* the state once in repair mode (the network lock is on: nothing arrives that could change it meanwhile) */
+    len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        die(2, "TCP_INFO: %s", strerror(errno));
+    switch (ti.tcpi_state) {
+    case 2: c->flags = CONNECTING; break;
+    case 4: case 5: c->flags = FIN_SENT; break;
+    case 8: c->flags = FIN_RCVD; break;
+    case 9: case 11: c->flags = FIN_SENT | FIN_RCVD; break;
+    default: c->flags = 0; break;
+    }
     len = sizeof ss;
     if (getsockname(s, (struct sockaddr *)&ss, &len) != 0)
         die(2, "getsockname: %s", strerror(errno));
     c->family = ss.ss_family == AF_INET ? 4 : 6;
     sockname(&ss, c->local, &c->lport);
-    len = sizeof ss;
-    if (getpeername(s, (struct sockaddr *)&ss, &len) != 0)
-        die(2, "getpeername: %s", strerror(errno));
+    /* SO_PEERNAME, unlike getpeername, answers for a connect() in progress too (the length must be the family's) */
+    len = ss.ss_family == AF_INET ? (socklen_t)sizeof(struct sockaddr_in) : (socklen_t)sizeof(struct sockaddr_in6);
+    if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &ss, &len) != 0)
+        die(2, "descriptor %lu: SO_PEERNAME: %s", (unsigned long)c->fd, strerror(errno));
     sockname(&ss, c->remote, &c->rport);
+    if (c->flags & CONNECTING) {
+        /* the SYN is the only thing sent: write_seq is the initial sequence number + 1; the rest is negotiated
+         * again by the handshake the restored socket makes */
+        int q = TCP_SEND_QUEUE;
+        if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof q) != 0)
+            die(2, "TCP_REPAIR_QUEUE: %s", strerror(errno));
+        len = sizeof v;
+        if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
+            die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
+        c->snd_seq = (uint32_t)v - 1u;
+        c->sndq = malloc(1);
+        c->rcvq = malloc(1);
+        if (!c->sndq || !c->rcvq)
+            die(2, "out of memory");
+        goto options;
+    }
 
     if (ioctl(s, SIOCINQ, &inq) != 0 || ioctl(s, SIOCOUTQ, &outq) != 0 || ioctl(s, SIOCOUTQNSD, &unsent) != 0)
         die(2, "cannot size the queues: %s", strerror(errno));
     if (inq < 0 || outq < 0 || unsent < 0 || (uint32_t)inq > MAX_QUEUE || (uint32_t)outq > MAX_QUEUE || unsent > outq)
         die(2, "queues of descriptor %lu out of range", (unsigned long)c->fd);
+    if (c->flags & FIN_SENT) {
+        /* write_seq counts the program's FIN (one sequence number, no byte in the queue): SIOCOUTQ counts it until
+         * the peer acknowledged it, SIOCOUTQNSD until it was sent (it is the last thing queued). The queue and
+         * sequence numbers are kept without it; shutdown() on the restored socket queues it again. */
+        if (outq > 0)
+            outq--;
+        if (unsent > 0)
+            unsent--;
+    }
     c->rcvq_len = (uint32_t)inq;
     c->sndq_len = (uint32_t)outq;
     c->unsent_len = (uint32_t)unsent;
@@ -462,21 +545,18 @@ static void dump(conn *c)
     len = sizeof v;
     if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
         die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
-    c->snd_seq = (uint32_t)v;
+    c->snd_seq = (uint32_t)v - ((c->flags & FIN_SENT) ? 1u : 0u);
+    /* SIOCINQ counts the bytes not read, without the peer's FIN; rcv_nxt (TCP_QUEUE_SEQ) is past it */
     c->rcvq = peek_queue(s, TCP_RECV_QUEUE, c->rcvq_len);
     len = sizeof v;
     if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
         die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
-    c->rcv_seq = (uint32_t)v;
+    c->rcv_seq = (uint32_t)v - ((c->flags & FIN_RCVD) ? 1u : 0u);
 
     len = sizeof v;
     if (getsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, &len) != 0)
         die(2, "TCP_MAXSEG: %s", strerror(errno));
     c->mss = (uint32_t)v;
-    len = sizeof ti;
-    memset(&ti, 0, sizeof ti);
-    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-        die(2, "TCP_INFO: %s", strerror(errno));
     c->opts = (uint8_t)(((ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? 1 : 0) | ((ti.tcpi_options & TCPI_OPT_SACK) ? 2 : 0) |
                         ((ti.tcpi_options & TCPI_OPT_WSCALE) ? 4 : 0));
     c->snd_wscale = ti.tcpi_snd_wscale;
@@ -495,7 +575,12 @@ static void dump(conn *c)
     c->max_window = w.max_window;
     c->rcv_wnd = w.rcv_wnd;
     c->rcv_wup = w.rcv_wup;
+    /* the window was last announced with the peer's FIN acknowledged; the kernel refuses a rcv_wup past rcv_nxt,
+     * which is restored without the FIN (the replayed FIN moves both on again) */
+    if ((c->flags & FIN_RCVD) && (int32_t)(c->rcv_wup - c->rcv_seq) > 0)
+        c->rcv_wup = c->rcv_seq;
 
+options:
     len = sizeof v;
     c->nodelay = getsockopt(s, IPPROTO_TCP, TCP_NODELAY, &v, &len) == 0 && v;
     len = sizeof v;
@@ -589,8 +674,10 @@ static int take(const char *state, long timeout_ms)
             if (numbers[j] == numbers[i])
                 bad = "listed twice";
         if (*bad) {
-            reply(c, "ndescriptor %lu is %s", (unsigned long)numbers[i], bad);
-            die(5, "descriptor %lu is %s", (unsigned long)numbers[i], bad);
+            char who[160];
+            describe(fds[i], who, sizeof who);
+            reply(c, "ndescriptor %lu%s is %s", (unsigned long)numbers[i], who, bad);
+            die(5, "descriptor %lu%s is %s", (unsigned long)numbers[i], who, bad);
         }
     }
     nconns = n;
@@ -675,6 +762,17 @@ static void restore(conn *c)
     c->sock = s;
     SET(IPPROTO_TCP, TCP_REPAIR, 1, "TCP_REPAIR");
     SET(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    if (c->flags & CONNECTING) {
+        /* bound and given its initial sequence number in repair mode; release() connects it normally, and the
+         * kernel keeps a write_seq already set: the peer sees the same SYN again (a retransmission) */
+        q = TCP_SEND_QUEUE;
+        SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
+        SET(IPPROTO_TCP, TCP_QUEUE_SEQ, c->snd_seq, "TCP_QUEUE_SEQ (initial)");
+        len = address(c, 0, &ss);
+        if (bind(s, (struct sockaddr *)&ss, len) != 0)
+            die(2, "descriptor %lu: bind: %s", (unsigned long)c->fd, strerror(errno));
+        goto options;
+    }
     q = TCP_SEND_QUEUE;
     SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
     SET(IPPROTO_TCP, TCP_QUEUE_SEQ, c->snd_seq - c->sndq_len, "TCP_QUEUE_SEQ (send)");
@@ -725,6 +823,7 @@ static void restore(conn *c)
     w.rcv_wup = c->rcv_wup;
     if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, sizeof w) != 0)
         die(2, "descriptor %lu: TCP_REPAIR_WINDOW: %s", (unsigned long)c->fd, strerror(errno));
+options:
     if (c->nodelay)
         SET(IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
     if (c->keepalive)
@@ -737,13 +836,138 @@ static void restore(conn *c)
         SET(IPPROTO_TCP, TCP_KEEPCNT, c->keepcnt, "TCP_KEEPCNT");
 }
 
-/* repair mode off (the kernel then sends a window probe) and the send queue sent again (see restore) */
+static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i + 1 < n; i += 2)
+        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (n & 1)
+        sum += (uint32_t)(p[n - 1] << 8);
+    return sum;
+}
+
+/* The peer's FIN again, for a connection the peer had closed: a FIN+ACK segment "from the peer" at the sequence
+ * number after the restored receive queue, sent over a raw socket to the connection's own (local) address, so it
+ * stays in the container's namespace (loopback) and never reaches the wire. The restored socket takes it like
+ * the original did: its reads return the queued bytes, then end of file (CLOSE_WAIT, or CLOSING/TIME_WAIT when
+ * its own FIN is out too); the ACK it answers is one the peer has already had. */
+static void replay_fin(const conn *c)
+{
+    unsigned char pkt[40 + 32], *t;
+    size_t ip = c->family == 4 ? 20 : 40, tcp = 20 + 12, n = ip + tcp;
+    uint32_t sum = 0, ack = c->snd_seq - c->sndq_len, win = c->snd_wnd >> ((c->opts & 4) ? c->snd_wscale : 0);
+    struct sockaddr_storage to;
+    socklen_t tolen;
+    int r = socket(c->family == 4 ? AF_INET : AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+    if (r < 0)
+        die(2, "descriptor %lu: raw socket (to replay the peer's FIN): %s", (unsigned long)c->fd, strerror(errno));
+    memset(pkt, 0, sizeof pkt);
+    if (c->family == 4) {
+        pkt[0] = 0x45;
+        pkt[2] = (unsigned char)(n >> 8);
+        pkt[3] = (unsigned char)n;
+        pkt[8] = 64;
+        pkt[9] = IPPROTO_TCP;
+        memcpy(pkt + 12, c->remote, 4);
+        memcpy(pkt + 16, c->local, 4);
+        /* the kernel fills the IPv4 header checksum (and the id) of a IP_HDRINCL packet */
+        sum = sum16(sum, c->remote, 4);
+        sum = sum16(sum, c->local, 4);
+    } else {
+        pkt[0] = 0x60;
+        pkt[4] = (unsigned char)(tcp >> 8);
+        pkt[5] = (unsigned char)tcp;
+        pkt[6] = IPPROTO_TCP;
+        pkt[7] = 64;
+        memcpy(pkt + 8, c->remote, 16);
+        memcpy(pkt + 24, c->local, 16);
+        sum = sum16(sum, c->remote, 16);
+        sum = sum16(sum, c->local, 16);
+    }
+    sum += IPPROTO_TCP + (uint32_t)tcp;
+    t = pkt + ip;
+    t[0] = (unsigned char)(c->rport >> 8);
+    t[1] = (unsigned char)c->rport;
+    t[2] = (unsigned char)(c->lport >> 8);
+    t[3] = (unsigned char)c->lport;
+    t[4] = (unsigned char)(c->rcv_seq >> 24);
+    t[5] = (unsigned char)(c->rcv_seq >> 16);
+    t[6] = (unsigned char)(c->rcv_seq >> 8);
+    t[7] = (unsigned char)c->rcv_seq;
+    t[8] = (unsigned char)(ack >> 24);
+    t[9] = (unsigned char)(ack >> 16);
+    t[10] = (unsigned char)(ack >> 8);
+    t[11] = (unsigned char)ack;
+    t[12] = (unsigned char)((tcp / 4) << 4);
+    t[13] = 0x11;                           /* FIN, ACK */
+    if (win > 65535)
+        win = 65535;
+    t[14] = (unsigned char)(win >> 8);
+    t[15] = (unsigned char)win;
+    /* a timestamp option (NOP NOP TS) whatever was negotiated, harmless otherwise: a restored socket has no
+     * recent timestamp of the peer's (0), and a value of 1 passes its PAWS check */
+    if (c->opts & 1) {
+        t[20] = 1;
+        t[21] = 1;
+        t[22] = 8;
+        t[23] = 10;
+        t[27] = 1;
+    }                                       /* else zeros: end of options, padding */
+    sum = sum16(sum, t, tcp);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~sum & 0xffff;
+    t[16] = (unsigned char)(sum >> 8);
+    t[17] = (unsigned char)sum;
+    tolen = address(c, 0, &to);
+    if (c->family == 6)
+        ((struct sockaddr_in6 *)&to)->sin6_port = 0;
+    else
+        ((struct sockaddr_in *)&to)->sin_port = 0;
+    if (sendto(r, pkt, n, 0, (struct sockaddr *)&to, tolen) != (ssize_t)n)
+        die(2, "descriptor %lu: cannot replay the peer's FIN: %s", (unsigned long)c->fd, strerror(errno));
+    close(r);
+    /* taken at once (loopback runs it in this context), but checked: a program waiting for that end of file must
+     * not wait for ever; if the socket did not take it, the restore fails (and the migration rolls back) */
+    {
+        struct tcp_info ti;
+        socklen_t len;
+        struct timespec pause = {0, 1000000};
+        int i;
+        for (i = 0; i < 1000; i++) {
+            len = sizeof ti;
+            memset(&ti, 0, sizeof ti);
+            if (getsockopt(c->sock, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+                (ti.tcpi_state == 8 || ti.tcpi_state == 9 || ti.tcpi_state == 11))
+                return;
+            nanosleep(&pause, NULL);
+        }
+        die(2, "descriptor %lu: the restored connection did not take the peer's FIN again (state %u)",
+            (unsigned long)c->fd, (unsigned)ti.tcpi_state);
+    }
+}
+
+/* repair mode off (the kernel then sends a window probe) and the send queue sent again (see restore); then what
+ * closed a half-closed connection is replayed: the program's FIN by shutdown(SHUT_WR) after the queue (the same
+ * sequence number as the original one), the peer's by replay_fin. A connection that was still being set up is
+ * connected now. */
 static void release(conn *c)
 {
     int s = c->sock, q = TCP_NO_QUEUE;
     uint32_t off = 0;
     SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
     SET(IPPROTO_TCP, TCP_REPAIR, 0, "TCP_REPAIR off");
+    if (c->flags & CONNECTING) {
+        struct sockaddr_storage ss;
+        socklen_t len = address(c, 1, &ss);
+        int fl = fcntl(s, F_GETFL);
+        /* non-blocking here; the runtime gives the descriptor the program's flags */
+        if (fl < 0 || fcntl(s, F_SETFL, fl | O_NONBLOCK) != 0)
+            die(2, "descriptor %lu: fcntl: %s", (unsigned long)c->fd, strerror(errno));
+        if (connect(s, (struct sockaddr *)&ss, len) != 0 && errno != EINPROGRESS)
+            die(2, "descriptor %lu: connect (again): %s", (unsigned long)c->fd, strerror(errno));
+        return;
+    }
     while (off < c->sndq_len) {
         ssize_t n = send(s, c->sndq + off, c->sndq_len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n <= 0)
@@ -751,6 +975,11 @@ static void release(conn *c)
                 (unsigned long)c->sndq_len, n < 0 ? strerror(errno) : "no progress");
         off += (uint32_t)n;
     }
+    /* the peer's first: a connection in LAST_ACK goes through CLOSE_WAIT again, as it did */
+    if (c->flags & FIN_RCVD)
+        replay_fin(c);
+    if ((c->flags & FIN_SENT) && shutdown(s, SHUT_WR) != 0)
+        die(2, "descriptor %lu: shutdown (the program's FIN again): %s", (unsigned long)c->fd, strerror(errno));
 }
 
 /* the host end of the container's veth up: an ioctl on a socket made in the host's namespace */
