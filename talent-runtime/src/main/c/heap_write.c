@@ -690,7 +690,7 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
 }
 
 /* How many blocks ahead the write loop fetches. */
-#define PREFETCH 8
+#define PREFETCH 16
 
 /* Fetches ahead for block s (a snapshot index): step 0 the headers of the blocks its pointers name (a prefetch never
  * faults, whatever the pointer), step 1 their snapshot and mark entries, reading the headers only where they are
