@@ -692,8 +692,8 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
 /* How many blocks ahead the write loop fetches. */
 #define PREFETCH 16
 
-/* Fetches ahead for block s (a snapshot index): step 0 the headers of the blocks its pointers name (a prefetch never
- * faults, whatever the pointer), step 1 their snapshot and mark entries, reading the headers only where they are
+/* Fetches ahead for the block of header h: step 0 the headers of the blocks its pointers name (a prefetch never
+ * faults, whatever the pointer), step 1 their snapshot entries, reading the headers only where they are
  * in a slab chunk (readable), as slab_block() does. */
 static void prefetch_pointees(const tl_hdr *h, int step)
 {
@@ -832,7 +832,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             __builtin_prefetch(ahead + 63);
         }
         /* and what those blocks point to, in two steps: the header before each pointee (its bytes arrived by now),
-         * then, once the header is there, its entries in the snapshot and the marks, which lookup() reads */
+         * then, once the header is there, its snapshot entry, which lookup() reads */
         if (i + PREFETCH / 2 < nmarked)
             prefetch_pointees(order_hdr[i + PREFETCH / 2], 0);
         if (i + PREFETCH / 4 < nmarked)
