@@ -180,12 +180,14 @@ typedef struct tl_ck_file {
 
 /* its kind, access and flag codes (TL_FILE_*) are in contract.h */
 
+/* One per block of a million-block heap: offsets are 32-bit (parse_heap refuses a HEAP payload of 2^32 bytes or
+ * more; a file is at most TL_MAX_CHECKPOINT_BYTES), so that the array is 56 bytes a block, not 72 (fresh memory). */
 typedef struct tl_ck_block {
     uint32_t id, elem;              /* block id, element type id */
-    uint8_t flags;                  /* bit 0: untyped */
     uint32_t pos_len, tail_len;
-    size_t pos_off;                 /* alloc_pos: bytes in the HEAP payload */
-    size_t value_off, tail_off;     /* in the HEAP payload */
+    uint32_t pos_off;               /* alloc_pos: bytes in the HEAP payload */
+    uint32_t value_off, tail_off;   /* in the HEAP payload */
+    uint8_t flags;                  /* bit 0: untyped */
     uint64_t count;
     void *addr;                     /* restore: the new block */
     const talent_type *desc;        /* restore: this target's element type (NULL: untyped) */

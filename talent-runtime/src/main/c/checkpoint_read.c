@@ -408,6 +408,13 @@ static int check_trailing(tl_reader *r, const tl_checkpoint *ck, const tl_ck_blo
 static int parse_heap(tl_reader *r, tl_checkpoint *ck)
 {
     uint32_t i, dup;
+    uint64_t payload_len = r->len;
+    if (payload_len > UINT32_MAX) {
+        /* tl_ck_block's offsets are 32-bit; no file the readers accept is this large */
+        tl_reader_fail(r, "at offset %lu: the HEAP section is %llu bytes, more than a checkpoint can hold",
+                       (unsigned long)r->base, (unsigned long long)r->len);
+        return -1;
+    }
     ck->nheap = rd_count(r, "heap block");
     ck->heap = tl_xcalloc(ck->nheap ? ck->nheap : 1, sizeof *ck->heap);
     const unsigned char *last_pos = NULL;

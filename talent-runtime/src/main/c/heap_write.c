@@ -42,16 +42,22 @@ static const talent_type uchar_type = TALENT_INT_TYPE(unsigned char, "unsigned c
 
 #define NONE 0xFFFFFFFFu
 
-static tl_hdr **snap;               /* the live blocks when the checkpoint began */
+/* The live blocks when the checkpoint began, with what this pass noted of each: a pointer lookup reads one entry
+ * (one cache line where a tree's blocks are reached at random), not one in each of several arrays. */
+typedef struct snap_entry {
+    tl_hdr *h;
+    uint32_t mark;                  /* block id + 1, 0 = not reached */
+    unsigned char seen;             /* SEEN_AS_BYTES, INFERRED, LATER_ELEMENT, GUESS_LISTED (below) */
+} snap_entry;
+static snap_entry *snap;
 static uint32_t nsnap;
 static uint32_t *slots;             /* snapshot index + 1 by start address; 0 = empty */
 static size_t slots_bytes;
 static unsigned slot_bits;
-static void **written;              /* the blocks the last checkpoint wrote (tl_heap_release_written) */
+/* The headers of the blocks the last checkpoint wrote (tl_heap_release_written): the pass's order_hdr (below), kept
+ * when the pass ends. */
+static const tl_hdr **written;
 static uint32_t nwritten, capwritten;
-/* The addresses of the blocks tl_heap_write encoded, in its order: become written[] when the pass ends. */
-static void **written_addr;
-static uint32_t nwritten_addr, capwritten_addr;
 
 /* Copies n bytes (a site's "file:line:col", a few dozen) without a call to memcpy for each of a million blocks:
  * 8-byte moves, the last one overlapping. */
@@ -98,10 +104,9 @@ static const talent_type *trailing_view(const tl_hdr *h, const talent_type *elem
     return NULL;
 }
 
-static tl_block view(uint32_t s)
+static tl_block view_hdr(const tl_hdr *h)
 {
     tl_block b;
-    const tl_hdr *h = snap[s];
     b.addr = tl_hdr_addr(h);
     b.size = tl_hdr_size(h);
     b.elem = tl_heap_site_elem(h->site);
@@ -115,6 +120,11 @@ static tl_block view(uint32_t s)
         }
     }
     return b;
+}
+
+static tl_block view(uint32_t s)
+{
+    return view_hdr(snap[s].h);
 }
 
 static uint32_t home(uintptr_t a)
@@ -162,7 +172,7 @@ static void build_index(void)
     uint32_t i, mask, nbig = 0;
     double t0 = tl_now_ms();
     for (i = 0; i < nsnap; i++)
-        nbig += !(snap[i]->size_hi & TL_HDR_SLAB);
+        nbig += !(snap[i].h->size_hi & TL_HDR_SLAB);
     slot_bits = 10;
     while ((uint64_t)nbig * 2 > ((uint64_t)1 << slot_bits))
         slot_bits++;
@@ -173,9 +183,9 @@ static void build_index(void)
     mask = (1u << slot_bits) - 1;
     for (i = 0; i < nsnap; i++) {
         uint32_t j;
-        if (snap[i]->size_hi & TL_HDR_SLAB)
+        if (snap[i].h->size_hi & TL_HDR_SLAB)
             continue;
-        j = home(tl_hdr_addr(snap[i]));
+        j = home(tl_hdr_addr(snap[i].h));
         while (slots[j])
             j = (j + 1) & mask;
         slots[j] = i + 1;
@@ -194,7 +204,7 @@ static uint32_t slab_block(uintptr_t a)
         return NONE;
     h = (const tl_hdr *)a - 1;
     i = h->idx;
-    return i < nsnap && snap[i] == h ? i : NONE;
+    return i < nsnap && snap[i].h == h ? i : NONE;
 }
 
 static uint32_t lookup(uintptr_t a)
@@ -207,7 +217,7 @@ static uint32_t lookup(uintptr_t a)
     mask = (1u << slot_bits) - 1;
     j = home(a);
     while (slots[j]) {
-        if (tl_hdr_addr(snap[slots[j] - 1]) == a)
+        if (tl_hdr_addr(snap[slots[j] - 1].h) == a)
             return slots[j] - 1;
         j = (j + 1) & mask;
     }
@@ -218,7 +228,7 @@ void tl_heap_release_written(void)
 {
     uint32_t i;
     for (i = 0; i < nwritten; i++)
-        talent_free(written[i]);
+        talent_free((void *)tl_hdr_addr(written[i]));
     nwritten = 0;
 }
 
@@ -233,8 +243,11 @@ typedef struct root {
 
 #define ROOT_BIT 0x80000000u
 
-static uint32_t *mark;              /* by snapshot index: block id + 1, 0 = not reached */
 static uint32_t *order;             /* by block id: snapshot index */
+/* by block id: its header (snap[order[id]].h), noted when the block is reached, so that the write loop reads the
+ * headers in sequence instead of the snapshot at random (a tree's blocks are reached all over it) */
+static const tl_hdr **order_hdr;
+static uint32_t caporder_hdr;
 static uint32_t *parent;            /* by block id: block id it was reached from, or ROOT_BIT | root */
 static uint32_t nmarked, capmarked;
 static uint32_t cur_parent;
@@ -248,7 +261,6 @@ static talent_type block_type;      /* the block a tl_heap_object() answer descr
 #define INFERRED 2u
 #define LATER_ELEMENT 4u            /* a typed pointer into it past its first element: it is an array */
 #define GUESS_LISTED 8u             /* in guessed[] */
-static unsigned char *seen;
 static int retyped;                 /* a block seen as bytes got a type: the checkpoint is encoded again */
 
 /* Conflicts met in this pass on blocks whose type was inferred: not refused at once, because a pointer met later may
@@ -324,15 +336,15 @@ static void drop_all_conflicts(void)
 
 void tl_heap_checkpoint_begin(void)
 {
-    free(mark);
+    uint32_t i;
     nsnap = tl_heap_nlive;
     free(snap);
     snap = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *snap);
-    if (nsnap)
-        memcpy(snap, tl_heap_live, (size_t)nsnap * sizeof *snap);
-    mark = tl_xcalloc(nsnap ? nsnap : 1, sizeof *mark);
-    free(seen);
-    seen = tl_xcalloc(nsnap ? nsnap : 1, 1);
+    for (i = 0; i < nsnap; i++) {
+        snap[i].h = tl_heap_live[i];
+        snap[i].mark = 0;
+        snap[i].seen = 0;
+    }
     retyped = 0;
     drop_all_conflicts();
     free(infer_off);
@@ -366,7 +378,7 @@ void tl_heap_root(const char *name, const char *decl_pos, const char *where, con
 
 static int cmp_addr(const void *x, const void *y)
 {
-    uintptr_t a = (uintptr_t)snap[*(const uint32_t *)x], b = (uintptr_t)snap[*(const uint32_t *)y];
+    uintptr_t a = (uintptr_t)snap[*(const uint32_t *)x].h, b = (uintptr_t)snap[*(const uint32_t *)y].h;
     return a < b ? -1 : a > b;
 }
 
@@ -386,7 +398,7 @@ static uint32_t lookup_interior(uintptr_t a)
     }
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        if (tl_hdr_addr(snap[by_addr[mid]]) <= a)
+        if (tl_hdr_addr(snap[by_addr[mid]].h) <= a)
             lo = mid + 1;
         else
             hi = mid;
@@ -468,7 +480,7 @@ static void note_guess(uint32_t idx, const tl_hdr *h, const talent_type *pt, siz
     if (!(h->size_hi & TL_HDR_GUESSED) || !have || !have->size)
         return;
     if (off >= have->size) {
-        seen[idx] |= LATER_ELEMENT;
+        snap[idx].seen |= LATER_ELEMENT;
         return;
     }
     if (nguess_why == GUESS_WHY_MAX)
@@ -494,7 +506,7 @@ static void retype(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t off)
         h->size_hi |= TL_HDR_GUESSED;
     else
         h->size_hi &= ~TL_HDR_GUESSED;
-    seen[idx] |= INFERRED;
+    snap[idx].seen |= INFERRED;
     if (!infer_off)
         infer_off = tl_xcalloc(nsnap ? nsnap : 1, sizeof *infer_off);
     infer_off[idx] = off;
@@ -526,7 +538,7 @@ static int infer_trailing(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t
  * stays in the header for later checkpoints and the restore. */
 static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx *ctx)
 {
-    tl_hdr *h = snap[idx];
+    tl_hdr *h = snap[idx].h;
     const talent_type *have = tl_heap_site_elem(h->site);
     size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
     char what[256], *msg;
@@ -543,7 +555,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
             note_guess(idx, h, pt, off, ctx);
             return;
         }
-        if ((seen[idx] & INFERRED) &&
+        if ((snap[idx].seen & INFERRED) &&
             (pt->kind == TALENT_K_STRUCT || pt->kind == TALENT_K_UNION || pt->kind == TALENT_K_ARRAY) &&
             pt->size > have->size && size >= pt->size && off % pt->size == 0 &&
             tl_layout_block_holds(pt, size, infer_off[idx], have)) {
@@ -556,7 +568,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
             retyped = 1;
             return;
         }
-        if ((seen[idx] & INFERRED) && !(h->size_hi & TL_HDR_TRAILING) && infer_trailing(idx, h, pt, off, size, have)) {
+        if ((snap[idx].seen & INFERRED) && !(h->size_hi & TL_HDR_TRAILING) && infer_trailing(idx, h, pt, off, size, have)) {
             drop_conflicts(idx);
             retyped = 1;
             return;
@@ -576,13 +588,13 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     if (size < pt->size || off % pt->size != 0 || size % pt->size != 0 || tl_trailing_flexible(pt)) {
         /* not an array of that type (a struct with a flexible array member never is one): one struct with a
          * trailing array (the struct hack, a FAM), else it stays bytes */
-        if (infer_trailing(idx, h, pt, off, size, NULL) && (seen[idx] & SEEN_AS_BYTES))
+        if (infer_trailing(idx, h, pt, off, size, NULL) && (snap[idx].seen & SEEN_AS_BYTES))
             retyped = 1;
         return;
     }
     retype(idx, h, pt, off);
     note_guess(idx, h, pt, off, ctx);
-    if (seen[idx] & SEEN_AS_BYTES)
+    if (snap[idx].seen & SEEN_AS_BYTES)
         retyped = 1;
 }
 
@@ -595,7 +607,7 @@ static void check_guesses(void)
     uint32_t i, k;
     for (i = 0; i < nguessed; i++) {
         uint32_t idx = guessed[i];
-        tl_hdr *h = snap[idx];
+        tl_hdr *h = snap[idx].h;
         const talent_type *have;
         const char *why = NULL;
         size_t size;
@@ -603,7 +615,7 @@ static void check_guesses(void)
             continue;
         have = tl_heap_site_elem(h->site);
         size = tl_hdr_size(h);
-        if (!have || !have->size || size / have->size <= 1 || (seen[idx] & LATER_ELEMENT)) {
+        if (!have || !have->size || size / have->size <= 1 || (snap[idx].seen & LATER_ELEMENT)) {
             remember(h);
             h->size_hi &= ~TL_HDR_GUESSED;
             continue;
@@ -640,28 +652,33 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
         if (pt)
             infer(idx, p, pt, ctx);
     }
-    if ((snap[idx]->size_hi & TL_HDR_GUESSED) && !(seen[idx] & GUESS_LISTED)) {
+    if ((snap[idx].h->size_hi & TL_HDR_GUESSED) && !(snap[idx].seen & GUESS_LISTED)) {
         if (nguessed == capguessed) {
             capguessed = capguessed ? 2 * capguessed : 64;
             guessed = tl_xrealloc(guessed, (size_t)capguessed * sizeof *guessed);
         }
         guessed[nguessed++] = idx;
-        seen[idx] |= GUESS_LISTED;
+        snap[idx].seen |= GUESS_LISTED;
     }
     bv = view(idx);
     if (!bv.elem)
-        seen[idx] |= SEEN_AS_BYTES;
-    if (!mark[idx]) {
+        snap[idx].seen |= SEEN_AS_BYTES;
+    if (!snap[idx].mark) {
         if (nmarked == capmarked) {
             capmarked = capmarked ? 2 * capmarked : 1024;
             order = tl_xrealloc(order, (size_t)capmarked * sizeof *order);
             parent = tl_xrealloc(parent, (size_t)capmarked * sizeof *parent);
         }
+        if (nmarked == caporder_hdr) {
+            caporder_hdr = caporder_hdr ? 2 * caporder_hdr : 1024;
+            order_hdr = tl_xrealloc(order_hdr, (size_t)caporder_hdr * sizeof *order_hdr);
+        }
         order[nmarked] = idx;
+        order_hdr[nmarked] = snap[idx].h;
         parent[nmarked] = cur_parent;
-        mark[idx] = ++nmarked;
+        snap[idx].mark = ++nmarked;
     }
-    id = mark[idx] - 1;
+    id = snap[idx].mark - 1;
     describe_as_array(&block_type, elem_of(b), count_of(b));
     out->base = b->addr;
     out->size = b->size;
@@ -673,12 +690,12 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
 }
 
 /* How many blocks ahead the write loop fetches. */
-#define PREFETCH 8
+#define PREFETCH 16
 
-/* Fetches ahead for block s (a snapshot index): step 0 the headers of the blocks its pointers name (a prefetch never
- * faults, whatever the pointer), step 1 their snapshot and mark entries, reading the headers only where they are
+/* Fetches ahead for the block of header h: step 0 the headers of the blocks its pointers name (a prefetch never
+ * faults, whatever the pointer), step 1 their snapshot entries, reading the headers only where they are
  * in a slab chunk (readable), as slab_block() does. */
-static void prefetch_pointees(uint32_t s, int step)
+static void prefetch_pointees(const tl_hdr *h, int step)
 {
     /* the pointer members' offsets of the last type seen (a million blocks of one type in a row) */
     static const talent_type *last_t;
@@ -686,7 +703,6 @@ static void prefetch_pointees(uint32_t s, int step)
     static size_t last_nfields;
     static size_t off[8];
     static unsigned n;
-    const tl_hdr *h = snap[s];
     const talent_type *et = tl_heap_site_elem(h->site);
     unsigned k;
     if (!et || tl_hdr_size(h) < et->size)
@@ -708,7 +724,6 @@ static void prefetch_pointees(uint32_t s, int step)
             uint32_t i = ((const tl_hdr *)(a - sizeof(tl_hdr)))->idx;
             if (i < nsnap) {
                 __builtin_prefetch(&snap[i]);
-                __builtin_prefetch(&mark[i]);
             }
         }
     }
@@ -725,7 +740,7 @@ static void heap_range(void)
     heap_lo = UINTPTR_MAX;
     heap_hi = 0;
     for (i = 0; i < nsnap; i++) {
-        uintptr_t a = tl_hdr_addr(snap[i]), e = a + tl_hdr_size(snap[i]);
+        uintptr_t a = tl_hdr_addr(snap[i].h), e = a + tl_hdr_size(snap[i].h);
         if (a < heap_lo)
             heap_lo = a;
         if (e > heap_hi)
@@ -771,8 +786,8 @@ static void check_raw_pointers(void)
     tl_hdr *h, *t;
     if (!raw_ptr.found)
         return;
-    h = snap[raw_ptr.idx];
-    t = snap[raw_ptr.target];
+    h = snap[raw_ptr.idx].h;
+    t = snap[raw_ptr.target].h;
     if (raw_ptr.typed)
         tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes of '%s', carried as bytes) holds at byte "
                   "%lu the address of the heap block allocated at %s: a pointer copied into bytes cannot be carried (it "
@@ -802,7 +817,6 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
     ctx.describe = tl_heap_describe;
     tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
-    nwritten_addr = 0;
     for (i = 0; i < nmarked; i++) {
         tl_block blkv;
         const tl_block *blk = &blkv;
@@ -813,27 +827,19 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         /* blocks are written in the order they were reached, which is all over memory for a tree: fetch the ones
          * a few blocks ahead while this one is encoded (the header and the first bytes after it) */
         if (i + PREFETCH < nmarked) {
-            const char *ahead = (const char *)snap[order[i + PREFETCH]];
+            const char *ahead = (const char *)order_hdr[i + PREFETCH];
             __builtin_prefetch(ahead);
             __builtin_prefetch(ahead + 63);
         }
-        if (i + 2 * PREFETCH < nmarked)
-            __builtin_prefetch(&snap[order[i + 2 * PREFETCH]]);
         /* and what those blocks point to, in two steps: the header before each pointee (its bytes arrived by now),
-         * then, once the header is there, its entries in the snapshot and the marks, which lookup() reads */
+         * then, once the header is there, its snapshot entry, which lookup() reads */
         if (i + PREFETCH / 2 < nmarked)
-            prefetch_pointees(order[i + PREFETCH / 2], 0);
+            prefetch_pointees(order_hdr[i + PREFETCH / 2], 0);
         if (i + PREFETCH / 4 < nmarked)
-            prefetch_pointees(order[i + PREFETCH / 4], 1);
-        blkv = view(order[i]);
+            prefetch_pointees(order_hdr[i + PREFETCH / 4], 1);
+        blkv = view_hdr(order_hdr[i]);
         et = elem_of(blk);
         p = (const unsigned char *)blk->addr;
-        if (i == capwritten_addr) {
-            capwritten_addr = capwritten_addr ? 2 * capwritten_addr : 1024;
-            written_addr = tl_xrealloc(written_addr, (size_t)capwritten_addr * sizeof *written_addr);
-        }
-        written_addr[i] = (void *)blk->addr;
-        nwritten_addr = i + 1;
         count = count_of(blk);
         esz = et->size;
         tail = blk->size - (size_t)count * esz;
@@ -863,7 +869,7 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             tl_put_be_n(d + 5, count, 8);
         }
         if (!blk->elem) {
-            seen[order[i]] |= SEEN_AS_BYTES;
+            snap[order[i]].seen |= SEEN_AS_BYTES;
             scan_raw(order[i], p, blk->size, 0);
         } else if (is_byte_int(et)) {
             scan_raw(order[i], p, blk->size, 1);
@@ -905,30 +911,20 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     for (i = 0; i < nroots; i++)
         free(roots[i].where);
     nroots = 0;
-    free(mark);
-    mark = NULL;
     free(by_addr);
     by_addr = NULL;
     table_free(slots, slots_bytes);
     slots = NULL;
     /* what an in-process restore frees before it allocates these blocks again from the checkpoint */
-    if (nwritten_addr == nmarked) {
-        /* the addresses noted by the write loop (no second pass over a million headers) */
-        void **t = written;
-        written = written_addr;
-        written_addr = t;
+    {
+        /* the headers noted as the blocks were reached (no second pass over a million headers) */
+        const tl_hdr **t = written;
+        written = order_hdr;
+        order_hdr = t;
         i = capwritten;
-        capwritten = capwritten_addr;
-        capwritten_addr = i;
-    } else {
-        if (nmarked > capwritten) {
-            capwritten = nmarked;
-            written = tl_xrealloc(written, (size_t)capwritten * sizeof *written);
-        }
-        for (i = 0; i < nmarked; i++)
-            written[i] = (void *)tl_hdr_addr(snap[order[i]]);
+        capwritten = caporder_hdr;
+        caporder_hdr = i;
     }
-    nwritten_addr = 0;
     nwritten = nmarked;
     return s;
 }
