@@ -146,6 +146,16 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members)
 {
     int s, e;
+    if (members == TL_BOUNDARY_GLOBALS) {
+        /* two objects with static storage side by side although the compiler writes a gap after each (a declaration a
+         * macro writes, docs/CODEGEN.md "Gaps between globals"): nothing here says they are together elsewhere (gcc
+         * aligns larger arrays more on some ISAs), so only the pointee decides, else both readings */
+        if (!pointee || pointee->kind == 0)
+            return 0;
+        s = starts_with(after, pointee);
+        e = ends_with(before, pointee);
+        return s && !e ? 1 : e && !s ? -1 : 0;
+    }
     if (!pointee || pointee->kind == 0)
         /* void * (or a pointee not described): the start of what follows, as always. Between two separate objects
          * its type cannot tell either, but a void * at an object's start (a callback's user data, `void *ud = &L`

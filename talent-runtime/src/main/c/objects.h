@@ -32,9 +32,12 @@ const tl_object *tl_objects_ending_at(uintptr_t addr);
  * two a pointer to pointee (NULL: void * or not described) means. -1 one past the end of before, 1 the start of after,
  * 0 it cannot be told. members: the two are members of one struct (or elements of one array), in this order; 0 is
  * then returned when the pointee fits both or is a byte and fits neither, unless after (or its elements) has the type
- * of before's elements: it then follows before on every ISA, and both readings are one address. Two separate objects
- * (members 0): -1 or 1 when the pointee fits only one reading, else 0 (void * too): the checkpoint then carries both
- * (TL_PTR_BOUNDARY). */
+ * of before's elements: it then follows before on every ISA, and both readings are one address. Two frame variables
+ * or argument strings (members 0): -1 when the pointee fits only the end, else 1 (docs/COVERAGE.md: one past the end of
+ * such an object is not handled). Two objects with static storage (members TL_BOUNDARY_GLOBALS, side by side only
+ * where the compiler could not write a gap between them): -1 or 1 when the pointee fits only one reading, else 0 (void
+ * * too): the checkpoint then carries both (TL_PTR_BOUNDARY). */
+#define TL_BOUNDARY_GLOBALS 2
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
 /* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
  * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why

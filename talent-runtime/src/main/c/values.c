@@ -216,7 +216,8 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
          * readings are written (TL_PTR_BOUNDARY) */
         const tl_object *before = tl_objects_ending_at((uintptr_t)p);
         if (before && before != o) {
-            int r = tl_boundary_reading(before->type, o->type, t->elem, 0);
+            int r = tl_boundary_reading(before->type, o->type, t->elem,
+                                        before->kind == TL_OBJ_GLOBAL && o->kind == TL_OBJ_GLOBAL ? TL_BOUNDARY_GLOBALS : 0);
             if (r < 0)
                 o = before;
             else if (r == 0)

@@ -59,6 +59,88 @@ class AdjacentObjectsIT {
             }
             """;
 
+    /**
+     * Pointers one past the end of an object with static storage and to the start of another of the same type: one
+     * declaration of several arrays (`ec` was `&b` on i686, restored on x86_64 as `b`: gcc's `12015` printed as `8103`,
+     * exit 0), separate declarations, an external array, a function's statics, one past a scalar.
+     */
+    static final String SAME_TYPE = """
+            #include <stdio.h>
+            static int a[4], b[4], c[6];
+            static long s1;
+            static long s2;
+            double dd[3];
+            double de[2];
+            int main(void) {
+              static short f1[3], f2[5];
+              int *ec = c + 6, *pb = b, *ea = a + 4;
+              long *e1 = &s1 + 1, *p2 = &s2;
+              double *edd = dd + 3, *pde = de;
+              short *ef1 = f1 + 3, *pf2 = f2;
+              long sum = 0;
+              for (int i = 0; i < 60; i++) {
+                c[i % 6] += i; b[i % 4] += 2 * i; a[i % 4] ^= i; s1 += i; s2 += s1;
+                dd[i % 3] += 0.25 * i; de[i % 2] -= i; f1[i % 3] += (short)i; f2[i % 5] -= (short)i;
+                for (int *q = c; q < ec; q++) sum += *q;
+                for (int *q = a; q < ea; q++) sum += *q;
+                for (short *q = f1; q < ef1; q++) sum += *q;
+                for (double *q = dd; q < edd; q++) sum += (long)*q;
+                sum += (ec - c) + 10 * (ea - a) + 100 * (e1 - &s1) + 1000 * (edd - dd) + 10000 * (ef1 - f1);
+                sum += pb[i % 4] + *p2 % 7 + (long)pde[i % 2] + pf2[i % 5];
+              }
+              printf("%ld %d %d %d %ld %ld %.2f %.1f %d %d\\n", sum, a[1], b[2], c[5], s1, s2, dd[2], de[1], f1[0], f2[4]);
+              return 0;
+            }
+            """;
+
+    /** Every pointer above comes back as what it was, on every pair of layouts, never refused. */
+    @Test
+    @Timeout(600)
+    void onePastTheEndAndTheNextObjectStartMigrateEverywhere() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "same", SAME_TYPE);
+        Map<String, Path> exes = build("same", plain, "i686", "x86_64", "s390x", "riscv64");
+        for (int stop : new int[] {5, 61, 300}) {
+            assertThat(migratesOrRefuses("same", exes, "i686", "x86_64", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("same", exes, "x86_64", "i686", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("same", exes, "s390x", "x86_64", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("same", exes, "riscv64", "i686", stop, plain)).isTrue();
+        }
+    }
+
+    /**
+     * A declaration whose specifiers define a type cannot be split: its objects stay side by side where gcc puts them
+     * so (two 24-byte structs on i686 and s390x; x86_64 aligns each to 16).
+     */
+    static final String UNSPLIT = """
+            #include <stdio.h>
+            static struct { int v[6]; } c, b;
+            int main(void) {
+              int *ec = c.v + 6, *pb = b.v;
+              long sum = 0;
+              for (int i = 0; i < 40; i++) {
+                c.v[i % 6] += i; b.v[i % 4] -= i;
+                for (int *q = c.v; q < ec; q++) sum += *q;
+                sum += pb[i % 4];
+              }
+              printf("%ld %d %d\\n", sum, c.v[5], b.v[3]);
+              return 0;
+            }
+            """;
+
+    /**
+     * Where the two are together (i686, s390x), the checkpoint carries both readings of {@code ec}/{@code pb}, and a
+     * layout that puts them apart refuses the restore instead of a wrong result; one that keeps them together migrates;
+     * from x86_64, where they are apart, every restore migrates.
+     */
+    @Test
+    void objectsOfOneDeclarationThatDefinesATypeAreRefusedWhereTheLayoutsDiffer() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "unsplit", UNSPLIT);
+        Map<String, Path> exes = build("unsplit", plain, "i686", "x86_64", "s390x");
+        assertThat(migratesOrRefuses("unsplit", exes, "i686", "x86_64", 7, plain)).isFalse();
+        assertThat(migratesOrRefuses("unsplit", exes, "i686", "s390x", 7, plain)).isTrue();
+        assertThat(migratesOrRefuses("unsplit", exes, "x86_64", "i686", 7, plain)).isTrue();
+    }
+
     /** Struct globals one past each other, an array member's end at the end of a struct object, locals. */
 
     private static Target isa(String name) {

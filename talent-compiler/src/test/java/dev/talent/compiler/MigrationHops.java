@@ -2,6 +2,7 @@ package dev.talent.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talent.toolchain.CrossCompiler;
 import dev.talent.toolchain.Isa;
 import dev.talent.toolchain.RuntimeLibrary;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,10 @@ final class MigrationHops {
     /** The same, with C sources compiled as they are (not instrumented: a library linked in) added to the link. */
     static Path link(Target t, CompileResult program, Path exe, List<Path> uninstrumented) throws Exception {
         CompileResult r = program.forIsa(t.name());   // the ISA's own text when the program's differs between ISAs
-        List<String> cmd = new ArrayList<>(List.of(t.cc(), "-static", "-O2", "-Wall", "-fsigned-char", "-ffp-contract=off"));
+        // as `talent build` compiles (CrossCompiler.EXECUTABLE_FLAGS: the gaps between globals need its section flags)
+        List<String> cmd = new ArrayList<>(List.of(t.cc()));
+        cmd.addAll(CrossCompiler.EXECUTABLE_FLAGS);
+        cmd.add("-Wall");
         cmd.addAll(t.flags());
         cmd.add("-I" + INCLUDE);
         r.instrumentedSources().forEach(p -> cmd.add(p.toString()));

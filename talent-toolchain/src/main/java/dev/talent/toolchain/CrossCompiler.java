@@ -17,10 +17,12 @@ public final class CrossCompiler {
      * Flags of every executable talent links, before the user's own. {@code -fmerge-constants} (which -O1 and up imply;
      * an explicit -f option stays in force after a user's -O0): identical string literals of different files are one
      * object, so that a pointer to a literal, saved as its text, is restored into the one literal with that text
-     * (talent-runtime objects.c; docs/FORMAT.md, "Pointers").
+     * (talent-runtime objects.c; docs/FORMAT.md, "Pointers"). {@code -fno-toplevel-reorder -fdata-sections}: objects
+     * with static storage in source order, each in its own section, so that the gap the compiler writes after each
+     * (TALENT_GAP) lies between it and the next in every section (docs/CODEGEN.md "Gaps between globals").
      */
     public static final List<String> EXECUTABLE_FLAGS = List.of("-static", "-O2", "-fmerge-constants", "-ffp-contract=off",
-            "-fsigned-char");
+            "-fsigned-char", "-fno-toplevel-reorder", "-fdata-sections");
 
     private final Platform platform;
     private final Path compiler;

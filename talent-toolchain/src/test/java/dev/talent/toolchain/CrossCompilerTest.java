@@ -42,7 +42,8 @@ class CrossCompilerTest {
 
         assertThat(command.get(0)).endsWith("/bin/i686-linux-gnu-gcc");
         assertThat(command.subList(1, command.size())).containsExactly(
-                "-static", "-O2", "-fmerge-constants", "-ffp-contract=off", "-fsigned-char", "-msse2", "-mfpmath=sse",
+                "-static", "-O2", "-fmerge-constants", "-ffp-contract=off", "-fsigned-char", "-fno-toplevel-reorder",
+                "-fdata-sections", "-msse2", "-mfpmath=sse",
                 "-Iinc", "-O3", "a.c", "b.c", "libtalent.a", "-L/opt/lib", "-lm", "-o", "out/app.i686");
     }
 

@@ -23,7 +23,8 @@ final class StaticMoves {
         this.plan = plan;
     }
 
-    void emit(List<HoistedStatic> statics) {
+    /** {@code gaps}: a gap follows each moved declaration (GlobalGaps). */
+    void emit(List<HoistedStatic> statics, GlobalGaps gaps) {
         String text = plan.original();
         // the function's type declarations a static needs first, once each, in their order
         Map<Node, HoistedStatic> typeStmts = new LinkedHashMap<>();
@@ -42,11 +43,12 @@ final class StaticMoves {
         for (Map.Entry<Node, HoistedStatic> e : stmts.entrySet()) {
             Node d = e.getKey();
             int end = Ast.statementEnd(text, d);
+            if (e.getValue().declaration() == null) gaps.splitDeclarators(text, d.inner());
             // spelled from its type when its text names something of the function (StaticsHoisting)
             String moved = e.getValue().declaration() != null ? e.getValue().declaration()
                     : plan.render(d.begin().offset(), end).replace("\n", " ");
             plan.replaceRendered(d.begin().offset(), end, "");
-            plan.insert(e.getValue().function().decl.begin().offset(), moved + " ", RewritePlan.Rank.MOVED_STATIC);
+            plan.insert(e.getValue().function().decl.begin().offset(), moved + gaps.gap() + " ", RewritePlan.Rank.MOVED_STATIC);
         }
     }
 }

@@ -76,7 +76,9 @@ public final class UnitRewriter {
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
         // with their initialisers as rewritten
-        new StaticMoves(plan).emit(statics);
+        GlobalGaps gaps = new GlobalGaps(tu, plan);
+        new StaticMoves(plan).emit(statics, gaps);
+        gaps.emitFileScope();
         // blanked first: a loop copied for resuming must not contain these lines
         for (Pragma p : nocheckpointPragmas) plan.replace(p.start(), p.end(), "");
         for (Pragma p : allocTypePragmas) plan.replace(p.start(), p.end(), "");

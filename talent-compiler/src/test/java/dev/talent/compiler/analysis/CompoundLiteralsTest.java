@@ -36,7 +36,7 @@ class CompoundLiteralsTest {
         String out = CProgram.in(dir).file("m.c", FORMS).instrumented("m.c");
         List<String> lines = CProgram.originalLines(out);
         // file scope: a named static with the literal's initialiser, in the unit's table like any variable
-        assertThat(lines.get(3)).contains("static int __talent_lit1[3] = {5, 6, 7}; static int *gp = (__talent_lit1);");
+        assertThat(lines.get(3)).contains("static int __talent_lit1[3] = {5, 6, 7}; TALENT_GAP(__talent_gap0) static int *gp = (__talent_lit1);");
         // block scope: declared before the statement, initialised where the literal is evaluated
         assertThat(lines.get(6)).contains("struct pt __talent_lit2; struct pt *p = &(*(__typeof__(__talent_lit2) *)__builtin_memcpy("
                 + "(void *)&__talent_lit2, &(struct pt){1, 2}, sizeof __talent_lit2));");

@@ -25,7 +25,8 @@ class StaticsHoistingTest {
                 int main(void) { return counter(); }
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
-        assertThat(lines.get(0)).isEqualTo("static int __talent_s_counter_calls = 0, *__talent_s_counter_last = &__talent_s_counter_calls; int counter(void) {");
+        assertThat(lines.get(0)).isEqualTo("static int __talent_s_counter_calls = 0; TALENT_GAP(__talent_gap0) static int *__talent_s_counter_last = "
+                + "&__talent_s_counter_calls; TALENT_GAP(__talent_gap1) int counter(void) {");
         assertThat(lines.get(1)).isBlank();
         assertThat(lines.get(2)).contains("__talent_s_counter_calls++;");
         assertThat(out).contains("{ \"a.c:__talent_s_counter_calls\", \"calls\", \"a.c:2:14\", (void *)&__talent_s_counter_calls,");
@@ -51,7 +52,8 @@ class StaticsHoistingTest {
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
         assertThat(lines.get(0)).startsWith("typedef struct { unsigned a; int b; } entry; struct local { int v; }; "
-                + "static const entry __talent_s_main_tbl[] = {{1, 2}, {3, 4}}; static struct local __talent_s_main_keep; ");
+                + "static const entry __talent_s_main_tbl[] = {{1, 2}, {3, 4}}; TALENT_GAP(__talent_gap0) static struct local "
+                + "__talent_s_main_keep; TALENT_GAP(__talent_gap1) ");
         for (int i = 1; i <= 4; i++) assertThat(lines.get(i)).as("line " + (i + 1)).isBlank();
         assertThat(lines.get(5)).contains("entry e = __talent_s_main_tbl[1];");
         assertThat(out).contains("(void *)&__talent_s_main_tbl, ").contains("(void *)&__talent_s_main_keep, ")
@@ -76,8 +78,8 @@ class StaticsHoistingTest {
                 int main(void) { return step(); }
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
-        assertThat(lines.get(0)).startsWith("static enum { IDLE, RUN } __talent_s_step_state = IDLE; "
-                + "static struct { enum { LOW, HIGH } level; int n; } __talent_s_step_st; int step(void) {");
+        assertThat(lines.get(0)).startsWith("static enum { IDLE, RUN } __talent_s_step_state = IDLE; TALENT_GAP(__talent_gap0) "
+                + "static struct { enum { LOW, HIGH } level; int n; } __talent_s_step_st; TALENT_GAP(__talent_gap1) int step(void) {");
         assertThat(lines.get(3)).contains("__talent_s_step_state = __talent_s_step_state == IDLE ? RUN : IDLE;");
         assertThat(out).contains("(void *)&__talent_s_step_state, ").contains("(void *)&__talent_s_step_st, ");
     }
@@ -155,7 +157,7 @@ class StaticsHoistingTest {
                 """).instrumented("a.c");
         var lines = CProgram.originalLines(out);
         assertThat(lines.get(1)).startsWith("enum { buffers = 2, bufsize = 16 }; static char __talent_s_format_buf[buffers][bufsize]; "
-                + "static int __talent_s_format_current = 0; ");
+                + "TALENT_GAP(__talent_gap0) static int __talent_s_format_current = 0; TALENT_GAP(__talent_gap1) ");
         assertThat(out).contains("{ \"a.c:__talent_s_format_buf\", \"buf\", \"a.c:4:15\"");
     }
 

@@ -36,7 +36,7 @@ class ThreadLocalsTest {
         var lines = CProgram.originalLines(out);
         // the keyword is blanked column for column: messages keep their columns
         assertThat(lines.get(0)).isEqualTo("extern          int depth;");
-        assertThat(lines.get(1)).isEqualTo("static          unsigned counter = 3;");
+        assertThat(lines.get(1)).isEqualTo("static          unsigned counter = 3; TALENT_GAP(__talent_gap1)");
         assertThat(out).doesNotContain("__thread").doesNotContain("_Thread_local");
         assertThat(out).contains("{ \"a.c:counter\", \"counter\", \"a.c:2:26\", (void *)&counter,")
                 .contains("{ \"hits\", \"hits\", \"a.c:3:19\", (void *)&hits,")

@@ -40,9 +40,9 @@ class StaticRenamesTest {
     @Test
     void theDeclarationMovesBeforeItsFunctionOnTheFunctionsLineLeavingItsLineBlank() {
         var e = OneEmitter.of(dir, COUNTER);
-        new StaticMoves(e.plan).emit(e.unit.statics());
+        new StaticMoves(e.plan).emit(e.unit.statics(), new GlobalGaps(e.unit.tu(), e.plan));
         assertThat(e.lines()).containsExactly(
-                "static int n = 5, *p = &n; int next(void) {",
+                "static int n = 5; TALENT_GAP(__talent_gap0) static int *p = &n; TALENT_GAP(__talent_gap1) int next(void) {",
                 "  ",
                 "  n++;",
                 "  return *p;",
@@ -54,9 +54,10 @@ class StaticRenamesTest {
     void renamedThenMovedTheDeclarationMovesWithItsNewNames() {
         var e = OneEmitter.of(dir, COUNTER);
         new StaticRenames(e.unit.tu(), e.plan, e.unit.diags()).emit(e.unit.statics(), e.unit.functions());
-        new StaticMoves(e.plan).emit(e.unit.statics());
+        new StaticMoves(e.plan).emit(e.unit.statics(), new GlobalGaps(e.unit.tu(), e.plan));
         assertThat(e.lines().get(0))
-                .isEqualTo("static int __talent_s_next_n = 5, *__talent_s_next_p = &__talent_s_next_n; int next(void) {");
+                .isEqualTo("static int __talent_s_next_n = 5; TALENT_GAP(__talent_gap0) static int *__talent_s_next_p = "
+                        + "&__talent_s_next_n; TALENT_GAP(__talent_gap1) int next(void) {");
         assertThat(e.lines().get(2)).isEqualTo("  __talent_s_next_n++;");
     }
 }

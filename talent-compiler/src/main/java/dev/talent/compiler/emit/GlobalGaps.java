@@ -1,0 +1,110 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A gap after every object with static storage the file defines, so that no saved object directly follows another
+ * in any section: a pointer one past the end of one (`int *end = c + 6`) is then never also the start of the next,
+ * which another ISA may put elsewhere (docs/CODEGEN.md "Gaps between globals"). Each gap is {@code TALENT_GAP(name)}
+ * (talent.h): one small object in each section gcc may put a variable in, emitted in source order by
+ * {@code -fno-toplevel-reorder -fdata-sections} (CrossCompiler). A declaration of several objects is split into one
+ * declaration per object where its specifiers can be written again (no type defined in them, no macro).
+ */
+final class GlobalGaps {
+    private static final Set<String> DECLARATOR_QUALIFIERS = Set.of("const", "volatile", "restrict", "__restrict",
+            "__restrict__", "_Atomic");
+
+    private final TranslationUnit tu;
+    private final RewritePlan plan;
+    private int next;
+
+    GlobalGaps(TranslationUnit tu, RewritePlan plan) {
+        this.tu = tu;
+        this.plan = plan;
+    }
+
+    /** A new gap's text: its own names, so one file may hold any number. */
+    String gap() {
+        return " TALENT_GAP(__talent_gap" + next++ + ")";
+    }
+
+    /** The file-scope declarations: a gap after each, and between the objects of one declaration. */
+    void emitFileScope() {
+        String text = tu.text();
+        List<Node> top = tu.root().inner();
+        int i = 0;
+        while (i < top.size()) {
+            Node first = top.get(i);
+            int j = i + 1;
+            while (j < top.size() && top.get(j).begin().offset() == first.begin().offset()
+                    && first.begin().offset() >= 0) j++;
+            List<Node> group = top.subList(i, j);
+            i = j;
+            if (!group.stream().anyMatch(this::definesObject)) continue;
+            Node last = group.get(group.size() - 1);
+            if (!tu.isRewritable(last)) continue;     // a declaration a macro writes: without a gap (CODEGEN.md)
+            if (group.stream().allMatch(this::definesObject)) splitDeclarators(text, group);
+            plan.insert(Ast.statementEnd(text, last), gap());
+        }
+    }
+
+    /** A file-scope variable of this file that is an object here (not extern). */
+    private boolean definesObject(Node n) {
+        return n.is("VarDecl") && tu.inMainFile(n.position()) && !n.attr("storageClass").equals("extern");
+    }
+
+    /** `static int a[4], b[4];` becomes `static int a[4]; TALENT_GAP(..) static int b[4];`, where it can. */
+    void splitDeclarators(String text, List<Node> group) {
+        if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isMacroFree(n))) return;
+        int specEnd = declaratorStart(text, group.get(0));
+        if (specEnd <= group.get(0).begin().offset()) return;
+        String spec = text.substring(group.get(0).begin().offset(), specEnd);
+        if (spec.contains("{") || spec.contains("#") || spec.contains("/*") || spec.contains("//")) return;
+        List<Integer> commas = new ArrayList<>();
+        for (int k = 0; k + 1 < group.size(); k++) {
+            int c = Ast.skipSpace(text, Ast.rangeEnd(text, group.get(k)));
+            if (c >= text.length() || text.charAt(c) != ',') return;
+            commas.add(c);
+        }
+        String specifiers = spec.strip();
+        for (int c : commas) plan.replace(c, c + 1, ";" + gap() + " " + specifiers);
+    }
+
+    /** Where the first declarator begins: before its name, the pointers, parentheses and qualifiers that lead to it. */
+    private static int declaratorStart(String text, Node decl) {
+        int at = decl.loc().offset();
+        if (at < 0 || decl.loc().inMacro() || !text.startsWith(decl.name(), at)) return -1;
+        int start = at;
+        int i = at;
+        while (true) {
+            int k = i - 1;
+            while (k >= 0 && Character.isWhitespace(text.charAt(k))) k--;
+            if (k < 0) return start;
+            char c = text.charAt(k);
+            if (c == '*' || c == '(') {
+                start = k;
+                i = k;
+                continue;
+            }
+            if (Character.isLetterOrDigit(c) || c == '_') {
+                int w = k;
+                while (w > 0 && (Character.isLetterOrDigit(text.charAt(w - 1)) || text.charAt(w - 1) == '_')) w--;
+                String word = text.substring(w, k + 1);
+                int b = w - 1;
+                while (b >= 0 && Character.isWhitespace(text.charAt(b))) b--;
+                if (DECLARATOR_QUALIFIERS.contains(word) && b >= 0 && text.charAt(b) == '*') {
+                    start = w;
+                    i = w;
+                    continue;
+                }
+            }
+            return start;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.talent.compiler.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GlobalGaps alone: input, expected output. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class GlobalGapsTest {
+    @TempDir
+    Path dir;
+
+    private String gapped(String source) {
+        var e = OneEmitter.of(dir, source);
+        new GlobalGaps(e.unit.tu(), e.plan).emitFileScope();
+        return e.text();
+    }
+
+    @Test
+    void eachObjectOfADeclarationGetsItsOwnDeclarationAndAGapAfterIt() {
+        assertThat(gapped("""
+                static int a[4], *b = a, (*c)[2];
+                const char *const names[2] = { "x", "y" }, *const *n = names;
+                int main(void) { return a[0] + (b == a) + (c == 0) + (n == names); }
+                """)).isEqualTo("""
+                static int a[4]; TALENT_GAP(__talent_gap0) static int *b = a; TALENT_GAP(__talent_gap1) static int (*c)[2]; \
+                TALENT_GAP(__talent_gap2)
+                const char *const names[2] = { "x", "y" }; TALENT_GAP(__talent_gap3) const char *const *n = names; \
+                TALENT_GAP(__talent_gap4)
+                int main(void) { return a[0] + (b == a) + (c == 0) + (n == names); }
+                """);
+    }
+
+    @Test
+    void aDeclarationThatDefinesATypeKeepsItsObjectsTogetherWithAGapAfter() {
+        assertThat(gapped("""
+                struct { int x; } p, q;
+                extern int e;
+                int e = 3;
+                int main(void) { return p.x + q.x + e; }
+                """)).isEqualTo("""
+                struct { int x; } p, q; TALENT_GAP(__talent_gap0)
+                extern int e;
+                int e = 3; TALENT_GAP(__talent_gap1)
+                int main(void) { return p.x + q.x + e; }
+                """);
+    }
+
+    @Test
+    void aDeclarationAMacroWritesIsSplitOnceTheMacroIsExpanded() {
+        // the unit's state-declaring macros are expanded before the analysis (UnitPreprocessor)
+        assertThat(gapped("""
+                #define STATE(T, x, y) static T x[6], y[4];
+                STATE(int, c, b)
+                int main(void) { return c[0] + b[0]; }
+                """)).contains("static int c[6]; TALENT_GAP(__talent_gap0) static int b[4]; TALENT_GAP(__talent_gap1)");
+    }
+}
