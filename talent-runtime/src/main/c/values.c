@@ -53,6 +53,14 @@ void tl_strtab_free(tl_strtab *t)
 
 /* ---------------------------------------------------------------- messages */
 
+const void *tl_ctx_original(const tl_value_ctx *ctx, const void *p)
+{
+    const unsigned char *b = p;
+    if (ctx && ctx->copy && ctx->orig && b >= ctx->copy && b < ctx->copy + ctx->copy_size)
+        return ctx->orig + (b - ctx->copy);
+    return p;
+}
+
 void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen)
 {
     size_t n;
