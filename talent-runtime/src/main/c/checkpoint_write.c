@@ -27,6 +27,7 @@
 #include "sigdisp.h"
 #include "refusal.h"
 #include "errnos.h"
+#include "regexes.h"
 #include <dirent.h>
 
 #include <errno.h>
@@ -540,6 +541,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     fram.refer = 1;
     res->refused = 0;
     tl_refusal_clear();
+    tl_regex_checkpoint_begin();
     if (nf == 0)
         tl_die(TL_EXIT_SOFTWARE, "internal error: checkpoint requested but no frame was saved");
     /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
@@ -633,6 +635,12 @@ encode:
             ctx.var_name = v->name;
             ctx.decl_pos = v->pos;
             ctx.where = where;
+            ctx.frame = 1;
+            if (v->orig) {
+                ctx.copy = v->copy;
+                ctx.orig = v->orig;
+                ctx.copy_size = v->type->size;
+            }
             tl_heap_root(v->name, v->pos, where, v->copy, v->type);
             tl_buf_u32(&fram, v->id);
             tl_buf_str(&fram, v->name);

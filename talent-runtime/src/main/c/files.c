@@ -454,6 +454,16 @@ void *talent_opendir(const char *name, const char *site)
     return d;
 }
 
+/* tmpfile's stream is a file already removed from its directory: its contents are not carried, so a checkpoint while
+ * it is open is refused, naming tmpfile and the call's site */
+void *talent_tmpfile(const char *site)
+{
+    FILE *f = tmpfile();
+    if (f)
+        made(fileno(f), "tmpfile", site);
+    return f;
+}
+
 /* pclose and closedir close the descriptor popen or opendir made: it leaves the table, so that the number, once
  * another call reuses it where talent does not see it, is not taken for what was there */
 int talent_pclose(void *stream)

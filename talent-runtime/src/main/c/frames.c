@@ -378,6 +378,7 @@ static tl_ck_var *restored_var(unsigned var, const talent_type *t, tl_value_ctx 
     ctx->var_name = v->name;
     ctx->decl_pos = v->pos;
     ctx->where = cur_where;
+    ctx->frame = 1;
     tl_reader_init(r, rck->fram_payload, rck->fram_len, rck->fram_base);
     r->pos = v->value_off;
     return v;

@@ -686,6 +686,7 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     out->kind = TL_OBJ_HEAP;
     out->a = id;
     out->b = 0;
+    out->untyped = bv.elem == NULL;
     return 1;
 }
 

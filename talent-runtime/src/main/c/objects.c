@@ -34,6 +34,7 @@ void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t 
     o->kind = kind;
     o->a = a;
     o->b = b;
+    o->untyped = 0;
     sealed = 0;
 }
 

@@ -12,6 +12,8 @@ typedef struct tl_object {
     const talent_type *type;
     int kind;
     uint32_t a, b;
+    /* a heap block allocated where the compiler did not see its type and not typed yet: its bytes (heap_write.c) */
+    int untyped;
 } tl_object;
 
 #define TL_MAX_PATH 64

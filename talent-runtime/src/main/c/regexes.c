@@ -7,10 +7,13 @@
  * regex_t by talent_regex_type below: one accessor member, "compiled", 1 for a regex_t in this table; none of its
  * bytes is saved. At the restore each object decoded with compiled = 1 is compiled again from its table entry by the
  * restoring C library's regcomp, once every object is in place (tl_regex_resume).
+ * A local regex_t (address-taken: regcomp is given its address) is encoded from the copy of its frame made while
+ * unwinding: the copy is looked up at the variable's own address (tl_ctx_original), and its bytes are kept until the
+ * restore, so that a program going on after the checkpoint in this process (an in-process restore) gets back the
+ * automaton it had instead of garbage from the stack (or a second compile that would leak the first).
  * Refused by name at the checkpoint: a regex_t that holds something the table does not know (a copy made with memcpy
- * or an assignment, one compiled where the link did not wrap regcomp, a regex_t local saved from its frame: frames
- * are saved as copies, so a local is not recognised), more than TL_REGEX_MAX compiled at once, a pattern longer than
- * TL_REGEX_PATTERN - 1 bytes, flags other than POSIX's four. regfree and a failed regcomp leave the regex_t zero (a
+ * or an assignment, one compiled where the link did not wrap regcomp), more than TL_REGEX_MAX compiled at once, a
+ * pattern longer than TL_REGEX_PATTERN - 1 bytes, flags other than POSIX's four. regfree and a failed regcomp leave the regex_t zero (a
  * program may not use it then), which is carried as not compiled.
  */
 #include "regexes.h"
@@ -51,7 +54,14 @@ static size_t nuntracked, untracked_cap;
  * objects decoded as compiled */
 static struct tl_regexes before;
 static void **pending;
+static unsigned char *pending_frame;    /* pending[k] is a frame variable's */
 static size_t npending, pending_cap;
+/* the bytes of each compiled local regex_t the last checkpoint encoded, by the variable's address (above) */
+static struct frame_regex {
+    void *re;
+    regex_t bytes;
+} frame_kept[TL_REGEX_MAX];
+static unsigned nframe_kept;
 
 static const talent_type t_u32 = TALENT_INT_TYPE(uint32_t, "uint32_t");
 static const talent_type t_char = TALENT_INT_TYPE(char, "char");
@@ -176,26 +186,43 @@ static void describe(char *buf, size_t len)
 
 static int all_zero(const void *o);
 
-static unsigned long long compiled_get(const void *o)
+void tl_regex_checkpoint_begin(void)
+{
+    nframe_kept = 0;
+}
+
+static unsigned long long compiled_get(const void *copy)
 {
     char what[256];
     size_t k;
-    const unsigned char *b = o;
-    if (find(&table, o) >= 0)
+    /* a local's copy: the regex_t is the variable itself */
+    const void *o = tl_accessor_ctx ? tl_ctx_original(tl_accessor_ctx, copy) : copy;
+    if (find(&table, o) >= 0) {
+        if (o != copy) {
+            unsigned i;
+            for (i = 0; i < nframe_kept && frame_kept[i].re != o; i++)
+                ;
+            if (i < TL_REGEX_MAX) {
+                frame_kept[i].re = (void *)o;
+                memcpy(&frame_kept[i].bytes, copy, sizeof(regex_t));
+                if (i == nframe_kept)
+                    nframe_kept++;
+            }
+        }
         return 1;
+    }
     for (k = 0; k < nuntracked; k++)
         if (untracked[k].re == o) {
             describe(what, sizeof what);
             tl_refuse("cannot checkpoint: regex_t '%s' was compiled %s; talent cannot carry it", what, untracked[k].why);
             return 0;
         }
-    (void)b;
-    if (all_zero(o))
+    if (all_zero(copy))
         return 0;
     describe(what, sizeof what);
     tl_refuse("cannot checkpoint: regex_t '%s' holds a compiled expression that regcomp did not compile at its address "
-              "(a copy, made with memcpy or an assignment, or a local variable, which a checkpoint saves as a copy); "
-              "talent carries a regex_t only where regcomp compiled it, in static storage or the heap", what);
+              "(a copy, made with memcpy or an assignment); talent carries a regex_t only where regcomp compiled it",
+              what);
     return 0;
 }
 
@@ -206,7 +233,9 @@ static void compiled_set(void *o, unsigned long long v)
     if (npending == pending_cap) {
         pending_cap = pending_cap ? 2 * pending_cap : 8;
         pending = tl_xrealloc(pending, pending_cap * sizeof *pending);
+        pending_frame = tl_xrealloc(pending_frame, pending_cap);
     }
+    pending_frame[npending] = tl_accessor_ctx && tl_accessor_ctx->frame;
     pending[npending++] = o;
 }
 
@@ -274,10 +303,21 @@ const char *tl_regex_resume(char *err, size_t errlen)
             continue;
         e = &table.e[table.count++];
         *e = got.e[j];
-        /* an in-process restore: the object is where it was and still holds what this process compiled there */
-        if (b >= 0 && before.e[b].flags == e->flags && strcmp(before.e[b].pattern, e->pattern) == 0 &&
-            !all_zero(e->re))
-            continue;
+        /* an in-process restore: the object is where it was and still holds what this process compiled there; a
+           local's memory was the stack's meanwhile: it gets back the bytes its checkpoint kept */
+        if (b >= 0 && before.e[b].flags == e->flags && strcmp(before.e[b].pattern, e->pattern) == 0) {
+            if (!pending_frame[k] && !all_zero(e->re))
+                continue;
+            if (pending_frame[k]) {
+                unsigned f;
+                for (f = 0; f < nframe_kept && frame_kept[f].re != e->re; f++)
+                    ;
+                if (f < nframe_kept) {
+                    memcpy(e->re, &frame_kept[f].bytes, sizeof(regex_t));
+                    continue;
+                }
+            }
+        }
         r = __real_regcomp((regex_t *)e->re, e->pattern, native_flags(e->flags));
         if (r != 0) {
             char msg[128];
@@ -289,5 +329,6 @@ const char *tl_regex_resume(char *err, size_t errlen)
         }
     }
     npending = 0;
+    nframe_kept = 0;
     return NULL;
 }

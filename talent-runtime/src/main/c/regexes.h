@@ -16,6 +16,9 @@ void tl_regex_global(void **addr, const talent_type **type);
 /* 1 when the program holds a compiled regex_t: the table is written to a checkpoint. */
 int tl_regex_used(void);
 
+/* Before a checkpoint encodes anything: forgets the bytes of the local regex_t the last one met (tl_regex_resume). */
+void tl_regex_checkpoint_begin(void);
+
 /* Before a restore decodes anything: remembers which regex_t this process has compiled (an in-process restore
  * keeps them). */
 void tl_regex_restore_begin(void);

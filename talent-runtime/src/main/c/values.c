@@ -53,6 +53,14 @@ void tl_strtab_free(tl_strtab *t)
 
 /* ---------------------------------------------------------------- messages */
 
+const void *tl_ctx_original(const tl_value_ctx *ctx, const void *p)
+{
+    const unsigned char *b = p;
+    if (ctx && ctx->copy && ctx->orig && b >= ctx->copy && b < ctx->copy + ctx->copy_size)
+        return ctx->orig + (b - ctx->copy);
+    return p;
+}
+
 void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen)
 {
     size_t n;
@@ -608,11 +616,31 @@ static void union_check_pointers(const talent_type *t, const unsigned char *p, t
     }
 }
 
+/* The pointers of a union member into heap blocks not typed yet, which encoding the member would type (enc_ptr: the
+ * block takes its pointee's type): by offset in the union, with the pointee. union_carrier compares them between the
+ * members that carry a value. */
+#define TL_UNION_TYPINGS 8
+typedef struct union_typings {
+    unsigned n;
+    int overflow;
+    size_t off[TL_UNION_TYPINGS];
+    const talent_type *pointee[TL_UNION_TYPINGS];
+} union_typings;
+
+/* A pointee that would type a heap block (heap_write.c typing_pointee: not void, not a byte, not empty). */
+static int types_a_block(const talent_type *pointee)
+{
+    return pointee && pointee->size > 1 && pointee->kind >= TALENT_K_SINT && pointee->kind <= TALENT_K_UNION &&
+           pointee->kind != TALENT_K_FUNCPTR;
+}
+
 /* Whether a data pointer's value names something talent carries (the objects enc_ptr looks up, without inferring a
  * heap block's type from it): NULL counts. With its type t, also that enc_ptr would encode it (not into character
- * storage the pointer's type would read as something else, not into the middle of a scalar it cannot name); without
- * (another member's bytes read as a pointer), only that it points at something talent knows. */
-static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx)
+ * storage the pointer's type would read as something else, not into the middle of a scalar it cannot name; into a
+ * heap block not typed yet only where the block could be an array of the pointee, which encoding the pointer would
+ * make it: then *typing is set to the pointee); without (another member's bytes read as a pointer), only that it
+ * points at something talent knows. */
+static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx, const talent_type **typing)
 {
     const tl_object *o;
     tl_object heap_obj;
@@ -631,6 +659,14 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx)
         uint64_t byte_offset;
         if (!t)
             return 1;
+        if (o->untyped && types_a_block(t->elem)) {
+            size_t off = (size_t)((uintptr_t)v - o->base);
+            if (o->size < t->elem->size || off % t->elem->size != 0 || o->size % t->elem->size != 0)
+                return 0;
+            if (typing)
+                *typing = t->elem;
+            return 1;
+        }
         if (tl_offset_to_path(o->type, (size_t)((uintptr_t)v - o->base), t ? t->elem : NULL, &path, &byte_offset))
             return 0;
         return !(t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
@@ -649,11 +685,12 @@ static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_
 /*
  * Marks in cov the bytes of the value of type t at p + off that its encoding carries (numbers, pointers, function
  * pointers; a nested union or a struct with a bit-field as a whole: their own encoding checks them), and in ptr the
- * first byte of each data pointer. 0 when a pointer or function pointer there names nothing talent knows (the member
+ * first byte of each data or function pointer. 0 when a pointer or function pointer there names nothing talent knows (the member
  * would not carry it).
  */
 static int member_carries(const talent_type *t, const unsigned char *p, size_t off, unsigned char *cov,
-                          unsigned char *ptr, int *wide, unsigned *floats, tl_value_ctx *ctx, int depth)
+                          unsigned char *ptr, int *wide, unsigned *floats, union_typings *ty, tl_value_ctx *ctx,
+                          int depth)
 {
     size_t k;
     unsigned i;
@@ -662,15 +699,29 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
     switch (t->kind) {
     case TALENT_K_PTR: {
         const void *v;
+        const talent_type *typing = NULL;
         memcpy(&v, p + off, sizeof v);
         memset(cov + off, 1, t->size);
         ptr[off] = 1;
-        return pointer_known(v, t, ctx);
+        if (!pointer_known(v, t, ctx, &typing))
+            return 0;
+        if (typing) {
+            if (ty->n == TL_UNION_TYPINGS) {
+                ty->overflow = 1;
+            } else {
+                ty->off[ty->n] = off;
+                ty->pointee[ty->n++] = typing;
+            }
+        }
+        return 1;
     }
     case TALENT_K_FUNCPTR: {
         void (*f)(void);
         memcpy(&f, p + off, sizeof f);
         memset(cov + off, 1, t->size);
+        /* a pointer's bytes as well: another member's data pointer over them reads this function's address (in the
+           text, which tl_is_readonly_data counts), and is carried by this member as the function */
+        ptr[off] = 1;
         return !f || f == (void (*)(void))SIG_IGN || f == (void (*)(void))SIG_ERR || function_at(f) != NULL;
     }
     case TALENT_K_ARRAY:
@@ -679,7 +730,7 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
             return 1;
         }
         for (k = 0; k < t->count && t->elem->size; k++)
-            if (!member_carries(t->elem, p, off + k * t->elem->size, cov, ptr, wide, floats, ctx, depth + 1))
+            if (!member_carries(t->elem, p, off + k * t->elem->size, cov, ptr, wide, floats, ty, ctx, depth + 1))
                 return 0;
         return 1;
     case TALENT_K_STRUCT:
@@ -690,18 +741,22 @@ static int member_carries(const talent_type *t, const unsigned char *p, size_t o
             }
         for (i = 0; i < t->nfields; i++)
             if (!t->fields[i].bit_width &&
-                !member_carries(t->fields[i].type, p, off + t->fields[i].offset, cov, ptr, wide, floats, ctx, depth + 1))
+                !member_carries(t->fields[i].type, p, off + t->fields[i].offset, cov, ptr, wide, floats, ty, ctx,
+                                depth + 1))
                 return 0;
         return 1;
     case TALENT_K_UNION: {
         /* a nested union counts as the member its own encoding will choose (the same choice, made again there), or as
            its first member when it chooses none (its numbers count for the preferences below) */
         int c = t->size <= TL_UNION_CHOOSE_MAX ? union_carrier(t, p + off, ctx) : -1;
+        union_typings inner;
         if (c < 0 && t->nfields > 0)
             c = 0;
         memset(cov + off, 1, t->size);
+        memset(&inner, 0, sizeof inner);
+        /* (the nested union's typings are its own encoding's business) */
         if (c >= 0 && !t->fields[c].bit_width)
-            (void)member_carries(t->fields[c].type, p, off + t->fields[c].offset, cov, ptr, wide, floats, ctx,
+            (void)member_carries(t->fields[c].type, p, off + t->fields[c].offset, cov, ptr, wide, floats, &inner, ctx,
                                  depth + 1);
         return 1;
     }
@@ -777,7 +832,7 @@ static int holds_pointer(const talent_type *t, int depth)
  * preferences of union_carrier count.
  */
 static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, int *wide, unsigned *floats,
-                     tl_value_ctx *ctx)
+                     union_typings *ty, tl_value_ctx *ctx)
 {
     unsigned char cov[TL_UNION_CHOOSE_MAX], ptr[TL_UNION_CHOOSE_MAX];
     size_t other[TL_UNION_SLOTS], sizes[TL_UNION_SLOTS], i;
@@ -786,6 +841,7 @@ static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, i
     int ok = 1;
     *wide = 0;
     *floats = 0;
+    memset(ty, 0, sizeof *ty);
     memset(cov, 0, t->size);
     memset(ptr, 0, t->size);
     if (fd->bit_width) {
@@ -795,7 +851,8 @@ static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, i
         fd->set_bits(c, fd->get_bits(p));
         return memcmp(c, p, t->size) == 0;
     }
-    if (fd->offset + fd->type->size > t->size || !member_carries(fd->type, p, fd->offset, cov, ptr, wide, floats, ctx, 0))
+    if (fd->offset + fd->type->size > t->size || !member_carries(fd->type, p, fd->offset, cov, ptr, wide, floats, ty, ctx,
+                                                                            0))
         return 0;
     for (i = 0; i < t->size && ok; i++)
         ok = cov[i] || p[i] == 0;
@@ -809,7 +866,7 @@ static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, i
             if (other[j] + sizeof v > t->size || ptr[other[j]])
                 continue;
             memcpy(&v, p + other[j], sizeof v);
-            ok = !v || !pointer_known(v, NULL, ctx);
+            ok = !v || !pointer_known(v, NULL, ctx, NULL);
         }
     }
     return ok;
@@ -827,10 +884,38 @@ static int member_preferred(size_t a_size, int a_wide, unsigned a_floats, size_t
     return a_size == b_size && a_wide != b_wide ? a_wide > b_wide : a_floats > b_floats;
 }
 
+/* Whether two members type the heap blocks not typed yet that the union's pointers reach alike: the same pointees at
+ * the same offsets (a descriptor per unit: the same name and size count as the same type). */
+static int typings_agree(const union_typings *a, const union_typings *b)
+{
+    unsigned i;
+    if (a->overflow || b->overflow || a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++)
+        if (a->off[i] != b->off[i] ||
+            (a->pointee[i] != b->pointee[i] &&
+             (a->pointee[i]->size != b->pointee[i]->size || !a->pointee[i]->name || !b->pointee[i]->name ||
+              strcmp(a->pointee[i]->name, b->pointee[i]->name) != 0)))
+            return 0;
+    return 1;
+}
+
+/* union_carrier's answer when members that carry the value would type a heap block reached through it differently */
+#define TL_UNION_UNDECIDED (-2)
+
+/* The members union_carrier compares without computing member_ok again (beyond, it is computed again) */
+#define TL_UNION_REMEMBERED 32
+
+/* The two members of the last TL_UNION_UNDECIDED answer, for the refusal */
+static unsigned undecided_a, undecided_b;
+
 static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_ctx *ctx)
 {
-    unsigned m, pass, best_floats = 0;
+    unsigned m, pass, best_floats = 0, used = 0;
     int best = -1, best_wide = 0;
+    union_typings tys[TL_UNION_REMEMBERED], ty, best_ty;
+    unsigned char oks[TL_UNION_REMEMBERED];
+    memset(&best_ty, 0, sizeof best_ty);
     /* a union of numbers only is carried by its first member, as before format 3: its bytes cannot tell which member
        the program wrote (a Csmith-style pun read through another member), and the first member's checks refuse what it
        would lose; the choice is for unions whose pointers the first member cannot carry */
@@ -842,14 +927,55 @@ static int union_carrier(const talent_type *t, const unsigned char *p, tl_value_
             const talent_field *fd = &t->fields[m];
             int wide;
             unsigned floats;
-            int ok = (fd->unnamed != 0) == (pass != 0) && member_ok(t, m, p, &wide, &floats, ctx);
+            int ok = (fd->unnamed != 0) == (pass != 0) && member_ok(t, m, p, &wide, &floats, &ty, ctx);
+            if (m < TL_UNION_REMEMBERED) {
+                oks[m] = (unsigned char)ok;
+                tys[m] = ty;
+                used = m + 1;
+            }
             if (ok && (best < 0 || member_preferred(fd->type->size, wide, floats, t->fields[best].type->size, best_wide,
                                                     best_floats))) {
                 best = (int)m;
                 best_wide = wide;
                 best_floats = floats;
+                best_ty = ty;
             }
         }
+    }
+    /* A heap block allocated where the compiler did not see its type takes the type of the pointer encoded into it
+       (heap_write.c): when another member that carries the value as well reads a pointer to such a block as another
+       type (a struct against a void *, two structs), which one the program wrote, and so what the block holds, cannot
+       be told from the bytes. Then the first member that types no block (its pointers there are void * or char *)
+       carries the value, as before such pointers counted: the blocks stay bytes unless another pointer types them
+       (a later pass then decides), and bytes are restored only on the writer's byte order and pointer width; without
+       one, the checkpoint is refused (TL_UNION_UNDECIDED). */
+    if (best >= 0) {
+        int untyping = -1, undecided = 0;
+        pass = t->fields[best].unnamed != 0;
+        for (m = 0; m < t->nfields; m++) {
+            int wide;
+            unsigned floats;
+            if ((t->fields[m].unnamed != 0) != (pass != 0))
+                continue;
+            if ((int)m == best) {
+                ty = best_ty;
+            } else if (m < used) {
+                if (!oks[m])
+                    continue;
+                ty = tys[m];
+            } else if (!member_ok(t, m, p, &wide, &floats, &ty, ctx)) {
+                continue;
+            }
+            if (untyping < 0 && ty.n == 0 && !ty.overflow)
+                untyping = (int)m;
+            if (!undecided && !typings_agree(&best_ty, &ty)) {
+                undecided = 1;
+                undecided_a = (unsigned)best < m ? (unsigned)best : m;
+                undecided_b = (unsigned)best < m ? m : (unsigned)best;
+            }
+        }
+        if (undecided)
+            return untyping >= 0 ? untyping : TL_UNION_UNDECIDED;
     }
     return best;
 }
@@ -933,6 +1059,7 @@ static int union_order_bound(const talent_type *t, const unsigned char *p, unsig
     size_t i;
     unsigned m, my_floats = 0;
     int any = 0, my_wide = 0;
+    union_typings ty;
     if (t->size > TL_UNION_CHOOSE_MAX)
         return 0;
     for (i = 0; i < t->size && !any; i++)
@@ -940,12 +1067,12 @@ static int union_order_bound(const talent_type *t, const unsigned char *p, unsig
     if (!any)
         return 0;
     if (!t->fields[c].bit_width)
-        (void)member_ok(t, c, p, &my_wide, &my_floats, ctx);
+        (void)member_ok(t, c, p, &my_wide, &my_floats, &ty, ctx);
     union_member_shape(t, c, mine);
     for (m = 0; m < t->nfields; m++) {
         unsigned floats;
         int wide;
-        if (m == c || t->fields[m].unnamed || !member_ok(t, m, p, &wide, &floats, ctx) ||
+        if (m == c || t->fields[m].unnamed || !member_ok(t, m, p, &wide, &floats, &ty, ctx) ||
             member_preferred(t->fields[c].type->size, my_wide, my_floats, t->fields[m].type->size, wide, floats))
             continue;
         union_member_shape(t, m, theirs);
@@ -1141,10 +1268,21 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
             int m = union_carrier(t, p, ctx);
             unsigned c = m > 0 ? (unsigned)m : 0;
             const talent_field *fd = &t->fields[c];
+            if (m == TL_UNION_UNDECIDED) {
+                char what[256];
+                tl_ctx_describe(ctx, what, sizeof what);
+                tl_refuse("cannot checkpoint: union '%s' (%s, declared at %s, %s) holds a pointer to a heap block "
+                          "allocated where talent does not see its type, which its members '%s' and '%s' both carry "
+                          "but read as different types: which of them the program wrote, and so what the block holds, "
+                          "cannot be told from the union's bytes; name the block's type with '#pragma talent "
+                          "alloc_type(T)' before its allocation, or assign the allocation's result to a pointer of its "
+                          "type", what, t->name, ctx->decl_pos, ctx->where, t->fields[undecided_a].name,
+                          t->fields[undecided_b].name);
+            }
             /* the member's number, marked when another member's reading differs on the other byte order, then its
                value (FORMAT.md "Values": every union of a major 3 file) */
             tl_buf_u32(b, (uint32_t)c | (union_order_bound(t, p, c, ctx) ? (uint32_t)1 << TL_UNION_MEMBER_BITS : 0));
-            if (m < 0) {
+            if (m == -1) {
                 union_check_first(t, p, ctx);
                 union_check_pointers(t, p, ctx);
             }
@@ -1152,7 +1290,7 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
             if (fd->bit_width)
                 enc_int_bits(b, fd->type, fd->get_bits(p));
             else {
-                int numbers = m < 0 && union_numbers_over_pointers(t);
+                int numbers = m == -1 && union_numbers_over_pointers(t);
                 ctx->in_union += numbers;
                 tl_encode_value(b, fd->type, p + fd->offset, ctx, strs);
                 ctx->in_union -= numbers;

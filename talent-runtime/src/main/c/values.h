@@ -42,6 +42,11 @@ typedef struct tl_value_ctx {
     /* resolving a boundary pointer's second reading (one past the end of an object; values.c): a scalar's end is
      * this target's size (tl_path_to_end_offset) */
     int end_reading;
+    /* a frame variable's value: 1. Encoding an address-taken one, which is read from the copy made while unwinding
+     * (frames.c): the copy, its size and where the variable lay (tl_ctx_original), else NULL */
+    int frame;
+    const unsigned char *copy, *orig;
+    size_t copy_size;
 } tl_value_ctx;
 
 /* The value being encoded or decoded while a member's accessor (get_bits/set_bits) runs, so that an accessor of the
@@ -78,6 +83,10 @@ uint64_t tl_load_uint(const void *addr, size_t size);
 /* Formats the variable and element path for a message; call it before using ctx->decl_pos and ctx->where
  * (for heap blocks it fills them in). */
 void tl_ctx_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+/* Where the object at p, inside the value being encoded, lies in the program: p itself, or for an address-taken frame
+ * variable encoded from its copy, the same place in the variable (an accessor that looks the object up by its
+ * address: regexes.c). */
+const void *tl_ctx_original(const tl_value_ctx *ctx, const void *p);
 /* One pointer on its own (no variable around it: epoll's data.ptr), as a `void *`: encoded, validated (with the
  * targets when ck->check_targets) and decoded like a pointer value (slot: where the decoded address goes, for a
  * pointer to a frame variable bound later). */

@@ -357,6 +357,7 @@ int talent_memfd_create(const char *name, unsigned flags, const char *site);
 int talent_accept4(int fd, struct sockaddr *addr, void *addrlen, int flags, const char *site);
 void *talent_popen(const char *command, const char *type, const char *site);
 void *talent_opendir(const char *name, const char *site);
+void *talent_tmpfile(const char *site);
 /* pclose and closedir: the descriptor leaves the table (issue 12). */
 int talent_pclose(void *stream);
 int talent_closedir(void *dir);

@@ -76,6 +76,49 @@ class RegexIT {
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
 
+    /**
+     * A regex_t local to a function (compiled and freed there) was refused at every checkpoint while compiled: frames
+     * are encoded from the copies made while unwinding, and the copy's address is not the one regcomp compiled. The
+     * copy is now looked up at the variable's address; stopped on x86_64, restarted on s390x and stopped again,
+     * finished on i686 (and x86_64-musl), and kept running through a checkpoint every 97 visits (restored in this
+     * process: the local gets back the automaton it had), the program prints plain gcc's output.
+     */
+    @Test
+    void aLocalRegexMigratesAndKeepsRunningThroughCheckpoints() throws Exception {
+        String source = WORDS + """
+                static unsigned scan(const char *pat, int flags) {
+                  regex_t re;
+                  unsigned hits = 0, h = 0;
+                  char buf[32];
+                  if (regcomp(&re, pat, flags) != 0) return 0;
+                  for (int r = 0; r < 40; r++) {
+                    regmatch_t m[2];
+                    snprintf(buf, sizeof buf, "%s%dx%d", words[r % 8], r, r * 7);
+                    if (regexec(&re, buf, 2, m, 0) == 0) hits += 1 + (unsigned)m[0].rm_so;
+                    h = h * 3 + work(200 + (unsigned)r);
+                  }
+                  regfree(&re);
+                  return hits * 1000003u + h;
+                }
+                int main(void) {
+                  printf("%u\\n", scan("[a-z]+[0-9]*5x", REG_EXTENDED));
+                  printf("%u\\n", scan("^(e|z)", REG_EXTENDED | REG_ICASE));
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "local", source);
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "local", chain, plain);
+        int[][] stops = {{50, 3000, 2000}, {4000, 6000, 500}, {9000, 1000, 100}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+        Path ck = java.nio.file.Files.createDirectories(work.resolve("every"));
+        Run kept = MigrationHops.run(MigrationHops.command(chain.getFirst(), exes.getFirst()),
+                java.util.Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_EVERY_VISITS", "97"), null);
+        assertThat(kept.rc()).as(kept.err()).isZero();
+        assertThat(kept.err()).doesNotContain("refused");
+        assertThat(kept.out()).isEqualTo(plain.out());
+    }
+
     /** A copy of a compiled regex_t holds the C library's pointers talent cannot carry: refused, naming it. */
     @Test
     void aCopyOfACompiledRegexIsRefusedByName() throws Exception {

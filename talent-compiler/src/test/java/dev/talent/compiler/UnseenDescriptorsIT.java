@@ -211,6 +211,32 @@ class UnseenDescriptorsIT {
     }
 
     /**
+     * tmpfile's stream is a file already removed from its directory, whose contents talent does not carry: a stop while
+     * it is open was refused as a descriptor "made where talent did not see it", without naming tmpfile (issue 11, a
+     * third-party program). tmpfile is wrapped now: the refusal names the call and its position, and the program goes on
+     * with plain gcc's output.
+     */
+    @Test
+    void aStopWhileATmpfileIsOpenIsRefusedNamingTmpfile() throws Exception {
+        Run stopped = MigratesLikeGcc.refusedAt(work, "tf", """
+                #include <stdio.h>
+                static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+                int main(void) {
+                    FILE *t = tmpfile();
+                    unsigned v, h = 0;
+                    if (!t) return 1;
+                    for (int r = 0; r < 100; r++) fprintf(t, "%u\\n", work(r));
+                    rewind(t);
+                    while (fscanf(t, "%u", &v) == 1) h = h * 3 + v + work(v % 20);
+                    fclose(t);
+                    printf("h=%u\\n", h);
+                    return 0;
+                }
+                """, 20);
+        assertThat(stopped.err()).contains("made by tmpfile at tf.c:4:").contains("is a deleted file");
+    }
+
+    /**
      * Descriptors open at start beyond 0-2 are the program's: a regular file inherited as descriptor 7 (read with
      * pread, moved with lseek: never passed to a wrapper) is carried with its offset; a pipe inherited as 8 refuses
      * the stops while it is open (closed at round 100), naming it as inherited.

@@ -17,7 +17,7 @@ public final class LibraryCalls {
     /** Calls that open, close or duplicate a stream or descriptor; the first three kinds take a site position. */
     public static final Set<String> FILE_CALLS = Set.of("fopen", "fdopen", "freopen", "fclose", "open", "creat",
             "close", "dup", "dup2", "socket", "socketpair", "pipe", "pipe2", "eventfd", "timerfd_create", "signalfd",
-            "inotify_init", "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "pclose", "closedir");
+            "inotify_init", "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "pclose", "closedir", "tmpfile");
     /**
      * File calls whose wrapper takes the call's position as its last argument: those that open a path, and those
      * that make a descriptor without one (socket, pipe, eventfd...), which a checkpoint carries or refuses naming
@@ -25,7 +25,7 @@ public final class LibraryCalls {
      */
     public static final Set<String> FILE_CALLS_WITH_SITE = Set.of("fopen", "fdopen", "freopen", "open", "creat",
             "socket", "socketpair", "pipe", "pipe2", "eventfd", "timerfd_create", "signalfd", "inotify_init",
-            "inotify_init1", "memfd_create", "accept4", "popen", "opendir");
+            "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "tmpfile");
     /** Calls that may block; in a chain function each is a blocking site. */
     public static final Set<String> BLOCKING_CALLS = Set.of("read", "write", "recv", "recvfrom", "send", "accept",
             "connect", "poll", "select", "sleep", "usleep", "nanosleep", "waitpid", "wait", "pause", "fgets", "getline",
