@@ -1074,8 +1074,22 @@ class NetworkMigrationIT {
         } finally {
             reference.destroyForcibly();
         }
-        assertThat(expected).isEqualTo("1 a1\n2 a2\n3 a3\n|total 3\n|bye next\n|4 b1\n5 b2\n|6 h1\nheld\n"
-                + "rest 2: d1 d2\n|bye again\n|9 z1\n10 z2\nbye\n");
+        assertThat(expected).isEqualTo("""
+                1 a1
+                2 a2
+                3 a3
+                |total 3
+                |bye next
+                |4 b1
+                5 b2
+                |6 h1
+                held
+                rest 2: d1 d2
+                |bye again
+                |9 z1
+                10 z2
+                bye
+                """);
         assertThat(got).as("what the peers received").isEqualTo(expected);
         assertThat(stdout).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("after shut: 2 lines\nserved 10\n");
         List<JsonNode> records = EnvApp.records(log);
