@@ -80,7 +80,8 @@ final class GlobalGaps {
 
     /** `static int a[4], b[4];` becomes `static int a[4]; TALENT_GAP(..) static int b[4];`, where it can. */
     void splitDeclarators(String text, List<Node> group) {
-        if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isMacroFree(n))) return;
+        // a declarator may end in a macro (`*a = NULL, *b = NULL`): Ast.rangeEnd then ends at the invocation's end
+        if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isRewritable(n))) return;
         int specEnd = declaratorStart(text, group.get(0));
         if (specEnd <= group.get(0).begin().offset()) return;
         String spec = text.substring(group.get(0).begin().offset(), specEnd);

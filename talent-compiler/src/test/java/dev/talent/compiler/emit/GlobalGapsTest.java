@@ -60,6 +60,17 @@ class GlobalGapsTest {
     }
 
     @Test
+    void aDeclarationWhoseInitialisersAreMacrosIsSplitToo() {
+        // bc 1.07.1's util.c: `static char *arglist1 = NULL, *arglist2 = NULL;` stayed one declaration, its objects
+        // side by side (NULL is a system header's macro, which the unit's preprocessing leaves as written)
+        assertThat(gapped("""
+                #include <stddef.h>
+                static char *a1 = NULL, *a2 = NULL;
+                int main(void) { return a1 == a2; }
+                """)).contains("static char *a1 = NULL; TALENT_GAP(__talent_gap0) static char *a2 = NULL; TALENT_GAP(__talent_gap1)");
+    }
+
+    @Test
     void aDeclarationThatDefinesATypeKeepsItsObjectsTogetherWithAGapAfter() {
         assertThat(gapped("""
                 struct { int x; } p, q;
