@@ -89,7 +89,8 @@ public record CcNote(Path source, List<String> preprocessorArgs, List<String> co
         if (!source.toString().endsWith(".c")) throw new IOException("talentcc note: source is not a .c file");
         List<String> pp = strings(root.get("preprocessor"), "preprocessor");
         for (String a : pp) {
-            if (!(a.startsWith("-I/") || a.startsWith("-D") || a.startsWith("-U") || a.startsWith("-std="))) {
+            if (!(a.startsWith("-I/") || a.startsWith("-D") || a.startsWith("-U") || a.startsWith("-std=")
+                    || CcOptions.isCharSignedness(a))) {
                 throw new IOException("talentcc note: unexpected preprocessor option " + a);
             }
         }

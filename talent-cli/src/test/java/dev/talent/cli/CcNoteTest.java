@@ -33,6 +33,17 @@ class CcNoteTest {
     }
 
     @Test
+    void aNoteWithTheSignednessOfCharRoundTrips() throws Exception {
+        // bc's configure adds -funsigned-char: the note carries it among the preprocessor options (clang and every
+        // ISA's gcc need it), and the link read that note back as "unexpected preprocessor option".
+        Path c = Files.writeString(dir.resolve("b.c"), "int main(void) { return 0; }\n");
+        CcOptions cc = new CcOptions(List.of(), List.of(), List.of(), java.util.Optional.of("2"), java.util.Optional.empty(),
+                List.of("all"), List.of(), List.of(), List.of("-g", "-funsigned-char"));
+        CcNote note = CcNote.of(c, cc, List.of());
+        assertThat(CcNote.parse(note.toBytes())).isEqualTo(note);
+    }
+
+    @Test
     void aNoteFromAnObjectAnyoneWroteIsChecked() {
         assertThatThrownBy(() -> parse("not json")).hasMessageContaining("not JSON");
         assertThatThrownBy(() -> parse("{\"talentcc\":2}")).hasMessageContaining("version");

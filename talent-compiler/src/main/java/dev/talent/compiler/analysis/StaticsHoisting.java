@@ -201,11 +201,20 @@ public final class StaticsHoisting {
      */
     static String localNameIn(String text, Node declStmt, Set<String> locals) {
         if (locals.isEmpty()) return null;
-        String decl = LITERAL.matcher(text.substring(declStmt.begin().offset(), Ast.statementEnd(text, declStmt))).replaceAll("\"\"");
+        int begin = declStmt.begin().offset();
+        // the names of the members a struct or union of the statement declares are no uses of a local of that name
+        // (mawk's `static const struct { CCLASS_ENUM code; ... } cclass_table[]` beside a local `code`)
+        Set<Integer> members = new HashSet<>();
+        declStmt.walk(d -> {
+            if (d.is("FieldDecl") && !d.loc().inMacro() && d.loc().offset() >= begin) members.add(d.loc().offset() - begin);
+        });
+        // literals blanked to their own length, so that offsets stay those of the text
+        String decl = LITERAL.matcher(text.substring(begin, Ast.statementEnd(text, declStmt)))
+                .replaceAll(r -> "\"" + " ".repeat(Math.max(0, r.group().length() - 2)) + "\"");
         Matcher m = IDENTIFIER.matcher(decl);
         while (m.find()) {
             String before = decl.substring(0, m.start()).stripTrailing();
-            if (before.endsWith(".") || before.endsWith("->")) continue;
+            if (before.endsWith(".") || before.endsWith("->") || members.contains(m.start())) continue;
             if (locals.contains(m.group())) return m.group();
         }
         return null;

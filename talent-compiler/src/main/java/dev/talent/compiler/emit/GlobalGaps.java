@@ -49,9 +49,28 @@ final class GlobalGaps {
             if (!group.stream().anyMatch(this::definesObject)) continue;
             Node last = group.get(group.size() - 1);
             if (!tu.isRewritable(last)) continue;     // a declaration a macro writes: without a gap (CODEGEN.md)
+            int end = declarationEnd(text, last);
+            if (end < 0) continue;                    // its `;` not found: without a gap, as a macro's
             if (group.stream().allMatch(this::definesObject)) splitDeclarators(text, group);
-            plan.insert(Ast.statementEnd(text, last), gap());
+            plan.insert(end, gap());
         }
+    }
+
+    /**
+     * Just past the declaration's `;`, also where its last token comes from an inlined header and the `;` follows the
+     * header's closing `#line` (bc's `char *libmath[] =` / `#include "libmath.h"` / `;`: a gap after the last token
+     * of the header was before the `;`, and gcc rejected it); -1 when no `;` is found there.
+     */
+    static int declarationEnd(String text, Node last) {
+        int end = Ast.statementEnd(text, last);
+        if (end > 0 && text.charAt(end - 1) == ';') return end;
+        int j = Ast.skipSpace(text, end);
+        while (text.startsWith("#line ", j) || text.startsWith("#endif", j)) {
+            int nl = text.indexOf('\n', j);
+            if (nl < 0) return -1;
+            j = Ast.skipSpace(text, nl + 1);
+        }
+        return j < text.length() && text.charAt(j) == ';' ? j + 1 : -1;
     }
 
     /** A file-scope variable of this file that is an object here (not extern). */
@@ -61,7 +80,8 @@ final class GlobalGaps {
 
     /** `static int a[4], b[4];` becomes `static int a[4]; TALENT_GAP(..) static int b[4];`, where it can. */
     void splitDeclarators(String text, List<Node> group) {
-        if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isMacroFree(n))) return;
+        // a declarator may end in a macro (`*a = NULL, *b = NULL`): Ast.rangeEnd then ends at the invocation's end
+        if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isRewritable(n))) return;
         int specEnd = declaratorStart(text, group.get(0));
         if (specEnd <= group.get(0).begin().offset()) return;
         String spec = text.substring(group.get(0).begin().offset(), specEnd);

@@ -66,6 +66,22 @@ class StaticsHoistingTest {
      * the static ("has a type declared inside the function").
      */
     @Test
+    void aMemberNamedAsALocalIsNoUseOfThatLocal() {
+        // mawk 1.3.4's rexp0.c: `static const struct { CCLASS_ENUM code; ... } cclass_table[]` and a local `code`
+        String out = CProgram.in(dir).file("a.c", """
+                int lookup(int k) {
+                  static const struct { int code; const char *name; } table[] = { { 1, "code" }, { 2, "b" } };
+                  int code = 0;
+                  for (int i = 0; i < 2; i++) if (table[i].code == k) code = i;
+                  return code;
+                }
+                int main(void) { return lookup(2); }
+                """).instrumented("a.c");
+        assertThat(CProgram.originalLines(out).get(0))
+                .startsWith("static const struct { int code; const char *name; } __talent_s_lookup_table[] = ");
+    }
+
+    @Test
     void aStaticOfAnAnonymousEnumMovesWithItsConstants() {
         String out = CProgram.in(dir).file("a.c", """
                 int step(void) {

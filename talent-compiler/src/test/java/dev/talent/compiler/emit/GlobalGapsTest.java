@@ -36,6 +36,41 @@ class GlobalGapsTest {
     }
 
     @Test
+    void aDeclarationWhoseInitialiserIsAnIncludedFileGetsItsGapAfterItsSemicolon() {
+        // bc 1.07.1's global.c: the gap came right after the header's last token, before the `;` (gcc: "expected ','
+        // or ';' before 'static'")
+        var e = OneEmitter.of(dir.resolve(""), source("""
+                const char *lib[] =
+                #include "lib.h"
+                ;
+                int main(void) { return lib[0][0] != 'x'; }
+                """));
+        new GlobalGaps(e.unit.tu(), e.plan).emitFileScope();
+        assertThat(e.text()).containsPattern("\\{ \"x\", 0 \\}\n#line 3 \"[^\"]*a\\.c\"\n; TALENT_GAP\\(__talent_gap0\\)\n")
+                .doesNotContain("0 } TALENT_GAP");
+    }
+
+    private String source(String text) {
+        try {
+            java.nio.file.Files.writeString(dir.resolve("lib.h"), "{ \"x\", 0 }\n");
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return text;
+    }
+
+    @Test
+    void aDeclarationWhoseInitialisersAreMacrosIsSplitToo() {
+        // bc 1.07.1's util.c: `static char *arglist1 = NULL, *arglist2 = NULL;` stayed one declaration, its objects
+        // side by side (NULL is a system header's macro, which the unit's preprocessing leaves as written)
+        assertThat(gapped("""
+                #include <stddef.h>
+                static char *a1 = NULL, *a2 = NULL;
+                int main(void) { return a1 == a2; }
+                """)).contains("static char *a1 = NULL; TALENT_GAP(__talent_gap0) static char *a2 = NULL; TALENT_GAP(__talent_gap1)");
+    }
+
+    @Test
     void aDeclarationThatDefinesATypeKeepsItsObjectsTogetherWithAGapAfter() {
         assertThat(gapped("""
                 struct { int x; } p, q;
