@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* what the last member of every TALENT_GAP points to (talent.h) */
+const char talent_gap_anchor = 0;
+
 /* ---------------------------------------------------------------- registry */
 
 static tl_object *objects;

@@ -86,13 +86,16 @@ struct talent_type {
     { TALENT_K_UNION, NAME, sizeof(T), 0, 0, FIELDS, sizeof(FIELDS) / sizeof((FIELDS)[0]), 0 }
 #define TALENT_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0, 0 }
 #define TALENT_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET, 0 }
-/* The gap after a saved object with static storage (docs/CODEGEN.md "Gaps between globals"): one byte in each section
- * gcc may put a variable in (zero-initialised, initialised, read-only, read-only after relocation), so that in source
- * order (-fno-toplevel-reorder -fdata-sections) no saved object directly follows another */
+/* The gap after a saved object with static storage (docs/CODEGEN.md "Gaps between globals"): one object in each section
+ * gcc may put a variable in (zero-initialised, initialised, read-only, read-only after relocation against this file's
+ * symbols and against others': talent_gap_anchor is defined by the runtime), so that in source order
+ * (-fno-toplevel-reorder -fdata-sections) no saved object directly follows another */
+extern const char talent_gap_anchor;
 #define TALENT_GAP(N) static char N##_z[1] __attribute__((used)); \
     static char N##_d[1] __attribute__((used)) = { 1 }; \
     static const char N##_r[1] __attribute__((used)) = { 1 }; \
-    static const char *const N##_p __attribute__((used)) = N##_r;
+    static const char *const N##_p __attribute__((used)) = N##_r; \
+    static const char *const N##_q __attribute__((used)) = &talent_gap_anchor;
 /* A union member the program never names (talent_field.unnamed) */
 #define TALENT_UNNAMED_FIELD(T, MEMBER, TYPE) { #MEMBER, TYPE, offsetof(T, MEMBER), 0, 0, 0, 1 }
 #define TALENT_UNNAMED_BITFIELD(MEMBER, TYPE, WIDTH, GET, SET) { #MEMBER, TYPE, 0, WIDTH, GET, SET, 1 }
