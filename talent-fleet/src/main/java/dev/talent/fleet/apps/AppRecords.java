@@ -80,20 +80,28 @@ public final class AppRecords {
     /**
      * {@code /talent/migrations/APP/current}: a migration the leader has begun (written before it asks the agents).
      *
+     * @param request   the id of the {@code talent migrate} request it serves ({@link AppStore.Pending#id}); null: none
      * @param committed set in the ledger's transaction, together with the new placement: the destination is the app's
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record InFlight(String app, String from, String to, String reason, String choice,
-            @JsonProperty("started_ms") long startedMs, String controller, boolean committed) {
+            @JsonProperty("started_ms") long startedMs, String controller, boolean committed, Long request) {
+        /** An in-flight record that serves no {@code talent migrate} request. */
+        public InFlight(String app, String from, String to, String reason, String choice, long startedMs, String controller,
+                boolean committed) {
+            this(app, from, to, reason, choice, startedMs, controller, committed, null);
+        }
+
         public FleetAgents.Placement source() { return placement(from); }
 
         public FleetAgents.Placement destination() { return placement(to); }
 
-        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true); }
+        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true, request); }
     }
 
     /**
-     * {@code /talent/requests/APP}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null).
+     * {@code /talent/requests/APP/SLOT}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null); its
+     * id is the etcd revision that created it ({@link AppStore.Pending}).
      *
      * @param fault a testing aid ({@code talent migrate --inject-fault STEP}): the migration fails at that step
      *              ({@link #FAULTS}); honoured only by controllers started with {@code TALENT_FLEET_FAULT=requests},
