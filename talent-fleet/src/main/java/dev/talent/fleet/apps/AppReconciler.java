@@ -97,6 +97,9 @@ public final class AppReconciler {
      */
     public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
+    /** How long a dropped request stays for its client to read why (a client gone meanwhile leaves it). */
+    static final long DROPPED_KEEP_MS = 60_000;
+
     /** Tests ({@link #allowInjectedFaults}): whether a request's {@code fault} is honoured; otherwise it is dropped. */
     private volatile boolean faultsAllowed;
 
@@ -249,6 +252,10 @@ public final class AppReconciler {
             }
             case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
         }
+        // dropped requests whose clients did not read why (gone, or timed out) free their slots
+        for (AppStore.Pending d : v.requests())
+            if (d.value().wasDropped() && (d.value().droppedMs() == null || clock.getAsLong() - d.value().droppedMs() > DROPPED_KEEP_MS))
+                store.deleteRequest(app, d);
         java.util.Map<String, Records.Drained> drained = store.drained();
         List<Records.HostInfo> all = liveHosts();
         List<Records.HostInfo> live = schedulable(all, drained);
@@ -263,23 +270,26 @@ public final class AppReconciler {
         if (v.request().isPresent()) {
             AppRecords.MigrateRequest r = v.request().get().value();
             if (r.fault() != null && !faultsAllowed) {
-                events.accept(app + ": the request asks for a fault at step " + r.fault() + " and this controller injects none"
-                        + " (TALENT_FLEET_FAULT=requests, a testing aid); dropped");
-                store.dropRequest(app, v.request().get());
+                String why = "the request asks for a fault at step " + r.fault() + " and this controller injects none"
+                        + " (TALENT_FLEET_FAULT=requests, a testing aid)";
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random, rules);
             Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.quarantineRefusal(spec, here, r, live, rules);
             if (refused.isPresent()) {
-                events.accept(app + ": the request --to " + (r.host() == null ? "" : r.host())
-                        + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get() + "; dropped");
-                store.dropRequest(app, v.request().get());
+                String why = "the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get();
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             if (c.isEmpty()) {
-                events.accept(app + ": no live host fits the request --to " + (r.host() == null ? "" : r.host())
-                        + (r.platform() == null ? "" : "/" + r.platform()) + "; dropped");
-                store.dropRequest(app, v.request().get());
+                String why = "no live host fits the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + " (see talent hosts)";
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             migrate(v, c.get(), "request", v.request());

@@ -106,15 +106,31 @@ public final class AppRecords {
      * @param fault a testing aid ({@code talent migrate --inject-fault STEP}): the migration fails at that step
      *              ({@link #FAULTS}); honoured only by controllers started with {@code TALENT_FLEET_FAULT=requests},
      *              others drop the request; null: none
+     * @param dropped   why the leader dropped it (then it waits only for its client to read that, or
+     *                  {@code AppReconciler.DROPPED_KEEP_MS}); null: pending
+     * @param droppedMs when the leader dropped it (its clock)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs, String fault) {
+    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs, String fault,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String dropped,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @JsonProperty("dropped_ms") Long droppedMs) {
         public MigrateRequest {
             if (fault != null && !FAULTS.contains(fault))
                 throw new IllegalArgumentException("--inject-fault " + fault + ": a host-to-host migration fails at one of " + String.join(", ", FAULTS));
         }
 
         public MigrateRequest(String app, String host, String platform, long atMs) { this(app, host, platform, atMs, null); }
+
+        public MigrateRequest(String app, String host, String platform, long atMs, String fault) {
+            this(app, host, platform, atMs, fault, null, null);
+        }
+
+        /** This request as dropped by the leader at {@code atMs}, because {@code why}. */
+        public MigrateRequest drop(String why, long at) { return new MigrateRequest(app, host, platform, atMs, fault, why, at); }
+
+        /** Whether it was dropped (it waits for nothing). */
+        public boolean wasDropped() { return dropped != null; }
 
         /** The step of the agents' pipeline the fault is injected at, if any ({@link #COMMIT} is the leader's). */
         public Optional<dev.talent.migrate.Step> faultStep() {

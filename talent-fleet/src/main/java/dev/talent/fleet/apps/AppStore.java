@@ -54,13 +54,11 @@ public final class AppStore {
     public static final int MAX_PENDING = 8;
 
     /**
-     * A {@code talent migrate} request waiting at {@code /talent/requests/APP/SLOT}. Its key is only ever created and
-     * deleted, so {@code modRevision} is the revision that created it: the request's id, unique in the fleet and
-     * increasing in the order the requests were made (the leader serves the lowest first).
+     * A {@code talent migrate} request at {@code /talent/requests/APP/SLOT}, waiting or dropped (until its client has
+     * read why). Its id is the revision that created its key: unique in the fleet and increasing in the order the
+     * requests were made (the leader serves the lowest first); {@code modRevision} is for the next comparison.
      */
-    public record Pending(int slot, AppRecords.MigrateRequest value, long modRevision) {
-        public long id() { return modRevision; }
-    }
+    public record Pending(int slot, AppRecords.MigrateRequest value, long modRevision, long id) {}
 
     /** Everything etcd holds about one app; {@code requests} oldest first. */
     public record AppView(Versioned<AppRecords.AppRecord> spec, Optional<Versioned<Records.Placement>> placement,
@@ -69,8 +67,11 @@ public final class AppStore {
             Optional<Versioned<AppRecords.Compacted>> compacted) {
         public String name() { return spec.value().name(); }
 
-        /** The oldest pending request: the next the leader serves. */
-        public Optional<Pending> request() { return requests.stream().findFirst(); }
+        /** The oldest request not dropped: the next the leader serves. */
+        public Optional<Pending> request() { return requests.stream().filter(r -> !r.value().wasDropped()).findFirst(); }
+
+        /** The request {@code id}, waiting or dropped. */
+        public Optional<Pending> request(long id) { return requests.stream().filter(r -> r.id() == id).findFirst(); }
 
         /** The record of the migration that served request {@code id}, if it is (still) kept. */
         public Optional<MigrationRecord> servedBy(long id) {
@@ -128,7 +129,7 @@ public final class AppStore {
             if (!slot.matches("[0-9]")) continue; // not a slot (0 to MAX_PENDING - 1): nobody writes it, forget deletes it
             int n = Integer.parseInt(slot);
             if (n >= MAX_PENDING) continue;
-            out.add(new Pending(n, decode(kv, AppRecords.MigrateRequest.class), kv.getModRevision()));
+            out.add(new Pending(n, decode(kv, AppRecords.MigrateRequest.class), kv.getModRevision(), kv.getCreateRevision()));
         }
         out.sort(java.util.Comparator.comparingLong(Pending::id));
         return out;
@@ -211,8 +212,8 @@ public final class AppStore {
             int slot = 0;
             while (slot < MAX_PENDING && taken.contains(slot)) slot++;
             if (slot == MAX_PENDING)
-                throw new FleetException(MAX_PENDING + " migration requests of " + app + " already wait to be served; not queued"
-                        + " (try again once one is served)");
+                throw new FleetException(MAX_PENDING + " migration requests of " + app + " already wait to be served (or for their"
+                        + " clients to read why they were dropped); not queued (try again once one is served)");
             String key = EtcdKeys.request(app, slot);
             var t = txnResponse(List.of(present(EtcdKeys.spec(app)), absent(key)), List.of(put(key, r)), "request " + app);
             if (t.isSucceeded()) return t.getHeader().getRevision();
@@ -384,10 +385,16 @@ public final class AppStore {
         return out;
     }
 
-    /** Drops a request that cannot be served (the leader's log says why). */
-    public boolean dropRequest(String app, Pending r) throws FleetException, InterruptedException {
+    /** Drops a request that cannot be served: it stays, saying {@code why}, for its client to read and delete. */
+    public boolean dropRequest(String app, Pending r, String why, long atMs) throws FleetException, InterruptedException {
         String key = EtcdKeys.request(app, r.slot());
-        return txn(List.of(revision(key, r.modRevision())), List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)), "drop request");
+        return txn(List.of(revision(key, r.modRevision())), List.of(put(key, r.value().drop(why, atMs))), "drop request");
+    }
+
+    /** Deletes a request as read ({@code r}): a dropped one whose client read why, or whose client is gone. */
+    public boolean deleteRequest(String app, Pending r) throws FleetException, InterruptedException {
+        String key = EtcdKeys.request(app, r.slot());
+        return txn(List.of(revision(key, r.modRevision())), List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)), "delete request");
     }
 
     /** Why the leader could not start {@code app}: {@code deploy} shows it. */

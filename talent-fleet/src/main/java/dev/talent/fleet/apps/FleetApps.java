@@ -147,7 +147,12 @@ public final class FleetApps {
             AppStore.AppView v = found.get();
             Optional<MigrationRecord> mine = v.servedBy(id);
             if (mine.isPresent()) return mine.get();
-            boolean waiting = v.requests().stream().anyMatch(r -> r.id() == id)
+            Optional<AppStore.Pending> request = v.request(id);
+            if (request.isPresent() && request.get().value().wasDropped()) {
+                store.deleteRequest(app, request.get());
+                throw new FleetException("the leader dropped the request: " + request.get().value().dropped());
+            }
+            boolean waiting = request.isPresent()
                     || v.inFlight().map(f -> f.value().request() != null && f.value().request() == id).orElse(false);
             if (!waiting) {
                 // the view reads the records before the requests, and one transaction writes the record and deletes the
@@ -163,8 +168,9 @@ public final class FleetApps {
                         + ", " + v.requests().size() + " waiting; is a controller leading?); the request stays queued");
             Thread.sleep(POLL_MS);
         }
-        throw new FleetException("the leader dropped the request: no live host fits it (see talent hosts)"
-                + (fault.isPresent() ? ", or the controllers inject no fault (TALENT_FLEET_FAULT=requests)" : ""));
+        throw new FleetException("the request is gone without a migration record: dropped by the leader (no live host fits it,"
+                + " see talent hosts" + (fault.isPresent() ? ", or the controllers inject no fault (TALENT_FLEET_FAULT=requests)" : "")
+                + ") more than " + AppReconciler.DROPPED_KEEP_MS / 1000 + " s before this looked, or its record is compacted");
     }
 
     /**

@@ -158,8 +158,28 @@ class MigrateRequestsIT {
         serve(nowhere, there);
         assertThat(there.get(1, TimeUnit.SECONDS).to()).isEqualTo(to.get(0) + "/x86_64");
         assertThat(nowhere).failsWithin(Duration.ofSeconds(1)).withThrowableThat().havingCause()
-                .isInstanceOf(FleetException.class).withMessageContaining("dropped the request");
-        assertThat(store.view("svc").orElseThrow().migrations()).hasSize(1);
+                .isInstanceOf(FleetException.class)
+                .withMessage("the leader dropped the request: no live host fits the request --to h9 (see talent hosts)");
+        AppStore.AppView v = store.view("svc").orElseThrow();
+        assertThat(v.migrations()).hasSize(1);
+        assertThat(v.requests()).as("the client read why and deleted it").isEmpty();
+    }
+
+    @Test
+    void aDroppedRequestNoClientReadsFreesItsSlotAfterAMinute() throws Exception {
+        long id = new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", "h9", null, 0));
+        leader.step("svc");
+        assertThat(store.view("svc").orElseThrow().request(id)).hasValueSatisfying(r -> {
+            assertThat(r.value().dropped()).isEqualTo("no live host fits the request --to h9 (see talent hosts)");
+            assertThat(r.value().droppedMs()).isEqualTo(clock.get());
+        });
+        assertThat(store.view("svc").orElseThrow().request()).as("nothing waits").isEmpty();
+        clock.addAndGet(AppReconciler.DROPPED_KEEP_MS);
+        leader.step("svc");
+        assertThat(store.view("svc").orElseThrow().requests()).as("kept a minute").hasSize(1);
+        clock.incrementAndGet();
+        leader.step("svc");
+        assertThat(store.view("svc").orElseThrow().requests()).as("then deleted").isEmpty();
     }
 
     @Test
