@@ -193,4 +193,37 @@ class MigrateRequestsIT {
                 .isInstanceOf(FleetException.class).withMessageContaining("undeployed before its migration request was served");
         assertThat(etcd.list(EtcdKeys.REQUESTS)).as("forgotten with the app").isEmpty();
     }
+
+    @Test
+    void aLeaderKilledMidMigrationLeavesTheNextItsRequestAndTheOthersWaiting() throws Exception {
+        List<String> to = others();
+        AppStore cli = new AppStore(etcd);
+        long first = cli.request(new AppRecords.MigrateRequest("svc", to.get(0), null, 0));
+        long second = cli.request(new AppRecords.MigrateRequest("svc", to.get(1), null, 0));
+        agents.die = InMemoryAgents.Death.AFTER_COMMIT;
+        try {
+            leader.step("svc");
+            throw new AssertionError("the first leader was not killed");
+        } catch (InMemoryAgents.Killed expected) {
+            // kill -9 of the leading controller after the commit of the first request's migration
+        }
+        agents.die = InMemoryAgents.Death.NONE;
+        assertThat(store.view("svc").orElseThrow().inFlight()).hasValueSatisfying(f -> assertThat(f.value().request()).isEqualTo(first));
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        etcd.put(EtcdKeys.ELECTION + "/c2", Map.of("host", "c2"), 0);
+        AppReconciler next = new AppReconciler(new AppStore(etcd, Optional.of(ByteSequence.from(EtcdKeys.ELECTION + "/c2",
+                java.nio.charset.StandardCharsets.UTF_8))), agents, etcd, "c2", clock::get, new Random(7), events::add);
+        next.step("svc");
+        AppStore.AppView v = store.view("svc").orElseThrow();
+        assertThat(v.migrations()).singleElement().satisfies(r -> {
+            assertThat(r.request()).isEqualTo(first);
+            assertThat(r.to()).isEqualTo(to.get(0) + "/x86_64");
+            assertThat(r.choice()).contains("resolved by controller c2");
+        });
+        assertThat(v.requests()).extracting(AppStore.Pending::id).as("only the request served is gone").containsExactly(second);
+        next.step("svc");
+        v = store.view("svc").orElseThrow();
+        assertThat(v.servedBy(second)).hasValueSatisfying(r -> assertThat(r.to()).isEqualTo(to.get(1) + "/x86_64"));
+        assertThat(v.requests()).isEmpty();
+    }
 }
