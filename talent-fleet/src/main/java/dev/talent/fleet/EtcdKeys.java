@@ -28,7 +28,10 @@ public final class EtcdKeys {
      * {@code AppRecords.KEEP_RECORDS}) and {@code /talent/migrations/APP/compacted} (counts of the older ones).
      */
     public static final String MIGRATIONS = ROOT + "migrations/";
-    /** {@code /talent/requests/APP}: a migration asked for by {@code talent migrate}, until the leader acts on it. */
+    /**
+     * {@code /talent/requests/APP/SLOT}: the migrations asked for by {@code talent migrate}, each until the leader acts on
+     * it; SLOT is 0 to {@code MAX_PENDING - 1} ({@code AppStore.MAX_PENDING}), so an app has a bounded number waiting.
+     */
     public static final String REQUESTS = ROOT + "requests/";
 
     /** {@code /talent/addresses/A}: the --net app that holds address A ({@code deploy}'s transaction; gone with the app). */
@@ -58,7 +61,13 @@ public final class EtcdKeys {
     /** {@code /talent/migrations/APP/compacted}: what the records dropped from etcd counted ({@code AppRecords.Compacted}). */
     public static String compacted(String app) { return MIGRATIONS + app + "/compacted"; }
 
-    public static String request(String app) { return REQUESTS + app; }
+    /** The prefix of {@code app}'s pending migration requests. */
+    public static String requests(String app) { return REQUESTS + app + "/"; }
+
+    public static String request(String app, int slot) { return REQUESTS + app + "/" + slot; }
+
+    /** The one request key per app of older talents ({@code /talent/requests/APP}): only deleted with the app. */
+    public static String legacyRequest(String app) { return REQUESTS + app; }
 
     public static String hostInfo(String name) { return HOSTS + name + "/info"; }
 

@@ -34,7 +34,7 @@ class FleetReportTest {
                 List.of(), null, false, null, List.of("x86_64", "s390x"), null, null, null, 1_000, false);
         return new AppStore.AppView(new AppStore.Versioned<>(spec, 1),
                 Optional.of(new AppStore.Versioned<>(new Records.Placement("web", "h2", "s390x", 5_000, null, 1, 0), 2)),
-                Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(),
                 ended ? Optional.of(new AppRecords.Ended("web", "h2", "s390x", 0, null, 9_000)) : Optional.empty(),
                 records, Optional.empty());
     }

@@ -25,7 +25,7 @@ class StatusViewTest {
                 null, List.of("x86_64"), null, null, null, 1, false);
         return new AppStore.AppView(new AppStore.Versioned<>(spec, 1),
                 Optional.of(new AppStore.Versioned<>(new Records.Placement(name, host, "x86_64", 1_000_000, null, 0, 0), 2)),
-                Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(),
                 ended ? Optional.of(new AppRecords.Ended(name, host, "x86_64", 3, null, 2_000_000)) : Optional.empty(),
                 List.of(), Optional.empty());
     }

@@ -97,6 +97,9 @@ public final class AppReconciler {
      */
     public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
+    /** How long a dropped request stays for its client to read why (a client gone meanwhile leaves it). */
+    static final long DROPPED_KEEP_MS = 60_000;
+
     /** Tests ({@link #allowInjectedFaults}): whether a request's {@code fault} is honoured; otherwise it is dropped. */
     private volatile boolean faultsAllowed;
 
@@ -249,6 +252,10 @@ public final class AppReconciler {
             }
             case FleetAgents.AppState.Running r -> { /* it runs: perhaps it moves */ }
         }
+        // dropped requests whose clients did not read why (gone, or timed out) free their slots
+        for (AppStore.Pending d : v.requests())
+            if (d.value().wasDropped() && (d.value().droppedMs() == null || clock.getAsLong() - d.value().droppedMs() > DROPPED_KEEP_MS))
+                store.deleteRequest(app, d);
         java.util.Map<String, Records.Drained> drained = store.drained();
         List<Records.HostInfo> all = liveHosts();
         List<Records.HostInfo> live = schedulable(all, drained);
@@ -263,23 +270,26 @@ public final class AppReconciler {
         if (v.request().isPresent()) {
             AppRecords.MigrateRequest r = v.request().get().value();
             if (r.fault() != null && !faultsAllowed) {
-                events.accept(app + ": the request asks for a fault at step " + r.fault() + " and this controller injects none"
-                        + " (TALENT_FLEET_FAULT=requests, a testing aid); dropped");
-                store.dropRequest(app, v.request().get().modRevision());
+                String why = "the request asks for a fault at step " + r.fault() + " and this controller injects none"
+                        + " (TALENT_FLEET_FAULT=requests, a testing aid)";
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random, rules);
             Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.quarantineRefusal(spec, here, r, live, rules);
             if (refused.isPresent()) {
-                events.accept(app + ": the request --to " + (r.host() == null ? "" : r.host())
-                        + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get() + "; dropped");
-                store.dropRequest(app, v.request().get().modRevision());
+                String why = "the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get();
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             if (c.isEmpty()) {
-                events.accept(app + ": no live host fits the request --to " + (r.host() == null ? "" : r.host())
-                        + (r.platform() == null ? "" : "/" + r.platform()) + "; dropped");
-                store.dropRequest(app, v.request().get().modRevision());
+                String why = "no live host fits the request --to " + (r.host() == null ? "" : r.host())
+                        + (r.platform() == null ? "" : "/" + r.platform()) + " (see talent hosts)";
+                events.accept(app + ": " + why + "; dropped");
+                store.dropRequest(app, v.request().get(), why, clock.getAsLong());
                 return;
             }
             migrate(v, c.get(), "request", v.request());
@@ -415,13 +425,13 @@ public final class AppReconciler {
     }
 
     private void migrate(AppStore.AppView v, PlacementChooser.Choice choice, String reason,
-            Optional<AppStore.Versioned<AppRecords.MigrateRequest>> request) throws FleetException, InterruptedException {
+            Optional<AppStore.Pending> request) throws FleetException, InterruptedException {
         String app = v.name();
         AppRecords.AppRecord spec = v.spec().value();
         AppStore.Versioned<Records.Placement> placed = v.placement().orElseThrow();
         FleetAgents.Placement from = v.where().orElseThrow(), to = choice.to();
         AppRecords.InFlight f = new AppRecords.InFlight(app, from.toString(), to.toString(), reason, choice.how(),
-                clock.getAsLong(), controller, false);
+                clock.getAsLong(), controller, false, request.map(AppStore.Pending::id).orElse(null));
         Optional<Long> begun = store.begin(f, placed.modRevision());
         if (begun.isEmpty()) return; // the placement changed or another migration began: the next step sees which
         int moves = placed.value().moves() + 1;
@@ -479,7 +489,7 @@ public final class AppReconciler {
             events.accept(app + ": migration " + (record.ok() ? "done but not committed" : "committed but failed") + "; resolving");
             return;
         }
-        record = record.because(reason, choice.how());
+        record = record.because(reason, choice.how()).forRequest(f.request());
         Optional<Records.Placement> placement = record.ok() ? Optional.empty() : Optional.of(new Records.Placement(app,
                 from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1,
                 placed.value().epoch()));
@@ -551,7 +561,7 @@ public final class AppReconciler {
 
     private MigrationRecord failed(AppRecords.InFlight f, String step, String error) {
         return new MigrationRecord(f.app(), f.from(), f.to(), false, null, null, null, null, null, null, step, error,
-                Instant.ofEpochMilli(clock.getAsLong()), 0, 0, null).because(f.reason(), f.choice());
+                Instant.ofEpochMilli(clock.getAsLong()), 0, 0, null).because(f.reason(), f.choice()).forRequest(f.request());
     }
 
     /** Restarts {@code app}, stopped at its checkpoint on {@code at}, there; false (said) when it cannot. */
@@ -665,7 +675,7 @@ public final class AppReconciler {
                 + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");
         MigrationRecord record = ok
                 ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
-                        Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note)
+                        Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note).forRequest(f.request())
                 : failed(f, commitFailed.map(Unfinished::step).orElse("controller"), "the migration did not complete; " + note);
         AppRecords.AppRecord spec = v.spec().value();
         int moves = v.placement().map(p -> p.value().moves()).orElse(0);
@@ -674,9 +684,11 @@ public final class AppReconciler {
         Optional<Records.Placement> placement = keep == null ? Optional.empty() : Optional.of(new Records.Placement(app,
                 keep.host(), keep.platform(), now, next(spec, moves), moves,
                 v.placement().map(p -> p.value().epoch()).orElse(0L)));
-        // the request it served (made before it began) is served; a later one waits for its own migration
-        Optional<AppStore.Versioned<AppRecords.MigrateRequest>> served = v.request()
-                .filter(r -> f.reason().equals("request") && r.value().atMs() <= f.startedMs());
+        // the request it served is served (in-flight records of older talents carry no id: then the oldest request made
+        // before it began); the others wait for their own migrations
+        Optional<AppStore.Pending> served = f.request() != null
+                ? v.requests().stream().filter(r -> r.id() == f.request()).findFirst()
+                : v.request().filter(r -> f.reason().equals("request") && r.value().atMs() <= f.startedMs());
         if (store.finish(v, held.modRevision(), record, served, placement)) recorded.accept(record);
         if (keep == null && ended == null)
             ended = new AppRecords.Ended(app, to.host(), to.platform(), null,

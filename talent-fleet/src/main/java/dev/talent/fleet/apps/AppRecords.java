@@ -80,33 +80,57 @@ public final class AppRecords {
     /**
      * {@code /talent/migrations/APP/current}: a migration the leader has begun (written before it asks the agents).
      *
+     * @param request   the id of the {@code talent migrate} request it serves ({@link AppStore.Pending#id}); null: none
      * @param committed set in the ledger's transaction, together with the new placement: the destination is the app's
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record InFlight(String app, String from, String to, String reason, String choice,
-            @JsonProperty("started_ms") long startedMs, String controller, boolean committed) {
+            @JsonProperty("started_ms") long startedMs, String controller, boolean committed, Long request) {
+        /** An in-flight record that serves no {@code talent migrate} request. */
+        public InFlight(String app, String from, String to, String reason, String choice, long startedMs, String controller,
+                boolean committed) {
+            this(app, from, to, reason, choice, startedMs, controller, committed, null);
+        }
+
         public FleetAgents.Placement source() { return placement(from); }
 
         public FleetAgents.Placement destination() { return placement(to); }
 
-        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true); }
+        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true, request); }
     }
 
     /**
-     * {@code /talent/requests/APP}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null).
+     * {@code /talent/requests/APP/SLOT}: {@code talent migrate APP --to HOST[/PLATFORM]} (either part may be null); its
+     * id is the etcd revision that created it ({@link AppStore.Pending}).
      *
      * @param fault a testing aid ({@code talent migrate --inject-fault STEP}): the migration fails at that step
      *              ({@link #FAULTS}); honoured only by controllers started with {@code TALENT_FLEET_FAULT=requests},
      *              others drop the request; null: none
+     * @param dropped   why the leader dropped it (then it waits only for its client to read that, or
+     *                  {@code AppReconciler.DROPPED_KEEP_MS}); null: pending
+     * @param droppedMs when the leader dropped it (its clock)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs, String fault) {
+    public record MigrateRequest(String app, String host, String platform, @JsonProperty("at_ms") long atMs, String fault,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String dropped,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @JsonProperty("dropped_ms") Long droppedMs) {
         public MigrateRequest {
             if (fault != null && !FAULTS.contains(fault))
                 throw new IllegalArgumentException("--inject-fault " + fault + ": a host-to-host migration fails at one of " + String.join(", ", FAULTS));
         }
 
         public MigrateRequest(String app, String host, String platform, long atMs) { this(app, host, platform, atMs, null); }
+
+        public MigrateRequest(String app, String host, String platform, long atMs, String fault) {
+            this(app, host, platform, atMs, fault, null, null);
+        }
+
+        /** This request as dropped by the leader at {@code atMs}, because {@code why}. */
+        public MigrateRequest drop(String why, long at) { return new MigrateRequest(app, host, platform, atMs, fault, why, at); }
+
+        /** Whether it was dropped (it waits for nothing). */
+        public boolean wasDropped() { return dropped != null; }
 
         /** The step of the agents' pipeline the fault is injected at, if any ({@link #COMMIT} is the leader's). */
         public Optional<dev.talent.migrate.Step> faultStep() {

@@ -50,12 +50,33 @@ public final class AppStore {
     /** A value and the revision it was last written at (for the next comparison). */
     public record Versioned<T>(T value, long modRevision) {}
 
-    /** Everything etcd holds about one app. */
+    /** At most this many {@code talent migrate} requests wait per app; one more is refused at once. */
+    public static final int MAX_PENDING = 8;
+
+    /**
+     * A {@code talent migrate} request at {@code /talent/requests/APP/SLOT}, waiting or dropped (until its client has
+     * read why). Its id is the revision that created its key: unique in the fleet and increasing in the order the
+     * requests were made (the leader serves the lowest first); {@code modRevision} is for the next comparison.
+     */
+    public record Pending(int slot, AppRecords.MigrateRequest value, long modRevision, long id) {}
+
+    /** Everything etcd holds about one app; {@code requests} oldest first. */
     public record AppView(Versioned<AppRecords.AppRecord> spec, Optional<Versioned<Records.Placement>> placement,
-            Optional<Versioned<AppRecords.InFlight>> inFlight, Optional<Versioned<AppRecords.MigrateRequest>> request,
+            Optional<Versioned<AppRecords.InFlight>> inFlight, List<Pending> requests,
             Optional<AppRecords.Ended> ended, List<MigrationRecord> migrations,
             Optional<Versioned<AppRecords.Compacted>> compacted) {
         public String name() { return spec.value().name(); }
+
+        /** The oldest request not dropped: the next the leader serves. */
+        public Optional<Pending> request() { return requests.stream().filter(r -> !r.value().wasDropped()).findFirst(); }
+
+        /** The request {@code id}, waiting or dropped. */
+        public Optional<Pending> request(long id) { return requests.stream().filter(r -> r.id() == id).findFirst(); }
+
+        /** The record of the migration that served request {@code id}, if it is (still) kept. */
+        public Optional<MigrationRecord> servedBy(long id) {
+            return migrations.stream().filter(r -> r.request() != null && r.request() == id).findFirst();
+        }
 
         /** Records folded into counts (no longer in etcd). */
         public long compactedCount() { return compacted.map(c -> c.value().count()).orElse(0L); }
@@ -95,8 +116,23 @@ public final class AppStore {
             else records.add(decode(kv, MigrationRecord.class));
         }
         return Optional.of(new AppView(spec.get(), one(EtcdKeys.placement(app), Records.Placement.class), inFlight,
-                one(EtcdKeys.request(app), AppRecords.MigrateRequest.class),
+                pending(app),
                 one(EtcdKeys.ended(app), AppRecords.Ended.class).map(Versioned::value), records, compacted));
+    }
+
+    /** {@code app}'s pending migration requests, oldest first. */
+    public List<Pending> pending(String app) throws FleetException, InterruptedException {
+        String prefix = EtcdKeys.requests(app);
+        List<Pending> out = new ArrayList<>();
+        for (KeyValue kv : etcd.list(prefix)) {
+            String slot = kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+            if (!slot.matches("[0-9]")) continue; // not a slot (0 to MAX_PENDING - 1): nobody writes it, forget deletes it
+            int n = Integer.parseInt(slot);
+            if (n >= MAX_PENDING) continue;
+            out.add(new Pending(n, decode(kv, AppRecords.MigrateRequest.class), kv.getModRevision(), kv.getCreateRevision()));
+        }
+        out.sort(java.util.Comparator.comparingLong(Pending::id));
+        return out;
     }
 
     /** Whether {@code host}'s agent holds its lease now ({@code /talent/agents/HOST} is there). */
@@ -163,9 +199,28 @@ public final class AppStore {
                 List.of(put(key, app), put(address, new AddressHolder(app.name()))), "deploy " + app.name());
     }
 
-    /** {@code talent migrate}: a request, while the app is deployed. */
-    public boolean request(AppRecords.MigrateRequest r) throws FleetException, InterruptedException {
-        return txn(List.of(present(EtcdKeys.spec(r.app()))), List.of(put(EtcdKeys.request(r.app()), r)), "request " + r.app());
+    /**
+     * {@code talent migrate}: a request in a free slot of the app's, while the app is deployed. Returns its id (the
+     * revision that created it; {@link MigrationRecord#request()} of the migration that serves it), or 0 when the app
+     * is not deployed; throws when {@link #MAX_PENDING} requests of the app already wait.
+     */
+    public long request(AppRecords.MigrateRequest r) throws FleetException, InterruptedException {
+        String app = r.app();
+        for (int attempt = 0; attempt < 4 * MAX_PENDING; attempt++) {
+            java.util.Set<Integer> taken = new java.util.HashSet<>();
+            for (Pending p : pending(app)) taken.add(p.slot());
+            int slot = 0;
+            while (slot < MAX_PENDING && taken.contains(slot)) slot++;
+            if (slot == MAX_PENDING)
+                throw new FleetException(MAX_PENDING + " migration requests of " + app + " already wait to be served (or for their"
+                        + " clients to read why they were dropped); not queued (try again once one is served)");
+            String key = EtcdKeys.request(app, slot);
+            var t = txnResponse(List.of(present(EtcdKeys.spec(app)), absent(key)), List.of(put(key, r)), "request " + app);
+            if (t.isSucceeded()) return t.getHeader().getRevision();
+            if (one(EtcdKeys.spec(app), AppRecords.AppRecord.class).isEmpty()) return 0;
+            // another client took the slot meanwhile: look again
+        }
+        throw new FleetException("cannot queue a migration request of " + app + ": its slots kept changing under " + 4 * MAX_PENDING + " attempts");
     }
 
     /** {@code talent undeploy}: marks the spec; the leader removes the app. */
@@ -203,7 +258,7 @@ public final class AppStore {
      * placement rewritten ({@code placement}, e.g. its next scheduled time) when given.
      */
     public boolean finish(AppView v, long inFlightRevision, MigrationRecord record,
-            Optional<Versioned<AppRecords.MigrateRequest>> served, Optional<Records.Placement> placement)
+            Optional<Pending> served, Optional<Records.Placement> placement)
             throws FleetException, InterruptedException {
         String app = v.name();
         String current = EtcdKeys.inFlight(app);
@@ -212,8 +267,9 @@ public final class AppStore {
         append(v, record, ifs, ops);
         if (served.isPresent()) {
             // the request is deleted only if it is the one served (a newer one waits for its own migration)
-            ifs.add(revision(EtcdKeys.request(app), served.get().modRevision()));
-            ops.add(Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT));
+            String key = EtcdKeys.request(app, served.get().slot());
+            ifs.add(revision(key, served.get().modRevision()));
+            ops.add(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT));
         }
         placement.ifPresent(p -> ops.add(put(EtcdKeys.placement(app), p)));
         return txn(ifs, ops, "finish migration of " + app);
@@ -329,10 +385,16 @@ public final class AppStore {
         return out;
     }
 
-    /** Drops a request that cannot be served (its record says why in the leader's log). */
-    public boolean dropRequest(String app, long revision) throws FleetException, InterruptedException {
-        return txn(List.of(revision(EtcdKeys.request(app), revision)),
-                List.of(Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)), "drop request");
+    /** Drops a request that cannot be served: it stays, saying {@code why}, for its client to read and delete. */
+    public boolean dropRequest(String app, Pending r, String why, long atMs) throws FleetException, InterruptedException {
+        String key = EtcdKeys.request(app, r.slot());
+        return txn(List.of(revision(key, r.modRevision())), List.of(put(key, r.value().drop(why, atMs))), "drop request");
+    }
+
+    /** Deletes a request as read ({@code r}): a dropped one whose client read why, or whose client is gone. */
+    public boolean deleteRequest(String app, Pending r) throws FleetException, InterruptedException {
+        String key = EtcdKeys.request(app, r.slot());
+        return txn(List.of(revision(key, r.modRevision())), List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)), "delete request");
     }
 
     /** Why the leader could not start {@code app}: {@code deploy} shows it. */
@@ -363,7 +425,8 @@ public final class AppStore {
                 Op.delete(Etcd.bytes(EtcdKeys.migrations(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.history(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.placement(app)), DeleteOption.DEFAULT),
-                Op.delete(Etcd.bytes(EtcdKeys.request(app)), DeleteOption.DEFAULT)));
+                Op.delete(Etcd.bytes(EtcdKeys.requests(app)), prefix),
+                Op.delete(Etcd.bytes(EtcdKeys.legacyRequest(app)), DeleteOption.DEFAULT)));
         boolean ok = txn(List.of(), ops, "forget " + app);
         if (ip.isPresent()) {
             // only while this app holds it (a later app may hold it once this one was forgotten before)

@@ -136,22 +136,41 @@ public final class FleetApps {
      */
     public MigrationRecord migrate(String app, String host, String platform, Optional<String> fault, Duration timeout)
             throws FleetException, InterruptedException {
-        long before = require(app).total();
-        if (!store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis(), fault.orElse(null))))
-            throw new FleetException("no app named " + app + " is deployed");
+        require(app);
+        long id = store.request(new AppRecords.MigrateRequest(app, host, platform, System.currentTimeMillis(), fault.orElse(null)));
+        if (id == 0) throw new FleetException("no app named " + app + " is deployed");
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean gone = false;
         while (true) {
             Optional<AppStore.AppView> found = store.view(app);
-            if (found.isEmpty()) throw new FleetException(app + " was undeployed");
+            if (found.isEmpty()) throw new FleetException(app + " was undeployed before its migration request was served");
             AppStore.AppView v = found.get();
-            if (v.total() > before && !v.migrations().isEmpty()) return v.migrations().get(v.migrations().size() - 1);
-            if (v.ended().isPresent()) throw new FleetException(app + " ended before it could migrate");
-            if (v.request().isEmpty() && v.inFlight().isEmpty()) break;
-            if (System.nanoTime() > deadline) throw new FleetException("waited " + timeout.toSeconds() + " s for the migration of " + app + " (is a controller leading?)");
+            Optional<MigrationRecord> mine = v.servedBy(id);
+            if (mine.isPresent()) return mine.get();
+            Optional<AppStore.Pending> request = v.request(id);
+            if (request.isPresent() && request.get().value().wasDropped()) {
+                store.deleteRequest(app, request.get());
+                throw new FleetException("the leader dropped the request: " + request.get().value().dropped());
+            }
+            boolean waiting = request.isPresent()
+                    || v.inFlight().map(f -> f.value().request() != null && f.value().request() == id).orElse(false);
+            if (!waiting) {
+                // the view reads the records before the requests, and one transaction writes the record and deletes the
+                // request: a request gone with no record may have been served in between, which the next view shows
+                if (gone) break;
+                gone = true;
+                continue;
+            }
+            gone = false;
+            if (v.ended().isPresent()) throw new FleetException(app + " ended before its migration request was served");
+            if (System.nanoTime() > deadline)
+                throw new FleetException("waited " + timeout.toSeconds() + " s for the migration of " + app + " (request " + id
+                        + ", " + v.requests().size() + " waiting; is a controller leading?); the request stays queued");
             Thread.sleep(POLL_MS);
         }
-        throw new FleetException("the leader dropped the request: no live host fits it (see talent hosts)"
-                + (fault.isPresent() ? ", or the controllers inject no fault (TALENT_FLEET_FAULT=requests)" : ""));
+        throw new FleetException("the request is gone without a migration record: dropped by the leader (no live host fits it,"
+                + " see talent hosts" + (fault.isPresent() ? ", or the controllers inject no fault (TALENT_FLEET_FAULT=requests)" : "")
+                + ") more than " + AppReconciler.DROPPED_KEEP_MS / 1000 + " s before this looked, or its record is compacted");
     }
 
     /**

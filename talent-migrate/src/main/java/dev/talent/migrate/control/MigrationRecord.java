@@ -30,11 +30,13 @@ import java.util.Objects;
  * @param choice   how the destination was chosen (the diversity draw's weights, or the round, or "requested")
  * @param precopy  what pre-copy did before the stop ({@code talent run --precopy}); null (and absent from the JSON)
  *                 without pre-copy
+ * @param request  the fleet's id of the {@code talent migrate} request it served (the etcd revision that created the
+ *                 request), so each client finds its own record; null (and absent from the JSON) otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
         "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms", "reason",
-        "choice", "precopy"})
+        "choice", "precopy", "request"})
 public record MigrationRecord(
         String app,
         String from,
@@ -57,7 +59,8 @@ public record MigrationRecord(
         @JsonProperty("net_ms") Double netMs,
         String reason,
         String choice,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Precopy precopy) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Precopy precopy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long request) {
 
     /**
      * Pre-copy before the stop: {@code rounds} copy-on-write images taken while the program ran, the newest of
@@ -67,6 +70,21 @@ public record MigrationRecord(
      */
     public record Precopy(int rounds, @JsonProperty("base_bytes") long baseBytes,
             @JsonProperty("delta_bytes") Long deltaBytes, @JsonProperty("precopy_ms") double precopyMs) {}
+
+    /** A record that served no fleet request. */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode, int sockets,
+                           Double netMs, String reason, String choice, Precopy precopy) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, null);
+    }
+
+    /** This record as the one that served the fleet request {@code id} (null: none). */
+    public MigrationRecord forRequest(Long id) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, id);
+    }
 
     /** A record without pre-copy. */
     public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
@@ -80,7 +98,7 @@ public record MigrationRecord(
     /** This record with what pre-copy did (null: none). */
     public MigrationRecord withPrecopy(Precopy p) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p, request);
     }
 
     /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null), reason or choice. */
@@ -103,7 +121,7 @@ public record MigrationRecord(
     /** This record with why it happened and how its destination was chosen. */
     public MigrationRecord because(String why, String how) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy, request);
     }
 
     public MigrationRecord {

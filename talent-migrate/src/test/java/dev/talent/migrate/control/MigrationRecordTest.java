@@ -107,4 +107,17 @@ class MigrationRecordTest {
         assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
         assertThat(r.because("request", "requested").precopy()).isEqualTo(r.precopy());
     }
+
+    @Test
+    void theFleetRequestServedIsRecordedAndAbsentWithout() throws Exception {
+        MigrationRecord plain = new MigrationRecord("web", "h1/x86_64", "h2/s390x", true, 40.0, 3.0, 2.0, 4.0, 12.0, 9.0, null,
+                null, Instant.parse("2025-06-01T12:00:05Z"), 0, 0, "journal", 0, null).because("request", "requested");
+        assertThat(new ObjectMapper().readTree(plain.toJsonLine()).has("request")).isFalse();
+        assertThat(plain.request()).isNull();
+        MigrationRecord r = plain.forRequest(4711L);
+        assertThat(new ObjectMapper().readTree(r.toJsonLine()).get("request").asLong()).isEqualTo(4711);
+        assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
+        assertThat(r.because("request", "again").withPrecopy(new MigrationRecord.Precopy(1, 2, 3L, 4.0)).request())
+                .as("kept by the other withers").isEqualTo(4711L);
+    }
 }
