@@ -3,8 +3,12 @@ package dev.talent.fleet.apps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.migrate.control.ControlJson;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** A migrate request's JSON: pending, dropped, from an older talent. */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
 class MigrateRequestTest {
     @Test
     void aPendingRequestHasNoDropFieldsAndADroppedOneRoundTrips() throws Exception {
