@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GlobalGapsIT {
     @TempDir
     Path work;
+
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     static final String A = """
             #include <stdio.h>
@@ -88,13 +91,13 @@ class GlobalGapsIT {
             TreeMap<Long, String> starts = new TreeMap<>();
             List<long[]> objects = new ArrayList<>();
             List<String> names = new ArrayList<>();
-            for (String line : symbols.out().split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length != 4 || !OBJECTS.contains(f[3])) continue;
-                long at = Long.parseUnsignedLong(f[0], 16), size = Long.parseUnsignedLong(f[1], 16);
-                starts.put(at, f[3]);
+            for (String line : symbols.out().lines().toList()) {
+                List<String> f = SPACES.splitAsStream(line.trim()).toList();
+                if (f.size() != 4 || !OBJECTS.contains(f.get(3))) continue;
+                long at = Long.parseUnsignedLong(f.get(0), 16), size = Long.parseUnsignedLong(f.get(1), 16);
+                starts.put(at, f.get(3));
                 objects.add(new long[] {at, size});
-                names.add(f[3]);
+                names.add(f.get(3));
             }
             assertThat(names).as(t.name() + ": the program's objects in nm's list").containsExactlyInAnyOrderElementsOf(OBJECTS);
             for (int i = 0; i < objects.size(); i++) {
