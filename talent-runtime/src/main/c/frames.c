@@ -577,16 +577,19 @@ void tl_restore_check_done(void)
 
 /* 1 when (path, byte_offset) in an object of the file's type tid is one past the end of the scalar the path reaches:
  * byte_offset is the WRITER's size of that scalar (FORMAT.md "Pointers"), which this target's may not be (a pointer
- * or a long written on x86_64, read on i686); tid UINT32_MAX: an array of scalar_size-byte scalars (argv). */
-static int file_one_past(const tl_checkpoint *ck, uint32_t tid, uint32_t scalar_size, const tl_path *path,
-                         uint64_t byte_offset)
+ * or a long written on x86_64, read on i686); tid UINT32_MAX: an array of scalar_size-byte scalars (argv). The path
+ * is walked from its step first (1 for a heap block: its first step is the element, tid the element's type). */
+static int file_one_past_from(const tl_checkpoint *ck, uint32_t tid, uint32_t scalar_size, const tl_path *path,
+                              uint16_t first, uint64_t byte_offset)
 {
     uint16_t i;
     if (byte_offset == 0)
         return 0;
     if (tid == UINT32_MAX)
-        return path->len == 1 && byte_offset == scalar_size;
-    for (i = 0; i < path->len; i++) {
+        return first == 0 && path->len == 1 && byte_offset == scalar_size;
+    if (path->len < first)
+        return 0;
+    for (i = first; i < path->len; i++) {
         const tl_ck_type *ct;
         if (tid >= ck->ntypes)
             return 0;
@@ -604,6 +607,12 @@ static int file_one_past(const tl_checkpoint *ck, uint32_t tid, uint32_t scalar_
         uint8_t k = ck->types[tid].kind;
         return k != TALENT_K_ARRAY && k != TALENT_K_STRUCT && k != TALENT_K_UNION && byte_offset == ck->types[tid].size;
     }
+}
+
+static int file_one_past(const tl_checkpoint *ck, uint32_t tid, uint32_t scalar_size, const tl_path *path,
+                         uint64_t byte_offset)
+{
+    return file_one_past_from(ck, tid, scalar_size, path, 0, byte_offset);
 }
 
 void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
@@ -671,9 +680,14 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         base = (char *)tl_argv_string((int)a);
         t = tl_argv_string_type((int)a);
         break;
-    case TL_OBJ_HEAP:
+    case TL_OBJ_HEAP: {
+        /* a block of elements: the path's first step is the element; an untyped block's bytes are one size
+           everywhere */
+        uint32_t elem = tl_heap_file_elem(ck, a);
         tl_heap_resolve(ck, a, &base, &t, ctx);
+        one_past = one_past || (elem != UINT32_MAX && file_one_past_from(ck, elem, 0, path, 1, byte_offset));
         break;
+    }
     default:
         DESCRIBE();
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s': unknown object kind %d", what, kind);

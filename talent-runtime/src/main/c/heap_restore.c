@@ -404,6 +404,14 @@ void tl_heap_resolve(const tl_checkpoint *ck, uint32_t id, char **base, const ta
     *type = &t;
 }
 
+uint32_t tl_heap_file_elem(const tl_checkpoint *ck, uint32_t id)
+{
+    uint32_t i = block_index(ck, id);
+    if (i == NONE || (ck->heap[i].flags & TL_HEAP_UNTYPED))
+        return UINT32_MAX;
+    return ck->heap[i].elem;
+}
+
 void tl_heap_restore_done(void)
 {
     free(sites);

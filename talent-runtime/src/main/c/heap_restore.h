@@ -11,6 +11,8 @@
 void tl_heap_restore(tl_checkpoint *ck);
 /* Address and (synthesised array) type of block id; dies with a message naming ctx when there is none. */
 void tl_heap_resolve(const tl_checkpoint *ck, uint32_t id, char **base, const talent_type **type, tl_value_ctx *ctx);
+/* The file's element type id of heap block id, UINT32_MAX when it has none (untyped, or no such block). */
+uint32_t tl_heap_file_elem(const tl_checkpoint *ck, uint32_t id);
 void tl_heap_restore_done(void);
 /* Reader: indexes the blocks by id when ids are not 0, 1, 2 ...; returns 0, or -1 with *duplicate set. */
 int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate);

@@ -268,6 +268,20 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
                     break;
                 }
             }
+            if (!ended && pointee && pointee->kind != 0 && !(found && found->offset < off)) {
+                /* one past a scalar member of the pointer's type (`&h[1].p + 1`): where the next member starts right
+                 * there (i686 puts a long double right after an int *) it is not that member's start unless the
+                 * pointer's type is that member's too; where padding follows (x86_64) it is not in the padding */
+                for (ef = 0; ef < t->nfields; ef++) {
+                    const talent_field *fd = &t->fields[ef];
+                    if (fd->bit_width == 0 && !tl_is_aggregate(fd->type) && fd->type->size > 0 &&
+                        fd->offset + fd->type->size == off && same_type(fd->type, pointee) &&
+                        !(found && same_type(found->type, pointee))) {
+                        ended = fd;
+                        break;
+                    }
+                }
+            }
             if (ended && found) {
                 int r = tl_boundary_reading(ended->type, found->type, pointee, 1);
                 if (r == 0)

@@ -161,4 +161,41 @@ class OnePastTheEndIT {
         List<Path> exes = build("padding", chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{40, 700}, {1500, 100}, {2900, 20}}, plain);
     }
+
+    /**
+     * One past a pointer member of a heap block's element ({@code &h[1].p + 1}, followed by padding on x86_64 before a
+     * {@code long double}, by the {@code long double} itself on i686): written on i686 as one past that 4-byte scalar,
+     * the x86_64 reader took byte 4 of its 8-byte pointer as an offset inside it, where it maps the writer's scalar
+     * size for globals, frame variables and argv; and the i686 writer named it as the start of {@code q} (the next member
+     * there), which the x86_64 restore put 8 bytes early (exit 139). Written on x86_64 it was refused as a pointer into
+     * the padding. Now the writer names one past a scalar member of the pointer's type, the reader maps its size for
+     * heap elements too, and both directions print plain gcc's output.
+     */
+    @Test
+    void onePastAPointerMemberOfAHeapElementMigratesBetweenWordSizes() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "heapend", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                struct S { int *p; long double q; };
+                static int g = 7, g2 = 9;
+                static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k % 7; return s; }
+                int main(void) {
+                    struct S *h = malloc(2 * sizeof *h);
+                    int **e;
+                    long acc = 0;
+                    h[0].p = &g; h[0].q = 11; h[1].p = &g2; h[1].q = 13;
+                    e = &h[1].p + 1;
+                    for (int r = 0; r < 300; r++) acc += spin(20) + (e == &h[1].p + 1) + **(e - 1) + (long)h[1].q;
+                    printf("%ld %d\\n", acc, **(e - 1));
+                    return 0;
+                }
+                """);
+        assertThat(plain.out()).isEqualTo("24000 9\n");
+        List<Target> chain = List.of(HOPS.getFirst(), HOPS.get(2));
+        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "i686");
+        List<Path> exes = build("heapend", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, List.of(chain.get(1), chain.get(0)), List.of(exes.get(1), exes.get(0)),
+                new int[][] {{40}, {3000}}, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{40}, {3000}}, plain);
+    }
 }
