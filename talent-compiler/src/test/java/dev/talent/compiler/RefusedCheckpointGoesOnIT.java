@@ -78,7 +78,7 @@ class RefusedCheckpointGoesOnIT {
     }
 
     /** A char * into the padding after pad.c: no path in the struct's layout names it (values.c). */
-    static final String PADDING = program("into = (char *)&pad + 1;", "into = &pad.c;",
+    static final String PADDING = program("into = (char *)&pad + 2;", "into = &pad.c;",
             "if (r >= 100) h += (unsigned char)*into;");
     /**
      * A union written through both members, each holding bytes the other does not carry (c[1] is x's padding, x.s
@@ -171,7 +171,7 @@ class RefusedCheckpointGoesOnIT {
               first = m;
               for (int i = 0; i < 4; i++) { first[i].tag = i * 3; first[i].next = NULL; }
               third = &first[2];
-              into = (char *)&pad + 1;
+              into = (char *)&pad + 2;
               for (int r = 0; r < 200; r++) {
                 if (r == 100) { third = NULL; into = &pad.c; }
                 if (r == 150 && getenv("STOP_LATER")) kill(getpid(), SIGUSR1);
