@@ -586,7 +586,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
         for (vi = 0; vi < sf->nvars; vi++) {
             if (sf->vars[vi].orig)
                 tl_objects_add((uintptr_t)sf->vars[vi].orig, sf->vars[vi].type, TL_OBJ_FRAME, (uint32_t)fi,
-                               sf->vars[vi].id);
+                               sf->vars[vi].id)->open_end = sf->vars[vi].open_end;
             tl_types_add(&types, sf->vars[vi].type);
         }
     }

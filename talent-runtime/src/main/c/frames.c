@@ -114,6 +114,7 @@ void talent_save_mem(unsigned var, const char *name, const char *pos, const void
     tl_saved_var *v = add_var(var, name, pos, t);
     memcpy(v->copy, addr, t->size);
     v->orig = addr_taken ? addr : NULL;
+    v->open_end = addr_taken == 1;
 }
 
 void talent_frame_end(void)

@@ -13,6 +13,7 @@ typedef struct tl_saved_var {
     const talent_type *type;
     void *copy;                     /* t->size bytes in this target's layout */
     const void *orig;               /* address of the variable itself when addr_taken, else NULL */
+    int open_end;                   /* addr_taken 1: another frame variable may start where it ends */
 } tl_saved_var;
 
 typedef struct tl_saved_frame {

@@ -23,7 +23,7 @@ void tl_objects_clear(void)
     sealed = 0;
 }
 
-void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b)
+tl_object *tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b)
 {
     tl_object *o;
     if (nobjects == capobjects) {
@@ -38,7 +38,9 @@ void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t 
     o->a = a;
     o->b = b;
     o->untyped = 0;
+    o->open_end = 0;
     sealed = 0;
+    return o;
 }
 
 static int by_base(const void *x, const void *y)
@@ -150,10 +152,12 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members)
 {
     int s, e;
-    if (members == TL_BOUNDARY_GLOBALS) {
+    if (members == TL_BOUNDARY_UNSEPARATED) {
         /* two objects with static storage side by side although the compiler writes a gap after each (a declaration a
-         * macro writes, docs/CODEGEN.md "Gaps between globals"): nothing here says they are together elsewhere (gcc
-         * aligns larger arrays more on some ISAs), so only the pointee decides, else both readings */
+         * macro writes, docs/CODEGEN.md "Gaps between globals"), or a frame variable the compiler could not give a gap
+         * (a parameter, a declaration a macro writes; "Gaps between frame variables") and another right after it:
+         * nothing here says they are together elsewhere (gcc aligns larger arrays more on some ISAs and lays out a
+         * frame as it likes), so only the pointee decides, else both readings */
         if (!pointee || pointee->kind == 0)
             return 0;
         s = starts_with(after, pointee);
@@ -161,19 +165,13 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
         return s && !e ? 1 : e && !s ? -1 : 0;
     }
     if (!pointee || pointee->kind == 0)
-        /* void * (or a pointee not described): the start of what follows, as always. Between two separate objects
-         * its type cannot tell either, but a void * at an object's start (a callback's user data, `void *ud = &L`
-         * with L right after another local) is what programs hold, and carrying both readings refused every such
-         * restore where the layouts differ; a void * one past the end of an object followed directly by another
-         * is restored as the start of that other (docs/COVERAGE.md, still open) */
+        /* void * (or a pointee not described): the start of what follows, as always (members of one struct, argument
+         * strings: a void * one past the end of argv[i]'s string is restored as argv[i+1]'s start, docs/COVERAGE.md) */
         return 1;
     if (!members && before && before->kind != TALENT_K_ARRAY && before->kind != TALENT_K_STRUCT &&
         before->kind != TALENT_K_UNION)
-        /* one past a scalar object (`&y + 1`) against the start of the next one (`&x`, as common as pointers get, with
-         * scalar globals and frame variables side by side in layouts that differ between ISAs): the start, as always;
-         * carrying both refused Csmith's `uint32_t *g_79 = &g_58` on s390x (g_64 right before g_58 on x86_64). A
-         * pointer one past a scalar that another directly follows is restored as the start of that other: not
-         * handled (docs/COVERAGE.md) */
+        /* one past a scalar object against the start of the next one, between members 0 (argument strings are never
+         * scalars): the start */
         return 1;
     s = starts_with(after, pointee);
     e = ends_with(before, pointee);
@@ -182,13 +180,10 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
     if (s && !e)
         return 1;
     if (!members)
-        /* two separate objects (globals, frame variables, argv strings) side by side, the pointee fitting both or
-         * neither: `int *end = c + 6` or `int *p = b`. Carrying both readings (TL_PTR_BOUNDARY) refused the restore of
-         * every such `int *p = b` where another ISA puts the two apart, which the corpus's own merge sort (`a = copy`
-         * after `merge_buffer`) and every `char *arg = argv[2]` (right after argv[1]'s string) are: the start, as
-         * before; a pointer one past the end of such an object comes back as the start of the next one where the
-         * layouts differ (docs/COVERAGE.md: not handled; the readers accept both readings, the writer does not write
-         * them) */
+        /* two argument strings side by side, the pointee fitting both or neither: every `char *arg = argv[2]` (right
+         * after argv[1]'s string) is the start; carrying both readings refused such restores where the reader's
+         * strings lie elsewhere. A pointer one past the end of argv[i]'s string comes back as argv[i+1]'s start
+         * (docs/COVERAGE.md: not handled) */
         return 1;
     /* an array (or a member) of T after an array of T follows it on every ISA (the same alignment): the two readings
      * are one address everywhere (zlib's dyn_ltree, dyn_dtree, bl_tree) */

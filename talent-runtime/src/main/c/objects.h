@@ -14,6 +14,8 @@ typedef struct tl_object {
     uint32_t a, b;
     /* a heap block allocated where the compiler did not see its type and not typed yet: its bytes (heap_write.c) */
     int untyped;
+    /* a frame variable another may directly follow (talent_save_mem's addr_taken 1): one past its end is ambiguous */
+    int open_end;
 } tl_object;
 
 #define TL_MAX_PATH 64
@@ -24,7 +26,8 @@ typedef struct tl_path {
 
 /* The registry of pointer targets while a checkpoint is written. */
 void tl_objects_clear(void);
-void tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b);
+/* Returns the entry (valid until the next add) for the caller to complete. */
+tl_object *tl_objects_add(uintptr_t base, const talent_type *type, int kind, uint32_t a, uint32_t b);
 /* Sorts the registry; call after the last add and before any find. */
 void tl_objects_seal(void);
 const tl_object *tl_objects_find(uintptr_t addr);
@@ -34,12 +37,13 @@ const tl_object *tl_objects_ending_at(uintptr_t addr);
  * two a pointer to pointee (NULL: void * or not described) means. -1 one past the end of before, 1 the start of after,
  * 0 it cannot be told. members: the two are members of one struct (or elements of one array), in this order; 0 is
  * then returned when the pointee fits both or is a byte and fits neither, unless after (or its elements) has the type
- * of before's elements: it then follows before on every ISA, and both readings are one address. Two frame variables
- * or argument strings (members 0): -1 when the pointee fits only the end, else 1 (docs/COVERAGE.md: one past the end of
- * such an object is not handled). Two objects with static storage (members TL_BOUNDARY_GLOBALS, side by side only
- * where the compiler could not write a gap between them): -1 or 1 when the pointee fits only one reading, else 0 (void
- * * too): the checkpoint then carries both (TL_PTR_BOUNDARY). */
-#define TL_BOUNDARY_GLOBALS 2
+ * of before's elements: it then follows before on every ISA, and both readings are one address. Two argument strings
+ * (members 0): -1 when the pointee fits only the end, else 1 (docs/COVERAGE.md: one past the end of such an object is
+ * not handled). Two separate objects side by side where the compiler could not write a gap between them (members
+ * TL_BOUNDARY_UNSEPARATED: objects with static storage, or a frame variable talent_save_mem was told another may
+ * follow): -1 or 1 when the pointee fits only one reading, else 0 (void * too): the checkpoint then carries both
+ * (TL_PTR_BOUNDARY). */
+#define TL_BOUNDARY_UNSEPARATED 2
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
 /* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
  * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why

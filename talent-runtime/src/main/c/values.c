@@ -224,8 +224,12 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
          * readings are written (TL_PTR_BOUNDARY) */
         const tl_object *before = tl_objects_ending_at((uintptr_t)p);
         if (before && before != o) {
-            int r = tl_boundary_reading(before->type, o->type, t->elem,
-                                        before->kind == TL_OBJ_GLOBAL && o->kind == TL_OBJ_GLOBAL ? TL_BOUNDARY_GLOBALS : 0);
+            /* a frame variable with a gap after it never ends where another starts; one without (open_end 0 then: no
+             * pointer the program forms reaches it) cannot be what the pointer means */
+            int r = before->kind == TL_OBJ_FRAME && !before->open_end ? 1
+                    : tl_boundary_reading(before->type, o->type, t->elem,
+                                          (before->kind == TL_OBJ_GLOBAL && o->kind == TL_OBJ_GLOBAL) ||
+                                                  before->kind == TL_OBJ_FRAME ? TL_BOUNDARY_UNSEPARATED : 0);
             if (r < 0)
                 o = before;
             else if (r == 0)

@@ -245,7 +245,10 @@ void talent_save_f64(unsigned var, const char *name, const char *pos, double v, 
 void talent_save_ldouble(unsigned var, const char *name, const char *pos, long double v, const talent_type *t);
 void talent_save_ptr(unsigned var, const char *name, const char *pos, const void *v, const talent_type *t);
 void talent_save_fptr(unsigned var, const char *name, const char *pos, void (*v)(void), const talent_type *t);
-/* addr_taken: 1 when addr is the variable itself (pointers may point into it); 0 for a temporary copy. */
+/* addr_taken: 0 for a temporary copy; otherwise addr is the variable itself (pointers may point into it): 1 when
+ * another frame variable may directly follow it (a pointer one past its end may mean the start of that other), 2 when
+ * none can (a gap after it, docs/CODEGEN.md "Gaps between frame variables", or no pointer the program forms reaches
+ * it). */
 void talent_save_mem(unsigned var, const char *name, const char *pos, const void *addr, const talent_type *t, int addr_taken);
 void talent_frame_end(void);
 

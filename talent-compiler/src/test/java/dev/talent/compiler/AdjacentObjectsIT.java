@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Two separate objects side by side on the writing ISA (docs/FORMAT.md "Pointers"): a pointer whose pointee fits only
  * one of them (one past a {@code double} array before an {@code int} array, the start of an {@code int} array after a
  * {@code double} one) is that one on every ISA, and the start of a scalar right after a scalar is its start. Where the
- * pointee fits both ({@code int *ec = c + 6} with {@code b} right after {@code c} on i686), the writer takes the start
- * (docs/COVERAGE.md: a wrong result where the reader's layout puts them apart, not handled).
+ * pointee fits both ({@code int *ec = c + 6} with {@code b} right after {@code c} on i686), the gaps the compiler writes
+ * after globals and frame variables keep the two apart everywhere (docs/CODEGEN.md "Gaps between globals", "Gaps between
+ * frame variables"); where there is none, the checkpoint carries both readings.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdjacentObjectsIT {
@@ -92,6 +93,66 @@ class AdjacentObjectsIT {
               return 0;
             }
             """;
+
+    /**
+     * Frame variables side by side (docs/CODEGEN.md "Gaps between frame variables"): gcc puts {@code x}, {@code y},
+     * {@code d} and {@code a} directly one after another on i686 and s390x and leaves a hole between {@code d} and
+     * {@code a} on x86_64 and aarch64 (and between {@code b} and {@code c} on aarch64), so {@code ed = d + 3} was
+     * {@code a}'s start on i686 and came back as {@code a} on x86_64. Declarations of several variables, arrays whose
+     * length is their initialiser's, structs, a variable whose address another declarator of its declaration takes.
+     */
+    static final String FRAME = """
+            #include <stdio.h>
+            #include <string.h>
+            struct pt { int x, y; };
+            static long work(const int *p, const int *e, int i) {
+              long s = 0;
+              for (const int *q = p; q < e; q++) s += *q * (i % 7 + 1);
+              return s;
+            }
+            static long bytes(const char *p, const char *e) {
+              unsigned s = 0;
+              while (p < e) s = s * 31 + (unsigned char)*p++;
+              return (long)(s % 100000);
+            }
+            int main(void) {
+              int x = 3, y = 4;
+              int d[3] = {9, 8, 7};
+              int a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8}, c[6] = {0};
+              char s[] = "hello", t[] = "world";
+              struct pt p = {1, 2}, q = {3, 4};
+              int n = 5, *pn = &n;
+              int *ed = d + 3, *ea = a + sizeof a / sizeof a[0], *eb = b + 4, *ec = c + 6;
+              int *px = &x, *py = &y, *ex = &x + 1, *ey = &y + 1;
+              char *es = s + sizeof s, *et = t + strlen(t);
+              struct pt *ep = &p + 1, *pq = &q;
+              long sum = 0;
+              for (int i = 0; i < 40; i++) {
+                c[i % 6] += i; b[i % 4] += 2 * i; a[i % 4] ^= i; d[i % 3] -= i; *px += i; *py ^= i;
+                s[i % 5] = (char)('a' + i % 26); t[(i + 2) % 5] = (char)('A' + i % 26); p.x += i; pq->y -= i; *pn += 1;
+                sum += work(d, ed, i) + work(a, ea, i) + work(b, eb, i) + work(c, ec, i);
+                sum += work(px, ex, i) + work(py, ey, i) + bytes(s, es) % 1000 + bytes(t, et) % 1000;
+                sum += work(&p.x, (const int *)ep, i) + (ep - &p) + n;
+                sum += (ed - d) + 10 * (ea - a) + 100 * (eb - b) + 1000 * (ec - c) + 10000 * (ex - px) + 100000 * (ey - py);
+              }
+              printf("%ld %d %d %d %d %d %d %s %s %d %d %d\\n", sum, a[1], b[2], c[5], d[0], x, y, s, t, p.x, q.y, n);
+              return 0;
+            }
+            """;
+
+    /** Every pointer one past a local comes back as that, on every pair of layouts, never refused. */
+    @Test
+    @Timeout(600)
+    void framesVariablesSideBySideMigrateEverywhere() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "frame", FRAME);
+        Map<String, Path> exes = build("frame", plain, "i686", "x86_64", "s390x", "aarch64");
+        for (int stop : new int[] {3, 50, 150}) {
+            assertThat(migratesOrRefuses("frame", exes, "i686", "x86_64", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("frame", exes, "x86_64", "i686", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("frame", exes, "s390x", "aarch64", stop, plain)).isTrue();
+            assertThat(migratesOrRefuses("frame", exes, "aarch64", "i686", stop, plain)).isTrue();
+        }
+    }
 
     /** Every pointer above comes back as what it was, on every pair of layouts, never refused. */
     @Test

@@ -58,7 +58,7 @@ class MacroExpansionTest {
         // the chain calls of TWICE, CHECK and FIELD's assignment are points of main: four calls plus the loop's site
         assertThat(p.function("main").points).hasSizeGreaterThanOrEqualTo(5);
         String out = CProgram.in(dir).file("tab.h", HeaderStateTest.TAB_H).file("m.c", MACROS_C).instrumented("m.c");
-        assertThat(out).contains("acc += (__talent_t").contains("((&x)->v) = __talent_t")
+        assertThat(out).contains("acc += (__talent_t").contains("((&x__talent_w.__talent_o)->v) = __talent_t")
                 .contains("talent_malloc(sizeof(long) * 4, ").doesNotContain("ALLOC(sizeof");
         // the C library's macros are gcc's to expand, per ISA
         assertThat(out).contains("%\" PRIu64 \"").contains("LONG_MAX > 0").contains("#include <inttypes.h>");

@@ -63,7 +63,7 @@ public final class FrameLiveness {
     }
 
     /** A local (not a parameter or temporary) whose declaration and every use are written outside macros. */
-    static boolean renamable(FunctionModel f, Variable v) {
+    public static boolean renamable(FunctionModel f, Variable v) {
         if (v.isTemp() || v.scope == null) return false;
         TranslationUnit tu = f.unit;
         if (v.decl.loc().inMacro() || !tu.inMainFile(v.decl.loc())) return false;

@@ -24,6 +24,11 @@ public final class Variable {
      */
     public String cName;
     public boolean addressTaken;
+    /**
+     * The struct variable that holds this local with a gap after it (docs/CODEGEN.md "Gaps between frame variables"),
+     * or null when the variable is declared as written.
+     */
+    public String wrapper;
     public Hoist tempOf;
 
     public Variable(String name, Node decl, String typeSpelling, CType type, int declOffset, String pos, Node scope) {
@@ -36,6 +41,11 @@ public final class Variable {
         this.pos = pos;
         this.scope = scope;
         this.cName = name;
+    }
+
+    /** How the instrumented code names the variable's object: its C name, or the member of its wrapper. */
+    public String ref() {
+        return wrapper == null ? cName : wrapper + ".__talent_o";
     }
 
     public boolean isTemp() {

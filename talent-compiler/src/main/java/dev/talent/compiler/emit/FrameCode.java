@@ -34,7 +34,7 @@ public final class FrameCode {
     private String td(Variable v, StringBuilder defs) {
         if (dev.talent.compiler.analysis.VariableLengthArrays.isVariablyModified(v.type)) return "talent_keep_type(&" + VlaResume.descriptor(v) + ")";
         try {
-            return descriptors.ref(v.type, "__typeof__(" + v.cName + ")", defs);
+            return descriptors.ref(v.type, "__typeof__(" + v.ref() + ")", defs);
         } catch (UnsupportedTypeException e) {
             throw new UnsupportedTypeException("variable '" + v.name + "': " + e.getMessage(), v.isTemp() ? null : v.decl);
         }
@@ -99,15 +99,15 @@ public final class FrameCode {
             String td = td(v, defs);
             String head = v.id + ", " + TypeDescriptors.cString(v.name) + ", " + TypeDescriptors.cString(v.pos) + ", ";
             switch (way) {
-                case INT -> code.append("TALENT_SAVE_INT(").append(head).append(v.cName).append(", ").append(td).append("); ");
-                case F64 -> code.append("talent_save_f64(").append(head).append(v.cName).append(", ").append(td).append("); ");
-                case LDOUBLE -> code.append("talent_save_ldouble(").append(head).append(v.cName).append(", ").append(td).append("); ");
-                case PTR -> code.append("talent_save_ptr(").append(head).append("(const void *)").append(v.cName).append(", ").append(td).append("); ");
-                case FPTR -> code.append("talent_save_fptr(").append(head).append("(void (*)(void))").append(v.cName).append(", ").append(td).append("); ");
-                case COPY -> code.append("{ __typeof__(").append(v.cName).append(") talent_c = ").append(v.cName)
+                case INT -> code.append("TALENT_SAVE_INT(").append(head).append(v.ref()).append(", ").append(td).append("); ");
+                case F64 -> code.append("talent_save_f64(").append(head).append(v.ref()).append(", ").append(td).append("); ");
+                case LDOUBLE -> code.append("talent_save_ldouble(").append(head).append(v.ref()).append(", ").append(td).append("); ");
+                case PTR -> code.append("talent_save_ptr(").append(head).append("(const void *)").append(v.ref()).append(", ").append(td).append("); ");
+                case FPTR -> code.append("talent_save_fptr(").append(head).append("(void (*)(void))").append(v.ref()).append(", ").append(td).append("); ");
+                case COPY -> code.append("{ __typeof__(").append(v.ref()).append(") talent_c = ").append(v.ref())
                         .append("; talent_save_mem(").append(head).append("&talent_c, ").append(td).append(", 0); } ");
-                case MEMORY -> code.append("talent_save_mem(").append(head).append("(const void *)&").append(v.cName)
-                        .append(", ").append(td).append(", 1); ");
+                case MEMORY -> code.append("talent_save_mem(").append(head).append("(const void *)&").append(v.ref())
+                        .append(", ").append(td).append(v.addressTaken && v.wrapper == null ? ", 1); " : ", 2); ");
             }
         }
         return oneLine(defs) + code;
@@ -123,18 +123,18 @@ public final class FrameCode {
             String td = td(v, defs);
             String id = String.valueOf(v.id);
             switch (way) {
-                case INT -> code.append("TALENT_RESTORE_INT(").append(id).append(", ").append(v.cName).append(", ").append(td).append("); ");
-                case F64 -> code.append(v.cName).append(" = talent_restore_f64(").append(id).append(", ").append(td).append("); ");
-                case LDOUBLE -> code.append(v.cName).append(" = talent_restore_ldouble(").append(id).append(", ").append(td).append("); ");
-                case PTR -> code.append(v.cName).append(" = (__typeof__(").append(v.cName).append("))talent_restore_ptr(")
+                case INT -> code.append("TALENT_RESTORE_INT(").append(id).append(", ").append(v.ref()).append(", ").append(td).append("); ");
+                case F64 -> code.append(v.ref()).append(" = talent_restore_f64(").append(id).append(", ").append(td).append("); ");
+                case LDOUBLE -> code.append(v.ref()).append(" = talent_restore_ldouble(").append(id).append(", ").append(td).append("); ");
+                case PTR -> code.append(v.ref()).append(" = (__typeof__(").append(v.ref()).append("))talent_restore_ptr(")
                         .append(id).append(", ").append(td).append("); ");
-                case FPTR -> code.append(v.cName).append(" = (__typeof__(").append(v.cName).append("))talent_restore_fptr(")
+                case FPTR -> code.append(v.ref()).append(" = (__typeof__(").append(v.ref()).append("))talent_restore_fptr(")
                         .append(id).append(", ").append(td).append("); ");
-                case COPY -> code.append("{ __typeof__(").append(v.cName).append(") talent_c; talent_restore_mem(").append(id)
-                        .append(", &talent_c, ").append(td).append("); ").append(v.cName).append(" = talent_c; } ");
+                case COPY -> code.append("{ __typeof__(").append(v.ref()).append(") talent_c; talent_restore_mem(").append(id)
+                        .append(", &talent_c, ").append(td).append("); ").append(v.ref()).append(" = talent_c; } ");
                 case MEMORY -> {
-                    binds.append("talent_bind(").append(id).append(", (void *)&").append(v.cName).append(", ").append(td).append("); ");
-                    code.append("talent_restore_mem(").append(id).append(", (void *)&").append(v.cName).append(", ").append(td).append("); ");
+                    binds.append("talent_bind(").append(id).append(", (void *)&").append(v.ref()).append(", ").append(td).append("); ");
+                    code.append("talent_restore_mem(").append(id).append(", (void *)&").append(v.ref()).append(", ").append(td).append("); ");
                 }
             }
         }

@@ -97,7 +97,7 @@ final class GlobalGaps {
     }
 
     /** Where the first declarator begins: before its name, the pointers, parentheses and qualifiers that lead to it. */
-    private static int declaratorStart(String text, Node decl) {
+    static int declaratorStart(String text, Node decl) {
         int at = decl.loc().offset();
         if (at < 0 || decl.loc().inMacro() || !text.startsWith(decl.name(), at)) return -1;
         int start = at;

@@ -21,7 +21,7 @@ final class HidingVariableRenames {
     void emit(FunctionModel f) {
         if (!f.chain) return;
         for (Variable v : f.variables) {
-            if (v.isTemp() || v.cName.equals(v.name)) continue;
+            if (v.isTemp() || v.cName.equals(v.name) || v.wrapper != null) continue;   // FrameGaps renamed it
             plan.replace(v.decl.loc().offset(), v.decl.loc().endOffset(), v.cName);
             for (Node ref : FrameLiveness.references(f, v)) plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.cName);
         }

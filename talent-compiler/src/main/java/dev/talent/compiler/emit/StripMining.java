@@ -177,7 +177,7 @@ final class StripMining {
     private static String nameOf(FunctionModel f, String declId) {
         Variable var = FrameVariables.byDeclId(f, declId);
         if (var == null) throw new IllegalStateException("no variable " + declId);
-        return var.name;
+        return var.ref();
     }
 
     /** Literals, enum constants, sizeof, arithmetic, and locals the loop does not write: nothing can change it. */

@@ -65,6 +65,8 @@ public final class UnitRewriter {
         // names first: every later emitter's text is built from renamed code
         new MainRename(tu, plan).emit();
         new StaticRenames(tu, plan, diags).emit(statics, functions);
+        FrameGaps frameGaps = new FrameGaps(tu, plan);
+        for (FunctionModel f : functions) frameGaps.emit(f);
         HidingVariableRenames hiding = new HidingVariableRenames(plan);
         for (FunctionModel f : functions) hiding.emit(f);
         SuspendedWraps wraps = new SuspendedWraps(tu, graph, plan, diags);

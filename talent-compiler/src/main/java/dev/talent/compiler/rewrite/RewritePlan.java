@@ -58,7 +58,9 @@ public final class RewritePlan {
         VLA_LABEL,
         /** After a variable-length array's declaration: its descriptor and the dispatch to the points in its scope. */
         VLA_AFTER,
-        WRAP_OPEN
+        WRAP_OPEN,
+        /** Opens the struct that holds a local with a gap after it (emit.FrameGaps), right before its specifiers. */
+        FRAME_GAP_OPEN
     }
 
     /** Two edits that cannot both be applied; the message names both ranges and why. */

@@ -65,7 +65,7 @@ class CompoundLiteralsTest {
                   return r != 0;
                 }
                 """).instrumented("b.c");
-        assertThat(out).doesNotContain("__talent_lit").contains("bind(s, (struct sockaddr *)&a, sizeof a)");
+        assertThat(out).doesNotContain("__talent_lit").contains("bind(s, (struct sockaddr *)&a__talent_w.__talent_o, sizeof a__talent_w.__talent_o)");
     }
 
     @Test

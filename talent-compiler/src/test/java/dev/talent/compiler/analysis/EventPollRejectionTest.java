@@ -38,11 +38,11 @@ class EventPollRejectionTest {
                 """);
         String out = p.instrumentedWithoutCloneChoices("a.c");
         p.compilesWithGcc("a.c");
-        assertThat(out).contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev, 1)")
-                .contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, 4, &ev, 3)")
-                .contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, 5, &w, 2)")
+        assertThat(out).contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev__talent_w.__talent_o, 1)")
+                .contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, 4, &ev__talent_w.__talent_o, 3)")
+                .contains("talent_epoll_ctl(ep, EPOLL_CTL_ADD, 5, &w__talent_w.__talent_o, 2)")
                 .contains("talent_epoll_ctl(ep, EPOLL_CTL_DEL, 4, NULL, 0)")
-                .contains("talent_epoll_wait(ep, out, 4, -1)")
+                .contains("talent_epoll_wait(ep, out__talent_w.__talent_o, 4, -1)")
                 .contains("talent_epoll_create1(0)").contains("talent_epoll_create(1)");
     }
 

@@ -52,14 +52,14 @@ class SetjmpCallsTest {
         assertThat(lines).hasSize((int) LUA_PATTERN.lines().count());
         String call = lines.get(16);
         // the buffer's address, the arming order, the call on the saved address, the landing label, the condition
-        assertThat(call).contains("__talent_sjb_1 = ((&lj)->b); __talent_sja_1 = ++__talent_sjn;")
+        assertThat(call).contains("__talent_sjb_1 = ((&lj__talent_w.__talent_o)->b); __talent_sja_1 = ++__talent_sjn;")
                 .contains("__talent_sjv_1 = setjmp(__talent_sjb_1); __talent_sjl_1: __attribute__((unused)); talent_suspended = __talent_sju_1;")
                 .contains("if (__talent_sjv_1 == 0)")
                 // the resume point of work() re-arms the buffer on the rebuilt stack before it calls work() again
                 .contains("talent_frame_restored(); if (__talent_sja_1 && talent_sj_valid(__talent_sjb_1)) { __talent_sjv_1 ="
                         + " setjmp(__talent_sjb_1); if (__talent_sjv_1) goto __talent_sjl_1; }");
         // the variables of the site are declared right after the local that holds the buffer
-        assertThat(lines.get(12)).contains("struct lj lj; struct __jmp_buf_tag *__talent_sjb_1 __attribute__((unused)) = 0;");
+        assertThat(lines.get(12)).contains("struct { struct lj __talent_o; char __talent_g; } lj__talent_w; struct __jmp_buf_tag *__talent_sjb_1 __attribute__((unused)) = 0;");
         // a jump buffer is described without members: nothing of it is saved
         assertThat(out).contains("{ TALENT_K_STRUCT, \"struct __jmp_buf_tag\", sizeof(");
         p.compilesWithGcc("a.c");
@@ -151,7 +151,7 @@ class SetjmpCallsTest {
                 """);
         p.compile();
         List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
-        assertThat(lines.get(6)).contains("jmp_buf inner; struct __jmp_buf_tag *__talent_sjb_1 __attribute__((unused)) = 0;");
+        assertThat(lines.get(6)).contains("struct { jmp_buf __talent_o; char __talent_g; } inner__talent_w; struct __jmp_buf_tag *__talent_sjb_1 __attribute__((unused)) = 0;");
         assertThat(lines.get(7)).contains("goto __talent_sjl_1");
         assertThat(lines.get(9)).doesNotContain("__talent_sjb_1").doesNotContain("__talent_sjl_1");
         p.compilesWithGcc("a.c");

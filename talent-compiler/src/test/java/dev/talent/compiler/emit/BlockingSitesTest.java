@@ -63,9 +63,9 @@ class BlockingSitesTest {
                 """);
         String out = p.instrumented("a.c");
         String loop = CProgram.originalLines(out).get(4);
-        assertThat(loop).startsWith("  for (;;) { __typeof__(talent_fgets(line, sizeof line, stdin)) __talent_t1; for (;;) { "
+        assertThat(loop).startsWith("  for (;;) { __typeof__(talent_fgets(line__talent_w.__talent_o, sizeof line__talent_w.__talent_o, stdin)) __talent_t1; for (;;) { "
                 + "if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(0)) {");
-        assertThat(loop).contains("__talent_t1 = talent_fgets(line, sizeof line, stdin); if (!talent_blocking_retry()) break; } "
+        assertThat(loop).contains("__talent_t1 = talent_fgets(line__talent_w.__talent_o, sizeof line__talent_w.__talent_o, stdin); if (!talent_blocking_retry()) break; } "
                 + "if (!(__talent_t1 != NULL)) break; ");
         // the loop holds a blocking site, so it is not versioned (its labels would be duplicated)
         assertThat(loop).doesNotContain("!talent_pending, 1");
@@ -131,14 +131,14 @@ class BlockingSitesTest {
                 """);
         CompileResult r = p.compile();
         List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
-        assertThat(lines.get(3)).startsWith("  int __talent_t1; __typeof__(talent_read(fd, &c, 1)) __talent_t2; __talent_t1 = (n == 0) != 0; "
+        assertThat(lines.get(3)).startsWith("  int __talent_t1; __typeof__(talent_read(fd, &c__talent_w.__talent_o, 1)) __talent_t2; __talent_t1 = (n == 0) != 0; "
                 + "if (__talent_t1) { for (;;) { if (__builtin_expect(talent_pending, 0)) {")
-                .endsWith("__talent_t2 = talent_read(fd, &c, 1); if (!talent_blocking_retry()) break; } __talent_t1 = (__talent_t2 > 0) != 0; } "
+                .endsWith("__talent_t2 = talent_read(fd, &c__talent_w.__talent_o, 1); if (!talent_blocking_retry()) break; } __talent_t1 = (__talent_t2 > 0) != 0; } "
                         + "if (__talent_t1) n++;");
         assertThat(lines.get(4)).startsWith("  for (;;) { ").doesNotContain("__label__").contains("talent_blocking_retry")
                 .contains("if (!(__talent_t3 > 0)) break; }");
         assertThat(lines.get(5)).contains("talent_blocking_retry").contains("(void)(n += (int)__talent_t4); }");
-        assertThat(lines.get(6)).startsWith("  __typeof__(((void)0, (fd++))) __talent_t5; __typeof__(talent_read(__talent_t5, &c, 1)) __talent_t6; "
+        assertThat(lines.get(6)).startsWith("  __typeof__(((void)0, (fd++))) __talent_t5; __typeof__(talent_read(__talent_t5, &c__talent_w.__talent_o, 1)) __talent_t6; "
                 + "__talent_t5 = (fd++); for (;;) {").endsWith("long r = __talent_t6;");
         assertThat(r.diagnostics()).noneMatch(d -> d.message().contains("is not a blocking site"));
         p.compilesWithGcc("a.c");
@@ -156,7 +156,7 @@ class BlockingSitesTest {
                 """);
         CompileResult r = p.compile();
         List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
-        assertThat(lines.get(3)).isEqualTo("  long r = ({ long k = talent_read(fd, &c, 1); k; });");
+        assertThat(lines.get(3)).isEqualTo("  long r = ({ long k = talent_read(fd, &c__talent_w.__talent_o, 1); k; });");
         assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.NOTE)
                 .singleElement().satisfies(d -> {
                     assertThat(d.line()).isEqualTo(4);

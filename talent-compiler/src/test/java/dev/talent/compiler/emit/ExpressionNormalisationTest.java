@@ -64,7 +64,7 @@ class ExpressionNormalisationTest {
                 }
                 """);
         assertThat(l.get(3)).startsWith("  for (n = 1; ; n++) { int __talent_t1; int __talent_t2; __talent_t1 = (n < 4) != 0; "
-                + "if (__talent_t1) { __talent_t2 = (a[n]) != 0; if (!__talent_t2) { work(n); ")
+                + "if (__talent_t1) { __talent_t2 = (a__talent_w.__talent_o[n]) != 0; if (!__talent_t2) { work(n); ")
                 .contains("__talent_t1 = ((__talent_t2)) != 0; } if (!(__talent_t1)) break; ");
         assertThat(l.get(4)).startsWith("  for (n = 0; ; n++) { ").contains("= work(n); ").contains(" break; ");
     }

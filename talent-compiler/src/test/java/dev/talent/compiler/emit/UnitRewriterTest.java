@@ -75,12 +75,12 @@ class UnitRewriterTest {
                 """).instrumentedWithoutCloneChoices("a.c");
         String line = CProgram.originalLines(out).get(5);
         // the loop as run (no resume label: those are in the resume copy after the loop)
-        assertThat(line).startsWith("  for (;;) { __typeof__(step(&s)) __talent_t1; __talent_t1 = step(&s); "
+        assertThat(line).startsWith("  for (;;) { __typeof__(step(&s__talent_w.__talent_o)) __talent_t1; __talent_t1 = step(&s__talent_w.__talent_o); "
                 + "if (__builtin_expect(talent_unwinding, 0)) {");
         assertThat(line).endsWith("if (!(__talent_t1)) break;");
         String last = CProgram.originalLines(out).get(6);
         assertThat(last).startsWith("    { if (__builtin_expect(talent_pending, 0)) { if (talent_site_slow(2))")
-                .contains(" n++; } } if (0) { for (;;) { __typeof__(step(&s)) __talent_t1; if (0) { __talent_r1: ;")
+                .contains(" n++; } } if (0) { for (;;) { __typeof__(step(&s__talent_w.__talent_o)) __talent_t1; if (0) { __talent_r1: ;")
                 .endsWith(" n++; } } }");
     }
 
@@ -100,12 +100,12 @@ class UnitRewriterTest {
                 }
                 """).instrumentedWithoutCloneChoices("a.c");
         List<String> lines = CProgram.originalLines(out);
-        assertThat(lines.get(8)).isEqualTo("  ({ talent_suspended++; qsort(v, 3, sizeof v[0], cmp); talent_suspended--; });");
+        assertThat(lines.get(8)).isEqualTo("  ({ talent_suspended++; qsort(v__talent_w.__talent_o, 3, sizeof v__talent_w.__talent_o[0], cmp); talent_suspended--; });");
         // issue 11, cause 7: the call through f may reach cmp, which may checkpoint: a chain call (IndirectCallsTest)
-        assertThat(lines.get(9)).startsWith("  __typeof__(((void)0, (f))) __talent_t1; __typeof__(__talent_t1(&v[0], &v[1])) "
+        assertThat(lines.get(9)).startsWith("  __typeof__(((void)0, (f))) __talent_t1; __typeof__(__talent_t1(&v__talent_w.__talent_o[0], &v__talent_w.__talent_o[1])) "
                         + "__talent_t2; __talent_t1 = (f); if (0) { __talent_r1: ;")
-                .contains("__talent_t2 = __talent_t1(&v[0], &v[1]); if (__builtin_expect(talent_unwinding, 0))")
-                .endsWith("return __talent_t2 + abs(v[0]);");
+                .contains("__talent_t2 = __talent_t1(&v__talent_w.__talent_o[0], &v__talent_w.__talent_o[1]); if (__builtin_expect(talent_unwinding, 0))")
+                .endsWith("return __talent_t2 + abs(v__talent_w.__talent_o[0]);");
     }
 
     @Test

@@ -1,0 +1,164 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.FrameLiveness;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.VaListBrackets;
+import dev.talent.compiler.analysis.Variable;
+import dev.talent.compiler.analysis.VariableLengthArrays;
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.CType;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A gap after every local a pointer may reach in a function that may checkpoint, so that one past its end is never
+ * the start of another frame variable, which another ISA's frame puts elsewhere (docs/CODEGEN.md "Gaps between frame
+ * variables"). gcc lays out a frame as it likes, so the gap is a member: {@code int a[4] = {1};} becomes
+ * {@code struct { int __talent_o[4]; char __talent_g; } a__talent_w = { {1}, 0 };} and every reference {@code a} becomes
+ * {@code a__talent_w.__talent_o} ({@link Variable#ref()}): the same object, type, value and lifetime, with a byte of
+ * its own after it. A declaration of several variables is split first. A variable whose declaration or a reference is
+ * written in a macro, or whose declaration cannot be written again as a member (a type defined in it, attributes, a
+ * {@code for} initialiser, a variably modified type), keeps its declaration: the runtime then carries both readings
+ * of a pointer one past its end (docs/FORMAT.md "Pointers").
+ */
+final class FrameGaps {
+    static final String OBJECT = "__talent_o";
+    private static final Set<String> STORAGE_WORDS = Set.of("static", "extern", "register", "auto", "typedef",
+            "_Thread_local", "thread_local", "__thread", "constexpr");
+
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
+
+    private final TranslationUnit tu;
+    private final RewritePlan plan;
+
+    FrameGaps(TranslationUnit tu, RewritePlan plan) {
+        this.tu = tu;
+        this.plan = plan;
+    }
+
+    void emit(FunctionModel f) {
+        if (!f.chain) return;
+        String text = tu.text();
+        Map<Node, List<Variable>> byStatement = new LinkedHashMap<>();
+        for (Variable v : f.variables) {
+            if (!candidate(f, v)) continue;
+            byStatement.computeIfAbsent(v.decl.parent(), k -> new ArrayList<>()).add(v);
+        }
+        for (Map.Entry<Node, List<Variable>> e : byStatement.entrySet()) emitStatement(text, f, e.getKey(), e.getValue());
+    }
+
+    /** A local a pointer may reach, declared by itself or with others in a declaration statement written as such. */
+    private boolean candidate(FunctionModel f, Variable v) {
+        if (!v.addressTaken || v.isTemp() || v.scope == null || v.name.startsWith("__talent")) return false;
+        if (!v.decl.is("VarDecl") || !v.decl.attr("storageClass").isEmpty()) return false;
+        if (VariableLengthArrays.isVariablyModified(v.type) || VaListBrackets.isVaList(v.typeSpelling)) return false;
+        Node stmt = v.decl.parent();
+        if (stmt == null || !stmt.is("DeclStmt") || stmt.parent() == null || stmt.parent().is("ForStmt")) return false;
+        if (!tu.isMacroFree(stmt) || !FrameLiveness.renamable(f, v)) return false;
+        for (Node d : stmt.inner()) if (!d.is("VarDecl") || !tu.isMacroFree(d) || d.loc().inMacro()) return false;
+        return true;
+    }
+
+    private void emitStatement(String text, FunctionModel f, Node stmt, List<Variable> wrapped) {
+        List<Node> decls = stmt.inner();
+        Node first = decls.get(0);
+        int begin = stmt.begin().offset();
+        int specEnd = GlobalGaps.declaratorStart(text, first);
+        if (begin < 0 || specEnd <= begin) return;
+        String spec = text.substring(begin, specEnd);
+        if (spec.contains("{") || spec.contains("#") || spec.contains("/*") || spec.contains("//")
+                || spec.contains("__attribute__") || spec.contains("[[") || spec.contains("__declspec")) return;
+        java.util.regex.Matcher word = WORD.matcher(spec);
+        while (word.find()) if (STORAGE_WORDS.contains(word.group())) return;
+        // each declarator: where it ends (before `=` or at its end), the initialiser's range
+        int n = decls.size();
+        int[] declEnd = new int[n];
+        int[] initBegin = new int[n];
+        int[] initEnd = new int[n];
+        int[] comma = new int[n];
+        for (int k = 0; k < n; k++) {
+            Node d = decls.get(k);
+            int at = d.loc().offset();
+            if (at < 0 || !text.startsWith(d.name(), at)) return;
+            Node init = initializer(d);
+            if (init != null) {
+                if (!tu.isMacroFree(init) || bracedScalar(init)) return;
+                initBegin[k] = init.begin().offset();
+                initEnd[k] = Ast.rangeEnd(text, init);
+                int eq = initBegin[k] - 1;
+                while (eq > at && Character.isWhitespace(text.charAt(eq))) eq--;
+                if (text.charAt(eq) != '=') return;
+                int last = eq - 1;
+                while (last > at && Character.isWhitespace(text.charAt(last))) last--;
+                declEnd[k] = last + 1;
+                String declarator = text.substring(at, declEnd[k]);
+                if (declarator.contains("__attribute__") || declarator.contains("#")) return;
+            } else {
+                initBegin[k] = -1;
+                declEnd[k] = Ast.rangeEnd(text, d);
+                if (declEnd[k] <= at || text.substring(at, declEnd[k]).contains("__attribute__")) return;
+            }
+            if (k + 1 < n) {
+                int c = Ast.skipSpace(text, initBegin[k] >= 0 ? initEnd[k] : declEnd[k]);
+                if (c >= text.length() || text.charAt(c) != ',') return;
+                comma[k] = c;
+            }
+        }
+        String specifiers = spec.strip();
+        for (int k = 0; k < n; k++) {
+            Node d = decls.get(k);
+            Variable v = null;
+            for (Variable w : wrapped) if (w.declId.equals(d.id())) v = w;
+            if (k > 0) plan.replace(comma[k - 1], comma[k - 1] + 1, "; " + (v != null ? "struct { " : "") + specifiers);
+            else if (v != null) plan.insert(begin, "struct { ", RewritePlan.Rank.FRAME_GAP_OPEN);
+            if (v == null) continue;
+            v.wrapper = v.cName + "__talent_w";
+            int at = d.loc().offset();
+            plan.replace(at, at + d.name().length(), OBJECT);
+            completeArray(text, v, at + d.name().length(), declEnd[k]);
+            plan.insert(declEnd[k], "; char __talent_g; } " + v.wrapper);
+            if (initBegin[k] >= 0) {
+                plan.insert(initBegin[k], "{ ");
+                plan.insert(initEnd[k], ", 0 }");   // the gap too: -Wmissing-field-initializers
+            }
+            for (Node ref : FrameLiveness.references(f, v)) {
+                plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.ref());
+            }
+        }
+    }
+
+    /** {@code char s[] = "abc"}: the member needs its length ({@code [4]}, from the variable's type). */
+    private void completeArray(String text, Variable v, int from, int to) {
+        int open = Ast.skipSpace(text, from);
+        if (open >= to || text.charAt(open) != '[') return;
+        int close = Ast.skipSpace(text, open + 1);
+        if (close >= to || text.charAt(close) != ']') return;
+        if (!(v.type instanceof CType.Array a) || a.size().isEmpty()) {
+            throw new IllegalStateException("incomplete array '" + v.name + "' without a length in its type");
+        }
+        plan.replace(open, close + 1, "[" + a.size() + "]");
+    }
+
+    /** {@code int x = {5};}: in the wrapper's braces it would be a braced scalar, which gcc warns about. */
+    private static boolean bracedScalar(Node init) {
+        if (!init.is("InitListExpr")) return false;
+        String t = init.desugaredQualType().isEmpty() ? init.qualType() : init.desugaredQualType();
+        return !t.contains("[") && !t.startsWith("struct ") && !t.startsWith("union ");
+    }
+
+    /** The variable's initialiser, or null. */
+    private static Node initializer(Node d) {
+        if (d.attr("init").isEmpty()) return null;
+        for (int i = d.inner().size() - 1; i >= 0; i--) {
+            Node c = d.inner().get(i);
+            if (!c.kind().endsWith("Attr")) return c;
+        }
+        return null;
+    }
+}
