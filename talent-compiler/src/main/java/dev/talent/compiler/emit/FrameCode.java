@@ -89,6 +89,16 @@ public final class FrameCode {
         }
     }
 
+    /**
+     * True when a pointer the program holds may be one past the end of the variable while another frame variable starts
+     * there (talent_save_mem's addr_taken 1): a variable a pointer may reach that has no gap after it (emit.FrameGaps),
+     * the compiler's own variables aside, which the program never points into, except the objects of compound literals.
+     */
+    private static boolean mayAbut(Variable v) {
+        if (!v.addressTaken || v.wrapper != null || v.isTemp()) return false;
+        return !v.name.startsWith("__talent") || v.name.startsWith(dev.talent.compiler.analysis.CompoundLiterals.PREFIX);
+    }
+
     /** {@code talent_frame_begin(F, P); <saves>} */
     public String save(FunctionModel f, Point p) {
         StringBuilder defs = new StringBuilder();
@@ -107,7 +117,7 @@ public final class FrameCode {
                 case COPY -> code.append("{ __typeof__(").append(v.ref()).append(") talent_c = ").append(v.ref())
                         .append("; talent_save_mem(").append(head).append("&talent_c, ").append(td).append(", 0); } ");
                 case MEMORY -> code.append("talent_save_mem(").append(head).append("(const void *)&").append(v.ref())
-                        .append(", ").append(td).append(v.addressTaken && v.wrapper == null ? ", 1); " : ", 2); ");
+                        .append(", ").append(td).append(mayAbut(v) ? ", 1); " : ", 2); ");
             }
         }
         return oneLine(defs) + code;
