@@ -251,6 +251,131 @@ class NetworkMigrationIT {
     }
 
     /**
+     * An OpenSSH session (Debian's ssh and sshd, peers nobody here wrote) runs over both connections of a relay app
+     * (network/relay.c): ssh connects to the app, which connects on to an sshd on the host (at the bridge's gateway)
+     * and copies bytes both ways; the remote command is {@code cat}. While the app hops over all five platforms the
+     * session sends a line every 2 ms, and with a rekey limit of 32 KiB key exchanges run all along: a byte lost,
+     * duplicated or reordered in either direction over either connection fails SSH's MAC check and ends the session.
+     * Ten hops, as {@link #aHeldConnectionSurvivesTenMigrationsOverEveryPlatform}. What ssh printed must be its
+     * input, as through the x86_64 build of the relay run natively.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void anSshSessionThroughARelayAppSurvivesMigrationsOverEveryIsa() throws Exception {
+        Path sshdBinary = Path.of("/usr/sbin/sshd");
+        assumeTrue(Files.isExecutable(sshdBinary), "sshd is not installed (apt-get install openssh-server)");
+        assumeTrue(Isa.onPath("ssh").isPresent() && Isa.onPath("ssh-keygen").isPresent(),
+                "the ssh client is not installed (apt-get install openssh-client)");
+        Path relay = buildResource("relay", String.join(",", ALL_PLATFORMS));
+        Path dir = root.resolve("ssh");
+        ItPaths.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        for (String key : List.of("host_key", "client_key")) {
+            ProcessResult k = Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "talent-it",
+                    "-f", dir.resolve(key).toString()), dir, Duration.ofSeconds(30));
+            assertThat(k.exitCode()).withFailMessage(k::describe).isZero();
+        }
+        Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+        // the host key pinned under an alias: ssh talks to this sshd whichever relay it goes through
+        Files.writeString(dir.resolve("known_hosts"), "talent-it-sshd " + Files.readString(dir.resolve("host_key.pub")));
+        int sshdPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            sshdPort = free.getLocalPort();
+        }
+        String gateway = "10.219.0.1";
+        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                "Port " + sshdPort, "ListenAddress " + gateway, "HostKey " + dir.resolve("host_key"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
+                "PidFile none", ""));
+        Files.createDirectories(Path.of("/run/sshd"));
+        Peer ssh = hostPort -> {
+            int colon = hostPort.lastIndexOf(':');
+            return List.of("ssh", "-F", "/dev/null", "-T", "-i", dir.resolve("client_key").toString(), "-o", "IdentitiesOnly=yes",
+                    "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"), "-o", "HostKeyAlias=talent-it-sshd",
+                    "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=20",
+                    "-o", "RekeyLimit=32K", "-p", hostPort.substring(colon + 1), "root@" + hostPort.substring(0, colon), "cat");
+        };
+
+        String app = "relayssh-" + ProcessHandle.current().pid();
+        String address = "10.219.7.2";
+        List<String> hops = List.of("aarch64", "riscv64", "s390x", "i686", "x86_64", "riscv64", "i686", "aarch64", "s390x",
+                "x86_64");
+        Path log = root.resolve("ssh.jsonl");
+        Process run = startApp(app, "relayssh", address, hops, log, relay,
+                List.of(Integer.toString(PORT), gateway, Integer.toString(sshdPort)));
+        List<String> ports = new ArrayList<>();
+        Conversation got;
+        Process sshd = null;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            // the bridge (and so the gateway's address) exists once the app runs
+            sshd = startSshd(sshdBinary, dir, gateway, sshdPort);
+            got = converse(ssh, address + ":" + PORT, 300, () -> {
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                }
+            }, true);
+            assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("relayssh.stderr"))).isZero();
+            assertThat(EnvApp.read(root.resolve("relayssh.stdout"))).matches("relayed [1-9][0-9]* [1-9][0-9]*\n");
+
+            // the uninterrupted run: the x86_64 build on the host's loopback, between the same ssh and sshd
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Process reference = new ProcessBuilder(relay.resolveSibling("relay.x86_64").toString(), Integer.toString(port),
+                    gateway, Integer.toString(sshdPort)).redirectOutput(root.resolve("relayssh-reference.stdout").toFile())
+                    .redirectError(root.resolve("relayssh-reference.stderr").toFile()).start();
+            Conversation expected;
+            try {
+                expected = converse(ssh, "127.0.0.1:" + port, got.lines(), () -> { }, false);
+                assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                reference.destroyForcibly();
+            }
+            StringBuilder input = new StringBuilder();
+            for (int i = 1; i <= got.lines(); i++) input.append("line-").append(i).append('\n');
+            input.append("quit\n");
+            assertThat(expected.output()).as("what cat sent back through the native relay").isEqualTo(input.toString());
+            assertThat(got.output()).as("what cat sent back through the migrating relay").isEqualTo(expected.output());
+        } finally {
+            stop(run);
+            if (sshd != null) {
+                sshd.destroy();
+                if (!sshd.waitFor(10, TimeUnit.SECONDS)) sshd.destroyForcibly();
+            }
+        }
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the accepted and the outgoing connection, in " + r).isEqualTo(2);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /** sshd in the foreground on address:port with DIR/sshd_config, its log in DIR/sshd.log, once it listens. */
+    private static Process startSshd(Path binary, Path dir, String address, int port) throws Exception {
+        Path log = dir.resolve("sshd.log");
+        Process sshd = new ProcessBuilder(binary.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!EnvApp.read(log).contains("Server listening on " + address + " port " + port)) {
+            if (!sshd.isAlive() || System.nanoTime() > deadline) {
+                sshd.destroyForcibly();
+                throw new AssertionError("sshd did not start:\n" + EnvApp.read(log));
+            }
+            Thread.sleep(50);
+        }
+        return sshd;
+    }
+
+    /**
      * A peer ({@code peer}: its command line for a host:port) holds one connection to the line server (started on
      * x86_64) while it hops to each of {@code hops}, sending a line every 2 ms all along and at least
      * {@code atLeast}: what it received must be what the x86_64 build answers natively to as many lines.
