@@ -1309,6 +1309,111 @@ class NetworkMigrationIT {
         return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Connections the program shut down for reading stay so across a move (network/shutrd.c, x86_64 -> s390x ->
+     * x86_64): one shut with {@code shutdown(SHUT_RD)}, the peer's line after it queued unread at the stop, must
+     * deliver that line and then end of file at once on the destination (a restored socket that forgot it would
+     * wait for more); one shut down both ways (FIN_WAIT2) must answer the peer's data after the move with a reset,
+     * as the source's kernel would. What every connection received must be what the x86_64 build answers natively.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void connectionsShutDownForReadingStaySoAfterTheMove() throws Exception {
+        Path program = buildResource("shutrd", "x86_64,s390x");
+        String app = "shutrd-" + ProcessHandle.current().pid();
+        String address = "10.219.10.7";
+        Path log = root.resolve("shutrd.jsonl");
+        Process run = startApp(app, "shutrd", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+        List<String> ports = new ArrayList<>();
+        List<String> moments = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = shutReadExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
+                String to = moments.isEmpty() ? "s390x" : "x86_64";
+                moments.add(moment);
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
+                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
+                assertThat(m.stdoutText()).contains(" ok");
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("shutrd.stderr"))).isZero();
+        assertThat(moments).containsExactly("rd", "rdwr");
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path referenceOut = root.resolve("shutrd-reference.stdout");
+        Process reference = new ProcessBuilder(program.resolveSibling("shutrd.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(referenceOut.toFile()).start();
+        String expected;
+        try {
+            expected = shutReadExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
+                    moment -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).isEqualTo("""
+                a: shut-rd
+                b: rd 5 end
+                b: shut-rdwr
+                b: (end)
+                a: after
+                a: (end)
+                c: rdwr 0 reset
+                c: bye
+                """);
+        assertThat(got).as("what the peers received across the moves").isEqualTo(expected);
+        assertThat(EnvApp.read(root.resolve("shutrd.stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("served 3\n");
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener and the connection shut for reading, in " + r).isEqualTo(2);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * The peers' side of {@link #connectionsShutDownForReadingStaySoAfterTheMove}: a asks for "rd" and sends a line
+     * after the answer ({@code moment} "rd" then), b asks for "rdwr" (moment "rdwr" once it has the server's end of
+     * file) and then sends a line, which the server's kernel must reset, c ends the server. What each received, a line
+     * per line read ("(end)" for an end of file).
+     */
+    private static String shutReadExchange(java.net.InetSocketAddress at, ThrowingConsumer<String> moment) throws Exception {
+        StringBuilder got = new StringBuilder();
+        try (var a = connect(at)) {
+            var ain = reader(a);
+            send(a, "rd\n");
+            got.append("a: ").append(ain.readLine()).append('\n');
+            send(a, "late\n");
+            Thread.sleep(200);
+            moment.accept("rd");
+            try (var b = connect(at)) {
+                var bin = reader(b);
+                send(b, "rdwr\n");
+                for (String line; (line = bin.readLine()) != null; ) got.append("b: ").append(line).append('\n');
+                got.append("b: (end)\n");
+                for (String line; (line = ain.readLine()) != null; ) got.append("a: ").append(line).append('\n');
+                got.append("a: (end)\n");
+                moment.accept("rdwr");
+                send(b, "late\n");
+                Thread.sleep(300);
+                try (var c = connect(at)) {
+                    var cin = reader(c);
+                    send(c, "quit\n");
+                    for (String line; (line = cin.readLine()) != null; ) got.append("c: ").append(line).append('\n');
+                }
+            }
+        }
+        return got.toString();
+    }
+
     private static void send(java.net.Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();
