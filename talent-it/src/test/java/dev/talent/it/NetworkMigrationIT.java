@@ -376,6 +376,81 @@ class NetworkMigrationIT {
     }
 
     /**
+     * A handshake half done at the stop: the peer's final ACK is dropped (an nft rule on the host), so the app's
+     * listener holds the connection in SYN_RECV, kernel state without a descriptor that TCP repair cannot carry
+     * (talent-container/README.md, "SYN_RECV"). After the move the peer, connected as far as it knows, must be told
+     * by a reset at its first segment, not left waiting, and the app must serve the next connection as an
+     * uninterrupted run would. (Without a move the source would have completed the handshake with that segment:
+     * this checks the documented difference, it does not hide it.)
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aHandshakeHalfDoneAtTheStopEndsInAResetForThePeer() throws Exception {
+        Path lines = lineServer();
+        String app = "synrecv-" + ProcessHandle.current().pid();
+        String address = "10.219.5.8";
+        Path log = root.resolve("synrecv.jsonl");
+        String table = "tnsyn" + ProcessHandle.current().pid() % 1_000_000;
+        Process run = startApp(app, "synrecv", address, List.of("aarch64"), log, lines, List.of(Integer.toString(PORT)));
+        List<String> ports = new ArrayList<>();
+        var at = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(address), PORT);
+        try (var half = new java.net.Socket()) {
+            awaitStatus(app);
+            ports.addAll(ports());
+            half.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("10.219.0.1"), 0));
+            Path rules = root.resolve("synrecv.nft");
+            Files.writeString(rules, "table ip " + table + " {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
+                    + "  ip daddr " + address + " tcp dport " + PORT + " tcp sport " + half.getLocalPort()
+                    + " tcp flags & (fin | syn | rst | psh | ack) == ack drop\n }\n}\n");
+            ProcessResult added = Processes.run(List.of("nft", "-f", rules.toString()), root, Duration.ofSeconds(30));
+            assertThat(added.exitCode()).withFailMessage(added::describe).isZero();
+            try {
+                half.connect(at, 10_000);
+                assertThat(halfOpen(app, half.getLocalPort())).as("the app's listener holds the handshake in SYN_RECV").isTrue();
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "aarch64"));
+                assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+            } finally {
+                Processes.run(List.of("nft", "delete", "table", "ip", table), root, Duration.ofSeconds(30));
+            }
+            half.setSoTimeout(20_000);
+            send(half, "after\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> half.getInputStream().read())
+                    .as("the peer of the half-done handshake, after the move").isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+            try (var next = connect(at)) {
+                var in = reader(next);
+                send(next, "line-1\n");
+                assertThat(in.readLine()).isEqualTo("1 line-1");
+                send(next, "quit\n");
+                assertThat(in.readLine()).isEqualTo("bye");
+            }
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("synrecv.stderr"))).isZero();
+        assertThat(EnvApp.read(root.resolve("synrecv.stdout"))).isEqualTo("served 1\n");
+        assertThat(EnvApp.records(log)).hasSize(1).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener alone, in " + r).isEqualTo(1);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /** Whether a network namespace of the app holds a connection from local port {@code port} in SYN_RECV. */
+    private boolean halfOpen(String app, int port) throws Exception {
+        ProcessResult list = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
+        for (String line : list.stdoutText().lines().toList()) {
+            String ns = line.split(" ", 2)[0];
+            if (!ns.contains(app)) continue;
+            ProcessResult ss = Processes.run(List.of("ip", "netns", "exec", ns, "ss", "-Htn", "state", "syn-recv"), root,
+                    Duration.ofSeconds(30));
+            if (ss.stdoutText().contains(":" + port + " ") || ss.stdoutText().contains(":" + port + "\n")) return true;
+        }
+        return false;
+    }
+
+    /**
      * A peer ({@code peer}: its command line for a host:port) holds one connection to the line server (started on
      * x86_64) while it hops to each of {@code hops}, sending a line every 2 ms all along and at least
      * {@code atLeast}: what it received must be what the x86_64 build answers natively to as many lines.
