@@ -346,6 +346,8 @@ class NetworkMigrationIT {
         } finally {
             stop(run);
             if (sshd != null) {
+                // a session's own sshd too (a child of the listener), which a failed session leaves running
+                sshd.descendants().forEach(ProcessHandle::destroy);
                 sshd.destroy();
                 if (!sshd.waitFor(10, TimeUnit.SECONDS)) sshd.destroyForcibly();
             }
@@ -1727,7 +1729,9 @@ class NetworkMigrationIT {
             // the end of socat's input: it shuts its side of the connection down and ends at the server's close (with
             // its input left open it waited its whole -t 30 s after the server's "bye" and close)
             writer.close();
-            assertThat(peer.waitFor(60, TimeUnit.SECONDS)).as("%s ends after bye", line.getFirst()).isTrue();
+            boolean ended = peer.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) peer.destroyForcibly(); // not left behind by a failed test
+            assertThat(ended).as("%s ends after bye", line.getFirst()).isTrue();
             reader.join();
             return new Conversation(out.toString(StandardCharsets.UTF_8), sent.get());
         }
