@@ -6,7 +6,8 @@
     unshare -n python3 talent-container/src/test/scripts/tcp-repair-states.py /tmp/talent-tcp
 
 Root, nft. Loopback connections in CLOSE_WAIT (IPv6, unread data), FIN_WAIT2, FIN_WAIT1 (data and FIN never
-sent: output dropped), LAST_ACK and SYN_SENT (the listener's accept queue full) are taken, their sockets
+sent: output dropped), LAST_ACK, SYN_SENT (the listener's accept queue full), ESTABLISHED shut down for reading (data queued after it)
+and FIN_WAIT2 shut down both ways are taken, their sockets
 dropped without a segment (closed in repair mode), restored with give in the same namespace, and each end must
 then read exactly what the uninterrupted connection would have delivered, then end of file."""
 import array, os, socket, struct, subprocess, sys, tempfile, time
@@ -79,9 +80,14 @@ try:
     c5.connect(l5.getsockname())
 except BlockingIOError:
     pass
+l6, c6, a6 = pair(socket.AF_INET, "127.0.0.1")            # shut down for reading, "q6" came after it, unread
+c6.shutdown(socket.SHUT_RD)
+a6.send(b"q6")
+l7, c7, a7 = pair(socket.AF_INET, "127.0.0.1")            # shut down both ways (FIN_WAIT2, reading shut too)
+c7.shutdown(socket.SHUT_RDWR)
 time.sleep(0.2)
-socks = [c1, c2, c3, c4, c5]
-assert [tcp_state(s) for s in socks] == [8, 5, 4, 9, 2], [tcp_state(s) for s in socks]
+socks = [c1, c2, c3, c4, c5, c6, c7]
+assert [tcp_state(s) for s in socks] == [8, 5, 4, 9, 2, 1, 5], [tcp_state(s) for s in socks]
 
 take = subprocess.Popen([helper, "take", work, state_file, "10000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True)
@@ -126,4 +132,14 @@ r[4].setblocking(True)
 r[4].send(b"syn")
 r[4].shutdown(socket.SHUT_WR)
 assert read_all(a5) == b"syn"
-print("ok: CLOSE_WAIT (IPv6), FIN_WAIT2, FIN_WAIT1, LAST_ACK, SYN_SENT")
+r[5].setblocking(False)                                    # "q6", then end of file at once (no wait for more)
+assert r[5].recv(100) == b"q6"
+assert r[5].recv(100) == b""
+r[5].send(b"w6")                                           # writing is not shut
+a6.settimeout(5)
+assert a6.recv(100) == b"w6"
+assert read_all(a7) == b"" and tcp_state(r[6]) == 5
+a7.send(b"x")                                              # data to a socket that shut reading and writing: reset
+time.sleep(0.3)
+assert tcp_state(a7) == 7 and tcp_state(r[6]) == 7, (tcp_state(a7), tcp_state(r[6]))
+print("ok: CLOSE_WAIT (IPv6), FIN_WAIT2, FIN_WAIT1, LAST_ACK, SYN_SENT, SHUT_RD, SHUT_RDWR")

@@ -65,6 +65,8 @@
 #define FIN_RCVD 2u                         /* the peer's FIN came (CLOSE_WAIT, LAST_ACK, CLOSING): it is given to
                                              * the restored socket again after the receive queue (end of file) */
 #define CONNECTING 4u                       /* SYN_SENT: connect() again, with the same initial sequence number */
+#define SHUT_READ 8u                        /* the program shut down reading (shutdown SHUT_RD or SHUT_RDWR) before
+                                             * any FIN of the peer: shutdown(SHUT_RD) on the restored socket */
 
 typedef struct conn {
     uint32_t fd;                            /* the program's descriptor number */
@@ -78,7 +80,8 @@ typedef struct conn {
     uint32_t tsval;
     uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
     uint8_t nodelay, keepalive;
-    uint8_t flags;                          /* FIN_SENT, FIN_RCVD, CONNECTING: how it differs from ESTABLISHED */
+    uint8_t flags;                          /* FIN_SENT, FIN_RCVD, CONNECTING, SHUT_READ: how it differs from
+                                             * ESTABLISHED */
     uint32_t keepidle, keepintvl, keepcnt;
     uint32_t sndq_len, unsent_len, rcvq_len;
     unsigned char *sndq, *rcvq;
@@ -265,7 +268,8 @@ static void read_state(const char *path)
         c->rcvq_len = get_u32(&r);
         if (c->fd > 0x7FFFFFFF || (c->family != 4 && c->family != 6) || c->opts > 7 || c->snd_wscale > 14 ||
             c->rcv_wscale > 14 || c->nodelay > 1 || c->keepalive > 1 || c->mss > 65535 ||
-            (c->mss == 0 && !(c->flags & CONNECTING)) || c->flags > (FIN_SENT | FIN_RCVD | CONNECTING) ||
+            (c->mss == 0 && !(c->flags & CONNECTING)) || c->flags > (FIN_SENT | FIN_RCVD | CONNECTING | SHUT_READ) ||
+            ((c->flags & SHUT_READ) && (c->flags & FIN_RCVD)) ||
             ((c->flags & CONNECTING) && (c->flags != CONNECTING || c->sndq_len != 0 || c->rcvq_len != 0)) ||
             c->sndq_len > MAX_QUEUE || c->rcvq_len > MAX_QUEUE || c->unsent_len > c->sndq_len)
             die(2, "%s: connection %lu has a field out of range", path, (unsigned long)i);
@@ -496,6 +500,19 @@ static void dump(conn *c)
     case 8: c->flags = FIN_RCVD; break;
     case 9: case 11: c->flags = FIN_SENT | FIN_RCVD; break;
     default: c->flags = 0; break;
+    }
+    /* The program's shutdown(SHUT_RD) leaves no trace in the TCP state, only in the socket's sk_shutdown, which
+     * poll shows as POLLRDHUP; before the peer's FIN (ESTABLISHED, FIN_WAIT1/2) nothing else sets it. After the
+     * peer's FIN it is set anyway and the replayed FIN sets it again. (SHUT_RD in SYN_SENT disconnects.) */
+    if (ti.tcpi_state == 1 || ti.tcpi_state == 4 || ti.tcpi_state == 5) {
+        struct pollfd p;
+        p.fd = s;
+        p.events = POLLRDHUP;
+        p.revents = 0;
+        if (poll(&p, 1, 0) < 0)
+            die(2, "descriptor %lu: poll: %s", (unsigned long)c->fd, strerror(errno));
+        if (p.revents & POLLRDHUP)
+            c->flags |= SHUT_READ;
     }
     len = sizeof ss;
     if (getsockname(s, (struct sockaddr *)&ss, &len) != 0)
@@ -980,6 +997,10 @@ static void release(conn *c)
         replay_fin(c);
     if ((c->flags & FIN_SENT) && shutdown(s, SHUT_WR) != 0)
         die(2, "descriptor %lu: shutdown (the program's FIN again): %s", (unsigned long)c->fd, strerror(errno));
+    /* sends nothing: reads return what is queued, then end of file at once; in FIN_WAIT1/2 the kernel answers
+     * the peer's new data with a reset, as the source's did */
+    if ((c->flags & SHUT_READ) && shutdown(s, SHUT_RD) != 0)
+        die(2, "descriptor %lu: shutdown (SHUT_RD again): %s", (unsigned long)c->fd, strerror(errno));
 }
 
 /* the host end of the container's veth up: an ioctl on a socket made in the host's namespace */
@@ -1199,10 +1220,10 @@ static void show(const char *state)
         inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->local, l, sizeof l);
         inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->remote, r, sizeof r);
         printf("fd %lu %s:%u -> %s:%u snd_seq %lu rcv_seq %lu mss %lu opts %u wscale %u/%u sendq %lu (unsent %lu) "
-               "recvq %lu nodelay %u keepalive %u\n",
+               "recvq %lu nodelay %u keepalive %u flags %u\n",
                (unsigned long)c->fd, l, c->lport, r, c->rport, (unsigned long)c->snd_seq, (unsigned long)c->rcv_seq,
                (unsigned long)c->mss, c->opts, c->snd_wscale, c->rcv_wscale, (unsigned long)c->sndq_len,
-               (unsigned long)c->unsent_len, (unsigned long)c->rcvq_len, c->nodelay, c->keepalive);
+               (unsigned long)c->unsent_len, (unsigned long)c->rcvq_len, c->nodelay, c->keepalive, c->flags);
     }
 }
 

@@ -54,9 +54,13 @@ final class NetworkBench {
 
     record Settings(int migrations, Interval every, long seed, String bridge, String subnet, List<Platform> foreign) {}
 
-    /** One scenario's measurements, in the order of the migrations. */
+    /**
+     * One scenario's measurements, in the order of the migrations; {@code gapEndMs}: how long before its record
+     * reached the bench (after the unlock and the "ready") the largest gap ended, so that a gap at the network lock
+     * (ending about when the record comes) can be told from one elsewhere in the window (ending long before it).
+     */
     record Scenario(String title, List<Platform> platforms, List<Double> pauseMs, List<Double> downtimeMs,
-                    List<Double> netMs, int failed, long requests, long lost, long duplicated) {}
+                    List<Double> netMs, List<Double> gapEndMs, int failed, long requests, long lost, long duplicated) {}
 
     private final BenchWorkspace workspace;
 
@@ -154,7 +158,7 @@ final class NetworkBench {
         } finally {
             if (orchestrator.isAlive()) orchestrator.interrupt();
         }
-        List<Double> pauses = new ArrayList<>(), downtimes = new ArrayList<>(), net = new ArrayList<>();
+        List<Double> pauses = new ArrayList<>(), downtimes = new ArrayList<>(), net = new ArrayList<>(), gapEnds = new ArrayList<>();
         int failed = 0;
         for (int i = 0; i < records.size(); i++) {
             MigrationRecord r = records.get(i);
@@ -169,9 +173,12 @@ final class NetworkBench {
             // not the migration's (on a loaded machine the server misses replies at any moment)
             Instant end = reported.get(i);
             if (i + 1 < records.size() && records.get(i + 1).at().isBefore(end)) end = records.get(i + 1).at();
-            pauses.add(peer.largestGapMs(r.at(), end));
+            Peer.Gap gap = peer.largestGap(r.at(), end);
+            pauses.add(gap.ms());
+            gapEnds.add(peer.msBefore(gap.endNanos(), reported.get(i)));
         }
-        return new Scenario(title, platforms, pauses, downtimes, net, failed, peer.sent, peer.lost(), peer.duplicated());
+        return new Scenario(title, platforms, pauses, downtimes, net, gapEnds, failed, peer.sent, peer.lost(),
+                peer.duplicated());
     }
 
     /** The peer: one connection, a request every 1 ms, every reply timed and checked. */
@@ -244,18 +251,33 @@ final class NetworkBench {
             socket.close();
         }
 
-        /** The largest gap between consecutive replies that overlaps [from, to], in ms. */
-        double largestGapMs(Instant from, Instant to) {
-            long a = originNanos + Duration.between(origin, from).toNanos();
-            long b = originNanos + Duration.between(origin, to).toNanos();
-            long best = 0;
+        /** A gap between consecutive replies: its length in ms, and when it ended (System.nanoTime). */
+        record Gap(double ms, long endNanos) {}
+
+        /** The largest gap between consecutive replies that overlaps [from, to]. */
+        Gap largestGap(Instant from, Instant to) {
+            long a = nanos(from);
+            long b = nanos(to);
+            long best = 0, bestEnd = b;
             synchronized (replyNanos) {
                 for (int i = 1; i < replyNanos.size(); i++) {
                     long s = replyNanos.get(i - 1), e = replyNanos.get(i);
-                    if (e >= a && s <= b) best = Math.max(best, e - s);
+                    if (e >= a && s <= b && e - s > best) {
+                        best = e - s;
+                        bestEnd = e;
+                    }
                 }
             }
-            return best / 1e6;
+            return new Gap(best / 1e6, bestEnd);
+        }
+
+        /** How many ms {@code nanos} (System.nanoTime) is before {@code at}. */
+        double msBefore(long nanos, Instant at) {
+            return (nanos(at) - nanos) / 1e6;
+        }
+
+        private long nanos(Instant at) {
+            return originNanos + Duration.between(origin, at).toNanos();
         }
 
         long lost() {

@@ -98,6 +98,8 @@ final class NetworkBenchCommand extends BenchCommand.Benchmark {
             for (int i = 0; i < s.pauseMs().size(); i++) {
                 sb.append(String.format(Locale.ROOT, " %.0f", s.pauseMs().get(i) - s.downtimeMs().get(i)));
             }
+            sb.append("; the largest gap ended, ms before the record came (after the unlock):");
+            for (double v : s.gapEndMs()) sb.append(String.format(Locale.ROOT, " %.0f", v));
             sb.append('\n');
         }
         if (broken) throw new BenchFailedException("bytes were lost or duplicated:\n" + sb);
