@@ -372,16 +372,22 @@ class AppReconcilerIT {
         assertThat(ETCD.leaderStore("c2").place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isTrue();
     }
 
-    private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
-        FleetAgents.Placement from = deployedAndAskedToMove();
+    /** The leader's step on svc, which dies (kill -9) at {@code death} in the middle of svc's migration. */
+    private void leaderKilledAt(InMemoryAgents.Death death) throws Exception {
         agents.die = death;
         try {
             leader.step("svc");
-            throw new AssertionError("the first leader was not killed");
+            throw new AssertionError("the leader was not killed at " + death);
         } catch (InMemoryAgents.Killed expected) {
             // kill -9 of the leading controller in the middle of the migration
+        } finally {
+            agents.die = InMemoryAgents.Death.NONE;
         }
-        agents.die = InMemoryAgents.Death.NONE;
+    }
+
+    private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
+        FleetAgents.Placement from = deployedAndAskedToMove();
+        leaderKilledAt(death);
         assertThat(agents.running("svc")).as("both copies exist when it dies").hasSize(death == InMemoryAgents.Death.BEFORE_COMMIT
                 || death == InMemoryAgents.Death.AFTER_COMMIT ? 2 : death == InMemoryAgents.Death.ADOPTED ? 1 : 0);
         AppStore.AppView left = view("svc");
@@ -413,14 +419,7 @@ class AppReconcilerIT {
         FleetAgents.Placement from = view("svc").where().orElseThrow();
         FleetAgents.Placement to = new FleetAgents.Placement(from.host(), "x86_64");
         new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host(), "x86_64", 0));
-        agents.die = death;
-        try {
-            leader.step("svc");
-            throw new AssertionError("the first leader was not killed");
-        } catch (InMemoryAgents.Killed expected) {
-            // kill -9 of the leading controller in the middle of the migration
-        }
-        agents.die = InMemoryAgents.Death.NONE;
+        leaderKilledAt(death);
         assertThat(agents.places("svc")).as("both places exist when it dies").containsExactly(from.toString(), to.toString());
         ETCD.depose("c1");
         AppReconciler next = reconciler(ETCD.leaderStore("c2"), "c2");
@@ -516,13 +515,7 @@ class AppReconcilerIT {
     void aStoppedSourceThatCannotResumeLeavesTheDestinationThatRuns() throws Exception {
         agents.refuseResume = "talent holds no checkpoint of it";
         deployedAndAskedToMove();
-        agents.die = InMemoryAgents.Death.ADOPTED;
-        try {
-            leader.step("svc");
-        } catch (InMemoryAgents.Killed expected) {
-            // killed inside the downtime window
-        }
-        agents.die = InMemoryAgents.Death.NONE;
+        leaderKilledAt(InMemoryAgents.Death.ADOPTED);
         FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
         reconciler(store, "c1").step("svc");
         assertThat(agents.running("svc")).containsExactly(to);
@@ -549,12 +542,7 @@ class AppReconcilerIT {
     @Test
     void aMigrationWhoseSourceIsGoneButNotCommittedStaysWhereItRuns() throws Exception {
         FleetAgents.Placement from = deployedAndAskedToMove();
-        agents.die = InMemoryAgents.Death.BEFORE_COMMIT;
-        try {
-            leader.step("svc");
-        } catch (InMemoryAgents.Killed expected) {
-            // the leader died; then the source agent finished by itself
-        }
+        leaderKilledAt(InMemoryAgents.Death.BEFORE_COMMIT);
         agents.remove(from.host(), "svc");
         FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
         reconciler(store, "c1").step("svc");
