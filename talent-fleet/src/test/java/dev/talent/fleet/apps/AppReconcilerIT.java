@@ -512,6 +512,23 @@ class AppReconcilerIT {
     }
 
     @Test
+    void theDestinationsAgentRestartedBeforeTheCommitKeepsItsCopyForTheLeaderToDecide() throws Exception {
+        FleetAgents.Placement from = deployedAndAskedToMove();
+        leaderKilledAt(InMemoryAgents.Death.ADOPTED);
+        FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
+        assertThat(view("svc").where()).contains(from);
+        // an agent of the destination started now (it was killed -9 there) keeps the copy it finds
+        assertThat(PlacementFence.load(etcd, to.host()).check("svc", 0))
+                .satisfies(v -> assertThat(v.keep()).as(v.reason()).isTrue()).satisfies(v -> assertThat(v.reason()).contains("migrating here"));
+        String third = List.of("h1", "h2", "h3").stream().filter(h -> !h.equals(from.host()) && !h.equals(to.host())).findFirst().orElseThrow();
+        assertThat(PlacementFence.load(etcd, third).check("svc", 0).keep()).as("a host the migration does not go to").isFalse();
+        // resolved (rolled back: not committed): the destination's copy is no longer kept
+        reconciler(store, "c1").step("svc");
+        assertThat(view("svc").inFlight()).isEmpty();
+        assertThat(PlacementFence.load(etcd, to.host()).check("svc", 0).keep()).isFalse();
+    }
+
+    @Test
     void aStoppedSourceThatCannotResumeLeavesTheDestinationThatRuns() throws Exception {
         agents.refuseResume = "talent holds no checkpoint of it";
         deployedAndAskedToMove();
