@@ -67,7 +67,7 @@ public final class NetworkSlot implements AutoCloseable {
             throws ContainerException, IOException, InterruptedException {
         String ns = namespaceName(stateDir, containerId);
         String port = portName(stateDir, containerId);
-        if (Files.exists(NETNS_DIR.resolve(ns)) || Files.exists(Path.of("/sys/class/net", port))) {
+        if (Files.exists(NETNS_DIR.resolve(ns)) || LinkControl.exists(port)) {
             throw new ContainerException("cannot give container " + containerId + " its network: namespace " + ns
                     + " or interface " + port + " exists (a run on this state directory that did not clean up?)");
         }
@@ -213,16 +213,20 @@ public final class NetworkSlot implements AutoCloseable {
     /** Removes what a slot of this name left behind, if anything (a killed run's leftovers). */
     static void removeLeftover(Path stateDir, String containerId) throws ContainerException, IOException, InterruptedException {
         if (!Files.exists(NETNS_DIR.resolve(namespaceName(stateDir, containerId)))
-                && !Files.exists(Path.of("/sys/class/net", portName(stateDir, containerId)))) return;
+                && !LinkControl.exists(portName(stateDir, containerId))) return;
         remove(namespaceName(stateDir, containerId), portName(stateDir, containerId));
     }
 
     private static void remove(String ns, String port) throws ContainerException, IOException, InterruptedException {
         ContainerException failed = null;
-        if (Files.exists(Path.of("/sys/class/net", port))) {
-            // normally gone with the namespace; taken down first so that nothing is forwarded meanwhile
+        if (LinkControl.exists(port)) {
+            // normally gone with the namespace; taken down first so that nothing is forwarded meanwhile. Asked in this
+            // process's namespace (LinkControl), not through /sys/class/net: a fleet agent runs in its host's namespace
+            // under the machine's /sys, where the port is never seen, so a port whose namespace outlived `ip netns del`
+            // (another mount namespace still held it) was left on the bridge and the next container of that id on the
+            // host failed to get its network ("RTNETLINK answers: File exists", FleetAgentKillIT)
             CapturedRun r = ProcessRunner.capture(List.of("ip", "link", "del", port), EnvironmentChange.NONE, null);
-            if (r.exitCode() != 0 && Files.exists(Path.of("/sys/class/net", port))) {
+            if (r.exitCode() != 0 && LinkControl.exists(port)) {
                 failed = new ContainerException("cannot remove interface " + port + ": " + r.stderr().strip());
             }
         }

@@ -22,7 +22,8 @@ public final class Controller {
 
     private Controller() {}
 
-    /** The testing aids {@code TALENT_FLEET_FAULT} names (comma-separated: {@code commit-stall}, {@code requests}). */
+    /** The testing aids {@code TALENT_FLEET_FAULT} names (comma-separated: {@code commit-stall},
+     * {@code commit-stall-every}, {@code requests}). */
     static java.util.Set<String> testingFaults(String env) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (env == null) return out;
@@ -135,6 +136,8 @@ public final class Controller {
                 // and (TALENT_FLEET_FAULT=requests) honours migrate --inject-fault; both may be given, comma-separated
                 java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));
                 if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
+                // (FleetAgentKillIT) every migration stalls there: an agent is killed -9 inside it
+                if (faults.contains("commit-stall-every")) reconciler.stallEveryCommit(COMMIT_STALL_MS);
                 if (faults.contains("requests")) reconciler.allowInjectedFaults();
                 reconciler.onRecord(metrics::migration);
                 reconciler.onAlertEffect(metrics::alertEffect);

@@ -595,7 +595,7 @@ class FleetAppIT {
 
     /** An action between the lines of {@link #exchange}. */
     @FunctionalInterface
-    private interface Between {
+    interface Between {
         void run() throws Exception;
     }
 
@@ -604,7 +604,7 @@ class FleetAppIT {
      * {@code between} followed by the next letter; then one more letter and quit on a new connection to
      * {@code later}:{@code port}.
      */
-    private static List<String> exchange(String held, String later, int port, List<Between> between) throws Exception {
+    static List<String> exchange(String held, String later, int port, List<Between> between) throws Exception {
         List<String> got = new ArrayList<>();
         char letter = 'a';
         try (java.net.Socket c = connect(held, port)) {

@@ -97,6 +97,18 @@ public final class AppReconciler {
      */
     public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
+    /** Tests ({@link #stallEveryCommit}): every ledger stalls, not only the next one. */
+    private volatile boolean stallEvery;
+
+    /**
+     * A testing aid: as {@link #stallOnceBeforeCommit}, for every migration this leader drives (a test kills an agent
+     * there: the source's, whose program is stopped at its checkpoint, or the destination's, which runs it).
+     */
+    public void stallEveryCommit(long ms) {
+        stallEvery = true;
+        stallMs.set(Math.max(0, ms));
+    }
+
     /** How long a dropped request stays for its client to read why (a client gone meanwhile leaves it). */
     static final long DROPPED_KEEP_MS = 60_000;
 
@@ -450,9 +462,9 @@ public final class AppReconciler {
                 if (commitFault) return Optional.of("fault injected at step commit (migrate --inject-fault commit): the commit was"
                         + " not written to etcd");
                 try {
-                    long stall = stallMs.getAndSet(0);
+                    long stall = stallEvery ? stallMs.get() : stallMs.getAndSet(0);
                     if (stall > 0) {
-                        events.accept(app + ": stalling " + stall + " ms before the commit (a testing aid: TALENT_FLEET_FAULT=commit-stall)");
+                        events.accept(app + ": stalling " + stall + " ms before the commit (a testing aid: TALENT_FLEET_FAULT=commit-stall" + (stallEvery ? "-every" : "") + ")");
                         Thread.sleep(stall);
                     }
                     Optional<Long> rev = store.commit(f, inFlightRevision[0],

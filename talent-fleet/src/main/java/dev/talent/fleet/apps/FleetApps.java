@@ -314,7 +314,7 @@ public final class FleetApps {
                 String stream = FleetAgents.STREAMS.get(k);
                 FleetAgents.LogChunk c;
                 try {
-                    c = agents.logs(host.get(), app, stream, offset[k], 256 * 1024);
+                    c = agents.logs(host.get(), app, stream, offset[k], HostedApps.MAX_LOG_READ);
                 } catch (FleetException e) {
                     // it may have moved between the read of its place and this call: read the place again
                     if (!follow || cancelled.getAsBoolean()) throw e;

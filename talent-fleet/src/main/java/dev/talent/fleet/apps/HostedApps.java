@@ -51,7 +51,11 @@ import java.util.stream.Stream;
 public final class HostedApps implements AutoCloseable {
     /** An app's name: it names directories and container ids. */
     static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-    static final int MAX_LOG_READ = 1 << 20;
+    /**
+     * The most one {@code Logs} reply carries: its bytes go as base64 in JSON (4/3 of their size), which must fit in
+     * one message ({@link AppsRpc#MAX_MESSAGE}); a reader asks again from the next offset.
+     */
+    static final int MAX_LOG_READ = 64 * 1024;
     static final int MAX_ARGS = 256;
     static final Duration STARTED_WITHIN = Duration.ofSeconds(20);
 

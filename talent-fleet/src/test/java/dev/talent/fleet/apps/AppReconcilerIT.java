@@ -15,60 +15,34 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The leader's steps against a real etcd (loopback, no TLS) and agents in memory. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AppReconcilerIT {
-    private static LoopbackEtcd server;
-    private static Etcd etcd;
+    @RegisterExtension static final LoopbackEtcdExtension ETCD = new LoopbackEtcdExtension();
+    private final Etcd etcd = ETCD.etcd();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<String> events = new ArrayList<>();
     private InMemoryAgents agents;
     private AppStore store;
     private AppReconciler leader;
 
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        server = new LoopbackEtcd();
-        etcd = server.connect();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        etcd.close();
-        server.close();
-    }
-
     @BeforeEach
     void fleet() throws Exception {
-        etcd.client().getKVClient().delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
-        host("h1", "x86_64", "aarch64");
-        host("h2", "x86_64", "aarch64");
-        host("h3", "x86_64");
+        ETCD.host("h1", "x86_64", "aarch64");
+        ETCD.host("h2", "x86_64", "aarch64");
+        ETCD.host("h3", "x86_64");
         agents = new InMemoryAgents();
-        store = new AppStore(etcd, Optional.of(fence("c1")));
+        store = ETCD.leaderStore("c1");
         leader = reconciler(store, "c1");
     }
 
     private AppReconciler reconciler(AppStore s, String name) {
         return new AppReconciler(s, agents, etcd, name, clock::get, new Random(7), events::add);
-    }
-
-    private static void host(String name, String... platforms) throws Exception {
-        etcd.put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms)), 0);
-        etcd.put(EtcdKeys.agent(name), new Records.AgentAlive(name, 1, 0), 0);
-    }
-
-    /** A leader's election key: present while it leads. */
-    private static ByteSequence fence(String name) throws Exception {
-        String key = EtcdKeys.ELECTION + "/" + name;
-        etcd.put(key, Map.of("host", name), 0);
-        return Etcd.bytes(key);
     }
 
     private static AppRecords.AppRecord app(String name, Long min, Long max, Integer migrations, String... platforms) {
@@ -79,6 +53,18 @@ class AppReconcilerIT {
     }
 
     private AppStore.AppView view(String app) throws Exception { return store.view(app).orElseThrow(); }
+
+    /**
+     * svc (x86_64, aarch64) deployed and placed by the leader, then a {@code talent migrate} request to another host
+     * (h2 if it is on h1, else h1), not yet served: where svc runs.
+     */
+    private FleetAgents.Placement deployedAndAskedToMove() throws Exception {
+        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
+        leader.step("svc");
+        FleetAgents.Placement from = view("svc").where().orElseThrow();
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        return from;
+    }
 
     @Test
     void placesAnAppOnTheFirstPlatformOfALiveHostOnce() throws Exception {
@@ -331,7 +317,7 @@ class AppReconcilerIT {
     @Test
     void aDeposedLeaderCannotDrain() throws Exception {
         assertThat(new AppStore(etcd).requestDrain(new Records.DrainRequest("h2", true, 0))).isTrue();
-        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        ETCD.depose("c1");
         leader.applyDrains();
         assertThat(store.drained()).isEmpty();
         assertThat(store.drainRequests()).hasSize(1);
@@ -381,31 +367,34 @@ class AppReconcilerIT {
     @Test
     void aDeposedLeaderCannotWrite() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64"));
-        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
+        ETCD.depose("c1");
         assertThat(store.place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isFalse();
-        assertThat(new AppStore(etcd, Optional.of(fence("c2"))).place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isTrue();
+        assertThat(ETCD.leaderStore("c2").place(new Records.Placement("svc", "h1", "x86_64", 0, null, 0, 0))).isTrue();
     }
 
-    private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
-        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
-        leader.step("svc");
-        FleetAgents.Placement from = view("svc").where().orElseThrow();
-        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+    /** The leader's step on svc, which dies (kill -9) at {@code death} in the middle of svc's migration. */
+    private void leaderKilledAt(InMemoryAgents.Death death) throws Exception {
         agents.die = death;
         try {
             leader.step("svc");
-            throw new AssertionError("the first leader was not killed");
+            throw new AssertionError("the leader was not killed at " + death);
         } catch (InMemoryAgents.Killed expected) {
             // kill -9 of the leading controller in the middle of the migration
+        } finally {
+            agents.die = InMemoryAgents.Death.NONE;
         }
-        agents.die = InMemoryAgents.Death.NONE;
+    }
+
+    private void killedLeaderIsResolvedByTheNext(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
+        FleetAgents.Placement from = deployedAndAskedToMove();
+        leaderKilledAt(death);
         assertThat(agents.running("svc")).as("both copies exist when it dies").hasSize(death == InMemoryAgents.Death.BEFORE_COMMIT
                 || death == InMemoryAgents.Death.AFTER_COMMIT ? 2 : death == InMemoryAgents.Death.ADOPTED ? 1 : 0);
         AppStore.AppView left = view("svc");
         assertThat(left.inFlight()).isPresent();
         assertThat(left.inFlight().get().value().committed()).isEqualTo(death == InMemoryAgents.Death.AFTER_COMMIT);
-        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
-        AppReconciler next = reconciler(new AppStore(etcd, Optional.of(fence("c2"))), "c2");
+        ETCD.depose("c1");
+        AppReconciler next = reconciler(ETCD.leaderStore("c2"), "c2");
         next.step("svc");
         FleetAgents.Placement to = left.inFlight().get().value().destination();
         FleetAgents.Placement expected = expectMoved ? to : from;
@@ -430,17 +419,10 @@ class AppReconcilerIT {
         FleetAgents.Placement from = view("svc").where().orElseThrow();
         FleetAgents.Placement to = new FleetAgents.Placement(from.host(), "x86_64");
         new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host(), "x86_64", 0));
-        agents.die = death;
-        try {
-            leader.step("svc");
-            throw new AssertionError("the first leader was not killed");
-        } catch (InMemoryAgents.Killed expected) {
-            // kill -9 of the leading controller in the middle of the migration
-        }
-        agents.die = InMemoryAgents.Death.NONE;
+        leaderKilledAt(death);
         assertThat(agents.places("svc")).as("both places exist when it dies").containsExactly(from.toString(), to.toString());
-        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.ELECTION + "/c1")).get();
-        AppReconciler next = reconciler(new AppStore(etcd, Optional.of(fence("c2"))), "c2");
+        ETCD.depose("c1");
+        AppReconciler next = reconciler(ETCD.leaderStore("c2"), "c2");
         next.step("svc");
         FleetAgents.Placement expected = expectMoved ? to : from;
         assertThat(agents.running("svc")).containsExactly(expected);
@@ -465,10 +447,7 @@ class AppReconcilerIT {
 
     @Test
     void aRollbackThatFailsIsResolvedFromWhatTheAgentsHold() throws Exception {
-        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
-        leader.step("svc");
-        FleetAgents.Placement from = view("svc").where().orElseThrow();
-        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        FleetAgents.Placement from = deployedAndAskedToMove();
         agents.rollbackFails = "the agent of " + from.host() + " has no container svc-1 (it restarted)";
         leader.step("svc");
         // its agent is still restarting: the resolution waits for it (and keeps what it knows of the failure)
@@ -499,10 +478,7 @@ class AppReconcilerIT {
 
     @Test
     void aRollbackThatFailsWithTheProgramGoneEndsTheAppVisibly() throws Exception {
-        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
-        leader.step("svc");
-        FleetAgents.Placement from = view("svc").where().orElseThrow();
-        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
+        FleetAgents.Placement from = deployedAndAskedToMove();
         agents.rollbackFails = "the agent of " + from.host() + " is gone";
         leader.step("svc");
         agents.refuseResume = "no accepted checkpoint of svc on " + from.host();
@@ -536,19 +512,27 @@ class AppReconcilerIT {
     }
 
     @Test
+    void theDestinationsAgentRestartedBeforeTheCommitKeepsItsCopyForTheLeaderToDecide() throws Exception {
+        FleetAgents.Placement from = deployedAndAskedToMove();
+        leaderKilledAt(InMemoryAgents.Death.ADOPTED);
+        FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
+        assertThat(view("svc").where()).contains(from);
+        // an agent of the destination started now (it was killed -9 there) keeps the copy it finds
+        assertThat(PlacementFence.load(etcd, to.host()).check("svc", 0))
+                .satisfies(v -> assertThat(v.keep()).as(v.reason()).isTrue()).satisfies(v -> assertThat(v.reason()).contains("migrating here"));
+        String third = List.of("h1", "h2", "h3").stream().filter(h -> !h.equals(from.host()) && !h.equals(to.host())).findFirst().orElseThrow();
+        assertThat(PlacementFence.load(etcd, third).check("svc", 0).keep()).as("a host the migration does not go to").isFalse();
+        // resolved (rolled back: not committed): the destination's copy is no longer kept
+        reconciler(store, "c1").step("svc");
+        assertThat(view("svc").inFlight()).isEmpty();
+        assertThat(PlacementFence.load(etcd, to.host()).check("svc", 0).keep()).isFalse();
+    }
+
+    @Test
     void aStoppedSourceThatCannotResumeLeavesTheDestinationThatRuns() throws Exception {
         agents.refuseResume = "talent holds no checkpoint of it";
-        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
-        leader.step("svc");
-        FleetAgents.Placement from = view("svc").where().orElseThrow();
-        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
-        agents.die = InMemoryAgents.Death.ADOPTED;
-        try {
-            leader.step("svc");
-        } catch (InMemoryAgents.Killed expected) {
-            // killed inside the downtime window
-        }
-        agents.die = InMemoryAgents.Death.NONE;
+        deployedAndAskedToMove();
+        leaderKilledAt(InMemoryAgents.Death.ADOPTED);
         FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
         reconciler(store, "c1").step("svc");
         assertThat(agents.running("svc")).containsExactly(to);
@@ -574,16 +558,8 @@ class AppReconcilerIT {
 
     @Test
     void aMigrationWhoseSourceIsGoneButNotCommittedStaysWhereItRuns() throws Exception {
-        new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
-        leader.step("svc");
-        FleetAgents.Placement from = view("svc").where().orElseThrow();
-        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", from.host().equals("h1") ? "h2" : "h1", null, 0));
-        agents.die = InMemoryAgents.Death.BEFORE_COMMIT;
-        try {
-            leader.step("svc");
-        } catch (InMemoryAgents.Killed expected) {
-            // the leader died; then the source agent finished by itself
-        }
+        FleetAgents.Placement from = deployedAndAskedToMove();
+        leaderKilledAt(InMemoryAgents.Death.BEFORE_COMMIT);
         agents.remove(from.host(), "svc");
         FleetAgents.Placement to = view("svc").inFlight().orElseThrow().value().destination();
         reconciler(store, "c1").step("svc");
@@ -596,7 +572,7 @@ class AppReconcilerIT {
     private static final long GRACE = 5_000;
 
     /** The host's agent lost its lease (etcd deleted its key). */
-    private static void agentGone(String host) throws Exception {
+    private void agentGone(String host) throws Exception {
         etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.agent(host))).get();
     }
 

@@ -38,6 +38,17 @@ class AppsMessagesTest {
     }
 
     @Test
+    void theLargestLogsReplyFitsInOneMessage() throws IOException {
+        // talent logs of an app that printed more than ~96 KiB failed with "CANCELLED: Failed to read message" when
+        // it asked for 256 KiB a call (341 KiB of base64 in a 128 KiB message)
+        byte[] data = new byte[HostedApps.MAX_LOG_READ];
+        new java.util.Random(5).nextBytes(data);
+        AppsMessages.Logs logs = roundTrip(new JsonMarshaller<>(AppsMessages.Logs.class, AppsRpc.MAX_MESSAGE),
+                new AppsMessages.Logs(data, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2 + data.length, true));
+        assertThat(logs.data()).isEqualTo(data);
+    }
+
+    @Test
     void unknownFieldsAndOversizedMessagesAreRefused() {
         JsonMarshaller<AppsMessages.Op> m = new JsonMarshaller<>(AppsMessages.Op.class, 1024);
         assertThatThrownBy(() -> m.parse(new ByteArrayInputStream("{\"op\":\"remove\",\"app\":\"x\",\"sudo\":true}".getBytes(StandardCharsets.UTF_8))))

@@ -28,10 +28,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,28 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FleetAlertIT {
-    private static LoopbackEtcd server;
-    private static Etcd etcd;
+    @RegisterExtension static final LoopbackEtcdExtension ETCD = new LoopbackEtcdExtension();
+    private final Etcd etcd = ETCD.etcd();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        server = new LoopbackEtcd();
-        etcd = server.connect();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        etcd.close();
-        server.close();
-    }
-
-    private static void host(String name, String... platforms) throws Exception {
-        etcd.put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms)), 0);
-        etcd.put(EtcdKeys.agent(name), new Records.AgentAlive(name, 1, 0), 0);
-    }
 
     private static AppRecords.AppRecord app(String name, String... platforms) {
         Map<String, String> bins = new java.util.HashMap<>();
@@ -79,7 +61,6 @@ class FleetAlertIT {
     @Test
     void alertsAndTheirEffectsAreReadWithinBounds() throws Exception {
         var kv = etcd.client().getKVClient();
-        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
         FleetAlerts alerts = new FleetAlerts(etcd);
         Alert raised = alerts.raise(new Alert("CVE-2024-2961", null, "ids", "2026-01-01T00:00:00Z", null));
         String id = FleetAlerts.id(raised);
@@ -107,19 +88,14 @@ class FleetAlertIT {
         for (CompletableFuture<?> f : puts) f.get();
         assertThatThrownBy(alerts::active).isInstanceOf(dev.talent.fleet.FleetException.class)
                 .hasMessageContaining("more than " + dev.talent.policy.AlertBook.MAX_ALERTS + " alerts under " + EtcdKeys.ALERTS);
-        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
     }
 
     @Test
     void anAlertMovesTheAppOffTheTaggedPlatformAtOnceAndClearBringsItBack() throws Exception {
-        etcd.client().getKVClient().delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
-        host("h1", "s390x", "x86_64");
-        host("h2", "s390x", "x86_64");
-        String fenceKey = EtcdKeys.ELECTION + "/c1";
-        etcd.put(fenceKey, Map.of("host", "c1"), 0);
-        ByteSequence fence = Etcd.bytes(fenceKey);
+        ETCD.host("h1", "s390x", "x86_64");
+        ETCD.host("h2", "s390x", "x86_64");
         InMemoryAgents agents = new InMemoryAgents();
-        AppStore store = new AppStore(etcd, Optional.of(fence));
+        AppStore store = ETCD.leaderStore("c1");
         AppReconciler leader = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(3), events::add);
         leader.usePolicy(FleetPolicy.of(Policy.parse("[platform.s390x]\ntags = [\"glibc-2.36\", \"CVE-2024-2961\"]\n", "t")));
         new AppStore(etcd).create(app("svc", "s390x", "x86_64"));
@@ -214,7 +190,6 @@ class FleetAlertIT {
     @Test
     void anAppsAlertHistoryIsBoundedAndReadAsHostileInput() throws Exception {
         var kv = etcd.client().getKVClient();
-        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
         FleetHistory history = new FleetHistory(etcd);
         Alert a = new Alert("CVE-1", null, "ids", "2026-01-01T00:00:00Z", null);
         int n = FleetHistory.KEEP + 5;
@@ -245,6 +220,5 @@ class FleetAlertIT {
         Etcd.await(kv.txn().Then(io.etcd.jetcd.op.Op.put(Etcd.bytes(odd), ByteSequence.from(Etcd.encode(
                 FleetHistory.Event.cleared("CVE-1", java.time.Instant.EPOCH), "e")), io.etcd.jetcd.options.PutOption.DEFAULT)).commit(), "put");
         assertThatThrownBy(() -> history.read("svc")).hasMessageContaining("not an app's history event");
-        kv.delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
     }
 }

@@ -18,11 +18,10 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code talent migrate} requests against a real etcd (loopback, no TLS), the leader's steps driven by the test and the
@@ -30,36 +29,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MigrateRequestsIT {
-    private static LoopbackEtcd server;
-    private static Etcd etcd;
+    @RegisterExtension static final LoopbackEtcdExtension ETCD = new LoopbackEtcdExtension();
+    private final Etcd etcd = ETCD.etcd();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private InMemoryAgents agents;
     private AppStore store;
     private AppReconciler leader;
 
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        server = new LoopbackEtcd();
-        etcd = server.connect();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        etcd.close();
-        server.close();
-    }
-
     @BeforeEach
     void fleet() throws Exception {
-        etcd.client().getKVClient().delete(Etcd.bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get();
-        for (String h : List.of("h1", "h2", "h3")) {
-            etcd.put(EtcdKeys.hostInfo(h), new Records.HostInfo(h, "10.0.0." + h.substring(1), 7000, List.of("x86_64")), 0);
-            etcd.put(EtcdKeys.agent(h), new Records.AgentAlive(h, 1, 0), 0);
-        }
-        etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
+        for (String h : List.of("h1", "h2", "h3")) ETCD.host(h, "x86_64");
         agents = new InMemoryAgents();
-        store = new AppStore(etcd, Optional.of(ByteSequence.from(EtcdKeys.ELECTION + "/c1", java.nio.charset.StandardCharsets.UTF_8)));
+        store = ETCD.leaderStore("c1");
         leader = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add);
         AppRecords.AppRecord spec = new AppRecords.AppRecord("svc", Map.of("x86_64", "%064x".formatted(1)), List.of("8080"), null,
                 false, null, List.of("x86_64"), null, null, null, 1, false);
@@ -88,7 +70,7 @@ class MigrateRequestsIT {
     }
 
     /** Waits (at most 5 s) until {@code n} requests of svc are in etcd, however they are kept; the count seen. */
-    private static int awaitRequests(int n) throws Exception {
+    private int awaitRequests(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int seen;
         while ((seen = etcd.list(EtcdKeys.REQUESTS + "svc").size()) < n && System.nanoTime() < deadline) Thread.sleep(20);

@@ -29,6 +29,18 @@ class PlacementFenceTest {
     }
 
     @Test
+    void theDestinationOfAMigrationInFlightKeepsItsCopyUntilTheLeaderDecides() {
+        // an agent killed on the destination after it took the app over, back before the leader's commit
+        assertThat(PlacementFence.decide("h2", "svc", 1, true, at("h1", 1), Optional.of("h2")))
+                .satisfies(v -> assertThat(v.keep()).isTrue()).satisfies(v -> assertThat(v.reason()).contains("migrating here from h1/x86_64"));
+        assertThat(PlacementFence.decide("h3", "svc", 1, true, at("h1", 1), Optional.of("h2")).keep()).as("another host's migration").isFalse();
+        assertThat(PlacementFence.decide("h2", "svc", 0, true, at("h1", 1), Optional.of("h2")).keep()).as("a copy of an older epoch").isFalse();
+        assertThat(PlacementFence.decide("h2", "svc", 1, false, at("h1", 1), Optional.of("h2")).keep()).as("undeployed").isFalse();
+        PlacementFence f = new PlacementFence("h2", Set.of("svc"), Map.of("svc", at("h1", 1).orElseThrow()), Map.of("svc", "h2"));
+        assertThat(f.check("svc", 1).keep()).isTrue();
+    }
+
+    @Test
     void aSnapshotAnswersForItsHost() {
         PlacementFence f = new PlacementFence("h3", Set.of("svc", "db"),
                 Map.of("svc", at("h3", 4).orElseThrow(), "db", new Records.Placement("db", "h1", "aarch64", 0, null, 0, 0)));
