@@ -132,7 +132,9 @@ public final class MigrationPipeline {
             if (pre instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
         }
         try {
-            stop = safePoint.run(source.containers(), source.container(), connections, progress);
+            // the source's files may read the checkpoint ahead while the program exits (HostFiles.checkpointWritten)
+            stop = safePoint.run(source.containers(), source.container(), connections, progress,
+                    source.files()::checkpointWritten);
         } catch (MigrationFailedException e) {
             connections.cancel();
             throw e;
