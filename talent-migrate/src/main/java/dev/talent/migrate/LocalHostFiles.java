@@ -33,6 +33,14 @@ final class LocalHostFiles implements HostFiles {
     private String precopyImage;
     /** The newest checkpoint read and signed ahead ({@link #checkpointWritten()}), or null. */
     private java.util.concurrent.FutureTask<Ahead> ahead;
+    /**
+     * The read-ahead still running, or null. While the program runs it could swap its checkpoint for a FIFO between
+     * the check and the open, which then blocks: the take does not wait for longer than {@link #AHEAD_WAIT_MILLIS}
+     * (it takes the checkpoint from the start, safely: the program has exited), and no new read-ahead starts while
+     * one still runs, so at most one thread per host can be held that way.
+     */
+    private java.util.concurrent.FutureTask<Ahead> running;
+    static final long AHEAD_WAIT_MILLIS = 200;
 
     /** A checkpoint read ahead and its signature. */
     private record Ahead(AcceptedCheckpoints.ReadAhead read, CheckpointSignature signature) {}
@@ -73,7 +81,12 @@ final class LocalHostFiles implements HostFiles {
             return new Ahead(r, signature);
         });
         synchronized (this) {
+            if (running != null && !running.isDone()) {
+                ahead = null;
+                return;
+            }
             ahead = task;
+            running = task;
         }
         Thread.ofPlatform().daemon().name("talent-read-ahead").start(task);
     }
@@ -87,9 +100,9 @@ final class LocalHostFiles implements HostFiles {
         }
         if (task == null) return null;
         try {
-            return task.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return null; // taken again from the start below, which reports the refusal itself
+            return task.get(AHEAD_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null; // taken again from the start below, which reports a refusal itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while reading the checkpoint ahead");
