@@ -262,80 +262,10 @@ final class AcceptedCheckpoints {
     }
 
     private Taken takeOne(CheckpointDirectory.Entry entry) throws IOException {
-        Loaded r = readOne(entry);
-        if (r == null) return new Taken(acceptOne(entry), null);
-        return hold(r);
-    }
-
-    /**
-     * The newest checkpoint of {@code programDir} read, validated and hashed ahead, while the program may still be
-     * writing or about to exit: nothing is accepted or kept. {@link #take(Path, java.util.function.Consumer, ReadAhead)}
-     * uses it only when the directory's newest checkpoint is then still the same file with the same bytes.
-     */
-    @SuppressWarnings("ArrayRecordComponent") // compared with Arrays.equals, never as a record
-    record ReadAhead(CheckpointDirectory.Entry entry, Accepted accepted, byte[] bytes) {}
-
-    /** One checkpoint read into memory and checked, not yet held. */
-    @SuppressWarnings("ArrayRecordComponent") // held as they are, never compared or hashed as a record
-    private record Loaded(CheckpointDirectory.Entry entry, Accepted accepted, byte[] bytes) {}
-
-    /**
-     * Reads ahead what {@link #take} would take from {@code programDir} from memory; null when there is nothing such
-     * (no checkpoint, a delta, a file too large to validate). A refused file throws as {@link #take} would.
-     */
-    ReadAhead readAhead(Path programDir) throws IOException {
-        List<CheckpointDirectory.Entry> entries = checkpoints(programDir);
-        if (entries.isEmpty()) return null;
-        Loaded r = readOne(entries.getFirst());
-        return r == null ? null : new ReadAhead(r.entry(), r.accepted(), r.bytes());
-    }
-
-    /**
-     * {@link #take(Path, java.util.function.Consumer)}, reusing {@code ahead} (null: none) when the program stopped
-     * with the same newest checkpoint, a regular file of the same bytes (read again and compared): validation, tag and
-     * digest are functions of the name and the bytes, so the result is the same as reading it now. Otherwise the
-     * checkpoint is taken as without it.
-     */
-    Taken take(Path programDir, java.util.function.Consumer<String> passedOver, ReadAhead ahead) throws IOException {
-        if (ahead != null) {
-            keepPending();
-            List<CheckpointDirectory.Entry> entries = checkpoints(programDir);
-            if (!entries.isEmpty() && entries.getFirst().equals(ahead.entry())) {
-                byte[] now = null;
-                try {
-                    Path source = ahead.entry().file();
-                    BasicFileAttributes a = regularFile(source);
-                    if (a.size() == ahead.bytes().length) {
-                        try (SeekableByteChannel in = Files.newByteChannel(source, Set.of(StandardOpenOption.READ,
-                                LinkOption.NOFOLLOW_LINKS))) {
-                            now = readAll(in, source, a.size());
-                        }
-                    }
-                } catch (IOException e) {
-                    // no longer what was read ahead (replaced, removed, grown): taken as without it below
-                }
-                if (now != null && Arrays.equals(now, ahead.bytes())) {
-                    return hold(new Loaded(ahead.entry(), ahead.accepted(), ahead.bytes()));
-                }
-            }
-        }
-        return take(programDir, passedOver);
-    }
-
-    /** Holds {@code r} as the checkpoint taken, its recovery copy pending. */
-    private Taken hold(Loaded r) {
-        synchronized (this) {
-            pending = new Pending(r.accepted().file().getFileName().toString(), r.entry().sequence(), r.accepted().tag(), r.bytes());
-        }
-        return new Taken(r.accepted(), r.bytes());
-    }
-
-    /** Reads and checks one checkpoint into memory; null when it is taken by copying instead (a delta, a large file). */
-    private Loaded readOne(CheckpointDirectory.Entry entry) throws IOException {
         Path source = entry.file();
         String name = source.getFileName().toString();
         BasicFileAttributes a = regularFile(source);
-        if (isDelta(name) || a.size() > VALIDATE_MAX_BYTES) return null;
+        if (isDelta(name) || a.size() > VALIDATE_MAX_BYTES) return new Taken(acceptOne(entry), null);
         if (a.size() > maxBytes) {
             throw new CheckpointRefusedException(source + " is " + a.size() + " bytes, more than the " + maxBytes
                     + " bytes talent accepts; refused");
@@ -354,7 +284,10 @@ final class AcceptedCheckpoints {
         int sockets = sockets(source, entry.sequence(), () -> CheckpointReader.read(bytes, name), name);
         byte[] tag = mac(name).doFinal(bytes);
         byte[] sha = sha256().digest(bytes);
-        return new Loaded(entry, new Accepted(dir.resolve(name), entry.sequence(), tag, sockets, sha, bytes.length), bytes);
+        synchronized (this) {
+            pending = new Pending(name, entry.sequence(), tag, bytes);
+        }
+        return new Taken(new Accepted(dir.resolve(name), entry.sequence(), tag, sockets, sha, bytes.length), bytes);
     }
 
     /**

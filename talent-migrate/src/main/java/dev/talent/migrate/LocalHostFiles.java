@@ -31,19 +31,6 @@ final class LocalHostFiles implements HostFiles {
     private final boolean keepLater;
     /** The pre-copy image this host received for the coming stop (kept when the delta comes), or null. */
     private String precopyImage;
-    /** The newest checkpoint read and signed ahead ({@link #checkpointWritten()}), or null. */
-    private java.util.concurrent.FutureTask<Ahead> ahead;
-    /**
-     * The read-ahead still running, or null. While the program runs it could swap its checkpoint for a FIFO between
-     * the check and the open, which then blocks: the take does not wait for longer than {@link #AHEAD_WAIT_MILLIS}
-     * (it takes the checkpoint from the start, safely: the program has exited), and no new read-ahead starts while
-     * one still runs, so at most one thread per host can be held that way.
-     */
-    private java.util.concurrent.FutureTask<Ahead> running;
-    static final long AHEAD_WAIT_MILLIS = 200;
-
-    /** A checkpoint read ahead and its signature. */
-    private record Ahead(AcceptedCheckpoints.ReadAhead read, CheckpointSignature signature) {}
 
     LocalHostFiles(Host host, String app, AcceptedCheckpoints accepted, CheckpointSigner signer, CheckpointReceiver receiver,
             Consumer<String> passedOver) {
@@ -69,55 +56,11 @@ final class LocalHostFiles implements HostFiles {
     public void clearCheckpoints() throws IOException { host.clearCheckpoints(); }
 
     @Override
-    public void checkpointWritten() {
-        if (!keepLater) return;
-        java.util.concurrent.FutureTask<Ahead> task = new java.util.concurrent.FutureTask<>(() -> {
-            AcceptedCheckpoints.ReadAhead r = accepted.readAhead(host.checkpoints);
-            if (r == null) return null;
-            AcceptedCheckpoints.Accepted a = r.accepted();
-            CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
-            // talent run's hosts share the receiver: its check of this statement is done ahead too (and again on receipt)
-            receiver.verifyAhead(signature);
-            return new Ahead(r, signature);
-        });
-        synchronized (this) {
-            if (running != null && !running.isDone()) {
-                ahead = null;
-                return;
-            }
-            ahead = task;
-            running = task;
-        }
-        Thread.ofPlatform().daemon().name("talent-read-ahead").start(task);
-    }
-
-    /** What {@link #checkpointWritten()} read and signed, once it is done; null if nothing or it failed. */
-    private Ahead takeAhead() throws IOException {
-        java.util.concurrent.FutureTask<Ahead> task;
-        synchronized (this) {
-            task = ahead;
-            ahead = null;
-        }
-        if (task == null) return null;
-        try {
-            return task.get(AHEAD_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return null; // taken again from the start below, which reports a refusal itself
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading the checkpoint ahead");
-        }
-    }
-
-    @Override
     public OutgoingCheckpoint takeCheckpoint() throws IOException {
         if (keepLater) {
-            Ahead pre = takeAhead();
-            AcceptedCheckpoints.Taken t = accepted.take(host.checkpoints, passedOver, pre == null ? null : pre.read());
+            AcceptedCheckpoints.Taken t = accepted.take(host.checkpoints, passedOver);
             AcceptedCheckpoints.Accepted a = t.accepted();
-            // the signature made ahead is reused only for the same signed statement: name, sequence, size and digest
-            CheckpointSignature signature = pre != null && sameStatement(a, pre.read().accepted()) ? pre.signature()
-                    : signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
+            CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
             byte[] bytes = t.bytes();
             return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature,
                     bytes == null ? () -> accepted.open(a) : () -> new java.io.ByteArrayInputStream(bytes));
@@ -125,11 +68,6 @@ final class LocalHostFiles implements HostFiles {
         AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, passedOver);
         CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
         return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature, () -> accepted.open(a));
-    }
-
-    private static boolean sameStatement(AcceptedCheckpoints.Accepted a, AcceptedCheckpoints.Accepted b) {
-        return a.name().equals(b.name()) && a.sequence().equals(b.sequence()) && a.size() == b.size()
-                && a.sha256() != null && java.util.Arrays.equals(a.sha256(), b.sha256());
     }
 
     @Override

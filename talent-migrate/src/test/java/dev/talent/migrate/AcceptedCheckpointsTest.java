@@ -366,51 +366,6 @@ class AcceptedCheckpointsTest {
     }
 
     @Test
-    void aCheckpointReadAheadIsUsedOnlyWhileItIsStillTheNewestWithTheSameBytes() throws Exception {
-        AcceptedCheckpoints accepted = open();
-        write("ckpt-000007.tck", "seven");
-        AcceptedCheckpoints.ReadAhead ahead = accepted.readAhead(programDir);
-        assertThat(ahead).isNotNull();
-        // read ahead is not taken: nothing pending, nothing written
-        assertThat(accepted.hasPending()).isFalse();
-
-        // unchanged: the work done ahead is the result, and it is held as a take holds it
-        AcceptedCheckpoints.Taken same = accepted.take(programDir, m -> { }, ahead);
-        assertThat(same.accepted()).isSameAs(ahead.accepted());
-        assertThat(accepted.hasPending()).isTrue();
-        accepted.keepPending();
-        assertThat(program(acceptedDir.resolve("ckpt-000007.tck"))).isEqualTo("seven");
-
-        // the program rewrote the file after it was read ahead (same size): taken anew from what is there now
-        write("ckpt-000008.tck", "eight");
-        AcceptedCheckpoints.ReadAhead stale = accepted.readAhead(programDir);
-        write("ckpt-000008.tck", "EIGHT");
-        AcceptedCheckpoints.Taken changed = accepted.take(programDir, m -> { }, stale);
-        assertThat(changed.accepted()).isNotSameAs(stale.accepted());
-        assertThat(new String(changed.bytes(), StandardCharsets.ISO_8859_1)).contains("EIGHT");
-        assertThat(changed.accepted().sha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(changed.bytes()));
-        accepted.keepPending();
-
-        // a newer checkpoint came after the read ahead: the newer one is taken
-        write("ckpt-000009.tck", "nine");
-        AcceptedCheckpoints.ReadAhead older = accepted.readAhead(programDir);
-        write("ckpt-000010.tck", "ten");
-        AcceptedCheckpoints.Taken newer = accepted.take(programDir, m -> { }, older);
-        assertThat(newer.accepted().sequence()).isEqualTo(BigInteger.valueOf(10));
-        accepted.keepPending();
-
-        // replaced by a link after the read ahead: refused as without it, never followed
-        write("ckpt-000011.tck", "eleven");
-        AcceptedCheckpoints.ReadAhead linked = accepted.readAhead(programDir);
-        Path elsewhere = Files.write(root.resolve("elsewhere"), Files.readAllBytes(programDir.resolve("ckpt-000011.tck")));
-        Files.delete(programDir.resolve("ckpt-000011.tck"));
-        Files.createSymbolicLink(programDir.resolve("ckpt-000011.tck"), elsewhere);
-        AcceptedCheckpoints.Taken passedOver = accepted.take(programDir, m -> { }, linked);
-        assertThat(passedOver.accepted().sequence()).isEqualTo(BigInteger.valueOf(10));
-    }
-
-    @Test
     void takingChecksWhatAcceptingChecks() throws Exception {
         AcceptedCheckpoints accepted = open();
         Path secret = Files.write(root.resolve("shadow"), checkpoint(9, "host secret"));

@@ -87,40 +87,6 @@ class LocalHostFilesTest {
     }
 
     @Test
-    void aCheckpointReadAheadWhileTheProgramExitsIsHandedOverOnlyAsTheStoppedProgramLeftIt() throws Exception {
-        CheckpointVerifier trustRun = CheckpointVerifier.trusting(runKey.publicKey());
-        LocalHostFiles source = new LocalHostFiles(x86, "app", accepted, runKey,
-                new CheckpointReceiver(trustRun, "app", 1 << 20), passedOver::add, true);
-        byte[] bytes = AcceptedCheckpointsTest.checkpoint(12, "app");
-        Files.write(x86.checkpoints.resolve("ckpt-000012.tck"), bytes);
-
-        // unchanged until the stop: what was read and signed ahead goes over
-        source.checkpointWritten();
-        OutgoingCheckpoint out = source.takeCheckpoint();
-        assertThat(out.signature().sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(bytes));
-        try (InputStream in = out.bytes().open()) {
-            files(arm, trustRun).receiveCheckpoint(out.signature(), in);
-        }
-        assertThat(arm.checkpoints.resolve("ckpt-000012.tck")).hasBinaryContent(bytes);
-        source.keepTakenCheckpoint();
-
-        // the program wrote again after its report (same size, other bytes): the file as it was left goes over,
-        // signed for those bytes, never the signature made ahead
-        Files.write(x86.checkpoints.resolve("ckpt-000013.tck"), AcceptedCheckpointsTest.checkpoint(13, "ap1"));
-        source.checkpointWritten();
-        byte[] later = AcceptedCheckpointsTest.checkpoint(13, "ap2");
-        // (the read ahead may or may not have read the first bytes yet: either way only the last ones may go over)
-        Files.write(x86.checkpoints.resolve("ckpt-000013.tck"), later);
-        OutgoingCheckpoint out2 = source.takeCheckpoint();
-        assertThat(out2.signature().sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(later));
-        try (InputStream in = out2.bytes().open()) {
-            files(arm, trustRun).receiveCheckpoint(out2.signature(), in);
-        }
-        assertThat(arm.checkpoints.resolve("ckpt-000013.tck")).hasBinaryContent(later);
-        assertThat(passedOver).isEmpty();
-    }
-
-    @Test
     void theCheckpointTheProgramLeftReachesTheDestinationSignedAndIntact() throws Exception {
         byte[] bytes = AcceptedCheckpointsTest.checkpoint(12, "app");
         Files.write(x86.checkpoints.resolve("ckpt-000012.tck"), bytes);

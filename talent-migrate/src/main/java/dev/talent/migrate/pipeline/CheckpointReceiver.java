@@ -30,14 +30,6 @@ public final class CheckpointReceiver {
     }
 
     /**
-     * Checks {@code signed} as {@link #receive} will, ahead of its bytes (talent run, whose hosts share one receiver:
-     * while the source exits). {@link #receive} checks it again, without the curve arithmetic when nothing changed.
-     */
-    public void verifyAhead(CheckpointSignature signed) throws CheckpointSignatureException {
-        verifier.verify(signed, app);
-    }
-
-    /**
      * Receives one checkpoint into {@code checkpointDir} (emptied first, once the file is complete and verified),
      * staging it in {@code incomingDir} (same file system, not visible to the program).
      */

@@ -30,19 +30,6 @@ public final class CheckpointVerifier {
 
     private final List<PublicKey> trustedKeys;
     private final Optional<X509Certificate> ca;
-    /**
-     * The last statement, signature and key whose Ed25519 check passed, or null. Verification is a function of these
-     * bytes alone, so the same three verify again without the curve arithmetic; everything else is checked each time.
-     */
-    private volatile Verified lastVerified;
-
-    @SuppressWarnings("ArrayRecordComponent") // compared with Arrays.equals only
-    private record Verified(byte[] statement, byte[] signature, byte[] key) {
-        boolean matches(byte[] statement, byte[] signature, byte[] key) {
-            return Arrays.equals(this.statement, statement) && Arrays.equals(this.signature, signature)
-                    && Arrays.equals(this.key, key);
-        }
-    }
 
     private CheckpointVerifier(List<PublicKey> trustedKeys, Optional<X509Certificate> ca) {
         this.trustedKeys = List.copyOf(trustedKeys);
@@ -93,27 +80,12 @@ public final class CheckpointVerifier {
             throw new CheckpointSignatureException(what + " is unsigned; refused (every checkpoint a host hands over "
                     + "must carry its Ed25519 signature)");
         }
-        byte[] statement = s.signedBytes();
-        byte[] signature = s.signature();
-        byte[] key = s.signerKey();
-        PublicKey signer = decodeKey(key, what);
-        Verified before = lastVerified;
-        if (before == null || !before.matches(statement, signature, key)) verifySignature(signer, statement, signature, what);
-        lastVerified = new Verified(statement, signature, key);
-        if (ca.isPresent()) {
-            checkChain(s, signer, what);
-        } else if (trustedKeys.stream().noneMatch(k -> Arrays.equals(k.getEncoded(), key))) {
-            throw new CheckpointSignatureException(what + " is signed by a key this host does not trust; refused");
-        }
-    }
-
-    private static void verifySignature(PublicKey signer, byte[] statement, byte[] signature, String what)
-            throws CheckpointSignatureException {
+        PublicKey signer = decodeKey(s.signerKey(), what);
         try {
             java.security.Signature v = java.security.Signature.getInstance(CheckpointSigner.ALGORITHM);
             v.initVerify(signer);
-            v.update(statement);
-            if (!v.verify(signature)) {
+            v.update(s.signedBytes());
+            if (!v.verify(s.signature())) {
                 throw new CheckpointSignatureException(what + " has a wrong signature (Ed25519): it was not signed by "
                         + "the key it names, or changed since; refused");
             }
@@ -123,6 +95,11 @@ public final class CheckpointVerifier {
                     + "): it was not signed by the key it names, or changed since; refused", e);
         } catch (GeneralSecurityException e) {
             throw new CheckpointSignatureException(what + ": cannot verify its signature: " + e.getMessage(), e);
+        }
+        if (ca.isPresent()) {
+            checkChain(s, signer, what);
+        } else if (trustedKeys.stream().noneMatch(k -> Arrays.equals(k.getEncoded(), s.signerKey()))) {
+            throw new CheckpointSignatureException(what + " is signed by a key this host does not trust; refused");
         }
     }
 

@@ -27,14 +27,6 @@ public interface HostFiles {
     OutgoingCheckpoint takeCheckpoint() throws IOException;
 
     /**
-     * Source side, a hint: the program reported a checkpoint written and is about to exit. A host may read, check and
-     * sign that checkpoint ahead while the program ends; {@link #takeCheckpoint} then uses that work only if the
-     * stopped program left the very same newest checkpoint, byte for byte. Never fails: whatever goes wrong ahead is
-     * done again by {@link #takeCheckpoint}.
-     */
-    default void checkpointWritten() { }
-
-    /**
      * Source side, once the destination runs or before a rollback: the checkpoint {@link #takeCheckpoint} handed over
      * is kept among the accepted ones (written and fsynced: the recovery copy). A host may hold it in memory until
      * then, so that the fsync is no part of the downtime; one that kept it at once does nothing here.

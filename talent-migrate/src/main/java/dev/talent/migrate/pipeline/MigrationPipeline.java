@@ -132,12 +132,10 @@ public final class MigrationPipeline {
             progress.accept(pre);
             if (pre instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
         }
-        // Once the runtime reports its checkpoint written, while the program exits: the source's files may read that
-        // checkpoint ahead (HostFiles.checkpointWritten), and (sync beside the transfer) the working directory is
-        // pre-synced once more, so that the final sync after the exit copies only what changed since.
+        // Once the runtime reports its checkpoint written, while the program exits (sync beside the transfer): the
+        // working directory is pre-synced once more, so that the final sync after the exit copies only what changed since.
         EarlySync early = syncBesideTransfer ? new EarlySync(workdir) : null;
         Runnable written = () -> {
-            source.files().checkpointWritten();
             if (early != null) early.start();
         };
         try {
