@@ -21,6 +21,11 @@ public final class CheckpointSigner {
     private final PrivateKey key;
     private final PublicKey publicKey;
     private final List<byte[]> chain;
+    /**
+     * One signing engine kept initialised with the key (guarded by itself): initialising one derives the public point
+     * from the private key, a scalar multiplication as costly as the signature itself.
+     */
+    private java.security.Signature engine;
 
     /**
      * @param chain the host's certificate chain, leaf first (its key must be {@code publicKey}); empty without one
@@ -63,12 +68,19 @@ public final class CheckpointSigner {
 
     /** Signs the statement about one checkpoint whose bytes have digest {@code sha256}. */
     public CheckpointSignature sign(String app, String name, BigInteger sequence, long size, byte[] sha256) {
+        byte[] statement = CheckpointSignature.signedBytes(app, name, sequence, size, sha256);
         try {
-            java.security.Signature s = java.security.Signature.getInstance(ALGORITHM);
-            s.initSign(key);
-            s.update(CheckpointSignature.signedBytes(app, name, sequence, size, sha256));
-            return new CheckpointSignature(app, name, sequence, size, sha256, s.sign(), publicKey.getEncoded(),
-                    chain);
+            byte[] signature;
+            synchronized (this) {
+                if (engine == null) {
+                    engine = java.security.Signature.getInstance(ALGORITHM);
+                    engine.initSign(key);
+                }
+                // sign() leaves the engine initialised with the same key for the next statement
+                engine.update(statement);
+                signature = engine.sign();
+            }
+            return new CheckpointSignature(app, name, sequence, size, sha256, signature, publicKey.getEncoded(), chain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with Ed25519: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.talent.migrate.pipeline;
 import dev.talent.migrate.MigrationFailedException;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.Step;
+import dev.talent.env.SyncReport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -131,18 +132,31 @@ public final class MigrationPipeline {
             progress.accept(pre);
             if (pre instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
         }
+        // Once the runtime reports its checkpoint written, while the program exits (sync beside the transfer): the
+        // working directory is pre-synced once more, so that the final sync after the exit copies only what changed since.
+        EarlySync early = syncBesideTransfer ? new EarlySync(workdir) : null;
+        Runnable written = () -> {
+            if (early != null) early.start();
+        };
         try {
-            stop = safePoint.run(source.containers(), source.container(), connections, progress);
+            stop = safePoint.run(source.containers(), source.container(), connections, progress, written);
         } catch (MigrationFailedException e) {
             connections.cancel();
+            settleEarlySync(early, hooks);
             throw e;
         }
         progress.accept(stop);
-        if (stop instanceof StepResult.ProgramEnded ended) return new Outcome.Ended(ended.status());
+        if (stop instanceof StepResult.ProgramEnded ended) {
+            settleEarlySync(early, hooks);
+            return new Outcome.Ended(ended.status());
+        }
         // from here on the program is stopped: any failure, of whatever kind, restarts it on the source
         Step step = Step.CHECKPOINT;
-        FutureTask<StepResult.FinalSynced> sync = new FutureTask<>(() -> finalSync.run(workdir, source.containers().name(),
-                destination.containers().name()));
+        FutureTask<StepResult.FinalSynced> sync = new FutureTask<>(() -> {
+            SyncReport before = earlySync(early, source, destination);
+            StepResult.FinalSynced last = finalSync.run(workdir, source.containers().name(), destination.containers().name());
+            return before == null ? last : new StepResult.FinalSynced(combined(before, last.report()), last.atNanos());
+        });
         Thread syncThread = syncBesideTransfer ? Thread.ofPlatform().daemon().name("talent-final-sync").start(sync) : null;
         try {
             StepResult.CheckpointTransferred moved = transfer.run(source.files(), destination.files(), connections, progress);
@@ -176,6 +190,64 @@ public final class MigrationPipeline {
         StepResult.Committed done = commit.run(hooks.ledger(), source.container(), hooks.warn());
         progress.accept(done);
         return new Outcome.Moved(done);
+    }
+
+    /**
+     * The pre-sync started when the checkpoint was reported written (called on the pipeline's thread, from within the
+     * safe point, so whether it was started is settled once the safe point returned).
+     */
+    private static final class EarlySync {
+        private final FutureTask<SyncReport> task;
+        private boolean started;
+
+        EarlySync(WorkdirTransport workdir) { this.task = new FutureTask<>(workdir::presync); }
+
+        void start() {
+            if (started) return;
+            started = true;
+            Thread.ofPlatform().daemon().name("talent-early-sync").start(task);
+        }
+
+        /** Its report once it ended, null if it never started; its failure as thrown. */
+        SyncReport await() throws ExecutionException, InterruptedException {
+            return started ? task.get() : null;
+        }
+    }
+
+    /**
+     * The early pre-sync's report once it ended, or null. Its failure fails the final sync (the replica may be partly
+     * updated: rollback).
+     */
+    private static SyncReport earlySync(EarlySync early, Side source, Side destination)
+            throws MigrationFailedException, InterruptedException {
+        if (early == null) return null;
+        try {
+            return early.await();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw new MigrationFailedException(Step.SYNC, "final sync " + source.containers().name() + " -> "
+                    + destination.containers().name() + " failed: " + c.getMessage(), "", c);
+        }
+    }
+
+    /**
+     * After a stop that did not happen (safe point failed, program ended): waits for an early pre-sync; when it failed,
+     * the prepared destination's replica may be partly updated and is discarded.
+     */
+    private static void settleEarlySync(EarlySync early, Hooks hooks) throws InterruptedException {
+        if (early == null) return;
+        try {
+            early.await();
+        } catch (ExecutionException e) {
+            hooks.discardDestination().run();
+        }
+    }
+
+    /** Two journal syncs, one after the other, as one report (the destination tree as the last one left it). */
+    static SyncReport combined(SyncReport a, SyncReport b) {
+        return new SyncReport(SyncReport.JOURNAL, a.filesCopied() + b.filesCopied(), a.filesDeleted() + b.filesDeleted(),
+                a.bytesCopied() + b.bytesCopied(), a.entriesVanished() + b.entriesVanished(), a.nanos() + b.nanos(),
+                a.entriesSkipped() + b.entriesSkipped(), b.treeBytes(), b.treeEntries());
     }
 
     /** The final sync's result, or its failure as it was thrown. */

@@ -31,6 +31,15 @@ public final class SafePointStep {
     /** As above; {@code connections} is made ready to take the program's TCP connections before it is asked to stop. */
     public StepResult run(HostContainers host, AppContainer program, ConnectionCarrier connections,
             Consumer<StepResult> progress) throws MigrationFailedException, InterruptedException {
+        return run(host, program, connections, progress, () -> { });
+    }
+
+    /**
+     * As above; {@code written} is called once, when the program reports its checkpoint written after the request
+     * (while it exits: work on that checkpoint may begin, but only the exit status says that it stopped there).
+     */
+    public StepResult run(HostContainers host, AppContainer program, ConnectionCarrier connections,
+            Consumer<StepResult> progress, Runnable written) throws MigrationFailedException, InterruptedException {
         try {
             connections.beforeStop(host, program);
         } catch (IOException e) {
@@ -52,7 +61,7 @@ public final class SafePointStep {
                     + e.getMessage(), program.logTail(LOG_TAIL_LINES), e);
         }
         long deadline = requested + timeout.toNanos();
-        long written = 0;
+        long writtenAt = 0;
         while (true) {
             RuntimeEvent e = host.nextEvent(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             switch (e) {
@@ -61,7 +70,10 @@ public final class SafePointStep {
                         program.logTail(LOG_TAIL_LINES), null);
                 // (one that was read before the request is stale or forged: it times nothing)
                 case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= requested -> {
-                    if (written == 0) written = w.receivedNanos();
+                    if (writtenAt == 0) {
+                        writtenAt = w.receivedNanos();
+                        written.run();
+                    }
                 }
                 case RuntimeEvent.CheckpointFailed f -> throw new MigrationFailedException(Step.CHECKPOINT,
                         "the checkpoint could not be written on " + host.name() + ": " + f.message()
@@ -70,7 +82,7 @@ public final class SafePointStep {
                     // ended on its own before reaching a site: nothing to migrate
                     if (x.status() != EXIT_CHECKPOINT) return new StepResult.ProgramEnded(x.status());
                     long stopped = x.receivedNanos();
-                    return new StepResult.SafePointReached(written == 0 ? stopped : written, stopped);
+                    return new StepResult.SafePointReached(writtenAt == 0 ? stopped : writtenAt, stopped);
                 }
                 default -> { }
             }

@@ -357,8 +357,15 @@ final class FakeHost implements HostContainers, HostFiles {
         @Override
         public SyncReport mirror() { return new SyncReport("mirror", 0, 0, 0, 0, 0); }
 
+        /** Whether a pre-sync fails (after it copied part of what changed). */
+        boolean presyncFails;
+
         @Override
-        public SyncReport presync() { return new SyncReport("journal", 0, 0, 0, 0, 0); }
+        public SyncReport presync() throws IOException {
+            journal.add("presync");
+            if (presyncFails) throw new IOException("no space left on device (pre-sync)");
+            return new SyncReport("journal", 2, 1, 5, 0, 0);
+        }
 
         @Override
         public SyncReport finalSync() throws IOException {

@@ -149,7 +149,8 @@ class MigrationPipelineTest {
         StepResult.CheckpointTransferred moved = (StepResult.CheckpointTransferred) results.get(4);
         StepResult.FinalSynced synced = (StepResult.FinalSynced) results.get(5);
         assertThat(synced.atNanos()).isGreaterThanOrEqualTo(moved.atNanos());
-        assertThat(synced.report().filesCopied()).isEqualTo(1);
+        // the pre-sync at the checkpoint's report (2 files) and the final sync (1 file) as one report
+        assertThat(synced.report().filesCopied()).isEqualTo(3);
         assertThat(journal.indexOf("final sync")).isLessThan(journal.indexOf("before start aarch64-1"));
         assertThat(journal.indexOf("aarch64 received ckpt-000041.tck")).isLessThan(journal.indexOf("before start aarch64-1"));
         assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
@@ -283,6 +284,37 @@ class MigrationPipelineTest {
     void finalSyncFails() throws IOException {
         replica.fails = true;
         assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed: no space left on device", "TALENTCK counter=41");
+    }
+
+    @Test
+    void besideTheTransferTheWorkdirIsPresyncedWhenTheCheckpointIsReportedAndFinallySyncedAfterTheExit() throws Exception {
+        syncBeside = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        // the pre-sync began at the report (before the exit was seen), the final sync came after it
+        assertThat(journal).containsSubsequence("x86_64 signal CHECKPOINT_AND_EXIT x86_64-1", "presync", "final sync",
+                "before start aarch64-1");
+        assertThat(journal.stream().filter("presync"::equals)).hasSize(1);
+        StepResult.FinalSynced synced = results.stream().filter(r -> r instanceof StepResult.FinalSynced)
+                .map(r -> (StepResult.FinalSynced) r).findFirst().orElseThrow();
+        // one report for both: 2 + 1 files copied, 1 deleted, 5 + 3 bytes
+        assertThat(synced.report().filesCopied()).isEqualTo(3);
+        assertThat(synced.report().filesDeleted()).isEqualTo(1);
+        assertThat(synced.report().bytesCopied()).isEqualTo(8);
+    }
+
+    @Test
+    void withoutTheSyncBesideTheTransferNothingIsPresyncedInsideTheMigration() throws Exception {
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).doesNotContain("presync").contains("final sync");
+    }
+
+    @Test
+    void aPresyncAtTheReportThatFailsFailsTheSyncAndRollsBack() throws IOException {
+        syncBeside = true;
+        replica.presyncFails = true;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed: no space left on device (pre-sync)",
+                "TALENTCK counter=41");
+        assertThat(journal).doesNotContain("final sync");
     }
 
     @Test
