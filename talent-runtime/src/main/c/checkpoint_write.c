@@ -535,6 +535,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
     tl_value_hooks.stream_index = tl_files_stream_index;
     tl_value_hooks.heap_object = tl_heap_object;
+    tl_value_hooks.heap_start_after = tl_heap_start_after;
     /* large arrays of globals and frames are encoded as the file is written (stream_section); the program does
      * not run between encoding and writing */
     glob.refer = 1;

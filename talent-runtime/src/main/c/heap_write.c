@@ -635,6 +635,17 @@ static void check_guesses(void)
     }
 }
 
+size_t tl_heap_start_after(uintptr_t p, size_t n)
+{
+    size_t d;
+    if (!nsnap)
+        return 0;
+    for (d = 1; d <= n; d++)
+        if (lookup(p + d) != NONE)
+            return d;
+    return 0;
+}
+
 int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out)
 {
     uint32_t idx, id;

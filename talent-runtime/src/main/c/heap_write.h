@@ -16,6 +16,8 @@ void tl_heap_root(const char *name, const char *decl_pos, const char *where, con
 /* pointee: the descriptor of the pointer's pointee (its type's elem), or NULL; a block allocated where the
  * compiler did not see its type is typed from it (see tl_heap_stats.retyped). */
 int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
+/* The distance from p to the start of a live block that starts at most n bytes after p, 0 if none. */
+size_t tl_heap_start_after(uintptr_t p, size_t n);
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
 typedef struct tl_heap_stats {
     uint32_t blocks_written;

@@ -19,6 +19,10 @@
 tl_value_ops tl_value_hooks;
 long tl_max_stream_ref = -1;
 
+/* How far below an object's start a pointer into no object is taken for one the program derived from it (the size of a
+ * heap block's header) */
+#define TL_BELOW_START_BYTES 16
+
 /* A hook the subsystem owning those objects did not install is a runtime bug: refused, never guessed. */
 #define HOOK(name) (tl_value_hooks.name ? tl_value_hooks.name \
                     : (tl_die(TL_EXIT_SOFTWARE, "internal error: value hook " #name " is not installed"), tl_value_hooks.name))
@@ -338,6 +342,32 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
                   "first member, and points to memory talent does not know: another member (a number) was probably "
                   "written last, and saving it as a pointer would lose its value", what, t->name, ctx->decl_pos,
                   ctx->where);
+    }
+    {
+        /* just below an object's start, in no object: `VT = F->vartab - 1` for indexing from 1 (mujs's jsR_run,
+         * Numerical Recipes' vectors). The program reads through it; restored as an invalid address it crashed the
+         * restart (exit 139): refused, the program goes on (docs/FORMAT.md "Pointers") */
+        size_t d, dist = 0;
+        const tl_object *next = NULL;
+        for (d = 1; d <= TL_BELOW_START_BYTES && !next; d++) {
+            const tl_object *o2 = tl_objects_find((uintptr_t)p + d);
+            if (o2 && o2->base == (uintptr_t)p + d) {
+                next = o2;
+                dist = d;
+            }
+        }
+        if (!next)
+            dist = HOOK(heap_start_after)((uintptr_t)p, TL_BELOW_START_BYTES);
+        if (dist) {
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points %lu byte(s) before the start of "
+                      "%s and into no object (an array indexed from 1 through a pointer below it?): talent names a "
+                      "pointer by the object it points into, and restored as an invalid address it would crash the "
+                      "program where it reads through it", what, t->name, ctx->decl_pos, ctx->where,
+                      (unsigned long)dist, next ? "a global or frame variable" : "a heap block");
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
     }
     /* stack garbage, a pointer left dangling by free, a FILE * after fclose: a correct program never reads it */
     if (tl_verbose) {

@@ -108,6 +108,8 @@ typedef struct tl_value_ops {
     /* writing (checkpoint_write.c installs them) */
     long (*stream_index)(const void *p);
     int (*heap_object)(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
+    /* the distance from p to the start of a live heap block starting less than n bytes after it, 0 if none */
+    size_t (*heap_start_after)(uintptr_t p, size_t n);
     /* validating (checkpoint_read.c) */
     const char *(*check_target)(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
                                 uint64_t byte_offset, char *buf, size_t buflen);

@@ -95,6 +95,20 @@ class RefusedCheckpointGoesOnIT {
             + " memcpy(cbuf + sizeof(double *), &vals, sizeof vals);", "memset(cbuf, 'c', 4 * sizeof(double *));",
             "if (r >= 100) h += (unsigned char)cbuf[r % 32];");
 
+    /**
+     * A pointer just below a heap block, for indexing from 1 (mujs's {@code VT = F->vartab - 1}, Numerical Recipes'
+     * vectors): in no object; saved as indeterminate it was restored as an invalid address and the restart crashed
+     * (exit 139) where the program read through it.
+     */
+    static final String BELOW_START = program("static double *one; one = vals - 1;", "one = vals;",
+            "h += (unsigned long long)(r < 100 ? one[1 + r % 8] : one[r % 8]);");
+
+    @Test
+    void aPointerBelowAHeapBlockIsRefusedAndALaterStopMigrates() throws Exception {
+        Run refused = refusedThenMigrates("below", BELOW_START, Map.of());
+        assertThat(refused.err()).contains("pointer 'one'").contains("points 8 byte(s) before the start of a heap block");
+    }
+
     /** With pre-copy on: the round in phase 1 is refused in its child, the parent goes on, no image is left. */
     @Test
     void aPointerIntoPaddingIsRefusedAndALaterStopMigrates() throws Exception {
