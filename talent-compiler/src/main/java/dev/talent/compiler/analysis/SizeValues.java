@@ -156,7 +156,8 @@ public final class SizeValues {
                     return index == 1 && !isPointer(p) ? "added into '" + written(p.child(0)) + "'" : null;
                 }
                 case "VarDecl" -> {
-                    return "the initial value of '" + p.name() + "'";
+                    // a constant with static storage is not carried: the restoring binary has its own value
+                    return constantStatic(p) ? null : "the initial value of '" + p.name() + "'";
                 }
                 case "ReturnStmt" -> {
                     return "returned";
@@ -196,6 +197,16 @@ public final class SizeValues {
             if (kept(n, depth) != null) kept[0] = true;
         });
         return kept[0];
+    }
+
+    /** A {@code const} object with static storage (file scope, {@code static}, {@code extern}). */
+    private static boolean constantStatic(Node decl) {
+        Node scope = decl.parent();
+        boolean fixed = scope == null || scope.is("TranslationUnitDecl") || decl.attr("storageClass").equals("static")
+                || decl.attr("storageClass").equals("extern");
+        String t = decl.qualType();
+        boolean constant = t.startsWith("const ") && !t.contains("*") || t.endsWith("*const") || t.endsWith("* const");
+        return fixed && constant;
     }
 
     /** {@code sizeof a / sizeof a[0]} (an array's element count: the same on every ISA). */

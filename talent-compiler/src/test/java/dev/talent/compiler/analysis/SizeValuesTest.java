@@ -104,7 +104,9 @@ class SizeValuesTest {
                 static void *xmalloc(size_t n) { void *p = malloc(n); if (!p) exit(1); return p; }
                 static void *grab(size_t n) { return xmalloc(n * 2); }
                 static struct item items[16];
+                static const size_t sizes[] = { sizeof(struct item), sizeof(long) };
                 int main(void) {
+                  static const size_t stride = sizeof items[0];
                   struct item *a = malloc(4 * sizeof *a);
                   struct item *b = xmalloc(sizeof(struct item));
                   struct item *c = grab(sizeof *c);
@@ -118,7 +120,7 @@ class SizeValuesTest {
                   memset(a, 0, 4 * sizeof(struct item));
                   long s = 0;
                   for (size_t i = 0; i < count && (char *)&items[i] < end; i++) s += items[i].key + (i < sizeof(long));
-                  printf("%ld %zu %zu %d %ld\\n", s, small, word, b != c, at + elements + bytes);
+                  printf("%ld %zu %zu %d %ld\\n", s, small, word, b != c, at + elements + bytes + (long)(sizes[1] + stride));
                   free(a);
                   return 0;
                 }
