@@ -23,10 +23,12 @@ import java.util.Set;
  *
  * <p>Not kept, so not reported: a size used at once by the C library ({@code malloc(n * sizeof *p)}, {@code memcpy},
  * {@code qsort}, {@code fwrite}), in pointer arithmetic, a comparison, a condition or a subscript, an element count
- * {@code sizeof a / sizeof a[0]}, and a size passed to a program function whose parameter is itself only used so
- * (an allocation wrapper {@code xmalloc(sizeof *p)}), followed through 4 calls. Types whose size is the same on every
- * ISA ({@code int}, {@code double}, structs of them without 8-byte members) are not reported. Not seen: a size kept
- * after a trip through a local that is never live at a checkpoint (reported all the same: conservative).
+ * {@code sizeof a / sizeof a[0]}, the initialiser of a {@code const} static (not carried), and a size passed to a
+ * program function whose parameter is itself only used so (an allocation wrapper {@code xmalloc(sizeof *p)}), followed
+ * through 4 calls. Not followed (a hole): a size passed through a function pointer (an allocator's hook, zlib's
+ * {@code strm->zalloc(opaque, items, size)}). Types whose size is the same on every ISA ({@code int}, {@code double},
+ * structs of them without 8-byte members) are not reported. Conservative: a size kept in a local that is never live
+ * at a checkpoint is reported all the same.
  */
 public final class SizeValues {
     /** One kept size: where, what ("sizeof(struct item)"), and how it is kept. */
@@ -165,7 +167,8 @@ public final class SizeValues {
                 case "CallExpr" -> {
                     if (index <= 0) return null;
                     String callee = Ast.directCallee(p);
-                    if (callee == null) return "passed through a function pointer";
+                    // through a pointer: an allocator's hook (zlib's strm->zalloc(opaque, items, size)), not followed
+                    if (callee == null) return null;
                     FunctionModel f = definitions.get(callee);
                     if (f == null) return null; // the C library's: used at once
                     List<Node> params = Ast.parameters(f.decl);
