@@ -208,7 +208,7 @@ public final class SizeValues {
         boolean fixed = scope == null || scope.is("TranslationUnitDecl") || decl.attr("storageClass").equals("static")
                 || decl.attr("storageClass").equals("extern");
         String t = decl.qualType();
-        boolean constant = t.startsWith("const ") && !t.contains("*") || t.endsWith("*const") || t.endsWith("* const");
+        boolean constant = (t.startsWith("const ") && !t.contains("*")) || t.endsWith("*const") || t.endsWith("* const");
         return fixed && constant;
     }
 
