@@ -43,6 +43,7 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define NOTICED 0                   /* a descriptor a blocking wrapper was given; path asked at checkpoint */
 
@@ -793,6 +794,33 @@ static void out_clear(void)
     nout = 0;
 }
 
+/* Whether a readable stream's next character is not the file's byte at the stream's position: a character pushed
+ * back with ungetc that differs from the one read (a lexer putting back another token). The position talent carries
+ * (ftello) is before it, and a restore that seeks there reads the file's byte instead. Looks by reading one character
+ * and pushing it back, which leaves the stream as it was (its end-of-file indicator cleared again if the look set it). */
+static int pushed_back_other(FILE *s, int fd, off_t pos, int *pushed, int *there)
+{
+    int fl = fcntl(fd, F_GETFL);
+    int eof, c;
+    unsigned char b;
+    if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || ferror(s) || fwide(s, 0) > 0)
+        return 0;
+    eof = feof(s);
+    c = getc(s);
+    if (c == EOF) {
+        if (!eof && !ferror(s))
+            clearerr(s);
+        return 0;
+    }
+    if (ungetc(c, s) == EOF)
+        return 0;
+    if (pread(fd, &b, 1, pos) == 1 && b == (unsigned char)c)
+        return 0;
+    *pushed = c;
+    *there = pread(fd, &b, 1, pos) == 1 ? b : -1;
+    return 1;
+}
+
 void tl_files_collect(void)
 {
     size_t i;
@@ -884,6 +912,14 @@ void tl_files_collect(void)
                           strerror(errno));
                 pos = 0;
             }
+            if (e->kind == TL_FILE_STREAM && e->stream && pos >= 0) {
+                int pushed, there;
+                if (pushed_back_other(e->stream, e->fd, pos, &pushed, &there))
+                    tl_refuse("cannot checkpoint: the stream of descriptor %d (%s) holds a character pushed back with "
+                              "ungetc (%d) that is not the file's byte at its position %lld (%d): talent carries a "
+                              "stream's position, not the characters pushed back; read it before the checkpoint",
+                              e->fd, path, pushed, (long long)pos, there);
+            }
             o->offset = (uint64_t)pos;
             o->size = (uint64_t)st.st_size;
         } else if (S_ISCHR(st.st_mode) && carried_device(path)) {
@@ -906,8 +942,13 @@ void tl_files_collect(void)
     if (!have_fd0 && fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
         off_t pos = ftello(stdin);
         tl_ck_file *o;
+        int pushed, there;
         if (pos < 0)
             pos = lseek(0, 0, SEEK_CUR);
+        else if (pushed_back_other(stdin, 0, pos, &pushed, &there))
+            tl_refuse("cannot checkpoint: stdin holds a character pushed back with ungetc (%d) that is not the file's "
+                      "byte at its position %lld (%d): talent carries a stream's position, not the characters pushed "
+                      "back; read it before the checkpoint", pushed, (long long)pos, there);
         if (pos >= 0) {
             o = out_add();
             o->kind = TL_FILE_STDIN;

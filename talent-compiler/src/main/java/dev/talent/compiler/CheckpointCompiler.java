@@ -25,6 +25,7 @@ import dev.talent.compiler.analysis.VaListBrackets;
 import dev.talent.compiler.analysis.VaListRegions;
 import dev.talent.compiler.analysis.SetjmpSites;
 import dev.talent.compiler.analysis.SitePlacement;
+import dev.talent.compiler.analysis.SizeValues;
 import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.ThreadLocals;
 import dev.talent.compiler.analysis.StaticsHoisting;
@@ -112,7 +113,7 @@ public final class CheckpointCompiler {
     /** Everything the analyses found, before any text is generated (tests inspect it). */
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
                     ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName,
-                    List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies) {
+                    List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies, List<SizeValues.Kept> keptSizes) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -273,11 +274,17 @@ public final class CheckpointCompiler {
         }
         UnionMembers unionMembers = new UnionMembers();
         ByteCopies byteCopies = new ByteCopies();
+        SizeValues sizeValues = new SizeValues();
         pass("union members", "program", () -> {
+            for (Unit u : units) for (FunctionModel f : u.functions) sizeValues.define(f);
             for (Unit u : units) {
                 for (FunctionModel f : u.functions) {
                     unionMembers.scan(u.tu, u.types, f.body);
                     byteCopies.scan(u.tu, u.types, f.body);
+                    if (f.inMainFile) sizeValues.scan(u.tu, u.types, f.body);
+                }
+                for (Node d : u.tu.root().inner()) {
+                    if (d.is("VarDecl") && u.tu.isMainFileNode(d)) sizeValues.scan(u.tu, u.types, d);
                 }
             }
             return null;
@@ -338,7 +345,7 @@ public final class CheckpointCompiler {
         }
         failOnErrors(diags);
         return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName(),
-                unionMembers.byteOrderPuns(), byteCopies.copies());
+                unionMembers.byteOrderPuns(), byteCopies.copies(), sizeValues.kept());
     }
 
     /** One source's text as talent instruments it, and where its lines were written. */
@@ -577,9 +584,24 @@ public final class CheckpointCompiler {
                                 + " to migrate across byte orders"
                                 : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders"));
             }
+            if (!a.keptSizes().isEmpty()) {
+                SizeValues.Kept first = a.keptSizes().getFirst();
+                String why = keptSizeNote(a.keptSizes());
+                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                String at = first.at(); // "file:line:col"
+                int c2 = at.lastIndexOf(':');
+                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
+                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
+                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
+                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between 32-bit (i686)"
+                                + " and 64-bit ISAs (refused at restore, exit 65): " + why,
+                        "compute the size where it is used (n * sizeof(T)) instead of keeping it, to migrate across pointer widths"));
+            }
             if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty()) {
                 program = byteOrderFingerprint(program, fingerprint,
-                        a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound));
+                        a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound) || !a.keptSizes().isEmpty());
+            } else if (!a.keptSizes().isEmpty()) {
+                program = widthFingerprint(program, fingerprint);
             }
             if (isaNote != null) {
                 program += "\n/* the ISAs a checkpoint of this build is refused on, and why (checkpoint_read.c) */\n"
@@ -616,6 +638,26 @@ public final class CheckpointCompiler {
                 + (width ? "#elif __SIZEOF_POINTER__ == 4\n  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-32")
                         + ",\n" : "")
                 + "#else\n" + line + "#endif\n";
+        return program.substring(0, from) + split + program.substring(from + line.length());
+    }
+
+    /** What talent_the_isa_note says of a program that keeps sizes whose value depends on the pointer width (SizeValues). */
+    static String keptSizeNote(List<SizeValues.Kept> kept) {
+        List<String> each = new ArrayList<>();
+        for (SizeValues.Kept k : kept.subList(0, Math.min(3, kept.size()))) each.add(k.describe());
+        return "the program keeps sizes or offsets that differ between 32-bit and 64-bit ISAs (" + String.join("; ", each)
+                + (kept.size() > 3 ? "; ..." : "") + "), so a checkpoint moves only between ISAs of the pointer width it was"
+                + " written on";
+    }
+
+    /** The program table with a fingerprint of its own on 32-bit ISAs (SizeValues; byte order does not matter). */
+    static String widthFingerprint(String program, String fingerprint) {
+        String line = "  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint) + ",\n";
+        int at = program.indexOf("talent_the_program = {\n" + line);
+        if (at < 0) throw new IllegalStateException("no fingerprint in the program table");
+        int from = program.indexOf(line, at);
+        String split = "#if __SIZEOF_POINTER__ == 4\n  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-32")
+                + ",\n#else\n" + line + "#endif\n";
         return program.substring(0, from) + split + program.substring(from + line.length());
     }
 

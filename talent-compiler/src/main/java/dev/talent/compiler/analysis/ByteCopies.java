@@ -194,7 +194,7 @@ public final class ByteCopies {
      * and, inside a struct or union, the 8-byte scalars i686 aligns to 4 (double, long long). Bit-fields and
      * incomplete types: bound (conservative).
      */
-    private static boolean layoutBound(TypeResolver types, CType type, boolean member, int depth) {
+    static boolean layoutBound(TypeResolver types, CType type, boolean member, int depth) {
         CType t = types.canonical(type);
         if (depth > 16) return true;
         return switch (t) {
