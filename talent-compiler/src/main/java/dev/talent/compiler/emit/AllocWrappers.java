@@ -2,6 +2,7 @@ package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.IndirectCalls;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
@@ -24,7 +25,9 @@ import java.util.Set;
  * <ul>
  * <li>the result of a library {@code malloc}, {@code calloc} or {@code realloc}, or of another wrapper (a wrapper
  * calling a wrapper), or of {@code memcpy}, {@code memmove}, {@code memset} or {@code strcpy} whose destination is
- * one of those ({@code return memcpy(xmalloc(n), p, n)});</li>
+ * one of those ({@code return memcpy(xmalloc(n), p, n)}), or of a call through a function pointer returning
+ * {@code void *} (mujs's {@code js_realloc} returns what {@code J->alloc} returns; such a wrapper is {@link #checked}:
+ * the program's function may return anything);</li>
  * <li>or a local variable or a parameter of its own that is assigned nothing else, never incremented, and whose
  * address is not taken (bzip2's {@code myMalloc}, figlet's {@code myalloc}, clzip's
  * {@code if (buf) buf = realloc(buf, n); else buf = malloc(n); return buf;}).</li>
@@ -103,6 +106,7 @@ public final class AllocWrappers {
     /** Whether {@code e}, an allocation ({@link #isAllocation}), may also be a pointer a wrapper's caller passed. */
     public boolean mayPassThrough(Node e, FunctionModel f, CallGraph graph) {
         if (e == null || !e.is("CallExpr")) return false;
+        if (IndirectCalls.isIndirect(e)) return true;   // whatever the program's function returns
         FunctionModel callee = graph.resolve(f, Ast.directCallee(e));
         if (callee != null) return checked.contains(callee);
         return RETURNS_DESTINATION.contains(Ast.directCallee(e)) && e.inner().size() > 1
@@ -211,6 +215,7 @@ public final class AllocWrappers {
     /** Records the library allocation or wrapper call that result expression {@code e} of wrapper f stands for. */
     private void noteInner(FunctionModel f, Node e, CallGraph graph) {
         String name = Ast.directCallee(e);
+        if (name == null) return;   // a call through a pointer: typed by the wrapper's callers, not there
         FunctionModel callee = graph.resolve(f, name);
         if (callee != null) {
             innerCalls.add(e);
@@ -219,6 +224,12 @@ public final class AllocWrappers {
         } else if (RETURNS_DESTINATION.contains(name)) {
             noteInner(f, stripCasts(e.child(1)), graph);
         }
+    }
+
+    /** {@code void *} as clang spells a call's type (qualifiers of the pointee allowed). */
+    private static boolean isVoidPointer(String qualType) {
+        String t = qualType.replace("const ", "").replace("volatile ", "").strip();
+        return t.equals("void *");
     }
 
     static Node stripCasts(Node e) {
@@ -234,6 +245,7 @@ public final class AllocWrappers {
      */
     public boolean isAllocation(Node e, FunctionModel f, CallGraph graph) {
         if (e == null || !e.is("CallExpr")) return false;
+        if (IndirectCalls.isIndirect(e)) return isVoidPointer(e.qualType());
         String name = Ast.directCallee(e);
         if (name == null) return false;
         FunctionModel callee = graph.resolve(f, name);
