@@ -67,7 +67,8 @@ class WrapperAllocTypesIT {
      * ({@code p = J->alloc(J->actx, p, n); if (!p) ...; return p;}). Its table of {@code struct fn *}, grown by doubling
      * and reached only through a {@code struct fn **} at its start, was refused at every checkpoint (the block "may be
      * N of them or one larger object"); the wrapper's callers now type it (checked: the function pointer may return
-     * anything), and every stop restarts on s390x and i686 with plain gcc's output.
+     * anything), and every stop restarts on s390x and i686 with plain gcc's output. As in mujs, the wrapper may
+     * checkpoint: {@code J->alloc} may reach any function whose address is taken, {@code spin} among them.
      */
     static final String THROUGH_POINTER = """
             #include <stdio.h>
@@ -87,6 +88,7 @@ class WrapperAllocTypesIT {
                 return p;
             }
             static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k % 7; return s; }
+            static long (*work)(long) = spin;
             int main(void) {
                 struct state S = { defaultalloc, NULL }, *J = &S;
                 struct fn **tab = NULL;
@@ -98,7 +100,7 @@ class WrapperAllocTypesIT {
                     tab[len]->code = i * 3;
                     tab[len]->name = i % 2 ? "odd" : "even";
                     len++;
-                    acc += spin(40);
+                    acc += work(40);
                 }
                 for (int i = 0; i < len; i++) sum += tab[i]->code + (long)strlen(tab[i]->name);
                 printf("%ld %ld %d\\n", sum, acc, cap);

@@ -48,6 +48,7 @@ public final class AllocWrappers {
     /** wrapper -> the pointee of its return type (void or a character type). */
     private final Map<FunctionModel, CType> wrappers = new LinkedHashMap<>();
     private final Set<FunctionModel> checked = new HashSet<>();
+    private final Set<FunctionModel> chainWrappers = new HashSet<>();
     private final Set<Node> innerAllocations = new HashSet<>();
     private final Set<Node> innerCalls = new HashSet<>();
 
@@ -80,6 +81,14 @@ public final class AllocWrappers {
                 changed = true;
             }
         }
+        // functions that would be wrappers but may checkpoint (mujs's js_malloc: J->alloc may reach any function
+        // whose address is taken): their calls are typed through the checked entry where the result is a whole
+        // right-hand side, as calls through pointers are (WrapperAllocTypes)
+        for (FunctionModel f : all) {
+            TypeResolver t = types.get(f.unit);
+            if (t == null || f.body == null || !f.chain || !f.inMainFile || genericReturn(f, t) == null) continue;
+            if (w.check(f, graph) != null) w.chainWrappers.add(f);
+        }
         // the inner allocations and calls of the final set (a call of a function found later counts too)
         for (FunctionModel f : w.wrappers.keySet()) {
             Found found = w.check(f, graph);
@@ -91,6 +100,15 @@ public final class AllocWrappers {
 
     public boolean isWrapper(FunctionModel f) {
         return f != null && wrappers.containsKey(f);
+    }
+
+    /**
+     * A function that returns only allocations, as a wrapper does, but may checkpoint: its calls are typed like calls
+     * through a pointer, with the checked entry, where the result is the whole right-hand side of an assignment or
+     * initialiser.
+     */
+    public boolean isChainWrapper(FunctionModel f) {
+        return f != null && chainWrappers.contains(f);
     }
 
     /** The pointee of the wrapper's return type, canonical: void or a character type. */
