@@ -184,7 +184,7 @@ public final class AllocWrappers {
         for (Node r : returns) {
             if (r.inner().isEmpty()) return null;
             Node e = stripCasts(r.child(0));
-            if (isAllocation(e, f, graph)) {
+            if (wrapperResult(e, f, graph)) {
                 results.add(e);
                 continue;
             }
@@ -207,7 +207,7 @@ public final class AllocWrappers {
                 if (n.attr("storageClass").equals("static")) ok[0] = false;
                 else if (!n.inner().isEmpty()) {
                     Node init = stripCasts(n.child(0));
-                    if (isAllocation(init, f, graph)) results.add(init);
+                    if (wrapperResult(init, f, graph)) results.add(init);
                     else ok[0] = false;
                 }
             } else if (n.is("BinaryOperator") || n.is("CompoundAssignOperator")) {
@@ -215,7 +215,7 @@ public final class AllocWrappers {
                 boolean assigns = n.is("CompoundAssignOperator") || n.attr("opcode").equals("=");
                 if (assigns && lhs != null && lhs.is("DeclRefExpr") && vars.contains(Ast.referencedDeclId(lhs))) {
                     Node rhs = stripCasts(n.child(1));
-                    if (n.is("CompoundAssignOperator") || !isAllocation(rhs, f, graph)) ok[0] = false;
+                    if (n.is("CompoundAssignOperator") || !wrapperResult(rhs, f, graph)) ok[0] = false;
                     else results.add(rhs);
                 }
             } else if (n.is("UnaryOperator")) {
@@ -244,6 +244,17 @@ public final class AllocWrappers {
         }
     }
 
+    /**
+     * What a wrapper may return: an allocation ({@link #isAllocation}) or the result of a call through a function
+     * pointer returning {@code void *} (mujs's {@code js_realloc}; the wrapper is then {@link #checked}). Only for
+     * finding wrappers: a local {@code void *} holding such a call's result is not typed at its first typed use
+     * (WrapperAllocTypes), since the allocator may be the program's, whose block that use may cover in part.
+     */
+    private boolean wrapperResult(Node e, FunctionModel f, CallGraph graph) {
+        if (e != null && IndirectCalls.isIndirect(e)) return isVoidPointer(e.qualType());
+        return isAllocation(e, f, graph);
+    }
+
     /** {@code void *} as clang spells a call's type (qualifiers of the pointee allowed). */
     private static boolean isVoidPointer(String qualType) {
         String t = qualType.replace("const ", "").replace("volatile ", "").strip();
@@ -263,7 +274,6 @@ public final class AllocWrappers {
      */
     public boolean isAllocation(Node e, FunctionModel f, CallGraph graph) {
         if (e == null || !e.is("CallExpr")) return false;
-        if (IndirectCalls.isIndirect(e)) return isVoidPointer(e.qualType());
         String name = Ast.directCallee(e);
         if (name == null) return false;
         FunctionModel callee = graph.resolve(f, name);
