@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 public final class HeaderInliner {
     private static final Pattern INCLUDE = Pattern.compile("[ \\t]*#[ \\t]*include[ \\t]*(?:\"([^\"\\n]+)\"|<([^>\\n]+)>)(.*)");
     private static final Pattern HAS_INCLUDE = Pattern.compile("(__has_include(?:_next)?[ \\t]*\\([ \\t]*)\"([^\"\\n]+)\"");
+    private static final Pattern CONDITIONAL_END = Pattern.compile("[ \\t]*#[ \\t]*(?:else|elif|endif)\\b.*");
     private static final Pattern PRAGMA_ONCE = Pattern.compile("[ \\t]*#[ \\t]*pragma[ \\t]+once\\b.*");
     private static final Set<Path> SYSTEM_DIRS = Set.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
     private static final int MAX_DEPTH = 200;
@@ -86,6 +87,7 @@ public final class HeaderInliner {
         lines.from(line, display, 1);
         boolean inComment = false;
         boolean continued = false;
+        boolean inlinedAny = false;
         int own = 1;
         int i = 0;
         while (i < text.length()) {
@@ -100,6 +102,7 @@ public final class HeaderInliner {
                 if (found != null && !stack.contains(found)) {
                     String headerDisplay = displayOf(m.group(1) != null ? m.group(1) : m.group(2), found, path, display);
                     include(found, headerDisplay);
+                    inlinedAny = true;
                     lines.from(line, display, own);
                     out.append("#line ").append(own + 1).append(' ').append(quoted(display)).append('\n');
                     line++;
@@ -127,6 +130,13 @@ public final class HeaderInliner {
             own++;
             line++;
             i = next;
+            if (inlinedAny && !inComment && !continued && eol >= 0 && CONDITIONAL_END.matcher(bare).matches()) {
+                // a header inlined in a branch the preprocessor skips leaves the #line after it unread: the lines
+                // of the skipped text would count on in this file's numbering, so its number is given again here
+                out.append("#line ").append(own).append(' ').append(quoted(display)).append('\n');
+                line++;
+                lines.from(line, display, own);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.talent.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,40 @@ class HeaderStateTest {
         assertThat(p.function("quiet").chain).isFalse();
         assertThat(p.function("busy").sites).hasSize(1);
         assertThat(p.function("main").chain).isTrue();
+    }
+
+    /**
+     * tinyscheme's {@code #if USE_DL / #include "dynload.h" / #endif} with USE_DL 0: the inlined header, which includes
+     * the unit's big header again (guarded), lies in a branch the preprocessor skips, with the #line that resumed the
+     * main file; messages after it named lines shifted by the skipped text (scheme.c:1266 for 580).
+     */
+    @Test
+    void linesAfterAHeaderInlinedInASkippedBranchAreTheFilesOwn() {
+        List<Diagnostic> refused = CProgram.in(dir)
+                .file("big.h", """
+                        #ifndef BIG_H
+                        #define BIG_H
+                        #include <stdlib.h>
+                        struct cell { long a, b; };
+                        static int one(void) { return 1; }
+                        static int two(void) { return 2; }
+                        #endif
+                        """)
+                .file("dl.h", "#ifndef DL_H\n#define DL_H\n#include \"big.h\"\nint ext(void);\n#endif\n")
+                .file("m.c", """
+                        #include "big.h"
+                        #if USE_DL
+                        # include "dl.h"
+                        #endif
+                        int main(void) {
+                          char *cp = malloc(64);
+                          return (int)((unsigned long)cp % 32) + one() + two();
+                        }
+                        """)
+                .rejection();
+        assertThat(refused).hasSize(1);
+        assertThat(refused.getFirst().file()).endsWith("m.c");
+        assertThat(refused.getFirst().line()).isEqualTo(7);
     }
 
     private static String read(Path p) {

@@ -61,6 +61,57 @@ class WrapperAllocTypesIT {
     void wrapperBlocksTypedByTheirCallersMigrateToAnotherByteOrder() throws Exception {
         MigratesLikeGcc.check(work, "wrap", PROGRAM, 3, 1, 30, 45, 400, 3000, 9000);
     }
+
+    /**
+     * mujs's {@code js_realloc}: a wrapper whose block comes from the program's allocator behind a function pointer
+     * ({@code p = J->alloc(J->actx, p, n); if (!p) ...; return p;}). Its table of {@code struct fn *}, grown by doubling
+     * and reached only through a {@code struct fn **} at its start, was refused at every checkpoint (the block "may be
+     * N of them or one larger object"); the wrapper's callers now type it (checked: the function pointer may return
+     * anything), and every stop restarts on s390x and i686 with plain gcc's output. As in mujs, the wrapper may
+     * checkpoint: {@code J->alloc} may reach any function whose address is taken, {@code spin} among them.
+     */
+    static final String THROUGH_POINTER = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            typedef void *(*alloc_fn)(void *ctx, void *p, int n);
+            struct state { alloc_fn alloc; void *ctx; };
+            struct fn { long code; const char *name; };
+            static void *defaultalloc(void *ctx, void *p, int n) {
+                (void)ctx;
+                if (n == 0) { free(p); return NULL; }
+                return realloc(p, (size_t)n);
+            }
+            static void *js_realloc(struct state *J, void *p, int n) {
+                p = J->alloc(J->ctx, p, n);
+                if (!p) abort();
+                return p;
+            }
+            static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k % 7; return s; }
+            static long (*work)(long) = spin;
+            int main(void) {
+                struct state S = { defaultalloc, NULL }, *J = &S;
+                struct fn **tab = NULL;
+                int len = 0, cap = 0;
+                long acc = 0, sum = 0;
+                for (int i = 0; i < 40; i++) {
+                    if (len == cap) { cap = cap ? cap * 2 : 4; tab = js_realloc(J, tab, cap * (int)sizeof *tab); }
+                    tab[len] = js_realloc(J, NULL, sizeof **tab);
+                    tab[len]->code = i * 3;
+                    tab[len]->name = i % 2 ? "odd" : "even";
+                    len++;
+                    acc += work(40);
+                }
+                for (int i = 0; i < len; i++) sum += tab[i]->code + (long)strlen(tab[i]->name);
+                printf("%ld %ld %d\\n", sum, acc, cap);
+                return 0;
+            }
+            """;
+
+    @Test
+    void aWrapperReturningWhatAnAllocatorPointerReturnsTypesItsCallersBlocks() throws Exception {
+        MigratesLikeGcc.checkEveryStop(work, "through", THROUGH_POINTER, 3, 50, 300, 800, 1200, 1600);
+    }
     /**
      * The shapes of real programs' wrappers (issue 11): figlet's K&amp;R {@code char *myalloc(size)} returning
      * {@code (char*)malloc(size)}, whose callers cast to structs, to {@code long} arrays and to arrays of pointers and

@@ -2,6 +2,7 @@ package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.IndirectCalls;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
@@ -24,7 +25,9 @@ import java.util.Set;
  * <ul>
  * <li>the result of a library {@code malloc}, {@code calloc} or {@code realloc}, or of another wrapper (a wrapper
  * calling a wrapper), or of {@code memcpy}, {@code memmove}, {@code memset} or {@code strcpy} whose destination is
- * one of those ({@code return memcpy(xmalloc(n), p, n)});</li>
+ * one of those ({@code return memcpy(xmalloc(n), p, n)}), or of a call through a function pointer returning
+ * {@code void *} (mujs's {@code js_realloc} returns what {@code J->alloc} returns; such a wrapper is {@link #checked}:
+ * the program's function may return anything);</li>
  * <li>or a local variable or a parameter of its own that is assigned nothing else, never incremented, and whose
  * address is not taken (bzip2's {@code myMalloc}, figlet's {@code myalloc}, clzip's
  * {@code if (buf) buf = realloc(buf, n); else buf = malloc(n); return buf;}).</li>
@@ -45,6 +48,7 @@ public final class AllocWrappers {
     /** wrapper -> the pointee of its return type (void or a character type). */
     private final Map<FunctionModel, CType> wrappers = new LinkedHashMap<>();
     private final Set<FunctionModel> checked = new HashSet<>();
+    private final Set<FunctionModel> chainWrappers = new HashSet<>();
     private final Set<Node> innerAllocations = new HashSet<>();
     private final Set<Node> innerCalls = new HashSet<>();
 
@@ -77,6 +81,14 @@ public final class AllocWrappers {
                 changed = true;
             }
         }
+        // functions that would be wrappers but may checkpoint (mujs's js_malloc: J->alloc may reach any function
+        // whose address is taken): their calls are typed through the checked entry where the result is a whole
+        // right-hand side, as calls through pointers are (WrapperAllocTypes)
+        for (FunctionModel f : all) {
+            TypeResolver t = types.get(f.unit);
+            if (t == null || f.body == null || !f.chain || !f.inMainFile || genericReturn(f, t) == null) continue;
+            if (w.check(f, graph) != null) w.chainWrappers.add(f);
+        }
         // the inner allocations and calls of the final set (a call of a function found later counts too)
         for (FunctionModel f : w.wrappers.keySet()) {
             Found found = w.check(f, graph);
@@ -88,6 +100,15 @@ public final class AllocWrappers {
 
     public boolean isWrapper(FunctionModel f) {
         return f != null && wrappers.containsKey(f);
+    }
+
+    /**
+     * A function that returns only allocations, as a wrapper does, but may checkpoint: its calls are typed like calls
+     * through a pointer, with the checked entry, where the result is the whole right-hand side of an assignment or
+     * initialiser.
+     */
+    public boolean isChainWrapper(FunctionModel f) {
+        return f != null && chainWrappers.contains(f);
     }
 
     /** The pointee of the wrapper's return type, canonical: void or a character type. */
@@ -103,6 +124,7 @@ public final class AllocWrappers {
     /** Whether {@code e}, an allocation ({@link #isAllocation}), may also be a pointer a wrapper's caller passed. */
     public boolean mayPassThrough(Node e, FunctionModel f, CallGraph graph) {
         if (e == null || !e.is("CallExpr")) return false;
+        if (IndirectCalls.isIndirect(e)) return true;   // whatever the program's function returns
         FunctionModel callee = graph.resolve(f, Ast.directCallee(e));
         if (callee != null) return checked.contains(callee);
         return RETURNS_DESTINATION.contains(Ast.directCallee(e)) && e.inner().size() > 1
@@ -162,7 +184,7 @@ public final class AllocWrappers {
         for (Node r : returns) {
             if (r.inner().isEmpty()) return null;
             Node e = stripCasts(r.child(0));
-            if (isAllocation(e, f, graph)) {
+            if (wrapperResult(e, f, graph)) {
                 results.add(e);
                 continue;
             }
@@ -185,7 +207,7 @@ public final class AllocWrappers {
                 if (n.attr("storageClass").equals("static")) ok[0] = false;
                 else if (!n.inner().isEmpty()) {
                     Node init = stripCasts(n.child(0));
-                    if (isAllocation(init, f, graph)) results.add(init);
+                    if (wrapperResult(init, f, graph)) results.add(init);
                     else ok[0] = false;
                 }
             } else if (n.is("BinaryOperator") || n.is("CompoundAssignOperator")) {
@@ -193,7 +215,7 @@ public final class AllocWrappers {
                 boolean assigns = n.is("CompoundAssignOperator") || n.attr("opcode").equals("=");
                 if (assigns && lhs != null && lhs.is("DeclRefExpr") && vars.contains(Ast.referencedDeclId(lhs))) {
                     Node rhs = stripCasts(n.child(1));
-                    if (n.is("CompoundAssignOperator") || !isAllocation(rhs, f, graph)) ok[0] = false;
+                    if (n.is("CompoundAssignOperator") || !wrapperResult(rhs, f, graph)) ok[0] = false;
                     else results.add(rhs);
                 }
             } else if (n.is("UnaryOperator")) {
@@ -211,6 +233,7 @@ public final class AllocWrappers {
     /** Records the library allocation or wrapper call that result expression {@code e} of wrapper f stands for. */
     private void noteInner(FunctionModel f, Node e, CallGraph graph) {
         String name = Ast.directCallee(e);
+        if (name == null) return;   // a call through a pointer: typed by the wrapper's callers, not there
         FunctionModel callee = graph.resolve(f, name);
         if (callee != null) {
             innerCalls.add(e);
@@ -219,6 +242,23 @@ public final class AllocWrappers {
         } else if (RETURNS_DESTINATION.contains(name)) {
             noteInner(f, stripCasts(e.child(1)), graph);
         }
+    }
+
+    /**
+     * What a wrapper may return: an allocation ({@link #isAllocation}) or the result of a call through a function
+     * pointer returning {@code void *} (mujs's {@code js_realloc}; the wrapper is then {@link #checked}). Only for
+     * finding wrappers: a local {@code void *} holding such a call's result is not typed at its first typed use
+     * (WrapperAllocTypes), since the allocator may be the program's, whose block that use may cover in part.
+     */
+    private boolean wrapperResult(Node e, FunctionModel f, CallGraph graph) {
+        if (e != null && IndirectCalls.isIndirect(e)) return isVoidPointer(e.qualType());
+        return isAllocation(e, f, graph);
+    }
+
+    /** {@code void *} as clang spells a call's type (qualifiers of the pointee allowed). */
+    private static boolean isVoidPointer(String qualType) {
+        String t = qualType.replace("const ", "").replace("volatile ", "").strip();
+        return t.equals("void *");
     }
 
     static Node stripCasts(Node e) {

@@ -69,6 +69,8 @@ public final class UnitRewriter {
         for (FunctionModel f : functions) frameGaps.emit(f);
         HidingVariableRenames hiding = new HidingVariableRenames(plan);
         for (FunctionModel f : functions) hiding.emit(f);
+        IndeterminatePointers nulls = new IndeterminatePointers(plan, types);
+        for (FunctionModel f : functions) nulls.emit(f);
         SuspendedWraps wraps = new SuspendedWraps(tu, graph, plan, diags);
         for (FunctionModel f : functions) wraps.emit(f);
         HeapCalls heap = new HeapCalls(tu, types, descriptors, plan, diags, allocTypePragmas, wrappers);

@@ -45,11 +45,15 @@ final class WrapperAllocTypes {
             f.body.walk(n -> {
                 if (!n.is("CallExpr")) return;
                 if (IndirectCalls.isIndirect(n)) {
+                    if (returnsVoidPointer(n, types)) typeIndirectResult(tu, n, types, descriptors, plan);
+                    return;
+                }
+                FunctionModel callee = graph.resolve(f, Ast.directCallee(n));
+                if (wrappers.isChainWrapper(callee)) {
                     typeIndirectResult(tu, n, types, descriptors, plan);
                     return;
                 }
                 if (!tu.isMacroFree(n) || n.end().inMacro()) return;
-                FunctionModel callee = graph.resolve(f, Ast.directCallee(n));
                 if (!wrappers.isWrapper(callee) || wrappers.isInnerCall(n)) return;
                 CType elem = typedUse(n, types);
                 if (elem == null && AllocWrappers.isCharacter(wrappers.pointee(callee), types) && !intoVoidPointer(n, types)) {
@@ -174,7 +178,6 @@ final class WrapperAllocTypes {
      */
     private static void typeIndirectResult(TranslationUnit tu, Node call, TypeResolver types, TypeDescriptors descriptors,
                                            RewritePlan plan) {
-        if (!returnsVoidPointer(call, types)) return;
         Node operand = call;
         Node p = call.parent();
         while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
