@@ -39,7 +39,9 @@ final class IndeterminatePointers {
             if (d.loc().inMacro() || d.begin().inMacro() || d.end().inMacro() || !d.loc().isValid()) continue;
             if (d.end().offset() != d.loc().offset()) continue;
             if (!isPointer(v.type)) continue;
-            plan.insert(d.loc().endOffset(), " = 0", RewritePlan.Rank.DEFAULT);
+            // a variable with a gap after it (FrameGaps, which ran before and wrote its wrapper's closing text at this
+            // same offset): the wrapper's initialiser, the gap's too
+            plan.insert(d.loc().endOffset(), v.wrapper != null ? " = { 0, 0 }" : " = 0", RewritePlan.Rank.DEFAULT);
         }
     }
 

@@ -79,6 +79,22 @@ class FrameGapsTest {
     }
 
     @Test
+    void anUnwrittenPointerWithAGapStartsNullToo() {
+        CProgram p = CProgram.in(dir).file("a.c", WORK + """
+                static void set(int **out, int *v) { *out = v; }
+                int main(void) {
+                  int v[2] = {1, 2};
+                  int *result;
+                  set(&result, v);
+                  return work(result, 2);
+                }
+                """);
+        assertThat(p.instrumented("a.c")).contains(
+                "struct { int *__talent_o; char __talent_g; } result__talent_w = { 0, 0 };");
+        p.compilesWithGcc("a.c");
+    }
+
+    @Test
     void theInstrumentedProgramCompilesWithoutWarnings() {
         CProgram p = CProgram.in(dir).file("a.c", WORK + """
                 #include <string.h>
