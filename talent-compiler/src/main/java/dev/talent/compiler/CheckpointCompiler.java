@@ -558,12 +558,7 @@ public final class CheckpointCompiler {
                 String why = byteOrderNote(a.byteOrderPuns());
                 isaNote = isaNote == null ? why : isaNote + "; " + why;
                 UnionMembers.Pun first = a.byteOrderPuns().getFirst();
-                String at = first.writtenAt(); // "file:line:col"
-                int c2 = at.lastIndexOf(':');
-                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
-                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
-                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
-                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
+                diagnostics.add(warningAt(first.writtenAt(), "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why,
                         "write and read the same member of the union to migrate across byte orders"));
             }
@@ -572,12 +567,7 @@ public final class CheckpointCompiler {
                 boolean width = a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound);
                 String why = byteCopyNote(a.byteCopies(), width);
                 isaNote = isaNote == null ? why : isaNote + "; " + why;
-                String at = first.at(); // "file:line:col"
-                int c2 = at.lastIndexOf(':');
-                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
-                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
-                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
-                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between big-endian"
+                diagnostics.add(warningAt(first.at(), "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs" + (width ? " nor between 32-bit (i686) and 64-bit ones" : "")
                                 + " (refused at restore, exit 65): " + why,
                         first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
@@ -588,12 +578,7 @@ public final class CheckpointCompiler {
                 SizeValues.Kept first = a.keptSizes().getFirst();
                 String why = keptSizeNote(a.keptSizes());
                 isaNote = isaNote == null ? why : isaNote + "; " + why;
-                String at = first.at(); // "file:line:col"
-                int c2 = at.lastIndexOf(':');
-                int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
-                diagnostics.add(Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at,
-                        c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
-                        c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, "a checkpoint does not move between 32-bit (i686)"
+                diagnostics.add(warningAt(first.at(), "a checkpoint does not move between 32-bit (i686)"
                                 + " and 64-bit ISAs (refused at restore, exit 65): " + why,
                         "compute the size where it is used (n * sizeof(T)) instead of keeping it, to migrate across pointer widths"));
             }
@@ -613,6 +598,14 @@ public final class CheckpointCompiler {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** A warning at {@code at} ("file:line:col", or a bare file name). */
+    private static Diagnostic warningAt(String at, String message, String hint) {
+        int c2 = at.lastIndexOf(':');
+        int c1 = c2 > 0 ? at.lastIndexOf(':', c2 - 1) : -1;
+        return Diagnostic.warning(c1 > 0 ? at.substring(0, c1) : at, c1 > 0 ? Integer.parseInt(at.substring(c1 + 1, c2)) : 0,
+                c1 > 0 ? Integer.parseInt(at.substring(c2 + 1)) : 0, message, hint);
     }
 
     /** What talent_the_isa_note says of a program whose values depend on the byte order (UnionMembers). */
