@@ -99,7 +99,8 @@ class AdjacentObjectsIT {
      * {@code d} and {@code a} directly one after another on i686 and s390x and leaves a hole between {@code d} and
      * {@code a} on x86_64 and aarch64 (and between {@code b} and {@code c} on aarch64), so {@code ed = d + 3} was
      * {@code a}'s start on i686 and came back as {@code a} on x86_64. Declarations of several variables, arrays whose
-     * length is their initialiser's, structs, a variable whose address another declarator of its declaration takes.
+     * length is their initialiser's, structs, a variable whose address another declarator of its declaration takes,
+     * parameters.
      */
     static final String FRAME = """
             #include <stdio.h>
@@ -114,6 +115,11 @@ class AdjacentObjectsIT {
               unsigned s = 0;
               while (p < e) s = s * 31 + (unsigned char)*p++;
               return (long)(s % 100000);
+            }
+            static long pair(int u, int v, int i) {
+              int *pu = &u, *pv = &v, *eu = &u + 1;
+              long s = work(pu, eu, i) + work(pv, pv + 1, i);
+              return s + (eu - pu);
             }
             int main(void) {
               int x = 3, y = 4;
@@ -132,7 +138,7 @@ class AdjacentObjectsIT {
                 s[i % 5] = (char)('a' + i % 26); t[(i + 2) % 5] = (char)('A' + i % 26); p.x += i; pq->y -= i; *pn += 1;
                 sum += work(d, ed, i) + work(a, ea, i) + work(b, eb, i) + work(c, ec, i);
                 sum += work(px, ex, i) + work(py, ey, i) + bytes(s, es) % 1000 + bytes(t, et) % 1000;
-                sum += work(&p.x, (const int *)ep, i) + (ep - &p) + n;
+                sum += work(&p.x, (const int *)ep, i) + (ep - &p) + n + pair(i, i + 1, i);
                 sum += (ed - d) + 10 * (ea - a) + 100 * (eb - b) + 1000 * (ec - c) + 10000 * (ex - px) + 100000 * (ey - py);
               }
               printf("%ld %d %d %d %d %d %d %s %s %d %d %d\\n", sum, a[1], b[2], c[5], d[0], x, y, s, t, p.x, q.y, n);

@@ -25,7 +25,8 @@ import java.util.Set;
  * its own after it. A declaration of several variables is split first. A variable whose declaration or a reference is
  * written in a macro, or whose declaration cannot be written again as a member (a type defined in it, attributes, a
  * {@code for} initialiser, a variably modified type), keeps its declaration: the runtime then carries both readings
- * of a pointer one past its end (docs/FORMAT.md "Pointers").
+ * of a pointer one past its end (docs/FORMAT.md "Pointers"). A parameter a pointer may reach is copied into such a
+ * wrapper at the body's start, which the body uses instead.
  */
 final class FrameGaps {
     static final String OBJECT = "__talent_o";
@@ -51,6 +52,29 @@ final class FrameGaps {
             byStatement.computeIfAbsent(v.decl.parent(), k -> new ArrayList<>()).add(v);
         }
         for (Map.Entry<Node, List<Variable>> e : byStatement.entrySet()) emitStatement(text, f, e.getKey(), e.getValue());
+        StringBuilder params = new StringBuilder();
+        for (Variable v : f.variables) {
+            if (!parameterCandidate(f, v)) continue;
+            v.wrapper = v.cName + "__talent_w";
+            params.append(" struct { __typeof__(").append(v.cName).append(") ").append(OBJECT).append("; char __talent_g; } ")
+                    .append(v.wrapper).append(" = { ").append(v.cName).append(", 0 };");
+            for (Node ref : FrameLiveness.references(f, v)) plan.replace(ref.begin().offset(), ref.begin().endOffset(), v.ref());
+        }
+        // before the prologue, whose restore jumps past it (the value restored into the member)
+        if (!params.isEmpty()) plan.insert(f.body.begin().offset() + 1, params.toString(), RewritePlan.Rank.FRAME_GAP_PARAMETERS);
+    }
+
+    /**
+     * A parameter a pointer may reach: its value is copied into a wrapper at the body's start, which the body uses
+     * instead (the parameter's own storage then holds a copy nobody points to).
+     */
+    private boolean parameterCandidate(FunctionModel f, Variable v) {
+        if (!v.addressTaken || v.isTemp() || v.scope != null || !v.decl.is("ParmVarDecl") || v.name.isEmpty()) return false;
+        if (VariableLengthArrays.isVariablyModified(v.type) || VaListBrackets.isVaList(v.typeSpelling)) return false;
+        if (f.body == null || !tu.isMacroFree(f.body) || f.body.begin().inMacro()) return false;
+        if (!tu.inMainFile(v.decl.loc()) || v.decl.loc().inMacro()) return false;
+        for (Node ref : FrameLiveness.references(f, v)) if (!tu.isMacroFree(ref)) return false;
+        return true;
     }
 
     /** A local a pointer may reach, declared by itself or with others in a declaration statement written as such. */

@@ -33,6 +33,8 @@ public final class RewritePlan {
         HEADER,
         /** Run-time descriptors of a function's parameters of variably modified type, before its prologue. */
         VLA_PARAMETERS,
+        /** The wrappers that give a function's parameters a gap (emit.FrameGaps), before its prologue. */
+        FRAME_GAP_PARAMETERS,
         /** A function's prologue at the start of its body. */
         PROLOGUE,
         /** A function-scope static moved to file scope. */

@@ -66,8 +66,23 @@ class FrameGapsTest {
         // a macro that names a local is expanded in the unit (docs/CODEGEN.md "Preprocessing"): m has its gap
         assertThat(out).contains("((m__talent_w.__talent_o)[0])", "  int x = {3};\n", "  __attribute__((aligned(16))) int al[4] = {0};\n",
                 "  struct { int v[2]; } anon = {{1, 2}};\n", "for (int f[2] = {1, 2}; s < 1; s++)",
-                "work(&x, 1) + work(al, 4) + work(anon.v, 2) + work(&argc, 1)")
-                .doesNotContain("x__talent_w", "al__talent_w", "anon__talent_w", "f__talent_w", "argc__talent_w");
+                "work(&x, 1) + work(al, 4) + work(anon.v, 2) + work(&argc__talent_w.__talent_o, 1)")
+                .doesNotContain("x__talent_w", "al__talent_w", "anon__talent_w", "f__talent_w");
+    }
+
+    @Test
+    void aParameterAPointerMayReachIsCopiedIntoAWrapperTheBodyUses() {
+        String out = gapped(WORK + """
+                static int twice(int n, int k) {
+                  int *p = &n;
+                  return work(p, 1) + work(&n, 1) + k;
+                }
+                int main(void) { return twice(1, 2); }
+                """);
+        assertThat(out).contains("static int twice(int n, int k) {"
+                + " struct { __typeof__(n) __talent_o; char __talent_g; } n__talent_w = { n, 0 };\n",
+                "  int *p = &n__talent_w.__talent_o;\n",
+                "  return work(p, 1) + work(&n__talent_w.__talent_o, 1) + k;\n").doesNotContain("k__talent_w");
     }
 
     @Test
@@ -99,18 +114,20 @@ class FrameGapsTest {
         CProgram p = CProgram.in(dir).file("a.c", WORK + """
                 #include <string.h>
                 struct pt { int x, y; };
+                static int twice(int *q, const int k) { const int *r = &k; return work(q, 1) + work(r, 1); }
                 int main(void) {
                   int a[4] = {1, 2}, n = 5, *pn = &n;
                   char s[] = "abc", t[8];
                   struct pt p = {1, 2}, q = p, z;
                   double d;
                   memset(&z, 0, sizeof z);
+                  z.y = twice(&z.x, 3);
                   memcpy(t, s, sizeof s);
                   d = 0.5;
                   return work(a, 4) + *pn + (int)strlen(t) + work(&q.y, 1) + z.x + (int)*(&d);
                 }
                 """);
-        assertThat(p.instrumented("a.c")).contains("z__talent_w.__talent_o", "d__talent_w.__talent_o");
+        assertThat(p.instrumented("a.c")).contains("z__talent_w.__talent_o", "d__talent_w.__talent_o", "k__talent_w.__talent_o");
         p.compilesWithGcc("a.c");
     }
 }
