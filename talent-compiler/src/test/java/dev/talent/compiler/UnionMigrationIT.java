@@ -522,16 +522,20 @@ class UnionMigrationIT {
     @Test
     void aLongBeyond32BitsInAUnionWithADoubleIsRefusedOnI686() throws Exception {
         Path src = work.resolve("wide.c");
+        // the shifts from <limits.h>, not sizeof(long): a size the program keeps binds it to its pointer width
+        // (SizeValues), which would refuse the restore before the union is looked at
         Files.writeString(src, """
+                #include <limits.h>
                 #include <stdio.h>
+                #define WIDE (ULONG_MAX > 0xffffffffUL)
                 union v { void *p; long i; double d; };
                 static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k; return s; }
                 int main(void) {
                   union v a[2];
                   long t = 0;
-                  a[0].i = (long)(0x40040000UL << (sizeof(long) * 8 - 32));
+                  a[0].i = (long)(0x40040000UL << (WIDE ? 32 : 0));
                   a[1].d = 2.5;
-                  for (int r = 0; r < 100; r++) t += spin(10) + (a[0].i >> (sizeof(long) * 8 - 24)) + (long)a[1].d;
+                  for (int r = 0; r < 100; r++) t += spin(10) + (a[0].i >> (WIDE ? 40 : 8)) + (long)a[1].d;
                   printf("%ld\\n", t);
                   return 0;
                 }

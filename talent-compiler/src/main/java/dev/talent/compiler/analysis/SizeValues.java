@@ -144,7 +144,9 @@ public final class SizeValues {
                 }
                 case "BinaryOperator" -> {
                     String op = p.attr("opcode");
-                    if (op.equals("=")) return index == 1 && !isPointer(p) ? "assigned to '" + written(p.child(0)) + "'" : null;
+                    if (op.equals("=")) {
+                        return index == 1 && !isPointer(p) && !descriptorSet(p.child(0)) ? "assigned to '" + written(p.child(0)) + "'" : null;
+                    }
                     if (op.equals(",")) {
                         if (index == 0) return null;
                         cur = p;
@@ -155,7 +157,7 @@ public final class SizeValues {
                     cur = p;
                 }
                 case "CompoundAssignOperator" -> {
-                    return index == 1 && !isPointer(p) ? "added into '" + written(p.child(0)) + "'" : null;
+                    return index == 1 && !isPointer(p) && !descriptorSet(p.child(0)) ? "added into '" + written(p.child(0)) + "'" : null;
                 }
                 case "VarDecl" -> {
                     // a constant with static storage is not carried: the restoring binary has its own value
@@ -200,6 +202,16 @@ public final class SizeValues {
             if (kept(n, depth) != null) kept[0] = true;
         });
         return kept[0];
+    }
+
+    /**
+     * The bits of an {@code fd_set} (FD_SET and FD_CLR write {@code 1UL << (fd % (8 * sizeof(__fd_mask)))} into them):
+     * carried as the descriptors they name (docs/FORMAT.md), not as numbers.
+     */
+    private static boolean descriptorSet(Node lhs) {
+        Node e = Ast.strip(lhs);
+        while (e != null && (e.is("ArraySubscriptExpr") || e.is("ParenExpr")) && !e.inner().isEmpty()) e = Ast.strip(e.child(0));
+        return e != null && e.is("MemberExpr") && (e.name().equals("__fds_bits") || e.name().equals("fds_bits"));
     }
 
     /** A {@code const} object with static storage (file scope, {@code static}, {@code extern}). */
