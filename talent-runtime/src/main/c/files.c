@@ -814,10 +814,14 @@ static int pushed_back_other(FILE *s, int fd, off_t pos, int *pushed, int *there
     }
     if (ungetc(c, s) == EOF)
         return 0;
-    if (pread(fd, &b, 1, pos) == 1 && b == (unsigned char)c)
-        return 0;
+    if (pread(fd, &b, 1, pos) == 1) {
+        if (b == (unsigned char)c)
+            return 0;
+        *there = b;
+    } else {
+        *there = -1;
+    }
     *pushed = c;
-    *there = pread(fd, &b, 1, pos) == 1 ? b : -1;
     return 1;
 }
 

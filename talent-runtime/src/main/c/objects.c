@@ -87,6 +87,13 @@ const tl_object *tl_objects_find(uintptr_t addr)
     return NULL;
 }
 
+const tl_object *tl_objects_starting_within(uintptr_t addr, size_t n)
+{
+    const tl_object *o = last_based_before(addr, 1);
+    size_t i = o ? (size_t)(o - objects) + 1 : 0;
+    return i < nobjects && objects[i].base - addr <= n ? &objects[i] : NULL;
+}
+
 const tl_object *tl_objects_ending_at(uintptr_t addr)
 {
     const tl_object *o = last_based_before(addr, 0);
@@ -155,7 +162,7 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
     if (members == TL_BOUNDARY_UNSEPARATED) {
         /* two objects with static storage side by side although the compiler writes a gap after each (a declaration a
          * macro writes, docs/CODEGEN.md "Gaps between globals"), or a frame variable the compiler could not give a gap
-         * (a parameter, a declaration a macro writes; "Gaps between frame variables") and another right after it:
+         * (a compound literal, a declaration with attributes; "Gaps between frame variables") and another right after it:
          * nothing here says they are together elsewhere (gcc aligns larger arrays more on some ISAs and lays out a
          * frame as it likes), so only the pointee decides, else both readings */
         if (!pointee || pointee->kind == 0)

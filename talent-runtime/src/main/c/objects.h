@@ -31,6 +31,8 @@ tl_object *tl_objects_add(uintptr_t base, const talent_type *type, int kind, uin
 /* Sorts the registry; call after the last add and before any find. */
 void tl_objects_seal(void);
 const tl_object *tl_objects_find(uintptr_t addr);
+/* The first object that starts after addr and at most n bytes after it, NULL if none. */
+const tl_object *tl_objects_starting_within(uintptr_t addr, size_t n);
 /* The object that ends exactly at addr (addr is one past its end), NULL if none. */
 const tl_object *tl_objects_ending_at(uintptr_t addr);
 /* An address that is one past the end of an object of type before and the start of one of type after: which of the

@@ -347,17 +347,8 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         /* just below an object's start, in no object: `VT = F->vartab - 1` for indexing from 1 (mujs's jsR_run,
          * Numerical Recipes' vectors). The program reads through it; restored as an invalid address it crashed the
          * restart (exit 139): refused, the program goes on (docs/FORMAT.md "Pointers") */
-        size_t d, dist = 0;
-        const tl_object *next = NULL;
-        for (d = 1; d <= TL_BELOW_START_BYTES && !next; d++) {
-            const tl_object *o2 = tl_objects_find((uintptr_t)p + d);
-            if (o2 && o2->base == (uintptr_t)p + d) {
-                next = o2;
-                dist = d;
-            }
-        }
-        if (!next)
-            dist = HOOK(heap_start_after)((uintptr_t)p, TL_BELOW_START_BYTES);
+        const tl_object *next = tl_objects_starting_within((uintptr_t)p, TL_BELOW_START_BYTES);
+        size_t dist = next ? next->base - (uintptr_t)p : HOOK(heap_start_after)((uintptr_t)p, TL_BELOW_START_BYTES);
         if (dist) {
             tl_ctx_describe(ctx, what, sizeof what);
             tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points %lu byte(s) before the start of "
