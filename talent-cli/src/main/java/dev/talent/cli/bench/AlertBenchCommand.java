@@ -47,8 +47,10 @@ import picocli.CommandLine.ParameterException;
  * as {@code talent run} does by default ({@code --no-prestart}: as {@code talent run --no-prestart}).
  */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = "Time from POST /v1/alerts to the last affected app running untagged, with 1, 5 and 20 apps "
-                + "(target: <= 1 s for 20 apps). Needs root and runc.")
+        description = {"Time from POST /v1/alerts to the last affected app running untagged, with 1, 5 and 20 apps "
+                + "(target: <= 1 s for 20 apps on one host). Needs root and runc.",
+                "With --fleet FILE: the same in a fleet (apps deployed to it, the alert posted to a controller over mutual TLS; "
+                        + "the alert's tag is glibc, so it also moves the fleet's other apps on glibc platforms: use a lab of your own)."})
 final class AlertBenchCommand extends BenchCommand.Benchmark {
     private static final Platform X86_64 = Platform.parse("x86_64");
     private static final Platform MUSL = Platform.parse("x86_64-musl");
@@ -63,6 +65,10 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
             description = "Each app's prepared destination is started ahead and waits for its go, as `talent run` does by "
                     + "default; --no-prestart: runc start inside each move (talent run --no-prestart).")
     boolean prestart;
+
+    @Option(names = "--fleet", paramLabel = "FILE", description = "Measure in this fleet (a lab: `talent lab up`) instead of on "
+            + "one host: apps deployed to it, the alert posted to a controller over mutual TLS.")
+    Path fleet;
 
     @Override String name() { return "alerts"; }
 
@@ -86,6 +92,13 @@ final class AlertBenchCommand extends BenchCommand.Benchmark {
 
     @Override
     String measure(BenchWorkspace workspace) throws BenchFailedException, IOException, InterruptedException {
+        if (fleet != null) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            return FleetAlertBench.run(workspace, fleet, apps, rounds, line -> {
+                err.println("  " + line);
+                err.flush();
+            });
+        }
         List<Platform> pair = List.of(X86_64, MUSL);
         if (workspace.usable(pair).size() != 2) {
             throw new BenchFailedException("needs x86_64 and x86_64-musl binaries; see `talent platforms`");
