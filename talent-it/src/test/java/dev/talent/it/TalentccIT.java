@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * gcc's build of the same Makefile. A header changed after its objects were compiled, and an object gcc compiled,
  * are refused at link time, never linked silently.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TalentccIT {
     private static final Duration MAKE_TIMEOUT = Duration.ofSeconds(75);
 
@@ -79,6 +79,57 @@ class TalentccIT {
                 "-lm"), project, MAKE_TIMEOUT);
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderrText()).contains("src/foreign.o was not compiled by talentcc");
+        ItPaths.deleteRecursively(work);
+    }
+
+    /**
+     * The same project through CMake ({@code -DCMAKE_C_COMPILER=talentcc}, its CMakeLists.txt: add_library STATIC,
+     * target_link_libraries): CMake identifies and probes the compiler, builds {@code libwork.a} with its own ar and
+     * ranlib, and links {@code app}, {@code app.x86_64} and {@code app.s390x}; both print what plain gcc's CMake build
+     * prints, and a run stopped on x86_64 ends on s390x with the same output.
+     */
+    @Test
+    void cmakeWithTalentccBuildsEveryPlatformAndTheProgramMigrates() throws Exception {
+        Path cmake = Path.of("/usr/bin/cmake");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(cmake), "cmake is not installed (apt-get install cmake)");
+        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
+        Path root = jar.getParent().getParent().getParent();
+        Path talentcc = root.resolve("talentcc");
+        Path work = ItPaths.workRoot().resolve("talentcc-cmake-" + ProcessHandle.current().pid());
+        ItPaths.deleteRecursively(work);
+        Path source = copyProject(work.resolve("src"));
+        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=x86_64,s390x");
+
+        Path plain = Files.createDirectories(work.resolve("plain"));
+        ProcessResult gccConfigure = Processes.run(List.of(cmake.toString(), "-DCMAKE_C_COMPILER=gcc", source.toString()), plain, MAKE_TIMEOUT);
+        assertThat(gccConfigure.exitCode()).as(gccConfigure.describe()).isZero();
+        ProcessResult gccBuild = Processes.run(List.of("make"), plain, MAKE_TIMEOUT);
+        assertThat(gccBuild.exitCode()).as(gccBuild.describe()).isZero();
+        String expected = Processes.run(List.of("./app"), plain, MAKE_TIMEOUT).stdoutText();
+        assertThat(expected).contains("done h=");
+
+        Path build = Files.createDirectories(work.resolve("talent"));
+        ProcessResult configure = Processes.run(with(env, cmake.toString(), "-DCMAKE_C_COMPILER=" + talentcc, source.toString()), build,
+                MAKE_TIMEOUT);
+        assertThat(configure.exitCode()).as(configure.describe()).isZero();
+        assertThat(configure.stdoutText()).contains("The C compiler identification is GNU", "Detecting C compiler ABI info - done");
+        ProcessResult make = Processes.run(with(env, "make", "VERBOSE=1"), build, MAKE_TIMEOUT);
+        assertThat(make.exitCode()).as(make.describe()).isZero();
+        assertThat(make.stdoutText()).contains(talentcc + " ", "-MF CMakeFiles/work.dir/lib/table.c.o.d", "ar qc libwork.a");
+        for (String f : List.of("libwork.a", "app", "app.x86_64", "app.s390x")) assertThat(build.resolve(f)).as(f).isRegularFile();
+        assertThat(Files.mismatch(build.resolve("app"), build.resolve("app.x86_64"))).as("app is the x86_64 build").isEqualTo(-1);
+        assertThat(Processes.run(List.of("./app"), build, MAKE_TIMEOUT).stdoutText()).isEqualTo(expected);
+        assertThat(Processes.run(List.of("qemu-s390x-static", "./app.s390x"), build, MAKE_TIMEOUT).stdoutText()).isEqualTo(expected);
+
+        Path ck = Files.createDirectories(build.resolve("ck"));
+        Path talent = root.resolve("talent");
+        ProcessResult first = Processes.run(with(env, talent.toString(), "exec", "--isa", "x86_64", "--checkpoint-dir", ck.toString(),
+                "--stop-after", "300", "./app"), build, MAKE_TIMEOUT);
+        assertThat(first.exitCode()).as(first.describe()).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
+        ProcessResult second = Processes.run(with(env, talent.toString(), "exec", "--isa", "s390x", "--checkpoint-dir", ck.toString(),
+                "--restart", "./app"), build, MAKE_TIMEOUT);
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        assertThat(first.stdoutText() + second.stdoutText()).isEqualTo(expected);
         ItPaths.deleteRecursively(work);
     }
 
