@@ -30,6 +30,13 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
     /** Each lab controller's HTTPS alerts endpoint ({@code talent controller --alerts ADDR:7444}). */
     public static final int ALERTS_PORT = 7444;
     /**
+     * Each lab agent's and controller's Prometheus endpoint ({@code --metrics 127.0.0.1:PORT}): on the loopback of the
+     * host's namespace (plain HTTP without authentication is reached only from inside it:
+     * {@code ip netns exec tfleet-h1 curl http://127.0.0.1:9465/metrics}).
+     */
+    public static final int AGENT_METRICS_PORT = 9465;
+    public static final int CONTROLLER_METRICS_PORT = 9466;
+    /**
      * The lab controllers' {@code --host-grace}: its supervisor restarts an agent within 2 s and the agent registers
      * again and adopts its apps within ~3.5 s on a loaded machine (FleetAppIT); a host whose agent stays gone longer
      * is lost.

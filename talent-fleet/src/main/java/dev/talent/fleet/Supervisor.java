@@ -53,12 +53,14 @@ public final class Supervisor {
             List<String> agent = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + LabLayout.netns(k), "--"));
             agent.addAll(lab.talent());
             agent.addAll(List.of("agent", "--name", h, "--address", LabLayout.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
-                    "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString()));
+                    "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString(),
+                    "--metrics", "127.0.0.1:" + LabLayout.AGENT_METRICS_PORT));
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
             controller.addAll(lab.talent());
             controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
-            controller.addAll(List.of("--alerts", LabLayout.address(k) + ":" + LabLayout.ALERTS_PORT));
+            controller.addAll(List.of("--alerts", LabLayout.address(k) + ":" + LabLayout.ALERTS_PORT,
+                    "--metrics", "127.0.0.1:" + LabLayout.CONTROLLER_METRICS_PORT));
             out.add(new Child("controller-" + h, controller, lab.hostDir(k).resolve("controller.log")));
         }
         return out;

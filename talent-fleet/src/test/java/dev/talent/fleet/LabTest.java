@@ -33,6 +33,20 @@ class LabTest {
     }
 
     @Test
+    void everyAgentAndControllerServesItsMetricsOnItsHostsLoopback() {
+        LabLayout lab = new LabLayout(tmp, 2, List.of("java", "-cp", "x"));
+        List<Supervisor.Child> daemons = Supervisor.children(lab).stream()
+                .filter(c -> c.id().startsWith("agent-") || c.id().startsWith("controller-")).toList();
+        assertThat(daemons).hasSize(4);
+        for (Supervisor.Child c : daemons) {
+            int port = c.id().startsWith("agent-") ? LabLayout.AGENT_METRICS_PORT : LabLayout.CONTROLLER_METRICS_PORT;
+            int at = c.command().indexOf("--metrics");
+            assertThat(at).as("%s: %s", c.id(), c.command()).isPositive();
+            assertThat(c.command().get(at + 1)).isEqualTo("127.0.0.1:" + port);
+        }
+    }
+
+    @Test
     void layoutRoundTripsThroughLabJson() throws Exception {
         LabLayout lab = new LabLayout(tmp, 4, List.of("java", "-cp", "x"));
         Etcd.JSON.writeValue(tmp.resolve("lab.json").toFile(), lab);
