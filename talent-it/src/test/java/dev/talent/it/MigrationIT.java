@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every program of the corpus, built once by {@code talent build} for all ISAs: its uninterrupted run on
  * each ISA prints exactly what the plain-gcc build prints, and runs migrated across all five ISAs at
- * several points print (concatenated) and write exactly what the uninterrupted x86_64 run does.
+ * several points print (concatenated) and write exactly what the uninterrupted x86_64 run does. Its tests run two
+ * at a time (talent-it's pom: two JUnit workers); the class itself runs alone, like every IT class of the module.
  */
-@Execution(ExecutionMode.CONCURRENT)
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class MigrationIT {
 
