@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 "With --migrations N: builds the migration benchmark's program (x86_64 and --foreign), deploys it to the fleet and"
                         + " asks the leader for N host-to-host migrations on x86_64 (native -> native) and N across ISAs"
                         + " (x86_64 <-> FOREIGN on other hosts); reports downtime median and p95 with its phases, and etcd"
-                        + " writes per migration (revisions consumed, the request included)."})
+                        + " writes per migration (revisions consumed, the request included). The program keeps --state-kib of"
+                        + " heap state."})
 public final class FleetBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
@@ -35,6 +36,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
     @Option(names = "--foreign", paramLabel = "PLATFORM", defaultValue = "aarch64",
             description = "The other ISA of the cross-ISA scenario (default: ${DEFAULT-VALUE}).") String foreign;
+    @Option(names = "--state-kib", paramLabel = "KIB", defaultValue = "1024",
+            description = "Heap state the migrated program keeps besides its small globals, one int per 4 KiB rewritten"
+                    + " every step (default: ${DEFAULT-VALUE}, the 1 MiB of the host-to-host target; 0: none).") int stateKib;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -88,8 +92,10 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 byName.put(e.getKey().name(), e.getValue());
                 digests.put(e.getKey().name(), dev.talent.cli.fleet.DeployCommand.sha256(e.getValue()));
             }
+            if (stateKib < 0 || stateKib > 1024 * 1024)
+                throw new FleetException("--state-kib must be 0 to 1048576, not " + stateKib);
             String app = "bench-h2h-" + ProcessHandle.current().pid();
-            var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, List.of("10000000", "5"), null, false, null,
+            var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, List.of("10000000", "5", "0", Integer.toString(stateKib)), null, false, null,
                     List.of(x86.name(), other.name()), null, null, null, System.currentTimeMillis(), false);
             var apps = session.apps();
             apps.deploy(record, new dev.talent.fleet.apps.FleetApps.Blobs(byName, java.util.Optional.empty()), Duration.ofMinutes(2));
@@ -103,9 +109,10 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 // every move changes host and ISA: the hosts in turn, the platform alternating (twice round for an odd count)
                 for (int j = 0; j < 2 * hosts.size(); j++)
                     crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
-                report(out, "native -> native (x86_64, host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
+                String state = ", " + stateKib + " KiB of heap state";
+                report(out, "native -> native (x86_64, host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
                         nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
-                report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host)", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
+                report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
                         apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
             } finally {
                 apps.undeploy(app, Duration.ofMinutes(1));

@@ -1,12 +1,14 @@
 /* The program of `talent bench migration`: plain C, no talent API, run by talent's orchestrator in runc
  * containers and live-migrated between platforms while it runs.
- *   migration STEPS STEP_MS [MIGRATIONS]
+ *   migration STEPS STEP_MS [MIGRATIONS [STATE_KIB]]
  * State lives in globals, in a heap ring buffer and in an open file: each step mixes a value into the totals
  * and the ring, appends a line to journal.log (kept open), prints a line on stdout and sleeps STEP_MS ms
  * (nanosleep); every 50 steps it rewrites state.txt. After STEPS steps, or as soon as it has
  * seen MIGRATIONS changes of its host name (talent names each platform's container talent-<platform>), it
  * writes summary.txt and prints "done steps K crc C". Its output depends only on K: an uninterrupted run of
- * `migration K 0` must print the same and leave the same files. MIGRATIONS 0 (default): never counts. */
+ * `migration K 0` must print the same and leave the same files. MIGRATIONS 0 (default): never counts.
+ * STATE_KIB (default 0) adds a heap array of that many KiB of ints, one element per 4 KiB page rewritten each
+ * step (the state a migration must carry), folded into a "state" sum that the summary and the last line then end with. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +73,14 @@ int main(int argc, char **argv)
     int steps = argc > 1 ? atoi(argv[1]) : 1000;
     long ms = argc > 2 ? atol(argv[2]) : 10;
     int migrations = argc > 3 ? atoi(argv[3]) : 0;
+    long state_kib = argc > 4 ? atol(argv[4]) : 0;
+    if (state_kib < 0 || state_kib > 1024L * 1024)
+        state_kib = 0;
+    size_t cells = (size_t)state_kib * 1024 / sizeof(int);
+    int *state = calloc(cells ? cells : 1, sizeof *state);
     int *ring = calloc(RING, sizeof *ring);
     FILE *journal = fopen("journal.log", "w");
-    if (!ring || !journal) {
+    if (!ring || !journal || !state) {
         perror("migration: journal.log");
         return 2;
     }
@@ -86,6 +93,8 @@ int main(int argc, char **argv)
         totals.crc = mix(totals.crc, v);
         totals.last[done % 4] = v;
         ring[done % RING] += v ^ (int)(totals.crc & 0xff);
+        for (size_t c = (size_t)done % 1024; c < cells; c += 1024)
+            state[c] += v + (int)(c & 0xff);
         fprintf(journal, "step %d value %d sum %lld crc %08x\n", done, v, totals.sum, totals.crc);
         printf("step %d sum %lld mean %.6f ring %d\n", done, totals.sum, totals.mean, ring[(done * 7) % RING]);
         if (done % 50 == 49) {
@@ -104,10 +113,20 @@ int main(int argc, char **argv)
         perror("migration: summary.txt");
         return 4;
     }
-    fprintf(summary, "steps %d sum %lld mean %.6f crc %08x last %d %d %d %d\n", done, totals.sum, totals.mean,
+    unsigned long long state_sum = 0;
+    for (size_t c = 0; c < cells; c++)
+        state_sum = state_sum * 31 + (unsigned int)state[c];
+    fprintf(summary, "steps %d sum %lld mean %.6f crc %08x last %d %d %d %d", done, totals.sum, totals.mean,
             totals.crc, totals.last[0], totals.last[1], totals.last[2], totals.last[3]);
+    if (cells)
+        fprintf(summary, " state %llu", state_sum);
+    fputc('\n', summary);
     fclose(summary);
     free(ring);
-    printf("done steps %d crc %08x\n", done, totals.crc);
+    free(state);
+    if (cells)
+        printf("done steps %d crc %08x state %llu\n", done, totals.crc, state_sum);
+    else
+        printf("done steps %d crc %08x\n", done, totals.crc);
     return 0;
 }
