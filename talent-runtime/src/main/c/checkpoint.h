@@ -130,6 +130,8 @@ typedef struct tl_checkpoint {
     int union_members;
     /* format major 4: a data pointer may be TL_PTR_BOUNDARY (FORMAT.md "Pointers") */
     int boundary_ptrs;
+    /* format major 5: a data pointer may be TL_PTR_BELOW (FORMAT.md "Pointers") */
+    int below_ptrs;
 } tl_checkpoint;
 
 typedef struct tl_ck_sig tl_ck_sig;

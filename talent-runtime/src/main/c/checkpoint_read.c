@@ -615,6 +615,51 @@ const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, u
     return NULL;
 }
 
+const char *tl_check_below(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                           uint64_t byte_offset, uint64_t count)
+{
+    uint32_t tid;
+    uint16_t i = 0;
+    uint64_t size;
+    if (kind != TL_OBJ_GLOBAL && kind != TL_OBJ_FRAME && kind != TL_OBJ_HEAP)
+        return "a pointer below an object's start names no global, frame variable or heap block";
+    if (path->len == 0 || byte_offset != 0)
+        return "a pointer below an object's start does not name an element at the start of the object";
+    for (i = 0; i < path->len; i++)
+        if (path->idx[i] != 0)
+            return "a pointer below an object's start names an element that is not at the start of the object";
+    /* the element the path names (tl_check_target checked the path walks) */
+    if (kind == TL_OBJ_HEAP) {
+        uint32_t bi = tl_heap_block_index(ck, a);
+        if (bi == 0xFFFFFFFFu)
+            return "the heap block does not exist";
+        tid = ck->heap[bi].elem;
+        i = 1;
+    } else if (kind == TL_OBJ_GLOBAL) {
+        if (a >= ck->nglobals)
+            return "the global does not exist";
+        tid = ck->globals[a].type;
+        i = 0;
+    } else {
+        if (a >= ck->nframes || !tl_ck_frame_var(&ck->frames[a], b))
+            return "the frame variable does not exist";
+        tid = tl_ck_frame_var(&ck->frames[a], b)->type;
+        i = 0;
+    }
+    for (; i < path->len; i++) {
+        if (tid >= ck->ntypes || ck->types[tid].kind != TALENT_K_ARRAY)
+            return "a pointer below an object's start names something other than an array element";
+        tid = ck->types[tid].elem;
+    }
+    if (tid >= ck->ntypes)
+        return "a pointer below an object's start names an element of no type";
+    size = ck->types[tid].size;
+    if (count == 0 || size == 0 || count > TL_BELOW_START_BYTES || size > TL_BELOW_START_BYTES ||
+        count * size > TL_BELOW_START_BYTES)
+        return "a pointer below an object's start lies 0 or more than 16 bytes (the writer's) below it";
+    return NULL;
+}
+
 /* The second pass: every data pointer's target, once all sections are parsed (GLOB may point into HEAP, a
  * value anywhere into FILE's streams). Only values whose type holds a pointer are walked again. */
 static int check_pointer_targets(tl_checkpoint *ck, char *err, size_t errlen)
@@ -710,6 +755,7 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     memset(ck, 0, sizeof *ck);
     *fingerprint_mismatch = 0;
     tl_value_hooks.check_target = tl_check_target;
+    tl_value_hooks.check_below = tl_check_below;
     ck->path = tl_xstrdup(name);
     ck->file = f;
     ck->file_size = size;
@@ -739,15 +785,16 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     }
     /* 1.x, and 2.x: a 1.x file with ERRN (FORMAT.md "Header": each major adds a section no older reader may skip) */
     if (major != TL_FORMAT_MAJOR && major != TL_FORMAT_MAJOR_ERRNO && major != TL_FORMAT_MAJOR_UNIONS &&
-        major != TL_FORMAT_MAJOR_BOUNDARY) {
+        major != TL_FORMAT_MAJOR_BOUNDARY && major != TL_FORMAT_MAJOR_BELOW) {
         set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads versions %d.x, %d.x, "
-                "%d.x and %d.x)", major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO, TL_FORMAT_MAJOR_UNIONS,
-                TL_FORMAT_MAJOR_BOUNDARY);
+                "%d.x, %d.x and %d.x)", major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO, TL_FORMAT_MAJOR_UNIONS,
+                TL_FORMAT_MAJOR_BOUNDARY, TL_FORMAT_MAJOR_BELOW);
         return -1;
     }
-    /* 4.x is 3.x with boundary pointers */
+    /* 4.x is 3.x with boundary pointers, 5.x 4.x with pointers below an array's start */
     ck->union_members = major >= TL_FORMAT_MAJOR_UNIONS;
-    ck->boundary_ptrs = major == TL_FORMAT_MAJOR_BOUNDARY;
+    ck->boundary_ptrs = major >= TL_FORMAT_MAJOR_BOUNDARY;
+    ck->below_ptrs = major == TL_FORMAT_MAJOR_BELOW;
 
     /* section frames: every length and CRC before any payload is trusted */
     off = 24;

@@ -14,6 +14,11 @@ long tl_match_globals(tl_checkpoint *ck);
 /* Checks a pointer's OBJECT target against the parsed checkpoint (FORMAT.md "Pointers"); NULL or why not. */
 const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
                             uint64_t byte_offset, char *buf, size_t buflen);
+/* Checks a TL_PTR_BELOW pointer (its OBJECT payload checked by tl_check_target): an element at the start of a global,
+ * frame variable or heap block, count elements of the writer's size below it, 1 to TL_BELOW_START_BYTES bytes in all
+ * (FORMAT.md "Pointers"); NULL or why not. */
+const char *tl_check_below(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                           uint64_t byte_offset, uint64_t count);
 /* Parses and validates one file completely. Returns 0, or -1 with a message in err ("section TYPE at
  * offset 1234: ..."). *fingerprint_mismatch is set when the only problem is the program fingerprint. */
 int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t errlen, int *fingerprint_mismatch);

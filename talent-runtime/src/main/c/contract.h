@@ -65,6 +65,11 @@
 /* Format major 4 only: an address that is both the start of one object and one past the end of another (two separate
  * objects side by side on the writer), written as both readings; a reader whose layout puts them apart refuses it */
 #define TL_PTR_BOUNDARY 9
+/* Format major 5 only: an address in no object just below the start of an array object (a global, a frame variable or
+ * a heap block): `count` elements of the element the OBJECT payload's path names, below that element (FORMAT.md
+ * "Pointers"); count times the writer's size of that element is at most TL_BELOW_START_BYTES */
+#define TL_PTR_BELOW 10
+#define TL_BELOW_START_BYTES 16
 
 /* The standard streams of TL_PTR_STREAM */
 #define TL_STREAM_STDIN 0
@@ -163,6 +168,8 @@
 #define TL_UNION_MEMBER_BITS 31
 /* 4: as 3 (union values name their member), and a data pointer may be TL_PTR_BOUNDARY */
 #define TL_FORMAT_MAJOR_BOUNDARY 4
+/* 5: as 4, and a data pointer may be TL_PTR_BELOW */
+#define TL_FORMAT_MAJOR_BELOW 5
 /* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
 #define TL_ERRNO_MAX_CODE 133
 

@@ -142,6 +142,7 @@ typedef struct fixup {
     tl_path path;
     uint64_t byte_offset;
     int one_past;                   /* one past the end of the scalar the path reaches (file_one_past) */
+    uint64_t below;                 /* TL_PTR_BELOW: this many elements below what the path names */
     char what[256];
 } fixup;
 
@@ -385,15 +386,36 @@ static tl_ck_var *restored_var(unsigned var, const talent_type *t, tl_value_ctx 
     return v;
 }
 
+/* A TL_PTR_BELOW pointer: the start of what the path names (an element at the start of an array of type t, validated)
+ * less below elements of this target's size; NULL or why not. */
+static const char *below_offset(const talent_type *t, const tl_path *path, uint64_t below, size_t *start,
+                                size_t *less)
+{
+    tl_path next = *path;
+    size_t one;
+    const char *why = tl_path_to_offset(t, path, 0, start);
+    if (why)
+        return why;
+    next.idx[next.len - 1] = 1;       /* the next element: index count (one past the end) when there is one */
+    why = tl_path_to_offset(t, &next, 0, &one);
+    if (why)
+        return why;
+    if (one <= *start || below == 0 || below > TL_BELOW_START_BYTES || one - *start > SIZE_MAX / below)
+        return "a pointer below an array's start does not fit this target";
+    *less = (one - *start) * (size_t)below;
+    return NULL;
+}
+
 static void apply_fixup(fixup *f, tl_ck_var *v)
 {
-    size_t off;
+    size_t off, less = 0;
     void *p;
-    const char *why = f->one_past ? tl_path_to_end_offset(v->bound_type, &f->path, f->byte_offset, &off)
-                                  : tl_path_to_offset(v->bound_type, &f->path, f->byte_offset, &off);
+    const char *why = f->below ? below_offset(v->bound_type, &f->path, f->below, &off, &less)
+                      : f->one_past ? tl_path_to_end_offset(v->bound_type, &f->path, f->byte_offset, &off)
+                                    : tl_path_to_offset(v->bound_type, &f->path, f->byte_offset, &off);
     if (why)
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' to '%s': %s", f->what, v->name, why);
-    p = (char *)v->bound + off;
+    p = (char *)v->bound + off - less;
     memcpy(f->slot, &p, sizeof p);
 }
 
@@ -662,6 +684,7 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
             f->path = *path;
             f->byte_offset = byte_offset;
             f->one_past = one_past;
+            f->below = ctx->below;
             snprintf(f->what, sizeof f->what, "%s", what);
             return NULL;
         }
@@ -693,11 +716,16 @@ void *tl_resolve_object(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t 
         DESCRIBE();
         tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s': unknown object kind %d", what, kind);
     }
-    why = one_past ? tl_path_to_end_offset(t, path, byte_offset, &off) : tl_path_to_offset(t, path, byte_offset, &off);
-    if (why)
-        DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what, ctx->decl_pos,
-               ctx->where, why);
-    return base + off;
+    {
+        size_t less = 0;
+        why = ctx->below ? below_offset(t, path, ctx->below, &off, &less)
+              : one_past ? tl_path_to_end_offset(t, path, byte_offset, &off)
+                         : tl_path_to_offset(t, path, byte_offset, &off);
+        if (why)
+            DESCRIBE(), tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): %s", what,
+                               ctx->decl_pos, ctx->where, why);
+        return base + off - less;
+    }
 #undef DESCRIBE
 }
 

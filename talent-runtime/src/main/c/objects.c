@@ -136,6 +136,13 @@ static int starts_with(const talent_type *t, const talent_type *pointee)
 /* 1 when a pointer to pointee just past an object of type t may be one past its end: one past t itself, past its
  * last element, or past its last member where that member is an array or struct that ends the struct, recursively
  * (what tl_offset_to_path can name). */
+static int ends_with(const talent_type *t, const talent_type *pointee);
+
+int tl_ends_with(const talent_type *t, const talent_type *pointee)
+{
+    return pointee && pointee->kind != 0 && ends_with(t, pointee);
+}
+
 static int ends_with(const talent_type *t, const talent_type *pointee)
 {
     while (t) {
@@ -152,6 +159,26 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
         if (last->bit_width || !tl_is_aggregate(last->type) || last->offset + last->type->size != t->size)
             return 0;
         t = last->type;
+    }
+    return 0;
+}
+
+int tl_below_path(const talent_type *t, const talent_type *pointee, size_t dist, tl_path *path, uint64_t *count)
+{
+    path->len = 0;
+    if (!pointee || pointee->kind == 0 || dist == 0)
+        return 0;       /* void *: which element it counts in is not said */
+    while (t && t->kind == TALENT_K_ARRAY && path->len < TL_MAX_PATH) {
+        const talent_type *e = t->elem;
+        path->idx[path->len++] = 0;
+        if (e && e->size > 0 &&
+            (same_type(e, pointee) || (tl_is_byte_type(e) && tl_is_byte_type(pointee)))) {
+            if (dist % e->size)
+                return 0;
+            *count = dist / e->size;
+            return 1;
+        }
+        t = e;
     }
     return 0;
 }

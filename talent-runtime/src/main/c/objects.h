@@ -47,6 +47,14 @@ const tl_object *tl_objects_ending_at(uintptr_t addr);
  * (TL_PTR_BOUNDARY). */
 #define TL_BOUNDARY_UNSEPARATED 2
 int tl_boundary_reading(const talent_type *before, const talent_type *after, const talent_type *pointee, int members);
+/* A pointer to pointee dist bytes below the start of an object of type t (in no object): 1 when t is an array and dist
+ * is a whole number of elements of the array, or of an array inside its first element, whose elements are pointee
+ * (both bytes for a byte pointee): *path then names that first element (every step 0; a heap block's type is its array
+ * of elements) and *count the number of elements below it (TL_PTR_BELOW). 0 otherwise. */
+/* 1 when a pointer to pointee (not void) one past the end of an object of type t may mean that end (t, its last element
+ * or its last member that ends it, recursively, is pointee) */
+int tl_ends_with(const talent_type *t, const talent_type *pointee);
+int tl_below_path(const talent_type *t, const talent_type *pointee, size_t dist, tl_path *path, uint64_t *count);
 /* Address -> path inside an object of type t, for a pointer to pointee (NULL if unknown: where off is one past the
  * end of a member and the start of the next, the pointee chooses, tl_boundary_reading); returns NULL or a reason why
  * the offset is not addressable. */

@@ -19,10 +19,6 @@
 tl_value_ops tl_value_hooks;
 long tl_max_stream_ref = -1;
 
-/* How far below an object's start a pointer into no object is taken for one the program derived from it (the size of a
- * heap block's header) */
-#define TL_BELOW_START_BYTES 16
-
 /* A hook the subsystem owning those objects did not install is a runtime bug: refused, never guessed. */
 #define HOOK(name) (tl_value_hooks.name ? tl_value_hooks.name \
                     : (tl_die(TL_EXIT_SOFTWARE, "internal error: value hook " #name " is not installed"), tl_value_hooks.name))
@@ -186,6 +182,34 @@ static void put_object_ref(tl_buf *b, const tl_object *o, const tl_path *path, u
 }
 
 int tl_wrote_boundary;
+int tl_wrote_below;
+
+/* A pointer of type t in no object (or only one past the end of one) just below the start of an array object: writes
+ * it as TL_PTR_BELOW and returns 1 where its type is the array's elements (tl_below_path); else 0 and *dist_out the
+ * distance to that start (0: no object starts within TL_BELOW_START_BYTES above p), *heap 1 for a heap block. */
+static int enc_below(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, size_t *dist_out, int *heap)
+{
+    tl_object heap_obj;
+    const tl_object *next = tl_objects_starting_within((uintptr_t)p, TL_BELOW_START_BYTES);
+    size_t dist = next ? next->base - (uintptr_t)p : HOOK(heap_start_after)((uintptr_t)p, TL_BELOW_START_BYTES);
+    tl_path path;
+    uint64_t count;
+    *dist_out = dist;
+    *heap = !next;
+    if (!dist)
+        return 0;
+    if (!next && HOOK(heap_object)((uintptr_t)p + dist, t->elem, ctx, &heap_obj))
+        next = &heap_obj;
+    if (next && (next->kind == TL_OBJ_GLOBAL || next->kind == TL_OBJ_FRAME || next->kind == TL_OBJ_HEAP) &&
+        !next->untyped && tl_below_path(next->type, t->elem, dist, &path, &count)) {
+        tl_buf_u8(b, TL_PTR_BELOW);
+        tl_buf_u64(b, count);
+        put_object_ref(b, next, &path, 0);
+        tl_wrote_below = 1;
+        return 1;
+    }
+    return 0;
+}
 
 static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx *ctx, tl_strtab *strs)
 {
@@ -242,6 +266,15 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     }
     if (!o && HOOK(heap_object)((uintptr_t)p, t->elem, ctx, &heap_obj))
         o = &heap_obj;
+    if (o && !ended && o->size > 0 && (uintptr_t)p == o->base + o->size && !tl_ends_with(o->type, t->elem)) {
+        /* one past the end of o, which the pointer's type does not fit, and just below the start of an array of its
+         * type (`sv = svector(1, n)` right after another heap block, `gd1 = gd - 1` right after a global): the array
+         * (FORMAT.md "Below an object's start"); where the type fits o's end, that end, as before */
+        size_t dist;
+        int heap;
+        if (t->elem && t->elem->kind != 0 && enc_below(b, p, t, ctx, &dist, &heap))
+            return;
+    }
     if (o) {
         tl_path path;
         uint64_t byte_offset;
@@ -345,17 +378,21 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
     }
     {
         /* just below an object's start, in no object: `VT = F->vartab - 1` for indexing from 1 (mujs's jsR_run,
-         * Numerical Recipes' vectors). The program reads through it; restored as an invalid address it crashed the
-         * restart (exit 139): refused, the program goes on (docs/FORMAT.md "Pointers") */
-        const tl_object *next = tl_objects_starting_within((uintptr_t)p, TL_BELOW_START_BYTES);
-        size_t dist = next ? next->base - (uintptr_t)p : HOOK(heap_start_after)((uintptr_t)p, TL_BELOW_START_BYTES);
+         * Numerical Recipes' vectors). Carried as that many elements below the array's first element (TL_PTR_BELOW)
+         * where the pointer's type is the array's element; otherwise refused, the program goes on: restored as an
+         * invalid address it crashed the restart (docs/FORMAT.md "Pointers") */
+        size_t dist;
+        int heap;
+        if (enc_below(b, p, t, ctx, &dist, &heap))
+            return;
         if (dist) {
             tl_ctx_describe(ctx, what, sizeof what);
             tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points %lu byte(s) before the start of "
-                      "%s and into no object (an array indexed from 1 through a pointer below it?): talent names a "
-                      "pointer by the object it points into, and restored as an invalid address it would crash the "
-                      "program where it reads through it", what, t->name, ctx->decl_pos, ctx->where,
-                      (unsigned long)dist, next ? "a global or frame variable" : "a heap block");
+                      "%s and into no object, and its type is not the element type of an array there (whose elements "
+                      "talent would count below it): talent names a pointer by the object it points into, and "
+                      "restored as an invalid address it would crash the program where it reads through it", what,
+                      t->name, ctx->decl_pos, ctx->where, (unsigned long)dist,
+                      heap ? "a heap block" : "a global or frame variable");
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
             return;
         }
@@ -1541,7 +1578,7 @@ static int skip_flat(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id)
 /* An OBJECT pointer's payload after its tag, checked; *kind_out, *a_out, *b_out, *start_out (1: an empty path and byte
  * offset 0, the start of the object) for the caller's checks. at: the pointer's offset in r, for messages. */
 static void skip_object_ref(tl_reader *r, const tl_checkpoint *ck, size_t at, uint8_t *kind_out, uint32_t *a_out,
-                            uint32_t *b_out, int *start_out)
+                            uint32_t *b_out, int *start_out, tl_path *path_out, uint64_t *offset_out)
 {
     uint16_t i;
     {
@@ -1576,6 +1613,10 @@ static void skip_object_ref(tl_reader *r, const tl_checkpoint *ck, size_t at, ui
         *a_out = a;
         *b_out = b;
         *start_out = path.len == 0 && byte_offset == 0;
+        if (path_out) {
+            *path_out = path;
+            *offset_out = byte_offset;
+        }
     }
 }
 
@@ -1589,7 +1630,7 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
     if (tag == TL_PTR_NULL)
         return;
     if (tag == TL_PTR_OBJECT) {
-        skip_object_ref(r, ck, at, &kind, &a, &b, &start);
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start, NULL, NULL);
     } else if (tag == TL_PTR_BOUNDARY) {
         /* major 4: the start of one object, then one past the end of another (FORMAT.md "Pointers") */
         if (!ck->boundary_ptrs) {
@@ -1597,10 +1638,10 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
                            (unsigned long)(r->base + at), tag, TL_FORMAT_MAJOR_BOUNDARY);
             return;
         }
-        skip_object_ref(r, ck, at, &kind, &a, &b, &start);
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start, NULL, NULL);
         if (r->failed)
             return;
-        skip_object_ref(r, ck, at, &kind2, &a2, &b2, &start2);
+        skip_object_ref(r, ck, at, &kind2, &a2, &b2, &start2, NULL, NULL);
         if (r->failed)
             return;
         if (!start)
@@ -1609,6 +1650,31 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
         else if (kind == kind2 && a == a2 && b == b2)
             tl_reader_fail(r, "at offset %lu: a boundary pointer's two readings name the same object",
                            (unsigned long)(r->base + at));
+    } else if (tag == TL_PTR_BELOW) {
+        /* major 5: count elements below the element at an array object's start (FORMAT.md "Pointers") */
+        uint64_t count;
+        tl_path path;
+        uint64_t off;
+        if (!ck->below_ptrs) {
+            tl_reader_fail(r, "at offset %lu: a pointer below an object's start (tag %u) in a file of format version "
+                           "below %d", (unsigned long)(r->base + at), tag, TL_FORMAT_MAJOR_BELOW);
+            return;
+        }
+        count = tl_rd_u64(r);
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start, &path, &off);
+        if (r->failed)
+            return;
+        /* the element's size comes from the file's types: checked with the targets, once every section is parsed */
+        if (ck->check_targets) {
+            const char *why = HOOK(check_below)(ck, kind, a, b, &path, off, count);
+            if (why)
+                tl_reader_fail(r, "at offset %lu: %s (%llu element(s) below object kind %u (%lu, %lu))",
+                               (unsigned long)(r->base + at), why, (unsigned long long)count, kind, (unsigned long)a,
+                               (unsigned long)b);
+        } else if (count == 0 || count > TL_BELOW_START_BYTES) {
+            tl_reader_fail(r, "at offset %lu: a pointer %llu element(s) below an object's start (1 to %d)",
+                           (unsigned long)(r->base + at), (unsigned long long)count, TL_BELOW_START_BYTES);
+        }
     } else if (tag == TL_PTR_STRING) {
         uint32_t s = tl_rd_u32(r);
         uint64_t off = tl_rd_u64(r);
@@ -1918,6 +1984,19 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
         snprintf(c->where, sizeof c->where, "%s", ctx->where ? ctx->where : "?");
         return HOOK(resolve_object)(ck, c->ref[0].kind, c->ref[0].a, c->ref[0].b, &c->ref[0].path,
                                     c->ref[0].byte_offset, slot, ctx);
+    }
+    case TL_PTR_BELOW: {
+        /* count elements below the element the path names, in this target's size of it (validated before) */
+        object_ref o;
+        void *p;
+        uint64_t count = tl_rd_u64(r);
+        read_object_ref(r, &o);
+        if (r->failed)
+            return NULL;
+        ctx->below = count;
+        p = HOOK(resolve_object)(ck, o.kind, o.a, o.b, &o.path, o.byte_offset, slot, ctx);
+        ctx->below = 0;
+        return p;
     }
     case TL_PTR_STRING: {
         uint32_t s = tl_rd_u32(r);

@@ -42,6 +42,8 @@ typedef struct tl_value_ctx {
     /* resolving a boundary pointer's second reading (one past the end of an object; values.c): a scalar's end is
      * this target's size (tl_path_to_end_offset) */
     int end_reading;
+    /* resolving a TL_PTR_BELOW pointer: this many elements (of what the path names, this target's size) below it */
+    uint64_t below;
     /* a frame variable's value: 1. Encoding an address-taken one, which is read from the copy made while unwinding
      * (frames.c): the copy, its size and where the variable lay (tl_ctx_original), else NULL */
     int frame;
@@ -56,6 +58,8 @@ extern tl_value_ctx *tl_accessor_ctx;
 void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value_ctx *ctx, tl_strtab *strs);
 /* 1 once this process has encoded a TL_PTR_BOUNDARY pointer: its checkpoints are then format major 4 */
 extern int tl_wrote_boundary;
+/* 1 once this process has encoded a TL_PTR_BELOW pointer: its checkpoints are then format major 5 */
+extern int tl_wrote_below;
 /* After every object of a restore is bound: each TL_PTR_BOUNDARY pointer decoded was restored as its first reading
  * (the start of an object); when this platform puts its second reading (one past the end of another) elsewhere, the
  * restore is refused naming the pointer (exit 65). */
@@ -113,6 +117,8 @@ typedef struct tl_value_ops {
     /* validating (checkpoint_read.c) */
     const char *(*check_target)(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
                                 uint64_t byte_offset, char *buf, size_t buflen);
+    const char *(*check_below)(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
+                               uint64_t byte_offset, uint64_t count);
     /* decoding (main.c, before a restore decodes anything) */
     void *(*resolve_object)(const tl_checkpoint *ck, int kind, uint32_t a, uint32_t b, const tl_path *path,
                             uint64_t byte_offset, void **slot, tl_value_ctx *ctx);

@@ -144,6 +144,7 @@ public final class CheckpointReader {
         private long epollCopiesOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
+        private final List<BelowSite> belowPointers = new ArrayList<>();
         private long framesOffset;
 
         /** An EDUP entry: descriptor {@code fd} is another descriptor of EPOL instance {@code instance}. */
@@ -151,6 +152,9 @@ public final class CheckpointReader {
 
         /** Where an object pointer was read, for checking its target once every section is read. */
         private record PointerSite(String section, long offset, ObjectRef ref) {}
+
+        /** A BELOW pointer: its OBJECT payload (checked as any) and how many elements below what it names. */
+        private record BelowSite(PointerSite site, long count) {}
 
         /** Where an OPEN_STREAM pointer was read: FILE may come after the section holding it. */
         private record StreamSite(String section, long offset, String where, int index) {}
@@ -315,10 +319,10 @@ public final class CheckpointReader {
             int stored = (int) u32At(20);
             int computed = Wire.crc32c(data, 0, 20);
             if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO && major != Wire.MAJOR_UNIONS
-                    && major != Wire.MAJOR_BOUNDARY) {
+                    && major != Wire.MAJOR_BOUNDARY && major != Wire.MAJOR_BELOW) {
                 throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
-                        + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x, " + Wire.MAJOR_UNIONS + ".x and "
-                        + Wire.MAJOR_BOUNDARY + ".x)"
+                        + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x, " + Wire.MAJOR_UNIONS + ".x, "
+                        + Wire.MAJOR_BOUNDARY + ".x and " + Wire.MAJOR_BELOW + ".x)"
                         + (stored == computed ? ""
                                 : "; the header CRC does not match either: the file is probably damaged"));
             }
@@ -1165,9 +1169,9 @@ public final class CheckpointReader {
                 case Wire.PTR_NULL -> Value.NullPointer.INSTANCE;
                 case Wire.PTR_OBJECT -> objectRef(in, where, at);
                 case Wire.PTR_BOUNDARY -> {
-                    if (major != Wire.MAJOR_BOUNDARY) {
+                    if (major < Wire.MAJOR_BOUNDARY) {
                         throw in.error(at, where + ": a boundary pointer (tag " + tag + ") in a file of major version "
-                                + major + " (only " + Wire.MAJOR_BOUNDARY + ".x has them)");
+                                + major + " (only " + Wire.MAJOR_BOUNDARY + ".x and later have them)");
                     }
                     ObjectRef start = objectRef(in, where + " (start)", at);
                     ObjectRef end = objectRef(in, where + " (end)", at);
@@ -1178,6 +1182,21 @@ public final class CheckpointReader {
                         throw in.error(at, where + ": a boundary pointer's two readings name the same object");
                     }
                     yield new Value.Boundary(start, end);
+                }
+                case Wire.PTR_BELOW -> {
+                    if (major < Wire.MAJOR_BELOW) {
+                        throw in.error(at, where + ": a pointer below an object's start (tag " + tag + ") in a file of "
+                                + "major version " + major + " (only " + Wire.MAJOR_BELOW + ".x has them)");
+                    }
+                    int countAt = in.offset();
+                    long count = in.u64(where + " elements below");
+                    if (count < 1 || count > Wire.BELOW_START_BYTES) {
+                        throw in.error(countAt, where + ": " + Long.toUnsignedString(count) + " elements below an "
+                                + "object's start (1 to " + Wire.BELOW_START_BYTES + ")");
+                    }
+                    ObjectRef element = objectRef(in, where, at);
+                    belowPointers.add(new BelowSite(new PointerSite(in.tag(), at, element), count));
+                    yield new Value.Below(count, element);
                 }
                 case Wire.PTR_STRING -> {
                     int indexAt = in.offset();
@@ -1212,7 +1231,7 @@ public final class CheckpointReader {
                     yield new Value.OpenStream((int) index);
                 }
                 case Wire.PTR_INDETERMINATE -> Value.Indeterminate.INSTANCE;
-                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5, 6 or 9, found " + tag);
+                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5, 6, 9 or 10, found " + tag);
             };
         }
 
@@ -1231,6 +1250,7 @@ public final class CheckpointReader {
             Map<Long, HeapBlock> blocks = new HashMap<>();
             for (HeapBlock b : heap) blocks.put(b.blockId(), b);
             for (PointerSite site : pointers) checkTarget(site, blocks);
+            for (BelowSite below : belowPointers) checkBelow(below, blocks);
             for (StreamSite site : streamPointers) {
                 if (site.index() >= files.size()) {
                     throw error(site.section(), site.offset(), site.where() + ": open stream " + site.index()
@@ -1349,6 +1369,44 @@ public final class CheckpointReader {
                                 + " of size " + t.size() + " (expected " + (aggregate ? "0 or " + t.size() : "at most " + t.size()) + ")");
                     }
                 }
+            }
+        }
+
+        /**
+         * A BELOW pointer (its target checked by {@link #checkTarget}): the first element of an array object (a global,
+         * a frame variable or a heap block: every step 0, byte offset 0), {@code count} of the writer's elements below
+         * it at most {@link Wire#BELOW_START_BYTES} bytes in all (FORMAT.md "Pointers"). The C reader checks the same.
+         */
+        private void checkBelow(BelowSite below, Map<Long, HeapBlock> blocks) throws CorruptCheckpointException {
+            PointerSite site = below.site();
+            ObjectRef ref = site.ref();
+            List<Long> path = ref.path();
+            if (path.isEmpty() || ref.byteOffset() != 0 || path.stream().anyMatch(step -> step != 0)) {
+                throw targetError(site, "a pointer below an object's start does not name the element at its start");
+            }
+            int type;
+            int step = 0;
+            switch (ref.kind()) {
+                case GLOBAL -> type = globals.get((int) ref.a()).type();
+                case FRAME_VARIABLE -> type = frames.get((int) ref.a()).var(ref.b()).orElseThrow().type();
+                case HEAP_BLOCK -> {
+                    type = blocks.get(ref.a()).elementType();
+                    step = 1;
+                }
+                default -> throw targetError(site, "a pointer below an object's start names no global, frame "
+                        + "variable or heap block");
+            }
+            for (; step < path.size(); step++) {
+                if (!(types.get(type) instanceof ArrayT a)) {
+                    throw targetError(site, "a pointer below an object's start names something other than an "
+                            + "array element");
+                }
+                type = a.elementType();
+            }
+            long size = types.get(type).size();
+            if (size < 1 || size > Wire.BELOW_START_BYTES || below.count() * size > Wire.BELOW_START_BYTES) {
+                throw targetError(site, Long.toUnsignedString(below.count()) + " elements of " + size
+                        + " bytes below an object's start (1 to " + Wire.BELOW_START_BYTES + " bytes)");
             }
         }
 

@@ -60,6 +60,7 @@ public final class CheckpointWriter {
         if (checkpoint.errno() != 0) sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
         // the lowest major that describes the file: 4 when it holds a boundary pointer, 3 when it holds a union
         // (whose values name their member)
+        if (e.below) return assemble(Wire.MAJOR_BELOW, Wire.MINOR, sections);
         if (e.boundary) return assemble(Wire.MAJOR_BOUNDARY, Wire.MINOR, sections);
         if (checkpoint.types().stream().anyMatch(UnionT.class::isInstance)) {
             return assemble(Wire.MAJOR_UNIONS, Wire.MINOR, sections);
@@ -169,6 +170,8 @@ public final class CheckpointWriter {
         private final List<TypeDesc> types;
         /** Set once a {@link Value.Boundary} pointer is written: the file is then major 4. */
         private boolean boundary;
+        /** Set once a {@link Value.Below} pointer is written: the file is then major 5. */
+        private boolean below;
 
         Encoder(List<TypeDesc> types) {
             this.types = types;
@@ -458,6 +461,12 @@ public final class CheckpointWriter {
                     objectRef(out, bd.start());
                     objectRef(out, bd.end());
                     boundary = true;
+                }
+                case Value.Below bl -> {
+                    out.u8(Wire.PTR_BELOW);
+                    out.u64(bl.count());
+                    objectRef(out, bl.element());
+                    below = true;
                 }
                 case Value.StringConstant s -> {
                     out.u8(Wire.PTR_STRING);

@@ -376,6 +376,12 @@ final class InspectJson {
                 objectRefFields(g, bd.end());
                 g.writeEndObject();
             }
+            case Value.Below bl -> {
+                // the element it lies below as an object pointer's fields, and how many elements below
+                objectRefFields(g, bl.element());
+                g.writeFieldName("elementsBelow");
+                unsigned(g, bl.count());
+            }
             case Value.StringConstant s -> {
                 g.writeNumberField("string", s.index());
                 g.writeFieldName("offset");

@@ -85,6 +85,13 @@ public final class RuntimeContract {
      * separate objects side by side on the writer), written as both readings.
      */
     public static final int PTR_BOUNDARY = 9;
+    /**
+     * Format major 5 only: an address in no object just below the start of an array object (a global, a frame
+     * variable or a heap block), {@code count} elements of the element its OBJECT payload names below that element.
+     */
+    public static final int PTR_BELOW = 10;
+    /** How far below an array's start a {@link #PTR_BELOW} pointer may lie, in the writer's bytes. */
+    public static final int BELOW_START_BYTES = 16;
 
     // The standard streams of PTR_STREAM
     public static final int STREAM_STDIN = 0;
@@ -184,6 +191,8 @@ public final class RuntimeContract {
     public static final int FORMAT_MAJOR_UNIONS = 3;
     /** 4: as 3 (union values name their member), and a data pointer may be {@link #PTR_BOUNDARY}. */
     public static final int FORMAT_MAJOR_BOUNDARY = 4;
+    /** 5: as 4, and a data pointer may be {@link #PTR_BELOW}. */
+    public static final int FORMAT_MAJOR_BELOW = 5;
     /**
      * A union value's u32 member field (major 3): the member's number in its low bits, the bit above them set when
      * another member that carries the same bytes would read them differently on an ISA of the other byte order.

@@ -55,7 +55,7 @@ public sealed interface Value
 
     /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
     sealed interface PointerValue extends Value
-            permits NullPointer, ObjectRef, Boundary, StringConstant, StdStream, OpenStream, Indeterminate {}
+            permits NullPointer, ObjectRef, Boundary, Below, StringConstant, StdStream, OpenStream, Indeterminate {}
 
     /** The null pointer. */
     record NullPointer() implements PointerValue {
@@ -118,6 +118,18 @@ public sealed interface Value
         public Boundary {
             Objects.requireNonNull(start);
             Objects.requireNonNull(end);
+        }
+    }
+
+    /**
+     * Format major 5: an address in no object, {@code count} elements below {@code element}, the first element of an
+     * array object (a global, a frame variable or a heap block: a path of zeros, byte offset 0), at most 16 of the
+     * writer's bytes below it ({@code v - 1} for indexing from 1; FORMAT.md "Pointers"). A reader restores it as that
+     * element's address less {@code count} of its own elements.
+     */
+    record Below(long count, ObjectRef element) implements PointerValue {
+        public Below {
+            Objects.requireNonNull(element);
         }
     }
 

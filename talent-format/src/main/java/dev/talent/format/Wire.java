@@ -16,6 +16,8 @@ final class Wire {
     static final int UNION_MEMBER_BITS = RuntimeContract.UNION_MEMBER_BITS;
     /** The major of a file holding a {@link Value.Boundary} pointer (otherwise as {@link #MAJOR_UNIONS}). */
     static final int MAJOR_BOUNDARY = RuntimeContract.FORMAT_MAJOR_BOUNDARY;
+    /** The major of a file holding a {@link Value.Below} pointer (otherwise as {@link #MAJOR_BOUNDARY}). */
+    static final int MAJOR_BELOW = RuntimeContract.FORMAT_MAJOR_BELOW;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */
@@ -51,6 +53,8 @@ final class Wire {
     static final int PTR_SIG_IGN = RuntimeContract.PTR_SIG_IGN;
     static final int PTR_SIG_ERR = RuntimeContract.PTR_SIG_ERR;
     static final int PTR_BOUNDARY = RuntimeContract.PTR_BOUNDARY;
+    static final int PTR_BELOW = RuntimeContract.PTR_BELOW;
+    static final int BELOW_START_BYTES = RuntimeContract.BELOW_START_BYTES;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;

@@ -65,6 +65,10 @@ final class ForgedCorpus {
         // by side on the writer), both readings
         out.put("boundary-pointer.tck", CheckpointWriter.write(withGlobal(base, "count_ptr", boundary(
                 ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        // format major 5: pointers below an array's start for indexing from 1 (`msg = label - 16`, the farthest a
+        // one-byte element may lie; `origin_y` two struct point below grid[0], 16 bytes on the writer)
+        out.put("below-pointer.tck", CheckpointWriter.write(withGlobal(withGlobal(base, "msg",
+                below(16, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L))), "origin_y", below(2, ref(ObjectKind.GLOBAL, 1, 0, 0, 0L)))));
         // pointers that pointed nowhere talent knew (stack garbage, a FILE * after fclose): restored as invalid
         Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
         indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
@@ -333,6 +337,22 @@ final class ForgedCorpus {
                 ref(ObjectKind.GLOBAL, 19, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 5)))));
         out.put("pointer-boundary-start-missing-frame.tck", write(withGlobal(base, "count_ptr", boundary(
                 ref(ObjectKind.FRAME_VARIABLE, 5, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        // pointers below an array's start (major 5, docs/FORMAT.md "Below an object's start"): in a file of an older
+        // major, no element or too many bytes below, below a scalar, a struct's member, an element that is not the
+        // first, a byte offset, argv, a missing global, an element of more than 16 bytes
+        out.put("pointer-below-in-major-4.tck", Sections.of(write(withGlobal(base, "msg",
+                below(1, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L))))).withVersion(4, 0).toBytes());
+        out.put("pointer-below-count-0.tck", write(withGlobal(base, "msg", below(0, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L)))));
+        out.put("pointer-below-count-17.tck", write(withGlobal(base, "msg", below(17, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L)))));
+        out.put("pointer-below-count-huge.tck", write(withGlobal(base, "msg", below(-1L, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L)))));
+        out.put("pointer-below-24-bytes.tck", write(withGlobal(base, "origin_y", below(3, ref(ObjectKind.GLOBAL, 1, 0, 0, 0L)))));
+        out.put("pointer-below-start-of-scalar.tck", write(withGlobal(base, "counter_byte", below(1, ref(ObjectKind.GLOBAL, 0, 0, 0)))));
+        out.put("pointer-below-member.tck", write(withGlobal(base, "origin_y", below(1, ref(ObjectKind.GLOBAL, 1, 0, 0, 0L, 0L)))));
+        out.put("pointer-below-second-element.tck", write(withGlobal(base, "msg", below(1, ref(ObjectKind.GLOBAL, 10, 0, 0, 1L)))));
+        out.put("pointer-below-byte-offset.tck", write(withGlobal(base, "msg", below(1, ref(ObjectKind.GLOBAL, 10, 0, 1, 0L)))));
+        out.put("pointer-below-argv.tck", write(withGlobal(base, "msg", below(1, ref(ObjectKind.ARGV_ARRAY, 0, 0, 0, 0L)))));
+        out.put("pointer-below-missing-global.tck", write(withGlobal(base, "msg", below(1, ref(ObjectKind.GLOBAL, 99, 0, 0, 0L)))));
+        out.put("pointer-below-large-element.tck", write(withGlobal(base, "head", below(1, ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 0L)))));
         out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
         out.put("pointer-tag-7-unknown.tck", replaceGlobalValueByte(sections, "nothing", 7));
         // FUNCPTR tags are 0, 4, 7 (SIG_IGN) and 8 (SIG_ERR): 9 is none
@@ -449,7 +469,7 @@ final class ForgedCorpus {
         out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
         out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
-        out.put("framing-major-5.tck", sections.withVersion(5, 0).toBytes());
+        out.put("framing-major-6.tck", sections.withVersion(6, 0).toBytes());
         forgedErrno(base, out);
         return out;
     }
@@ -472,6 +492,10 @@ final class ForgedCorpus {
     }
 
     // ------------------------------------------------------------------ building blocks
+
+    private static Value.Below below(long count, Value.ObjectRef element) {
+        return new Value.Below(count, element);
+    }
 
     private static Value.Boundary boundary(Value.ObjectRef start, Value.ObjectRef end) {
         return new Value.Boundary(start, end);
