@@ -3,6 +3,7 @@
  * it (talent_heap_type_first, talent_heap_type_result; docs/CODEGEN.md "Allocation wrappers"). */
 #include "heap_infer.h"
 
+#include "heap_slab.h"
 #include "heap_track.h"
 #include "heap_trailing.h"
 
@@ -29,10 +30,14 @@ void *talent_heap_type_first(void *p, const talent_type *elem)
 
 void *talent_heap_type_result(void *p, const talent_type *elem)
 {
-    /* p may be anything a program's function returned: the header before it is read only when it lies in p's own
-     * page (mapped, since the program is about to use p) and p is aligned as every block of ours is; tl_heap_header then answers only for the exact start
-     * of a tracked block */
-    if (!p || ((uintptr_t)p & 4095u) < sizeof(tl_hdr) || ((uintptr_t)p & (sizeof(void *) - 1)) != 0)
+    /* p may be anything a program's function returned: the header before it is read only where it is mapped,
+     * i.e. when it lies in p's own page (the program is about to use p) or, for a block that starts a page, in one
+     * of the runtime's slab chunks (a small block of ours whose header ends the previous page: a cJSON string one
+     * in 256 times; left untyped, it was refused at any restore on another layout), and p is aligned as every
+     * block of ours is; tl_heap_header then answers only for the exact start of a tracked block */
+    if (!p || ((uintptr_t)p & (sizeof(void *) - 1)) != 0)
+        return p;
+    if (((uintptr_t)p & 4095u) < sizeof(tl_hdr) && !tl_slab_holds((uintptr_t)p - sizeof(tl_hdr)))
         return p;
     return talent_heap_type_first(p, elem);
 }
