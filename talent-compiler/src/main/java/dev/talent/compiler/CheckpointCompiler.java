@@ -556,31 +556,32 @@ public final class CheckpointCompiler {
             String isaNote = note;
             if (!a.byteOrderPuns().isEmpty()) {
                 String why = byteOrderNote(a.byteOrderPuns());
-                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                String change = "write and read the same member of the union to migrate across byte orders";
+                isaNote = withNote(isaNote, why, change);
                 UnionMembers.Pun first = a.byteOrderPuns().getFirst();
                 diagnostics.add(warningAt(first.writtenAt(), "a checkpoint does not move between big-endian"
-                                + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why,
-                        "write and read the same member of the union to migrate across byte orders"));
+                                + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why, change));
             }
             if (!a.byteCopies().isEmpty()) {
                 ByteCopies.Copy first = a.byteCopies().getFirst();
                 boolean width = a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound);
                 String why = byteCopyNote(a.byteCopies(), width);
-                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                String change = first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
+                        + " to migrate across byte orders"
+                        : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders";
+                isaNote = withNote(isaNote, why, change);
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between big-endian"
                                 + " (s390x) and little-endian ISAs" + (width ? " nor between 32-bit (i686) and 64-bit ones" : "")
-                                + " (refused at restore, exit 65): " + why,
-                        first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
-                                + " to migrate across byte orders"
-                                : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders"));
+                                + " (refused at restore, exit 65): " + why, change));
             }
             if (!a.keptSizes().isEmpty()) {
                 SizeValues.Kept first = a.keptSizes().getFirst();
                 String why = keptSizeNote(a.keptSizes());
-                isaNote = isaNote == null ? why : isaNote + "; " + why;
+                String change = "compute the size where it is used (n * sizeof(T)) instead of keeping it, to migrate across"
+                        + " pointer widths";
+                isaNote = withNote(isaNote, why, change);
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between 32-bit (i686)"
-                                + " and 64-bit ISAs (refused at restore, exit 65): " + why,
-                        "compute the size where it is used (n * sizeof(T)) instead of keeping it, to migrate across pointer widths"));
+                                + " and 64-bit ISAs (refused at restore, exit 65): " + why, change));
             }
             if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty()) {
                 program = byteOrderFingerprint(program, fingerprint,
@@ -598,6 +599,15 @@ public final class CheckpointCompiler {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * The ISA note with one more reason and what to change in the program about it: the restore refusal prints the note,
+     * so it says both, like the build's warning (its message and hint).
+     */
+    static String withNote(String note, String why, String change) {
+        String more = why + " (" + change + ")";
+        return note == null ? more : note + "; " + more;
     }
 
     /** A warning at {@code at} ("file:line:col", or a bare file name). */

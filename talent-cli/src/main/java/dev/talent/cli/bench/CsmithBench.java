@@ -212,7 +212,7 @@ public final class CsmithBench {
                 where += (where.isEmpty() ? "" : "->") + p.name() + (env.containsKey(RuntimeContract.ENV_STOP_AFTER) ? "@" + env.get(RuntimeContract.ENV_STOP_AFTER) : "");
                 if (r.rc() == 0) break;   // finished before the stop
                 if (hop > 0 && r.rc() == RuntimeContract.EXIT_DATAERR) {
-                    return new Outcome.Refused(seed, where + " restore refused: " + firstLines(r.err(), 1));
+                    return new Outcome.Refused(seed, where + " restore refused: " + refusal(r.err()));
                 }
                 if (r.rc() != RuntimeContract.EXIT_CHECKPOINT || last) {
                     return new Outcome.Failed(seed, where + " exited " + r.rc() + (r.timedOut() ? " (timeout)" : "") + ": " + firstLines(r.err(), 2));
@@ -226,6 +226,14 @@ public final class CsmithBench {
         }
         BenchWorkspace.deleteTree(dir);
         return new Outcome.Agreed(seed, migrations, detail.toString());
+    }
+
+    /**
+     * The runtime's reason for refusing a restore: its first line that is not a warning (a checkpoint it cannot use is
+     * warned about first, and the reason follows), else its first line.
+     */
+    static String refusal(String err) {
+        return err.strip().lines().filter(l -> !l.startsWith("talent: warning:")).findFirst().orElse(firstLines(err, 1));
     }
 
     private static String firstLines(String s, int n) {

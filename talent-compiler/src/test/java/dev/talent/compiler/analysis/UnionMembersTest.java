@@ -45,7 +45,9 @@ class UnionMembersTest {
         assertThat(table).contains("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__")
                 .contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "\"")
                 .contains("talent_the_isa_note = \"the program's values depend on the byte order (union 'union at a.c:5:3'"
-                        + " in variable 'f' is written through member 'e' (a.c:9:5) and read through 'code' (a.c:12:41)");
+                        + " in variable 'f' is written through member 'e' (a.c:9:5) and read through 'code' (a.c:12:41)")
+                .contains("so a checkpoint moves only between ISAs of the byte order it was written on (write and read the"
+                        + " same member of the union to migrate across byte orders)\"");
         assertThat(r.diagnostics()).anySatisfy(d -> {
             assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
             assertThat(d.line()).isEqualTo(9);
