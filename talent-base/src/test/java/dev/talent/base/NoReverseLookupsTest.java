@@ -3,8 +3,11 @@ package dev.talent.base;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
 class NoReverseLookupsTest {
     @Test
     void anAddressIsNotLookedUpButNamesStillAre() throws Exception {

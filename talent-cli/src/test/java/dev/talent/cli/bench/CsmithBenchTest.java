@@ -2,8 +2,11 @@ package dev.talent.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
 class CsmithBenchTest {
     @Test
     void aRestoreRefusalIsCountedByItsReasonNotByTheWarningBeforeIt() {
