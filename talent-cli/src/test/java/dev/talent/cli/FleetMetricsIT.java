@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,17 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * A real fleet on loopback addresses without the lab: an etcd of its own (mutual TLS, free ports), two
  * {@code talent agent --metrics} (h1 on 127.0.0.2, h2 on 127.0.0.3) and a {@code talent controller --metrics}, all
  * processes of the packaged jar. envapp is deployed on h1, migrated to h2 on request and ends there with the output of
- * an uninterrupted run; the three metrics endpoints are then scraped and parsed as the Prometheus text format, and
+ * an uninterrupted run; the three metrics endpoints are then scraped and parsed by the Prometheus project's parser, and
  * {@code talent hosts --json} shows each host's detected facts.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class FleetMetricsIT {
-    private static final Pattern SAMPLE = Pattern.compile(
-            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*})?"
-                    + " (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
-    private static final Pattern COMMENT = Pattern.compile("# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* "
-            + "(counter|gauge|histogram|summary|untyped))");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private static final String STEPS = "2500";
 
@@ -245,7 +237,11 @@ class FleetMetricsIT {
         try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
     }
 
-    /** Scrapes /metrics and parses it strictly as the Prometheus text format 0.0.4 ("name{sorted labels}" to value). */
+    /**
+     * Scrapes /metrics (format 0.0.4) and parses it with the Prometheus project's own parser (Debian's
+     * python3-prometheus-client, through talent-it/scripts/prom-samples.py): "name{sorted labels}" to value; a
+     * malformed exposition or a family without a TYPE fails.
+     */
     private static Map<String, Double> scrape(int port) throws Exception {
         HttpResponse<String> r;
         try (HttpClient http = HttpClient.newHttpClient()) {
@@ -253,28 +249,21 @@ class FleetMetricsIT {
         }
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        assertThat(Path.of("/usr/lib/python3/dist-packages/prometheus_client")).withFailMessage(
+                "the Prometheus parser is not installed (apt-get install python3-prometheus-client)").isDirectory();
+        Path script = Path.of("../talent-it/scripts/prom-samples.py").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(r.body().getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the parser ended").isTrue();
+        assertThat(p.exitValue()).withFailMessage("the Prometheus parser refused the exposition: %s%n%s", out, r.body()).isZero();
         Map<String, Double> samples = new HashMap<>();
-        Map<String, String> types = new HashMap<>();
-        for (String line : r.body().split("\n", -1)) {
+        for (String line : out.split("\n", -1)) {
             if (line.isEmpty()) continue;
-            if (line.startsWith("#")) {
-                assertThat(COMMENT.matcher(line).matches()).as("comment line: %s", line).isTrue();
-                if (line.startsWith("# TYPE ")) types.put(line.split(" ", -1)[2], line.split(" ", -1)[3]);
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertThat(m.matches()).as("sample line: %s", line).isTrue();
-            String name = m.group(1);
-            assertThat(types.containsKey(name) || types.containsKey(name.replaceAll("_(bucket|count|sum|max|total|created)$", "")))
-                    .as("TYPE of %s", name).isTrue();
-            List<String> labels = new ArrayList<>();
-            if (m.group(2) != null) {
-                Matcher l = LABEL.matcher(m.group(2));
-                while (l.find()) labels.add(l.group(1) + "=\"" + l.group(2) + "\"");
-            }
-            labels.sort(null);
-            samples.put(name + (labels.isEmpty() ? "" : "{" + String.join(",", labels) + "}"),
-                    m.group(3).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3)));
+            int tab = line.lastIndexOf('\t');
+            samples.put(line.substring(0, tab), Double.parseDouble(line.substring(tab + 1)));
         }
         return samples;
     }

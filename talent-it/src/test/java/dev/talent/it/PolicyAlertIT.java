@@ -12,10 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.talent.it.EnvApp.Reference;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * platforms tagged CVE-...; {@code talent alert --tag} moves both away at once to untagged platforms, no migration
  * goes to a tagged platform while the alert is active, and after {@code talent alert clear} the tagged platforms
  * are drawn again. Both programs' output and files equal an uninterrupted run. On the way: {@code talent alerts},
- * the metrics endpoint (scraped and parsed as Prometheus text), {@code talent report} (while running and after),
+ * the metrics endpoint (scraped and parsed by the Prometheus parser, {@link PrometheusSamples}), {@code talent report} (while running and after),
  * {@code talent platforms --json}.
  *
  * <p>Its apps, sockets and alert book are in a private XDG_RUNTIME_DIR, so that its alert reaches no other
@@ -167,7 +161,7 @@ class PolicyAlertIT {
         ProcessResult during = talent(List.of("report", a.name, "-o", root.resolve("running.html").toString(), "--state-dir",
                 a.state.toString()), Duration.ofMinutes(1));
         assertThat(during.exitCode()).withFailMessage(during::describe).isZero();
-        Map<String, Double> metrics = scrape(port);
+        Map<String, Double> metrics = PrometheusSamples.scrape(port);
 
         // cleared: back in rotation, for requests and for draws
         ProcessResult clear = talent(List.of("alert", "clear", tag), Duration.ofMinutes(1));
@@ -332,54 +326,4 @@ class PolicyAlertIT {
         throw new AssertionError(app.name + " never answered\n" + read(app.err));
     }
 
-    private static final Pattern SAMPLE = Pattern.compile(
-            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*})?"
-                    + " (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
-    private static final Pattern COMMENT = Pattern.compile("# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* "
-            + "(counter|gauge|histogram|summary|untyped))");
-
-    /**
-     * Scrapes /metrics and parses it strictly as the Prometheus text format 0.0.4: every line is a HELP/TYPE comment
-     * or a sample {@code name{label="value",...} value}; each sample's family was TYPEd before it. Returns
-     * "name{sorted labels}" -> value.
-     */
-    private static Map<String, Double> scrape(int port) throws Exception {
-        HttpResponse<String> r;
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
-        Map<String, Double> samples = new HashMap<>();
-        Map<String, String> types = new HashMap<>();
-        for (String line : r.body().split("\n", -1)) {
-            if (line.isEmpty()) continue;
-            if (line.startsWith("#")) {
-                Matcher c = COMMENT.matcher(line);
-                assertThat(c.matches()).as("comment line: %s", line).isTrue();
-                if (line.startsWith("# TYPE ")) {
-                    String[] parts = line.split(" ", -1);
-                    types.put(parts[2], parts[3]);
-                }
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertThat(m.matches()).as("sample line: %s", line).isTrue();
-            String name = m.group(1);
-            String family = name.replaceAll("_(bucket|count|sum|max|total|created)$", "");
-            assertThat(types.containsKey(name) || types.containsKey(family)).as("TYPE of %s", name).isTrue();
-            List<String> labels = new ArrayList<>();
-            if (m.group(2) != null) {
-                Matcher l = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(m.group(2));
-                while (l.find()) labels.add(l.group(1) + "=\"" + l.group(2) + "\"");
-            }
-            labels.sort(null);
-            labels.removeIf(s -> s.startsWith("le="));
-            String key = name + (labels.isEmpty() ? "" : "{" + String.join(",", labels) + "}");
-            if (m.group(2) != null && m.group(2).contains("le=")) key = key + "#" + m.group(2);
-            samples.put(key, m.group(3).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3)));
-        }
-        return samples;
-    }
 }
