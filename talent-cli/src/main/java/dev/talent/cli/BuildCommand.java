@@ -1,7 +1,6 @@
 package dev.talent.cli;
 
 import dev.talent.compiler.Diagnostic;
-import dev.talent.toolchain.MissingTool;
 import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.RuntimeLibrary;
 import dev.talent.toolchain.ToolchainProbe;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,20 +144,7 @@ public final class BuildCommand implements Callable<Integer> {
         ProgramBuilder builder = new ProgramBuilder(ToolchainProbe.ofHost(),
                 RuntimeLibrary.fromClasspath(TalentDirectories.cache()), Instrumenter.checkpointCompiler(BuildProgress.forStderr(err)));
         try {
-            builder.build(request, event -> {
-                switch (event) {
-                    case BuildEvent.PlatformSkipped skipped -> err.println("talent build: skipping "
-                            + skipped.support().platform() + ": missing "
-                            + skipped.support().missingForBuild().stream().map(MissingTool::toString)
-                                    .collect(Collectors.joining(", ")));
-                    case BuildEvent.CompilerMessages messages -> err.print(messages.text());
-                    case BuildEvent.Instrumented instrumented -> instrumented.result().diagnostics()
-                            .forEach(d -> err.println(diagnostics.render(d)));
-                    case BuildEvent.PlatformBuilt built -> out.println("built " + displayed(built.binary()));
-                }
-                err.flush();
-                out.flush();
-            });
+            builder.build(request, new BuildEventRenderer(out, err, Terminals.stderrIsTerminal(), BuildCommand::displayed, diagnostics));
             return ExitCodes.OK;
         } catch (BuildFailedException.Rejected e) {
             e.diagnostics().forEach(d -> err.println(diagnostics.render(d)));

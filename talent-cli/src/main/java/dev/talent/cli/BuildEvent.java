@@ -4,12 +4,23 @@ import dev.talent.compiler.CompileResult;
 import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.PlatformSupport;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What happens during a build, reported to the command that renders it. */
 public sealed interface BuildEvent {
 
     /** A default target left out because this host lacks its toolchain. */
     record PlatformSkipped(PlatformSupport support) implements BuildEvent {}
+
+    /** The checkpoint compiler starts on the sources (once for every platform). */
+    record Instrumenting(List<Path> sources) implements BuildEvent {
+        public Instrumenting {
+            sources = List.copyOf(sources);
+        }
+    }
+
+    /** Platform {@code number} of {@code count} starts compiling and linking (platforms run two at a time). */
+    record PlatformStarted(Platform platform, int number, int count) implements BuildEvent {}
 
     /** The sources were instrumented (the result carries warnings and notes). */
     record Instrumented(CompileResult result) implements BuildEvent {}

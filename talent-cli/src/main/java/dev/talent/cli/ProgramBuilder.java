@@ -48,10 +48,14 @@ public final class ProgramBuilder {
         this.instrumenter = instrumenter;
     }
 
-    /** Builds every platform; returns the binaries by platform, in platform order. */
+    /**
+     * Builds every platform; returns the binaries by platform, in platform order. {@code events} is called from more
+     * than one thread (a {@link BuildEvent.PlatformStarted} from the thread that links that platform).
+     */
     public Map<Platform, Path> build(BuildRequest request, Consumer<BuildEvent> events)
             throws BuildFailedException, IOException, InterruptedException {
         List<CrossCompiler> compilers = compilers(request, events);
+        events.accept(new BuildEvent.Instrumenting(request.sources()));
         CompileResult instrumented = instrument(request);
         reportCompilerMessages(request, compilers, events);
         events.accept(new BuildEvent.Instrumented(instrumented));
@@ -62,7 +66,11 @@ public final class ProgramBuilder {
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LINKS, compilers.size()))) {
             Map<Platform, Future<Path>> pending = new LinkedHashMap<>();
             for (CrossCompiler compiler : compilers) {
-                pending.put(compiler.platform(), pool.submit(() -> link(request, instrumented, compiler)));
+                int number = pending.size() + 1;
+                pending.put(compiler.platform(), pool.submit(() -> {
+                    events.accept(new BuildEvent.PlatformStarted(compiler.platform(), number, compilers.size()));
+                    return link(request, instrumented, compiler);
+                }));
             }
             for (Map.Entry<Platform, Future<Path>> entry : pending.entrySet()) {
                 try {
