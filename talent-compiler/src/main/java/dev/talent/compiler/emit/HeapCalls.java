@@ -278,11 +278,17 @@ public final class HeapCalls {
         return types.canonical(t) instanceof CType.Builtin b && b.name().equals("void");
     }
 
-    /** The pointee of the pointer type the result is converted to, assigned to, or initialises. */
+    /**
+     * The pointee of the pointer type the result is converted to, assigned to, or initialises; through parentheses,
+     * implicit conversions, either branch of {@code ?:} and the right operand of a comma, whose value is the call's
+     * ({@code (T *)(p ? realloc(p, n) : malloc(n))}).
+     */
     private CType fromContext(Node call) {
         Node child = call;
         Node p = call.parent();
-        while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr"))) {
+        while (p != null && (p.is("ImplicitCastExpr") || p.is("ParenExpr")
+                || (p.is("ConditionalOperator") && p.inner().indexOf(child) >= 1)
+                || (p.is("BinaryOperator") && p.attr("opcode").equals(",") && p.child(1) == child))) {
             child = p;
             p = p.parent();
         }

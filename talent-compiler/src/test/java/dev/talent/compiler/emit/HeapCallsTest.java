@@ -92,6 +92,33 @@ class HeapCallsTest {
         assertThat(out).contains("{ \"a.c:5:14\", &" + pair + " },").contains("{ \"a.c:8:30\", &" + nodePtr + " },");
     }
 
+    /**
+     * The value of {@code ?:} and of a comma is the call's, so its context types the block: tinycdb's
+     * {@code buf = (unsigned char*)(buf ? realloc(buf, len) : malloc(len));} was untyped (a false refusal at the
+     * restore on another layout); the condition of a {@code ?:} is no such context.
+     */
+    @Test
+    void theContextTypesABlockThroughConditionalsAndCommas() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                int main(int argc, char **argv) {
+                  unsigned char *buf = 0;
+                  buf = (unsigned char *)(buf ? realloc(buf, 8) : malloc(8));
+                  long *l = argc > 1 ? (argv, malloc(16)) : 0;
+                  int ok = malloc(4) ? 1 : 0;
+                  free(buf); free(l);
+                  return ok;
+                }
+                """).instrumented("a.c");
+        List<String> lines = CProgram.originalLines(out);
+        String uchar = descriptorNamed(out, "TALENT_INT_TYPE(unsigned char, \"unsigned char\")");
+        String longT = descriptorNamed(out, "TALENT_INT_TYPE(long, \"long\")");
+        assertThat(lines.get(3)).as("both branches under the cast").isEqualTo("  buf = (unsigned char *)(buf ? talent_realloc(buf, 8, &"
+                + uchar + ", \"a.c:4:33\") : talent_malloc(8, &" + uchar + ", \"a.c:4:51\"));");
+        assertThat(lines.get(4)).as("the right of a comma in a branch").contains("(argv, talent_malloc(16, &" + longT + ", \"a.c:5:31\"))");
+        assertThat(lines.get(5)).as("a condition is no context").contains("talent_malloc(4, 0, ");
+    }
+
     /** The name of the shared descriptor whose definition starts with the given initialiser. */
     private static String descriptorNamed(String out, String initialiser) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("static const talent_type (talent_td_\\d+) = "
