@@ -140,7 +140,6 @@ class PolicyAlertIT {
         // destination included) plus the start of the CLI's JVM, not the sum nor a scheduled interval
         System.out.printf("PolicyAlertIT: alert to both apps moved: %d ms (slower migration's downtime %.0f ms)%n",
                 took.toMillis(), slowest);
-        assertThat(took.toMillis()).as("alert to both apps moved (ms)").isLessThan(60_000);
         JsonNode alerts = JSON.readTree(talent(List.of("alerts", "--json"), Duration.ofMinutes(1)).stdout());
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).get("tag").asText()).isEqualTo(tag);
@@ -148,13 +147,22 @@ class PolicyAlertIT {
         assertThat(talent(List.of("alerts"), Duration.ofMinutes(1)).stdoutText()).contains(tag).contains("IDS: iconv exploit seen");
 
         // quarantine: drawn destinations avoid the tagged platforms, and one cannot be asked for
+        long slowestRequest = 0;
         for (int i = 0; i < 2; i++) {
             for (App app : List.of(a, b)) {
+                Instant asked = Instant.now();
                 JsonNode m = migrate(app, List.of());
+                slowestRequest = Math.max(slowestRequest, Duration.between(asked, Instant.now()).toMillis());
                 assertThat(m.get("to").asText()).as("drawn during the alert: %s", m).isNotIn(TAGGED);
                 assertThat(m.get("reason").asText()).isEqualTo("request");
             }
         }
+        // "within one migration time", measured the same way: a requested migration from the CLI's start to its
+        // answer. The alert moves both apps at once, so it may take the slower of two migrations run side by side
+        // (twice one on this 2-core machine), plus a margin for load; a move left to a schedule would never come
+        System.out.printf("PolicyAlertIT: slowest requested migration: %d ms%n", slowestRequest);
+        assertThat(took.toMillis()).as("alert to both apps moved (ms), against the slowest requested migration's %d ms",
+                slowestRequest).isLessThan(2 * slowestRequest + 3_000);
         ProcessResult refused = talent(List.of("migrate", a.name, "--to", "aarch64", "--json"), Duration.ofMinutes(1));
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderrText()).contains("aarch64 is quarantined").contains(tag);
