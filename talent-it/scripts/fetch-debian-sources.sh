@@ -11,7 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${1:-$root/.talent-cache/debian-src}
-packages=(bzip2 lua5.4)
+packages=(bzip2 lua5.4 cjson)
 entry=/etc/apt/sources.list.d/talent-deb-src.sources
 
 say() { printf 'fetch-debian-sources: %s\n' "$*" >&2; }

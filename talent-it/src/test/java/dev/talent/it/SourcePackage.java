@@ -103,6 +103,14 @@ final class SourcePackage {
             int mode = (int) octal(header, 100, 8);
             long mtime = octal(header, 136, 12);
             char type = (char) header[156];
+            if (type == 'g') { // a pax global header: git archive's (GitHub's tarballs) holds the commit as a comment
+                if (size > BLOCK) throw new IOException("pax global header '" + name + "' of " + size + " bytes");
+                byte[] records = new byte[BLOCK];
+                readFully(in, records);
+                checkCommentsOnly(new String(records, 0, (int) size, StandardCharsets.UTF_8));
+                entries--;
+                continue;
+            }
             boolean directory = type == '5';
             if (!directory && type != '0' && type != '\0') {
                 throw new IOException("entry '" + name + "' is of type '" + type + "' (only regular files and directories are unpacked)");
@@ -133,6 +141,33 @@ final class SourcePackage {
         }
         if (top == null) throw new IOException("no entries");
         return root.resolve(top);
+    }
+
+    /**
+     * The records of a pax global header ({@code "LEN key=value\n"} each, LEN counting the whole record), accepted only
+     * when every key is {@code comment}: any other (a path, a size, a time) would change how the entries that follow
+     * are read, which this reader does not do.
+     */
+    static void checkCommentsOnly(String records) throws IOException {
+        int at = 0;
+        while (at < records.length()) {
+            int space = records.indexOf(' ', at);
+            if (space <= at || space - at > 4) throw new IOException("malformed pax global header record at " + at);
+            int length;
+            try {
+                length = Integer.parseInt(records.substring(at, space));
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed pax global header record at " + at, e);
+            }
+            if (length <= space - at + 1 || at + length > records.length() || records.charAt(at + length - 1) != '\n') {
+                throw new IOException("malformed pax global header record at " + at);
+            }
+            String record = records.substring(space + 1, at + length - 1);
+            if (!record.startsWith("comment=")) {
+                throw new IOException("pax global header record '" + record.split("=", 2)[0] + "' (only comments are accepted)");
+            }
+            at += length;
+        }
     }
 
     private static String checkedName(String name, boolean directory) throws IOException {

@@ -47,9 +47,23 @@ class SourcePackageTest {
 
     @Test
     void refusesLinksDevicesAndExtendedHeaders() {
-        for (char type : List.of('1', '2', '3', '4', '6', 'L', 'K', 'x', 'g')) {
+        for (char type : List.of('1', '2', '3', '4', '6', 'L', 'K', 'x')) {
             assertThatThrownBy(() -> unpack(List.of(new TarEntry("pkg-1.0/link", type, "/etc/passwd"))))
                     .as("type " + type).hasMessageContaining("of type '" + type + "'");
+        }
+    }
+
+    /** git archive (GitHub's tarballs, cJSON's) starts with a pax global header holding the commit as a comment. */
+    @Test
+    void skipsAPaxGlobalHeaderOfCommentsAndRefusesAnyOther() throws IOException {
+        String comment = "52 comment=324a6ac9a9b285ff7a5a3e5b2e5b4a3c2d1e0f9a\n";
+        Path top = unpack(List.of(new TarEntry("pax_global_header", 'g', comment), new TarEntry("pkg-1.0/a.c", '0', "abc")));
+        assertThat(top.resolve("a.c")).hasContent("abc");
+        assertThat(top.getParent().resolve("pax_global_header")).doesNotExist();
+        for (String records : List.of("20 path=/etc/passwd\n", comment + "15 size=999999\n", "52 comment=x\n", "5 comment=\n",
+                "x comment=abc\n")) {
+            assertThatThrownBy(() -> unpack(List.of(new TarEntry("pax_global_header", 'g', records), new TarEntry("pkg-1.0/a.c", '0', "abc"))))
+                    .as(records).isInstanceOf(IOException.class).hasMessageContaining("pax global header");
         }
     }
 
