@@ -51,7 +51,9 @@ public final class Supervisor {
             // nsenter enters the host's network namespace only: `ip netns exec` also mounts a sysfs of its own over
             // /sys, which hides /sys/fs/cgroup, and runc cannot start the agent's containers without it
             List<String> agent = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + LabLayout.netns(k), "--"));
-            agent.addAll(lab.talent());
+            // an agent runs with the full JIT, as under systemd: TLS's AES-GCM and SHA-256 are compiled to the CPU's
+            // instructions only by C2, and a checkpoint streamed through C1-only code is several times slower (docs/FLEET.md)
+            agent.addAll(lab.talent().stream().filter(a -> !a.startsWith("-XX:TieredStopAtLevel")).toList());
             agent.addAll(List.of("agent", "--name", h, "--address", LabLayout.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
                     "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString(),
                     "--metrics", "127.0.0.1:" + LabLayout.AGENT_METRICS_PORT));

@@ -25,13 +25,13 @@ import java.util.concurrent.ExecutorService;
 /**
  * The agents' apps service ({@code talent.fleet.v1.Apps}): hand-written method descriptors over JSON records
  * ({@link AppsMessages}), and the server side that maps each call onto {@link HostedApps}. Byte streams (blobs,
- * checkpoints, working directories) go as chunks of {@link #CHUNK} bytes; a receiver spools a stream to a file of
+ * checkpoints, working directories) go as a head and chunks of at most {@link #CHUNK} raw bytes ({@link StreamMarshaller}); a receiver spools a stream to a file of
  * the host (bounded) before it uses it, so a slow or hostile peer holds no thread of the server.
  */
 public final class AppsRpc {
     static final String SERVICE = "talent.fleet.v1.Apps";
     static final int CHUNK = 32 * 1024;
-    /** A chunk's JSON (base64 of {@link #CHUNK} bytes and the header) fits in this. */
+    /** The most a message as JSON may be (a stream's head: a sync's list of paths, a checkpoint's statement). */
     static final int MAX_MESSAGE = 128 * 1024;
     /** The most a sync's log tail or a spooled stream may be. */
     static final long MAX_SPOOL = 8L << 30;
@@ -39,13 +39,31 @@ public final class AppsRpc {
     private AppsRpc() {}
 
     private static <Q, R> MethodDescriptor<Q, R> method(String name, MethodDescriptor.MethodType type, Class<Q> q, Class<R> r) {
-        return MethodDescriptor.<Q, R>newBuilder().setType(type).setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-                .setRequestMarshaller(new JsonMarshaller<>(q, MAX_MESSAGE)).setResponseMarshaller(new JsonMarshaller<>(r, MAX_MESSAGE)).build();
+        return method(name, type, new JsonMarshaller<>(q, MAX_MESSAGE), new JsonMarshaller<>(r, MAX_MESSAGE));
     }
+
+    private static <Q, R> MethodDescriptor<Q, R> method(String name, MethodDescriptor.MethodType type, MethodDescriptor.Marshaller<Q> q,
+            MethodDescriptor.Marshaller<R> r) {
+        return MethodDescriptor.<Q, R>newBuilder().setType(type).setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+                .setRequestMarshaller(q).setResponseMarshaller(r).build();
+    }
+
+    /** Parts of a checkpoint's stream: the first carries the statement, the others only bytes (sent raw). */
+    static final StreamMarshaller<AppsMessages.CheckpointPart> CHECKPOINT_PARTS = new StreamMarshaller<>(AppsMessages.CheckpointPart.class,
+            MAX_MESSAGE, CHUNK, c -> c.platform() == null && c.statement() == null ? c.data() : null,
+            b -> new AppsMessages.CheckpointPart(null, null, b));
+    /** Parts of a sync's stream: the first carries the header, the others only bytes (sent raw). */
+    static final StreamMarshaller<AppsMessages.SyncPart> SYNC_PARTS = new StreamMarshaller<>(AppsMessages.SyncPart.class, MAX_MESSAGE, CHUNK,
+            c -> c.app() == null && c.platform() == null && c.mode() == null && c.paths() == null && c.logFrom() == 0 && c.logLength() == 0
+                    && c.errFrom() == 0 && c.errLength() == 0 ? c.data() : null,
+            b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
+    /** Chunks of a blob or a working directory's archive: a head names the blob, the others carry only bytes (sent raw). */
+    static final StreamMarshaller<AppsMessages.Chunk> CHUNKS = new StreamMarshaller<>(AppsMessages.Chunk.class, MAX_MESSAGE, CHUNK,
+            c -> (c.sha256() == null || c.sha256().isEmpty()) && c.size() == 0 ? c.data() : null, b -> new AppsMessages.Chunk(null, 0, b));
 
     private static final MethodDescriptor.MethodType UNARY = MethodDescriptor.MethodType.UNARY;
     static final MethodDescriptor<AppsMessages.Chunk, AppsMessages.Reply> PUT_BLOB =
-            method("PutBlob", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.Chunk.class, AppsMessages.Reply.class);
+            method("PutBlob", MethodDescriptor.MethodType.CLIENT_STREAMING, CHUNKS, new JsonMarshaller<>(AppsMessages.Reply.class, MAX_MESSAGE));
     static final MethodDescriptor<AppsMessages.Start, AppsMessages.Reply> START = method("Start", UNARY, AppsMessages.Start.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.Start, AppsMessages.Reply> PREPARE = method("Prepare", UNARY, AppsMessages.Start.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.Op, AppsMessages.State> STATE = method("State", UNARY, AppsMessages.Op.class, AppsMessages.State.class);
@@ -60,18 +78,20 @@ public final class AppsRpc {
     static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_CHECKPOINT =
             method("SendCheckpoint", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CHECKPOINT =
-            method("ReceiveCheckpoint", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.CheckpointPart.class, AppsMessages.Reply.class);
+            method("ReceiveCheckpoint", MethodDescriptor.MethodType.CLIENT_STREAMING, CHECKPOINT_PARTS,
+                    new JsonMarshaller<>(AppsMessages.Reply.class, MAX_MESSAGE));
     static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_CONNECTIONS =
             method("SendConnections", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CONNECTIONS =
-            method("ReceiveConnections", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.CheckpointPart.class, AppsMessages.Reply.class);
+            method("ReceiveConnections", MethodDescriptor.MethodType.CLIENT_STREAMING, CHECKPOINT_PARTS,
+                    new JsonMarshaller<>(AppsMessages.Reply.class, MAX_MESSAGE));
     static final MethodDescriptor<AppsMessages.Op, AppsMessages.Restored> RESTORE_ACCEPTED =
             method("RestoreAccepted", UNARY, AppsMessages.Op.class, AppsMessages.Restored.class);
     static final MethodDescriptor<AppsMessages.Send, AppsMessages.Sync> SYNC_TO = method("SyncTo", UNARY, AppsMessages.Send.class, AppsMessages.Sync.class);
     static final MethodDescriptor<AppsMessages.SyncPart, AppsMessages.Sync> RECEIVE_SYNC =
-            method("ReceiveSync", MethodDescriptor.MethodType.CLIENT_STREAMING, AppsMessages.SyncPart.class, AppsMessages.Sync.class);
+            method("ReceiveSync", MethodDescriptor.MethodType.CLIENT_STREAMING, SYNC_PARTS, new JsonMarshaller<>(AppsMessages.Sync.class, MAX_MESSAGE));
     static final MethodDescriptor<AppsMessages.Op, AppsMessages.Chunk> FETCH_WORKDIR =
-            method("FetchWorkdir", MethodDescriptor.MethodType.SERVER_STREAMING, AppsMessages.Op.class, AppsMessages.Chunk.class);
+            method("FetchWorkdir", MethodDescriptor.MethodType.SERVER_STREAMING, new JsonMarshaller<>(AppsMessages.Op.class, MAX_MESSAGE), CHUNKS);
 
     /** The service over {@code apps}; blocking work runs on threads of its own, never on the transport's. */
     public static ServerServiceDefinition service(HostedApps apps) {
