@@ -9,6 +9,7 @@
 #include "env.h"
 #include "exit_handlers.h"
 #include "libc_state.h"
+#include "pointer_bytes.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
@@ -550,6 +551,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_exit_handlers_check();
     /* the C library's state of the program's: what is not carried refuses (libc_state.c) */
     tl_libc_state_check();
+    /* pointers the program copied into memory of a non-pointer type: refused by the copy's position (pointer_bytes.c) */
+    tl_pointer_bytes_check();
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is
      * encoded, not written, and the program goes on from the image: tl_files_refusal) */
     tl_files_collect();

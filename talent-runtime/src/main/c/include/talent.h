@@ -368,6 +368,15 @@ void *talent_tmpfile(const char *site);
 int talent_pclose(void *stream);
 int talent_closedir(void *dir);
 
+/* ---------------------------------------------------------------- pointer bytes (pointer_bytes.c, issue 11) */
+
+/* memcpy/memmove calls that copy the bytes of a pointer (or of a struct holding one) into integer or floating storage
+ * (an interpreter keeping a string's address in its bytecode words): the compiler renames them to these, with the
+ * call's position and what it copies. Each behaves exactly like the function it replaces; after it every checkpoint
+ * is refused by name, since a pointer kept as numbers cannot be carried (pointer_bytes.h). */
+void *talent_pointer_memcpy(void *dst, const void *src, size_t n, const char *pos, const char *what);
+void *talent_pointer_memmove(void *dst, const void *src, size_t n, const char *pos, const char *what);
+
 /* ---------------------------------------------------------------- blocking calls (issue 4) */
 
 /* A call to a blocking function in a chain function is a *blocking site*: the compiler emits

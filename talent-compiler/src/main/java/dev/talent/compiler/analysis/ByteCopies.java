@@ -112,6 +112,81 @@ public final class ByteCopies {
         });
     }
 
+    /**
+     * A {@code memcpy}/{@code memmove} call that copies the bytes of a pointer (or of a struct, union or array holding
+     * one) into integer or floating storage: {@code memcpy(code + n, &str, sizeof str)} where {@code code} is an array
+     * of {@code unsigned short} (mujs's bytecode keeps interned strings' addresses so). A checkpoint carries that storage
+     * as numbers, so the pointer in it is not carried: emit.PointerByteCopies renames the call, whose run refuses every
+     * later checkpoint (the runtime's pointer_bytes.c). {@code callee}: the function called; {@code pointer}: the source
+     * as written and its type; {@code into}: the destination as written and the type it points to. Character
+     * destinations are not such copies (ByteCopies' byte-order binding and heap_write.c's scan of blocks carried as
+     * bytes handle them), nor are copies through {@code void *} on either side.
+     */
+    public record PointerCopy(String callee, String pointer, String pointerType, String into, String intoType) {
+        /** What the runtime's refusal and the build's warning name. */
+        public String describe() {
+            return "'" + pointer + "' (" + pointerType + ") copied by " + callee + " into '" + into + "' (" + intoType + ")";
+        }
+    }
+
+    /** The functions whose calls {@link #pointerCopy} examines (each with 3 arguments: destination, source, size). */
+    public static final Set<String> POINTER_COPIES = Set.of("memcpy", "memmove", "__builtin_memcpy", "__builtin_memmove");
+
+    /** The call as a {@link PointerCopy}, or null when it is none. */
+    public static PointerCopy pointerCopy(TranslationUnit tu, TypeResolver types, Node call) {
+        if (!call.is("CallExpr") || call.inner().size() != 4) return null;
+        String callee = Ast.directCallee(call);
+        if (callee == null || !POINTER_COPIES.contains(callee)) return null;
+        CType dst = pointee(types, call.child(1));
+        CType src = pointee(types, call.child(2));
+        if (dst == null || src == null) return null;
+        if (!(dst instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, dst)) return null;
+        if (!holdsPointer(types, src, 0)) return null;
+        Node s = sourceOf(call.child(2));
+        Node d = sourceOf(call.child(1));
+        return new PointerCopy(callee.replace("__builtin_", ""), written(tu, s), pointed(s.qualType()),
+                written(tu, d), types.canonical(dst) instanceof CType.Builtin cb ? cb.name() : b.name());
+    }
+
+    /** The type a pointer type's spelling points to ("const char **": "const char *"); another type as it is. */
+    private static String pointed(String qualType) {
+        return qualType.endsWith("*") ? qualType.substring(0, qualType.length() - 1).strip() : qualType;
+    }
+
+    /** An argument with the conversions to {@code void *} looked through. */
+    private static Node sourceOf(Node arg) {
+        Node e = Ast.strip(arg);
+        while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty() && e.qualType().endsWith("void *")) {
+            e = Ast.strip(e.child(0));
+        }
+        return e;
+    }
+
+    /** Whether t is a pointer or holds one (a struct, union or array member or element); incomplete types do not. */
+    private static boolean holdsPointer(TypeResolver types, CType type, int depth) {
+        CType t = types.canonical(type);
+        if (depth > 16) return false;
+        return switch (t) {
+            case CType.Pointer p -> true;
+            case CType.Array a -> holdsPointer(types, a.elem(), depth + 1);
+            case CType.Tagged g -> {
+                if (g.tag().equals("enum")) yield false;
+                Node rec = types.record(g);
+                if (rec == null || !rec.flag("completeDefinition")) yield false;
+                for (Node f : rec.inner()) {
+                    if (!f.is("FieldDecl")) continue;
+                    try {
+                        if (holdsPointer(types, CTypeParser.parse(f.qualType()), depth + 1)) yield true;
+                    } catch (RuntimeException unknownType) {
+                        // a member type this unit's resolver does not know: not counted
+                    }
+                }
+                yield false;
+            }
+            default -> false;
+        };
+    }
+
     /** A raw I/O call whose buffer is a number, pointer or struct in this ISA's representation. */
     private void io(TranslationUnit tu, TypeResolver types, Node call, String callee, int buffer) {
         if (call.inner().size() <= buffer + 1) return;

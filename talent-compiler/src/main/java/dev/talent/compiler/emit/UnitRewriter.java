@@ -79,6 +79,8 @@ public final class UnitRewriter {
         WrapperAllocTypes.rewrite(tu, functions, graph, types, descriptors, plan, wrappers);
         IoCalls io = new IoCalls(tu, plan, diags);
         for (FunctionModel f : functions) io.rewrite(f, graph);
+        PointerByteCopies pointerCopies = new PointerByteCopies(tu, types, plan, diags);
+        for (FunctionModel f : functions) pointerCopies.rewrite(f);
         // with their initialisers as rewritten
         GlobalGaps gaps = new GlobalGaps(tu, plan);
         new StaticMoves(plan).emit(statics, gaps);

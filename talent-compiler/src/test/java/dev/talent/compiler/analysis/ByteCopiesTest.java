@@ -175,4 +175,67 @@ class ByteCopiesTest {
                 if (writev(1, &iov, 1) < 0) return 6""")).compile();
         assertThat(Files.readString(text.programTable())).doesNotContain("__BYTE_ORDER__");
     }
+
+    private static String words(String decls, String copy) {
+        return """
+                #include <stdio.h>
+                #include <string.h>
+                #include <stdint.h>
+                struct ref { const char *s; int n; };
+                static unsigned short code[64];
+                static unsigned char bytes[64];
+                DECLS
+                int main(void) {
+                  const char *str = "abc";
+                  struct ref r = { "de", 2 };
+                  int k = 3;
+                  double d = 1.5;
+                  (void)r; (void)k; (void)d; (void)str;
+                  for (int i = 0; i < 4; i++) {
+                    COPY;
+                  }
+                  printf("%u %u\\n", code[0], bytes[0]);
+                  return 0;
+                }
+                """.replace("DECLS", decls).replace("COPY", copy);
+    }
+
+    @Test
+    void aPointerCopiedIntoInstructionWordsIsRenamedAndWarned() throws Exception {
+        CProgram p = CProgram.in(dir).file("a.c", words("", "memcpy(code + 4 * i, &str, sizeof str)"));
+        String out = p.instrumented("a.c");
+        // (str is renamed: a local with a gap after it, emit.FrameGaps)
+        assertThat(out).contains("talent_pointer_memcpy(code + 4 * i, &str").contains(", \"a.c:15:5\", "
+                + "\"'&str' (const char *) copied by memcpy into 'code + 4 * i' (unsigned short)\");");
+        p.compilesWithGcc("a.c");
+        assertThat(p.compile().diagnostics()).anySatisfy(d -> {
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(d.line()).isEqualTo(15);
+            assertThat(d.message()).contains("every checkpoint after this call has run is refused");
+        });
+    }
+
+    @Test
+    void aStructHoldingAPointerMovedIntoLongWordsIsRenamed() throws Exception {
+        String out = CProgram.in(dir).file("a.c", words("static uint64_t q[8];", "memmove(q, &r, sizeof r)"))
+                .instrumented("a.c");
+        assertThat(out).contains("talent_pointer_memmove(q, &r").contains(", \"a.c:15:5\", \"'&r' (struct ref) copied by memmove"
+                + " into 'q' (unsigned long)\");");
+    }
+
+    @Test
+    void numbersIntoWordsAndPointersIntoCharactersOrThroughVoidAreNotRenamed() throws Exception {
+        String out = CProgram.in(dir).file("a.c", words("static void *any = code;",
+                "memcpy(code, &k, sizeof k); memcpy(code + 2, &d, sizeof d); memcpy(bytes, &str, sizeof str);"
+                        + " memcpy(any, &str, sizeof str)")).instrumented("a.c");
+        assertThat(out).doesNotContain("talent_pointer_mem");
+    }
+
+    @Test
+    void aPointerCopyWrittenInAMacroIsRenamedToo() {
+        // the program's macros are expanded in the text talent instruments (docs/CODEGEN.md "Preprocessing")
+        String out = CProgram.in(dir).file("a.c", words("#define PUT(p) memcpy(code, &(p), sizeof(p))", "PUT(str)"))
+                .instrumented("a.c");
+        assertThat(out).contains("talent_pointer_memcpy(code, &(str").contains("copied by memcpy into 'code' (unsigned short)");
+    }
 }

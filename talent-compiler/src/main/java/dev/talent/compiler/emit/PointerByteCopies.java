@@ -1,0 +1,55 @@
+package dev.talent.compiler.emit;
+
+import dev.talent.compiler.analysis.ByteCopies;
+import dev.talent.compiler.analysis.Diagnostics;
+import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import dev.talent.compiler.ast.TypeResolver;
+import dev.talent.compiler.rewrite.RewritePlan;
+
+/**
+ * Renames the {@code memcpy}/{@code memmove} calls that copy a pointer's bytes into integer or floating storage
+ * ({@link ByteCopies#pointerCopy}) to the runtime's {@code talent_pointer_memcpy}/{@code talent_pointer_memmove}, with
+ * the call's position and what it copies as two more arguments: after such a copy has run, every checkpoint is refused
+ * by name and the program goes on (talent.h "pointer bytes"). The build warns at each such call. One written inside a
+ * macro expansion cannot be renamed: the build is refused there, naming it.
+ */
+public final class PointerByteCopies {
+    private final TranslationUnit tu;
+    private final TypeResolver types;
+    private final RewritePlan plan;
+    private final Diagnostics diags;
+
+    public PointerByteCopies(TranslationUnit tu, TypeResolver types, RewritePlan plan, Diagnostics diags) {
+        this.tu = tu;
+        this.types = types;
+        this.plan = plan;
+        this.diags = diags;
+    }
+
+    public void rewrite(FunctionModel f) {
+        if (f.body == null) return;
+        f.body.walk(n -> {
+            ByteCopies.PointerCopy c = ByteCopies.pointerCopy(tu, types, n);
+            if (c == null) return;
+            String why = "the bytes of " + c.describe() + ": a checkpoint carries that memory as numbers, so the pointer"
+                    + " in it cannot be carried (after a restore it would hold the old address)";
+            String change = "keep the pointer in memory of a pointer type (a union with a pointer member, or an array of"
+                    + " pointers)";
+            Node callee = Ast.strip(n.child(0));
+            if (!tu.isMacroFree(n) || callee == null || !tu.isMacroFree(callee)) {
+                diags.error(tu, n, why + "; the call is inside a macro expansion, where talent cannot make it refuse the"
+                        + " checkpoints after it", change);
+                return;
+            }
+            diags.warning(tu, n, why + "; every checkpoint after this call has run is refused (the program goes on)",
+                    change);
+            String name = c.callee().equals("memmove") ? "talent_pointer_memmove" : "talent_pointer_memcpy";
+            plan.replace(callee.begin().offset(), callee.begin().endOffset(), name);
+            plan.insert(n.end().offset(), ", " + TypeDescriptors.cString(tu.pos(n.begin())) + ", "
+                    + TypeDescriptors.cString(c.describe()));
+        });
+    }
+}
