@@ -673,8 +673,9 @@ public final class CheckpointCompiler {
         for (ByteCopies.Copy c : copies.subList(0, Math.min(3, copies.size()))) each.add(c.describe());
         boolean io = copies.stream().anyMatch(ByteCopies.Copy::io);
         boolean memory = copies.stream().anyMatch(c -> !c.io());
-        String where = io && memory ? "the program's character storage and files or sockets hold"
-                : io ? "the program's files or sockets hold" : "the program's character storage holds";
+        String storage = copies.stream().anyMatch(ByteCopies.Copy::reinterpreting) ? "memory" : "character storage";
+        String where = io && memory ? "the program's " + storage + " and files or sockets hold"
+                : io ? "the program's files or sockets hold" : "the program's " + storage + " holds";
         return where + " numbers in this ISA's representation (" + String.join("; ", each)
                 + (copies.size() > 3 ? "; ..." : "") + "), so a checkpoint moves only between ISAs of the byte order"
                 + (width ? " and pointer width" : "") + " it was written on";

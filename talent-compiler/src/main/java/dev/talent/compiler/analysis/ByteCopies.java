@@ -49,7 +49,22 @@ public final class ByteCopies {
                 return "'" + call + "' " + (into ? "writes" : "reads") + " the bytes of '" + buffer + "' (" + type + ") "
                         + (into ? "to" : "from") + " a file or socket at " + at;
             }
+            if (!buffer.isEmpty()) return "the bytes of " + article(type) + type + " are copied into " + buffer + " storage at " + at;
             return "the bytes of a " + type + " are copied " + (into ? "into" : "out of") + " character storage at " + at;
+        }
+
+        private static String article(String type) {
+            return !type.isEmpty() && "aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ";
+        }
+
+        /** A copy between two non-character types whose bytes are carried in different units ({@link #reinterprets}). */
+        static Copy reinterpreted(String at, String type, String intoType, boolean widthBound) {
+            return new Copy(at, type, true, widthBound, "", intoType, false);
+        }
+
+        /** Whether this is a copy into storage of another non-character type rather than into character storage. */
+        public boolean reinterpreting() {
+            return !io && !buffer.isEmpty();
         }
     }
 
@@ -104,6 +119,11 @@ public final class ByteCopies {
             if (dst == null || src == null) return;
             boolean dstBytes = isCharacter(types, dst);
             boolean srcBytes = isCharacter(types, src);
+            if (!dstBytes && !srcBytes && reinterprets(types, dst, src)) {
+                found.add(Copy.reinterpreted(tu.pos(n.position()), spelling(n.child(2)), spelling(n.child(1)),
+                        widthBound(types, dst, 0) || widthBound(types, src, 0)));
+                return;
+            }
             if (dstBytes == srcBytes) return;
             CType other = dstBytes ? src : dst;
             if (isVoid(types, other)) return;
@@ -233,6 +253,44 @@ public final class ByteCopies {
             }
         });
         return name[0] != null ? name[0] : "?";
+    }
+
+    /**
+     * Whether a copy from src storage into dst storage (neither of characters) lands the bytes of one type in storage
+     * that a checkpoint carries in units of another size: a double copied into {@code unsigned short} words (mujs's
+     * bytecode), a struct into an int array. Each side is carried in its own byte order, so on an ISA of the other
+     * byte order the bytes come back in another order and the program reads other values with exit 0. Copies between
+     * the same type, and between scalars of one size (an int's bytes into a float: each swapped as one unit, which
+     * keeps the bits), do not; {@code void} on either side (a generic container) is not known.
+     */
+    static boolean reinterprets(TypeResolver types, CType dst, CType src) {
+        if (isVoid(types, dst) || isVoid(types, src)) return false;
+        if (unqualified(types, dst).equals(unqualified(types, src))) return false;
+        long d = grain(types, dst, 0);
+        long s = grain(types, src, 0);
+        return d <= 0 || d != s;
+    }
+
+    private static String unqualified(TypeResolver types, CType t) {
+        return TypeResolver.spell(types.canonical(t)).replaceAll("\\b(const|volatile|restrict)\\b", "").replaceAll("\\s+", " ").strip();
+    }
+
+    /** The size of the scalars t is carried in (an array's element's), or 0 for a struct, union, pointer or unknown. */
+    private static long grain(TypeResolver types, CType type, int depth) {
+        CType t = types.canonical(type);
+        if (depth > 16) return 0;
+        return switch (t) {
+            case CType.Builtin b -> switch (b.name().replaceAll("\\b(const|volatile)\\b", "").strip()) {
+                case "_Bool" -> 1;
+                case "short", "unsigned short" -> 2;
+                case "int", "unsigned int", "float" -> 4;
+                case "long", "unsigned long", "long long", "unsigned long long", "double" -> 8;
+                default -> 0;
+            };
+            case CType.Array a -> grain(types, a.elem(), depth + 1);
+            case CType.Tagged g -> g.tag().equals("enum") ? 4 : 0;
+            default -> 0;
+        };
     }
 
     /**

@@ -62,6 +62,74 @@ class ByteCopiesTest {
                 .contains("\"" + r.fingerprint() + "-32\"").contains("the bytes of a long are copied out of character storage");
     }
 
+    /**
+     * A double's bytes in {@code unsigned short} words (mujs's bytecode keeps numbers so): each side is carried in its
+     * own units, so across byte orders the words come back swapped one by one and the double reads as another number
+     * with exit 0. Bound to the byte order, both ways named.
+     */
+    @Test
+    void aDoubleCopiedIntoShortWordsAndBackBindsTheByteOrder() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                #include <string.h>
+                static unsigned short code[16];
+                int main(void) {
+                  double d = 1.5, e;
+                  memcpy(code + 4, &d, sizeof d);
+                  memcpy(&e, code + 4, sizeof e);
+                  printf("%g\\n", e);
+                  return 0;
+                }
+                """).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).contains("\"" + r.fingerprint() + "-be\"").doesNotContain("-32\"")
+                .contains("the program's memory holds numbers")
+                .contains("the bytes of a double are copied into unsigned short storage at a.c:6:3")
+                .contains("the bytes of an unsigned short are copied into double storage at a.c:7:3");
+    }
+
+    /** Copies that keep every value's bytes in units of its own size move across byte orders. */
+    @Test
+    void copiesBetweenOneTypeOrScalarsOfOneSizeDoNotBind() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                #include <string.h>
+                #include <stdint.h>
+                struct p { int x; double y; };
+                static double grid[8], copy[8];
+                static struct p a, b;
+                int main(void) {
+                  float f = 2.5f; uint32_t bits; int64_t i; double d = 3.0;
+                  memcpy(&bits, &f, sizeof f);
+                  memcpy(&i, &d, sizeof d);
+                  memcpy(copy, grid, sizeof grid);
+                  memmove(&b, &a, sizeof a);
+                  const double *src = grid; memcpy(copy, src, sizeof copy);
+                  printf("%u %lld %g %d\\n", bits, (long long) i, copy[0], b.x);
+                  return 0;
+                }
+                """).compile();
+        assertThat(Files.readString(r.programTable())).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
+    }
+
+    /** A struct's bytes in an int array: bound (its members are not carried as ints); and the pointer width when it needs it. */
+    @Test
+    void aStructCopiedIntoAnIntArrayBindsTheByteOrderAndItsWidth() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", """
+                #include <string.h>
+                struct rec { short tag; long n; };
+                static int words[16];
+                int main(void) {
+                  struct rec r = {1, 2};
+                  memcpy(words, &r, sizeof r);
+                  return words[0] == 0;
+                }
+                """).compile();
+        String table = Files.readString(r.programTable());
+        assertThat(table).contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "-32\"")
+                .contains("the bytes of a struct rec are copied into int storage at a.c:6:3");
+    }
+
     @Test
     void charactersCopiedIntoCharacterStorageAreNotReported() throws Exception {
         CompileResult r = CProgram.in(dir).file("a.c", program("char", "memcpy(buf + n, &v, sizeof v)")).compile();
