@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hand: the buffer migrated as bytes, so restarted on s390x the program read byte-swapped numbers and printed other
  * sums with exit 0. Now such a build's checkpoints stay on their byte order (and, for a type whose size differs, on
  * their pointer width): the restore elsewhere is refused (exit 65) naming the copy; where allowed, the output is
- * plain gcc's.
+ * plain gcc's. The same for doubles kept in {@code unsigned short} words (found on main after h/mujs: restored on
+ * s390x, the words came back swapped one by one and the sum was another, exit 0).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ByteCopiesIT {
@@ -54,5 +55,38 @@ class ByteCopiesIT {
     @Test
     void longsCopiedIntoACharacterBufferStayOnTheirByteOrderAndWidth() throws Exception {
         check("longs", "unsigned long", List.of("s390x", "i686"), List.of("x86_64", "aarch64"));
+    }
+
+    /** Doubles kept in unsigned short words (a bytecode's constants): restored on s390x they read as other numbers. */
+    static final String WORDS = """
+            #include <stdio.h>
+            #include <string.h>
+            #include <stdlib.h>
+            static unsigned short *code;
+            static void emit(double d, int at) { memcpy(code + at, &d, sizeof d); }
+            int main(void) {
+              code = malloc(64 * sizeof *code);
+              for (int i = 0; i < 8; i++) emit(1.5 + i * 0.25, i * 4);
+              double sum = 0;
+              for (int round = 0; round < 400; round++) {
+                for (int i = 0; i < 8; i++) {
+                  double d;
+                  memcpy(&d, code + i * 4, sizeof d);
+                  sum += d;
+                }
+                if (round % 100 == 0) printf("round %d sum %.3f\\n", round, sum);
+              }
+              printf("%.3f\\n", sum);
+              free(code);
+              return 0;
+            }
+            """;
+
+    @Test
+    void doublesCopiedIntoShortWordsStayOnTheirByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "words", WORDS).out();
+        CompileResult r = MigratesLikeGcc.compiled(work, "words");
+        MigratesLikeGcc.boundToByteOrder(work, "words", r, expected, List.of("50", "2000"), List.of("s390x"),
+                List.of("x86_64", "i686", "aarch64"), "the bytes of a double are copied into unsigned short storage at words.c:5:");
     }
 }
