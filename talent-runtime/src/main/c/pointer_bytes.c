@@ -1,10 +1,12 @@
 /* pointer_bytes.c: memcpy/memmove calls that copy the bytes of a pointer into memory of a non-pointer type. The
  * compiler renames such a call (emit.PointerByteCopies) when the source's type holds a pointer and the destination's
  * is an integer or floating type other than a character; the copy then makes every later checkpoint refused, by the
- * call's position and what it copied (pointer_bytes.h). Character destinations are left to heap_write.c's scan of
- * blocks carried as bytes. */
+ * call's position and what it copied (pointer_bytes.h). A store of a pointer through a cast into such memory
+ * (*(char **)(code + 2) = s) passes the cast's operand through talent_pointer_store_at, to the same effect. Character
+ * destinations are left to heap_write.c's scan of blocks carried as bytes. */
 #include "pointer_bytes.h"
 #include "refusal.h"
+#include <stdint.h>
 #include <string.h>
 
 /* The first such copy the process ran: its position and what it copied (static strings of the generated code). */
@@ -29,6 +31,12 @@ void *talent_pointer_memmove(void *dst, const void *src, size_t n, const char *p
 {
     note(pos, what);
     return memmove(dst, src, n);
+}
+
+void *talent_pointer_store_at(const void *p, const char *pos, const char *what)
+{
+    note(pos, what);
+    return (void *)(uintptr_t)p;
 }
 
 void tl_pointer_bytes_check(void)

@@ -376,6 +376,8 @@ int talent_closedir(void *dir);
  * is refused by name, since a pointer kept as numbers cannot be carried (pointer_bytes.h). */
 void *talent_pointer_memcpy(void *dst, const void *src, size_t n, const char *pos, const char *what);
 void *talent_pointer_memmove(void *dst, const void *src, size_t n, const char *pos, const char *what);
+/* The same for a store through a cast (*(char **)(code + 2) = s): returns p, noting the store. */
+void *talent_pointer_store_at(const void *p, const char *pos, const char *what);
 
 /* ---------------------------------------------------------------- blocking calls (issue 4) */
 

@@ -90,6 +90,42 @@ class PointerBytesIT {
                 .contains("every checkpoint after this call has run is refused"));
     }
 
+    /** A pointer stored through a cast into unsigned long words, read back the same way. */
+    static final String STORED = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static unsigned long *code;
+            int main(void) {
+              char *names = malloc(64);
+              strcpy(names, "hello world");
+              code = malloc(16 * sizeof *code);
+              *(char **)(code + 2) = names + 6;
+              long total = 0;
+              for (int round = 0; round < 3000; round++) {
+                const char *s = *(char **)(code + 2);
+                total += (long)strlen(s) + s[0];
+                if (round % 1000 == 999) printf("%d %ld\\n", round, total);
+              }
+              printf("%ld %s\\n", total, *(char **)(code + 2));
+              free(names);
+              free(code);
+              return 0;
+            }
+            """;
+
+    /**
+     * Stopped after the store: before the change the restart (x86_64 -> x86_64) read through the old address and
+     * crashed; now the checkpoint is refused naming the store, and the program ends as plain gcc's build does.
+     */
+    @Test
+    void aStopAfterAPointerWasStoredThroughACastIntoIntegerWordsIsRefused() throws Exception {
+        Run refused = MigratesLikeGcc.refusedAt(work, "stored", STORED, 2000);
+        assertThat(refused.err()).contains("the program copied the bytes of a pointer into memory of a non-pointer type")
+                .contains("'names + 6' (char *) copied by a store through '(char **)' into 'code + 2' (unsigned long)")
+                .contains("stored.c:9:3");
+    }
+
     /**
      * Stopped in the warm-up loop, before any copy: migrates to s390x with plain gcc's output (not to i686: the
      * program keeps sizes that differ between the widths, SizeValues).

@@ -168,6 +168,43 @@ public final class ByteCopies {
                 written(tu, d), types.canonical(dst) instanceof CType.Builtin cb ? cb.name() : b.name());
     }
 
+    /**
+     * A store of a pointer through a cast into integer or floating storage: {@code *(char **)(code + 2) = s} or
+     * {@code ((char **)words)[i] = s} with {@code code}/{@code words} pointing to {@code unsigned long}: the same hiding
+     * as {@link #pointerCopy} without a call (a restored program read through the old address and crashed). Returns
+     * the store (its left side's cast) as a {@link PointerCopy} and the cast expression, or null when {@code assign} is
+     * none; the cast's operand is where the runtime's note is put. Character storage is left to heap_write.c's scan, as
+     * for copies; a {@code void *} operand (a generic slot) is not known.
+     */
+    public record PointerStore(PointerCopy store, Node cast) {}
+
+    public static PointerStore pointerStore(TranslationUnit tu, TypeResolver types, Node assign) {
+        if (!(assign.is("BinaryOperator") && assign.attr("opcode").equals("=")) && !assign.is("CompoundAssignOperator")) return null;
+        if (assign.inner().size() != 2) return null;
+        Node lhs = Ast.strip(assign.child(0));
+        Node base;
+        if (lhs != null && lhs.is("UnaryOperator") && lhs.attr("opcode").equals("*") && !lhs.inner().isEmpty()) base = lhs.child(0);
+        else if (lhs != null && lhs.is("ArraySubscriptExpr") && lhs.inner().size() == 2) base = lhs.child(0);
+        else return null;
+        Node cast = Ast.strip(base);
+        if (cast == null || !cast.is("CStyleCastExpr") || cast.inner().isEmpty()) return null;
+        Node operand = Ast.strip(cast.child(0));
+        if (operand == null) return null;
+        try {
+            if (!(types.canonical(CTypeParser.parse(cast.qualType())) instanceof CType.Pointer to) || !holdsPointer(types, to.to(), 0)) {
+                return null;
+            }
+            CType from = types.canonical(CTypeParser.parse(operand.qualType()));
+            CType storage = from instanceof CType.Pointer p ? types.canonical(p.to()) : from instanceof CType.Array a ? types.canonical(a.elem()) : null;
+            if (!(storage instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, storage)) return null;
+            Node value = Ast.strip(assign.child(1));
+            return new PointerStore(new PointerCopy("a store through '(" + cast.qualType() + ")'", value == null ? "?" : written(tu, value),
+                    TypeResolver.spell(to.to()), written(tu, operand), b.name()), cast);
+        } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
+            return null;
+        }
+    }
+
     /** The type a pointer type's spelling points to ("const char **": "const char *"); another type as it is. */
     private static String pointed(String qualType) {
         return qualType.endsWith("*") ? qualType.substring(0, qualType.length() - 1).strip() : qualType;
@@ -261,10 +298,14 @@ public final class ByteCopies {
      * bytecode), a struct into an int array. Each side is carried in its own byte order, so on an ISA of the other
      * byte order the bytes come back in another order and the program reads other values with exit 0. Copies between
      * the same type, and between scalars of one size (an int's bytes into a float: each swapped as one unit, which
-     * keeps the bits), do not; {@code void} on either side (a generic container) is not known.
+     * keeps the bits), do not; {@code void} on either side (a generic container) is not known; a side holding a
+     * pointer is {@link #pointerCopy}'s.
      */
     static boolean reinterprets(TypeResolver types, CType dst, CType src) {
         if (isVoid(types, dst) || isVoid(types, src)) return false;
+        // a pointer's bytes in numbers: every checkpoint after such a copy is refused (pointerCopy), and before it
+        // nothing is hidden, so binding the byte order would only keep earlier checkpoints from moving
+        if (holdsPointer(types, dst, 0) || holdsPointer(types, src, 0)) return false;
         if (unqualified(types, dst).equals(unqualified(types, src))) return false;
         long d = grain(types, dst, 0);
         long s = grain(types, src, 0);

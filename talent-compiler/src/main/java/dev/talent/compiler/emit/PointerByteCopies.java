@@ -13,8 +13,10 @@ import dev.talent.compiler.rewrite.RewritePlan;
  * Renames the {@code memcpy}/{@code memmove} calls that copy a pointer's bytes into integer or floating storage
  * ({@link ByteCopies#pointerCopy}) to the runtime's {@code talent_pointer_memcpy}/{@code talent_pointer_memmove}, with
  * the call's position and what it copies as two more arguments: after such a copy has run, every checkpoint is refused
- * by name and the program goes on (talent.h "pointer bytes"). The build warns at each such call. One written inside a
- * macro expansion cannot be renamed: the build is refused there, naming it.
+ * by name and the program goes on (talent.h "pointer bytes"). A store of a pointer through a cast into such storage
+ * ({@link ByteCopies#pointerStore}) passes the cast's operand through {@code talent_pointer_store_at} to the same
+ * effect. The build warns at each. One written inside a macro expansion cannot be rewritten: the build is refused
+ * there, naming it.
  */
 public final class PointerByteCopies {
     private final TranslationUnit tu;
@@ -32,6 +34,11 @@ public final class PointerByteCopies {
     public void rewrite(FunctionModel f) {
         if (f.body == null) return;
         f.body.walk(n -> {
+            ByteCopies.PointerStore store = ByteCopies.pointerStore(tu, types, n);
+            if (store != null) {
+                rewriteStore(n, store);
+                return;
+            }
             ByteCopies.PointerCopy c = ByteCopies.pointerCopy(tu, types, n);
             if (c == null) return;
             String why = "the bytes of " + c.describe() + ": a checkpoint carries that memory as numbers, so the pointer"
@@ -51,5 +58,29 @@ public final class PointerByteCopies {
             plan.insert(n.end().offset(), ", " + TypeDescriptors.cString(tu.pos(n.begin())) + ", "
                     + TypeDescriptors.cString(c.describe()));
         });
+    }
+
+    /**
+     * {@code *(char **)(code + 2) = s}: the cast's operand is passed through {@code talent_pointer_store_at}, which
+     * notes the store as a copy does and returns its argument ({@code *(char **)talent_pointer_store_at((code + 2),
+     * POS, WHAT) = s}).
+     */
+    private void rewriteStore(Node assign, ByteCopies.PointerStore store) {
+        ByteCopies.PointerCopy c = store.store();
+        String why = "the bytes of " + c.describe() + ": a checkpoint carries that memory as numbers, so the pointer"
+                + " in it cannot be carried (after a restore it would hold the old address)";
+        String change = "keep the pointer in memory of a pointer type (a union with a pointer member, or an array of"
+                + " pointers)";
+        Node operand = store.cast().child(0);
+        int from = operand.begin().offset();
+        int to = Ast.rangeEnd(tu.text(), operand);
+        if (!tu.isMacroFree(assign) || !tu.isMacroFree(store.cast()) || from < 0 || to <= from) {
+            diags.error(tu, assign, why + "; the store is inside a macro expansion, where talent cannot make it refuse the"
+                    + " checkpoints after it", change);
+            return;
+        }
+        diags.warning(tu, assign, why + "; every checkpoint after this store has run is refused (the program goes on)", change);
+        plan.insert(from, "talent_pointer_store_at((");
+        plan.insert(to, "), " + TypeDescriptors.cString(tu.pos(assign.begin())) + ", " + TypeDescriptors.cString(c.describe()) + ")");
     }
 }

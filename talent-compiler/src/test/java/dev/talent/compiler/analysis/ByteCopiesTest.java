@@ -299,6 +299,42 @@ class ByteCopiesTest {
         assertThat(out).doesNotContain("talent_pointer_mem");
     }
 
+    /**
+     * The same hiding without a call: a pointer stored through a cast into {@code unsigned long} words (a restored
+     * program read through the old address and crashed, on x86_64 -> x86_64 too). The cast's operand is passed through
+     * talent_pointer_store_at; stores into character storage, through {@code void *} and of numbers are left alone.
+     */
+    @Test
+    void aPointerStoredThroughACastIntoIntegerWordsIsNoted() throws Exception {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                static unsigned long *code;
+                static unsigned char bytes[64];
+                static void *slot;
+                int main(void) {
+                  char *s = malloc(8);
+                  code = malloc(8 * sizeof *code);
+                  *(char **)(code + 2) = s;
+                  ((char **)code)[3] = s;
+                  *(char **)(bytes + 8) = s;
+                  *(char **)slot = s;
+                  *(double *)(code + 4) = 1.5;
+                  const char *back = *(char **)(code + 2);
+                  free(s);
+                  return back == 0;
+                }
+                """);
+        String out = p.instrumented("a.c");
+        assertThat(out).contains("*(char **)talent_pointer_store_at(((code + 2)), \"a.c:8:3\", \"'s' (char *) copied by a store"
+                + " through '(char **)' into 'code + 2' (unsigned long)\") = s;")
+                .contains("((char **)talent_pointer_store_at((code), \"a.c:9:3\", ")
+                .contains("*(char **)(bytes + 8) = s;").contains("*(char **)slot = s;").contains("*(double *)(code + 4) = 1.5;")
+                .contains("const char *back = *(char **)(code + 2);");
+        p.compilesWithGcc("a.c");
+        assertThat(p.compile().diagnostics()).filteredOn(d -> d.message().contains("every checkpoint after this store"))
+                .extracting(Diagnostic::line).containsExactly(8, 9);
+    }
+
     @Test
     void aPointerCopyWrittenInAMacroIsRenamedToo() {
         // the program's macros are expanded in the text talent instruments (docs/CODEGEN.md "Preprocessing")
