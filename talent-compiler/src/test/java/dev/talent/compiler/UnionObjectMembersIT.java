@@ -52,6 +52,36 @@ class UnionObjectMembersIT {
                 List.of("5", "300"), List.of(), List.of("s390x", "aarch64"));
     }
 
+    /**
+     * A local and a parameter (given a compound literal) used through {@code f0} alone, live at the site: saved in the
+     * frame with descriptors of their own. Fails without the change: {@code 'p'} refused on s390x.
+     */
+    @Test
+    void aUnionLocalAndParameterUsedThroughOneMemberMigrateAcrossByteOrders() throws Exception {
+        String source = HEAD + """
+                static union U1 other;
+                static long work(union U1 p) {
+                    union U1 mine = {3u};
+                    long acc = 0;
+                    for (int r = 0; r < 300; r++) {
+                        acc += spin(40) + mine.f0 + p.f0;
+                        mine.f0 = (mine.f0 * 3u + (unsigned)r) & 0xffffu;
+                    }
+                    return acc + mine.f0;
+                }
+                int main(void) {
+                    long acc = work((union U1){5u});
+                    other.f3 = (int16_t)acc;
+                    printf("%ld %d\\n", acc, (int)other.f3);
+                    return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "local", source);
+        assertThat(plain.rc()).isZero();
+        MigratesLikeGcc.boundToByteOrder(work, "local", MigratesLikeGcc.compiled(work, "local"), plain.out(),
+                List.of("5", "3000"), List.of(), List.of("s390x"));
+    }
+
     /** A real pun stays refused by name on the other byte order and restores on the writer's. */
     @Test
     void aUnionVariableWrittenThroughOneMemberAndReadThroughAnotherStaysOnItsByteOrder() throws Exception {
