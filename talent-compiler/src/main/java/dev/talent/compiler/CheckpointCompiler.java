@@ -518,7 +518,7 @@ public final class CheckpointCompiler {
         }
         AllocWrappers wrappers = pass("allocation wrappers", "program", () -> AllocWrappers.find(all, a.graph(), resolvers));
         NamedUnionMembers named = pass("named union members", "program",
-                () -> NamedUnionMembers.of(a.units().stream().map(u -> u.tu).toList()));
+                () -> NamedUnionMembers.of(a.units().stream().map(u -> u.tu).toList(), resolvers));
         for (Unit u : a.units()) {
             String instrumented = pass("rewrite", u.tu.unitName(), () -> {
                 UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers, named);

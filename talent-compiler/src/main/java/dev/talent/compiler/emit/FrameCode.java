@@ -34,7 +34,7 @@ public final class FrameCode {
     private String td(Variable v, StringBuilder defs) {
         if (dev.talent.compiler.analysis.VariableLengthArrays.isVariablyModified(v.type)) return "talent_keep_type(&" + VlaResume.descriptor(v) + ")";
         try {
-            return descriptors.ref(v.type, "__typeof__(" + v.ref() + ")", defs);
+            return descriptors.refForVariable(v.isTemp() ? null : v.decl, v.type, "__typeof__(" + v.ref() + ")", defs, false);
         } catch (UnsupportedTypeException e) {
             throw new UnsupportedTypeException("variable '" + v.name + "': " + e.getMessage(), v.isTemp() ? null : v.decl);
         }

@@ -4,11 +4,14 @@ import dev.talent.compiler.analysis.NamedUnionMembers;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Type descriptors of one file (docs/CODEGEN.md "Type descriptors"). Every size, offset and signedness is
@@ -19,6 +22,8 @@ import java.util.Map;
 public final class TypeDescriptors {
     private final TypeResolver types;
     private final NamedUnionMembers named;
+    /** The file described (null: no union variable has members of its own, NamedUnionMembers.objectMembers). */
+    private final TranslationUnit tu;
     private final Map<String, String> shared = new LinkedHashMap<>();
     /** Spellings whose shared descriptor could not be made, with the reason (asked again: refused again). */
     private final Map<String, String> failed = new HashMap<>();
@@ -34,8 +39,63 @@ public final class TypeDescriptors {
 
     /** {@code named}: the union members the program names (the others are marked for the runtime). */
     public TypeDescriptors(TypeResolver types, NamedUnionMembers named) {
+        this(types, named, null);
+    }
+
+    /** As above, for the variables of {@code tu}: a union variable used through members of its own gets its own descriptor. */
+    public TypeDescriptors(TypeResolver types, NamedUnionMembers named, TranslationUnit tu) {
         this.types = types;
         this.named = named;
+        this.tu = tu;
+    }
+
+    /**
+     * As {@link #ref(CType, String, StringBuilder)} for the variable {@code decl} (a VarDecl or ParmVarDecl, may be
+     * null): a union variable (or an array of unions) whose every use is known (NamedUnionMembers.objectMembers) is
+     * described with only the members it is used through marked as named, so the runtime's byte-order check of its
+     * value compares those alone (docs/CODEGEN.md "Unions read through another member than written").
+     */
+    public String refForVariable(Node decl, CType type, String spelling, StringBuilder defs, boolean fileScope) {
+        Set<String> members = tu == null || decl == null ? null : named.objectMembers(tu, decl);
+        CType t = unconst(type);
+        if (members == null || runtimeDescribed(t) != null || !types.fileScopeSpellable(t)) return ref(type, spelling, defs, fileScope);
+        String shared = "&" + sharedName(t); // the type's own descriptor: throws what it throws
+        String variant = variantName(t, members);
+        return variant == null ? shared : "&" + variant;
+    }
+
+    /**
+     * The descriptor of {@code t} (a union or an array of them, spellable at file scope) with the union's members
+     * outside {@code members} marked unnamed; null when that is the type's own descriptor.
+     */
+    private String variantName(CType t, Set<String> members) {
+        CType c = types.canonical(t);
+        String spelling = TypeResolver.spell(t);
+        String key = spelling + "\u0000" + String.join(",", new TreeSet<>(members));
+        if (shared.containsKey(key)) return shared.get(key);
+        if (c instanceof CType.Array a) {
+            if (a.size().isEmpty() || a.isVariableLength()) return null;
+            String elem = variantName(a.elem(), members);
+            if (elem == null) return null;
+            String name = "talent_td_" + counter++;
+            shared.put(key, name);
+            String et = "__typeof__((*(__typeof__(" + spelling + ") *)0)[0])";
+            sharedDefinitions.append("static const talent_type ").append(name).append(" = TALENT_ARRAY_TYPE(").append(spelling)
+                    .append(", ").append(cString(spelling)).append(", ").append(et).append(", &").append(elem).append(");\n");
+            return name;
+        }
+        if (!(c instanceof CType.Tagged g) || !g.tag().equals("union")) return null;
+        Node rec = types.record(g);
+        if (rec == null) return null;
+        boolean differs = false;
+        for (Node fd : rec.inner()) {
+            if (fd.is("FieldDecl") && !fd.name().isEmpty() && named.isNamed(rec, fd) != members.contains(fd.name())) differs = true;
+        }
+        if (!differs) return null;
+        String name = "talent_td_" + counter++;
+        shared.put(key, name);
+        sharedDefinitions.append(define(name, t, spelling, sharedDefinitions, true, members));
+        return name;
     }
 
     /**
@@ -83,6 +143,11 @@ public final class TypeDescriptors {
     }
 
     private String define(String name, CType type, String spelling, StringBuilder defs, boolean fileScope) {
+        return define(name, type, spelling, defs, fileScope, null);
+    }
+
+    /** {@code members}: for a union, the members marked named (null: those the program names, NamedUnionMembers). */
+    private String define(String name, CType type, String spelling, StringBuilder defs, boolean fileScope, Set<String> members) {
         String display = cString(TypeResolver.spell(type));
         String init = switch (types.category(type)) {
             case INTEGER -> "TALENT_INT_TYPE(" + spelling + ", " + display + ")";
@@ -151,13 +216,13 @@ public final class TypeDescriptors {
                         accessors.append("static void ").append(set).append("(void *o, unsigned long long v) { ((")
                                 .append(spelling).append(" *)o)->").append(fd.name()).append(" = v; }\n");
                         String ftd = ref(ft, "int", defs, fileScope);
-                        fs.append(named.isNamed(rec, fd) ? "  TALENT_BITFIELD(" : "  TALENT_UNNAMED_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
+                        fs.append(isNamed(rec, fd, members) ? "  TALENT_BITFIELD(" : "  TALENT_UNNAMED_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
                                 .append(", ").append(get).append(", ").append(set).append("),\n");
                     } else {
                         String ftd = isLastField(rec, fd) && types.canonical(ft) instanceof CType.Array fam && fam.size().isEmpty()
                                 ? flexibleArray(name, fam, fspell, defs, fileScope)
                                 : ref(ft, fspell, defs, fileScope);
-                        fs.append(named.isNamed(rec, fd) ? "  TALENT_FIELD(" : "  TALENT_UNNAMED_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
+                        fs.append(isNamed(rec, fd, members) ? "  TALENT_FIELD(" : "  TALENT_UNNAMED_FIELD(").append(spelling).append(", ").append(fd.name()).append(", ")
                                 .append(ftd).append("),\n");
                     }
                 }
@@ -169,6 +234,10 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    private boolean isNamed(Node rec, Node fd, Set<String> members) {
+        return (members == null || !"union".equals(rec.attr("tagUsed"))) ? named.isNamed(rec, fd) : members.contains(fd.name());
     }
 
     /**

@@ -60,7 +60,7 @@ public final class UnitRewriter {
                           String lineDirectiveFile) {
         String text = tu.text();
         RewritePlan plan = new RewritePlan(text);
-        TypeDescriptors descriptors = new TypeDescriptors(types, named);
+        TypeDescriptors descriptors = new TypeDescriptors(types, named, tu);
         ResumeCopies resumeCopies = new ResumeCopies(text);
         // names first: every later emitter's text is built from renamed code
         new MainRename(tu, plan).emit();

@@ -53,7 +53,7 @@ public final class UnitTables {
         for (Global g : globals) {
             String td;
             try {
-                td = descriptors.refAtFileScope(g.type(), "__typeof__(" + g.addressOf() + ")", defs);
+                td = descriptors.refForVariable(g.decl(), g.type(), "__typeof__(" + g.addressOf() + ")", defs, true);
                 descriptors.refuseInitialisedFlexibleArray(g.decl(), g.type());
             } catch (UnsupportedTypeException e) {
                 diags.error(tu, g.decl(), "global '" + g.name() + "': " + e.getMessage(), "change the variable's type");
