@@ -680,9 +680,16 @@ class FleetAppIT {
     @Test
     @Order(9)
     void labDownLeavesNothingBehind() throws IOException {
-        ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
+        // issue 15: run by a script under the lab's directory (its command line names DIR/), lab down kills the lab's
+        // processes, not its caller
+        Path script = dir.resolve("down.sh");
+        Files.writeString(script, "\"$@\"\necho \"the caller survived: $?\"\n");
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(talent.commandLine(List.of("lab", "down", "--dir", dir.toString())));
+        ProcessResult down = Processes.run(command, root, COMMAND);
         up = false;
         assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+        assertThat(down.stdoutText()).withFailMessage(down.describe()).contains("the caller survived: 0");
         assertThat(dir).doesNotExist();
         ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
         assertThat(ns.stdoutText()).doesNotContain("tfleet-");
