@@ -195,10 +195,12 @@ public final class Lab {
             throw new FleetException("no lab in " + abs + " (no lab.json): nothing stopped or removed"
                     + (seen.isEmpty() ? "" : "; of a lab, this machine has: " + String.join("; ", seen) + " (lab down --dir ITS_DIR)"));
         }
+        // the lab's processes while their tree is whole: a helper orphaned by its daemon's stop is still known as the lab's
+        List<ProcessHandle> before = labProcesses(abs);
         stopSupervisor(abs, events);
         // a stopped agent leaves its apps running (for the next one): the lab's end stops them
         removeAppContainers(lab, events);
-        killLeftovers(abs, events);
+        killLeftovers(abs, before, events);
         List<String> namespaces = labNamespaces();
         for (String ns : namespaces) Commands.run(List.of("ip", "netns", "del", ns));
         for (String link : labLinks()) Commands.run(List.of("ip", "link", "del", link));
@@ -245,7 +247,7 @@ public final class Lab {
         } catch (IOException | NumberFormatException e) {
             return;
         }
-        var handle = ProcessHandle.of(pid).filter(p -> commandLine(p.pid()).contains(dir.toString()));
+        var handle = ProcessHandle.of(pid).filter(p -> isLabDaemon(arguments(p.pid()), dir));
         if (handle.isEmpty()) return;
         handle.get().destroy();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -256,10 +258,12 @@ public final class Lab {
         }
     }
 
-    /** Kills (SIGKILL) every process whose command line names the lab's directory. */
-    private static void killLeftovers(Path dir, Consumer<String> events) throws InterruptedException {
+    /** Kills (SIGKILL) the lab's processes still running ({@link #labPids}): never the caller or its ancestors. */
+    private static void killLeftovers(Path dir, List<ProcessHandle> before, Consumer<String> events) throws InterruptedException {
         for (int round = 0; round < 20; round++) {
-            List<ProcessHandle> left = labProcesses(dir);
+            // (a handle taken before is alive only while its pid is still the same process: its start time is compared)
+            List<ProcessHandle> left = new ArrayList<>(before.stream().filter(ProcessHandle::isAlive).toList());
+            for (ProcessHandle p : labProcesses(dir)) if (left.stream().noneMatch(q -> q.pid() == p.pid())) left.add(p);
             if (left.isEmpty()) return;
             if (round == 0) events.accept("killing " + left.size() + " process(es) of the lab still running");
             left.forEach(ProcessHandle::destroyForcibly);
@@ -268,19 +272,122 @@ public final class Lab {
     }
 
     static List<ProcessHandle> labProcesses(Path dir) {
-        long self = ProcessHandle.current().pid();
-        String needle = dir.toString() + "/";
-        return ProcessHandle.allProcesses().filter(p -> p.pid() != self && commandLine(p.pid()).contains(needle)).toList();
+        List<Proc> table = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            long pid = p.pid();
+            long parent = p.parent().map(ProcessHandle::pid).orElse(0L);
+            table.add(new Proc(pid, parent, arguments(pid), executable(pid)));
+        });
+        java.util.Set<Long> named = pidFiles(dir);
+        return labPids(dir, table, ProcessHandle.current().pid(), named).stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream)
+                .toList();
     }
 
-    private static String commandLine(long pid) {
+    /** A process as /proc shows it: its parent, its arguments (argv) and its executable (empty when unreadable). */
+    record Proc(long pid, long parent, List<String> argv, String exe) {
+        Proc {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    /**
+     * The processes of the lab in {@code dir} among {@code table}: the supervisor and the daemons it runs (by their
+     * pid files under run/ when the process named there names the lab's directory, or by their arguments: {@code lab
+     * supervise --dir DIR}, an etcd whose {@code --data-dir} is under DIR, an agent or controller whose {@code --fleet}
+     * is a host's fleet.conf under DIR/hosts/), a process whose executable lies under DIR, and every descendant of
+     * those. Never {@code self} or one of its ancestors (the shell or script that called {@code lab down}, whatever its
+     * command line names), and never a process that merely names a file of the lab (an editor, a {@code tail -f} of a
+     * log).
+     */
+    static List<Long> labPids(Path dir, java.util.Collection<Proc> table, long self, java.util.Set<Long> pidFiles) {
+        Path d = dir.toAbsolutePath().normalize();
+        java.util.Map<Long, Proc> byPid = new java.util.HashMap<>();
+        for (Proc p : table) byPid.put(p.pid(), p);
+        java.util.Set<Long> spared = new java.util.HashSet<>();
+        for (Long at = self; at != null && at > 0 && spared.add(at); ) {
+            Proc p = byPid.get(at);
+            at = p == null ? null : p.parent();
+        }
+        java.util.Set<Long> lab = new java.util.LinkedHashSet<>();
+        for (Proc p : table) {
+            if (spared.contains(p.pid())) continue;
+            boolean named = pidFiles.contains(p.pid()) && p.argv().stream().anyMatch(a -> under(a, d) || a.equals(d.toString()));
+            if (named || isLabDaemon(p.argv(), d) || under(p.exe(), d)) lab.add(p.pid());
+        }
+        // their descendants (helpers the agents run: runc, nsenter, ...), in as many passes as the tree is deep
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (Proc p : table) {
+                if (!spared.contains(p.pid()) && !lab.contains(p.pid()) && lab.contains(p.parent())) {
+                    lab.add(p.pid());
+                    grew = true;
+                }
+            }
+        }
+        return List.copyOf(lab);
+    }
+
+    /** Whether {@code argv} is one of the lab's daemons (or the wrapper that starts one: ip netns exec, nsenter). */
+    static boolean isLabDaemon(List<String> argv, Path dir) {
+        for (int k = 0; k + 1 < argv.size(); k++) {
+            String a = argv.get(k), next = argv.get(k + 1);
+            if (a.equals("supervise") && k + 2 < argv.size() && next.equals("--dir") && Path.of(argv.get(k + 2)).toAbsolutePath().normalize()
+                    .equals(dir)) return true;
+            if (a.equals("--data-dir") && under(next, dir.resolve("hosts"))) return true;
+            if (a.equals("--fleet") && under(next, dir.resolve("hosts")) && (argv.contains("agent") || argv.contains("controller"))) return true;
+        }
+        return false;
+    }
+
+    /** Whether the path {@code p} (absolute) lies strictly under {@code dir}. */
+    private static boolean under(String p, Path dir) {
+        if (p == null || p.isEmpty() || !p.startsWith("/")) return false;
+        try {
+            Path q = Path.of(p).normalize();
+            return q.startsWith(dir) && !q.equals(dir);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** The pids named by the pid files under {@code dir}/run. */
+    private static java.util.Set<Long> pidFiles(Path dir) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        try (Stream<Path> files = Files.list(dir.resolve("run"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                try {
+                    String t = Files.readString(f, StandardCharsets.US_ASCII).strip();
+                    if (t.length() <= 19) out.add(Long.parseLong(t));
+                } catch (IOException | NumberFormatException e) {
+                    // unreadable or half-written: the daemons are also known by their arguments
+                }
+            }
+        } catch (IOException e) {
+            // no run/ directory
+        }
+        return out;
+    }
+
+    private static List<String> arguments(long pid) {
         try {
             byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            return new String(b, StandardCharsets.UTF_8).replace('\0', ' ');
+            String all = new String(b, StandardCharsets.UTF_8);
+            if (all.endsWith("\0")) all = all.substring(0, all.length() - 1);
+            return all.isEmpty() ? List.of() : List.of(all.split("\0", -1));
         } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String executable(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
             return "";
         }
     }
+
+    private static String commandLine(long pid) { return String.join(" ", arguments(pid)); }
 
     private static List<String> labNamespaces() throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();

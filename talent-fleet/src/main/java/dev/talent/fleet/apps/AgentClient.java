@@ -1,6 +1,7 @@
 package dev.talent.fleet.apps;
 
 import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -12,20 +13,47 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
-/** Calls to one agent's apps service over a channel (mutual TLS); a failed call is an IOException with the agent's words. */
+/**
+ * Calls to one agent's apps service over a channel (mutual TLS); a failed call is an IOException with the agent's words.
+ *
+ * <p>A unary call survives a restart of the agent: before it is sent, the channel is brought to READY for up to
+ * {@link #CONNECT_MS} (within the call's deadline). While the channel is in TRANSIENT_FAILURE its connect backoff is
+ * reset (at most every {@link #RECONNECT_PACE_MS} ms), so a channel that saw the agent down and backed off (up to two
+ * minutes in gRPC) reconnects as soon as the restarted agent listens, instead of failing every call at once with
+ * {@code UNAVAILABLE: io exception} until its backoff ends; a channel made while the agent was starting (a newly
+ * elected controller's) waits for it the same way. The call itself is sent wait-for-ready, so the race between READY
+ * and the send cannot fail it either. Nothing is retried once sent: a call that reached the agent and failed is
+ * reported as it failed (several calls change state on the agent and are not safe to repeat). An agent that does
+ * not answer within the connect budget fails the call with gRPC's own reason (a fail-fast attempt).
+ */
 final class AgentClient {
     static final long CALL_MS = 120_000;
+    /**
+     * How long a call waits for its agent to accept a connection: longer than a supervised agent's restart (its
+     * supervisor starts it again within 2 s and it listens a few seconds later), shorter than the calls' deadline, so
+     * an agent that stays down is reported without holding the caller for two minutes.
+     */
+    static final long CONNECT_MS = 20_000;
+    /** The least time between two resets of the channel's connect backoff while it waits (connection attempts). */
+    static final long RECONNECT_PACE_MS = 200;
     private final String name;
     private final ManagedChannel channel;
+    private final long connectMs;
 
-    AgentClient(String name, ManagedChannel channel) {
+    AgentClient(String name, ManagedChannel channel) { this(name, channel, CONNECT_MS); }
+
+    /** As above, waiting at most {@code connectMs} for a connection before each call (tests). */
+    AgentClient(String name, ManagedChannel channel, long connectMs) {
+        if (connectMs < 0) throw new IllegalArgumentException("connect budget " + connectMs);
         this.name = name;
         this.channel = channel;
+        this.connectMs = connectMs;
     }
 
     String name() { return name; }
@@ -35,10 +63,47 @@ final class AgentClient {
     <Q, R> R call(MethodDescriptor<Q, R> m, Q q) throws IOException { return call(m, q, CALL_MS); }
 
     <Q, R> R call(MethodDescriptor<Q, R> m, Q q, long timeoutMs) throws IOException {
+        long t0 = System.nanoTime();
+        boolean ready = awaitReady(Math.min(timeoutMs, connectMs));
+        long left = Math.max(1, timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.MILLISECONDS);
+        // not connected within the budget: one fail-fast attempt, whose status says why (connection refused, TLS, ...)
+        if (ready) options = options.withWaitForReady();
         try {
-            return ClientCalls.blockingUnaryCall(channel, m, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), q);
+            return ClientCalls.blockingUnaryCall(channel, m, options, q);
         } catch (StatusRuntimeException e) {
             throw failure(m, e);
+        }
+    }
+
+    /**
+     * Waits up to {@code budgetMs} for the channel to be READY, asking it to connect and resetting its connect backoff
+     * while it is in TRANSIENT_FAILURE (paced); true once READY, false when the budget ran out first.
+     */
+    boolean awaitReady(long budgetMs) throws IOException {
+        ConnectivityState s = channel.getState(true);
+        if (s == ConnectivityState.READY) return true;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        long lastReset = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(RECONNECT_PACE_MS);
+        while (true) {
+            if (s == ConnectivityState.SHUTDOWN) throw new IOException("agent " + name + ": the connection to it is closed");
+            long now = System.nanoTime();
+            if (s == ConnectivityState.TRANSIENT_FAILURE && now - lastReset >= TimeUnit.MILLISECONDS.toNanos(RECONNECT_PACE_MS)) {
+                channel.resetConnectBackoff();
+                lastReset = now;
+            }
+            long left = end - now;
+            if (left <= 0) return false;
+            CountDownLatch changed = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(s, changed::countDown);
+            try {
+                changed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECONNECT_PACE_MS)), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to agent " + name, e);
+            }
+            s = channel.getState(true);
+            if (s == ConnectivityState.READY) return true;
         }
     }
 
