@@ -124,8 +124,14 @@ final class AgentClient {
         return ClientCalls.blockingServerStreamingCall(channel, m, CallOptions.DEFAULT.withDeadlineAfter(CALL_MS, TimeUnit.MILLISECONDS), q);
     }
 
-    /** Sends {@code first} then the bytes of {@code in} as chunks made by {@code chunk}; returns the answer. */
+    /**
+     * Sends {@code first} then the bytes of {@code in} as chunks made by {@code chunk}; returns the answer. Like a unary
+     * call it first waits for the channel to be READY (a destination agent restarted just before a migration is
+     * reached, not failed at once), then streams wait-for-ready; nothing is re-sent.
+     */
     <Q, R> R upload(MethodDescriptor<Q, R> m, Q first, InputStream in, java.util.function.Function<byte[], Q> chunk) throws IOException {
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(CALL_MS, TimeUnit.MILLISECONDS);
+        if (awaitReady(connectMs)) options = options.withWaitForReady();
         CompletableFuture<R> answer = new CompletableFuture<>();
         StreamObserver<R> responses = new StreamObserver<>() {
             @Override
@@ -140,7 +146,7 @@ final class AgentClient {
             }
         };
         var requests = (ClientCallStreamObserver<Q>) ClientCalls.asyncClientStreamingCall(
-                channel.newCall(m, CallOptions.DEFAULT.withDeadlineAfter(CALL_MS, TimeUnit.MILLISECONDS)), responses);
+                channel.newCall(m, options), responses);
         try {
             requests.onNext(first);
             byte[] buf = new byte[AppsRpc.CHUNK];

@@ -104,6 +104,28 @@ class AgentClientReconnectTest {
         assertThat(ms).as("ms to reach the restarted agent").isLessThan(1500);
     }
 
+    /**
+     * A source agent's upload of a checkpoint to a destination agent restarted just before (AgentLink): it reaches the
+     * new agent, whose answer (here a refusal of a checkpoint for an app it does not have) comes back, instead of gRPC's
+     * UNAVAILABLE at once.
+     */
+    @Test
+    void anUploadReachesARestartedAgentAlthoughTheChannelIsInItsConnectBackoff() throws Exception {
+        agent = startAgent(0, "h1");
+        int port = agent.port();
+        AgentClient c = client(port, AgentClient.CONNECT_MS);
+        assertThat(state(c)).isEqualTo("absent");
+        agent.close();
+        agent = null;
+        refuseAttempts(port, 3);
+        agent = startAgent(port, "h1-restarted");
+        assertThat(channel.getState(false)).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+
+        assertThatThrownBy(() -> c.upload(AppsRpc.RECEIVE_CHECKPOINT, new AppsMessages.CheckpointPart("x86_64", null, null),
+                new java.io.ByteArrayInputStream(new byte[100]), b -> new AppsMessages.CheckpointPart(null, null, b)))
+                .isInstanceOf(IOException.class).hasMessage("a malformed checkpoint statement");
+    }
+
     @Test
     void aNewChannelWaitsForAnAgentThatIsStillStarting() throws Exception {
         int port;
