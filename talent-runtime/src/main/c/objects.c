@@ -136,13 +136,6 @@ static int starts_with(const talent_type *t, const talent_type *pointee)
 /* 1 when a pointer to pointee just past an object of type t may be one past its end: one past t itself, past its
  * last element, or past its last member where that member is an array or struct that ends the struct, recursively
  * (what tl_offset_to_path can name). */
-static int ends_with(const talent_type *t, const talent_type *pointee);
-
-int tl_ends_with(const talent_type *t, const talent_type *pointee)
-{
-    return pointee && pointee->kind != 0 && ends_with(t, pointee);
-}
-
 static int ends_with(const talent_type *t, const talent_type *pointee)
 {
     while (t) {
@@ -161,6 +154,11 @@ static int ends_with(const talent_type *t, const talent_type *pointee)
         t = last->type;
     }
     return 0;
+}
+
+int tl_ends_with(const talent_type *t, const talent_type *pointee)
+{
+    return pointee && pointee->kind != 0 && ends_with(t, pointee);
 }
 
 int tl_below_path(const talent_type *t, const talent_type *pointee, size_t dist, tl_path *path, uint64_t *count)
