@@ -123,7 +123,7 @@ class PointerBytesIT {
         Run refused = MigratesLikeGcc.refusedAt(work, "stored", STORED, 2000);
         assertThat(refused.err()).contains("the program copied the bytes of a pointer into memory of a non-pointer type")
                 .contains("'names + 6' (char *) copied by a store through '(char **)' into 'code + 2' (unsigned long)")
-                .contains("stored.c:9:3");
+                .contains("stored.c:9:4");
     }
 
     /**

@@ -169,26 +169,18 @@ public final class ByteCopies {
     }
 
     /**
-     * A store of a pointer through a cast into integer or floating storage: {@code *(char **)(code + 2) = s} or
-     * {@code ((char **)words)[i] = s} with {@code code}/{@code words} pointing to {@code unsigned long}: the same hiding
-     * as {@link #pointerCopy} without a call (a restored program read through the old address and crashed). Returns
-     * the store (its left side's cast) as a {@link PointerCopy} and the cast expression, or null when {@code assign} is
-     * none; the cast's operand is where the runtime's note is put. Character storage is left to heap_write.c's scan, as
-     * for copies; a {@code void *} operand (a generic slot) is not known.
+     * A cast that makes integer or floating storage hold pointers: {@code (char **)(code + 2)} with {@code code} an
+     * {@code unsigned long *}, whether stored through at once ({@code *(char **)(code + 2) = s},
+     * {@code ((char **)words)[i] = s}) or kept ({@code char **slot = (char **)code; *slot = s;}). A pointer stored so is
+     * hidden from talent as by {@link #pointerCopy} (a restored program read through the old address and crashed).
+     * Returns the cast and what the runtime's note says, or null when {@code cast} is none. Character storage is left to
+     * heap_write.c's scan, as for copies; a {@code void *} operand (a generic slot) is not known.
      */
-    public record PointerStore(PointerCopy store, Node cast) {}
+    public record PointerStore(Node cast, String what) {}
 
-    public static PointerStore pointerStore(TranslationUnit tu, TypeResolver types, Node assign) {
-        if (!(assign.is("BinaryOperator") && assign.attr("opcode").equals("=")) && !assign.is("CompoundAssignOperator")) return null;
-        if (assign.inner().size() != 2) return null;
-        Node lhs = Ast.strip(assign.child(0));
-        Node base;
-        if (lhs != null && lhs.is("UnaryOperator") && lhs.attr("opcode").equals("*") && !lhs.inner().isEmpty()) base = lhs.child(0);
-        else if (lhs != null && lhs.is("ArraySubscriptExpr") && lhs.inner().size() == 2) base = lhs.child(0);
-        else return null;
-        Node cast = Ast.strip(base);
-        if (cast == null || !cast.is("CStyleCastExpr") || cast.inner().isEmpty()) return null;
-        Node operand = Ast.strip(cast.child(0));
+    public static PointerStore pointerStore(TranslationUnit tu, TypeResolver types, Node cast) {
+        if (!cast.is("CStyleCastExpr") || cast.inner().isEmpty()) return null;
+        Node operand = sourceOf(cast.child(0));
         if (operand == null) return null;
         try {
             if (!(types.canonical(CTypeParser.parse(cast.qualType())) instanceof CType.Pointer to) || !holdsPointer(types, to.to(), 0)) {
@@ -197,12 +189,40 @@ public final class ByteCopies {
             CType from = types.canonical(CTypeParser.parse(operand.qualType()));
             CType storage = from instanceof CType.Pointer p ? types.canonical(p.to()) : from instanceof CType.Array a ? types.canonical(a.elem()) : null;
             if (!(storage instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, storage)) return null;
-            Node value = Ast.strip(assign.child(1));
-            return new PointerStore(new PointerCopy("a store through '(" + cast.qualType() + ")'", value == null ? "?" : written(tu, value),
-                    TypeResolver.spell(to.to()), written(tu, operand), b.name()), cast);
+            Node assign = assignedThrough(cast);
+            String into = "'" + written(tu, operand) + "' (" + b.name() + ")";
+            if (assign != null) {
+                Node value = Ast.strip(assign.child(1));
+                return new PointerStore(cast, new PointerCopy("a store through '(" + cast.qualType() + ")'", value == null ? "?" : written(tu, value),
+                        TypeResolver.spell(to.to()), written(tu, operand), b.name()).describe());
+            }
+            return new PointerStore(cast, into + " cast to '" + cast.qualType() + "', through which pointers may be stored");
         } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
             return null;
         }
+    }
+
+    /** The assignment whose left side is {@code *cast} or {@code cast[i]}, or null. */
+    private static Node assignedThrough(Node cast) {
+        Node base = cast;
+        Node p = base.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
+            base = p;
+            p = p.parent();
+        }
+        if (p == null) return null;
+        boolean deref = p.is("UnaryOperator") && p.attr("opcode").equals("*");
+        boolean subscript = p.is("ArraySubscriptExpr") && !p.inner().isEmpty() && p.child(0) == base;
+        if (!deref && !subscript) return null;
+        Node lhs = p;
+        Node q = lhs.parent();
+        while (q != null && q.is("ParenExpr")) {
+            lhs = q;
+            q = q.parent();
+        }
+        if (q == null || q.inner().size() != 2 || q.child(0) != lhs) return null;
+        boolean assign = (q.is("BinaryOperator") && q.attr("opcode").equals("=")) || q.is("CompoundAssignOperator");
+        return assign ? q : null;
     }
 
     /** The type a pointer type's spelling points to ("const char **": "const char *"); another type as it is. */

@@ -36,7 +36,7 @@ public final class PointerByteCopies {
         f.body.walk(n -> {
             ByteCopies.PointerStore store = ByteCopies.pointerStore(tu, types, n);
             if (store != null) {
-                rewriteStore(n, store);
+                rewriteStore(store);
                 return;
             }
             ByteCopies.PointerCopy c = ByteCopies.pointerCopy(tu, types, n);
@@ -61,26 +61,26 @@ public final class PointerByteCopies {
     }
 
     /**
-     * {@code *(char **)(code + 2) = s}: the cast's operand is passed through {@code talent_pointer_store_at}, which
-     * notes the store as a copy does and returns its argument ({@code *(char **)talent_pointer_store_at((code + 2),
-     * POS, WHAT) = s}).
+     * {@code (char **)(code + 2)}: the cast's operand is passed through {@code talent_pointer_store_at}, which notes
+     * the cast as a copy is noted and returns its argument ({@code *(char **)talent_pointer_store_at((code + 2), POS,
+     * WHAT) = s}).
      */
-    private void rewriteStore(Node assign, ByteCopies.PointerStore store) {
-        ByteCopies.PointerCopy c = store.store();
-        String why = "the bytes of " + c.describe() + ": a checkpoint carries that memory as numbers, so the pointer"
-                + " in it cannot be carried (after a restore it would hold the old address)";
+    private void rewriteStore(ByteCopies.PointerStore store) {
+        Node cast = store.cast();
+        String why = "pointers kept in memory of a non-pointer type (" + store.what() + "): a checkpoint carries that memory"
+                + " as numbers, so a pointer in it cannot be carried (after a restore it would hold the old address)";
         String change = "keep the pointer in memory of a pointer type (a union with a pointer member, or an array of"
                 + " pointers)";
-        Node operand = store.cast().child(0);
+        Node operand = cast.child(0);
         int from = operand.begin().offset();
         int to = Ast.rangeEnd(tu.text(), operand);
-        if (!tu.isMacroFree(assign) || !tu.isMacroFree(store.cast()) || from < 0 || to <= from) {
-            diags.error(tu, assign, why + "; the store is inside a macro expansion, where talent cannot make it refuse the"
+        if (!tu.isMacroFree(cast) || from < 0 || to <= from) {
+            diags.error(tu, cast, why + "; the cast is inside a macro expansion, where talent cannot make it refuse the"
                     + " checkpoints after it", change);
             return;
         }
-        diags.warning(tu, assign, why + "; every checkpoint after this store has run is refused (the program goes on)", change);
+        diags.warning(tu, cast, why + "; every checkpoint after this cast has run is refused (the program goes on)", change);
         plan.insert(from, "talent_pointer_store_at((");
-        plan.insert(to, "), " + TypeDescriptors.cString(tu.pos(assign.begin())) + ", " + TypeDescriptors.cString(c.describe()) + ")");
+        plan.insert(to, "), " + TypeDescriptors.cString(tu.pos(cast.begin())) + ", " + TypeDescriptors.cString(store.what()) + ")");
     }
 }
