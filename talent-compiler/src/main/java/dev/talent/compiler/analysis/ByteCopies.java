@@ -162,8 +162,8 @@ public final class ByteCopies {
         if (dst == null || src == null) return null;
         if (!(dst instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, dst)) return null;
         if (!holdsPointer(types, src, 0)) return null;
-        Node s = sourceOf(call.child(2));
-        Node d = sourceOf(call.child(1));
+        Node s = sourceOf(types, call.child(2));
+        Node d = sourceOf(types, call.child(1));
         return new PointerCopy(callee.replace("__builtin_", ""), written(tu, s), pointed(s.qualType()),
                 written(tu, d), types.canonical(dst) instanceof CType.Builtin cb ? cb.name() : b.name());
     }
@@ -180,15 +180,13 @@ public final class ByteCopies {
 
     public static PointerStore pointerStore(TranslationUnit tu, TypeResolver types, Node cast) {
         if (!cast.is("CStyleCastExpr") || cast.inner().isEmpty()) return null;
-        Node operand = sourceOf(cast.child(0));
-        if (operand == null) return null;
+        Node operand = sourceOf(types, cast.child(0));
+        CType storage = pointee(types, cast.child(0));
+        if (operand == null || !(storage instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, storage)) return null;
         try {
             if (!(types.canonical(CTypeParser.parse(cast.qualType())) instanceof CType.Pointer to) || !holdsPointer(types, to.to(), 0)) {
                 return null;
             }
-            CType from = types.canonical(CTypeParser.parse(operand.qualType()));
-            CType storage = from instanceof CType.Pointer p ? types.canonical(p.to()) : from instanceof CType.Array a ? types.canonical(a.elem()) : null;
-            if (!(storage instanceof CType.Builtin b) || b.name().equals("void") || isCharacter(types, storage)) return null;
             Node assign = assignedThrough(cast);
             String into = "'" + written(tu, operand) + "' (" + b.name() + ")";
             if (assign != null) {
@@ -230,10 +228,10 @@ public final class ByteCopies {
         return qualType.endsWith("*") ? qualType.substring(0, qualType.length() - 1).strip() : qualType;
     }
 
-    /** An argument with the conversions to {@code void *} looked through. */
-    private static Node sourceOf(Node arg) {
+    /** An argument with the conversions to {@code void *} looked through (the expression whose type {@link #pointee} reads). */
+    private static Node sourceOf(TypeResolver types, Node arg) {
         Node e = Ast.strip(arg);
-        while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty() && e.qualType().endsWith("void *")) {
+        while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty() && isVoidPointer(types, e.qualType())) {
             e = Ast.strip(e.child(0));
         }
         return e;
@@ -424,10 +422,7 @@ public final class ByteCopies {
 
     /** The type an argument points to (after the conversion to void *; an array's element), or null if not known. */
     private static CType pointee(TypeResolver types, Node arg) {
-        Node e = Ast.strip(arg);
-        while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty() && isVoidPointer(types, e.qualType())) {
-            e = Ast.strip(e.child(0));
-        }
+        Node e = sourceOf(types, arg);
         if (e == null) return null;
         try {
             CType t = types.canonical(CTypeParser.parse(e.qualType()));

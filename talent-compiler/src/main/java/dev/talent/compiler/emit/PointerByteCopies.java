@@ -19,6 +19,9 @@ import dev.talent.compiler.rewrite.RewritePlan;
  * there, naming it.
  */
 public final class PointerByteCopies {
+    /** What the diagnostics of a copy and of a cast tell the user to change. */
+    private static final String CHANGE = "keep the pointer in memory of a pointer type (a union with a pointer member, or an"
+            + " array of pointers)";
     private final TranslationUnit tu;
     private final TypeResolver types;
     private final RewritePlan plan;
@@ -43,16 +46,14 @@ public final class PointerByteCopies {
             if (c == null) return;
             String why = "the bytes of " + c.describe() + ": a checkpoint carries that memory as numbers, so the pointer"
                     + " in it cannot be carried (after a restore it would hold the old address)";
-            String change = "keep the pointer in memory of a pointer type (a union with a pointer member, or an array of"
-                    + " pointers)";
             Node callee = Ast.strip(n.child(0));
             if (!tu.isMacroFree(n) || callee == null || !tu.isMacroFree(callee)) {
                 diags.error(tu, n, why + "; the call is inside a macro expansion, where talent cannot make it refuse the"
-                        + " checkpoints after it", change);
+                        + " checkpoints after it", CHANGE);
                 return;
             }
             diags.warning(tu, n, why + "; every checkpoint after this call has run is refused (the program goes on)",
-                    change);
+                    CHANGE);
             String name = c.callee().equals("memmove") ? "talent_pointer_memmove" : "talent_pointer_memcpy";
             plan.replace(callee.begin().offset(), callee.begin().endOffset(), name);
             plan.insert(n.end().offset(), ", " + TypeDescriptors.cString(tu.pos(n.begin())) + ", "
@@ -69,17 +70,15 @@ public final class PointerByteCopies {
         Node cast = store.cast();
         String why = "pointers kept in memory of a non-pointer type (" + store.what() + "): a checkpoint carries that memory"
                 + " as numbers, so a pointer in it cannot be carried (after a restore it would hold the old address)";
-        String change = "keep the pointer in memory of a pointer type (a union with a pointer member, or an array of"
-                + " pointers)";
         Node operand = cast.child(0);
         int from = operand.begin().offset();
         int to = Ast.rangeEnd(tu.text(), operand);
         if (!tu.isMacroFree(cast) || from < 0 || to <= from) {
             diags.error(tu, cast, why + "; the cast is inside a macro expansion, where talent cannot make it refuse the"
-                    + " checkpoints after it", change);
+                    + " checkpoints after it", CHANGE);
             return;
         }
-        diags.warning(tu, cast, why + "; every checkpoint after this cast has run is refused (the program goes on)", change);
+        diags.warning(tu, cast, why + "; every checkpoint after this cast has run is refused (the program goes on)", CHANGE);
         plan.insert(from, "talent_pointer_store_at((");
         plan.insert(to, "), " + TypeDescriptors.cString(tu.pos(cast.begin())) + ", " + TypeDescriptors.cString(store.what()) + ")");
     }
