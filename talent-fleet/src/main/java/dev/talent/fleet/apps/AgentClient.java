@@ -63,17 +63,25 @@ final class AgentClient {
     <Q, R> R call(MethodDescriptor<Q, R> m, Q q) throws IOException { return call(m, q, CALL_MS); }
 
     <Q, R> R call(MethodDescriptor<Q, R> m, Q q, long timeoutMs) throws IOException {
-        long t0 = System.nanoTime();
-        boolean ready = awaitReady(Math.min(timeoutMs, connectMs));
-        long left = Math.max(1, timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.MILLISECONDS);
-        // not connected within the budget: one fail-fast attempt, whose status says why (connection refused, TLS, ...)
-        if (ready) options = options.withWaitForReady();
+        CallOptions options = connected(timeoutMs);
         try {
             return ClientCalls.blockingUnaryCall(channel, m, options, q);
         } catch (StatusRuntimeException e) {
             throw failure(m, e);
         }
+    }
+
+    /**
+     * The options of a call that must end within {@code timeoutMs}: the channel is brought to READY first (at most the
+     * connect budget), the deadline is what is left, and the call waits for READY; not connected within the budget, it
+     * is one fail-fast attempt, whose status says why (connection refused, TLS, ...).
+     */
+    private CallOptions connected(long timeoutMs) throws IOException {
+        long t0 = System.nanoTime();
+        boolean ready = awaitReady(Math.min(timeoutMs, connectMs));
+        long left = Math.max(1, timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.MILLISECONDS);
+        return ready ? options.withWaitForReady() : options;
     }
 
     /**
@@ -125,13 +133,12 @@ final class AgentClient {
     }
 
     /**
-     * Sends {@code first} then the bytes of {@code in} as chunks made by {@code chunk}; returns the answer. Like a unary
-     * call it first waits for the channel to be READY (a destination agent restarted just before a migration is
-     * reached, not failed at once), then streams wait-for-ready; nothing is re-sent.
+     * Sends {@code first} then the bytes of {@code in} as chunks made by {@code chunk}; returns the answer. Connected as
+     * a unary call is ({@link #connected}: a destination agent restarted just before a migration is reached, not failed
+     * at once); nothing is re-sent.
      */
     <Q, R> R upload(MethodDescriptor<Q, R> m, Q first, InputStream in, java.util.function.Function<byte[], Q> chunk) throws IOException {
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(CALL_MS, TimeUnit.MILLISECONDS);
-        if (awaitReady(connectMs)) options = options.withWaitForReady();
+        CallOptions options = connected(CALL_MS);
         CompletableFuture<R> answer = new CompletableFuture<>();
         StreamObserver<R> responses = new StreamObserver<>() {
             @Override

@@ -84,8 +84,11 @@ class AgentClientReconnectTest {
         }
     }
 
-    @Test
-    void aCallReachesARestartedAgentAlthoughTheChannelIsInItsConnectBackoff() throws Exception {
+    /**
+     * A client that reached the agent once, after the agent was killed and started again on its port while the
+     * channel, having seen it down three times, is still in its connect backoff.
+     */
+    private AgentClient clientOfAnAgentRestartedDuringTheBackoff() throws Exception {
         agent = startAgent(0, "h1");
         int port = agent.port();
         AgentClient c = client(port, AgentClient.CONNECT_MS);
@@ -96,7 +99,12 @@ class AgentClientReconnectTest {
         refuseAttempts(port, 3);
         agent = startAgent(port, "h1-restarted");
         assertThat(channel.getState(false)).as("still backing off when the agent is back").isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        return c;
+    }
 
+    @Test
+    void aCallReachesARestartedAgentAlthoughTheChannelIsInItsConnectBackoff() throws Exception {
+        AgentClient c = clientOfAnAgentRestartedDuringTheBackoff();
         long t0 = System.nanoTime();
         assertThat(state(c)).isEqualTo("absent");
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -111,16 +119,7 @@ class AgentClientReconnectTest {
      */
     @Test
     void anUploadReachesARestartedAgentAlthoughTheChannelIsInItsConnectBackoff() throws Exception {
-        agent = startAgent(0, "h1");
-        int port = agent.port();
-        AgentClient c = client(port, AgentClient.CONNECT_MS);
-        assertThat(state(c)).isEqualTo("absent");
-        agent.close();
-        agent = null;
-        refuseAttempts(port, 3);
-        agent = startAgent(port, "h1-restarted");
-        assertThat(channel.getState(false)).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
-
+        AgentClient c = clientOfAnAgentRestartedDuringTheBackoff();
         assertThatThrownBy(() -> c.upload(AppsRpc.RECEIVE_CHECKPOINT, new AppsMessages.CheckpointPart("x86_64", null, null),
                 new java.io.ByteArrayInputStream(new byte[100]), b -> new AppsMessages.CheckpointPart(null, null, b)))
                 .isInstanceOf(IOException.class).hasMessage("a malformed checkpoint statement");
