@@ -35,24 +35,24 @@ class DebianSourcesIT {
     private static final Duration MAKE_TIMEOUT = Duration.ofMinutes(12);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     private static final String ISAS = "x86_64,s390x";
+    /** The packaged jar under test, and the repository's launchers beside it. */
+    private static final Path JAR = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
+    private static final Path ROOT = JAR.getParent().getParent().getParent();
+    private static final Path TALENTCC = ROOT.resolve("talentcc");
+    private static final Path TALENT = ROOT.resolve("talent");
     /** Site visits of the instrumented `bzip2 -d -c` of the test input before the stop: it has written 1 of 2 blocks. */
     private static final long STOP_AFTER = 5_000_000;
 
     @Test
     void bzip2BuildsWithItsOwnMakefilePassesItsTestsOnEveryPlatformAndMigrates() throws Exception {
-        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-        Path root = jar.getParent().getParent().getParent();
-        Path talentcc = root.resolve("talentcc");
-        Path talent = root.resolve("talent");
+        Path talentcc = TALENTCC, talent = TALENT;
         assertThat(Files.isExecutable(talentcc)).as(talentcc + " is the launcher under test").isTrue();
-        SourcePackage bzip2 = sources(root, "bzip2");
+        SourcePackage bzip2 = sources(ROOT, "bzip2");
 
-        Path work = ItPaths.workRoot().resolve("debian-src-" + ProcessHandle.current().pid());
-        ItPaths.deleteRecursively(work);
-        Files.createDirectories(work);
+        Path work = freshWork("debian-src");
         Path plain = bzip2.unpack(work.resolve("plain"));
         Path project = bzip2.unpack(work.resolve("talent"));
-        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=" + ISAS);
+        List<String> env = env(ISAS);
 
         // plain gcc: the reference (its own `make` runs `make test` too)
         ProcessResult gcc = Processes.run(List.of("make", "CC=gcc"), plain, MAKE_TIMEOUT);
@@ -145,14 +145,10 @@ class DebianSourcesIT {
      */
     @Test
     void luaCompilesAndItsLinkIsRefusedForTheAddressesItHashes() throws Exception {
-        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-        Path root = jar.getParent().getParent().getParent();
-        Path talentcc = root.resolve("talentcc");
-        SourcePackage lua = sources(root, "lua5.4");
+        Path talentcc = TALENTCC;
+        SourcePackage lua = sources(ROOT, "lua5.4");
 
-        Path work = ItPaths.workRoot().resolve("debian-lua-" + ProcessHandle.current().pid());
-        ItPaths.deleteRecursively(work);
-        Files.createDirectories(work);
+        Path work = freshWork("debian-lua");
         Path plain = lua.unpack(work.resolve("plain"));
         Path project = lua.unpack(work.resolve("talent"));
         String flags = "MYCFLAGS=-DLUA_USE_JUMPTABLE=0";
@@ -161,7 +157,7 @@ class DebianSourcesIT {
         assertThat(gcc.exitCode()).as(gcc.describe()).isZero();
         assertThat(plain.resolve("src/lua")).isRegularFile();
 
-        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=x86_64");
+        List<String> env = env("x86_64");
         ProcessResult make = Processes.run(with(env, "make", "-C", "src", "linux-noreadline", "CC=" + talentcc + " -std=gnu99", flags),
                 project, MAKE_TIMEOUT);
         assertThat(make.exitCode()).as(make.describe()).isNotZero();
@@ -195,17 +191,12 @@ class DebianSourcesIT {
      */
     @Test
     void cjsonBuildsWithItsOwnCMakeListsRunsOnEveryPlatformAndMigrates() throws Exception {
-        Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-        Path root = jar.getParent().getParent().getParent();
-        Path talentcc = root.resolve("talentcc");
-        Path talent = root.resolve("talent");
+        Path talentcc = TALENTCC, talent = TALENT;
         Path cmake = Path.of("/usr/bin/cmake");
         assertThat(cmake).withFailMessage("cmake is not installed (apt-get install cmake)").isExecutable();
-        SourcePackage cjson = sources(root, "cjson");
+        SourcePackage cjson = sources(ROOT, "cjson");
 
-        Path work = ItPaths.workRoot().resolve("debian-cjson-" + ProcessHandle.current().pid());
-        ItPaths.deleteRecursively(work);
-        Files.createDirectories(work);
+        Path work = freshWork("debian-cjson");
         Path plainSource = cjson.unpack(work.resolve("plain"));
         Path source = cjson.unpack(work.resolve("talent"));
         Path plain = Files.createDirectories(work.resolve("plain-build"));
@@ -225,7 +216,7 @@ class DebianSourcesIT {
         byte[] expected = reference.stdout();
         assertThat(reference.stdoutText()).contains("\"name\":\t\"Jack (\\\"Bee\\\") Nimble\"");
 
-        List<String> env = List.of("env", "TALENT_JAR=" + jar, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=" + ISAS);
+        List<String> env = env(ISAS);
         List<String> configure = new ArrayList<>(with(env, cmake.toString(), "-DCMAKE_C_COMPILER=" + talentcc));
         configure.addAll(options);
         configure.add(source.toString());
@@ -279,6 +270,18 @@ class DebianSourcesIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rec")).sorted().toList();
         }
+    }
+
+    /** The environment the launchers run in: the jar under test, no AOT cache, talentcc's platforms {@code isas}. */
+    private static List<String> env(String isas) {
+        return List.of("env", "TALENT_JAR=" + JAR, "TALENT_NO_AOT=1", "TALENT_CC_ISAS=" + isas);
+    }
+
+    /** An empty work directory of this run for one package. */
+    private static Path freshWork(String name) throws IOException {
+        Path work = ItPaths.workRoot().resolve(name + "-" + ProcessHandle.current().pid());
+        ItPaths.deleteRecursively(work);
+        return Files.createDirectories(work);
     }
 
     private static List<String> with(List<String> env, String... command) {
