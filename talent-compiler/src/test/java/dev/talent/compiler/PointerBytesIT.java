@@ -90,6 +90,21 @@ class PointerBytesIT {
                 .contains("every checkpoint after this call has run is refused"));
     }
 
+    /**
+     * The same copy written as a fortified build or a project's own macro writes it, the checked builtin with the
+     * destination's size as a fourth argument: refused the same way, noted through its destination.
+     */
+    @Test
+    void aCheckedCopyOfAPointerIntoInstructionWordsIsRefusedToo() throws Exception {
+        String checked = BYTECODE.replace("memcpy(x, &str, sizeof str);",
+                "__builtin___memcpy_chk(x, &str, sizeof str, __builtin_object_size(x, 0));");
+        assertThat(checked).isNotEqualTo(BYTECODE);
+        Run refused = MigratesLikeGcc.refusedAt(work, "checked", checked, 2000);
+        assertThat(refused.err()).contains("the program copied the bytes of a pointer into memory of a non-pointer type")
+                .contains("'&str' (const char *) copied by __builtin___memcpy_chk into 'x' (unsigned short)")
+                .contains("checked.c:24:3");
+    }
+
     /** A pointer stored through a cast into unsigned long words, read back the same way. */
     static final String STORED = """
             #include <stdio.h>

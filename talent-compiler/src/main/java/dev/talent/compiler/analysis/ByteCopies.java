@@ -152,11 +152,24 @@ public final class ByteCopies {
     /** The functions whose calls {@link #pointerCopy} examines (each with 3 arguments: destination, source, size). */
     public static final Set<String> POINTER_COPIES = Set.of("memcpy", "memmove", "__builtin_memcpy", "__builtin_memmove");
 
+    /**
+     * The checked forms a fortified build or a project's own macro calls ({@code __builtin___memcpy_chk(dst, src, n,
+     * __builtin_object_size(dst, 0))}): a fourth argument, the destination's size.
+     */
+    public static final Set<String> CHECKED_POINTER_COPIES = Set.of("__builtin___memcpy_chk", "__builtin___memmove_chk");
+
+    /** Whether {@code callee} is one of {@link #CHECKED_POINTER_COPIES}. */
+    public static boolean isChecked(String callee) {
+        return CHECKED_POINTER_COPIES.contains(callee);
+    }
+
     /** The call as a {@link PointerCopy}, or null when it is none. */
     public static PointerCopy pointerCopy(TranslationUnit tu, TypeResolver types, Node call) {
-        if (!call.is("CallExpr") || call.inner().size() != 4) return null;
+        if (!call.is("CallExpr")) return null;
         String callee = Ast.directCallee(call);
-        if (callee == null || !POINTER_COPIES.contains(callee)) return null;
+        if (callee == null) return null;
+        int arguments = POINTER_COPIES.contains(callee) ? 3 : CHECKED_POINTER_COPIES.contains(callee) ? 4 : -1;
+        if (arguments < 0 || call.inner().size() != arguments + 1) return null;
         CType dst = pointee(types, call.child(1));
         CType src = pointee(types, call.child(2));
         if (dst == null || src == null) return null;
@@ -164,7 +177,7 @@ public final class ByteCopies {
         if (!holdsPointer(types, src, 0)) return null;
         Node s = sourceOf(types, call.child(2));
         Node d = sourceOf(types, call.child(1));
-        return new PointerCopy(callee.replace("__builtin_", ""), written(tu, s), pointed(s.qualType()),
+        return new PointerCopy((arguments == 4 ? callee : callee.replace("__builtin_", "")), written(tu, s), pointed(s.qualType()),
                 written(tu, d), types.canonical(dst) instanceof CType.Builtin cb ? cb.name() : b.name());
     }
 

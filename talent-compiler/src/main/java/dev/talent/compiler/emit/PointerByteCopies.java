@@ -54,6 +54,10 @@ public final class PointerByteCopies {
             }
             diags.warning(tu, n, why + "; every checkpoint after this call has run is refused (the program goes on)",
                     CHANGE);
+            if (ByteCopies.isChecked(Ast.directCallee(n))) {
+                noteThrough(n.child(1), tu.pos(n.begin()), c.describe());
+                return;
+            }
             String name = c.callee().equals("memmove") ? "talent_pointer_memmove" : "talent_pointer_memcpy";
             plan.replace(callee.begin().offset(), callee.begin().endOffset(), name);
             plan.insert(n.end().offset(), ", " + TypeDescriptors.cString(tu.pos(n.begin())) + ", "
@@ -79,7 +83,17 @@ public final class PointerByteCopies {
             return;
         }
         diags.warning(tu, cast, why + "; every checkpoint after this cast has run is refused (the program goes on)", CHANGE);
-        plan.insert(from, "talent_pointer_store_at((");
-        plan.insert(to, "), " + TypeDescriptors.cString(tu.pos(cast.begin())) + ", " + TypeDescriptors.cString(store.what()) + ")");
+        noteThrough(operand, tu.pos(cast.begin()), store.what());
+    }
+
+    /**
+     * Passes {@code operand} through {@code talent_pointer_store_at}, which notes {@code what} when it runs and returns
+     * its argument. A checked copy ({@code __builtin___memcpy_chk}, whose fourth argument the runtime's copy functions
+     * do not take) is noted so, through its destination: nothing that may checkpoint runs between the argument and the
+     * copy.
+     */
+    private void noteThrough(Node operand, String pos, String what) {
+        plan.insert(operand.begin().offset(), "talent_pointer_store_at((");
+        plan.insert(Ast.rangeEnd(tu.text(), operand), "), " + TypeDescriptors.cString(pos) + ", " + TypeDescriptors.cString(what) + ")");
     }
 }

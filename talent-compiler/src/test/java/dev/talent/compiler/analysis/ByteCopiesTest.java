@@ -300,6 +300,28 @@ class ByteCopiesTest {
     }
 
     /**
+     * The checked copies of a fortified build or of a project's own {@code memcpy} macro take a fourth argument (the
+     * destination's size) the runtime's copy functions do not: the copy is noted through its destination instead, which
+     * is evaluated just before the copy runs.
+     */
+    @Test
+    void aCheckedCopyOfAPointerIntoWordsIsNotedThroughItsDestination() throws Exception {
+        CProgram p = CProgram.in(dir).file("a.c", words(
+                "#define PUT_IN(d, s, n) __builtin___memcpy_chk(d, s, n, __builtin_object_size(d, 0))",
+                "PUT_IN(code + 4 * i, &str, sizeof str); __builtin___memmove_chk(code, &r, sizeof r, sizeof code);"
+                        + " __builtin___memcpy_chk(code, &k, sizeof k, sizeof code)"));
+        String out = p.instrumented("a.c");
+        assertThat(out).contains("__builtin___memcpy_chk(talent_pointer_store_at((code + 4 * i), \"a.c:15:5\", \"'&str'"
+                        + " (const char *) copied by __builtin___memcpy_chk into 'code + 4 * i' (unsigned short)\"), &str")
+                .contains("__builtin___memmove_chk(talent_pointer_store_at((code), \"a.c:15:")
+                .contains("__builtin___memcpy_chk(code, &k")
+                .doesNotContain("talent_pointer_memcpy").doesNotContain("talent_pointer_memmove");
+        p.compilesWithGcc("a.c");
+        assertThat(p.compile().diagnostics()).filteredOn(d -> d.message().contains("every checkpoint after this call"))
+                .hasSize(2);
+    }
+
+    /**
      * The same hiding without a call: a pointer stored through a cast into {@code unsigned long} words (a restored
      * program read through the old address and crashed, on x86_64 -> x86_64 too), or through a pointer the cast made
      * and the program kept. The cast's operand is passed through talent_pointer_store_at (noted when the cast runs);
