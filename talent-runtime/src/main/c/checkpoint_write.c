@@ -9,6 +9,7 @@
 #include "env.h"
 #include "exit_handlers.h"
 #include "libc_state.h"
+#include "cwd.h"
 #include "pointer_bytes.h"
 #include "diag.h"
 #include "xalloc.h"
@@ -549,7 +550,9 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* the environment and locale the program changed: ENVI only when it changed something (env.c) */
     has_envi = tl_env_collect(&envi) > 0;
     tl_exit_handlers_check();
-    /* the C library's state of the program's: what is not carried refuses (libc_state.c) */
+    /* the C library's state of the program's: what is not carried refuses (libc_state.c); the working directory
+     * the program changed into is carried with it (cwd.c) */
+    tl_cwd_check();
     tl_libc_state_check();
     /* pointers the program copied into memory of a non-pointer type: refused by the copy's position (pointer_bytes.c) */
     tl_pointer_bytes_check();

@@ -236,6 +236,23 @@ static void read_file(tl_config *c, const char *path, int must_exist)
     fclose(f);
 }
 
+/* path made absolute against the working directory the process starts in: the runtime opens its checkpoint
+ * directory and event file again at every checkpoint, after the program may have changed directory (cwd.c carries
+ * that change). Left as it is when the working directory cannot be read. */
+static const char *absolute(const char *path)
+{
+    char cwd[4096], *out;
+    size_t n;
+    if (!path || path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return path;
+    if (strcmp(path, ".") == 0)
+        return tl_xstrdup(cwd);
+    n = strlen(cwd) + strlen(path) + 2;
+    out = tl_xmalloc(n);
+    snprintf(out, n, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
+    return out;
+}
+
 void tl_config_read(tl_config *c)
 {
     const char *cfg = getenv(TL_ENV_CONFIG);
@@ -267,4 +284,7 @@ void tl_config_read(tl_config *c)
             tl_die(TL_EXIT_USAGE, "environment variable TALENT_EARLY_REQUEST='%s' is not valid: expected stop or "
                    "checkpoint", v);
     }
+    c->dir = absolute(c->dir);
+    c->event_file = absolute(c->event_file);
+    c->restore_file = absolute(c->restore_file);
 }

@@ -33,13 +33,6 @@
 
 extern char **environ;
 
-/* The working directory the process started in. A program that changed it (chdir, fchdir) is refused at a
- * checkpoint: the restored process starts where it is started, and would resolve every relative path from there
- * (cksfv -C DIR, after a restart: each file "No such file or directory", exit 1, instead of its checksums). */
-#define TL_CWD_MAX 4096
-static char start_cwd[TL_CWD_MAX];
-static int start_cwd_known;
-
 /* One variable: the environ string it is in, the length of its name. */
 typedef struct {
     const char *s;          /* "NAME=value" */
@@ -156,24 +149,6 @@ void tl_env_snapshot(void)
         free(start_locale[i]);
         start_locale[i] = tl_xstrdup(loc ? loc : "C");
     }
-    start_cwd_known = getcwd(start_cwd, sizeof start_cwd) != NULL;
-}
-
-/* Refuses the checkpoint when the program's working directory is not the one it started in (or cannot be told). */
-static void check_cwd(void)
-{
-    char now[TL_CWD_MAX];
-    int saved = errno, known = getcwd(now, sizeof now) != NULL;
-    if (start_cwd_known && !known)
-        tl_refuse("cannot checkpoint: the program's working directory cannot be read (%s), so talent cannot tell "
-                  "whether the program changed it (chdir), which a restart does not carry", strerror(errno));
-    else if (known && (!start_cwd_known || strcmp(now, start_cwd) != 0))
-        tl_refuse("cannot checkpoint: the program changed its working directory (chdir or fchdir, to '%.512s'; it "
-                  "started in '%.512s'): talent does not carry it, and the restored process would resolve relative "
-                  "paths from the directory it is started in; open files by absolute paths, or take checkpoints "
-                  "only while the working directory is the starting one", now,
-                  start_cwd_known ? start_cwd : "(unreadable)");
-    errno = saved;
 }
 
 int tl_locale_name_valid(const char *s, size_t n)
@@ -324,7 +299,6 @@ uint32_t tl_env_collect(tl_buf *b)
     env_entry *now;
     const char *bad;
     tl_buf vars = {0};
-    check_cwd();
     ranges_build();
     now = sorted_environ(&n, &bad);
     if (bad) {

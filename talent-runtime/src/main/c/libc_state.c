@@ -19,6 +19,7 @@
  * them random() is the C library's again and every checkpoint is refused, naming the call.
  */
 #include "libc_state.h"
+#include "cwd.h"
 #include "exit_handlers.h"
 #include "regexes.h"
 #include "objects.h"
@@ -100,7 +101,7 @@ static const talent_field timebufs_fields[] = {
 };
 static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_COUNT };
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -112,6 +113,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:exit_handlers", "atexit/on_exit handlers", "<C library>", 0, 0, 0},  /* exit_handlers.c's: by unit() */
     {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
     {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
+    {"<libc>:cwd", "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -129,6 +131,9 @@ static const talent_unit *unit(void)
         tl_regex_global(&addr, &type);
         libc_globals[G_REGEX].addr = addr;
         libc_globals[G_REGEX].type = type;
+        tl_cwd_global(&addr, &type);
+        libc_globals[G_CWD].addr = addr;
+        libc_globals[G_CWD].type = type;
     }
     return &libc_unit;
 }
@@ -161,6 +166,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_REGEX];
     if (timebufs.algo != ALGO_NONE)
         active[k++] = &libc_globals[G_TIME];
+    if (tl_cwd_changed())
+        active[k++] = &libc_globals[G_CWD];
     *out = active;
     *n = k;
 }
@@ -641,6 +648,10 @@ static int zone_restore(struct tm *tm, uint32_t set, char *zone)
 
 const char *tl_libc_state_restored(void)
 {
+    /* the working directory first: the program resolves relative paths from it as soon as it goes on */
+    const char *bad = tl_cwd_restored();
+    if (bad)
+        return bad;
     if (timebufs.algo == ALGO_NONE)
         return NULL;
     if ((timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) ||

@@ -32,6 +32,7 @@
 #include "exit_handlers.h"
 #include "regexes.h"
 #include "libc_state.h"
+#include "cwd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -220,6 +221,8 @@ int main(int argc, char **argv)
     /* the descriptors open before the program runs: inherited, entered into the table (fdscan.c) */
     tl_fdscan_start();
     tl_sigdisp_snapshot();
+    /* where relative paths lead before the program or a restore changes directory (cwd.c) */
+    tl_cwd_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
     tl_tcp_set_dir(c.dir);
