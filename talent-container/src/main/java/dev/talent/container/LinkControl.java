@@ -27,6 +27,8 @@ final class LinkControl {
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final long SIOCSIFFLAGS = 0x8914;
     private static final short IFF_UP = 1;
+    private static final long SIOCETHTOOL = 0x8946;
+    private static final int ETHTOOL_GLINK = 0x0000000a;
     /** sizeof(struct ifreq) on the 64-bit hosts talent runs on: 16 bytes of name, a 24-byte union. */
     private static final long IFREQ_SIZE = 40;
     private static final long IFNAMSIZ = 16;
@@ -66,6 +68,27 @@ final class LinkControl {
             }
             return 0;
         });
+    }
+
+    /**
+     * Asks for interface {@code name}'s link state ({@code ETHTOOL_GLINK}): the kernel answers it only after running
+     * the link watch for that device at once, the work that otherwise waits for the link watch's batch (up to a
+     * second on a loaded machine): a bridge port just brought up forwards only once it has run. Best effort.
+     */
+    static void syncLink(String name) {
+        try {
+            onInterface(name, (state, fd, req) -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment value = arena.allocate(8);
+                    value.set(JAVA_INT, 0, ETHTOOL_GLINK);
+                    req.set(ADDRESS, IFNAMSIZ, value);
+                    int ignored = (int) IOCTL.invokeExact(state, fd, SIOCETHTOOL, req);
+                }
+                return 0;
+            });
+        } catch (NativeCallException | RuntimeException e) {
+            // best effort: the link watch runs on its own in any case
+        }
     }
 
     /** The flags (SIOCGIFFLAGS) of interface {@code name} in this thread's network namespace. */

@@ -27,10 +27,15 @@ public final class NetworkSlot implements AutoCloseable {
 
     private static final Path NETNS_DIR = Path.of("/var/run/netns");
 
+    /** The netfilter queue of the namespace that holds the app's packets during a migration (one app per namespace). */
+    static final int HOLD_QUEUE = 0;
+
     private final String namespace;
     private final String hostPort;
     private final NetworkAttachment attachment;
     private volatile boolean closed;
+    /** The helper keeping the app's packets from the lock to the unlock (a prepared destination), or null. */
+    private TcpRepair.Holding holding;
 
     private NetworkSlot(String namespace, String hostPort, NetworkAttachment attachment) {
         this.namespace = namespace;
@@ -152,9 +157,82 @@ public final class NetworkSlot implements AutoCloseable {
         setPort(false);
     }
 
-    /** Puts the port back into the bridge's traffic (link up). */
+    /**
+     * Puts the port back into the bridge's traffic (link up). A slot that {@link #hold() held} the app's packets lets
+     * them go on now, in the order they came, to the connections restored in it; its queue rules are removed in the
+     * background afterwards (the helper passes packets meanwhile).
+     */
     public void unlock() throws ContainerException {
         setPort(true);
+        TcpRepair.Holding h;
+        synchronized (this) {
+            h = holding;
+            holding = null;
+        }
+        if (h == null) return;
+        h.release();
+        Thread.ofPlatform().daemon().name("talent-unhold-" + hostPort).start(() -> {
+            try {
+                for (List<String> rule : holdRules("-D")) run(rule, "");
+            } catch (ContainerException | IOException e) {
+                // the namespace is gone (the app moved on or ended): its rules with it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                h.close();
+            }
+        });
+    }
+
+    /**
+     * Makes this slot (a prepared destination, its port down) ready to {@link #hold()} its app's packets: the helper
+     * bound to the namespace's netfilter queue, then rules that queue every IPv4 packet to the app's address (and
+     * every IPv6 one but neighbour discovery, which the namespace answers itself). Undone by {@link #close()}.
+     */
+    public void prepareHold(TcpRepair tcp) throws ContainerException, IOException, InterruptedException {
+        if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
+        TcpRepair.Holding h = tcp.hold(namespacePath(), HOLD_QUEUE);
+        try {
+            for (List<String> rule : holdRules("-I")) run(rule, "");
+        } catch (ContainerException | IOException | InterruptedException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        synchronized (this) {
+            holding = h;
+        }
+    }
+
+    /** Whether {@link #prepareHold} made this slot ready to hold (and it has not been unlocked since). */
+    public synchronized boolean holds() { return holding != null && holding.alive(); }
+
+    /**
+     * The network lock for a destination prepared to hold: its port comes up while the source's goes down, and what
+     * the peers send meanwhile is kept in its namespace instead of dropped, until {@link #unlock()}. Nothing to do
+     * for a slot that does not hold (its port stays down until the unlock). Returns whether the port came up.
+     */
+    public boolean hold() throws ContainerException {
+        if (!holds()) return false;
+        setPort(true);
+        // the port forwards only once the link watch has run for it and for the bridge (talent-tcp.c does the same
+        // at its unlock): until then what the peers send would be dropped, not held
+        LinkControl.syncLink(hostPort);
+        LinkControl.syncLink(attachment.config().bridge());
+        return true;
+    }
+
+    private List<List<String>> holdRules(String how) {
+        List<List<String>> rules = new java.util.ArrayList<>();
+        // only what comes in on eth0: the give helper replays a half-closed connection's FIN to the app's own
+        // address through loopback, and the restored socket must take it at once
+        rules.add(List.of("ip", "netns", "exec", namespace, "iptables", "-w", how, "INPUT", "-i", "eth0", "-d",
+                attachment.address().toString(), "-j", "NFQUEUE", "--queue-num", Integer.toString(HOLD_QUEUE)));
+        if (HostBridge.ipv6()) {
+            rules.add(List.of("ip", "netns", "exec", namespace, "ip6tables", "-w", how, "INPUT", "-i", "eth0", "-d",
+                    attachment.config().address6(attachment.address()), "!", "-p", "ipv6-icmp", "-j", "NFQUEUE",
+                    "--queue-num", Integer.toString(HOLD_QUEUE)));
+        }
+        return rules;
     }
 
     /**
@@ -202,6 +280,12 @@ public final class NetworkSlot implements AutoCloseable {
     public void close() throws ContainerException, IOException {
         if (closed) return;
         closed = true;
+        TcpRepair.Holding h;
+        synchronized (this) {
+            h = holding;
+            holding = null;
+        }
+        if (h != null) h.close();
         try {
             remove(namespace, hostPort);
         } catch (InterruptedException e) {

@@ -109,6 +109,20 @@ public final class TcpRepair {
         return giving(p);
     }
 
+    /**
+     * Starts keeping what the kernel of network namespace {@code netns} queues on netfilter queue {@code queue}
+     * (NetworkSlot adds the rule that queues the app's packets there); returns once the helper is bound to the queue.
+     */
+    public Holding hold(Path netns, int queue) throws ContainerException, IOException, InterruptedException {
+        Process p = start(List.of(helper.toString(), "hold", netns.toString(), Integer.toString(queue)));
+        try {
+            return new Holding(p, ready(p, "hold"));
+        } catch (ContainerException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
     /** A started give helper, once it said "ready". */
     static Giving giving(Process p) throws ContainerException, InterruptedException {
         return new Giving(p, ready(p, "give"));
@@ -254,6 +268,56 @@ public final class TcpRepair {
 
         public void cancel() {
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * A helper keeping the packets queued for an app whose destination is not live yet. {@link #release()} lets
+     * them go on in the order they came (and every later one at once); {@link #close()} ends the helper, and the
+     * kernel drops what it still keeps (as the network lock drops packets).
+     */
+    public static final class Holding implements AutoCloseable {
+        private final Process process;
+        private final CompletableFuture<String> output;
+        private boolean released;
+
+        Holding(Process process, CompletableFuture<String> output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        /** Accepts what was kept; false when the helper is gone (its packets were dropped). */
+        public synchronized boolean release() {
+            if (released) return process.isAlive();
+            released = true;
+            try {
+                var in = process.getOutputStream();
+                in.write('\n');
+                in.flush();
+                return true;
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+
+        /** What the helper said after "ready" ("released N", or why it failed), once it ended; "" before. */
+        public String said() { return output.getNow(""); }
+
+        public boolean alive() { return process.isAlive(); }
+
+        @Override
+        public synchronized void close() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException gone) {
+                // it has exited already
+            }
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

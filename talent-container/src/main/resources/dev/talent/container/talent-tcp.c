@@ -13,6 +13,12 @@
  *   talent-tcp give DIR STATE NETNS PORT T     restore STATE's connections in NETNS, bind DIR/tcp.sock, print
  *                                              "ready"; when the runtime connects, bring the host interface PORT
  *                                              up ("-": none), hand them over; print "gave N"
+ *   talent-tcp hold NETNS QUEUE                in NETNS, take the packets the kernel queues on netfilter queue QUEUE
+ *                                              (an NFQUEUE rule talent adds for the app's address) and keep them;
+ *                                              print "ready"; on a line on stdin accept every kept packet in the
+ *                                              order it came, print "released N", and accept each later one at once;
+ *                                              exit 0 when stdin closes (packets still kept are then dropped by the
+ *                                              kernel, as the network lock drops them)
  *   talent-tcp show STATE                      print the state file (tests, diagnostics)
  *
  * Wire format on tcp.sock (both directions): u32 magic ("TLTK" take, "TLTG" give), u32 count, count x u32 descriptor
@@ -26,6 +32,10 @@
 #include <linux/sockios.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -1209,6 +1219,212 @@ static int give(const char *state, const char *netns, const char *port, long tim
     return 0;
 }
 
+/* ---------------------------------------------------------------- hold: the network lock without losses
+ *
+ * While a program moves, what its peers send would be dropped at the locked bridge port and sent again only when
+ * their retransmission timer fires (200 ms at least, more after a backoff): a peer that waits for an answer saw a
+ * pause of about 210 ms at every hop whatever the downtime. Instead the destination's port comes up at the lock, its
+ * namespace's kernel queues the app's packets on a netfilter queue (an NFQUEUE rule for its address), and this keeps
+ * them until the restored connections are live: they are then accepted in order and reach the sockets at once.
+ * Only each packet's id is read (NFQNL_COPY_META): the packets come from the network and are never parsed here. */
+
+#define HOLD_MAXLEN 8192u                  /* packets the kernel keeps for the queue; past that it drops them */
+
+static int hold_nl = -1;
+static uint16_t hold_queue;
+
+static void nl_attr(unsigned char *buf, size_t *len, size_t cap, uint16_t type, const void *data, uint16_t n)
+{
+    struct nlattr a;
+    if (*len + NLA_ALIGN(NLA_HDRLEN + n) > cap)
+        die(2, "internal error: netlink message too long");
+    a.nla_type = type;
+    a.nla_len = (uint16_t)(NLA_HDRLEN + n);
+    memcpy(buf + *len, &a, sizeof a);
+    memcpy(buf + *len + NLA_HDRLEN, data, n);
+    memset(buf + *len + NLA_HDRLEN + n, 0, NLA_ALIGN(a.nla_len) - a.nla_len);
+    *len += NLA_ALIGN(a.nla_len);
+}
+
+/* Sends one nfnetlink_queue message of TYPE for the queue with ATTRS, asking for an acknowledgement when ACK; with
+ * an acknowledgement, waits for it and returns the kernel's error (0: done). */
+static int nfq_send(uint16_t type, const unsigned char *attrs, size_t alen, int ack)
+{
+    unsigned char buf[256];
+    struct nlmsghdr h;
+    struct nfgenmsg g;
+    size_t off = NLMSG_LENGTH(sizeof g);
+    if (off + alen > sizeof buf)
+        die(2, "internal error: netlink message too long");
+    memset(buf, 0, sizeof buf);
+    memset(&h, 0, sizeof h);
+    h.nlmsg_len = (uint32_t)(off + alen);
+    h.nlmsg_type = (uint16_t)((NFNL_SUBSYS_QUEUE << 8) | type);
+    h.nlmsg_flags = (uint16_t)(NLM_F_REQUEST | (ack ? NLM_F_ACK : 0));
+    h.nlmsg_seq = 1;
+    memset(&g, 0, sizeof g);
+    g.nfgen_family = AF_UNSPEC;
+    g.version = NFNETLINK_V0;
+    g.res_id = htons(hold_queue);
+    memcpy(buf, &h, sizeof h);
+    memcpy(buf + NLMSG_HDRLEN, &g, sizeof g);
+    memcpy(buf + off, attrs, alen);
+    if (send(hold_nl, buf, h.nlmsg_len, 0) != (ssize_t)h.nlmsg_len)
+        return errno ? -errno : -EIO;
+    if (!ack)
+        return 0;
+    for (;;) {
+        unsigned char r[4096];
+        ssize_t got = recv(hold_nl, r, sizeof r, 0);
+        struct nlmsghdr *m;
+        int left = (int)got;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        for (m = (struct nlmsghdr *)r; NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+            struct nlmsgerr e;
+            if (m->nlmsg_type != NLMSG_ERROR || m->nlmsg_len < NLMSG_LENGTH(sizeof e))
+                continue;       /* (no packet can be queued before the rule exists, which talent adds after) */
+            memcpy(&e, NLMSG_DATA(m), sizeof e);
+            return e.error;
+        }
+    }
+}
+
+/* Accepts every packet of the queue up to ID (a batch verdict: the kernel reinjects them in the order they came). */
+static void nfq_accept_upto(uint32_t id)
+{
+    unsigned char a[32];
+    size_t n = 0;
+    struct nfqnl_msg_verdict_hdr v;
+    v.verdict = htonl(NF_ACCEPT);
+    v.id = htonl(id);
+    nl_attr(a, &n, sizeof a, NFQA_VERDICT_HDR, &v, sizeof v);
+    if (nfq_send(NFQNL_MSG_VERDICT_BATCH, a, n, 0) != 0)
+        die(2, "cannot accept the held packets: %s", strerror(errno));
+}
+
+/* The ids of the packets in a netlink datagram of LEN bytes; the largest goes to *max, the count is returned. */
+static uint32_t nfq_packets(const unsigned char *buf, int len, uint32_t *max)
+{
+    const struct nlmsghdr *m;
+    uint32_t n = 0;
+    for (m = (const struct nlmsghdr *)buf; NLMSG_OK(m, len); m = NLMSG_NEXT(m, len)) {
+        const unsigned char *p;
+        int left;
+        if (m->nlmsg_type == NLMSG_ERROR || (m->nlmsg_type >> 8) != NFNL_SUBSYS_QUEUE ||
+            (m->nlmsg_type & 0xff) != NFQNL_MSG_PACKET || m->nlmsg_len < NLMSG_LENGTH(sizeof(struct nfgenmsg)))
+            continue;
+        p = (const unsigned char *)NLMSG_DATA(m) + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+        left = (int)m->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+        while (left >= (int)NLA_HDRLEN) {
+            struct nlattr a;
+            memcpy(&a, p, sizeof a);
+            if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+                break;
+            if ((a.nla_type & NLA_TYPE_MASK) == NFQA_PACKET_HDR && a.nla_len >= NLA_HDRLEN + sizeof(struct nfqnl_msg_packet_hdr)) {
+                struct nfqnl_msg_packet_hdr ph;
+                memcpy(&ph, p + NLA_HDRLEN, sizeof ph);
+                *max = ntohl(ph.packet_id);
+                n++;
+                break;
+            }
+            left -= (int)NLA_ALIGN(a.nla_len);
+            p += NLA_ALIGN(a.nla_len);
+        }
+    }
+    return n;
+}
+
+static int hold(const char *netns, const char *queue)
+{
+    unsigned char a[64], buf[65536];
+    size_t n = 0;
+    struct sockaddr_nl sa;
+    struct nfqnl_msg_config_cmd cmd;
+    struct nfqnl_msg_config_params params;
+    uint32_t maxlen = htonl(HOLD_MAXLEN), last = 0, held = 0;
+    int ns, rc, passing = 0, size = 4 << 20;
+    char *end;
+    long q = strtol(queue, &end, 10);
+    if (*end || q < 0 || q > 65535)
+        die(2, "bad queue number '%s'", queue);
+    hold_queue = (uint16_t)q;
+    ns = open(netns, O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) != 0)
+        die(2, "cannot enter network namespace %s: %s", netns, strerror(errno));
+    close(ns);
+    hold_nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+    if (hold_nl < 0)
+        die(2, "netlink socket: %s", strerror(errno));
+    /* room for a burst of queued packets' metadata before they are read */
+    if (setsockopt(hold_nl, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        (void)setsockopt(hold_nl, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    memset(&sa, 0, sizeof sa);
+    sa.nl_family = AF_NETLINK;
+    if (bind(hold_nl, (struct sockaddr *)&sa, sizeof sa) != 0)
+        die(2, "netlink bind: %s", strerror(errno));
+    memset(&cmd, 0, sizeof cmd);
+    cmd.command = NFQNL_CFG_CMD_BIND;
+    nl_attr(a, &n, sizeof a, NFQA_CFG_CMD, &cmd, sizeof cmd);
+    rc = nfq_send(NFQNL_MSG_CONFIG, a, n, 1);
+    if (rc != 0)
+        die(2, "cannot bind netfilter queue %s: %s", queue, strerror(-rc));
+    n = 0;
+    memset(&params, 0, sizeof params);
+    params.copy_range = htonl(0);
+    params.copy_mode = NFQNL_COPY_META;
+    nl_attr(a, &n, sizeof a, NFQA_CFG_PARAMS, &params, sizeof params);
+    nl_attr(a, &n, sizeof a, NFQA_CFG_QUEUE_MAXLEN, &maxlen, sizeof maxlen);
+    rc = nfq_send(NFQNL_MSG_CONFIG, a, n, 1);
+    if (rc != 0)
+        die(2, "cannot configure netfilter queue %s: %s", queue, strerror(-rc));
+    printf("ready\n");
+    fflush(stdout);
+    for (;;) {
+        struct pollfd p[2];
+        p[0].fd = hold_nl;
+        p[0].events = POLLIN;
+        p[1].fd = 0;
+        p[1].events = POLLIN;
+        p[0].revents = p[1].revents = 0;
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            die(2, "poll: %s", strerror(errno));
+        }
+        if (p[0].revents & POLLIN) {
+            ssize_t got = recv(hold_nl, buf, sizeof buf, MSG_DONTWAIT);
+            if (got < 0 && errno != EAGAIN && errno != EINTR && errno != ENOBUFS)
+                die(2, "netlink receive: %s", strerror(errno));
+            if (got > 0) {
+                held += nfq_packets(buf, (int)got, &last);
+                if (passing && held) {
+                    nfq_accept_upto(last);
+                    held = 0;
+                }
+            }
+        }
+        if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            char line[64];
+            ssize_t got = read(0, line, sizeof line);
+            if (got <= 0)
+                return 0;
+            if (!passing) {
+                /* whatever the kernel queued before this point, in the order it came */
+                if (held)
+                    nfq_accept_upto(last);
+                printf("released %lu\n", (unsigned long)held);
+                fflush(stdout);
+                held = 0;
+                passing = 1;
+            }
+        }
+    }
+}
+
 static void show(const char *state)
 {
     uint32_t i;
@@ -1257,10 +1473,13 @@ int main(int argc, char **argv)
             die(2, "cannot enter %s: %s", argv[2], strerror(errno));
         return give(state, argv[4], argv[5], parse_ms(argv[6]));
     }
+    if (argc == 4 && strcmp(argv[1], "hold") == 0)
+        return hold(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "show") == 0) {
         show(argv[2]);
         return 0;
     }
-    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS PORT TIMEOUT_MS | show STATE\n");
+    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS PORT TIMEOUT_MS | hold NETNS QUEUE"
+            " | show STATE\n");
     return 2;
 }

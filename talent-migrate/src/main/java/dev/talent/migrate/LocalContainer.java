@@ -45,6 +45,16 @@ final class LocalContainer implements AppContainer {
     }
 
     @Override
+    public boolean holdNetwork() throws IOException {
+        if (container.network().isEmpty()) return false;
+        try {
+            return container.network().get().hold();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void announce() throws IOException, InterruptedException {
         if (container.network().isEmpty()) return;
         try {

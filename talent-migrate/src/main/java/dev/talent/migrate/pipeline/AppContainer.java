@@ -23,6 +23,13 @@ public interface AppContainer {
     void unlockNetwork() throws IOException;
 
     /**
+     * For a destination prepared to hold its app's packets: takes the app's traffic at the network lock (while the
+     * source's is locked) and keeps it, instead of letting it be dropped, until {@link #unlockNetwork()}. Nothing to
+     * do otherwise (the default: the traffic is dropped and retransmitted by the peers). Returns whether it took it.
+     */
+    default boolean holdNetwork() throws IOException { return false; }
+
+    /**
      * Tells the network segment that the app's address is here now (a gratuitous ARP from its namespace), after
      * {@link #unlockNetwork()} on a host other than the one it left; nothing to do without a network.
      */

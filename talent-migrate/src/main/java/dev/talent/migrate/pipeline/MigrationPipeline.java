@@ -139,7 +139,8 @@ public final class MigrationPipeline {
             if (early != null) early.start();
         };
         try {
-            stop = safePoint.run(source.containers(), source.container(), connections, progress, written);
+            stop = safePoint.run(source.containers(), source.container(), connections, progress, written,
+                    destination.container());
         } catch (MigrationFailedException e) {
             connections.cancel();
             settleEarlySync(early, hooks);

@@ -5,6 +5,7 @@ import dev.talent.migrate.RuntimeEvent;
 import dev.talent.migrate.Step;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +41,40 @@ public final class SafePointStep {
      */
     public StepResult run(HostContainers host, AppContainer program, ConnectionCarrier connections,
             Consumer<StepResult> progress, Runnable written) throws MigrationFailedException, InterruptedException {
+        return run(host, program, connections, progress, written, null);
+    }
+
+    /**
+     * As above; {@code holder} (the destination, or null) takes the app's traffic at the lock and keeps it until its
+     * unlock ({@link AppContainer#holdNetwork()}). When the program does not stop here (a failure, or it ended), the
+     * holder's network is locked again: the traffic is the source's.
+     */
+    public StepResult run(HostContainers host, AppContainer program, ConnectionCarrier connections,
+            Consumer<StepResult> progress, Runnable written, AppContainer holder) throws MigrationFailedException,
+            InterruptedException {
+        AtomicBoolean held = new AtomicBoolean();
+        try {
+            StepResult r = stop(host, program, connections, progress, written, holder, held);
+            if (r instanceof StepResult.ProgramEnded) unhold(holder, held);
+            return r;
+        } catch (MigrationFailedException | RuntimeException e) {
+            unhold(holder, held);
+            throw e;
+        }
+    }
+
+    private static void unhold(AppContainer holder, AtomicBoolean held) {
+        if (!held.get()) return;
+        try {
+            holder.lockNetwork();
+        } catch (IOException ignored) {
+            // the destination is discarded after a failure in any case, its port with it
+        }
+    }
+
+    private StepResult stop(HostContainers host, AppContainer program, ConnectionCarrier connections,
+            Consumer<StepResult> progress, Runnable written, AppContainer holder, AtomicBoolean held)
+            throws MigrationFailedException, InterruptedException {
         try {
             connections.beforeStop(host, program);
         } catch (IOException e) {
@@ -50,6 +85,9 @@ public final class SafePointStep {
         try {
             if (program.hasNetwork()) {
                 long l0 = System.nanoTime();
+                // the destination takes the traffic first (its port forwarding): from the source's lock on, nothing
+                // the peers send falls between the two
+                if (holder != null && holder.holdNetwork()) held.set(true);
                 program.lockNetwork();
                 progress.accept(new StepResult.SafePointRequested(requested, true, System.nanoTime() - l0));
             } else {

@@ -215,6 +215,8 @@ final class FakeHost implements HostContainers, HostFiles {
         final Optional<String> fault;
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
         boolean running, deleted, locked;
+        /** Prepared to hold the app's traffic from the lock on (NetworkSlot.prepareHold); holding: it does. */
+        boolean holds, holding;
         /** Started ahead: running, its runtime waits for the go that start() gives. */
         boolean ahead;
         /** The checkpoint a restarted program restored (its counter), if any. */
@@ -236,12 +238,23 @@ final class FakeHost implements HostContainers, HostFiles {
         public void lockNetwork() throws IOException {
             if (lockFails) throw new IOException("cannot take the port down");
             locked = true;
+            holding = false;
+            journal.add(name + " lock " + id);
+        }
+
+        @Override
+        public boolean holdNetwork() {
+            if (!holds) return false;
+            journal.add(name + " hold " + id);
+            holding = true;
+            return true;
         }
 
         @Override
         public void unlockNetwork() throws IOException {
             if (unlockFails) throw new IOException("cannot bring the port up");
             locked = false;
+            holding = false;
         }
 
         @Override

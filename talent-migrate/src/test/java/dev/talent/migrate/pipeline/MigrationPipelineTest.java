@@ -220,6 +220,41 @@ class MigrationPipelineTest {
         assertThat(journal).doesNotContain("commit", "discard destination");
     }
 
+    // ---- a destination that holds the peers' packets (talent run --net on one host)
+
+    @Test
+    void aDestinationThatHoldsTakesTheTrafficBeforeTheSourceIsLockedAndLetsItGoAtTheUnlock() throws Exception {
+        prepared.holds = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).containsSubsequence("aarch64 hold aarch64-1", "x86_64 lock x86_64-1",
+                "x86_64 signal CHECKPOINT_AND_EXIT x86_64-1", "aarch64 start aarch64-1", "commit");
+        assertThat(prepared.holding).as("released by the unlock").isFalse();
+        assertThat(prepared.locked).isFalse();
+    }
+
+    @Test
+    void aHoldingDestinationIsLockedAgainWhenTheProgramDoesNotStop() {
+        prepared.holds = true;
+        src.onStop = FakeHost.OnStop.SILENT;
+        assertRunsOnUntouched(Step.CHECKPOINT, "did not reach a checkpoint site");
+        assertThat(journal).containsSubsequence("aarch64 hold aarch64-1", "aarch64 lock aarch64-1");
+        assertThat(prepared.locked).as("the traffic is the source's again").isTrue();
+    }
+
+    @Test
+    void aHoldingDestinationIsLockedAgainWhenTheProgramEndedOnItsOwn() throws Exception {
+        prepared.holds = true;
+        src.onStop = FakeHost.OnStop.ENDS_ON_ITS_OWN;
+        assertThat(migrate()).isEqualTo(new MigrationPipeline.Outcome.Ended(0));
+        assertThat(prepared.locked).isTrue();
+    }
+
+    @Test
+    void aDestinationThatDoesNotHoldStaysLockedUntilTheUnlock() throws Exception {
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).noneMatch(l -> l.contains(" hold ")).doesNotContain("aarch64 lock aarch64-1");
+    }
+
     // ---- failures before the stop: the program runs on at the source
 
     @Test
