@@ -86,7 +86,25 @@ final class FrameGaps {
         if (stmt == null || !stmt.is("DeclStmt") || stmt.parent() == null || stmt.parent().is("ForStmt")) return false;
         if (!tu.isMacroFree(stmt) || !FrameLiveness.renamable(f, v)) return false;
         for (Node d : stmt.inner()) if (!d.is("VarDecl") || !tu.isMacroFree(d) || d.loc().inMacro()) return false;
-        return true;
+        return everyUseSeen(f, v);
+    }
+
+    /**
+     * Every occurrence of the name in the function's text is the declaration or a reference in clang's AST: the size of
+     * a constant array written with the variable ({@code char b[sizeof(a) - 1];}) is folded into the type and is no
+     * node, so it would keep naming a variable that is no longer declared (cJSON's parse_examples.c). Otherwise (a
+     * shadowing name, a member of that name too) the declaration is kept.
+     */
+    private boolean everyUseSeen(FunctionModel f, Variable v) {
+        String text = tu.text();
+        int b = f.body.begin().offset();
+        int e = Ast.rangeEnd(text, f.body);
+        if (b < 0 || e <= b || e > text.length()) return false;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + java.util.regex.Pattern.quote(v.name)
+                + "(?![A-Za-z0-9_$])").matcher(text).region(b, e);
+        int count = 0;
+        while (m.find()) count++;
+        return count <= FrameLiveness.references(f, v).size() + 1;
     }
 
     private void emitStatement(String text, FunctionModel f, Node stmt, List<Variable> wrapped) {
