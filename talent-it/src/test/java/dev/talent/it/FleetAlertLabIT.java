@@ -186,8 +186,8 @@ class FleetAlertLabIT {
             System.out.println("FleetAlertLabIT: chromium is not installed: the page after undeploy is not rendered");
         }
         // a new app of the same name is a new one: its status is its own, not the ended one's
-        ProcessResult again = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64-musl",
-                root.resolve("build/envapp").toString(), "--", "10", "1");
+        ProcessResult again = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64-musl", "--workdir",
+                EnvApp.inputDir(root.resolve("work-again")).toString(), root.resolve("build/envapp").toString(), "--", "10", "1");
         assertThat(again.exitCode()).withFailMessage(again.describe()).isZero();
         JsonNode fresh = status();
         assertThat(fresh.has("archived")).isFalse();
