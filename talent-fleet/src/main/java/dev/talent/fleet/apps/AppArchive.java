@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>{@code /talent/archive/APP/G/m/NNNNN}: its kept migration records (at most {@link AppRecords#KEEP_RECORDS}), oldest first;</li>
  * <li>{@code /talent/archive/APP/G/h/NNNNN}: its alert history events (at most {@link FleetHistory#KEEP}), oldest first;</li>
+ * (copied in transactions of at most {@link #TXN_OPS} puts and {@link #TXN_BYTES} bytes)
  * <li>{@code /talent/archived/APP/G}: the {@link Archived} summary (spec, last placement, end, compacted counts), written
  *     last, in the transaction that deletes the app's live keys: an archive without it is not read.</li>
  * </ul>
@@ -106,7 +107,9 @@ public final class AppArchive {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_TEXT = 8192;
     /** At most this many operations per transaction (etcd's default limit is 128). */
-    private static final int TXN_OPS = 100;
+    static final int TXN_OPS = 100;
+    /** At most this many bytes of values per transaction (etcd's default request limit is 1.5 MiB). */
+    static final int TXN_BYTES = 512 * 1024;
 
     private final Etcd etcd;
 
@@ -131,20 +134,47 @@ public final class AppArchive {
             throw new FleetException(app + " has " + v.migrations().size() + " records and " + history.size() + " events: more than an archive holds");
         String data = dataPrefix(app, g);
         List<Op> copies = new ArrayList<>();
-        for (int i = 0; i < v.migrations().size(); i++) copies.add(put(data + "m/%05d".formatted(i), v.migrations().get(i)));
-        for (int i = 0; i < history.size(); i++)
-            copies.add(Op.put(Etcd.bytes(data + "h/%05d".formatted(i)), ByteSequence.from(Etcd.encode(history.get(i), "an app's history event")),
-                    PutOption.DEFAULT));
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < v.migrations().size(); i++) {
+            byte[] b = encode(v.migrations().get(i));
+            copies.add(Op.put(Etcd.bytes(data + "m/%05d".formatted(i)), ByteSequence.from(b), PutOption.DEFAULT));
+            sizes.add(b.length);
+        }
+        for (int i = 0; i < history.size(); i++) {
+            byte[] b = Etcd.encode(history.get(i), "an app's history event");
+            copies.add(Op.put(Etcd.bytes(data + "h/%05d".formatted(i)), ByteSequence.from(b), PutOption.DEFAULT));
+            sizes.add(b.length);
+        }
         Cmp spec = new Cmp(Etcd.bytes(EtcdKeys.spec(app)), Cmp.Op.EQUAL, CmpTarget.modRevision(v.spec().modRevision()));
-        for (int from = 0; from < copies.size(); from += TXN_OPS) {
-            if (!txn(List.of(spec), copies.subList(from, Math.min(copies.size(), from + TXN_OPS)), fence, "archive " + app))
-                return false;
+        for (List<Op> batch : batches(copies, sizes)) {
+            if (!txn(List.of(spec), batch, fence, "archive " + app)) return false;
         }
         Archived a = new Archived(app, g, nowMs, v.spec().value(), v.placement().map(AppStore.Versioned::value).orElse(null),
                 v.ended().orElse(null), v.compacted().map(AppStore.Versioned::value).orElse(null), v.migrations().size(), history.size());
         List<Op> last = new ArrayList<>(forget);
         last.add(put(summaryKey(app, g), a));
         return txn(List.of(spec), last, fence, "archive and forget " + app);
+    }
+
+    /**
+     * {@code ops} in order, cut into transactions of at most {@link #TXN_OPS} operations and {@link #TXN_BYTES} bytes
+     * of values ({@code sizes}, one per op; a value alone over the limit is a transaction of its own: values are at most
+     * 64 KiB, far below etcd's request limit).
+     */
+    static List<List<Op>> batches(List<Op> ops, List<Integer> sizes) {
+        List<List<Op>> out = new ArrayList<>();
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            if (i > from && (i - from == TXN_OPS || bytes + sizes.get(i) > TXN_BYTES)) {
+                out.add(ops.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += sizes.get(i);
+        }
+        if (from < ops.size()) out.add(ops.subList(from, ops.size()));
+        return out;
     }
 
     /** {@code app}'s newest archive, if it has one. */
@@ -262,8 +292,12 @@ public final class AppArchive {
     }
 
     private static Op put(String key, Object value) {
+        return Op.put(Etcd.bytes(key), ByteSequence.from(encode(value)), PutOption.DEFAULT);
+    }
+
+    private static byte[] encode(Object value) {
         try {
-            return Op.put(Etcd.bytes(key), ByteSequence.from(ControlJson.MAPPER.writeValueAsBytes(value)), PutOption.DEFAULT);
+            return ControlJson.MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + value, e);
         }

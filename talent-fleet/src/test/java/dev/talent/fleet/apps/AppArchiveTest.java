@@ -102,4 +102,22 @@ class AppArchiveTest {
         String other = summary(spec("other"), null, null, 0, 0);
         assertThatThrownBy(() -> ControlJson.MAPPER.readValue(other, AppArchive.Archived.class)).isInstanceOf(java.io.IOException.class);
     }
+
+    @Test
+    void copiesAreCutByCountAndBytes() {
+        List<io.etcd.jetcd.op.Op> ops = new java.util.ArrayList<>();
+        List<Integer> sizes = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            ops.add(io.etcd.jetcd.op.Op.delete(dev.talent.fleet.Etcd.bytes("k" + i), io.etcd.jetcd.options.DeleteOption.DEFAULT));
+            sizes.add(100);
+        }
+        assertThat(AppArchive.batches(ops, sizes)).extracting(List::size).containsExactly(100, 100, 50);
+        // values of 64 KiB: 8 fit in 512 KiB
+        List<Integer> big = java.util.Collections.nCopies(20, 64 * 1024);
+        assertThat(AppArchive.batches(ops.subList(0, 20), big)).extracting(List::size).containsExactly(8, 8, 4);
+        // one value over the limit goes alone
+        List<Integer> huge = List.of(10, AppArchive.TXN_BYTES + 1, 10);
+        assertThat(AppArchive.batches(ops.subList(0, 3), huge)).extracting(List::size).containsExactly(1, 1, 1);
+        assertThat(AppArchive.batches(List.of(), List.of())).isEmpty();
+    }
 }
