@@ -414,6 +414,9 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
 
             @Override
+            public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
+
+            @Override
             public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
                 files.receiveCheckpoint(signed, bytes);
             }
@@ -521,6 +524,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                     RemotePlace source = RemotePlace.this;
                     return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
                 }
+
+                @Override
+                public void keepTakenCheckpoint() throws IOException { agent.op("keep-taken", app, at.platform(), "", "", 0); }
 
                 @Override
                 public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
