@@ -12,7 +12,8 @@ static uintptr_t key_of(struct node *n) {
   return (uintptr_t)n;
 }
 
-static void remember(uintptr_t k) { (void)k; }
+static uintptr_t last_key;
+static void remember(uintptr_t k) { last_key = k; }
 
 #pragma talent nocheckpoint
 static unsigned hash_nocheckpoint(const void *p) {
@@ -34,7 +35,7 @@ int main(void) {
     tab[b].used = 1;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (unsigned long) and its low bits (&) used as an array index
     tab[(unsigned long)nd & 15].used++;
-    // BUG: Diagnostic contains: address 'nd->next' converted to an integer (uintptr_t) and passed to 'remember'
+    // BUG: Diagnostic contains: address 'nd->next' converted to an integer (uintptr_t) and passed to 'remember', whose parameter 'k' is stored in 'last_key' (=) (m.c:16
     remember((uintptr_t)nd->next);
     // BUG: Diagnostic contains: its low bits (&) stored (+=)
     total += (uintptr_t)nd & 7;

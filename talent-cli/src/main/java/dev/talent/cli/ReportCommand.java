@@ -54,7 +54,7 @@ public final class ReportCommand implements Callable<Integer> {
     Path stateDir;
 
     @Option(names = "--fleet", paramLabel = "FILE", description = "A fleet app's report, from etcd: its kept migration records"
-            + " (places as host/platform) and alert history. The app must still be deployed. $TALENT_FLEET does not switch this command.")
+            + " (places as host/platform) and alert history; after undeploy, while the controllers keep its history (--keep-ended). $TALENT_FLEET does not switch this command.")
     Path fleet;
 
     @Override
@@ -63,7 +63,7 @@ public final class ReportCommand implements Callable<Integer> {
             try {
                 java.util.Optional<ArrayNode> events = dev.talent.cli.fleet.FleetReport.read(fleet, Map.of(), app);
                 if (events.isEmpty()) {
-                    spec.commandLine().getErr().println("talent report: no app named " + SafeText.escape(app) + " is deployed in the fleet");
+                    spec.commandLine().getErr().println("talent report: no app named " + SafeText.escape(app) + " is deployed in the fleet (nor kept as an ended app: talent controller --keep-ended)");
                     return 66;
                 }
                 return write(events.get());

@@ -262,7 +262,7 @@ public final class CheckpointCompiler {
                     return null;
                 });
                 pass("rejections", f.toString(), () -> {
-                    Rejections.check(f, diags);
+                    Rejections.check(f, graph, diags);
                     return null;
                 });
             }

@@ -48,9 +48,16 @@ public final class Controller {
      * @param listen where to serve {@code /v1/alerts} over HTTPS with mutual TLS ({@code --alerts ADDR:PORT}); empty:
      *               this controller takes no alerts (others may)
      * @param policy the policy file's ({@code --policy FILE}): tags of places, diversity of scheduled moves
+     * @param retention what etcd keeps of undeployed apps ({@code --keep-ended}, {@code --keep-ended-for})
      */
-    public record Alerting(java.util.Optional<java.net.InetSocketAddress> listen, dev.talent.fleet.apps.FleetPolicy policy) {
+    public record Alerting(java.util.Optional<java.net.InetSocketAddress> listen, dev.talent.fleet.apps.FleetPolicy policy,
+            dev.talent.fleet.apps.AppArchive.Retention retention) {
         public static final Alerting NONE = new Alerting(java.util.Optional.empty(), dev.talent.fleet.apps.FleetPolicy.NONE);
+
+        /** The default retention of ended apps ({@code AppArchive.Retention.DEFAULT}). */
+        public Alerting(java.util.Optional<java.net.InetSocketAddress> listen, dev.talent.fleet.apps.FleetPolicy policy) {
+            this(listen, policy, dev.talent.fleet.apps.AppArchive.Retention.DEFAULT);
+        }
     }
 
     /** How long {@code POST /v1/alerts} waits for the leader to record the alert's effect on every app concerned. */
@@ -132,6 +139,7 @@ public final class Controller {
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
                         new java.util.Random(), events, hostGraceMs);
                 reconciler.usePolicy(alerting.policy());
+                reconciler.useRetention(alerting.retention());
                 // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window
                 // and (TALENT_FLEET_FAULT=requests) honours migrate --inject-fault; both may be given, comma-separated
                 java.util.Set<String> faults = testingFaults(System.getenv("TALENT_FLEET_FAULT"));

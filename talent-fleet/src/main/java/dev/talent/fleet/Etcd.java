@@ -21,6 +21,12 @@ public final class Etcd implements AutoCloseable {
     /** The most a value of the fleet's can be: records are small JSON objects; a larger one is not ours. */
     static final int MAX_VALUE = 64 * 1024;
     private static final Duration CALL = Duration.ofSeconds(5);
+    /**
+     * More for the process's first call, which also makes the connection (mutual TLS, the gRPC channel) in a JVM
+     * that has just started: a CLI's first read timed out after 5 s on a loaded machine (FleetAppIT, h/fleetx).
+     */
+    private static final Duration FIRST_CALL = Duration.ofSeconds(15);
+    private static final java.util.concurrent.atomic.AtomicBoolean ANSWERED = new java.util.concurrent.atomic.AtomicBoolean();
 
     static {
         // jetcd logs through SLF4J, and talent has no logging back end: without this, SLF4J says so on stderr at
@@ -84,13 +90,16 @@ public final class Etcd implements AutoCloseable {
     }
 
     public static <T> T await(CompletableFuture<T> f, String what) throws FleetException, InterruptedException {
+        Duration budget = ANSWERED.get() ? CALL : FIRST_CALL;
         try {
-            return f.get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+            T answer = f.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            ANSWERED.set(true);
+            return answer;
         } catch (ExecutionException e) {
             throw new FleetException("etcd: " + what + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new FleetException("etcd: " + what + " did not answer within " + CALL.toSeconds() + " s (is etcd up? is the certificate from the fleet CA?)", e);
+            throw new FleetException("etcd: " + what + " did not answer within " + budget.toSeconds() + " s (is etcd up? is the certificate from the fleet CA?)", e);
         }
     }
 

@@ -44,6 +44,12 @@ public final class Lab {
      * @param talent the command that runs talent (java, its options, the main class) for the daemons
      */
     public static LabLayout up(Path dir, int hosts, List<String> talent, Consumer<String> events) throws FleetException, InterruptedException {
+        return up(dir, hosts, talent, java.util.Optional.empty(), events);
+    }
+
+    /** As above; {@code policy}: the controllers' {@code --policy} file, copied to {@link LabLayout#policy()}. */
+    public static LabLayout up(Path dir, int hosts, List<String> talent, java.util.Optional<Path> policy, Consumer<String> events)
+            throws FleetException, InterruptedException {
         requireTools();
         LabLayout lab = new LabLayout(dir, hosts, talent);
         if (Files.exists(lab.labJson())) throw new FleetException("a lab is already in " + lab.dir() + ": `talent lab down --dir " + dir + "` first");
@@ -57,6 +63,7 @@ public final class Lab {
         try {
             Files.createDirectories(lab.dir());
             Etcd.JSON.writeValue(lab.labJson().toFile(), lab);
+            if (policy.isPresent()) Files.copy(policy.get(), lab.policy());
             Pki pki = Pki.at(lab.pki());
             pki.init("talent lab CA");
             for (int k = 1; k <= hosts; k++) {

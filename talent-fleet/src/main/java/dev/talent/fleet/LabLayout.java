@@ -75,6 +75,9 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
 
     public Path labJson() { return dir.resolve("lab.json"); }
 
+    /** The controllers' policy ({@code lab up --policy}): each is started with {@code --policy} this file when it exists. */
+    public Path policy() { return dir.resolve("policy.toml"); }
+
     public Path supervisorLog() { return dir.resolve("supervisor.log"); }
 
     public Path supervisorPid() { return runDir().resolve("supervisor.pid"); }

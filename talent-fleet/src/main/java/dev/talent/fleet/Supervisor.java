@@ -63,6 +63,7 @@ public final class Supervisor {
             controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
             controller.addAll(List.of("--alerts", LabLayout.address(k) + ":" + LabLayout.ALERTS_PORT,
                     "--metrics", "127.0.0.1:" + LabLayout.CONTROLLER_METRICS_PORT));
+            if (Files.exists(lab.policy())) controller.addAll(List.of("--policy", lab.policy().toString()));
             out.add(new Child("controller-" + h, controller, lab.hostDir(k).resolve("controller.log")));
         }
         return out;

@@ -215,8 +215,10 @@ public final class LocalApp implements AutoCloseable {
         }
 
         public HostFiles files() {
+            // a migration's checkpoint is taken in memory and handed over from there; its recovery copy is written
+            // (and fsynced) by keepTakenCheckpoint, after the downtime, or by whatever reads the accepted ones first
             HostFiles local = new LocalHostFiles(host, app, accepted, signer, receiver,
-                    why -> warn.accept("passed over a file in the program's checkpoint directory: " + why));
+                    why -> warn.accept("passed over a file in the program's checkpoint directory: " + why), true);
             return new HostFiles() {
                 @Override
                 public String name() { return label; }
@@ -226,6 +228,9 @@ public final class LocalApp implements AutoCloseable {
 
                 @Override
                 public OutgoingCheckpoint takeCheckpoint() throws IOException { return local.takeCheckpoint(); }
+
+                @Override
+                public void keepTakenCheckpoint() throws IOException { local.keepTakenCheckpoint(); }
 
                 @Override
                 public void receiveCheckpoint(CheckpointSignature signed, java.io.InputStream bytes) throws IOException {

@@ -12,6 +12,8 @@ import java.time.Instant;
  */
 public final class MigrationTiming {
     private long requested, checkpointWritten, checkpointTransferred, synced, started, ready;
+    /** The source program's exit, and when the pipeline had the source's statement of its checkpoint. */
+    private long stopped, accepted;
     /** Pre-copy before the stop (null: none); the size of the stop's checkpoint when it was a delta. */
     private StepResult.Precopied precopied;
     private Long deltaBytes;
@@ -28,8 +30,15 @@ public final class MigrationTiming {
                 network = q.network();
                 netNanos += q.lockNanos();
             }
-            case StepResult.SafePointReached p -> checkpointWritten = p.checkpointWrittenNanos();
-            case StepResult.CheckpointAccepted a -> sockets = a.sockets();
+            case StepResult.SafePointReached p -> {
+                checkpointWritten = p.checkpointWrittenNanos();
+                stopped = p.stoppedNanos();
+            }
+            case StepResult.CheckpointAccepted a -> {
+                sockets = a.sockets();
+                // told as soon as the source's statement is there (the step result carries no reading of its own)
+                accepted = System.nanoTime();
+            }
             case StepResult.CheckpointTransferred c -> checkpointTransferred = c.atNanos();
             case StepResult.FinalSynced f -> {
                 sync = f.report();
@@ -56,14 +65,23 @@ public final class MigrationTiming {
         return new MigrationRecord(app, from, to, true, ms(requested, ready), ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
-                .withPrecopy(precopy());
+                .withPrecopy(precopy()).withCheckpointParts(parts());
     }
 
     public MigrationRecord failed(String app, String from, String to, Instant at, MigrationFailedException e) {
         return new MigrationRecord(app, from, to, false, null, ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                mode(), sockets, netMs()).withPrecopy(precopy());
+                mode(), sockets, netMs()).withPrecopy(precopy()).withCheckpointParts(parts());
+    }
+
+    /** Where the checkpoint phase went, once the checkpoint was handed over; null before. */
+    private MigrationRecord.CheckpointParts parts() {
+        if (checkpointWritten == 0 || checkpointTransferred == 0) return null;
+        // a stop reading before the "checkpoint written" one (events read late) counts as none
+        long exit = Math.max(checkpointWritten, stopped == 0 ? checkpointWritten : stopped);
+        long take = accepted == 0 ? exit : Math.max(exit, accepted);
+        return new MigrationRecord.CheckpointParts(ms(checkpointWritten, exit), ms(exit, take), ms(take, checkpointTransferred));
     }
 
     private MigrationRecord.Precopy precopy() {

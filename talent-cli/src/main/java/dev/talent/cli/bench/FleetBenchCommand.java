@@ -132,6 +132,13 @@ public final class FleetBenchCommand implements Callable<Integer> {
         phase(out, "  final sync", ok.stream().map(dev.talent.migrate.control.MigrationRecord::syncMs).toList());
         phase(out, "  start", ok.stream().map(dev.talent.migrate.control.MigrationRecord::startMs).toList());
         phase(out, "  restore", ok.stream().map(dev.talent.migrate.control.MigrationRecord::restoreMs).toList());
+        phase(out, "  (exit)", ok.stream().map(r -> r.parts() == null ? null : r.parts().exitMs()).toList());
+        phase(out, "  (take)", ok.stream().map(r -> r.parts() == null ? null : r.parts().takeMs()).toList());
+        phase(out, "  (hand-over)", ok.stream().map(r -> r.parts() == null ? null : r.parts().handOverMs()).toList());
+        // the agents' JIT warms up over a run: the second half alone, as a long-lived fleet's agents run
+        List<dev.talent.migrate.control.MigrationRecord> warm = ok.subList(ok.size() / 2, ok.size());
+        phase(out, "downtime, 2nd half", warm.stream().map(dev.talent.migrate.control.MigrationRecord::downtimeMs).toList());
+        phase(out, "  checkpoint", warm.stream().map(dev.talent.migrate.control.MigrationRecord::checkpointMs).toList());
         List<Double> writes = samples.stream().map(s -> (double) s.etcdWrites()).toList();
         out.printf("  etcd writes per migration: median %.0f, max %.0f (revisions: the request, begin, commit, finish)%n",
                 dev.talent.fleet.apps.HostToHostBench.quantile(writes, 0.5), dev.talent.fleet.apps.HostToHostBench.quantile(writes, 1.0));
@@ -139,7 +146,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
     private static void phase(PrintWriter out, String name, List<Double> ms) {
         List<Double> known = ms.stream().filter(java.util.Objects::nonNull).toList();
-        out.printf("  %-12s median %8.1f ms  p95 %8.1f ms  (n=%d)%n", name, dev.talent.fleet.apps.HostToHostBench.quantile(known, 0.5),
+        out.printf("  %-18s median %8.1f ms  p95 %8.1f ms  (n=%d)%n", name, dev.talent.fleet.apps.HostToHostBench.quantile(known, 0.5),
                 dev.talent.fleet.apps.HostToHostBench.quantile(known, 0.95), known.size());
     }
 }

@@ -47,6 +47,33 @@ public final class ControllerCommand implements Callable<Integer> {
             + " by the diversity weights; without it, in rounds. Alerts quarantine tags either way."})
     Path policy;
 
+    @Option(names = "--keep-ended", paramLabel = "N", defaultValue = "200",
+            description = {"How many undeployed apps' histories (migration records, alert events, end) etcd keeps, for"
+                    + " talent report and status after undeploy: the newest N of the fleet (0: none; at most "
+                    + dev.talent.fleet.apps.AppArchive.Retention.MAX_KEEP + "; default: ${DEFAULT-VALUE})."})
+    int keepEnded;
+
+    @Option(names = "--keep-ended-for", paramLabel = "AGE", defaultValue = "30d",
+            description = {"An undeployed app's history older than AGE is deleted (e.g. 12h, 30d, 90m; default: ${DEFAULT-VALUE})."})
+    String keepEndedFor;
+
+    private static final java.util.regex.Pattern AGE = java.util.regex.Pattern.compile("([0-9]{1,6})(s|m|h|d)");
+
+    /** {@code --keep-ended-for}: {@code N} seconds, minutes, hours or days, from 1 s to 10 years. */
+    static long ageMs(String text) {
+        java.util.regex.Matcher m = AGE.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) throw new IllegalArgumentException("not an age (e.g. 30d, 12h, 90m, 600s): '" + text + "'");
+        long n = Long.parseLong(m.group(1));
+        long ms = n * switch (m.group(2)) {
+            case "s" -> 1000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            default -> 86_400_000L;
+        };
+        if (ms < 1000 || ms > 3650L * 86_400_000L) throw new IllegalArgumentException(text + " is not between 1s and 3650d");
+        return ms;
+    }
+
     /** {@code ADDR:PORT} (an IPv6 address in brackets), the address a literal: clients reach it, the certificate names it. */
     static java.net.InetSocketAddress listenAddress(String s) {
         int colon = s.lastIndexOf(':');
@@ -80,6 +107,14 @@ public final class ControllerCommand implements Callable<Integer> {
             Daemon.done();
             return ExitCodes.USAGE;
         }
+        dev.talent.fleet.apps.AppArchive.Retention retention;
+        try {
+            retention = new dev.talent.fleet.apps.AppArchive.Retention(keepEnded, ageMs(keepEndedFor));
+        } catch (IllegalArgumentException e) {
+            log.accept("--keep-ended, --keep-ended-for: " + e.getMessage());
+            Daemon.done();
+            return ExitCodes.USAGE;
+        }
         java.util.Optional<java.net.InetSocketAddress> listen = java.util.Optional.empty();
         if (alerts != null) {
             try {
@@ -106,7 +141,7 @@ public final class ControllerCommand implements Callable<Integer> {
             try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
                 if (endpoint != null) log.accept("serving metrics at http://" + metrics.strip() + "/metrics");
                 return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs,
-                        new Controller.Alerting(listen, p), m);
+                        new Controller.Alerting(listen, p, retention), m);
             }
         } catch (IllegalArgumentException e) {
             log.accept("--metrics: " + e.getMessage());

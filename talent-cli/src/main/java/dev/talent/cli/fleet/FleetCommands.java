@@ -43,8 +43,17 @@ public final class FleetCommands {
             if (app != null) {
                 Optional<AppStore.AppView> v = store.view(app);
                 if (v.isEmpty()) {
-                    err.println("talent status: no app named " + app + " is deployed in the fleet");
-                    return ExitCodes.UNAVAILABLE;
+                    // undeployed: its history, while etcd keeps it (talent controller --keep-ended)
+                    Optional<dev.talent.fleet.apps.AppArchive.Retired> r = new dev.talent.fleet.apps.AppArchive(s.etcd).latest(app);
+                    if (r.isEmpty()) {
+                        err.println("talent status: no app named " + app + " is deployed in the fleet (nor kept as an ended app)");
+                        return ExitCodes.UNAVAILABLE;
+                    }
+                    out.print(json ? StatusView.json(r.get(), hosts).toString() + "\n" : StatusView.text(r.get(), hosts));
+                    for (FleetHistory.Event e : json ? List.<FleetHistory.Event>of() : r.get().history().subList(Math.max(0, r.get().history().size() - 10), r.get().history().size()))
+                        out.print("  " + StatusView.historyText(e) + "\n");
+                    out.flush();
+                    return ExitCodes.OK;
                 }
                 Optional<List<FleetHistory.Event>> history = history(s, app, err);
                 if (json) {

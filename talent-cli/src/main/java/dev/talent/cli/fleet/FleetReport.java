@@ -3,6 +3,7 @@ package dev.talent.cli.fleet;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.fleet.FleetException;
+import dev.talent.fleet.apps.AppArchive;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetHistory;
 import dev.talent.migrate.control.ControlJson;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * of a {@code history.jsonl}: {@code start} (where it was first, at its deployment), its kept migration records
  * ({@code migration}, places as {@code host/platform}, so the timeline has one lane per host and platform), its alert
  * history ({@code alert}, {@code alert-clear}: {@link FleetHistory}) and {@code end} when it ended; in time order.
- * The app must still be deployed (its keys leave etcd at undeploy).
+ * An undeployed app's page comes from its archive ({@link AppArchive}) while etcd keeps it.
  */
 public final class FleetReport {
     private FleetReport() {}
@@ -29,9 +30,19 @@ public final class FleetReport {
     public static Optional<ArrayNode> read(Path fleet, Map<String, String> env, String app) throws FleetException, InterruptedException {
         try (FleetSession s = FleetSession.open(fleet, env)) {
             Optional<AppStore.AppView> v = new AppStore(s.etcd).view(app);
-            if (v.isEmpty()) return Optional.empty();
-            return Optional.of(events(v.get(), new FleetHistory(s.etcd).read(app)));
+            if (v.isPresent()) return Optional.of(events(v.get(), new FleetHistory(s.etcd).read(app)));
+            // undeployed: its history, while etcd keeps it (talent controller --keep-ended)
+            Optional<AppArchive.Retired> r = new AppArchive(s.etcd).latest(app);
+            return r.map(FleetReport::events);
         }
+    }
+
+    /** The events of an undeployed app, from its archive: they end with its end (its stop by undeploy if nothing else). */
+    static ArrayNode events(AppArchive.Retired r) {
+        AppStore.AppView v = r.view();
+        AppStore.AppView ended = new AppStore.AppView(v.spec(), v.placement(), v.inFlight(), v.requests(),
+                Optional.of(StatusView.ended(r)), v.migrations(), v.compacted());
+        return events(ended, r.history());
     }
 
     /**

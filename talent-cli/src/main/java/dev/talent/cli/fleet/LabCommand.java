@@ -47,6 +47,9 @@ public final class LabCommand implements Runnable {
         @Spec CommandSpec spec;
         @Option(names = "--hosts", paramLabel = "N", required = true, description = "How many hosts (1.." + LabLayout.MAX_HOSTS + ").") int hosts;
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = "lab", description = "The lab's directory, new or empty (default: ${DEFAULT-VALUE}).") Path dir;
+        @Option(names = "--policy", paramLabel = "FILE", description = "The controllers' moving-target policy (talent controller"
+                + " --policy: [platform.NAME] and [host.NAME] tags, [diversity]); copied to DIR/policy.toml, which every controller is"
+                + " started with (edit it and kill the controllers to change it).") Path policy;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -54,7 +57,15 @@ public final class LabCommand implements Runnable {
             if (hosts < 1 || hosts > LabLayout.MAX_HOSTS) throw new ParameterException(spec.commandLine(), "--hosts must be 1.." + LabLayout.MAX_HOSTS);
             try {
                 long t0 = System.nanoTime();
-                LabLayout lab = Lab.up(dir, hosts, talentCommand(), line -> { err.println("talent lab: " + line); err.flush(); });
+                if (policy != null) {
+                    try {
+                        dev.talent.policy.Policy.load(policy);
+                    } catch (dev.talent.policy.PolicyException e) {
+                        throw new ParameterException(spec.commandLine(), "--policy: " + e.getMessage());
+                    }
+                }
+                LabLayout lab = Lab.up(dir, hosts, talentCommand(), java.util.Optional.ofNullable(policy),
+                        line -> { err.println("talent lab: " + line); err.flush(); });
                 err.printf("talent lab: up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 err.flush();
                 spec.commandLine().getOut().println("export TALENT_FLEET=" + lab.fleetConf());

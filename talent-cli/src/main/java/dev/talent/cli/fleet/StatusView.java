@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.cli.MigrationLine;
 import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppArchive;
 import dev.talent.fleet.apps.AppRecords;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetHistory;
@@ -119,6 +120,47 @@ public final class StatusView {
             for (FleetHistory.Event e : history.get()) h.add(historyLine(e));
         }
         return o;
+    }
+
+    /**
+     * How an archived app ended: its program's end, or (none recorded: it ran until then) its stop by {@code undeploy}
+     * at the archive's time, where it last ran.
+     */
+    static AppRecords.Ended ended(AppArchive.Retired r) {
+        AppArchive.Archived a = r.archived();
+        if (a.ended() != null) return a.ended();
+        Records.Placement p = a.placement();
+        return new AppRecords.Ended(a.app(), p == null ? null : p.host(), p == null ? null : p.platform(), null,
+                "stopped by undeploy", a.archivedMs());
+    }
+
+    /**
+     * {@code status APP --json} of an undeployed app whose history etcd keeps ({@link AppArchive}): the fields of a
+     * deployed one, with {@code state} {@code ended}, {@code status}/{@code error} of its end ({@code error} "stopped by
+     * undeploy" when its program ran until then), {@code undeployed} (when) and {@code archived: true}; the fields host and
+     * {@code platform} are where it last ran; no active alert concerns it ({@code alerts} empty).
+     */
+    static ObjectNode json(AppArchive.Retired r, Map<String, Records.HostInfo> hosts) {
+        ObjectNode o = json(r.view(), hosts, Map.of(), Optional.of(List.of()), Optional.of(r.history()));
+        o.put("state", "ended");
+        AppRecords.Ended e = ended(r);
+        o.put("status", e.status());
+        o.put("error", e.error());
+        o.put("next_migration", (String) null);
+        o.put("undeployed", Instant.ofEpochMilli(r.archived().archivedMs()).toString());
+        o.put("archived", true);
+        return o;
+    }
+
+    /** {@code status APP} of such an app: its first line says it ended and was undeployed; its last records follow. */
+    static String text(AppArchive.Retired r, Map<String, Records.HostInfo> hosts) {
+        String live = text(r.view(), hosts);
+        String rest = live.substring(live.indexOf('\n') + 1);
+        AppRecords.Ended e = ended(r);
+        AppStore.AppView v = r.view();
+        long okCount = v.migrations().stream().filter(MigrationRecord::ok).count() + v.compacted().map(c -> c.value().ok()).orElse(0L);
+        return v.name() + ": ended (undeployed " + Instant.ofEpochMilli(r.archived().archivedMs()) + "; its history is kept); "
+                + ended(e) + "; " + v.total() + " migration" + (v.total() == 1 ? "" : "s") + " (" + okCount + " ok)\n" + rest;
     }
 
     /** An alert event as {@code talent run}'s {@code history.jsonl} has it (an alert's fields all present, null or not). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.talent.cli.ReportCommand;
 import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppArchive;
 import dev.talent.fleet.apps.AppRecords;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetHistory;
@@ -66,5 +67,40 @@ class FleetReportTest {
         ArrayNode events = FleetReport.events(app(List.of(), false), List.of());
         assertThat(events).hasSize(1);
         assertThat(events.get(0).get("platform").asText()).isEqualTo("h2/s390x");
+    }
+
+    @Test
+    void anUndeployedAppsPageAndStatusComeFromItsArchive() throws Exception {
+        AppStore.AppView live = app(List.of(record("h1/x86_64", "h2/s390x", "1970-01-01T00:00:04Z", "alert CVE-1")), false);
+        var moved = FleetHistory.Event.of(new Alert("CVE-1", null, "ids", "1970-01-01T00:00:03Z", null),
+                new Alert.Effect("web", "moved", "h1/x86_64", "h2/s390x", "1970-01-01T00:00:05Z", "downtime 80 ms"));
+        AppArchive.Archived running = new AppArchive.Archived("web", "%020d".formatted(7), 12_000, live.spec().value(),
+                live.placement().orElseThrow().value(), null, null, 1, 1);
+        AppArchive.Retired r = new AppArchive.Retired(running, live, List.of(moved));
+        // its program ran until undeploy stopped it: the page and the status end there, at the archive's time
+        ArrayNode events = FleetReport.events(r);
+        List<String> kinds = new ArrayList<>();
+        events.forEach(e -> kinds.add(e.get("event").asText()));
+        assertThat(kinds).containsExactly("start", "migration", "alert", "end");
+        JsonNode end = events.get(3);
+        assertThat(end.get("at").asText()).isEqualTo("1970-01-01T00:00:12Z");
+        assertThat(end.get("error").asText()).isEqualTo("stopped by undeploy");
+        JsonNode status = StatusView.json(r, Map.of());
+        assertThat(status.get("state").asText()).isEqualTo("ended");
+        assertThat(status.get("archived").asBoolean()).isTrue();
+        assertThat(status.get("undeployed").asText()).isEqualTo("1970-01-01T00:00:12Z");
+        assertThat(status.get("error").asText()).isEqualTo("stopped by undeploy");
+        assertThat(status.get("platform").asText()).as("where it last ran").isEqualTo("s390x");
+        assertThat(status.get("migrations")).hasSize(1);
+        assertThat(status.get("alert_history")).hasSize(1);
+        assertThat(status.get("alerts")).isEmpty();
+        assertThat(StatusView.text(r, Map.of())).startsWith("web: ended (undeployed 1970-01-01T00:00:12Z; its history is kept); stopped by undeploy; 1 migration (1 ok)");
+        // its program had ended: that end is kept
+        AppArchive.Archived ended = new AppArchive.Archived("web", "%020d".formatted(7), 12_000, live.spec().value(),
+                live.placement().orElseThrow().value(), new AppRecords.Ended("web", "h2", "s390x", 0, null, 9_000), null, 1, 0);
+        JsonNode last = FleetReport.events(new AppArchive.Retired(ended, live, List.of())).get(2);
+        assertThat(last.get("event").asText()).isEqualTo("end");
+        assertThat(last.get("status").asInt()).isZero();
+        assertThat(StatusView.json(new AppArchive.Retired(ended, live, List.of()), Map.of()).get("status").asInt()).isZero();
     }
 }

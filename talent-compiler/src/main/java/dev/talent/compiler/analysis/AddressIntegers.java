@@ -23,6 +23,9 @@ import java.util.Set;
  * a sum) or used as a truth value: an overflow check {@code (uintptr_t)p + n < (uintptr_t)p}, an alignment test with
  * a variable alignment — evaluated at once with the addresses of the moment, as a comparison is;</li>
  * <li>the difference of two converted addresses (a distance inside one object, which a relocation keeps);</li>
+ * <li>an argument of a function the program defines that only compares, prints or passes it on, never keeping it nor
+ * comparing it with another address after a checkpoint may have been taken ({@link AddressArguments}; with the
+ * program's call graph, at the link);</li>
  * <li>an argument of printf-family output to a stream ({@code printf}, {@code fprintf}, {@code dprintf}): an address
  * printed differs from run to run even without talent ({@code sprintf}/{@code snprintf} keep the text, and are
  * refused);</li>
@@ -36,16 +39,25 @@ import java.util.Set;
  */
 public final class AddressIntegers {
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", ">", "<=", ">=");
-    private static final Set<String> OUTPUT = Set.of("printf", "fprintf", "dprintf",
+    static final Set<String> OUTPUT = Set.of("printf", "fprintf", "dprintf",
             "__printf_chk", "__fprintf_chk", "__dprintf_chk", "__builtin_printf", "__builtin_fprintf");
 
     private AddressIntegers() {}
 
     public static void check(FunctionModel f, Diagnostics diags) {
+        check(f, null, diags);
+    }
+
+    /**
+     * With the program's call graph ({@code graph} not null), an argument of a function the program defines is
+     * accepted when that function only compares, prints or passes it on ({@link AddressArguments}).
+     */
+    public static void check(FunctionModel f, CallGraph graph, Diagnostics diags) {
         if (f.body == null || !f.inMainFile) return;
+        AddressArguments callees = graph == null ? null : new AddressArguments(graph);
         f.body.walk(n -> {
             if (!isConversion(n) || fromNull(n.child(0))) return;
-            String use = refusedUse(n);
+            String use = refusedUse(n, false, callees == null ? null : (call, e) -> callees.refusal(f, call, e));
             if (use == null) return;
             String name = pointerName(f, n.child(0));
             diags.error(f.unit, n, "address" + (name == null ? "" : " '" + name + "'") + " converted to an integer ("
@@ -53,7 +65,8 @@ public final class AddressIntegers {
                             + " addresses and relocates pointers only, so this integer would keep the old address",
                     "keep the value as a pointer (a void * or T * variable, field or array element; char * arithmetic for"
                             + " offsets), or key by something stored in the object (an index, a counter) instead of its address;"
-                            + " comparing converted addresses, alignment tests, differences of two addresses and printf stay allowed");
+                            + " comparing converted addresses, alignment tests, differences of two addresses, printf, and passing to a"
+                            + " function of the program that only compares or prints the value stay allowed");
         });
     }
 
@@ -84,22 +97,31 @@ public final class AddressIntegers {
 
     /** How the converted value is used, when that is refused; null when it stays correct after a relocation. */
     static String refusedUse(Node value) {
-        return refusedUse(value, false);
+        return refusedUse(value, false, null);
     }
 
-    /** lowBits: the value is the result of {@code & MASK} or {@code % N} on a converted address. */
-    private static String refusedUse(Node value, boolean lowBits) {
+    /** Why an argument of a call, a value made from an address, is refused there (null: accepted). */
+    interface Callees {
+        String refusal(Node call, int argIndex);
+    }
+
+    /**
+     * lowBits: the value is the result of {@code & MASK} or {@code % N} on a converted address; callees: null to
+     * refuse every argument of a function other than printf's.
+     */
+    private static String refusedUse(Node value, boolean lowBits, Callees callees) {
         Node e = up(value);
         Node p = e.parent();
         if (p == null) return "used";
         if (isDiscarded(e, p) || isTruthValue(e, p)) return null;
         if (inUnevaluated(p)) return null;
         return switch (p.kind()) {
-            case "BinaryOperator", "CompoundAssignOperator" -> binary(e, p);
+            case "BinaryOperator", "CompoundAssignOperator" -> binary(e, p, callees);
             case "CallExpr" -> {
                 String callee = Ast.directCallee(p);
                 if (p.child(0) == e) yield "called";
                 if (callee != null && OUTPUT.contains(callee)) yield null;
+                if (callees != null) yield callees.refusal(p, p.inner().indexOf(e) - 1);
                 yield "passed to " + (callee == null ? "a function through a pointer" : "'" + callee + "'");
             }
             case "ReturnStmt" -> "returned";
@@ -112,7 +134,7 @@ public final class AddressIntegers {
         };
     }
 
-    private static String binary(Node e, Node p) {
+    private static String binary(Node e, Node p, Callees callees) {
         String op = p.attr("opcode");
         Node other = p.child(0) == e ? p.child(1) : p.child(0);
         if (COMPARISONS.contains(op)) return comparable(other) ? null : "compared with a value that is not a constant or an address";
@@ -120,19 +142,19 @@ public final class AddressIntegers {
         if (op.equals("-") && p.child(1) == e && addressOf(other)) return null;
         // address ± n, only compared or used as a truth value (an overflow check: (uintptr_t)p + n < (uintptr_t)p)
         if ((op.equals("+") || (op.equals("-") && p.child(0) == e)) && !addressOf(other) && !pointerTyped(other)) {
-            String rest = refusedUse(p, true);
+            String rest = refusedUse(p, true, callees);
             return rest == null ? null : "used in arithmetic (" + op + ") and " + rest;
         }
         // an alignment test with a mask the program computes (is_aligned(p, alignment): & (alignment - 1))
         if (op.equals("&") && !addressOf(other) && !pointerTyped(other) && !isConstant(other)) {
-            String rest = refusedUse(p, true);
+            String rest = refusedUse(p, true, callees);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
         }
         if ((op.equals("&") || (op.equals("%") && p.child(0) == e)) && isConstant(other)) {
-            String rest = refusedUse(p, true);
+            String rest = refusedUse(p, true, callees);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
         }
-        if (op.equals("|") && ofAddresses(other)) return refusedUse(p, true);
+        if (op.equals("|") && ofAddresses(other)) return refusedUse(p, true, callees);
         if (op.equals("=") || p.is("CompoundAssignOperator")) return p.child(1) == e ? "stored (" + op + ")" : "used";
         if (op.equals(",")) return "used";
         return "used in arithmetic (" + op + ")";
@@ -156,7 +178,7 @@ public final class AddressIntegers {
         return e;
     }
 
-    private static boolean isDiscarded(Node e, Node p) {
+    static boolean isDiscarded(Node e, Node p) {
         if (p.is("CompoundStmt")) {
             // the last statement of a statement expression ({ ...; x; }) is its value
             return !(p.parent() != null && p.parent().is("StmtExpr") && p.inner().getLast() == e);
@@ -171,7 +193,7 @@ public final class AddressIntegers {
                 || p.is("DefaultStmt")) && !isCondition(e, p);
     }
 
-    private static boolean isTruthValue(Node e, Node p) {
+    static boolean isTruthValue(Node e, Node p) {
         if (isCondition(e, p)) return true;
         if (p.is("SwitchStmt") && p.child(0) == e) return true;
         if (p.is("UnaryOperator") && p.attr("opcode").equals("!")) return true;
@@ -208,7 +230,7 @@ public final class AddressIntegers {
     }
 
     /** A value of pointer type (pointer arithmetic, not integer arithmetic). */
-    private static boolean pointerTyped(Node o) {
+    static boolean pointerTyped(Node o) {
         String t = through(o).qualType();
         return t.endsWith("*") || t.contains("(*)");
     }
@@ -226,7 +248,7 @@ public final class AddressIntegers {
     }
 
     /** Down through parentheses and conversions between integer types. */
-    private static Node through(Node o) {
+    static Node through(Node o) {
         Node s = o;
         while ((s.is("ParenExpr") || s.is("ConstantExpr") || ((s.is("ImplicitCastExpr") || s.is("CStyleCastExpr"))
                 && (s.attr("castKind").equals("IntegralCast") || s.attr("castKind").equals("NoOp"))))

@@ -86,7 +86,59 @@ final class FrameGaps {
         if (stmt == null || !stmt.is("DeclStmt") || stmt.parent() == null || stmt.parent().is("ForStmt")) return false;
         if (!tu.isMacroFree(stmt) || !FrameLiveness.renamable(f, v)) return false;
         for (Node d : stmt.inner()) if (!d.is("VarDecl") || !tu.isMacroFree(d) || d.loc().inMacro()) return false;
-        return true;
+        return everyUseSeen(f, v);
+    }
+
+    /**
+     * Every occurrence of the name in the function's text is the declaration or a reference in clang's AST: the size of
+     * a constant array written with the variable ({@code char b[sizeof(a) - 1];}) is folded into the type and is no
+     * node, so it would keep naming a variable that is no longer declared (cJSON's parse_examples.c). Otherwise (a
+     * shadowing name, a member of that name too) the declaration is kept.
+     */
+    private boolean everyUseSeen(FunctionModel f, Variable v) {
+        String text = tu.text();
+        int b = f.body.begin().offset();
+        int e = Ast.rangeEnd(text, f.body);
+        if (b < 0 || e <= b || e > text.length()) return false;
+        int count = 0;
+        String previous = "";
+        for (int i = b; i < e; ) {
+            char ch = text.charAt(i);
+            if (!Character.isWhitespace(ch) && !Character.isJavaIdentifierStart(ch)) previous = "";
+            if (ch == '"' || ch == '\'') {
+                // a string or character literal: its letters name nothing
+                int j = i + 1;
+                while (j < e && text.charAt(j) != ch && text.charAt(j) != '\n') j += text.charAt(j) == '\\' ? 2 : 1;
+                i = j + 1;
+            } else if (ch == '/' && i + 1 < e && (text.charAt(i + 1) == '/' || text.charAt(i + 1) == '*')) {
+                boolean line = text.charAt(i + 1) == '/';
+                int j = line ? text.indexOf('\n', i) : text.indexOf("*/", i + 2);
+                i = j < 0 ? e : j + (line ? 1 : 2);
+            } else if (Character.isDigit(ch)) {
+                int j = i + 1;
+                while (j < e && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '.')) j++;
+                i = j;
+            } else if (Character.isJavaIdentifierStart(ch)) {
+                int j = i + 1;
+                while (j < e && Character.isJavaIdentifierPart(text.charAt(j))) j++;
+                String word = text.substring(i, j);
+                // a tag after struct/union/enum, a member after . or -> is another name space
+                if (word.equals(v.name) && !TAG_WORDS.contains(previous) && !member(text, i)) count++;
+                previous = word;
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        return count <= FrameLiveness.references(f, v).size() + 1;
+    }
+
+    private static final Set<String> TAG_WORDS = Set.of("struct", "union", "enum");
+
+    private static boolean member(String text, int at) {
+        int k = at - 1;
+        while (k >= 0 && Character.isWhitespace(text.charAt(k))) k--;
+        return k >= 0 && (text.charAt(k) == '.' || (text.charAt(k) == '>' && k > 0 && text.charAt(k - 1) == '-'));
     }
 
     private void emitStatement(String text, FunctionModel f, Node stmt, List<Variable> wrapped) {

@@ -152,4 +152,119 @@ class AddressIntegersTest {
                 }
                 """).analyze();
     }
+
+    /** The shape of Unity's TEST_ASSERT_EQUAL_PTR: the callee, in another file, compares and then prints digits. */
+    private static final String CHECK_C = """
+            #include <stdio.h>
+            #include "check.h"
+            int failures;
+            static void print_text(const char *s) { while (*s) putchar(*s++); }
+            static void print_unsigned(unsigned long long n) {
+              unsigned long long d = 1;
+              while (n / d > 9) d *= 10;
+              do { putchar((char)('0' + n / d % 10)); d /= 10; } while (d > 0);
+            }
+            static void print_number(long long n, int hex) {
+              unsigned long long u = (unsigned long long)n;
+              if (hex) { printf("0x%llx", u); return; }
+              if (n < 0) { putchar('-'); u = (unsigned long long)(-n); }
+              print_unsigned(u);
+            }
+            void assert_equal_number(long long expected, long long actual, int line, int hex) {
+              if (expected != actual) {
+                failures++;
+                print_text("line ");
+                print_unsigned((unsigned long long)line);
+                print_text(": expected ");
+                print_number(expected, hex);
+                print_text(" was ");
+                print_number(actual, hex);
+                putchar('\\n');
+              }
+            }
+            """;
+    private static final String CHECK_H = """
+            void assert_equal_number(long long expected, long long actual, int line, int hex);
+            #define ASSERT_EQUAL_PTR(e, a) assert_equal_number((long long)(long)(e), (long long)(long)(a), __LINE__, 1)
+            """;
+
+    @Test
+    void anAddressPassedToAProgramFunctionThatOnlyComparesAndPrintsItIsAccepted() {
+        CProgram.in(dir).file("check.h", CHECK_H).file("check.c", CHECK_C).file("t.c", """
+                #include <stdint.h>
+                #include <stdlib.h>
+                #include "check.h"
+                static int same(uintptr_t a, uintptr_t b) { return a == b; }
+                int main(void) {
+                  int *p = malloc(4 * sizeof *p), *q = p;
+                  long n = 0;
+                  for (int i = 0; i < 4; i++) {
+                    ASSERT_EQUAL_PTR(p, q);
+                    assert_equal_number((long long)(intptr_t)p, (long long)(intptr_t)NULL, __LINE__, 0);
+                    n += same((uintptr_t)p, (uintptr_t)q);
+                  }
+                  free(p);
+                  return n == 4 ? 0 : 1;
+                }
+                """).analyze();
+    }
+
+    /** The same shape where the callee keeps, returns, hashes or compares the integer too late: refused by name. */
+    @Test
+    void anAddressPassedToAFunctionThatKeepsItOrComparesItAfterACheckpointIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("check.h", CHECK_H).file("check.c", CHECK_C).file("t.c", """
+                #include <stdint.h>
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include "check.h"
+                static long long last;
+                static int counts[16];
+                extern void external_log(long long v);
+                static int work(int n) { int s = 0; for (int i = 0; i < n; i++) s += i; return s; }
+                static void keep(long long expected, long long actual) {
+                  if (expected != actual) last = expected;
+                }
+                static long long id(long long v) { return v; }
+                static void bucket(uintptr_t k) { counts[k % 16]++; }
+                static int late(uintptr_t a, uintptr_t b) {
+                  int s = work(10);
+                  return s + (a == b);
+                }
+                static void relay(long long v, long long w) { keep(v, w); }
+                int main(void) {
+                  int *p = malloc(sizeof *p), *q = p;
+                  keep((long long)(long)p, (long long)(long)q);
+                  relay((long long)(long)p, 0);
+                  long long x = id((long long)(long)p);
+                  bucket((uintptr_t)p);
+                  int r = late((uintptr_t)p, (uintptr_t)q);
+                  external_log((long long)(long)p);
+                  printf("%lld %d\\n", x != 0, r);
+                  free(p);
+                  return 0;
+                }
+                """).rejection();
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (long) and passed to 'keep', whose parameter 'expected' is"
+                        + " stored in 'last' (=) (")
+                .contains("t.c:10:"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (long) and passed to 'relay', whose parameter 'v' is passed to"
+                        + " 'keep', whose parameter 'expected' is stored in 'last'"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (long) and passed to 'id', whose parameter 'v' is returned"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (uintptr_t) and passed to 'bucket', whose parameter 'k' is"
+                        + " used as an array index"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (uintptr_t) and passed to 'late', whose parameter 'a' is"
+                        + " compared with a value that is not a constant after a point where a checkpoint may be taken"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'q' converted to an integer (uintptr_t) and passed to 'late', whose parameter 'b' is"
+                        + " compared with a value that is not a constant after a point"));
+        assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .startsWith("address 'p' converted to an integer (long) and passed to 'external_log', a function the program"
+                        + " does not define"));
+        assertThat(d).hasSize(7);
+    }
 }

@@ -70,6 +70,28 @@ class FrameGapsTest {
                 .doesNotContain("x__talent_w", "al__talent_w", "anon__talent_w", "f__talent_w");
     }
 
+    /** cJSON's parse_examples.c: a constant array's size names another local, which clang folds into the type. */
+    @Test
+    void aLocalNamedInAnotherArraysSizeKeepsItsDeclaration() {
+        String out = gapped(WORK + """
+                #include <stdio.h>
+                #include <string.h>
+                struct n { int n; };
+                int main(void) {
+                  const char text[] = "{\\"a\\":1}";
+                  char copy[sizeof(text) - 1];
+                  memcpy(copy, text, sizeof(text) - 1);
+                  struct n m = {3}, *pm = &m;
+                  int n[2] = {1, m.n + pm->n};
+                  printf("n = %d, text: 'n' /* n */\\n", work(n, 2)); // n
+                  return work((const int *)(const void *)copy, 1);
+                }
+                """);
+        assertThat(out).contains("  const char text[] = ", "char __talent_o[sizeof(text) - 1]; char __talent_g; } copy__talent_w;",
+                "memcpy(copy__talent_w.__talent_o, text, sizeof(text) - 1);", "work(n__talent_w.__talent_o, 2)")
+                .doesNotContain("text__talent_w");
+    }
+
     @Test
     void aParameterAPointerMayReachIsCopiedIntoAWrapperTheBodyUses() {
         String out = gapped(WORK + """

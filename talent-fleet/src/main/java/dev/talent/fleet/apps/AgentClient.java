@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class AgentClient {
     static final long CALL_MS = 120_000;
+    /** The most an upload queues in the transport before its sender waits for it to drain (bounded memory per upload). */
+    static final int UPLOAD_QUEUE_BYTES = 2 << 20;
     /**
      * How long a call waits for its agent to accept a connection: longer than a supervised agent's restart (its
      * supervisor starts it again within 2 s and it listens a few seconds later), shorter than the calls' deadline, so
@@ -138,7 +140,9 @@ final class AgentClient {
      * at once); nothing is re-sent.
      */
     <Q, R> R upload(MethodDescriptor<Q, R> m, Q first, InputStream in, java.util.function.Function<byte[], Q> chunk) throws IOException {
-        CallOptions options = connected(CALL_MS);
+        // the stream counts as ready until this much is queued in the transport: a checkpoint of up to about that
+        // size is handed to it without the sender waiting for each chunk to be flushed (a wake-up per chunk)
+        CallOptions options = connected(CALL_MS).withOnReadyThreshold(UPLOAD_QUEUE_BYTES);
         CompletableFuture<R> answer = new CompletableFuture<>();
         StreamObserver<R> responses = new StreamObserver<>() {
             @Override

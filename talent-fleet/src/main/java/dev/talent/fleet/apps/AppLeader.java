@@ -60,6 +60,7 @@ public final class AppLeader {
                 } catch (FleetException e) {
                     events.accept("cannot apply the drain requests: " + e.getMessage());
                 }
+                reconciler.pruneArchives();
                 return store.apps();
             }, reconciler::step, wake, stop, events);
         } finally {

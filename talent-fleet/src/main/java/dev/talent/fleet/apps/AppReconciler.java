@@ -432,9 +432,55 @@ public final class AppReconciler {
             if (store.agentAlive(h)) agents.remove(h, v.name());
             else events.accept(v.name() + ": " + h + "'s agent is gone; it stops the app when it comes back");
         }
-        store.forget(v.name(), Optional.ofNullable(v.spec().value().net() ? v.spec().value().ip() : null));
-        events.accept(v.name() + " undeployed");
+        Optional<String> ip = Optional.ofNullable(v.spec().value().net() ? v.spec().value().ip() : null);
+        AppArchive.Retention r = retention;
+        if (r.keep() == 0) {
+            store.forget(v.name(), ip);
+            events.accept(v.name() + " undeployed");
+            return;
+        }
+        // its past stays readable (talent report, status) under the retention: AppArchive
+        List<FleetHistory.Event> history;
+        try {
+            history = new FleetHistory(etcd).read(v.name());
+        } catch (FleetException e) {
+            events.accept(v.name() + ": its alert history cannot be read (" + e.getMessage() + "); archived without it");
+            history = List.of();
+        }
+        long now = clock.getAsLong();
+        if (store.retire(v, history, now, ip)) {
+            events.accept(v.name() + " undeployed; its records are kept as an ended app's (" + v.migrations().size() + " migrations, "
+                    + history.size() + " alert events)");
+            pruneArchives(now, true);
+        }
     }
+
+    /** Ended apps' archives kept ({@code talent controller --keep-ended, --keep-ended-for}). */
+    private volatile AppArchive.Retention retention = AppArchive.Retention.DEFAULT;
+    private volatile long prunedMs = -PRUNE_PERIOD_MS;
+    /** How often the leader applies the retention's age limit when no app is undeployed. */
+    static final long PRUNE_PERIOD_MS = 60_000;
+
+    /** Applies {@code r} from the next undeployment and pruning on. */
+    public void useRetention(AppArchive.Retention r) { this.retention = java.util.Objects.requireNonNull(r); }
+
+    /**
+     * Deletes the ended apps' archives the retention does not keep: at once ({@code now}: after an archiving) or at
+     * most once per {@link #PRUNE_PERIOD_MS} (the leader's passes). A failure is said, not thrown (the next one tries again).
+     */
+    public void pruneArchives(long nowMs, boolean now) throws InterruptedException {
+        if (!now && nowMs - prunedMs < PRUNE_PERIOD_MS) return;
+        prunedMs = nowMs;
+        try {
+            int n = new AppArchive(etcd).prune(retention, nowMs);
+            if (n > 0) events.accept("pruned " + n + " ended apps' archives (keep " + retention.keep() + ", for " + retention.maxAgeMs() + " ms)");
+        } catch (FleetException e) {
+            events.accept("cannot prune the ended apps' archives: " + e.getMessage());
+        }
+    }
+
+    /** {@link #pruneArchives(long, boolean)} at the leader's pace. */
+    public void pruneArchives() throws InterruptedException { pruneArchives(clock.getAsLong(), false); }
 
     private void migrate(AppStore.AppView v, PlacementChooser.Choice choice, String reason,
             Optional<AppStore.Pending> request) throws FleetException, InterruptedException {

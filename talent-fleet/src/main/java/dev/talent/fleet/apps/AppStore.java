@@ -420,14 +420,35 @@ public final class AppStore {
 
     /** Removes every key of an undeployed app, and its address's ({@code ip}, --net) if it still holds it. */
     public boolean forget(String app, Optional<String> ip) throws FleetException, InterruptedException {
+        boolean ok = txn(List.of(), forgetOps(app), "forget " + app);
+        freeAddress(app, ip);
+        return ok;
+    }
+
+    /**
+     * Archives the undeployed app {@code v} ({@link AppArchive}: its records, its alert {@code history}, its end) and
+     * removes its live keys in the transaction that completes the archive, then frees its address ({@code ip}, --net).
+     * False when its spec changed meanwhile (another leader did it).
+     */
+    public boolean retire(AppView v, List<FleetHistory.Event> history, long nowMs, Optional<String> ip)
+            throws FleetException, InterruptedException {
+        writes.incrementAndGet();
+        boolean ok = new AppArchive(etcd).archive(v, history, nowMs, fence, forgetOps(v.name()));
+        freeAddress(v.name(), ip);
+        return ok;
+    }
+
+    private static List<Op> forgetOps(String app) {
         DeleteOption prefix = DeleteOption.builder().isPrefix(true).build();
-        List<Op> ops = new ArrayList<>(List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
+        return List.of(Op.delete(Etcd.bytes(EtcdKeys.APPS + app + "/"), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.migrations(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.history(app)), prefix),
                 Op.delete(Etcd.bytes(EtcdKeys.placement(app)), DeleteOption.DEFAULT),
                 Op.delete(Etcd.bytes(EtcdKeys.requests(app)), prefix),
-                Op.delete(Etcd.bytes(EtcdKeys.legacyRequest(app)), DeleteOption.DEFAULT)));
-        boolean ok = txn(List.of(), ops, "forget " + app);
+                Op.delete(Etcd.bytes(EtcdKeys.legacyRequest(app)), DeleteOption.DEFAULT));
+    }
+
+    private void freeAddress(String app, Optional<String> ip) throws FleetException, InterruptedException {
         if (ip.isPresent()) {
             // only while this app holds it (a later app may hold it once this one was forgotten before)
             String key = EtcdKeys.address(ip.get());
@@ -435,7 +456,6 @@ public final class AppStore {
             if (h.isPresent() && h.get().value().app().equals(app))
                 txn(List.of(revision(key, h.get().modRevision())), List.of(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT)), "free " + key);
         }
-        return ok;
     }
 
     // ---- transactions ----

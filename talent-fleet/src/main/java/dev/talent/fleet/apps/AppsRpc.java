@@ -298,6 +298,10 @@ public final class AppsRpc {
                 apps.clearEvents(o.app(), o.platform());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "keep-taken" -> {
+                apps.keepTakenCheckpoint(o.app(), o.platform());
+                yield new AppsMessages.Reply("", 0, true);
+            }
             case "clear-checkpoints" -> {
                 apps.clearCheckpoints(o.app(), o.platform());
                 yield new AppsMessages.Reply("", 0, true);

@@ -70,7 +70,10 @@ public final class GrpcFleetAgents implements FleetAgents {
     private final Directory directory;
     private final Timeouts timeouts;
     private final Consumer<String> warn;
-    private final Map<String, AgentClient> clients = new HashMap<>();
+    /** Each host's channel, with the address it was made for. */
+    private final Map<String, Link> clients = new HashMap<>();
+
+    private record Link(InetSocketAddress address, AgentClient client) {}
 
     /** The leadership epoch every call carries ({@link LeaderEpoch}); 0: none (the commands, tests). */
     private final long epoch;
@@ -112,23 +115,45 @@ public final class GrpcFleetAgents implements FleetAgents {
         }, timeouts, warn, epoch);
     }
 
+    /**
+     * The client of {@code host}'s agent. A channel that is not connected or connecting (its agent went away: IDLE after
+     * the agent closed it, or TRANSIENT_FAILURE) is checked against the host's address in the directory: an agent
+     * that came back at another address or port gets a new channel (the old one is shut down gracefully: calls on it
+     * end as they would have).
+     */
     private AgentClient agent(String host) throws FleetException, InterruptedException {
+        Link known;
         synchronized (clients) {
-            AgentClient c = clients.get(host);
-            if (c != null) return c;
+            known = clients.get(host);
+        }
+        if (known != null) {
+            io.grpc.ConnectivityState s = known.client().channel().getState(false);
+            if (s == io.grpc.ConnectivityState.READY || s == io.grpc.ConnectivityState.CONNECTING) return known.client();
         }
         InetSocketAddress a = directory.agentOf(host);
+        if (known != null && sameAddress(known.address(), a)) return known.client();
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).sslContext(tls.clientContext());
         if (epoch > 0) b.intercept(LeaderEpoch.stamp(epoch));
-        AgentClient c = new AgentClient(host, b.build());
+        Link made = new Link(a, new AgentClient(host, b.build()));
         synchronized (clients) {
-            AgentClient old = clients.putIfAbsent(host, c);
-            if (old != null) {
-                c.channel().shutdownNow();
-                return old;
+            Link now = clients.get(host);
+            if (now != null && !now.equals(known)) {
+                // another thread replaced it meanwhile
+                made.client().channel().shutdownNow();
+                return now.client();
             }
+            clients.put(host, made);
         }
-        return c;
+        if (known != null) {
+            warn.accept("agent " + host + " is now at " + a.getHostString() + ":" + a.getPort() + " (was " + known.address().getHostString() + ":"
+                    + known.address().getPort() + "): a new connection");
+            known.client().channel().shutdown();
+        }
+        return made.client();
+    }
+
+    private static boolean sameAddress(InetSocketAddress x, InetSocketAddress y) {
+        return x.getPort() == y.getPort() && x.getHostString().equals(y.getHostString());
     }
 
     private static FleetException fail(String what, IOException e) {
@@ -414,6 +439,9 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
 
             @Override
+            public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
+
+            @Override
             public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
                 files.receiveCheckpoint(signed, bytes);
             }
@@ -521,6 +549,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                     RemotePlace source = RemotePlace.this;
                     return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
                 }
+
+                @Override
+                public void keepTakenCheckpoint() throws IOException { agent.op("keep-taken", app, at.platform(), "", "", 0); }
 
                 @Override
                 public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
@@ -790,7 +821,7 @@ public final class GrpcFleetAgents implements FleetAgents {
     @Override
     public void close() {
         synchronized (clients) {
-            for (AgentClient c : clients.values()) c.channel().shutdownNow();
+            for (Link l : clients.values()) l.client().channel().shutdownNow();
             clients.clear();
         }
     }

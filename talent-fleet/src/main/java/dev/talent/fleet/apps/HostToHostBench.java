@@ -37,9 +37,17 @@ public final class HostToHostBench {
             MigrationRecord r = apps.migrate(app, to.host(), to.platform(), Duration.ofMinutes(2));
             long after = revision(etcd);
             out.add(new Sample(r, after - before));
-            progress.accept(r.from() + " -> " + r.to() + (r.ok() ? " " + r.downtimeMs() + " ms" : " failed: " + r.error()));
+            progress.accept(r.from() + " -> " + r.to() + (r.ok() ? " " + r.downtimeMs() + " ms" + phases(r) : " failed: " + r.error()));
         }
         return out;
+    }
+
+    /** A migration's phases on one line: safe point, checkpoint (its parts), final sync, start, restore. */
+    static String phases(MigrationRecord r) {
+        MigrationRecord.CheckpointParts p = r.parts();
+        return " (safe point " + r.safePointMs() + ", checkpoint " + r.checkpointMs()
+                + (p == null ? "" : " = exit " + p.exitMs() + " + take " + p.takeMs() + " + hand-over " + p.handOverMs())
+                + ", sync " + r.syncMs() + ", start " + r.startMs() + ", restore " + r.restoreMs() + ")";
     }
 
     static long revision(Etcd etcd) throws FleetException, InterruptedException {

@@ -1009,6 +1009,15 @@ public final class HostedApps implements AutoCloseable {
         return statement(ck.signature(), ck.sockets());
     }
 
+    /**
+     * Source: writes the recovery copy of the checkpoint {@link #takeCheckpoint} took in memory into the accepted
+     * ones (fsynced), once the destination runs; anything that reads the accepted checkpoints (a rollback) writes it
+     * first anyway.
+     */
+    public void keepTakenCheckpoint(String app, String platform) throws IOException {
+        app(app).place(checkPlatform(platform)).files().keepTakenCheckpoint();
+    }
+
     static AppsMessages.Statement statement(CheckpointSignature s, int sockets) {
         return new AppsMessages.Statement(s.app(), s.name(), s.sequence().toString(), sockets, s.size(), s.sha256(), s.signature(),
                 s.signerKey(), s.signerChain());

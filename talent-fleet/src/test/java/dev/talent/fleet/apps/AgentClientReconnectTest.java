@@ -126,6 +126,24 @@ class AgentClientReconnectTest {
     }
 
     @Test
+    void anAgentThatComesBackAtAnotherPortIsReachedThere() throws Exception {
+        agent = startAgent(0, "h1");
+        java.util.concurrent.atomic.AtomicReference<InetSocketAddress> at = new java.util.concurrent.atomic.AtomicReference<>(
+                new InetSocketAddress(LO, agent.port()));
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (GrpcFleetAgents fleet = new GrpcFleetAgents(tls("cli"), host -> at.get(), GrpcFleetAgents.Timeouts.defaults(), warnings::add)) {
+            assertThat(fleet.state("h1", "svc")).isInstanceOf(FleetAgents.AppState.Absent.class);
+            agent.close();
+            agent = startAgent(0, "h1-restarted"); // its registration in etcd names the new port
+            at.set(new InetSocketAddress(LO, agent.port()));
+            long t0 = System.nanoTime();
+            assertThat(fleet.state("h1", "svc")).isInstanceOf(FleetAgents.AppState.Absent.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("ms").isLessThan(AgentClient.CONNECT_MS / 2);
+            assertThat(warnings).anyMatch(w -> w.startsWith("agent h1 is now at 127.0.0.1:" + agent.port()));
+        }
+    }
+
+    @Test
     void aNewChannelWaitsForAnAgentThatIsStillStarting() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, LO)) {

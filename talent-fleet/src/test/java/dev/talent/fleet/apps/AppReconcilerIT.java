@@ -333,8 +333,19 @@ class AppReconcilerIT {
         leader.step("svc");
         assertThat(agents.running("svc")).isEmpty();
         assertThat(cli.view("svc")).isEmpty();
+        // every live key goes; its history stays as an ended app's (AppArchive), the only keys left of it
         assertThat(etcd.list(EtcdKeys.ROOT).stream().map(kv -> kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8))
-                .filter(k -> k.contains("svc"))).isEmpty();
+                .filter(k -> k.contains("svc"))).isNotEmpty()
+                .allMatch(k -> k.startsWith(AppArchive.ARCHIVE + "svc/") || k.startsWith(AppArchive.ARCHIVED + "svc/"));
+        assertThat(new AppArchive(etcd).latest("svc")).hasValueSatisfying(r -> assertThat(r.view().where()).isPresent());
+        // with a retention of none, nothing of it stays
+        leader.useRetention(new AppArchive.Retention(0, 1000));
+        cli.create(app("web", 100L, 100L, null, "x86_64"));
+        leader.step("web");
+        assertThat(cli.undeploy(cli.view("web").orElseThrow().spec())).isTrue();
+        leader.step("web");
+        assertThat(etcd.list(EtcdKeys.ROOT).stream().map(kv -> kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8))
+                .filter(k -> k.contains("web"))).isEmpty();
     }
 
     @Test

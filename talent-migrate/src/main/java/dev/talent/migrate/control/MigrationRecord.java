@@ -32,11 +32,13 @@ import java.util.Objects;
  *                 without pre-copy
  * @param request  the fleet's id of the {@code talent migrate} request it served (the etcd revision that created the
  *                 request), so each client finds its own record; null (and absent from the JSON) otherwise
+ * @param parts    where {@code checkpoint_ms} went (the source's exit, the take, the hand-over); null (and absent from
+ *                 the JSON) when the checkpoint was not handed over or in records of an older talent
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
         "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms", "reason",
-        "choice", "precopy", "request"})
+        "choice", "precopy", "request", "checkpoint_parts"})
 public record MigrationRecord(
         String app,
         String from,
@@ -60,7 +62,26 @@ public record MigrationRecord(
         String reason,
         String choice,
         @JsonInclude(JsonInclude.Include.NON_NULL) Precopy precopy,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Long request) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long request,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("checkpoint_parts") CheckpointParts parts) {
+
+    /**
+     * The parts of {@code checkpoint_ms}, in order: {@code exitMs} from the runtime's "checkpoint written" to the source
+     * program's exit; {@code takeMs} from the exit to the source's statement of the checkpoint (accepted, validated,
+     * signed) reaching the pipeline; {@code handOverMs} from there to the destination's answer that it received and
+     * verified the checkpoint (the stream agent to agent, in a fleet).
+     */
+    public record CheckpointParts(@JsonProperty("exit_ms") Double exitMs, @JsonProperty("take_ms") Double takeMs,
+            @JsonProperty("hand_over_ms") Double handOverMs) {}
+
+    /** A record that served a fleet request {@code request} (null: none), without the checkpoint's parts. */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode, int sockets,
+                           Double netMs, String reason, String choice, Precopy precopy, Long request) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, null);
+    }
 
     /**
      * Pre-copy before the stop: {@code rounds} copy-on-write images taken while the program ran, the newest of
@@ -83,7 +104,7 @@ public record MigrationRecord(
     /** This record as the one that served the fleet request {@code id} (null: none). */
     public MigrationRecord forRequest(Long id) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, id);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, id, parts);
     }
 
     /** A record without pre-copy. */
@@ -98,7 +119,13 @@ public record MigrationRecord(
     /** This record with what pre-copy did (null: none). */
     public MigrationRecord withPrecopy(Precopy p) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p, request);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p, request, parts);
+    }
+
+    /** This record with the parts of its checkpoint phase (null: not known). */
+    public MigrationRecord withCheckpointParts(CheckpointParts c) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, c);
     }
 
     /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null), reason or choice. */
@@ -121,7 +148,7 @@ public record MigrationRecord(
     /** This record with why it happened and how its destination was chosen. */
     public MigrationRecord because(String why, String how) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy, request);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy, request, parts);
     }
 
     public MigrationRecord {

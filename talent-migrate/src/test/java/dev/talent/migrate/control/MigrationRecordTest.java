@@ -26,6 +26,18 @@ class MigrationRecordTest {
     }
 
     @Test
+    void theCheckpointsPartsAreWrittenAfterTheOtherFieldsOnlyWhenKnownAndReadBack() throws Exception {
+        MigrationRecord parts = Samples.succeeded("counter").withCheckpointParts(new MigrationRecord.CheckpointParts(0.5, 0.25, 1.25));
+
+        String line = parts.toJsonLine();
+
+        assertThat(line).endsWith("\"choice\":null,\"checkpoint_parts\":{\"exit_ms\":0.5,\"take_ms\":0.25,\"hand_over_ms\":1.25}}");
+        assertThat(MigrationRecord.fromJson(line)).isEqualTo(parts);
+        assertThat(parts.because("request", "requested").forRequest(7L).withPrecopy(null).parts()).isEqualTo(parts.parts());
+        assertThat(Samples.succeeded("counter").toJsonLine()).doesNotContain("checkpoint_parts");
+    }
+
+    @Test
     void failedRecordKeepsUnreachedStepsNull() throws Exception {
         MigrationRecord failed = Samples.failedAtSync("counter");
         JsonNode json = new ObjectMapper().readTree(failed.toJsonLine());

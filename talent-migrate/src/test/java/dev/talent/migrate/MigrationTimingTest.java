@@ -1,0 +1,62 @@
+package dev.talent.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.talent.migrate.control.MigrationRecord;
+import dev.talent.migrate.pipeline.StepResult;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class MigrationTimingTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void theCheckpointPhaseIsSplitIntoTheExitTheTakeAndTheHandOver() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.SafePointRequested(now - 10 * MS, false, 0));
+        t.note(new StepResult.SafePointReached(now - 7 * MS, now - 4 * MS));
+        t.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0));
+        long taken = System.nanoTime();
+        t.note(new StepResult.CheckpointTransferred(BigInteger.TWO, taken + 20 * MS));
+
+        MigrationRecord r = t.record("app", "h1/x86_64", "h2/aarch64", Instant.EPOCH);
+
+        MigrationRecord.CheckpointParts p = r.parts();
+        assertThat(p.exitMs()).isEqualTo(3.0);
+        // the take: from the exit to the moment the statement was told, read between now and taken
+        assertThat(p.takeMs()).isBetween(4.0, 4.0 + (taken - now) / 1e6 + 0.001);
+        assertThat(p.handOverMs()).isGreaterThanOrEqualTo(20.0);
+        assertThat(p.exitMs() + p.takeMs() + p.handOverMs()).isCloseTo(r.checkpointMs(), within(0.005));
+    }
+
+    @Test
+    void withoutAHandOverThereAreNoParts() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.SafePointRequested(now - 10 * MS, false, 0));
+        t.note(new StepResult.SafePointReached(now - 7 * MS, now - 4 * MS));
+
+        assertThat(t.failed("app", "a", "b", Instant.EPOCH, new MigrationFailedException(Step.CHECKPOINT, "refused")).parts()).isNull();
+    }
+
+    @Test
+    void aStopReadBeforeTheCheckpointWasReportedCountsAsAnExitOfNoTime() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.SafePointRequested(now - 10 * MS, false, 0));
+        t.note(new StepResult.SafePointReached(now - 7 * MS, now - 8 * MS));
+        t.note(new StepResult.CheckpointAccepted(BigInteger.ONE, 0));
+        t.note(new StepResult.CheckpointTransferred(BigInteger.ONE, System.nanoTime() + MS));
+
+        MigrationRecord.CheckpointParts p = t.record("app", "a", "b", Instant.EPOCH).parts();
+
+        assertThat(p.exitMs()).isZero();
+        assertThat(p.takeMs()).isGreaterThanOrEqualTo(7.0);
+    }
+}
