@@ -6,6 +6,7 @@
 #include "crc32c.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
+#include "bulk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +82,156 @@ static int base_section(const unsigned char *base, size_t blen, const char *tag,
     return 0;
 }
 
+/* Reads a tl_buf's content (its bytes with the arrays it refers to encoded in place, bulk.h) in order, a
+ * buffer's worth at a time: what tl_buf_materialize would have built, without a copy of the whole. */
+typedef struct content_cursor {
+    const tl_buf *b;
+    size_t k;                   /* the next reference */
+    size_t from;                /* in b->data: bytes before from are consumed */
+    size_t done;                /* elements of reference k consumed (once b->data up to its `at` is) */
+} content_cursor;
+
+/* Appends to dst (room bytes free) as much of the content as fits in whole scalars; returns the bytes added
+ * (0 only at the end of the content). */
+static size_t cursor_fill(content_cursor *c, unsigned char *dst, size_t room)
+{
+    size_t put = 0;
+    while (put < room) {
+        const tl_buf_ref *r = c->k < c->b->nrefs ? &c->b->refs[c->k] : NULL;
+        size_t to = r ? r->at : c->b->len;
+        if (c->from < to) {
+            size_t n = to - c->from < room - put ? to - c->from : room - put;
+            memcpy(dst + put, c->b->data + c->from, n);
+            c->from += n;
+            put += n;
+            continue;
+        }
+        if (!r)
+            break;
+        if (c->done < r->n) {
+            size_t m = r->n - c->done, fit = (room - put) / r->size;
+            if (fit == 0)
+                break;
+            if (m > fit)
+                m = fit;
+            tl_bulk_swap_copy(dst + put, r->src + c->done * r->size, r->size, m);
+            c->done += m;
+            put += m * r->size;
+            continue;
+        }
+        c->k++;
+        c->done = 0;
+    }
+    return put;
+}
+
+/* One chunk of a section payload at offset pos of the section, compared with the base's section. */
+static void delta_chunk(oplist *ops, tl_buf *data, const unsigned char *chunk, size_t n, size_t pos,
+                        const unsigned char *base, size_t boff, size_t blen, int in_base)
+{
+    size_t same = 0;
+    if (in_base && pos < blen) {
+        same = n < blen - pos ? n : blen - pos;
+        if (memcmp(chunk, base + boff + pos, same) != 0)
+            same = 0;
+    }
+    if (same)
+        add_op(ops, OP_COPY, boff + pos, same);
+    if (n > same) {
+        add_op(ops, OP_DATA, 0, n - same);
+        tl_buf_put(data, chunk + same, n - same);
+    }
+}
+
+static void put_crc(unsigned char *out, uint32_t crc)
+{
+    out[0] = (unsigned char)(crc >> 24), out[1] = (unsigned char)(crc >> 16);
+    out[2] = (unsigned char)(crc >> 8), out[3] = (unsigned char)crc;
+}
+
+int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc)
+{
+    static unsigned char *scratch;
+    const size_t step = (size_t)1 << 20;
+    content_cursor c;
+    size_t got;
+    uint32_t crc = pc->crc_seed;
+    if (!pc->buf) {
+        size_t off = 0;
+        *image_crc = tl_crc32c(*image_crc, pc->p, pc->n);
+        while (off < pc->n) {
+            ssize_t w = write(fd, pc->p + off, pc->n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            off += (size_t)w;
+        }
+        return 0;
+    }
+    if (!scratch)
+        scratch = tl_xmalloc(step);
+    memset(&c, 0, sizeof c);
+    c.b = pc->buf;
+    while ((got = cursor_fill(&c, scratch, step)) > 0) {
+        size_t off = 0;
+        *image_crc = tl_crc32c(*image_crc, scratch, got);
+        crc = tl_crc32c(crc, scratch, got);
+        while (off < got) {
+            ssize_t w = write(fd, scratch + off, got - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            off += (size_t)w;
+        }
+    }
+    if (pc->crc_out)
+        put_crc(pc->crc_out, crc);
+    return 0;
+}
+
+#define STREAM_STEP ((size_t)64 * TL_DELTA_CHUNK)
+
+/* A payload with referred arrays: encoded STREAM_STEP bytes at a time into one reused buffer, each
+ * TL_DELTA_CHUNK compared with the base as the flat payload would be (the operations are the same), the CRCs
+ * computed on the way. */
+static void delta_stream(oplist *ops, tl_buf *data, const tl_piece *pc, const unsigned char *base, size_t boff,
+                         size_t blen, int in_base, uint32_t *image_crc)
+{
+    static unsigned char *scratch;
+    content_cursor c;
+    size_t fill = 0, pos = 0, got;
+    uint32_t crc = pc->crc_seed;
+    if (!scratch)
+        scratch = tl_xmalloc(STREAM_STEP + 16);    /* + 16: a scalar that starts before STREAM_STEP */
+    memset(&c, 0, sizeof c);
+    c.b = pc->buf;
+    do {
+        size_t use;
+        got = cursor_fill(&c, scratch + fill, STREAM_STEP + 16 - fill);
+        fill += got;
+        /* whole chunks while there is more to come, everything at the end */
+        use = got ? fill - fill % TL_DELTA_CHUNK : fill;
+        if (got && fill < STREAM_STEP)
+            continue;
+        if (use) {
+            size_t off;
+            *image_crc = tl_crc32c(*image_crc, scratch, use);
+            crc = tl_crc32c(crc, scratch, use);
+            for (off = 0; off < use; off += TL_DELTA_CHUNK) {
+                size_t n = use - off < TL_DELTA_CHUNK ? use - off : TL_DELTA_CHUNK;
+                delta_chunk(ops, data, scratch + off, n, pos, base, boff, blen, in_base);
+                pos += n;
+            }
+            memmove(scratch, scratch + use, fill - use);
+            fill -= use;
+        }
+    } while (got);
+    if (pc->crc_out)
+        put_crc(pc->crc_out, crc);
+}
+
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
                     const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed)
 {
@@ -93,6 +244,12 @@ void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *bas
     for (k = 0; k < npieces; k++) {
         const tl_piece *pc = &pieces[k];
         size_t boff = 0, blen = 0, pos = 0;
+        if (pc->buf) {
+            int in_base = pc->tag && base_section(base, base_len, pc->tag, &boff, &blen);
+            image_len += tl_buf_size(pc->buf);
+            delta_stream(&ops, &data, pc, base, boff, blen, in_base, &image_crc);
+            continue;
+        }
         image_crc = tl_crc32c(image_crc, pc->p, pc->n);
         image_len += pc->n;
         if (pc->tag && base_section(base, base_len, pc->tag, &boff, &blen)) {
@@ -257,59 +414,92 @@ int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size
     return 0;
 }
 
+/* Parses the delta and checks every operation against the image, the base's length and the data area (not
+ * yet the base's CRC): 0, or -1 with a message naming the offset. *in_place: every COPY takes the base's
+ * bytes at the image offset it fills and the image is as long as the base (the image is the base with the
+ * DATA ranges written over it). */
+static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, int *in_place, char *err,
+                     size_t errlen)
+{
+    uint64_t filled = 0, cursor = 0;
+    uint32_t i;
+    if (parse_head(d, dlen, h, err, errlen) != 0)
+        return -1;
+    if (h->base_len != blen) {
+        set_err(err, errlen, "delta: its base %s is not the file it was made from (length %llu and CRC %08x "
+                "expected, %llu bytes found)", h->name, (unsigned long long)h->base_len, (unsigned)h->base_crc,
+                (unsigned long long)blen);
+        return -1;
+    }
+    *in_place = h->image_len == blen;
+    /* every operation is checked before anything is written */
+    for (i = 0; i < h->nops; i++) {
+        const unsigned char *o = d + h->ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        size_t at = h->ops_off + (size_t)i * OP_BYTES;
+        if (o[0] != OP_COPY && o[0] != OP_DATA) {
+            set_err(err, errlen, "delta at offset %lu: operation kind %u (1 COPY, 2 DATA)", (unsigned long)at, o[0]);
+            return -1;
+        }
+        if (len == 0 || len > h->image_len - filled) {
+            set_err(err, errlen, "delta at offset %lu: operation of %llu bytes beyond the image of %llu bytes",
+                    (unsigned long)at, (unsigned long long)len, (unsigned long long)h->image_len);
+            return -1;
+        }
+        if (o[0] == OP_COPY && (a > blen || len > blen - a)) {
+            set_err(err, errlen, "delta at offset %lu: COPY of %llu bytes at %llu outside the base of %lu bytes",
+                    (unsigned long)at, (unsigned long long)len, (unsigned long long)a, (unsigned long)blen);
+            return -1;
+        }
+        if (o[0] == OP_DATA && (a != cursor || len > h->data_len - cursor)) {
+            set_err(err, errlen, "delta at offset %lu: DATA at %llu of %llu bytes, expected at %llu within %llu bytes",
+                    (unsigned long)at, (unsigned long long)a, (unsigned long long)len, (unsigned long long)cursor,
+                    (unsigned long long)h->data_len);
+            return -1;
+        }
+        if (o[0] == OP_COPY && a != filled)
+            *in_place = 0;
+        if (o[0] == OP_DATA)
+            cursor += len;
+        filled += len;
+    }
+    if (filled != h->image_len || cursor != h->data_len) {
+        set_err(err, errlen, "delta: operations make %llu of %llu image bytes and use %llu of %llu data bytes",
+                (unsigned long long)filled, (unsigned long long)h->image_len, (unsigned long long)cursor,
+                (unsigned long long)h->data_len);
+        return -1;
+    }
+    return 0;
+}
+
+static void base_mismatch(const head *h, size_t blen, char *err, size_t errlen)
+{
+    set_err(err, errlen, "delta: its base %s is not the file it was made from (length %llu and CRC %08x "
+            "expected, %llu bytes found)", h->name, (unsigned long long)h->base_len, (unsigned)h->base_crc,
+            (unsigned long long)blen);
+}
+
+static void image_mismatch(const head *h, char *err, size_t errlen)
+{
+    set_err(err, errlen, "delta: the rebuilt image does not match its CRC %08x", (unsigned)h->image_crc);
+}
+
 unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
                               size_t *out_len, char *err, size_t errlen)
 {
     head h;
     unsigned char *img;
-    uint64_t filled = 0, cursor = 0;
+    uint64_t filled = 0;
     uint32_t i;
-    if (parse_head(d, dlen, &h, err, errlen) != 0)
+    int in_place;
+    if (check_ops(d, dlen, blen, &h, &in_place, err, errlen) != 0)
         return NULL;
-    if (h.base_len != blen || tl_crc32c(0, base, blen) != h.base_crc) {
-        set_err(err, errlen, "delta: its base %s is not the file it was made from (length %llu and CRC %08x "
-                "expected, %llu bytes found)", h.name, (unsigned long long)h.base_len, (unsigned)h.base_crc,
-                (unsigned long long)blen);
-        return NULL;
-    }
-    /* every operation is checked before the image is allocated */
-    for (i = 0; i < h.nops; i++) {
-        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
-        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
-        size_t at = h.ops_off + (size_t)i * OP_BYTES;
-        if (o[0] != OP_COPY && o[0] != OP_DATA) {
-            set_err(err, errlen, "delta at offset %lu: operation kind %u (1 COPY, 2 DATA)", (unsigned long)at, o[0]);
-            return NULL;
-        }
-        if (len == 0 || len > h.image_len - filled) {
-            set_err(err, errlen, "delta at offset %lu: operation of %llu bytes beyond the image of %llu bytes",
-                    (unsigned long)at, (unsigned long long)len, (unsigned long long)h.image_len);
-            return NULL;
-        }
-        if (o[0] == OP_COPY && (a > blen || len > blen - a)) {
-            set_err(err, errlen, "delta at offset %lu: COPY of %llu bytes at %llu outside the base of %lu bytes",
-                    (unsigned long)at, (unsigned long long)len, (unsigned long long)a, (unsigned long)blen);
-            return NULL;
-        }
-        if (o[0] == OP_DATA && (a != cursor || len > h.data_len - cursor)) {
-            set_err(err, errlen, "delta at offset %lu: DATA at %llu of %llu bytes, expected at %llu within %llu bytes",
-                    (unsigned long)at, (unsigned long long)a, (unsigned long long)len, (unsigned long long)cursor,
-                    (unsigned long long)h.data_len);
-            return NULL;
-        }
-        if (o[0] == OP_DATA)
-            cursor += len;
-        filled += len;
-    }
-    if (filled != h.image_len || cursor != h.data_len) {
-        set_err(err, errlen, "delta: operations make %llu of %llu image bytes and use %llu of %llu data bytes",
-                (unsigned long long)filled, (unsigned long long)h.image_len, (unsigned long long)cursor,
-                (unsigned long long)h.data_len);
+    if (tl_crc32c(0, base, blen) != h.base_crc) {
+        base_mismatch(&h, blen, err, errlen);
         return NULL;
     }
     img = tl_xmalloc(h.image_len ? (size_t)h.image_len : 1);
     tl_hugepages(img, (size_t)h.image_len);
-    filled = 0;
     for (i = 0; i < h.nops; i++) {
         const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
         uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
@@ -317,12 +507,62 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
         filled += len;
     }
     if (tl_crc32c(0, img, (size_t)h.image_len) != h.image_crc) {
-        set_err(err, errlen, "delta: the rebuilt image does not match its CRC %08x", (unsigned)h.image_crc);
+        image_mismatch(&h, err, errlen);
         free(img);
         return NULL;
     }
     *out_len = (size_t)h.image_len;
     return img;
+}
+
+int tl_delta_apply_in_place(const unsigned char *d, size_t dlen, unsigned char *base, size_t blen, char *err,
+                            size_t errlen)
+{
+    head h;
+    uint64_t filled = 0;
+    uint32_t i, base_crc = 0, image_crc = 0;
+    int in_place;
+    if (check_ops(d, dlen, blen, &h, &in_place, err, errlen) != 0)
+        return -1;
+    if (!in_place)
+        return 1;
+    /* both CRCs in one pass over the base: a COPY range is the same bytes in the base and the image, a DATA
+     * range the base's bytes there and the delta's data */
+    for (i = 0; i < h.nops; i++) {
+        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        size_t done = 0;
+        if (o[0] == OP_DATA) {
+            base_crc = tl_crc32c(base_crc, base + filled, (size_t)len);
+            image_crc = tl_crc32c(image_crc, d + h.data_off + a, (size_t)len);
+        } else {
+            /* a megabyte at a time, so that the second CRC reads it from the cache */
+            while (done < len) {
+                size_t n = len - done < ((size_t)1 << 20) ? (size_t)(len - done) : (size_t)1 << 20;
+                base_crc = tl_crc32c(base_crc, base + filled + done, n);
+                image_crc = tl_crc32c(image_crc, base + filled + done, n);
+                done += n;
+            }
+        }
+        filled += len;
+    }
+    if (base_crc != h.base_crc) {
+        base_mismatch(&h, blen, err, errlen);
+        return -1;
+    }
+    if (image_crc != h.image_crc) {
+        image_mismatch(&h, err, errlen);
+        return -1;
+    }
+    filled = 0;
+    for (i = 0; i < h.nops; i++) {
+        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        if (o[0] == OP_DATA)
+            memcpy(base + filled, d + h.data_off + a, (size_t)len);
+        filled += len;
+    }
+    return 0;
 }
 
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen)
@@ -337,7 +577,7 @@ void tl_unmap_checkpoint_file(tl_mapped *m)
     m->p = NULL;
 }
 
-unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen)
+unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen)
 {
     size_t dlen = 0, dirlen;
     unsigned char *d, *img;
@@ -362,6 +602,28 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_
         return NULL;
     }
     free(bpath);
+    *mapped = 0;
+    if (b.mapped && mprotect(b.p, b.n, PROT_READ | PROT_WRITE) == 0) {
+        /* the base's private mapping becomes the image where the delta only writes ranges over it: only the
+         * pages it changes are copied, nothing else of the base is copied or cleared */
+        int rc = tl_delta_apply_in_place(d, dlen, b.p, b.n, err, errlen);
+        (void)mprotect(b.p, b.n, PROT_READ);
+        if (rc <= 0) {
+            free(d);
+            if (rc == 0 && tl_checkpoint_file_shrank(b.p)) {
+                set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)",
+                        name);
+                rc = -1;
+            }
+            if (rc != 0) {
+                tl_unmap_checkpoint_file(&b);
+                return NULL;
+            }
+            *out_len = b.n;
+            *mapped = 1;
+            return b.p;
+        }
+    }
     img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);
     free(d);
     if (img && tl_checkpoint_file_shrank(b.p)) {

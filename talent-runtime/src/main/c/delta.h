@@ -17,7 +17,19 @@ typedef struct tl_piece {
     const char *tag;
     const unsigned char *p;
     size_t n;
+    /* Optional, for a section payload whose large arrays are referred to (encode.h, tl_buf_ref) rather than
+     * copied in: the content is buf's (p is unused, n = tl_buf_size(buf)), encoded through a small buffer as the
+     * delta is built, never as a whole; crc_out then receives the section's CRC (CRC32C seeded with crc_seed, the
+     * CRC of the frame head, over the content), big-endian, before the next piece (the section's CRC bytes,
+     * whose p is crc_out) is read. */
+    const tl_buf *buf;
+    unsigned char *crc_out;
+    uint32_t crc_seed;
 } tl_piece;
+
+/* Writes the piece's content to fd (a referred array encoded through a small buffer, its section's CRC stored in
+ * crc_out), updating *image_crc with it: 0, or -1 with errno set (a write that makes no progress: EIO). */
+int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc);
 
 #define TL_DELTA_CHUNK 4096u        /* comparison granularity of the writer */
 #define TL_DELTA_MAX_NAME 64u       /* longest base file name */
@@ -46,8 +58,16 @@ typedef struct tl_mapped {
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen);
 void tl_unmap_checkpoint_file(tl_mapped *m);
 
+/* Validates a delta against its base as tl_delta_apply does and, where the image is the base with DATA ranges
+ * written over it (as long as the base, every COPY at the offset it fills), writes them into base (a private
+ * writable mapping): 0. 1 when the delta is valid so far but not of that kind (nothing written, the base's CRC
+ * not checked: use tl_delta_apply); -1 with a message when it is refused (nothing written). */
+int tl_delta_apply_in_place(const unsigned char *delta, size_t dlen, unsigned char *base, size_t blen, char *err,
+                            size_t errlen);
+
 /* Reads the delta file path and its base from the same directory (regular files, never through a link) and
- * returns the rebuilt image, or NULL with a message. */
-unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen);
+ * returns the rebuilt image, or NULL with a message. *mapped = 1: the image is the base's private mapping with
+ * the changes written over it (release it with tl_checkpoint_unmap_file(p, *out_len, 1)); 0: malloc'ed. */
+unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen);
 
 #endif /* TALENT_DELTA_H */

@@ -154,6 +154,25 @@ static void apply(const uint8_t *data, size_t size, int resealed)
         abort();
     err[0] = '\0';
     img = tl_delta_apply(copy, size, base, base_len, &n, err, sizeof err);
+    {
+        /* the restart's in-place path (the base's private mapping written over) judges every delta as the
+         * rebuilding one does, and where it applies, rebuilds the same bytes */
+        unsigned char *over = malloc(base_len ? base_len : 1);
+        char why[512];
+        int rc;
+        if (!over)
+            abort();
+        memcpy(over, base, base_len);
+        why[0] = '\0';
+        rc = tl_delta_apply_in_place(copy, size, over, base_len, why, sizeof why);
+        if ((rc == 0 && (!img || n != base_len || memcmp(over, img, n) != 0)) || (rc < 0 && img))
+            abort();
+        if (rc < 0 && (why[0] == '\0' || memchr(why, '\0', sizeof why) == NULL))
+            abort();
+        if (rc != 0 && memcmp(over, base, base_len) != 0)
+            abort();        /* nothing written unless the delta was accepted */
+        free(over);
+    }
     if (!img) {
         if (err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL)
             abort();
