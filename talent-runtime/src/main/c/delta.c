@@ -1,5 +1,7 @@
 /* delta.c: checkpoint deltas (delta.h, docs/FORMAT.md "Delta"): built by the writer at a stop after pre-copy
  * (precopy.c) and at every pre-copy round after the first, read back by the restart (checkpoint_read.c). */
+/* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
+#define _DEFAULT_SOURCE 1
 #include "delta.h"
 #include "xalloc.h"
 #include "heap_slab.h"
@@ -415,13 +417,12 @@ int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size
 }
 
 /* Parses the delta and checks every operation against the image, the base's length and the data area (not
- * yet the base's CRC): 0, or -1 with a message naming the offset. *in_place: every COPY takes the base's
- * bytes at the image offset it fills and the image is as long as the base (the image is the base with the
- * DATA ranges written over it). */
-static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, int *in_place, char *err,
+ * yet the base's CRC): 0, or -1 with a message naming the offset. *shift: image offset minus base offset of
+ * the longest COPY (0 without one), where tl_delta_apply_over expects the base to stand already. */
+static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, int64_t *shift, char *err,
                      size_t errlen)
 {
-    uint64_t filled = 0, cursor = 0;
+    uint64_t filled = 0, cursor = 0, longest = 0;
     uint32_t i;
     if (parse_head(d, dlen, h, err, errlen) != 0)
         return -1;
@@ -431,7 +432,7 @@ static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, 
                 (unsigned long long)blen);
         return -1;
     }
-    *in_place = h->image_len == blen;
+    *shift = 0;
     /* every operation is checked before anything is written */
     for (i = 0; i < h->nops; i++) {
         const unsigned char *o = d + h->ops_off + (size_t)i * OP_BYTES;
@@ -457,8 +458,10 @@ static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, 
                     (unsigned long long)h->data_len);
             return -1;
         }
-        if (o[0] == OP_COPY && a != filled)
-            *in_place = 0;
+        if (o[0] == OP_COPY && len > longest) {
+            longest = len;
+            *shift = (int64_t)filled - (int64_t)a;
+        }
         if (o[0] == OP_DATA)
             cursor += len;
         filled += len;
@@ -491,8 +494,8 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
     unsigned char *img;
     uint64_t filled = 0;
     uint32_t i;
-    int in_place;
-    if (check_ops(d, dlen, blen, &h, &in_place, err, errlen) != 0)
+    int64_t shift;
+    if (check_ops(d, dlen, blen, &h, &shift, err, errlen) != 0)
         return NULL;
     if (tl_crc32c(0, base, blen) != h.base_crc) {
         base_mismatch(&h, blen, err, errlen);
@@ -515,54 +518,110 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
     return img;
 }
 
-int tl_delta_apply_in_place(const unsigned char *d, size_t dlen, unsigned char *base, size_t blen, char *err,
-                            size_t errlen)
+int tl_delta_shift(const unsigned char *d, size_t dlen, size_t blen, uint64_t *image_len, int64_t *shift, char *err,
+                   size_t errlen)
+{
+    head h;
+    if (check_ops(d, dlen, blen, &h, shift, err, errlen) != 0)
+        return -1;
+    *image_len = h.image_len;
+    return 0;
+}
+
+int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
+                        unsigned char *img, int64_t shift, char *err, size_t errlen)
 {
     head h;
     uint64_t filled = 0;
-    uint32_t i, base_crc = 0, image_crc = 0;
-    int in_place;
-    if (check_ops(d, dlen, blen, &h, &in_place, err, errlen) != 0)
+    uint32_t i;
+    int64_t dominant;
+    if (check_ops(d, dlen, blen, &h, &dominant, err, errlen) != 0)
         return -1;
-    if (!in_place)
-        return 1;
-    /* both CRCs in one pass over the base: a COPY range is the same bytes in the base and the image, a DATA
-     * range the base's bytes there and the delta's data */
-    for (i = 0; i < h.nops; i++) {
-        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
-        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
-        size_t done = 0;
-        if (o[0] == OP_DATA) {
-            base_crc = tl_crc32c(base_crc, base + filled, (size_t)len);
-            image_crc = tl_crc32c(image_crc, d + h.data_off + a, (size_t)len);
-        } else {
-            /* a megabyte at a time, so that the second CRC reads it from the cache */
-            while (done < len) {
-                size_t n = len - done < ((size_t)1 << 20) ? (size_t)(len - done) : (size_t)1 << 20;
-                base_crc = tl_crc32c(base_crc, base + filled + done, n);
-                image_crc = tl_crc32c(image_crc, base + filled + done, n);
-                done += n;
-            }
-        }
-        filled += len;
-    }
-    if (base_crc != h.base_crc) {
+    if (tl_crc32c(0, base, blen) != h.base_crc) {
         base_mismatch(&h, blen, err, errlen);
         return -1;
     }
-    if (image_crc != h.image_crc) {
-        image_mismatch(&h, err, errlen);
-        return -1;
-    }
-    filled = 0;
     for (i = 0; i < h.nops; i++) {
         const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
         uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        /* a COPY at the shift where the base stands is there already: nothing of it is read or copied */
         if (o[0] == OP_DATA)
-            memcpy(base + filled, d + h.data_off + a, (size_t)len);
+            memcpy(img + filled, d + h.data_off + a, (size_t)len);
+        else if ((int64_t)filled - (int64_t)a != shift)
+            memcpy(img + filled, base + a, (size_t)len);
         filled += len;
     }
+    if (tl_crc32c(0, img, (size_t)h.image_len) != h.image_crc) {
+        image_mismatch(&h, err, errlen);
+        return -1;
+    }
     return 0;
+}
+
+/* The image of delta d built over a second private mapping of its base file (path bpath, already mapped and
+ * checked as b): an anonymous region where the base file is mapped at the page-aligned place that puts its bytes
+ * where the delta's longest COPY wants them (so that COPYs at that shift copy nothing and touch no page),
+ * everything else written over it. NULL with *refused = 0: not possible here (the caller rebuilds the image
+ * in fresh memory); NULL with *refused = 1: the delta is refused (message in err). */
+static unsigned char *build_over(const unsigned char *d, size_t dlen, const char *bpath, const tl_mapped *b,
+                                 size_t *out_len, int *refused, char *err, size_t errlen)
+{
+    const size_t page = 4096;
+    uint64_t image_len;
+    int64_t shift;
+    size_t rel_img, rel_base, total;
+    unsigned char *region, *img;
+    struct stat st;
+    int fd;
+    *refused = 0;
+    if (tl_delta_shift(d, dlen, b->n, &image_len, &shift, err, errlen) != 0) {
+        *refused = 1;
+        return NULL;
+    }
+    if (image_len == 0 || (uint64_t)(shift < 0 ? -shift : shift) > image_len + b->n || (size_t)sysconf(_SC_PAGESIZE) != page)
+        return NULL;
+    /* image at rel_img, base at rel_base = rel_img + shift, page-aligned */
+    rel_img = (size_t)((uint64_t)(-shift) & (page - 1));
+    if (shift < 0)
+        rel_img += ((size_t)(-shift) + page - 1) / page * page;
+    rel_base = (size_t)((int64_t)rel_img + shift);
+    total = rel_img + (size_t)image_len > rel_base + b->n ? rel_img + (size_t)image_len : rel_base + b->n;
+    total = (total + page - 1) / page * page;
+    fd = open(bpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size != b->n) {
+        close(fd);
+        return NULL;
+    }
+    region = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) {
+        close(fd);
+        return NULL;
+    }
+    if (mmap(region + rel_base, b->n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+        close(fd);
+        munmap(region, total);
+        return NULL;
+    }
+    close(fd);
+    img = region + rel_img;
+    if (tl_checkpoint_image_add(img, region, total, region + rel_base, b->n) != 0) {
+        munmap(region, total);
+        return NULL;
+    }
+    /* the base's CRC over the checked mapping, the sources of other COPYs from it too (never from the region,
+     * which the writes change) */
+    if (tl_delta_apply_over(d, dlen, b->p, b->n, img, shift, err, errlen) != 0 ||
+        tl_checkpoint_file_shrank(region + rel_base)) {
+        if (tl_checkpoint_file_shrank(region + rel_base))
+            set_err(err, errlen, "delta: its base shrank while it was read (another process truncated it)");
+        tl_checkpoint_unmap_file(img, 0, TL_MAPPED_DELTA_IMAGE);
+        *refused = 1;
+        return NULL;
+    }
+    *out_len = (size_t)image_len;
+    return img;
 }
 
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen)
@@ -601,29 +660,26 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
         free(d);
         return NULL;
     }
-    free(bpath);
     *mapped = 0;
-    if (b.mapped && mprotect(b.p, b.n, PROT_READ | PROT_WRITE) == 0) {
-        /* the base's private mapping becomes the image where the delta only writes ranges over it: only the
-         * pages it changes are copied, nothing else of the base is copied or cleared */
-        int rc = tl_delta_apply_in_place(d, dlen, b.p, b.n, err, errlen);
-        (void)mprotect(b.p, b.n, PROT_READ);
-        if (rc <= 0) {
-            free(d);
-            if (rc == 0 && tl_checkpoint_file_shrank(b.p)) {
+    if (b.mapped) {
+        int refused;
+        img = build_over(d, dlen, bpath, &b, out_len, &refused, err, errlen);
+        if (img || refused) {
+            if (img && tl_checkpoint_file_shrank(b.p)) {
                 set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)",
                         name);
-                rc = -1;
+                tl_checkpoint_unmap_file(img, 0, TL_MAPPED_DELTA_IMAGE);
+                img = NULL;
             }
-            if (rc != 0) {
-                tl_unmap_checkpoint_file(&b);
-                return NULL;
-            }
-            *out_len = b.n;
-            *mapped = 1;
-            return b.p;
+            free(bpath);
+            free(d);
+            tl_unmap_checkpoint_file(&b);
+            if (img)
+                *mapped = TL_MAPPED_DELTA_IMAGE;
+            return img;
         }
     }
+    free(bpath);
     img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);
     free(d);
     if (img && tl_checkpoint_file_shrank(b.p)) {

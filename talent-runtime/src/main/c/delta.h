@@ -58,16 +58,22 @@ typedef struct tl_mapped {
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen);
 void tl_unmap_checkpoint_file(tl_mapped *m);
 
-/* Validates a delta against its base as tl_delta_apply does and, where the image is the base with DATA ranges
- * written over it (as long as the base, every COPY at the offset it fills), writes them into base (a private
- * writable mapping): 0. 1 when the delta is valid so far but not of that kind (nothing written, the base's CRC
- * not checked: use tl_delta_apply); -1 with a message when it is refused (nothing written). */
-int tl_delta_apply_in_place(const unsigned char *delta, size_t dlen, unsigned char *base, size_t blen, char *err,
-                            size_t errlen);
+/* Checks a delta's framing and operations against a base of blen bytes (not yet the base's CRC): 0 with the image
+ * length and the shift (image offset minus base offset) of its longest COPY, or -1 with a message. */
+int tl_delta_shift(const unsigned char *delta, size_t dlen, size_t blen, uint64_t *image_len, int64_t *shift,
+                   char *err, size_t errlen);
+
+/* Validates a delta against its base as tl_delta_apply does and builds its image in img (image length bytes), where
+ * the caller has put the base's bytes at the shift tl_delta_shift gave for every COPY at that shift (a mapping of
+ * the base placed there): every other operation is written, those COPYs are left as they are, and the image's CRC
+ * is checked over img. 0, or -1 with a message (img then holds no valid image). */
+int tl_delta_apply_over(const unsigned char *delta, size_t dlen, const unsigned char *base, size_t blen,
+                        unsigned char *img, int64_t shift, char *err, size_t errlen);
 
 /* Reads the delta file path and its base from the same directory (regular files, never through a link) and
- * returns the rebuilt image, or NULL with a message. *mapped = 1: the image is the base's private mapping with
- * the changes written over it (release it with tl_checkpoint_unmap_file(p, *out_len, 1)); 0: malloc'ed. */
+ * returns the rebuilt image, or NULL with a message. *mapped = TL_MAPPED_DELTA_IMAGE (checkpoint_file.h): the image
+ * is built over a private mapping of the base (only the pages the delta writes are copied; release it with
+ * tl_checkpoint_unmap_file(p, *out_len, *mapped)); 0: malloc'ed. */
 unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen);
 
 #endif /* TALENT_DELTA_H */
