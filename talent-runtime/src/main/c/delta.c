@@ -558,6 +558,12 @@ int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char
     return 0;
 }
 
+#ifdef MAP_POPULATE
+#define POPULATE MAP_POPULATE
+#else
+#define POPULATE 0
+#endif
+
 /* The image of delta d built over a second private mapping of its base file (path bpath, already mapped and
  * checked as b): an anonymous region where the base file is mapped at the page-aligned place that puts its bytes
  * where the delta's longest COPY wants them (so that COPYs at that shift copy nothing and touch no page),
@@ -599,7 +605,10 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
         close(fd);
         return NULL;
     }
-    if (mmap(region + rel_base, b->n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    /* read-only first, so that populating the page tables maps the page cache's pages (a populated writable
+     * private mapping would copy every page), then writable: only the pages written get copied */
+    if (mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | POPULATE, fd, 0) == MAP_FAILED ||
+        mprotect(region + rel_base, b->n, PROT_READ | PROT_WRITE) != 0) {
         close(fd);
         munmap(region, total);
         return NULL;
