@@ -228,12 +228,49 @@ void tl_checkpoint_guard_end(void)
     guarding = 0;
 }
 
+/* Images built over a mapping of their base (delta.c): the region to unmap, the base's mapping in it. */
+#define IMAGE_SLOTS 4
+static struct {
+    unsigned char *img, *region, *base_at;
+    size_t region_len;
+} images[IMAGE_SLOTS];
+
+static const unsigned char *image_base(const unsigned char *img)
+{
+    unsigned k;
+    for (k = 0; img && k < IMAGE_SLOTS; k++)
+        if (images[k].img == img)
+            return images[k].base_at;
+    return NULL;
+}
+
 int tl_checkpoint_file_shrank(const unsigned char *p)
 {
     unsigned k;
+    const unsigned char *base = image_base(p);
     for (k = 0; p && k < GUARD_SLOTS; k++)
-        if (slots[k].p == p)
+        if (slots[k].p == p || (base && slots[k].p == base))
             return slots[k].shrank != 0;
+    return 0;
+}
+
+int tl_checkpoint_image_add(unsigned char *img, unsigned char *region, size_t region_len, unsigned char *base_at,
+                            size_t base_len)
+{
+    unsigned k, g;
+    for (k = 0; k < IMAGE_SLOTS && images[k].img; k++)
+        ;
+    for (g = 0; g < GUARD_SLOTS && slots[g].p; g++)
+        ;
+    if (k == IMAGE_SLOTS || g == GUARD_SLOTS)
+        return -1;
+    slots[g].shrank = 0;
+    slots[g].n = base_len;
+    slots[g].p = base_at;
+    images[k].img = img;
+    images[k].region = region;
+    images[k].region_len = region_len;
+    images[k].base_at = base_at;
     return 0;
 }
 
@@ -282,6 +319,20 @@ void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)
     unsigned k;
     if (!mapped) {
         free(p);
+        return;
+    }
+    if (mapped == TL_MAPPED_DELTA_IMAGE) {
+        for (k = 0; k < IMAGE_SLOTS; k++)
+            if (images[k].img == p && p) {
+                unsigned g;
+                for (g = 0; g < GUARD_SLOTS; g++)
+                    if (slots[g].p == images[k].base_at) {
+                        slots[g].p = NULL;
+                        slots[g].n = 0;
+                    }
+                munmap(images[k].region, images[k].region_len);
+                images[k].img = NULL;
+            }
         return;
     }
     for (k = 0; k < GUARD_SLOTS; k++)

@@ -23,6 +23,13 @@ void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped);
  * the restore dies). A SIGBUS anywhere else gets the disposition the guard replaced. Outside the guard the
  * disposition is the program's (the guard's handler must never be seen by the program or by the SIGS writer). */
 void tl_checkpoint_guard_begin(void);
+/* A delta's image img built in the anonymous region (region_len bytes) over a private mapping of its base at
+ * base_at (delta.c): the base's mapping is registered with the guard (tl_checkpoint_file_shrank(img) asks about
+ * it), and tl_checkpoint_unmap_file(img, any, TL_MAPPED_DELTA_IMAGE) unmaps the region. 0, or -1 when no slot is
+ * free (nothing registered). */
+#define TL_MAPPED_DELTA_IMAGE 2
+int tl_checkpoint_image_add(unsigned char *img, unsigned char *region, size_t region_len, unsigned char *base_at,
+                            size_t base_len);
 void tl_checkpoint_guard_end(void);
 int tl_checkpoint_file_shrank(const unsigned char *p);
 

@@ -718,7 +718,7 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
     /* a file that shrinks while it is mapped is seen by the guard, during the load and the restore after it */
     tl_checkpoint_guard_begin();
     if (n > 4 && strcmp(path + n - 4, TL_DELTA_SUFFIX) == 0)
-        f = tl_delta_load(path, &size, err, errlen);
+        f = tl_delta_load(path, &size, &mapped, err, errlen);
     else
         f = tl_checkpoint_map_file(path, &size, &mapped, err, errlen);
     if (!f)

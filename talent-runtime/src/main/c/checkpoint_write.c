@@ -795,11 +795,20 @@ encode:
         /* a pre-copy round (in its child), or a stop after one: only what changed (precopy.c) */
         tl_piece pieces[1 + 3 * MAX_SECTIONS];
         unsigned np = 0;
-        materialize_sections(secs, nsecs);
+        /* the referred arrays are encoded through a small buffer as the round's image is written and as they are
+         * compared with the base (delta.c), never as a whole payload in memory */
+        memset(pieces, 0, sizeof pieces);
         pieces[np].tag = NULL, pieces[np].p = header.data, pieces[np++].n = 24;
         for (u = 0; u < nsecs; u++) {
             pieces[np].tag = NULL, pieces[np].p = secs[u].head, pieces[np++].n = 12;
-            pieces[np].tag = secs[u].tag, pieces[np].p = secs[u].payload->data, pieces[np++].n = secs[u].payload->len;
+            pieces[np].tag = secs[u].tag, pieces[np].p = secs[u].payload->data, pieces[np].n = secs[u].payload->len;
+            if (secs[u].payload->nrefs) {
+                pieces[np].buf = secs[u].payload;
+                pieces[np].n = tl_buf_size(secs[u].payload);
+                pieces[np].crc_out = secs[u].crc;
+                pieces[np].crc_seed = tl_crc32c(0, secs[u].head, 12);
+            }
+            np++;
             pieces[np].tag = NULL, pieces[np].p = secs[u].crc, pieces[np++].n = 4;
         }
         written = tl_precopy_write(req, pieces, np, durable, res->path, sizeof res->path, res->err,

@@ -1,11 +1,14 @@
 /* delta.c: checkpoint deltas (delta.h, docs/FORMAT.md "Delta"): built by the writer at a stop after pre-copy
  * (precopy.c) and at every pre-copy round after the first, read back by the restart (checkpoint_read.c). */
+/* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
+#define _DEFAULT_SOURCE 1
 #include "delta.h"
 #include "xalloc.h"
 #include "heap_slab.h"
 #include "crc32c.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
+#include "bulk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +84,156 @@ static int base_section(const unsigned char *base, size_t blen, const char *tag,
     return 0;
 }
 
+/* Reads a tl_buf's content (its bytes with the arrays it refers to encoded in place, bulk.h) in order, a
+ * buffer's worth at a time: what tl_buf_materialize would have built, without a copy of the whole. */
+typedef struct content_cursor {
+    const tl_buf *b;
+    size_t k;                   /* the next reference */
+    size_t from;                /* in b->data: bytes before from are consumed */
+    size_t done;                /* elements of reference k consumed (once b->data up to its `at` is) */
+} content_cursor;
+
+/* Appends to dst (room bytes free) as much of the content as fits in whole scalars; returns the bytes added
+ * (0 only at the end of the content). */
+static size_t cursor_fill(content_cursor *c, unsigned char *dst, size_t room)
+{
+    size_t put = 0;
+    while (put < room) {
+        const tl_buf_ref *r = c->k < c->b->nrefs ? &c->b->refs[c->k] : NULL;
+        size_t to = r ? r->at : c->b->len;
+        if (c->from < to) {
+            size_t n = to - c->from < room - put ? to - c->from : room - put;
+            memcpy(dst + put, c->b->data + c->from, n);
+            c->from += n;
+            put += n;
+            continue;
+        }
+        if (!r)
+            break;
+        if (c->done < r->n) {
+            size_t m = r->n - c->done, fit = (room - put) / r->size;
+            if (fit == 0)
+                break;
+            if (m > fit)
+                m = fit;
+            tl_bulk_swap_copy(dst + put, r->src + c->done * r->size, r->size, m);
+            c->done += m;
+            put += m * r->size;
+            continue;
+        }
+        c->k++;
+        c->done = 0;
+    }
+    return put;
+}
+
+/* One chunk of a section payload at offset pos of the section, compared with the base's section. */
+static void delta_chunk(oplist *ops, tl_buf *data, const unsigned char *chunk, size_t n, size_t pos,
+                        const unsigned char *base, size_t boff, size_t blen, int in_base)
+{
+    size_t same = 0;
+    if (in_base && pos < blen) {
+        same = n < blen - pos ? n : blen - pos;
+        if (memcmp(chunk, base + boff + pos, same) != 0)
+            same = 0;
+    }
+    if (same)
+        add_op(ops, OP_COPY, boff + pos, same);
+    if (n > same) {
+        add_op(ops, OP_DATA, 0, n - same);
+        tl_buf_put(data, chunk + same, n - same);
+    }
+}
+
+static void put_crc(unsigned char *out, uint32_t crc)
+{
+    out[0] = (unsigned char)(crc >> 24), out[1] = (unsigned char)(crc >> 16);
+    out[2] = (unsigned char)(crc >> 8), out[3] = (unsigned char)crc;
+}
+
+int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc)
+{
+    static unsigned char *scratch;
+    const size_t step = (size_t)1 << 20;
+    content_cursor c;
+    size_t got;
+    uint32_t crc = pc->crc_seed;
+    if (!pc->buf) {
+        size_t off = 0;
+        *image_crc = tl_crc32c(*image_crc, pc->p, pc->n);
+        while (off < pc->n) {
+            ssize_t w = write(fd, pc->p + off, pc->n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            off += (size_t)w;
+        }
+        return 0;
+    }
+    if (!scratch)
+        scratch = tl_xmalloc(step);
+    memset(&c, 0, sizeof c);
+    c.b = pc->buf;
+    while ((got = cursor_fill(&c, scratch, step)) > 0) {
+        size_t off = 0;
+        *image_crc = tl_crc32c(*image_crc, scratch, got);
+        crc = tl_crc32c(crc, scratch, got);
+        while (off < got) {
+            ssize_t w = write(fd, scratch + off, got - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            off += (size_t)w;
+        }
+    }
+    if (pc->crc_out)
+        put_crc(pc->crc_out, crc);
+    return 0;
+}
+
+#define STREAM_STEP ((size_t)64 * TL_DELTA_CHUNK)
+
+/* A payload with referred arrays: encoded STREAM_STEP bytes at a time into one reused buffer, each
+ * TL_DELTA_CHUNK compared with the base as the flat payload would be (the operations are the same), the CRCs
+ * computed on the way. */
+static void delta_stream(oplist *ops, tl_buf *data, const tl_piece *pc, const unsigned char *base, size_t boff,
+                         size_t blen, int in_base, uint32_t *image_crc)
+{
+    static unsigned char *scratch;
+    content_cursor c;
+    size_t fill = 0, pos = 0, got;
+    uint32_t crc = pc->crc_seed;
+    if (!scratch)
+        scratch = tl_xmalloc(STREAM_STEP + 16);    /* + 16: a scalar that starts before STREAM_STEP */
+    memset(&c, 0, sizeof c);
+    c.b = pc->buf;
+    do {
+        size_t use;
+        got = cursor_fill(&c, scratch + fill, STREAM_STEP + 16 - fill);
+        fill += got;
+        /* whole chunks while there is more to come, everything at the end */
+        use = got ? fill - fill % TL_DELTA_CHUNK : fill;
+        if (got && fill < STREAM_STEP)
+            continue;
+        if (use) {
+            size_t off;
+            *image_crc = tl_crc32c(*image_crc, scratch, use);
+            crc = tl_crc32c(crc, scratch, use);
+            for (off = 0; off < use; off += TL_DELTA_CHUNK) {
+                size_t n = use - off < TL_DELTA_CHUNK ? use - off : TL_DELTA_CHUNK;
+                delta_chunk(ops, data, scratch + off, n, pos, base, boff, blen, in_base);
+                pos += n;
+            }
+            memmove(scratch, scratch + use, fill - use);
+            fill -= use;
+        }
+    } while (got);
+    if (pc->crc_out)
+        put_crc(pc->crc_out, crc);
+}
+
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
                     const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed)
 {
@@ -93,6 +246,12 @@ void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *bas
     for (k = 0; k < npieces; k++) {
         const tl_piece *pc = &pieces[k];
         size_t boff = 0, blen = 0, pos = 0;
+        if (pc->buf) {
+            int in_base = pc->tag && base_section(base, base_len, pc->tag, &boff, &blen);
+            image_len += tl_buf_size(pc->buf);
+            delta_stream(&ops, &data, pc, base, boff, blen, in_base, &image_crc);
+            continue;
+        }
         image_crc = tl_crc32c(image_crc, pc->p, pc->n);
         image_len += pc->n;
         if (pc->tag && base_section(base, base_len, pc->tag, &boff, &blen)) {
@@ -257,59 +416,93 @@ int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size
     return 0;
 }
 
-unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
-                              size_t *out_len, char *err, size_t errlen)
+/* Parses the delta and checks every operation against the image, the base's length and the data area (not
+ * yet the base's CRC): 0, or -1 with a message naming the offset. *shift: image offset minus base offset of
+ * the longest COPY (0 without one), where tl_delta_apply_over expects the base to stand already. */
+static int check_ops(const unsigned char *d, size_t dlen, size_t blen, head *h, int64_t *shift, char *err,
+                     size_t errlen)
 {
-    head h;
-    unsigned char *img;
-    uint64_t filled = 0, cursor = 0;
+    uint64_t filled = 0, cursor = 0, longest = 0;
     uint32_t i;
-    if (parse_head(d, dlen, &h, err, errlen) != 0)
-        return NULL;
-    if (h.base_len != blen || tl_crc32c(0, base, blen) != h.base_crc) {
+    if (parse_head(d, dlen, h, err, errlen) != 0)
+        return -1;
+    if (h->base_len != blen) {
         set_err(err, errlen, "delta: its base %s is not the file it was made from (length %llu and CRC %08x "
-                "expected, %llu bytes found)", h.name, (unsigned long long)h.base_len, (unsigned)h.base_crc,
+                "expected, %llu bytes found)", h->name, (unsigned long long)h->base_len, (unsigned)h->base_crc,
                 (unsigned long long)blen);
-        return NULL;
+        return -1;
     }
-    /* every operation is checked before the image is allocated */
-    for (i = 0; i < h.nops; i++) {
-        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+    *shift = 0;
+    /* every operation is checked before anything is written */
+    for (i = 0; i < h->nops; i++) {
+        const unsigned char *o = d + h->ops_off + (size_t)i * OP_BYTES;
         uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
-        size_t at = h.ops_off + (size_t)i * OP_BYTES;
+        size_t at = h->ops_off + (size_t)i * OP_BYTES;
         if (o[0] != OP_COPY && o[0] != OP_DATA) {
             set_err(err, errlen, "delta at offset %lu: operation kind %u (1 COPY, 2 DATA)", (unsigned long)at, o[0]);
-            return NULL;
+            return -1;
         }
-        if (len == 0 || len > h.image_len - filled) {
+        if (len == 0 || len > h->image_len - filled) {
             set_err(err, errlen, "delta at offset %lu: operation of %llu bytes beyond the image of %llu bytes",
-                    (unsigned long)at, (unsigned long long)len, (unsigned long long)h.image_len);
-            return NULL;
+                    (unsigned long)at, (unsigned long long)len, (unsigned long long)h->image_len);
+            return -1;
         }
         if (o[0] == OP_COPY && (a > blen || len > blen - a)) {
             set_err(err, errlen, "delta at offset %lu: COPY of %llu bytes at %llu outside the base of %lu bytes",
                     (unsigned long)at, (unsigned long long)len, (unsigned long long)a, (unsigned long)blen);
-            return NULL;
+            return -1;
         }
-        if (o[0] == OP_DATA && (a != cursor || len > h.data_len - cursor)) {
+        if (o[0] == OP_DATA && (a != cursor || len > h->data_len - cursor)) {
             set_err(err, errlen, "delta at offset %lu: DATA at %llu of %llu bytes, expected at %llu within %llu bytes",
                     (unsigned long)at, (unsigned long long)a, (unsigned long long)len, (unsigned long long)cursor,
-                    (unsigned long long)h.data_len);
-            return NULL;
+                    (unsigned long long)h->data_len);
+            return -1;
+        }
+        if (o[0] == OP_COPY && len > longest) {
+            longest = len;
+            *shift = (int64_t)filled - (int64_t)a;
         }
         if (o[0] == OP_DATA)
             cursor += len;
         filled += len;
     }
-    if (filled != h.image_len || cursor != h.data_len) {
+    if (filled != h->image_len || cursor != h->data_len) {
         set_err(err, errlen, "delta: operations make %llu of %llu image bytes and use %llu of %llu data bytes",
-                (unsigned long long)filled, (unsigned long long)h.image_len, (unsigned long long)cursor,
-                (unsigned long long)h.data_len);
+                (unsigned long long)filled, (unsigned long long)h->image_len, (unsigned long long)cursor,
+                (unsigned long long)h->data_len);
+        return -1;
+    }
+    return 0;
+}
+
+static void base_mismatch(const head *h, size_t blen, char *err, size_t errlen)
+{
+    set_err(err, errlen, "delta: its base %s is not the file it was made from (length %llu and CRC %08x "
+            "expected, %llu bytes found)", h->name, (unsigned long long)h->base_len, (unsigned)h->base_crc,
+            (unsigned long long)blen);
+}
+
+static void image_mismatch(const head *h, char *err, size_t errlen)
+{
+    set_err(err, errlen, "delta: the rebuilt image does not match its CRC %08x", (unsigned)h->image_crc);
+}
+
+unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
+                              size_t *out_len, char *err, size_t errlen)
+{
+    head h;
+    unsigned char *img;
+    uint64_t filled = 0;
+    uint32_t i;
+    int64_t shift;
+    if (check_ops(d, dlen, blen, &h, &shift, err, errlen) != 0)
+        return NULL;
+    if (tl_crc32c(0, base, blen) != h.base_crc) {
+        base_mismatch(&h, blen, err, errlen);
         return NULL;
     }
     img = tl_xmalloc(h.image_len ? (size_t)h.image_len : 1);
     tl_hugepages(img, (size_t)h.image_len);
-    filled = 0;
     for (i = 0; i < h.nops; i++) {
         const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
         uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
@@ -317,11 +510,126 @@ unsigned char *tl_delta_apply(const unsigned char *d, size_t dlen, const unsigne
         filled += len;
     }
     if (tl_crc32c(0, img, (size_t)h.image_len) != h.image_crc) {
-        set_err(err, errlen, "delta: the rebuilt image does not match its CRC %08x", (unsigned)h.image_crc);
+        image_mismatch(&h, err, errlen);
         free(img);
         return NULL;
     }
     *out_len = (size_t)h.image_len;
+    return img;
+}
+
+int tl_delta_shift(const unsigned char *d, size_t dlen, size_t blen, uint64_t *image_len, int64_t *shift, char *err,
+                   size_t errlen)
+{
+    head h;
+    if (check_ops(d, dlen, blen, &h, shift, err, errlen) != 0)
+        return -1;
+    *image_len = h.image_len;
+    return 0;
+}
+
+int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
+                        unsigned char *img, int64_t shift, char *err, size_t errlen)
+{
+    head h;
+    uint64_t filled = 0;
+    uint32_t i;
+    int64_t dominant;
+    if (check_ops(d, dlen, blen, &h, &dominant, err, errlen) != 0)
+        return -1;
+    if (tl_crc32c(0, base, blen) != h.base_crc) {
+        base_mismatch(&h, blen, err, errlen);
+        return -1;
+    }
+    for (i = 0; i < h.nops; i++) {
+        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        /* a COPY at the shift where the base stands is there already: nothing of it is read or copied */
+        if (o[0] == OP_DATA)
+            memcpy(img + filled, d + h.data_off + a, (size_t)len);
+        else if ((int64_t)filled - (int64_t)a != shift)
+            memcpy(img + filled, base + a, (size_t)len);
+        filled += len;
+    }
+    if (tl_crc32c(0, img, (size_t)h.image_len) != h.image_crc) {
+        image_mismatch(&h, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
+#ifdef MAP_POPULATE
+#define POPULATE MAP_POPULATE
+#else
+#define POPULATE 0
+#endif
+
+/* The image of delta d built over a second private mapping of its base file (path bpath, already mapped and
+ * checked as b): an anonymous region where the base file is mapped at the page-aligned place that puts its bytes
+ * where the delta's longest COPY wants them (so that COPYs at that shift copy nothing and touch no page),
+ * everything else written over it. NULL with *refused = 0: not possible here (the caller rebuilds the image
+ * in fresh memory); NULL with *refused = 1: the delta is refused (message in err). */
+static unsigned char *build_over(const unsigned char *d, size_t dlen, const char *bpath, const tl_mapped *b,
+                                 size_t *out_len, int *refused, char *err, size_t errlen)
+{
+    const size_t page = 4096;
+    uint64_t image_len;
+    int64_t shift;
+    size_t rel_img, rel_base, total;
+    unsigned char *region, *img;
+    struct stat st;
+    int fd;
+    *refused = 0;
+    if (tl_delta_shift(d, dlen, b->n, &image_len, &shift, err, errlen) != 0) {
+        *refused = 1;
+        return NULL;
+    }
+    if (image_len == 0 || (uint64_t)(shift < 0 ? -shift : shift) > image_len + b->n || (size_t)sysconf(_SC_PAGESIZE) != page)
+        return NULL;
+    /* image at rel_img, base at rel_base = rel_img + shift, page-aligned */
+    rel_img = (size_t)((uint64_t)(-shift) & (page - 1));
+    if (shift < 0)
+        rel_img += ((size_t)(-shift) + page - 1) / page * page;
+    rel_base = (size_t)((int64_t)rel_img + shift);
+    total = rel_img + (size_t)image_len > rel_base + b->n ? rel_img + (size_t)image_len : rel_base + b->n;
+    total = (total + page - 1) / page * page;
+    fd = open(bpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size != b->n) {
+        close(fd);
+        return NULL;
+    }
+    region = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) {
+        close(fd);
+        return NULL;
+    }
+    /* read-only first, so that populating the page tables maps the page cache's pages (a populated writable
+     * private mapping would copy every page), then writable: only the pages written get copied */
+    if (mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | POPULATE, fd, 0) == MAP_FAILED ||
+        mprotect(region + rel_base, b->n, PROT_READ | PROT_WRITE) != 0) {
+        close(fd);
+        munmap(region, total);
+        return NULL;
+    }
+    close(fd);
+    img = region + rel_img;
+    if (tl_checkpoint_image_add(img, region, total, region + rel_base, b->n) != 0) {
+        munmap(region, total);
+        return NULL;
+    }
+    /* the base's CRC over the checked mapping, the sources of other COPYs from it too (never from the region,
+     * which the writes change) */
+    if (tl_delta_apply_over(d, dlen, b->p, b->n, img, shift, err, errlen) != 0 ||
+        tl_checkpoint_file_shrank(region + rel_base)) {
+        if (tl_checkpoint_file_shrank(region + rel_base))
+            set_err(err, errlen, "delta: its base shrank while it was read (another process truncated it)");
+        tl_checkpoint_unmap_file(img, 0, TL_MAPPED_DELTA_IMAGE);
+        *refused = 1;
+        return NULL;
+    }
+    *out_len = (size_t)image_len;
     return img;
 }
 
@@ -337,7 +645,7 @@ void tl_unmap_checkpoint_file(tl_mapped *m)
     m->p = NULL;
 }
 
-unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen)
+unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen)
 {
     size_t dlen = 0, dirlen;
     unsigned char *d, *img;
@@ -360,6 +668,25 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_
         free(bpath);
         free(d);
         return NULL;
+    }
+    *mapped = 0;
+    if (b.mapped) {
+        int refused;
+        img = build_over(d, dlen, bpath, &b, out_len, &refused, err, errlen);
+        if (img || refused) {
+            if (img && tl_checkpoint_file_shrank(b.p)) {
+                set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)",
+                        name);
+                tl_checkpoint_unmap_file(img, 0, TL_MAPPED_DELTA_IMAGE);
+                img = NULL;
+            }
+            free(bpath);
+            free(d);
+            tl_unmap_checkpoint_file(&b);
+            if (img)
+                *mapped = TL_MAPPED_DELTA_IMAGE;
+            return img;
+        }
     }
     free(bpath);
     img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);

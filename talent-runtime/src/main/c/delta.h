@@ -17,7 +17,19 @@ typedef struct tl_piece {
     const char *tag;
     const unsigned char *p;
     size_t n;
+    /* Optional, for a section payload whose large arrays are referred to (encode.h, tl_buf_ref) rather than
+     * copied in: the content is buf's (p is unused, n = tl_buf_size(buf)), encoded through a small buffer as the
+     * delta is built, never as a whole; crc_out then receives the section's CRC (CRC32C seeded with crc_seed, the
+     * CRC of the frame head, over the content), big-endian, before the next piece (the section's CRC bytes,
+     * whose p is crc_out) is read. */
+    const tl_buf *buf;
+    unsigned char *crc_out;
+    uint32_t crc_seed;
 } tl_piece;
+
+/* Writes the piece's content to fd (a referred array encoded through a small buffer, its section's CRC stored in
+ * crc_out), updating *image_crc with it: 0, or -1 with errno set (a write that makes no progress: EIO). */
+int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc);
 
 #define TL_DELTA_CHUNK 4096u        /* comparison granularity of the writer */
 #define TL_DELTA_MAX_NAME 64u       /* longest base file name */
@@ -46,8 +58,22 @@ typedef struct tl_mapped {
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen);
 void tl_unmap_checkpoint_file(tl_mapped *m);
 
+/* Checks a delta's framing and operations against a base of blen bytes (not yet the base's CRC): 0 with the image
+ * length and the shift (image offset minus base offset) of its longest COPY, or -1 with a message. */
+int tl_delta_shift(const unsigned char *delta, size_t dlen, size_t blen, uint64_t *image_len, int64_t *shift,
+                   char *err, size_t errlen);
+
+/* Validates a delta against its base as tl_delta_apply does and builds its image in img (image length bytes), where
+ * the caller has put the base's bytes at the shift tl_delta_shift gave for every COPY at that shift (a mapping of
+ * the base placed there): every other operation is written, those COPYs are left as they are, and the image's CRC
+ * is checked over img. 0, or -1 with a message (img then holds no valid image). */
+int tl_delta_apply_over(const unsigned char *delta, size_t dlen, const unsigned char *base, size_t blen,
+                        unsigned char *img, int64_t shift, char *err, size_t errlen);
+
 /* Reads the delta file path and its base from the same directory (regular files, never through a link) and
- * returns the rebuilt image, or NULL with a message. */
-unsigned char *tl_delta_load(const char *path, size_t *out_len, char *err, size_t errlen);
+ * returns the rebuilt image, or NULL with a message. *mapped = TL_MAPPED_DELTA_IMAGE (checkpoint_file.h): the image
+ * is built over a private mapping of the base (only the pages the delta writes are copied; release it with
+ * tl_checkpoint_unmap_file(p, *out_len, *mapped)); 0: malloc'ed. */
+unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen);
 
 #endif /* TALENT_DELTA_H */

@@ -206,8 +206,9 @@ int tl_precopy_diverts(void)
 
 /* Writes the pieces to dir/name through a new temporary file and a rename (fsync when durable). */
 static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, int durable, char *path,
-                    size_t pathlen, char *err, size_t errlen)
+                    size_t pathlen, uint32_t *image_crc, char *err, size_t errlen)
 {
+    uint32_t crc = 0;
     size_t n = strlen(ckdir) + strlen(name) + 16;
     char *tmp = tl_xmalloc(n);
     unsigned k = 0;
@@ -226,21 +227,16 @@ static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, 
         free(tmp);
         return -1;
     }
-    /* a handful of large pieces: one write loop each (resumed after short writes) */
+    /* a handful of large pieces, each written whole or through a small buffer (tl_piece_write) */
     for (k = 0; k < npieces && !failed; k++) {
-        size_t off = 0;
-        while (off < pieces[k].n) {
-            ssize_t w = write(fd, pieces[k].p + off, pieces[k].n - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                failed = 1;
-                snprintf(err, errlen, "cannot write %s: %s", tmp, w < 0 ? strerror(errno) : "no progress");
-                break;
-            }
-            off += (size_t)w;
+        errno = EIO;
+        if (tl_piece_write(fd, &pieces[k], &crc) != 0) {
+            failed = 1;
+            snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         }
     }
+    if (image_crc)
+        *image_crc = crc;
     if (!failed && durable && fsync(fd) != 0)
         failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
     if (close(fd) != 0 && !failed)
@@ -287,7 +283,7 @@ static int put_delta(const char *base_name, const uint32_t *base_crc, const char
 {
     tl_mapped base;
     tl_buf d = {0};
-    tl_piece one;
+    tl_piece one = {NULL, NULL, 0, NULL, NULL, 0};
     int rc;
     double t_open = tl_now_ms(), t0, t1;
     if (open_base(base_name, &base, err, errlen) != 0)
@@ -300,7 +296,7 @@ static int put_delta(const char *base_name, const uint32_t *base_crc, const char
     one.p = d.data;
     one.n = d.len;
     *size = d.len;
-    rc = put_file(out_name, &one, 1, durable, path, pathlen, err, errlen);
+    rc = put_file(out_name, &one, 1, durable, path, pathlen, NULL, err, errlen);
     tl_buf_free(&d);
     tl_info("delta %s: base mapped in %.1f ms, compared and built in %.1f ms, written in %.1f ms", out_name,
             t0 - t_open, t1 - t0, tl_now_ms() - t1);
@@ -317,19 +313,17 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
     char name[64], prev[64], dname[64], path[4096], err[1024];
     double t0 = tl_now_ms();
     uint64_t size = 0, changed = 0, dsize = 0;
+    uint32_t crc = 0;
     unsigned k;
     for (k = 0; k < npieces; k++)
         size += pieces[k].n;
     round_name(name, sizeof name, round_no, "tck");
-    if (put_file(name, pieces, npieces, 0, path, sizeof path, err, sizeof err) != 0) {
+    if (put_file(name, pieces, npieces, 0, path, sizeof path, &crc, err, sizeof err) != 0) {
         tl_warn("pre-copy round %u: %s", round_no, err);
         _exit(1);
     }
     if (crc_pipe >= 0) {
-        uint32_t crc = 0;
         unsigned char b[4];
-        for (k = 0; k < npieces; k++)
-            crc = tl_crc32c(crc, pieces[k].p, pieces[k].n);
         b[0] = (unsigned char)(crc >> 24), b[1] = (unsigned char)(crc >> 16), b[2] = (unsigned char)(crc >> 8);
         b[3] = (unsigned char)crc;
         if (write(crc_pipe, b, 4) != 4)

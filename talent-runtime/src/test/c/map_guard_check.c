@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +100,37 @@ int main(int argc, char **argv)
           "SIGBUS back to its disposition after the guard");
     tl_checkpoint_unmap_file(p, n, mapped);
     check(!tl_checkpoint_file_shrank(p), "unregistered when unmapped");
+
+    /* a delta's image built over a second mapping of its base inside an anonymous region (delta.c): a truncation
+     * is seen through the image, whose pointer is not the mapping's, and the release unmaps the region */
+    make_file(path, total);
+    {
+        size_t region_len = 5 * page, at = page, off = 100;
+        unsigned char *region = mmap(NULL, region_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        int fd = open(path, O_RDONLY);
+        unsigned char *img = region + at - off;     /* the image starts off bytes before the base's mapping */
+        if (region == MAP_FAILED || fd < 0 ||
+            mmap(region + at, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+            perror("image region");
+            return 2;
+        }
+        close(fd);
+        check(tl_checkpoint_image_add(img, region, region_len, region + at, total) == 0, "image registered");
+        img[0] = 'Z';   /* written over the region, as the delta's other operations are */
+        check(img[off] == 'A' && !tl_checkpoint_file_shrank(img), "image over the base's mapping, not shrunk");
+        tl_checkpoint_guard_begin();
+        if (truncate(path, (off_t)page) != 0) {
+            perror("truncate");
+            return 2;
+        }
+        zeros = 1;
+        for (i = off + page; i < off + total; i++)
+            zeros &= img[i] == 0;
+        check(zeros && tl_checkpoint_file_shrank(img) == 1, "image: shrank, zero pages beyond the new end");
+        tl_checkpoint_guard_end();
+        tl_checkpoint_unmap_file(img, 0, TL_MAPPED_DELTA_IMAGE);
+        check(!tl_checkpoint_file_shrank(img), "image: unregistered when released");
+    }
 
     /* without the guard a read beyond the new end is a SIGBUS, as it would be without talent */
     make_file(path, total);

@@ -1,5 +1,5 @@
-/* delta_fuzz.c: libFuzzer target over the C delta reader (delta.c: tl_delta_base_name, tl_delta_apply), the path a
- * restart from ckpt-<seq>.tdl takes (tl_delta_load), and then over the checkpoint reader on the image it rebuilds
+/* delta_fuzz.c: libFuzzer target over the C delta reader (delta.c: tl_delta_base_name, tl_delta_apply,
+ * tl_delta_apply_over), the path a restart from ckpt-<seq>.tdl takes (tl_delta_load), and then over the checkpoint reader on the image it rebuilds
  * (tl_checkpoint_load_buffer), as the restart does. Linked like checkpoint_fuzz.c (build.sh).
  *
  * The input is a delta. Its base is the file named by TALENT_DELTA_FUZZ_BASE (talent bench fuzz passes the delta
@@ -154,6 +154,33 @@ static void apply(const uint8_t *data, size_t size, int resealed)
         abort();
     err[0] = '\0';
     img = tl_delta_apply(copy, size, base, base_len, &n, err, sizeof err);
+    {
+        /* the restart's path over a mapping of the base (tl_delta_load): the base put at the shift of the longest
+         * COPY, the rest written over it; it judges every delta as the rebuilding one does and rebuilds the same
+         * bytes */
+        uint64_t ilen = 0;
+        int64_t shift = 0;
+        char why[512];
+        why[0] = '\0';
+        if (tl_delta_shift(copy, size, base_len, &ilen, &shift, why, sizeof why) != 0) {
+            if (img || why[0] == '\0' || memchr(why, '\0', sizeof why) == NULL)
+                abort();
+        } else if (ilen <= ((uint64_t)1 << 26)) {
+            unsigned char *over = malloc(ilen ? (size_t)ilen : 1);
+            uint64_t i;
+            int rc;
+            if (!over)
+                abort();
+            for (i = 0; i < ilen; i++) {
+                int64_t j = (int64_t)i - shift;
+                over[i] = j >= 0 && (uint64_t)j < base_len ? base[j] : 0xA5;
+            }
+            rc = tl_delta_apply_over(copy, size, base, base_len, over, shift, why, sizeof why);
+            if ((rc == 0) != (img != NULL) || (rc == 0 && (n != ilen || memcmp(over, img, n) != 0)))
+                abort();
+            free(over);
+        }
+    }
     if (!img) {
         if (err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL)
             abort();

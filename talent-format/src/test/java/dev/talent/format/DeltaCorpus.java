@@ -27,6 +27,27 @@ final class DeltaCorpus {
         return ForgedCorpus.valid().get("edge-pointers.tck");
     }
 
+    /**
+     * The base with its META time stamp changed and META's CRC recomputed: a valid checkpoint as long as the base that
+     * differs from it in a few bytes (a pre-copy stop's delta of a state that changed in place).
+     */
+    static byte[] retimed() {
+        byte[] b = base().clone();
+        ByteBuffer f = ByteBuffer.wrap(b);
+        int head = 24;
+        if (!new String(b, head, 4, StandardCharsets.ISO_8859_1).equals("META")) throw new IllegalStateException("META first");
+        int payload = head + 12;
+        int at = payload;
+        for (int s = 0; s < 3; s++) at += 4 + f.getInt(at);    // fingerprint, program, platform
+        at += 2;                                                // pointer bits, big endian
+        f.putLong(at, f.getLong(at) + 1_000_000_007L);
+        int len = (int) f.getLong(head + 4);
+        CRC32C c = new CRC32C();
+        c.update(b, head, 12 + len);
+        f.putInt(payload + len, (int) c.getValue());
+        return b;
+    }
+
     static int crc(byte[] b) {
         CRC32C c = new CRC32C();
         c.update(b, 0, b.length);
@@ -73,6 +94,11 @@ final class DeltaCorpus {
         int half = base.length / 2;
         out.put("valid-copy-then-data.tdl", deltaOf(base, base, new Op[] {new Op(1, 0, half),
                 new Op(2, 0, base.length - half)}, Arrays.copyOfRange(base, half, base.length)));
+
+        // as long as the base, every COPY where it stands: the C restart writes the DATA over the base's mapping
+        byte[] retimed = retimed();
+        byte[] inPlace = CheckpointDelta.build(BASE, base, retimed);
+        out.put("valid-in-place.tdl", inPlace);
 
         byte[] good = CheckpointDelta.build(BASE, base, changed);
         byte[] magic = good.clone();
@@ -126,6 +152,17 @@ final class DeltaCorpus {
                 tail.length, tail));
         out.put("forged-image-crc.tdl", encode(1, 0, BASE, base.length, crc(base), base.length, crc(base) ^ 1, 1, whole,
                 0, new byte[0]));
+        byte[] inPlaceImageCrc = inPlace.clone();
+        int imageCrcAt = 16 + 4 + BASE.length() + 8 + 4 + 8;
+        inPlaceImageCrc[imageCrcAt] ^= 1;
+        out.put("forged-in-place-image-crc.tdl", reseal(inPlaceImageCrc));
+        byte[] inPlaceBaseCrc = inPlace.clone();
+        inPlaceBaseCrc[imageCrcAt - 12] ^= 1;
+        out.put("forged-in-place-base-crc.tdl", reseal(inPlaceBaseCrc));
+        // every delta check passes and the DATA is written over the base, but META's CRC no longer matches
+        byte[] badMeta = retimed.clone();
+        badMeta[24 + 12 + 4] ^= 1;
+        out.put("forged-in-place-data.tdl", CheckpointDelta.build(BASE, base, badMeta));
         // every delta check passes; the rebuilt checkpoint is one the checkpoint validation refuses
         byte[] forgedImage = ForgedCorpus.forged().values().iterator().next();
         out.put("forged-image-invalid.tdl", CheckpointDelta.build(BASE, base, forgedImage));

@@ -88,6 +88,28 @@ class PrecopyMigrationIT {
         assertThat(records.get(1).get("from").asText()).isEqualTo(records.get(0).get("to").asText());
     }
 
+    /**
+     * x86_64 to s390x (qemu) with a delta: the destination of the other byte order and pointer layout rebuilds the
+     * stop's image from the round's image and the delta (in the base's mapping where the delta allows) and the run
+     * prints what an uninterrupted one prints.
+     */
+    @Test
+    void aPrecopyMigrationToS390xWithADeltaChangesNothing() throws IOException {
+        Path log = root.resolve("s390x.jsonl");
+        ProcessResult run = run("s390x", List.of("--platforms", "x86_64,s390x", "--every", "500ms..600ms",
+                "--migrations", "1", "--precopy", "--log", log.toString()));
+        assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
+        assertThat(run.stdoutText()).as("stdout of the migrated run").isEqualTo(reference);
+        List<JsonNode> records = records(log);
+        assertThat(records).as("migration records\n" + run.describe()).hasSize(1);
+        JsonNode r = records.getFirst();
+        assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.get("from").asText()).as(r.toString()).contains("x86_64");
+        assertThat(r.get("to").asText()).as(r.toString()).contains("s390x");
+        assertThat(r.get("precopy").get("delta_bytes").asLong()).as("the stop moved a delta: " + r).isPositive()
+                .isLessThan(r.get("precopy").get("base_bytes").asLong() / 2);
+    }
+
     @Test
     void aFailureAfterTheDeltaRollsBackWithNothingLost() throws IOException {
         Path log = root.resolve("fault.jsonl");
