@@ -38,14 +38,14 @@ void tl_cwd_snapshot(void)
     start_cwd_known = getcwd(start_cwd, sizeof start_cwd) != NULL;
 }
 
-/* The part of now below the starting directory ("a/b" for "/start/a/b"), or NULL when now is not under it. */
+/* The part of now below the starting directory ("a/b" for "/start/a/b"), or NULL when now is not under it. A process
+ * started in "/" has every directory under it: there the path stays absolute (a restart started elsewhere must not
+ * look for "/srv" under its own starting directory). */
 static const char *below_start(const char *now)
 {
     size_t n = strlen(start_cwd);
-    if (!start_cwd_known)
+    if (!start_cwd_known || (n == 1 && start_cwd[0] == '/'))
         return NULL;
-    if (n == 1 && start_cwd[0] == '/')
-        return now[0] == '/' && now[1] ? now + 1 : NULL;
     if (strncmp(now, start_cwd, n) != 0 || now[n] != '/' || !now[n + 1])
         return NULL;
     return now + n + 1;

@@ -209,6 +209,28 @@ class WorkingDirectoryIT {
         assertThat(forged.err()).contains("a working directory (<libc>:cwd) that is not valid");
     }
 
+    /**
+     * Started in {@code /}, where every directory lies under the start: {@code /tmp} stays absolute, so the restart,
+     * started in another directory, goes back to {@code /tmp} (relative, it looked for {@code tmp} under its own start
+     * and the restore failed).
+     */
+    @Test
+    void aProcessStartedInTheRootKeepsItsDirectoryAbsolute() throws Exception {
+        MigratesLikeGcc.plainGcc(work, "root", TMP);
+        CompileResult r = MigratesLikeGcc.compiled(work, "root");
+        Target x86 = HOPS.getFirst();
+        Path exe = link(x86, r, work.resolve("root.x86_64"));
+        Run plain = run(List.of(work.resolve("root.orig").toString()), Map.of(), Path.of("/"));
+        Path ck = checkpoints();
+        Run first = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "900"),
+                Path.of("/"));
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Run second = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"),
+                Files.createDirectories(work.resolve("elsewhere")));
+        assertThat(first.out() + second.out()).as(second.err()).isEqualTo(plain.out());
+        assertThat(second.rc()).as(second.err()).isZero();
+    }
+
     /** A directory removed while the program is in it cannot be read back: refused, the program goes on. */
     @Test
     void aRemovedWorkingDirectoryIsRefusedAndTheProgramGoesOn() throws Exception {
