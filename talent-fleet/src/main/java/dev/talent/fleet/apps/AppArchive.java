@@ -6,7 +6,6 @@ import dev.talent.fleet.Etcd;
 import dev.talent.fleet.EtcdKeys;
 import dev.talent.fleet.FleetException;
 import dev.talent.fleet.Records;
-import dev.talent.migrate.control.ControlJson;
 import dev.talent.migrate.control.MigrationRecord;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -16,7 +15,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -136,7 +134,7 @@ public final class AppArchive {
         List<Op> copies = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < v.migrations().size(); i++) {
-            byte[] b = encode(v.migrations().get(i));
+            byte[] b = AppStore.encode(v.migrations().get(i));
             copies.add(Op.put(Etcd.bytes(data + "m/%05d".formatted(i)), ByteSequence.from(b), PutOption.DEFAULT));
             sizes.add(b.length);
         }
@@ -152,7 +150,7 @@ public final class AppArchive {
         Archived a = new Archived(app, g, nowMs, v.spec().value(), v.placement().map(AppStore.Versioned::value).orElse(null),
                 v.ended().orElse(null), v.compacted().map(AppStore.Versioned::value).orElse(null), v.migrations().size(), history.size());
         List<Op> last = new ArrayList<>(forget);
-        last.add(put(summaryKey(app, g), a));
+        last.add(AppStore.put(summaryKey(app, g), a));
         return txn(List.of(spec), last, fence, "archive and forget " + app);
     }
 
@@ -190,13 +188,13 @@ public final class AppArchive {
         Matcher m = ARCHIVED_KEY.matcher(key);
         if (!m.matches() || !m.group(1).equals(app))
             throw new FleetException("etcd key " + shown(key) + " is not an ended app's archive of the fleet (remove it with etcdctl del)");
-        Archived a = decode(summary, Archived.class);
+        Archived a = AppStore.decode(summary, Archived.class);
         if (!a.app().equals(app) || !a.generation().equals(m.group(2)))
             throw new FleetException("etcd value at " + key + " is the archive of " + a.app() + "/" + a.generation() + ", not of its key");
         String data = dataPrefix(app, a.generation());
         List<MigrationRecord> records = new ArrayList<>();
         for (KeyValue r : part(data + "m/", a.records())) {
-            MigrationRecord rec = decode(r, MigrationRecord.class);
+            MigrationRecord rec = AppStore.decode(r, MigrationRecord.class);
             if (rec.from() != null) AppRecords.placement(rec.from());
             if (rec.to() != null) AppRecords.placement(rec.to());
             records.add(rec);
@@ -270,7 +268,7 @@ public final class AppArchive {
             List<KeyValue> v = Etcd.await(kv.get(Etcd.bytes(summaryKey(e.app(), e.generation()))), "read an archive").getKvs();
             if (v.isEmpty()) return 0;
             try {
-                return decode(v.getFirst(), Archived.class).archivedMs();
+                return AppStore.decode(v.getFirst(), Archived.class).archivedMs();
             } catch (FleetException x) {
                 // not an archive's summary: as old as can be, so it goes (it would be refused when read anyway)
                 return 0;
@@ -289,28 +287,6 @@ public final class AppArchive {
         fence.ifPresent(f -> all.add(new Cmp(f, Cmp.Op.GREATER, CmpTarget.createRevision(0))));
         return Etcd.await(etcd.client().getKVClient().txn().If(all.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new)).commit(), what)
                 .isSucceeded();
-    }
-
-    private static Op put(String key, Object value) {
-        return Op.put(Etcd.bytes(key), ByteSequence.from(encode(value)), PutOption.DEFAULT);
-    }
-
-    private static byte[] encode(Object value) {
-        try {
-            return ControlJson.MAPPER.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + value, e);
-        }
-    }
-
-    private static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
-        byte[] b = kv.getValue().getBytes();
-        if (b.length > 64 * 1024) throw new FleetException("etcd value at " + kv.getKey() + " is " + b.length + " bytes: not the fleet's");
-        try {
-            return ControlJson.MAPPER.readValue(b, type);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new FleetException("etcd value at " + kv.getKey() + " is not a " + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
     }
 
     private static void checkName(String s, String what) {

@@ -153,7 +153,8 @@ public final class AppStore {
         return Optional.of(new Versioned<>(decode(kvs.get(0), type), kvs.get(0).getModRevision()));
     }
 
-    private static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
+    /** A value of the apps' keys read back as {@code type} (also the archive's, AppArchive); too large or not of it is refused. */
+    static <T> T decode(KeyValue kv, Class<T> type) throws FleetException {
         byte[] b = kv.getValue().getBytes();
         if (b.length > 64 * 1024) throw new FleetException("etcd value at " + kv.getKey() + " is " + b.length + " bytes: not the fleet's");
         try {
@@ -466,9 +467,14 @@ public final class AppStore {
 
     private static Cmp revision(String key, long rev) { return new Cmp(Etcd.bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(rev)); }
 
-    private static Op put(String key, Object value) {
+    static Op put(String key, Object value) {
+        return Op.put(Etcd.bytes(key), ByteSequence.from(encode(value)), PutOption.DEFAULT);
+    }
+
+    /** {@code value} as the apps' keys hold it. */
+    static byte[] encode(Object value) {
         try {
-            return Op.put(Etcd.bytes(key), ByteSequence.from(JSON.writeValueAsBytes(value)), PutOption.DEFAULT);
+            return JSON.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + value, e);
         }
