@@ -116,7 +116,8 @@ public final class TcpRepair {
     public Holding hold(Path netns, int queue) throws ContainerException, IOException, InterruptedException {
         Process p = start(List.of(helper.toString(), "hold", netns.toString(), Integer.toString(queue)));
         try {
-            return new Holding(p, ready(p, "hold"));
+            CompletableFuture<String> _ = ready(p, "hold"); // its reader drains the helper's output
+            return new Holding(p);
         } catch (ContainerException e) {
             p.destroyForcibly();
             throw e;
@@ -278,30 +279,24 @@ public final class TcpRepair {
      */
     public static final class Holding implements AutoCloseable {
         private final Process process;
-        private final CompletableFuture<String> output;
         private boolean released;
 
-        Holding(Process process, CompletableFuture<String> output) {
+        Holding(Process process) {
             this.process = process;
-            this.output = output;
         }
 
-        /** Accepts what was kept; false when the helper is gone (its packets were dropped). */
-        public synchronized boolean release() {
-            if (released) return process.isAlive();
+        /** Accepts what was kept (once); a helper that is gone has had its packets dropped, as the lock drops them. */
+        public synchronized void release() {
+            if (released) return;
             released = true;
             try {
                 var in = process.getOutputStream();
                 in.write('\n');
                 in.flush();
-                return true;
             } catch (IOException gone) {
-                return false;
+                // the helper has exited: what it kept was dropped
             }
         }
-
-        /** What the helper said after "ready" ("released N", or why it failed), once it ended; "" before. */
-        public String said() { return output.getNow(""); }
 
         public boolean alive() { return process.isAlive(); }
 
