@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "xalloc.h"
 #include "config.h"
+#include "cwd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -236,20 +237,21 @@ static void read_file(tl_config *c, const char *path, int must_exist)
     fclose(f);
 }
 
-/* path made absolute against the working directory the process starts in: the runtime opens its checkpoint
- * directory and event file again at every checkpoint, after the program may have changed directory (cwd.c carries
- * that change). Left as it is when the working directory cannot be read. */
+/* path made absolute against the directory the process started in (cwd.c's snapshot, taken before the
+ * configuration is read): the runtime opens its checkpoint directory and event file again at every checkpoint, after
+ * the program may have changed directory (cwd.c carries that change). Left as it is when that directory is unknown. */
 static const char *absolute(const char *path)
 {
-    char cwd[4096], *out;
+    const char *start = tl_cwd_start();
+    char *out;
     size_t n;
-    if (!path || path[0] == '/' || !getcwd(cwd, sizeof cwd))
+    if (!path || path[0] == '/' || !start)
         return path;
     if (strcmp(path, ".") == 0)
-        return tl_xstrdup(cwd);
-    n = strlen(cwd) + strlen(path) + 2;
+        return tl_xstrdup(start);
+    n = strlen(start) + strlen(path) + 2;
     out = tl_xmalloc(n);
-    snprintf(out, n, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
+    tl_cwd_under_start(out, n, path);
     return out;
 }
 

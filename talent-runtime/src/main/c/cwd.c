@@ -38,6 +38,16 @@ void tl_cwd_snapshot(void)
     start_cwd_known = getcwd(start_cwd, sizeof start_cwd) != NULL;
 }
 
+const char *tl_cwd_start(void)
+{
+    return start_cwd_known ? start_cwd : NULL;
+}
+
+int tl_cwd_under_start(char *out, size_t n, const char *rel)
+{
+    return snprintf(out, n, "%s%s%s", start_cwd, strcmp(start_cwd, "/") == 0 ? "" : "/", rel);
+}
+
 /* The part of now below the starting directory ("a/b" for "/start/a/b"), or NULL when now is not under it. A process
  * started in "/" has every directory under it: there the path stays absolute (a restart started elsewhere must not
  * look for "/srv" under its own starting directory). */
@@ -121,7 +131,7 @@ const char *tl_cwd_restored(void)
     if (carried.relative) {
         if (!start_cwd_known)
             return "a working directory relative to the starting one, which this process cannot read";
-        snprintf(target, sizeof target, "%s%s%s", start_cwd, strcmp(start_cwd, "/") == 0 ? "" : "/", carried.path);
+        tl_cwd_under_start(target, sizeof target, carried.path);
     } else {
         snprintf(target, sizeof target, "%s", carried.path);
     }

@@ -7,6 +7,13 @@
 /* Remembers the directory the process starts (or is restarted) in. */
 void tl_cwd_snapshot(void);
 
+/* That directory, or NULL when it could not be read. */
+const char *tl_cwd_start(void);
+
+/* The path REL (relative) under that directory into out (n bytes), without a doubled '/' when it is "/"; snprintf's
+ * result. Only when tl_cwd_start() is not NULL. */
+int tl_cwd_under_start(char *out, size_t n, const char *rel);
+
 /* At a checkpoint: takes the working directory as the checkpoint carries it when the program changed it (chdir,
  * fchdir): relative to the starting directory when it lies under it, else as an absolute path. One that cannot be
  * read, or is longer than a checkpoint carries, refuses the checkpoint (refusal.h). */

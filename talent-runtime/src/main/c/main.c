@@ -221,7 +221,8 @@ int main(int argc, char **argv)
     /* the descriptors open before the program runs: inherited, entered into the table (fdscan.c) */
     tl_fdscan_start();
     tl_sigdisp_snapshot();
-    /* where relative paths lead before the program or a restore changes directory (cwd.c) */
+    /* where relative paths lead before the program or a restore changes directory (cwd.c); the configuration's
+     * paths are made absolute against it */
     tl_cwd_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
