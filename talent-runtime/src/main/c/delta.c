@@ -151,6 +151,21 @@ static void put_crc(unsigned char *out, uint32_t crc)
     out[2] = (unsigned char)(crc >> 8), out[3] = (unsigned char)crc;
 }
 
+/* n bytes at p to fd, through short writes and EINTR: 0, or -1 with errno. */
+static int write_fully(int fd, const unsigned char *p, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
 int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc)
 {
     static unsigned char *scratch;
@@ -159,34 +174,18 @@ int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc)
     size_t got;
     uint32_t crc = pc->crc_seed;
     if (!pc->buf) {
-        size_t off = 0;
         *image_crc = tl_crc32c(*image_crc, pc->p, pc->n);
-        while (off < pc->n) {
-            ssize_t w = write(fd, pc->p + off, pc->n - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return -1;
-            off += (size_t)w;
-        }
-        return 0;
+        return write_fully(fd, pc->p, pc->n);
     }
     if (!scratch)
         scratch = tl_xmalloc(step);
     memset(&c, 0, sizeof c);
     c.b = pc->buf;
     while ((got = cursor_fill(&c, scratch, step)) > 0) {
-        size_t off = 0;
         *image_crc = tl_crc32c(*image_crc, scratch, got);
         crc = tl_crc32c(crc, scratch, got);
-        while (off < got) {
-            ssize_t w = write(fd, scratch + off, got - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return -1;
-            off += (size_t)w;
-        }
+        if (write_fully(fd, scratch, got) != 0)
+            return -1;
     }
     if (pc->crc_out)
         put_crc(pc->crc_out, crc);
