@@ -51,34 +51,48 @@ public final class Lab {
     public static LabLayout up(Path dir, int hosts, List<String> talent, java.util.Optional<Path> policy, Consumer<String> events)
             throws FleetException, InterruptedException {
         requireTools();
-        LabLayout lab = new LabLayout(dir, hosts, talent);
-        if (Files.exists(lab.labJson())) throw new FleetException("a lab is already in " + lab.dir() + ": `talent lab down --dir " + dir + "` first");
-        if (Commands.run(List.of("ip", "link", "show", LabLayout.BRIDGE)).status() == 0)
-            throw new FleetException("the bridge " + LabLayout.BRIDGE + " exists: another lab is up on this machine (talent lab down --dir ITS_DIR)");
-        try (Stream<Path> existing = Files.isDirectory(lab.dir()) ? Files.list(lab.dir()) : Stream.empty()) {
-            if (existing.findAny().isPresent()) throw new FleetException(lab.dir() + " is not empty: a lab needs a directory of its own (lab down removes it)");
+        if (Files.exists(dir.resolve("lab.json"))) throw new FleetException("a lab is already in " + dir.toAbsolutePath().normalize()
+                + ": `talent lab down --dir " + dir + "` first");
+        Path abs = dir.toAbsolutePath().normalize();
+        try (Stream<Path> existing = Files.isDirectory(abs) ? Files.list(abs) : Stream.empty()) {
+            if (existing.findAny().isPresent()) throw new FleetException(abs + " is not empty: a lab needs a directory of its own (lab down removes it)");
         } catch (IOException e) {
-            throw new FleetException("cannot read " + lab.dir() + ": " + e.getMessage(), e);
+            throw new FleetException("cannot read " + abs + ": " + e.getMessage(), e);
+        }
+        // the index is chosen and claimed (lab.json, then the bridge) under the machine's lab lock: two labs coming up
+        // at once never pick the same one, and a failure after lab.json is written is undone by down()
+        java.nio.channels.FileChannel claim = lockLabs();
+        LabLayout lab;
+        try {
+            lab = new LabLayout(abs, hosts, talent, freeIndex());
+        } catch (FleetException | RuntimeException e) {
+            closeQuietly(claim);
+            throw e;
         }
         try {
-            Files.createDirectories(lab.dir());
-            Etcd.JSON.writeValue(lab.labJson().toFile(), lab);
+            try {
+                Files.createDirectories(lab.dir());
+                Etcd.JSON.writeValue(lab.labJson().toFile(), lab);
+                Commands.check(List.of("ip", "link", "add", lab.bridge(), "type", "bridge"));
+            } finally {
+                closeQuietly(claim);
+            }
             if (policy.isPresent()) Files.copy(policy.get(), lab.policy());
             Pki pki = Pki.at(lab.pki());
             pki.init("talent lab CA");
             for (int k = 1; k <= hosts; k++) {
-                pki.issue(LabLayout.hostName(k), Pki.Usage.HOST, List.of(LabLayout.address(k)), List.of());
+                pki.issue(LabLayout.hostName(k), Pki.Usage.HOST, List.of(lab.address(k)), List.of());
                 Files.createDirectories(lab.hostDir(k));
                 new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate(LabLayout.hostName(k)), pki.key(LabLayout.hostName(k)))
-                        .withNet(LabLayout.appNetwork()).write(lab.hostConf(k));
+                        .withNet(lab.appNetwork()).write(lab.hostConf(k));
             }
             pki.issue("cli", Pki.Usage.CLIENT, List.of(), List.of());
             FleetConfig cli = new FleetConfig(lab.etcdEndpoints(), pki.caCertificate(), pki.certificate("cli"), pki.key("cli"))
-                    .withNet(LabLayout.appNetwork());
+                    .withNet(lab.appNetwork());
             cli.write(lab.fleetConf());
             events.accept("CA and " + (hosts + 1) + " certificates in " + lab.pki());
             network(lab);
-            events.accept("bridge " + LabLayout.BRIDGE + " (" + LabLayout.SUBNET + "), namespaces " + LabLayout.netns(1) + ".." + LabLayout.netns(hosts));
+            events.accept("lab " + lab.index() + ": bridge " + lab.bridge() + " (" + lab.subnet() + "), namespaces " + lab.netns(1) + ".." + lab.netns(hosts));
             startSupervisor(lab);
             events.accept("supervisor started; waiting for etcd (" + lab.etcdMembers() + " members), " + hosts + " agents and a leader");
             awaitReady(lab, cli, events);
@@ -95,6 +109,51 @@ public final class Lab {
         }
     }
 
+    /**
+     * The first lab index none of whose names (bridge, namespaces, veths) this machine has: a lab left half-removed
+     * or one of another user keeps its index taken, and a new lab goes beside it.
+     */
+    static int freeIndex() throws FleetException, InterruptedException {
+        List<String> taken = new ArrayList<>(namespaces());
+        taken.addAll(links());
+        return freeIndex(taken);
+    }
+
+    static int freeIndex(List<String> taken) throws FleetException {
+        for (int i = 0; i < LabLayout.MAX_LABS; i++) {
+            LabLayout probe = new LabLayout(Path.of("/"), 1, List.of(), i);
+            if (taken.stream().noneMatch(probe::owns)) return i;
+        }
+        throw new FleetException("this machine has " + LabLayout.MAX_LABS + " labs already (or their leftovers: " + String.join(", ", taken)
+                + "); take one down (talent lab down --dir ITS_DIR)");
+    }
+
+    /** The machine's lab lock (a file lock on /run/talent-lab.lock, held while an index is chosen and claimed). */
+    private static java.nio.channels.FileChannel lockLabs() throws FleetException {
+        Path file = Path.of("/run/talent-lab.lock");
+        try {
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            try {
+                java.nio.channels.FileLock _ = ch.lock();
+                return ch;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new FleetException("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closing releases the lock; nothing else to do
+        }
+    }
+
     private static void requireTools() throws FleetException {
         if (!"root".equals(System.getProperty("user.name")))
             throw new FleetException("talent lab needs root (network namespaces and a bridge)");
@@ -104,23 +163,22 @@ public final class Lab {
     }
 
     private static void network(LabLayout lab) throws FleetException, InterruptedException {
-        Commands.check(List.of("ip", "link", "add", LabLayout.BRIDGE, "type", "bridge"));
-        Commands.check(List.of("ip", "addr", "add", LabLayout.GATEWAY + "/24", "dev", LabLayout.BRIDGE));
-        Commands.check(List.of("ip", "link", "set", LabLayout.BRIDGE, "up"));
+        Commands.check(List.of("ip", "addr", "add", lab.gateway() + "/24", "dev", lab.bridge()));
+        Commands.check(List.of("ip", "link", "set", lab.bridge(), "up"));
         for (int k = 1; k <= lab.hosts(); k++) {
-            String ns = LabLayout.netns(k), veth = ns, peer = "tfleet-p" + k;
+            String ns = lab.netns(k), veth = lab.hostLink(k), peer = lab.hostLinkPeer(k);
             Commands.check(List.of("ip", "netns", "add", ns));
             Commands.check(List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", peer));
             Commands.check(List.of("ip", "link", "set", peer, "netns", ns));
             Commands.check(List.of("ip", "-n", ns, "link", "set", peer, "name", "eth0"));
-            Commands.check(List.of("ip", "-n", ns, "addr", "add", LabLayout.address(k) + "/24", "dev", "eth0"));
+            Commands.check(List.of("ip", "-n", ns, "addr", "add", lab.address(k) + "/24", "dev", "eth0"));
             Commands.check(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
             Commands.check(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
-            Commands.check(List.of("ip", "-n", ns, "route", "add", "default", "via", LabLayout.GATEWAY));
-            Commands.check(List.of("ip", "link", "set", veth, "master", LabLayout.BRIDGE));
+            Commands.check(List.of("ip", "-n", ns, "route", "add", "default", "via", lab.gateway()));
+            Commands.check(List.of("ip", "link", "set", veth, "master", lab.bridge()));
             Commands.check(List.of("ip", "link", "set", veth, "up"));
             // the --net apps' bridge of host K: on the lab's segment through its uplink, no address of its own
-            String up = "tfleet-u" + k, upPeer = "tfleet-v" + k;
+            String up = lab.uplink(k), upPeer = lab.uplinkPeer(k);
             Commands.check(List.of("ip", "-n", ns, "link", "add", LabLayout.APP_BRIDGE, "type", "bridge"));
             Commands.check(List.of("ip", "link", "add", up, "type", "veth", "peer", "name", upPeer));
             Commands.check(List.of("ip", "link", "set", upPeer, "netns", ns));
@@ -128,13 +186,13 @@ public final class Lab {
             Commands.check(List.of("ip", "-n", ns, "link", "set", "uplink", "master", LabLayout.APP_BRIDGE));
             Commands.check(List.of("ip", "-n", ns, "link", "set", "uplink", "up"));
             Commands.check(List.of("ip", "-n", ns, "link", "set", LabLayout.APP_BRIDGE, "up"));
-            Commands.check(List.of("ip", "link", "set", up, "master", LabLayout.BRIDGE));
+            Commands.check(List.of("ip", "link", "set", up, "master", lab.bridge()));
             Commands.check(List.of("ip", "link", "set", up, "up"));
         }
         if (dev.talent.container.HostBridge.ipv6()) {
             // the apps' IPv6 default route is the segment's ::1
-            AppNetwork n = LabLayout.appNetwork();
-            Commands.check(List.of("ip", "addr", "add", n.config().gateway6() + "/64", "dev", LabLayout.BRIDGE, "nodad"));
+            AppNetwork n = lab.appNetwork();
+            Commands.check(List.of("ip", "addr", "add", n.config().gateway6() + "/64", "dev", lab.bridge(), "nodad"));
         }
     }
 
@@ -208,17 +266,17 @@ public final class Lab {
         // a stopped agent leaves its apps running (for the next one): the lab's end stops them
         removeAppContainers(lab, events);
         killLeftovers(abs, before, events);
-        List<String> namespaces = labNamespaces();
+        List<String> namespaces = namespaces().stream().filter(lab::owns).toList();
         for (String ns : namespaces) Commands.run(List.of("ip", "netns", "del", ns));
-        for (String link : labLinks()) Commands.run(List.of("ip", "link", "del", link));
+        for (String link : links().stream().filter(lab::owns).toList()) Commands.run(List.of("ip", "link", "del", link));
         try {
             removeTree(abs);
         } catch (IOException e) {
             throw new FleetException("cannot remove " + abs + ": " + e.getMessage(), e);
         }
-        List<String> left = leftovers(abs);
+        List<String> left = leftovers(lab);
         if (!left.isEmpty()) throw new FleetException("lab down left things behind: " + String.join("; ", left));
-        events.accept("removed " + namespaces.size() + " namespaces, the bridge " + LabLayout.BRIDGE + " and " + abs
+        events.accept("removed " + namespaces.size() + " namespaces, the bridge " + lab.bridge() + " and " + abs
                 + "; checked: no namespace, link, mount or process of the lab is left");
     }
 
@@ -396,35 +454,42 @@ public final class Lab {
 
     private static String commandLine(long pid) { return String.join(" ", arguments(pid)); }
 
-    private static List<String> labNamespaces() throws FleetException, InterruptedException {
+    /** Every lab's namespaces on this machine (names starting with {@link LabLayout#NAME_STEM}). */
+    private static List<String> namespaces() throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();
         for (String line : Commands.run(List.of("ip", "netns", "list")).out().split("\n", -1)) {
             String name = line.strip().split(" ", -1)[0];
-            if (name.startsWith(LabLayout.NETNS_PREFIX)) out.add(name);
+            if (name.startsWith(LabLayout.NAME_STEM)) out.add(name);
         }
         return out;
     }
 
-    private static List<String> labLinks() throws FleetException, InterruptedException {
+    /** Every lab's links on this machine (names starting with {@link LabLayout#NAME_STEM}). */
+    private static List<String> links() throws FleetException, InterruptedException {
         List<String> out = new ArrayList<>();
         for (String line : Commands.run(List.of("ip", "-o", "link", "show")).out().split("\n", -1)) {
             String[] f = line.split(": ", -1);
             if (f.length < 2) continue;
             String name = f[1].split("@", -1)[0].strip();
-            if (name.startsWith(LabLayout.NETNS_PREFIX) || name.equals(LabLayout.BRIDGE)) out.add(name);
+            if (name.startsWith(LabLayout.NAME_STEM)) out.add(name);
         }
         return out;
     }
 
-    /** What of the lab is still there: namespaces, links, mounts (netns files, the directory), processes; {@code dir} null: no directory. */
-    public static List<String> leftovers(Path dir) throws FleetException, InterruptedException {
+    /**
+     * What of the lab is still there: its namespaces, links, mounts (netns files, the directory), processes; {@code lab}
+     * null: what this machine has of any lab (namespaces, links and netns mounts only).
+     */
+    public static List<String> leftovers(LabLayout lab) throws FleetException, InterruptedException {
+        java.util.function.Predicate<String> ours = name -> lab == null ? name.startsWith(LabLayout.NAME_STEM) : lab.owns(name);
+        Path dir = lab == null ? null : lab.dir();
         List<String> out = new ArrayList<>();
-        for (String ns : labNamespaces()) out.add("network namespace " + ns);
-        for (String link : labLinks()) out.add("link " + link);
+        for (String ns : namespaces()) if (ours.test(ns)) out.add("network namespace " + ns);
+        for (String link : links()) if (ours.test(link)) out.add("link " + link);
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
                 String[] f = line.split(" ", -1);
-                if (f.length > 4 && (f[4].startsWith("/run/netns/" + LabLayout.NETNS_PREFIX)
+                if (f.length > 4 && ((f[4].startsWith("/run/netns/") && ours.test(f[4].substring("/run/netns/".length())))
                         || (dir != null && (f[4].startsWith(dir.toString() + "/") || f[4].equals(dir.toString())))))
                     out.add("mount " + f[4]);
             }

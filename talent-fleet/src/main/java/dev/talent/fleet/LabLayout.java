@@ -5,26 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test fleet on one machine: hosts {@code h1..hN} as network namespaces {@code tfleet-hK} on the bridge
- * {@link #BRIDGE} ({@link #SUBNET}; the machine is .1, host K is .(10+K)), distinct from talent run's talent0 and
- * 10.211.0.0/16. Everything else is under the lab's directory: {@code pki/}, {@code hosts/hK/} (etcd data, logs,
- * the host's fleet.conf), {@code run/} (pid files), {@code lab.json} and {@code fleet.conf} (the CLI's).
+ * A test fleet on one machine: hosts {@code h1..hN} as network namespaces on a bridge of their own. A machine holds
+ * up to {@link #MAX_LABS} labs side by side, told apart by their {@code index} (chosen by {@code lab up}: the first
+ * whose names are all free): lab 0 has the bridge {@code tfleet0}, namespaces {@code tfleet-hK} and 10.213.0.0/24
+ * (the machine is .1, host K is .(10+K)); lab I &gt; 0 has {@code tfleetI}, {@code tfleetI-hK} and 10.213.I.0/24.
+ * All are apart from talent run's talent0 and 10.211.0.0/16. Everything else is under the lab's directory:
+ * {@code pki/}, {@code hosts/hK/} (etcd data, logs, the host's fleet.conf), {@code run/} (pid files), {@code lab.json}
+ * (this record) and {@code fleet.conf} (the CLI's).
  */
-public record LabLayout(Path dir, int hosts, List<String> talent) {
-    public static final String BRIDGE = "tfleet0";
-    public static final String SUBNET = "10.213.0.0/24";
-    public static final String GATEWAY = "10.213.0.1";
-    public static final String NETNS_PREFIX = "tfleet-";
-    /**
-     * The --net apps' bridge inside each host's namespace: no address, its port {@code uplink} a veth into
-     * {@link #BRIDGE} (root end {@code tfleet-uK}), so an app's namespace on any host sits on the lab's segment, as a
-     * real host's bridge enslaving its uplink would put it on the machine room's.
-     */
+public record LabLayout(Path dir, int hosts, List<String> talent, int index) {
+    /** How many labs one machine holds (indexes 0..MAX_LABS-1). */
+    public static final int MAX_LABS = 10;
+    /** The start of every lab's namespace and link names (what {@code lab down} without a lab lists). */
+    public static final String NAME_STEM = "tfleet";
     public static final String APP_BRIDGE = "tfapp0";
-    /** The apps' addresses (the hosts are .11 up, the machine .1). */
-    public static final String APP_RANGE = "10.213.0.128-10.213.0.254";
-    /** The segment's IPv6 /64 (the machine holds ::1 on {@link #BRIDGE}); apart from talent run's fd74:616c:656e::/64. */
-    public static final String APP_SUBNET6 = "fd74:616c:656e:213::/64";
     public static final int MAX_HOSTS = 50;
     public static final int AGENT_PORT = 7443;
     /** Each lab controller's HTTPS alerts endpoint ({@code talent controller --alerts ADDR:7444}). */
@@ -49,16 +43,50 @@ public record LabLayout(Path dir, int hosts, List<String> talent) {
         dir = dir.toAbsolutePath().normalize();
         talent = List.copyOf(talent);
         if (hosts < 1 || hosts > MAX_HOSTS) throw new IllegalArgumentException("--hosts must be 1.." + MAX_HOSTS + ", not " + hosts);
+        if (index < 0 || index >= MAX_LABS) throw new IllegalArgumentException("a lab's index is 0.." + (MAX_LABS - 1) + ", not " + index);
+    }
+
+    /** Lab 0 (a lab.json written before labs had indexes reads as lab 0). */
+    public LabLayout(Path dir, int hosts, List<String> talent) {
+        this(dir, hosts, talent, 0);
     }
 
     public static String hostName(int k) { return "h" + k; }
 
-    public static String netns(int k) { return NETNS_PREFIX + hostName(k); }
+    /** The lab's bridge on the machine: {@code tfleet0} for lab 0, {@code tfleetI} for lab I. */
+    public String bridge() { return NAME_STEM + index; }
+
+    /** What every namespace and veth of the lab is named with: {@code tfleet-} for lab 0, {@code tfleetI-} for lab I. */
+    public String namePrefix() { return index == 0 ? NAME_STEM + "-" : NAME_STEM + index + "-"; }
+
+    /** Whether {@code name} (a namespace or link) is this lab's. */
+    public boolean owns(String name) { return name.equals(bridge()) || name.startsWith(namePrefix()); }
+
+    public String netns(int k) { return namePrefix() + hostName(k); }
+
+    /** The root ends of host K's two veths (its eth0 and its apps' uplink) and their peers before they move in. */
+    public String hostLink(int k) { return namePrefix() + "h" + k; }
+
+    public String hostLinkPeer(int k) { return namePrefix() + "p" + k; }
+
+    public String uplink(int k) { return namePrefix() + "u" + k; }
+
+    public String uplinkPeer(int k) { return namePrefix() + "v" + k; }
+
+    public String subnet() { return "10.213." + index + ".0/24"; }
+
+    public String gateway() { return "10.213." + index + ".1"; }
+
+    /** The apps' addresses (the hosts are .11 up, the machine .1). */
+    public String appRange() { return "10.213." + index + ".128-10.213." + index + ".254"; }
+
+    /** The segment's IPv6 /64 (the machine holds ::1 on the bridge); apart from talent run's fd74:616c:656e::/64. */
+    public String appSubnet6() { return "fd74:616c:656e:213" + (index == 0 ? "" : Integer.toString(index)) + "::/64"; }
 
     /** The lab's segment for --net apps (fleet.conf's net.* lines of every host and of the CLI). */
-    public static AppNetwork appNetwork() { return AppNetwork.of(APP_BRIDGE, SUBNET, GATEWAY, APP_RANGE, APP_SUBNET6); }
+    public AppNetwork appNetwork() { return AppNetwork.of(APP_BRIDGE, subnet(), gateway(), appRange(), appSubnet6()); }
 
-    public static String address(int k) { return "10.213.0." + (10 + k); }
+    public String address(int k) { return "10.213." + index + "." + (10 + k); }
 
     /** The etcd members: the first min(3, N) hosts. */
     public int etcdMembers() { return Math.min(3, hosts); }

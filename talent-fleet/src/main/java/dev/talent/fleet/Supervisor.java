@@ -31,8 +31,8 @@ public final class Supervisor {
         List<Child> out = new ArrayList<>();
         Path pki = lab.pki();
         for (int k = 1; k <= lab.etcdMembers(); k++) {
-            String h = LabLayout.hostName(k), ip = LabLayout.address(k);
-            out.add(new Child("etcd-" + h, List.of("ip", "netns", "exec", LabLayout.netns(k), "etcd",
+            String h = LabLayout.hostName(k), ip = lab.address(k);
+            out.add(new Child("etcd-" + h, List.of("ip", "netns", "exec", lab.netns(k), "etcd",
                     "--name", h, "--data-dir", lab.hostDir(k).resolve("etcd").toString(),
                     "--listen-client-urls", "https://" + ip + ":" + LabLayout.ETCD_CLIENT_PORT,
                     "--advertise-client-urls", "https://" + ip + ":" + LabLayout.ETCD_CLIENT_PORT,
@@ -50,18 +50,18 @@ public final class Supervisor {
             String h = LabLayout.hostName(k);
             // nsenter enters the host's network namespace only: `ip netns exec` also mounts a sysfs of its own over
             // /sys, which hides /sys/fs/cgroup, and runc cannot start the agent's containers without it
-            List<String> agent = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + LabLayout.netns(k), "--"));
+            List<String> agent = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + lab.netns(k), "--"));
             // an agent runs with the full JIT, as under systemd: TLS's AES-GCM and SHA-256 are compiled to the CPU's
             // instructions only by C2, and a checkpoint streamed through C1-only code is several times slower (docs/FLEET.md)
             agent.addAll(lab.talent().stream().filter(a -> !a.startsWith("-XX:TieredStopAtLevel")).toList());
-            agent.addAll(List.of("agent", "--name", h, "--address", LabLayout.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
+            agent.addAll(List.of("agent", "--name", h, "--address", lab.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
                     "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString(),
                     "--metrics", "127.0.0.1:" + LabLayout.AGENT_METRICS_PORT));
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
-            List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", LabLayout.netns(k)));
+            List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", lab.netns(k)));
             controller.addAll(lab.talent());
             controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
-            controller.addAll(List.of("--alerts", LabLayout.address(k) + ":" + LabLayout.ALERTS_PORT,
+            controller.addAll(List.of("--alerts", lab.address(k) + ":" + LabLayout.ALERTS_PORT,
                     "--metrics", "127.0.0.1:" + LabLayout.CONTROLLER_METRICS_PORT));
             if (Files.exists(lab.policy())) controller.addAll(List.of("--policy", lab.policy().toString()));
             out.add(new Child("controller-" + h, controller, lab.hostDir(k).resolve("controller.log")));

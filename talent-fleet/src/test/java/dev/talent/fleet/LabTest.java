@@ -27,7 +27,7 @@ class LabTest {
         Files.writeString(tmp.resolve("precious.txt"), "mine");
         // as root it reaches the check of the directory; as another user it stops earlier, at root
         assertThatThrownBy(() -> Lab.up(tmp, 1, List.of("java"), e -> {})).isInstanceOf(FleetException.class)
-                .message().containsAnyOf("is not empty", "needs root", "needs /usr/bin/etcd", "another lab is up");
+                .message().containsAnyOf("is not empty", "needs root", "needs /usr/bin/etcd");
         assertThat(tmp.resolve("precious.txt")).hasContent("mine");
         assertThat(tmp.resolve("lab.json")).doesNotExist();
     }
@@ -48,9 +48,28 @@ class LabTest {
 
     @Test
     void layoutRoundTripsThroughLabJson() throws Exception {
-        LabLayout lab = new LabLayout(tmp, 4, List.of("java", "-cp", "x"));
+        LabLayout lab = new LabLayout(tmp, 4, List.of("java", "-cp", "x"), 3);
         Etcd.JSON.writeValue(tmp.resolve("lab.json").toFile(), lab);
         assertThat(Lab.readLayout(tmp)).isEqualTo(lab);
+    }
+
+    @Test
+    void aLabJsonWithoutAnIndexIsLabZero() throws Exception {
+        Files.writeString(tmp.resolve("lab.json"), "{\"dir\":\"" + tmp + "\",\"hosts\":2,\"talent\":[\"java\"]}");
+        assertThat(Lab.readLayout(tmp).index()).isZero();
+    }
+
+    /** A lab whose names another lab or its leftovers hold goes beside it, at the first free index. */
+    @Test
+    void aNewLabTakesTheFirstIndexNoneOfWhoseNamesAreTaken() throws Exception {
+        assertThat(Lab.freeIndex(List.of())).isZero();
+        assertThat(Lab.freeIndex(List.of("tfleet0"))).isEqualTo(1);
+        assertThat(Lab.freeIndex(List.of("tfleet-h1", "tfleet-u1"))).isEqualTo(1);
+        assertThat(Lab.freeIndex(List.of("tfleet0", "tfleet1-h2"))).isEqualTo(2);
+        assertThat(Lab.freeIndex(List.of("tfleet1", "tfleetx"))).isZero();
+        List<String> all = new java.util.ArrayList<>();
+        for (int i = 0; i < LabLayout.MAX_LABS; i++) all.add("tfleet" + i);
+        assertThatThrownBy(() -> Lab.freeIndex(all)).isInstanceOf(FleetException.class).hasMessageContaining("labs already");
     }
 
     /** Issue 15: lab down killed its caller (a shell or script naming the lab's directory): only the lab's own go. */
@@ -105,7 +124,7 @@ class LabTest {
             }
             assertThat(found).contains(daemon.pid()).doesNotContain(bystander.pid(), ProcessHandle.current().pid());
             assertThat(found).hasSize(2); // the daemon and its sleep
-            assertThat(Lab.leftovers(d)).noneMatch(l -> l.startsWith("process " + bystander.pid() + " "));
+            assertThat(Lab.leftovers(new LabLayout(d, 1, List.of()))).noneMatch(l -> l.startsWith("process " + bystander.pid() + " "));
         } finally {
             daemon.descendants().forEach(ProcessHandle::destroyForcibly);
             daemon.destroyForcibly();

@@ -42,10 +42,34 @@ class StartupTest {
     void labLayoutAddressesAndEtcdMembers() {
         LabLayout lab = new LabLayout(java.nio.file.Path.of("/tmp/l"), 5, List.of("java"));
         assertThat(lab.etcdMembers()).isEqualTo(3);
-        assertThat(LabLayout.address(1)).isEqualTo("10.213.0.11");
+        assertThat(lab.address(1)).isEqualTo("10.213.0.11");
+        assertThat(lab.bridge()).isEqualTo("tfleet0");
+        assertThat(lab.netns(2)).isEqualTo("tfleet-h2");
         assertThat(lab.initialCluster()).isEqualTo("h1=https://10.213.0.11:2380,h2=https://10.213.0.12:2380,h3=https://10.213.0.13:2380");
         assertThat(new LabLayout(java.nio.file.Path.of("/tmp/l"), 1, List.of()).etcdEndpoints()).hasSize(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LabLayout(java.nio.file.Path.of("/tmp/l"), 0, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSecondLabOnTheMachineHasNamesAndAddressesOfItsOwn() {
+        LabLayout lab = new LabLayout(java.nio.file.Path.of("/tmp/l"), 3, List.of("java"), 4);
+        assertThat(lab.bridge()).isEqualTo("tfleet4");
+        assertThat(lab.netns(3)).isEqualTo("tfleet4-h3");
+        assertThat(List.of(lab.hostLink(1), lab.hostLinkPeer(1), lab.uplink(1), lab.uplinkPeer(1)))
+                .containsExactly("tfleet4-h1", "tfleet4-p1", "tfleet4-u1", "tfleet4-v1");
+        assertThat(lab.address(2)).isEqualTo("10.213.4.12");
+        assertThat(lab.initialCluster()).isEqualTo("h1=https://10.213.4.11:2380,h2=https://10.213.4.12:2380,h3=https://10.213.4.13:2380");
+        assertThat(lab.appNetwork().config().network().toString() + "/" + lab.appNetwork().config().prefix()).isEqualTo("10.213.4.0/24");
+        assertThat(lab.appSubnet6()).isEqualTo("fd74:616c:656e:2134::/64");
+        // lab 0's names are not lab 4's, and no name of one lab is another's
+        LabLayout zero = new LabLayout(java.nio.file.Path.of("/tmp/m"), 3, List.of("java"));
+        assertThat(zero.owns("tfleet4-h1")).isFalse();
+        assertThat(zero.owns("tfleet-h1")).isTrue();
+        assertThat(lab.owns("tfleet-h1")).isFalse();
+        assertThat(lab.owns("tfleet0")).isFalse();
+        assertThat(new LabLayout(java.nio.file.Path.of("/tmp/m"), 1, List.of(), 1).owns("tfleet1-h1")).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LabLayout(java.nio.file.Path.of("/tmp/l"), 1, List.of(), LabLayout.MAX_LABS))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

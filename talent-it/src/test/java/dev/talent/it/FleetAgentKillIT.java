@@ -49,6 +49,7 @@ class FleetAgentKillIT {
 
     private TalentCli talent;
     private Path root, dir, fleet;
+    private FleetLab.Names lab;
     private boolean up;
 
     @BeforeAll
@@ -77,6 +78,7 @@ class FleetAgentKillIT {
         up = true;
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         fleet = dir.resolve("fleet.conf");
+        lab = FleetLab.names(dir);
     }
 
     @Test
@@ -263,7 +265,7 @@ class FleetAgentKillIT {
 
     /** Whether etcd has a migration of {@code app} in flight (read with etcdctl and the CLI's certificate). */
     private boolean inFlight(String app) {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://10.213.0.11:2379", "--cacert=" + dir.resolve("pki/ca.crt"),
+        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
                 "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
                 "get", "--print-value-only", "/talent/migrations/" + app + "/current"), root, Duration.ofSeconds(10));
         return r.exitCode() == 0 && !r.stdoutText().isBlank();

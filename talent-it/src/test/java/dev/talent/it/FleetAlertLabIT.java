@@ -47,6 +47,9 @@ class FleetAlertLabIT {
 
     private TalentCli talent;
     private Path root, dir, fleet;
+    private FleetLab.Names lab;
+    /** Whether this class made the stand-in for a killed lab's bridge (tfleet0), removed at the end. */
+    private boolean leftover;
     private boolean up;
 
     @BeforeAll
@@ -69,10 +72,17 @@ class FleetAlertLabIT {
         Path policy = root.resolve("talent-policy.toml");
         Files.writeString(policy, "[platform.x86_64]\ntags = [\"" + TAG + "\", \"rack-1\"]\n");
         dir = root.resolve("lab");
+        // what a killed lab leaves (its bridge): this lab goes beside it, as lab 1, and every address below is lab 1's
+        // (the lab classes run one at a time: no other lab of the suite is up now)
+        leftover = Processes.run(List.of("ip", "link", "show", "tfleet0"), root, Duration.ofSeconds(30)).exitCode() != 0
+                && Processes.run(List.of("ip", "link", "add", "tfleet0", "type", "bridge"), root, Duration.ofSeconds(30)).exitCode() == 0;
         ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "2", "--dir", dir.toString(), "--policy", policy.toString()));
         up = true;
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         fleet = dir.resolve("fleet.conf");
+        lab = FleetLab.names(dir);
+        assertThat(lab.index()).withFailMessage(r.describe()).isPositive();
+        assertThat(r.stderrText()).contains("lab " + lab.index() + ": bridge tfleet" + lab.index() + " (10.213." + lab.index() + ".0/24)");
     }
 
     @Test
@@ -131,7 +141,7 @@ class FleetAlertLabIT {
         // the same over HTTPS with mutual TLS, as an IDS posts it: the CLI's client certificate, the fleet's CA
         Instant posted = Instant.now();
         ProcessResult post = curl("-X", "POST", "-H", "Content-Type: application/json",
-                "--data-binary", "{\"tag\":\"" + TAG + "\",\"reason\":\"IDS over mutual TLS\"}", "https://10.213.0.11:7444/v1/alerts");
+                "--data-binary", "{\"tag\":\"" + TAG + "\",\"reason\":\"IDS over mutual TLS\"}", "https://" + lab.address(1) + ":7444/v1/alerts");
         long tookPost = Duration.between(posted, Instant.now()).toMillis();
         assertThat(post.exitCode()).withFailMessage(post.describe() + "\n" + post.stdoutText()).isZero();
         JsonNode answer = JSON.readTree(post.stdout());
@@ -144,11 +154,11 @@ class FleetAlertLabIT {
         assertThat(tookPost).isLessThan(2 * slowestRequest + 3_000);
         // without a client certificate the endpoint refuses the handshake
         ProcessResult anonymous = Processes.run(List.of("curl", "-sS", "--max-time", "20", "--cacert", dir.resolve("pki/ca.crt").toString(),
-                "https://10.213.0.11:7444/v1/alerts"), root, Duration.ofSeconds(60));
+                "https://" + lab.address(1) + ":7444/v1/alerts"), root, Duration.ofSeconds(60));
         assertThat(anonymous.exitCode()).withFailMessage(anonymous.describe()).isNotZero();
-        JsonNode listed = JSON.readTree(ok(curl("https://10.213.0.12:7444/v1/alerts")).stdout());
+        JsonNode listed = JSON.readTree(ok(curl("https://" + lab.address(2) + ":7444/v1/alerts")).stdout());
         assertThat(listed.toString()).contains(TAG).contains("IDS over mutual TLS");
-        ok(curl("-X", "DELETE", "https://10.213.0.12:7444/v1/alerts/" + TAG));
+        ok(curl("-X", "DELETE", "https://" + lab.address(2) + ":7444/v1/alerts/" + TAG));
         assertThat(JSON.readTree(ok(fleetCommand("alerts", "--json")).stdout())).isEmpty();
         ok(fleetCommand("report", "envapp", "-o", root.resolve("running.html").toString()));
         System.out.printf("FleetAlertLabIT: the last migration %d ms after the app started (it runs at least %d ms)%n",
@@ -241,9 +251,15 @@ class FleetAlertLabIT {
 
     @AfterAll
     void labDown() {
-        if (up) {
-            ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
-            assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+        try {
+            if (up) {
+                ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
+                assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+                // lab down removes its own lab's names only: lab 0's bridge is not its lab's
+                if (leftover) assertThat(Processes.run(List.of("ip", "link", "show", "tfleet0"), root, Duration.ofSeconds(30)).exitCode()).isZero();
+            }
+        } finally {
+            if (leftover) Processes.run(List.of("ip", "link", "del", "tfleet0"), root, Duration.ofSeconds(30));
         }
     }
 }

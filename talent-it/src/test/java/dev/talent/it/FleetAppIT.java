@@ -54,6 +54,7 @@ class FleetAppIT {
 
     private TalentCli talent;
     private Path root, dir, fleet, program;
+    private FleetLab.Names lab;
     private boolean up;
 
     @BeforeAll
@@ -85,6 +86,7 @@ class FleetAppIT {
         up = true;
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         fleet = dir.resolve("fleet.conf");
+        lab = FleetLab.names(dir);
         assertThat(r.stdoutText().lines().toList().getLast()).isEqualTo("export TALENT_FLEET=" + fleet);
     }
 
@@ -99,7 +101,7 @@ class FleetAppIT {
         for (int k = 1; k <= 3; k++) {
             JsonNode h = hosts.get(k - 1);
             assertThat(h.get("name").asText()).isEqualTo("h" + k);
-            assertThat(h.get("address").asText()).isEqualTo("10.213.0." + (10 + k));
+            assertThat(h.get("address").asText()).isEqualTo(lab.address(k));
             assertThat(h.get("agent").asText()).isEqualTo("up");
             assertThat(h.get("platforms")).isNotEmpty();
             assertThat(h.get("apps")).isEmpty();
@@ -115,11 +117,11 @@ class FleetAppIT {
     void clientsWithoutCertificateAreRefused() {
         Path ca = dir.resolve("pki/ca.crt");
         // the agent: TLS 1.3 completes on the client's side, then the server's alert says "certificate required"
-        ProcessResult agent = Processes.run(List.of("sh", "-c", "(sleep 1; echo hello) | openssl s_client -connect 10.213.0.11:7443 -tls1_3 -CAfile " + ca + " 2>&1"),
+        ProcessResult agent = Processes.run(List.of("sh", "-c", "(sleep 1; echo hello) | openssl s_client -connect " + lab.address(1) + ":7443 -tls1_3 -CAfile " + ca + " 2>&1"),
                 root, Duration.ofSeconds(30));
         assertThat(agent.stdoutText()).contains("Verify return code: 0 (ok)").contains("alert certificate required");
         // etcd without a client certificate: refused; with the CLI's: answers
-        String endpoint = "--endpoints=https://10.213.0.11:2379";
+        String endpoint = "--endpoints=https://" + lab.address(1) + ":2379";
         ProcessResult without = Processes.run(List.of("etcdctl", endpoint, "--cacert=" + ca, "--dial-timeout=3s", "--command-timeout=5s",
                 "get", "/talent/leader"), root, Duration.ofSeconds(30));
         assertThat(without.exitCode()).withFailMessage(without.describe()).isNotZero();
@@ -154,7 +156,7 @@ class FleetAppIT {
 
     /** The in-flight record of envapp's migration, read with etcdctl and the CLI's certificate. */
     private boolean inFlight() {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://10.213.0.11:2379", "--cacert=" + dir.resolve("pki/ca.crt"),
+        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
                 "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
                 "get", "--print-value-only", "/talent/migrations/envapp/current"), root, Duration.ofSeconds(10));
         return r.exitCode() == 0 && !r.stdoutText().isBlank();
@@ -514,7 +516,7 @@ class FleetAppIT {
             assertThat(still.get("host").asText()).as("web stays on its source").isEqualTo(first);
             assertThat(still.get("address").asText()).isEqualTo(address);
             assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
-            assertThat(macPort(mac)).as("the segment sends the app's MAC to the source").isEqualTo("tfleet-u" + first.substring(1));
+            assertThat(macPort(mac)).as("the segment sends the app's MAC to the source").isEqualTo(lab.prefix() + "u" + first.substring(1));
             migrateWeb(others.get(0) + "/x86_64");
         });
         actions.add(() -> migrateWeb(others.get(1) + "/aarch64"));
@@ -541,7 +543,7 @@ class FleetAppIT {
         String last = after.get("host").asText();
         assertThat(last).as("drained off").isNotEqualTo(drained);
         // the segment's bridge sends the app's MAC to the uplink of the host it runs on now
-        assertThat(macPort(mac)).isEqualTo("tfleet-u" + last.substring(1));
+        assertThat(macPort(mac)).isEqualTo(lab.prefix() + "u" + last.substring(1));
         List<JsonNode> all = new ArrayList<>();
         after.get("migrations").forEach(all::add);
         List<JsonNode> failed = all.subList(0, Math.min(all.size(), FAULTS.size()));
@@ -595,9 +597,9 @@ class FleetAppIT {
                 + r.get("error").asText() + "); " + (System.nanoTime() - t0) / 1_000_000 + " ms with the CLI's start");
     }
 
-    /** The port of the lab bridge tfleet0 behind which it sees {@code mac}. */
+    /** The port of the lab's bridge behind which it sees {@code mac}. */
     private String macPort(String mac) {
-        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", "tfleet0"), root, Duration.ofSeconds(30));
+        ProcessResult fdb = Processes.run(List.of("bridge", "fdb", "show", "br", lab.bridge()), root, Duration.ofSeconds(30));
         List<String> lines = fdb.stdoutText().lines().filter(l -> l.startsWith(mac + " ")).toList();
         assertThat(lines).withFailMessage(fdb.describe()).hasSize(1);
         Matcher m = Pattern.compile(" dev (\\S+) ").matcher(lines.getFirst());
@@ -662,7 +664,7 @@ class FleetAppIT {
     }
 
     private String etcdGet(String key) {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://10.213.0.11:2379", "--cacert=" + dir.resolve("pki/ca.crt"),
+        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
                 "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
                 "get", "--print-value-only", key), root, Duration.ofSeconds(10));
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
@@ -696,11 +698,13 @@ class FleetAppIT {
         assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
         assertThat(down.stdoutText()).withFailMessage(down.describe()).contains("the caller survived: 0");
         assertThat(dir).doesNotExist();
+        // nothing of this lab (another lab on the machine may have names of the same stem)
         ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
-        assertThat(ns.stdoutText()).doesNotContain("tfleet-");
+        assertThat(ns.stdoutText().lines().map(l -> l.split(" ", -1)[0]).filter(lab::owns).toList()).isEmpty();
         ProcessResult links = Processes.run(List.of("ip", "-o", "link", "show"), root, Duration.ofSeconds(30));
-        assertThat(links.stdoutText()).doesNotContain("tfleet");
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)).doesNotContain("/run/netns/tfleet-")
+        assertThat(links.stdoutText().lines().map(l -> l.split(": ", -1)).filter(f -> f.length > 1).map(f -> f[1].split("@", -1)[0].strip())
+                .filter(lab::owns).toList()).isEmpty();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)).doesNotContain("/run/netns/" + lab.prefix())
                 .doesNotContain(dir.toString());
         String needle = dir + "/";
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(needle)).orElse(false)).toList()).isEmpty();

@@ -38,10 +38,13 @@ public final class LabCommand implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = {"Bring up N hosts h1..hN as network namespaces tfleet-hK on the bridge " + LabLayout.BRIDGE + " (" + LabLayout.SUBNET
-                    + "; host K is 10.213.0.(10+K)), a CA and a certificate per host and for the CLI (DIR/pki), an etcd cluster with"
+            description = {"Bring up N hosts h1..hN as network namespaces tfleet-hK on the bridge tfleet0 (10.213.0.0/24; host K is"
+                    + " 10.213.0.(10+K)), a CA and a certificate per host and for the CLI (DIR/pki), an etcd cluster with"
                     + " mutual TLS on the first min(3, N) hosts, and an agent and a controller on every host, supervised (a process"
                     + " that exits is started again within 2 s). Returns once every agent answers and one controller leads.",
+                    "A machine holds up to " + LabLayout.MAX_LABS + " labs: when lab 0's names are taken (another lab, or what one left"
+                    + " behind), the lab is the first free I of 1.." + (LabLayout.MAX_LABS - 1) + ": tfleetI, tfleetI-hK, 10.213.I.0/24"
+                    + " (lab.json and the first line on stderr name it).",
                     "The last line on stdout is: export TALENT_FLEET=DIR/fleet.conf"})
     static final class Up implements Callable<Integer> {
         @Spec CommandSpec spec;
