@@ -65,16 +65,26 @@ public final class AddressLeases {
     /** Gives the address back, if {@code owner} holds it. */
     void release(Ipv4 address, Path owner) throws IOException {
         Path lease = dir.resolve(address.toString());
-        if (owner.toAbsolutePath().normalize().toString().equals(read(lease))) Files.deleteIfExists(lease);
+        if (!owner.toAbsolutePath().normalize().toString().equals(read(lease))) return;
+        Files.deleteIfExists(lease);
+        // the bridge's directory goes with its last lease (a run that takes one meanwhile makes it again: tryTake)
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // other runs hold addresses of this bridge
+        }
     }
 
     private boolean tryTake(Ipv4 a, Path self) throws IOException {
         Path lease = dir.resolve(a.toString());
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Files.write(lease, self.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE);
                 return true;
+            } catch (java.nio.file.NoSuchFileException e) {
+                // the last lease of the bridge was released and its directory removed meanwhile
+                Files.createDirectories(dir);
             } catch (FileAlreadyExistsException e) {
                 String holder = read(lease);
                 if (holder == null) continue; // removed meanwhile

@@ -45,6 +45,21 @@ class AddressLeasesTest {
         assertThat(leases.acquire(Optional.empty(), run("c", true))).hasToString("10.5.0.3");
     }
 
+    /** A bridge's lease directory went with its last lease (one was left per bridge, after NetworkMigrationIT 47 of them). */
+    @Test
+    void theLastReleaseRemovesTheBridgesDirectoryAndATakeMakesItAgain() throws IOException {
+        AddressLeases one = new AddressLeases(dir.resolve("leases"), config), two = new AddressLeases(dir.resolve("leases"), config);
+        Path a = run("a", true), b = run("b", true);
+        Ipv4 first = one.acquire(Optional.empty(), a), second = two.acquire(Optional.empty(), b);
+        one.release(first, a);
+        assertThat(dir.resolve("leases/tb0")).isDirectory();
+        two.release(second, b);
+        assertThat(dir.resolve("leases/tb0")).doesNotExist();
+        // the other instance (made before the removal) takes an address again
+        assertThat(one.acquire(Optional.empty(), run("c", true))).hasToString("10.5.0.2");
+        assertThat(dir.resolve("leases/tb0/10.5.0.2")).isRegularFile();
+    }
+
     @Test
     void aLeaseOfARunThatEndedIsTakenOverOnlyAfterTheGraceTime() throws IOException {
         AddressLeases leases = new AddressLeases(dir.resolve("leases"), config);
