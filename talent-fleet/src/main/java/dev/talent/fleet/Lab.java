@@ -77,6 +77,7 @@ public final class Lab {
             } finally {
                 closeQuietly(claim);
             }
+            events.accept("lab " + lab.index() + ": bridge " + lab.bridge() + " (" + lab.subnet() + "), namespaces " + lab.netns(1) + ".." + lab.netns(hosts));
             if (policy.isPresent()) Files.copy(policy.get(), lab.policy());
             Pki pki = Pki.at(lab.pki());
             pki.init("talent lab CA");
@@ -92,7 +93,6 @@ public final class Lab {
             cli.write(lab.fleetConf());
             events.accept("CA and " + (hosts + 1) + " certificates in " + lab.pki());
             network(lab);
-            events.accept("lab " + lab.index() + ": bridge " + lab.bridge() + " (" + lab.subnet() + "), namespaces " + lab.netns(1) + ".." + lab.netns(hosts));
             startSupervisor(lab);
             events.accept("supervisor started; waiting for etcd (" + lab.etcdMembers() + " members), " + hosts + " agents and a leader");
             awaitReady(lab, cli, events);
