@@ -150,13 +150,33 @@ public final class Main implements Runnable {
             // talentcc: gcc's command-line conventions, not picocli's
             if (first.equals("cc")) return TalentCc.run(err, java.util.Arrays.asList(args).subList(1, args.length));
             boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
-            if (one) return commandLine(out, err, java.util.List.of(first)).execute(args);
+            if (one) return execute(commandLine(out, err, java.util.List.of(first)), err, args);
             // (the models built in code are made once for both: the aliases, then the listing)
             java.util.Map<String, CommandSpec> built = builtSpecs();
-            return (namesNoSubcommand(built, args) ? listingCommandLine(built, out, err) : commandLine(out, err)).execute(args);
+            return execute(namesNoSubcommand(built, args) ? listingCommandLine(built, out, err) : commandLine(out, err), err, args);
         } catch (OutOfMemoryError e) {
             err.println("talent: out of memory (Java heap: " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>");
+            err.flush();
+            return ExitCodes.INTERNAL;
+        }
+    }
+
+    /**
+     * Runs {@code args} on {@code cli}. picocli's execution-exception handler (see {@link #configure}) gets the
+     * exceptions a command throws, but an {@link Error} (a StackOverflowError, a NoClassDefFoundError, an
+     * ExceptionInInitializerError, an AssertionError) passes it by: it is said here, as an internal error with its
+     * stack trace and status 70, rather than left to the JVM (its own trace and status 1, which a caller cannot tell from
+     * a command's own failure). Running out of memory is said by {@link #run}.
+     */
+    static int execute(CommandLine cli, PrintWriter err, String... args) {
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            err.println("talent: internal error: " + SafeText.escape(String.valueOf(e)));
+            e.printStackTrace(err);
             err.flush();
             return ExitCodes.INTERNAL;
         }

@@ -45,6 +45,10 @@ public final class StatusCommand implements Callable<Integer> {
 
     Path fleet;
 
+    boolean all;
+
+    boolean ended;
+
     /** The command {@code status} bound to {@code c}: its options, usage text and help options. */
     static CommandSpec commandSpec(StatusCommand c) {
         CommandSpec spec = CommandSpecs.wrap(c).name("status");
@@ -63,10 +67,22 @@ public final class StatusCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("--fleet").paramLabel("FILE").type(Path.class).converters(CommandSpecs.PATH)
                 .description("Show the apps of this fleet (default: $TALENT_FLEET when set; without either: the local talent runs).")
                 .setter(fleetBinding).getter(fleetBinding).build());
+        CommandSpecs.Binding allBinding = new CommandSpecs.Binding(() -> c.all, v -> c.all = (Boolean) v);
+        spec.addOption(OptionSpec.builder("--all").type(boolean.class).initialValue(false)
+                .description(ALL_DESCRIPTION).setter(allBinding).getter(allBinding).build());
+        CommandSpecs.Binding endedBinding = new CommandSpecs.Binding(() -> c.ended, v -> c.ended = (Boolean) v);
+        spec.addOption(OptionSpec.builder("--ended").type(boolean.class).initialValue(false)
+                .description(ENDED_DESCRIPTION).setter(endedBinding).getter(endedBinding).build());
         CommandSpecs.standardHelpOptions(spec);
         c.spec = spec;
         return spec;
     }
+
+    static final String ALL_DESCRIPTION = "A fleet's apps, without APP: the deployed ones and the ended ones etcd keeps after"
+            + " undeploy (talent controller --keep-ended), each incarnation with its generation, how and when it ended and where"
+            + " it last ran.";
+    static final String ENDED_DESCRIPTION = "A fleet's ended apps, without APP: the deployed ones whose program ended, and"
+            + " the undeployed ones etcd keeps.";
 
     /** Where the apps are; tests point it at their own directory. */
     ControlClient client;
@@ -76,9 +92,19 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (all && ended) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--all or --ended, not both");
+        if ((all || ended) && app != null)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (all ? "--all" : "--ended")
+                    + " lists apps: without APP (talent status APP shows one, ended or not)");
         if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
-            return dev.talent.cli.fleet.FleetCommands.status(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, json);
+            var listing = all ? dev.talent.cli.fleet.FleetCommands.Listing.ALL
+                    : ended ? dev.talent.cli.fleet.FleetCommands.Listing.ENDED : dev.talent.cli.fleet.FleetCommands.Listing.DEPLOYED;
+            return dev.talent.cli.fleet.FleetCommands.status(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app,
+                    json, listing);
         }
+        if (all || ended)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (all ? "--all" : "--ended")
+                    + " lists the ended apps a fleet keeps (--fleet FILE or $TALENT_FLEET): a local talent run keeps none");
         ControlClient control = client != null ? client : ControlClient.forCurrentUser();
         return app == null ? all(control) : one(control);
     }

@@ -42,8 +42,10 @@ final class UserErrors {
                         ? ExitCodes.NO_PERMISSION : ExitCodes.IO_ERROR;
                 yield Optional.of(new Rendered(files(f) + ": " + SafeText.escape(reason.toLowerCase(java.util.Locale.ROOT)), status));
             }
-            case IOException io -> Optional.of(new Rendered("I/O error: " + SafeText.escape(String.valueOf(io.getMessage())),
+            case IOException io -> Optional.of(new Rendered("I/O error: " + SafeText.escape(dev.talent.fleet.FleetException.reason(io)),
                     ExitCodes.IO_ERROR));
+            // a fleet command that let one through: its message is the reason (never null), the status as the commands'
+            case dev.talent.fleet.FleetException f -> Optional.of(new Rendered(SafeText.escape(f.getMessage()), ExitCodes.UNAVAILABLE));
             default -> Optional.empty();
         };
     }

@@ -62,6 +62,12 @@ class CommandSpecEquivalenceTest {
                 + " without either: the local talent runs).")
         Path fleet;
 
+        @Option(names = "--all", description = StatusCommand.ALL_DESCRIPTION)
+        boolean all;
+
+        @Option(names = "--ended", description = StatusCommand.ENDED_DESCRIPTION)
+        boolean ended;
+
         @Override
         public Integer call() {
             throw new AssertionError("not run in this test");
@@ -146,6 +152,7 @@ class CommandSpecEquivalenceTest {
             {"status", "--", "--json"}, {"status", "-hV"}, {"status", "-Vh"}, {"status", "--json", "-h"},
             {"status", "--jso"}, {"status", "--JSON"}, {"status", "app", "--fleet"}, {"status", ""}, {"status", "-"},
             {"--help", "status"}, {"-V", "status"}, {"status", "--help", "app"}, {"status", "--fleet", "--json"},
+            {"status", "--all"}, {"status", "--ended", "--json"}, {"status", "--all=false", "--fleet", "f"}, {"status", "--al"},
             {"exec"}, {"exec", "--help"}, {"exec", "-V"}, {"exec", "app"}, {"exec", "--isa"}, {"exec", "--isa", "s390x"},
             {"exec", "--isa", "s390x", "b/app"}, {"exec", "--isa=x86_64", "b/app", "a1", "--", "-x", "--isa"},
             {"exec", "--isa", "x86_64", "--", "b/app", "--", "y"}, {"exec", "b/app", "--isa", "x86_64"},
@@ -205,7 +212,7 @@ class CommandSpecEquivalenceTest {
                 .isEqualTo(new CommandLine(new AnnotatedMain()).addSubcommand("status", new AnnotatedStatus())
                         .getSubcommands().get("status").getUsageMessage(CommandLine.Help.Ansi.OFF));
         assertThat(full.execute("help", "status")).isZero();
-        assertThat(out.toString()).startsWith("Usage: talent status [-hV] [--json] [--fleet=FILE] [APP]");
+        assertThat(out.toString()).startsWith("Usage: talent status [-hV] [--all] [--ended] [--json] [--fleet=FILE] [APP]");
     }
 
     /**
@@ -228,11 +235,11 @@ class CommandSpecEquivalenceTest {
             List<CommandLine> parsed = parseResult.asCommandLineList();
             Object command = parsed.get(parsed.size() - 1).getCommandSpec().userObject();
             if (command instanceof StatusCommand s) {
-                o.println("json=" + s.json + " app=" + s.app + " fleet=" + s.fleet);
+                o.println("json=" + s.json + " app=" + s.app + " fleet=" + s.fleet + " all=" + s.all + " ended=" + s.ended);
                 return 0;
             }
             if (command instanceof AnnotatedStatus s) {
-                o.println("json=" + s.json + " app=" + s.app + " fleet=" + s.fleet);
+                o.println("json=" + s.json + " app=" + s.app + " fleet=" + s.fleet + " all=" + s.all + " ended=" + s.ended);
                 return 0;
             }
             if (command instanceof ExecCommand x) {

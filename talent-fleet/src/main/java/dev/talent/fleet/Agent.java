@@ -171,7 +171,7 @@ public final class Agent {
             return r.getKv() == null ? 0 : r.getKv().getCreateRevision();
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof io.etcd.jetcd.election.NoLeaderException) return 0;
-            throw new FleetException("etcd: election leader failed: " + e.getCause().getMessage(), e.getCause());
+            throw new FleetException("etcd: election leader failed: " + FleetException.reason(e.getCause()), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new FleetException("etcd: election leader did not answer within 5 s", e);
         }

@@ -116,7 +116,7 @@ public final class Controller {
                 } catch (TimeoutException e) {
                     // still waiting for the leader before us to go
                 } catch (ExecutionException e) {
-                    throw new FleetException("election failed: " + e.getCause().getMessage(), e.getCause());
+                    throw new FleetException("election failed: " + FleetException.reason(e.getCause()), e.getCause());
                 }
             }
             Records.ControllerRecord leader = new Records.ControllerRecord(host, self.pid(), System.currentTimeMillis());

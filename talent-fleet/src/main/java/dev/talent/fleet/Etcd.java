@@ -96,7 +96,7 @@ public final class Etcd implements AutoCloseable {
             ANSWERED.set(true);
             return answer;
         } catch (ExecutionException e) {
-            throw new FleetException("etcd: " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new FleetException("etcd: " + what + " failed: " + FleetException.reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             f.cancel(true);
             throw new FleetException("etcd: " + what + " did not answer within " + budget.toSeconds() + " s (is etcd up? is the certificate from the fleet CA?)", e);

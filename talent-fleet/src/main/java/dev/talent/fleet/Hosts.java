@@ -96,7 +96,7 @@ public final class Hosts {
             r = etcd.client().getElectionClient().leader(Etcd.bytes(EtcdKeys.ELECTION)).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NoLeaderException) return Optional.empty();
-            throw new FleetException("etcd: election leader failed: " + e.getCause().getMessage(), e.getCause());
+            throw new FleetException("etcd: election leader failed: " + FleetException.reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new FleetException("etcd: election leader did not answer within 5 s", e);
         }

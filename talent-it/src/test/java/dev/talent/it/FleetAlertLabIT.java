@@ -183,6 +183,13 @@ class FleetAlertLabIT {
         assertThat(after.get("migrations").findValuesAsText("reason"))
                 .containsExactly("request", "request", "alert " + TAG, "request", "alert " + TAG);
         assertThat(after.get("alert_history").findValuesAsText("event")).containsExactly("alert", "alert-clear", "alert", "alert-clear");
+        // an operator who forgot its name finds it: status --all lists the ended apps etcd keeps
+        JsonNode kept = endedEnvapps("--all");
+        assertThat(kept).hasSize(1);
+        assertThat(kept.get(0).get("how").asText()).isEqualTo("exit");
+        assertThat(kept.get(0).get("status").asInt()).isZero();
+        assertThat(kept.get(0).get("platform").asText()).isEqualTo(after.get("platform").asText());
+        assertThat(kept.get(0).get("migration_count").asInt()).isEqualTo(5);
         Path page = root.resolve("after.html");
         ok(fleetCommand("report", "envapp", "-o", page.toString()));
         assertThat(Files.readString(page)).contains("IDS over mutual TLS").contains("alert " + TAG);
@@ -204,6 +211,20 @@ class FleetAlertLabIT {
         ok(fleetCommand("wait", "envapp"));
         ok(fleetCommand("undeploy", "envapp"));
         assertThat(status().get("migrations")).isEmpty();
+        // both incarnations are kept and listed apart, the newest first
+        JsonNode both = endedEnvapps("--ended");
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).get("generation").asText()).isGreaterThan(both.get(1).get("generation").asText());
+        assertThat(both.get(0).get("platform").asText()).isEqualTo("x86_64-musl");
+        assertThat(ok(fleetCommand("status", "--ended")).stdoutText()).contains("envapp: ended, undeployed ");
+    }
+
+    /** The archived envapps of {@code status OPTION --json}. */
+    private JsonNode endedEnvapps(String option) throws IOException {
+        JsonNode all = JSON.readTree(ok(fleetCommand("status", option, "--json")).stdout());
+        var kept = JSON.createArrayNode();
+        for (JsonNode a : all) if (a.get("name").asText().equals("envapp") && a.path("archived").asBoolean()) kept.add(a);
+        return kept;
     }
 
     private void checkMovedByAlert(JsonNode r) throws IOException {

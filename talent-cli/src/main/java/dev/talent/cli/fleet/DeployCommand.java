@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                 + " go to the live hosts that can run them (content-addressed, verified by the agents), the app's desired state"
                 + " goes to etcd, and the leading controller starts it and migrates it. Returns once it runs somewhere.",
                 "The fleet: --fleet FILE or $TALENT_FLEET."},
-        footer = {"", "Exit status: 0 running, 1 it could not be started, 64 bad command line, 69 no fleet or no live host."})
+        footer = {"", "Exit status: 0 running (or it already ran and ended with status 0), 1 it could not be started or ended at once"
+                + " with another status (the reason on stderr), 64 bad command line, 69 no fleet or no live host."})
 public final class DeployCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
@@ -105,20 +106,44 @@ public final class DeployCommand implements Callable<Integer> {
                     platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss);
             AppStore.AppView v = fleetSession.apps.deploy(record, new FleetApps.Blobs(binaries, Optional.ofNullable(archive)),
                     Duration.ofSeconds(timeout));
-            if (v.ended().isPresent()) {
-                out.println(app + " ended at once: " + StatusView.ended(v.ended().get()));
-                out.flush();
-                return ExitCodes.FAILURE;
-            }
-            out.println(app + " runs on " + v.where().orElseThrow());
-            out.flush();
-            return ExitCodes.OK;
+            return started(app, v, out, err);
         } catch (FleetException e) {
             err.println("talent deploy: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         } finally {
             if (archive != null) Files.deleteIfExists(archive);
         }
+    }
+
+    /**
+     * What {@code deploy} says once the app runs or ended, and its exit status. A program that ended before this looked
+     * (a short one: the leader records its end within a pass of placing it) with status 0 ran: that is said on stdout,
+     * status 0. One that ended otherwise at once (another status, or the fleet could not run it) failed: the reason is
+     * said on stderr, status 1.
+     */
+    static int started(String app, AppStore.AppView v, PrintWriter out, PrintWriter err) {
+        if (v.ended().isPresent()) {
+            AppRecords.Ended e = v.ended().get();
+            if (e.error() == null && e.status() != null && e.status() == 0) {
+                out.println(app + " ran on " + e.host() + "/" + e.platform() + " and already ended: exit status 0 (talent logs " + app
+                        + " shows its output)");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            err.println("talent deploy: " + app + " ended at once: " + StatusView.ended(e) + " (talent logs " + app
+                    + " shows its output; talent undeploy " + app + " removes it)");
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+        Optional<dev.talent.fleet.apps.FleetAgents.Placement> where = v.where();
+        if (where.isEmpty()) {
+            err.println("talent deploy: " + app + " is neither placed nor ended (state " + StatusView.state(v) + ")");
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+        out.println(app + " runs on " + where.get());
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private List<String> programArgs() {

@@ -23,9 +23,21 @@ import java.util.Optional;
 public final class FleetCommands {
     private FleetCommands() {}
 
+    /**
+     * Which apps {@code talent status} lists without APP: the deployed ones (default), those and the ended ones etcd keeps
+     * ({@code --all}), or every ended one ({@code --ended}: deployed apps whose program ended, and those kept).
+     */
+    public enum Listing { DEPLOYED, ALL, ENDED }
+
     /** {@code talent status [APP] [--json]} of the fleet's apps. */
     public static int status(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, boolean json)
             throws InterruptedException {
+        return status(out, err, fleet, env, app, json, Listing.DEPLOYED);
+    }
+
+    /** As above; without APP, {@code listing} says which apps. */
+    public static int status(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, boolean json,
+            Listing listing) throws InterruptedException {
         try (FleetSession s = FleetSession.open(fleet, env)) {
             Map<String, Records.HostInfo> hosts = new HashMap<>();
             for (Records.HostInfo h : AppReconciler.liveHosts(s.etcd)) hosts.put(h.name(), h);
@@ -68,15 +80,30 @@ public final class FleetCommands {
             } else {
                 ArrayNode all = ControlJson.MAPPER.createArrayNode();
                 List<AppStore.AppView> views = new java.util.ArrayList<>();
+                int listed = 0;
                 for (String a : store.apps()) {
                     Optional<AppStore.AppView> v = store.view(a);
                     if (v.isEmpty()) continue;
                     views.add(v.get());
+                    if (listing == Listing.ENDED && v.get().ended().isEmpty()) continue;
+                    listed++;
                     if (json) all.add(StatusView.json(v.get(), hosts, drained, alerts, history(s, a, err)));
                     else out.print(StatusView.text(v.get(), hosts, drained).lines().findFirst().orElse("") + "\n");
                 }
+                if (listing != Listing.DEPLOYED) {
+                    // the undeployed ones etcd keeps (talent controller --keep-ended), newest first
+                    for (dev.talent.fleet.apps.AppArchive.Archived a : new dev.talent.fleet.apps.AppArchive(s.etcd).list(
+                            why -> err.println("talent status: " + why))) {
+                        listed++;
+                        if (json) all.add(StatusView.json(a));
+                        else out.print(StatusView.line(a) + "\n");
+                    }
+                }
                 if (json) out.println(all);
-                else out.print(StatusView.drainedHosts(drained, views));
+                else if (listing != Listing.ENDED) out.print(StatusView.drainedHosts(drained, views));
+                if (!json && listed == 0 && listing == Listing.ENDED)
+                    err.println("talent status: no ended app (none deployed has ended, and etcd keeps no undeployed one:"
+                            + " talent controller --keep-ended)");
             }
             out.flush();
             return ExitCodes.OK;

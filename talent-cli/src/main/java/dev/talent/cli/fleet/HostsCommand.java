@@ -9,6 +9,7 @@ import dev.talent.policy.PlatformFacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "hosts", mixinStandardHelpOptions = true,
+        footer = {"", "Exit status: 0 every agent is up, 1 some agent is not (named on stderr), 69 no fleet or etcd unreachable."},
         description = {"The fleet's hosts: address, platforms, agent health (up: its lease is held and it answers over mutual TLS),"
                 + " apps, and which host's controller leads.",
                 "Under each host: the facts its agent detected of its platforms (ISA, word size, byte order, C library and"
@@ -51,7 +53,20 @@ public final class HostsCommand implements Callable<Integer> {
             out.println("(* leads)");
         }
         out.flush();
-        return hosts.stream().allMatch(h -> h.agent().equals("up")) ? ExitCodes.OK : ExitCodes.FAILURE;
+        Optional<String> down = down(hosts);
+        if (down.isEmpty()) return ExitCodes.OK;
+        // the status says it: a script that checks it sees why too
+        spec.commandLine().getErr().println("talent hosts: " + down.get());
+        spec.commandLine().getErr().flush();
+        return ExitCodes.FAILURE;
+    }
+
+    /** Why {@code talent hosts} exits 1: the hosts whose agent is not up; empty when every one is. */
+    static Optional<String> down(List<HostStatus> hosts) {
+        List<String> down = hosts.stream().filter(h -> !h.agent().equals("up")).map(h -> h.name() + " (" + h.agent() + ")").toList();
+        if (down.isEmpty()) return Optional.empty();
+        return Optional.of((down.size() == 1 ? "the agent of " : "the agents of ") + String.join(", ", down)
+                + (down.size() == 1 ? " is" : " are") + " not up (its lease is gone or it does not answer over mutual TLS)");
     }
 
     /**

@@ -152,6 +152,68 @@ public final class StatusView {
         return o;
     }
 
+    /**
+     * How an ended app kept in etcd ended: {@code exit} (its program exited: {@code status}), {@code failed} (the fleet
+     * lost it or could not run it: {@code error}), {@code undeployed} (it ran, or waited to start, until {@code undeploy}
+     * stopped it).
+     */
+    static String how(AppArchive.Archived a) {
+        if (a.ended() == null) return "undeployed";
+        return a.ended().error() != null || a.ended().status() == null ? "failed" : "exit";
+    }
+
+    /** What {@link #how} says in words: {@code exit status 0}, the error, {@code stopped by undeploy}. */
+    private static String endText(AppArchive.Archived a) {
+        if (a.ended() != null) return a.ended().error() != null ? a.ended().error() : "exit status " + a.ended().status();
+        return a.placement() == null ? "undeployed before it started" : "stopped by undeploy";
+    }
+
+    /** Where an ended app last ran: where it ended, else its last placement; empty when it never ran. */
+    private static Optional<String[]> lastPlace(AppArchive.Archived a) {
+        if (a.ended() != null && a.ended().host() != null) return Optional.of(new String[] {a.ended().host(), a.ended().platform()});
+        if (a.placement() != null) return Optional.of(new String[] {a.placement().host(), a.placement().platform()});
+        return Optional.empty();
+    }
+
+    /**
+     * One ended app kept in etcd as {@code talent status --ended/--all --json} lists it (its summary alone; {@code talent
+     * status APP --json} gives the newest one whole): {@code name}, {@code state} ({@code ended}), {@code archived}
+     * (true), {@code generation} (20 digits: its incarnation), {@code how} ({@link #how}), {@code status} (its exit status,
+     * or null), {@code error} (as {@code status APP --json} has it, or null), {@code host} and {@code platform} (where it
+     * last ran, or null), {@code ended_at} (ISO-8601: when its program ended, else when it was undeployed),
+     * {@code undeployed} (ISO-8601) and {@code migration_count} (its migrations, kept and compacted).
+     */
+    static ObjectNode json(AppArchive.Archived a) {
+        ObjectNode o = ControlJson.MAPPER.createObjectNode();
+        o.put("name", a.app());
+        o.put("state", "ended");
+        o.put("archived", true);
+        o.put("generation", a.generation());
+        o.put("how", how(a));
+        o.put("status", a.ended() == null ? null : a.ended().status());
+        o.put("error", a.ended() == null ? endText(a) : a.ended().error());
+        Optional<String[]> place = lastPlace(a);
+        o.put("host", place.map(p -> p[0]).orElse(null));
+        o.put("platform", place.map(p -> p[1]).orElse(null));
+        o.put("ended_at", Instant.ofEpochMilli(a.ended() == null ? a.archivedMs() : a.ended().atMs()).toString());
+        o.put("undeployed", Instant.ofEpochMilli(a.archivedMs()).toString());
+        o.put("migration_count", a.records() + (a.compacted() == null ? 0 : a.compacted().count()));
+        return o;
+    }
+
+    /**
+     * One ended app kept in etcd on one line of {@code talent status --ended/--all}: {@code svc: ended, undeployed
+     * 2026-...Z (generation 000...0042): exit status 0 on h1/x86_64 at 2026-...Z; 3 migrations}.
+     */
+    static String line(AppArchive.Archived a) {
+        StringBuilder s = new StringBuilder(a.app()).append(": ended, undeployed ").append(Instant.ofEpochMilli(a.archivedMs()))
+                .append(" (generation ").append(a.generation()).append("): ").append(endText(a).replaceAll("[^\\x20-\\x7e]", "?"));
+        lastPlace(a).ifPresent(p -> s.append(" on ").append(p[0]).append('/').append(p[1]));
+        if (a.ended() != null) s.append(" at ").append(Instant.ofEpochMilli(a.ended().atMs()));
+        long total = a.records() + (a.compacted() == null ? 0 : a.compacted().count());
+        return s.append("; ").append(total).append(total == 1 ? " migration" : " migrations").toString();
+    }
+
     /** {@code status APP} of such an app: its first line says it ended and was undeployed; its last records follow. */
     static String text(AppArchive.Retired r, Map<String, Records.HostInfo> hosts) {
         String live = text(r.view(), hosts);

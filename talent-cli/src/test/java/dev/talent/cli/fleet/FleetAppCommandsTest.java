@@ -51,6 +51,23 @@ class FleetAppCommandsTest {
     }
 
     @Test
+    void statusListsEndedAppsOfAFleetOnlyAndWithoutAnApp() {
+        Ran local = run("status", "--all");
+        assertThat(local.status()).isEqualTo(64);
+        assertThat(local.err()).contains("--all lists the ended apps a fleet keeps");
+        Path missing = tmp.resolve("none/fleet.conf");
+        Ran withApp = run("status", "--fleet", missing.toString(), "--ended", "svc");
+        assertThat(withApp.status()).isEqualTo(64);
+        assertThat(withApp.err()).contains("--ended lists apps: without APP");
+        Ran both = run("status", "--fleet", missing.toString(), "--ended", "--all");
+        assertThat(both.status()).isEqualTo(64);
+        assertThat(both.err()).contains("--all or --ended, not both");
+        Ran fleet = run("status", "--fleet", missing.toString(), "--ended", "--json");
+        assertThat(fleet.status()).isEqualTo(69);
+        assertThat(fleet.err()).contains("no fleet configuration at " + missing);
+    }
+
+    @Test
     void deployChecksItsOptionsAndBinariesFirst() throws Exception {
         Path prog = tmp.resolve("build/svc");
         Files.createDirectories(prog.getParent());

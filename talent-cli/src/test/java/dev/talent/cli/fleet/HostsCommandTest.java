@@ -22,4 +22,13 @@ class HostsCommandTest {
         assertThat(HostsCommand.shortFacts(List.of(x86, i686)))
                 .isEqualTo("x86_64 (x86_64 64 le glibc-2.36, tfh1 Linux 6.1.0), i686-musl (i686 32 le musl-1.2.3, other Linux 6.1.0)");
     }
+
+    @Test
+    void anAgentThatIsNotUpIsNamedAsTheReasonForTheExitStatus() {
+        java.util.function.Function<String, dev.talent.fleet.HostStatus> host = agent -> new dev.talent.fleet.HostStatus(
+                agent.equals("up") ? "h1" : "h2", "10.0.0.1", List.of("x86_64"), agent, List.of(), false, null, false, List.of());
+        assertThat(HostsCommand.down(List.of(host.apply("up")))).isEmpty();
+        assertThat(HostsCommand.down(List.of(host.apply("up"), host.apply("down")))).contains(
+                "the agent of h2 (down) is not up (its lease is gone or it does not answer over mutual TLS)");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppArchive;
 import dev.talent.fleet.apps.AppRecords;
 import dev.talent.fleet.apps.AppStore;
 import java.util.List;
@@ -116,5 +117,75 @@ class StatusViewTest {
                 "epoch", "host_drained", "drained_since", "alerts", "alert_history");
         for (String f : List.of("name", "state", "host", "platform", "address", "since", "next_migration", "migrations", "epoch"))
             assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
+    }
+
+    private static AppArchive.Archived archived(String name, Records.Placement placement, AppRecords.Ended ended, int records,
+            AppRecords.Compacted compacted) {
+        AppRecords.AppRecord spec = new AppRecords.AppRecord(name, Map.of("x86_64", "%064x".formatted(1), "x86_64-musl", "%064x".formatted(2)),
+                List.of(), null, false, null, List.of("x86_64", "x86_64-musl"), null, null, null, 1, true);
+        return new AppArchive.Archived(name, "%020d".formatted(42), 12_000, spec, placement, ended, compacted, records, 0);
+    }
+
+    @Test
+    void anEndedAppKeptInEtcdIsOneLineAndOneObjectWithHowWhenAndWhereItEnded() {
+        Records.Placement there = new Records.Placement("web", "h2", "x86_64-musl", 1_000, null, 2, 0);
+        // its program exited
+        AppArchive.Archived exited = archived("web", there, new AppRecords.Ended("web", "h2", "x86_64-musl", 0, null, 9_000), 5,
+                new AppRecords.Compacted("web", 3, 3, 1, 2));
+        assertThat(StatusView.line(exited)).isEqualTo("web: ended, undeployed 1970-01-01T00:00:12Z (generation 00000000000000000042):"
+                + " exit status 0 on h2/x86_64-musl at 1970-01-01T00:00:09Z; 8 migrations");
+        ObjectNode j = StatusView.json(exited);
+        assertThat(j.toString()).isEqualTo("{\"name\":\"web\",\"state\":\"ended\",\"archived\":true,\"generation\":\"00000000000000000042\","
+                + "\"how\":\"exit\",\"status\":0,\"error\":null,\"host\":\"h2\",\"platform\":\"x86_64-musl\","
+                + "\"ended_at\":\"1970-01-01T00:00:09Z\",\"undeployed\":\"1970-01-01T00:00:12Z\",\"migration_count\":8}");
+        // the fleet lost it
+        AppArchive.Archived lost = archived("web", there, new AppRecords.Ended("web", "h1", "x86_64", null, "lost: host h1 is gone", 9_000), 0, null);
+        assertThat(StatusView.how(lost)).isEqualTo("failed");
+        assertThat(StatusView.line(lost)).isEqualTo("web: ended, undeployed 1970-01-01T00:00:12Z (generation 00000000000000000042):"
+                + " lost: host h1 is gone on h1/x86_64 at 1970-01-01T00:00:09Z; 0 migrations");
+        assertThat(StatusView.json(lost).get("error").asText()).isEqualTo("lost: host h1 is gone");
+        assertThat(StatusView.json(lost).get("status").isNull()).isTrue();
+        // it ran until undeploy stopped it: ended when it was undeployed, where it last ran
+        AppArchive.Archived stopped = archived("web", there, null, 1, null);
+        assertThat(StatusView.how(stopped)).isEqualTo("undeployed");
+        assertThat(StatusView.line(stopped)).isEqualTo("web: ended, undeployed 1970-01-01T00:00:12Z (generation 00000000000000000042):"
+                + " stopped by undeploy on h2/x86_64-musl; 1 migration");
+        ObjectNode s = StatusView.json(stopped);
+        assertThat(s.get("error").asText()).isEqualTo("stopped by undeploy");
+        assertThat(s.get("ended_at").asText()).isEqualTo(s.get("undeployed").asText());
+        assertThat(s.get("platform").asText()).isEqualTo("x86_64-musl");
+        // never placed: no place
+        AppArchive.Archived never = archived("web", null, null, 0, null);
+        assertThat(StatusView.line(never)).endsWith("00000000000000000042): undeployed before it started; 0 migrations");
+        assertThat(StatusView.json(never).get("host").isNull()).isTrue();
+    }
+
+    @Test
+    void deployOfAProgramThatAlreadyEndedWithStatusZeroSucceedsAndAFailureSaysWhyOnStderr() {
+        record Said(int status, String out, String err) {}
+        java.util.function.Function<AppStore.AppView, Said> deploy = v -> {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int status = DeployCommand.started("web", v, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            return new Said(status, out.toString(), err.toString());
+        };
+        assertThat(deploy.apply(app("web", "h2", false))).isEqualTo(new Said(0, "web runs on h2/x86_64\n", ""));
+        // a short program the leader saw end before deploy looked: it ran
+        AppStore.AppView ran = app("web", "h2", false);
+        ran = new AppStore.AppView(ran.spec(), ran.placement(), ran.inFlight(), ran.requests(),
+                Optional.of(new AppRecords.Ended("web", "h2", "x86_64", 0, null, 2_000_000)), ran.migrations(), ran.compacted());
+        Said zero = deploy.apply(ran);
+        assertThat(zero.status()).isZero();
+        assertThat(zero.out()).isEqualTo("web ran on h2/x86_64 and already ended: exit status 0 (talent logs web shows its output)\n");
+        assertThat(zero.err()).isEmpty();
+        // another status, or no status: a failure, its reason on stderr
+        Said three = deploy.apply(app("web", "h2", true));
+        assertThat(three.status()).isEqualTo(1);
+        assertThat(three.out()).isEmpty();
+        assertThat(three.err()).startsWith("talent deploy: web ended at once: exit status 3 on h2/x86_64 (talent logs web");
+        AppStore.AppView lost = new AppStore.AppView(ran.spec(), ran.placement(), ran.inFlight(), ran.requests(),
+                Optional.of(new AppRecords.Ended("web", "h2", "x86_64", null, "lost: the agent of h2 no longer has it", 2_000_000)),
+                ran.migrations(), ran.compacted());
+        assertThat(deploy.apply(lost).err()).startsWith("talent deploy: web ended at once: lost: the agent of h2 no longer has it");
+        assertThat(deploy.apply(lost).status()).isEqualTo(1);
     }
 }

@@ -176,7 +176,7 @@ final class AgentClient {
             return answer.get(CALL_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StatusRuntimeException s) throw failure(m, s);
-            throw new IOException("agent " + name + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IOException("agent " + name + ": " + dev.talent.fleet.FleetException.reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new IOException("agent " + name + " did not answer " + m.getBareMethodName() + " in time", e);
         } catch (InterruptedException e) {

@@ -208,6 +208,41 @@ public final class AppArchive {
         return Optional.of(new Retired(a, view, List.copyOf(history)));
     }
 
+    /**
+     * Every ended app's archive summary kept in etcd (each incarnation of each app), newest undeployment first, for
+     * {@code talent status --ended/--all}: one read of at most {@code MAX_KEEP + 1000} summaries (their records and
+     * history are not read). Read as hostile input: a key not of the archive's form, or a value that is not a valid
+     * summary of its own key, is left out and said to {@code skipped} (the others are still listed), as is a listing cut
+     * at that bound.
+     */
+    public List<Archived> list(java.util.function.Consumer<String> skipped) throws FleetException, InterruptedException {
+        var answer = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(ARCHIVED), GetOption.builder().isPrefix(true)
+                .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND)
+                .withLimit(Retention.MAX_KEEP + 1000L).build()), "list the ended apps' archives");
+        List<Archived> out = new ArrayList<>();
+        for (KeyValue kv : answer.getKvs()) {
+            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            Matcher m = ARCHIVED_KEY.matcher(key);
+            if (!m.matches()) {
+                skipped.accept("etcd key " + shown(key) + " is not an ended app's archive of the fleet: left out (remove it with etcdctl del)");
+                continue;
+            }
+            try {
+                Archived a = AppStore.decode(kv, Archived.class);
+                if (!a.app().equals(m.group(1)) || !a.generation().equals(m.group(2)))
+                    throw new FleetException("etcd value at " + key + " is the archive of " + a.app() + "/" + a.generation() + ", not of its key");
+                out.add(a);
+            } catch (FleetException e) {
+                skipped.accept(e.getMessage().replaceAll("[^\\x20-\\x7e]", "?") + ": left out");
+            }
+        }
+        if (answer.isMore())
+            skipped.accept("more than " + answer.getKvs().size() + " ended apps' archives: only the first " + answer.getKvs().size()
+                    + " by name are listed (the controllers' --keep-ended bounds them)");
+        out.sort(Comparator.comparingLong(Archived::archivedMs).thenComparing(Archived::generation).thenComparing(Archived::app).reversed());
+        return out;
+    }
+
     /** The {@code expected} values under {@code prefix}, in key order; more, fewer or a key not of the form is refused. */
     private List<KeyValue> part(String prefix, int expected) throws FleetException, InterruptedException {
         List<KeyValue> kvs = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(prefix), GetOption.builder().isPrefix(true)

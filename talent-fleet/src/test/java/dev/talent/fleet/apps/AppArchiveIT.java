@@ -142,6 +142,40 @@ class AppArchiveIT {
     }
 
     @Test
+    void everyKeptIncarnationIsListedNewestFirstAndAForgedSummaryIsLeftOutBySaying() throws Exception {
+        AppStore leader = ETCD.leaderStore("c1");
+        AppArchive archive = new AppArchive(etcd);
+        List<String> said = new java.util.ArrayList<>();
+        assertThat(archive.list(said::add)).isEmpty();
+        AppStore.AppView first = undeployed(leader, "svc", 2, 1);
+        assertThat(leader.retire(first, new FleetHistory(etcd).read("svc"), 7_000, Optional.empty())).isTrue();
+        AppStore.AppView web = undeployed(leader, "web", 0, 0);
+        assertThat(leader.retire(web, List.of(), 9_000, Optional.empty())).isTrue();
+        // the same name again: a new incarnation, listed apart
+        AppStore.AppView second = undeployed(leader, "svc", 1, 0);
+        assertThat(leader.retire(second, List.of(), 8_000, Optional.empty())).isTrue();
+        List<AppArchive.Archived> listed = archive.list(said::add);
+        assertThat(listed).extracting(a -> a.app() + "@" + a.archivedMs()).containsExactly("web@9000", "svc@8000", "svc@7000");
+        assertThat(listed.get(2).generation()).isEqualTo(AppArchive.generation(first.spec().modRevision()));
+        assertThat(listed.get(1).generation()).isEqualTo(AppArchive.generation(second.spec().modRevision()));
+        assertThat(listed.get(2).records()).isEqualTo(2);
+        assertThat(listed.get(2).placement().host()).isEqualTo("h2");
+        assertThat(said).isEmpty();
+        // forged: a value under another app's key, a key not of the form, a value that is no summary; the rest is listed
+        var kv = etcd.client().getKVClient();
+        kv.put(Etcd.bytes(AppArchive.summaryKey("api", AppArchive.generation(1))),
+                kv.get(Etcd.bytes(AppArchive.summaryKey("web", listed.get(0).generation()))).get().getKvs().getFirst().getValue()).get();
+        kv.put(Etcd.bytes(AppArchive.ARCHIVED + "api/1\u001b[2J"), ByteSequence.from("{}", StandardCharsets.UTF_8)).get();
+        kv.put(Etcd.bytes(AppArchive.summaryKey("odd", AppArchive.generation(2))), ByteSequence.from("{\"app\":\"odd\"}", StandardCharsets.UTF_8)).get();
+        assertThat(archive.list(said::add)).extracting(AppArchive.Archived::app).containsExactly("web", "svc", "svc");
+        assertThat(said).hasSize(3);
+        assertThat(said.get(0)).contains("is the archive of web/", "not of its key", "left out");
+        assertThat(said.get(1)).contains("is not an ended app's archive", "api/1?[2J");
+        assertThat(said.get(2)).contains("/talent/archived/odd/", "left out");
+        for (String line : said) assertThat(line).doesNotContain("\u001b");
+    }
+
+    @Test
     void archivesArePrunedByCountAndAge() throws Exception {
         AppStore leader = ETCD.leaderStore("c1");
         long day = 86_400_000L;
