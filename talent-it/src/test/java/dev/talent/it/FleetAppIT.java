@@ -492,7 +492,7 @@ class FleetAppIT {
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         JsonNode s = status("web");
         String address = s.get("address").asText();
-        assertThat(address).matches("10\\.213\\.0\\.(1[2-9][0-9]|2[0-5][0-9])");
+        assertThat(address).matches("10\\.213\\." + lab.index() + "\\.(1[2-9][0-9]|2[0-5][0-9])");
         assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
         String first = s.get("host").asText();
         List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
@@ -502,7 +502,7 @@ class FleetAppIT {
         // after each; a move to another host (same ISA), a line, a move to the third host and aarch64, a line; then a
         // new connection at the same address
         String[] b = address.split("\\.", -1);
-        String address6 = String.format("fd74:616c:656e:213::%x:%x", Integer.parseInt(b[0]) << 8 | Integer.parseInt(b[1]),
+        String address6 = String.format(lab.prefix6() + "%x:%x", Integer.parseInt(b[0]) << 8 | Integer.parseInt(b[1]),
                 Integer.parseInt(b[2]) << 8 | Integer.parseInt(b[3]));
         String mac = String.format("02:54:%02x:%02x:%02x:%02x", Integer.parseInt(b[0]), Integer.parseInt(b[1]), Integer.parseInt(b[2]),
                 Integer.parseInt(b[3]));
@@ -576,6 +576,92 @@ class FleetAppIT {
         ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
         assertThat(ns.stdoutText()).doesNotContain("talent-web");
         System.out.println("FleetAppIT: the --net step took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    /**
+     * Issue 12: a peer that waits for each answer (a request/reply client) pauses about the downtime of a host-to-host
+     * move, not the downtime plus its retransmission timer (200 ms or more): the destination's agent holds what the
+     * peer sends from the network lock on (its port up, a gratuitous ARP so that the segment sends it the app's
+     * frames, a netfilter queue), and lets it go once the restored connection is live. Three moves of a --net line
+     * server (host to host, the third across ISAs); the mean over the moves of "the peer's longest wait around the
+     * move less its recorded downtime" must be under 40 ms (without the hold a move costs up to the timer's next firing).
+     */
+    @Test
+    @Order(9)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aPeerWaitingForEachAnswerPausesAboutTheDowntimeOfAHostToHostMove() throws Exception {
+        awaitAgents(3);
+        ProcessResult deployed = fleetCommand("deploy", "--name", "wait", "--platforms", "x86_64,aarch64", "--net",
+                root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        JsonNode s = status("wait");
+        String address = s.get("address").asText();
+        List<String> hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        hosts.remove(s.get("host").asText());
+        List<String> moves = List.of(hosts.get(0) + "/x86_64", hosts.get(1) + "/x86_64", hosts.get(0) + "/aarch64");
+        List<long[]> windows = new ArrayList<>();
+        List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        try (java.net.Socket peer = connect(address, NET_PORT)) {
+            peer.setTcpNoDelay(true);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.US_ASCII));
+            var out = peer.getOutputStream();
+            Thread talker = Thread.ofPlatform().name("waiting-peer").start(() -> {
+                try {
+                    for (int i = 1; !done.get(); i++) {
+                        out.write(("line-" + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        String answer = in.readLine();
+                        if (answer == null || !answer.endsWith(" line-" + i)) {
+                            wrong.set("line " + i + " answered " + answer);
+                            return;
+                        }
+                        answers.add(System.nanoTime());
+                        Thread.sleep(1);
+                    }
+                    out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException | InterruptedException e) {
+                    wrong.set(e.toString());
+                }
+            });
+            Thread.sleep(1000);
+            for (String to : moves) {
+                long from = System.nanoTime();
+                ProcessResult m = fleetCommand("migrate", "wait", "--to", to);
+                windows.add(new long[] {from, System.nanoTime()});
+                assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+                Thread.sleep(1000);
+            }
+            done.set(true);
+            talker.join(60_000);
+        } finally {
+            done.set(true);
+        }
+        assertThat(wrong.get()).as("every answer, in order").isNull();
+        List<JsonNode> records = new ArrayList<>();
+        status("wait").get("migrations").forEach(records::add);
+        assertThat(records).hasSize(moves.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+        List<Long> times = new ArrayList<>(answers);
+        List<Double> beyond = new ArrayList<>();
+        for (int k = 0; k < moves.size(); k++) {
+            long from = windows.get(k)[0], to = windows.get(k)[1];
+            long longest = 0;
+            for (int i = 1; i < times.size(); i++)
+                if (times.get(i) >= from && times.get(i - 1) <= to) longest = Math.max(longest, times.get(i) - times.get(i - 1));
+            beyond.add(longest / 1e6 - records.get(k).get("downtime_ms").asDouble());
+        }
+        System.out.println("FleetAppIT: waiting peer, longest wait less downtime per move (ms): " + beyond + "; downtimes "
+                + records.stream().map(r -> r.get("downtime_ms").asText()).toList());
+        // the fleet's downtimes here (150-550 ms) are of the order of the peer's retransmission timer (200 ms, then 400,
+        // 800): without the hold a move whose unlock falls just before a retransmission costs little, one just after
+        // it costs up to the next; with it the answer comes at the unlock. The mean over the moves tells them apart.
+        double mean = beyond.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertThat(mean).as("the mean over the moves of the peer's longest wait around each move less its downtime, ms: " + beyond)
+                .isLessThan(40);
+        ProcessResult undeployed = fleetCommand("undeploy", "wait");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
     /** The steps of a host-to-host migration a fault is injected at, in the pipeline's order. */
@@ -685,7 +771,7 @@ class FleetAppIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void labDownLeavesNothingBehind() throws IOException {
         // issue 15: run by a script under the lab's directory (its command line names DIR/), lab down kills the lab's
         // processes, not its caller

@@ -36,6 +36,9 @@ final class FleetLab {
 
         String address(int k) { return "10.213." + index + "." + (10 + k); }
 
+        /** The segment's IPv6 /64 with its "::" (an app's address follows). */
+        String prefix6() { return "fd74:616c:656e:213" + (index == 0 ? "" : Integer.toString(index)) + "::"; }
+
         boolean owns(String name) { return name.equals(bridge()) || name.startsWith(prefix()); }
     }
 }

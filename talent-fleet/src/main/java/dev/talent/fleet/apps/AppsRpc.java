@@ -268,6 +268,7 @@ public final class AppsRpc {
                 apps.container(o.app(), o.id()).lockNetwork();
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "hold-network" -> new AppsMessages.Reply("", 0, apps.holdNetwork(o.app(), o.id()));
             case "unlock-network" -> {
                 apps.unlockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);

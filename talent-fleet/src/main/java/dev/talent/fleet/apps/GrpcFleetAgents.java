@@ -623,6 +623,10 @@ public final class GrpcFleetAgents implements FleetAgents {
         @Override
         public void lockNetwork() throws IOException { agent.op("lock-network", app, "", id, "", 0); }
 
+        /** The destination's half of the lock, on its host (HostedApps.holdNetwork): whether it holds the app's packets. */
+        @Override
+        public boolean holdNetwork() throws IOException { return network && agent.op("hold-network", app, "", id, "", 0).flag(); }
+
         /** Unlocks it and, since it may run on another host than before, announces its address there (one call). */
         @Override
         public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }

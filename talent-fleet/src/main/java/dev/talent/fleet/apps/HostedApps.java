@@ -729,8 +729,49 @@ public final class HostedApps implements AutoCloseable {
         Platform p = checkPlatform(platform);
         AppContainer c = h.place(p).containers().create(restart, fault);
         track(h, c, p);
-        if (restart) restorers.put(app + "\u0000" + c.id(), platform);
+        if (restart) {
+            restorers.put(app + "\u0000" + c.id(), platform);
+            prepareHold(h, c);
+        }
         return c;
+    }
+
+    /** Whether this agent warned that it cannot hold an app's packets during a migration ({@link #prepareHold}). */
+    private volatile boolean holdWarned;
+
+    /**
+     * A destination (--net) is made ready to hold the packets the app's peers send while the network is locked, as
+     * {@code talent run} does: without it they are dropped and the peers send them again after their retransmission
+     * timer (200 ms or more). TALENT_NET_HOLD=off turns it off; a host that cannot hold warns once.
+     */
+    private void prepareHold(Hosted h, AppContainer c) {
+        if (!c.hasNetwork() || "off".equals(System.getenv("TALENT_NET_HOLD"))) return;
+        try {
+            h.local.prepareHold(c);
+        } catch (IOException e) {
+            if (!holdWarned) {
+                holdWarned = true;
+                events.accept("the packets peers send during a migration to " + host + " are dropped and sent again by them (a pause of"
+                        + " their retransmission timer, 200 ms or more), not held: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The network lock's first half on a destination prepared to hold ({@link AppContainer#holdNetwork()}): its port
+     * comes up, and a gratuitous ARP from its namespace makes the segment's bridges send the app's frames to this
+     * host, where they are kept until the unlock. False (nothing done) for a destination that does not hold.
+     */
+    public boolean holdNetwork(String app, String id) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        if (!c.holdNetwork()) return false;
+        try {
+            c.announce();
+        } catch (IOException e) {
+            // held, but the segment may still send the app's frames to the source until it learns otherwise
+            events.accept("cannot announce " + printable(app) + " on " + host + " at the network lock: " + e.getMessage());
+        }
+        return true;
     }
 
     public AppContainer container(String app, String id) throws IOException {
