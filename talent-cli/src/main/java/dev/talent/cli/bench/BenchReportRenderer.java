@@ -188,7 +188,8 @@ public final class BenchReportRenderer {
                     s.steps(), s.outputLines(), s.files()));
             out.append(line(f("%-36s %9s %9s %9s", "phase", "median", "p" + (int) MigrationReport.PERCENTILE, "max")));
             for (MigrationReport.Phase phase : MigrationReport.Phase.values()) {
-                String label = (phase == MigrationReport.Phase.DOWNTIME ? "" : "  ")
+                if (phase.part() && s.phase(phase).isEmpty()) continue;
+                String label = (phase == MigrationReport.Phase.DOWNTIME ? "" : phase.part() ? "    " : "  ")
                         + (phase == MigrationReport.Phase.START ? s.start().map(MigrationReport.Start::phaseLabel)
                                 .orElse(phase.label()) : phase.label());
                 String extra = switch (phase) {

@@ -56,7 +56,8 @@ public final class MigrationBench {
      * What one {@code talent bench migration} run measures: how many migrations, how often, and on which ISAs.
      *
      * @param migrations successful migrations per scenario
-     * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out
+     * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out;
+     *                   none: no cross-ISA scenario
      * @param starts     how destinations are started, each scenario once per entry, one after the other
      */
     public record Settings(int migrations, Interval every, long seed, List<Platform> foreign,
@@ -80,7 +81,7 @@ public final class MigrationBench {
                     + " host cannot build or run; see `talent platforms`");
         }
         List<Platform> foreign = workspace.usable(settings.foreign());
-        if (foreign.isEmpty()) {
+        if (foreign.isEmpty() && !settings.foreign().isEmpty()) {
             throw new BenchFailedException("no foreign ISA of " + BenchWorkspace.platformNames(settings.foreign())
                     + " can be built and run here for the cross-ISA scenario; see `talent platforms`");
         }
@@ -95,7 +96,7 @@ public final class MigrationBench {
         for (MigrationReport.Start start : settings.starts()) {
             scenarios.add(scenario("native -> native", "native", true, nativePair, program, settings, start));
         }
-        for (MigrationReport.Start start : settings.starts()) {
+        for (MigrationReport.Start start : foreign.isEmpty() ? List.<MigrationReport.Start>of() : settings.starts()) {
             scenarios.add(scenario("cross-ISA", "cross", false, cross, program, settings, start));
         }
         return new MigrationReport(scenarios, settings.migrations(), settings.every(), settings.seed(), STEP_MS, loadBefore,

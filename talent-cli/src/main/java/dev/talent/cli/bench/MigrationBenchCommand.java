@@ -31,7 +31,8 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
     String every = "200ms..500ms";
 
     @Option(names = "--cross", split = ",", paramLabel = "LIST",
-            description = "Foreign platforms of the cross-ISA scenario, with x86_64 (default: aarch64,s390x).")
+            description = "Foreign platforms of the cross-ISA scenario, with x86_64 (default: aarch64,s390x); none: only the"
+                    + " native -> native scenario.")
     List<String> cross = List.of("aarch64", "s390x");
 
     @Option(names = "--prestart", paramLabel = "on|off|both",
@@ -70,7 +71,8 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
             throw new ParameterException(spec.commandLine(), "--every: " + e.getMessage());
         }
         List<Platform> foreign = new ArrayList<>();
-        for (String name : cross) {
+        boolean none = cross.size() == 1 && cross.getFirst().strip().equals("none");
+        for (String name : none ? List.<String>of() : cross) {
             Platform p;
             try {
                 p = Platform.parse(name.strip());
@@ -82,7 +84,7 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
             }
             if (!foreign.contains(p)) foreign.add(p);
         }
-        if (foreign.isEmpty()) throw new ParameterException(spec.commandLine(), "--cross: no platform given");
+        if (foreign.isEmpty() && !none) throw new ParameterException(spec.commandLine(), "--cross: no platform given");
         List<MigrationReport.Start> starts = switch (prestart) {
             case "on" -> List.of(MigrationReport.Start.AHEAD);
             case "off" -> List.of(MigrationReport.Start.RUNC_START);

@@ -39,12 +39,21 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
     /** Fewer migrations than the issue asks for: a quick check, not the measurement. */
     public boolean scaled() { return migrations < MINIMUM_MIGRATIONS; }
 
-    /** A part of the downtime, as the orchestrator timed it; {@link #DOWNTIME} is their sum. */
+    /**
+     * A part of the downtime, as the orchestrator timed it; {@link #DOWNTIME} is the sum of those that are not
+     * {@link #part() parts} of the phase before them.
+     */
     public enum Phase {
         DOWNTIME("downtime: stop requested -> runs", MigrationRecord::downtimeMs),
         SAFE_POINT("safe point: checkpoint written", MigrationRecord::safePointMs),
         /** From the checkpoint event until the file is at the destination: includes waiting for the source's exit. */
         CHECKPOINT("source exit + checkpoint copy", MigrationRecord::checkpointMs),
+        /** {@link #CHECKPOINT}'s first part: from the checkpoint event to the source program's exit. */
+        SOURCE_EXIT("source exit", r -> r.parts() == null ? null : r.parts().exitMs(), true),
+        /** {@link #CHECKPOINT}'s second part: the source reads, validates and signs the checkpoint. */
+        TAKE("take: read, validate, sign", r -> r.parts() == null ? null : r.parts().takeMs(), true),
+        /** {@link #CHECKPOINT}'s last part: the destination verifies, writes and places it. */
+        HAND_OVER("hand-over: verify, write, place", r -> r.parts() == null ? null : r.parts().handOverMs(), true),
         SYNC("final sync of the workdir", MigrationRecord::syncMs),
         START("runc start", MigrationRecord::startMs),
         RESTORE("restore: started -> runs", MigrationRecord::restoreMs);
@@ -52,13 +61,22 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
         private final String label;
         @SuppressWarnings("ImmutableEnumChecker") // a method reference to a record accessor: stateless
         private final Function<MigrationRecord, Double> time;
+        private final boolean part;
 
         Phase(String label, Function<MigrationRecord, Double> time) {
+            this(label, time, false);
+        }
+
+        Phase(String label, Function<MigrationRecord, Double> time, boolean part) {
             this.label = label;
             this.time = time;
+            this.part = part;
         }
 
         public String label() { return label; }
+
+        /** Whether this is a part of the phase before it (not a phase of the downtime's sum of its own). */
+        public boolean part() { return part; }
 
         public Double of(MigrationRecord record) { return time.apply(record); }
     }
@@ -129,7 +147,7 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
             Phase best = null;
             double bestMedian = -1;
             for (Phase p : Phase.values()) {
-                if (p == Phase.DOWNTIME) continue;
+                if (p == Phase.DOWNTIME || p.part()) continue;
                 Optional<Samples> s = phase(p);
                 if (s.isPresent() && s.get().median() > bestMedian) {
                     best = p;

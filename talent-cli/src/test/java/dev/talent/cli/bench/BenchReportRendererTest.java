@@ -2,6 +2,7 @@ package dev.talent.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.toolchain.Isa;
 import dev.talent.toolchain.Platform;
 import java.util.List;
@@ -191,6 +192,29 @@ class BenchReportRendererTest {
         // cross-ISA: no target, emulated platforms marked
         assertThat(table).contains("cross-ISA: x86_64, aarch64 (qemu); 2 ok, 0 failed");
         assertThat(table).containsPattern("(?m)^downtime: stop requested -> runs +51\\.00 +60\\.00 +60\\.00$");
+    }
+
+    @Test
+    void theCheckpointPhaseIsSplitIntoItsPartsWhenTheRecordsHaveThem() {
+        MigrationRecord withParts = MigrationReportTest.ok("x86_64", "x86_64-musl", 1, 9, 0, 0.5, 0.5, 2)
+                .withCheckpointParts(new MigrationRecord.CheckpointParts(1.5, 5.0, 2.5));
+        MigrationReport.Scenario s = new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true,
+                List.of(withParts), List.of(), 50, 51, 3);
+        MigrationReport report = new MigrationReport(List.of(s), 1, dev.talent.migrate.Interval.parse("1s"), 1, 10,
+                "1.00 1.00 1.00", "1.00 1.00 1.00", 2);
+
+        assertThat(BenchReportRenderer.migration(report))
+                .containsPattern("(?m)^  source exit \\+ checkpoint copy +9\\.00 +9\\.00 +9\\.00$")
+                .containsPattern("(?m)^    source exit +1\\.50 +1\\.50 +1\\.50$")
+                .containsPattern("(?m)^    take: read, validate, sign +5\\.00 +5\\.00 +5\\.00$")
+                .containsPattern("(?m)^    hand-over: verify, write, place +2\\.50 +2\\.50 +2\\.50$");
+        // without parts (records of an older talent) the rows are left out
+        assertThat(BenchReportRenderer.migration(new MigrationReport(List.of(new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true,
+                List.of(MigrationReportTest.ok("x86_64", "x86_64-musl", 1, 9, 0, 0.5, 0.5, 2)), List.of(), 50, 51, 3)), 1,
+                dev.talent.migrate.Interval.parse("1s"), 1, 10, "1.00 1.00 1.00", "1.00 1.00 1.00", 2)))
+                .doesNotContain("source exit  ").doesNotContain("take: read");
     }
 
     @Test

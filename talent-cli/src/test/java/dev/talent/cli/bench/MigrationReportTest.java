@@ -74,6 +74,17 @@ class MigrationReportTest {
     }
 
     @Test
+    void thePartsOfTheCheckpointPhaseAreNeverTheLargestPhase() {
+        // a take of 7 ms inside a checkpoint phase of 9: the phase of the downtime's sum is named, not its part
+        MigrationRecord r = ok("x86_64", "x86_64-musl", 1, 9, 0, 8, 0.5, 1)
+                .withCheckpointParts(new MigrationRecord.CheckpointParts(1.0, 7.0, 1.0));
+        MigrationReport.Scenario s = scenario(true, List.of(r));
+
+        assertThat(s.phase(MigrationReport.Phase.TAKE).orElseThrow().median()).isEqualTo(7.0);
+        assertThat(s.dominantPhase()).contains(MigrationReport.Phase.CHECKPOINT);
+    }
+
+    @Test
     void hopsGroupTheSuccessfulMigrationsInTheOrderTheyFirstOccurred() {
         MigrationReport.Scenario s = new MigrationReport.Scenario("cross-ISA", List.of(X86, ARM), Set.of(ARM), false,
                 List.of(ok("x86_64", "aarch64", 1, 1, 1, 1, 30, 1), ok("aarch64", "x86_64", 1, 1, 1, 1, 2, 1),

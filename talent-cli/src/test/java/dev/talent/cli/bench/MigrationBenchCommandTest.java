@@ -1,0 +1,33 @@
+package dev.talent.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class MigrationBenchCommandTest {
+
+    static MigrationBench.Settings settings(String... args) {
+        MigrationBenchCommand command = new MigrationBenchCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    @Test
+    void crossNoneMeasuresTheNativeScenarioAlone() {
+        assertThat(settings("--cross", "none").foreign()).isEmpty();
+        assertThat(settings("--cross", "aarch64").foreign()).extracting(p -> p.name())
+                .containsExactly("aarch64");
+        assertThat(settings().foreign()).extracting(p -> p.name()).containsExactly("aarch64", "s390x");
+    }
+
+    @Test
+    void noneIsNoPlatformBesideOthers() {
+        assertThatThrownBy(() -> settings("--cross", "aarch64,none"))
+                .isInstanceOf(CommandLine.ParameterException.class);
+    }
+}
