@@ -39,6 +39,21 @@ final class LinkControl {
     private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private static final MethodHandle IF_NAMETOINDEX = Libc.downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SEND = Libc.downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = Libc.downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    private static final int AF_NETLINK = 16;
+    private static final int AF_BRIDGE = 7;
+    private static final int SOCK_RAW = 3;
+    private static final int NETLINK_ROUTE = 0;
+    private static final short RTM_NEWNEIGH = 28;
+    private static final short RTM_DELNEIGH = 29;
+    private static final short NLMSG_ERROR = 2;
+    private static final short NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_REPLACE = 0x100, NLM_F_CREATE = 0x400;
+    private static final short NUD_NOARP = 0x40;
+    private static final byte NTF_MASTER = 0x04, NTF_STICKY = 0x40;
+    private static final short NDA_LLADDR = 2;
+    private static final int ENOENT = 2;
 
     private LinkControl() {}
 
@@ -88,6 +103,68 @@ final class LinkControl {
             });
         } catch (NativeCallException | RuntimeException e) {
             // best effort: the link watch runs on its own in any case
+        }
+    }
+
+    /**
+     * Points the bridge's forwarding entry of {@code mac} at its port {@code port}, static and sticky (learning does
+     * not move it: frames the same MAC sends from another port of the bridge go out, but frames to it come here);
+     * {@code bridge fdb replace MAC dev PORT master static sticky} through rtnetlink, in microseconds.
+     */
+    static void claimMac(String port, byte[] mac) throws NativeCallException {
+        neigh(RTM_NEWNEIGH, (short) (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE), port, mac);
+    }
+
+    /** Removes {@link #claimMac}'s entry if it still points at {@code port}; false when it did not (ENOENT). */
+    static boolean releaseMac(String port, byte[] mac) throws NativeCallException {
+        try {
+            neigh(RTM_DELNEIGH, (short) (NLM_F_REQUEST | NLM_F_ACK), port, mac);
+            return true;
+        } catch (NativeCallException e) {
+            if (e.errno() == ENOENT) return false;
+            throw e;
+        }
+    }
+
+    private static void neigh(short type, short flags, String port, byte[] mac) throws NativeCallException {
+        if (mac.length != 6) throw new IllegalArgumentException("a MAC address has 6 bytes, not " + mac.length);
+        String call = (type == RTM_NEWNEIGH ? "RTM_NEWNEIGH " : "RTM_DELNEIGH ") + port;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int index = (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(port));
+            if (index == 0) throw failure("if_nametoindex(" + port + ")", Libc.errno(state));
+            // nlmsghdr (16) + ndmsg (12) + rtattr NDA_LLADDR (4 + 6, padded to 12)
+            MemorySegment m = arena.allocate(40);
+            m.set(JAVA_INT, 0, 40);
+            m.set(JAVA_SHORT, 4, type);
+            m.set(JAVA_SHORT, 6, flags);
+            m.set(JAVA_INT, 8, 1);
+            m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 16, (byte) AF_BRIDGE);
+            m.set(JAVA_INT, 20, index);
+            m.set(JAVA_SHORT, 24, NUD_NOARP);
+            m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 26, (byte) (NTF_MASTER | NTF_STICKY));
+            m.set(JAVA_SHORT, 28, (short) 10);
+            m.set(JAVA_SHORT, 30, NDA_LLADDR);
+            MemorySegment.copy(mac, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 32, 6);
+            int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            if (fd < 0) throw failure("socket(AF_NETLINK)", Libc.errno(state));
+            try {
+                if ((long) SEND.invokeExact(state, fd, m, 40L, 0) != 40L) throw failure(call, Libc.errno(state));
+                MemorySegment answer = arena.allocate(1024);
+                long n = (long) RECV.invokeExact(state, fd, answer, 1024L, 0);
+                if (n < 0) throw failure(call + " (answer)", Libc.errno(state));
+                if (n < 20 || answer.get(JAVA_SHORT, 4) != NLMSG_ERROR) {
+                    throw new NativeCallException(call + ": unexpected answer of " + n + " bytes", 0);
+                }
+                int error = -answer.get(JAVA_INT, 16);
+                if (error != 0) throw failure(call, error);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+            }
+        } catch (NativeCallException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

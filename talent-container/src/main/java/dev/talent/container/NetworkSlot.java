@@ -36,6 +36,8 @@ public final class NetworkSlot implements AutoCloseable {
     private volatile boolean closed;
     /** The helper keeping the app's packets from the lock to the unlock (a prepared destination), or null. */
     private TcpRepair.Holding holding;
+    /** Whether {@link #hold()} pointed the bridge's entry of the app's MAC at this port (until the unlock or lock). */
+    private boolean claimed;
 
     private NetworkSlot(String namespace, String hostPort, NetworkAttachment attachment) {
         this.namespace = namespace;
@@ -152,9 +154,29 @@ public final class NetworkSlot implements AutoCloseable {
 
     public NetworkAttachment attachment() { return attachment; }
 
-    /** Takes the port off the bridge's traffic (link down): the network lock. */
+    /**
+     * Takes the port off the bridge's traffic (link down): the network lock. A slot that {@link #hold() held} gives
+     * the app's MAC back to the bridge's learning first (a failure before the stop: the source's traffic again).
+     */
     public void lock() throws ContainerException {
+        boolean release;
+        synchronized (this) {
+            release = claimed;
+            claimed = false;
+        }
+        if (release) {
+            try {
+                LinkControl.releaseMac(hostPort, mac());
+            } catch (NativeCallException e) {
+                throw new ContainerException("cannot release the app's MAC from " + hostPort + ": " + e.getMessage(), e);
+            }
+        }
         setPort(false);
+    }
+
+    private byte[] mac() {
+        int v = attachment.address().value();
+        return new byte[] {0x02, 0x54, (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
     /**
@@ -165,14 +187,20 @@ public final class NetworkSlot implements AutoCloseable {
     public void unlock() throws ContainerException {
         setPort(true);
         TcpRepair.Holding h;
+        boolean release;
         synchronized (this) {
             h = holding;
             holding = null;
+            release = claimed;
+            claimed = false;
         }
         if (h == null) return;
         h.release();
         Thread.ofPlatform().daemon().name("talent-unhold-" + hostPort).start(() -> {
             try {
+                // the source's port is down by now: the bridge learns the MAC here again (a later destination's
+                // claim has replaced the entry: then there is nothing to remove)
+                if (release) LinkControl.releaseMac(hostPort, mac());
                 for (List<String> rule : holdRules("-D")) run(rule, "");
             } catch (ContainerException | IOException e) {
                 // the namespace is gone (the app moved on or ended): its rules with it
@@ -207,9 +235,11 @@ public final class NetworkSlot implements AutoCloseable {
     public synchronized boolean holds() { return holding != null && holding.alive(); }
 
     /**
-     * The network lock for a destination prepared to hold: its port comes up while the source's goes down, and what
-     * the peers send meanwhile is kept in its namespace instead of dropped, until {@link #unlock()}. Nothing to do
-     * for a slot that does not hold (its port stays down until the unlock). Returns whether the port came up.
+     * The network lock for a destination prepared to hold: its port comes up and the bridge's entry of the app's MAC
+     * is pointed at it (static and sticky), so that what the peers send meanwhile is kept in its namespace, until
+     * {@link #unlock()}, while the source's port can stay up for what the source still sends before it stops
+     * ({@code talent-tcp take} brings that port down when it reads the source's connections). Nothing to do for a slot
+     * that does not hold (its port stays down until the unlock). Returns whether the port came up.
      */
     public boolean hold() throws ContainerException {
         if (!holds()) return false;
@@ -218,6 +248,17 @@ public final class NetworkSlot implements AutoCloseable {
         // at its unlock): until then what the peers send would be dropped, not held
         LinkControl.syncLink(hostPort);
         LinkControl.syncLink(attachment.config().bridge());
+        // frames to the app come here even while the source still sends from its port (its answers go out; the
+        // bridge would learn the MAC back there): the source's port stays up until its connections are taken
+        try {
+            LinkControl.claimMac(hostPort, mac());
+        } catch (NativeCallException e) {
+            setPort(false); // the traffic stays the source's
+            throw new ContainerException("cannot point the app's MAC at " + hostPort + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            claimed = true;
+        }
         return true;
     }
 

@@ -89,9 +89,22 @@ public final class TcpRepair {
      * once the socket is there. {@code state} is where their state goes (a path the program cannot reach).
      */
     public Taking take(Path checkpointDir, Path state, Duration timeout) throws ContainerException, IOException, InterruptedException {
+        return take(checkpointDir, state, timeout, null);
+    }
+
+    /**
+     * As above; {@code port} (a host interface: the source's bridge port, or null) is brought down when the program
+     * hands its connections over, before their state is read: what the source sent until then reached the peers,
+     * and nothing it sends afterwards (at its exit: FIN, RST) leaves.
+     */
+    public Taking take(Path checkpointDir, Path state, Duration timeout, String port)
+            throws ContainerException, IOException, InterruptedException {
         Files.deleteIfExists(state);
-        Process p = start(List.of(helper.toString(), "take", checkpointDir.toAbsolutePath().toString(),
-                state.toAbsolutePath().toString(), Long.toString(Math.max(1, timeout.toMillis()))));
+        List<String> command = new java.util.ArrayList<>(List.of(helper.toString(), "take",
+                checkpointDir.toAbsolutePath().toString(), state.toAbsolutePath().toString(),
+                Long.toString(Math.max(1, timeout.toMillis()))));
+        if (port != null) command.add(port);
+        Process p = start(command);
         return new Taking(p, ready(p, "take"), state);
     }
 

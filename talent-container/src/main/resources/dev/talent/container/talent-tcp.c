@@ -8,8 +8,10 @@
  * way. Everything the program sends is checked (kind of descriptor, TCP state, count); the state file is read back
  * with every length bounded.
  *
- *   talent-tcp take DIR STATE TIMEOUT_MS       bind DIR/tcp.sock, print "ready", take one hand-over; exit 0 and
- *                                              print "took N", or exit 3 if stdin closed before anyone connected
+ *   talent-tcp take DIR STATE TIMEOUT_MS [PORT]  bind DIR/tcp.sock, print "ready", take one hand-over; exit 0
+ *                                              and print "took N", or exit 3 if stdin closed before anyone
+ *                                              connected; with PORT, bring that host interface (the source's
+ *                                              bridge port) down before the connections are read
  *   talent-tcp give DIR STATE NETNS PORT T     restore STATE's connections in NETNS, bind DIR/tcp.sock, print
  *                                              "ready"; when the runtime connects, bring the host interface PORT
  *                                              up ("-": none), hand them over; print "gave N"
@@ -677,7 +679,7 @@ bad:
     return -1;
 }
 
-static int take(const char *state, long timeout_ms)
+static int take(const char *state, long timeout_ms, const char *port)
 {
     int l = listen_here(), c, fds[MAX_CONN];
     uint32_t numbers[MAX_CONN], n, i, j;
@@ -707,6 +709,25 @@ static int take(const char *state, long timeout_ms)
             die(5, "descriptor %lu%s is %s", (unsigned long)numbers[i], who, bad);
         }
     }
+    /* The source's port goes down before its connections are read: until now (the lock) it could still send (an
+     * answer the program wrote just before it stopped, while a prepared destination holds what comes in), from now
+     * on nothing it sends leaves, so the state read here is the last the peers see of it, and what its kernel sends
+     * at close (FIN, RST) goes nowhere. */
+    if (port) {
+        int ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq r;
+        memset(&r, 0, sizeof r);
+        if (ctl < 0 || strlen(port) >= sizeof r.ifr_name) {
+            reply(c, "ncannot lock the network");
+            die(2, "cannot lock the network (%s)", port);
+        }
+        strcpy(r.ifr_name, port);
+        if (ioctl(ctl, SIOCGIFFLAGS, &r) != 0 || (r.ifr_flags &= ~IFF_UP, ioctl(ctl, SIOCSIFFLAGS, &r) != 0)) {
+            reply(c, "ncannot bring %s down: %s", port, strerror(errno));
+            die(2, "cannot bring %s down: %s", port, strerror(errno));
+        }
+        close(ctl);
+    }
     nconns = n;
     for (i = 0; i < n; i++) {
         conns[i].fd = numbers[i];
@@ -716,7 +737,8 @@ static int take(const char *state, long timeout_ms)
     /* The program's sockets leave repair mode again (without a window probe), unchanged: the checkpoint may still
      * fail after this hand-over (writing it), and the program then goes on with working connections. When it
      * exits after a written checkpoint, whatever its kernel sends at close (FIN, RST) meets the network lock (the
-     * source's bridge port is down, and stays down until its namespace is removed). */
+     * source's bridge port is down, brought down above or at the lock, and stays down until its namespace is
+     * removed). */
     for (i = 0; i < n; i++) {
         int off = -1;                       /* TCP_REPAIR_OFF_NO_WP */
         if (setsockopt(fds[i], IPPROTO_TCP, TCP_REPAIR, &off, sizeof off) != 0) {
@@ -1014,7 +1036,7 @@ static void release(conn *c)
 }
 
 /* the host end of the container's veth up: an ioctl on a socket made in the host's namespace */
-static void port_up(int ctl, const char *port)
+static void set_port(int ctl, const char *port, int up)
 {
     struct ifreq r;
     memset(&r, 0, sizeof r);
@@ -1023,9 +1045,12 @@ static void port_up(int ctl, const char *port)
     strcpy(r.ifr_name, port);
     if (ioctl(ctl, SIOCGIFFLAGS, &r) != 0)
         die(2, "cannot read the flags of %s: %s", port, strerror(errno));
-    r.ifr_flags |= IFF_UP;
+    if (up)
+        r.ifr_flags |= IFF_UP;
+    else
+        r.ifr_flags &= ~IFF_UP;
     if (ioctl(ctl, SIOCSIFFLAGS, &r) != 0)
-        die(2, "cannot bring %s up: %s", port, strerror(errno));
+        die(2, "cannot bring %s %s: %s", port, up ? "up" : "down", strerror(errno));
 }
 
 /* Asks for the link state of NAME (ETHTOOL_GLINK) on socket S, whose namespace holds NAME. The kernel answers a
@@ -1171,7 +1196,7 @@ static int give(const char *state, const char *netns, const char *port, long tim
      * restores them first), so the port is unlocked here, before the queues go out, rather than after the
      * program reports that it runs: what the restored sockets send then reaches the peer at once */
     if (strcmp(port, "-") != 0) {
-        port_up(ctl, port);
+        set_port(ctl, port, 1);
         sync_link(ctl, port);
         sync_master(ctl, port);
         if (arp >= 0)
@@ -1455,10 +1480,10 @@ static long parse_ms(const char *s)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    if (argc == 5 && strcmp(argv[1], "take") == 0) {
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "take") == 0) {
         if (chdir(argv[2]) != 0)
             die(2, "cannot enter %s: %s", argv[2], strerror(errno));
-        return take(argv[3], parse_ms(argv[4]));
+        return take(argv[3], parse_ms(argv[4]), argc == 6 && strcmp(argv[5], "-") != 0 ? argv[5] : NULL);
     }
     if (argc == 7 && strcmp(argv[1], "give") == 0) {
         char state[4096];
@@ -1479,7 +1504,7 @@ int main(int argc, char **argv)
         show(argv[2]);
         return 0;
     }
-    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS | give DIR STATE NETNS PORT TIMEOUT_MS | hold NETNS QUEUE"
+    fprintf(stderr, "usage: talent-tcp take DIR STATE TIMEOUT_MS [PORT] | give DIR STATE NETNS PORT TIMEOUT_MS | hold NETNS QUEUE"
             " | show STATE\n");
     return 2;
 }

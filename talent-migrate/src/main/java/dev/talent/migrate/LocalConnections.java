@@ -35,7 +35,9 @@ final class LocalConnections implements ConnectionCarrier {
     public void beforeStop(HostContainers host, AppContainer program) throws IOException, InterruptedException {
         if (!program.hasNetwork()) return;
         try {
-            taking = tcp.take(((LocalHostContainers) host).host().checkpoints, safePoint);
+            String port = ((LocalContainer) program).raw().network().map(dev.talent.container.NetworkSlot::hostPort)
+                    .orElse(null);
+            taking = tcp.take(((LocalHostContainers) host).host().checkpoints, safePoint, port);
         } catch (ContainerException e) {
             throw new IOException(e.getMessage(), e);
         }

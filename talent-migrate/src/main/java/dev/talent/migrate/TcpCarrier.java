@@ -31,8 +31,14 @@ final class TcpCarrier {
 
     /** Starts listening in the source's checkpoint directory, before the program is asked to stop. */
     TcpRepair.Taking take(Path sourceCheckpoints, Duration safePoint) throws ContainerException, IOException, InterruptedException {
+        return take(sourceCheckpoints, safePoint, null);
+    }
+
+    /** As above; {@code port} (the source's bridge port, or null) goes down at the hand-over (TcpRepair.take). */
+    TcpRepair.Taking take(Path sourceCheckpoints, Duration safePoint, String port)
+            throws ContainerException, IOException, InterruptedException {
         forget();
-        return repair.take(sourceCheckpoints, state, safePoint.plusSeconds(10));
+        return repair.take(sourceCheckpoints, state, safePoint.plusSeconds(10), port);
     }
 
     /** After the stop and the checkpoint's acceptance: the connections taken (now in the state file, bound to it). */

@@ -33,17 +33,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code talent bench network} (issue 12): what a connected peer sees of a --net app's migrations. The bundled line
  * server (network.c: every line comes back as "n line") runs under the orchestrator, in this JVM, with a network
- * namespace of its own; a peer on the host holds one TCP connection to it and sends a request every 1 ms, while the
- * orchestrator migrates the app at random intervals. The pause of a migration is the largest gap between two
- * consecutive replies that overlaps it (from its start, before the destination is prepared, to its record); it is
- * reported next to the downtime and the network part ({@code net_ms}) the
- * orchestrator recorded. Every reply is checked: reply i must be "i req-i", so that lost or duplicated bytes are
- * counted (the benchmark fails unless both are 0).
+ * namespace of its own; a peer on the host holds one TCP connection to it while the orchestrator migrates the app at
+ * random intervals. Two peers ({@link PeerMode}), each in scenarios of its own: the streaming peer sends a request
+ * every 1 ms without waiting, and its pause of a migration is the largest gap between two consecutive replies that
+ * overlaps it (from its start, before the destination is prepared, to its record); the request/reply peer sends a
+ * request and waits for its answer before the next (1 ms apart at the earliest), and its pause is the longest it
+ * waited for one answer, over the same window. Each is reported next to the downtime and the network part
+ * ({@code net_ms}) the orchestrator recorded. Every reply is checked: reply i must be "i req-i", so that lost or
+ * duplicated bytes are counted (the benchmark fails unless both are 0).
  */
 final class NetworkBench {
 
@@ -51,15 +52,18 @@ final class NetworkBench {
     static final String NAME = "network";
     static final int PORT = 8080;
     private static final long SPACING_NANOS = 1_000_000;
+    /** How long the request/reply peer waits for one answer before the benchmark fails. */
+    private static final int ANSWER_TIMEOUT_MS = 60_000;
 
-    record Settings(int migrations, Interval every, long seed, String bridge, String subnet, List<Platform> foreign) {}
+    record Settings(int migrations, Interval every, long seed, String bridge, String subnet, List<Platform> foreign,
+                    List<PeerMode> peers) {}
 
     /**
      * One scenario's measurements, in the order of the migrations; {@code gapEndMs}: how long before its record
      * reached the bench (after the unlock and the "ready") the largest gap ended, so that a gap at the network lock
      * (ending about when the record comes) can be told from one elsewhere in the window (ending long before it).
      */
-    record Scenario(String title, List<Platform> platforms, List<Double> pauseMs, List<Double> downtimeMs,
+    record Scenario(String title, PeerMode peer, List<Platform> platforms, List<Double> pauseMs, List<Double> downtimeMs,
                     List<Double> netMs, List<Double> gapEndMs, int failed, long requests, long lost, long duplicated) {}
 
     private final BenchWorkspace workspace;
@@ -77,17 +81,21 @@ final class NetworkBench {
         Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(SOURCE), NAME, all);
         Path program = binaries.get(x86).resolveSibling(NAME);
         List<Scenario> out = new ArrayList<>();
-        out.add(scenario("native -> native", "native", nativePair, program, settings, "10"));
-        if (!foreign.isEmpty()) {
-            List<Platform> cross = new ArrayList<>(List.of(x86));
-            cross.addAll(foreign);
-            out.add(scenario("cross-ISA", "cross", cross, program, settings, "11"));
+        int host = 10; // each scenario's app has an address of its own
+        for (PeerMode peer : settings.peers()) {
+            String suffix = peer == PeerMode.STREAM ? "" : "-rr";
+            out.add(scenario("native -> native", "native" + suffix, peer, nativePair, program, settings, host++));
+            if (!foreign.isEmpty()) {
+                List<Platform> cross = new ArrayList<>(List.of(x86));
+                cross.addAll(foreign);
+                out.add(scenario("cross-ISA", "cross" + suffix, peer, cross, program, settings, host++));
+            }
         }
         return out;
     }
 
-    private Scenario scenario(String title, String label, List<Platform> platforms, Path program, Settings settings,
-                              String host) throws BenchFailedException, IOException, InterruptedException {
+    private Scenario scenario(String title, String label, PeerMode mode, List<Platform> platforms, Path program,
+                              Settings settings, int host) throws BenchFailedException, IOException, InterruptedException {
         Path dir = workspace.freshDirectory("network-" + label);
         Path workdir = Files.createDirectories(dir.resolve("work"));
         Path stdout = dir.resolve("stdout.txt");
@@ -96,7 +104,7 @@ final class NetworkBench {
         try {
             // an IPv6 /64 of its own, apart from talent0's default one
             config = NetworkConfig.of(settings.bridge(), settings.subnet(), null).withSubnet6("fd74:616c:656e:be::/64");
-            address = new Ipv4(config.network().value() + Integer.parseInt(host));
+            address = new Ipv4(config.network().value() + host);
             config.checkAppAddress(address);
         } catch (IllegalArgumentException e) {
             throw new BenchFailedException("--bridge/--subnet: " + e.getMessage(), e);
@@ -125,7 +133,7 @@ final class NetworkBench {
                         reported.add(Instant.now());
                     }
                     if (r.ok()) succeeded.incrementAndGet();
-                    workspace.events().accept(new BenchEvent.Migration(title, succeeded.get(), settings.migrations(), r));
+                    workspace.events().accept(new BenchEvent.Migration(title + " (" + mode.label() + ")", succeeded.get(), settings.migrations(), r));
                 }).run());
             } catch (IOException | InterruptedException | MigrationFailedException | ContainerException | RuntimeException e) {
                 status.completeExceptionally(e);
@@ -133,10 +141,10 @@ final class NetworkBench {
         });
         Peer peer;
         try {
-            peer = Peer.connect(address.toString(), status);
+            peer = connect(mode, address.toString(), status);
             long lastChange = System.nanoTime();
             int seen = 0;
-            // requests every 1 ms until the orchestrator has done its migrations (or stalls for a minute)
+            // requests every 1 ms (or one after the other's answer) until the orchestrator has done its migrations (or stalls for a minute)
             while (succeeded.get() < settings.migrations() && !status.isDone()) {
                 peer.send();
                 int now = records.size();
@@ -173,68 +181,61 @@ final class NetworkBench {
             // not the migration's (on a loaded machine the server misses replies at any moment)
             Instant end = reported.get(i);
             if (i + 1 < records.size() && records.get(i + 1).at().isBefore(end)) end = records.get(i + 1).at();
-            Peer.Gap gap = peer.largestGap(r.at(), end);
+            PeerLog.Gap gap = peer.log().largest(r.at(), end);
             pauses.add(gap.ms());
-            gapEnds.add(peer.msBefore(gap.endNanos(), reported.get(i)));
+            gapEnds.add(peer.log().msBefore(gap.endNanos(), reported.get(i)));
         }
-        return new Scenario(title, platforms, pauses, downtimes, net, gapEnds, failed, peer.sent, peer.lost(),
-                peer.duplicated());
+        long sent = peer.sent();
+        return new Scenario(title, mode, platforms, pauses, downtimes, net, gapEnds, failed, sent, peer.log().lost(sent),
+                peer.log().duplicated(sent));
     }
 
-    /** The peer: one connection, a request every 1 ms, every reply timed and checked. */
-    private static final class Peer {
+    /** The peer's side of the connection: {@link #send()} makes one request (and, waiting, takes its answer). */
+    private sealed interface Peer permits StreamPeer, RequestReplyPeer {
+        void send() throws IOException, InterruptedException;
+
+        /** Ends the server ("quit", answered "bye") and closes the connection. */
+        void quit() throws IOException, InterruptedException;
+
+        /** Requests sent so far, the first one (sent while connecting) included. */
+        long sent();
+
+        PeerLog log();
+    }
+
+    /** The streaming peer: one connection, a request every 1 ms, the replies read, timed and checked by a thread of their own. */
+    private static final class StreamPeer implements Peer {
         private final Socket socket;
         private final OutputStream out;
-        private final List<Long> replyNanos = new ArrayList<>();
-        private final List<Long> replyNumbers = new ArrayList<>();
+        private final PeerLog log = new PeerLog();
         private final Thread reader;
-        private final long originNanos = System.nanoTime();
-        private final Instant origin = Instant.now();
         private long sent;
         private long next = System.nanoTime();
-        private final AtomicLong badReplies = new AtomicLong();
 
-        private Peer(Socket socket, BufferedReader in, long firstReplyNanos) throws IOException {
+        StreamPeer(Socket socket, BufferedReader in, long firstReplyNanos) throws IOException {
             this.socket = socket;
             this.out = socket.getOutputStream();
             this.sent = 1;
-            replyNanos.add(firstReplyNanos);
-            replyNumbers.add(1L);
+            log.reply(1);
             this.reader = Thread.ofPlatform().daemon().start(() -> {
+                long last = firstReplyNanos;
                 try {
                     String line;
                     while ((line = in.readLine()) != null) {
                         long at = System.nanoTime();
                         if (line.equals("bye")) break;
-                        int space = line.indexOf(' ');
-                        long n = -1;
-                        try {
-                            if (space > 0 && line.substring(space + 1).equals("req-" + line.substring(0, space))) {
-                                n = Long.parseLong(line.substring(0, space));
-                            }
-                        } catch (NumberFormatException e) {
-                            n = -1;
-                        }
-                        synchronized (replyNanos) {
-                            replyNanos.add(at);
-                            replyNumbers.add(n);
-                        }
-                        if (n < 0) badReplies.incrementAndGet();
+                        log.waited(last, at);
+                        log.reply(PeerLog.replyNumber(line));
+                        last = at;
                     }
                 } catch (IOException e) {
-                    badReplies.incrementAndGet();
+                    log.reply(-1);
                 }
             });
         }
 
-        static Peer connect(String address, CompletableFuture<Integer> status) throws BenchFailedException, InterruptedException {
-            return LineServerClient.connect(new InetSocketAddress(address, PORT), "req-1", 0, status,
-                    (s, in, reply, at) -> new Peer(s, in, at),
-                    last -> new BenchFailedException("cannot connect to the server at " + address + ":" + PORT
-                            + (last == null ? "" : ": " + last.getMessage())));
-        }
-
-        void send() throws IOException, InterruptedException {
+        @Override
+        public void send() throws IOException, InterruptedException {
             long wait = next - System.nanoTime();
             if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
             sent++;
@@ -244,60 +245,77 @@ final class NetworkBench {
             if (next < System.nanoTime() - 50 * SPACING_NANOS) next = System.nanoTime(); // no bursts after a pause
         }
 
-        void quit() throws IOException, InterruptedException {
+        @Override
+        public void quit() throws IOException, InterruptedException {
             out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             reader.join(Duration.ofMinutes(1));
             socket.close();
         }
 
-        /** A gap between consecutive replies: its length in ms, and when it ended (System.nanoTime). */
-        record Gap(double ms, long endNanos) {}
+        @Override public long sent() { return sent; }
 
-        /** The largest gap between consecutive replies that overlaps [from, to]. */
-        Gap largestGap(Instant from, Instant to) {
-            long a = nanos(from);
-            long b = nanos(to);
-            long best = 0, bestEnd = b;
-            synchronized (replyNanos) {
-                for (int i = 1; i < replyNanos.size(); i++) {
-                    long s = replyNanos.get(i - 1), e = replyNanos.get(i);
-                    if (e >= a && s <= b && e - s > best) {
-                        best = e - s;
-                        bestEnd = e;
-                    }
-                }
-            }
-            return new Gap(best / 1e6, bestEnd);
+        @Override public PeerLog log() { return log; }
+    }
+
+    /**
+     * The request/reply peer: one connection; it sends a request, waits for its whole answer (a line), checks it and
+     * sends the next, 1 ms after the one before at the earliest. What it waited is from each request to its answer.
+     */
+    private static final class RequestReplyPeer implements Peer {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+        private final PeerLog log = new PeerLog();
+        private long sent = 1;
+        private long next = System.nanoTime();
+
+        RequestReplyPeer(Socket socket, BufferedReader in) throws IOException {
+            this.socket = socket;
+            this.in = in;
+            this.out = socket.getOutputStream();
+            log.reply(1);
         }
 
-        /** How many ms {@code nanos} (System.nanoTime) is before {@code at}. */
-        double msBefore(long nanos, Instant at) {
-            return (nanos(at) - nanos) / 1e6;
+        @Override
+        public void send() throws IOException, InterruptedException {
+            long wait = next - System.nanoTime();
+            if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
+            long n = sent + 1;
+            long at = System.nanoTime();
+            out.write(("req-" + n + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            sent = n;
+            String line = in.readLine(); // bounded by the socket's read timeout
+            long answered = System.nanoTime();
+            if (line == null) throw new IOException("the server closed the connection after request " + n);
+            log.waited(at, answered);
+            long number = PeerLog.replyNumber(line);
+            log.reply(number);
+            if (number != n) throw new IOException("request " + n + " was answered '" + line + "'");
+            next = Math.max(at + SPACING_NANOS, answered);
         }
 
-        private long nanos(Instant at) {
-            return originNanos + Duration.between(origin, at).toNanos();
+        @Override
+        public void quit() throws IOException {
+            out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String bye = in.readLine();
+            socket.close();
+            if (!"bye".equals(bye)) throw new IOException("quit was answered '" + bye + "'");
         }
 
-        long lost() {
-            synchronized (replyNanos) {
-                return sent - replyNumbers.stream().filter(n -> n > 0).distinct().count();
-            }
-        }
+        @Override public long sent() { return sent; }
 
-        /** Replies that came again, came out of order, or were not an answer to a request. */
-        long duplicated() {
-            synchronized (replyNanos) {
-                long valid = replyNumbers.stream().filter(n -> n > 0).count();
-                long dup = valid - replyNumbers.stream().filter(n -> n > 0).distinct().count();
-                long expect = 1;
-                for (long n : replyNumbers) {
-                    if (n == expect) expect++;
-                    else if (n > 0 && n > expect) dup++; // a gap: an earlier reply is missing here
-                }
-                return dup + badReplies.get();
-            }
-        }
+        @Override public PeerLog log() { return log; }
+    }
+
+    private static Peer connect(PeerMode mode, String address, CompletableFuture<Integer> status)
+            throws BenchFailedException, InterruptedException {
+        return LineServerClient.connect(new InetSocketAddress(address, PORT), "req-1",
+                mode == PeerMode.STREAM ? 0 : ANSWER_TIMEOUT_MS, status,
+                (s, in, reply, at) -> mode == PeerMode.STREAM ? new StreamPeer(s, in, at) : new RequestReplyPeer(s, in),
+                last -> new BenchFailedException("cannot connect to the server at " + address + ":" + PORT
+                        + (last == null ? "" : ": " + last.getMessage())));
     }
 }

@@ -63,6 +63,15 @@ public final class SafePointStep {
         }
     }
 
+    /** The source's port down once it stopped (a failure leaves it to the rollback, which removes the source). */
+    private static void lockQuietly(AppContainer program) {
+        try {
+            program.lockNetwork();
+        } catch (IOException ignored) {
+            // its container is removed after the stop, its port with it
+        }
+    }
+
     private static void unhold(AppContainer holder, AtomicBoolean held) {
         if (!held.get()) return;
         try {
@@ -85,10 +94,12 @@ public final class SafePointStep {
         try {
             if (program.hasNetwork()) {
                 long l0 = System.nanoTime();
-                // the destination takes the traffic first (its port forwarding): from the source's lock on, nothing
-                // the peers send falls between the two
+                // the destination takes the traffic first (its port forwarding, the app's MAC pointed at it): from
+                // then on nothing the peers send reaches the source, and what it sends still goes out (an answer it
+                // writes before it stops) until its connections are taken (talent-tcp take brings its port down)
+                // or it reports its checkpoint; without a holder its port goes down now, both ways
                 if (holder != null && holder.holdNetwork()) held.set(true);
-                program.lockNetwork();
+                else program.lockNetwork();
                 progress.accept(new StepResult.SafePointRequested(requested, true, System.nanoTime() - l0));
             } else {
                 progress.accept(new StepResult.SafePointRequested(requested, false, 0));
@@ -110,6 +121,7 @@ public final class SafePointStep {
                 case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= requested -> {
                     if (writtenAt == 0) {
                         writtenAt = w.receivedNanos();
+                        if (held.get()) lockQuietly(program); // (if the connections were taken, it is down already)
                         written.run();
                     }
                 }
@@ -119,6 +131,7 @@ public final class SafePointStep {
                 case RuntimeEvent.ProcessExited x when x.containerId().equals(program.id()) -> {
                     // ended on its own before reaching a site: nothing to migrate
                     if (x.status() != EXIT_CHECKPOINT) return new StepResult.ProgramEnded(x.status());
+                    if (held.get()) lockQuietly(program);
                     long stopped = x.receivedNanos();
                     return new StepResult.SafePointReached(writtenAt == 0 ? stopped : writtenAt, stopped);
                 }
