@@ -54,6 +54,10 @@ final class LocalContainer implements AppContainer {
         }
     }
 
+    /** Its slot's hold pins the app's MAC to its port on the one host's bridge (NetworkSlot.hold). */
+    @Override
+    public boolean holdPinsTraffic() { return container.network().isPresent(); }
+
     @Override
     public void announce() throws IOException, InterruptedException {
         if (container.network().isEmpty()) return;

@@ -30,6 +30,14 @@ public interface AppContainer {
     default boolean holdNetwork() throws IOException { return false; }
 
     /**
+     * Whether this destination's hold also keeps the app's traffic off the source by itself, so that the source may go
+     * on sending (an answer written just before it stops) until it stops: on one host the bridge's entry for the app's
+     * MAC is pinned to the destination's port. A destination on another host does not (the segment's bridges would
+     * learn the MAC back at the source from any frame the source sent): the source is then locked at the hold.
+     */
+    default boolean holdPinsTraffic() { return false; }
+
+    /**
      * Tells the network segment that the app's address is here now (a gratuitous ARP from its namespace), after
      * {@link #unlockNetwork()} on a host other than the one it left; nothing to do without a network.
      */

@@ -91,15 +91,20 @@ public final class SafePointStep {
                     + host.name() + ": " + e.getMessage(), "", e);
         }
         long requested = System.nanoTime();
+        boolean pinned = false;
         try {
             if (program.hasNetwork()) {
                 long l0 = System.nanoTime();
-                // the destination takes the traffic first (its port forwarding, the app's MAC pointed at it): from
-                // then on nothing the peers send reaches the source, and what it sends still goes out (an answer it
-                // writes before it stops) until its connections are taken (talent-tcp take brings its port down)
-                // or it reports its checkpoint; without a holder its port goes down now, both ways
-                if (holder != null && holder.holdNetwork()) held.set(true);
-                else program.lockNetwork();
+                // the destination takes the traffic first (its port forwarding): from then on nothing the peers send
+                // falls between the two. A hold that pins the app's MAC to the destination's port (one host) keeps
+                // the traffic off the source by itself: what the source sends still goes out (an answer it writes
+                // before it stops) until its connections are taken (talent-tcp take brings its port down) or it
+                // reports its checkpoint. Otherwise (no holder, or one on another host) its port goes down now
+                if (holder != null && holder.holdNetwork()) {
+                    held.set(true);
+                    pinned = holder.holdPinsTraffic();
+                }
+                if (!pinned) program.lockNetwork();
                 progress.accept(new StepResult.SafePointRequested(requested, true, System.nanoTime() - l0));
             } else {
                 progress.accept(new StepResult.SafePointRequested(requested, false, 0));
@@ -121,7 +126,7 @@ public final class SafePointStep {
                 case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= requested -> {
                     if (writtenAt == 0) {
                         writtenAt = w.receivedNanos();
-                        if (held.get()) lockQuietly(program); // (if the connections were taken, it is down already)
+                        if (pinned) lockQuietly(program); // (if the connections were taken, it is down already)
                         written.run();
                     }
                 }
@@ -131,7 +136,7 @@ public final class SafePointStep {
                 case RuntimeEvent.ProcessExited x when x.containerId().equals(program.id()) -> {
                     // ended on its own before reaching a site: nothing to migrate
                     if (x.status() != EXIT_CHECKPOINT) return new StepResult.ProgramEnded(x.status());
-                    if (held.get()) lockQuietly(program);
+                    if (pinned) lockQuietly(program);
                     long stopped = x.receivedNanos();
                     return new StepResult.SafePointReached(writtenAt == 0 ? stopped : writtenAt, stopped);
                 }

@@ -217,6 +217,8 @@ final class FakeHost implements HostContainers, HostFiles {
         boolean running, deleted, locked;
         /** Prepared to hold the app's traffic from the lock on (NetworkSlot.prepareHold); holding: it does. */
         boolean holds, holding;
+        /** Its hold keeps the traffic off the source by itself (one host's pinned MAC; holdPinsTraffic). */
+        boolean pins;
         /** Started ahead: running, its runtime waits for the go that start() gives. */
         boolean ahead;
         /** The checkpoint a restarted program restored (its counter), if any. */
@@ -249,6 +251,9 @@ final class FakeHost implements HostContainers, HostFiles {
             holding = true;
             return true;
         }
+
+        @Override
+        public boolean holdPinsTraffic() { return pins; }
 
         @Override
         public void unlockNetwork() throws IOException {

@@ -225,6 +225,7 @@ class MigrationPipelineTest {
     @Test
     void aDestinationThatHoldsTakesTheTrafficAndTheSourceIsLockedOnlyOnceItStopped() throws Exception {
         prepared.holds = true;
+        prepared.pins = true;
         assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
         // what the source sends until it stops goes out (an answer written just before the stop): its port goes
         // down once its checkpoint is written (or its connections taken), not at the lock
@@ -234,6 +235,19 @@ class MigrationPipelineTest {
                 .doesNotContain("x86_64 lock x86_64-1");
         assertThat(prepared.holding).as("released by the unlock").isFalse();
         assertThat(prepared.locked).isFalse();
+    }
+
+    /**
+     * A destination on another host (the fleet's) holds, but the segment's bridges would learn the app's MAC back at
+     * the source from any frame the source sent: the source is locked at once, before the signal, as without a hold.
+     */
+    @Test
+    void aHoldThatDoesNotPinTheTrafficLocksTheSourceAtOnce() throws Exception {
+        prepared.holds = true;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).containsSubsequence("aarch64 hold aarch64-1", "x86_64 lock x86_64-1",
+                "x86_64 signal CHECKPOINT_AND_EXIT x86_64-1", "aarch64 start aarch64-1", "commit");
+        assertThat(journal.stream().filter(l -> l.equals("x86_64 lock x86_64-1"))).as("locked once").hasSize(1);
     }
 
     @Test
