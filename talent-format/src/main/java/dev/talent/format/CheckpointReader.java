@@ -566,9 +566,44 @@ public final class CheckpointReader {
                 int type = typeRef(in, "type of global " + i + " (" + name + ")");
                 spend(in, nodes[type], "global " + name);
                 Value value = value(in, type, "global " + name);
+                if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, type, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
+        }
+
+        private static final List<String> ITIMERS = List.of("real", "virtual", "prof");
+        private static final List<String> ITIMER_FIELDS = List.of("value_sec", "value_usec", "interval_sec", "interval_usec");
+
+        /**
+         * The interval timers the runtime carries (itimers.c): {@code struct talent_itimers} of three
+         * {@code struct talent_itimer}, each four 64-bit signed integers, seconds 0 to {@link
+         * RuntimeContract#ITIMERS_MAX_SEC}, microseconds below {@link RuntimeContract#ITIMERS_USEC_LIMIT}.
+         */
+        private void checkItimers(PayloadReader in, int at, int type, Value value) throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.ITIMERS_KEY;
+            if (!(types.get(type) instanceof StructT outer) || !outer.name().equals("struct talent_itimers")
+                    || !outer.fields().stream().map(Field::name).toList().equals(ITIMERS)
+                    || !(value instanceof Value.StructValue timers)) {
+                throw in.error(at, what + " is not a struct talent_itimers of real, virtual and prof");
+            }
+            for (int t = 0; t < ITIMERS.size(); t++) {
+                if (!(types.get(outer.fields().get(t).type()) instanceof StructT inner)
+                        || !inner.name().equals("struct talent_itimer")
+                        || !inner.fields().stream().map(Field::name).toList().equals(ITIMER_FIELDS)
+                        || !inner.fields().stream().allMatch(f -> types.get(f.type()) instanceof SInt i && i.bits() == 64)
+                        || !(timers.fields().get(t) instanceof Value.StructValue timer)) {
+                    throw in.error(at, what + ": " + ITIMERS.get(t) + " is not a struct talent_itimer of four int64_t");
+                }
+                for (int f = 0; f < ITIMER_FIELDS.size(); f++) {
+                    BigInteger v = ((Value.IntValue) timer.fields().get(f)).value();
+                    long limit = f % 2 == 0 ? RuntimeContract.ITIMERS_MAX_SEC : RuntimeContract.ITIMERS_USEC_LIMIT - 1L;
+                    if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(limit)) > 0) {
+                        throw in.error(at, what + ": " + ITIMERS.get(t) + "." + ITIMER_FIELDS.get(f) + " is " + v
+                                + " (0 to " + limit + ")");
+                    }
+                }
+            }
         }
 
         private int typeRef(PayloadReader in, String what) throws CorruptCheckpointException {

@@ -1,0 +1,78 @@
+package dev.talent.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.format.TypeDesc.Field;
+import dev.talent.format.TypeDesc.SInt;
+import dev.talent.format.TypeDesc.StructT;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The global {@code <libc>:itimers} (the runtime's itimers.c: the interval timers' remaining values and intervals) is
+ * validated by the Java reader as strictly as by the runtime's restore: seconds 0 to ten years, microseconds below a
+ * second, and the struct the runtime writes. talent-compiler's IntervalTimersIT forges a real program's file and
+ * checks the runtime's refusal too.
+ */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class IntervalTimersGlobalTest {
+
+    private static final List<String> TIME_FIELDS = List.of("value_sec", "value_usec", "interval_sec", "interval_usec");
+
+    /** Fixtures.full() with a {@code <libc>:itimers} of these real-timer values (the other two disarmed). */
+    static Checkpoint withTimers(long valueSec, long valueUsec, long intervalSec, long intervalUsec, boolean int32) {
+        Checkpoint full = Fixtures.full();
+        List<TypeDesc> types = new ArrayList<>(full.types());
+        int i64 = types.size();
+        types.add(int32 ? new SInt("int", 4, 32) : new SInt("int64_t", 8, 64));
+        int timer = types.size();
+        types.add(new StructT("struct talent_itimer", 32, TIME_FIELDS.stream().map(n -> new Field(n, i64, 0)).toList()));
+        int timers = types.size();
+        types.add(new StructT("struct talent_itimers", 96, List.of(new Field("real", timer, 0),
+                new Field("virtual", timer, 0), new Field("prof", timer, 0))));
+        Value off = new Value.StructValue(List.of(Fixtures.i(0), Fixtures.i(0), Fixtures.i(0), Fixtures.i(0)));
+        Value real = new Value.StructValue(List.of(Fixtures.i(valueSec), Fixtures.i(valueUsec), Fixtures.i(intervalSec),
+                Fixtures.i(intervalUsec)));
+        List<GlobalVar> globals = new ArrayList<>(full.globals());
+        globals.add(new GlobalVar(RuntimeContract.ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", timers,
+                new Value.StructValue(List.of(real, off, off))));
+        return new Checkpoint(full.meta(), types, full.strings(), globals, full.frames(), full.heap(), full.files(),
+                full.pendingWait());
+    }
+
+    private static byte[] file(long valueSec, long valueUsec, long intervalSec, long intervalUsec) {
+        return CheckpointWriter.write(withTimers(valueSec, valueUsec, intervalSec, intervalUsec, false));
+    }
+
+    @Test
+    void timersWithinTheBoundsAreRead() throws CorruptCheckpointException {
+        Checkpoint c = CheckpointReader.read(file(0, 5000, 0, 5000), "t.tck");
+        assertThat(c.globals().getLast().key()).isEqualTo("<libc>:itimers");
+        CheckpointReader.read(file(315_576_000, 999_999, 315_576_000, 999_999), "t.tck");
+        CheckpointReader.read(file(0, 0, 0, 0), "t.tck");
+    }
+
+    @Test
+    void forgedValuesAreRefused() {
+        long[][] forged = {
+            {0, 1_000_000, 0, 0}, {0, 0, 0, 1_000_000}, {-1, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, -5, 0},
+            {315_576_001, 0, 0, 0}, {0, 0, 1L << 40, 0}, {Long.MIN_VALUE, 0, 0, 0},
+        };
+        for (long[] f : forged) {
+            byte[] bytes = file(f[0], f[1], f[2], f[3]);
+            assertThatThrownBy(() -> CheckpointReader.read(bytes, "t.tck")).as("%d %d %d %d", f[0], f[1], f[2], f[3])
+                    .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("<libc>:itimers: real.");
+        }
+    }
+
+    @Test
+    void aGlobalOfAnotherShapeIsRefused() {
+        byte[] bytes = CheckpointWriter.write(withTimers(0, 1, 0, 1, true));
+        assertThatThrownBy(() -> CheckpointReader.read(bytes, "t.tck")).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("is not a struct talent_itimer of four int64_t");
+    }
+}
