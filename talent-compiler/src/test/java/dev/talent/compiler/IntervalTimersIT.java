@@ -70,6 +70,26 @@ class IntervalTimersIT {
     }
 
     /**
+     * Checkpoints that keep the program running (every 20000 visits: restored in this process each time) leave the
+     * timer running: the timer signals held back while each is written are delivered after it, and the program ends as
+     * gcc's build does.
+     */
+    @Test
+    void keepRunningCheckpointsLeaveThePeriodicTimerRunning() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "keep", TICKS);
+        CompileResult r = MigratesLikeGcc.compiled(work, "keep");
+        Target x86 = HOPS.getFirst();
+        Path exe = link(x86, r, work.resolve("keep.x86_64"));
+        Path ck = checkpoints("keep-ck");
+        Run kept = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_EVERY_VISITS", "20000"),
+                null);
+        assertThat(kept.out()).as(kept.err()).isEqualTo(plain.out());
+        assertThat(kept.rc()).as(kept.err()).isZero();
+        assertThat(kept.err()).doesNotContain("refused");
+        assertThat(CheckpointDirectory.list(ck)).as("checkpoints written while the timer ran").isNotEmpty();
+    }
+
+    /**
      * A watchdog alarm(1000) while the program works, then cancelled: alarm(0) returns what was left (as of the
      * checkpoint, whatever the downtime), about 1000 s; then a one-shot ITIMER_REAL of 0.3 s whose handler the
      * program waits for.

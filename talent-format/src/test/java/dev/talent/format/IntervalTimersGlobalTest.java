@@ -49,15 +49,11 @@ class IntervalTimersGlobalTest {
     }
 
     @Test
-    void timersWithinTheBoundsAreRead() throws CorruptCheckpointException {
-        Checkpoint c = CheckpointReader.read(file(0, 5000, 0, 5000), "t.tck");
+    void timersUpToTheBoundsAreReadAndForgedOnesRefused() throws CorruptCheckpointException {
+        Checkpoint c = CheckpointReader.read(file(315_576_000, 999_999, 315_576_000, 999_999), "t.tck");
         assertThat(c.globals().getLast().key()).isEqualTo("<libc>:itimers");
-        CheckpointReader.read(file(315_576_000, 999_999, 315_576_000, 999_999), "t.tck");
+        CheckpointReader.read(file(0, 5000, 0, 5000), "t.tck");
         CheckpointReader.read(file(0, 0, 0, 0), "t.tck");
-    }
-
-    @Test
-    void forgedValuesAreRefused() {
         long[][] forged = {
             {0, 1_000_000, 0, 0}, {0, 0, 0, 1_000_000}, {-1, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, -5, 0},
             {315_576_001, 0, 0, 0}, {0, 0, 1L << 40, 0}, {Long.MIN_VALUE, 0, 0, 0},
