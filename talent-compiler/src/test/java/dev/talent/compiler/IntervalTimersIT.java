@@ -126,6 +126,32 @@ class IntervalTimersIT {
         sameIsa("oneshot", 8000);
     }
 
+    /**
+     * The classic wait for an alarm: alarm(1), then pause() until the handler ran. Stopped while the alarm is armed,
+     * in the work and in pause() itself (a blocking call is a site), restarted on s390x and on x86_64.
+     */
+    @Test
+    void aProgramPausedUntilItsAlarmWakesUpAfterTheRestart() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "pause", """
+                #include <stdio.h>
+                #include <signal.h>
+                #include <unistd.h>
+                static volatile sig_atomic_t fired;
+                static void on_alarm(int s) { (void)s; fired = 1; }
+                int main(void) {
+                  unsigned long h = 0;
+                  int waits = 0;
+                  signal(SIGALRM, on_alarm);
+                  alarm(1);
+                  for (int i = 0; i < 100; i++) h = (h * 31 + (unsigned)i) & 0xffffffffUL;
+                  while (!fired) { pause(); waits++; }
+                  printf("h %lu, woken %s\\n", h, waits >= 1 ? "by the alarm" : "never");
+                  return 0;
+                }
+                """, 2, 50, 101, 102);
+        assertThat(out).endsWith(", woken by the alarm\n");
+    }
+
     /** An alarm with SIGALRM's default action ends the program, stopped and restarted or not. */
     @Test
     void anAlarmWithTheDefaultActionEndsTheRestoredProgramAsItEndsUninterrupted() throws Exception {
