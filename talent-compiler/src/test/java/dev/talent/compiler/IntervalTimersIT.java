@@ -70,6 +70,18 @@ class IntervalTimersIT {
     }
 
     /**
+     * Through three platforms: stopped on x86_64, restarted on s390x and stopped again there (the timer re-armed by
+     * the restore is read again), finished on x86_64 with musl where its compiler is installed.
+     */
+    @Test
+    void aPeriodicTimerIsCarriedThroughAChainOfPlatforms() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "chain", TICKS);
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "chain", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{50, 100}, {3000, 300}}, plain);
+    }
+
+    /**
      * Checkpoints that keep the program running (every 20000 visits: restored in this process each time) leave the
      * timer running: the timer signals held back while each is written are delivered after it, and the program ends as
      * gcc's build does.
