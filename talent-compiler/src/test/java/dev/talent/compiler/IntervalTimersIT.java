@@ -102,6 +102,27 @@ class IntervalTimersIT {
     }
 
     /**
+     * talent's own periodic checkpoint timer (every_seconds: a POSIX timer of the runtime's, signals.c) is not taken for
+     * one of the program's: periodic checkpoints of the ticking program, natively and under qemu, are written, none
+     * refused, and the program ends as gcc's build does.
+     */
+    @Test
+    void periodicCheckpointsByTalentsOwnTimerAreNotRefused() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "periodic", TICKS);
+        List<Target> targets = HOPS.subList(0, 2);
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "periodic", targets, plain);
+        for (int t = 0; t < targets.size(); t++) {
+            Path ck = checkpoints("periodic-ck-" + targets.get(t).name());
+            Run kept = run(command(targets.get(t), exes.get(t)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_EVERY_SECONDS", "0.02"), null);
+            assertThat(kept.out()).as(kept.err()).isEqualTo(plain.out());
+            assertThat(kept.rc()).as(kept.err()).isZero();
+            assertThat(kept.err()).as(targets.get(t).name()).doesNotContain("refused");
+            assertThat(CheckpointDirectory.list(ck)).as("periodic checkpoints on " + targets.get(t).name()).isNotEmpty();
+        }
+    }
+
+    /**
      * A watchdog alarm(1000) while the program works, then cancelled: alarm(0) returns what was left (as of the
      * checkpoint, whatever the downtime), about 1000 s; then a one-shot ITIMER_REAL of 0.3 s whose handler the
      * program waits for.
