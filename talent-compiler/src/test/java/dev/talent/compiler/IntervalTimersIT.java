@@ -15,6 +15,7 @@ import dev.talent.format.CheckpointReader;
 import dev.talent.format.CheckpointWriter;
 import dev.talent.format.CorruptCheckpointException;
 import dev.talent.format.GlobalVar;
+import dev.talent.format.TypeDesc;
 import dev.talent.format.Value;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -252,6 +253,15 @@ class IntervalTimersIT {
             assertThat(restart.out()).isEmpty();
             assertThat(restart.err()).contains("an interval timer (<libc>:itimers, ITIMER_REAL) that is not valid");
         }
+        // a timer of three members instead of four: refused by both (the runtime's decoder compares the structure)
+        byte[] shape = CheckpointWriter.write(withThreeMemberRealTimer(c));
+        assertThatThrownBy(() -> CheckpointReader.read(shape, "forged.tck")).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("<libc>:itimers: real is not a struct of four integers");
+        Files.write(newest, shape);
+        Run shaped = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(shaped.rc()).as(shaped.err()).isEqualTo(66);
+        assertThat(shaped.out()).isEmpty();
+        assertThat(shaped.err()).contains("the number of members differs");
         // the file as written restores (what the forgeries changed is what the readers refuse)
         Files.write(newest, valid);
         Run restart = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
@@ -274,6 +284,28 @@ class IntervalTimersIT {
             globals.add(g);
         }
         return new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait(),
+                c.epoll(), c.signals(), c.environment(), c.errno());
+    }
+
+    private static Checkpoint withThreeMemberRealTimer(Checkpoint c) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        List<GlobalVar> globals = new ArrayList<>();
+        for (GlobalVar g : c.globals()) {
+            if (g.key().equals("<libc>:itimers")) {
+                TypeDesc.StructT outer = (TypeDesc.StructT) types.get(g.type());
+                int timer = outer.fields().getFirst().type();
+                TypeDesc.StructT four = (TypeDesc.StructT) types.get(timer);
+                types.add(new TypeDesc.StructT(four.name(), four.size() - 8, four.fields().subList(0, 3)));
+                types.add(new TypeDesc.StructT(outer.name(), outer.size() - 8, List.of(
+                        new TypeDesc.Field("real", types.size() - 1, 0), outer.fields().get(1), outer.fields().get(2))));
+                Value.StructValue timers = (Value.StructValue) g.value();
+                Value.StructValue real = (Value.StructValue) timers.fields().getFirst();
+                g = new GlobalVar(g.key(), g.name(), g.declPos(), types.size() - 1, new Value.StructValue(List.of(
+                        new Value.StructValue(real.fields().subList(0, 3)), timers.fields().get(1), timers.fields().get(2))));
+            }
+            globals.add(g);
+        }
+        return new Checkpoint(c.meta(), types, c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait(),
                 c.epoll(), c.signals(), c.environment(), c.errno());
     }
 
