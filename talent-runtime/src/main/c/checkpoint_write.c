@@ -10,6 +10,8 @@
 #include "exit_handlers.h"
 #include "libc_state.h"
 #include "cwd.h"
+#include "itimers.h"
+#include "signals.h"
 #include "pointer_bytes.h"
 #include "diag.h"
 #include "xalloc.h"
@@ -553,6 +555,9 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* the C library's state of the program's: what is not carried refuses (libc_state.c); the working directory
      * the program changed into is carried with it (cwd.c) */
     tl_cwd_check();
+    /* the interval timers, read once their signals are blocked (released by main.c when the program goes on here):
+     * carried while one is armed (itimers.c) */
+    tl_itimers_check(tl_signals_own_timers());
     tl_libc_state_check();
     /* pointers the program copied into memory of a non-pointer type: refused by the copy's position (pointer_bytes.c) */
     tl_pointer_bytes_check();

@@ -121,6 +121,11 @@
 #define TL_SIGS_FLAG_RESETHAND 8u
 #define TL_SIGS_FLAGS 15u
 #define TL_SIGS_OWN_MASK 4459264u /* bits 8, 9, 11, 18, 22: SIGUSR1, SIGUSR2, SIGURG and SIGKILL, SIGSTOP: never carried */
+/* The global "<libc>:itimers" (interval timers, itimers.c): each time's seconds and microseconds, bounded by both
+ * readers (10 years of 365.25 days at most; microseconds below a second) */
+#define TL_ITIMERS_KEY "<libc>:itimers"
+#define TL_ITIMERS_MAX_SEC 315576000
+#define TL_ITIMERS_USEC_LIMIT 1000000
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

@@ -20,6 +20,8 @@
  */
 #include "libc_state.h"
 #include "cwd.h"
+#include "itimers.h"
+#include "contract.h"
 #include "exit_handlers.h"
 #include "regexes.h"
 #include "objects.h"
@@ -101,7 +103,7 @@ static const talent_field timebufs_fields[] = {
 };
 static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_COUNT };
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -114,6 +116,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
     {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
     {"<libc>:cwd", "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
+    {TL_ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", 0, 0, 0},    /* itimers.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -134,6 +137,9 @@ static const talent_unit *unit(void)
         tl_cwd_global(&addr, &type);
         libc_globals[G_CWD].addr = addr;
         libc_globals[G_CWD].type = type;
+        tl_itimers_global(&addr, &type);
+        libc_globals[G_ITIMERS].addr = addr;
+        libc_globals[G_ITIMERS].type = type;
     }
     return &libc_unit;
 }
@@ -168,6 +174,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_TIME];
     if (tl_cwd_changed())
         active[k++] = &libc_globals[G_CWD];
+    if (tl_itimers_armed())
+        active[k++] = &libc_globals[G_ITIMERS];
     *out = active;
     *n = k;
 }
@@ -650,6 +658,10 @@ const char *tl_libc_state_restored(void)
 {
     /* the working directory first: the program resolves relative paths from it as soon as it goes on */
     const char *bad = tl_cwd_restored();
+    if (bad)
+        return bad;
+    /* the interval timers' values (armed again as the restore's last step, main.c) */
+    bad = tl_itimers_restored();
     if (bad)
         return bad;
     if (timebufs.algo == ALGO_NONE)

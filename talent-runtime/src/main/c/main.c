@@ -33,6 +33,7 @@
 #include "regexes.h"
 #include "libc_state.h"
 #include "cwd.h"
+#include "itimers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,6 +163,15 @@ static void restore_resuming(const tl_checkpoint *ck)
         /* every descriptor is back: the epoll instances and their registrations */
         tl_epoll_rebuild();
     }
+    /* the interval timers, last: their handlers and dispositions are in place and every restore step that could fail
+     * is done (itimers.c); in this process they kept running, and a timer signal held back since the checkpoint
+     * began is delivered now, into the restored state */
+    if (tl_restore_kind == TL_RESTORE_RESTART) {
+        const char *bad = tl_itimers_rearm();
+        if (bad)
+            tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
+    }
+    tl_itimers_release();
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
         tl_event(TL_EVENT_READY " %llu %s", (unsigned long long)ck->sequence, tl_platform);
@@ -322,6 +332,8 @@ int main(int argc, char **argv)
             tl_wait_resume(has_wait, wait_ns);
             talent_unwinding = 0;
             tl_alloca_forget();
+            /* nothing of the program's state is restored: a timer signal held back is delivered now (itimers.c) */
+            tl_itimers_release();
             tl_restore_kept();
             talent_restoring = 1;
             tl_site_checkpoint_failed();

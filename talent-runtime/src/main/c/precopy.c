@@ -6,6 +6,7 @@
 #include "signals.h"
 #include "state.h"
 #include "events.h"
+#include "itimers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -140,7 +141,11 @@ int tl_precopy_fork(void)
     fflush(NULL);   /* nothing buffered is duplicated into the child (which never flushes anyway) */
     if (pipe(fds) != 0)
         fds[0] = fds[1] = -1;
+    /* a child has no timers of its own (fork does not inherit them): its round carries the parent's (itimers.c) */
+    tl_itimers_before_fork();
     p = fork();
+    if (p != 0)
+        tl_itimers_release();
     if (p < 0) {
         tl_warn("pre-copy round not started: fork: %s", strerror(errno));
         if (fds[0] >= 0)
@@ -150,6 +155,7 @@ int tl_precopy_fork(void)
     round_no++;
     if (p == 0) {
         in_child = 1;
+        tl_itimers_in_child();
         signal(SIGURG, SIG_IGN);
         if (fds[0] >= 0)
             close(fds[0]);

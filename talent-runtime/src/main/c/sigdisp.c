@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/time.h>
 
 /* The numbers the format uses are Linux's generic ones; talent is built only where they are the platform's. */
 typedef char tl_signal_numbers_are_generic[(SIGHUP == 1 && SIGINT == 2 && SIGQUIT == 3 && SIGILL == 4 &&
@@ -160,20 +159,6 @@ uint32_t tl_sigdisp_write(tl_buf *b)
         if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
             tl_refuse("cannot checkpoint: real-time signal %d has a handler or is ignored; talent carries the "
                       "dispositions of the standard signals only", rt);
-    }
-    /* interval timers (alarm, setitimer) are not carried: an armed one would never fire in the restored process,
-     * and a program waiting for its signal would wait forever; refused instead */
-    {
-        static const int which[] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
-        static const char *const names[] = { "ITIMER_REAL (alarm)", "ITIMER_VIRTUAL", "ITIMER_PROF" };
-        unsigned w;
-        for (w = 0; w < sizeof which / sizeof which[0]; w++) {
-            struct itimerval it;
-            if (getitimer(which[w], &it) == 0 && (it.it_value.tv_sec != 0 || it.it_value.tv_usec != 0))
-                tl_refuse("cannot checkpoint: the interval timer %s is armed (%lld.%06ld s left): talent does not carry "
-                          "timers, and the restored process would never get its signal", names[w],
-                          (long long)it.it_value.tv_sec, (long)it.it_value.tv_usec);
-        }
     }
     if (n) {
         tl_buf_u32(b, n);

@@ -82,6 +82,7 @@ static void early_request(void)
 }
 
 static int requests_installed;
+static int own_timers;        /* POSIX timers talent created (timer_create): the every_seconds one */
 
 int tl_signals_request_handler_replaced(int sig)
 {
@@ -120,5 +121,11 @@ void tl_signals_init(double every_seconds)
         its.it_value = its.it_interval;
         if (timer_settime(timer, 0, &its, NULL) != 0)
             tl_die(TL_EXIT_SOFTWARE, "cannot start the every_seconds timer: %s", strerror(errno));
+        own_timers = 1;
     }
+}
+
+int tl_signals_own_timers(void)
+{
+    return own_timers;
 }

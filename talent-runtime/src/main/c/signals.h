@@ -15,6 +15,9 @@ void tl_signals_init(double every_seconds);
  * its own disposition would be lost at a restore, which installs talent's again (sigdisp.c refuses the checkpoint). */
 int tl_signals_request_handler_replaced(int sig);
 int64_t tl_realtime_ns(void);
+/* How many POSIX timers (timer_create) talent created for itself: 1 with every_seconds, else 0 (itimers.c tells
+ * the program's own from them). */
+int tl_signals_own_timers(void);
 /* Set by precopy.c's SIGURG handler; served by talent_site_slow. */
 extern volatile sig_atomic_t tl_req_precopy;
 

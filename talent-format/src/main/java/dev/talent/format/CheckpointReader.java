@@ -566,9 +566,46 @@ public final class CheckpointReader {
                 int type = typeRef(in, "type of global " + i + " (" + name + ")");
                 spend(in, nodes[type], "global " + name);
                 Value value = value(in, type, "global " + name);
+                if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
+        }
+
+        private static final List<String> ITIMERS = List.of("real", "virtual", "prof");
+        private static final List<String> ITIMER_FIELDS = List.of("value_sec", "value_usec", "interval_sec", "interval_usec");
+
+        /**
+         * The interval timers the runtime carries (itimers.c, {@code struct talent_itimers}): three structs of four
+         * integers each (value and interval, seconds and microseconds), seconds 0 to {@link
+         * RuntimeContract#ITIMERS_MAX_SEC}, microseconds below {@link RuntimeContract#ITIMERS_USEC_LIMIT}. Checked by
+         * structure and value, as the runtime's decoder (members by position, any integer type that holds the value)
+         * and restore check them: both readers accept the same files.
+         */
+        private static void checkItimers(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.ITIMERS_KEY;
+            if (!(value instanceof Value.StructValue timers) || timers.fields().size() != ITIMERS.size()) {
+                throw in.error(at, what + " is not a struct of three timers (real, virtual, prof)");
+            }
+            for (int t = 0; t < ITIMERS.size(); t++) {
+                if (!(timers.fields().get(t) instanceof Value.StructValue timer)
+                        || timer.fields().size() != ITIMER_FIELDS.size()) {
+                    throw in.error(at, what + ": " + ITIMERS.get(t) + " is not a struct of four integers");
+                }
+                for (int f = 0; f < ITIMER_FIELDS.size(); f++) {
+                    BigInteger v = switch (timer.fields().get(f)) {
+                        case Value.IntValue i -> i.value();
+                        case Value.BoolValue b -> b.value() ? BigInteger.ONE : BigInteger.ZERO;
+                        default -> throw in.error(at, what + ": " + ITIMERS.get(t) + "." + ITIMER_FIELDS.get(f)
+                                + " is not an integer");
+                    };
+                    long limit = f % 2 == 0 ? RuntimeContract.ITIMERS_MAX_SEC : RuntimeContract.ITIMERS_USEC_LIMIT - 1L;
+                    if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(limit)) > 0) {
+                        throw in.error(at, what + ": " + ITIMERS.get(t) + "." + ITIMER_FIELDS.get(f) + " is " + v
+                                + " (0 to " + limit + ")");
+                    }
+                }
+            }
         }
 
         private int typeRef(PayloadReader in, String what) throws CorruptCheckpointException {

@@ -142,6 +142,13 @@ public final class RuntimeContract {
     public static final int SIGS_FLAGS = 15;
     public static final int SIGS_OWN_MASK = 4459264;
     /**
+     * The global {@code <libc>:itimers} (interval timers: alarm, setitimer): its key, and the bounds both readers enforce
+     * on each time's seconds (10 years of 365.25 days) and microseconds (below this).
+     */
+    public static final String ITIMERS_KEY = "<libc>:itimers";
+    public static final int ITIMERS_MAX_SEC = 315576000;
+    public static final int ITIMERS_USEC_LIMIT = 1000000;
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

@@ -38,7 +38,8 @@ class LibcStateIT {
         List<String> build = new ArrayList<>(List.of(cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", flags));
         build.addAll(List.of("-I" + SOURCES.resolve("include"), "-I" + SOURCES, CHECK.toString(),
                 SOURCES.resolve("libc_state.c").toString(), SOURCES.resolve("libc_real.c").toString(),
-                SOURCES.resolve("refusal.c").toString(), SOURCES.resolve("cwd.c").toString(), "-o", exe.toString()));
+                SOURCES.resolve("refusal.c").toString(), SOURCES.resolve("cwd.c").toString(),
+                SOURCES.resolve("itimers.c").toString(), "-o", exe.toString()));
         assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);
