@@ -600,58 +600,27 @@ class FleetAppIT {
         hosts.remove(s.get("host").asText());
         List<String> moves = List.of(hosts.get(0) + "/x86_64", hosts.get(1) + "/x86_64", hosts.get(0) + "/aarch64");
         List<long[]> windows = new ArrayList<>();
-        List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
-        try (java.net.Socket peer = connect(address, NET_PORT)) {
-            peer.setTcpNoDelay(true);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.US_ASCII));
-            var out = peer.getOutputStream();
-            Thread talker = Thread.ofPlatform().name("waiting-peer").start(() -> {
-                try {
-                    for (int i = 1; !done.get(); i++) {
-                        out.write(("line-" + i + "\n").getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        String answer = in.readLine();
-                        if (answer == null || !answer.endsWith(" line-" + i)) {
-                            wrong.set("line " + i + " answered " + answer);
-                            return;
-                        }
-                        answers.add(System.nanoTime());
-                        Thread.sleep(1);
-                    }
-                    out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException | InterruptedException e) {
-                    wrong.set(e.toString());
-                }
-            });
-            Thread.sleep(1000);
-            for (String to : moves) {
-                long from = System.nanoTime();
-                ProcessResult m = fleetCommand("migrate", "wait", "--to", to);
-                windows.add(new long[] {from, System.nanoTime()});
-                assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+        WaitingPeer peer;
+        try (java.net.Socket socket = connect(address, NET_PORT)) {
+            peer = new WaitingPeer(socket);
+            try {
                 Thread.sleep(1000);
+                for (String to : moves) {
+                    long from = System.nanoTime();
+                    ProcessResult m = fleetCommand("migrate", "wait", "--to", to);
+                    windows.add(new long[] {from, System.nanoTime()});
+                    assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
+                    Thread.sleep(1000);
+                }
+            } finally {
+                peer.stop();
             }
-            done.set(true);
-            talker.join(60_000);
-        } finally {
-            done.set(true);
         }
-        assertThat(wrong.get()).as("every answer, in order").isNull();
+        assertThat(peer.wrong()).as("every answer, in order").isNull();
         List<JsonNode> records = new ArrayList<>();
         status("wait").get("migrations").forEach(records::add);
         assertThat(records).hasSize(moves.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
-        List<Long> times = new ArrayList<>(answers);
-        List<Double> beyond = new ArrayList<>();
-        for (int k = 0; k < moves.size(); k++) {
-            long from = windows.get(k)[0], to = windows.get(k)[1];
-            long longest = 0;
-            for (int i = 1; i < times.size(); i++)
-                if (times.get(i) >= from && times.get(i - 1) <= to) longest = Math.max(longest, times.get(i) - times.get(i - 1));
-            beyond.add(longest / 1e6 - records.get(k).get("downtime_ms").asDouble());
-        }
+        List<Double> beyond = peer.beyondDowntimes(windows, records.stream().map(r -> r.get("downtime_ms").asDouble()).toList());
         System.out.println("FleetAppIT: waiting peer, longest wait less downtime per move (ms): " + beyond + "; downtimes "
                 + records.stream().map(r -> r.get("downtime_ms").asText()).toList());
         // the fleet's downtimes here (150-550 ms) are of the order of the peer's retransmission timer (200 ms, then 400,

@@ -245,63 +245,32 @@ class NetworkMigrationIT {
         List<String> hops = List.of("aarch64", "x86_64", "aarch64", "x86_64", "aarch64", "x86_64");
         Process run = startApp(app, "wait", "10.219.5.9", hops, log, lines, List.of(Integer.toString(PORT)));
         List<long[]> windows = new ArrayList<>();
-        List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Double> beyond;
         try {
             awaitStatus(app);
-            try (java.net.Socket peer = new java.net.Socket("10.219.5.9", PORT)) {
-                peer.setTcpNoDelay(true);
-                peer.setSoTimeout(60_000);
-                var in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.US_ASCII));
-                var out = peer.getOutputStream();
-                Thread talker = Thread.ofPlatform().name("waiting-peer").start(() -> {
-                    try {
-                        for (int i = 1; !done.get(); i++) {
-                            out.write(("line-" + i + "\n").getBytes(StandardCharsets.US_ASCII));
-                            out.flush();
-                            String answer = in.readLine();
-                            if (answer == null || !answer.endsWith(" line-" + i)) {
-                                wrong.set("line " + i + " answered " + answer);
-                                return;
-                            }
-                            answers.add(System.nanoTime());
-                            Thread.sleep(1);
-                        }
-                        out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                    } catch (IOException | InterruptedException e) {
-                        wrong.set(e.toString());
+            try (java.net.Socket socket = new java.net.Socket("10.219.5.9", PORT)) {
+                socket.setSoTimeout(60_000);
+                WaitingPeer peer = new WaitingPeer(socket);
+                try {
+                    Thread.sleep(1500);
+                    for (String hop : hops) {
+                        long from = System.nanoTime();
+                        ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                        windows.add(new long[] {from, System.nanoTime()});
+                        assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                        Thread.sleep(1200);
                     }
-                });
-                Thread.sleep(1500);
-                for (String hop : hops) {
-                    long from = System.nanoTime();
-                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
-                    windows.add(new long[] {from, System.nanoTime()});
-                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
-                    Thread.sleep(1200);
+                } finally {
+                    peer.stop();
                 }
-                done.set(true);
-                talker.join(60_000);
+                assertThat(peer.wrong()).as("every answer in order").isNull();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+                List<JsonNode> records = EnvApp.records(log);
+                assertThat(records).hasSize(hops.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).isTrue());
+                beyond = peer.beyondDowntimes(windows, records.stream().map(r -> r.get("downtime_ms").asDouble()).toList());
             }
-            assertThat(wrong.get()).as("every answer in order").isNull();
-            assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
-            done.set(true);
             stop(run);
-        }
-        List<JsonNode> records = EnvApp.records(log);
-        assertThat(records).hasSize(hops.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).isTrue());
-        List<Long> times = new ArrayList<>(answers);
-        List<Double> beyond = new ArrayList<>();
-        for (int h = 0; h < hops.size(); h++) {
-            long from = windows.get(h)[0], to = windows.get(h)[1];
-            long longest = 0;
-            for (int i = 1; i < times.size(); i++) {
-                if (times.get(i) >= from && times.get(i - 1) <= to) longest = Math.max(longest, times.get(i) - times.get(i - 1));
-            }
-            beyond.add(longest / 1e6 - records.get(h).get("downtime_ms").asDouble());
         }
         List<Double> sorted = beyond.stream().sorted().toList();
         double median = (sorted.get(2) + sorted.get(3)) / 2;
