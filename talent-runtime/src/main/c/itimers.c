@@ -157,6 +157,18 @@ void tl_itimers_check(int own)
     }
     if (!mask_saved)
         read_timers();
+    /* a value no restore would accept (the readers' bound) is refused here, where the program can go on, rather
+     * than written into a checkpoint that every restore fails */
+    {
+        static const char *const names[3] = { "ITIMER_REAL (alarm)", "ITIMER_VIRTUAL", "ITIMER_PROF" };
+        int w;
+        for (w = 0; w < 3; w++) {
+            const struct tl_itimer *t = slot(w);
+            if (t->value_sec > TL_ITIMERS_MAX_SEC || t->interval_sec > TL_ITIMERS_MAX_SEC)
+                tl_refuse("cannot checkpoint: the interval timer %s is set for more than %d seconds (10 years): talent "
+                          "carries timers up to that", names[w], TL_ITIMERS_MAX_SEC);
+        }
+    }
     errno = saved;
 }
 

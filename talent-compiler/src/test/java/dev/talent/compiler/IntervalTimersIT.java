@@ -338,6 +338,26 @@ class IntervalTimersIT {
                 c.epoll(), c.signals(), c.environment(), c.errno());
     }
 
+    /**
+     * An alarm beyond what a restore accepts (10 years: alarm takes any unsigned number of seconds) is refused at the
+     * checkpoint, where the program goes on, instead of being written into a checkpoint that no restore would take.
+     */
+    @Test
+    void anAlarmBeyondTheCarriedBoundIsRefusedAndTheProgramGoesOn() throws Exception {
+        Run stopped = MigratesLikeGcc.refusedAt(work, "farout", """
+                #include <stdio.h>
+                #include <unistd.h>
+                int main(void) {
+                  unsigned long h = 0;
+                  alarm(400000000u);
+                  for (int i = 0; i < 2000; i++) h = (h * 31 + (unsigned)i) & 0xffffffffUL;
+                  printf("left %d h %lu\\n", alarm(0) > 399990000u, h);
+                  return 0;
+                }
+                """, 50);
+        assertThat(stopped.err()).contains("the interval timer ITIMER_REAL (alarm) is set for more than 315576000 seconds");
+    }
+
     /** A POSIX timer of the program's own (timer_create) is not carried: refused, the program goes on. */
     @Test
     void aPosixTimerOfTheProgramIsRefusedAndTheProgramGoesOn() throws Exception {
