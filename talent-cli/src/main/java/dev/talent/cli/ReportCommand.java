@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.",
         footer = {"", "Example: talent report app -o report.html",
-                "         talent report svc@00000000000000000123 --fleet lab/fleet.conf -o old.html   (a kept incarnation: talent status --all)",
+                "         talent report svc@00000000000000000123 --fleet FILE -o old.html",
+                "         (a kept incarnation of svc: talent status --all lists them)",
                 "Exit status: 0 written, 66 no history of the app (with --fleet: no such app deployed nor kept, or no such incarnation),"
                         + " 64 bad command line,"
                         + " 69 the fleet cannot be read, 74 I/O error."})
