@@ -52,6 +52,8 @@ public final class AlertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (tag == null) throw new ParameterException(spec.commandLine(), "missing --tag T (or: talent alert clear T)");
+        String incarnation = dev.talent.cli.fleet.FleetCommands.refusedIncarnation("alert --app", app);
+        if (incarnation != null) throw new ParameterException(spec.commandLine(), incarnation);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Alert alert;

@@ -63,6 +63,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        String incarnation = dev.talent.cli.fleet.FleetCommands.refusedIncarnation("migrate", app);
+        if (incarnation != null) throw new ParameterException(spec.commandLine(), incarnation);
         if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
             if (noWait) throw new ParameterException(spec.commandLine(), "--no-wait: not with a fleet (the fleet's migrate waits for its record)");
             if (injectFault != null && !dev.talent.fleet.apps.AppRecords.FAULTS.contains(injectFault))

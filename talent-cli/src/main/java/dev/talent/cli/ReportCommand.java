@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write an HTML report of an app's run: timeline, migrations, downtimes, alerts.",
         footer = {"", "Example: talent report app -o report.html",
-                "Exit status: 0 written, 66 no history of the app (with --fleet: no such app deployed), 64 bad command line,"
+                "         talent report svc@00000000000000000123 --fleet FILE -o old.html",
+                "         (a kept incarnation of svc: talent status --all lists them)",
+                "Exit status: 0 written, 66 no history of the app (with --fleet: no such app deployed nor kept, or no such incarnation),"
+                        + " 64 bad command line,"
                         + " 69 the fleet cannot be read, 74 I/O error."})
 public final class ReportCommand implements Callable<Integer> {
     /** Bounds on the history read: it holds text that came from the program (container log tails). */
@@ -44,7 +48,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's name (talent run --name).")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's name (talent run --name; with --fleet, deploy --name: the"
+            + " deployed app, else its newest incarnation etcd keeps). APP@GENERATION, with --fleet: that kept incarnation of an ended"
+            + " app, its generation as talent status --all prints it (leading zeros may be left out).")
     String app;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE.html", required = true, description = "Where to write the page.")
@@ -60,18 +66,27 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (fleet != null) {
+            dev.talent.fleet.apps.AppRef ref;
             try {
-                java.util.Optional<ArrayNode> events = dev.talent.cli.fleet.FleetReport.read(fleet, Map.of(), app);
+                ref = dev.talent.fleet.apps.AppRef.parse(app);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try {
+                java.util.Optional<ArrayNode> events = dev.talent.cli.fleet.FleetReport.read(fleet, Map.of(), ref);
                 if (events.isEmpty()) {
-                    spec.commandLine().getErr().println("talent report: no app named " + SafeText.escape(app) + " is deployed in the fleet (nor kept as an ended app: talent controller --keep-ended)");
+                    spec.commandLine().getErr().println("talent report: " + dev.talent.cli.fleet.FleetCommands.missing(ref));
                     return 66;
                 }
-                return write(events.get());
+                return write(ref.toString(), events.get());
             } catch (dev.talent.fleet.FleetException e) {
                 spec.commandLine().getErr().println("talent report: " + e.getMessage());
                 return ExitCodes.UNAVAILABLE;
             }
         }
+        if (dev.talent.fleet.apps.AppRef.hasGeneration(app))
+            throw new ParameterException(spec.commandLine(), "'" + SafeText.escape(app) + "': APP@GENERATION names a kept incarnation of"
+                    + " an ended fleet app: only with --fleet (a local talent run keeps one history per name)");
         Path history = (stateDir != null ? stateDir : Path.of(".talent-run", app)).resolve(AppHistory.FILE);
         ArrayNode events = ControlJson.MAPPER.createArrayNode();
         int skipped = 0;
@@ -95,15 +110,16 @@ public final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("talent report: skipped " + skipped + " line(s) of " + history
                     + " that are not history events");
         }
-        return write(events);
+        return write(app, events);
     }
 
-    private int write(ArrayNode events) throws IOException {
+    /** The page of {@code title} (the app, or APP@GENERATION) to {@code output}. */
+    private int write(String title, ArrayNode events) throws IOException {
         ObjectNode data = ControlJson.MAPPER.createObjectNode();
-        data.put("app", app);
+        data.put("app", title);
         data.put("generated", Instant.now().toString());
         data.set("events", events);
-        String page = render(app, data);
+        String page = render(title, data);
         Path target = output.toAbsolutePath();
         Path tmp = Files.createTempFile(target.getParent(), ".report", ".tmp");
         try {

@@ -62,7 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
                 .setter(jsonBinding).getter(jsonBinding).build());
         CommandSpecs.Binding appBinding = new CommandSpecs.Binding(() -> c.app, v -> c.app = (String) v);
         spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("APP").type(String.class)
-                .description("The app's name (talent run --name).").setter(appBinding).getter(appBinding).build());
+                .description(APP_DESCRIPTION).setter(appBinding).getter(appBinding).build());
         CommandSpecs.Binding fleetBinding = new CommandSpecs.Binding(() -> c.fleet, v -> c.fleet = (Path) v);
         spec.addOption(OptionSpec.builder("--fleet").paramLabel("FILE").type(Path.class).converters(CommandSpecs.PATH)
                 .description("Show the apps of this fleet (default: $TALENT_FLEET when set; without either: the local talent runs).")
@@ -78,6 +78,9 @@ public final class StatusCommand implements Callable<Integer> {
         return spec;
     }
 
+    static final String APP_DESCRIPTION = "The app's name (talent run --name; in a fleet, deploy --name: the deployed app, else"
+            + " its newest incarnation etcd keeps). APP@GENERATION, in a fleet: that kept incarnation of an ended app, its"
+            + " generation as status --all prints it (leading zeros may be left out).";
     static final String ALL_DESCRIPTION = "A fleet's apps, without APP: the deployed ones and the ended ones etcd keeps after"
             + " undeploy (talent controller --keep-ended), each incarnation with its generation, how and when it ended and where"
             + " it last ran.";
@@ -105,6 +108,9 @@ public final class StatusCommand implements Callable<Integer> {
         if (all || ended)
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), (all ? "--all" : "--ended")
                     + " lists the ended apps a fleet keeps (--fleet FILE or $TALENT_FLEET): a local talent run keeps none");
+        if (app != null && app.indexOf('@') >= 0)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "APP@GENERATION names a kept incarnation of an ended"
+                    + " fleet app (--fleet FILE or $TALENT_FLEET): a local talent run keeps none");
         ControlClient control = client != null ? client : ControlClient.forCurrentUser();
         return app == null ? all(control) : one(control);
     }

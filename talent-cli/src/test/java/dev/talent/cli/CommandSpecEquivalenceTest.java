@@ -55,7 +55,7 @@ class CommandSpecEquivalenceTest {
         @Option(names = "--json", description = "Print the status as JSON (with APP: one object; without: an array).")
         boolean json;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = "The app's name (talent run --name).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "APP", description = StatusCommand.APP_DESCRIPTION)
         String app;
 
         @Option(names = "--fleet", paramLabel = "FILE", description = "Show the apps of this fleet (default: $TALENT_FLEET when set;"

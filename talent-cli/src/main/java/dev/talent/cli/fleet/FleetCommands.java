@@ -5,7 +5,9 @@ import dev.talent.cli.ExitCodes;
 import dev.talent.cli.MigrationLine;
 import dev.talent.fleet.FleetException;
 import dev.talent.fleet.Records;
+import dev.talent.fleet.apps.AppArchive;
 import dev.talent.fleet.apps.AppReconciler;
+import dev.talent.fleet.apps.AppRef;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetHistory;
 import dev.talent.migrate.control.ControlJson;
@@ -38,6 +40,14 @@ public final class FleetCommands {
     /** As above; without APP, {@code listing} says which apps. */
     public static int status(PrintWriter out, PrintWriter err, Path fleet, Map<String, String> env, String app, boolean json,
             Listing listing) throws InterruptedException {
+        Optional<AppRef> ref;
+        try {
+            ref = app == null ? Optional.empty() : Optional.of(AppRef.parse(app));
+        } catch (IllegalArgumentException e) {
+            err.println("talent status: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         try (FleetSession s = FleetSession.open(fleet, env)) {
             Map<String, Records.HostInfo> hosts = new HashMap<>();
             for (Records.HostInfo h : AppReconciler.liveHosts(s.etcd)) hosts.put(h.name(), h);
@@ -52,13 +62,14 @@ public final class FleetCommands {
                     err.println("talent status: cannot read the fleet's alerts: " + e.getMessage());
                 }
             }
-            if (app != null) {
-                Optional<AppStore.AppView> v = store.view(app);
+            if (ref.isPresent()) {
+                // APP@G: that kept incarnation only (a deployed app has no generation until it is undeployed)
+                Optional<AppStore.AppView> v = ref.get().generation().isPresent() ? Optional.empty() : store.view(app);
                 if (v.isEmpty()) {
                     // undeployed: its history, while etcd keeps it (talent controller --keep-ended)
-                    Optional<dev.talent.fleet.apps.AppArchive.Retired> r = new dev.talent.fleet.apps.AppArchive(s.etcd).latest(app);
+                    Optional<AppArchive.Retired> r = retired(s, ref.get());
                     if (r.isEmpty()) {
-                        err.println("talent status: no app named " + app + " is deployed in the fleet (nor kept as an ended app)");
+                        err.println("talent status: " + missing(ref.get()));
                         return ExitCodes.UNAVAILABLE;
                     }
                     out.print(json ? StatusView.json(r.get(), hosts).toString() + "\n" : StatusView.text(r.get(), hosts));
@@ -111,6 +122,29 @@ public final class FleetCommands {
             err.println("talent status: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         }
+    }
+
+    /** {@code ref}'s archive: the incarnation it names, else the app's newest one. */
+    static Optional<AppArchive.Retired> retired(FleetSession s, AppRef ref) throws FleetException, InterruptedException {
+        AppArchive archive = new AppArchive(s.etcd);
+        return ref.generation().isPresent() ? archive.incarnation(ref.app(), ref.generation().get()) : archive.latest(ref.app());
+    }
+
+    /** Why {@code ref} was not found (status and report say the same). */
+    public static String missing(AppRef ref) {
+        return ref.generation().isPresent()
+                ? "etcd keeps no ended incarnation " + ref + " (talent status --all lists the kept ones with their generations)"
+                : "no app named " + ref.app() + " is deployed in the fleet (nor kept as an ended app: talent controller --keep-ended)";
+    }
+
+    /**
+     * {@code null} when {@code app} names a deployed app as commands that act on a running app take it; else why not:
+     * {@code APP@GENERATION} names an ended incarnation, which only status and report read.
+     */
+    public static String refusedIncarnation(String command, String app) {
+        if (!AppRef.hasGeneration(app)) return null;
+        return "'" + app.replaceAll("[^\\x20-\\x7e]", "?") + "': APP@GENERATION names an ended incarnation, which talent status and talent"
+                + " report read; talent " + command + " acts on the app as it runs now: give its name alone";
     }
 
     /** The alert events of {@code app}'s history; empty (and said on {@code err}) when they cannot be read. */

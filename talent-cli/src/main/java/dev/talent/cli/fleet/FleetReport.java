@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talent.fleet.FleetException;
 import dev.talent.fleet.apps.AppArchive;
+import dev.talent.fleet.apps.AppRef;
 import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetHistory;
 import dev.talent.migrate.control.ControlJson;
@@ -26,14 +27,18 @@ import java.util.Optional;
 public final class FleetReport {
     private FleetReport() {}
 
-    /** The app's events; empty when no app of that name is deployed. */
-    public static Optional<ArrayNode> read(Path fleet, Map<String, String> env, String app) throws FleetException, InterruptedException {
+    /**
+     * The events of the app {@code ref} names: the deployed app, else its newest kept incarnation; with a generation
+     * ({@code APP@G}), that kept incarnation only. Empty when there is none.
+     */
+    public static Optional<ArrayNode> read(Path fleet, Map<String, String> env, AppRef ref) throws FleetException, InterruptedException {
         try (FleetSession s = FleetSession.open(fleet, env)) {
-            Optional<AppStore.AppView> v = new AppStore(s.etcd).view(app);
-            if (v.isPresent()) return Optional.of(events(v.get(), new FleetHistory(s.etcd).read(app)));
+            if (ref.generation().isEmpty()) {
+                Optional<AppStore.AppView> v = new AppStore(s.etcd).view(ref.app());
+                if (v.isPresent()) return Optional.of(events(v.get(), new FleetHistory(s.etcd).read(ref.app())));
+            }
             // undeployed: its history, while etcd keeps it (talent controller --keep-ended)
-            Optional<AppArchive.Retired> r = new AppArchive(s.etcd).latest(app);
-            return r.map(FleetReport::events);
+            return FleetCommands.retired(s, ref).map(FleetReport::events);
         }
     }
 

@@ -31,6 +31,8 @@ public final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        String incarnation = FleetCommands.refusedIncarnation("logs", app);
+        if (incarnation != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), incarnation);
         OutputStream out = sink != null ? sink : new java.io.FileOutputStream(java.io.FileDescriptor.out);
         OutputStream err = errSink != null ? errSink : new java.io.FileOutputStream(java.io.FileDescriptor.err);
         java.io.PrintWriter notices = spec.commandLine().getErr();

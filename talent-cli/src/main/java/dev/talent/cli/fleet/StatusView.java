@@ -138,7 +138,8 @@ public final class StatusView {
      * {@code status APP --json} of an undeployed app whose history etcd keeps ({@link AppArchive}): the fields of a
      * deployed one, with {@code state} {@code ended}, {@code status}/{@code error} of its end ({@code error} "stopped by
      * undeploy" when its program ran until then), {@code undeployed} (when) and {@code archived: true}; the fields host and
-     * {@code platform} are where it last ran; no active alert concerns it ({@code alerts} empty).
+     * {@code platform} are where it last ran; no active alert concerns it ({@code alerts} empty); {@code generation}: its
+     * incarnation (20 digits), as {@code status --all} lists it and {@code APP@GENERATION} names it.
      */
     static ObjectNode json(AppArchive.Retired r, Map<String, Records.HostInfo> hosts) {
         ObjectNode o = json(r.view(), hosts, Map.of(), Optional.of(List.of()), Optional.of(r.history()));
@@ -149,6 +150,7 @@ public final class StatusView {
         o.put("next_migration", (String) null);
         o.put("undeployed", Instant.ofEpochMilli(r.archived().archivedMs()).toString());
         o.put("archived", true);
+        o.put("generation", r.archived().generation());
         return o;
     }
 
@@ -221,7 +223,8 @@ public final class StatusView {
         AppRecords.Ended e = ended(r);
         AppStore.AppView v = r.view();
         long okCount = v.migrations().stream().filter(MigrationRecord::ok).count() + v.compacted().map(c -> c.value().ok()).orElse(0L);
-        return v.name() + ": ended (undeployed " + Instant.ofEpochMilli(r.archived().archivedMs()) + "; its history is kept); "
+        return v.name() + ": ended (undeployed " + Instant.ofEpochMilli(r.archived().archivedMs()) + "; its history is kept as "
+                + v.name() + "@" + r.archived().generation() + "); "
                 + ended(e) + "; " + v.total() + " migration" + (v.total() == 1 ? "" : "s") + " (" + okCount + " ok)\n" + rest;
     }
 

@@ -23,6 +23,8 @@ public final class UndeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        String incarnation = FleetCommands.refusedIncarnation("undeploy", app);
+        if (incarnation != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), incarnation);
         try (FleetSession s = FleetSession.open(fleet, env)) {
             s.apps.undeploy(app, Duration.ofSeconds(60));
             spec.commandLine().getOut().println(app + " undeployed");

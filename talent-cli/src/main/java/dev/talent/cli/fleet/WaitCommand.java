@@ -26,6 +26,8 @@ public final class WaitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        String incarnation = FleetCommands.refusedIncarnation("wait", app);
+        if (incarnation != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), incarnation);
         try (FleetSession s = FleetSession.open(fleet, env)) {
             AppRecords.Ended e = s.apps.await(app, Optional.ofNullable(fetch), () -> false);
             spec.commandLine().getErr().println("talent wait: " + app + ": " + StatusView.ended(e));

@@ -68,6 +68,59 @@ class FleetAppCommandsTest {
     }
 
     @Test
+    void statusAndReportNameAKeptIncarnationAsAppAtGeneration() {
+        Path missing = tmp.resolve("none/fleet.conf");
+        String out = tmp.resolve("r.html").toString();
+        // well formed: checked, then the fleet is asked (here: there is none)
+        for (String name : new String[] {"svc@00000000000000000123", "svc@123"}) {
+            Ran status = run("status", "--fleet", missing.toString(), name, "--json");
+            assertThat(status.status()).as(name).isEqualTo(69);
+            assertThat(status.err()).contains("no fleet configuration at " + missing);
+            Ran report = run("report", "--fleet", missing.toString(), name, "-o", out);
+            assertThat(report.status()).as(name).isEqualTo(69);
+            assertThat(report.err()).contains("no fleet configuration at " + missing);
+        }
+        // what would make another etcd key is refused before the fleet is read, the text shown safely
+        for (String name : new String[] {"svc/x@1", "svc@1/m", "svc@12a", "svc@", "svc@@1", "Svc@1", "sv\u001bc@1", "svc@9223372036854775808"}) {
+            Ran status = run("status", "--fleet", missing.toString(), name);
+            assertThat(status.status()).as(name).isEqualTo(64);
+            assertThat(status.err()).as(name).doesNotContain("no fleet configuration").doesNotContain("\u001b").startsWith("talent status: '");
+            Ran report = run("report", "--fleet", missing.toString(), name, "-o", out);
+            assertThat(report.status()).as(name).isEqualTo(64);
+            assertThat(report.err()).as(name).doesNotContain("no fleet configuration").doesNotContain("\u001b");
+        }
+        // a name alone is checked as deploy --name checks it
+        Ran slash = run("status", "--fleet", missing.toString(), "svc/../web");
+        assertThat(slash.status()).isEqualTo(64);
+        assertThat(slash.err()).contains("'svc/../web' is not an app name");
+        // without a fleet there is no kept incarnation
+        Ran local = run("status", "svc@123");
+        assertThat(local.status()).isEqualTo(64);
+        assertThat(local.err()).contains("APP@GENERATION names a kept incarnation of an ended fleet app");
+        Ran localReport = run("report", "svc@123", "-o", out);
+        assertThat(localReport.status()).isEqualTo(64);
+        assertThat(localReport.err()).contains("only with --fleet");
+    }
+
+    @Test
+    void commandsThatActOnTheRunningAppRefuseAnIncarnation() {
+        Path missing = tmp.resolve("none/fleet.conf");
+        String[][] commands = {
+                {"migrate", "--fleet", missing.toString(), "svc@123", "--to", "h2"},
+                {"migrate", "svc@123"},
+                {"logs", "--fleet", missing.toString(), "svc@123"},
+                {"wait", "--fleet", missing.toString(), "svc@123"},
+                {"undeploy", "--fleet", missing.toString(), "svc@00000000000000000123"},
+                {"alert", "--fleet", missing.toString(), "--tag", "CVE-1", "--app", "svc@123"}};
+        for (String[] c : commands) {
+            Ran r = run(c);
+            assertThat(r.status()).as(String.join(" ", c)).isEqualTo(64);
+            assertThat(r.err()).as(String.join(" ", c)).contains("APP@GENERATION names an ended incarnation, which talent status and talent report read")
+                    .contains("talent " + (c[0].equals("alert") ? "alert --app" : c[0]) + " acts on the app as it runs now: give its name alone");
+        }
+    }
+
+    @Test
     void deployChecksItsOptionsAndBinariesFirst() throws Exception {
         Path prog = tmp.resolve("build/svc");
         Files.createDirectories(prog.getParent());

@@ -94,7 +94,9 @@ class FleetReportTest {
         assertThat(status.get("migrations")).hasSize(1);
         assertThat(status.get("alert_history")).hasSize(1);
         assertThat(status.get("alerts")).isEmpty();
-        assertThat(StatusView.text(r, Map.of())).startsWith("web: ended (undeployed 1970-01-01T00:00:12Z; its history is kept); stopped by undeploy; 1 migration (1 ok)");
+        assertThat(status.get("generation").asText()).as("the incarnation, to name it as web@G").isEqualTo("00000000000000000007");
+        assertThat(StatusView.text(r, Map.of())).startsWith("web: ended (undeployed 1970-01-01T00:00:12Z; its history is kept as"
+                + " web@00000000000000000007); stopped by undeploy; 1 migration (1 ok)");
         // its program had ended: that end is kept
         AppArchive.Archived ended = new AppArchive.Archived("web", "%020d".formatted(7), 12_000, live.spec().value(),
                 live.placement().orElseThrow().value(), new AppRecords.Ended("web", "h2", "s390x", 0, null, 9_000), null, 1, 0);

@@ -99,7 +99,7 @@ public final class AppArchive {
 
     static final String ARCHIVE = EtcdKeys.ROOT + "archive/";
     static final String ARCHIVED = EtcdKeys.ROOT + "archived/";
-    private static final Pattern GENERATION = Pattern.compile("\\d{20}");
+    static final Pattern GENERATION = Pattern.compile("[0-9]{20}");
     private static final Pattern ARCHIVED_KEY = Pattern.compile(Pattern.quote(ARCHIVED) + "([a-z0-9][a-z0-9-]{0,39})/(\\d{20})");
     private static final Pattern INDEX = Pattern.compile("\\d{5}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -183,7 +183,24 @@ public final class AppArchive {
                 .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build()),
                 "read the archives of " + app).getKvs();
         if (newest.isEmpty()) return Optional.empty();
-        KeyValue summary = newest.getFirst();
+        return Optional.of(read(app, newest.getFirst()));
+    }
+
+    /**
+     * The kept incarnation {@code generation} (20 digits, as {@link #list} gives it) of the ended app {@code app}, if
+     * etcd keeps it: {@code talent status APP@G} and {@code talent report APP@G}. Both are checked before they make a key
+     * ({@link AppRef}); the archive is read and validated as {@link #latest} reads the newest.
+     */
+    public Optional<Retired> incarnation(String app, String generation) throws FleetException, InterruptedException {
+        AppRef ref = new AppRef(app, Optional.of(generation));
+        List<KeyValue> summary = Etcd.await(etcd.client().getKVClient().get(Etcd.bytes(summaryKey(ref.app(), generation))),
+                "read the archive of " + ref).getKvs();
+        if (summary.isEmpty()) return Optional.empty();
+        return Optional.of(read(app, summary.getFirst()));
+    }
+
+    /** The archive of {@code app} whose summary is {@code summary}, read whole as hostile input. */
+    private Retired read(String app, KeyValue summary) throws FleetException, InterruptedException {
         String key = summary.getKey().toString(StandardCharsets.UTF_8);
         Matcher m = ARCHIVED_KEY.matcher(key);
         if (!m.matches() || !m.group(1).equals(app))
@@ -205,7 +222,7 @@ public final class AppArchive {
                 Optional.ofNullable(a.placement()).map(p -> new AppStore.Versioned<>(p, 0)), Optional.empty(), List.of(),
                 Optional.ofNullable(a.ended()), List.copyOf(records),
                 Optional.ofNullable(a.compacted()).map(c -> new AppStore.Versioned<>(c, 0)));
-        return Optional.of(new Retired(a, view, List.copyOf(history)));
+        return new Retired(a, view, List.copyOf(history));
     }
 
     /**

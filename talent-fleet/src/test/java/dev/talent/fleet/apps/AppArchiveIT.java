@@ -142,6 +142,47 @@ class AppArchiveIT {
     }
 
     @Test
+    void anOlderIncarnationIsReadWholeByItsGenerationAndOnlyIt() throws Exception {
+        AppStore leader = ETCD.leaderStore("c1");
+        AppArchive archive = new AppArchive(etcd);
+        AppStore.AppView first = undeployed(leader, "svc", 3, 2);
+        List<FleetHistory.Event> firstHistory = new FleetHistory(etcd).read("svc");
+        assertThat(leader.retire(first, firstHistory, 7_000, Optional.empty())).isTrue();
+        AppStore.AppView second = undeployed(leader, "svc", 1, 0);
+        assertThat(leader.retire(second, List.of(), 8_000, Optional.empty())).isTrue();
+        String g1 = AppArchive.generation(first.spec().modRevision()), g2 = AppArchive.generation(second.spec().modRevision());
+
+        // the newest is what svc alone names; svc@G1 is the older one, whole
+        assertThat(archive.latest("svc").orElseThrow().archived().generation()).isEqualTo(g2);
+        AppArchive.Retired old = archive.incarnation("svc", g1).orElseThrow();
+        assertThat(old.archived().generation()).isEqualTo(g1);
+        assertThat(old.archived().archivedMs()).isEqualTo(7_000);
+        assertThat(old.view().migrations()).isEqualTo(first.migrations());
+        assertThat(old.history()).isEqualTo(firstHistory);
+        assertThat(archive.incarnation("svc", g2).orElseThrow().view().migrations()).hasSize(1);
+        // the generation as typed (leading zeros left out) names the same one
+        AppRef typed = AppRef.parse("svc@" + first.spec().modRevision());
+        assertThat(archive.incarnation(typed.app(), typed.generation().orElseThrow()).orElseThrow().archived().archivedMs()).isEqualTo(7_000);
+        // no such incarnation: none, not another one
+        assertThat(archive.incarnation("svc", AppArchive.generation(1))).isEmpty();
+        assertThat(archive.incarnation("web", g1)).isEmpty();
+
+        // read as hostile input as the newest is: a summary under another app's key, data beyond its summary
+        var kv = etcd.client().getKVClient();
+        kv.put(Etcd.bytes(AppArchive.summaryKey("web", g1)), kv.get(Etcd.bytes(AppArchive.summaryKey("svc", g1))).get().getKvs().getFirst().getValue()).get();
+        assertThatThrownBy(() -> archive.incarnation("web", g1)).isInstanceOf(FleetException.class).hasMessageContaining("not of its key");
+        kv.put(Etcd.bytes(AppArchive.dataPrefix("svc", g1) + "m/00003"), ByteSequence.from(ControlJson.MAPPER.writeValueAsBytes(record("svc", 3)))).get();
+        assertThatThrownBy(() -> archive.incarnation("svc", g1)).isInstanceOf(FleetException.class).hasMessageContaining("has more than 3 values");
+        assertThat(archive.latest("svc")).isPresent();
+
+        // what makes the key is checked first: no other key is read
+        assertThatThrownBy(() -> archive.incarnation("svc/" + g1 + "/m", g1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> archive.incarnation("svc", "7")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> archive.incarnation("svc", g1 + "/m/00000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> archive.incarnation("svc", "")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void everyKeptIncarnationIsListedNewestFirstAndAForgedSummaryIsLeftOutBySaying() throws Exception {
         AppStore leader = ETCD.leaderStore("c1");
         AppArchive archive = new AppArchive(etcd);
