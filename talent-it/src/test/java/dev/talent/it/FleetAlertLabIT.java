@@ -217,6 +217,15 @@ class FleetAlertLabIT {
         assertThat(both.get(0).get("generation").asText()).isGreaterThan(both.get(1).get("generation").asText());
         assertThat(both.get(0).get("platform").asText()).isEqualTo("x86_64-musl");
         assertThat(ok(fleetCommand("status", "--ended")).stdoutText()).contains("envapp: ended, undeployed ");
+        // the older one by its generation: its own history (the five migrations), not the newer one's
+        String older = "envapp@" + both.get(1).get("generation").asText();
+        JsonNode first = JSON.readTree(ok(fleetCommand("status", older, "--json")).stdout());
+        assertThat(first.get("generation").asText()).isEqualTo(both.get(1).get("generation").asText());
+        assertThat(first.get("archived").asBoolean()).isTrue();
+        assertThat(first.get("migrations")).hasSize(5);
+        Path olderPage = root.resolve("older.html");
+        ok(fleetCommand("report", older, "-o", olderPage.toString()));
+        assertThat(Files.readString(olderPage)).contains("IDS over mutual TLS");
     }
 
     /** The archived envapps of {@code status OPTION --json}. */
