@@ -126,6 +126,10 @@
 #define TL_ITIMERS_KEY "<libc>:itimers"
 #define TL_ITIMERS_MAX_SEC 315576000
 #define TL_ITIMERS_USEC_LIMIT 1000000
+/* The global "<libc>:cwd" (the working directory, cwd.c): the size of its path, NUL included; both readers check it
+ * (FORMAT.md "GLOB") */
+#define TL_CWD_KEY "<libc>:cwd"
+#define TL_CWD_MAX 4096
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

@@ -115,7 +115,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:exit_handlers", "atexit/on_exit handlers", "<C library>", 0, 0, 0},  /* exit_handlers.c's: by unit() */
     {"<libc>:regex", "compiled regular expressions", "<C library>", 0, 0, 0},     /* regexes.c's: by unit() */
     {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
-    {"<libc>:cwd", "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
+    {TL_CWD_KEY, "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
     {TL_ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", 0, 0, 0},    /* itimers.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};

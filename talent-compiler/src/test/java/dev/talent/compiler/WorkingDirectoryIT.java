@@ -181,7 +181,8 @@ class WorkingDirectoryIT {
         assertThat(second.err()).contains("the working directory '" + empty.resolve("data") + "', which cannot be entered here");
         assertThat(second.out()).isEmpty();
 
-        // a forged relative directory with a '..' component is refused before any chdir (a hostile file)
+        // a forged relative directory with a '..' component is refused when the file is loaded, before any of it is
+        // used (a hostile file)
         Path newest = CheckpointDirectory.list(ck).getFirst().file();
         Checkpoint c = CheckpointReader.read(Files.readAllBytes(newest), newest.getFileName().toString());
         List<GlobalVar> globals = new ArrayList<>();
@@ -206,7 +207,8 @@ class WorkingDirectoryIT {
         Run forged = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), empty);
         assertThat(forged.rc()).as(forged.err()).isEqualTo(66);
         assertThat(forged.out()).isEmpty();
-        assertThat(forged.err()).contains("a working directory (<libc>:cwd) that is not valid");
+        assertThat(forged.err()).contains("global <libc>:cwd: a relative path that starts or ends with '/' or has an "
+                + "empty, '.' or '..' component");
     }
 
     /**

@@ -567,6 +567,7 @@ public final class CheckpointReader {
                 spend(in, nodes[type], "global " + name);
                 Value value = value(in, type, "global " + name);
                 if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
+                if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
@@ -606,6 +607,69 @@ public final class CheckpointReader {
                     }
                 }
             }
+        }
+
+        /**
+         * The working directory the runtime carries (cwd.c, {@code struct talent_cwd}): a flag {@code relative} 0 or 1
+         * and a {@code path} of exactly {@link RuntimeContract#CWD_MAX} chars, NUL-terminated; an absolute path starts
+         * with {@code /}, a relative one is not empty, neither starts nor ends with {@code /} and has no empty,
+         * {@code .} or {@code ..} component. Checked by structure and value, as the runtime's decoder (members by
+         * position, any integer type that holds the value: 0..1 for the flag, a signed char for each byte) and its
+         * load check (cwd.c, tl_cwd_valid_value) take it: both readers accept the same files.
+         */
+        private static void checkCwd(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.CWD_KEY;
+            if (!(value instanceof Value.StructValue cwd) || cwd.fields().size() != 2) {
+                throw in.error(at, what + " is not a struct of a flag and a path");
+            }
+            BigInteger relative = integer(cwd.fields().get(0));
+            if (relative == null || relative.signum() < 0 || relative.compareTo(BigInteger.ONE) > 0) {
+                throw in.error(at, what + ": relative is not an integer 0 or 1");
+            }
+            if (!(cwd.fields().get(1) instanceof Value.ArrayValue path)
+                    || path.elements().size() != RuntimeContract.CWD_MAX) {
+                throw in.error(at, what + ": path is not an array of " + RuntimeContract.CWD_MAX + " chars");
+            }
+            byte[] bytes = new byte[RuntimeContract.CWD_MAX];
+            for (int i = 0; i < bytes.length; i++) {
+                BigInteger c = integer(path.elements().get(i));
+                // the runtime's char is signed (it is always built with -fsigned-char)
+                if (c == null || c.compareTo(BigInteger.valueOf(Byte.MIN_VALUE)) < 0
+                        || c.compareTo(BigInteger.valueOf(Byte.MAX_VALUE)) > 0) {
+                    throw in.error(at, what + ": path holds a value that is not a char at index " + i);
+                }
+                bytes[i] = c.byteValue();
+            }
+            int n = 0;
+            while (n < bytes.length && bytes[n] != 0) n++;
+            if (n == bytes.length) throw in.error(at, what + ": path is not NUL-terminated");
+            String problem = cwdPathProblem(new String(bytes, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    relative.signum() != 0);
+            if (problem != null) throw in.error(at, what + ": " + problem);
+        }
+
+        /** What is wrong with a carried working directory (cwd.c's valid_path), or null. */
+        private static String cwdPathProblem(String p, boolean relative) {
+            if (p.isEmpty()) return "path is empty";
+            if (!relative) return p.charAt(0) == '/' ? null : "an absolute path that does not start with '/'";
+            if (p.charAt(0) == '/' || p.charAt(p.length() - 1) == '/') {
+                return "a relative path that starts or ends with '/'";
+            }
+            for (String component : p.split("/", -1)) {
+                if (component.isEmpty() || component.equals(".") || component.equals("..")) {
+                    return "a relative path with an empty, '.' or '..' component";
+                }
+            }
+            return null;
+        }
+
+        /** An integer or bool value as a number, or null for any other value. */
+        private static BigInteger integer(Value v) {
+            return switch (v) {
+                case Value.IntValue i -> i.value();
+                case Value.BoolValue b -> b.value() ? BigInteger.ONE : BigInteger.ZERO;
+                default -> null;
+            };
         }
 
         private int typeRef(PayloadReader in, String what) throws CorruptCheckpointException {

@@ -149,6 +149,12 @@ public final class RuntimeContract {
     public static final int ITIMERS_MAX_SEC = 315576000;
     public static final int ITIMERS_USEC_LIMIT = 1000000;
     /**
+     * The global {@code <libc>:cwd} (the working directory the program changed into): its key, and the size of its
+     * {@code path} member, NUL included.
+     */
+    public static final String CWD_KEY = "<libc>:cwd";
+    public static final int CWD_MAX = 4096;
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

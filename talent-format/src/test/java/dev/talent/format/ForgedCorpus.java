@@ -90,6 +90,8 @@ final class ForgedCorpus {
         out.put("signals.tck", write(withSignals(base, ignored(13), handled(15, 3, (1L << 0) | (1L << 1) | (1L << 39), "compute"))));
         // environment and locale changes (ENVI)
         EnvironmentCorpus.valid(base, out);
+        // the C library's state carried as globals: the working directory, the interval timers
+        LibcStateCorpus.valid(base, out);
         // SIGHUP handled by compute() blocking every real-time signal, as sigfillset sets them
         out.put("signals-all-realtime.tck", write(withSignals(base, handled(1, 0, (1L << 14) | (1L << 31), "compute"))));
         // function pointers holding <signal.h>'s handler constants (a struct sigaction's sa_handler, signal()'s result)
@@ -286,6 +288,7 @@ final class ForgedCorpus {
         Map<String, byte[]> all = forgedOthers();
         all.putAll(epollFiles);
         all.putAll(EnvironmentCorpus.forged(base()));
+        all.putAll(LibcStateCorpus.forged(base()));
         return all;
     }
 

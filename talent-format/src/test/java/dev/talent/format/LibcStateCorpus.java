@@ -1,0 +1,129 @@
+package dev.talent.format;
+
+import dev.talent.format.TypeDesc.ArrayT;
+import dev.talent.format.TypeDesc.Field;
+import dev.talent.format.TypeDesc.SInt;
+import dev.talent.format.TypeDesc.StructT;
+import dev.talent.format.TypeDesc.UInt;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files of the shared corpus ({@link ForgedCorpus}) about the C library's state the runtime carries as globals and
+ * both readers check by value: {@code <libc>:cwd} (cwd.c) and {@code <libc>:itimers} (itimers.c). A valid file of
+ * each both readers accept, and forged ones both refuse, each reaching the rule it is about (docs/FORMAT.md "GLOB").
+ */
+final class LibcStateCorpus {
+    private LibcStateCorpus() {}
+
+    static final TypeDesc U32 = new UInt("uint32_t", 4, 32);
+    static final TypeDesc CHAR = new SInt("char", 1, 8);
+    static final TypeDesc I64 = new SInt("int64_t", 8, 64);
+
+    /** The path's elements: the bytes of s (UTF-8) as signed chars. */
+    static long[] chars(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        long[] out = new long[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = b[i];
+        return out;
+    }
+
+    /**
+     * c with a {@code <libc>:cwd} of this flag and these path elements (padded with zeros to {@code length}), the flag
+     * of type {@code flag} and the elements of type {@code element}. The global's type is the last type.
+     */
+    static Checkpoint withCwd(Checkpoint c, long relative, long[] path, int length, TypeDesc flag, TypeDesc element) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        int flagType = types.size();
+        types.add(flag);
+        int charType = types.size();
+        types.add(element);
+        int pathType = types.size();
+        types.add(new ArrayT("char[" + length + "]", length * element.size(), charType, length));
+        int cwd = types.size();
+        types.add(new StructT("struct talent_cwd", flag.size() + length * element.size(),
+                List.of(new Field("relative", flagType, 0), new Field("path", pathType, 0))));
+        List<Value> elements = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) elements.add(Fixtures.i(i < path.length ? path[i] : 0));
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.add(new GlobalVar(RuntimeContract.CWD_KEY, "working directory", "<C library>", cwd,
+                new Value.StructValue(List.of(Fixtures.i(relative), new Value.ArrayValue(elements)))));
+        return new Checkpoint(c.meta(), types, c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    static Checkpoint withCwd(Checkpoint c, long relative, String path) {
+        return withCwd(c, relative, chars(path), RuntimeContract.CWD_MAX, U32, CHAR);
+    }
+
+    /**
+     * c with a {@code <libc>:itimers} of these times (each row a timer's value_sec, value_usec, interval_sec,
+     * interval_usec, as many members as the row has).
+     */
+    static Checkpoint withTimers(Checkpoint c, long[]... timers) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        int i64 = types.size();
+        types.add(I64);
+        List<String> names = List.of("value_sec", "value_usec", "interval_sec", "interval_usec");
+        List<Field> fields = new ArrayList<>();
+        List<Value> values = new ArrayList<>();
+        List<String> timerNames = List.of("real", "virtual", "prof");
+        for (int t = 0; t < timers.length; t++) {
+            long[] row = timers[t];
+            int type = types.size();
+            types.add(new StructT("struct talent_itimer", 8L * row.length,
+                    names.subList(0, row.length).stream().map(n -> new Field(n, i64, 0)).toList()));
+            fields.add(new Field(timerNames.get(t), type, 0));
+            List<Value> members = new ArrayList<>();
+            for (long v : row) members.add(Fixtures.i(v));
+            values.add(new Value.StructValue(members));
+        }
+        types.add(new StructT("struct talent_itimers", 32L * timers.length, fields));
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.add(new GlobalVar(RuntimeContract.ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>",
+                types.size() - 1, new Value.StructValue(values)));
+        return new Checkpoint(c.meta(), types, c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    private static final long[] OFF = {0, 0, 0, 0};
+
+    static void valid(Checkpoint base, Map<String, byte[]> out) {
+        // a program that changed into a directory under its starting one, one elsewhere
+        out.put("libc-cwd-relative.tck", CheckpointWriter.write(withCwd(base, 1, "data/sub dir")));
+        out.put("libc-cwd-absolute.tck", CheckpointWriter.write(withCwd(base, 0, "/srv/app")));
+        // alarm(30) with a 250 ms ITIMER_PROF at the bounds: ten years, 999999 microseconds
+        out.put("libc-itimers.tck", CheckpointWriter.write(withTimers(base, new long[] {29, 999_000, 0, 0}, OFF,
+                new long[] {RuntimeContract.ITIMERS_MAX_SEC, RuntimeContract.ITIMERS_USEC_LIMIT - 1, 0, 250_000})));
+    }
+
+    static Map<String, byte[]> forged(Checkpoint base) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("global-cwd-relative-2.tck", CheckpointWriter.write(withCwd(base, 2, "data")));
+        out.put("global-cwd-unterminated.tck", CheckpointWriter.write(withCwd(base, 0,
+                "/" + "a".repeat(RuntimeContract.CWD_MAX - 1))));
+        out.put("global-cwd-dotdot.tck", CheckpointWriter.write(withCwd(base, 1, "data/../../etc")));
+        out.put("global-cwd-dot.tck", CheckpointWriter.write(withCwd(base, 1, "./data")));
+        out.put("global-cwd-empty-component.tck", CheckpointWriter.write(withCwd(base, 1, "data//sub")));
+        out.put("global-cwd-relative-slash.tck", CheckpointWriter.write(withCwd(base, 1, "/etc")));
+        out.put("global-cwd-relative-trailing-slash.tck", CheckpointWriter.write(withCwd(base, 1, "data/")));
+        out.put("global-cwd-absolute-no-slash.tck", CheckpointWriter.write(withCwd(base, 0, "srv/app")));
+        out.put("global-cwd-empty.tck", CheckpointWriter.write(withCwd(base, 0, "")));
+        out.put("global-cwd-not-a-char.tck", CheckpointWriter.write(withCwd(base, 0, new long[] {'/', 200},
+                RuntimeContract.CWD_MAX, U32, new UInt("unsigned char", 1, 8))));
+        out.put("global-cwd-short-path.tck", CheckpointWriter.write(withCwd(base, 0, chars("/srv"),
+                RuntimeContract.CWD_MAX - 1, U32, CHAR)));
+        out.put("global-itimers-usec-1000000.tck", CheckpointWriter.write(withTimers(base,
+                new long[] {0, RuntimeContract.ITIMERS_USEC_LIMIT, 0, 0}, OFF, OFF)));
+        out.put("global-itimers-negative-sec.tck", CheckpointWriter.write(withTimers(base, OFF, new long[] {-1, 0, 0, 0},
+                OFF)));
+        out.put("global-itimers-sec-over-bound.tck", CheckpointWriter.write(withTimers(base, OFF, OFF,
+                new long[] {0, 0, RuntimeContract.ITIMERS_MAX_SEC + 1L, 0})));
+        out.put("global-itimers-negative-usec.tck", CheckpointWriter.write(withTimers(base,
+                new long[] {5, 0, 0, -1}, OFF, OFF)));
+        out.put("global-itimers-three-members.tck", CheckpointWriter.write(withTimers(base, new long[] {1, 0, 0},
+                OFF, OFF)));
+        return out;
+    }
+}
