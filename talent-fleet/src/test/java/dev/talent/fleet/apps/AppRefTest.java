@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code APP} and {@code APP@GENERATION} as the command line gives them: both parts end up in etcd keys. */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
 class AppRefTest {
     @Test
     void anAppAloneOrAnIncarnationAsStatusAllPrintsIt() {
