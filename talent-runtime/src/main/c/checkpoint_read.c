@@ -16,8 +16,7 @@
 #include "sigdisp.h"
 #include "env.h"
 #include "errnos.h"
-#include "cwd.h"
-#include "itimers.h"
+#include "libc_check.h"
 #include "contract.h"
 
 #include <dirent.h>
@@ -288,28 +287,6 @@ static int check_type_id(tl_reader *r, const tl_checkpoint *ck, uint32_t id, siz
     return r->failed ? -1 : 0;
 }
 
-int tl_ck_int_in(tl_reader *r, const tl_checkpoint *ck, uint32_t type, int64_t lo, int64_t hi, int64_t *out)
-{
-    const tl_ck_type *t = &ck->types[type];
-    uint64_t u;
-    int neg;
-    if (t->kind == TALENT_K_BOOL) {
-        u = tl_rd_u8(r);
-        neg = 0;
-    } else if ((t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->bits <= 64) {
-        u = tl_rd_uint_n(r, t->bits / 8u);
-        if (t->kind == TALENT_K_SINT && t->bits < 64 && (u >> (t->bits - 1)) & 1)
-            u |= ~(uint64_t)0 << t->bits;   /* sign-extend */
-        neg = t->kind == TALENT_K_SINT && (int64_t)u < 0;
-    } else {
-        return -1;
-    }
-    if (r->failed || (!neg && u > (uint64_t)INT64_MAX) || (int64_t)u < lo || (int64_t)u > hi)
-        return -1;
-    *out = (int64_t)u;
-    return 0;
-}
-
 /* The C library's state a restore takes from these globals (cwd.c, itimers.c), checked by structure and value as
  * the Java reader checks it, before anything of the file is used. */
 static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck_global *g, size_t at)
@@ -320,8 +297,8 @@ static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck
         return;
     tl_reader_init(&v, r->data, r->len, r->base);
     v.pos = g->value_off;
-    bad = strcmp(g->key, TL_CWD_KEY) == 0 ? tl_cwd_valid_value(&v, ck, g->type)
-                                            : tl_itimers_valid_value(&v, ck, g->type);
+    bad = strcmp(g->key, TL_CWD_KEY) == 0 ? tl_libc_check_cwd(&v, ck, g->type)
+                                            : tl_libc_check_itimers(&v, ck, g->type);
     if (bad)
         tl_reader_fail(r, "at offset %lu: global %s: %s", (unsigned long)(r->base + at), g->key, bad);
 }

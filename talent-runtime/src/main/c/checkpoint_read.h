@@ -12,9 +12,6 @@ tl_ck_var *tl_ck_frame_var(const tl_ck_frame *f, uint32_t id);
 /* Binds each checkpoint global to this program's global of the same key; returns the index of the first
  * one this program does not have, or -1. */
 long tl_match_globals(tl_checkpoint *ck);
-/* Reads an integer value of the file's type `type` (SINT or UINT of at most 64 bits, or BOOL) as the runtime's
- * decoder reads it: 0 with *out when it lies in [lo, hi], -1 when it does not or the type is no such integer. */
-int tl_ck_int_in(tl_reader *r, const tl_checkpoint *ck, uint32_t type, int64_t lo, int64_t hi, int64_t *out);
 /* Checks a pointer's OBJECT target against the parsed checkpoint (FORMAT.md "Pointers"); NULL or why not. */
 const char *tl_check_target(const tl_checkpoint *ck, uint8_t kind, uint32_t a, uint32_t b, const tl_path *path,
                             uint64_t byte_offset, char *buf, size_t buflen);

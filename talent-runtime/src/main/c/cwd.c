@@ -9,10 +9,7 @@
 #include "cwd.h"
 #include "refusal.h"
 #include "contract.h"
-#include "checkpoint_read.h"
-#include "encode.h"
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -122,34 +119,9 @@ static int valid_path(const char *p, int relative)
     return p[strlen(p) - 1] != '/';
 }
 
-const char *tl_cwd_valid_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+int tl_cwd_path_valid(const char *p, int relative)
 {
-    const tl_ck_type *t = &ck->types[type], *path;
-    char p[TL_CWD_MAX];
-    int64_t relative, c;
-    size_t i;
-    /* as the decoder takes it into struct tl_cwd: two members by position, an integer that fits relative's uint32_t
-     * and an array of exactly TL_CWD_MAX integers that fit a char */
-    if (t->kind != TALENT_K_STRUCT || t->nfields != 2)
-        return "not a struct of a flag and a path";
-    if (tl_ck_int_in(r, ck, t->fields[0].type, 0, 1, &relative) != 0)
-        return "relative is not an integer 0 or 1";
-    path = &ck->types[t->fields[1].type];
-    if (path->kind != TALENT_K_ARRAY || path->count != TL_CWD_MAX)
-        return "path is not an array of 4096 chars";
-    for (i = 0; i < TL_CWD_MAX; i++) {
-        if (tl_ck_int_in(r, ck, path->elem, CHAR_MIN, CHAR_MAX, &c) != 0)
-            return "path holds a value that is not a char";
-        p[i] = (char)c;
-    }
-    if (!memchr(p, 0, sizeof p))
-        return "path is not NUL-terminated";
-    if (!p[0])
-        return "path is empty";
-    if (!valid_path(p, (int)relative))
-        return relative ? "a relative path that starts or ends with '/' or has an empty, '.' or '..' component"
-                        : "an absolute path that does not start with '/'";
-    return NULL;
+    return valid_path(p, relative);
 }
 
 const char *tl_cwd_restored(void)

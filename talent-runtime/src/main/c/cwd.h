@@ -3,8 +3,6 @@
 #define TALENT_CWD_H
 
 #include "base.h"
-#include "checkpoint.h"
-#include "encode.h"
 
 /* Remembers the directory the process starts (or is restarted) in. */
 void tl_cwd_snapshot(void);
@@ -32,10 +30,10 @@ void tl_cwd_global(void **addr, const talent_type **type);
  * changes into it (under this process's starting directory when it was relative). NULL when done or nothing was
  * carried; otherwise what is wrong (a hostile value, or a directory this host does not have), for the restore's
  * refusal. */
-/* Whether the value of a checkpoint's "<libc>:cwd" global (the file's type `type`, r at the value) is one a restore
- * accepts: NULL, or what is wrong (checkpoint_read.c's load, before anything of the file is used). */
-const char *tl_cwd_valid_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
-
 const char *tl_cwd_restored(void);
+
+/* Whether p (NUL-terminated, non-empty) is a path the restore follows: relative, no leading or trailing '/' and no
+ * empty, "." or ".." component; absolute, a leading '/' (libc_check.c checks a file's value with it). */
+int tl_cwd_path_valid(const char *p, int relative);
 
 #endif /* TALENT_CWD_H */

@@ -18,7 +18,6 @@
 #include "itimers.h"
 #include "contract.h"
 #include "refusal.h"
-#include "checkpoint_read.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -215,32 +214,6 @@ void tl_itimers_global(void **addr, const talent_type **type)
 static int valid_time(int64_t sec, int64_t usec)
 {
     return sec >= 0 && sec <= TL_ITIMERS_MAX_SEC && usec >= 0 && usec < TL_ITIMERS_USEC_LIMIT;
-}
-
-const char *tl_itimers_valid_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
-{
-    static const char *const bad[3] = {
-        "real is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
-        "virtual is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
-        "prof is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
-    };
-    const tl_ck_type *t = &ck->types[type];
-    unsigned w, f;
-    int64_t v;
-    /* as the decoder takes it into struct tl_itimers: three structs of four members by position, each an integer
-     * that fits int64_t, here within the bounds the restore enforces */
-    if (t->kind != TALENT_K_STRUCT || t->nfields != 3)
-        return "not a struct of three timers (real, virtual, prof)";
-    for (w = 0; w < 3; w++) {
-        const tl_ck_type *timer = &ck->types[t->fields[w].type];
-        if (timer->kind != TALENT_K_STRUCT || timer->nfields != 4)
-            return bad[w];
-        for (f = 0; f < 4; f++)
-            if (tl_ck_int_in(r, ck, timer->fields[f].type, 0, f % 2 ? TL_ITIMERS_USEC_LIMIT - 1 : TL_ITIMERS_MAX_SEC,
-                             &v) != 0)
-                return bad[w];
-    }
-    return NULL;
 }
 
 const char *tl_itimers_restored(void)

@@ -3,8 +3,6 @@
 #define TALENT_ITIMERS_H
 
 #include "base.h"
-#include "checkpoint.h"
-#include "encode.h"
 
 /* At a checkpoint, before any of the program's state is encoded: blocks SIGALRM, SIGVTALRM and SIGPROF (a timer
  * that expires now stays pending instead of running a handler between the state's encoding and the timers' reading)
@@ -33,10 +31,6 @@ void tl_itimers_global(void **addr, const talent_type **type);
 
 /* After the globals of a restore are restored: validates the carried timers (NULL when they are valid or none were
  * carried; otherwise what is wrong, for the restore's refusal). */
-/* Whether the value of a checkpoint's "<libc>:itimers" global (the file's type `type`, r at the value) is one a
- * restore accepts: NULL, or what is wrong (checkpoint_read.c's load, before anything of the file is used). */
-const char *tl_itimers_valid_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
-
 const char *tl_itimers_restored(void);
 
 /* The last restore step of a restart, after the program's signal dispositions are back (sigdisp.c): each carried

@@ -1,0 +1,88 @@
+/* libc_check.c: the C library's state a checkpoint carries as runtime globals ("<libc>:cwd", cwd.c; "<libc>:itimers",
+ * itimers.c), checked when checkpoint_read.c loads a file, by structure and value as the Java reader checks them and
+ * as the runtime's decoder would take them, before anything of the file is used. A file of its own so that the
+ * reader, high in the layers, calls down into it, and cwd.c and itimers.c (low, beside refusal) never call the
+ * reader. */
+#include "libc_check.h"
+#include "contract.h"
+#include "cwd.h"
+#include <limits.h>
+#include <string.h>
+
+int tl_ck_int_in(tl_reader *r, const tl_checkpoint *ck, uint32_t type, int64_t lo, int64_t hi, int64_t *out)
+{
+    const tl_ck_type *t = &ck->types[type];
+    uint64_t u;
+    int neg;
+    if (t->kind == TALENT_K_BOOL) {
+        u = tl_rd_u8(r);
+        neg = 0;
+    } else if ((t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT) && t->bits <= 64) {
+        u = tl_rd_uint_n(r, t->bits / 8u);
+        if (t->kind == TALENT_K_SINT && t->bits < 64 && (u >> (t->bits - 1)) & 1)
+            u |= ~(uint64_t)0 << t->bits;   /* sign-extend */
+        neg = t->kind == TALENT_K_SINT && (int64_t)u < 0;
+    } else {
+        return -1;
+    }
+    if (r->failed || (!neg && u > (uint64_t)INT64_MAX) || (int64_t)u < lo || (int64_t)u > hi)
+        return -1;
+    *out = (int64_t)u;
+    return 0;
+}
+
+const char *tl_libc_check_cwd(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+{
+    const tl_ck_type *t = &ck->types[type], *path;
+    char p[TL_CWD_MAX];
+    int64_t relative, c;
+    size_t i;
+    /* as the decoder takes it into struct tl_cwd: two members by position, an integer that fits relative's uint32_t
+     * and an array of exactly TL_CWD_MAX integers that fit a char */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 2)
+        return "not a struct of a flag and a path";
+    if (tl_ck_int_in(r, ck, t->fields[0].type, 0, 1, &relative) != 0)
+        return "relative is not an integer 0 or 1";
+    path = &ck->types[t->fields[1].type];
+    if (path->kind != TALENT_K_ARRAY || path->count != TL_CWD_MAX)
+        return "path is not an array of 4096 chars";
+    for (i = 0; i < TL_CWD_MAX; i++) {
+        if (tl_ck_int_in(r, ck, path->elem, CHAR_MIN, CHAR_MAX, &c) != 0)
+            return "path holds a value that is not a char";
+        p[i] = (char)c;
+    }
+    if (!memchr(p, 0, sizeof p))
+        return "path is not NUL-terminated";
+    if (!p[0])
+        return "path is empty";
+    if (!tl_cwd_path_valid(p, (int)relative))
+        return relative ? "a relative path that starts or ends with '/' or has an empty, '.' or '..' component"
+                        : "an absolute path that does not start with '/'";
+    return NULL;
+}
+
+const char *tl_libc_check_itimers(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+{
+    static const char *const bad[3] = {
+        "real is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
+        "virtual is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
+        "prof is not a struct of four integers in range (seconds 0 to 315576000, microseconds 0 to 999999)",
+    };
+    const tl_ck_type *t = &ck->types[type];
+    unsigned w, f;
+    int64_t v;
+    /* as the decoder takes it into struct tl_itimers: three structs of four members by position, each an integer
+     * that fits int64_t, here within the bounds the restore enforces */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 3)
+        return "not a struct of three timers (real, virtual, prof)";
+    for (w = 0; w < 3; w++) {
+        const tl_ck_type *timer = &ck->types[t->fields[w].type];
+        if (timer->kind != TALENT_K_STRUCT || timer->nfields != 4)
+            return bad[w];
+        for (f = 0; f < 4; f++)
+            if (tl_ck_int_in(r, ck, timer->fields[f].type, 0, f % 2 ? TL_ITIMERS_USEC_LIMIT - 1 : TL_ITIMERS_MAX_SEC,
+                             &v) != 0)
+                return bad[w];
+    }
+    return NULL;
+}

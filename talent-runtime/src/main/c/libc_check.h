@@ -1,0 +1,21 @@
+/* libc_check.h: the values of the C library's state a checkpoint carries, checked at load (libc_check.c). */
+#ifndef TALENT_LIBC_CHECK_H
+#define TALENT_LIBC_CHECK_H
+
+#include "base.h"
+#include "checkpoint.h"
+#include "encode.h"
+
+/* Reads an integer value of the file's type `type` (SINT or UINT of at most 64 bits, or BOOL) as the runtime's
+ * decoder reads it: 0 with *out when it lies in [lo, hi], -1 when it does not or the type is no such integer. */
+int tl_ck_int_in(tl_reader *r, const tl_checkpoint *ck, uint32_t type, int64_t lo, int64_t hi, int64_t *out);
+
+/* Whether the value of a checkpoint's "<libc>:cwd" global (the file's type `type`, r at the value) is one a restore
+ * accepts: NULL, or what is wrong. */
+const char *tl_libc_check_cwd(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
+
+/* The same for "<libc>:itimers": three structs of four integers, seconds 0 to TL_ITIMERS_MAX_SEC, microseconds
+ * below TL_ITIMERS_USEC_LIMIT (contract.h). */
+const char *tl_libc_check_itimers(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
+
+#endif /* TALENT_LIBC_CHECK_H */
