@@ -96,21 +96,9 @@ public final class LocalApp implements AutoCloseable {
      */
     public void readyConnections() throws IOException { tcp(); }
 
-    /**
-     * Makes a destination container of this app ready to hold the app's packets at the network lock (its slot's
-     * netfilter queue and rules, {@code NetworkSlot.prepareHold}), outside the downtime; nothing for a container
-     * without a network.
-     */
-    public void prepareHold(AppContainer c) throws IOException {
-        if (!(c instanceof LocalContainer local) || local.raw().network().isEmpty()) return;
-        try {
-            local.raw().network().get().prepareHold(containers.tcpRepair());
-        } catch (dev.talent.container.ContainerException e) {
-            throw new IOException(e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+    /** Makes a destination container of this app ready to hold the app's packets at the network lock (--net). */
+    public void prepareHold(PacketHold hold, AppContainer c) throws InterruptedException {
+        hold.prepare(containers, c);
     }
 
     /** The state file of the connections taken with checkpoint {@code sequence}, if any (source: to send it). */

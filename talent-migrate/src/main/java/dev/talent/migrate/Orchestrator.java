@@ -84,8 +84,8 @@ public final class Orchestrator implements ControlHandler {
     private final Instant startedAt = Instant.now();
 
     private ContainerHost containers;
-    /** Whether the run warned that the destination cannot hold the app's packets (prepareHold). */
-    private boolean holdWarned;
+    /** --net: prepared destinations keep what the peers send from the lock to the unlock instead of dropping it. */
+    private final PacketHold hold;
     /** --net: carries the app's TCP connections across migrations (null without --net). */
     private TcpCarrier tcp;
     private volatile Running current;
@@ -184,6 +184,7 @@ public final class Orchestrator implements ControlHandler {
         this.request = request;
         this.timeouts = timeouts;
         this.listener = listener;
+        this.hold = new PacketHold("", m -> this.listener.accept(new RunEvent.Warning(m)));
         this.random = request.seed().map(s -> (RandomGenerator) new Random(s)).orElseGet(Random::new);
         this.log = MigrationLog.open(request.log());
         this.pendingFault = request.fault();
@@ -605,29 +606,10 @@ public final class Orchestrator implements ControlHandler {
             LocalReplica replica = new LocalReplica(current.host(), host, () -> journal, request.syncLimits());
             PrepareStep.Prepared p = new PrepareStep().run(containersOf(host), filesOf(host), replica, fault, prestart);
             prepared = new Prepared(host, (LocalContainer) p.container(), replica);
-            prepareHold(prepared.container());
+            if (tcp != null) hold.prepare(containers, prepared.container());
             listener.accept(new RunEvent.Prepared(to, p.sync(), p.tookNanos() / 1_000_000));
         } finally {
             state = StatusReport.State.RUNNING;
-        }
-    }
-
-    /**
-     * --net: the prepared destination keeps what the peers send from the lock to its unlock instead of letting it be
-     * dropped (NetworkSlot.prepareHold). Without it (no iptables, a kernel without netfilter queues) the migration
-     * goes on as before, the peers retransmitting what the lock dropped: a warning says so, once. TALENT_NET_HOLD=off
-     * turns it off (to compare, or to rule it out).
-     */
-    private void prepareHold(LocalContainer c) throws InterruptedException {
-        if (tcp == null || c.raw().network().isEmpty() || "off".equals(System.getenv("TALENT_NET_HOLD"))) return;
-        try {
-            c.raw().network().get().prepareHold(containers.tcpRepair());
-        } catch (ContainerException | IOException e) {
-            if (!holdWarned) {
-                holdWarned = true;
-                listener.accept(new RunEvent.Warning("the packets peers send during a migration are dropped and sent again"
-                        + " by them (a pause of their retransmission timer, 200 ms or more), not held: " + e.getMessage()));
-            }
         }
     }
 

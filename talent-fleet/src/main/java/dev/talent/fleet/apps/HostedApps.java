@@ -7,6 +7,7 @@ import dev.talent.env.SyncLimits;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
 import dev.talent.migrate.LocalApp;
+import dev.talent.migrate.PacketHold;
 import dev.talent.migrate.RollbackFailedException;
 import dev.talent.migrate.RuntimeEvent;
 import dev.talent.migrate.pipeline.AppContainer;
@@ -74,6 +75,8 @@ public final class HostedApps implements AutoCloseable {
     private final CheckpointVerifier verifier;
     private final AgentLink link;
     private final Consumer<String> events;
+    /** Destinations made for a restore keep what the app's peers send while its network is locked, as in talent run. */
+    private final PacketHold hold;
     private final Map<String, Hosted> apps = new HashMap<>();
     private ContainerHost containers;
     private volatile OutgoingFilter outgoing = s -> s;
@@ -94,6 +97,7 @@ public final class HostedApps implements AutoCloseable {
         this.verifier = verifier;
         this.link = link;
         this.events = events;
+        this.hold = new PacketHold(" to " + host, events);
         this.metrics = new AgentMetrics(host);
         metrics.watch(this::runningPlatforms);
         Files.createDirectories(this.dir.resolve("apps"));
@@ -731,30 +735,9 @@ public final class HostedApps implements AutoCloseable {
         track(h, c, p);
         if (restart) {
             restorers.put(app + "\u0000" + c.id(), platform);
-            prepareHold(h, c);
+            if (c.hasNetwork()) h.local.prepareHold(hold, c);
         }
         return c;
-    }
-
-    /** Whether this agent warned that it cannot hold an app's packets during a migration ({@link #prepareHold}). */
-    private volatile boolean holdWarned;
-
-    /**
-     * A destination (--net) is made ready to hold the packets the app's peers send while the network is locked, as
-     * {@code talent run} does: without it they are dropped and the peers send them again after their retransmission
-     * timer (200 ms or more). TALENT_NET_HOLD=off turns it off; a host that cannot hold warns once.
-     */
-    private void prepareHold(Hosted h, AppContainer c) {
-        if (!c.hasNetwork() || "off".equals(System.getenv("TALENT_NET_HOLD"))) return;
-        try {
-            h.local.prepareHold(c);
-        } catch (IOException e) {
-            if (!holdWarned) {
-                holdWarned = true;
-                events.accept("the packets peers send during a migration to " + host + " are dropped and sent again by them (a pause of"
-                        + " their retransmission timer, 200 ms or more), not held: " + e.getMessage());
-            }
-        }
     }
 
     /**
