@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -12,7 +13,6 @@ import dev.talent.format.CheckpointReader;
 import dev.talent.format.InspectRenderer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -233,8 +233,7 @@ class AdjacentObjectsIT {
      */
     private boolean migratesOrRefuses(String name, Map<String, Path> exes, String from, String to, int stop, Run plain)
             throws Exception {
-        Path ck = Files.createDirectories(work.resolve(name + "-ck-" + from + "-" + to + "-" + stop));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve(name + "-ck-" + from + "-" + to + "-" + stop));
         Run first = run(command(isa(from), exes.get(from)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
                 "TALENT_STOP_AFTER", String.valueOf(stop)), null);
         assertThat(first.rc()).as("stop after " + stop + " on " + from + "\n" + first.err()).isEqualTo(75);
@@ -269,8 +268,7 @@ class AdjacentObjectsIT {
         }
         // the pointers to scalars are written as their starts, not as both readings (which the layouts above happen to
         // keep together, and others put apart)
-        Path ck = Files.createDirectories(work.resolve("typed-inspect"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("typed-inspect"));
         assertThat(run(command(isa("x86_64"), exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
                 "TALENT_STOP_AFTER", "20"), null).rc()).isEqualTo(75);
         Path file = ck.resolve("ckpt-000001.tck");

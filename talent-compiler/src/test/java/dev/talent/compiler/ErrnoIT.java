@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +62,7 @@ class ErrnoIT {
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "e"));
         Path exe = link(HOPS.getFirst(), r, work.resolve("e." + HOPS.getFirst().name()));
         for (int every : new int[] {7, 300, 1100}) {
-            Path ck = Files.createDirectories(work.resolve("ck-" + every));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Path ck = checkpointDir(work.resolve("ck-" + every));
             Run periodic = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
                     "TALENT_EVERY_VISITS", String.valueOf(every), "TALENT_KEEP", "2", "TALENT_VERBOSE", "1"), null);
             assertThat(periodic.err()).as("every %d visits", every).contains("the program keeps running");
@@ -132,8 +131,7 @@ class ErrnoIT {
             for (int i = 0; i < targets.size(); i++) {
                 Target dest = targets.get(i);
                 String what = "stopped at visit " + stop + ", restarted on " + dest.name();
-                Path ck = Files.createDirectories(work.resolve("ck-" + stop + "-" + dest.name()));
-                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Path ck = checkpointDir(work.resolve("ck-" + stop + "-" + dest.name()));
                 Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_VERBOSE", "1"));
                 env.put("TALENT_STOP_AFTER", String.valueOf(stop));
                 Run first = run(command(targets.getFirst(), exes.getFirst()), env, null);
@@ -185,8 +183,7 @@ class ErrnoIT {
         assertThat(expected).isEqualTo("s=134850 errno=12345\n");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "u"));
         Path exe = link(HOPS.getFirst(), r, work.resolve("u." + HOPS.getFirst().name()));
-        Path ck = Files.createDirectories(work.resolve("ck-u"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck-u"));
         Run stop = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "50",
                 "TALENT_VERBOSE", "1"), null);
         assertThat(stop.err()).contains("refused").contains("cannot checkpoint: the program's errno is 12345, which is none");

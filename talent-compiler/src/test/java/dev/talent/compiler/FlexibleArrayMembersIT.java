@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -9,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.talent.compiler.MigrationHops.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -262,8 +262,7 @@ class FlexibleArrayMembersIT {
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-grow"), "grow"));
         Path x86 = link(HOPS.get(0), r, work.resolve("grow." + HOPS.get(0).name()));
         Path s390x = link(HOPS.get(1), r, work.resolve("grow." + HOPS.get(1).name()));
-        Path ck = Files.createDirectories(work.resolve("grow-ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("grow-ck"));
         String dir = ck.toString();
         Run first = run(command(HOPS.get(0), x86), Map.of("TALENT_CHECKPOINT_DIR", dir, "TALENT_STOP_AFTER", "100"), null);
         assertThat(first.rc()).as(first.err()).isEqualTo(75);

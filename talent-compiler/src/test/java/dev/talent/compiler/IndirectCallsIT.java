@@ -4,9 +4,7 @@ import static dev.talent.compiler.MigrationHops.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -178,11 +176,6 @@ class IndirectCallsIT {
     }
 
     private Path checkpointDir(String name) throws Exception {
-        Path ck = work.resolve("ck-" + name);
-        if (!Files.exists(ck)) {
-            Files.createDirectories(ck);
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
-        }
-        return ck;
+        return MigrationHops.checkpointDir(work.resolve("ck-" + name));
     }
 }

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -10,7 +11,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +76,7 @@ class LibcStateIT {
         for (Target to : List.of(HOPS.get(1), HOPS.get(2))) {
             Path restored = link(to, r, work.resolve("l." + to.name()));
             for (int stop : new int[] {1, 3, 40, 700}) {
-                Path ck = Files.createDirectories(work.resolve("ck-" + to.name() + "-" + stop));
-                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Path ck = checkpointDir(work.resolve("ck-" + to.name() + "-" + stop));
                 List<String> first = new ArrayList<>(command(from, exe));
                 first.addAll(args);
                 Run stopped = run(first, Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
@@ -165,8 +164,7 @@ class LibcStateIT {
         Path exe = link(from, r, work.resolve("m." + from.name()));
         assertThat(run(command(from, exe), Map.of(), null).out()).as("uninterrupted").isEqualTo(expected);
         Path restored = link(to, r, work.resolve("m." + to.name()));
-        Path ck = Files.createDirectories(work.resolve("ck-own"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck-own"));
         Run stopped = run(command(from, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
         assertThat(stopped.rc()).as(stopped.err()).isEqualTo(75);
         Run resumed = run(command(to, restored), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -12,7 +13,6 @@ import dev.talent.toolchain.Isa;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,8 +99,7 @@ final class MigratesLikeGcc {
         List<Path> exes = linkedFor(work, name, targets, plain);
         int hop = 0;
         for (int stop : stops) {
-            Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Path ck = checkpointDir(work.resolve(name + "-ck-" + stop));
             Run first = run(command(targets.getFirst(), exes.getFirst()),
                     Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
             if (everyStop) assertThat(first.rc()).as("stop after " + stop + " visits taken\n" + first.err()).isEqualTo(75);
@@ -128,8 +127,7 @@ final class MigratesLikeGcc {
      */
     static void chainEqualsGcc(Path work, List<Target> chain, List<Path> exes, int[][] stops, Run plain) throws Exception {
         for (int[] s : stops) {
-            Path ck = Files.createDirectories(work.resolve("ck-" + s[0]));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Path ck = checkpointDir(work.resolve("ck-" + s[0]));
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
             for (int i = 0; i < chain.size(); i++) {
@@ -163,8 +161,7 @@ final class MigratesLikeGcc {
         Run plain = plainGcc(work, name, source);
         CompileResult r = compiled(work, name);
         Path exe = link(HOPS.getFirst(), r, work.resolve(name + "." + HOPS.getFirst().name()));
-        Path ck = Files.createDirectories(work.resolve(name + "-ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve(name + "-ck"));
         Path events = work.resolve(name + ".events");
         Map<String, String> all = new HashMap<>(env);
         all.putAll(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop),
@@ -200,8 +197,7 @@ final class MigratesLikeGcc {
         for (Target to : HOPS) {
             if (!exes.containsKey(to.name())) continue;
             for (String stop : stops) {
-                Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop + "-" + to.name()));
-                Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+                Path ck = checkpointDir(work.resolve(name + "-ck-" + stop + "-" + to.name()));
                 Run first = run(command(x86, exes.get("x86_64")), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
                         "TALENT_STOP_AFTER", stop), null);
                 assertThat(first.rc()).as(first.err()).isEqualTo(75);

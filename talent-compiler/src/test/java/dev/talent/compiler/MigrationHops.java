@@ -101,6 +101,13 @@ final class MigrationHops {
         return dir;
     }
 
+    /** A checkpoint directory at {@code dir}, made private to its owner as the runtime requires (mode 0700). */
+    static Path checkpointDir(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return dir;
+    }
+
     /** Runs cmd (in dir, or the current directory when null) with env added, output captured. */
     static Run run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd);

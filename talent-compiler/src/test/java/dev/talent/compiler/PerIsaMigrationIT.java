@@ -1,5 +1,6 @@
 package dev.talent.compiler;
 
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -10,7 +11,6 @@ import dev.talent.compiler.MigrationHops.Target;
 import dev.talent.toolchain.Isa;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,8 +154,7 @@ class PerIsaMigrationIT {
     private final Map<Path, String> stopOutputs = new HashMap<>();
 
     private Path checkpoint(Map<String, Path> exes, String isa, int stop, String tag) throws Exception {
-        Path ck = Files.createDirectories(work.resolve("ck-" + tag + "-" + stop));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck-" + tag + "-" + stop));
         Run first = run(command(target(isa), exes.get(isa)),
                 Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
         assertThat(first.rc()).as("stop after " + stop + " on " + isa + ": " + first.err()).isEqualTo(75);

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -58,8 +59,7 @@ class PointVariablesIT {
         Target s390x = HOPS.stream().filter(t -> t.name().equals("s390x")).findFirst().orElseThrow();
         Path exe = link(x86, r, work.resolve("pv.x86_64"));
         Path foreign = link(s390x, r, work.resolve("pv.s390x"));
-        Path ck = Files.createDirectories(work.resolve("ck"));
-        Files.setPosixFilePermissions(ck, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck"));
 
         // periodic checkpoints at visits 100, 200, 300, 400, then the stop at 450
         Run first = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_EVERY_VISITS", "100",

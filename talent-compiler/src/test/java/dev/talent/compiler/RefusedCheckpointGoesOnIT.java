@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -10,7 +11,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,8 +230,7 @@ class RefusedCheckpointGoesOnIT {
         Target x86 = HOPS.getFirst();
         Path exe = link(x86, r, work.resolve(name + ".x86_64"));
         Path exeS = link(to, r, work.resolve(name + "." + to.name()));
-        Path ck = Files.createDirectories(work.resolve(name + "-ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve(name + "-ck"));
         Path events = work.resolve(name + ".events");
         Map<String, String> all = new HashMap<>(env);
         all.putAll(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "20", "TALENT_EVENT_FILE",

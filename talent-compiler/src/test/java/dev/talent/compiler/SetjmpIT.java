@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -11,7 +12,6 @@ import dev.talent.compiler.MigrationHops.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -294,8 +294,7 @@ class SetjmpIT {
             int stop = stops[i];
             List<Target> order = new ArrayList<>();
             for (int j = 0; j < 3; j++) order.add(targets.get((i + j) % 3));
-            Path ck = Files.createDirectories(work.resolve(name + "-ck-" + stop));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Path ck = checkpointDir(work.resolve(name + "-ck-" + stop));
             StringBuilder out = new StringBuilder();
             StringBuilder log = new StringBuilder();
             Run last = null;

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -10,7 +11,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,8 +145,7 @@ class StringLiteralIdentityIT {
         Target nomerge = new Target(x86.name(), x86.cc(), Stream.concat(x86.flags().stream(), Stream.of("-fno-merge-constants")).toList(),
                 x86.runner());
         Path exe = link(nomerge, program, work.resolve("lits-nomerge"));
-        Path ck = Files.createDirectories(work.resolve("ck-nomerge"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck-nomerge"));
         Run stopped = run(command(nomerge, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
         assertThat(stopped.err()).contains("talent: checkpoint 1 refused: cannot checkpoint: pointer '")
                 .contains("points to a string literal whose text the program holds at several addresses");

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -10,7 +11,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +92,7 @@ class UncarriedDescriptorsIT {
         assertThat(s390x.name()).isEqualTo("s390x");
         Path exe = link(x86, r, work.resolve("made.x86_64"));
         Path exeS = link(s390x, r, work.resolve("made.s390x"));
-        Path ck = Files.createDirectories(work.resolve("ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck"));
         Path events = work.resolve("made.events");
         Run first = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "20",
                 "TALENT_EVENT_FILE", events.toString(), "STOP_LATER", "1"), null);

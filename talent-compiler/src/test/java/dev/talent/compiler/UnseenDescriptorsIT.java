@@ -10,7 +10,6 @@ import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -307,8 +306,7 @@ class UnseenDescriptorsIT {
     }
 
     private Path checkpointDir(String name) throws Exception {
-        Path ck = Files.createDirectories(work.resolve(name));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = MigrationHops.checkpointDir(work.resolve(name));
         return ck;
     }
 

@@ -1,6 +1,7 @@
 package dev.talent.compiler;
 
 import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -17,7 +18,6 @@ import dev.talent.format.Value;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,8 +130,7 @@ class WorkingDirectoryIT {
     }
 
     private Path checkpoints() throws Exception {
-        Path ck = Files.createDirectories(work.resolve("ck"));
-        Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+        Path ck = checkpointDir(work.resolve("ck"));
         return ck;
     }
 

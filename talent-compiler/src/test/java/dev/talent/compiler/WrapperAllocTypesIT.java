@@ -1,10 +1,9 @@
 package dev.talent.compiler;
 
+import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -196,8 +195,7 @@ class WrapperAllocTypesIT {
         // each of those stops was taken, not refused (a refusal lets the program go on with gcc's output, which check
         // accepts as a stop not reached): before, every one was refused naming a block of clzip's or GNU's shape
         for (int stop : new int[] {1, 100, 11500}) {
-            Path ck = Files.createDirectories(work.resolve("taken-" + stop));
-            Files.setPosixFilePermissions(ck, PosixFilePermissions.fromString("rwx------"));
+            Path ck = checkpointDir(work.resolve("taken-" + stop));
             MigrationHops.Run r = MigrationHops.run(MigrationHops.command(MigrationHops.HOPS.getFirst(),
                     work.resolve("shapes." + MigrationHops.HOPS.getFirst().name())),
                     Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", String.valueOf(stop)), null);
