@@ -1,6 +1,7 @@
 package dev.talent.cli;
 
 import dev.talent.container.ContainerException;
+import dev.talent.container.HostBridge;
 import dev.talent.container.Ipv4;
 import dev.talent.container.NetworkConfig;
 import dev.talent.env.SyncLimits;
@@ -103,18 +104,22 @@ public final class DemoNetwork {
         BuildRequest build = new BuildRequest(List.of(source), CcOptions.NONE, netDir, "netlines", Optional.of(platforms));
         builder.build(build, event -> {});
 
-        boolean bridgeExisted = linkExists(BRIDGE);
-        // Ctrl-C: the container host's own hook removes the app's containers, namespaces, ports and guard tables; this
-        // one the bridge the demo made and the app's address lease (the run's normal end is not reached)
-        Thread removeBridge = new Thread(() -> {
+        // the bridge the demo makes goes at its end, or at a Ctrl-C (when the container host's own hook removes the app's
+        // containers, namespaces, ports and guard tables); this hook the app's address lease (the run's end is not reached)
+        HostBridge.Made bridge;
+        try {
+            bridge = HostBridge.madeFor(BRIDGE);
+        } catch (ContainerException e) {
+            throw new DemoFailedException(e.getMessage(), e);
+        }
+        Thread removeLease = new Thread(() -> {
             try {
                 Files.deleteIfExists(Path.of("/run/talent/net", BRIDGE, address.toString()));
             } catch (IOException e) {
                 // it expires
             }
-            deleteBridgeQuietly();
-        }, "talent-demo-bridge");
-        if (!bridgeExisted) Runtime.getRuntime().addShutdownHook(removeBridge);
+        }, "talent-demo-lease");
+        Runtime.getRuntime().addShutdownHook(removeLease);
         Path stdout = netDir.resolve("server.stdout");
         RunRequest request = new RunRequest("demo-net-" + ProcessHandle.current().pid(), netDir.resolve("netlines"),
                 List.of(Integer.toString(PORT)), platforms, Optional.empty(), OptionalInt.empty(), netDir.resolve("work"),
@@ -176,13 +181,11 @@ public final class DemoNetwork {
                 }
                 runner.join(Duration.ofSeconds(60));
             }
-            if (!bridgeExisted) {
-                deleteBridgeQuietly();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(removeBridge);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs anyway
-                }
+            bridge.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeLease);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
             }
         }
         List<String> expected = uninterrupted(build.binary(home), home, sent, netDir.resolve("reference.stdout"));
@@ -215,25 +218,6 @@ public final class DemoNetwork {
             return replies;
         } finally {
             server.destroyForcibly();
-        }
-    }
-
-    private static boolean linkExists(String name) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "link", "show", "dev", name).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor() == 0;
-    }
-
-    /** Removes the demo's bridge (it holds no port any more: the run removed them) and its empty lease directory. */
-    private static void deleteBridgeQuietly() {
-        try {
-            new ProcessBuilder("ip", "link", "del", BRIDGE).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(20, TimeUnit.SECONDS);
-            Files.deleteIfExists(Path.of("/run/talent/net", BRIDGE));
-        } catch (IOException e) {
-            // a lease left in the directory (it expires) or ip missing: nothing more to do
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

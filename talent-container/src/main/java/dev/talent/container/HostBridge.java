@@ -94,6 +94,62 @@ public final class HostBridge {
         return r.exitCode() == 0 && !r.stdout().isBlank();
     }
 
+    /**
+     * Claims the bridge {@code name} for a run that made it for itself (a demo, a benchmark): when it did not exist
+     * before, {@link Made#close} removes it again, and so does a shutdown hook if the JVM ends first (Ctrl-C); a bridge
+     * that existed is left alone. It is removed only while no port is attached to it (another run that came to use it
+     * meanwhile keeps it).
+     */
+    public static Made madeFor(String name) throws ContainerException, IOException, InterruptedException {
+        CapturedRun show = ip("-o", "link", "show", "dev", name);
+        return new Made(name, show.exitCode() != 0);
+    }
+
+    /** See {@link #madeFor}. */
+    public static final class Made implements AutoCloseable {
+        private final String name;
+        private final Thread hook;
+
+        private Made(String name, boolean removeAtEnd) {
+            this.name = name;
+            // at a Ctrl-C the container host's own hook removes the ports meanwhile: wait for them a little
+            this.hook = removeAtEnd ? new Thread(() -> removeIfUnused(50), "talent-bridge-" + name) : null;
+            if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** Whether the bridge did not exist when claimed (and is removed at the end). */
+        public boolean removedAtEnd() { return hook != null; }
+
+        @Override
+        public void close() {
+            if (hook == null) return;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return;                                                 // the hook runs
+            }
+            removeIfUnused(1);
+        }
+
+        private void removeIfUnused(int tries) {
+            try {
+                for (int i = 0; i < tries; i++) {
+                    if (i > 0) Thread.sleep(100);
+                    CapturedRun ports = ip("-o", "link", "show", "master", name);
+                    if (ports.exitCode() != 0) return;                  // gone already
+                    if (ports.stdout().isBlank()) {
+                        ip("link", "del", name, "type", "bridge");
+                        return;
+                    }
+                }
+            } catch (ContainerException | IOException e) {
+                // ip missing or failing: the bridge stays (ip link del removes it)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Whether the host has IPv6 (the apps then get an IPv6 address too; otherwise IPv4 only). */
     public static boolean ipv6() {
         try {

@@ -2,6 +2,7 @@ package dev.talent.cli.bench;
 
 import dev.talent.cli.LineServerClient;
 import dev.talent.container.ContainerException;
+import dev.talent.container.HostBridge;
 import dev.talent.container.Ipv4;
 import dev.talent.container.NetworkConfig;
 import dev.talent.migrate.Interval;
@@ -82,13 +83,22 @@ final class NetworkBench {
         Path program = binaries.get(x86).resolveSibling(NAME);
         List<Scenario> out = new ArrayList<>();
         int host = 10; // each scenario's app has an address of its own
-        for (PeerMode peer : settings.peers()) {
-            String suffix = peer == PeerMode.STREAM ? "" : "-rr";
-            out.add(scenario("native -> native", "native" + suffix, peer, nativePair, program, settings, host++));
-            if (!foreign.isEmpty()) {
-                List<Platform> cross = new ArrayList<>(List.of(x86));
-                cross.addAll(foreign);
-                out.add(scenario("cross-ISA", "cross" + suffix, peer, cross, program, settings, host++));
+        // the benchmark's own bridge goes at its end when it made it
+        HostBridge.Made bridge;
+        try {
+            bridge = HostBridge.madeFor(settings.bridge());
+        } catch (ContainerException e) {
+            throw new BenchFailedException("--bridge: " + e.getMessage(), e);
+        }
+        try (bridge) {
+            for (PeerMode peer : settings.peers()) {
+                String suffix = peer == PeerMode.STREAM ? "" : "-rr";
+                out.add(scenario("native -> native", "native" + suffix, peer, nativePair, program, settings, host++));
+                if (!foreign.isEmpty()) {
+                    List<Platform> cross = new ArrayList<>(List.of(x86));
+                    cross.addAll(foreign);
+                    out.add(scenario("cross-ISA", "cross" + suffix, peer, cross, program, settings, host++));
+                }
             }
         }
         return out;
