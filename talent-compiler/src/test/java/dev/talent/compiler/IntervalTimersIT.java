@@ -339,6 +339,84 @@ class IntervalTimersIT {
     }
 
     /**
+     * Pre-copy (TALENT_PRECOPY): a periodic 5 ms ITIMER_REAL while a round is asked for (SIGURG); after about 2 s
+     * (the round's child has ended) the program turns it off, arms a one-shot of 0.3 s and asks for the stop
+     * (SIGUSR1) when STOP_LATER is set; it then waits for that one-shot and 0.1 s more, and prints how many ticks came
+     * after the periodic timer went off: exactly one, the one-shot.
+     */
+    static final String PRECOPY = """
+            #include <stdio.h>
+            #include <signal.h>
+            #include <stdlib.h>
+            #include <sys/time.h>
+            #include <time.h>
+            #include <unistd.h>
+            static volatile sig_atomic_t ticks;
+            static void on_tick(int s) { (void)s; ticks++; }
+            static double now(void) {
+              struct timespec t;
+              clock_gettime(CLOCK_MONOTONIC, &t);
+              return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+            }
+            int main(void) {
+              struct itimerval every = {{0, 5000}, {0, 5000}}, off = {{0, 0}, {0, 0}}, once = {{0, 0}, {0, 300000}};
+              unsigned long spins = 0;
+              int after;
+              double until;
+              signal(SIGALRM, on_tick);
+              if (setitimer(ITIMER_REAL, &every, NULL) != 0) return 2;
+              while (ticks < 10) spins = (spins * 31 + 7) & 0xffffffUL;
+              if (getenv("TALENT_PRECOPY")) kill(getpid(), SIGURG);
+              while (ticks < 400) spins = (spins * 31 + 7) & 0xffffffUL;
+              setitimer(ITIMER_REAL, &off, NULL);
+              after = ticks;
+              setitimer(ITIMER_REAL, &once, NULL);
+              if (getenv("STOP_LATER")) kill(getpid(), SIGUSR1);
+              until = now() + 20;
+              while (ticks == after && now() < until) spins = (spins * 31 + 7) & 0xffffffUL;
+              until = now() + 0.1;
+              while (now() < until) spins = (spins * 31 + 7) & 0xffffffUL;
+              printf("ticks after the periodic timer went off: %d\\n", (int)(ticks - after));
+              return spins == 1; /* never: spins only keeps the loops */
+            }
+            """;
+
+    /**
+     * The pre-copy round's child carries the parent's timers as of the fork (its own are disarmed by fork): its image
+     * holds the periodic timer; the stop's delta over that image holds the timers of the stop (the periodic one off,
+     * the one-shot armed), and the restart on s390x rebuilt from image and delta fires the one-shot once and nothing
+     * else, as gcc's build does.
+     */
+    @Test
+    void aPreCopyRoundCarriesTheTimersOfTheForkAndTheStopItsOwn() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "pre", PRECOPY);
+        assertThat(plain.out()).isEqualTo("ticks after the periodic timer went off: 1\n");
+        List<Target> hops = List.of(HOPS.get(0), HOPS.get(1));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "pre", hops, plain);
+        Path ck = checkpoints("pre-ck");
+        Run first = run(command(hops.get(0), exes.get(0)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_PRECOPY", "1",
+                "STOP_LATER", "1"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        List<Path> files;
+        try (var list = Files.list(ck)) {
+            files = list.sorted().toList();
+        }
+        Path image = files.stream().filter(f -> f.getFileName().toString().matches("pre-[0-9]+\\.tck")).findFirst()
+                .orElseThrow(() -> new AssertionError("no pre-copy image in " + files + "\n" + first.err()));
+        assertThat(files.stream().map(f -> f.getFileName().toString())).as("the stop wrote a delta over the image")
+                .anyMatch(n -> n.endsWith(".tdl"));
+        Checkpoint base = CheckpointReader.read(Files.readAllBytes(image), image.getFileName().toString());
+        Value.StructValue real = (Value.StructValue) ((Value.StructValue) base.globals().stream()
+                .filter(g -> g.key().equals("<libc>:itimers")).findFirst()
+                .orElseThrow(() -> new AssertionError("the round's image carries no timer")).value()).fields().getFirst();
+        assertThat(((Value.IntValue) real.fields().get(3)).value()).as("the image's real timer: its interval (us)")
+                .isEqualTo(BigInteger.valueOf(5000));
+        Run second = run(command(hops.get(1), exes.get(1)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(first.out() + second.out()).as(second.err()).isEqualTo(plain.out());
+        assertThat(second.rc()).as(second.err()).isZero();
+    }
+
+    /**
      * An alarm beyond what a restore accepts (10 years: alarm takes any unsigned number of seconds) is refused at the
      * checkpoint, where the program goes on, instead of being written into a checkpoint that no restore would take.
      */
