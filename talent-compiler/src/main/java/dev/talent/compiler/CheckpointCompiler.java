@@ -276,7 +276,12 @@ public final class CheckpointCompiler {
         ByteCopies byteCopies = new ByteCopies();
         SizeValues sizeValues = new SizeValues();
         pass("union members", "program", () -> {
-            for (Unit u : units) for (FunctionModel f : u.functions) sizeValues.define(f);
+            for (Unit u : units) {
+                for (FunctionModel f : u.functions) {
+                    sizeValues.define(f);
+                    if (graph.isAddressTaken(f)) sizeValues.addressTaken(f);
+                }
+            }
             for (Unit u : units) {
                 for (FunctionModel f : u.functions) {
                     unionMembers.scan(u.tu, u.types, f.body);

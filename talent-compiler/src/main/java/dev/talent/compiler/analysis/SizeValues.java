@@ -25,8 +25,11 @@ import java.util.Set;
  * {@code qsort}, {@code fwrite}), in pointer arithmetic, a comparison, a condition or a subscript, an element count
  * {@code sizeof a / sizeof a[0]}, the initialiser of a {@code const} static (not carried), and a size passed to a
  * program function whose parameter is itself only used so (an allocation wrapper {@code xmalloc(sizeof *p)}), followed
- * through 4 calls. Not followed (a hole): a size passed through a function pointer (an allocator's hook, zlib's
- * {@code strm->zalloc(opaque, items, size)}). Types whose size is the same on every ISA ({@code int}, {@code double},
+ * through 4 calls. A size passed through a function pointer is kept when one of the program's functions whose address
+ * it takes ({@link #addressTaken}), with as many parameters as the call has arguments and an integer parameter at that
+ * place, keeps that parameter (an allocator's hook that only passes it to {@code malloc}, zlib's
+ * {@code strm->zalloc(opaque, items, size)}, keeps nothing; a function pointer of the C library's keeps nothing).
+ * Types whose size is the same on every ISA ({@code int}, {@code double},
  * structs of them without 8-byte members) are not reported. Conservative: a size kept in a local that is never live
  * at a checkpoint is reported all the same.
  */
@@ -42,12 +45,19 @@ public final class SizeValues {
     private static final int DEPTH = 4;
 
     private final Map<String, FunctionModel> definitions = new HashMap<>();
+    /** The program's functions whose address it takes: what a call through a function pointer may reach. */
+    private final List<FunctionModel> hooks = new ArrayList<>();
     private final Map<String, Boolean> keptParameters = new HashMap<>();
     private final List<Kept> found = new ArrayList<>();
 
     /** Registers the program's function definitions (a call of any other function is the C library's). */
     public void define(FunctionModel f) {
         if (f.body != null) definitions.putIfAbsent(f.name, f);
+    }
+
+    /** Registers a function of the program's whose address the program takes (a call through a pointer may reach it). */
+    public void addressTaken(FunctionModel f) {
+        if (f.body != null && !hooks.contains(f)) hooks.add(f);
     }
 
     /** Records the kept sizes of one function body or file-scope declaration. */
@@ -169,28 +179,49 @@ public final class SizeValues {
                 case "CallExpr" -> {
                     if (index <= 0) return null;
                     String callee = Ast.directCallee(p);
-                    // through a pointer: an allocator's hook (zlib's strm->zalloc(opaque, items, size)), not followed
-                    if (callee == null) return null;
+                    if (callee == null) return throughPointer(p.inner().size() - 1, index - 1, depth);
                     FunctionModel f = definitions.get(callee);
                     if (f == null) return null; // the C library's: used at once
                     List<Node> params = Ast.parameters(f.decl);
                     if (index - 1 >= params.size()) return "passed to '" + callee + "' among its variable arguments";
                     if (depth >= DEPTH) return "passed to '" + callee + "'";
-                    String key = callee + "#" + (index - 1);
-                    Boolean known = keptParameters.get(key);
-                    if (known == null) {
-                        keptParameters.put(key, Boolean.FALSE); // a recursive call: decided by its other uses
-                        known = parameterKept(f, params.get(index - 1), depth + 1);
-                        keptParameters.put(key, known);
-                    }
-                    return known ? "passed to '" + callee + "', which keeps its parameter '" + params.get(index - 1).name() + "'"
-                            : null;
+                    return keeps(f, params, index - 1, depth)
+                            ? "passed to '" + callee + "', which keeps its parameter '" + params.get(index - 1).name() + "'" : null;
                 }
                 default -> {
                     return null;
                 }
             }
         }
+    }
+
+    /** Whether f keeps its parameter {@code at} (decided once per function and place). */
+    private boolean keeps(FunctionModel f, List<Node> params, int at, int depth) {
+        String key = f.key() + "#" + at;
+        Boolean known = keptParameters.get(key);
+        if (known == null) {
+            keptParameters.put(key, Boolean.FALSE); // a recursive call: decided by its other uses
+            known = parameterKept(f, params.get(at), depth + 1);
+            keptParameters.put(key, known);
+        }
+        return known;
+    }
+
+    /**
+     * A size passed as argument {@code at} of {@code arguments} through a function pointer: kept when a function of the
+     * program's whose address it takes, of that many parameters with an integer one at that place, keeps it.
+     */
+    private String throughPointer(int arguments, int at, int depth) {
+        for (FunctionModel f : hooks) {
+            List<Node> params = Ast.parameters(f.decl);
+            if (params.size() != arguments || isPointer(params.get(at))) continue;
+            if (depth >= DEPTH) return "passed through a function pointer that may call '" + f.name + "'";
+            if (keeps(f, params, at, depth)) {
+                return "passed through a function pointer that may call '" + f.name + "', which keeps its parameter '"
+                        + params.get(at).name() + "'";
+            }
+        }
+        return null;
     }
 
     /** Whether f keeps the value of its parameter somewhere (assigns it, returns it, passes it on to a keeper). */

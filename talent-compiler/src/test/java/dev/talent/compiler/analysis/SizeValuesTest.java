@@ -127,4 +127,47 @@ class SizeValuesTest {
                 """);
         free(r);
     }
+
+    @Test
+    void aSizePassedThroughAFunctionPointerToAKeeperBindsThePointerWidth() throws Exception {
+        CompileResult r = compile("""
+                struct pool { size_t elsize; long used; };
+                struct ops { void (*init)(struct pool *, size_t); };
+                static void pool_init(struct pool *p, size_t elsize) { p->elsize = elsize; p->used = 0; }
+                static struct pool pool;
+                int main(void) {
+                  struct ops ops = { pool_init };
+                  ops.init(&pool, sizeof(struct item));
+                  for (int i = 0; i < 3; i++) pool.used += 1;
+                  printf("%ld\\n", pool.used);
+                  return 0;
+                }
+                """);
+        widthBound(r, 12, "'sizeof(struct item)' at a.c:12:19 is passed through a function pointer that may call 'pool_init',"
+                + " which keeps its parameter 'elsize'");
+    }
+
+    @Test
+    void aSizePassedThroughAnAllocatorHookOrALibraryPointerBindsNothing() throws Exception {
+        // zlib's idiom: strm->zalloc(opaque, items, size), a hook that passes the size on to the C library; and a
+        // function pointer to malloc itself; a function of the same shape that keeps only its pointer keeps no size
+        CompileResult r = compile("""
+                struct stream { void *(*zalloc)(void *, unsigned, unsigned); void *opaque; };
+                static void *my_alloc(void *opaque, unsigned items, unsigned size) { (void)opaque; return calloc(items, size); }
+                static void *keep_ptr;
+                static void *keeper(void *a, unsigned b, unsigned c) { (void)b; (void)c; keep_ptr = a; return a; }
+                int main(void) {
+                  struct stream s = { my_alloc, NULL };
+                  void *(*other)(void *, unsigned, unsigned) = keeper;
+                  void *(*alloc)(size_t) = malloc;
+                  struct item *a = s.zalloc(s.opaque, 4, sizeof(struct item));
+                  struct item *b = alloc(sizeof(struct item));
+                  printf("%d %d\\n", a != NULL && b != NULL, other(NULL, 0, 0) == NULL);
+                  free(a);
+                  free(b);
+                  return 0;
+                }
+                """);
+        free(r);
+    }
 }
