@@ -271,6 +271,15 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     @Override
+    public void removeCopy(String host, String app) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("remove", app, "", "", AppsRpc.REMOVE_SILENT, 0);
+        } catch (IOException e) {
+            throw fail("cannot remove " + app + " from " + host, e);
+        }
+    }
+
+    @Override
     public void dropPlace(String host, String app, String platform) throws FleetException, InterruptedException {
         try {
             agent(host).op("drop-place", app, platform, "", "", 0);
