@@ -67,8 +67,8 @@ public final class MigrateCommand implements Callable<Integer> {
         if (incarnation != null) throw new ParameterException(spec.commandLine(), incarnation);
         if (dev.talent.cli.fleet.FleetSession.configured(fleet, env)) {
             if (noWait) throw new ParameterException(spec.commandLine(), "--no-wait: not with a fleet (the fleet's migrate waits for its record)");
-            if (injectFault != null && !dev.talent.fleet.apps.AppRecords.FAULTS.contains(injectFault))
-                throw new ParameterException(spec.commandLine(), "--inject-fault: one of " + String.join(", ", dev.talent.fleet.apps.AppRecords.FAULTS));
+            Optional<String> refused = injectFault == null ? Optional.empty() : dev.talent.fleet.apps.AppRecords.refusedFault(injectFault);
+            if (refused.isPresent()) throw new ParameterException(spec.commandLine(), refused.get());
             return dev.talent.cli.fleet.FleetCommands.migrate(spec.commandLine().getOut(), spec.commandLine().getErr(), fleet, env, app, to, json,
                     Optional.ofNullable(injectFault));
         }

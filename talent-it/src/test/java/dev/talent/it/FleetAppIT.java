@@ -445,8 +445,8 @@ class FleetAppIT {
     /**
      * Issue 12/15: a {@code deploy --net} app keeps its address and its established TCP connection from host to host
      * (one move native, one across ISAs; over IPv6 when the machine has it), and through a migration failed on purpose at
-     * each step of the pipeline ({@code migrate --inject-fault}: prepare, checkpoint, sync, start, restore) it runs on at
-     * the source with its connection and its address (etcd's key, the segment's MAC); {@code talent drain} of its host
+     * each step of the pipeline ({@code migrate --inject-fault}: prepare, checkpoint, sync, start, restore, commit) it runs
+     * on at the source, one copy of it, with its connection and its address (etcd's key, the segment's MAC); {@code talent drain} of its host
      * moves it off with its connection, and {@code hosts} shows the host drained: the client in the machine's namespace,
      * on the lab's segment, gets exactly
      * the replies of an uninterrupted run of the same program, and a new connection after the moves is accepted at the
@@ -498,7 +498,8 @@ class FleetAppIT {
         List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
         others.remove(first);
         // a held connection: two lines; a migration to another host failed on purpose at each step of the pipeline
-        // (prepare, checkpoint, sync, start, restore: the app goes on at the source, its connection with it), a line
+        // (prepare, checkpoint, sync, start, restore, and commit: the destination ran and took the connection, etcd was
+        // not told; the app goes on at the source, its connection with it), a line
         // after each; a move to another host (same ISA), a line, a move to the third host and aarch64, a line; then a
         // new connection at the same address
         String[] b = address.split("\\.", -1);
@@ -534,7 +535,19 @@ class FleetAppIT {
             assertThat(u.exitCode()).withFailMessage(u.describe()).isZero();
             System.out.println("FleetAppIT: " + d.stdoutText().strip().replace('\n', ';'));
         });
-        List<String> fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, actions);
+        List<String> fleetRun;
+        try {
+            fleetRun = exchange(v6 ? address6 : address, address, NET_PORT, actions);
+        } catch (java.net.SocketTimeoutException e) {
+            // which copies of web hold which connections (each container's namespace)
+            ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
+            for (String n : ns.stdoutText().lines().map(l -> l.split(" ", -1)[0]).filter(n -> n.contains("web")).toList()) {
+                ProcessResult ss = Processes.run(List.of("ip", "netns", "exec", n, "ss", "-tanp"), root, Duration.ofSeconds(30));
+                System.out.println("FleetAppIT: timed out; namespace " + n + ":\n" + ss.stdoutText());
+            }
+            System.out.println("FleetAppIT: containers of web " + containers("web") + "; status " + status("web"));
+            throw e;
+        }
         assertThat(fleetRun).as("the client's exchange across " + FAULTS.size() + " failed migrations, two host-to-host moves and a drain")
                 .isEqualTo(reference);
 
@@ -555,7 +568,7 @@ class FleetAppIT {
             // prepare, checkpoint and sync fail with the injected error; start and restore fail for real (the
             // destination killed before its start, its runtime's TALENT_FAULT=restore)
             assertThat(r.get("error").asText()).as(r.toString()).isNotBlank();
-            if (k < 3) assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
+            if (k < 3 || FAULTS.get(k).equals("commit")) assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
         }
         List<JsonNode> records = all.subList(failed.size(), all.size());
         System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
@@ -634,7 +647,7 @@ class FleetAppIT {
     }
 
     /** The steps of a host-to-host migration a fault is injected at, in the pipeline's order. */
-    private static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore");
+    private static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore", "commit");
 
     /**
      * A migration of the --net app web to {@code to}, failed on purpose at {@code step}: {@code migrate} says it failed
@@ -648,8 +661,31 @@ class FleetAppIT {
         JsonNode r = JSON.readTree(m.stdout());
         assertThat(r.get("ok").asBoolean()).withFailMessage(said).isFalse();
         assertThat(r.get("failed_step").asText()).withFailMessage(said).isEqualTo(step);
+        // one copy of web, on its source: the destination's container (prepared, or running and taken over by its agent
+        // when the commit failed) is gone, the source's restarted one runs; etcd places it there
+        assertThat(containers("web")).withFailMessage(said).containsOnlyKeys(status("web").get("host").asText())
+                .allSatisfy((host, ids) -> assertThat(ids).withFailMessage(said).hasSize(1));
         System.out.println("FleetAppIT: --net migration failed at " + step + " (downtime " + r.get("downtime_ms") + " ms; "
                 + r.get("error").asText() + "); " + (System.nanoTime() - t0) / 1_000_000 + " ms with the CLI's start");
+    }
+
+    /**
+     * The containers of {@code app} each host's agent has in runc (the state directories under its runc root, by
+     * container id {@code APP-...}), by host; hosts without any are left out. Read as root, as the lab runs.
+     */
+    private java.util.Map<String, List<String>> containers(String app) throws IOException {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (String host : List.of("h1", "h2", "h3")) {
+            // the agent's ContainerHost (Lab.removeAppContainers): runc's --root is its runc/
+            Path runc = dir.resolve("hosts").resolve(host).resolve("agent/containers/runc");
+            if (!Files.isDirectory(runc)) continue;
+            List<String> ids;
+            try (var list = Files.list(runc)) {
+                ids = list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(app + "-")).sorted().toList();
+            }
+            if (!ids.isEmpty()) out.put(host, ids);
+        }
+        return out;
     }
 
     /** The port of the lab's bridge behind which it sees {@code mac}. */

@@ -714,7 +714,9 @@ public final class AppReconciler {
             // the other host goes, whatever it says: a prepared destination or a source not yet released is garbage
             if (holder != null) removeFrom = holder.equals(from) ? to.host() : from.host();
         }
-        if (removeFrom != null) agents.remove(removeFrom, app);
+        // the other side may have run with the app's connections (a destination unlocked before a commit that failed):
+        // it goes silently, so that its teardown closes none of them at the peers
+        if (removeFrom != null) agents.removeCopy(removeFrom, app);
         if (oneHost && keep != null) {
             // two platforms of one host: the place the app is not on (a prepared destination, or the source it left)
             // goes, as a release would have removed it; the app stays on the other

@@ -116,8 +116,7 @@ public final class AppRecords {
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             @JsonProperty("dropped_ms") Long droppedMs) {
         public MigrateRequest {
-            if (fault != null && !FAULTS.contains(fault))
-                throw new IllegalArgumentException("--inject-fault " + fault + ": a host-to-host migration fails at one of " + String.join(", ", FAULTS));
+            if (fault != null) refusedFault(fault).ifPresent(why -> { throw new IllegalArgumentException(why); });
         }
 
         public MigrateRequest(String app, String host, String platform, long atMs) { this(app, host, platform, atMs, null); }
@@ -146,6 +145,21 @@ public final class AppRecords {
 
     /** The steps of a host-to-host migration a fault can be injected at ({@code migrate --inject-fault}). */
     public static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore", COMMIT);
+
+    /**
+     * Why {@code talent migrate --inject-fault STEP} is refused (a message naming the option and the steps), or empty
+     * when {@code step} is one of {@link #FAULTS}. {@code precopy}, a step of {@code talent run --precopy}, is refused
+     * with its own reason: a host-to-host migration does not pre-copy (docs/FLEET.md, "Injected faults"), so a fault
+     * there could never be injected and the request would only seem to test something.
+     */
+    public static Optional<String> refusedFault(String step) {
+        if (FAULTS.contains(step)) return Optional.empty();
+        String steps = "a host-to-host migration fails at one of " + String.join(", ", FAULTS);
+        if ("precopy".equals(step))
+            return Optional.of("--inject-fault precopy: a host-to-host migration does not pre-copy (only talent run --precopy"
+                    + " does), so it has no such step; " + steps);
+        return Optional.of("--inject-fault " + step + ": " + steps);
+    }
 
     /**
      * {@code /talent/apps/APP/ended}: the app's program ended ({@code status}), or the fleet lost it ({@code error}).

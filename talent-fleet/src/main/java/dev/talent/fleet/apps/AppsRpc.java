@@ -237,12 +237,15 @@ public final class AppsRpc {
                 .build();
     }
 
+    /** The {@code remove} op's argument for a copy that is not the app's: its network goes silent before its teardown. */
+    static final String REMOVE_SILENT = "silent";
+
     /** Generic unary operations on an app, a place or a container. */
     private static AppsMessages.Reply op(HostedApps apps, AppsMessages.Op o) throws IOException, InterruptedException {
         return switch (o.op()) {
             case "has-blob" -> new AppsMessages.Reply("", 0, apps.blobs().has(o.arg()));
             case "remove" -> {
-                apps.remove(o.app());
+                apps.remove(o.app(), REMOVE_SILENT.equals(o.arg()));
                 yield new AppsMessages.Reply("removed", 0, true);
             }
             case "current-container" -> new AppsMessages.Reply(apps.currentContainer(o.app()), 0, true);

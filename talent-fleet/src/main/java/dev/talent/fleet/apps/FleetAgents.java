@@ -133,6 +133,14 @@ public interface FleetAgents extends AutoCloseable {
     void remove(String host, String app) throws FleetException, InterruptedException;
 
     /**
+     * As {@link #remove}, for a copy of the app that is not the one that goes on (the other side of an interrupted
+     * migration, removed by {@link AppReconciler#resolve}): its network is taken off the traffic first, so that nothing
+     * its teardown sends (the FIN or RST of connections the copy that goes on keeps) reaches the peers. The default, for
+     * agents without networks of their own, is {@link #remove}.
+     */
+    default void removeCopy(String host, String app) throws FleetException, InterruptedException { remove(host, app); }
+
+    /**
      * Removes the app's place for {@code platform} on {@code host} with its containers (a destination prepared there
      * for a migration between two platforms of that host that did not go there), while the app stays on another
      * platform of that host; refused when the app is on {@code platform} there. Nothing to do when there is none.

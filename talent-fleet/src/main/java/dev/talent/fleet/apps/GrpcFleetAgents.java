@@ -271,6 +271,15 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     @Override
+    public void removeCopy(String host, String app) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("remove", app, "", "", AppsRpc.REMOVE_SILENT, 0);
+        } catch (IOException e) {
+            throw fail("cannot remove " + app + " from " + host, e);
+        }
+    }
+
+    @Override
     public void dropPlace(String host, String app, String platform) throws FleetException, InterruptedException {
         try {
             agent(host).op("drop-place", app, platform, "", "", 0);
@@ -351,17 +360,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                     c -> dst.op("before-start", app, to.platform(), "", "", 0),
-                    () -> {
-                        try {
-                            dst.op("adopt", app, to.platform(), destContainer.id(), "", 0);
-                        } catch (IOException e) {
-                            return Optional.of("the agent of " + to.host() + " did not take " + app + " over: " + e.getMessage());
-                        }
-                        // not committed: the source stays (stopped at its checkpoint) for the caller to resolve
-                        Optional<String> failed = ledger.commit();
-                        if (failed.isPresent()) throw new NotCommittedException(failed.get());
-                        return Optional.empty();
-                    },
+                    takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
+                            "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     () -> {
                         try {
                             destContainer.delete();
@@ -417,6 +417,38 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
+    }
+
+    /** The destination's agent taking the app over ({@code adopt}); an I/O failure: it did not. */
+    @FunctionalInterface
+    interface TakeOver {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * The ledger of a host-to-host migration, called once the destination runs and before the source is removed: the
+     * destination's agent takes the app over, then {@code ledger} (etcd) commits it. Either failing leaves the move
+     * uncommitted, and that is thrown ({@link NotCommittedException}), never returned as a warning: a warning would let
+     * {@link CommitStep} remove the source although etcd still places the app there (and, when the take-over failed,
+     * with no agent holding the destination either: the next step would find the app on neither host). Thrown, the
+     * source stays stopped at its checkpoint and the caller resolves the migration as uncommitted (the source resumes,
+     * the destination goes: one copy, where etcd says).
+     */
+    static CommitStep.Ledger takeOverThenCommit(TakeOver takeOver, String notTaken, CommitStep.Ledger ledger) {
+        return () -> {
+            try {
+                takeOver.run();
+            } catch (IOException e) {
+                throw new NotCommittedException(notTaken + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NotCommittedException(notTaken + ": interrupted");
+            }
+            // not committed: the source stays (stopped at its checkpoint) for the caller to resolve
+            Optional<String> failed = ledger.commit();
+            if (failed.isPresent()) throw new NotCommittedException(failed.get());
+            return Optional.empty();
+        };
     }
 
     /**

@@ -647,7 +647,15 @@ public final class HostedApps implements AutoCloseable {
     public static final Duration CAP_EVERY = Duration.ofSeconds(1);
 
     /** Stops the app here and removes everything of it (nothing to do when absent). */
-    public void remove(String app) throws IOException, InterruptedException {
+    public void remove(String app) throws IOException, InterruptedException { remove(app, false); }
+
+    /**
+     * As {@link #remove(String)}; {@code silent}: this copy is not the one that goes on (the other side of an interrupted
+     * migration, whose source was resumed): each container's network is taken off the traffic before the container
+     * goes, so that its kernel's FIN or RST for the connections it held (restored, unlocked, the same as the resumed
+     * copy's) never reaches a peer, which would take the connection the resumed copy carries on for closed.
+     */
+    public void remove(String app, boolean silent) throws IOException, InterruptedException {
         Hosted h;
         synchronized (this) {
             h = apps.remove(checkApp(app));
@@ -660,6 +668,11 @@ public final class HostedApps implements AutoCloseable {
             cs = new ArrayList<>(h.containers.values());
         }
         for (AppContainer c : cs) {
+            try {
+                if (silent && c.hasNetwork()) c.lockNetwork();
+            } catch (IOException e) {
+                events.accept("cannot take container " + c.id() + " off the network before its removal: " + e.getMessage());
+            }
             try {
                 c.delete();
             } catch (IOException e) {

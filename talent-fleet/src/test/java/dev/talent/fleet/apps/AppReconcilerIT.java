@@ -203,7 +203,7 @@ class AppReconcilerIT {
             assertThat(r.to()).isEqualTo(other + "/x86_64");
             assertThat(r.error()).contains("fault injected at step commit").contains("resolved by controller c1");
         });
-        int resumed = agents.journal.indexOf("resume svc on " + from.host()), removed = agents.journal.indexOf("remove svc from " + other);
+        int resumed = agents.journal.indexOf("resume svc on " + from.host()), removed = agents.journal.indexOf("remove copy svc from " + other);
         assertThat(resumed).as("resumed on the source first, then the destination removed").isPositive().isLessThan(removed);
         // and the app moves for real afterwards
         new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, clock.incrementAndGet()));
@@ -519,7 +519,7 @@ class AppReconcilerIT {
         List<String> tail = agents.journal.subList(agents.journal.indexOf(agents.journal.stream()
                 .filter(j -> j.startsWith("resume svc")).findFirst().orElseThrow()), agents.journal.size());
         assertThat(tail).as("resumed on the source first, then the destination removed")
-                .anySatisfy(j -> assertThat(j).startsWith("remove svc from "));
+                .anySatisfy(j -> assertThat(j).startsWith("remove copy svc from "));
     }
 
     @Test

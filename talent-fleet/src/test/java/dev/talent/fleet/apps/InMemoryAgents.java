@@ -174,6 +174,14 @@ final class InMemoryAgents implements FleetAgents {
         places.removeIf(p -> p.startsWith(app + "@" + host + "/"));
     }
 
+    /** As {@link #remove}, journaled as the removal of a copy that is not the app's (its network silenced first). */
+    @Override
+    public synchronized void removeCopy(String host, String app) {
+        journal.add("remove copy " + app + " from " + host);
+        host(host).remove(app);
+        places.removeIf(p -> p.startsWith(app + "@" + host + "/"));
+    }
+
     @Override
     public synchronized void dropPlace(String host, String app, String platform) throws FleetException {
         journal.add("drop place " + app + " on " + host + "/" + platform);

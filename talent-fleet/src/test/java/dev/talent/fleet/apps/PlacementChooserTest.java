@@ -142,6 +142,19 @@ class PlacementChooserTest {
     }
 
     @Test
+    void aFaultAtPrecopyIsRefusedWithItsReason() {
+        for (String step : AppRecords.FAULTS) assertThat(AppRecords.refusedFault(step)).isEmpty();
+        // talent run's pre-copy step: a host-to-host migration has none, and says so
+        assertThat(AppRecords.refusedFault("precopy")).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("--inject-fault precopy: a host-to-host migration does not pre-copy")
+                .endsWith("fails at one of prepare, checkpoint, sync, start, restore, commit"));
+        assertThat(AppRecords.refusedFault("ready")).contains(
+                "--inject-fault ready: a host-to-host migration fails at one of prepare, checkpoint, sync, start, restore, commit");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new AppRecords.MigrateRequest("svc", null, null, 0, "precopy")).withMessageContaining("does not pre-copy");
+    }
+
+    @Test
     void recordsNamePlacesAsHostSlashPlatform() {
         assertThat(at("h2/aarch64")).isEqualTo(new FleetAgents.Placement("h2", "aarch64"));
         assertThat(new FleetAgents.Placement("h2", "aarch64")).hasToString("h2/aarch64");
