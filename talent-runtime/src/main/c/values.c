@@ -342,7 +342,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
         }
     }
-    if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
+    if (tl_pointee_is_char(t) && tl_is_readonly_data(p)) {
         const char *s = p, *start, *end;
         size_t len;
         int ambiguous;
@@ -736,7 +736,7 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx,
     }
     if (tl_strings_find(v, &len))
         return 1;
-    return tl_is_readonly_data(v) && (!t || tl_pointee_is_char(t->pointee));
+    return tl_is_readonly_data(v) && (!t || tl_pointee_is_char(t));
 }
 
 /* The largest union whose member is chosen by its value (union_carrier); a larger one is carried by its first member. */
