@@ -188,7 +188,7 @@ class DebianSourcesIT {
             Path log = work.resolve("run-" + r + ".jsonl");
             List<String> command = new ArrayList<>(with(env(ISAS), TALENT.toString(), "run", "--name",
                     "bzip2-" + r + "-" + ProcessHandle.current().pid(), "--state-dir", work.resolve("run-state-" + r).toString(),
-                    "--platforms", ISAS, "--every", "300ms..600ms", "--migrations", "6", "--seed", "3", "--workdir",
+                    "--platforms", ISAS, "--every", "200ms..300ms", "--migrations", "6", "--seed", "3", "--workdir",
                     runDir.toString(), "--log", log.toString(), project.resolve("bzip2").toString(), "--"));
             command.addAll(args);
             ProcessResult run = Processes.run(command, work, RUN_TIMEOUT);
