@@ -150,11 +150,18 @@ int tl_is_byte_type(const talent_type *t)
     return t && (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_BOOL) && t->size == 1;
 }
 
-int tl_pointee_is_char(const char *pointee)
+int tl_pointee_is_byte_integer(const talent_type *ptr)
 {
-    if (!pointee)
+    return ptr && ptr->elem && (ptr->elem->kind == TALENT_K_SINT || ptr->elem->kind == TALENT_K_UINT) &&
+           ptr->elem->size == 1;
+}
+
+int tl_pointee_is_char(const talent_type *ptr)
+{
+    const char *pointee;
+    if (!ptr || !ptr->pointee)
         return 0;
-    pointee = skip_qualifiers(pointee);
+    pointee = skip_qualifiers(ptr->pointee);
     return strcmp(pointee, "char") == 0 || strcmp(pointee, "signed char") == 0 ||
            strcmp(pointee, "unsigned char") == 0 || strcmp(pointee, "char const") == 0;
 }

@@ -21,7 +21,12 @@ const talent_type *tl_innermost_elem(const talent_type *t);
 /* 1 for a one-byte integer (char, signed and unsigned char, int8_t, _Bool): its bytes are what the program stores in
  * it on every ISA; 0 for anything else and for NULL. */
 int tl_is_byte_type(const talent_type *t);
-/* 1 if a pointer with this pointee spelling addresses chars ("char", "const char", "unsigned char"...). */
-int tl_pointee_is_char(const char *pointee);
+/* 1 if the pointer type ptr addresses chars by its pointee's spelling ("char", "const char", "unsigned char"...);
+ * 0 for NULL. */
+int tl_pointee_is_char(const talent_type *ptr);
+/* 1 if the pointer type ptr's pointee is described as a one-byte integer other than _Bool whatever its spelling (a
+ * typedef of char: bzip2's `typedef char Char`, whose spelling "const Char" names no char; int8_t, uint8_t); 0 for
+ * NULL or an undescribed pointee. */
+int tl_pointee_is_byte_integer(const talent_type *ptr);
 
 #endif /* TALENT_TYPES_H */

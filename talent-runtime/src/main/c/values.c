@@ -148,6 +148,14 @@ TL_NO_SANITIZE_ADDRESS static void literal_extent(const char *s, const char **st
     *end_out = end;
 }
 
+/* Whether p is in one of the program's string literals (objects.c's tables). */
+static int in_literal(const void *p)
+{
+    size_t len;
+    int ambiguous;
+    return tl_literal_at(p, &len, &ambiguous) != NULL;
+}
+
 /* A type whose bytes are what the program stores in it on every ISA: a one-byte integer (char, signed and unsigned
  * char, int8_t, _Bool), or an array of such. */
 static int byte_like(const talent_type *t)
@@ -342,7 +350,11 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
         }
     }
-    if (tl_pointee_is_char(t->pointee) && tl_is_readonly_data(p)) {
+    /* A pointee that is a byte only by its descriptor (a typedef of char, uint8_t) is taken for a string only in one
+     * of the program's literals: other read-only bytes (a table of the C library's) may hold NULs, which a copy of
+     * the text would cut, and stay indeterminate as before */
+    if ((tl_pointee_is_char(t) || tl_pointee_is_byte_integer(t)) && tl_is_readonly_data(p) &&
+        (tl_pointee_is_char(t) || in_literal(p))) {
         const char *s = p, *start, *end;
         size_t len;
         int ambiguous;
@@ -736,7 +748,7 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx,
     }
     if (tl_strings_find(v, &len))
         return 1;
-    return tl_is_readonly_data(v) && (!t || tl_pointee_is_char(t->pointee));
+    return tl_is_readonly_data(v) && (!t || tl_pointee_is_char(t) || (tl_pointee_is_byte_integer(t) && in_literal(v)));
 }
 
 /* The largest union whose member is chosen by its value (union_carrier); a larger one is carried by its first member. */

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +27,9 @@ import org.junit.jupiter.api.Timeout;
  * bzip2recover). Its own {@code make test} (3 compressions, 3 decompressions compared with cmp) must pass with the
  * x86_64 binary (make runs it) and again with the s390x one under qemu; bzip2recover on s390x must write what plain
  * gcc's writes; and a decompression of a 1.7 MB file stopped on x86_64 mid-way (after part of the output) and
- * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted. Lua 5.4.4 (Debian's lua5.4) is
+ * restarted on s390x must print exactly what plain gcc's bzip2 prints uninterrupted; and {@code talent run} of make's
+ * bzip2, migrated several times between x86_64 and s390x mid-run, must end as plain gcc's uninterrupted run (stdout,
+ * exit status, files). Lua 5.4.4 (Debian's lua5.4) is
  * built the same way and must be refused at the link, by name, for the addresses it hashes (see its test). cJSON
  * 1.7.15 (Debian's cjson) is built by its own CMakeLists.txt and migrates (see its test).
  *
@@ -85,7 +92,7 @@ class DebianSourcesIT {
         assertThat(s390x.exitCode()).as(s390x.describe()).isZero();
         assertThat(s390x.stdoutText()).contains("./bzip2 -1  < sample1.ref > sample1.rb2", "cmp sample3.tst sample3.ref",
                 "If you got this far and the 'cmp's didn't complain").doesNotContain(talentcc.toString());
-        Files.move(hostBinary, project.resolve("bzip2"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(hostBinary, project.resolve("bzip2"), StandardCopyOption.REPLACE_EXISTING);
 
         // the test input: bzip2's PostScript manual (1.7 MB, two 900 KB blocks), compressed by plain gcc's bzip2
         Path input = plain.resolve("manual.ps");
@@ -133,7 +140,80 @@ class DebianSourcesIT {
         System.arraycopy(second.stdout(), 0, migrated, first.stdout().length, second.stdout().length);
         assertThat(migrated.length).as("bytes of the migrated run").isEqualTo(expected.length);
         assertThat(migrated).as("the migrated run's output is plain gcc's").isEqualTo(expected);
+
+        // talent run on what make built (DIR/bzip2 and DIR/bzip2.<platform>), migrating it mid-run several times
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
+                "runc is not installed (apt-get install runc): talent run's part of this test needs it");
+        assumeTrue("0".equals(EnvApp.uid()), "talent run needs root (runc without a user namespace)");
+        talentRunMigratesWhatMakeBuilt(work, plain, project);
         ItPaths.deleteRecursively(work);
+    }
+
+    /**
+     * {@code talent run --platforms x86_64,s390x --every ...} of make's {@code bzip2} (talentcc's layout: {@code bzip2}
+     * and {@code bzip2.<platform>} beside it) decompressing a 17.7 MB file (bzip2's manual ten times): to stdout, and in
+     * place with a second, missing file named after it (plain gcc's bzip2 decompresses the first, removes it, gives the
+     * output its input's mode and times, says it cannot open the second and exits 1). Each run must migrate at least
+     * twice, both ways between the byte orders, and end with plain gcc's uninterrupted run's stdout, exit status and
+     * working directory (names, bytes, modes and modification times). Found: a pointer through bzip2's {@code typedef
+     * char Char} to a literal ({@code zSuffix}) was restored as an invalid address, and the migrated bzip2 died of a
+     * SIGSEGV at the missing file (exit 2), see StringLiteralIdentityIT.
+     */
+    private static void talentRunMigratesWhatMakeBuilt(Path work, Path plain, Path project) throws IOException {
+        Path input = work.resolve("big");
+        byte[] manual = Files.readAllBytes(plain.resolve("manual.ps"));
+        try (var out = Files.newOutputStream(input)) {
+            for (int i = 0; i < 10; i++) out.write(manual);
+        }
+        ProcessResult compressed = Processes.run(List.of(plain.resolve("bzip2").toString(), "-9", "-k", input.toString()), work,
+                RUN_TIMEOUT);
+        assertThat(compressed.exitCode()).as(compressed.describe()).isZero();
+        Path bz2 = work.resolve("big.bz2");
+        Files.setPosixFilePermissions(bz2, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(bz2, FileTime.fromMillis(1_700_000_000_000L));
+
+        // to stdout; then in place, with a missing second file
+        List<List<String>> runs = List.of(List.of("-d", "-c", "big.bz2"), List.of("-d", "big.bz2", "absent.bz2"));
+        for (int r = 0; r < runs.size(); r++) {
+            List<String> args = runs.get(r);
+            Path refDir = Files.createDirectories(work.resolve("run-plain-" + r));
+            Path runDir = Files.createDirectories(work.resolve("run-talent-" + r));
+            Files.copy(bz2, refDir.resolve("big.bz2"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(bz2, runDir.resolve("big.bz2"), StandardCopyOption.COPY_ATTRIBUTES);
+            List<String> refCommand = new ArrayList<>(List.of(plain.resolve("bzip2").toString()));
+            refCommand.addAll(args);
+            ProcessResult reference = Processes.run(refCommand, refDir, RUN_TIMEOUT);
+            assertThat(reference.exitCode()).as(reference.describe()).isEqualTo(r == 0 ? 0 : 1);
+
+            Path log = work.resolve("run-" + r + ".jsonl");
+            List<String> command = new ArrayList<>(with(env(ISAS), TALENT.toString(), "run", "--name",
+                    "bzip2-" + r + "-" + ProcessHandle.current().pid(), "--state-dir", work.resolve("run-state-" + r).toString(),
+                    "--platforms", ISAS, "--every", "200ms..300ms", "--migrations", "6", "--seed", "3", "--workdir",
+                    runDir.toString(), "--log", log.toString(), project.resolve("bzip2").toString(), "--"));
+            command.addAll(args);
+            ProcessResult run = Processes.run(command, work, RUN_TIMEOUT);
+            String what = "talent run bzip2 " + String.join(" ", args) + "\n" + run.describe();
+            assertThat(run.exitCode()).as(what).isEqualTo(reference.exitCode());
+            assertThat(run.stdout()).as(what).isEqualTo(reference.stdout());
+            if (r == 0) assertThat(run.stdout().length).as(what).isEqualTo(manual.length * 10);
+            else assertThat(run.stderrText()).as(what).contains("Can't open input file absent.bz2: No such file or directory.");
+            assertThat(listing(runDir, "")).as(what).isEqualTo(listing(refDir, "")).isNotEmpty();
+            for (String f : listing(refDir, "")) {
+                Path mine = runDir.resolve(f), theirs = refDir.resolve(f);
+                assertThat(Files.mismatch(mine, theirs)).as(f + ": " + what).isEqualTo(-1);
+                assertThat(Files.getPosixFilePermissions(mine)).as(f).isEqualTo(Files.getPosixFilePermissions(theirs));
+                assertThat(Files.getLastModifiedTime(mine)).as(f).isEqualTo(Files.getLastModifiedTime(theirs));
+            }
+            if (r == 1) assertThat(listing(refDir, "")).containsExactly("big");
+
+            List<JsonNode> records = EnvApp.records(log);
+            List<JsonNode> done = records.stream().filter(j -> j.get("ok").asBoolean()).toList();
+            assertThat(done).as("successful migrations of " + what + "\n" + records).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(done).as(what).anySatisfy(j -> assertThat(j.get("to").asText()).isEqualTo("s390x"))
+                    .anySatisfy(j -> assertThat(j.get("to").asText()).isEqualTo("x86_64"))
+                    .allSatisfy(j -> assertThat(j.get("to").asText()).isNotEqualTo(j.get("from").asText()));
+            assertThat(records).as("no failed migration\n" + records).hasSameSizeAs(done);
+        }
     }
 
     /**
@@ -309,8 +389,13 @@ class DebianSourcesIT {
     }
 
     private static List<String> listing(Path dir) throws IOException {
+        return listing(dir, "rec");
+    }
+
+    /** The names in dir that start with prefix, sorted. */
+    private static List<String> listing(Path dir, String prefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rec")).sorted().toList();
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList();
         }
     }
 
