@@ -7,6 +7,7 @@
  *    line stays unread: the passive close);
  *  - "rst": answer "ready", wait until the peer's reset has closed the connection (it sends a line, then resets),
  *    read the error with SO_ERROR (so none is pending) and keep it with the line unread;
+ *  - "rstpending": the same as "rst" without reading the error (it stays pending: talent refuses to move it);
  *  - "status": answer "kept <n>" (the connections kept so far);
  *  - "poll": answer, for each kept connection, "<what> fd listener+<n> poll <events>" (its descriptor
  *    number relative to the listener's) (poll() without reading anything);
@@ -147,14 +148,16 @@ int main(int argc, char **argv) {
             if (!await_hangup(connection)) fprintf(stderr, "peerfin: not closed\n");
             what[nkept] = "peerfin";
             kept[nkept++] = connection;
-        } else if (strcmp(line, "rst") == 0 && nkept < MAX_KEPT) {
+        } else if ((strcmp(line, "rst") == 0 || strcmp(line, "rstpending") == 0) && nkept < MAX_KEPT) {
             int err = 0;
             socklen_t len = sizeof err;
             say(connection, "ready\n");
             if (!await_hangup(connection)) fprintf(stderr, "rst: not closed\n");
-            getsockopt(connection, SOL_SOCKET, SO_ERROR, &err, &len);
-            fprintf(stderr, "rst: SO_ERROR %s\n", error_name(err));
-            what[nkept] = "rst";
+            if (strcmp(line, "rst") == 0) {
+                getsockopt(connection, SOL_SOCKET, SO_ERROR, &err, &len);
+                fprintf(stderr, "rst: SO_ERROR %s\n", error_name(err));
+            }
+            what[nkept] = strcmp(line, "rst") == 0 ? "rst" : "rstpending";
             kept[nkept++] = connection;
         } else if (strcmp(line, "status") == 0) {
             snprintf(out, sizeof out, "kept %d\n", nkept);

@@ -1630,6 +1630,86 @@ class NetworkMigrationIT {
     }
 
     /**
+     * A connection closed by a reset whose error the program has not read yet is not moved (its error could only be
+     * read by clearing it, and a rollback would then lose it): the migration is refused naming the descriptor and the
+     * state, the program goes on at the source and gets the unread line and then ECONNRESET, as the native run does.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aResetWhoseErrorIsUnreadRefusesTheMove() throws Exception {
+        Path program = buildResource("closed", "x86_64,s390x");
+        String app = "rstpending-" + ProcessHandle.current().pid();
+        String address = "10.219.10.9";
+        Path log = root.resolve("rstpending.jsonl");
+        Process run = startApp(app, "rstpending", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+        List<String> refusals = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            got = resetPendingExchange(new java.net.InetSocketAddress(address, PORT), () -> {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", "s390x"));
+                assertThat(m.exitCode()).as("the move with an unread reset").withFailMessage(m::describe).isNotZero();
+                refusals.add(m.stdoutText() + m.stderrText());
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("rstpending.stderr"))).isZero();
+        assertThat(refusals).singleElement().asString()
+                .containsPattern("descriptor \\d+ \\(10\\.219\\.10\\.9:" + PORT + " -> [0-9.]+:\\d+\\) is a TCP connection closed by a reset")
+                .contains("CLOSE with a pending socket error");
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(program.resolveSibling("closed.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String expected;
+        try {
+            expected = resetPendingExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
+                    () -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).isEqualTo("""
+                c: ready
+                check: rstpending fd listener+1 poll in,out,rdhup,hup,err,
+                check: rstpending read 9 'unread-d' ECONNRESET, then end
+                check: rstpending send -1 EPIPE
+                check: rstpending write -1 EPIPE sigpipe 1
+                check: rstpending close 0
+                quit: bye
+                """);
+        assertThat(got).as("what the server answered after the refused move").isEqualTo(expected);
+    }
+
+    private static String resetPendingExchange(java.net.InetSocketAddress at, ThrowingRunnable move) throws Exception {
+        StringBuilder got = new StringBuilder();
+        try (var c = connect(at)) {
+            var in = reader(c);
+            send(c, "rstpending\n");
+            got.append("c: ").append(in.readLine()).append('\n');
+            send(c, "unread-d\n");
+            Thread.sleep(200);
+            c.setSoLinger(true, 0);
+        }
+        for (String ask : List.of("status", "check", "quit")) {
+            if (ask.equals("check")) move.run();
+            try (var d = connect(at)) {
+                var in = reader(d);
+                send(d, ask + "\n");
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!ask.equals("status")) got.append(ask).append(": ").append(line).append('\n');
+                }
+            }
+        }
+        return got.toString();
+    }
+
+    /**
      * The peers' side of {@link #connectionsClosedInBothDirectionsMoveWithTheApp}: a, b and c leave the server three
      * closed connections with a line unread each (moment "closed" once it has them), "poll" asks what poll() says of
      * them (moment "polled"), "check" what reads, writes and close() do. What the server answered, a line per line.
