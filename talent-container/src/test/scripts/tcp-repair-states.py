@@ -7,10 +7,11 @@
 
 Root, nft. Loopback connections in CLOSE_WAIT (IPv6, unread data), FIN_WAIT2, FIN_WAIT1 (data and FIN never
 sent: output dropped), LAST_ACK, SYN_SENT (the listener's accept queue full), ESTABLISHED shut down for reading (data queued after it)
-and FIN_WAIT2 shut down both ways are taken, their sockets
+and FIN_WAIT2 shut down both ways, and two closed both ways (CLOSE: IPv6 after both FINs, the peer's first, IPv4 after a reset
+whose error was read, each with data unread; README "Closed connections") are taken, their sockets
 dropped without a segment (closed in repair mode), restored with give in the same namespace, and each end must
 then read exactly what the uninterrupted connection would have delivered, then end of file."""
-import array, os, socket, struct, subprocess, sys, tempfile, time
+import array, errno, os, select, socket, struct, subprocess, sys, tempfile, time
 
 TCP_REPAIR = 19
 helper = sys.argv[1]
@@ -85,9 +86,29 @@ c6.shutdown(socket.SHUT_RD)
 a6.send(b"q6")
 l7, c7, a7 = pair(socket.AF_INET, "127.0.0.1")            # shut down both ways (FIN_WAIT2, reading shut too)
 c7.shutdown(socket.SHUT_RDWR)
+l8, c8, a8 = pair(socket.AF_INET6, "::1")                 # CLOSE after both FINs, "u8" unread (the peer's FIN
+a8.send(b"u8")                                            # first: the active close would leave a timewait socket
+a8.shutdown(socket.SHUT_WR)                               # on c8's port, which a restore in this same namespace
+time.sleep(0.1)                                           # could not bind; a destination's namespace has none)
+c8.shutdown(socket.SHUT_WR)
+l9, c9, a9 = pair(socket.AF_INET, "127.0.0.1")            # CLOSE after a reset whose error was read, "u9" unread
+a9.send(b"u9")
+time.sleep(0.1)
+a9.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+a9.close()
 time.sleep(0.2)
-socks = [c1, c2, c3, c4, c5, c6, c7]
-assert [tcp_state(s) for s in socks] == [8, 5, 4, 9, 2, 1, 5], [tcp_state(s) for s in socks]
+assert c9.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 104
+socks = [c1, c2, c3, c4, c5, c6, c7, c8, c9]
+assert [tcp_state(s) for s in socks] == [8, 5, 4, 9, 2, 1, 5, 7, 7], [tcp_state(s) for s in socks]
+
+
+def events(s):
+    p = select.poll()
+    p.register(s, select.POLLIN | select.POLLOUT | 0x2000)
+    return p.poll(0)[0][1]
+
+
+closed_events = [events(c8), events(c9)]
 
 take = subprocess.Popen([helper, "take", work, state_file, "10000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True)
@@ -112,7 +133,7 @@ line = give.stdout.readline()
 assert line.strip() == "ready", line
 u = socket.socket(socket.AF_UNIX)
 u.connect(os.path.join(work, "tcp.sock"))
-msg, anc, _, _ = u.recvmsg(1024, socket.CMSG_SPACE(4 * 8))
+msg, anc, _, _ = u.recvmsg(1024, socket.CMSG_SPACE(4 * 12))
 got = array.array("i")
 got.frombytes(anc[0][2])
 u.send(b"k")
@@ -142,4 +163,19 @@ assert read_all(a7) == b"" and tcp_state(r[6]) == 5
 a7.send(b"x")                                              # data to a socket that shut reading and writing: reset
 time.sleep(0.3)
 assert tcp_state(a7) == 7 and tcp_state(r[6]) == 7, (tcp_state(a7), tcp_state(r[6]))
-print("ok: CLOSE_WAIT (IPv6), FIN_WAIT2, FIN_WAIT1, LAST_ACK, SYN_SENT, SHUT_RD, SHUT_RDWR")
+for i, data in ((7, b"u8"), (8, b"u9")):                  # closed as on the source: poll, queue, EOF, EPIPE
+    assert tcp_state(r[i]) == 7 and events(r[i]) == closed_events[i - 7], (i, tcp_state(r[i]), events(r[i]))
+    assert r[i].getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    try:
+        r[i].getpeername()
+        raise AssertionError("a closed socket has no peer name")
+    except OSError as e:
+        assert e.errno == errno.ENOTCONN
+    r[i].setblocking(False)
+    assert r[i].recv(100) == data and r[i].recv(100) == b""
+    try:
+        r[i].send(b"x")
+        raise AssertionError("a write to a closed socket succeeded")
+    except OSError as e:
+        assert e.errno == errno.EPIPE
+print("ok: CLOSE_WAIT (IPv6), FIN_WAIT2, FIN_WAIT1, LAST_ACK, SYN_SENT, SHUT_RD, SHUT_RDWR, CLOSE (IPv6 FINs, reset)")

@@ -231,8 +231,10 @@ int talent_accept(int fd, struct sockaddr *addr, void *addrlen)
         if (checkpoint_now())
             return -1;
         r = accept(fd, addr, (socklen_t *)addrlen);
-        if (r >= 0)
+        if (r >= 0) {
             tl_files_notice(r, "accept (a connection)");
+            tl_files_accepted(r);
+        }
         if (!RETRY_OURS(r))
             return r;
     }

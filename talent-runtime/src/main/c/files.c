@@ -62,8 +62,9 @@ typedef struct entry {
     const char *call;               /* NOTICED by a creating wrapper (talent_pipe...): the library call; else NULL */
     int pending_of;                 /* a connection taken from a listener's backlog: that listener's fd + 1 */
     uint32_t pending_seq;           /* its place in that backlog */
-    struct sockaddr_storage connect_to; /* the address of the program's last connect() on it (a connection in
-                                         * progress has no peer name) */
+    struct sockaddr_storage connect_to; /* the address of the program's last connect() on it, or the peer of a
+                                         * connection it accepted or that a restart restored (a connection in
+                                         * progress, or closed in both directions, has no peer name) */
     unsigned connect_len;           /* 0: none */
 } entry;
 
@@ -196,6 +197,14 @@ void tl_files_connecting(int fd, const void *addr, unsigned len)
     else
         memcpy(&e->connect_to, addr, len);
     e->connect_len = len;
+}
+
+void tl_files_accepted(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && len <= sizeof ss)
+        tl_files_connecting(fd, &ss, len);
 }
 
 /* A descriptor the program made with a call that opens no path (pipe, socketpair, eventfd...): classified at the
@@ -436,6 +445,7 @@ int talent_accept4(int fd, struct sockaddr *addr, void *addrlen, int flags, cons
     int r = accept4(fd, addr, (socklen_t *)addrlen, flags);
     tl_files_notice(fd, "accept4");
     made(r, "accept4", site);
+    tl_files_accepted(r);
     return r;
 }
 
@@ -570,6 +580,50 @@ static int connecting(int fd)
     p.events = POLLOUT;
     p.revents = 0;
     return poll(&p, 1, 0) == 0;
+}
+
+/* A TCP connection closed in both directions that the program still holds (state CLOSE: both FINs exchanged, or
+ * a reset): not connected any more (getpeername fails), bound to its old local address, and poll() reports it hung
+ * up with its receiving side shut down (POLLHUP and POLLRDHUP; a socket that never connected reports POLLHUP
+ * without POLLRDHUP). poll, not TCP_INFO, for qemu-user's sake (see connecting). Under talent run --net it is
+ * handed to talent, whose helper checks its state natively and refuses it, naming it, when it cannot be carried
+ * exactly (talent-container/README.md, "Closed connections"). */
+static int closed_connection(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    struct pollfd p;
+    int type = 0, acc = 0;
+    socklen_t tl = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+        return 0;
+    tl = sizeof acc;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &tl) != 0 || acc)
+        return 0;
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 || errno != ENOTCONN)
+        return 0;
+    len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port == 0
+        : ss.ss_family != AF_INET6 || ((struct sockaddr_in6 *)&ss)->sin6_port == 0)
+        return 0;
+    p.fd = fd;
+    p.events = POLLIN | POLLOUT | POLLRDHUP;
+    p.revents = 0;
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) && (p.revents & POLLRDHUP);
+}
+
+/* The peer kept for e (tl_files_connecting, tl_files_accepted), or for another descriptor of its description */
+static const entry *peer_of(const entry *e)
+{
+    size_t i;
+    if (e->connect_len)
+        return e;
+    for (i = 0; i < nentries; i++)
+        if (table[i].description == e->description && table[i].connect_len)
+            return &table[i];
+    return NULL;
 }
 
 /* At most this many connections are taken from one listener's backlog at a stop: far above what a listen()
@@ -745,6 +799,10 @@ static char *listen_address(int fd, const char **why)
             else if (connecting(fd))
                 *why = "a TCP connection still being set up (a connect() in progress: the stop is refused, the "
                        "program goes on and a later migration carries the connection once it is established)";
+            else if (closed_connection(fd))
+                *why = "a TCP connection closed in both directions (state CLOSE: both sides sent FIN, or a reset; "
+                       "carried only when talent run --net migrates the program and the program accepted or "
+                       "connected it through talent, which keeps its peer's address)";
             else
                 *why = "a TCP socket that is neither listening nor connected (never connected, its connect() "
                        "failed, or its connection is closed in both directions: TIME_WAIT/CLOSE)";
@@ -880,9 +938,12 @@ void tl_files_collect(void)
         if (S_ISSOCK(st.st_mode)) {
             const char *why;
             char *addr = listen_address(e->fd, &why);
+            const entry *pe;
             if (!addr && tl_tcp_handoff_possible() &&
                 ((addr = tl_tcp_describe(e->fd)) != NULL ||
-                 (connecting(e->fd) && (addr = tl_tcp_describe_connecting(e->fd, &e->connect_to, e->connect_len)) != NULL))) {
+                 (connecting(e->fd) && (addr = tl_tcp_describe_connecting(e->fd, &e->connect_to, e->connect_len)) != NULL) ||
+                 (closed_connection(e->fd) && (pe = peer_of(e)) != NULL &&
+                  (addr = tl_tcp_describe_connecting(e->fd, &pe->connect_to, pe->connect_len)) != NULL))) {
                 /* a connection, carried by talent's TCP repair (handed over before the file is written) */
                 free(o->path);
                 o->path = addr;
@@ -1330,6 +1391,22 @@ void *tl_files_stream(uint32_t i)
     return restored_streams[i];
 }
 
+/* the peer of a restored connection, from its path ("tcp:<local>-<peer>", validated): a connection restored
+ * closed has no peer name, and one that closes later needs it at the next stop (closed_connection) */
+static void remember_restored_peer(entry *e, const char *path)
+{
+    const char *dash = strchr(path, '-');
+    char p[160];
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int v6 = strncmp(path, "tcp6:", 5) == 0;
+    if (!dash || strlen(dash + 1) + 5 >= sizeof p)
+        return;
+    snprintf(p, sizeof p, "%s%s", v6 ? "tcp6:" : "tcp:", dash + 1);
+    if (parse_tcp_address(p, &ss, &len) == 0)
+        tl_files_connecting(e->fd, &ss, len);
+}
+
 static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
 {
     uint32_t i, j;
@@ -1360,6 +1437,7 @@ static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
         fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
         e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
         e->description = f->description;
+        remember_restored_peer(e, f->path);
         if (f->offset) {
             e->pending_of = (int)f->offset;
             e->pending_seq = next_pending++;

@@ -79,6 +79,11 @@
 #define CONNECTING 4u                       /* SYN_SENT: connect() again, with the same initial sequence number */
 #define SHUT_READ 8u                        /* the program shut down reading (shutdown SHUT_RD or SHUT_RDWR) before
                                              * any FIN of the peer: shutdown(SHUT_RD) on the restored socket */
+#define CLOSED 16u                          /* CLOSE with the descriptor still open (both FINs exchanged, or a reset
+                                             * whose error the program has read): only the unread bytes are kept;
+                                             * the restored socket is closed by a reset "from the peer" delivered
+                                             * in the namespace, and that reset's error cleared (README, "Closed
+                                             * connections") */
 
 typedef struct conn {
     uint32_t fd;                            /* the program's descriptor number */
@@ -280,7 +285,9 @@ static void read_state(const char *path)
         c->rcvq_len = get_u32(&r);
         if (c->fd > 0x7FFFFFFF || (c->family != 4 && c->family != 6) || c->opts > 7 || c->snd_wscale > 14 ||
             c->rcv_wscale > 14 || c->nodelay > 1 || c->keepalive > 1 || c->mss > 65535 ||
-            (c->mss == 0 && !(c->flags & CONNECTING)) || c->flags > (FIN_SENT | FIN_RCVD | CONNECTING | SHUT_READ) ||
+            (c->mss == 0 && !(c->flags & CONNECTING)) ||
+            c->flags > (FIN_SENT | FIN_RCVD | CONNECTING | SHUT_READ | CLOSED) ||
+            ((c->flags & CLOSED) && (c->flags != CLOSED || c->sndq_len != 0 || c->opts != 0)) ||
             ((c->flags & SHUT_READ) && (c->flags & FIN_RCVD)) ||
             ((c->flags & CONNECTING) && (c->flags != CONNECTING || c->sndq_len != 0 || c->rcvq_len != 0)) ||
             c->sndq_len > MAX_QUEUE || c->rcvq_len > MAX_QUEUE || c->unsent_len > c->sndq_len)
@@ -426,7 +433,8 @@ static void describe(int s, char *out, size_t n)
     snprintf(out, n, v6 ? " ([%s]:%u -> [%s]:%u)" : " (%s:%u -> %s:%u)", a, lp, b, rp);
 }
 
-/* "" when s is a TCP socket talent can carry (established, half-closed or connecting), else why not */
+/* "" when s is a TCP socket talent can carry (established, half-closed, closed in both directions with no error
+ * to report, or connecting), else why not */
 static const char *check_socket(int s)
 {
     int v = 0;
@@ -463,8 +471,29 @@ static const char *check_socket(int s)
         return "a TCP connection still being set up by the peer (SYN_RECV)";
     case 6:
         return "a TCP connection closed in both directions (TIME_WAIT)";
-    case 7:
-        return "a TCP socket that is closed (CLOSE: both sides have closed, or its connect() failed)";
+    case 7: { /* CLOSE: carried when it was connected (a peer address) and no error waits to be read */
+        struct sockaddr_storage ss;
+        struct pollfd p;
+        socklen_t sl = sizeof ss;
+        memset(&ss, 0, sizeof ss);
+        if (getsockname(s, (struct sockaddr *)&ss, &sl) != 0 ||
+            getsockopt(s, SOL_SOCKET, SO_PEERNAME, &ss, &sl) != 0 ||
+            (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port : ((struct sockaddr_in6 *)&ss)->sin6_port) == 0)
+            return "a TCP socket that is closed and has no peer (CLOSE: never connected, or its connect() failed)";
+        p.fd = s;
+        p.events = POLLIN | POLLRDHUP;
+        p.revents = 0;
+        if (poll(&p, 1, 0) < 0)
+            return "a closed TCP connection whose state cannot be read (CLOSE)";
+        /* SO_ERROR would tell which error, but reading it clears it, and the program must still get it if the
+         * migration rolls back: refused, the program reads it, and a later migration carries the connection */
+        if (p.revents & POLLERR)
+            return "a TCP connection closed by a reset or an error that the program has not read yet (CLOSE with a "
+                   "pending socket error: refused until the program has read it)";
+        if (!(p.revents & POLLRDHUP))
+            return "a closed TCP connection that is not shut down for reading (CLOSE)";
+        break;
+    }
     default:
         return "a TCP connection in a state talent cannot carry";
     }
@@ -507,6 +536,7 @@ static void dump(conn *c)
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         die(2, "TCP_INFO: %s", strerror(errno));
     switch (ti.tcpi_state) {
+    case 7: c->flags = CLOSED; break;
     case 2: c->flags = CONNECTING; break;
     case 4: case 5: c->flags = FIN_SENT; break;
     case 8: c->flags = FIN_RCVD; break;
@@ -550,6 +580,33 @@ static void dump(conn *c)
         c->rcvq = malloc(1);
         if (!c->sndq || !c->rcvq)
             die(2, "out of memory");
+        goto options;
+    }
+    if (c->flags & CLOSED) {
+        /* what the program can still read; nothing is sent any more (after a reset the kernel purged the send
+         * queue, though SIOCOUTQ still counts it), and no option or window matters: the restored socket never
+         * talks to the peer. The sequence numbers are the source's ends. */
+        int q = TCP_SEND_QUEUE;
+        if (ioctl(s, SIOCINQ, &inq) != 0 || inq < 0 || (uint32_t)inq > MAX_QUEUE)
+            die(2, "cannot size the receive queue of descriptor %lu", (unsigned long)c->fd);
+        c->rcvq_len = (uint32_t)inq;
+        c->sndq_len = c->unsent_len = 0;
+        if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof q) != 0)
+            die(2, "TCP_REPAIR_QUEUE: %s", strerror(errno));
+        len = sizeof v;
+        if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
+            die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
+        c->snd_seq = (uint32_t)v;
+        c->sndq = malloc(1);
+        if (!c->sndq)
+            die(2, "out of memory");
+        c->rcvq = peek_queue(s, TCP_RECV_QUEUE, c->rcvq_len);
+        len = sizeof v;
+        if (getsockopt(s, IPPROTO_TCP, TCP_QUEUE_SEQ, &v, &len) != 0)
+            die(2, "TCP_QUEUE_SEQ: %s", strerror(errno));
+        c->rcv_seq = (uint32_t)v;
+        c->mss = 536;
+        c->opts = 0;
         goto options;
     }
 
@@ -838,6 +895,13 @@ static void restore(conn *c)
         die(2, "descriptor %lu: connect (repair): %s", (unsigned long)c->fd, strerror(errno));
     o[no].opt_code = TCPOPT_MAXSEG;
     o[no++].opt_val = c->mss;
+    if (c->flags & CLOSED) {
+        /* only the bytes the program has not read: closed by release */
+        if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_OPTIONS, o, (socklen_t)(no * sizeof o[0])) != 0)
+            die(2, "descriptor %lu: TCP_REPAIR_OPTIONS: %s", (unsigned long)c->fd, strerror(errno));
+        fill_queue(s, TCP_RECV_QUEUE, c->rcvq, c->rcvq_len);
+        goto options;
+    }
     if (c->opts & 4) {
         o[no].opt_code = TCPOPT_WINDOW;
         o[no++].opt_val = (uint32_t)c->snd_wscale | (uint32_t)c->rcv_wscale << 16;
@@ -900,7 +964,7 @@ static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t n)
  * stays in the container's namespace (loopback) and never reaches the wire. The restored socket takes it like
  * the original did: its reads return the queued bytes, then end of file (CLOSE_WAIT, or CLOSING/TIME_WAIT when
  * its own FIN is out too); the ACK it answers is one the peer has already had. */
-static void replay_fin(const conn *c)
+static void replay(const conn *c, int rst)
 {
     unsigned char pkt[40 + 32], *t;
     size_t ip = c->family == 4 ? 20 : 40, tcp = 20 + 12, n = ip + tcp;
@@ -948,7 +1012,7 @@ static void replay_fin(const conn *c)
     t[10] = (unsigned char)(ack >> 8);
     t[11] = (unsigned char)ack;
     t[12] = (unsigned char)((tcp / 4) << 4);
-    t[13] = 0x11;                           /* FIN, ACK */
+    t[13] = rst ? 0x04 : 0x11;              /* RST; or FIN, ACK */
     if (win > 65535)
         win = 65535;
     t[14] = (unsigned char)(win >> 8);
@@ -974,7 +1038,8 @@ static void replay_fin(const conn *c)
     else
         ((struct sockaddr_in *)&to)->sin_port = 0;
     if (sendto(r, pkt, n, 0, (struct sockaddr *)&to, tolen) != (ssize_t)n)
-        die(2, "descriptor %lu: cannot replay the peer's FIN: %s", (unsigned long)c->fd, strerror(errno));
+        die(2, "descriptor %lu: cannot replay the peer's %s: %s", (unsigned long)c->fd, rst ? "reset" : "FIN",
+            strerror(errno));
     close(r);
     /* taken at once (loopback runs it in this context), but checked: a program waiting for that end of file must
      * not wait for ever; if the socket did not take it, the restore fails (and the migration rolls back) */
@@ -987,24 +1052,38 @@ static void replay_fin(const conn *c)
             len = sizeof ti;
             memset(&ti, 0, sizeof ti);
             if (getsockopt(c->sock, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-                (ti.tcpi_state == 8 || ti.tcpi_state == 9 || ti.tcpi_state == 11))
+                (rst ? ti.tcpi_state == 7 : (ti.tcpi_state == 8 || ti.tcpi_state == 9 || ti.tcpi_state == 11)))
                 return;
             nanosleep(&pause, NULL);
         }
-        die(2, "descriptor %lu: the restored connection did not take the peer's FIN again (state %u)",
-            (unsigned long)c->fd, (unsigned)ti.tcpi_state);
+        die(2, "descriptor %lu: the restored connection did not take the peer's %s again (state %u)",
+            (unsigned long)c->fd, rst ? "reset" : "FIN", (unsigned)ti.tcpi_state);
     }
 }
 
 /* repair mode off (the kernel then sends a window probe) and the send queue sent again (see restore); then what
  * closed a half-closed connection is replayed: the program's FIN by shutdown(SHUT_WR) after the queue (the same
- * sequence number as the original one), the peer's by replay_fin. A connection that was still being set up is
+ * sequence number as the original one), the peer's by replay. A connection closed in both directions gets a reset
+ * instead (CLOSED). A connection that was still being set up is
  * connected now. */
 static void release(conn *c)
 {
     int s = c->sock, q = TCP_NO_QUEUE;
     uint32_t off = 0;
     SET(IPPROTO_TCP, TCP_REPAIR_QUEUE, q, "TCP_REPAIR_QUEUE");
+    if (c->flags & CLOSED) {
+        /* out of repair mode without the window probe (nothing may reach the peer), then closed as the kernel
+         * closes a connection: a reset at rcv_nxt, which leaves the receive queue, shuts both directions down
+         * and sets ECONNRESET, cleared here (the source's error, if any, had been read: check_socket) */
+        int err = 0;
+        socklen_t el = sizeof err;
+        if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR, &(int){-1}, sizeof(int)) != 0)
+            SET(IPPROTO_TCP, TCP_REPAIR, 0, "TCP_REPAIR off");
+        replay(c, 1);
+        if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &el) != 0)
+            die(2, "descriptor %lu: SO_ERROR: %s", (unsigned long)c->fd, strerror(errno));
+        return;
+    }
     SET(IPPROTO_TCP, TCP_REPAIR, 0, "TCP_REPAIR off");
     if (c->flags & CONNECTING) {
         struct sockaddr_storage ss;
@@ -1026,7 +1105,7 @@ static void release(conn *c)
     }
     /* the peer's first: a connection in LAST_ACK goes through CLOSE_WAIT again, as it did */
     if (c->flags & FIN_RCVD)
-        replay_fin(c);
+        replay(c, 0);
     if ((c->flags & FIN_SENT) && shutdown(s, SHUT_WR) != 0)
         die(2, "descriptor %lu: shutdown (the program's FIN again): %s", (unsigned long)c->fd, strerror(errno));
     /* sends nothing: reads return what is queued, then end of file at once; in FIN_WAIT1/2 the kernel answers

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The C reader of the TCP state files a container's helper writes (talent-tcp.c, read_state): hostile input. The
- * flags byte of a connection (FIN_SENT 1, FIN_RCVD 2, CONNECTING 4, SHUT_READ 8) is refused outside its mask and in
- * combinations no socket has (read shut down after the peer's FIN); a truncated record is refused; a valid one is read.
+ * flags byte of a connection (FIN_SENT 1, FIN_RCVD 2, CONNECTING 4, SHUT_READ 8, CLOSED 16) is refused outside its
+ * mask and in combinations no socket has (read shut down after the peer's FIN; a closed connection with another flag,
+ * TCP options or bytes to send); a truncated record is refused; a valid one is read.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TcpStateReaderIT {
@@ -41,15 +42,23 @@ class TcpStateReaderIT {
 
     /** One IPv4 connection, established, no queued bytes, with this flags byte. */
     private static byte[] state(int flags, boolean truncated) {
+        return state(flags, 0, 0, truncated);
+    }
+
+    /** The same with these TCP options (1 timestamps, 2 SACK, 4 window scaling) and this many bytes to send. */
+    private static byte[] state(int flags, int opts, int sendQueue, boolean truncated) {
         ByteBuffer b = ByteBuffer.allocate(256);
         b.put("TLTCP2\n".getBytes(StandardCharsets.US_ASCII)).putInt(1);
         b.putInt(5).put((byte) 4).put(new byte[] {127, 0, 0, 1}).put(new byte[12]).putShort((short) 8080)
                 .put(new byte[] {127, 0, 0, 1}).put(new byte[12]).putShort((short) 40000);
-        b.putInt(1000).putInt(2000).putInt(1460).put((byte) 0).put((byte) 7).put((byte) 7);
+        b.putInt(1000).putInt(2000).putInt(1460).put((byte) opts).put((byte) 7).put((byte) 7);
         b.putInt(0).putInt(0).putInt(65535).putInt(65535).putInt(65535).putInt(2000);
         b.put((byte) 0).put((byte) 0).put((byte) flags);
         b.putInt(0).putInt(0).putInt(0);
-        if (!truncated) b.putInt(0).putInt(0).putInt(0);
+        if (!truncated) {
+            b.putInt(sendQueue).putInt(0).putInt(0);
+            b.put(new byte[sendQueue]);
+        }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
         return out;
@@ -75,11 +84,29 @@ class TcpStateReaderIT {
 
     @Test
     void flagsNoSocketHasAreRefused() throws Exception {
-        for (int flags : new int[] {8 | 2, 16, 255, 4 | 8}) {
+        for (int flags : new int[] {8 | 2, 32, 255, 4 | 8, 16 | 1, 16 | 2, 16 | 4, 16 | 8}) {
             Shown s = show(state(flags, false), "flags-" + flags);
             assertThat(s.rc()).as("flags " + flags + ": " + s.out()).isEqualTo(2);
             assertThat(s.out()).contains("connection 0 has a field out of range");
         }
+    }
+
+    @Test
+    void aConnectionClosedInBothDirectionsIsRead() throws Exception {
+        Shown s = show(state(16, false), "closed");
+        assertThat(s.rc()).as(s.out()).isZero();
+        assertThat(s.out()).contains("1 connections", "fd 5 127.0.0.1:8080 -> 127.0.0.1:40000", "flags 16");
+    }
+
+    @Test
+    void aClosedConnectionWithOptionsOrBytesToSendIsRefused() throws Exception {
+        for (int[] forged : new int[][] {{1, 0}, {4, 0}, {7, 0}, {0, 4}}) {
+            Shown s = show(state(16, forged[0], forged[1], false), "closed-" + forged[0] + "-" + forged[1]);
+            assertThat(s.rc()).as(s.out()).isEqualTo(2);
+            assertThat(s.out()).contains("connection 0 has a field out of range");
+        }
+        Shown open = show(state(0, 7, 4, false), "open-with-queue");
+        assertThat(open.rc()).as("the same fields on an established connection: " + open.out()).isZero();
     }
 
     @Test

@@ -1541,6 +1541,215 @@ class NetworkMigrationIT {
         return got.toString();
     }
 
+    /**
+     * Connections closed in both directions that the server still holds (state CLOSE) move with it (network/closed.c,
+     * x86_64 -> s390x -> x86_64): one the server shut first and the peer closed after sending a line (active close),
+     * one the peer shut first (passive close), one the peer reset after a line (the server has read the error). On
+     * the destinations poll() reports what it reported on the source, reads return the unread line and then end of
+     * file, writes fail with EPIPE (and SIGPIPE), close() works, each at its descriptor number: everything the server
+     * answers must be what the x86_64 build answers natively, without a move.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void connectionsClosedInBothDirectionsMoveWithTheApp() throws Exception {
+        Path program = buildResource("closed", "x86_64,s390x");
+        String app = "closed-" + ProcessHandle.current().pid();
+        String address = "10.219.10.8";
+        Path log = root.resolve("closed.jsonl");
+        Process run = startApp(app, "closed", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+        List<String> ports = new ArrayList<>();
+        List<String> moments = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = closedExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
+                String to = moments.isEmpty() ? "s390x" : "x86_64";
+                moments.add(moment);
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
+                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
+                assertThat(m.stdoutText()).contains(" ok");
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("closed.stderr"))).isZero();
+        assertThat(moments).containsExactly("closed", "polled");
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path referenceOut = root.resolve("closed-reference.stdout");
+        Process reference = new ProcessBuilder(program.resolveSibling("closed.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(referenceOut.toFile()).start();
+        String expected;
+        try {
+            expected = closedExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
+                    moment -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).isEqualTo("""
+                a: shut-wr
+                a: (end)
+                b: bye-peer
+                b: (end)
+                c: ready
+                status: kept 3
+                poll: fin fd listener+1 poll in,out,rdhup,hup,
+                poll: peerfin fd listener+2 poll in,out,rdhup,hup,
+                poll: rst fd listener+3 poll in,out,rdhup,hup,
+                check: fin fd listener+1 poll in,out,rdhup,hup,
+                check: fin read 9 'unread-a' end, then end
+                check: fin send -1 EPIPE
+                check: fin write -1 EPIPE sigpipe 1
+                check: fin close 0
+                check: peerfin fd listener+2 poll in,out,rdhup,hup,
+                check: peerfin read 9 'unread-b' end, then end
+                check: peerfin send -1 EPIPE
+                check: peerfin write -1 EPIPE sigpipe 1
+                check: peerfin close 0
+                check: rst fd listener+3 poll in,out,rdhup,hup,
+                check: rst read 9 'unread-c' end, then end
+                check: rst send -1 EPIPE
+                check: rst write -1 EPIPE sigpipe 1
+                check: rst close 0
+                quit: bye
+                """);
+        assertThat(got).as("what the server answered across the moves").isEqualTo(expected);
+        assertThat(EnvApp.read(root.resolve("closed.stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("served 7\n");
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(2).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the listener and the three closed connections, in " + r).isEqualTo(4);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * A connection closed by a reset whose error the program has not read yet is not moved (its error could only be
+     * read by clearing it, and a rollback would then lose it): the migration is refused naming the descriptor and the
+     * state, the program goes on at the source and gets the unread line and then ECONNRESET, as the native run does.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aResetWhoseErrorIsUnreadRefusesTheMove() throws Exception {
+        Path program = buildResource("closed", "x86_64,s390x");
+        String app = "rstpending-" + ProcessHandle.current().pid();
+        String address = "10.219.10.9";
+        Path log = root.resolve("rstpending.jsonl");
+        Process run = startApp(app, "rstpending", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+        List<String> refusals = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            got = resetPendingExchange(new java.net.InetSocketAddress(address, PORT), () -> {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", "s390x"));
+                assertThat(m.exitCode()).as("the move with an unread reset").withFailMessage(m::describe).isNotZero();
+                refusals.add(m.stdoutText() + m.stderrText());
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("rstpending.stderr"))).isZero();
+        assertThat(refusals).singleElement().asString()
+                .containsPattern("descriptor \\d+ \\(10\\.219\\.10\\.9:" + PORT + " -> [0-9.]+:\\d+\\) is a TCP connection closed by a reset")
+                .contains("CLOSE with a pending socket error");
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(program.resolveSibling("closed.x86_64").toString(), Integer.toString(port))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String expected;
+        try {
+            expected = resetPendingExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
+                    () -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(expected).isEqualTo("""
+                c: ready
+                check: rstpending fd listener+1 poll in,out,rdhup,hup,err,
+                check: rstpending read 9 'unread-d' ECONNRESET, then end
+                check: rstpending send -1 EPIPE
+                check: rstpending write -1 EPIPE sigpipe 1
+                check: rstpending close 0
+                quit: bye
+                """);
+        assertThat(got).as("what the server answered after the refused move").isEqualTo(expected);
+    }
+
+    private static String resetPendingExchange(java.net.InetSocketAddress at, ThrowingRunnable move) throws Exception {
+        StringBuilder got = new StringBuilder();
+        try (var c = connect(at)) {
+            var in = reader(c);
+            send(c, "rstpending\n");
+            got.append("c: ").append(in.readLine()).append('\n');
+            send(c, "unread-d\n");
+            Thread.sleep(200);
+            c.setSoLinger(true, 0);
+        }
+        for (String ask : List.of("status", "check", "quit")) {
+            if (ask.equals("check")) move.run();
+            try (var d = connect(at)) {
+                var in = reader(d);
+                send(d, ask + "\n");
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!ask.equals("status")) got.append(ask).append(": ").append(line).append('\n');
+                }
+            }
+        }
+        return got.toString();
+    }
+
+    /**
+     * The peers' side of {@link #connectionsClosedInBothDirectionsMoveWithTheApp}: a, b and c leave the server three
+     * closed connections with a line unread each (moment "closed" once it has them), "poll" asks what poll() says of
+     * them (moment "polled"), "check" what reads, writes and close() do. What the server answered, a line per line.
+     */
+    private static String closedExchange(java.net.InetSocketAddress at, ThrowingConsumer<String> moment) throws Exception {
+        StringBuilder got = new StringBuilder();
+        try (var a = connect(at)) {
+            var in = reader(a);
+            send(a, "fin\n");
+            for (String line; (line = in.readLine()) != null; ) got.append("a: ").append(line).append('\n');
+            got.append("a: (end)\n");
+            send(a, "unread-a\n");
+        }
+        try (var b = connect(at)) {
+            var in = reader(b);
+            send(b, "peerfin\nunread-b\n");
+            b.shutdownOutput();
+            for (String line; (line = in.readLine()) != null; ) got.append("b: ").append(line).append('\n');
+            got.append("b: (end)\n");
+        }
+        try (var c = connect(at)) {
+            var in = reader(c);
+            send(c, "rst\n");
+            got.append("c: ").append(in.readLine()).append('\n');
+            send(c, "unread-c\n");
+            Thread.sleep(200);
+            c.setSoLinger(true, 0);
+        }
+        for (String ask : List.of("status", "poll", "check", "quit")) {
+            if (ask.equals("poll")) moment.accept("closed");
+            if (ask.equals("check")) moment.accept("polled");
+            try (var d = connect(at)) {
+                var in = reader(d);
+                send(d, ask + "\n");
+                for (String line; (line = in.readLine()) != null; ) got.append(ask).append(": ").append(line).append('\n');
+            }
+        }
+        return got.toString();
+    }
+
     private static void send(java.net.Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();
