@@ -552,6 +552,26 @@ int tl_files_pending(int listener)
     return 0;
 }
 
+/* A stream socket that is not listening and not connected (getpeername fails with ENOTCONN), bound to an IPv4 or
+ * IPv6 address, which is stored in *local: what a connect() in progress and a connection closed in both directions
+ * have in common. */
+static int unconnected_stream(int fd, struct sockaddr_storage *local)
+{
+    socklen_t len = sizeof *local;
+    int type = 0, acc = 0;
+    socklen_t tl = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+        return 0;
+    tl = sizeof acc;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &tl) != 0 || acc)
+        return 0;
+    if (getpeername(fd, (struct sockaddr *)local, &len) == 0 || errno != ENOTCONN)
+        return 0;
+    len = sizeof *local;
+    return getsockname(fd, (struct sockaddr *)local, &len) == 0 &&
+           (local->ss_family == AF_INET || local->ss_family == AF_INET6);
+}
+
 /* A TCP socket whose non-blocking connect() is still in progress (SYN sent, no answer yet): not connected, and
  * poll() reports nothing for it (a socket that never connected, or whose connect failed, reports POLLOUT/POLLHUP
  * or POLLERR). poll rather than TCP_INFO: the latter is not translated by qemu-user on a big-endian guest.
@@ -561,20 +581,9 @@ int tl_files_pending(int listener)
  * stop, so the peer's SYN-ACK cannot arrive. Elsewhere it refuses the stop checkpoint (listen_address). */
 static int connecting(int fd)
 {
-    struct sockaddr_storage peer;
-    socklen_t len = sizeof peer;
+    struct sockaddr_storage local;
     struct pollfd p;
-    int type = 0, acc = 0;
-    socklen_t tl = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
-        return 0;
-    tl = sizeof acc;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &tl) != 0 || acc)
-        return 0;
-    if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0 || errno != ENOTCONN)
-        return 0;
-    len = sizeof peer;
-    if (getsockname(fd, (struct sockaddr *)&peer, &len) != 0 || (peer.ss_family != AF_INET && peer.ss_family != AF_INET6))
+    if (!unconnected_stream(fd, &local))
         return 0;
     p.fd = fd;
     p.events = POLLOUT;
@@ -591,22 +600,10 @@ static int connecting(int fd)
 static int closed_connection(int fd)
 {
     struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
     struct pollfd p;
-    int type = 0, acc = 0;
-    socklen_t tl = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+    if (!unconnected_stream(fd, &ss))
         return 0;
-    tl = sizeof acc;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &tl) != 0 || acc)
-        return 0;
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 || errno != ENOTCONN)
-        return 0;
-    len = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
-        return 0;
-    if (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port == 0
-        : ss.ss_family != AF_INET6 || ((struct sockaddr_in6 *)&ss)->sin6_port == 0)
+    if (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port == 0 : ((struct sockaddr_in6 *)&ss)->sin6_port == 0)
         return 0;
     p.fd = fd;
     p.events = POLLIN | POLLOUT | POLLRDHUP;
