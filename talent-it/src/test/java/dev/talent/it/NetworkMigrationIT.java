@@ -1446,47 +1446,9 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void connectionsShutDownForReadingStaySoAfterTheMove() throws Exception {
-        Path program = buildResource("shutrd", "x86_64,s390x");
-        String app = "shutrd-" + ProcessHandle.current().pid();
-        String address = "10.219.10.7";
-        Path log = root.resolve("shutrd.jsonl");
-        Process run = startApp(app, "shutrd", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
-        List<String> ports = new ArrayList<>();
-        List<String> moments = new ArrayList<>();
-        String got;
-        try {
-            awaitStatus(app);
-            ports.addAll(ports());
-            got = shutReadExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
-                String to = moments.isEmpty() ? "s390x" : "x86_64";
-                moments.add(moment);
-                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
-                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
-                assertThat(m.stdoutText()).contains(" ok");
-            });
-            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
-        } finally {
-            stop(run);
-        }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("shutrd.stderr"))).isZero();
-        assertThat(moments).containsExactly("rd", "rdwr");
-
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Path referenceOut = root.resolve("shutrd-reference.stdout");
-        Process reference = new ProcessBuilder(program.resolveSibling("shutrd.x86_64").toString(), Integer.toString(port))
-                .redirectOutput(referenceOut.toFile()).start();
-        String expected;
-        try {
-            expected = shutReadExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
-                    moment -> { });
-            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            reference.destroyForcibly();
-        }
-        assertThat(expected).isEqualTo("""
+        Moved m = movedAtMoments("shutrd", "10.219.10.7", NetworkMigrationIT::shutReadExchange, List.of("rd", "rdwr"), 2,
+                "the listener and the connection shut for reading", "served 3\n");
+        assertThat(m.expected()).isEqualTo("""
                 a: shut-rd
                 b: rd 5 end
                 b: shut-rdwr
@@ -1496,14 +1458,7 @@ class NetworkMigrationIT {
                 c: rdwr 0 reset
                 c: bye
                 """);
-        assertThat(got).as("what the peers received across the moves").isEqualTo(expected);
-        assertThat(EnvApp.read(root.resolve("shutrd.stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("served 3\n");
-        List<JsonNode> records = EnvApp.records(log);
-        assertThat(records).hasSize(2).allSatisfy(r -> {
-            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
-            assertThat(r.get("sockets").asInt()).as("the listener and the connection shut for reading, in " + r).isEqualTo(2);
-        });
-        assertNothingLeft(app, address, ports);
+        assertThat(m.got()).as("what the peers received across the moves").isEqualTo(m.expected());
     }
 
     /**
@@ -1552,47 +1507,9 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void connectionsClosedInBothDirectionsMoveWithTheApp() throws Exception {
-        Path program = buildResource("closed", "x86_64,s390x");
-        String app = "closed-" + ProcessHandle.current().pid();
-        String address = "10.219.10.8";
-        Path log = root.resolve("closed.jsonl");
-        Process run = startApp(app, "closed", address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
-        List<String> ports = new ArrayList<>();
-        List<String> moments = new ArrayList<>();
-        String got;
-        try {
-            awaitStatus(app);
-            ports.addAll(ports());
-            got = closedExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
-                String to = moments.isEmpty() ? "s390x" : "x86_64";
-                moments.add(moment);
-                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
-                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
-                assertThat(m.stdoutText()).contains(" ok");
-            });
-            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
-        } finally {
-            stop(run);
-        }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("closed.stderr"))).isZero();
-        assertThat(moments).containsExactly("closed", "polled");
-
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Path referenceOut = root.resolve("closed-reference.stdout");
-        Process reference = new ProcessBuilder(program.resolveSibling("closed.x86_64").toString(), Integer.toString(port))
-                .redirectOutput(referenceOut.toFile()).start();
-        String expected;
-        try {
-            expected = closedExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port),
-                    moment -> { });
-            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            reference.destroyForcibly();
-        }
-        assertThat(expected).isEqualTo("""
+        Moved m = movedAtMoments("closed", "10.219.10.8", NetworkMigrationIT::closedExchange, List.of("closed", "polled"), 4,
+                "the listener and the three closed connections", "served 7\n");
+        assertThat(m.expected()).isEqualTo("""
                 a: shut-wr
                 a: (end)
                 b: bye-peer
@@ -1619,14 +1536,72 @@ class NetworkMigrationIT {
                 check: rst close 0
                 quit: bye
                 """);
-        assertThat(got).as("what the server answered across the moves").isEqualTo(expected);
-        assertThat(EnvApp.read(root.resolve("closed.stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("served 7\n");
+        assertThat(m.got()).as("what the server answered across the moves").isEqualTo(m.expected());
+    }
+
+    /** A peers' side of an exchange with a server, run with {@code moment} called at the moments it names. */
+    @FunctionalInterface
+    private interface Exchange {
+        String run(java.net.InetSocketAddress at, ThrowingConsumer<String> moment) throws Exception;
+    }
+
+    /** What the peers got from the app across its moves, and from the x86_64 build run natively. */
+    private record Moved(String got, String expected) {}
+
+    /**
+     * Builds network/NAME.c, runs it under talent run --net at {@code address} and runs {@code exchange} with it, moving
+     * the app at each moment (to s390x, then back to x86_64); then runs the same exchange with the x86_64 build natively.
+     * Checks the moments, that both runs printed {@code served}, that each move succeeded carrying {@code sockets}
+     * sockets ({@code which}), and that nothing of the app is left.
+     */
+    private Moved movedAtMoments(String name, String address, Exchange exchange, List<String> atMoments, int sockets,
+                                 String which, String served) throws Exception {
+        Path program = buildResource(name, "x86_64,s390x");
+        String app = name + "-" + ProcessHandle.current().pid();
+        Path log = root.resolve(name + ".jsonl");
+        Process run = startApp(app, name, address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+        List<String> ports = new ArrayList<>();
+        List<String> moments = new ArrayList<>();
+        String got;
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            got = exchange.run(new java.net.InetSocketAddress(address, PORT), moment -> {
+                String to = moments.isEmpty() ? "s390x" : "x86_64";
+                moments.add(moment);
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
+                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
+                assertThat(m.stdoutText()).contains(" ok");
+            });
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(name + ".stderr"))).isZero();
+        assertThat(moments).isEqualTo(atMoments);
+
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path referenceOut = root.resolve(name + "-reference.stdout");
+        Process reference = new ProcessBuilder(program.resolveSibling(name + ".x86_64").toString(), Integer.toString(port))
+                .redirectOutput(referenceOut.toFile()).start();
+        String expected;
+        try {
+            expected = exchange.run(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), moment -> { });
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        assertThat(EnvApp.read(root.resolve(name + ".stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo(served);
         List<JsonNode> records = EnvApp.records(log);
-        assertThat(records).hasSize(2).allSatisfy(r -> {
+        assertThat(records).hasSize(atMoments.size()).allSatisfy(r -> {
             assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
-            assertThat(r.get("sockets").asInt()).as("the listener and the three closed connections, in " + r).isEqualTo(4);
+            assertThat(r.get("sockets").asInt()).as(which + ", in " + r).isEqualTo(sockets);
         });
         assertNothingLeft(app, address, ports);
+        return new Moved(got, expected);
     }
 
     /**
