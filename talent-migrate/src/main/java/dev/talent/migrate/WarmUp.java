@@ -36,16 +36,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * migration of a {@code talent run} (or of a fleet agent's life) does not load, link and interpret it inside its
  * downtime: the source's take (read, validated by the Java reader, tagged, digested, signed) and the destination's
  * hand-over (signature verified, bytes received, digest checked, file placed), as {@code LocalHostFiles} calls them,
- * in a private temporary directory that is removed afterwards. Started once per JVM on a daemon thread by the
+ * and the final sync beside them (a change journal drained, the changed files copied and verified), in a private
+ * temporary directory that is removed afterwards. Started once per JVM on a daemon thread by the
  * commands that migrate, never by the others (their start-up stays lazy). Why: docs/ARCHITECTURE.md, "Warm-up".
  */
 public final class WarmUp {
-    /** Rounds through the files (take and hand-over): enough to load and link their classes. */
+    /** Rounds of the final sync's copy, and of the fleet agent's check of its own chain. */
     static final int FILE_ROUNDS = 3;
     /** Rounds in memory (reader, digest): enough for the JIT's first tier to compile their hot methods. */
     static final int MEMORY_ROUNDS = 50;
     /** Rounds of signing and verifying in memory. */
-    static final int SIGNATURE_ROUNDS = 5;
+    static final int SIGNATURE_ROUNDS = 3;
     private static final String APP = "talent-warm-up";
     private static final AtomicReference<CompletableFuture<Duration>> STARTED = new AtomicReference<>();
 
@@ -117,14 +118,22 @@ public final class WarmUp {
             Path source = Files.createDirectories(dir.resolve("ck"));
             Path incoming = dir.resolve("incoming");
             Path destination = Files.createDirectories(dir.resolve("destination"));
-            for (int i = 1; i <= FILE_ROUNDS; i++) {
-                Path file = Files.write(source.resolve(name(i)), CheckpointWriter.write(tiny(i)));
-                AcceptedCheckpoints.Taken t = accepted.take(source, passedOver -> { });
-                AcceptedCheckpoints.Accepted a = t.accepted();
-                CheckpointSignature s = signer.sign(APP, a.name(), a.sequence(), a.size(), a.sha256());
-                receiver.receive(s, new ByteArrayInputStream(t.bytes()), incoming, destination, StateFiles::emptyDirectory);
-                accepted.keepPending();
-                Files.delete(file);
+            // once through the files: what a pass loads and links is what matters, and a second take would write and
+            // fsync the first one's recovery copy (keepPending), which no downtime does
+            Files.write(source.resolve(name(1)), CheckpointWriter.write(tiny(1)));
+            AcceptedCheckpoints.Taken t = accepted.take(source, passedOver -> { });
+            AcceptedCheckpoints.Accepted a = t.accepted();
+            CheckpointSignature s = signer.sign(APP, a.name(), a.sequence(), a.size(), a.sha256());
+            receiver.receive(s, new ByteArrayInputStream(t.bytes()), incoming, destination, StateFiles::emptyDirectory);
+            // the final sync beside it: the journal's changes copied and verified
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Path replica = Files.createDirectories(dir.resolve("replica"));
+            try (dev.talent.env.ChangeJournal journal = dev.talent.env.ChangeJournal.watch(work)) {
+                for (int i = 1; i <= FILE_ROUNDS; i++) {
+                    Files.writeString(work.resolve("state-" + i % 2), "round " + i + "\n");
+                    dev.talent.env.SyncReport _ = dev.talent.env.TreeSync.copyChanged(work, replica, journal.drain(),
+                            dev.talent.env.SyncLimits.DEFAULT);
+                }
             }
             byte[] bytes = CheckpointWriter.write(tiny(FILE_ROUNDS + 1));
             String name = name(FILE_ROUNDS + 1);

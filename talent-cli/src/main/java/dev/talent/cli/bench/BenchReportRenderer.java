@@ -225,13 +225,14 @@ public final class BenchReportRenderer {
         return out.toString();
     }
 
-    /** The three phases the first migration of a JVM spends loading and compiling the checkpoint's Java path in. */
+    /** The downtime and the phases its Java code runs in (the first migration of a JVM loads and compiles it). */
     private static final List<MigrationReport.Phase> FIRST_PHASES = List.of(MigrationReport.Phase.DOWNTIME,
-            MigrationReport.Phase.TAKE, MigrationReport.Phase.HAND_OVER);
+            MigrationReport.Phase.SOURCE_EXIT, MigrationReport.Phase.TAKE, MigrationReport.Phase.HAND_OVER,
+            MigrationReport.Phase.SYNC);
 
     /**
-     * The scenario's first migration against the median of the later ones (downtime and the Java parts of the
-     * checkpoint's copy); empty without a successful first migration and a later one. {@code jvmFirst}: the scenario
+     * The scenario's first migration against the median of the later ones (downtime, the parts of the checkpoint's
+     * copy and the final sync); empty without a successful first migration and a later one. {@code jvmFirst}: the scenario
      * ran first, its first migration was the JVM's.
      */
     static String firstAndLater(MigrationReport.Scenario s, boolean jvmFirst) {

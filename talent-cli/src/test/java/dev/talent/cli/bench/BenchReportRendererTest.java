@@ -275,6 +275,9 @@ class BenchReportRendererTest {
                 .containsPattern("(?m)^  downtime: stop requested -> runs +106\\.00 +11\\.00 +9\\.64x$")
                 .containsPattern("(?m)^  take: read, validate, sign +100\\.00 +5\\.00 +20\\.00x$")
                 .containsPattern("(?m)^  hand-over: verify, write, place +2\\.00 +2\\.00 +1\\.00x$")
+                .containsPattern("(?m)^  source exit +1\\.50 +1\\.50 +1\\.00x$")
+                // no ratio to a median of 0
+                .containsPattern("(?m)^  final sync of the workdir +0\\.00 +0\\.00 +-$")
                 // the scenario run second: its first migration was not the JVM's
                 .containsPattern("(?m)^first vs later +first +later med +ratio$");
         // a rolled-back first attempt is no first migration to compare
