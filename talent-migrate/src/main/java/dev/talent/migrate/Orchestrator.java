@@ -114,6 +114,9 @@ public final class Orchestrator implements ControlHandler {
     private AlertBook alertBook;
     /** The tags of the active alerts that concern this app: platforms carrying one are not used. */
     private volatile java.util.Set<String> quarantined = java.util.Set.of();
+    /** At most this long a migration waits, before its stop, for the warm-up to end (WarmUp). */
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(3);
+    private boolean warmUpReported;
     /** How the prepared destination was drawn (for its migration record). */
     private String preparedHow = "";
     private AppHistory appHistory;
@@ -294,6 +297,8 @@ public final class Orchestrator implements ControlHandler {
                     + request.program().getParent() + " --isa " + String.join(",", request.platforms().stream()
                     .map(Platform::name).toList()) + " ...)");
         }
+        // the downtime's Java path (reader, tag, signature, hand-over) loaded and compiled while the program starts
+        CompletableFuture<java.time.Duration> _ = WarmUp.start();
         Files.createDirectories(request.stateDir());
         runState = RunState.lock(request.stateDir());
         boolean killedRunLeft = Files.exists(request.stateDir().resolve(RunState.RUN_FILE), LinkOption.NOFOLLOW_LINKS);
@@ -645,6 +650,11 @@ public final class Orchestrator implements ControlHandler {
                 throw new MigrationFailedException(Step.PREPARE, "the app already runs on " + to.name());
             }
             prepare(to);
+            // while the program runs: the first stop waits (bounded) for the warm-up rather than doing it in its downtime
+            WarmUp.await(WARM_UP_WAIT).filter(w -> !warmUpReported).ifPresent(w -> {
+                warmUpReported = true;
+                listener.accept(new RunEvent.Warning(w));
+            });
             chooser.visited(to);
             Step fault = pendingFault.orElse(null);
             pendingFault = Optional.empty();

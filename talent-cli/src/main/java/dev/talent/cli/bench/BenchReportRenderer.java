@@ -1,5 +1,6 @@
 package dev.talent.cli.bench;
 
+import dev.talent.migrate.control.MigrationRecord;
 import dev.talent.toolchain.Platform;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,6 +181,8 @@ public final class BenchReportRenderer {
         out.append(f("load average %s before, %s after (%d cores); times in ms; p%.0f by nearest rank; target: median"
                 + " downtime <= %s ms native -> native%n", report.loadBefore(), report.loadAfter(), report.cores(),
                 MigrationReport.PERCENTILE, number(MigrationReport.TARGET_MS)));
+        // the scenarios ran in this order in one JVM: the first one's first migration was the JVM's
+        boolean jvmFirst = true;
         for (MigrationReport.Scenario s : report.scenarios()) {
             out.append(System.lineSeparator());
             out.append(f("%s: %s; %d ok, %d failed; %d steps, stdout (%d lines) and %d files equal to an uninterrupted"
@@ -204,6 +207,8 @@ public final class BenchReportRenderer {
                 s.dominantPhase().ifPresent(p -> out.append(f("largest phase: %s (median %.2f ms)%n", p.label(),
                         s.phase(p).orElseThrow().median())));
             }
+            out.append(firstAndLater(s, jvmFirst));
+            jvmFirst = false;
             out.append(line(f("%-36s %9s %9s %9s", "hop (downtime)", "count", "median", "p" + (int) MigrationReport.PERCENTILE)));
             for (var hop : s.hops().entrySet()) {
                 Samples downtime = MigrationReport.samples(hop.getValue(), MigrationReport.Phase.DOWNTIME).orElseThrow();
@@ -217,6 +222,34 @@ public final class BenchReportRenderer {
             for (String note : s.notes()) out.append(f("note: %s%n", note));
         }
         out.append(startComparison(report));
+        return out.toString();
+    }
+
+    /** The downtime and the phases its Java code runs in (the first migration of a JVM loads and compiles it). */
+    private static final List<MigrationReport.Phase> FIRST_PHASES = List.of(MigrationReport.Phase.DOWNTIME,
+            MigrationReport.Phase.SOURCE_EXIT, MigrationReport.Phase.TAKE, MigrationReport.Phase.HAND_OVER,
+            MigrationReport.Phase.SYNC);
+
+    /**
+     * The scenario's first migration against the median of the later ones (downtime, the parts of the checkpoint's
+     * copy and the final sync); empty without a successful first migration and a later one. {@code jvmFirst}: the scenario
+     * ran first, its first migration was the JVM's.
+     */
+    static String firstAndLater(MigrationReport.Scenario s, boolean jvmFirst) {
+        Optional<MigrationRecord> first = s.first();
+        List<MigrationRecord> later = s.later();
+        if (first.isEmpty() || later.isEmpty()) return "";
+        StringBuilder out = new StringBuilder();
+        out.append(line(f("%-36s %9s %9s %9s", jvmFirst ? "first (the JVM's first) vs later" : "first vs later",
+                "first", "later med", "ratio")));
+        for (MigrationReport.Phase phase : FIRST_PHASES) {
+            Double one = phase.of(first.get());
+            Optional<Samples> rest = MigrationReport.samples(later, phase);
+            if (one == null || rest.isEmpty()) continue;
+            double median = rest.get().median();
+            out.append(line(f("  %-34s %9.2f %9.2f %s", phase.label(), one, median,
+                    median > 0 ? f("%8.2fx", one / median) : f("%9s", "-"))));
+        }
         return out.toString();
     }
 

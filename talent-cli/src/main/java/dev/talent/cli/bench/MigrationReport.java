@@ -121,6 +121,18 @@ public record MigrationReport(List<Scenario> scenarios, int migrations, Interval
         /** The phase's times over the successful migrations; empty when there is none. */
         public Optional<Samples> phase(Phase phase) { return samples(succeeded(), phase); }
 
+        /**
+         * The scenario's first migration, when it succeeded (a rolled-back first attempt leaves it empty): in the
+         * scenario run first it is also the first migration of the JVM, the one that loads and compiles the code of the
+         * downtime's path unless it was warmed up before (docs/ARCHITECTURE.md, "Warm-up").
+         */
+        public Optional<MigrationRecord> first() {
+            return records.isEmpty() || !records.getFirst().ok() ? Optional.empty() : Optional.of(records.getFirst());
+        }
+
+        /** The successful migrations after the first attempt. */
+        public List<MigrationRecord> later() { return records.stream().skip(1).filter(MigrationRecord::ok).toList(); }
+
         /** Files the final syncs copied or deleted (median over the successful migrations). */
         public Optional<Samples> syncFiles() {
             List<Double> files = succeeded().stream().map(r -> (double) r.syncFiles()).toList();

@@ -254,4 +254,37 @@ class BenchReportRendererTest {
         assertThat(BenchReportRenderer.startComparison(new MigrationReport(List.of(scenario.apply(MigrationReport.Start.AHEAD,
                 0.05)), 2, dev.talent.migrate.Interval.parse("1s"), 1, 10, "1", "1", 2))).as("one way only").isEmpty();
     }
+    @Test
+    void theFirstMigrationIsShownAgainstTheMedianOfTheLaterOnes() {
+        java.util.function.Function<Double, MigrationRecord> migration = take -> MigrationReportTest.ok("x86_64",
+                "x86_64-musl", 1, take + 3.5, 0, 0.5, 1, 2).withCheckpointParts(new MigrationRecord.CheckpointParts(1.5, take, 2.0));
+        MigrationReport.Scenario s = new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true,
+                List.of(migration.apply(100.0), migration.apply(4.0), migration.apply(6.0), migration.apply(5.0)),
+                List.of(), 50, 51, 3);
+        MigrationReport.Scenario second = new MigrationReport.Scenario("cross-ISA", List.of(MigrationReportTest.X86,
+                MigrationReportTest.ARM), java.util.Set.of(), false, List.of(migration.apply(5.0), migration.apply(5.0)),
+                List.of(), 50, 51, 3);
+        MigrationReport report = new MigrationReport(List.of(s, second), 4, dev.talent.migrate.Interval.parse("1s"), 1, 10,
+                "1.00 1.00 1.00", "1.00 1.00 1.00", 2);
+
+        String table = BenchReportRenderer.migration(report);
+
+        // downtime 1 + (take + 3.5) + 0 + 0.5 + 1: 106 first, later 10, 12, 11 (median 11)
+        assertThat(table).containsPattern("(?m)^first \\(the JVM's first\\) vs later +first +later med +ratio$")
+                .containsPattern("(?m)^  downtime: stop requested -> runs +106\\.00 +11\\.00 +9\\.64x$")
+                .containsPattern("(?m)^  take: read, validate, sign +100\\.00 +5\\.00 +20\\.00x$")
+                .containsPattern("(?m)^  hand-over: verify, write, place +2\\.00 +2\\.00 +1\\.00x$")
+                .containsPattern("(?m)^  source exit +1\\.50 +1\\.50 +1\\.00x$")
+                // no ratio to a median of 0
+                .containsPattern("(?m)^  final sync of the workdir +0\\.00 +0\\.00 +-$")
+                // the scenario run second: its first migration was not the JVM's
+                .containsPattern("(?m)^first vs later +first +later med +ratio$");
+        // a rolled-back first attempt is no first migration to compare
+        MigrationReport.Scenario rolledBack = new MigrationReport.Scenario("native -> native",
+                List.of(MigrationReportTest.X86, MigrationReportTest.MUSL), java.util.Set.of(), true,
+                List.of(MigrationReportTest.failed("x86_64", "x86_64-musl", "restore"), migration.apply(4.0)),
+                List.of(), 50, 51, 3);
+        assertThat(BenchReportRenderer.firstAndLater(rolledBack, true)).isEmpty();
+    }
 }

@@ -115,6 +115,12 @@ public final class HostedApps implements AutoCloseable {
             java.security.cert.X509Certificate cert = dev.talent.fleet.Pki.readJdkCertificate(certFile);
             CheckpointSigner signer = new CheckpointSigner(dev.talent.fleet.Pki.readEd25519Key(keyFile), cert.getPublicKey(), List.of(cert));
             CheckpointVerifier verifier = CheckpointVerifier.withCa(dev.talent.fleet.Pki.readJdkCertificate(tls.ca()));
+            // the downtime's Java path loaded and compiled at the agent's start, not in its first migration
+            java.util.concurrent.CompletableFuture<?> _ = dev.talent.migrate.WarmUp.start(signer, verifier)
+                    .whenComplete((took, failed) -> {
+                        if (failed != null) events.accept("the warm-up of the migration path failed (the first migration"
+                                + " pays for loading it): " + failed);
+                    });
             return new HostedApps(host, stateDir, signer, verifier, new AgentLink(tls), events);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new dev.talent.fleet.FleetException("no checkpoint signing key " + e.getFile() + " (talent pki issue DIR " + host

@@ -13,9 +13,13 @@ import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The destination's check of a checkpoint's signature, before any byte of it is used: the signature must be there,
@@ -27,12 +31,33 @@ public final class CheckpointVerifier {
     /** At most this many certificates in a chain, each at most this many bytes (hostile input is bounded). */
     static final int MAX_CHAIN = 8;
     static final int MAX_CERT_BYTES = 16 << 10;
+    /** At most this many decoded signer keys are kept (a fleet has few signers; hostile ones cannot grow it). */
+    static final int MAX_CACHED_KEYS = 32;
+    /** At most this many idle Ed25519 engines are kept for reuse. */
+    static final int MAX_IDLE_ENGINES = 4;
 
-    private final List<PublicKey> trustedKeys;
+    /** The trusted keys by their encoding (decoded and encoded once, not at every check). */
+    private final Map<String, PublicKey> trustedKeys;
     private final Optional<X509Certificate> ca;
+    /**
+     * Signer keys decoded before, by their encoding, least recently used first; guarded by itself. A key decoded
+     * from the same bytes is the same key, so a hit skips only the decoding: every check still runs on it.
+     */
+    private final LinkedHashMap<String, PublicKey> decoded = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PublicKey> eldest) {
+            return size() > MAX_CACHED_KEYS;
+        }
+    };
+    /** Ed25519 engines no check uses at the moment; each is initialised again (initVerify) before any use. */
+    private final ConcurrentLinkedQueue<java.security.Signature> idleEngines = new ConcurrentLinkedQueue<>();
 
     private CheckpointVerifier(List<PublicKey> trustedKeys, Optional<X509Certificate> ca) {
-        this.trustedKeys = List.copyOf(trustedKeys);
+        Map<String, PublicKey> trusted = new LinkedHashMap<>();
+        for (PublicKey k : trustedKeys) trusted.put(HexFormat.of().formatHex(k.getEncoded()), k);
+        this.trustedKeys = java.util.Collections.unmodifiableMap(trusted);
         this.ca = ca;
     }
 
@@ -82,10 +107,13 @@ public final class CheckpointVerifier {
         }
         PublicKey signer = decodeKey(s.signerKey(), what);
         try {
-            java.security.Signature v = java.security.Signature.getInstance(CheckpointSigner.ALGORITHM);
+            java.security.Signature v = engine();
             v.initVerify(signer);
             v.update(s.signedBytes());
-            if (!v.verify(s.signature())) {
+            boolean good = v.verify(s.signature());
+            // verify() returned: the engine is reset to its state after initVerify; it is initialised again anyway
+            if (idleEngines.size() < MAX_IDLE_ENGINES) idleEngines.offer(v);
+            if (!good) {
                 throw new CheckpointSignatureException(what + " has a wrong signature (Ed25519): it was not signed by "
                         + "the key it names, or changed since; refused");
             }
@@ -98,7 +126,7 @@ public final class CheckpointVerifier {
         }
         if (ca.isPresent()) {
             checkChain(s, signer, what);
-        } else if (trustedKeys.stream().noneMatch(k -> Arrays.equals(k.getEncoded(), s.signerKey()))) {
+        } else if (!trustedKeys.containsKey(HexFormat.of().formatHex(s.signerKey()))) {
             throw new CheckpointSignatureException(what + " is signed by a key this host does not trust; refused");
         }
     }
@@ -107,12 +135,45 @@ public final class CheckpointVerifier {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private static PublicKey decodeKey(byte[] encoded, String what) throws CheckpointSignatureException {
+    /** An idle Ed25519 engine, or a new one. */
+    private java.security.Signature engine() throws GeneralSecurityException {
+        java.security.Signature idle = idleEngines.poll();
+        return idle != null ? idle : java.security.Signature.getInstance(CheckpointSigner.ALGORITHM);
+    }
+
+    /** How many decoded signer keys are kept (for the tests of its bound). */
+    int cachedKeys() {
+        synchronized (decoded) {
+            return decoded.size();
+        }
+    }
+
+    /** How many idle engines are kept (for the tests of its bound). */
+    int idleEngines() {
+        return idleEngines.size();
+    }
+
+    /**
+     * The signer key {@code encoded} names: a trusted key as it was given, one decoded before, or decoded now (and
+     * kept, at most {@link #MAX_CACHED_KEYS}). Only keys that decode are kept: a malformed one is refused every time.
+     */
+    private PublicKey decodeKey(byte[] encoded, String what) throws CheckpointSignatureException {
         if (encoded.length == 0 || encoded.length > 256) {
             throw new CheckpointSignatureException(what + " names no valid signer key; refused");
         }
+        String hex = HexFormat.of().formatHex(encoded);
+        PublicKey trusted = trustedKeys.get(hex);
+        if (trusted != null) return trusted;
+        synchronized (decoded) {
+            PublicKey seen = decoded.get(hex);
+            if (seen != null) return seen;
+        }
         try {
-            return KeyFactory.getInstance(CheckpointSigner.ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+            PublicKey key = KeyFactory.getInstance(CheckpointSigner.ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+            synchronized (decoded) {
+                decoded.put(hex, key);
+            }
+            return key;
         } catch (GeneralSecurityException e) {
             throw new CheckpointSignatureException(what + " names a signer key that is not Ed25519 (" + e.getMessage()
                     + "); refused", e);
