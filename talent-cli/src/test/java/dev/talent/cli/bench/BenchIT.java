@@ -161,9 +161,16 @@ class BenchIT {
         assertThat(verdicts.subList(2, 4)).containsOnly("none");
         for (String phase : List.of("safe point: checkpoint written", "source exit \\+ checkpoint copy",
                 "final sync of the workdir", "restore: started -> runs")) {
-            assertThat(Pattern.compile("(?m)^  " + phase + " +" + time + " +" + time + " +" + time).matcher(out).results())
+            // (?!x): not the lines of a scenario's "first vs later" block, whose third column is a ratio
+            assertThat(Pattern.compile("(?m)^  " + phase + " +" + time + " +" + time + " +" + time + "(?!x)").matcher(out).results())
                     .as(phase + " in\n" + out).hasSize(4);
         }
+        // each scenario's first migration against its later ones' median (when that first one succeeded), the first
+        // scenario's being the JVM's first
+        long jvmFirst = Pattern.compile("(?m)^first \\(the JVM's first\\) vs later +first +later med +ratio$").matcher(out).results().count();
+        long others = Pattern.compile("(?m)^first vs later +first +later med +ratio$").matcher(out).results().count();
+        assertThat(jvmFirst).as(out).isLessThanOrEqualTo(1);
+        assertThat(jvmFirst + others).as(out).isBetween(2L, 4L);
         // runc start is a phase of the window only; started ahead, the window holds the go instead
         for (String phase : List.of("runc start", "go \\(started ahead\\)")) {
             assertThat(Pattern.compile("(?m)^  " + phase + " +" + time + " +" + time + " +" + time).matcher(out).results())
