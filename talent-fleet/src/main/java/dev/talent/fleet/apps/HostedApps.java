@@ -209,6 +209,11 @@ public final class HostedApps implements AutoCloseable {
         /** Why its program is gone without a known exit status (it ended while no agent here was its parent). */
         String lost;
         ChangeJournal journal;
+        /**
+         * Set when {@link #journal} cannot list every change since the last sync: the app was adopted from an earlier
+         * agent, and its program wrote files while no agent watched its directory. Its next sync is a mirror.
+         */
+        boolean journalGap;
         OutgoingCheckpoint taken;
 
         Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
@@ -513,6 +518,7 @@ public final class HostedApps implements AutoCloseable {
         ChangeJournal j = ChangeJournal.watch(place.work());
         synchronized (this) {
             h.journal = j;
+            h.journalGap = true;
         }
         events.accept("adopted " + r.spec().app() + " on " + host + "/" + p.name() + ": container " + r.container() + " (pid "
                 + proc.get().pid() + ") left running by an earlier agent");
@@ -1213,16 +1219,33 @@ public final class HostedApps implements AutoCloseable {
         long[] destinationLogs = link.logSizes(to);
         Platform p = checkPlatform(to.platform());
         ChangeJournal j;
+        boolean gap;
         synchronized (this) {
             j = h.journal;
+            gap = h.journalGap;
         }
         if (j == null) throw new IOException("app " + to.app() + " has no journal on " + host);
         Changes changes = j.drain();
-        String mode = to.mode().equals("mirror") || changes instanceof Changes.Overflow ? "mirror" : "journal";
+        String mode = syncMode(to.mode(), changes, gap);
         List<String> paths = mode.equals("mirror") ? List.of("") : ((Changes.Listed) changes).paths().stream().map(Path::toString).sorted().toList();
         LogTail out = LogTail.of(h.log, destinationLogs[0]), err = LogTail.of(h.err, destinationLogs[1]);
-        return link.sendSync(to, mode, paths, out, err, o -> WorkdirArchive.pack(h.place(p).work(),
+        AppsMessages.Sync sent = link.sendSync(to, mode, paths, out, err, o -> WorkdirArchive.pack(h.place(p).work(),
                 paths.stream().map(Path::of).toList(), o));
+        if (gap) {
+            synchronized (this) {
+                h.journalGap = false;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * How a sync sends the working directory: all of it (mirror) when asked to, when the journal lost track of its
+     * changes, or when it has a gap (the app was adopted: files its program wrote while no agent watched are in no
+     * journal, and a journal sync would leave them out of the destination for good); otherwise what the journal saw.
+     */
+    static String syncMode(String requested, Changes changes, boolean journalGap) {
+        return requested.equals("mirror") || changes instanceof Changes.Overflow || journalGap ? "mirror" : "journal";
     }
 
     /** The most a sync carries of one log: its cap and what the program may have added since the last check. */
