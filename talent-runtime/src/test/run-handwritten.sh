@@ -653,6 +653,24 @@ if [ $waited = 1 ] && [ $rc = 0 ] && cat "$dir.run1" "$dir.run2" | cmp -s - "$WO
 else
     fail "TALENT_AWAIT_GO: waited $waited, exit $rc ($(cat "$dir.err"))"
 fi
+# the FIFO closed with nothing written (talent discarded the destination): exit 66, nothing on stderr or stdout;
+# closed after part of the line: exit 64, said
+TALENT_AWAIT_GO=$dir.fifo TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > "$dir.run5" 2> "$dir.err5" &
+pid=$!
+: > "$dir.fifo"
+wait $pid
+rc=$?
+TALENT_AWAIT_GO=$dir.fifo TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > /dev/null 2> "$dir.err6" &
+pid=$!
+printf 'g' > "$dir.fifo"
+wait $pid
+rc2=$?
+if [ $rc = 66 ] && [ ! -s "$dir.run5" ] && [ ! -s "$dir.err5" ] && [ $rc2 = 64 ] &&
+    grep -q "was closed before the go message (1 of 3 bytes)" "$dir.err6"; then
+    pass "TALENT_AWAIT_GO: closed unwritten: exit 66 in silence; closed mid-line: exit 64 ($(cat "$dir.err6"))"
+else
+    fail "TALENT_AWAIT_GO closed: exit $rc/$rc2 ($(cat "$dir.err5" "$dir.err6"))"
+fi
 # anything but the go line: exit 64 before a checkpoint is read; the variable names no FIFO: exit 64
 TALENT_AWAIT_GO=$dir.fifo TALENT_CHECKPOINT_DIR=$dir TALENT_RESTART=1 run x86_64 recurse > "$dir.run3" 2> "$dir.err3" &
 pid=$!

@@ -4,12 +4,14 @@
  * the FIFO for writing before it stops the source (its open succeeds only while this process waits in open or
  * read, which tells it the destination is ready) and writes the go message once the checkpoint is in place:
  * the restart then goes on as any other. The go carries no data: which checkpoint is restored is decided as
- * without it (the newest valid one of the checkpoint directory). */
+ * without it (the newest valid one of the checkpoint directory). The FIFO closed before any byte of the message
+ * cancels the restart: it exits 66 without a word on stderr (tl_info under TALENT_VERBOSE). */
 #include "diag.h"
 #include "go.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,6 +38,15 @@ void tl_go_await(const char *fifo)
             continue;
         if (n < 0)
             tl_die(TL_EXIT_USAGE, "cannot read the go FIFO %s: %s", fifo, strerror(errno));
+        if (n == 0 && have == 0) {
+            /* closed with nothing written: talent discarded this destination (the program it was prepared for
+             * ended, or its migration was given up). Not an error of anyone's: no message on stderr, which is
+             * the program's; nothing was read, so the exit says "no checkpoint" */
+            tl_info("the go FIFO %s was closed without a go: this restart is cancelled", fifo);
+            if (tl_die_exit_hook)
+                tl_die_exit_hook(); /* the runtime's own exit, as tl_die's: no `exiting` event */
+            exit(TL_EXIT_NOINPUT);
+        }
         if (n == 0)
             tl_die(TL_EXIT_USAGE, "the go FIFO %s was closed before the go message (%zu of %zu bytes)", fifo, have,
                    sizeof want - 1);
