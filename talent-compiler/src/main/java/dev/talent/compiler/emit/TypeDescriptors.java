@@ -184,6 +184,11 @@ public final class TypeDescriptors {
                     // the setjmp that filled it again (SetjmpRearm)
                     yield "{ TALENT_K_STRUCT, " + display + ", sizeof(" + spelling + "), 0, 0, 0, 0, 0 }";
                 }
+                if (library && g.tag().equals("struct") && g.name().equals("in6_addr")) {
+                    // an IPv6 address: 16 bytes in network byte order (its members are private and named
+                    // differently by each C library); carried as bytes, the same on every ISA
+                    yield bytes(spelling, display, defs, fileScope);
+                }
                 String fields = name + "_fields";
                 StringBuilder fs = new StringBuilder();
                 for (Node fd : rec.inner()) {
@@ -204,6 +209,17 @@ public final class TypeDescriptors {
                     }
                     CType ft = CTypeParser.parse(fd.qualType());
                     String fspell = "__typeof__(((__typeof__(" + spelling + ") *)0)->" + fd.name() + ")";
+                    if (library && g.tag().equals("struct") && NETWORK_ORDER.contains(g.name() + "." + fd.name())) {
+                        // a port, an IPv4 address or a flow label in network byte order: an integer type holding
+                        // bytes that mean the same on every ISA, so carried as those bytes (as an integer, another
+                        // byte order would read 10.1.2.3:8080 as 3.2.1.10:36895)
+                        String bytesName = name + "_" + fd.name() + "_bytes";
+                        String bytesInit = bytes(fspell, cString(TypeResolver.spell(ft)), defs, fileScope);
+                        defs.append("static const talent_type ").append(bytesName).append(" = ").append(bytesInit).append(";\n");
+                        fs.append(isNamed(rec, fd, members) ? "  TALENT_FIELD(" : "  TALENT_UNNAMED_FIELD(").append(spelling).append(", ")
+                                .append(fd.name()).append(", &").append(bytesName).append("),\n");
+                        continue;
+                    }
                     if (fd.flag("isBitfield")) {
                         if (!fileScope) {
                             throw new UnsupportedTypeException("bit-field '" + fd.name() + "' in a type defined inside a function");
@@ -295,6 +311,20 @@ public final class TypeDescriptors {
      * (docs/CODEGEN.md "Types of the C library": saved as a pointer).
      */
     private static final java.util.Set<String> TM_TAILS = java.util.Set.of("tm.__tm_gmtoff", "tm.__tm_zone");
+
+    /**
+     * Members of the C library's socket address structs that hold numbers in network byte order (POSIX
+     * netinet/in.h; the same names in glibc and musl): carried as their bytes, not as integers. {@code struct
+     * in6_addr} is carried as bytes as a whole. {@code sin6_scope_id} is in host byte order and stays a number.
+     */
+    private static final java.util.Set<String> NETWORK_ORDER = java.util.Set.of(
+            "sockaddr_in.sin_port", "in_addr.s_addr", "sockaddr_in6.sin6_port", "sockaddr_in6.sin6_flowinfo");
+
+    /** A descriptor of the object spelled {@code spelling} as an array of its bytes ({@code unsigned char}). */
+    private String bytes(String spelling, String display, StringBuilder defs, boolean fileScope) {
+        String uchar = ref(CTypeParser.parse("unsigned char"), "unsigned char", defs, fileScope);
+        return "{ TALENT_K_ARRAY, " + display + ", sizeof(" + spelling + "), " + uchar + ", sizeof(" + spelling + "), 0, 0, 0 }";
+    }
 
     /**
      * The runtime's own descriptor of a C library type whose members are private and laid out differently on every
