@@ -96,6 +96,8 @@
 #define TL_FILE_FLAG_APPEND 1u
 #define TL_FILE_FLAG_CLOEXEC 2u
 #define TL_FILE_FLAG_NONBLOCK 4u
+#define TL_FILE_FLAG_V6ONLY 8u     /* kind 3 with a tcp6/udp6 address only: IPV6_V6ONLY was on */
+#define TL_FILE_FLAG_REUSEPORT 16u /* kind 3 only: SO_REUSEPORT was on */
 
 /* EPOL section (epoll instances and their registrations): which member of epoll_data the program wrote (the
  * compiler passes it to talent_epoll_ctl), the flag bits, and the bounds both readers enforce */

@@ -766,6 +766,33 @@ static void out_drop_last(void)
     out[nout].path = NULL;
 }
 
+/* The options of a listening or UDP socket that decide, at bind, which addresses it takes: IPV6_V6ONLY (an IPv6
+ * socket beside an IPv4 one on the same port, or one kept off IPv4 on purpose) and SO_REUSEPORT (a port shared by
+ * several sockets). One that cannot be read refuses the checkpoint rather than being restored as the default. */
+static uint8_t socket_option_flags(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int on = 0;
+    uint8_t flags = 0;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET6) {
+        len = sizeof on;
+        if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, &len) != 0)
+            tl_refuse("cannot checkpoint: IPV6_V6ONLY of socket %d cannot be read: %s", fd, strerror(errno));
+        else if (on)
+            flags |= TL_FILE_FLAG_V6ONLY;
+    }
+    on = 0;
+    len = sizeof on;
+    if (getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, &len) != 0)
+        tl_refuse("cannot checkpoint: SO_REUSEPORT of socket %d cannot be read: %s", fd, strerror(errno));
+    else if (on)
+        flags |= TL_FILE_FLAG_REUSEPORT;
+    return flags;
+}
+
 /* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket, "udp:1.2.3.4:53" or "udp6:[::]:53" for an
  * unconnected UDP socket (its bound address); NULL otherwise, with *why saying what the socket is */
 static char *listen_address(int fd, const char **why)
@@ -958,6 +985,7 @@ void tl_files_collect(void)
             o->path = addr;
             o->kind = TL_FILE_LISTEN;
             o->mode = (char *)"";
+            o->flags |= socket_option_flags(e->fd);
             continue;
         }
         if (S_ISREG(st.st_mode)) {
@@ -1156,7 +1184,8 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         if (f->kind < TL_FILE_DESCRIPTOR || f->kind > TL_FILE_TCP)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
         if (f->access > TL_FILE_ACCESS_READ_WRITE ||
-            f->flags > (TL_FILE_FLAG_APPEND | TL_FILE_FLAG_CLOEXEC | TL_FILE_FLAG_NONBLOCK) ||
+            f->flags > (TL_FILE_FLAG_APPEND | TL_FILE_FLAG_CLOEXEC | TL_FILE_FLAG_NONBLOCK | TL_FILE_FLAG_V6ONLY |
+                        TL_FILE_FLAG_REUSEPORT) ||
             f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_STDIN || f->kind == TL_FILE_STD_DUP) && f->path[0])
@@ -1174,6 +1203,10 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
+        if ((f->flags & (TL_FILE_FLAG_V6ONLY | TL_FILE_FLAG_REUSEPORT)) && f->kind != TL_FILE_LISTEN)
+            BAD("at offset %lu: only a socket (kind 3) has the V6ONLY or REUSEPORT flag", (unsigned long)(r->base + at));
+        if ((f->flags & TL_FILE_FLAG_V6ONLY) && strncmp(f->path, "tcp6:", 5) != 0 && strncmp(f->path, "udp6:", 5) != 0)
+            BAD("at offset %lu: the V6ONLY flag on a socket whose address is not IPv6", (unsigned long)(r->base + at));
         if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != TL_FILE_ACCESS_READ_WRITE))
             BAD("at offset %lu: connection %lu has a listener, size or access out of range", (unsigned long)(r->base + at),
                 (unsigned long)f->fd);
@@ -1250,6 +1283,17 @@ static void restore_listen(const tl_ck_file *f)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
     if (type == SOCK_STREAM)
         setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    /* before bind, where they decide which addresses the socket takes: an IPv6 socket of a program that also
+     * listens on IPv4 at the same port, a port shared by several sockets */
+    if (ss.ss_family == AF_INET6) {
+        int v6only = (f->flags & TL_FILE_FLAG_V6ONLY) ? 1 : 0;
+        if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0)
+            tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): IPV6_V6ONLY: %s", (unsigned long)f->fd, p,
+                   strerror(errno));
+    }
+    if ((f->flags & TL_FILE_FLAG_REUSEPORT) && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): SO_REUSEPORT: %s", (unsigned long)f->fd, p,
+               strerror(errno));
     if (bind(s, (struct sockaddr *)&ss, len) != 0 || (type == SOCK_STREAM && listen(s, SOMAXCONN) != 0))
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
     if (f->flags & TL_FILE_FLAG_NONBLOCK)

@@ -832,7 +832,17 @@ public final class CheckpointReader {
                 int flags = in.u8("flags of " + what);
                 if ((flags & ~OpenFile.KNOWN_FLAGS) != 0) {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
-                            + " has unknown bits set (only bits 0..2 are defined)");
+                            + " has unknown bits set (only bits 0..4 are defined)");
+                }
+                if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT)) != 0 && kind != OpenFile.Kind.LISTENING_SOCKET) {
+                    throw in.error(flagsAt, what + ": only a socket has the V6ONLY or REUSEPORT flag, found it on a "
+                            + kind.label());
+                }
+                if ((flags & OpenFile.V6ONLY) != 0) {
+                    String address = path.toLenientString();
+                    if (!address.startsWith("tcp6:") && !address.startsWith("udp6:")) {
+                        throw in.error(flagsAt, what + ": the V6ONLY flag on a socket whose address is not IPv6");
+                    }
                 }
                 int sourceAt = in.offset();
                 int stdSource = in.u8("std_source of " + what);

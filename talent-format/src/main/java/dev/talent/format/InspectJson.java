@@ -163,6 +163,10 @@ final class InspectJson {
             g.writeBooleanField("append", (f.flags() & OpenFile.APPEND) != 0);
             g.writeBooleanField("closeOnExec", (f.flags() & OpenFile.CLOSE_ON_EXEC) != 0);
             g.writeBooleanField("nonBlocking", (f.flags() & OpenFile.NONBLOCK) != 0);
+            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET) {
+                g.writeBooleanField("v6only", (f.flags() & OpenFile.V6ONLY) != 0);
+                g.writeBooleanField("reusePort", (f.flags() & OpenFile.REUSEPORT) != 0);
+            }
             g.writeEndObject();
             g.writeNumberField("stdSource", f.stdSource());
             g.writeStringField("mode", f.mode());

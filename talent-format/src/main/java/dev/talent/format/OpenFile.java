@@ -15,7 +15,8 @@ import java.util.Objects;
  *     (unconnected UDP, its bound address); TCP_CONNECTION: {@code tcp:<local>-<peer>} (IPv4) or
  *     {@code tcp6:[<local>]:<port>-[<peer>]:<port>}; otherwise empty. Raw bytes: file names need not be UTF-8
  * @param access read-only, write-only or read-write
- * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}
+ * @param flags bits {@link #APPEND}, {@link #CLOSE_ON_EXEC}, {@link #NONBLOCK}; on a LISTENING_SOCKET also
+ *     {@link #V6ONLY} (IPv6 addresses only) and {@link #REUSEPORT}
  * @param stdSource for STANDARD_COPY the standard descriptor (0, 1, 2) it copies; otherwise 0
  * @param mode for STREAM the fopen mode ({@code r}, {@code w+}, {@code ab}...); otherwise empty
  * @param offset kinds DESCRIPTOR, STREAM, STDIN_POSITION: position (u64; a stream's {@code ftello}); TCP_CONNECTION:
@@ -31,7 +32,11 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     public static final int CLOSE_ON_EXEC = RuntimeContract.FILE_FLAG_CLOEXEC;
     /** Flag bit 2: O_NONBLOCK. */
     public static final int NONBLOCK = RuntimeContract.FILE_FLAG_NONBLOCK;
-    static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK;
+    /** Flag bit 3, on a socket (LISTENING_SOCKET) with an IPv6 address only: IPV6_V6ONLY was on. */
+    public static final int V6ONLY = RuntimeContract.FILE_FLAG_V6ONLY;
+    /** Flag bit 4, on a socket (LISTENING_SOCKET) only: SO_REUSEPORT was on. */
+    public static final int REUSEPORT = RuntimeContract.FILE_FLAG_REUSEPORT;
+    static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK | V6ONLY | REUSEPORT;
 
     public OpenFile {
         Objects.requireNonNull(kind);

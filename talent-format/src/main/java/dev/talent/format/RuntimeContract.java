@@ -118,6 +118,8 @@ public final class RuntimeContract {
     public static final int FILE_FLAG_APPEND = 1;
     public static final int FILE_FLAG_CLOEXEC = 2;
     public static final int FILE_FLAG_NONBLOCK = 4;
+    public static final int FILE_FLAG_V6ONLY = 8;
+    public static final int FILE_FLAG_REUSEPORT = 16;
 
     /** EPOL section: the epoll_data member a registration holds, the flag bits, and the bounds both readers enforce. */
     public static final int EPOLL_DATA_INT32 = 1;

@@ -506,13 +506,44 @@ class CheckpointReaderTest {
         assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..6, found 9");
         assertThat(fileError(s, 8, 0)).contains("kind must be 1..6, found 0");
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
-        assertThat(fileError(s, 24, 8)).contains("flags 0x08 has unknown bits set");
+        assertThat(fileError(s, 24, 0x20)).contains("flags 0x20 has unknown bits set (only bits 0..4 are defined)");
+        assertThat(fileError(s, 24, 8)).contains("offset " + (payload + 24) + "): open file 0 (fd 3): only a socket has the "
+                + "V6ONLY or REUSEPORT flag, found it on a stream");
+        assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY or REUSEPORT flag, found it on a stream");
         assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");
         assertThat(fileError(s, 30, 'q')).contains("stream mode must be r, w or a followed by any of +bxe, found \"q\"");
         assertThat(fileError(s, 4, 0x80)).contains("open file 0: descriptor 2147483651 is out of range");
         assertThat(fileError(s, 8, 1)).contains("open file 0 (fd 3): a descriptor has no mode, found \"w\"");
         assertThat(fileError(s, 8, 4)).contains("a stdin position entry has no path, found \"/t/out\"");
         assertThat(fileError(s, 3, 2)).contains("truncated: open file count is 2");
+    }
+
+    @Test
+    void socketOptionFlagsAreCheckedAgainstTheAddress() throws Exception {
+        OpenFile stream = Fixtures.files().get(1);
+        OpenFile udp4 = with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp:10.211.0.2:53", "");
+        OpenFile tcp4 = with(stream, OpenFile.Kind.LISTENING_SOCKET, "tcp:0.0.0.0:80", "");
+        assertThat(filesError(List.of(withFlags(udp4, OpenFile.V6ONLY))))
+                .contains("the V6ONLY flag on a socket whose address is not IPv6");
+        assertThat(filesError(List.of(withFlags(tcp4, OpenFile.V6ONLY | OpenFile.REUSEPORT))))
+                .contains("the V6ONLY flag on a socket whose address is not IPv6");
+        // REUSEPORT on either family, V6ONLY on IPv6 (TCP or UDP): read back as written
+        List<OpenFile> ok = List.of(withFlags(tcp4, OpenFile.REUSEPORT),
+                withFlags(with(stream, OpenFile.Kind.LISTENING_SOCKET, "udp6:[::]:53", ""), OpenFile.V6ONLY),
+                withFlags(with(Fixtures.files().get(1), OpenFile.Kind.LISTENING_SOCKET, "tcp6:[::]:80", ""),
+                        OpenFile.V6ONLY | OpenFile.REUSEPORT));
+        List<OpenFile> numbered = new ArrayList<>();
+        for (int i = 0; i < ok.size(); i++) {
+            OpenFile f = ok.get(i);
+            numbered.add(new OpenFile(20 + i, f.kind(), 20 + i, f.path(), f.access(), f.flags(), 0, "", 0, 0, "socket"));
+        }
+        Checkpoint c = withFiles(numbered, PendingWait.NONE);
+        assertThat(CheckpointReader.read(CheckpointWriter.write(c)).files()).isEqualTo(numbered);
+    }
+
+    private static OpenFile withFlags(OpenFile f, int flags) {
+        return new OpenFile(f.fd(), f.kind(), f.description(), f.path(), f.access(), flags, f.stdSource(), f.mode(),
+                0, 0, f.site());
     }
 
     @Test
