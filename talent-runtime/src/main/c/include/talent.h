@@ -106,6 +106,8 @@ extern const char talent_gap_anchor;
 extern const talent_type talent_sigset_type;
 extern const talent_type talent_sigaction_type;
 extern const talent_type talent_fdset_type;
+/* struct sockaddr_storage (sockaddrtype.c): the family, its bytes, and an IPv6 scope id as a number */
+extern const talent_type talent_sockaddr_storage_type;
 /* regex_t (regexes.c): carried as the pattern and flags regcomp compiled it from, compiled again at the restore */
 extern const talent_type talent_regex_type;
 

@@ -338,9 +338,26 @@ public final class ByteCopies {
         // nothing is hidden, so binding the byte order would only keep earlier checkpoints from moving
         if (holdsPointer(types, dst, 0) || holdsPointer(types, src, 0)) return false;
         if (unqualified(types, dst).equals(unqualified(types, src))) return false;
+        if (socketAddress(types, dst) && socketAddress(types, src)) return false;
         long d = grain(types, dst, 0);
         long s = grain(types, src, 0);
         return d <= 0 || d != s;
+    }
+
+    /** The C library's socket addresses: their families are carried as numbers at byte 0, their ports, addresses
+     * and flow labels as bytes, an IPv6 scope id as a number at byte 24 (emit.TypeDescriptors, the runtime's
+     * sockaddrtype.c), so a copy from one into another ({@code memcpy(&ss, res->ai_addr, res->ai_addrlen)}) keeps
+     * the meaning of every byte on every ISA. */
+    private static final java.util.Set<String> SOCKET_ADDRESSES =
+            java.util.Set.of("sockaddr", "sockaddr_in", "sockaddr_in6", "sockaddr_storage", "sockaddr_un");
+
+    private static boolean socketAddress(TypeResolver types, CType t) {
+        if (!(types.canonical(t) instanceof CType.Tagged g) || !g.tag().equals("struct") || g.isAnonymous()
+                || !SOCKET_ADDRESSES.contains(g.name())) {
+            return false;
+        }
+        Node rec = types.record(g);
+        return rec != null && types.isLibraryRecord(rec);
     }
 
     private static String unqualified(TypeResolver types, CType t) {

@@ -333,7 +333,8 @@ public final class TypeDescriptors {
      * sigismember, written with sigemptyset/sigaddset) and {@code struct sigaction} (its handler by name, its mask
      * as a sigset_t, its POSIX flags); {@code fd_set} (a set of descriptors, read with FD_ISSET, written with
      * FD_SET/FD_CLR; fdsettype.c); {@code regex_t} (carried as the pattern and flags regcomp compiled it from, compiled
-     * again at the restore; regexes.c). Null for any other type, and for a program's own type of that name.
+     * again at the restore; regexes.c); {@code struct sockaddr_storage} (its family, its bytes, an IPv6 scope id as a
+     * number; sockaddrtype.c). Null for any other type, and for a program's own type of that name.
      */
     private String runtimeDescribed(CType t) {
         CType c = t;
@@ -356,6 +357,7 @@ public final class TypeDescriptors {
         if (sigset) return "talent_sigset_type";
         if (fdset) return "talent_fdset_type";
         if (regex) return "talent_regex_type";
+        if (!g.isAnonymous() && g.name().equals("sockaddr_storage")) return "talent_sockaddr_storage_type";
         return !g.isAnonymous() && g.name().equals("sigaction") ? "talent_sigaction_type" : null;
     }
 

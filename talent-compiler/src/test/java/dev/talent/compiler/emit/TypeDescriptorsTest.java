@@ -135,6 +135,33 @@ class TypeDescriptorsTest {
                 .contains("\"type:sigset_t\", &talent_sigset_type");
     }
 
+    /**
+     * Socket addresses: the members in network byte order as bytes, struct in6_addr as 16 bytes, struct
+     * sockaddr_storage by the runtime (sockaddrtype.c); never glibc's private __in6_u or __ss_padding.
+     */
+    @Test
+    void socketAddressesAreDescribedByTheirBytes() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <netinet/in.h>
+                #include <sys/socket.h>
+                struct peer { struct sockaddr_in v4; struct sockaddr_in6 v6; struct sockaddr_storage any; };
+                struct peer p;
+                int main(void) {
+                  int n = 0;
+                  for (int i = 0; i < 3; i++) n += p.v4.sin_port + p.v6.sin6_scope_id + p.any.ss_family;
+                  return n;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).doesNotContain("__in6_u").doesNotContain("__ss_padding");
+        assertThat(tables).contains("TALENT_FIELD(struct peer, any, &talent_sockaddr_storage_type)")
+                .containsPattern("sin_port_bytes = \\{ TALENT_K_ARRAY, \"in_port_t\"")
+                .containsPattern("s_addr_bytes = \\{ TALENT_K_ARRAY, \"in_addr_t\"")
+                .containsPattern("sin6_flowinfo_bytes = \\{ TALENT_K_ARRAY, \"uint32_t\"")
+                .containsPattern("\\{ TALENT_K_ARRAY, \"struct in6_addr\", sizeof\\(struct in6_addr\\)")
+                .containsPattern("TALENT_FIELD\\(struct sockaddr_in6, sin6_scope_id, &talent_td_\\d+\\)");
+    }
+
     /** fd_set: the runtime's descriptor (fdsettype.c), never glibc's __fds_bits or musl's fds_bits. */
     @Test
     void descriptorSetsAreDescribedByTheRuntime() {
