@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and as 'uint16_t'"); now the block is carried as raw bytes bound to the byte order only (docs/FORMAT.md "HEAP",
  * flag bit 2): x86_64 -> aarch64 -> i686 (another pointer width) and x86_64 -> riscv64 equal plain gcc's output, a
  * restore on s390x (another byte order) is refused with exit 65 naming the block, and a view of an ISA-dependent type
- * ({@code long}: 4 bytes on i686) beside {@code uint16_t} is still refused at the checkpoint.
+ * ({@code long}: 4 bytes on i686) or a {@code float} beside {@code uint16_t} is still refused at the checkpoint, and
+ * so is the block on i686 itself (a writer whose {@code long} is 4 bytes cannot tell a 4-byte {@code long} apart).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MixedWidthViewsIT {
@@ -37,8 +38,8 @@ class MixedWidthViewsIT {
             static void *my_alloc(void *opaque, int n, int m) { (void)opaque; return malloc((size_t)n * (size_t)m); }
             __attribute__((noinline)) static uint32_t sort_phase(state *s, uint32_t seed) {
               uint32_t h = 0;
-              for (int i = 0; i < s->n; i++) s->ptr[i] = (WIDE)((uint32_t)i * 2654435761u ^ seed);
-              for (int i = 0; i < s->n; i++) h = h * 31u + (uint32_t)(s->arr1[i] % 65521u);
+              for (int i = 0; i < s->n; i++) s->ptr[i] = (WIDE)(((uint32_t)i * 2654435761u ^ seed) % 65521u);
+              for (int i = 0; i < s->n; i++) h = h * 31u + (uint32_t)s->arr1[i];
               return h;
             }
             __attribute__((noinline)) static uint32_t mtf_phase(state *s, uint32_t h) {
@@ -91,6 +92,28 @@ class MixedWidthViewsIT {
         MigratesLikeGcc.boundToByteOrder(work, "order", r, expected, List.of("700", "1900"), List.of("s390x"),
                 List.of("riscv64"), "cannot restore the heap block allocated at order.c:", "fixed-width integers of "
                         + "several widths", "restore it on a platform with the same byte order");
+    }
+
+    @Test
+    void aFloatViewBesideUint16IsStillRefusedAtTheCheckpoint() throws Exception {
+        Run stopped = MigratesLikeGcc.refusedAt(work, "floats", PROGRAM.replace("WIDE", "float"), 700);
+        assertThat(stopped.err()).contains("cannot checkpoint: the heap block allocated at floats.c:")
+                .contains("is used as 'float' and as 'uint16_t'").contains("same bytes under two types");
+    }
+
+    /** On i686 (a 4-byte long) no 4-byte integer type is known to be fixed-width: the block is refused as before. */
+    @Test
+    void onAWriterWithA4ByteLongTheBlockIsStillRefused() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "narrow", PROGRAM.replace("WIDE", "uint32_t"));
+        Target i686 = hop("i686");
+        Path exe = MigrationHops.link(i686, MigratesLikeGcc.compiled(work, "narrow"), work.resolve("narrow.i686"));
+        Path ck = MigrationHops.checkpointDir(work.resolve("narrow-ck"));
+        Run stopped = MigrationHops.run(MigrationHops.command(i686, exe), java.util.Map.of("TALENT_CHECKPOINT_DIR",
+                ck.toString(), "TALENT_STOP_AFTER", "700"), null);
+        assertThat(stopped.err()).contains("talent: checkpoint 1 refused: cannot checkpoint: the heap block allocated at "
+                + "narrow.c:").contains("is used as 'uint32_t' and as 'uint16_t'");
+        assertThat(stopped.out()).as("the program goes on as plain gcc's\n" + stopped.err()).isEqualTo(plain.out());
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(plain.rc());
     }
 
     @Test
