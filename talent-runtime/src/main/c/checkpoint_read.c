@@ -482,9 +482,14 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
         if (r->failed || check_type_id(r, ck, b->elem, at) != 0)
             break;
         et = &ck->types[b->elem];
-        if (b->flags & ~(TL_HEAP_UNTYPED | TL_HEAP_TRAILING)) {
+        if (b->flags & ~(TL_HEAP_UNTYPED | TL_HEAP_TRAILING | TL_HEAP_BYTE_ORDER)) {
             tl_reader_fail(r, "at offset %lu: heap block %lu has unknown flags 0x%02x", (unsigned long)(r->base + at),
                            (unsigned long)b->id, b->flags);
+            break;
+        }
+        if ((b->flags & TL_HEAP_BYTE_ORDER) && !(b->flags & TL_HEAP_UNTYPED)) {
+            tl_reader_fail(r, "at offset %lu: heap block %lu is flagged as bytes of one byte order (bit 2) but is not "
+                           "untyped (bit 0)", (unsigned long)(r->base + at), (unsigned long)b->id);
             break;
         }
         if ((b->flags & TL_HEAP_UNTYPED) && !(et->kind == TALENT_K_UINT && et->bits == 8)) {

@@ -189,5 +189,9 @@
 /* HEAP section flag: one element (count 1) of a struct whose last member array holds what the block held after the
  * struct's other members (a flexible array member or the struct hack; FORMAT.md "HEAP") */
 #define TL_HEAP_TRAILING 2u
+/* HEAP section flag, only with TL_HEAP_UNTYPED: the raw bytes depend on the writer's byte order only, not on its pointer
+ * width (every view of the block was a fixed-width integer type of 1, 2 or 4 bytes, or an array or struct of such;
+ * FORMAT.md "HEAP") */
+#define TL_HEAP_BYTE_ORDER 4u
 
 #endif

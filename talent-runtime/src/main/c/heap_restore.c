@@ -225,7 +225,19 @@ void tl_heap_restore(tl_checkpoint *ck)
         size_t esz, size, align;
         const talent_type *base;
         int weak = 0;
-        if (blk->flags & TL_HEAP_UNTYPED) {
+        if ((blk->flags & TL_HEAP_UNTYPED) && (blk->flags & TL_HEAP_BYTE_ORDER)) {
+            /* fixed-width integer views only (FORMAT.md "HEAP" bit 2): another pointer width reads the same bytes */
+            if (ck->big_endian != tl_host_big_endian())
+                tl_die_hook = NULL, /* this platform's byte order, not a damaged file: no fallback */
+                tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s (%llu bytes used as "
+                       "fixed-width integers of several widths, carried as raw bytes of the writer's byte order): it "
+                       "was written on %s (%s) and this is %s (%s); restore it on a platform with the same byte order",
+                       site, (unsigned long long)blk->count, ck->platform,
+                       platform_layout(ck->big_endian, ck->pointer_bits), tl_platform,
+                       platform_layout(tl_host_big_endian(), (unsigned)(8 * sizeof(void *))));
+            desc = NULL;
+            esz = 1;
+        } else if (blk->flags & TL_HEAP_UNTYPED) {
             if (!same_layout)
                 tl_die_hook = NULL, /* this platform's layout, not a damaged file: no fallback */
                 tl_die(TL_EXIT_DATAERR, "cannot restore the heap block allocated at %s (%llu bytes whose element "

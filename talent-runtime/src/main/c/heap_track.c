@@ -491,7 +491,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         h->site = site;
         h->size_lo = (uint32_t)size;
         if (!keep_site)
-            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING);     /* typed by this call now */
+            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER);     /* typed by this call now */
         h->size_hi |= trailing;
         return p;
     }

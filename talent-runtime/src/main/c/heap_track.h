@@ -34,7 +34,11 @@ typedef struct tl_hdr {
 /* bit 27: the block is ONE element whose last member is an array running on to the block's end (a flexible array
  * member or the struct hack; heap_trailing.h), typed so at its allocation or at a checkpoint; realloc keeps it */
 #define TL_HDR_TRAILING 0x08000000u
-#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING)
+/* bit 26: the block is carried as raw bytes of this byte order (no site type): at a checkpoint its typed views were
+ * fixed-width integers of several widths (a UInt32 and a UInt16 view of one block), whose bytes are the same on every
+ * ISA of this byte order (heap_write.c, FORMAT.md "HEAP" flag bit 2) */
+#define TL_HDR_BYTE_ORDER 0x04000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;

@@ -529,6 +529,36 @@ static int infer_trailing(uint32_t idx, tl_hdr *h, const talent_type *pt, size_t
     return 1;
 }
 
+/* Whether the bytes of a value of type t are the same on every ISA of one byte order: an integer of 1, 2 or 4 bytes
+ * (char, short, int and their fixed-width names, an enum), or an array or a struct (no bit-field) of such, whose
+ * members are then aligned to their own size on every ISA, so that the struct's offsets and padding are the same
+ * too. Decided on a writer whose long is 8 bytes: there no integer of at most 4 bytes has another size on another
+ * ISA (i686's 4-byte long, size_t or time_t are 8 bytes here, so never taken), and an 8-byte integer may be a long
+ * (4 bytes on i686) or a 64-bit integer that i686 aligns to 4 inside a struct: never taken either. Floating types,
+ * long double, pointers, unions and _Bool are not taken. */
+static int byte_order_view(const talent_type *t, int depth)
+{
+    unsigned i;
+    if (!t || depth > 16 || sizeof(long) != 8)
+        return 0;
+    switch (t->kind) {
+    case TALENT_K_SINT:
+    case TALENT_K_UINT:
+        return t->size == 1 || t->size == 2 || t->size == 4;
+    case TALENT_K_ARRAY:
+        return t->count > 0 && byte_order_view(t->elem, depth + 1);
+    case TALENT_K_STRUCT:
+        if (!t->nfields || !t->fields)
+            return 0;
+        for (i = 0; i < t->nfields; i++)
+            if (t->fields[i].bit_width || !byte_order_view(t->fields[i].type, depth + 1))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
  * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
  * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
@@ -543,6 +573,22 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
     char what[256], *msg;
     size_t msglen = 1024;
+    if (!have && (h->size_hi & TL_HDR_BYTE_ORDER)) {
+        /* carried as bytes of this byte order: another view of a fixed-width integer type agrees; any other refuses */
+        if (byte_order_view(pt, 0))
+            return;
+        tl_ctx_describe(ctx, what, sizeof what);
+        msg = tl_xmalloc(msglen);
+        snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
+                 "does not see its type) is used as fixed-width integers of several widths (carried as raw bytes of "
+                 "this byte order) and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block), a type "
+                 "whose size or layout is not the same on every ISA: the same bytes under two types cannot be "
+                 "converted to another platform's layout; use one type for the block (a union, or separate blocks), "
+                 "or name it with '#pragma talent alloc_type(T)' before the allocation", tl_heap_site_pos(h->site),
+                 (unsigned long)size, pt->name, what, ctx->decl_pos, ctx->where, (unsigned long)off);
+        add_conflict(idx, msg);
+        return;
+    }
     if (have) {
         if (!(h->size_hi & TL_HDR_WEAK))
             return;
@@ -569,6 +615,18 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
             return;
         }
         if ((snap[idx].seen & INFERRED) && !(h->size_hi & TL_HDR_TRAILING) && infer_trailing(idx, h, pt, off, size, have)) {
+            drop_conflicts(idx);
+            retyped = 1;
+            return;
+        }
+        if (byte_order_view(have, 0) && byte_order_view(pt, 0)) {
+            /* two views of fixed-width integers (a UInt32 and a UInt16 view of one work area): which one is live
+             * depends on the program's phase, so no conversion is right, but the bytes are right on every ISA of
+             * this byte order; the block is carried as such (FORMAT.md "HEAP", flag bit 2) and every pointer into
+             * it encoded again as a byte path */
+            remember(h);
+            h->site = tl_heap_site(tl_heap_site_pos(h->site), NULL);
+            h->size_hi = (h->size_hi & ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING)) | TL_HDR_BYTE_ORDER;
             drop_conflicts(idx);
             retyped = 1;
             return;
@@ -697,7 +755,7 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     out->kind = TL_OBJ_HEAP;
     out->a = id;
     out->b = 0;
-    out->untyped = bv.elem == NULL;
+    out->untyped = bv.elem ? 0 : (snap[idx].h->size_hi & TL_HDR_BYTE_ORDER) ? TL_OBJ_BYTE_ORDER : 1;
     return 1;
 }
 
@@ -876,7 +934,9 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
             copy_short(d + 8, site, last_slen);
             d += last_slen;
             d += 8;
-            d[0] = !blk->elem ? TL_HEAP_UNTYPED : blk->base ? TL_HEAP_TRAILING : 0;
+            d[0] = blk->elem ? (blk->base ? TL_HEAP_TRAILING : 0)
+                   : (order_hdr[i]->size_hi & TL_HDR_BYTE_ORDER) ? TL_HEAP_UNTYPED | TL_HEAP_BYTE_ORDER
+                   : TL_HEAP_UNTYPED;
             tl_put_be_n(d + 1, type_id, 4);
             tl_put_be_n(d + 5, count, 8);
         }

@@ -12,11 +12,14 @@ typedef struct tl_object {
     const talent_type *type;
     int kind;
     uint32_t a, b;
-    /* a heap block allocated where the compiler did not see its type and not typed yet: its bytes (heap_write.c) */
+    /* a heap block allocated where the compiler did not see its type and not typed yet: its bytes (heap_write.c);
+     * TL_OBJ_BYTE_ORDER: bytes of this byte order whose typed views are fixed-width integers (FORMAT.md "HEAP") */
     int untyped;
     /* a frame variable another may directly follow (talent_save_mem's addr_taken 1): one past its end is ambiguous */
     int open_end;
 } tl_object;
+
+#define TL_OBJ_BYTE_ORDER 2
 
 #define TL_MAX_PATH 64
 typedef struct tl_path {

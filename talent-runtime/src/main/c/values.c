@@ -297,7 +297,7 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
             return;
         }
-        if (t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
+        if (t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 && o->untyped != TL_OBJ_BYTE_ORDER &&
             byte_like(type_at_path(o->type, &path))) {
             /* a pool of char holding ints or structs (a program's own allocator, a punned buffer): talent carries
              * the pool as its bytes, in this ISA's layout and byte order, which another ISA would read as other

@@ -727,11 +727,17 @@ public final class CheckpointReader {
                 String allocPos = in.str("alloc_pos of " + what);
                 int flagsAt = in.offset();
                 int flags = in.u8("flags of " + what);
-                if ((flags & ~(Wire.HEAP_UNTYPED | Wire.HEAP_TRAILING)) != 0) {
+                if ((flags & ~(Wire.HEAP_UNTYPED | Wire.HEAP_TRAILING | Wire.HEAP_BYTE_ORDER)) != 0) {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
-                            + " has unknown bits set (only bit 0, untyped, and bit 1, trailing array, are defined)");
+                            + " has unknown bits set (only bit 0, untyped, bit 1, trailing array, and bit 2, byte order"
+                            + " only, are defined)");
                 }
                 boolean untyped = (flags & Wire.HEAP_UNTYPED) != 0;
+                boolean byteOrderOnly = (flags & Wire.HEAP_BYTE_ORDER) != 0;
+                if (byteOrderOnly && !untyped) {
+                    throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
+                            + " mark the block as bytes of one byte order (bit 2) but not as untyped (bit 0)");
+                }
                 boolean trailing = (flags & Wire.HEAP_TRAILING) != 0;
                 int typeAt = in.offset();
                 int elementType = typeRef(in, "element_type of " + what);
@@ -752,7 +758,8 @@ public final class CheckpointReader {
                     throw in.error(tailAt, what + ": tail of " + tail.length() + " bytes holds a whole element of "
                             + element.name() + " (" + element.size() + " bytes on the writer); expected fewer");
                 }
-                list.add(new HeapBlock(blockId, allocPos, untyped, elementType, elements, tail, trailing));
+                list.add(new HeapBlock(blockId, allocPos, untyped, elementType, elements, tail, trailing,
+                        byteOrderOnly));
             }
             return list;
         }

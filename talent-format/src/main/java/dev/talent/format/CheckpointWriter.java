@@ -277,7 +277,8 @@ public final class CheckpointWriter {
             for (HeapBlock b : heap) {
                 out.u32(b.blockId());
                 out.str(b.allocPos());
-                out.u8((b.untyped() ? Wire.HEAP_UNTYPED : 0) | (b.trailing() ? Wire.HEAP_TRAILING : 0));
+                out.u8((b.untyped() ? Wire.HEAP_UNTYPED : 0) | (b.trailing() ? Wire.HEAP_TRAILING : 0)
+                        | (b.byteOrderOnly() ? Wire.HEAP_BYTE_ORDER : 0));
                 out.u32(b.elementType());
                 out.u64(b.elements().size());
                 for (Value v : b.elements()) value(out, b.elementType(), v, "heap#" + b.blockId());

@@ -134,6 +134,7 @@ final class InspectJson {
             g.writeStringField("allocatedAt", b.allocPos());
             g.writeBooleanField("untyped", b.untyped());
             if (b.trailing()) g.writeBooleanField("trailing", true);
+            if (b.byteOrderOnly()) g.writeBooleanField("byteOrderOnly", true);
             g.writeStringField("elementType", checkpoint.type(b.elementType()).name());
             g.writeNumberField("elementTypeId", b.elementType());
             g.writeNumberField("count", b.elements().size());

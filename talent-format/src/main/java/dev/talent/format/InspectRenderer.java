@@ -192,14 +192,14 @@ public final class InspectRenderer {
     }
 
     /**
-     * One heap block: {@code heap#<id> : <count> x <element type>[, untyped][, trailing array][ + <n> tail bytes] = <contents>
+     * One heap block: {@code heap#<id> : <count> x <element type>[, untyped[ (this byte order only)]][, trailing array][ + <n> tail bytes] = <contents>
      * (allocated at <position>)}. Untyped blocks and tails are raw memory, so they are shown as hex bytes.
      */
     private static void heapBlock(StringBuilder sb, HeapBlock b, Checkpoint checkpoint, ValueText values) {
         TypeDesc element = checkpoint.type(b.elementType());
         int count = b.elements().size();
         sb.append("    heap#").append(b.blockId()).append(" : ").append(count).append(" x ").append(safe(element.name()));
-        if (b.untyped()) sb.append(", untyped");
+        if (b.untyped()) sb.append(b.byteOrderOnly() ? ", untyped (this byte order only)" : ", untyped");
         if (b.trailing()) sb.append(", trailing array");
         if (b.tail().length() > 0) sb.append(" + ").append(b.tail().length()).append(" tail bytes");
         sb.append(" = ");

@@ -227,6 +227,12 @@ public final class RuntimeContract {
      * members (a flexible array member or the struct hack; HEAP section flag).
      */
     public static final int HEAP_TRAILING = 2;
+    /**
+     * An untyped heap block whose raw bytes depend on the writer's byte order only, not on its pointer width: every
+     * typed view of it was a fixed-width integer of 1, 2 or 4 bytes, or an array or struct of such (HEAP section flag,
+     * only with {@link #HEAP_UNTYPED}).
+     */
+    public static final int HEAP_BYTE_ORDER = 4;
 
     /** The name of checkpoint {@code sequence}. */
     public static String checkpointName(long sequence) {

@@ -59,6 +59,8 @@ final class Wire {
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;
     static final int HEAP_TRAILING = RuntimeContract.HEAP_TRAILING;
+    /** HEAP block flag bit 2, only with bit 0: the raw bytes depend on the byte order only. */
+    static final int HEAP_BYTE_ORDER = RuntimeContract.HEAP_BYTE_ORDER;
 
     private Wire() {}
 

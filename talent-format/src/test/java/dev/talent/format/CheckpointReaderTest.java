@@ -338,11 +338,22 @@ class CheckpointReaderTest {
         // HEAP payload: count (4), block_id (4), alloc_pos "t.c:7:9" (4 + 7), then flags.
         int flags = 4 + 4 + 4 + 7;
         int flagsOffset = s.offsetOf(s.indexOf("HEAP")) + 12 + flags;
-        for (int value : new int[] {0x04, 0x80, 0x07}) {
+        for (int value : new int[] {0x08, 0x80, 0x0f}) {
             byte[] file = s.withPayload("HEAP", p -> { p[flags] = (byte) value; return p; }).toBytes();
             CorruptCheckpointException e = corrupt(file);
             assertThat(e.getMessage()).contains("section HEAP (offset " + flagsOffset + ")")
                     .contains("heap block 1: flags " + String.format("0x%02x", value) + " has unknown bits set");
+        }
+    }
+
+    @Test
+    void theByteOrderOnlyBitWithoutTheUntypedBitIsRefused() {
+        Sections s = Sections.of(CheckpointWriter.write(Fixtures.small()));
+        int flags = 4 + 4 + 4 + 7;
+        for (int value : new int[] {0x04, 0x06}) {
+            byte[] file = s.withPayload("HEAP", p -> { p[flags] = (byte) value; return p; }).toBytes();
+            assertThat(corrupt(file).getMessage()).contains("heap block 1: flags " + String.format("0x%02x", value)
+                    + " mark the block as bytes of one byte order (bit 2) but not as untyped (bit 0)");
         }
     }
 

@@ -75,6 +75,9 @@ final class ForgedCorpus {
         out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
         // one struct whose last array was cut to its heap block (a flexible array member), a pointer into that array
         out.put("trailing-array.tck", CheckpointWriter.write(trailing(base)));
+        // an untyped block whose bytes depend on the byte order only (bit 2 with bit 0: fixed-width integer views)
+        out.put("heap-byte-order-only.tck", CheckpointWriter.write(withHeap(base, 3, b -> new HeapBlock(b.blockId(),
+                b.allocPos(), true, b.elementType(), b.elements(), b.tail(), false, true))));
         // a union carried by its second member (format major 3: the value names it): n.d = 2.5
         out.put("union-second-member.tck", CheckpointWriter.write(withGlobal(base, "n",
                 new Value.UnionValue(1, new Value.FloatValue(Double.doubleToLongBits(2.5), 64)))));
@@ -426,7 +429,12 @@ final class ForgedCorpus {
         }).toBytes());
         out.put("heap-tail-whole-element.tck", write(withHeap(base, 12, b -> new HeapBlock(b.blockId(), b.allocPos(), false,
                 b.elementType(), b.elements(), ByteString.of(new byte[24])))));
-        out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 4));
+        out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 8));
+        out.put("heap-unknown-flags-with-byte-order.tck", patchHeapFlags(sections, "app.c:52:10", 0x85));
+        // the byte-order-only flag (bit 2) only on an untyped block (bit 0): not on a typed one, not with bit 1
+        out.put("heap-byte-order-typed.tck", patchHeapFlags(sections, "app.c:51:10", 4));
+        out.put("heap-byte-order-trailing.tck", patchHeapFlags(sections, "app.c:51:10", 6));
+        out.put("heap-byte-order-untyped-trailing.tck", patchHeapFlags(sections, "app.c:52:10", 7));
         // the trailing-array flag (bit 1) only on one typed struct whose last member is an array
         out.put("heap-trailing-untyped.tck", patchHeapFlags(sections, "app.c:52:10", 3));
         out.put("heap-trailing-not-a-struct.tck", patchHeapFlags(sections, "app.c:51:10", 2));
