@@ -166,7 +166,8 @@ public final class AppsRpc {
                         response.onError(status(e));
                     }
                 }))
-                .addMethod(TAKE_CHECKPOINT, unary(pool, o -> apps.takeCheckpoint(o.app(), o.platform())))
+                .addMethod(TAKE_CHECKPOINT, unary(pool, o -> apps.takeCheckpoint(o.app(), o.platform(),
+                        HostedApps.sendAhead(o.app(), o.platform(), o.arg()))))
                 .addMethod(SEND_CHECKPOINT, unary(pool, s -> {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
@@ -237,6 +238,9 @@ public final class AppsRpc {
                 .build();
     }
 
+    /** A prepared destination's before-start and start in one call (one controller round trip less in the downtime). */
+    static final String BEFORE_START_AND_START = "before-start-and-start";
+
     /** The {@code remove} op's argument for a copy that is not the app's: its network goes silent before its teardown. */
     static final String REMOVE_SILENT = "silent";
 
@@ -259,6 +263,11 @@ public final class AppsRpc {
             }
             case "signal" -> new AppsMessages.Reply("", 0, apps.signal(o.app(), o.id(), o.arg()));
             case "start" -> {
+                apps.startContainer(o.app(), o.id());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case BEFORE_START_AND_START -> {
+                apps.beforeStart(o.app(), o.platform());
                 apps.startContainer(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }

@@ -354,12 +354,14 @@ public final class GrpcFleetAgents implements FleetAgents {
                 releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "fault injected at step prepare (migrate --inject-fault prepare)");
             }
-            AppContainer destContainer = prepared.container();
+            AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
+                    : prepared.container();
             MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
-                    c -> dst.op("before-start", app, to.platform(), "", "", 0),
+                    // the destination's before-start goes with its start, in one call (RemoteContainer.withBeforeStart)
+                    c -> { },
                     takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     () -> {
@@ -374,7 +376,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     warn, spec.net() ? connections : ConnectionCarrier.NONE);
             MigrationPipeline.Outcome outcome = pipeline.run(
                     new MigrationPipeline.Side(source, fault.orElse(null) == Step.CHECKPOINT && !spec.net()
-                            ? refusingAfterAccept(source.files()) : source.files(), program),
+                            ? refusingAfterAccept(source.files()) : source.files(fault.isEmpty() ? destination : null), program),
                     new MigrationPipeline.Side(destination, destination.files(), destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
@@ -566,7 +568,17 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
         }
 
-        HostFiles files() {
+        HostFiles files() { return files(null); }
+
+        /**
+         * This place's files; {@code sendTo} not null (a migration's source): its take asks the agent to start sending
+         * the checkpoint to {@code sendTo} as soon as it is taken and signed, and the hand-over that follows
+         * ({@code SendCheckpoint}) only waits for that send's end: one controller round trip less inside the downtime.
+         * The destination's checks are the same (the same statement, bytes and stream).
+         */
+        HostFiles files(RemotePlace sendTo) {
+            String ahead = sendTo == null ? "" : HostedApps.sendAheadArg(sendTo.address.getHostString(), sendTo.address.getPort(),
+                    sendTo.at.platform());
             return new HostFiles() {
                 @Override
                 public String name() { return at.toString(); }
@@ -576,7 +588,7 @@ public final class GrpcFleetAgents implements FleetAgents {
 
                 @Override
                 public OutgoingCheckpoint takeCheckpoint() throws IOException {
-                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", "", 0));
+                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead, 0));
                     CheckpointSignature sig = HostedApps.signature(s);
                     RemotePlace source = RemotePlace.this;
                     return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
@@ -637,14 +649,26 @@ public final class GrpcFleetAgents implements FleetAgents {
         private final String app;
         private final String id;
         private final boolean network;
+        /** A prepared destination's platform: its start does the agent's before-start first, in the same call; or null. */
+        private final String beforeStartOn;
         private CompletableFuture<Integer> exit;
 
-        RemoteContainer(AgentClient agent, String app, String id, boolean network) {
+        RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null); }
+
+        private RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn) {
             this.agent = agent;
             this.app = app;
             this.id = id;
             this.network = network;
+            this.beforeStartOn = beforeStartOn;
         }
+
+        /**
+         * This container, whose {@link #start} asks its agent to do {@link HostedApps#beforeStart} on {@code platform}
+         * and then start it, in one call (a prepared destination: one round trip less inside the downtime). An agent
+         * that does not know the combined op refuses it, and the start fails (rollback) rather than skip before-start.
+         */
+        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform); }
 
         @Override
         public String id() { return id; }
@@ -667,7 +691,10 @@ public final class GrpcFleetAgents implements FleetAgents {
         public boolean signal(Signal signal) throws IOException { return agent.op("signal", app, "", id, signal.name(), 0).flag(); }
 
         @Override
-        public void start() throws IOException { agent.op("start", app, "", id, "", 0); }
+        public void start() throws IOException {
+            if (beforeStartOn == null) agent.op("start", app, "", id, "", 0);
+            else agent.op(AppsRpc.BEFORE_START_AND_START, app, beforeStartOn, id, "", 0);
+        }
 
         @Override
         public synchronized CompletableFuture<Integer> onExit() {

@@ -34,6 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -215,6 +217,8 @@ public final class HostedApps implements AutoCloseable {
          */
         boolean journalGap;
         OutgoingCheckpoint taken;
+        /** The send of {@link #taken} its take started (a migration's source), or null. */
+        SendAhead sendAhead;
 
         Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
             this.err = err;
@@ -1041,8 +1045,50 @@ public final class HostedApps implements AutoCloseable {
     }
 
     /** Source: accepts and signs the checkpoint the stopped program left; kept here until it is sent. */
-    public AppsMessages.Statement takeCheckpoint(String app, String platform) throws IOException {
+    public AppsMessages.Statement takeCheckpoint(String app, String platform) throws IOException, InterruptedException {
+        return takeCheckpoint(app, platform, null);
+    }
+
+    /** A send of the taken checkpoint its take started: where to, which checkpoint, and its end. */
+    record SendAhead(AppsMessages.Send to, OutgoingCheckpoint ck, CompletableFuture<Void> done) {}
+
+    /** The most a take waits for the send an earlier take started (an abandoned migration's) to end. */
+    private static final Duration SEND_AHEAD_DRAIN = Duration.ofSeconds(30);
+
+    /** The take op's argument that asks for a send ahead to an agent (address, port) and platform. */
+    static String sendAheadArg(String address, int port, String platform) { return address + "\n" + port + "\n" + platform; }
+
+    /** The send a take's argument asks for ({@link #sendAheadArg}), or null for none (an empty argument). */
+    static AppsMessages.Send sendAhead(String app, String platform, String arg) throws IOException {
+        if (arg == null || arg.isEmpty()) return null;
+        String[] f = arg.split("\n", -1);
+        if (f.length != 3 || f[0].isEmpty() || f[0].length() > 255 || !f[1].matches("[0-9]{1,5}") || Integer.parseInt(f[1]) > 65535)
+            throw new IOException("not a destination to send a checkpoint to: '" + printable(arg) + "'");
+        return new AppsMessages.Send(app, platform, f[0], Integer.parseInt(f[1]), f[2], "");
+    }
+
+    /**
+     * Source: takes the checkpoint the program left ({@link LocalApp.Place#files()}), as {@link #takeCheckpoint(String,
+     * String)}; {@code sendTo} not null: then starts sending it there at once, as {@link #sendCheckpoint} would (the
+     * same statement and bytes), and the {@code sendCheckpoint} to that destination that follows waits for that send
+     * instead of starting one.
+     */
+    public AppsMessages.Statement takeCheckpoint(String app, String platform, AppsMessages.Send sendTo) throws IOException,
+            InterruptedException {
         Hosted h = app(app);
+        SendAhead earlier;
+        synchronized (this) {
+            earlier = h.sendAhead;
+            h.sendAhead = null;
+        }
+        if (earlier != null) {
+            // an abandoned migration's send: over before this take (its destination must not get the two mixed)
+            try {
+                earlier.done().get(SEND_AHEAD_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // its failure was nobody's to see: that migration went on without it
+            }
+        }
         long began = System.nanoTime();
         OutgoingCheckpoint ck;
         try {
@@ -1052,8 +1098,20 @@ public final class HostedApps implements AutoCloseable {
             throw e;
         }
         metrics.checkpoint(app, true, System.nanoTime() - began);
+        SendAhead ahead = sendTo == null ? null : new SendAhead(sendTo, ck, new CompletableFuture<>());
         synchronized (this) {
             h.taken = ck;
+            h.sendAhead = ahead;
+        }
+        if (ahead != null) {
+            Thread.ofVirtual().name("send-ahead-" + h.name).start(() -> {
+                try {
+                    send(ahead.ck(), sendTo);
+                    ahead.done().complete(null);
+                } catch (IOException | RuntimeException e) {
+                    ahead.done().completeExceptionally(e);
+                }
+            });
         }
         return statement(ck.signature(), ck.sockets());
     }
@@ -1087,10 +1145,29 @@ public final class HostedApps implements AutoCloseable {
     public void sendCheckpoint(AppsMessages.Send to) throws IOException, InterruptedException {
         Hosted h = app(to.app());
         OutgoingCheckpoint ck;
+        SendAhead ahead;
         synchronized (this) {
             ck = h.taken;
+            ahead = h.sendAhead;
+            // the send the take started, if it is this one (the same checkpoint, to the same place)
+            if (ahead != null && ck != null && ahead.ck().name().equals(ck.name()) && ahead.to().equals(to)) h.sendAhead = null;
+            else ahead = null;
         }
         if (ck == null) throw new IOException("no checkpoint of " + to.app() + " was taken on " + host);
+        if (ahead != null) {
+            try {
+                ahead.done().get();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
+            }
+        }
+        send(ck, to);
+    }
+
+    /** Sends checkpoint {@code ck} (signed statement, then its bytes) to the agent and place {@code to} names. */
+    private void send(OutgoingCheckpoint ck, AppsMessages.Send to) throws IOException {
         OutgoingFilter f = outgoing;
         CheckpointSignature s = f.statement(ck.signature());
         try (InputStream in = f.bytes(ck.bytes().open())) {
