@@ -287,18 +287,19 @@ static int check_type_id(tl_reader *r, const tl_checkpoint *ck, uint32_t id, siz
     return r->failed ? -1 : 0;
 }
 
-/* The C library's state a restore takes from these globals (cwd.c, itimers.c), checked by structure and value as
+/* The C library's state a restore takes from these globals (cwd.c, itimers.c, sigdisp.c), checked by structure and value as
  * the Java reader checks it, before anything of the file is used. */
 static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck_global *g, size_t at)
 {
     const char *bad = NULL;
     tl_reader v;
-    if (strcmp(g->key, TL_CWD_KEY) != 0 && strcmp(g->key, TL_ITIMERS_KEY) != 0)
+    if (strcmp(g->key, TL_CWD_KEY) != 0 && strcmp(g->key, TL_ITIMERS_KEY) != 0 && strcmp(g->key, TL_SIGMASK_KEY) != 0)
         return;
     tl_reader_init(&v, r->data, r->len, r->base);
     v.pos = g->value_off;
-    bad = strcmp(g->key, TL_CWD_KEY) == 0 ? tl_libc_check_cwd(&v, ck, g->type)
-                                            : tl_libc_check_itimers(&v, ck, g->type);
+    bad = strcmp(g->key, TL_CWD_KEY) == 0       ? tl_libc_check_cwd(&v, ck, g->type)
+          : strcmp(g->key, TL_ITIMERS_KEY) == 0 ? tl_libc_check_itimers(&v, ck, g->type)
+                                                : tl_libc_check_sigmask(&v, ck, g->type);
     if (bad)
         tl_reader_fail(r, "at offset %lu: global %s: %s", (unsigned long)(r->base + at), g->key, bad);
 }

@@ -555,6 +555,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     /* the C library's state of the program's: what is not carried refuses (libc_state.c); the working directory
      * the program changed into is carried with it (cwd.c) */
     tl_cwd_check();
+    /* the signals the program blocked, and pending ones, are not carried: refused (sigdisp.c) */
+    tl_sigdisp_check_mask();
     /* the interval timers, read once their signals are blocked (released by main.c when the program goes on here):
      * carried while one is armed (itimers.c) */
     tl_itimers_check(tl_signals_own_timers());

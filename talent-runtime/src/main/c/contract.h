@@ -132,6 +132,9 @@
  * (FORMAT.md "GLOB") */
 #define TL_CWD_KEY "<libc>:cwd"
 #define TL_CWD_MAX 4096
+/* The global "<libc>:sigmask" (the signals the program blocked, sigdisp.c): talent's portable signal set; both readers
+ * refuse one naming talent's own signals (TL_SIGS_OWN_MASK, SIGRTMIN+2) */
+#define TL_SIGMASK_KEY "<libc>:sigmask"
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

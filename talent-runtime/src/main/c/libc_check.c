@@ -1,11 +1,12 @@
 /* libc_check.c: the C library's state a checkpoint carries as runtime globals ("<libc>:cwd", cwd.c; "<libc>:itimers",
- * itimers.c), checked when checkpoint_read.c loads a file, by structure and value as the Java reader checks them and
+ * itimers.c; "<libc>:sigmask", sigdisp.c), checked when checkpoint_read.c loads a file, by structure and value as the Java reader checks them and
  * as the runtime's decoder would take them, before anything of the file is used. A file of its own so that the
  * reader, high in the layers, calls down into it, and cwd.c and itimers.c (low, beside refusal) never call the
  * reader. */
 #include "libc_check.h"
 #include "contract.h"
 #include "cwd.h"
+#include "sigdisp.h"
 #include <limits.h>
 #include <string.h>
 
@@ -84,5 +85,24 @@ const char *tl_libc_check_itimers(tl_reader *r, const tl_checkpoint *ck, uint32_
                              &v) != 0)
                 return bad[w];
     }
+    return NULL;
+}
+
+const char *tl_libc_check_sigmask(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+{
+    const tl_ck_type *t = &ck->types[type];
+    const tl_ck_type *m;
+    uint64_t u;
+    /* as the decoder takes it into struct tl_sigmask: one member, an integer of at most 64 bits */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 1)
+        return "not a struct of one signal set";
+    m = &ck->types[t->fields[0].type];
+    if ((m->kind != TALENT_K_UINT && m->kind != TALENT_K_SINT) || m->bits > 64 || m->bits < 8)
+        return "blocked is not an unsigned 64-bit integer";
+    u = tl_rd_uint_n(r, m->bits / 8u);
+    if (r->failed || (m->kind == TALENT_K_SINT && (u >> (m->bits - 1)) & 1))
+        return "blocked is not an unsigned 64-bit integer";
+    if (!tl_sigdisp_mask_valid(u))
+        return "blocked names talent's own signals, or every real-time signal and some of them again";
     return NULL;
 }

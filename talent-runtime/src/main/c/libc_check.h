@@ -18,4 +18,7 @@ const char *tl_libc_check_cwd(tl_reader *r, const tl_checkpoint *ck, uint32_t ty
  * below TL_ITIMERS_USEC_LIMIT (contract.h). */
 const char *tl_libc_check_itimers(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
 
+/* The same for "<libc>:sigmask": a struct of one integer of at most 64 bits, a valid set (tl_sigdisp_mask_valid). */
+const char *tl_libc_check_sigmask(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
+
 #endif /* TALENT_LIBC_CHECK_H */

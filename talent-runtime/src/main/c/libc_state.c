@@ -21,6 +21,7 @@
 #include "libc_state.h"
 #include "cwd.h"
 #include "itimers.h"
+#include "sigdisp.h"
 #include "contract.h"
 #include "exit_handlers.h"
 #include "regexes.h"
@@ -103,7 +104,7 @@ static const talent_field timebufs_fields[] = {
 };
 static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_COUNT };
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -117,6 +118,7 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:time", "gmtime/localtime/asctime/ctime results", "<C library>", &timebufs, &t_timebufs, 0},
     {TL_CWD_KEY, "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
     {TL_ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", 0, 0, 0},    /* itimers.c's: by unit() */
+    {TL_SIGMASK_KEY, "blocked signals (sigprocmask)", "<C library>", 0, 0, 0},    /* sigdisp.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -140,6 +142,9 @@ static const talent_unit *unit(void)
         tl_itimers_global(&addr, &type);
         libc_globals[G_ITIMERS].addr = addr;
         libc_globals[G_ITIMERS].type = type;
+        tl_sigdisp_mask_global(&addr, &type);
+        libc_globals[G_SIGMASK].addr = addr;
+        libc_globals[G_SIGMASK].type = type;
     }
     return &libc_unit;
 }
@@ -176,6 +181,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_CWD];
     if (tl_itimers_armed())
         active[k++] = &libc_globals[G_ITIMERS];
+    if (tl_sigdisp_mask_changed())
+        active[k++] = &libc_globals[G_SIGMASK];
     *out = active;
     *n = k;
 }
@@ -662,6 +669,10 @@ const char *tl_libc_state_restored(void)
         return bad;
     /* the interval timers' values (armed again as the restore's last step, main.c) */
     bad = tl_itimers_restored();
+    if (bad)
+        return bad;
+    /* the blocked signals (blocked again as one of the restore's last steps, main.c) */
+    bad = tl_sigdisp_mask_restored();
     if (bad)
         return bad;
     if (timebufs.algo == ALGO_NONE)

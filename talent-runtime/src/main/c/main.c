@@ -167,7 +167,11 @@ static void restore_resuming(const tl_checkpoint *ck)
      * is done (itimers.c); in this process they kept running, and a timer signal held back since the checkpoint
      * began is delivered now, into the restored state */
     if (tl_restore_kind == TL_RESTORE_RESTART) {
-        const char *bad = tl_itimers_rearm();
+        /* the signals the program blocked, before its timers run again (sigdisp.c) */
+        const char *bad = tl_sigdisp_mask_apply();
+        if (bad)
+            tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
+        bad = tl_itimers_rearm();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
     }

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The numbers the format uses are Linux's generic ones; talent is built only where they are the platform's. */
@@ -52,6 +53,10 @@ static struct sigaction start_disp[TL_SIGS_MAX_SIGNAL + 1];
 static unsigned char start_known[TL_SIGS_MAX_SIGNAL + 1];
 static void *start_rt[64];
 static int start_rt_known;
+/* The signals blocked when the runtime started (inherited from the parent): a signal the program blocked since is
+ * not carried (tl_sigdisp_check_mask) */
+static sigset_t start_mask;
+static int start_mask_known;
 
 static void *handler_of(const struct sigaction *a)
 {
@@ -68,6 +73,7 @@ void tl_sigdisp_snapshot(void)
         start_rt[rt - SIGRTMIN] = sigaction(rt, NULL, &a) == 0 ? handler_of(&a) : NULL;
     }
     start_rt_known = 1;
+    start_mask_known = sigprocmask(SIG_BLOCK, NULL, &start_mask) == 0;
 }
 
 static int as_at_start(int sig, const struct sigaction *now)
@@ -80,6 +86,120 @@ static const char *sig_name(int sig)
 {
     const char *s = strsignal(sig);
     return s ? s : "?";
+}
+
+/* The signals the program blocked (the global TL_SIGMASK_KEY): talent's portable set (sigtypes.h) in a struct of one
+ * member. SIGMASK_NONE (every bit, talent's own signals too, which no reader accepts) means that no checkpoint
+ * carried one into this process. */
+#define SIGMASK_NONE UINT64_MAX
+struct tl_sigmask {
+    uint64_t blocked;
+};
+static struct tl_sigmask carried_mask = { SIGMASK_NONE };
+static int mask_changed;
+static const talent_type t_u64 = TALENT_INT_TYPE(uint64_t, "uint64_t");
+static const talent_field sigmask_fields[] = { TALENT_FIELD(struct tl_sigmask, blocked, &t_u64) };
+static const talent_type t_sigmask = TALENT_STRUCT_TYPE(struct tl_sigmask, "struct talent_sigmask", sigmask_fields);
+
+/* talent's own signals dropped from a set: the checkpoint requests, pre-copy, SIGKILL/SIGSTOP, the periodic timer */
+static void drop_own(sigset_t *set)
+{
+    int sig;
+    for (sig = 1; sig <= TL_SIGS_MAX_SIGNAL; sig++)
+        if (TL_SIGS_OWN_MASK & (1u << (sig - 1)))
+            sigdelset(set, sig);
+    sigdelset(set, SIGRTMIN + 2);
+}
+
+void tl_sigdisp_check_mask(void)
+{
+    sigset_t now, start, pending;
+    int sig, reserved;
+    uint64_t v;
+    mask_changed = 0;
+    if (sigpending(&pending) == 0) {
+        drop_own(&pending);
+        for (sig = 1; sig <= SIGRTMAX && sig <= 64; sig++)
+            if (sigismember(&pending, sig) == 1) {
+                tl_refuse("cannot checkpoint: signal %d (%s) is pending (raised while blocked): talent does not carry "
+                          "pending signals, and the restored program would never receive it; let it be delivered "
+                          "(unblock it) before the checkpoint", sig, sig_name(sig));
+                return;
+            }
+    }
+    if (!start_mask_known || sigprocmask(SIG_BLOCK, NULL, &now) != 0) {
+        tl_refuse("cannot checkpoint: the set of blocked signals cannot be read (sigprocmask)");
+        return;
+    }
+    start = start_mask;
+    drop_own(&now);
+    drop_own(&start);
+    v = tl_sigset_portable(&now, &reserved);
+    if (reserved) {
+        tl_refuse("cannot checkpoint: the program blocks signal %d, which the C library reserves for itself: talent "
+                  "cannot carry it", reserved);
+        return;
+    }
+    if (v == tl_sigset_portable(&start, &reserved))
+        return;         /* as every process starts: nothing to carry (no global, as before) */
+    carried_mask.blocked = v;
+    mask_changed = 1;
+}
+
+int tl_sigdisp_mask_changed(void)
+{
+    return mask_changed;
+}
+
+void tl_sigdisp_mask_global(void **addr, const talent_type **type)
+{
+    *addr = &carried_mask;
+    *type = &t_sigmask;
+}
+
+int tl_sigdisp_mask_valid(uint64_t v)
+{
+    if (v & TL_SIGS_OWN_MASK)
+        return 0;
+    if ((v & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT)) && (v >> 32))
+        return 0;
+    return !(v & ((uint64_t)1 << (32 + 2)));     /* SIGRTMIN+2: talent's periodic checkpoint timer */
+}
+
+const char *tl_sigdisp_mask_restored(void)
+{
+    static char why[200];
+    sigset_t set;
+    int k;
+    if (carried_mask.blocked == SIGMASK_NONE)
+        return NULL;
+    if (!tl_sigdisp_mask_valid(carried_mask.blocked)) {
+        snprintf(why, sizeof why, "a set of blocked signals (%s) that is not valid: it names talent's own signals, or "
+                 "every real-time signal and some of them again", TL_SIGMASK_KEY);
+        return why;
+    }
+    k = tl_sigset_from_portable(&set, carried_mask.blocked);
+    if (k >= 0) {
+        snprintf(why, sizeof why, "a set of blocked signals (%s) with real-time signal SIGRTMIN+%d, which this "
+                 "platform does not have", TL_SIGMASK_KEY, k);
+        return why;
+    }
+    return NULL;
+}
+
+const char *tl_sigdisp_mask_apply(void)
+{
+    static char why[160];
+    sigset_t set;
+    if (carried_mask.blocked == SIGMASK_NONE)
+        return NULL;
+    tl_sigset_from_portable(&set, carried_mask.blocked);    /* checked by tl_sigdisp_mask_restored */
+    drop_own(&set);
+    if (sigprocmask(SIG_SETMASK, &set, NULL) != 0) {
+        snprintf(why, sizeof why, "cannot block the program's signals again: %s", strerror(errno));
+        return why;
+    }
+    return NULL;
 }
 
 uint32_t tl_sigdisp_write(tl_buf *b)

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <float.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- the objects pointers name */
@@ -545,6 +546,50 @@ static void enc_int_bits(tl_buf *b, const talent_type *ft, uint64_t v)
 }
 
 /*
+ * Copies into c (zeroed) the bits of a value of type t at p that its encoding carries: every scalar, a struct's members
+ * (a bit-field through its accessors), not its padding nor the bits of a storage unit outside its bit-fields, a union's
+ * first member, the 10 bytes of an x87 long double. What is left zero is what a restore would not give back.
+ */
+static void carried_bits(const talent_type *t, unsigned char *c, const unsigned char *p, int depth)
+{
+    unsigned i;
+    size_t k;
+    if (depth > 16) {
+        memcpy(c, p, t->size);
+        return;
+    }
+    switch (t->kind) {
+    case TALENT_K_ARRAY:
+        if (t->elem && t->elem->size)
+            for (k = 0; k < t->count; k++)
+                carried_bits(t->elem, c + k * t->elem->size, p + k * t->elem->size, depth + 1);
+        else
+            memcpy(c, p, t->size);
+        break;
+    case TALENT_K_STRUCT:
+    case TALENT_K_UNION:
+        if (!t->nfields) {
+            memcpy(c, p, t->size);
+            break;
+        }
+        for (i = 0; i < t->nfields && (t->kind == TALENT_K_STRUCT || i < 1); i++) {
+            const talent_field *f = &t->fields[i];
+            if (f->bit_width)
+                f->set_bits(c, f->get_bits(p));
+            else
+                carried_bits(f->type, c + f->offset, p + f->offset, depth + 1);
+        }
+        break;
+    case TALENT_K_LDOUBLE:
+        memcpy(c, p, LDBL_MANT_DIG == 64 && t->size > 10 ? 10 : t->size);
+        break;
+    default:
+        memcpy(c, p, t->size);
+        break;
+    }
+}
+
+/*
  * A union migrates through its first member (docs/FORMAT.md): the restore writes that member into a zeroed
  * union. When the union's bytes are more than that (another, larger member was written last, or bits of a
  * bit-field's storage unit outside the field are set), the restored union would silently differ: refuse the
@@ -562,7 +607,7 @@ static void union_check_first(const talent_type *t, const unsigned char *p, tl_v
     if (fd->bit_width)
         fd->set_bits(c, fd->get_bits(p));
     else
-        memcpy(c + fd->offset, p + fd->offset, fd->type->size);
+        carried_bits(fd->type, c + fd->offset, p + fd->offset, 0);
     lossy = memcmp(c, p, t->size) != 0;
     if (c != copy)
         free(c);

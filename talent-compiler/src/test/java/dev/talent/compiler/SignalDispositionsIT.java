@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
  * handler installed with signal(), one installed with sigaction (SA_SIGINFO | SA_RESTART and a mask the handler sees
  * blocked) and SIGPIPE ignored, each raised before and after stops on x86_64 restarted on s390x: the output equals
  * plain gcc's (before, the restarted program died of its first SIGTERM). A handler talent does not know refuses the
- * checkpoint and the program goes on.
+ * checkpoint and the program goes on. The signals the program blocked are carried too (the global
+ * {@code <libc>:sigmask}); a pending signal refuses the checkpoint.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SignalDispositionsIT {
     @TempDir
     Path work;
@@ -94,5 +95,70 @@ class SignalDispositionsIT {
     void aHandlerTalentDoesNotKnowIsRefusedAndTheProgramGoesOn() throws Exception {
         Run run = MigratesLikeGcc.refusedAt(work, "unknown", UNKNOWN_HANDLER, 50);
         assertThat(run.err()).contains("the handler of signal 2").contains("is a function talent does not know");
+    }
+
+    /**
+     * SIGHUP, SIGTERM and SIGRTMIN+1 blocked before the loop, raised after it. Found by the issue 11 hunt: the restored
+     * program had nothing blocked, so its SIGHUP handler ran at the raise (hups=1 where gcc's run says 0) and the SIGTERM
+     * ended it (exit 143), on the same ISA too.
+     */
+    static final String BLOCKED = """
+            #include <signal.h>
+            #include <stdio.h>
+            static volatile sig_atomic_t hups;
+            static void on_hup(int s) { (void)s; hups++; }
+            int main(void) {
+              sigset_t m, cur, p;
+              unsigned h = 1;
+              signal(SIGHUP, on_hup);
+              sigemptyset(&m);
+              sigaddset(&m, SIGHUP);
+              sigaddset(&m, SIGTERM);
+              sigaddset(&m, SIGRTMIN + 1);
+              sigprocmask(SIG_BLOCK, &m, NULL);
+              for (int i = 0; i < 3000; i++) h = h * 33 + (unsigned)i;
+              sigprocmask(SIG_BLOCK, NULL, &cur);
+              printf("blocked hup=%d term=%d rt1=%d int=%d\\n", sigismember(&cur, SIGHUP), sigismember(&cur, SIGTERM),
+                     sigismember(&cur, SIGRTMIN + 1), sigismember(&cur, SIGINT));
+              raise(SIGHUP);
+              raise(SIGTERM);
+              sigpending(&p);
+              printf("pending hup=%d term=%d hups=%d\\n", sigismember(&p, SIGHUP), sigismember(&p, SIGTERM), (int)hups);
+              sigdelset(&m, SIGTERM);
+              sigprocmask(SIG_UNBLOCK, &m, NULL);
+              printf("h=%u hups=%d\\n", h, (int)hups);
+              return 0;
+            }
+            """;
+
+    @Test
+    void blockedSignalsStayBlockedAcrossIsas() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "blocked", BLOCKED, 3, 3, 1500, 2990);
+        assertThat(out).startsWith("blocked hup=1 term=1 rt1=1 int=0\npending hup=1 term=1 hups=0\nh=");
+        assertThat(out).endsWith(" hups=1\n");
+    }
+
+    @Test
+    void aPendingSignalIsRefusedAndTheProgramGoesOn() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "pending", """
+                #include <signal.h>
+                #include <stdio.h>
+                static volatile sig_atomic_t hups;
+                static void on_hup(int s) { (void)s; hups++; }
+                int main(void) {
+                  sigset_t m;
+                  unsigned h = 1;
+                  signal(SIGHUP, on_hup);
+                  sigemptyset(&m);
+                  sigaddset(&m, SIGHUP);
+                  sigprocmask(SIG_BLOCK, &m, NULL);
+                  raise(SIGHUP);
+                  for (int i = 0; i < 2000; i++) h = h * 33 + (unsigned)i;
+                  sigprocmask(SIG_UNBLOCK, &m, NULL);
+                  printf("h=%u hups=%d\\n", h, (int)hups);
+                  return 0;
+                }
+                """, 50);
+        assertThat(run.err()).contains("signal 1 (Hangup) is pending");
     }
 }

@@ -179,6 +179,43 @@ class UnionMigrationIT {
     }
 
     /**
+     * Found by the issue 11 hunt (2026-12-05): a tagged union whose first member is a struct of bit-fields with gaps
+     * (bits of the storage units no field names, an unnamed {@code :0}) and whose other member is a double. The check
+     * that the first member covers the union's bytes copied the struct's bytes whole, but a struct is carried member by
+     * member: the double's bits in the gaps were dropped, and the restart printed other sums with exit 0, on the same
+     * ISA too (s=680948 d9=32.0 where gcc prints s=740720 d9=62.0). Now the check copies only what the encoding
+     * carries, and such a checkpoint is refused by the union's name.
+     */
+    @Test
+    void aDoubleInAUnionOfBitFieldsWithGapsIsRefusedNotTruncated() throws Exception {
+        Run first = MigratesLikeGcc.refusedAt(work, "gaps", """
+                #include <stdio.h>
+                struct bits { unsigned a : 3; unsigned b : 9; signed c : 5; unsigned : 0; unsigned d : 7; };
+                union cell { struct bits s; double d; };
+                struct tagged { int kind; union cell u; };
+                static struct tagged cells[40];
+                int main(void) {
+                  for (int i = 0; i < 40; i++) {
+                    cells[i].kind = i % 2;
+                    if (cells[i].kind) { cells[i].u.s.a = i; cells[i].u.s.b = i * 13; cells[i].u.s.c = -i; cells[i].u.s.d = i * 3; }
+                    else cells[i].u.d = i * 1.5;
+                  }
+                  long s = 0;
+                  for (int r = 0; r < 100; r++)
+                    for (int i = 0; i < 40; i++) {
+                      struct tagged *t = &cells[i];
+                      if (t->kind) { s += t->u.s.a + t->u.s.b + t->u.s.c + t->u.s.d; t->u.s.c++; t->u.s.b += 3; }
+                      else { s += (long)t->u.d; t->u.d += 0.5; }
+                    }
+                  printf("s=%ld c5=%d b7=%u d9=%.1f\\n", s, cells[5].u.s.c, cells[7].u.s.b, cells[8].u.d);
+                  return 0;
+                }
+                """, 1500);
+        assertThat(first.out()).isEqualTo("s=740720 c5=-1 b7=391 d9=62.0\n");
+        assertThat(first.err()).contains("union 'cells[").contains("first member 's'");
+    }
+
+    /**
      * Survey of 2026-12-03 (ncompress 4.2.4.6, compress42.c:1360): a hash key built in a union through a struct
      * member and read as its long member; the hash table holds such keys. Restarted on s390x the keys meant other
      * things and the .Z output differed, exit 0. Now the byte orders have fingerprints of their own: a restart on

@@ -568,6 +568,7 @@ public final class CheckpointReader {
                 Value value = value(in, type, "global " + name);
                 if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
                 if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
+                if (key.equals(RuntimeContract.SIGMASK_KEY)) checkSigmask(in, at, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
@@ -606,6 +607,32 @@ public final class CheckpointReader {
                                 + " (0 to " + limit + ")");
                     }
                 }
+            }
+        }
+
+        /**
+         * The blocked signals the runtime carries (sigdisp.c, {@code struct talent_sigmask}): a struct of one unsigned
+         * 64-bit integer, talent's portable signal set (FORMAT.md "Signal sets"), naming none of talent's own signals
+         * ({@link RuntimeContract#SIGS_OWN_MASK}, SIGRTMIN+2) and not "every real-time signal" together with some of
+         * them again, as the runtime's load check (libc_check.c, tl_libc_check_sigmask): both readers accept the same
+         * files.
+         */
+        private static void checkSigmask(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.SIGMASK_KEY;
+            if (!(value instanceof Value.StructValue mask) || mask.fields().size() != 1) {
+                throw in.error(at, what + " is not a struct of one signal set");
+            }
+            // an integer type as the runtime's load check takes it (libc_check.c: no bool)
+            BigInteger v = mask.fields().getFirst() instanceof Value.IntValue i ? i.value() : null;
+            if (v == null || v.signum() < 0 || v.bitLength() > 64) {
+                throw in.error(at, what + ": blocked is not an unsigned 64-bit integer");
+            }
+            long bits = v.longValue();
+            boolean allRealtime = (bits & (1L << RuntimeContract.SIGSET_ALL_REALTIME_BIT)) != 0;
+            if ((bits & RuntimeContract.SIGS_OWN_MASK) != 0 || (bits & (1L << (32 + 2))) != 0
+                    || (allRealtime && (bits >>> 32) != 0)) {
+                throw in.error(at, what + ": blocked names talent's own signals, or every real-time signal and some of"
+                        + " them again");
             }
         }
 

@@ -157,6 +157,11 @@ public final class RuntimeContract {
     public static final String CWD_KEY = "<libc>:cwd";
     public static final int CWD_MAX = 4096;
     /**
+     * The global {@code <libc>:sigmask} (the signals the program blocked, as talent's portable signal set): its key.
+     * Both readers refuse a set naming talent's own signals ({@link #SIGS_OWN_MASK}, SIGRTMIN+2).
+     */
+    public static final String SIGMASK_KEY = "<libc>:sigmask";
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The files of the shared corpus ({@link ForgedCorpus}) about the C library's state the runtime carries as globals and
- * both readers check by value: {@code <libc>:cwd} (cwd.c) and {@code <libc>:itimers} (itimers.c). A valid file of
+ * both readers check by value: {@code <libc>:cwd} (cwd.c), {@code <libc>:itimers} (itimers.c) and {@code <libc>:sigmask} (sigdisp.c). A valid file of
  * each both readers accept, and forged ones both refuse, each reaching the rule it is about (docs/FORMAT.md "GLOB").
  */
 final class LibcStateCorpus {
@@ -89,6 +89,21 @@ final class LibcStateCorpus {
 
     private static final long[] OFF = {0, 0, 0, 0};
 
+    /** c with a {@code <libc>:sigmask} of this set (unsigned unless {@code member} is signed), in a struct of one member of type {@code member}. */
+    static Checkpoint withMask(Checkpoint c, long blocked, TypeDesc member) {
+        List<TypeDesc> types = new ArrayList<>(c.types());
+        int m = types.size();
+        types.add(member);
+        types.add(new StructT("struct talent_sigmask", member.size(), List.of(new Field("blocked", m, 0))));
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.add(new GlobalVar(RuntimeContract.SIGMASK_KEY, "blocked signals (sigprocmask)", "<C library>",
+                types.size() - 1, new Value.StructValue(List.of(new Value.IntValue(member instanceof SInt
+                        ? java.math.BigInteger.valueOf(blocked) : new java.math.BigInteger(Long.toUnsignedString(blocked)))))));
+        return new Checkpoint(c.meta(), types, c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    static final TypeDesc U64 = new UInt("uint64_t", 8, 64);
+
     static void valid(Checkpoint base, Map<String, byte[]> out) {
         // a program that changed into a directory under its starting one, one elsewhere
         out.put("libc-cwd-relative.tck", CheckpointWriter.write(withCwd(base, 1, "data/sub dir")));
@@ -96,6 +111,8 @@ final class LibcStateCorpus {
         // alarm(30) with a 250 ms ITIMER_PROF at the bounds: ten years, 999999 microseconds
         out.put("libc-itimers.tck", CheckpointWriter.write(withTimers(base, new long[] {29, 999_000, 0, 0}, OFF,
                 new long[] {RuntimeContract.ITIMERS_MAX_SEC, RuntimeContract.ITIMERS_USEC_LIMIT - 1, 0, 250_000})));
+        // SIGHUP, SIGTERM and SIGRTMIN+31 blocked
+        out.put("libc-sigmask.tck", CheckpointWriter.write(withMask(base, 1L | (1L << 14) | (1L << 63), U64)));
     }
 
     static Map<String, byte[]> forged(Checkpoint base) {
@@ -124,6 +141,11 @@ final class LibcStateCorpus {
                 new long[] {5, 0, 0, -1}, OFF, OFF)));
         out.put("global-itimers-three-members.tck", CheckpointWriter.write(withTimers(base, new long[] {1, 0, 0},
                 OFF, OFF)));
+        out.put("global-sigmask-sigusr1.tck", CheckpointWriter.write(withMask(base, 1L << 9, U64)));
+        out.put("global-sigmask-periodic-timer.tck", CheckpointWriter.write(withMask(base, 1L << 34, U64)));
+        out.put("global-sigmask-all-realtime-and-one.tck", CheckpointWriter.write(withMask(base, (1L << 31) | (1L << 33),
+                U64)));
+        out.put("global-sigmask-negative.tck", CheckpointWriter.write(withMask(base, -1L, I64)));
         return out;
     }
 }
