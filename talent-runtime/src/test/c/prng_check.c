@@ -42,6 +42,14 @@ int tl_exit_handlers_used(void) { return 0; }
 void tl_regex_global(void **addr, const struct talent_type **type) { *addr = 0; *type = 0; }
 int tl_regex_used(void) { return 0; }
 
+/* sigdisp.c's set of blocked signals, which libc_state.c carries as a global: never changed in this harness */
+int tl_sigdisp_mask_changed(void);
+void tl_sigdisp_mask_global(void **addr, const struct talent_type **type);
+const char *tl_sigdisp_mask_restored(void);
+int tl_sigdisp_mask_changed(void) { return 0; }
+void tl_sigdisp_mask_global(void **addr, const struct talent_type **type) { *addr = 0; *type = 0; }
+const char *tl_sigdisp_mask_restored(void) { return 0; }
+
 static int bad;
 
 static void differs(const char *what, long seed, int k, double libc, double ours)
