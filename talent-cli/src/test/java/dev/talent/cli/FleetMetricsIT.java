@@ -196,7 +196,7 @@ class FleetMetricsIT {
         assertThat(destination.get("talent_agent_restores_total{" + d + ",outcome=\"ok\"}")).as("%s", destination.keySet()).isEqualTo(1.0);
         assertThat(destination.get("talent_agent_restore_seconds_count{" + d + "}")).isEqualTo(1.0);
         assertThat(destination.get("talent_agent_sync_files_total{" + d.replace(",host", ",direction=\"received\",host") + "}")).isPositive();
-        assertThat(destination.get("talent_agent_rpcs_total{host=\"" + to + "\",method=\"Op/start\",outcome=\"ok\"}")).isPositive();
+        assertThat(destination.get("talent_agent_rpcs_total{host=\"" + to + "\",method=\"Op/before-start-and-start\",outcome=\"ok\"}")).isPositive();
         // while it ran on the destination
         assertThat(running.get("talent_app_platform{" + d + ",platform=\"x86_64\"}")).as("%s", running.keySet()).isEqualTo(1.0);
         assertThat(running.get("talent_agent_apps_running{host=\"" + to + "\"}")).isEqualTo(1.0);
