@@ -30,6 +30,7 @@ import dev.talent.compiler.analysis.StaticStorage;
 import dev.talent.compiler.analysis.ThreadLocals;
 import dev.talent.compiler.analysis.StaticsHoisting;
 import dev.talent.compiler.analysis.ByteCopies;
+import dev.talent.compiler.analysis.NetworkOrderIntegers;
 import dev.talent.compiler.analysis.UnionMembers;
 import dev.talent.compiler.analysis.WrappedNames;
 import dev.talent.compiler.analysis.VariableLengthArrays;
@@ -113,7 +114,8 @@ public final class CheckpointCompiler {
     /** Everything the analyses found, before any text is generated (tests inspect it). */
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
                     ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName,
-                    List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies, List<SizeValues.Kept> keptSizes) {
+                    List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies, List<SizeValues.Kept> keptSizes,
+                    List<NetworkOrderIntegers.Kept> networkOrder) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -274,6 +276,7 @@ public final class CheckpointCompiler {
         }
         UnionMembers unionMembers = new UnionMembers();
         ByteCopies byteCopies = new ByteCopies();
+        NetworkOrderIntegers networkOrder = new NetworkOrderIntegers();
         SizeValues sizeValues = new SizeValues();
         pass("union members", "program", () -> {
             for (Unit u : units) {
@@ -286,6 +289,7 @@ public final class CheckpointCompiler {
                 for (FunctionModel f : u.functions) {
                     unionMembers.scan(u.tu, u.types, f.body);
                     byteCopies.scan(u.tu, u.types, f.body);
+                    networkOrder.scan(u.tu, u.types, f.body);
                     if (f.inMainFile) sizeValues.scan(u.tu, u.types, f.body);
                 }
                 for (Node d : u.tu.root().inner()) {
@@ -350,7 +354,8 @@ public final class CheckpointCompiler {
         }
         failOnErrors(diags);
         return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName(),
-                unionMembers.byteOrderPuns(), byteCopies.copies(), sizeValues.kept());
+                unionMembers.byteOrderPuns(), byteCopies.copies(), sizeValues.kept(),
+                networkOrder.kept());
     }
 
     /** One source's text as talent instruments it, and where its lines were written. */
@@ -579,6 +584,14 @@ public final class CheckpointCompiler {
                                 + " (s390x) and little-endian ISAs" + (width ? " nor between 32-bit (i686) and 64-bit ones" : "")
                                 + " (refused at restore, exit 65): " + why, change));
             }
+            if (!a.networkOrder().isEmpty()) {
+                String why = networkOrderNote(a.networkOrder());
+                String change = "keep ports and addresses in host byte order (ntohs/ntohl where they are read) or in the C"
+                        + " library's socket address structs, to migrate across byte orders";
+                isaNote = withNote(isaNote, why, change);
+                diagnostics.add(warningAt(a.networkOrder().getFirst().at(), "a checkpoint does not move between big-endian"
+                                + " (s390x) and little-endian ISAs (refused at restore, exit 65): " + why, change));
+            }
             if (!a.keptSizes().isEmpty()) {
                 SizeValues.Kept first = a.keptSizes().getFirst();
                 String why = keptSizeNote(a.keptSizes());
@@ -588,7 +601,7 @@ public final class CheckpointCompiler {
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between 32-bit (i686)"
                                 + " and 64-bit ISAs (refused at restore, exit 65): " + why, change));
             }
-            if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty()) {
+            if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty() || !a.networkOrder().isEmpty()) {
                 program = byteOrderFingerprint(program, fingerprint,
                         a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound) || !a.keptSizes().isEmpty());
             } else if (!a.keptSizes().isEmpty()) {
@@ -667,6 +680,15 @@ public final class CheckpointCompiler {
         String split = "#if __SIZEOF_POINTER__ == 4\n  " + dev.talent.compiler.emit.TypeDescriptors.cString(fingerprint + "-32")
                 + ",\n#else\n" + line + "#endif\n";
         return program.substring(0, from) + split + program.substring(from + line.length());
+    }
+
+    /** What talent_the_isa_note says of a program that keeps numbers in network byte order (NetworkOrderIntegers). */
+    static String networkOrderNote(List<NetworkOrderIntegers.Kept> kept) {
+        List<String> each = new ArrayList<>();
+        for (NetworkOrderIntegers.Kept k : kept.subList(0, Math.min(3, kept.size()))) each.add(k.describe());
+        return "the program keeps numbers in network byte order in its own integers (" + String.join("; ", each)
+                + (kept.size() > 3 ? "; ..." : "") + "), which talent carries as numbers, so a checkpoint moves only between"
+                + " ISAs of the byte order it was written on";
     }
 
     /**

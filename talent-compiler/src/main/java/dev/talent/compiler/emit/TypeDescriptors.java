@@ -209,7 +209,7 @@ public final class TypeDescriptors {
                     }
                     CType ft = CTypeParser.parse(fd.qualType());
                     String fspell = "__typeof__(((__typeof__(" + spelling + ") *)0)->" + fd.name() + ")";
-                    if (library && g.tag().equals("struct") && NETWORK_ORDER.contains(g.name() + "." + fd.name())) {
+                    if (library && g.tag().equals("struct") && dev.talent.compiler.analysis.NetworkOrderIntegers.NETWORK_ORDER.contains(g.name() + "." + fd.name())) {
                         // a port, an IPv4 address or a flow label in network byte order: an integer type holding
                         // bytes that mean the same on every ISA, so carried as those bytes (as an integer, another
                         // byte order would read 10.1.2.3:8080 as 3.2.1.10:36895)
@@ -311,14 +311,6 @@ public final class TypeDescriptors {
      * (docs/CODEGEN.md "Types of the C library": saved as a pointer).
      */
     private static final java.util.Set<String> TM_TAILS = java.util.Set.of("tm.__tm_gmtoff", "tm.__tm_zone");
-
-    /**
-     * Members of the C library's socket address structs that hold numbers in network byte order (POSIX
-     * netinet/in.h; the same names in glibc and musl): carried as their bytes, not as integers. {@code struct
-     * in6_addr} is carried as bytes as a whole. {@code sin6_scope_id} is in host byte order and stays a number.
-     */
-    private static final java.util.Set<String> NETWORK_ORDER = java.util.Set.of(
-            "sockaddr_in.sin_port", "in_addr.s_addr", "sockaddr_in6.sin6_port", "sockaddr_in6.sin6_flowinfo");
 
     /** A descriptor of the object spelled {@code spelling} as an array of its bytes ({@code unsigned char}). */
     private String bytes(String spelling, String display, StringBuilder defs, boolean fileScope) {
