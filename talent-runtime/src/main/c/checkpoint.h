@@ -119,6 +119,9 @@ typedef struct tl_checkpoint {
     struct tl_ck_locale *locale;
     /* ERRN (optional, format major 2): the program's errno at the checkpoint, this C library's value (0 without it) */
     int program_errno;
+    /* SOPT (optional): the backlog and options of the sockets of FILE kind 3, by increasing fd (sockopts.c) */
+    uint32_t nsockopts;
+    struct tl_ck_sockopts *sockopts;
     /* EDUP (optional): the instances' other descriptors, by increasing fd (epoll.c) */
     uint32_t nepoll_copies;
     struct tl_ck_epoll_copy *epoll_copies;
@@ -181,6 +184,18 @@ typedef struct tl_ck_file {
 } tl_ck_file;
 
 /* its kind, access and flag codes (TL_FILE_*) are in contract.h */
+
+/* One entry of the SOPT section (sockopts.c): the listen backlog and the options of the FILE kind 3 socket fd. */
+typedef struct tl_ck_sockopts {
+    uint32_t fd;
+    uint8_t flags;                  /* TL_SOPT_FLAG_BACKLOG */
+    int32_t backlog;                /* the program's listen() argument (0 without the flag) */
+    uint8_t n;                      /* options, by increasing code */
+    struct {
+        uint8_t code;               /* TL_SOPT_* */
+        int32_t a, b;               /* the value; b only for LINGER, RCVTIMEO, SNDTIMEO (else 0) */
+    } opt[TL_SOPT_MAX_CODE];
+} tl_ck_sockopts;
 
 /* One per block of a million-block heap: offsets are 32-bit (parse_heap refuses a HEAP payload of 2^32 bytes or
  * more; a file is at most TL_MAX_CHECKPOINT_BYTES), so that the array is 56 bytes a block, not 72 (fresh memory). */

@@ -14,6 +14,7 @@
 #include "heap_restore.h"
 #include "epoll.h"
 #include "sigdisp.h"
+#include "sockopts.h"
 #include "env.h"
 #include "errnos.h"
 #include "libc_check.h"
@@ -771,7 +772,8 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
     int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0, seen_edup = 0;
     size_t sigs_off = 0, sigs_len = 0, errn_off = 0, errn_len = 0;
-    int seen_errn = 0;
+    int seen_errn = 0, seen_sopt = 0;
+    size_t sopt_off = 0, sopt_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -903,6 +905,12 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
                 return -1;
             }
             seen_errn = 1, errn_off = off + 12, errn_len = (size_t)len;
+        } else if (memcmp(tag, "SOPT", 4) == 0) {
+            if (seen_sopt) {
+                set_err(err, errlen, "section SOPT at offset %lu: appears twice", (unsigned long)off);
+                return -1;
+            }
+            seen_sopt = 1, sopt_off = off + 12, sopt_len = (size_t)len;
         } else if (memcmp(tag, "ENVI", 4) == 0) {
             if (seen_envi) {
                 set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
@@ -981,6 +989,24 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
                         (unsigned long)(file_off - 12), (unsigned long)(r.len - r.pos));
             else
                 set_err(err, errlen, "section FILE %s", r.err);
+            return -1;
+        }
+    }
+    /* SOPT (sockopts.c): after FILE, whose sockets it completes; each socket FILE flags as having options has its entry */
+    ck->nsockopts = 0;
+    ck->sockopts = NULL;
+    if (seen_sopt) {
+        tl_reader_init(&r, f + sopt_off, sopt_len, sopt_off);
+        if (tl_sockopts_parse(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section SOPT at offset %lu: %s", (unsigned long)(sopt_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
+    {
+        char why[128];
+        if (tl_sockopts_missing(ck, why, sizeof why)) {
+            set_err(err, errlen, "section FILE at offset %lu: %s", (unsigned long)(file_off ? file_off - 12 : 0), why);
             return -1;
         }
     }
@@ -1123,6 +1149,9 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     ck->nepoll_copies = 0;
     ck->epol_payload = NULL;
     free(ck->files);
+    free(ck->sockopts);
+    ck->sockopts = NULL;
+    ck->nsockopts = 0;
     ck->globals = NULL;
     ck->frames = NULL;
     ck->heap = NULL;

@@ -98,6 +98,35 @@
 #define TL_FILE_FLAG_NONBLOCK 4u
 #define TL_FILE_FLAG_V6ONLY 8u     /* kind 3 with a tcp6/udp6 address only: IPV6_V6ONLY was on */
 #define TL_FILE_FLAG_REUSEPORT 16u /* kind 3 only: SO_REUSEPORT was on */
+#define TL_FILE_FLAG_OPTIONS 32u   /* kind 3 only: its listen backlog and options are an entry of SOPT (sockopts.c) */
+
+/* SOPT section (the backlog and options of the sockets of FILE kind 3, sockopts.c): option codes, the same on every
+ * ISA and C library (mapped to this platform's SOL_ and SO_/TCP_/IP_/IPV6_ constants by name), and the bounds */
+#define TL_SOPT_REUSEADDR 1
+#define TL_SOPT_KEEPALIVE 2
+#define TL_SOPT_RCVBUF 3        /* the value the program set (the kernel reports it doubled) */
+#define TL_SOPT_SNDBUF 4        /* likewise */
+#define TL_SOPT_LINGER 5        /* a: l_onoff 0/1, b: l_linger seconds */
+#define TL_SOPT_RCVLOWAT 6
+#define TL_SOPT_BROADCAST 7
+#define TL_SOPT_PRIORITY 8
+#define TL_SOPT_RCVTIMEO 9      /* a: seconds, b: microseconds */
+#define TL_SOPT_SNDTIMEO 10     /* likewise */
+#define TL_SOPT_OOBINLINE 11
+#define TL_SOPT_TCP_NODELAY 12
+#define TL_SOPT_TCP_KEEPIDLE 13
+#define TL_SOPT_TCP_KEEPINTVL 14
+#define TL_SOPT_TCP_KEEPCNT 15
+#define TL_SOPT_TCP_DEFER_ACCEPT 16
+#define TL_SOPT_TCP_FASTOPEN 17 /* a listener's Fast Open queue length */
+#define TL_SOPT_TCP_MAXSEG 18
+#define TL_SOPT_TCP_USER_TIMEOUT 19
+#define TL_SOPT_IP_TOS 20       /* IPv4 sockets only */
+#define TL_SOPT_IP_TTL 21       /* IPv4 sockets only */
+#define TL_SOPT_IPV6_TCLASS 22  /* IPv6 sockets only */
+#define TL_SOPT_IPV6_UNICAST_HOPS 23 /* IPv6 sockets only */
+#define TL_SOPT_MAX_CODE 23
+#define TL_SOPT_FLAG_BACKLOG 1u /* the entry carries the backlog the program passed to listen() */
 
 /* EPOL section (epoll instances and their registrations): which member of epoll_data the program wrote (the
  * compiler passes it to talent_epoll_ctl), the flag bits, and the bounds both readers enforce */

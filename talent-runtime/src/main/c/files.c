@@ -26,6 +26,7 @@
 #include "refusal.h"
 #include "precopy.h"
 #include "tcp_handoff.h"
+#include "sockopts.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -66,6 +67,8 @@ typedef struct entry {
                                          * connection it accepted or that a restart restored (a connection in
                                          * progress, or closed in both directions, has no peer name) */
     unsigned connect_len;           /* 0: none */
+    int has_backlog;                /* the program's listen() on it was seen (talent_listen), or a restore's */
+    int backlog;                    /* its backlog argument */
 } entry;
 
 static entry *table;
@@ -77,6 +80,9 @@ static uint32_t next_pending = 1;
 static tl_ck_file *out;
 static FILE **out_streams;
 static size_t nout;
+/* The SOPT entries of the last checkpoint's sockets (FILE kind 3 with TL_FILE_FLAG_OPTIONS), by increasing fd. */
+static tl_ck_sockopts *out_opts;
+static size_t nout_opts, capout_opts;
 static FILE **restored_streams;
 static uint32_t nrestored;
 
@@ -335,6 +341,24 @@ static void duplicated(int fd, int to)
             drop(to);
         free(path);
     }
+}
+
+/* listen(): its backlog is kept with the descriptor, and a restore listens again with it (sockopts.c) */
+int talent_listen(int fd, int backlog)
+{
+    int r = listen(fd, backlog);
+    if (r == 0) {
+        entry *e = find(fd);
+        if (!e) {
+            made(fd, "listen", "(a socket talent did not see made)");
+            e = find(fd);
+        }
+        if (e) {
+            e->has_backlog = 1;
+            e->backlog = backlog;
+        }
+    }
+    return r;
 }
 
 int talent_dup(int fd)
@@ -793,6 +817,59 @@ static uint8_t socket_option_flags(int fd)
     return flags;
 }
 
+/* The listen backlog and the options the program set on a socket carried as FILE kind 3 (o): an SOPT entry, and the
+ * flag that says so (a reader from before SOPT refuses the flag instead of restoring the socket without them). An
+ * option talent cannot carry refuses the checkpoint naming the descriptor and the option; the program goes on. */
+static void socket_options(const entry *e, tl_ck_file *o)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int type = 0;
+    socklen_t tl = sizeof type;
+    tl_ck_sockopts so;
+    char why[256];
+    memset(&so, 0, sizeof so);
+    if (getsockname(e->fd, (struct sockaddr *)&ss, &len) != 0 || getsockopt(e->fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        return;
+    if (tl_sockopts_read(e->fd, ss.ss_family, type, &so, why, sizeof why) != 0) {
+        if (!refusal[0])
+            snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d (%s, %s) is a socket whose %s; the "
+                     "program goes on with it as it is", e->fd, o->path, e->site, why);
+        return;
+    }
+    if (type == SOCK_STREAM && e->has_backlog) {
+        so.flags = TL_SOPT_FLAG_BACKLOG;
+        so.backlog = e->backlog;
+    }
+    if (!so.flags && !so.n)
+        return;
+    so.fd = (uint32_t)e->fd;
+    if (nout_opts == capout_opts) {
+        capout_opts = capout_opts ? 2 * capout_opts : 8;
+        out_opts = tl_xrealloc(out_opts, capout_opts * sizeof *out_opts);
+    }
+    out_opts[nout_opts++] = so;
+    o->flags |= TL_FILE_FLAG_OPTIONS;
+}
+
+static int cmp_sockopts_fd(const void *x, const void *y)
+{
+    uint32_t a = ((const tl_ck_sockopts *)x)->fd, b = ((const tl_ck_sockopts *)y)->fd;
+    return a < b ? -1 : a > b;
+}
+
+uint32_t tl_files_write_options(tl_buf *b)
+{
+    size_t i;
+    if (!nout_opts)
+        return 0;
+    qsort(out_opts, nout_opts, sizeof *out_opts, cmp_sockopts_fd);
+    tl_buf_u32(b, (uint32_t)nout_opts);
+    for (i = 0; i < nout_opts; i++)
+        tl_sockopts_write_entry(b, &out_opts[i]);
+    return (uint32_t)nout_opts;
+}
+
 /* "tcp:1.2.3.4:80" or "tcp6:[::1]:80" for a listening TCP socket, "udp:1.2.3.4:53" or "udp6:[::]:53" for an
  * unconnected UDP socket (its bound address); NULL otherwise, with *why saying what the socket is */
 static char *listen_address(int fd, const char **why)
@@ -916,6 +993,7 @@ void tl_files_collect(void)
     if (!tl_precopy_in_child() && fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
+    nout_opts = 0;
     refusal[0] = '\0';
     if (tl_tcp_handoff_possible())
         drain_backlogs();
@@ -986,6 +1064,7 @@ void tl_files_collect(void)
             o->kind = TL_FILE_LISTEN;
             o->mode = (char *)"";
             o->flags |= socket_option_flags(e->fd);
+            socket_options(e, o);
             continue;
         }
         if (S_ISREG(st.st_mode)) {
@@ -1185,7 +1264,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
         if (f->access > TL_FILE_ACCESS_READ_WRITE ||
             f->flags > (TL_FILE_FLAG_APPEND | TL_FILE_FLAG_CLOEXEC | TL_FILE_FLAG_NONBLOCK | TL_FILE_FLAG_V6ONLY |
-                        TL_FILE_FLAG_REUSEPORT) ||
+                        TL_FILE_FLAG_REUSEPORT | TL_FILE_FLAG_OPTIONS) ||
             f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_STDIN || f->kind == TL_FILE_STD_DUP) && f->path[0])
@@ -1203,8 +1282,9 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
-        if ((f->flags & (TL_FILE_FLAG_V6ONLY | TL_FILE_FLAG_REUSEPORT)) && f->kind != TL_FILE_LISTEN)
-            BAD("at offset %lu: only a socket (kind 3) has the V6ONLY or REUSEPORT flag", (unsigned long)(r->base + at));
+        if ((f->flags & (TL_FILE_FLAG_V6ONLY | TL_FILE_FLAG_REUSEPORT | TL_FILE_FLAG_OPTIONS)) && f->kind != TL_FILE_LISTEN)
+            BAD("at offset %lu: only a socket (kind 3) has the V6ONLY, REUSEPORT or OPTIONS flag",
+                (unsigned long)(r->base + at));
         if ((f->flags & TL_FILE_FLAG_V6ONLY) && strncmp(f->path, "tcp6:", 5) != 0 && strncmp(f->path, "udp6:", 5) != 0)
             BAD("at offset %lu: the V6ONLY flag on a socket whose address is not IPv6", (unsigned long)(r->base + at));
         if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != TL_FILE_ACCESS_READ_WRITE))
@@ -1270,12 +1350,13 @@ static void move_to(int tmp, int fd, const tl_ck_file *f)
     close(tmp);
 }
 
-static void restore_listen(const tl_ck_file *f)
+static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int s, one = 1, type;
+    int s, one = 1, zero = 0, type;
     const char *p = f->path;
+    char why[256];
     if (parse_listen_address(p, &ss, &len, &type) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
     s = socket(ss.ss_family, type, 0);
@@ -1294,10 +1375,25 @@ static void restore_listen(const tl_ck_file *f)
     if ((f->flags & TL_FILE_FLAG_REUSEPORT) && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): SO_REUSEPORT: %s", (unsigned long)f->fd, p,
                strerror(errno));
-    if (bind(s, (struct sockaddr *)&ss, len) != 0 || (type == SOCK_STREAM && listen(s, SOMAXCONN) != 0))
+    /* the options the program set (SOPT), before bind like the program's own */
+    if (tl_sockopts_apply(s, so, why, sizeof why) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, why);
+    /* the program's backlog; SOMAXCONN for a listener whose listen() talent did not see (inherited, or a file
+     * written before SOPT) */
+    if (bind(s, (struct sockaddr *)&ss, len) != 0 ||
+        (type == SOCK_STREAM &&
+         listen(s, so && (so->flags & TL_SOPT_FLAG_BACKLOG) ? (int)so->backlog : SOMAXCONN) != 0))
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+    /* SO_REUSEADDR served the bind (the port may still have connections of the process that stopped); the program
+     * did not set it when SOPT does not carry it, so it is off again (it decides only later binds) */
+    if (type == SOCK_STREAM && (f->flags & TL_FILE_FLAG_OPTIONS) && !tl_sockopts_has(so, TL_SOPT_REUSEADDR) &&
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof zero) != 0)
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): SO_REUSEADDR: %s", (unsigned long)f->fd, p,
+               strerror(errno));
     if (f->flags & TL_FILE_FLAG_NONBLOCK)
         fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
+    if (f->flags & TL_FILE_FLAG_CLOEXEC)
+        fcntl(s, F_SETFD, FD_CLOEXEC);
     move_to(s, (int)f->fd, f);
 }
 
@@ -1353,8 +1449,13 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
         if (f->kind == TL_FILE_TCP)
             continue;                   /* after the listening sockets (their ports), below */
         if (f->kind == TL_FILE_LISTEN) {
-            restore_listen(f);
-            add(fd, NOTICED, NULL, f->path[0] == 'u' ? "a UDP socket" : "a listening socket");
+            const tl_ck_sockopts *so = tl_sockopts_find(ck, f->fd);
+            restore_listen(f, so);
+            e = add(fd, NOTICED, NULL, f->path[0] == 'u' ? "a UDP socket" : "a listening socket");
+            if (so && (so->flags & TL_SOPT_FLAG_BACKLOG)) {
+                e->has_backlog = 1;
+                e->backlog = (int)so->backlog;
+            }
             tl_info("recreated socket %d (%s)", fd, f->path);
             continue;
         }

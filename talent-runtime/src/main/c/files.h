@@ -17,6 +17,8 @@ int tl_files_pending_take(int listener);
 int tl_files_pending(int listener);
 /* Hands the connections the checkpoint carries to talent (before the file is written); 0 or -1 with err. */
 int tl_files_handoff(char *err, size_t nerr);
+/* The SOPT section payload (after tl_files_collect): the number of entries (0: no SOPT section is written). */
+uint32_t tl_files_write_options(tl_buf *b);
 /* The FILE section payload (after tl_files_collect). */
 void tl_files_write(tl_buf *b);
 /* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */

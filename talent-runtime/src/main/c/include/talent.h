@@ -349,6 +349,8 @@ int talent_creat(const char *path, unsigned mode, const char *site);
 int talent_close(int fd);
 int talent_dup(int fd);
 int talent_dup2(int fd, int to);
+/* listen(): the backlog is kept with the descriptor and a restore listens again with it (docs/NETWORK.md). */
+int talent_listen(int fd, int backlog);
 /* Calls that make a descriptor without opening a path (issue 12): recorded with the call's position, so that a
  * checkpoint while one is open carries it (a socket talent carries) or is refused naming the call, its position
  * and the descriptor, never leaves it out. A pipe, a socket pair, an eventfd... is refused: close it first. */

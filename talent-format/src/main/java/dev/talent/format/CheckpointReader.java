@@ -142,6 +142,9 @@ public final class CheckpointReader {
         /** Null until an EDUP section is read: the instances' other descriptors, by increasing number. */
         private List<EpollCopy> epollCopies;
         private long epollCopiesOffset;
+        /** Null until an SOPT section is read: the backlog and options of the sockets of FILE kind 3. */
+        private List<SocketOptionsSection.Entry> socketOptions;
+        private long filesOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
         private final List<BelowSite> belowPointers = new ArrayList<>();
@@ -239,6 +242,12 @@ public final class CheckpointReader {
                                 + RuntimeContract.ERRNO_MAX_CODE + ", docs/FORMAT.md \"ERRN\")");
                     }
                     errno = code;
+                } else if (tag.equals(Wire.SOPT)) {
+                    // optional, at most once, anywhere; checked against FILE once every section is read
+                    if (socketOptions != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    socketOptions = SocketOptionsSection.read(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.EDUP)) {
                     // optional, at most once, anywhere; checked against EPOL and FILE once every section is read
                     if (epollCopies != null) throw error(tag, pos, "section " + tag + " appears twice");
@@ -253,7 +262,10 @@ public final class CheckpointReader {
                         throw error(tag, pos, "section " + tag + " appears twice");
                     }
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
-                    if (isFile) files = openFiles(in);
+                    if (isFile) {
+                        filesOffset = pos;
+                        files = openFiles(in);
+                    }
                     else pendingWait = pendingWait(in);
                     in.expectEnd();
                 } else if (known >= 0) {
@@ -298,6 +310,11 @@ public final class CheckpointReader {
             if (signals == null) signals = List.of();
             if (environment == null) environment = EnvironmentChanges.NONE;
             if (epollCopies == null) epollCopies = List.of();
+            SocketOptionsSection.Problem p = SocketOptionsSection.check(
+                    socketOptions == null ? List.of() : socketOptions, files);
+            if (p != null) {
+                throw p.offset() < 0 ? error(Wire.FILE, filesOffset, p.message()) : error(Wire.SOPT, p.offset(), p.message());
+            }
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
@@ -866,10 +883,11 @@ public final class CheckpointReader {
                 int flags = in.u8("flags of " + what);
                 if ((flags & ~OpenFile.KNOWN_FLAGS) != 0) {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
-                            + " has unknown bits set (only bits 0..4 are defined)");
+                            + " has unknown bits set (only bits 0..5 are defined)");
                 }
-                if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT)) != 0 && kind != OpenFile.Kind.LISTENING_SOCKET) {
-                    throw in.error(flagsAt, what + ": only a socket has the V6ONLY or REUSEPORT flag, found it on a "
+                if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT | OpenFile.OPTIONS)) != 0
+                        && kind != OpenFile.Kind.LISTENING_SOCKET) {
+                    throw in.error(flagsAt, what + ": only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a "
                             + kind.label());
                 }
                 if ((flags & OpenFile.V6ONLY) != 0) {

@@ -167,6 +167,7 @@ final class InspectJson {
             if (f.kind() == OpenFile.Kind.LISTENING_SOCKET) {
                 g.writeBooleanField("v6only", (f.flags() & OpenFile.V6ONLY) != 0);
                 g.writeBooleanField("reusePort", (f.flags() & OpenFile.REUSEPORT) != 0);
+                g.writeBooleanField("options", (f.flags() & OpenFile.OPTIONS) != 0);
             }
             g.writeEndObject();
             g.writeNumberField("stdSource", f.stdSource());

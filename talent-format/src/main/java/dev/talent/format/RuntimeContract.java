@@ -120,6 +120,34 @@ public final class RuntimeContract {
     public static final int FILE_FLAG_NONBLOCK = 4;
     public static final int FILE_FLAG_V6ONLY = 8;
     public static final int FILE_FLAG_REUSEPORT = 16;
+    public static final int FILE_FLAG_OPTIONS = 32;
+
+    /** SOPT section: option codes (contract.h TL_SOPT_*, docs/FORMAT.md "SOPT") and the backlog flag. */
+    public static final int SOPT_REUSEADDR = 1;
+    public static final int SOPT_KEEPALIVE = 2;
+    public static final int SOPT_RCVBUF = 3;
+    public static final int SOPT_SNDBUF = 4;
+    public static final int SOPT_LINGER = 5;
+    public static final int SOPT_RCVLOWAT = 6;
+    public static final int SOPT_BROADCAST = 7;
+    public static final int SOPT_PRIORITY = 8;
+    public static final int SOPT_RCVTIMEO = 9;
+    public static final int SOPT_SNDTIMEO = 10;
+    public static final int SOPT_OOBINLINE = 11;
+    public static final int SOPT_TCP_NODELAY = 12;
+    public static final int SOPT_TCP_KEEPIDLE = 13;
+    public static final int SOPT_TCP_KEEPINTVL = 14;
+    public static final int SOPT_TCP_KEEPCNT = 15;
+    public static final int SOPT_TCP_DEFER_ACCEPT = 16;
+    public static final int SOPT_TCP_FASTOPEN = 17;
+    public static final int SOPT_TCP_MAXSEG = 18;
+    public static final int SOPT_TCP_USER_TIMEOUT = 19;
+    public static final int SOPT_IP_TOS = 20;
+    public static final int SOPT_IP_TTL = 21;
+    public static final int SOPT_IPV6_TCLASS = 22;
+    public static final int SOPT_IPV6_UNICAST_HOPS = 23;
+    public static final int SOPT_MAX_CODE = 23;
+    public static final int SOPT_FLAG_BACKLOG = 1;
 
     /** EPOL section: the epoll_data member a registration holds, the flag bits, and the bounds both readers enforce. */
     public static final int EPOLL_DATA_INT32 = 1;

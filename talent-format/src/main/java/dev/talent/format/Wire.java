@@ -40,6 +40,8 @@ final class Wire {
     static final String EDUP = "EDUP";
     static final String SIGS = "SIGS";
     static final String ENVI = "ENVI";
+    /** Optional: the listen backlog and options of the FILE section's sockets (at most once, anywhere). */
+    static final String SOPT = "SOPT";
     /** Optional in version 2.x, where it is required: the program's errno (never in a 1.x file). */
     static final String ERRN = "ERRN";
 

@@ -517,10 +517,11 @@ class CheckpointReaderTest {
         assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..6, found 9");
         assertThat(fileError(s, 8, 0)).contains("kind must be 1..6, found 0");
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
-        assertThat(fileError(s, 24, 0x20)).contains("flags 0x20 has unknown bits set (only bits 0..4 are defined)");
+        assertThat(fileError(s, 24, 0x40)).contains("flags 0x40 has unknown bits set (only bits 0..5 are defined)");
         assertThat(fileError(s, 24, 8)).contains("offset " + (payload + 24) + "): open file 0 (fd 3): only a socket has the "
-                + "V6ONLY or REUSEPORT flag, found it on a stream");
-        assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY or REUSEPORT flag, found it on a stream");
+                + "V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
+        assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
+        assertThat(fileError(s, 24, 32)).contains("only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
         assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");
         assertThat(fileError(s, 30, 'q')).contains("stream mode must be r, w or a followed by any of +bxe, found \"q\"");
         assertThat(fileError(s, 4, 0x80)).contains("open file 0: descriptor 2147483651 is out of range");
@@ -550,6 +551,78 @@ class CheckpointReaderTest {
         }
         Checkpoint c = withFiles(numbered, PendingWait.NONE);
         assertThat(CheckpointReader.read(CheckpointWriter.write(c)).files()).isEqualTo(numbered);
+    }
+
+    /** Issue 12: SOPT, the listen backlog and options of FILE's sockets, is read strictly and checked against FILE. */
+    @Test
+    void socketOptionsAreReadStrictlyAndCheckedAgainstTheirSockets() throws Exception {
+        OpenFile stream = Fixtures.files().get(1);
+        OpenFile tcp4 = new OpenFile(20, OpenFile.Kind.LISTENING_SOCKET, 20, ByteString.utf8("tcp:0.0.0.0:80"),
+                OpenFile.Access.READ_WRITE, OpenFile.OPTIONS, 0, "", 0, 0, "socket");
+        OpenFile udp6 = new OpenFile(21, OpenFile.Kind.LISTENING_SOCKET, 21, ByteString.utf8("udp6:[::]:53"),
+                OpenFile.Access.READ_WRITE, OpenFile.OPTIONS | OpenFile.V6ONLY, 0, "", 0, 0, "socket");
+        assertThat(stream.kind()).isEqualTo(OpenFile.Kind.STREAM);
+        Sections base = Sections.of(CheckpointWriter.write(withFiles(List.of(tcp4, udp6), PendingWait.NONE)));
+        int at = base.indexOf("FILE") + 1;
+        // tcp: backlog 7, SO_KEEPALIVE, SO_RCVBUF 65536, SO_LINGER on 5 s, SO_RCVTIMEO 2.5 s, TCP_KEEPIDLE 30,
+        // TCP_DEFER_ACCEPT 7, TCP_FASTOPEN 16, IP_TOS 16; udp6: SO_BROADCAST, IPV6_TCLASS 32
+        byte[] tcpEntry = entry(20, 1, 7, opt(2, 1, 0), opt(3, 65536, 0), opt(5, 1, 5), opt(9, 2, 500_000),
+                opt(13, 30, 0), opt(16, 7, 0), opt(17, 16, 0), opt(20, 16, 0));
+        byte[] udpEntry = entry(21, 0, 0, opt(7, 1, 0), opt(22, 32, 0));
+        byte[] good = concat(u32(2), tcpEntry, udpEntry);
+        assertThat(CheckpointReader.read(base.inserting(at, "SOPT", good).toBytes()).files()).containsExactly(tcp4, udp6);
+
+        assertThat(corrupt(base.toBytes()).getMessage()).contains("socket 20 has the options flag but no entry in SOPT");
+        assertThat(soptError(base, at, concat(u32(1), tcpEntry))).contains("socket 21 has the options flag but no entry in SOPT");
+        assertThat(soptError(base, at, concat(u32(3), tcpEntry, udpEntry, entry(22, 0, 0))))
+                .contains("descriptor 22 is not a socket of the FILE section (kind 3) with the options flag");
+        assertThat(soptError(base, at, u32(0))).contains("no socket");
+        assertThat(soptError(base, at, concat(u32(1000), tcpEntry))).contains("truncated: socket count is 1000");
+        assertThat(soptError(base, at, concat(u32(2), udpEntry, tcpEntry))).contains("not in increasing order");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 2, 7), udpEntry))).contains("flags 0x02 out of range");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 0, 7), udpEntry))).contains("a backlog without its flag");
+        assertThat(soptError(base, at, concat(u32(2), tcpEntry, entry(21, 1, 5)))).contains("a backlog on a UDP socket");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(24, 1, 0)), udpEntry)))
+                .contains("option code 24 unknown or not in increasing order");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(0, 1, 0)), udpEntry))).contains("option code 0 unknown");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(3, 9, 0), opt(2, 1, 0)), udpEntry)))
+                .contains("option code 2 unknown or not in increasing order");
+        assertThat(soptError(base, at, concat(u32(2), tcpEntry, entry(21, 0, 0, opt(12, 1, 0)))))
+                .contains("socket 21: option TCP_NODELAY does not apply to a UDP IPv6 socket");
+        assertThat(soptError(base, at, concat(u32(2), tcpEntry, entry(21, 0, 0, opt(20, 1, 0)))))
+                .contains("option IP_TOS does not apply");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(22, 1, 0)), udpEntry)))
+                .contains("option IPV6_TCLASS does not apply to a TCP IPv4 socket");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(2, 2, 0)), udpEntry)))
+                .contains("option SO_KEEPALIVE value 2, 0 out of range");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(2, 1, 1)), udpEntry)))
+                .contains("option SO_KEEPALIVE value 1, 1 out of range");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(9, 1, 1_000_000)), udpEntry)))
+                .contains("option SO_RCVTIMEO value 1, 1000000 out of range");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(5, 1, -1)), udpEntry)))
+                .contains("option SO_LINGER value 1, -1 out of range");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(13, 0, 0)), udpEntry)))
+                .contains("option TCP_KEEPIDLE value 0, 0 out of range");
+        assertThat(soptError(base, at, concat(good, new byte[] {0}))).contains("unexpected bytes");
+        byte[] twice = base.inserting(at, "SOPT", good).inserting(at, "SOPT", good).toBytes();
+        assertThat(corrupt(twice).getMessage()).contains("section SOPT appears twice");
+        // a UDP socket without a backlog, an entry without options: both fine
+        assertThat(CheckpointReader.read(base.inserting(at, "SOPT", concat(u32(2), entry(20, 1, -5), entry(21, 0, 0)))
+                .toBytes()).files()).hasSize(2);
+    }
+
+    private static String soptError(Sections base, int at, byte[] payload) {
+        CorruptCheckpointException e = corrupt(base.inserting(at, "SOPT", payload).toBytes());
+        return e.getMessage();
+    }
+
+    private static byte[] entry(long fd, int flags, int backlog, byte[]... options) {
+        return concat(u32(fd), new byte[] {(byte) flags}, u32(backlog & 0xFFFF_FFFFL), new byte[] {(byte) options.length},
+                concat(options));
+    }
+
+    private static byte[] opt(int code, int a, int b) {
+        return concat(new byte[] {(byte) code}, u32(a & 0xFFFF_FFFFL), u32(b & 0xFFFF_FFFFL));
     }
 
     private static OpenFile withFlags(OpenFile f, int flags) {
@@ -616,7 +689,7 @@ class CheckpointReaderTest {
                 new OpenFile(0, OpenFile.Kind.DESCRIPTOR, 7, ByteString.utf8("/in"), OpenFile.Access.READ_ONLY, 0, 0, "",
                         0, 0, "read"),
                 new OpenFile(9, OpenFile.Kind.LISTENING_SOCKET, 8, ByteString.utf8("tcp6:[::1]:80"), OpenFile.Access.READ_WRITE,
-                        OpenFile.KNOWN_FLAGS, 0, "", 0, 0, "accept"),
+                        OpenFile.KNOWN_FLAGS & ~OpenFile.OPTIONS, 0, "", 0, 0, "accept"),
                 new OpenFile(10, OpenFile.Kind.LISTENING_SOCKET, 9, ByteString.utf8("udp:10.211.0.2:53"),
                         OpenFile.Access.READ_WRITE, 0, 0, "", 0, 0, "recvfrom"),
                 new OpenFile(11, OpenFile.Kind.LISTENING_SOCKET, 10, ByteString.utf8("udp6:[::]:0"),

@@ -93,6 +93,8 @@ final class ForgedCorpus {
         out.put("signals.tck", write(withSignals(base, ignored(13), handled(15, 3, (1L << 0) | (1L << 1) | (1L << 39), "compute"))));
         // environment and locale changes (ENVI)
         EnvironmentCorpus.valid(base, out);
+        // a listening socket with its backlog and options (SOPT)
+        SocketOptionsCorpus.valid(base, out);
         // the C library's state carried as globals: the working directory, the interval timers
         LibcStateCorpus.valid(base, out);
         // SIGHUP handled by compute() blocking every real-time signal, as sigfillset sets them
@@ -291,6 +293,7 @@ final class ForgedCorpus {
         Map<String, byte[]> all = forgedOthers();
         all.putAll(epollFiles);
         all.putAll(EnvironmentCorpus.forged(base()));
+        all.putAll(SocketOptionsCorpus.forged(base()));
         all.putAll(LibcStateCorpus.forged(base()));
         return all;
     }

@@ -1,0 +1,347 @@
+/* sockopts.c: the listen backlog and the options of the sockets of FILE kind 3 (listening TCP, unconnected UDP), the
+ * SOPT section (docs/FORMAT.md "SOPT", docs/NETWORK.md).
+ *
+ * At a checkpoint each option of the table below is read with getsockopt on the program's socket and on a socket just
+ * made of the same family and type: the options whose values differ are what the program set, and are carried (an
+ * option set to its default value is indistinguishable from one never set and is not carried). SO_RCVBUF and SO_SNDBUF
+ * are carried as the value the program set: Linux stores and reports twice the value given to setsockopt, so half the
+ * reported value, set again on the restored socket, reports the same value. A few options talent does not carry
+ * (TCP_CONGESTION, SO_BINDTODEVICE, SO_MARK) refuse the checkpoint when they differ, naming the option, and so does an
+ * option the program's socket cannot report while a new one can: never a socket restored with other options.
+ * Codes and values are the format's (contract.h TL_SOPT_*), mapped to this platform's constants by name. */
+#define _GNU_SOURCE 1
+#include "sockopts.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+enum { INT, HALVED, LINGER, TIMEVAL };
+enum { ANY, TCP, V4, V6 };
+
+static const struct option {
+    int code, level, name, kind, scope;
+    int32_t min, max;               /* bounds of a (b: 0/1 for LINGER is a, seconds b; TIMEVAL b microseconds) */
+    const char *label;
+} options[] = {
+    {TL_SOPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, INT, ANY, 0, 1, "SO_REUSEADDR"},
+    {TL_SOPT_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE, INT, ANY, 0, 1, "SO_KEEPALIVE"},
+    {TL_SOPT_RCVBUF, SOL_SOCKET, SO_RCVBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_RCVBUF"},
+    {TL_SOPT_SNDBUF, SOL_SOCKET, SO_SNDBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_SNDBUF"},
+    {TL_SOPT_LINGER, SOL_SOCKET, SO_LINGER, LINGER, ANY, 0, 1, "SO_LINGER"},
+    {TL_SOPT_RCVLOWAT, SOL_SOCKET, SO_RCVLOWAT, INT, ANY, 1, 0x7FFFFFFF, "SO_RCVLOWAT"},
+    {TL_SOPT_BROADCAST, SOL_SOCKET, SO_BROADCAST, INT, ANY, 0, 1, "SO_BROADCAST"},
+    {TL_SOPT_PRIORITY, SOL_SOCKET, SO_PRIORITY, INT, ANY, 0, 255, "SO_PRIORITY"},
+    {TL_SOPT_RCVTIMEO, SOL_SOCKET, SO_RCVTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_RCVTIMEO"},
+    {TL_SOPT_SNDTIMEO, SOL_SOCKET, SO_SNDTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_SNDTIMEO"},
+    {TL_SOPT_OOBINLINE, SOL_SOCKET, SO_OOBINLINE, INT, ANY, 0, 1, "SO_OOBINLINE"},
+    {TL_SOPT_TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY, INT, TCP, 0, 1, "TCP_NODELAY"},
+    {TL_SOPT_TCP_KEEPIDLE, IPPROTO_TCP, TCP_KEEPIDLE, INT, TCP, 1, 32767, "TCP_KEEPIDLE"},
+    {TL_SOPT_TCP_KEEPINTVL, IPPROTO_TCP, TCP_KEEPINTVL, INT, TCP, 1, 32767, "TCP_KEEPINTVL"},
+    {TL_SOPT_TCP_KEEPCNT, IPPROTO_TCP, TCP_KEEPCNT, INT, TCP, 1, 127, "TCP_KEEPCNT"},
+    {TL_SOPT_TCP_DEFER_ACCEPT, IPPROTO_TCP, TCP_DEFER_ACCEPT, INT, TCP, 0, 0x7FFFFFFF, "TCP_DEFER_ACCEPT"},
+    {TL_SOPT_TCP_FASTOPEN, IPPROTO_TCP, TCP_FASTOPEN, INT, TCP, 0, 0x7FFFFFFF, "TCP_FASTOPEN"},
+    {TL_SOPT_TCP_MAXSEG, IPPROTO_TCP, TCP_MAXSEG, INT, TCP, 88, 32767, "TCP_MAXSEG"},
+    {TL_SOPT_TCP_USER_TIMEOUT, IPPROTO_TCP, TCP_USER_TIMEOUT, INT, TCP, 0, 0x7FFFFFFF, "TCP_USER_TIMEOUT"},
+    {TL_SOPT_IP_TOS, IPPROTO_IP, IP_TOS, INT, V4, 0, 255, "IP_TOS"},
+    {TL_SOPT_IP_TTL, IPPROTO_IP, IP_TTL, INT, V4, 1, 255, "IP_TTL"},
+    {TL_SOPT_IPV6_TCLASS, IPPROTO_IPV6, IPV6_TCLASS, INT, V6, 0, 255, "IPV6_TCLASS"},
+    {TL_SOPT_IPV6_UNICAST_HOPS, IPPROTO_IPV6, IPV6_UNICAST_HOPS, INT, V6, 1, 255, "IPV6_UNICAST_HOPS"},
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static const struct option *option_of(int code)
+{
+    size_t i;
+    for (i = 0; i < NOPTIONS; i++)
+        if (options[i].code == code)
+            return &options[i];
+    return NULL;
+}
+
+static int applies(const struct option *op, int family, int type)
+{
+    return op->scope == ANY || (op->scope == TCP && type == SOCK_STREAM) || (op->scope == V4 && family == AF_INET) ||
+           (op->scope == V6 && family == AF_INET6);
+}
+
+/* an option's value as the format carries it; 0 or -1 (errno) */
+static int get(int fd, const struct option *op, int32_t *a, int32_t *b)
+{
+    *a = *b = 0;
+    if (op->kind == LINGER) {
+        struct linger l;
+        socklen_t len = sizeof l;
+        memset(&l, 0, sizeof l);
+        if (getsockopt(fd, op->level, op->name, &l, &len) != 0)
+            return -1;
+        *a = l.l_onoff ? 1 : 0;
+        *b = l.l_linger;
+    } else if (op->kind == TIMEVAL) {
+        struct timeval t;
+        socklen_t len = sizeof t;
+        memset(&t, 0, sizeof t);
+        if (getsockopt(fd, op->level, op->name, &t, &len) != 0)
+            return -1;
+        if (t.tv_sec < 0 || t.tv_sec > 0x7FFFFFFF || t.tv_usec < 0 || t.tv_usec > 999999) {
+            errno = ERANGE;
+            return -1;
+        }
+        *a = (int32_t)t.tv_sec;
+        *b = (int32_t)t.tv_usec;
+    } else {
+        int v = 0;
+        socklen_t len = sizeof v;
+        if (getsockopt(fd, op->level, op->name, &v, &len) != 0)
+            return -1;
+        *a = op->kind == HALVED ? v / 2 : v;
+    }
+    return 0;
+}
+
+/* the options talent does not carry: a socket whose value differs from a new socket's refuses the checkpoint */
+static int same_string_option(int fd, int fresh, int level, int name)
+{
+    char x[64], y[64];
+    socklen_t lx = sizeof x, ly = sizeof y;
+    int rx, ry;
+    memset(x, 0, sizeof x);
+    memset(y, 0, sizeof y);
+    rx = getsockopt(fd, level, name, x, &lx);
+    ry = getsockopt(fresh, level, name, y, &ly);
+    if (rx != 0 && ry != 0)
+        return 1;                   /* this platform cannot tell (qemu-user): nothing to compare */
+    return rx == 0 && ry == 0 && lx == ly && memcmp(x, y, lx) == 0;
+}
+
+int tl_sockopts_read(int fd, int family, int type, tl_ck_sockopts *o, char *why, size_t nwhy)
+{
+    size_t i;
+    int fresh = socket(family, type, 0), mark = 0, fmark = 0, rm, rf;
+    socklen_t len;
+    o->n = 0;
+    if (fresh < 0) {
+        snprintf(why, nwhy, "its options cannot be compared with a new socket's: socket: %s", strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < NOPTIONS; i++) {
+        const struct option *op = &options[i];
+        int32_t a, b, fa, fb;
+        int r, rf2;
+        if (!applies(op, family, type))
+            continue;
+        r = get(fd, op, &a, &b);
+        rf2 = get(fresh, op, &fa, &fb);
+        if (r != 0 && rf2 != 0)
+            continue;               /* neither reports it (a platform without it): nothing was changed */
+        if (r != 0) {
+            snprintf(why, nwhy, "option %s cannot be read: %s", op->label, strerror(errno));
+            close(fresh);
+            return -1;
+        }
+        if (rf2 == 0 && a == fa && b == fb)
+            continue;
+        if (a < op->min || a > op->max || (op->kind == LINGER && b < 0) ||
+            (op->kind == TIMEVAL && (b < 0 || b > 999999))) {
+            snprintf(why, nwhy, "option %s has the value %ld, %ld, which talent does not carry", op->label, (long)a,
+                     (long)b);
+            close(fresh);
+            return -1;
+        }
+        o->opt[o->n].code = (uint8_t)op->code;
+        o->opt[o->n].a = a;
+        o->opt[o->n].b = (op->kind == LINGER || op->kind == TIMEVAL) ? b : 0;
+        o->n++;
+    }
+    if (type == SOCK_STREAM && !same_string_option(fd, fresh, IPPROTO_TCP, TCP_CONGESTION)) {
+        snprintf(why, nwhy, "option TCP_CONGESTION (a congestion control algorithm the program chose) is not carried");
+        close(fresh);
+        return -1;
+    }
+    if (!same_string_option(fd, fresh, SOL_SOCKET, SO_BINDTODEVICE)) {
+        snprintf(why, nwhy, "option SO_BINDTODEVICE (bound to a network device) is not carried");
+        close(fresh);
+        return -1;
+    }
+    len = sizeof mark;
+    rm = getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &len);
+    len = sizeof fmark;
+    rf = getsockopt(fresh, SOL_SOCKET, SO_MARK, &fmark, &len);
+    close(fresh);
+    if (rm == 0 && (rf != 0 || mark != fmark)) {
+        snprintf(why, nwhy, "option SO_MARK (%d) is not carried", mark);
+        return -1;
+    }
+    return 0;
+}
+
+void tl_sockopts_write_entry(tl_buf *b, const tl_ck_sockopts *o)
+{
+    uint8_t i;
+    tl_buf_u32(b, o->fd);
+    tl_buf_u8(b, o->flags);
+    tl_buf_u32(b, (uint32_t)o->backlog);
+    tl_buf_u8(b, o->n);
+    for (i = 0; i < o->n; i++) {
+        tl_buf_u8(b, o->opt[i].code);
+        tl_buf_u32(b, (uint32_t)o->opt[i].a);
+        tl_buf_u32(b, (uint32_t)o->opt[i].b);
+    }
+}
+
+static const tl_ck_file *file_of(const tl_checkpoint *ck, uint32_t fd)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nfiles; i++)
+        if (ck->files[i].kind == TL_FILE_LISTEN && ck->files[i].fd == fd)
+            return &ck->files[i];
+    return NULL;
+}
+
+int tl_sockopts_parse(tl_reader *r, tl_checkpoint *ck)
+{
+    size_t at = r->pos;
+    uint32_t n = tl_rd_u32(r), i, last = 0;
+    if (r->failed)
+        return -1;
+    /* fd 4, flags 1, backlog 4, count 1: 10 bytes an entry at least */
+    if (n == 0 || n > (r->len - r->pos) / 10) {
+        tl_reader_fail(r, "at offset %lu: %lu entries (at least 1, and they must fit in the section)",
+                       (unsigned long)(r->base + at), (unsigned long)n);
+        return -1;
+    }
+    ck->sockopts = tl_xcalloc(n, sizeof *ck->sockopts);
+    ck->nsockopts = n;
+    for (i = 0; i < n; i++) {
+        tl_ck_sockopts *o = &ck->sockopts[i];
+        const tl_ck_file *f;
+        int family, tcp;
+        uint8_t j, n_opt;
+        size_t eat = r->pos;
+        o->fd = tl_rd_u32(r);
+        o->flags = tl_rd_u8(r);
+        o->backlog = (int32_t)tl_rd_u32(r);
+        n_opt = tl_rd_u8(r);
+        if (r->failed)
+            return -1;
+#define BAD(...) do { tl_reader_fail(r, __VA_ARGS__); return -1; } while (0)
+        if (o->fd > 0x7FFFFFFF || (i > 0 && o->fd <= last))
+            BAD("at offset %lu: descriptor %lu out of range or not in increasing order", (unsigned long)(r->base + eat),
+                (unsigned long)o->fd);
+        last = o->fd;
+        f = file_of(ck, o->fd);
+        if (!f || !(f->flags & TL_FILE_FLAG_OPTIONS))
+            BAD("at offset %lu: descriptor %lu is not a socket of the FILE section (kind 3) with the options flag",
+                (unsigned long)(r->base + eat), (unsigned long)o->fd);
+        tcp = strncmp(f->path, "tcp", 3) == 0;
+        family = (strncmp(f->path, "tcp6:", 5) == 0 || strncmp(f->path, "udp6:", 5) == 0) ? AF_INET6 : AF_INET;
+        if (o->flags & ~TL_SOPT_FLAG_BACKLOG)
+            BAD("at offset %lu: socket %lu: flags 0x%02x out of range (only bit 0)", (unsigned long)(r->base + eat),
+                (unsigned long)o->fd, o->flags);
+        if ((o->flags & TL_SOPT_FLAG_BACKLOG) ? !tcp : o->backlog != 0)
+            BAD("at offset %lu: socket %lu: a backlog on a UDP socket, or a backlog without its flag",
+                (unsigned long)(r->base + eat), (unsigned long)o->fd);
+        if (n_opt > TL_SOPT_MAX_CODE || (size_t)n_opt * 9 > r->len - r->pos)
+            BAD("at offset %lu: socket %lu: %u options do not fit", (unsigned long)(r->base + eat),
+                (unsigned long)o->fd, n_opt);
+        o->n = n_opt;
+        for (j = 0; j < n_opt; j++) {
+            const struct option *op;
+            size_t oat = r->pos;
+            o->opt[j].code = tl_rd_u8(r);
+            o->opt[j].a = (int32_t)tl_rd_u32(r);
+            o->opt[j].b = (int32_t)tl_rd_u32(r);
+            if (r->failed)
+                return -1;
+            op = option_of(o->opt[j].code);
+            if (!op || (j > 0 && o->opt[j].code <= o->opt[j - 1].code))
+                BAD("at offset %lu: socket %lu: option code %u unknown or not in increasing order",
+                    (unsigned long)(r->base + oat), (unsigned long)o->fd, o->opt[j].code);
+            if (!applies(op, family, tcp ? SOCK_STREAM : SOCK_DGRAM))
+                BAD("at offset %lu: socket %lu: option %s does not apply to a %s socket", (unsigned long)(r->base + oat),
+                    (unsigned long)o->fd, op->label, f->path[0] == 't' ? "TCP" : "UDP");
+            if (o->opt[j].a < op->min || o->opt[j].a > op->max ||
+                (op->kind == LINGER ? o->opt[j].b < 0
+                 : op->kind == TIMEVAL ? o->opt[j].b < 0 || o->opt[j].b > 999999 : o->opt[j].b != 0))
+                BAD("at offset %lu: socket %lu: option %s value %ld, %ld out of range", (unsigned long)(r->base + oat),
+                    (unsigned long)o->fd, op->label, (long)o->opt[j].a, (long)o->opt[j].b);
+        }
+#undef BAD
+    }
+    return 0;
+}
+
+const char *tl_sockopts_missing(const tl_checkpoint *ck, char *buf, size_t n)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nfiles; i++)
+        if (ck->files[i].kind == TL_FILE_LISTEN && (ck->files[i].flags & TL_FILE_FLAG_OPTIONS) &&
+            !tl_sockopts_find(ck, ck->files[i].fd)) {
+            snprintf(buf, n, "socket %lu has the options flag but no entry in SOPT", (unsigned long)ck->files[i].fd);
+            return buf;
+        }
+    return NULL;
+}
+
+const tl_ck_sockopts *tl_sockopts_find(const tl_checkpoint *ck, uint32_t fd)
+{
+    uint32_t lo = 0, hi = ck->nsockopts;
+    /* by increasing fd (validated) */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ck->sockopts[mid].fd == fd)
+            return &ck->sockopts[mid];
+        if (ck->sockopts[mid].fd < fd)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+int tl_sockopts_has(const tl_ck_sockopts *o, int code)
+{
+    uint8_t i;
+    for (i = 0; o && i < o->n; i++)
+        if (o->opt[i].code == code)
+            return 1;
+    return 0;
+}
+
+int tl_sockopts_apply(int s, const tl_ck_sockopts *o, char *why, size_t nwhy)
+{
+    uint8_t i;
+    for (i = 0; o && i < o->n; i++) {
+        const struct option *op = option_of(o->opt[i].code);
+        int r;
+        if (!op)
+            continue;               /* validated: never */
+        if (op->kind == LINGER) {
+            struct linger l;
+            memset(&l, 0, sizeof l);
+            l.l_onoff = o->opt[i].a;
+            l.l_linger = o->opt[i].b;
+            r = setsockopt(s, op->level, op->name, &l, sizeof l);
+        } else if (op->kind == TIMEVAL) {
+            struct timeval t;
+            memset(&t, 0, sizeof t);
+            t.tv_sec = o->opt[i].a;
+            t.tv_usec = o->opt[i].b;
+            r = setsockopt(s, op->level, op->name, &t, sizeof t);
+        } else {
+            int v = o->opt[i].a;
+            r = setsockopt(s, op->level, op->name, &v, sizeof v);
+        }
+        if (r != 0) {
+            snprintf(why, nwhy, "%s (%ld, %ld): %s", op->label, (long)o->opt[i].a, (long)o->opt[i].b, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
