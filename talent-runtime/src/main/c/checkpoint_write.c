@@ -586,7 +586,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     for (u = 0; u < pg->nunits; u++)
         for (g = 0; g < pg->units[u]->nglobals; g++) {
             const talent_global *gl = &pg->units[u]->globals[g];
-            tl_objects_add((uintptr_t)gl->addr, gl->type, TL_OBJ_GLOBAL, nglobals++, 0);
+            tl_objects_add((uintptr_t)gl->addr, gl->type, TL_OBJ_GLOBAL, nglobals++, 0)->literal = gl->is_const == 2;
             tl_types_add(&types, gl->type);
         }
     /* then the C library's state the program has used, as globals of the runtime (libc_state.h) */

@@ -39,6 +39,7 @@ tl_object *tl_objects_add(uintptr_t base, const talent_type *type, int kind, uin
     o->b = b;
     o->untyped = 0;
     o->open_end = 0;
+    o->literal = 0;
     sealed = 0;
     return o;
 }

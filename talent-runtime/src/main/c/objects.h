@@ -17,6 +17,9 @@ typedef struct tl_object {
     int untyped;
     /* a frame variable another may directly follow (talent_save_mem's addr_taken 1): one past its end is ambiguous */
     int open_end;
+    /* a global that is a string literal (talent_global.is_const 2): one past its end is never what a pointer means
+     * when another object starts there (literals are packed one after another, differently on each ISA) */
+    int literal;
 } tl_object;
 
 #define TL_OBJ_BYTE_ORDER 2

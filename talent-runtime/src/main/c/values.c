@@ -262,8 +262,9 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         const tl_object *before = tl_objects_ending_at((uintptr_t)p);
         if (before && before != o) {
             /* a frame variable with a gap after it never ends where another starts; one without (open_end 0 then: no
-             * pointer the program forms reaches it) cannot be what the pointer means */
-            int r = before->kind == TL_OBJ_FRAME && !before->open_end ? 1
+             * pointer the program forms reaches it) cannot be what the pointer means; nor is one past a string
+             * literal's terminating zero (literals are packed side by side, and wide ones are globals) */
+            int r = (before->kind == TL_OBJ_FRAME && !before->open_end) || before->literal ? 1
                     : tl_boundary_reading(before->type, o->type, t->elem,
                                           (before->kind == TL_OBJ_GLOBAL && o->kind == TL_OBJ_GLOBAL) ||
                                                   before->kind == TL_OBJ_FRAME ? TL_BOUNDARY_UNSEPARATED : 0);

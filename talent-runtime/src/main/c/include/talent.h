@@ -120,7 +120,10 @@ typedef struct talent_global {
     const char *decl_pos;           /* "file.c:line:col" */
     void *addr;
     const talent_type *type;
-    int is_const;                   /* 1: never saved or restored, but pointers into it are migrated */
+    int is_const;                   /* 1: never saved or restored, but pointers into it are migrated; 2: as 1, a
+                                     * string literal other than char[N] (L"...", u"...", U"...": addr is the
+                                     * literal, name its spelling), and one past its end (past its terminating
+                                     * zero) never means it when another object starts there */
 } talent_global;
 
 /* An allocation site of the unit whose element type is known: a call of talent_malloc, talent_calloc or

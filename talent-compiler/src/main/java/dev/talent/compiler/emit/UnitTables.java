@@ -4,6 +4,8 @@ import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
 import dev.talent.compiler.analysis.Globals.Global;
+import dev.talent.compiler.ast.CTypeParser;
+import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -63,6 +65,23 @@ public final class UnitTables {
                     .append(", ").append(TypeDescriptors.cString(g.pos())).append(", (void *)&").append(g.addressOf())
                     .append(", ").append(td).append(", ").append(g.isConst() ? 1 : 0).append(" },\n");
         }
+        for (Map.Entry<String, Node> lit : wideLiterals(tu).entrySet()) {
+            String spelling = lit.getKey();
+            String td;
+            try {
+                td = descriptors.refForVariable(null, CTypeParser.parse(lit.getValue().qualType()), "__typeof__(" + spelling + ")",
+                        defs, true);
+            } catch (UnsupportedTypeException e) {
+                diags.error(tu, lit.getValue(), "string literal " + spelling + ": " + e.getMessage(),
+                        "write the literal as a named const array");
+                continue;
+            }
+            // is_const 2: a literal (talent.h), whose contents are never saved or restored: pointers into it are
+            // carried as its element path, the same on every ISA whatever the byte order and signedness of wchar_t
+            rows.append("  { ").append(TypeDescriptors.cString(literalKey(tu, spelling))).append(", ")
+                    .append(TypeDescriptors.cString(spelling)).append(", ").append(TypeDescriptors.cString(tu.pos(lit.getValue().position())))
+                    .append(", (void *)&").append(spelling).append(", ").append(td).append(", 2 },\n");
+        }
         StringBuilder sb = new StringBuilder("\n" + MARK + "\n");
         sb.append(descriptors.definitions()).append(defs);
         String unit = unitSymbol(unitIndex);
@@ -120,6 +139,28 @@ public final class UnitTables {
             if (!n.is("StringLiteral") || !n.qualType().startsWith("char[")) return;
             String v = n.attr("value");
             if (v.startsWith("\"") || v.startsWith("u8\"")) out.add(v);
+        });
+        return out;
+    }
+
+    /** The global key of the unit's literal spelled {@code spelling} (one per unit: identical ones are one object). */
+    static String literalKey(TranslationUnit tu, String spelling) {
+        return tu.unitName() + ":" + spelling;
+    }
+
+    /**
+     * The unit's string literals whose type is not {@code char[N]} ({@code L"..."}, {@code u"..."}, {@code U"..."}),
+     * each once by clang's spelling, with its first node. Listed as const globals of the unit ({@code (void *)&L"..."}
+     * is the object the program's own uses are: gcc gives identical literals of a unit one object, and ld merges
+     * them across units as it does narrow ones), so that a pointer into one is carried as the literal's key and the
+     * element it addresses, never as bytes: their order and wchar_t's signedness differ between ISAs.
+     */
+    static Map<String, Node> wideLiterals(TranslationUnit tu) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        tu.root().walk(n -> {
+            if (!n.is("StringLiteral") || n.qualType().startsWith("char[")) return;
+            String v = n.attr("value");
+            if (v.startsWith("L\"") || v.startsWith("u\"") || v.startsWith("U\"") || v.startsWith("u8\"")) out.putIfAbsent(v, n);
         });
         return out;
     }

@@ -76,7 +76,7 @@ class UnitTablesTest {
         Diagnostics diags = new Diagnostics();
         String out = new UnitTables(u.tu(), 0, u.graph(), new TypeDescriptors(u.types()), diags)
                 .text(Globals.find(u.tu(), u.types(), u.statics(), diags), Map.of(), u.functions());
-        // the array initialiser "arr" is listed too (harmless: one more literal object); the wide one is not
+        // the array initialiser "arr" is listed too (harmless: one more literal object); the wide one is a global
         assertThat(out).contains("""
                 static const talent_literal talent_unit_0_literals[] = {
                   { "(none)", sizeof "(none)" - 1 },
@@ -85,6 +85,41 @@ class UnitTablesTest {
                 };
                 """);
         assertThat(out).endsWith(", talent_unit_0_literals, sizeof talent_unit_0_literals / sizeof talent_unit_0_literals[0] };\n");
+    }
+
+    /**
+     * Wide and unicode literals are const globals of the unit (is_const 2), once each, keyed by the unit and clang's
+     * spelling: a pointer into one is carried as the literal and an element path, whatever the ISA's byte order and
+     * wchar_t. Without them such a pointer was saved as indeterminate and the restart crashed (docs/COVERAGE.md "wstr").
+     */
+    @Test
+    void wideAndUnicodeLiteralsAreConstGlobalsOfTheUnit() {
+        var u = CProgram.in(dir).file("w.c", """
+                #include <wchar.h>
+                #include <uchar.h>
+                static const wchar_t *ws = L"h\\u00e9llo";
+                const char16_t *h16 = u"ab";
+                int main(void) {
+                  const char32_t *c = U"x\\U0001F600";
+                  const char *n = u8"caf\\u00e9";
+                  return (ws != L"h\\u00e9llo" + 1) + (h16 != 0) + (c != 0) + n[0];
+                }
+                """).analyze().unit("w.c");
+        Diagnostics diags = new Diagnostics();
+        String out = new UnitTables(u.tu(), 0, u.graph(), new TypeDescriptors(u.types()), diags)
+                .text(Globals.find(u.tu(), u.types(), u.statics(), diags), Map.of(), u.functions());
+        assertThat(diags.all()).isEmpty();
+        assertThat(out.lines().filter(l -> l.endsWith(", 2 },")).toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("  { \"w.c:L\\\"h\\\\351llo\\\"\", \"L\\\"h\\\\351llo\\\"\", \"w.c:3:28\", "
+                        + "(void *)&L\"h\\351llo\", &talent_td_"),
+                l -> assertThat(l).startsWith("  { \"w.c:u\\\"ab\\\"\", \"u\\\"ab\\\"\", \"w.c:4:23\", (void *)&u\"ab\", &talent_td_"),
+                l -> assertThat(l).startsWith("  { \"w.c:U\\\"x\\\\U0001F600\\\"\", \"U\\\"x\\\\U0001F600\\\"\", \"w.c:6:23\", "
+                        + "(void *)&U\"x\\U0001F600\", &talent_td_"));
+        // u8"..." is char[N] in C17: a narrow literal, carried by its text
+        assertThat(out).contains("  { u8\"caf\\303\\251\", sizeof u8\"caf\\303\\251\" - 1 },");
+        // the descriptor of each is its array type (the elements' kind is clang's, as for the pointers into it)
+        assertThat(out).contains("TALENT_ARRAY_TYPE(int[6], ", "TALENT_ARRAY_TYPE(unsigned short[3], ",
+                "TALENT_ARRAY_TYPE(unsigned int[3], ");
     }
 
     @Test
