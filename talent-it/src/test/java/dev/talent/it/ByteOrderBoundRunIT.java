@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code talent run} of a program whose checkpoints are bound to one byte order (a heap block used through a
- * {@code uint32_t *} and a {@code uint16_t *} at once, carried as raw bytes: docs/FORMAT.md "Byte order only", bzip2's
- * compression work area). Among x86_64, s390x and aarch64, once talent has read such a checkpoint it migrates between
+ * {@code uint32_t *} and a {@code uint16_t *} at once, allocated through a function pointer as bzip2's {@code bzalloc}
+ * does, carried as raw bytes: docs/FORMAT.md "Byte order only", bzip2's compression work area). Among x86_64, s390x and aarch64, once talent has read such a checkpoint it migrates between
  * the little-endian ones only and never hands a checkpoint to s390x: no restore is refused there, every migration but
  * possibly the first (drawn before any checkpoint existed, refused before its hand-over) succeeds, the records say
  * why s390x was left out, and the output equals plain gcc's uninterrupted run.
@@ -28,11 +28,14 @@ class ByteOrderBoundRunIT {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
 
     static final String PROGRAM = """
+            #define _POSIX_C_SOURCE 200809L
             #include <stdio.h>
             #include <stdlib.h>
             #include <stdint.h>
             #include <time.h>
-            typedef struct state { uint32_t *arr1; uint16_t *mtfv; uint32_t *ptr; int n; } state;
+            typedef void *(*alloc_fn)(void *opaque, int n, int m);
+            typedef struct state { uint32_t *arr1; uint16_t *mtfv; uint32_t *ptr; int n; alloc_fn bzalloc; void *opaque; } state;
+            static void *my_alloc(void *opaque, int n, int m) { (void)opaque; return malloc((size_t)n * (size_t)m); }
             __attribute__((noinline)) static uint32_t sort_phase(state *s, uint32_t seed) {
               uint32_t h = 0;
               for (int i = 0; i < s->n; i++) s->ptr[i] = ((uint32_t)i * 2654435761u ^ seed) % 65521u;
@@ -56,8 +59,10 @@ class ByteOrderBoundRunIT {
               int rounds = argc > 1 ? atoi(argv[1]) : 10;
               int ms = argc > 2 ? atoi(argv[2]) : 0;
               state st;
+              st.bzalloc = my_alloc;
+              st.opaque = NULL;
               st.n = 600;
-              st.arr1 = malloc((size_t)st.n * sizeof(uint32_t));
+              st.arr1 = st.bzalloc(st.opaque, st.n, (int)sizeof(uint32_t));
               st.mtfv = (uint16_t *)st.arr1;
               st.ptr = st.arr1;
               uint32_t total = 0;
