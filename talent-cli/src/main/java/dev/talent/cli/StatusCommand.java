@@ -194,6 +194,7 @@ public final class StatusCommand implements Callable<Integer> {
                 .append(" ago)");
         if (r.preparedPlatform() != null) text.append(", prepared: ").append(SafeText.escape(r.preparedPlatform()));
         text.append('\n');
+        if (r.byteOrder() != null) text.append("  byte order: ").append(SafeText.escape(r.byteOrder())).append('\n');
         if (r.last().isEmpty()) return text.append("  no migrations yet\n").toString();
         text.append("  last migrations:\n");
         for (MigrationRecord m : r.last()) {

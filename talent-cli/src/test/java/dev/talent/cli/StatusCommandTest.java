@@ -73,6 +73,19 @@ class StatusCommandTest {
     }
 
     @Test
+    void detailsSayWhatKeepsTheAppToOneByteOrderAndTheJsonCarriesIt() throws Exception {
+        String order = "little-endian only (heap block 3 allocated at m.c:27:25 is carried as raw bytes (byte order only)); "
+                + "left out: s390x; no other platform of that byte order: not migrating";
+        StatusReport r = new StatusReport("mixed", 7, "x86_64", NOW.minusSeconds(5), NOW.minusSeconds(50),
+                StatusReport.State.RUNNING, 1, 1, null, null, List.of(), null, order);
+
+        assertThat(StatusCommand.details(r, NOW, UTC)).contains("\n  byte order: " + order + "\n");
+        assertThat(StatusCommand.details(report("plain", 0, 0, null), NOW, UTC)).doesNotContain("byte order");
+        assertThat(StatusReport.fromJson(r.toJsonLine()).byteOrder()).isEqualTo(order);
+        assertThat(report("plain", 0, 0, null).toJsonLine()).doesNotContain("byteOrder");
+    }
+
+    @Test
     void durations() {
         assertThat(StatusCommand.duration(Duration.ofSeconds(59))).isEqualTo("59s");
         assertThat(StatusCommand.duration(Duration.ofSeconds(3599))).isEqualTo("59m 59s");

@@ -110,6 +110,11 @@ final class AcceptedCheckpoints {
     private final Map<String, byte[]> tags = new HashMap<>();
     /** A checkpoint {@link #take} accepted in memory whose recovery copy is not written yet, or null. */
     private Pending pending;
+    /**
+     * What binds the checkpoint read last (taken, accepted or validated as a delta) to its writer's byte order; null
+     * when nothing does, or when it was not read (larger than the Java reader reads).
+     */
+    private volatile dev.talent.format.ByteOrderBinding binding;
 
     /** A checkpoint taken in memory: its name, sequence and tag, and the bytes checked. */
     @SuppressWarnings("ArrayRecordComponent") // the bytes and tag are written out, never compared or hashed as a record
@@ -343,6 +348,7 @@ final class AcceptedCheckpoints {
     }
 
     private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
+        binding = null;
         Path source = entry.file();
         String name = source.getFileName().toString();
         BasicFileAttributes a = regularFile(source);
@@ -394,7 +400,7 @@ final class AcceptedCheckpoints {
      * The copy (talent's own file) read completely by the Java reader, its META sequence equal to its name's; returns
      * how many sockets it carries (listening TCP and UDP sockets, recreated by the destination, and TCP connections).
      */
-    private static int validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
+    private int validate(Path copy, Path source, BigInteger sequence) throws CheckpointRefusedException {
         return sockets(source, sequence, () -> CheckpointReader.read(copy), copy.toString());
     }
 
@@ -408,9 +414,11 @@ final class AcceptedCheckpoints {
      * The checkpoint {@code read} reads, completely, its META sequence equal to {@code sequence} (null: not checked);
      * returns how many sockets it carries. {@code shown} is how the reader names it, replaced by the file's name.
      */
-    private static int sockets(Path source, BigInteger sequence, Read read, String shown) throws CheckpointRefusedException {
+    private int sockets(Path source, BigInteger sequence, Read read, String shown) throws CheckpointRefusedException {
+        binding = null;
         try {
             Checkpoint c = read.read();
+            binding = dev.talent.format.ByteOrderBinding.of(c).orElse(null);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
             if (sequence != null && !meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
@@ -425,6 +433,12 @@ final class AcceptedCheckpoints {
             throw new CheckpointRefusedException("cannot read talent's copy of " + source + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * What binds the checkpoint accepted last to its writer's byte order (docs/FORMAT.md "Byte order only"); empty when
+     * nothing does or when it was too large for the Java reader to read (its restore then decides).
+     */
+    Optional<dev.talent.format.ByteOrderBinding> binding() { return Optional.ofNullable(binding); }
 
     /** The accepted checkpoints (full ones and deltas), newest first. */
     List<Accepted> list() throws IOException {
@@ -520,9 +534,11 @@ final class AcceptedCheckpoints {
             throw new CheckpointRefusedException(source + " is a delta from " + base + ", an image talent did not accept; "
                     + "refused");
         }
+        binding = null;
         if (Files.size(copy) > VALIDATE_MAX_BYTES || Files.size(basePath) > VALIDATE_MAX_BYTES) return -1;
         try {
             Checkpoint c = dev.talent.format.CheckpointDelta.read(copy);
+            binding = dev.talent.format.ByteOrderBinding.of(c).orElse(null);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
             if (!meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "

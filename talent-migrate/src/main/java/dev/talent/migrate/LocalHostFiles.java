@@ -53,6 +53,11 @@ final class LocalHostFiles implements HostFiles {
     public String name() { return host.toString(); }
 
     @Override
+    public java.util.Optional<Boolean> bigEndian() {
+        return java.util.Optional.of(host.platform.isa().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    @Override
     public void clearCheckpoints() throws IOException { host.clearCheckpoints(); }
 
     @Override
@@ -63,11 +68,12 @@ final class LocalHostFiles implements HostFiles {
             CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
             byte[] bytes = t.bytes();
             return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature,
-                    bytes == null ? () -> accepted.open(a) : () -> new java.io.ByteArrayInputStream(bytes));
+                    bytes == null ? () -> accepted.open(a) : () -> new java.io.ByteArrayInputStream(bytes), accepted.binding());
         }
         AcceptedCheckpoints.Accepted a = accepted.accept(host.checkpoints, passedOver);
         CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
-        return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature, () -> accepted.open(a));
+        return new OutgoingCheckpoint(a.name(), a.sequence(), a.sockets(), signature, () -> accepted.open(a),
+                accepted.binding());
     }
 
     @Override

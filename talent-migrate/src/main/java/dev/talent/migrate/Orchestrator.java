@@ -8,6 +8,7 @@ import dev.talent.container.Signals;
 import dev.talent.env.ChangeJournal;
 import dev.talent.env.SyncReport;
 import dev.talent.env.TreeSync;
+import dev.talent.format.ByteOrderBinding;
 import dev.talent.format.RuntimeContract;
 import dev.talent.migrate.control.ControlHandler;
 import dev.talent.migrate.control.ControlRequestException;
@@ -217,6 +218,8 @@ public final class Orchestrator implements ControlHandler {
                 throw new IllegalArgumentException(to.get().name() + " is quarantined by the active alert(s) "
                         + String.join(", ", hit) + " (talent alerts; talent alert clear TAG puts it back in rotation)");
             }
+            Optional<String> order = wrongByteOrder(to.get());
+            if (order.isPresent()) throw new IllegalArgumentException(order.get());
         }
         CompletableFuture<MigrationRecord> done = new CompletableFuture<>();
         commands.add(new MigrateNow(to, "request", done));
@@ -517,11 +520,38 @@ public final class Orchestrator implements ControlHandler {
         }
     }
 
+    /**
+     * Takes the byte-order binding of the checkpoint talent read last (docs/FORMAT.md "Byte order only") into the
+     * destination choice; tells when it changes.
+     */
+    private void noteByteOrder() {
+        if (accepted == null) return;
+        Optional<ByteOrderBinding> b = accepted.binding();
+        if (b.equals(chooser.binding())) return;
+        chooser.bind(b);
+        Running r = current;
+        listener.accept(new RunEvent.Warning(b.isEmpty() ? "the app's checkpoint is no longer bound to a byte order: "
+                + "every platform may be drawn again" : "the app's checkpoint is bound to the " + b.get().layout()
+                + " (" + b.get().why() + "): destinations are drawn among platforms of that layout only"
+                + (r == null ? "" : " (" + chooser.restriction(r.host().platform) + ")")));
+    }
+
+    /** Why {@code to} cannot restore the app's checkpoint (bound to the other byte order), if it cannot. */
+    private Optional<String> wrongByteOrder(Platform to) {
+        Optional<ByteOrderBinding> b = chooser.binding();
+        if (b.isEmpty() || DestinationChooser.admits(b.get(), to)) return Optional.empty();
+        return Optional.of("the app's checkpoint is bound to the " + b.get().layout() + " (" + b.get().why() + "), which "
+                + to.name() + " does not have; not migrating there");
+    }
+
     /** Returns the program's exit status when it ended during the attempt, else null. */
     private Integer migrateAndReport(Optional<Platform> to, String reason, CompletableFuture<MigrationRecord> done)
             throws InterruptedException, IOException, MigrationFailedException, ContainerException {
         DestinationChooser.Drawn drawn;
         try {
+            noteByteOrder();
+            Optional<String> order = to.flatMap(this::wrongByteOrder);
+            if (order.isPresent()) throw new IllegalStateException(order.get());
             drawn = to.map(p -> new DestinationChooser.Drawn(p, "requested")).orElseGet(this::drawDestination);
         } catch (IllegalStateException nowhere) {
             listener.accept(new RunEvent.Warning("no migration (" + reason + "): " + nowhere.getMessage()));
@@ -532,6 +562,7 @@ public final class Orchestrator implements ControlHandler {
         Platform target = drawn.platform();
         Platform from = current.host().platform;
         Outcome outcome = migrate(target);
+        noteByteOrder();
         if (outcome.record() != null) outcome = new Outcome(outcome.record().because(reason, drawn.how()), outcome.logTail(),
                 outcome.exitStatus());
         if (outcome.record() != null && outcome.record().ok()) chooser.left(from);
@@ -564,7 +595,7 @@ public final class Orchestrator implements ControlHandler {
     /** The prepared destination (drawn when it was prepared) unless it is quarantined since, else a new draw. */
     private DestinationChooser.Drawn drawDestination() {
         refreshQuarantine();
-        if (prepared != null && !isQuarantined(prepared.host().platform)) {
+        if (prepared != null && !isQuarantined(prepared.host().platform) && wrongByteOrder(prepared.host().platform).isEmpty()) {
             return new DestinationChooser.Drawn(prepared.host().platform, preparedHow);
         }
         if (prepared != null) discardPrepared();
@@ -584,6 +615,8 @@ public final class Orchestrator implements ControlHandler {
     private void prepareNext() throws InterruptedException {
         if (request.platforms().size() < 2 || migrationLimitReached()) return;
         refreshQuarantine();
+        noteByteOrder();
+        if (prepared != null && wrongByteOrder(prepared.host().platform).isPresent()) discardPrepared();
         DestinationChooser.Drawn drawn;
         try {
             drawn = chooser.next(current.host().platform, quarantined);
@@ -917,7 +950,8 @@ public final class Orchestrator implements ControlHandler {
         }
         return new StatusReport(request.name(), ProcessHandle.current().pid(), r == null ? null : r.host().platform.name(),
                 currentSince, startedAt, state, migrationsDone.get(), migrationsFailed.get(), nextMigrationAt,
-                p == null ? null : p.host().platform.name(), last, address().map(Object::toString).orElse(null));
+                p == null ? null : p.host().platform.name(), last, address().map(Object::toString).orElse(null),
+                r == null ? null : chooser.restriction(r.host().platform));
     }
 
     @Override

@@ -90,4 +90,94 @@ class DestinationChooserTest {
                     .hasMessageContaining("every platform other than x86_64-musl carries a quarantined tag");
         }
     }
+
+    private static final dev.talent.format.ByteOrderBinding LITTLE =
+            new dev.talent.format.ByteOrderBinding(false, "heap block 3 allocated at m.c:9:5 is carried as raw bytes");
+
+    @Test
+    void boundToLittleEndianTheDrawKeepsToLittleEndianPlatformsInRoundsAndByDiversityAndSaysWhy() throws Exception {
+        List<Platform> all = Platform.KNOWN;
+        var facts = new java.util.LinkedHashMap<String, dev.talent.policy.PlatformFacts>();
+        for (Platform p : all) {
+            facts.put(p.name(), new dev.talent.policy.PlatformFacts(p.name(), p.isa().id(), p.isa().pointerBits(),
+                    p.isa().byteOrder().toString().startsWith("BIG") ? "big" : "little",
+                    p.name().endsWith("musl") ? "musl" : "glibc", p.name().endsWith("musl") ? "1.2.3" : "2.36", "Linux 6.1", "h"));
+        }
+        var policy = new dev.talent.policy.DestinationPolicy(dev.talent.policy.Policy.EMPTY, facts);
+        for (boolean diversity : new boolean[] {false, true}) {
+            DestinationChooser chooser = new DestinationChooser(all, new Random(7));
+            chooser.use(policy, diversity);
+            Platform current = all.getFirst();
+            // unbound: s390x is drawn (in rounds, within one round)
+            List<String> before = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                DestinationChooser.Drawn d = chooser.next(current, java.util.Set.of());
+                before.add(d.platform().name());
+                chooser.left(current);
+                current = d.platform();
+            }
+            if (!diversity) assertThat(before).contains("s390x");
+            chooser.bind(java.util.Optional.of(LITTLE));
+            current = all.getFirst(); // (a little-endian checkpoint was written on a little-endian platform)
+            var seen = new HashSet<String>();
+            for (int i = 0; i < 200; i++) {
+                DestinationChooser.Drawn d = chooser.next(current, java.util.Set.of());
+                assertThat(d.platform().name()).isNotIn("s390x", current.name());
+                assertThat(d.how()).startsWith(diversity ? "diversity:" : "round")
+                        .contains("little-endian only (heap block 3 allocated at m.c:9:5").contains("s390x left out");
+                seen.add(d.platform().name());
+                chooser.left(current);
+                current = d.platform();
+            }
+            // diversity among those: every little-endian platform is still drawn
+            assertThat(seen).containsExactlyInAnyOrder("x86_64", "aarch64", "riscv64", "i686", "x86_64-musl");
+            // the binding lifted: s390x again
+            chooser.bind(java.util.Optional.empty());
+            boolean s390x = false;
+            for (int i = 0; i < 50 && !s390x; i++) {
+                DestinationChooser.Drawn d = chooser.next(current, java.util.Set.of());
+                s390x = d.platform().name().equals("s390x");
+                assertThat(d.how()).doesNotContain("left out");
+                chooser.left(current);
+                current = d.platform();
+            }
+            assertThat(s390x).as("diversity %s", diversity).isTrue();
+        }
+    }
+
+    @Test
+    void boundToAByteOrderNoOtherPlatformHasNothingIsDrawnAndTheReasonIsGiven() {
+        Platform x86 = Platform.parse("x86_64");
+        Platform s390x = Platform.parse("s390x");
+        DestinationChooser chooser = new DestinationChooser(List.of(x86, s390x), new Random(1));
+        chooser.bind(java.util.Optional.of(LITTLE));
+        assertThatThrownBy(() -> chooser.next(x86, java.util.Set.of()))
+                .hasMessageContaining("bound to the little-endian byte order (heap block 3 allocated at m.c:9:5")
+                .hasMessageContaining("no platform of that layout other than x86_64 is usable (left out: s390x)")
+                .hasMessageContaining("not migrating");
+        assertThat(chooser.restriction(x86)).isEqualTo("little-endian only (heap block 3 allocated at m.c:9:5 is carried as "
+                + "raw bytes); left out: s390x; no other platform of that byte order: not migrating");
+        // a big-endian checkpoint written on s390x: x86_64 is the other byte order, s390x is the current platform
+        chooser.bind(java.util.Optional.of(new dev.talent.format.ByteOrderBinding(true, "global u holds a union")));
+        assertThatThrownBy(() -> chooser.next(s390x, java.util.Set.of())).hasMessageContaining("big-endian byte order")
+                .hasMessageContaining("(left out: x86_64)");
+        // the same binding lets a draw from x86_64 go to s390x only
+        assertThat(chooser.next(x86, java.util.Set.of()).platform()).isEqualTo(s390x);
+        chooser.bind(java.util.Optional.empty());
+        assertThat(chooser.restriction(x86)).isNull();
+        assertThat(chooser.next(s390x, java.util.Set.of()).platform()).isEqualTo(x86);
+    }
+
+    @Test
+    void anUntypedBlockBindsThePointerWidthToo() {
+        List<Platform> all = List.of(Platform.parse("x86_64"), Platform.parse("i686"), Platform.parse("aarch64"),
+                Platform.parse("s390x"));
+        DestinationChooser chooser = new DestinationChooser(all, new Random(3));
+        chooser.bind(java.util.Optional.of(new dev.talent.format.ByteOrderBinding(false, 64, "heap block 1 allocated at ?")));
+        for (int i = 0; i < 20; i++) {
+            DestinationChooser.Drawn d = chooser.next(all.getFirst(), java.util.Set.of());
+            assertThat(d.platform().name()).isEqualTo("aarch64");
+            assertThat(d.how()).contains("little-endian, 64-bit pointers only (heap block 1 allocated at ?): i686,s390x left out");
+        }
+    }
 }

@@ -26,10 +26,13 @@ import java.util.Objects;
  * @param preparedPlatform the platform whose container is created ahead and waiting; null when none
  * @param last the most recent migrations, oldest first (the orchestrator decides how many)
  * @param address the app's IPv4 address ({@code talent run --net}, no prefix length); null without --net
+ * @param byteOrder what restricts the destinations to one byte order (the app's newest checkpoint is bound to its
+ *     writer's: docs/FORMAT.md "Byte order only"), in words, with the platforms left out or why nothing migrates; null
+ *     when nothing does
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "address", "pid", "platform", "since", "started", "state", "migrationsDone", "migrationsFailed",
-        "nextMigrationAt", "preparedPlatform", "last"})
+        "nextMigrationAt", "preparedPlatform", "byteOrder", "last"})
 public record StatusReport(
         String app,
         long pid,
@@ -45,7 +48,16 @@ public record StatusReport(
         Instant nextMigrationAt,
         String preparedPlatform,
         List<MigrationRecord> last,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String address) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String address,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String byteOrder) {
+
+    /** A report without a byte-order restriction. */
+    public StatusReport(String app, long pid, String platform, Instant since, Instant started, State state,
+                        int migrationsDone, int migrationsFailed, Instant nextMigrationAt, String preparedPlatform,
+                        List<MigrationRecord> last, String address) {
+        this(app, pid, platform, since, started, state, migrationsDone, migrationsFailed, nextMigrationAt, preparedPlatform,
+                last, address, null);
+    }
 
     /** A report of an app on the host's network (no address). */
     public StatusReport(String app, long pid, String platform, Instant since, Instant started, State state,

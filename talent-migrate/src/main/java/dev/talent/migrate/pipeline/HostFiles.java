@@ -15,6 +15,12 @@ public interface HostFiles {
     /** The host (and platform) for messages. */
     String name();
 
+    /**
+     * Whether this host's platform is big-endian; empty when this side does not know (then a checkpoint bound to a byte
+     * order is handed over anyway, and the destination's runtime refuses it if it must: exit 65, rollback).
+     */
+    default java.util.Optional<Boolean> bigEndian() { return java.util.Optional.empty(); }
+
     /** Removes every checkpoint from the app's checkpoint directory on this host. */
     void clearCheckpoints() throws IOException;
 

@@ -32,6 +32,16 @@ public final class TransferStep {
         progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets())));
         progress.accept(new StepResult.CheckpointSize(ck.signature().size(), ck.name().endsWith(
                 dev.talent.format.RuntimeContract.DELTA_SUFFIX)));
+        java.util.Optional<Boolean> to = destination.bigEndian();
+        if (ck.binding().isPresent() && to.isPresent() && to.get() != ck.binding().get().bigEndian()) {
+            // defence in depth: talent run and the fleet choose destinations of the bound byte order once they know it;
+            // the first checkpoint that binds it can meet a destination drawn before, which would refuse it (exit 65)
+            dev.talent.format.ByteOrderBinding b = ck.binding().get();
+            throw new MigrationFailedException(Step.CHECKPOINT, "checkpoint " + ck.sequence() + " is bound to the "
+                    + b.order() + " byte order (" + b.why() + "): not handed to " + destination.name() + ", which is "
+                    + dev.talent.format.ByteOrderBinding.name(to.get()) + "; the program goes on from it on "
+                    + source.name());
+        }
         try {
             connections.taken(ck.sequence());
         } catch (IOException e) {

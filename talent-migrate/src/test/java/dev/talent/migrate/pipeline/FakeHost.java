@@ -59,6 +59,10 @@ final class FakeHost implements HostContainers, HostFiles {
     boolean aheadNeverWaits;
     /** A byte of the checkpoint is flipped on its way out (a hostile network or store). */
     boolean tamperInTransit;
+    /** What binds the checkpoints this host takes to its byte order (null: nothing). */
+    dev.talent.format.ByteOrderBinding binding;
+    /** Whether this host's platform is big-endian (null: this side does not say). */
+    Boolean bigEndian;
     /** The checkpoint leaves unsigned. */
     boolean unsigned;
     /** The taken checkpoint joins {@link #accepted} only at {@link #keepTakenCheckpoint()} (talent run's way). */
@@ -142,6 +146,9 @@ final class FakeHost implements HostContainers, HostFiles {
     public void clearEvents() { events.clear(); }
 
     @Override
+    public java.util.Optional<Boolean> bigEndian() { return java.util.Optional.ofNullable(bigEndian); }
+
+    @Override
     public void clearCheckpoints() throws IOException { CheckpointSigningTest.empty(checkpoints); }
 
     @Override
@@ -158,7 +165,8 @@ final class FakeHost implements HostContainers, HostFiles {
         if (unsigned) s = s.withSignature(new byte[0]);
         byte[] sent = bytes.clone();
         if (tamperInTransit) sent[sent.length - 1] ^= 1;
-        return new OutgoingCheckpoint(newest, sequence, 1, s, () -> new ByteArrayInputStream(sent));
+        return new OutgoingCheckpoint(newest, sequence, 1, s, () -> new ByteArrayInputStream(sent),
+                java.util.Optional.ofNullable(binding));
     }
 
     @Override

@@ -139,6 +139,34 @@ class MigrationPipelineTest {
     }
 
     @Test
+    void aCheckpointBoundToTheOtherByteOrderIsNotHandedOverAndTheProgramGoesOnAtTheSource() throws Exception {
+        src.binding = new dev.talent.format.ByteOrderBinding(false, "heap block 3 allocated at m.c:9:5 is carried as raw bytes");
+        src.bigEndian = false;
+        dst.bigEndian = true;
+        MigrationFailedException e = assertRolledBack(Step.CHECKPOINT, "checkpoint 41 is bound to the little-endian byte "
+                + "order (heap block 3 allocated at m.c:9:5 is carried as raw bytes): not handed to aarch64, which is "
+                + "big-endian", "TALENTCK counter=41");
+        assertThat(e.getMessage()).contains("the program goes on from it on x86_64");
+        // refused before the hand-over: the destination never saw it, nothing was started or restored there
+        assertThat(journal).noneMatch(l -> l.startsWith("aarch64 received") || l.startsWith("aarch64 start"));
+        assertThat(dst.checkpointFiles()).isEmpty();
+    }
+
+    @Test
+    void aCheckpointBoundToTheDestinationsByteOrderOrToNoneMoves() throws Exception {
+        src.binding = new dev.talent.format.ByteOrderBinding(false, "heap block 3 allocated at m.c:9:5 is carried as raw bytes");
+        dst.bigEndian = false;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+    }
+
+    @Test
+    void aDestinationThatDoesNotSayItsByteOrderGetsTheCheckpointItsRuntimeDecides() throws Exception {
+        src.binding = new dev.talent.format.ByteOrderBinding(true, "global u holds a union");
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+    }
+
+    @Test
     void theFinalSyncBesideTheHandOverEndsBeforeTheStartAndIsToldAfterTheHandOver() throws Exception {
         syncBeside = true;
         replica.millis = 50;
