@@ -818,6 +818,42 @@ public final class HostedApps implements AutoCloseable {
         c.announce();
     }
 
+    /**
+     * Takes every container of the app here off the network (--net; nothing to do without one or when absent): the
+     * copy of an interrupted migration that does not go on, before the one that goes on resumes elsewhere, so that
+     * only one copy has the app's address on the segment. It stays until it is removed, or {@link #rejoin} lets it
+     * back.
+     */
+    public void isolate(String app) throws IOException {
+        Hosted h;
+        List<AppContainer> cs;
+        synchronized (this) {
+            h = apps.get(checkApp(app));
+            if (h == null) return;
+            cs = new ArrayList<>(h.containers.values());
+        }
+        for (AppContainer c : cs) if (c.hasNetwork()) c.lockNetwork();
+    }
+
+    /**
+     * Lets the container that runs the app here onto the network (unlocked, its address announced): a destination
+     * that etcd names after a move whose unlock did not happen (its leader died between the commit and the unlock), or
+     * a copy {@link #isolate isolated} for a resume that failed. Idempotent; false when nothing runs here or it has
+     * no network.
+     */
+    public boolean rejoin(String app) throws IOException, InterruptedException {
+        AppContainer c;
+        synchronized (this) {
+            Hosted h = apps.get(checkApp(app));
+            if (h == null || h.running == null || h.ended != null || h.lost != null) return false;
+            c = h.running;
+        }
+        if (!c.hasNetwork()) return false;
+        c.unlockNetwork();
+        c.announce();
+        return true;
+    }
+
     public boolean signal(String app, String id, String signal) throws IOException {
         Signal s;
         try {
