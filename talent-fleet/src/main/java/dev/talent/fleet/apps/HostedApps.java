@@ -410,7 +410,7 @@ public final class HostedApps implements AutoCloseable {
                 } else {
                     PlacementFence.Verdict verdict = fence.check(r.get().spec().app(), r.get().spec().epoch());
                     if (verdict.keep()) {
-                        recover(r.get(), ch).ifPresent(keep::add);
+                        recover(r.get(), ch, fence.settledHere(r.get().spec().app())).ifPresent(keep::add);
                     } else {
                         // its container is not kept: it is killed and removed with the leftovers below
                         events.accept("stopping the copy of " + printable(name) + " left on " + host + " (container "
@@ -446,7 +446,7 @@ public final class HostedApps implements AutoCloseable {
     }
 
     /** One recorded app: adopted (its container's id returned) or kept as lost. */
-    private Optional<String> recover(RunningRecord r, ContainerHost ch) throws IOException, InterruptedException {
+    private Optional<String> recover(RunningRecord r, ContainerHost ch, boolean settledHere) throws IOException, InterruptedException {
         for (String sha : r.spec().binaries().values())
             if (!Files.isRegularFile(blobs.path(sha), LinkOption.NOFOLLOW_LINKS)) throw new IOException("its binary " + sha + " is not here");
         Platform p = r.checkedPlatform();
@@ -526,6 +526,18 @@ public final class HostedApps implements AutoCloseable {
         }
         events.accept("adopted " + r.spec().app() + " on " + host + "/" + p.name() + ": container " + r.container() + " (pid "
                 + proc.get().pid() + ") left running by an earlier agent");
+        if (settledHere && c.hasNetwork()) {
+            // etcd places it here and nothing moves it: it must be on the network. The agent before may have died
+            // between a migration's hold (or lock) of this destination and its unlock, which comes after the commit;
+            // the leader's tries of that unlock may all have come while no agent answered here (idempotent otherwise)
+            try {
+                c.unlockNetwork();
+                saidIfHoldEnded(r.spec().app(), c);
+                c.announce();
+            } catch (IOException x) {
+                events.accept(r.spec().app() + ": cannot let container " + r.container() + " onto the network: " + x.getMessage());
+            }
+        }
         return Optional.of(r.container());
     }
 
@@ -815,7 +827,16 @@ public final class HostedApps implements AutoCloseable {
     public void unlockNetwork(String app, String id) throws IOException, InterruptedException {
         AppContainer c = container(app, id);
         c.unlockNetwork();
+        saidIfHoldEnded(app, c);
         c.announce();
+    }
+
+    /** Says that unlocking an adopted container ended a hold its dead agent left (see {@link AdoptedContainer#unlockNetwork}). */
+    private void saidIfHoldEnded(String app, AppContainer c) {
+        if (c instanceof AdoptedContainer a && a.heldRulesEnded() > 0) {
+            events.accept(printable(app) + ": container " + a.id() + " was held by the agent before this one (killed before its"
+                    + " unlock): its " + a.heldRulesEnded() + " netfilter queue rule(s), whose helper died with that agent, removed");
+        }
     }
 
     /**
@@ -850,6 +871,7 @@ public final class HostedApps implements AutoCloseable {
         }
         if (!c.hasNetwork()) return false;
         c.unlockNetwork();
+        saidIfHoldEnded(app, c);
         c.announce();
         return true;
     }
