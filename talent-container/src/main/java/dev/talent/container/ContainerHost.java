@@ -401,6 +401,16 @@ public final class ContainerHost implements AutoCloseable {
         return NetworkSlot.setLeftoverPort(stateDir, id, up);
     }
 
+    /**
+     * Ends the hold a killed process left on a leftover container's network (its app's address {@code address}): the
+     * queue rules whose helper died with it and its claim of the app's MAC ({@link NetworkSlot#endLeftoverHold}).
+     * Returns how many queue rules it removed (none: it did not hold). Without {@code rules}, only the MAC's entry.
+     */
+    public int endLeftoverHold(String id, Ipv4 address, boolean rules) throws ContainerException, IOException, InterruptedException {
+        if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");
+        return NetworkSlot.endLeftoverHold(stateDir, id, NetworkSlot.mac(address), rules);
+    }
+
     /** A gratuitous ARP of {@code address} from a leftover container's network namespace ({@link Announce}). */
     public void announceLeftover(String id, Ipv4 address) throws ContainerException, InterruptedException {
         if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");

@@ -174,8 +174,11 @@ public final class NetworkSlot implements AutoCloseable {
         setPort(false);
     }
 
-    private byte[] mac() {
-        int v = attachment.address().value();
+    private byte[] mac() { return mac(attachment.address()); }
+
+    /** The MAC of the app's eth0 for {@code address}: 02:54 and its four bytes. */
+    static byte[] mac(Ipv4 address) {
+        int v = address.value();
         return new byte[] {0x02, 0x54, (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
@@ -299,6 +302,65 @@ public final class NetworkSlot implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return true;
+    }
+
+    /**
+     * Ends what a killed process's {@link #hold()} left on the slot a container of this name has (an agent killed
+     * between a destination's hold and its unlock; its successor adopted the container): the netfilter queue rules of
+     * {@link #prepareHold} in the namespace, whose helper died with that process (without a listener the kernel drops
+     * every packet the rules queue: the app's connections would stall for good), and the bridge entry that pointed the
+     * app's MAC at the port ({@code mac}, 6 bytes). Nothing the dead helper kept was accepted: it was dropped and the
+     * peers send it again. Idempotent; nothing to do for a slot that never held, or that is gone. Returns how many
+     * queue rules it removed. Without {@code rules}, only the bridge entry (one netlink call: a lock's, in a downtime).
+     */
+    static int endLeftoverHold(Path stateDir, String containerId, byte[] mac, boolean rules)
+            throws ContainerException, IOException, InterruptedException {
+        Path ns = leftoverNamespace(stateDir, containerId);
+        String port = portName(stateDir, containerId);
+        if (LinkControl.exists(port)) {
+            try {
+                LinkControl.releaseMac(port, mac);
+            } catch (NativeCallException e) {
+                throw new ContainerException("cannot release the app's MAC from " + port + ": " + e.getMessage(), e);
+            }
+        }
+        if (!rules || !Files.exists(ns)) return 0;
+        int removed = 0;
+        for (String tool : HostBridge.ipv6() ? List.of("iptables", "ip6tables") : List.of("iptables")) {
+            CapturedRun listed = ProcessRunner.capture(List.of("ip", "netns", "exec", ns.getFileName().toString(), tool, "-w", "-S", "INPUT"),
+                    EnvironmentChange.NONE, null);
+            if (listed.exitCode() != 0) {
+                throw new ContainerException("cannot list the netfilter rules of " + ns.getFileName() + ": " + listed.stderr().strip());
+            }
+            for (List<String> rule : leftoverHoldRules(listed.stdout())) {
+                List<String> del = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.getFileName().toString(), tool, "-w", "-D"));
+                del.addAll(rule);
+                run(del, "");
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * The hold rules among {@code iptables -S INPUT}'s lines ({@code -A INPUT ... -j NFQUEUE --queue-num 0}), each as
+     * the arguments that delete it after {@code -D} (the chain first); nothing else.
+     */
+    static List<List<String>> leftoverHoldRules(String listed) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (String line : listed.split("\n", -1)) {
+            List<String> words = List.of(line.strip().split("\\s+"));
+            if (words.size() < 3 || !words.get(0).equals("-A") || !words.get(1).equals("INPUT")) continue;
+            int j = words.indexOf("-j");
+            if (j < 0) continue;
+            List<String> target = words.subList(j, words.size());
+            // queue 0 is the default: some iptables versions do not print its number
+            if (target.equals(List.of("-j", "NFQUEUE", "--queue-num", Integer.toString(HOLD_QUEUE)))
+                    || target.equals(List.of("-j", "NFQUEUE"))) {
+                out.add(words.subList(1, words.size()));
+            }
+        }
+        return out;
     }
 
     /** The namespace file of the slot a container of this name has (it may not exist). */

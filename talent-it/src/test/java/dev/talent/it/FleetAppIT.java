@@ -646,6 +646,87 @@ class FleetAppIT {
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
+    /**
+     * Issue 12/15 ("no segment may be lost for good", "nothing is lost"): a peer that keeps sending (a line every 3 ms,
+     * not waiting for answers) through a host-to-host migration of a --net app whose commit fails ({@code
+     * migrate --inject-fault commit}) gets every line answered, in order, exactly as an uninterrupted run answers the
+     * same lines. The destination runs before the commit; were its network open then, it would acknowledge what the
+     * peer sends in that window, and be removed with it: the resumed source would never get those bytes and the
+     * connection would stall.
+     */
+    @Test
+    @Order(10)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aPeerThatTalksThroughAFailedCommitLosesNothing() throws Exception {
+        Path binary = root.resolve("build/linecount6");
+        if (!Files.exists(binary)) {
+            Path source = root.resolve("linecount6.c");
+            try (var in = FleetAppIT.class.getResourceAsStream("/network/linecount6.c")) {
+                Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
+            assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        }
+        awaitAgents(3);
+        ProcessResult deployed = fleetCommand("deploy", "--name", "talk", "--platforms", "x86_64,aarch64", "--net",
+                binary.toString(), "--", Integer.toString(NET_PORT));
+        assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
+        JsonNode s = status("talk");
+        String address = s.get("address").asText();
+        String first = s.get("host").asText();
+        String to = first.equals("h1") ? "h2" : "h1";
+        StreamingPeer peer;
+        ProcessResult m;
+        try (java.net.Socket socket = connect(address, NET_PORT)) {
+            peer = new StreamingPeer(socket, Duration.ofMillis(3), Duration.ofSeconds(20));
+            try {
+                Thread.sleep(500);
+                m = fleetCommand("migrate", "talk", "--to", to + "/x86_64", "--inject-fault", "commit", "--json");
+                // talking on after the resolution: the connection goes on at the source
+                Thread.sleep(1500);
+            } finally {
+                peer.stop();
+            }
+        }
+        assertThat(m.exitCode()).withFailMessage(m.describe()).isEqualTo(1);
+        assertThat(JSON.readTree(m.stdout()).get("failed_step").asText()).isEqualTo("commit");
+        assertThat(peer.wrong()).as("every line answered, in order, none missing, through the failed commit (%d sent)",
+                peer.sent().size()).isNull();
+        List<String> reference = plainAnswers(root.resolve("build/linecount6.x86_64"), peer.sent());
+        assertThat(peer.answers()).as("the answers of an uninterrupted run to the same %d lines", peer.sent().size())
+                .isEqualTo(reference);
+        System.out.println("FleetAppIT: streaming peer through a failed commit: " + peer.sent().size() + " lines, all answered; "
+                + m.stdoutText().strip());
+        assertThat(status("talk").get("host").asText()).as("talk stays on its source").isEqualTo(first);
+        ProcessResult undeployed = fleetCommand("undeploy", "talk");
+        assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
+    }
+
+    /** What {@code binary} (linecount6), run natively on a free port, answers to {@code lines} then quit. */
+    private static List<String> plainAnswers(Path binary, List<String> lines) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process plain = new ProcessBuilder(binary.toString(), Integer.toString(port)).redirectErrorStream(true).start();
+        try (java.net.Socket c = connect("127.0.0.1", port)) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+            StringBuilder all = new StringBuilder();
+            for (String l : lines) all.append(l).append('\n');
+            all.append("quit\n");
+            c.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().flush();
+            List<String> got = new ArrayList<>();
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                got.add(l);
+                if (l.equals("bye")) break;
+            }
+            return got;
+        } finally {
+            plain.destroyForcibly();
+        }
+    }
+
     /** The steps of a host-to-host migration a fault is injected at, in the pipeline's order. */
     private static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore", "commit");
 
@@ -776,7 +857,7 @@ class FleetAppIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void labDownLeavesNothingBehind() throws IOException {
         // issue 15: run by a script under the lab's directory (its command line names DIR/), lab down kills the lab's
         // processes, not its caller

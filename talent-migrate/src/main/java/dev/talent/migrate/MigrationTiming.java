@@ -12,6 +12,8 @@ import java.time.Instant;
  */
 public final class MigrationTiming {
     private long requested, checkpointWritten, checkpointTransferred, synced, started, ready;
+    /** --net: when the destination's traffic was let through, after the commit (0: no network, or not reached). */
+    private long unlocked;
     /** The source program's exit, and when the pipeline had the source's statement of its checkpoint. */
     private long stopped, accepted;
     /** Pre-copy before the stop (null: none); the size of the stop's checkpoint when it was a delta. */
@@ -53,7 +55,10 @@ public final class MigrationTiming {
             case StepResult.CheckpointSize s -> deltaBytes = s.delta() ? s.bytes() : null;
             case StepResult.ProgramEnded e -> { }
             case StepResult.DestinationReady d -> { }
-            case StepResult.Committed c -> { }
+            case StepResult.Committed c -> {
+                unlocked = c.unlockedNanos();
+                netNanos += c.unlockNanos();
+            }
             case StepResult.RolledBack b -> { }
         }
     }
@@ -62,7 +67,8 @@ public final class MigrationTiming {
     public void addNetNanos(long nanos) { netNanos += nanos; }
 
     public MigrationRecord record(String app, String from, String to, Instant at) {
-        return new MigrationRecord(app, from, to, true, ms(requested, ready), ms(requested, checkpointWritten),
+        // with a network the downtime ends when its traffic flows: after the commit (which no phase covers)
+        return new MigrationRecord(app, from, to, true, ms(requested, Math.max(ready, unlocked)), ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
                 .withPrecopy(precopy()).withCheckpointParts(parts());

@@ -151,11 +151,43 @@ final class AdoptedContainer implements AppContainer {
     @Override
     public boolean hasNetwork() { return address.isPresent(); }
 
+    /**
+     * Its port goes down; first, a claim of the app's MAC that a hold by the agent that died left on its port is
+     * released (the segment learns the app's place elsewhere again; one netlink call, nothing when there is none).
+     */
     @Override
-    public void lockNetwork() throws IOException { setNetwork(false); }
+    public void lockNetwork() throws IOException {
+        endHold(false);
+        setNetwork(false);
+    }
 
+    /**
+     * Its port comes up, then a hold the agent that died left on it ends: a destination held since the network lock
+     * whose agent was killed before the unlock (which comes after the commit). The holding helper died with that agent,
+     * and without a listener its queue rules would drop every packet to the app for good (FleetAgentKillIT).
+     */
     @Override
-    public void unlockNetwork() throws IOException { setNetwork(true); }
+    public void unlockNetwork() throws IOException {
+        setNetwork(true);
+        heldRulesEnded = endHold(true);
+    }
+
+    /** How many queue rules of a dead agent's hold the last {@link #unlockNetwork()} removed (none: it was not held). */
+    int heldRulesEnded() { return heldRulesEnded; }
+
+    private volatile int heldRulesEnded;
+
+    private int endHold(boolean rules) throws IOException {
+        if (address.isEmpty()) return 0;
+        try {
+            return host.endLeftoverHold(id, address.get(), rules);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while ending the hold of container " + id, e);
+        }
+    }
 
     @Override
     public void announce() throws IOException, InterruptedException {

@@ -622,6 +622,39 @@ public final class AppReconciler {
                 Instant.ofEpochMilli(clock.getAsLong()), 0, 0, null).because(f.reason(), f.choice()).forRequest(f.request());
     }
 
+    /**
+     * Resumes the app stopped at {@code winner} once the other side's copy (if it has one: {@code other} Running or
+     * Stopped) is off the network, so that never two copies have the app's address: the other side is a destination
+     * that may hold the app's connections and its peers' packets. A copy that cannot be taken off is said and the
+     * resume goes on (an uncommitted destination was never unlocked: its traffic stays held until it is removed).
+     * When the resume fails and the other side runs, it is let back onto the network (it keeps the app).
+     */
+    private boolean isolatedThenResumed(String app, FleetAgents.Placement winner, FleetAgents.Placement loser,
+            FleetAgents.AppState other) throws InterruptedException {
+        boolean copy = other instanceof FleetAgents.AppState.Running || other instanceof FleetAgents.AppState.Stopped;
+        if (copy) {
+            try {
+                agents.isolate(loser.host(), app);
+            } catch (FleetException e) {
+                events.accept(app + ": cannot take the copy on " + loser + " off the network before it resumes on " + winner
+                        + ": " + e.getMessage() + "; resuming anyway (that copy was never let onto the network before a"
+                        + " commit: it holds its traffic until it is removed)");
+            }
+        }
+        if (resumed(app, winner)) return true;
+        if (other instanceof FleetAgents.AppState.Running) rejoin(app, loser);
+        return false;
+    }
+
+    /** {@link FleetAgents#rejoin}; a failure is said (the next step tries again only if the migration is unresolved). */
+    private void rejoin(String app, FleetAgents.Placement at) throws InterruptedException {
+        try {
+            agents.rejoin(at.host(), app);
+        } catch (FleetException e) {
+            events.accept(app + ": cannot let its copy on " + at + " onto the network: " + e.getMessage());
+        }
+    }
+
     /** Restarts {@code app}, stopped at its checkpoint on {@code at}, there; false (said) when it cannot. */
     private boolean resumed(String app, FleetAgents.Placement at) throws InterruptedException {
         try {
@@ -690,9 +723,10 @@ public final class AppReconciler {
             FleetAgents.Placement holder = null;
             if (sw instanceof FleetAgents.AppState.Running) {
                 keep = holder = winner;
-            } else if (sw instanceof FleetAgents.AppState.Stopped && resumed(app, winner)) {
+            } else if (sw instanceof FleetAgents.AppState.Stopped && isolatedThenResumed(app, winner, loser, sl)) {
                 // stopped at its checkpoint and left there (the controller died before the destination took it
-                // over, or before etcd recorded it did): it goes on where it stopped, as a rollback
+                // over, or before etcd recorded it did, or the commit failed): it goes on where it stopped, as a
+                // rollback, once the other side is off the network
                 keep = holder = winner;
             } else if (sw instanceof FleetAgents.AppState.Ended e) {
                 ended = new AppRecords.Ended(app, winner.host(), e.platform(), e.status(), null, now);
@@ -717,6 +751,9 @@ public final class AppReconciler {
         // the other side may have run with the app's connections (a destination unlocked before a commit that failed):
         // it goes silently, so that its teardown closes none of them at the peers
         if (removeFrom != null) agents.removeCopy(removeFrom, app);
+        // the destination that keeps the app may never have been unlocked: its network opens after the commit, and
+        // the leader that drove it may have died (or failed to commit) before (idempotent when it was unlocked)
+        if (!oneHost && keep != null && keep.equals(to)) rejoin(app, to);
         if (oneHost && keep != null) {
             // two platforms of one host: the place the app is not on (a prepared destination, or the source it left)
             // goes, as a release would have removed it; the app stays on the other

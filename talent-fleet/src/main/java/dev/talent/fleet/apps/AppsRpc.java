@@ -285,6 +285,11 @@ public final class AppsRpc {
                 apps.unlockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "isolate" -> {
+                apps.isolate(o.app());
+                yield new AppsMessages.Reply("", 0, true);
+            }
+            case "rejoin" -> new AppsMessages.Reply("", 0, apps.rejoin(o.app()));
             case "tcp-take" -> {
                 apps.takeConnections(o.app(), o.platform(), Duration.ofMillis(Math.max(1, Math.min(600_000, o.number()))));
                 yield new AppsMessages.Reply("", 0, true);

@@ -141,6 +141,19 @@ public interface FleetAgents extends AutoCloseable {
     default void removeCopy(String host, String app) throws FleetException, InterruptedException { remove(host, app); }
 
     /**
+     * Takes the app's copy on {@code host} off the network (its containers locked; the copy stays): the side of an
+     * interrupted migration that does not go on, before the other resumes, so that never two copies have the app's
+     * address. The default, for agents without networks of their own, does nothing.
+     */
+    default void isolate(String host, String app) throws FleetException, InterruptedException {}
+
+    /**
+     * Lets the app's running copy on {@code host} onto the network (unlocked, announced; idempotent): where an
+     * interrupted migration leaves the app, whose unlock may not have happened. The default does nothing.
+     */
+    default void rejoin(String host, String app) throws FleetException, InterruptedException {}
+
+    /**
      * Removes the app's place for {@code platform} on {@code host} with its containers (a destination prepared there
      * for a migration between two platforms of that host that did not go there), while the app stays on another
      * platform of that host; refused when the app is on {@code platform} there. Nothing to do when there is none.

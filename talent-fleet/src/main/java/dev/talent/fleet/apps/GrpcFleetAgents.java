@@ -280,6 +280,24 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     @Override
+    public void isolate(String host, String app) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("isolate", app, "", "", "", 0);
+        } catch (IOException e) {
+            throw fail("cannot take " + app + " on " + host + " off the network", e);
+        }
+    }
+
+    @Override
+    public void rejoin(String host, String app) throws FleetException, InterruptedException {
+        try {
+            agent(host).op("rejoin", app, "", "", "", 0);
+        } catch (IOException e) {
+            throw fail("cannot let " + app + " on " + host + " onto the network", e);
+        }
+    }
+
+    @Override
     public void dropPlace(String host, String app, String platform) throws FleetException, InterruptedException {
         try {
             agent(host).op("drop-place", app, platform, "", "", 0);
@@ -365,6 +383,14 @@ public final class GrpcFleetAgents implements FleetAgents {
                     takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     () -> {
+                        try {
+                            // off the network first: it was never unlocked, but a holding destination's port is up,
+                            // and its teardown must send nothing to the peers of the source that resumes
+                            if (destContainer.hasNetwork()) destContainer.lockNetwork();
+                        } catch (Exception e) {
+                            warn.accept("cannot take container " + destContainer.id() + " on " + to.host() + " off the network: "
+                                    + e.getMessage());
+                        }
                         try {
                             destContainer.delete();
                         } catch (Exception e) {

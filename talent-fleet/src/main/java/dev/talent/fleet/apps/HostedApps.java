@@ -410,7 +410,7 @@ public final class HostedApps implements AutoCloseable {
                 } else {
                     PlacementFence.Verdict verdict = fence.check(r.get().spec().app(), r.get().spec().epoch());
                     if (verdict.keep()) {
-                        recover(r.get(), ch).ifPresent(keep::add);
+                        recover(r.get(), ch, fence.settledHere(r.get().spec().app())).ifPresent(keep::add);
                     } else {
                         // its container is not kept: it is killed and removed with the leftovers below
                         events.accept("stopping the copy of " + printable(name) + " left on " + host + " (container "
@@ -446,7 +446,7 @@ public final class HostedApps implements AutoCloseable {
     }
 
     /** One recorded app: adopted (its container's id returned) or kept as lost. */
-    private Optional<String> recover(RunningRecord r, ContainerHost ch) throws IOException, InterruptedException {
+    private Optional<String> recover(RunningRecord r, ContainerHost ch, boolean settledHere) throws IOException, InterruptedException {
         for (String sha : r.spec().binaries().values())
             if (!Files.isRegularFile(blobs.path(sha), LinkOption.NOFOLLOW_LINKS)) throw new IOException("its binary " + sha + " is not here");
         Platform p = r.checkedPlatform();
@@ -526,6 +526,18 @@ public final class HostedApps implements AutoCloseable {
         }
         events.accept("adopted " + r.spec().app() + " on " + host + "/" + p.name() + ": container " + r.container() + " (pid "
                 + proc.get().pid() + ") left running by an earlier agent");
+        if (settledHere && c.hasNetwork()) {
+            // etcd places it here and nothing moves it: it must be on the network. The agent before may have died
+            // between a migration's hold (or lock) of this destination and its unlock, which comes after the commit;
+            // the leader's tries of that unlock may all have come while no agent answered here (idempotent otherwise)
+            try {
+                c.unlockNetwork();
+                saidIfHoldEnded(r.spec().app(), c);
+                c.announce();
+            } catch (IOException x) {
+                events.accept(r.spec().app() + ": cannot let container " + r.container() + " onto the network: " + x.getMessage());
+            }
+        }
         return Optional.of(r.container());
     }
 
@@ -815,7 +827,53 @@ public final class HostedApps implements AutoCloseable {
     public void unlockNetwork(String app, String id) throws IOException, InterruptedException {
         AppContainer c = container(app, id);
         c.unlockNetwork();
+        saidIfHoldEnded(app, c);
         c.announce();
+    }
+
+    /** Says that unlocking an adopted container ended a hold its dead agent left (see {@link AdoptedContainer#unlockNetwork}). */
+    private void saidIfHoldEnded(String app, AppContainer c) {
+        if (c instanceof AdoptedContainer a && a.heldRulesEnded() > 0) {
+            events.accept(printable(app) + ": container " + a.id() + " was held by the agent before this one (killed before its"
+                    + " unlock): its " + a.heldRulesEnded() + " netfilter queue rule(s), whose helper died with that agent, removed");
+        }
+    }
+
+    /**
+     * Takes every container of the app here off the network (--net; nothing to do without one or when absent): the
+     * copy of an interrupted migration that does not go on, before the one that goes on resumes elsewhere, so that
+     * only one copy has the app's address on the segment. It stays until it is removed, or {@link #rejoin} lets it
+     * back.
+     */
+    public void isolate(String app) throws IOException {
+        Hosted h;
+        List<AppContainer> cs;
+        synchronized (this) {
+            h = apps.get(checkApp(app));
+            if (h == null) return;
+            cs = new ArrayList<>(h.containers.values());
+        }
+        for (AppContainer c : cs) if (c.hasNetwork()) c.lockNetwork();
+    }
+
+    /**
+     * Lets the container that runs the app here onto the network (unlocked, its address announced): a destination
+     * that etcd names after a move whose unlock did not happen (its leader died between the commit and the unlock), or
+     * a copy {@link #isolate isolated} for a resume that failed. Idempotent; false when nothing runs here or it has
+     * no network.
+     */
+    public boolean rejoin(String app) throws IOException, InterruptedException {
+        AppContainer c;
+        synchronized (this) {
+            Hosted h = apps.get(checkApp(app));
+            if (h == null || h.running == null || h.ended != null || h.lost != null) return false;
+            c = h.running;
+        }
+        if (!c.hasNetwork()) return false;
+        c.unlockNetwork();
+        saidIfHoldEnded(app, c);
+        c.announce();
+        return true;
     }
 
     public boolean signal(String app, String id, String signal) throws IOException {

@@ -98,6 +98,16 @@ public final class PlacementFence {
         return new PlacementFence(host, Set.of(), Map.of(), Map.of(), true);
     }
 
+    /**
+     * Whether etcd places {@code app} on this host with no migration of it in flight: its copy here is where the app
+     * is, and nothing may hold it off the network (false for a fence without etcd).
+     */
+    public boolean settledHere(String app) {
+        if (keepAll) return false;
+        Records.Placement p = placements.get(app);
+        return p != null && p.host().equals(host) && !arriving.containsKey(app);
+    }
+
     /** Whether this host's copy of {@code app}, started at placement epoch {@code epoch}, may run on. */
     public Verdict check(String app, long epoch) {
         if (keepAll) return new Verdict(true, app + " is kept (no etcd to ask)");

@@ -203,8 +203,13 @@ class AppReconcilerIT {
             assertThat(r.to()).isEqualTo(other + "/x86_64");
             assertThat(r.error()).contains("fault injected at step commit").contains("resolved by controller c1");
         });
+        int isolated = agents.journal.indexOf("isolate svc on " + other);
         int resumed = agents.journal.indexOf("resume svc on " + from.host()), removed = agents.journal.indexOf("remove copy svc from " + other);
-        assertThat(resumed).as("resumed on the source first, then the destination removed").isPositive().isLessThan(removed);
+        // the destination (which may hold the app's connections and its peers' packets) is off the network before the
+        // source resumes: never two copies with the app's address
+        assertThat(isolated).as("the destination taken off the network before the source resumes").isPositive().isLessThan(resumed);
+        assertThat(resumed).as("resumed on the source, then the destination removed").isLessThan(removed);
+        assertThat(agents.journal.subList(isolated, agents.journal.size())).noneMatch(j -> j.startsWith("rejoin"));
         // and the app moves for real afterwards
         new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", other, null, clock.incrementAndGet()));
         leader.step("svc");
@@ -410,6 +415,10 @@ class AppReconcilerIT {
         FleetAgents.Placement to = left.inFlight().get().value().destination();
         FleetAgents.Placement expected = expectMoved ? to : from;
         assertThat(agents.running("svc")).containsExactly(expected);
+        // a destination that keeps the app is let onto the network (its unlock comes after the commit, which the
+        // killed leader may not have reached); one that goes is taken off it before the source resumes
+        if (expectMoved) assertThat(agents.journal).contains("rejoin svc on " + to.host());
+        else assertThat(agents.journal).noneMatch(j -> j.startsWith("rejoin"));
         AppStore.AppView after = view("svc");
         assertThat(after.where()).contains(expected);
         assertThat(after.inFlight()).isEmpty();

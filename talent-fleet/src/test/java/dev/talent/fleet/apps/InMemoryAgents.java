@@ -182,6 +182,21 @@ final class InMemoryAgents implements FleetAgents {
         places.removeIf(p -> p.startsWith(app + "@" + host + "/"));
     }
 
+    /** Hosts whose copy was taken off the network ({@link #isolate}) and not let back since. */
+    final java.util.Set<String> isolated = new java.util.HashSet<>();
+
+    @Override
+    public synchronized void isolate(String host, String app) {
+        journal.add("isolate " + app + " on " + host);
+        isolated.add(app + "@" + host);
+    }
+
+    @Override
+    public synchronized void rejoin(String host, String app) {
+        journal.add("rejoin " + app + " on " + host);
+        isolated.remove(app + "@" + host);
+    }
+
     @Override
     public synchronized void dropPlace(String host, String app, String platform) throws FleetException {
         journal.add("drop place " + app + " on " + host + "/" + platform);

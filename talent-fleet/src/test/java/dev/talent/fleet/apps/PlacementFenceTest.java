@@ -40,6 +40,21 @@ class PlacementFenceTest {
         assertThat(f.check("svc", 1).keep()).isTrue();
     }
 
+    /**
+     * Where etcd places the app with nothing in flight, its adopted copy must be on the network (a destination whose
+     * agent was killed between its hold and the unlock after the commit); a copy an in-flight migration may still
+     * move or discard is the leader's to decide.
+     */
+    @Test
+    void aCopyIsSettledOnlyWherePlacedWithNoMigrationInFlight() {
+        Map<String, Records.Placement> placed = Map.of("svc", at("h2", 1).orElseThrow());
+        assertThat(new PlacementFence("h2", Set.of("svc"), placed).settledHere("svc")).isTrue();
+        assertThat(new PlacementFence("h1", Set.of("svc"), placed).settledHere("svc")).isFalse();
+        assertThat(new PlacementFence("h2", Set.of("svc"), placed, Map.of("svc", "h3")).settledHere("svc")).as("moving away").isFalse();
+        assertThat(new PlacementFence("h2", Set.of("svc"), Map.of()).settledHere("svc")).as("not placed").isFalse();
+        assertThat(PlacementFence.keepAll("h2").settledHere("svc")).as("no etcd to ask").isFalse();
+    }
+
     @Test
     void aSnapshotAnswersForItsHost() {
         PlacementFence f = new PlacementFence("h3", Set.of("svc", "db"),

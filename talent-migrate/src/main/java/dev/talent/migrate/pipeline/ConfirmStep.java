@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Waits until the destination reports that the program runs again (it restored the checkpoint), then lets its
- * traffic through: its namespace (same address and MAC) takes over the app's connections.
+ * Waits until the destination reports that the program runs again (it restored the checkpoint) and, with a network,
+ * that it holds the TCP connections it was given. Its traffic is NOT let through here: the destination stays locked
+ * (or holding the peers' packets) until the move is committed ({@link CommitStep} unlocks it), so that nothing a peer
+ * sends is acknowledged by a copy that a failed commit then removes.
  */
 public final class ConfirmStep {
     private final Duration timeout;
@@ -20,7 +22,7 @@ public final class ConfirmStep {
         return run(host, destination, startedNanos, ConnectionCarrier.NONE);
     }
 
-    /** As above; before the traffic flows, the program must hold the TCP connections {@code connections} gave it. */
+    /** As above; the program must hold the TCP connections {@code connections} gave it (its traffic flows after the commit). */
     public StepResult.Confirmed run(HostContainers host, AppContainer destination, long startedNanos,
             ConnectionCarrier connections) throws MigrationFailedException, InterruptedException {
         long readyBy = startedNanos + timeout.toNanos();
@@ -75,7 +77,6 @@ public final class ConfirmStep {
         long u0 = System.nanoTime();
         try {
             connections.beforeUnlock();
-            destination.unlockNetwork();
         } catch (IOException ce) {
             // a program that resumed and already ended holds no connection: its traffic no longer matters
             if (!exited) throw new MigrationFailedException(Step.RESTORE, ce.getMessage(), "", ce);

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * was prepared beforehand). Each step is a unit of its own with a typed result, told to {@code progress} as soon as it
  * is there. Until the source stops, a failure leaves the program running there; from the stop on, any failure, of
  * whatever kind, discards the destination and rolls back: the program restarts on the source from the newest
- * checkpoint talent accepted, before the failure is reported. The source is removed only after the commit. The
+ * checkpoint talent accepted, before the failure is reported. The destination's network (--net) stays locked, or
+ * holding its peers' packets, until the commit; the source is removed only after the commit. The
  * recovery copy of the checkpoint handed over is kept ({@link HostFiles#keepTakenCheckpoint()}) once the destination
  * runs, after the downtime, or before a rollback.
  */
@@ -188,7 +189,8 @@ public final class MigrationPipeline {
             throw failure;
         }
         keepTaken(source, hooks);
-        StepResult.Committed done = commit.run(hooks.ledger(), source.container(), hooks.warn());
+        // the destination's traffic flows only once the move is committed (a commit that throws leaves it locked)
+        StepResult.Committed done = commit.run(hooks.ledger(), source.container(), destination.container(), hooks.warn());
         progress.accept(done);
         return new Outcome.Moved(done);
     }

@@ -50,8 +50,15 @@ public sealed interface StepResult {
     /** The destination reported that the program runs ({@code readyNanos}); {@code unlockNanos} its network unlock. */
     record Confirmed(long readyNanos, long unlockNanos) implements StepResult {}
 
-    /** The move is recorded and the source container removed; {@code warning} when recording it failed. */
-    record Committed(Optional<String> warning) implements StepResult {}
+    /**
+     * The move is recorded, the destination's traffic let through ({@code unlockedNanos}, 0 without a network: from then
+     * on its peers are answered; {@code unlockNanos} the unlock took), and the source container removed;
+     * {@code warning} when recording it failed.
+     */
+    record Committed(Optional<String> warning, long unlockedNanos, long unlockNanos) implements StepResult {
+        /** Without a network to unlock. */
+        public Committed(Optional<String> warning) { this(warning, 0, 0); }
+    }
 
     /** After a failure, the program runs again on the source in {@code restarted}. */
     record RolledBack(AppContainer restarted) implements StepResult {}

@@ -55,6 +55,8 @@ final class FakeHost implements HostContainers, HostFiles {
     /** Reading the runtime's events fails with an unexpected exception (a bug, a closed channel). */
     boolean eventsBroken;
     boolean signalFails, lockFails, unlockFails, takeFails, restoreFails, startFails, createFails;
+    /** The next this many unlocks fail (then they work), besides {@link #unlockFails}. */
+    int unlockFailsTimes;
     /** A container started ahead never comes to wait for its go. */
     boolean aheadNeverWaits;
     /** A byte of the checkpoint is flipped on its way out (a hostile network or store). */
@@ -265,9 +267,14 @@ final class FakeHost implements HostContainers, HostFiles {
 
         @Override
         public void unlockNetwork() throws IOException {
-            if (unlockFails) throw new IOException("cannot bring the port up");
+            if (unlockFails || unlockFailsTimes > 0) {
+                if (unlockFailsTimes > 0) unlockFailsTimes--;
+                journal.add(name + " unlock failed " + id);
+                throw new IOException("cannot bring the port up");
+            }
             locked = false;
             holding = false;
+            journal.add(name + " unlock " + id);
         }
 
         @Override
