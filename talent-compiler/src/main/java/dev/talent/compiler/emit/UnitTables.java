@@ -136,6 +136,9 @@ public final class UnitTables {
     static Set<String> literals(TranslationUnit tu) {
         Set<String> out = new LinkedHashSet<>();
         tu.root().walk(n -> {
+            // main's __func__ is the literal "main" in the emitted text (MainRename)
+            if (n.is("FunctionDecl") && n.name().equals("main") && tu.inMainFile(n.loc()) && !n.loc().inMacro()
+                    && MainRename.framedBody(tu, n) != null) out.add("\"main\"");
             if (!n.is("StringLiteral") || !n.qualType().startsWith("char[")) return;
             String v = n.attr("value");
             if (v.startsWith("\"") || v.startsWith("u8\"")) out.add(v);

@@ -35,4 +35,58 @@ class MainRenameTest {
                 "  return self != 0;",
                 "}");
     }
+
+    @Test
+    void mainsBodyUsingAFunctionNameIsFramedByDefinitionsOfTheNamesToMain() {
+        var e = OneEmitter.of(dir, """
+                #include <assert.h>
+                #include <stdio.h>
+                static void f(void) { puts(__func__); }
+                int main(int argc, char **argv) {
+                  f();
+                  printf("%s %s %s\\n", __func__, __FUNCTION__, __PRETTY_FUNCTION__);
+                  assert(argc > 0 && argv);
+                  return 0;
+                } int after;
+                """);
+        new MainRename(e.unit.tu(), e.plan).emit();
+        assertThat(e.lines()).containsExactly(
+                "#include <assert.h>",
+                "#include <stdio.h>",
+                "static void f(void) { puts(__func__); }",
+                "int talent_user_main(int argc, char **argv) {",
+                "#define __func__ \"main\"",
+                "#define __FUNCTION__ \"main\"",
+                "#define __PRETTY_FUNCTION__ \"main\"",
+                "#line 4",
+                "",
+                "  f();",
+                "  printf(\"%s %s %s\\n\", __func__, __FUNCTION__, __PRETTY_FUNCTION__);",
+                "  assert(argc > 0 && argv);",
+                "  return 0;",
+                "}",
+                "#undef __func__",
+                "#undef __FUNCTION__",
+                "#undef __PRETTY_FUNCTION__",
+                "#line 9",
+                " int after;");
+    }
+
+    @Test
+    void mainWithoutAFunctionNameKeepsItsBody() {
+        var e = OneEmitter.of(dir, """
+                static void f(void) { (void)__func__; }
+                int main(void) {
+                  f();
+                  return 0;
+                }
+                """);
+        new MainRename(e.unit.tu(), e.plan).emit();
+        assertThat(e.lines()).containsExactly(
+                "static void f(void) { (void)__func__; }",
+                "int talent_user_main(void) {",
+                "  f();",
+                "  return 0;",
+                "}");
+    }
 }
