@@ -572,33 +572,45 @@ static void to_byte_order(uint32_t idx, tl_hdr *h)
     retyped = 1;
 }
 
-/* A pointer of type pt into a block whose type the compiler saw at its allocation (elem have, pt another type):
- * agrees when have's layout has a pt there; fixed-width integers of another width make the block byte order only,
- * as for an inferred type; anything else is the same bytes under two types, refused. A type seen at the allocation
- * is never replaced by a larger one. */
+/* The scalar type t is made of (t itself, or an array's element, nested), or NULL for a struct, union or pointer. */
+static const talent_type *scalar_of(const talent_type *t, int depth)
+{
+    if (!t || depth > 16)
+        return NULL;
+    if (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_FLOAT)
+        return t;
+    return t->kind == TALENT_K_ARRAY ? scalar_of(t->elem, depth + 1) : NULL;
+}
+
+/* A pointer of type pt into a block whose type the compiler saw at its allocation (elem have, pt another type),
+ * inside the block where have's layout has no pt: fixed-width integers of another width make the block byte order
+ * only, as for an inferred type (which one is live depends on the program's phase: converted as have, the other view
+ * would read swapped parts on another byte order); other scalars of another size (a float beside a uint16_t) are the
+ * same bytes under two types, refused. Views involving structs, and pointers at or past the end, are left to the
+ * layout paths as before. */
 static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, const talent_type *pt, size_t off,
                              tl_value_ctx *ctx)
 {
     size_t size = tl_hdr_size(h), msglen = 1024;
-    const talent_type *t;
+    const talent_type *a, *b;
     char what[256], *msg;
-    if (tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
+    if (off >= size || tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
         return;
-    t = trailing_view(h, have, size);
-    if (t && tl_layout_block_holds(t, size, off, pt))
-        return;     /* one struct with a trailing array: pointers into that array agree with it */
     if (byte_order_view(have, 0) && byte_order_view(pt, 0)) {
         to_byte_order(idx, h);
         return;
     }
+    a = scalar_of(have, 0);
+    b = scalar_of(pt, 0);
+    if (!a || !b || a->size == b->size)
+        return;
     tl_ctx_describe(ctx, what, sizeof what);
     msg = tl_xmalloc(msglen);
     snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, of '%s' from its allocation) "
-             "is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block, where '%s' has "
-             "no member of that type): the same bytes under two types cannot be converted to another platform's "
-             "layout; use one type for the block (a union, or separate blocks)", tl_heap_site_pos(h->site),
-             (unsigned long)size, have->name, have->name, pt->name, what, ctx->decl_pos, ctx->where,
-             (unsigned long)off, have->name);
+             "is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block): the same bytes "
+             "under two types cannot be converted to another platform's layout; use one type for the block (a union, "
+             "or separate blocks)", tl_heap_site_pos(h->site), (unsigned long)size, have->name, have->name, pt->name,
+             what, ctx->decl_pos, ctx->where, (unsigned long)off);
     add_conflict(idx, msg);
 }
 
