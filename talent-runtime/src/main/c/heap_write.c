@@ -559,6 +559,61 @@ static int byte_order_view(const talent_type *t, int depth)
     }
 }
 
+/* The block of element type have is carried as raw bytes bound to this byte order (FORMAT.md "HEAP", flag bit 2):
+ * used as fixed-width integers of two widths, which one is live depends on the program's phase, so no conversion is
+ * right, but its bytes are right on every ISA of this byte order; every pointer into it is encoded again as a byte
+ * path. */
+static void to_byte_order(uint32_t idx, tl_hdr *h)
+{
+    remember(h);
+    h->site = tl_heap_site(tl_heap_site_pos(h->site), NULL);
+    h->size_hi = (h->size_hi & ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING)) | TL_HDR_BYTE_ORDER;
+    drop_conflicts(idx);
+    retyped = 1;
+}
+
+/* The scalar type t is made of (t itself, or an array's element, nested), or NULL for a struct, union or pointer. */
+static const talent_type *scalar_of(const talent_type *t, int depth)
+{
+    if (!t || depth > 16)
+        return NULL;
+    if (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT || t->kind == TALENT_K_FLOAT)
+        return t;
+    return t->kind == TALENT_K_ARRAY ? scalar_of(t->elem, depth + 1) : NULL;
+}
+
+/* A pointer of type pt into a block whose type the compiler saw at its allocation (elem have, pt another type),
+ * inside the block where have's layout has no pt: fixed-width integers of another width make the block byte order
+ * only, as for an inferred type (which one is live depends on the program's phase: converted as have, the other view
+ * would read swapped parts on another byte order); other scalars of another size (a float beside a uint16_t) are the
+ * same bytes under two types, refused. Views involving structs, and pointers at or past the end, are left to the
+ * layout paths as before. */
+static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, const talent_type *pt, size_t off,
+                             tl_value_ctx *ctx)
+{
+    size_t size = tl_hdr_size(h), msglen = 1024;
+    const talent_type *a, *b;
+    char what[256], *msg;
+    if (off >= size || tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
+        return;
+    if (byte_order_view(have, 0) && byte_order_view(pt, 0)) {
+        to_byte_order(idx, h);
+        return;
+    }
+    a = scalar_of(have, 0);
+    b = scalar_of(pt, 0);
+    if (!a || !b || a->size == b->size)
+        return;
+    tl_ctx_describe(ctx, what, sizeof what);
+    msg = tl_xmalloc(msglen);
+    snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, of '%s' from its allocation) "
+             "is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block): the same bytes "
+             "under two types cannot be converted to another platform's layout; use one type for the block (a union, "
+             "or separate blocks)", tl_heap_site_pos(h->site), (unsigned long)size, have->name, have->name, pt->name,
+             what, ctx->decl_pos, ctx->where, (unsigned long)off);
+    add_conflict(idx, msg);
+}
+
 /* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
  * block whose type was inferred (here, or from its caller's cast) must agree with every typed pointer into it: a
  * pointer of type T * at an offset where the type has a T (a member, an element of a member array, through nested
@@ -590,8 +645,13 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
         return;
     }
     if (have) {
-        if (!(h->size_hi & TL_HDR_WEAK))
+        if (!(h->size_hi & TL_HDR_WEAK)) {
+            /* typed by its allocation call (or a pragma): a pointer of its element type is the common case and
+             * costs nothing more; any other view is checked as one into an inferred type is */
+            if (have != pt)
+                check_typed_view(idx, h, have, pt, off, ctx);
             return;
+        }
         if (have != pt && !tl_layout_compatible(have, pt)) {
             const talent_type *t = trailing_view(h, have, size);
             if (t)
@@ -624,11 +684,7 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
              * depends on the program's phase, so no conversion is right, but the bytes are right on every ISA of
              * this byte order; the block is carried as such (FORMAT.md "HEAP", flag bit 2) and every pointer into
              * it encoded again as a byte path */
-            remember(h);
-            h->site = tl_heap_site(tl_heap_site_pos(h->site), NULL);
-            h->size_hi = (h->size_hi & ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING)) | TL_HDR_BYTE_ORDER;
-            drop_conflicts(idx);
-            retyped = 1;
+            to_byte_order(idx, h);
             return;
         }
         tl_ctx_describe(ctx, what, sizeof what);

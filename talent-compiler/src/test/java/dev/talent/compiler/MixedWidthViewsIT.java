@@ -72,6 +72,15 @@ class MixedWidthViewsIT {
             }
             """;
 
+    /**
+     * The same program with the block allocated by a plain {@code malloc(n * sizeof(WIDE))}: the block takes its type
+     * from the allocation call, not from the pointers into it. Before, the {@code uint16_t *} view of that typed block
+     * was let through unchecked: the block was converted as {@code uint32_t} elements, so on s390x the restore went on
+     * with the halves of every word swapped and printed other numbers than gcc with exit 0.
+     */
+    static final String DIRECT = PROGRAM.replace("st.bzalloc(st.opaque, st.n, (int)sizeof(WIDE))",
+            "malloc((size_t)st.n * sizeof(WIDE))");
+
     private static Target hop(String name) {
         return HOPS.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
@@ -121,5 +130,30 @@ class MixedWidthViewsIT {
         Run stopped = MigratesLikeGcc.refusedAt(work, "longs", PROGRAM.replace("WIDE", "long"), 700);
         assertThat(stopped.err()).contains("cannot checkpoint: the heap block allocated at longs.c:")
                 .contains("is used as 'long' and as 'uint16_t'").contains("same bytes under two types");
+    }
+
+    @Test
+    void aDirectlyMallocedBlockOfTwoWidthsMigratesAmongOneByteOrder() throws Exception {
+        assertThat(DIRECT).isNotEqualTo(PROGRAM).contains("malloc((size_t)st.n * sizeof(WIDE))");
+        Run plain = MigratesLikeGcc.plainGcc(work, "direct", DIRECT.replace("WIDE", "uint32_t"));
+        List<Target> chain = List.of(hop("x86_64"), hop("aarch64"), hop("i686"));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "direct", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{300, 2500}, {1500, 900}}, plain);
+    }
+
+    @Test
+    void aDirectlyMallocedBlockOfTwoWidthsIsRefusedOnAnotherByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "dorder", DIRECT.replace("WIDE", "uint32_t")).out();
+        CompileResult r = MigratesLikeGcc.compiled(work, "dorder");
+        MigratesLikeGcc.boundToByteOrder(work, "dorder", r, expected, List.of("700", "1900"), List.of("s390x"),
+                List.of("riscv64"), "cannot restore the heap block allocated at dorder.c:", "fixed-width integers of "
+                        + "several widths", "restore it on a platform with the same byte order");
+    }
+
+    @Test
+    void aFloatViewBesideUint16OfADirectlyMallocedBlockIsRefusedAtTheCheckpoint() throws Exception {
+        Run stopped = MigratesLikeGcc.refusedAt(work, "dfloats", DIRECT.replace("WIDE", "float"), 700);
+        assertThat(stopped.err()).contains("cannot checkpoint: the heap block allocated at dfloats.c:")
+                .contains("is used as 'float' and as 'uint16_t'").contains("same bytes under two types");
     }
 }
