@@ -101,8 +101,8 @@ static unsigned long long standard_get(const void *o)
     uint64_t v = tl_sigset_portable(o, &reserved);
     if (reserved) {
         char buf[256];
-        tl_refuse("cannot checkpoint: '%s' (declared at %s) holds signal %d, which the C library reserves for itself "
-                  "and which no program can name: talent cannot carry it", what(buf, sizeof buf), declared(), reserved);
+        tl_info("'%s' (declared at %s) holds signal %d, which the C library reserves for itself (sigaddset refuses "
+                "it, sigprocmask ignores it): not carried", what(buf, sizeof buf), declared(), reserved);
     }
     return v & 0x7FFFFFFFu;
 }

@@ -142,6 +142,32 @@ class SignalDispositionsIT {
         assertThat(out).endsWith(" hups=1\n");
     }
 
+    /**
+     * A set filled raw holds the bits of the signals the C library keeps for itself (glibc 32 and 33): they are
+     * dropped, not refused (sigaddset refuses those signals; no program can put one there by the API).
+     */
+    @Test
+    void aRawFilledSetMigratesWithoutTheLibrarysOwnSignals() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "rawset", """
+                #include <signal.h>
+                #include <stdio.h>
+                #include <string.h>
+                int main(void) {
+                  sigset_t s;
+                  unsigned h = 1;
+                  memset(&s, 0xff, sizeof s);
+                  sigdelset(&s, SIGINT);
+                  sigdelset(&s, SIGRTMIN + 2);
+                  for (int i = 0; i < 2000; i++) h = h * 33 + (unsigned)i;
+                  printf("h=%u hup=%d int=%d rt0=%d rt2=%d max=%d\\n", h, sigismember(&s, SIGHUP),
+                         sigismember(&s, SIGINT), sigismember(&s, SIGRTMIN), sigismember(&s, SIGRTMIN + 2),
+                         sigismember(&s, SIGRTMAX));
+                  return 0;
+                }
+                """, 3, 3, 900, 1990);
+        assertThat(out).endsWith(" hup=1 int=0 rt0=1 rt2=0 max=1\n");
+    }
+
     @Test
     void aPendingSignalIsRefusedAndTheProgramGoesOn() throws Exception {
         Run run = MigratesLikeGcc.refusedAt(work, "pending", """
