@@ -582,6 +582,26 @@ static const talent_type *scalar_of(const talent_type *t, int depth)
     return t->kind == TALENT_K_ARRAY ? scalar_of(t->elem, depth + 1) : NULL;
 }
 
+/* Refuses block idx: its bytes are used under two types, the first one said by `first` (the block's type, or how
+ * it is carried), the second pt's through the pointer ctx names at byte off. typed: the allocation call gave the
+ * type (else the pragma that would is advised); detail: what follows the offset ("" for nothing). */
+static void two_types(uint32_t idx, tl_hdr *h, int typed, const char *first, const talent_type *pt, size_t off,
+                      const char *detail, tl_value_ctx *ctx)
+{
+    size_t msglen = 1024;
+    char what[256], *msg = tl_xmalloc(msglen);
+    tl_ctx_describe(ctx, what, sizeof what);
+    snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, %s%s%s) is used as %s and as "
+             "'%s' (pointer '%s', declared at %s, %s, at byte %lu of the block%s): the same bytes under two types "
+             "cannot be converted to another platform's layout; use one type for the block (a union, or separate "
+             "blocks)%s", tl_heap_site_pos(h->site), (unsigned long)tl_hdr_size(h),
+             typed ? "of '" : "allocated where talent does not see its type",
+             typed ? tl_heap_site_elem(h->site)->name : "", typed ? "' from its allocation" : "", first, pt->name,
+             what, ctx->decl_pos, ctx->where, (unsigned long)off, detail,
+             typed ? "" : ", or name it with '#pragma talent alloc_type(T)' before the allocation");
+    add_conflict(idx, msg);
+}
+
 /* A pointer of type pt into a block whose type the compiler saw at its allocation (elem have, pt another type),
  * inside the block where have's layout has no pt: fixed-width integers of another width make the block byte order
  * only, as for an inferred type (which one is live depends on the program's phase: converted as have, the other view
@@ -591,9 +611,9 @@ static const talent_type *scalar_of(const talent_type *t, int depth)
 static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, const talent_type *pt, size_t off,
                              tl_value_ctx *ctx)
 {
-    size_t size = tl_hdr_size(h), msglen = 1024;
+    size_t size = tl_hdr_size(h);
     const talent_type *a, *b;
-    char what[256], *msg;
+    char first[160];
     if (off >= size || tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
         return;
     if (byte_order_view(have, 0) && byte_order_view(pt, 0)) {
@@ -604,14 +624,8 @@ static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, c
     b = scalar_of(pt, 0);
     if (!a || !b || a->size == b->size)
         return;
-    tl_ctx_describe(ctx, what, sizeof what);
-    msg = tl_xmalloc(msglen);
-    snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, of '%s' from its allocation) "
-             "is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block): the same bytes "
-             "under two types cannot be converted to another platform's layout; use one type for the block (a union, "
-             "or separate blocks)", tl_heap_site_pos(h->site), (unsigned long)size, have->name, have->name, pt->name,
-             what, ctx->decl_pos, ctx->where, (unsigned long)off);
-    add_conflict(idx, msg);
+    snprintf(first, sizeof first, "'%s'", have->name);
+    two_types(idx, h, 1, first, pt, off, "", ctx);
 }
 
 /* A block allocated where the compiler did not see its type takes it from the typed pointers that reference it; a
@@ -626,22 +640,13 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
     tl_hdr *h = snap[idx].h;
     const talent_type *have = tl_heap_site_elem(h->site);
     size_t size = tl_hdr_size(h), off = (size_t)(p - tl_hdr_addr(h));
-    char what[256], *msg;
-    size_t msglen = 1024;
+    char first[160], detail[200];
     if (!have && (h->size_hi & TL_HDR_BYTE_ORDER)) {
         /* carried as bytes of this byte order: another view of a fixed-width integer type agrees; any other refuses */
         if (byte_order_view(pt, 0))
             return;
-        tl_ctx_describe(ctx, what, sizeof what);
-        msg = tl_xmalloc(msglen);
-        snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
-                 "does not see its type) is used as fixed-width integers of several widths (carried as raw bytes of "
-                 "this byte order) and as '%s' (pointer '%s', declared at %s, %s, at byte %lu of the block), a type "
-                 "whose size or layout is not the same on every ISA: the same bytes under two types cannot be "
-                 "converted to another platform's layout; use one type for the block (a union, or separate blocks), "
-                 "or name it with '#pragma talent alloc_type(T)' before the allocation", tl_heap_site_pos(h->site),
-                 (unsigned long)size, pt->name, what, ctx->decl_pos, ctx->where, (unsigned long)off);
-        add_conflict(idx, msg);
+        two_types(idx, h, 0, "fixed-width integers of several widths (carried as raw bytes of this byte order)", pt,
+                  off, "; a type whose size or layout is not the same on every ISA", ctx);
         return;
     }
     if (have) {
@@ -687,16 +692,9 @@ static void infer(uint32_t idx, uintptr_t p, const talent_type *pt, tl_value_ctx
             to_byte_order(idx, h);
             return;
         }
-        tl_ctx_describe(ctx, what, sizeof what);
-        msg = tl_xmalloc(msglen);
-        snprintf(msg, msglen, "cannot checkpoint: the heap block allocated at %s (%lu bytes, allocated where talent "
-                 "does not see its type) is used as '%s' and as '%s' (pointer '%s', declared at %s, %s, at byte %lu "
-                 "of the block, where '%s' has no member of that type): the same bytes under two types cannot be "
-                 "converted to another platform's layout; use one type for the block (a union, or separate "
-                 "blocks), or name it with '#pragma talent alloc_type(T)' before the allocation",
-                 tl_heap_site_pos(h->site), (unsigned long)size, have->name, pt->name, what, ctx->decl_pos,
-                 ctx->where, (unsigned long)off, have->name);
-        add_conflict(idx, msg);
+        snprintf(first, sizeof first, "'%s'", have->name);
+        snprintf(detail, sizeof detail, ", where '%s' has no member of that type", have->name);
+        two_types(idx, h, 0, first, pt, off, detail, ctx);
         return;
     }
     if (size < pt->size || off % pt->size != 0 || size % pt->size != 0 || tl_trailing_flexible(pt)) {
