@@ -282,6 +282,7 @@ public final class CheckpointCompiler {
             for (Unit u : units) {
                 for (FunctionModel f : u.functions) {
                     sizeValues.define(f);
+                    networkOrder.define(f.name);
                     if (graph.isAddressTaken(f)) sizeValues.addressTaken(f);
                 }
             }
@@ -289,7 +290,7 @@ public final class CheckpointCompiler {
                 for (FunctionModel f : u.functions) {
                     unionMembers.scan(u.tu, u.types, f.body);
                     byteCopies.scan(u.tu, u.types, f.body);
-                    networkOrder.scan(u.tu, u.types, f.body);
+                    networkOrder.scan(u.tu, u.types, f.body, f.name);
                     if (f.inMainFile) sizeValues.scan(u.tu, u.types, f.body);
                 }
                 for (Node d : u.tu.root().inner()) {

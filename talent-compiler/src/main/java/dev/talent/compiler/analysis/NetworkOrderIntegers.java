@@ -7,7 +7,11 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,10 +26,12 @@ import java.util.Set;
  * <p>Seen: a value of {@code htons}, {@code htonl} or {@code inet_addr} (also through {@code |}, {@code &}, {@code ^},
  * casts and {@code ?:}) or of one of those members, stored into an integer lvalue other than those members (assigned,
  * a declaration's initialiser, an element of an initialiser list); an integer lvalue stored into one of those members or
- * given to {@code ntohs}/{@code ntohl}; {@code inet_pton} writing into an integer. Not seen: a network-order value
- * passed through a function's parameter or return value before it is stored, byte swaps of the program's own
- * ({@code __bswap_16}, {@code htobe16}: the analysis cannot tell which way they convert), and copies by memcpy (those
- * are {@link ByteCopies}').
+ * given to {@code ntohs}/{@code ntohl}; {@code inet_pton} writing into an integer. Through the program's functions
+ * ({@link #define}): a function returning such a value (directly, or the value of another one that does) is a source
+ * like {@code htons}, so an integer stored from its call is seen (across translation units: resolved in
+ * {@link #kept}); an integer parameter of the program's given such a value at a call holds it. Not seen: byte swaps of
+ * the program's own ({@code __bswap_16}, {@code htobe16}: the analysis cannot tell which way they convert), a value
+ * passed through a pointer or a struct returned, and copies by memcpy (those are {@link ByteCopies}').
  */
 public final class NetworkOrderIntegers {
     /** One integer seen holding a number in network byte order: where, and what the warning says of it. */
@@ -49,15 +55,61 @@ public final class NetworkOrderIntegers {
     private static final Set<String> FROM_NETWORK = Set.of("ntohs", "ntohl");
 
     private final List<Kept> found = new ArrayList<>();
+    /** The program's functions (with a body, by name: a static one of another unit with the same name may count too). */
+    private final Set<String> programFunctions = new HashSet<>();
+    /** The program's functions that return a network-order value themselves, and how ("htons(...)"). */
+    private final Map<String, String> returnsNetwork = new LinkedHashMap<>();
+    /** f -> the program's functions whose value f returns. */
+    private final Map<String, Set<String>> returnsValueOf = new HashMap<>();
+    /** Integers stored from a call of a program's function: kept when that function returns network order. */
+    private final List<Pending> pending = new ArrayList<>();
 
+    /** An integer given the value of {@code callee(...)}: where, and the warning's text before " is given ...". */
+    private record Pending(String callee, String at, String what) {}
+
+    /** Declares a function the program defines (before any {@link #scan}). */
+    public void define(String function) {
+        programFunctions.add(function);
+    }
+
+    /** What the program keeps in network byte order, once every body was scanned. */
     public List<Kept> kept() {
-        return List.copyOf(found);
+        Map<String, String> sources = new LinkedHashMap<>(returnsNetwork);
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (Map.Entry<String, Set<String>> e : returnsValueOf.entrySet()) {
+                if (sources.containsKey(e.getKey())) continue;
+                for (String g : e.getValue()) {
+                    if (sources.containsKey(g)) {
+                        sources.put(e.getKey(), g + "(...)'s value");
+                        grew = true;
+                        break;
+                    }
+                }
+            }
+        }
+        List<Kept> all = new ArrayList<>(found);
+        for (Pending p : pending) {
+            String how = sources.get(p.callee());
+            if (how != null) all.add(new Kept(p.at(), p.what() + " is given " + p.callee() + "(...), which returns " + how));
+        }
+        return List.copyOf(all);
     }
 
     /** Records what one function body keeps in network byte order. */
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
+        scan(tu, types, body, null);
+    }
+
+    /** Records what the body of {@code function} (null: not known) keeps in network byte order and what it returns. */
+    public void scan(TranslationUnit tu, TypeResolver types, Node body, String function) {
         if (body == null) return;
         body.walk(n -> {
+            if (function != null && n.is("ReturnStmt") && n.inner().size() == 1) {
+                String how = networkValue(types, n.child(0));
+                if (how != null) returnsNetwork.putIfAbsent(function, how);
+                for (String g : programCalls(n.child(0))) returnsValueOf.computeIfAbsent(function, k -> new HashSet<>()).add(g);
+            }
             if (n.is("BinaryOperator") && n.inner().size() == 2 && n.attr("opcode").equals("=")) {
                 store(tu, types, n, n.child(0), n.child(1));
             } else if (n.is("CompoundAssignOperator") && n.inner().size() == 2 && (n.attr("opcode").equals("|=")
@@ -68,6 +120,8 @@ public final class NetworkOrderIntegers {
                 String how = networkValue(types, init);
                 if (how != null) {
                     found.add(new Kept(tu.pos(n.position()), "'" + n.name() + "' is initialised with " + how));
+                } else {
+                    later(tu, n, init, "'" + n.name() + "'");
                 }
             } else if (n.is("InitListExpr")) {
                 initList(tu, types, n);
@@ -92,6 +146,29 @@ public final class NetworkOrderIntegers {
         if (!isInteger(types, into.qualType())) return;
         String how = networkValue(types, rhs);
         if (how != null) found.add(new Kept(tu.pos(at.position()), "'" + written(into) + "' is given " + how));
+        else later(tu, at, rhs, "'" + written(into) + "'");
+    }
+
+    /** An integer stored from calls of the program's functions: kept once one of them is known to return network order. */
+    private void later(TranslationUnit tu, Node at, Node value, String what) {
+        for (String g : programCalls(value)) pending.add(new Pending(g, tu.pos(at.position()), what));
+    }
+
+    /** The program's functions whose value {@code e} is (through casts, {@code ?:} and {@code | & ^}), as networkValue. */
+    private List<String> programCalls(Node e) {
+        Node s = Ast.strip(e);
+        if (s == null) return List.of();
+        if (s.is("CStyleCastExpr") && !s.inner().isEmpty()) return programCalls(s.child(0));
+        if (s.is("CallExpr")) {
+            String callee = Ast.directCallee(s);
+            return callee != null && programFunctions.contains(callee) ? List.of(callee) : List.of();
+        }
+        List<Node> parts = s.is("ConditionalOperator") && s.inner().size() == 3 ? List.of(s.child(1), s.child(2))
+                : s.is("BinaryOperator") && s.inner().size() == 2 && Set.of("|", "&", "^").contains(s.attr("opcode"))
+                        ? List.of(s.child(0), s.child(1)) : List.of();
+        List<String> out = new ArrayList<>();
+        for (Node p : parts) out.addAll(programCalls(p));
+        return out;
     }
 
     private void initList(TranslationUnit tu, TypeResolver types, Node list) {
@@ -122,9 +199,11 @@ public final class NetworkOrderIntegers {
                 }
             } else if (isInteger(types, element.qualType())) {
                 String how = networkValue(types, element);
+                String member = fields != null && i < fields.size() ? "member '" + fields.get(i).name() + "'" : "element";
                 if (how != null) {
-                    String member = fields != null && i < fields.size() ? "member '" + fields.get(i).name() + "'" : "element";
                     found.add(new Kept(tu.pos(list.position()), "an initialiser's " + member + " is given " + how));
+                } else {
+                    later(tu, list, element, "an initialiser's " + member);
                 }
             }
         }
@@ -134,6 +213,17 @@ public final class NetworkOrderIntegers {
         String callee = Ast.directCallee(call);
         if (callee == null) return;
         List<Node> args = Ast.callArguments(call);
+        if (programFunctions.contains(callee)) {
+            // an integer parameter of the program's given a network-order value holds it (where its function stops)
+            for (int i = 0; i < args.size(); i++) {
+                if (!isInteger(types, args.get(i).qualType())) continue;
+                String what = "parameter " + (i + 1) + " of " + callee + "()";
+                String how = networkValue(types, args.get(i));
+                if (how != null) found.add(new Kept(tu.pos(call.position()), what + " is given " + how));
+                else later(tu, call, args.get(i), what);
+            }
+            return;
+        }
         if (FROM_NETWORK.contains(callee) && args.size() == 1) {
             String object = programInteger(types, args.getFirst());
             if (object != null) found.add(new Kept(tu.pos(call.position()), "'" + object + "' is given to " + callee));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,11 @@ class NetworkOrderIntegersTest {
     Path dir;
 
     private static String program(String statement) {
+        return program("", statement);
+    }
+
+    /** The program with {@code functions} defined on line 10 (after {@code port}): STATEMENT stays on line 16. */
+    private static String program(String functions, String statement) {
         return """
                 #include <stdio.h>
                 #include <stdint.h>
@@ -31,7 +37,7 @@ class NetworkOrderIntegersTest {
                 struct config { uint16_t port; uint32_t addr; int verbose; };
                 static struct config cfg;
                 static uint16_t kept;
-                static int port = 8080;
+                static int port = 8080; FUNCTIONS
                 int main(int argc, char **argv) {
                   struct sockaddr_in sa;
                   memset(&sa, 0, sizeof sa);
@@ -42,7 +48,7 @@ class NetworkOrderIntegersTest {
                   for (int i = 0; i < argc; i++) printf("%s %u %u %u %u\\n", argv[i], host, ntohs(sa.sin_port), cfg.verbose, kept != 0);
                   return 0;
                 }
-                """.replace("STATEMENT", statement);
+                """.replace("FUNCTIONS", functions).replace("STATEMENT", statement);
     }
 
     /**
@@ -78,6 +84,57 @@ class NetworkOrderIntegersTest {
             assertThat(d.line()).isEqualTo(16);
             assertThat(d.message()).contains("does not move between big-endian (s390x) and little-endian ISAs").contains(named);
         });
+    }
+
+    private static final String NPORT = "static uint16_t nport(int p) { return htons((uint16_t)p); }";
+
+    /**
+     * Through the program's functions: a value returned by one that returns a network-order value (or another such
+     * function's value) is one too, and a parameter given one holds it.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '^', value = {
+            NPORT + "|kept = nport(port)|'kept' is given nport(...), which returns htons(...)",
+            NPORT + " static uint16_t via(int p) { return p > 0 ? nport(p) : 0; }|cfg.port = via(port)"
+                    + "|'cfg.port' is given via(...), which returns nport(...)'s value",
+            "static uint32_t naddr(void) { return inet_addr(\"10.0.0.1\"); }|uint32_t a = naddr(); cfg.addr = a"
+                    + "|'a' is given naddr(...), which returns inet_addr(...)",
+            "static void use(uint16_t p) { kept = p; }|use(htons(80))|parameter 1 of use() is given htons(...)",
+            NPORT + " static void use(uint16_t p) { kept = p; }|use(nport(80))"
+                    + "|parameter 1 of use() is given nport(...), which returns htons(...)",
+    })
+    void aNetworkOrderValueThroughTheProgramsFunctionsBindsTheByteOrder(String functions, String statement, String named)
+            throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", program(functions, statement)).compile();
+        assertThat(Files.readString(r.programTable())).as(statement).contains("\"" + r.fingerprint() + "-be\"");
+        assertThat(r.diagnostics()).as(statement).anySatisfy(d -> {
+            assertThat(d.line()).isEqualTo(16);
+            assertThat(d.message()).contains("does not move between big-endian (s390x) and little-endian ISAs").contains(named);
+        });
+    }
+
+    /** A function of another translation unit returning a network-order value (resolved once every unit is scanned). */
+    @Test
+    void aFunctionOfAnotherUnitReturningNetworkOrderIsSeen() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", program("uint16_t nport_b(int p);", "kept = nport_b(port)"))
+                .file("b.c", "#include <stdint.h>\n#include <arpa/inet.h>\nuint16_t nport_b(int p) { return htons((uint16_t)p); }\n")
+                .compile();
+        assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message())
+                .contains("'kept' is given nport_b(...), which returns htons(...)"));
+    }
+
+    /** The program's functions that keep host order (or convert where the C library's members are) bind nothing. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '^', value = {
+            "static int twice(int p) { return p * 2; }|kept = (uint16_t)twice(port)",
+            "static uint16_t hport(const struct sockaddr_in *s) { return ntohs(s->sin_port); }|kept = hport(&sa)",
+            "static void setp(struct sockaddr_in *s, int p) { s->sin_port = htons((uint16_t)p); }|setp(&sa, port)",
+            NPORT + "|sa.sin_port = nport(port)",
+    })
+    void theProgramsFunctionsKeepingHostOrderBindNothing(String functions, String statement) throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", program(functions, statement)).compile();
+        assertThat(Files.readString(r.programTable())).as(statement).doesNotContain("-be\"");
+        assertThat(r.diagnostics()).as(statement).noneSatisfy(d -> assertThat(d.message()).contains("big-endian"));
     }
 
     /**
