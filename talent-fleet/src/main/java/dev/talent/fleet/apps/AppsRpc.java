@@ -55,7 +55,7 @@ public final class AppsRpc {
     /** Parts of a sync's stream: the first carries the header, the others only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.SyncPart> SYNC_PARTS = new StreamMarshaller<>(AppsMessages.SyncPart.class, MAX_MESSAGE, CHUNK,
             c -> c.app() == null && c.platform() == null && c.mode() == null && c.paths() == null && c.logFrom() == 0 && c.logLength() == 0
-                    && c.errFrom() == 0 && c.errLength() == 0 ? c.data() : null,
+                    && c.errFrom() == 0 && c.errLength() == 0 && c.expectLog() == null && c.expectErr() == null ? c.data() : null,
             b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
     /** Chunks of a blob or a working directory's archive: a head names the blob, the others carry only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.Chunk> CHUNKS = new StreamMarshaller<>(AppsMessages.Chunk.class, MAX_MESSAGE, CHUNK,
@@ -212,6 +212,8 @@ public final class AppsRpc {
                     AppsMessages.Sync complete() throws IOException {
                         long archive = written() - head.logLength() - head.errLength();
                         if (archive < 0) throw new IOException("a sync shorter than its log part");
+                        // the logs the source's part starts from: as it expects, or nothing is applied (it asks)
+                        apps.checkLogSizes(head.app(), head.expectLog(), head.expectErr());
                         try (InputStream in = spooled()) {
                             InputStream zip = new BoundedInput(in, archive);
                             AppsMessages.Sync r = apps.receiveSync(head.app(), head.platform(), head.mode(), head.paths(), zip, () -> {
@@ -397,6 +399,8 @@ public final class AppsRpc {
 
     static StatusRuntimeException status(Exception e) {
         if (e instanceof StatusRuntimeException s) return s;
+        if (e instanceof AgentLink.LogsMovedException) return Status.ABORTED.withDescription(AgentLink.LogsMovedException.MARK
+                + e.getMessage()).asRuntimeException();
         Status base = e instanceof CheckpointSignatureException ? Status.PERMISSION_DENIED
                 : e instanceof IOException ? Status.FAILED_PRECONDITION : Status.INTERNAL;
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
