@@ -172,10 +172,7 @@ public final class AppsRpc {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
                 }))
-                .addMethod(RECEIVE_CHECKPOINT, signedUpload(apps, pool, MAX_SPOOL, "checkpoint", (head, in) -> {
-                    apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
-                    return new AppsMessages.Reply("received", 0, true);
-                }))
+                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new StreamedCheckpoint(apps, response, pool)))
                 .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
                 .addMethod(RECEIVE_CONNECTIONS, signedUpload(apps, pool, HostedApps.MAX_CONNECTION_STATE, "TCP state",
                         (head, in) -> new AppsMessages.Reply("received",
@@ -608,6 +605,72 @@ public final class AppsRpc {
                 }
             }
         });
+    }
+
+    /**
+     * A checkpoint's stream, read by the destination's receiver while it arrives ({@link ChunkPipe}): the statement
+     * checked to be well formed and its size bounded before any byte is taken, then {@link HostedApps#receiveCheckpoint}
+     * on a thread of its own (signature and chain verified before it writes a byte, size and SHA-256 counted as the
+     * bytes come, the file placed only when both match); the answer once it is through.
+     */
+    static final class StreamedCheckpoint extends Spool<AppsMessages.CheckpointPart, AppsMessages.Reply> {
+        private final ExecutorService pool;
+        private final ChunkPipe pipe = new ChunkPipe(REQUEST_AHEAD * 2);
+        private java.util.concurrent.CompletableFuture<AppsMessages.Reply> received;
+
+        StreamedCheckpoint(HostedApps apps, StreamObserver<AppsMessages.Reply> response, ExecutorService pool) {
+            super(apps, response, pool);
+            this.pool = pool;
+        }
+
+        @Override
+        void first(AppsMessages.CheckpointPart c) throws IOException {
+            HostedApps.signature(c.statement()); // well formed, before any byte is taken
+            if (c.statement().size() < 0 || c.statement().size() > MAX_SPOOL) throw new IOException("checkpoint size out of bounds");
+            var r = new java.util.concurrent.CompletableFuture<AppsMessages.Reply>();
+            received = r;
+            pool.execute(() -> {
+                try (pipe) {
+                    apps.receiveCheckpoint(c.statement().app(), c.platform(), c.statement(), pipe);
+                    r.complete(new AppsMessages.Reply("received", 0, true));
+                } catch (IOException | RuntimeException e) {
+                    r.completeExceptionally(e);
+                }
+            });
+        }
+
+        @Override
+        void data(AppsMessages.CheckpointPart c) throws IOException {
+            try {
+                pipe.put(c.data());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while a checkpoint was arriving");
+            }
+        }
+
+        @Override
+        AppsMessages.Reply complete() throws IOException {
+            pipe.end();
+            try {
+                return received.get(AgentClient.CALL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IOException(String.valueOf(e.getCause()), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the checkpoint was not received in time", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
+
+        @Override
+        void abandon() {
+            // the receiver removes what it wrote (nothing reached the checkpoint directory)
+            pipe.fail(new IOException("the checkpoint's stream broke off"));
+        }
     }
 
     /** A client stream spooled to a file under the agent's state directory, bounded. */
