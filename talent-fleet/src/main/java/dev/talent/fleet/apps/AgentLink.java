@@ -69,8 +69,23 @@ public final class AgentLink implements AutoCloseable {
         void pack(OutputStream out) throws IOException;
     }
 
+    /** A sync the destination refused before applying anything: its logs are not the sizes the source expected. */
+    static final class LogsMovedException extends IOException {
+        private static final long serialVersionUID = 1L;
+        /** How the refusal's status description starts (its code is ABORTED). */
+        static final String MARK = "log sizes moved: ";
+
+        LogsMovedException(String message) { super(message); }
+    }
+
+    /**
+     * Sends a sync: the archive {@code packer} writes, then the log parts. {@code expected} (or null): the sizes of the
+     * destination's logs the parts start from, which it checks first.
+     *
+     * @throws LogsMovedException the destination's logs are not of the sizes {@code expected} (nothing was applied)
+     */
     AppsMessages.Sync sendSync(AppsMessages.Send to, String mode, List<String> paths, HostedApps.LogTail log, HostedApps.LogTail err,
-            Packer packer)
+            Packer packer, long[] expected)
             throws IOException {
         // the archive is made by a thread of its own while the stream sends it
         PipedInputStream in = new PipedInputStream(1 << 20);
@@ -85,12 +100,18 @@ public final class AgentLink implements AutoCloseable {
         });
         AgentClient c = to(to.toAddress(), to.toPort());
         AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, log.from(), log.bytes().length,
-                err.from(), err.bytes().length, null);
+                err.from(), err.bytes().length, null, expected == null ? null : expected[0], expected == null ? null : expected[1]);
         java.io.SequenceInputStream all = new java.io.SequenceInputStream(in, new java.io.SequenceInputStream(
                 new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes())));
         AppsMessages.Sync r;
         try {
             r = c.upload(AppsRpc.RECEIVE_SYNC, head, all, b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
+        } catch (IOException e) {
+            if (expected != null && e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.ABORTED
+                    && s.getStatus().getDescription() != null && s.getStatus().getDescription().startsWith(LogsMovedException.MARK)) {
+                throw new LogsMovedException(s.getStatus().getDescription().substring(LogsMovedException.MARK.length()));
+            }
+            throw e;
         } finally {
             try {
                 t.join();

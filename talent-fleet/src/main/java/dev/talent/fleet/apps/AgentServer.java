@@ -38,6 +38,14 @@ public final class AgentServer implements AutoCloseable {
         return start(host, at, tls, state, events, true);
     }
 
+    /**
+     * Each stream's HTTP/2 receive window: a 1 MiB checkpoint with its head and framing is a little more than gRPC's
+     * default of 1 MiB, so the sender's last bytes depend on a window update from this side in time; at 4 MiB the
+     * whole of such a checkpoint fits the first window. What a call has not taken yet stays bounded by its own
+     * requests ({@link AppsRpc#REQUEST_AHEAD}).
+     */
+    static final int FLOW_CONTROL_WINDOW = 4 << 20;
+
     private static AgentServer start(String host, InetSocketAddress at, TlsFiles tls, Path state, Consumer<String> events,
             boolean adopt) throws FleetException {
         HostedApps apps = HostedApps.open(host, state, tls, events);
@@ -53,7 +61,7 @@ public final class AgentServer implements AutoCloseable {
             throw new FleetException("interrupted while taking over the apps in " + state, e);
         }
         try {
-            Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), apps.metrics().interceptor())).build().start();
+            Server s = NettyServerBuilder.forAddress(at).sslContext(tls.serverContext()).flowControlWindow(FLOW_CONTROL_WINDOW).addService(io.grpc.ServerInterceptors.intercept(AppsRpc.service(apps), apps.metrics().interceptor())).build().start();
             return new AgentServer(s, apps);
         } catch (IOException | FleetException e) {
             apps.close();

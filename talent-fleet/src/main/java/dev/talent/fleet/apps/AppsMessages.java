@@ -61,10 +61,17 @@ final class AppsMessages {
     /**
      * The stream of a sync from agent to agent: the first part carries the header (mode, paths, where each log part
      * goes in the destination's stdout and stderr logs and how long it is); the data is the archive, then the stdout
-     * part, then the stderr part.
+     * part, then the stderr part. {@code expectLog}/{@code expectErr}: the sizes of the destination's logs the
+     * source's log parts start from, which the destination checks before it applies anything (the last sync to it left
+     * them so), or null when the source asked for them in this sync.
      */
     record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
-            long errLength, byte[] data) {}
+            long errLength, byte[] data, Long expectLog, Long expectErr) {
+        SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
+                long errLength, byte[] data) {
+            this(app, platform, mode, paths, logFrom, logLength, errFrom, errLength, data, null, null);
+        }
+    }
 
     record Sync(String mode, int filesCopied, int filesDeleted, long bytesCopied, int entriesVanished, long nanos) {}
 

@@ -55,7 +55,7 @@ public final class AppsRpc {
     /** Parts of a sync's stream: the first carries the header, the others only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.SyncPart> SYNC_PARTS = new StreamMarshaller<>(AppsMessages.SyncPart.class, MAX_MESSAGE, CHUNK,
             c -> c.app() == null && c.platform() == null && c.mode() == null && c.paths() == null && c.logFrom() == 0 && c.logLength() == 0
-                    && c.errFrom() == 0 && c.errLength() == 0 ? c.data() : null,
+                    && c.errFrom() == 0 && c.errLength() == 0 && c.expectLog() == null && c.expectErr() == null ? c.data() : null,
             b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
     /** Chunks of a blob or a working directory's archive: a head names the blob, the others carry only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.Chunk> CHUNKS = new StreamMarshaller<>(AppsMessages.Chunk.class, MAX_MESSAGE, CHUNK,
@@ -172,10 +172,7 @@ public final class AppsRpc {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
                 }))
-                .addMethod(RECEIVE_CHECKPOINT, signedUpload(apps, pool, MAX_SPOOL, "checkpoint", (head, in) -> {
-                    apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
-                    return new AppsMessages.Reply("received", 0, true);
-                }))
+                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new StreamedCheckpoint(apps, response, pool)))
                 .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
                 .addMethod(RECEIVE_CONNECTIONS, signedUpload(apps, pool, HostedApps.MAX_CONNECTION_STATE, "TCP state",
                         (head, in) -> new AppsMessages.Reply("received",
@@ -212,6 +209,8 @@ public final class AppsRpc {
                     AppsMessages.Sync complete() throws IOException {
                         long archive = written() - head.logLength() - head.errLength();
                         if (archive < 0) throw new IOException("a sync shorter than its log part");
+                        // the logs the source's part starts from: as it expects, or nothing is applied (it asks)
+                        apps.checkLogSizes(head.app(), head.expectLog(), head.expectErr());
                         try (InputStream in = spooled()) {
                             InputStream zip = new BoundedInput(in, archive);
                             AppsMessages.Sync r = apps.receiveSync(head.app(), head.platform(), head.mode(), head.paths(), zip, () -> {
@@ -397,6 +396,8 @@ public final class AppsRpc {
 
     static StatusRuntimeException status(Exception e) {
         if (e instanceof StatusRuntimeException s) return s;
+        if (e instanceof AgentLink.LogsMovedException) return Status.ABORTED.withDescription(AgentLink.LogsMovedException.MARK
+                + e.getMessage()).asRuntimeException();
         Status base = e instanceof CheckpointSignatureException ? Status.PERMISSION_DENIED
                 : e instanceof IOException ? Status.FAILED_PRECONDITION : Status.INTERNAL;
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -483,18 +484,48 @@ public final class AppsRpc {
         public void close() {}
     }
 
-    /** The server side of a client stream: the first message, the data, the end; errors end the call. */
+    /**
+     * How many messages of a client stream its receiver asks for ahead ({@link Spool}): with gRPC's default of one at a
+     * time, each chunk is a round trip between the transport's thread and the call's (a wake-up of each per 32 KiB on
+     * a busy host); asked for ahead, the transport hands over what arrived in one go. Bounds what is queued for the
+     * call to this many chunks.
+     */
+    static final int REQUEST_AHEAD = 32;
+
+    /**
+     * The server side of a client stream: the first message, the data, the end; errors end the call. It asks for
+     * {@link #REQUEST_AHEAD} messages ahead and for more as it takes them (half of them at a time).
+     */
     abstract static class Spool<Q, R> implements StreamObserver<Q> {
         final HostedApps apps;
         private final StreamObserver<R> response;
         private final ExecutorService pool;
+        private final io.grpc.stub.ServerCallStreamObserver<R> flow;
         private boolean started;
         private Exception failed;
+        private int taken;
 
         Spool(HostedApps apps, StreamObserver<R> response, ExecutorService pool) {
             this.apps = apps;
             this.response = response;
             this.pool = pool;
+            if (response instanceof io.grpc.stub.ServerCallStreamObserver<R> s) {
+                // (only while the call starts: this constructor runs inside the handler's invoke)
+                s.disableAutoRequest();
+                s.request(REQUEST_AHEAD);
+                this.flow = s;
+            } else {
+                this.flow = null;
+            }
+        }
+
+        /** After each message taken: more asked for once half of those asked for ahead were taken. */
+        private void took() {
+            if (flow == null) return;
+            if (++taken == REQUEST_AHEAD / 2) {
+                taken = 0;
+                flow.request(REQUEST_AHEAD / 2);
+            }
         }
 
         abstract void first(Q q) throws IOException;
@@ -507,6 +538,7 @@ public final class AppsRpc {
 
         @Override
         public void onNext(Q q) {
+            took();
             if (failed != null) return;
             try {
                 if (!started) {
@@ -573,6 +605,72 @@ public final class AppsRpc {
                 }
             }
         });
+    }
+
+    /**
+     * A checkpoint's stream, read by the destination's receiver while it arrives ({@link ChunkPipe}): the statement
+     * checked to be well formed and its size bounded before any byte is taken, then {@link HostedApps#receiveCheckpoint}
+     * on a thread of its own (signature and chain verified before it writes a byte, size and SHA-256 counted as the
+     * bytes come, the file placed only when both match); the answer once it is through.
+     */
+    static final class StreamedCheckpoint extends Spool<AppsMessages.CheckpointPart, AppsMessages.Reply> {
+        private final ExecutorService pool;
+        private final ChunkPipe pipe = new ChunkPipe(REQUEST_AHEAD * 2);
+        private java.util.concurrent.CompletableFuture<AppsMessages.Reply> received;
+
+        StreamedCheckpoint(HostedApps apps, StreamObserver<AppsMessages.Reply> response, ExecutorService pool) {
+            super(apps, response, pool);
+            this.pool = pool;
+        }
+
+        @Override
+        void first(AppsMessages.CheckpointPart c) throws IOException {
+            HostedApps.signature(c.statement()); // well formed, before any byte is taken
+            if (c.statement().size() < 0 || c.statement().size() > MAX_SPOOL) throw new IOException("checkpoint size out of bounds");
+            var r = new java.util.concurrent.CompletableFuture<AppsMessages.Reply>();
+            received = r;
+            pool.execute(() -> {
+                try (pipe) {
+                    apps.receiveCheckpoint(c.statement().app(), c.platform(), c.statement(), pipe);
+                    r.complete(new AppsMessages.Reply("received", 0, true));
+                } catch (IOException | RuntimeException e) {
+                    r.completeExceptionally(e);
+                }
+            });
+        }
+
+        @Override
+        void data(AppsMessages.CheckpointPart c) throws IOException {
+            try {
+                pipe.put(c.data());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while a checkpoint was arriving");
+            }
+        }
+
+        @Override
+        AppsMessages.Reply complete() throws IOException {
+            pipe.end();
+            try {
+                return received.get(AgentClient.CALL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IOException(String.valueOf(e.getCause()), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the checkpoint was not received in time", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
+
+        @Override
+        void abandon() {
+            // the receiver removes what it wrote (nothing reached the checkpoint directory)
+            pipe.fail(new IOException("the checkpoint's stream broke off"));
+        }
     }
 
     /** A client stream spooled to a file under the agent's state directory, bounded. */

@@ -219,6 +219,8 @@ public final class HostedApps implements AutoCloseable {
         OutgoingCheckpoint taken;
         /** The send of {@link #taken} its take started (a migration's source), or null. */
         SendAhead sendAhead;
+        /** The sizes of the app's logs at the destination of its last sync, as that sync left them (or null). */
+        SyncedLogs syncedLogs;
 
         Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
             this.err = err;
@@ -1351,21 +1353,38 @@ public final class HostedApps implements AutoCloseable {
     public AppsMessages.Sync syncTo(AppsMessages.Send to) throws IOException, InterruptedException {
         Hosted h = app(to.app());
         if (!to.mode().equals("mirror") && !to.mode().equals("journal")) throw new IOException("not a sync mode: " + printable(to.mode()));
-        long[] destinationLogs = link.logSizes(to);
         Platform p = checkPlatform(to.platform());
         ChangeJournal j;
         boolean gap;
+        SyncedLogs known;
         synchronized (this) {
             j = h.journal;
             gap = h.journalGap;
+            known = h.syncedLogs;
+            h.syncedLogs = null; // until this sync is through
         }
+        // the sizes the last sync to this place left there, expected (and checked) by it, instead of a round trip to ask
+        long[] expected = known == null ? null : known.expected(to);
+        long[] destinationLogs = expected != null ? expected : link.logSizes(to);
         if (j == null) throw new IOException("app " + to.app() + " has no journal on " + host);
         Changes changes = j.drain();
         String mode = syncMode(to.mode(), changes, gap);
         List<String> paths = mode.equals("mirror") ? List.of("") : ((Changes.Listed) changes).paths().stream().map(Path::toString).sorted().toList();
         LogTail out = LogTail.of(h.log, destinationLogs[0]), err = LogTail.of(h.err, destinationLogs[1]);
-        AppsMessages.Sync sent = link.sendSync(to, mode, paths, out, err, o -> WorkdirArchive.pack(h.place(p).work(),
-                paths.stream().map(Path::of).toList(), o));
+        AgentLink.Packer packer = o -> WorkdirArchive.pack(h.place(p).work(), paths.stream().map(Path::of).toList(), o);
+        AppsMessages.Sync sent;
+        try {
+            sent = link.sendSync(to, mode, paths, out, err, packer, expected);
+        } catch (AgentLink.LogsMovedException e) {
+            // its logs are not as the last sync left them (written since, or a place prepared anew): asked, and sent again
+            destinationLogs = link.logSizes(to);
+            out = LogTail.of(h.log, destinationLogs[0]);
+            err = LogTail.of(h.err, destinationLogs[1]);
+            sent = link.sendSync(to, mode, paths, out, err, packer, null);
+        }
+        synchronized (this) {
+            h.syncedLogs = new SyncedLogs(to, out.end(), err.end());
+        }
         if (gap) {
             synchronized (this) {
                 h.journalGap = false;
@@ -1383,12 +1402,40 @@ public final class HostedApps implements AutoCloseable {
         return requested.equals("mirror") || changes instanceof Changes.Overflow || journalGap ? "mirror" : "journal";
     }
 
+    /**
+     * What a sync to {@code to} left of the app's logs there: each as long as the source's was when it was read
+     * ({@link LogTail#end()}). The next sync to the same place expects these sizes instead of asking for them; the
+     * destination checks them before it applies anything ({@link #checkLogSizes}).
+     */
+    record SyncedLogs(AppsMessages.Send to, long out, long err) {
+        /** The sizes to expect at {@code next}'s destination: these when it is the same place, else null (ask). */
+        long[] expected(AppsMessages.Send next) {
+            return to.app().equals(next.app()) && to.platform().equals(next.platform()) && to.toAddress().equals(next.toAddress())
+                    && to.toPort() == next.toPort() && to.toPlatform().equals(next.toPlatform()) ? new long[] {out, err} : null;
+        }
+    }
+
+    /**
+     * Destination, before a sync is applied: its logs must be as long as the source expects ({@code null}: it asked
+     * for their sizes in this sync); if not, the sync is refused before anything changes and the source asks.
+     */
+    public void checkLogSizes(String app, Long out, Long err) throws IOException {
+        if (out == null && err == null) return;
+        long[] sizes = logSizes(app);
+        if (out == null || err == null || sizes[0] != out || sizes[1] != err)
+            throw new AgentLink.LogsMovedException("the logs of " + app + " here are " + sizes[0] + " and " + sizes[1]
+                    + " bytes, not the " + out + " and " + err + " the sync expects");
+    }
+
     /** The most a sync carries of one log: its cap and what the program may have added since the last check. */
     static final long MAX_LOG_PART = LogCap.CAP + (8L << 20);
 
     /** What a destination lacks of a log: its bytes from {@code from} (block-aligned when the source dropped the start). */
     @SuppressWarnings("ArrayRecordComponent") // bytes sent to the destination, never compared or hashed
     record LogTail(long from, byte[] bytes) {
+        /** Where the log ends at the destination once this part is appended. */
+        long end() { return from + bytes.length; }
+
         /** The part of {@code log} after {@code destinationSize}, within what is kept and {@link #MAX_LOG_PART}. */
         static LogTail of(Path log, long destinationSize) throws IOException {
             try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {

@@ -168,6 +168,21 @@ class StreamMarshallerTest {
     }
 
     @Test
+    void aSyncHeadCarriesTheLogSizesItExpectsAndAnOlderSourcesHeadExpectsNone() throws IOException {
+        AppsMessages.SyncPart head = roundTrip(AppsRpc.SYNC_PARTS,
+                new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of(), 10, 20, 30, 40, null, 0L, 7L));
+        assertThat(head.expectLog()).isZero();
+        assertThat(head.expectErr()).isEqualTo(7L);
+        // a head without them (an agent that asks for the sizes) expects nothing: not logs of 0 bytes
+        byte[] older = ("{\"app\":\"svc\",\"platform\":\"x86_64\",\"mode\":\"journal\",\"paths\":[],\"logFrom\":10,"
+                + "\"logLength\":20,\"errFrom\":30,\"errLength\":40,\"data\":null}").getBytes(StandardCharsets.UTF_8);
+        AppsMessages.SyncPart parsed = AppsRpc.SYNC_PARTS.parse(new ByteArrayInputStream(message(StreamMarshaller.HEAD, older)));
+        assertThat(parsed.logFrom()).isEqualTo(10);
+        assertThat(parsed.expectLog()).isNull();
+        assertThat(parsed.expectErr()).isNull();
+    }
+
+    @Test
     void syncPartsAndBlobChunksGoTheSameWay() throws IOException {
         byte[] data = random(AppsRpc.CHUNK, 6);
         assertThat(wire(AppsRpc.SYNC_PARTS.stream(new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, data)))).hasSize(data.length + 1);
