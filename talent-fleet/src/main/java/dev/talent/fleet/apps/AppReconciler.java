@@ -289,7 +289,8 @@ public final class AppReconciler {
                 return;
             }
             Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random, rules);
-            Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.quarantineRefusal(spec, here, r, live, rules);
+            Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.bindingRefusal(spec, here, r, live)
+                    .or(() -> PlacementChooser.quarantineRefusal(spec, here, r, live, rules));
             if (refused.isPresent()) {
                 String why = "the request --to " + (r.host() == null ? "" : r.host())
                         + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get();
