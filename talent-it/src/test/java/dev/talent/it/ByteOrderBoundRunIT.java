@@ -174,7 +174,7 @@ class ByteOrderBoundRunIT {
                 h = work(20000, h);
                 struct in_addr a;
                 a.s_addr = cfg.addr;
-                printf("round %d h=%llu listen %u cfg %u %s\n", r, h % 100000u, (unsigned)ntohs(listen_port),
+                printf("round %d h=%llu listen %u cfg %u %s\\n", r, h % 100000u, (unsigned)ntohs(listen_port),
                        (unsigned)ntohs(cfg.port), inet_ntoa(a));
                 fflush(stdout);
                 pause_ms(ms);
