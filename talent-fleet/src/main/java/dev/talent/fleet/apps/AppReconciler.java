@@ -321,7 +321,9 @@ public final class AppReconciler {
         if (p.nextMs() == null || clock.getAsLong() < p.nextMs()) return;
         Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random, rules);
         if (c.isEmpty()) {
-            events.accept(app + ": no other live place to migrate to; schedule drawn again");
+            events.accept(app + ": no other live place to migrate to" + spec.buildBinding().map(b -> " of the "
+                    + b.kind() + " of " + here.platform() + " (the build binds the app's checkpoints to it)").orElse("")
+                    + "; schedule drawn again");
             store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
                     placed.modRevision());
             return;
