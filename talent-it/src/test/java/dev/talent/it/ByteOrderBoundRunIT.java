@@ -237,4 +237,43 @@ class ByteOrderBoundRunIT {
                 .contains("the build binds the app's checkpoints to the little-endian byte order of x86_64")
                 .contains("(s390x left out)");
     }
+
+    /**
+     * The same build-bound program with {@code --platforms x86_64,s390x}: no other platform of its byte order, so talent
+     * run says so at the start and never stops it; the output equals plain gcc's and no migration is recorded.
+     */
+    @Test
+    void aBuildBoundProgramWithNoOtherPlatformOfItsByteOrderIsNotMigratedAndSaysWhy() throws IOException {
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
+                "runc is not installed (apt-get install runc)");
+        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
+        Isa.S390X.assumeAvailable();
+        Path root = ItPaths.workRoot().resolve("byte-order-build-alone");
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root.resolve("work"));
+        Path source = root.resolve("netord.c");
+        Files.writeString(source, NETWORK_ORDER_PROGRAM);
+        List<String> args = List.of("30", "40");
+        Path plain = root.resolve("netord.plain");
+        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
+                source.toString()), root, Duration.ofMinutes(1));
+        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
+        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
+        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
+                "x86_64,s390x", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+
+        Path log = root.resolve("run.jsonl");
+        ProcessResult run = TalentCli.get().run(root, RUN_TIMEOUT, List.of("run", "--name", "byte-order-alone", "--state-dir",
+                root.resolve("state").toString(), "--platforms", "x86_64,s390x", "--every", "150ms..300ms",
+                "--migrations", "2", "--workdir", root.resolve("work").toString(), "--log", log.toString(), "--seed", "3",
+                root.resolve("build/netord").toString(), "--", args.get(0), args.get(1)));
+        assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
+        assertThat(run.stdoutText()).as(run.describe()).isEqualTo(reference.stdoutText());
+        assertThat(run.stderrText()).as("talent run says why at the start")
+                .contains("the build binds the app's checkpoints to the little-endian byte order of x86_64 ('listen_port'")
+                .contains("and every other platform of --platforms (s390x) has another byte order: not migrating");
+        assertThat(Files.exists(log) ? records(log) : List.<JsonNode>of()).as("no migration attempted\n" + run.describe()).isEmpty();
+    }
 }

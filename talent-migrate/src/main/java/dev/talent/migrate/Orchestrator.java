@@ -366,6 +366,12 @@ public final class Orchestrator implements ControlHandler {
         prepareNext();
     }
 
+    /**
+     * The build's binding leaves no platform of --platforms but the current one (set once at the start): nothing is
+     * scheduled or prepared, so the warning is given once, not at every due migration.
+     */
+    private volatile boolean buildLeavesNowhere;
+
     /** Tells at the start what the build's binding leaves out of --platforms, and when it leaves nowhere to go. */
     private void noteBuildBinding(Platform on) {
         Optional<BuildBinding> build = chooser.buildBinding();
@@ -375,6 +381,8 @@ public final class Orchestrator implements ControlHandler {
         String bound = "the build binds the app's checkpoints to the " + build.get().layout(on) + " of " + on.name() + " ("
                 + build.get().why() + ")";
         boolean nowhere = request.platforms().stream().noneMatch(p -> !p.equals(on) && build.get().admits(on, p));
+        // for the whole run: the build's binding never changes, and the app never leaves where it is
+        buildLeavesNowhere = nowhere;
         listener.accept(new RunEvent.Warning(nowhere
                 ? bound + ", and every other platform of --platforms (" + String.join(",", out) + ") has another "
                         + build.get().kind() + ": not migrating"
@@ -629,13 +637,13 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private void scheduleNext() {
-        nextMigrationAt = request.every().isEmpty() || migrationLimitReached() || request.platforms().size() < 2
+        nextMigrationAt = request.every().isEmpty() || migrationLimitReached() || request.platforms().size() < 2 || buildLeavesNowhere
                 ? null : Instant.now().plus(request.every().get().draw(random));
     }
 
     /** Picks the next destination and prepares it while the program runs (failures only warn: retried later). */
     private void prepareNext() throws InterruptedException {
-        if (request.platforms().size() < 2 || migrationLimitReached()) return;
+        if (request.platforms().size() < 2 || migrationLimitReached() || buildLeavesNowhere) return;
         refreshQuarantine();
         noteByteOrder();
         if (prepared != null && wrongByteOrder(prepared.host().platform).isPresent()) discardPrepared();
