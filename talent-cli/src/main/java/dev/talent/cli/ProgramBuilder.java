@@ -95,7 +95,8 @@ public final class ProgramBuilder {
         }
         // DIR/NAME.binding: which platforms a checkpoint of this build may move to, for talent run and deploy
         BuildBinding.write(request.outputDir().resolve(request.name()), instrumented.binding()
-                .map(b -> new BuildBinding(b.byteOrder(), b.pointerWidth(), b.why().replaceAll("\\p{Cntrl}", "?"))));
+                .map(b -> new BuildBinding(b.byteOrder(), b.pointerWidth(), b.isaClasses(),
+                        b.why().replaceAll("\\p{Cntrl}", "?"))));
         return built;
     }
 

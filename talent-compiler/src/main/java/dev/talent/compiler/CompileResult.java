@@ -26,20 +26,24 @@ public record CompileResult(List<Path> instrumentedSources, Path programTable, S
     }
 
     /**
-     * The program table has a fingerprint of its own on big-endian ISAs ({@code byteOrder}) and/or on 32-bit ISAs
-     * ({@code pointerWidth}): a checkpoint is refused (exit 65) on an ISA of the other byte order / pointer width.
-     * {@code why} says what in the program causes it (the build's warnings, in one line).
+     * The program table has a fingerprint of its own on big-endian ISAs ({@code byteOrder}), on 32-bit ISAs
+     * ({@code pointerWidth}) and/or per class of ISAs whose texts describe the state alike ({@code isaClasses}, ISA
+     * names; empty when one description serves every ISA): a checkpoint is refused (exit 65) on an ISA of another byte
+     * order, pointer width or class. {@code why} says what in the program causes it (the build's warnings, in one line).
      */
-    public record IsaBinding(boolean byteOrder, boolean pointerWidth, String why) {
+    public record IsaBinding(boolean byteOrder, boolean pointerWidth, List<List<String>> isaClasses, String why) {
         public IsaBinding {
-            if (!byteOrder && !pointerWidth) throw new IllegalArgumentException("an ISA binding binds something");
+            isaClasses = isaClasses.stream().map(List::copyOf).toList();
+            if (!byteOrder && !pointerWidth && isaClasses.isEmpty()) throw new IllegalArgumentException("an ISA binding binds something");
             Objects.requireNonNull(why);
         }
+
+        public IsaBinding(boolean byteOrder, boolean pointerWidth, String why) { this(byteOrder, pointerWidth, List.of(), why); }
 
         /** Both bindings: each dimension bound by either, the causes joined. */
         public IsaBinding and(IsaBinding other) {
             return new IsaBinding(byteOrder || other.byteOrder, pointerWidth || other.pointerWidth,
-                    why.equals(other.why) ? why : why + "; " + other.why);
+                    isaClasses.isEmpty() ? other.isaClasses : isaClasses, why.equals(other.why) ? why : why + "; " + other.why);
         }
     }
 

@@ -106,6 +106,13 @@ final class PerIsaCompilation {
         Map<String, CompileResult> byIsa = new LinkedHashMap<>();
         CompileResult first = null;
         Optional<CompileResult.IsaBinding> binding = Optional.empty();
+        if (classes.size() > 1) {
+            List<String> diffs = differences(classes.get(0), classes.get(1));
+            binding = Optional.of(new CompileResult.IsaBinding(false, false, classes.stream().map(PerIsaCompilation::isasOf).toList(),
+                    "the program's conditionals describe its state differently on " + String.join(", ", isasOf(classes.get(1)))
+                            + " than on " + String.join(", ", isasOf(classes.get(0))) + " (" + String.join("; ",
+                            diffs.subList(0, Math.min(diffs.size(), 2))) + ")"));
+        }
         for (List<Group> c : classes) {
             String classExtra = all + "\u0000class:" + hard(c.getFirst());
             String note = classes.size() == 1 ? null : note(c, classes);

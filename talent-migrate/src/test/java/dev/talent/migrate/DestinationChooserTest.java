@@ -249,4 +249,15 @@ class DestinationChooserTest {
                     .contains("i686,s390x left out");
         }
     }
+
+    @Test
+    void aBuildWhoseIsasDescribeTheStateDifferentlyKeepsToTheClassItRunsIn() {
+        List<Platform> all = List.of(Platform.parse("x86_64"), Platform.parse("i686"), Platform.parse("s390x"));
+        DestinationChooser chooser = new DestinationChooser(all, new Random(2), java.util.Optional.of(new BuildBinding(false, false,
+                List.of(List.of("x86_64", "aarch64", "s390x", "riscv64"), List.of("i686")), "type 'state' differs on i686")));
+        for (int i = 0; i < 20; i++) assertThat(chooser.next(all.getFirst())).isEqualTo(all.get(2));
+        assertThat(chooser.restriction(all.getFirst())).isEqualTo("state description of x86_64,aarch64,s390x,riscv64 only, by "
+                + "the build (type 'state' differs on i686); left out: i686");
+        assertThatThrownBy(() -> chooser.next(all.get(1), java.util.Set.of())).hasMessageContaining("not migrating");
+    }
 }

@@ -98,23 +98,25 @@ public final class AppRecords {
     }
 
     /**
-     * The spec's {@code binding}: {@code {byte_order, pointer_width, why}} as {@code talent build} wrote it in
+     * The spec's {@code binding}: {@code {byte_order, pointer_width, isa_classes, why}} as {@code talent build} wrote it in
      * {@code DIR/NAME.binding}, validated as that file is ({@link BuildBinding}: at least one dimension bound, a cause
      * of at most {@value BuildBinding#MAX_WHY} characters without control characters).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Binding(@JsonProperty("byte_order") boolean byteOrder, @JsonProperty("pointer_width") boolean pointerWidth,
-            String why) {
+            @JsonProperty("isa_classes") List<List<String>> isaClasses, String why) {
         public Binding {
-            value(byteOrder, pointerWidth, why);
+            isaClasses = isaClasses == null ? List.of() : isaClasses;
+            value(byteOrder, pointerWidth, isaClasses, why);
         }
 
-        static Binding of(BuildBinding b) { return new Binding(b.byteOrder(), b.pointerWidth(), b.why()); }
+        static Binding of(BuildBinding b) { return new Binding(b.byteOrder(), b.pointerWidth(), b.isaClasses(), b.why()); }
 
-        public BuildBinding value() { return value(byteOrder, pointerWidth, why); }
+        public BuildBinding value() { return value(byteOrder, pointerWidth, isaClasses, why); }
 
-        private static BuildBinding value(boolean byteOrder, boolean pointerWidth, String why) {
-            return new BuildBinding(byteOrder, pointerWidth, why);
+        private static BuildBinding value(boolean byteOrder, boolean pointerWidth, List<List<String>> isaClasses, String why) {
+            if (isaClasses.stream().anyMatch(java.util.Objects::isNull)) throw new IllegalArgumentException("a null class of ISAs");
+            return new BuildBinding(byteOrder, pointerWidth, isaClasses, why);
         }
     }
 

@@ -377,7 +377,7 @@ class PlacementChooserTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         AppRecords.AppRecord a = networkOrderBound("x86_64", "s390x");
         String text = json.writeValueAsString(a);
-        assertThat(text).contains("\"binding\":{\"byte_order\":true,\"pointer_width\":false,\"why\":\"global port");
+        assertThat(text).contains("\"binding\":{\"byte_order\":true,\"pointer_width\":false,\"isa_classes\":[],\"why\":\"global port");
         assertThat(json.readValue(text, AppRecords.AppRecord.class)).isEqualTo(a);
         assertThat(json.readValue(text, AppRecords.AppRecord.class).undeployed().buildBinding()).isEqualTo(a.buildBinding());
         // a spec written before the field existed binds nothing
@@ -387,6 +387,6 @@ class PlacementChooserTest {
         // a binding that binds nothing is refused
         String bad = text.replace("\"byte_order\":true", "\"byte_order\":false");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.readValue(bad, AppRecords.AppRecord.class))
-                .hasMessageContaining("binds the byte order or the pointer width");
+                .hasMessageContaining("binds the byte order, the pointer width or classes of ISAs");
     }
 }
