@@ -3,6 +3,7 @@ package dev.talent.cli;
 import dev.talent.compiler.CompilationFailedException;
 import dev.talent.compiler.CompileRequest;
 import dev.talent.compiler.CompileResult;
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.BuiltRuntime;
 import dev.talent.toolchain.CapturedRun;
 import dev.talent.toolchain.CrossCompiler;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code talent build}: choose platforms, instrument the sources once, then per platform build the runtime and
- * link {@code DIR/NAME.<platform>}. Platforms are linked in parallel (two at a time: gcc is single-threaded and
+ * link {@code DIR/NAME.<platform>}; then {@code DIR/NAME.binding} when a checkpoint of the build is bound to its
+ * writer's byte order or pointer width ({@link BuildBinding}), and no such file otherwise. Platforms are linked in parallel (two at a time: gcc is single-threaded and
  * the machines talent targets have few cores).
  */
 public final class ProgramBuilder {
@@ -91,6 +93,10 @@ public final class ProgramBuilder {
             throw new BuildFailedException.ToolFailed(failures, "build failed for "
                     + failures.keySet().stream().map(Platform::name).collect(Collectors.joining(", ")));
         }
+        // DIR/NAME.binding: which platforms a checkpoint of this build may move to, for talent run and deploy
+        BuildBinding.write(request.outputDir().resolve(request.name()), instrumented.binding()
+                .map(b -> new BuildBinding(b.byteOrder(), b.pointerWidth(), b.isaClasses(),
+                        b.why().replaceAll("\\p{Cntrl}", "?"))));
         return built;
     }
 

@@ -60,6 +60,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -602,22 +603,36 @@ public final class CheckpointCompiler {
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between 32-bit (i686)"
                                 + " and 64-bit ISAs (refused at restore, exit 65): " + why, change));
             }
-            if (!a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty() || !a.networkOrder().isEmpty()) {
-                program = byteOrderFingerprint(program, fingerprint,
-                        a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound) || !a.keptSizes().isEmpty());
-            } else if (!a.keptSizes().isEmpty()) {
+            boolean orderBound = !a.byteOrderPuns().isEmpty() || !a.byteCopies().isEmpty() || !a.networkOrder().isEmpty();
+            boolean widthBound = a.byteCopies().stream().anyMatch(ByteCopies.Copy::widthBound) || !a.keptSizes().isEmpty();
+            if (orderBound) {
+                program = byteOrderFingerprint(program, fingerprint, widthBound);
+            } else if (widthBound) {
                 program = widthFingerprint(program, fingerprint);
             }
+            // what talent run and the fleet must know before they draw a destination (talent-toolchain BuildBinding)
+            Optional<CompileResult.IsaBinding> binding = orderBound || widthBound
+                    ? Optional.of(new CompileResult.IsaBinding(orderBound, widthBound, bindingCause(a))) : Optional.empty();
             if (isaNote != null) {
                 program += "\n/* the ISAs a checkpoint of this build is refused on, and why (checkpoint_read.c) */\n"
                         + "const char *const talent_the_isa_note = " + dev.talent.compiler.emit.TypeDescriptors.cString(isaNote) + ";\n";
             }
             Path programFile = dir.resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
-            return new CompileResult(outputs, programFile, fingerprint, diagnostics);
+            return new CompileResult(outputs, programFile, fingerprint, diagnostics, Map.of(), binding);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** What binds the build's checkpoints to a byte order or pointer width, in one line: the first state of each kind. */
+    private static String bindingCause(Analysis a) {
+        List<String> each = new ArrayList<>();
+        if (!a.byteOrderPuns().isEmpty()) each.add(a.byteOrderPuns().getFirst().describe());
+        if (!a.byteCopies().isEmpty()) each.add(a.byteCopies().getFirst().describe());
+        if (!a.networkOrder().isEmpty()) each.add(a.networkOrder().getFirst().describe());
+        if (!a.keptSizes().isEmpty()) each.add(a.keptSizes().getFirst().describe());
+        return String.join("; ", each);
     }
 
     /**

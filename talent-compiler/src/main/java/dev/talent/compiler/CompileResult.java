@@ -3,6 +3,8 @@ package dev.talent.compiler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The instrumented sources (same base names as the inputs), the generated program table and warnings/notes.
@@ -11,15 +13,38 @@ import java.util.Map;
  * top-level fields are those of the first ISA; otherwise it is empty and one result serves every ISA.
  */
 public record CompileResult(List<Path> instrumentedSources, Path programTable, String fingerprint, List<Diagnostic> diagnostics,
-                            Map<String, CompileResult> byIsa) {
+                            Map<String, CompileResult> byIsa, Optional<IsaBinding> binding) {
     public CompileResult {
         instrumentedSources = List.copyOf(instrumentedSources);
         diagnostics = List.copyOf(diagnostics);
         byIsa = Map.copyOf(byIsa);
+        Objects.requireNonNull(binding);
     }
 
     public CompileResult(List<Path> instrumentedSources, Path programTable, String fingerprint, List<Diagnostic> diagnostics) {
-        this(instrumentedSources, programTable, fingerprint, diagnostics, Map.of());
+        this(instrumentedSources, programTable, fingerprint, diagnostics, Map.of(), Optional.empty());
+    }
+
+    /**
+     * The program table has a fingerprint of its own on big-endian ISAs ({@code byteOrder}), on 32-bit ISAs
+     * ({@code pointerWidth}) and/or per class of ISAs whose texts describe the state alike ({@code isaClasses}, ISA
+     * names; empty when one description serves every ISA): a checkpoint is refused (exit 65) on an ISA of another byte
+     * order, pointer width or class. {@code why} says what in the program causes it (the build's warnings, in one line).
+     */
+    public record IsaBinding(boolean byteOrder, boolean pointerWidth, List<List<String>> isaClasses, String why) {
+        public IsaBinding {
+            isaClasses = isaClasses.stream().map(List::copyOf).toList();
+            if (!byteOrder && !pointerWidth && isaClasses.isEmpty()) throw new IllegalArgumentException("an ISA binding binds something");
+            Objects.requireNonNull(why);
+        }
+
+        public IsaBinding(boolean byteOrder, boolean pointerWidth, String why) { this(byteOrder, pointerWidth, List.of(), why); }
+
+        /** Both bindings: each dimension bound by either, the causes joined. */
+        public IsaBinding and(IsaBinding other) {
+            return new IsaBinding(byteOrder || other.byteOrder, pointerWidth || other.pointerWidth,
+                    isaClasses.isEmpty() ? other.isaClasses : isaClasses, why.equals(other.why) ? why : why + "; " + other.why);
+        }
     }
 
     /** What to compile for the ISA named {@code isa} ({@code x86_64}, {@code aarch64}, {@code s390x}, {@code riscv64}, {@code i686}). */

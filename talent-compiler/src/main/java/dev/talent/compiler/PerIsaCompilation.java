@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -104,6 +105,14 @@ final class PerIsaCompilation {
         }
         Map<String, CompileResult> byIsa = new LinkedHashMap<>();
         CompileResult first = null;
+        Optional<CompileResult.IsaBinding> binding = Optional.empty();
+        if (classes.size() > 1) {
+            List<String> diffs = differences(classes.get(0), classes.get(1));
+            binding = Optional.of(new CompileResult.IsaBinding(false, false, classes.stream().map(PerIsaCompilation::isasOf).toList(),
+                    "the program's conditionals describe its state differently on " + String.join(", ", isasOf(classes.get(1)))
+                            + " than on " + String.join(", ", isasOf(classes.get(0))) + " (" + String.join("; ",
+                            diffs.subList(0, Math.min(diffs.size(), 2))) + ")"));
+        }
         for (List<Group> c : classes) {
             String classExtra = all + "\u0000class:" + hard(c.getFirst());
             String note = classes.size() == 1 ? null : note(c, classes);
@@ -112,11 +121,12 @@ final class PerIsaCompilation {
                 String fingerprint = CheckpointCompiler.fingerprint(List.of(), List.of(), classExtra);
                 CompileResult r = compiler.write(request.outputDir().resolve(g.isas().getFirst()), g.analysis(), g.emitted(), fingerprint, note);
                 for (String isa : g.isas()) byIsa.put(isa, r);
+                if (r.binding().isPresent()) binding = Optional.of(binding.map(b -> b.and(r.binding().get())).orElse(r.binding().get()));
                 if (g.equals(groups.getFirst())) first = r;
             }
         }
         if (first == null) throw new IllegalStateException("no ISA group");
-        return new CompileResult(first.instrumentedSources(), first.programTable(), first.fingerprint(), diagnostics, byIsa);
+        return new CompileResult(first.instrumentedSources(), first.programTable(), first.fingerprint(), diagnostics, byIsa, binding);
     }
 
     /**

@@ -72,6 +72,12 @@ class NetworkOrderIntegersIT {
         assertThat(r.diagnostics()).anySatisfy(d -> assertThat(d.message())
                 .contains("does not move between big-endian (s390x) and little-endian ISAs")
                 .contains("'listen_port' is given htons(...)").contains("'cfg.port' is given htons(...)"));
+        // what talent build writes to NAME.binding for talent run and the fleet: the byte order, not the pointer width
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("'listen_port' is given htons(...)");
+        });
         Target x86 = hop("x86_64");
         Target aarch64 = hop("aarch64");
         Target s390x = hop("s390x");

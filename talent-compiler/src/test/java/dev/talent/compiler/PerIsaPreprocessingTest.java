@@ -82,6 +82,13 @@ class PerIsaPreprocessingTest {
         // the runtime's refusal names it too
         assertThat(text(r.forIsa("i686").programTable())).contains("talent_the_isa_note").contains("type 'state'");
         assertThat(text(r.forIsa("s390x").programTable())).contains("talent_the_isa_note");
+        // what talent build writes to NAME.binding: the classes of ISAs a checkpoint moves between
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder() || b.pointerWidth()).isFalse();
+            assertThat(b.isaClasses()).containsExactly(List.of("x86_64", "aarch64", "s390x", "riscv64"), List.of("i686"));
+            assertThat(b.why()).contains("describe its state differently on i686 than on x86_64, aarch64, s390x, riscv64")
+                    .contains("type 'state'");
+        });
     }
 
     @Test
@@ -92,6 +99,7 @@ class PerIsaPreprocessingTest {
         assertThat(r.forIsa("x86_64").programTable()).isNotEqualTo(r.forIsa("i686").programTable());
         assertThat(text(r.forIsa("i686").programTable())).doesNotContain("talent_the_isa_note");
         assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("does not move"));
+        assertThat(r.binding()).isEmpty();
     }
 
     @Test

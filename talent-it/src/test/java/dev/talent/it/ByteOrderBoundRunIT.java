@@ -141,4 +141,139 @@ class ByteOrderBoundRunIT {
         assertThat(records.stream().filter(r -> r.get("ok").asBoolean()).count()).as(all).isGreaterThanOrEqualTo(3);
         assertThat(run.stderrText()).as("talent run says why").contains("bound to the little-endian byte order");
     }
+
+    /** A program bound to its byte order at build time: it keeps numbers in network byte order (NetworkOrderIntegers). */
+    static final String NETWORK_ORDER_PROGRAM = """
+            #define _POSIX_C_SOURCE 200809L
+            #include <arpa/inet.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <time.h>
+            struct config { uint16_t port; uint32_t addr; };
+            static struct config cfg;
+            static uint16_t listen_port;
+            __attribute__((noinline)) static unsigned long long work(int n, unsigned long long h) {
+              for (int i = 0; i < n; i++) h = h * 31u + (unsigned)i;
+              return h;
+            }
+            static void pause_ms(int ms) {
+              struct timespec ts;
+              ts.tv_sec = ms / 1000;
+              ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+              nanosleep(&ts, NULL);
+            }
+            int main(int argc, char **argv) {
+              int rounds = argc > 1 ? atoi(argv[1]) : 10;
+              int ms = argc > 2 ? atoi(argv[2]) : 0;
+              listen_port = htons(8080);
+              cfg.port = htons(9090);
+              cfg.addr = inet_addr("10.1.2.3");
+              unsigned long long h = 7;
+              for (int r = 0; r < rounds; r++) {
+                h = work(20000, h);
+                struct in_addr a;
+                a.s_addr = cfg.addr;
+                printf("round %d h=%llu listen %u cfg %u %s\\n", r, h % 100000u, (unsigned)ntohs(listen_port),
+                       (unsigned)ntohs(cfg.port), inet_ntoa(a));
+                fflush(stdout);
+                pause_ms(ms);
+              }
+              return 0;
+            }
+            """;
+
+    /**
+     * A program the build binds to its byte order (the build's binding, {@code build/NAME.binding}): talent run knows it
+     * from the start, so not even the first migration is drawn to s390x (without it, s390x is drawn in the first round
+     * and its restore refused, exit 65, and rolled back); every migration succeeds and the output equals plain gcc's.
+     */
+    @Test
+    void aProgramBoundAtBuildTimeIsNeverDrawnToTheOtherByteOrder() throws IOException {
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
+                "runc is not installed (apt-get install runc)");
+        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
+        Isa.AARCH64.assumeAvailable();
+        Isa.S390X.assumeAvailable();
+        Path root = ItPaths.workRoot().resolve("byte-order-build-run");
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root.resolve("work"));
+        Path source = root.resolve("netord.c");
+        Files.writeString(source, NETWORK_ORDER_PROGRAM);
+        List<String> args = List.of("80", "40");
+
+        Path plain = root.resolve("netord.plain");
+        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
+                source.toString()), root, Duration.ofMinutes(1));
+        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
+        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
+        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
+        assertThat(reference.stdoutText()).contains("listen 8080 cfg 9090 10.1.2.3");
+
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
+                "x86_64,s390x,aarch64", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        assertThat(Files.readString(root.resolve("build/netord.binding"))).as("the build's binding, next to the binaries")
+                .startsWith("talent-binding 1\nbyte-order yes\npointer-width no\nwhy ").contains("listen_port");
+
+        Path log = root.resolve("run.jsonl");
+        ProcessResult run = TalentCli.get().run(root, RUN_TIMEOUT, List.of("run", "--name", "byte-order-build", "--state-dir",
+                root.resolve("state").toString(), "--platforms", "x86_64,s390x,aarch64", "--every", "150ms..300ms",
+                "--migrations", "4", "--workdir", root.resolve("work").toString(), "--log", log.toString(), "--seed", "3",
+                root.resolve("build/netord").toString(), "--", args.get(0), args.get(1)));
+
+        assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
+        assertThat(run.stdoutText()).as("stdout of the migrated run\n" + run.describe()).isEqualTo(reference.stdoutText());
+        List<JsonNode> records = records(log);
+        String all = records.toString() + "\n" + run.describe();
+        assertThat(records).as(all).hasSizeGreaterThanOrEqualTo(3);
+        for (JsonNode r : records) {
+            assertThat(r.get("ok").asBoolean()).as("no migration fails: none is attempted to s390x\n" + all).isTrue();
+            assertThat(r.get("to").asText()).as(all).isIn("x86_64", "aarch64");
+            assertThat(r.get("choice").asText()).as("the record says why s390x was not drawn\n" + all)
+                    .contains("little-endian only, by the build (").contains("s390x left out");
+        }
+        assertThat(run.stderrText()).as("talent run says why at the start")
+                .contains("the build binds the app's checkpoints to the little-endian byte order of x86_64")
+                .contains("(s390x left out)");
+    }
+
+    /**
+     * The same build-bound program with {@code --platforms x86_64,s390x}: no other platform of its byte order, so talent
+     * run says so at the start and never stops it; the output equals plain gcc's and no migration is recorded.
+     */
+    @Test
+    void aBuildBoundProgramWithNoOtherPlatformOfItsByteOrderIsNotMigratedAndSaysWhy() throws IOException {
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
+                "runc is not installed (apt-get install runc)");
+        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
+        Isa.S390X.assumeAvailable();
+        Path root = ItPaths.workRoot().resolve("byte-order-build-alone");
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root.resolve("work"));
+        Path source = root.resolve("netord.c");
+        Files.writeString(source, NETWORK_ORDER_PROGRAM);
+        List<String> args = List.of("30", "40");
+        Path plain = root.resolve("netord.plain");
+        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
+                source.toString()), root, Duration.ofMinutes(1));
+        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
+        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
+        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
+                "x86_64,s390x", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+
+        Path log = root.resolve("run.jsonl");
+        ProcessResult run = TalentCli.get().run(root, RUN_TIMEOUT, List.of("run", "--name", "byte-order-alone", "--state-dir",
+                root.resolve("state").toString(), "--platforms", "x86_64,s390x", "--every", "150ms..300ms",
+                "--migrations", "2", "--workdir", root.resolve("work").toString(), "--log", log.toString(), "--seed", "3",
+                root.resolve("build/netord").toString(), "--", args.get(0), args.get(1)));
+        assertThat(run.exitCode()).withFailMessage(run::describe).isZero();
+        assertThat(run.stdoutText()).as(run.describe()).isEqualTo(reference.stdoutText());
+        assertThat(run.stderrText()).as("talent run says why at the start")
+                .contains("the build binds the app's checkpoints to the little-endian byte order of x86_64 ('listen_port'")
+                .contains("and every other platform of --platforms (s390x) has another byte order: not migrating");
+        assertThat(Files.exists(log) ? records(log) : List.<JsonNode>of()).as("no migration attempted\n" + run.describe()).isEmpty();
+    }
 }

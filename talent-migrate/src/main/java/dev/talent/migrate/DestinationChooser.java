@@ -2,6 +2,7 @@ package dev.talent.migrate;
 
 import dev.talent.format.ByteOrderBinding;
 import dev.talent.policy.DestinationPolicy;
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import java.util.ArrayList;
 import java.nio.ByteOrder;
@@ -16,7 +17,10 @@ import java.util.random.RandomGenerator;
  * platform is used within one round). With one ({@code talent run --policy}): the diversity-weighted draw of
  * {@link DestinationPolicy#choose}. Either way never a platform carrying a quarantined tag (an active alert's), and,
  * once the app's checkpoint is bound to a byte order ({@link #bind}), never a platform of the other byte order: the
- * draw (rounds or weights) is made among the platforms of that byte order only.
+ * draw (rounds or weights) is made among the platforms of that byte order only. A binding decided at build time
+ * ({@link BuildBinding}, {@code DIR/NAME.binding}) holds from the start, relative to the platform the app runs on (a
+ * checkpoint written there restores only on platforms of its byte order / pointer width); both bindings apply when
+ * both exist.
  */
 final class DestinationChooser {
     private final List<Platform> platforms;
@@ -28,13 +32,21 @@ final class DestinationChooser {
     private final List<String> recent = new ArrayList<>();
     /** What binds the app's newest checkpoint to a byte order, or null. */
     private volatile ByteOrderBinding binding;
+    /** What binds every checkpoint of the build, or null. */
+    private final BuildBinding build;
 
     /** A draw and how it was made. */
     record Drawn(Platform platform, String how) {}
 
     DestinationChooser(List<Platform> platforms, RandomGenerator random) {
+        this(platforms, random, Optional.empty());
+    }
+
+    /** A chooser bound from the start by the build's binding (empty: the build binds nothing). */
+    DestinationChooser(List<Platform> platforms, RandomGenerator random, Optional<BuildBinding> build) {
         this.platforms = List.copyOf(platforms);
         this.random = random;
+        this.build = build.orElse(null);
         this.policy = new DestinationPolicy(dev.talent.policy.Policy.EMPTY, java.util.Map.of());
     }
 
@@ -55,6 +67,35 @@ final class DestinationChooser {
     /** What binds the app to a byte order, if anything. */
     Optional<ByteOrderBinding> binding() { return Optional.ofNullable(binding); }
 
+    /** What binds every checkpoint of the build, if anything. */
+    Optional<BuildBinding> buildBinding() { return Optional.ofNullable(build); }
+
+    /**
+     * Whether {@code p} can restore the app's checkpoint written on {@code current}: admitted by the checkpoint's
+     * binding (if any) and by the build's (if any).
+     */
+    boolean admits(Platform current, Platform p) {
+        ByteOrderBinding b = binding;
+        return (b == null || admits(b, p)) && (build == null || build.admits(current, p));
+    }
+
+    /**
+     * Why {@code p} cannot restore the app's checkpoint written on {@code current}, in words ("the build binds the
+     * app's checkpoints to the big-endian byte order (...)"); empty when it can.
+     */
+    Optional<String> refusal(Platform current, Platform p) {
+        if (build != null && !build.admits(current, p)) {
+            return Optional.of("the build binds the app's checkpoints to the " + build.layout(current) + " of " + current.name()
+                    + " (" + build.why() + "), which " + p.name() + " does not have");
+        }
+        ByteOrderBinding b = binding;
+        if (b != null && !admits(b, p)) {
+            return Optional.of("the app's checkpoint is bound to the " + b.layout() + " (" + b.why() + "), which " + p.name()
+                    + " does not have");
+        }
+        return Optional.empty();
+    }
+
     /** Whether {@code p} can restore a checkpoint bound as {@code b}. */
     static boolean admits(ByteOrderBinding b, Platform p) {
         return b.admits(p.isa().byteOrder() == ByteOrder.BIG_ENDIAN, p.isa().pointerBits());
@@ -71,11 +112,23 @@ final class DestinationChooser {
      */
     String restriction(Platform current) {
         ByteOrderBinding b = binding;
-        if (b == null) return null;
-        List<String> out = platforms.stream().filter(p -> !admits(b, p)).map(Platform::name).toList();
-        boolean none = platforms.stream().noneMatch(p -> !p.equals(current) && admits(b, p));
-        return only(b) + " only (" + b.why() + ")" + (out.isEmpty() ? "" : "; left out: " + String.join(",", out))
-                + (none ? "; no other platform of that byte order: not migrating" : "");
+        if (b == null && build == null) return null;
+        List<String> out = platforms.stream().filter(p -> !admits(current, p)).map(Platform::name).toList();
+        boolean none = platforms.stream().noneMatch(p -> !p.equals(current) && admits(current, p));
+        return only(current) + (out.isEmpty() ? "" : "; left out: " + String.join(",", out))
+                + (none ? "; no other platform of that " + (b == null ? "layout" : "byte order") + ": not migrating" : "");
+    }
+
+    /** The restriction's kind and cause: "big-endian only (...)", "64-bit pointers only, by the build (...)", both. */
+    private String only(Platform current) {
+        List<String> each = new ArrayList<>();
+        if (build != null) {
+            each.add(build.layout(current).replace(" byte order", "").replace(" and ", ", ") + " only, by the build ("
+                    + build.why() + ")");
+        }
+        ByteOrderBinding b = binding;
+        if (b != null) each.add(only(b) + " only (" + b.why() + ")");
+        return String.join("; ", each);
     }
 
     /** The tags of {@code quarantined} that {@code p} carries. */
@@ -96,16 +149,18 @@ final class DestinationChooser {
         }
         String order = "";
         ByteOrderBinding b = binding;
-        if (b != null) {
-            List<Platform> other = usable.stream().filter(p -> !admits(b, p)).toList();
-            usable = usable.stream().filter(p -> admits(b, p)).toList();
+        if (b != null || build != null) {
+            List<Platform> other = usable.stream().filter(p -> !admits(current, p)).toList();
+            usable = usable.stream().filter(p -> admits(current, p)).toList();
             String names = String.join(",", other.stream().map(Platform::name).toList());
             if (usable.isEmpty()) {
-                throw new IllegalStateException("the app's checkpoint is bound to the " + b.layout() + " ("
-                        + b.why() + ") and no platform of that layout other than " + current.name()
+                String bound = b == null ? "the build binds the app's checkpoints to the " + build.layout(current) + " of "
+                        + current.name() + " (" + build.why() + ")" : "the app's checkpoint is bound to the " + b.layout()
+                        + " (" + b.why() + ")" + (build == null ? "" : " and the build to the " + build.layout(current));
+                throw new IllegalStateException(bound + ", and no platform of that layout other than " + current.name()
                         + " is usable (left out: " + names + "): not migrating");
             }
-            if (!other.isEmpty()) order = "; " + only(b) + " only (" + b.why() + "): " + names + " left out";
+            if (!other.isEmpty()) order = "; " + only(current) + ": " + names + " left out";
         }
         if (diversity) {
             DestinationPolicy.Choice c = policy.choose(current.name(), recent, usable.stream().map(Platform::name).toList(), random);

@@ -34,6 +34,7 @@ import dev.talent.policy.Alert;
 import dev.talent.policy.AlertBook;
 import dev.talent.policy.DestinationPolicy;
 import dev.talent.policy.PolicyException;
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,7 +193,9 @@ public final class Orchestrator implements ControlHandler {
         this.random = request.seed().map(s -> (RandomGenerator) new Random(s)).orElseGet(Random::new);
         this.log = MigrationLog.open(request.log());
         this.pendingFault = request.fault();
-        this.chooser = new DestinationChooser(request.platforms(), random);
+        // DIR/NAME.binding (talent build): what binds every checkpoint of the build to its writer's byte order or
+        // pointer width; a malformed file is refused here, before anything runs
+        this.chooser = new DestinationChooser(request.platforms(), random, BuildBinding.read(request.program()));
         this.signer = CheckpointSigner.generate();
         this.receiver = new CheckpointReceiver(CheckpointVerifier.trusting(signer.publicKey()), request.name(),
                 AcceptedCheckpoints.DEFAULT_MAX_BYTES);
@@ -358,8 +361,33 @@ public final class Orchestrator implements ControlHandler {
         chooser.policy().factsOf(current.host().platform.name()).ifPresent(f -> started.put("host", f.host()));
         appHistory.write(started);
         state = StatusReport.State.RUNNING;
+        noteBuildBinding(current.host().platform);
         scheduleNext();
         prepareNext();
+    }
+
+    /**
+     * The build's binding leaves no platform of --platforms but the current one (set once at the start): nothing is
+     * scheduled or prepared, so the warning is given once, not at every due migration.
+     */
+    private volatile boolean buildLeavesNowhere;
+
+    /** Tells at the start what the build's binding leaves out of --platforms, and when it leaves nowhere to go. */
+    private void noteBuildBinding(Platform on) {
+        Optional<BuildBinding> build = chooser.buildBinding();
+        if (build.isEmpty() || request.platforms().size() < 2) return;
+        List<String> out = request.platforms().stream().filter(p -> !build.get().admits(on, p)).map(Platform::name).toList();
+        if (out.isEmpty()) return;
+        String bound = "the build binds the app's checkpoints to the " + build.get().layout(on) + " of " + on.name() + " ("
+                + build.get().why() + ")";
+        boolean nowhere = request.platforms().stream().noneMatch(p -> !p.equals(on) && build.get().admits(on, p));
+        // for the whole run: the build's binding never changes, and the app never leaves where it is
+        buildLeavesNowhere = nowhere;
+        listener.accept(new RunEvent.Warning(nowhere
+                ? bound + ", and every other platform of --platforms (" + String.join(",", out) + ") has another "
+                        + build.get().kind() + ": not migrating"
+                : bound + ": destinations are drawn among platforms of that layout only (" + String.join(",", out)
+                        + " left out)"));
     }
 
     /**
@@ -536,12 +564,14 @@ public final class Orchestrator implements ControlHandler {
                 + (r == null ? "" : " (" + chooser.restriction(r.host().platform) + ")")));
     }
 
-    /** Why {@code to} cannot restore the app's checkpoint (bound to the other byte order), if it cannot. */
+    /**
+     * Why {@code to} cannot restore the app's checkpoint (bound to the other byte order or pointer width, by the
+     * checkpoint or by the build), if it cannot.
+     */
     private Optional<String> wrongByteOrder(Platform to) {
-        Optional<ByteOrderBinding> b = chooser.binding();
-        if (b.isEmpty() || DestinationChooser.admits(b.get(), to)) return Optional.empty();
-        return Optional.of("the app's checkpoint is bound to the " + b.get().layout() + " (" + b.get().why() + "), which "
-                + to.name() + " does not have; not migrating there");
+        Running r = current;
+        Platform from = r != null ? r.host().platform : resumeOn.orElse(request.platforms().getFirst());
+        return chooser.refusal(from, to).map(why -> why + "; not migrating there");
     }
 
     /** Returns the program's exit status when it ended during the attempt, else null. */
@@ -607,13 +637,13 @@ public final class Orchestrator implements ControlHandler {
     }
 
     private void scheduleNext() {
-        nextMigrationAt = request.every().isEmpty() || migrationLimitReached() || request.platforms().size() < 2
+        nextMigrationAt = request.every().isEmpty() || migrationLimitReached() || request.platforms().size() < 2 || buildLeavesNowhere
                 ? null : Instant.now().plus(request.every().get().draw(random));
     }
 
     /** Picks the next destination and prepares it while the program runs (failures only warn: retried later). */
     private void prepareNext() throws InterruptedException {
-        if (request.platforms().size() < 2 || migrationLimitReached()) return;
+        if (request.platforms().size() < 2 || migrationLimitReached() || buildLeavesNowhere) return;
         refreshQuarantine();
         noteByteOrder();
         if (prepared != null && wrongByteOrder(prepared.host().platform).isPresent()) discardPrepared();

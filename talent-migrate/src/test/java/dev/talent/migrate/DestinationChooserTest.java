@@ -3,6 +3,7 @@ package dev.talent.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -179,5 +180,84 @@ class DestinationChooserTest {
             assertThat(d.platform().name()).isEqualTo("aarch64");
             assertThat(d.how()).contains("little-endian, 64-bit pointers only (heap block 1 allocated at ?): i686,s390x left out");
         }
+    }
+
+    private static final BuildBinding NETWORK_ORDER = new BuildBinding(true, false,
+            "global port holds a number in network byte order (m.c:3:5)");
+
+    @Test
+    void aBuildBoundProgramIsNeverDrawnToAPlatformOfTheOtherByteOrder() {
+        Platform x86 = Platform.parse("x86_64"), s390x = Platform.parse("s390x"), arm = Platform.parse("aarch64");
+        var seen = new HashSet<Platform>();
+        for (long seed = 0; seed < 30; seed++) {
+            DestinationChooser chooser = new DestinationChooser(List.of(x86, s390x, arm), new Random(seed),
+                    java.util.Optional.of(NETWORK_ORDER));
+            Platform current = x86;
+            for (int i = 0; i < 10; i++) {
+                DestinationChooser.Drawn d = chooser.next(current, java.util.Set.of());
+                assertThat(d.platform()).isNotIn(s390x, current);
+                assertThat(d.how()).contains("little-endian only, by the build (global port holds a number in network byte order")
+                        .contains("s390x left out");
+                seen.add(d.platform());
+                current = d.platform();
+            }
+            assertThat(chooser.restriction(x86)).isEqualTo("little-endian only, by the build (global port holds a number in "
+                    + "network byte order (m.c:3:5)); left out: s390x");
+            assertThat(chooser.admits(x86, s390x)).isFalse();
+            assertThat(chooser.refusal(arm, s390x)).hasValueSatisfying(r -> assertThat(r)
+                    .startsWith("the build binds the app's checkpoints to the little-endian byte order of aarch64 (global port")
+                    .endsWith("which s390x does not have"));
+            assertThat(chooser.refusal(arm, x86)).isEmpty();
+        }
+        assertThat(seen).containsExactlyInAnyOrder(x86, arm);
+    }
+
+    @Test
+    void aBuildBoundProgramOnS390xAloneOfItsByteOrderIsNotMigrated() {
+        Platform x86 = Platform.parse("x86_64"), s390x = Platform.parse("s390x"), arm = Platform.parse("aarch64");
+        DestinationChooser chooser = new DestinationChooser(List.of(s390x, x86, arm), new Random(1), java.util.Optional.of(NETWORK_ORDER));
+        assertThatThrownBy(() -> chooser.next(s390x, java.util.Set.of()))
+                .hasMessageStartingWith("the build binds the app's checkpoints to the big-endian byte order of s390x (global port")
+                .hasMessageContaining("no platform of that layout other than s390x is usable (left out: x86_64,aarch64)")
+                .hasMessageEndingWith("not migrating");
+        assertThat(chooser.restriction(s390x)).startsWith("big-endian only, by the build (")
+                .endsWith("; left out: x86_64,aarch64; no other platform of that layout: not migrating");
+    }
+
+    @Test
+    void theBuildsAndTheCheckpointsBindingsBothApply() {
+        List<Platform> all = List.of(Platform.parse("x86_64"), Platform.parse("i686"), Platform.parse("s390x"),
+                Platform.parse("aarch64"));
+        DestinationChooser chooser = new DestinationChooser(all, new Random(5),
+                java.util.Optional.of(new BuildBinding(false, true, "n keeps sizeof (long) (m.c:7:3)")));
+        // the build alone (pointer width): s390x is 64-bit, so it is drawn; i686 never
+        var seen = new HashSet<String>();
+        for (int i = 0; i < 40; i++) {
+            DestinationChooser.Drawn d = chooser.next(all.getFirst(), java.util.Set.of());
+            assertThat(d.platform().name()).isNotEqualTo("i686");
+            seen.add(d.platform().name());
+        }
+        assertThat(seen).containsExactlyInAnyOrder("s390x", "aarch64");
+        assertThat(chooser.restriction(all.getFirst())).isEqualTo("64-bit pointers only, by the build (n keeps sizeof (long) "
+                + "(m.c:7:3)); left out: i686");
+        // and a checkpoint bound to the little-endian byte order: aarch64 only
+        chooser.bind(java.util.Optional.of(LITTLE));
+        for (int i = 0; i < 20; i++) {
+            DestinationChooser.Drawn d = chooser.next(all.getFirst(), java.util.Set.of());
+            assertThat(d.platform().name()).isEqualTo("aarch64");
+            assertThat(d.how()).contains("64-bit pointers only, by the build").contains("little-endian only (heap block 3")
+                    .contains("i686,s390x left out");
+        }
+    }
+
+    @Test
+    void aBuildWhoseIsasDescribeTheStateDifferentlyKeepsToTheClassItRunsIn() {
+        List<Platform> all = List.of(Platform.parse("x86_64"), Platform.parse("i686"), Platform.parse("s390x"));
+        DestinationChooser chooser = new DestinationChooser(all, new Random(2), java.util.Optional.of(new BuildBinding(false, false,
+                List.of(List.of("x86_64", "aarch64", "s390x", "riscv64"), List.of("i686")), "type 'state' differs on i686")));
+        for (int i = 0; i < 20; i++) assertThat(chooser.next(all.getFirst())).isEqualTo(all.get(2));
+        assertThat(chooser.restriction(all.getFirst())).isEqualTo("state description of x86_64,aarch64,s390x,riscv64 only, by "
+                + "the build (type 'state' differs on i686); left out: i686");
+        assertThatThrownBy(() -> chooser.next(all.get(1), java.util.Set.of())).hasMessageContaining("not migrating");
     }
 }

@@ -7,6 +7,7 @@ import dev.talent.fleet.apps.AppStore;
 import dev.talent.fleet.apps.FleetApps;
 import dev.talent.fleet.apps.WorkdirArchive;
 import dev.talent.migrate.Interval;
+import dev.talent.toolchain.BuildBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,6 +93,14 @@ public final class DeployCommand implements Callable<Integer> {
             binaries.put(p, b);
             digests.put(p, sha256(b));
         }
+        // DIR/NAME.binding (talent build): the placement keeps the app to platforms that can restore its checkpoints
+        Optional<BuildBinding> binding;
+        try {
+            binding = BuildBinding.read(base);
+        } catch (IOException e) {
+            err.println("talent deploy: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        }
         Path archive = null;
         try (FleetSession fleetSession = FleetSession.open(fleet, env)) {
             String workdirDigest = null;
@@ -103,7 +112,7 @@ public final class DeployCommand implements Callable<Integer> {
                 workdirDigest = sha256(archive);
             }
             AppRecords.AppRecord record = new AppRecords.AppRecord(app, digests, programArgs(), workdirDigest, net, ip,
-                    platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss);
+                    platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss).withBinding(binding);
             AppStore.AppView v = fleetSession.apps.deploy(record, new FleetApps.Blobs(binaries, Optional.ofNullable(archive)),
                     Duration.ofSeconds(timeout));
             return started(app, v, out, err);

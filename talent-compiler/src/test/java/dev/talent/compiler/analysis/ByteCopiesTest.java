@@ -47,6 +47,11 @@ class ByteCopiesTest {
         assertThat(table).contains("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__")
                 .contains("\"" + r.fingerprint() + "-be\"").doesNotContain("-32\"")
                 .contains("the bytes of a uint32_t are copied into character storage at a.c:11:5");
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("the bytes of a uint32_t are copied into character storage at a.c:11:5");
+        });
         assertThat(r.diagnostics()).anySatisfy(d -> {
             assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
             assertThat(d.line()).isEqualTo(11);
@@ -60,6 +65,7 @@ class ByteCopiesTest {
         String table = Files.readString(r.programTable());
         assertThat(table).contains("\"" + r.fingerprint() + "-be\"").contains("#elif __SIZEOF_POINTER__ == 4")
                 .contains("\"" + r.fingerprint() + "-32\"").contains("the bytes of a long are copied out of character storage");
+        assertThat(r.binding()).hasValueSatisfying(b -> assertThat(b.byteOrder() && b.pointerWidth()).isTrue());
     }
 
     /**

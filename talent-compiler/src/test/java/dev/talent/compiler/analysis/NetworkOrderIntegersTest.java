@@ -155,6 +155,7 @@ class NetworkOrderIntegersTest {
         CompileResult r = CProgram.in(dir).file("a.c", program(statement)).compile();
         String table = Files.readString(r.programTable());
         assertThat(table).as(statement).doesNotContain("-be\"").doesNotContain("network byte order");
+        assertThat(r.binding()).as(statement).isEmpty();
         assertThat(r.diagnostics()).as(statement).noneSatisfy(d -> assertThat(d.message()).contains("big-endian"));
     }
 }

@@ -33,6 +33,12 @@ class SizeValuesTest {
         String table = Files.readString(r.programTable());
         assertThat(table).contains("#if __SIZEOF_POINTER__ == 4").contains("\"" + r.fingerprint() + "-32\"")
                 .doesNotContain("-be\"").contains(what);
+        // what talent build writes to NAME.binding (talent run and the fleet read it): the pointer width only
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isFalse();
+            assertThat(b.pointerWidth()).isTrue();
+            assertThat(b.why()).contains(what[0]);
+        });
         assertThat(r.diagnostics()).anySatisfy(d -> {
             assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
             assertThat(d.line()).isEqualTo(line);
@@ -43,6 +49,7 @@ class SizeValuesTest {
     private static void free(CompileResult r) throws Exception {
         String table = Files.readString(r.programTable());
         assertThat(table).doesNotContain("-32\"").doesNotContain("__SIZEOF_POINTER__");
+        assertThat(r.binding()).isEmpty();
         assertThat(r.diagnostics()).noneSatisfy(d -> assertThat(d.message()).contains("32-bit (i686) and 64-bit"));
     }
 

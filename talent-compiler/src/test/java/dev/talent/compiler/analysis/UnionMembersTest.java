@@ -41,6 +41,11 @@ class UnionMembersTest {
     @Test
     void aUnionWrittenThroughAStructAndReadAsALongGivesBigEndianIsasAFingerprintOfTheirOwn() throws Exception {
         CompileResult r = CProgram.in(dir).file("a.c", PUN).compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("union 'union at a.c:5:3' in variable 'f' is written through member 'e'");
+        });
         String table = Files.readString(r.programTable());
         assertThat(table).contains("#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__")
                 .contains("\"" + r.fingerprint() + "-be\"").contains("\"" + r.fingerprint() + "\"")

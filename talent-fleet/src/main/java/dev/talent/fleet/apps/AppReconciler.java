@@ -289,7 +289,8 @@ public final class AppReconciler {
                 return;
             }
             Optional<PlacementChooser.Choice> c = PlacementChooser.requested(spec, here, r, live, random, rules);
-            Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.quarantineRefusal(spec, here, r, live, rules);
+            Optional<String> refused = c.isPresent() ? Optional.empty() : PlacementChooser.bindingRefusal(spec, here, r, live)
+                    .or(() -> PlacementChooser.quarantineRefusal(spec, here, r, live, rules));
             if (refused.isPresent()) {
                 String why = "the request --to " + (r.host() == null ? "" : r.host())
                         + (r.platform() == null ? "" : "/" + r.platform()) + " is " + refused.get();
@@ -320,7 +321,9 @@ public final class AppReconciler {
         if (p.nextMs() == null || clock.getAsLong() < p.nextMs()) return;
         Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random, rules);
         if (c.isEmpty()) {
-            events.accept(app + ": no other live place to migrate to; schedule drawn again");
+            events.accept(app + ": no other live place to migrate to" + spec.buildBinding().map(b -> " of the "
+                    + b.kind() + " of " + here.platform() + " (the build binds the app's checkpoints to it)").orElse("")
+                    + "; schedule drawn again");
             store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
                     placed.modRevision());
             return;

@@ -2,6 +2,7 @@ package dev.talent.fleet.apps;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.talent.toolchain.BuildBinding;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,16 +34,35 @@ public final class AppRecords {
      * @param onHostLoss  {@code deploy --on-host-loss}: {@value #ON_LOSS_LOST} (the default: the app is recorded lost
      *                    when its host is lost) or {@value #ON_LOSS_RESTART} (started again from scratch elsewhere,
      *                    its working directory as deployed, when no checkpoint of it exists off that host)
+     * @param binding     what binds every checkpoint of the build to its writer's byte order and/or pointer width
+     *                    ({@code DIR/NAME.binding}, {@link BuildBinding}); null: nothing (or a deploy before it existed)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net,
             String ip, List<String> platforms, @JsonProperty("every_min_ms") Long everyMinMs,
             @JsonProperty("every_max_ms") Long everyMaxMs, Integer migrations, @JsonProperty("created_ms") long createdMs,
-            boolean undeploy, @JsonProperty("on_host_loss") String onHostLoss) {
+            boolean undeploy, @JsonProperty("on_host_loss") String onHostLoss, Binding binding) {
         /** An app that is recorded lost with its host (the default). */
         public AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net, String ip,
                 List<String> platforms, Long everyMinMs, Long everyMaxMs, Integer migrations, long createdMs, boolean undeploy) {
             this(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations, createdMs, undeploy, null);
+        }
+
+        /** An app whose build binds nothing. */
+        public AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net, String ip,
+                List<String> platforms, Long everyMinMs, Long everyMaxMs, Integer migrations, long createdMs, boolean undeploy,
+                String onHostLoss) {
+            this(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations, createdMs, undeploy,
+                    onHostLoss, null);
+        }
+
+        /** The build's binding, if any. */
+        public Optional<BuildBinding> buildBinding() { return Optional.ofNullable(binding).map(Binding::value); }
+
+        /** The same app with the build's {@code binding}. */
+        public AppRecord withBinding(Optional<BuildBinding> binding) {
+            return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
+                    createdMs, undeploy, onHostLoss, binding.map(Binding::of).orElse(null));
         }
 
         public AppRecord {
@@ -73,7 +93,30 @@ public final class AppRecords {
 
         public AppRecord undeployed() {
             return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
-                    createdMs, true, onHostLoss);
+                    createdMs, true, onHostLoss, binding);
+        }
+    }
+
+    /**
+     * The spec's {@code binding}: {@code {byte_order, pointer_width, isa_classes, why}} as {@code talent build} wrote it in
+     * {@code DIR/NAME.binding}, validated as that file is ({@link BuildBinding}: at least one dimension bound, a cause
+     * of at most {@value BuildBinding#MAX_WHY} characters without control characters).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Binding(@JsonProperty("byte_order") boolean byteOrder, @JsonProperty("pointer_width") boolean pointerWidth,
+            @JsonProperty("isa_classes") List<List<String>> isaClasses, String why) {
+        public Binding {
+            isaClasses = isaClasses == null ? List.of() : isaClasses;
+            value(byteOrder, pointerWidth, isaClasses, why);
+        }
+
+        static Binding of(BuildBinding b) { return new Binding(b.byteOrder(), b.pointerWidth(), b.isaClasses(), b.why()); }
+
+        public BuildBinding value() { return value(byteOrder, pointerWidth, isaClasses, why); }
+
+        private static BuildBinding value(boolean byteOrder, boolean pointerWidth, List<List<String>> isaClasses, String why) {
+            if (isaClasses.stream().anyMatch(java.util.Objects::isNull)) throw new IllegalArgumentException("a null class of ISAs");
+            return new BuildBinding(byteOrder, pointerWidth, isaClasses, why);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.talent.fleet.apps;
 
 import dev.talent.fleet.Records;
+import dev.talent.toolchain.BuildBinding;
+import dev.talent.toolchain.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,11 @@ import java.util.random.RandomGenerator;
  * <p>Every choice obeys {@link Rules}: no place carrying a tag of an active alert (quarantine); with a policy file
  * ({@link FleetPolicy#diversity()}) a scheduled move is drawn by its diversity weights among the allowed places
  * ({@link dev.talent.policy.DestinationPolicy}, as {@code talent run --policy} draws platforms), not in rounds.
+ *
+ * <p>A move never goes to a platform that cannot restore the app's checkpoint: when the build binds its checkpoints to
+ * the byte order and/or pointer width they were written with (the spec's {@code binding}, from {@code DIR/NAME.binding};
+ * {@link BuildBinding}), only the places of the current platform's byte order (pointer width) are candidates; a
+ * request for another one is refused ({@link #bindingRefusal}). The first place may be any: nothing is restored there.
  */
 public final class PlacementChooser {
     private PlacementChooser() {}
@@ -70,6 +77,26 @@ public final class PlacementChooser {
         return out;
     }
 
+    /**
+     * Whether a checkpoint of {@code app} written at {@code current} can be restored at {@code to}: always without a
+     * build binding; with one, when {@code to}'s platform has the byte order (pointer width) of {@code current}'s.
+     */
+    static boolean admits(AppRecords.AppRecord app, FleetAgents.Placement current, FleetAgents.Placement to) {
+        Optional<BuildBinding> b = app.buildBinding();
+        if (b.isEmpty()) return true;
+        try {
+            return b.get().admits(Platform.parse(current.platform()), Platform.parse(to.platform()));
+        } catch (IllegalArgumentException unknown) {
+            return false; // a platform talent does not know: its byte order cannot be told, so it is not drawn
+        }
+    }
+
+    /** The live places of the app's platforms that {@code rules} allow and that can restore a checkpoint written at {@code current}. */
+    static List<FleetAgents.Placement> candidates(AppRecords.AppRecord app, FleetAgents.Placement current,
+            List<Records.HostInfo> live, Rules rules) {
+        return candidates(app, live, rules).stream().filter(c -> admits(app, current, c)).toList();
+    }
+
     /** The first place: the first of the app's platforms that a live host has, on one of those hosts at random. */
     public static Optional<Choice> first(AppRecords.AppRecord app, List<Records.HostInfo> live, RandomGenerator random) {
         return first(app, live, random, Rules.NONE);
@@ -103,7 +130,7 @@ public final class PlacementChooser {
      */
     public static Optional<Choice> scheduled(AppRecords.AppRecord app, FleetAgents.Placement current,
             List<FleetAgents.Placement> visited, List<Records.HostInfo> live, RandomGenerator random, Rules rules) {
-        List<FleetAgents.Placement> usable = candidates(app, live, rules).stream().filter(c -> !c.equals(current)).toList();
+        List<FleetAgents.Placement> usable = candidates(app, current, live, rules).stream().filter(c -> !c.equals(current)).toList();
         if (usable.isEmpty()) return Optional.empty();
         if (rules.policy().diversity()) {
             List<FleetAgents.Placement> places = new ArrayList<>(usable);
@@ -117,7 +144,7 @@ public final class PlacementChooser {
         }
         // rounds, as talent run draws them, recomputed from the history: a round ends once every place was visited;
         // the places of the current round are left out while others remain
-        java.util.Set<FleetAgents.Placement> all = new java.util.HashSet<>(candidates(app, live));
+        java.util.Set<FleetAgents.Placement> all = new java.util.HashSet<>(candidates(app, current, live, Rules.NONE));
         all.add(current);
         java.util.Set<FleetAgents.Placement> round = new java.util.HashSet<>();
         for (FleetAgents.Placement v : visited) {
@@ -147,7 +174,7 @@ public final class PlacementChooser {
     /** {@link #offHost} among the places {@code rules} allow. */
     public static Optional<Choice> offHost(AppRecords.AppRecord app, FleetAgents.Placement current, List<Records.HostInfo> live,
             RandomGenerator random, Rules rules) {
-        List<FleetAgents.Placement> fit = candidates(app, live, rules).stream().filter(c -> !c.host().equals(current.host())).toList();
+        List<FleetAgents.Placement> fit = candidates(app, current, live, rules).stream().filter(c -> !c.host().equals(current.host())).toList();
         if (fit.isEmpty()) return Optional.empty();
         List<FleetAgents.Placement> same = fit.stream().filter(c -> c.platform().equals(current.platform())).toList();
         List<FleetAgents.Placement> from = same.isEmpty() ? fit : same;
@@ -163,9 +190,37 @@ public final class PlacementChooser {
 
     private static List<FleetAgents.Placement> fitting(AppRecords.AppRecord app, FleetAgents.Placement current,
             AppRecords.MigrateRequest r, List<Records.HostInfo> live, Rules rules) {
+        return fittingAnyLayout(app, current, r, live, rules).stream().filter(c -> admits(app, current, c)).toList();
+    }
+
+    /** The places the request fits, whether or not they can restore the app's checkpoint. */
+    private static List<FleetAgents.Placement> fittingAnyLayout(AppRecords.AppRecord app, FleetAgents.Placement current,
+            AppRecords.MigrateRequest r, List<Records.HostInfo> live, Rules rules) {
         return candidates(app, live, rules).stream().filter(c -> !c.equals(current))
                 .filter(c -> r.host() == null || c.host().equals(r.host()))
                 .filter(c -> r.platform() == null || c.platform().equals(r.platform())).toList();
+    }
+
+    /**
+     * Why a request that fits a live place cannot be served: every place it fits has a platform that cannot restore
+     * the app's checkpoint (the build binds it to the byte order or pointer width of the current platform); empty: the
+     * request is not refused for that.
+     */
+    public static Optional<String> bindingRefusal(AppRecords.AppRecord app, FleetAgents.Placement current,
+            AppRecords.MigrateRequest r, List<Records.HostInfo> live) {
+        Optional<BuildBinding> b = app.buildBinding();
+        if (b.isEmpty() || !fitting(app, current, r, live, Rules.NONE).isEmpty()) return Optional.empty();
+        List<FleetAgents.Placement> any = fittingAnyLayout(app, current, r, live, Rules.NONE);
+        if (any.isEmpty()) return Optional.empty();
+        String layout;
+        try {
+            layout = b.get().layout(Platform.parse(current.platform()));
+        } catch (IllegalArgumentException unknown) {
+            layout = b.get().kind();
+        }
+        return Optional.of("refused: " + String.join(", ", any.stream().map(FleetAgents.Placement::toString).toList())
+                + " cannot restore the app's checkpoint: the build binds it to the " + layout + " of " + current.platform()
+                + " (" + b.get().why() + ")");
     }
 
     /**

@@ -208,4 +208,40 @@ class MigrateRequestsIT {
         assertThat(v.servedBy(second)).hasValueSatisfying(r -> assertThat(r.to()).isEqualTo(to.get(1) + "/x86_64"));
         assertThat(v.requests()).isEmpty();
     }
+
+    @Test
+    void aRequestToAPlatformTheBuildsBindingRefusesIsDroppedWithTheReason() throws Exception {
+        ETCD.host("h4", "x86_64", "s390x");
+        AppRecords.AppRecord spec = new AppRecords.AppRecord("net", Map.of("x86_64", "%064x".formatted(2), "s390x",
+                "%064x".formatted(3)), List.of(), null, false, null, List.of("x86_64", "s390x"), null, null, null, 1, false)
+                .withBinding(Optional.of(new dev.talent.toolchain.BuildBinding(true, false,
+                        "'listen_port' is given htons(...) at netord.c:12:3")));
+        assertThat(new AppStore(etcd).create(spec)).isTrue();
+        leader.step("net");
+        assertThat(store.view("net").orElseThrow().spec().value().buildBinding()).as("kept in etcd").isEqualTo(spec.buildBinding());
+        FleetAgents.Placement here = store.view("net").orElseThrow().where().orElseThrow();
+        assertThat(here.platform()).isEqualTo("x86_64");
+        FleetApps cli = new FleetApps(etcd, agents);
+        CompletableFuture<MigrationRecord> out = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                out.complete(cli.migrate("net", "h4", "s390x", Duration.ofSeconds(30)));
+            } catch (Exception | AssertionError e) {
+                out.completeExceptionally(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!out.isDone() && System.nanoTime() < deadline) {
+            clock.addAndGet(10);
+            leader.step("net");
+            Thread.sleep(50);
+        }
+        assertThat(out).failsWithin(Duration.ofSeconds(1)).withThrowableThat().havingCause()
+                .isInstanceOf(FleetException.class)
+                .withMessage("the leader dropped the request: the request --to h4/s390x is refused: h4/s390x cannot restore the"
+                        + " app's checkpoint: the build binds it to the little-endian byte order of x86_64 ('listen_port' is"
+                        + " given htons(...) at netord.c:12:3)");
+        assertThat(store.view("net").orElseThrow().migrations()).as("nothing attempted").isEmpty();
+        assertThat(store.view("net").orElseThrow().where()).contains(here);
+    }
 }

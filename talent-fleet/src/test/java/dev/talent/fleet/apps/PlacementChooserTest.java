@@ -317,4 +317,76 @@ class PlacementChooserTest {
         // expected share 1/23
         assertThat(same / (double) n).as("the place with the same C library version is rarely drawn").isLessThan(0.12);
     }
+
+    private static AppRecords.AppRecord networkOrderBound(String... platforms) {
+        return app(platforms).withBinding(java.util.Optional.of(new dev.talent.toolchain.BuildBinding(true, false,
+                "global port holds a number in network byte order (m.c:3:5)")));
+    }
+
+    @Test
+    void aBuildBoundAppIsNeverPlacedWhereItsCheckpointIsRefused() {
+        AppRecords.AppRecord a = networkOrderBound("x86_64", "s390x", "aarch64");
+        for (int seed = 0; seed < 20; seed++) {
+            Random r = new Random(seed);
+            FleetAgents.Placement here = at("h1/x86_64");
+            List<FleetAgents.Placement> visited = new ArrayList<>(List.of(here));
+            for (int i = 0; i < 12; i++) {
+                FleetAgents.Placement next = PlacementChooser.scheduled(a, here, visited, LIVE, r).orElseThrow().to();
+                assertThat(next.platform()).isNotEqualTo("s390x");
+                visited.add(next);
+                here = next;
+            }
+            // off a drained host: s390x on h4 or x86_64 on h3 (no host keeps aarch64): never s390x
+            List<Records.HostInfo> others = List.of(new Records.HostInfo("h4", "a4", 1, List.of("s390x")), LIVE.get(2));
+            assertThat(PlacementChooser.offHost(a, at("h2/aarch64"), others, r).orElseThrow().to()).isEqualTo(at("h3/x86_64"));
+        }
+        // the same app without its binding does go to s390x
+        AppRecords.AppRecord unbound = app("x86_64", "s390x", "aarch64");
+        Random r = new Random(1);
+        FleetAgents.Placement here = at("h1/x86_64");
+        List<FleetAgents.Placement> visited = new ArrayList<>(List.of(here));
+        for (int i = 0; i < 12; i++) {
+            here = PlacementChooser.scheduled(unbound, here, visited, LIVE, r).orElseThrow().to();
+            visited.add(here);
+        }
+        assertThat(visited).contains(at("h1/s390x"));
+        // started on s390x (the first placement may be any platform), it stays there: nowhere else restores it
+        assertThat(PlacementChooser.scheduled(a, at("h1/s390x"), List.of(), LIVE, r)).isEmpty();
+    }
+
+    @Test
+    void aRequestToAPlatformThatCannotRestoreTheCheckpointIsRefusedWithTheReason() {
+        AppRecords.AppRecord a = networkOrderBound("x86_64", "s390x", "aarch64");
+        FleetAgents.Placement here = at("h2/x86_64");
+        var toS390x = new AppRecords.MigrateRequest("svc", "h1", "s390x", 0);
+        assertThat(PlacementChooser.requested(a, here, toS390x, LIVE, new Random(1))).isEmpty();
+        assertThat(PlacementChooser.bindingRefusal(a, here, toS390x, LIVE)).hasValue("refused: h1/s390x cannot restore the app's"
+                + " checkpoint: the build binds it to the little-endian byte order of x86_64 (global port holds a number in"
+                + " network byte order (m.c:3:5))");
+        // a request that fits an admissible place is served, and not refused
+        var toH1 = new AppRecords.MigrateRequest("svc", "h1", null, 0);
+        assertThat(PlacementChooser.requested(a, here, toH1, LIVE, new Random(1)).orElseThrow().to().platform()).isEqualTo("x86_64");
+        assertThat(PlacementChooser.bindingRefusal(a, here, toH1, LIVE)).isEmpty();
+        // unbound: s390x is served
+        assertThat(PlacementChooser.requested(app("x86_64", "s390x"), here, toS390x, LIVE, new Random(1))).isPresent();
+        assertThat(PlacementChooser.bindingRefusal(app("x86_64", "s390x"), here, toS390x, LIVE)).isEmpty();
+    }
+
+    @Test
+    void theBindingIsKeptInTheSpecsJson() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        AppRecords.AppRecord a = networkOrderBound("x86_64", "s390x");
+        String text = json.writeValueAsString(a);
+        assertThat(text).contains("\"binding\":{\"byte_order\":true,\"pointer_width\":false,\"isa_classes\":[],\"why\":\"global port");
+        assertThat(json.readValue(text, AppRecords.AppRecord.class)).isEqualTo(a);
+        assertThat(json.readValue(text, AppRecords.AppRecord.class).undeployed().buildBinding()).isEqualTo(a.buildBinding());
+        // a spec written before the field existed binds nothing
+        String old = json.writeValueAsString(app("x86_64")).replace(",\"binding\":null", "");
+        assertThat(old).doesNotContain("binding");
+        assertThat(json.readValue(old, AppRecords.AppRecord.class).buildBinding()).isEmpty();
+        // a binding that binds nothing is refused
+        String bad = text.replace("\"byte_order\":true", "\"byte_order\":false");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.readValue(bad, AppRecords.AppRecord.class))
+                .hasMessageContaining("binds the byte order, the pointer width or classes of ISAs");
+    }
 }
