@@ -1072,6 +1072,80 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /**
+     * Issue 12: the options a program set on its established connection (buffers, linger, timeouts, low-water marks,
+     * keepalive, user timeout, TOS, priority, TTL...) move with it. The app, a client of a service on the host, sets
+     * them after connecting and prints what getsockopt reads before and after hopping x86_64 -> s390x -> aarch64
+     * with the connection: both lines, and every exchange, equal the x86_64 build's run natively against the same
+     * service. Before the SOPT entries of connections every option but TCP_NODELAY and the keepalive ones came back
+     * as the kernel's default (and SO_REUSEADDR on).
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theOptionsSetOnAConnectionMoveWithItAcrossIsas() throws Exception {
+        Path client = optionsClientProgram();
+        List<String> hops = List.of("s390x", "aarch64");
+        String app = "netoptions-" + ProcessHandle.current().pid();
+        Path log = root.resolve("options.jsonl");
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        String address = "10.219.6.11";
+        try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 200, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                    root.resolve("options-state").toString(), "--log", log.toString(), client.toString(), "--",
+                    "10.219.0.1", Integer.toString(service.port())));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("options.stdout").toFile())
+                    .redirectError(root.resolve("options.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                awaitExchanges(service, 20, "before the first move", "options");
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                    int before = service.exchanges();
+                    awaitExchanges(service, before + 20, "after the move to " + hop, "options");
+                }
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("options.stderr"))).isZero();
+            assertThat(service.connections()).as("one connection, never re-made").isEqualTo(1);
+        }
+        String got = EnvApp.read(root.resolve("options.stdout"));
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0),
+                exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("optclient.x86_64").toString(), "127.0.0.1",
+                    Integer.toString(reference.port())), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(expected).startsWith("options before: rcvbuf=").contains("\noptions after: rcvbuf=")
+                .endsWith("exchanges " + exchanges + "\n");
+        assertThat(got).as("what the migrated client printed").isEqualTo(expected);
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the connection, in " + r).isEqualTo(1);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    private Path optionsClientProgram;
+
+    /** optclient.c built for x86_64, aarch64 and s390x (once). */
+    private synchronized Path optionsClientProgram() throws IOException {
+        if (optionsClientProgram == null) optionsClientProgram = buildResource("optclient", "x86_64,aarch64,s390x");
+        return optionsClientProgram;
+    }
+
     /** As {@link PingService#awaitExchanges}; a failure says what the app and {@code talent run} printed. */
     private void awaitExchanges(PingService service, int n, String when) throws Exception {
         awaitExchanges(service, n, when, "client");
