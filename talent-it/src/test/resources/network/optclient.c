@@ -2,7 +2,9 @@
  * options on its established connection, prints what getsockopt reads, then sends "ping <i>" every 2 ms and reads
  * each reply line (printing it), and when the service answers "end" prints what getsockopt reads again and how
  * many exchanges it had. Migrated in between, the connection must keep every option the program set: the two
- * "options" lines equal an uninterrupted run's. */
+ * "options" lines equal an uninterrupted run's. With a third argument "fastopen" it also sets TCP_FASTOPEN before
+ * connecting, which cannot be set again on a connection: a migration must be refused, naming it, and the program
+ * go on. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN 23
+#endif
 #ifndef TCP_NOTSENT_LOWAT
 #define TCP_NOTSENT_LOWAT 25
 #endif
@@ -80,13 +85,17 @@ int main(int argc, char **argv) {
     struct sockaddr_in to;
     struct linger l;
     struct timeval rt, st;
-    if (argc != 3) { fprintf(stderr, "usage: optclient HOST PORT\n"); return 2; }
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "fastopen") == 0)) {
+        fprintf(stderr, "usage: optclient HOST PORT [fastopen]\n");
+        return 2;
+    }
     s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) { perror("socket"); return 1; }
     memset(&to, 0, sizeof to);
     to.sin_family = AF_INET;
     to.sin_port = htons((unsigned short)atoi(argv[2]));
     if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) { fprintf(stderr, "bad address\n"); return 2; }
+    if (argc == 4 && set_int(s, IPPROTO_TCP, TCP_FASTOPEN, 5, "TCP_FASTOPEN")) return 1;
     if (connect(s, (struct sockaddr *)&to, sizeof to) != 0) { perror("connect"); return 1; }
     /* on the established connection, as a program tuning it after connecting does */
     l.l_onoff = 1;

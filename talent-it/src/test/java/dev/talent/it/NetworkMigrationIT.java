@@ -1138,6 +1138,60 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /**
+     * Issue 12: an option a connection cannot have set again (TCP_FASTOPEN, set by the client before connecting) is
+     * refused by name, never dropped: the move fails saying so, and the app goes on with its connection, printing
+     * what the x86_64 build prints natively.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void anOptionAConnectionCannotKeepRefusesTheMoveByName() throws Exception {
+        Path client = optionsClientProgram();
+        String app = "netfastopen-" + ProcessHandle.current().pid();
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        String address = "10.219.6.12";
+        String refusal;
+        try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 100, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x", "--state-dir",
+                    root.resolve("fastopen-state").toString(), client.toString(), "--", "10.219.0.1",
+                    Integer.toString(service.port()), "fastopen"));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("fastopen.stdout").toFile())
+                    .redirectError(root.resolve("fastopen.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                awaitExchanges(service, 20, "before the move", "fastopen");
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "s390x"));
+                assertThat(m.exitCode()).as("the move of a connection with TCP_FASTOPEN").withFailMessage(m::describe).isNotZero();
+                refusal = m.stdoutText() + m.stderrText();
+                int before = service.exchanges();
+                awaitExchanges(service, before + 20, "after the refused move", "fastopen");
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("fastopen.stderr"))).isZero();
+            assertThat(service.connections()).as("one connection").isEqualTo(1);
+        }
+        assertThat(refusal).contains("option TCP_FASTOPEN (5) is not carried");
+        String got = EnvApp.read(root.resolve("fastopen.stdout"));
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0),
+                exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("optclient.x86_64").toString(), "127.0.0.1",
+                    Integer.toString(reference.port()), "fastopen"), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(got).as("what the client printed").isEqualTo(expected);
+        assertNothingLeft(app, address, ports);
+    }
+
     private Path optionsClientProgram;
 
     /** optclient.c built for x86_64, aarch64 and s390x (once). */
