@@ -4,7 +4,9 @@
  * many exchanges it had. Migrated in between, the connection must keep every option the program set: the two
  * "options" lines equal an uninterrupted run's. With a third argument "fastopen" it also sets TCP_FASTOPEN before
  * connecting, which cannot be set again on a connection: a migration must be refused, naming it, and the program
- * go on. */
+ * go on. As "optclient -l PORT" it is a server instead: its listener gets SO_RCVBUF and SO_SNDBUF before listen(),
+ * the one connection it accepts inherits them (and nothing is set on it); it prints what getsockopt reads on that
+ * connection, answers each line "ping <i>" with "pong <i>" until "end", and prints them again. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -77,6 +79,55 @@ static int write_all(int fd, const char *p, size_t n) {
     return 0;
 }
 
+static int serve(int port) {
+    char buf[4096];
+    size_t have = 0;
+    long served = 0;
+    int l = socket(AF_INET, SOCK_STREAM, 0), c, one = 1;
+    struct sockaddr_in at;
+    if (l < 0) { perror("socket"); return 1; }
+    memset(&at, 0, sizeof at);
+    at.sin_family = AF_INET;
+    at.sin_port = htons((unsigned short)port);
+    if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        set_int(l, SOL_SOCKET, SO_RCVBUF, 50000, "SO_RCVBUF") || set_int(l, SOL_SOCKET, SO_SNDBUF, 40000, "SO_SNDBUF") ||
+        bind(l, (struct sockaddr *)&at, sizeof at) != 0 || listen(l, 4) != 0) {
+        perror("listen");
+        return 1;
+    }
+    printf("listening\n");
+    fflush(stdout);
+    c = accept(l, NULL, NULL);
+    if (c < 0) { perror("accept"); return 1; }
+    show(c, "accepted");
+    for (;;) {
+        char *nl;
+        while ((nl = memchr(buf, '\n', have)) == NULL) {
+            ssize_t n = read(c, buf + have, sizeof buf - 1 - have);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) { fprintf(stderr, "the client closed the connection after %ld\n", served); return 1; }
+            have += (size_t)n;
+        }
+        *nl = '\0';
+        if (strcmp(buf, "end") == 0) break;
+        if (strncmp(buf, "ping ", 5) != 0) { fprintf(stderr, "unexpected %s\n", buf); return 1; }
+        {
+            char line[64];
+            int m = snprintf(line, sizeof line, "pong %s\n", buf + 5);
+            if (write_all(c, line, (size_t)m) != 0) { perror("write"); return 1; }
+        }
+        served++;
+        have -= (size_t)(nl + 1 - buf);
+        memmove(buf, nl + 1, have);
+    }
+    show(c, "at the end");
+    printf("served %ld\n", served);
+    if (write_all(c, "bye\n", 4) != 0) return 1;
+    close(c);
+    close(l);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     char buf[4096];
     size_t have = 0;
@@ -85,6 +136,7 @@ int main(int argc, char **argv) {
     struct sockaddr_in to;
     struct linger l;
     struct timeval rt, st;
+    if (argc == 3 && strcmp(argv[1], "-l") == 0) return serve(atoi(argv[2]));
     if (argc != 3 && !(argc == 4 && strcmp(argv[3], "fastopen") == 0)) {
         fprintf(stderr, "usage: optclient HOST PORT [fastopen]\n");
         return 2;

@@ -1192,6 +1192,95 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /**
+     * Issue 12: a connection inherits the buffer sizes its listener was given, and keeps them across a move. The app
+     * (optclient -l) sets SO_RCVBUF and SO_SNDBUF on its listener only, accepts the test's connection and prints what
+     * getsockopt reads on it before and after hopping x86_64 -> s390x -> aarch64: equal to the x86_64 build's run
+     * natively (without the inheritance recorded at accept the restored connection autotunes them).
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void buffersAConnectionInheritedFromItsListenerMoveWithIt() throws Exception {
+        Path program = optionsClientProgram();
+        String app = "netinherit-" + ProcessHandle.current().pid();
+        String address = "10.219.6.13";
+        List<String> ports = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                root.resolve("inherit-state").toString(), program.toString(), "--", "-l", Integer.toString(PORT)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("inherit.stdout").toFile())
+                .redirectError(root.resolve("inherit.stderr").toFile()).start();
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            pingServer(new java.net.InetSocketAddress(address, PORT), List.of("s390x", "aarch64"), app);
+            assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("inherit.stderr"))).isZero();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(program.resolveSibling("optclient.x86_64").toString(), "-l",
+                Integer.toString(port)).redirectOutput(root.resolve("inherit-reference.stdout").toFile()).start();
+        try {
+            pingServer(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), List.of("-", "-"), null);
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        String expected = EnvApp.read(root.resolve("inherit-reference.stdout"));
+        assertThat(expected).contains("options accepted: rcvbuf=100000 sndbuf=80000 ").endsWith("served 60\n");
+        assertThat(EnvApp.read(root.resolve("inherit.stdout"))).as("what the migrated server printed").isEqualTo(expected);
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * 20 pings to optclient -l, then for each hop a move of app (none when app is null) and 20 more, then "end"
+     * (connecting until it listens).
+     */
+    private void pingServer(java.net.InetSocketAddress at, List<String> hops, String app) throws Exception {
+        java.net.Socket s = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (s == null) {
+            try {
+                s = new java.net.Socket();
+                s.connect(at, 2000);
+            } catch (IOException e) {
+                s.close();
+                s = null;
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(200);
+            }
+        }
+        try (var socket = s) {
+            socket.setSoTimeout(60_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            var out = socket.getOutputStream();
+            int i = 0;
+            for (int round = 0; round <= hops.size(); round++) {
+                if (round > 0 && app != null) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to",
+                            hops.get(round - 1)));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                }
+                for (int k = 0; k < 20; k++) {
+                    i++;
+                    out.write(("ping " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    assertThat(in.readLine()).isEqualTo("pong " + i);
+                }
+            }
+            out.write("end\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(in.readLine()).isEqualTo("bye");
+        }
+    }
+
     private Path optionsClientProgram;
 
     /** optclient.c built for x86_64, aarch64 and s390x (once). */
