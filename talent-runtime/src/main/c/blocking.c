@@ -233,7 +233,7 @@ int talent_accept(int fd, struct sockaddr *addr, void *addrlen)
         r = accept(fd, addr, (socklen_t *)addrlen);
         if (r >= 0) {
             tl_files_notice(r, "accept (a connection)");
-            tl_files_accepted(r);
+            tl_files_accepted(fd, r);
         }
         if (!RETRY_OURS(r))
             return r;

@@ -119,7 +119,7 @@ typedef struct tl_checkpoint {
     struct tl_ck_locale *locale;
     /* ERRN (optional, format major 2): the program's errno at the checkpoint, this C library's value (0 without it) */
     int program_errno;
-    /* SOPT (optional): the backlog and options of the sockets of FILE kind 3, by increasing fd (sockopts.c) */
+    /* SOPT (optional): the backlog and options of the sockets of FILE kinds 3 and 6, by increasing fd (sockopts.c) */
     uint32_t nsockopts;
     struct tl_ck_sockopts *sockopts;
     /* EDUP (optional): the instances' other descriptors, by increasing fd (epoll.c) */
@@ -185,7 +185,7 @@ typedef struct tl_ck_file {
 
 /* its kind, access and flag codes (TL_FILE_*) are in contract.h */
 
-/* One entry of the SOPT section (sockopts.c): the listen backlog and the options of the FILE kind 3 socket fd. */
+/* One entry of the SOPT section (sockopts.c): the listen backlog and the options of the FILE kind 3 or 6 socket fd. */
 typedef struct tl_ck_sockopts {
     uint32_t fd;
     uint8_t flags;                  /* TL_SOPT_FLAG_BACKLOG */

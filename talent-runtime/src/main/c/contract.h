@@ -98,9 +98,9 @@
 #define TL_FILE_FLAG_NONBLOCK 4u
 #define TL_FILE_FLAG_V6ONLY 8u     /* kind 3 with a tcp6/udp6 address only: IPV6_V6ONLY was on */
 #define TL_FILE_FLAG_REUSEPORT 16u /* kind 3 only: SO_REUSEPORT was on */
-#define TL_FILE_FLAG_OPTIONS 32u   /* kind 3 only: its listen backlog and options are an entry of SOPT (sockopts.c) */
+#define TL_FILE_FLAG_OPTIONS 32u   /* kinds 3 and 6 only: its listen backlog and options are an entry of SOPT (sockopts.c) */
 
-/* SOPT section (the backlog and options of the sockets of FILE kind 3, sockopts.c): option codes, the same on every
+/* SOPT section (the backlog and options of the sockets of FILE kinds 3 and 6, sockopts.c): option codes, the same on every
  * ISA and C library (mapped to this platform's SOL_ and SO_/TCP_/IP_/IPV6_ constants by name), and the bounds */
 #define TL_SOPT_REUSEADDR 1
 #define TL_SOPT_KEEPALIVE 2
@@ -125,7 +125,8 @@
 #define TL_SOPT_IP_TTL 21       /* IPv4 sockets only */
 #define TL_SOPT_IPV6_TCLASS 22  /* IPv6 sockets only */
 #define TL_SOPT_IPV6_UNICAST_HOPS 23 /* IPv6 sockets only */
-#define TL_SOPT_MAX_CODE 23
+#define TL_SOPT_TCP_NOTSENT_LOWAT 24 /* tcp; as a two's complement int (the kernel's default, UINT_MAX, is -1) */
+#define TL_SOPT_MAX_CODE 24
 #define TL_SOPT_FLAG_BACKLOG 1u /* the entry carries the backlog the program passed to listen() */
 
 /* EPOL section (epoll instances and their registrations): which member of epoll_data the program wrote (the

@@ -69,6 +69,8 @@ typedef struct entry {
     unsigned connect_len;           /* 0: none */
     int has_backlog;                /* the program's listen() on it was seen (talent_listen), or a restore's */
     int backlog;                    /* its backlog argument */
+    unsigned bufs_set;              /* TL_SOCKOPTS_RCVBUF_SET, _SNDBUF_SET: the program set that buffer (talent_setsockopt,
+                                     * or on the listener it was accepted from), or a restore did */
 } entry;
 
 static entry *table;
@@ -205,12 +207,16 @@ void tl_files_connecting(int fd, const void *addr, unsigned len)
     e->connect_len = len;
 }
 
-void tl_files_accepted(int fd)
+void tl_files_accepted(int listener, int fd)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
+    const entry *l = find(listener);
+    entry *e;
     if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && len <= sizeof ss)
         tl_files_connecting(fd, &ss, len);
+    if (fd >= 0 && l && l->bufs_set && (e = find(fd)) != NULL)
+        e->bufs_set |= l->bufs_set;
 }
 
 /* A descriptor the program made with a call that opens no path (pipe, socketpair, eventfd...): classified at the
@@ -361,6 +367,31 @@ int talent_listen(int fd, int backlog)
     return r;
 }
 
+/* setsockopt(): a connection's SO_RCVBUF and SO_SNDBUF cannot be told from the kernel's autotuned values at a
+ * checkpoint, so that the program set them is recorded here (sockopts.c carries them) */
+int talent_setsockopt(int fd, int level, int name, const void *value, unsigned len)
+{
+    int r = setsockopt(fd, level, name, value, (socklen_t)len);
+    if (r == 0 && level == SOL_SOCKET && (name == SO_RCVBUF || name == SO_SNDBUF
+#ifdef SO_RCVBUFFORCE
+                                          || name == SO_RCVBUFFORCE || name == SO_SNDBUFFORCE
+#endif
+                                          )) {
+        entry *e = find(fd);
+        if (!e) {
+            made(fd, "setsockopt", "(a socket talent did not see made)");
+            e = find(fd);
+        }
+        if (e)
+            e->bufs_set |= (name == SO_RCVBUF
+#ifdef SO_RCVBUFFORCE
+                            || name == SO_RCVBUFFORCE
+#endif
+                            ) ? TL_SOCKOPTS_RCVBUF_SET : TL_SOCKOPTS_SNDBUF_SET;
+    }
+    return r;
+}
+
 int talent_dup(int fd)
 {
     int r = dup(fd);
@@ -469,7 +500,7 @@ int talent_accept4(int fd, struct sockaddr *addr, void *addrlen, int flags, cons
     int r = accept4(fd, addr, (socklen_t *)addrlen, flags);
     tl_files_notice(fd, "accept4");
     made(r, "accept4", site);
-    tl_files_accepted(r);
+    tl_files_accepted(fd, r);
     return r;
 }
 
@@ -699,6 +730,11 @@ static void drain_backlogs(void)
                 break;
             }
             e = add(c, NOTICED, NULL, "a connection in a listener's backlog");
+            {
+                const entry *l = find(listeners[i]);
+                if (l)
+                    e->bufs_set = l->bufs_set;
+            }
             e->pending_of = listeners[i] + 1;
             e->pending_seq = next_pending++;
             tl_info("took a connection from the backlog of descriptor %d as descriptor %d", listeners[i], c);
@@ -817,11 +853,14 @@ static uint8_t socket_option_flags(int fd)
     return flags;
 }
 
-/* The listen backlog and the options the program set on a socket carried as FILE kind 3 (o): an SOPT entry, and the
- * flag that says so (a reader from before SOPT refuses the flag instead of restoring the socket without them). An
- * option talent cannot carry refuses the checkpoint naming the descriptor and the option; the program goes on. */
-static void socket_options(const entry *e, tl_ck_file *o)
+/* The listen backlog and the options the program set on a socket carried as FILE kind 3, or on a connection (kind 6)
+ * (o): an SOPT entry, and the flag that says so (a reader from before SOPT, or from before connections had entries,
+ * refuses the flag instead of restoring the socket without them). An option talent cannot carry refuses the checkpoint
+ * naming the descriptor and the option; the program goes on. */
+static void socket_options(const entry *e, tl_ck_file *o, int connection)
 {
+    unsigned how = 0;
+    size_t i;
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     int type = 0;
@@ -831,7 +870,14 @@ static void socket_options(const entry *e, tl_ck_file *o)
     memset(&so, 0, sizeof so);
     if (getsockname(e->fd, (struct sockaddr *)&ss, &len) != 0 || getsockopt(e->fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
         return;
-    if (tl_sockopts_read(e->fd, ss.ss_family, type, &so, why, sizeof why) != 0) {
+    if (connection) {
+        /* the buffers set through any descriptor of the connection */
+        how = TL_SOCKOPTS_CONNECTION;
+        for (i = 0; i < nentries; i++)
+            if (table[i].description == e->description)
+                how |= table[i].bufs_set;
+    }
+    if (tl_sockopts_read(e->fd, ss.ss_family, type, how, &so, why, sizeof why) != 0) {
         if (!refusal[0])
             snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d (%s, %s) is a socket whose %s; the "
                      "program goes on with it as it is", e->fd, o->path, e->site, why);
@@ -1052,6 +1098,7 @@ void tl_files_collect(void)
                 o->kind = TL_FILE_TCP;
                 o->mode = (char *)"";
                 o->offset = (uint64_t)e->pending_of;   /* 0, or the listener's fd + 1 (not accepted yet) */
+                socket_options(e, o, 1);
                 continue;
             }
             if (!addr) {
@@ -1064,7 +1111,7 @@ void tl_files_collect(void)
             o->kind = TL_FILE_LISTEN;
             o->mode = (char *)"";
             o->flags |= socket_option_flags(e->fd);
-            socket_options(e, o);
+            socket_options(e, o, 0);
             continue;
         }
         if (S_ISREG(st.st_mode)) {
@@ -1282,8 +1329,10 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
                     "or udp6:[<IPv6>]:<port>",
                     (unsigned long)(r->base + at));
         }
-        if ((f->flags & (TL_FILE_FLAG_V6ONLY | TL_FILE_FLAG_REUSEPORT | TL_FILE_FLAG_OPTIONS)) && f->kind != TL_FILE_LISTEN)
-            BAD("at offset %lu: only a socket (kind 3) has the V6ONLY, REUSEPORT or OPTIONS flag",
+        if ((f->flags & (TL_FILE_FLAG_V6ONLY | TL_FILE_FLAG_REUSEPORT)) && f->kind != TL_FILE_LISTEN)
+            BAD("at offset %lu: only a socket (kind 3) has the V6ONLY or REUSEPORT flag", (unsigned long)(r->base + at));
+        if ((f->flags & TL_FILE_FLAG_OPTIONS) && f->kind != TL_FILE_LISTEN && f->kind != TL_FILE_TCP)
+            BAD("at offset %lu: only a socket or a connection (kind 3 or 6) has the OPTIONS flag",
                 (unsigned long)(r->base + at));
         if ((f->flags & TL_FILE_FLAG_V6ONLY) && strncmp(f->path, "tcp6:", 5) != 0 && strncmp(f->path, "udp6:", 5) != 0)
             BAD("at offset %lu: the V6ONLY flag on a socket whose address is not IPv6", (unsigned long)(r->base + at));
@@ -1398,7 +1447,7 @@ static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
 }
 
 /* The connections talent restored by TCP repair, received at their numbers; copies (dup) made again. */
-static void restore_connections(const tl_ck_file *files, uint32_t nfiles);
+static void restore_connections(const tl_checkpoint *ck);
 
 static const char *fdopen_mode(const char *mode, char *buf, size_t n)
 {
@@ -1456,6 +1505,9 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                 e->has_backlog = 1;
                 e->backlog = (int)so->backlog;
             }
+            /* the connections it accepts inherit its buffers, as the program's did */
+            e->bufs_set = (tl_sockopts_has(so, TL_SOPT_RCVBUF) ? TL_SOCKOPTS_RCVBUF_SET : 0u) |
+                          (tl_sockopts_has(so, TL_SOPT_SNDBUF) ? TL_SOCKOPTS_SNDBUF_SET : 0u);
             tl_info("recreated socket %d (%s)", fd, f->path);
             continue;
         }
@@ -1523,7 +1575,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
 
 void tl_files_restore_connections(const tl_checkpoint *ck)
 {
-    restore_connections(ck->files, ck->nfiles);
+    restore_connections(ck);
 }
 
 void *tl_files_stream(uint32_t i)
@@ -1549,8 +1601,10 @@ static void remember_restored_peer(entry *e, const char *path)
         tl_files_connecting(e->fd, &ss, len);
 }
 
-static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
+static void restore_connections(const tl_checkpoint *ck)
 {
+    const tl_ck_file *files = ck->files;
+    uint32_t nfiles = ck->nfiles;
     uint32_t i, j;
     size_t n = 0;
     int *fds = tl_xmalloc((nfiles ? nfiles : 1) * sizeof *fds);
@@ -1577,7 +1631,21 @@ static void restore_connections(const tl_ck_file *files, uint32_t nfiles)
             tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
         fcntl(fd, F_SETFL, (fcntl(fd, F_GETFL) & ~O_NONBLOCK) | ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0));
         fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
-        e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
+        {
+            /* the options the program set, now that talent handed the connection back out of repair mode; talent's
+             * helper turned SO_REUSEADDR on for its bind: off again unless the program had it */
+            const tl_ck_sockopts *so = tl_sockopts_find(ck, f->fd);
+            char why[256];
+            int off = 0;
+            if (tl_sockopts_apply(fd, so, why, sizeof why) != 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): %s", fd, f->path, why);
+            if (!tl_sockopts_has(so, TL_SOPT_REUSEADDR) && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &off, sizeof off) != 0)
+                tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): SO_REUSEADDR: %s", fd,
+                       f->path, strerror(errno));
+            e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
+            e->bufs_set = (tl_sockopts_has(so, TL_SOPT_RCVBUF) ? TL_SOCKOPTS_RCVBUF_SET : 0u) |
+                          (tl_sockopts_has(so, TL_SOPT_SNDBUF) ? TL_SOCKOPTS_SNDBUF_SET : 0u);
+        }
         e->description = f->description;
         remember_restored_peer(e, f->path);
         if (f->offset) {

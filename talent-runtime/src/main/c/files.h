@@ -37,9 +37,10 @@ void *tl_files_stream(uint32_t i);
 void tl_files_notice(int fd, const char *how);
 /* The address the program's connect() on fd went to (kept for a connection still in progress at a stop). */
 void tl_files_connecting(int fd, const void *addr, unsigned len);
-/* fd is a connection the program just accepted: its peer's address is kept with it (getpeername fails once the
- * connection is closed in both directions, and a closed connection is described by that address at a stop). */
-void tl_files_accepted(int fd);
+/* fd is a connection the program just accepted from listener: its peer's address is kept with it (getpeername fails
+ * once the connection is closed in both directions, and a closed connection is described by that address at a stop),
+ * and the buffers the program set on the listener (the connection inherits them). */
+void tl_files_accepted(int listener, int fd);
 /* fd was open when the program started (beyond 0-2): a table entry like a noticed descriptor, its site
  * TL_FILES_INHERITED (carried when talent can carry it, refused naming it otherwise). */
 #define TL_FILES_INHERITED "inherited (open when the program started)"

@@ -1,5 +1,5 @@
-/* sockopts.c: the listen backlog and the options of the sockets of FILE kind 3 (listening TCP, unconnected UDP), the
- * SOPT section (docs/FORMAT.md "SOPT", docs/NETWORK.md).
+/* sockopts.c: the listen backlog and the options of the sockets of FILE kind 3 (listening TCP, unconnected UDP) and
+ * kind 6 (TCP connections carried by talent's TCP repair), the SOPT section (docs/FORMAT.md "SOPT", docs/NETWORK.md).
  *
  * At a checkpoint each option of the table below is read with getsockopt on the program's socket and on a socket just
  * made of the same family and type: the options whose values differ are what the program set, and are carried (an
@@ -8,6 +8,13 @@
  * reported value, set again on the restored socket, reports the same value. A few options talent does not carry
  * (TCP_CONGESTION, SO_BINDTODEVICE, SO_MARK) refuse the checkpoint when they differ, naming the option, and so does an
  * option the program's socket cannot report while a new one can: never a socket restored with other options.
+ *
+ * A connection is compared the same way, with three differences (the table's `conn` column): its buffers are
+ * autotuned by the kernel unless the program set them, so SO_RCVBUF and SO_SNDBUF are carried when the program's
+ * setsockopt was seen setting them (files.c, talent_setsockopt; inherited from the listener at accept), never by
+ * comparison; TCP_MAXSEG reads the negotiated MSS, which the TCP repair carries itself; TCP_FASTOPEN cannot be set
+ * again on an established connection and refuses the checkpoint when it differs. The restore sets the options on the
+ * connection talent hands back, out of repair mode (files.c).
  * Codes and values are the format's (contract.h TL_SOPT_*), mapped to this platform's constants by name. */
 #define _GNU_SOURCE 1
 #include "sockopts.h"
@@ -22,37 +29,46 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#ifndef TCP_NOTSENT_LOWAT
+#define TCP_NOTSENT_LOWAT 25
+#endif
+
 enum { INT, HALVED, LINGER, TIMEVAL };
 enum { ANY, TCP, V4, V6 };
+/* on a connection: compared as on a listener; the program's setsockopt seen (buffers); carried by the TCP repair;
+ * refused when it differs (cannot be set again once connected) */
+enum { COMPARED, SEEN, REPAIRED, REFUSED };
 
 static const struct option {
     int code, level, name, kind, scope;
     int32_t min, max;               /* bounds of a (b: 0/1 for LINGER is a, seconds b; TIMEVAL b microseconds) */
     const char *label;
+    int conn;                       /* on a connection */
 } options[] = {
-    {TL_SOPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, INT, ANY, 0, 1, "SO_REUSEADDR"},
-    {TL_SOPT_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE, INT, ANY, 0, 1, "SO_KEEPALIVE"},
-    {TL_SOPT_RCVBUF, SOL_SOCKET, SO_RCVBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_RCVBUF"},
-    {TL_SOPT_SNDBUF, SOL_SOCKET, SO_SNDBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_SNDBUF"},
-    {TL_SOPT_LINGER, SOL_SOCKET, SO_LINGER, LINGER, ANY, 0, 1, "SO_LINGER"},
-    {TL_SOPT_RCVLOWAT, SOL_SOCKET, SO_RCVLOWAT, INT, ANY, 1, 0x7FFFFFFF, "SO_RCVLOWAT"},
-    {TL_SOPT_BROADCAST, SOL_SOCKET, SO_BROADCAST, INT, ANY, 0, 1, "SO_BROADCAST"},
-    {TL_SOPT_PRIORITY, SOL_SOCKET, SO_PRIORITY, INT, ANY, 0, 255, "SO_PRIORITY"},
-    {TL_SOPT_RCVTIMEO, SOL_SOCKET, SO_RCVTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_RCVTIMEO"},
-    {TL_SOPT_SNDTIMEO, SOL_SOCKET, SO_SNDTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_SNDTIMEO"},
-    {TL_SOPT_OOBINLINE, SOL_SOCKET, SO_OOBINLINE, INT, ANY, 0, 1, "SO_OOBINLINE"},
-    {TL_SOPT_TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY, INT, TCP, 0, 1, "TCP_NODELAY"},
-    {TL_SOPT_TCP_KEEPIDLE, IPPROTO_TCP, TCP_KEEPIDLE, INT, TCP, 1, 32767, "TCP_KEEPIDLE"},
-    {TL_SOPT_TCP_KEEPINTVL, IPPROTO_TCP, TCP_KEEPINTVL, INT, TCP, 1, 32767, "TCP_KEEPINTVL"},
-    {TL_SOPT_TCP_KEEPCNT, IPPROTO_TCP, TCP_KEEPCNT, INT, TCP, 1, 127, "TCP_KEEPCNT"},
-    {TL_SOPT_TCP_DEFER_ACCEPT, IPPROTO_TCP, TCP_DEFER_ACCEPT, INT, TCP, 0, 0x7FFFFFFF, "TCP_DEFER_ACCEPT"},
-    {TL_SOPT_TCP_FASTOPEN, IPPROTO_TCP, TCP_FASTOPEN, INT, TCP, 0, 0x7FFFFFFF, "TCP_FASTOPEN"},
-    {TL_SOPT_TCP_MAXSEG, IPPROTO_TCP, TCP_MAXSEG, INT, TCP, 88, 32767, "TCP_MAXSEG"},
-    {TL_SOPT_TCP_USER_TIMEOUT, IPPROTO_TCP, TCP_USER_TIMEOUT, INT, TCP, 0, 0x7FFFFFFF, "TCP_USER_TIMEOUT"},
-    {TL_SOPT_IP_TOS, IPPROTO_IP, IP_TOS, INT, V4, 0, 255, "IP_TOS"},
-    {TL_SOPT_IP_TTL, IPPROTO_IP, IP_TTL, INT, V4, 1, 255, "IP_TTL"},
-    {TL_SOPT_IPV6_TCLASS, IPPROTO_IPV6, IPV6_TCLASS, INT, V6, 0, 255, "IPV6_TCLASS"},
-    {TL_SOPT_IPV6_UNICAST_HOPS, IPPROTO_IPV6, IPV6_UNICAST_HOPS, INT, V6, 1, 255, "IPV6_UNICAST_HOPS"},
+    {TL_SOPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, INT, ANY, 0, 1, "SO_REUSEADDR", COMPARED},
+    {TL_SOPT_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE, INT, ANY, 0, 1, "SO_KEEPALIVE", COMPARED},
+    {TL_SOPT_RCVBUF, SOL_SOCKET, SO_RCVBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_RCVBUF", SEEN},
+    {TL_SOPT_SNDBUF, SOL_SOCKET, SO_SNDBUF, HALVED, ANY, 1, 0x3FFFFFFF, "SO_SNDBUF", SEEN},
+    {TL_SOPT_LINGER, SOL_SOCKET, SO_LINGER, LINGER, ANY, 0, 1, "SO_LINGER", COMPARED},
+    {TL_SOPT_RCVLOWAT, SOL_SOCKET, SO_RCVLOWAT, INT, ANY, 1, 0x7FFFFFFF, "SO_RCVLOWAT", COMPARED},
+    {TL_SOPT_BROADCAST, SOL_SOCKET, SO_BROADCAST, INT, ANY, 0, 1, "SO_BROADCAST", COMPARED},
+    {TL_SOPT_PRIORITY, SOL_SOCKET, SO_PRIORITY, INT, ANY, 0, 255, "SO_PRIORITY", COMPARED},
+    {TL_SOPT_RCVTIMEO, SOL_SOCKET, SO_RCVTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_RCVTIMEO", COMPARED},
+    {TL_SOPT_SNDTIMEO, SOL_SOCKET, SO_SNDTIMEO, TIMEVAL, ANY, 0, 0x7FFFFFFF, "SO_SNDTIMEO", COMPARED},
+    {TL_SOPT_OOBINLINE, SOL_SOCKET, SO_OOBINLINE, INT, ANY, 0, 1, "SO_OOBINLINE", COMPARED},
+    {TL_SOPT_TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY, INT, TCP, 0, 1, "TCP_NODELAY", COMPARED},
+    {TL_SOPT_TCP_KEEPIDLE, IPPROTO_TCP, TCP_KEEPIDLE, INT, TCP, 1, 32767, "TCP_KEEPIDLE", COMPARED},
+    {TL_SOPT_TCP_KEEPINTVL, IPPROTO_TCP, TCP_KEEPINTVL, INT, TCP, 1, 32767, "TCP_KEEPINTVL", COMPARED},
+    {TL_SOPT_TCP_KEEPCNT, IPPROTO_TCP, TCP_KEEPCNT, INT, TCP, 1, 127, "TCP_KEEPCNT", COMPARED},
+    {TL_SOPT_TCP_DEFER_ACCEPT, IPPROTO_TCP, TCP_DEFER_ACCEPT, INT, TCP, 0, 0x7FFFFFFF, "TCP_DEFER_ACCEPT", COMPARED},
+    {TL_SOPT_TCP_FASTOPEN, IPPROTO_TCP, TCP_FASTOPEN, INT, TCP, 0, 0x7FFFFFFF, "TCP_FASTOPEN", REFUSED},
+    {TL_SOPT_TCP_MAXSEG, IPPROTO_TCP, TCP_MAXSEG, INT, TCP, 88, 32767, "TCP_MAXSEG", REPAIRED},
+    {TL_SOPT_TCP_USER_TIMEOUT, IPPROTO_TCP, TCP_USER_TIMEOUT, INT, TCP, 0, 0x7FFFFFFF, "TCP_USER_TIMEOUT", COMPARED},
+    {TL_SOPT_IP_TOS, IPPROTO_IP, IP_TOS, INT, V4, 0, 255, "IP_TOS", COMPARED},
+    {TL_SOPT_IP_TTL, IPPROTO_IP, IP_TTL, INT, V4, 1, 255, "IP_TTL", COMPARED},
+    {TL_SOPT_IPV6_TCLASS, IPPROTO_IPV6, IPV6_TCLASS, INT, V6, 0, 255, "IPV6_TCLASS", COMPARED},
+    {TL_SOPT_IPV6_UNICAST_HOPS, IPPROTO_IPV6, IPV6_UNICAST_HOPS, INT, V6, 1, 255, "IPV6_UNICAST_HOPS", COMPARED},
+    {TL_SOPT_TCP_NOTSENT_LOWAT, IPPROTO_TCP, TCP_NOTSENT_LOWAT, INT, TCP, 0, 0x7FFFFFFF, "TCP_NOTSENT_LOWAT", COMPARED},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -120,7 +136,7 @@ static int same_string_option(int fd, int fresh, int level, int name)
     return rx == 0 && ry == 0 && lx == ly && memcmp(x, y, lx) == 0;
 }
 
-int tl_sockopts_read(int fd, int family, int type, tl_ck_sockopts *o, char *why, size_t nwhy)
+int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts *o, char *why, size_t nwhy)
 {
     size_t i;
     int fresh = socket(family, type, 0), mark = 0, fmark = 0, rm, rf;
@@ -136,6 +152,28 @@ int tl_sockopts_read(int fd, int family, int type, tl_ck_sockopts *o, char *why,
         int r, rf2;
         if (!applies(op, family, type))
             continue;
+        if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == REPAIRED)
+            continue;
+        if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == SEEN) {
+            /* autotuned unless the program set it: carried when its setsockopt was seen, whatever the value */
+            if (!(how & (op->code == TL_SOPT_RCVBUF ? TL_SOCKOPTS_RCVBUF_SET : TL_SOCKOPTS_SNDBUF_SET)))
+                continue;
+            if (get(fd, op, &a, &b) != 0) {
+                snprintf(why, nwhy, "option %s cannot be read: %s", op->label, strerror(errno));
+                close(fresh);
+                return -1;
+            }
+            if (a < op->min || a > op->max) {
+                snprintf(why, nwhy, "option %s has the value %ld, which talent does not carry", op->label, (long)a);
+                close(fresh);
+                return -1;
+            }
+            o->opt[o->n].code = (uint8_t)op->code;
+            o->opt[o->n].a = a;
+            o->opt[o->n].b = 0;
+            o->n++;
+            continue;
+        }
         r = get(fd, op, &a, &b);
         rf2 = get(fresh, op, &fa, &fb);
         if (r != 0 && rf2 != 0)
@@ -147,6 +185,12 @@ int tl_sockopts_read(int fd, int family, int type, tl_ck_sockopts *o, char *why,
         }
         if (rf2 == 0 && a == fa && b == fb)
             continue;
+        if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == REFUSED) {
+            snprintf(why, nwhy, "option %s (%ld) is not carried: it cannot be set again on an established connection",
+                     op->label, (long)a);
+            close(fresh);
+            return -1;
+        }
         if (a < op->min || a > op->max || (op->kind == LINGER && b < 0) ||
             (op->kind == TIMEVAL && (b < 0 || b > 999999))) {
             snprintf(why, nwhy, "option %s has the value %ld, %ld, which talent does not carry", op->label, (long)a,
@@ -199,7 +243,7 @@ static const tl_ck_file *file_of(const tl_checkpoint *ck, uint32_t fd)
 {
     uint32_t i;
     for (i = 0; i < ck->nfiles; i++)
-        if (ck->files[i].kind == TL_FILE_LISTEN && ck->files[i].fd == fd)
+        if ((ck->files[i].kind == TL_FILE_LISTEN || ck->files[i].kind == TL_FILE_TCP) && ck->files[i].fd == fd)
             return &ck->files[i];
     return NULL;
 }
@@ -237,15 +281,15 @@ int tl_sockopts_parse(tl_reader *r, tl_checkpoint *ck)
         last = o->fd;
         f = file_of(ck, o->fd);
         if (!f || !(f->flags & TL_FILE_FLAG_OPTIONS))
-            BAD("at offset %lu: descriptor %lu is not a socket of the FILE section (kind 3) with the options flag",
+            BAD("at offset %lu: descriptor %lu is not a socket of the FILE section (kind 3 or 6) with the options flag",
                 (unsigned long)(r->base + eat), (unsigned long)o->fd);
         tcp = strncmp(f->path, "tcp", 3) == 0;
         family = (strncmp(f->path, "tcp6:", 5) == 0 || strncmp(f->path, "udp6:", 5) == 0) ? AF_INET6 : AF_INET;
         if (o->flags & ~TL_SOPT_FLAG_BACKLOG)
             BAD("at offset %lu: socket %lu: flags 0x%02x out of range (only bit 0)", (unsigned long)(r->base + eat),
                 (unsigned long)o->fd, o->flags);
-        if ((o->flags & TL_SOPT_FLAG_BACKLOG) ? !tcp : o->backlog != 0)
-            BAD("at offset %lu: socket %lu: a backlog on a UDP socket, or a backlog without its flag",
+        if ((o->flags & TL_SOPT_FLAG_BACKLOG) ? !tcp || f->kind == TL_FILE_TCP : o->backlog != 0)
+            BAD("at offset %lu: socket %lu: a backlog on a UDP socket or a connection, or a backlog without its flag",
                 (unsigned long)(r->base + eat), (unsigned long)o->fd);
         if (n_opt > TL_SOPT_MAX_CODE || (size_t)n_opt * 9 > r->len - r->pos)
             BAD("at offset %lu: socket %lu: %u options do not fit", (unsigned long)(r->base + eat),
@@ -266,6 +310,9 @@ int tl_sockopts_parse(tl_reader *r, tl_checkpoint *ck)
             if (!applies(op, family, tcp ? SOCK_STREAM : SOCK_DGRAM))
                 BAD("at offset %lu: socket %lu: option %s does not apply to a %s socket", (unsigned long)(r->base + oat),
                     (unsigned long)o->fd, op->label, f->path[0] == 't' ? "TCP" : "UDP");
+            if (f->kind == TL_FILE_TCP && (op->conn == REPAIRED || op->conn == REFUSED))
+                BAD("at offset %lu: socket %lu: option %s is not carried on a connection", (unsigned long)(r->base + oat),
+                    (unsigned long)o->fd, op->label);
             if (o->opt[j].a < op->min || o->opt[j].a > op->max ||
                 (op->kind == LINGER ? o->opt[j].b < 0
                  : op->kind == TIMEVAL ? o->opt[j].b < 0 || o->opt[j].b > 999999 : o->opt[j].b != 0))
@@ -281,7 +328,8 @@ const char *tl_sockopts_missing(const tl_checkpoint *ck, char *buf, size_t n)
 {
     uint32_t i;
     for (i = 0; i < ck->nfiles; i++)
-        if (ck->files[i].kind == TL_FILE_LISTEN && (ck->files[i].flags & TL_FILE_FLAG_OPTIONS) &&
+        if ((ck->files[i].kind == TL_FILE_LISTEN || ck->files[i].kind == TL_FILE_TCP) &&
+            (ck->files[i].flags & TL_FILE_FLAG_OPTIONS) &&
             !tl_sockopts_find(ck, ck->files[i].fd)) {
             snprintf(buf, n, "socket %lu has the options flag but no entry in SOPT", (unsigned long)ck->files[i].fd);
             return buf;
@@ -314,33 +362,38 @@ int tl_sockopts_has(const tl_ck_sockopts *o, int code)
     return 0;
 }
 
+/* IP_TOS first: Linux sets SO_PRIORITY from the TOS when IP_TOS is set, so a priority the program set after its TOS
+ * (both carried) must be set after it again */
 int tl_sockopts_apply(int s, const tl_ck_sockopts *o, char *why, size_t nwhy)
 {
     uint8_t i;
-    for (i = 0; o && i < o->n; i++) {
-        const struct option *op = option_of(o->opt[i].code);
-        int r;
-        if (!op)
-            continue;               /* validated: never */
-        if (op->kind == LINGER) {
-            struct linger l;
-            memset(&l, 0, sizeof l);
-            l.l_onoff = o->opt[i].a;
-            l.l_linger = o->opt[i].b;
-            r = setsockopt(s, op->level, op->name, &l, sizeof l);
-        } else if (op->kind == TIMEVAL) {
-            struct timeval t;
-            memset(&t, 0, sizeof t);
-            t.tv_sec = o->opt[i].a;
-            t.tv_usec = o->opt[i].b;
-            r = setsockopt(s, op->level, op->name, &t, sizeof t);
-        } else {
-            int v = o->opt[i].a;
-            r = setsockopt(s, op->level, op->name, &v, sizeof v);
-        }
-        if (r != 0) {
-            snprintf(why, nwhy, "%s (%ld, %ld): %s", op->label, (long)o->opt[i].a, (long)o->opt[i].b, strerror(errno));
-            return -1;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; o && i < o->n; i++) {
+            const struct option *op = option_of(o->opt[i].code);
+            int r;
+            if (!op || (pass == 0) != (op->code == TL_SOPT_IP_TOS))
+                continue;               /* !op: validated, never */
+            if (op->kind == LINGER) {
+                struct linger l;
+                memset(&l, 0, sizeof l);
+                l.l_onoff = o->opt[i].a;
+                l.l_linger = o->opt[i].b;
+                r = setsockopt(s, op->level, op->name, &l, sizeof l);
+            } else if (op->kind == TIMEVAL) {
+                struct timeval t;
+                memset(&t, 0, sizeof t);
+                t.tv_sec = o->opt[i].a;
+                t.tv_usec = o->opt[i].b;
+                r = setsockopt(s, op->level, op->name, &t, sizeof t);
+            } else {
+                int v = o->opt[i].a;
+                r = setsockopt(s, op->level, op->name, &v, sizeof v);
+            }
+            if (r != 0) {
+                snprintf(why, nwhy, "%s (%ld, %ld): %s", op->label, (long)o->opt[i].a, (long)o->opt[i].b, strerror(errno));
+                return -1;
+            }
         }
     }
     return 0;

@@ -354,6 +354,9 @@ int talent_dup(int fd);
 int talent_dup2(int fd, int to);
 /* listen(): the backlog is kept with the descriptor and a restore listens again with it (docs/NETWORK.md). */
 int talent_listen(int fd, int backlog);
+/* setsockopt(): whether the program set SO_RCVBUF or SO_SNDBUF is kept with the descriptor (a connection's buffers
+ * are autotuned otherwise, and a migration carries what the program set: docs/NETWORK.md). */
+int talent_setsockopt(int fd, int level, int name, const void *value, unsigned len);
 /* Calls that make a descriptor without opening a path (issue 12): recorded with the call's position, so that a
  * checkpoint while one is open carries it (a socket talent carries) or is refused naming the call, its position
  * and the descriptor, never leaves it out. A pipe, a socket pair, an eventfd... is refused: close it first. */

@@ -142,7 +142,7 @@ public final class CheckpointReader {
         /** Null until an EDUP section is read: the instances' other descriptors, by increasing number. */
         private List<EpollCopy> epollCopies;
         private long epollCopiesOffset;
-        /** Null until an SOPT section is read: the backlog and options of the sockets of FILE kind 3. */
+        /** Null until an SOPT section is read: the backlog and options of the sockets of FILE kinds 3 and 6. */
         private List<SocketOptionsSection.Entry> socketOptions;
         private long filesOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
@@ -885,9 +885,13 @@ public final class CheckpointReader {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
                             + " has unknown bits set (only bits 0..5 are defined)");
                 }
-                if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT | OpenFile.OPTIONS)) != 0
-                        && kind != OpenFile.Kind.LISTENING_SOCKET) {
-                    throw in.error(flagsAt, what + ": only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a "
+                if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT)) != 0 && kind != OpenFile.Kind.LISTENING_SOCKET) {
+                    throw in.error(flagsAt, what + ": only a socket has the V6ONLY or REUSEPORT flag, found it on a "
+                            + kind.label());
+                }
+                if ((flags & OpenFile.OPTIONS) != 0 && kind != OpenFile.Kind.LISTENING_SOCKET
+                        && kind != OpenFile.Kind.TCP_CONNECTION) {
+                    throw in.error(flagsAt, what + ": only a socket or a connection has the OPTIONS flag, found it on a "
                             + kind.label());
                 }
                 if ((flags & OpenFile.V6ONLY) != 0) {

@@ -169,7 +169,9 @@ public final class InspectRenderer {
         if ((f.flags() & OpenFile.NONBLOCK) != 0) parts.add("non-blocking");
         if ((f.flags() & OpenFile.V6ONLY) != 0) parts.add("IPv6 only");
         if ((f.flags() & OpenFile.REUSEPORT) != 0) parts.add("port shared (SO_REUSEPORT)");
-        if ((f.flags() & OpenFile.OPTIONS) != 0) parts.add("backlog and options carried (SOPT)");
+        if ((f.flags() & OpenFile.OPTIONS) != 0) {
+            parts.add(f.kind() == OpenFile.Kind.TCP_CONNECTION ? "options carried (SOPT)" : "backlog and options carried (SOPT)");
+        }
         if (f.kind() == OpenFile.Kind.DESCRIPTOR || f.kind() == OpenFile.Kind.STREAM || f.kind() == OpenFile.Kind.STDIN_POSITION) {
             parts.add("offset " + Long.toUnsignedString(f.offset()));
             parts.add("size " + Long.toUnsignedString(f.size()));

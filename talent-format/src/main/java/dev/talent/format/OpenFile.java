@@ -36,7 +36,7 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     public static final int V6ONLY = RuntimeContract.FILE_FLAG_V6ONLY;
     /** Flag bit 4, on a socket (LISTENING_SOCKET) only: SO_REUSEPORT was on. */
     public static final int REUSEPORT = RuntimeContract.FILE_FLAG_REUSEPORT;
-    /** Flag bit 5, on a socket (LISTENING_SOCKET) only: its listen backlog and options are an entry of SOPT. */
+    /** Flag bit 5, on a socket (LISTENING_SOCKET) or a connection (TCP_CONNECTION) only: its options are an entry of SOPT. */
     public static final int OPTIONS = RuntimeContract.FILE_FLAG_OPTIONS;
     static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK | V6ONLY | REUSEPORT | OPTIONS;
 

@@ -146,7 +146,8 @@ public final class RuntimeContract {
     public static final int SOPT_IP_TTL = 21;
     public static final int SOPT_IPV6_TCLASS = 22;
     public static final int SOPT_IPV6_UNICAST_HOPS = 23;
-    public static final int SOPT_MAX_CODE = 23;
+    public static final int SOPT_TCP_NOTSENT_LOWAT = 24;
+    public static final int SOPT_MAX_CODE = 24;
     public static final int SOPT_FLAG_BACKLOG = 1;
 
     /** EPOL section: the epoll_data member a registration holds, the flag bits, and the bounds both readers enforce. */

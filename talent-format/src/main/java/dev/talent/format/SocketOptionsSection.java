@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * Reads and validates an {@code SOPT} payload (docs/FORMAT.md "SOPT", "Validation"), by the rules the C runtime's
- * {@code sockopts.c} applies: the listen backlog and the options of the sockets of FILE kind 3. What needs the FILE
- * section (each entry a kind 3 socket with the options flag, each such socket listed once, TCP options and the
- * backlog only on a TCP socket, IPv4 and IPv6 options only on that family) is checked by {@link #check} once every
- * section is read.
+ * {@code sockopts.c} applies: the listen backlog and the options of the sockets of FILE kind 3 and of the connections
+ * of kind 6. What needs the FILE section (each entry a kind 3 or 6 socket with the options flag, each such socket
+ * listed once, TCP options and the backlog only on a TCP socket, neither the backlog nor TCP_MAXSEG nor TCP_FASTOPEN
+ * on a connection, IPv4 and IPv6 options only on that family) is checked by {@link #check} once every section is
+ * read.
  */
 final class SocketOptionsSection {
     private SocketOptionsSection() {}
@@ -23,7 +24,11 @@ final class SocketOptionsSection {
 
     private enum Kind { INT, LINGER, TIMEVAL }
 
-    private record Spec(String label, Scope scope, Kind kind, int min, int max) {}
+    private record Spec(String label, Scope scope, Kind kind, int min, int max, boolean onConnection) {
+        Spec(String label, Scope scope, Kind kind, int min, int max) {
+            this(label, scope, kind, min, max, true);
+        }
+    }
 
     private static Spec spec(int code) {
         return switch (code) {
@@ -43,13 +48,15 @@ final class SocketOptionsSection {
             case RuntimeContract.SOPT_TCP_KEEPINTVL -> new Spec("TCP_KEEPINTVL", Scope.TCP, Kind.INT, 1, 32767);
             case RuntimeContract.SOPT_TCP_KEEPCNT -> new Spec("TCP_KEEPCNT", Scope.TCP, Kind.INT, 1, 127);
             case RuntimeContract.SOPT_TCP_DEFER_ACCEPT -> new Spec("TCP_DEFER_ACCEPT", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE);
-            case RuntimeContract.SOPT_TCP_FASTOPEN -> new Spec("TCP_FASTOPEN", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE);
-            case RuntimeContract.SOPT_TCP_MAXSEG -> new Spec("TCP_MAXSEG", Scope.TCP, Kind.INT, 88, 32767);
+            case RuntimeContract.SOPT_TCP_FASTOPEN -> new Spec("TCP_FASTOPEN", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE, false);
+            case RuntimeContract.SOPT_TCP_MAXSEG -> new Spec("TCP_MAXSEG", Scope.TCP, Kind.INT, 88, 32767, false);
             case RuntimeContract.SOPT_TCP_USER_TIMEOUT -> new Spec("TCP_USER_TIMEOUT", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE);
             case RuntimeContract.SOPT_IP_TOS -> new Spec("IP_TOS", Scope.V4, Kind.INT, 0, 255);
             case RuntimeContract.SOPT_IP_TTL -> new Spec("IP_TTL", Scope.V4, Kind.INT, 1, 255);
             case RuntimeContract.SOPT_IPV6_TCLASS -> new Spec("IPV6_TCLASS", Scope.V6, Kind.INT, 0, 255);
             case RuntimeContract.SOPT_IPV6_UNICAST_HOPS -> new Spec("IPV6_UNICAST_HOPS", Scope.V6, Kind.INT, 1, 255);
+            case RuntimeContract.SOPT_TCP_NOTSENT_LOWAT ->
+                    new Spec("TCP_NOTSENT_LOWAT", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE);
             default -> null;
         };
     }
@@ -109,28 +116,34 @@ final class SocketOptionsSection {
     }
 
     /**
-     * Against the FILE section: every entry a kind 3 socket with the options flag, every such socket an entry, the
-     * backlog and TCP options only on a TCP socket, IPv4 and IPv6 options only on that family. Returns null or the
+     * Against the FILE section: every entry a kind 3 or 6 socket with the options flag, every such socket an entry, the
+     * backlog and TCP options only on a TCP socket, neither the backlog nor TCP_MAXSEG nor TCP_FASTOPEN on a connection
+     * (the TCP repair carries the MSS; Fast Open cannot be set once connected), IPv4 and IPv6 options only on that
+     * family. Returns null or the
      * problem and its offset (-1: in FILE).
      */
     static Problem check(List<Entry> entries, List<OpenFile> files) {
         java.util.Map<Long, OpenFile> sockets = new java.util.HashMap<>();
         for (OpenFile f : files) {
-            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET) sockets.put(f.fd(), f);
+            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION) {
+                sockets.put(f.fd(), f);
+            }
         }
         java.util.Set<Long> listed = new java.util.HashSet<>();
         for (Entry e : entries) {
             OpenFile f = sockets.get(e.fd());
             if (f == null || (f.flags() & RuntimeContract.FILE_FLAG_OPTIONS) == 0) {
                 return new Problem(e.offset(), "descriptor " + e.fd()
-                        + " is not a socket of the FILE section (kind 3) with the options flag");
+                        + " is not a socket of the FILE section (kind 3 or 6) with the options flag");
             }
             listed.add(e.fd());
             String path = f.path().toLenientString();
             boolean tcp = path.startsWith("tcp");
             boolean v6 = path.startsWith("tcp6:") || path.startsWith("udp6:");
-            if ((e.flags() & RuntimeContract.SOPT_FLAG_BACKLOG) != 0 && !tcp) {
-                return new Problem(e.offset(), "socket " + e.fd() + ": a backlog on a UDP socket");
+            boolean connection = f.kind() == OpenFile.Kind.TCP_CONNECTION;
+            if ((e.flags() & RuntimeContract.SOPT_FLAG_BACKLOG) != 0 && (!tcp || connection)) {
+                return new Problem(e.offset(), "socket " + e.fd() + ": a backlog on a "
+                        + (connection ? "connection" : "UDP socket"));
             }
             for (Option o : e.options()) {
                 Spec s = spec(o.code());
@@ -140,6 +153,10 @@ final class SocketOptionsSection {
                     case V4 -> !v6;
                     case V6 -> v6;
                 };
+                if (connection && !s.onConnection()) {
+                    return new Problem(o.offset(), "socket " + e.fd() + ": option " + s.label()
+                            + " is not carried on a connection");
+                }
                 if (!applies) {
                     return new Problem(o.offset(), "socket " + e.fd() + ": option " + s.label() + " does not apply to a "
                             + (tcp ? "TCP" : "UDP") + (v6 ? " IPv6" : " IPv4") + " socket");
@@ -147,7 +164,8 @@ final class SocketOptionsSection {
             }
         }
         for (OpenFile f : files) {
-            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET && (f.flags() & RuntimeContract.FILE_FLAG_OPTIONS) != 0
+            if ((f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION)
+                    && (f.flags() & RuntimeContract.FILE_FLAG_OPTIONS) != 0
                     && !listed.contains(f.fd())) {
                 return new Problem(-1, "socket " + f.fd() + " has the options flag but no entry in SOPT");
             }

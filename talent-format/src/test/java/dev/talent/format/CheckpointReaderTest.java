@@ -519,9 +519,9 @@ class CheckpointReaderTest {
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
         assertThat(fileError(s, 24, 0x40)).contains("flags 0x40 has unknown bits set (only bits 0..5 are defined)");
         assertThat(fileError(s, 24, 8)).contains("offset " + (payload + 24) + "): open file 0 (fd 3): only a socket has the "
-                + "V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
-        assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
-        assertThat(fileError(s, 24, 32)).contains("only a socket has the V6ONLY, REUSEPORT or OPTIONS flag, found it on a stream");
+                + "V6ONLY or REUSEPORT flag, found it on a stream");
+        assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY or REUSEPORT flag, found it on a stream");
+        assertThat(fileError(s, 24, 32)).contains("only a socket or a connection has the OPTIONS flag, found it on a stream");
         assertThat(fileError(s, 25, 1)).contains("std_source must be 0 for a stream, found 1");
         assertThat(fileError(s, 30, 'q')).contains("stream mode must be r, w or a followed by any of +bxe, found \"q\"");
         assertThat(fileError(s, 4, 0x80)).contains("open file 0: descriptor 2147483651 is out of range");
@@ -575,15 +575,15 @@ class CheckpointReaderTest {
         assertThat(corrupt(base.toBytes()).getMessage()).contains("socket 20 has the options flag but no entry in SOPT");
         assertThat(soptError(base, at, concat(u32(1), tcpEntry))).contains("socket 21 has the options flag but no entry in SOPT");
         assertThat(soptError(base, at, concat(u32(3), tcpEntry, udpEntry, entry(22, 0, 0))))
-                .contains("descriptor 22 is not a socket of the FILE section (kind 3) with the options flag");
+                .contains("descriptor 22 is not a socket of the FILE section (kind 3 or 6) with the options flag");
         assertThat(soptError(base, at, u32(0))).contains("no socket");
         assertThat(soptError(base, at, concat(u32(1000), tcpEntry))).contains("truncated: socket count is 1000");
         assertThat(soptError(base, at, concat(u32(2), udpEntry, tcpEntry))).contains("not in increasing order");
         assertThat(soptError(base, at, concat(u32(2), entry(20, 2, 7), udpEntry))).contains("flags 0x02 out of range");
         assertThat(soptError(base, at, concat(u32(2), entry(20, 0, 7), udpEntry))).contains("a backlog without its flag");
         assertThat(soptError(base, at, concat(u32(2), tcpEntry, entry(21, 1, 5)))).contains("a backlog on a UDP socket");
-        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(24, 1, 0)), udpEntry)))
-                .contains("option code 24 unknown or not in increasing order");
+        assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(25, 1, 0)), udpEntry)))
+                .contains("option code 25 unknown or not in increasing order");
         assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(0, 1, 0)), udpEntry))).contains("option code 0 unknown");
         assertThat(soptError(base, at, concat(u32(2), entry(20, 1, 7, opt(3, 9, 0), opt(2, 1, 0)), udpEntry)))
                 .contains("option code 2 unknown or not in increasing order");
@@ -672,6 +672,39 @@ class CheckpointReaderTest {
                 .contains("a connection in the backlog of descriptor 8, which is not a listening TCP socket");
         assertThat(filesError(List.of(connection(4, "tcp:1.2.3.4:1-5.6.7.8:2", 0x8000_0001L))))
                 .contains("a connection's offset");
+    }
+
+    /**
+     * Issue 12: a connection (kind 6) has an SOPT entry when it has the options flag: the options its program set,
+     * never a backlog, nor TCP_MAXSEG (the TCP repair carries the MSS) nor TCP_FASTOPEN (not settable once connected).
+     */
+    @Test
+    void connectionOptionsAreCheckedAgainstTheirConnection() throws Exception {
+        OpenFile plain = connection(4, "tcp:10.211.0.2:8080-10.211.0.1:40000", 0);
+        OpenFile conn = withFlags(plain, OpenFile.OPTIONS);
+        OpenFile conn6 = withFlags(connection(5, "tcp6:[fd00::2]:51000-[fd00::1]:443", 0), OpenFile.OPTIONS);
+        Sections base = Sections.of(CheckpointWriter.write(withFiles(List.of(conn, conn6), PendingWait.NONE)));
+        int at = base.indexOf("FILE") + 1;
+        // SO_RCVBUF 50000, SO_LINGER on 7 s, TCP_USER_TIMEOUT 12345, IP_TOS 16, TCP_NOTSENT_LOWAT 16384; IPV6_TCLASS 32
+        byte[] e4 = entry(4, 0, 0, opt(3, 50_000, 0), opt(5, 1, 7), opt(19, 12_345, 0), opt(20, 16, 0), opt(24, 16_384, 0));
+        byte[] e6 = entry(5, 0, 0, opt(22, 32, 0));
+        assertThat(CheckpointReader.read(base.inserting(at, "SOPT", concat(u32(2), e4, e6)).toBytes()).files())
+                .containsExactly(conn, conn6);
+
+        assertThat(corrupt(base.toBytes()).getMessage()).contains("socket 4 has the options flag but no entry in SOPT");
+        assertThat(soptError(base, at, concat(u32(2), entry(4, 1, 5), e6))).contains("socket 4: a backlog on a connection");
+        assertThat(soptError(base, at, concat(u32(2), entry(4, 0, 0, opt(18, 1400, 0)), e6)))
+                .contains("socket 4: option TCP_MAXSEG is not carried on a connection");
+        assertThat(soptError(base, at, concat(u32(2), entry(4, 0, 0, opt(17, 16, 0)), e6)))
+                .contains("socket 4: option TCP_FASTOPEN is not carried on a connection");
+        assertThat(soptError(base, at, concat(u32(2), e4, entry(5, 0, 0, opt(20, 16, 0)))))
+                .contains("socket 5: option IP_TOS does not apply to a TCP IPv6 socket");
+        assertThat(soptError(base, at, concat(u32(2), entry(4, 0, 0, opt(24, -1, 0)), e6)))
+                .contains("option TCP_NOTSENT_LOWAT value -1, 0 out of range");
+        // an entry for a connection without the flag
+        Sections noFlag = Sections.of(CheckpointWriter.write(withFiles(List.of(plain, conn6), PendingWait.NONE)));
+        assertThat(soptError(noFlag, at, concat(u32(2), e4, e6)))
+                .contains("descriptor 4 is not a socket of the FILE section (kind 3 or 6) with the options flag");
     }
 
     private static OpenFile connection(long fd, String path, long listenerPlusOne) {

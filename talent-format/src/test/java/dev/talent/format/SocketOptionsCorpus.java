@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The {@code SOPT} files of the shared corpus ({@link ForgedCorpus}): a valid one both readers accept (the base's
  * listening socket, descriptor 6 on {@code tcp:127.0.0.1:8080}, with its backlog and options), and forged ones both
- * refuse, each reaching the rule it is about (docs/FORMAT.md "SOPT", "Validation").
+ * refuse, each reaching the rule it is about (docs/FORMAT.md "SOPT", "Validation"); and the same for a connection
+ * (FILE kind 6, descriptor 40) with the options its program set.
  */
 final class SocketOptionsCorpus {
     private SocketOptionsCorpus() {}
@@ -23,6 +24,26 @@ final class SocketOptionsCorpus {
         Checkpoint c = new Checkpoint(base.meta(), base.types(), base.strings(), base.globals(), base.frames(), base.heap(),
                 files, base.pendingWait(), base.epoll(), base.signals(), base.environment(), base.errno());
         return Sections.of(CheckpointWriter.write(c));
+    }
+
+    /** {@link #flagged} with a connection at descriptor 40 (FILE kind 6) flagged as having SOPT options. */
+    static Sections withConnection(Checkpoint base) {
+        List<OpenFile> files = new ArrayList<>(base.files());
+        OpenFile f = files.get(3);
+        files.set(3, new OpenFile(f.fd(), f.kind(), f.description(), f.path(), f.access(), f.flags() | OpenFile.OPTIONS,
+                f.stdSource(), f.mode(), f.offset(), f.size(), f.site()));
+        files.add(new OpenFile(40, OpenFile.Kind.TCP_CONNECTION, 40, ByteString.utf8("tcp:127.0.0.1:8080-127.0.0.1:40000"),
+                OpenFile.Access.READ_WRITE, OpenFile.OPTIONS, 0, "", 0, 0, "accept (a connection)"));
+        Checkpoint c = new Checkpoint(base.meta(), base.types(), base.strings(), base.globals(), base.frames(), base.heap(),
+                files, base.pendingWait(), base.epoll(), base.signals(), base.environment(), base.errno());
+        return Sections.of(CheckpointWriter.write(c));
+    }
+
+    /** SO_SNDBUF 40000, SO_LINGER on 7 s, TCP_USER_TIMEOUT 12345, IP_TOS 16, TCP_NOTSENT_LOWAT 16384 */
+    static byte[] connectionEntry() {
+        return entry(40, 0, 0, opt(RuntimeContract.SOPT_SNDBUF, 40000, 0), opt(RuntimeContract.SOPT_LINGER, 1, 7),
+                opt(RuntimeContract.SOPT_TCP_USER_TIMEOUT, 12345, 0), opt(RuntimeContract.SOPT_IP_TOS, 16, 0),
+                opt(RuntimeContract.SOPT_TCP_NOTSENT_LOWAT, 16384, 0));
     }
 
     static byte[] payload(int count, byte[]... entries) {
@@ -65,6 +86,9 @@ final class SocketOptionsCorpus {
     static void valid(Checkpoint base, Map<String, byte[]> out) {
         Sections s = flagged(base);
         out.put("socket-options.tck", s.inserting(s.sections().size(), Wire.SOPT, payload(1, goodEntry())).toBytes());
+        Sections c = withConnection(base);
+        out.put("connection-options.tck", c.inserting(c.sections().size(), Wire.SOPT,
+                payload(2, goodEntry(), connectionEntry())).toBytes());
     }
 
     static Map<String, byte[]> forged(Checkpoint base) {
@@ -88,6 +112,17 @@ final class SocketOptionsCorpus {
                 opt(RuntimeContract.SOPT_IPV6_TCLASS, 8, 0)))).toBytes());
         out.put("sopt-twice.tck", s.inserting(end, Wire.SOPT, payload(1, goodEntry()))
                 .inserting(end, Wire.SOPT, payload(1, goodEntry())).toBytes());
+        Sections c = withConnection(base);
+        int cend = c.sections().size();
+        out.put("sopt-connection-without-entry.tck", c.inserting(cend, Wire.SOPT, payload(1, goodEntry())).toBytes());
+        out.put("sopt-connection-backlog.tck", c.inserting(cend, Wire.SOPT, payload(2, goodEntry(),
+                entry(40, RuntimeContract.SOPT_FLAG_BACKLOG, 5))).toBytes());
+        out.put("sopt-connection-maxseg.tck", c.inserting(cend, Wire.SOPT, payload(2, goodEntry(),
+                entry(40, 0, 0, opt(RuntimeContract.SOPT_TCP_MAXSEG, 1400, 0)))).toBytes());
+        out.put("sopt-connection-fastopen.tck", c.inserting(cend, Wire.SOPT, payload(2, goodEntry(),
+                entry(40, 0, 0, opt(RuntimeContract.SOPT_TCP_FASTOPEN, 8, 0)))).toBytes());
+        out.put("sopt-notsent-lowat-negative.tck", c.inserting(cend, Wire.SOPT, payload(2, goodEntry(),
+                entry(40, 0, 0, opt(RuntimeContract.SOPT_TCP_NOTSENT_LOWAT, -1, 0)))).toBytes());
         out.put("sopt-without-flag.tck", Sections.of(CheckpointWriter.write(base)).inserting(end, Wire.SOPT,
                 payload(1, goodEntry())).toBytes());
         return out;

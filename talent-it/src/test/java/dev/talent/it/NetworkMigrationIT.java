@@ -1072,6 +1072,223 @@ class NetworkMigrationIT {
         assertNothingLeft(app, address, ports);
     }
 
+    /**
+     * Issue 12: the options a program set on its established connection (buffers, linger, timeouts, low-water marks,
+     * keepalive, user timeout, TOS, priority, TTL...) move with it. The app, a client of a service on the host, sets
+     * them after connecting and prints what getsockopt reads before and after hopping x86_64 -> s390x -> aarch64
+     * with the connection: both lines, and every exchange, equal the x86_64 build's run natively against the same
+     * service. Before the SOPT entries of connections every option but TCP_NODELAY and the keepalive ones came back
+     * as the kernel's default (and SO_REUSEADDR on).
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theOptionsSetOnAConnectionMoveWithItAcrossIsas() throws Exception {
+        Path client = optionsClientProgram();
+        List<String> hops = List.of("s390x", "aarch64");
+        String app = "netoptions-" + ProcessHandle.current().pid();
+        Path log = root.resolve("options.jsonl");
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        String address = "10.219.6.11";
+        try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 200, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                    root.resolve("options-state").toString(), "--log", log.toString(), client.toString(), "--",
+                    "10.219.0.1", Integer.toString(service.port())));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("options.stdout").toFile())
+                    .redirectError(root.resolve("options.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                awaitExchanges(service, 20, "before the first move", "options");
+                for (String hop : hops) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                    assertThat(m.stdoutText()).contains(" ok");
+                    int before = service.exchanges();
+                    awaitExchanges(service, before + 20, "after the move to " + hop, "options");
+                }
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("options.stderr"))).isZero();
+            assertThat(service.connections()).as("one connection, never re-made").isEqualTo(1);
+        }
+        String got = EnvApp.read(root.resolve("options.stdout"));
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0),
+                exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("optclient.x86_64").toString(), "127.0.0.1",
+                    Integer.toString(reference.port())), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(expected).startsWith("options before: rcvbuf=").contains("\noptions after: rcvbuf=")
+                .endsWith("exchanges " + exchanges + "\n");
+        assertThat(got).as("what the migrated client printed").isEqualTo(expected);
+        List<JsonNode> records = EnvApp.records(log);
+        assertThat(records).hasSize(hops.size()).allSatisfy(r -> {
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.get("sockets").asInt()).as("the connection, in " + r).isEqualTo(1);
+        });
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * Issue 12: an option a connection cannot have set again (TCP_FASTOPEN, set by the client before connecting) is
+     * refused by name, never dropped: the move fails saying so, and the app goes on with its connection, printing
+     * what the x86_64 build prints natively.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void anOptionAConnectionCannotKeepRefusesTheMoveByName() throws Exception {
+        Path client = optionsClientProgram();
+        String app = "netfastopen-" + ProcessHandle.current().pid();
+        int exchanges;
+        List<String> ports = new ArrayList<>();
+        String address = "10.219.6.12";
+        String refusal;
+        try (PingService service = new PingService(new java.net.InetSocketAddress("0.0.0.0", 0), 100, false)) {
+            List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                    SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x", "--state-dir",
+                    root.resolve("fastopen-state").toString(), client.toString(), "--", "10.219.0.1",
+                    Integer.toString(service.port()), "fastopen"));
+            Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve("fastopen.stdout").toFile())
+                    .redirectError(root.resolve("fastopen.stderr").toFile()).start();
+            try {
+                awaitStatus(app);
+                ports.addAll(ports());
+                awaitExchanges(service, 20, "before the move", "fastopen");
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "s390x"));
+                assertThat(m.exitCode()).as("the move of a connection with TCP_FASTOPEN").withFailMessage(m::describe).isNotZero();
+                refusal = m.stdoutText() + m.stderrText();
+                int before = service.exchanges();
+                awaitExchanges(service, before + 20, "after the refused move", "fastopen");
+                exchanges = service.end();
+                assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+            } finally {
+                stop(run);
+            }
+            assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("fastopen.stderr"))).isZero();
+            assertThat(service.connections()).as("one connection").isEqualTo(1);
+        }
+        assertThat(refusal).contains("option TCP_FASTOPEN (5) is not carried");
+        String got = EnvApp.read(root.resolve("fastopen.stdout"));
+        String expected;
+        try (PingService reference = new PingService(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0),
+                exchanges, true)) {
+            ProcessResult r = Processes.run(List.of(client.resolveSibling("optclient.x86_64").toString(), "127.0.0.1",
+                    Integer.toString(reference.port()), "fastopen"), root, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).withFailMessage(r::describe).isZero();
+            expected = r.stdoutText();
+        }
+        assertThat(got).as("what the client printed").isEqualTo(expected);
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * Issue 12: a connection inherits the buffer sizes its listener was given, and keeps them across a move. The app
+     * (optclient -l) sets SO_RCVBUF and SO_SNDBUF on its listener only, accepts the test's connection and prints what
+     * getsockopt reads on it before and after hopping x86_64 -> s390x -> aarch64: equal to the x86_64 build's run
+     * natively (without the inheritance recorded at accept the restored connection autotunes them).
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void buffersAConnectionInheritedFromItsListenerMoveWithIt() throws Exception {
+        Path program = optionsClientProgram();
+        String app = "netinherit-" + ProcessHandle.current().pid();
+        String address = "10.219.6.13";
+        List<String> ports = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet",
+                SUBNET, "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,aarch64,s390x", "--state-dir",
+                root.resolve("inherit-state").toString(), program.toString(), "--", "-l", Integer.toString(PORT)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("inherit.stdout").toFile())
+                .redirectError(root.resolve("inherit.stderr").toFile()).start();
+        try {
+            awaitStatus(app);
+            ports.addAll(ports());
+            pingServer(new java.net.InetSocketAddress(address, PORT), List.of("s390x", "aarch64"), app);
+            assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            stop(run);
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("inherit.stderr"))).isZero();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process reference = new ProcessBuilder(program.resolveSibling("optclient.x86_64").toString(), "-l",
+                Integer.toString(port)).redirectOutput(root.resolve("inherit-reference.stdout").toFile()).start();
+        try {
+            pingServer(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), List.of("-", "-"), null);
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            reference.destroyForcibly();
+        }
+        String expected = EnvApp.read(root.resolve("inherit-reference.stdout"));
+        assertThat(expected).contains("options accepted: rcvbuf=100000 sndbuf=80000 ").endsWith("served 60\n");
+        assertThat(EnvApp.read(root.resolve("inherit.stdout"))).as("what the migrated server printed").isEqualTo(expected);
+        assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * 20 pings to optclient -l, then for each hop a move of app (none when app is null) and 20 more, then "end"
+     * (connecting until it listens).
+     */
+    private void pingServer(java.net.InetSocketAddress at, List<String> hops, String app) throws Exception {
+        java.net.Socket s = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (s == null) {
+            try {
+                s = new java.net.Socket();
+                s.connect(at, 2000);
+            } catch (IOException e) {
+                s.close();
+                s = null;
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(200);
+            }
+        }
+        try (var socket = s) {
+            socket.setSoTimeout(60_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            var out = socket.getOutputStream();
+            int i = 0;
+            for (int round = 0; round <= hops.size(); round++) {
+                if (round > 0 && app != null) {
+                    ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to",
+                            hops.get(round - 1)));
+                    assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
+                }
+                for (int k = 0; k < 20; k++) {
+                    i++;
+                    out.write(("ping " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    assertThat(in.readLine()).isEqualTo("pong " + i);
+                }
+            }
+            out.write("end\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(in.readLine()).isEqualTo("bye");
+        }
+    }
+
+    private Path optionsClientProgram;
+
+    /** optclient.c built for x86_64, aarch64 and s390x (once). */
+    private synchronized Path optionsClientProgram() throws IOException {
+        if (optionsClientProgram == null) optionsClientProgram = buildResource("optclient", "x86_64,aarch64,s390x");
+        return optionsClientProgram;
+    }
+
     /** As {@link PingService#awaitExchanges}; a failure says what the app and {@code talent run} printed. */
     private void awaitExchanges(PingService service, int n, String when) throws Exception {
         awaitExchanges(service, n, when, "client");

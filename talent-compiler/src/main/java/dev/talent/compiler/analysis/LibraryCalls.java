@@ -14,9 +14,12 @@ import java.util.Set;
 public final class LibraryCalls {
     private LibraryCalls() {}
 
-    /** Calls that open, close or duplicate a stream or descriptor; the first three kinds take a site position. */
+    /**
+     * Calls that open, close or duplicate a stream or descriptor, or set what a migration carries with it (listen's
+     * backlog, setsockopt's buffer sizes); the first three kinds take a site position.
+     */
     public static final Set<String> FILE_CALLS = Set.of("fopen", "fdopen", "freopen", "fclose", "open", "creat",
-            "close", "dup", "dup2", "listen", "socket", "socketpair", "pipe", "pipe2", "eventfd", "timerfd_create", "signalfd",
+            "close", "dup", "dup2", "listen", "setsockopt", "socket", "socketpair", "pipe", "pipe2", "eventfd", "timerfd_create", "signalfd",
             "inotify_init", "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "pclose", "closedir", "tmpfile");
     /**
      * File calls whose wrapper takes the call's position as its last argument: those that open a path, and those

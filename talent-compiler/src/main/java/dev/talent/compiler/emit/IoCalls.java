@@ -38,7 +38,10 @@ public final class IoCalls {
                 if (LibraryCalls.EPOLL_CALLS.contains(name) || name.startsWith("epoll_")) {
                     return;     // refused by EventPollRejection
                 }
-                if (LibraryCalls.FILE_CALLS.contains(name)) {
+                if (name.equals("setsockopt")) {
+                    diags.warning(tu, n, "call of setsockopt inside a macro expansion is not tracked: a buffer size it sets "
+                            + "on a TCP connection is not carried by a migration", "call setsockopt outside the macro");
+                } else if (LibraryCalls.FILE_CALLS.contains(name)) {
                     diags.warning(tu, n, "call of " + name + " inside a macro expansion is not tracked: a restart does not "
                             + "reopen or close what it opens or closes", "call " + name + " outside the macro");
                 } else {
