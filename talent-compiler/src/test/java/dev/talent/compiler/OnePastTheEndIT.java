@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * data[4]} (it aligns long long to 4 in structs), so the end pointer was also the address of {@code total} and was
  * saved as a pointer to it: restored on x86_64, where {@code total} starts 4 bytes later, the ring ran over the
  * padding and the program printed other bytes with exit 0 (found by hand; gcc: {@code data 36 37 38 39}, migrated:
- * {@code data 32 33 34 35}). Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
+ * {@code data 32 33 34 35}). It was then saved as one past {@code data}, which is a wrong result for a {@code char *}
+ * that means {@code total}; since 2026-12-06 both readings are saved and x86_64 refuses the restore. Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
  * checkpoint was refused as "a pointer into the padding of a struct"; it now migrates. The same at the end of an array
  * element: one past {@code recs[i].buf}, the last member of a struct that has no tail padding on i686, was saved as
  * {@code &recs[i + 1]} (gcc: {@code klmn cdef ghij}, migrated to x86_64: {@code cdef ghij klmn}).
