@@ -554,6 +554,9 @@ void talent_restore_mem(unsigned var, void *addr, const talent_type *t)
     }
     v = restored_var(var, t, &ctx, &r);
     ctx.allow_fixups = 1;
+    /* the decoder writes members and elements, not the padding between them: zeroed first, as a program's memset of
+     * the object made it (memcmp of structs, a hash of the object's bytes), not whatever the rebuilt stack held */
+    memset(addr, 0, t->size);
     tl_decode_value(&r, rck, v->type, t, addr, &ctx);
 }
 

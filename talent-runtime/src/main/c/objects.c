@@ -208,6 +208,11 @@ int tl_boundary_reading(const talent_type *before, const talent_type *after, con
         return 1;
     s = starts_with(after, pointee);
     e = ends_with(before, pointee);
+    if (e && !s && members == 1 && tl_is_byte_type(pointee))
+        /* a byte pointer one past a byte array member and at the start of a member of another type: `end = r->data +
+         * 4` (a ring's end) and `(char *)&r->total` (a member walked as bytes) are one address and one type; where
+         * another ISA puts padding between them either reading alone is a wrong result there: both readings */
+        return 0;
     if (e && !s)
         return -1;
     if (s && !e)
@@ -237,13 +242,14 @@ static const char *push(tl_path *p, uint64_t idx)
     return NULL;
 }
 
-const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
-                              uint64_t *byte_offset)
+/* The walk of tl_offset_to_paths, appending to path. With alt, a boundary between two members that the pointee does
+ * not tell apart gives the end reading in alt (once: a second such boundary is a reason) and the walk goes on with
+ * the start reading. */
+static const char *walk_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                                uint64_t *byte_offset, tl_path *alt, uint64_t *alt_byte_offset, int *has_alt)
 {
     const char *why;
     unsigned f;
-    path->len = 0;
-    *byte_offset = 0;
     for (;;) {
         if (off == 0 && tl_is_aggregate(t))
             return NULL;    /* the start of an aggregate */
@@ -312,10 +318,21 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
             }
             if (ended && found) {
                 int r = tl_boundary_reading(ended->type, found->type, pointee, 1);
-                if (r == 0)
-                    return "it points one past the end of a member that another member follows, and its type does not "
-                           "tell which of the two it means (another ISA may put padding between them)";
-                if (r > 0)
+                if (r == 0) {
+                    if (!alt || *has_alt)
+                        return "it points one past the end of a member that another member follows, and its type does "
+                               "not tell which of the two it means (another ISA may put padding between them)";
+                    /* both readings (`(char *)&pk + offsetof(struct pkt, vals)`, vals right after a struct member):
+                     * the end one in alt; the reader checks that its layout makes them one address */
+                    *alt = *path;
+                    *alt_byte_offset = 0;
+                    if ((why = push(alt, ef)) != NULL ||
+                        (why = walk_to_path(ended->type, off - ended->offset, pointee, alt, alt_byte_offset, NULL,
+                                            NULL, NULL)) != NULL)
+                        return why;
+                    *has_alt = 1;
+                }
+                if (r >= 0)
                     ended = NULL;
             }
             if (ended) {
@@ -364,6 +381,23 @@ const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_typ
 
 static const char *path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, int one_past,
                                   size_t *off);
+
+const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                              uint64_t *byte_offset)
+{
+    path->len = 0;
+    *byte_offset = 0;
+    return walk_to_path(t, off, pointee, path, byte_offset, NULL, NULL, NULL);
+}
+
+const char *tl_offset_to_paths(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                               uint64_t *byte_offset, tl_path *alt, uint64_t *alt_byte_offset, int *has_alt)
+{
+    path->len = 0;
+    *byte_offset = 0;
+    *has_alt = 0;
+    return walk_to_path(t, off, pointee, path, byte_offset, alt, alt_byte_offset, has_alt);
+}
 
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off)
 {

@@ -66,6 +66,11 @@ int tl_below_path(const talent_type *t, const talent_type *pointee, size_t dist,
  * the offset is not addressable. */
 const char *tl_offset_to_path(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
                               uint64_t *byte_offset);
+/* The same, where one boundary between two members that the pointee does not tell apart (a char * at the start of a
+ * member that follows an array or struct member) is not a reason: *path is then the start reading, *alt the end
+ * reading and *has_alt 1 (the writer puts both, TL_PTR_BOUNDARY). */
+const char *tl_offset_to_paths(const talent_type *t, size_t off, const talent_type *pointee, tl_path *path,
+                               uint64_t *byte_offset, tl_path *alt, uint64_t *alt_byte_offset, int *has_alt);
 /* Path -> offset inside an object of this target's type t; NULL or a reason. */
 const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 /* The same for a reading known to be one past the end of what the path reaches (a boundary pointer's second reading):

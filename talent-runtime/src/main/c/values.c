@@ -286,10 +286,15 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
     }
     if (o) {
-        tl_path path;
-        uint64_t byte_offset;
+        tl_path path, apath;
+        uint64_t byte_offset, aoff;
         uint16_t i;
-        const char *why = tl_offset_to_path(o->type, (size_t)((uintptr_t)p - o->base), t->elem, &path, &byte_offset);
+        int has_alt;
+        const char *why = tl_offset_to_paths(o->type, (size_t)((uintptr_t)p - o->base), t->elem, &path, &byte_offset,
+                                             &apath, &aoff, &has_alt);
+        if (!why && has_alt && ended)
+            why = "it points both to the start of an object that another ends at and to one past the end of a member "
+                  "that another member follows, and its type does not tell which it means";
         if (why) {
             /* the program's state is fine here, only not portable: the checkpoint is refused, the program goes on
              * (refusal.h); what is encoded in its place is never written */
@@ -310,6 +315,16 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
                       "order of %s differ between ISAs", what, t->name, ctx->decl_pos, ctx->where, o->type->name,
                       t->elem->name, t->elem->name);
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+        if (has_alt) {
+            /* the start of a member and one past the end of the member before it, which the pointer's type does not
+             * tell apart (a char * at `vals` right after a struct member `h`): both readings, the start first; a
+             * reader whose layout puts padding between the two refuses the restore (FORMAT.md "Pointers") */
+            tl_buf_u8(b, TL_PTR_BOUNDARY);
+            put_object_ref(b, o, &path, byte_offset);
+            put_object_ref(b, o, &apath, aoff);
+            tl_wrote_boundary = 1;
             return;
         }
         if (ended) {
@@ -775,8 +790,9 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx,
     if (!o && HOOK(heap_object)((uintptr_t)v, NULL, ctx, &heap_obj))
         o = &heap_obj;
     if (o) {
-        tl_path path;
-        uint64_t byte_offset;
+        tl_path path, apath;
+        uint64_t byte_offset, aoff;
+        int has_alt;
         if (!t)
             return 1;
         if (o->untyped && types_a_block(t->elem)) {
@@ -787,7 +803,8 @@ static int pointer_known(const void *v, const talent_type *t, tl_value_ctx *ctx,
                 *typing = t->elem;
             return 1;
         }
-        if (tl_offset_to_path(o->type, (size_t)((uintptr_t)v - o->base), t ? t->elem : NULL, &path, &byte_offset))
+        if (tl_offset_to_paths(o->type, (size_t)((uintptr_t)v - o->base), t ? t->elem : NULL, &path, &byte_offset,
+                               &apath, &aoff, &has_alt))
             return 0;
         return !(t->elem && t->elem->kind != 0 && !byte_like(t->elem) && t->elem->size > 0 &&
                  byte_like(type_at_path(o->type, &path)));
@@ -1696,17 +1713,22 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
                            (unsigned long)(r->base + at), tag, TL_FORMAT_MAJOR_BOUNDARY);
             return;
         }
-        skip_object_ref(r, ck, at, &kind, &a, &b, &start, NULL, NULL);
+        tl_path p1, p2;
+        uint64_t o1, o2;
+        skip_object_ref(r, ck, at, &kind, &a, &b, &start, &p1, &o1);
         if (r->failed)
             return;
-        skip_object_ref(r, ck, at, &kind2, &a2, &b2, &start2, NULL, NULL);
+        skip_object_ref(r, ck, at, &kind2, &a2, &b2, &start2, &p2, &o2);
         if (r->failed)
             return;
-        if (!start)
+        if (kind == kind2 && a == a2 && b == b2) {
+            /* one object: the start of a member and one past the end of the member before it, two paths */
+            if (p1.len == 0 || p2.len == 0 || (p1.len == p2.len && o1 == o2 &&
+                                               !memcmp(p1.idx, p2.idx, p1.len * sizeof p1.idx[0])))
+                tl_reader_fail(r, "at offset %lu: a boundary pointer's two readings in one object are not two members",
+                               (unsigned long)(r->base + at));
+        } else if (!start)
             tl_reader_fail(r, "at offset %lu: a boundary pointer's first reading is not the start of an object",
-                           (unsigned long)(r->base + at));
-        else if (kind == kind2 && a == a2 && b == b2)
-            tl_reader_fail(r, "at offset %lu: a boundary pointer's two readings name the same object",
                            (unsigned long)(r->base + at));
     } else if (tag == TL_PTR_BELOW) {
         /* major 5: count elements below the element at an array object's start (FORMAT.md "Pointers") */
@@ -1989,6 +2011,14 @@ void tl_boundary_checks_run(const tl_checkpoint *ck)
         ctx.end_reading = 1;
         end = HOOK(resolve_object)(ck, c->ref[1].kind, c->ref[1].a, c->ref[1].b, &c->ref[1].path,
                                    c->ref[1].byte_offset, NULL, &ctx);
+        if (start != end && c->ref[0].kind == c->ref[1].kind && c->ref[0].a == c->ref[1].a &&
+            c->ref[0].b == c->ref[1].b) {
+            tl_die_hook = NULL;     /* this platform's layout, not a damaged file: no fallback to an older one */
+            tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): on %s it pointed both to the "
+                   "start of a member of %s and one past the end of the member before it, which %s puts apart; its "
+                   "type does not tell which of the two the program meant", c->what, c->decl_pos, c->where,
+                   ck->platform, object_name(ck, &c->ref[0], sname, sizeof sname), tl_platform);
+        }
         if (start != end) {
             tl_die_hook = NULL;     /* this platform's layout, not a damaged file: no fallback to an older one */
             tl_die(TL_EXIT_DATAERR, "cannot restore pointer '%s' (declared at %s, %s): on %s it pointed both to the "

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * data[4]} (it aligns long long to 4 in structs), so the end pointer was also the address of {@code total} and was
  * saved as a pointer to it: restored on x86_64, where {@code total} starts 4 bytes later, the ring ran over the
  * padding and the program printed other bytes with exit 0 (found by hand; gcc: {@code data 36 37 38 39}, migrated:
- * {@code data 32 33 34 35}). Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
+ * {@code data 32 33 34 35}). It was then saved as one past {@code data}, which is a wrong result for a {@code char *}
+ * that means {@code total}; since 2026-12-06 both readings are saved and x86_64 refuses the restore. Where padding follows the array (x86_64, a 37-byte array before a {@code size_t}), the
  * checkpoint was refused as "a pointer into the padding of a struct"; it now migrates. The same at the end of an array
  * element: one past {@code recs[i].buf}, the last member of a struct that has no tail padding on i686, was saved as
  * {@code &recs[i + 1]} (gcc: {@code klmn cdef ghij}, migrated to x86_64: {@code cdef ghij klmn}).
@@ -130,15 +131,36 @@ class OnePastTheEndIT {
         return exes;
     }
 
+    /**
+     * On i686 {@code r.end} is both one past {@code data} and the start of {@code total}, and an {@code unsigned char *}
+     * fits the one as well as the other (a {@code char *} walking {@code total}'s bytes would be written alike, see
+     * {@link #aBytePointerToAMemberAfterAByteArrayIsNotTakenForTheArraysEnd}): both readings are written, and the
+     * restore on x86_64, where padding lies between them, is refused (exit 65, naming the pointer) rather than guessed;
+     * i686 to i686 and x86_64 to i686 migrate.
+     */
     @Test
-    void anEndPointerWhereI686PutsTheNextMemberMigratesToX86_64() throws Exception {
+    void anEndPointerWhereI686PutsTheNextMemberIsRefusedOnX86_64NotGuessed() throws Exception {
         Run plain = MigratesLikeGcc.plainGcc(work, "next", NEXT_MEMBER);
         assertThat(plain.out()).isEqualTo("total 780 head 0 data 36 37 38 39\n");
         Target i686 = HOPS.get(2);
+        Target x86 = HOPS.getFirst();
         assertThat(i686.name()).isEqualTo("i686");
-        List<Target> chain = List.of(i686, HOPS.getFirst());
+        List<Target> chain = List.of(i686, x86);
         List<Path> exes = build("next", chain, plain);
-        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{4}, {10}, {23}}, plain);
+        for (int stop : new int[] {4, 23}) {
+            Path ck = MigrationHops.checkpointDir(work.resolve("ck-" + stop));
+            Run first = run(command(i686, exes.get(0)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            assertThat(first.rc()).as(first.err()).isEqualTo(75);
+            Run there = run(command(x86, exes.get(1)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_RESTART", "1"), null);
+            assertThat(there.rc()).as(there.out() + there.err()).isEqualTo(65);
+            assertThat(there.err()).contains("'r.end'");
+        }
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("same"), List.of(i686, i686), List.of(exes.get(0), exes.get(0)),
+                new int[][] {{4}, {10}, {23}}, plain);
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), List.of(x86, i686), List.of(exes.get(1), exes.get(0)),
+                new int[][] {{4}, {10}, {23}}, plain);
     }
 
     @Test
@@ -197,5 +219,95 @@ class OnePastTheEndIT {
         MigratesLikeGcc.chainEqualsGcc(work, List.of(chain.get(1), chain.get(0)), List.of(exes.get(1), exes.get(0)),
                 new int[][] {{40}, {3000}}, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{40}, {3000}}, plain);
+    }
+
+    /**
+     * A {@code char *} at a member that follows a struct member ({@code (char *)&pk[1] + offsetof(struct pkt, vals)},
+     * {@code vals} right after {@code struct hdr h}) is one past the end of {@code h} and the start of {@code vals}, and
+     * its type does not tell which it means: every checkpoint was refused ("its type does not tell which of the two it
+     * means"), on the same ISA too, and the program ran on. Now both readings are written and the reader checks that its
+     * layout makes them one address (here on every ISA: an {@code int} array needs no padding after {@code struct hdr}).
+     */
+    @Test
+    void aCharPointerAtAMemberAfterAStructMemberMigrates() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "charmember", """
+                #include <stdio.h>
+                #include <stddef.h>
+                #include <stdlib.h>
+                struct hdr { char kind; long size; void *owner; short flags; double weight; };
+                struct pkt { struct hdr h; int vals[6]; };
+                static struct pkt pk[4];
+                int main(void) {
+                    struct pkt *hp = calloc(3, sizeof *hp);
+                    char *cur = (char *)&pk[1] + offsetof(struct pkt, vals);
+                    char *wp = (char *)&hp[2].h.weight;
+                    unsigned long long h = 0;
+                    for (int i = 0; i < 500; i++) {
+                        int *v = (int *)cur; v[i % 6] += i;
+                        struct pkt *back = (struct pkt *)(cur - offsetof(struct pkt, vals));
+                        back->h.size += i;
+                        *(double *)wp += 0.5;
+                        if (i % 97 == 96) { cur = (char *)&pk[(i / 97) % 4].vals; wp = (char *)&hp[i % 3].h.weight; }
+                        h = (h * 31 + (unsigned long long)back->h.size % 1000 + (unsigned)v[0]) % 4294967291ULL;
+                    }
+                    printf("h=%llu w=%.1f sz=%ld\\n", h, hp[0].h.weight + hp[1].h.weight + hp[2].h.weight,
+                           pk[1].h.size + pk[2].h.size);
+                    return 0;
+                }
+                """);
+        List<Target> chain = List.of(HOPS.getFirst(), HOPS.get(1), HOPS.get(2));
+        assertThat(chain).extracting(Target::name).containsExactly("x86_64", "s390x", "i686");
+        List<Path> exes = build("charmember", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{11, 150}, {300, 100}}, plain);
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), List.of(chain.get(2), chain.get(0)),
+                List.of(exes.get(2), exes.get(0)), new int[][] {{200}}, plain);
+    }
+
+    /**
+     * A {@code char *} to a {@code long long} member that follows {@code char tag[4]} ({@code (char *)&rs[1].v}): i686
+     * puts {@code v} right after {@code tag}, so there the pointer is also one past the end of {@code tag}, a
+     * {@code char} array, and was written as that (the reading a ring's {@code end = data + 4} needs). Restored on
+     * x86_64, where 4 bytes of padding follow {@code tag}, it pointed into the padding: the program printed {@code
+     * s=152870 v=6} for gcc's {@code s=138950 v=44850}, exit 0. A byte pointer there is now written with both readings:
+     * the restore is refused where the layout puts them apart (x86_64), done where it does not (i686), and from x86_64,
+     * where the address is only {@code v}'s, it goes anywhere.
+     */
+    @Test
+    void aBytePointerToAMemberAfterAByteArrayIsNotTakenForTheArraysEnd() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "bytemember", """
+                #include <stdio.h>
+                struct rec { char tag[4]; long long v; };
+                static struct rec rs[3];
+                int main(void) {
+                    char *p = (char *)&rs[1].v;
+                    long long s = 0;
+                    for (int i = 0; i < 300; i++) {
+                        *(long long *)p += i;
+                        rs[i % 3].tag[i % 4] = (char)('a' + i % 26);
+                        s += *(long long *)p % 1000;
+                    }
+                    printf("s=%lld v=%lld %.4s\\n", s, rs[1].v, rs[2].tag);
+                    return 0;
+                }
+                """);
+        assertThat(plain.out()).isEqualTo("s=138950 v=44850 khen\n");
+        Target x86 = HOPS.getFirst();
+        Target i686 = HOPS.get(2);
+        List<Path> exes = build("bytemember", List.of(i686, x86), plain);
+        for (int stop : new int[] {5, 150}) {
+            Path ck = MigrationHops.checkpointDir(work.resolve("ck-" + stop));
+            Run first = run(command(i686, exes.get(0)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_STOP_AFTER", String.valueOf(stop)), null);
+            assertThat(first.rc()).as(first.err()).isEqualTo(75);
+            Run there = run(command(x86, exes.get(1)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                    "TALENT_RESTART", "1"), null);
+            assertThat(there.rc()).as(there.out() + there.err()).isEqualTo(65);
+            assertThat(there.out()).isEmpty();
+            assertThat(there.err()).contains("'p'");
+        }
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("same"), List.of(i686, i686), List.of(exes.get(0), exes.get(0)),
+                new int[][] {{5}, {150}}, plain);
+        MigratesLikeGcc.chainEqualsGcc(work.resolve("back"), List.of(x86, i686), List.of(exes.get(1), exes.get(0)),
+                new int[][] {{5}, {150}}, plain);
     }
 }

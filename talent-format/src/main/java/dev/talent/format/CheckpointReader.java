@@ -1342,11 +1342,14 @@ public final class CheckpointReader {
                     }
                     ObjectRef start = objectRef(in, where + " (start)", at);
                     ObjectRef end = objectRef(in, where + " (end)", at);
-                    if (!start.path().isEmpty() || start.byteOffset() != 0) {
-                        throw in.error(at, where + ": a boundary pointer's first reading is not the start of an object");
-                    }
                     if (start.kind() == end.kind() && start.a() == end.a() && start.b() == end.b()) {
-                        throw in.error(at, where + ": a boundary pointer's two readings name the same object");
+                        // one object: the start of a member and one past the end of the member before it
+                        if (start.path().isEmpty() || end.path().isEmpty()
+                                || (start.path().equals(end.path()) && start.byteOffset() == end.byteOffset())) {
+                            throw in.error(at, where + ": a boundary pointer's two readings in one object are not two members");
+                        }
+                    } else if (!start.path().isEmpty() || start.byteOffset() != 0) {
+                        throw in.error(at, where + ": a boundary pointer's first reading is not the start of an object");
                     }
                     yield new Value.Boundary(start, end);
                 }

@@ -41,6 +41,18 @@ class BoundaryPointerTest {
     }
 
     @Test
+    void bothReadingsInOneObjectAreTwoMembers() throws Exception {
+        byte[] file = ForgedCorpus.valid().get("boundary-members.tck");
+        Checkpoint c = CheckpointReader.read(file, "m.tck");
+        assertThat(global(c, "origin_y")).isEqualTo(new Value.Boundary(
+                new Value.ObjectRef(ObjectKind.GLOBAL, 1, 0, List.of(1L, 1L), 0),
+                new Value.ObjectRef(ObjectKind.GLOBAL, 1, 0, List.of(1L, 0L), 4)));
+        assertThat(CheckpointWriter.write(c)).isEqualTo(file);
+        assertThatThrownBy(() -> CheckpointReader.read(ForgedCorpus.forged().get("pointer-boundary-same-member.tck"), "f.tck"))
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("two readings in one object are not two members");
+    }
+
+    @Test
     void forgedBoundaryPointersAreRefusedNamingWhy() {
         Map<String, byte[]> forged = ForgedCorpus.forged();
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("pointer-boundary-in-major-3.tck"), "f.tck"))
@@ -50,7 +62,7 @@ class BoundaryPointerTest {
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("pointer-boundary-start-byte-offset.tck"), "f.tck"))
                 .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("first reading is not the start of an object");
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("pointer-boundary-same-object.tck"), "f.tck"))
-                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("two readings name the same object");
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("two readings in one object are not two members");
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("pointer-boundary-end-missing-global.tck"), "f.tck"))
                 .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("global 99 does not exist");
         assertThatThrownBy(() -> CheckpointReader.read(forged.get("pointer-boundary-end-past-scalar.tck"), "f.tck"))

@@ -61,6 +61,9 @@ final class ForgedCorpus {
         edges = withGlobal(edges, "counter_byte", ref(ObjectKind.GLOBAL, 0, 0, 4));
         edges = withGlobal(edges, "msg", new Value.StringConstant(0, 11));
         out.put("edge-pointers.tck", CheckpointWriter.write(edges));
+        // both readings in one object (a member's start, one past the end of the member before it): grid[1].y, grid[1].x + 1
+        out.put("boundary-members.tck", CheckpointWriter.write(withGlobal(base, "origin_y", boundary(
+                ref(ObjectKind.GLOBAL, 1, 0, 0, 1L, 1L), ref(ObjectKind.GLOBAL, 1, 0, 4, 1L, 0L)))));
         // format major 4: an address that was the start of util.c:count and one past the end of counter (two ints side
         // by side on the writer), both readings
         out.put("boundary-pointer.tck", CheckpointWriter.write(withGlobal(base, "count_ptr", boundary(
@@ -338,6 +341,8 @@ final class ForgedCorpus {
                 ref(ObjectKind.GLOBAL, 1, 0, 0, 1L), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
         out.put("pointer-boundary-start-byte-offset.tck", write(withGlobal(base, "counter_byte", boundary(
                 ref(ObjectKind.GLOBAL, 19, 0, 1), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
+        out.put("pointer-boundary-same-member.tck", write(withGlobal(base, "origin_y", boundary(
+                ref(ObjectKind.GLOBAL, 1, 0, 0, 1L, 1L), ref(ObjectKind.GLOBAL, 1, 0, 0, 1L, 1L)))));
         out.put("pointer-boundary-same-object.tck", write(withGlobal(base, "count_ptr", boundary(
                 ref(ObjectKind.GLOBAL, 0, 0, 0), ref(ObjectKind.GLOBAL, 0, 0, 4)))));
         out.put("pointer-boundary-end-missing-global.tck", write(withGlobal(base, "count_ptr", boundary(

@@ -78,6 +78,18 @@ public final class Rejections {
                                 "declare a local variable initialised with the literal's value (a typedef for the type) and use the variable");
                     }
                 }
+                case "VarDecl" -> {
+                    // talent's own va_list brackets (__talent_vas, VaListBrackets) end their region with a cleanup
+                    if (f.chain && !n.name().startsWith("__talent_")
+                            && n.inner().stream().anyMatch(c -> c.kind().equals("CleanupAttr"))) {
+                        diags.error(tu, n, "variable '" + n.name() + "' has __attribute__((cleanup)) in '" + f.name
+                                        + "', a function that may checkpoint: a checkpoint leaves the function by returning,"
+                                        + " which runs the cleanup (freeing or closing what the variable holds) before its"
+                                        + " state is saved, and a restart would resume without it",
+                                "call the cleanup function at the end of the variable's scope instead of the attribute, or"
+                                        + " declare the variable in a function that does not checkpoint");
+                    }
+                }
                 // variable-length arrays: VariableLengthArrays, once the resume points are known
                 default -> { }
             }
