@@ -97,7 +97,12 @@ public final class PlacementChooser {
         return candidates(app, live, rules).stream().filter(c -> admits(app, current, c)).toList();
     }
 
-    /** The first place: the first of the app's platforms that a live host has, on one of those hosts at random. */
+    /**
+     * The first place: the first of the app's platforms that a live host has, on one of those hosts at random. For an
+     * app the build binds (its spec's binding), the first such platform from which the binding leaves a place to move
+     * to (another host of it, or another platform of its byte order and pointer width): an app that starts where its
+     * checkpoints can go nowhere else would never move. Only when no platform leaves one does it start on the first.
+     */
     public static Optional<Choice> first(AppRecords.AppRecord app, List<Records.HostInfo> live, RandomGenerator random) {
         return first(app, live, random, Rules.NONE);
     }
@@ -106,11 +111,21 @@ public final class PlacementChooser {
     public static Optional<Choice> first(AppRecords.AppRecord app, List<Records.HostInfo> live, RandomGenerator random,
             Rules rules) {
         List<FleetAgents.Placement> all = candidates(app, live, rules);
+        Optional<Choice> plain = Optional.empty();
+        List<String> nowhere = new ArrayList<>();
         for (String p : app.platforms()) {
             List<FleetAgents.Placement> on = all.stream().filter(c -> c.platform().equals(p)).toList();
-            if (!on.isEmpty()) return Optional.of(new Choice(on.get(random.nextInt(on.size())), "first platform with a live host"));
+            if (on.isEmpty()) continue;
+            FleetAgents.Placement c = on.get(random.nextInt(on.size()));
+            if (plain.isEmpty()) plain = Optional.of(new Choice(c, "first platform with a live host"));
+            if (app.buildBinding().isEmpty()) return plain;
+            if (all.stream().anyMatch(o -> !o.equals(c) && admits(app, c, o))) {
+                return Optional.of(nowhere.isEmpty() ? plain.get() : new Choice(c, "first platform with a live host from"
+                        + " which the build's binding leaves a place to move to (" + String.join(", ", nowhere) + ": none)"));
+            }
+            nowhere.add(p);
         }
-        return Optional.empty();
+        return plain;
     }
 
     /**

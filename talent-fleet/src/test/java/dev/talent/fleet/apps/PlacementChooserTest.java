@@ -324,6 +324,24 @@ class PlacementChooserTest {
     }
 
     @Test
+    void aBuildBoundAppStartsWhereItsCheckpointsCanMoveOn() {
+        // only h1 has s390x: a bound app started there could never move; it starts on x86_64 and says why
+        for (int seed = 0; seed < 10; seed++) {
+            PlacementChooser.Choice c = PlacementChooser.first(networkOrderBound("s390x", "x86_64"), LIVE, new Random(seed)).orElseThrow();
+            assertThat(c.to().platform()).isEqualTo("x86_64");
+            assertThat(c.how()).contains("the build's binding leaves a place to move to (s390x: none)");
+        }
+        // with s390x on two hosts it can move host to host: it starts there, as listed
+        List<Records.HostInfo> two = List.of(LIVE.get(0), new Records.HostInfo("h4", "a4", 1, List.of("s390x")));
+        assertThat(PlacementChooser.first(networkOrderBound("s390x", "x86_64"), two, new Random(1)).orElseThrow().to().platform())
+                .isEqualTo("s390x");
+        // nowhere to move from anywhere: the first platform, as without a binding
+        assertThat(PlacementChooser.first(networkOrderBound("s390x"), LIVE, new Random(1)).orElseThrow().to()).isEqualTo(at("h1/s390x"));
+        // unbound: the first platform, even where no other place fits
+        assertThat(PlacementChooser.first(app("s390x", "x86_64"), LIVE, new Random(1)).orElseThrow().to()).isEqualTo(at("h1/s390x"));
+    }
+
+    @Test
     void aBuildBoundAppIsNeverPlacedWhereItsCheckpointIsRefused() {
         AppRecords.AppRecord a = networkOrderBound("x86_64", "s390x", "aarch64");
         for (int seed = 0; seed < 20; seed++) {
