@@ -84,28 +84,10 @@ class ByteOrderBoundRunIT {
 
     @Test
     void migrationsStayAmongTheLittleEndianPlatformsAndSaySoWithOutputAsPlainGcc() throws IOException {
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
-                "runc is not installed (apt-get install runc)");
-        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
-        Isa.AARCH64.assumeAvailable();
-        Isa.S390X.assumeAvailable();
-        Path root = ItPaths.workRoot().resolve("byte-order-run");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root.resolve("work"));
-        Path source = root.resolve("mixed.c");
-        Files.writeString(source, PROGRAM);
-        List<String> args = List.of("120", "40");
-
-        Path plain = root.resolve("mixed.plain");
-        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
-                source.toString()), root, Duration.ofMinutes(1));
-        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
-        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
-        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
-
-        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
-                "x86_64,s390x,aarch64", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        Prepared p = prepare("byte-order-run", "mixed", PROGRAM, true, "120", "40");
+        Path root = p.root();
+        List<String> args = p.args();
+        ProcessResult reference = p.reference();
 
         Path log = root.resolve("run.jsonl");
         ProcessResult run = TalentCli.get().run(root, RUN_TIMEOUT, List.of("run", "--name", "byte-order", "--state-dir",
@@ -190,29 +172,11 @@ class ByteOrderBoundRunIT {
      */
     @Test
     void aProgramBoundAtBuildTimeIsNeverDrawnToTheOtherByteOrder() throws IOException {
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
-                "runc is not installed (apt-get install runc)");
-        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
-        Isa.AARCH64.assumeAvailable();
-        Isa.S390X.assumeAvailable();
-        Path root = ItPaths.workRoot().resolve("byte-order-build-run");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root.resolve("work"));
-        Path source = root.resolve("netord.c");
-        Files.writeString(source, NETWORK_ORDER_PROGRAM);
-        List<String> args = List.of("80", "40");
-
-        Path plain = root.resolve("netord.plain");
-        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
-                source.toString()), root, Duration.ofMinutes(1));
-        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
-        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
-        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
+        Prepared p = prepare("byte-order-build-run", "netord", NETWORK_ORDER_PROGRAM, true, "80", "40");
+        Path root = p.root();
+        List<String> args = p.args();
+        ProcessResult reference = p.reference();
         assertThat(reference.stdoutText()).contains("listen 8080 cfg 9090 10.1.2.3");
-
-        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
-                "x86_64,s390x,aarch64", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         assertThat(Files.readString(root.resolve("build/netord.binding"))).as("the build's binding, next to the binaries")
                 .startsWith("talent-binding 1\nbyte-order yes\npointer-width no\nwhy ").contains("listen_port");
 
@@ -244,25 +208,10 @@ class ByteOrderBoundRunIT {
      */
     @Test
     void aBuildBoundProgramWithNoOtherPlatformOfItsByteOrderIsNotMigratedAndSaysWhy() throws IOException {
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
-                "runc is not installed (apt-get install runc)");
-        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
-        Isa.S390X.assumeAvailable();
-        Path root = ItPaths.workRoot().resolve("byte-order-build-alone");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root.resolve("work"));
-        Path source = root.resolve("netord.c");
-        Files.writeString(source, NETWORK_ORDER_PROGRAM);
-        List<String> args = List.of("30", "40");
-        Path plain = root.resolve("netord.plain");
-        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
-                source.toString()), root, Duration.ofMinutes(1));
-        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
-        ProcessResult reference = Processes.run(List.of(plain.toString(), args.get(0), args.get(1)), root, Duration.ofMinutes(1));
-        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
-        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
-                "x86_64,s390x", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        Prepared p = prepare("byte-order-build-alone", "netord", NETWORK_ORDER_PROGRAM, false, "30", "40");
+        Path root = p.root();
+        List<String> args = p.args();
+        ProcessResult reference = p.reference();
 
         Path log = root.resolve("run.jsonl");
         ProcessResult run = TalentCli.get().run(root, RUN_TIMEOUT, List.of("run", "--name", "byte-order-alone", "--state-dir",
@@ -275,5 +224,38 @@ class ByteOrderBoundRunIT {
                 .contains("the build binds the app's checkpoints to the little-endian byte order of x86_64 ('listen_port'")
                 .contains("and every other platform of --platforms (s390x) has another byte order: not migrating");
         assertThat(Files.exists(log) ? records(log) : List.<JsonNode>of()).as("no migration attempted\n" + run.describe()).isEmpty();
+    }
+
+    /** A test's directory, its program's run by plain gcc (the reference) and its build for x86_64, s390x (and aarch64). */
+    private record Prepared(Path root, List<String> args, ProcessResult reference) {}
+
+    /**
+     * Skips without runc, root or the emulators; writes {@code program} as {@code NAME.c} in a fresh directory, runs
+     * plain gcc's build of it with {@code args}, and builds it with talent into {@code build/} for x86_64 and s390x
+     * (and aarch64 with {@code arm}).
+     */
+    private static Prepared prepare(String dir, String name, String program, boolean arm, String... args) throws IOException {
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
+                "runc is not installed (apt-get install runc)");
+        assumeTrue("0".equals(uid()), "talent run needs root (runc without a user namespace)");
+        if (arm) Isa.AARCH64.assumeAvailable();
+        Isa.S390X.assumeAvailable();
+        Path root = ItPaths.workRoot().resolve(dir);
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root.resolve("work"));
+        Path source = root.resolve(name + ".c");
+        Files.writeString(source, program);
+        Path plain = root.resolve(name + ".plain");
+        ProcessResult compiled = Processes.run(List.of("gcc", "-std=c99", "-O2", "-fsigned-char", "-o", plain.toString(),
+                source.toString()), root, Duration.ofMinutes(1));
+        assertThat(compiled.exitCode()).withFailMessage(compiled::describe).isZero();
+        List<String> command = new java.util.ArrayList<>(List.of(plain.toString()));
+        command.addAll(List.of(args));
+        ProcessResult reference = Processes.run(command, root, Duration.ofMinutes(1));
+        assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa",
+                arm ? "x86_64,s390x,aarch64" : "x86_64,s390x", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        return new Prepared(root, List.of(args), reference);
     }
 }
