@@ -96,6 +96,19 @@ final class DestinationChooser {
         return Optional.empty();
     }
 
+    /**
+     * Where to start among {@code candidates} (in the order of --platforms): the first, unless the build's binding
+     * leaves it no other platform of --platforms to move to and a later candidate has one (an app started where its
+     * checkpoints can go nowhere else would never move).
+     */
+    Platform start(List<Platform> candidates) {
+        if (build == null) return candidates.getFirst();
+        for (Platform c : candidates) {
+            if (platforms.stream().anyMatch(p -> !p.equals(c) && build.admits(c, p))) return c;
+        }
+        return candidates.getFirst();
+    }
+
     /** Whether {@code p} can restore a checkpoint bound as {@code b}. */
     static boolean admits(ByteOrderBinding b, Platform p) {
         return b.admits(p.isa().byteOrder() == ByteOrder.BIG_ENDIAN, p.isa().pointerBits());

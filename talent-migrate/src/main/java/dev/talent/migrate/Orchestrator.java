@@ -328,9 +328,14 @@ public final class Orchestrator implements ControlHandler {
         } else {
             // checkpoints of an earlier run that ended normally are no state of this one
             accepted.clear();
-            Platform firstPlatform = request.platforms().stream().filter(p -> !isQuarantined(p)).findFirst()
-                    .orElse(request.platforms().getFirst());
-            if (!firstPlatform.equals(request.platforms().getFirst())) {
+            List<Platform> open = request.platforms().stream().filter(p -> !isQuarantined(p)).toList();
+            Platform firstPlatform = open.isEmpty() ? request.platforms().getFirst() : chooser.start(open);
+            if (!open.isEmpty() && !firstPlatform.equals(open.getFirst())) {
+                listener.accept(new RunEvent.Warning("the build binds the app's checkpoints to the "
+                        + chooser.buildBinding().orElseThrow().layout(open.getFirst()) + " of " + open.getFirst().name()
+                        + " when it starts there, and no other platform of --platforms has it: starting on "
+                        + firstPlatform.name()));
+            } else if (!firstPlatform.equals(request.platforms().getFirst())) {
                 listener.accept(new RunEvent.Warning(request.platforms().getFirst().name() + " is quarantined (tags "
                         + String.join(", ", chooser.quarantinedTagsOf(request.platforms().getFirst(), quarantined))
                         + "); starting on " + firstPlatform.name()));

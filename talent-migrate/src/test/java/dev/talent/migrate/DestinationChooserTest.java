@@ -260,4 +260,16 @@ class DestinationChooserTest {
                 + "the build (type 'state' differs on i686); left out: i686");
         assertThatThrownBy(() -> chooser.next(all.get(1), java.util.Set.of())).hasMessageContaining("not migrating");
     }
+
+    @Test
+    void aBuildBoundAppStartsWhereItsCheckpointsCanMoveOn() {
+        Platform s390x = Platform.parse("s390x"), x86 = Platform.parse("x86_64"), arm = Platform.parse("aarch64");
+        dev.talent.toolchain.BuildBinding order = new dev.talent.toolchain.BuildBinding(true, false, "'port' is given htons(...)");
+        List<Platform> all = List.of(s390x, x86, arm);
+        assertThat(new DestinationChooser(all, new java.util.Random(1), java.util.Optional.of(order)).start(all)).isEqualTo(x86);
+        assertThat(new DestinationChooser(all, new java.util.Random(1)).start(all)).as("unbound: the first").isEqualTo(s390x);
+        List<Platform> alone = List.of(s390x, x86);
+        assertThat(new DestinationChooser(alone, new java.util.Random(1), java.util.Optional.of(order)).start(alone))
+                .as("nowhere to go from either: the first").isEqualTo(s390x);
+    }
 }
