@@ -1399,6 +1399,13 @@ static void move_to(int tmp, int fd, const tl_ck_file *f)
     close(tmp);
 }
 
+/* The buffers a restored socket's SOPT entry carries: set by the program, as talent_setsockopt records them */
+static unsigned restored_bufs(const tl_ck_sockopts *so)
+{
+    return (tl_sockopts_has(so, TL_SOPT_RCVBUF) ? TL_SOCKOPTS_RCVBUF_SET : 0u) |
+           (tl_sockopts_has(so, TL_SOPT_SNDBUF) ? TL_SOCKOPTS_SNDBUF_SET : 0u);
+}
+
 static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
 {
     struct sockaddr_storage ss;
@@ -1506,8 +1513,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                 e->backlog = (int)so->backlog;
             }
             /* the connections it accepts inherit its buffers, as the program's did */
-            e->bufs_set = (tl_sockopts_has(so, TL_SOPT_RCVBUF) ? TL_SOCKOPTS_RCVBUF_SET : 0u) |
-                          (tl_sockopts_has(so, TL_SOPT_SNDBUF) ? TL_SOCKOPTS_SNDBUF_SET : 0u);
+            e->bufs_set = restored_bufs(so);
             tl_info("recreated socket %d (%s)", fd, f->path);
             continue;
         }
@@ -1643,8 +1649,7 @@ static void restore_connections(const tl_checkpoint *ck)
                 tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): SO_REUSEADDR: %s", fd,
                        f->path, strerror(errno));
             e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
-            e->bufs_set = (tl_sockopts_has(so, TL_SOPT_RCVBUF) ? TL_SOCKOPTS_RCVBUF_SET : 0u) |
-                          (tl_sockopts_has(so, TL_SOPT_SNDBUF) ? TL_SOCKOPTS_SNDBUF_SET : 0u);
+            e->bufs_set = restored_bufs(so);
         }
         e->description = f->description;
         remember_restored_peer(e, f->path);
