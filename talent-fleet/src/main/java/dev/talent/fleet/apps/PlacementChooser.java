@@ -25,7 +25,8 @@ import java.util.random.RandomGenerator;
  * <p>A move never goes to a platform that cannot restore the app's checkpoint: when the build binds its checkpoints to
  * the byte order and/or pointer width they were written with (the spec's {@code binding}, from {@code DIR/NAME.binding};
  * {@link BuildBinding}), only the places of the current platform's byte order (pointer width) are candidates; a
- * request for another one is refused ({@link #bindingRefusal}). The first place may be any: nothing is restored there.
+ * request for another one is refused ({@link #bindingRefusal}). Nothing is restored at the first place, which is chosen
+ * where the binding leaves a place to move on to ({@link #first}).
  */
 public final class PlacementChooser {
     private PlacementChooser() {}
