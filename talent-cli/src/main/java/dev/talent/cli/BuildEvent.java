@@ -1,6 +1,7 @@
 package dev.talent.cli;
 
 import dev.talent.compiler.CompileResult;
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.PlatformSupport;
 import java.nio.file.Path;
@@ -30,4 +31,10 @@ public sealed interface BuildEvent {
 
     /** One platform's binary is ready. */
     record PlatformBuilt(Platform platform, Path binary) implements BuildEvent {}
+
+    /**
+     * The build's checkpoints are bound (to the byte order, pointer width or state description they are written with):
+     * {@code file} ({@code DIR/NAME.binding}) says so for {@code talent run} and {@code talent deploy}.
+     */
+    record BindingWritten(Path file, BuildBinding binding) implements BuildEvent {}
 }

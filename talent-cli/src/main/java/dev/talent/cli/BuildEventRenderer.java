@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * Renders what {@code talent build} reports: each binary on stdout as it is ready ({@code built DIR/NAME.P}); on
  * stderr a platform left out, gcc's messages and the checkpoint compiler's diagnostics, and, only when stderr is a
  * terminal, each step as it begins ({@code instrumenting app.c}, {@code [2/5] aarch64: compiling and linking}), so
- * that a build across platforms does not sit silent. Called from the threads that link the platforms.
+ * that a build across platforms does not sit silent; and the binding file when the build wrote one. Called from the threads that link the platforms.
  */
 final class BuildEventRenderer implements Consumer<BuildEvent> {
     private final PrintWriter out;
@@ -48,6 +48,9 @@ final class BuildEventRenderer implements Consumer<BuildEvent> {
                         + started.platform().name() + ": compiling and linking");
             }
             case BuildEvent.PlatformBuilt built -> out.println("built " + displayed.apply(built.binary()));
+            case BuildEvent.BindingWritten bound -> err.println("talent build: checkpoints of this build keep to the "
+                    + bound.binding().kind() + " they are written with (talent run and deploy place them accordingly): "
+                    + SafeText.escape(displayed.apply(bound.file())));
         }
         err.flush();
         out.flush();

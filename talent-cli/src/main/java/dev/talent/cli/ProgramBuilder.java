@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,9 +95,11 @@ public final class ProgramBuilder {
                     + failures.keySet().stream().map(Platform::name).collect(Collectors.joining(", ")));
         }
         // DIR/NAME.binding: which platforms a checkpoint of this build may move to, for talent run and deploy
-        BuildBinding.write(request.outputDir().resolve(request.name()), instrumented.binding()
-                .map(b -> new BuildBinding(b.byteOrder(), b.pointerWidth(), b.isaClasses(),
-                        b.why().replaceAll("\\p{Cntrl}", "?"))));
+        Path program = request.outputDir().resolve(request.name());
+        Optional<BuildBinding> binding = instrumented.binding().map(b -> new BuildBinding(b.byteOrder(), b.pointerWidth(),
+                b.isaClasses(), b.why().replaceAll("\\p{Cntrl}", "?")));
+        BuildBinding.write(program, binding);
+        binding.ifPresent(b -> events.accept(new BuildEvent.BindingWritten(BuildBinding.fileOf(program), b)));
         return built;
     }
 

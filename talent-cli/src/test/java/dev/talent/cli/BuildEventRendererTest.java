@@ -2,6 +2,7 @@ package dev.talent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,5 +52,14 @@ class BuildEventRendererTest {
     void aSourceNamedToMoveTheCursorIsShownEscaped() {
         renderer(true).accept(new BuildEvent.Instrumenting(List.of(Path.of("a\u001b[2Jb\r.c"))));
         assertThat(err.toString()).startsWith("talent build: instrumenting a").doesNotContain("\u001b").doesNotContain("\r");
+    }
+
+    @Test
+    void aBoundBuildSaysWhereItsBindingIsInALogToo() {
+        renderer(false).accept(new BuildEvent.BindingWritten(Path.of("b/app.binding"),
+                new BuildBinding(true, false, "the union 'u' is read through another member than written")));
+        assertThat(err.toString()).isEqualTo("talent build: checkpoints of this build keep to the byte order they are"
+                + " written with (talent run and deploy place them accordingly): b/app.binding\n");
+        assertThat(out.toString()).isEmpty();
     }
 }
