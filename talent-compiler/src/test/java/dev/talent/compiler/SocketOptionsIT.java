@@ -166,6 +166,30 @@ class SocketOptionsIT {
         Run first = run(command(x86, link(x86, r, work.resolve("sopts.x86_64"))),
                 Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
         assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        // what the C runtime wrote, as the Java reader decodes it and talent inspect shows it (SO_PRIORITY 6: Linux
+        // sets it from IP_TOS 0x10)
+        String inspected = dev.talent.format.InspectRenderer.text(dev.talent.format.CheckpointReader.read(ck.resolve("ckpt-000001.tck")));
+        assertThat(inspected).contains("backlog 5, ").contains("non-blocking, backlog 3, 1 option set (SOPT)").contains("""
+                        SO_REUSEADDR 1
+                        SO_KEEPALIVE 1
+                        SO_RCVBUF 50000
+                        SO_SNDBUF 70000
+                        SO_LINGER on, 3 s
+                        SO_RCVLOWAT 3
+                        SO_PRIORITY 6
+                        SO_RCVTIMEO 2.500000 s
+                        TCP_NODELAY 1
+                        TCP_KEEPIDLE 45
+                        TCP_KEEPINTVL 7
+                        TCP_KEEPCNT 4
+                        TCP_DEFER_ACCEPT 7
+                        TCP_FASTOPEN 9
+                        IP_TOS 16
+                """).contains("""
+                        SO_RCVBUF 30000
+                        SO_BROADCAST 1
+                        IP_TTL 9
+                """);
         Run second = run(command(s390x, link(s390x, r, work.resolve("sopts.s390x"))),
                 Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1", "TALENT_STOP_AFTER", "200000"), null);
         assertThat(second.rc()).as(second.err()).isEqualTo(75);
@@ -255,6 +279,10 @@ class SocketOptionsIT {
         Path ck = checkpointDir(work.resolve("ck"));
         Run first = run(command(x86, bin), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
         assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        // the checkpoint as talent inspect shows it: the kernel's limit, and the option the program set
+        String inspected = dev.talent.format.InspectRenderer.text(dev.talent.format.CheckpointReader.read(ck.resolve("ckpt-000001.tck")));
+        assertThat(inspected).containsPattern("fd 3 listening socket \"tcp:127\\.0\\.0\\.1:\\d+\", read-write, non-blocking, backlog 3,"
+                + " 1 option set \\(SOPT\\)").contains("\n        SO_REUSEADDR 1\n");
         Run second = run(command(x86, bin), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
         assertThat(second.rc()).as(second.err()).isZero();
         assertThat(first.out()).as("stopped inside the run").contains("round 0 ").doesNotContain("round 3 ");
