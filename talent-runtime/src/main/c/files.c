@@ -886,6 +886,14 @@ static void socket_options(const entry *e, tl_ck_file *o, int connection)
     if (type == SOCK_STREAM && e->has_backlog) {
         so.flags = TL_SOPT_FLAG_BACKLOG;
         so.backlog = e->backlog;
+    } else if (type == SOCK_STREAM && !connection) {
+        /* a listener whose listen() talent did not see (inherited, or called where talent does not wrap it): the
+         * kernel's limit where the kernel tells it, else none (the restore listens with SOMAXCONN) */
+        int kernel;
+        if (tl_sockopts_listen_backlog(e->fd, &kernel) == 0) {
+            so.flags = TL_SOPT_FLAG_BACKLOG;
+            so.backlog = kernel;
+        }
     }
     if (!so.flags && !so.n)
         return;

@@ -21,6 +21,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -222,6 +223,26 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
         snprintf(why, nwhy, "option SO_MARK (%d) is not carried", mark);
         return -1;
     }
+    return 0;
+}
+
+/* Linux's TCP_INFO reports on a listening socket its limit (sk_max_ack_backlog) as tcpi_sacked and its completed
+ * connections as tcpi_unacked: what ss shows as Send-Q and Recv-Q, read on the socket itself (no NETLINK_SOCK_DIAG).
+ * Unknown (-1) when the struct comes back shorter than that field (qemu-user passes only an int of a TCP option to
+ * the programs it runs on the platforms that are not native), when the socket is not listening (tcpi_state, a byte,
+ * is not TCP_LISTEN: 10), or when the value is above 65535 (a limit no somaxconn here allows; it would be a struct
+ * passed in another byte order). */
+int tl_sockopts_listen_backlog(int fd, int *backlog)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return -1;
+    if ((size_t)len < offsetof(struct tcp_info, tcpi_sacked) + sizeof ti.tcpi_sacked || ti.tcpi_state != 10 ||
+        ti.tcpi_sacked > 65535)
+        return -1;
+    *backlog = (int)ti.tcpi_sacked;
     return 0;
 }
 

@@ -17,6 +17,10 @@
  * buffers the program set and not the MSS (sockopts.c). 0, or -1 with why naming the option when the program changed
  * one that talent does not carry (or that cannot be read): the caller refuses the checkpoint naming the descriptor. */
 int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts *o, char *why, size_t nwhy);
+
+/* The backlog the kernel keeps for the listening TCP socket fd (the listen() argument clamped to net.core.somaxconn),
+ * for a listener whose listen() talent did not see: 0 and *backlog set, or -1 when it cannot tell (sockopts.c). */
+int tl_sockopts_listen_backlog(int fd, int *backlog);
 /* One SOPT entry. */
 void tl_sockopts_write_entry(tl_buf *b, const tl_ck_sockopts *o);
 /* The SOPT payload into ck->sockopts (checkpoint_read.c); validates every field, and against the FILE section

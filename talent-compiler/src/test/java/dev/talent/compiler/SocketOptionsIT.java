@@ -166,6 +166,30 @@ class SocketOptionsIT {
         Run first = run(command(x86, link(x86, r, work.resolve("sopts.x86_64"))),
                 Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
         assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        // what the C runtime wrote, as the Java reader decodes it and talent inspect shows it (SO_PRIORITY 6: Linux
+        // sets it from IP_TOS 0x10)
+        String inspected = dev.talent.format.InspectRenderer.text(dev.talent.format.CheckpointReader.read(ck.resolve("ckpt-000001.tck")));
+        assertThat(inspected).contains("backlog 5, ").contains("non-blocking, backlog 3, 1 option set (SOPT)").contains("""
+                        SO_REUSEADDR 1
+                        SO_KEEPALIVE 1
+                        SO_RCVBUF 50000
+                        SO_SNDBUF 70000
+                        SO_LINGER on, 3 s
+                        SO_RCVLOWAT 3
+                        SO_PRIORITY 6
+                        SO_RCVTIMEO 2.500000 s
+                        TCP_NODELAY 1
+                        TCP_KEEPIDLE 45
+                        TCP_KEEPINTVL 7
+                        TCP_KEEPCNT 4
+                        TCP_DEFER_ACCEPT 7
+                        TCP_FASTOPEN 9
+                        IP_TOS 16
+                """).contains("""
+                        SO_RCVBUF 30000
+                        SO_BROADCAST 1
+                        IP_TTL 9
+                """);
         Run second = run(command(s390x, link(s390x, r, work.resolve("sopts.s390x"))),
                 Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1", "TALENT_STOP_AFTER", "200000"), null);
         assertThat(second.rc()).as(second.err()).isEqualTo(75);
@@ -176,6 +200,93 @@ class SocketOptionsIT {
         assertThat(second.out()).as("a round on s390x").contains("round ");
         assertThat(first.out() + second.out() + third.out()).as(first.err() + second.err() + third.err())
                 .isEqualTo(plain.out());
+    }
+
+    /**
+     * A listener whose {@code listen()} talent does not see (called through a pointer, as an uninstrumented library
+     * would): the runtime reads the kernel's limit with {@code TCP_INFO} (natively), so the restored listener listens
+     * with 3, not {@code SOMAXCONN} (before: it held 12 connections instead of 4 after the restart).
+     */
+    static final String UNSEEN = """
+            #include <netinet/in.h>
+            #include <poll.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #include <unistd.h>
+            static unsigned long long work(int n) {
+              unsigned long long h = 7;
+              for (int i = 0; i < n; i++) h = h * 31 + (unsigned)i;
+              return h;
+            }
+            #pragma talent nocheckpoint
+            static int listen_unseen(int s, int n) {
+              int (*volatile lf)(int, int) = listen;
+              return lf(s, n);
+            }
+            static int holds(int s, const struct sockaddr_in *a) {
+              int c[12], n = 0, i, x;
+              for (i = 0; i < 12; i++) {
+                c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+                connect(c[i], (const struct sockaddr *)a, sizeof *a);
+              }
+              poll(NULL, 0, 300);
+              for (i = 0; i < 12; i++) {
+                struct pollfd p = {c[i], POLLOUT, 0};
+                int err = -1;
+                socklen_t len = sizeof err;
+                if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
+                    getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+                  n++;
+              }
+              while ((x = accept(s, NULL, NULL)) >= 0) close(x);
+              for (i = 0; i < 12; i++) close(c[i]);
+              return n;
+            }
+            int main(void) {
+              struct sockaddr_in ba;
+              socklen_t len;
+              int one = 1, b = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+              /* the connections it closed wait in TIME_WAIT on its port: without it no bind of that port succeeds */
+              setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+              memset(&ba, 0, sizeof ba);
+              ba.sin_family = AF_INET;
+              ba.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+              if (bind(b, (struct sockaddr *)&ba, sizeof ba) != 0 || listen_unseen(b, 3) != 0) return 3;
+              len = sizeof ba;
+              getsockname(b, (struct sockaddr *)&ba, &len);
+              for (int round = 0; round < 4; round++) {
+                printf("round %d h=%llu\\n", round, work(100000 + round) % 1000003);
+                printf("  backlog holds %d\\n", holds(b, &ba));
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void aListenerWhoseListenTalentDidNotSeeKeepsItsBacklogNatively() throws Exception {
+        Path src = work.resolve("unseen.c");
+        Files.writeString(src, UNSEEN);
+        Path orig = work.resolve("unseen.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.rc()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains("backlog holds 4").doesNotContain("backlog holds 12");
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "unseen"));
+        Target x86 = HOPS.getFirst();
+        Path bin = link(x86, r, work.resolve("unseen.x86_64"));
+        Path ck = checkpointDir(work.resolve("ck"));
+        Run first = run(command(x86, bin), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        // the checkpoint as talent inspect shows it: the kernel's limit, and the option the program set
+        String inspected = dev.talent.format.InspectRenderer.text(dev.talent.format.CheckpointReader.read(ck.resolve("ckpt-000001.tck")));
+        assertThat(inspected).containsPattern("fd 3 listening socket \"tcp:127\\.0\\.0\\.1:\\d+\", read-write, non-blocking, backlog 3,"
+                + " 1 option set \\(SOPT\\)").contains("\n        SO_REUSEADDR 1\n");
+        Run second = run(command(x86, bin), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(second.rc()).as(second.err()).isZero();
+        assertThat(first.out()).as("stopped inside the run").contains("round 0 ").doesNotContain("round 3 ");
+        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
     }
 
     static final String CONGESTION = """

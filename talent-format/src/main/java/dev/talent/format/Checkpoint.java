@@ -22,6 +22,8 @@ import java.util.Optional;
  *     {@link EnvironmentChanges#NONE} when the file has none
  * @param errno the {@code ERRN} section: the program's errno at the checkpoint as a format code ({@link ErrnoNames});
  *     0 (no error) when the file has none. A file with a code other than 0 is version 2.x (docs/FORMAT.md "Header")
+ * @param socketOptions the {@code SOPT} section: the backlog and options of the sockets whose FILE entry has
+ *     {@link OpenFile#OPTIONS}, by increasing descriptor; empty when the file has none
  */
 public record Checkpoint(
         Meta meta,
@@ -35,9 +37,11 @@ public record Checkpoint(
         List<EventPoll> epoll,
         List<SignalDisposition> signals,
         EnvironmentChanges environment,
-        int errno) {
+        int errno,
+        List<SocketOptions> socketOptions) {
 
     public Checkpoint {
+        socketOptions = List.copyOf(socketOptions);
         if (errno != 0 && !ErrnoNames.isCode(errno)) {
             throw new IllegalArgumentException("errno code " + errno + " is no errno value of the format");
         }
@@ -54,6 +58,13 @@ public record Checkpoint(
         heap = List.copyOf(heap);
     }
 
+    /** A checkpoint without socket options ({@code SOPT}). */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll, List<SignalDisposition> signals, EnvironmentChanges environment, int errno) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, errno, List.of());
+    }
+
     /** A checkpoint whose program's errno is 0. */
     public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
                       List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
@@ -63,7 +74,19 @@ public record Checkpoint(
 
     /** This checkpoint with the program's errno {@code code} (a format code of {@link ErrnoNames}, or 0). */
     public Checkpoint withErrno(int code) {
-        return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, code);
+        return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, code,
+                socketOptions);
+    }
+
+    /** This checkpoint with the {@code SOPT} entries {@code entries} (the FILE entries' options flags unchanged). */
+    public Checkpoint withSocketOptions(List<SocketOptions> entries) {
+        return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, errno,
+                entries);
+    }
+
+    /** The {@code SOPT} entry of the socket at descriptor {@code fd}, if it has one. */
+    public Optional<SocketOptions> socketOptions(long fd) {
+        return socketOptions.stream().filter(s -> s.fd() == fd).findFirst();
     }
 
     /** A checkpoint without environment or locale changes. */

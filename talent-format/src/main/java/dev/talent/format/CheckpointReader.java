@@ -318,7 +318,7 @@ public final class CheckpointReader {
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
-                    errno);
+                    errno, socketOptions == null ? List.of() : SocketOptionsSection.model(socketOptions));
         }
 
         /** Checks the header; returns the section count. */

@@ -56,6 +56,10 @@ public final class CheckpointWriter {
         if (!checkpoint.signals().isEmpty()) sections.add(section(Wire.SIGS, e.signals(checkpoint.signals())));
         // and ENVI only when the program changed its environment or locale
         if (!checkpoint.environment().isEmpty()) sections.add(section(Wire.ENVI, environment(checkpoint.environment())));
+        // and SOPT only when a socket has options or a backlog to carry
+        if (!checkpoint.socketOptions().isEmpty()) {
+            sections.add(section(Wire.SOPT, SocketOptionsSection.write(checkpoint.socketOptions())));
+        }
         // and ERRN only when the program's errno is not 0, in a version 2.0 file: a 1.x reader must refuse it
         if (checkpoint.errno() != 0) sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
         // the lowest major that describes the file: 4 when it holds a boundary pointer, 3 when it holds a union

@@ -168,6 +168,8 @@ final class InspectJson {
                 g.writeBooleanField("v6only", (f.flags() & OpenFile.V6ONLY) != 0);
                 g.writeBooleanField("reusePort", (f.flags() & OpenFile.REUSEPORT) != 0);
                 g.writeBooleanField("options", (f.flags() & OpenFile.OPTIONS) != 0);
+            } else if (f.kind() == OpenFile.Kind.TCP_CONNECTION) {
+                g.writeBooleanField("options", (f.flags() & OpenFile.OPTIONS) != 0);
             }
             g.writeEndObject();
             g.writeNumberField("stdSource", f.stdSource());
@@ -177,6 +179,7 @@ final class InspectJson {
             g.writeFieldName("size");
             unsigned(g, f.size());
             g.writeStringField("site", f.site());
+            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION) socketOptions(g, f);
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -228,6 +231,42 @@ final class InspectJson {
             g.writeStringField("category", EnvironmentChanges.categoryName(l.category()));
             g.writeNumberField("number", l.category());
             g.writeStringField("name", l.name());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * A socket's {@code SOPT} entry (docs/FORMAT.md "talent inspect" of SOPT): {@code backlog} on a listening TCP socket
+     * only (null: talent did not see its {@code listen()}, it listens again with {@code SOMAXCONN}), and the options the
+     * program set, by code.
+     */
+    private void socketOptions(JsonGenerator g, OpenFile f) throws IOException {
+        java.util.Optional<SocketOptions> entry = checkpoint.socketOptions(f.fd());
+        g.writeObjectFieldStart("socketOptions");
+        if (f.kind() == OpenFile.Kind.LISTENING_SOCKET && f.path().toLenientString().startsWith("tcp")) {
+            java.util.OptionalInt backlog = entry.map(SocketOptions::backlog).orElse(java.util.OptionalInt.empty());
+            if (backlog.isPresent()) g.writeNumberField("backlog", backlog.getAsInt());
+            else g.writeNullField("backlog");
+        }
+        g.writeArrayFieldStart("options");
+        for (SocketOptions.Option o : entry.map(SocketOptions::options).orElse(List.of())) {
+            g.writeStartObject();
+            g.writeNumberField("code", o.code());
+            g.writeStringField("name", o.name());
+            switch (SocketOptionsSection.kind(o.code())) {
+                case INT -> g.writeNumberField("value", o.a());
+                case LINGER -> {
+                    g.writeBooleanField("on", o.a() != 0);
+                    g.writeNumberField("seconds", o.b());
+                }
+                case TIMEVAL -> {
+                    g.writeNumberField("seconds", o.a());
+                    g.writeNumberField("microseconds", o.b());
+                }
+            }
+            g.writeStringField("text", o.valueText());
             g.writeEndObject();
         }
         g.writeEndArray();

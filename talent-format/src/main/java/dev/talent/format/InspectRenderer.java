@@ -69,7 +69,7 @@ public final class InspectRenderer {
 
         List<OpenFile> files = checkpoint.files();
         sb.append("\nopen files:").append(files.isEmpty() ? " none\n" : " " + files.size() + "\n");
-        for (int i = 0; i < files.size(); i++) openFile(sb, i, files);
+        for (int i = 0; i < files.size(); i++) openFile(sb, i, files, checkpoint);
 
         // only when the file has the optional EPOL section (a program without epoll instances has none)
         List<EventPoll> epoll = checkpoint.epoll();
@@ -151,8 +151,9 @@ public final class InspectRenderer {
      * One {@code FILE} entry: {@code #<entry> fd <n> <kind> <path>, mode <m>, <access>[, <flags>], offset <o>,
      * size <s>[, shares its description with fd ...]   (site: <site>)}; fields the kind does not use are left out.
      */
-    private static void openFile(StringBuilder sb, int index, List<OpenFile> files) {
+    private static void openFile(StringBuilder sb, int index, List<OpenFile> files, Checkpoint checkpoint) {
         OpenFile f = files.get(index);
+        java.util.Optional<SocketOptions> sopt = checkpoint.socketOptions(f.fd());
         sb.append("    #").append(index).append(' ');
         List<String> parts = new ArrayList<>();
         switch (f.kind()) {
@@ -169,8 +170,17 @@ public final class InspectRenderer {
         if ((f.flags() & OpenFile.NONBLOCK) != 0) parts.add("non-blocking");
         if ((f.flags() & OpenFile.V6ONLY) != 0) parts.add("IPv6 only");
         if ((f.flags() & OpenFile.REUSEPORT) != 0) parts.add("port shared (SO_REUSEPORT)");
-        if ((f.flags() & OpenFile.OPTIONS) != 0) {
-            parts.add(f.kind() == OpenFile.Kind.TCP_CONNECTION ? "options carried (SOPT)" : "backlog and options carried (SOPT)");
+        boolean socket = f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION;
+        List<SocketOptions.Option> options = List.of();
+        if (socket) {
+            // the SOPT entry of the socket (the reader checked it against this entry's options flag)
+            if (f.kind() == OpenFile.Kind.LISTENING_SOCKET && f.path().toLenientString().startsWith("tcp")) {
+                parts.add(sopt.flatMap(o -> o.backlog().isPresent() ? java.util.Optional.of(o.backlog().getAsInt()) : java.util.Optional.empty())
+                        .map(b -> "backlog " + b).orElse("backlog unknown (listen() not seen), SOMAXCONN at restore"));
+            }
+            options = sopt.map(SocketOptions::options).orElse(List.of());
+            if (!options.isEmpty()) parts.add(options.size() + (options.size() == 1 ? " option set (SOPT)" : " options set (SOPT)"));
+            if ((f.flags() & OpenFile.OPTIONS) != 0 && sopt.isEmpty()) parts.add("options flag without an SOPT entry");
         }
         if (f.kind() == OpenFile.Kind.DESCRIPTOR || f.kind() == OpenFile.Kind.STREAM || f.kind() == OpenFile.Kind.STDIN_POSITION) {
             parts.add("offset " + Long.toUnsignedString(f.offset()));
@@ -187,6 +197,8 @@ public final class InspectRenderer {
             parts.add("shares its description with " + String.join(", ", sharing));
         }
         sb.append(", ").append(String.join(", ", parts)).append("   (site: ").append(safe(f.site())).append(")\n");
+        // one line per option the program set: its C name and value, as restored
+        for (SocketOptions.Option o : options) sb.append("        ").append(o.name()).append(' ').append(o.valueText()).append('\n');
     }
 
     /** Nanoseconds (u64) as seconds with no trailing zeros, e.g. {@code 1.25}. */

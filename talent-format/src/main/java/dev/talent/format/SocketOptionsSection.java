@@ -22,7 +22,7 @@ final class SocketOptionsSection {
 
     private enum Scope { ANY, TCP, V4, V6 }
 
-    private enum Kind { INT, LINGER, TIMEVAL }
+    enum Kind { INT, LINGER, TIMEVAL }
 
     private record Spec(String label, Scope scope, Kind kind, int min, int max, boolean onConnection) {
         Spec(String label, Scope scope, Kind kind, int min, int max) {
@@ -59,6 +59,62 @@ final class SocketOptionsSection {
                     new Spec("TCP_NOTSENT_LOWAT", Scope.TCP, Kind.INT, 0, Integer.MAX_VALUE);
             default -> null;
         };
+    }
+
+    /** The C name of a known option code ({@link #problem} is null for it). */
+    static String label(int code) {
+        return spec(code).label();
+    }
+
+    /** How a known option's two values are read. */
+    static Kind kind(int code) {
+        return spec(code).kind();
+    }
+
+    /** Null when {@code code} is known and {@code a}, {@code b} in its range (docs/FORMAT.md "SOPT"), else the problem. */
+    static String problem(int code, int a, int b) {
+        Spec s = spec(code);
+        if (s == null) return "option code " + code + " unknown";
+        boolean bOk = switch (s.kind()) {
+            case LINGER -> b >= 0;
+            case TIMEVAL -> b >= 0 && b <= 999_999;
+            case INT -> b == 0;
+        };
+        if (a < s.min() || a > s.max() || !bOk) return "option " + s.label() + " value " + a + ", " + b + " out of range";
+        return null;
+    }
+
+    /** The public form of what {@link #read} returned. */
+    static List<SocketOptions> model(List<Entry> entries) {
+        List<SocketOptions> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            List<SocketOptions.Option> options = new ArrayList<>(e.options().size());
+            for (Option o : e.options()) options.add(new SocketOptions.Option(o.code(), o.a(), o.b()));
+            out.add(new SocketOptions(e.fd(), (e.flags() & RuntimeContract.SOPT_FLAG_BACKLOG) != 0
+                    ? java.util.OptionalInt.of(e.backlog()) : java.util.OptionalInt.empty(), options));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An {@code SOPT} payload as the C runtime writes it: the entries in the order given (a reader refuses them out of
+     * increasing {@code fd} order), each option's two values.
+     */
+    static byte[] write(List<SocketOptions> entries) {
+        CheckpointWriter.Out out = new CheckpointWriter.Out();
+        out.u32(entries.size());
+        for (SocketOptions e : entries) {
+            out.u32(e.fd());
+            out.u8(e.backlog().isPresent() ? RuntimeContract.SOPT_FLAG_BACKLOG : 0);
+            out.u32(e.backlog().orElse(0) & 0xFFFF_FFFFL);
+            out.u8(e.options().size());
+            for (SocketOptions.Option o : e.options()) {
+                out.u8(o.code());
+                out.u32(o.a() & 0xFFFF_FFFFL);
+                out.u32(o.b() & 0xFFFF_FFFFL);
+            }
+        }
+        return out.toByteArray();
     }
 
     static List<Entry> read(PayloadReader in) throws CorruptCheckpointException {
@@ -100,14 +156,8 @@ final class SocketOptionsSection {
                     throw in.error(oat, what + ": option code " + code + " unknown or not in increasing order");
                 }
                 previous = code;
-                boolean bOk = switch (s.kind()) {
-                    case LINGER -> b >= 0;
-                    case TIMEVAL -> b >= 0 && b <= 999_999;
-                    case INT -> b == 0;
-                };
-                if (a < s.min() || a > s.max() || !bOk) {
-                    throw in.error(oat, what + ": option " + s.label() + " value " + a + ", " + b + " out of range");
-                }
+                String problem = problem(code, a, b);
+                if (problem != null) throw in.error(oat, what + ": " + problem);
                 options.add(new Option(code, a, b, oat));
             }
             out.add(new Entry(fd, flags, backlog, List.copyOf(options), eat));

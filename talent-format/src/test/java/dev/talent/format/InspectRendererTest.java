@@ -112,7 +112,8 @@ class InspectRendererTest {
                 + "   (site: app.c:61:11)\n"
                 + "    #2 fd 5 descriptor \"/data/out.txt\", write-only, offset 120, size 120, shares its description with fd 4"
                 + "   (site: app.c:62:9)\n"
-                + "    #3 fd 6 listening socket \"tcp:127.0.0.1:8080\", read-write, non-blocking   (site: accept)\n"
+                + "    #3 fd 6 listening socket \"tcp:127.0.0.1:8080\", read-write, non-blocking, backlog unknown (listen() not seen),"
+                + " SOMAXCONN at restore   (site: accept)\n"
                 + "    #4 stdin position, read-only, offset 40, size 81   (site: stdin)\n"
                 + "    #5 fd 7 copy of stdout, write-only   (site: app.c:63:5)\n"
                 + "    #6 fd 8 stream \"/data/log.txt\", mode a+, read-write, append, offset 7, size 7   (site: app.c:64:11)\n");

@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
                         + " asks the leader for N host-to-host migrations on x86_64 (native -> native) and N across ISAs"
                         + " (x86_64 <-> FOREIGN on other hosts); reports downtime median and p95 with its phases, and etcd"
                         + " writes per migration (revisions consumed, the request included). The program keeps --state-kib of"
-                        + " heap state."})
+                        + " heap state.",
+                "With --net (and --migrations N): the app is a network server deployed with --net instead (the bundled line"
+                        + " server of `talent bench network`), a client on this machine holds one connection to its address"
+                        + " and sends requests on it all along, checking every answer; each migration also reports its"
+                        + " network part (net_ms, sockets carried) and the client's largest pause between answers."})
 public final class FleetBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--fleet", paramLabel = "FILE", description = "The fleet file (default: $TALENT_FLEET).") Path fleet;
@@ -40,8 +44,15 @@ public final class FleetBenchCommand implements Callable<Integer> {
             description = "Heap state the migrated program keeps besides its small globals, one int per 4 KiB rewritten"
                     + " every step (default: ${DEFAULT-VALUE}, the 1 MiB of the host-to-host target; 0: none).") int stateKib;
 
+    @Option(names = "--net", description = "Migrate a network server deployed with --net, with a client connected all"
+            + " along (needs --migrations; --state-kib does not apply).") boolean net;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (net && migrations <= 0) {
+            spec.commandLine().getErr().println("talent bench fleet: --net needs --migrations N");
+            return ExitCodes.USAGE;
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (kills == 0 && migrations > 0) {
             try {
@@ -84,8 +95,8 @@ public final class FleetBenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (BenchWorkspace ws = BenchWorkspace.create(dev.talent.toolchain.ToolchainProbe.ofHost(), builder, e -> {});
              dev.talent.cli.fleet.FleetSession session = dev.talent.cli.fleet.FleetSession.open(fleet, System.getenv())) {
-            java.util.Map<dev.talent.toolchain.Platform, Path> bins = ws.buildInstrumented(ws.extract(MigrationBench.SOURCE), "h2h",
-                    List.of(x86, other));
+            java.util.Map<dev.talent.toolchain.Platform, Path> bins = ws.buildInstrumented(
+                    ws.extract(net ? NetworkBench.SOURCE : MigrationBench.SOURCE), net ? "h2h-net" : "h2h", List.of(x86, other));
             java.util.Map<String, Path> byName = new java.util.LinkedHashMap<>();
             java.util.Map<String, String> digests = new java.util.LinkedHashMap<>();
             for (var e : bins.entrySet()) {
@@ -94,12 +105,21 @@ public final class FleetBenchCommand implements Callable<Integer> {
             }
             if (stateKib < 0 || stateKib > 1024 * 1024)
                 throw new FleetException("--state-kib must be 0 to 1048576, not " + stateKib);
-            String app = "bench-h2h-" + ProcessHandle.current().pid();
-            var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, List.of("10000000", "5", "0", Integer.toString(stateKib)), null, false, null,
+            String app = (net ? "bench-h2h-net-" : "bench-h2h-") + ProcessHandle.current().pid();
+            List<String> args = net ? List.of(Integer.toString(NetworkBench.PORT))
+                    : List.of("10000000", "5", "0", Integer.toString(stateKib));
+            var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, args, null, net, null,
                     List.of(x86.name(), other.name()), null, null, null, System.currentTimeMillis(), false);
             var apps = session.apps();
             apps.deploy(record, new dev.talent.fleet.apps.FleetApps.Blobs(byName, java.util.Optional.empty()), Duration.ofMinutes(2));
+            FleetNetPeer peer = null;
             try {
+                if (net) {
+                    String address = apps.view(app).map(v -> v.spec().value().ip())
+                            .orElseThrow(() -> new FleetException(app + " has no address after its deploy --net"));
+                    peer = FleetNetPeer.start(address, NetworkBench.PORT);
+                    err.println("  a client holds a connection to " + app + " at " + address + ":" + NetworkBench.PORT);
+                }
                 List<String> hosts = dev.talent.fleet.apps.AppReconciler.liveHosts(session.etcd()).stream()
                         .filter(h -> h.platforms().contains(x86.name()) && h.platforms().contains(other.name()))
                         .map(dev.talent.fleet.Records.HostInfo::name).sorted().toList();
@@ -109,12 +129,18 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 // every move changes host and ISA: the hosts in turn, the platform alternating (twice round for an odd count)
                 for (int j = 0; j < 2 * hosts.size(); j++)
                     crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
-                String state = ", " + stateKib + " KiB of heap state";
+                String state = net ? ", --net line server, one client connected" : ", " + stateKib + " KiB of heap state";
                 report(out, "native -> native (x86_64, host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
-                        nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
+                        nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
                 report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
-                        apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }));
+                        apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
+                if (peer != null) {
+                    peer.check();
+                    out.printf("the client: %d requests answered, each once and in order, on one connection through %d migrations%n",
+                            peer.answered(), 2 * migrations);
+                }
             } finally {
+                if (peer != null) peer.close();
                 apps.undeploy(app, Duration.ofMinutes(1));
             }
         }
@@ -122,7 +148,10 @@ public final class FleetBenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples) {
+    private static void report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples,
+            FleetNetPeer peer) throws BenchFailedException {
+        // a peer whose stream broke fails the bench: its pauses would not be pauses of one connection
+        if (peer != null) peer.check();
         List<dev.talent.migrate.control.MigrationRecord> ok = samples.stream().map(dev.talent.fleet.apps.HostToHostBench.Sample::record)
                 .filter(dev.talent.migrate.control.MigrationRecord::ok).toList();
         out.printf("%s: %d migrations, %d ok%n", title, samples.size(), ok.size());
@@ -135,6 +164,14 @@ public final class FleetBenchCommand implements Callable<Integer> {
         phase(out, "  (exit)", ok.stream().map(r -> r.parts() == null ? null : r.parts().exitMs()).toList());
         phase(out, "  (take)", ok.stream().map(r -> r.parts() == null ? null : r.parts().takeMs()).toList());
         phase(out, "  (hand-over)", ok.stream().map(r -> r.parts() == null ? null : r.parts().handOverMs()).toList());
+        if (peer != null) {
+            // the network part of the downtime (locking the source's traffic, the TCP state's hand-over, the unlock)
+            phase(out, "  net", ok.stream().map(dev.talent.migrate.control.MigrationRecord::netMs).toList());
+            out.printf("  %-18s %s%n", "sockets carried", ok.stream().map(r -> r.sockets()).distinct().sorted()
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+            phase(out, "client's pause", samples.stream().filter(s -> s.record().ok())
+                    .map(dev.talent.fleet.apps.HostToHostBench.Sample::peerPauseMs).toList());
+        }
         // the agents' JIT warms up over a run: the second half alone, as a long-lived fleet's agents run
         List<dev.talent.migrate.control.MigrationRecord> warm = ok.subList(ok.size() / 2, ok.size());
         phase(out, "downtime, 2nd half", warm.stream().map(dev.talent.migrate.control.MigrationRecord::downtimeMs).toList());

@@ -21,11 +21,32 @@ public final class HostToHostBench {
      *
      * @param etcdWrites etcd revisions consumed, the request of {@code talent migrate} included
      */
-    public record Sample(MigrationRecord record, long etcdWrites) {}
+    public record Sample(MigrationRecord record, long etcdWrites, Double peerPauseMs) {
+        /** A migration no peer watched. */
+        public Sample(MigrationRecord record, long etcdWrites) {
+            this(record, etcdWrites, null);
+        }
+    }
+
+    /**
+     * A peer of the app that watches each migration ({@code talent bench fleet --net}): told when a migration's request
+     * is about to be made, and asked afterwards the largest pause it saw in between (ms, null when it cannot say).
+     */
+    public interface Watch {
+        void before();
+
+        Double after();
+    }
 
     /** Migrates {@code app} {@code n} times to the places of {@code cycle} in turn (skipping the one it is on). */
     public static List<Sample> run(Etcd etcd, FleetApps apps, String app, List<FleetAgents.Placement> cycle, int n,
             Consumer<String> progress) throws FleetException, InterruptedException {
+        return run(etcd, apps, app, cycle, n, progress, null);
+    }
+
+    /** {@link #run(Etcd, FleetApps, String, List, int, Consumer)} with {@code watch} (null: none) around each migration. */
+    public static List<Sample> run(Etcd etcd, FleetApps apps, String app, List<FleetAgents.Placement> cycle, int n,
+            Consumer<String> progress, Watch watch) throws FleetException, InterruptedException {
         List<Sample> out = new ArrayList<>();
         int i = 0;
         while (out.size() < n) {
@@ -34,10 +55,14 @@ public final class HostToHostBench {
             FleetAgents.Placement to = cycle.get(i++ % cycle.size());
             if (to.equals(here)) continue;
             long before = revision(etcd);
+            if (watch != null) watch.before();
             MigrationRecord r = apps.migrate(app, to.host(), to.platform(), Duration.ofMinutes(2));
+            Double pause = watch == null ? null : watch.after();
             long after = revision(etcd);
-            out.add(new Sample(r, after - before));
-            progress.accept(r.from() + " -> " + r.to() + (r.ok() ? " " + r.downtimeMs() + " ms" + phases(r) : " failed: " + r.error()));
+            out.add(new Sample(r, after - before, pause));
+            progress.accept(r.from() + " -> " + r.to() + (r.ok() ? " " + r.downtimeMs() + " ms" + phases(r) : " failed: " + r.error())
+                    + (r.netMs() == null ? "" : ", net " + r.netMs() + " ms, " + r.sockets() + " socket(s)")
+                    + (pause == null ? "" : ", the peer's largest pause " + String.format(java.util.Locale.ROOT, "%.1f", pause) + " ms"));
         }
         return out;
     }
