@@ -276,7 +276,7 @@ public final class AppsRpc {
             }
             case "log-tail" -> new AppsMessages.Reply(apps.container(o.app(), o.id()).logTail((int) Math.min(200, Math.max(1, o.number()))), 0, true);
             case "lock-network" -> {
-                apps.container(o.app(), o.id()).lockNetwork();
+                apps.lockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "hold-network" -> new AppsMessages.Reply("", 0, apps.holdNetwork(o.app(), o.id()));
