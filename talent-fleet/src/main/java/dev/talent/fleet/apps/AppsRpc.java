@@ -95,6 +95,11 @@ public final class AppsRpc {
 
     /** The service over {@code apps}; blocking work runs on threads of its own, never on the transport's. */
     public static ServerServiceDefinition service(HostedApps apps) {
+        // every call's protocol version is read (and a malformed or too old one refused) before it runs
+        return io.grpc.ServerInterceptors.intercept(methods(apps), ProtocolHeader.CHECK);
+    }
+
+    private static ServerServiceDefinition methods(HostedApps apps) {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         return ServerServiceDefinition.builder(SERVICE)
                 .addMethod(PUT_BLOB, ServerCalls.asyncClientStreamingCall(response -> new Spool<AppsMessages.Chunk, AppsMessages.Reply>(

@@ -1426,8 +1426,7 @@ public final class HostedApps implements AutoCloseable {
             known = h.syncedLogs;
             h.syncedLogs = null; // until this sync is through
         }
-        // the sizes the last sync to this place left there, expected (and checked) by it, instead of a round trip to ask
-        long[] expected = known == null ? null : known.expected(to);
+        long[] expected = expectedLogs(known, to);
         long[] destinationLogs = expected != null ? expected : link.logSizes(to);
         if (j == null) throw new IOException("app " + to.app() + " has no journal on " + host);
         Changes changes = j.drain();
@@ -1454,6 +1453,16 @@ public final class HostedApps implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /**
+     * The sizes the last sync to {@code to}'s place left there ({@code known}), which this sync expects (and the
+     * destination checks) instead of a round trip to ask; null (ask) for another place, or for an agent of protocol 1
+     * there, which knows no such field and would refuse the sync (the migration would roll back).
+     */
+    static long[] expectedLogs(SyncedLogs known, AppsMessages.Send to) {
+        if (known == null || to.destinationSpeaks() < dev.talent.fleet.Protocol.SYNC_EXPECTS_LOGS) return null;
+        return known.expected(to);
     }
 
     /**
