@@ -23,7 +23,7 @@ import io.grpc.Status;
  * call is refused with the reason before anything runs. The caller's version is then {@link #caller()} for the handler.
  * Receivers of protocol 1 ignore the header (gRPC passes headers a service does not read).
  */
-final class ProtocolHeader {
+public final class ProtocolHeader {
     static final Metadata.Key<String> KEY = Metadata.Key.of(Protocol.HEADER, Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Integer> CALLER = Context.key("talent-protocol-caller");
 
@@ -36,7 +36,7 @@ final class ProtocolHeader {
     }
 
     /** Stamps every call of a channel with {@link Protocol#CURRENT}. */
-    static final ClientInterceptor STAMP = new ClientInterceptor() {
+    public static final ClientInterceptor STAMP = new ClientInterceptor() {
         @Override
         public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {

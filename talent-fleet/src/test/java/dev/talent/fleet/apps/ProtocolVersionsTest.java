@@ -105,6 +105,62 @@ class ProtocolVersionsTest {
         assertThat(Protocol.refusal("h2", 1, Protocol.neededByMigration())).as("every addition of 2 has a way of 1").isEmpty();
     }
 
+    /** A server call that records how it was closed. */
+    static final class Call extends io.grpc.ServerCall<String, String> {
+        io.grpc.Status closed;
+
+        @Override public void request(int n) {}
+        @Override public void sendHeaders(io.grpc.Metadata headers) {}
+        @Override public void sendMessage(String message) {}
+        @Override public void close(io.grpc.Status status, io.grpc.Metadata trailers) { closed = status; }
+        @Override public boolean isCancelled() { return false; }
+        @Override public io.grpc.MethodDescriptor<String, String> getMethodDescriptor() { return null; }
+    }
+
+    /** The version an agent's service sees for a call with {@code header} (null: none), or its refusal. */
+    private static Object seen(String header) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        if (header != null) headers.put(ProtocolHeader.KEY, header);
+        Call call = new Call();
+        int[] caller = {0};
+        ProtocolHeader.CHECK.interceptCall(call, headers, (c, h) -> {
+            caller[0] = ProtocolHeader.caller();
+            return new io.grpc.ServerCall.Listener<>() { };
+        });
+        return call.closed != null ? call.closed.getCode() + ": " + call.closed.getDescription() : caller[0];
+    }
+
+    @Test
+    void anAgentReadsTheCallersVersionAndRefusesAMalformedOne() {
+        assertThat(seen(Integer.toString(Protocol.CURRENT))).isEqualTo(Protocol.CURRENT);
+        assertThat(seen(null)).as("a caller of 1 sends none").isEqualTo(1);
+        assertThat(seen("two")).isEqualTo("INVALID_ARGUMENT: refused: not a protocol version: 'two'");
+        assertThat(seen("0")).isEqualTo("INVALID_ARGUMENT: refused: not a protocol version: 0");
+    }
+
+    @Test
+    void everyCallOfThisBuildSaysItsVersion() {
+        io.grpc.Metadata sent = new io.grpc.Metadata();
+        io.grpc.Channel channel = new io.grpc.Channel() {
+            @Override
+            public <Q, R> io.grpc.ClientCall<Q, R> newCall(io.grpc.MethodDescriptor<Q, R> method, io.grpc.CallOptions options) {
+                return new io.grpc.ClientCall<>() {
+                    @Override public void start(Listener<R> listener, io.grpc.Metadata headers) { sent.merge(headers); }
+                    @Override public void request(int n) {}
+                    @Override public void cancel(String message, Throwable cause) {}
+                    @Override public void halfClose() {}
+                    @Override public void sendMessage(Q message) {}
+                };
+            }
+
+            @Override
+            public String authority() { return "agent"; }
+        };
+        ProtocolHeader.STAMP.interceptCall(AppsRpc.SYNC_TO, io.grpc.CallOptions.DEFAULT, channel)
+                .start(new io.grpc.ClientCall.Listener<>() { }, new io.grpc.Metadata());
+        assertThat(sent.get(ProtocolHeader.KEY)).isEqualTo(Integer.toString(Protocol.CURRENT));
+    }
+
     @Test
     void theHeaderIsAVersion() {
         assertThat(Protocol.parseHeader(null)).as("a sender of 1 sends none").isEqualTo(1);
