@@ -127,6 +127,14 @@ public final class Agent {
                 // the agent stops
             }
         });
+        // a --net copy left off the network (held) where etcd places its app with nothing in flight: this agent lets it
+        // on itself, every few seconds and at each change of the placements or migrations (no leader's unlock reached it)
+        java.util.concurrent.Semaphore look = new java.util.concurrent.Semaphore(0);
+        Thread converger = Thread.ofVirtual().name("talent-net-converge").start(() -> convergeNetworks(apps, etcd, s.name(), look, events));
+        List<io.etcd.jetcd.Watch.Watcher> placements = List.of(EtcdKeys.PLACEMENT, EtcdKeys.MIGRATIONS).stream()
+                .map(prefix -> etcd.client().getWatchClient().watch(Etcd.bytes(prefix),
+                        io.etcd.jetcd.options.WatchOption.builder().isPrefix(true).build(), r -> look.release()))
+                .toList();
         CountDownLatch lost = new CountDownLatch(1);
         try (etcd) {
             // what each platform is, detected on it (cached under the state directory): published with the host
@@ -134,7 +142,8 @@ public final class Agent {
             LeaseKeeper lease = Startup.retry(stop, events, () -> {
                 LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
                 try {
-                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms(), facts), 0);
+                    etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms(), facts,
+                            Protocol.CURRENT), 0);
                     etcd.put(EtcdKeys.agent(s.name()), self, l.id());
                     // back within the controller's grace period: the host is not lost
                     Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(s.name()))), "delete the down mark of " + s.name());
@@ -153,6 +162,8 @@ public final class Agent {
                 return status;
             }
         } finally {
+            placements.forEach(io.etcd.jetcd.Watch.Watcher::close);
+            converger.interrupt();
             election.close();
             capper.interrupt();
             server.shutdown();
@@ -160,6 +171,32 @@ public final class Agent {
             server.shutdownNow();
             // its apps run on (an upgrade or a restart must not stop them): the next agent adopts them
             apps.detach();
+        }
+    }
+
+    /**
+     * Runs {@link HostedApps#convergeNetwork} every {@link HostedApps#NETWORK_CHECK_EVERY} and whenever {@code look} is
+     * released (a change under the placements or migrations), until interrupted; a failure is said and tried again.
+     */
+    static void convergeNetworks(HostedApps apps, Etcd etcd, String host, java.util.concurrent.Semaphore look, Consumer<String> events) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (look.tryAcquire(HostedApps.NETWORK_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS)) look.drainPermits();
+                try {
+                    apps.convergeNetwork(() -> {
+                        try {
+                            return PlacementFence.load(etcd, host);
+                        } catch (FleetException e) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                    });
+                } catch (IOException | RuntimeException e) {
+                    events.accept("cannot check the --net containers held off the network: " + e.getMessage() + " (tried again in "
+                            + HostedApps.NETWORK_CHECK_EVERY.toSeconds() + " s)");
+                }
+            }
+        } catch (InterruptedException e) {
+            // the agent stops
         }
     }
 

@@ -41,7 +41,8 @@ public final class AgentRpc {
      * @throws FleetException it does not answer within {@code timeout}, or refuses us
      */
     public static Records.AgentAlive ping(TlsFiles tls, String address, int port, String from, Duration timeout) throws FleetException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(address, port).sslContext(tls.clientContext()).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(address, port).sslContext(tls.clientContext())
+                .intercept(dev.talent.fleet.apps.ProtocolHeader.STAMP).build();
         try {
             return ClientCalls.blockingUnaryCall(channel, PING, CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS),
                     new Records.PingRequest(from));

@@ -14,15 +14,25 @@ public final class Records {
      * back from etcd ({@link HostFacts#check}): a record that is not one is refused, naming what is wrong.
      */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    public record HostInfo(String name, String address, int port, List<String> platforms, List<PlatformFacts> facts) {
+    public record HostInfo(String name, String address, int port, List<String> platforms, List<PlatformFacts> facts,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer protocol) {
         public HostInfo {
             if (platforms == null) throw new IllegalArgumentException("host " + name + ": no platforms");
             platforms = List.copyOf(platforms);
             facts = facts == null ? List.of() : List.copyOf(facts);
             HostFacts.check(name, address, port, platforms, facts);
+            if (protocol != null && protocol < 1) throw new IllegalArgumentException("host " + name + ": protocol " + protocol);
+        }
+
+        /** A host whose agent says no protocol version: one of a release before versions (1). */
+        public HostInfo(String name, String address, int port, List<String> platforms, List<PlatformFacts> facts) {
+            this(name, address, port, platforms, facts, null);
         }
 
         public HostInfo(String name, String address, int port, List<String> platforms) { this(name, address, port, platforms, List.of()); }
+
+        /** The protocol version the host's agent speaks ({@link Protocol}; 1 when its record says none). */
+        public int speaks() { return Protocol.of(protocol); }
     }
 
     /** {@code /talent/agents/NAME} (leased) and the agent's answer to Ping. */

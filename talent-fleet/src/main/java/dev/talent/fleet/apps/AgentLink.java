@@ -30,7 +30,7 @@ public final class AgentLink implements AutoCloseable {
         if (c == null) {
             ManagedChannel ch;
             try {
-                ch = NettyChannelBuilder.forAddress(address, port).sslContext(tls.clientContext()).build();
+                ch = NettyChannelBuilder.forAddress(address, port).sslContext(tls.clientContext()).intercept(ProtocolHeader.STAMP).build();
             } catch (FleetException e) {
                 throw new IOException(e.getMessage(), e);
             }

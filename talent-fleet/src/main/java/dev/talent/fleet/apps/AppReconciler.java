@@ -169,6 +169,24 @@ public final class AppReconciler {
     /** How long an app waits after a failed migration off a drained host before the next try. */
     static final long DRAIN_RETRY_MS = 5_000;
 
+    /** Migrations refused for an agent's protocol, said once each (pacing of the log only). */
+    private final Set<String> refusedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Why the agents of {@code hosts} cannot take part in a migration: one speaks a protocol version older than the
+     * migration needs ({@link dev.talent.fleet.Protocol#refusal}); empty when both can (or a host's record is gone: the
+     * migration then fails as for any host that cannot be reached).
+     */
+    private Optional<String> protocolRefusal(String... hosts) throws FleetException, InterruptedException {
+        for (String h : hosts) {
+            Optional<Records.HostInfo> info = dev.talent.fleet.Hosts.info(etcd, h);
+            if (info.isEmpty()) continue;
+            Optional<String> r = dev.talent.fleet.Protocol.refusal(h, info.get().speaks(), dev.talent.fleet.Protocol.neededByMigration());
+            if (r.isPresent()) return r;
+        }
+        return Optional.empty();
+    }
+
     /** Apps said to be stuck on a drained host (said once until they move or can move; pacing of the log only). */
     private final Set<String> stuck = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When an app whose move off a drained host failed may try again (this leader's clock; pacing only, not state). */
@@ -491,6 +509,24 @@ public final class AppReconciler {
         AppRecords.AppRecord spec = v.spec().value();
         AppStore.Versioned<Records.Placement> placed = v.placement().orElseThrow();
         FleetAgents.Placement from = v.where().orElseThrow(), to = choice.to();
+        // an agent that cannot speak what the migration needs: refused now, before either agent is asked for anything
+        // (never a rollback once the program stopped)
+        Optional<String> unspoken = protocolRefusal(from.host(), to.host());
+        if (unspoken.isPresent()) {
+            String why = "not migrating " + from + " -> " + to + " (" + reason + "): " + unspoken.get();
+            if (request.isPresent()) {
+                events.accept(app + ": " + why + "; the request is dropped");
+                store.dropRequest(app, request.get(), "the request is refused: " + unspoken.get(), clock.getAsLong());
+            } else if (reason.equals("schedule")) {
+                events.accept(app + ": " + why + "; schedule drawn again");
+                Records.Placement p = placed.value();
+                store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
+                        placed.modRevision());
+            } else if (refusedSaid.add(app + "\u0000" + why)) {
+                events.accept(app + ": " + why);
+            }
+            return;
+        }
         AppRecords.InFlight f = new AppRecords.InFlight(app, from.toString(), to.toString(), reason, choice.how(),
                 clock.getAsLong(), controller, false, request.map(AppStore.Pending::id).orElse(null));
         Optional<Long> begun = store.begin(f, placed.modRevision());

@@ -1,12 +1,15 @@
 package dev.talent.fleet.apps;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The messages of the agents' apps service ({@code talent.fleet.v1.Apps}), as JSON records: every one that comes from
  * the network is hostile input (the marshaller bounds its size and refuses unknown fields; the handlers check names,
- * digests and ids before they use them).
+ * digests and ids before they use them). A field added after protocol 1 ({@link dev.talent.fleet.Protocol}) is left out
+ * when null, and null whenever the receiver speaks a version without it: a receiver of an older release, which refuses
+ * fields it does not know, never sees it.
  */
 // the byte[] fields are JSON base64 strings on the wire, carried from the network to a file and never compared or hashed
 @SuppressWarnings("ArrayRecordComponent")
@@ -52,8 +55,23 @@ final class AppsMessages {
     record Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
             byte[] signerKey, List<byte[]> chain) {}
 
-    /** From the caller to a source agent: send the app's checkpoint or working directory to that agent. */
-    record Send(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {}
+    /**
+     * From the caller to a source agent: send the app's checkpoint or working directory to that agent. {@code toProtocol}:
+     * the protocol version that agent speaks ({@link dev.talent.fleet.Protocol}); null (left out, for a source of
+     * protocol 1, which refuses the field): 1, so the source sends nothing that agent's release may not know.
+     */
+    record Send(String app, String platform, String toAddress, int toPort, String toPlatform, String mode,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer toProtocol) {
+        Send(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {
+            this(app, platform, toAddress, toPort, toPlatform, mode, null);
+        }
+
+        /** The same request with another mode. */
+        Send mode(String m) { return new Send(app, platform, toAddress, toPort, toPlatform, m, toProtocol); }
+
+        /** The version the destination agent speaks (1 when not said). */
+        int destinationSpeaks() { return dev.talent.fleet.Protocol.of(toProtocol); }
+    }
 
     /** The stream of a checkpoint from agent to agent: the first part carries the statement. */
     record CheckpointPart(String platform, Statement statement, byte[] data) {}
@@ -66,7 +84,8 @@ final class AppsMessages {
      * them so), or null when the source asked for them in this sync.
      */
     record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
-            long errLength, byte[] data, Long expectLog, Long expectErr) {
+            long errLength, byte[] data, @JsonInclude(JsonInclude.Include.NON_NULL) Long expectLog,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long expectErr) {
         SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
                 long errLength, byte[] data) {
             this(app, platform, mode, paths, logFrom, logLength, errFrom, errLength, data, null, null);

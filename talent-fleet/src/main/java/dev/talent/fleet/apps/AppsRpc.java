@@ -95,6 +95,11 @@ public final class AppsRpc {
 
     /** The service over {@code apps}; blocking work runs on threads of its own, never on the transport's. */
     public static ServerServiceDefinition service(HostedApps apps) {
+        // every call's protocol version is read (and a malformed or too old one refused) before it runs
+        return io.grpc.ServerInterceptors.intercept(methods(apps), ProtocolHeader.CHECK);
+    }
+
+    private static ServerServiceDefinition methods(HostedApps apps) {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         return ServerServiceDefinition.builder(SERVICE)
                 .addMethod(PUT_BLOB, ServerCalls.asyncClientStreamingCall(response -> new Spool<AppsMessages.Chunk, AppsMessages.Reply>(
@@ -172,11 +177,15 @@ public final class AppsRpc {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
                 }))
-                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new StreamedCheckpoint(apps, response, pool)))
+                .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new StreamedSigned(apps, response, pool,
+                        "checkpoint", MAX_SPOOL, (head, in) -> {
+                            apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
+                            return new AppsMessages.Reply("received", 0, true);
+                        })))
                 .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
-                .addMethod(RECEIVE_CONNECTIONS, signedUpload(apps, pool, HostedApps.MAX_CONNECTION_STATE, "TCP state",
-                        (head, in) -> new AppsMessages.Reply("received",
-                                apps.receiveConnections(head.statement().app(), head.statement(), in), true)))
+                .addMethod(RECEIVE_CONNECTIONS, ServerCalls.asyncClientStreamingCall(response -> new StreamedSigned(apps, response, pool,
+                        "TCP state", HostedApps.MAX_CONNECTION_STATE, (head, in) -> new AppsMessages.Reply("received",
+                                apps.receiveConnections(head.statement().app(), head.statement(), in), true))))
                 .addMethod(RESTORE_ACCEPTED, unary(pool, o -> {
                     List<String> warnings = new ArrayList<>();
                     AppsMessages.Restored r = apps.restoreAccepted(o.app(), o.platform(), warnings::add);
@@ -276,7 +285,7 @@ public final class AppsRpc {
             }
             case "log-tail" -> new AppsMessages.Reply(apps.container(o.app(), o.id()).logTail((int) Math.min(200, Math.max(1, o.number()))), 0, true);
             case "lock-network" -> {
-                apps.container(o.app(), o.id()).lockNetwork();
+                apps.lockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
             case "hold-network" -> new AppsMessages.Reply("", 0, apps.holdNetwork(o.app(), o.id()));
@@ -571,68 +580,46 @@ public final class AppsRpc {
         }
     }
 
-    /** What an upload of signed parts does with the spooled bytes once the last part arrived. */
+    /** What reads a stream of signed parts while it arrives: the head (with its statement) and the bytes after it. */
     @FunctionalInterface
-    interface SpooledUpload {
-        AppsMessages.Reply complete(AppsMessages.CheckpointPart head, InputStream spooled) throws IOException;
+    interface SignedReceiver {
+        AppsMessages.Reply receive(AppsMessages.CheckpointPart head, InputStream bytes) throws IOException;
     }
 
     /**
-     * A client stream of parts whose first carries a signed statement: the statement is checked to be well formed and
-     * its size bounded by {@code max} before any byte is written; {@code done} reads the spooled bytes.
+     * A stream of signed parts (a checkpoint, a TCP state), read by the destination's receiver while it arrives
+     * ({@link ChunkPipe}): the statement checked to be well formed and its size bounded before any byte is taken, then
+     * the receiver on a thread of its own ({@link HostedApps#receiveCheckpoint}: signature and chain verified before it
+     * writes a byte, size and SHA-256 counted as the bytes come, the file placed only when both match;
+     * {@link HostedApps#receiveConnections}: the same, then the state's header); the answer once it is through. Nothing
+     * is spooled: the statement announces the size, so nothing has to wait for the stream's end.
      */
-    private static io.grpc.ServerCallHandler<AppsMessages.CheckpointPart, AppsMessages.Reply> signedUpload(HostedApps apps,
-            ExecutorService pool, long max, String what, SpooledUpload done) {
-        return ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.CheckpointPart, AppsMessages.Reply>(
-                apps, response, pool) {
-            AppsMessages.CheckpointPart head;
-
-            @Override
-            void first(AppsMessages.CheckpointPart c) throws IOException {
-                head = c;
-                HostedApps.signature(c.statement()); // well formed, before any byte is written
-                if (c.statement().size() < 0 || c.statement().size() > max) throw new IOException(what + " size out of bounds");
-                open(apps, c.statement().app(), c.statement().size());
-            }
-
-            @Override
-            void data(AppsMessages.CheckpointPart c) throws IOException { write(c.data()); }
-
-            @Override
-            AppsMessages.Reply complete() throws IOException {
-                try (InputStream in = spooled()) {
-                    return done.complete(head, in);
-                }
-            }
-        });
-    }
-
-    /**
-     * A checkpoint's stream, read by the destination's receiver while it arrives ({@link ChunkPipe}): the statement
-     * checked to be well formed and its size bounded before any byte is taken, then {@link HostedApps#receiveCheckpoint}
-     * on a thread of its own (signature and chain verified before it writes a byte, size and SHA-256 counted as the
-     * bytes come, the file placed only when both match); the answer once it is through.
-     */
-    static final class StreamedCheckpoint extends Spool<AppsMessages.CheckpointPart, AppsMessages.Reply> {
+    static final class StreamedSigned extends Spool<AppsMessages.CheckpointPart, AppsMessages.Reply> {
         private final ExecutorService pool;
         private final ChunkPipe pipe = new ChunkPipe(REQUEST_AHEAD * 2);
+        private final String what;
+        private final long max;
+        private final SignedReceiver receiver;
         private java.util.concurrent.CompletableFuture<AppsMessages.Reply> received;
 
-        StreamedCheckpoint(HostedApps apps, StreamObserver<AppsMessages.Reply> response, ExecutorService pool) {
+        StreamedSigned(HostedApps apps, StreamObserver<AppsMessages.Reply> response, ExecutorService pool, String what, long max,
+                SignedReceiver receiver) {
             super(apps, response, pool);
             this.pool = pool;
+            this.what = what;
+            this.max = max;
+            this.receiver = receiver;
         }
 
         @Override
         void first(AppsMessages.CheckpointPart c) throws IOException {
             HostedApps.signature(c.statement()); // well formed, before any byte is taken
-            if (c.statement().size() < 0 || c.statement().size() > MAX_SPOOL) throw new IOException("checkpoint size out of bounds");
+            if (c.statement().size() < 0 || c.statement().size() > max) throw new IOException(what + " size out of bounds");
             var r = new java.util.concurrent.CompletableFuture<AppsMessages.Reply>();
             received = r;
             pool.execute(() -> {
                 try (pipe) {
-                    apps.receiveCheckpoint(c.statement().app(), c.platform(), c.statement(), pipe);
-                    r.complete(new AppsMessages.Reply("received", 0, true));
+                    r.complete(receiver.receive(c, pipe));
                 } catch (IOException | RuntimeException e) {
                     r.completeExceptionally(e);
                 }
@@ -645,7 +632,7 @@ public final class AppsRpc {
                 pipe.put(c.data());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while a checkpoint was arriving");
+                throw new java.io.InterruptedIOException("interrupted while a " + what + " was arriving");
             }
         }
 
@@ -659,7 +646,7 @@ public final class AppsRpc {
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw new IOException(String.valueOf(e.getCause()), e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new IOException("the checkpoint was not received in time", e);
+                throw new IOException("the " + what + " was not received in time", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted");
@@ -669,7 +656,7 @@ public final class AppsRpc {
         @Override
         void abandon() {
             // the receiver removes what it wrote (nothing reached the checkpoint directory)
-            pipe.fail(new IOException("the checkpoint's stream broke off"));
+            pipe.fail(new IOException("the " + what + "'s stream broke off"));
         }
     }
 

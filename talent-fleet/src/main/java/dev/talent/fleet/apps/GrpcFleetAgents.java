@@ -59,6 +59,12 @@ public final class GrpcFleetAgents implements FleetAgents {
     @FunctionalInterface
     public interface Directory {
         InetSocketAddress agentOf(String host) throws FleetException, InterruptedException;
+
+        /**
+         * The protocol version {@code host}'s agent speaks ({@link dev.talent.fleet.Protocol}, from its host record):
+         * what is sent to it, or on its behalf to another agent, keeps to it. Agents at fixed addresses (tests): this build's.
+         */
+        default int protocolOf(String host) throws FleetException, InterruptedException { return dev.talent.fleet.Protocol.CURRENT; }
     }
 
     /** How long the pipeline waits for a safe point and for a restored program. */
@@ -109,10 +115,27 @@ public final class GrpcFleetAgents implements FleetAgents {
 
     /** Agents found through etcd's host records, every call carrying the leader's {@code epoch} (0: none). */
     public static GrpcFleetAgents viaEtcd(TlsFiles tls, Etcd etcd, Timeouts timeouts, Consumer<String> warn, long epoch) {
-        return new GrpcFleetAgents(tls, host -> {
-            Records.HostInfo info = Hosts.info(etcd, host).orElseThrow(() -> new FleetException("no host " + host + " in etcd"));
-            return new InetSocketAddress(info.address(), info.port());
+        return new GrpcFleetAgents(tls, new Directory() {
+            @Override
+            public InetSocketAddress agentOf(String host) throws FleetException, InterruptedException {
+                Records.HostInfo info = Hosts.info(etcd, host).orElseThrow(() -> new FleetException("no host " + host + " in etcd"));
+                return new InetSocketAddress(info.address(), info.port());
+            }
+
+            @Override
+            public int protocolOf(String host) throws FleetException, InterruptedException {
+                return Hosts.info(etcd, host).orElseThrow(() -> new FleetException("no host " + host + " in etcd")).speaks();
+            }
         }, timeouts, warn, epoch);
+    }
+
+    /**
+     * What a controller tells a source agent of protocol {@code source} about its destination's version
+     * {@code destination}: null (the field left out) for a source of protocol 1, whose reader refuses it, which then
+     * sends as protocol 1 does.
+     */
+    static Integer destinationProtocol(int source, int destination) {
+        return source < 2 ? null : dev.talent.fleet.Protocol.spokenTo(destination);
     }
 
     /**
@@ -133,6 +156,7 @@ public final class GrpcFleetAgents implements FleetAgents {
         InetSocketAddress a = directory.agentOf(host);
         if (known != null && sameAddress(known.address(), a)) return known.client();
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).sslContext(tls.clientContext());
+        b.intercept(ProtocolHeader.STAMP);
         if (epoch > 0) b.intercept(LeaderEpoch.stamp(epoch));
         Link made = new Link(a, new AgentClient(host, b.build()));
         synchronized (clients) {
@@ -335,7 +359,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         MigrationTiming t = new MigrationTiming();
         RemotePlace source = new RemotePlace(src, app, from, directory.agentOf(from.host()));
         RemotePlace destination = new RemotePlace(dst, app, to, dstAddress);
-        AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "");
+        AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "",
+                destinationProtocol(directory.protocolOf(from.host()), directory.protocolOf(to.host())));
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
         RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
@@ -883,8 +908,7 @@ public final class GrpcFleetAgents implements FleetAgents {
         }
 
         private SyncReport sync(String mode) throws IOException {
-            AppsMessages.Sync s = source.call(AppsRpc.SYNC_TO, new AppsMessages.Send(send.app(), send.platform(), send.toAddress(),
-                    send.toPort(), send.toPlatform(), mode));
+            AppsMessages.Sync s = source.call(AppsRpc.SYNC_TO, send.mode(mode));
             return new SyncReport(s.mode(), s.filesCopied(), s.filesDeleted(), s.bytesCopied(), s.entriesVanished(), s.nanos());
         }
 

@@ -87,6 +87,8 @@ public final class HostedApps implements AutoCloseable {
     private final Map<String, Long> restoring = new java.util.concurrent.ConcurrentHashMap<>();
     /** Containers created to restore (app and id to platform), until they are deleted. */
     private final Map<String, String> restorers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The containers of --net apps that are off the network here, and the agent's own unlock of those etcd places here. */
+    private final HeldNetworks held = new HeldNetworks();
     /** The segment of this host's --net apps (its bridge on it); empty: --net apps are refused here. */
     private volatile Optional<dev.talent.container.NetworkConfig> network = Optional.empty();
 
@@ -532,13 +534,22 @@ public final class HostedApps implements AutoCloseable {
             // etcd places it here and nothing moves it: it must be on the network. The agent before may have died
             // between a migration's hold (or lock) of this destination and its unlock, which comes after the commit;
             // the leader's tries of that unlock may all have come while no agent answered here (idempotent otherwise)
+            AdoptedContainer a = c;
             try {
-                c.unlockNetwork();
-                saidIfHoldEnded(r.spec().app(), c);
-                c.announce();
+                held.change(r.spec().app(), adopted, null, () -> {
+                    a.unlockNetwork();
+                    saidIfHoldEnded(r.spec().app(), a);
+                    a.announce();
+                    return null;
+                });
             } catch (IOException x) {
+                // counted off: the agent tries again (convergeNetwork)
                 events.accept(r.spec().app() + ": cannot let container " + r.container() + " onto the network: " + x.getMessage());
             }
+        } else if (c.hasNetwork()) {
+            // a migration of it is in flight: the agent before may have left it held or locked, the leader decides; once
+            // etcd places it here with nothing in flight, this agent lets it on if no unlock of the leader did
+            held.off(r.spec().app(), adopted, "adopted from the agent before this one while a migration of it was in flight");
         }
         return Optional.of(r.container());
     }
@@ -594,6 +605,7 @@ public final class HostedApps implements AutoCloseable {
         }
         // not kept: the action only records the status under the lock and tells the events
         var _ = c.onExit().thenAccept(status -> {
+            held.forget(h.name, c);
             synchronized (this) {
                 // a stop at a checkpoint is a migration's: the app is not over
                 if (c.equals(h.running) && status == AdoptedContainer.UNKNOWN_STATUS) {
@@ -711,6 +723,7 @@ public final class HostedApps implements AutoCloseable {
         }
         closeQuietly(h.journal);
         for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
+        held.forget(h.name);
         String leftover;
         synchronized (this) {
             leftover = h.stoppedLeftover;
@@ -776,6 +789,7 @@ public final class HostedApps implements AutoCloseable {
         Platform p = checkPlatform(platform);
         AppContainer c = h.place(p).containers().create(restart, fault);
         track(h, c, p);
+        if (c.hasNetwork()) held.off(app, c, "created with its port down" + (restart ? " to restore a checkpoint" : ""));
         if (restart) {
             restorers.put(app + "\u0000" + c.id(), platform);
             if (c.hasNetwork()) h.local.prepareHold(hold, c);
@@ -790,7 +804,7 @@ public final class HostedApps implements AutoCloseable {
      */
     public boolean holdNetwork(String app, String id) throws IOException, InterruptedException {
         AppContainer c = container(app, id);
-        if (!c.holdNetwork()) return false;
+        if (!held.change(app, c, "held for a migration", c::holdNetwork)) return false;
         try {
             c.announce();
         } catch (IOException e) {
@@ -828,9 +842,49 @@ public final class HostedApps implements AutoCloseable {
      */
     public void unlockNetwork(String app, String id) throws IOException, InterruptedException {
         AppContainer c = container(app, id);
-        c.unlockNetwork();
-        saidIfHoldEnded(app, c);
-        c.announce();
+        held.change(app, c, null, () -> {
+            c.unlockNetwork();
+            saidIfHoldEnded(app, c);
+            c.announce();
+            return null;
+        });
+    }
+
+    /** Takes the container's traffic off the network (--net): a migration's source at its stop, a failed destination. */
+    public void lockNetwork(String app, String id) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        held.change(app, c, "locked by the leader", () -> {
+            c.lockNetwork();
+            return null;
+        });
+    }
+
+    /**
+     * The agent's own unlock ({@link HeldNetworks}): each --net container off the network here that runs its app while
+     * etcd places the app on this host with no migration in flight ({@code fences}, read only when there is one) is let
+     * onto the network and announced, as the leader's unlock after a commit does; said in the events. Run every
+     * {@link #NETWORK_CHECK_EVERY} and at each change of the placements or migrations in etcd. Returns how many.
+     */
+    public int convergeNetwork(FenceSource fences) throws IOException, InterruptedException {
+        return held.converge(this::runningContainer, fences, (app, c) -> {
+            c.unlockNetwork();
+            saidIfHoldEnded(app, c);
+            try {
+                c.announce();
+            } catch (IOException e) {
+                events.accept("cannot announce " + printable(app) + " on " + host + " after its unlock: " + e.getMessage());
+            }
+        }, events);
+    }
+
+    /** How often the agent looks for --net containers left off the network ({@link #convergeNetwork}). */
+    public static final Duration NETWORK_CHECK_EVERY = HeldNetworks.EVERY;
+
+    /** The container that runs the app here (not stopped, ended nor lost), if any. */
+    private synchronized Optional<AppContainer> runningContainer(String app) {
+        Hosted h = apps.get(app);
+        if (h == null || h.running == null || h.stopped || h.ended != null || h.lost != null) return Optional.empty();
+        return Optional.of(h.running);
     }
 
     /** Says that unlocking an adopted container ended a hold its dead agent left (see {@link AdoptedContainer#unlockNetwork}). */
@@ -847,7 +901,7 @@ public final class HostedApps implements AutoCloseable {
      * only one copy has the app's address on the segment. It stays until it is removed, or {@link #rejoin} lets it
      * back.
      */
-    public void isolate(String app) throws IOException {
+    public void isolate(String app) throws IOException, InterruptedException {
         Hosted h;
         List<AppContainer> cs;
         synchronized (this) {
@@ -855,7 +909,12 @@ public final class HostedApps implements AutoCloseable {
             if (h == null) return;
             cs = new ArrayList<>(h.containers.values());
         }
-        for (AppContainer c : cs) if (c.hasNetwork()) c.lockNetwork();
+        for (AppContainer c : cs) {
+            if (c.hasNetwork()) held.change(app, c, "isolated: the other copy of an interrupted migration", () -> {
+                c.lockNetwork();
+                return null;
+            });
+        }
     }
 
     /**
@@ -872,9 +931,13 @@ public final class HostedApps implements AutoCloseable {
             c = h.running;
         }
         if (!c.hasNetwork()) return false;
-        c.unlockNetwork();
-        saidIfHoldEnded(app, c);
-        c.announce();
+        AppContainer r = c;
+        held.change(app, c, null, () -> {
+            r.unlockNetwork();
+            saidIfHoldEnded(app, r);
+            r.announce();
+            return null;
+        });
         return true;
     }
 
@@ -1363,8 +1426,7 @@ public final class HostedApps implements AutoCloseable {
             known = h.syncedLogs;
             h.syncedLogs = null; // until this sync is through
         }
-        // the sizes the last sync to this place left there, expected (and checked) by it, instead of a round trip to ask
-        long[] expected = known == null ? null : known.expected(to);
+        long[] expected = expectedLogs(known, to);
         long[] destinationLogs = expected != null ? expected : link.logSizes(to);
         if (j == null) throw new IOException("app " + to.app() + " has no journal on " + host);
         Changes changes = j.drain();
@@ -1391,6 +1453,16 @@ public final class HostedApps implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /**
+     * The sizes the last sync to {@code to}'s place left there ({@code known}), which this sync expects (and the
+     * destination checks) instead of a round trip to ask; null (ask) for another place, or for an agent of protocol 1
+     * there, which knows no such field and would refuse the sync (the migration would roll back).
+     */
+    static long[] expectedLogs(SyncedLogs known, AppsMessages.Send to) {
+        if (known == null || to.destinationSpeaks() < dev.talent.fleet.Protocol.SYNC_EXPECTS_LOGS) return null;
+        return known.expected(to);
     }
 
     /**

@@ -102,10 +102,18 @@ public final class PlacementFence {
      * Whether etcd places {@code app} on this host with no migration of it in flight: its copy here is where the app
      * is, and nothing may hold it off the network (false for a fence without etcd).
      */
-    public boolean settledHere(String app) {
-        if (keepAll) return false;
+    public boolean settledHere(String app) { return settlement(app).keep(); }
+
+    /** {@link #settledHere} with the reason: where etcd places {@code app}, or the migration in flight. */
+    public Verdict settlement(String app) {
+        if (keepAll) return new Verdict(false, "there is no etcd to ask where " + app + " belongs");
         Records.Placement p = placements.get(app);
-        return p != null && p.host().equals(host) && !arriving.containsKey(app);
+        if (p == null) return new Verdict(false, "etcd does not place " + app);
+        if (!p.host().equals(host)) return new Verdict(false, "etcd places " + app + " on " + p.host() + "/" + p.platform());
+        String to = arriving.get(app);
+        if (to != null)
+            return new Verdict(false, "a migration of " + app + " to " + to + " is in flight (the leader decides)");
+        return new Verdict(true, "etcd places " + app + " here (" + host + "/" + p.platform() + ") with no migration in flight");
     }
 
     /** Whether this host's copy of {@code app}, started at placement epoch {@code epoch}, may run on. */

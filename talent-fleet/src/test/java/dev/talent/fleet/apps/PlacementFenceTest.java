@@ -55,6 +55,19 @@ class PlacementFenceTest {
         assertThat(PlacementFence.keepAll("h2").settledHere("svc")).as("no etcd to ask").isFalse();
     }
 
+    /** The agent's own unlock of a copy left held says why it did or did not let it on. */
+    @Test
+    void theSettlementSaysWhy() {
+        Map<String, Records.Placement> placed = Map.of("svc", at("h2", 1).orElseThrow());
+        assertThat(new PlacementFence("h2", Set.of("svc"), placed).settlement("svc").reason())
+                .isEqualTo("etcd places svc here (h2/x86_64) with no migration in flight");
+        assertThat(new PlacementFence("h1", Set.of("svc"), placed).settlement("svc").reason()).isEqualTo("etcd places svc on h2/x86_64");
+        assertThat(new PlacementFence("h2", Set.of("svc"), placed, Map.of("svc", "h3")).settlement("svc"))
+                .satisfies(v -> assertThat(v.keep()).isFalse())
+                .satisfies(v -> assertThat(v.reason()).isEqualTo("a migration of svc to h3 is in flight (the leader decides)"));
+        assertThat(new PlacementFence("h2", Set.of("svc"), Map.of()).settlement("svc").reason()).isEqualTo("etcd does not place svc");
+    }
+
     @Test
     void aSnapshotAnswersForItsHost() {
         PlacementFence f = new PlacementFence("h3", Set.of("svc", "db"),

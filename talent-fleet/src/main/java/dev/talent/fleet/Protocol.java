@@ -1,0 +1,67 @@
+package dev.talent.fleet;
+
+import java.util.Optional;
+
+/**
+ * The version of the messages agents and controllers exchange (docs/FLEET.md, "Protocol versions"). The agents' and
+ * controllers' JSON readers refuse a field they do not know, so a message with a field its receiver's release lacks is
+ * refused, and a migration that sent one rolled back in the middle. Each agent therefore says the version it speaks
+ * when it registers ({@code /talent/hosts/H/info}, {@code protocol}; absent: 1, a release before versions), every
+ * request says the version its sender speaks (the gRPC header {@value #HEADER}), and a sender speaks the receiver's
+ * version: a field newer than the receiver's version is left out (and what it was for done the older way). A
+ * migration that cannot be done in the version both agents speak is refused by the controller before it asks either
+ * agent for anything ({@link #refusal}), never rolled back once the program stopped.
+ *
+ * <ul>
+ *   <li>1: the messages of the releases before versions (no {@code protocol} in the host's record, no header).
+ *   <li>2: the host's record says {@code protocol}; requests carry the header; a sync's head may carry the sizes of
+ *       the destination's logs it expects ({@code expectLog}, {@code expectErr}: without them the source asks, as in
+ *       1); a controller's {@code Send} to a source agent may carry {@code toProtocol}, the destination agent's version.
+ * </ul>
+ */
+public final class Protocol {
+    private Protocol() {}
+
+    /** The version this build speaks (and every older one down to {@link #OLDEST}). */
+    public static final int CURRENT = 2;
+    /** The oldest version this build still speaks to. */
+    public static final int OLDEST = 1;
+    /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
+    public static final int SYNC_EXPECTS_LOGS = 2;
+    /** The gRPC request header with the version its sender speaks (absent: 1). */
+    public static final String HEADER = "talent-protocol";
+
+    /** The version a record or a header announced: absent means 1 (a release before versions). */
+    public static int of(Integer announced) { return announced == null ? 1 : announced; }
+
+    /** A header's value as a version: absent is 1; anything but a positive decimal number is refused. */
+    public static int parseHeader(String value) {
+        if (value == null) return 1;
+        if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9'))
+            throw new IllegalArgumentException("not a protocol version: '" + value.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+        int v = Integer.parseInt(value);
+        if (v < 1) throw new IllegalArgumentException("not a protocol version: " + v);
+        return v;
+    }
+
+    /** The version a sender of this build speaks to a receiver that speaks {@code receiver}. */
+    public static int spokenTo(int receiver) { return Math.min(CURRENT, receiver); }
+
+    /**
+     * The version a migration needs of both its agents. Every addition of version 2 has a way of version 1 (a sync to
+     * an agent of 1 asks for its logs' sizes), so a migration needs only what this build still speaks; a later
+     * version without such a way raises it for the migrations that use it.
+     */
+    public static int neededByMigration() { return OLDEST; }
+
+    /**
+     * Why a migration that needs version {@code needs} cannot involve {@code host}'s agent, which speaks {@code speaks}
+     * (also when it is older than this build speaks to at all); empty when it can.
+     */
+    public static Optional<String> refusal(String host, int speaks, int needs) {
+        int need = Math.max(needs, OLDEST);
+        if (speaks >= need) return Optional.empty();
+        return Optional.of("agent " + host + " speaks protocol " + speaks + ", this migration needs " + need
+                + " (upgrade talent on " + host + ")");
+    }
+}

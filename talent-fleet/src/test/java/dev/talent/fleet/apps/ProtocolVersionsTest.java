@@ -1,0 +1,171 @@
+package dev.talent.fleet.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talent.fleet.JsonMarshaller;
+import dev.talent.fleet.Protocol;
+import dev.talent.fleet.Records;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Mixed agent versions ({@link Protocol}): what this build sends an agent of protocol 1 parses with that release's
+ * records (its readers refuse unknown fields), the sync's new fields go only to agents that speak 2, and a migration
+ * an agent cannot speak is refused with the reason.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ProtocolVersionsTest {
+    /** The sync's head as protocol 1 knows it (before expectLog/expectErr). */
+    @SuppressWarnings("ArrayRecordComponent")
+    record SyncPartV1(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
+            long errLength, byte[] data) {}
+
+    /** A controller's Send as protocol 1 knows it (before toProtocol). */
+    record SendV1(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {}
+
+    private static <T> T asV1(InputStream json, Class<T> type) {
+        return new JsonMarshaller<>(type, 64 * 1024).parse(json);
+    }
+
+    /** The JSON of a head this build sends (the stream's kind byte dropped). */
+    private static InputStream head(AppsMessages.SyncPart p) throws IOException {
+        InputStream in = AppsRpc.SYNC_PARTS.stream(p);
+        assertThat(in.read()).isEqualTo(StreamMarshaller.HEAD);
+        return in;
+    }
+
+    @Test
+    void aSyncThatExpectsNothingIsOneProtocolOneTakes() throws IOException {
+        SyncPartV1 v1 = asV1(head(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 10, 20, 30, 40, null)),
+                SyncPartV1.class);
+        assertThat(v1.paths()).containsExactly("a");
+        assertThat(v1.errLength()).isEqualTo(40);
+        // what an agent of 1 did with the sync of a newer one: refused, the migration rolled back
+        InputStream expecting = head(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 10, 20, 30, 40, null, 5L, 6L));
+        assertThatThrownBy(() -> asV1(expecting, SyncPartV1.class)).hasMessageContaining("expectLog");
+    }
+
+    @Test
+    void aSendWithoutTheDestinationsVersionIsOneProtocolOneTakes() {
+        AppsMessages.Send s = new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "aarch64", "journal");
+        assertThat(asV1(new JsonMarshaller<>(AppsMessages.Send.class, 64 * 1024).stream(s), SendV1.class).toPlatform()).isEqualTo("aarch64");
+        assertThat(s.destinationSpeaks()).as("not said: 1").isEqualTo(1);
+        AppsMessages.Send two = new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "aarch64", "journal", 2);
+        assertThat(new JsonMarshaller<>(AppsMessages.Send.class, 64 * 1024).parse(new JsonMarshaller<>(AppsMessages.Send.class, 64 * 1024)
+                .stream(two.mode("mirror")))).isEqualTo(new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "aarch64", "mirror", 2));
+    }
+
+    @Test
+    void theControllerTellsOnlyASourceOfTwoTheDestinationsVersion() {
+        assertThat(GrpcFleetAgents.destinationProtocol(1, 2)).as("a source of 1 refuses the field").isNull();
+        assertThat(GrpcFleetAgents.destinationProtocol(2, 1)).isEqualTo(1);
+        assertThat(GrpcFleetAgents.destinationProtocol(2, 2)).isEqualTo(2);
+        assertThat(GrpcFleetAgents.destinationProtocol(3, 7)).as("spoken: at most this build's").isEqualTo(Protocol.CURRENT);
+    }
+
+    @Test
+    void aSourceExpectsTheLogSizesOnlyAtADestinationOfTwo() {
+        AppsMessages.Send to = new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal", 2);
+        HostedApps.SyncedLogs known = new HostedApps.SyncedLogs(to.mode("mirror"), 120, 7);
+        assertThat(HostedApps.expectedLogs(known, to)).containsExactly(120, 7);
+        assertThat(HostedApps.expectedLogs(known, new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal", 1)))
+                .as("an agent of 1 is asked").isNull();
+        assertThat(HostedApps.expectedLogs(known, new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal")))
+                .as("a controller of 1 did not say: asked").isNull();
+        assertThat(HostedApps.expectedLogs(null, to)).isNull();
+    }
+
+    @Test
+    void aHostSaysItsVersionAndOneWithoutIsOne() throws IOException {
+        Records.HostInfo now = new Records.HostInfo("h1", "10.0.0.1", 7443, List.of("x86_64"), List.of(), Protocol.CURRENT);
+        String json = new String(new JsonMarshaller<>(Records.HostInfo.class, 64 * 1024).stream(now).readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"protocol\":" + Protocol.CURRENT);
+        assertThat(new JsonMarshaller<>(Records.HostInfo.class, 64 * 1024).parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))
+                .speaks()).isEqualTo(Protocol.CURRENT);
+        byte[] old = "{\"name\":\"h2\",\"address\":\"10.0.0.2\",\"port\":7443,\"platforms\":[\"x86_64\"],\"facts\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertThat(new JsonMarshaller<>(Records.HostInfo.class, 64 * 1024).parse(new ByteArrayInputStream(old)).speaks()).isEqualTo(1);
+        assertThat(new String(new JsonMarshaller<>(Records.HostInfo.class, 64 * 1024).stream(new Records.HostInfo("h2", "10.0.0.2", 7443,
+                List.of("x86_64"))).readAllBytes(), StandardCharsets.UTF_8)).doesNotContain("protocol");
+        assertThatThrownBy(() -> new Records.HostInfo("h1", "10.0.0.1", 7443, List.of("x86_64"), List.of(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMigrationAnAgentCannotSpeakIsRefusedWithTheReason() {
+        assertThat(Protocol.refusal("h2", 1, 2)).hasValueSatisfying(r -> assertThat(r).startsWith("agent h2 speaks protocol 1, this migration needs 2"));
+        assertThat(Protocol.refusal("h2", 2, 2)).isEmpty();
+        assertThat(Protocol.refusal("h2", 3, 2)).isEmpty();
+        assertThat(Protocol.refusal("h2", 1, Protocol.neededByMigration())).as("every addition of 2 has a way of 1").isEmpty();
+    }
+
+    /** A server call that records how it was closed. */
+    static final class Call extends io.grpc.ServerCall<String, String> {
+        io.grpc.Status closed;
+
+        @Override public void request(int n) {}
+        @Override public void sendHeaders(io.grpc.Metadata headers) {}
+        @Override public void sendMessage(String message) {}
+        @Override public void close(io.grpc.Status status, io.grpc.Metadata trailers) { closed = status; }
+        @Override public boolean isCancelled() { return false; }
+        @Override public io.grpc.MethodDescriptor<String, String> getMethodDescriptor() { return null; }
+    }
+
+    /** The version an agent's service sees for a call with {@code header} (null: none), or its refusal. */
+    private static Object seen(String header) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        if (header != null) headers.put(ProtocolHeader.KEY, header);
+        Call call = new Call();
+        int[] caller = {0};
+        ProtocolHeader.CHECK.interceptCall(call, headers, (c, h) -> {
+            caller[0] = ProtocolHeader.caller();
+            return new io.grpc.ServerCall.Listener<>() { };
+        });
+        return call.closed != null ? call.closed.getCode() + ": " + call.closed.getDescription() : caller[0];
+    }
+
+    @Test
+    void anAgentReadsTheCallersVersionAndRefusesAMalformedOne() {
+        assertThat(seen(Integer.toString(Protocol.CURRENT))).isEqualTo(Protocol.CURRENT);
+        assertThat(seen(null)).as("a caller of 1 sends none").isEqualTo(1);
+        assertThat(seen("two")).isEqualTo("INVALID_ARGUMENT: refused: not a protocol version: 'two'");
+        assertThat(seen("0")).isEqualTo("INVALID_ARGUMENT: refused: not a protocol version: 0");
+    }
+
+    @Test
+    void everyCallOfThisBuildSaysItsVersion() {
+        io.grpc.Metadata sent = new io.grpc.Metadata();
+        io.grpc.Channel channel = new io.grpc.Channel() {
+            @Override
+            public <Q, R> io.grpc.ClientCall<Q, R> newCall(io.grpc.MethodDescriptor<Q, R> method, io.grpc.CallOptions options) {
+                return new io.grpc.ClientCall<>() {
+                    @Override public void start(Listener<R> listener, io.grpc.Metadata headers) { sent.merge(headers); }
+                    @Override public void request(int n) {}
+                    @Override public void cancel(String message, Throwable cause) {}
+                    @Override public void halfClose() {}
+                    @Override public void sendMessage(Q message) {}
+                };
+            }
+
+            @Override
+            public String authority() { return "agent"; }
+        };
+        ProtocolHeader.STAMP.interceptCall(AppsRpc.SYNC_TO, io.grpc.CallOptions.DEFAULT, channel)
+                .start(new io.grpc.ClientCall.Listener<>() { }, new io.grpc.Metadata());
+        assertThat(sent.get(ProtocolHeader.KEY)).isEqualTo(Integer.toString(Protocol.CURRENT));
+    }
+
+    @Test
+    void theHeaderIsAVersion() {
+        assertThat(Protocol.parseHeader(null)).as("a sender of 1 sends none").isEqualTo(1);
+        assertThat(Protocol.parseHeader("2")).isEqualTo(2);
+        for (String bad : new String[] {"", "0", "-1", "2.0", "x", "1234567890"})
+            assertThatThrownBy(() -> Protocol.parseHeader(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+}
