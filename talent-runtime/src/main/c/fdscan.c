@@ -20,6 +20,7 @@
 #include "epoll.h"
 #include "files.h"
 #include "precopy.h"
+#include "dirty.h"
 #include "refusal.h"
 #include "xalloc.h"
 
@@ -117,7 +118,7 @@ void tl_fdscan_check(void)
 {
     size_t nknown, nepoll, len = 0, listed_len = 0;
     int *known = tl_files_descriptors(&nknown), *ep = tl_epoll_descriptors(&nepoll);
-    int own = tl_precopy_descriptor();
+    int own = tl_precopy_descriptor(), own_dirty = tl_dirty_descriptor();
     unsigned long count = 0;
     char msg[TL_REFUSAL_MAX], listed[160];
     DIR *d;
@@ -137,7 +138,8 @@ void tl_fdscan_check(void)
         char path[64], link[4096];
         ssize_t k;
         int fd = entry_fd(de->d_name);
-        if (fd < 3 || fd == dirfd(d) || fd == own || bsearch(&fd, known, nknown, sizeof *known, cmp_int) ||
+        if (fd < 3 || fd == dirfd(d) || fd == own || fd == own_dirty ||
+            bsearch(&fd, known, nknown, sizeof *known, cmp_int) ||
             bsearch(&fd, ep, nepoll, sizeof *ep, cmp_int))
             continue;
         count++;
