@@ -3,8 +3,9 @@
  * through a function pointer or inside a macro expansion, dup3, fcntl F_DUPFD) would be neither carried nor refused.
  * So at every checkpoint, once files.c and epoll.c have collected, /proc/self/fd is read and each descriptor that is
  * not stdin/stdout/stderr, not in files.c's table (carried, or refused by files.c already), not an epoll instance or
- * copy epoll.c carries, and not the runtime's own (this scan's directory, a pre-copy round's pipe) refuses the
- * checkpoint, named with its number, its link and what it is; the program goes on, as for any refusal.
+ * copy epoll.c carries, and not the runtime's own (this scan's directory, a pre-copy round's pipe, dirty.c's
+ * userfaultfd) refuses the checkpoint, named with its number, its link and what it is; the program goes on, as for
+ * any refusal.
  *
  * Descriptors open when the program starts (beyond 0-2: inherited from the parent) are entered into files.c's table
  * before main as if the program had been given them: carried when talent can carry them (a regular file, a
