@@ -7,6 +7,7 @@
 #include "xalloc.h"
 #include "config.h"
 #include "cwd.h"
+#include "dirty.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@
 int tl_fsync_policy = TL_FSYNC_ALWAYS;
 
 typedef enum key_type { K_DIR, K_COUNT, K_BOOL, K_KEEP, K_SECONDS, K_PLATFORM, K_EVENT_FILE, K_RESTORE_FILE, K_FAULT,
-                       K_FSYNC, K_PRECOPY }
+                       K_FSYNC, K_PRECOPY, K_DIRTY }
     key_type;
 
 /* Where a whole-number key's value goes: named in the table, so that the table's order means nothing. */
@@ -45,6 +46,7 @@ static const key_def keys[] = {
     {"fault", TL_ENV_FAULT, K_FAULT, S_NONE},
     {"fsync", TL_ENV_FSYNC, K_FSYNC, S_NONE},
     {"precopy", TL_ENV_PRECOPY, K_PRECOPY, S_NONE},
+    {"dirty", TL_ENV_DIRTY, K_DIRTY, S_NONE},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -125,6 +127,17 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
         if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
             tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected 0 or 1", where, k->key, value);
         c->precopy = value[0] == '1';
+        return;
+    case K_DIRTY:
+        /* README.md "Pre-copy": dirty tracking for the stop after pre-copy (dirty.c) */
+        if (strcmp(value, "track") == 0)
+            tl_dirty_mode = TL_DIRTY_TRACK;
+        else if (strcmp(value, "off") == 0)
+            tl_dirty_mode = TL_DIRTY_OFF;
+        else if (strcmp(value, "verify") == 0)
+            tl_dirty_mode = TL_DIRTY_VERIFY;
+        else
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected track, off or verify", where, k->key, value);
         return;
     case K_FSYNC:
         /* README.md "Configuration": which checkpoints are fsynced before they count as written */

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "checkpoint_file.h"
 #include "bulk.h"
+#include "dirty.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -181,12 +182,16 @@ int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc)
         scratch = tl_xmalloc(step);
     memset(&c, 0, sizeof c);
     c.b = pc->buf;
+    /* a pre-copy round's child records where the arrays went and its chunks' CRCs (dirty.c; nothing elsewhere) */
+    tl_dirty_record_begin(pc->tag, pc->buf);
     while ((got = cursor_fill(&c, scratch, step)) > 0) {
         *image_crc = tl_crc32c(*image_crc, scratch, got);
         crc = tl_crc32c(crc, scratch, got);
+        tl_dirty_record_bytes(scratch, got);
         if (write_fully(fd, scratch, got) != 0)
             return -1;
     }
+    tl_dirty_record_end();
     if (pc->crc_out)
         put_crc(pc->crc_out, crc);
     return 0;
@@ -233,6 +238,100 @@ static void delta_stream(oplist *ops, tl_buf *data, const tl_piece *pc, const un
         put_crc(pc->crc_out, crc);
 }
 
+/* Where a payload's content is read at random: the referred array k (its content offset is at + shift) and the
+ * bytes of the arrays before it (shift); offsets only grow. */
+typedef struct content_seek {
+    const tl_buf *b;
+    size_t k, shift;
+} content_seek;
+
+/* Moves s to the array that holds content offset pos or follows it; returns it (NULL: none follows). */
+static const tl_buf_ref *seek_ref(content_seek *s, size_t pos)
+{
+    while (s->k < s->b->nrefs) {
+        const tl_buf_ref *r = &s->b->refs[s->k];
+        size_t len = (size_t)r->size * r->n;
+        if (pos < r->at + s->shift + len)
+            return r;
+        s->shift += len;
+        s->k++;
+    }
+    return NULL;
+}
+
+/* The content bytes [pos, pos + n) of s's payload into dst, as cursor_fill encodes them. */
+static void content_at(content_seek *s, size_t pos, size_t n, unsigned char *dst)
+{
+    while (n) {
+        const tl_buf_ref *r = seek_ref(s, pos);
+        size_t m;
+        if (!r || pos < r->at + s->shift) {
+            size_t to = r ? r->at + s->shift : s->b->len + s->shift;
+            m = n < to - pos ? n : to - pos;
+            memcpy(dst, s->b->data + (pos - s->shift), m);
+        } else {
+            size_t off = pos - (r->at + s->shift), e = off / r->size, in = off % r->size;
+            size_t left = (size_t)r->size * r->n - off, whole = (n < left ? n : left) / r->size;
+            if (in == 0 && whole) {
+                m = whole * r->size;
+                tl_bulk_swap_copy(dst, r->src + e * r->size, r->size, whole);
+            } else {
+                /* a scalar cut by the chunk's start or end */
+                unsigned char t[16];
+                tl_bulk_swap_copy(t, r->src + e * r->size, r->size, 1);
+                m = r->size - in < n ? r->size - in : n;
+                memcpy(dst, t + in, m);
+            }
+        }
+        dst += m;
+        pos += m;
+        n -= m;
+    }
+}
+
+static uint64_t dirty_skipped, dirty_encoded;
+
+void tl_delta_dirty_counts(uint64_t *skipped, uint64_t *encoded)
+{
+    *skipped = dirty_skipped;
+    *encoded = dirty_encoded;
+}
+
+/* delta_stream where dirty tracking says which chunks of the referred arrays are unchanged since the base's round
+ * (dirty.c): those become the COPY the comparison would have found, their CRCs taken from the round's record, without
+ * being read; the others are encoded and compared as delta_stream does. The operations and CRCs are the same. */
+static void delta_stream_dirty(oplist *ops, tl_buf *data, const tl_piece *pc, const unsigned char *base, size_t boff,
+                               size_t blen, int in_base, uint32_t *image_crc)
+{
+    unsigned char chunk[TL_DELTA_CHUNK];
+    content_seek s;
+    size_t total = tl_buf_size(pc->buf), pos = 0;
+    uint32_t crc = pc->crc_seed;
+    s.b = pc->buf;
+    s.k = s.shift = 0;
+    while (pos < total) {
+        size_t n = total - pos < TL_DELTA_CHUNK ? total - pos : TL_DELTA_CHUNK;
+        const tl_buf_ref *r = seek_ref(&s, pos);
+        uint32_t c;
+        if (n == TL_DELTA_CHUNK && in_base && pos < blen && blen - pos >= n && r && pos >= r->at + s.shift &&
+            tl_dirty_clean(pc->tag, r->at + s.shift, r->src, r->size, r->n, pos, &c)) {
+            *image_crc = tl_dirty_crc_append(*image_crc, c);
+            crc = tl_dirty_crc_append(crc, c);
+            add_op(ops, OP_COPY, boff + pos, n);
+            dirty_skipped++;
+        } else {
+            content_at(&s, pos, n, chunk);
+            *image_crc = tl_crc32c(*image_crc, chunk, n);
+            crc = tl_crc32c(crc, chunk, n);
+            delta_chunk(ops, data, chunk, n, pos, base, boff, blen, in_base);
+            dirty_encoded++;
+        }
+        pos += n;
+    }
+    if (pc->crc_out)
+        put_crc(pc->crc_out, crc);
+}
+
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
                     const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed)
 {
@@ -242,13 +341,18 @@ void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *bas
     uint32_t image_crc = 0, crc;
     unsigned k;
     size_t i;
+    int dirty = tl_dirty_armed();
+    dirty_skipped = dirty_encoded = 0;
     for (k = 0; k < npieces; k++) {
         const tl_piece *pc = &pieces[k];
         size_t boff = 0, blen = 0, pos = 0;
         if (pc->buf) {
             int in_base = pc->tag && base_section(base, base_len, pc->tag, &boff, &blen);
             image_len += tl_buf_size(pc->buf);
-            delta_stream(&ops, &data, pc, base, boff, blen, in_base, &image_crc);
+            if (dirty)
+                delta_stream_dirty(&ops, &data, pc, base, boff, blen, in_base, &image_crc);
+            else
+                delta_stream(&ops, &data, pc, base, boff, blen, in_base, &image_crc);
             continue;
         }
         image_crc = tl_crc32c(image_crc, pc->p, pc->n);

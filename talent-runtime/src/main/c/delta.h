@@ -40,6 +40,10 @@ int tl_piece_write(int fd, const tl_piece *pc, uint32_t *image_crc);
 void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *base, size_t base_len,
                     const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed);
 
+/* Of the last tl_delta_build with dirty tracking armed (dirty.h): the chunks of payloads with referred arrays taken
+ * as unchanged without being read, and those encoded and compared. */
+void tl_delta_dirty_counts(uint64_t *skipped, uint64_t *encoded);
+
 /* Validates a delta and returns its base file name (copied into name). 0, or -1 with a message. */
 int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size_t namelen, char *err, size_t errlen);
 

@@ -3,8 +3,9 @@
  * through a function pointer or inside a macro expansion, dup3, fcntl F_DUPFD) would be neither carried nor refused.
  * So at every checkpoint, once files.c and epoll.c have collected, /proc/self/fd is read and each descriptor that is
  * not stdin/stdout/stderr, not in files.c's table (carried, or refused by files.c already), not an epoll instance or
- * copy epoll.c carries, and not the runtime's own (this scan's directory, a pre-copy round's pipe) refuses the
- * checkpoint, named with its number, its link and what it is; the program goes on, as for any refusal.
+ * copy epoll.c carries, and not the runtime's own (this scan's directory, a pre-copy round's pipe, dirty.c's
+ * userfaultfd) refuses the checkpoint, named with its number, its link and what it is; the program goes on, as for
+ * any refusal.
  *
  * Descriptors open when the program starts (beyond 0-2: inherited from the parent) are entered into files.c's table
  * before main as if the program had been given them: carried when talent can carry them (a regular file, a
@@ -20,6 +21,7 @@
 #include "epoll.h"
 #include "files.h"
 #include "precopy.h"
+#include "dirty.h"
 #include "refusal.h"
 #include "xalloc.h"
 
@@ -117,7 +119,7 @@ void tl_fdscan_check(void)
 {
     size_t nknown, nepoll, len = 0, listed_len = 0;
     int *known = tl_files_descriptors(&nknown), *ep = tl_epoll_descriptors(&nepoll);
-    int own = tl_precopy_descriptor();
+    int own = tl_precopy_descriptor(), own_dirty = tl_dirty_descriptor();
     unsigned long count = 0;
     char msg[TL_REFUSAL_MAX], listed[160];
     DIR *d;
@@ -137,7 +139,8 @@ void tl_fdscan_check(void)
         char path[64], link[4096];
         ssize_t k;
         int fd = entry_fd(de->d_name);
-        if (fd < 3 || fd == dirfd(d) || fd == own || bsearch(&fd, known, nknown, sizeof *known, cmp_int) ||
+        if (fd < 3 || fd == dirfd(d) || fd == own || fd == own_dirty ||
+            bsearch(&fd, known, nknown, sizeof *known, cmp_int) ||
             bsearch(&fd, ep, nepoll, sizeof *ep, cmp_int))
             continue;
         count++;

@@ -7,6 +7,7 @@
 #include "state.h"
 #include "events.h"
 #include "itimers.h"
+#include "dirty.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -142,8 +143,11 @@ int tl_precopy_fork(void)
     if (pipe(fds) != 0)
         fds[0] = fds[1] = -1;
     /* a child has no timers of its own (fork does not inherit them): its round carries the parent's (itimers.c) */
+    /* the pages written so far are in this round's image: read and protected again just before the fork */
+    tl_dirty_before_fork(round_no + 1, complete);
     tl_itimers_before_fork();
     p = fork();
+    tl_dirty_after_fork(p == 0);
     if (p != 0)
         tl_itimers_release();
     if (p < 0) {
@@ -283,6 +287,29 @@ static int open_base(const char *name, tl_mapped *b, char *err, size_t errlen)
 }
 
 /* Builds the delta of the pieces against the base file name and writes it as out_name. */
+/* The stop's delta where dirty tracking allows (dirty.c): with key dirty = verify also built by comparing every chunk,
+ * and the process ends (exit 70) when the two differ. */
+static void build_tracked(tl_buf *d, const char *base_name, const tl_mapped *base, const uint32_t *base_crc,
+                          const tl_piece *pieces, unsigned npieces, uint64_t *changed)
+{
+    uint64_t skipped = 0, encoded = 0;
+    tl_delta_build(d, base_name, base->p, base->n, base_crc, pieces, npieces, changed);
+    tl_delta_dirty_counts(&skipped, &encoded);
+    tl_dirty_disarm();
+    tl_info("stop after pre-copy: dirty tracking: %llu chunks of large arrays unchanged since %s (not read), %llu "
+            "encoded and compared", (unsigned long long)skipped, base_name, (unsigned long long)encoded);
+    if (tl_dirty_mode == TL_DIRTY_VERIFY) {
+        tl_buf full = {0};
+        uint64_t full_changed = 0;
+        tl_delta_build(&full, base_name, base->p, base->n, base_crc, pieces, npieces, &full_changed);
+        if (full.len != d->len || memcmp(full.data, d->data, d->len) != 0 || full_changed != *changed)
+            tl_die(TL_EXIT_SOFTWARE, "dirty tracking verification failed: the delta from tracking (%lu bytes) differs "
+                   "from the full comparison's (%lu bytes)", (unsigned long)d->len, (unsigned long)full.len);
+        tl_info("stop after pre-copy: dirty tracking verified: the full comparison gives the same delta");
+        tl_buf_free(&full);
+    }
+}
+
 static int put_delta(const char *base_name, const uint32_t *base_crc, const char *out_name, const tl_piece *pieces,
                      unsigned npieces, int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size,
                      char *err, size_t errlen)
@@ -295,7 +322,10 @@ static int put_delta(const char *base_name, const uint32_t *base_crc, const char
     if (open_base(base_name, &base, err, errlen) != 0)
         return -1;
     t0 = tl_now_ms();
-    tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);
+    if (!in_child && tl_dirty_stop(complete))
+        build_tracked(&d, base_name, &base, base_crc, pieces, npieces, changed);
+    else
+        tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);
     tl_unmap_checkpoint_file(&base);
     t1 = tl_now_ms();
     one.tag = NULL;
@@ -328,6 +358,8 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
         tl_warn("pre-copy round %u: %s", round_no, err);
         _exit(1);
     }
+    /* its record (where the large arrays went, its chunks' CRCs) is complete before the round counts as complete */
+    tl_dirty_record_done();
     if (crc_pipe >= 0) {
         unsigned char b[4];
         b[0] = (unsigned char)(crc >> 24), b[1] = (unsigned char)(crc >> 16), b[2] = (unsigned char)(crc >> 8);

@@ -40,6 +40,7 @@ public final class RuntimeContract {
     public static final String ENV_FAULT = "TALENT_FAULT";
     public static final String ENV_FSYNC = "TALENT_FSYNC";
     public static final String ENV_PRECOPY = "TALENT_PRECOPY";
+    public static final String ENV_DIRTY = "TALENT_DIRTY";
     public static final String ENV_CONFIG = "TALENT_CONFIG";
     /** Set by {@code talent exec} when a checkpoint request arrived before the program started. */
     public static final String ENV_EARLY_REQUEST = "TALENT_EARLY_REQUEST";

@@ -220,6 +220,11 @@ public final class BenchCommand implements Runnable {
                 description = "State sizes in MiB (default 1,64,1024; at most " + Checkpoint.MAX_MIB + ").")
         List<Integer> mib = List.of(1, 64, 1024);
 
+        @Option(names = "--dirty", paramLabel = "track|off",
+                description = "Dirty-page tracking at the stop after pre-copy (TALENT_DIRTY; default ${DEFAULT-VALUE}):"
+                        + " off compares every chunk of the large arrays with the base, as before tracking.")
+        String dirty = "track";
+
         @Override String name() { return "precopy"; }
 
         @Override int minimumRuns() { return 1; }
@@ -233,7 +238,10 @@ public final class BenchCommand implements Runnable {
                     throw new ParameterException(spec.commandLine(), "--state-mib: " + m + " is not from 1 to " + Checkpoint.MAX_MIB);
                 }
             }
-            return new PrecopyBench(workspace).run(mib.stream().distinct().toList(), runs);
+            if (!dirty.equals("track") && !dirty.equals("off")) {
+                throw new ParameterException(spec.commandLine(), "--dirty: " + dirty + " is neither track nor off");
+            }
+            return new PrecopyBench(workspace, dirty).run(mib.stream().distinct().toList(), runs);
         }
     }
 

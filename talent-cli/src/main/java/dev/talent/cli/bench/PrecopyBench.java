@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  * and the destination get); each run starts it in a source directory, and after three phases of {@link #PHASE_MS} stops it with
  * SIGUSR1 and restarts it from a destination directory. Without pre-copy the stop writes the whole checkpoint and
  * the transfer copies it. With pre-copy (TALENT_PRECOPY=1) a SIGURG after the first and second phases makes a round:
- * the first round's image is copied to the destination ahead of the stop, the second round's delta applied there to
- * it (talent-format's {@link CheckpointDelta}), and the stop writes and transfers only the delta against round 2.
+ * the first round's image is copied to the destination ahead of the stop; then rounds follow one another, each
+ * round's delta applied there to the image before (talent-format's {@link CheckpointDelta}), while the delta shrinks
+ * by at least a quarter (CRIU's pre-dump loop; at least 2, at most {@link #MAX_ROUNDS} rounds), and the stop comes
+ * right after the last one, writing and transferring only the delta against it.
  * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
  * {@code ready} event). Every run's output (source, then destination) must equal an uninterrupted run's.
  */
@@ -39,12 +41,21 @@ public final class PrecopyBench {
     static final Platform PLATFORM = Platform.glibc(Isa.X86_64);
     static final long PHASE_MS = 1000;
     static final String STEPS = "20000";
+    static final int MAX_ROUNDS = 6;
     private static final int EXIT_CHECKPOINT = 75;
     private static final long TIMEOUT_MS = 600_000;
 
     private final BenchWorkspace workspace;
+    private final String dirty;
+    private final List<Integer> rounds = new ArrayList<>();
+    /** The runtime's own report of the last pre-copy stop (its -v lines on the delta and the dirty tracking). */
+    private final List<String> stopLines = new ArrayList<>();
 
-    public PrecopyBench(BenchWorkspace workspace) { this.workspace = workspace; }
+    /** dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs, track or off. */
+    public PrecopyBench(BenchWorkspace workspace, String dirty) {
+        this.workspace = workspace;
+        this.dirty = dirty;
+    }
 
     /** One migration's measurements (ms, bytes). */
     record Sample(double stopMs, double transferMs, double restoreMs, long stopBytes, double aheadMs, long aheadBytes) {
@@ -82,7 +93,8 @@ public final class PrecopyBench {
             }
             results.add(new SizeResult(mib, full, pre));
         }
-        return render(results, runs);
+        return render(results, runs) + "dirty-page tracking at the stop: " + dirty + "; pre-copy rounds per run: "
+                + rounds + "\nthe last pre-copy stop's own report:\n" + String.join("\n", stopLines) + "\n";
     }
 
     private Sample migrate(Launcher launcher, Path binary, boolean precopy, String expected)
@@ -97,6 +109,8 @@ public final class PrecopyBench {
                 .isolated().applyTo(b.environment());
         Map<String, String> env = b.environment();
         env.put(RuntimeContract.ENV_PRECOPY, precopy ? "1" : "0");
+        env.put(RuntimeContract.ENV_DIRTY, dirty);
+        env.put(RuntimeContract.ENV_VERBOSE, "1");     // the stop's own report, on stderr (stopLines)
         env.put(RuntimeContract.ENV_FSYNC, "recovery");
         env.put(RuntimeContract.ENV_EVENT_FILE, events.toString());
         Process p = b.start();
@@ -113,19 +127,30 @@ public final class PrecopyBench {
                 aheadMs += (System.nanoTime() - a0) / 1e6;
                 aheadBytes += Files.size(dst.resolve("pre-000001.tck"));
                 Thread.sleep(PHASE_MS);
-                signal(p, "URG");
-                await(events, "precopy 2 ", p, "pre-copy round 2");
-                a0 = System.nanoTime();
-                byte[] delta = Files.readAllBytes(src.resolve("pre-000002.tdl"));
-                try {
-                    Files.write(dst.resolve("pre-000002.tck"),
-                            CheckpointDelta.apply(delta, Files.readAllBytes(dst.resolve("pre-000001.tck")), "pre-000002.tdl"));
-                } catch (CorruptCheckpointException e) {
-                    throw new BenchFailedException("round 2's delta is refused: " + e.getMessage(), e);
+                // CRIU's pre-dump loop: the next round as soon as the last one is at the destination, while its delta
+                // shrinks by at least a quarter (at least 2 rounds, at most MAX_ROUNDS), then the stop at once
+                long previous = aheadBytes;
+                int round = 2;
+                for (; ; round++) {
+                    signal(p, "URG");
+                    await(events, "precopy " + round + " ", p, "pre-copy round " + round);
+                    a0 = System.nanoTime();
+                    String tdl = String.format(Locale.ROOT, "pre-%06d.tdl", round);
+                    Path before = dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round - 1));
+                    byte[] delta = Files.readAllBytes(src.resolve(tdl));
+                    try {
+                        Files.write(dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round)),
+                                CheckpointDelta.apply(delta, Files.readAllBytes(before), tdl));
+                    } catch (CorruptCheckpointException e) {
+                        throw new BenchFailedException("round " + round + "'s delta is refused: " + e.getMessage(), e);
+                    }
+                    Files.delete(before);
+                    aheadMs += (System.nanoTime() - a0) / 1e6;
+                    aheadBytes += delta.length;
+                    if (round >= MAX_ROUNDS || delta.length * 4L > previous * 3L) break;
+                    previous = delta.length;
                 }
-                aheadMs += (System.nanoTime() - a0) / 1e6;
-                aheadBytes += delta.length;
-                Thread.sleep(PHASE_MS);
+                rounds.add(round);
             } else {
                 Thread.sleep(3 * PHASE_MS);
             }
@@ -135,6 +160,11 @@ public final class PrecopyBench {
             long t1 = System.nanoTime();
             if (p.exitValue() != EXIT_CHECKPOINT) {
                 throw new BenchFailedException("the source exited " + p.exitValue() + " instead of 75:\n" + Files.readString(err));
+            }
+            if (precopy) {
+                stopLines.clear();
+                Files.readAllLines(err).stream().filter(l -> l.startsWith("talent: delta ckpt-")
+                        || l.startsWith("talent: stop after pre-copy:")).forEach(stopLines::add);
             }
             Path stop = src.resolve(precopy ? "ckpt-000001.tdl" : "ckpt-000001.tck");
             if (!Files.isRegularFile(stop)) throw new BenchFailedException("no " + stop.getFileName() + " after the stop");
