@@ -29,6 +29,7 @@
 #include "refusal.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,7 +105,15 @@ static const talent_field timebufs_fields[] = {
 };
 static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK, G_COUNT };
+/* The file mode creation mask: the process's, which a restarted process does not inherit from the stopped one. The
+ * one the process started (or was restarted) with, and the one a checkpoint carries ("<libc>:umask") while the
+ * program has another: UMASK_NONE when none was restored. */
+#define UMASK_NONE 0xffffffffu
+static uint32_t umask_start = UMASK_NONE;
+static uint32_t umask_carried = UMASK_NONE;
+
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
+       G_UMASK, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -119,6 +128,7 @@ static talent_global libc_globals[G_COUNT] = {
     {TL_CWD_KEY, "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
     {TL_ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", 0, 0, 0},    /* itimers.c's: by unit() */
     {TL_SIGMASK_KEY, "blocked signals (sigprocmask)", "<C library>", 0, 0, 0},    /* sigdisp.c's: by unit() */
+    {"<libc>:umask", "file mode creation mask (umask)", "<C library>", &umask_carried, &t_u32, 0},
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -183,8 +193,24 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_ITIMERS];
     if (tl_sigdisp_mask_changed())
         active[k++] = &libc_globals[G_SIGMASK];
+    if (umask_start != UMASK_NONE) {
+        /* umask has no reading without a writing: set it back at once (the program runs no other thread here) */
+        mode_t now = umask(0);
+        umask(now);
+        if ((uint32_t)now != umask_start) {
+            umask_carried = (uint32_t)now;
+            active[k++] = &libc_globals[G_UMASK];
+        }
+    }
     *out = active;
     *n = k;
+}
+
+void tl_libc_umask_snapshot(void)
+{
+    mode_t m = umask(0);
+    umask(m);
+    umask_start = (uint32_t)m;
 }
 
 int tl_libc_state_defer(void)
@@ -675,6 +701,12 @@ const char *tl_libc_state_restored(void)
     bad = tl_sigdisp_mask_restored();
     if (bad)
         return bad;
+    /* the file mode creation mask the program set: files it creates from here on get the modes they got before */
+    if (umask_carried != UMASK_NONE) {
+        if (umask_carried > 0777)
+            return "a file mode creation mask (<libc>:umask) that is not valid";
+        umask((mode_t)umask_carried);
+    }
     if (timebufs.algo == ALGO_NONE)
         return NULL;
     if ((timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) ||
