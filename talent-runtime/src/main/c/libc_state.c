@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fenv.h>
+#include <errno.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -215,8 +217,37 @@ static int fenv_read(struct tl_fenv *out)
     return out->round != 0 || (out->flags & 0xf) != 0;
 }
 
+/* The nice value (nice, setpriority) and the name of the process (prctl PR_SET_NAME, the `comm` ps shows): those the
+ * process started with, and those a checkpoint carries ("<libc>:nice", "<libc>:comm") while the program has others.
+ * NICE_NONE: none carried. */
+#define NICE_NONE INT32_MIN
+#define COMM_MAX 16
+static int32_t nice_start = NICE_NONE, nice_carried = NICE_NONE;
+static char comm_start[COMM_MAX], comm_carried[COMM_MAX];
+static const talent_type t_i32 = TALENT_INT_TYPE(int32_t, "int32_t");
+static const talent_type t_commc = TALENT_INT_TYPE(char, "char");
+static const talent_type t_comm = TALENT_ARRAY_TYPE(char[COMM_MAX], "char[16]", char, &t_commc);
+
+static int32_t nice_read(void)
+{
+    int v;
+    errno = 0;
+    v = getpriority(PRIO_PROCESS, 0);
+    return errno ? NICE_NONE : (int32_t)v;
+}
+
+static void comm_read(char *out)
+{
+    char name[COMM_MAX + 1];
+    memset(name, 0, sizeof name);
+    if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
+        name[0] = '\0';
+    memset(out, 0, COMM_MAX);
+    memcpy(out, name, strnlen(name, COMM_MAX - 1));
+}
+
 enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
-       G_UMASK, G_RLIMITS, G_FENV, G_COUNT };
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -235,6 +266,8 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:rlimits", "resource limits (setrlimit)", "<C library>", &rlimits_carried, &t_rlimits, 0},
     {"<libc>:fenv", "floating-point rounding mode and exception flags (fenv.h)", "<C library>", &fenv_carried, &t_fenv,
      0},
+    {"<libc>:nice", "nice value (nice, setpriority)", "<C library>", &nice_carried, &t_i32, 0},
+    {"<libc>:comm", "process name (prctl PR_SET_NAME)", "<C library>", comm_carried, &t_comm, 0},
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -329,6 +362,21 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
             active[k++] = &libc_globals[G_FENV];
         }
     }
+    if (rlimits_snapped) {
+        int32_t nv = nice_read();
+        char name[COMM_MAX];
+        nice_carried = NICE_NONE;
+        if (nv != NICE_NONE && nice_start != NICE_NONE && nv != nice_start) {
+            nice_carried = nv;
+            active[k++] = &libc_globals[G_NICE];
+        }
+        comm_read(name);
+        memset(comm_carried, 0, sizeof comm_carried);
+        if (memcmp(name, comm_start, COMM_MAX) != 0) {
+            memcpy(comm_carried, name, COMM_MAX);
+            active[k++] = &libc_globals[G_COMM];
+        }
+    }
     *out = active;
     *n = k;
 }
@@ -337,6 +385,8 @@ void tl_libc_process_snapshot(void)
 {
     rlimits_read(&rlimits_start);
     rlimits_snapped = 1;
+    nice_start = nice_read();
+    comm_read(comm_start);
 
     mode_t m = umask(0);
     umask(m);
@@ -863,6 +913,19 @@ const char *tl_libc_state_restored(void)
                 return msg;
             }
         }
+    }
+    /* the nice value (an unprivileged process cannot lower it below the one it started with here) and the name */
+    if (nice_carried != NICE_NONE) {
+        if (nice_carried < -20 || nice_carried > 19)
+            return "a nice value (<libc>:nice) that is not valid";
+        if (setpriority(PRIO_PROCESS, 0, nice_carried) != 0)
+            return "a nice value (<libc>:nice) the program set, which this process cannot set (an unprivileged "
+                   "process cannot lower its nice value)";
+    }
+    if (comm_carried[0]) {
+        if (strnlen(comm_carried, COMM_MAX) == COMM_MAX)
+            return "a process name (<libc>:comm) that is not valid";
+        prctl(PR_SET_NAME, comm_carried, 0, 0, 0);
     }
     /* the rounding mode and the exception flags (a restore from a file without them leaves this process's) */
     if (fenv_carried.round || fenv_carried.flags) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restart as the starting process's ({@code nofile=20000 core=unlimited}), exit 0; carried as {@code <libc>:rlimits}.
  * And the floating-point environment: after {@code fesetround(FE_UPWARD)} a restarted program rounded to nearest
  * ({@code acc=0x1.124924924924bp+2} for gcc's {@code ...cp+2}), exit 0; carried as {@code <libc>:fenv} with the raised
- * exception flags.
+ * exception flags. And the nice value ({@code nice(3)} read back as 0) and the process name ({@code prctl(PR_SET_NAME)}
+ * read back as the restarted binary's or qemu's), carried as {@code <libc>:nice} and {@code <libc>:comm}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ProcessAttributesIT {
@@ -149,6 +150,43 @@ class ProcessAttributesIT {
 
         List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
         List<Path> exes = MigratesLikeGcc.linkedFor(work, "fe", chain, plain);
+        int[][] stops = {{1, 1500, 1500}, {2500, 2500, 1000}, {5500, 1000, 500}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    @Test
+    void theNiceValueAndTheNameTheProgramSetAreTheRestartedProgramsOnAnotherIsa() throws Exception {
+        String source = """
+                #define _GNU_SOURCE
+                #include <stdio.h>
+                #include <unistd.h>
+                #include <sys/prctl.h>
+                #include <sys/resource.h>
+                static unsigned work(unsigned n) {
+                  unsigned h = 7;
+                  for (unsigned i = 0; i < n; i++) h = h * 31 + i;
+                  return h;
+                }
+                int main(void) {
+                  int start = getpriority(PRIO_PROCESS, 0);
+                  prctl(PR_SET_NAME, "worker-7", 0, 0, 0);
+                  if (nice(3) == -1) return 2;
+                  unsigned h = 0;
+                  for (unsigned r = 0; r < 8; r++) {
+                    h += work(1000 + r);
+                    if (r == 4) { prctl(PR_SET_NAME, "worker-8", 0, 0, 0); if (nice(2) == -1) return 3; }
+                    char name[17] = {0};
+                    prctl(PR_GET_NAME, name, 0, 0, 0);
+                    printf("%u %s %d %u\\n", r, name, getpriority(PRIO_PROCESS, 0) - start, h);
+                  }
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "pr", source);
+        assertThat(plain.out()).startsWith("0 worker-7 3 ").contains("\n5 worker-8 5 ");
+
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "pr", chain, plain);
         int[][] stops = {{1, 1500, 1500}, {2500, 2500, 1000}, {5500, 1000, 500}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
