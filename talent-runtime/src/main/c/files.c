@@ -45,6 +45,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <wchar.h>
+#ifndef __GLIBC__
+#include <stdio_ext.h>
+#endif
 
 #define NOTICED 0                   /* a descriptor a blocking wrapper was given; path asked at checkpoint */
 
@@ -1007,6 +1010,17 @@ static void out_clear(void)
     nout = 0;
 }
 
+/* The bytes stdin's buffer holds that the program has not read yet (read ahead from the descriptor, or pushed back) */
+static size_t stdin_read_ahead(void)
+{
+#ifdef __GLIBC__
+    return stdin->_IO_read_ptr && stdin->_IO_read_end > stdin->_IO_read_ptr
+               ? (size_t)(stdin->_IO_read_end - stdin->_IO_read_ptr) : 0;
+#else
+    return __freadahead(stdin);
+#endif
+}
+
 /* Whether a readable stream's next character is not the file's byte at the stream's position: a character pushed
  * back with ungetc that differs from the one read (a lexer putting back another token). The position talent carries
  * (ftello) is before it, and a restore that seeks there reads the file's byte instead. Looks by reading one character
@@ -1182,6 +1196,17 @@ void tl_files_collect(void)
             o->offset = (uint64_t)pos;
             o->size = (uint64_t)st.st_size;
         }
+    } else if (!have_fd0 && fstat(0, &st) == 0) {
+        /* stdin from a pipe, a terminal or a socket: a restarted process reads its own, so what this one's stdio
+         * read ahead from it and the program has not consumed would be lost (a filter's `cat in | prog` counted the
+         * lines of its buffer nowhere, exit 0) */
+        size_t ahead = stdin_read_ahead();
+        if (ahead)
+            tl_refuse("cannot checkpoint now: stdin (%s) holds %lu bytes that stdio read ahead and the program has "
+                      "not consumed; a restarted process reads its own stdin, so they would be lost (talent carries "
+                      "stdin's position only when it is a regular file)",
+                      S_ISFIFO(st.st_mode) ? "a pipe" : S_ISCHR(st.st_mode) ? "a terminal or device"
+                      : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file", (unsigned long)ahead);
     }
 }
 

@@ -15,6 +15,8 @@ char *initstate(unsigned seed, char *state, size_t size);
 char *setstate(char *state);
 long random(void);
 void srandom(unsigned seed);
+int hcreate(size_t n);
+void hdestroy(void);
 
 int __real_getopt(int argc, char *const argv[], const char *optstring);
 int __real_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
@@ -25,6 +27,8 @@ char *__real_initstate(unsigned seed, char *state, size_t size);
 char *__real_setstate(char *state);
 long __real_random(void);
 void __real_srandom(unsigned seed);
+int __real_hcreate(size_t n);
+void __real_hdestroy(void);
 
 int __real_getopt(int argc, char *const argv[], const char *optstring)
 {
@@ -61,4 +65,14 @@ long __real_random(void)
 void __real_srandom(unsigned seed)
 {
     srandom(seed);
+}
+
+int __real_hcreate(size_t n)
+{
+    return hcreate(n);
+}
+
+void __real_hdestroy(void)
+{
+    hdestroy();
 }

@@ -16,7 +16,12 @@
  * checkpoint due from the first getopt call until one returns -1 waits for a later site (site.c asks
  * tl_libc_state_defer), and one met there all the same is refused.
  * initstate/setstate hand the generator a state buffer of the program's, whose layout the C library defines: after
- * them random() is the C library's again and every checkpoint is refused, naming the call.
+ * them random() is the C library's again and every checkpoint is refused, naming the call. So is every checkpoint while
+ * hcreate's table exists.
+ *
+ * Attributes of the process that a restarted process would take from whoever starts it: the file mode creation mask
+ * ("<libc>:umask"), the resource limits ("<libc>:rlimits") and the floating-point environment ("<libc>:fenv"),
+ * carried while the program has others than a process starts with.
  */
 #include "libc_state.h"
 #include "cwd.h"
@@ -29,6 +34,11 @@
 #include "refusal.h"
 #include <stdlib.h>
 #include <string.h>
+#include <fenv.h>
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +64,7 @@ static char *strtok_pos;
 static int getopt_called;       /* getopt has been called: its globals are carried */
 static int getopt_parsing;      /* its last call did not return -1 */
 static int foreign_state;       /* initstate/setstate were called */
+static int hash_table;          /* hcreate made the C library's table and hdestroy has not freed it */
 static const char *foreign_call;
 
 static const talent_type t_u16 = TALENT_INT_TYPE(uint16_t, "uint16_t");
@@ -104,7 +115,139 @@ static const talent_field timebufs_fields[] = {
 };
 static const talent_type t_timebufs = TALENT_STRUCT_TYPE(struct tl_timebufs, "struct talent_timebufs", timebufs_fields);
 
-enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK, G_COUNT };
+/* The file mode creation mask: the process's, which a restarted process does not inherit from the stopped one. The
+ * one the process started (or was restarted) with, and the one a checkpoint carries ("<libc>:umask") while the
+ * program has another: UMASK_NONE when none was restored. */
+#define UMASK_NONE 0xffffffffu
+static uint32_t umask_start = UMASK_NONE;
+static uint32_t umask_carried = UMASK_NONE;
+
+/* The resource limits (setrlimit): the process's too, which a restarted process takes from whoever starts it. Those the
+ * process started (or was restarted) with, and those a checkpoint carries ("<libc>:rlimits") while the program has
+ * changed one: `changed` has bit k for rlimit_res[k]; RLIM_INFINITY is carried as UINT64_MAX on every platform. */
+static const int rlimit_res[] = {RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_NOFILE,
+                                 RLIMIT_AS, RLIMIT_NPROC, RLIMIT_MEMLOCK};
+static const char *const rlimit_names[] = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
+                                           "RLIMIT_NOFILE", "RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_MEMLOCK"};
+#define NRLIMITS 9
+struct tl_rlimits {
+    uint32_t changed;
+    uint64_t cur[NRLIMITS], max[NRLIMITS];
+};
+static struct tl_rlimits rlimits_start, rlimits_carried;
+static int rlimits_snapped;
+static const talent_type t_rl = TALENT_ARRAY_TYPE(uint64_t[NRLIMITS], "uint64_t[9]", uint64_t, &t_u64);
+static const talent_field rlimits_fields[] = {
+    TALENT_FIELD(struct tl_rlimits, changed, &t_u32), TALENT_FIELD(struct tl_rlimits, cur, &t_rl),
+    TALENT_FIELD(struct tl_rlimits, max, &t_rl),
+};
+static const talent_type t_rlimits = TALENT_STRUCT_TYPE(struct tl_rlimits, "struct talent_rlimits", rlimits_fields);
+
+static uint64_t rlim_carried(rlim_t v)
+{
+    return v == RLIM_INFINITY ? UINT64_MAX : (uint64_t)v;
+}
+
+/* every limit of rlimit_res now (one that cannot be read: as unlimited, and then the same at every reading) */
+static void rlimits_read(struct tl_rlimits *out)
+{
+    memset(out, 0, sizeof *out);
+    for (unsigned r = 0; r < NRLIMITS; r++) {
+        struct rlimit l;
+        if (getrlimit(rlimit_res[r], &l) != 0)
+            l.rlim_cur = l.rlim_max = RLIM_INFINITY;
+        out->cur[r] = rlim_carried(l.rlim_cur);
+        out->max[r] = rlim_carried(l.rlim_max);
+    }
+}
+
+
+/* The floating-point environment (fenv.h): the rounding mode and the raised exception flags are the thread's, and a
+ * restarted process starts to nearest with none raised. Carried ("<libc>:fenv") while the rounding mode is not
+ * to-nearest or a flag other than FE_INEXACT is raised (the runtime's own arithmetic raises FE_INEXACT), portably:
+ * round 0 to nearest, 1 upward, 2 downward, 3 toward zero; flags bit 0 invalid, 1 divide-by-zero, 2 overflow,
+ * 3 underflow, 4 inexact. */
+struct tl_fenv {
+    uint32_t round, flags;
+};
+static struct tl_fenv fenv_carried;
+static const talent_field fenv_fields[] = {
+    TALENT_FIELD(struct tl_fenv, round, &t_u32), TALENT_FIELD(struct tl_fenv, flags, &t_u32),
+};
+static const talent_type t_fenv = TALENT_STRUCT_TYPE(struct tl_fenv, "struct talent_fenv", fenv_fields);
+#ifndef FE_UPWARD
+#define FE_UPWARD (-1)
+#endif
+#ifndef FE_DOWNWARD
+#define FE_DOWNWARD (-1)
+#endif
+#ifndef FE_TOWARDZERO
+#define FE_TOWARDZERO (-1)
+#endif
+#ifndef FE_INVALID
+#define FE_INVALID 0
+#endif
+#ifndef FE_DIVBYZERO
+#define FE_DIVBYZERO 0
+#endif
+#ifndef FE_OVERFLOW
+#define FE_OVERFLOW 0
+#endif
+#ifndef FE_UNDERFLOW
+#define FE_UNDERFLOW 0
+#endif
+#ifndef FE_INEXACT
+#define FE_INEXACT 0
+#endif
+static const int fe_rounds[4] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+static const int fe_flags[5] = {FE_INVALID, FE_DIVBYZERO, FE_OVERFLOW, FE_UNDERFLOW, FE_INEXACT};
+
+/* 1 when the environment is one a checkpoint must carry (then *out holds it) */
+static int fenv_read(struct tl_fenv *out)
+{
+    int mode = fegetround(), raised = fetestexcept(FE_ALL_EXCEPT);
+    out->round = 0;
+    out->flags = 0;
+    for (uint32_t k = 1; k < 4; k++)
+        if (fe_rounds[k] != -1 && mode == fe_rounds[k])
+            out->round = k;
+    for (uint32_t k = 0; k < 5; k++)
+        if (fe_flags[k] && (raised & fe_flags[k]))
+            out->flags |= 1u << k;
+    return out->round != 0 || (out->flags & 0xf) != 0;
+}
+
+/* The nice value (nice, setpriority) and the name of the process (prctl PR_SET_NAME, the `comm` ps shows): those the
+ * process started with, and those a checkpoint carries ("<libc>:nice", "<libc>:comm") while the program has others.
+ * NICE_NONE: none carried. */
+#define NICE_NONE INT32_MIN
+#define COMM_MAX 16
+static int32_t nice_start = NICE_NONE, nice_carried = NICE_NONE;
+static char comm_start[COMM_MAX], comm_carried[COMM_MAX];
+static const talent_type t_i32 = TALENT_INT_TYPE(int32_t, "int32_t");
+static const talent_type t_commc = TALENT_INT_TYPE(char, "char");
+static const talent_type t_comm = TALENT_ARRAY_TYPE(char[COMM_MAX], "char[16]", char, &t_commc);
+
+static int32_t nice_read(void)
+{
+    int v;
+    errno = 0;
+    v = getpriority(PRIO_PROCESS, 0);
+    return errno ? NICE_NONE : (int32_t)v;
+}
+
+static void comm_read(char *out)
+{
+    char name[COMM_MAX + 1];
+    memset(name, 0, sizeof name);
+    if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
+        name[0] = '\0';
+    memset(out, 0, COMM_MAX);
+    memcpy(out, name, strnlen(name, COMM_MAX - 1));
+}
+
+enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -119,6 +262,12 @@ static talent_global libc_globals[G_COUNT] = {
     {TL_CWD_KEY, "working directory", "<C library>", 0, 0, 0},    /* cwd.c's: by unit() */
     {TL_ITIMERS_KEY, "interval timers (alarm, setitimer)", "<C library>", 0, 0, 0},    /* itimers.c's: by unit() */
     {TL_SIGMASK_KEY, "blocked signals (sigprocmask)", "<C library>", 0, 0, 0},    /* sigdisp.c's: by unit() */
+    {"<libc>:umask", "file mode creation mask (umask)", "<C library>", &umask_carried, &t_u32, 0},
+    {"<libc>:rlimits", "resource limits (setrlimit)", "<C library>", &rlimits_carried, &t_rlimits, 0},
+    {"<libc>:fenv", "floating-point rounding mode and exception flags (fenv.h)", "<C library>", &fenv_carried, &t_fenv,
+     0},
+    {"<libc>:nice", "nice value (nice, setpriority)", "<C library>", &nice_carried, &t_i32, 0},
+    {"<libc>:comm", "process name (prctl PR_SET_NAME)", "<C library>", comm_carried, &t_comm, 0},
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -183,8 +332,65 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_ITIMERS];
     if (tl_sigdisp_mask_changed())
         active[k++] = &libc_globals[G_SIGMASK];
+    if (umask_start != UMASK_NONE) {
+        /* umask has no reading without a writing: set it back at once (the program runs no other thread here) */
+        mode_t now = umask(0);
+        umask(now);
+        /* what is not written is none: an in-process restore of this image must not set an older value */
+        umask_carried = UMASK_NONE;
+        if ((uint32_t)now != umask_start) {
+            umask_carried = (uint32_t)now;
+            active[k++] = &libc_globals[G_UMASK];
+        }
+    }
+    if (rlimits_snapped) {
+        struct tl_rlimits now;
+        rlimits_read(&now);
+        now.changed = 0;
+        for (unsigned r = 0; r < NRLIMITS; r++)
+            if (now.cur[r] != rlimits_start.cur[r] || now.max[r] != rlimits_start.max[r])
+                now.changed |= 1u << r;
+        rlimits_carried = now;
+        if (now.changed)
+            active[k++] = &libc_globals[G_RLIMITS];
+    }
+    {
+        struct tl_fenv now;
+        memset(&fenv_carried, 0, sizeof fenv_carried);
+        if (fenv_read(&now)) {
+            fenv_carried = now;
+            active[k++] = &libc_globals[G_FENV];
+        }
+    }
+    if (rlimits_snapped) {
+        int32_t nv = nice_read();
+        char name[COMM_MAX];
+        nice_carried = NICE_NONE;
+        if (nv != NICE_NONE && nice_start != NICE_NONE && nv != nice_start) {
+            nice_carried = nv;
+            active[k++] = &libc_globals[G_NICE];
+        }
+        comm_read(name);
+        memset(comm_carried, 0, sizeof comm_carried);
+        if (memcmp(name, comm_start, COMM_MAX) != 0) {
+            memcpy(comm_carried, name, COMM_MAX);
+            active[k++] = &libc_globals[G_COMM];
+        }
+    }
     *out = active;
     *n = k;
+}
+
+void tl_libc_process_snapshot(void)
+{
+    rlimits_read(&rlimits_start);
+    rlimits_snapped = 1;
+    nice_start = nice_read();
+    comm_read(comm_start);
+
+    mode_t m = umask(0);
+    umask(m);
+    umask_start = (uint32_t)m;
 }
 
 int tl_libc_state_defer(void)
@@ -218,6 +424,10 @@ void tl_libc_state_check(void)
         tl_refuse("cannot checkpoint: the program called %s, which gives the C library's random() a state buffer whose "
                   "layout is the C library's own; talent cannot carry it (srandom keeps random() carried)",
                   foreign_call);
+    else if (hash_table)
+        tl_refuse("cannot checkpoint: the program holds the hash table of hcreate/hsearch, which the C library keeps "
+                  "in its own storage and a checkpoint does not carry; call hdestroy before the stop, or keep the "
+                  "entries in a table of the program's");
     else if (getopt_parsing)
         tl_refuse("cannot checkpoint now: getopt is in the middle of the arguments (its position in them is the C "
                   "library's, which a checkpoint does not carry); a later site takes the checkpoint once getopt has "
@@ -675,6 +885,65 @@ const char *tl_libc_state_restored(void)
     bad = tl_sigdisp_mask_restored();
     if (bad)
         return bad;
+    /* the file mode creation mask the program set: files it creates from here on get the modes they got before */
+    if (umask_carried != UMASK_NONE) {
+        if (umask_carried > 0777)
+            return "a file mode creation mask (<libc>:umask) that is not valid";
+        umask((mode_t)umask_carried);
+    }
+    /* the resource limits the program changed (an unprivileged process cannot raise a hard limit above the one it
+     * started with here: such a restore fails, naming the limit) */
+    if (rlimits_carried.changed) {
+        if (rlimits_carried.changed >> NRLIMITS)
+            return "resource limits (<libc>:rlimits) that are not valid";
+        for (unsigned r = 0; r < NRLIMITS; r++) {
+            struct rlimit l;
+            if (!(rlimits_carried.changed & (1u << r)))
+                continue;
+            if (rlimits_carried.cur[r] > rlimits_carried.max[r])
+                return "resource limits (<libc>:rlimits) that are not valid";
+            l.rlim_cur = rlimits_carried.cur[r] == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rlimits_carried.cur[r];
+            l.rlim_max = rlimits_carried.max[r] == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rlimits_carried.max[r];
+            if ((rlimits_carried.cur[r] != UINT64_MAX && l.rlim_cur != rlimits_carried.cur[r]) ||
+                (rlimits_carried.max[r] != UINT64_MAX && l.rlim_max != rlimits_carried.max[r]) ||
+                setrlimit(rlimit_res[r], &l) != 0) {
+                static char msg[160];
+                snprintf(msg, sizeof msg, "resource limit %s the program set (<libc>:rlimits), which this process "
+                         "cannot set (an unprivileged process cannot raise a hard limit)", rlimit_names[r]);
+                return msg;
+            }
+        }
+    }
+    /* the nice value (an unprivileged process cannot lower it below the one it started with here) and the name */
+    if (nice_carried != NICE_NONE) {
+        if (nice_carried < -20 || nice_carried > 19)
+            return "a nice value (<libc>:nice) that is not valid";
+        if (setpriority(PRIO_PROCESS, 0, nice_carried) != 0)
+            return "a nice value (<libc>:nice) the program set, which this process cannot set (an unprivileged "
+                   "process cannot lower its nice value)";
+    }
+    if (comm_carried[0]) {
+        if (strnlen(comm_carried, COMM_MAX) == COMM_MAX)
+            return "a process name (<libc>:comm) that is not valid";
+        prctl(PR_SET_NAME, comm_carried, 0, 0, 0);
+    }
+    /* the rounding mode and the exception flags (a restore from a file without them leaves this process's) */
+    if (fenv_carried.round || fenv_carried.flags) {
+        int raise = 0;
+        if (fenv_carried.round > 3 || fenv_carried.flags > 0x1f || fe_rounds[fenv_carried.round] == -1)
+            return "a floating-point environment (<libc>:fenv) that is not valid or not supported here";
+        for (uint32_t k = 0; k < 5; k++)
+            if (fenv_carried.flags & (1u << k)) {
+                if (!fe_flags[k])
+                    return "a floating-point exception flag (<libc>:fenv) this platform does not have";
+                raise |= fe_flags[k];
+            }
+        if (fesetround(fe_rounds[fenv_carried.round]) != 0)
+            return "a floating-point rounding mode (<libc>:fenv) this platform cannot set";
+        feclearexcept(FE_ALL_EXCEPT);
+        if (raise)
+            feraiseexcept(raise);
+    }
     if (timebufs.algo == ALGO_NONE)
         return NULL;
     if ((timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) ||
@@ -683,4 +952,28 @@ const char *tl_libc_state_restored(void)
         strnlen(timebufs.asc, ASC_MAX) == ASC_MAX)
         return "results of gmtime/localtime/asctime (<libc>:time) that are not valid";
     return NULL;
+}
+
+/* ---------------------------------------------------------------- hcreate, hdestroy */
+
+/* The table of hcreate/hsearch is the C library's static storage (its entries point into the program's memory), which
+ * a restarted process does not have: its hsearch crashed (a table of size 0). A checkpoint is refused, naming it,
+ * while the table exists (hcreate_r, whose table the program's own struct holds, is not wrapped). */
+int __real_hcreate(size_t n);
+void __real_hdestroy(void);
+TL_WEAK int __wrap_hcreate(size_t n);
+TL_WEAK void __wrap_hdestroy(void);
+
+int __wrap_hcreate(size_t n)
+{
+    int r = __real_hcreate(n);
+    if (r)
+        hash_table = 1;
+    return r;
+}
+
+void __wrap_hdestroy(void)
+{
+    __real_hdestroy();
+    hash_table = 0;
 }

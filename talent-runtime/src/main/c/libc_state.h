@@ -15,6 +15,11 @@ const talent_unit *tl_libc_unit(void);
  * never called these functions and left argv's array alone has none of them). Sets *out to an array of *n entries, valid until the next call. */
 void tl_libc_globals(const talent_global *const **out, unsigned *n);
 
+/* Notes the file mode creation mask and the resource limits the process starts (or is restarted) with: a checkpoint
+ * carries the program's ("<libc>:umask", "<libc>:rlimits") only while they differ, and a restore sets them again
+ * (tl_libc_state_restored). */
+void tl_libc_process_snapshot(void);
+
 /* 1 while a checkpoint must wait for a later site: getopt is in the middle of the arguments (from its first call
  * until one returns -1). */
 int tl_libc_state_defer(void);

@@ -238,6 +238,8 @@ int main(int argc, char **argv)
     /* where relative paths lead before the program or a restore changes directory (cwd.c); the configuration's
      * paths are made absolute against it */
     tl_cwd_snapshot();
+    /* the file mode creation mask and the resource limits likewise (libc_state.c) */
+    tl_libc_process_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
     tl_tcp_set_dir(c.dir);

@@ -171,6 +171,41 @@ class LibcStateIT {
         assertThat(stopped.out() + resumed.out()).as(resumed.err()).isEqualTo(expected);
     }
 
+    /**
+     * Found 2026-12-06 (h/hunt3): a program that filled hcreate/hsearch's table before a stop crashed after every
+     * restart (SIGFPE, the same ISA too): the table is the C library's static storage. A checkpoint is now refused by
+     * name while the table exists and the program goes on; after hdestroy the next one is taken and migrates.
+     */
+    @Test
+    void aCheckpointWhileTheHashTableOfHcreateExistsIsRefusedByName() throws Exception {
+        String source = """
+                #include <search.h>
+                #include <stdio.h>
+                static unsigned work(unsigned n) {
+                  unsigned h = 7;
+                  for (unsigned i = 0; i < n; i++) h = h * 31 + i;
+                  return h;
+                }
+                int main(void) {
+                  static char k[] = "key";
+                  static int v = 42;
+                  hcreate(16);
+                  ENTRY e = {k, &v}, q = {k, NULL};
+                  hsearch(e, ENTER);
+                  unsigned d = work(1000);
+                  ENTRY *r = hsearch(q, FIND);
+                  printf("%d %u\\n", r ? *(int *)r->data : -1, d);
+                  hdestroy();
+                  printf("%u\\n", work(1000));
+                  return 0;
+                }
+                """;
+        Run stopped = MigratesLikeGcc.refusedAt(work, "hs", source, 50);
+        assertThat(stopped.err()).contains("the hash table of hcreate/hsearch");
+        // after hdestroy the checkpoint is taken and the program migrates
+        MigratesLikeGcc.checkEveryStop(work, "hs2", source, 2, 1500);
+    }
+
     @Test
     void theWrappedNamesAreTheRuntimeLibrarys() {
         java.util.Set<String> linked = new java.util.HashSet<>(dev.talent.toolchain.RuntimeLibrary.WRAPPED_OTHER);

@@ -22,7 +22,7 @@ public final class WrappedNames {
             "aligned_alloc", "memalign", "valloc", "strdup", "strndup", "malloc_usable_size", "atexit", "on_exit", "exit",
             "at_quick_exit", "rand", "srand", "random", "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48",
             "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "seed48", "lcong48", "strtok", "getopt", "getopt_long",
-            "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime");
+            "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy");
 
     private WrappedNames() {}
 
