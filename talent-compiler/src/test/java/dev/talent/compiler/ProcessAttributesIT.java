@@ -5,9 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CheckpointWriter;
+import dev.talent.format.GlobalVar;
+import dev.talent.format.Value;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -189,5 +199,91 @@ class ProcessAttributesIT {
         List<Path> exes = MigratesLikeGcc.linkedFor(work, "pr", chain, plain);
         int[][] stops = {{1, 1500, 1500}, {2500, 2500, 1000}, {5500, 1000, 500}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    /**
+     * A checkpoint is hostile input: each carried attribute forged out of its range (a mask above 0777, a limit bit no
+     * platform has, a nice value outside -20..19, a name without its NUL, a rounding mode that does not exist) ends the
+     * restart naming it, before the program runs, never set as it came.
+     */
+    @Test
+    void forgedAttributesEndTheRestartByName() throws Exception {
+        String source = """
+                #define _GNU_SOURCE
+                #include <fenv.h>
+                #include <stdio.h>
+                #include <unistd.h>
+                #include <sys/prctl.h>
+                #include <sys/resource.h>
+                #include <sys/stat.h>
+                static unsigned work(unsigned n) {
+                  unsigned h = 7;
+                  for (unsigned i = 0; i < n; i++) h = h * 31 + i;
+                  return h;
+                }
+                int main(void) {
+                  struct rlimit n;
+                  getrlimit(RLIMIT_NOFILE, &n);
+                  n.rlim_cur = 77;
+                  setrlimit(RLIMIT_NOFILE, &n);
+                  umask(027);
+                  prctl(PR_SET_NAME, "worker-7", 0, 0, 0);
+                  if (nice(3) == -1) return 2;
+                  fesetround(FE_UPWARD);
+                  unsigned h = 0;
+                  for (unsigned r = 0; r < 8; r++) h += work(1000 + r);
+                  printf("%u\\n", h);
+                  return 0;
+                }
+                """;
+        Files.writeString(work.resolve("forged.c"), source);
+        Target x86 = HOPS.getFirst();
+        Path exe = MigrationHops.link(x86, MigratesLikeGcc.compiled(work, "forged"), work.resolve("forged.x86_64"));
+        Path ck = MigrationHops.checkpointDir(work.resolve("ck"));
+        Run first = MigrationHops.run(MigrationHops.command(x86, exe),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "3000"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Path file = CheckpointDirectory.list(ck).getFirst().file();
+        byte[] taken = Files.readAllBytes(file);
+        Run honest = MigrationHops.run(MigrationHops.command(x86, exe),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(honest.rc()).as(honest.err()).isZero();
+
+        Map<String, UnaryOperator<Value>> forgeries = Map.of(
+                "<libc>:umask", v -> Value.IntValue.of(01000),
+                "<libc>:rlimits", v -> {
+                    List<Value> f = new ArrayList<>(((Value.StructValue) v).fields());
+                    f.set(0, Value.IntValue.of(1L << 9));
+                    return new Value.StructValue(f);
+                },
+                "<libc>:nice", v -> Value.IntValue.of(40),
+                "<libc>:comm", v -> new Value.ArrayValue(Collections.nCopies(16, Value.IntValue.of('A'))),
+                "<libc>:fenv", v -> new Value.StructValue(List.of(Value.IntValue.of(7), Value.IntValue.of(0))));
+        Map<String, String> said = Map.of(
+                "<libc>:umask", "a file mode creation mask (<libc>:umask) that is not valid",
+                "<libc>:rlimits", "resource limits (<libc>:rlimits) that are not valid",
+                "<libc>:nice", "a nice value (<libc>:nice) that is not valid",
+                "<libc>:comm", "a process name (<libc>:comm) that is not valid",
+                "<libc>:fenv", "a floating-point environment (<libc>:fenv) that is not valid");
+        for (Map.Entry<String, UnaryOperator<Value>> forgery : forgeries.entrySet()) {
+            Checkpoint c = CheckpointReader.read(taken, file.getFileName().toString());
+            List<GlobalVar> globals = new ArrayList<>();
+            boolean found = false;
+            for (GlobalVar g : c.globals()) {
+                if (g.key().equals(forgery.getKey())) {
+                    found = true;
+                    g = new GlobalVar(g.key(), g.name(), g.declPos(), g.type(), forgery.getValue().apply(g.value()));
+                }
+                globals.add(g);
+            }
+            assertThat(found).as("the stop carries " + forgery.getKey()).isTrue();
+            Files.write(file, CheckpointWriter.write(new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(),
+                    c.heap(), c.files(), c.pendingWait())));
+            Run forged = MigrationHops.run(MigrationHops.command(x86, exe),
+                    Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+            assertThat(forged.rc()).as(forgery.getKey() + ": " + forged.err()).isIn(65, 66);
+            assertThat(forged.out()).as(forgery.getKey()).isEmpty();
+            assertThat(forged.err()).as(forgery.getKey()).contains(said.get(forgery.getKey()));
+        }
     }
 }
