@@ -34,6 +34,30 @@ class SocketOptionsIT {
     @TempDir
     Path work;
 
+    /** A C function both programs use: how many connections the listener completes while nobody accepts (its listen
+     * backlog + 1). */
+    static final String HOLDS = """
+            static int holds(int s, const struct sockaddr_in *a) {
+              int c[12], n = 0, i, x;
+              for (i = 0; i < 12; i++) {
+                c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+                connect(c[i], (const struct sockaddr *)a, sizeof *a);
+              }
+              poll(NULL, 0, 300);
+              for (i = 0; i < 12; i++) {
+                struct pollfd p = {c[i], POLLOUT, 0};
+                int err = -1;
+                socklen_t len = sizeof err;
+                if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
+                    getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+                  n++;
+              }
+              while ((x = accept(s, NULL, NULL)) >= 0) close(x);
+              for (i = 0; i < 12; i++) close(c[i]);
+              return n;
+            }
+            """;
+
     static final String PROGRAM = """
             #define _GNU_SOURCE
             #include <arpa/inet.h>
@@ -59,26 +83,7 @@ class SocketOptionsIT {
             static int set(int s, int level, int name, int v) {
               return setsockopt(s, level, name, &v, sizeof v);
             }
-            /* how many connections the listener completes while nobody accepts: its listen backlog + 1 */
-            static int holds(int s, const struct sockaddr_in *a) {
-              int c[12], n = 0, i, x;
-              for (i = 0; i < 12; i++) {
-                c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-                connect(c[i], (const struct sockaddr *)a, sizeof *a);
-              }
-              poll(NULL, 0, 300);
-              for (i = 0; i < 12; i++) {
-                struct pollfd p = {c[i], POLLOUT, 0};
-                int err = -1;
-                socklen_t len = sizeof err;
-                if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
-                    getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-                  n++;
-              }
-              while ((x = accept(s, NULL, NULL)) >= 0) close(x);
-              for (i = 0; i < 12; i++) close(c[i]);
-              return n;
-            }
+            """ + HOLDS + """
             int main(void) {
               struct sockaddr_in a;
               struct linger lg = {1, 3}, got;
@@ -224,25 +229,7 @@ class SocketOptionsIT {
               int (*volatile lf)(int, int) = listen;
               return lf(s, n);
             }
-            static int holds(int s, const struct sockaddr_in *a) {
-              int c[12], n = 0, i, x;
-              for (i = 0; i < 12; i++) {
-                c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-                connect(c[i], (const struct sockaddr *)a, sizeof *a);
-              }
-              poll(NULL, 0, 300);
-              for (i = 0; i < 12; i++) {
-                struct pollfd p = {c[i], POLLOUT, 0};
-                int err = -1;
-                socklen_t len = sizeof err;
-                if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
-                    getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-                  n++;
-              }
-              while ((x = accept(s, NULL, NULL)) >= 0) close(x);
-              for (i = 0; i < 12; i++) close(c[i]);
-              return n;
-            }
+            """ + HOLDS + """
             int main(void) {
               struct sockaddr_in ba;
               socklen_t len;
