@@ -27,14 +27,14 @@ final class MigratesLikeGcc {
     private MigratesLikeGcc() {}
 
     /**
-     * Writes {@code source} to {@code work/NAME.c} and runs plain gcc's build of it ({@code -O2}): the run every
-     * migration is compared with.
+     * Writes {@code source} to {@code work/NAME.c} and runs plain gcc's build of it ({@code -O2}, linked with
+     * {@code -lm} as talent links every program): the run every migration is compared with.
      */
     static Run plainGcc(Path work, String name, String source) throws Exception {
         Path src = work.resolve(name + ".c");
         Files.writeString(src, source);
         Path orig = work.resolve(name + ".orig");
-        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString(), "-lm"), Map.of(), null);
         assertThat(gcc.rc()).as(gcc.err()).isZero();
         return run(List.of(orig.toString()), Map.of(), null);
     }

@@ -150,12 +150,7 @@ class ProcessAttributesIT {
                   return 0;
                 }
                 """;
-        Path src = work.resolve("fe.c");
-        java.nio.file.Files.writeString(src, source);
-        Run gcc = MigrationHops.run(List.of("gcc", "-O2", "-o", work.resolve("fe.orig").toString(), src.toString(), "-lm"),
-                Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = MigrationHops.run(List.of(work.resolve("fe.orig").toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "fe", source);
         assertThat(plain.out()).startsWith("0 1 0 ").contains("\n4 2 1 ").contains("\n7 2 1 ");
 
         List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
