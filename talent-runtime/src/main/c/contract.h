@@ -32,6 +32,8 @@
 #define TL_ENV_EARLY_REQUEST "TALENT_EARLY_REQUEST"
 #define TL_ENV_RESTORE_BELOW "TALENT_RESTORE_BELOW"
 #define TL_ENV_AWAIT_GO "TALENT_AWAIT_GO"
+/* What a restart waiting for its go does meanwhile (ahead.c): populate (default) or off */
+#define TL_ENV_AHEAD "TALENT_AHEAD"
 /* The one line (this word and a newline) that releases a restart waiting on TALENT_AWAIT_GO (go.c) */
 #define TL_GO_MESSAGE "go"
 

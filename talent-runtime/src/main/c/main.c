@@ -29,6 +29,7 @@
 #include "epoll.h"
 #include "sigdisp.h"
 #include "go.h"
+#include "ahead.h"
 #include "exit_handlers.h"
 #include "regexes.h"
 #include "libc_state.h"
@@ -252,6 +253,8 @@ int main(int argc, char **argv)
             unsetenv(BELOW_VAR);
         }
         if (go && *go) {
+            /* the memory the restore will write, made present while the source still runs */
+            tl_ahead_populate();
             tl_go_await(go);
             unsetenv(GO_VAR);
         }

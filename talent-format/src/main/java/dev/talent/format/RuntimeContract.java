@@ -50,6 +50,8 @@ public final class RuntimeContract {
     public static final String ENV_AWAIT_GO = "TALENT_AWAIT_GO";
     /** The word of the one line ("go\n") that releases a restart waiting on {@link #ENV_AWAIT_GO}. */
     public static final String GO_MESSAGE = "go";
+    /** What a restart waiting for its go does meanwhile: populate (default: the large globals' pages made present) or off. */
+    public static final String ENV_AHEAD = "TALENT_AHEAD";
 
     // Event lines (talent-runtime README, "Events"): "<word> <fields>", printable ASCII, one write each
     public static final String EVENT_STARTED = "started";
