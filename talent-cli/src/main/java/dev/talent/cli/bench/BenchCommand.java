@@ -11,6 +11,7 @@ import dev.talent.toolchain.ToolchainProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -225,6 +226,12 @@ public final class BenchCommand implements Runnable {
                         + " off compares every chunk of the large arrays with the base, as before tracking.")
         String dirty = "track";
 
+        @Option(names = "--ahead", paramLabel = "populate|off|none",
+                description = "A third mode, pre-copy with the destination started ahead (waiting for its go on a FIFO),"
+                        + " whose runtime meanwhile populates the program's large globals (populate) or not (off);"
+                        + " none: no such mode (default ${DEFAULT-VALUE}).")
+        String ahead = "populate";
+
         @Override String name() { return "precopy"; }
 
         @Override int minimumRuns() { return 1; }
@@ -241,7 +248,10 @@ public final class BenchCommand implements Runnable {
             if (!dirty.equals("track") && !dirty.equals("off")) {
                 throw new ParameterException(spec.commandLine(), "--dirty: " + dirty + " is neither track nor off");
             }
-            return new PrecopyBench(workspace, dirty).run(mib.stream().distinct().toList(), runs);
+            if (!ahead.equals("populate") && !ahead.equals("off") && !ahead.equals("none")) {
+                throw new ParameterException(spec.commandLine(), "--ahead: " + ahead + " is not populate, off or none");
+            }
+            return new PrecopyBench(workspace, dirty, ahead.equals("none") ? Optional.empty() : Optional.of(ahead)).run(mib.stream().distinct().toList(), runs);
         }
     }
 

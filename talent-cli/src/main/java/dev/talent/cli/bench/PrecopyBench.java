@@ -34,7 +34,12 @@ import java.util.concurrent.TimeUnit;
  * by at least a quarter (CRIU's pre-dump loop; at least 2, at most {@link #MAX_ROUNDS} rounds), and the stop comes
  * right after the last one, writing and transferring only the delta against it.
  * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
- * {@code ready} event). Every run's output (source, then destination) must equal an uninterrupted run's.
+ * {@code ready} event). With {@code --ahead populate|off} a third mode, "ahead", runs pre-copy as above with the
+ * destination started ahead, right after the source is ready: a restart waiting for its go on a FIFO
+ * (TALENT_AWAIT_GO), which meanwhile populates the pages of the program's large globals (TALENT_AHEAD, the
+ * runtime's ahead.c); the stop waits until it waits on the FIFO, and its restore is timed from the go line to its
+ * {@code ready} event. The three modes alternate in each run. Every run's output (source, then destination) must
+ * equal an uninterrupted run's.
  */
 public final class PrecopyBench {
 
@@ -47,14 +52,22 @@ public final class PrecopyBench {
 
     private final BenchWorkspace workspace;
     private final String dirty;
+    /** TALENT_AHEAD for the "ahead" mode's destination (populate or off), or empty: no such mode. */
+    private final Optional<String> ahead;
     private final List<Integer> rounds = new ArrayList<>();
     /** The runtime's own report of the last pre-copy stop (its -v lines on the delta and the dirty tracking). */
     private final List<String> stopLines = new ArrayList<>();
+    /** The last destination started ahead's own -v line on what it did before its go. */
+    private final List<String> aheadLines = new ArrayList<>();
 
-    /** dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs, track or off. */
-    public PrecopyBench(BenchWorkspace workspace, String dirty) {
+    /**
+     * dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs, track or off; ahead: TALENT_AHEAD of the
+     * destination started ahead (populate or off), or empty for no "ahead" mode.
+     */
+    public PrecopyBench(BenchWorkspace workspace, String dirty, Optional<String> ahead) {
         this.workspace = workspace;
         this.dirty = dirty;
+        this.ahead = ahead;
     }
 
     /** One migration's measurements (ms, bytes). */
@@ -63,7 +76,7 @@ public final class PrecopyBench {
     }
 
     /** All runs of one state size. */
-    record SizeResult(int mib, List<Sample> full, List<Sample> pre) {}
+    record SizeResult(int mib, List<Sample> full, List<Sample> pre, List<Sample> ahead) {}
 
     public String run(List<Integer> mibs, int runs) throws BenchFailedException, IOException, InterruptedException {
         if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
@@ -85,22 +98,26 @@ public final class PrecopyBench {
             TimedRun reference = workspace.run(PLATFORM, binary, List.of(STEPS),
                     new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
             if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + mib + " MiB", reference);
-            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
+            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>(), early = new ArrayList<>();
             for (int r = 1; r <= runs; r++) {
                 workspace.events().accept(new BenchEvent.Measuring(mib + " MiB", r, runs));
-                full.add(migrate(launcher, binary, false, reference.stdout()));
-                pre.add(migrate(launcher, binary, true, reference.stdout()));
+                full.add(migrate(launcher, binary, false, Optional.empty(), reference.stdout()));
+                pre.add(migrate(launcher, binary, true, Optional.empty(), reference.stdout()));
+                if (ahead.isPresent()) early.add(migrate(launcher, binary, true, ahead, reference.stdout()));
             }
-            results.add(new SizeResult(mib, full, pre));
+            results.add(new SizeResult(mib, full, pre, early));
         }
         return render(results, runs) + "dirty-page tracking at the stop: " + dirty + "; pre-copy rounds per run: "
-                + rounds + "\nthe last pre-copy stop's own report:\n" + String.join("\n", stopLines) + "\n";
+                + rounds + (ahead.isPresent() ? "; destination started ahead: TALENT_AHEAD=" + ahead.get() : "")
+                + "\nthe last pre-copy stop's own report:\n" + String.join("\n", stopLines) + "\n"
+                + (aheadLines.isEmpty() ? "" : "the last destination started ahead:\n" + String.join("\n", aheadLines) + "\n");
     }
 
-    private Sample migrate(Launcher launcher, Path binary, boolean precopy, String expected)
+    private Sample migrate(Launcher launcher, Path binary, boolean precopy, Optional<String> early, String expected)
             throws BenchFailedException, IOException, InterruptedException {
         Path src = workspace.freshDirectory("precopy-source");
         Path dst = workspace.freshDirectory("precopy-destination");
+        Destination destination = null;
         Path out = src.resolve("stdout"), err = src.resolve("stderr"), events = src.resolve("events");
         ProcessBuilder b = new ProcessBuilder(launcher.command(binary, List.of(STEPS))).directory(src.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -116,6 +133,7 @@ public final class PrecopyBench {
         Process p = b.start();
         try {
             await(out, "ready\n", p, "the source's 'ready' line");
+            if (early.isPresent()) destination = Destination.start(launcher, binary, dst, early.get());
             double aheadMs = 0;
             long aheadBytes = 0;
             if (precopy) {
@@ -154,6 +172,7 @@ public final class PrecopyBench {
             } else {
                 Thread.sleep(3 * PHASE_MS);
             }
+            if (destination != null) destination.awaitWaiting();
             long t0 = System.nanoTime();
             signal(p, "USR1");
             if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) throw new BenchFailedException("the source did not stop");
@@ -171,30 +190,131 @@ public final class PrecopyBench {
             Files.copy(stop, dst.resolve(stop.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             long t2 = System.nanoTime();
             double restoreMs = restore(launcher, binary, dst, expected.substring(Math.min(expected.length(),
-                    Files.readString(out).length())), Files.readString(out), expected);
+                    Files.readString(out).length())), Files.readString(out), expected, destination);
+            if (destination != null) {
+                aheadLines.clear();
+                Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:"))
+                        .forEach(aheadLines::add);
+            }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes);
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly();
                 p.waitFor();
             }
+            if (destination != null) destination.close();
         }
     }
 
-    private double restore(Launcher launcher, Path binary, Path dst, String rest, String sourceOut, String expected)
-            throws BenchFailedException, IOException, InterruptedException {
+    /**
+     * A destination started ahead: the restart waiting for its go on a FIFO of its directory (TALENT_AWAIT_GO),
+     * with TALENT_AHEAD set. The FIFO's write end is opened on a thread of its own (the open blocks until the
+     * runtime opens its read end, which it does once it has done its work ahead).
+     */
+    private static final class Destination {
+        final Process process;
+        final Path fifo;
+        final java.util.concurrent.CompletableFuture<java.io.OutputStream> writer;
+
+        private Destination(Process process, Path fifo, java.util.concurrent.CompletableFuture<java.io.OutputStream> writer) {
+            this.process = process;
+            this.fifo = fifo;
+            this.writer = writer;
+        }
+
+        static Destination start(Launcher launcher, Path binary, Path dst, String ahead)
+                throws BenchFailedException, IOException, InterruptedException {
+            Path fifo = dst.resolve("go");
+            Process mk = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
+            String message = new String(mk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (mk.waitFor() != 0) throw new BenchFailedException("mkfifo " + fifo + " failed: " + message);
+            ProcessBuilder b = destinationProcess(launcher, binary, dst);
+            b.environment().put(RuntimeContract.ENV_AWAIT_GO, fifo.toString());
+            b.environment().put(RuntimeContract.ENV_AHEAD, ahead);
+            b.environment().put(RuntimeContract.ENV_VERBOSE, "1");     // its ahead line (aheadLines)
+            Process p = b.start();
+            java.util.concurrent.CompletableFuture<java.io.OutputStream> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.newOutputStream(fifo);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return new Destination(p, fifo, writer);
+        }
+
+        /** Until the runtime waits for its go (its work ahead done). */
+        void awaitWaiting() throws BenchFailedException, InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
+            while (System.nanoTime() < deadline) {
+                try {
+                    writer.get(10, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (!process.isAlive()) {
+                        throw new BenchFailedException("the destination started ahead ended (exit " + process.exitValue()
+                                + ") before it waited for its go");
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new BenchFailedException("cannot open the go FIFO " + fifo + ": " + e.getCause().getMessage(), e);
+                }
+            }
+            throw new BenchFailedException("the destination started ahead did not wait for its go within " + TIMEOUT_MS / 1000 + " s");
+        }
+
+        /** Writes the go line. */
+        void go() throws IOException, InterruptedException {
+            try (java.io.OutputStream o = writer.get()) {
+                o.write((RuntimeContract.GO_MESSAGE + "\n").getBytes(StandardCharsets.US_ASCII));
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }
+
+        /** Ends the process if it still runs, and releases the FIFO's write end. */
+        void close() throws InterruptedException, IOException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            if (!writer.isDone()) {
+                // the open of the write end still blocks: a reader's open releases it
+                try (java.io.InputStream _ = Files.newInputStream(fifo)) {
+                    // nothing to read
+                }
+            }
+            try {
+                writer.get().close();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the open failed: nothing to close
+            }
+        }
+    }
+
+    private static ProcessBuilder destinationProcess(Launcher launcher, Path binary, Path dst) {
+        ProcessBuilder b = new ProcessBuilder(launcher.command(binary, List.of())).directory(dst.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(dst.resolve("stdout").toFile()).redirectError(dst.resolve("stderr").toFile());
+        new RuntimeEnvironment(PLATFORM, Optional.of(dst), OptionalLong.empty(), true, OptionalInt.empty(), true)
+                .isolated().applyTo(b.environment());
+        b.environment().put(RuntimeContract.ENV_EVENT_FILE, dst.resolve("events").toString());
+        return b;
+    }
+
+    private double restore(Launcher launcher, Path binary, Path dst, String rest, String sourceOut, String expected,
+                           Destination destination) throws BenchFailedException, IOException, InterruptedException {
         if (!expected.startsWith(sourceOut)) {
             throw new BenchFailedException("the source printed\n" + sourceOut + "which does not begin\n" + expected);
         }
         Path out = dst.resolve("stdout"), err = dst.resolve("stderr"), events = dst.resolve("events");
-        ProcessBuilder b = new ProcessBuilder(launcher.command(binary, List.of())).directory(dst.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        new RuntimeEnvironment(PLATFORM, Optional.of(dst), OptionalLong.empty(), true, OptionalInt.empty(), true)
-                .isolated().applyTo(b.environment());
-        b.environment().put(RuntimeContract.ENV_EVENT_FILE, events.toString());
         long t0 = System.nanoTime();
-        Process p = b.start();
+        Process p;
+        if (destination != null) {
+            destination.go();
+            p = destination.process;
+        } else {
+            p = destinationProcess(launcher, binary, dst).start();
+        }
         try {
             await(events, "ready 1 ", p, "the destination's 'ready' event");
             double ms = (System.nanoTime() - t0) / 1e6;
@@ -239,11 +359,14 @@ public final class PrecopyBench {
     static String render(List<SizeResult> results, int runs) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
-        s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event)\n\n");
+        s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event;"
+                + " ahead: pre-copy with the destination started ahead, restore timed from its go)\n\n");
         s.append(String.format(Locale.ROOT, "%8s  %-10s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
                 "restore ms", "downtime", "stop file", "ahead ms"));
         for (SizeResult r : results) {
-            for (var mode : List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre()))) {
+            List<Map.Entry<String, List<Sample>>> modes = new ArrayList<>(List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre())));
+            if (!r.ahead().isEmpty()) modes.add(Map.entry("ahead", r.ahead()));
+            for (var mode : modes) {
                 List<Sample> v = mode.getValue();
                 s.append(String.format(Locale.ROOT, "%5d MiB  %-10s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
@@ -252,6 +375,10 @@ public final class PrecopyBench {
             }
             s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
+            if (!r.ahead().isEmpty()) {
+                s.append(String.format(Locale.ROOT, "%5d MiB  downtime pre-copy / ahead = %.2fx%n", r.mib(),
+                        median(r.pre(), Sample::downtimeMs) / median(r.ahead(), Sample::downtimeMs)));
+            }
         }
         s.append("\ntarget (issue 13): 1 GiB state, 1 %/s dirtying, <= 100 ms downtime natively with pre-copy\n");
         return s.toString();

@@ -23,7 +23,8 @@ class PrecopyBenchTest {
     void reportShowsMediansOfBothModesAndTheirRatio() {
         var r = new PrecopyBench.SizeResult(64,
                 List.of(sample(100, 40, 400, 67_000_000), sample(120, 50, 500, 67_000_000), sample(90, 30, 300, 67_000_000)),
-                List.of(sample(50, 1, 100, 1_000_000), sample(60, 2, 120, 1_100_000), sample(40, 1, 90, 900_000)));
+                List.of(sample(50, 1, 100, 1_000_000), sample(60, 2, 120, 1_100_000), sample(40, 1, 90, 900_000)),
+                List.of());
         String text = PrecopyBench.render(List.of(r), 3);
         assertThat(text).contains("medians of 3 runs");
         // full: medians 100 + 40 + 400 = 540; pre-copy: 50 + 1 + 100 = 151 (the median of the sums)
@@ -31,5 +32,17 @@ class PrecopyBenchTest {
         assertThat(text).containsPattern("64 MiB\\s+pre-copy\\s+50\\.0\\s+1\\.0\\s+100\\.0\\s+151\\.0\\s+1,000,000 B\\s+5\\.0");
         assertThat(text).contains("downtime full / pre-copy = 3.58x");
         assertThat(text).contains("<= 100 ms downtime");
+        assertThat(text).doesNotContainPattern("MiB\\s+ahead").doesNotContain("pre-copy / ahead");
+    }
+
+    @Test
+    void reportShowsTheDestinationStartedAheadAsAThirdMode() {
+        var r = new PrecopyBench.SizeResult(64,
+                List.of(sample(100, 40, 400, 67_000_000)),
+                List.of(sample(50, 1, 100, 1_000_000)),
+                List.of(sample(40, 1, 10, 1_000_000)));
+        String text = PrecopyBench.render(List.of(r), 1);
+        assertThat(text).containsPattern("64 MiB\\s+ahead\\s+40\\.0\\s+1\\.0\\s+10\\.0\\s+51\\.0\\s+1,000,000 B\\s+5\\.0");
+        assertThat(text).contains("downtime pre-copy / ahead = 2.96x");
     }
 }
