@@ -23,11 +23,13 @@ public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
     public static final int SYNC_EXPECTS_LOGS = 2;
+    /** The version a sync's boundary after its archive ({@code SyncPart.bounded}/{@code archiveLength}) needs at its destination. */
+    public static final int SYNC_BOUNDARY = 3;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 
@@ -48,8 +50,8 @@ public final class Protocol {
     public static int spokenTo(int receiver) { return Math.min(CURRENT, receiver); }
 
     /**
-     * The version a migration needs of both its agents. Every addition of version 2 has a way of version 1 (a sync to
-     * an agent of 1 asks for its logs' sizes), so a migration needs only what this build still speaks; a later
+     * The version a migration needs of both its agents. Every addition of versions 2 and 3 has a way of version 1 (a
+     * sync to an agent of 1 asks for its logs' sizes; to an agent of 2 or 1 it sends no boundary), so a migration needs only what this build still speaks; a later
      * version without such a way raises it for the migrations that use it.
      */
     public static int neededByMigration() { return OLDEST; }

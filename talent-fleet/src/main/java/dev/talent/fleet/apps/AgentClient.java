@@ -140,6 +140,15 @@ final class AgentClient {
      * at once); nothing is re-sent.
      */
     <Q, R> R upload(MethodDescriptor<Q, R> m, Q first, InputStream in, java.util.function.Function<byte[], Q> chunk) throws IOException {
+        return upload(m, first, in, chunk, null, null);
+    }
+
+    /**
+     * As above; then, when {@code boundary} is not null, the message it makes of how many bytes {@code in} had, and the
+     * bytes of {@code after} (a sync's archive, its boundary, its log parts).
+     */
+    <Q, R> R upload(MethodDescriptor<Q, R> m, Q first, InputStream in, java.util.function.Function<byte[], Q> chunk,
+            java.util.function.LongFunction<Q> boundary, InputStream after) throws IOException {
         // the stream counts as ready until this much is queued in the transport: a checkpoint of up to about that
         // size is handed to it without the sender waiting for each chunk to be flushed (a wake-up per chunk)
         CallOptions options = connected(CALL_MS).withOnReadyThreshold(UPLOAD_QUEUE_BYTES);
@@ -160,12 +169,10 @@ final class AgentClient {
                 channel.newCall(m, options), responses);
         try {
             requests.onNext(first);
-            byte[] buf = new byte[AppsRpc.CHUNK];
-            int n;
-            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-                while (!requests.isReady() && !answer.isDone()) LockSupport.parkNanos(50_000);
-                if (answer.isDone()) break; // the agent refused already: its answer says why
-                requests.onNext(chunk.apply(java.util.Arrays.copyOf(buf, n)));
+            long sent = send(requests, answer, in, chunk);
+            if (boundary != null && !answer.isDone()) {
+                requests.onNext(boundary.apply(sent));
+                send(requests, answer, after, chunk);
             }
             requests.onCompleted();
         } catch (IOException | RuntimeException e) {
@@ -183,5 +190,20 @@ final class AgentClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    /** Sends {@code in} as chunks (paced by the stream's readiness); how many bytes; stops once the agent answered. */
+    private static <Q, R> long send(ClientCallStreamObserver<Q> requests, CompletableFuture<R> answer, InputStream in,
+            java.util.function.Function<byte[], Q> chunk) throws IOException {
+        byte[] buf = new byte[AppsRpc.CHUNK];
+        long sent = 0;
+        int n;
+        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+            while (!requests.isReady() && !answer.isDone()) LockSupport.parkNanos(50_000);
+            if (answer.isDone()) break; // the agent refused already: its answer says why
+            requests.onNext(chunk.apply(java.util.Arrays.copyOf(buf, n)));
+            sent += n;
+        }
+        return sent;
     }
 }

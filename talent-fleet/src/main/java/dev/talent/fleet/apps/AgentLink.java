@@ -78,6 +78,9 @@ public final class AgentLink implements AutoCloseable {
         LogsMovedException(String message) { super(message); }
     }
 
+    /** Whether a sync to {@code to} sends a boundary after its archive: only to an agent of protocol 3, which reads it. */
+    static boolean bounded(AppsMessages.Send to) { return to.destinationSpeaks() >= dev.talent.fleet.Protocol.SYNC_BOUNDARY; }
+
     /**
      * Sends a sync: the archive {@code packer} writes, then the log parts. {@code expected} (or null): the sizes of the
      * destination's logs the parts start from, which it checks first.
@@ -99,13 +102,17 @@ public final class AgentLink implements AutoCloseable {
             }
         });
         AgentClient c = to(to.toAddress(), to.toPort());
+        // to an agent of protocol 3: a boundary after the archive, which the destination then unpacks as it arrives
+        boolean bounded = bounded(to);
         AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, log.from(), log.bytes().length,
-                err.from(), err.bytes().length, null, expected == null ? null : expected[0], expected == null ? null : expected[1]);
-        java.io.SequenceInputStream all = new java.io.SequenceInputStream(in, new java.io.SequenceInputStream(
-                new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes())));
+                err.from(), err.bytes().length, null, expected == null ? null : expected[0], expected == null ? null : expected[1],
+                bounded ? Boolean.TRUE : null, null);
+        InputStream logs = new java.io.SequenceInputStream(new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes()));
         AppsMessages.Sync r;
         try {
-            r = c.upload(AppsRpc.RECEIVE_SYNC, head, all, b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
+            java.util.function.Function<byte[], AppsMessages.SyncPart> chunk = b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b);
+            r = bounded ? c.upload(AppsRpc.RECEIVE_SYNC, head, in, chunk, AppsMessages.SyncPart::boundary, logs)
+                    : c.upload(AppsRpc.RECEIVE_SYNC, head, new java.io.SequenceInputStream(in, logs), chunk);
         } catch (IOException e) {
             if (expected != null && e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.ABORTED
                     && s.getStatus().getDescription() != null && s.getStatus().getDescription().startsWith(LogsMovedException.MARK)) {

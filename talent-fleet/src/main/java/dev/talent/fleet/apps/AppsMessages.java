@@ -82,13 +82,41 @@ final class AppsMessages {
      * part, then the stderr part. {@code expectLog}/{@code expectErr}: the sizes of the destination's logs the
      * source's log parts start from, which the destination checks before it applies anything (the last sync to it left
      * them so), or null when the source asked for them in this sync.
+     *
+     * <p>{@code bounded} (protocol 3, in the head; null otherwise): the archive is followed by a boundary, a part with
+     * only {@code archiveLength} (how many bytes of archive came before it), and then the log parts; the destination
+     * unpacks the archive as it arrives instead of spooling the stream until its end.
      */
     record SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
             long errLength, byte[] data, @JsonInclude(JsonInclude.Include.NON_NULL) Long expectLog,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Long expectErr) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long expectErr, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bounded,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long archiveLength) {
         SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
                 long errLength, byte[] data) {
-            this(app, platform, mode, paths, logFrom, logLength, errFrom, errLength, data, null, null);
+            this(app, platform, mode, paths, logFrom, logLength, errFrom, errLength, data, null, null, null, null);
+        }
+
+        SyncPart(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
+                long errLength, byte[] data, Long expectLog, Long expectErr) {
+            this(app, platform, mode, paths, logFrom, logLength, errFrom, errLength, data, expectLog, expectErr, null, null);
+        }
+
+        /** The boundary after a bounded sync's archive. */
+        static SyncPart boundary(long archiveLength) {
+            return new SyncPart(null, null, null, null, 0, 0, 0, 0, null, null, null, null, archiveLength);
+        }
+
+        /** Whether this part is a chunk of bytes and nothing else. */
+        boolean isChunk() {
+            return data != null && app == null && platform == null && mode == null && paths == null && logFrom == 0 && logLength == 0
+                    && errFrom == 0 && errLength == 0 && expectLog == null && expectErr == null && bounded == null && archiveLength == null;
+        }
+
+        /** Whether this part is a boundary and nothing else. */
+        boolean isBoundary() {
+            return archiveLength != null && app == null && platform == null && mode == null && paths == null && logFrom == 0
+                    && logLength == 0 && errFrom == 0 && errLength == 0 && data == null && expectLog == null && expectErr == null
+                    && bounded == null;
         }
     }
 

@@ -55,7 +55,8 @@ public final class AppsRpc {
     /** Parts of a sync's stream: the first carries the header, the others only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.SyncPart> SYNC_PARTS = new StreamMarshaller<>(AppsMessages.SyncPart.class, MAX_MESSAGE, CHUNK,
             c -> c.app() == null && c.platform() == null && c.mode() == null && c.paths() == null && c.logFrom() == 0 && c.logLength() == 0
-                    && c.errFrom() == 0 && c.errLength() == 0 && c.expectLog() == null && c.expectErr() == null ? c.data() : null,
+                    && c.errFrom() == 0 && c.errLength() == 0 && c.expectLog() == null && c.expectErr() == null && c.bounded() == null
+                    && c.archiveLength() == null ? c.data() : null,
             b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b));
     /** Chunks of a blob or a working directory's archive: a head names the blob, the others carry only bytes (sent raw). */
     static final StreamMarshaller<AppsMessages.Chunk> CHUNKS = new StreamMarshaller<>(AppsMessages.Chunk.class, MAX_MESSAGE, CHUNK,
@@ -196,43 +197,13 @@ public final class AppsRpc {
                     apps.metrics().sync(s.app(), "sent", r);
                     return r;
                 }))
-                .addMethod(RECEIVE_SYNC, ServerCalls.asyncClientStreamingCall(response -> new FileSpool<AppsMessages.SyncPart, AppsMessages.Sync>(
-                        apps, response, pool) {
-                    AppsMessages.SyncPart head;
-
-                    @Override
-                    void first(AppsMessages.SyncPart c) throws IOException {
-                        head = c;
-                        if (c.paths() == null || c.paths().size() > 1_000_000) throw new IOException("a sync names too many paths");
-                        if (!"mirror".equals(c.mode()) && !"journal".equals(c.mode())) throw new IOException("not a sync mode");
-                        if (c.logLength() < 0 || c.logLength() > HostedApps.MAX_LOG_PART || c.errLength() < 0
-                                || c.errLength() > HostedApps.MAX_LOG_PART || c.logFrom() < 0 || c.errFrom() < 0)
-                            throw new IOException("a sync's log part is out of bounds");
-                        open(apps, c.app(), MAX_SPOOL);
-                    }
-
-                    @Override
-                    void data(AppsMessages.SyncPart c) throws IOException { write(c.data()); }
-
-                    @Override
-                    AppsMessages.Sync complete() throws IOException {
-                        long archive = written() - head.logLength() - head.errLength();
-                        if (archive < 0) throw new IOException("a sync shorter than its log part");
-                        // the logs the source's part starts from: as it expects, or nothing is applied (it asks)
-                        apps.checkLogSizes(head.app(), head.expectLog(), head.expectErr());
-                        try (InputStream in = spooled()) {
-                            InputStream zip = new BoundedInput(in, archive);
-                            AppsMessages.Sync r = apps.receiveSync(head.app(), head.platform(), head.mode(), head.paths(), zip, () -> {
-                                zip.skip(Long.MAX_VALUE);
-                                byte[] out = in.readNBytes((int) head.logLength()), err = in.readNBytes((int) head.errLength());
-                                if (out.length != head.logLength() || err.length != head.errLength()) throw new IOException("a sync's log parts are cut short");
-                                return new HostedApps.LogTail[] {new HostedApps.LogTail(head.logFrom(), out), new HostedApps.LogTail(head.errFrom(), err)};
-                            });
-                            apps.metrics().sync(head.app(), "received", r);
-                            return r;
-                        }
-                    }
-                }))
+                .addMethod(RECEIVE_SYNC, ServerCalls.asyncClientStreamingCall(response -> new StreamedSync(apps, response, pool, (h, zip, logs) -> {
+                    // the logs the source's part starts from: as it expects, or nothing is applied (it asks)
+                    apps.checkLogSizes(h.app(), h.expectLog(), h.expectErr());
+                    AppsMessages.Sync r = apps.receiveSync(h.app(), h.platform(), h.mode(), h.paths(), zip, logs);
+                    apps.metrics().sync(h.app(), "received", r);
+                    return r;
+                })))
                 .addMethod(FETCH_WORKDIR, ServerCalls.asyncServerStreamingCall((o, response) -> pool.execute(() -> {
                     try {
                         try (ChunkOut out = new ChunkOut(c -> response.onNext(new AppsMessages.Chunk("", 0, c)))) {
@@ -657,6 +628,160 @@ public final class AppsRpc {
         void abandon() {
             // the receiver removes what it wrote (nothing reached the checkpoint directory)
             pipe.fail(new IOException("the " + what + "'s stream broke off"));
+        }
+    }
+
+    /** What applies a sync: its head, its archive (as it arrives, or spooled), its log parts (after the archive). */
+    @FunctionalInterface
+    interface SyncReceiver {
+        AppsMessages.Sync receive(AppsMessages.SyncPart head, InputStream archive, HostedApps.LogPart logs) throws IOException;
+    }
+
+    /**
+     * A sync's stream ({@code ReceiveSync}). From a source of protocol 3 ({@code bounded} head) its archive is read by the
+     * receiver while it arrives ({@link ChunkPipe}: unpacked to staging, never into the working directory), up to the
+     * boundary, which must say how many bytes of archive came; the log parts follow, exactly as long as the head
+     * announced. The receiver gets the log parts, and so applies anything, only once the whole stream ended as
+     * announced (after the boundary, nothing but the log parts; no second boundary; not one missing). From an older
+     * source the stream is spooled to a file until its end, as before (the archive's length is what remains once the
+     * log parts' lengths are taken off).
+     */
+    static final class StreamedSync extends FileSpool<AppsMessages.SyncPart, AppsMessages.Sync> {
+        private final ExecutorService pool;
+        private final SyncReceiver receiver;
+        private final ChunkPipe archive = new ChunkPipe(REQUEST_AHEAD * 2);
+        private final java.util.concurrent.CompletableFuture<HostedApps.LogTail[]> logs = new java.util.concurrent.CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream logBytes = new java.io.ByteArrayOutputStream();
+        private AppsMessages.SyncPart head;
+        private boolean bounded, atBoundary, pastHead;
+        private long archiveBytes;
+        private java.util.concurrent.CompletableFuture<AppsMessages.Sync> received;
+
+        StreamedSync(HostedApps apps, StreamObserver<AppsMessages.Sync> response, ExecutorService pool, SyncReceiver receiver) {
+            super(apps, response, pool);
+            this.pool = pool;
+            this.receiver = receiver;
+        }
+
+        @Override
+        void first(AppsMessages.SyncPart c) throws IOException {
+            head = c;
+            if (c.paths() == null || c.paths().size() > 1_000_000) throw new IOException("a sync names too many paths");
+            if (!"mirror".equals(c.mode()) && !"journal".equals(c.mode())) throw new IOException("not a sync mode");
+            if (c.logLength() < 0 || c.logLength() > HostedApps.MAX_LOG_PART || c.errLength() < 0
+                    || c.errLength() > HostedApps.MAX_LOG_PART || c.logFrom() < 0 || c.errFrom() < 0)
+                throw new IOException("a sync's log part is out of bounds");
+            if (c.archiveLength() != null || (c.bounded() != null && !c.bounded())) throw new IOException("a sync's head is malformed");
+            bounded = Boolean.TRUE.equals(c.bounded());
+            if (!bounded) {
+                open(apps, c.app(), MAX_SPOOL);
+                return;
+            }
+            var r = new java.util.concurrent.CompletableFuture<AppsMessages.Sync>();
+            received = r;
+            pool.execute(() -> {
+                try (archive) {
+                    r.complete(receiver.receive(c, archive, this::logsAfterArchive));
+                } catch (IOException | RuntimeException e) {
+                    r.completeExceptionally(e);
+                }
+            });
+        }
+
+        /** The receiver, once it unpacked the archive: the rest of it (to the boundary), then the log parts at the end. */
+        private HostedApps.LogTail[] logsAfterArchive() throws IOException {
+            archive.transferTo(OutputStream.nullOutputStream());
+            return await(logs, "the sync's log parts");
+        }
+
+        @Override
+        void data(AppsMessages.SyncPart c) throws IOException {
+            if (!pastHead) { // the head itself (Spool gives every message to data, the first one too)
+                pastHead = true;
+                return;
+            }
+            if (!bounded) {
+                if (!c.isChunk()) throw new IOException("a sync's part after its head that is not a chunk");
+                write(c.data());
+                return;
+            }
+            if (c.isBoundary()) {
+                if (atBoundary) throw new IOException("a sync with a second boundary");
+                if (c.archiveLength() != archiveBytes)
+                    throw new IOException("a sync's boundary says " + c.archiveLength() + " bytes of archive, " + archiveBytes + " came");
+                atBoundary = true;
+                archive.end();
+                return;
+            }
+            if (!c.isChunk()) throw new IOException("a sync's part after its head that is neither a chunk nor a boundary");
+            byte[] b = c.data();
+            if (atBoundary) {
+                if (logBytes.size() + (long) b.length > head.logLength() + head.errLength())
+                    throw new IOException("bytes after the end of a sync's log parts");
+                logBytes.write(b);
+                return;
+            }
+            archiveBytes += b.length;
+            if (archiveBytes > MAX_SPOOL) throw new IOException("a sync's archive is longer than " + MAX_SPOOL + " bytes");
+            try {
+                archive.put(b);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while a sync was arriving");
+            }
+        }
+
+        @Override
+        AppsMessages.Sync complete() throws IOException {
+            if (!bounded) {
+                long zipLength = written() - head.logLength() - head.errLength();
+                if (zipLength < 0) throw new IOException("a sync shorter than its log part");
+                try (InputStream in = spooled()) {
+                    InputStream zip = new BoundedInput(in, zipLength);
+                    return receiver.receive(head, zip, () -> {
+                        zip.skip(Long.MAX_VALUE);
+                        byte[] out = in.readNBytes((int) head.logLength()), err = in.readNBytes((int) head.errLength());
+                        if (out.length != head.logLength() || err.length != head.errLength()) throw new IOException("a sync's log parts are cut short");
+                        return new HostedApps.LogTail[] {new HostedApps.LogTail(head.logFrom(), out), new HostedApps.LogTail(head.errFrom(), err)};
+                    });
+                }
+            }
+            IOException bad = !atBoundary ? new IOException("a sync without a boundary after its archive")
+                    : logBytes.size() != head.logLength() + head.errLength() ? new IOException("a sync's log parts are cut short") : null;
+            if (bad != null) {
+                archive.fail(bad);
+                logs.completeExceptionally(bad);
+                throw bad;
+            }
+            byte[] all = logBytes.toByteArray();
+            int n = (int) head.logLength();
+            logs.complete(new HostedApps.LogTail[] {new HostedApps.LogTail(head.logFrom(), java.util.Arrays.copyOfRange(all, 0, n)),
+                    new HostedApps.LogTail(head.errFrom(), java.util.Arrays.copyOfRange(all, n, all.length))});
+            return await(received, "the sync");
+        }
+
+        @Override
+        void abandon() {
+            super.abandon();
+            // the receiver drops what it staged: nothing was applied
+            IOException why = new IOException("the sync's stream broke off");
+            archive.fail(why);
+            logs.completeExceptionally(why);
+        }
+
+        private static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) throws IOException {
+            try {
+                return f.get(AgentClient.CALL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IOException(String.valueOf(e.getCause()), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException(what + " did not arrive in time", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
         }
     }
 

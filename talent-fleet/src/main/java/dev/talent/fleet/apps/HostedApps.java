@@ -1558,7 +1558,10 @@ public final class HostedApps implements AutoCloseable {
         return new long[] {Files.size(h.log), Files.size(h.err)};
     }
 
-    /** The log parts of a sync (stdout's, then stderr's), read after its archive. */
+    /**
+     * The log parts of a sync (stdout's, then stderr's), read after its archive was unpacked to staging and before
+     * anything is applied: a stream read as it arrives fails here when it did not end as announced.
+     */
     @FunctionalInterface
     interface LogPart {
         LogTail[] read() throws IOException;
@@ -1574,6 +1577,8 @@ public final class HostedApps implements AutoCloseable {
         deleteTree(staging);
         try {
             WorkdirArchive.unpack(archive, staging);
+            // the logs (and, for a stream read as it arrives, its end: boundary, lengths) before anything is applied
+            LogTail[] logs = logPart.read();
             SyncReport r;
             if (mode.equals("mirror")) {
                 r = TreeSync.mirror(staging, place.work(), SyncLimits.DEFAULT);
@@ -1592,7 +1597,6 @@ public final class HostedApps implements AutoCloseable {
                 if (j != null) j.drain();
             }
             // the logs: this host's copies become the source's, up to what it had
-            LogTail[] logs = logPart.read();
             logs[0].appendTo(h.log);
             logs[1].appendTo(h.err);
             return new AppsMessages.Sync(r.mode(), r.filesCopied(), r.filesDeleted(), r.bytesCopied(), r.entriesVanished(), r.nanos());

@@ -27,6 +27,11 @@ class ProtocolVersionsTest {
     record SyncPartV1(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
             long errLength, byte[] data) {}
 
+    /** The sync's head as protocol 2 knows it (before bounded/archiveLength). */
+    @SuppressWarnings("ArrayRecordComponent")
+    record SyncPartV2(String app, String platform, String mode, List<String> paths, long logFrom, long logLength, long errFrom,
+            long errLength, byte[] data, Long expectLog, Long expectErr) {}
+
     /** A controller's Send as protocol 1 knows it (before toProtocol). */
     record SendV1(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {}
 
@@ -50,6 +55,26 @@ class ProtocolVersionsTest {
         // what an agent of 1 did with the sync of a newer one: refused, the migration rolled back
         InputStream expecting = head(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 10, 20, 30, 40, null, 5L, 6L));
         assertThatThrownBy(() -> asV1(expecting, SyncPartV1.class)).hasMessageContaining("expectLog");
+    }
+
+    @Test
+    void aSyncsBoundaryGoesOnlyToADestinationOfThree() throws IOException {
+        assertThat(AgentLink.bounded(new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal", 3))).isTrue();
+        assertThat(AgentLink.bounded(new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal", 2))).isFalse();
+        assertThat(AgentLink.bounded(new AppsMessages.Send("svc", "x86_64", "10.0.0.3", 7443, "x86_64", "journal"))).isFalse();
+        // an unbounded head with expected sizes is one 2 takes; a bounded one it would refuse (the migration would roll back)
+        SyncPartV2 v2 = asV1(head(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 10, 20, 30, 40, null, 5L, 6L)),
+                SyncPartV2.class);
+        assertThat(v2.expectErr()).isEqualTo(6L);
+        InputStream bounded = head(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 10, 20, 30, 40, null, 5L, 6L, true, null));
+        assertThatThrownBy(() -> asV1(bounded, SyncPartV2.class)).hasMessageContaining("bounded");
+        // the boundary is a message of its own, not a chunk of bytes, and reads back as one
+        InputStream b = AppsRpc.SYNC_PARTS.stream(AppsMessages.SyncPart.boundary(12345));
+        assertThat(b.read()).isEqualTo(StreamMarshaller.HEAD);
+        AppsMessages.SyncPart back = AppsRpc.SYNC_PARTS.parse(AppsRpc.SYNC_PARTS.stream(AppsMessages.SyncPart.boundary(12345)));
+        assertThat(back.isBoundary()).isTrue();
+        assertThat(back.archiveLength()).isEqualTo(12345L);
+        assertThat(back.isChunk()).isFalse();
     }
 
     @Test
