@@ -90,7 +90,39 @@ public final class AgentLink implements AutoCloseable {
     AppsMessages.Sync sendSync(AppsMessages.Send to, String mode, List<String> paths, HostedApps.LogTail log, HostedApps.LogTail err,
             Packer packer, long[] expected)
             throws IOException {
-        // the archive is made by a thread of its own while the stream sends it
+        AgentClient c = to(to.toAddress(), to.toPort());
+        // to an agent of protocol 3: a boundary after the archive, which the destination then unpacks as it arrives
+        boolean bounded = bounded(to);
+        AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, log.from(), log.bytes().length,
+                err.from(), err.bytes().length, null, expected == null ? null : expected[0], expected == null ? null : expected[1],
+                bounded ? Boolean.TRUE : null, null);
+        InputStream logs = new java.io.SequenceInputStream(new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes()));
+        java.util.function.Function<byte[], AppsMessages.SyncPart> chunk = b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b);
+        try {
+            return whilePacking(packer, in -> bounded ? c.upload(AppsRpc.RECEIVE_SYNC, head, in, chunk, AppsMessages.SyncPart::boundary, logs)
+                    : c.upload(AppsRpc.RECEIVE_SYNC, head, new java.io.SequenceInputStream(in, logs), chunk));
+        } catch (IOException e) {
+            if (expected != null && e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.ABORTED
+                    && s.getStatus().getDescription() != null && s.getStatus().getDescription().startsWith(LogsMovedException.MARK)) {
+                throw new LogsMovedException(s.getStatus().getDescription().substring(LogsMovedException.MARK.length()));
+            }
+            throw e;
+        }
+    }
+
+    /** What reads the packed bytes: an upload. */
+    interface PackedReader<R> {
+        R read(InputStream packed) throws IOException;
+    }
+
+    /**
+     * Runs {@code packer} on a thread of its own, writing into a pipe that {@code reader} reads on this thread, and
+     * returns what the reader returns. The pipe is closed when the reader is done, so a reader that stops early (the
+     * destination refused the stream, the connection broke) ends the packer instead of leaving it blocked on a full
+     * pipe and this call waiting for it. A failure of the reader wins over the packer's; the packer's is thrown when
+     * the reader succeeded.
+     */
+    static <R> R whilePacking(Packer packer, PackedReader<R> reader) throws IOException {
         PipedInputStream in = new PipedInputStream(1 << 20);
         PipedOutputStream out = new PipedOutputStream(in);
         IOException[] packFailure = new IOException[1];
@@ -101,25 +133,11 @@ public final class AgentLink implements AutoCloseable {
                 packFailure[0] = e;
             }
         });
-        AgentClient c = to(to.toAddress(), to.toPort());
-        // to an agent of protocol 3: a boundary after the archive, which the destination then unpacks as it arrives
-        boolean bounded = bounded(to);
-        AppsMessages.SyncPart head = new AppsMessages.SyncPart(to.app(), to.toPlatform(), mode, paths, log.from(), log.bytes().length,
-                err.from(), err.bytes().length, null, expected == null ? null : expected[0], expected == null ? null : expected[1],
-                bounded ? Boolean.TRUE : null, null);
-        InputStream logs = new java.io.SequenceInputStream(new ByteArrayInputStream(log.bytes()), new ByteArrayInputStream(err.bytes()));
-        AppsMessages.Sync r;
+        R r;
         try {
-            java.util.function.Function<byte[], AppsMessages.SyncPart> chunk = b -> new AppsMessages.SyncPart(null, null, null, null, 0, 0, 0, 0, b);
-            r = bounded ? c.upload(AppsRpc.RECEIVE_SYNC, head, in, chunk, AppsMessages.SyncPart::boundary, logs)
-                    : c.upload(AppsRpc.RECEIVE_SYNC, head, new java.io.SequenceInputStream(in, logs), chunk);
-        } catch (IOException e) {
-            if (expected != null && e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.ABORTED
-                    && s.getStatus().getDescription() != null && s.getStatus().getDescription().startsWith(LogsMovedException.MARK)) {
-                throw new LogsMovedException(s.getStatus().getDescription().substring(LogsMovedException.MARK.length()));
-            }
-            throw e;
+            r = reader.read(in);
         } finally {
+            in.close();
             try {
                 t.join();
             } catch (InterruptedException e) {
