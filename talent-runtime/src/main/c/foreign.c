@@ -2,8 +2,10 @@
  * Memory the program may point into that talent does not carry (foreign.h).
  *
  * The executable is static: its writable image (from .init_array to the end of .bss) holds the program's globals,
- * which talent knows, and the C library's static storage between them: inet_ntoa's, ether_ntoa's, l64a's buffers,
- * localeconv's struct, getpwnam's entry, musl's errno. A pointer kept there across a checkpoint was saved
+ * which talent knows, and the C library's static storage between them: ether_ntoa's, l64a's buffers, localeconv's
+ * struct, getpwnam's entry, musl's inet_ntoa buffer and errno. Not the C library's thread-local storage: in a static
+ * glibc binary the main thread's TLS block lies in memory sbrk gave (glibc's inet_ntoa buffer is thread-local), and a
+ * pointer there stays indeterminate as before (not done: finding the block needs the TLS layout of each ISA). A pointer kept there across a checkpoint was saved
  * indeterminate and the restarted program crashed reading through it; it now refuses the checkpoint by name
  * (values.c). So does one into the read-only part of the image that is no string (musl's localeconv struct).
  *
