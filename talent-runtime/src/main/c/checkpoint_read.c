@@ -294,11 +294,14 @@ static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck
 {
     const char *bad = NULL;
     tl_reader v;
-    if (strcmp(g->key, TL_CWD_KEY) != 0 && strcmp(g->key, TL_ITIMERS_KEY) != 0 && strcmp(g->key, TL_SIGMASK_KEY) != 0)
+    int attribute = tl_libc_check_is_attribute(g->key);
+    if (!attribute && strcmp(g->key, TL_CWD_KEY) != 0 && strcmp(g->key, TL_ITIMERS_KEY) != 0 &&
+        strcmp(g->key, TL_SIGMASK_KEY) != 0)
         return;
     tl_reader_init(&v, r->data, r->len, r->base);
     v.pos = g->value_off;
-    bad = strcmp(g->key, TL_CWD_KEY) == 0       ? tl_libc_check_cwd(&v, ck, g->type)
+    bad = attribute                             ? tl_libc_check_attribute(&v, ck, g->key, g->type)
+          : strcmp(g->key, TL_CWD_KEY) == 0     ? tl_libc_check_cwd(&v, ck, g->type)
           : strcmp(g->key, TL_ITIMERS_KEY) == 0 ? tl_libc_check_itimers(&v, ck, g->type)
                                                 : tl_libc_check_sigmask(&v, ck, g->type);
     if (bad)

@@ -168,6 +168,23 @@
 /* The global "<libc>:sigmask" (the signals the program blocked, sigdisp.c): talent's portable signal set; both readers
  * refuse one naming talent's own signals (TL_SIGS_OWN_MASK, SIGRTMIN+2) */
 #define TL_SIGMASK_KEY "<libc>:sigmask"
+/* The globals of the process's attributes and of inet_ntoa's result (libc_state.c, foreign.c), checked by both readers
+ * by structure and value (FORMAT.md "GLOB"): the mask at most 0777; nine limits, soft at most hard where changed; the
+ * rounding mode 0 to 3, the flags five bits; the nice value -20 to 19; the name and inet_ntoa's text NUL-terminated in
+ * 16 chars, inet_ntoa's only digits and dots, NULs after */
+#define TL_UMASK_KEY "<libc>:umask"
+#define TL_UMASK_MAX 511
+#define TL_RLIMITS_KEY "<libc>:rlimits"
+#define TL_RLIMITS_COUNT 9
+#define TL_FENV_KEY "<libc>:fenv"
+#define TL_FENV_ROUND_MAX 3
+#define TL_FENV_FLAGS 31
+#define TL_NICE_KEY "<libc>:nice"
+#define TL_NICE_LIMIT 20 /* -20 to 19 */
+#define TL_COMM_KEY "<libc>:comm"
+#define TL_COMM_MAX 16
+#define TL_INET_NTOA_KEY "<libc>:inet_ntoa"
+#define TL_INET_NTOA_MAX 16
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

@@ -106,3 +106,103 @@ const char *tl_libc_check_sigmask(tl_reader *r, const tl_checkpoint *ck, uint32_
         return "blocked names talent's own signals, or every real-time signal and some of them again";
     return NULL;
 }
+
+/* An unsigned integer of at most 64 bits as the decoder takes it into a uint64_t (a UINT, or a SINT that is not
+ * negative): 0 with *out, or -1. */
+static int ck_u64(tl_reader *r, const tl_checkpoint *ck, uint32_t type, uint64_t *out)
+{
+    const tl_ck_type *t = &ck->types[type];
+    uint64_t u;
+    if ((t->kind != TALENT_K_UINT && t->kind != TALENT_K_SINT) || t->bits > 64 || t->bits < 8)
+        return -1;
+    u = tl_rd_uint_n(r, t->bits / 8u);
+    if (r->failed || (t->kind == TALENT_K_SINT && (u >> (t->bits - 1)) & 1))
+        return -1;
+    *out = u;
+    return 0;
+}
+
+/* An array of exactly TL_COMM_MAX (= TL_INET_NTOA_MAX) integers that fit a char, NUL-terminated, into p */
+static const char *ck_text(tl_reader *r, const tl_checkpoint *ck, uint32_t type, char *p)
+{
+    const tl_ck_type *t = &ck->types[type];
+    int64_t c;
+    size_t i;
+    if (t->kind != TALENT_K_ARRAY || t->count != TL_COMM_MAX)
+        return "not an array of 16 chars";
+    for (i = 0; i < TL_COMM_MAX; i++) {
+        if (tl_ck_int_in(r, ck, t->elem, CHAR_MIN, CHAR_MAX, &c) != 0)
+            return "holds a value that is not a char";
+        p[i] = (char)c;
+    }
+    if (!memchr(p, 0, TL_COMM_MAX))
+        return "not NUL-terminated";
+    return NULL;
+}
+
+const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const char *key, uint32_t type)
+{
+    const tl_ck_type *t = &ck->types[type];
+    int64_t v;
+    if (strcmp(key, TL_UMASK_KEY) == 0)
+        return tl_ck_int_in(r, ck, type, 0, TL_UMASK_MAX, &v) != 0 ? "not an integer 0 to 0777" : NULL;
+    if (strcmp(key, TL_NICE_KEY) == 0)
+        return tl_ck_int_in(r, ck, type, -TL_NICE_LIMIT, TL_NICE_LIMIT - 1, &v) != 0 ? "not an integer -20 to 19"
+                                                                                     : NULL;
+    if (strcmp(key, TL_FENV_KEY) == 0) {
+        /* struct tl_fenv: the rounding mode and the flags, by position */
+        if (t->kind != TALENT_K_STRUCT || t->nfields != 2)
+            return "not a struct of a rounding mode and exception flags";
+        if (tl_ck_int_in(r, ck, t->fields[0].type, 0, TL_FENV_ROUND_MAX, &v) != 0)
+            return "round is not an integer 0 to 3";
+        if (tl_ck_int_in(r, ck, t->fields[1].type, 0, TL_FENV_FLAGS, &v) != 0)
+            return "flags is not an integer 0 to 31";
+        return NULL;
+    }
+    if (strcmp(key, TL_RLIMITS_KEY) == 0) {
+        /* struct tl_rlimits: the changed limits' bits, then nine soft and nine hard limits, by position */
+        uint64_t cur[TL_RLIMITS_COUNT], max[TL_RLIMITS_COUNT];
+        const tl_ck_type *a;
+        unsigned k, f;
+        if (t->kind != TALENT_K_STRUCT || t->nfields != 3)
+            return "not a struct of a set of changed limits, soft limits and hard limits";
+        if (tl_ck_int_in(r, ck, t->fields[0].type, 0, (1 << TL_RLIMITS_COUNT) - 1, &v) != 0)
+            return "changed is not an integer 0 to 511";
+        for (f = 1; f < 3; f++) {
+            a = &ck->types[t->fields[f].type];
+            if (a->kind != TALENT_K_ARRAY || a->count != TL_RLIMITS_COUNT)
+                return "a limit array is not an array of nine unsigned integers";
+            for (k = 0; k < TL_RLIMITS_COUNT; k++)
+                if (ck_u64(r, ck, a->elem, f == 1 ? &cur[k] : &max[k]) != 0)
+                    return "a limit array is not an array of nine unsigned integers";
+        }
+        for (k = 0; k < TL_RLIMITS_COUNT; k++)
+            if ((v >> k) & 1 && cur[k] > max[k])
+                return "a changed soft limit is above its hard limit";
+        return NULL;
+    }
+    if (strcmp(key, TL_COMM_KEY) == 0) {
+        char p[TL_COMM_MAX];
+        const char *bad = ck_text(r, ck, type, p);
+        return bad ? bad : NULL;
+    }
+    if (strcmp(key, TL_INET_NTOA_KEY) == 0) {
+        char p[TL_INET_NTOA_MAX];
+        const char *bad = ck_text(r, ck, type, p);
+        size_t n, k;
+        if (bad)
+            return bad;
+        n = strlen(p);
+        for (k = 0; k < TL_INET_NTOA_MAX; k++)
+            if (k < n ? !((p[k] >= '0' && p[k] <= '9') || p[k] == '.') : p[k] != 0)
+                return "not a dotted address (digits and dots, NULs after)";
+        return NULL;
+    }
+    return NULL;
+}
+
+int tl_libc_check_is_attribute(const char *key)
+{
+    return strcmp(key, TL_UMASK_KEY) == 0 || strcmp(key, TL_NICE_KEY) == 0 || strcmp(key, TL_FENV_KEY) == 0 ||
+           strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0;
+}

@@ -21,4 +21,11 @@ const char *tl_libc_check_itimers(tl_reader *r, const tl_checkpoint *ck, uint32_
 /* The same for "<libc>:sigmask": a struct of one integer of at most 64 bits, a valid set (tl_sigdisp_mask_valid). */
 const char *tl_libc_check_sigmask(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
 
+/* Whether key is one of the globals tl_libc_check_attribute checks. */
+int tl_libc_check_is_attribute(const char *key);
+
+/* The same for "<libc>:umask", "<libc>:rlimits", "<libc>:fenv", "<libc>:nice", "<libc>:comm" (libc_state.c) and
+ * "<libc>:inet_ntoa" (foreign.c), with the bounds of contract.h (TL_UMASK_MAX ...), as their restores check them. */
+const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const char *key, uint32_t type);
+
 #endif /* TALENT_LIBC_CHECK_H */

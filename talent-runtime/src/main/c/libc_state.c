@@ -30,6 +30,7 @@
 #include "contract.h"
 #include "exit_handlers.h"
 #include "regexes.h"
+#include "foreign.h"
 #include "objects.h"
 #include "refusal.h"
 #include <stdlib.h>
@@ -247,7 +248,7 @@ static void comm_read(char *out)
 }
 
 enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
-       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_COUNT };
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -268,6 +269,7 @@ static talent_global libc_globals[G_COUNT] = {
      0},
     {"<libc>:nice", "nice value (nice, setpriority)", "<C library>", &nice_carried, &t_i32, 0},
     {"<libc>:comm", "process name (prctl PR_SET_NAME)", "<C library>", comm_carried, &t_comm, 0},
+    {"<libc>:inet_ntoa", "inet_ntoa result", "<C library>", 0, 0, 0},    /* foreign.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -294,6 +296,9 @@ static const talent_unit *unit(void)
         tl_sigdisp_mask_global(&addr, &type);
         libc_globals[G_SIGMASK].addr = addr;
         libc_globals[G_SIGMASK].type = type;
+        tl_inet_ntoa_global(&addr, &type);
+        libc_globals[G_INET].addr = addr;
+        libc_globals[G_INET].type = type;
     }
     return &libc_unit;
 }
@@ -332,6 +337,8 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_ITIMERS];
     if (tl_sigdisp_mask_changed())
         active[k++] = &libc_globals[G_SIGMASK];
+    if (tl_inet_ntoa_used())
+        active[k++] = &libc_globals[G_INET];
     if (umask_start != UMASK_NONE) {
         /* umask has no reading without a writing: set it back at once (the program runs no other thread here) */
         mode_t now = umask(0);
@@ -944,6 +951,9 @@ const char *tl_libc_state_restored(void)
         if (raise)
             feraiseexcept(raise);
     }
+    bad = tl_inet_ntoa_restored();
+    if (bad)
+        return bad;
     if (timebufs.algo == ALGO_NONE)
         return NULL;
     if ((timebufs.algo != ALGO_GLIBC && timebufs.algo != ALGO_MUSL) ||

@@ -8,6 +8,7 @@
 #include "env.h"
 #include "refusal.h"
 #include "bulk.h"
+#include "foreign.h"
 
 #include <math.h>
 #include <signal.h>
@@ -422,6 +423,20 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
                       "restored as an invalid address it would crash the program where it reads through it", what,
                       t->name, ctx->decl_pos, ctx->where, (unsigned long)dist,
                       heap ? "a heap block" : "a global or frame variable");
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+    }
+    {
+        /* into the executable's image but no object talent knows (the C library's static storage: l64a's buffer,
+         * localeconv's struct), or into a mapping the program made: the restarted process
+         * does not have that memory as it was, and crashed reading through the pointer. Refused, the program goes on
+         * (foreign.c). Memory talent knows nothing of at all stays indeterminate below. */
+        const char *into = tl_foreign_memory(p);
+        if (into) {
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points into %s", what, t->name,
+                      ctx->decl_pos, ctx->where, into);
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
             return;
         }

@@ -586,6 +586,7 @@ public final class CheckpointReader {
                 if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
                 if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
                 if (key.equals(RuntimeContract.SIGMASK_KEY)) checkSigmask(in, at, value);
+                checkAttribute(in, at, key, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
@@ -690,6 +691,108 @@ public final class CheckpointReader {
             String problem = cwdPathProblem(new String(bytes, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1),
                     relative.signum() != 0);
             if (problem != null) throw in.error(at, what + ": " + problem);
+        }
+
+        /**
+         * The process's attributes the runtime carries (libc_state.c: {@code <libc>:umask}, {@code <libc>:rlimits},
+         * {@code <libc>:fenv}, {@code <libc>:nice}, {@code <libc>:comm}) and inet_ntoa's result (foreign.c, {@code
+         * <libc>:inet_ntoa}), checked by structure and value with the bounds of {@link RuntimeContract} as the runtime's
+         * load check (libc_check.c, tl_libc_check_attribute) and its restore take them: both readers accept the same
+         * files.
+         */
+        private static void checkAttribute(PayloadReader in, int at, String key, Value value)
+                throws CorruptCheckpointException {
+            String what = "global " + key;
+            switch (key) {
+                case RuntimeContract.UMASK_KEY -> {
+                    if (!inRange(integer(value), 0, RuntimeContract.UMASK_MAX)) {
+                        throw in.error(at, what + " is not an integer 0 to 0777");
+                    }
+                }
+                case RuntimeContract.NICE_KEY -> {
+                    if (!inRange(integer(value), -RuntimeContract.NICE_LIMIT, RuntimeContract.NICE_LIMIT - 1L)) {
+                        throw in.error(at, what + " is not an integer -20 to 19");
+                    }
+                }
+                case RuntimeContract.FENV_KEY -> {
+                    if (!(value instanceof Value.StructValue fe) || fe.fields().size() != 2) {
+                        throw in.error(at, what + " is not a struct of a rounding mode and exception flags");
+                    }
+                    if (!inRange(integer(fe.fields().get(0)), 0, RuntimeContract.FENV_ROUND_MAX)) {
+                        throw in.error(at, what + ": round is not an integer 0 to 3");
+                    }
+                    if (!inRange(integer(fe.fields().get(1)), 0, RuntimeContract.FENV_FLAGS)) {
+                        throw in.error(at, what + ": flags is not an integer 0 to 31");
+                    }
+                }
+                case RuntimeContract.RLIMITS_KEY -> checkRlimits(in, at, what, value);
+                case RuntimeContract.COMM_KEY -> text(in, at, what, value);
+                case RuntimeContract.INET_NTOA_KEY -> {
+                    byte[] p = text(in, at, what, value);
+                    int n = 0;
+                    while (p[n] != 0) n++;
+                    for (int k = 0; k < p.length; k++) {
+                        boolean ok = k < n ? (p[k] >= '0' && p[k] <= '9') || p[k] == '.' : p[k] == 0;
+                        if (!ok) throw in.error(at, what + ": not a dotted address (digits and dots, NULs after)");
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private static boolean inRange(BigInteger v, long lo, long hi) {
+            return v != null && v.compareTo(BigInteger.valueOf(lo)) >= 0 && v.compareTo(BigInteger.valueOf(hi)) <= 0;
+        }
+
+        /** struct talent_rlimits: changed (nine bits), then nine soft and nine hard limits, soft at most hard where changed. */
+        private static void checkRlimits(PayloadReader in, int at, String what, Value value)
+                throws CorruptCheckpointException {
+            int n = RuntimeContract.RLIMITS_COUNT;
+            if (!(value instanceof Value.StructValue rl) || rl.fields().size() != 3) {
+                throw in.error(at, what + " is not a struct of a set of changed limits, soft limits and hard limits");
+            }
+            BigInteger changed = integer(rl.fields().get(0));
+            if (!inRange(changed, 0, (1L << n) - 1)) {
+                throw in.error(at, what + ": changed is not an integer 0 to 511");
+            }
+            BigInteger[][] limits = new BigInteger[2][n];
+            for (int f = 1; f < 3; f++) {
+                if (!(rl.fields().get(f) instanceof Value.ArrayValue a) || a.elements().size() != n) {
+                    throw in.error(at, what + ": a limit array is not an array of nine unsigned integers");
+                }
+                for (int k = 0; k < n; k++) {
+                    // as the runtime's decoder takes a uint64_t: an integer type (no bool), not negative, 64 bits at most
+                    if (!(a.elements().get(k) instanceof Value.IntValue i) || i.value().signum() < 0
+                            || i.value().bitLength() > 64) {
+                        throw in.error(at, what + ": a limit array is not an array of nine unsigned integers");
+                    }
+                    limits[f - 1][k] = i.value();
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                if (changed.testBit(k) && limits[0][k].compareTo(limits[1][k]) > 0) {
+                    throw in.error(at, what + ": a changed soft limit is above its hard limit");
+                }
+            }
+        }
+
+        /** An array of exactly {@link RuntimeContract#COMM_MAX} chars (signed), NUL-terminated: its bytes. */
+        private static byte[] text(PayloadReader in, int at, String what, Value value) throws CorruptCheckpointException {
+            int n = RuntimeContract.COMM_MAX;
+            if (!(value instanceof Value.ArrayValue a) || a.elements().size() != n) {
+                throw in.error(at, what + " is not an array of " + n + " chars");
+            }
+            byte[] p = new byte[n];
+            boolean nul = false;
+            for (int i = 0; i < n; i++) {
+                if (!inRange(integer(a.elements().get(i)), Byte.MIN_VALUE, Byte.MAX_VALUE)) {
+                    throw in.error(at, what + " holds a value that is not a char at index " + i);
+                }
+                p[i] = integer(a.elements().get(i)).byteValue();
+                nul |= p[i] == 0;
+            }
+            if (!nul) throw in.error(at, what + " is not NUL-terminated");
+            return p;
         }
 
         /** What is wrong with a carried working directory (cwd.c's valid_path), or null. */

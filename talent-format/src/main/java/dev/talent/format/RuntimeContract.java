@@ -194,6 +194,26 @@ public final class RuntimeContract {
      */
     public static final String SIGMASK_KEY = "<libc>:sigmask";
     /**
+     * The globals of the process's attributes and of inet_ntoa's result, and the bounds both readers enforce: the file
+     * mode creation mask at most 0777; nine resource limits, the soft one at most the hard one where changed; the
+     * rounding mode 0 to 3 and five exception flags; the nice value -20 to 19; the process name and inet_ntoa's text
+     * NUL-terminated within 16 chars (inet_ntoa's only digits and dots, NULs after).
+     */
+    public static final String UMASK_KEY = "<libc>:umask";
+    public static final int UMASK_MAX = 511;
+    public static final String RLIMITS_KEY = "<libc>:rlimits";
+    public static final int RLIMITS_COUNT = 9;
+    public static final String FENV_KEY = "<libc>:fenv";
+    public static final int FENV_ROUND_MAX = 3;
+    public static final int FENV_FLAGS = 31;
+    public static final String NICE_KEY = "<libc>:nice";
+    /** The nice value lies in -NICE_LIMIT to NICE_LIMIT - 1. */
+    public static final int NICE_LIMIT = 20;
+    public static final String COMM_KEY = "<libc>:comm";
+    public static final int COMM_MAX = 16;
+    public static final String INET_NTOA_KEY = "<libc>:inet_ntoa";
+    public static final int INET_NTOA_MAX = 16;
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

@@ -103,6 +103,68 @@ final class LibcStateCorpus {
     }
 
     static final TypeDesc U64 = new UInt("uint64_t", 8, 64);
+    static final TypeDesc I32 = new SInt("int32_t", 4, 32);
+
+    /** c with one more global of this key and type (the last of types) and value. */
+    static Checkpoint withGlobal(Checkpoint c, String key, List<TypeDesc> types, Value value) {
+        List<TypeDesc> all = new ArrayList<>(c.types());
+        int base = all.size();
+        for (TypeDesc t : types) all.add(rebase(t, base));
+        List<GlobalVar> globals = new ArrayList<>(c.globals());
+        globals.add(new GlobalVar(key, key.substring("<libc>:".length()), "<C library>", all.size() - 1, value));
+        return new Checkpoint(c.meta(), all, c.strings(), globals, c.frames(), c.heap(), c.files(), c.pendingWait());
+    }
+
+    /** t with its type references (relative to the list given to withGlobal) made absolute */
+    private static TypeDesc rebase(TypeDesc t, int base) {
+        return switch (t) {
+            case ArrayT a -> new ArrayT(a.name(), a.size(), a.elementType() + base, a.count());
+            case StructT s -> new StructT(s.name(), s.size(),
+                    s.fields().stream().map(f -> new Field(f.name(), f.type() + base, f.bitWidth())).toList());
+            default -> t;
+        };
+    }
+
+    static Checkpoint withUmask(Checkpoint c, long mask) {
+        return withGlobal(c, RuntimeContract.UMASK_KEY, List.of(U32), Fixtures.i(mask));
+    }
+
+    static Checkpoint withNice(Checkpoint c, long nice) {
+        return withGlobal(c, RuntimeContract.NICE_KEY, List.of(I32), Fixtures.i(nice));
+    }
+
+    static Checkpoint withFenv(Checkpoint c, long round, long flags) {
+        return withGlobal(c, RuntimeContract.FENV_KEY, List.of(U32, new StructT("struct talent_fenv", 8,
+                List.of(new Field("round", 0, 0), new Field("flags", 0, 0)))),
+                new Value.StructValue(List.of(Fixtures.i(round), Fixtures.i(flags))));
+    }
+
+    /** c with a {@code <libc>:rlimits} of these changed bits, and soft and hard limits (nine each) */
+    static Checkpoint withRlimits(Checkpoint c, long changed, long[] cur, long[] max) {
+        List<Value> soft = new ArrayList<>(), hard = new ArrayList<>();
+        for (long v : cur) soft.add(new Value.IntValue(new java.math.BigInteger(Long.toUnsignedString(v))));
+        for (long v : max) hard.add(new Value.IntValue(new java.math.BigInteger(Long.toUnsignedString(v))));
+        return withGlobal(c, RuntimeContract.RLIMITS_KEY, List.of(U32, U64,
+                new ArrayT("uint64_t[" + cur.length + "]", 8L * cur.length, 1, cur.length),
+                new StructT("struct talent_rlimits", 8 + 16L * cur.length, List.of(new Field("changed", 0, 0),
+                        new Field("cur", 2, 0), new Field("max", 2, 0)))),
+                new Value.StructValue(List.of(Fixtures.i(changed), new Value.ArrayValue(soft),
+                        new Value.ArrayValue(hard))));
+    }
+
+    /** c with a global of this key holding char[16] of these elements (padded with zeros) */
+    static Checkpoint withText(Checkpoint c, String key, long[] text) {
+        List<Value> elements = new ArrayList<>();
+        for (int i = 0; i < RuntimeContract.COMM_MAX; i++) elements.add(Fixtures.i(i < text.length ? text[i] : 0));
+        return withGlobal(c, key, List.of(CHAR, new ArrayT("char[16]", RuntimeContract.COMM_MAX, 0,
+                RuntimeContract.COMM_MAX)), new Value.ArrayValue(elements));
+    }
+
+    private static long[] nine(long v) {
+        long[] a = new long[RuntimeContract.RLIMITS_COUNT];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
 
     static void valid(Checkpoint base, Map<String, byte[]> out) {
         // a program that changed into a directory under its starting one, one elsewhere
@@ -113,6 +175,16 @@ final class LibcStateCorpus {
                 new long[] {RuntimeContract.ITIMERS_MAX_SEC, RuntimeContract.ITIMERS_USEC_LIMIT - 1, 0, 250_000})));
         // SIGHUP, SIGTERM and SIGRTMIN+31 blocked
         out.put("libc-sigmask.tck", CheckpointWriter.write(withMask(base, 1L | (1L << 14) | (1L << 63), U64)));
+        // umask(027), RLIMIT_CORE 0/0 and RLIMIT_NOFILE 77/unlimited, upward rounding with divide-by-zero raised,
+        // nice 19, a process name of 15 chars, inet_ntoa's longest text: every bound reached
+        long[] cur = nine(-1L), max = nine(-1L);
+        cur[4] = 0;
+        max[4] = 0;
+        cur[5] = 77;
+        out.put("libc-attributes.tck", CheckpointWriter.write(withText(withText(withNice(withFenv(withRlimits(
+                withUmask(base, 0777), (1 << 4) | (1 << 5), cur, max), 3, 31), 19), RuntimeContract.COMM_KEY,
+                chars("worker-7-abcdef")), RuntimeContract.INET_NTOA_KEY, chars("255.255.255.255"))));
+        out.put("libc-nice-lowest.tck", CheckpointWriter.write(withNice(base, -20)));
     }
 
     static Map<String, byte[]> forged(Checkpoint base) {
@@ -146,6 +218,22 @@ final class LibcStateCorpus {
         out.put("global-sigmask-all-realtime-and-one.tck", CheckpointWriter.write(withMask(base, (1L << 31) | (1L << 33),
                 U64)));
         out.put("global-sigmask-negative.tck", CheckpointWriter.write(withMask(base, -1L, I64)));
+        out.put("global-umask-over-0777.tck", CheckpointWriter.write(withUmask(base, 01000)));
+        out.put("global-nice-20.tck", CheckpointWriter.write(withNice(base, 20)));
+        out.put("global-nice-minus-21.tck", CheckpointWriter.write(withNice(base, -21)));
+        out.put("global-fenv-round-4.tck", CheckpointWriter.write(withFenv(base, 4, 0)));
+        out.put("global-fenv-flags-32.tck", CheckpointWriter.write(withFenv(base, 1, 32)));
+        out.put("global-rlimits-changed-bit-9.tck", CheckpointWriter.write(withRlimits(base, 1 << 9, nine(5), nine(5))));
+        long[] soft = nine(5);
+        soft[2] = 6;
+        out.put("global-rlimits-soft-above-hard.tck", CheckpointWriter.write(withRlimits(base, 1 << 2, soft, nine(5))));
+        out.put("global-rlimits-eight-limits.tck", CheckpointWriter.write(withRlimits(base, 1, new long[8], new long[8])));
+        out.put("global-comm-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.COMM_KEY,
+                chars("a".repeat(RuntimeContract.COMM_MAX)))));
+        out.put("global-inet-ntoa-letters.tck", CheckpointWriter.write(withText(base, RuntimeContract.INET_NTOA_KEY,
+                chars("10.0.0.x"))));
+        out.put("global-inet-ntoa-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.INET_NTOA_KEY,
+                new long[] {'1', '.', '2', 0, '9'})));
         return out;
     }
 }

@@ -22,7 +22,8 @@ public final class WrappedNames {
             "aligned_alloc", "memalign", "valloc", "strdup", "strndup", "malloc_usable_size", "atexit", "on_exit", "exit",
             "at_quick_exit", "rand", "srand", "random", "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48",
             "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "seed48", "lcong48", "strtok", "getopt", "getopt_long",
-            "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy");
+            "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy",
+            "inet_ntoa", "mmap", "mmap64", "munmap", "mremap");
 
     private WrappedNames() {}
 
@@ -36,6 +37,13 @@ public final class WrappedNames {
                                     + " library's exit, so a static link fails with \"multiple definition of 'exit'\", and talent"
                                     + " wraps exit when it links (-Wl,--wrap=exit) to run the exit handlers a checkpoint carries",
                             "rename the function (and call it where the program calls its own exit)");
+                }
+                if (d.is("FunctionDecl") && d.name().equals("inet_ntoa") && !d.attr("storageClass").equals("static")
+                        && d.inner().stream().anyMatch(c -> c.is("CompoundStmt"))) {
+                    diags.error(tu, d, "the program defines its own 'inet_ntoa': talent wraps inet_ntoa when it links"
+                                    + " (-Wl,--wrap=inet_ntoa) to keep its result in storage a checkpoint carries, and the"
+                                    + " program's calls would reach the runtime's inet_ntoa instead of this one",
+                            "rename the function");
                 }
                 if (!d.is("VarDecl") || !defines(d)) continue;
                 for (TranslationUnit other : units) {

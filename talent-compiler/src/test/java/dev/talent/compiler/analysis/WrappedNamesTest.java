@@ -57,4 +57,18 @@ class WrappedNamesTest {
                     .contains("'__wrap_ctime'");
         });
     }
+    @Test
+    void aProgramDefiningItsOwnInetNtoaIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                struct in_addr { unsigned s_addr; };
+                char *inet_ntoa(struct in_addr a) { static char b[16]; sprintf(b, "%u", a.s_addr); return b; }
+                int main(void) { struct in_addr a = { 7 }; puts(inet_ntoa(a)); return 0; }
+                """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.line()).isEqualTo(3);
+            assertThat(x.message()).contains("defines its own 'inet_ntoa'").contains("-Wl,--wrap=inet_ntoa");
+        });
+    }
 }

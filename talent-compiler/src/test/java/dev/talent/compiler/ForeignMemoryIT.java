@@ -1,0 +1,113 @@
+package dev.talent.compiler;
+
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Found 2026-12-06 (h/hunt3, docs/COVERAGE.md rows "ina" and "mm"): a pointer kept across a checkpoint into the C
+ * library's static storage (inet_ntoa's buffer) or into an anonymous mapping was saved indeterminate, and the
+ * restarted program crashed reading through it (exit 139) on every hop. inet_ntoa's result is now the runtime's
+ * storage, carried (foreign.c); a pointer into the rest of the executable's image outside the objects talent knows,
+ * or into a mapping the program made, refuses the checkpoint naming the pointer, and the program goes on.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ForeignMemoryIT {
+    @TempDir
+    Path work;
+
+    private static final String WORK = """
+            static unsigned work(unsigned n) {
+              unsigned h = 7;
+              for (unsigned i = 0; i < n; i++) h = h * 31 + i;
+              return h;
+            }
+            """;
+
+    @Test
+    void aPointerToInetNtoasResultMigratesAndSeesTheBufferItPointsTo() throws Exception {
+        String source = """
+                #include <stdio.h>
+                #include <arpa/inet.h>
+                #include <netinet/in.h>
+                """ + WORK + """
+                int main(void) {
+                  struct in_addr a;
+                  unsigned h = 0;
+                  a.s_addr = htonl(0xC0A80001u);
+                  char *s = inet_ntoa(a);
+                  for (unsigned r = 0; r < 6; r++) {
+                    h += work(1000);
+                    printf("%u %s %u\\n", r, s, h);
+                    a.s_addr = htonl(0x0A000000u + r * 65793u);
+                    if (r % 2) s = inet_ntoa(a);
+                    else inet_ntoa(a);   /* the one buffer: s sees the new text */
+                  }
+                  printf("end %s\\n", s);
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "ina", source);
+        assertThat(plain.out()).startsWith("0 192.168.0.1 ").contains("\n1 10.0.0.0 ").endsWith("end 10.5.5.5\n");
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "ina", chain, plain);
+        // about 1000 site visits per round
+        int[][] stops = {{1, 1500, 1500}, {2500, 1000, 700}, {4500, 500, 500}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    @Test
+    void aPointerIntoTheCLibrarysStaticStorageRefusesTheCheckpointNamingIt() throws Exception {
+        String source = """
+                #include <stdio.h>
+                #include <stdlib.h>
+                """ + WORK + """
+                int main(void) {
+                  char *digits = l64a(123456);
+                  unsigned h = work(500);
+                  printf("%s %u\\n", digits, h);
+                  return 0;
+                }
+                """;
+        Run stopped = MigratesLikeGcc.refusedAt(work, "l64", source, 100);
+        assertThat(stopped.err()).contains("pointer 'digits'").contains("points into the C library's static storage");
+    }
+
+    @Test
+    void aPointerIntoAnAnonymousMappingRefusesTheCheckpointNamingItAndNotOnceUnmapped() throws Exception {
+        String source = """
+                #define _DEFAULT_SOURCE
+                #include <stdio.h>
+                #include <sys/mman.h>
+                """ + WORK + """
+                struct arena { unsigned *words; unsigned n; };
+                int main(void) {
+                  struct arena ar;
+                  ar.n = 1024;
+                  ar.words = mmap(NULL, ar.n * sizeof *ar.words, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                                  -1, 0);
+                  if (ar.words == MAP_FAILED) return 1;
+                  for (unsigned i = 0; i < ar.n; i++) ar.words[i] = i * 2654435761u;
+                  unsigned h = work(500);
+                  for (unsigned i = 0; i < ar.n; i++) h = h * 31 + ar.words[i];
+                  printf("%u\\n", h);
+                  munmap(ar.words, ar.n * sizeof *ar.words);
+                  printf("%u\\n", work(500));
+                  return 0;
+                }
+                """;
+        Run stopped = MigratesLikeGcc.refusedAt(work, "mm", source, 1100);
+        assertThat(stopped.err()).contains("pointer 'ar.words'").contains("an anonymous memory mapping");
+        // once unmapped, the mapping is no longer known: the pointer left in ar is saved indeterminate, as any dangling
+        // one, and the stop migrates (about 2550 visits before munmap)
+        MigratesLikeGcc.checkEveryStop(work, "mm2", source, 2, 2800);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.talent.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The globals of the process's attributes ({@code <libc>:umask}, {@code <libc>:rlimits}, {@code <libc>:fenv},
+ * {@code <libc>:nice}, {@code <libc>:comm}: libc_state.c) and of inet_ntoa's result ({@code <libc>:inet_ntoa}:
+ * foreign.c) are validated by the Java reader as strictly as by the runtime (its load check and its restore), with
+ * the same bounds. The shared corpus's files (LibcStateCorpus) are checked against the C reader by
+ * CheckpointValidationIT.
+ */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class ProcessAttributesGlobalTest {
+
+    private static Checkpoint read(Checkpoint c) throws CorruptCheckpointException {
+        return CheckpointReader.read(CheckpointWriter.write(c), "t.tck");
+    }
+
+    private static void refused(Checkpoint c, String message) {
+        assertThatThrownBy(() -> read(c)).isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(message);
+    }
+
+    private static long[] nine(long v) {
+        long[] a = new long[RuntimeContract.RLIMITS_COUNT];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
+    void theMaskAndTheNiceValueAreReadWithinTheirBoundsOnly() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        assertThat(read(LibcStateCorpus.withUmask(base, 0777)).globals().getLast().key()).isEqualTo("<libc>:umask");
+        read(LibcStateCorpus.withUmask(base, 0));
+        refused(LibcStateCorpus.withUmask(base, 01000), "global <libc>:umask is not an integer 0 to 0777");
+        refused(LibcStateCorpus.withUmask(base, 0xffffffffL), "<libc>:umask");
+        read(LibcStateCorpus.withNice(base, -20));
+        read(LibcStateCorpus.withNice(base, 19));
+        refused(LibcStateCorpus.withNice(base, 20), "global <libc>:nice is not an integer -20 to 19");
+        refused(LibcStateCorpus.withNice(base, -21), "<libc>:nice");
+        refused(LibcStateCorpus.withNice(base, Integer.MIN_VALUE), "<libc>:nice");
+    }
+
+    @Test
+    void theFloatingPointEnvironmentIsAModeZeroToThreeAndFiveFlags() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        read(LibcStateCorpus.withFenv(base, 3, 31));
+        refused(LibcStateCorpus.withFenv(base, 4, 0), "round is not an integer 0 to 3");
+        refused(LibcStateCorpus.withFenv(base, 0, 32), "flags is not an integer 0 to 31");
+    }
+
+    @Test
+    void resourceLimitsAreNineWithTheChangedSoftOnesAtMostTheirHardOnes() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        long[] soft = nine(7);
+        soft[3] = 9;
+        // limit 3 unchanged: its values are not the program's and not checked
+        read(LibcStateCorpus.withRlimits(base, 1, soft, nine(7)));
+        read(LibcStateCorpus.withRlimits(base, 511, nine(-1L), nine(-1L)));
+        refused(LibcStateCorpus.withRlimits(base, 1 << 3, soft, nine(7)), "a changed soft limit is above its hard limit");
+        refused(LibcStateCorpus.withRlimits(base, 512, nine(1), nine(1)), "changed is not an integer 0 to 511");
+        refused(LibcStateCorpus.withRlimits(base, 1, new long[8], new long[8]), "not an array of nine unsigned integers");
+    }
+
+    @Test
+    void theNameAndInetNtoasTextAreNulTerminatedAndTheAddressDottedDigits() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        read(LibcStateCorpus.withText(base, RuntimeContract.COMM_KEY, LibcStateCorpus.chars("worker-7-abcdef")));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.COMM_KEY, LibcStateCorpus.chars("x".repeat(16))),
+                "global <libc>:comm is not NUL-terminated");
+        read(LibcStateCorpus.withText(base, RuntimeContract.INET_NTOA_KEY, LibcStateCorpus.chars("255.255.255.255")));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.INET_NTOA_KEY, LibcStateCorpus.chars("10.0.0.x")),
+                "not a dotted address");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.INET_NTOA_KEY, new long[] {'1', 0, '2'}),
+                "not a dotted address");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.INET_NTOA_KEY, LibcStateCorpus.chars("1".repeat(16))),
+                "not NUL-terminated");
+    }
+}

@@ -1,0 +1,251 @@
+/*
+ * Memory the program may point into that talent does not carry (foreign.h).
+ *
+ * The executable is static: its writable image (from .init_array to the end of .bss) holds the program's globals,
+ * which talent knows, and the C library's static storage between them: ether_ntoa's, l64a's buffers, localeconv's
+ * struct, getpwnam's entry, musl's inet_ntoa buffer and errno. Not the C library's thread-local storage: in a static
+ * glibc binary the main thread's TLS block lies in memory sbrk gave (glibc's inet_ntoa buffer is thread-local), and a
+ * pointer there stays indeterminate as before (not done: finding the block needs the TLS layout of each ISA). A pointer kept there across a checkpoint was saved
+ * indeterminate and the restarted program crashed reading through it; it now refuses the checkpoint by name
+ * (values.c). So does one into the read-only part of the image that is no string (musl's localeconv struct).
+ *
+ * mmap, munmap and mremap are wrapped at link time (RuntimeLibrary.WRAPPED_OTHER) to keep the list of the mappings
+ * the process made: a pointer into one refuses a checkpoint by name (the mapping's contents are not carried). The
+ * list is bounded; mappings beyond it are not known (pointers into them stay indeterminate, as before).
+ *
+ * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
+ * result points to the same text after a restore, on any ISA.
+ */
+/* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
+#define _FILE_OFFSET_BITS 32
+/* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE) */
+#define _DEFAULT_SOURCE 1
+#include "foreign.h"
+#include <stdarg.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/mman.h>
+
+#define TL_WEAK __attribute__((weak))
+
+/* ---------------------------------------------------------------- the static image */
+
+/* Defined by the GNU ld default script of every target (and referenced by glibc's and musl's start-up code):
+ * .init_array opens the writable part of the image, _end closes .bss. */
+extern const char __executable_start[];
+extern const char __init_array_start[];
+extern char _end[];
+
+/* ---------------------------------------------------------------- the mappings */
+
+enum { MAP_KIND_ANON = 1, MAP_KIND_SHARED = 2, MAP_KIND_FILE = 4 };
+#define MAX_MAPPINGS 1024
+
+struct mapping {
+    uintptr_t base;
+    size_t len;
+    int kind;
+};
+static struct mapping maps[MAX_MAPPINGS];
+static unsigned nmaps;
+
+static void maps_add(uintptr_t base, size_t len, int kind)
+{
+    if (len == 0 || nmaps == MAX_MAPPINGS)
+        return;
+    maps[nmaps].base = base;
+    maps[nmaps].len = len;
+    maps[nmaps].kind = kind;
+    nmaps++;
+}
+
+/* forgets [base, base+len): whole entries, their ends, or splits one around it */
+static void maps_remove(uintptr_t base, size_t len)
+{
+    uintptr_t end = base + len;
+    unsigned i = 0;
+    while (i < nmaps) {
+        struct mapping *m = &maps[i];
+        uintptr_t mend = m->base + m->len;
+        if (end <= m->base || base >= mend) {
+            i++;
+            continue;
+        }
+        if (base > m->base && end < mend) {
+            /* a hole in the middle: the upper part becomes an entry of its own */
+            struct mapping upper = {end, mend - end, m->kind};
+            m->len = base - m->base;
+            maps_add(upper.base, upper.len, upper.kind);
+            i++;
+        } else if (base > m->base) {
+            m->len = base - m->base;
+            i++;
+        } else if (end < mend) {
+            m->len = mend - end;
+            m->base = end;
+            i++;
+        } else {
+            *m = maps[--nmaps];
+        }
+    }
+}
+
+static int map_kind(int flags, int fd)
+{
+    int kind = (flags & MAP_ANONYMOUS) ? MAP_KIND_ANON : MAP_KIND_FILE;
+    (void)fd;
+    if (flags & MAP_SHARED)
+        kind |= MAP_KIND_SHARED;
+    return kind;
+}
+
+static size_t page_round(size_t n)
+{
+    return (n + 4095) & ~(size_t)4095;
+}
+
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __real_munmap(void *addr, size_t len);
+void *__real_mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
+TL_WEAK void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+TL_WEAK int __wrap_munmap(void *addr, size_t len);
+TL_WEAK void *__wrap_mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    void *r = __real_mmap(addr, len, prot, flags, fd, off);
+    if (r != MAP_FAILED) {
+        maps_remove((uintptr_t)r, page_round(len));     /* MAP_FIXED over an older one */
+        maps_add((uintptr_t)r, page_round(len), map_kind(flags, fd));
+    }
+    return r;
+}
+
+#ifdef __GLIBC__
+void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off);
+TL_WEAK void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off);
+
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+    void *r = __real_mmap64(addr, len, prot, flags, fd, off);
+    if (r != MAP_FAILED) {
+        maps_remove((uintptr_t)r, page_round(len));
+        maps_add((uintptr_t)r, page_round(len), map_kind(flags, fd));
+    }
+    return r;
+}
+#endif
+
+int __wrap_munmap(void *addr, size_t len)
+{
+    int r = __real_munmap(addr, len);
+    if (r == 0)
+        maps_remove((uintptr_t)addr, page_round(len));
+    return r;
+}
+
+#define TL_MREMAP_FIXED 2   /* Linux's MREMAP_FIXED: a fifth argument, the new address */
+
+void *__wrap_mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+    void *r, *to = NULL;
+    int kind = MAP_KIND_ANON;
+    unsigned i;
+    if (flags & TL_MREMAP_FIXED) {
+        va_list ap;
+        va_start(ap, flags);
+        to = va_arg(ap, void *);
+        va_end(ap);
+    }
+    r = (flags & TL_MREMAP_FIXED) ? __real_mremap(old, old_len, new_len, flags, to)
+                                  : __real_mremap(old, old_len, new_len, flags);
+    if (r == MAP_FAILED)
+        return r;
+    for (i = 0; i < nmaps; i++)
+        if ((uintptr_t)old >= maps[i].base && (uintptr_t)old < maps[i].base + maps[i].len) {
+            kind = maps[i].kind;
+            break;
+        }
+    if (i < nmaps || old_len == 0) {
+        if (old_len)
+            maps_remove((uintptr_t)old, page_round(old_len));
+        maps_remove((uintptr_t)r, page_round(new_len));
+        maps_add((uintptr_t)r, page_round(new_len), kind);
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------------- what a pointer points into */
+
+const char *tl_foreign_memory(const void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    unsigned i;
+    for (i = 0; i < nmaps; i++)
+        if (a >= maps[i].base && a - maps[i].base < maps[i].len) {
+            if (maps[i].kind & MAP_KIND_SHARED)
+                return "a shared memory mapping (mmap with MAP_SHARED), whose contents a checkpoint does not carry";
+            if (maps[i].kind & MAP_KIND_FILE)
+                return "a memory mapping of a file (mmap), whose contents a checkpoint does not carry";
+            return "an anonymous memory mapping (mmap with MAP_ANONYMOUS), whose contents a checkpoint does not "
+                   "carry";
+        }
+    if (a >= (uintptr_t)__init_array_start && a < (uintptr_t)_end)
+        return "the C library's static storage (the result of a function such as ether_ntoa, l64a, localeconv, "
+               "getpwnam, ttyname or strerror, kept across the checkpoint), which a restarted process does not have "
+               "as it was";
+    if (a >= (uintptr_t)__executable_start && a < (uintptr_t)__init_array_start)
+        return "the C library's read-only data (no string of the program's: a table such as localeconv's), which "
+               "another C library or ISA does not have at that place";
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- inet_ntoa */
+
+#define INET_MAX 16     /* "255.255.255.255" and its NUL */
+static char inet_buf[INET_MAX];
+static int inet_used;
+static const talent_type t_ichar = TALENT_INT_TYPE(char, "char");
+static const talent_type t_inet = TALENT_ARRAY_TYPE(char[INET_MAX], "char[16]", char, &t_ichar);
+
+struct tl_in_addr { uint32_t s_addr; };     /* struct in_addr: one in_addr_t, network byte order */
+TL_WEAK char *__wrap_inet_ntoa(struct tl_in_addr in);
+
+char *__wrap_inet_ntoa(struct tl_in_addr in)
+{
+    /* the address's bytes in memory order are its dotted parts, on every ISA */
+    const unsigned char *b = (const unsigned char *)&in.s_addr;
+    inet_used = 1;
+    /* NULs after the text, as both readers require (no rest of a longer earlier result) */
+    memset(inet_buf, 0, sizeof inet_buf);
+    snprintf(inet_buf, sizeof inet_buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    return inet_buf;
+}
+
+int tl_inet_ntoa_used(void)
+{
+    return inet_used;
+}
+
+void tl_inet_ntoa_global(void **addr, const talent_type **type)
+{
+    *addr = inet_buf;
+    *type = &t_inet;
+}
+
+const char *tl_inet_ntoa_restored(void)
+{
+    size_t n = strnlen(inet_buf, INET_MAX), k;
+    if (n == 0)
+        return NULL;
+    if (n == INET_MAX)
+        return "a result of inet_ntoa (<libc>:inet_ntoa) that is not valid";
+    for (k = 0; k < n; k++)
+        if (!((inet_buf[k] >= '0' && inet_buf[k] <= '9') || inet_buf[k] == '.'))
+            return "a result of inet_ntoa (<libc>:inet_ntoa) that is not valid";
+    for (k = n; k < INET_MAX; k++)
+        if (inet_buf[k])
+            return "a result of inet_ntoa (<libc>:inet_ntoa) that is not valid";
+    inet_used = 1;
+    return NULL;
+}
