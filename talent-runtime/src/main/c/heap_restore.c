@@ -198,33 +198,40 @@ static const talent_type *trailing_desc(const tl_checkpoint *ck, const tl_ck_blo
     return t;
 }
 
-/* What a block needs of the memory a restore lays out (place_blocks). */
+/* What a block needs of the memory a restore lays out (place_blocks): 16 bytes, for a million blocks fresh memory
+ * touched once. */
 typedef struct placement {
-    size_t size, align, user;       /* user: the block's offset in the region */
-    uint32_t site, hdr_flags;
+    size_t size;
+    uint32_t site;
+    uint8_t bits;                   /* PL_WEAK, PL_TRAILING: header flags to set */
+    uint8_t align_log2;             /* 0: no alignment asked; else the block's alignment is 1 << align_log2 */
 } placement;
+#define PL_WEAK 1u
+#define PL_TRAILING 2u
 
 /* Allocates the blocks in their old address order (HORD, else HEAP's order: FORMAT.md "HORD") at increasing addresses:
  * all of them laid out in one region of slab chunks (tl_slab_region), whatever their size, so that no pair of blocks
  * compares otherwise than before the stop, on any ISA, whatever the sizes became here. Small blocks are slots of
  * their class, as tl_heap_alloc gives them; larger ones are blocks of the region (TL_HDR_REGION: freed, their pages go
  * back to the kernel; realloc moves them). Neither the C library's allocator, which maps large blocks top-down and
- * reuses freed chunks, nor the slab's chunks mapped one at a time (usually each below the last) would keep the order. */
-static void place_blocks(const tl_checkpoint *ck, placement *pl)
+ * reuses freed chunks, nor the slab's chunks mapped one at a time (usually each below the last) would keep the order.
+ * Each block's offset in the region is kept in its addr until the region is mapped. */
+static void place_blocks(const tl_checkpoint *ck, const placement *pl)
 {
     uint32_t k, n = ck->nheap;
-    size_t off = 0;
+    size_t off = 0, user = 0;
     char *region;
     if (n == 0)
         return;
     for (k = 0; k < n; k++) {
         uint32_t i = ck->heap_order ? ck->heap_order[k] : k;
-        off = tl_heap_region_next(off, pl[i].size, pl[i].align, &pl[i].user);
+        off = tl_heap_region_next(off, pl[i].size, pl[i].align_log2 ? (size_t)1 << pl[i].align_log2 : 0, &user);
         if (off == (size_t)-1)
             tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap blocks: with the block allocated at "
                    "%s (%lu bytes) they do not fit in this platform's address space",
                    intern_site((const char *)ck->heap_payload + ck->heap[i].pos_off, ck->heap[i].pos_len),
                    (unsigned long)pl[i].size);
+        ck->heap[i].addr = (void *)(uintptr_t)user;
     }
     region = tl_slab_region(off);
     if (!region)
@@ -232,9 +239,11 @@ static void place_blocks(const tl_checkpoint *ck, placement *pl)
                "old address order)", (unsigned long)off, (unsigned long)n);
     for (k = 0; k < n; k++) {
         tl_ck_block *blk = &ck->heap[k];
-        blk->addr = tl_heap_region_track(region + pl[k].user, pl[k].size, pl[k].align, pl[k].site);
-        if (pl[k].hdr_flags)
-            tl_heap_header(blk->addr)->size_hi |= pl[k].hdr_flags;
+        size_t align = pl[k].align_log2 ? (size_t)1 << pl[k].align_log2 : 0;
+        blk->addr = tl_heap_region_track(region + (uintptr_t)blk->addr, pl[k].size, align, pl[k].site);
+        if (pl[k].bits)
+            tl_heap_header(blk->addr)->size_hi |= (pl[k].bits & PL_WEAK ? TL_HDR_WEAK : 0) |
+                                                  (pl[k].bits & PL_TRAILING ? TL_HDR_TRAILING : 0);
     }
     if (tl_verbose)
         tl_info("restored %lu heap blocks in their old address order (%s), %lu bytes from %p", (unsigned long)n,
@@ -380,9 +389,11 @@ void tl_heap_restore(tl_checkpoint *ck)
             tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names an alignment "
                    "that is not a power of two from 1 to %d bytes", site, TL_HEAP_MAX_ALIGN);
         pl[i].size = size;
-        pl[i].align = align;
+        pl[i].align_log2 = 0;
+        while (align > ((size_t)1 << pl[i].align_log2))
+            pl[i].align_log2++;     /* a power of two up to TL_HEAP_MAX_ALIGN (checked above) */
         pl[i].site = tl_heap_site(site, base);
-        pl[i].hdr_flags = (weak ? TL_HDR_WEAK : 0) | (base != desc ? TL_HDR_TRAILING : 0);
+        pl[i].bits = (unsigned char)((weak ? PL_WEAK : 0) | (base != desc ? PL_TRAILING : 0));
         blk->desc = desc;
     }
     place_blocks(ck, pl);
