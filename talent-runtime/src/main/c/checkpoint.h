@@ -93,6 +93,7 @@ typedef struct tl_checkpoint {
     uint32_t nheap;
     struct tl_ck_block *heap;
     uint32_t *heap_by_id;           /* block indexes sorted by id; NULL when block i has id i */
+    uint32_t *heap_order;           /* HORD: block indexes by increasing old address; NULL: HEAP's order is it */
     const unsigned char *heap_payload;
     size_t heap_len, heap_base;
     /* FILE (optional): open files and descriptors; WAIT (optional): time left of an interrupted sleep */

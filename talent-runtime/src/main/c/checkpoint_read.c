@@ -775,8 +775,8 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
     int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0, seen_edup = 0;
     size_t sigs_off = 0, sigs_len = 0, errn_off = 0, errn_len = 0;
-    int seen_errn = 0, seen_sopt = 0;
-    size_t sopt_off = 0, sopt_len = 0;
+    int seen_errn = 0, seen_sopt = 0, seen_hord = 0;
+    size_t sopt_off = 0, sopt_len = 0, hord_off = 0, hord_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -914,6 +914,12 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
                 return -1;
             }
             seen_sopt = 1, sopt_off = off + 12, sopt_len = (size_t)len;
+        } else if (memcmp(tag, "HORD", 4) == 0) {
+            if (seen_hord) {
+                set_err(err, errlen, "section HORD at offset %lu: appears twice", (unsigned long)off);
+                return -1;
+            }
+            seen_hord = 1, hord_off = off + 12, hord_len = (size_t)len;
         } else if (memcmp(tag, "ENVI", 4) == 0) {
             if (seen_envi) {
                 set_err(err, errlen, "section %s at offset %lu: appears twice", tag, (unsigned long)off);
@@ -981,6 +987,16 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
             ck->heap_payload = f + payload_off[k];
             ck->heap_len = payload_len[k];
             ck->heap_base = payload_off[k];
+        }
+    }
+    /* HORD (heap_restore.c): the heap blocks' address order, after HEAP, whose ids it names */
+    ck->heap_order = NULL;
+    if (seen_hord) {
+        tl_reader_init(&r, f + hord_off, hord_len, hord_off);
+        if (tl_heap_parse_order(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section HORD at offset %lu: %s", (unsigned long)(hord_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
         }
     }
     /* FILE and WAIT (FORMAT.md): optional; FILE is parsed after the values that may refer to its streams */
@@ -1125,6 +1141,7 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     free(ck->frames);
     free(ck->heap);
     free(ck->heap_by_id);
+    free(ck->heap_order);
     for (i = 0; i < ck->nfiles; i++) {
         free(ck->files[i].path);
         free(ck->files[i].mode);
@@ -1159,6 +1176,7 @@ void tl_checkpoint_release(tl_checkpoint *ck)
     ck->frames = NULL;
     ck->heap = NULL;
     ck->heap_by_id = NULL;
+    ck->heap_order = NULL;
     ck->files = NULL;
     ck->nglobals = ck->nframes = ck->nheap = ck->nfiles = 0;
 }

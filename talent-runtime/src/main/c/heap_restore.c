@@ -15,11 +15,15 @@
 #include "bulk.h"
 #include "frame_alloca.h"
 #include "heap_trailing.h"
+#include "heap_slab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define NONE 0xFFFFFFFFu
+
+static uint32_t block_index(const tl_checkpoint *ck, uint32_t id);
+static const char *intern_site(const char *pos, size_t len);
 
 static const talent_type uchar_type = TALENT_INT_TYPE(unsigned char, "unsigned char");
 
@@ -194,6 +198,92 @@ static const talent_type *trailing_desc(const tl_checkpoint *ck, const tl_ck_blo
     return t;
 }
 
+/* What a block needs of the memory a restore lays out (place_blocks): 16 bytes, for a million blocks fresh memory
+ * touched once. */
+typedef struct placement {
+    size_t size;
+    uint32_t site;
+    uint8_t bits;                   /* PL_WEAK, PL_TRAILING: header flags to set */
+    uint8_t align_log2;             /* 0: no alignment asked; else the block's alignment is 1 << align_log2 */
+} placement;
+#define PL_WEAK 1u
+#define PL_TRAILING 2u
+
+/* Allocates the blocks in their old address order (HORD, else HEAP's order: FORMAT.md "HORD") at increasing addresses:
+ * all of them laid out in one region of slab chunks (tl_slab_region), whatever their size, so that no pair of blocks
+ * compares otherwise than before the stop, on any ISA, whatever the sizes became here. Small blocks are slots of
+ * their class, as tl_heap_alloc gives them; larger ones are blocks of the region (TL_HDR_REGION: freed, their pages go
+ * back to the kernel; realloc moves them). Neither the C library's allocator, which maps large blocks top-down and
+ * reuses freed chunks, nor the slab's chunks mapped one at a time (usually each below the last) would keep the order.
+ * Each block's offset in the region is kept in its addr until the region is mapped. */
+static void place_blocks(const tl_checkpoint *ck, const placement *pl)
+{
+    uint32_t k, n = ck->nheap;
+    size_t off = 0, user = 0;
+    char *region;
+    if (n == 0)
+        return;
+    for (k = 0; k < n; k++) {
+        uint32_t i = ck->heap_order ? ck->heap_order[k] : k;
+        off = tl_heap_region_next(off, pl[i].size, pl[i].align_log2 ? (size_t)1 << pl[i].align_log2 : 0, &user);
+        if (off == (size_t)-1)
+            tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap blocks: with the block allocated at "
+                   "%s (%lu bytes) they do not fit in this platform's address space",
+                   intern_site((const char *)ck->heap_payload + ck->heap[i].pos_off, ck->heap[i].pos_len),
+                   (unsigned long)pl[i].size);
+        ck->heap[i].addr = (void *)(uintptr_t)user;
+    }
+    region = tl_slab_region(off);
+    if (!region)
+        tl_die(TL_EXIT_SOFTWARE, "out of memory restoring the heap blocks (%lu bytes in %lu blocks, laid out in their "
+               "old address order)", (unsigned long)off, (unsigned long)n);
+    for (k = 0; k < n; k++) {
+        tl_ck_block *blk = &ck->heap[k];
+        size_t align = pl[k].align_log2 ? (size_t)1 << pl[k].align_log2 : 0;
+        blk->addr = tl_heap_region_track(region + (uintptr_t)blk->addr, pl[k].size, align, pl[k].site);
+        if (pl[k].bits)
+            tl_heap_header(blk->addr)->size_hi |= (pl[k].bits & PL_WEAK ? TL_HDR_WEAK : 0) |
+                                                  (pl[k].bits & PL_TRAILING ? TL_HDR_TRAILING : 0);
+    }
+    if (tl_verbose)
+        tl_info("restored %lu heap blocks in their old address order (%s), %lu bytes from %p", (unsigned long)n,
+                ck->heap_order ? "section HORD" : "the order of section HEAP", (unsigned long)off, (void *)region);
+}
+
+int tl_heap_parse_order(tl_reader *r, tl_checkpoint *ck)
+{
+    uint32_t n = tl_rd_u32(r), k;
+    unsigned char *seen;
+    if (r->failed)
+        return -1;
+    if (n != ck->nheap) {
+        tl_reader_fail(r, "at offset %lu: %lu blocks in address order, but HEAP has %lu", (unsigned long)r->base,
+                       (unsigned long)n, (unsigned long)ck->nheap);
+        return -1;
+    }
+    if ((r->len - r->pos) / 4 < n) {
+        tl_reader_fail(r, "at offset %lu: %lu block ids do not fit in the section", (unsigned long)r->base,
+                       (unsigned long)n);
+        return -1;
+    }
+    ck->heap_order = tl_xmalloc((n ? n : 1) * sizeof *ck->heap_order);
+    seen = tl_xcalloc(n ? n : 1, 1);
+    for (k = 0; k < n; k++) {
+        size_t at = r->pos;
+        uint32_t id = tl_rd_u32(r), i = block_index(ck, id);
+        if (i == NONE || seen[i]) {
+            tl_reader_fail(r, "at offset %lu: block id %lu %s", (unsigned long)(r->base + at), (unsigned long)id,
+                           i == NONE ? "is not a block of HEAP" : "appears twice");
+            free(seen);
+            return -1;
+        }
+        seen[i] = 1;
+        ck->heap_order[k] = i;
+    }
+    free(seen);
+    return 0;
+}
+
 void tl_heap_restore(tl_checkpoint *ck)
 {
     uint32_t i;
@@ -209,13 +299,15 @@ void tl_heap_restore(tl_checkpoint *ck)
     int same_layout = ck->big_endian == tl_host_big_endian() && ck->pointer_bits == 8 * sizeof(void *);
     uint64_t foreign_tails = 0;
     tl_value_ctx ctx;
+    placement *pl = tl_xmalloc((ck->nheap ? ck->nheap : 1) * sizeof *pl);
 
     collect_sites();
     /* descriptors synthesised for an earlier checkpoint stay with the blocks that use them; the index is
      * per checkpoint (type ids) */
     free(synthesised);
     synthesised = NULL;
-    /* 1. allocate every block, so that every pointer into the heap resolves while values are decoded */
+    /* 1. allocate every block, so that every pointer into the heap resolves while values are decoded: first each
+     * block's size here, then all of them in their old address order (place_blocks) */
     for (i = 0; i < ck->nheap; i++) {
         tl_ck_block *blk = &ck->heap[i];
         const char *pos = (const char *)ck->heap_payload + blk->pos_off;
@@ -296,17 +388,16 @@ void tl_heap_restore(tl_checkpoint *ck)
         if (align == (size_t)-1)
             tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names an alignment "
                    "that is not a power of two from 1 to %d bytes", site, TL_HEAP_MAX_ALIGN);
-        blk->addr = align ? tl_heap_alloc_aligned(align, size, tl_heap_site(site, base))
-                          : tl_heap_alloc(size, tl_heap_site(site, base));
-        if (!blk->addr)
-            tl_die(TL_EXIT_SOFTWARE, "out of memory restoring the heap block allocated at %s (%lu bytes)", site,
-                   (unsigned long)size);
-        if (weak)
-            tl_heap_header(blk->addr)->size_hi |= TL_HDR_WEAK;
-        if (base != desc)
-            tl_heap_header(blk->addr)->size_hi |= TL_HDR_TRAILING;
+        pl[i].size = size;
+        pl[i].align_log2 = 0;
+        while (align > ((size_t)1 << pl[i].align_log2))
+            pl[i].align_log2++;     /* a power of two up to TL_HEAP_MAX_ALIGN (checked above) */
+        pl[i].site = tl_heap_site(site, base);
+        pl[i].bits = (unsigned char)((weak ? PL_WEAK : 0) | (base != desc ? PL_TRAILING : 0));
         blk->desc = desc;
     }
+    place_blocks(ck, pl);
+    free(pl);
     /* 2. decode the values; pointers to frame variables not rebuilt yet are patched when they are bound */
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_READ;

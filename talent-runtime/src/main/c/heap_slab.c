@@ -13,6 +13,7 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define CHUNK ((size_t)2 << 20)
 
@@ -40,6 +41,29 @@ static void chunk_insert(uintptr_t *set, unsigned cap, uintptr_t base)
     set[j] = base;
 }
 
+/* Adds the chunk at a (CHUNK-aligned, mapped) to the set; -1 when the set cannot grow. */
+static int register_chunk(uintptr_t a)
+{
+    if (2 * (nchunks + 1) > capchunks) {
+        /* a few hundred bytes for a gigabyte of small blocks: mapped too, never from the tracked allocator */
+        unsigned ncap = capchunks ? 2 * capchunks : 64, i;
+        uintptr_t *grown = mmap(NULL, ncap * sizeof *grown, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (grown == MAP_FAILED)
+            return -1;
+        /* anonymous memory is zero: every slot empty */
+        for (i = 0; i < capchunks; i++)
+            if (chunk_base[i])
+                chunk_insert(grown, ncap, chunk_base[i]);
+        if (chunk_base)
+            munmap(chunk_base, capchunks * sizeof *grown);
+        chunk_base = grown;
+        capchunks = ncap;
+    }
+    chunk_insert(chunk_base, capchunks, a);
+    nchunks++;
+    return 0;
+}
+
 /* A chunk aligned to its size (2 MiB), so that from the second one on (a program with more than 2 MiB of small
  * blocks) the kernel may back it with one huge page where it offers them on request (MADV_HUGEPAGE): a walk over
  * a long list of small records then misses the TLB far less, and the chunk costs one page fault instead of
@@ -60,25 +84,10 @@ static char *map_chunk(void)
     if (nchunks > 0)
         madvise((void *)a, CHUNK, MADV_HUGEPAGE);   /* a hint: without it the chunk simply stays on small pages */
 #endif
-    if (2 * (nchunks + 1) > capchunks) {
-        /* a few hundred bytes for a gigabyte of small blocks: mapped too, never from the tracked allocator */
-        unsigned ncap = capchunks ? 2 * capchunks : 64, i;
-        uintptr_t *grown = mmap(NULL, ncap * sizeof *grown, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (grown == MAP_FAILED) {
-            munmap((void *)a, CHUNK);
-            return NULL;
-        }
-        /* anonymous memory is zero: every slot empty */
-        for (i = 0; i < capchunks; i++)
-            if (chunk_base[i])
-                chunk_insert(grown, ncap, chunk_base[i]);
-        if (chunk_base)
-            munmap(chunk_base, capchunks * sizeof *grown);
-        chunk_base = grown;
-        capchunks = ncap;
+    if (register_chunk(a) != 0) {
+        munmap((void *)a, CHUNK);
+        return NULL;
     }
-    chunk_insert(chunk_base, capchunks, a);
-    nchunks++;
     return (char *)a;
 }
 
@@ -95,6 +104,46 @@ int tl_slab_holds(uintptr_t a)
         j = (j + 1) & (capchunks - 1);
     }
     return 0;
+}
+
+/* One region of whole chunks, at increasing addresses (heap_slab.h): mapped as map_chunk maps one, each chunk of it
+ * registered, and what the caller leaves after `bytes` becomes the bump area that later slots are carved from. */
+char *tl_slab_region(size_t bytes)
+{
+    size_t n = (bytes + CHUNK - 1) / CHUNK, len, head, k;
+    char *p;
+    uintptr_t a;
+    if (n == 0)
+        n = 1;
+    if (n > ((size_t)-1 - CHUNK) / CHUNK - 1)
+        return NULL;
+    len = n * CHUNK;
+    p = mmap(NULL, len + CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    a = ((uintptr_t)p + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1);
+    head = (size_t)(a - (uintptr_t)p);
+    if (head)
+        munmap(p, head);
+    munmap((char *)a + len, CHUNK - head);
+    for (k = 0; k < n; k++)
+        if (register_chunk(a + k * CHUNK) != 0) {
+            /* the chunks registered so far stay registered (and mapped): harmless, the restore fails anyway */
+            munmap((void *)(a + k * CHUNK), (n - k) * CHUNK);
+            return NULL;
+        }
+    tl_hugepages((void *)a, len);
+    bump = (char *)a + ((bytes + 15) & ~(size_t)15);
+    bump_end = (char *)a + len;
+    return (char *)a;
+}
+
+void tl_slab_release(void *p, size_t n)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096, start = ((uintptr_t)p + page - 1) & ~(page - 1), end = ((uintptr_t)p + n) & ~(page - 1);
+    if (end > start)
+        (void)madvise((void *)start, (size_t)(end - start), MADV_DONTNEED);  /* the memory back to the kernel */
 }
 
 __attribute__((noinline)) void *tl_slab_carve(unsigned cls)

@@ -45,6 +45,17 @@ static inline void tl_slab_free(void *p, unsigned cls)
     tl_slab_free_list[cls] = p;
 }
 
+/* A region of at least `bytes` bytes at increasing addresses, aligned to 2 MiB, of whole chunks that all count as slab
+ * chunks (tl_slab_holds): a restore lays its blocks out in it in their old address order (heap_restore.c), small ones
+ * as slots of their class (freed onto its free list as any slot), larger ones as blocks of their own
+ * (tl_slab_release when freed). Slots carved later come from what is left after `bytes`, above the restored blocks.
+ * NULL when the kernel has no memory. */
+char *tl_slab_region(size_t bytes);
+
+/* Gives the whole pages inside [p, p + n) back to the kernel (a freed large block of a restore's region: its address
+ * range is not reused). */
+void tl_slab_release(void *p, size_t n);
+
 /* Asks for transparent huge pages on the 2 MiB-aligned part of a large buffer (4 MiB or more): a checkpoint of
  * hundreds of MiB otherwise spends a visible share of its time in page faults, on virtual machines especially
  * (tl_xmalloc & co. ask it for every such buffer of the runtime's own). */

@@ -445,6 +445,32 @@ void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site)
     return alloc_aligned(align, size, site);
 }
 
+static int is_slot(size_t size, size_t align)
+{
+    return align <= sizeof(tl_hdr) && size <= 16 * (TL_SLAB_CLASSES - 1);
+}
+
+size_t tl_heap_region_next(size_t off, size_t size, size_t align, size_t *user)
+{
+    size_t a = align > sizeof(tl_hdr) ? align : sizeof(tl_hdr), u;
+    if (is_slot(size, align)) {
+        *user = off + sizeof(tl_hdr);
+        return off + 16 * ((size_t)TL_SLAB_CLASS((unsigned)size) + 1);
+    }
+    if (off > (size_t)-1 / 2 || size > (size_t)-1 / 2 - off - a - 2 * sizeof(tl_hdr))
+        return (size_t)-1;
+    u = (off + sizeof(tl_hdr) + a - 1) & ~(a - 1);
+    *user = u;
+    return u + ((size + 15) & ~(size_t)15);
+}
+
+void *tl_heap_region_track(char *user, size_t size, size_t align, uint32_t site)
+{
+    if (is_slot(size, align))
+        return track((tl_hdr *)user - 1, size, site, TL_HDR_SLAB);
+    return track((tl_hdr *)user - 1, size, site, TL_HDR_REGION);
+}
+
 static void free_block(void *p)
 {
     tl_hdr *h;
@@ -458,6 +484,8 @@ static void free_block(void *p)
     untrack(h);
     if (__builtin_expect(h->size_hi & TL_HDR_SLAB, 1))
         tl_slab_free(h, TL_SLAB_CLASS(h->size_lo));
+    else if (h->size_hi & TL_HDR_REGION)
+        tl_slab_release(p, tl_hdr_size(h));
     else
         tl_raw_free(raw_of(h));
 }
@@ -496,7 +524,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         return p;
     }
     weak = (keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0) | trailing;    /* an inferred type stays inferred */
-    if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB)) {
+    if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_REGION)) {
         void *q = alloc_zeroed(size, site);
         if (!q)
             return NULL;

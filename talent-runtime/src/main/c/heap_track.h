@@ -38,7 +38,11 @@ typedef struct tl_hdr {
  * fixed-width integers of several widths (a UInt32 and a UInt16 view of one block), whose bytes are the same on every
  * ISA of this byte order (heap_write.c, FORMAT.md "HEAP" flag bit 2) */
 #define TL_HDR_BYTE_ORDER 0x04000000u
-#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER)
+/* bit 25: a block larger than a slot that a restore laid out in its region (tl_heap_region_track): freed, its pages go
+ * back to the kernel and its address range is not reused; realloc moves it */
+#define TL_HDR_REGION 0x02000000u
+#define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER | \
+                      TL_HDR_REGION)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;
@@ -73,6 +77,14 @@ void *tl_heap_alloc(size_t size, uint32_t site);
  * aligned allocas (frame_alloca.c) and their restore (heap_restore.c). */
 void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site);
 #define TL_HEAP_MAX_ALIGN 4096
+
+/* A restore's blocks, laid out in one region (tl_slab_region) in their old address order (heap_restore.c): the offset
+ * that follows a block of size bytes (aligned to align when that is more than 16) laid out from offset off (a multiple
+ * of 16), its start's offset in *user; (size_t)-1 when it does not fit in the address space. */
+size_t tl_heap_region_next(size_t off, size_t size, size_t align, size_t *user);
+/* Tracks the block laid out so at user (zero memory fresh from the kernel): a slot of its class when tl_heap_alloc
+ * would give it one, else a block of the region's own (TL_HDR_REGION). */
+void *tl_heap_region_track(char *user, size_t size, size_t align, uint32_t site);
 
 /* Memory of the runtime itself: never tracked (tl_xmalloc & co. use these). */
 void *tl_raw_malloc(size_t n);

@@ -1055,6 +1055,44 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     return s;
 }
 
+/* ---------------------------------------------------------------- checkpoint: the blocks' address order */
+
+typedef struct addr_id {
+    uintptr_t addr;
+    uint32_t id;
+} addr_id;
+
+static int cmp_addr_id(const void *x, const void *y)
+{
+    uintptr_t a = ((const addr_id *)x)->addr, b = ((const addr_id *)y)->addr;
+    return a < b ? -1 : a > b;
+}
+
+int tl_heap_write_order(tl_buf *b)
+{
+    uint32_t i;
+    addr_id *v;
+    unsigned char *d;
+    /* written[id] is the header of block id (tl_heap_checkpoint_end); blocks never overlap, so their headers' order
+     * is their starts' order */
+    for (i = 1; i < nwritten && written[i - 1] < written[i]; i++)
+        ;
+    if (i >= nwritten)
+        return 0;
+    v = tl_xmalloc(nwritten * sizeof *v);
+    for (i = 0; i < nwritten; i++) {
+        v[i].addr = (uintptr_t)written[i];
+        v[i].id = i;
+    }
+    qsort(v, nwritten, sizeof *v, cmp_addr_id);
+    tl_buf_u32(b, nwritten);
+    d = tl_buf_grow(b, (size_t)nwritten * 4);
+    for (i = 0; i < nwritten; i++)
+        tl_put_be_n(d + (size_t)i * 4, v[i].id, 4);
+    free(v);
+    return 1;
+}
+
 void tl_heap_checkpoint_finish(int refused)
 {
     if (refused) {

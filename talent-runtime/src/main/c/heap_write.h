@@ -30,5 +30,9 @@ tl_heap_stats tl_heap_checkpoint_end(void);
  * the next checkpoint starts from the same state, as strict as this one; and no block counts as written. */
 void tl_heap_checkpoint_finish(int refused);
 void tl_heap_describe(tl_value_ctx *ctx, char *out, size_t outlen);
+/* After tl_heap_checkpoint_end: the HORD section's payload (FORMAT.md "HORD": the written blocks' ids by increasing
+ * address) into b, and 1; 0 and nothing written when the ids already increase with the addresses (HEAP's order is
+ * the address order: no section needed). */
+int tl_heap_write_order(tl_buf *b);
 
 #endif

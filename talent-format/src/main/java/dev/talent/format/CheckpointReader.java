@@ -144,6 +144,10 @@ public final class CheckpointReader {
         private long epollCopiesOffset;
         /** Null until an SOPT section is read: the backlog and options of the sockets of FILE kinds 3 and 6. */
         private List<SocketOptionsSection.Entry> socketOptions;
+        /** Null until an HORD section is read: block ids by increasing address, with where each was read. */
+        private long[] heapOrder;
+        private long[] heapOrderAt;
+        private long heapOrderOffset;
         private long filesOffset;
         private final List<PointerSite> pointers = new ArrayList<>();
         private final List<StreamSite> streamPointers = new ArrayList<>();
@@ -248,6 +252,19 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     socketOptions = SocketOptionsSection.read(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.HORD)) {
+                    // optional, at most once, anywhere; checked against HEAP once every section is read
+                    if (heapOrder != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    heapOrderOffset = pos;
+                    int n = in.count("block count", 4);
+                    heapOrder = new long[n];
+                    heapOrderAt = new long[n];
+                    for (int k = 0; k < n; k++) {
+                        heapOrderAt[k] = in.offset();
+                        heapOrder[k] = in.u32("block id");
+                    }
+                    in.expectEnd();
                 } else if (tag.equals(Wire.EDUP)) {
                     // optional, at most once, anywhere; checked against EPOL and FILE once every section is read
                     if (epollCopies != null) throw error(tag, pos, "section " + tag + " appears twice");
@@ -315,10 +332,31 @@ public final class CheckpointReader {
             if (p != null) {
                 throw p.offset() < 0 ? error(Wire.FILE, filesOffset, p.message()) : error(Wire.SOPT, p.offset(), p.message());
             }
+            heapOrderChecks();
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
                     errno, socketOptions == null ? List.of() : SocketOptionsSection.model(socketOptions));
+        }
+
+        /** HORD (FORMAT.md): every HEAP block's id exactly once. */
+        private void heapOrderChecks() throws CorruptCheckpointException {
+            if (heapOrder == null) return;
+            if (heapOrder.length != heap.size()) {
+                throw error(Wire.HORD, heapOrderOffset, heapOrder.length + " blocks in address order, but HEAP has "
+                        + heap.size());
+            }
+            Set<Long> ids = new HashSet<>();
+            for (HeapBlock b : heap) ids.add(b.blockId());
+            Set<Long> seen = new HashSet<>();
+            for (int k = 0; k < heapOrder.length; k++) {
+                if (!ids.contains(heapOrder[k])) {
+                    throw error(Wire.HORD, heapOrderAt[k], "block id " + heapOrder[k] + " is not a block of HEAP");
+                }
+                if (!seen.add(heapOrder[k])) {
+                    throw error(Wire.HORD, heapOrderAt[k], "block id " + heapOrder[k] + " appears twice");
+                }
+            }
         }
 
         /** Checks the header; returns the section count. */
@@ -1123,7 +1161,7 @@ public final class CheckpointReader {
             }
             List<EventPoll> out = new ArrayList<>((int) n);
             long total = 0;
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            Set<Long> seen = new HashSet<>();
             for (int i = 0; i < n; i++) {
                 int instAt = in.offset();
                 String what = "epoll instance " + i;

@@ -44,6 +44,8 @@ final class Wire {
     static final String SOPT = "SOPT";
     /** Optional in version 2.x, where it is required: the program's errno (never in a 1.x file). */
     static final String ERRN = "ERRN";
+    /** Optional: the HEAP blocks' ids by increasing address on the writer (at most once, anywhere; FORMAT.md "HORD"). */
+    static final String HORD = "HORD";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

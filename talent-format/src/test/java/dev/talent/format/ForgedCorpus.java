@@ -111,6 +111,8 @@ final class ForgedCorpus {
                 new EventPoll(20, 1, List.of(reg(3, 0x1, 0, new EventPoll.Int32(3)), reg(23, 0x1, 0, new EventPoll.Int32(23))),
                         List.of(new EventPoll.Copy(22, 1), new EventPoll.Copy(30, 0))),
                 new EventPoll(21, 0, List.of(), List.of(new EventPoll.Copy(23, 0))))));
+        // HORD: the heap blocks' ids by increasing address, not HEAP's order (FORMAT.md "HORD")
+        out.put("heap-order.tck", withHeapOrder(base, 12, 3, 1, 2));
         // the program's errno (ERRN, version 2.0): ERANGE, and the highest code
         out.put("errno-erange.tck", write(base.withErrno(34)));
         out.put("errno-highest-code.tck", write(base.withErrno(RuntimeContract.ERRNO_MAX_CODE)));
@@ -490,6 +492,14 @@ final class ForgedCorpus {
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
         out.put("framing-major-6.tck", sections.withVersion(6, 0).toBytes());
         forgedErrno(base, out);
+        // ---- HORD: every HEAP block's id exactly once (the base's blocks are 1, 2, 3 and 12)
+        out.put("heap-order-duplicate-id.tck", withHeapOrder(base, 12, 3, 12, 2));
+        out.put("heap-order-unknown-id.tck", withHeapOrder(base, 12, 3, 1, 7));
+        out.put("heap-order-count.tck", withHeapOrder(base, 12, 3, 1));
+        out.put("heap-order-twice.tck", Sections.of(withHeapOrder(base, 12, 3, 1, 2))
+                .inserting(0, Wire.HORD, heapOrder(1, 2, 3, 12)).toBytes());
+        out.put("heap-order-truncated.tck", Sections.of(valid).inserting(6, Wire.HORD,
+                Arrays.copyOf(heapOrder(12, 3, 1, 2), 14)).toBytes());
         return out;
     }
 
@@ -572,6 +582,23 @@ final class ForgedCorpus {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** HORD's payload: the count, then the ids. */
+    static byte[] heapOrder(long... ids) {
+        byte[] p = new byte[4 + 4 * ids.length];
+        long[] all = new long[ids.length + 1];
+        all[0] = ids.length;
+        System.arraycopy(ids, 0, all, 1, ids.length);
+        for (int k = 0; k < all.length; k++) {
+            for (int b = 0; b < 4; b++) p[4 * k + b] = (byte) (all[k] >>> (24 - 8 * b));
+        }
+        return p;
+    }
+
+    /** c written, with an HORD section after its six known ones naming the ids in that order. */
+    static byte[] withHeapOrder(Checkpoint c, long... ids) {
+        return Sections.of(write(c)).inserting(6, Wire.HORD, heapOrder(ids)).toBytes();
     }
 
     private static byte[] bytes(int... values) {
