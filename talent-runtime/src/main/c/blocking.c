@@ -534,3 +534,22 @@ long talent_getline(char **line, size_t *cap, void *stream)
         tl_heap_adopt(before, *line, *cap);
     return (long)r;
 }
+
+/* getline's general form (getline is getdelim with '\n'): its buffer is the same char block. Found 2026-12-06
+ * (h/hunt4): without the wrapper the buffer stayed a block of the C library's of no known type, carried as raw bytes,
+ * and every restore on another byte order or pointer width was refused (exit 65). */
+long talent_getdelim(char **line, size_t *cap, int delim, void *stream)
+{
+    sigset_t old;
+    int masked;
+    ssize_t r;
+    char *before = *line;
+    if (before_stdio_read(stream, &old, &masked))
+        return -1;
+    r = getdelim(line, cap, delim, stream);
+    if (masked)
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    if (*line)
+        tl_heap_adopt(before, *line, *cap);
+    return (long)r;
+}

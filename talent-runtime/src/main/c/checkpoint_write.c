@@ -27,6 +27,8 @@
 #include "checkpoint_file.h"
 #include "heap_write.h"
 #include "precopy.h"
+#include "children.h"
+#include "locks.h"
 #include "epoll.h"
 #include "sigdisp.h"
 #include "refusal.h"
@@ -562,6 +564,10 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
      * carried while one is armed (itimers.c) */
     tl_itimers_check(tl_signals_own_timers());
     tl_libc_state_check();
+    /* a child process the program has not waited for cannot be carried: refused (children.c) */
+    tl_children_check(tl_precopy_round_child());
+    /* nor a file lock it holds (locks.c) */
+    tl_locks_check();
     /* pointers the program copied into memory of a non-pointer type: refused by the copy's position (pointer_bytes.c) */
     tl_pointer_bytes_check();
     /* open files first: output is flushed; a descriptor that cannot be carried refuses the checkpoint (it is

@@ -86,6 +86,11 @@ int tl_precopy_in_child(void)
     return in_child;
 }
 
+long tl_precopy_round_child(void)
+{
+    return in_child ? -1L : (long)child;
+}
+
 /* Collects the child of the round in progress; wait: block until it ends (else only when it has ended). */
 static void reap(int wait)
 {

@@ -30,6 +30,10 @@ int tl_precopy_descriptor(void);
  * buffered output) and never ends through exit(). */
 int tl_precopy_in_child(void);
 
+/* The process ID of the pre-copy round in progress (the parent's child), or -1: the runtime's, not the program's
+ * (children.c). */
+long tl_precopy_round_child(void);
+
 /* 1 when the checkpoint about to be written goes through tl_precopy_write: always in a child; in the parent
  * for a checkpoint that ends the process when a pre-copy round completed. */
 int tl_precopy_diverts(void);

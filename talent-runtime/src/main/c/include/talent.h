@@ -416,6 +416,7 @@ int talent_wait(int *status);
 int talent_pause(void);
 char *talent_fgets(char *s, int n, void *stream);
 long talent_getline(char **line, size_t *cap, void *stream);
+long talent_getdelim(char **line, size_t *cap, int delim, void *stream);
 
 /* epoll (issue 12): instances and registrations are carried across a checkpoint (epoll.c). The compiler passes to
  * talent_epoll_ctl which member of the event's epoll_data the program wrote before the call (TALENT_EPOLL_DATA_*:

@@ -32,7 +32,7 @@ public final class LibraryCalls {
     /** Calls that may block; in a chain function each is a blocking site. */
     public static final Set<String> BLOCKING_CALLS = Set.of("read", "write", "recv", "recvfrom", "send", "accept",
             "connect", "poll", "select", "sleep", "usleep", "nanosleep", "waitpid", "wait", "pause", "fgets", "getline",
-            "epoll_wait", "epoll_pwait");
+            "getdelim", "epoll_wait", "epoll_pwait");
     /** epoll calls that create or change an instance (epoll.c keeps its table); epoll_ctl also gets its data kind. */
     public static final Set<String> EPOLL_CALLS = Set.of("epoll_create", "epoll_create1", "epoll_ctl");
 
