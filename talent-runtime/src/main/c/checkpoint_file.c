@@ -5,6 +5,7 @@
 /* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
 #define _DEFAULT_SOURCE 1
 #include "diag.h"
+#include "foreign.h"
 #include "xalloc.h"
 #include "encode.h"
 #include "checkpoint.h"
@@ -190,7 +191,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
              * other than the one that faulted): the reader goes on to its end, bounded as ever, and is refused
              * there. Once only: a second fault in it takes the replaced disposition. */
             if (!slots[k].shrank &&
-                mmap((void *)p, slots[k].n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+                tl_runtime_mmap((void *)p, slots[k].n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1) != MAP_FAILED) {
                 ssize_t ignored;
                 slots[k].shrank = 1;
                 ignored = write(2, msg, sizeof msg - 1);
@@ -297,7 +298,7 @@ unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mappe
 #ifdef MAP_POPULATE
         flags |= MAP_POPULATE;      /* the page tables in one go: the reader touches every page anyway */
 #endif
-        p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+        p = tl_runtime_mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd);
     }
     close(fd);
     if (p == MAP_FAILED)    /* not mappable, or a file the reader refuses: its rules and messages */
@@ -330,7 +331,7 @@ void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)
                         slots[g].p = NULL;
                         slots[g].n = 0;
                     }
-                munmap(images[k].region, images[k].region_len);
+                tl_runtime_munmap(images[k].region, images[k].region_len);
                 images[k].img = NULL;
             }
         return;
@@ -340,5 +341,5 @@ void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)
             slots[k].p = NULL;
             slots[k].n = 0;
         }
-    munmap(p, size);
+    tl_runtime_munmap(p, size);
 }

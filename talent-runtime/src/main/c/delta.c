@@ -3,6 +3,7 @@
 /* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE; POSIX has it since 2024) */
 #define _DEFAULT_SOURCE 1
 #include "delta.h"
+#include "foreign.h"
 #include "xalloc.h"
 #include "heap_slab.h"
 #include "crc32c.h"
@@ -703,23 +704,23 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
         close(fd);
         return NULL;
     }
-    region = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    region = tl_runtime_mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     if (region == MAP_FAILED) {
         close(fd);
         return NULL;
     }
     /* read-only first, so that populating the page tables maps the page cache's pages (a populated writable
      * private mapping would copy every page), then writable: only the pages written get copied */
-    if (mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | POPULATE, fd, 0) == MAP_FAILED ||
+    if (tl_runtime_mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | POPULATE, fd) == MAP_FAILED ||
         mprotect(region + rel_base, b->n, PROT_READ | PROT_WRITE) != 0) {
         close(fd);
-        munmap(region, total);
+        tl_runtime_munmap(region, total);
         return NULL;
     }
     close(fd);
     img = region + rel_img;
     if (tl_checkpoint_image_add(img, region, total, region + rel_base, b->n) != 0) {
-        munmap(region, total);
+        tl_runtime_munmap(region, total);
         return NULL;
     }
     /* the base's CRC over the checked mapping, the sources of other COPYs from it too (never from the region,

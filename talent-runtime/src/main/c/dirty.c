@@ -2,6 +2,7 @@
 /* MAP_ANONYMOUS and syscall() (glibc and musl declare them under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "dirty.h"
+#include "foreign.h"
 #include "crc32c.h"
 #include "checkpoint.h"
 #include "diag.h"
@@ -313,7 +314,7 @@ void tl_dirty_before_fork(unsigned round, unsigned base)
 #if HAVE_TRACKING
     if (!recs[0]) {
         for (s = 0; s < 2; s++) {
-            void *m = mmap(NULL, record_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+            void *m = tl_runtime_mmap(NULL, record_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
             if (m == MAP_FAILED) {
                 give_up("dirty tracking off: cannot map its record: %s%s", "", errno);
                 return;

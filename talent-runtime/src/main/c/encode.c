@@ -7,6 +7,7 @@
 #define _GNU_SOURCE 1
 #endif
 #include "diag.h"
+#include "foreign.h"
 #include "heap_slab.h"
 #include "xalloc.h"
 #include "encode.h"
@@ -33,17 +34,17 @@ static unsigned char *big_alloc(unsigned char *old, size_t oldcap, size_t len, s
 #if defined(__linux__) && defined(MREMAP_MAYMOVE) && defined(MAP_ANONYMOUS)
     void *p;
     if (oldcap >= BIG_BUF) {
-        p = mremap(old, oldcap, cap, MREMAP_MAYMOVE);
+        p = tl_runtime_mremap(old, oldcap, cap);
         if (p != MAP_FAILED)
             return p;
     }
     /* the first mapping, or a move the kernel refused (a valgrind run does): a copy */
-    p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p = tl_runtime_mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     if (p != MAP_FAILED) {
         if (len)
             memcpy(p, old, len);
         if (oldcap >= BIG_BUF)
-            munmap(old, oldcap);
+            tl_runtime_munmap(old, oldcap);
         else
             free(old);
     }
@@ -129,7 +130,7 @@ void tl_buf_free(tl_buf *b)
 {
 #if defined(__linux__) && defined(MREMAP_MAYMOVE) && defined(MAP_ANONYMOUS)
     if (b->cap >= BIG_BUF)
-        munmap(b->data, b->cap);
+        tl_runtime_munmap(b->data, b->cap);
     else
 #endif
         free(b->data);

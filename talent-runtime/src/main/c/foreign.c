@@ -136,6 +136,21 @@ void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t
 }
 #endif
 
+void *tl_runtime_mmap(void *addr, size_t len, int prot, int flags, int fd)
+{
+    return __real_mmap(addr, len, prot, flags, fd, 0);
+}
+
+int tl_runtime_munmap(void *addr, size_t len)
+{
+    return __real_munmap(addr, len);
+}
+
+void *tl_runtime_mremap(void *old, size_t old_len, size_t new_len)
+{
+    return __real_mremap(old, old_len, new_len, 1); /* MREMAP_MAYMOVE (glibc declares it under _GNU_SOURCE) */
+}
+
 int __wrap_munmap(void *addr, size_t len)
 {
     int r = __real_munmap(addr, len);

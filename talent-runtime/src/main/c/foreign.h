@@ -13,6 +13,15 @@
  * would read memory the restarted process does not have as it was. */
 const char *tl_foreign_memory(const void *p);
 
+/* mmap and munmap for the runtime's own memory (slab chunks, buffers, the checkpoint file, a delta's image): the
+ * C library's functions, not the wrapped ones, so that the list of the program's mappings never holds the
+ * runtime's, and a pointer the program left dangling into a freed slab slot stays indeterminate (issue 11) instead of
+ * refusing the checkpoint as one into a mapping of the program's. The offset is always 0. */
+void *tl_runtime_mmap(void *addr, size_t len, int prot, int flags, int fd);
+int tl_runtime_munmap(void *addr, size_t len);
+/* mremap with MREMAP_MAYMOVE, untracked likewise */
+void *tl_runtime_mremap(void *old, size_t old_len, size_t new_len);
+
 /* Whether the program called inet_ntoa: the global "<libc>:inet_ntoa" is then written (libc_state.c). */
 int tl_inet_ntoa_used(void);
 

@@ -10,6 +10,7 @@
  * fresh malloc arena; the unused tail of a chunk (less than one slot of the largest class) is left unused. */
 #define _DEFAULT_SOURCE 1
 #include "heap_slab.h"
+#include "foreign.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -47,7 +48,7 @@ static int register_chunk(uintptr_t a)
     if (2 * (nchunks + 1) > capchunks) {
         /* a few hundred bytes for a gigabyte of small blocks: mapped too, never from the tracked allocator */
         unsigned ncap = capchunks ? 2 * capchunks : 64, i;
-        uintptr_t *grown = mmap(NULL, ncap * sizeof *grown, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        uintptr_t *grown = tl_runtime_mmap(NULL, ncap * sizeof *grown, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
         if (grown == MAP_FAILED)
             return -1;
         /* anonymous memory is zero: every slot empty */
@@ -55,7 +56,7 @@ static int register_chunk(uintptr_t a)
             if (chunk_base[i])
                 chunk_insert(grown, ncap, chunk_base[i]);
         if (chunk_base)
-            munmap(chunk_base, capchunks * sizeof *grown);
+            tl_runtime_munmap(chunk_base, capchunks * sizeof *grown);
         chunk_base = grown;
         capchunks = ncap;
     }
@@ -70,7 +71,7 @@ static int register_chunk(uintptr_t a)
  * 512. The first chunk stays on small pages, so a program with a few small blocks keeps a small footprint. */
 static char *map_chunk(void)
 {
-    char *p = mmap(NULL, 2 * CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *p = tl_runtime_mmap(NULL, 2 * CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     uintptr_t a;
     size_t head;
     if (p == MAP_FAILED)
@@ -78,14 +79,14 @@ static char *map_chunk(void)
     a = ((uintptr_t)p + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1);
     head = (size_t)(a - (uintptr_t)p);
     if (head)
-        munmap(p, head);
-    munmap((char *)a + CHUNK, CHUNK - head);
+        tl_runtime_munmap(p, head);
+    tl_runtime_munmap((char *)a + CHUNK, CHUNK - head);
 #if defined(MADV_HUGEPAGE)
     if (nchunks > 0)
         madvise((void *)a, CHUNK, MADV_HUGEPAGE);   /* a hint: without it the chunk simply stays on small pages */
 #endif
     if (register_chunk(a) != 0) {
-        munmap((void *)a, CHUNK);
+        tl_runtime_munmap((void *)a, CHUNK);
         return NULL;
     }
     return (char *)a;
@@ -118,18 +119,18 @@ char *tl_slab_region(size_t bytes)
     if (n > ((size_t)-1 - CHUNK) / CHUNK - 1)
         return NULL;
     len = n * CHUNK;
-    p = mmap(NULL, len + CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p = tl_runtime_mmap(NULL, len + CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     if (p == MAP_FAILED)
         return NULL;
     a = ((uintptr_t)p + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1);
     head = (size_t)(a - (uintptr_t)p);
     if (head)
-        munmap(p, head);
-    munmap((char *)a + len, CHUNK - head);
+        tl_runtime_munmap(p, head);
+    tl_runtime_munmap((char *)a + len, CHUNK - head);
     for (k = 0; k < n; k++)
         if (register_chunk(a + k * CHUNK) != 0) {
             /* the chunks registered so far stay registered (and mapped): harmless, the restore fails anyway */
-            munmap((void *)(a + k * CHUNK), (n - k) * CHUNK);
+            tl_runtime_munmap((void *)(a + k * CHUNK), (n - k) * CHUNK);
             return NULL;
         }
     tl_hugepages((void *)a, len);

@@ -14,6 +14,7 @@
 /* madvise(MADV_HUGEPAGE) is a BSD/GNU extension (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "heap_track.h"
+#include "foreign.h"
 #include "heap_slab.h"
 #include "diag.h"
 #include "xalloc.h"
@@ -139,7 +140,7 @@ static void *table_alloc(size_t bytes)
     void *p = NULL;
 #if defined(MADV_HUGEPAGE)
     if (bytes >= ((size_t)2 << 20)) {
-        p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p = tl_runtime_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
         if (p != MAP_FAILED) {
             madvise(p, bytes, MADV_HUGEPAGE);
             return p;   /* anonymous memory is zero */
@@ -156,7 +157,7 @@ static void table_free(void *p, size_t bytes)
         return;
 #if defined(MADV_HUGEPAGE)
     if (bytes >= ((size_t)2 << 20)) {
-        munmap(p, bytes);
+        tl_runtime_munmap(p, bytes);
         return;
     }
 #endif

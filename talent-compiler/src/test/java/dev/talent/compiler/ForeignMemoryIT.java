@@ -110,4 +110,35 @@ class ForeignMemoryIT {
         // one, and the stop migrates (about 2550 visits before munmap)
         MigratesLikeGcc.checkEveryStop(work, "mm2", source, 2, 2800);
     }
+
+    @Test
+    void aPointerLeftDanglingIntoAFreedHeapBlockStillMigrates() throws Exception {
+        // the runtime's own memory (the slab chunks small heap blocks live in) is no mapping of the program's: a
+        // pointer left pointing at a freed block is saved indeterminate, as issue 11 asks, not refused as one into
+        // an anonymous mapping (it was, when the runtime's chunks went through the wrapped mmap)
+        String source = """
+                #include <stdio.h>
+                #include <stdlib.h>
+                """ + WORK + """
+                struct node { int v; struct node *next; };
+                struct list { struct node *head, *tail; int n; };
+                int main(void) {
+                  struct list l = {0, 0, 0};
+                  struct list *kept = malloc(sizeof *kept);
+                  for (int i = 0; i < 5; i++) {
+                    struct node *x = malloc(sizeof *x);
+                    x->v = i; x->next = 0;
+                    if (l.tail) l.tail->next = x; else l.head = x;
+                    l.tail = x; l.n++;
+                  }
+                  while (l.head) { struct node *x = l.head; l.head = x->next; free(x); l.n--; }
+                  *kept = l; /* tail left pointing at the last freed node: empty is head == NULL */
+                  unsigned h = 0;
+                  for (int r = 0; r < 4; r++) { h = h * 31 + work(200); printf("%d %u %d %d\\n", r, h, kept->n, kept->head == 0); }
+                  free(kept);
+                  return 0;
+                }
+                """;
+        MigratesLikeGcc.checkEveryStop(work, "dangling", source, 2, 100, 500);
+    }
 }

@@ -42,7 +42,8 @@ class MapGuardIT {
         List<String> build = new ArrayList<>(List.of(cc, "-std=c99", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror"));
         build.addAll(List.of(flags.split(" ")));
         build.addAll(List.of("-I" + SOURCES.resolve("include"), "-I" + SOURCES, CHECK.toString(),
-                SOURCES.resolve("checkpoint_file.c").toString(), "-o", exe.toString()));
+                SOURCES.resolve("checkpoint_file.c").toString(), SOURCES.resolve("foreign.c").toString(),
+                SOURCES.resolve("foreign_real.c").toString(), "-o", exe.toString()));
         assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);
