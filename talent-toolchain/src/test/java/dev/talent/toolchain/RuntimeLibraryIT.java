@@ -48,6 +48,8 @@ class RuntimeLibraryIT {
             size_t __wrap_malloc_usable_size(void *p) { return __real_malloc_usable_size(p); }
             void __real_exit(int) __attribute__((noreturn)); void __wrap_exit(int) __attribute__((noreturn));
             void __wrap_exit(int status) { __real_exit(status); }
+            int __real_munmap(void *, size_t); int __wrap_munmap(void *, size_t);
+            int __wrap_munmap(void *p, size_t n) { return __real_munmap(p, n); } /* musl's free unmaps through it */
             """;
 
     /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */
