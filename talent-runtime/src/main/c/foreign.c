@@ -1,13 +1,11 @@
 /*
  * Memory the program may point into that talent does not carry (foreign.h).
  *
- * The executable is static: its writable image (from .init_array to the end of .bss) holds the program's globals,
- * which talent knows, and the C library's static storage between them: ether_ntoa's, l64a's buffers, localeconv's
- * struct, getpwnam's entry, musl's inet_ntoa buffer and errno. Not the C library's thread-local storage: in a static
- * glibc binary the main thread's TLS block lies in memory sbrk gave (glibc's inet_ntoa buffer is thread-local), and a
- * pointer there stays indeterminate as before (not done: finding the block needs the TLS layout of each ISA). A pointer kept there across a checkpoint was saved
- * indeterminate and the restarted program crashed reading through it; it now refuses the checkpoint by name
- * (values.c). So does one into the read-only part of the image that is no string (musl's localeconv struct).
+ * A pointer into the C library's static storage (the result of l64a, ether_ntoa, localeconv, getpwnam kept across a
+ * checkpoint) is NOT refused: it cannot be told from stack garbage that happens to point there (a local array of
+ * pointers not yet all written, which a correct program never reads: LibcStateIT's strdup program left such a
+ * `keep[85]` and had its every checkpoint refused when the executable's image was checked here). Such a pointer
+ * stays indeterminate, and a program that reads through it after a restart still crashes (docs/COVERAGE.md).
  *
  * mmap, munmap and mremap are wrapped at link time (RuntimeLibrary.WRAPPED_OTHER) to keep the list of the mappings
  * the process made: a pointer into one refuses a checkpoint by name (the mapping's contents are not carried). The
@@ -27,14 +25,6 @@
 #include <sys/mman.h>
 
 #define TL_WEAK __attribute__((weak))
-
-/* ---------------------------------------------------------------- the static image */
-
-/* Defined by the GNU ld default script of every target (and referenced by glibc's and musl's start-up code):
- * .init_array opens the writable part of the image, _end closes .bss. */
-extern const char __executable_start[];
-extern const char __init_array_start[];
-extern char _end[];
 
 /* ---------------------------------------------------------------- the mappings */
 
@@ -205,13 +195,6 @@ const char *tl_foreign_memory(const void *p)
             return "an anonymous memory mapping (mmap with MAP_ANONYMOUS), whose contents a checkpoint does not "
                    "carry";
         }
-    if (a >= (uintptr_t)__init_array_start && a < (uintptr_t)_end)
-        return "the C library's static storage (the result of a function such as ether_ntoa, l64a, localeconv, "
-               "getpwnam, ttyname or strerror, kept across the checkpoint), which a restarted process does not have "
-               "as it was";
-    if (a >= (uintptr_t)__executable_start && a < (uintptr_t)__init_array_start)
-        return "the C library's read-only data (no string of the program's: a table such as localeconv's), which "
-               "another C library or ISA does not have at that place";
     return NULL;
 }
 

@@ -1,14 +1,13 @@
-/* foreign.h: memory the program may point into that talent does not carry (foreign.c): the static executable's own
- * image outside the objects talent knows (the C library's static storage lies there between the program's globals),
- * and the memory mappings the program made with mmap (the link wraps mmap, munmap and mremap to keep their list);
+/* foreign.h: memory the program may point into that talent does not carry (foreign.c): the memory mappings the
+ * program made with mmap (the link wraps mmap, munmap and mremap to keep their list);
  * and inet_ntoa, whose static result is the runtime's own storage, carried ("<libc>:inet_ntoa"). */
 #ifndef TALENT_FOREIGN_H
 #define TALENT_FOREIGN_H
 
 #include "base.h"
 
-/* NULL when p is outside the executable's image and outside every mapping the program made; else what it points
- * into, for a refusal naming the pointer ("the C library's static storage (...)"). Asked only about a pointer that
+/* NULL when p is outside every mapping the program made; else what it points into, for a refusal naming the
+ * pointer ("an anonymous memory mapping ..."). Asked only about a pointer that
  * points into no object talent knows (values.c): such a pointer, if the program reads through it after a restart,
  * would read memory the restarted process does not have as it was. */
 const char *tl_foreign_memory(const void *p);

@@ -428,10 +428,9 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
         }
     }
     {
-        /* into the executable's image but no object talent knows (the C library's static storage: l64a's buffer,
-         * localeconv's struct), or into a mapping the program made: the restarted process
-         * does not have that memory as it was, and crashed reading through the pointer. Refused, the program goes on
-         * (foreign.c). Memory talent knows nothing of at all stays indeterminate below. */
+        /* into a mapping the program made: the restarted process does not have that memory as it was, and crashed
+         * reading through the pointer. Refused, the program goes on (foreign.c). Memory talent knows nothing of at
+         * all (the C library's static storage included: foreign.c says why) stays indeterminate below. */
         const char *into = tl_foreign_memory(p);
         if (into) {
             tl_ctx_describe(ctx, what, sizeof what);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Found 2026-12-06 (h/hunt3, docs/COVERAGE.md rows "ina" and "mm"): a pointer kept across a checkpoint into the C
  * library's static storage (inet_ntoa's buffer) or into an anonymous mapping was saved indeterminate, and the
  * restarted program crashed reading through it (exit 139) on every hop. inet_ntoa's result is now the runtime's
- * storage, carried (foreign.c); a pointer into the rest of the executable's image outside the objects talent knows,
- * or into a mapping the program made, refuses the checkpoint naming the pointer, and the program goes on.
+ * storage, carried (foreign.c); a pointer into a mapping the program made refuses the checkpoint naming the pointer,
+ * and the program goes on. A pointer into the rest of the C library's static storage is not refused (it cannot be
+ * told from stack garbage that points there: foreign.c).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForeignMemoryIT {
@@ -62,23 +63,6 @@ class ForeignMemoryIT {
         // about 1000 site visits per round
         int[][] stops = {{1, 1500, 1500}, {2500, 1000, 700}, {4500, 500, 500}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
-    }
-
-    @Test
-    void aPointerIntoTheCLibrarysStaticStorageRefusesTheCheckpointNamingIt() throws Exception {
-        String source = """
-                #include <stdio.h>
-                #include <stdlib.h>
-                """ + WORK + """
-                int main(void) {
-                  char *digits = l64a(123456);
-                  unsigned h = work(500);
-                  printf("%s %u\\n", digits, h);
-                  return 0;
-                }
-                """;
-        Run stopped = MigratesLikeGcc.refusedAt(work, "l64", source, 100);
-        assertThat(stopped.err()).contains("pointer 'digits'").contains("points into the C library's static storage");
     }
 
     @Test
