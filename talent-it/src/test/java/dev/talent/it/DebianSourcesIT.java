@@ -42,9 +42,9 @@ class DebianSourcesIT {
     private static final Duration MAKE_TIMEOUT = Duration.ofMinutes(12);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     private static final String ISAS = "x86_64,s390x";
-    /** The packaged jar under test, and the repository's launchers beside it. */
+    /** The packaged jar under test, and the repository's launchers. */
     private static final Path JAR = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-    private static final Path ROOT = JAR.getParent().getParent().getParent();
+    private static final Path ROOT = ItPaths.repositoryRoot();
     private static final Path TALENTCC = ROOT.resolve("talentcc");
     private static final Path TALENT = ROOT.resolve("talent");
     /** Site visits of the instrumented `bzip2 -d -c` of the test input before the stop: it has written 1 of 2 blocks. */

@@ -17,6 +17,16 @@ final class ItPaths {
         return root.toAbsolutePath();
     }
 
+    /**
+     * The repository's root, where the launchers (talent, talentcc) are: talent-it/pom.xml sets it. Not found from
+     * the jar under test, which `./talent selftest` copies out of talent-cli/target (see integration_tests).
+     */
+    static Path repositoryRoot() {
+        String configured = System.getProperty("talent.root");
+        Path root = configured != null ? Path.of(configured) : Path.of("..");
+        return root.toAbsolutePath().normalize();
+    }
+
     static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> paths = Files.walk(dir)) {

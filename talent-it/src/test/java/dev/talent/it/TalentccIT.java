@@ -28,7 +28,7 @@ class TalentccIT {
     @Test
     void makeWithTalentccBuildsEveryPlatformAndTheProgramMigrates() throws Exception {
         Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-        Path root = jar.getParent().getParent().getParent();
+        Path root = ItPaths.repositoryRoot();
         Path talentcc = root.resolve("talentcc");
         assertThat(Files.isExecutable(talentcc)).as(talentcc + " is the launcher under test").isTrue();
         Path work = ItPaths.workRoot().resolve("talentcc-" + ProcessHandle.current().pid());
@@ -93,7 +93,7 @@ class TalentccIT {
         Path cmake = Path.of("/usr/bin/cmake");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(cmake), "cmake is not installed (apt-get install cmake)");
         Path jar = Path.of(System.getProperty("talent.jar")).toAbsolutePath().normalize();
-        Path root = jar.getParent().getParent().getParent();
+        Path root = ItPaths.repositoryRoot();
         Path talentcc = root.resolve("talentcc");
         Path work = ItPaths.workRoot().resolve("talentcc-cmake-" + ProcessHandle.current().pid());
         ItPaths.deleteRecursively(work);
