@@ -33,47 +33,109 @@ static void refuse_child(long pid)
               pid);
 }
 
-void tl_children_check(long own)
+/* The children the process had when it started: not the program's (a shell or launcher that forked before it exec'd
+ * the program leaves its own background children to the process: `./talent exec` is one). Bounded; beyond it, or
+ * when the list cannot be read, the check cannot tell inherited from made and refuses nothing. */
+#define MAX_INHERITED 64
+static long inherited[MAX_INHERITED];
+static unsigned ninherited;
+static int inherited_unknown;
+
+/* Calls each(pid) for every pid of /proc/self/task/PID/children; -1 when the file cannot be opened. */
+static int each_child(void (*each)(long pid, void *arg), void *arg)
 {
     char path[64], buf[256];
     long pid = 0;
-    int fd, any = 0;
+    int fd;
     ssize_t got;
 
     snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        /* "PID PID ... " in decimal; the first one not the runtime's is named (a bounded read: more than fits in
-         * buf is read on, only the pids are kept) */
-        for (;;) {
-            ssize_t i;
-            do
-                got = read(fd, buf, sizeof buf);
-            while (got < 0 && errno == EINTR);
-            if (got <= 0)
-                break;
-            for (i = 0; i < got; i++) {
-                if (buf[i] >= '0' && buf[i] <= '9') {
-                    if (pid < 100000000L)
-                        pid = pid * 10 + (buf[i] - '0');
-                } else {
-                    if (pid > 0 && pid != own && !any) {
-                        any = 1;
-                        refuse_child(pid);
-                    }
-                    pid = 0;
-                }
+    if (fd < 0)
+        return -1;
+    /* "PID PID ... " in decimal (a bounded read: more than fits in buf is read on, only the pids are kept) */
+    for (;;) {
+        ssize_t i;
+        do
+            got = read(fd, buf, sizeof buf);
+        while (got < 0 && errno == EINTR);
+        if (got <= 0)
+            break;
+        for (i = 0; i < got; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+                if (pid < 100000000L)
+                    pid = pid * 10 + (buf[i] - '0');
+            } else {
+                if (pid > 0)
+                    each(pid, arg);
+                pid = 0;
             }
         }
-        if (pid > 0 && pid != own && !any)
-            refuse_child(pid);
-        close(fd);
-        return;
     }
-    if (own < 0) {
+    if (pid > 0)
+        each(pid, arg);
+    close(fd);
+    return 0;
+}
+
+static void note_inherited(long pid, void *arg)
+{
+    (void)arg;
+    if (ninherited < MAX_INHERITED)
+        inherited[ninherited++] = pid;
+    else
+        inherited_unknown = 1;
+}
+
+void tl_children_snapshot(void)
+{
+    ninherited = 0;
+    inherited_unknown = 0;
+    if (each_child(note_inherited, NULL) != 0) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
-        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
-            refuse_child(si.si_pid > 0 ? (long)si.si_pid : -1L);
+        /* without the list: any child at all now makes every later one unknown */
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0)
+            inherited_unknown = 1;
+    }
+}
+
+static int was_inherited(long pid)
+{
+    unsigned i;
+    for (i = 0; i < ninherited; i++)
+        if (inherited[i] == pid)
+            return 1;
+    return 0;
+}
+
+struct check_state {
+    long own;
+    int refused;
+};
+
+static void check_one(long pid, void *arg)
+{
+    struct check_state *st = arg;
+    if (st->refused || pid == st->own || was_inherited(pid))
+        return;
+    st->refused = 1;
+    refuse_child(pid);
+}
+
+void tl_children_check(long own)
+{
+    struct check_state st;
+    if (inherited_unknown)
+        return;
+    st.own = own;
+    st.refused = 0;
+    if (each_child(check_one, &st) == 0)
+        return;
+    if (own < 0 && ninherited == 0) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0)
+            refuse_child((long)si.si_pid);
     }
 }

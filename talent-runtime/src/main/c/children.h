@@ -9,4 +9,9 @@
  * waitpid would fail with ECHILD and the child's exit status would be lost. */
 void tl_children_check(long own);
 
+/* At the start of the process (a fresh run or a restart), before the program runs: notes the children it already
+ * has, which are not the program's (a launcher's background children left to it by exec), so that the check ignores
+ * them. */
+void tl_children_snapshot(void);
+
 #endif /* TALENT_CHILDREN_H */

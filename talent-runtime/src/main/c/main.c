@@ -28,6 +28,7 @@
 #include "precopy.h"
 #include "epoll.h"
 #include "sigdisp.h"
+#include "children.h"
 #include "go.h"
 #include "ahead.h"
 #include "exit_handlers.h"
@@ -241,6 +242,8 @@ int main(int argc, char **argv)
     tl_cwd_snapshot();
     /* the file mode creation mask and the resource limits likewise (libc_state.c) */
     tl_libc_process_snapshot();
+    /* the children it was started with, a launcher's (children.c) */
+    tl_children_snapshot();
     tl_frames_on_resuming(restore_resuming);
     tl_config_read(&c);
     tl_tcp_set_dir(c.dir);

@@ -68,6 +68,30 @@ class ChildrenAndLocksIT {
     }
 
     @Test
+    void childrenTheProcessWasStartedWithAreNotTheProgramsAndDoNotRefuse() throws Exception {
+        // a launcher that leaves a background child and then execs the program (./talent exec's AOT cache builder
+        // did; SignalIT's stop was refused in CI): that child is the process's from its first instruction, not one
+        // the program made, so a stop is taken and the restart prints gcc's output
+        Path src = work.resolve("inherit.c");
+        java.nio.file.Files.writeString(src, forking(9, 9));
+        Run gcc = MigrationHops.run(java.util.List.of("gcc", "-O0", "-o", work.resolve("inherit.orig").toString(), src.toString()),
+                java.util.Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        String expected = MigrationHops.run(java.util.List.of(work.resolve("inherit.orig").toString()), java.util.Map.of(), null).out();
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(java.util.List.of(src), java.util.List.of(), work.resolve("out"), "inherit"));
+        MigrationHops.Target x86 = MigrationHops.HOPS.getFirst();
+        Path exe = MigrationHops.link(x86, r, work.resolve("inherit.x86_64"));
+        Path ck = MigrationHops.checkpointDir(work.resolve("ck-inherit"));
+        java.util.List<String> launched = new java.util.ArrayList<>(java.util.List.of("sh", "-c", "sleep 60 >/dev/null 2>&1 & exec \"$0\" \"$@\""));
+        launched.addAll(MigrationHops.command(x86, exe));
+        Run stopped = MigrationHops.run(launched, java.util.Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "2500"), null);
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(75);
+        Run resumed = MigrationHops.run(MigrationHops.command(x86, exe), java.util.Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_RESTART", "1"), null);
+        assertThat(stopped.out() + resumed.out()).as(resumed.err()).isEqualTo(expected);
+    }
+
+    @Test
     void aProgramThatWaitedForItsChildMigrates() throws Exception {
         // forked in round 1, collected in round 2: stops before the fork and after the wait are taken
         String out = MigratesLikeGcc.checkEveryStop(work, "waited", forking(1, 2), 3, 500, 4500, 5500);
