@@ -17,19 +17,23 @@ import java.util.Optional;
  *   <li>2: the host's record says {@code protocol}; requests carry the header; a sync's head may carry the sizes of
  *       the destination's logs it expects ({@code expectLog}, {@code expectErr}: without them the source asks, as in
  *       1); a controller's {@code Send} to a source agent may carry {@code toProtocol}, the destination agent's version.
+ *   <li>3: a sync's head may say {@code bounded} (docs/FLEET.md).
+ *   <li>4: a take's answer ({@code Statement}) may say {@code binding}, to a caller of 4 only.
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
     public static final int SYNC_EXPECTS_LOGS = 2;
     /** The version a sync's boundary after its archive ({@code SyncPart.bounded}/{@code archiveLength}) needs at its destination. */
     public static final int SYNC_BOUNDARY = 3;
+    /** The version a take's answer may say what binds the checkpoint to its writer's byte order ({@code Statement.binding}). */
+    public static final int STATEMENT_BINDING = 4;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 

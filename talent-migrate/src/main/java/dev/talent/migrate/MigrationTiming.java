@@ -23,6 +23,8 @@ public final class MigrationTiming {
     private boolean network;
     private long netNanos;
     private int sockets;
+    /** What bound the stop's checkpoint to its writer's byte order (null: nothing, or not known). */
+    private MigrationRecord.Bound binding;
 
     /** Takes the readings of one step's result. */
     public void note(StepResult r) {
@@ -38,6 +40,7 @@ public final class MigrationTiming {
             }
             case StepResult.CheckpointAccepted a -> {
                 sockets = a.sockets();
+                binding = a.binding().map(MigrationRecord.Bound::of).orElse(null);
                 // told as soon as the source's statement is there (the step result carries no reading of its own)
                 accepted = System.nanoTime();
             }
@@ -71,14 +74,14 @@ public final class MigrationTiming {
         return new MigrationRecord(app, from, to, true, ms(requested, Math.max(ready, unlocked)), ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), null, null, at, files(), sync == null ? 0 : sync.bytesCopied(), mode(), sockets, netMs())
-                .withPrecopy(precopy()).withCheckpointParts(parts());
+                .withPrecopy(precopy()).withCheckpointParts(parts()).withBinding(binding);
     }
 
     public MigrationRecord failed(String app, String from, String to, Instant at, MigrationFailedException e) {
         return new MigrationRecord(app, from, to, false, null, ms(requested, checkpointWritten),
                 ms(checkpointWritten, checkpointTransferred), ms(checkpointTransferred, synced), ms(synced, started),
                 ms(started, ready), e.step().label(), e.describe(), at, files(), sync == null ? 0 : sync.bytesCopied(),
-                mode(), sockets, netMs()).withPrecopy(precopy()).withCheckpointParts(parts());
+                mode(), sockets, netMs()).withPrecopy(precopy()).withCheckpointParts(parts()).withBinding(binding);
     }
 
     /** Where the checkpoint phase went, once the checkpoint was handed over; null before. */

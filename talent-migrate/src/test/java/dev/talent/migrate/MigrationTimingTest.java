@@ -36,6 +36,20 @@ class MigrationTimingTest {
     }
 
     @Test
+    void whatBoundTheCheckpointGoesIntoTheRecordOfEitherOutcome() {
+        dev.talent.format.ByteOrderBinding b = new dev.talent.format.ByteOrderBinding(true, "global u holds a union");
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0, java.util.Optional.of(b)));
+
+        assertThat(t.record("app", "s390x", "s390x", Instant.EPOCH).binding()).isEqualTo(MigrationRecord.Bound.of(b));
+        assertThat(t.failed("app", "s390x", "x86_64", Instant.EPOCH, new dev.talent.migrate.MigrationFailedException(
+                dev.talent.migrate.Step.CHECKPOINT, "bound", "", null)).binding().value()).isEqualTo(b);
+        MigrationTiming unbound = new MigrationTiming();
+        unbound.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0));
+        assertThat(unbound.record("app", "s390x", "s390x", Instant.EPOCH).binding()).isNull();
+    }
+
+    @Test
     void withoutAHandOverThereAreNoParts() {
         long now = System.nanoTime();
         MigrationTiming t = new MigrationTiming();

@@ -218,7 +218,7 @@ public final class AppReconciler {
         String app = v.name();
         Long after = drainRetry.get(app);
         if (after != null && clock.getAsLong() < after) return;
-        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(v.spec().value(), here, live, random, rules(app, live));
+        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(bound(v), here, live, random, rules(app, live));
         if (c.isEmpty()) {
             if (stuck.add(app))
                 events.accept(app + ": " + here.host() + " is drained but no other live, undrained host has any of "
@@ -242,7 +242,7 @@ public final class AppReconciler {
             resolve(v);
             return;
         }
-        AppRecords.AppRecord spec = v.spec().value();
+        AppRecords.AppRecord spec = bound(v);
         if (spec.undeploy()) {
             undeploy(v);
             return;
@@ -340,7 +340,7 @@ public final class AppReconciler {
         Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(spec, here, visited(v), live, random, rules);
         if (c.isEmpty()) {
             events.accept(app + ": no other live place to migrate to" + spec.buildBinding().map(b -> " of the "
-                    + b.kind() + " of " + here.platform() + " (the build binds the app's checkpoints to it)").orElse("")
+                    + b.kind() + " of " + here.platform() + " (" + b.why() + ")").orElse("")
                     + "; schedule drawn again");
             store.replace(new Records.Placement(app, p.host(), p.platform(), p.sinceMs(), next(spec, p.moves()), p.moves(), p.epoch()),
                     placed.modRevision());
@@ -365,7 +365,7 @@ public final class AppReconciler {
         if (after != null && clock.getAsLong() < after) return;
         List<Alert> concerned = active.stream().filter(a -> a.concerns(app) && hits.contains(a.tag())).toList();
         String tag = concerned.isEmpty() ? hits.iterator().next() : concerned.getFirst().tag();
-        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(v.spec().value(), here, visited(v), live, random, rules);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(bound(v), here, visited(v), live, random, rules);
         if (c.isEmpty()) {
             boolean said = concerned.stream().allMatch(a -> a.effects().stream()
                     .anyMatch(e -> e.app().equals(app) && e.action().equals("stuck") && here.toString().equals(e.from())));
@@ -409,6 +409,38 @@ public final class AppReconciler {
         if (spec.everyMinMs() == null || (spec.migrations() != null && moves >= spec.migrations())) return null;
         long span = spec.everyMaxMs() - spec.everyMinMs();
         return clock.getAsLong() + spec.everyMinMs() + (span == 0 ? 0 : random.nextLong(span + 1));
+    }
+
+    /** How a binding read from the app's checkpoint begins its reason (the build's own are worded otherwise). */
+    static final String CHECKPOINT_BOUND = "its last checkpoint is bound to its byte order";
+
+    /**
+     * The app's spec as its moves must obey it: its build's binding, joined with what bound its newest checkpoint that a
+     * source agent read (the newest migration record that reached the checkpoint's hand-over or says what bound it:
+     * {@link MigrationRecord#binding()}). A checkpoint bound to its writer's byte order (a heap block carried as raw
+     * bytes, a union whose member depends on it) cannot be restored on another, so the next moves stay on places of
+     * that byte order (and pointer width) until a checkpoint is free of it again. Kept in the records in etcd, not
+     * here: a controller that takes over knows it as well.
+     */
+    static AppRecords.AppRecord bound(AppStore.AppView v) {
+        AppRecords.AppRecord spec = v.spec().value();
+        List<MigrationRecord> records = v.migrations();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            MigrationRecord r = records.get(i);
+            if (r.binding() == null && r.parts() == null) continue;     // not known whether its checkpoint was bound
+            if (r.binding() == null) return spec;
+            return spec.withBinding(Optional.of(joined(spec.buildBinding(), r.binding())));
+        }
+        return spec;
+    }
+
+    /** The build's binding (if any) and a checkpoint's, as one. */
+    static dev.talent.toolchain.BuildBinding joined(Optional<dev.talent.toolchain.BuildBinding> build, MigrationRecord.Bound ck) {
+        String why = CHECKPOINT_BOUND + (ck.pointerBits() == 0 ? "" : " and pointer width")
+                + ": " + ck.why();
+        return build.map(b -> new dev.talent.toolchain.BuildBinding(true, b.pointerWidth() || ck.pointerBits() != 0, b.isaClasses(),
+                        b.why() + "; " + why))
+                .orElseGet(() -> new dev.talent.toolchain.BuildBinding(true, ck.pointerBits() != 0, why));
     }
 
     /** The app's places in order: where it started, then each successful migration's destination. */

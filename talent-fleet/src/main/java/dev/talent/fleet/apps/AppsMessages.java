@@ -51,9 +51,24 @@ final class AppsMessages {
     /** A runtime event; {@code ageNanos}: how long ago the agent read it (clocks of hosts are not compared). */
     record Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos) {}
 
-    /** A checkpoint's signed statement ({@code sequence} in decimal). */
+    /**
+     * A checkpoint's signed statement ({@code sequence} in decimal); {@code binding}: what binds the checkpoint to its
+     * writer's byte order, said by a source agent to a caller of protocol {@value dev.talent.fleet.Protocol#STATEMENT_BINDING}
+     * or newer in the answer to a take (null otherwise, and never in a stream between agents).
+     */
     record Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
-            byte[] signerKey, List<byte[]> chain) {}
+            byte[] signerKey, List<byte[]> chain,
+            @JsonInclude(JsonInclude.Include.NON_NULL) dev.talent.migrate.control.MigrationRecord.Bound binding) {
+        Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
+                byte[] signerKey, List<byte[]> chain) {
+            this(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, null);
+        }
+
+        /** This statement with what binds its checkpoint to its writer's byte order (null: nothing, or not said). */
+        Statement withBinding(dev.talent.migrate.control.MigrationRecord.Bound b) {
+            return new Statement(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, b);
+        }
+    }
 
     /**
      * From the caller to a source agent: send the app's checkpoint or working directory to that agent. {@code toProtocol}:

@@ -172,8 +172,10 @@ public final class AppsRpc {
                         response.onError(status(e));
                     }
                 }))
-                .addMethod(TAKE_CHECKPOINT, unary(pool, o -> apps.takeCheckpoint(o.app(), o.platform(),
-                        HostedApps.sendAhead(o.app(), o.platform(), o.arg()))))
+                .addMethod(TAKE_CHECKPOINT, unary(pool, o -> {
+                    AppsMessages.Statement st = apps.takeCheckpoint(o.app(), o.platform(), HostedApps.sendAhead(o.app(), o.platform(), o.arg()));
+                    return forCaller(st, ProtocolHeader.caller());
+                }))
                 .addMethod(SEND_CHECKPOINT, unary(pool, s -> {
                     apps.sendCheckpoint(s);
                     return new AppsMessages.Reply("sent", 0, true);
@@ -361,7 +363,8 @@ public final class AppsRpc {
     }
 
     private static <Q, R> io.grpc.ServerCallHandler<Q, R> unary(ExecutorService pool, Handler<Q, R> h) {
-        return ServerCalls.asyncUnaryCall((q, response) -> pool.execute(() -> {
+        // the call's context (the caller's protocol, ProtocolHeader) goes with it to the pool's thread
+        return ServerCalls.asyncUnaryCall((q, response) -> pool.execute(io.grpc.Context.current().wrap(() -> {
             try {
                 R r = h.handle(q);
                 response.onNext(r);
@@ -371,7 +374,12 @@ public final class AppsRpc {
             } catch (InterruptedException e) {
                 response.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
             }
-        }));
+        })));
+    }
+
+    /** A take's answer as a caller of protocol {@code caller} reads it: without the binding before 4, which refuses it. */
+    static AppsMessages.Statement forCaller(AppsMessages.Statement st, int caller) {
+        return caller >= dev.talent.fleet.Protocol.STATEMENT_BINDING ? st : st.withBinding(null);
     }
 
     static StatusRuntimeException status(Exception e) {

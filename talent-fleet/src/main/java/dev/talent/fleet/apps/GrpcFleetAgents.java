@@ -642,7 +642,18 @@ public final class GrpcFleetAgents implements FleetAgents {
                     AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead, 0));
                     CheckpointSignature sig = HostedApps.signature(s);
                     RemotePlace source = RemotePlace.this;
-                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
+                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source),
+                            java.util.Optional.ofNullable(s.binding()).map(dev.talent.migrate.control.MigrationRecord.Bound::value));
+                }
+
+                @Override
+                public java.util.Optional<Boolean> bigEndian() {
+                    try {
+                        return java.util.Optional.of(dev.talent.toolchain.Platform.parse(at.platform()).isa().byteOrder()
+                                == java.nio.ByteOrder.BIG_ENDIAN);
+                    } catch (IllegalArgumentException unknown) {
+                        return java.util.Optional.empty();  // a platform talent does not know: its restore decides
+                    }
                 }
 
                 @Override

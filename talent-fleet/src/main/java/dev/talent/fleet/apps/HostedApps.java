@@ -1236,7 +1236,7 @@ public final class HostedApps implements AutoCloseable {
                 }
             });
         }
-        return statement(ck.signature(), ck.sockets());
+        return statement(ck.signature(), ck.sockets()).withBinding(ck.binding().map(dev.talent.migrate.control.MigrationRecord.Bound::of).orElse(null));
     }
 
     /**

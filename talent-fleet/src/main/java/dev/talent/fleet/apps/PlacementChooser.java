@@ -235,7 +235,8 @@ public final class PlacementChooser {
             layout = b.get().kind();
         }
         return Optional.of("refused: " + String.join(", ", any.stream().map(FleetAgents.Placement::toString).toList())
-                + " cannot restore the app's checkpoint: the build binds it to the " + layout + " of " + current.platform()
+                + " cannot restore the app's checkpoint: " + (b.get().why().contains(AppReconciler.CHECKPOINT_BOUND) ? "it is bound"
+                        : "the build binds it") + " to the " + layout + " of " + current.platform()
                 + " (" + b.get().why() + ")");
     }
 

@@ -122,6 +122,41 @@ class AppReconcilerIT {
     }
 
     @Test
+    void aCheckpointBoundToItsByteOrderKeepsTheNextMovesOnPlacesOfThatOrderUntilOneIsFree() throws Exception {
+        ETCD.host("h4", "s390x");
+        new AppStore(etcd).create(app("svc", 100L, 200L, 40, "x86_64", "s390x"));
+        leader.step("svc");
+        assertThat(view("svc").where().orElseThrow().platform()).isEqualTo("x86_64");
+        agents.boundBy = "heap block 3 allocated at m.c:12:5 is carried as raw bytes";
+        for (int i = 0; i < 16; i++) {
+            clock.addAndGet(250);
+            agents.now = clock.get();
+            leader.step("svc");
+        }
+        List<MigrationRecord> bound = view("svc").migrations();
+        assertThat(bound).hasSizeGreaterThanOrEqualTo(8).allMatch(r -> r.binding() != null);
+        // the first move was drawn before anything was known: it may have been refused (to s390x); none after it
+        assertThat(bound.subList(1, bound.size())).allMatch(MigrationRecord::ok)
+                .allMatch(r -> AppRecords.placement(r.to()).platform().equals("x86_64"));
+        assertThat(agents.running("svc")).singleElement().satisfies(p -> assertThat(p.platform()).isEqualTo("x86_64"));
+        // a controller that takes over knows it from the records in etcd
+        AppReconciler next = reconciler(ETCD.leaderStore("c2"), "c2");
+        assertThat(AppReconciler.bound(view("svc")).buildBinding()).hasValueSatisfying(b ->
+                assertThat(b.why()).contains("raw bytes").contains(AppReconciler.CHECKPOINT_BOUND));
+        // the program freed the block: its next checkpoint binds nothing, and s390x is drawn again
+        agents.boundBy = null;
+        agents.handedOver = true;
+        for (int i = 0; i < 16; i++) {
+            clock.addAndGet(250);
+            agents.now = clock.get();
+            next.step("svc");
+        }
+        List<MigrationRecord> after = view("svc").migrations();
+        assertThat(after.subList(bound.size(), after.size())).allMatch(MigrationRecord::ok)
+                .anyMatch(r -> AppRecords.placement(r.to()).platform().equals("s390x"));
+    }
+
+    @Test
     void theLedgerCommitsThePlacementBeforeTheSourceGoes() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));
         leader.step("svc");

@@ -44,6 +44,14 @@ final class InMemoryAgents implements FleetAgents {
     String rollbackFails;
     Death die = Death.NONE;
     long now = 1_000;
+    /**
+     * Set: every checkpoint taken is bound to its writer's byte order with this reason (as a source agent reads it); a
+     * move to a platform of the other byte order fails at step checkpoint, as {@code TransferStep} refuses it, and
+     * the app runs on at the source. Every record then says the binding and that the checkpoint was read.
+     */
+    String boundBy;
+    /** Records say the checkpoint was handed over (its parts), so that a record without a binding says none bound it. */
+    boolean handedOver;
 
     synchronized Map<String, AppState> host(String h) { return hosts.computeIfAbsent(h, k -> new HashMap<>()); }
 
@@ -83,13 +91,20 @@ final class InMemoryAgents implements FleetAgents {
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger)
             throws FleetException, dev.talent.migrate.RollbackFailedException {
+        MigrationRecord.Bound bound;
         synchronized (this) {
+            bound = boundBy == null ? null : new MigrationRecord.Bound(bigEndian(from), 0, boundBy);
             journal.add("migrate " + app + " " + from + " -> " + to);
             if (!(host(from.host()).get(app) instanceof AppState.Running)) throw new FleetException(app + " does not run on " + from);
             if (fault) {
                 fault = false;
                 return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, null, null, null, null, null,
                         "start", "injected fault", Instant.ofEpochMilli(now), 0, 0, null);
+            }
+            if (bound != null && bigEndian(from) != bigEndian(to)) {
+                return new MigrationRecord(app, from.toString(), to.toString(), false, 3.0, 1.0, null, null, null, null,
+                        "checkpoint", "checkpoint 2 is bound to the " + dev.talent.format.ByteOrderBinding.name(bound.bigEndian())
+                        + " byte order (" + boundBy + "): not handed to " + to, Instant.ofEpochMilli(now), 0, 0, null).withBinding(bound);
             }
             places.add(app + "@" + to);
             if (rollbackFails != null) {
@@ -122,8 +137,13 @@ final class InMemoryAgents implements FleetAgents {
             places.remove(app + "@" + from);
             journal.add("removed " + app + " from " + from);
             return new MigrationRecord(app, from.toString(), to.toString(), true, 7.5, 1.0, 2.0, 1.0, 1.5, 2.0, null, null,
-                    Instant.ofEpochMilli(now), 1, 10, "journal");
+                    Instant.ofEpochMilli(now), 1, 10, "journal").withBinding(bound)
+                    .withCheckpointParts(handedOver || bound != null ? new MigrationRecord.CheckpointParts(0.5, 0.5, 1.0) : null);
         }
+    }
+
+    private static boolean bigEndian(Placement p) {
+        return dev.talent.toolchain.Platform.parse(p.platform()).isa().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
     }
 
     /** A fault asked for: the migration fails at that step and the app runs on at the source (as a rollback leaves it). */

@@ -35,6 +35,11 @@ class ProtocolVersionsTest {
     /** A controller's Send as protocol 1 knows it (before toProtocol). */
     record SendV1(String app, String platform, String toAddress, int toPort, String toPlatform, String mode) {}
 
+    /** A take's answer as protocol 3 knows it (before binding). */
+    @SuppressWarnings("ArrayRecordComponent")
+    record StatementV3(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
+            byte[] signerKey, List<byte[]> chain) {}
+
     private static <T> T asV1(InputStream json, Class<T> type) {
         return new JsonMarshaller<>(type, 64 * 1024).parse(json);
     }
@@ -44,6 +49,19 @@ class ProtocolVersionsTest {
         InputStream in = AppsRpc.SYNC_PARTS.stream(p);
         assertThat(in.read()).isEqualTo(StreamMarshaller.HEAD);
         return in;
+    }
+
+    @Test
+    void aTakesAnswerSaysTheBindingOnlyToACallerOfFour() throws IOException {
+        AppsMessages.Statement st = new AppsMessages.Statement("svc", "checkpoint-2.tck", "2", 0, 10, new byte[32], new byte[64],
+                new byte[32], List.of()).withBinding(new dev.talent.migrate.control.MigrationRecord.Bound(false, 0, "heap block 3"));
+        JsonMarshaller<AppsMessages.Statement> wire = new JsonMarshaller<>(AppsMessages.Statement.class, 64 * 1024);
+        // what an agent of this build answers a controller of 3: what 3 reads
+        StatementV3 v3 = asV1(wire.stream(AppsRpc.forCaller(st, 3)), StatementV3.class);
+        assertThat(v3.sequence()).isEqualTo("2");
+        assertThatThrownBy(() -> asV1(wire.stream(AppsRpc.forCaller(st, 4)), StatementV3.class)).hasMessageContaining("binding");
+        assertThat(wire.parse(wire.stream(AppsRpc.forCaller(st, 4))).binding()).isEqualTo(st.binding());
+        assertThat(wire.parse(wire.stream(AppsRpc.forCaller(st, Protocol.CURRENT))).binding()).isNotNull();
     }
 
     @Test

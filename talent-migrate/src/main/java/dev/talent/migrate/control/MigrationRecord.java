@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.talent.format.ByteOrderBinding;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,7 +39,7 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"app", "from", "to", "ok", "downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms",
         "restore_ms", "failed_step", "error", "at", "sync_files", "sync_bytes", "sync_mode", "sockets", "net_ms", "reason",
-        "choice", "precopy", "request", "checkpoint_parts"})
+        "choice", "precopy", "request", "checkpoint_parts", "binding"})
 public record MigrationRecord(
         String app,
         String from,
@@ -63,7 +64,48 @@ public record MigrationRecord(
         String choice,
         @JsonInclude(JsonInclude.Include.NON_NULL) Precopy precopy,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long request,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("checkpoint_parts") CheckpointParts parts) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("checkpoint_parts") CheckpointParts parts,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Bound binding) {
+
+    /** A record without a checkpoint binding (set it with {@link #withBinding}). */
+    public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,
+                           Double checkpointMs, Double syncMs, Double startMs, Double restoreMs, String failedStep,
+                           String error, Instant at, int syncFiles, long syncBytes, String syncMode, int sockets,
+                           Double netMs, String reason, String choice, Precopy precopy, Long request, CheckpointParts parts) {
+        this(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs, failedStep, error, at,
+                syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, parts, null);
+    }
+
+    /**
+     * What bound the migration's checkpoint to its writer's byte order (and pointer width: {@code pointerBits}, 0 when
+     * not), as {@link ByteOrderBinding}: a fleet's controller keeps later moves of the app on places that can restore it.
+     * Read back from etcd and from logs, so it is validated as hostile input: a width of 0, 32 or 64, a reason of at
+     * most {@value #MAX_WHY} printable characters.
+     */
+    public record Bound(@JsonProperty("big_endian") boolean bigEndian, @JsonProperty("pointer_bits") int pointerBits, String why) {
+        public static final int MAX_WHY = 300;
+
+        public Bound {
+            if (pointerBits != 0 && pointerBits != 32 && pointerBits != 64)
+                throw new IllegalArgumentException("a binding's pointer_bits is 0, 32 or 64, not " + pointerBits);
+            if (why == null || why.isEmpty() || why.length() > MAX_WHY || !why.chars().allMatch(c -> c >= 0x20 && c != 0x7f))
+                throw new IllegalArgumentException("a binding's why is 1 to " + MAX_WHY + " printable characters");
+        }
+
+        /** {@code b} as recorded; its reason cut to {@value #MAX_WHY} characters. */
+        public static Bound of(ByteOrderBinding b) {
+            String why = b.why().replaceAll("[\\x00-\\x1f\\x7f]", "?");
+            return new Bound(b.bigEndian(), b.pointerBits(), why.length() > MAX_WHY ? why.substring(0, MAX_WHY - 3) + "..." : why);
+        }
+
+        public ByteOrderBinding value() { return new ByteOrderBinding(bigEndian, pointerBits, why); }
+    }
+
+    /** This record with the binding of its checkpoint (null: nothing bound it, or it was not known). */
+    public MigrationRecord withBinding(Bound b) {
+        return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, parts, b);
+    }
 
     /**
      * The parts of {@code checkpoint_ms}, in order: {@code exitMs} from the runtime's "checkpoint written" to the source
@@ -104,7 +146,7 @@ public record MigrationRecord(
     /** This record as the one that served the fleet request {@code id} (null: none). */
     public MigrationRecord forRequest(Long id) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, id, parts);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, id, parts, binding);
     }
 
     /** A record without pre-copy. */
@@ -119,13 +161,13 @@ public record MigrationRecord(
     /** This record with what pre-copy did (null: none). */
     public MigrationRecord withPrecopy(Precopy p) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p, request, parts);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, p, request, parts, binding);
     }
 
     /** This record with the parts of its checkpoint phase (null: not known). */
     public MigrationRecord withCheckpointParts(CheckpointParts c) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, c);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, reason, choice, precopy, request, c, binding);
     }
 
     /** A record of a migration without a network part ({@code sockets} 0, {@code net_ms} null), reason or choice. */
@@ -148,7 +190,7 @@ public record MigrationRecord(
     /** This record with why it happened and how its destination was chosen. */
     public MigrationRecord because(String why, String how) {
         return new MigrationRecord(app, from, to, ok, downtimeMs, safePointMs, checkpointMs, syncMs, startMs, restoreMs,
-                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy, request, parts);
+                failedStep, error, at, syncFiles, syncBytes, syncMode, sockets, netMs, why, how, precopy, request, parts, binding);
     }
 
     public MigrationRecord {

@@ -35,8 +35,19 @@ public sealed interface StepResult {
     /** The source program ended on its own (with {@code status}) before it reached a site: nothing to migrate. */
     record ProgramEnded(int status) implements StepResult {}
 
-    /** The source accepted the stopped program's checkpoint {@code sequence}, which carries {@code sockets} sockets. */
-    record CheckpointAccepted(BigInteger sequence, int sockets) implements StepResult {}
+    /**
+     * The source accepted the stopped program's checkpoint {@code sequence}, which carries {@code sockets} sockets;
+     * {@code binding}: what binds it to its writer's byte order, when the source read it (empty: nothing, or not known).
+     */
+    record CheckpointAccepted(BigInteger sequence, int sockets, java.util.Optional<dev.talent.format.ByteOrderBinding> binding)
+            implements StepResult {
+        public CheckpointAccepted {
+            java.util.Objects.requireNonNull(binding);
+        }
+
+        /** Accepted without a binding known. */
+        public CheckpointAccepted(BigInteger sequence, int sockets) { this(sequence, sockets, java.util.Optional.empty()); }
+    }
 
     /** The checkpoint was signed and handed to the destination, which verified it. */
     record CheckpointTransferred(BigInteger sequence, long atNanos) implements StepResult {}

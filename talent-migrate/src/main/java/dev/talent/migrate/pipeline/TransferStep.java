@@ -29,7 +29,7 @@ public final class TransferStep {
             throw new MigrationFailedException(Step.CHECKPOINT, "the checkpoint the program on " + source.name()
                     + " left is refused: " + e.getMessage(), "", e);
         }
-        progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets())));
+        progress.accept(new StepResult.CheckpointAccepted(ck.sequence(), Math.max(0, ck.sockets()), ck.binding()));
         progress.accept(new StepResult.CheckpointSize(ck.signature().size(), ck.name().endsWith(
                 dev.talent.format.RuntimeContract.DELTA_SUFFIX)));
         java.util.Optional<Boolean> to = destination.bigEndian();

@@ -38,6 +38,40 @@ class MigrationRecordTest {
     }
 
     @Test
+    void whatBoundTheCheckpointIsWrittenLastOnlyWhenKnownAndKeptByTheOtherWithers() throws Exception {
+        MigrationRecord.Bound b = MigrationRecord.Bound.of(new dev.talent.format.ByteOrderBinding(false, 64,
+                "heap block 3 allocated at m.c:12:5 is carried as raw bytes"));
+        MigrationRecord bound = Samples.succeeded("counter").withBinding(b);
+
+        String line = bound.toJsonLine();
+
+        assertThat(line).endsWith("\"choice\":null,\"binding\":{\"big_endian\":false,\"pointer_bits\":64,"
+                + "\"why\":\"heap block 3 allocated at m.c:12:5 is carried as raw bytes\"}}");
+        assertThat(MigrationRecord.fromJson(line)).isEqualTo(bound);
+        assertThat(bound.because("request", "requested").forRequest(7L).withPrecopy(null)
+                .withCheckpointParts(new MigrationRecord.CheckpointParts(1.0, 1.0, 1.0)).binding()).isEqualTo(b);
+        assertThat(b.value().admits(false, 64)).isTrue();
+        assertThat(b.value().admits(true, 64)).isFalse();
+        assertThat(Samples.succeeded("counter").toJsonLine()).doesNotContain("binding");
+    }
+
+    @Test
+    void aBindingReadBackIsValidatedAsHostileInput() {
+        String head = Samples.succeeded("counter").toJsonLine().replaceAll("}$", "");
+        for (String forged : List.of("{\"big_endian\":true,\"pointer_bits\":48,\"why\":\"x\"}",
+                "{\"big_endian\":true,\"pointer_bits\":0,\"why\":\"\"}",
+                "{\"big_endian\":true,\"pointer_bits\":0,\"why\":\"a\\u001b[2Jb\"}",
+                "{\"big_endian\":true,\"pointer_bits\":0,\"why\":\"" + "w".repeat(MigrationRecord.Bound.MAX_WHY + 1) + "\"}",
+                "{\"big_endian\":true,\"pointer_bits\":0}")) {
+            assertThatThrownBy(() -> MigrationRecord.fromJson(head + ",\"binding\":" + forged + "}")).as(forged)
+                    .hasMessageContaining("binding");
+        }
+        // what a runtime's message may hold is cleaned and cut when recorded, never refused there
+        MigrationRecord.Bound cut = MigrationRecord.Bound.of(new dev.talent.format.ByteOrderBinding(true, "x\ty".repeat(200)));
+        assertThat(cut.why()).hasSize(MigrationRecord.Bound.MAX_WHY).doesNotContain("\t").endsWith("...");
+    }
+
+    @Test
     void failedRecordKeepsUnreachedStepsNull() throws Exception {
         MigrationRecord failed = Samples.failedAtSync("counter");
         JsonNode json = new ObjectMapper().readTree(failed.toJsonLine());
