@@ -200,6 +200,9 @@ static const talent_type *trailing_desc(const tl_checkpoint *ck, const tl_ck_blo
 
 /* What a block needs of the memory a restore lays out (place_blocks): 16 bytes, for a million blocks fresh memory
  * touched once. */
+/* How many blocks ahead the loops that visit the region out of its order fetch. */
+#define AHEAD 16
+
 typedef struct placement {
     size_t size;
     uint32_t site;
@@ -225,6 +228,13 @@ static void place_blocks(const tl_checkpoint *ck, const placement *pl)
         return;
     for (k = 0; k < n; k++) {
         uint32_t i = ck->heap_order ? ck->heap_order[k] : k;
+        if (ck->heap_order && k + AHEAD < n) {
+            /* the address order visits pl and ck->heap at random (a tree is read breadth-first, laid out
+             * depth-first): fetch the entries a few blocks ahead */
+            uint32_t j = ck->heap_order[k + AHEAD];
+            __builtin_prefetch(&pl[j]);
+            __builtin_prefetch(&ck->heap[j].addr, 1);
+        }
         off = tl_heap_region_next(off, pl[i].size, pl[i].align_log2 ? (size_t)1 << pl[i].align_log2 : 0, &user);
         if (off == (size_t)-1)
             tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap blocks: with the block allocated at "
@@ -239,7 +249,10 @@ static void place_blocks(const tl_checkpoint *ck, const placement *pl)
                "old address order)", (unsigned long)off, (unsigned long)n);
     for (k = 0; k < n; k++) {
         tl_ck_block *blk = &ck->heap[k];
-        size_t align = pl[k].align_log2 ? (size_t)1 << pl[k].align_log2 : 0;
+        size_t align;
+        if (ck->heap_order && k + AHEAD < n)
+            __builtin_prefetch(region + (uintptr_t)ck->heap[k + AHEAD].addr - sizeof(tl_hdr), 1); /* its header */
+        align = pl[k].align_log2 ? (size_t)1 << pl[k].align_log2 : 0;
         blk->addr = tl_heap_region_track(region + (uintptr_t)blk->addr, pl[k].size, align, pl[k].site);
         if (pl[k].bits)
             tl_heap_header(blk->addr)->size_hi |= (pl[k].bits & PL_WEAK ? TL_HDR_WEAK : 0) |
@@ -410,6 +423,13 @@ void tl_heap_restore(tl_checkpoint *ck)
         size_t esz = blk->desc ? blk->desc->size : 1;
         uint64_t k;
         tl_reader r;
+        if (ck->heap_order && i + AHEAD < ck->nheap) {
+            /* in HEAP's order the blocks' new places are all over the region when HORD reordered them: fetch the
+             * one a few blocks ahead for writing (its first two lines: most blocks are small) */
+            const char *ahead = ck->heap[i + AHEAD].addr;
+            __builtin_prefetch(ahead, 1);
+            __builtin_prefetch(ahead + 64, 1);
+        }
         tl_reader_init(&r, ck->heap_payload, ck->heap_len, ck->heap_base);
         r.pos = blk->value_off;
         ctx.heap_block = blk->id;
