@@ -206,7 +206,8 @@ public final class PrecopyBench {
                     Files.readString(out).length())), Files.readString(out), expected, destination);
             if (destination != null) {
                 aheadLines.clear();
-                Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:"))
+                Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:")
+                        || l.startsWith("talent: restored checkpoint"))
                         .forEach(aheadLines::add);
             }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes);
