@@ -746,6 +746,8 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
     n = strlen(path);
     /* a file that shrinks while it is mapped is seen by the guard, during the load and the restore after it */
     tl_checkpoint_guard_begin();
+    /* what a delta was made of describes only the image loaded last (ahead.c asks) */
+    tl_delta_forget();
     if (n > 4 && strcmp(path + n - 4, TL_DELTA_SUFFIX) == 0)
         f = tl_delta_load(path, &size, &mapped, err, errlen);
     else
@@ -765,6 +767,7 @@ int tl_checkpoint_load(const char *path, tl_checkpoint *ck, char *err, size_t er
 int tl_checkpoint_load_buffer(const char *name, unsigned char *f, size_t size, tl_checkpoint *ck, char *err,
                               size_t errlen, int *fingerprint_mismatch)
 {
+    tl_delta_forget();
     return load_buffer(name, f, size, ck, err, errlen, fingerprint_mismatch);
 }
 

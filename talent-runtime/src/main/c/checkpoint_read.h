@@ -34,4 +34,7 @@ void tl_checkpoint_load_exact(const char *path, tl_checkpoint *ck);
  * failed); warns about each damaged newer one; exits 65/66 when there is none. */
 void tl_checkpoint_load_newest(const char *dir, tl_checkpoint *ck, uint64_t below);
 
+/* Frees what a restore does not hand over to the program (the file bytes, the parsed sections). */
+void tl_checkpoint_release(tl_checkpoint *ck);
+
 #endif /* TALENT_CHECKPOINT_READ_H */

@@ -11,7 +11,5 @@
  * (refusal.h): nothing is written, no image made, res->err says why. What still ends the process (exit 70): an
  * internal error, a failed allocation, a stream's descriptor that cannot be carried. */
 int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res);
-/* Frees what a restore does not hand over to the program (the file bytes, the parsed sections). */
-void tl_checkpoint_release(tl_checkpoint *ck);
 
 #endif /* TALENT_CHECKPOINT_WRITE_H */

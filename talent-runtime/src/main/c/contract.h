@@ -32,10 +32,12 @@
 #define TL_ENV_EARLY_REQUEST "TALENT_EARLY_REQUEST"
 #define TL_ENV_RESTORE_BELOW "TALENT_RESTORE_BELOW"
 #define TL_ENV_AWAIT_GO "TALENT_AWAIT_GO"
-/* What a restart waiting for its go does meanwhile (ahead.c): populate (default) or off */
+/* What a restart waiting for its go does meanwhile (ahead.c): populate (default), base or off */
 #define TL_ENV_AHEAD "TALENT_AHEAD"
 /* The one line (this word and a newline) that releases a restart waiting on TALENT_AWAIT_GO (go.c) */
 #define TL_GO_MESSAGE "go"
+/* A line before the go naming the pre-copy image put in the checkpoint directory: this word, a space, the file name */
+#define TL_GO_BASE_WORD "base"
 
 /* Event lines: "<word> <fields>" */
 #define TL_EVENT_STARTED "started"
@@ -44,6 +46,8 @@
 #define TL_EVENT_CHECKPOINT_FAILED "checkpoint-failed"
 #define TL_EVENT_EXITING "exiting"
 #define TL_EVENT_PRECOPY "precopy"
+/* A restart started ahead restored a base ahead (ahead.c): "ahead <file> <bytes decoded>" (0: not usable) */
+#define TL_EVENT_AHEAD "ahead"
 #define TL_EVENT_MAX_LINE 256 /* the longest line the orchestrator accepts, newline excluded */
 
 /* Checkpoint files: TL_CKPT_PREFIX, the sequence in at least TL_CKPT_MIN_DIGITS digits, TL_CKPT_SUFFIX;

@@ -737,6 +737,57 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
     return img;
 }
 
+int tl_delta_plain_base_name(const char *name, size_t n)
+{
+    return n <= TL_DELTA_MAX_NAME && plain_name((const unsigned char *)name, (uint32_t)n);
+}
+
+static tl_delta_made last_made;
+static int last_valid;
+
+void tl_delta_forget(void)
+{
+    free((void *)last_made.copies);
+    memset(&last_made, 0, sizeof last_made);
+    last_valid = 0;
+}
+
+const tl_delta_made *tl_delta_last(void)
+{
+    return last_valid ? &last_made : NULL;
+}
+
+/* Notes what img, rebuilt from the delta d (validated: check_ops passed), was made of. */
+static void note_made(const unsigned char *d, size_t dlen, const unsigned char *img)
+{
+    head h;
+    uint64_t filled = 0;
+    uint32_t i;
+    size_t n = 0;
+    tl_delta_copy *v;
+    char err[8];
+    tl_delta_forget();
+    if (parse_head(d, dlen, &h, err, sizeof err) != 0)
+        return;
+    v = tl_xmalloc((h.nops ? h.nops : 1) * sizeof *v);
+    for (i = 0; i < h.nops; i++) {
+        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8);
+        if (o[0] == OP_COPY) {
+            v[n].at = filled, v[n].from = a, v[n].len = len;
+            n++;
+        }
+        filled += len;
+    }
+    last_made.image = img;
+    memcpy(last_made.base_name, h.name, sizeof h.name);
+    last_made.base_len = h.base_len;
+    last_made.base_crc = h.base_crc;
+    last_made.copies = v;
+    last_made.ncopies = n;
+    last_valid = 1;
+}
+
 int tl_map_checkpoint_file(const char *path, tl_mapped *m, char *err, size_t errlen)
 {
     m->p = tl_checkpoint_map_file(path, &m->n, &m->mapped, err, errlen);
@@ -756,6 +807,7 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
     tl_mapped b;
     char name[TL_DELTA_MAX_NAME + 1], why[512], *bpath;
     const char *slash = strrchr(path, '/');
+    tl_delta_forget();
     d = tl_checkpoint_read_file(path, &dlen, err, errlen);
     if (!d)
         return NULL;
@@ -785,6 +837,8 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
                 img = NULL;
             }
             free(bpath);
+            if (img)
+                note_made(d, dlen, img);
             free(d);
             tl_unmap_checkpoint_file(&b);
             if (img)
@@ -794,12 +848,14 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
     }
     free(bpath);
     img = tl_delta_apply(d, dlen, b.p, b.n, out_len, err, errlen);
-    free(d);
     if (img && tl_checkpoint_file_shrank(b.p)) {
         set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)", name);
         free(img);
         img = NULL;
     }
+    if (img)
+        note_made(d, dlen, img);
+    free(d);
     tl_unmap_checkpoint_file(&b);
     return img;
 }

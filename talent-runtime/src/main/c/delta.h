@@ -80,4 +80,26 @@ int tl_delta_apply_over(const unsigned char *delta, size_t dlen, const unsigned 
  * tl_checkpoint_unmap_file(p, *out_len, *mapped)); 0: malloc'ed. */
 unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, char *err, size_t errlen);
 
+/* Whether name (n bytes) is what a delta may name as its base: a plain .tck file name of the same directory
+ * (docs/FORMAT.md "Delta"). */
+int tl_delta_plain_base_name(const char *name, size_t n);
+
+/* What the image the last successful tl_delta_load returned was made of (ahead.c: which of its bytes are, provably,
+ * the base's bytes at a given base offset): the image, its base's name, length and CRC, and the delta's COPY
+ * operations in image order (at: image offset, from: base offset, len). Forgotten (NULL) by tl_delta_forget and at
+ * the start of every tl_delta_load, so that it never describes an image other than the one last loaded. */
+typedef struct tl_delta_copy {
+    uint64_t at, from, len;
+} tl_delta_copy;
+typedef struct tl_delta_made {
+    const unsigned char *image;
+    char base_name[TL_DELTA_MAX_NAME + 1];
+    uint64_t base_len;
+    uint32_t base_crc;
+    const tl_delta_copy *copies;
+    size_t ncopies;
+} tl_delta_made;
+const tl_delta_made *tl_delta_last(void);
+void tl_delta_forget(void);
+
 #endif /* TALENT_DELTA_H */

@@ -8,6 +8,7 @@
 #include "checkpoint_read.h"
 #include "frames.h"
 #include "heap_restore.h"
+#include "ahead.h"
 #include "site.h"
 
 #include <errno.h>
@@ -763,6 +764,9 @@ void tl_restore_globals(tl_checkpoint *ck)
         tl_reader r;
         if (g->is_const)
             continue;
+        /* a large array decoded ahead from the base this checkpoint's delta is against (ahead.c): only what changed */
+        if (tl_ahead_restore_global(ck, i))
+            continue;
         memset(&ctx, 0, sizeof ctx);
         ctx.var_name = g->name;
         ctx.decl_pos = g->decl_pos;
@@ -772,4 +776,5 @@ void tl_restore_globals(tl_checkpoint *ck)
         r.pos = ck->globals[i].value_off;
         tl_decode_value(&r, ck, ck->globals[i].type, g->type, g->addr, &ctx);
     }
+    tl_ahead_finish();
 }

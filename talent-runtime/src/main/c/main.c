@@ -227,6 +227,13 @@ static void restore(tl_checkpoint *ck, int in_process)
     talent_restoring = 1;
 }
 
+/* A base named on the go FIFO: restored ahead from the checkpoint directory (ahead.c) */
+static const char *ahead_dir;
+static void ahead_base(const char *name)
+{
+    tl_ahead_base(ahead_dir, name);
+}
+
 int main(int argc, char **argv)
 {
     tl_config c;
@@ -258,7 +265,8 @@ int main(int argc, char **argv)
         if (go && *go) {
             /* the memory the restore will write, made present while the source still runs */
             tl_ahead_populate();
-            tl_go_await(go);
+            ahead_dir = c.dir;
+            tl_go_await(go, ahead_base);
             unsetenv(GO_VAR);
         }
         tl_rstats.start_ms = tl_now_ms();

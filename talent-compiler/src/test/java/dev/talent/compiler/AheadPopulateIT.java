@@ -130,7 +130,7 @@ class AheadPopulateIT {
         Run r = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1",
                 "TALENT_AWAIT_GO", work.resolve("no-fifo").toString(), "TALENT_AHEAD", "sometimes"), null);
         assertThat(r.rc()).as(r.err()).isEqualTo(64);
-        assertThat(r.err()).contains("TALENT_AHEAD must be populate or off");
+        assertThat(r.err()).contains("TALENT_AHEAD must be populate, base or off");
     }
 
     private static long populated(Run dst) {

@@ -50,7 +50,12 @@ public final class RuntimeContract {
     public static final String ENV_AWAIT_GO = "TALENT_AWAIT_GO";
     /** The word of the one line ("go\n") that releases a restart waiting on {@link #ENV_AWAIT_GO}. */
     public static final String GO_MESSAGE = "go";
-    /** What a restart waiting for its go does meanwhile: populate (default: the large globals' pages made present) or off. */
+    /** A line before the go ("base pre-000003.tck\n") naming the pre-copy image put in the checkpoint directory. */
+    public static final String GO_BASE_WORD = "base";
+    /**
+     * What a restart waiting for its go does meanwhile: populate (default: the large globals' pages made present),
+     * base (populate, and restore each base named on the FIFO ahead) or off.
+     */
     public static final String ENV_AHEAD = "TALENT_AHEAD";
 
     // Event lines (talent-runtime README, "Events"): "<word> <fields>", printable ASCII, one write each
@@ -61,6 +66,8 @@ public final class RuntimeContract {
     public static final String EVENT_EXITING = "exiting";
     /** A pre-copy round's child wrote its image (precopy.c): {@code precopy <round> <image> <bytes> [<delta> <bytes>]}. */
     public static final String EVENT_PRECOPY = "precopy";
+    /** A restart started ahead restored a base ahead (ahead.c): {@code ahead <image> <bytes>} (0 bytes: not usable). */
+    public static final String EVENT_AHEAD = "ahead";
     /** The longest line the orchestrator accepts, newline excluded. */
     public static final int EVENT_MAX_LINE = 256;
 

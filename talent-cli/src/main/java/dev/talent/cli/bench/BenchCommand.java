@@ -226,11 +226,12 @@ public final class BenchCommand implements Runnable {
                         + " off compares every chunk of the large arrays with the base, as before tracking.")
         String dirty = "track";
 
-        @Option(names = "--ahead", paramLabel = "populate|off|none",
-                description = "A third mode, pre-copy with the destination started ahead (waiting for its go on a FIFO),"
-                        + " whose runtime meanwhile populates the program's large globals (populate) or not (off);"
-                        + " none: no such mode (default ${DEFAULT-VALUE}).")
-        String ahead = "populate";
+        @Option(names = "--ahead", paramLabel = "populate|base|off[,...]|none", split = ",",
+                description = "One more mode per value, pre-copy with the destination started ahead (waiting for its go on"
+                        + " a FIFO), whose runtime meanwhile populates the program's large globals (populate), also"
+                        + " restores the last round's image into them (base), or neither (off); none: no such mode"
+                        + " (default ${DEFAULT-VALUE}).")
+        List<String> ahead = List.of("populate");
 
         @Override String name() { return "precopy"; }
 
@@ -248,10 +249,14 @@ public final class BenchCommand implements Runnable {
             if (!dirty.equals("track") && !dirty.equals("off")) {
                 throw new ParameterException(spec.commandLine(), "--dirty: " + dirty + " is neither track nor off");
             }
-            if (!ahead.equals("populate") && !ahead.equals("off") && !ahead.equals("none")) {
-                throw new ParameterException(spec.commandLine(), "--ahead: " + ahead + " is not populate, off or none");
+            for (String a : ahead) {
+                if (!List.of("populate", "base", "off").contains(a) && !(a.equals("none") && ahead.size() == 1)) {
+                    throw new ParameterException(spec.commandLine(), "--ahead: " + a + " is not populate, base or off (or none"
+                            + " alone)");
+                }
             }
-            return new PrecopyBench(workspace, dirty, ahead.equals("none") ? Optional.empty() : Optional.of(ahead)).run(mib.stream().distinct().toList(), runs);
+            return new PrecopyBench(workspace, dirty, ahead.equals(List.of("none")) ? List.of() : ahead.stream().distinct().toList())
+                    .run(mib.stream().distinct().toList(), runs);
         }
     }
 

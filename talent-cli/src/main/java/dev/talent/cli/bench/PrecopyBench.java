@@ -34,12 +34,13 @@ import java.util.concurrent.TimeUnit;
  * by at least a quarter (CRIU's pre-dump loop; at least 2, at most {@link #MAX_ROUNDS} rounds), and the stop comes
  * right after the last one, writing and transferring only the delta against it.
  * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
- * {@code ready} event). With {@code --ahead populate|off} a third mode, "ahead", runs pre-copy as above with the
- * destination started ahead, right after the source is ready: a restart waiting for its go on a FIFO
- * (TALENT_AWAIT_GO), which meanwhile populates the pages of the program's large globals (TALENT_AHEAD, the
- * runtime's ahead.c); the stop waits until it waits on the FIFO, and its restore is timed from the go line to its
- * {@code ready} event. The three modes alternate in each run. Every run's output (source, then destination) must
- * equal an uninterrupted run's.
+ * {@code ready} event). With {@code --ahead populate|base|off[,...]} one more mode per value, "ahead-VALUE", runs
+ * pre-copy as above with the destination started ahead, right after the source is ready: a restart waiting for its go
+ * on a FIFO (TALENT_AWAIT_GO), which meanwhile populates the pages of the program's large globals (TALENT_AHEAD, the
+ * runtime's ahead.c) or not (off), and with base also restores the last round's image ahead: once that image is in
+ * place the FIFO names it ({@code base pre-NNNNNN.tck}) and the stop waits for the destination's {@code ahead} event;
+ * the stop waits until it waits on the FIFO, and its restore is timed from the go line to its {@code ready} event.
+ * The modes alternate in each run. Every run's output (source, then destination) must equal an uninterrupted run's.
  */
 public final class PrecopyBench {
 
@@ -47,13 +48,15 @@ public final class PrecopyBench {
     static final long PHASE_MS = 1000;
     static final String STEPS = "20000";
     static final int MAX_ROUNDS = 6;
+    /** The TALENT_AHEAD value that restores the base ahead (the runtime's ahead.c). */
+    static final String AHEAD_BASE = "base";
     private static final int EXIT_CHECKPOINT = 75;
     private static final long TIMEOUT_MS = 600_000;
 
     private final BenchWorkspace workspace;
     private final String dirty;
-    /** TALENT_AHEAD for the "ahead" mode's destination (populate or off), or empty: no such mode. */
-    private final Optional<String> ahead;
+    /** TALENT_AHEAD of each "ahead" mode's destination (populate, base or off); empty: no such mode. */
+    private final List<String> ahead;
     private final List<Integer> rounds = new ArrayList<>();
     /** The runtime's own report of the last pre-copy stop (its -v lines on the delta and the dirty tracking). */
     private final List<String> stopLines = new ArrayList<>();
@@ -62,9 +65,9 @@ public final class PrecopyBench {
 
     /**
      * dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs, track or off; ahead: TALENT_AHEAD of the
-     * destination started ahead (populate or off), or empty for no "ahead" mode.
+     * destination started ahead in each "ahead" mode (populate, base or off), empty for none.
      */
-    public PrecopyBench(BenchWorkspace workspace, String dirty, Optional<String> ahead) {
+    public PrecopyBench(BenchWorkspace workspace, String dirty, List<String> ahead) {
         this.workspace = workspace;
         this.dirty = dirty;
         this.ahead = ahead;
@@ -75,8 +78,8 @@ public final class PrecopyBench {
         double downtimeMs() { return stopMs + transferMs + restoreMs; }
     }
 
-    /** All runs of one state size. */
-    record SizeResult(int mib, List<Sample> full, List<Sample> pre, List<Sample> ahead) {}
+    /** All runs of one state size; ahead: the runs of each "ahead" mode, by its TALENT_AHEAD, in the order given. */
+    record SizeResult(int mib, List<Sample> full, List<Sample> pre, Map<String, List<Sample>> ahead) {}
 
     public String run(List<Integer> mibs, int runs) throws BenchFailedException, IOException, InterruptedException {
         if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
@@ -98,17 +101,21 @@ public final class PrecopyBench {
             TimedRun reference = workspace.run(PLATFORM, binary, List.of(STEPS),
                     new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
             if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + mib + " MiB", reference);
-            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>(), early = new ArrayList<>();
+            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
+            Map<String, List<Sample>> early = new java.util.LinkedHashMap<>();
             for (int r = 1; r <= runs; r++) {
                 workspace.events().accept(new BenchEvent.Measuring(mib + " MiB", r, runs));
                 full.add(migrate(launcher, binary, false, Optional.empty(), reference.stdout()));
                 pre.add(migrate(launcher, binary, true, Optional.empty(), reference.stdout()));
-                if (ahead.isPresent()) early.add(migrate(launcher, binary, true, ahead, reference.stdout()));
+                for (String mode : ahead) {
+                    early.computeIfAbsent(mode, _ -> new ArrayList<>())
+                            .add(migrate(launcher, binary, true, Optional.of(mode), reference.stdout()));
+                }
             }
             results.add(new SizeResult(mib, full, pre, early));
         }
         return render(results, runs) + "dirty-page tracking at the stop: " + dirty + "; pre-copy rounds per run: "
-                + rounds + (ahead.isPresent() ? "; destination started ahead: TALENT_AHEAD=" + ahead.get() : "")
+                + rounds + (ahead.isEmpty() ? "" : "; destination started ahead: TALENT_AHEAD=" + String.join(" / ", ahead))
                 + "\nthe last pre-copy stop's own report:\n" + String.join("\n", stopLines) + "\n"
                 + (aheadLines.isEmpty() ? "" : "the last destination started ahead:\n" + String.join("\n", aheadLines) + "\n");
     }
@@ -169,6 +176,12 @@ public final class PrecopyBench {
                     previous = delta.length;
                 }
                 rounds.add(round);
+                if (destination != null && early.get().equals(AHEAD_BASE)) {
+                    // the last round's image, restored ahead by the destination while the source still runs (its time
+                    // counts as work ahead)
+                    destination.awaitWaiting();
+                    aheadMs += destination.restoreBase(String.format(Locale.ROOT, "pre-%06d.tck", round), dst);
+                }
             } else {
                 Thread.sleep(3 * PHASE_MS);
             }
@@ -193,7 +206,8 @@ public final class PrecopyBench {
                     Files.readString(out).length())), Files.readString(out), expected, destination);
             if (destination != null) {
                 aheadLines.clear();
-                Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:"))
+                Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:")
+                        || l.startsWith("talent: restored checkpoint"))
                         .forEach(aheadLines::add);
             }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes);
@@ -260,6 +274,31 @@ public final class PrecopyBench {
                 }
             }
             throw new BenchFailedException("the destination started ahead did not wait for its go within " + TIMEOUT_MS / 1000 + " s");
+        }
+
+        /**
+         * Names the base on the FIFO and waits for the destination's {@code ahead} event on it; returns the time
+         * (ms) that took. A base it could not use (0 bytes) fails the bench.
+         */
+        double restoreBase(String name, Path dst) throws IOException, InterruptedException, BenchFailedException {
+            long t0 = System.nanoTime();
+            try {
+                java.io.OutputStream o = writer.get();
+                o.write((RuntimeContract.GO_BASE_WORD + " " + name + "\n").getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+            Path events = dst.resolve("events");
+            String prefix = RuntimeContract.EVENT_AHEAD + " " + name + " ";
+            await(events, prefix, process, "the destination's '" + prefix.strip() + "' event");
+            for (String line : Files.readAllLines(events, StandardCharsets.ISO_8859_1)) {
+                if (line.equals(prefix + "0")) {
+                    throw new BenchFailedException("the destination started ahead could not restore " + name + " ahead:\n"
+                            + Files.readString(dst.resolve("stderr")));
+                }
+            }
+            return (System.nanoTime() - t0) / 1e6;
         }
 
         /** Writes the go line. */
@@ -360,25 +399,24 @@ public final class PrecopyBench {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
         s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event;"
-                + " ahead: pre-copy with the destination started ahead, restore timed from its go)\n\n");
-        s.append(String.format(Locale.ROOT, "%8s  %-10s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
+                + " ahead-MODE: pre-copy with the destination started ahead with TALENT_AHEAD=MODE, restore timed from its go;"
+                + " ahead ms: the images handed over before the stop, and with base the base restored ahead)\n\n");
+        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
                 "restore ms", "downtime", "stop file", "ahead ms"));
         for (SizeResult r : results) {
             List<Map.Entry<String, List<Sample>>> modes = new ArrayList<>(List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre())));
-            if (!r.ahead().isEmpty()) modes.add(Map.entry("ahead", r.ahead()));
+            r.ahead().forEach((mode, v) -> modes.add(Map.entry("ahead-" + mode, v)));
             for (var mode : modes) {
                 List<Sample> v = mode.getValue();
-                s.append(String.format(Locale.ROOT, "%5d MiB  %-10s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
+                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
                         median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
                         mode.getKey().equals("full") ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs))));
             }
             s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
-            if (!r.ahead().isEmpty()) {
-                s.append(String.format(Locale.ROOT, "%5d MiB  downtime pre-copy / ahead = %.2fx%n", r.mib(),
-                        median(r.pre(), Sample::downtimeMs) / median(r.ahead(), Sample::downtimeMs)));
-            }
+            r.ahead().forEach((mode, v) -> s.append(String.format(Locale.ROOT, "%5d MiB  downtime pre-copy / ahead-%s = %.2fx%n",
+                    r.mib(), mode, median(r.pre(), Sample::downtimeMs) / median(v, Sample::downtimeMs))));
         }
         s.append("\ntarget (issue 13): 1 GiB state, 1 %/s dirtying, <= 100 ms downtime natively with pre-copy\n");
         return s.toString();

@@ -24,7 +24,7 @@ class PrecopyBenchTest {
         var r = new PrecopyBench.SizeResult(64,
                 List.of(sample(100, 40, 400, 67_000_000), sample(120, 50, 500, 67_000_000), sample(90, 30, 300, 67_000_000)),
                 List.of(sample(50, 1, 100, 1_000_000), sample(60, 2, 120, 1_100_000), sample(40, 1, 90, 900_000)),
-                List.of());
+                java.util.Map.of());
         String text = PrecopyBench.render(List.of(r), 3);
         assertThat(text).contains("medians of 3 runs");
         // full: medians 100 + 40 + 400 = 540; pre-copy: 50 + 1 + 100 = 151 (the median of the sums)
@@ -36,13 +36,18 @@ class PrecopyBenchTest {
     }
 
     @Test
-    void reportShowsTheDestinationStartedAheadAsAThirdMode() {
+    void reportShowsEachModeOfTheDestinationStartedAheadInTheOrderGiven() {
+        var ahead = new java.util.LinkedHashMap<String, List<PrecopyBench.Sample>>();
+        ahead.put("populate", List.of(sample(40, 1, 10, 1_000_000)));
+        ahead.put("base", List.of(sample(40, 1, 4, 1_000_000)));
         var r = new PrecopyBench.SizeResult(64,
                 List.of(sample(100, 40, 400, 67_000_000)),
                 List.of(sample(50, 1, 100, 1_000_000)),
-                List.of(sample(40, 1, 10, 1_000_000)));
+                ahead);
         String text = PrecopyBench.render(List.of(r), 1);
-        assertThat(text).containsPattern("64 MiB\\s+ahead\\s+40\\.0\\s+1\\.0\\s+10\\.0\\s+51\\.0\\s+1,000,000 B\\s+5\\.0");
-        assertThat(text).contains("downtime pre-copy / ahead = 2.96x");
+        assertThat(text).containsPattern("64 MiB\\s+ahead-populate\\s+40\\.0\\s+1\\.0\\s+10\\.0\\s+51\\.0\\s+1,000,000 B\\s+5\\.0");
+        assertThat(text).containsPattern("64 MiB\\s+ahead-base\\s+40\\.0\\s+1\\.0\\s+4\\.0\\s+45\\.0\\s+1,000,000 B\\s+5\\.0");
+        assertThat(text).contains("downtime pre-copy / ahead-populate = 2.96x").contains("downtime pre-copy / ahead-base = 3.36x");
+        assertThat(text.indexOf("ahead-populate")).isLessThan(text.indexOf("ahead-base"));
     }
 }
