@@ -166,8 +166,11 @@
 #define TL_CWD_KEY "<libc>:cwd"
 #define TL_CWD_MAX 4096
 /* The global "<libc>:sigmask" (the signals the program blocked, sigdisp.c): talent's portable signal set; both readers
- * refuse one naming talent's own signals (TL_SIGS_OWN_MASK, SIGRTMIN+2) */
+ * refuse one naming SIGKILL or SIGSTOP (TL_SIGMASK_NEVER: no process can block them). talent's own signals (SIGUSR1,
+ * SIGUSR2, SIGURG, SIGRTMIN+2) are carried like any other since 2026-12-06: the program blocked them, and reads its
+ * mask back. */
 #define TL_SIGMASK_KEY "<libc>:sigmask"
+#define TL_SIGMASK_NEVER 262400u /* bits 8, 18: SIGKILL, SIGSTOP */
 /* The globals of the process's attributes and of inet_ntoa's result (libc_state.c, foreign.c), checked by both readers
  * by structure and value (FORMAT.md "GLOB"): the mask at most 0777; nine limits, soft at most hard where changed; the
  * rounding mode 0 to 3, the flags five bits; the nice value -20 to 19; the name and inet_ntoa's text NUL-terminated in

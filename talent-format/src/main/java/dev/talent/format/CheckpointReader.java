@@ -668,9 +668,9 @@ public final class CheckpointReader {
 
         /**
          * The blocked signals the runtime carries (sigdisp.c, {@code struct talent_sigmask}): a struct of one unsigned
-         * 64-bit integer, talent's portable signal set (FORMAT.md "Signal sets"), naming none of talent's own signals
-         * ({@link RuntimeContract#SIGS_OWN_MASK}, SIGRTMIN+2) and not "every real-time signal" together with some of
-         * them again, as the runtime's load check (libc_check.c, tl_libc_check_sigmask): both readers accept the same
+         * 64-bit integer, talent's portable signal set (FORMAT.md "Signal sets"), naming neither SIGKILL nor SIGSTOP
+         * ({@link RuntimeContract#SIGMASK_NEVER}: talent's own signals are carried since 2026-12-06) and not "every
+         * real-time signal" together with some of them again, as the runtime's load check (libc_check.c, tl_libc_check_sigmask): both readers accept the same
          * files.
          */
         private static void checkSigmask(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
@@ -685,9 +685,8 @@ public final class CheckpointReader {
             }
             long bits = v.longValue();
             boolean allRealtime = (bits & (1L << RuntimeContract.SIGSET_ALL_REALTIME_BIT)) != 0;
-            if ((bits & RuntimeContract.SIGS_OWN_MASK) != 0 || (bits & (1L << (32 + 2))) != 0
-                    || (allRealtime && (bits >>> 32) != 0)) {
-                throw in.error(at, what + ": blocked names talent's own signals, or every real-time signal and some of"
+            if ((bits & RuntimeContract.SIGMASK_NEVER) != 0 || (allRealtime && (bits >>> 32) != 0)) {
+                throw in.error(at, what + ": blocked names SIGKILL or SIGSTOP, or every real-time signal and some of"
                         + " them again");
             }
         }

@@ -189,10 +189,12 @@ public final class RuntimeContract {
     public static final String CWD_KEY = "<libc>:cwd";
     public static final int CWD_MAX = 4096;
     /**
-     * The global {@code <libc>:sigmask} (the signals the program blocked, as talent's portable signal set): its key.
-     * Both readers refuse a set naming talent's own signals ({@link #SIGS_OWN_MASK}, SIGRTMIN+2).
+     * The global {@code <libc>:sigmask} (the signals the program blocked, as talent's portable signal set): its key,
+     * and the signals no process can block (SIGKILL, SIGSTOP: bits 8 and 18), which both readers refuse in it. talent's
+     * own signals (SIGUSR1, SIGUSR2, SIGURG, SIGRTMIN+2) are carried like any other since 2026-12-06.
      */
     public static final String SIGMASK_KEY = "<libc>:sigmask";
+    public static final int SIGMASK_NEVER = 262400;
     /**
      * The globals of the process's attributes and of inet_ntoa's result, and the bounds both readers enforce: the file
      * mode creation mask at most 0777; nine resource limits, the soft one at most the hard one where changed; the

@@ -175,6 +175,9 @@ final class LibcStateCorpus {
                 new long[] {RuntimeContract.ITIMERS_MAX_SEC, RuntimeContract.ITIMERS_USEC_LIMIT - 1, 0, 250_000})));
         // SIGHUP, SIGTERM and SIGRTMIN+31 blocked
         out.put("libc-sigmask.tck", CheckpointWriter.write(withMask(base, 1L | (1L << 14) | (1L << 63), U64)));
+        // talent's own signals blocked by the program: SIGUSR1, SIGUSR2, SIGURG, SIGRTMIN+2 (carried since 2026-12-06)
+        out.put("libc-sigmask-talents-own.tck", CheckpointWriter.write(withMask(base, (1L << 9) | (1L << 11)
+                | (1L << 22) | (1L << 34), U64)));
         // umask(027), RLIMIT_CORE 0/0 and RLIMIT_NOFILE 77/unlimited, upward rounding with divide-by-zero raised,
         // nice 19, a process name of 15 chars, inet_ntoa's longest text: every bound reached
         long[] cur = nine(-1L), max = nine(-1L);
@@ -213,8 +216,9 @@ final class LibcStateCorpus {
                 new long[] {5, 0, 0, -1}, OFF, OFF)));
         out.put("global-itimers-three-members.tck", CheckpointWriter.write(withTimers(base, new long[] {1, 0, 0},
                 OFF, OFF)));
-        out.put("global-sigmask-sigusr1.tck", CheckpointWriter.write(withMask(base, 1L << 9, U64)));
-        out.put("global-sigmask-periodic-timer.tck", CheckpointWriter.write(withMask(base, 1L << 34, U64)));
+        out.put("global-sigmask-sigkill.tck", CheckpointWriter.write(withMask(base, 1L << 8, U64)));
+        out.put("global-sigmask-sigstop-and-sigusr1.tck", CheckpointWriter.write(withMask(base, (1L << 18) | (1L << 9),
+                U64)));
         out.put("global-sigmask-all-realtime-and-one.tck", CheckpointWriter.write(withMask(base, (1L << 31) | (1L << 33),
                 U64)));
         out.put("global-sigmask-negative.tck", CheckpointWriter.write(withMask(base, -1L, I64)));
