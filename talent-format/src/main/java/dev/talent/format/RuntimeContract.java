@@ -196,6 +196,18 @@ public final class RuntimeContract {
     public static final String SIGMASK_KEY = "<libc>:sigmask";
     public static final int SIGMASK_NEVER = 262400;
     /**
+     * The global {@code <libc>:streams} (the buffering modes and orientations of the program's streams, streammodes.c):
+     * its key, its number of entries, the highest stream number (0-2 the standard streams, 3 + i the FILE section's
+     * entry i), the largest buffer size, and the modes (0: as the C library set it).
+     */
+    public static final String STREAMS_KEY = "<libc>:streams";
+    public static final int STREAMS_MAX = 16;
+    public static final int STREAMS_MAX_NUMBER = 65538;
+    public static final int STREAMS_MAX_SIZE = 1073741824;
+    public static final int STREAMS_FULL = 1;
+    public static final int STREAMS_LINE = 2;
+    public static final int STREAMS_NONE = 3;
+    /**
      * The globals of the process's attributes and of inet_ntoa's result, and the bounds both readers enforce: the file
      * mode creation mask at most 0777; nine resource limits, the soft one at most the hard one where changed; the
      * rounding mode 0 to 3 and five exception flags; the nice value -20 to 19; the process name and inet_ntoa's text
