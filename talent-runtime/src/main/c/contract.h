@@ -170,8 +170,23 @@
 #define TL_CWD_KEY "<libc>:cwd"
 #define TL_CWD_MAX 4096
 /* The global "<libc>:sigmask" (the signals the program blocked, sigdisp.c): talent's portable signal set; both readers
- * refuse one naming talent's own signals (TL_SIGS_OWN_MASK, SIGRTMIN+2) */
+ * refuse one naming SIGKILL or SIGSTOP (TL_SIGMASK_NEVER: no process can block them). talent's own signals (SIGUSR1,
+ * SIGUSR2, SIGURG, SIGRTMIN+2) are carried like any other since 2026-12-06: the program blocked them, and reads its
+ * mask back. */
 #define TL_SIGMASK_KEY "<libc>:sigmask"
+#define TL_SIGMASK_NEVER 262400u /* bits 8, 18: SIGKILL, SIGSTOP */
+/* The global "<libc>:streams" (the buffering mode and orientation of the program's streams, streammodes.c): at most
+ * TL_STREAMS_MAX entries; a stream by number (0-2 stdin, stdout, stderr; 3 + i the FILE section's entry i, at most
+ * TL_STREAMS_MAX_NUMBER); a mode (0 as the C library set it, 1 _IOFBF, 2 _IOLBF, 3 _IONBF), a size (at most
+ * TL_STREAMS_MAX_SIZE, 0 unless the mode is 1 or 2), an orientation (-1 byte, 0 none, 1 wide); checked by both
+ * readers (FORMAT.md "GLOB") */
+#define TL_STREAMS_KEY "<libc>:streams"
+#define TL_STREAMS_MAX 16
+#define TL_STREAMS_MAX_NUMBER 65538
+#define TL_STREAMS_MAX_SIZE 1073741824
+#define TL_STREAMS_FULL 1
+#define TL_STREAMS_LINE 2
+#define TL_STREAMS_NONE 3
 /* The globals of the process's attributes and of inet_ntoa's result (libc_state.c, foreign.c), checked by both readers
  * by structure and value (FORMAT.md "GLOB"): the mask at most 0777; nine limits, soft at most hard where changed; the
  * rounding mode 0 to 3, the flags five bits; the nice value -20 to 19; the name and inet_ntoa's text NUL-terminated in

@@ -266,6 +266,8 @@ void *talent_freopen(const char *path, const char *mode, void *stream, const cha
     FILE *f;
     if (old >= 0)
         drop(old);
+    if (tl_files_stream_closed_hook)
+        tl_files_stream_closed_hook(stream);
     f = freopen(path, mode, (FILE *)stream);
     if (f) {
         if (path)
@@ -286,6 +288,8 @@ int talent_fclose(void *stream)
     entry *e = fd >= 0 ? find(fd) : NULL;
     if (e && e->stream == stream)
         drop(fd);
+    if (tl_files_stream_closed_hook)
+        tl_files_stream_closed_hook(stream);
     return fclose((FILE *)stream);
 }
 
@@ -1208,6 +1212,18 @@ void tl_files_collect(void)
                       S_ISFIFO(st.st_mode) ? "a pipe" : S_ISCHR(st.st_mode) ? "a terminal or device"
                       : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file", (unsigned long)ahead);
     }
+}
+
+void (*tl_files_stream_closed_hook)(void *stream);
+
+size_t tl_files_stream_count(void)
+{
+    return nout;
+}
+
+void *tl_files_out_stream(size_t i)
+{
+    return i < nout ? out_streams[i] : NULL;
 }
 
 long tl_files_stream_index(const void *p)

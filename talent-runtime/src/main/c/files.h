@@ -54,4 +54,11 @@ extern void (*tl_files_close_hook)(int fd);
 /* Called just before the program closes fd (close, or dup2 onto it), while it is still open; epoll.c installs it. */
 extern void (*tl_files_closing_hook)(int fd);
 
+/* Called after the program closed or reopened a stream (fclose, freopen); streammodes.c installs it (a higher layer:
+ * no call up). */
+extern void (*tl_files_stream_closed_hook)(void *stream);
+/* The FILE section entries of the last tl_files_collect, and entry i's stream (NULL when it is no stream). */
+size_t tl_files_stream_count(void);
+void *tl_files_out_stream(size_t i);
+
 #endif /* TALENT_FILES_H */

@@ -206,3 +206,52 @@ int tl_libc_check_is_attribute(const char *key)
     return strcmp(key, TL_UMASK_KEY) == 0 || strcmp(key, TL_NICE_KEY) == 0 || strcmp(key, TL_FENV_KEY) == 0 ||
            strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0;
 }
+
+/* Reads array field f of t: TL_STREAMS_MAX integers within lo..hi into out; 0, or -1. */
+static int streams_array(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type *t, unsigned f, int64_t lo, int64_t hi,
+                         int64_t *out)
+{
+    const tl_ck_type *a = &ck->types[t->fields[f].type];
+    unsigned i;
+    if (a->kind != TALENT_K_ARRAY || a->count != TL_STREAMS_MAX)
+        return -1;
+    for (i = 0; i < TL_STREAMS_MAX; i++)
+        if (tl_ck_int_in(r, ck, a->elem, lo, hi, &out[i]) != 0)
+            return -1;
+    return 0;
+}
+
+const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+{
+    const tl_ck_type *t = &ck->types[type];
+    int64_t count, stream[TL_STREAMS_MAX], mode[TL_STREAMS_MAX], size[TL_STREAMS_MAX], wide[TL_STREAMS_MAX];
+    unsigned i;
+    /* as the decoder takes it into struct tl_streams: five members by position, a count and four arrays of
+     * TL_STREAMS_MAX integers, each within what the restore accepts */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 5)
+        return "not a struct of a count and four arrays (stream, mode, size, wide)";
+    if (tl_ck_int_in(r, ck, t->fields[0].type, 0, TL_STREAMS_MAX, &count) != 0)
+        return "count is not an integer 0 to 16";
+    if (streams_array(r, ck, t, 1, 0, TL_STREAMS_MAX_NUMBER, stream) != 0)
+        return "stream is not an array of 16 integers 0 to 65538";
+    if (streams_array(r, ck, t, 2, 0, TL_STREAMS_NONE, mode) != 0)
+        return "mode is not an array of 16 integers 0 to 3";
+    if (streams_array(r, ck, t, 3, 0, TL_STREAMS_MAX_SIZE, size) != 0)
+        return "size is not an array of 16 integers 0 to 1073741824";
+    if (streams_array(r, ck, t, 4, -1, 1, wide) != 0)
+        return "wide is not an array of 16 integers -1 to 1";
+    for (i = 0; i < TL_STREAMS_MAX; i++) {
+        if (i >= count) {
+            if (stream[i] || mode[i] || size[i] || wide[i])
+                return "an entry past count is not all zero";
+            continue;
+        }
+        if (i > 0 && stream[i] <= stream[i - 1])
+            return "the streams are not in strictly ascending order";
+        if (!mode[i] && !wide[i])
+            return "an entry with neither a mode nor an orientation";
+        if (size[i] && mode[i] != TL_STREAMS_FULL && mode[i] != TL_STREAMS_LINE)
+            return "a size without a buffered mode";
+    }
+    return NULL;
+}

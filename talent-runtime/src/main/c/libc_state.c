@@ -27,6 +27,7 @@
 #include "cwd.h"
 #include "itimers.h"
 #include "sigdisp.h"
+#include "streammodes.h"
 #include "contract.h"
 #include "exit_handlers.h"
 #include "regexes.h"
@@ -248,7 +249,7 @@ static void comm_read(char *out)
 }
 
 enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
-       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_COUNT };
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_STREAMS, G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -270,6 +271,8 @@ static talent_global libc_globals[G_COUNT] = {
     {"<libc>:nice", "nice value (nice, setpriority)", "<C library>", &nice_carried, &t_i32, 0},
     {"<libc>:comm", "process name (prctl PR_SET_NAME)", "<C library>", comm_carried, &t_comm, 0},
     {"<libc>:inet_ntoa", "inet_ntoa result", "<C library>", 0, 0, 0},    /* foreign.c's: by unit() */
+    {TL_STREAMS_KEY, "buffering modes and orientations of streams (setvbuf, fwide)", "<C library>", 0, 0, 0},
+    /* streammodes.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -299,6 +302,9 @@ static const talent_unit *unit(void)
         tl_inet_ntoa_global(&addr, &type);
         libc_globals[G_INET].addr = addr;
         libc_globals[G_INET].type = type;
+        tl_streammodes_global(&addr, &type);
+        libc_globals[G_STREAMS].addr = addr;
+        libc_globals[G_STREAMS].type = type;
     }
     return &libc_unit;
 }
@@ -339,6 +345,9 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
         active[k++] = &libc_globals[G_SIGMASK];
     if (tl_inet_ntoa_used())
         active[k++] = &libc_globals[G_INET];
+    /* after tl_files_collect (checkpoint_write.c): the streams are numbered by their FILE entries */
+    if (tl_streammodes_collect())
+        active[k++] = &libc_globals[G_STREAMS];
     if (umask_start != UMASK_NONE) {
         /* umask has no reading without a writing: set it back at once (the program runs no other thread here) */
         mode_t now = umask(0);
@@ -890,6 +899,10 @@ const char *tl_libc_state_restored(void)
         return bad;
     /* the blocked signals (blocked again as one of the restore's last steps, main.c) */
     bad = tl_sigdisp_mask_restored();
+    if (bad)
+        return bad;
+    /* the streams' buffering modes and orientations (set again as one of the restore's last steps, main.c) */
+    bad = tl_streammodes_restored();
     if (bad)
         return bad;
     /* the file mode creation mask the program set: files it creates from here on get the modes they got before */

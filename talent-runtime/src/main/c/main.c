@@ -28,6 +28,7 @@
 #include "precopy.h"
 #include "epoll.h"
 #include "sigdisp.h"
+#include "streammodes.h"
 #include "children.h"
 #include "go.h"
 #include "ahead.h"
@@ -171,6 +172,10 @@ static void restore_resuming(const tl_checkpoint *ck)
     if (tl_restore_kind == TL_RESTORE_RESTART) {
         /* the signals the program blocked, before its timers run again (sigdisp.c) */
         const char *bad = tl_sigdisp_mask_apply();
+        if (bad)
+            tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
+        /* the streams' buffering modes and orientations (streammodes.c): nothing is buffered in them yet */
+        bad = tl_streammodes_apply();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
         bad = tl_itimers_rearm();

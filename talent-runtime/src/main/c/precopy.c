@@ -23,6 +23,7 @@
 static int enabled;
 static const char *ckdir;
 static int in_child;
+static int urg_replaced_at_fork;    /* child: the program had replaced pre-copy's SIGURG handler when it forked */
 static unsigned round_no;           /* rounds started */
 static unsigned first_round;        /* the highest round found in the directory at the start (not this process's) */
 static pid_t child = -1;            /* the round in progress, or -1 */
@@ -79,6 +80,23 @@ void tl_precopy_init(int on, const char *dir)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGURG, &sa, NULL) != 0)
         tl_die(TL_EXIT_SOFTWARE, "cannot install the pre-copy (SIGURG) handler: %s", strerror(errno));
+}
+
+int tl_precopy_enabled(void)
+{
+    return enabled;
+}
+
+int tl_precopy_urg_replaced(void)
+{
+    struct sigaction now;
+    if (!enabled)
+        return 0;
+    if (in_child)
+        return urg_replaced_at_fork;
+    if (sigaction(SIGURG, NULL, &now) != 0)
+        return 0;
+    return (now.sa_flags & SA_SIGINFO) || now.sa_handler != on_urg;
 }
 
 int tl_precopy_in_child(void)
@@ -163,6 +181,7 @@ int tl_precopy_fork(void)
     }
     round_no++;
     if (p == 0) {
+        urg_replaced_at_fork = tl_precopy_urg_replaced();
         in_child = 1;
         tl_itimers_in_child();
         signal(SIGURG, SIG_IGN);

@@ -29,6 +29,10 @@ int tl_precopy_descriptor(void);
 /* 1 in a pre-copy child. Its checkpoint never flushes the program's streams (the parent owns their
  * buffered output) and never ends through exit(). */
 int tl_precopy_in_child(void);
+/* Whether pre-copy is on (SIGURG is then talent's), and whether the program replaced its SIGURG handler since (in a
+ * round's child: as it was when the child forked); sigdisp.c refuses a checkpoint then. */
+int tl_precopy_enabled(void);
+int tl_precopy_urg_replaced(void);
 
 /* The process ID of the pre-copy round in progress (the parent's child), or -1: the runtime's, not the program's
  * (children.c). */

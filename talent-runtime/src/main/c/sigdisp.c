@@ -14,6 +14,7 @@
 #include "values.h"
 #include "sigtypes.h"
 #include "signals.h"
+#include "precopy.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -82,6 +83,17 @@ static int as_at_start(int sig, const struct sigaction *now)
            now->sa_flags == start_disp[sig].sa_flags;
 }
 
+/* SIGURG's disposition is not the one the process started with (nor the default) */
+static int urg_changed(void)
+{
+    struct sigaction now;
+    if (sigaction(SIGURG, NULL, &now) != 0)
+        return 0;
+    if (!(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL)
+        return 0;
+    return !as_at_start(SIGURG, &now);
+}
+
 static const char *sig_name(int sig)
 {
     const char *s = strsignal(sig);
@@ -101,14 +113,28 @@ static const talent_type t_u64 = TALENT_INT_TYPE(uint64_t, "uint64_t");
 static const talent_field sigmask_fields[] = { TALENT_FIELD(struct tl_sigmask, blocked, &t_u64) };
 static const talent_type t_sigmask = TALENT_STRUCT_TYPE(struct tl_sigmask, "struct talent_sigmask", sigmask_fields);
 
-/* talent's own signals dropped from a set: the checkpoint requests, pre-copy, SIGKILL/SIGSTOP, the periodic timer */
-static void drop_own(sigset_t *set)
+/* The signals talent itself raises, dropped from the pending set: a checkpoint request (SIGUSR1, SIGUSR2) that waits
+ * while the program blocks it is served when the program unblocks it, as before the checkpoint (the restored process
+ * has no request pending: the request was for the process that got it); SIGURG and SIGRTMIN+2 only while pre-copy and
+ * the periodic timer are talent's (otherwise they are the program's own signals, and a pending one refuses). */
+static void drop_requests(sigset_t *set)
 {
-    int sig;
-    for (sig = 1; sig <= TL_SIGS_MAX_SIGNAL; sig++)
-        if (TL_SIGS_OWN_MASK & (1u << (sig - 1)))
-            sigdelset(set, sig);
-    sigdelset(set, SIGRTMIN + 2);
+    sigdelset(set, SIGUSR1);
+    sigdelset(set, SIGUSR2);
+    if (tl_precopy_enabled())
+        sigdelset(set, SIGURG);
+    if (tl_signals_own_timers())
+        sigdelset(set, SIGRTMIN + 2);
+}
+
+/* What no process can block (the kernel drops them from any mask): never in a carried set. talent's own signals are
+ * carried like any other: a program that blocked SIGUSR1 reads its mask back with it after a restart (before
+ * 2026-12-06 they were left out, so the restored program found it unblocked, exit 0 and other output), and a
+ * checkpoint request waits until the program unblocks it, in the restored process as in the first. */
+static void drop_never(sigset_t *set)
+{
+    sigdelset(set, SIGKILL);
+    sigdelset(set, SIGSTOP);
 }
 
 void tl_sigdisp_check_mask(void)
@@ -118,7 +144,7 @@ void tl_sigdisp_check_mask(void)
     uint64_t v;
     mask_changed = 0;
     if (sigpending(&pending) == 0) {
-        drop_own(&pending);
+        drop_requests(&pending);
         for (sig = 1; sig <= SIGRTMAX && sig <= 64; sig++)
             if (sigismember(&pending, sig) == 1) {
                 tl_refuse("cannot checkpoint: signal %d (%s) is pending (raised while blocked): talent does not carry "
@@ -132,8 +158,8 @@ void tl_sigdisp_check_mask(void)
         return;
     }
     start = start_mask;
-    drop_own(&now);
-    drop_own(&start);
+    drop_never(&now);
+    drop_never(&start);
     v = tl_sigset_portable(&now, &reserved);
     if (reserved) {
         tl_refuse("cannot checkpoint: the program blocks signal %d, which the C library reserves for itself: talent "
@@ -159,11 +185,9 @@ void tl_sigdisp_mask_global(void **addr, const talent_type **type)
 
 int tl_sigdisp_mask_valid(uint64_t v)
 {
-    if (v & TL_SIGS_OWN_MASK)
+    if (v & TL_SIGMASK_NEVER)
         return 0;
-    if ((v & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT)) && (v >> 32))
-        return 0;
-    return !(v & ((uint64_t)1 << (32 + 2)));     /* SIGRTMIN+2: talent's periodic checkpoint timer */
+    return !((v & ((uint64_t)1 << TL_SIGSET_ALL_REALTIME_BIT)) && (v >> 32));
 }
 
 const char *tl_sigdisp_mask_restored(void)
@@ -174,7 +198,7 @@ const char *tl_sigdisp_mask_restored(void)
     if (carried_mask.blocked == SIGMASK_NONE)
         return NULL;
     if (!tl_sigdisp_mask_valid(carried_mask.blocked)) {
-        snprintf(why, sizeof why, "a set of blocked signals (%s) that is not valid: it names talent's own signals, or "
+        snprintf(why, sizeof why, "a set of blocked signals (%s) that is not valid: it names SIGKILL or SIGSTOP, or "
                  "every real-time signal and some of them again", TL_SIGMASK_KEY);
         return why;
     }
@@ -194,7 +218,6 @@ const char *tl_sigdisp_mask_apply(void)
     if (carried_mask.blocked == SIGMASK_NONE)
         return NULL;
     tl_sigset_from_portable(&set, carried_mask.blocked);    /* checked by tl_sigdisp_mask_restored */
-    drop_own(&set);
     if (sigprocmask(SIG_SETMASK, &set, NULL) != 0) {
         snprintf(why, sizeof why, "cannot block the program's signals again: %s", strerror(errno));
         return why;
@@ -268,6 +291,13 @@ uint32_t tl_sigdisp_write(tl_buf *b)
         if (tl_signals_request_handler_replaced(sig))
             tl_refuse("cannot checkpoint: the program changed the disposition of signal %d (%s), which talent uses for "
                       "checkpoint requests: a restore would not keep it", sig, sig_name(sig));
+    /* SIGURG is pre-copy's request while pre-copy is on (precopy.c): a disposition the program gave it then would be
+     * replaced at the restore; otherwise it is the program's (out-of-band data), but the SIGS format does not carry
+     * it: a disposition the program changed is refused, never dropped (before 2026-12-06 it was lost silently) */
+    if (tl_precopy_enabled() ? tl_precopy_urg_replaced() : urg_changed())
+        tl_refuse("cannot checkpoint: the program changed the disposition of signal %d (%s), which talent %s: a "
+                  "restore would not keep it", SIGURG, sig_name(SIGURG),
+                  tl_precopy_enabled() ? "uses for pre-copy requests" : "does not carry");
     /* real-time signals are not carried: a program's handler of one refuses the checkpoint rather than being
      * dropped (SIGRTMIN+2 is talent's periodic checkpoint timer, signals.c) */
     for (rt = SIGRTMIN; rt <= SIGRTMAX; rt++) {

@@ -17,14 +17,14 @@ uint32_t tl_sigdisp_write(tl_buf *b);
 /* Before a checkpoint, while the signal mask is still the program's (before itimers.c blocks the timers' signals):
  * a pending signal refuses the checkpoint with tl_refuse (not carried: a restored program would never receive it);
  * the signals the program blocked, when they are not those the process started with, are noted for the global
- * TL_SIGMASK_KEY (talent's own signals are left out). */
+ * TL_SIGMASK_KEY (talent's own signals too: only SIGKILL and SIGSTOP, which no process can block, are left out). */
 void tl_sigdisp_check_mask(void);
 /* Whether the last check found a set of blocked signals to carry; the global's object and descriptor
  * (libc_state.c). */
 int tl_sigdisp_mask_changed(void);
 void tl_sigdisp_mask_global(void **addr, const talent_type **type);
-/* Whether a carried set is one both readers accept (libc_check.c checks it at load): none of talent's own signals
- * (TL_SIGS_OWN_MASK, SIGRTMIN+2), not "every real-time signal" and some of them again. */
+/* Whether a carried set is one both readers accept (libc_check.c checks it at load): neither SIGKILL nor SIGSTOP
+ * (TL_SIGMASK_NEVER), not "every real-time signal" and some of them again. */
 int tl_sigdisp_mask_valid(uint64_t v);
 /* After the globals are restored: NULL, or why the carried set cannot be used here (the load checked it too:
  * tl_libc_check_sigmask). */

@@ -347,6 +347,12 @@ void *talent_fopen(const char *path, const char *mode, const char *site);
 void *talent_fdopen(int fd, const char *mode, const char *site);
 void *talent_freopen(const char *path, const char *mode, void *stream, const char *site);
 int talent_fclose(void *stream);
+/* The setvbuf family: the mode and size are carried per stream (streammodes.c); a buffer of the program's refuses a
+ * checkpoint by name. */
+int talent_setvbuf(void *stream, char *buf, int mode, size_t size);
+void talent_setbuf(void *stream, char *buf);
+void talent_setbuffer(void *stream, char *buf, size_t size);
+void talent_setlinebuf(void *stream);
 int talent_open(const char *path, int flags, unsigned mode, const char *site);   /* mode: 0 when not given */
 int talent_creat(const char *path, unsigned mode, const char *site);
 int talent_close(int fd);

@@ -2,8 +2,20 @@ package dev.talent.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static dev.talent.compiler.MigrationHops.HOPS;
+import static dev.talent.compiler.MigrationHops.checkpointDir;
+import static dev.talent.compiler.MigrationHops.command;
+
 import dev.talent.compiler.MigrationHops.Run;
+import dev.talent.compiler.MigrationHops.Target;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -190,5 +202,185 @@ class SignalDispositionsIT {
                 }
                 """, 50);
         assertThat(run.err()).contains("signal 1 (Hangup) is pending");
+    }
+
+    /**
+     * talent's own signals blocked by the program (SIGUSR1, SIGUSR2: checkpoint requests; SIGURG: pre-copy; SIGRTMIN+2:
+     * the periodic timer), some unblocked later. Found in issue 11: they were left out of the carried set, so the
+     * restarted program read its mask back without them (usr1=1, then 0 after a restart; exit 0), on the same ISA too.
+     */
+    static final String OWN_BLOCKED = """
+            #include <signal.h>
+            #include <stdio.h>
+            static unsigned mix(unsigned h, int n) {
+              for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+              return h;
+            }
+            static void show(const char *when, unsigned h) {
+              sigset_t cur;
+              sigemptyset(&cur);
+              sigprocmask(SIG_BLOCK, NULL, &cur);
+              printf("%s h=%u usr1=%d usr2=%d urg=%d rt2=%d hup=%d\\n", when, h, sigismember(&cur, SIGUSR1),
+                     sigismember(&cur, SIGUSR2), sigismember(&cur, SIGURG), sigismember(&cur, SIGRTMIN + 2),
+                     sigismember(&cur, SIGHUP));
+            }
+            int main(void) {
+              sigset_t m;
+              unsigned h = 1;
+              sigemptyset(&m);
+              sigaddset(&m, SIGUSR1);
+              sigaddset(&m, SIGUSR2);
+              sigaddset(&m, SIGURG);
+              sigaddset(&m, SIGRTMIN + 2);
+              sigaddset(&m, SIGHUP);
+              sigprocmask(SIG_BLOCK, &m, NULL);
+              for (int r = 0; r < 4; r++) { h = mix(h, 500); show("blocked", h); }
+              sigdelset(&m, SIGUSR2);
+              sigdelset(&m, SIGHUP);
+              sigprocmask(SIG_UNBLOCK, &m, NULL);
+              for (int r = 0; r < 4; r++) { h = mix(h, 500); show("unblocked", h); }
+              return 0;
+            }
+            """;
+
+    @Test
+    void talentsOwnSignalsBlockedByTheProgramStayBlocked() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "own", OWN_BLOCKED);
+        assertThat(plain.out()).contains("blocked h=").contains(" usr1=1 usr2=1 urg=1 rt2=1 hup=1\n")
+                .endsWith(" usr1=0 usr2=1 urg=0 rt2=0 hup=1\n");
+        // x86_64 -> s390x -> i686 (-> x86_64 with musl): stops in the blocked rounds, across the unblocking and after it
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "own", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{300, 700, 1100}, {1900, 300, 1200},
+            {2200, 1000, 300}}, plain);
+        // and on the same ISA
+        MigratesLikeGcc.checkEveryStop(work, "own1", OWN_BLOCKED, 1, 50, 1700, 2600);
+    }
+
+    /**
+     * A checkpoint request (SIGUSR1) sent to a restarted program that blocked SIGUSR1 waits until the program unblocks
+     * it, as in the process that first ran: the stop is taken at the first site after the unblocking. Before the fix the
+     * restarted program had SIGUSR1 unblocked and stopped at once, inside its blocked part (and read usr1=0).
+     */
+    @Test
+    void aRequestToARestartedProgramWaitsUntilItUnblocksSigusr1() throws Exception {
+        String source = """
+                #include <signal.h>
+                #include <stdio.h>
+                static unsigned mix(unsigned h, int n) {
+                  for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+                  return h;
+                }
+                int main(void) {
+                  sigset_t m, cur;
+                  unsigned h = 1;
+                  char line[16];
+                  sigemptyset(&m);
+                  sigemptyset(&cur);
+                  sigaddset(&m, SIGUSR1);
+                  sigprocmask(SIG_BLOCK, &m, NULL);
+                  h = mix(h, 1000);
+                  sigprocmask(SIG_BLOCK, NULL, &cur);
+                  printf("blocked usr1=%d\\n", sigismember(&cur, SIGUSR1));
+                  fflush(stdout);
+                  if (!fgets(line, sizeof line, stdin)) return 2;
+                  h = mix(h, 1000);
+                  printf("still blocked h=%u\\n", h);
+                  sigprocmask(SIG_UNBLOCK, &m, NULL);
+                  h = mix(h, 1000);
+                  printf("h=%u\\n", h);
+                  return 0;
+                }
+                """;
+        Path src = work.resolve("req.c");
+        Files.writeString(src, source);
+        Path orig = work.resolve("req.orig");
+        Run gcc = MigrationHops.run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = withInput(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.out()).startsWith("blocked usr1=1\nstill blocked h=");
+        List<Target> chain = List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        CompileResult program = MigratesLikeGcc.compiled(work, "req");
+        List<Path> exes = new java.util.ArrayList<>();
+        for (Target t : chain) exes.add(MigrationHops.link(t, program, work.resolve("req." + t.name())));
+        Run straight = withInput(command(chain.get(0), exes.get(0)), Map.of(), null);
+        assertThat(straight.out()).as(straight.err()).isEqualTo(plain.out());
+        Path ck = checkpointDir(work.resolve("req-ck"));
+        // 1: stopped in the first blocked loop
+        Run first = MigrationHops.run(command(chain.get(0), exes.get(0)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_STOP_AFTER", "500"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        // 2: restarted on s390x; SIGUSR1 sent while it waits for its line with SIGUSR1 blocked
+        Run second = withInput(command(chain.get(1), exes.get(1)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_RESTART", "1"), "blocked usr1=");
+        assertThat(second.rc()).as(second.out() + second.err()).isEqualTo(75);
+        assertThat(second.out()).as("the request waited for the unblocking\n" + second.err())
+                .startsWith("blocked usr1=1\nstill blocked h=");
+        // 3: finished on i686
+        Run third = MigrationHops.run(command(chain.get(2), exes.get(2)), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_RESTART", "1"), null);
+        assertThat(first.out() + second.out() + third.out()).as(third.err()).isEqualTo(plain.out());
+        assertThat(third.rc()).as(third.err()).isZero();
+    }
+
+    /**
+     * Runs cmd with the line "go" on its standard input; when {@code signalAfter} is not null, sends the process SIGUSR1
+     * once its output has a line starting with it, before the line is written.
+     */
+    private static Run withInput(List<String> cmd, Map<String, String> env, String signalAfter) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Path err = Files.createTempFile("talent-it-err", ".txt");
+        try {
+            pb.redirectError(err.toFile());
+            Process p = pb.start();
+            StringBuilder out = new StringBuilder();
+            OutputStream in = p.getOutputStream();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
+                if (signalAfter != null) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        out.append(line).append('\n');
+                        if (line.startsWith(signalAfter)) break;
+                    }
+                    Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).inheritIO().start();
+                    assertThat(kill.waitFor()).isZero();
+                }
+                in.write("go\n".getBytes(StandardCharsets.ISO_8859_1));
+                in.close();
+                int c;
+                while ((c = r.read()) >= 0) out.append((char) c);
+            }
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Run(p.exitValue(), out.toString(), Files.readString(err, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * SIGURG is pre-copy's request when pre-copy is on and the SIGS section does not carry it: a handler the program
+     * gave it refuses the checkpoint by name (before, it was dropped silently: the restored program's handler never ran).
+     */
+    @Test
+    void aHandlerOfSigurgIsRefusedByName() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "urg", """
+                #include <signal.h>
+                #include <stdio.h>
+                static volatile sig_atomic_t urgs;
+                static void on_urg(int s) { (void)s; urgs++; }
+                int main(void) {
+                  unsigned h = 1;
+                  signal(SIGURG, on_urg);
+                  for (int i = 0; i < 2000; i++) h = h * 33 + (unsigned)i;
+                  raise(SIGURG);
+                  printf("h=%u urgs=%d\\n", h, (int)urgs);
+                  return 0;
+                }
+                """, 50);
+        assertThat(run.err()).contains("changed the disposition of signal 23");
     }
 }

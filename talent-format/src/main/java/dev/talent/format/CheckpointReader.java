@@ -624,6 +624,7 @@ public final class CheckpointReader {
                 if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
                 if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
                 if (key.equals(RuntimeContract.SIGMASK_KEY)) checkSigmask(in, at, value);
+                if (key.equals(RuntimeContract.STREAMS_KEY)) checkStreams(in, at, value);
                 checkAttribute(in, at, key, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
@@ -668,9 +669,9 @@ public final class CheckpointReader {
 
         /**
          * The blocked signals the runtime carries (sigdisp.c, {@code struct talent_sigmask}): a struct of one unsigned
-         * 64-bit integer, talent's portable signal set (FORMAT.md "Signal sets"), naming none of talent's own signals
-         * ({@link RuntimeContract#SIGS_OWN_MASK}, SIGRTMIN+2) and not "every real-time signal" together with some of
-         * them again, as the runtime's load check (libc_check.c, tl_libc_check_sigmask): both readers accept the same
+         * 64-bit integer, talent's portable signal set (FORMAT.md "Signal sets"), naming neither SIGKILL nor SIGSTOP
+         * ({@link RuntimeContract#SIGMASK_NEVER}: talent's own signals are carried since 2026-12-06) and not "every
+         * real-time signal" together with some of them again, as the runtime's load check (libc_check.c, tl_libc_check_sigmask): both readers accept the same
          * files.
          */
         private static void checkSigmask(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
@@ -685,9 +686,8 @@ public final class CheckpointReader {
             }
             long bits = v.longValue();
             boolean allRealtime = (bits & (1L << RuntimeContract.SIGSET_ALL_REALTIME_BIT)) != 0;
-            if ((bits & RuntimeContract.SIGS_OWN_MASK) != 0 || (bits & (1L << (32 + 2))) != 0
-                    || (allRealtime && (bits >>> 32) != 0)) {
-                throw in.error(at, what + ": blocked names talent's own signals, or every real-time signal and some of"
+            if ((bits & RuntimeContract.SIGMASK_NEVER) != 0 || (allRealtime && (bits >>> 32) != 0)) {
+                throw in.error(at, what + ": blocked names SIGKILL or SIGSTOP, or every real-time signal and some of"
                         + " them again");
             }
         }
@@ -810,6 +810,57 @@ public final class CheckpointReader {
             for (int k = 0; k < n; k++) {
                 if (changed.testBit(k) && limits[0][k].compareTo(limits[1][k]) > 0) {
                     throw in.error(at, what + ": a changed soft limit is above its hard limit");
+                }
+            }
+        }
+
+        /**
+         * The streams' buffering modes and orientations the runtime carries (streammodes.c, {@code struct
+         * talent_streams}): a count 0 to {@link RuntimeContract#STREAMS_MAX} and four arrays of that many integers,
+         * {@code stream} (0 to {@link RuntimeContract#STREAMS_MAX_NUMBER}, strictly ascending), {@code mode} (0 to 3),
+         * {@code size} (0 to {@link RuntimeContract#STREAMS_MAX_SIZE}, 0 unless the mode is full or line) and {@code
+         * wide} (-1 to 1); an entry has a mode or an orientation, and every entry past the count is zero. As the
+         * runtime's load check (libc_check.c, tl_libc_check_streams): both readers accept the same files.
+         */
+        private static void checkStreams(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.STREAMS_KEY;
+            int n = RuntimeContract.STREAMS_MAX;
+            if (!(value instanceof Value.StructValue st) || st.fields().size() != 5) {
+                throw in.error(at, what + " is not a struct of a count and four arrays (stream, mode, size, wide)");
+            }
+            BigInteger count = integer(st.fields().get(0));
+            if (!inRange(count, 0, n)) {
+                throw in.error(at, what + ": count is not an integer 0 to " + n);
+            }
+            String[] names = {"stream", "mode", "size", "wide"};
+            long[] lo = {0, 0, 0, -1};
+            long[] hi = {RuntimeContract.STREAMS_MAX_NUMBER, RuntimeContract.STREAMS_NONE, RuntimeContract.STREAMS_MAX_SIZE, 1};
+            long[][] v = new long[4][n];
+            for (int f = 0; f < 4; f++) {
+                if (!(st.fields().get(f + 1) instanceof Value.ArrayValue a) || a.elements().size() != n) {
+                    throw in.error(at, what + ": " + names[f] + " is not an array of " + n + " integers");
+                }
+                for (int k = 0; k < n; k++) {
+                    BigInteger e = integer(a.elements().get(k));
+                    if (!inRange(e, lo[f], hi[f])) {
+                        throw in.error(at, what + ": " + names[f] + " is not an array of " + n + " integers " + lo[f]
+                                + " to " + hi[f]);
+                    }
+                    v[f][k] = e.longValue();
+                }
+            }
+            int used = count.intValue();
+            for (int k = 0; k < n; k++) {
+                if (k >= used) {
+                    if (v[0][k] != 0 || v[1][k] != 0 || v[2][k] != 0 || v[3][k] != 0) {
+                        throw in.error(at, what + ": an entry past count is not all zero");
+                    }
+                } else if (k > 0 && v[0][k] <= v[0][k - 1]) {
+                    throw in.error(at, what + ": the streams are not in strictly ascending order");
+                } else if (v[1][k] == 0 && v[3][k] == 0) {
+                    throw in.error(at, what + ": an entry with neither a mode nor an orientation");
+                } else if (v[2][k] != 0 && v[1][k] != RuntimeContract.STREAMS_FULL && v[1][k] != RuntimeContract.STREAMS_LINE) {
+                    throw in.error(at, what + ": a size without a buffered mode");
                 }
             }
         }

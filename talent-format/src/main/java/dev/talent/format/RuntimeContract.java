@@ -196,10 +196,24 @@ public final class RuntimeContract {
     public static final String CWD_KEY = "<libc>:cwd";
     public static final int CWD_MAX = 4096;
     /**
-     * The global {@code <libc>:sigmask} (the signals the program blocked, as talent's portable signal set): its key.
-     * Both readers refuse a set naming talent's own signals ({@link #SIGS_OWN_MASK}, SIGRTMIN+2).
+     * The global {@code <libc>:sigmask} (the signals the program blocked, as talent's portable signal set): its key,
+     * and the signals no process can block (SIGKILL, SIGSTOP: bits 8 and 18), which both readers refuse in it. talent's
+     * own signals (SIGUSR1, SIGUSR2, SIGURG, SIGRTMIN+2) are carried like any other since 2026-12-06.
      */
     public static final String SIGMASK_KEY = "<libc>:sigmask";
+    public static final int SIGMASK_NEVER = 262400;
+    /**
+     * The global {@code <libc>:streams} (the buffering modes and orientations of the program's streams, streammodes.c):
+     * its key, its number of entries, the highest stream number (0-2 the standard streams, 3 + i the FILE section's
+     * entry i), the largest buffer size, and the modes (0: as the C library set it).
+     */
+    public static final String STREAMS_KEY = "<libc>:streams";
+    public static final int STREAMS_MAX = 16;
+    public static final int STREAMS_MAX_NUMBER = 65538;
+    public static final int STREAMS_MAX_SIZE = 1073741824;
+    public static final int STREAMS_FULL = 1;
+    public static final int STREAMS_LINE = 2;
+    public static final int STREAMS_NONE = 3;
     /**
      * The globals of the process's attributes and of inet_ntoa's result, and the bounds both readers enforce: the file
      * mode creation mask at most 0777; nine resource limits, the soft one at most the hard one where changed; the

@@ -160,6 +160,27 @@ final class LibcStateCorpus {
                 RuntimeContract.COMM_MAX)), new Value.ArrayValue(elements));
     }
 
+    /**
+     * c with a {@code <libc>:streams} global (streammodes.c's struct talent_streams): the count, then each entry as
+     * {stream, mode, size, wide}, the arrays padded with zeros to {@link RuntimeContract#STREAMS_MAX}.
+     */
+    static Checkpoint withStreams(Checkpoint c, long count, long[]... entries) {
+        int n = RuntimeContract.STREAMS_MAX;
+        List<List<Value>> arrays = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int k = 0; k < n; k++) {
+            for (int f = 0; f < 4; f++) arrays.get(f).add(Fixtures.i(k < entries.length ? entries[k][f] : 0));
+        }
+        return withGlobal(c, RuntimeContract.STREAMS_KEY, List.of(U32, U64, I32,
+                new ArrayT("uint32_t[16]", 4L * n, 0, n), new ArrayT("uint64_t[16]", 8L * n, 1, n),
+                new ArrayT("int32_t[16]", 4L * n, 2, n),
+                new StructT("struct talent_streams", 4 + 4L * n + 4L * n + 8L * n + 4L * n, List.of(new Field("count", 0, 0),
+                        new Field("stream", 3, 0), new Field("mode", 3, 0), new Field("size", 4, 0),
+                        new Field("wide", 5, 0)))),
+                new Value.StructValue(List.of(Fixtures.i(count), new Value.ArrayValue(arrays.get(0)),
+                        new Value.ArrayValue(arrays.get(1)), new Value.ArrayValue(arrays.get(2)),
+                        new Value.ArrayValue(arrays.get(3)))));
+    }
+
     private static long[] nine(long v) {
         long[] a = new long[RuntimeContract.RLIMITS_COUNT];
         java.util.Arrays.fill(a, v);
@@ -175,6 +196,9 @@ final class LibcStateCorpus {
                 new long[] {RuntimeContract.ITIMERS_MAX_SEC, RuntimeContract.ITIMERS_USEC_LIMIT - 1, 0, 250_000})));
         // SIGHUP, SIGTERM and SIGRTMIN+31 blocked
         out.put("libc-sigmask.tck", CheckpointWriter.write(withMask(base, 1L | (1L << 14) | (1L << 63), U64)));
+        // talent's own signals blocked by the program: SIGUSR1, SIGUSR2, SIGURG, SIGRTMIN+2 (carried since 2026-12-06)
+        out.put("libc-sigmask-talents-own.tck", CheckpointWriter.write(withMask(base, (1L << 9) | (1L << 11)
+                | (1L << 22) | (1L << 34), U64)));
         // umask(027), RLIMIT_CORE 0/0 and RLIMIT_NOFILE 77/unlimited, upward rounding with divide-by-zero raised,
         // nice 19, a process name of 15 chars, inet_ntoa's longest text: every bound reached
         long[] cur = nine(-1L), max = nine(-1L);
@@ -185,6 +209,9 @@ final class LibcStateCorpus {
                 withUmask(base, 0777), (1 << 4) | (1 << 5), cur, max), 3, 31), 19), RuntimeContract.COMM_KEY,
                 chars("worker-7-abcdef")), RuntimeContract.INET_NTOA_KEY, chars("255.255.255.255"))));
         out.put("libc-nice-lowest.tck", CheckpointWriter.write(withNice(base, -20)));
+        // stdout unbuffered and wide, stderr line-buffered with a size, open stream 0 fully buffered at the largest size
+        out.put("libc-streams.tck", CheckpointWriter.write(withStreams(base, 3, new long[] {1, 3, 0, 1},
+                new long[] {2, 2, 4096, 0}, new long[] {3, 1, RuntimeContract.STREAMS_MAX_SIZE, -1})));
     }
 
     static Map<String, byte[]> forged(Checkpoint base) {
@@ -213,11 +240,26 @@ final class LibcStateCorpus {
                 new long[] {5, 0, 0, -1}, OFF, OFF)));
         out.put("global-itimers-three-members.tck", CheckpointWriter.write(withTimers(base, new long[] {1, 0, 0},
                 OFF, OFF)));
-        out.put("global-sigmask-sigusr1.tck", CheckpointWriter.write(withMask(base, 1L << 9, U64)));
-        out.put("global-sigmask-periodic-timer.tck", CheckpointWriter.write(withMask(base, 1L << 34, U64)));
+        out.put("global-sigmask-sigkill.tck", CheckpointWriter.write(withMask(base, 1L << 8, U64)));
+        out.put("global-sigmask-sigstop-and-sigusr1.tck", CheckpointWriter.write(withMask(base, (1L << 18) | (1L << 9),
+                U64)));
         out.put("global-sigmask-all-realtime-and-one.tck", CheckpointWriter.write(withMask(base, (1L << 31) | (1L << 33),
                 U64)));
         out.put("global-sigmask-negative.tck", CheckpointWriter.write(withMask(base, -1L, I64)));
+        out.put("global-streams-count-17.tck", CheckpointWriter.write(withStreams(base, 17, new long[] {1, 3, 0, 0})));
+        out.put("global-streams-mode-4.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 4, 0, 0})));
+        out.put("global-streams-wide-2.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 0, 0, 2})));
+        out.put("global-streams-size-over-bound.tck", CheckpointWriter.write(withStreams(base, 1,
+                new long[] {1, 1, RuntimeContract.STREAMS_MAX_SIZE + 1L, 0})));
+        out.put("global-streams-size-unbuffered.tck", CheckpointWriter.write(withStreams(base, 1,
+                new long[] {1, 3, 512, 0})));
+        out.put("global-streams-number-over-bound.tck", CheckpointWriter.write(withStreams(base, 1,
+                new long[] {RuntimeContract.STREAMS_MAX_NUMBER + 1L, 3, 0, 0})));
+        out.put("global-streams-not-ascending.tck", CheckpointWriter.write(withStreams(base, 2,
+                new long[] {2, 3, 0, 0}, new long[] {1, 3, 0, 0})));
+        out.put("global-streams-empty-entry.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 0, 0, 0})));
+        out.put("global-streams-past-count.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 3, 0, 0},
+                new long[] {2, 3, 0, 0})));
         out.put("global-umask-over-0777.tck", CheckpointWriter.write(withUmask(base, 01000)));
         out.put("global-nice-20.tck", CheckpointWriter.write(withNice(base, 20)));
         out.put("global-nice-minus-21.tck", CheckpointWriter.write(withNice(base, -21)));

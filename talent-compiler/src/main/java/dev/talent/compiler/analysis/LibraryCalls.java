@@ -16,11 +16,14 @@ public final class LibraryCalls {
 
     /**
      * Calls that open, close or duplicate a stream or descriptor, or set what a migration carries with it (listen's
-     * backlog, setsockopt's buffer sizes); the first three kinds take a site position.
+     * backlog, setsockopt's buffer sizes, a stream's buffering mode); the first three kinds take a site position.
      */
     public static final Set<String> FILE_CALLS = Set.of("fopen", "fdopen", "freopen", "fclose", "open", "creat",
             "close", "dup", "dup2", "listen", "setsockopt", "socket", "socketpair", "pipe", "pipe2", "eventfd", "timerfd_create", "signalfd",
-            "inotify_init", "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "pclose", "closedir", "tmpfile");
+            "inotify_init", "inotify_init1", "memfd_create", "accept4", "popen", "opendir", "pclose", "closedir", "tmpfile",
+            "setvbuf", "setbuf", "setbuffer", "setlinebuf");
+    /** The setvbuf family: the runtime keeps each stream's buffering mode, which a restart sets again (streammodes.c). */
+    public static final Set<String> BUFFERING_CALLS = Set.of("setvbuf", "setbuf", "setbuffer", "setlinebuf");
     /**
      * File calls whose wrapper takes the call's position as its last argument: those that open a path, and those
      * that make a descriptor without one (socket, pipe, eventfd...), which a checkpoint carries or refuses naming

@@ -41,6 +41,9 @@ public final class IoCalls {
                 if (name.equals("setsockopt")) {
                     diags.warning(tu, n, "call of setsockopt inside a macro expansion is not tracked: a buffer size it sets "
                             + "on a TCP connection is not carried by a migration", "call setsockopt outside the macro");
+                } else if (LibraryCalls.BUFFERING_CALLS.contains(name)) {
+                    diags.warning(tu, n, "call of " + name + " inside a macro expansion is not tracked: the buffering mode "
+                            + "it sets is not carried by a migration", "call " + name + " outside the macro");
                 } else if (LibraryCalls.FILE_CALLS.contains(name)) {
                     diags.warning(tu, n, "call of " + name + " inside a macro expansion is not tracked: a restart does not "
                             + "reopen or close what it opens or closes", "call " + name + " outside the macro");
