@@ -80,7 +80,7 @@ public final class StatementExpressions {
             for (var e : byPlace.entrySet()) {
                 List<Node> xs = e.getValue();
                 xs.sort(Comparator.comparingInt(x -> x.begin().offset()));
-                emit(text, e.getKey(), xs, edits, count);
+                emit(tu, text, e.getKey(), xs, edits, count);
             }
         }
         if (edits.isEmpty()) return new Result(text, false);
@@ -138,7 +138,9 @@ public final class StatementExpressions {
         if (!isVoid(x) && (body.inner().isEmpty() || !isExpression(body.inner().getLast()))) {
             return reason("its value is not the value of its last statement as written");
         }
-        if (!isVoid(x) && valueType(x) == null) return reason("its type '" + x.qualType() + "' has no name outside it");
+        if (!isVoid(x) && valueType(tu, x) == null) {
+            return reason("talent cannot name its type '" + x.qualType() + "' outside it alike on every ISA");
+        }
         if (!Ast.collect(body, "RecordDecl").isEmpty() || !Ast.collect(body, "EnumDecl").isEmpty()
                 || !Ast.collect(body, "TypedefDecl").isEmpty()) {
             return reason("it declares a type its value may have");
@@ -272,9 +274,9 @@ public final class StatementExpressions {
      * A type name for the temporary, valid before the statement: clang's type without top-level qualifiers (an
      * rvalue's), or null for a type without a name there (an unnamed struct, a variably modified type).
      */
-    static String valueType(Node x) {
-        String t = x.desugaredQualType().isEmpty() ? x.qualType() : x.desugaredQualType();
-        if (t.isEmpty() || t.contains("unnamed") || t.contains("anonymous") || t.contains(" at ")
+    static String valueType(TranslationUnit tu, Node x) {
+        String t = sugaredType(tu, x);
+        if (t == null || t.isEmpty() || t.contains("unnamed") || t.contains("anonymous") || t.contains(" at ")
                 || t.contains("__attribute__")) return null;
         if (Pattern.compile("\\[[^\\]]*[A-Za-z_][^\\]]*\\]").matcher(t).find()) return null;
         String stripped = t.strip();
@@ -296,6 +298,112 @@ public final class StatementExpressions {
             }
         }
         return stripped;
+    }
+
+    /**
+     * The type of {@code n} spelled so that each ISA's compiler reads the type the program means, or null. clang's types
+     * are the build host's: it desugars {@code __typeof__(w(i))} with {@code int64_t w(int)} to {@code long}, and gives
+     * {@code c ? a : b} with {@code a}, {@code b} of two typedefs of one type that type, {@code long} here; on i686
+     * {@code int64_t} is {@code long long}, so that spelling would make a 64-bit value 32 bits there. Taken as they are:
+     * a spelling that means the same type on every ISA whatever typedef it came from ({@link #stable}: {@code int},
+     * {@code double}, {@code char *}, {@code struct s *}, ...), and the type of a node that carries its declaration's
+     * type as written (a variable, a call's return type, a cast, a member, an element). A type that is {@code typeof (...)}
+     * as a whole is the typedef clang finds under it ({@code int64_t}) or a stable desugared type; otherwise the type of
+     * what the expression reads (a variable's initialiser, a parenthesis, a conversion that keeps the type, both arms of
+     * {@code ?:} alike, a statement expression's value) when it is the same type.
+     */
+    public static String sugaredType(TranslationUnit tu, Node n) {
+        return sugared(tu, n, 0);
+    }
+
+    private static final Set<String> STABLE = Set.of("int", "unsigned int", "short", "unsigned short", "char", "signed char",
+            "unsigned char", "_Bool", "float", "double", "long double", "long long", "unsigned long long", "void");
+
+    private static final Set<String> ARITHMETIC = Set.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>");
+
+    /** Types that promote to int on every ISA. */
+    private static final Set<String> SMALL = Set.of("int", "short", "unsigned short", "char", "signed char", "unsigned char",
+            "_Bool");
+
+    private static final Set<String> AS_DECLARED = Set.of("DeclRefExpr", "VarDecl", "ParmVarDecl", "CallExpr",
+            "CStyleCastExpr", "MemberExpr", "ArraySubscriptExpr");
+
+    /** A spelling that names the same type on every ISA, whatever typedef clang resolved to get it. */
+    static boolean stable(String t) {
+        String base = t.replaceAll("\\b(const|volatile|restrict|__restrict)\\b", "").replace("*", " ").replaceAll("\\s+", " ").strip();
+        if (STABLE.contains(base)) return true;
+        return (base.startsWith("struct ") || base.startsWith("union ") || base.startsWith("enum "))
+                && base.matches("(struct|union|enum) [A-Za-z_][A-Za-z_0-9]*");
+    }
+
+    /** An arithmetic operand's type; an operand of a small type converted to the other's is that small type. */
+    private static String operand(TranslationUnit tu, Node n, int depth) {
+        if (n.is("ImplicitCastExpr") && n.attr("castKind").equals("IntegralCast") && !n.inner().isEmpty()) {
+            String s = sugared(tu, n.child(0), depth + 1);
+            return s != null && SMALL.contains(s) ? s : null;
+        }
+        return sugared(tu, n, depth);
+    }
+
+    private static String sugared(TranslationUnit tu, Node n, int depth) {
+        if (n == null || depth > 24) return null;
+        String t = n.qualType();
+        if (t.isEmpty()) return null;
+        String d = desugared(n);
+        if (!t.contains("typeof")) {
+            if (stable(t) || AS_DECLARED.contains(n.kind())) return t;
+        } else {
+            int open = t.startsWith("typeof (") ? "typeof ".length() : t.startsWith("typeof(") ? "typeof".length() : -1;
+            if (open > 0 && t.endsWith(")") && Ast.matchParen(t, open) == t.length() - 1) {
+                String alias = n.typeAliasDeclId();
+                Node typedef = alias.isEmpty() ? null : tu.byId(alias);
+                if (typedef != null && !typedef.name().isEmpty()) return typedef.name();
+                if (alias.isEmpty() && stable(d)) return d;
+            }
+        }
+        if (n.is("BinaryOperator") && ARITHMETIC.contains(n.attr("opcode"))) {
+            String a = operand(tu, n.child(0), depth + 1);
+            if (n.attr("opcode").equals("<<") || n.attr("opcode").equals(">>")) {
+                return a != null && desugared(n.child(0)).equals(d) ? a : null;
+            }
+            String b = operand(tu, n.child(1), depth + 1);
+            if (a == null || b == null) return null;
+            if (a.equals(b) && desugared(n.child(0)).equals(d)) return a;
+            // an operand that promotes to int on every ISA leaves the other's type (long + int is long everywhere;
+            // unsigned int + long is long here and unsigned long on i686)
+            if (SMALL.contains(b) && desugared(n.child(0)).equals(d)) return a;
+            if (SMALL.contains(a) && desugared(n.child(1)).equals(d)) return b;
+            return null;
+        }
+        if (n.is("UnaryOperator") && (n.attr("opcode").equals("-") || n.attr("opcode").equals("~")
+                || n.attr("opcode").equals("+") || n.attr("opcode").matches("\\+\\+|--"))) {
+            String a = sugared(tu, n.child(0), depth + 1);
+            return a != null && desugared(n.child(0)).equals(d) ? a : null;
+        }
+        if (n.is("ConditionalOperator")) {
+            String a = sugared(tu, n.child(1), depth + 1);
+            String b = sugared(tu, n.child(2), depth + 1);
+            return a != null && a.equals(b) && desugared(n.child(1)).equals(d) ? a : null;
+        }
+        Node next = switch (n.kind()) {
+            case "VarDecl" -> {
+                Node init = null;
+                for (Node c : n.inner()) if (!c.kind().endsWith("Attr")) init = c;
+                yield init;
+            }
+            case "ParenExpr" -> n.inner().isEmpty() ? null : n.child(0);
+            case "ImplicitCastExpr" -> n.attr("castKind").equals("LValueToRValue") || n.attr("castKind").equals("NoOp")
+                    ? n.child(0) : null;
+            case "DeclRefExpr" -> tu.byId(Ast.referencedDeclId(n));
+            case "StmtExpr" -> n.inner().isEmpty() || n.child(0).inner().isEmpty() ? null : n.child(0).inner().getLast();
+            default -> null;
+        };
+        if (next == null || !desugared(next).equals(d)) return null;
+        return sugared(tu, next, depth + 1);
+    }
+
+    private static String desugared(Node n) {
+        return n.desugaredQualType().isEmpty() ? n.qualType() : n.desugaredQualType();
     }
 
     private static int newlines(String s) {
@@ -330,7 +438,7 @@ public final class StatementExpressions {
         return d;
     }
 
-    private static void emit(String text, Place place, List<Node> xs, List<Edit> edits, int[] count) {
+    private static void emit(TranslationUnit tu, String text, Place place, List<Node> xs, List<Edit> edits, int[] count) {
         StringBuilder prefix = new StringBuilder();
         Map<Node, String> values = new LinkedHashMap<>();
         for (Node x : xs) {
@@ -346,7 +454,10 @@ public final class StatementExpressions {
                 Node last = body.inner().getLast();
                 int valueAt = last.begin().offset();
                 int valueEnd = Ast.rangeEnd(text, last);
-                prefix.append("__typeof__(").append(valueType(x)).append(") ").append(v).append("; { ")
+                String type = valueType(tu, x);
+                // a pointer to a function or to an array has no declarator form 'T v'
+                prefix.append(type.indexOf('(') < 0 && type.indexOf('[') < 0 ? type : "__typeof__(" + type + ")")
+                        .append(' ').append(v).append("; { ")
                         .append(flat(text.substring(open, valueAt))).append(v).append(" = (")
                         .append(flat(text.substring(valueAt, valueEnd))).append("); } ");
                 values.put(x, v);
