@@ -21,6 +21,7 @@ import dev.talent.compiler.analysis.Rejections;
 import dev.talent.compiler.analysis.ResumePoints;
 import dev.talent.compiler.analysis.Site;
 import dev.talent.compiler.analysis.SetjmpCalls;
+import dev.talent.compiler.analysis.StatementExpressions;
 import dev.talent.compiler.analysis.VaListBrackets;
 import dev.talent.compiler.analysis.VaListRegions;
 import dev.talent.compiler.analysis.SetjmpSites;
@@ -436,6 +437,17 @@ public final class CheckpointCompiler {
             Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
             TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            // statement expressions that may checkpoint become statements before theirs (docs/CODEGEN.md "Statement
+            // expressions"), then read again; once per level of nesting
+            for (int round = 0; round < StatementExpressions.MAX_ROUNDS; round++) {
+                TranslationUnit before = tu;
+                StatementExpressions.Result se = pass("statement expressions", source.getFileName().toString(),
+                        () -> StatementExpressions.rewrite(before));
+                if (!se.changed()) break;
+                Files.writeString(merged, se.text(), StandardCharsets.ISO_8859_1);
+                read = loader.load(merged, args);
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            }
             // thread-locals of a single-threaded unit become plain statics (docs/CODEGEN.md "Globals and statics"), then read again
             TranslationUnit tls = tu;
             ThreadLocals.Result tl = pass("thread-locals", source.getFileName().toString(), () -> ThreadLocals.rewrite(tls));

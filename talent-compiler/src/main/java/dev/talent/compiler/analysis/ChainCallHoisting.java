@@ -364,7 +364,10 @@ public final class ChainCallHoisting {
             Node child = call;
             for (Node p = call.parent(); p != null && child != root; child = p, p = p.parent()) {
                 switch (p.kind()) {
-                    case "StmtExpr" -> { return "is inside a statement expression"; }
+                    case "StmtExpr" -> {
+                        String why = StatementExpressions.whyNotMoved(tu, p);
+                        return "is inside a statement expression" + (why == null ? "" : " that talent cannot move out of its expression: " + why);
+                    }
                     case "BinaryConditionalOperator" -> {
                         if (p.inner().indexOf(child) > 0) return "is an operand of the GNU 'a ?: b' operator";
                     }

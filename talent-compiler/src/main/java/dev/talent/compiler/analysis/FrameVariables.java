@@ -15,6 +15,18 @@ import java.util.List;
  * Function-scope statics and extern declarations are not frame variables.
  */
 public final class FrameVariables {
+    /**
+     * The variable's type as talent describes it: a type written {@code __typeof__(expr)} (the statement expressions of
+     * macros such as {@code MAX_OF}: {@code __typeof__(a) _a = (a);}) is the type it stands for, spelled alike for every
+     * ISA ({@link StatementExpressions#sugaredType}); one that cannot be is refused as before.
+     */
+    static String declaredType(TranslationUnit tu, Node varDecl) {
+        String t = varDecl.qualType();
+        if (!t.contains("typeof")) return t;
+        String s = StatementExpressions.sugaredType(tu, varDecl);
+        return s == null ? t : s;
+    }
+
     public static void collect(FunctionModel f) {
         TranslationUnit tu = f.unit;
         f.variables.clear();
@@ -30,8 +42,9 @@ public final class FrameVariables {
             String sc = n.attr("storageClass");
             if (sc.equals("static") || sc.equals("extern")) return;
             Node scope = scopeOf(n);
-            locals.add(new Ordered(n.position().offset(), seq[0]++, new Variable(n.name(), n, n.qualType(),
-                    CTypeParser.parse(n.qualType()), n.position().offset(), tu.pos(n.position()), scope)));
+            String type = declaredType(tu, n);
+            locals.add(new Ordered(n.position().offset(), seq[0]++, new Variable(n.name(), n, type,
+                    CTypeParser.parse(type), n.position().offset(), tu.pos(n.position()), scope)));
         });
         for (Hoist h : f.hoists) {
             int at = h.statement().begin().offset();

@@ -78,6 +78,9 @@ public final class Node {
 
     public String desugaredQualType() { return attribute("type").path("desugaredQualType").asText(""); }
 
+    /** The typedef clang finds first when it looks through the type's sugar ({@code typeof}), or "". */
+    public String typeAliasDeclId() { return attribute("type").path("typeAliasDeclId").asText(""); }
+
     public String attr(String key) {
         return switch (key) {
             case "id" -> id;

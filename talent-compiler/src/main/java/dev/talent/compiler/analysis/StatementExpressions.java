@@ -1,0 +1,506 @@
+package dev.talent.compiler.analysis;
+
+import dev.talent.compiler.ast.Ast;
+import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Moves GNU statement expressions {@code ({ ... })} that contain a loop or a call out of their expression, before the
+ * text is analysed again (docs/CODEGEN.md "Statement expressions"; issue 11). A restart resumes a function by a
+ * {@code goto} to a point's label, and GCC forbids a jump into a statement expression; and a call in one cannot be
+ * hoisted into a statement of its own. So the statement expression's statements become a block before the statement
+ * that holds it, its value a temporary that the expression reads:
+ *
+ * <pre>
+ *   long m = ({ __typeof__(work(i)) _a = (work(i)); __typeof__(work(j)) _b = (work(j)); _a &gt; _b ? _a : _b; });
+ * becomes (on the same line)
+ *   __typeof__(long) __talent_se1; { __typeof__(work(i)) _a = (work(i)); ...; __talent_se1 = (_a &gt; _b ? _a : _b); }
+ *   long m = __talent_se1;
+ * </pre>
+ *
+ * The block keeps the scope of the statement expression's declarations (shadowing, {@code __typeof__}); a {@code
+ * return}, {@code goto} or {@code break} in it does what it did (its enclosing statement is the same). Evaluation
+ * order: only a statement expression whose evaluation C does not sequence after another part of the statement is
+ * moved (not the right operand of {@code &&}, {@code ||} or of a comma after a side effect, not an arm of {@code ?:});
+ * moving it before the statement is one of the orders C allows. In a {@code while} or {@code for} condition the
+ * loop becomes {@code for (init; ; inc) { <block> if (!(cond')) break; body }} (a {@code continue} still reaches
+ * the condition). Moved text is put on one line, the statement's, and the lines after it keep their numbers. Nested
+ * statement expressions are moved by running the pass again on the text it returns. What is not moved keeps its
+ * reason ({@link #whyNotMoved}), which the refusal of a chain call inside it names.
+ */
+public final class StatementExpressions {
+    private StatementExpressions() {}
+
+    /** The value temporaries: this prefix and a number unique in the unit. */
+    public static final String PREFIX = "__talent_se";
+
+    /** How many times the pass runs on its own output at most (one level of nesting each). */
+    public static final int MAX_ROUNDS = 8;
+
+    public record Result(String text, boolean changed) {}
+
+    private enum Mode { BEFORE, WHILE_CONDITION, FOR_CONDITION }
+
+    /** Where the statement expression goes: before {@code stmt}, braces around it when {@code wrap}. */
+    private record Place(Node stmt, Mode mode, boolean wrap) {}
+
+    /** A reason, or a place. */
+    private record Decision(Place place, String reason) {}
+
+    private record Edit(int at, int end, int order, String text) {}
+
+    private static final Pattern NUMBERED = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)");
+
+    public static Result rewrite(TranslationUnit tu) {
+        String text = tu.text();
+        int[] count = {0};
+        Matcher m = NUMBERED.matcher(text);
+        while (m.find()) count[0] = Math.max(count[0], Integer.parseInt(m.group(1)));
+        List<Edit> edits = new ArrayList<>();
+        for (Node top : tu.root().inner()) {
+            if (!top.is("FunctionDecl") || Ast.functionBody(top) == null) continue;
+            Node body = Ast.functionBody(top);
+            if (!tu.isRewritable(body)) continue;
+            Map<Place, List<Node>> byPlace = new LinkedHashMap<>();
+            body.walk(n -> {
+                if (!n.is("StmtExpr") || !outermost(n) || !worthMoving(n)) return;
+                Decision d = decide(tu, n);
+                if (d == null || d.place() == null) return;
+                byPlace.computeIfAbsent(d.place(), k -> new ArrayList<>()).add(n);
+            });
+            for (var e : byPlace.entrySet()) {
+                List<Node> xs = e.getValue();
+                xs.sort(Comparator.comparingInt(x -> x.begin().offset()));
+                emit(tu, text, e.getKey(), xs, edits, count);
+            }
+        }
+        if (edits.isEmpty()) return new Result(text, false);
+        edits.sort(Comparator.comparingInt(Edit::at).thenComparingInt(Edit::order));
+        StringBuilder out = new StringBuilder(text.length() + 256 * edits.size());
+        int pos = 0;
+        for (Edit e : edits) {
+            if (e.at() < pos) throw new IllegalStateException("overlapping statement expression rewrites at offset " + e.at());
+            out.append(text, pos, e.at()).append(e.text());
+            pos = e.end();
+        }
+        out.append(text.substring(pos));
+        return new Result(out.toString(), true);
+    }
+
+    /**
+     * Why the statement expression {@code x} (or the outermost one around it) stays in its expression, or null when
+     * it is moved by {@link #rewrite} (so none is left after it).
+     */
+    public static String whyNotMoved(TranslationUnit tu, Node x) {
+        Node outer = x;
+        for (Node p = x.parent(); p != null; p = p.parent()) if (p.is("StmtExpr")) outer = p;
+        Decision d = decide(tu, outer);
+        if (d == null) return "it is not evaluated";
+        return d.reason();
+    }
+
+    private static boolean outermost(Node x) {
+        for (Node p = x.parent(); p != null; p = p.parent()) if (p.is("StmtExpr")) return false;
+        return true;
+    }
+
+    /** A loop, or a call of anything but a compiler builtin: what may checkpoint or block. */
+    private static boolean worthMoving(Node x) {
+        boolean[] found = {false};
+        x.walk(n -> {
+            if (Ast.isLoop(n)) found[0] = true;
+            if (n.is("CallExpr")) {
+                String callee = Ast.directCallee(n);
+                if (callee == null || !callee.startsWith("__builtin")) found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    private static Decision reason(String why) {
+        return new Decision(null, why);
+    }
+
+    /** Where {@code x} can go, or why it cannot; null when it is not evaluated (sizeof, typeof). */
+    private static Decision decide(TranslationUnit tu, Node x) {
+        if (!tu.isMacroFree(x)) return reason("it is written inside a macro that talent leaves to the C library's headers");
+        Node body = x.inner().isEmpty() ? null : x.child(0);
+        if (body == null || !body.is("CompoundStmt")) return reason("talent cannot read its body");
+        if (!isVoid(x) && (body.inner().isEmpty() || !isExpression(body.inner().getLast()))) {
+            return reason("its value is not the value of its last statement as written");
+        }
+        if (!isVoid(x) && valueType(tu, x) == null) {
+            return reason("talent cannot name its type '" + x.qualType() + "' outside it alike on every ISA");
+        }
+        if (!Ast.collect(body, "RecordDecl").isEmpty() || !Ast.collect(body, "EnumDecl").isEmpty()
+                || !Ast.collect(body, "TypedefDecl").isEmpty()) {
+            return reason("it declares a type its value may have");
+        }
+        Node c = x;
+        for (Node p = x.parent(); p != null; c = p, p = p.parent()) {
+            int at = p.inner().indexOf(c);
+            switch (p.kind()) {
+                case "UnaryExprOrTypeTraitExpr" -> { return null; }
+                case "BinaryOperator" -> {
+                    String op = p.attr("opcode");
+                    if ((op.equals("&&") || op.equals("||")) && at == 1) {
+                        return reason("it is the right operand of '" + op + "', evaluated only when the left one "
+                                + (op.equals("&&") ? "is true" : "is false"));
+                    }
+                    if (op.equals(",") && at == 1 && ChainCallHoisting.hasSideEffects(p.child(0))) {
+                        return reason("it follows the left operand of a comma operator, which has a side effect");
+                    }
+                }
+                case "ConditionalOperator" -> { if (at > 0) return reason("it is an arm of '?:', evaluated only when chosen"); }
+                case "BinaryConditionalOperator" -> { if (at > 0) return reason("it is an operand of the GNU 'a ?: b' operator"); }
+                case "CompoundStmt" -> { return placed(tu, x, new Place(c, Mode.BEFORE, false)); }
+                case "ReturnStmt" -> { return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt"))); }
+                case "IfStmt", "SwitchStmt" -> {
+                    if (at == 0) return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt")));
+                    return placed(tu, x, new Place(c, Mode.BEFORE, true));
+                }
+                case "WhileStmt" -> {
+                    if (at == 0) return placed(tu, x, new Place(p, Mode.WHILE_CONDITION, false));
+                    return placed(tu, x, new Place(c, Mode.BEFORE, true));
+                }
+                case "DoStmt" -> {
+                    if (at == 1) return reason("it is in the condition of a do-while loop: compute the condition at the end of the body");
+                    return placed(tu, x, new Place(c, Mode.BEFORE, true));
+                }
+                case "ForStmt" -> {
+                    Node[] parts = Ast.forParts(p);
+                    if (c == parts[0]) return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt")));
+                    if (c == parts[2]) return placed(tu, x, new Place(p, Mode.FOR_CONDITION, false));
+                    if (c == parts[3]) return reason("it is in the increment of a for loop: compute it at the end of the body");
+                    return placed(tu, x, new Place(c, Mode.BEFORE, true));
+                }
+                case "LabelStmt", "CaseStmt", "DefaultStmt", "AttributedStmt" -> {
+                    if (c == p.inner().getLast()) return placed(tu, x, new Place(c, Mode.BEFORE, true));
+                    return reason("it is in a case label");
+                }
+                case "VarDecl" -> {
+                    if (!p.attr("storageClass").isEmpty() && !p.attr("storageClass").equals("auto")
+                            && !p.attr("storageClass").equals("register")) {
+                        return reason("it initialises a '" + p.attr("storageClass") + "' variable");
+                    }
+                    Node decl = p.parent();
+                    if (decl == null || !decl.is("DeclStmt")) return reason("it is in a declaration talent cannot move it out of");
+                    String why = declarationProblem(decl, p, x);
+                    if (why != null) return reason(why);
+                    Node holder = decl.parent();
+                    if (holder != null && holder.is("CompoundStmt")) return placed(tu, x, new Place(decl, Mode.BEFORE, false));
+                    if (holder != null && holder.is("ForStmt") && Ast.forParts(holder)[0] == decl) {
+                        return placed(tu, x, new Place(holder, Mode.BEFORE, !holder.parent().is("CompoundStmt")));
+                    }
+                    return reason("it is in a declaration that is not directly in a block");
+                }
+                case "FunctionDecl", "TranslationUnitDecl" -> { return reason("it is not inside a statement"); }
+                default -> { }
+            }
+        }
+        return reason("it is not inside a statement");
+    }
+
+    /**
+     * The declarator {@code var} of {@code decl} is initialised with {@code x}: x moves before the whole declaration, so
+     * it must not read a name the declaration declares, and earlier declarators must not do anything.
+     */
+    private static String declarationProblem(Node decl, Node var, Node x) {
+        Set<String> declared = new HashSet<>();
+        for (Node d : decl.inner()) if (d.is("VarDecl")) declared.add(d.id());
+        String[] bad = {null};
+        x.walk(n -> {
+            if (bad[0] == null && n.is("DeclRefExpr") && declared.contains(Ast.referencedDeclId(n))) {
+                bad[0] = n.referencedDecl().path("name").asText();
+            }
+        });
+        if (bad[0] != null) return "it reads '" + bad[0] + "', which the same declaration declares: declare it on its own";
+        for (Node d : decl.inner()) {
+            if (d == var) break;
+            if (d.is("VarDecl") && ChainCallHoisting.hasSideEffects(d)) {
+                return "an earlier declarator of the same declaration ('" + d.name() + "') has a side effect: declare '"
+                        + var.name() + "' on its own";
+            }
+        }
+        return null;
+    }
+
+    /** The place, once the text there can take the rewriting. */
+    private static Decision placed(TranslationUnit tu, Node x, Place place) {
+        Node s = place.stmt();
+        if (!tu.isMacroFree(s)) return reason("the statement that holds it is written by a macro");
+        String text = tu.text();
+        String moved = text.substring(x.begin().offset(), Ast.rangeEnd(text, x));
+        if (moved.indexOf('\n') >= 0 && (moved.contains("//") || Pattern.compile("(?m)^\\s*#").matcher(moved).find())) {
+            return reason("it holds a preprocessor line or a comment across its lines");
+        }
+        if (place.mode() != Mode.BEFORE && !tu.isMacroFree(Ast.loopBody(s))) return reason("the loop's body is written by a macro");
+        if (Ast.isLoop(s) && jumpsOut(x.child(0), false)) {
+            return reason("it is in the header of a loop and holds a 'break' or 'continue' of an enclosing loop");
+        }
+        return new Decision(place, null);
+    }
+
+    /** A break or continue that is not inside a loop (a break: nor a switch) of {@code n}. */
+    private static boolean jumpsOut(Node n, boolean inSwitch) {
+        if (n.is("ContinueStmt")) return true;
+        if (n.is("BreakStmt")) return !inSwitch;
+        if (Ast.isLoop(n)) return false;
+        boolean sw = inSwitch || n.is("SwitchStmt");
+        for (Node c : n.inner()) if (jumpsOut(c, sw)) return true;
+        return false;
+    }
+
+    private static boolean isExpression(Node n) {
+        String k = n.kind();
+        return !k.endsWith("Stmt") && !k.equals("VarDecl") && !k.isEmpty();
+    }
+
+    private static boolean isVoid(Node x) {
+        String t = x.desugaredQualType().isEmpty() ? x.qualType() : x.desugaredQualType();
+        return t.equals("void") || x.qualType().equals("void");
+    }
+
+    /**
+     * A type name for the temporary, valid before the statement: clang's type without top-level qualifiers (an
+     * rvalue's), or null for a type without a name there (an unnamed struct, a variably modified type).
+     */
+    static String valueType(TranslationUnit tu, Node x) {
+        String t = sugaredType(tu, x);
+        if (t == null || t.isEmpty() || t.contains("unnamed") || t.contains("anonymous") || t.contains(" at ")
+                || t.contains("__attribute__")) return null;
+        if (Pattern.compile("\\[[^\\]]*[A-Za-z_][^\\]]*\\]").matcher(t).find()) return null;
+        String stripped = t.strip();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (String q : List.of("const ", "volatile ", "restrict ")) {
+                if (stripped.startsWith(q) && !stripped.contains("*")) {
+                    stripped = stripped.substring(q.length()).strip();
+                    changed = true;
+                }
+            }
+            for (String q : List.of(" const", " volatile", " restrict", " __restrict")) {
+                if (stripped.endsWith(q) && stripped.lastIndexOf('*') >= 0
+                        && stripped.substring(stripped.lastIndexOf('*')).strip().equals("*" + q.strip())) {
+                    stripped = stripped.substring(0, stripped.length() - q.length()).strip();
+                    changed = true;
+                }
+            }
+        }
+        return stripped;
+    }
+
+    /**
+     * The type of {@code n} spelled so that each ISA's compiler reads the type the program means, or null. clang's types
+     * are the build host's: it desugars {@code __typeof__(w(i))} with {@code int64_t w(int)} to {@code long}, and gives
+     * {@code c ? a : b} with {@code a}, {@code b} of two typedefs of one type that type, {@code long} here; on i686
+     * {@code int64_t} is {@code long long}, so that spelling would make a 64-bit value 32 bits there. Taken as they are:
+     * a spelling that means the same type on every ISA whatever typedef it came from ({@link #stable}: {@code int},
+     * {@code double}, {@code char *}, {@code struct s *}, ...), and the type of a node that carries its declaration's
+     * type as written (a variable, a call's return type, a cast, a member, an element). A type that is {@code typeof (...)}
+     * as a whole is the typedef clang finds under it ({@code int64_t}) or a stable desugared type; otherwise the type of
+     * what the expression reads (a variable's initialiser, a parenthesis, a conversion that keeps the type, both arms of
+     * {@code ?:} alike, a statement expression's value) when it is the same type.
+     */
+    public static String sugaredType(TranslationUnit tu, Node n) {
+        return sugared(tu, n, 0);
+    }
+
+    private static final Set<String> STABLE = Set.of("int", "unsigned int", "short", "unsigned short", "char", "signed char",
+            "unsigned char", "_Bool", "float", "double", "long double", "long long", "unsigned long long", "void");
+
+    private static final Set<String> ARITHMETIC = Set.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>");
+
+    /** Types that promote to int on every ISA. */
+    private static final Set<String> SMALL = Set.of("int", "short", "unsigned short", "char", "signed char", "unsigned char",
+            "_Bool");
+
+    private static final Set<String> AS_DECLARED = Set.of("DeclRefExpr", "VarDecl", "ParmVarDecl", "CallExpr",
+            "CStyleCastExpr", "MemberExpr", "ArraySubscriptExpr");
+
+    /** A spelling that names the same type on every ISA, whatever typedef clang resolved to get it. */
+    static boolean stable(String t) {
+        String base = t.replaceAll("\\b(const|volatile|restrict|__restrict)\\b", "").replace("*", " ").replaceAll("\\s+", " ").strip();
+        if (STABLE.contains(base)) return true;
+        return (base.startsWith("struct ") || base.startsWith("union ") || base.startsWith("enum "))
+                && base.matches("(struct|union|enum) [A-Za-z_][A-Za-z_0-9]*");
+    }
+
+    /** An arithmetic operand's type; an operand of a small type converted to the other's is that small type. */
+    private static String operand(TranslationUnit tu, Node n, int depth) {
+        if (n.is("ImplicitCastExpr") && n.attr("castKind").equals("IntegralCast") && !n.inner().isEmpty()) {
+            String s = sugared(tu, n.child(0), depth + 1);
+            return s != null && SMALL.contains(s) ? s : null;
+        }
+        return sugared(tu, n, depth);
+    }
+
+    private static String sugared(TranslationUnit tu, Node n, int depth) {
+        if (n == null || depth > 24) return null;
+        String t = n.qualType();
+        if (t.isEmpty()) return null;
+        String d = desugared(n);
+        if (!t.contains("typeof")) {
+            if (stable(t) || AS_DECLARED.contains(n.kind())) return t;
+        } else {
+            int open = t.startsWith("typeof (") ? "typeof ".length() : t.startsWith("typeof(") ? "typeof".length() : -1;
+            if (open > 0 && t.endsWith(")") && Ast.matchParen(t, open) == t.length() - 1) {
+                String alias = n.typeAliasDeclId();
+                Node typedef = alias.isEmpty() ? null : tu.byId(alias);
+                if (typedef != null && !typedef.name().isEmpty()) return typedef.name();
+                if (alias.isEmpty() && stable(d)) return d;
+            }
+        }
+        if (n.is("BinaryOperator") && ARITHMETIC.contains(n.attr("opcode"))) {
+            String a = operand(tu, n.child(0), depth + 1);
+            if (n.attr("opcode").equals("<<") || n.attr("opcode").equals(">>")) {
+                return a != null && desugared(n.child(0)).equals(d) ? a : null;
+            }
+            String b = operand(tu, n.child(1), depth + 1);
+            if (a == null || b == null) return null;
+            if (a.equals(b) && desugared(n.child(0)).equals(d)) return a;
+            // an operand that promotes to int on every ISA leaves the other's type (long + int is long everywhere;
+            // unsigned int + long is long here and unsigned long on i686)
+            if (SMALL.contains(b) && desugared(n.child(0)).equals(d)) return a;
+            if (SMALL.contains(a) && desugared(n.child(1)).equals(d)) return b;
+            return null;
+        }
+        if (n.is("UnaryOperator") && (n.attr("opcode").equals("-") || n.attr("opcode").equals("~")
+                || n.attr("opcode").equals("+") || n.attr("opcode").matches("\\+\\+|--"))) {
+            String a = sugared(tu, n.child(0), depth + 1);
+            return a != null && desugared(n.child(0)).equals(d) ? a : null;
+        }
+        if (n.is("ConditionalOperator")) {
+            String a = sugared(tu, n.child(1), depth + 1);
+            String b = sugared(tu, n.child(2), depth + 1);
+            return a != null && a.equals(b) && desugared(n.child(1)).equals(d) ? a : null;
+        }
+        Node next = switch (n.kind()) {
+            case "VarDecl" -> {
+                Node init = null;
+                for (Node c : n.inner()) if (!c.kind().endsWith("Attr")) init = c;
+                yield init;
+            }
+            case "ParenExpr" -> n.inner().isEmpty() ? null : n.child(0);
+            case "ImplicitCastExpr" -> n.attr("castKind").equals("LValueToRValue") || n.attr("castKind").equals("NoOp")
+                    ? n.child(0) : null;
+            case "DeclRefExpr" -> tu.byId(Ast.referencedDeclId(n));
+            case "StmtExpr" -> n.inner().isEmpty() || n.child(0).inner().isEmpty() ? null : n.child(0).inner().getLast();
+            default -> null;
+        };
+        if (next == null || !desugared(next).equals(d)) return null;
+        return sugared(tu, next, depth + 1);
+    }
+
+    private static String desugared(Node n) {
+        return n.desugaredQualType().isEmpty() ? n.qualType() : n.desugaredQualType();
+    }
+
+    private static int newlines(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    private static String flat(String s) {
+        return s.replace('\n', ' ');
+    }
+
+    /** {@code text[from, to)} with each statement expression of {@code xs} inside it replaced by its value. */
+    private static String replacedIn(String text, int from, int to, List<Node> xs, Map<Node, String> values) {
+        StringBuilder b = new StringBuilder();
+        int pos = from;
+        for (Node x : xs) {
+            int a = x.begin().offset();
+            int e = Ast.rangeEnd(text, x);
+            if (a < from || e > to) continue;
+            b.append(text, pos, a).append(values.get(x));
+            pos = e;
+        }
+        b.append(text, pos, to);
+        return b.toString();
+    }
+
+    /** Depth of a node in the tree: inner statements' edits go after outer ones at the same offset. */
+    private static int depth(Node n) {
+        int d = 0;
+        for (Node p = n.parent(); p != null; p = p.parent()) d++;
+        return d;
+    }
+
+    private static void emit(TranslationUnit tu, String text, Place place, List<Node> xs, List<Edit> edits, int[] count) {
+        StringBuilder prefix = new StringBuilder();
+        Map<Node, String> values = new LinkedHashMap<>();
+        for (Node x : xs) {
+            Node body = x.child(0);
+            int open = body.begin().offset() + 1;
+            int close = body.end().offset();   // the '}'
+            if (isVoid(x)) {
+                prefix.append("{ ").append(flat(text.substring(open, close))).append(" } ");
+                values.put(x, "((void)0)");
+            } else {
+                count[0]++;
+                String v = PREFIX + count[0];
+                Node last = body.inner().getLast();
+                int valueAt = last.begin().offset();
+                int valueEnd = Ast.rangeEnd(text, last);
+                String type = valueType(tu, x);
+                // a pointer to a function or to an array has no declarator form 'T v'
+                prefix.append(type.indexOf('(') < 0 && type.indexOf('[') < 0 ? type : "__typeof__(" + type + ")")
+                        .append(' ').append(v).append("; { ")
+                        .append(flat(text.substring(open, valueAt))).append(v).append(" = (")
+                        .append(flat(text.substring(valueAt, valueEnd))).append("); } ");
+                values.put(x, v);
+            }
+        }
+        Node s = place.stmt();
+        int depth = depth(s);
+        switch (place.mode()) {
+            case BEFORE -> {
+                edits.add(new Edit(s.begin().offset(), s.begin().offset(), depth, (place.wrap() ? "{ " : "") + prefix));
+                for (Node x : xs) {
+                    int a = x.begin().offset();
+                    int e = Ast.rangeEnd(text, x);
+                    edits.add(new Edit(a, e, depth, values.get(x) + "\n".repeat(newlines(text.substring(a, e)))));
+                }
+                if (place.wrap()) {
+                    int end = Ast.statementEnd(text, s);
+                    edits.add(new Edit(end, end, 100_000 - depth, " }"));
+                }
+            }
+            case WHILE_CONDITION -> {
+                Node cond = s.child(0);
+                int open = Ast.skipSpace(text, s.begin().offset() + "while".length());
+                int close = Ast.matchParen(text, open);
+                String c = replacedIn(text, cond.begin().offset(), Ast.rangeEnd(text, cond), xs, values);
+                String region = text.substring(s.begin().offset(), close + 1);
+                edits.add(new Edit(s.begin().offset(), close + 1, depth, "for (;;) { " + prefix + "if (!(" + flat(c)
+                        + ")) break; " + "\n".repeat(newlines(region))));
+                int end = Ast.statementEnd(text, Ast.loopBody(s));
+                edits.add(new Edit(end, end, 100_000 - depth, " }"));
+            }
+            case FOR_CONDITION -> {
+                Node cond = Ast.forParts(s)[2];
+                int a = cond.begin().offset();
+                int e = Ast.rangeEnd(text, cond);
+                String c = replacedIn(text, a, e, xs, values);
+                edits.add(new Edit(a, e, depth, "\n".repeat(newlines(text.substring(a, e)))));
+                Node loopBody = Ast.loopBody(s);
+                int at = loopBody.begin().offset();
+                edits.add(new Edit(at, at, depth, "{ " + prefix + "if (!(" + flat(c) + ")) break; "));
+                int end = Ast.statementEnd(text, loopBody);
+                edits.add(new Edit(end, end, 100_000 - depth, " }"));
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.talent.compiler.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talent.compiler.CProgram;
+import dev.talent.compiler.Diagnostic;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GNU statement expressions that may checkpoint are moved out of their expression (docs/CODEGEN.md "Statement
+ * expressions"): their statements become a block before the statement, their value a temporary. Before, every call of a
+ * function that may checkpoint inside one was refused at build time.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class StatementExpressionsTest {
+    @TempDir
+    Path dir;
+
+    private static final String WORK = """
+            #define MAX_OF(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+            #define TRY(e) ({ int _r = (e); if (_r < 0) return _r; _r; })
+            long work(int n) { long s = 0; for (int k = 0; k < n; k++) s += k; return s; }
+            """;
+
+    @Test
+    void macroStatementExpressionsBecomeBlocksBeforeTheirStatement() {
+        CProgram p = CProgram.in(dir).file("a.c", WORK + """
+                int run(int i, int j) {
+                  long m = MAX_OF(work(i), work(j));
+                  int c = TRY((int)work(i) - 3);
+                  while (({ long w = work(j); w < 0; })) j++;
+                  for (int k = 0; ({ long z = work(k); k < 2 && z >= 0; }); k++) m += k;
+                  if (i)
+                    m += ({ long acc = 0; for (int q = 0; q < i; q++) acc += work(q); acc; });
+                  return (int)m + c;
+                }
+                int main(void) { return run(3, 4) > 0 ? 0 : 1; }
+                """);
+        List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        // each statement keeps its line; the statement expression's statements are on it, before the statement
+        assertThat(lines).hasSize(13);
+        assertThat(lines.get(4)).contains("long __talent_se1; {").contains("__talent_se1 = (_a > _b ? _a : _b); }")
+                .endsWith("long m = __talent_se1;").doesNotContain("({");
+        assertThat(lines.get(5)).contains("if (_r < 0) return _r; __talent_se2 = (_r); }").endsWith("int c = __talent_se2;");
+        // a loop condition is evaluated at the top of the loop's body, so that continue still reaches it
+        assertThat(lines.get(6)).startsWith("  for (;;) {").contains("if (!(__talent_se3)) break;");
+        assertThat(lines.get(7)).startsWith("  for (int k = 0; ; k++) {").contains("if (!(__talent_se4)) break;");
+        // an if's branch that is not a block gets braces around the moved block and the statement
+        assertThat(lines.get(9)).startsWith("    { long __talent_se5; {").endsWith("m += __talent_se5; }");
+        // the loop inside the statement expression is a site of run
+        assertThat(p.analyze().unit("a.c").function("run").sites).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void whatCannotMoveIsRefusedWithTheReason() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", WORK + """
+                int main(void) {
+                  int a = 1; long b = 0;
+                  b = a && ({ long t = work(a); t + 1; });
+                  b = a ? ({ long t = work(a); t; }) : 0;
+                  do { a--; } while (({ long t = work(a); t > 5; }));
+                  for (int k = 0; k < 3; k += ({ int t = (int)work(k); t + 1; })) b++;
+                  while (a < 9) { while (({ long t = work(a); if (t > 100) break; t < 50; })) a++; a++; }
+                  long x = 1, y = ({ long t = work(3); t + x; });
+                  return (int)(b + y);
+                }
+                """).rejection();
+        List<Diagnostic> errors = d.stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).toList();
+        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7, 8, 9, 10, 11);
+        assertThat(errors.get(0).message()).contains("call of 'work', which may checkpoint, is inside a statement expression")
+                .contains("it is the right operand of '&&', evaluated only when the left one is true");
+        assertThat(errors.get(1).message()).contains("it is an arm of '?:'");
+        assertThat(errors.get(2).message()).contains("the condition of a do-while loop");
+        assertThat(errors.get(3).message()).contains("the increment of a for loop");
+        assertThat(errors.get(4).message()).contains("holds a 'break' or 'continue' of an enclosing loop");
+        assertThat(errors.get(5).message()).contains("reads 'x', declared by the same declaration");
+        assertThat(d).allSatisfy(x -> assertThat(x.remedy()).isNotBlank());
+    }
+}
