@@ -56,7 +56,7 @@ public final class RuntimeLibrary {
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime",
-            "hcreate", "hdestroy", "inet_ntoa", "mmap", "mmap64", "munmap", "mremap");
+            "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "mmap", "mmap64", "munmap", "mremap");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())
