@@ -282,15 +282,23 @@ static const struct text_result {
 };
 static int text_used[TEXT_COUNT];
 
-/* the C library's text into the carried buffer, NULs after it as both readers require; a text longer than the buffer
- * (none that these functions write) is cut */
-static char *text_kept(int which, const char *text)
+/* The executable's read-only part (GNU ld's symbols of every target, as objects.c's tl_is_readonly_data): where the C
+ * library's constant texts lie. */
+extern const char __executable_start[];
+extern const char __init_array_start[];
+
+/* The C library's text into the carried buffer, NULs after it as both readers require; a text longer than the buffer
+ * (none that these functions write) is cut. A result that is not its buffer stays what it is: NULL, or a constant
+ * text (glibc's l64a(0) returns a literal "" and leaves its buffer as it was, musl's writes "" into its buffer): a
+ * pointer to such a text is carried as a string constant (values.c), and the buffer keeps the earlier result. */
+static char *text_kept(int which, char *text)
 {
     const struct text_result *t = &texts[which];
+    if (!text || ((uintptr_t)text >= (uintptr_t)__executable_start && (uintptr_t)text < (uintptr_t)__init_array_start))
+        return text;
     text_used[which] = 1;
     memset(t->buf, 0, t->size);
-    if (text)
-        memcpy(t->buf, text, strnlen(text, t->size - 1));
+    memcpy(t->buf, text, strnlen(text, t->size - 1));
     return t->buf;
 }
 

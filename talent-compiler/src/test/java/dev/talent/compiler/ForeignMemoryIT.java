@@ -70,7 +70,8 @@ class ForeignMemoryIT {
      * (glibc's fcvt: one it allocates); kept across a stop and read after, the restart crashed (exit 139) on every hop,
      * x86_64 -> x86_64-musl too. Now the runtime's
      * storage, carried: the kept pointers see the text, a later call overwrites the one buffer as in the C library
-     * (the pointer kept sees the new text), and an empty result (l64a(0)) survives two restarts.
+     * (the pointer kept sees the new text). glibc's l64a(0) returns a constant "" and leaves its buffer alone (musl's
+     * writes "" into it): so does the wrapper, and `digits` keeps its text.
      */
     @Test
     void pointersToL64aEtherNtoaEcvtAndFcvtResultsMigrateAndSeeTheBufferTheyPointTo() throws Exception {
@@ -96,7 +97,7 @@ class ForeignMemoryIT {
                     e.ether_addr_octet[5] = (unsigned char)(0xf0 + r);
                     if (r % 2) mac = ether_ntoa(&e);
                     else ether_ntoa(&e);            /* the one buffer: mac sees the new text */
-                    if (r == 2) zero = l64a(0);     /* "" in the same buffer: digits sees it too */
+                    if (r == 2) zero = l64a(0);     /* glibc: a constant "", the buffer keeps .7S */
                     else if (r > 2) digits = l64a(987654321L + r);
                     if (r == 3) ecvt(2.0 / 3.0, 17, &dp, &neg);    /* ec sees the new digits */
                     if (r == 4) fc = fcvt(1e20, 2, &fdp, &fneg);
@@ -107,11 +108,11 @@ class ForeignMemoryIT {
                 """;
         Run plain = MigratesLikeGcc.plainGcc(work, "l64", source);
         assertThat(plain.out()).startsWith("0 2:0:5e:10:ab:f .7S [-] 325000 1 0 1234568 4 1 ")
-                .contains("\n3 2:0:5e:10:ab:f2  [] ").contains(" 66666666666666661 0 0 ")
+                .contains("\n3 2:0:5e:10:ab:f2 .7S [] ").contains(" 66666666666666661 0 0 ")
                 .contains(" 10000000000000000000000 21 0 ");
         List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
         List<Path> exes = MigratesLikeGcc.linkedFor(work, "l64", chain, plain);
-        // about 1000 site visits per round; the third row stops twice in round 3, while l64a's buffer holds ""
+        // about 1000 site visits per round; the third row stops twice in round 3, after l64a(0)
         int[][] stops = {{1, 1500, 1500}, {2500, 1000, 700}, {3100, 300, 300}};
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
