@@ -259,10 +259,11 @@ const char *tl_inet_ntoa_restored(void)
  * does (its text is the C library's of the platform where the call ran: glibc writes ether_ntoa's digits in lower case
  * without leading zeros, musl in upper case with them). */
 enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_COUNT };
-static char l64a_buf[TL_L64A_MAX];
-static char ether_buf[TL_ETHER_NTOA_MAX];
-static char ecvt_buf[TL_ECVT_MAX];
-static char fcvt_buf[TL_FCVT_MAX];
+/* A byte apart from each other and from any other object: a pointer to the start of one is never also one past the
+ * end of another, which a reader with another layout could not tell apart (FORMAT.md "Pointers", BOUNDARY) */
+static struct {
+    char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
+} bufs;
 static const talent_type t_l64a = TALENT_ARRAY_TYPE(char[TL_L64A_MAX], "char[8]", char, &t_ichar);
 static const talent_type t_ether = TALENT_ARRAY_TYPE(char[TL_ETHER_NTOA_MAX], "char[24]", char, &t_ichar);
 static const talent_type t_ecvt = TALENT_ARRAY_TYPE(char[TL_ECVT_MAX], "char[32]", char, &t_ichar);
@@ -274,11 +275,11 @@ static const struct text_result {
     const char *allowed;
     const char *bad;
 } texts[TEXT_COUNT] = {
-    {l64a_buf, TL_L64A_MAX, &t_l64a, TL_L64A_DIGITS, "a result of l64a (<libc>:l64a) that is not valid"},
-    {ether_buf, TL_ETHER_NTOA_MAX, &t_ether, TL_ETHER_NTOA_DIGITS,
+    {bufs.l64a, TL_L64A_MAX, &t_l64a, TL_L64A_DIGITS, "a result of l64a (<libc>:l64a) that is not valid"},
+    {bufs.ether, TL_ETHER_NTOA_MAX, &t_ether, TL_ETHER_NTOA_DIGITS,
      "a result of ether_ntoa (<libc>:ether_ntoa) that is not valid"},
-    {ecvt_buf, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
-    {fcvt_buf, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
+    {bufs.ecvt, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
+    {bufs.fcvt, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
 };
 static int text_used[TEXT_COUNT];
 
