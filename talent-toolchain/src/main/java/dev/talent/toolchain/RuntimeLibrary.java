@@ -48,7 +48,8 @@ public final class RuntimeLibrary {
      * state the C library keeps in static storage (libc_state.c: the generators run on a state a checkpoint carries,
      * strtok's position is carried, getopt's globals are carried and a checkpoint in the middle of its parsing is
      * refused, initstate/setstate make checkpoints refused), and regcomp/regfree (regexes.c: the pattern and flags of
-     * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime and inet_ntoa (their static results are the runtime's, carried), and
+     * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime,
+     * inet_ntoa, l64a, ether_ntoa, ecvt and fcvt (their static results are the runtime's, carried), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
      * Each exists in glibc and musl, but mmap64.
