@@ -204,6 +204,22 @@
 #define TL_COMM_MAX 16
 #define TL_INET_NTOA_KEY "<libc>:inet_ntoa"
 #define TL_INET_NTOA_MAX 16
+/* The results of l64a and ether_ntoa, kept in the runtime's storage (foreign.c) and carried: each a text
+ * NUL-terminated in its array, NULs after; l64a's of the characters "./0-9A-Za-z" (6 at most are written),
+ * ether_ntoa's of hex digits and colons (17 at most are written: "FF:FF:FF:FF:FF:FF") */
+#define TL_L64A_KEY "<libc>:l64a"
+#define TL_L64A_MAX 8
+#define TL_L64A_DIGITS "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define TL_ETHER_NTOA_KEY "<libc>:ether_ntoa"
+#define TL_ETHER_NTOA_MAX 24
+#define TL_ETHER_NTOA_DIGITS "0123456789abcdefABCDEF:"
+/* The results of ecvt and fcvt, likewise: digits (or "inf"/"nan" in either case), NUL-terminated in their arrays;
+ * ecvt writes 20 at most (glibc; musl 16), fcvt 1400 at most (musl's buffer; glibc's 328) */
+#define TL_ECVT_KEY "<libc>:ecvt"
+#define TL_ECVT_MAX 32
+#define TL_FCVT_KEY "<libc>:fcvt"
+#define TL_FCVT_MAX 1408
+#define TL_CVT_DIGITS "0123456789infaINFA"
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

@@ -1,8 +1,8 @@
 /*
  * Memory the program may point into that talent does not carry (foreign.h).
  *
- * A pointer into the C library's static storage (the result of l64a, ether_ntoa, localeconv, getpwnam kept across a
- * checkpoint) is NOT refused: it cannot be told from stack garbage that happens to point there (a local array of
+ * A pointer into the C library's static storage (the result of localeconv or getpwnam kept across a checkpoint) is NOT
+ * refused: it cannot be told from stack garbage that happens to point there (a local array of
  * pointers not yet all written, which a correct program never reads: LibcStateIT's strdup program left such a
  * `keep[85]` and had its every checkpoint refused when the executable's image was checked here). Such a pointer
  * stays indeterminate, and a program that reads through it after a restart still crashes (docs/COVERAGE.md).
@@ -12,13 +12,15 @@
  * list is bounded; mappings beyond it are not known (pointers into them stay indeterminate, as before).
  *
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
- * result points to the same text after a restore, on any ISA.
+ * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
+ * buffer of the runtime's likewise (below).
  */
 /* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
 #define _FILE_OFFSET_BITS 32
 /* MAP_ANONYMOUS (glibc and musl declare it under _DEFAULT_SOURCE) */
 #define _DEFAULT_SOURCE 1
 #include "foreign.h"
+#include "contract.h"
 #include <stdarg.h>
 #include <string.h>
 #include <sys/types.h>
@@ -246,4 +248,125 @@ const char *tl_inet_ntoa_restored(void)
             return "a result of inet_ntoa (<libc>:inet_ntoa) that is not valid";
     inet_used = 1;
     return NULL;
+}
+
+/* ---------------------------------------------------------------- l64a, ether_ntoa, ecvt, fcvt */
+
+/* Each returns the C library's one static buffer, overwritten by the next call: the wrapper calls the C library's
+ * function and copies its text into one buffer of the runtime's, which it returns, carried ("<libc>:l64a",
+ * "<libc>:ether_ntoa") once the program has called the function. So a pointer kept across a stop points to the same
+ * text after it, on any ISA or C library, and a later call overwrites what an earlier one returned, as the C library
+ * does (its text is the C library's of the platform where the call ran: glibc writes ether_ntoa's digits in lower case
+ * without leading zeros, musl in upper case with them). */
+enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_COUNT };
+/* A byte apart from each other and from any other object: a pointer to the start of one is never also one past the
+ * end of another, which a reader with another layout could not tell apart (FORMAT.md "Pointers", BOUNDARY) */
+static struct {
+    char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
+} bufs;
+static const talent_type t_l64a = TALENT_ARRAY_TYPE(char[TL_L64A_MAX], "char[8]", char, &t_ichar);
+static const talent_type t_ether = TALENT_ARRAY_TYPE(char[TL_ETHER_NTOA_MAX], "char[24]", char, &t_ichar);
+static const talent_type t_ecvt = TALENT_ARRAY_TYPE(char[TL_ECVT_MAX], "char[32]", char, &t_ichar);
+static const talent_type t_fcvt = TALENT_ARRAY_TYPE(char[TL_FCVT_MAX], "char[1408]", char, &t_ichar);
+static const struct text_result {
+    char *buf;
+    size_t size;
+    const talent_type *type;
+    const char *allowed;
+    const char *bad;
+} texts[TEXT_COUNT] = {
+    {bufs.l64a, TL_L64A_MAX, &t_l64a, TL_L64A_DIGITS, "a result of l64a (<libc>:l64a) that is not valid"},
+    {bufs.ether, TL_ETHER_NTOA_MAX, &t_ether, TL_ETHER_NTOA_DIGITS,
+     "a result of ether_ntoa (<libc>:ether_ntoa) that is not valid"},
+    {bufs.ecvt, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
+    {bufs.fcvt, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
+};
+static int text_used[TEXT_COUNT];
+
+/* The executable's read-only part (GNU ld's symbols of every target, as objects.c's tl_is_readonly_data): where the C
+ * library's constant texts lie. */
+extern const char __executable_start[];
+extern const char __init_array_start[];
+
+/* The C library's text into the carried buffer, NULs after it as both readers require; a text longer than the buffer
+ * (none that these functions write) is cut. A result that is not its buffer stays what it is: NULL, or a constant
+ * text (glibc's l64a(0) returns a literal "" and leaves its buffer as it was, musl's writes "" into its buffer): a
+ * pointer to such a text is carried as a string constant (values.c), and the buffer keeps the earlier result. */
+static char *text_kept(int which, char *text)
+{
+    const struct text_result *t = &texts[which];
+    if (!text || ((uintptr_t)text >= (uintptr_t)__executable_start && (uintptr_t)text < (uintptr_t)__init_array_start))
+        return text;
+    text_used[which] = 1;
+    memset(t->buf, 0, t->size);
+    memcpy(t->buf, text, strnlen(text, t->size - 1));
+    return t->buf;
+}
+
+struct ether_addr;
+char *__real_l64a(long v);
+char *__real_ether_ntoa(const struct ether_addr *a);
+TL_WEAK char *__wrap_l64a(long v);
+TL_WEAK char *__wrap_ether_ntoa(const struct ether_addr *a);
+
+char *__wrap_l64a(long v)
+{
+    return text_kept(TEXT_L64A, __real_l64a(v));
+}
+
+char *__wrap_ether_ntoa(const struct ether_addr *a)
+{
+    return text_kept(TEXT_ETHER_NTOA, __real_ether_ntoa(a));
+}
+
+/* glibc's ecvt has a static buffer and its fcvt one it allocates once; musl's both static, ecvt's 16 bytes, fcvt's
+ * 1400: every text either writes fits the carried buffer */
+char *__real_ecvt(double x, int n, int *decpt, int *sign);
+char *__real_fcvt(double x, int n, int *decpt, int *sign);
+TL_WEAK char *__wrap_ecvt(double x, int n, int *decpt, int *sign);
+TL_WEAK char *__wrap_fcvt(double x, int n, int *decpt, int *sign);
+
+char *__wrap_ecvt(double x, int n, int *decpt, int *sign)
+{
+    return text_kept(TEXT_ECVT, __real_ecvt(x, n, decpt, sign));
+}
+
+char *__wrap_fcvt(double x, int n, int *decpt, int *sign)
+{
+    return text_kept(TEXT_FCVT, __real_fcvt(x, n, decpt, sign));
+}
+
+int tl_libc_text_used(int which)
+{
+    return which >= 0 && which < TEXT_COUNT && text_used[which];
+}
+
+void tl_libc_text_global(int which, void **addr, const talent_type **type)
+{
+    *addr = texts[which].buf;
+    *type = texts[which].type;
+}
+
+const char *tl_libc_texts_restored(void)
+{
+    int w;
+    for (w = 0; w < TEXT_COUNT; w++) {
+        const struct text_result *t = &texts[w];
+        size_t n = strnlen(t->buf, t->size), k;
+        if (n == t->size)
+            return t->bad;
+        for (k = 0; k < t->size; k++)
+            if (k < n ? !strchr(t->allowed, t->buf[k]) : t->buf[k] != 0)
+                return t->bad;
+    }
+    return NULL;
+}
+
+void tl_libc_text_restored_global(const void *addr)
+{
+    int w;
+    /* restored from a checkpoint (the text of an earlier call the program may point to, "" too): carried again */
+    for (w = 0; w < TEXT_COUNT; w++)
+        if (addr == texts[w].buf)
+            text_used[w] = 1;
 }

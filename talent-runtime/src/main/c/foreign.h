@@ -31,4 +31,17 @@ void tl_inet_ntoa_global(void **addr, const talent_type **type);
  * string within its 16 bytes: hostile input, the restore then fails). */
 const char *tl_inet_ntoa_restored(void);
 
+/* l64a's, ether_ntoa's, ecvt's and fcvt's results, the runtime's storage carried as "<libc>:l64a",
+ * "<libc>:ether_ntoa", "<libc>:ecvt" and "<libc>:fcvt" (TL_TEXT_* for `which`): whether the program called the function (the global is then written), the global's storage and type,
+ * and after a restart's globals are restored, NULL or what is wrong with a restored text (hostile input). */
+#define TL_TEXT_L64A 0
+#define TL_TEXT_ETHER_NTOA 1
+#define TL_TEXT_ECVT 2
+#define TL_TEXT_FCVT 3
+int tl_libc_text_used(int which);
+void tl_libc_text_global(int which, void **addr, const talent_type **type);
+const char *tl_libc_texts_restored(void);
+/* A global a restart restored, at addr: when it is one of these texts, it is carried again from now on. */
+void tl_libc_text_restored_global(const void *addr);
+
 #endif /* TALENT_FOREIGN_H */

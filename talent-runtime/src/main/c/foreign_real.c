@@ -1,4 +1,4 @@
-/* foreign_real.c: mmap, mmap64, munmap, mremap and inet_ntoa's C library functions that foreign.c calls through
+/* foreign_real.c: mmap, mmap64, munmap, mremap, l64a, ether_ntoa, ecvt and fcvt's C library functions that foreign.c calls through
  * __real_ names, for a program linked without the -Wl,--wrap flags of RuntimeLibrary.WRAPPED_OTHER (a test harness
  * linked by hand), as libc_real.c is for libc_state.c. Under --wrap the linker turns those references into the C
  * library's functions and this file is never pulled out of libtalent.a. */
@@ -49,3 +49,34 @@ void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t
     return mmap64(addr, len, prot, flags, fd, off);
 }
 #endif
+
+struct ether_addr;
+char *l64a(long v);
+char *ether_ntoa(const struct ether_addr *a);
+char *__real_l64a(long v);
+char *__real_ether_ntoa(const struct ether_addr *a);
+
+char *__real_l64a(long v)
+{
+    return l64a(v);
+}
+
+char *__real_ether_ntoa(const struct ether_addr *a)
+{
+    return ether_ntoa(a);
+}
+
+char *ecvt(double x, int n, int *decpt, int *sign);
+char *fcvt(double x, int n, int *decpt, int *sign);
+char *__real_ecvt(double x, int n, int *decpt, int *sign);
+char *__real_fcvt(double x, int n, int *decpt, int *sign);
+
+char *__real_ecvt(double x, int n, int *decpt, int *sign)
+{
+    return ecvt(x, n, decpt, sign);
+}
+
+char *__real_fcvt(double x, int n, int *decpt, int *sign)
+{
+    return fcvt(x, n, decpt, sign);
+}

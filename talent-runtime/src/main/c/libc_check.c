@@ -122,21 +122,38 @@ static int ck_u64(tl_reader *r, const tl_checkpoint *ck, uint32_t type, uint64_t
     return 0;
 }
 
-/* An array of exactly TL_COMM_MAX (= TL_INET_NTOA_MAX) integers that fit a char, NUL-terminated, into p */
-static const char *ck_text(tl_reader *r, const tl_checkpoint *ck, uint32_t type, char *p)
+/* An array of exactly n integers that fit a char, NUL-terminated, into p (n: TL_COMM_MAX = TL_INET_NTOA_MAX,
+ * TL_L64A_MAX, TL_ETHER_NTOA_MAX, TL_ECVT_MAX or TL_FCVT_MAX) */
+static const char *ck_text(tl_reader *r, const tl_checkpoint *ck, uint32_t type, char *p, size_t n)
 {
     const tl_ck_type *t = &ck->types[type];
     int64_t c;
     size_t i;
-    if (t->kind != TALENT_K_ARRAY || t->count != TL_COMM_MAX)
-        return "not an array of 16 chars";
-    for (i = 0; i < TL_COMM_MAX; i++) {
+    if (t->kind != TALENT_K_ARRAY || t->count != n)
+        return "not an array of chars of the size the runtime carries";
+    for (i = 0; i < n; i++) {
         if (tl_ck_int_in(r, ck, t->elem, CHAR_MIN, CHAR_MAX, &c) != 0)
             return "holds a value that is not a char";
         p[i] = (char)c;
     }
-    if (!memchr(p, 0, TL_COMM_MAX))
+    if (!memchr(p, 0, n))
         return "not NUL-terminated";
+    return NULL;
+}
+
+/* A text of ck_text whose characters before the NUL are all in `allowed` and only NULs after */
+static const char *ck_text_of(tl_reader *r, const tl_checkpoint *ck, uint32_t type, size_t n, const char *allowed,
+                              const char *what)
+{
+    char p[TL_FCVT_MAX];
+    const char *bad = ck_text(r, ck, type, p, n);
+    size_t len, k;
+    if (bad)
+        return bad;
+    len = strlen(p);
+    for (k = 0; k < n; k++)
+        if (k < len ? !strchr(allowed, p[k]) : p[k] != 0)
+            return what;
     return NULL;
 }
 
@@ -183,12 +200,12 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
     }
     if (strcmp(key, TL_COMM_KEY) == 0) {
         char p[TL_COMM_MAX];
-        const char *bad = ck_text(r, ck, type, p);
+        const char *bad = ck_text(r, ck, type, p, TL_COMM_MAX);
         return bad ? bad : NULL;
     }
     if (strcmp(key, TL_INET_NTOA_KEY) == 0) {
         char p[TL_INET_NTOA_MAX];
-        const char *bad = ck_text(r, ck, type, p);
+        const char *bad = ck_text(r, ck, type, p, TL_INET_NTOA_MAX);
         size_t n, k;
         if (bad)
             return bad;
@@ -198,13 +215,24 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
                 return "not a dotted address (digits and dots, NULs after)";
         return NULL;
     }
+    if (strcmp(key, TL_L64A_KEY) == 0)
+        return ck_text_of(r, ck, type, TL_L64A_MAX, TL_L64A_DIGITS, "not a text of l64a's digits (./0-9A-Za-z, NULs "
+                          "after)");
+    if (strcmp(key, TL_ETHER_NTOA_KEY) == 0)
+        return ck_text_of(r, ck, type, TL_ETHER_NTOA_MAX, TL_ETHER_NTOA_DIGITS, "not an Ethernet address's text (hex "
+                          "digits and colons, NULs after)");
+    if (strcmp(key, TL_ECVT_KEY) == 0 || strcmp(key, TL_FCVT_KEY) == 0)
+        return ck_text_of(r, ck, type, strcmp(key, TL_ECVT_KEY) == 0 ? TL_ECVT_MAX : TL_FCVT_MAX, TL_CVT_DIGITS,
+                          "not a text of digits (or inf, nan), NULs after");
     return NULL;
 }
 
 int tl_libc_check_is_attribute(const char *key)
 {
     return strcmp(key, TL_UMASK_KEY) == 0 || strcmp(key, TL_NICE_KEY) == 0 || strcmp(key, TL_FENV_KEY) == 0 ||
-           strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0;
+           strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0 ||
+           strcmp(key, TL_L64A_KEY) == 0 || strcmp(key, TL_ETHER_NTOA_KEY) == 0 || strcmp(key, TL_ECVT_KEY) == 0 ||
+           strcmp(key, TL_FCVT_KEY) == 0;
 }
 
 /* Reads array field f of t: TL_STREAMS_MAX integers within lo..hi into out; 0, or -1. */

@@ -35,6 +35,7 @@
 #include "exit_handlers.h"
 #include "regexes.h"
 #include "libc_state.h"
+#include "foreign.h"
 #include "cwd.h"
 #include "itimers.h"
 
@@ -218,6 +219,10 @@ static void restore(tl_checkpoint *ck, int in_process)
     tl_heap_restore(ck);
     tl_rstats.heap_ms = tl_now_ms();
     tl_restore_globals(ck);
+    /* l64a's and ether_ntoa's texts came with the globals: carried again, "" (l64a(0)) too (foreign.c) */
+    for (i = 0; i < ck->nglobals; i++)
+        if (ck->globals[i].target)
+            tl_libc_text_restored_global(ck->globals[i].target->addr);
     {
         /* the program's exit handlers came with the globals (exit_handlers.c): a list that is none is refused */
         const char *bad = tl_exit_handlers_restored();

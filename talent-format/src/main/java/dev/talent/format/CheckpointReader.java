@@ -774,7 +774,27 @@ public final class CheckpointReader {
                         if (!ok) throw in.error(at, what + ": not a dotted address (digits and dots, NULs after)");
                     }
                 }
+                case RuntimeContract.L64A_KEY -> textOf(in, at, what, value, RuntimeContract.L64A_MAX,
+                        RuntimeContract.L64A_DIGITS, "not a text of l64a's digits (./0-9A-Za-z, NULs after)");
+                case RuntimeContract.ETHER_NTOA_KEY -> textOf(in, at, what, value, RuntimeContract.ETHER_NTOA_MAX,
+                        RuntimeContract.ETHER_NTOA_DIGITS, "not an Ethernet address's text (hex digits and colons, NULs after)");
+                case RuntimeContract.ECVT_KEY -> textOf(in, at, what, value, RuntimeContract.ECVT_MAX,
+                        RuntimeContract.CVT_DIGITS, "not a text of digits (or inf, nan), NULs after");
+                case RuntimeContract.FCVT_KEY -> textOf(in, at, what, value, RuntimeContract.FCVT_MAX,
+                        RuntimeContract.CVT_DIGITS, "not a text of digits (or inf, nan), NULs after");
                 default -> { }
+            }
+        }
+
+        /** A text of n chars whose characters before the NUL are all in allowed, NULs after (libc_check.c's ck_text_of). */
+        private static void textOf(PayloadReader in, int at, String what, Value value, int n, String allowed,
+                String problem) throws CorruptCheckpointException {
+            byte[] p = text(in, at, what, value, n);
+            int len = 0;
+            while (p[len] != 0) len++;
+            for (int k = 0; k < n; k++) {
+                boolean ok = k < len ? allowed.indexOf(p[k]) >= 0 : p[k] == 0;
+                if (!ok) throw in.error(at, what + ": " + problem);
             }
         }
 
@@ -867,7 +887,12 @@ public final class CheckpointReader {
 
         /** An array of exactly {@link RuntimeContract#COMM_MAX} chars (signed), NUL-terminated: its bytes. */
         private static byte[] text(PayloadReader in, int at, String what, Value value) throws CorruptCheckpointException {
-            int n = RuntimeContract.COMM_MAX;
+            return text(in, at, what, value, RuntimeContract.COMM_MAX);
+        }
+
+        /** An array of exactly n chars, NUL-terminated, as libc_check.c's ck_text takes it. */
+        private static byte[] text(PayloadReader in, int at, String what, Value value, int n)
+                throws CorruptCheckpointException {
             if (!(value instanceof Value.ArrayValue a) || a.elements().size() != n) {
                 throw in.error(at, what + " is not an array of " + n + " chars");
             }

@@ -235,6 +235,22 @@ public final class RuntimeContract {
     public static final String INET_NTOA_KEY = "<libc>:inet_ntoa";
     public static final int INET_NTOA_MAX = 16;
     /**
+     * The results of l64a and ether_ntoa (foreign.c), each a text NUL-terminated in its array of chars, NULs after,
+     * only of these characters before (contract.h TL_L64A_*, TL_ETHER_NTOA_*).
+     */
+    public static final String L64A_KEY = "<libc>:l64a";
+    public static final int L64A_MAX = 8;
+    public static final String L64A_DIGITS = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    public static final String ETHER_NTOA_KEY = "<libc>:ether_ntoa";
+    public static final int ETHER_NTOA_MAX = 24;
+    public static final String ETHER_NTOA_DIGITS = "0123456789abcdefABCDEF:";
+    /** The results of ecvt and fcvt, likewise: digits (or inf, nan in either case) (contract.h TL_ECVT_*, TL_FCVT_*). */
+    public static final String ECVT_KEY = "<libc>:ecvt";
+    public static final int ECVT_MAX = 32;
+    public static final String FCVT_KEY = "<libc>:fcvt";
+    public static final int FCVT_MAX = 1408;
+    public static final String CVT_DIGITS = "0123456789infaINFA";
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

@@ -154,10 +154,14 @@ final class LibcStateCorpus {
 
     /** c with a global of this key holding char[16] of these elements (padded with zeros) */
     static Checkpoint withText(Checkpoint c, String key, long[] text) {
+        return withText(c, key, text, RuntimeContract.COMM_MAX);
+    }
+
+    /** c with a global of this key holding char[n] of these elements (padded with zeros) */
+    static Checkpoint withText(Checkpoint c, String key, long[] text, int n) {
         List<Value> elements = new ArrayList<>();
-        for (int i = 0; i < RuntimeContract.COMM_MAX; i++) elements.add(Fixtures.i(i < text.length ? text[i] : 0));
-        return withGlobal(c, key, List.of(CHAR, new ArrayT("char[16]", RuntimeContract.COMM_MAX, 0,
-                RuntimeContract.COMM_MAX)), new Value.ArrayValue(elements));
+        for (int i = 0; i < n; i++) elements.add(Fixtures.i(i < text.length ? text[i] : 0));
+        return withGlobal(c, key, List.of(CHAR, new ArrayT("char[" + n + "]", n, 0, n)), new Value.ArrayValue(elements));
     }
 
     /**
@@ -212,6 +216,15 @@ final class LibcStateCorpus {
         // stdout unbuffered and wide, stderr line-buffered with a size, open stream 0 fully buffered at the largest size
         out.put("libc-streams.tck", CheckpointWriter.write(withStreams(base, 3, new long[] {1, 3, 0, 1},
                 new long[] {2, 2, 4096, 0}, new long[] {3, 1, RuntimeContract.STREAMS_MAX_SIZE, -1})));
+        // l64a's longest text and ether_ntoa's (musl's upper-case, zero-padded form), and l64a(0)'s empty one
+        out.put("libc-l64a-ether-ntoa.tck", CheckpointWriter.write(withText(withText(base, RuntimeContract.L64A_KEY,
+                chars("zzzzz1"), RuntimeContract.L64A_MAX), RuntimeContract.ETHER_NTOA_KEY, chars("FF:0A:00:1b:c2:7f"),
+                RuntimeContract.ETHER_NTOA_MAX)));
+        out.put("libc-ecvt-fcvt.tck", CheckpointWriter.write(withText(withText(base, RuntimeContract.ECVT_KEY,
+                chars("31415926535897931"), RuntimeContract.ECVT_MAX), RuntimeContract.FCVT_KEY, chars("1".repeat(
+                RuntimeContract.FCVT_MAX - 1)), RuntimeContract.FCVT_MAX)));
+        out.put("libc-l64a-empty.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY, new long[0],
+                RuntimeContract.L64A_MAX)));
     }
 
     static Map<String, byte[]> forged(Checkpoint base) {
@@ -276,6 +289,20 @@ final class LibcStateCorpus {
                 chars("10.0.0.x"))));
         out.put("global-inet-ntoa-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.INET_NTOA_KEY,
                 new long[] {'1', '.', '2', 0, '9'})));
+        out.put("global-l64a-not-a-digit.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY,
+                chars("ab-c"), RuntimeContract.L64A_MAX)));
+        out.put("global-l64a-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY,
+                chars("abcdefgh"), RuntimeContract.L64A_MAX)));
+        out.put("global-l64a-sixteen-chars.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY,
+                chars("abc"), RuntimeContract.COMM_MAX)));
+        out.put("global-ether-ntoa-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.ETHER_NTOA_KEY,
+                new long[] {'a', ':', 'b', 0, 'c'}, RuntimeContract.ETHER_NTOA_MAX)));
+        out.put("global-ether-ntoa-not-hex.tck", CheckpointWriter.write(withText(base, RuntimeContract.ETHER_NTOA_KEY,
+                chars("1:2:3:4:5:g"), RuntimeContract.ETHER_NTOA_MAX)));
+        out.put("global-ecvt-minus.tck", CheckpointWriter.write(withText(base, RuntimeContract.ECVT_KEY,
+                chars("-314"), RuntimeContract.ECVT_MAX)));
+        out.put("global-fcvt-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.FCVT_KEY,
+                chars("9".repeat(RuntimeContract.FCVT_MAX)), RuntimeContract.FCVT_MAX)));
         return out;
     }
 }

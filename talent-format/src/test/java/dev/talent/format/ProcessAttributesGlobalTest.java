@@ -80,4 +80,28 @@ class ProcessAttributesGlobalTest {
         refused(LibcStateCorpus.withText(base, RuntimeContract.INET_NTOA_KEY, LibcStateCorpus.chars("1".repeat(16))),
                 "not NUL-terminated");
     }
+
+    @Test
+    void l64aAndEtherNtoasTextsAreTheirOwnCharactersNulTerminatedInTheirArrays() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        int l = RuntimeContract.L64A_MAX, e = RuntimeContract.ETHER_NTOA_MAX;
+        read(LibcStateCorpus.withText(base, RuntimeContract.L64A_KEY, LibcStateCorpus.chars(".9Az/1"), l));
+        read(LibcStateCorpus.withText(base, RuntimeContract.L64A_KEY, new long[0], l));
+        read(LibcStateCorpus.withText(base, RuntimeContract.ETHER_NTOA_KEY, LibcStateCorpus.chars("FF:0a:00:1B:c2:7f"), e));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.L64A_KEY, LibcStateCorpus.chars("ab-c"), l),
+                "global <libc>:l64a: not a text of l64a's digits");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.L64A_KEY, LibcStateCorpus.chars("abcdefgh"), l),
+                "global <libc>:l64a is not NUL-terminated");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.L64A_KEY, LibcStateCorpus.chars("abc"), 16),
+                "global <libc>:l64a is not an array of 8 chars");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.ETHER_NTOA_KEY, new long[] {'a', ':', 'b', 0, 'c'}, e),
+                "not an Ethernet address's text");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.ETHER_NTOA_KEY, LibcStateCorpus.chars("1:2:3:4:5:g"), e),
+                "not an Ethernet address's text");
+        read(LibcStateCorpus.withText(base, RuntimeContract.ECVT_KEY, LibcStateCorpus.chars("inf"), RuntimeContract.ECVT_MAX));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.ECVT_KEY, LibcStateCorpus.chars("3.14"),
+                RuntimeContract.ECVT_MAX), "global <libc>:ecvt: not a text of digits");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.FCVT_KEY, LibcStateCorpus.chars("1".repeat(
+                RuntimeContract.FCVT_MAX)), RuntimeContract.FCVT_MAX), "global <libc>:fcvt is not NUL-terminated");
+    }
 }

@@ -48,7 +48,8 @@ public final class RuntimeLibrary {
      * state the C library keeps in static storage (libc_state.c: the generators run on a state a checkpoint carries,
      * strtok's position is carried, getopt's globals are carried and a checkpoint in the middle of its parsing is
      * refused, initstate/setstate make checkpoints refused), and regcomp/regfree (regexes.c: the pattern and flags of
-     * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime and inet_ntoa (their static results are the runtime's, carried), and
+     * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime,
+     * inet_ntoa, l64a, ether_ntoa, ecvt and fcvt (their static results are the runtime's, carried), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
      * Each exists in glibc and musl, but mmap64.
@@ -56,7 +57,7 @@ public final class RuntimeLibrary {
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime",
-            "hcreate", "hdestroy", "inet_ntoa", "mmap", "mmap64", "munmap", "mremap");
+            "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "mmap", "mmap64", "munmap", "mremap");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

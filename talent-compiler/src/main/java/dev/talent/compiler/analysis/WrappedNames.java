@@ -23,7 +23,10 @@ public final class WrappedNames {
             "at_quick_exit", "rand", "srand", "random", "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48",
             "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "seed48", "lcong48", "strtok", "getopt", "getopt_long",
             "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy",
-            "inet_ntoa", "mmap", "mmap64", "munmap", "mremap");
+            "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "mmap", "mmap64", "munmap", "mremap");
+
+    /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
+    static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt");
 
     private WrappedNames() {}
 
@@ -38,11 +41,12 @@ public final class WrappedNames {
                                     + " wraps exit when it links (-Wl,--wrap=exit) to run the exit handlers a checkpoint carries",
                             "rename the function (and call it where the program calls its own exit)");
                 }
-                if (d.is("FunctionDecl") && d.name().equals("inet_ntoa") && !d.attr("storageClass").equals("static")
+                if (d.is("FunctionDecl") && KEPT_RESULTS.contains(d.name()) && !d.attr("storageClass").equals("static")
                         && d.inner().stream().anyMatch(c -> c.is("CompoundStmt"))) {
-                    diags.error(tu, d, "the program defines its own 'inet_ntoa': talent wraps inet_ntoa when it links"
-                                    + " (-Wl,--wrap=inet_ntoa) to keep its result in storage a checkpoint carries, and the"
-                                    + " program's calls would reach the runtime's inet_ntoa instead of this one",
+                    diags.error(tu, d, "the program defines its own '" + d.name() + "': talent wraps " + d.name()
+                                    + " when it links (-Wl,--wrap=" + d.name() + ") to keep its result in storage a"
+                                    + " checkpoint carries, and the program's calls would reach the runtime's " + d.name()
+                                    + " instead of this one",
                             "rename the function");
                 }
                 if (!d.is("VarDecl") || !defines(d)) continue;
