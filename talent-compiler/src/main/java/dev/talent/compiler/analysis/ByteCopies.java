@@ -288,13 +288,15 @@ public final class ByteCopies {
      * (uthash's {@code HASH_FIND_INT}, {@code HASH_ADD_INT}: Jenkins' hash of the int's bytes picks the bucket, and
      * the hash is kept in every element). What it computes from them depends on the byte order (and, for a
      * {@code long}, on the width): a restarted program on the other byte order computes other hashes for the same
-     * keys, finds nothing in the buckets the writer filled and goes on with exit 0. Only scalar pointees count: a
+     * keys, finds nothing in the buckets the writer filled and goes on with exit 0. Only casts to {@code unsigned char *}
+     * (and {@code uint8_t *}), how byte-wise hashes and encoders read, count: a {@code char *} to a number is as often a
+     * byte pointer for offset arithmetic or one past a member (OnePastTheEndIT). Only scalar pointees count: a
      * struct pointer cast to {@code char *} is mostly offset arithmetic ({@code container_of}, uthash's own
      * {@code ELMT_FROM_HH}), which reads no bytes; a pointer's bytes hashed ({@code HASH_ADD_PTR}) differ after any
      * restart, not only across byte orders, and are not seen here.
      */
     private void punned(TranslationUnit tu, TypeResolver types, Node cast) {
-        if (cast.inner().isEmpty() || !isCharacterPointer(types, cast.qualType())) return;
+        if (cast.inner().isEmpty() || !isUnsignedCharPointer(types, cast.qualType())) return;
         Node e = Ast.strip(cast.child(0));
         if (e == null) return;
         CType pointee;
@@ -531,6 +533,15 @@ public final class ByteCopies {
     private static boolean isCharacterPointer(TypeResolver types, String qualType) {
         try {
             return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isCharacter(types, p.to());
+        } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isUnsignedCharPointer(TypeResolver types, String qualType) {
+        try {
+            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p
+                    && types.canonical(p.to()) instanceof CType.Builtin b && b.name().equals("unsigned char");
         } catch (RuntimeException unknownType) {
             return false;
         }
