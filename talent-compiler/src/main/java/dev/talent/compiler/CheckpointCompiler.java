@@ -592,6 +592,8 @@ public final class CheckpointCompiler {
                 String why = byteCopyNote(a.byteCopies(), width);
                 String change = first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
                         + " to migrate across byte orders"
+                        : first.call().equals(ByteCopies.PUNNED) ? "take the number's bytes in a fixed order (shifts:"
+                        + " (v >> 8 * i) & 0xff) instead of through a character pointer, to migrate across byte orders"
                         : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders";
                 isaNote = withNote(isaNote, why, change);
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between big-endian"
@@ -729,9 +731,11 @@ public final class CheckpointCompiler {
         boolean io = copies.stream().anyMatch(ByteCopies.Copy::io);
         boolean memory = copies.stream().anyMatch(c -> !c.io());
         String storage = copies.stream().anyMatch(ByteCopies.Copy::reinterpreting) ? "memory" : "character storage";
-        String where = io && memory ? "the program's " + storage + " and files or sockets hold"
+        boolean punned = copies.stream().allMatch(c -> c.call().equals(ByteCopies.PUNNED));
+        String where = punned ? "the program computes from the bytes of numbers"
+                : io && memory ? "the program's " + storage + " and files or sockets hold"
                 : io ? "the program's files or sockets hold" : "the program's " + storage + " holds";
-        return where + " numbers in this ISA's representation (" + String.join("; ", each)
+        return where + (punned ? " in this ISA's representation (" : " numbers in this ISA's representation (") + String.join("; ", each)
                 + (copies.size() > 3 ? "; ..." : "") + "), so a checkpoint moves only between ISAs of the byte order"
                 + (width ? " and pointer width" : "") + " it was written on";
     }

@@ -89,4 +89,52 @@ class ByteCopiesIT {
         MigratesLikeGcc.boundToByteOrder(work, "words", r, expected, List.of("50", "2000"), List.of("s390x"),
                 List.of("x86_64", "i686", "aarch64"), "the bytes of a double are copied into unsigned short storage at words.c:5:");
     }
+    /**
+     * uthash's {@code HASH_ADD_INT}/{@code HASH_FIND_INT}, reduced: a macro hashes a key's bytes through
+     * {@code (const unsigned char *)(&k)}, the hash picks the bucket and is kept in every node. Found by hand with
+     * uthash 2.3.0 itself (its tests and a 20-line int-keyed table): restarted on s390x, every lookup hashed the same
+     * int's bytes the other way round, missed the buckets x86_64 had filled and the program printed
+     * {@code found=57 sum=364} for gcc's {@code found=800 sum=78000} with exit 0. Now such a build stays on its byte
+     * order (refused at restore, exit 65, naming the cast); i686 and aarch64 run on with gcc's output.
+     */
+    static final String HASHED_KEYS = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #define HASH_BYTES(key, len, out) do { \\
+                const unsigned char *_k = (const unsigned char *)(key); unsigned _h = 2166136261u; \\
+                for (unsigned _i = 0; _i < (unsigned)(len); _i++) _h = (_h ^ _k[_i]) * 16777619u; \\
+                (out) = _h; } while (0)
+            struct node { int id; int score; unsigned hashv; struct node *next; };
+            static struct node *buckets[64];
+            int main(void) {
+              for (int i = 0; i < 200; i++) {
+                struct node *n = malloc(sizeof *n);
+                n->id = i * 7;
+                n->score = i;
+                HASH_BYTES(&n->id, sizeof n->id, n->hashv);
+                n->next = buckets[n->hashv % 64];
+                buckets[n->hashv % 64] = n;
+              }
+              long found = 0, sum = 0;
+              for (int r = 0; r < 20; r++) {
+                for (int k = 0; k < 1400; k += 13) {
+                  unsigned h;
+                  HASH_BYTES(&k, sizeof k, h);
+                  for (struct node *n = buckets[h % 64]; n; n = n->next)
+                    if (n->hashv == h && n->id == k) { found++; sum += n->score; break; }
+                }
+                if (r % 5 == 0) printf("r=%d found=%ld\\n", r, found);
+              }
+              printf("found=%ld sum=%ld\\n", found, sum);
+              return 0;
+            }
+            """;
+
+    @Test
+    void keysHashedByTheirBytesStayOnTheirByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "hashed", HASHED_KEYS).out();
+        CompileResult r = MigratesLikeGcc.compiled(work, "hashed");
+        MigratesLikeGcc.boundToByteOrder(work, "hashed", r, expected, List.of("300", "2500"), List.of("s390x"),
+                List.of("x86_64", "i686", "aarch64"), "the bytes of an int are read through 'const unsigned char *' at hashed.c:");
+    }
 }

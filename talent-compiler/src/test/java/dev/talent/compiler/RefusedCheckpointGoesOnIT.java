@@ -106,7 +106,11 @@ class RefusedCheckpointGoesOnIT {
 
     @Test
     void aBytePointerBelowAHeapBlockOfDoublesIsRefusedAndALaterStopMigrates() throws Exception {
-        Run refused = refusedThenMigrates("below", BELOW_START, Map.of());
+        // the program sums bytes of doubles read through an unsigned char *: its build keeps to its byte order
+        // (ByteCopies), so the later stop migrates to i686, not s390x
+        Target i686 = HOPS.get(2);
+        assertThat(i686.name()).isEqualTo("i686");
+        Run refused = refusedThenMigrates("below", BELOW_START, Map.of(), i686);
         assertThat(refused.err()).contains("pointer 'one'").contains("points 3 byte(s) before the start of a heap block")
                 .contains("its type is not the element type of an array there");
     }

@@ -41,6 +41,9 @@ public final class ByteCopies {
         }
 
         public String describe() {
+            if (call.equals(PUNNED)) {
+                return "the bytes of " + article(type) + type + " are read through '" + buffer + "' at " + at;
+            }
             if (io && call.equals("iov_base")) {
                 return "an iovec's 'iov_base' points to the bytes of '" + buffer + "' (" + type + ") for a file or socket at "
                         + at;
@@ -64,7 +67,7 @@ public final class ByteCopies {
 
         /** Whether this is a copy into storage of another non-character type rather than into character storage. */
         public boolean reinterpreting() {
-            return !io && !buffer.isEmpty();
+            return !io && !buffer.isEmpty() && !call.equals(PUNNED);
         }
     }
 
@@ -103,6 +106,10 @@ public final class ByteCopies {
             }
             if (n.is("InitListExpr") && !n.inner().isEmpty() && isIovec(types, n.qualType())) {
                 buffer(tu, types, n, "iov_base", n.child(0), true);
+                return;
+            }
+            if (n.is("CStyleCastExpr")) {
+                punned(tu, types, n);
                 return;
             }
             if (!n.is("CallExpr") || n.inner().size() < 3) return;
@@ -274,6 +281,39 @@ public final class ByteCopies {
             default -> false;
         };
     }
+
+    /**
+     * A cast of a pointer to a number to a pointer to characters ({@code (const unsigned char *)&key} with {@code key}
+     * an {@code int}): the program reads the number's bytes one by one, as a hash function over a key's bytes does
+     * (uthash's {@code HASH_FIND_INT}, {@code HASH_ADD_INT}: Jenkins' hash of the int's bytes picks the bucket, and
+     * the hash is kept in every element). What it computes from them depends on the byte order (and, for a
+     * {@code long}, on the width): a restarted program on the other byte order computes other hashes for the same
+     * keys, finds nothing in the buckets the writer filled and goes on with exit 0. Only casts to {@code unsigned char *}
+     * (and {@code uint8_t *}), how byte-wise hashes and encoders read, count: a {@code char *} to a number is as often a
+     * byte pointer for offset arithmetic or one past a member (OnePastTheEndIT). Only scalar pointees count: a
+     * struct pointer cast to {@code char *} is mostly offset arithmetic ({@code container_of}, uthash's own
+     * {@code ELMT_FROM_HH}), which reads no bytes; a pointer's bytes hashed ({@code HASH_ADD_PTR}) differ after any
+     * restart, not only across byte orders, and are not seen here.
+     */
+    private void punned(TranslationUnit tu, TypeResolver types, Node cast) {
+        if (cast.inner().isEmpty() || !isUnsignedCharPointer(types, cast.qualType())) return;
+        Node e = Ast.strip(cast.child(0));
+        if (e == null) return;
+        CType pointee;
+        try {
+            if (!(types.canonical(CTypeParser.parse(e.qualType())) instanceof CType.Pointer p)) return;
+            pointee = types.canonical(p.to());
+        } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
+            return;
+        }
+        boolean scalar = (pointee instanceof CType.Builtin) || (pointee instanceof CType.Tagged g && g.tag().equals("enum"));
+        if (!scalar || !orderBound(types, pointee, 0)) return;
+        found.add(new Copy(tu.pos(cast.position()), TypeResolver.spell(pointee), false, layoutBound(types, pointee, false, 0),
+                PUNNED, cast.qualType(), false));
+    }
+
+    /** {@link Copy#call} of a number's bytes read through a character pointer ({@link #punned}). */
+    public static final String PUNNED = "(cast)";
 
     /** A raw I/O call whose buffer is a number, pointer or struct in this ISA's representation. */
     private void io(TranslationUnit tu, TypeResolver types, Node call, String callee, int buffer) {
@@ -493,6 +533,15 @@ public final class ByteCopies {
     private static boolean isCharacterPointer(TypeResolver types, String qualType) {
         try {
             return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isCharacter(types, p.to());
+        } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isUnsignedCharPointer(TypeResolver types, String qualType) {
+        try {
+            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p
+                    && types.canonical(p.to()) instanceof CType.Builtin b && b.name().equals("unsigned char");
         } catch (RuntimeException unknownType) {
             return false;
         }

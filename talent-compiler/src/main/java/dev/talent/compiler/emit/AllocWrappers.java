@@ -30,7 +30,9 @@ import java.util.Set;
  * the program's function may return anything);</li>
  * <li>or a local variable or a parameter of its own that is assigned nothing else, never incremented, and whose
  * address is not taken (bzip2's {@code myMalloc}, figlet's {@code myalloc}, clzip's
- * {@code if (buf) buf = realloc(buf, n); else buf = malloc(n); return buf;}).</li>
+ * {@code if (buf) buf = realloc(buf, n); else buf = malloc(n); return buf;});</li>
+ * <li>or a null pointer constant, returned or assigned to such a variable (uthash's test hook
+ * {@code if (--malloc_cnt <= 0) return 0; return malloc(sz);}, {@code void *p = NULL; if (n) p = malloc(n);}).</li>
  * </ul>
  * A parameter that some path returns without assigning it is the caller's own pointer, which may point anywhere:
  * such a wrapper's calls are typed with the runtime's checked entry point ({@link #checked}).
@@ -181,9 +183,14 @@ public final class AllocWrappers {
         List<Node> results = new ArrayList<>();
         Set<String> vars = new HashSet<>();
         boolean checkedResult = false;
+        boolean[] nulls = {false};
         for (Node r : returns) {
             if (r.inner().isEmpty()) return null;
             Node e = stripCasts(r.child(0));
+            if (isNullConstant(e)) {   // no block: a wrapper may fail by returning NULL
+                nulls[0] = true;
+                continue;
+            }
             if (wrapperResult(e, f, graph)) {
                 results.add(e);
                 continue;
@@ -208,6 +215,7 @@ public final class AllocWrappers {
                 else if (!n.inner().isEmpty()) {
                     Node init = stripCasts(n.child(0));
                     if (wrapperResult(init, f, graph)) results.add(init);
+                    else if (isNullConstant(init)) nulls[0] = true;
                     else ok[0] = false;
                 }
             } else if (n.is("BinaryOperator") || n.is("CompoundAssignOperator")) {
@@ -215,7 +223,9 @@ public final class AllocWrappers {
                 boolean assigns = n.is("CompoundAssignOperator") || n.attr("opcode").equals("=");
                 if (assigns && lhs != null && lhs.is("DeclRefExpr") && vars.contains(Ast.referencedDeclId(lhs))) {
                     Node rhs = stripCasts(n.child(1));
-                    if (n.is("CompoundAssignOperator") || !wrapperResult(rhs, f, graph)) ok[0] = false;
+                    if (n.is("CompoundAssignOperator")) ok[0] = false;
+                    else if (isNullConstant(rhs)) nulls[0] = true;
+                    else if (!wrapperResult(rhs, f, graph)) ok[0] = false;
                     else results.add(rhs);
                 }
             } else if (n.is("UnaryOperator")) {
@@ -225,7 +235,7 @@ public final class AllocWrappers {
                         && (op.equals("&") || op.equals("++") || op.equals("--"))) ok[0] = false;
             }
         });
-        if (!ok[0]) return null;
+        if (!ok[0] || (nulls[0] && results.isEmpty())) return null;   // only NULL: no allocation to type
         for (Node e : results) if (mayPassThrough(e, f, graph)) checkedResult = true;
         return new Found(results, checkedResult);
     }
@@ -253,6 +263,17 @@ public final class AllocWrappers {
     private boolean wrapperResult(Node e, FunctionModel f, CallGraph graph) {
         if (e != null && IndirectCalls.isIndirect(e)) return isVoidPointer(e.qualType());
         return isAllocation(e, f, graph);
+    }
+
+    /**
+     * A null pointer constant once casts are stripped ({@code 0}, {@code NULL}, {@code (void *)0}, GNU's
+     * {@code __null}): a wrapper that returns it on a path (a failing allocation, a size of 0, a test hook making
+     * allocations fail) returns no block there, and the runtime's typing calls pass a null pointer through.
+     */
+    static boolean isNullConstant(Node e) {
+        if (e == null) return false;
+        if (e.is("GNUNullExpr")) return true;
+        return e.is("IntegerLiteral") && e.attr("value").equals("0");
     }
 
     /** {@code void *} as clang spells a call's type (qualifiers of the pointee allowed). */

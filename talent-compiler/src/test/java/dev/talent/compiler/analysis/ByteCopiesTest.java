@@ -373,4 +373,44 @@ class ByteCopiesTest {
                 .instrumented("a.c");
         assertThat(out).contains("talent_pointer_memcpy(code, &(str").contains("copied by memcpy into 'code' (unsigned short)");
     }
+    /**
+     * A number's bytes read through a character pointer ({@code (const unsigned char *)&k}, uthash's Jenkins hash over
+     * an int key): the hash depends on the byte order, so the build is bound to it (a long's also to the width). A
+     * struct pointer cast to {@code char *} for offset arithmetic ({@code container_of}) reads no bytes and binds nothing.
+     */
+    @Test
+    void aNumbersBytesReadThroughACharacterPointerBindTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stddef.h>
+                struct item { int key; struct link { struct link *next; } l; };
+                static unsigned hash(TYPE k) {
+                  const unsigned char *b = (const unsigned char *)&k;
+                  unsigned h = 0;
+                  for (unsigned i = 0; i < sizeof k; i++) h = h * 31 + b[i];
+                  return h;
+                }
+                int main(void) {
+                  struct item it = { 5, { 0 } };
+                  struct link *lp = &it.l;
+                  struct item *back = (struct item *)((char *)lp - offsetof(struct item, l));
+                  unsigned s = 0;
+                  for (int i = 0; i < 10; i++) s += hash((TYPE)i) + (unsigned)back->key;
+                  printf("%u\\n", s);
+                  return 0;
+                }
+                """;
+        for (String d : new String[] {"int", "long", "none"}) Files.createDirectories(dir.resolve(d));
+        CompileResult r = CProgram.in(dir.resolve("int")).file("a.c", src.replace("TYPE", "int")).compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("the bytes of an int are read through 'const unsigned char *' at a.c:5:28")
+                    .doesNotContain("struct");
+        });
+        CompileResult l = CProgram.in(dir.resolve("long")).file("a.c", src.replace("TYPE", "long")).compile();
+        assertThat(l.binding()).hasValueSatisfying(b -> assertThat(b.byteOrder() && b.pointerWidth()).isTrue());
+        CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("TYPE", "char")).compile();
+        assertThat(none.binding()).isEmpty();
+    }
 }

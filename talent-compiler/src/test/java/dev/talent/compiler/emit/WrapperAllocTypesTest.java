@@ -41,6 +41,35 @@ class WrapperAllocTypesTest {
         assertThat(l.get(9)).isEqualTo("  void *raw = grab(3);");
     }
 
+    /**
+     * uthash's test hook {@code alt_malloc} ({@code if (--malloc_cnt <= 0) return 0; return malloc(sz);}) and wrappers
+     * that give {@code NULL} for a size of 0: a null pointer returns no block, so they are wrappers. Before, a
+     * {@code return 0} made them none, and uthash's bucket array ({@code (UT_hash_bucket *)uthash_malloc(64 * sizeof
+     * ...)}) was refused at every checkpoint as "64 of them or one larger object". A function returning only NULL is none.
+     */
+    @Test
+    void aWrapperThatMayReturnNullStillTypesItsCallersBlocks() {
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct bucket { struct bucket *head; unsigned count; };
+                static int budget = 100;
+                static void *alt(size_t sz) { if (--budget <= 0) return 0; return malloc(sz); }
+                static void *orNull(size_t n) { void *p = NULL; if (n) p = malloc(n); return p; }
+                static void *never(size_t n) { (void)n; return NULL; }
+                int main(void) {
+                  struct bucket *b = (struct bucket *) alt(64 * sizeof(struct bucket));
+                  unsigned *t = orNull(16 * sizeof *t);
+                  int *z = never(4);
+                  return (b != 0) + (t != 0) + (z != 0);
+                }
+                """);
+        List<String> l = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        assertThat(l.get(7)).contains("(struct bucket *) talent_heap_type_first(alt(64 * sizeof(struct bucket)), &talent_td_");
+        assertThat(l.get(8)).contains("talent_heap_type_first(orNull(16 * sizeof *t), &talent_td_");
+        assertThat(l.get(9)).isEqualTo("  int *z = never(4);");
+    }
+
     @Test
     void aFunctionReturningAnythingButAFreshAllocationIsNotAWrapper() {
         List<String> l = CProgram.originalLines(CProgram.in(dir).file("a.c", """
