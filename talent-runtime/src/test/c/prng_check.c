@@ -50,6 +50,14 @@ int tl_sigdisp_mask_changed(void) { return 0; }
 void tl_sigdisp_mask_global(void **addr, const struct talent_type **type) { *addr = 0; *type = 0; }
 const char *tl_sigdisp_mask_restored(void) { return 0; }
 
+/* streammodes.c's buffering modes and orientations, which libc_state.c carries as a global: none in this harness */
+int tl_streammodes_collect(void);
+void tl_streammodes_global(void **addr, const struct talent_type **type);
+const char *tl_streammodes_restored(void);
+int tl_streammodes_collect(void) { return 0; }
+void tl_streammodes_global(void **addr, const struct talent_type **type) { *addr = 0; *type = 0; }
+const char *tl_streammodes_restored(void) { return 0; }
+
 static int bad;
 
 static void differs(const char *what, long seed, int k, double libc, double ours)
