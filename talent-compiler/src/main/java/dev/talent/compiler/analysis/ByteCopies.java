@@ -298,7 +298,10 @@ public final class ByteCopies {
     private void punned(TranslationUnit tu, TypeResolver types, Node cast) {
         if (cast.inner().isEmpty() || !isUnsignedCharPointer(types, cast.qualType())) return;
         Node e = Ast.strip(cast.child(0));
-        if (e == null) return;
+        // only the address of a number (&key, &node->id): a pointer of a number's type is as often a buffer of numbers
+        // seen as the bytes it holds (bzip2's block = (UChar *)arr2, written and read byte by byte), which would bind
+        // bzip2 to its byte order; such a block's checkpoint is bound at run time while both views point into it
+        if (e == null || !e.is("UnaryOperator") || !e.attr("opcode").equals("&")) return;
         CType pointee;
         try {
             if (!(types.canonical(CTypeParser.parse(e.qualType())) instanceof CType.Pointer p)) return;

@@ -413,4 +413,30 @@ class ByteCopiesTest {
         CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("TYPE", "char")).compile();
         assertThat(none.binding()).isEmpty();
     }
+
+    /**
+     * An array of numbers seen as bytes through a pointer of its own type (bzip2's {@code s->block = (UChar *)s->arr2},
+     * an array of UInt32 written and read byte by byte) binds nothing at build time: bzip2's decompression migrated
+     * across byte orders before and must still (DebianSourcesIT); the heap binds a block with both views at run time.
+     */
+    @Test
+    void aBufferOfNumbersSeenAsBytesThroughItsPointerBindsNothing() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stdlib.h>
+                int main(void) {
+                  unsigned *arr = calloc(64, sizeof *arr);
+                  unsigned char *block = (unsigned char *)arr;
+                  unsigned s = 0;
+                  for (int i = 0; i < 256; i++) block[i] = (unsigned char)(i * 7);
+                  for (int i = 0; i < 256; i++) s = s * 31 + block[i];
+                  printf("%u\n", s);
+                  free(arr);
+                  return 0;
+                }
+                """;
+        Files.createDirectories(dir.resolve("view"));
+        CompileResult r = CProgram.in(dir.resolve("view")).file("a.c", src).compile();
+        assertThat(r.binding()).isEmpty();
+    }
 }
