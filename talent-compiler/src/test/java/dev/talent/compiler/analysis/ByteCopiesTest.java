@@ -430,7 +430,7 @@ class ByteCopiesTest {
                   unsigned s = 0;
                   for (int i = 0; i < 256; i++) block[i] = (unsigned char)(i * 7);
                   for (int i = 0; i < 256; i++) s = s * 31 + block[i];
-                  printf("%u\n", s);
+                  printf("%u\\n", s);
                   free(arr);
                   return 0;
                 }
