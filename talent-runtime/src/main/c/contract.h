@@ -204,6 +204,7 @@
 #define TL_COMM_MAX 16
 #define TL_INET_NTOA_KEY "<libc>:inet_ntoa"
 #define TL_INET_NTOA_MAX 16
+#define TL_INET_NTOA_DIGITS "0123456789."
 /* The results of l64a and ether_ntoa, kept in the runtime's storage (foreign.c) and carried: each a text
  * NUL-terminated in its array, NULs after; l64a's of the characters "./0-9A-Za-z" (6 at most are written),
  * ether_ntoa's of hex digits and colons (17 at most are written: "FF:FF:FF:FF:FF:FF") */

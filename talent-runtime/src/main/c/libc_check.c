@@ -203,18 +203,9 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
         const char *bad = ck_text(r, ck, type, p, TL_COMM_MAX);
         return bad ? bad : NULL;
     }
-    if (strcmp(key, TL_INET_NTOA_KEY) == 0) {
-        char p[TL_INET_NTOA_MAX];
-        const char *bad = ck_text(r, ck, type, p, TL_INET_NTOA_MAX);
-        size_t n, k;
-        if (bad)
-            return bad;
-        n = strlen(p);
-        for (k = 0; k < TL_INET_NTOA_MAX; k++)
-            if (k < n ? !((p[k] >= '0' && p[k] <= '9') || p[k] == '.') : p[k] != 0)
-                return "not a dotted address (digits and dots, NULs after)";
-        return NULL;
-    }
+    if (strcmp(key, TL_INET_NTOA_KEY) == 0)
+        return ck_text_of(r, ck, type, TL_INET_NTOA_MAX, TL_INET_NTOA_DIGITS, "not a dotted address (digits and dots, "
+                          "NULs after)");
     if (strcmp(key, TL_L64A_KEY) == 0)
         return ck_text_of(r, ck, type, TL_L64A_MAX, TL_L64A_DIGITS, "not a text of l64a's digits (./0-9A-Za-z, NULs "
                           "after)");

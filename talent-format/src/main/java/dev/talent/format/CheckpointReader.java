@@ -765,15 +765,8 @@ public final class CheckpointReader {
                 }
                 case RuntimeContract.RLIMITS_KEY -> checkRlimits(in, at, what, value);
                 case RuntimeContract.COMM_KEY -> text(in, at, what, value);
-                case RuntimeContract.INET_NTOA_KEY -> {
-                    byte[] p = text(in, at, what, value);
-                    int n = 0;
-                    while (p[n] != 0) n++;
-                    for (int k = 0; k < p.length; k++) {
-                        boolean ok = k < n ? (p[k] >= '0' && p[k] <= '9') || p[k] == '.' : p[k] == 0;
-                        if (!ok) throw in.error(at, what + ": not a dotted address (digits and dots, NULs after)");
-                    }
-                }
+                case RuntimeContract.INET_NTOA_KEY -> textOf(in, at, what, value, RuntimeContract.INET_NTOA_MAX,
+                        RuntimeContract.INET_NTOA_DIGITS, "not a dotted address (digits and dots, NULs after)");
                 case RuntimeContract.L64A_KEY -> textOf(in, at, what, value, RuntimeContract.L64A_MAX,
                         RuntimeContract.L64A_DIGITS, "not a text of l64a's digits (./0-9A-Za-z, NULs after)");
                 case RuntimeContract.ETHER_NTOA_KEY -> textOf(in, at, what, value, RuntimeContract.ETHER_NTOA_MAX,

@@ -234,6 +234,7 @@ public final class RuntimeContract {
     public static final int COMM_MAX = 16;
     public static final String INET_NTOA_KEY = "<libc>:inet_ntoa";
     public static final int INET_NTOA_MAX = 16;
+    public static final String INET_NTOA_DIGITS = "0123456789.";
     /**
      * The results of l64a and ether_ntoa (foreign.c), each a text NUL-terminated in its array of chars, NULs after,
      * only of these characters before (contract.h TL_L64A_*, TL_ETHER_NTOA_*).
