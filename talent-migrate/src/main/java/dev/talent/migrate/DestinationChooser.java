@@ -5,7 +5,6 @@ import dev.talent.policy.DestinationPolicy;
 import dev.talent.toolchain.BuildBinding;
 import dev.talent.toolchain.Platform;
 import java.util.ArrayList;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -111,7 +110,7 @@ final class DestinationChooser {
 
     /** Whether {@code p} can restore a checkpoint bound as {@code b}. */
     static boolean admits(ByteOrderBinding b, Platform p) {
-        return b.admits(p.isa().byteOrder() == ByteOrder.BIG_ENDIAN, p.isa().pointerBits());
+        return b.admits(p.bigEndian(), p.isa().pointerBits());
     }
 
     /** "little-endian", or "little-endian, 64-bit pointers" when the pointer width is bound too. */

@@ -54,7 +54,7 @@ final class LocalHostFiles implements HostFiles {
 
     @Override
     public java.util.Optional<Boolean> bigEndian() {
-        return java.util.Optional.of(host.platform.isa().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN);
+        return java.util.Optional.of(host.platform.bigEndian());
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.talent.toolchain;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +97,7 @@ public record BuildBinding(boolean byteOrder, boolean pointerWidth, List<List<St
      */
     public String layout(Platform on) {
         List<String> each = new ArrayList<>();
-        if (byteOrder) each.add((on.isa().byteOrder() == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian") + " byte order");
+        if (byteOrder) each.add((on.bigEndian() ? "big-endian" : "little-endian") + " byte order");
         if (pointerWidth) each.add(on.isa().pointerBits() + "-bit pointers");
         if (!isaClasses.isEmpty()) each.add("state description of " + String.join(",", classOf(on).orElse(List.of(on.isa().id()))));
         return String.join(" and ", each);

@@ -58,6 +58,9 @@ public enum Isa {
 
     public ByteOrder byteOrder() { return byteOrder; }
 
+    /** Whether numbers are stored most significant byte first (s390x). */
+    public boolean bigEndian() { return byteOrder == ByteOrder.BIG_ENDIAN; }
+
     /** Flags every C compilation for this ISA needs (beyond the common ones) for identical results everywhere. */
     public List<String> requiredCFlags() { return requiredCFlags; }
 

@@ -32,6 +32,9 @@ public record Platform(Isa isa, Userland userland) {
         }
     }
 
+    /** Whether this platform stores numbers most significant byte first: its ISA's byte order. */
+    public boolean bigEndian() { return isa.bigEndian(); }
+
     /**
      * The platforms {@code talent build} targets when no {@code --isa} is given: glibc on every ISA, plus
      * x86_64-musl when the host has musl's compiler. musl is an extra userland, so a host without musl-tools

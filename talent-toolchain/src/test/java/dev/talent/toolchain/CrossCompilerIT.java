@@ -51,7 +51,7 @@ class CrossCompilerIT {
         assertThat(run.exitCode()).isEqualTo(42);
         assertThat(run.stdout()).isEqualTo("bits=%d endian=%s char_signed=1\nplatform=%s args=1:hello world\n%s\n"
                 .formatted(platform.isa().pointerBits(),
-                        platform.isa().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN ? "big" : "little",
+                        platform.bigEndian() ? "big" : "little",
                         platform.name(), String.format("%.17g", 0.1 * 3.0 + 1e-17 / 7.0)));
         // Static: no program interpreter, so it runs under qemu without a sysroot.
         assertThat(ElfHeader.read(binary).hasInterpreter()).as("PT_INTERP in %s", binary).isFalse();

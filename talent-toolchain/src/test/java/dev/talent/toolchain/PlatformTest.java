@@ -87,6 +87,8 @@ class PlatformTest {
     void byteOrderAndHostDetection() {
         assertThat(Isa.S390X.byteOrder()).isEqualTo(ByteOrder.BIG_ENDIAN);
         assertThat(Isa.RISCV64.byteOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+        assertThat(Platform.KNOWN).filteredOn(Platform::bigEndian).extracting(Platform::toString)
+                .containsExactly(new Platform(Isa.S390X, Userland.GLIBC).toString());
         assertThat(Isa.fromOsArch("amd64")).contains(Isa.X86_64);
         assertThat(Isa.fromOsArch("aarch64")).contains(Isa.AARCH64);
         assertThat(Isa.fromOsArch("ppc64le")).isEmpty();

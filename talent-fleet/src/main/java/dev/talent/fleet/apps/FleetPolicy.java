@@ -6,7 +6,6 @@ import dev.talent.policy.Policy;
 import dev.talent.policy.PlatformFacts;
 import dev.talent.toolchain.Platform;
 import dev.talent.toolchain.Userland;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -66,7 +65,7 @@ public record FleetPolicy(Policy policy, boolean diversity) {
         if (known.isEmpty()) return Optional.empty();
         Platform pl = known.get();
         return Optional.of(new PlatformFacts(p.platform(), pl.isa().id(), pl.isa().pointerBits(),
-                pl.isa().byteOrder() == ByteOrder.BIG_ENDIAN ? "big" : "little",
+                pl.bigEndian() ? "big" : "little",
                 pl.userland() == Userland.MUSL ? "musl" : "glibc", UNKNOWN, UNKNOWN, p.host()));
     }
 

@@ -649,8 +649,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                 @Override
                 public java.util.Optional<Boolean> bigEndian() {
                     try {
-                        return java.util.Optional.of(dev.talent.toolchain.Platform.parse(at.platform()).isa().byteOrder()
-                                == java.nio.ByteOrder.BIG_ENDIAN);
+                        return java.util.Optional.of(dev.talent.toolchain.Platform.parse(at.platform()).bigEndian());
                     } catch (IllegalArgumentException unknown) {
                         return java.util.Optional.empty();  // a platform talent does not know: its restore decides
                     }

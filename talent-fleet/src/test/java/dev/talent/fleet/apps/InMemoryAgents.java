@@ -143,7 +143,7 @@ final class InMemoryAgents implements FleetAgents {
     }
 
     private static boolean bigEndian(Placement p) {
-        return dev.talent.toolchain.Platform.parse(p.platform()).isa().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        return dev.talent.toolchain.Platform.parse(p.platform()).bigEndian();
     }
 
     /** A fault asked for: the migration fails at that step and the app runs on at the source (as a rollback leaves it). */
