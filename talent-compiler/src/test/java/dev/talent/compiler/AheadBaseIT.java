@@ -9,17 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -212,77 +207,38 @@ class AheadBaseIT {
     private Run migrate(Target from, Target to, String base, String damage) throws Exception {
         Path src = work.resolve("base.c");
         Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("base.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
-        assertThat(plain.rc()).isZero();
+        String plain = AheadDestination.gccOutput(work, src);
         Path source = build(from);
         Path destination = from.equals(to) ? source : build(to);
         Path ck = checkpointDir(work.resolve("ck"));
-        Path fifo = work.resolve("go");
-        assertThat(new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start().waitFor()).isZero();
-        Path out = work.resolve("dst.out"), err = work.resolve("dst.err"), events = work.resolve("dst.events");
-        ProcessBuilder pb = new ProcessBuilder(command(to, destination)).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1",
-                "TALENT_AWAIT_GO", fifo.toString(), "TALENT_VERBOSE", "1", "TALENT_AHEAD", "base",
-                "TALENT_EVENT_FILE", events.toString()));
-        pb.environment().putAll(env);
-        Process dst = pb.start();
-        CompletableFuture<OutputStream> go = null;
-        try {
-            go = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Files.newOutputStream(fifo);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            OutputStream w = go.get(120, TimeUnit.SECONDS);
+        Path events = work.resolve("dst.events");
+        try (AheadDestination dst = AheadDestination.start(work, to, destination, ck,
+                Map.of("TALENT_AHEAD", "base", "TALENT_EVENT_FILE", events.toString()))) {
+            OutputStream w = dst.waiting();
             Run first = run(command(from, source), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_PRECOPY", "1",
                     "TALENT_VERBOSE", "1", "STOP", "1"), null);
             assertThat(first.rc()).as(first.err()).isEqualTo(75);
             assertThat(first.err()).contains("against pre-000002.tck");
             assertThat(ck.resolve("ckpt-000001.tdl")).isRegularFile();
             if (damage != null) {
-                try (FileChannel c = FileChannel.open(ck.resolve(damage), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    long at = c.size() / 2;
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
-                    c.read(b, at);
-                    b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
-                    c.write(b, at);
-                }
+                AheadDestination.flipMiddleByte(ck.resolve(damage));
             }
             try (w) {
                 w.write(("base " + base + "\n").getBytes(StandardCharsets.US_ASCII));
                 w.flush();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (!(Files.exists(events) && Files.readString(events, StandardCharsets.ISO_8859_1).contains("ahead " + base + " "))) {
-                    assertThat(dst.isAlive()).as(Files.readString(err, StandardCharsets.ISO_8859_1)).isTrue();
+                    assertThat(dst.isAlive()).as(dst.err()).isTrue();
                     assertThat(System.nanoTime()).as("the ahead event").isLessThan(deadline);
                     Thread.sleep(10);
                 }
                 w.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }
-            assertThat(dst.waitFor(180, TimeUnit.SECONDS)).isTrue();
-            Run second = new Run(dst.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                    Files.readString(err, StandardCharsets.ISO_8859_1));
+            Run second = dst.finish(180);
             if (second.rc() == 0) {
-                assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
+                assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain);
             }
             return second;
-        } finally {
-            if (dst.isAlive()) {
-                dst.destroyForcibly();
-                dst.waitFor();
-            }
-            if (go != null && !go.isDone()) {
-                try (InputStream _ = Files.newInputStream(fifo, StandardOpenOption.READ)) {
-                    // nothing
-                } catch (java.io.IOException e) {
-                    // gone
-                }
-            }
         }
     }
 }

@@ -9,17 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -154,36 +149,13 @@ class AheadPopulateIT {
     private Run migrate(Target from, Target to, Map<String, String> aheadEnv, boolean forge) throws Exception {
         Path src = work.resolve("ahead.c");
         Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("ahead.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
-        assertThat(plain.rc()).isZero();
+        String plain = AheadDestination.gccOutput(work, src);
         Path source = build(from);
         Path destination = from.equals(to) ? source : build(to);
         Path ck = checkpointDir(work.resolve("ck"));
-        Path fifo = work.resolve("go");
-        Process mk = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start();
-        assertThat(mk.waitFor()).isZero();
-        Path out = work.resolve("dst.out"), err = work.resolve("dst.err");
-        ProcessBuilder pb = new ProcessBuilder(command(to, destination)).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1",
-                "TALENT_AWAIT_GO", fifo.toString(), "TALENT_VERBOSE", "1"));
-        env.putAll(aheadEnv);
-        pb.environment().putAll(env);
-        Process dst = pb.start();
-        CompletableFuture<OutputStream> go = null;
-        try {
-            // the write end's open returns once the destination waits on the FIFO: its work ahead is done
-            go = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Files.newOutputStream(fifo);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            OutputStream w = go.get(120, TimeUnit.SECONDS);
-            assertThat(Files.readString(err, StandardCharsets.ISO_8859_1)).contains("ahead: ");
+        try (AheadDestination dst = AheadDestination.start(work, to, destination, ck, aheadEnv)) {
+            OutputStream w = dst.waiting();
+            assertThat(dst.err()).contains("ahead: ");
             Run first = run(command(from, source), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_PRECOPY", "1",
                     "TALENT_VERBOSE", "1", "STOP", "1"), null);
             assertThat(first.rc()).as(first.err()).isEqualTo(75);
@@ -191,37 +163,16 @@ class AheadPopulateIT {
             Path delta = ck.resolve("ckpt-000001.tdl");
             assertThat(delta).isRegularFile();
             if (forge) {
-                try (FileChannel c = FileChannel.open(delta, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    long at = c.size() / 2;
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
-                    c.read(b, at);
-                    b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
-                    c.write(b, at);
-                }
+                AheadDestination.flipMiddleByte(delta);
             }
             try (w) {
                 w.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }
-            assertThat(dst.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            Run second = new Run(dst.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                    Files.readString(err, StandardCharsets.ISO_8859_1));
+            Run second = dst.finish(120);
             if (second.rc() == 0) {
-                assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
+                assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain);
             }
             return second;
-        } finally {
-            if (dst.isAlive()) {
-                dst.destroyForcibly();
-                dst.waitFor();
-            }
-            // a write end still opening is released by a reader's open
-            if (go != null && !go.isDone()) {
-                try (InputStream _ = Files.newInputStream(fifo, StandardOpenOption.READ)) {
-                    // nothing
-                } catch (java.io.IOException e) {
-                    // gone
-                }
-            }
         }
     }
 }

@@ -141,11 +141,7 @@ class DirtyTrackingIT {
     private Run migrate(String program, Target from) throws Exception {
         Path src = work.resolve("dirty.c");
         Files.writeString(src, program);
-        Path orig = work.resolve("dirty.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
-        assertThat(plain.rc()).isZero();
+        String plain = AheadDestination.gccOutput(work, src);
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "dirty"));
         Target x86 = HOPS.getFirst();
         Path exe = link(x86, r, work.resolve("dirty.x86_64"));
@@ -157,7 +153,7 @@ class DirtyTrackingIT {
         assertThat(first.err()).contains("against pre-000002.tck");
         Run second = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
         assertThat(second.rc()).as(second.err()).isZero();
-        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
+        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain);
         return first;
     }
 }
