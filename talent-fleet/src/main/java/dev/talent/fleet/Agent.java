@@ -143,7 +143,7 @@ public final class Agent {
                 LeaseKeeper l = LeaseKeeper.grant(etcd, LEASE_TTL_S, lost);
                 try {
                     etcd.put(EtcdKeys.hostInfo(s.name()), new Records.HostInfo(s.name(), s.address(), server.getPort(), s.platforms(), facts,
-                            Protocol.CURRENT), 0);
+                            Protocol.speaking() == 1 ? null : Protocol.speaking()), 0);
                     etcd.put(EtcdKeys.agent(s.name()), self, l.id());
                     // back within the controller's grace period: the host is not lost
                     Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(s.name()))), "delete the down mark of " + s.name());

@@ -50,6 +50,17 @@ public final class Lab {
     /** As above; {@code policy}: the controllers' {@code --policy} file, copied to {@link LabLayout#policy()}. */
     public static LabLayout up(Path dir, int hosts, List<String> talent, java.util.Optional<Path> policy, Consumer<String> events)
             throws FleetException, InterruptedException {
+        return up(dir, hosts, talent, policy, java.util.Map.of(), events);
+    }
+
+    /** As above; {@code protocols}: the hosts whose agents speak an older protocol version ({@link LabLayout#protocols}). */
+    public static LabLayout up(Path dir, int hosts, List<String> talent, java.util.Optional<Path> policy,
+            java.util.Map<String, Integer> protocols, Consumer<String> events) throws FleetException, InterruptedException {
+        try {
+            new LabLayout(dir, hosts, talent, 0, protocols);
+        } catch (IllegalArgumentException e) {
+            throw new FleetException(e.getMessage(), e);
+        }
         requireTools();
         if (Files.exists(dir.resolve("lab.json"))) throw new FleetException("a lab is already in " + dir.toAbsolutePath().normalize()
                 + ": `talent lab down --dir " + dir + "` first");
@@ -64,7 +75,7 @@ public final class Lab {
         java.nio.channels.FileChannel claim = lockLabs();
         LabLayout lab;
         try {
-            lab = new LabLayout(abs, hosts, talent, freeIndex());
+            lab = new LabLayout(abs, hosts, talent, freeIndex(), protocols);
         } catch (FleetException | RuntimeException e) {
             closeQuietly(claim);
             throw e;

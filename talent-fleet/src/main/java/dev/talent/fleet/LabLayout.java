@@ -11,9 +11,11 @@ import java.util.List;
  * (the machine is .1, host K is .(10+K)); lab I &gt; 0 has {@code tfleetI}, {@code tfleetI-hK} and 10.213.I.0/24.
  * All are apart from talent run's talent0 and 10.211.0.0/16. Everything else is under the lab's directory:
  * {@code pki/}, {@code hosts/hK/} (etcd data, logs, the host's fleet.conf), {@code run/} (pid files), {@code lab.json}
- * (this record) and {@code fleet.conf} (the CLI's).
+ * (this record) and {@code fleet.conf} (the CLI's). {@code protocols}: the hosts whose agents are capped at an older
+ * protocol version ({@code lab up --protocol h2=3}: {@code talent agent --protocol 3} on h2); the others speak this
+ * release's newest.
  */
-public record LabLayout(Path dir, int hosts, List<String> talent, int index) {
+public record LabLayout(Path dir, int hosts, List<String> talent, int index, java.util.Map<String, Integer> protocols) {
     /** How many labs one machine holds (indexes 0..MAX_LABS-1). */
     public static final int MAX_LABS = 10;
     /** The start of every lab's namespace and link names (what {@code lab down} without a lab lists). */
@@ -44,6 +46,17 @@ public record LabLayout(Path dir, int hosts, List<String> talent, int index) {
         talent = List.copyOf(talent);
         if (hosts < 1 || hosts > MAX_HOSTS) throw new IllegalArgumentException("--hosts must be 1.." + MAX_HOSTS + ", not " + hosts);
         if (index < 0 || index >= MAX_LABS) throw new IllegalArgumentException("a lab's index is 0.." + (MAX_LABS - 1) + ", not " + index);
+        protocols = protocols == null ? java.util.Map.of() : java.util.Map.copyOf(protocols);
+        for (var e : protocols.entrySet()) {
+            if (java.util.stream.IntStream.rangeClosed(1, hosts).mapToObj(LabLayout::hostName).noneMatch(e.getKey()::equals)) throw new IllegalArgumentException("--protocol: no host " + e.getKey() + " in a lab of " + hosts);
+            if (e.getValue() < Protocol.OLDEST || e.getValue() > Protocol.CURRENT)
+                throw new IllegalArgumentException("--protocol " + e.getKey() + "=" + e.getValue() + ": this talent speaks "
+                        + Protocol.OLDEST + " to " + Protocol.CURRENT);
+        }
+    }
+
+    public LabLayout(Path dir, int hosts, List<String> talent, int index) {
+        this(dir, hosts, talent, index, java.util.Map.of());
     }
 
     /** Lab 0 (a lab.json written before labs had indexes reads as lab 0). */

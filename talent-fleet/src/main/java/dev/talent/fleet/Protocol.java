@@ -18,7 +18,8 @@ import java.util.Optional;
  *       the destination's logs it expects ({@code expectLog}, {@code expectErr}: without them the source asks, as in
  *       1); a controller's {@code Send} to a source agent may carry {@code toProtocol}, the destination agent's version.
  *   <li>3: a sync's head may say {@code bounded} (docs/FLEET.md).
- *   <li>4: a take's answer ({@code Statement}) may say {@code binding}, to a caller of 4 only.
+ *   <li>4: a take's answer ({@code Statement}) may say {@code binding}, to a caller of 4 only. A checkpoint taken by
+ *       an agent of 3 or less is treated as bound to its platform's layout ({@link #unsaidBinding}).
  * </ul>
  */
 public final class Protocol {
@@ -50,8 +51,51 @@ public final class Protocol {
         return v;
     }
 
-    /** The version a sender of this build speaks to a receiver that speaks {@code receiver}. */
-    public static int spokenTo(int receiver) { return Math.min(CURRENT, receiver); }
+    /** The version this process speaks: {@link #CURRENT}, or less for an agent capped with {@code talent agent --protocol}. */
+    private static volatile int speaking = CURRENT;
+
+    /**
+     * The version this process speaks: {@link #CURRENT} unless {@link #capAt} lowered it. An agent capped at {@code v}
+     * behaves as the release of version {@code v} did on the wire: its host record and its requests say {@code v}, it
+     * answers a newer caller as one of {@code v} (no field of a later version in its answers) and it sends a newer
+     * destination only what {@code v} sends (a rolling upgrade keeps the new release at the old version until every
+     * host has it; the lab's {@code --protocol} tests a fleet of mixed versions with it).
+     */
+    public static int speaking() { return speaking; }
+
+    /**
+     * Caps this process (an agent: one per process) at {@code version}, {@link #OLDEST} to {@link #CURRENT}; a version
+     * this build does not speak is refused.
+     */
+    public static void capAt(int version) {
+        if (version < OLDEST || version > CURRENT)
+            throw new IllegalArgumentException("protocol " + version + ": this talent speaks " + OLDEST + " to " + CURRENT);
+        speaking = version;
+    }
+
+    /** The version a sender of this process speaks to a receiver that speaks {@code receiver}. */
+    public static int spokenTo(int receiver) { return Math.min(speaking, receiver); }
+
+    /**
+     * The binding a controller must assume for a checkpoint taken by an agent of {@code speaks} on {@code platform}:
+     * an agent before {@link #STATEMENT_BINDING} cannot say whether its checkpoint is bound to its byte order (a heap
+     * block carried as raw bytes, a union whose member depends on it), so the checkpoint is treated as bound to the
+     * byte order and pointer width of the platform it was taken on: it goes only where it is known to restore, never
+     * to where it might be read wrongly or refused after the stop. Empty when the agent can say it (or the platform is
+     * one talent does not know: its restore decides).
+     */
+    public static Optional<dev.talent.format.ByteOrderBinding> unsaidBinding(String host, String platform, int speaks) {
+        if (speaks >= STATEMENT_BINDING) return Optional.empty();
+        dev.talent.toolchain.Isa isa;
+        try {
+            isa = dev.talent.toolchain.Platform.parse(platform).isa();
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
+        return Optional.of(new dev.talent.format.ByteOrderBinding(isa.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN, isa.pointerBits(),
+                "not known: agent " + host + " speaks protocol " + speaks + ", which does not say what binds its checkpoints"
+                        + " (upgrade talent on " + host + "); kept to " + platform + "'s layout"));
+    }
 
     /**
      * The version a migration needs of both its agents. Every addition of versions 2 and 3 has a way of version 1 (a

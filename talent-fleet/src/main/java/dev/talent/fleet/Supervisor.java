@@ -57,6 +57,8 @@ public final class Supervisor {
             agent.addAll(List.of("agent", "--name", h, "--address", lab.address(k), "--port", String.valueOf(LabLayout.AGENT_PORT),
                     "--fleet", lab.hostConf(k).toString(), "--state", lab.hostDir(k).resolve("agent").toString(),
                     "--metrics", "127.0.0.1:" + LabLayout.AGENT_METRICS_PORT));
+            Integer capped = lab.protocols().get(h);
+            if (capped != null) agent.addAll(List.of("--protocol", capped.toString()));
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", lab.netns(k)));
             controller.addAll(lab.talent());

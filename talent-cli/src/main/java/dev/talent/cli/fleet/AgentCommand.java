@@ -58,10 +58,23 @@ public final class AgentCommand implements Callable<Integer> {
                     + " loopback or an address only the scraper reaches). Apps running and their platforms, checkpoints, restores, working directory syncs, calls served by outcome. See docs/FLEET.md (Metrics)."})
     String metrics;
 
+    @Option(names = "--protocol", paramLabel = "N", defaultValue = "${env:TALENT_AGENT_PROTOCOL}",
+            description = {"Speak the fleet's protocol version N (" + dev.talent.fleet.Protocol.OLDEST + " to "
+                    + dev.talent.fleet.Protocol.CURRENT + ") instead of this release's newest, as the release of N does on the wire:"
+                    + " for a rolling upgrade (keep every upgraded agent at the oldest agent's version until all are upgraded),"
+                    + " or to test a fleet of mixed versions (talent lab up --protocol h2=3). A controller keeps a checkpoint"
+                    + " taken by an agent before 4 on places of its platform's byte order and pointer width (docs/FLEET.md,"
+                    + " \"Protocol versions\"). Default: $TALENT_AGENT_PROTOCOL, else " + dev.talent.fleet.Protocol.CURRENT + "."})
+    Integer protocol;
+
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "agent");
         try {
+            if (protocol != null) {
+                dev.talent.fleet.Protocol.capAt(protocol);
+                log.accept("speaking protocol " + protocol + " (capped; this release speaks up to " + dev.talent.fleet.Protocol.CURRENT + ")");
+            }
             String host = name != null ? name : InetAddress.getLocalHost().getHostName();
             AgentMetrics m = new AgentMetrics(host);
             try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
@@ -70,7 +83,7 @@ public final class AgentCommand implements Callable<Integer> {
                 return Agent.run(new Agent.Settings(host, address, port, fleet, p, state), log, Daemon.stopOnSignal(), m);
             }
         } catch (IllegalArgumentException e) {
-            log.accept("--metrics: " + e.getMessage());
+            log.accept((protocol != null && dev.talent.fleet.Protocol.speaking() != protocol ? "--protocol: " : "--metrics: ") + e.getMessage());
             return ExitCodes.USAGE;
         } catch (FleetException | UnknownHostException e) {
             log.accept(e.getMessage());

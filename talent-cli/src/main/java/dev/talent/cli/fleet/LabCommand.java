@@ -53,6 +53,9 @@ public final class LabCommand implements Runnable {
         @Option(names = "--policy", paramLabel = "FILE", description = "The controllers' moving-target policy (talent controller"
                 + " --policy: [platform.NAME] and [host.NAME] tags, [diversity]); copied to DIR/policy.toml, which every controller is"
                 + " started with (edit it and kill the controllers to change it).") Path policy;
+        @Option(names = "--protocol", paramLabel = "HOST=N", description = "Run HOST's agent capped at the fleet's protocol version"
+                + " N (talent agent --protocol N): a fleet of mixed versions, as in a rolling upgrade (repeatable, e.g."
+                + " --protocol h2=3).") java.util.Map<String, Integer> protocols;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -68,7 +71,7 @@ public final class LabCommand implements Runnable {
                     }
                 }
                 LabLayout lab = Lab.up(dir, hosts, talentCommand(), java.util.Optional.ofNullable(policy),
-                        line -> { err.println("talent lab: " + line); err.flush(); });
+                        protocols == null ? java.util.Map.of() : protocols, line -> { err.println("talent lab: " + line); err.flush(); });
                 err.printf("talent lab: up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 err.flush();
                 spec.commandLine().getOut().println("export TALENT_FLEET=" + lab.fleetConf());

@@ -218,7 +218,7 @@ public final class AppReconciler {
         String app = v.name();
         Long after = drainRetry.get(app);
         if (after != null && clock.getAsLong() < after) return;
-        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(bound(v), here, live, random, rules(app, live));
+        Optional<PlacementChooser.Choice> c = PlacementChooser.offHost(obeyed(v), here, live, random, rules(app, live));
         if (c.isEmpty()) {
             if (stuck.add(app))
                 events.accept(app + ": " + here.host() + " is drained but no other live, undrained host has any of "
@@ -242,7 +242,7 @@ public final class AppReconciler {
             resolve(v);
             return;
         }
-        AppRecords.AppRecord spec = bound(v);
+        AppRecords.AppRecord spec = obeyed(v);
         if (spec.undeploy()) {
             undeploy(v);
             return;
@@ -365,7 +365,7 @@ public final class AppReconciler {
         if (after != null && clock.getAsLong() < after) return;
         List<Alert> concerned = active.stream().filter(a -> a.concerns(app) && hits.contains(a.tag())).toList();
         String tag = concerned.isEmpty() ? hits.iterator().next() : concerned.getFirst().tag();
-        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(bound(v), here, visited(v), live, random, rules);
+        Optional<PlacementChooser.Choice> c = PlacementChooser.scheduled(obeyed(v), here, visited(v), live, random, rules);
         if (c.isEmpty()) {
             boolean said = concerned.stream().allMatch(a -> a.effects().stream()
                     .anyMatch(e -> e.app().equals(app) && e.action().equals("stuck") && here.toString().equals(e.from())));
@@ -432,6 +432,27 @@ public final class AppReconciler {
             return spec.withBinding(Optional.of(joined(spec.buildBinding(), r.binding())));
         }
         return spec;
+    }
+
+    /**
+     * {@link #bound}, and where the app runs now: an agent there before protocol 4 cannot say whether the checkpoint it
+     * will take is bound, so the app's moves from there keep to its platform's byte order and pointer width
+     * ({@link dev.talent.fleet.Protocol#unsaidBinding}): the choice and a request obey it before the program stops, as
+     * the transfer would refuse the checkpoint after.
+     */
+    private AppRecords.AppRecord obeyed(AppStore.AppView v) throws FleetException, InterruptedException {
+        AppRecords.AppRecord spec = bound(v);
+        Optional<FleetAgents.Placement> here = v.where();
+        if (here.isEmpty()) return spec;
+        Optional<Records.HostInfo> info = dev.talent.fleet.Hosts.info(etcd, here.get().host());
+        return info.isEmpty() ? spec : unsaid(spec, here.get(), info.get().speaks());
+    }
+
+    /** {@code spec} joined with what must be assumed of a checkpoint taken at {@code here} by an agent of {@code speaks}. */
+    static AppRecords.AppRecord unsaid(AppRecords.AppRecord spec, FleetAgents.Placement here, int speaks) {
+        return dev.talent.fleet.Protocol.unsaidBinding(here.host(), here.platform(), speaks)
+                .map(b -> spec.withBinding(Optional.of(joined(spec.buildBinding(), MigrationRecord.Bound.of(b)))))
+                .orElse(spec);
     }
 
     /** The build's binding (if any) and a checkpoint's, as one. */

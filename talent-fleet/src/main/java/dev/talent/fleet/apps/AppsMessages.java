@@ -85,7 +85,7 @@ final class AppsMessages {
         Send mode(String m) { return new Send(app, platform, toAddress, toPort, toPlatform, m, toProtocol); }
 
         /** The version the destination agent speaks (1 when not said). */
-        int destinationSpeaks() { return dev.talent.fleet.Protocol.of(toProtocol); }
+        int destinationSpeaks() { return dev.talent.fleet.Protocol.spokenTo(dev.talent.fleet.Protocol.of(toProtocol)); }
     }
 
     /** The stream of a checkpoint from agent to agent: the first part carries the statement. */

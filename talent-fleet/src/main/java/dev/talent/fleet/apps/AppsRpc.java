@@ -680,6 +680,11 @@ public final class AppsRpc {
                     || c.errLength() > HostedApps.MAX_LOG_PART || c.logFrom() < 0 || c.errFrom() < 0)
                 throw new IOException("a sync's log part is out of bounds");
             if (c.archiveLength() != null || (c.bounded() != null && !c.bounded())) throw new IOException("a sync's head is malformed");
+            // an agent capped at an older version reads a head as that version's exact reader did: a field it lacks is refused
+            int v = dev.talent.fleet.Protocol.speaking();
+            if ((v < dev.talent.fleet.Protocol.SYNC_BOUNDARY && c.bounded() != null)
+                    || (v < dev.talent.fleet.Protocol.SYNC_EXPECTS_LOGS && (c.expectLog() != null || c.expectErr() != null)))
+                throw new IOException("a sync's head has a field protocol " + v + " does not have");
             bounded = Boolean.TRUE.equals(c.bounded());
             if (!bounded) {
                 open(apps, c.app(), MAX_SPOOL);

@@ -357,10 +357,11 @@ public final class GrpcFleetAgents implements FleetAgents {
         if (sha == null) throw new FleetException(app + " has no binary for " + to.platform());
         Instant at = Instant.now();
         MigrationTiming t = new MigrationTiming();
-        RemotePlace source = new RemotePlace(src, app, from, directory.agentOf(from.host()));
-        RemotePlace destination = new RemotePlace(dst, app, to, dstAddress);
+        int fromSpeaks = directory.protocolOf(from.host()), toSpeaks = directory.protocolOf(to.host());
+        RemotePlace source = new RemotePlace(src, app, from, directory.agentOf(from.host()), fromSpeaks);
+        RemotePlace destination = new RemotePlace(dst, app, to, dstAddress, toSpeaks);
         AppsMessages.Send send = new AppsMessages.Send(app, from.platform(), dstAddress.getHostString(), dstAddress.getPort(), to.platform(), "",
-                destinationProtocol(directory.protocolOf(from.host()), directory.protocolOf(to.host())));
+                destinationProtocol(fromSpeaks, toSpeaks));
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
         RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
@@ -566,11 +567,15 @@ public final class GrpcFleetAgents implements FleetAgents {
         /** Where its agent listens (for the other agents). */
         final InetSocketAddress address;
 
-        RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address) {
+        /** The protocol version its agent speaks (what its answers can say). */
+        final int speaks;
+
+        RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address, int speaks) {
             this.agent = agent;
             this.app = app;
             this.at = at;
             this.address = address;
+            this.speaks = speaks;
         }
 
         @Override
@@ -642,8 +647,11 @@ public final class GrpcFleetAgents implements FleetAgents {
                     AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead, 0));
                     CheckpointSignature sig = HostedApps.signature(s);
                     RemotePlace source = RemotePlace.this;
-                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source),
-                            java.util.Optional.ofNullable(s.binding()).map(dev.talent.migrate.control.MigrationRecord.Bound::value));
+                    // an agent before protocol 4 cannot say what binds its checkpoint: assumed bound to its platform's layout
+                    java.util.Optional<dev.talent.format.ByteOrderBinding> binding = s.binding() != null
+                            ? java.util.Optional.of(s.binding().value())
+                            : dev.talent.fleet.Protocol.unsaidBinding(at.host(), at.platform(), speaks);
+                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source), binding);
                 }
 
                 @Override

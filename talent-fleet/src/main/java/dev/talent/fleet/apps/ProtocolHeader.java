@@ -35,21 +35,24 @@ public final class ProtocolHeader {
         return v == null ? 1 : v;
     }
 
-    /** Stamps every call of a channel with {@link Protocol#CURRENT}. */
+    /** Stamps every call of a channel with the version this process speaks ({@link Protocol#speaking}; 1: no header, as 1 sent none). */
     public static final ClientInterceptor STAMP = new ClientInterceptor() {
         @Override
         public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    headers.put(KEY, Integer.toString(Protocol.CURRENT));
+                    if (Protocol.speaking() > 1) headers.put(KEY, Integer.toString(Protocol.speaking()));
                     super.start(listener, headers);
                 }
             };
         }
     };
 
-    /** Refuses a call whose header is malformed or older than {@link Protocol#OLDEST}; the caller's version in the context. */
+    /**
+     * Refuses a call whose header is malformed or older than {@link Protocol#OLDEST}; in the context the version the
+     * call is answered in: the caller's, or this process's if it speaks an older one ({@link Protocol#speaking}).
+     */
     static final ServerInterceptor CHECK = new ServerInterceptor() {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -65,7 +68,8 @@ public final class ProtocolHeader {
                         + Protocol.OLDEST + " to " + Protocol.CURRENT), new Metadata());
                 return new ServerCall.Listener<>() { };
             }
-            return Contexts.interceptCall(Context.current().withValue(CALLER, v), call, headers, next);
+            // an agent capped at an older version answers a newer caller as that version's release did
+            return Contexts.interceptCall(Context.current().withValue(CALLER, Math.min(v, Protocol.speaking())), call, headers, next);
         }
     };
 }

@@ -63,7 +63,8 @@ class AppLeaderIT {
     void deployMigrateOnScheduleAndOnRequestWaitAndUndeploy() throws Exception {
         try (LoopbackEtcd server = new LoopbackEtcd(); Etcd etcd = server.connect()) {
             for (String h : List.of("h1", "h2", "h3")) {
-                etcd.put(EtcdKeys.hostInfo(h), new Records.HostInfo(h, "10.0.0." + h.substring(1), 7000, List.of("x86_64", "aarch64")), 0);
+                etcd.put(EtcdKeys.hostInfo(h), new Records.HostInfo(h, "10.0.0." + h.substring(1), 7000, List.of("x86_64", "aarch64"), List.of(),
+                        dev.talent.fleet.Protocol.CURRENT), 0);
                 etcd.put(EtcdKeys.agent(h), new Records.AgentAlive(h, 1, 0), 0);
             }
             etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
@@ -124,7 +125,7 @@ class AppLeaderIT {
     @Test
     void deployWaitsForTheLeadersNextTryAfterATransientStartErrorAndReportsOneThatLasts() throws Exception {
         try (LoopbackEtcd server = new LoopbackEtcd(); Etcd etcd = server.connect()) {
-            etcd.put(EtcdKeys.hostInfo("h1"), new Records.HostInfo("h1", "10.0.0.1", 7000, List.of("x86_64")), 0);
+            etcd.put(EtcdKeys.hostInfo("h1"), new Records.HostInfo("h1", "10.0.0.1", 7000, List.of("x86_64"), List.of(), dev.talent.fleet.Protocol.CURRENT), 0);
             etcd.put(EtcdKeys.agent("h1"), new Records.AgentAlive("h1", 1, 0), 0);
             etcd.put(EtcdKeys.ELECTION + "/c1", Map.of("host", "c1"), 0);
             InMemoryAgents agents = new InMemoryAgents();

@@ -156,6 +156,36 @@ class AppReconcilerIT {
                 .anyMatch(r -> AppRecords.placement(r.to()).platform().equals("s390x"));
     }
 
+    /**
+     * An app on a host whose agent speaks protocol 3 (a release before the take's binding): its next checkpoint may be
+     * bound without the agent saying so, so no move off that host goes to a platform of another layout (s390x here),
+     * neither drawn on schedule nor requested.
+     */
+    @Test
+    void anAppOnAnAgentBeforeFourMovesOffItOnlyToPlacesOfItsLayout() throws Exception {
+        ETCD.host("h4", "s390x");
+        new AppStore(etcd).create(app("svc", 100L, 200L, 40, "x86_64", "s390x"));
+        leader.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        assertThat(first.platform()).isEqualTo("x86_64");
+        Records.HostInfo info = dev.talent.fleet.Hosts.info(etcd, first.host()).orElseThrow();
+        etcd.put(EtcdKeys.hostInfo(first.host()), new Records.HostInfo(info.name(), info.address(), info.port(), info.platforms(),
+                info.facts(), 3), 0);
+        new AppStore(etcd).request(new AppRecords.MigrateRequest("svc", "h4", "s390x", 0));
+        leader.step("svc");
+        assertThat(view("svc").migrations()).as("the request is refused before anything stops").isEmpty();
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("h4/s390x cannot restore").contains("agent " + first.host()
+                + " speaks protocol 3"));
+        for (int i = 0; i < 24; i++) {
+            clock.addAndGet(250);
+            agents.now = clock.get();
+            leader.step("svc");
+        }
+        List<MigrationRecord> moves = view("svc").migrations();
+        assertThat(moves.stream().filter(r -> AppRecords.placement(r.from()).host().equals(first.host())).toList()).as(moves.toString())
+                .isNotEmpty().allMatch(MigrationRecord::ok).allMatch(r -> AppRecords.placement(r.to()).platform().equals("x86_64"));
+    }
+
     @Test
     void theLedgerCommitsThePlacementBeforeTheSourceGoes() throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "x86_64", "aarch64"));

@@ -51,7 +51,8 @@ final class LoopbackEtcdExtension implements BeforeAllCallback, AfterAllCallback
 
     /** A host with {@code platforms} whose agent holds its key: live, as the leader sees it (address 10.0.0.N for hN). */
     void host(String name, String... platforms) throws Exception {
-        etcd().put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms)), 0);
+        etcd().put(EtcdKeys.hostInfo(name), new Records.HostInfo(name, "10.0.0." + name.substring(1), 7000, List.of(platforms), List.of(),
+                dev.talent.fleet.Protocol.CURRENT), 0);
         etcd().put(EtcdKeys.agent(name), new Records.AgentAlive(name, 1, 0), 0);
     }
 

@@ -183,6 +183,11 @@ class ProtocolVersionsTest {
 
     @Test
     void everyCallOfThisBuildSaysItsVersion() {
+        assertThat(stamped()).isEqualTo(Integer.toString(Protocol.CURRENT));
+    }
+
+    /** The header a call of this process carries (null: none). */
+    private static String stamped() {
         io.grpc.Metadata sent = new io.grpc.Metadata();
         io.grpc.Channel channel = new io.grpc.Channel() {
             @Override
@@ -201,7 +206,81 @@ class ProtocolVersionsTest {
         };
         ProtocolHeader.STAMP.interceptCall(AppsRpc.SYNC_TO, io.grpc.CallOptions.DEFAULT, channel)
                 .start(new io.grpc.ClientCall.Listener<>() { }, new io.grpc.Metadata());
-        assertThat(sent.get(ProtocolHeader.KEY)).isEqualTo(Integer.toString(Protocol.CURRENT));
+        return sent.get(ProtocolHeader.KEY);
+    }
+
+    /**
+     * An agent capped at 3 ({@code talent agent --protocol 3}) speaks as the release of 3 did: its calls say 3, a
+     * controller of 4 is answered as one of 3 (its take's answer without the binding, which 3's reader refuses), a
+     * destination of 4 is sent what 3 sends; capped at 2 it refuses a sync head with 3's boundary as 2's reader did;
+     * capped at 1 its calls carry no header. A version this build does not speak is refused.
+     */
+    @Test
+    void anAgentCappedAtAnOlderVersionSpeaksAsThatRelease() throws IOException {
+        try {
+            Protocol.capAt(3);
+            assertThat(stamped()).isEqualTo("3");
+            assertThat(seen("4")).as("a controller of 4 is answered as one of 3").isEqualTo(3);
+            assertThat(seen("2")).isEqualTo(2);
+            AppsMessages.Statement st = new AppsMessages.Statement("svc", "checkpoint-2.tck", "2", 0, 10, new byte[32], new byte[64],
+                    new byte[32], List.of()).withBinding(new dev.talent.migrate.control.MigrationRecord.Bound(false, 0, "heap block 3"));
+            JsonMarshaller<AppsMessages.Statement> wire = new JsonMarshaller<>(AppsMessages.Statement.class, 64 * 1024);
+            assertThat(wire.parse(wire.stream(AppsRpc.forCaller(st, (Integer) seen("4")))).binding()).isNull();
+            AppsMessages.Send to4 = new AppsMessages.Send("svc", "x86_64", "a", 1, "s390x", "", 4);
+            assertThat(to4.destinationSpeaks()).isEqualTo(3);
+            assertThat(AgentLink.bounded(to4)).isTrue();
+
+            Protocol.capAt(2);
+            assertThat(AgentLink.bounded(to4)).as("2 sends no boundary").isFalse();
+            AppsRpc.StreamedSync sync = new AppsRpc.StreamedSync(null, new io.grpc.stub.StreamObserver<>() {
+                @Override public void onNext(AppsMessages.Sync v) {}
+                @Override public void onError(Throwable t) {}
+                @Override public void onCompleted() {}
+            }, null, (h, zip, logs) -> null);
+            assertThatThrownBy(() -> sync.first(new AppsMessages.SyncPart("svc", "x86_64", "journal", List.of("a"), 0, 0, 0, 0, null,
+                    null, null, true, null))).hasMessage("a sync's head has a field protocol 2 does not have");
+
+            Protocol.capAt(1);
+            assertThat(stamped()).as("1 sent no header").isNull();
+            assertThat(seen("4")).isEqualTo(1);
+            assertThatThrownBy(() -> Protocol.capAt(Protocol.CURRENT + 1)).hasMessageContaining("this talent speaks 1 to " + Protocol.CURRENT);
+            assertThatThrownBy(() -> Protocol.capAt(0)).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            Protocol.capAt(Protocol.CURRENT);
+        }
+    }
+
+    /**
+     * A checkpoint taken by an agent before 4 may be bound without its agent saying so: the controller assumes it bound
+     * to the byte order and pointer width of the platform it was taken on, so no move sends it where it may not restore.
+     */
+    @Test
+    void aCheckpointOfAnAgentBeforeFourIsKeptToItsPlatformsLayout() {
+        assertThat(Protocol.unsaidBinding("h2", "x86_64", 4)).isEmpty();
+        dev.talent.format.ByteOrderBinding x86 = Protocol.unsaidBinding("h2", "x86_64", 3).orElseThrow();
+        assertThat(x86.admits(false, 64)).isTrue();
+        assertThat(x86.admits(true, 64)).as("s390x").isFalse();
+        assertThat(x86.admits(false, 32)).as("i686").isFalse();
+        assertThat(x86.why()).isEqualTo("not known: agent h2 speaks protocol 3, which does not say what binds its checkpoints"
+                + " (upgrade talent on h2); kept to x86_64's layout");
+        assertThat(Protocol.unsaidBinding("h1", "s390x", 1).orElseThrow().admits(true, 64)).isTrue();
+        assertThat(Protocol.unsaidBinding("h1", "i686", 2).orElseThrow().pointerBits()).isEqualTo(32);
+        assertThat(Protocol.unsaidBinding("h1", "vax", 3)).as("a platform talent does not know: its restore decides").isEmpty();
+
+        // the controller's choice from such a host: a request to s390x is refused before the program stops
+        java.util.Map<String, String> bins = java.util.Map.of("x86_64", "0".repeat(64), "s390x", "0".repeat(64));
+        AppRecords.AppRecord app = new AppRecords.AppRecord("svc", bins, List.of(), null, false, null, List.of("x86_64", "s390x"),
+                null, null, null, 0, false);
+        List<Records.HostInfo> live = List.of(new Records.HostInfo("h1", "a1", 1, List.of("x86_64", "s390x")),
+                new Records.HostInfo("h2", "a2", 1, List.of("x86_64", "s390x")));
+        FleetAgents.Placement here = AppRecords.placement("h2/x86_64");
+        var toS390x = new AppRecords.MigrateRequest("svc", "h1", "s390x", 0);
+        assertThat(PlacementChooser.bindingRefusal(AppReconciler.unsaid(app, here, 4), here, toS390x, live)).isEmpty();
+        AppRecords.AppRecord kept = AppReconciler.unsaid(app, here, 3);
+        assertThat(PlacementChooser.bindingRefusal(kept, here, toS390x, live)).hasValueSatisfying(r ->
+                assertThat(r).startsWith("refused: h1/s390x cannot restore the app's checkpoint").contains("agent h2 speaks protocol 3"));
+        assertThat(PlacementChooser.requested(kept, here, new AppRecords.MigrateRequest("svc", "h1", null, 0), live, new java.util.Random(1))
+                .orElseThrow().to()).isEqualTo(AppRecords.placement("h1/x86_64"));
     }
 
     @Test
