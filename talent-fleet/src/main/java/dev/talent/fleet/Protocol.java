@@ -92,7 +92,7 @@ public final class Protocol {
         } catch (IllegalArgumentException unknown) {
             return Optional.empty();
         }
-        return Optional.of(new dev.talent.format.ByteOrderBinding(isa.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN, isa.pointerBits(),
+        return Optional.of(new dev.talent.format.ByteOrderBinding(isa.bigEndian(), isa.pointerBits(),
                 "not known: agent " + host + " speaks protocol " + speaks + ", which does not say what binds its checkpoints"
                         + " (upgrade talent on " + host + "); kept to " + platform + "'s layout"));
     }
