@@ -285,13 +285,14 @@ public final class CheckpointCompiler {
                 for (FunctionModel f : u.functions) {
                     sizeValues.define(f);
                     networkOrder.define(f.name);
+                    if (f.body != null) byteCopies.define(f.name);
                     if (graph.isAddressTaken(f)) sizeValues.addressTaken(f);
                 }
             }
             for (Unit u : units) {
                 for (FunctionModel f : u.functions) {
                     unionMembers.scan(u.tu, u.types, f.body);
-                    byteCopies.scan(u.tu, u.types, f.body);
+                    byteCopies.scan(u.tu, u.types, f.body, f.decl, f.name);
                     networkOrder.scan(u.tu, u.types, f.body, f.name);
                     if (f.inMainFile) sizeValues.scan(u.tu, u.types, f.body);
                 }
@@ -299,6 +300,8 @@ public final class CheckpointCompiler {
                     if (d.is("VarDecl") && u.tu.isMainFileNode(d)) sizeValues.scan(u.tu, u.types, d);
                 }
             }
+            // a pointer's bytes computed from (a hash of an address) are wrong after any restart: refused by name
+            for (ByteCopies.Refusal r : byteCopies.refusals()) diags.error(r.tu(), r.at(), r.message(), r.remedy());
             return null;
         });
         pass("wrapped names", "program", () -> {
@@ -592,7 +595,7 @@ public final class CheckpointCompiler {
                 String why = byteCopyNote(a.byteCopies(), width);
                 String change = first.io() ? "write and read the value's bytes in a fixed order (shifts into an unsigned char buffer)"
                         + " to migrate across byte orders"
-                        : first.call().equals(ByteCopies.PUNNED) ? "take the number's bytes in a fixed order (shifts:"
+                        : first.call().equals(ByteCopies.PUNNED) || first.call().equals(ByteCopies.PASSED) ? "take the number's bytes in a fixed order (shifts:"
                         + " (v >> 8 * i) & 0xff) instead of through a character pointer, to migrate across byte orders"
                         : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders";
                 isaNote = withNote(isaNote, why, change);
@@ -731,7 +734,7 @@ public final class CheckpointCompiler {
         boolean io = copies.stream().anyMatch(ByteCopies.Copy::io);
         boolean memory = copies.stream().anyMatch(c -> !c.io());
         String storage = copies.stream().anyMatch(ByteCopies.Copy::reinterpreting) ? "memory" : "character storage";
-        boolean punned = copies.stream().allMatch(c -> c.call().equals(ByteCopies.PUNNED));
+        boolean punned = copies.stream().allMatch(c -> c.call().equals(ByteCopies.PUNNED) || c.call().equals(ByteCopies.PASSED));
         String where = punned ? "the program computes from the bytes of numbers"
                 : io && memory ? "the program's " + storage + " and files or sockets hold"
                 : io ? "the program's files or sockets hold" : "the program's " + storage + " holds";

@@ -6,7 +6,11 @@ import dev.talent.compiler.ast.CTypeParser;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +48,9 @@ public final class ByteCopies {
             if (call.equals(PUNNED)) {
                 return "the bytes of " + article(type) + type + " are read through '" + buffer + "' at " + at;
             }
+            if (call.equals(PASSED)) {
+                return "the bytes of " + article(type) + type + " are read as characters (" + buffer + ") at " + at;
+            }
             if (io && call.equals("iov_base")) {
                 return "an iovec's 'iov_base' points to the bytes of '" + buffer + "' (" + type + ") for a file or socket at "
                         + at;
@@ -67,7 +74,7 @@ public final class ByteCopies {
 
         /** Whether this is a copy into storage of another non-character type rather than into character storage. */
         public boolean reinterpreting() {
-            return !io && !buffer.isEmpty() && !call.equals(PUNNED);
+            return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED);
         }
     }
 
@@ -91,10 +98,43 @@ public final class ByteCopies {
             "sendto");
 
     private final List<Copy> found = new ArrayList<>();
+    /** The functions the program defines ({@link #define}): only their parameters can read bytes ({@link #computes}). */
+    private final Set<String> defined = new HashSet<>();
+    /** Parameters ("f#i") through which a function computes from the bytes they point to, directly. */
+    private final Set<String> computing = new HashSet<>();
+    /** A parameter ("g#j") to the parameters ("f#i") passed on to it: f computes through i if g computes through j. */
+    private final Map<String, Set<String>> passedTo = new HashMap<>();
+    /** Views whose bytes are computed from only if a parameter ("g#j") of the program's computes through them. */
+    private final List<Pending> pending = new ArrayList<>();
+    /** Pointers' bytes computed from, directly in a function (the parameter is null) or through one. */
+    private final List<Refusal> refusals = new ArrayList<>();
+
+    /** A byte view passed to the program's function at parameter {@code param} ("g#j"): a copy, or a refusal. */
+    private record Pending(String param, Copy copy, Refusal refusal) {}
+
+    /**
+     * The bytes of a pointer computed from ({@code (const unsigned char *)&e->key} hashed): the value changes at every
+     * restart, where blocks and frames lie elsewhere, even on the same ISA, so talent refuses the build naming it.
+     */
+    public record Refusal(TranslationUnit tu, Node at, String message, String remedy) {}
+
+    /** Declares a function the program defines (before any {@link #scan}). */
+    public void define(String function) {
+        defined.add(function);
+    }
 
     /** Records the copies of one function body. */
     public void scan(TranslationUnit tu, TypeResolver types, Node body) {
+        scan(tu, types, body, null, null);
+    }
+
+    /**
+     * Records the copies of one function body; {@code decl} (the function's declaration, may be null) and
+     * {@code function} its name, whose pointer parameters read as bytes are noted for the calls passing views to it.
+     */
+    public void scan(TranslationUnit tu, TypeResolver types, Node body, Node decl, String function) {
         if (body == null) return;
+        if (decl != null && function != null) parameters(types, body, decl, function);
         body.walk(n -> {
             // an iovec's buffer (writev, readv, sendmsg, recvmsg): what its iov_base is set to
             if (n.is("BinaryOperator") && n.attr("opcode").equals("=") && n.inner().size() == 2) {
@@ -109,9 +149,10 @@ public final class ByteCopies {
                 return;
             }
             if (n.is("CStyleCastExpr")) {
-                punned(tu, types, n);
+                punned(tu, types, body, n);
                 return;
             }
+            if (n.is("CallExpr")) viewsPassed(tu, types, n);
             if (!n.is("CallExpr") || n.inner().size() < 3) return;
             String callee = Ast.directCallee(n); // null: a call through a pointer
             if (callee == null) return;
@@ -295,25 +336,265 @@ public final class ByteCopies {
      * {@code ELMT_FROM_HH}), which reads no bytes; a pointer's bytes hashed ({@code HASH_ADD_PTR}) differ after any
      * restart, not only across byte orders, and are not seen here.
      */
-    private void punned(TranslationUnit tu, TypeResolver types, Node cast) {
-        if (cast.inner().isEmpty() || !isUnsignedCharPointer(types, cast.qualType())) return;
+    private void punned(TranslationUnit tu, TypeResolver types, Node body, Node cast) {
+        if (cast.inner().isEmpty() || !isCharacterPointer(types, cast.qualType())) return;
+        boolean unsigned = isUnsignedCharPointer(types, cast.qualType());
         Node e = Ast.strip(cast.child(0));
-        // only the address of a number (&key, &node->id): a pointer of a number's type is as often a buffer of numbers
-        // seen as the bytes it holds (bzip2's block = (UChar *)arr2, written and read byte by byte), which would bind
-        // bzip2 to its byte order; such a block's checkpoint is bound at run time while both views point into it
-        if (e == null || !e.is("UnaryOperator") || !e.attr("opcode").equals("&")) return;
-        CType pointee;
+        if (e == null) return;
+        CType viewed;
+        boolean address = e.is("UnaryOperator") && e.attr("opcode").equals("&");
+        boolean array;
         try {
-            if (!(types.canonical(CTypeParser.parse(e.qualType())) instanceof CType.Pointer p)) return;
-            pointee = types.canonical(p.to());
+            CType t = types.canonical(CTypeParser.parse(e.qualType()));
+            array = t instanceof CType.Array;
+            if (t instanceof CType.Pointer p) viewed = types.canonical(p.to());
+            else if (t instanceof CType.Array a) viewed = types.canonical(a.elem());
+            else return;
+            while (viewed instanceof CType.Array a) viewed = types.canonical(a.elem());
         } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
             return;
         }
-        boolean scalar = (pointee instanceof CType.Builtin) || (pointee instanceof CType.Tagged g && g.tag().equals("enum"));
-        if (!scalar || !orderBound(types, pointee, 0)) return;
-        found.add(new Copy(tu.pos(cast.position()), TypeResolver.spell(pointee), false, layoutBound(types, pointee, false, 0),
-                PUNNED, cast.qualType(), false));
+        if ((address || array) && unsigned && viewed instanceof CType.Pointer) {
+            // a pointer's own bytes (uthash's HASH_ADD_PTR): refused where they are computed from
+            Refusal r = pointerBytes(tu, cast, e, viewed, "read through '" + cast.qualType() + "'");
+            String param = flowsTo(cast, r, null);
+            if (param == null && computed(body, cast)) refusals.add(r);
+            return;
+        }
+        boolean scalar = (viewed instanceof CType.Builtin) || (viewed instanceof CType.Tagged g && g.tag().equals("enum"));
+        if (!scalar || !orderBound(types, viewed, 0)) return;
+        Copy c = new Copy(tu.pos(cast.position()), TypeResolver.spell(viewed), false, layoutBound(types, viewed, false, 0),
+                PUNNED, cast.qualType(), false);
+        if (address) {
+            // the address of a number (&key, &node->id) through unsigned char: its bytes, whatever reads them
+            if (unsigned) found.add(c);
+            return;
+        }
+        // an array of numbers seen as bytes ((const unsigned char *)words) is computed from where the view is
+        // read in arithmetic, here or in a function of the program it is passed to; a pointer of a number's type is
+        // as often a buffer of numbers reused as bytes (bzip2's block = (UChar *)arr2, written and read byte by byte,
+        // whose block the heap binds at run time while both views point into it), so it counts only passed at once
+        // to a parameter of the program's that computes from its bytes (crc((const unsigned char *)p, n))
+        String param = flowsTo(cast, null, c);
+        if (param == null && array && unsigned && computed(body, cast)) found.add(c);
     }
+
+    /** The refusal of a pointer's bytes computed from: e as written, its type and how its bytes are reached. */
+    private static Refusal pointerBytes(TranslationUnit tu, Node at, Node e, CType pointer, String how) {
+        return new Refusal(tu, at, "the bytes of the pointer '" + written(tu, e) + "' (" + TypeResolver.spell(pointer) + ") are "
+                + how + " and computed from (a hash of an address, as uthash's HASH_ADD_PTR takes): after any restart,"
+                + " even on this ISA, blocks and frames lie at other addresses, so what was computed from the old"
+                + " ones (a bucket, a kept hash) no longer matches and the program would go on with other results",
+                "compute from what the pointer designates (an id kept in the object, a counter given at its creation)"
+                + " instead of its address");
+    }
+
+    /**
+     * Where a byte view goes when it is an argument of a direct call to a function the program defines: that
+     * parameter ("g#j"), pending until every function is scanned (the copy or the refusal counts if the function
+     * computes through it); null when it goes elsewhere.
+     */
+    private String flowsTo(Node view, Refusal refusal, Copy copy) {
+        Node at = view;
+        Node p = at.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
+            at = p;
+            p = p.parent();
+        }
+        if (p == null || !p.is("CallExpr") || p.inner().isEmpty() || p.child(0) == at) return null;
+        String callee = Ast.directCallee(p);
+        if (callee == null || !defined.contains(callee)) return null;
+        String param = callee + "#" + (p.inner().indexOf(at) - 1);
+        pending.add(new Pending(param, copy, refusal));
+        return param;
+    }
+
+    /**
+     * The pointer parameters of a function of the program through which it computes from bytes: a parameter of a
+     * character pointer type, or a {@code void *} one converted to a character pointer (explicitly, or implicitly by
+     * {@code const unsigned char *b = data}), whose bytes are loaded and used in arithmetic, a comparison, a call or
+     * a return ({@code h = (h ^ b[i]) * 16777619u}); a load only stored ({@code d[i] = s[i]}, a program's own memcpy
+     * or swap of elements) computes nothing. A parameter passed on to another function's parameter computes if that
+     * one does ({@link #computes}).
+     */
+    private void parameters(TypeResolver types, Node body, Node decl, String function) {
+        int index = 0;
+        for (Node param : decl.inner()) {
+            if (!param.is("ParmVarDecl")) continue;
+            String key = function + "#" + index++;
+            boolean characters = isCharacterPointer(types, param.qualType());
+            if (!characters && !isVoidPointer(types, param.qualType())) continue;
+            Set<String> views = new HashSet<>();
+            views.add(param.id());
+            // locals initialised with (or assigned) the parameter seen as characters: const unsigned char *b = data
+            body.walk(n -> {
+                if (n.is("VarDecl") && !n.inner().isEmpty() && isCharacterPointer(types, n.qualType())
+                        && refersTo(n.child(n.inner().size() - 1), param.id())) {
+                    views.add(n.id());
+                }
+            });
+            boolean[] computes = {false};
+            body.walk(n -> {
+                if (computes[0] || !n.is("DeclRefExpr") || !views.contains(Ast.referencedDeclId(n))) return;
+                boolean direct = Ast.referencedDeclId(n).equals(param.id());
+                if ((characters || !direct || characterView(types, n)) && loadComputed(n)) computes[0] = true;
+                Node at = n;
+                Node p = at.parent();
+                while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr"))) {
+                    at = p;
+                    p = p.parent();
+                }
+                if (p != null && p.is("CallExpr") && p.child(0) != at) {
+                    String callee = Ast.directCallee(p);
+                    if (callee != null) passedTo.computeIfAbsent(callee + "#" + (p.inner().indexOf(at) - 1), k -> new HashSet<>()).add(key);
+                }
+            });
+            if (computes[0]) computing.add(key);
+        }
+    }
+
+    /** Whether e (a void * parameter) is converted to a character pointer on its way up (a cast, explicit or not). */
+    private static boolean characterView(TypeResolver types, Node e) {
+        for (Node p = e.parent(); p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr")); p = p.parent()) {
+            if ((p.is("ImplicitCastExpr") || p.is("CStyleCastExpr")) && isCharacterPointer(types, p.qualType())) return true;
+        }
+        return false;
+    }
+
+    /** Whether e refers (through parentheses and casts) to the declaration id. */
+    private static boolean refersTo(Node e, String id) {
+        Node x = e;
+        while (x != null && (x.is("ParenExpr") || x.is("ImplicitCastExpr") || x.is("CStyleCastExpr")) && !x.inner().isEmpty()) {
+            x = x.child(0);
+        }
+        return x != null && x.is("DeclRefExpr") && Ast.referencedDeclId(x).equals(id);
+    }
+
+    /**
+     * Whether a byte view (an expression of a character pointer type) is computed from in this body: loaded at once
+     * ({@code ((const unsigned char *)&p)[i]} in arithmetic), or kept in a local variable through which loads are.
+     */
+    private static boolean computed(Node body, Node view) {
+        if (loadComputed(view)) return true;
+        Node at = view;
+        Node p = at.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
+            at = p;
+            p = p.parent();
+        }
+        String local = null;
+        if (p != null && p.is("VarDecl")) local = p.id();
+        else if (p != null && p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.child(1) == at) {
+            Node lhs = Ast.strip(p.child(0));
+            if (lhs != null && lhs.is("DeclRefExpr") && lhs.referencedDecl().path("kind").asText().equals("VarDecl")) local = Ast.referencedDeclId(lhs);
+        }
+        if (local == null) return false;
+        String id = local;
+        boolean[] computes = {false};
+        body.walk(n -> {
+            if (!computes[0] && n.is("DeclRefExpr") && Ast.referencedDeclId(n).equals(id) && loadComputed(n)) computes[0] = true;
+        });
+        return computes[0];
+    }
+
+    /**
+     * Whether the byte loaded through pointer expression e ({@code e[i]}, {@code *e}, {@code *e++}, {@code *(e + i)})
+     * is used in a computation: anything but being stored as it is ({@code d[i] = e[i]}, {@code char t = *e}).
+     */
+    private static boolean loadComputed(Node e) {
+        Node at = e;
+        Node p = at.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr")
+                || (p.is("UnaryOperator") && (p.attr("opcode").equals("++") || p.attr("opcode").equals("--")))
+                || (p.is("BinaryOperator") && (p.attr("opcode").equals("+") || p.attr("opcode").equals("-"))
+                    && p.qualType().endsWith("*")))) {
+            at = p;
+            p = p.parent();
+        }
+        if (p == null) return false;
+        boolean load = (p.is("ArraySubscriptExpr") && p.child(0) == at) || (p.is("UnaryOperator") && p.attr("opcode").equals("*"));
+        if (!load) return false;
+        Node v = p;
+        Node u = v.parent();
+        while (u != null && (u.is("ParenExpr") || u.is("ImplicitCastExpr"))) {
+            if (u.is("ImplicitCastExpr") && !u.attr("castKind").equals("LValueToRValue") && !u.attr("castKind").contains("Integral")) break;
+            v = u;
+            u = u.parent();
+        }
+        if (v == p) return false; // no rvalue conversion: stored to, or its address taken
+        if (u == null) return false;
+        if (u.is("BinaryOperator") && u.attr("opcode").equals("=") && u.inner().size() == 2 && u.child(1) == v) return false;
+        return !u.is("VarDecl");
+    }
+
+    /**
+     * The calls that pass a number's or a pointer's storage to a parameter of the program's functions: an address
+     * ({@code hash(&key, sizeof key)}), an array or a pointer of a number's type, converted to {@code void *} on the
+     * way; pending until it is known whether that parameter computes from bytes.
+     */
+    private void viewsPassed(TranslationUnit tu, TypeResolver types, Node call) {
+        String callee = Ast.directCallee(call);
+        if (callee == null || !defined.contains(callee)) return;
+        for (int j = 1; j < call.inner().size(); j++) {
+            Node arg = call.child(j);
+            Node e = Ast.strip(arg);
+            boolean converted = false;
+            while (e != null && e.is("CStyleCastExpr") && !e.inner().isEmpty() && isVoidPointer(types, e.qualType())) {
+                e = Ast.strip(e.child(0));
+                converted = true;
+            }
+            if (e == null || (!converted && !(arg.is("ImplicitCastExpr") && isVoidPointer(types, arg.qualType())))) continue;
+            CType viewed;
+            boolean address = e.is("UnaryOperator") && e.attr("opcode").equals("&");
+            try {
+                CType t = types.canonical(CTypeParser.parse(e.qualType()));
+                if (t instanceof CType.Pointer p) viewed = types.canonical(p.to());
+                else if (t instanceof CType.Array a) viewed = types.canonical(a.elem());
+                else continue;
+                while (viewed instanceof CType.Array a) viewed = types.canonical(a.elem());
+            } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
+                continue;
+            }
+            String param = callee + "#" + (j - 1);
+            if (viewed instanceof CType.Pointer) {
+                if (address || types.canonical(CTypeParser.parse(e.qualType())) instanceof CType.Array) {
+                    pending.add(new Pending(param, null, pointerBytes(tu, call, e, viewed, "passed to '" + callee + "'")));
+                }
+                continue;
+            }
+            boolean scalar = (viewed instanceof CType.Builtin) || (viewed instanceof CType.Tagged g && g.tag().equals("enum"));
+            boolean record = viewed instanceof CType.Tagged g && !g.tag().equals("enum");
+            if (!(scalar || (record && address)) || !orderBound(types, viewed, 0)) continue;
+            pending.add(new Pending(param, new Copy(tu.pos(call.position()), TypeResolver.spell(viewed), false,
+                    layoutBound(types, viewed, false, 0), PASSED, "'" + written(tu, e) + "' passed to '" + callee + "'", false), null));
+        }
+    }
+
+    /** The parameters ("f#i") through which the program computes from bytes, directly or by passing them on. */
+    private Set<String> computes() {
+        Set<String> all = new HashSet<>(computing);
+        ArrayDeque<String> work = new ArrayDeque<>(computing);
+        while (!work.isEmpty()) {
+            for (String caller : passedTo.getOrDefault(work.pop(), Set.of())) {
+                if (all.add(caller)) work.push(caller);
+            }
+        }
+        return all;
+    }
+
+    /** The pointers' bytes computed from: each refuses the build ({@link Refusal}). */
+    public List<Refusal> refusals() {
+        Set<String> computes = computes();
+        Map<String, Refusal> out = new LinkedHashMap<>();
+        for (Refusal r : refusals) out.putIfAbsent(r.tu().pos(r.at().position()), r);
+        for (Pending p : pending) {
+            if (p.refusal() != null && computes.contains(p.param())) out.putIfAbsent(p.refusal().tu().pos(p.refusal().at().position()), p.refusal());
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** {@link Copy#call} of a number's bytes read in a function it is passed to ({@link #viewsPassed}). */
+    public static final String PASSED = "(passed)";
 
     /** {@link Copy#call} of a number's bytes read through a character pointer ({@link #punned}). */
     public static final String PUNNED = "(cast)";
@@ -490,7 +771,12 @@ public final class ByteCopies {
     }
 
     public List<Copy> copies() {
-        return List.copyOf(found);
+        List<Copy> all = new ArrayList<>(found);
+        Set<String> computes = computes();
+        for (Pending p : pending) {
+            if (p.copy() != null && computes.contains(p.param()) && !all.contains(p.copy())) all.add(p.copy());
+        }
+        return List.copyOf(all);
     }
 
     /** The type an argument points to (after the conversion to void *; an array's element), or null if not known. */

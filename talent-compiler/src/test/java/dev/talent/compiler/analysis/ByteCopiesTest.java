@@ -7,6 +7,7 @@ import dev.talent.compiler.CompileResult;
 import dev.talent.compiler.Diagnostic;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -438,5 +439,148 @@ class ByteCopiesTest {
         Files.createDirectories(dir.resolve("view"));
         CompileResult r = CProgram.in(dir.resolve("view")).file("a.c", src).compile();
         assertThat(r.binding()).isEmpty();
+    }
+
+    /**
+     * A CRC over the bytes of a number array ({@code crc((const unsigned char *)words, sizeof words)}) or of a heap
+     * buffer of numbers passed at once to a function of the program that computes from its bytes: the CRC kept across
+     * a stop is the other byte order's after a restart on s390x, so the build is bound. A program's own byte copy of
+     * such an array ({@code copy((unsigned char *)dst, (const unsigned char *)words, n)}, loads only stored) and a
+     * buffer of numbers kept as a byte view in a struct (bzip2's {@code s->block = (UChar *)s->arr2}) bind nothing.
+     */
+    @Test
+    void aNumberArraysBytesComputedFromBindTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stdint.h>
+                #include <stdlib.h>
+                static uint32_t words[16], other[16];
+                struct state { uint32_t *arr; unsigned char *block; };
+                static uint32_t crc(const unsigned char *p, size_t n) {
+                  uint32_t c = 0;
+                  for (size_t i = 0; i < n; i++) c = c * 31 + p[i];
+                  return c;
+                }
+                static void copy(unsigned char *d, const unsigned char *s, size_t n) { for (size_t i = 0; i < n; i++) d[i] = s[i]; }
+                int main(void) {
+                  uint32_t *heap = calloc(16, sizeof *heap);
+                  struct state st = { heap, 0 };
+                  st.block = (unsigned char *)st.arr;
+                  for (int i = 0; i < 16; i++) words[i] = heap[i] = (uint32_t)i * 2654435761u;
+                  copy((unsigned char *)other, (const unsigned char *)words, sizeof words);
+                  VIEWS
+                  printf("%u\\n", (unsigned)other[3] + st.block[1]);
+                  free(heap);
+                  return 0;
+                }
+                """;
+        for (String d : new String[] {"array", "heap", "none"}) Files.createDirectories(dir.resolve(d));
+        CompileResult r = CProgram.in(dir.resolve("array")).file("a.c", src.replace("VIEWS",
+                "printf(\"%u\\n\", (unsigned)crc((const unsigned char *)words, sizeof words));")).compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("the bytes of an unsigned int are read through 'const unsigned char *' at a.c:18:")
+                    .doesNotContain("a.c:17:").doesNotContain("a.c:15:");
+        });
+        CompileResult h = CProgram.in(dir.resolve("heap")).file("a.c", src.replace("VIEWS",
+                "printf(\"%u\\n\", (unsigned)crc((uint8_t *)heap, 16 * sizeof *heap));")).compile();
+        assertThat(h.binding()).hasValueSatisfying(b -> assertThat(b.why())
+                .contains("the bytes of an unsigned int are read through 'uint8_t *' at a.c:18:"));
+        CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("VIEWS", "")).compile();
+        assertThat(none.binding()).isEmpty();
+    }
+
+    /**
+     * A hash over {@code const void *} ({@code hash(&key, sizeof key)}, the callee reading the bytes through
+     * {@code const unsigned char *b = data}, or passing them on to a function that does): bound by the call, a
+     * {@code long} also to the width; a program's own memcpy through {@code void *} (loads only stored) binds nothing.
+     */
+    @Test
+    void aNumbersBytesHashedThroughAVoidPointerBindTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stddef.h>
+                static unsigned fnv(const void *data, size_t n) {
+                  const unsigned char *b = data;
+                  unsigned h = 2166136261u;
+                  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+                  return h;
+                }
+                static unsigned hash(const void *key, size_t n) { return fnv(key, n) % 64; }
+                static void *copy(void *dst, const void *src, size_t n) {
+                  unsigned char *d = dst; const unsigned char *s = src;
+                  while (n--) *d++ = *s++;
+                  return dst;
+                }
+                int main(void) {
+                  TYPE key = 7, back = 0;
+                  copy(&back, &key, sizeof key);
+                  USE
+                  printf("%d\\n", (int)back);
+                  return 0;
+                }
+                """;
+        for (String d : new String[] {"int", "long", "none"}) Files.createDirectories(dir.resolve(d));
+        CompileResult r = CProgram.in(dir.resolve("int")).file("a.c", src.replace("TYPE", "int")
+                .replace("USE", "printf(\"%u\\n\", hash(&key, sizeof key));")).compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("the bytes of an int are read as characters ('&key' passed to 'hash') at a.c:18:")
+                    .doesNotContain("'copy'");
+        });
+        CompileResult l = CProgram.in(dir.resolve("long")).file("a.c", src.replace("TYPE", "long")
+                .replace("USE", "printf(\"%u\\n\", hash(&key, sizeof key));")).compile();
+        assertThat(l.binding()).hasValueSatisfying(b -> assertThat(b.byteOrder() && b.pointerWidth()).isTrue());
+        CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("TYPE", "int").replace("USE", "")).compile();
+        assertThat(none.binding()).isEmpty();
+    }
+
+    /**
+     * A pointer's own bytes computed from (uthash's {@code HASH_ADD_PTR}: a hash of an address kept in a table) are
+     * wrong after any restart, even on the same ISA: refused at build time, naming each place, through a cast or a
+     * {@code const void *} hash; a pointer copied byte by byte (no byte computed from) is not refused.
+     */
+    @Test
+    void aPointersBytesComputedFromAreRefusedByName() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stddef.h>
+                static unsigned fnv(const void *data, size_t n) {
+                  unsigned h = 2166136261u;
+                  for (size_t i = 0; i < n; i++) h = (h ^ ((const unsigned char *)data)[i]) * 16777619u;
+                  return h;
+                }
+                static void copy(void *dst, const void *src, size_t n) {
+                  for (size_t i = 0; i < n; i++) ((unsigned char *)dst)[i] = ((const unsigned char *)src)[i];
+                }
+                static int x, *p = &x, *q;
+                int main(void) {
+                  copy(&q, &p, sizeof p);
+                  HASH
+                  printf("%d\\n", *q);
+                  return 0;
+                }
+                """;
+        for (String d : new String[] {"cast", "void", "none"}) Files.createDirectories(dir.resolve(d));
+        List<Diagnostic> cast = CProgram.in(dir.resolve("cast")).file("a.c", src.replace("HASH",
+                "const unsigned char *b = (const unsigned char *)&p; unsigned h = 0;"
+                        + " for (size_t i = 0; i < sizeof p; i++) h = h * 31 + b[i]; printf(\"%u\\n\", h % 2);")).rejection();
+        assertThat(cast).singleElement().satisfies(d -> {
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(d.line()).isEqualTo(14);
+            assertThat(d.message()).startsWith("the bytes of the pointer '&p' (int *) are read through 'const unsigned char *'")
+                    .contains("after any restart, even on this ISA");
+        });
+        List<Diagnostic> passed = CProgram.in(dir.resolve("void")).file("a.c", src.replace("HASH",
+                "printf(\"%u\\n\", fnv(&p, sizeof p) % 2);")).rejection();
+        assertThat(passed).singleElement().satisfies(d -> {
+            assertThat(d.line()).isEqualTo(14);
+            assertThat(d.message()).startsWith("the bytes of the pointer '&p' (int *) are passed to 'fnv'");
+        });
+        CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("HASH", "")).compile();
+        assertThat(none.diagnostics()).noneMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+        assertThat(none.binding()).isEmpty();
     }
 }
