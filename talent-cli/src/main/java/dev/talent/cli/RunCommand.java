@@ -164,7 +164,8 @@ public final class RunCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--inject-fault", hidden = true, paramLabel = "STEP",
-            description = "Testing: fail the first migration at STEP (checkpoint, sync, start, restore).")
+            description = "Testing: fail the first migration at STEP (checkpoint, sync, start, restore); precopy (with "
+                    + "--precopy and --ahead base): the destination restores ahead an image that is not the stop's base.")
     String injectFault;
 
     @Option(names = "--seed", hidden = true, paramLabel = "N", description = "Testing: seed of the schedule.")

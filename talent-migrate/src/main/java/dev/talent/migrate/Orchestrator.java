@@ -745,7 +745,7 @@ public final class Orchestrator implements ControlHandler {
             Prepared dest = prepared;
             MigrationPipeline pipeline = new MigrationPipeline(new DestinationReadyStep(timeouts.restore()),
                     precopyRounds == 0 ? null
-                    : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    : new PrecopyStep(timeouts.safePoint(), precopyRounds, fault == Step.PRECOPY), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(this::retire), rollBackStep())
                     // (this machine's replica and checkpoint directories: nothing shared between the two)

@@ -23,11 +23,23 @@ public final class PrecopyStep {
     private final Duration roundTimeout;
     private final int maxRounds;
 
+    /**
+     * Testing ({@code talent run --inject-fault precopy}): after the destination restored its base ahead, one more
+     * round's image replaces that base there unnamed, so that the stop's delta is not against it.
+     */
+    private final boolean staleBase;
+
     /** {@code roundTimeout}: how long one round's image may take; {@code maxRounds} at least 1. */
     public PrecopyStep(Duration roundTimeout, int maxRounds) {
+        this(roundTimeout, maxRounds, false);
+    }
+
+    /** As above; {@code staleBase}: the testing fault above. */
+    public PrecopyStep(Duration roundTimeout, int maxRounds, boolean staleBase) {
         if (maxRounds < 1) throw new IllegalArgumentException("pre-copy needs at least one round, not " + maxRounds);
         this.roundTimeout = roundTimeout;
         this.maxRounds = maxRounds;
+        this.staleBase = staleBase;
     }
 
     /** Returns {@link StepResult.Precopied}, or {@link StepResult.ProgramEnded} when the program ended meanwhile. */
@@ -65,22 +77,39 @@ public final class PrecopyStep {
                 previousDelta = p.deltaBytes();
             }
         }
+        OutgoingCheckpoint image = handOver(last.image(), source, destination);
+        long ahead = target != null && target.restoresBaseAhead() ? restoreAhead(targetHost, target, last.image()) : -1;
+        if (staleBase && ahead >= 0) {
+            // testing: one more round whose image replaces the one restored ahead without being named, so that the
+            // stop's delta is against another base than the destination's; its runtime must decode everything at the go
+            RuntimeEvent r = round(host, program);
+            if (r instanceof RuntimeEvent.ProcessExited x) return new StepResult.ProgramEnded(x.status());
+            if (!(r instanceof RuntimeEvent.Precopied p)) throw new IllegalStateException("round ended with " + r);
+            rounds++;
+            last = p;
+            image = handOver(last.image(), source, destination);
+        }
+        return new StepResult.Precopied(rounds, last.image(), image.signature().size(), last.deltaBytes(),
+                System.nanoTime() - t0, ahead);
+    }
+
+    /** The source accepts and signs {@code name}; the destination receives it, verified. */
+    private static OutgoingCheckpoint handOver(String name, HostFiles source, HostFiles destination)
+            throws MigrationFailedException {
         OutgoingCheckpoint image;
         try {
-            image = source.takePrecopyImage(last.image());
+            image = source.takePrecopyImage(name);
         } catch (IOException | RuntimeException e) {
-            throw new MigrationFailedException(Step.PRECOPY, "the pre-copy image " + last.image() + " on " + source.name()
+            throw new MigrationFailedException(Step.PRECOPY, "the pre-copy image " + name + " on " + source.name()
                     + " is refused: " + e.getMessage() + "; the program keeps running there", "", e);
         }
         try (InputStream in = image.bytes().open()) {
             destination.receivePrecopyImage(image.signature(), in);
         } catch (IOException | RuntimeException e) {
-            throw new MigrationFailedException(Step.PRECOPY, "cannot hand the pre-copy image " + last.image() + " to "
+            throw new MigrationFailedException(Step.PRECOPY, "cannot hand the pre-copy image " + name + " to "
                     + destination.name() + ": " + e.getMessage() + "; the program keeps running on " + source.name(), "", e);
         }
-        long ahead = target != null && target.restoresBaseAhead() ? restoreAhead(targetHost, target, last.image()) : -1;
-        return new StepResult.Precopied(rounds, last.image(), image.signature().size(), last.deltaBytes(),
-                System.nanoTime() - t0, ahead);
+        return image;
     }
 
     /**

@@ -160,6 +160,18 @@ class PrecopyStepTest {
     }
 
     @Test
+    void theInjectedStaleBaseReplacesTheImageRestoredAheadWithTheNextRoundsUnnamed() throws Exception {
+        FakeHost.FakeContainer target = aheadDestination();
+        StepResult.Precopied p = (StepResult.Precopied) new PrecopyStep(WAIT, 1, true).run(src, program, src, dst, dst, target);
+        assertThat(p.rounds()).isEqualTo(2);
+        assertThat(p.image()).isEqualTo("pre-000002.tck");
+        assertThat(p.aheadBytes()).isEqualTo(1 << 20);
+        assertThat(dst.checkpointFiles()).containsExactly("pre-000002.tck");
+        assertThat(journal).containsSubsequence("s390x base pre-000001.tck " + target.id, "s390x received pre-000002.tck");
+        assertThat(journal).filteredOn(j -> j.contains(" base ")).hasSize(1);
+    }
+
+    @Test
     void atLeastOneRound() {
         assertThatThrownBy(() -> new PrecopyStep(WAIT, 0)).isInstanceOf(IllegalArgumentException.class);
     }
