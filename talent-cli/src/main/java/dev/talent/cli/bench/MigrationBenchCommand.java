@@ -42,7 +42,7 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
     String prestart = "both";
 
     @Option(names = "--state-mib", split = ",", paramLabel = "LIST",
-            description = "Also keep a global array of M MiB of doubles in the program, about 1 % of it rewritten per"
+            description = "Also keep a global array of M MiB of doubles in the program, about 1 %% of it rewritten per"
                     + " second; each size its own scenarios, one after the other (default: none, the program's small state"
                     + " only).")
     List<Integer> stateMib = List.of();
