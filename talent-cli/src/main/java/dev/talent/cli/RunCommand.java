@@ -152,11 +152,20 @@ public final class RunCommand implements Callable<Integer> {
                     + "created ahead and started (runc start) inside the downtime.")
     boolean prestart;
 
+    @Option(names = "--ahead", paramLabel = "MODE", defaultValue = "base",
+            description = "What a destination started ahead (--prestart) does while it waits for its go: base (the "
+                    + "default) makes the pages of the program's large globals present and, with --precopy, restores "
+                    + "the newest pre-copy image ahead, so that the stop's delta is all that is decoded inside the "
+                    + "downtime (the runtime checks that the delta is against that very image; else it decodes "
+                    + "everything, as without it); populate: only the pages; off: neither.")
+    String ahead;
+
     @Option(names = {"-q", "--quiet"}, description = "Only failures and warnings on stderr.")
     boolean quiet;
 
     @Option(names = "--inject-fault", hidden = true, paramLabel = "STEP",
-            description = "Testing: fail the first migration at STEP (checkpoint, sync, start, restore).")
+            description = "Testing: fail the first migration at STEP (checkpoint, sync, start, restore); precopy (with "
+                    + "--precopy and --ahead base): the destination restores ahead an image that is not the stop's base.")
     String injectFault;
 
     @Option(names = "--seed", hidden = true, paramLabel = "N", description = "Testing: seed of the schedule.")
@@ -348,6 +357,11 @@ public final class RunCommand implements Callable<Integer> {
             if (precopy < 0) throw new ParameterException(spec.commandLine(), "--precopy takes a number of rounds >= 0");
             orchestrator.usePrecopy(precopy);
             orchestrator.usePrestart(prestart);
+            try {
+                orchestrator.useAhead(ahead);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--ahead: " + e.getMessage());
+            }
             orchestrator.usePolicy(loaded.policy(), loaded.diversity(),
                     dev.talent.policy.AlertBook.in(ControlPaths.forCurrentUser().directory()));
             // the socket first: a second run with the same name is refused before it starts anything

@@ -179,6 +179,27 @@ public final class Container implements AutoCloseable {
     }
 
     /**
+     * For a container started ahead and waiting for its go: names the pre-copy image {@code image}, put in its
+     * checkpoint directory, on its go FIFO, so that its runtime (with {@code TALENT_AHEAD=base}) restores it ahead and
+     * then writes the event {@code ahead <image> <bytes>}. Nothing is decided by it: at the go the runtime restores
+     * its checkpoint as always and uses what it decoded ahead only where the stop's delta takes those very bytes.
+     *
+     * @throws ContainerException the runtime does not wait (it exited), or the line could not be written
+     */
+    public void restoreAhead(String image) throws ContainerException {
+        if (go == null) throw new IllegalStateException("container " + id() + " does not wait for a go");
+        try {
+            if (!go.open()) throw new ContainerException("container " + id() + " (" + platform() + ") does not wait for"
+                    + " its go" + (exit.isDone() ? " (it exited with status " + exitCode().orElse(-1) + ")" : ""),
+                    logTail(ERROR_TAIL_LINES));
+            go.sendBase(image);
+        } catch (IOException e) {
+            throw new ContainerException("cannot name base " + image + " to container " + id() + " (" + platform() + "): "
+                    + e.getMessage(), logTail(ERROR_TAIL_LINES), e);
+        }
+    }
+
+    /**
      * Sends a signal (host numbering) to the container's init, which forwards it to the program. Returns false
      * when the container has already exited (nothing was sent).
      */

@@ -112,6 +112,14 @@ public record ContainerSpec(String id, Platform platform, Path program, List<Str
                 stdoutFile, stderrFile, network, true);
     }
 
+    /** The same spec with the program's environment variable {@code key} set to {@code value}. */
+    public ContainerSpec withEnvironment(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(env);
+        more.put(key, value);
+        return new ContainerSpec(id, platform, program, args, workdir, checkpointDir, eventFile, more, restart,
+                stdoutFile, stderrFile, network, awaitGo);
+    }
+
     /** The program's name inside the container: the host file name without its {@code .<platform>} suffix. */
     public String programName() {
         String file = program.getFileName().toString();

@@ -83,25 +83,44 @@ final class GoFifo implements AutoCloseable {
 
     /** Writes the go line (the write end must be open) and closes the write end. */
     synchronized void send() throws IOException {
+        try {
+            write(LINE, "the go line");
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Writes the line {@code base <image>} (the write end must be open and stays open): the runtime restores that
+     * pre-copy image of its checkpoint directory ahead (ahead.c) before it reads on. {@code image} must be a pre-copy
+     * image's name (the runtime ends the process on any other line).
+     */
+    synchronized void sendBase(String image) throws IOException {
+        if (!RuntimeContract.PRECOPY_IMAGE_NAME.matcher(image).matches()) {
+            throw new IllegalArgumentException("not a pre-copy image's name: '" + image + "'");
+        }
+        write((RuntimeContract.GO_BASE_WORD + " " + image + "\n").getBytes(StandardCharsets.US_ASCII), "the base line");
+    }
+
+    /** One write of a whole line (well under PIPE_BUF: atomic, never partly written to a FIFO with room). */
+    private void write(byte[] line, String what) throws IOException {
         if (fd < 0) throw new IOException("the go FIFO " + path + " is not open");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            MemorySegment bytes = arena.allocateFrom(JAVA_BYTE, LINE);
+            MemorySegment bytes = arena.allocateFrom(JAVA_BYTE, line);
             long n;
             do {
-                n = (long) WRITE.invokeExact(state, fd, bytes, (long) LINE.length);
+                n = (long) WRITE.invokeExact(state, fd, bytes, (long) line.length);
             } while (n < 0 && Libc.errno(state) == EINTR);
-            if (n != LINE.length) {
-                throw new NativeCallException("cannot write the go line to " + path + ": " + (n < 0
-                        ? Libc.describe(Libc.errno(state)) : "only " + n + " of " + LINE.length + " bytes written"),
+            if (n != line.length) {
+                throw new NativeCallException("cannot write " + what + " to " + path + ": " + (n < 0
+                        ? Libc.describe(Libc.errno(state)) : "only " + n + " of " + line.length + " bytes written"),
                         n < 0 ? Libc.errno(state) : 0);
             }
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
-        } finally {
-            close();
         }
     }
 

@@ -55,6 +55,13 @@ class ContainerSpecTest {
         assertThat(ahead.environment()).containsEntry("TALENT_AWAIT_GO", "/talent/go").containsEntry("TALENT_RESTART", "1");
         assertThatThrownBy(() -> spec("a", "app", false).withAwaitGo()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only a restart waits for a go");
+        ContainerSpec base = ahead.withEnvironment("TALENT_AHEAD", "base");
+        assertThat(base.environment()).containsEntry("TALENT_AHEAD", "base").containsEntry("TALENT_AWAIT_GO", "/talent/go");
+        assertThat(base.awaitGo()).isTrue();
+        assertThat(base.stdoutFile()).isEqualTo(ahead.stdoutFile());
+        assertThat(ahead.environment()).as("the spec it came from").doesNotContainKey("TALENT_AHEAD");
+        assertThat(base.withEnvironment("TALENT_AWAIT_GO", "/elsewhere").environment())
+                .as("talent's own variables still win").containsEntry("TALENT_AWAIT_GO", "/talent/go");
     }
 
     @Test

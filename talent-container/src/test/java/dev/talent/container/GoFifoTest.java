@@ -53,6 +53,26 @@ class GoFifoTest {
     }
 
     @Test
+    void baseLinesComeBeforeTheGoOnTheSameOpenWriteEnd() throws Exception {
+        Path fifo = dir.resolve("go");
+        GoFifo.create(fifo);
+        CompletableFuture<byte[]> read = reader(fifo);
+        try (GoFifo go = new GoFifo(fifo)) {
+            assertThatThrownBy(() -> go.sendBase("pre-000003.tck")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is not open");
+            while (!go.open()) Thread.sleep(1);
+            go.sendBase("pre-000003.tck");
+            go.sendBase("pre-000004.tck");
+            assertThat(read).as("the write end stays open after a base line").isNotDone();
+            for (String bad : new String[] {"ckpt-000004.tdl", "../pre-000004.tck", "pre-000004.tck\ngo", "pre-4.tck"}) {
+                assertThatThrownBy(() -> go.sendBase(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            }
+            go.send();
+        }
+        assertThat(read.get(20, TimeUnit.SECONDS)).asString().isEqualTo("base pre-000003.tck\nbase pre-000004.tck\ngo\n");
+    }
+
+    @Test
     void closingWithoutAGoGivesTheReaderEndOfFileAndNothingElse() throws Exception {
         Path fifo = dir.resolve("go");
         GoFifo.create(fifo);

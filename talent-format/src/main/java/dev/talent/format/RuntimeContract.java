@@ -57,6 +57,10 @@ public final class RuntimeContract {
      * base (populate, and restore each base named on the FIFO ahead) or off.
      */
     public static final String ENV_AHEAD = "TALENT_AHEAD";
+    /** The values of {@link #ENV_AHEAD}. */
+    public static final String AHEAD_POPULATE = "populate";
+    public static final String AHEAD_BASE = "base";
+    public static final String AHEAD_OFF = "off";
 
     // Event lines (talent-runtime README, "Events"): "<word> <fields>", printable ASCII, one write each
     public static final String EVENT_STARTED = "started";

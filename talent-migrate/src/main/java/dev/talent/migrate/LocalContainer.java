@@ -3,6 +3,7 @@ package dev.talent.migrate;
 import dev.talent.container.Container;
 import dev.talent.container.ContainerException;
 import dev.talent.container.Signals;
+import dev.talent.format.RuntimeContract;
 import dev.talent.migrate.pipeline.AppContainer;
 import dev.talent.migrate.pipeline.Signal;
 import java.io.IOException;
@@ -100,6 +101,21 @@ final class LocalContainer implements AppContainer {
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         try {
             container.awaitWaitingForGo(timeout);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean restoresBaseAhead() {
+        return container.awaitsGo()
+                && RuntimeContract.AHEAD_BASE.equals(container.spec().env().get(RuntimeContract.ENV_AHEAD));
+    }
+
+    @Override
+    public void restoreAhead(String image) throws IOException {
+        try {
+            container.restoreAhead(image);
         } catch (ContainerException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -95,7 +95,8 @@ public final class MigrationTiming {
 
     private MigrationRecord.Precopy precopy() {
         return precopied == null ? null : new MigrationRecord.Precopy(precopied.rounds(), precopied.baseBytes(),
-                deltaBytes, Math.round(precopied.tookNanos() / 1e3) / 1e3);
+                deltaBytes, Math.round(precopied.tookNanos() / 1e3) / 1e3,
+                precopied.aheadBytes() < 0 ? null : precopied.aheadBytes());
     }
 
     private Double netMs() { return network ? Math.round(netNanos / 1e3) / 1e3 : null; }

@@ -141,6 +141,22 @@ public final class Orchestrator implements ControlHandler {
         prestart = on;
     }
 
+    /** What a destination started ahead does while it waits (TALENT_AHEAD): base, populate or off. */
+    private volatile String ahead = RuntimeContract.AHEAD_BASE;
+
+    /**
+     * What each destination started ahead does before its go ({@code talent run --ahead}): {@code base} (the default)
+     * populates the pages of the program's large globals and, with pre-copy, restores the newest pre-copy image ahead
+     * (named to it as soon as it has received it; the stop's delta then decodes only what changed since);
+     * {@code populate} only the first; {@code off} neither. Set before {@link #run()}.
+     */
+    public void useAhead(String mode) {
+        if (!List.of(RuntimeContract.AHEAD_BASE, RuntimeContract.AHEAD_POPULATE, RuntimeContract.AHEAD_OFF).contains(mode)) {
+            throw new IllegalArgumentException("what a destination does ahead: base, populate or off, not '" + mode + "'");
+        }
+        ahead = mode;
+    }
+
     /**
      * Pre-copy before each stop ({@code talent run --precopy}), at most {@code maxRounds} rounds (0: none); set before
      * {@link #run()}, since the containers are created with the runtime's pre-copy switched on.
@@ -729,7 +745,7 @@ public final class Orchestrator implements ControlHandler {
             Prepared dest = prepared;
             MigrationPipeline pipeline = new MigrationPipeline(new DestinationReadyStep(timeouts.restore()),
                     precopyRounds == 0 ? null
-                    : new PrecopyStep(timeouts.safePoint(), precopyRounds), new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    : new PrecopyStep(timeouts.safePoint(), precopyRounds, fault == Step.PRECOPY), new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault == Step.SYNC), new StartStep(fault == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(this::retire), rollBackStep())
                     // (this machine's replica and checkpoint directories: nothing shared between the two)
@@ -847,7 +863,10 @@ public final class Orchestrator implements ControlHandler {
     private LocalContainer createContainer(Host host, boolean restart, Optional<String> fault, boolean awaitGo)
             throws ContainerException, IOException, InterruptedException {
         ContainerSpec spec = spec(host, restart, fault);
-        return new LocalContainer(containers.create(awaitGo ? spec.withAwaitGo() : spec));
+        // without pre-copy no base is ever named: such a destination only populates
+        String mode = ahead.equals(RuntimeContract.AHEAD_BASE) && precopyRounds == 0 ? RuntimeContract.AHEAD_POPULATE : ahead;
+        return new LocalContainer(containers.create(awaitGo
+                ? spec.withAwaitGo().withEnvironment(RuntimeContract.ENV_AHEAD, mode) : spec));
     }
 
     private void passedOver(String why) {

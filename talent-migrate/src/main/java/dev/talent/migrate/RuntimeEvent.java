@@ -41,6 +41,12 @@ public sealed interface RuntimeEvent {
      */
     record Precopied(int round, String image, long bytes, long deltaBytes, long receivedNanos) implements RuntimeEvent {}
 
+    /**
+     * A destination started ahead with {@code TALENT_AHEAD=base} restored the pre-copy image {@code image} named on its
+     * go FIFO ahead: {@code bytes} encoded bytes of large globals decoded into its memory, 0 when it could not use it.
+     */
+    record AheadRestored(String image, long bytes, long receivedNanos) implements RuntimeEvent {}
+
     /** Not a line: posted by talent when the container's process has ended (reaped) with this status. */
     record ProcessExited(String containerId, int status, long receivedNanos) implements RuntimeEvent {}
 
@@ -53,6 +59,8 @@ public sealed interface RuntimeEvent {
     Pattern PRECOPY = Pattern.compile(RuntimeContract.EVENT_PRECOPY + " ([1-9][0-9]{0,8}) ("
             + RuntimeContract.PRECOPY_IMAGE_NAME.pattern() + ") (" + SEQUENCE + ")(?: "
             + RuntimeContract.PRECOPY_DELTA_NAME.pattern() + " (" + SEQUENCE + "))?");
+    Pattern AHEAD = Pattern.compile(RuntimeContract.EVENT_AHEAD + " (" + RuntimeContract.PRECOPY_IMAGE_NAME.pattern()
+            + ") (" + SEQUENCE + ")");
     Pattern CHECKPOINT_FAILED = Pattern.compile(Pattern.quote(RuntimeContract.EVENT_CHECKPOINT_FAILED) + " ([\\x20-\\x7e]{1,236})");
     Pattern EXITING = Pattern.compile(RuntimeContract.EVENT_EXITING + " (0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]|unknown)");
 
@@ -84,6 +92,8 @@ public sealed interface RuntimeEvent {
             return new Precopied(Integer.parseInt(m.group(1)), m.group(2), Long.parseLong(m.group(4)),
                     m.group(6) == null ? -1 : Long.parseLong(m.group(6)), receivedNanos);
         }
+        m = AHEAD.matcher(line);
+        if (m.matches()) return new AheadRestored(m.group(1), Long.parseLong(m.group(3)), receivedNanos);
         m = CHECKPOINT_FAILED.matcher(line);
         if (m.matches()) return new CheckpointFailed(m.group(1), receivedNanos);
         m = EXITING.matcher(line);

@@ -27,6 +27,9 @@ class RuntimeEventTest {
                 .isEqualTo(new RuntimeEvent.Precopied(1, "pre-000001.tck", 16778170, -1, 7));
         assertThat(RuntimeEvent.parse("precopy 2 pre-000002.tck 16778171 pre-000002.tdl 1260485", 8))
                 .isEqualTo(new RuntimeEvent.Precopied(2, "pre-000002.tck", 16778171, 1260485, 8));
+        assertThat(RuntimeEvent.parse("ahead pre-000003.tck 16777216", 9))
+                .isEqualTo(new RuntimeEvent.AheadRestored("pre-000003.tck", 16777216, 9));
+        assertThat(RuntimeEvent.parse("ahead pre-000003.tck 0", 9)).isEqualTo(new RuntimeEvent.AheadRestored("pre-000003.tck", 0, 9));
     }
 
     @ParameterizedTest(name = "refused: \"{0}\"")
@@ -39,7 +42,9 @@ class RuntimeEventTest {
             "checkpoint-failed \u001b[2Jforged", "started x86_64\r", "started x86\u00e9", "",
             "precopy 0 pre-000000.tck 5", "precopy 1 pre-1.tck 5", "precopy 1 ../pre-000001.tck 5", "precopy 1 pre-000001.tck",
             "precopy 1 pre-000001.tck 5 pre-000001.tdl", "precopy 1 pre-000001.tck 5 ckpt-000001.tdl 3",
-            "precopy 1 pre-000001.tck -5", "precopy 1 pre-000001.tck 5 ", "checkpoint 12 ckpt-000012.tdl/x"})
+            "precopy 1 pre-000001.tck -5", "precopy 1 pre-000001.tck 5 ", "checkpoint 12 ckpt-000012.tdl/x",
+            "ahead pre-000003.tck", "ahead pre-000003.tck -1", "ahead pre-000003.tck 01", "ahead ckpt-000003.tck 5",
+            "ahead ../pre-000003.tck 5", "ahead pre-000003.tdl 5", "ahead pre-000003.tck 5 ", "ahead  pre-000003.tck 5"})
     void refusesEverythingElse(String line) {
         assertThat(RuntimeEvent.parse(line, 1)).isNull();
     }

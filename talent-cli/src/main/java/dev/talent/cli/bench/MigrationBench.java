@@ -59,12 +59,23 @@ public final class MigrationBench {
      * @param foreign    the other ISAs of the cross-ISA scenario (with x86_64); those this host lacks are left out;
      *                   none: no cross-ISA scenario
      * @param starts     how destinations are started, each scenario once per entry, one after the other
+     * @param stateMib   sizes of the program's large global array (its own build each, -DSTATE_MIB), each its own
+     *                   scenarios; empty: none
+     * @param precopy    pre-copy rounds before each stop (talent run --precopy), 0: none
+     * @param ahead      with pre-copy: what a destination started ahead does (talent run --ahead), each its own
+     *                   scenario, one right after the other; empty: talent run's default
      */
     public record Settings(int migrations, Interval every, long seed, List<Platform> foreign,
-                           List<MigrationReport.Start> starts) {
+                           List<MigrationReport.Start> starts, List<Integer> stateMib, int precopy, List<String> ahead) {
+        public Settings(int migrations, Interval every, long seed, List<Platform> foreign, List<MigrationReport.Start> starts) {
+            this(migrations, every, seed, foreign, starts, List.of(), 0, List.of());
+        }
+
         public Settings {
             foreign = List.copyOf(foreign);
             starts = List.copyOf(starts);
+            stateMib = List.copyOf(stateMib);
+            ahead = List.copyOf(ahead);
             if (migrations < 1) throw new IllegalArgumentException("at least one migration, not " + migrations);
             if (starts.isEmpty()) throw new IllegalArgumentException("no way to start the destinations");
         }
@@ -87,17 +98,34 @@ public final class MigrationBench {
         }
         List<Platform> cross = Stream.concat(Stream.of(X86_64), foreign.stream()).toList();
         List<Platform> all = Stream.concat(nativePair.stream(), foreign.stream()).toList();
-        Map<Platform, Path> binaries = workspace.buildInstrumented(workspace.extract(SOURCE), NAME, all);
-        Path program = binaries.get(X86_64).resolveSibling(NAME);
-
+        Path source = workspace.extract(SOURCE);
         String loadBefore = loadAverage();
         List<MigrationReport.Scenario> scenarios = new ArrayList<>();
-        // each scenario both ways one right after the other, so that they see about the same load
-        for (MigrationReport.Start start : settings.starts()) {
-            scenarios.add(scenario("native -> native", "native", true, nativePair, program, settings, start));
-        }
-        for (MigrationReport.Start start : foreign.isEmpty() ? List.<MigrationReport.Start>of() : settings.starts()) {
-            scenarios.add(scenario("cross-ISA", "cross", false, cross, program, settings, start));
+        List<Integer> sizes = settings.stateMib().isEmpty() ? List.of(0) : settings.stateMib();
+        List<String> modes = settings.ahead().isEmpty() ? java.util.Collections.singletonList(null) : settings.ahead();
+        for (int mib : sizes) {
+            String name = mib == 0 ? NAME : NAME + mib;
+            Path variant = source;
+            if (mib > 0) {
+                variant = source.resolveSibling(name + ".c");
+                Files.writeString(variant, "#define STATE_MIB " + mib + "\n" + Files.readString(source));
+            }
+            Map<Platform, Path> binaries = workspace.buildInstrumented(variant, name, all);
+            Path program = binaries.get(X86_64).resolveSibling(name);
+            String size = mib == 0 ? "" : ", " + mib + " MiB";
+            // each scenario both ways (and each --ahead mode) one right after the other, so that they see about the same load
+            for (MigrationReport.Start start : settings.starts()) {
+                for (String mode : modesOf(start, modes)) {
+                    scenarios.add(scenario("native -> native" + size + ahead(mode, start), "native" + mib, true, nativePair,
+                            program, settings, start, mode));
+                }
+            }
+            for (MigrationReport.Start start : foreign.isEmpty() ? List.<MigrationReport.Start>of() : settings.starts()) {
+                for (String mode : modesOf(start, modes)) {
+                    scenarios.add(scenario("cross-ISA" + size + ahead(mode, start), "cross" + mib, false, cross, program,
+                            settings, start, mode));
+                }
+            }
         }
         return new MigrationReport(scenarios, settings.migrations(), settings.every(), settings.seed(), STEP_MS, loadBefore,
                 loadAverage(), Runtime.getRuntime().availableProcessors());
@@ -132,11 +160,21 @@ public final class MigrationBench {
         }
     }
 
+    /** A destination that is not started ahead does nothing ahead: one scenario (talent run's default) for all modes. */
+    private static List<String> modesOf(MigrationReport.Start start, List<String> modes) {
+        return start == MigrationReport.Start.AHEAD ? modes : java.util.Collections.singletonList(null);
+    }
+
+    /** The title's part naming the --ahead mode, for destinations started ahead with pre-copy. */
+    private static String ahead(String mode, MigrationReport.Start start) {
+        return mode == null || start != MigrationReport.Start.AHEAD ? "" : ", ahead " + mode;
+    }
+
     private MigrationReport.Scenario scenario(String title, String label, boolean nativeOnly, List<Platform> platforms, Path program,
-                                              Settings settings, MigrationReport.Start start)
+                                              Settings settings, MigrationReport.Start start, String mode)
             throws BenchFailedException, IOException, InterruptedException {
         title = title + " (" + start.label() + ")";
-        label = label + (start == MigrationReport.Start.AHEAD ? "-ahead" : "");
+        label = label + (start == MigrationReport.Start.AHEAD ? "-ahead" + (mode == null ? "" : "-" + mode) : "");
         Path dir = workspace.freshDirectory(label);
         Path workdir = Files.createDirectories(dir.resolve("work"));
         Path stdout = dir.resolve("stdout.txt");
@@ -151,6 +189,8 @@ public final class MigrationBench {
         try {
             Orchestrator orchestrator = new Orchestrator(request, Orchestrator.Timeouts.defaults(), observer::accept);
             orchestrator.usePrestart(start == MigrationReport.Start.AHEAD);
+            orchestrator.usePrecopy(settings.precopy());
+            if (mode != null) orchestrator.useAhead(mode);
             status = orchestrator.run();
         } catch (MigrationFailedException e) {
             throw new BenchFailedException(title + ": the program could not be kept running: " + e.step().label() + ": "
@@ -174,7 +214,8 @@ public final class MigrationBench {
                     + " it ends with:\n" + tail(output));
         }
         int steps = Integer.parseInt(done.group(1));
-        Reference reference = reference(program.resolveSibling(NAME + "." + X86_64.name()), steps, dir.resolve("reference"));
+        Reference reference = reference(program.resolveSibling(program.getFileName() + "." + X86_64.name()), steps,
+                dir.resolve("reference"));
         expectEqual(title + ": stdout", output, reference.stdout());
         Map<String, String> files = tree(workdir);
         if (!files.equals(reference.files())) {

@@ -41,6 +41,22 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
                     + " both ways, one after the other, with the median downtimes side by side (default ${DEFAULT-VALUE}).")
     String prestart = "both";
 
+    @Option(names = "--state-mib", split = ",", paramLabel = "LIST",
+            description = "Also keep a global array of M MiB of doubles in the program, about 1 %% of it rewritten per"
+                    + " second; each size its own scenarios, one after the other (default: none, the program's small state"
+                    + " only).")
+    List<Integer> stateMib = List.of();
+
+    @Option(names = "--precopy", paramLabel = "ROUNDS", description = "Pre-copy before each stop, at most ROUNDS rounds"
+            + " (talent run --precopy; default ${DEFAULT-VALUE}: none).")
+    int precopy;
+
+    @Option(names = "--ahead", split = ",", paramLabel = "LIST",
+            description = "With --precopy and destinations started ahead: what they do while they wait (talent run"
+                    + " --ahead: base, populate, off); each value its own scenario, one right after the other, so that"
+                    + " their median downtimes are side by side (default ${DEFAULT-VALUE}).")
+    List<String> ahead = List.of("base");
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the migration schedule (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -91,7 +107,17 @@ final class MigrationBenchCommand extends BenchCommand.Benchmark {
             case "both" -> List.of(MigrationReport.Start.RUNC_START, MigrationReport.Start.AHEAD);
             default -> throw new ParameterException(spec.commandLine(), "--prestart: on, off or both, not '" + prestart + "'");
         };
-        return new MigrationBench.Settings(migrations, interval, seed, foreign, starts);
+        for (int mib : stateMib) {
+            if (mib < 1 || mib > 4096) throw new ParameterException(spec.commandLine(), "--state-mib: 1 to 4096, not " + mib);
+        }
+        if (precopy < 0) throw new ParameterException(spec.commandLine(), "--precopy takes a number of rounds >= 0");
+        for (String mode : ahead) {
+            if (!List.of("base", "populate", "off").contains(mode)) {
+                throw new ParameterException(spec.commandLine(), "--ahead: base, populate or off, not '" + mode + "'");
+            }
+        }
+        return new MigrationBench.Settings(migrations, interval, seed, foreign, starts, stateMib.stream().distinct().toList(),
+                precopy, precopy == 0 ? List.of() : ahead.stream().distinct().toList());
     }
 
     @Override

@@ -8,7 +8,11 @@
  * writes summary.txt and prints "done steps K crc C". Its output depends only on K: an uninterrupted run of
  * `migration K 0` must print the same and leave the same files. MIGRATIONS 0 (default): never counts.
  * STATE_KIB (default 0) adds a heap array of that many KiB of ints, one element per 4 KiB page rewritten each
- * step (the state a migration must carry), folded into a "state" sum that the summary and the last line then end with. */
+ * step (the state a migration must carry), folded into a "state" sum that the summary and the last line then end with.
+ * Built with -DSTATE_MIB=M (talent bench migration --state-mib) it also keeps a global array of M MiB of doubles, of
+ * which about 1 % is rewritten per second (one element in each of that many 4 KiB pages per 10 ms step), folded
+ * into a "big" sum that the summary ends with: large numeric globals, which pre-copy tracks and a destination
+ * started ahead restores ahead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,10 @@ struct totals {
 };
 
 static struct totals totals;
+#ifdef STATE_MIB
+#define BIG ((size_t)STATE_MIB * 131072u)
+static double big[BIG];
+#endif
 static char host[64];
 static int host_changes;
 
@@ -95,6 +103,13 @@ int main(int argc, char **argv)
         ring[done % RING] += v ^ (int)(totals.crc & 0xff);
         for (size_t c = (size_t)done % 1024; c < cells; c += 1024)
             state[c] += v + (int)(c & 0xff);
+#ifdef STATE_MIB
+        /* 1 % of the pages per second at 100 steps per second: pages / 10000 per step (at least one) */
+        for (size_t k = 0, pages = BIG / 512, n = pages / 10000 + 1; k < n; k++) {
+            size_t page = ((size_t)done * n + k) * 7919u % pages;
+            big[page * 512 + (size_t)done % 512] += (double)(v % 64) * 0.5;
+        }
+#endif
         fprintf(journal, "step %d value %d sum %lld crc %08x\n", done, v, totals.sum, totals.crc);
         printf("step %d sum %lld mean %.6f ring %d\n", done, totals.sum, totals.mean, ring[(done * 7) % RING]);
         if (done % 50 == 49) {
@@ -120,6 +135,12 @@ int main(int argc, char **argv)
             totals.crc, totals.last[0], totals.last[1], totals.last[2], totals.last[3]);
     if (cells)
         fprintf(summary, " state %llu", state_sum);
+#ifdef STATE_MIB
+    unsigned long long big_sum = 0;
+    for (size_t c = 0; c < BIG; c++)
+        big_sum = big_sum * 31 + (unsigned long long)(big[c] * 2.0);
+    fprintf(summary, " big %llu", big_sum);
+#endif
     fputc('\n', summary);
     fclose(summary);
     free(ring);

@@ -26,6 +26,19 @@ class MigrationBenchCommandTest {
     }
 
     @Test
+    void stateSizesPrecopyAndAheadModesAreChecked() {
+        MigrationBench.Settings s = settings("--state-mib", "1,64,1", "--precopy", "3", "--ahead", "populate,base");
+        assertThat(s.stateMib()).containsExactly(1, 64);
+        assertThat(s.precopy()).isEqualTo(3);
+        assertThat(s.ahead()).containsExactly("populate", "base");
+        assertThat(settings("--state-mib", "8").ahead()).as("no mode without pre-copy").isEmpty();
+        assertThat(settings().stateMib()).isEmpty();
+        for (String[] bad : new String[][] {{"--state-mib", "0"}, {"--precopy", "-1"}, {"--precopy", "2", "--ahead", "all"}}) {
+            assertThatThrownBy(() -> settings(bad)).as(String.join(" ", bad)).isInstanceOf(CommandLine.ParameterException.class);
+        }
+    }
+
+    @Test
     void noneIsNoPlatformBesideOthers() {
         assertThatThrownBy(() -> settings("--cross", "aarch64,none"))
                 .isInstanceOf(CommandLine.ParameterException.class);

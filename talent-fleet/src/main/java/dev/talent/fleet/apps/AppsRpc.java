@@ -345,6 +345,8 @@ public final class AppsRpc {
             case RuntimeEvent.Exiting x -> new AppsMessages.Event("exiting", "", 0, "", x.status(), "", age);
             // the fleet does not pre-copy yet (its hosts' files refuse it): the caller ignores this kind
             case RuntimeEvent.Precopied p -> new AppsMessages.Event("precopied", "", p.round(), p.image(), 0, "", age);
+            // nor starts destinations with TALENT_AHEAD=base: no agent's destination writes this kind yet
+            case RuntimeEvent.AheadRestored a -> new AppsMessages.Event("ahead", "", a.bytes(), a.image(), 0, "", age);
             case RuntimeEvent.ProcessExited x -> new AppsMessages.Event("exited", "", 0, "", x.status(), x.containerId(), age);
         };
     }

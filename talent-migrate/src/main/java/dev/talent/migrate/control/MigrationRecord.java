@@ -129,10 +129,19 @@ public record MigrationRecord(
      * Pre-copy before the stop: {@code rounds} copy-on-write images taken while the program ran, the newest of
      * {@code baseBytes} bytes handed to the destination before the stop, which then wrote and moved only
      * {@code deltaBytes} bytes (its checkpoint as a delta from that image; null when the stop was not reached);
-     * {@code precopyMs} how long the rounds and the hand-over took while the program ran (not part of the downtime).
+     * {@code precopyMs} how long the rounds and the hand-over took while the program ran (not part of the downtime);
+     * {@code aheadBytes} the encoded bytes of large globals a destination started ahead decoded from that image before
+     * the stop (its {@code ahead} event; 0: it could not use the image), null when it was not asked to or did not say
+     * in time.
      */
     public record Precopy(int rounds, @JsonProperty("base_bytes") long baseBytes,
-            @JsonProperty("delta_bytes") Long deltaBytes, @JsonProperty("precopy_ms") double precopyMs) {}
+            @JsonProperty("delta_bytes") Long deltaBytes, @JsonProperty("precopy_ms") double precopyMs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("ahead_bytes") Long aheadBytes) {
+        /** Without a base restored ahead. */
+        public Precopy(int rounds, long baseBytes, Long deltaBytes, double precopyMs) {
+            this(rounds, baseBytes, deltaBytes, precopyMs, null);
+        }
+    }
 
     /** A record that served no fleet request. */
     public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,

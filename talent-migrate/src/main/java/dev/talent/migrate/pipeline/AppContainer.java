@@ -67,6 +67,22 @@ public interface AppContainer {
         throw new IOException("container " + id() + " was not started ahead");
     }
 
+    /**
+     * Whether this container, started ahead, restores a pre-copy image ahead when it is named to it
+     * ({@link #restoreAhead}; its runtime was started with {@code TALENT_AHEAD=base}).
+     */
+    default boolean restoresBaseAhead() { return false; }
+
+    /**
+     * Names the pre-copy image {@code image}, received into this container's checkpoint directory, to its runtime
+     * waiting for its go, which restores it ahead and reports {@link dev.talent.migrate.RuntimeEvent.AheadRestored}.
+     *
+     * @throws IOException it does not wait (exited), or the name could not be written
+     */
+    default void restoreAhead(String image) throws IOException {
+        throw new IOException("container " + id() + " does not restore a base ahead");
+    }
+
     /** Completes with the program's exit status once it has exited. */
     CompletableFuture<Integer> onExit();
 

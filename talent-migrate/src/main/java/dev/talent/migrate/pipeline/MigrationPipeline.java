@@ -125,8 +125,14 @@ public final class MigrationPipeline {
             // while the program runs: a failure here leaves it running on the source
             StepResult pre;
             try {
-                pre = precopy.run(source.containers(), source.container(), source.files(), destination.files());
-            } catch (MigrationFailedException | RuntimeException e) {
+                pre = precopy.run(source.containers(), source.container(), source.files(), destination.files(),
+                        destination.containers(), destination.container());
+            } catch (MigrationFailedException e) {
+                connections.cancel();
+                // a destination started ahead that could not restore its base ahead is of no use any more
+                if (e.step() == Step.PREPARE) hooks.discardDestination().run();
+                throw e;
+            } catch (RuntimeException e) {
                 connections.cancel();
                 throw e;
             }

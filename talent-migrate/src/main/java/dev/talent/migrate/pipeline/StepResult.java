@@ -13,9 +13,17 @@ public sealed interface StepResult {
     /**
      * Pre-copy before the stop: {@code rounds} copy-on-write images were taken while the program ran, the newest,
      * {@code image} of {@code baseBytes} bytes, handed to the destination; {@code lastDeltaBytes} is how much the
-     * last round changed since the one before (-1 after a single round); it all took {@code tookNanos}.
+     * last round changed since the one before (-1 after a single round); it all took {@code tookNanos}, including
+     * the wait for a destination started ahead to restore that image ahead: {@code aheadBytes} it decoded (0: it could
+     * not use it), -1 when it was not asked to or did not say in time.
      */
-    record Precopied(int rounds, String image, long baseBytes, long lastDeltaBytes, long tookNanos) implements StepResult {}
+    record Precopied(int rounds, String image, long baseBytes, long lastDeltaBytes, long tookNanos, long aheadBytes)
+            implements StepResult {
+        /** Without a destination that restores its base ahead. */
+        public Precopied(int rounds, String image, long baseBytes, long lastDeltaBytes, long tookNanos) {
+            this(rounds, image, baseBytes, lastDeltaBytes, tookNanos, -1);
+        }
+    }
 
     /** The checkpoint the source accepted at the stop is {@code bytes} long; {@code delta}: written as a delta. */
     record CheckpointSize(long bytes, boolean delta) implements StepResult {}

@@ -152,6 +152,11 @@ class MigrationRecordTest {
         assertThat(json.get("precopy").get("precopy_ms").asDouble()).isEqualTo(1010.367);
         assertThat(MigrationRecord.fromJson(r.toJsonLine())).isEqualTo(r);
         assertThat(r.because("request", "requested").precopy()).isEqualTo(r.precopy());
+        assertThat(json.get("precopy").has("ahead_bytes")).as("no base restored ahead").isFalse();
+        MigrationRecord ahead = plain.withPrecopy(new MigrationRecord.Precopy(2, 16778170, 1260485L, 900.5, 16777216L));
+        assertThat(new ObjectMapper().readTree(ahead.toJsonLine()).get("precopy").get("ahead_bytes").asLong())
+                .isEqualTo(16777216);
+        assertThat(MigrationRecord.fromJson(ahead.toJsonLine())).isEqualTo(ahead);
     }
 
     @Test

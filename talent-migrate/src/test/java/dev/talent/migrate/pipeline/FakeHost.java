@@ -231,6 +231,12 @@ final class FakeHost implements HostContainers, HostFiles {
         boolean pins;
         /** Started ahead: running, its runtime waits for the go that start() gives. */
         boolean ahead;
+        /** Started ahead with TALENT_AHEAD=base: a base named to it is restored ahead (restoreAhead). */
+        boolean restoresBase;
+        /** What its {@code ahead} event reports for a base named to it; negative: no event (it never says). */
+        long aheadBytes = 1 << 20;
+        /** Its runtime ends (exit 64) when a base is named to it. */
+        boolean aheadExits;
         /** The checkpoint a restarted program restored (its counter), if any. */
         String restoredFrom;
 
@@ -325,6 +331,21 @@ final class FakeHost implements HostContainers, HostFiles {
 
         @Override
         public boolean startedAhead() { return ahead; }
+
+        @Override
+        public boolean restoresBaseAhead() { return ahead && restoresBase; }
+
+        @Override
+        public void restoreAhead(String image) throws IOException {
+            if (!restoresBaseAhead() || exit.isDone()) throw new IOException("container " + id + " does not wait for its go");
+            journal.add(name + " base " + image + " " + id);
+            if (aheadExits) {
+                exited(64);
+                return;
+            }
+            if (!Files.isRegularFile(checkpoints.resolve(image))) throw new IllegalStateException("no " + image + " here");
+            if (aheadBytes >= 0) events.add(new RuntimeEvent.AheadRestored(image, aheadBytes, System.nanoTime()));
+        }
 
         @Override
         public void awaitReady(Duration timeout) throws IOException {

@@ -660,6 +660,35 @@ class MigrationPipelineTest {
     }
 
     @Test
+    void aDestinationStartedAheadRestoresTheImageAheadBeforeTheStop() throws Exception {
+        precopy = new PrecopyStep(WAIT, 2);
+        prepared = dst.createStartedAhead(Optional.empty());
+        prepared.restoresBase = true;
+        journal.clear();
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(((StepResult.Precopied) results.get(1)).aheadBytes()).isEqualTo(1 << 20);
+        assertThat(journal).containsSubsequence("aarch64 received pre-000002.tck", "aarch64 base pre-000002.tck " + prepared.id,
+                "x86_64 signal CHECKPOINT_AND_EXIT " + program.id, "aarch64 received ckpt-000041.tck",
+                "aarch64 go " + prepared.id, "commit");
+    }
+
+    @Test
+    void aDestinationThatEndsWhileRestoringItsBaseAheadIsDiscardedBeforeAnyStop() throws Exception {
+        precopy = new PrecopyStep(WAIT, 2);
+        prepared = dst.createStartedAhead(Optional.empty());
+        prepared.restoresBase = true;
+        prepared.aheadExits = true;
+        journal.clear();
+        MigrationFailedException e = catchThrowableOfType(MigrationFailedException.class, this::migrate);
+        assertThat(e).isNotNull();
+        assertThat(e.step()).isEqualTo(Step.PREPARE);
+        assertThat(program.deleted).isFalse();
+        assertThat(program.running).isTrue();
+        assertThat(journal).contains("discard destination").noneMatch(j -> j.contains("CHECKPOINT_AND_EXIT"));
+        assertThat(results).noneMatch(r -> r instanceof StepResult.RolledBack);
+    }
+
+    @Test
     void aPrecopyFailureLeavesTheProgramRunningUntouched() {
         precopy = new PrecopyStep(WAIT, 2);
         src.precopySilent = true;

@@ -100,6 +100,77 @@ class PrecopyStepTest {
         assertThat(dst.checkpointFiles()).isEmpty();
     }
 
+    /** A destination started ahead with TALENT_AHEAD=base, on {@link #dst}. */
+    FakeHost.FakeContainer aheadDestination() throws IOException {
+        FakeHost.FakeContainer c = dst.createStartedAhead(java.util.Optional.empty());
+        c.restoresBase = true;
+        return c;
+    }
+
+    StepResult runTo(FakeHost.FakeContainer target, int maxRounds) throws MigrationFailedException, InterruptedException {
+        return new PrecopyStep(WAIT, maxRounds).run(src, program, src, dst, dst, target);
+    }
+
+    @Test
+    void theImageIsNamedToADestinationThatRestoresItAheadOnceItIsThere() throws Exception {
+        src.precopyDeltas = new long[] {-1, 1000, 990};
+        FakeHost.FakeContainer target = aheadDestination();
+        target.aheadBytes = 16 << 20;
+        StepResult.Precopied p = (StepResult.Precopied) runTo(target, 3);
+        assertThat(p.image()).isEqualTo("pre-000003.tck");
+        assertThat(p.aheadBytes()).isEqualTo(16 << 20);
+        assertThat(journal).containsSubsequence("s390x received pre-000003.tck", "s390x base pre-000003.tck " + target.id);
+        assertThat(journal).filteredOn(j -> j.contains(" base ")).hasSize(1);
+        assertThat(program.running).isTrue();
+    }
+
+    @Test
+    void aBaseTheDestinationCouldNotUseIsCountedAsNothingAhead() throws Exception {
+        FakeHost.FakeContainer target = aheadDestination();
+        target.aheadBytes = 0;
+        assertThat(((StepResult.Precopied) runTo(target, 1)).aheadBytes()).isZero();
+    }
+
+    @Test
+    void aDestinationThatDoesNotSayInTimeLeavesTheAheadBytesUnknown() throws Exception {
+        FakeHost.FakeContainer target = aheadDestination();
+        target.aheadBytes = -1;
+        StepResult.Precopied p = (StepResult.Precopied) runTo(target, 1);
+        assertThat(p.aheadBytes()).isEqualTo(-1);
+        assertThat(p.image()).isEqualTo("pre-000001.tck");
+    }
+
+    @Test
+    void aDestinationThatOnlyPopulatesIsNotToldTheBase() throws Exception {
+        FakeHost.FakeContainer target = dst.createStartedAhead(java.util.Optional.empty());
+        assertThat(((StepResult.Precopied) runTo(target, 1)).aheadBytes()).isEqualTo(-1);
+        assertThat(journal).noneMatch(j -> j.contains(" base "));
+    }
+
+    @Test
+    void aDestinationThatEndsWhenToldItsBaseFailsThePrepareBeforeAnyStop() throws Exception {
+        FakeHost.FakeContainer target = aheadDestination();
+        target.aheadExits = true;
+        assertThatThrownBy(() -> runTo(target, 1)).isInstanceOfSatisfying(MigrationFailedException.class, e -> {
+            assertThat(e.step()).isEqualTo(Step.PREPARE);
+            assertThat(e.getMessage()).contains("ended while it restored its base pre-000001.tck ahead");
+        });
+        assertThat(program.running).isTrue();
+        assertThat(journal).noneMatch(j -> j.contains("CHECKPOINT_AND_EXIT"));
+    }
+
+    @Test
+    void theInjectedStaleBaseReplacesTheImageRestoredAheadWithTheNextRoundsUnnamed() throws Exception {
+        FakeHost.FakeContainer target = aheadDestination();
+        StepResult.Precopied p = (StepResult.Precopied) new PrecopyStep(WAIT, 1, true).run(src, program, src, dst, dst, target);
+        assertThat(p.rounds()).isEqualTo(2);
+        assertThat(p.image()).isEqualTo("pre-000002.tck");
+        assertThat(p.aheadBytes()).isEqualTo(1 << 20);
+        assertThat(dst.checkpointFiles()).containsExactly("pre-000002.tck");
+        assertThat(journal).containsSubsequence("s390x base pre-000001.tck " + target.id, "s390x received pre-000002.tck");
+        assertThat(journal).filteredOn(j -> j.contains(" base ")).hasSize(1);
+    }
+
     @Test
     void atLeastOneRound() {
         assertThatThrownBy(() -> new PrecopyStep(WAIT, 0)).isInstanceOf(IllegalArgumentException.class);
