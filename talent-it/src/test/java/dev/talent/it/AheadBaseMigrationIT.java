@@ -57,7 +57,7 @@ class AheadBaseMigrationIT {
         try (var in = AheadBaseMigrationIT.class.getResourceAsStream("/migration/aheadstate.c")) {
             Files.copy(in, source);
         }
-        ProcessResult built = TalentCli.get().run(root, Duration.ofSeconds(120), List.of("build", "-o", "build", "--isa",
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("build", "-o", "build", "--isa",
                 String.join(",", PLATFORMS), source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/aheadstate");

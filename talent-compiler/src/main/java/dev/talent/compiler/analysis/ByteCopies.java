@@ -803,11 +803,7 @@ public final class ByteCopies {
     }
 
     private static boolean isVoidPointer(TypeResolver types, String qualType) {
-        try {
-            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isVoid(types, p.to());
-        } catch (RuntimeException unknownType) {
-            return false;
-        }
+        return types.pointee(qualType).filter(t -> isVoid(types, t)).isPresent();
     }
 
     private static boolean isIovec(TypeResolver types, String qualType) {
@@ -820,20 +816,11 @@ public final class ByteCopies {
     }
 
     private static boolean isCharacterPointer(TypeResolver types, String qualType) {
-        try {
-            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p && isCharacter(types, p.to());
-        } catch (RuntimeException unknownType) {
-            return false;
-        }
+        return types.pointee(qualType).filter(t -> isCharacter(types, t)).isPresent();
     }
 
     private static boolean isUnsignedCharPointer(TypeResolver types, String qualType) {
-        try {
-            return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p
-                    && types.canonical(p.to()) instanceof CType.Builtin b && b.name().equals("unsigned char");
-        } catch (RuntimeException unknownType) {
-            return false;
-        }
+        return types.pointee(qualType).filter(t -> t instanceof CType.Builtin b && b.name().equals("unsigned char")).isPresent();
     }
 
     private static boolean isVoid(TypeResolver types, CType t) {

@@ -3,6 +3,7 @@ package dev.talent.compiler.ast;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,6 +94,19 @@ public final class TypeResolver {
             }
         }
         return CTypeParser.parse(td.qualType());
+    }
+
+    /**
+     * The canonical type that {@code qualType} (clang's spelling) points to; empty when it is no pointer, or a spelling
+     * this unit's resolver does not know.
+     */
+    public Optional<CType> pointee(String qualType) {
+        try {
+            return canonical(CTypeParser.parse(qualType)) instanceof CType.Pointer p ? Optional.of(canonical(p.to()))
+                    : Optional.empty();
+        } catch (RuntimeException unknownType) {
+            return Optional.empty();
+        }
     }
 
     /** Removes typedef names at the top level of the type (keeps the outermost const). */

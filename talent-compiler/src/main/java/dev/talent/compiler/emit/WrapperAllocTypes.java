@@ -145,12 +145,7 @@ final class WrapperAllocTypes {
     }
 
     private static boolean isVoidPointer(String type, TypeResolver types) {
-        try {
-            return types.canonical(CTypeParser.parse(type)) instanceof CType.Pointer ptr
-                    && types.canonical(ptr.to()) instanceof CType.Builtin b && b.name().equals("void");
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return types.pointee(type).filter(t -> t instanceof CType.Builtin b && b.name().equals("void")).isPresent();
     }
 
     /** The descriptor of elem at file scope (with a "type:" entry), or null when it cannot be described. */
