@@ -388,7 +388,10 @@ enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_TMPNAM, TEXT_COUNT
 static struct {
     char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
     char tmpnam[TL_TMPNAM_MAX], gap5;
-    unsigned char aton[TL_ETHER_ATON_SIZE], gap6;
+    struct tl_ether_addr {
+        unsigned char ether_addr_octet[TL_ETHER_ATON_SIZE];
+    } aton;
+    char gap6;
 } bufs;
 static const talent_type t_l64a = TALENT_ARRAY_TYPE(char[TL_L64A_MAX], "char[8]", char, &t_ichar);
 static const talent_type t_ether = TALENT_ARRAY_TYPE(char[TL_ETHER_NTOA_MAX], "char[24]", char, &t_ichar);
@@ -447,8 +450,12 @@ char *__wrap_ether_ntoa(const struct ether_addr *a)
  * runtime's, carried ("<libc>:ether_aton") once the program has called it. Every octet is valid; NULL (a text that is no
  * address) is returned as it is and leaves the earlier result, as the C library does. */
 static const talent_type t_octet = TALENT_INT_TYPE(unsigned char, "unsigned char");
-static const talent_type t_aton = TALENT_ARRAY_TYPE(unsigned char[TL_ETHER_ATON_SIZE], "unsigned char[6]",
-                                                    unsigned char, &t_octet);
+static const talent_type t_octets = TALENT_ARRAY_TYPE(unsigned char[TL_ETHER_ATON_SIZE], "unsigned char[6]",
+                                                      unsigned char, &t_octet);
+static const talent_field aton_fields[] = {TALENT_FIELD(struct tl_ether_addr, ether_addr_octet, &t_octets)};
+/* the C library's spelling: a program's struct ether_addr * points to this global, of its own type (values.c refuses a
+ * struct pointer into storage of another type) */
+static const talent_type t_aton = TALENT_STRUCT_TYPE(struct tl_ether_addr, "struct ether_addr", aton_fields);
 static int aton_used;
 struct ether_addr *__real_ether_aton(const char *text);
 TL_WEAK struct ether_addr *__wrap_ether_aton(const char *text);
@@ -459,8 +466,8 @@ struct ether_addr *__wrap_ether_aton(const char *text)
     if (!a)
         return a;
     aton_used = 1;
-    memcpy(bufs.aton, a, TL_ETHER_ATON_SIZE);
-    return (struct ether_addr *)(void *)bufs.aton;
+    memcpy(bufs.aton.ether_addr_octet, a, TL_ETHER_ATON_SIZE);
+    return (struct ether_addr *)(void *)&bufs.aton;
 }
 
 int tl_ether_aton_used(void)
@@ -470,7 +477,7 @@ int tl_ether_aton_used(void)
 
 void tl_ether_aton_global(void **addr, const talent_type **type)
 {
-    *addr = bufs.aton;
+    *addr = &bufs.aton;
     *type = &t_aton;
 }
 
@@ -531,6 +538,6 @@ void tl_libc_text_restored_global(const void *addr)
     for (w = 0; w < TEXT_COUNT; w++)
         if (addr == texts[w].buf)
             text_used[w] = 1;
-    if (addr == bufs.aton)
+    if (addr == &bufs.aton)
         aton_used = 1;
 }

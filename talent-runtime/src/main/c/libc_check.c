@@ -228,12 +228,16 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
         return ck_text_of(r, ck, type, TL_TMPNAM_MAX, TL_TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, "
                           "NULs after)");
     if (strcmp(key, TL_ETHER_ATON_KEY) == 0) {
-        /* the six octets of a struct ether_addr */
+        /* a struct ether_addr: one member, the array of its six octets */
+        const tl_ck_type *a;
         unsigned k;
-        if (t->kind != TALENT_K_ARRAY || t->count != TL_ETHER_ATON_SIZE)
-            return "not an array of six octets";
+        if (t->kind != TALENT_K_STRUCT || t->nfields != 1)
+            return "not a struct ether_addr of six octets";
+        a = &ck->types[t->fields[0].type];
+        if (a->kind != TALENT_K_ARRAY || a->count != TL_ETHER_ATON_SIZE)
+            return "not a struct ether_addr of six octets";
         for (k = 0; k < TL_ETHER_ATON_SIZE; k++)
-            if (tl_ck_int_in(r, ck, t->elem, 0, 255, &v) != 0)
+            if (tl_ck_int_in(r, ck, a->elem, 0, 255, &v) != 0)
                 return "holds a value that is not an octet (0 to 255)";
         return NULL;
     }

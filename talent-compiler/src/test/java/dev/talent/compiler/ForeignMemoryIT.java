@@ -146,12 +146,12 @@ class ForeignMemoryIT {
                   for (unsigned r = 0; r < 6; r++) {
                     h += work(1000);
                     const unsigned char *o = a->ether_addr_octet;
-                    printf("%u %02x:%02x:%02x:%02x:%02x:%02x %d %d %d %u\n", r, o[0], o[1], o[2], o[3], o[4], o[5],
+                    printf("%u %02x:%02x:%02x:%02x:%02x:%02x %d %d %d %u\\n", r, o[0], o[1], o[2], o[3], o[4], o[5],
                            none == NULL, strcmp(t, copy) == 0, t[0] == '/' && strlen(t) > 5, h);
                     if (r == 1) ether_aton("ff:1:2:3:4:5");    /* the one struct: a sees the new octets */
                     if (r == 3) a = ether_aton("0:0:0:0:0:80");
                   }
-                  printf("end %02x %d\n", a->ether_addr_octet[5], strcmp(t, copy));
+                  printf("end %02x %d\\n", a->ether_addr_octet[5], strcmp(t, copy));
                   return 0;
                 }
                 """;
@@ -185,7 +185,7 @@ class ForeignMemoryIT {
                   struct passwd *p = getpwnam("root");
                   if (!p) return 3;
                   unsigned h = work(1000);
-                  printf("%s %u %s %u\n", p->pw_name, (unsigned)p->pw_uid, p->pw_dir, h);
+                  printf("%s %u %s %u\\n", p->pw_name, (unsigned)p->pw_uid, p->pw_dir, h);
                   return 0;
                 }
                 """, 500);
@@ -195,7 +195,7 @@ class ForeignMemoryIT {
                 int main(void) {
                   const char *shell = getpwuid(0)->pw_shell;
                   unsigned h = work(1000);
-                  printf("%s %u\n", shell, h);
+                  printf("%s %u\\n", shell, h);
                   return 0;
                 }
                 """, 500);
@@ -206,7 +206,7 @@ class ForeignMemoryIT {
                   if (!g) return 3;
                   char **mem = g->gr_mem;
                   unsigned h = work(1000);
-                  printf("%s %u %d %u\n", g->gr_name, (unsigned)g->gr_gid, mem[0] == NULL || strlen(mem[0]) > 0, h);
+                  printf("%s %u %d %u\\n", g->gr_name, (unsigned)g->gr_gid, mem[0] == NULL || strlen(mem[0]) > 0, h);
                   return 0;
                 }
                 """, 500);
@@ -215,7 +215,7 @@ class ForeignMemoryIT {
                 int main(void) {
                   struct lconv *l = localeconv();
                   unsigned h = work(1000);
-                  printf("[%s] [%s] %d %u\n", l->decimal_point, l->thousands_sep, l->frac_digits, h);
+                  printf("[%s] [%s] %d %u\\n", l->decimal_point, l->thousands_sep, l->frac_digits, h);
                   return 0;
                 }
                 """, 500);
@@ -232,7 +232,7 @@ class ForeignMemoryIT {
                   p = NULL;
                   g = NULL;
                   unsigned h = work(1000);
-                  printf("%s [%s] %u\n", name, dp, h);
+                  printf("%s [%s] %u\\n", name, dp, h);
                   return 0;
                 }
                 """, 3, 500);

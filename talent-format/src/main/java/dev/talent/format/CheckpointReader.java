@@ -786,8 +786,10 @@ public final class CheckpointReader {
                 case RuntimeContract.TMPNAM_KEY -> textOf(in, at, what, value, RuntimeContract.TMPNAM_MAX,
                         RuntimeContract.TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, NULs after)");
                 case RuntimeContract.ETHER_ATON_KEY -> {
-                    if (!(value instanceof Value.ArrayValue a) || a.elements().size() != RuntimeContract.ETHER_ATON_SIZE) {
-                        throw in.error(at, what + " is not an array of six octets");
+                    if (!(value instanceof Value.StructValue st) || st.fields().size() != 1
+                            || !(st.fields().getFirst() instanceof Value.ArrayValue a)
+                            || a.elements().size() != RuntimeContract.ETHER_ATON_SIZE) {
+                        throw in.error(at, what + " is not a struct ether_addr of six octets");
                     }
                     for (Value octet : a.elements()) {
                         if (!inRange(integer(octet), 0, 255)) {

@@ -257,7 +257,7 @@ public final class RuntimeContract {
     public static final String TMPNAM_KEY = "<libc>:tmpnam";
     public static final int TMPNAM_MAX = 24;
     public static final String TMPNAM_CHARS = "/_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    /** ether_aton's result: a struct ether_addr carried as an array of its six octets, each 0 to 255 (TL_ETHER_ATON_*). */
+    /** ether_aton's result: a struct ether_addr of one member, the array of its six octets, each 0 to 255 (TL_ETHER_ATON_*). */
     public static final String ETHER_ATON_KEY = "<libc>:ether_aton";
     public static final int ETHER_ATON_SIZE = 6;
     /**

@@ -187,12 +187,14 @@ final class LibcStateCorpus {
 
     static final TypeDesc UCHAR = new UInt("unsigned char", 1, 8);
 
-    /** c with a {@code <libc>:ether_aton} of these elements, each of type elem */
+    /** c with a {@code <libc>:ether_aton}: a struct ether_addr whose one member is an array of these elements of type elem */
     static Checkpoint withOctets(Checkpoint c, long[] octets, TypeDesc elem) {
         List<Value> elements = new ArrayList<>();
         for (long o : octets) elements.add(Fixtures.i(o));
+        long size = elem.size() * octets.length;
         return withGlobal(c, RuntimeContract.ETHER_ATON_KEY, List.of(elem, new ArrayT(elem.name() + "[" + octets.length
-                + "]", elem.size() * octets.length, 0, octets.length)), new Value.ArrayValue(elements));
+                + "]", size, 0, octets.length), new StructT("struct ether_addr", size, List.of(new Field(
+                "ether_addr_octet", 1, 0)))), new Value.StructValue(List.of(new Value.ArrayValue(elements))));
     }
 
     private static long[] nine(long v) {

@@ -118,7 +118,7 @@ class ProcessAttributesGlobalTest {
                 "global <libc>:tmpnam is not NUL-terminated");
         read(LibcStateCorpus.withOctets(base, new long[] {0, 255, 2, 3, 4, 5}, LibcStateCorpus.UCHAR));
         refused(LibcStateCorpus.withOctets(base, new long[] {0, 1, 2, 3, 4}, LibcStateCorpus.UCHAR),
-                "global <libc>:ether_aton is not an array of six octets");
+                "global <libc>:ether_aton is not a struct ether_addr of six octets");
         refused(LibcStateCorpus.withOctets(base, new long[] {0, 1, 2, 3, 4, 300},
                 new TypeDesc.UInt("unsigned short", 2, 16)), "holds a value that is not an octet");
     }
