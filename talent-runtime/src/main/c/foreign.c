@@ -1,8 +1,8 @@
 /*
  * Memory the program may point into that talent does not carry (foreign.h).
  *
- * A pointer into the C library's static storage (the result of localeconv or getpwnam kept across a checkpoint) is NOT
- * refused: it cannot be told from stack garbage that happens to point there (a local array of
+ * A pointer into the C library's static storage is NOT refused: it cannot be told from stack garbage that happens to
+ * point there (a local array of
  * pointers not yet all written, which a correct program never reads: LibcStateIT's strdup program left such a
  * `keep[85]` and had its every checkpoint refused when the executable's image was checked here). Such a pointer
  * stays indeterminate, and a program that reads through it after a restart still crashes (docs/COVERAGE.md).
@@ -13,7 +13,9 @@
  *
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
  * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
- * buffer of the runtime's likewise (below).
+ * buffer of the runtime's likewise (below), as do ether_aton and tmpnam (tmpnam.c). localeconv and the getpwnam/getgrnam
+ * family (pwgr.c) return a copy in the runtime's memory that is not carried: a pointer kept into it refuses a
+ * checkpoint by name (a copy of the runtime's own, which garbage of a program that never called them cannot hit).
  */
 /* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
 #define _FILE_OFFSET_BITS 32
