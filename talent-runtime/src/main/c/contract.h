@@ -221,6 +221,14 @@
 #define TL_FCVT_KEY "<libc>:fcvt"
 #define TL_FCVT_MAX 1408
 #define TL_CVT_DIGITS "0123456789infaINFA"
+/* tmpnam(NULL)'s result, likewise (tmpnam.c, foreign.c): a path of the C library's temporary directory, glibc's
+ * "/tmp/fileXXXXXX" and musl's "/tmp/tmpnam_XXXXXX" (L_tmpnam, 20 with the NUL, in both) */
+#define TL_TMPNAM_KEY "<libc>:tmpnam"
+#define TL_TMPNAM_MAX 24
+#define TL_TMPNAM_CHARS "/_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+/* ether_aton's result (foreign.c): a struct ether_addr, carried as its six octets, each 0 to 255 */
+#define TL_ETHER_ATON_KEY "<libc>:ether_aton"
+#define TL_ETHER_ATON_SIZE 6
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale
  * category numbers (the format's, not a C library's LC_* values), and the bounds both readers enforce */
 #define TL_ENV_SET 1

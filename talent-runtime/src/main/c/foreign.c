@@ -1,8 +1,8 @@
 /*
  * Memory the program may point into that talent does not carry (foreign.h).
  *
- * A pointer into the C library's static storage (the result of localeconv or getpwnam kept across a checkpoint) is NOT
- * refused: it cannot be told from stack garbage that happens to point there (a local array of
+ * A pointer into the C library's static storage is NOT refused: it cannot be told from stack garbage that happens to
+ * point there (a local array of
  * pointers not yet all written, which a correct program never reads: LibcStateIT's strdup program left such a
  * `keep[85]` and had its every checkpoint refused when the executable's image was checked here). Such a pointer
  * stays indeterminate, and a program that reads through it after a restart still crashes (docs/COVERAGE.md).
@@ -13,7 +13,9 @@
  *
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
  * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
- * buffer of the runtime's likewise (below).
+ * buffer of the runtime's likewise (below), as do ether_aton and tmpnam (tmpnam.c). localeconv and the getpwnam/getgrnam
+ * family (pwgr.c) return a copy in the runtime's memory that is not carried: a pointer kept into it refuses a
+ * checkpoint by name (a copy of the runtime's own, which garbage of a program that never called them cannot hit).
  */
 /* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
 #define _FILE_OFFSET_BITS 32
@@ -21,12 +23,19 @@
 #define _DEFAULT_SOURCE 1
 #include "foreign.h"
 #include "contract.h"
+#include <locale.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/mman.h>
 
 #define TL_WEAK __attribute__((weak))
+
+/* The executable's read-only part (GNU ld's symbols of every target, as objects.c's tl_is_readonly_data): where the C
+ * library's constant texts lie. */
+extern const char __executable_start[];
+extern const char __init_array_start[];
 
 /* ---------------------------------------------------------------- the mappings */
 
@@ -182,12 +191,129 @@ void *__wrap_mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
     return r;
 }
 
+/* ---------------------------------------------------------------- results copied, not carried */
+
+/* localeconv's, and pwgr.c's getpwnam's and getgrnam's kinds, results: a struct with pointers to strings (and
+ * gr_mem's array) in the C library's static storage. Not carried (their layouts differ between C libraries and ISAs):
+ * each wrapper copies the result, strings and all, into a buffer of the runtime's and returns the copy, so that a
+ * pointer the program keeps into it, to the struct or to one of its strings, is known and refuses a checkpoint by name
+ * (values.c) instead of being saved indeterminate and crashing the restarted program. A buffer that grows is never
+ * freed (a pointer into the earlier one is still refused, not left dangling); every one is in `uncarried`. */
+#define MAX_UNCARRIED 64
+static const char *const uncarried_what[TL_UNCARRIED_COUNT] = {
+    "the result of localeconv (a struct lconv and its strings, the C library's static storage), which a checkpoint "
+    "does not carry: copy the fields the program needs (or call localeconv again after the loop) instead of keeping "
+    "the pointer across a stop",
+    "the result of getpwnam, getpwuid or getpwent (a struct passwd and its strings, the C library's static storage), "
+    "which a checkpoint does not carry: copy the fields the program needs, or use getpwnam_r/getpwuid_r with storage "
+    "of the program's, instead of keeping the pointer across a stop",
+    "the result of getgrnam, getgrgid or getgrent (a struct group, its strings and its gr_mem array, the C library's "
+    "static storage), which a checkpoint does not carry: copy the fields the program needs, or use "
+    "getgrnam_r/getgrgid_r with storage of the program's, instead of keeping the pointer across a stop",
+};
+static struct uncarried {
+    uintptr_t base;
+    size_t len;
+    int which;
+} uncarried[MAX_UNCARRIED];
+static unsigned nuncarried;
+static struct {
+    char *buf;
+    size_t cap;
+} uncarried_cur[TL_UNCARRIED_COUNT];
+
+void *tl_uncarried_buffer(int which, size_t need)
+{
+    size_t cap;
+    char *b;
+    if (which < 0 || which >= TL_UNCARRIED_COUNT)
+        return NULL;
+    if (uncarried_cur[which].cap >= need)
+        return uncarried_cur[which].buf;
+    if (nuncarried == MAX_UNCARRIED)
+        return NULL;
+    cap = uncarried_cur[which].cap ? uncarried_cur[which].cap * 2 : 4096;
+    while (cap < need)
+        cap *= 2;
+    /* the C library's mmap, not the wrapped one: the runtime's memory is never one of the program's mappings */
+    b = __real_mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED)
+        return NULL;
+    uncarried[nuncarried].base = (uintptr_t)b;
+    uncarried[nuncarried].len = cap;
+    uncarried[nuncarried].which = which;
+    nuncarried++;
+    uncarried_cur[which].buf = b;
+    uncarried_cur[which].cap = cap;
+    return b;
+}
+
+char *tl_uncarried_string(char **at, const char *s)
+{
+    size_t n;
+    char *r = *at;
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    memcpy(r, s, n);
+    *at += n;
+    return r;
+}
+
+/* struct lconv's strings, by their offsets: the C99 members of glibc's and musl's */
+static const size_t lconv_strings[] = {
+    offsetof(struct lconv, decimal_point),   offsetof(struct lconv, thousands_sep),
+    offsetof(struct lconv, grouping),        offsetof(struct lconv, int_curr_symbol),
+    offsetof(struct lconv, currency_symbol), offsetof(struct lconv, mon_decimal_point),
+    offsetof(struct lconv, mon_thousands_sep), offsetof(struct lconv, mon_grouping),
+    offsetof(struct lconv, positive_sign),   offsetof(struct lconv, negative_sign),
+};
+#define LCONV_STRINGS (sizeof lconv_strings / sizeof lconv_strings[0])
+
+struct lconv *__real_localeconv(void);
+TL_WEAK struct lconv *__wrap_localeconv(void);
+
+/* A string in the executable's read-only part stays where it is: a pointer to it is carried as a string constant
+ * (musl's "." of the C locale), as before the wrapper */
+static int lconv_copied(const char *s)
+{
+    return s && !((uintptr_t)s >= (uintptr_t)__executable_start && (uintptr_t)s < (uintptr_t)__init_array_start);
+}
+
+struct lconv *__wrap_localeconv(void)
+{
+    struct lconv *l = __real_localeconv(), *c;
+    size_t need = sizeof *l, k;
+    char *at;
+    if (!l)
+        return l;
+    for (k = 0; k < LCONV_STRINGS; k++) {
+        const char *s = *(char *const *)(const void *)((const char *)l + lconv_strings[k]);
+        if (lconv_copied(s))
+            need += strlen(s) + 1;
+    }
+    c = tl_uncarried_buffer(TL_UNCARRIED_LCONV, need);
+    if (!c)
+        return l;
+    *c = *l;
+    at = (char *)(c + 1);
+    for (k = 0; k < LCONV_STRINGS; k++) {
+        char **f = (char **)(void *)((char *)c + lconv_strings[k]);
+        if (lconv_copied(*f))
+            *f = tl_uncarried_string(&at, *f);
+    }
+    return c;
+}
+
 /* ---------------------------------------------------------------- what a pointer points into */
 
 const char *tl_foreign_memory(const void *p)
 {
     uintptr_t a = (uintptr_t)p;
     unsigned i;
+    for (i = 0; i < nuncarried; i++)
+        if (a >= uncarried[i].base && a - uncarried[i].base < uncarried[i].len)
+            return uncarried_what[uncarried[i].which];
     for (i = 0; i < nmaps; i++)
         if (a >= maps[i].base && a - maps[i].base < maps[i].len) {
             if (maps[i].kind & MAP_KIND_SHARED)
@@ -258,16 +384,22 @@ const char *tl_inet_ntoa_restored(void)
  * text after it, on any ISA or C library, and a later call overwrites what an earlier one returned, as the C library
  * does (its text is the C library's of the platform where the call ran: glibc writes ether_ntoa's digits in lower case
  * without leading zeros, musl in upper case with them). */
-enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_COUNT };
+enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_TMPNAM, TEXT_COUNT };
 /* A byte apart from each other and from any other object: a pointer to the start of one is never also one past the
  * end of another, which a reader with another layout could not tell apart (FORMAT.md "Pointers", BOUNDARY) */
 static struct {
     char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
+    char tmpnam[TL_TMPNAM_MAX], gap5;
+    struct tl_ether_addr {
+        unsigned char ether_addr_octet[TL_ETHER_ATON_SIZE];
+    } aton;
+    char gap6;
 } bufs;
 static const talent_type t_l64a = TALENT_ARRAY_TYPE(char[TL_L64A_MAX], "char[8]", char, &t_ichar);
 static const talent_type t_ether = TALENT_ARRAY_TYPE(char[TL_ETHER_NTOA_MAX], "char[24]", char, &t_ichar);
 static const talent_type t_ecvt = TALENT_ARRAY_TYPE(char[TL_ECVT_MAX], "char[32]", char, &t_ichar);
 static const talent_type t_fcvt = TALENT_ARRAY_TYPE(char[TL_FCVT_MAX], "char[1408]", char, &t_ichar);
+static const talent_type t_tmpnam = TALENT_ARRAY_TYPE(char[TL_TMPNAM_MAX], "char[24]", char, &t_ichar);
 static const struct text_result {
     char *buf;
     size_t size;
@@ -280,13 +412,10 @@ static const struct text_result {
      "a result of ether_ntoa (<libc>:ether_ntoa) that is not valid"},
     {bufs.ecvt, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
     {bufs.fcvt, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
+    {bufs.tmpnam, TL_TMPNAM_MAX, &t_tmpnam, TL_TMPNAM_CHARS, "a result of tmpnam (<libc>:tmpnam) that is not valid"},
 };
 static int text_used[TEXT_COUNT];
 
-/* The executable's read-only part (GNU ld's symbols of every target, as objects.c's tl_is_readonly_data): where the C
- * library's constant texts lie. */
-extern const char __executable_start[];
-extern const char __init_array_start[];
 
 /* The C library's text into the carried buffer, NULs after it as both readers require; a text longer than the buffer
  * (none that these functions write) is cut. A result that is not its buffer stays what it is: NULL, or a constant
@@ -319,6 +448,41 @@ char *__wrap_ether_ntoa(const struct ether_addr *a)
     return text_kept(TEXT_ETHER_NTOA, __real_ether_ntoa(a));
 }
 
+/* ether_aton's result, a struct ether_addr in the C library's static storage: its six octets copied into the
+ * runtime's, carried ("<libc>:ether_aton") once the program has called it. Every octet is valid; NULL (a text that is no
+ * address) is returned as it is and leaves the earlier result, as the C library does. */
+static const talent_type t_octet = TALENT_INT_TYPE(unsigned char, "unsigned char");
+static const talent_type t_octets = TALENT_ARRAY_TYPE(unsigned char[TL_ETHER_ATON_SIZE], "unsigned char[6]",
+                                                      unsigned char, &t_octet);
+static const talent_field aton_fields[] = {TALENT_FIELD(struct tl_ether_addr, ether_addr_octet, &t_octets)};
+/* the C library's spelling: a program's struct ether_addr * points to this global, of its own type (values.c refuses a
+ * struct pointer into storage of another type) */
+static const talent_type t_aton = TALENT_STRUCT_TYPE(struct tl_ether_addr, "struct ether_addr", aton_fields);
+static int aton_used;
+struct ether_addr *__real_ether_aton(const char *text);
+TL_WEAK struct ether_addr *__wrap_ether_aton(const char *text);
+
+struct ether_addr *__wrap_ether_aton(const char *text)
+{
+    struct ether_addr *a = __real_ether_aton(text);
+    if (!a)
+        return a;
+    aton_used = 1;
+    memcpy(bufs.aton.ether_addr_octet, a, TL_ETHER_ATON_SIZE);
+    return (struct ether_addr *)(void *)&bufs.aton;
+}
+
+int tl_ether_aton_used(void)
+{
+    return aton_used;
+}
+
+void tl_ether_aton_global(void **addr, const talent_type **type)
+{
+    *addr = &bufs.aton;
+    *type = &t_aton;
+}
+
 /* glibc's ecvt has a static buffer and its fcvt one it allocates once; musl's both static, ecvt's 16 bytes, fcvt's
  * 1400: every text either writes fits the carried buffer */
 char *__real_ecvt(double x, int n, int *decpt, int *sign);
@@ -334,6 +498,13 @@ char *__wrap_ecvt(double x, int n, int *decpt, int *sign)
 char *__wrap_fcvt(double x, int n, int *decpt, int *sign)
 {
     return text_kept(TEXT_FCVT, __real_fcvt(x, n, decpt, sign));
+}
+
+/* tmpnam's wrapper is tmpnam.c's, an archive member of its own: only a program that calls tmpnam links it, and with it
+ * the C library's tmpnam and the linker's warning that goes with it ("the use of `tmpnam' is dangerous") */
+char *tl_libc_text_keep(int which, char *text)
+{
+    return which >= 0 && which < TEXT_COUNT ? text_kept(which, text) : text;
 }
 
 int tl_libc_text_used(int which)
@@ -369,4 +540,6 @@ void tl_libc_text_restored_global(const void *addr)
     for (w = 0; w < TEXT_COUNT; w++)
         if (addr == texts[w].buf)
             text_used[w] = 1;
+    if (addr == &bufs.aton)
+        aton_used = 1;
 }

@@ -38,10 +38,30 @@ const char *tl_inet_ntoa_restored(void);
 #define TL_TEXT_ETHER_NTOA 1
 #define TL_TEXT_ECVT 2
 #define TL_TEXT_FCVT 3
+#define TL_TEXT_TMPNAM 4
 int tl_libc_text_used(int which);
+/* The C library's text (its static buffer's) into the carried one of `which`, returned; a constant text or NULL is
+ * returned as it is (tmpnam.c's wrapper calls it) */
+char *tl_libc_text_keep(int which, char *text);
 void tl_libc_text_global(int which, void **addr, const talent_type **type);
 const char *tl_libc_texts_restored(void);
+/* ether_aton's result, carried as "<libc>:ether_aton" (six octets, every value valid): whether the program called it,
+ * the global's storage and type */
+int tl_ether_aton_used(void);
+void tl_ether_aton_global(void **addr, const talent_type **type);
 /* A global a restart restored, at addr: when it is one of these texts, it is carried again from now on. */
 void tl_libc_text_restored_global(const void *addr);
+
+/* Results of the C library copied into the runtime's memory and not carried (localeconv here; getpwnam's and
+ * getgrnam's kinds in pwgr.c): a pointer into one refuses a checkpoint, naming the function and what to do
+ * (tl_foreign_memory). A buffer of at least `need` bytes for `which`, the same as the last one when it is big enough
+ * (the C library's next call overwrites its static result too), or NULL when no more can be known. */
+#define TL_UNCARRIED_LCONV 0
+#define TL_UNCARRIED_PASSWD 1
+#define TL_UNCARRIED_GROUP 2
+#define TL_UNCARRIED_COUNT 3
+void *tl_uncarried_buffer(int which, size_t need);
+/* s (NULL: NULL) copied at *at, which moves past its NUL; the copy */
+char *tl_uncarried_string(char **at, const char *s);
 
 #endif /* TALENT_FOREIGN_H */

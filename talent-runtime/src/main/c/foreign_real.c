@@ -53,6 +53,23 @@ void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t
 struct ether_addr;
 char *l64a(long v);
 char *ether_ntoa(const struct ether_addr *a);
+struct ether_addr *ether_aton(const char *text);
+struct ether_addr *__real_ether_aton(const char *text);
+
+struct ether_addr *__real_ether_aton(const char *text)
+{
+    return ether_aton(text);
+}
+
+struct lconv;
+struct lconv *localeconv(void);
+struct lconv *__real_localeconv(void);
+
+struct lconv *__real_localeconv(void)
+{
+    return localeconv();
+}
+
 char *__real_l64a(long v);
 char *__real_ether_ntoa(const struct ether_addr *a);
 

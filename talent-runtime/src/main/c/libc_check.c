@@ -215,6 +215,23 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
     if (strcmp(key, TL_ECVT_KEY) == 0 || strcmp(key, TL_FCVT_KEY) == 0)
         return ck_text_of(r, ck, type, strcmp(key, TL_ECVT_KEY) == 0 ? TL_ECVT_MAX : TL_FCVT_MAX, TL_CVT_DIGITS,
                           "not a text of digits (or inf, nan), NULs after");
+    if (strcmp(key, TL_TMPNAM_KEY) == 0)
+        return ck_text_of(r, ck, type, TL_TMPNAM_MAX, TL_TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, "
+                          "NULs after)");
+    if (strcmp(key, TL_ETHER_ATON_KEY) == 0) {
+        /* a struct ether_addr: one member, the array of its six octets */
+        const tl_ck_type *a;
+        unsigned k;
+        if (t->kind != TALENT_K_STRUCT || t->nfields != 1)
+            return "not a struct ether_addr of six octets";
+        a = &ck->types[t->fields[0].type];
+        if (a->kind != TALENT_K_ARRAY || a->count != TL_ETHER_ATON_SIZE)
+            return "not a struct ether_addr of six octets";
+        for (k = 0; k < TL_ETHER_ATON_SIZE; k++)
+            if (tl_ck_int_in(r, ck, a->elem, 0, 255, &v) != 0)
+                return "holds a value that is not an octet (0 to 255)";
+        return NULL;
+    }
     return NULL;
 }
 
@@ -223,7 +240,7 @@ int tl_libc_check_is_attribute(const char *key)
     return strcmp(key, TL_UMASK_KEY) == 0 || strcmp(key, TL_NICE_KEY) == 0 || strcmp(key, TL_FENV_KEY) == 0 ||
            strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0 ||
            strcmp(key, TL_L64A_KEY) == 0 || strcmp(key, TL_ETHER_NTOA_KEY) == 0 || strcmp(key, TL_ECVT_KEY) == 0 ||
-           strcmp(key, TL_FCVT_KEY) == 0;
+           strcmp(key, TL_FCVT_KEY) == 0 || strcmp(key, TL_TMPNAM_KEY) == 0 || strcmp(key, TL_ETHER_ATON_KEY) == 0;
 }
 
 /* Reads array field f of t: TL_STREAMS_MAX integers within lo..hi into out; 0, or -1. */

@@ -119,6 +119,125 @@ class ForeignMemoryIT {
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
 
+    /**
+     * Issue 11 (h/libcbuf): ether_aton's struct ether_addr and tmpnam(NULL)'s path live in the C library's static
+     * storage; kept across a stop and read after, the restart crashed (exit 139). Now the runtime's storage, carried
+     * ({@code <libc>:ether_aton}, {@code <libc>:tmpnam}): the kept pointers see their values after each hop, a later
+     * ether_aton overwrites the one struct as in the C library. tmpnam's text is random: the program prints whether the
+     * kept path is still the one it copied. x86_64 -> s390x -> i686 -> x86_64-musl (parsing an address gives the same
+     * octets in both C libraries; no tmpnam call after the hop).
+     */
+    @Test
+    void pointersToEtherAtonAndTmpnamResultsMigrateAndSeeTheStorageTheyPointTo() throws Exception {
+        String source = """
+                #define _GNU_SOURCE 1
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                #include <netinet/ether.h>
+                """ + WORK + """
+                int main(void) {
+                  unsigned h = 0;
+                  struct ether_addr *a = ether_aton("02:00:5e:10:ab:0f");
+                  struct ether_addr *none = ether_aton("not an address");
+                  char *t = tmpnam(NULL);
+                  char copy[64];
+                  snprintf(copy, sizeof copy, "%s", t);
+                  for (unsigned r = 0; r < 6; r++) {
+                    h += work(1000);
+                    const unsigned char *o = a->ether_addr_octet;
+                    printf("%u %02x:%02x:%02x:%02x:%02x:%02x %d %d %d %u\\n", r, o[0], o[1], o[2], o[3], o[4], o[5],
+                           none == NULL, strcmp(t, copy) == 0, t[0] == '/' && strlen(t) > 5, h);
+                    if (r == 1) ether_aton("ff:1:2:3:4:5");    /* the one struct: a sees the new octets */
+                    if (r == 3) a = ether_aton("0:0:0:0:0:80");
+                  }
+                  printf("end %02x %d\\n", a->ether_addr_octet[5], strcmp(t, copy));
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "aton", source);
+        assertThat(plain.out()).startsWith("0 02:00:5e:10:ab:0f 1 1 1 ").contains("\n2 ff:01:02:03:04:05 1 1 1 ")
+                .endsWith("end 80 0\n");
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "aton", chain, plain);
+        // about 1000 site visits per round
+        int[][] stops = {{1, 1500, 1500}, {2500, 1000, 700}, {4500, 500, 500}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    /**
+     * Issue 11 (h/libcbuf): localeconv's struct lconv and getpwnam's and getgrnam's structs (their strings, gr_mem's
+     * array) live in the C library's static storage; kept across a stop, the restart crashed (exit 139). Their results
+     * are now copied into the runtime's memory, not carried: a pointer kept into one refuses the checkpoint naming it
+     * and what to do, and the program goes on as plain gcc's. Once the program no longer keeps it, the stop migrates.
+     */
+    @Test
+    void pointersToLocaleconvGetpwnamAndGetgrnamResultsRefuseTheCheckpointNamingThem() throws Exception {
+        String head = """
+                #include <stdio.h>
+                #include <string.h>
+                #include <locale.h>
+                #include <pwd.h>
+                #include <grp.h>
+                """ + WORK;
+        Run pw = MigratesLikeGcc.refusedAt(work, "pw", head + """
+                int main(void) {
+                  struct passwd *p = getpwnam("root");
+                  if (!p) return 3;
+                  unsigned h = work(1000);
+                  printf("%s %u %s %u\\n", p->pw_name, (unsigned)p->pw_uid, p->pw_dir, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(pw.err()).contains("pointer 'p'").contains("the result of getpwnam, getpwuid or getpwent")
+                .contains("getpwnam_r");
+        Run name = MigratesLikeGcc.refusedAt(work, "pwname", head + """
+                int main(void) {
+                  const char *shell = getpwuid(0)->pw_shell;
+                  unsigned h = work(1000);
+                  printf("%s %u\\n", shell, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(name.err()).contains("pointer 'shell'").contains("the result of getpwnam, getpwuid or getpwent");
+        Run gr = MigratesLikeGcc.refusedAt(work, "gr", head + """
+                int main(void) {
+                  struct group *g = getgrgid(0);
+                  if (!g) return 3;
+                  char **mem = g->gr_mem;
+                  unsigned h = work(1000);
+                  printf("%s %u %d %u\\n", g->gr_name, (unsigned)g->gr_gid, mem[0] == NULL || strlen(mem[0]) > 0, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(gr.err()).contains("the result of getgrnam, getgrgid or getgrent").contains("getgrnam_r");
+        Run lc = MigratesLikeGcc.refusedAt(work, "lc", head + """
+                int main(void) {
+                  struct lconv *l = localeconv();
+                  unsigned h = work(1000);
+                  printf("[%s] [%s] %d %u\\n", l->decimal_point, l->thousands_sep, l->frac_digits, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(lc.err()).contains("pointer 'l'").contains("the result of localeconv");
+        // what the program copied before the stop migrates; the pointers it no longer keeps refuse nothing
+        MigratesLikeGcc.checkEveryStop(work, "pwcopy", head + """
+                int main(void) {
+                  char name[64], dp[8];
+                  struct passwd *p = getpwnam("root");
+                  struct group *g = getgrgid(0);
+                  if (!p || !g) return 3;
+                  snprintf(name, sizeof name, "%s:%s:%u", p->pw_name, g->gr_name, (unsigned)p->pw_uid);
+                  snprintf(dp, sizeof dp, "%s", localeconv()->decimal_point);
+                  p = NULL;
+                  g = NULL;
+                  unsigned h = work(1000);
+                  printf("%s [%s] %u\\n", name, dp, h);
+                  return 0;
+                }
+                """, 3, 500);
+    }
+
     @Test
     void aPointerIntoAnAnonymousMappingRefusesTheCheckpointNamingItAndNotOnceUnmapped() throws Exception {
         String source = """

@@ -733,8 +733,9 @@ public final class CheckpointReader {
 
         /**
          * The process's attributes the runtime carries (libc_state.c: {@code <libc>:umask}, {@code <libc>:rlimits},
-         * {@code <libc>:fenv}, {@code <libc>:nice}, {@code <libc>:comm}) and inet_ntoa's result (foreign.c, {@code
-         * <libc>:inet_ntoa}), checked by structure and value with the bounds of {@link RuntimeContract} as the runtime's
+         * {@code <libc>:fenv}, {@code <libc>:nice}, {@code <libc>:comm}) and the C library results kept in the runtime's storage (foreign.c: {@code
+         * <libc>:inet_ntoa}, {@code l64a}, {@code ether_ntoa}, {@code ecvt}, {@code fcvt}, {@code tmpnam}, {@code
+         * ether_aton}), checked by structure and value with the bounds of {@link RuntimeContract} as the runtime's
          * load check (libc_check.c, tl_libc_check_attribute) and its restore take them: both readers accept the same
          * files.
          */
@@ -775,6 +776,20 @@ public final class CheckpointReader {
                         RuntimeContract.CVT_DIGITS, "not a text of digits (or inf, nan), NULs after");
                 case RuntimeContract.FCVT_KEY -> textOf(in, at, what, value, RuntimeContract.FCVT_MAX,
                         RuntimeContract.CVT_DIGITS, "not a text of digits (or inf, nan), NULs after");
+                case RuntimeContract.TMPNAM_KEY -> textOf(in, at, what, value, RuntimeContract.TMPNAM_MAX,
+                        RuntimeContract.TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, NULs after)");
+                case RuntimeContract.ETHER_ATON_KEY -> {
+                    if (!(value instanceof Value.StructValue st) || st.fields().size() != 1
+                            || !(st.fields().getFirst() instanceof Value.ArrayValue a)
+                            || a.elements().size() != RuntimeContract.ETHER_ATON_SIZE) {
+                        throw in.error(at, what + " is not a struct ether_addr of six octets");
+                    }
+                    for (Value octet : a.elements()) {
+                        if (!inRange(integer(octet), 0, 255)) {
+                            throw in.error(at, what + " holds a value that is not an octet (0 to 255)");
+                        }
+                    }
+                }
                 default -> { }
             }
         }

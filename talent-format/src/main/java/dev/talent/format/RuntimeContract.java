@@ -256,6 +256,16 @@ public final class RuntimeContract {
     public static final int FCVT_MAX = 1408;
     public static final String CVT_DIGITS = "0123456789infaINFA";
     /**
+     * tmpnam(NULL)'s result, likewise: a path of these characters (glibc's "/tmp/fileXXXXXX", musl's
+     * "/tmp/tmpnam_XXXXXX") (contract.h TL_TMPNAM_*).
+     */
+    public static final String TMPNAM_KEY = "<libc>:tmpnam";
+    public static final int TMPNAM_MAX = 24;
+    public static final String TMPNAM_CHARS = "/_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /** ether_aton's result: a struct ether_addr of one member, the array of its six octets, each 0 to 255 (TL_ETHER_ATON_*). */
+    public static final String ETHER_ATON_KEY = "<libc>:ether_aton";
+    public static final int ETHER_ATON_SIZE = 6;
+    /**
      * ENVI section: a variable's operation, the format's locale category numbers (not a C library's LC_* values) and
      * the bounds both readers enforce.
      */

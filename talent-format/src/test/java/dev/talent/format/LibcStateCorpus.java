@@ -185,6 +185,18 @@ final class LibcStateCorpus {
                         new Value.ArrayValue(arrays.get(3)))));
     }
 
+    static final TypeDesc UCHAR = new UInt("unsigned char", 1, 8);
+
+    /** c with a {@code <libc>:ether_aton}: a struct ether_addr whose one member is an array of these elements of type elem */
+    static Checkpoint withOctets(Checkpoint c, long[] octets, TypeDesc elem) {
+        List<Value> elements = new ArrayList<>();
+        for (long o : octets) elements.add(Fixtures.i(o));
+        long size = elem.size() * octets.length;
+        return withGlobal(c, RuntimeContract.ETHER_ATON_KEY, List.of(elem, new ArrayT(elem.name() + "[" + octets.length
+                + "]", size, 0, octets.length), new StructT("struct ether_addr", size, List.of(new Field(
+                "ether_addr_octet", 1, 0)))), new Value.StructValue(List.of(new Value.ArrayValue(elements))));
+    }
+
     private static long[] nine(long v) {
         long[] a = new long[RuntimeContract.RLIMITS_COUNT];
         java.util.Arrays.fill(a, v);
@@ -223,6 +235,10 @@ final class LibcStateCorpus {
         out.put("libc-ecvt-fcvt.tck", CheckpointWriter.write(withText(withText(base, RuntimeContract.ECVT_KEY,
                 chars("31415926535897931"), RuntimeContract.ECVT_MAX), RuntimeContract.FCVT_KEY, chars("1".repeat(
                 RuntimeContract.FCVT_MAX - 1)), RuntimeContract.FCVT_MAX)));
+        // tmpnam's longest text (musl's form) and ether_aton's octets, 0 and 255 among them
+        out.put("libc-tmpnam-ether-aton.tck", CheckpointWriter.write(withOctets(withText(base, RuntimeContract.TMPNAM_KEY,
+                chars("/tmp/tmpnam_AbCdEf09"), RuntimeContract.TMPNAM_MAX), new long[] {0, 255, 0x5e, 0x10, 0xab, 1},
+                UCHAR)));
         out.put("libc-l64a-empty.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY, new long[0],
                 RuntimeContract.L64A_MAX)));
     }
@@ -303,6 +319,16 @@ final class LibcStateCorpus {
                 chars("-314"), RuntimeContract.ECVT_MAX)));
         out.put("global-fcvt-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.FCVT_KEY,
                 chars("9".repeat(RuntimeContract.FCVT_MAX)), RuntimeContract.FCVT_MAX)));
+        out.put("global-tmpnam-space.tck", CheckpointWriter.write(withText(base, RuntimeContract.TMPNAM_KEY,
+                chars("/tmp/file 123"), RuntimeContract.TMPNAM_MAX)));
+        out.put("global-tmpnam-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.TMPNAM_KEY,
+                chars("/tmp/" + "a".repeat(RuntimeContract.TMPNAM_MAX - 5)), RuntimeContract.TMPNAM_MAX)));
+        out.put("global-tmpnam-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.TMPNAM_KEY,
+                new long[] {'/', 't', 0, 'x'}, RuntimeContract.TMPNAM_MAX)));
+        out.put("global-ether-aton-eight-octets.tck", CheckpointWriter.write(withOctets(base,
+                new long[] {1, 2, 3, 4, 5, 6, 7, 8}, UCHAR)));
+        out.put("global-ether-aton-not-an-octet.tck", CheckpointWriter.write(withOctets(base,
+                new long[] {1, 2, 256, 4, 5, 6}, new UInt("unsigned short", 2, 16))));
         return out;
     }
 }

@@ -104,4 +104,22 @@ class ProcessAttributesGlobalTest {
         refused(LibcStateCorpus.withText(base, RuntimeContract.FCVT_KEY, LibcStateCorpus.chars("1".repeat(
                 RuntimeContract.FCVT_MAX)), RuntimeContract.FCVT_MAX), "global <libc>:fcvt is not NUL-terminated");
     }
+
+    @Test
+    void tmpnamsPathAndEtherAtonsOctetsAreCheckedByValue() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        int n = RuntimeContract.TMPNAM_MAX;
+        read(LibcStateCorpus.withText(base, RuntimeContract.TMPNAM_KEY, LibcStateCorpus.chars("/tmp/fileAz09xQ"), n));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.TMPNAM_KEY, LibcStateCorpus.chars("/tmp/a b"), n),
+                "global <libc>:tmpnam: not a path of tmpnam's characters");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.TMPNAM_KEY, new long[] {'/', 0, 'x'}, n),
+                "global <libc>:tmpnam: not a path of tmpnam's characters");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.TMPNAM_KEY, LibcStateCorpus.chars("/".repeat(n)), n),
+                "global <libc>:tmpnam is not NUL-terminated");
+        read(LibcStateCorpus.withOctets(base, new long[] {0, 255, 2, 3, 4, 5}, LibcStateCorpus.UCHAR));
+        refused(LibcStateCorpus.withOctets(base, new long[] {0, 1, 2, 3, 4}, LibcStateCorpus.UCHAR),
+                "global <libc>:ether_aton is not a struct ether_addr of six octets");
+        refused(LibcStateCorpus.withOctets(base, new long[] {0, 1, 2, 3, 4, 300},
+                new TypeDesc.UInt("unsigned short", 2, 16)), "holds a value that is not an octet");
+    }
 }

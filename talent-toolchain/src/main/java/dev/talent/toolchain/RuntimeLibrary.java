@@ -49,7 +49,11 @@ public final class RuntimeLibrary {
      * strtok's position is carried, getopt's globals are carried and a checkpoint in the middle of its parsing is
      * refused, initstate/setstate make checkpoints refused), and regcomp/regfree (regexes.c: the pattern and flags of
      * each compiled regex_t are carried and compiled again at the restore), and gmtime/localtime/asctime/ctime,
-     * inet_ntoa, l64a, ether_ntoa, ecvt and fcvt (their static results are the runtime's, carried), and
+     * inet_ntoa, l64a, ether_ntoa, ecvt, fcvt, ether_aton and tmpnam (their static results are the runtime's,
+     * carried; tmpnam's wrapper is an archive member of its own, so that only a program calling tmpnam links glibc's
+     * tmpnam and its warning), localeconv and the getpwnam/getgrnam family (their results are copied into the runtime's
+     * memory, not carried: a pointer kept into one refuses a checkpoint by name; pwgr.c is a member of its own, as
+     * glibc's static getpwnam warns), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
      * Each exists in glibc and musl, but mmap64.
@@ -57,7 +61,8 @@ public final class RuntimeLibrary {
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime",
-            "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "mmap", "mmap64", "munmap", "mremap");
+            "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
+            "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "mmap", "mmap64", "munmap", "mremap");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

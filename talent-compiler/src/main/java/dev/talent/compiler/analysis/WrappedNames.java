@@ -23,10 +23,12 @@ public final class WrappedNames {
             "at_quick_exit", "rand", "srand", "random", "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48",
             "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "seed48", "lcong48", "strtok", "getopt", "getopt_long",
             "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy",
-            "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "mmap", "mmap64", "munmap", "mremap");
+            "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv", "getpwnam", "getpwuid",
+            "getpwent", "getgrnam", "getgrgid", "getgrent", "mmap", "mmap64", "munmap", "mremap");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
-    static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt");
+    static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton",
+            "tmpnam", "localeconv", "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent");
 
     private WrappedNames() {}
 
