@@ -24,7 +24,9 @@ import java.util.Map;
  * offsets). Not seen here: unions reached through a pointer or an array element ({@code p->u.x}, {@code v[i].x}: which
  * object is written and which read cannot be told from the text, and per type a parser generator's value stack, written
  * through one member by a rule and read through another by the next, would look the same), and type punning through
- * pointer casts ({@code *(uint32_t *) bytes}). Pointers stored
+ * pointer casts ({@code *(uint32_t *) bytes}). A write and a read in different arms of one test of the union's tag
+ * ({@link #tagTests}: libyaml's switch on {@code node.type} freeing {@code node.data.scalar.value} in one case and
+ * {@code node.data.sequence.items} in another) never meet on one value and are no pun. Pointers stored
  * through a member other than the first are the runtime's check (values.c, union_check_pointers).
  */
 public final class UnionMembers {
