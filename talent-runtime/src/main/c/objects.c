@@ -468,6 +468,16 @@ int tl_is_readonly_data(const void *p)
     return a >= (uintptr_t)__executable_start && a < (uintptr_t)__init_array_start;
 }
 
+/* The code at the start of that part (.init, .plt, .text), up to GNU ld's __etext, which every default script of the
+ * supported targets provides (checked as above): no data pointer the program stores points there. */
+extern const char __etext[];
+
+int tl_is_code(const void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    return a >= (uintptr_t)__executable_start && a < (uintptr_t)__etext;
+}
+
 /* ---------------------------------------------------------------- the program's string literals */
 
 /* Every string literal of the program, from the units' tables (talent.h, talent_literal), without the ones holding a

@@ -77,6 +77,8 @@ const char *tl_path_to_offset(const talent_type *t, const tl_path *path, uint64_
  * a nonzero byte offset at a scalar is one past it in this target's size, whatever the writer's size was. */
 const char *tl_path_to_end_offset(const talent_type *t, const tl_path *path, uint64_t byte_offset, size_t *off);
 int tl_is_readonly_data(const void *p);
+/* Whether p lies in the executable's code (before __etext): no data the program stores. */
+int tl_is_code(const void *p);
 /* The program's string literal (talent_unit.literals) holding p (from its first byte to its NUL), its length in *len
  * and in *ambiguous whether another literal has the same text at another address; NULL if none holds p. */
 const char *tl_literal_at(const void *p, size_t *len, int *ambiguous);

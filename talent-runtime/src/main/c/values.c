@@ -750,7 +750,8 @@ static void union_check_pointers(const talent_type *t, const unsigned char *p, t
             if (carried)
                 continue;
             memcpy(&v, p + other[i], sizeof v);
-            if (v && (tl_objects_find((uintptr_t)v) || HOOK(heap_object)((uintptr_t)v, NULL, ctx, &heap_obj)
+            /* (numbers that read as an address in the code, see member_ok, are no pointer) */
+            if (v && !tl_is_code(v) && (tl_objects_find((uintptr_t)v) || HOOK(heap_object)((uintptr_t)v, NULL, ctx, &heap_obj)
                       || tl_strings_find(v, &len) || tl_is_readonly_data(v))) {
                 char what[256];
                 tl_ctx_describe(ctx, what, sizeof what);
@@ -1017,7 +1018,12 @@ static int member_ok(const talent_type *t, unsigned m, const unsigned char *p, i
             if (other[j] + sizeof v > t->size || ptr[other[j]])
                 continue;
             memcpy(&v, p + other[j], sizeof v);
-            ok = !v || !pointer_known(v, NULL, ctx, NULL);
+            /* Another member's data pointer over these bytes that reads an address in the code is no pointer the
+               program stored: numbers of this member make it (cmark's list { int marker_offset, padding, start; char
+               list_type, delimiter, bullet_char, tight; } read as a link's title on s390x, whose static executables
+               start at 0x1000000: start 0 then 1, 0, '-', 1 are 0x01002d01, an address in the code); a data pointer
+               the program stores never points there (functions are function pointers, carried by their own member) */
+            ok = !v || tl_is_code(v) || !pointer_known(v, NULL, ctx, NULL);
         }
     }
     return ok;

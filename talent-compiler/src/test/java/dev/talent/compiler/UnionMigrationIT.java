@@ -597,6 +597,96 @@ class UnionMigrationIT {
         assertThat(first.out() + here.out()).isEqualTo(expected);
     }
 
+    /**
+     * libyaml 0.2.5's yaml_document_delete (api.c:1130-1142), distilled: a node copied into a local and taken apart in
+     * a switch on its tag, each arm writing and reading its own member of the union. Before, the build counted the
+     * sequence written in one arm and the scalar read in another as a pun and bound the program to its byte order (the
+     * restore on s390x refused, exit 65); arms of one switch on a tag the program never writes never meet on one value.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aTaggedUnionTakenApartInASwitchOnItsTagMigratesAcrossByteOrders() throws Exception {
+        chain("yamlnodes", List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)), """
+                #include <stdio.h>
+                #include <stdlib.h>
+                typedef struct {
+                  enum kind { SCALAR = 1, SEQUENCE, MAPPING } type;
+                  union {
+                    struct { char *value; size_t length; int style; } scalar;
+                    struct { struct { int *start, *end, *top; } items; int style; } sequence;
+                    struct { long pairs; } mapping;
+                  } data;
+                } node_t;
+                static node_t nodes[300];
+                static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k; return s; }
+                int main(void) {
+                  long sum = 0;
+                  for (int i = 0; i < 300; i++) {
+                    node_t *n = &nodes[i];
+                    sum += spin(i % 5); n->type = 1 + i % 3;
+                    if (n->type == SCALAR) { n->data.scalar.value = malloc(8); n->data.scalar.length = i; }
+                    else if (n->type == SEQUENCE) { n->data.sequence.items.start = malloc(16); n->data.sequence.items.top = n->data.sequence.items.start + i % 4; }
+                    else n->data.mapping.pairs = i * 7L;
+                  }
+                  for (int i = 299; i >= 0; i--) {
+                    sum += spin(i % 4); node_t node = nodes[i];
+                    switch (node.type) {
+                      case SCALAR: sum += (long)node.data.scalar.length; free(node.data.scalar.value); node.data.scalar.value = 0; break;
+                      case SEQUENCE: sum += node.data.sequence.items.top - node.data.sequence.items.start; free(node.data.sequence.items.start);
+                        node.data.sequence.items.start = node.data.sequence.items.top = 0; break;
+                      default: sum += node.data.mapping.pairs * 3; node.data.mapping.pairs = 0;
+                    }
+                    nodes[i] = node;
+                    printf("%d:%ld%c", i, sum, i % 10 ? ' ' : '\\n');
+                  }
+                  printf("sum=%ld\\n", sum); return 0;
+                }
+                """, null, new int[][] {{300, 1000}, {850, 500}, {1300, 150}});
+    }
+
+    /**
+     * cmark 0.30.2's node (node.h), distilled: a union whose first member is a list of ints and chars, another a link of
+     * two string pointers. On s390x (static executables from 0x1000000) a bullet list's start 0, then its list type 1,
+     * delimiter 0, bullet '*' and tight 1, read as the link's title, make 0x01002a01: an address in the code, which the
+     * checkpoint took for a pointer the program stored, so no member carried the list and the checkpoint was refused
+     * ("holds a pointer in its member 'link' (at byte 8) where its first member 'list' has none"). Numbers that read as
+     * an address in the code are no pointer: stopped on s390x, the list is carried by its own member.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aListWhoseNumbersReadAsACodeAddressOnABigEndianIsaIsNoPointer() throws Exception {
+        chain("cmarknodes", List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2)), """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                enum { LIST = 1, LINK };
+                typedef struct node {
+                  struct node *next; unsigned short type;
+                  union {
+                    struct { int marker_offset, padding, start; unsigned char list_type, delimiter, bullet_char, tight; } list;
+                    struct { unsigned char *url, *title; } link;
+                  } as;
+                } node;
+                static long spin(long n) { long s = 0; for (long k = 0; k < n; k++) s += k; return s; }
+                int main(void) {
+                  node *head = NULL; long sum = 0; char buf[32];
+                  for (int i = 0; i < 200; i++) {
+                    node *n = calloc(1, sizeof *n);
+                    n->type = i % 3 ? LIST : LINK;
+                    if (n->type == LIST) { n->as.list.padding = 2; n->as.list.list_type = 1; n->as.list.bullet_char = "-*+"[i % 3]; n->as.list.tight = 1; }
+                    else { snprintf(buf, sizeof buf, "u%d", i); n->as.link.url = (unsigned char *)strdup(buf); n->as.link.title = (unsigned char *)strdup(buf + 1); }
+                    n->next = head; head = n; sum += spin(i % 7);
+                  }
+                  for (node *n = head; n; n = n->next) {
+                    sum += spin(3);
+                    if (n->type == LIST) sum += n->as.list.padding + n->as.list.bullet_char + n->as.list.tight;
+                    else sum += (long)strlen((char *)n->as.link.url) * 100 + atoi((char *)n->as.link.title);
+                  }
+                  printf("sum=%ld\\n", sum); return 0;
+                }
+                """, null, new int[][] {{100, 300}, {400, 600}, {700, 500}});
+    }
+
     private void chain(String name, String source, String expected, int[][] stops) throws Exception {
         // not i686: a double in a long/double union is carried as the long its bits make (beyond 32 bits), which a
         // 32-bit long cannot take back; that restore is refused (aDoubleInALongDoubleUnionStaysOn64BitIsas)

@@ -24,7 +24,9 @@ import java.util.Map;
  * offsets). Not seen here: unions reached through a pointer or an array element ({@code p->u.x}, {@code v[i].x}: which
  * object is written and which read cannot be told from the text, and per type a parser generator's value stack, written
  * through one member by a rule and read through another by the next, would look the same), and type punning through
- * pointer casts ({@code *(uint32_t *) bytes}). Pointers stored
+ * pointer casts ({@code *(uint32_t *) bytes}). A write and a read in different arms of one test of the union's tag
+ * ({@link #tagTests}: libyaml's switch on {@code node.type} freeing {@code node.data.scalar.value} in one case and
+ * {@code node.data.sequence.items} in another) never meet on one value and are no pun. Pointers stored
  * through a member other than the first are the runtime's check (values.c, union_check_pointers).
  */
 public final class UnionMembers {
@@ -44,9 +46,21 @@ public final class UnionMembers {
     /** Per union (by name), per member: its fragments (null: unknown layout). */
     private record UnionInfo(Map<String, List<Fragment>> fragments) {}
 
+    /** The accesses kept per member of a union object; past them, one access that no tag test guards stands for the rest. */
+    private static final int MAX_ACCESSES = 64;
+
+    /**
+     * One access of a member: a write, a read or both, where, and the tag tests it lies under: per test (a
+     * {@code switch} or {@code if} on a member of the struct the union is in, by the test's node id) the arm it is in
+     * and the tag it tests (unit, variable, member path: a tag the program writes by name guards nothing).
+     */
+    private record Access(boolean write, boolean read, String where, Map<String, String> arms, Map<String, String> tags) {}
+
     private final Map<String, UnionInfo> unions = new LinkedHashMap<>();
-    /** Per union object (unit, variable, union), per member: where it is first written and first read ("" when never). */
-    private final Map<String, Map<String, String[]>> accesses = new LinkedHashMap<>();
+    /** Per union object (unit, variable, union), per member: its accesses (at most MAX_ACCESSES + 1). */
+    private final Map<String, Map<String, List<Access>>> accesses = new LinkedHashMap<>();
+    /** The members written by name on a variable (unit, variable, member path): tags that change. */
+    private final java.util.Set<String> writtenPaths = new java.util.HashSet<>();
     /** Per union object: the union's name and the variable's. */
     private final Map<String, String[]> names = new LinkedHashMap<>();
 
@@ -55,6 +69,10 @@ public final class UnionMembers {
         if (body == null) return;
         body.walk(n -> {
             if (!n.is("MemberExpr")) return;
+            if (!n.flag("isArrow") && isWrite(lvalueTop(n))) {
+                String path = memberPath(n);
+                if (path != null) writtenPaths.add(tu.unitName() + "\u0000" + path);
+            }
             Node field = tu.byId(n.attr("referencedMemberDecl"));
             if (field == null || !field.is("FieldDecl") || field.parent() == null) return;
             Node record = field.parent();
@@ -81,28 +99,189 @@ public final class UnionMembers {
                 write = true;
             }
             String where = tu.pos(n.position());
-            String[] first = accesses.computeIfAbsent(name, k -> new LinkedHashMap<>())
-                    .computeIfAbsent(member, k -> new String[] {"", ""});
-            if (write && first[0].isEmpty()) first[0] = where;
-            if (read && first[1].isEmpty()) first[1] = where;
+            List<Access> list = accesses.computeIfAbsent(name, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(member, k -> new ArrayList<>());
+            if (list.size() < MAX_ACCESSES) {
+                Map<String, String> arms = new LinkedHashMap<>();
+                Map<String, String> tags = new LinkedHashMap<>();
+                tagTests(tu, n, arms, tags);
+                list.add(new Access(write, read, where, arms, tags));
+            } else if (list.size() == MAX_ACCESSES) {
+                list.add(new Access(true, true, where, Map.of(), Map.of()));
+            }
         });
+    }
+
+    private static boolean isWrite(Node top) {
+        Node parent = top.parent();
+        if (parent == null) return false;
+        boolean assigned = (parent.is("BinaryOperator") && "=".equals(parent.attr("opcode")))
+                || parent.is("CompoundAssignOperator");
+        return (assigned && parent.child(0) == top) || (parent.is("UnaryOperator") && isIncDecOrAddress(parent.attr("opcode")));
+    }
+
+    /**
+     * The tag tests an access of a union member lies under (libyaml's {@code switch (node.type) { case
+     * YAML_SCALAR_NODE: ... node.data.scalar ...; case YAML_SEQUENCE_NODE: ... node.data.sequence ... }}): a
+     * {@code switch} whose condition, or an {@code if} whose condition compares ({@code ==}, {@code !=}), a member of
+     * the struct the union is a member of. Per test, the arm the access is in: for a switch, the first label of the
+     * run of labels that falls through into it (a label after a statement that is no {@code break}, {@code return},
+     * {@code continue} or {@code goto} joins the arm before it); for an if, then or else.
+     */
+    private static void tagTests(TranslationUnit tu, Node access, Map<String, String> arms, Map<String, String> tags) {
+        Node unionObject = strip(access.child(0));
+        if (!unionObject.is("MemberExpr") || unionObject.flag("isArrow") || unionObject.inner().isEmpty()) return;
+        String container = memberPath(strip(unionObject.child(0)));
+        if (container == null) return;
+        Node cur = access;
+        while (cur.parent() != null) {
+            Node p = cur.parent();
+            if (p.is("CompoundStmt") && p.parent() != null && p.parent().is("SwitchStmt")
+                    && p.parent().inner().size() >= 2 && p.parent().child(p.parent().inner().size() - 1) == p) {
+                Node sw = p.parent();
+                String tag = tagOf(sw.child(sw.inner().size() - 2), container);
+                String arm = tag == null || !labelsAtTop(p) ? null : switchArm(p, cur);
+                if (arm != null) {
+                    arms.put(sw.id(), arm);
+                    tags.put(sw.id(), tu.unitName() + "\u0000" + tag);
+                }
+            } else if (p.is("IfStmt") && (p.inner().size() == 2 || p.inner().size() == 3) && p.child(0) != cur) {
+                Node cond = strip(p.child(0));
+                if (cond.is("BinaryOperator") && ("==".equals(cond.attr("opcode")) || "!=".equals(cond.attr("opcode")))) {
+                    String tag = tagOf(cond.child(0), container);
+                    if (tag == null) tag = tagOf(cond.child(1), container);
+                    if (tag != null) {
+                        arms.put(p.id(), p.child(1) == cur ? "then" : "else");
+                        tags.put(p.id(), tu.unitName() + "\u0000" + tag);
+                    }
+                }
+            }
+            cur = p;
+        }
+    }
+
+    /** The member path of {@code e} when it is a member (by name, not through a pointer) of {@code container}. */
+    private static String tagOf(Node e, String container) {
+        Node m = strip(e);
+        if (!m.is("MemberExpr") || m.flag("isArrow") || m.inner().isEmpty()) return null;
+        String base = memberPath(strip(m.child(0)));
+        return container.equals(base) ? memberPath(m) : null;
+    }
+
+    /** The arm of the switch body {@code body} that its statement {@code stmt} is in: its first label's node id. */
+    private static String switchArm(Node body, Node stmt) {
+        List<Node> s = body.inner();
+        int i = s.indexOf(stmt);
+        while (i >= 0 && !isLabel(s.get(i))) i--;
+        if (i < 0) return null; // before the first label: never run by the switch
+        while (i > 0) {
+            int prev = i - 1;
+            if (isJump(s.get(prev))) break;
+            while (prev >= 0 && !isLabel(s.get(prev))) prev--;
+            if (prev < 0) break;
+            i = prev;
+        }
+        return s.get(i).id();
+    }
+
+    /**
+     * Whether every label of the switch whose body this is stands at the body's top (no {@code case} inside a loop or
+     * block of another arm, Duff's device: the arms are then not the runs between top labels).
+     */
+    private static boolean labelsAtTop(Node body) {
+        boolean[] top = {true};
+        for (Node s : body.inner()) {
+            Node start = s;
+            while (isLabel(start) && start.inner().size() >= 1) start = start.child(start.inner().size() - 1);
+            start.walk(n -> {
+                if (isLabel(n) && owningSwitchBody(n) == body) top[0] = false;
+            });
+        }
+        return top[0];
+    }
+
+    private static Node owningSwitchBody(Node label) {
+        Node cur = label;
+        while (cur.parent() != null) {
+            Node p = cur.parent();
+            if (p.is("SwitchStmt")) return cur;
+            cur = p;
+        }
+        return null;
+    }
+
+    private static boolean isLabel(Node n) {
+        return n.is("CaseStmt") || n.is("DefaultStmt");
+    }
+
+    /** A statement after which the next one is not reached by falling through. */
+    private static boolean isJump(Node n) {
+        Node cur = n;
+        for (int depth = 0; depth < 64; depth++) {
+            if (cur.is("BreakStmt") || cur.is("ReturnStmt") || cur.is("ContinueStmt") || cur.is("GotoStmt")) return true;
+            if ((isLabel(cur) || cur.is("LabelStmt") || cur.is("CompoundStmt")) && !cur.inner().isEmpty()) {
+                cur = cur.child(cur.inner().size() - 1);
+            } else {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static Node strip(Node e) {
+        Node cur = e;
+        while ((cur.is("ImplicitCastExpr") || cur.is("ParenExpr")) && !cur.inner().isEmpty()) cur = cur.child(0);
+        return cur;
+    }
+
+    /** A variable and the members named after it ({@code v}, {@code v.a.b}) as text of declaration id and names, or null. */
+    private static String memberPath(Node e) {
+        Node cur = strip(e);
+        StringBuilder names = new StringBuilder();
+        for (int depth = 0; depth < 64; depth++) {
+            if (cur.is("DeclRefExpr")) {
+                String id = cur.referencedDecl().path("id").asText("");
+                return id.isEmpty() ? null : id + names;
+            }
+            if (!cur.is("MemberExpr") || cur.flag("isArrow") || cur.inner().isEmpty()) return null;
+            names.insert(0, "." + cur.name() + "@" + cur.attr("referencedMemberDecl"));
+            cur = strip(cur.child(0));
+        }
+        return null;
+    }
+
+    /**
+     * Whether a write and a read never meet on one value: they lie in different arms of one test of a tag the program
+     * never writes by name (one run of a switch takes one arm; the value written in one arm is read in another only
+     * after the tag changed, which needs a write of the tag, or a whole new value, whose bytes are not these).
+     */
+    private boolean exclusive(Access w, Access r) {
+        for (Map.Entry<String, String> a : w.arms().entrySet()) {
+            String other = r.arms().get(a.getKey());
+            if (other != null && !other.equals(a.getValue()) && !writtenPaths.contains(w.tags().get(a.getKey()))) return true;
+        }
+        return false;
     }
 
     /** Unions of the program read through another member than written, where the byte order changes what is read. */
     public List<Pun> byteOrderPuns() {
         List<Pun> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String[]>> u : accesses.entrySet()) {
+        for (Map.Entry<String, Map<String, List<Access>>> u : accesses.entrySet()) {
             String[] name = names.get(u.getKey());
             UnionInfo info = unions.get(name[0]);
             Pun found = null;
-            for (Map.Entry<String, String[]> w : u.getValue().entrySet()) {
-                if (found != null) break;
-                if (w.getValue()[0].isEmpty()) continue;
-                for (Map.Entry<String, String[]> r : u.getValue().entrySet()) {
-                    if (r.getValue()[1].isEmpty() || r.getKey().equals(w.getKey())) continue;
-                    if (!sameBytes(info.fragments().get(w.getKey()), info.fragments().get(r.getKey()))) {
-                        found = new Pun(name[0], name[1], w.getKey(), w.getValue()[0], r.getKey(), r.getValue()[1]);
-                        break;
+            for (Map.Entry<String, List<Access>> w : u.getValue().entrySet()) {
+                for (Map.Entry<String, List<Access>> r : u.getValue().entrySet()) {
+                    if (found != null || r.getKey().equals(w.getKey())
+                            || sameBytes(info.fragments().get(w.getKey()), info.fragments().get(r.getKey()))) continue;
+                    for (Access wa : w.getValue()) {
+                        if (!wa.write() || found != null) continue;
+                        for (Access ra : r.getValue()) {
+                            if (ra.read() && !exclusive(wa, ra)) {
+                                found = new Pun(name[0], name[1], w.getKey(), wa.where(), r.getKey(), ra.where());
+                                break;
+                            }
+                        }
                     }
                 }
             }

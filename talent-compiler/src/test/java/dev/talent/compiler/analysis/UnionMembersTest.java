@@ -100,4 +100,90 @@ class UnionMembersTest {
         String table = Files.readString(r.programTable());
         assertThat(table).doesNotContain("__BYTE_ORDER__").doesNotContain("talent_the_isa_note");
     }
+
+    /** libyaml 0.2.5's yaml_document_delete (api.c:1130-1142), reduced: one member per case of a switch on the tag. */
+    private static final String TAGGED = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            enum kind { SCALAR = 1, SEQUENCE, MAPPING };
+            typedef struct {
+              enum kind type;
+              union {
+                struct { char *value; size_t length; int style; } scalar;
+                struct { struct { int *start, *end, *top; } items; int style; } sequence;
+                struct { long pairs; } mapping;
+              } data;
+            } node_t;
+            static node_t nodes[4];
+            int main(void) {
+              long freed = 0;
+              for (int i = 0; i < 4; i++) {
+                node_t node = nodes[i];
+                switch (node.type) {
+                  case SCALAR:
+                    freed += node.data.scalar.length;
+                    break;
+                  case SEQUENCE:
+                    node.data.sequence.items.start = node.data.sequence.items.top = 0;
+                    break;
+                  %s
+                  default:
+                    node.data.mapping.pairs = 0;
+                }
+                %s
+              }
+              printf("%%ld\\n", freed);
+              return 0;
+            }
+            """;
+
+    @Test
+    void aTaggedUnionWrittenAndReadThroughOtherMembersInOtherArmsOfASwitchOnItsTagIsNotReported() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", TAGGED.formatted("", "")).compile();
+        assertThat(r.binding()).isEmpty();
+        assertThat(Files.readString(r.programTable())).doesNotContain("__BYTE_ORDER__");
+    }
+
+    @Test
+    void anArmThatFallsThroughIntoTheReadingOneStillBindsTheByteOrder() throws Exception {
+        // the SEQUENCE arm's write falls into MAPPING's, which reads the scalar's length
+        CompileResult r = CProgram.in(dir).file("a.c", TAGGED.replace("items.top = 0;\n        break;", "items.top = 0;")
+                .formatted("case MAPPING: freed += (long)node.data.scalar.length; break;", "")).compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> assertThat(b.why())
+                .contains("is written through member 'sequence' (a.c:22:9) and read through 'scalar' (a.c:23:36)"));
+    }
+
+    @Test
+    void aTagTheProgramChangesGuardsNothing() throws Exception {
+        CompileResult r = CProgram.in(dir).file("a.c", TAGGED.formatted("", "node.type = SCALAR; freed += node.data.scalar.style;"))
+                .compile();
+        assertThat(r.binding()).hasValueSatisfying(b -> assertThat(b.why())
+                .contains("is written through member 'sequence'").contains("read through 'scalar'"));
+    }
+
+    @Test
+    void anIfElseOnTheTagSeparatesItsArmsAsASwitchDoes() throws Exception {
+        String ifs = """
+                #include <stdio.h>
+                struct val { int tag; union { long n; struct { short a, b; } pair; } u; };
+                static struct val vals[8];
+                int main(void) {
+                  long s = 0;
+                  for (int i = 0; i < 8; i++) {
+                    struct val v = vals[i];
+                    if (v.tag == 1) v.u.pair.a = 2;
+                    else if (v.tag != 2) s += v.u.n;
+                    s += v.tag;
+                  }
+                  printf("%ld\\n", s);
+                  return 0;
+                }
+                """;
+        CompileResult r = CProgram.in(dir).file("a.c", ifs).compile();
+        assertThat(r.binding()).isEmpty();
+        CompileResult pun = CProgram.in(Files.createDirectories(dir.resolve("pun"))).file("a.c",
+                ifs.replace("else if (v.tag != 2) ", "")).compile();
+        assertThat(pun.binding()).hasValueSatisfying(b -> assertThat(b.why())
+                .contains("is written through member 'pair' (a.c:8:21) and read through 'n' (a.c:9:10)"));
+    }
 }
