@@ -350,7 +350,7 @@ public final class StatementExpressions {
             int from = s.is("DoStmt") ? Ast.statementEnd(text, s.child(0)) : firstClauseEnd(text, s);
             int to = headerEnd(text, s);
             for (Place other : byPlace.keySet()) {
-                if (other == loop) continue;
+                if (other.equals(loop)) continue;
                 int at = other.stmt().begin().offset();
                 if (at >= from && at < to) {
                     byPlace.remove(loop);
