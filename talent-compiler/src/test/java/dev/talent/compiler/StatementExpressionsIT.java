@@ -91,4 +91,42 @@ class StatementExpressionsIT {
         List<Path> exes = MigratesLikeGcc.linkedFor(work, "stmtexpr", chain, plain);
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{4, 9, 30}, {57, 100, 11}, {700, 321, 250}}, plain);
     }
+
+    /**
+     * Statement expressions evaluated only in some cases or again each round: the right operand of {@code &&} and
+     * {@code ||}, an arm of {@code ?:}, after a comma's side effect, a do-while condition (with a {@code continue} in
+     * the body), a for increment (with a {@code continue}). Before, each was refused at build time ("... is inside a
+     * statement expression that talent cannot move out of its expression: it is the right operand of '&&' ...").
+     */
+    static final String CONDITIONAL = """
+            #include <stdio.h>
+            #define MAX_OF(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+            static long work(int n) { long s = 0; for (int k = 0; k < n; k++) s += (k * 7) % 13; return s; }
+            static long calls;
+            static long counted(int n) { calls++; return work(n); }
+            int main(void) {
+              long total = 0;
+              for (int r = 0; r < 40; r++) {
+                int ok = r % 3 != 0;
+                if (ok && MAX_OF(counted(r % 7), 3) > 2) total += 5;
+                if (!ok || MAX_OF(counted(r % 5), 4) > 9) total += 7;
+                long x = r % 2 ? ({ long t = counted(r % 9); t + 1; }) : 0;
+                total += x;
+                total += r % 4 ? (calls++, ({ long t = counted(r % 3); t * 2; })) : -1;
+                int d = r % 6;
+                do { total += d; if (d == 3) continue; total ^= 1; } while (({ long t = counted(d); d--; t > 3 && d > 0; }));
+                int i = 0;
+                for (long s = 0; i < 30; i = MAX_OF(i + 1, (int)counted(i % 4))) { s += i; if (i % 5 == 2) continue; total += s % 11; }
+                total += r % 5 == 0 ? MAX_OF(counted(2), counted(3)) : ok && ({ long q = counted(r % 4); q > 2; });
+                printf("r=%d total=%ld calls=%ld\\n", r, total, calls);
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void statementExpressionsInConditionalPositionsMigrateLikeAnUninterruptedRun() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "cond", CONDITIONAL, 3, 1, 7, 30, 120, 450, 900, 2000, 3100);
+        assertThat(out).contains("r=39 total=5540 calls=1312");
+    }
 }

@@ -98,6 +98,22 @@ class StreamBufferingIT {
     }
 
     /**
+     * The same calls written inside a C library macro's arguments ({@code assert(setvbuf(...) == 0)}): the compiler
+     * cannot rename them in the text (assert's message is its argument's text) and only warned, and a restarted process
+     * had the C library's default modes (fully buffered): the bytes came in another order, the sizes were other.
+     */
+    @Test
+    void modesSetInsideAssertMigrateLikeGcc() throws Exception {
+        String source = buffering(work.resolve("as.log")).replace("#include <stdio.h>\n", "#include <assert.h>\n#include <stdio.h>\n")
+                .replace("setlinebuf(stdout);", "assert((setlinebuf(stdout), 1));")
+                .replace("setvbuf(a, NULL, _IONBF, 0);", "assert(setvbuf(a, NULL, _IONBF, 0) == 0);")
+                .replace("setbuf(b, NULL);", "assert((setbuf(b, NULL), b != NULL));")
+                .replace("setvbuf(c, NULL, _IOLBF, 512);", "assert(!setvbuf(c, NULL, _IOLBF, 512));");
+        assertThat(source).contains("assert(setvbuf(a,").contains("assert((setbuf(b,").contains("assert(!setvbuf(c,");
+        MigratesLikeGcc.checkEveryStop(work, "as", source, 3, 300, 1200, 2600);
+    }
+
+    /**
      * stdout oriented wide by fwide before the loop: printf fails (-1) and wprintf works in glibc's run. After a restart
      * without the orientation, the round's printf would orient stdout to bytes (printing, its wprintf failing).
      */

@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
  *
  * The block keeps the scope of the statement expression's declarations (shadowing, {@code __typeof__}); a {@code
  * return}, {@code goto} or {@code break} in it does what it did (its enclosing statement is the same). Evaluation
- * order: only a statement expression whose evaluation C does not sequence after another part of the statement is
- * moved (not the right operand of {@code &&}, {@code ||} or of a comma after a side effect, not an arm of {@code ?:});
- * moving it before the statement is one of the orders C allows. In a {@code while} or {@code for} condition the
+ * order: a statement expression is moved before its statement, one of the orders C allows; one that C evaluates only in
+ * some cases (the right operand of {@code &&}, {@code ||} or of a comma after a side effect, an arm of {@code ?:}) first
+ * has its operator turned into a statement expression with an {@code if} ({@link #emitConditional}), and one in a
+ * do-while condition or a for increment has its loop evaluate the header at the top of the body from the second round
+ * on; the next round moves what that gives. In a {@code while} or {@code for} condition the
  * loop becomes {@code for (init; ; inc) { <block> if (!(cond')) break; body }} (a {@code continue} still reaches
  * the condition). Moved text is put on one line, the statement's, and the lines after it keep their numbers. Nested
  * statement expressions are moved by running the pass again on the text it returns. What is not moved keeps its
@@ -44,11 +46,19 @@ public final class StatementExpressions {
     public static final String PREFIX = "__talent_se";
 
     /** How many times the pass runs on its own output at most (one level of nesting each). */
-    public static final int MAX_ROUNDS = 8;
+    public static final int MAX_ROUNDS = 16;
 
     public record Result(String text, boolean changed) {}
 
-    private enum Mode { BEFORE, WHILE_CONDITION, FOR_CONDITION }
+    private enum Mode {
+        BEFORE, WHILE_CONDITION, FOR_CONDITION,
+        /** The {@code &&}, {@code ||}, {@code ?:} or comma around it becomes a statement expression with an {@code if}. */
+        CONDITIONAL,
+        /** The do-while loop becomes a for loop that evaluates the condition at the top of its body from its second round. */
+        DO_CONDITION,
+        /** The for loop evaluates its increment (and then its condition) at the top of its body from its second round. */
+        FOR_INCREMENT
+    }
 
     /** Where the statement expression goes: before {@code stmt}, braces around it when {@code wrap}. */
     private record Place(Node stmt, Mode mode, boolean wrap) {}
@@ -77,6 +87,7 @@ public final class StatementExpressions {
                 if (d == null || d.place() == null) return;
                 byPlace.computeIfAbsent(d.place(), k -> new ArrayList<>()).add(n);
             });
+            deferConflicts(tu, byPlace);
             for (var e : byPlace.entrySet()) {
                 List<Node> xs = e.getValue();
                 xs.sort(Comparator.comparingInt(x -> x.begin().offset()));
@@ -84,7 +95,9 @@ public final class StatementExpressions {
             }
         }
         if (edits.isEmpty()) return new Result(text, false);
-        edits.sort(Comparator.comparingInt(Edit::at).thenComparingInt(Edit::order));
+        // at one offset: insertions before a replacement that starts there, outer insertions first
+        edits.sort(Comparator.comparingInt(Edit::at).thenComparingInt(e -> e.end() > e.at() ? 1 : 0)
+                .thenComparingInt(Edit::order));
         StringBuilder out = new StringBuilder(text.length() + 256 * edits.size());
         int pos = 0;
         for (Edit e : edits) {
@@ -105,6 +118,9 @@ public final class StatementExpressions {
         for (Node p = x.parent(); p != null; p = p.parent()) if (p.is("StmtExpr")) outer = p;
         Decision d = decide(tu, outer);
         if (d == null) return "it is not evaluated";
+        if (d.place() != null) {
+            return "the expressions and loops around it nest deeper than talent rewrites (" + MAX_ROUNDS + " levels)";
+        }
         return d.reason();
     }
 
@@ -153,14 +169,16 @@ public final class StatementExpressions {
                 case "BinaryOperator" -> {
                     String op = p.attr("opcode");
                     if ((op.equals("&&") || op.equals("||")) && at == 1) {
-                        return reason("it is the right operand of '" + op + "', evaluated only when the left one "
+                        return conditional(tu, p, "it is the right operand of '" + op + "', evaluated only when the left one "
                                 + (op.equals("&&") ? "is true" : "is false"));
                     }
                     if (op.equals(",") && at == 1 && ChainCallHoisting.hasSideEffects(p.child(0))) {
-                        return reason("it follows the left operand of a comma operator, which has a side effect");
+                        return conditional(tu, p, "it follows the left operand of a comma operator, which has a side effect");
                     }
                 }
-                case "ConditionalOperator" -> { if (at > 0) return reason("it is an arm of '?:', evaluated only when chosen"); }
+                case "ConditionalOperator" -> {
+                    if (at > 0) return conditional(tu, p, "it is an arm of '?:', evaluated only when chosen");
+                }
                 case "BinaryConditionalOperator" -> { if (at > 0) return reason("it is an operand of the GNU 'a ?: b' operator"); }
                 case "CompoundStmt" -> { return placed(tu, x, new Place(c, Mode.BEFORE, false)); }
                 case "ReturnStmt" -> { return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt"))); }
@@ -173,14 +191,14 @@ public final class StatementExpressions {
                     return placed(tu, x, new Place(c, Mode.BEFORE, true));
                 }
                 case "DoStmt" -> {
-                    if (at == 1) return reason("it is in the condition of a do-while loop: compute the condition at the end of the body");
+                    if (at == 1) return loopHeader(tu, x, new Place(p, Mode.DO_CONDITION, false), "the condition of a do-while loop");
                     return placed(tu, x, new Place(c, Mode.BEFORE, true));
                 }
                 case "ForStmt" -> {
                     Node[] parts = Ast.forParts(p);
                     if (c == parts[0]) return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt")));
                     if (c == parts[2]) return placed(tu, x, new Place(p, Mode.FOR_CONDITION, false));
-                    if (c == parts[3]) return reason("it is in the increment of a for loop: compute it at the end of the body");
+                    if (c == parts[3]) return loopHeader(tu, x, new Place(p, Mode.FOR_INCREMENT, false), "the increment of a for loop");
                     return placed(tu, x, new Place(c, Mode.BEFORE, true));
                 }
                 case "LabelStmt", "CaseStmt", "DefaultStmt", "AttributedStmt" -> {
@@ -232,6 +250,114 @@ public final class StatementExpressions {
             }
         }
         return null;
+    }
+
+    /**
+     * A statement expression evaluated only in some cases ({@code op} is the {@code &&}, {@code ||}, comma or {@code ?:}
+     * around it): the operator becomes a statement expression that says so with an {@code if}, which the next round moves
+     * out of its own expression (docs/CODEGEN.md "Statement expressions"), or {@code why} when it cannot.
+     */
+    private static Decision conditional(TranslationUnit tu, Node op, String why) {
+        if (!tu.isMacroFree(op)) return reason(why + ", in an expression a macro writes");
+        if (op.is("ConditionalOperator") && !isVoid(op) && valueType(tu, op) == null) {
+            return reason(why + ", and talent cannot name the type '" + op.qualType() + "' of the '?:' alike on every ISA");
+        }
+        if (operatorAt(tu.text(), op) < 0) return reason(why + ", and talent cannot find the operator in the text");
+        return new Decision(new Place(op, Mode.CONDITIONAL, false), null);
+    }
+
+    /** A statement expression in a do-while condition or a for increment, which moves into the loop's body. */
+    private static Decision loopHeader(TranslationUnit tu, Node x, Place place, String what) {
+        Node s = place.stmt();
+        if (jumpsOut(x.child(0), false)) {
+            return reason("it is in " + what + " and holds a 'break' or 'continue' of an enclosing loop");
+        }
+        if (!tu.isMacroFree(s)) return reason("it is in " + what + " written by a macro");
+        String text = tu.text();
+        int end = headerEnd(text, s);
+        if (end < 0) return reason("it is in " + what + " whose text talent cannot read");
+        String header = text.substring(s.is("DoStmt") ? Ast.statementEnd(text, s.child(0)) : s.begin().offset(), end);
+        if (header.indexOf('\n') >= 0 && (header.contains("//") || Pattern.compile("(?m)^\\s*#").matcher(header).find())) {
+            return reason("it is in " + what + " that holds a preprocessor line or a comment across its lines");
+        }
+        return placed(tu, x, place);
+    }
+
+    /**
+     * Offset of the operator token of a {@code &&}, {@code ||} or comma (between its operands), of a {@code ?:}'s
+     * {@code ?}; -1 when the text between the operands holds anything else.
+     */
+    private static int operatorAt(String text, Node op) {
+        if (op.inner().size() < 2) return -1;
+        int from = Ast.rangeEnd(text, op.child(0));
+        int i = Ast.skipSpace(text, from);
+        String token = op.is("ConditionalOperator") ? "?" : op.attr("opcode");
+        if (!text.startsWith(token, i)) return -1;
+        if (Ast.skipSpace(text, i + token.length()) != op.child(1).begin().offset()) return -1;
+        if (op.is("ConditionalOperator")) {
+            int colon = Ast.skipSpace(text, Ast.rangeEnd(text, op.child(1)));
+            if (colon >= text.length() || text.charAt(colon) != ':') return -1;
+            if (Ast.skipSpace(text, colon + 1) != op.child(2).begin().offset()) return -1;
+        }
+        return i;
+    }
+
+    /**
+     * For a do-while loop: the offset just past the {@code ;} after {@code while (c)}; for a for loop: the offset of its
+     * header's closing parenthesis. -1 when the text is not as expected.
+     */
+    private static int headerEnd(String text, Node loop) {
+        if (loop.is("DoStmt")) {
+            int w = Ast.skipSpace(text, Ast.statementEnd(text, loop.child(0)));
+            if (!text.startsWith("while", w)) return -1;
+            int open = Ast.skipSpace(text, w + "while".length());
+            if (open >= text.length() || text.charAt(open) != '(') return -1;
+            int close = Ast.matchParen(text, open);
+            if (close < 0) return -1;
+            int semi = Ast.skipSpace(text, close + 1);
+            return semi < text.length() && text.charAt(semi) == ';' ? semi + 1 : -1;
+        }
+        int open = Ast.skipSpace(text, loop.begin().offset() + "for".length());
+        if (!text.startsWith("for", loop.begin().offset()) || open >= text.length() || text.charAt(open) != '(') return -1;
+        int close = Ast.matchParen(text, open);
+        return close < 0 ? -1 : close;
+    }
+
+    /** The {@code ;} that ends a for loop's first clause (its declaration's own, or the one after the expression). */
+    private static int firstClauseEnd(String text, Node loop) {
+        Node init = Ast.forParts(loop)[0];
+        int open = Ast.skipSpace(text, loop.begin().offset() + "for".length());
+        if (init == null) return Ast.skipSpace(text, open + 1);
+        int end = Ast.rangeEnd(text, init);
+        if (end > 0 && text.charAt(end - 1) == ';') return end - 1;
+        return Ast.skipSpace(text, end);
+    }
+
+    /**
+     * A loop whose header moves into its body (DO_CONDITION, FOR_INCREMENT) copies the header's text: it waits for the
+     * next round when another place rewrites text inside that header, and a for condition moved this way is the next
+     * round's (an {@code if} condition then).
+     */
+    private static void deferConflicts(TranslationUnit tu, Map<Place, List<Node>> byPlace) {
+        String text = tu.text();
+        Set<Node> incrementLoops = new HashSet<>();
+        for (Place p : byPlace.keySet()) if (p.mode() == Mode.FOR_INCREMENT) incrementLoops.add(p.stmt());
+        byPlace.keySet().removeIf(p -> p.mode() == Mode.FOR_CONDITION && incrementLoops.contains(p.stmt()));
+        List<Place> loops = byPlace.keySet().stream()
+                .filter(p -> p.mode() == Mode.DO_CONDITION || p.mode() == Mode.FOR_INCREMENT).toList();
+        for (Place loop : loops) {
+            Node s = loop.stmt();
+            int from = s.is("DoStmt") ? Ast.statementEnd(text, s.child(0)) : firstClauseEnd(text, s);
+            int to = headerEnd(text, s);
+            for (Place other : byPlace.keySet()) {
+                if (other.equals(loop)) continue;
+                int at = other.stmt().begin().offset();
+                if (at >= from && at < to) {
+                    byPlace.remove(loop);
+                    break;
+                }
+            }
+        }
     }
 
     /** The place, once the text there can take the rewriting. */
@@ -381,9 +507,14 @@ public final class StatementExpressions {
             return a != null && desugared(n.child(0)).equals(d) ? a : null;
         }
         if (n.is("ConditionalOperator")) {
-            String a = sugared(tu, n.child(1), depth + 1);
-            String b = sugared(tu, n.child(2), depth + 1);
-            return a != null && a.equals(b) && desugared(n.child(1)).equals(d) ? a : null;
+            // the arms convert as arithmetic operands do: one that promotes to int leaves the other's type
+            String a = operand(tu, n.child(1), depth + 1);
+            String b = operand(tu, n.child(2), depth + 1);
+            if (a == null || b == null) return null;
+            if (a.equals(b) && desugared(n.child(1)).equals(d)) return a;
+            if (SMALL.contains(b) && desugared(n.child(1)).equals(d)) return a;
+            if (SMALL.contains(a) && desugared(n.child(2)).equals(d)) return b;
+            return null;
         }
         Node next = switch (n.kind()) {
             case "VarDecl" -> {
@@ -439,6 +570,21 @@ public final class StatementExpressions {
     }
 
     private static void emit(TranslationUnit tu, String text, Place place, List<Node> xs, List<Edit> edits, int[] count) {
+        switch (place.mode()) {
+            case CONDITIONAL -> {
+                emitConditional(tu, text, place.stmt(), edits, count);
+                return;
+            }
+            case DO_CONDITION -> {
+                emitDoCondition(text, place.stmt(), edits, count);
+                return;
+            }
+            case FOR_INCREMENT -> {
+                emitForIncrement(text, place.stmt(), edits, count);
+                return;
+            }
+            default -> { }
+        }
         StringBuilder prefix = new StringBuilder();
         Map<Node, String> values = new LinkedHashMap<>();
         for (Node x : xs) {
@@ -489,6 +635,7 @@ public final class StatementExpressions {
                 int end = Ast.statementEnd(text, Ast.loopBody(s));
                 edits.add(new Edit(end, end, 100_000 - depth, " }"));
             }
+            case CONDITIONAL, DO_CONDITION, FOR_INCREMENT -> throw new IllegalStateException("emitted above");
             case FOR_CONDITION -> {
                 Node cond = Ast.forParts(s)[2];
                 int a = cond.begin().offset();
@@ -502,5 +649,89 @@ public final class StatementExpressions {
                 edits.add(new Edit(end, end, 100_000 - depth, " }"));
             }
         }
+    }
+
+    /**
+     * {@code a && r} becomes {@code ({ int v = 0; if (a) { v = ((r)) != 0; } v; })} ({@code ||}: {@code v = 1; if
+     * (!(a))}), {@code c ? a : b} becomes {@code ({ T v; if (c) { v = (a); } else { v = (b); } v; })} (no {@code v} when
+     * void), {@code l, r} becomes {@code ({ l; r; })}: the operands stay where they were, the operator's text is
+     * replaced, so a statement expression in the operands is moved by the next round into the {@code if}'s branch.
+     */
+    private static void emitConditional(TranslationUnit tu, String text, Node op, List<Edit> edits, int[] count) {
+        int depth = depth(op);
+        int begin = op.begin().offset();
+        int end = Ast.rangeEnd(text, op);
+        int at = operatorAt(text, op);
+        if (op.is("BinaryOperator") && op.attr("opcode").equals(",")) {
+            edits.add(new Edit(begin, begin, depth, "({ "));
+            edits.add(new Edit(at, at + 1, depth, ";"));
+            edits.add(new Edit(end, end, 100_000 - depth, "; })"));
+            return;
+        }
+        count[0]++;
+        String v = PREFIX + count[0];
+        if (op.is("BinaryOperator")) {
+            boolean and = op.attr("opcode").equals("&&");
+            edits.add(new Edit(begin, begin, depth, "({ int " + v + " = " + (and ? "0" : "1") + "; if (" + (and ? "" : "!(")));
+            edits.add(new Edit(at, at + 2, depth, (and ? "" : ")") + ") { " + v + " = (("));
+            edits.add(new Edit(end, end, 100_000 - depth, ")) != 0; } " + v + "; })"));
+            return;
+        }
+        int colon = Ast.skipSpace(text, Ast.rangeEnd(text, op.child(1)));
+        boolean isVoid = isVoid(op);
+        String type = isVoid ? null : valueType(tu, op);
+        String declared = isVoid ? "" : (type.indexOf('(') < 0 && type.indexOf('[') < 0 ? type : "__typeof__(" + type + ")")
+                + " " + v + "; ";
+        String assign = isVoid ? "(void)(" : v + " = (";
+        edits.add(new Edit(begin, begin, depth, "({ " + declared + "if ("));
+        edits.add(new Edit(at, at + 1, depth, ") { " + assign));
+        edits.add(new Edit(colon, colon + 1, depth, "); } else { " + assign));
+        edits.add(new Edit(end, end, 100_000 - depth, "); } " + (isVoid ? "" : v + "; ") + "})"));
+    }
+
+    /**
+     * {@code do B while (c);} becomes {@code for (int v = 0; ; v = 1) { if (v) { if (!(c)) break; } B }}: the condition
+     * is evaluated where a {@code continue} of B leads, before each round but the first, in the body, where the next round
+     * moves a statement expression of it before its {@code if}. The text of {@code while (c);} is left as its newlines.
+     */
+    private static void emitDoCondition(String text, Node loop, List<Edit> edits, int[] count) {
+        int depth = depth(loop);
+        count[0]++;
+        String v = PREFIX + count[0];
+        Node cond = loop.child(1);
+        String c = flat(text.substring(cond.begin().offset(), Ast.rangeEnd(text, cond)));
+        int begin = loop.begin().offset();
+        edits.add(new Edit(begin, begin + "do".length(), depth,
+                "for (int " + v + " = 0; ; " + v + " = 1) { if (" + v + ") { if (!(" + c + ")) break; } "));
+        int bodyEnd = Ast.statementEnd(text, loop.child(0));
+        int end = headerEnd(text, loop);
+        edits.add(new Edit(bodyEnd, end, 100_000 - depth, " }" + "\n".repeat(newlines(text.substring(bodyEnd, end)))));
+    }
+
+    /**
+     * {@code for (init; c; n) B} becomes {@code { int v = 0; for (init; ; v = 1) { if (v) { (void)(n); } if (!(c))
+     * break; B } }}: a {@code continue} of B reaches the increment and the condition, in that order, before the next
+     * round of the body, and the next round moves a statement expression of either before its statement.
+     */
+    private static void emitForIncrement(String text, Node loop, List<Edit> edits, int[] count) {
+        int depth = depth(loop);
+        count[0]++;
+        String v = PREFIX + count[0];
+        Node[] parts = Ast.forParts(loop);
+        Node cond = parts[2];
+        Node inc = parts[3];
+        Node body = parts[4];
+        int begin = loop.begin().offset();
+        edits.add(new Edit(begin, begin, depth, "{ int " + v + " = 0; "));
+        int from = firstClauseEnd(text, loop) + 1;
+        int close = headerEnd(text, loop);
+        edits.add(new Edit(from, close, depth, " ; " + v + " = 1" + "\n".repeat(newlines(text.substring(from, close)))));
+        String n = flat(text.substring(inc.begin().offset(), Ast.rangeEnd(text, inc)));
+        String test = cond == null ? "" : "if (!(" + flat(text.substring(cond.begin().offset(), Ast.rangeEnd(text, cond)))
+                + ")) break; ";
+        int at = body.begin().offset();
+        edits.add(new Edit(at, at, depth, "{ if (" + v + ") { (void)(" + n + "); } " + test));
+        int end = Ast.statementEnd(text, body);
+        edits.add(new Edit(end, end, 100_000 - depth, " } }"));
     }
 }

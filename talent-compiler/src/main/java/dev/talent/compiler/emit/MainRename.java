@@ -68,6 +68,11 @@ final class MainRename {
 
     /** The #line that gives the text after {@code at} (on its line) that line's original number. */
     private String lineDirective(SourceLoc at) {
+        return lineDirective(tu, at);
+    }
+
+    /** The #line that gives the text after {@code at} (on its line) that line's original number. */
+    static String lineDirective(TranslationUnit tu, SourceLoc at) {
         int line = tu.lines().isIdentity() ? at.line() : tu.origin(at.line()).line();
         return "#line " + line + "\n";
     }

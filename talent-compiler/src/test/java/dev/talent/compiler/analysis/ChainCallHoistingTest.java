@@ -152,7 +152,7 @@ class ChainCallHoistingTest {
                 #define NEXT continue
                 int main(void) {
                   int a = 1, b = 0;
-                  b = a && ({ int t = f(a); t + 1; });
+                  b = (int)(a ? ({ unsigned t = f(a); t + 1; }) : 1L);
                   b = a ?: f(a);
                   int c = 2, e = f(c);
                   do { if (a) NEXT; a--; } while (f(a) > 0);

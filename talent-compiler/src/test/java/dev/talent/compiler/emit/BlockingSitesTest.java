@@ -150,13 +150,13 @@ class BlockingSitesTest {
                 #include <unistd.h>
                 int main(void) {
                   char c; int fd = 0;
-                  long r = fd == 0 && ({ long k = read(fd, &c, 1); k; });
+                  long r = fd == 0 ? ({ unsigned k = (unsigned)read(fd, &c, 1); k; }) : 1L;
                   return (int)r;
                 }
                 """);
         CompileResult r = p.compile();
         List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
-        assertThat(lines.get(3)).isEqualTo("  long r = fd == 0 && ({ long k = talent_read(fd, &c__talent_w.__talent_o, 1); k; });");
+        assertThat(lines.get(3)).isEqualTo("  long r = fd == 0 ? ({ unsigned k = (unsigned)talent_read(fd, &c__talent_w.__talent_o, 1); k; }) : 1L;");
         assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.NOTE)
                 .singleElement().satisfies(d -> {
                     assertThat(d.line()).isEqualTo(4);
