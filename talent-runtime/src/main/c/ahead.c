@@ -100,14 +100,14 @@ void tl_ahead_populate(void)
     unsigned u, g, count = 0;
     double t0;
 
-    if (mode && *mode && strcmp(mode, TL_AHEAD_POPULATE_WORD) != 0 && strcmp(mode, TL_AHEAD_BASE_WORD) != 0 &&
-        strcmp(mode, TL_AHEAD_OFF_WORD) != 0)
-        tl_die(TL_EXIT_USAGE, TL_ENV_AHEAD " must be " TL_AHEAD_POPULATE_WORD ", " TL_AHEAD_BASE_WORD " or "
-               TL_AHEAD_OFF_WORD);
-    base_mode = mode && strcmp(mode, TL_AHEAD_BASE_WORD) == 0;
-    if (mode && strcmp(mode, TL_AHEAD_OFF_WORD) == 0) {
+    if (mode && *mode && strcmp(mode, TL_AHEAD_POPULATE) != 0 && strcmp(mode, TL_AHEAD_BASE) != 0 &&
+        strcmp(mode, TL_AHEAD_OFF) != 0)
+        tl_die(TL_EXIT_USAGE, TL_ENV_AHEAD " must be " TL_AHEAD_POPULATE ", " TL_AHEAD_BASE " or "
+               TL_AHEAD_OFF);
+    base_mode = mode && strcmp(mode, TL_AHEAD_BASE) == 0;
+    if (mode && strcmp(mode, TL_AHEAD_OFF) == 0) {
         unsetenv(TL_ENV_AHEAD);
-        tl_info("ahead: populating the globals is off (" TL_ENV_AHEAD "=" TL_AHEAD_OFF_WORD ")");
+        tl_info("ahead: populating the globals is off (" TL_ENV_AHEAD "=" TL_AHEAD_OFF ")");
         return;
     }
     unsetenv(TL_ENV_AHEAD);
@@ -173,7 +173,7 @@ void tl_ahead_base(const char *dir, const char *name)
     uint64_t bytes = 0;
     double t0 = tl_now_ms();
     if (!base_mode) {
-        tl_info("ahead: base %s named before the go, not restored ahead (" TL_ENV_AHEAD " is not " TL_AHEAD_BASE_WORD
+        tl_info("ahead: base %s named before the go, not restored ahead (" TL_ENV_AHEAD " is not " TL_AHEAD_BASE
                 ")", name);
         return;
     }

@@ -7,10 +7,7 @@
 #include "checkpoint.h"
 
 /* TALENT_AHEAD (environment only, like TALENT_AWAIT_GO): populate (default), base (populate, then restore each base
- * named before the go ahead) or off. */
-#define TL_AHEAD_POPULATE_WORD "populate"
-#define TL_AHEAD_BASE_WORD "base"
-#define TL_AHEAD_OFF_WORD "off"
+ * named before the go ahead) or off: contract.h TL_AHEAD_*. */
 
 /* Called by a restart that waits for its go (go.c) before it waits: makes the pages of the program's large
  * writable globals present and writable (their contents unchanged), so that the restore inside the migration's

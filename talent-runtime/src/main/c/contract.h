@@ -34,6 +34,9 @@
 #define TL_ENV_AWAIT_GO "TALENT_AWAIT_GO"
 /* What a restart waiting for its go does meanwhile (ahead.c): populate (default), base or off */
 #define TL_ENV_AHEAD "TALENT_AHEAD"
+#define TL_AHEAD_POPULATE "populate"
+#define TL_AHEAD_BASE "base"
+#define TL_AHEAD_OFF "off"
 /* The one line (this word and a newline) that releases a restart waiting on TALENT_AWAIT_GO (go.c) */
 #define TL_GO_MESSAGE "go"
 /* A line before the go naming the pre-copy image put in the checkpoint directory: this word, a space, the file name */
