@@ -93,4 +93,39 @@ class MainFunctionNameIT {
         assertThat(programErr(first.err() + second.err())).isEqualTo(programErr(plain.err()));
         assertThat(second.rc()).as(second.err()).isEqualTo(134);
     }
+
+    /**
+     * A main that reaches its closing brace exits 0 (C99 5.1.2.2.3), under talent too: talent_user_main is an
+     * ordinary function, whose value there was what a register held (the last printf's count: exit 7 for gcc's 0).
+     */
+    @Test
+    void mainThatEndsWithoutAReturnExitsZeroUninterruptedAndAfterAMigration() throws Exception {
+        Path src = work.resolve("noret.c");
+        Files.writeString(src, """
+                #include <stdio.h>
+                int main(void) {
+                  long s = 0;
+                  for (int i = 0; i < 5000; i++) s = (s * 31 + i) % 1000003;
+                  printf("%ld\\n", s);
+                }
+                """);
+        Path orig = work.resolve("noret.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.rc()).isZero();
+        CompileResult program = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out-noret"), "noret"));
+        Target x86 = HOPS.get(0), s390x = HOPS.get(1);
+        Path exeX86 = link(x86, program, work.resolve("noret.x86_64"));
+        Path exeS390x = link(s390x, program, work.resolve("noret.s390x"));
+        Run straight = run(command(x86, exeX86), Map.of(), null);
+        assertThat(straight.out()).isEqualTo(plain.out());
+        assertThat(straight.rc()).as(straight.err()).isZero();
+        Path ck = checkpointDir(work.resolve("ck-noret"));
+        Run first = run(command(x86, exeX86), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "2500"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Run second = run(command(s390x, exeS390x), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
+        assertThat(second.rc()).as(second.err()).isZero();
+    }
 }

@@ -33,10 +33,25 @@ final class MainRename {
             if (n.is("FunctionDecl") && n.name().equals("main") && tu.inMainFile(n.loc()) && !n.loc().inMacro()) {
                 plan.replace(n.loc().offset(), n.loc().endOffset(), USER_MAIN);
                 nameTheBody(n);
+                returnZeroAtTheEnd(n);
             } else if (isReferenceToMain(n) && tu.isMacroFree(n)) {
                 plan.replace(n.begin().offset(), n.begin().endOffset(), USER_MAIN);
             }
         });
+    }
+
+    /**
+     * Reaching the closing brace of main returns 0 (C99 5.1.2.2.3) but not of talent_user_main, an ordinary function
+     * whose value would then be whatever its register held (a printf's count): main's body returning int ends with
+     * {@code return 0;} before its brace unless its last statement is a return.
+     */
+    private void returnZeroAtTheEnd(Node main) {
+        Node body = main.inner().isEmpty() ? null : main.inner().getLast();
+        if (body == null || !body.is("CompoundStmt") || body.end() == null || body.end().inMacro()) return;
+        if (!body.inner().isEmpty() && body.inner().getLast().is("ReturnStmt")) return;
+        String type = main.qualType().replace(" ", "");
+        if (!type.startsWith("int(")) return;
+        plan.insert(body.end().offset(), " return 0; ", RewritePlan.Rank.DEFAULT);
     }
 
     private static final List<String> FUNCTION_NAMES = List.of("__func__", "__FUNCTION__", "__PRETTY_FUNCTION__");

@@ -72,6 +72,31 @@ class MainRenameTest {
                 " int after;");
     }
 
+    /** C99 5.1.2.2.3: reaching main's closing brace returns 0; talent_user_main's would return what a register held. */
+    @Test
+    void mainThatReachesItsClosingBraceReturnsZeroThere() {
+        var e = OneEmitter.of(dir, """
+                #include <stdio.h>
+                int main(void) {
+                  long s = 0;
+                  for (int i = 0; i < 10; i++) s += i;
+                  printf("%ld\\n", s);
+                }
+                void other(void) {
+                }
+                """);
+        new MainRename(e.unit.tu(), e.plan).emit();
+        assertThat(e.lines()).containsExactly(
+                "#include <stdio.h>",
+                "int talent_user_main(void) {",
+                "  long s = 0;",
+                "  for (int i = 0; i < 10; i++) s += i;",
+                "  printf(\"%ld\\n\", s);",
+                " return 0; }",
+                "void other(void) {",
+                "}");
+    }
+
     @Test
     void mainWithoutAFunctionNameKeepsItsBody() {
         var e = OneEmitter.of(dir, """
