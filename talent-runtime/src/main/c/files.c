@@ -27,6 +27,7 @@
 #include "precopy.h"
 #include "tcp_handoff.h"
 #include "sockopts.h"
+#include "pending.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -1061,7 +1062,10 @@ void tl_files_collect(void)
     size_t i;
     struct stat st;
     int have_fd0 = 0;
-    /* a pre-copy child never flushes: the parent owns the buffered output (precopy.c) */
+    /* stdout's and stderr's unwritten bytes are carried, not written (pending.c): a program mixing them with direct
+     * writes to the same file prints in gcc's order. A pre-copy child never flushes: the parent owns the buffered
+     * output (precopy.c) */
+    tl_pending_take();
     if (!tl_precopy_in_child() && fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();
