@@ -18,7 +18,6 @@
 #include "pending.h"
 #include "contract.h"
 #include "diag.h"
-#include "precopy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,9 +119,6 @@ static int take(FILE *f, const char *name)
 
 void tl_pending_take(void)
 {
-    /* a pre-copy child carries what its parent took just before the fork (its own buffers are empty) */
-    if (tl_precopy_in_child())
-        return;
     total = 0;
     carried.out = 0;
     if (take(stdout, "stdout") == 0)

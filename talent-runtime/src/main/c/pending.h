@@ -4,11 +4,10 @@
 #define TALENT_PENDING_H
 
 #include "base.h"
-#include "values.h"
 #include "checkpoint.h"
 
 /* Just before a checkpoint's (or a pre-copy fork's) fflush(NULL): takes stdout's and stderr's pending bytes out of
- * their buffers (nothing in a pre-copy child, which carries what its parent took). */
+ * their buffers (not called in a pre-copy child, which carries what its parent took). */
 void tl_pending_take(void);
 /* Whether anything was taken (the global is written then); sizes its descriptor to what was. */
 int tl_pending_collect(void);
