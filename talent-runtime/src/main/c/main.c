@@ -180,6 +180,11 @@ static void restore_resuming(const tl_checkpoint *ck)
         bad = tl_streammodes_apply();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
+        /* a stream that gets its unwritten bytes back is buffered as the C library will buffer it (pending.c) */
+        if (tl_pending_holds(0))
+            tl_streammodes_settle(stdout);
+        if (tl_pending_holds(1))
+            tl_streammodes_settle(stderr);
         bad = tl_itimers_rearm();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);

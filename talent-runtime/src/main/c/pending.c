@@ -158,6 +158,12 @@ void tl_pending_bind(const tl_checkpoint *ck)
     carried.out = 0;
 }
 
+int tl_pending_holds(int stream)
+{
+    uint32_t out = carried.out <= total ? carried.out : total;
+    return stream == 0 ? out > 0 : total > out;
+}
+
 void tl_pending_put_back(void)
 {
     uint32_t n = total, out = carried.out <= n ? carried.out : n;

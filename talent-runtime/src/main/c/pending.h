@@ -18,5 +18,7 @@ void tl_pending_bind(const tl_checkpoint *ck);
 /* When the program resumes (a restore, a refused checkpoint, a pre-copy fork's parent): the bytes back into the
  * streams' buffers, once. */
 void tl_pending_put_back(void);
+/* Whether stdout, stderr (0, 1) has bytes to put back. */
+int tl_pending_holds(int stream);
 
 #endif /* TALENT_PENDING_H */
