@@ -296,7 +296,8 @@ static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck
     tl_reader v;
     int attribute = tl_libc_check_is_attribute(g->key);
     if (!attribute && strcmp(g->key, TL_CWD_KEY) != 0 && strcmp(g->key, TL_ITIMERS_KEY) != 0 &&
-        strcmp(g->key, TL_SIGMASK_KEY) != 0 && strcmp(g->key, TL_STREAMS_KEY) != 0)
+        strcmp(g->key, TL_SIGMASK_KEY) != 0 && strcmp(g->key, TL_STREAMS_KEY) != 0 &&
+        strcmp(g->key, TL_PENDING_KEY) != 0)
         return;
     tl_reader_init(&v, r->data, r->len, r->base);
     v.pos = g->value_off;
@@ -304,6 +305,7 @@ static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck
           : strcmp(g->key, TL_CWD_KEY) == 0     ? tl_libc_check_cwd(&v, ck, g->type)
           : strcmp(g->key, TL_ITIMERS_KEY) == 0 ? tl_libc_check_itimers(&v, ck, g->type)
           : strcmp(g->key, TL_STREAMS_KEY) == 0 ? tl_libc_check_streams(&v, ck, g->type)
+          : strcmp(g->key, TL_PENDING_KEY) == 0 ? tl_libc_check_pending(&v, ck, g->type)
                                                 : tl_libc_check_sigmask(&v, ck, g->type);
     if (bad)
         tl_reader_fail(r, "at offset %lu: global %s: %s", (unsigned long)(r->base + at), g->key, bad);

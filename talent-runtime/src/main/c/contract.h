@@ -190,6 +190,11 @@
 #define TL_STREAMS_FULL 1
 #define TL_STREAMS_LINE 2
 #define TL_STREAMS_NONE 3
+/* The global "<libc>:pending" (the bytes stdout and stderr held unwritten at the checkpoint, pending.c): a count of
+ * stdout's bytes and one array of 1 to 2 * TL_PENDING_MAX bytes, stdout's then stderr's, at most TL_PENDING_MAX of
+ * each; written only when a byte is pending; checked by both readers (FORMAT.md "GLOB") */
+#define TL_PENDING_KEY "<libc>:pending"
+#define TL_PENDING_MAX 65536
 /* The globals of the process's attributes and of inet_ntoa's result (libc_state.c, foreign.c), checked by both readers
  * by structure and value (FORMAT.md "GLOB"): the mask at most 0777; nine limits, soft at most hard where changed; the
  * rounding mode 0 to 3, the flags five bits; the nice value -20 to 19; the name and inet_ntoa's text NUL-terminated in

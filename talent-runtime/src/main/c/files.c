@@ -4,7 +4,8 @@
  * wrappers (signals.c) also *notice* the descriptors they are given (a socket from socket(), a pipe), so that
  * a checkpoint can refuse what it cannot carry instead of silently dropping it.
  *
- * At a checkpoint every output stream is flushed (fflush(NULL): the program's streams, stdout, stderr), and
+ * At a checkpoint every output stream is flushed (fflush(NULL): the program's streams; stdout's and stderr's unwritten
+ * bytes are taken out first and carried, pending.c), and
  * each descriptor of the table is classified: regular files (not deleted) are carried with their offset (a
  * stream's logical position, ftello, which accounts for buffered input) and size; terminals and /dev/null-like
  * devices by path; a listening TCP socket by its address (recreated with bind + listen: pending connections
@@ -27,6 +28,7 @@
 #include "precopy.h"
 #include "tcp_handoff.h"
 #include "sockopts.h"
+#include "pending.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -1061,7 +1063,11 @@ void tl_files_collect(void)
     size_t i;
     struct stat st;
     int have_fd0 = 0;
-    /* a pre-copy child never flushes: the parent owns the buffered output (precopy.c) */
+    /* stdout's and stderr's unwritten bytes are carried, not written (pending.c): a program mixing them with direct
+     * writes to the same file prints in gcc's order. A pre-copy child never flushes: the parent owns the buffered
+     * output (precopy.c) */
+    if (!tl_precopy_in_child())
+        tl_pending_take();
     if (!tl_precopy_in_child() && fflush(NULL) != 0)
         tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
     out_clear();

@@ -291,3 +291,28 @@ const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_
     }
     return NULL;
 }
+
+const char *tl_libc_check_pending(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
+{
+    const tl_ck_type *t = &ck->types[type], *a, *e;
+    int64_t out, b;
+    uint64_t i;
+    /* as the restore sizes its descriptor and decodes it (pending.c): two members by position, stdout's count and an
+     * array of unsigned bytes, stdout's then stderr's, at most TL_PENDING_MAX of each */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 2)
+        return "not a struct of a count and an array of bytes";
+    if (tl_ck_int_in(r, ck, t->fields[0].type, 0, TL_PENDING_MAX, &out) != 0)
+        return "out is not an integer 0 to 65536";
+    a = &ck->types[t->fields[1].type];
+    if (a->kind != TALENT_K_ARRAY || a->count < 1 || a->count > 2 * (uint64_t)TL_PENDING_MAX)
+        return "bytes is not an array of 1 to 131072 bytes";
+    e = &ck->types[a->elem];
+    if (e->kind != TALENT_K_UINT || e->bits != 8)
+        return "bytes is not an array of unsigned 8-bit integers";
+    if ((uint64_t)out > a->count || a->count - (uint64_t)out > TL_PENDING_MAX)
+        return "more than 65536 bytes of one stream, or a count past the bytes";
+    for (i = 0; i < a->count; i++)
+        if (tl_ck_int_in(r, ck, a->elem, 0, 255, &b) != 0)
+            return "bytes is not an array of unsigned 8-bit integers";
+    return NULL;
+}

@@ -32,4 +32,8 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
  * mode 0..3, size 0..2^30 only with mode 1 or 2, wide -1..1), zero past count; NULL or why not. */
 const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
 
+/* "<libc>:pending" (pending.c): a struct of stdout's count and an array of 1 to 2 * TL_PENDING_MAX bytes (unsigned 8-bit
+ * integers), the count at most the array's length, at most TL_PENDING_MAX bytes of each stream; NULL or why not. */
+const char *tl_libc_check_pending(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
+
 #endif /* TALENT_LIBC_CHECK_H */

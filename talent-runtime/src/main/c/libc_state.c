@@ -28,6 +28,7 @@
 #include "itimers.h"
 #include "sigdisp.h"
 #include "streammodes.h"
+#include "pending.h"
 #include "contract.h"
 #include "exit_handlers.h"
 #include "regexes.h"
@@ -249,7 +250,8 @@ static void comm_read(char *out)
 }
 
 enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
-       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_STREAMS, G_L64A, G_ETHER, G_ECVT, G_FCVT, G_TMPNAM, G_ATON, G_COUNT };
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_STREAMS, G_L64A, G_ETHER, G_ECVT, G_FCVT, G_TMPNAM, G_ATON, G_PENDING,
+       G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
     {"<libc>:strtok", "strtok position", "<C library>", &strtok_pos, &t_charp, 0},
@@ -279,6 +281,7 @@ static talent_global libc_globals[G_COUNT] = {
     {TL_FCVT_KEY, "fcvt result", "<C library>", 0, 0, 0},                  /* foreign.c's: by unit() */
     {TL_TMPNAM_KEY, "tmpnam result", "<C library>", 0, 0, 0},              /* foreign.c's: by unit() */
     {TL_ETHER_ATON_KEY, "ether_aton result", "<C library>", 0, 0, 0},      /* foreign.c's: by unit() */
+    {TL_PENDING_KEY, "bytes stdout and stderr held unwritten", "<C library>", 0, 0, 0},  /* pending.c's: by unit() */
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
@@ -311,6 +314,9 @@ static const talent_unit *unit(void)
         tl_streammodes_global(&addr, &type);
         libc_globals[G_STREAMS].addr = addr;
         libc_globals[G_STREAMS].type = type;
+        tl_pending_global(&addr, &type);
+        libc_globals[G_PENDING].addr = addr;
+        libc_globals[G_PENDING].type = type;
         /* l64a's, ether_ntoa's, ecvt's, fcvt's and tmpnam's texts: G_L64A + TL_TEXT_* */
         for (int w = TL_TEXT_L64A; w <= TL_TEXT_TMPNAM; w++) {
             tl_libc_text_global(w, &addr, &type);
@@ -363,6 +369,9 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
     /* after tl_files_collect (checkpoint_write.c): the streams are numbered by their FILE entries */
     if (tl_streammodes_collect())
         active[k++] = &libc_globals[G_STREAMS];
+    /* after tl_files_collect (which took them): stdout's and stderr's unwritten bytes, when there are any */
+    if (tl_pending_collect())
+        active[k++] = &libc_globals[G_PENDING];
     for (int w = TL_TEXT_L64A; w <= TL_TEXT_TMPNAM; w++)
         if (tl_libc_text_used(w))
             active[k++] = &libc_globals[G_L64A + w];

@@ -29,6 +29,7 @@
 #include "epoll.h"
 #include "sigdisp.h"
 #include "streammodes.h"
+#include "pending.h"
 #include "children.h"
 #include "go.h"
 #include "ahead.h"
@@ -179,10 +180,18 @@ static void restore_resuming(const tl_checkpoint *ck)
         bad = tl_streammodes_apply();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
+        /* a stream that gets its unwritten bytes back is buffered as the C library will buffer it (pending.c) */
+        if (tl_pending_holds(0))
+            tl_streammodes_settle(stdout);
+        if (tl_pending_holds(1))
+            tl_streammodes_settle(stderr);
         bad = tl_itimers_rearm();
         if (bad)
             tl_die(TL_EXIT_SOFTWARE, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, bad);
     }
+    /* stdout's and stderr's unwritten bytes back into their buffers (pending.c): in a restarted process after their
+     * buffering is set again, in this one (the in-process restore of a checkpoint it goes on after) as they were */
+    tl_pending_put_back();
     tl_itimers_release();
     /* a checkpoint that was not written is no checkpoint the orchestrator could use: no `ready` for it */
     if (tl_restore_kind != TL_RESTORE_UNWRITTEN)
@@ -216,6 +225,8 @@ static void restore(tl_checkpoint *ck, int in_process)
     tl_site_set_errno(ck->program_errno);
     /* the heap first: every block exists before any pointer into the heap is decoded */
     tl_bind_globals(ck);
+    /* the descriptor of stdout's and stderr's unwritten bytes sized to this checkpoint's (pending.c) */
+    tl_pending_bind(ck);
     tl_heap_restore(ck);
     tl_rstats.heap_ms = tl_now_ms();
     tl_restore_globals(ck);
@@ -365,6 +376,8 @@ int main(int argc, char **argv)
             /* nothing of the program's state is restored: a timer signal held back is delivered now (itimers.c) */
             tl_itimers_release();
             tl_restore_kept();
+            /* what stdout and stderr held unwritten, taken for the checkpoint, back into their buffers (pending.c) */
+            tl_pending_put_back();
             talent_restoring = 1;
             tl_site_checkpoint_failed();
             continue;

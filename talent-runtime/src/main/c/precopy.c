@@ -1,5 +1,6 @@
 /* precopy.c: pre-copy rounds by fork at a safe point, and the delta written at the stop (precopy.h). */
 #include "precopy.h"
+#include "pending.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "crc32c.h"
@@ -162,7 +163,10 @@ int tl_precopy_fork(void)
         talent_pending = 1;
         return 0;
     }
-    fflush(NULL);   /* nothing buffered is duplicated into the child (which never flushes anyway) */
+    /* nothing buffered is duplicated into the child (which never flushes anyway): stdout's and stderr's unwritten
+     * bytes are taken out for the child's round to carry (pending.c) and put back into the parent's streams below */
+    tl_pending_take();
+    fflush(NULL);
     if (pipe(fds) != 0)
         fds[0] = fds[1] = -1;
     /* a child has no timers of its own (fork does not inherit them): its round carries the parent's (itimers.c) */
@@ -171,8 +175,10 @@ int tl_precopy_fork(void)
     tl_itimers_before_fork();
     p = fork();
     tl_dirty_after_fork(p == 0);
-    if (p != 0)
+    if (p != 0) {
         tl_itimers_release();
+        tl_pending_put_back();  /* the parent's streams as they were; the child's round carries the bytes */
+    }
     if (p < 0) {
         tl_warn("pre-copy round not started: fork: %s", strerror(errno));
         if (fds[0] >= 0)

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 typedef struct {
@@ -271,6 +272,20 @@ const char *tl_streammodes_restored(void)
     }
     restored_any = carried.count > 0;
     return NULL;
+}
+
+void tl_streammodes_settle(void *stream)
+{
+    FILE *f = stream;
+    long n = number_of(f);
+    uint32_t i;
+    for (i = 0; restored_any && i < carried.count; i++)
+        if ((long)carried.stream[i] == n && carried.mode[i])
+            return;     /* the program's own mode, set again */
+    /* musl decides at a stream's first write that it is not a terminal (until then it is line-buffered), glibc when it
+     * makes the buffer: bytes put back before that would be written up to their last newline at once */
+    if (!isatty(fileno(f)))
+        setvbuf(f, NULL, _IOFBF, 0);
 }
 
 const char *tl_streammodes_apply(void)

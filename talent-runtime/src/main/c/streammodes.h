@@ -17,5 +17,8 @@ void tl_streammodes_global(void **addr, const talent_type **type);
 const char *tl_streammodes_restored(void);
 /* As a restart's last steps, before the program resumes: each carried mode and orientation set again. */
 const char *tl_streammodes_apply(void);
+/* In a restarted process, before bytes carried unwritten are put back into stream (pending.c): a stream whose mode the
+ * C library chooses and that is not a terminal made fully buffered, as the C library would make it at its first write. */
+void tl_streammodes_settle(void *stream);
 
 #endif /* TALENT_STREAMMODES_H */

@@ -246,7 +246,9 @@ class RefusedCheckpointGoesOnIT {
         assertThat(ev).contains("checkpoint-failed checkpoint 1 could not be written: cannot checkpoint")
                 .contains("\ncheckpoint 1 ckpt-000001.tck\n");
         assertThat(ev.indexOf("checkpoint-failed")).isLessThan(ev.indexOf("\ncheckpoint 1 "));
-        assertThat(first.out()).as("stopped in phase 2").contains("r=99 ").doesNotContain("r=199");
+        // stopped in phase 2 (the events above: after the refusal); what stdout held unwritten then is carried by the
+        // checkpoint and written by the restarted process (the runtime's pending.c), not by this one
+        assertThat(first.out()).as("stopped in phase 2").doesNotContain("r=199");
         Run second = run(command(to, exeS), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
         assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
         assertThat(second.rc()).as(second.err()).isZero();

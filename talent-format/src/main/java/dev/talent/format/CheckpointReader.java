@@ -625,6 +625,7 @@ public final class CheckpointReader {
                 if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
                 if (key.equals(RuntimeContract.SIGMASK_KEY)) checkSigmask(in, at, value);
                 if (key.equals(RuntimeContract.STREAMS_KEY)) checkStreams(in, at, value);
+                if (key.equals(RuntimeContract.PENDING_KEY)) checkPending(in, at, types.get(type), value);
                 checkAttribute(in, at, key, value);
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
@@ -890,6 +891,37 @@ public final class CheckpointReader {
                 } else if (v[2][k] != 0 && v[1][k] != RuntimeContract.STREAMS_FULL && v[1][k] != RuntimeContract.STREAMS_LINE) {
                     throw in.error(at, what + ": a size without a buffered mode");
                 }
+            }
+        }
+
+        /**
+         * The bytes stdout and stderr held unwritten at the checkpoint (pending.c, {@code struct talent_pending}): a
+         * count {@code out} 0 to {@link RuntimeContract#PENDING_MAX} and an array of 1 to twice that many unsigned
+         * 8-bit integers, stdout's {@code out} bytes then stderr's, at most {@link RuntimeContract#PENDING_MAX} of each.
+         * As the runtime's load check (libc_check.c, tl_libc_check_pending): both readers accept the same files.
+         */
+        private void checkPending(PayloadReader in, int at, TypeDesc type, Value value)
+                throws CorruptCheckpointException {
+            String what = "global " + RuntimeContract.PENDING_KEY;
+            int max = RuntimeContract.PENDING_MAX;
+            if (!(value instanceof Value.StructValue st) || st.fields().size() != 2) {
+                throw in.error(at, what + " is not a struct of a count and an array of bytes");
+            }
+            BigInteger out = integer(st.fields().get(0));
+            if (!inRange(out, 0, max)) {
+                throw in.error(at, what + ": out is not an integer 0 to " + max);
+            }
+            if (!(st.fields().get(1) instanceof Value.ArrayValue a) || a.elements().isEmpty()
+                    || a.elements().size() > 2 * max) {
+                throw in.error(at, what + ": bytes is not an array of 1 to " + 2 * max + " bytes");
+            }
+            if (!(type instanceof TypeDesc.StructT s) || !(types.get(s.fields().get(1).type()) instanceof TypeDesc.ArrayT arr)
+                    || !(types.get(arr.elementType()) instanceof TypeDesc.UInt u) || u.bits() != 8) {
+                throw in.error(at, what + ": bytes is not an array of unsigned 8-bit integers");
+            }
+            long n = a.elements().size();
+            if (out.longValue() > n || n - out.longValue() > max) {
+                throw in.error(at, what + ": more than " + max + " bytes of one stream, or a count past the bytes");
             }
         }
 

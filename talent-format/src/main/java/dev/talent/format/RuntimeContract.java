@@ -219,6 +219,13 @@ public final class RuntimeContract {
     public static final int STREAMS_LINE = 2;
     public static final int STREAMS_NONE = 3;
     /**
+     * The global {@code <libc>:pending} (the bytes stdout and stderr held unwritten at the checkpoint, pending.c): its
+     * key and the most bytes of one stream it carries (a count of stdout's bytes, then one array of 1 to twice that
+     * many bytes, stdout's then stderr's).
+     */
+    public static final String PENDING_KEY = "<libc>:pending";
+    public static final int PENDING_MAX = 65536;
+    /**
      * The globals of the process's attributes and of inet_ntoa's result, and the bounds both readers enforce: the file
      * mode creation mask at most 0777; nine resource limits, the soft one at most the hard one where changed; the
      * rounding mode 0 to 3 and five exception flags; the nice value -20 to 19; the process name and inet_ntoa's text

@@ -197,6 +197,29 @@ final class LibcStateCorpus {
                 "ether_addr_octet", 1, 0)))), new Value.StructValue(List.of(new Value.ArrayValue(elements))));
     }
 
+    static final TypeDesc U8 = new UInt("uint8_t", 1, 8);
+
+    /**
+     * c with a {@code <libc>:pending} global (pending.c's struct talent_pending): stdout's count, then the bytes
+     * (stdout's, then stderr's) as an array of {@code element}.
+     */
+    static Checkpoint withPending(Checkpoint c, long out, long[] bytes, TypeDesc element) {
+        List<Value> elements = new ArrayList<>();
+        for (long b : bytes) elements.add(Fixtures.i(b));
+        int n = bytes.length;
+        return withGlobal(c, RuntimeContract.PENDING_KEY, List.of(U32, element,
+                new ArrayT("uint8_t[" + n + "]", n * element.size(), 1, n),
+                new StructT("struct talent_pending", 4L + n * element.size(), List.of(new Field("out", 0, 0), new Field("bytes", 2, 0)))),
+                new Value.StructValue(List.of(Fixtures.i(out), new Value.ArrayValue(elements))));
+    }
+
+    /** n bytes cycling through every value 0 to 255 */
+    private static long[] cycling(int n) {
+        long[] b = new long[n];
+        for (int i = 0; i < n; i++) b[i] = i & 0xff;
+        return b;
+    }
+
     private static long[] nine(long v) {
         long[] a = new long[RuntimeContract.RLIMITS_COUNT];
         java.util.Arrays.fill(a, v);
@@ -228,6 +251,10 @@ final class LibcStateCorpus {
         // stdout unbuffered and wide, stderr line-buffered with a size, open stream 0 fully buffered at the largest size
         out.put("libc-streams.tck", CheckpointWriter.write(withStreams(base, 3, new long[] {1, 3, 0, 1},
                 new long[] {2, 2, 4096, 0}, new long[] {3, 1, RuntimeContract.STREAMS_MAX_SIZE, -1})));
+        // "p0 p1 " unwritten in stdout, "err" in stderr (with `2>&1` into one file); stdout's alone; every byte value
+        out.put("libc-pending.tck", CheckpointWriter.write(withPending(base, 6, chars("p0 p1 err"), U8)));
+        out.put("libc-pending-stdout.tck", CheckpointWriter.write(withPending(base, 3, chars("x\n "), U8)));
+        out.put("libc-pending-every-byte.tck", CheckpointWriter.write(withPending(base, 256, cycling(512), U8)));
         // l64a's longest text and ether_ntoa's (musl's upper-case, zero-padded form), and l64a(0)'s empty one
         out.put("libc-l64a-ether-ntoa.tck", CheckpointWriter.write(withText(withText(base, RuntimeContract.L64A_KEY,
                 chars("zzzzz1"), RuntimeContract.L64A_MAX), RuntimeContract.ETHER_NTOA_KEY, chars("FF:0A:00:1b:c2:7f"),
@@ -289,6 +316,14 @@ final class LibcStateCorpus {
         out.put("global-streams-empty-entry.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 0, 0, 0})));
         out.put("global-streams-past-count.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 3, 0, 0},
                 new long[] {2, 3, 0, 0})));
+        out.put("global-pending-out-past-bytes.tck", CheckpointWriter.write(withPending(base, 4, chars("abc"), U8)));
+        out.put("global-pending-out-over-bound.tck", CheckpointWriter.write(withPending(base,
+                RuntimeContract.PENDING_MAX + 1, cycling(3), U8)));
+        out.put("global-pending-stderr-over-bound.tck", CheckpointWriter.write(withPending(base, 0,
+                cycling(RuntimeContract.PENDING_MAX + 1), U8)));
+        out.put("global-pending-signed-bytes.tck", CheckpointWriter.write(withPending(base, 1, new long[] {-1, 65},
+                CHAR)));
+        out.put("global-pending-wide-bytes.tck", CheckpointWriter.write(withPending(base, 1, new long[] {1, 2}, U32)));
         out.put("global-umask-over-0777.tck", CheckpointWriter.write(withUmask(base, 01000)));
         out.put("global-nice-20.tck", CheckpointWriter.write(withNice(base, 20)));
         out.put("global-nice-minus-21.tck", CheckpointWriter.write(withNice(base, -21)));
