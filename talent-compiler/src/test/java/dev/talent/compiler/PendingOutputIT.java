@@ -126,12 +126,18 @@ class PendingOutputIT {
      */
     @Test
     void aFailedCheckpointKeepsGccsOrder() throws Exception {
-        Run refused = MigratesLikeGcc.refusedAt(work, "own", INTERLEAVED.replace("int main(void) {\n",
-                "static char buf[64];\nint main(void) {\n  FILE *f = fopen(\"/dev/null\", \"w\");\n"
-                        + "  if (!f || setvbuf(f, buf, _IOFBF, sizeof buf) != 0) return 4;\n"), 70);
+        Run refused = MigratesLikeGcc.refusedAt(work, "own", INTERLEAVED.replace("int main(void) {\n", """
+                static char buf[64];
+                int main(void) {
+                  FILE *f = fopen("/dev/null", "w");
+                  if (!f || setvbuf(f, buf, _IOFBF, sizeof buf) != 0) return 4;
+                """), 70);
         assertThat(refused.err()).contains("a buffer of its own");
-        String source = INTERLEAVED.replace("int main(void) {\n", "int main(void) {\n  int pf[2];\n"
-                + "  if (pipe(pf) != 0) return 4;\n");
+        String source = INTERLEAVED.replace("int main(void) {\n", """
+                int main(void) {
+                  int pf[2];
+                  if (pipe(pf) != 0) return 4;
+                """);
         Run plain = MigratesLikeGcc.plainGcc(work, "pipe", source);
         Path exe = MigrationHops.link(HOPS.getFirst(), MigratesLikeGcc.compiled(work, "pipe"),
                 work.resolve("pipe." + HOPS.getFirst().name()));
