@@ -260,7 +260,8 @@ class SignalDispositionsIT {
     /**
      * A checkpoint request (SIGUSR1) sent to a restarted program that blocked SIGUSR1 waits until the program unblocks
      * it, as in the process that first ran: the stop is taken at the first site after the unblocking. Before the fix the
-     * restarted program had SIGUSR1 unblocked and stopped at once, inside its blocked part (and read usr1=0).
+     * restarted program had SIGUSR1 unblocked and stopped at once, inside its blocked part (and read usr1=0). The
+     * program flushes its line before it unblocks: a stop carries what stdout holds unwritten to the next process.
      */
     @Test
     void aRequestToARestartedProgramWaitsUntilItUnblocksSigusr1() throws Exception {
@@ -286,6 +287,7 @@ class SignalDispositionsIT {
                   if (!fgets(line, sizeof line, stdin)) return 2;
                   h = mix(h, 1000);
                   printf("still blocked h=%u\\n", h);
+                  fflush(stdout);
                   sigprocmask(SIG_UNBLOCK, &m, NULL);
                   h = mix(h, 1000);
                   printf("h=%u\\n", h);
