@@ -112,6 +112,7 @@ class ListeningSocketOptionsIT {
                        option(r1, SOL_SOCKET, SO_REUSEPORT), option(r2, SOL_SOCKET, SO_REUSEPORT),
                        ntohs(a4.sin_port) == shared);
                 printf("  IPv4 lands in %s, IPv6 in %s\\n", lands(AF_INET, port, s4, s6), lands(AF_INET6, port, s4, s6));
+                fflush(stdout);
               }
               return 0;
             }

@@ -144,6 +144,7 @@ class SocketOptionsIT {
                 printf("  udp broadcast=%d rcvbuf=%d ttl=%d reuseaddr=%d\\n", opt(u, SOL_SOCKET, SO_BROADCAST),
                        opt(u, SOL_SOCKET, SO_RCVBUF), opt(u, IPPROTO_IP, IP_TTL), opt(u, SOL_SOCKET, SO_REUSEADDR));
                 printf("  backlog holds %d\\n", holds(b, &ba));
+                fflush(stdout);
               }
               return 0;
             }
@@ -245,6 +246,7 @@ class SocketOptionsIT {
               for (int round = 0; round < 4; round++) {
                 printf("round %d h=%llu\\n", round, work(100000 + round) % 1000003);
                 printf("  backlog holds %d\\n", holds(b, &ba));
+                fflush(stdout);
               }
               return 0;
             }

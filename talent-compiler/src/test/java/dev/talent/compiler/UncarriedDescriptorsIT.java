@@ -70,7 +70,7 @@ class UncarriedDescriptorsIT {
                   h = h * 3 + v;
                 }
                 h = h * 1000003u + (unsigned)r;
-                if (r % 50 == 49) printf("r=%d h=%llu\\n", r, h % 1000000007ull);
+                if (r % 50 == 49) { printf("r=%d h=%llu\\n", r, h % 1000000007ull); fflush(stdout); }
               }
               printf("end %llu\\n", h);
               return 0;

@@ -87,7 +87,7 @@ class UnseenDescriptorsIT {
                 if (r < 60) h = h * 7 + (unsigned long long)lib_pipe_roundtrip(pp[1], pp[0]);
                 if (r < 100) h = h * 3 + lib_event(copy, (unsigned long long)r + 1);
                 h = h * 1000003u + (unsigned)r;
-                if (r % 50 == 49) printf("r=%d h=%llu\\n", r, h % 1000000007ull);
+                if (r % 50 == 49) { printf("r=%d h=%llu\\n", r, h % 1000000007ull); fflush(stdout); }
               }
               printf("end %llu\\n", h);
               return 0;
@@ -168,7 +168,7 @@ class UnseenDescriptorsIT {
                 if (r == 80) close(reused);
                 if ((r == 45 || r == 70 || r == 150) && getenv("STOP_LATER")) kill(getpid(), SIGUSR1);
                 h = h * 1000003u + (unsigned)r;
-                if (r % 50 == 49) printf("r=%d h=%llu\\n", r, h % 1000000007ull);
+                if (r % 50 == 49) { printf("r=%d h=%llu\\n", r, h % 1000000007ull); fflush(stdout); }
               }
               printf("end %llu\\n", h);
               return 0;
@@ -254,7 +254,7 @@ class UnseenDescriptorsIT {
                 if (pread(7, b, 1, r % 10) == 1) h = h * 31 + (unsigned char)b[0];
                 if (lseek(7, 1, SEEK_CUR) < 0) return 1;
                 h = h * 1000003u + (unsigned)r;
-                if (r % 50 == 49) printf("r=%d h=%llu\\n", r, h % 1000000007ull);
+                if (r % 50 == 49) { printf("r=%d h=%llu\\n", r, h % 1000000007ull); fflush(stdout); }
               }
               printf("end %llu at %lld\\n", h, (long long)lseek(7, 0, SEEK_CUR));
               return 0;
