@@ -94,16 +94,16 @@ class ErrnoIT {
                 int positive = strtol("99999999999999999999", 0, 10) > 0;   /* LONG_MAX: no long of i686 */
                 s = loop(s);
                 int e = errno;
-                printf("strtol %s (%d) %s\\n", name(e), e, e == ERANGE ? "overflow" : "ok");
+                printf("strtol %s (%d) %s\\n", name(e), e, e == ERANGE ? "overflow" : "ok"); fflush(stdout);
                 errno = 0;
                 int fd = open("/nonexistent-talent-errno/f", O_RDONLY);
                 s = loop(s);
                 e = errno;
-                printf("open %d %s (%d)\\n", fd, name(e), e);
+                printf("open %d %s (%d)\\n", fd, name(e), e); fflush(stdout);
                 errno = 0;
                 s = loop(s);
                 e = errno;
-                printf("zero %s (%d)\\n", name(e), e);
+                printf("zero %s (%d)\\n", name(e), e); fflush(stdout);
                 printf("end s=%ld positive=%d\\n", s, positive);
                 return 0;
             }
