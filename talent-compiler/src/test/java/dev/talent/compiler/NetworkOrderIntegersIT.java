@@ -49,6 +49,7 @@ class NetworkOrderIntegersIT {
                 a.s_addr = cfg.addr;
                 printf("round %d h=%llu listen %u cfg %u %s local %u\\n", r, h % 1000, ntohs(listen_port), ntohs(cfg.port),
                        inet_ntoa(a), ntohs(local));
+                fflush(stdout);
               }
               return 0;
             }

@@ -96,6 +96,7 @@ class SocketAddressesIT {
                 storage("seen 0", &seen[0]);
                 storage("seen 1", &seen[1]);
                 storage("seen 2", &seen[2]);
+                fflush(stdout);
               }
               free(heap);
               return 0;
