@@ -52,6 +52,16 @@ wait_handler() {
     done
     return 1
 }
+# wait_line FILE REGEX: waits (up to 30 s) until a line of FILE matches REGEX, so that the next request is sent
+# after the runtime reported the last one done, however slow the machine (a sanitized pre-copy round under load)
+wait_line() {
+    local i
+    for i in $(seq 1 3000); do
+        grep -q -- "$2" "$1" 2> /dev/null && return 0
+        sleep 0.01
+    done
+    return 1
+}
 # no_checkpoint_in DIR: DIR holds no checkpoint and no checkpoint temporary file
 no_checkpoint_in() {
     local f
@@ -448,13 +458,16 @@ fi
 
 # ---------------------------------------------------------------- pre-copy (issue 13)
 # two pre-copy rounds (SIGURG: fork at a site, the child writes pre-<round>.tck, the second also the delta from the
-# first), then the stop writes ckpt-000001.tdl against round 2; the restart on s390x rebuilds base + delta
+# first), then the stop writes ckpt-000001.tdl against round 2; the restart on s390x rebuilds base + delta. Each
+# request is sent once the events say the previous one is done; the long waiter (120 steps) outlasts a slow machine
+run x86_64 waiter S > "$WORK/waiter-long.ref"
 dir="$WORK/precopy"; rm -rf "$dir"; mkdir -p "$dir"
-(cd "$dir" && { TALENT_PRECOPY=1 TALENT_EVENT_FILE=events "$WORK/bin/waiter.x86_64" s > out 2> err & p=$!; wait_handler $p
-    sleep 0.1; kill -URG $p; sleep 0.12; kill -URG $p; sleep 0.12; kill -USR1 $p; wait $p; echo $? > rc1; })
+(cd "$dir" && { TALENT_PRECOPY=1 TALENT_EVENT_FILE=events "$WORK/bin/waiter.x86_64" S > out 2> err & p=$!; wait_handler $p
+    kill -URG $p; wait_line events '^precopy 1 '; kill -URG $p; wait_line events '^precopy 2 '; kill -USR1 $p
+    wait $p; echo $? > rc1; })
 (cd "$dir" && TALENT_RESTART=1 run s390x waiter >> out 2> err2)
 rc=$?
-if [ "$(cat "$dir/rc1")" = 75 ] && [ $rc = 0 ] && cmp -s "$dir/out" "$WORK/waiter.ref" && [ -e "$dir/ckpt-000001.tdl" ] &&
+if [ "$(cat "$dir/rc1")" = 75 ] && [ $rc = 0 ] && cmp -s "$dir/out" "$WORK/waiter-long.ref" && [ -e "$dir/ckpt-000001.tdl" ] &&
     [ ! -e "$dir/ckpt-000001.tck" ] && [ -e "$dir/pre-000002.tck" ] && [ -e "$dir/pre-000002.tdl" ] &&
     grep -q '^precopy 1 pre-000001.tck [0-9]*$' "$dir/events" && grep -q '^precopy 2 pre-000002.tck [0-9]* pre-000002.tdl [0-9]*$' "$dir/events" &&
     grep -q '^checkpoint 1 ckpt-000001.tdl$' "$dir/events"; then

@@ -1,9 +1,10 @@
 /* Hand-written in the shape of generated code (docs/CODEGEN.md) for checkpoints on demand and blocking
  * sites. The source (one function, main):
  *     int main(int argc, char **argv) {
- *         int mode = argv[1][0];          // 's' sleep steps, 'c' compute loop, 'a' accept on 127.0.0.1:argv[2]
+ *         int mode = argv[1][0];          // 's' 12 sleep steps, 'S' 120 of them, 'c' compute loop,
+ *                                         // 'a' accept on 127.0.0.1:argv[2]
  *         long acc = 0; int i; struct timespec ts; unsigned long x; int lfd = -1, c;
- *         if (mode == 's') for (i = 0; i < 12; i++) { <site 0>
+ *         if (mode == 's' || mode == 'S') for (i = 0; i < (mode == 'S' ? 120 : 12); i++) { <site 0>
  *             printf("step %d acc %ld\n", i, acc); fflush(stdout);
  *             ts.tv_sec = 0; ts.tv_nsec = 40000000; nanosleep(&ts, NULL);   // blocking site 1
  *             acc += i * 7; }
@@ -69,8 +70,8 @@ int talent_user_main(int argc, char **argv)
     struct timespec ts = {0, 0};
     unsigned long x = 0;
     int lfd = -1, c, r;
-    if (mode == 's')
-        for (i = 0; i < 12; i++) {
+    if (mode == 's' || mode == 'S')
+        for (i = 0; i < (mode == 'S' ? 120 : 12); i++) {
             SITE(0, __talent_r0)
             printf("step %d acc %ld\n", i, acc);
             fflush(stdout);
