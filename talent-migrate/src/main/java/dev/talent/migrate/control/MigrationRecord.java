@@ -132,11 +132,21 @@ public record MigrationRecord(
      * {@code precopyMs} how long the rounds and the hand-over took while the program ran (not part of the downtime);
      * {@code aheadBytes} the encoded bytes of large globals a destination started ahead decoded from that image before
      * the stop (its {@code ahead} event; 0: it could not use the image), null when it was not asked to or did not say
-     * in time.
+     * in time. Read back from etcd and from logs, so validated as hostile input: at least one round, no negative
+     * byte count, a finite duration of at least 0.
      */
     public record Precopy(int rounds, @JsonProperty("base_bytes") long baseBytes,
             @JsonProperty("delta_bytes") Long deltaBytes, @JsonProperty("precopy_ms") double precopyMs,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("ahead_bytes") Long aheadBytes) {
+        public Precopy {
+            if (rounds < 1) throw new IllegalArgumentException("pre-copy took at least one round, not " + rounds);
+            if (baseBytes < 0 || (deltaBytes != null && deltaBytes < 0) || (aheadBytes != null && aheadBytes < 0))
+                throw new IllegalArgumentException("pre-copy's base_bytes, delta_bytes and ahead_bytes are not negative: "
+                        + baseBytes + ", " + deltaBytes + ", " + aheadBytes);
+            if (!Double.isFinite(precopyMs) || precopyMs < 0)
+                throw new IllegalArgumentException("pre-copy's precopy_ms is a finite duration, not " + precopyMs);
+        }
+
         /** Without a base restored ahead. */
         public Precopy(int rounds, long baseBytes, Long deltaBytes, double precopyMs) {
             this(rounds, baseBytes, deltaBytes, precopyMs, null);

@@ -160,6 +160,24 @@ class MigrationRecordTest {
     }
 
     @Test
+    void whatPrecopyDidReadBackIsValidatedAsHostileInput() throws Exception {
+        String head = Samples.succeeded("counter").toJsonLine().replaceAll("}$", "");
+        String fine = "{\"rounds\":2,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":3.5,\"ahead_bytes\":0}";
+        assertThat(MigrationRecord.fromJson(head + ",\"precopy\":" + fine + "}").precopy())
+                .isEqualTo(new MigrationRecord.Precopy(2, 4096, 512L, 3.5, 0L));
+        for (String forged : List.of("{\"rounds\":0,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":3.5}",
+                "{\"rounds\":-3,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":3.5}",
+                "{\"rounds\":2,\"base_bytes\":-1,\"delta_bytes\":512,\"precopy_ms\":3.5}",
+                "{\"rounds\":2,\"base_bytes\":4096,\"delta_bytes\":-512,\"precopy_ms\":3.5}",
+                "{\"rounds\":2,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":-0.5}",
+                "{\"rounds\":2,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":\"NaN\"}",
+                "{\"rounds\":2,\"base_bytes\":4096,\"delta_bytes\":512,\"precopy_ms\":3.5,\"ahead_bytes\":-7}")) {
+            assertThatThrownBy(() -> MigrationRecord.fromJson(head + ",\"precopy\":" + forged + "}")).as(forged)
+                    .hasMessageContaining("pre-copy");
+        }
+    }
+
+    @Test
     void theFleetRequestServedIsRecordedAndAbsentWithout() throws Exception {
         MigrationRecord plain = new MigrationRecord("web", "h1/x86_64", "h2/s390x", true, 40.0, 3.0, 2.0, 4.0, 12.0, 9.0, null,
                 null, Instant.parse("2025-06-01T12:00:05Z"), 0, 0, "journal", 0, null).because("request", "requested");
