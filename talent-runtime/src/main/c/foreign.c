@@ -14,7 +14,8 @@
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
  * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
  * buffer of the runtime's likewise (below), as do ether_aton and tmpnam (tmpnam.c). localeconv and the getpwnam/getgrnam
- * family (pwgr.c) return a copy in the runtime's memory that is not carried: a pointer kept into it refuses a
+ * family (pwgr.c), the netdb.h lookups (netproto.c ...) and ptsname (ptsname.c) return a copy in the runtime's memory
+ * that is not carried: a pointer kept into it refuses a
  * checkpoint by name (a copy of the runtime's own, which garbage of a program that never called them cannot hit).
  */
 /* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
@@ -222,6 +223,8 @@ static const char *const uncarried_what[TL_UNCARRIED_COUNT] = {
     "the result of getnetbyname, getnetbyaddr or getnetent (a struct netent, its strings and its n_aliases array, the "
     "C library's static storage), which a checkpoint does not carry: copy the fields the program needs instead of "
     "keeping the pointer across a stop",
+    "the result of ptsname (a path in the C library's static buffer), which a checkpoint does not carry: copy the "
+    "path, or use ptsname_r with storage of the program's, instead of keeping the pointer across a stop",
 };
 static struct uncarried {
     uintptr_t base;

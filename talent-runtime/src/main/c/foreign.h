@@ -53,7 +53,8 @@ void tl_ether_aton_global(void **addr, const talent_type **type);
 void tl_libc_text_restored_global(const void *addr);
 
 /* Results of the C library copied into the runtime's memory and not carried (localeconv here; getpwnam's and
- * getgrnam's kinds in pwgr.c; the netdb.h lookups in netproto.c, netserv.c, nethost.c and netnet.c): a pointer into one
+ * getgrnam's kinds in pwgr.c; the netdb.h lookups in netproto.c, netserv.c, nethost.c and netnet.c; ptsname in
+ * ptsname.c): a pointer into one
  * refuses a checkpoint, naming the function and what to do (tl_foreign_memory). `which` (TL_UNCARRIED_*) names the kind
  * of result in that refusal; `slot` (TL_SLOT_*) is the C library's static result the copy stands for: a buffer of at
  * least `need` bytes, the same as the slot's last one when it is big enough (the C library's next call of a function
@@ -65,7 +66,8 @@ void tl_libc_text_restored_global(const void *addr);
 #define TL_UNCARRIED_SERV 4
 #define TL_UNCARRIED_HOST 5
 #define TL_UNCARRIED_NET 6
-#define TL_UNCARRIED_COUNT 7
+#define TL_UNCARRIED_PTSNAME 7
+#define TL_UNCARRIED_COUNT 8
 /* The C library's static results, one slot each. glibc gives every function its own (getpwnam's is not getpwuid's);
  * musl shares one among getpwnam, getpwuid and getpwent, one among getgrnam, getgrgid and getgrent, and one among
  * getprotobyname, getprotobynumber and getprotoent: the wrappers pick the slot of the C library they are built for, so
@@ -89,7 +91,8 @@ void tl_libc_text_restored_global(const void *addr);
 #define TL_SLOT_NETNAME 16
 #define TL_SLOT_NETADDR 17
 #define TL_SLOT_NETENT 18
-#define TL_SLOT_COUNT 19
+#define TL_SLOT_PTSNAME 19
+#define TL_SLOT_COUNT 20
 void *tl_uncarried_buffer(int which, int slot, size_t need);
 /* s (NULL: NULL) copied at *at, which moves past its NUL; the copy */
 char *tl_uncarried_string(char **at, const char *s);

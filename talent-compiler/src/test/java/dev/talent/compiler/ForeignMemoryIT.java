@@ -329,6 +329,35 @@ class ForeignMemoryIT {
         assertThat(net.err()).contains("pointer 'n'").contains("the result of getnetbyname, getnetbyaddr");
     }
 
+    /**
+     * Issue 11 (h/lconv): ptsname's path lies in a static buffer of the C library's; kept across a stop and read after,
+     * the restart crashed (exit 139, x86_64 -> x86_64 too). It is now copied into the runtime's memory, not carried: the
+     * pointer kept refuses the checkpoint naming ptsname, and the program goes on as plain gcc's.
+     */
+    @Test
+    void aPointerToPtsnamesResultRefusesTheCheckpointNamingIt() throws Exception {
+        Run pts = MigratesLikeGcc.refusedAt(work, "pts", """
+                #define _XOPEN_SOURCE 600
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                #include <fcntl.h>
+                #include <unistd.h>
+                """ + WORK + """
+                int main(void) {
+                  int m = posix_openpt(O_RDWR | O_NOCTTY);
+                  if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0) return 3;
+                  char *name = ptsname(m);
+                  close(m);
+                  if (!name) return 3;
+                  unsigned h = work(1000);
+                  printf("%.9s %d %u\\n", name, strlen(name) > 9, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(pts.err()).contains("pointer 'name'").contains("the result of ptsname").contains("ptsname_r");
+    }
+
     @Test
     void aPointerIntoAnAnonymousMappingRefusesTheCheckpointNamingItAndNotOnceUnmapped() throws Exception {
         String source = """

@@ -54,7 +54,7 @@ public final class RuntimeLibrary {
      * tmpnam and its warning), localeconv and the getpwnam/getgrnam family (their results are copied into the runtime's
      * memory, not carried: a pointer kept into one refuses a checkpoint by name; pwgr.c is a member of its own, as
      * glibc's static getpwnam warns), the netdb.h lookups getprotobyname ... getnetent (likewise copied, not
-     * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), and
+     * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), ptsname (likewise; ptsname.c), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
      * Each exists in glibc and musl, but mmap64.
@@ -64,8 +64,8 @@ public final class RuntimeLibrary {
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime",
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
             "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
-            "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "mmap", "mmap64", "munmap",
-            "mremap");
+            "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
+            "munmap", "mremap");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())
