@@ -14,7 +14,8 @@
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
  * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
  * buffer of the runtime's likewise (below), as do ether_aton and tmpnam (tmpnam.c). localeconv and the getpwnam/getgrnam
- * family (pwgr.c) return a copy in the runtime's memory that is not carried: a pointer kept into it refuses a
+ * family (pwgr.c), the netdb.h lookups (netproto.c ...) and ptsname (ptsname.c) return a copy in the runtime's memory
+ * that is not carried: a pointer kept into it refuses a
  * checkpoint by name (a copy of the runtime's own, which garbage of a program that never called them cannot hit).
  */
 /* mmap's own off_t: 32 bits in glibc's i686 "mmap", 64 in its "mmap64" and everywhere in musl */
@@ -210,6 +211,20 @@ static const char *const uncarried_what[TL_UNCARRIED_COUNT] = {
     "the result of getgrnam, getgrgid or getgrent (a struct group, its strings and its gr_mem array, the C library's "
     "static storage), which a checkpoint does not carry: copy the fields the program needs, or use "
     "getgrnam_r/getgrgid_r with storage of the program's, instead of keeping the pointer across a stop",
+    "the result of getprotobyname, getprotobynumber or getprotoent (a struct protoent, its strings and its p_aliases "
+    "array, the C library's static storage), which a checkpoint does not carry: copy the fields the program needs "
+    "instead of keeping the pointer across a stop",
+    "the result of getservbyname, getservbyport or getservent (a struct servent, its strings and its s_aliases array, "
+    "the C library's static storage), which a checkpoint does not carry: copy the fields the program needs instead of "
+    "keeping the pointer across a stop",
+    "the result of gethostbyname, gethostbyaddr or gethostent (a struct hostent, its strings and its h_aliases and "
+    "h_addr_list arrays, the C library's static storage), which a checkpoint does not carry: copy the fields the "
+    "program needs, or use getaddrinfo, whose result the program owns, instead of keeping the pointer across a stop",
+    "the result of getnetbyname, getnetbyaddr or getnetent (a struct netent, its strings and its n_aliases array, the "
+    "C library's static storage), which a checkpoint does not carry: copy the fields the program needs instead of "
+    "keeping the pointer across a stop",
+    "the result of ptsname (a path in the C library's static buffer), which a checkpoint does not carry: copy the "
+    "path, or use ptsname_r with storage of the program's, instead of keeping the pointer across a stop",
 };
 static struct uncarried {
     uintptr_t base;
@@ -220,19 +235,19 @@ static unsigned nuncarried;
 static struct {
     char *buf;
     size_t cap;
-} uncarried_cur[TL_UNCARRIED_COUNT];
+} uncarried_cur[TL_SLOT_COUNT];
 
-void *tl_uncarried_buffer(int which, size_t need)
+void *tl_uncarried_buffer(int which, int slot, size_t need)
 {
     size_t cap;
     char *b;
-    if (which < 0 || which >= TL_UNCARRIED_COUNT)
+    if (which < 0 || which >= TL_UNCARRIED_COUNT || slot < 0 || slot >= TL_SLOT_COUNT)
         return NULL;
-    if (uncarried_cur[which].cap >= need)
-        return uncarried_cur[which].buf;
+    if (uncarried_cur[slot].cap >= need)
+        return uncarried_cur[slot].buf;
     if (nuncarried == MAX_UNCARRIED)
         return NULL;
-    cap = uncarried_cur[which].cap ? uncarried_cur[which].cap * 2 : 4096;
+    cap = uncarried_cur[slot].cap ? uncarried_cur[slot].cap * 2 : 4096;
     while (cap < need)
         cap *= 2;
     /* the C library's mmap, not the wrapped one: the runtime's memory is never one of the program's mappings */
@@ -243,8 +258,8 @@ void *tl_uncarried_buffer(int which, size_t need)
     uncarried[nuncarried].len = cap;
     uncarried[nuncarried].which = which;
     nuncarried++;
-    uncarried_cur[which].buf = b;
-    uncarried_cur[which].cap = cap;
+    uncarried_cur[slot].buf = b;
+    uncarried_cur[slot].cap = cap;
     return b;
 }
 
@@ -257,6 +272,41 @@ char *tl_uncarried_string(char **at, const char *s)
     n = strlen(s) + 1;
     memcpy(r, s, n);
     *at += n;
+    return r;
+}
+
+size_t tl_uncarried_strings_size(char *const *v)
+{
+    size_t n = 0, k;
+    if (!v)
+        return 0;
+    for (k = 0; v[k]; k++)
+        n += strlen(v[k]) + 1;
+    return n + (k + 1) * sizeof(char *);
+}
+
+size_t tl_uncarried_array_size(char *const *v)
+{
+    size_t n = 0;
+    if (!v)
+        return 0;
+    while (v[n])
+        n++;
+    return (n + 1) * sizeof(char *);
+}
+
+char **tl_uncarried_strings(char **ptrs, char **at, char *const *v)
+{
+    char **r = (char **)(void *)*ptrs;
+    size_t k, n = 0;
+    if (!v)
+        return NULL;
+    while (v[n])
+        n++;
+    *ptrs += (n + 1) * sizeof(char *);
+    for (k = 0; k < n; k++)
+        r[k] = tl_uncarried_string(at, v[k]);
+    r[n] = NULL;
     return r;
 }
 
@@ -292,7 +342,7 @@ struct lconv *__wrap_localeconv(void)
         if (lconv_copied(s))
             need += strlen(s) + 1;
     }
-    c = tl_uncarried_buffer(TL_UNCARRIED_LCONV, need);
+    c = tl_uncarried_buffer(TL_UNCARRIED_LCONV, TL_SLOT_LCONV, need);
     if (!c)
         return l;
     *c = *l;

@@ -53,15 +53,53 @@ void tl_ether_aton_global(void **addr, const talent_type **type);
 void tl_libc_text_restored_global(const void *addr);
 
 /* Results of the C library copied into the runtime's memory and not carried (localeconv here; getpwnam's and
- * getgrnam's kinds in pwgr.c): a pointer into one refuses a checkpoint, naming the function and what to do
- * (tl_foreign_memory). A buffer of at least `need` bytes for `which`, the same as the last one when it is big enough
- * (the C library's next call overwrites its static result too), or NULL when no more can be known. */
+ * getgrnam's kinds in pwgr.c; the netdb.h lookups in netproto.c, netserv.c, nethost.c and netnet.c; ptsname in
+ * ptsname.c): a pointer into one
+ * refuses a checkpoint, naming the function and what to do (tl_foreign_memory). `which` (TL_UNCARRIED_*) names the kind
+ * of result in that refusal; `slot` (TL_SLOT_*) is the C library's static result the copy stands for: a buffer of at
+ * least `need` bytes, the same as the slot's last one when it is big enough (the C library's next call of a function
+ * of that slot overwrites its static result too), or NULL when no more can be known. */
 #define TL_UNCARRIED_LCONV 0
 #define TL_UNCARRIED_PASSWD 1
 #define TL_UNCARRIED_GROUP 2
-#define TL_UNCARRIED_COUNT 3
-void *tl_uncarried_buffer(int which, size_t need);
+#define TL_UNCARRIED_PROTO 3
+#define TL_UNCARRIED_SERV 4
+#define TL_UNCARRIED_HOST 5
+#define TL_UNCARRIED_NET 6
+#define TL_UNCARRIED_PTSNAME 7
+#define TL_UNCARRIED_COUNT 8
+/* The C library's static results, one slot each. glibc gives every function its own (getpwnam's is not getpwuid's);
+ * musl shares one among getpwnam, getpwuid and getpwent, one among getgrnam, getgrgid and getgrent, and one among
+ * getprotobyname, getprotobynumber and getprotoent: the wrappers pick the slot of the C library they are built for, so
+ * that a later call overwrites what an earlier one returned exactly when that C library's would. */
+#define TL_SLOT_LCONV 0
+#define TL_SLOT_PWNAM 1
+#define TL_SLOT_PWUID 2
+#define TL_SLOT_PWENT 3
+#define TL_SLOT_GRNAM 4
+#define TL_SLOT_GRGID 5
+#define TL_SLOT_GRENT 6
+#define TL_SLOT_PROTONAME 7
+#define TL_SLOT_PROTONUM 8
+#define TL_SLOT_PROTOENT 9
+#define TL_SLOT_SERVNAME 10
+#define TL_SLOT_SERVPORT 11
+#define TL_SLOT_SERVENT 12
+#define TL_SLOT_HOSTNAME 13
+#define TL_SLOT_HOSTADDR 14
+#define TL_SLOT_HOSTENT 15
+#define TL_SLOT_NETNAME 16
+#define TL_SLOT_NETADDR 17
+#define TL_SLOT_NETENT 18
+#define TL_SLOT_PTSNAME 19
+#define TL_SLOT_COUNT 20
+void *tl_uncarried_buffer(int which, int slot, size_t need);
 /* s (NULL: NULL) copied at *at, which moves past its NUL; the copy */
 char *tl_uncarried_string(char **at, const char *s);
+/* A NULL-terminated array of strings (NULL: none): the bytes its copy takes, array and strings; the array's alone */
+size_t tl_uncarried_strings_size(char *const *v);
+size_t tl_uncarried_array_size(char *const *v);
+/* v's copy: the array at *ptrs (aligned for pointers), its strings at *at; both move past what they took */
+char **tl_uncarried_strings(char **ptrs, char **at, char *const *v);
 
 #endif /* TALENT_FOREIGN_H */

@@ -28,13 +28,13 @@ static size_t len0(const char *s)
 }
 
 /* NULL (no such entry, errno as the C library set it) is returned as it is; so is a result that cannot be copied */
-static struct passwd *pw_kept(struct passwd *p)
+static struct passwd *pw_kept(struct passwd *p, int slot)
 {
     struct passwd *c;
     char *at;
     if (!p)
         return p;
-    c = tl_uncarried_buffer(TL_UNCARRIED_PASSWD, sizeof *p + len0(p->pw_name) + len0(p->pw_passwd) +
+    c = tl_uncarried_buffer(TL_UNCARRIED_PASSWD, slot, sizeof *p + len0(p->pw_name) + len0(p->pw_passwd) +
                                                      len0(p->pw_gecos) + len0(p->pw_dir) + len0(p->pw_shell));
     if (!c)
         return p;
@@ -48,7 +48,7 @@ static struct passwd *pw_kept(struct passwd *p)
     return c;
 }
 
-static struct group *gr_kept(struct group *g)
+static struct group *gr_kept(struct group *g, int slot)
 {
     struct group *c;
     char *at;
@@ -61,7 +61,7 @@ static struct group *gr_kept(struct group *g)
             need += len0(g->gr_mem[n]);
         need += (n + 1) * sizeof(char *);
     }
-    c = tl_uncarried_buffer(TL_UNCARRIED_GROUP, need);
+    c = tl_uncarried_buffer(TL_UNCARRIED_GROUP, slot, need);
     if (!c)
         return g;
     *c = *g;
@@ -79,32 +79,41 @@ static struct group *gr_kept(struct group *g)
     return c;
 }
 
+/* glibc's functions have a static result each, musl's share one per family (foreign.h, TL_SLOT_*) */
+#ifdef __GLIBC__
+#define PW(slot) (slot)
+#define GR(slot) (slot)
+#else
+#define PW(slot) TL_SLOT_PWNAM
+#define GR(slot) TL_SLOT_GRNAM
+#endif
+
 struct passwd *__wrap_getpwnam(const char *name)
 {
-    return pw_kept(__real_getpwnam(name));
+    return pw_kept(__real_getpwnam(name), PW(TL_SLOT_PWNAM));
 }
 
 struct passwd *__wrap_getpwuid(uid_t uid)
 {
-    return pw_kept(__real_getpwuid(uid));
+    return pw_kept(__real_getpwuid(uid), PW(TL_SLOT_PWUID));
 }
 
 struct passwd *__wrap_getpwent(void)
 {
-    return pw_kept(__real_getpwent());
+    return pw_kept(__real_getpwent(), PW(TL_SLOT_PWENT));
 }
 
 struct group *__wrap_getgrnam(const char *name)
 {
-    return gr_kept(__real_getgrnam(name));
+    return gr_kept(__real_getgrnam(name), GR(TL_SLOT_GRNAM));
 }
 
 struct group *__wrap_getgrgid(gid_t gid)
 {
-    return gr_kept(__real_getgrgid(gid));
+    return gr_kept(__real_getgrgid(gid), GR(TL_SLOT_GRGID));
 }
 
 struct group *__wrap_getgrent(void)
 {
-    return gr_kept(__real_getgrent());
+    return gr_kept(__real_getgrent(), GR(TL_SLOT_GRENT));
 }

@@ -238,6 +238,126 @@ class ForeignMemoryIT {
                 """, 3, 500);
     }
 
+    /**
+     * Issue 11 (h/lconv): glibc gives getpwnam, getpwuid and getpwent a static result each (getgrnam's kind too); the
+     * runtime's copies shared one per family, so a program that kept getpwnam's result and then called getpwuid read
+     * getpwuid's entry through it: "daemon 1 | daemon 1" where plain gcc prints "root 0 | daemon 1", with no stop at
+     * all. The copies now follow the C library the program is built for (musl's do share one per family).
+     */
+    @Test
+    void getpwnamAndGetpwuidKeepAResultEachAsGlibcDoes() throws Exception {
+        Run both = MigratesLikeGcc.refusedAt(work, "pwslots", """
+                #include <stdio.h>
+                #include <pwd.h>
+                #include <grp.h>
+                """ + WORK + """
+                int main(void) {
+                  struct passwd *p = getpwnam("root");
+                  struct passwd *q = getpwuid(1);
+                  struct group *g = getgrnam("root");
+                  struct group *k = getgrgid(1);
+                  if (!p || !q || !g || !k) return 3;
+                  unsigned h = work(1000);
+                  printf("%s %u | %s %u\\n", p->pw_name, (unsigned)p->pw_uid, q->pw_name, (unsigned)q->pw_uid);
+                  printf("%s %u | %s %u %u\\n", g->gr_name, (unsigned)g->gr_gid, k->gr_name, (unsigned)k->gr_gid, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(both.out()).startsWith("root 0 | ").contains("\nroot 0 | ");
+    }
+
+    /**
+     * Issue 11 (h/lconv): the netdb.h lookups return a struct in the C library's static storage (glibc's strings in a
+     * block it allocates); kept across a stop and read after, x86_64 -> s390x crashed (exit 139: the struct pointer was
+     * saved indeterminate). Their results are now copied into the runtime's memory, not carried: a pointer kept into one
+     * refuses the checkpoint naming the function, and the program goes on as plain gcc's.
+     */
+    @Test
+    void pointersToNetdbLookupResultsRefuseTheCheckpointNamingThem() throws Exception {
+        String head = """
+                #define _DEFAULT_SOURCE 1
+                #include <stdio.h>
+                #include <string.h>
+                #include <netdb.h>
+                #include <arpa/inet.h>
+                """ + WORK;
+        Run proto = MigratesLikeGcc.refusedAt(work, "proto", head + """
+                int main(void) {
+                  struct protoent *p = getprotobyname("tcp");
+                  struct protoent *u = getprotobynumber(17);
+                  if (!p || !u) return 3;
+                  unsigned h = work(1000);
+                  printf("%s %d %s | %s %d %u\\n", p->p_name, p->p_proto, p->p_aliases[0] ? p->p_aliases[0] : "-",
+                         u->p_name, u->p_proto, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(proto.err()).contains("pointer 'p'").contains("the result of getprotobyname, getprotobynumber");
+        Run serv = MigratesLikeGcc.refusedAt(work, "serv", head + """
+                int main(void) {
+                  struct servent *s = getservbyname("http", "tcp");
+                  if (!s) return 3;
+                  char *name = s->s_name;
+                  s = getservbyport(htons(22), "tcp");
+                  int port = s ? ntohs(s->s_port) : 0;
+                  s = NULL;
+                  unsigned h = work(1000);
+                  printf("%s %d %u\\n", name, port, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(serv.err()).contains("pointer 'name'").contains("the result of getservbyname, getservbyport");
+        Run host = MigratesLikeGcc.refusedAt(work, "host", head + """
+                int main(void) {
+                  struct hostent *e = gethostbyname("localhost");
+                  if (!e || e->h_addrtype != AF_INET) return 3;
+                  struct in_addr *a = (struct in_addr *)e->h_addr_list[0];
+                  unsigned h = work(1000);
+                  printf("%s %d %s %u\\n", e->h_name, e->h_length, inet_ntoa(*a), h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(host.err()).contains("the result of gethostbyname, gethostbyaddr or gethostent").contains("getaddrinfo");
+        Run net = MigratesLikeGcc.refusedAt(work, "net", head + """
+                int main(void) {
+                  struct netent *n = getnetbyname("loopback");
+                  unsigned h = work(1000);
+                  printf("%s %u\\n", n ? n->n_name : "-", h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(net.err()).contains("pointer 'n'").contains("the result of getnetbyname, getnetbyaddr");
+    }
+
+    /**
+     * Issue 11 (h/lconv): ptsname's path lies in a static buffer of the C library's; kept across a stop and read after,
+     * the restart crashed (exit 139, x86_64 -> x86_64 too). It is now copied into the runtime's memory, not carried: the
+     * pointer kept refuses the checkpoint naming ptsname, and the program goes on as plain gcc's.
+     */
+    @Test
+    void aPointerToPtsnamesResultRefusesTheCheckpointNamingIt() throws Exception {
+        Run pts = MigratesLikeGcc.refusedAt(work, "pts", """
+                #define _XOPEN_SOURCE 600
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                #include <fcntl.h>
+                #include <unistd.h>
+                """ + WORK + """
+                int main(void) {
+                  int m = posix_openpt(O_RDWR | O_NOCTTY);
+                  if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0) return 3;
+                  char *name = ptsname(m);
+                  close(m);
+                  if (!name) return 3;
+                  unsigned h = work(1000);
+                  printf("%.9s %d %u\\n", name, strlen(name) > 9, h);
+                  return 0;
+                }
+                """, 500);
+        assertThat(pts.err()).contains("pointer 'name'").contains("the result of ptsname").contains("ptsname_r");
+    }
+
     @Test
     void aPointerIntoAnAnonymousMappingRefusesTheCheckpointNamingItAndNotOnceUnmapped() throws Exception {
         String source = """

@@ -53,7 +53,8 @@ public final class RuntimeLibrary {
      * carried; tmpnam's wrapper is an archive member of its own, so that only a program calling tmpnam links glibc's
      * tmpnam and its warning), localeconv and the getpwnam/getgrnam family (their results are copied into the runtime's
      * memory, not carried: a pointer kept into one refuses a checkpoint by name; pwgr.c is a member of its own, as
-     * glibc's static getpwnam warns), and
+     * glibc's static getpwnam warns), the netdb.h lookups getprotobyname ... getnetent (likewise copied, not
+     * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), ptsname (likewise; ptsname.c), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
      * Each exists in glibc and musl, but mmap64.
@@ -62,7 +63,9 @@ public final class RuntimeLibrary {
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
             "seed48", "lcong48", "strtok", "getopt", "getopt_long", "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime",
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
-            "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "mmap", "mmap64", "munmap", "mremap");
+            "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
+            "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
+            "munmap", "mremap");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

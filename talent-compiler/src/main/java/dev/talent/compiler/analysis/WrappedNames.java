@@ -24,11 +24,15 @@ public final class WrappedNames {
             "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "seed48", "lcong48", "strtok", "getopt", "getopt_long",
             "getopt_long_only", "regcomp", "regfree", "gmtime", "localtime", "asctime", "ctime", "hcreate", "hdestroy",
             "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv", "getpwnam", "getpwuid",
-            "getpwent", "getgrnam", "getgrgid", "getgrent", "mmap", "mmap64", "munmap", "mremap");
+            "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
+            "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap",
+            "mmap64", "munmap", "mremap");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
     static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton",
-            "tmpnam", "localeconv", "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent");
+            "tmpnam", "localeconv", "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent",
+            "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
+            "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname");
 
     private WrappedNames() {}
 
