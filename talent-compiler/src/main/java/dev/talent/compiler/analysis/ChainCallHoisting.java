@@ -319,8 +319,8 @@ public final class ChainCallHoisting {
         /** Collects the calls to hoist below n; reports those that cannot be. */
         void find(Node n, Node root) {
             if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof/alignof: not evaluated
-            // GNU a ?: b: clang repeats a under OpaqueValueExprs (the test and the value); a is evaluated once, as
-            // the operator's first operand, and only that one is rewritten
+            // GNU a ?: b: clang repeats a under OpaqueValueExprs (the test and the value), which the AST loader empties;
+            // a is evaluated once, as the operator's first operand, and only that one is rewritten
             if (n.is("OpaqueValueExpr")) return;
             for (Node c : n.inner()) find(c, root);
             if (!n.is("CallExpr")) return;

@@ -180,8 +180,8 @@ public final class StatementExpressions {
                     if (at > 0) return conditional(tu, p, "it is an arm of '?:', evaluated only when chosen");
                 }
                 case "BinaryConditionalOperator" -> {
-                    // clang repeats the first operand under OpaqueValueExprs (children 1 and 2): that copy is the first
-                    // operand, which is moved where it is written
+                    // children 1 and 2 are OpaqueValueExprs repeating the first operand (emptied by the AST loader): the
+                    // first operand is evaluated always and moves where it is written, the right one only when it is zero
                     if (at == 1 || at == 2) return null;
                     if (at == 3) return conditional(tu, p, "it is the right operand of GNU 'a ?: b', evaluated only when 'a' is zero");
                 }
