@@ -319,6 +319,9 @@ public final class ChainCallHoisting {
         /** Collects the calls to hoist below n; reports those that cannot be. */
         void find(Node n, Node root) {
             if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof/alignof: not evaluated
+            // GNU a ?: b: clang repeats a under OpaqueValueExprs (the test and the value), which the AST loader empties;
+            // a is evaluated once, as the operator's first operand, and only that one is rewritten
+            if (n.is("OpaqueValueExpr")) return;
             for (Node c : n.inner()) find(c, root);
             if (!n.is("CallExpr")) return;
             boolean chain = graph.isChainCall(f, n);
@@ -367,9 +370,6 @@ public final class ChainCallHoisting {
                     case "StmtExpr" -> {
                         String why = StatementExpressions.whyNotMoved(tu, p);
                         return "is inside a statement expression" + (why == null ? "" : " that talent cannot move out of its expression: " + why);
-                    }
-                    case "BinaryConditionalOperator" -> {
-                        if (p.inner().indexOf(child) > 0) return "is an operand of the GNU 'a ?: b' operator";
                     }
                     default -> { }
                 }
@@ -425,6 +425,25 @@ public final class ChainCallHoisting {
                     norm(right, out);
                     return;
                 }
+            }
+            if (e.is("BinaryConditionalOperator") && hasCall.contains(e)) {
+                // GNU a ?: b: a once, into a temporary (unless it already is one), then the temporary when it is not
+                // zero, else b: t = (a'); if (t) { v = (t); } else { <b> v = (b'); }
+                Node common = e.child(0);
+                Node other = e.inner().getLast();
+                norm(common, out);
+                if (!replaced.containsKey(common)) capture(common, out);
+                String commonTemp = replaced.get(common);
+                List<String> condUses = consume(common);
+                List<Hoist.Step> es = new ArrayList<>();
+                norm(other, es);
+                List<String> elsUses = consume(other);
+                String type = e.qualType();
+                String temp = isVoid(type) ? null : newTemp();
+                out.add(new Hoist.Step.Choice(e, temp, condUses, List.of(), commonTemp.isEmpty() ? List.of() : List.of(commonTemp),
+                        es, elsUses));
+                replaced(e, temp, type);
+                return;
             }
             if (e.is("ConditionalOperator") && (hasCall.contains(e.child(1)) || hasCall.contains(e.child(2)))) {
                 Node cond = e.child(0);

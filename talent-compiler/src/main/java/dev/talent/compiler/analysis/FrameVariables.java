@@ -24,7 +24,8 @@ public final class FrameVariables {
         String t = varDecl.qualType();
         if (!t.contains("typeof")) return t;
         String s = StatementExpressions.sugaredType(tu, varDecl);
-        return s == null ? t : s;
+        // a spelling that is itself __typeof__ (a '?:' of two arithmetic types) has no one description: refused as before
+        return s == null || s.startsWith("__typeof__") ? t : s;
     }
 
     public static void collect(FunctionModel f) {
@@ -44,7 +45,7 @@ public final class FrameVariables {
             Node scope = scopeOf(n);
             String type = declaredType(tu, n);
             locals.add(new Ordered(n.position().offset(), seq[0]++, new Variable(n.name(), n, type,
-                    CTypeParser.parse(type), n.position().offset(), tu.pos(n.position()), scope)));
+                    parsed(type), n.position().offset(), tu.pos(n.position()), scope)));
         });
         for (Hoist h : f.hoists) {
             int at = h.statement().begin().offset();
@@ -58,6 +59,20 @@ public final class FrameVariables {
         locals.sort(Comparator.comparingInt(Ordered::offset).thenComparingInt(Ordered::seq));
         for (Ordered o : locals) f.variables.add(o.v());
         for (int i = 0; i < f.variables.size(); i++) f.variables.get(i).id = i;
+    }
+
+    /**
+     * A type as parsed; a {@code typeof (...)} spelling with no one type on every ISA (a rewritten {@code ?:} of two
+     * arithmetic types: {@code typeof (1 ? (unsigned int)0 : (long)0)}) is a type talent cannot save, refused by name if
+     * such a variable is live where a checkpoint may be taken.
+     */
+    private static CType parsed(String type) {
+        try {
+            return CTypeParser.parse(type);
+        } catch (IllegalArgumentException e) {
+            if (type.startsWith("typeof")) return new CType.Builtin(type, false);
+            throw e;
+        }
     }
 
     /** The block a local declaration is visible in: the enclosing CompoundStmt, or the ForStmt of a for-init. */

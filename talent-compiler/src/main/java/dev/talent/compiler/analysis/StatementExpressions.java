@@ -179,7 +179,12 @@ public final class StatementExpressions {
                 case "ConditionalOperator" -> {
                     if (at > 0) return conditional(tu, p, "it is an arm of '?:', evaluated only when chosen");
                 }
-                case "BinaryConditionalOperator" -> { if (at > 0) return reason("it is an operand of the GNU 'a ?: b' operator"); }
+                case "BinaryConditionalOperator" -> {
+                    // children 1 and 2 are OpaqueValueExprs repeating the first operand (emptied by the AST loader): the
+                    // first operand is evaluated always and moves where it is written, the right one only when it is zero
+                    if (at == 1 || at == 2) return null;
+                    if (at == 3) return conditional(tu, p, "it is the right operand of GNU 'a ?: b', evaluated only when 'a' is zero");
+                }
                 case "CompoundStmt" -> { return placed(tu, x, new Place(c, Mode.BEFORE, false)); }
                 case "ReturnStmt" -> { return placed(tu, x, new Place(p, Mode.BEFORE, !p.parent().is("CompoundStmt"))); }
                 case "IfStmt", "SwitchStmt" -> {
@@ -259,7 +264,8 @@ public final class StatementExpressions {
      */
     private static Decision conditional(TranslationUnit tu, Node op, String why) {
         if (!tu.isMacroFree(op)) return reason(why + ", in an expression a macro writes");
-        if (op.is("ConditionalOperator") && !isVoid(op) && valueType(tu, op) == null) {
+        if (op.is("BinaryConditionalOperator") && isVoid(op)) return reason(why + ", and its value is void");
+        if ((op.is("ConditionalOperator") || op.is("BinaryConditionalOperator")) && !isVoid(op) && valueType(tu, op) == null) {
             return reason(why + ", and talent cannot name the type '" + op.qualType() + "' of the '?:' alike on every ISA");
         }
         if (operatorAt(tu.text(), op) < 0) return reason(why + ", and talent cannot find the operator in the text");
@@ -269,9 +275,8 @@ public final class StatementExpressions {
     /** A statement expression in a do-while condition or a for increment, which moves into the loop's body. */
     private static Decision loopHeader(TranslationUnit tu, Node x, Place place, String what) {
         Node s = place.stmt();
-        if (jumpsOut(x.child(0), false)) {
-            return reason("it is in " + what + " and holds a 'break' or 'continue' of an enclosing loop");
-        }
+        String jumps = jumpsProblem(tu, x);
+        if (jumps != null) return reason("it is in " + what + " and " + jumps);
         if (!tu.isMacroFree(s)) return reason("it is in " + what + " written by a macro");
         String text = tu.text();
         int end = headerEnd(text, s);
@@ -291,6 +296,13 @@ public final class StatementExpressions {
         if (op.inner().size() < 2) return -1;
         int from = Ast.rangeEnd(text, op.child(0));
         int i = Ast.skipSpace(text, from);
+        if (op.is("BinaryConditionalOperator")) {
+            // '?', then ':' (spaces between them allowed), then the right operand
+            if (i >= text.length() || text.charAt(i) != '?') return -1;
+            int colon = Ast.skipSpace(text, i + 1);
+            if (colon >= text.length() || text.charAt(colon) != ':') return -1;
+            return Ast.skipSpace(text, colon + 1) == op.inner().getLast().begin().offset() ? i : -1;
+        }
         String token = op.is("ConditionalOperator") ? "?" : op.attr("opcode");
         if (!text.startsWith(token, i)) return -1;
         if (Ast.skipSpace(text, i + token.length()) != op.child(1).begin().offset()) return -1;
@@ -370,20 +382,83 @@ public final class StatementExpressions {
             return reason("it holds a preprocessor line or a comment across its lines");
         }
         if (place.mode() != Mode.BEFORE && !tu.isMacroFree(Ast.loopBody(s))) return reason("the loop's body is written by a macro");
-        if (Ast.isLoop(s) && jumpsOut(x.child(0), false)) {
-            return reason("it is in the header of a loop and holds a 'break' or 'continue' of an enclosing loop");
+        if (Ast.isLoop(s) && place.mode() != Mode.BEFORE) {
+            String jumps = jumpsProblem(tu, x);
+            if (jumps != null) return reason("it is in the header of a loop and " + jumps);
         }
         return new Decision(place, null);
     }
 
-    /** A break or continue that is not inside a loop (a break: nor a switch) of {@code n}. */
-    private static boolean jumpsOut(Node n, boolean inSwitch) {
-        if (n.is("ContinueStmt")) return true;
-        if (n.is("BreakStmt")) return !inSwitch;
-        if (Ast.isLoop(n)) return false;
+    /**
+     * Why the {@code break}/{@code continue} statements of the enclosing loop (or switch) that {@code x} holds cannot be
+     * rewritten as {@code goto}s ({@link #outwardJumps}), or null.
+     */
+    private static String jumpsProblem(TranslationUnit tu, Node x) {
+        String text = tu.text();
+        List<Node> jumps = new ArrayList<>();
+        outwardJumps(x.child(0), false, jumps);
+        for (Node j : jumps) {
+            String keyword = j.is("BreakStmt") ? "break" : "continue";
+            if (!tu.isMacroFree(j) || !text.startsWith(keyword, j.begin().offset())) {
+                return "holds a '" + keyword + "' of an enclosing loop that a macro writes";
+            }
+        }
+        return null;
+    }
+
+    /** The break and continue statements below {@code n} that leave it (a break: not inside its loop or switch). */
+    private static void outwardJumps(Node n, boolean inSwitch, List<Node> out) {
+        if (n.is("ContinueStmt") || (n.is("BreakStmt") && !inSwitch)) {
+            out.add(n);
+            return;
+        }
+        if (Ast.isLoop(n)) return;
         boolean sw = inSwitch || n.is("SwitchStmt");
-        for (Node c : n.inner()) if (jumpsOut(c, sw)) return true;
-        return false;
+        for (Node c : n.inner()) outwardJumps(c, sw, out);
+    }
+
+    /**
+     * A loop whose header moves into its body, with a {@code break} or {@code continue} of the loop (or switch) around it
+     * in that header (GCC binds them so; in the body they would bind to the loop itself): each becomes a {@code goto} to
+     * a label after the loop, local to a block around it ({@code __label__}), whose own {@code break;} or {@code
+     * continue;} is the enclosing construct's again: {@code { __label__ Lb; <loop> if (0) { Lb: break; } }}.
+     */
+    private record Jumps(Map<Integer, String> replaced, Map<Integer, Integer> lengths, String open, String close) {
+        static final Jumps NONE = new Jumps(Map.of(), Map.of(), "", "");
+
+        static Jumps of(List<Node> headers, int[] count) {
+            List<Node> jumps = new ArrayList<>();
+            for (Node h : headers) if (h != null) outwardJumps(h, false, jumps);
+            if (jumps.isEmpty()) return NONE;
+            count[0]++;
+            String b = PREFIX + count[0] + "b";
+            String k = PREFIX + count[0] + "k";
+            Map<Integer, String> replaced = new java.util.HashMap<>();
+            Map<Integer, Integer> lengths = new java.util.HashMap<>();
+            boolean anyBreak = false, anyContinue = false;
+            for (Node j : jumps) {
+                boolean isBreak = j.is("BreakStmt");
+                anyBreak |= isBreak;
+                anyContinue |= !isBreak;
+                replaced.put(j.begin().offset(), "goto " + (isBreak ? b : k));
+                lengths.put(j.begin().offset(), isBreak ? "break".length() : "continue".length());
+            }
+            String labels = anyBreak && anyContinue ? b + ", " + k : anyBreak ? b : k;
+            return new Jumps(replaced, lengths, "{ __label__ " + labels + "; ", " if (0) { " + (anyBreak ? b + ": break; " : "")
+                    + (anyContinue ? k + ": continue; " : "") + "} }");
+        }
+
+        /** text[from, to) on one line, its jumps replaced. */
+        String cut(String text, int from, int to) {
+            StringBuilder out = new StringBuilder();
+            int pos = from;
+            for (int at : replaced.keySet().stream().sorted().toList()) {
+                if (at < from || at >= to) continue;
+                out.append(text, pos, at).append(replaced.get(at));
+                pos = at + lengths.get(at);
+            }
+            return flat(out.append(text, pos, to).toString());
+        }
     }
 
     private static boolean isExpression(Node n) {
@@ -402,6 +477,7 @@ public final class StatementExpressions {
      */
     static String valueType(TranslationUnit tu, Node x) {
         String t = sugaredType(tu, x);
+        if (t == null) t = mixedArithmetic(tu, x);
         if (t == null || t.isEmpty() || t.contains("unnamed") || t.contains("anonymous") || t.contains(" at ")
                 || t.contains("__attribute__")) return null;
         if (Pattern.compile("\\[[^\\]]*[A-Za-z_][^\\]]*\\]").matcher(t).find()) return null;
@@ -485,6 +561,9 @@ public final class StatementExpressions {
                 Node typedef = alias.isEmpty() ? null : tu.byId(alias);
                 if (typedef != null && !typedef.name().isEmpty()) return typedef.name();
                 if (alias.isEmpty() && stable(d)) return d;
+                // the type mixedArithmetic spelled for a rewritten '?:' (its value variable, read by the next round)
+                Matcher mixed = MIXED_PRINTED.matcher(t);
+                if (alias.isEmpty() && mixed.matches()) return TYPEOF_MIXED + "(" + mixed.group(1) + ")0 : (" + mixed.group(2) + ")0)";
             }
         }
         if (n.is("BinaryOperator") && ARITHMETIC.contains(n.attr("opcode"))) {
@@ -506,14 +585,17 @@ public final class StatementExpressions {
             String a = sugared(tu, n.child(0), depth + 1);
             return a != null && desugared(n.child(0)).equals(d) ? a : null;
         }
-        if (n.is("ConditionalOperator")) {
-            // the arms convert as arithmetic operands do: one that promotes to int leaves the other's type
-            String a = operand(tu, n.child(1), depth + 1);
-            String b = operand(tu, n.child(2), depth + 1);
+        if (n.is("ConditionalOperator") || n.is("BinaryConditionalOperator")) {
+            // the arms convert as arithmetic operands do: one that promotes to int leaves the other's type (GNU a ?: b:
+            // a is the first child, its converted value the third)
+            boolean gnu = n.is("BinaryConditionalOperator");
+            String a = operand(tu, n.child(gnu ? 0 : 1), depth + 1);
+            String b = operand(tu, n.inner().getLast(), depth + 1);
             if (a == null || b == null) return null;
-            if (a.equals(b) && desugared(n.child(1)).equals(d)) return a;
-            if (SMALL.contains(b) && desugared(n.child(1)).equals(d)) return a;
-            if (SMALL.contains(a) && desugared(n.child(2)).equals(d)) return b;
+            Node convertedA = n.child(gnu ? 2 : 1);
+            if (a.equals(b) && desugared(convertedA).equals(d)) return a;
+            if (SMALL.contains(b) && desugared(convertedA).equals(d)) return a;
+            if (SMALL.contains(a) && desugared(n.inner().getLast()).equals(d)) return b;
             return null;
         }
         Node next = switch (n.kind()) {
@@ -533,6 +615,46 @@ public final class StatementExpressions {
         return sugared(tu, next, depth + 1);
     }
 
+    private static final Set<String> ARITHMETIC_CASTS = Set.of("IntegralCast", "IntegralToFloating", "FloatingCast");
+
+    /**
+     * {@code c ? x : y} or {@code x ?: y} whose arms are arithmetic, each of a type spelled alike on every ISA but not the
+     * same one ({@code unsigned int} and {@code long}: {@code long} here, {@code unsigned long} on i686): the type each
+     * ISA's compiler gives the operator, {@code __typeof__(1 ? (A)0 : (B)0)}; null otherwise.
+     */
+    private static String mixedArithmetic(TranslationUnit tu, Node op) {
+        if (!op.is("ConditionalOperator") && !op.is("BinaryConditionalOperator")) return null;
+        String a = arithmeticArm(tu, op.is("ConditionalOperator") ? op.child(1) : op.child(0));
+        String b = arithmeticArm(tu, op.inner().getLast());
+        return a == null || b == null ? null : TYPEOF_MIXED + "(" + a + ")0 : (" + b + ")0)";
+    }
+
+    private static final String TYPEOF_MIXED = "__typeof__(1 ? ";
+
+    /** How clang prints that type (typeof (1 ? (long)0 : (unsigned int)0)), declared as it is or inside __typeof__. */
+    private static final Pattern MIXED_PRINTED = Pattern.compile(
+            "(?:typeof ?\\(\\s*)+1 \\? \\(([A-Za-z_][A-Za-z_0-9 ]*)\\)0 : \\(([A-Za-z_][A-Za-z_0-9 ]*)\\)0(?:\\s*\\))+");
+
+    /** An arithmetic arm's own type (before the conversion to the operator's), spelled alike on every ISA, or null. */
+    private static String arithmeticArm(TranslationUnit tu, Node n) {
+        while (n.is("ImplicitCastExpr") && ARITHMETIC_CASTS.contains(n.attr("castKind")) && !n.inner().isEmpty()) n = n.child(0);
+        String d = desugared(n);
+        if (d.isEmpty() || d.contains("*") || d.contains("[") || d.contains("(") || d.startsWith("struct ")
+                || d.startsWith("union ") || d.equals("void") || d.contains("_Complex")) return null;
+        // a small integer literal's type is its suffix's on every ISA (1L: long); a large one's is not (3000000000 is
+        // long on x86_64, long long on i686)
+        String s = n.is("IntegerLiteral") && smallLiteral(n) ? n.qualType() : sugared(tu, n, 0);
+        return s == null || !s.matches("[A-Za-z_][A-Za-z_0-9 ]*") ? null : s;
+    }
+
+    private static boolean smallLiteral(Node n) {
+        try {
+            return Math.abs(Long.parseLong(n.attr("value"))) < Integer.MAX_VALUE;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static String desugared(Node n) {
         return n.desugaredQualType().isEmpty() ? n.qualType() : n.desugaredQualType();
     }
@@ -548,17 +670,17 @@ public final class StatementExpressions {
     }
 
     /** {@code text[from, to)} with each statement expression of {@code xs} inside it replaced by its value. */
-    private static String replacedIn(String text, int from, int to, List<Node> xs, Map<Node, String> values) {
+    private static String replacedIn(String text, int from, int to, List<Node> xs, Map<Node, String> values, Jumps jumps) {
         StringBuilder b = new StringBuilder();
         int pos = from;
         for (Node x : xs) {
             int a = x.begin().offset();
             int e = Ast.rangeEnd(text, x);
             if (a < from || e > to) continue;
-            b.append(text, pos, a).append(values.get(x));
+            b.append(jumps.cut(text, pos, a)).append(values.get(x));
             pos = e;
         }
-        b.append(text, pos, to);
+        b.append(jumps.cut(text, pos, to));
         return b.toString();
     }
 
@@ -585,6 +707,10 @@ public final class StatementExpressions {
             }
             default -> { }
         }
+        boolean header = place.mode() == Mode.WHILE_CONDITION || place.mode() == Mode.FOR_CONDITION;
+        // the whole condition: a statement expression left in it (no call, no loop) moves into the body with it
+        Jumps jumps = !header ? Jumps.NONE : Jumps.of(List.of(place.mode() == Mode.WHILE_CONDITION ? place.stmt().child(0)
+                : Ast.forParts(place.stmt())[2]), count);
         StringBuilder prefix = new StringBuilder();
         Map<Node, String> values = new LinkedHashMap<>();
         for (Node x : xs) {
@@ -592,7 +718,7 @@ public final class StatementExpressions {
             int open = body.begin().offset() + 1;
             int close = body.end().offset();   // the '}'
             if (isVoid(x)) {
-                prefix.append("{ ").append(flat(text.substring(open, close))).append(" } ");
+                prefix.append("{ ").append(jumps.cut(text, open, close)).append(" } ");
                 values.put(x, "((void)0)");
             } else {
                 count[0]++;
@@ -604,8 +730,8 @@ public final class StatementExpressions {
                 // a pointer to a function or to an array has no declarator form 'T v'
                 prefix.append(type.indexOf('(') < 0 && type.indexOf('[') < 0 ? type : "__typeof__(" + type + ")")
                         .append(' ').append(v).append("; { ")
-                        .append(flat(text.substring(open, valueAt))).append(v).append(" = (")
-                        .append(flat(text.substring(valueAt, valueEnd))).append("); } ");
+                        .append(jumps.cut(text, open, valueAt)).append(v).append(" = (")
+                        .append(jumps.cut(text, valueAt, valueEnd)).append("); } ");
                 values.put(x, v);
             }
         }
@@ -628,25 +754,26 @@ public final class StatementExpressions {
                 Node cond = s.child(0);
                 int open = Ast.skipSpace(text, s.begin().offset() + "while".length());
                 int close = Ast.matchParen(text, open);
-                String c = replacedIn(text, cond.begin().offset(), Ast.rangeEnd(text, cond), xs, values);
+                String c = replacedIn(text, cond.begin().offset(), Ast.rangeEnd(text, cond), xs, values, jumps);
                 String region = text.substring(s.begin().offset(), close + 1);
-                edits.add(new Edit(s.begin().offset(), close + 1, depth, "for (;;) { " + prefix + "if (!(" + flat(c)
+                edits.add(new Edit(s.begin().offset(), close + 1, depth, jumps.open() + "for (;;) { " + prefix + "if (!(" + flat(c)
                         + ")) break; " + "\n".repeat(newlines(region))));
                 int end = Ast.statementEnd(text, Ast.loopBody(s));
-                edits.add(new Edit(end, end, 100_000 - depth, " }"));
+                edits.add(new Edit(end, end, 100_000 - depth, " }" + jumps.close()));
             }
             case CONDITIONAL, DO_CONDITION, FOR_INCREMENT -> throw new IllegalStateException("emitted above");
             case FOR_CONDITION -> {
                 Node cond = Ast.forParts(s)[2];
                 int a = cond.begin().offset();
                 int e = Ast.rangeEnd(text, cond);
-                String c = replacedIn(text, a, e, xs, values);
+                String c = replacedIn(text, a, e, xs, values, jumps);
                 edits.add(new Edit(a, e, depth, "\n".repeat(newlines(text.substring(a, e)))));
                 Node loopBody = Ast.loopBody(s);
                 int at = loopBody.begin().offset();
                 edits.add(new Edit(at, at, depth, "{ " + prefix + "if (!(" + flat(c) + ")) break; "));
                 int end = Ast.statementEnd(text, loopBody);
-                edits.add(new Edit(end, end, 100_000 - depth, " }"));
+                edits.add(new Edit(end, end, 100_000 - depth, " }" + jumps.close()));
+                if (!jumps.open().isEmpty()) edits.add(new Edit(s.begin().offset(), s.begin().offset(), depth, jumps.open()));
             }
         }
     }
@@ -677,6 +804,17 @@ public final class StatementExpressions {
             edits.add(new Edit(end, end, 100_000 - depth, ")) != 0; } " + v + "; })"));
             return;
         }
+        if (op.is("BinaryConditionalOperator")) {
+            // a ?: b  ->  ({ T v; if (!(v = (a))) { v = (b); } v; }): a once; converted to the operator's type T (the
+            // usual arithmetic conversions or a pointer conversion) a value is zero exactly when it was
+            String type = valueType(tu, op);
+            String declared = (type.indexOf('(') < 0 && type.indexOf('[') < 0 ? type : "__typeof__(" + type + ")") + " " + v + "; ";
+            int colon = Ast.skipSpace(text, at + 1);
+            edits.add(new Edit(begin, begin, depth, "({ " + declared + "if (!(" + v + " = ("));
+            edits.add(new Edit(at, colon + 1, depth, "))) { " + v + " = ("));
+            edits.add(new Edit(end, end, 100_000 - depth, "); } " + v + "; })"));
+            return;
+        }
         int colon = Ast.skipSpace(text, Ast.rangeEnd(text, op.child(1)));
         boolean isVoid = isVoid(op);
         String type = isVoid ? null : valueType(tu, op);
@@ -699,13 +837,14 @@ public final class StatementExpressions {
         count[0]++;
         String v = PREFIX + count[0];
         Node cond = loop.child(1);
-        String c = flat(text.substring(cond.begin().offset(), Ast.rangeEnd(text, cond)));
+        Jumps jumps = Jumps.of(List.of(cond), count);
+        String c = jumps.cut(text, cond.begin().offset(), Ast.rangeEnd(text, cond));
         int begin = loop.begin().offset();
         edits.add(new Edit(begin, begin + "do".length(), depth,
-                "for (int " + v + " = 0; ; " + v + " = 1) { if (" + v + ") { if (!(" + c + ")) break; } "));
+                jumps.open() + "for (int " + v + " = 0; ; " + v + " = 1) { if (" + v + ") { if (!(" + c + ")) break; } "));
         int bodyEnd = Ast.statementEnd(text, loop.child(0));
         int end = headerEnd(text, loop);
-        edits.add(new Edit(bodyEnd, end, 100_000 - depth, " }" + "\n".repeat(newlines(text.substring(bodyEnd, end)))));
+        edits.add(new Edit(bodyEnd, end, 100_000 - depth, " }" + jumps.close() + "\n".repeat(newlines(text.substring(bodyEnd, end)))));
     }
 
     /**
@@ -721,17 +860,18 @@ public final class StatementExpressions {
         Node cond = parts[2];
         Node inc = parts[3];
         Node body = parts[4];
+        Jumps jumps = Jumps.of(java.util.Arrays.asList(cond, inc), count);
         int begin = loop.begin().offset();
-        edits.add(new Edit(begin, begin, depth, "{ int " + v + " = 0; "));
+        edits.add(new Edit(begin, begin, depth, jumps.open() + "{ int " + v + " = 0; "));
         int from = firstClauseEnd(text, loop) + 1;
         int close = headerEnd(text, loop);
         edits.add(new Edit(from, close, depth, " ; " + v + " = 1" + "\n".repeat(newlines(text.substring(from, close)))));
-        String n = flat(text.substring(inc.begin().offset(), Ast.rangeEnd(text, inc)));
-        String test = cond == null ? "" : "if (!(" + flat(text.substring(cond.begin().offset(), Ast.rangeEnd(text, cond)))
+        String n = jumps.cut(text, inc.begin().offset(), Ast.rangeEnd(text, inc));
+        String test = cond == null ? "" : "if (!(" + jumps.cut(text, cond.begin().offset(), Ast.rangeEnd(text, cond))
                 + ")) break; ";
         int at = body.begin().offset();
         edits.add(new Edit(at, at, depth, "{ if (" + v + ") { (void)(" + n + "); } " + test));
         int end = Ast.statementEnd(text, body);
-        edits.add(new Edit(end, end, 100_000 - depth, " } }"));
+        edits.add(new Edit(end, end, 100_000 - depth, " } }" + jumps.close()));
     }
 }

@@ -394,6 +394,10 @@ public class ClangAstLoader {
             }
         }
         progress.update();
+        // GNU a ?: b: clang repeats a (the same nodes, the same ids) under two OpaqueValueExprs, the test and the value;
+        // kept, every pass walking the tree would see a's calls and names three times and rewrite their text three
+        // times. a is the operator's first child; the copies are read (for their locations) and dropped
+        if (kind.equals("OpaqueValueExpr")) children = List.of();
         Node node = new Node(kind, id, loc, begin, end, attributes.toArray());
         if (!children.isEmpty()) node.setInner(children);
         return node;

@@ -137,7 +137,7 @@ public final class TypeResolver {
                 case "float", "double" -> Category.FLOAT;
                 case "long double" -> Category.LDOUBLE;
                 case "void", "__int128", "unsigned __int128" -> Category.UNSUPPORTED;
-                default -> b.name().contains("_Complex") || b.name().contains("_Float16") || b.name().contains("128")
+                default -> b.name().startsWith("typeof") || b.name().contains("_Complex") || b.name().contains("_Float16") || b.name().contains("128")
                         || b.name().contains("fp16") || b.name().contains("bf16") ? Category.UNSUPPORTED : Category.INTEGER;
             };
             case CType.Tagged g -> switch (g.tag()) {

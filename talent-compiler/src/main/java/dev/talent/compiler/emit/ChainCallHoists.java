@@ -214,11 +214,14 @@ final class ChainCallHoists {
                 }
                 case Hoist.Step.Choice c -> {
                     Node op = c.op();
+                    // GNU a ?: b: its first operand, already a temporary, is the test and the value when chosen (clang's
+                    // second and third children are OpaqueValueExprs repeating it)
+                    boolean gnu = op.is("BinaryConditionalOperator");
                     code.append("if (").append(renderNode(op.child(0))).append(") { ");
                     code.append(steps(f, h, c.then(), points, decls));
-                    code.append(arm(c.temp(), renderNode(op.child(1)), op.qualType())).append("} else { ");
+                    code.append(arm(c.temp(), renderNode(op.child(gnu ? 0 : 1)), op.qualType())).append("} else { ");
                     code.append(steps(f, h, c.els(), points, decls));
-                    code.append(arm(c.temp(), renderNode(op.child(2)), op.qualType())).append("} ");
+                    code.append(arm(c.temp(), renderNode(op.inner().getLast()), op.qualType())).append("} ");
                     if (c.temp() != null) {
                         decls.append("__typeof__(((void)0, (").append(renderNode(op)).append("))) ").append(c.temp()).append("; ");
                     }

@@ -160,12 +160,12 @@ class ChainCallHoistingTest {
                 }
                 """).rejection();
         List<Diagnostic> errors = d.stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).toList();
-        // line 9's 'continue' comes from a macro; the unit is instrumented preprocessed, so it is rewritten as written
-        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7, 8);
-        assertThat(errors.get(0).message()).contains("statement expression");
-        assertThat(errors.get(1).message()).contains("a ?: b");
-        assertThat(errors.get(2).message()).contains("'c', declared by the same declaration");
-        assertThat(errors.get(2).remedy()).contains("declaration of its own");
+        // line 9's 'continue' comes from a macro; the unit is instrumented preprocessed, so it is rewritten as written;
+        // line 6 (a '?:' of unsigned int and long, long here and unsigned long on i686) and line 7 (GNU a ?: b) were
+        // refused until 2026-12-06 (h/elvis) and are rewritten now
+        assertThat(errors).extracting(Diagnostic::line).containsExactly(8);
+        assertThat(errors.get(0).message()).contains("'c', declared by the same declaration");
+        assertThat(errors.get(0).remedy()).contains("declaration of its own");
         assertThat(d).allSatisfy(x -> assertThat(x.remedy()).isNotBlank());
     }
 

@@ -95,21 +95,45 @@ class StatementExpressionsTest {
         List<Diagnostic> d = CProgram.in(dir).file("a.c", WORK + """
                 int main(void) {
                   int a = 1; long b = 0;
-                  while (a < 9) { while (({ long t = work(a); if (t > 100) break; t < 50; })) a++; a++; }
                   long x = 1, y = ({ long t = work(3); t + x; });
-                  long z = a ? ({ unsigned u = (unsigned)work(a); u; }) : 1L;
-                  while (a < 9) { do a++; while (({ long t = work(a); if (t > 100) break; t < 50; })); }
+                  long z = a ? ({ long t = work(a); t; }) : 3000000000;
                   return (int)(b + y + z);
                 }
                 """).rejection();
         List<Diagnostic> errors = d.stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).toList();
-        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7, 8, 9);
-        assertThat(errors.get(0).message()).contains("call of 'work', which may checkpoint, is inside a statement expression")
-                .contains("holds a 'break' or 'continue' of an enclosing loop");
-        assertThat(errors.get(1).message()).contains("reads 'x', declared by the same declaration");
-        assertThat(errors.get(2).message()).contains("it is an arm of '?:', evaluated only when chosen, and talent cannot "
+        assertThat(errors).extracting(Diagnostic::line).containsExactly(6, 7);
+        assertThat(errors.get(0).message()).contains("reads 'x', declared by the same declaration");
+        // 3000000000 is a long on x86_64 and a long long on i686
+        assertThat(errors.get(1).message()).contains("it is an arm of '?:', evaluated only when chosen, and talent cannot "
                 + "name the type 'long' of the '?:' alike on every ISA");
-        assertThat(errors.get(3).message()).contains("it is in the condition of a do-while loop and holds a 'break'");
         assertThat(d).allSatisfy(x -> assertThat(x.remedy()).isNotBlank());
+    }
+
+    /**
+     * Refused until 2026-12-06 (h/elvis): a break or continue of the loop around a loop whose header holds it in a
+     * statement expression (it becomes a goto to a label after that loop whose statement is the break or continue again),
+     * a '?:' of unsigned int and long (long here, unsigned long on i686: typed by each ISA's gcc), GNU a ?: b with a
+     * statement expression in b (a once, b only when a is zero).
+     */
+    @Test
+    void loopHeaderJumpsTypesThatDifferPerIsaAndGnuConditionalsAreRewritten() {
+        CProgram p = CProgram.in(dir).file("a.c", WORK + """
+                int main(void) {
+                  int a = 1; long b = 0;
+                  while (a < 9) { while (({ long t = work(a); if (t > 100) break; t < 50; })) a++; a++; }
+                  long z = a ? ({ unsigned u = (unsigned)work(a); u; }) : 1L;
+                  while (a < 12) { do a++; while (({ long t = work(a); if (t > 100) continue; t < 50; })); }
+                  b += a ?: ({ long t = work(a); t; });
+                  return (int)(b + z);
+                }
+                """);
+        List<String> lines = CProgram.originalLines(p.instrumented("a.c"));
+        p.compilesWithGcc("a.c");
+        assertThat(lines).hasSize(11);
+        for (int i = 5; i <= 8; i++) assertThat(lines.get(i)).as("line " + (i + 1)).doesNotContain("({");
+        assertThat(lines.get(5)).containsPattern("\\{ __label__ (__talent_se\\d+b); .*if \\(t > 100\\) goto \\1;.* if \\(0\\) \\{ \\1: break; \\} \\}");
+        assertThat(lines.get(6)).contains("__typeof__(1 ? (unsigned int)0 : (long)0)");
+        assertThat(lines.get(7)).containsPattern("\\{ __label__ (__talent_se\\d+k); .*if \\(t > 100\\) goto \\1;.* if \\(0\\) \\{ \\1: continue; \\} \\}");
+        assertThat(lines.get(8)).containsPattern("if \\(!\\((__talent_se\\d+) = \\(a \\)\\)\\) \\{.*long t = __talent_t\\d+;");
     }
 }

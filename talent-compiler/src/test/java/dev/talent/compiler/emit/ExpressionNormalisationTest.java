@@ -98,6 +98,29 @@ class ExpressionNormalisationTest {
         assertThat(l.get(4)).contains("if (i > 1) {").contains("} else { __talent_t5 = (0); } return __talent_t5;");
     }
 
+    /** GNU a ?: b: refused until 2026-12-06 (h/elvis) ("is an operand of the GNU 'a ?: b' operator"). */
+    @Test
+    void theGnuBinaryConditionalEvaluatesItsFirstOperandOnceAndTheSecondOnlyWhenItIsZero() {
+        List<String> l = lines("""
+                int main(void) {
+                  int i = 3, r;
+                  r = work(i) ?: work(-i);
+                  r += i++ ?: work(r);
+                  return r;
+                }
+                """);
+        assertThat(l.get(3)).startsWith("  __typeof__(work(i)) __talent_t1; __typeof__(work(-i)) __talent_t2; "
+                        + "__typeof__(((void)0, (__talent_t1 ?: __talent_t2))) __talent_t3; if (0) { __talent_r1: ;")
+                .contains("__talent_t1 = work(i); ").contains("if (__talent_t1) { __talent_t3 = (__talent_t1); } else { if (0) { __talent_r2: ;")
+                .contains("__talent_t2 = work(-i); ").endsWith("__talent_t3 = (__talent_t2); } r = __talent_t3;");
+        // i++ once, into a temporary that is the test and the value
+        assertThat(l.get(4)).startsWith("  __typeof__(((void)0, (i++))) __talent_t4; __typeof__(work(r)) __talent_t5; "
+                        + "__typeof__(((void)0, (__talent_t4 ?: __talent_t5))) __talent_t6; __talent_t4 = (i++); "
+                        + "if (__talent_t4) { __talent_t6 = (__talent_t4); } else {")
+                .endsWith("__talent_t6 = (__talent_t5); } r += __talent_t6;");
+        assertThat(l.get(4).split("i\\+\\+", -1)).hasSize(3);
+    }
+
     @Test
     void anArgumentWithASideEffectIsEvaluatedOnceAndSaved() {
         List<String> l = lines("""
