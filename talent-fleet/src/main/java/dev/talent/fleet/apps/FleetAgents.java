@@ -35,11 +35,18 @@ public interface FleetAgents extends AutoCloseable {
      *                 adopts the app after a restart only while etcd's placement names its host and this epoch
      */
     record AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
-            Optional<String> ip, long epoch) {
+            Optional<String> ip, long epoch, int precopy) {
         public AppSpec {
             binaries = Map.copyOf(binaries);
             args = List.copyOf(args);
             if (epoch < 0) throw new IllegalArgumentException("epoch " + epoch);
+            if (precopy < 0) throw new IllegalArgumentException("precopy " + precopy);
+        }
+
+        /** Without pre-copy ({@code precopy}: the most pre-copy rounds of its migrations, 0 for none). */
+        public AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
+                Optional<String> ip, long epoch) {
+            this(name, binaries, args, workdir, net, ip, epoch, 0);
         }
 
         /** Generation 0: a first placement. */
