@@ -114,6 +114,17 @@ public interface FleetAgents extends AutoCloseable {
         return migrate(app, from, to, reason, ledger);
     }
 
+    /**
+     * As above, with at most {@code precopy} pre-copy rounds before the stop (the app's {@code deploy --precopy}; 0:
+     * none): only the change since the newest round's image is copied at the stop. Pre-copy only shortens the downtime:
+     * an implementation (or an agent) without it copies everything at the stop, as the default does.
+     */
+    default MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<dev.talent.migrate.Step> fault, int precopy)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault);
+    }
+
     AppState state(String host, String app) throws FleetException, InterruptedException;
 
     /**

@@ -346,15 +346,28 @@ public final class GrpcFleetAgents implements FleetAgents {
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
             Optional<Step> fault) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault, 0);
+    }
+
+    /**
+     * As above; {@code precopy}: the app's pre-copy rounds (its record in etcd: {@code deploy --precopy}), or 0 for what
+     * the source's agent says of it ({@code Describe}, protocol {@value dev.talent.fleet.Protocol#PRECOPY}).
+     */
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<Step> fault, int precopy) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         if (from.equals(to)) throw new FleetException(app + " already runs on " + to);
         AgentClient src = agent(from.host()), dst = agent(to.host());
         InetSocketAddress dstAddress = directory.agentOf(to.host());
-        AppsMessages.Start spec;
+        AppsMessages.Start described;
         try {
-            spec = src.call(AppsRpc.DESCRIBE, AppsMessages.Op.of("describe", app));
+            described = src.call(AppsRpc.DESCRIBE, AppsMessages.Op.of("describe", app));
         } catch (IOException e) {
             throw fail("cannot ask " + from.host() + " about " + app, e);
         }
+        // the record's rounds go with the app (also past an agent too old to keep them)
+        AppsMessages.Start spec = precopy > 0 ? new AppsMessages.Start(described.app(), described.platform(), described.binaries(),
+                described.args(), described.workdir(), described.net(), described.epoch(), described.ip(), precopy) : described;
         if (!from.platform().equals(spec.platform())) throw new FleetException(app + " runs on " + from.host() + "/" + spec.platform() + ", not " + from);
         String sha = spec.binaries().get(to.platform());
         if (sha == null) throw new FleetException(app + " has no binary for " + to.platform());
@@ -405,7 +418,7 @@ public final class GrpcFleetAgents implements FleetAgents {
             AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
                     : prepared.container();
             // pre-copy when the app takes rounds and both agents have it; else everything is copied at the stop, as before
-            int rounds = precopyRounds(app, spec, from, to, fromSpeaks, toSpeaks);
+            int rounds = precopyRounds(app, spec, described.precopies(), from, to, fromSpeaks, toSpeaks, warn);
             MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null : new PrecopyStep(timeouts.safePoint(), rounds),
                     new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
@@ -484,8 +497,15 @@ public final class GrpcFleetAgents implements FleetAgents {
      * The pre-copy rounds of a migration of {@code app} ({@link dev.talent.fleet.Protocol#precopyRounds}); when the app
      * takes rounds but an agent cannot, that is said (the migration copies everything at the stop).
      */
-    private int precopyRounds(String app, AppsMessages.Start spec, Placement from, Placement to, int fromSpeaks, int toSpeaks) {
+    static int precopyRounds(String app, AppsMessages.Start spec, boolean sourcePrecopies, Placement from, Placement to,
+            int fromSpeaks, int toSpeaks, Consumer<String> warn) {
         int rounds = dev.talent.fleet.Protocol.precopyRounds(spec.precopy(), fromSpeaks, toSpeaks);
+        if (rounds > 0 && !sourcePrecopies) {
+            // its program there was started without TALENT_PRECOPY (by an agent before pre-copy): it would take no round
+            warn.accept(app + ": no pre-copy from " + from + ": its program there runs without pre-copy rounds; everything is"
+                    + " copied at the stop");
+            return 0;
+        }
         if (rounds == 0 && spec.precopies()) {
             warn.accept(app + ": no pre-copy from " + from + " to " + to + ": agent " + (fromSpeaks < toSpeaks ? from.host() : to.host())
                     + " speaks protocol " + Math.min(fromSpeaks, toSpeaks) + ", pre-copy needs " + dev.talent.fleet.Protocol.PRECOPY

@@ -98,4 +98,24 @@ class PrecopyProtocolTest {
             assertThat(GrpcFleetAgents.RemotePlace.event(e, NOW)).as(e.toString()).isNull();
         }
     }
+
+    @Test
+    void aMigrationPrecopiesOnlyWhatItsSourceProgramCanAndSaysWhyNot() {
+        AppsMessages.Start asked = new AppsMessages.Start("svc", "x86_64", Map.of("x86_64", "ab"), List.of(), "", false, 0, null, 4);
+        FleetAgents.Placement from = new FleetAgents.Placement("h1", "x86_64"), to = new FleetAgents.Placement("h2", "s390x");
+        List<String> said = new java.util.ArrayList<>();
+        assertThat(GrpcFleetAgents.precopyRounds("svc", asked, true, from, to, Protocol.CURRENT, Protocol.CURRENT, said::add)).isEqualTo(4);
+        assertThat(said).isEmpty();
+        assertThat(GrpcFleetAgents.precopyRounds("svc", asked, true, from, to, Protocol.CURRENT, Protocol.PRECOPY - 1, said::add)).isZero();
+        assertThat(said).singleElement().asString().contains("agent h2 speaks protocol " + (Protocol.PRECOPY - 1))
+                .contains("everything is copied at the stop");
+        said.clear();
+        // a program started without TALENT_PRECOPY would answer no round: none is asked of it (no 60 s wait, no failure)
+        assertThat(GrpcFleetAgents.precopyRounds("svc", asked, false, from, to, Protocol.CURRENT, Protocol.CURRENT, said::add)).isZero();
+        assertThat(said).singleElement().asString().contains("runs without pre-copy rounds");
+        said.clear();
+        AppsMessages.Start none = new AppsMessages.Start("svc", "x86_64", Map.of("x86_64", "ab"), List.of(), "", false, 0, null);
+        assertThat(GrpcFleetAgents.precopyRounds("svc", none, false, from, to, Protocol.CURRENT, 1, said::add)).isZero();
+        assertThat(said).as("nothing asked, nothing said").isEmpty();
+    }
 }
