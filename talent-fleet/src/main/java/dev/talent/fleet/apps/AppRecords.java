@@ -215,15 +215,15 @@ public final class AppRecords {
     /**
      * Why {@code talent migrate --inject-fault STEP} is refused (a message naming the option and the steps), or empty
      * when {@code step} is one of {@link #FAULTS}. {@code precopy}, a step of {@code talent run --precopy}, is refused
-     * with its own reason: a host-to-host migration does not pre-copy (docs/FLEET.md, "Injected faults"), so a fault
-     * there could never be injected and the request would only seem to test something.
+     * with its own reason: a host-to-host migration's pre-copy ({@code deploy --precopy}) has no injected fault of its
+     * own (docs/FLEET.md, "Injected faults"), so the request would only seem to test something.
      */
     public static Optional<String> refusedFault(String step) {
         if (FAULTS.contains(step)) return Optional.empty();
         String steps = "a host-to-host migration fails at one of " + String.join(", ", FAULTS);
         if ("precopy".equals(step))
-            return Optional.of("--inject-fault precopy: a host-to-host migration does not pre-copy (only talent run --precopy"
-                    + " does), so it has no such step; " + steps);
+            return Optional.of("--inject-fault precopy: a host-to-host migration cannot fail there on purpose (its pre-copy,"
+                    + " deploy --precopy, has no injected fault; talent run --inject-fault precopy has), so it has no such step; " + steps);
         return Optional.of("--inject-fault " + step + ": " + steps);
     }
 
