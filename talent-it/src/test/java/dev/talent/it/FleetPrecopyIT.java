@@ -40,7 +40,7 @@ class FleetPrecopyIT {
     private static final Duration COMMAND = Duration.ofMinutes(4);
     private static final String OLD = "h3";
     private static final long STATE_BYTES = 16L << 20;
-    private static final List<String> ARGS = List.of("6000", "10");
+    private static final List<String> ARGS = List.of("12000", "10");
 
     private TalentCli talent;
     private Path root, dir, fleet;
