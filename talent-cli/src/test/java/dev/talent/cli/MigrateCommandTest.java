@@ -106,7 +106,7 @@ class MigrateCommandTest {
         String fleet = temp.resolve("no-fleet.conf").toString();
         ControlCommandsFixture.Result precopy = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "precopy");
         assertThat(precopy.status()).isEqualTo(ExitCodes.USAGE);
-        assertThat(precopy.err()).startsWith("talent: --inject-fault precopy: a host-to-host migration does not pre-copy")
+        assertThat(precopy.err()).startsWith("talent: --inject-fault precopy: a host-to-host migration cannot fail there on purpose")
                 .contains("prepare, checkpoint, sync, start, restore, commit");
         ControlCommandsFixture.Result unknown = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "Commit");
         assertThat(unknown.status()).isEqualTo(ExitCodes.USAGE);

@@ -20,13 +20,17 @@ import java.util.Optional;
  *   <li>3: a sync's head may say {@code bounded} (docs/FLEET.md).
  *   <li>4: a take's answer ({@code Statement}) may say {@code binding}, to a caller of 4 only. A checkpoint taken by
  *       an agent of 3 or less is treated as bound to its platform's layout ({@link #unsaidBinding}).
+ *   <li>5: pre-copy ({@link #PRECOPY}): an app's {@code Start} may say {@code precopy} (its programs get
+ *       {@code TALENT_PRECOPY=1}); an event may carry a pre-copy round's {@code bytes} and {@code deltaBytes}; the
+ *       methods {@code TakePrecopy} and {@code SendPrecopy} exist. A migration between agents of which one speaks less
+ *       copies everything at the stop, as before ({@link #precopyRounds}).
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 4;
+    public static final int CURRENT = 5;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
@@ -35,6 +39,8 @@ public final class Protocol {
     public static final int SYNC_BOUNDARY = 3;
     /** The version a take's answer may say what binds the checkpoint to its writer's byte order ({@code Statement.binding}). */
     public static final int STATEMENT_BINDING = 4;
+    /** The version pre-copy needs of both agents of a migration (and the messages that say it). */
+    public static final int PRECOPY = 5;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 
@@ -103,6 +109,17 @@ public final class Protocol {
      * version without such a way raises it for the migrations that use it.
      */
     public static int neededByMigration() { return OLDEST; }
+
+    /**
+     * The pre-copy rounds a migration does between a source agent that speaks {@code fromSpeaks} and a destination
+     * agent that speaks {@code toSpeaks}, for an app deployed with {@code requested} rounds (null or 0: none): the rounds
+     * when both speak {@link #PRECOPY}, else 0. Pre-copy only shortens the downtime, so a migration involving an older
+     * agent is not refused for it: it copies everything at the stop, as that agent's release did.
+     */
+    public static int precopyRounds(Integer requested, int fromSpeaks, int toSpeaks) {
+        if (requested == null || requested <= 0) return 0;
+        return Math.min(fromSpeaks, toSpeaks) >= PRECOPY ? requested : 0;
+    }
 
     /**
      * Why a migration that needs version {@code needs} cannot involve {@code host}'s agent, which speaks {@code speaks}

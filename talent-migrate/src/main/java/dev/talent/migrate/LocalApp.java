@@ -176,8 +176,15 @@ public final class LocalApp implements AutoCloseable {
         private final Path stdout;
         private final Optional<Path> stderr;
         private final String label;
+        private final boolean precopy;
+        /**
+         * Its files, made once: the pre-copy image received for the coming stop (the base a delta keeps) is remembered
+         * from its receipt to the delta's, which come in separate calls.
+         */
+        private HostFiles files;
 
-        private Place(Host host, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label) {
+        private Place(Host host, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label, boolean precopy) {
+            this.precopy = precopy;
             this.host = host;
             this.binary = binary;
             this.args = List.copyOf(args);
@@ -195,7 +202,7 @@ public final class LocalApp implements AutoCloseable {
         public HostContainers containers() {
             HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
                 String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                ContainerSpec s0 = spec(id, h, binary, args, restart, fault).withStdoutFile(stdout);
+                ContainerSpec s0 = spec(id, h, binary, args, restart, fault, precopy).withStdoutFile(stdout);
                 ContainerSpec s = network.map(s0::withNetwork).orElse(s0);
                 LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
                 // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
@@ -219,7 +226,12 @@ public final class LocalApp implements AutoCloseable {
             };
         }
 
-        public HostFiles files() {
+        public synchronized HostFiles files() {
+            if (files == null) files = newFiles();
+            return files;
+        }
+
+        private HostFiles newFiles() {
             // a migration's checkpoint is taken in memory and handed over from there; its recovery copy is written
             // (and fsynced) by keepTakenCheckpoint, after the downtime, or by whatever reads the accepted ones first
             HostFiles local = new LocalHostFiles(host, app, accepted, signer, receiver,
@@ -240,6 +252,18 @@ public final class LocalApp implements AutoCloseable {
                 @Override
                 public void receiveCheckpoint(CheckpointSignature signed, java.io.InputStream bytes) throws IOException {
                     local.receiveCheckpoint(signed, bytes);
+                }
+
+                @Override
+                public OutgoingCheckpoint takePrecopyImage(String name) throws IOException {
+                    if (!precopy) throw new IOException("the program on " + label + " does not take pre-copy rounds (pre-copy image "
+                            + Printable.escape(name, 80) + ")");
+                    return local.takePrecopyImage(name);
+                }
+
+                @Override
+                public void receivePrecopyImage(CheckpointSignature signed, java.io.InputStream bytes) throws IOException {
+                    local.receivePrecopyImage(signed, bytes);
                 }
 
                 @Override
@@ -329,9 +353,18 @@ public final class LocalApp implements AutoCloseable {
     /** The same, with the program's stderr appended to {@code stderr} when given (else each container's own log). */
     public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label)
             throws IOException {
+        return place(platform, binary, args, stdout, stderr, label, false);
+    }
+
+    /**
+     * The same; {@code precopy}: its programs run with the runtime's pre-copy rounds enabled ({@code TALENT_PRECOPY=1},
+     * as {@code talent run --precopy}), and its files offer pre-copy images ({@link HostFiles#takePrecopyImage}).
+     */
+    public synchronized Place place(Platform platform, Path binary, List<String> args, Path stdout, Optional<Path> stderr, String label,
+            boolean precopy) throws IOException {
         Place p = places.get(platform);
         if (p == null) {
-            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, stderr, label);
+            p = new Place(Host.create(platform, dir.resolve("places")), binary, args, stdout, stderr, label, precopy);
             places.put(platform, p);
         }
         return p;

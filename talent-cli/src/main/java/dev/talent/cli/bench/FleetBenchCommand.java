@@ -47,8 +47,20 @@ public final class FleetBenchCommand implements Callable<Integer> {
     @Option(names = "--net", description = "Migrate a network server deployed with --net, with a client connected all"
             + " along (needs --migrations; --state-kib does not apply).") boolean net;
 
+    @Option(names = "--precopy", paramLabel = "ROUNDS", defaultValue = "0",
+            description = "Also run each scenario with the app deployed with --precopy ROUNDS, and print the downtime with and"
+                    + " without pre-copy side by side (default: ${DEFAULT-VALUE}: without only; not with --net).") int precopy;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (precopy < 0 || precopy > dev.talent.fleet.apps.AppRecords.MAX_PRECOPY_ROUNDS) {
+            spec.commandLine().getErr().println("talent bench fleet: --precopy is 0 to " + dev.talent.fleet.apps.AppRecords.MAX_PRECOPY_ROUNDS);
+            return ExitCodes.USAGE;
+        }
+        if (precopy > 0 && (net || migrations <= 0)) {
+            spec.commandLine().getErr().println("talent bench fleet: --precopy needs --migrations N and not --net");
+            return ExitCodes.USAGE;
+        }
         if (net && migrations <= 0) {
             spec.commandLine().getErr().println("talent bench fleet: --net needs --migrations N");
             return ExitCodes.USAGE;
@@ -105,11 +117,15 @@ public final class FleetBenchCommand implements Callable<Integer> {
             }
             if (stateKib < 0 || stateKib > 1024 * 1024)
                 throw new FleetException("--state-kib must be 0 to 1048576, not " + stateKib);
-            String app = (net ? "bench-h2h-net-" : "bench-h2h-") + ProcessHandle.current().pid();
             List<String> args = net ? List.of(Integer.toString(NetworkBench.PORT))
                     : List.of("10000000", "5", "0", Integer.toString(stateKib));
+            // the same scenarios without pre-copy, then (--precopy) with it: medians side by side at the end
+            List<String> sideBySide = new java.util.ArrayList<>();
+            for (int rounds : precopy > 0 ? List.of(0, precopy) : List.of(0)) {
+            String app = (net ? "bench-h2h-net-" : rounds > 0 ? "bench-h2h-pre-" : "bench-h2h-") + ProcessHandle.current().pid();
             var record = new dev.talent.fleet.apps.AppRecords.AppRecord(app, digests, args, null, net, null,
-                    List.of(x86.name(), other.name()), null, null, null, System.currentTimeMillis(), false);
+                    List.of(x86.name(), other.name()), null, null, null, System.currentTimeMillis(), false).withPrecopy(rounds);
+            String how = rounds > 0 ? ", pre-copy " + rounds + " rounds" : precopy > 0 ? ", no pre-copy" : "";
             var apps = session.apps();
             apps.deploy(record, new dev.talent.fleet.apps.FleetApps.Blobs(byName, java.util.Optional.empty()), Duration.ofMinutes(2));
             FleetNetPeer peer = null;
@@ -129,11 +145,13 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 // every move changes host and ISA: the hosts in turn, the platform alternating (twice round for an odd count)
                 for (int j = 0; j < 2 * hosts.size(); j++)
                     crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
-                String state = net ? ", --net line server, one client connected" : ", " + stateKib + " KiB of heap state";
-                report(out, "native -> native (x86_64, host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
+                String state = (net ? ", --net line server, one client connected" : ", " + stateKib + " KiB of heap state") + how;
+                double nativeMs = report(out, "native -> native (x86_64, host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
                         nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
-                report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
+                double crossMs = report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
                         apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
+                sideBySide.add(String.format("  %-22s native %8.1f ms   cross-ISA (%s) %8.1f ms", rounds > 0 ? "pre-copy " + rounds + " rounds" : "full copy",
+                        nativeMs, other.name(), crossMs));
                 if (peer != null) {
                     peer.check();
                     out.printf("the client: %d requests answered, each once and in order, on one connection through %d migrations%n",
@@ -143,12 +161,18 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 if (peer != null) peer.close();
                 apps.undeploy(app, Duration.ofMinutes(1));
             }
+            }
+            if (sideBySide.size() > 1) {
+                out.printf("downtime medians, side by side (%d migrations each, %d KiB of heap state):%n", migrations, stateKib);
+                sideBySide.forEach(out::println);
+            }
         }
         out.flush();
         return ExitCodes.OK;
     }
 
-    private static void report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples,
+    /** Prints the scenario's phases; returns its downtime median (NaN when none succeeded). */
+    private static double report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples,
             FleetNetPeer peer) throws BenchFailedException {
         // a peer whose stream broke fails the bench: its pauses would not be pauses of one connection
         if (peer != null) peer.check();
@@ -179,6 +203,17 @@ public final class FleetBenchCommand implements Callable<Integer> {
         List<Double> writes = samples.stream().map(s -> (double) s.etcdWrites()).toList();
         out.printf("  etcd writes per migration: median %.0f, max %.0f (revisions: the request, begin, commit, finish)%n",
                 dev.talent.fleet.apps.HostToHostBench.quantile(writes, 0.5), dev.talent.fleet.apps.HostToHostBench.quantile(writes, 1.0));
+        List<dev.talent.migrate.control.MigrationRecord.Precopy> pre = ok.stream().map(dev.talent.migrate.control.MigrationRecord::precopy)
+                .filter(java.util.Objects::nonNull).toList();
+        if (!pre.isEmpty()) {
+            phase(out, "  pre-copy (running)", pre.stream().map(dev.talent.migrate.control.MigrationRecord.Precopy::precopyMs).toList());
+            out.printf("  pre-copy: %d of %d migrations; base bytes median %.0f, delta bytes median %.0f%n", pre.size(), ok.size(),
+                    dev.talent.fleet.apps.HostToHostBench.quantile(pre.stream().map(p -> (double) p.baseBytes()).toList(), 0.5),
+                    dev.talent.fleet.apps.HostToHostBench.quantile(pre.stream().filter(p -> p.deltaBytes() != null)
+                            .map(p -> (double) p.deltaBytes()).toList(), 0.5));
+        }
+        List<Double> down = ok.stream().map(dev.talent.migrate.control.MigrationRecord::downtimeMs).filter(java.util.Objects::nonNull).toList();
+        return down.isEmpty() ? Double.NaN : dev.talent.fleet.apps.HostToHostBench.quantile(down, 0.5);
     }
 
     private static void phase(PrintWriter out, String name, List<Double> ms) {

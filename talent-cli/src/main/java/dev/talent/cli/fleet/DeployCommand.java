@@ -54,6 +54,12 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--on-host-loss", paramLabel = "lost|restart", defaultValue = AppRecords.ON_LOSS_LOST,
             description = "When its host is lost (its agent gone past the controller's --host-grace) and no checkpoint of it"
             + " exists elsewhere: record it lost (default), or restart it from scratch on another host.") String onHostLoss;
+    @Option(names = "--precopy", paramLabel = "ROUNDS", arity = "0..1", fallbackValue = "3", defaultValue = "0",
+            description = "Pre-copy before each migration's stop, as talent run --precopy: while the program runs, a"
+                    + " copy-on-write image of its state is taken and sent to the destination's agent, which keeps it; at the"
+                    + " stop only what changed since (a delta) goes over. Rounds repeat while the change shrinks, at most ROUNDS"
+                    + " (default 3 when given without a value; 0: off, the default). Its programs run with TALENT_PRECOPY=1."
+                    + " A migration involving an agent of protocol 4 or older copies everything at the stop.") int precopy;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for it to start"
             + " (default: ${DEFAULT-VALUE}).") int timeout;
     @Parameters(index = "0", paramLabel = "DIR/NAME", description = "The program, without the .<platform> suffix.") String program;
@@ -70,6 +76,8 @@ public final class DeployCommand implements Callable<Integer> {
         if (!onHostLoss.equals(AppRecords.ON_LOSS_LOST) && !onHostLoss.equals(AppRecords.ON_LOSS_RESTART))
             throw new ParameterException(spec.commandLine(), "--on-host-loss: lost or restart, not '" + onHostLoss + "'");
         if (migrations != null && migrations < 0) throw new ParameterException(spec.commandLine(), "--migrations: must be 0 or more");
+        if (precopy < 0 || precopy > AppRecords.MAX_PRECOPY_ROUNDS)
+            throw new ParameterException(spec.commandLine(), "--precopy: 0 to " + AppRecords.MAX_PRECOPY_ROUNDS + " rounds, not " + precopy);
         Long min = null, max = null;
         if (every != null) {
             try {
@@ -112,7 +120,7 @@ public final class DeployCommand implements Callable<Integer> {
                 workdirDigest = sha256(archive);
             }
             AppRecords.AppRecord record = new AppRecords.AppRecord(app, digests, programArgs(), workdirDigest, net, ip,
-                    platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss).withBinding(binding);
+                    platforms, min, max, migrations, System.currentTimeMillis(), false, onHostLoss).withBinding(binding).withPrecopy(precopy);
             AppStore.AppView v = fleetSession.apps.deploy(record, new FleetApps.Blobs(binaries, Optional.ofNullable(archive)),
                     Duration.ofSeconds(timeout));
             return started(app, v, out, err);

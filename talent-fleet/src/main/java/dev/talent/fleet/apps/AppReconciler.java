@@ -617,7 +617,7 @@ public final class AppReconciler {
                     Thread.currentThread().interrupt();
                     return Optional.of("interrupted while committing the placement of " + app);
                 }
-            }, fault);
+            }, fault, spec.precopy() == null ? 0 : spec.precopy());
         } catch (NotCommittedException e) {
             // the destination runs, the source is stopped at its checkpoint, etcd places the app on the source: the
             // next step resolves it as a migration whose leader died there (the source keeps it); its record says why

@@ -24,6 +24,9 @@ public final class AppRecords {
     /** {@code --on-host-loss}: what the leader does with an app whose host is lost and of which no checkpoint exists elsewhere. */
     public static final String ON_LOSS_LOST = "lost", ON_LOSS_RESTART = "restart";
 
+    /** The most pre-copy rounds an app's migrations may do ({@code deploy --precopy}). */
+    public static final int MAX_PRECOPY_ROUNDS = 16;
+
     /**
      * {@code /talent/apps/APP/spec}: the desired state, as {@code talent deploy} wrote it.
      *
@@ -36,12 +39,29 @@ public final class AppRecords {
      *                    its working directory as deployed, when no checkpoint of it exists off that host)
      * @param binding     what binds every checkpoint of the build to its writer's byte order and/or pointer width
      *                    ({@code DIR/NAME.binding}, {@link BuildBinding}); null: nothing (or a deploy before it existed)
+     * @param precopy     {@code deploy --precopy ROUNDS}: the most pre-copy rounds of each migration (its programs run
+     *                    with {@code TALENT_PRECOPY=1}); null: none (absent from the JSON, as before pre-copy)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net,
             String ip, List<String> platforms, @JsonProperty("every_min_ms") Long everyMinMs,
             @JsonProperty("every_max_ms") Long everyMaxMs, Integer migrations, @JsonProperty("created_ms") long createdMs,
-            boolean undeploy, @JsonProperty("on_host_loss") String onHostLoss, Binding binding) {
+            boolean undeploy, @JsonProperty("on_host_loss") String onHostLoss, Binding binding,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer precopy) {
+        /** An app without pre-copy ({@code precopy}: the most pre-copy rounds of each migration, {@code deploy --precopy}). */
+        public AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net,
+                String ip, List<String> platforms, Long everyMinMs, Long everyMaxMs, Integer migrations, long createdMs,
+                boolean undeploy, String onHostLoss, Binding binding) {
+            this(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations, createdMs, undeploy,
+                    onHostLoss, binding, null);
+        }
+
+        /** The same app whose migrations pre-copy at most {@code rounds} rounds (0: none). */
+        public AppRecord withPrecopy(int rounds) {
+            return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
+                    createdMs, undeploy, onHostLoss, binding, rounds == 0 ? null : rounds);
+        }
+
         /** An app that is recorded lost with its host (the default). */
         public AppRecord(String name, Map<String, String> binaries, List<String> args, String workdir, boolean net, String ip,
                 List<String> platforms, Long everyMinMs, Long everyMaxMs, Integer migrations, long createdMs, boolean undeploy) {
@@ -62,7 +82,7 @@ public final class AppRecords {
         /** The same app with the build's {@code binding}. */
         public AppRecord withBinding(Optional<BuildBinding> binding) {
             return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
-                    createdMs, undeploy, onHostLoss, binding.map(Binding::of).orElse(null));
+                    createdMs, undeploy, onHostLoss, binding.map(Binding::of).orElse(null), precopy);
         }
 
         public AppRecord {
@@ -79,6 +99,8 @@ public final class AppRecords {
             if ((everyMinMs == null) != (everyMaxMs == null) || (everyMinMs != null && (everyMinMs <= 0 || everyMaxMs < everyMinMs)))
                 throw new IllegalArgumentException("app " + name + ": bad interval " + everyMinMs + ".." + everyMaxMs);
             if (migrations != null && migrations < 0) throw new IllegalArgumentException("app " + name + ": migrations < 0");
+            if (precopy != null && (precopy < 0 || precopy > MAX_PRECOPY_ROUNDS))
+                throw new IllegalArgumentException("app " + name + ": --precopy is 0 to " + MAX_PRECOPY_ROUNDS + " rounds, not " + precopy);
         }
 
         /** The spec the agents get (placement generation 0). */
@@ -86,14 +108,15 @@ public final class AppRecords {
 
         /** The spec the agents get, for the placement of generation {@code epoch}. */
         public FleetAgents.AppSpec spec(long epoch) {
-            return new FleetAgents.AppSpec(name, binaries, args, Optional.ofNullable(workdir), net, Optional.ofNullable(ip), epoch);
+            return new FleetAgents.AppSpec(name, binaries, args, Optional.ofNullable(workdir), net, Optional.ofNullable(ip), epoch,
+                    precopy == null ? 0 : precopy);
         }
 
         public boolean restartOnHostLoss() { return ON_LOSS_RESTART.equals(onHostLoss); }
 
         public AppRecord undeployed() {
             return new AppRecord(name, binaries, args, workdir, net, ip, platforms, everyMinMs, everyMaxMs, migrations,
-                    createdMs, true, onHostLoss, binding);
+                    createdMs, true, onHostLoss, binding, precopy);
         }
     }
 
@@ -192,15 +215,15 @@ public final class AppRecords {
     /**
      * Why {@code talent migrate --inject-fault STEP} is refused (a message naming the option and the steps), or empty
      * when {@code step} is one of {@link #FAULTS}. {@code precopy}, a step of {@code talent run --precopy}, is refused
-     * with its own reason: a host-to-host migration does not pre-copy (docs/FLEET.md, "Injected faults"), so a fault
-     * there could never be injected and the request would only seem to test something.
+     * with its own reason: a host-to-host migration's pre-copy ({@code deploy --precopy}) has no injected fault of its
+     * own (docs/FLEET.md, "Injected faults"), so the request would only seem to test something.
      */
     public static Optional<String> refusedFault(String step) {
         if (FAULTS.contains(step)) return Optional.empty();
         String steps = "a host-to-host migration fails at one of " + String.join(", ", FAULTS);
         if ("precopy".equals(step))
-            return Optional.of("--inject-fault precopy: a host-to-host migration does not pre-copy (only talent run --precopy"
-                    + " does), so it has no such step; " + steps);
+            return Optional.of("--inject-fault precopy: a host-to-host migration cannot fail there on purpose (its pre-copy,"
+                    + " deploy --precopy, has no injected fault; talent run --inject-fault precopy has), so it has no such step; " + steps);
         return Optional.of("--inject-fault " + step + ": " + steps);
     }
 

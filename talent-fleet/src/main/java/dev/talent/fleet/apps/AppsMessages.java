@@ -30,10 +30,23 @@ final class AppsMessages {
     /**
      * An app to start (or a destination to prepare): what it runs on each platform; {@code epoch}: the placement's
      * generation the controller started it at (kept along with the app, see {@code PlacementFence}); {@code ip}: the
-     * app's address with {@code net} (its namespace's on every host), else null.
+     * app's address with {@code net} (its namespace's on every host), else null; {@code precopy}: the most pre-copy
+     * rounds a migration of it does (its programs run with {@code TALENT_PRECOPY=1}), null for none; said only to an
+     * agent of protocol {@value dev.talent.fleet.Protocol#PRECOPY} or newer, and by one only to such a caller.
      */
     record Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch,
-            String ip) {
+            String ip, @JsonInclude(JsonInclude.Include.NON_NULL) Integer precopy) {
+        Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch,
+                String ip) {
+            this(app, platform, binaries, args, workdir, net, epoch, ip, null);
+        }
+
+        /** The same without pre-copy (what an agent before protocol 5 reads). */
+        Start withoutPrecopy() { return new Start(app, platform, binaries, args, workdir, net, epoch, ip, null); }
+
+        /** Whether its programs take pre-copy rounds. */
+        boolean precopies() { return precopy != null && precopy > 0; }
+
         Start(String app, String platform, Map<String, String> binaries, List<String> args, String workdir, boolean net, long epoch) {
             this(app, platform, binaries, args, workdir, net, epoch, null);
         }
@@ -48,8 +61,18 @@ final class AppsMessages {
     /** A chunk of a log: {@code data} is the log from {@code from} (past the offset asked when its start was dropped) to {@code next}. */
     record Logs(byte[] data, long from, long next, boolean ended) {}
 
-    /** A runtime event; {@code ageNanos}: how long ago the agent read it (clocks of hosts are not compared). */
-    record Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos) {}
+    /**
+     * A runtime event; {@code ageNanos}: how long ago the agent read it (clocks of hosts are not compared). A
+     * {@code precopied} event (round in {@code sequence}, image in {@code message}) carries the image's {@code bytes}
+     * and {@code deltaBytes} (-1: not known) to a caller of protocol {@value dev.talent.fleet.Protocol#PRECOPY} or
+     * newer; null otherwise (and absent from the JSON).
+     */
+    record Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long bytes, @JsonInclude(JsonInclude.Include.NON_NULL) Long deltaBytes) {
+        Event(String kind, String platform, long sequence, String message, int status, String containerId, long ageNanos) {
+            this(kind, platform, sequence, message, status, containerId, ageNanos, null, null);
+        }
+    }
 
     /**
      * A checkpoint's signed statement ({@code sequence} in decimal); {@code binding}: what binds the checkpoint to its

@@ -78,6 +78,12 @@ public final class AppsRpc {
             method("TakeCheckpoint", UNARY, AppsMessages.Op.class, AppsMessages.Statement.class);
     static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_CHECKPOINT =
             method("SendCheckpoint", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
+    /** Protocol {@value dev.talent.fleet.Protocol#PRECOPY}: the source accepts and signs a pre-copy round's image ({@code arg}). */
+    static final MethodDescriptor<AppsMessages.Op, AppsMessages.Statement> TAKE_PRECOPY =
+            method("TakePrecopy", UNARY, AppsMessages.Op.class, AppsMessages.Statement.class);
+    /** Protocol {@value dev.talent.fleet.Protocol#PRECOPY}: the source sends the image it took to the destination, which keeps it. */
+    static final MethodDescriptor<AppsMessages.Send, AppsMessages.Reply> SEND_PRECOPY =
+            method("SendPrecopy", UNARY, AppsMessages.Send.class, AppsMessages.Reply.class);
     static final MethodDescriptor<AppsMessages.CheckpointPart, AppsMessages.Reply> RECEIVE_CHECKPOINT =
             method("ReceiveCheckpoint", MethodDescriptor.MethodType.CLIENT_STREAMING, CHECKPOINT_PARTS,
                     new JsonMarshaller<>(AppsMessages.Reply.class, MAX_MESSAGE));
@@ -148,10 +154,10 @@ public final class AppsRpc {
                 }))
                 .addMethod(STATE, unary(pool, o -> apps.state(o.app())))
                 .addMethod(LOGS, unary(pool, o -> apps.logs(o.app(), o.id(), o.number(), parseInt(o.arg()))))
-                .addMethod(DESCRIBE, unary(pool, o -> apps.describe(o.app())))
+                .addMethod(DESCRIBE, unary(pool, o -> forCaller(apps.describe(o.app()), ProtocolHeader.caller())))
                 .addMethod(OP, unary(pool, o -> op(apps, o)))
                 .addMethod(NEXT_EVENT, unary(pool, o -> event(apps.nextEvent(o.app(), o.platform(),
-                        Duration.ofMillis(Math.max(1, Math.min(o.number(), 120_000)))))))
+                        Duration.ofMillis(Math.max(1, Math.min(o.number(), 120_000)))), ProtocolHeader.caller())))
                 .addMethod(WATCH_EXIT, ServerCalls.asyncServerStreamingCall((o, response) -> {
                     try {
                         AppContainer c = apps.container(o.app(), o.id());
@@ -175,6 +181,11 @@ public final class AppsRpc {
                 .addMethod(TAKE_CHECKPOINT, unary(pool, o -> {
                     AppsMessages.Statement st = apps.takeCheckpoint(o.app(), o.platform(), HostedApps.sendAhead(o.app(), o.platform(), o.arg()));
                     return forCaller(st, ProtocolHeader.caller());
+                }))
+                .addMethod(TAKE_PRECOPY, unary(pool, o -> apps.takePrecopyImage(o.app(), o.platform(), o.arg())))
+                .addMethod(SEND_PRECOPY, unary(pool, s -> {
+                    apps.sendPrecopyImage(s);
+                    return new AppsMessages.Reply("sent", 0, true);
                 }))
                 .addMethod(SEND_CHECKPOINT, unary(pool, s -> {
                     apps.sendCheckpoint(s);
@@ -334,7 +345,14 @@ public final class AppsRpc {
         };
     }
 
-    static AppsMessages.Event event(RuntimeEvent e) {
+    /** {@code e} as a caller of this build's protocol reads it. */
+    static AppsMessages.Event event(RuntimeEvent e) { return event(e, dev.talent.fleet.Protocol.CURRENT); }
+
+    /**
+     * {@code e} as a caller of protocol {@code caller} reads it: a pre-copy round's sizes only from
+     * {@value dev.talent.fleet.Protocol#PRECOPY} on (an older caller's reader refuses fields it does not know).
+     */
+    static AppsMessages.Event event(RuntimeEvent e, int caller) {
         if (e == null) return new AppsMessages.Event("none", "", 0, "", 0, "", 0);
         long age = Math.max(0, System.nanoTime() - e.receivedNanos());
         return switch (e) {
@@ -343,8 +361,10 @@ public final class AppsRpc {
             case RuntimeEvent.CheckpointWritten w -> new AppsMessages.Event("checkpoint", "", w.sequence(), "", 0, "", age);
             case RuntimeEvent.CheckpointFailed f -> new AppsMessages.Event("checkpoint-failed", "", 0, f.message(), 0, "", age);
             case RuntimeEvent.Exiting x -> new AppsMessages.Event("exiting", "", 0, "", x.status(), "", age);
-            // the fleet does not pre-copy yet (its hosts' files refuse it): the caller ignores this kind
-            case RuntimeEvent.Precopied p -> new AppsMessages.Event("precopied", "", p.round(), p.image(), 0, "", age);
+            // a caller before pre-copy ignores this kind (it never asked for a round)
+            case RuntimeEvent.Precopied p -> caller >= dev.talent.fleet.Protocol.PRECOPY
+                    ? new AppsMessages.Event("precopied", "", p.round(), p.image(), 0, "", age, p.bytes(), p.deltaBytes())
+                    : new AppsMessages.Event("precopied", "", p.round(), p.image(), 0, "", age);
             // nor starts destinations with TALENT_AHEAD=base: no agent's destination writes this kind yet
             case RuntimeEvent.AheadRestored a -> new AppsMessages.Event("ahead", "", a.bytes(), a.image(), 0, "", age);
             case RuntimeEvent.ProcessExited x -> new AppsMessages.Event("exited", "", 0, "", x.status(), x.containerId(), age);
@@ -382,6 +402,11 @@ public final class AppsRpc {
     /** A take's answer as a caller of protocol {@code caller} reads it: without the binding before 4, which refuses it. */
     static AppsMessages.Statement forCaller(AppsMessages.Statement st, int caller) {
         return caller >= dev.talent.fleet.Protocol.STATEMENT_BINDING ? st : st.withBinding(null);
+    }
+
+    /** An app's description as a caller of protocol {@code caller} reads it: without pre-copy before 5, which refuses it. */
+    static AppsMessages.Start forCaller(AppsMessages.Start s, int caller) {
+        return caller >= dev.talent.fleet.Protocol.PRECOPY ? s : s.withoutPrecopy();
     }
 
     static StatusRuntimeException status(Exception e) {

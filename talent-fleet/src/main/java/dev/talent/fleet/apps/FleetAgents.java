@@ -35,11 +35,18 @@ public interface FleetAgents extends AutoCloseable {
      *                 adopts the app after a restart only while etcd's placement names its host and this epoch
      */
     record AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
-            Optional<String> ip, long epoch) {
+            Optional<String> ip, long epoch, int precopy) {
         public AppSpec {
             binaries = Map.copyOf(binaries);
             args = List.copyOf(args);
             if (epoch < 0) throw new IllegalArgumentException("epoch " + epoch);
+            if (precopy < 0) throw new IllegalArgumentException("precopy " + precopy);
+        }
+
+        /** Without pre-copy ({@code precopy}: the most pre-copy rounds of its migrations, 0 for none). */
+        public AppSpec(String name, Map<String, String> binaries, List<String> args, Optional<String> workdir, boolean net,
+                Optional<String> ip, long epoch) {
+            this(name, binaries, args, workdir, net, ip, epoch, 0);
         }
 
         /** Generation 0: a first placement. */
@@ -105,6 +112,17 @@ public interface FleetAgents extends AutoCloseable {
             throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         if (fault.isPresent()) throw new FleetException("these agents cannot inject a fault at step " + fault.get().label());
         return migrate(app, from, to, reason, ledger);
+    }
+
+    /**
+     * As above, with at most {@code precopy} pre-copy rounds before the stop (the app's {@code deploy --precopy}; 0:
+     * none): only the change since the newest round's image is copied at the stop. Pre-copy only shortens the downtime:
+     * an implementation (or an agent) without it copies everything at the stop, as the default does.
+     */
+    default MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<dev.talent.migrate.Step> fault, int precopy)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault);
     }
 
     AppState state(String host, String app) throws FleetException, InterruptedException;

@@ -108,7 +108,7 @@ public final class FleetApps {
             }
             AppRecords.AppRecord withAddress = new AppRecords.AppRecord(app.name(), app.binaries(), app.args(), app.workdir(), true,
                     address.toString(), app.platforms(), app.everyMinMs(), app.everyMaxMs(), app.migrations(), app.createdMs(),
-                    app.undeploy(), app.onHostLoss(), app.binding());
+                    app.undeploy(), app.onHostLoss(), app.binding(), app.precopy());
             if (store.createWithAddress(withAddress)) return;
             if (store.view(app.name()).isPresent())
                 throw new FleetException("an app named " + app.name() + " is deployed (talent undeploy " + app.name() + ")");

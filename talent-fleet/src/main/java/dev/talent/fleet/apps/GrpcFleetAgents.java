@@ -22,9 +22,10 @@ import dev.talent.migrate.pipeline.HostContainers;
 import dev.talent.migrate.pipeline.HostFiles;
 import dev.talent.migrate.pipeline.MigrationPipeline;
 import dev.talent.migrate.pipeline.OutgoingCheckpoint;
-import dev.talent.migrate.pipeline.PrepareStep;
 import dev.talent.migrate.pipeline.RestoredCheckpoints;
 import dev.talent.migrate.pipeline.RollBackStep;
+import dev.talent.migrate.pipeline.PrecopyStep;
+import dev.talent.migrate.pipeline.PrepareStep;
 import dev.talent.migrate.pipeline.SafePointStep;
 import dev.talent.migrate.pipeline.Signal;
 import dev.talent.migrate.pipeline.StartStep;
@@ -202,8 +203,10 @@ public final class GrpcFleetAgents implements FleetAgents {
     @Override
     public void start(Placement at, AppSpec spec) throws FleetException, InterruptedException {
         try {
+            // pre-copy only to an agent that has it: an older one runs the app without (and refuses the field)
+            Integer precopy = spec.precopy() > 0 && directory.protocolOf(at.host()) >= dev.talent.fleet.Protocol.PRECOPY ? spec.precopy() : null;
             agent(at.host()).call(AppsRpc.START, new AppsMessages.Start(spec.name(), at.platform(), spec.binaries(), spec.args(),
-                    spec.workdir().orElse(""), spec.net(), spec.epoch(), spec.ip().orElse(null)));
+                    spec.workdir().orElse(""), spec.net(), spec.epoch(), spec.ip().orElse(null), precopy));
         } catch (IOException e) {
             throw fail("cannot start " + spec.name() + " on " + at, e);
         }
@@ -343,15 +346,28 @@ public final class GrpcFleetAgents implements FleetAgents {
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
             Optional<Step> fault) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault, 0);
+    }
+
+    /**
+     * As above; {@code precopy}: the app's pre-copy rounds (its record in etcd: {@code deploy --precopy}), or 0 for what
+     * the source's agent says of it ({@code Describe}, protocol {@value dev.talent.fleet.Protocol#PRECOPY}).
+     */
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<Step> fault, int precopy) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         if (from.equals(to)) throw new FleetException(app + " already runs on " + to);
         AgentClient src = agent(from.host()), dst = agent(to.host());
         InetSocketAddress dstAddress = directory.agentOf(to.host());
-        AppsMessages.Start spec;
+        AppsMessages.Start described;
         try {
-            spec = src.call(AppsRpc.DESCRIBE, AppsMessages.Op.of("describe", app));
+            described = src.call(AppsRpc.DESCRIBE, AppsMessages.Op.of("describe", app));
         } catch (IOException e) {
             throw fail("cannot ask " + from.host() + " about " + app, e);
         }
+        // the record's rounds go with the app (also past an agent too old to keep them)
+        AppsMessages.Start spec = precopy > 0 ? new AppsMessages.Start(described.app(), described.platform(), described.binaries(),
+                described.args(), described.workdir(), described.net(), described.epoch(), described.ip(), precopy) : described;
         if (!from.platform().equals(spec.platform())) throw new FleetException(app + " runs on " + from.host() + "/" + spec.platform() + ", not " + from);
         String sha = spec.binaries().get(to.platform());
         if (sha == null) throw new FleetException(app + " has no binary for " + to.platform());
@@ -374,8 +390,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
                     throw new MigrationFailedException(Step.PREPARE, to.host() + " lacks the binary of " + app + " for " + to.platform()
                             + " (blob " + sha + "): put it there first");
+                // pre-copy goes with the app to an agent that has it (an older one would refuse the field)
                 dst.call(AppsRpc.PREPARE, new AppsMessages.Start(app, to.platform(), spec.binaries(), spec.args(), spec.workdir(), spec.net(),
-                        spec.epoch(), spec.ip()));
+                        spec.epoch(), spec.ip(), toSpeaks >= dev.talent.fleet.Protocol.PRECOPY ? spec.precopy() : null));
             } catch (IOException e) {
                 releaseQuietly(dst, app, to, from);
                 throw new MigrationFailedException(Step.PREPARE, "cannot prepare " + to + ": " + e.getMessage(), "", e);
@@ -400,7 +417,10 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
                     : prepared.container();
-            MigrationPipeline pipeline = new MigrationPipeline(new SafePointStep(timeouts.safePoint()), new TransferStep(),
+            // pre-copy when the app takes rounds and both agents have it; else everything is copied at the stop, as before
+            int rounds = precopyRounds(app, spec, described.precopies(), from, to, fromSpeaks, toSpeaks, warn);
+            MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null : new PrecopyStep(timeouts.safePoint(), rounds),
+                    new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -473,6 +493,27 @@ public final class GrpcFleetAgents implements FleetAgents {
         }
     }
 
+    /**
+     * The pre-copy rounds of a migration of {@code app} ({@link dev.talent.fleet.Protocol#precopyRounds}); when the app
+     * takes rounds but an agent cannot, that is said (the migration copies everything at the stop).
+     */
+    static int precopyRounds(String app, AppsMessages.Start spec, boolean sourcePrecopies, Placement from, Placement to,
+            int fromSpeaks, int toSpeaks, Consumer<String> warn) {
+        int rounds = dev.talent.fleet.Protocol.precopyRounds(spec.precopy(), fromSpeaks, toSpeaks);
+        if (rounds > 0 && !sourcePrecopies) {
+            // its program there was started without TALENT_PRECOPY (by an agent before pre-copy): it would take no round
+            warn.accept(app + ": no pre-copy from " + from + ": its program there runs without pre-copy rounds; everything is"
+                    + " copied at the stop");
+            return 0;
+        }
+        if (rounds == 0 && spec.precopies()) {
+            warn.accept(app + ": no pre-copy from " + from + " to " + to + ": agent " + (fromSpeaks < toSpeaks ? from.host() : to.host())
+                    + " speaks protocol " + Math.min(fromSpeaks, toSpeaks) + ", pre-copy needs " + dev.talent.fleet.Protocol.PRECOPY
+                    + "; everything is copied at the stop");
+        }
+        return rounds;
+    }
+
     /** The destination's agent taking the app over ({@code adopt}); an I/O failure: it did not. */
     @FunctionalInterface
     interface TakeOver {
@@ -530,6 +571,14 @@ public final class GrpcFleetAgents implements FleetAgents {
             @Override
             public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
                 files.receiveCheckpoint(signed, bytes);
+            }
+
+            @Override
+            public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
+
+            @Override
+            public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+                files.receivePrecopyImage(signed, bytes);
             }
 
             @Override
@@ -611,8 +660,21 @@ public final class GrpcFleetAgents implements FleetAgents {
                 case "checkpoint-failed" -> new RuntimeEvent.CheckpointFailed(HostedApps.printable(String.valueOf(e.message())), received);
                 case "exiting" -> new RuntimeEvent.Exiting(e.status(), received);
                 case "exited" -> new RuntimeEvent.ProcessExited(String.valueOf(e.containerId()), e.status(), received);
+                case "precopied" -> precopied(e, received);
                 default -> null;
             };
+        }
+
+        /**
+         * A pre-copy round an agent of protocol {@value dev.talent.fleet.Protocol#PRECOPY} reported: its round, image
+         * and sizes, checked as the runtime's own event line is; null when it is not one (an older agent's, without
+         * sizes, or malformed): the round then times out and the program runs on at the source.
+         */
+        private static RuntimeEvent precopied(AppsMessages.Event e, long received) {
+            if (e.bytes() == null || e.deltaBytes() == null || e.bytes() < 0 || e.deltaBytes() < -1) return null;
+            if (e.sequence() < 1 || e.sequence() > 999_999_999L) return null;
+            if (e.message() == null || !dev.talent.format.RuntimeContract.PRECOPY_IMAGE_NAME.matcher(e.message()).matches()) return null;
+            return new RuntimeEvent.Precopied((int) e.sequence(), e.message(), e.bytes(), e.deltaBytes(), received);
         }
 
         @Override
@@ -671,6 +733,28 @@ public final class GrpcFleetAgents implements FleetAgents {
                     // the bytes go from the source's agent to this one: the caller only says so
                     if (!(bytes instanceof Handover h)) throw new IOException("a checkpoint reaches " + at + " only from another agent");
                     h.source.agent.call(AppsRpc.SEND_CHECKPOINT, new AppsMessages.Send(app, h.source.at.platform(), address.getHostString(),
+                            address.getPort(), at.platform(), ""));
+                }
+
+                @Override
+                public OutgoingCheckpoint takePrecopyImage(String name) throws IOException {
+                    if (speaks < dev.talent.fleet.Protocol.PRECOPY)
+                        throw new IOException("agent " + at.host() + " speaks protocol " + speaks + ", which has no pre-copy");
+                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_PRECOPY, new AppsMessages.Op("take-precopy", app, at.platform(), "", name, 0));
+                    CheckpointSignature sig = HostedApps.signature(s);
+                    if (!sig.name().equals(name)) throw new IOException("agent " + at.host() + " took " + HostedApps.printable(sig.name())
+                            + ", not the pre-copy image " + name);
+                    RemotePlace source = RemotePlace.this;
+                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source));
+                }
+
+                @Override
+                public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+                    // the image goes from the source's agent to this one, which keeps it as the coming delta's base
+                    if (!(bytes instanceof Handover h)) throw new IOException("a pre-copy image reaches " + at + " only from another agent");
+                    if (speaks < dev.talent.fleet.Protocol.PRECOPY)
+                        throw new IOException("agent " + at.host() + " speaks protocol " + speaks + ", which has no pre-copy");
+                    h.source.agent.call(AppsRpc.SEND_PRECOPY, new AppsMessages.Send(app, h.source.at.platform(), address.getHostString(),
                             address.getPort(), at.platform(), ""));
                 }
 

@@ -219,6 +219,8 @@ public final class HostedApps implements AutoCloseable {
          */
         boolean journalGap;
         OutgoingCheckpoint taken;
+        /** The pre-copy image a migration's source accepted and signed last ({@link #takePrecopyImage}), or null. */
+        OutgoingCheckpoint precopyTaken;
         /** The send of {@link #taken} its take started (a migration's source), or null. */
         SendAhead sendAhead;
         /** The sizes of the app's logs at the destination of its last sync, as that sync left them (or null). */
@@ -253,7 +255,7 @@ public final class HostedApps implements AutoCloseable {
                         Files.copy(blobs.path(sha), bin);
                     }
                 }
-                place = local.place(p, bin, spec.args(), log, Optional.of(err), host + "/" + p.name());
+                place = local.place(p, bin, spec.args(), log, Optional.of(err), host + "/" + p.name(), spec.precopies());
                 places.put(p, place);
             }
             return place;
@@ -766,7 +768,7 @@ public final class HostedApps implements AutoCloseable {
         Hosted h = app(app);
         synchronized (this) {
             return new AppsMessages.Start(h.name, h.current == null ? "" : h.current.name(), h.spec.binaries(), h.spec.args(),
-                    h.spec.workdir(), h.spec.net(), h.spec.epoch(), h.spec.ip());
+                    h.spec.workdir(), h.spec.net(), h.spec.epoch(), h.spec.ip(), h.spec.precopy());
         }
     }
 
@@ -1404,9 +1406,42 @@ public final class HostedApps implements AutoCloseable {
         return new BigInteger(text);
     }
 
-    /** Destination: receives a checkpoint (verified, size and digest checked) into the place's checkpoint directory. */
+    /**
+     * Destination: receives a checkpoint (verified, size and digest checked) into the place's checkpoint directory; a
+     * pre-copy image ({@code pre-<round>.tck}, sent by {@link #sendPrecopyImage}) is kept there as the base of the delta
+     * the stop's checkpoint will be, verified the same way (the runtime checks the delta's base length and CRC).
+     */
     public void receiveCheckpoint(String app, String platform, AppsMessages.Statement statement, InputStream bytes) throws IOException {
-        app(app).place(checkPlatform(platform)).files().receiveCheckpoint(signature(statement), bytes);
+        CheckpointSignature signed = signature(statement);
+        dev.talent.migrate.pipeline.HostFiles files = app(app).place(checkPlatform(platform)).files();
+        if (dev.talent.format.RuntimeContract.PRECOPY_IMAGE_NAME.matcher(signed.name()).matches()) files.receivePrecopyImage(signed, bytes);
+        else files.receiveCheckpoint(signed, bytes);
+    }
+
+    /**
+     * Source, while the program runs: accepts the pre-copy image {@code image} a round left (kept where the program
+     * cannot write) and signs it; {@link #sendPrecopyImage} sends it.
+     */
+    public AppsMessages.Statement takePrecopyImage(String app, String platform, String image) throws IOException {
+        if (image == null || !dev.talent.format.RuntimeContract.PRECOPY_IMAGE_NAME.matcher(image).matches())
+            throw new IOException("not a pre-copy image: '" + printable(String.valueOf(image)) + "'");
+        Hosted h = app(app);
+        OutgoingCheckpoint ck = h.place(checkPlatform(platform)).files().takePrecopyImage(image);
+        synchronized (this) {
+            h.precopyTaken = ck;
+        }
+        return statement(ck.signature(), ck.sockets());
+    }
+
+    /** Source: sends the pre-copy image {@link #takePrecopyImage} took to the agent and place {@code to} names. */
+    public void sendPrecopyImage(AppsMessages.Send to) throws IOException {
+        Hosted h = app(to.app());
+        OutgoingCheckpoint ck;
+        synchronized (this) {
+            ck = h.precopyTaken;
+        }
+        if (ck == null) throw new IOException("no pre-copy image of " + to.app() + " was taken on " + host);
+        send(ck, to);
     }
 
     /**

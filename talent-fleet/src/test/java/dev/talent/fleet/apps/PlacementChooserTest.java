@@ -146,12 +146,12 @@ class PlacementChooserTest {
         for (String step : AppRecords.FAULTS) assertThat(AppRecords.refusedFault(step)).isEmpty();
         // talent run's pre-copy step: a host-to-host migration has none, and says so
         assertThat(AppRecords.refusedFault("precopy")).hasValueSatisfying(why -> assertThat(why)
-                .startsWith("--inject-fault precopy: a host-to-host migration does not pre-copy")
+                .startsWith("--inject-fault precopy: a host-to-host migration cannot fail there on purpose")
                 .endsWith("fails at one of prepare, checkpoint, sync, start, restore, commit"));
         assertThat(AppRecords.refusedFault("ready")).contains(
                 "--inject-fault ready: a host-to-host migration fails at one of prepare, checkpoint, sync, start, restore, commit");
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new AppRecords.MigrateRequest("svc", null, null, 0, "precopy")).withMessageContaining("does not pre-copy");
+                .isThrownBy(() -> new AppRecords.MigrateRequest("svc", null, null, 0, "precopy")).withMessageContaining("cannot fail there on purpose");
     }
 
     @Test
