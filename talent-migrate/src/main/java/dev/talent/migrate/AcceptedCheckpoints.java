@@ -57,9 +57,9 @@ import javax.crypto.spec.SecretKeySpec;
  * file changed after it was accepted is refused.
  *
  * <p>Taking ({@link #take}, a migration's stop): a full checkpoint of at most {@link #VALIDATE_MAX_BYTES} is read
- * once into memory (the same checks, the tag and SHA-256 computed over the bytes read) and handed over from there;
- * its recovery copy is written and fsynced by {@link #keepPending()}, once the destination runs or before a
- * rollback, so that the fsync is not part of the downtime. Until then it is pending: every method that reads or
+ * once into memory (the same checks, the SHA-256 computed over the bytes read) and handed over from there;
+ * its recovery copy is written, tagged and fsynced by {@link #keepPending()}, once the destination runs or before a
+ * rollback, so that neither the fsync nor the tag is part of the downtime. Until then it is pending: every method that reads or
  * changes the set of accepted checkpoints writes it first.
  */
 final class AcceptedCheckpoints {
@@ -118,7 +118,7 @@ final class AcceptedCheckpoints {
 
     /** A checkpoint taken in memory: its name, sequence and tag, and the bytes checked. */
     @SuppressWarnings("ArrayRecordComponent") // the bytes and tag are written out, never compared or hashed as a record
-    private record Pending(String name, BigInteger sequence, byte[] tag, byte[] bytes) {}
+    private record Pending(String name, BigInteger sequence, byte[] bytes) {}
 
     /**
      * What {@link #take} accepted: {@code bytes} holds the checkpoint when it was read into memory (its recovery copy
@@ -241,7 +241,8 @@ final class AcceptedCheckpoints {
      * As {@link #accept(Path, java.util.function.Consumer)} for a migration's stop: the first acceptable checkpoint
      * that is a full one of at most {@link #VALIDATE_MAX_BYTES} is opened once (never through a link), read into
      * memory and checked there as a copy would be (regular file, size, magic, talent's reader, its META sequence),
-     * its tag and SHA-256 computed over the bytes read. Its recovery copy is written by {@link #keepPending()}. A
+     * its SHA-256 computed over the bytes read (its {@code tag} is null). Its recovery copy is written and tagged by
+     * {@link #keepPending()}. A
      * larger checkpoint or a delta is copied and kept at once, as by {@code accept}.
      *
      * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
@@ -287,12 +288,13 @@ final class AcceptedCheckpoints {
                     + new String(MAGIC, StandardCharsets.US_ASCII) + "); refused");
         }
         int sockets = sockets(source, entry.sequence(), () -> CheckpointReader.read(bytes, name), name);
-        byte[] tag = mac(name).doFinal(bytes);
         byte[] sha = sha256().digest(bytes);
         synchronized (this) {
-            pending = new Pending(name, entry.sequence(), tag, bytes);
+            // its tag is made when the recovery copy is written (keepPending), after the downtime: the bytes are this
+            // process's own from here on, so nothing can change them in between
+            pending = new Pending(name, entry.sequence(), bytes);
         }
-        return new Taken(new Accepted(dir.resolve(name), entry.sequence(), tag, sockets, sha, bytes.length), bytes);
+        return new Taken(new Accepted(dir.resolve(name), entry.sequence(), null, sockets, sha, bytes.length), bytes);
     }
 
     /**
@@ -300,15 +302,16 @@ final class AcceptedCheckpoints {
      * since is refused (nothing may write it once the program stopped).
      */
     private static byte[] readAll(SeekableByteChannel in, Path from, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size + 1));
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size));
         while (buf.hasRemaining() && in.read(buf) >= 0) {
-            // read on until the end of the file or one byte more than it had
+            // read on until the end of the file or the size it had
         }
-        if (!buf.hasRemaining()) {
+        // one byte more than it had: it grew (read into a buffer of its own, so the usual case is not copied again)
+        if (!buf.hasRemaining() && in.read(ByteBuffer.allocate(1)) > 0) {
             throw new CheckpointRefusedException(from + " grew while talent read it (beyond the " + size + " bytes it had);"
                     + " refused");
         }
-        return Arrays.copyOf(buf.array(), buf.position());
+        return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
     }
 
     /**
@@ -331,7 +334,7 @@ final class AcceptedCheckpoints {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        install(tmp, p.name(), p.tag());
+        install(tmp, p.name(), mac(p.name()).doFinal(p.bytes()));
         prune();
     }
 

@@ -22,6 +22,8 @@ public final class MigrationTiming {
     private SyncReport sync;
     private boolean network;
     private long netNanos;
+    /** The destination's own time of the checkpoint's hand-over, as it said (0: not said). */
+    private long receiveNanos;
     private int sockets;
     /** What bound the stop's checkpoint to its writer's byte order (null: nothing, or not known). */
     private MigrationRecord.Bound binding;
@@ -69,6 +71,9 @@ public final class MigrationTiming {
     /** Time the network part took outside the steps' own readings (the TCP hand-over). */
     public void addNetNanos(long nanos) { netNanos += nanos; }
 
+    /** The destination's own time of the hand-over (a fleet agent's answer: head to file placed); 0 or less: not said. */
+    public void handOverReceived(long nanos) { receiveNanos = Math.max(0, nanos); }
+
     public MigrationRecord record(String app, String from, String to, Instant at) {
         // with a network the downtime ends when its traffic flows: after the commit (which no phase covers)
         return new MigrationRecord(app, from, to, true, ms(requested, Math.max(ready, unlocked)), ms(requested, checkpointWritten),
@@ -90,7 +95,8 @@ public final class MigrationTiming {
         // a stop reading before the "checkpoint written" one (events read late) counts as none
         long exit = Math.max(checkpointWritten, stopped == 0 ? checkpointWritten : stopped);
         long take = accepted == 0 ? exit : Math.max(exit, accepted);
-        return new MigrationRecord.CheckpointParts(ms(checkpointWritten, exit), ms(exit, take), ms(take, checkpointTransferred));
+        return new MigrationRecord.CheckpointParts(ms(checkpointWritten, exit), ms(exit, take), ms(take, checkpointTransferred),
+                receiveNanos == 0 ? null : Math.round(receiveNanos / 1e3) / 1e3);
     }
 
     private MigrationRecord.Precopy precopy() {

@@ -50,6 +50,25 @@ class MigrationTimingTest {
     }
 
     @Test
+    void theDestinationsOwnTimeOfTheHandOverIsAPartOnlyWhenItWasSaid() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.SafePointRequested(now - 10 * MS, false, 0));
+        t.note(new StepResult.SafePointReached(now - 7 * MS, now - 4 * MS));
+        t.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0));
+        t.note(new StepResult.CheckpointTransferred(BigInteger.TWO, System.nanoTime() + 20 * MS));
+        assertThat(t.record("app", "h1/x86_64", "h2/x86_64", Instant.EPOCH).parts().receiveMs()).isNull();
+
+        t.handOverReceived(12_345_678);
+
+        assertThat(t.record("app", "h1/x86_64", "h2/x86_64", Instant.EPOCH).parts().receiveMs()).isEqualTo(12.346);
+        assertThat(t.failed("app", "h1/x86_64", "h2/x86_64", Instant.EPOCH, new MigrationFailedException(Step.SYNC, "x"))
+                .parts().receiveMs()).isEqualTo(12.346);
+        t.handOverReceived(0);
+        assertThat(t.record("app", "h1/x86_64", "h2/x86_64", Instant.EPOCH).parts().receiveMs()).isNull();
+    }
+
+    @Test
     void withoutAHandOverThereAreNoParts() {
         long now = System.nanoTime();
         MigrationTiming t = new MigrationTiming();

@@ -188,6 +188,8 @@ public final class FleetBenchCommand implements Callable<Integer> {
         phase(out, "  (exit)", ok.stream().map(r -> r.parts() == null ? null : r.parts().exitMs()).toList());
         phase(out, "  (take)", ok.stream().map(r -> r.parts() == null ? null : r.parts().takeMs()).toList());
         phase(out, "  (hand-over)", ok.stream().map(r -> r.parts() == null ? null : r.parts().handOverMs()).toList());
+        // of the hand-over, what the destination's agent spent from the stream's head to the file placed (its own clock)
+        phase(out, "   (at destination)", ok.stream().map(r -> r.parts() == null ? null : r.parts().receiveMs()).toList());
         if (peer != null) {
             // the network part of the downtime (locking the source's traffic, the TCP state's hand-over, the unlock)
             phase(out, "  net", ok.stream().map(dev.talent.migrate.control.MigrationRecord::netMs).toList());

@@ -53,9 +53,11 @@ public final class AgentLink implements AutoCloseable {
         return new long[] {r.number(), err};
     }
 
-    void sendCheckpoint(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {
-        to(to.toAddress(), to.toPort()).upload(AppsRpc.RECEIVE_CHECKPOINT, new AppsMessages.CheckpointPart(to.toPlatform(), statement, null),
+    /** Streams a checkpoint; the destination's own time of it, as it answered (ns; 0 when it did not say). */
+    long sendCheckpoint(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {
+        AppsMessages.Reply r = to(to.toAddress(), to.toPort()).upload(AppsRpc.RECEIVE_CHECKPOINT, new AppsMessages.CheckpointPart(to.toPlatform(), statement, null),
                 bytes, b -> new AppsMessages.CheckpointPart(null, null, b));
+        return r == null ? 0 : Math.max(0, r.number());
     }
 
     void sendConnections(AppsMessages.Send to, AppsMessages.Statement statement, InputStream bytes) throws IOException {

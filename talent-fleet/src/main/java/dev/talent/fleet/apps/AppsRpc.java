@@ -187,14 +187,14 @@ public final class AppsRpc {
                     apps.sendPrecopyImage(s);
                     return new AppsMessages.Reply("sent", 0, true);
                 }))
-                .addMethod(SEND_CHECKPOINT, unary(pool, s -> {
-                    apps.sendCheckpoint(s);
-                    return new AppsMessages.Reply("sent", 0, true);
-                }))
+                // the number: the destination's own time of the checkpoint (head to file placed, ns; 0: not said)
+                .addMethod(SEND_CHECKPOINT, unary(pool, s -> new AppsMessages.Reply("sent", apps.sendCheckpoint(s), true)))
                 .addMethod(RECEIVE_CHECKPOINT, ServerCalls.asyncClientStreamingCall(response -> new StreamedSigned(apps, response, pool,
                         "checkpoint", MAX_SPOOL, (head, in) -> {
+                            // the number: how long this agent took, from the head to the file placed (the record's receive_ms)
+                            long began = System.nanoTime();
                             apps.receiveCheckpoint(head.statement().app(), head.platform(), head.statement(), in);
-                            return new AppsMessages.Reply("received", 0, true);
+                            return new AppsMessages.Reply("received", Math.max(1, System.nanoTime() - began), true);
                         })))
                 .addMethod(SEND_CONNECTIONS, unary(pool, s -> new AppsMessages.Reply("", 0, apps.sendConnections(s))))
                 .addMethod(RECEIVE_CONNECTIONS, ServerCalls.asyncClientStreamingCall(response -> new StreamedSigned(apps, response, pool,

@@ -474,6 +474,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     } catch (IOException e) {
                         warn.accept("cannot remove " + app + " from " + from + " after it moved: " + e.getMessage());
                     }
+                    t.handOverReceived(destination.receivedNanos);
                     yield t.record(app, from.toString(), to.toString(), at).because(reason, "requested");
                 }
             };
@@ -489,6 +490,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     // deleted by the rollback
                 }
             }
+            t.handOverReceived(destination.receivedNanos);
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
     }
@@ -618,6 +620,8 @@ public final class GrpcFleetAgents implements FleetAgents {
 
         /** The protocol version its agent speaks (what its answers can say). */
         final int speaks;
+        /** A destination's own time of the checkpoint handed to it last, as its source's agent passed it on (ns; 0: none). */
+        volatile long receivedNanos;
 
         RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address, int speaks) {
             this.agent = agent;
@@ -732,8 +736,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                 public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
                     // the bytes go from the source's agent to this one: the caller only says so
                     if (!(bytes instanceof Handover h)) throw new IOException("a checkpoint reaches " + at + " only from another agent");
-                    h.source.agent.call(AppsRpc.SEND_CHECKPOINT, new AppsMessages.Send(app, h.source.at.platform(), address.getHostString(),
-                            address.getPort(), at.platform(), ""));
+                    AppsMessages.Reply r = h.source.agent.call(AppsRpc.SEND_CHECKPOINT, new AppsMessages.Send(app, h.source.at.platform(),
+                            address.getHostString(), address.getPort(), at.platform(), ""));
+                    receivedNanos = r == null ? 0 : r.number();
                 }
 
                 @Override

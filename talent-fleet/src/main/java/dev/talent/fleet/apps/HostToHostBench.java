@@ -71,7 +71,8 @@ public final class HostToHostBench {
     static String phases(MigrationRecord r) {
         MigrationRecord.CheckpointParts p = r.parts();
         return " (safe point " + r.safePointMs() + ", checkpoint " + r.checkpointMs()
-                + (p == null ? "" : " = exit " + p.exitMs() + " + take " + p.takeMs() + " + hand-over " + p.handOverMs())
+                + (p == null ? "" : " = exit " + p.exitMs() + " + take " + p.takeMs() + " + hand-over " + p.handOverMs()
+                        + (p.receiveMs() == null ? "" : " (" + p.receiveMs() + " at the destination)"))
                 + ", sync " + r.syncMs() + ", start " + r.startMs() + ", restore " + r.restoreMs() + ")";
     }
 

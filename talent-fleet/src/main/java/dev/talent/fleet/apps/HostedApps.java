@@ -1174,8 +1174,11 @@ public final class HostedApps implements AutoCloseable {
         return takeCheckpoint(app, platform, null);
     }
 
-    /** A send of the taken checkpoint its take started: where to, which checkpoint, and its end. */
-    record SendAhead(AppsMessages.Send to, OutgoingCheckpoint ck, CompletableFuture<Void> done) {}
+    /**
+     * A send of the taken checkpoint its take started: where to, which checkpoint, and its end ({@code done}: the
+     * destination's own time of the checkpoint, as it answered, ns; 0: not said).
+     */
+    record SendAhead(AppsMessages.Send to, OutgoingCheckpoint ck, CompletableFuture<Long> done) {}
 
     /** The most a take waits for the send an earlier take started (an abandoned migration's) to end. */
     private static final Duration SEND_AHEAD_DRAIN = Duration.ofSeconds(30);
@@ -1231,8 +1234,7 @@ public final class HostedApps implements AutoCloseable {
         if (ahead != null) {
             Thread.ofVirtual().name("send-ahead-" + h.name).start(() -> {
                 try {
-                    send(ahead.ck(), sendTo);
-                    ahead.done().complete(null);
+                    ahead.done().complete(send(ahead.ck(), sendTo));
                 } catch (IOException | RuntimeException e) {
                     ahead.done().completeExceptionally(e);
                 }
@@ -1266,8 +1268,11 @@ public final class HostedApps implements AutoCloseable {
         }
     }
 
-    /** Source: sends the checkpoint taken last to the agent at {@code to}, which checks it before its runtime can read it. */
-    public void sendCheckpoint(AppsMessages.Send to) throws IOException, InterruptedException {
+    /**
+     * Source: sends the checkpoint taken last to the agent at {@code to}, which checks it before its runtime can read it;
+     * the destination's own time of it, as it answered (ns; 0: not said).
+     */
+    public long sendCheckpoint(AppsMessages.Send to) throws IOException, InterruptedException {
         Hosted h = app(to.app());
         OutgoingCheckpoint ck;
         SendAhead ahead;
@@ -1281,22 +1286,24 @@ public final class HostedApps implements AutoCloseable {
         if (ck == null) throw new IOException("no checkpoint of " + to.app() + " was taken on " + host);
         if (ahead != null) {
             try {
-                ahead.done().get();
-                return;
+                return ahead.done().get();
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof IOException io) throw io;
                 throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
             }
         }
-        send(ck, to);
+        return send(ck, to);
     }
 
-    /** Sends checkpoint {@code ck} (signed statement, then its bytes) to the agent and place {@code to} names. */
-    private void send(OutgoingCheckpoint ck, AppsMessages.Send to) throws IOException {
+    /**
+     * Sends checkpoint {@code ck} (signed statement, then its bytes) to the agent and place {@code to} names; the
+     * destination's own time of it (ns; 0: not said).
+     */
+    private long send(OutgoingCheckpoint ck, AppsMessages.Send to) throws IOException {
         OutgoingFilter f = outgoing;
         CheckpointSignature s = f.statement(ck.signature());
         try (InputStream in = f.bytes(ck.bytes().open())) {
-            link.sendCheckpoint(to, statement(s, ck.sockets()), in);
+            return link.sendCheckpoint(to, statement(s, ck.sockets()), in);
         }
     }
 

@@ -111,10 +111,16 @@ public record MigrationRecord(
      * The parts of {@code checkpoint_ms}, in order: {@code exitMs} from the runtime's "checkpoint written" to the source
      * program's exit; {@code takeMs} from the exit to the source's statement of the checkpoint (accepted, validated,
      * signed) reaching the pipeline; {@code handOverMs} from there to the destination's answer that it received and
-     * verified the checkpoint (the stream agent to agent, in a fleet).
+     * verified the checkpoint (the stream agent to agent, in a fleet); {@code receiveMs} (a fleet's, null when not
+     * said) the part of the hand-over the destination's agent spent on it, timed there: from the stream's head (the
+     * statement) to the file verified and placed. The rest of the hand-over is the calls and the stream's start.
      */
     public record CheckpointParts(@JsonProperty("exit_ms") Double exitMs, @JsonProperty("take_ms") Double takeMs,
-            @JsonProperty("hand_over_ms") Double handOverMs) {}
+            @JsonProperty("hand_over_ms") Double handOverMs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("receive_ms") Double receiveMs) {
+        /** Parts without the destination's own time of the hand-over. */
+        public CheckpointParts(Double exitMs, Double takeMs, Double handOverMs) { this(exitMs, takeMs, handOverMs, null); }
+    }
 
     /** A record that served a fleet request {@code request} (null: none), without the checkpoint's parts. */
     public MigrationRecord(String app, String from, String to, boolean ok, Double downtimeMs, Double safePointMs,

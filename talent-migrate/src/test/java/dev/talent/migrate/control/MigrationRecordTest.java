@@ -35,6 +35,10 @@ class MigrationRecordTest {
         assertThat(MigrationRecord.fromJson(line)).isEqualTo(parts);
         assertThat(parts.because("request", "requested").forRequest(7L).withPrecopy(null).parts()).isEqualTo(parts.parts());
         assertThat(Samples.succeeded("counter").toJsonLine()).doesNotContain("checkpoint_parts");
+        MigrationRecord received = Samples.succeeded("counter").withCheckpointParts(new MigrationRecord.CheckpointParts(0.5, 0.25, 1.25, 0.75));
+        assertThat(received.toJsonLine()).endsWith("\"checkpoint_parts\":{\"exit_ms\":0.5,\"take_ms\":0.25,\"hand_over_ms\":1.25,"
+                + "\"receive_ms\":0.75}}");
+        assertThat(MigrationRecord.fromJson(received.toJsonLine())).isEqualTo(received);
     }
 
     @Test
