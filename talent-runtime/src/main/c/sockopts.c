@@ -13,7 +13,8 @@
  * autotuned by the kernel unless the program set them, so SO_RCVBUF and SO_SNDBUF are carried when the kernel reports
  * them locked (SO_BUF_LOCK: any setsockopt of them locks them, wherever it was called; inherited from the listener at
  * accept), or where it cannot say, when the program's setsockopt was seen setting them (files.c, talent_setsockopt),
- * never by comparison (a locked buffer of a listener is carried even at its default value); TCP_MAXSEG reads the negotiated MSS, which the TCP repair carries itself; TCP_FASTOPEN cannot be set
+ * never by comparison (a locked buffer of a listener is carried even at its default value); TCP_MAXSEG reads the
+ * negotiated MSS, which the TCP repair carries itself; TCP_FASTOPEN cannot be set
  * again on an established connection and refuses the checkpoint when it differs. The restore sets the options on the
  * connection talent hands back, out of repair mode (files.c).
  * Codes and values are the format's (contract.h TL_SOPT_*), mapped to this platform's constants by name. */
@@ -257,7 +258,8 @@ int tl_sockopts_buf_locks(int fd)
  * and a later checkpoint falls back on the recorded setsockopt calls). */
 void tl_sockopts_restore_buf_locks(int fd, const tl_ck_sockopts *o)
 {
-    int want = (tl_sockopts_has(o, TL_SOPT_SNDBUF) ? BUF_LOCK_SND : 0) | (tl_sockopts_has(o, TL_SOPT_RCVBUF) ? BUF_LOCK_RCV : 0);
+    int want = (tl_sockopts_has(o, TL_SOPT_SNDBUF) ? BUF_LOCK_SND : 0) |
+               (tl_sockopts_has(o, TL_SOPT_RCVBUF) ? BUF_LOCK_RCV : 0);
     if (tl_sockopts_buf_locks(fd) >= 0)
         (void)setsockopt(fd, SOL_SOCKET, SO_BUF_LOCK, &want, sizeof want);
 }
