@@ -1700,6 +1700,7 @@ static void restore_connections(const tl_checkpoint *ck)
             int off = 0;
             if (tl_sockopts_apply(fd, so, why, sizeof why) != 0)
                 tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): %s", fd, f->path, why);
+            tl_sockopts_restore_buf_locks(fd, so);
             if (!tl_sockopts_has(so, TL_SOPT_REUSEADDR) && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &off, sizeof off) != 0)
                 tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): SO_REUSEADDR: %s", fd,
                        f->path, strerror(errno));

@@ -10,9 +10,11 @@
  * option the program's socket cannot report while a new one can: never a socket restored with other options.
  *
  * A connection is compared the same way, with three differences (the table's `conn` column): its buffers are
- * autotuned by the kernel unless the program set them, so SO_RCVBUF and SO_SNDBUF are carried when the program's
- * setsockopt was seen setting them (files.c, talent_setsockopt; inherited from the listener at accept), never by
- * comparison; TCP_MAXSEG reads the negotiated MSS, which the TCP repair carries itself; TCP_FASTOPEN cannot be set
+ * autotuned by the kernel unless the program set them, so SO_RCVBUF and SO_SNDBUF are carried when the kernel reports
+ * them locked (SO_BUF_LOCK: any setsockopt of them locks them, wherever it was called; inherited from the listener at
+ * accept), or where it cannot say, when the program's setsockopt was seen setting them (files.c, talent_setsockopt),
+ * never by comparison (a locked buffer of a listener is carried even at its default value); TCP_MAXSEG reads the
+ * negotiated MSS, which the TCP repair carries itself; TCP_FASTOPEN cannot be set
  * again on an established connection and refuses the checkpoint when it differs. The restore sets the options on the
  * connection talent hands back, out of repair mode (files.c).
  * Codes and values are the format's (contract.h TL_SOPT_*), mapped to this platform's constants by name. */
@@ -33,6 +35,12 @@
 #ifndef TCP_NOTSENT_LOWAT
 #define TCP_NOTSENT_LOWAT 25
 #endif
+/* Linux 5.14: which of the socket's buffer sizes are locked (sk_userlocks), 72 on every platform talent targets */
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
+#define BUF_LOCK_SND 1              /* SOCK_SNDBUF_LOCK */
+#define BUF_LOCK_RCV 2              /* SOCK_RCVBUF_LOCK */
 
 enum { INT, HALVED, LINGER, TIMEVAL };
 enum { ANY, TCP, V4, V6 };
@@ -141,6 +149,7 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
 {
     size_t i;
     int fresh = socket(family, type, 0), mark = 0, fmark = 0, rm, rf;
+    int locks = tl_sockopts_buf_locks(fd);
     socklen_t len;
     o->n = 0;
     if (fresh < 0) {
@@ -156,8 +165,10 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
         if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == REPAIRED)
             continue;
         if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == SEEN) {
-            /* autotuned unless the program set it: carried when its setsockopt was seen, whatever the value */
-            if (!(how & (op->code == TL_SOPT_RCVBUF ? TL_SOCKOPTS_RCVBUF_SET : TL_SOCKOPTS_SNDBUF_SET)))
+            /* autotuned unless the program set it: carried when the kernel says the program locked it (set anywhere,
+             * through any call), or where the kernel cannot say, when the program's setsockopt was seen */
+            if (locks >= 0 ? !(locks & (op->code == TL_SOPT_RCVBUF ? BUF_LOCK_RCV : BUF_LOCK_SND))
+                           : !(how & (op->code == TL_SOPT_RCVBUF ? TL_SOCKOPTS_RCVBUF_SET : TL_SOCKOPTS_SNDBUF_SET)))
                 continue;
             if (get(fd, op, &a, &b) != 0) {
                 snprintf(why, nwhy, "option %s cannot be read: %s", op->label, strerror(errno));
@@ -184,7 +195,9 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
             close(fresh);
             return -1;
         }
-        if (rf2 == 0 && a == fa && b == fb)
+        /* a buffer size set to exactly the default still locks it (no autotuning of the listener's connections) */
+        if (rf2 == 0 && a == fa && b == fb &&
+            !(op->conn == SEEN && locks >= 0 && (locks & (op->code == TL_SOPT_RCVBUF ? BUF_LOCK_RCV : BUF_LOCK_SND))))
             continue;
         if ((how & TL_SOCKOPTS_CONNECTION) && op->conn == REFUSED) {
             snprintf(why, nwhy, "option %s (%ld) is not carried: it cannot be set again on an established connection",
@@ -224,6 +237,31 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
         return -1;
     }
     return 0;
+}
+
+/* SO_BUF_LOCK: the kernel's own record of which buffer sizes were set by setsockopt (SO_SNDBUF, SO_RCVBUF or their
+ * FORCE variants lock a size and turn its autotuning off; an accepted connection inherits its listener's locks).
+ * -1 where it cannot be read: a kernel before 5.14, or qemu-user, which passes SOL_SOCKET options it knows only. */
+int tl_sockopts_buf_locks(int fd)
+{
+    int v = 0;
+    socklen_t len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_BUF_LOCK, &v, &len) != 0 || len != sizeof v || v < 0 ||
+        v > (BUF_LOCK_SND | BUF_LOCK_RCV))
+        return -1;
+    return v;
+}
+
+/* After a connection's restore: the locks as its entry says the program had them. talent's helper locks the send
+ * buffer of a connection whose send queue it refilled (room for the queue); a program that never set it gets the
+ * kernel's autotuning back, as it had. Nothing where the kernel cannot set them (the entry's buffers are set anyway,
+ * and a later checkpoint falls back on the recorded setsockopt calls). */
+void tl_sockopts_restore_buf_locks(int fd, const tl_ck_sockopts *o)
+{
+    int want = (tl_sockopts_has(o, TL_SOPT_SNDBUF) ? BUF_LOCK_SND : 0) |
+               (tl_sockopts_has(o, TL_SOPT_RCVBUF) ? BUF_LOCK_RCV : 0);
+    if (tl_sockopts_buf_locks(fd) >= 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_BUF_LOCK, &want, sizeof want);
 }
 
 /* Linux's TCP_INFO reports on a listening socket its limit (sk_max_ack_backlog) as tcpi_sacked and its completed

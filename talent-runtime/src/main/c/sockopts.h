@@ -18,6 +18,11 @@
  * one that talent does not carry (or that cannot be read): the caller refuses the checkpoint naming the descriptor. */
 int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts *o, char *why, size_t nwhy);
 
+/* Which buffer sizes of socket fd the kernel has locked (SO_BUF_LOCK: 1 send, 2 receive), or -1 where it cannot tell. */
+int tl_sockopts_buf_locks(int fd);
+/* On a restored connection: lock exactly the buffers its entry o carries (talent's helper may have locked another). */
+void tl_sockopts_restore_buf_locks(int fd, const tl_ck_sockopts *o);
+
 /* The backlog the kernel keeps for the listening TCP socket fd (the listen() argument clamped to net.core.somaxconn),
  * for a listener whose listen() talent did not see: 0 and *backlog set, or -1 when it cannot tell (sockopts.c). */
 int tl_sockopts_listen_backlog(int fd, int *backlog);

@@ -6,7 +6,9 @@
  * connecting, which cannot be set again on a connection: a migration must be refused, naming it, and the program
  * go on. As "optclient -l PORT" it is a server instead: its listener gets SO_RCVBUF and SO_SNDBUF before listen(),
  * the one connection it accepts inherits them (and nothing is set on it); it prints what getsockopt reads on that
- * connection, answers each line "ping <i>" with "pong <i>" until "end", and prints them again. */
+ * connection, answers each line "ping <i>" with "pong <i>" until "end", and prints them again. With a third argument
+ * "pointer" the client sets every option through a pointer to setsockopt, in a function talent does not instrument,
+ * as a library built without talent would: the runtime never sees those calls, only the kernel knows them. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -60,8 +62,20 @@ static void show(int s, const char *when) {
     fflush(stdout);
 }
 
+static int unseen;                  /* "pointer": every option set where talent does not see it */
+
+#pragma talent nocheckpoint
+static int set_unseen(int s, int level, int name, const void *v, socklen_t len) {
+    int (*volatile so)(int, int, int, const void *, socklen_t) = setsockopt;
+    return so(s, level, name, v, len);
+}
+
+static int set_any(int s, int level, int name, const void *v, socklen_t len) {
+    return unseen ? set_unseen(s, level, name, v, len) : setsockopt(s, level, name, v, len);
+}
+
 static int set_int(int s, int level, int name, int v, const char *what) {
-    if (setsockopt(s, level, name, &v, sizeof v) != 0) {
+    if (set_any(s, level, name, &v, sizeof v) != 0) {
         fprintf(stderr, "setsockopt %s: %s\n", what, strerror(errno));
         return -1;
     }
@@ -137,8 +151,8 @@ int main(int argc, char **argv) {
     struct linger l;
     struct timeval rt, st;
     if (argc == 3 && strcmp(argv[1], "-l") == 0) return serve(atoi(argv[2]));
-    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "fastopen") == 0)) {
-        fprintf(stderr, "usage: optclient HOST PORT [fastopen]\n");
+    if (argc != 3 && !(argc == 4 && (strcmp(argv[3], "fastopen") == 0 || strcmp(argv[3], "pointer") == 0))) {
+        fprintf(stderr, "usage: optclient HOST PORT [fastopen|pointer]\n");
         return 2;
     }
     s = socket(AF_INET, SOCK_STREAM, 0);
@@ -147,7 +161,8 @@ int main(int argc, char **argv) {
     to.sin_family = AF_INET;
     to.sin_port = htons((unsigned short)atoi(argv[2]));
     if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) { fprintf(stderr, "bad address\n"); return 2; }
-    if (argc == 4 && set_int(s, IPPROTO_TCP, TCP_FASTOPEN, 5, "TCP_FASTOPEN")) return 1;
+    unseen = argc == 4 && strcmp(argv[3], "pointer") == 0;
+    if (argc == 4 && !unseen && set_int(s, IPPROTO_TCP, TCP_FASTOPEN, 5, "TCP_FASTOPEN")) return 1;
     if (connect(s, (struct sockaddr *)&to, sizeof to) != 0) { perror("connect"); return 1; }
     /* on the established connection, as a program tuning it after connecting does */
     l.l_onoff = 1;
@@ -157,8 +172,8 @@ int main(int argc, char **argv) {
     st.tv_sec = 30;
     st.tv_usec = 500000;
     if (set_int(s, SOL_SOCKET, SO_RCVBUF, 50000, "SO_RCVBUF") || set_int(s, SOL_SOCKET, SO_SNDBUF, 40000, "SO_SNDBUF") ||
-        setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &rt, sizeof rt) != 0 ||
-        setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &st, sizeof st) != 0 || set_int(s, SOL_SOCKET, SO_RCVLOWAT, 4, "SO_RCVLOWAT") ||
+        set_any(s, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0 || set_any(s, SOL_SOCKET, SO_RCVTIMEO, &rt, sizeof rt) != 0 ||
+        set_any(s, SOL_SOCKET, SO_SNDTIMEO, &st, sizeof st) != 0 || set_int(s, SOL_SOCKET, SO_RCVLOWAT, 4, "SO_RCVLOWAT") ||
         set_int(s, SOL_SOCKET, SO_OOBINLINE, 1, "SO_OOBINLINE") || set_int(s, IPPROTO_IP, IP_TOS, 0x10, "IP_TOS") ||
         set_int(s, SOL_SOCKET, SO_PRIORITY, 3, "SO_PRIORITY") || set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE") ||
         set_int(s, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY") || set_int(s, IPPROTO_TCP, TCP_KEEPIDLE, 77, "TCP_KEEPIDLE") ||

@@ -278,6 +278,71 @@ class SocketOptionsIT {
         assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
     }
 
+    /**
+     * A listener whose receive buffer the program set to exactly the kernel's default: the value cannot be told from a
+     * new socket's, but the size is locked (its connections are not autotuned), which the kernel reports as
+     * SO_BUF_LOCK. The lock moves with the listener x86_64 -> s390x (before: the listener came back unlocked, "lock=0"
+     * after the restart where gcc's run prints "lock=2").
+     */
+    static final String DEFAULT_BUFFER = """
+            #include <netinet/in.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #ifndef SO_BUF_LOCK
+            #define SO_BUF_LOCK 72
+            #endif
+            static unsigned long long work(int n) {
+              unsigned long long h = 7;
+              for (int i = 0; i < n; i++) h = h * 31 + (unsigned)i;
+              return h;
+            }
+            static int get(int s, int name) {
+              int v = -1;
+              socklen_t len = sizeof v;
+              return getsockopt(s, SOL_SOCKET, name, &v, &len) == 0 ? v : -99;
+            }
+            int main(void) {
+              struct sockaddr_in a;
+              int s = socket(AF_INET, SOCK_STREAM, 0), half = get(s, SO_RCVBUF) / 2;
+              memset(&a, 0, sizeof a);
+              a.sin_family = AF_INET;
+              a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+              if (setsockopt(s, SOL_SOCKET, SO_RCVBUF, &half, sizeof half) != 0) return 1;
+              if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 8) != 0) return 2;
+              for (int round = 0; round < 4; round++) {
+                printf("round %d h=%llu rcvbuf=%d lock=%d\\n", round, work(100000 + round) % 1000003, get(s, SO_RCVBUF),
+                       get(s, SO_BUF_LOCK));
+                fflush(stdout);
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void aBufferSetToItsDefaultStaysLockedAcrossIsas() throws Exception {
+        Path src = work.resolve("defbuf.c");
+        Files.writeString(src, DEFAULT_BUFFER);
+        Path orig = work.resolve("defbuf.orig");
+        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
+        assertThat(gcc.rc()).as(gcc.err()).isZero();
+        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        assertThat(plain.rc()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains(" lock=2\n").doesNotContain(" lock=0");
+        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "defbuf"));
+        Target x86 = HOPS.getFirst();
+        Target s390x = HOPS.get(1);
+        Path ck = checkpointDir(work.resolve("ck"));
+        Run first = run(command(x86, link(x86, r, work.resolve("defbuf.x86_64"))),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "150000"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Run second = run(command(s390x, link(s390x, r, work.resolve("defbuf.s390x"))),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(second.rc()).as(second.err()).isZero();
+        assertThat(first.out()).as("stopped inside the run").contains("round 0 ").doesNotContain("round 3 ");
+        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain.out());
+    }
+
     static final String CONGESTION = """
             #include <netinet/in.h>
             #include <netinet/tcp.h>

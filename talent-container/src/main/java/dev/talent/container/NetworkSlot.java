@@ -38,6 +38,8 @@ public final class NetworkSlot implements AutoCloseable {
     private TcpRepair.Holding holding;
     /** Whether {@link #hold()} pointed the bridge's entry of the app's MAC at this port (until the unlock or lock). */
     private boolean claimed;
+    /** Whether {@link #dropNewConnections} put its rules in place (until {@link #acceptNewConnections()}). */
+    private boolean dropsSyns;
 
     private NetworkSlot(String namespace, String hostPort, NetworkAttachment attachment) {
         this.namespace = namespace;
@@ -189,6 +191,14 @@ public final class NetworkSlot implements AutoCloseable {
      */
     public void unlock() throws ContainerException {
         setPort(true);
+        try {
+            acceptNewConnections();
+        } catch (IOException e) {
+            throw new ContainerException("cannot let new connections into " + namespace + " again: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException("interrupted while letting new connections into " + namespace + " again", e);
+        }
         TcpRepair.Holding h;
         boolean release;
         synchronized (this) {
@@ -263,6 +273,70 @@ public final class NetworkSlot implements AutoCloseable {
             claimed = true;
         }
         return true;
+    }
+
+    /**
+     * Before a source stops: the peers' new handshakes are dropped (an incoming SYN to the app's address, no answer, as
+     * under the network lock: the peer sends it again after its retransmission timeout, to wherever the app is then)
+     * while the handshakes already answered (SYN_RECV, request sockets of the kernel, which TCP repair cannot carry)
+     * complete: their peers' final ACKs still come in, and each completed connection waits in its listener's accept
+     * queue, which the runtime carries. Returns once the namespace holds no handshake in SYN_RECV, or after
+     * {@code max} (a peer that never answers: its handshake is lost as before, talent-container/README.md "SYN_RECV"),
+     * how many it still holds. Undone by {@link #acceptNewConnections()} and by {@link #unlock()}.
+     */
+    public int dropNewConnections(java.time.Duration max) throws ContainerException, IOException, InterruptedException {
+        if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
+        synchronized (this) {
+            if (!dropsSyns) {
+                dropsSyns = true; // before the rules: a failure half way is undone by acceptNewConnections
+                for (List<String> rule : synRules("-I")) run(rule, "");
+            }
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            int n = handshakesInProgress();
+            if (n == 0 || System.nanoTime() - deadline >= 0) return n;
+            Thread.sleep(5);
+        }
+    }
+
+    /** Undoes {@link #dropNewConnections}: new handshakes come in again. Idempotent. */
+    public void acceptNewConnections() throws ContainerException, IOException, InterruptedException {
+        synchronized (this) {
+            if (!dropsSyns) return;
+            dropsSyns = false;
+            ContainerException failed = null;
+            for (List<String> rule : synRules("-D")) {
+                try {
+                    run(rule, "");
+                } catch (ContainerException e) {
+                    // a rule the insertion did not get to
+                    if (failed == null) failed = e;
+                }
+            }
+            if (failed != null && !failed.getMessage().contains("does a matching rule exist")) throw failed;
+        }
+    }
+
+    /** How many TCP handshakes the namespace's listeners hold in SYN_RECV ({@code ss}, in the namespace). */
+    int handshakesInProgress() throws ContainerException, IOException, InterruptedException {
+        CapturedRun r = ProcessRunner.capture(List.of("ip", "netns", "exec", namespace, "ss", "-Htn", "state", "syn-recv"),
+                EnvironmentChange.NONE, null);
+        if (r.exitCode() != 0) {
+            throw new ContainerException("cannot list the handshakes in progress in " + namespace + ": " + r.stderr().strip());
+        }
+        return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private List<List<String>> synRules(String how) {
+        List<List<String>> rules = new java.util.ArrayList<>();
+        rules.add(List.of("ip", "netns", "exec", namespace, "iptables", "-w", how, "INPUT", "-i", "eth0", "-d",
+                attachment.address().toString(), "-p", "tcp", "--syn", "-j", "DROP"));
+        if (HostBridge.ipv6()) {
+            rules.add(List.of("ip", "netns", "exec", namespace, "ip6tables", "-w", how, "INPUT", "-i", "eth0", "-d",
+                    attachment.config().address6(attachment.address()), "-p", "tcp", "--syn", "-j", "DROP"));
+        }
+        return rules;
     }
 
     private List<List<String>> holdRules(String how) {

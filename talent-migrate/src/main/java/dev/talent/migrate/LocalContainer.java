@@ -46,6 +46,26 @@ final class LocalContainer implements AppContainer {
     }
 
     @Override
+    public int dropNewConnections(java.time.Duration max) throws IOException, InterruptedException {
+        if (container.network().isEmpty()) return 0;
+        try {
+            return container.network().get().dropNewConnections(max);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void acceptNewConnections() throws IOException, InterruptedException {
+        if (container.network().isEmpty()) return;
+        try {
+            container.network().get().acceptNewConnections();
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean holdNetwork() throws IOException {
         if (container.network().isEmpty()) return false;
         try {

@@ -38,6 +38,17 @@ public interface AppContainer {
     default boolean holdPinsTraffic() { return false; }
 
     /**
+     * A source about to stop: new handshakes are dropped (their peers send their SYN again later, to wherever the app
+     * is then) and the ones already answered are given up to {@code max} to complete into their listeners' accept
+     * queues, which the checkpoint carries; returns how many were still half done. Undone by
+     * {@link #acceptNewConnections()} or {@link #unlockNetwork()}. Nothing to do without a network (the default).
+     */
+    default int dropNewConnections(Duration max) throws IOException, InterruptedException { return 0; }
+
+    /** Undoes {@link #dropNewConnections}; nothing to do when it was not called. */
+    default void acceptNewConnections() throws IOException, InterruptedException {}
+
+    /**
      * Tells the network segment that the app's address is here now (a gratuitous ARP from its namespace), after
      * {@link #unlockNetwork()} on a host other than the one it left; nothing to do without a network.
      */

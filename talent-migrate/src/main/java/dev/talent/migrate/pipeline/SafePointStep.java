@@ -59,7 +59,27 @@ public final class SafePointStep {
             return r;
         } catch (MigrationFailedException | RuntimeException e) {
             unhold(holder, held);
+            acceptQuietly(program);
             throw e;
+        }
+    }
+
+    /**
+     * How long a source about to stop waits for the handshakes its listeners already answered (SYN_RECV) to complete
+     * while new ones are dropped ({@link AppContainer#dropNewConnections}): a peer's final ACK comes within its round
+     * trip; one that was lost comes after the SYN-ACK is sent again (1 s after the first, then 2 s later), so the
+     * wait covers the first two of those. Only a handshake whose peer does not answer them waits this long.
+     */
+    static final Duration HANDSHAKES = Duration.ofMillis(3500);
+
+    /** The program goes on at the source after a failure before its stop: new handshakes come in again. */
+    private static void acceptQuietly(AppContainer program) {
+        try {
+            program.acceptNewConnections();
+        } catch (IOException ignored) {
+            // its namespace is gone, and the rules with it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -84,6 +104,14 @@ public final class SafePointStep {
     private StepResult stop(HostContainers host, AppContainer program, ConnectionCarrier connections,
             Consumer<StepResult> progress, Runnable written, AppContainer holder, AtomicBoolean held)
             throws MigrationFailedException, InterruptedException {
+        try {
+            // before the lock, so that no peer is left with a handshake the listener's copy will not know (it would
+            // answer the peer's next segment with a reset): the answered ones complete into the carried accept queues
+            if (program.hasNetwork()) program.dropNewConnections(HANDSHAKES);
+        } catch (IOException e) {
+            throw new MigrationFailedException(Step.CHECKPOINT, "cannot hold off new connections on " + host.name() + ": "
+                    + e.getMessage(), "", e);
+        }
         try {
             connections.beforeStop(host, program);
         } catch (IOException e) {
