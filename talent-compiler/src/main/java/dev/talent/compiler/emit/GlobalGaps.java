@@ -92,8 +92,12 @@ final class GlobalGaps {
             if (c >= text.length() || text.charAt(c) != ',') return;
             commas.add(c);
         }
+        // a space after the specifiers: the next declarator may follow its comma without one (`int M=136,S=256`)
         String specifiers = spec.strip();
-        for (int c : commas) plan.replace(c, c + 1, ";" + gap() + " " + specifiers);
+        for (int c : commas) {
+            boolean joined = c + 1 < text.length() && !Character.isWhitespace(text.charAt(c + 1));
+            plan.replace(c, c + 1, ";" + gap() + " " + specifiers + (joined ? " " : ""));
+        }
     }
 
     /** Where the first declarator begins: before its name, the pointers, parentheses and qualifiers that lead to it. */

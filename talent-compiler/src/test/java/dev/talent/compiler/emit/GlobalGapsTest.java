@@ -36,6 +36,21 @@ class GlobalGapsTest {
     }
 
     @Test
+    void aDeclaratorRightAfterItsCommaIsKeptApartFromTheSpecifiers() {
+        // fairymax 5.0b: `int M=136,S=256,...,GT,` / `BW,BH,...;` became `int M=136; TALENT_GAP(..) intS=256; ...`,
+        // and gcc rejected the generated file (`intS` undeclared type, every global after it undeclared)
+        assertThat(gapped("""
+                int M=136,S=256,
+                BW,*p=&M;
+                int main(void) { return M + S + BW + *p; }
+                """)).isEqualTo("""
+                int M=136; TALENT_GAP(__talent_gap0) int S=256; TALENT_GAP(__talent_gap1) int
+                BW; TALENT_GAP(__talent_gap2) int *p=&M; TALENT_GAP(__talent_gap3)
+                int main(void) { return M + S + BW + *p; }
+                """);
+    }
+
+    @Test
     void aDeclarationWhoseInitialiserIsAnIncludedFileGetsItsGapAfterItsSemicolon() {
         // bc 1.07.1's global.c: the gap came right after the header's last token, before the `;` (gcc: "expected ','
         // or ';' before 'static'")
