@@ -86,6 +86,20 @@ class GlobalGapsTest {
     }
 
     @Test
+    void aDeclarationThatDefinesATaggedTypeIsSplitNamingTheTag() {
+        // gsm 1.0.22's toast: `struct fmtdesc { ... } f_audio = {...}, f_ulaw = {...}, ...;` stayed one declaration,
+        // its objects side by side on i686, and a restart there refused `&f_alaw` as also one past the end of f_ulaw
+        assertThat(gapped("""
+                static const struct fmt { const char *name; int (*in)(int); } fa = { "a", 0 }, fb = { "b", 0 };
+                int main(void) { return fa.name[0] + fb.name[0]; }
+                """)).isEqualTo("""
+                static const struct fmt { const char *name; int (*in)(int); } fa = { "a", 0 }; TALENT_GAP(__talent_gap0) \
+                static const struct fmt fb = { "b", 0 }; TALENT_GAP(__talent_gap1)
+                int main(void) { return fa.name[0] + fb.name[0]; }
+                """);
+    }
+
+    @Test
     void aDeclarationThatDefinesATypeKeepsItsObjectsTogetherWithAGapAfter() {
         assertThat(gapped("""
                 struct { int x; } p, q;
