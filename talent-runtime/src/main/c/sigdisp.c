@@ -34,6 +34,9 @@ typedef char tl_signal_numbers_are_generic[(SIGHUP == 1 && SIGINT == 2 && SIGQUI
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000      /* set by the C library for its own return trampoline: not the program's */
 #endif
+#ifndef SA_INTERRUPT
+#define SA_INTERRUPT 0x20000000     /* set by glibc's System V signal(); the Linux kernel ignores and drops it */
+#endif
 
 static const struct { int sa; uint8_t bit; } flag_map[] = {
     {SA_RESTART, TL_SIGS_FLAG_RESTART},
@@ -253,7 +256,9 @@ uint32_t tl_sigdisp_write(tl_buf *b)
             void (*fn)(void) = (old.sa_flags & SA_SIGINFO) ? (void (*)(void))old.sa_sigaction
                                                              : (void (*)(void))old.sa_handler;
             const char *name = tl_function_name_at(fn);
-            unsigned left = (unsigned)old.sa_flags & ~(unsigned)SA_RESTORER;
+            /* SA_INTERRUPT: glibc's System V signal() (the signal() of strict ISO C and POSIX programs) sets it; the
+             * kernel drops it, qemu-user keeps and reports it: it means nothing and is not carried */
+            unsigned left = (unsigned)old.sa_flags & ~(unsigned)(SA_RESTORER | SA_INTERRUPT);
             if (!name) {
                 tl_refuse("cannot checkpoint: the handler of signal %d (%s) is a function talent does not know "
                           "(neither an instrumented function nor a library function in the program's function table)",

@@ -30,6 +30,9 @@
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000      /* what sigaction() reports back when the C library set its own return trampoline */
 #endif
+#ifndef SA_INTERRUPT
+#define SA_INTERRUPT 0x20000000     /* set by glibc's System V signal(); the Linux kernel ignores and drops it */
+#endif
 
 static const char *what(char *buf, size_t n)
 {
@@ -183,6 +186,7 @@ static unsigned long long flags_get(const void *o)
         tl_refuse("cannot checkpoint: '%s' (declared at %s) is a struct sigaction whose sa_restorer the program set: "
                   "talent does not carry it (a return trampoline is the C library's, different on every platform)",
                   what(buf, sizeof buf), declared());
+    left &= ~(unsigned)SA_INTERRUPT;      /* glibc's System V signal() sets it, the kernel ignores it (sigdisp.c) */
     for (i = 0; i < NFLAGS; i++)
         if (left & flag_map[i].sa) {
             v |= flag_map[i].bit;

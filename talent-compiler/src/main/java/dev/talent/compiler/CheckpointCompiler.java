@@ -597,6 +597,8 @@ public final class CheckpointCompiler {
                         + " to migrate across byte orders"
                         : first.call().equals(ByteCopies.PUNNED) || first.call().equals(ByteCopies.PASSED) ? "take the number's bytes in a fixed order (shifts:"
                         + " (v >> 8 * i) & 0xff) instead of through a character pointer, to migrate across byte orders"
+                        : first.call().equals(ByteCopies.AS_NUMBERS) ? "keep the numbers in an array of their type, or"
+                        + " assemble them from the bytes in a fixed order (shifts), to migrate across byte orders"
                         : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders";
                 isaNote = withNote(isaNote, why, change);
                 diagnostics.add(warningAt(first.at(), "a checkpoint does not move between big-endian"

@@ -48,6 +48,9 @@ class GlobalGapsIT {
             static struct { int v[6]; } s1, s2;
             double d1[3];
             char tail;
+            int tight1=1,tight2=2,
+            tight3;
+            static struct pair { int v[2]; } t1 = {{1, 2}}, t2;
             int main(void) {
               static short st1[3], st2[5];
               static int once = 7;
@@ -56,10 +59,10 @@ class GlobalGapsIT {
                 a[i % 4] += i; b[i % 4] += fns1[i % 2](i) + fns2[i % 2](i) + tab[i % 2].f(i); c[i % 6] += ext1[i % 3]++;
                 ext2[i % 3] += ini1[i % 2] + ini2[i % 2] + ro1[i % 3] + ro2[i % 3]; zero1 += i; zero2 += zero1;
                 s1.v[i % 6] += i; s2.v[i % 6] -= i; d1[i % 3] += 0.5; st1[i % 3] += (short)i; st2[i % 5] -= (short)i;
-                once += i; tail = (char)('a' + i);
+                once += i; tail = (char)('a' + i); tight3 += tight1 + tight2; t2.v[i % 2] += t1.v[i % 2];
                 sum += a[1] + b[2] + c[3] + ext2[1] + zero2 + s1.v[2] + s2.v[3] + st1[1] + st2[4] + once + shared(i);
               }
-              printf("%ld %s %s %s %c %.1f\\n", sum, names1[1], names2[0], tab[1].s, tail, d1[2]);
+              printf("%ld %s %s %s %c %.1f %d\\n", sum, names1[1], names2[0], tab[1].s, tail, d1[2], t2.v[1] + tight3);
               return 0;
             }
             """;
@@ -74,7 +77,7 @@ class GlobalGapsIT {
 
     /** The program's objects (nm names; a function static's name is renamed by talent, a prefix) */
     static final Set<String> OBJECTS = Set.of("a", "b", "c", "ext1", "ext2", "ini1", "ini2", "zero1", "zero2", "ro1",
-            "ro2", "names1", "names2", "fns1", "fns2", "tab", "s1", "s2", "d1", "tail", "bkept", "other",
+            "ro2", "names1", "names2", "fns1", "fns2", "tab", "s1", "s2", "d1", "tail", "tight1", "tight2", "tight3", "t1", "t2", "bkept", "other",
             "__talent_s_main_st1", "__talent_s_main_st2", "__talent_s_main_once");
 
     @Test

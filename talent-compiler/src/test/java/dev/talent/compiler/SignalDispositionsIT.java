@@ -155,6 +155,46 @@ class SignalDispositionsIT {
     }
 
     /**
+     * signal() of a program compiled for strict ISO C or POSIX (no {@code __USE_MISC}) is glibc's System V one:
+     * SA_RESETHAND | SA_NODEFER | SA_INTERRUPT. The Linux kernel drops SA_INTERRUPT (it means nothing there), but
+     * qemu-user keeps it and reports it back: gsm 1.0.22's toast, run on i686 or s390x, had every checkpoint refused
+     * ("sigaction flags 0x20000000 talent does not carry"), never on x86_64. Stopped on s390x and on i686, the
+     * program must migrate on and end as plain gcc's, its handler reset each time it runs.
+     */
+    @Test
+    void aSystemVHandlerMigratesFromTheIsasQemuRuns() throws Exception {
+        String source = """
+                #define _POSIX_C_SOURCE 200809L
+                #include <signal.h>
+                #include <stdio.h>
+                static volatile sig_atomic_t hups;
+                static void on_hup(int s) { (void)s; hups++; }
+                static int reset(void) {
+                  struct sigaction now;
+                  sigaction(SIGHUP, NULL, &now);
+                  return now.sa_handler == SIG_DFL;
+                }
+                int main(void) {
+                  unsigned h = 1;
+                  signal(SIGHUP, on_hup);
+                  for (int r = 0; r < 4; r++) {
+                    for (int i = 0; i < 1000; i++) h = h * 33 + (unsigned)i;
+                    raise(SIGHUP);
+                    printf("r=%d h=%u hups=%d reset=%d\\n", r, h, (int)hups, reset());
+                    fflush(stdout);
+                    signal(SIGHUP, on_hup);
+                  }
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "sysv", source);
+        assertThat(plain.out()).startsWith("r=0 h=").endsWith(" hups=4 reset=1\n");
+        List<Target> chain = List.of(HOPS.get(1), HOPS.get(2), HOPS.get(0));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "sysv", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{500, 1500}, {2500, 700}}, plain);
+    }
+
+    /**
      * A set filled raw holds the bits of the signals the C library keeps for itself (glibc 32 and 33): they are
      * dropped, not refused (sigaddset refuses those signals; no program can put one there by the API).
      */

@@ -48,6 +48,9 @@ public final class ByteCopies {
             if (call.equals(PUNNED)) {
                 return "the bytes of " + article(type) + type + " are read through '" + buffer + "' at " + at;
             }
+            if (call.equals(AS_NUMBERS)) {
+                return "the character array '" + buffer + "' is read as " + article(type) + type + " at " + at;
+            }
             if (call.equals(PASSED)) {
                 return "the bytes of " + article(type) + type + " are read as characters (" + buffer + ") at " + at;
             }
@@ -74,7 +77,7 @@ public final class ByteCopies {
 
         /** Whether this is a copy into storage of another non-character type rather than into character storage. */
         public boolean reinterpreting() {
-            return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED);
+            return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED) && !call.equals(AS_NUMBERS);
         }
     }
 
@@ -337,7 +340,11 @@ public final class ByteCopies {
      * restart, not only across byte orders, and are not seen here.
      */
     private void punned(TranslationUnit tu, TypeResolver types, Node body, Node cast) {
-        if (cast.inner().isEmpty() || !isCharacterPointer(types, cast.qualType())) return;
+        if (!cast.inner().isEmpty() && !isCharacterPointer(types, cast.qualType())) {
+            characterArrayAsNumbers(tu, types, cast);
+            return;
+        }
+        if (cast.inner().isEmpty()) return;
         boolean unsigned = isUnsignedCharPointer(types, cast.qualType());
         Node e = Ast.strip(cast.child(0));
         if (e == null) return;
@@ -377,6 +384,53 @@ public final class ByteCopies {
         // to a parameter of the program's that computes from its bytes (crc((const unsigned char *)p, n))
         String param = flowsTo(cast, null, c);
         if (param == null && array && unsigned && computed(body, cast)) found.add(c);
+    }
+
+    /**
+     * A pointer into a character array the program names, converted to a pointer to a number
+     * ({@code *(int *)(T + A + S * (B & 31))}, fairymax 5.0b's hash keys read from {@code signed char T[8200]}): a
+     * checkpoint carries the array as bytes, so on an ISA of the other byte order the same bytes read as other numbers,
+     * which no longer match what the program computed from them before the stop (fairymax's hash table: other moves,
+     * exit 0). Only a named array counts: a {@code char *} may point into storage of numbers, a buffer reused as bytes.
+     */
+    private void characterArrayAsNumbers(TranslationUnit tu, TypeResolver types, Node cast) {
+        if (!isCharacterPointer(types, cast.child(0).qualType())) return;
+        CType viewed;
+        try {
+            viewed = types.pointee(cast.qualType()).map(types::canonical).orElse(null);
+        } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
+            return;
+        }
+        boolean scalar = (viewed instanceof CType.Builtin) || (viewed instanceof CType.Tagged g && g.tag().equals("enum"));
+        if (!scalar || !orderBound(types, viewed, 0)) return;
+        Node array = characterArray(types, cast.child(0), 0);
+        if (array == null) return;
+        found.add(new Copy(tu.pos(cast.position()), TypeResolver.spell(viewed), false, layoutBound(types, viewed, false, 0),
+                AS_NUMBERS, written(tu, array), false));
+    }
+
+    /** The named character array a pointer expression points into ({@code T + i + j}, {@code &buf[i]}), or null. */
+    private static Node characterArray(TypeResolver types, Node expr, int depth) {
+        Node e = Ast.strip(expr);
+        if (e == null || depth > 16) return null;
+        if (e.is("BinaryOperator") && (e.attr("opcode").equals("+") || e.attr("opcode").equals("-")) && e.inner().size() == 2) {
+            for (Node operand : e.inner()) {
+                if (types.pointee(operand.qualType()).isPresent()) return characterArray(types, operand, depth + 1);
+            }
+            return null;
+        }
+        if (e.is("UnaryOperator") && e.attr("opcode").equals("&") && !e.inner().isEmpty()) {
+            Node sub = Ast.strip(e.child(0));
+            return sub != null && sub.is("ArraySubscriptExpr") && !sub.inner().isEmpty()
+                    ? characterArray(types, sub.child(0), depth + 1) : null;
+        }
+        if (!e.is("DeclRefExpr") && !e.is("MemberExpr")) return null;
+        try {
+            return types.canonical(CTypeParser.parse(e.qualType())) instanceof CType.Array a && isCharacter(types, a.elem())
+                    ? e : null;
+        } catch (RuntimeException unknownType) {
+            return null;
+        }
     }
 
     /** The refusal of a pointer's bytes computed from: e as written, its type and how its bytes are reached. */
@@ -598,6 +652,8 @@ public final class ByteCopies {
 
     /** {@link Copy#call} of a number's bytes read through a character pointer ({@link #punned}). */
     public static final String PUNNED = "(cast)";
+    /** {@link Copy#call} of a character array read as numbers ({@link #characterArrayAsNumbers}). */
+    public static final String AS_NUMBERS = "(as numbers)";
 
     /** A raw I/O call whose buffer is a number, pointer or struct in this ISA's representation. */
     private void io(TranslationUnit tu, TypeResolver types, Node call, String callee, int buffer) {

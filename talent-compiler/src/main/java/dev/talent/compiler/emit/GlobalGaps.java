@@ -52,6 +52,10 @@ final class GlobalGaps {
             int end = declarationEnd(text, last);
             if (end < 0) continue;                    // its `;` not found: without a gap, as a macro's
             if (group.stream().allMatch(this::definesObject)) splitDeclarators(text, group);
+            else if (group.size() > 2 && isTaggedRecord(group.get(0))
+                    && group.subList(1, group.size()).stream().allMatch(this::definesObject)) {
+                splitDeclarators(text, group.subList(1, group.size()));
+            }
             plan.insert(end, gap());
         }
     }
@@ -84,17 +88,45 @@ final class GlobalGaps {
         if (group.size() < 2 || !group.stream().allMatch(n -> n.is("VarDecl") && tu.isRewritable(n))) return;
         int specEnd = declaratorStart(text, group.get(0));
         if (specEnd <= group.get(0).begin().offset()) return;
-        String spec = text.substring(group.get(0).begin().offset(), specEnd);
-        if (spec.contains("{") || spec.contains("#") || spec.contains("/*") || spec.contains("//")) return;
+        String spec = tagOnly(text.substring(group.get(0).begin().offset(), specEnd));
+        if (spec == null || spec.contains("#") || spec.contains("/*") || spec.contains("//")) return;
         List<Integer> commas = new ArrayList<>();
         for (int k = 0; k + 1 < group.size(); k++) {
             int c = Ast.skipSpace(text, Ast.rangeEnd(text, group.get(k)));
             if (c >= text.length() || text.charAt(c) != ',') return;
             commas.add(c);
         }
+        // a space after the specifiers: the next declarator may follow its comma without one (`int M=136,S=256`)
         String specifiers = spec.strip();
-        for (int c : commas) plan.replace(c, c + 1, ";" + gap() + " " + specifiers);
+        for (int c : commas) {
+            boolean joined = c + 1 < text.length() && !Character.isWhitespace(text.charAt(c + 1));
+            plan.replace(c, c + 1, ";" + gap() + " " + specifiers + (joined ? " " : ""));
+        }
     }
+
+    /** A struct, union or enum defined with a tag where it is declared ({@code struct fmtdesc { ... } a, b;}). */
+    private static boolean isTaggedRecord(Node n) {
+        return (n.is("RecordDecl") || n.is("EnumDecl")) && !n.name().isEmpty() && n.flag("completeDefinition");
+    }
+
+    /**
+     * The specifiers as they can be written again: as they are without a body; with one, the tag alone ({@code static
+     * const struct fmtdesc { ... }} is {@code static const struct fmtdesc} again: gsm 1.0.22's toast defines its four
+     * formats so, which i686 laid side by side, and a pointer to the second was also one past the first); null for an
+     * untagged body, which cannot be named again.
+     */
+    static String tagOnly(String spec) {
+        int open = spec.indexOf('{');
+        if (open < 0) return spec;
+        int close = spec.lastIndexOf('}');
+        if (close < open) return null;
+        String before = spec.substring(0, open), after = spec.substring(close + 1);
+        if (!TAGGED.matcher(before).matches() || after.contains("{") || after.contains("}")) return null;
+        return (before.strip() + " " + after.strip()).strip();
+    }
+
+    private static final java.util.regex.Pattern TAGGED =
+            java.util.regex.Pattern.compile("(?s)[^{}]*\\b(struct|union|enum)\\s+[A-Za-z_]\\w*\\s*");
 
     /** Where the first declarator begins: before its name, the pointers, parentheses and qualifiers that lead to it. */
     static int declaratorStart(String text, Node decl) {

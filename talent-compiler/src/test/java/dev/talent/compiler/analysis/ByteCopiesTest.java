@@ -492,6 +492,49 @@ class ByteCopiesTest {
     }
 
     /**
+     * A named character array read as numbers through a cast ({@code *(int *)(T + a + 256 * (b & 31))}, fairymax
+     * 5.0b's hash keys): bound to the byte order, naming the array; a {@code long} also to the width; a {@code char *}
+     * parameter read so, and a character array read as characters, bind nothing.
+     */
+    @Test
+    void aCharacterArrayReadAsNumbersBindsTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #define K(A, B) *(TYPE *)(T + (A) + 256 * ((B) & 31))
+                static signed char T[8200];
+                struct s { char bytes[16]; } st;
+                static int viaPointer(const char *p) { return *(const int *)(p + 4); }
+                int main(void) {
+                  for (int i = 0; i < 8200; i++) T[i] = (signed char)(i * 37);
+                  long h = VIEW;
+                  printf("%ld %d %d\\n", h, viaPointer((const char *)st.bytes), T[5]);
+                  return 0;
+                }
+                """;
+        for (String d : new String[] {"int", "long", "member", "none"}) Files.createDirectories(dir.resolve(d));
+        CompileResult i = CProgram.in(dir.resolve("int")).file("a.c", src.replace("TYPE", "int").replace("VIEW", "K(3, 7)"))
+                .compile();
+        assertThat(i.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isFalse();
+            assertThat(b.why()).contains("the character array 'T' is read as an int at a.c:8:").doesNotContain("a.c:5:");
+        });
+        CompileResult l = CProgram.in(dir.resolve("long")).file("a.c", src.replace("TYPE", "long").replace("VIEW", "K(3, 7)"))
+                .compile();
+        assertThat(l.binding()).hasValueSatisfying(b -> {
+            assertThat(b.byteOrder()).isTrue();
+            assertThat(b.pointerWidth()).isTrue();
+        });
+        CompileResult m = CProgram.in(dir.resolve("member")).file("a.c", src.replace("TYPE", "int")
+                .replace("VIEW", "*(unsigned short *)&st.bytes[2]")).compile();
+        assertThat(m.binding()).hasValueSatisfying(b -> assertThat(b.why())
+                .contains("the character array 'st.bytes' is read as an unsigned short at a.c:8:"));
+        CompileResult none = CProgram.in(dir.resolve("none")).file("a.c", src.replace("TYPE", "int")
+                .replace("VIEW", "T[3] + *(T + 4)")).compile();
+        assertThat(none.binding()).isEmpty();
+    }
+
+    /**
      * A hash over {@code const void *} ({@code hash(&key, sizeof key)}, the callee reading the bytes through
      * {@code const unsigned char *b = data}, or passing them on to a function that does): bound by the call, a
      * {@code long} also to the width; a program's own memcpy through {@code void *} (loads only stored) binds nothing.

@@ -36,6 +36,21 @@ class GlobalGapsTest {
     }
 
     @Test
+    void aDeclaratorRightAfterItsCommaIsKeptApartFromTheSpecifiers() {
+        // fairymax 5.0b: `int M=136,S=256,...,GT,` / `BW,BH,...;` became `int M=136; TALENT_GAP(..) intS=256; ...`,
+        // and gcc rejected the generated file (`intS` undeclared type, every global after it undeclared)
+        assertThat(gapped("""
+                int M=136,S=256,
+                BW,*p=&M;
+                int main(void) { return M + S + BW + *p; }
+                """)).isEqualTo("""
+                int M=136; TALENT_GAP(__talent_gap0) int S=256; TALENT_GAP(__talent_gap1) int
+                BW; TALENT_GAP(__talent_gap2) int *p=&M; TALENT_GAP(__talent_gap3)
+                int main(void) { return M + S + BW + *p; }
+                """);
+    }
+
+    @Test
     void aDeclarationWhoseInitialiserIsAnIncludedFileGetsItsGapAfterItsSemicolon() {
         // bc 1.07.1's global.c: the gap came right after the header's last token, before the `;` (gcc: "expected ','
         // or ';' before 'static'")
@@ -68,6 +83,20 @@ class GlobalGapsTest {
                 static char *a1 = NULL, *a2 = NULL;
                 int main(void) { return a1 == a2; }
                 """)).contains("static char *a1 = NULL; TALENT_GAP(__talent_gap0) static char *a2 = NULL; TALENT_GAP(__talent_gap1)");
+    }
+
+    @Test
+    void aDeclarationThatDefinesATaggedTypeIsSplitNamingTheTag() {
+        // gsm 1.0.22's toast: `struct fmtdesc { ... } f_audio = {...}, f_ulaw = {...}, ...;` stayed one declaration,
+        // its objects side by side on i686, and a restart there refused `&f_alaw` as also one past the end of f_ulaw
+        assertThat(gapped("""
+                static const struct fmt { const char *name; int (*in)(int); } fa = { "a", 0 }, fb = { "b", 0 };
+                int main(void) { return fa.name[0] + fb.name[0]; }
+                """)).isEqualTo("""
+                static const struct fmt { const char *name; int (*in)(int); } fa = { "a", 0 }; TALENT_GAP(__talent_gap0) \
+                static const struct fmt fb = { "b", 0 }; TALENT_GAP(__talent_gap1)
+                int main(void) { return fa.name[0] + fb.name[0]; }
+                """);
     }
 
     @Test
