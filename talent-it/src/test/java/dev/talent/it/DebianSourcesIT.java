@@ -358,14 +358,16 @@ class DebianSourcesIT {
         }
         // misc_tests stopped on x86_64 after UNITY_STOP visits (7 of its 25 tests passed) and restarted in a new process:
         // on x86_64 it prints the rest as gcc's does; s390x refuses the checkpoint by name, Unity's byte-order probe
-        // (UnityQuickCompare written through one member of a union and read through another) binding it to its byte order
+        // (UnityQuickCompare written through one member of a union and read through another) binding it to its byte order.
+        // Its stdout is a pipe, fully buffered: the lines of the tests passed before the stop are not written yet, and the
+        // checkpoint carries them (FORMAT.md "<libc>:pending") to the restart, which writes them first as gcc's would
         ProcessResult ref = Processes.run(List.of("./misc_tests"), plainTests, RUN_TIMEOUT);
         String want = ref.stdoutText().replace(plainSource.toString(), source.toString());
         Path unityCk = Files.createDirectories(tests.resolve("ck"));
         ProcessResult stopped = Processes.run(with(env, talent.toString(), "exec", "--isa", "x86_64", "--checkpoint-dir",
                 unityCk.toString(), "--stop-after", String.valueOf(UNITY_STOP), "./misc_tests"), tests, RUN_TIMEOUT);
         assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(TalentCli.EXIT_CHECKPOINT_WRITTEN);
-        assertThat(stopped.stdoutText()).as("stopped mid-run").contains(":PASS").isNotEqualTo(want);
+        assertThat(stopped.stdoutText()).as("stopped mid-run").isNotEqualTo(want);
         ProcessResult toS390x = Processes.run(with(env, talent.toString(), "exec", "--isa", "s390x", "--checkpoint-dir",
                 unityCk.toString(), "--restart", "./misc_tests"), tests, RUN_TIMEOUT);
         assertThat(toS390x.exitCode()).as(toS390x.describe()).isEqualTo(TalentCli.EXIT_CANNOT_RESTORE);
