@@ -223,8 +223,8 @@ static const char *const uncarried_what[TL_UNCARRIED_COUNT] = {
     "the result of getnetbyname, getnetbyaddr or getnetent (a struct netent, its strings and its n_aliases array, the "
     "C library's static storage), which a checkpoint does not carry: copy the fields the program needs instead of "
     "keeping the pointer across a stop",
-    "the result of ptsname (a path in the C library's static buffer), which a checkpoint does not carry: copy the "
-    "path, or use ptsname_r with storage of the program's, instead of keeping the pointer across a stop",
+    ("the result of ptsname (a path in the C library's static buffer), which a checkpoint does not carry: copy the "
+     "path, or use ptsname_r with storage of the program's, instead of keeping the pointer across a stop"),
 };
 static struct uncarried {
     uintptr_t base;
