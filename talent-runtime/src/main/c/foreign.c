@@ -24,6 +24,7 @@
 #define _DEFAULT_SOURCE 1
 #include "foreign.h"
 #include "contract.h"
+#include "objects.h"
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,10 +34,6 @@
 
 #define TL_WEAK __attribute__((weak))
 
-/* The executable's read-only part (GNU ld's symbols of every target, as objects.c's tl_is_readonly_data): where the C
- * library's constant texts lie. */
-extern const char __executable_start[];
-extern const char __init_array_start[];
 
 /* ---------------------------------------------------------------- the mappings */
 
@@ -310,7 +307,58 @@ char **tl_uncarried_strings(char **ptrs, char **at, char *const *v)
     return r;
 }
 
-/* struct lconv's strings, by their offsets: the C99 members of glibc's and musl's */
+static const char *member_string(const void *p, size_t at)
+{
+    const char *s;
+    memcpy(&s, (const char *)p + at, sizeof s);
+    return s;
+}
+
+/* Copied, that is: neither NULL nor a constant text in the executable's read-only part */
+static int copied(const char *s)
+{
+    return s && !tl_is_readonly_data(s);
+}
+
+void *tl_uncarried_copy(int which, int slot, void *p, const struct tl_uncarried_shape *shape)
+{
+    char *const *v = NULL;
+    char *c, *ptrs, *at;
+    size_t need = shape->size, k;
+    if (!p)
+        return p;
+    if (shape->array != TL_NO_ARRAY) {
+        memcpy(&v, (const char *)p + shape->array, sizeof v);
+        need += tl_uncarried_strings_size(v);
+    }
+    for (k = 0; k < shape->nstrings; k++) {
+        const char *s = member_string(p, shape->strings[k]);
+        if (copied(s))
+            need += strlen(s) + 1;
+    }
+    c = tl_uncarried_buffer(which, slot, need);
+    if (!c)
+        return p;
+    memcpy(c, p, shape->size);
+    /* the array right after the struct (a struct of pointers: aligned for them), its strings and the members' after */
+    ptrs = c + shape->size;
+    at = ptrs + tl_uncarried_array_size(v);
+    if (shape->array != TL_NO_ARRAY) {
+        char **r = tl_uncarried_strings(&ptrs, &at, v);
+        memcpy(c + shape->array, &r, sizeof r);
+    }
+    for (k = 0; k < shape->nstrings; k++) {
+        const char *s = member_string(p, shape->strings[k]);
+        if (copied(s)) {
+            char *r = tl_uncarried_string(&at, s);
+            memcpy(c + shape->strings[k], &r, sizeof r);
+        }
+    }
+    return c;
+}
+
+/* struct lconv's strings, by their offsets: the C99 members of glibc's and musl's (musl's "." of the C locale is a
+ * constant text: it stays) */
 static const size_t lconv_strings[] = {
     offsetof(struct lconv, decimal_point),   offsetof(struct lconv, thousands_sep),
     offsetof(struct lconv, grouping),        offsetof(struct lconv, int_curr_symbol),
@@ -318,41 +366,15 @@ static const size_t lconv_strings[] = {
     offsetof(struct lconv, mon_thousands_sep), offsetof(struct lconv, mon_grouping),
     offsetof(struct lconv, positive_sign),   offsetof(struct lconv, negative_sign),
 };
-#define LCONV_STRINGS (sizeof lconv_strings / sizeof lconv_strings[0])
+static const struct tl_uncarried_shape lconv_shape = {sizeof(struct lconv), lconv_strings,
+                                                      sizeof lconv_strings / sizeof lconv_strings[0], TL_NO_ARRAY};
 
 struct lconv *__real_localeconv(void);
 TL_WEAK struct lconv *__wrap_localeconv(void);
 
-/* A string in the executable's read-only part stays where it is: a pointer to it is carried as a string constant
- * (musl's "." of the C locale), as before the wrapper */
-static int lconv_copied(const char *s)
-{
-    return s && !((uintptr_t)s >= (uintptr_t)__executable_start && (uintptr_t)s < (uintptr_t)__init_array_start);
-}
-
 struct lconv *__wrap_localeconv(void)
 {
-    struct lconv *l = __real_localeconv(), *c;
-    size_t need = sizeof *l, k;
-    char *at;
-    if (!l)
-        return l;
-    for (k = 0; k < LCONV_STRINGS; k++) {
-        const char *s = *(char *const *)(const void *)((const char *)l + lconv_strings[k]);
-        if (lconv_copied(s))
-            need += strlen(s) + 1;
-    }
-    c = tl_uncarried_buffer(TL_UNCARRIED_LCONV, TL_SLOT_LCONV, need);
-    if (!c)
-        return l;
-    *c = *l;
-    at = (char *)(c + 1);
-    for (k = 0; k < LCONV_STRINGS; k++) {
-        char **f = (char **)(void *)((char *)c + lconv_strings[k]);
-        if (lconv_copied(*f))
-            *f = tl_uncarried_string(&at, *f);
-    }
-    return c;
+    return tl_uncarried_copy(TL_UNCARRIED_LCONV, TL_SLOT_LCONV, __real_localeconv(), &lconv_shape);
 }
 
 /* ---------------------------------------------------------------- what a pointer points into */
@@ -474,7 +496,7 @@ static int text_used[TEXT_COUNT];
 static char *text_kept(int which, char *text)
 {
     const struct text_result *t = &texts[which];
-    if (!text || ((uintptr_t)text >= (uintptr_t)__executable_start && (uintptr_t)text < (uintptr_t)__init_array_start))
+    if (!text || tl_is_readonly_data(text))
         return text;
     text_used[which] = 1;
     memset(t->buf, 0, t->size);

@@ -94,6 +94,19 @@ void tl_libc_text_restored_global(const void *addr);
 #define TL_SLOT_PTSNAME 19
 #define TL_SLOT_COUNT 20
 void *tl_uncarried_buffer(int which, int slot, size_t need);
+/* A C library result's shape: `size` bytes, whose members at the offsets `strings` point to strings and whose member at
+ * `array` (TL_NO_ARRAY: none) points to a NULL-terminated array of strings */
+struct tl_uncarried_shape {
+    size_t size;
+    const size_t *strings;
+    size_t nstrings;
+    size_t array;
+};
+#define TL_NO_ARRAY ((size_t)-1)
+/* p (a result of that shape) copied into the slot's buffer (tl_uncarried_buffer): the struct, then the array, then the
+ * strings; a member string in the executable's read-only part (a constant text of the C library's) stays where it is
+ * and is carried as a string constant. p itself when it is NULL or cannot be copied. */
+void *tl_uncarried_copy(int which, int slot, void *p, const struct tl_uncarried_shape *shape);
 /* s (NULL: NULL) copied at *at, which moves past its NUL; the copy */
 char *tl_uncarried_string(char **at, const char *s);
 /* A NULL-terminated array of strings (NULL: none): the bytes its copy takes, array and strings; the array's alone */

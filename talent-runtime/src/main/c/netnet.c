@@ -7,7 +7,7 @@
  * name. Not carried (a struct of pointers rebuilt per C library and ISA: not done). */
 #include "netnet.h"
 #include "foreign.h"
-#include <string.h>
+#include <stddef.h>
 
 struct netent *__real_getnetbyname(const char *name);
 struct netent *__real_getnetbyaddr(uint32_t net, int type);
@@ -15,38 +15,22 @@ struct netent *__real_getnetent(void);
 
 /* glibc's functions have a static result each (foreign.h, TL_SLOT_*) */
 
-/* NULL (no such network) is returned as it is, and so is a result that cannot be copied */
-static struct netent *kept(struct netent *p, int slot)
-{
-    struct netent *c;
-    char *ptrs, *at;
-    size_t need;
-    if (!p)
-        return p;
-    need = sizeof *p + tl_uncarried_strings_size(p->n_aliases) + (p->n_name ? strlen(p->n_name) + 1 : 0);
-    c = tl_uncarried_buffer(TL_UNCARRIED_NET, slot, need);
-    if (!c)
-        return p;
-    *c = *p;
-    /* the array right after the struct (aligned as the struct is), the strings after it */
-    ptrs = (char *)(c + 1);
-    at = ptrs + tl_uncarried_array_size(p->n_aliases);
-    c->n_aliases = tl_uncarried_strings(&ptrs, &at, p->n_aliases);
-    c->n_name = tl_uncarried_string(&at, p->n_name);
-    return c;
-}
+/* copied whole, aliases and strings; NULL (no such entry) and a result that cannot be copied are returned as they are */
+static const size_t strings[] = {offsetof(struct netent, n_name)};
+static const struct tl_uncarried_shape shape = {sizeof(struct netent), strings, sizeof strings / sizeof strings[0],
+                                                offsetof(struct netent, n_aliases)};
 
 struct netent *__wrap_getnetbyname(const char *name)
 {
-    return kept(__real_getnetbyname(name), TL_SLOT_NETNAME);
+    return tl_uncarried_copy(TL_UNCARRIED_NET, TL_SLOT_NETNAME, __real_getnetbyname(name), &shape);
 }
 
 struct netent *__wrap_getnetbyaddr(uint32_t net, int type)
 {
-    return kept(__real_getnetbyaddr(net, type), TL_SLOT_NETADDR);
+    return tl_uncarried_copy(TL_UNCARRIED_NET, TL_SLOT_NETADDR, __real_getnetbyaddr(net, type), &shape);
 }
 
 struct netent *__wrap_getnetent(void)
 {
-    return kept(__real_getnetent(), TL_SLOT_NETENT);
+    return tl_uncarried_copy(TL_UNCARRIED_NET, TL_SLOT_NETENT, __real_getnetent(), &shape);
 }

@@ -7,7 +7,7 @@
  * struct of pointers rebuilt per C library and ISA: not done). */
 #include "netproto.h"
 #include "foreign.h"
-#include <string.h>
+#include <stddef.h>
 
 struct protoent *__real_getprotobyname(const char *name);
 struct protoent *__real_getprotobynumber(int proto);
@@ -20,38 +20,22 @@ struct protoent *__real_getprotoent(void);
 #define SLOT(slot) TL_SLOT_PROTONAME
 #endif
 
-/* NULL (no such entry) is returned as it is, and so is a result that cannot be copied */
-static struct protoent *kept(struct protoent *p, int slot)
-{
-    struct protoent *c;
-    char *ptrs, *at;
-    size_t need;
-    if (!p)
-        return p;
-    need = sizeof *p + tl_uncarried_strings_size(p->p_aliases) + (p->p_name ? strlen(p->p_name) + 1 : 0);
-    c = tl_uncarried_buffer(TL_UNCARRIED_PROTO, slot, need);
-    if (!c)
-        return p;
-    *c = *p;
-    /* the array right after the struct (aligned as the struct is), the strings after it */
-    ptrs = (char *)(c + 1);
-    at = ptrs + tl_uncarried_array_size(p->p_aliases);
-    c->p_aliases = tl_uncarried_strings(&ptrs, &at, p->p_aliases);
-    c->p_name = tl_uncarried_string(&at, p->p_name);
-    return c;
-}
+/* copied whole, aliases and strings; NULL (no such entry) and a result that cannot be copied are returned as they are */
+static const size_t strings[] = {offsetof(struct protoent, p_name)};
+static const struct tl_uncarried_shape shape = {sizeof(struct protoent), strings, sizeof strings / sizeof strings[0],
+                                                offsetof(struct protoent, p_aliases)};
 
 struct protoent *__wrap_getprotobyname(const char *name)
 {
-    return kept(__real_getprotobyname(name), SLOT(TL_SLOT_PROTONAME));
+    return tl_uncarried_copy(TL_UNCARRIED_PROTO, SLOT(TL_SLOT_PROTONAME), __real_getprotobyname(name), &shape);
 }
 
 struct protoent *__wrap_getprotobynumber(int proto)
 {
-    return kept(__real_getprotobynumber(proto), SLOT(TL_SLOT_PROTONUM));
+    return tl_uncarried_copy(TL_UNCARRIED_PROTO, SLOT(TL_SLOT_PROTONUM), __real_getprotobynumber(proto), &shape);
 }
 
 struct protoent *__wrap_getprotoent(void)
 {
-    return kept(__real_getprotoent(), SLOT(TL_SLOT_PROTOENT));
+    return tl_uncarried_copy(TL_UNCARRIED_PROTO, SLOT(TL_SLOT_PROTOENT), __real_getprotoent(), &shape);
 }

@@ -7,7 +7,7 @@
  * struct of pointers rebuilt per C library and ISA: not done). */
 #include "netserv.h"
 #include "foreign.h"
-#include <string.h>
+#include <stddef.h>
 
 struct servent *__real_getservbyname(const char *name, const char *proto);
 struct servent *__real_getservbyport(int port, const char *proto);
@@ -15,40 +15,22 @@ struct servent *__real_getservent(void);
 
 /* glibc's and musl's functions have a static result each (foreign.h, TL_SLOT_*) */
 
-/* NULL (no such entry) is returned as it is, and so is a result that cannot be copied */
-static struct servent *kept(struct servent *p, int slot)
-{
-    struct servent *c;
-    char *ptrs, *at;
-    size_t need;
-    if (!p)
-        return p;
-    need = sizeof *p + tl_uncarried_strings_size(p->s_aliases) + (p->s_name ? strlen(p->s_name) + 1 : 0) +
-           (p->s_proto ? strlen(p->s_proto) + 1 : 0);
-    c = tl_uncarried_buffer(TL_UNCARRIED_SERV, slot, need);
-    if (!c)
-        return p;
-    *c = *p;
-    /* the array right after the struct (aligned as the struct is), the strings after it */
-    ptrs = (char *)(c + 1);
-    at = ptrs + tl_uncarried_array_size(p->s_aliases);
-    c->s_aliases = tl_uncarried_strings(&ptrs, &at, p->s_aliases);
-    c->s_name = tl_uncarried_string(&at, p->s_name);
-    c->s_proto = tl_uncarried_string(&at, p->s_proto);
-    return c;
-}
+/* copied whole, aliases and strings; NULL (no such entry) and a result that cannot be copied are returned as they are */
+static const size_t strings[] = {offsetof(struct servent, s_name), offsetof(struct servent, s_proto)};
+static const struct tl_uncarried_shape shape = {sizeof(struct servent), strings, sizeof strings / sizeof strings[0],
+                                                offsetof(struct servent, s_aliases)};
 
 struct servent *__wrap_getservbyname(const char *name, const char *proto)
 {
-    return kept(__real_getservbyname(name, proto), TL_SLOT_SERVNAME);
+    return tl_uncarried_copy(TL_UNCARRIED_SERV, TL_SLOT_SERVNAME, __real_getservbyname(name, proto), &shape);
 }
 
 struct servent *__wrap_getservbyport(int port, const char *proto)
 {
-    return kept(__real_getservbyport(port, proto), TL_SLOT_SERVPORT);
+    return tl_uncarried_copy(TL_UNCARRIED_SERV, TL_SLOT_SERVPORT, __real_getservbyport(port, proto), &shape);
 }
 
 struct servent *__wrap_getservent(void)
 {
-    return kept(__real_getservent(), TL_SLOT_SERVENT);
+    return tl_uncarried_copy(TL_UNCARRIED_SERV, TL_SLOT_SERVENT, __real_getservent(), &shape);
 }

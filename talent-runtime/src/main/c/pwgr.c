@@ -13,7 +13,7 @@
  * links the C library's functions, as under plain gcc. */
 #include "pwgr.h"
 #include "foreign.h"
-#include <string.h>
+#include <stddef.h>
 
 struct passwd *__real_getpwnam(const char *name);
 struct passwd *__real_getpwuid(uid_t uid);
@@ -22,62 +22,17 @@ struct group *__real_getgrnam(const char *name);
 struct group *__real_getgrgid(gid_t gid);
 struct group *__real_getgrent(void);
 
-static size_t len0(const char *s)
-{
-    return s ? strlen(s) + 1 : 0;
-}
-
-/* NULL (no such entry, errno as the C library set it) is returned as it is; so is a result that cannot be copied */
-static struct passwd *pw_kept(struct passwd *p, int slot)
-{
-    struct passwd *c;
-    char *at;
-    if (!p)
-        return p;
-    c = tl_uncarried_buffer(TL_UNCARRIED_PASSWD, slot, sizeof *p + len0(p->pw_name) + len0(p->pw_passwd) +
-                                                     len0(p->pw_gecos) + len0(p->pw_dir) + len0(p->pw_shell));
-    if (!c)
-        return p;
-    *c = *p;
-    at = (char *)(c + 1);
-    c->pw_name = tl_uncarried_string(&at, p->pw_name);
-    c->pw_passwd = tl_uncarried_string(&at, p->pw_passwd);
-    c->pw_gecos = tl_uncarried_string(&at, p->pw_gecos);
-    c->pw_dir = tl_uncarried_string(&at, p->pw_dir);
-    c->pw_shell = tl_uncarried_string(&at, p->pw_shell);
-    return c;
-}
-
-static struct group *gr_kept(struct group *g, int slot)
-{
-    struct group *c;
-    char *at;
-    size_t n = 0, need, k;
-    if (!g)
-        return g;
-    need = sizeof *g + len0(g->gr_name) + len0(g->gr_passwd);
-    if (g->gr_mem) {
-        for (n = 0; g->gr_mem[n]; n++)
-            need += len0(g->gr_mem[n]);
-        need += (n + 1) * sizeof(char *);
-    }
-    c = tl_uncarried_buffer(TL_UNCARRIED_GROUP, slot, need);
-    if (!c)
-        return g;
-    *c = *g;
-    at = (char *)(c + 1);
-    if (g->gr_mem) {
-        /* the array first, right after the struct: aligned as the struct is */
-        c->gr_mem = (char **)(void *)at;
-        at += (n + 1) * sizeof(char *);
-        for (k = 0; k < n; k++)
-            c->gr_mem[k] = tl_uncarried_string(&at, g->gr_mem[k]);
-        c->gr_mem[n] = NULL;
-    }
-    c->gr_name = tl_uncarried_string(&at, g->gr_name);
-    c->gr_passwd = tl_uncarried_string(&at, g->gr_passwd);
-    return c;
-}
+/* copied whole, strings and gr_mem's array; NULL (no such entry, errno as the C library set it) and a result that
+ * cannot be copied are returned as they are */
+static const size_t pw_strings[] = {offsetof(struct passwd, pw_name), offsetof(struct passwd, pw_passwd),
+                                    offsetof(struct passwd, pw_gecos), offsetof(struct passwd, pw_dir),
+                                    offsetof(struct passwd, pw_shell)};
+static const struct tl_uncarried_shape pw_shape = {sizeof(struct passwd), pw_strings,
+                                                   sizeof pw_strings / sizeof pw_strings[0], TL_NO_ARRAY};
+static const size_t gr_strings[] = {offsetof(struct group, gr_name), offsetof(struct group, gr_passwd)};
+static const struct tl_uncarried_shape gr_shape = {sizeof(struct group), gr_strings,
+                                                   sizeof gr_strings / sizeof gr_strings[0],
+                                                   offsetof(struct group, gr_mem)};
 
 /* glibc's functions have a static result each, musl's share one per family (foreign.h, TL_SLOT_*) */
 #ifdef __GLIBC__
@@ -90,30 +45,30 @@ static struct group *gr_kept(struct group *g, int slot)
 
 struct passwd *__wrap_getpwnam(const char *name)
 {
-    return pw_kept(__real_getpwnam(name), PW(TL_SLOT_PWNAM));
+    return tl_uncarried_copy(TL_UNCARRIED_PASSWD, PW(TL_SLOT_PWNAM), __real_getpwnam(name), &pw_shape);
 }
 
 struct passwd *__wrap_getpwuid(uid_t uid)
 {
-    return pw_kept(__real_getpwuid(uid), PW(TL_SLOT_PWUID));
+    return tl_uncarried_copy(TL_UNCARRIED_PASSWD, PW(TL_SLOT_PWUID), __real_getpwuid(uid), &pw_shape);
 }
 
 struct passwd *__wrap_getpwent(void)
 {
-    return pw_kept(__real_getpwent(), PW(TL_SLOT_PWENT));
+    return tl_uncarried_copy(TL_UNCARRIED_PASSWD, PW(TL_SLOT_PWENT), __real_getpwent(), &pw_shape);
 }
 
 struct group *__wrap_getgrnam(const char *name)
 {
-    return gr_kept(__real_getgrnam(name), GR(TL_SLOT_GRNAM));
+    return tl_uncarried_copy(TL_UNCARRIED_GROUP, GR(TL_SLOT_GRNAM), __real_getgrnam(name), &gr_shape);
 }
 
 struct group *__wrap_getgrgid(gid_t gid)
 {
-    return gr_kept(__real_getgrgid(gid), GR(TL_SLOT_GRGID));
+    return tl_uncarried_copy(TL_UNCARRIED_GROUP, GR(TL_SLOT_GRGID), __real_getgrgid(gid), &gr_shape);
 }
 
 struct group *__wrap_getgrent(void)
 {
-    return gr_kept(__real_getgrent(), GR(TL_SLOT_GRENT));
+    return tl_uncarried_copy(TL_UNCARRIED_GROUP, GR(TL_SLOT_GRENT), __real_getgrent(), &gr_shape);
 }
