@@ -285,6 +285,16 @@ static talent_global libc_globals[G_COUNT] = {
 };
 static const talent_unit libc_unit = {"<C library>", libc_globals, G_COUNT, 0, 0, 0, 0};
 
+/* The C library's carried globals each subsystem describes (its address and type), by their index */
+static const struct {
+    int g;
+    void (*describe)(void **addr, const talent_type **type);
+} described[] = {
+    {G_EXIT, tl_exit_handlers_global},   {G_REGEX, tl_regex_global},     {G_CWD, tl_cwd_global},
+    {G_ITIMERS, tl_itimers_global},      {G_SIGMASK, tl_sigdisp_mask_global}, {G_INET, tl_inet_ntoa_global},
+    {G_STREAMS, tl_streammodes_global},  {G_PENDING, tl_pending_global}, {G_ATON, tl_ether_aton_global},
+};
+
 /* argv's array: the original one, or the one the restore rebuilt from the checkpoint (objects.c) */
 static const talent_unit *unit(void)
 {
@@ -293,39 +303,18 @@ static const talent_unit *unit(void)
     if (!libc_globals[G_EXIT].addr) {
         void *addr;
         const talent_type *type;
-        tl_exit_handlers_global(&addr, &type);
-        libc_globals[G_EXIT].addr = addr;
-        libc_globals[G_EXIT].type = type;
-        tl_regex_global(&addr, &type);
-        libc_globals[G_REGEX].addr = addr;
-        libc_globals[G_REGEX].type = type;
-        tl_cwd_global(&addr, &type);
-        libc_globals[G_CWD].addr = addr;
-        libc_globals[G_CWD].type = type;
-        tl_itimers_global(&addr, &type);
-        libc_globals[G_ITIMERS].addr = addr;
-        libc_globals[G_ITIMERS].type = type;
-        tl_sigdisp_mask_global(&addr, &type);
-        libc_globals[G_SIGMASK].addr = addr;
-        libc_globals[G_SIGMASK].type = type;
-        tl_inet_ntoa_global(&addr, &type);
-        libc_globals[G_INET].addr = addr;
-        libc_globals[G_INET].type = type;
-        tl_streammodes_global(&addr, &type);
-        libc_globals[G_STREAMS].addr = addr;
-        libc_globals[G_STREAMS].type = type;
-        tl_pending_global(&addr, &type);
-        libc_globals[G_PENDING].addr = addr;
-        libc_globals[G_PENDING].type = type;
+        size_t k;
+        for (k = 0; k < sizeof described / sizeof described[0]; k++) {
+            described[k].describe(&addr, &type);
+            libc_globals[described[k].g].addr = addr;
+            libc_globals[described[k].g].type = type;
+        }
         /* l64a's, ether_ntoa's, ecvt's, fcvt's and tmpnam's texts: G_L64A + TL_TEXT_* */
         for (int w = TL_TEXT_L64A; w <= TL_TEXT_TMPNAM; w++) {
             tl_libc_text_global(w, &addr, &type);
             libc_globals[G_L64A + w].addr = addr;
             libc_globals[G_L64A + w].type = type;
         }
-        tl_ether_aton_global(&addr, &type);
-        libc_globals[G_ATON].addr = addr;
-        libc_globals[G_ATON].type = type;
     }
     return &libc_unit;
 }
