@@ -738,6 +738,22 @@ public final class AppReconciler {
         return false;
     }
 
+    /**
+     * Two platforms of one host: the place the app is not on ({@code keep}'s other: a prepared destination, or the source
+     * it left) goes, as a release would have removed it; a failure is said (it goes when the app is removed).
+     */
+    private void droppedOtherPlace(String app, FleetAgents.Placement from, FleetAgents.Placement to, FleetAgents.Placement keep)
+            throws InterruptedException {
+        String other = keep.platform().equals(to.platform()) ? from.platform() : to.platform();
+        if (other.equals(keep.platform())) return;
+        try {
+            agents.dropPlace(from.host(), app, other);
+        } catch (FleetException e) {
+            events.accept(app + ": cannot remove its place on " + from.host() + "/" + other + " after the interrupted migration: "
+                    + e.getMessage() + " (it goes when the app is removed)");
+        }
+    }
+
     /** {@link FleetAgents#rejoin}; a failure is said (the next step tries again only if the migration is unresolved). */
     private void rejoin(String app, FleetAgents.Placement at) throws InterruptedException {
         try {
@@ -802,7 +818,11 @@ public final class AppReconciler {
             switch (sf) {
                 case FleetAgents.AppState.Running r -> keep = new FleetAgents.Placement(from.host(), r.platform());
                 case FleetAgents.AppState.Stopped sp -> {
+                    // the other platform's copy (a prepared destination, which may hold the app's address) goes
+                    // before the app resumes, as isolatedThenResumed does between two hosts: never two copies on
+                    // the network
                     FleetAgents.Placement at = new FleetAgents.Placement(from.host(), sp.platform());
+                    droppedOtherPlace(app, from, to, at);
                     if (resumed(app, at)) keep = at;
                 }
                 case FleetAgents.AppState.Ended e -> ended = new AppRecords.Ended(app, from.host(), e.platform(), e.status(), null, now);
@@ -846,19 +866,7 @@ public final class AppReconciler {
         // the destination that keeps the app may never have been unlocked: its network opens after the commit, and
         // the leader that drove it may have died (or failed to commit) before (idempotent when it was unlocked)
         if (!oneHost && keep != null && keep.equals(to)) rejoin(app, to);
-        if (oneHost && keep != null) {
-            // two platforms of one host: the place the app is not on (a prepared destination, or the source it left)
-            // goes, as a release would have removed it; the app stays on the other
-            String other = keep.platform().equals(to.platform()) ? from.platform() : to.platform();
-            if (!other.equals(keep.platform())) {
-                try {
-                    agents.dropPlace(from.host(), app, other);
-                } catch (FleetException e) {
-                    events.accept(app + ": cannot remove its place on " + from.host() + "/" + other + " after the interrupted migration: "
-                            + e.getMessage() + " (it goes when the app is removed)");
-                }
-            }
-        }
+        if (oneHost && keep != null && !(sf instanceof FleetAgents.AppState.Stopped)) droppedOtherPlace(app, from, to, keep);
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
         String note = commitFailed.map(u -> u.what() + "; resolved by controller " + controller
                 + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");

@@ -523,6 +523,10 @@ class AppReconcilerIT {
     void anInterruptedMigrationBetweenTwoPlatformsOfOneHostLeavesNoPreparedPlace() throws Exception {
         oneHostMigrationInterrupted(InMemoryAgents.Death.STOPPED, false);
         assertThat(agents.journal).anySatisfy(j -> assertThat(j).startsWith("resume svc on "));
+        // the prepared destination (it may hold the app's address) goes before the source resumes
+        int dropped = agents.journal.indexOf(agents.journal.stream().filter(j -> j.startsWith("drop place svc on ")).findFirst().orElseThrow());
+        int resumed = agents.journal.indexOf(agents.journal.stream().filter(j -> j.startsWith("resume svc on ")).findFirst().orElseThrow());
+        assertThat(dropped).as("the other platform's place dropped before the resume: %s", agents.journal).isLessThan(resumed);
     }
 
     @Test
