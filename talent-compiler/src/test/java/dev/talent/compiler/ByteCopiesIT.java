@@ -1,5 +1,7 @@
 package dev.talent.compiler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -183,6 +185,79 @@ class ByteCopiesIT {
         CompileResult r = MigratesLikeGcc.compiled(work, "chkeys");
         MigratesLikeGcc.boundToByteOrder(work, "chkeys", r, expected, List.of("3000", "4000"), List.of("s390x"),
                 List.of("x86_64", "i686", "aarch64"), "the character array 'T' is read as an int at chkeys.c:16:");
+    }
+
+    /**
+     * A number array seen through {@code char *} kept in a global and read in another function, and a number's bytes
+     * through {@code char *} kept in a struct member: before, a plain {@code char} view bound nothing, and this
+     * program, stopped on x86_64 after 2500 visits and restarted on s390x, printed {@code 2 1 5 ...} for gcc's
+     * {@code 2 4 5 ...}, exit 0. Now refused there (exit 65) naming the cast; i686 and aarch64 run on with gcc's output.
+     */
+    static final String CHAR_VIEWS_KEPT = """
+            #include <stdio.h>
+            unsigned x[4] = {0x01020304u, 5, 6, 7};
+            char *view;
+            struct holder { char *bytes; int n; } hold;
+            static unsigned work(unsigned n) { unsigned h = 7; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+            static void setup(void) { view = (char *)x; hold.bytes = (char *)&x[1]; hold.n = 4; }
+            int main(void) {
+              setup();
+              unsigned h = 0;
+              for (int r = 0; r < 6; r++) {
+                h += work(1000);
+                printf("%d %d %d %u\\n", r, view[0], hold.bytes[0], h);
+                fflush(stdout);
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void charViewsOfNumbersKeptInAGlobalOrAMemberStayOnTheirByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "charviews", CHAR_VIEWS_KEPT).out();
+        assertThat(expected).startsWith("0 4 5 ");
+        CompileResult r = MigratesLikeGcc.compiled(work, "charviews");
+        MigratesLikeGcc.boundToByteOrder(work, "charviews", r, expected, List.of("2500"), List.of("s390x"),
+                List.of("i686", "aarch64"), "are read through 'char *' at charviews.c:6:");
+    }
+
+    /**
+     * Keys kept sorted by {@code memcmp} (a comparator returning its result): the order is the bytes' order, so
+     * before, stopped on x86_64 after 300 visits and restarted on s390x, the program printed {@code r=299 found=300
+     * first=497577} ... {@code first=79048} for gcc's {@code first=248370688} ... {@code first=255622912}, exit 0. Now
+     * refused there (exit 65) naming the call; i686 and aarch64 run on with gcc's output.
+     */
+    static final String MEMCMP_SORTED = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static unsigned keys[600];
+            static int n;
+            static int cmp(const void *a, const void *b) {
+              const unsigned *x = a, *y = b;
+              return memcmp(x, y, sizeof *x);
+            }
+            int main(void) {
+              unsigned v = 12345, found = 0;
+              for (int r = 0; r < 600; r++) {
+                v = v * 1103515245u + 12345u;
+                keys[n++] = v >> 4;
+                qsort(keys, (size_t)n, sizeof keys[0], cmp);
+                unsigned probe = keys[(unsigned)r * 7u % (unsigned)n];
+                if (bsearch(&probe, keys, (size_t)n, sizeof keys[0], cmp)) found++;
+                if (r % 100 == 99) { printf("r=%d found=%u first=%u\\n", r, found, keys[0]); fflush(stdout); }
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void keysSortedByMemcmpStayOnTheirByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "memsort", MEMCMP_SORTED).out();
+        assertThat(expected).contains("r=599 found=600 ");
+        CompileResult r = MigratesLikeGcc.compiled(work, "memsort");
+        MigratesLikeGcc.boundToByteOrder(work, "memsort", r, expected, List.of("150", "300"), List.of("s390x"),
+                List.of("i686", "aarch64"), "are ordered by memcmp at memsort.c:8:");
     }
 
     /**

@@ -51,6 +51,9 @@ public final class ByteCopies {
             if (call.equals(AS_NUMBERS)) {
                 return "the character array '" + buffer + "' is read as " + article(type) + type + " at " + at;
             }
+            if (call.equals(COMPARED)) {
+                return "the bytes of '" + buffer + "' (" + type + ") are ordered by memcmp at " + at;
+            }
             if (call.equals(PASSED)) {
                 return "the bytes of " + article(type) + type + " are read as characters (" + buffer + ") at " + at;
             }
@@ -77,7 +80,8 @@ public final class ByteCopies {
 
         /** Whether this is a copy into storage of another non-character type rather than into character storage. */
         public boolean reinterpreting() {
-            return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED) && !call.equals(AS_NUMBERS);
+            return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED) && !call.equals(AS_NUMBERS)
+                    && !call.equals(COMPARED);
         }
     }
 
@@ -159,6 +163,10 @@ public final class ByteCopies {
             if (!n.is("CallExpr") || n.inner().size() < 3) return;
             String callee = Ast.directCallee(n); // null: a call through a pointer
             if (callee == null) return;
+            if (ORDERED_COMPARES.contains(callee)) {
+                if (n.inner().size() == 4) compared(tu, types, n);
+                return;
+            }
             List<Integer> io = IO_BUFFER.get(callee);
             if (io != null) {
                 if (n.inner().size() == io.get(1) + 1) io(tu, types, n, callee, io.get(0));
@@ -181,6 +189,54 @@ public final class ByteCopies {
             found.add(new Copy(tu.pos(n.position()), spelling(dstBytes ? n.child(2) : n.child(1)), dstBytes,
                     widthBound(types, other, 0)));
         });
+    }
+
+    /** The C library's byte comparisons whose result's sign orders by the bytes' representation. */
+    private static final Set<String> ORDERED_COMPARES = Set.of("memcmp", "__builtin_memcmp");
+
+    /**
+     * {@code memcmp} over the storage of a number (or of a struct or array holding one) whose result is used for more
+     * than equality ({@code return memcmp(x, y, sizeof *x);} in a sort's comparator, {@code if (memcmp(&a, &b, 4) < 0)}):
+     * the order it gives follows the byte order, so elements sorted before a restart on the other byte order and after
+     * it are in two orders, and the program goes on with exit 0. Equality ({@code == 0}, {@code !memcmp(...)}, a
+     * condition) is the same in both and binds nothing; nor do character buffers, or {@code void *} on both sides (a
+     * generic comparator's parameters: not seen).
+     */
+    private void compared(TranslationUnit tu, TypeResolver types, Node call) {
+        if (!signUsed(call)) return;
+        for (int i = 1; i <= 2; i++) {
+            CType t = pointee(types, call.child(i));
+            if (t == null || isVoid(types, t) || !orderBound(types, t, 0)) continue;
+            found.add(new Copy(tu.pos(call.position()), TypeResolver.spell(t), false, widthBound(types, t, 0), COMPARED,
+                    written(tu, sourceOf(types, call.child(i))), false));
+            return;
+        }
+    }
+
+    /** Whether a call's int result is used for its sign: anything but {@code ==}, {@code !=}, {@code !} or a condition. */
+    private static boolean signUsed(Node call) {
+        Node at = call;
+        Node p = at.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
+            at = p;
+            p = p.parent();
+        }
+        if (p == null) return false;
+        if (p.is("BinaryOperator")) {
+            String op = p.attr("opcode");
+            return !(op.equals("==") || op.equals("!=") || op.equals("&&") || op.equals("||"));
+        }
+        if (p.is("UnaryOperator") && p.attr("opcode").equals("!")) return false;
+        boolean condition = (p.is("IfStmt") || p.is("WhileStmt") || p.is("DoStmt") || p.is("ForStmt")
+                || p.is("ConditionalOperator")) && isConditionOf(p, at);
+        return !condition;
+    }
+
+    /** Whether {@code child} is {@code stmt}'s condition (an if's, a loop's, a ?:'s first operand). */
+    private static boolean isConditionOf(Node stmt, Node child) {
+        if (stmt.is("ForStmt")) return Ast.forParts(stmt)[2] == child;
+        if (stmt.is("DoStmt")) return stmt.inner().size() > 1 && stmt.child(1) == child;
+        return !stmt.inner().isEmpty() && stmt.child(0) == child;
     }
 
     /**
@@ -373,8 +429,11 @@ public final class ByteCopies {
         Copy c = new Copy(tu.pos(cast.position()), TypeResolver.spell(viewed), false, layoutBound(types, viewed, false, 0),
                 PUNNED, cast.qualType(), false);
         if (address) {
-            // the address of a number (&key, &node->id) through unsigned char: its bytes, whatever reads them
-            if (unsigned) found.add(c);
+            // the address of a number (&key, &node->id) through unsigned char: its bytes, whatever reads them; through
+            // char or signed char (as often a byte pointer for offset arithmetic, read back through another cast) only
+            // where this function loads its bytes as characters and computes from them, or where it is kept beyond
+            // this function's sight (a global, a member, an element, returned)
+            if (unsigned || escapes(tu, cast) || computed(body, cast, types)) found.add(c);
             return;
         }
         // an array of numbers seen as bytes ((const unsigned char *)words) is computed from where the view is
@@ -382,8 +441,44 @@ public final class ByteCopies {
         // as often a buffer of numbers reused as bytes (bzip2's block = (UChar *)arr2, written and read byte by byte,
         // whose block the heap binds at run time while both views point into it), so it counts only passed at once
         // to a parameter of the program's that computes from its bytes (crc((const unsigned char *)p, n))
+        // to a parameter of the program's that computes from its bytes (crc((const unsigned char *)p, n)); a named
+        // array's view kept where this function does not see its reads (a global, a member, ...) counts too, and a
+        // char or signed char view of one counts where its loads are characters
         String param = flowsTo(cast, null, c);
-        if (param == null && array && unsigned && computed(body, cast)) found.add(c);
+        if (param == null && array && (escapes(tu, cast) || (unsigned ? computed(body, cast) : computed(body, cast, types))))
+            found.add(c);
+    }
+
+    /**
+     * Whether a view is stored where the function's body does not show its reads: a global or static variable, a
+     * member, an element or through a pointer, an initializer list, or returned.
+     */
+    private static boolean escapes(TranslationUnit tu, Node view) {
+        Node at = view;
+        Node p = at.parent();
+        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr"))) {
+            at = p;
+            p = p.parent();
+        }
+        if (p == null) return false;
+        if (p.is("VarDecl")) return !automatic(p);
+        if (p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.inner().size() == 2 && p.child(1) == at) {
+            Node lhs = Ast.strip(p.child(0));
+            if (lhs != null && lhs.is("DeclRefExpr") && lhs.referencedDecl().path("kind").asText().equals("VarDecl")) {
+                Node d = tu.byId(Ast.referencedDeclId(lhs));
+                return d == null || !automatic(d);
+            }
+            return true;
+        }
+        return p.is("ReturnStmt") || p.is("InitListExpr");
+    }
+
+    /** A variable of a function's own, neither static nor extern. */
+    private static boolean automatic(Node varDecl) {
+        String storage = varDecl.attr("storageClass");
+        Node parent = varDecl.parent();
+        while (parent != null && parent.is("DeclStmt")) parent = parent.parent();
+        return !storage.equals("static") && !storage.equals("extern") && parent != null && !parent.is("TranslationUnitDecl");
     }
 
     /**
@@ -529,7 +624,12 @@ public final class ByteCopies {
      * ({@code ((const unsigned char *)&p)[i]} in arithmetic), or kept in a local variable through which loads are.
      */
     private static boolean computed(Node body, Node view) {
-        if (loadComputed(view)) return true;
+        return computed(body, view, null);
+    }
+
+    /** As {@link #computed(Node, Node)}; with {@code types}, only loads of characters count (not {@code *(double *)p}). */
+    private static boolean computed(Node body, Node view, TypeResolver types) {
+        if (loadComputed(view, types)) return true;
         Node at = view;
         Node p = at.parent();
         while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
@@ -546,7 +646,7 @@ public final class ByteCopies {
         String id = local;
         boolean[] computes = {false};
         body.walk(n -> {
-            if (!computes[0] && n.is("DeclRefExpr") && Ast.referencedDeclId(n).equals(id) && loadComputed(n)) computes[0] = true;
+            if (!computes[0] && n.is("DeclRefExpr") && Ast.referencedDeclId(n).equals(id) && loadComputed(n, types)) computes[0] = true;
         });
         return computes[0];
     }
@@ -556,6 +656,11 @@ public final class ByteCopies {
      * is used in a computation: anything but being stored as it is ({@code d[i] = e[i]}, {@code char t = *e}).
      */
     private static boolean loadComputed(Node e) {
+        return loadComputed(e, null);
+    }
+
+    /** As {@link #loadComputed(Node)}; with {@code types}, only a load of a character counts. */
+    private static boolean loadComputed(Node e, TypeResolver types) {
         Node at = e;
         Node p = at.parent();
         while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr")
@@ -568,6 +673,7 @@ public final class ByteCopies {
         if (p == null) return false;
         boolean load = (p.is("ArraySubscriptExpr") && p.child(0) == at) || (p.is("UnaryOperator") && p.attr("opcode").equals("*"));
         if (!load) return false;
+        if (types != null && !isCharacterValue(types, p.qualType())) return false;
         Node v = p;
         Node u = v.parent();
         while (u != null && (u.is("ParenExpr") || u.is("ImplicitCastExpr"))) {
@@ -652,6 +758,8 @@ public final class ByteCopies {
 
     /** {@link Copy#call} of a number's bytes read through a character pointer ({@link #punned}). */
     public static final String PUNNED = "(cast)";
+    /** {@link Copy#call} of a {@code memcmp} whose sign is used ({@link #compared}). */
+    public static final String COMPARED = "(memcmp)";
     /** {@link Copy#call} of a character array read as numbers ({@link #characterArrayAsNumbers}). */
     public static final String AS_NUMBERS = "(as numbers)";
 
@@ -867,6 +975,14 @@ public final class ByteCopies {
             return types.canonical(CTypeParser.parse(qualType)) instanceof CType.Tagged g && g.tag().equals("struct")
                     && g.name().equals("iovec");
         } catch (RuntimeException unknownType) {
+            return false;
+        }
+    }
+
+    private static boolean isCharacterValue(TypeResolver types, String qualType) {
+        try {
+            return isCharacter(types, CTypeParser.parse(qualType));
+        } catch (RuntimeException unknownType) { // a spelling this unit's resolver does not know
             return false;
         }
     }

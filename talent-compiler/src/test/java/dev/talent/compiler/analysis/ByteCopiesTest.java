@@ -416,6 +416,103 @@ class ByteCopiesTest {
     }
 
     /**
+     * A number array's or a number's bytes seen through {@code char *} and kept where the function does not show its
+     * reads (a global, a struct member) or read as characters in it: after a restart on the other byte order the
+     * program read the other byte ({@code view[0]} printed 1 for gcc's 4 on x86_64 -> s390x, exit 0), so the build is
+     * bound. A {@code char *} kept in a local and read through another cast ({@code *(double *)p}, a byte pointer for
+     * offset arithmetic) binds nothing, nor does a character array's.
+     */
+    @Test
+    void aCharViewKeptBeyondTheFunctionOrReadAsCharactersBindsTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                unsigned x[4] = {0x01020304u, 5, 6, 7};
+                double d = 1.5;
+                char text[8] = "abc";
+                char *view;
+                struct holder { char *bytes; } hold;
+                static void setup(void) { VIEW; }
+                int main(void) {
+                  char *p = (char *)&d;
+                  setup();
+                  *(double *)p += 1.0;
+                  READ
+                  printf("%.1f\\n", d);
+                  return 0;
+                }
+                """;
+        String[][] bound = {
+            {"global", "view = (char *)x", "printf(\"%d\\n\", view[0]);", "a.c:7:34"},
+            {"member", "hold.bytes = (char *)&x[1]", "printf(\"%d\\n\", hold.bytes[0]);", "a.c:7:40"},
+            {"read", "(void)0", "char *b = (char *)&x[2]; int h = 0; for (int i = 0; i < 4; i++) h = h * 31 + b[i]; printf(\"%d\\n\", h);", "a.c:12:"},
+        };
+        for (String[] c : bound) {
+            Files.createDirectories(dir.resolve(c[0]));
+            CompileResult r = CProgram.in(dir.resolve(c[0])).file("a.c", src.replace("VIEW", c[1]).replace("READ", c[2])).compile();
+            assertThat(r.binding()).as(c[0]).hasValueSatisfying(b -> {
+                assertThat(b.byteOrder()).isTrue();
+                assertThat(b.why()).contains("are read through 'char *' at " + c[3]);
+            });
+        }
+        String[][] free = {
+            {"local", "char *q = (char *)x; (void)q", "printf(\"%d\\n\", text[0]);"},
+            {"text", "view = (char *)text", "printf(\"%d\\n\", view[0]);"},
+        };
+        for (String[] c : free) {
+            Files.createDirectories(dir.resolve(c[0]));
+            CompileResult r = CProgram.in(dir.resolve(c[0])).file("a.c", src.replace("VIEW", c[1]).replace("READ", c[2])).compile();
+            assertThat(r.binding()).as(c[0]).isEmpty();
+        }
+    }
+
+    /**
+     * {@code memcmp} over numbers whose result's sign is used (a sort's comparator, {@code < 0}): the order follows the
+     * byte order, so the build is bound. Equality ({@code == 0}, {@code !memcmp}, a condition) and character buffers
+     * bind nothing.
+     */
+    @Test
+    void memcmpOfNumbersWhoseSignIsUsedBindsTheByteOrder() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                static unsigned keys[8] = {0x0100ffu, 0x010000u, 7, 9, 0x2000000u, 3, 5, 1};
+                static char names[8][4] = {"b", "a"};
+                static int cmp(const void *a, const void *b) {
+                  const unsigned *x = a, *y = b;
+                  USE
+                }
+                int main(void) {
+                  qsort(keys, 8, sizeof keys[0], cmp);
+                  printf("%u %d\\n", keys[0], memcmp(names[0], names[1], 4) < 0);
+                  return 0;
+                }
+                """;
+        String[][] bound = {
+            {"returned", "return memcmp(x, y, sizeof *x);"},
+            {"less", "if (memcmp(x, y, sizeof *x) < 0) return -1; return *x != *y;"},
+        };
+        for (String[] c : bound) {
+            Files.createDirectories(dir.resolve(c[0]));
+            CompileResult r = CProgram.in(dir.resolve(c[0])).file("a.c", src.replace("USE", c[1])).compile();
+            assertThat(r.binding()).as(c[0]).hasValueSatisfying(b -> {
+                assertThat(b.byteOrder()).isTrue();
+                assertThat(b.why()).contains("the bytes of 'x' (const unsigned int) are ordered by memcmp at a.c:8:");
+            });
+        }
+        String[][] free = {
+            {"equal", "if (memcmp(x, y, sizeof *x) == 0) return 0; return *x < *y ? -1 : 1;"},
+            {"not", "if (!memcmp(x, y, sizeof *x)) return 0; return *x < *y ? -1 : 1;"},
+            {"condition", "if (memcmp(x, y, sizeof *x)) return *x < *y ? -1 : 1; return 0;"},
+        };
+        for (String[] c : free) {
+            Files.createDirectories(dir.resolve(c[0]));
+            CompileResult r = CProgram.in(dir.resolve(c[0])).file("a.c", src.replace("USE", c[1])).compile();
+            assertThat(r.binding()).as(c[0]).isEmpty();
+        }
+    }
+
+    /**
      * An array of numbers seen as bytes through a pointer of its own type (bzip2's {@code s->block = (UChar *)s->arr2},
      * an array of UInt32 written and read byte by byte) binds nothing at build time: bzip2's decompression migrated
      * across byte orders before and must still (DebianSourcesIT); the heap binds a block with both views at run time.
