@@ -5,6 +5,7 @@
 #include "xalloc.h"
 #include "types.h"
 #include "values.h"
+#include "codesyms.h"
 #include "env.h"
 #include "refusal.h"
 #include "bulk.h"
@@ -545,11 +546,55 @@ static void enc_fptr(tl_buf *b, void (*f)(void), tl_value_ctx *ctx)
         tl_buf_str(b, fn->name);
         return;
     }
-    tl_ctx_describe(ctx, what, sizeof what);
-    tl_refuse("cannot checkpoint: function pointer '%s' (declared at %s, %s) points to a function talent does not "
-              "know (neither an instrumented function nor a library function in the program's function table)", what,
-              ctx->decl_pos, ctx->where);
-    tl_buf_u8(b, TL_PTR_NULL);
+    /* restored indeterminate at an earlier restart and not written since: indeterminate still */
+    if (f == tl_indeterminate_function) {
+        tl_buf_u8(b, TL_PTR_INDETERMINATE);
+        return;
+    }
+    {
+        /* No function of the program's table. A member not written yet (`struct ops o; o.name = "x"; work(); o.fn =
+         * f;`, an array of structs filled after the stop) holds whatever bytes were there: anything outside the code,
+         * or in the code but at no function's start (a return address left on the stack). A correct program never
+         * calls such a value, so it is carried as indeterminate (restored as tl_indeterminate_function, which says so
+         * if called). A function's start is a real function talent does not know (a non-instrumented object's, the C
+         * library's internals): refused by its name. In a union, as for a data pointer, the bytes are likely a number
+         * another member wrote. */
+        char sym[128];
+        int at = tl_is_code((const void *)f) && !ctx->in_union
+                     ? tl_code_function_at((const void *)f, sym, sizeof sym) : 0;
+        tl_ctx_describe(ctx, what, sizeof what);
+        if (ctx->in_union) {
+            tl_refuse("cannot checkpoint: function pointer '%s' (declared at %s, %s) is in a union, which migrates "
+                      "through its first member, and holds no function talent knows: another member (a number) was "
+                      "probably written last, and saving it as a function pointer would lose its value", what,
+                      ctx->decl_pos, ctx->where);
+        } else if (at > 0) {
+            tl_refuse("cannot checkpoint: function pointer '%s' (declared at %s, %s) points to function '%s', which "
+                      "talent does not know (neither an instrumented function nor a library function in the "
+                      "program's function table: a function of an object talent did not build, or of the C "
+                      "library's internals)", what, ctx->decl_pos, ctx->where, sym);
+        } else if (at < 0) {
+            tl_refuse("cannot checkpoint: function pointer '%s' (declared at %s, %s) points into the program's code "
+                      "but to no function talent knows, and the executable's symbol table (stripped?) cannot say "
+                      "whether it is a function's start or garbage in a member not written yet", what, ctx->decl_pos,
+                      ctx->where);
+        } else {
+            if (tl_verbose)
+                tl_warn("function pointer '%s' (declared at %s, %s) holds no function (not written yet: stack "
+                        "garbage); saved as indeterminate: a call through it after a restart is reported", what,
+                        ctx->decl_pos, ctx->where);
+            tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+        tl_buf_u8(b, TL_PTR_NULL);
+    }
+}
+
+void tl_indeterminate_function(void)
+{
+    tl_die(TL_EXIT_SOFTWARE, "the program called through a function pointer that held no function when the "
+           "checkpoint was taken (a member or variable not written yet: indeterminate); an uninterrupted run would "
+           "have jumped to whatever bytes it held");
 }
 
 static void enc_ldouble(tl_buf *b, long double v)
@@ -1840,7 +1885,7 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
             else if (p && !tl_function_known(p, n))
                 tl_reader_fail(r, "at offset %lu: function pointer to '%.*s', which is not in this program",
                                (unsigned long)(r->base + at), (int)(n > 80 ? 80 : n), (const char *)p);
-        } else if (tag != TL_PTR_NULL && tag != TL_PTR_SIG_IGN && tag != TL_PTR_SIG_ERR)
+        } else if (tag != TL_PTR_NULL && tag != TL_PTR_SIG_IGN && tag != TL_PTR_SIG_ERR && tag != TL_PTR_INDETERMINATE)
             tl_reader_fail(r, "at offset %lu: unknown function pointer tag %u", (unsigned long)(r->base + at), tag);
         break;
     case TALENT_K_ARRAY: {
@@ -2351,6 +2396,8 @@ void tl_decode_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, co
             fn = (void (*)(void))SIG_IGN;
         else if (tag == TL_PTR_SIG_ERR)
             fn = (void (*)(void))SIG_ERR;
+        else if (tag == TL_PTR_INDETERMINATE)
+            fn = tl_indeterminate_function;
         memcpy(p, &fn, sizeof fn);
         break;
     }

@@ -20,6 +20,10 @@ void tl_strtab_free(tl_strtab *t);
  * address, in the first page, which no platform maps (a use faults instead of reading something else). */
 #define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
 
+/* A FUNCPTR value TL_PTR_INDETERMINATE (a member not written yet at the checkpoint) is restored as this function,
+ * which ends the program saying so if it is ever called (through a pointer of any type: it never returns). */
+void tl_indeterminate_function(void);
+
 /* Describes the variable being encoded/decoded, for messages. */
 typedef struct tl_value_ctx {
     const char *var_name;

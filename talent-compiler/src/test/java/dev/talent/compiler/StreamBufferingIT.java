@@ -146,6 +146,42 @@ class StreamBufferingIT {
         MigratesLikeGcc.checkEveryStop(work, "wide1", WIDE, 1, 1000);
     }
 
+    /**
+     * stdout unbuffered ({@code setvbuf(stdout, NULL, _IONBF, 0)}, MODE {@code 'n'}) or line-buffered with
+     * {@code _IOLBF} and no size (MODE {@code 'l'}) with write(2) on its descriptor between pieces of a line: a
+     * restarted process with the C library's default (full buffering for a pipe) would put the W before the pieces.
+     */
+    static final String STDOUT_MODES = """
+            #include <stdio.h>
+            #include <unistd.h>
+            static unsigned mix(unsigned h, int n) {
+              for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+              return h;
+            }
+            int main(void) {
+              unsigned h = 1;
+              if (MODE == 'l') setvbuf(stdout, NULL, _IOLBF, 0);
+              else setvbuf(stdout, NULL, _IONBF, 0);
+              for (int r = 0; r < 6; r++) {
+                h = mix(h, 500);
+                printf("out %d ", r);
+                if (write(1, "W", 1) != 1) return 5;
+                printf("h=%u\\n", h);
+                if (write(1, "V", 1) != 1) return 5;
+              }
+              printf("\\n");
+              return 0;
+            }
+            """;
+
+    @Test
+    void unbufferedAndLineBufferedStdoutMigrateLikeGcc() throws Exception {
+        String unbuffered = MigratesLikeGcc.checkEveryStop(work, "nbf", STDOUT_MODES.replace("MODE", "'n'"), 3, 300, 1700, 2900);
+        assertThat(unbuffered).startsWith("out 0 Wh=").contains("\nVout 1 Wh=");
+        String line = MigratesLikeGcc.checkEveryStop(work, "lbf", STDOUT_MODES.replace("MODE", "'l'"), 3, 300, 1700, 2900);
+        assertThat(line).startsWith("Wout 0 h=").contains("\nVWout 1 h=");
+    }
+
     /** A buffer of the program's own (setvbuf(f, buf, ...)) refuses the checkpoint by name; the program goes on. */
     @Test
     void aBufferOfTheProgramsOwnIsRefusedByName() throws Exception {

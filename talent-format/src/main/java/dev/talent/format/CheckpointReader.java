@@ -1506,8 +1506,10 @@ public final class CheckpointReader {
                     if (tag == Wire.PTR_NULL) yield new Value.FunctionValue(null);
                     if (tag == Wire.PTR_SIG_IGN) yield Value.SignalConstant.IGNORE;
                     if (tag == Wire.PTR_SIG_ERR) yield Value.SignalConstant.ERROR;
+                    // a member not written yet at the checkpoint (no function there): restored as a trap
+                    if (tag == Wire.PTR_INDETERMINATE) yield Value.Indeterminate.INSTANCE;
                     if (tag != Wire.PTR_FUNCTION) {
-                        throw in.error(at, where + ": function pointer tag must be 0 (NULL), 4 (FUNCTION), 7 (SIG_IGN) or 8 (SIG_ERR), found " + tag);
+                        throw in.error(at, where + ": function pointer tag must be 0 (NULL), 4 (FUNCTION), 6 (INDETERMINATE), 7 (SIG_IGN) or 8 (SIG_ERR), found " + tag);
                     }
                     int nameAt = in.offset();
                     String name = in.str(where + " function name");

@@ -388,6 +388,10 @@ public final class CheckpointWriter {
                         out.u8(c.tag());
                         break;
                     }
+                    if (value instanceof Value.Indeterminate) {
+                        out.u8(Wire.PTR_INDETERMINATE);
+                        break;
+                    }
                     String name = as(Value.FunctionValue.class, value, t, where).name();
                     if (name == null) {
                         out.u8(Wire.PTR_NULL);

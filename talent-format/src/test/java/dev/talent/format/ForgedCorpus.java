@@ -105,6 +105,8 @@ final class ForgedCorpus {
         // function pointers holding <signal.h>'s handler constants (a struct sigaction's sa_handler, signal()'s result)
         out.put("signal-constants.tck", write(withGlobal(withGlobal(base, "handler", Value.SignalConstant.IGNORE),
                 "no_handler", Value.SignalConstant.ERROR)));
+        // a function pointer that held no function at the checkpoint (a struct member not written yet): INDETERMINATE
+        out.put("function-pointer-indeterminate.tck", write(withGlobal(base, "handler", Value.Indeterminate.INSTANCE)));
         // more descriptors of the instances (EDUP): 20 also at 22 (close-on-exec) and 30, 21 also at 23, which 20
         // watches (a registration made through a copy's number)
         out.put("epoll-copies.tck", write(withEpoll(base,
@@ -371,8 +373,10 @@ final class ForgedCorpus {
         out.put("pointer-below-large-element.tck", write(withGlobal(base, "head", below(1, ref(ObjectKind.HEAP_BLOCK, 1, 0, 0, 0L)))));
         out.put("pointer-tag-4-for-data.tck", replaceGlobalValueByte(sections, "nothing", 4));
         out.put("pointer-tag-7-unknown.tck", replaceGlobalValueByte(sections, "nothing", 7));
-        // FUNCPTR tags are 0, 4, 7 (SIG_IGN) and 8 (SIG_ERR): 9 is none
+        // FUNCPTR tags are 0, 4, 6 (INDETERMINATE), 7 (SIG_IGN) and 8 (SIG_ERR): 9 is none, 5 (OPEN_STREAM) a data
+        // pointer's only
         out.put("value-function-pointer-tag-9.tck", replaceGlobalValueByte(sections, "no_handler", 9));
+        out.put("value-function-pointer-tag-5.tck", replaceGlobalValueByte(sections, "no_handler", 5));
 
         // ---- text: str must be valid UTF-8 without NUL; C strings (argv, STRS, FILE paths) hold no NUL
         out.put("utf8-overlong.tck", replace(sections, Wire.GLOB, ascii("app.c:3:5"), bytes('a', 'p', 0xC0, 0xAF, '.', 'c', ':', '3', ':')));
