@@ -248,12 +248,6 @@ class AheadBaseIT {
         return link(t, r, work.resolve("base." + t.name()));
     }
 
-    /**
-     * gcc's run; the destination started ahead with TALENT_AHEAD=base, waiting on a FIFO; the source's two rounds and
-     * its stop (a delta against pre-000002.tck); then {@code base <name>} on the FIFO (the file damaged first when
-     * {@code damage} names it), the wait for the destination's {@code ahead} event, and the go. Returns the
-     * destination's run, whose output must complete the source's to gcc's when it exits 0.
-     */
     /** Something done to the checkpoint directory between the base's {@code ahead} event and the go. */
     @FunctionalInterface
     interface BeforeGo {
@@ -264,6 +258,12 @@ class AheadBaseIT {
         return migrate(from, to, base, damage, ck -> { });
     }
 
+    /**
+     * gcc's run; the destination started ahead with TALENT_AHEAD=base, waiting on a FIFO; the source's two rounds and
+     * its stop (a delta against pre-000002.tck); then {@code base <name>} on the FIFO (the file damaged first when
+     * {@code damage} names it), the wait for the destination's {@code ahead} event, beforeGo, and the go. Returns the
+     * destination's run, whose output must complete the source's to gcc's when it exits 0.
+     */
     private Run migrate(Target from, Target to, String base, String damage, BeforeGo beforeGo) throws Exception {
         Path src = work.resolve("base.c");
         Files.writeString(src, PROGRAM);
