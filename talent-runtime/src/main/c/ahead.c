@@ -163,6 +163,7 @@ static void forget_base(void)
     ab.why = NULL;
     /* the released base's types stay allocated: bulk.c's plan cache is keyed by a type table's address */
     ab.loaded = 0;
+    tl_delta_forget_base();
 }
 
 void tl_ahead_base(const char *dir, const char *name)
@@ -195,10 +196,12 @@ void tl_ahead_base(const char *dir, const char *name)
         tl_event(TL_EVENT_AHEAD " %s 0", name);
         return;
     }
-    free(path);
     ab.loaded = 1;
     ab.size = ab.ck.file_size;
-    ab.crc = tl_crc32c(0, ab.ck.file, ab.ck.file_size);
+    /* its CRC, and the prefixes' that spare the go reading the base and the image's COPYs of it again (delta.h) */
+    if (!tl_delta_know_base(path, ab.ck.file, ab.ck.file_size, &ab.crc))
+        tl_info("ahead: base %s changed while it was read; the go reads it whole again", name);
+    free(path);
     ab.v = tl_xmalloc((ab.ck.nglobals ? ab.ck.nglobals : 1) * sizeof *ab.v);
     for (i = 0; i < ab.ck.nglobals; i++) {
         const tl_ck_global *cg = &ab.ck.globals[i];
@@ -231,6 +234,7 @@ void tl_ahead_base(const char *dir, const char *name)
     if (tl_checkpoint_file_shrank(ab.ck.file)) {
         /* what was decoded came partly from zero pages: noted as nothing (the go decodes every global again) */
         tl_info("ahead: base %s shrank while it was decoded ahead: nothing of it is used", name);
+        tl_delta_forget_base();
         ab.n = 0;
         bytes = 0;
     }

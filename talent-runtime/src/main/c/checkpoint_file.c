@@ -275,7 +275,7 @@ int tl_checkpoint_image_add(unsigned char *img, unsigned char *region, size_t re
     return 0;
 }
 
-unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen)
+static unsigned char *map_file(const char *path, size_t *size, int *mapped, int whole, char *err, size_t errlen)
 {
     struct stat st;
     void *p = MAP_FAILED;
@@ -293,10 +293,11 @@ unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mappe
         /* a large file that is not in the page cache (written with O_DIRECT, checkpoint_write.c, or from
          * another machine): its reads all asked for at once, so that the populating faults below find them
          * under way rather than reading ahead a small window at a time */
-        if (st.st_size >= ((off_t)16 << 20))
+        if (whole && st.st_size >= ((off_t)16 << 20))
             (void)posix_fadvise(fd, 0, st.st_size, POSIX_FADV_WILLNEED);
 #ifdef MAP_POPULATE
-        flags |= MAP_POPULATE;      /* the page tables in one go: the reader touches every page anyway */
+        if (whole)
+            flags |= MAP_POPULATE;  /* the page tables in one go: the reader touches every page anyway */
 #endif
         p = tl_runtime_mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd);
     }
@@ -313,6 +314,16 @@ unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mappe
     *mapped = 1;
     *size = (size_t)st.st_size;
     return p;
+}
+
+unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen)
+{
+    return map_file(path, size, mapped, 1, err, errlen);
+}
+
+unsigned char *tl_checkpoint_map_file_sparse(const char *path, size_t *size, int *mapped, char *err, size_t errlen)
+{
+    return map_file(path, size, mapped, 0, err, errlen);
 }
 
 void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped)

@@ -14,6 +14,9 @@ unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err
  * file was read instead (an empty file, or one whose file system cannot map it): release it with
  * tl_checkpoint_unmap_file either way. The mapping is registered for the guard below. */
 unsigned char *tl_checkpoint_map_file(const char *path, size_t *size, int *mapped, char *err, size_t errlen);
+/* The same for a reader that reads only a few of its pages (the stop after pre-copy with dirty tracking reads only
+ * the base's chunks that were written since): neither its page tables populated nor its reads asked for ahead. */
+unsigned char *tl_checkpoint_map_file_sparse(const char *path, size_t *size, int *mapped, char *err, size_t errlen);
 void tl_checkpoint_unmap_file(unsigned char *p, size_t size, int mapped);
 
 /* A mapped file that another process truncates raises SIGBUS where its pages beyond the new end are read.

@@ -859,7 +859,8 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
         }
         r.pos = off + 12 + (size_t)len;
         stored = tl_rd_u32(&r);
-        crc = tl_crc32c(0, f + off, 12 + (size_t)len);
+        /* an image rebuilt from a delta against a base read whole before: its COPYs' CRCs combined, not read */
+        crc = tl_delta_image_crc(f, off, 12 + (size_t)len);
         if (crc != stored) {
             set_err(err, errlen, "section %s at offset %lu: CRC32C mismatch (stored %08lx, computed %08lx)", tag,
                     (unsigned long)off, (unsigned long)stored, (unsigned long)crc);

@@ -175,3 +175,40 @@ uint32_t tl_crc32c(uint32_t crc, const void *data, size_t n)
 #endif
     return ~crc_table(~crc, data, n);
 }
+
+/* ------------------------------------------------------------------ combining */
+
+/* Polynomials modulo the CRC's, bit-reflected as the register is: bit 31 is x^0, bit 0 is x^31. */
+#define POLY_R 0x82F63B78u
+
+/* a * b modulo the polynomial */
+static uint32_t mul_mod(uint32_t a, uint32_t b)
+{
+    uint32_t prod = 0, bit;
+    for (bit = (uint32_t)1 << 31; bit; bit >>= 1) {
+        if (a & bit)
+            prod ^= b;
+        /* b times x */
+        b = (b & 1u) ? (b >> 1) ^ POLY_R : b >> 1;
+    }
+    return prod;
+}
+
+uint32_t tl_crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+    /* pow2[k] = x^(8 * 2^k): squared from x^8 up */
+    static uint32_t pow2[64];
+    static int ready;
+    uint32_t f = (uint32_t)1 << 31;   /* x^0 */
+    unsigned k;
+    if (!ready) {
+        pow2[0] = (uint32_t)1 << (31 - 8);
+        for (k = 1; k < 64; k++)
+            pow2[k] = mul_mod(pow2[k - 1], pow2[k - 1]);
+        ready = 1;
+    }
+    for (k = 0; len_b; k++, len_b >>= 1)
+        if (len_b & 1u)
+            f = mul_mod(f, pow2[k]);
+    return mul_mod(f, crc_a) ^ crc_b;
+}

@@ -11,6 +11,7 @@
 #include "checkpoint_file.h"
 #include "bulk.h"
 #include "dirty.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -632,16 +633,95 @@ int tl_delta_shift(const unsigned char *d, size_t dlen, size_t blen, uint64_t *i
     return 0;
 }
 
-int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
-                        unsigned char *img, int64_t shift, char *err, size_t errlen)
+/* ---------------------------------------------------------------- a base known before the go */
+
+#define KNOWN_STEP ((uint64_t)1 << 16)
+
+static struct {
+    int valid;
+    char name[TL_DELTA_MAX_NAME + 1];
+    struct stat st;
+    uint64_t n;
+    uint32_t crc;
+    uint32_t *prefix;               /* prefix[i]: CRC of the bytes [0, i * KNOWN_STEP) */
+} known;
+
+/* the same file, not written since (a write changes the modification time, anything else the change time) */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+void tl_delta_forget_base(void)
+{
+    free(known.prefix);
+    memset(&known, 0, sizeof known);
+}
+
+int tl_delta_know_base(const char *path, const unsigned char *p, size_t n, uint32_t *crc)
+{
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    struct stat s0, s1;
+    uint64_t i, steps = (uint64_t)n / KNOWN_STEP;
+    uint32_t c = 0;
+    int ok;
+    tl_delta_forget_base();
+    ok = tl_delta_plain_base_name(name, strlen(name)) && lstat(path, &s0) == 0 && S_ISREG(s0.st_mode) &&
+         (uintmax_t)s0.st_size == (uintmax_t)n;
+    known.prefix = tl_xmalloc((size_t)(steps + 1) * sizeof *known.prefix);
+    known.prefix[0] = 0;
+    for (i = 0; i < steps; i++)
+        known.prefix[i + 1] = c = tl_crc32c(c, p + i * KNOWN_STEP, (size_t)KNOWN_STEP);
+    c = tl_crc32c(c, p + steps * KNOWN_STEP, (size_t)(n - steps * KNOWN_STEP));
+    *crc = c;
+    if (!ok || lstat(path, &s1) != 0 || !same_file(&s0, &s1)) {
+        tl_delta_forget_base();
+        return 0;
+    }
+    known.valid = 1;
+    snprintf(known.name, sizeof known.name, "%s", name);
+    known.st = s0;
+    known.n = n;
+    known.crc = c;
+    return 1;
+}
+
+/* Whether the base file bpath (named name in the delta) is the known base, unchanged. */
+static int is_known(const char *name, const char *bpath)
+{
+    struct stat st;
+    return known.valid && strcmp(name, known.name) == 0 && lstat(bpath, &st) == 0 && same_file(&st, &known.st);
+}
+
+/* CRC (seed 0) of the known base's bytes [a, a + len), which src holds (src[0] is the base's byte a): the whole
+ * steps inside from the prefixes (crc(P(s), R) = P(e), and crc(c, R) = L(c) ^ crc(0, R)), the edges read. */
+static uint32_t known_range(const unsigned char *src, uint64_t a, uint64_t len)
+{
+    uint64_t s = (a + KNOWN_STEP - 1) / KNOWN_STEP * KNOWN_STEP, e = (a + len) / KNOWN_STEP * KNOWN_STEP;
+    uint32_t c;
+    if (s >= e || e / KNOWN_STEP > known.n / KNOWN_STEP)
+        return tl_crc32c(0, src, (size_t)len);
+    c = tl_crc32c(0, src, (size_t)(s - a));
+    c = tl_crc32c_combine(c, known.prefix[e / KNOWN_STEP] ^
+                          tl_crc32c_combine(known.prefix[s / KNOWN_STEP], 0, e - s), e - s);
+    return tl_crc32c(c, src + (e - a), (size_t)(a + len - e));
+}
+
+/* tl_delta_apply_over; with known (the base is the known one, unchanged) neither the base's CRC nor the COPYs' part
+ * of the image's CRC is computed over bytes. */
+static int apply_over(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen, unsigned char *img,
+                      int64_t shift, int is_known_base, char *err, size_t errlen)
 {
     head h;
     uint64_t filled = 0;
-    uint32_t i;
+    uint32_t i, icrc = 0;
     int64_t dominant;
     if (check_ops(d, dlen, blen, &h, &dominant, err, errlen) != 0)
         return -1;
-    if (tl_crc32c(0, base, blen) != h.base_crc) {
+    if ((is_known_base && (blen != known.n || known.crc != h.base_crc)) ||
+        (!is_known_base && tl_crc32c(0, base, blen) != h.base_crc)) {
         base_mismatch(&h, blen, err, errlen);
         return -1;
     }
@@ -653,13 +733,24 @@ int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char
             memcpy(img + filled, d + h.data_off + a, (size_t)len);
         else if ((int64_t)filled - (int64_t)a != shift)
             memcpy(img + filled, base + a, (size_t)len);
+        if (is_known_base)
+            icrc = o[0] == OP_DATA ? tl_crc32c(icrc, img + filled, (size_t)len)
+                                   : tl_crc32c_combine(icrc, known_range(base + a, a, len), len);
         filled += len;
     }
-    if (tl_crc32c(0, img, (size_t)h.image_len) != h.image_crc) {
+    if (!is_known_base)
+        icrc = tl_crc32c(0, img, (size_t)h.image_len);
+    if (icrc != h.image_crc) {
         image_mismatch(&h, err, errlen);
         return -1;
     }
     return 0;
+}
+
+int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char *base, size_t blen,
+                        unsigned char *img, int64_t shift, char *err, size_t errlen)
+{
+    return apply_over(d, dlen, base, blen, img, shift, 0, err, errlen);
 }
 
 #ifdef MAP_POPULATE
@@ -668,13 +759,16 @@ int tl_delta_apply_over(const unsigned char *d, size_t dlen, const unsigned char
 #define POPULATE 0
 #endif
 
+/* the last image build_over made: its COPYs' bytes are the known base's */
+static int built_known;
+
 /* The image of delta d built over a second private mapping of its base file (path bpath, already mapped and
  * checked as b): an anonymous region where the base file is mapped at the page-aligned place that puts its bytes
  * where the delta's longest COPY wants them (so that COPYs at that shift copy nothing and touch no page),
  * everything else written over it. NULL with *refused = 0: not possible here (the caller rebuilds the image
  * in fresh memory); NULL with *refused = 1: the delta is refused (message in err). */
 static unsigned char *build_over(const unsigned char *d, size_t dlen, const char *bpath, const tl_mapped *b,
-                                 size_t *out_len, int *refused, char *err, size_t errlen)
+                                 int is_known_base, size_t *out_len, int *refused, char *err, size_t errlen)
 {
     const size_t page = 4096;
     uint64_t image_len;
@@ -704,6 +798,9 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
         close(fd);
         return NULL;
     }
+    /* the file mapped here is the known base too (else every byte is read, as for any base) */
+    if (is_known_base && !same_file(&st, &known.st))
+        is_known_base = 0;
     region = tl_runtime_mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
     if (region == MAP_FAILED) {
         close(fd);
@@ -711,7 +808,8 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
     }
     /* read-only first, so that populating the page tables maps the page cache's pages (a populated writable
      * private mapping would copy every page), then writable: only the pages written get copied */
-    if (tl_runtime_mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | POPULATE, fd) == MAP_FAILED ||
+    if (tl_runtime_mmap(region + rel_base, b->n, PROT_READ, MAP_PRIVATE | MAP_FIXED | (is_known_base ? 0 : POPULATE),
+                        fd) == MAP_FAILED ||
         mprotect(region + rel_base, b->n, PROT_READ | PROT_WRITE) != 0) {
         close(fd);
         tl_runtime_munmap(region, total);
@@ -725,7 +823,7 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
     }
     /* the base's CRC over the checked mapping, the sources of other COPYs from it too (never from the region,
      * which the writes change) */
-    if (tl_delta_apply_over(d, dlen, b->p, b->n, img, shift, err, errlen) != 0 ||
+    if (apply_over(d, dlen, b->p, b->n, img, shift, is_known_base, err, errlen) != 0 ||
         tl_checkpoint_file_shrank(region + rel_base)) {
         if (tl_checkpoint_file_shrank(region + rel_base))
             set_err(err, errlen, "delta: its base shrank while it was read (another process truncated it)");
@@ -734,6 +832,7 @@ static unsigned char *build_over(const unsigned char *d, size_t dlen, const char
         return NULL;
     }
     *out_len = (size_t)image_len;
+    built_known = is_known_base;
     return img;
 }
 
@@ -745,11 +844,40 @@ int tl_delta_plain_base_name(const char *name, size_t n)
 static tl_delta_made last_made;
 static int last_valid;
 
+static int last_known;
+
 void tl_delta_forget(void)
 {
     free((void *)last_made.copies);
     memset(&last_made, 0, sizeof last_made);
     last_valid = 0;
+    last_known = 0;
+}
+
+uint32_t tl_delta_image_crc(const unsigned char *img, size_t off, size_t n)
+{
+    const tl_delta_copy *v = last_made.copies;
+    size_t lo = 0, hi = last_made.ncopies, k;
+    uint64_t pos = off, end = (uint64_t)off + n;
+    uint32_t c = 0;
+    if (!last_valid || !last_known || !known.valid || img != last_made.image)
+        return tl_crc32c(0, img + off, n);
+    /* the first COPY that ends after off (COPYs are in image order and do not overlap) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].at + v[mid].len <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (k = lo; k < last_made.ncopies && v[k].at < end; k++) {
+        uint64_t s = v[k].at > pos ? v[k].at : pos, e = v[k].at + v[k].len < end ? v[k].at + v[k].len : end;
+        c = tl_crc32c(c, img + pos, (size_t)(s - pos));
+        /* the image holds the base's bytes here */
+        c = tl_crc32c_combine(c, known_range(img + s, v[k].from + (s - v[k].at), e - s), e - s);
+        pos = e;
+    }
+    return tl_crc32c(c, img + pos, (size_t)(end - pos));
 }
 
 const tl_delta_made *tl_delta_last(void)
@@ -807,6 +935,7 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
     tl_mapped b;
     char name[TL_DELTA_MAX_NAME + 1], why[512], *bpath;
     const char *slash = strrchr(path, '/');
+    int is_known_base;
     tl_delta_forget();
     d = tl_checkpoint_read_file(path, &dlen, err, errlen);
     if (!d)
@@ -819,16 +948,21 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
     bpath = tl_xmalloc(dirlen + strlen(name) + 1);
     memcpy(bpath, path, dirlen);
     strcpy(bpath + dirlen, name);
-    if (tl_map_checkpoint_file(bpath, &b, why, sizeof why) != 0) {
+    /* a base read whole before (the base restored ahead) is not read whole again */
+    is_known_base = is_known(name, bpath);
+    b.p = is_known_base ? tl_checkpoint_map_file_sparse(bpath, &b.n, &b.mapped, why, sizeof why)
+                        : tl_checkpoint_map_file(bpath, &b.n, &b.mapped, why, sizeof why);
+    if (!b.p) {
         set_err(err, errlen, "delta: its base %s: %s", name, why);
         free(bpath);
         free(d);
         return NULL;
     }
     *mapped = 0;
+    built_known = 0;
     if (b.mapped) {
         int refused;
-        img = build_over(d, dlen, bpath, &b, out_len, &refused, err, errlen);
+        img = build_over(d, dlen, bpath, &b, is_known_base, out_len, &refused, err, errlen);
         if (img || refused) {
             if (img && tl_checkpoint_file_shrank(b.p)) {
                 set_err(err, errlen, "delta: its base %s shrank while it was read (another process truncated it)",
@@ -837,8 +971,13 @@ unsigned char *tl_delta_load(const char *path, size_t *out_len, int *mapped, cha
                 img = NULL;
             }
             free(bpath);
-            if (img)
+            if (img) {
                 note_made(d, dlen, img);
+                last_known = built_known;
+                if (built_known)
+                    tl_info("delta %s: its base %s was read whole before the go: its CRC and the CRCs of its bytes "
+                            "the delta keeps are combined, not read again", slash ? slash + 1 : path, name);
+            }
             free(d);
             tl_unmap_checkpoint_file(&b);
             if (img)

@@ -102,4 +102,20 @@ typedef struct tl_delta_made {
 const tl_delta_made *tl_delta_last(void);
 void tl_delta_forget(void);
 
+/* A base read whole and checked before the go (ahead.c, the base restored ahead): the file path (its identity:
+ * device, inode, size, modification and change times, taken before and after the bytes p[0, n) are read) and, as
+ * its bytes are read once, the CRC32C of every prefix at a fixed step. A delta later loaded against that very file
+ * (same name, identity and CRC) is then built without reading the base's bytes for its CRC, nor the image's bytes
+ * that are COPYs of it for the image's CRC: those CRCs are combined from the prefixes (tl_crc32c_combine), so the
+ * restore at the go reads what the delta changed and not the whole state. *crc gets the CRC of the whole file.
+ * Returns 1 when the base is known so, 0 when its identity could not be established (nothing is known then; *crc
+ * is still the CRC). A later call replaces it. */
+int tl_delta_know_base(const char *path, const unsigned char *p, size_t n, uint32_t *crc);
+void tl_delta_forget_base(void);
+
+/* CRC32C (seed 0) of the bytes [off, off + n) of img: combined from the known base's prefixes where img is the image
+ * the last tl_delta_load built against a known base (tl_delta_know_base) and the range covers its COPYs, else
+ * computed over the bytes. The caller has checked that [off, off + n) lies inside img. */
+uint32_t tl_delta_image_crc(const unsigned char *img, size_t off, size_t n);
+
 #endif /* TALENT_DELTA_H */

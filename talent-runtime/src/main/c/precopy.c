@@ -9,6 +9,7 @@
 #include "events.h"
 #include "itimers.h"
 #include "dirty.h"
+#include "checkpoint_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -303,13 +304,19 @@ static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, 
     return 0;
 }
 
-static int open_base(const char *name, tl_mapped *b, char *err, size_t errlen)
+/* sparse: only the chunks dirty tracking does not vouch for are read (its pages neither populated nor read ahead) */
+static int open_base(const char *name, int sparse, tl_mapped *b, char *err, size_t errlen)
 {
     size_t n = strlen(ckdir) + strlen(name) + 2;
     char *path = tl_xmalloc(n), why[512];
     int rc;
     snprintf(path, n, "%s/%s", ckdir, name);
-    rc = tl_map_checkpoint_file(path, b, why, sizeof why);
+    if (sparse) {
+        b->p = tl_checkpoint_map_file_sparse(path, &b->n, &b->mapped, why, sizeof why);
+        rc = b->p ? 0 : -1;
+    } else {
+        rc = tl_map_checkpoint_file(path, b, why, sizeof why);
+    }
     if (rc != 0)
         snprintf(err, errlen, "cannot read the pre-copy base %s: %s", name, why);
     free(path);
@@ -347,12 +354,15 @@ static int put_delta(const char *base_name, const uint32_t *base_crc, const char
     tl_mapped base;
     tl_buf d = {0};
     tl_piece one = {NULL, NULL, 0, NULL, NULL, 0};
-    int rc;
+    int rc, tracked;
     double t_open = tl_now_ms(), t0, t1;
-    if (open_base(base_name, &base, err, errlen) != 0)
+    tracked = !in_child && tl_dirty_stop(complete);
+    if (open_base(base_name, tracked, &base, err, errlen) != 0) {
+        tl_dirty_disarm();
         return -1;
+    }
     t0 = tl_now_ms();
-    if (!in_child && tl_dirty_stop(complete))
+    if (tracked)
         build_tracked(&d, base_name, &base, base_crc, pieces, npieces, changed);
     else
         tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);

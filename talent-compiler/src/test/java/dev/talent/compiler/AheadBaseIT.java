@@ -112,9 +112,40 @@ class AheadBaseIT {
     private static final Pattern TAKEN = Pattern.compile(
             "ahead: at the go (\\d+) bytes of large globals were taken as restored ahead from base pre-000002\\.tck, (\\d+) bytes decoded");
 
+    /** delta.c's -v line when the go neither read the base again nor the image's COPYs of it for their CRCs. */
+    private static final String COMBINED = "delta ckpt-000001.tdl: its base pre-000002.tck was read whole before the go: "
+            + "its CRC and the CRCs of its bytes the delta keeps are combined, not read again";
+
     @Test
     void theBaseRestoredAheadLeavesOnlyTheChangesToTheGoNatively() throws Exception {
         assertTakenAhead(migrate(HOPS.getFirst(), HOPS.getFirst(), "pre-000002.tck", null));
+    }
+
+    /**
+     * A delta whose longest COPY names the known base's bytes one element further on (its own CRC made right): the
+     * image's CRC, combined from the base's prefixes rather than read, must still refuse it, as must the checks after.
+     */
+    @Test
+    void aForgedCopyAgainstTheBaseReadAheadIsRefused() throws Exception {
+        Run dst = migrate(HOPS.getFirst(), HOPS.getFirst(), "pre-000002.tck", null,
+                ck -> shiftLongestCopy(ck.resolve("ckpt-000001.tdl")));
+        assertThat(dst.rc()).as(dst.err()).isEqualTo(66);
+        assertThat(dst.err()).contains("delta: the rebuilt image does not match its CRC").doesNotContain(COMBINED)
+                .doesNotContain("ahead: at the go");
+    }
+
+    /**
+     * The base rewritten in place (same length, one byte changed) after it was restored ahead: it is no longer the
+     * file read ahead, so the go reads it whole again and refuses the delta; trusting the name alone would restore
+     * the changed byte.
+     */
+    @Test
+    void aBaseRewrittenAfterItWasReadAheadIsReadAgainAndRefused() throws Exception {
+        Run dst = migrate(HOPS.getFirst(), HOPS.getFirst(), "pre-000002.tck", null,
+                ck -> AheadDestination.flipMiddleByte(ck.resolve("pre-000002.tck")));
+        assertThat(dst.rc()).as(dst.err()).isEqualTo(66);
+        assertThat(dst.err()).contains("delta: its base pre-000002.tck is not the file it was made from")
+                .doesNotContain(COMBINED).doesNotContain("ahead: at the go");
     }
 
     @Test
@@ -174,8 +205,27 @@ class AheadBaseIT {
         assertThat(Files.readString(work.resolve("bad.err"))).contains("carried something else than the go message or a base line");
     }
 
+    /** The delta file's longest COPY (offset at least 8) made to start 8 bytes earlier in the base; its CRC redone. */
+    private static void shiftLongestCopy(Path tdl) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(tdl));
+        int name = b.getInt(16), ops = 48 + name, count = b.getInt(44 + name), best = -1;
+        for (int i = 0; i < count; i++) {
+            int o = ops + 17 * i;
+            if (b.get(o) == 1 && b.getLong(o + 1) >= 8 && (best < 0 || b.getLong(o + 9) > b.getLong(best + 9))) {
+                best = o;
+            }
+        }
+        assertThat(best).as("a COPY in the stop's delta").isPositive();
+        b.putLong(best + 1, b.getLong(best + 1) - 8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 0, b.capacity() - 4);
+        b.putInt(b.capacity() - 4, (int) crc.getValue());
+        Files.write(tdl, b.array());
+    }
+
     private static void assertTakenAhead(Run dst) {
         assertThat(dst.rc()).as(dst.err()).isZero();
+        assertThat(dst.err()).contains(COMBINED);
         Matcher m = RESTORED.matcher(dst.err());
         assertThat(m.find()).as(dst.err()).isTrue();
         // big (4 MiB), table (256 KiB) and recs (40000 x 14 encoded bytes)
@@ -198,13 +248,23 @@ class AheadBaseIT {
         return link(t, r, work.resolve("base." + t.name()));
     }
 
+    /** Something done to the checkpoint directory between the base's {@code ahead} event and the go. */
+    @FunctionalInterface
+    interface BeforeGo {
+        void apply(Path ck) throws java.io.IOException;
+    }
+
+    private Run migrate(Target from, Target to, String base, String damage) throws Exception {
+        return migrate(from, to, base, damage, ck -> { });
+    }
+
     /**
      * gcc's run; the destination started ahead with TALENT_AHEAD=base, waiting on a FIFO; the source's two rounds and
      * its stop (a delta against pre-000002.tck); then {@code base <name>} on the FIFO (the file damaged first when
-     * {@code damage} names it), the wait for the destination's {@code ahead} event, and the go. Returns the
+     * {@code damage} names it), the wait for the destination's {@code ahead} event, beforeGo, and the go. Returns the
      * destination's run, whose output must complete the source's to gcc's when it exits 0.
      */
-    private Run migrate(Target from, Target to, String base, String damage) throws Exception {
+    private Run migrate(Target from, Target to, String base, String damage, BeforeGo beforeGo) throws Exception {
         Path src = work.resolve("base.c");
         Files.writeString(src, PROGRAM);
         String plain = AheadDestination.gccOutput(work, src);
@@ -232,6 +292,7 @@ class AheadBaseIT {
                     assertThat(System.nanoTime()).as("the ahead event").isLessThan(deadline);
                     Thread.sleep(10);
                 }
+                beforeGo.apply(ck);
                 w.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }
             Run second = dst.finish(180);

@@ -57,7 +57,7 @@ class Crc32cIT {
             buf[i] = (byte) x;
         }
         List<String> lines = out.lines().skip(1).toList();
-        assertThat(lines).hasSize(4 * 18 * 3);
+        assertThat(lines).hasSize(4 * 18 * 4);
         for (String line : lines) {
             String[] f = line.split(" ", -1);
             int off = Integer.parseInt(f[0]);
