@@ -44,6 +44,35 @@ class EnumNamedBoolIT {
             }
             """;
 
+    /** Older C's {@code typedef int bool;} holding a count: a saved value was cut to 0 or 1 as a {@code _Bool}. */
+    static final String COUNTER = """
+            #include <stdio.h>
+            typedef int bool;
+            static long work(long n)
+            {
+                long s = 0;
+                for (long i = 0; i < n; i++) s += i % 7;
+                return s;
+            }
+            int main(void)
+            {
+                bool hits = 0;
+                long total = 0;
+                for (int r = 0; r < 12; r++) {
+                    total += work(1000);
+                    if (r % 3 == 0) hits += 2;
+                    printf("r=%d hits=%d total=%ld\\n", r, hits, total);
+                }
+                return hits;
+            }
+            """;
+
+    @Test
+    void anIntTypedefNamedBoolKeepsItsValue() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "intbool", COUNTER, 3, 1, 2500, 6500, 9500, 11000);
+        assertThat(out).contains("r=11 hits=8 total=35964");
+    }
+
     @Test
     void anEnumTypedefNamedBoolKeepsItsWidthAcrossIsas() throws Exception {
         String out = MigratesLikeGcc.checkEveryStop(work, "enumbool", PROGRAM, 3, 1, 2500, 6500, 9500, 11000);
