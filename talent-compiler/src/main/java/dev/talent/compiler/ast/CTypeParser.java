@@ -13,7 +13,7 @@ public final class CTypeParser {
     private static final Set<String> QUALIFIERS = Set.of("const", "volatile", "restrict", "__restrict",
             "__restrict__", "_Atomic", "__unaligned");
     private static final Set<String> BUILTIN_WORDS = Set.of("void", "char", "short", "int", "long", "float",
-            "double", "signed", "unsigned", "_Bool", "bool", "__int128", "_Complex", "_Float16", "__fp16",
+            "double", "signed", "unsigned", "_Bool", "__int128", "_Complex", "_Float16", "__fp16",
             "__float128", "_Float128", "__bf16");
 
     private final List<String> tokens;
@@ -84,7 +84,6 @@ public final class CTypeParser {
             case "unsigned long long int" -> "unsigned long long";
             case "short int", "signed short" -> "short";
             case "unsigned short int" -> "unsigned short";
-            case "bool" -> "_Bool";
             default -> s;
         };
     }

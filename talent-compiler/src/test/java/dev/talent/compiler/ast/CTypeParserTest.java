@@ -19,6 +19,15 @@ class CTypeParserTest {
     }
 
     @Test
+    void boolIsATypedefNameInC() {
+        // clang prints <stdbool.h>'s bool as _Bool in C; "bool" is a program's own typedef (ed: an enum, 4 bytes)
+        assertThat(CTypeParser.parse("bool")).isEqualTo(new CType.Named("bool", false));
+        assertThat(CTypeParser.parse("const bool *"))
+                .isEqualTo(new CType.Pointer(new CType.Named("bool", true), false));
+        assertThat(CTypeParser.parse("_Bool")).isEqualTo(new CType.Builtin("_Bool", false));
+    }
+
+    @Test
     void arraysNestOutsideIn() {
         CType t = CTypeParser.parse("int[10][20]");
         assertThat(t).isEqualTo(new CType.Array(new CType.Array(new CType.Builtin("int", false), "20"), "10"));
