@@ -280,9 +280,9 @@ public final class NetworkSlot implements AutoCloseable {
      * under the network lock: the peer sends it again after its retransmission timeout, to wherever the app is then)
      * while the handshakes already answered (SYN_RECV, request sockets of the kernel, which TCP repair cannot carry)
      * complete: their peers' final ACKs still come in, and each completed connection waits in its listener's accept
-     * queue, which the runtime carries. Returns once the namespace holds no handshake in SYN_RECV, or after
-     * {@code max} (a peer that never answers: its handshake is lost as before, talent-container/README.md "SYN_RECV"),
-     * how many it still holds. Undone by {@link #acceptNewConnections()} and by {@link #unlock()}.
+     * queue, which the runtime carries. Returns once the namespace holds no handshake in SYN_RECV ({@link Handshakes},
+     * read in this process), or after {@code max} (a peer that never answers: its handshake is lost as before,
+     * talent-container/README.md "SYN_RECV"), how many it still holds. Undone by {@link #acceptNewConnections()} and by {@link #unlock()}.
      */
     public int dropNewConnections(java.time.Duration max) throws ContainerException, IOException, InterruptedException {
         if (closed) throw new IllegalStateException("the network of " + namespace + " was removed");
@@ -292,12 +292,7 @@ public final class NetworkSlot implements AutoCloseable {
                 for (List<String> rule : synRules("-I")) run(rule, "");
             }
         }
-        long deadline = System.nanoTime() + max.toNanos();
-        while (true) {
-            int n = handshakesInProgress();
-            if (n == 0 || System.nanoTime() - deadline >= 0) return n;
-            Thread.sleep(5);
-        }
+        return Handshakes.awaitNone(namespacePath(), max);
     }
 
     /** Undoes {@link #dropNewConnections}: new handshakes come in again. Idempotent. */
@@ -316,16 +311,6 @@ public final class NetworkSlot implements AutoCloseable {
             }
             if (failed != null && !failed.getMessage().contains("does a matching rule exist")) throw failed;
         }
-    }
-
-    /** How many TCP handshakes the namespace's listeners hold in SYN_RECV ({@code ss}, in the namespace). */
-    int handshakesInProgress() throws ContainerException, IOException, InterruptedException {
-        CapturedRun r = ProcessRunner.capture(List.of("ip", "netns", "exec", namespace, "ss", "-Htn", "state", "syn-recv"),
-                EnvironmentChange.NONE, null);
-        if (r.exitCode() != 0) {
-            throw new ContainerException("cannot list the handshakes in progress in " + namespace + ": " + r.stderr().strip());
-        }
-        return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
     }
 
     private List<List<String>> synRules(String how) {

@@ -75,11 +75,9 @@ class NetworkMigrationIT {
         assertThat(udpBuilt.exitCode()).withFailMessage(udpBuilt::describe).isZero();
         udpProgram = root.resolve("build/udpcount");
         dualStackProgram = buildResource("linecount6", "x86_64,aarch64,s390x");
-        halfCloseProgram = buildResource("halfclose", "x86_64,s390x");
     }
 
     private Path dualStackProgram;
-    private Path halfCloseProgram;
 
     /** network/NAME.c built for ISAS into build/ (its DIR/NAME). */
     private Path buildResource(String name, String isas) throws IOException {
@@ -442,28 +440,16 @@ class NetworkMigrationIT {
         String app = "synrecv-" + ProcessHandle.current().pid();
         String address = "10.219.5.8";
         Path log = root.resolve("synrecv.jsonl");
-        String table = "tnsyn" + ProcessHandle.current().pid() % 1_000_000;
         Process run = startApp(app, "synrecv", address, List.of("aarch64"), log, lines, List.of(Integer.toString(PORT)));
         List<String> ports = new ArrayList<>();
         var at = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(address), PORT);
         try (var half = new java.net.Socket()) {
             awaitStatus(app);
             ports.addAll(ports());
-            half.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("10.219.0.1"), 0));
-            Path rules = root.resolve("synrecv.nft");
-            Files.writeString(rules, "table ip " + table + " {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
-                    + "  ip daddr " + address + " tcp dport " + PORT + " tcp sport " + half.getLocalPort()
-                    + " tcp flags & (fin | syn | rst | psh | ack) == ack drop\n }\n}\n");
-            ProcessResult added = Processes.run(List.of("nft", "-f", rules.toString()), root, Duration.ofSeconds(30));
-            assertThat(added.exitCode()).withFailMessage(added::describe).isZero();
-            try {
-                half.connect(at, 10_000);
-                assertThat(halfOpen(app, half.getLocalPort())).as("the app's listener holds the handshake in SYN_RECV").isTrue();
+            withHandshakeHalfDone(app, "synrecv", half, at, () -> {
                 ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "aarch64"));
                 assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
-            } finally {
-                Processes.run(List.of("nft", "delete", "table", "ip", table), root, Duration.ofSeconds(30));
-            }
+            });
             half.setSoTimeout(20_000);
             send(half, "after\n");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> half.getInputStream().read())
@@ -505,24 +491,13 @@ class NetworkMigrationIT {
         String app = "synlate-" + ProcessHandle.current().pid();
         String address = "10.219.5.10";
         Path log = root.resolve("synlate.jsonl");
-        String table = "tnlate" + ProcessHandle.current().pid() % 1_000_000;
         Process run = startApp(app, "synlate", address, List.of("aarch64"), log, lines, List.of(Integer.toString(PORT)));
         List<String> ports = new ArrayList<>();
         var at = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(address), PORT);
         try (var late = new java.net.Socket()) {
             awaitStatus(app);
             ports.addAll(ports());
-            late.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("10.219.0.1"), 0));
-            Path rules = root.resolve("synlate.nft");
-            // the peer's pure ACKs are dropped: its handshake stays half done until it sends data
-            Files.writeString(rules, "table ip " + table + " {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
-                    + "  ip daddr " + address + " tcp dport " + PORT + " tcp sport " + late.getLocalPort()
-                    + " tcp flags & (fin | syn | rst | psh | ack) == ack drop\n }\n}\n");
-            ProcessResult added = Processes.run(List.of("nft", "-f", rules.toString()), root, Duration.ofSeconds(30));
-            assertThat(added.exitCode()).withFailMessage(added::describe).isZero();
-            try {
-                late.connect(at, 10_000);
-                assertThat(halfOpen(app, late.getLocalPort())).as("the app's listener holds the handshake in SYN_RECV").isTrue();
+            withHandshakeHalfDone(app, "synlate", late, at, () -> {
                 var move = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", "aarch64"));
@@ -535,9 +510,7 @@ class NetworkMigrationIT {
                 send(late, "after\n");
                 ProcessResult m = move.get(3, TimeUnit.MINUTES);
                 assertThat(m.exitCode()).withFailMessage(m::describe).isZero();
-            } finally {
-                Processes.run(List.of("nft", "delete", "table", "ip", table), root, Duration.ofSeconds(30));
-            }
+            });
             var in = reader(late);
             assertThat(in.readLine()).as("the answer to the peer of the late handshake, after the move").isEqualTo("1 after");
             send(late, "quit\n");
@@ -619,6 +592,31 @@ class NetworkMigrationIT {
         assertThat(EnvApp.read(root.resolve("synburst.stdout"))).isEqualTo("served " + clients + "\n");
         assertThat(EnvApp.records(log)).hasSize(1).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
         assertNothingLeft(app, address, ports);
+    }
+
+    /**
+     * Connects {@code peer} (not bound yet) from the host's bridge address to the app at {@code at} and runs
+     * {@code then} while the app's listener holds that handshake half done (SYN_RECV): an nft table of the host
+     * drops the peer's pure ACKs to the app, so the handshake completes only with the peer's first data. The table
+     * (named after {@code label}) is removed afterwards.
+     */
+    private void withHandshakeHalfDone(String app, String label, java.net.Socket peer, java.net.InetSocketAddress at,
+            ThrowingRunnable then) throws Exception {
+        String table = "tn" + label + ProcessHandle.current().pid() % 1_000_000;
+        peer.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("10.219.0.1"), 0));
+        Path rules = root.resolve(label + ".nft");
+        Files.writeString(rules, "table ip " + table + " {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
+                + "  ip daddr " + at.getAddress().getHostAddress() + " tcp dport " + at.getPort() + " tcp sport "
+                + peer.getLocalPort() + " tcp flags & (fin | syn | rst | psh | ack) == ack drop\n }\n}\n");
+        ProcessResult added = Processes.run(List.of("nft", "-f", rules.toString()), root, Duration.ofSeconds(30));
+        assertThat(added.exitCode()).withFailMessage(added::describe).isZero();
+        try {
+            peer.connect(at, 10_000);
+            assertThat(halfOpen(app, peer.getLocalPort())).as("the app's listener holds the handshake in SYN_RECV").isTrue();
+            then.run();
+        } finally {
+            Processes.run(List.of("nft", "delete", "table", "ip", table), root, Duration.ofSeconds(30));
+        }
     }
 
     /** Whether a network namespace of the app drops incoming SYNs (a source about to stop). */
@@ -1667,52 +1665,12 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void halfClosedConnectionsMoveWithTheApp() throws Exception {
-        String app = "halfclose-" + ProcessHandle.current().pid();
-        String address = "10.219.10.6";
-        Path log = root.resolve("halfclose.jsonl");
-        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--net", "--bridge", BRIDGE, "--subnet", SUBNET,
-                "--subnet6", SUBNET6, "--ip", address, "--platforms", "x86_64,s390x", "--state-dir",
-                root.resolve("halfclose-state").toString(), "--log", log.toString(), halfCloseProgram.toString(), "--",
-                Integer.toString(PORT)));
-        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("halfclose.stdout").toFile())
-                .redirectError(root.resolve("halfclose.stderr").toFile()).start();
-        List<String> ports = new ArrayList<>();
-        List<String> moments = new ArrayList<>();
-        String got;
-        try {
-            awaitStatus(app);
-            ports.addAll(ports());
-            got = halfClosedExchange(new java.net.InetSocketAddress(address, PORT), moment -> {
-                String to = moments.size() % 2 == 0 ? "s390x" : "x86_64";
-                moments.add(moment);
-                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
-                assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
-                assertThat(m.stdoutText()).contains(" ok");
-            });
-            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
-        } finally {
-            stop(run);
-        }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("halfclose.stderr"))).isZero();
-        assertThat(moments).containsExactly("peer-closed", "between", "app-closed", "unread", "held");
-        String stdout = EnvApp.read(root.resolve("halfclose.stdout"));
-
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Path referenceOut = root.resolve("halfclose-reference.stdout");
-        Process reference = new ProcessBuilder(halfCloseProgram.resolveSibling("halfclose.x86_64").toString(),
-                Integer.toString(port)).redirectOutput(referenceOut.toFile()).start();
-        String expected;
-        try {
-            expected = halfClosedExchange(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port), moment -> { });
-            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            reference.destroyForcibly();
-        }
+        // the listener, and the half-closed (peer-closed, app-closed, unread) or held connection
+        Moved m = movedAtMoments("halfclose", "10.219.10.6", NetworkMigrationIT::halfClosedExchange,
+                List.of("peer-closed", "between", "app-closed", "unread", "held"),
+                List.of("s390x", "x86_64", "s390x", "x86_64", "s390x"), List.of(2, 1, 2, 2, 2),
+                "after shut: 2 lines\nserved 10\n");
+        String expected = m.expected();
         assertThat(expected).isEqualTo("""
                 1 a1
                 2 a2
@@ -1729,13 +1687,7 @@ class NetworkMigrationIT {
                 10 z2
                 bye
                 """);
-        assertThat(got).as("what the peers received").isEqualTo(expected);
-        assertThat(stdout).isEqualTo(EnvApp.read(referenceOut)).isEqualTo("after shut: 2 lines\nserved 10\n");
-        List<JsonNode> records = EnvApp.records(log);
-        assertThat(records).hasSize(5).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
-        // the listener, and the half-closed (peer-closed, app-closed, unread) or held connection
-        assertThat(records.stream().map(r -> r.get("sockets").asInt()).toList()).containsExactly(2, 1, 2, 2, 2);
-        assertNothingLeft(app, address, ports);
+        assertThat(m.got()).as("what the peers received").isEqualTo(expected);
     }
 
     /**
@@ -1833,8 +1785,9 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void connectionsShutDownForReadingStaySoAfterTheMove() throws Exception {
-        Moved m = movedAtMoments("shutrd", "10.219.10.7", NetworkMigrationIT::shutReadExchange, List.of("rd", "rdwr"), 2,
-                "the listener and the connection shut for reading", "served 3\n");
+        // the listener and the connection shut for reading
+        Moved m = movedAtMoments("shutrd", "10.219.10.7", NetworkMigrationIT::shutReadExchange, List.of("rd", "rdwr"),
+                List.of("s390x", "x86_64"), List.of(2, 2), "served 3\n");
         assertThat(m.expected()).isEqualTo("""
                 a: shut-rd
                 b: rd 5 end
@@ -1894,8 +1847,9 @@ class NetworkMigrationIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void connectionsClosedInBothDirectionsMoveWithTheApp() throws Exception {
-        Moved m = movedAtMoments("closed", "10.219.10.8", NetworkMigrationIT::closedExchange, List.of("closed", "polled"), 4,
-                "the listener and the three closed connections", "served 7\n");
+        // the listener and the three closed connections
+        Moved m = movedAtMoments("closed", "10.219.10.8", NetworkMigrationIT::closedExchange, List.of("closed", "polled"),
+                List.of("s390x", "x86_64"), List.of(4, 4), "served 7\n");
         assertThat(m.expected()).isEqualTo("""
                 a: shut-wr
                 a: (end)
@@ -1926,6 +1880,80 @@ class NetworkMigrationIT {
         assertThat(m.got()).as("what the server answered across the moves").isEqualTo(m.expected());
     }
 
+    /**
+     * Issue 12, TIME_WAIT: a server that closes each connection first and never sets SO_REUSEADDR
+     * (network/timewait.c) moves while its port holds its closed connections in TIME_WAIT, sharing the host's
+     * network (no --net), x86_64 -> s390x -> i686. Its listener must be recreated on the same port and behave as
+     * natively afterwards: getsockopt reports SO_REUSEADDR and SO_REUSEPORT off on the listener and on a connection
+     * it accepted (the restore's own bind turned SO_REUSEADDR on), and a bind to the port once the listener is closed
+     * fails with EADDRINUSE (the connections served since wait in TIME_WAIT there). Before, the move failed: Linux
+     * refuses every bind to a port whose TIME_WAIT sockets were connections without SO_REUSEADDR, even a bind with
+     * it, so the restore could not recreate the listener.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aServerWhosePortHoldsTimeWaitConnectionsMovesOnTheHostsNetwork() throws Exception {
+        Moved m = movedAtMoments("timewait", null, NetworkMigrationIT::timeWaitExchange, List.of("waiting", "again"),
+                List.of("s390x", "i686"), List.of(1, 1), "served 3\nbind again: EADDRINUSE\n");
+        assertThat(m.expected()).isEqualTo(TIME_WAIT_ANSWERS);
+        assertThat(m.got()).as("what the peers received across the moves").isEqualTo(m.expected());
+    }
+
+    /**
+     * The same server moving with a network of its own (--net, x86_64 -> s390x -> x86_64): the destination's namespace
+     * holds none of the source's TIME_WAIT connections (talent-container/README.md, "TIME_WAIT"), and everything the
+     * program observes is what it observes natively.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aServerWhosePortHoldsTimeWaitConnectionsMovesWithItsAddress() throws Exception {
+        Moved m = movedAtMoments("timewait", "10.219.13.3", NetworkMigrationIT::timeWaitExchange, List.of("waiting", "again"),
+                List.of("s390x", "x86_64"), List.of(1, 1), "served 3\nbind again: EADDRINUSE\n");
+        assertThat(m.expected()).isEqualTo(TIME_WAIT_ANSWERS);
+        assertThat(m.got()).as("what the peers received across the moves").isEqualTo(m.expected());
+    }
+
+    private static final String TIME_WAIT_ANSWERS = """
+            1 a
+            2 b
+            listener reuseaddr 0 reuseport 0, connection reuseaddr 0 reuseport 0
+            3 c
+            listener reuseaddr 0 reuseport 0, connection reuseaddr 0 reuseport 0
+            bye
+            """;
+
+    /**
+     * The peers' side of the TIME_WAIT tests: a request per connection, each answered and closed by the server first;
+     * the moments "waiting" and "again" come once the server's port holds connections in TIME_WAIT (checked where the
+     * host sees them: the server on the host's network).
+     */
+    private static String timeWaitExchange(java.net.InetSocketAddress at, ThrowingConsumer<String> moment) throws Exception {
+        StringBuilder got = new StringBuilder();
+        got.append(request(at, "a")).append(request(at, "b"));
+        assertTimeWait(at);
+        moment.accept("waiting");
+        got.append(request(at, "opts")).append(request(at, "c"));
+        assertTimeWait(at);
+        moment.accept("again");
+        got.append(request(at, "opts")).append(request(at, "quit"));
+        return got.toString();
+    }
+
+    /** One line on a connection of its own: what came back until the server closed the connection. */
+    private static String request(java.net.InetSocketAddress at, String line) throws Exception {
+        try (var s = connect(at)) {
+            send(s, line + "\n");
+            return readToEnd(reader(s));
+        }
+    }
+
+    private static void assertTimeWait(java.net.InetSocketAddress at) throws Exception {
+        if (!at.getAddress().isLoopbackAddress()) return; // --net: they are in the app's namespace
+        ProcessResult tw = Processes.run(List.of("ss", "-Htn", "state", "time-wait", "sport", "=", ":" + at.getPort()),
+                Path.of("."), Duration.ofSeconds(30));
+        assertThat(tw.stdoutText()).as("the server's closed connections waiting in TIME_WAIT on its port").isNotBlank();
+    }
+
     /** A peers' side of an exchange with a server, run with {@code moment} called at the moments it names. */
     @FunctionalInterface
     private interface Exchange {
@@ -1936,27 +1964,48 @@ class NetworkMigrationIT {
     private record Moved(String got, String expected) {}
 
     /**
-     * Builds network/NAME.c, runs it under talent run --net at {@code address} and runs {@code exchange} with it, moving
-     * the app at each moment (to s390x, then back to x86_64); then runs the same exchange with the x86_64 build natively.
-     * Checks the moments, that both runs printed {@code served}, that each move succeeded carrying {@code sockets}
-     * sockets ({@code which}), and that nothing of the app is left.
+     * Builds network/NAME.c for x86_64 and the platforms of {@code to}, runs it with talent run (started on x86_64)
+     * and runs {@code exchange} with it, moving the app at each of the moments {@code atMoments} names to the platform
+     * {@code to} gives for it; then runs the same exchange with the x86_64 build natively, on the host's loopback.
+     * With an {@code address} the app has a network of its own (--net) at that address; with null it shares the
+     * host's and is reached on the loopback. Checks the moments, that both runs printed {@code served}, that each
+     * move succeeded carrying the number of sockets {@code sockets} gives for it, and that nothing of the app is left.
      */
-    private Moved movedAtMoments(String name, String address, Exchange exchange, List<String> atMoments, int sockets,
-                                 String which, String served) throws Exception {
-        Path program = buildResource(name, "x86_64,s390x");
-        String app = name + "-" + ProcessHandle.current().pid();
-        Path log = root.resolve(name + ".jsonl");
-        Process run = startApp(app, name, address, List.of("s390x"), log, program, List.of(Integer.toString(PORT)));
+    private Moved movedAtMoments(String name, String address, Exchange exchange, List<String> atMoments, List<String> to,
+                                 List<Integer> sockets, String served) throws Exception {
+        var isas = new java.util.LinkedHashSet<String>();
+        isas.add("x86_64");
+        isas.addAll(to);
+        Path program = buildResource(name, String.join(",", isas));
+        // the files of a run: a program may be run both ways
+        String label = address == null ? name + "-host" : name;
+        String app = label + "-" + ProcessHandle.current().pid();
+        Path log = root.resolve(label + ".jsonl");
+        java.net.InetSocketAddress at;
+        Process run;
+        if (address != null) {
+            at = new java.net.InetSocketAddress(address, PORT);
+            run = startApp(app, label, address, to, log, program, List.of(Integer.toString(PORT)));
+        } else {
+            at = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), freePort());
+            List<String> args = List.of("run", "--name", app, "--platforms", String.join(",", isas), "--state-dir",
+                    root.resolve(label + "-state").toString(), "--log", log.toString(), program.toString(), "--",
+                    Integer.toString(at.getPort()));
+            run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(root.resolve(label + ".stdout").toFile())
+                    .redirectError(root.resolve(label + ".stderr").toFile()).start();
+        }
         List<String> ports = new ArrayList<>();
         List<String> moments = new ArrayList<>();
         String got;
         try {
             awaitStatus(app);
-            ports.addAll(ports());
-            got = exchange.run(new java.net.InetSocketAddress(address, PORT), moment -> {
-                String to = moments.isEmpty() ? "s390x" : "x86_64";
+            if (address != null) ports.addAll(ports());
+            got = exchange.run(at, moment -> {
+                String hop = to.get(Math.min(moments.size(), to.size() - 1));
                 moments.add(moment);
-                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", to));
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("migrate", app, "--to", hop));
                 assertThat(m.exitCode()).as("the move at " + moment).withFailMessage(m::describe).isZero();
                 assertThat(m.stdoutText()).contains(" ok");
             });
@@ -1964,14 +2013,11 @@ class NetworkMigrationIT {
         } finally {
             stop(run);
         }
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(name + ".stderr"))).isZero();
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(label + ".stderr"))).isZero();
         assertThat(moments).isEqualTo(atMoments);
 
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Path referenceOut = root.resolve(name + "-reference.stdout");
+        int port = freePort();
+        Path referenceOut = root.resolve(label + "-reference.stdout");
         Process reference = new ProcessBuilder(program.resolveSibling(name + ".x86_64").toString(), Integer.toString(port))
                 .redirectOutput(referenceOut.toFile()).start();
         String expected;
@@ -1981,14 +2027,20 @@ class NetworkMigrationIT {
         } finally {
             reference.destroyForcibly();
         }
-        assertThat(EnvApp.read(root.resolve(name + ".stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo(served);
+        assertThat(EnvApp.read(root.resolve(label + ".stdout"))).isEqualTo(EnvApp.read(referenceOut)).isEqualTo(served);
         List<JsonNode> records = EnvApp.records(log);
-        assertThat(records).hasSize(atMoments.size()).allSatisfy(r -> {
-            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
-            assertThat(r.get("sockets").asInt()).as(which + ", in " + r).isEqualTo(sockets);
-        });
-        assertNothingLeft(app, address, ports);
+        assertThat(records).hasSize(atMoments.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+        assertThat(records.stream().map(r -> r.get("sockets").asInt()).toList()).as("the sockets each move carried")
+                .isEqualTo(sockets);
+        if (address != null) assertNothingLeft(app, address, ports);
         return new Moved(got, expected);
+    }
+
+    /** A TCP port of the host's that nothing listens on now. */
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     /**

@@ -18,7 +18,6 @@ import dev.talent.migrate.pipeline.CheckpointReceiver;
 import dev.talent.migrate.pipeline.CheckpointSigner;
 import dev.talent.migrate.pipeline.CheckpointVerifier;
 import dev.talent.migrate.pipeline.CommitStep;
-import dev.talent.migrate.pipeline.ConnectionCarrier;
 import dev.talent.migrate.pipeline.ConfirmStep;
 import dev.talent.migrate.pipeline.DestinationReadyStep;
 import dev.talent.migrate.pipeline.FinalSyncStep;
@@ -90,6 +89,8 @@ public final class Orchestrator implements ControlHandler {
     private final PacketHold hold;
     /** --net: carries the app's TCP connections across migrations (null without --net). */
     private TcpCarrier tcp;
+    /** Without --net: the listeners whose ports the copy of the program binds again after each stop. */
+    private final HostNetworkListeners hostListeners = new HostNetworkListeners();
     private volatile Running current;
     private volatile Prepared prepared;
     private ChangeJournal journal;
@@ -765,7 +766,7 @@ public final class Orchestrator implements ControlHandler {
                     },
                     c -> watchExit((LocalContainer) c, source),
                     w -> listener.accept(new RunEvent.Warning(w)),
-                    connections == null ? ConnectionCarrier.NONE : connections);
+                    connections == null ? hostListeners : connections);
             MigrationPipeline.Outcome outcome = pipeline.run(
                     new MigrationPipeline.Side(containersOf(source), filesOf(source), current.container()),
                     new MigrationPipeline.Side(containersOf(dest.host()), filesOf(dest.host()), dest.container()),
@@ -847,7 +848,7 @@ public final class Orchestrator implements ControlHandler {
         StepResult.RolledBack b = rollBackStep().run(containersOf(source), filesOf(source),
                 current == null ? null : current.container(), why, c -> watchExit((LocalContainer) c, source),
                 // the connections taken at the stop, if the restarted program restores the checkpoint they belong to
-                tcp == null ? ConnectionCarrier.NONE : new LocalConnections(tcp, timeouts.safePoint(), timeouts.restore()));
+                tcp == null ? hostListeners : new LocalConnections(tcp, timeouts.safePoint(), timeouts.restore()));
         adoptRestarted(source, b);
     }
 

@@ -1,0 +1,162 @@
+package dev.talent.container;
+
+import dev.talent.toolchain.CapturedRun;
+import dev.talent.toolchain.EnvironmentChange;
+import dev.talent.toolchain.ProcessRunner;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The listening TCP sockets of a program that shares the host's network (a container without a network of its own,
+ * {@code talent run} without {@code --net}), and what keeps their copies from binding again after a stop.
+ *
+ * <p>The restore recreates each listener with a {@code bind} (talent-runtime files.c {@code restore_listen}), with
+ * {@code SO_REUSEADDR} on for the bind only. A server that closes its connections first leaves each of them in
+ * TIME_WAIT on its port, and a TIME_WAIT socket keeps the {@code SO_REUSEADDR} of the connection it was, which the
+ * connection had from its listener: when the program never set it, Linux refuses every bind to that port, even one
+ * with {@code SO_REUSEADDR}, until the TIME_WAIT ends (60 s). The copy of such a server (the destination, or the
+ * source again after a rollback) could not restore, where under {@code --net} the restoring namespace is new and
+ * holds none. So before such a copy starts, a listener's address that a bind like the restore's cannot take has the
+ * TIME_WAIT sockets of its port removed ({@code SOCK_DESTROY}, {@code ss -K}), which makes the same namespace what
+ * a new one is under {@code --net} (talent-container/README.md, "TIME_WAIT"). Nothing else is touched: a port that
+ * takes the bind keeps its TIME_WAIT sockets, and a port another socket holds is left to the restore's own error.
+ */
+public final class HostListeners {
+    private static final String LISTEN = "0A";
+
+    /** A listening TCP socket's local address (a wildcard address listens on all). */
+    public record Listener(InetAddress address, int port) {
+        public Listener {
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
+        }
+    }
+
+    private HostListeners() {}
+
+    /**
+     * The listening TCP sockets of process {@code pid} and its descendants ({@code /proc}: their descriptors and the
+     * TCP tables of their namespace); empty when the process is gone.
+     */
+    public static List<Listener> of(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid);
+        ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+        for (long p : pids) inodes.addAll(socketInodes(Path.of("/proc", Long.toString(p), "fd")));
+        List<Listener> found = new ArrayList<>();
+        if (inodes.isEmpty()) return found;
+        Path net = Path.of("/proc", Long.toString(pid), "net");
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(net.resolve(table));
+            } catch (NoSuchFileException e) {
+                continue; // the process ended, or no IPv6
+            }
+            for (Listener l : listening(lines, inodes)) if (!found.contains(l)) found.add(l);
+        }
+        return found;
+    }
+
+    /** The inodes of the sockets among the descriptors in {@code fdDir} ({@code socket:[N]}). */
+    private static Set<String> socketInodes(Path fdDir) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[") && target.endsWith("]")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (NoSuchFileException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // the process ended
+        }
+        return inodes;
+    }
+
+    /**
+     * The listening sockets among the lines of a {@code /proc/net/tcp} or {@code tcp6} table whose inode is one of
+     * {@code inodes}. A line is {@code sl local rem st tx:rx tr:when retr uid timeout inode ...}; an address is the
+     * kernel's 32-bit words in hexadecimal, each in the host's byte order, then {@code :} and the port.
+     */
+    static List<Listener> listening(List<String> lines, Set<String> inodes) {
+        List<Listener> found = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.strip().split("\\s+", 11);
+            if (f.length < 10 || !f[3].equals(LISTEN) || !inodes.contains(f[9])) continue;
+            int colon = f[1].indexOf(':');
+            if (colon < 0) continue;
+            String hex = f[1].substring(0, colon);
+            if (hex.length() != 8 && hex.length() != 32) continue;
+            try {
+                ByteBuffer b = ByteBuffer.allocate(hex.length() / 2).order(ByteOrder.nativeOrder());
+                for (int i = 0; i < hex.length(); i += 8) b.putInt((int) Long.parseLong(hex.substring(i, i + 8), 16));
+                found.add(new Listener(InetAddress.getByAddress(b.array()), Integer.parseInt(f[1].substring(colon + 1), 16)));
+            } catch (IOException | IllegalArgumentException e) {
+                // not a line of the kernel's format: ignored, like the header
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Before a program that shares this process's network namespace restores {@code listeners}: each one whose
+     * address a bind like the restore's ({@code SO_REUSEADDR} on) cannot take has the TIME_WAIT sockets of its port
+     * removed (only those of its address, unless it listens on all). Returns the listeners that needed it.
+     */
+    public static List<Listener> clearTimeWait(List<Listener> listeners) throws ContainerException, InterruptedException {
+        List<Listener> cleared = new ArrayList<>();
+        for (Listener l : listeners) {
+            if (bindable(l)) continue;
+            List<String> command = new ArrayList<>(List.of("ss", "-K", "-H", "-t", "-n", "state", "time-wait",
+                    "sport", "=", ":" + l.port()));
+            if (!l.address().isAnyLocalAddress()) {
+                command.addAll(List.of("src", l.address() instanceof Inet6Address
+                        ? "[" + l.address().getHostAddress() + "]" : l.address().getHostAddress()));
+            }
+            CapturedRun r;
+            try {
+                r = ProcessRunner.capture(command, EnvironmentChange.NONE, null);
+            } catch (IOException e) {
+                throw new ContainerException("cannot end the TIME_WAIT connections of port " + l.port() + ": " + e.getMessage(), e);
+            }
+            if (r.exitCode() != 0) {
+                throw new ContainerException("cannot end the TIME_WAIT connections of port " + l.port() + ": "
+                        + r.stderr().strip());
+            }
+            cleared.add(l);
+        }
+        return cleared;
+    }
+
+    /** Whether a socket with {@code SO_REUSEADDR} on, as the restore makes it, can bind to {@code l}'s address now. */
+    private static boolean bindable(Listener l) {
+        try (Socket s = new Socket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(l.address(), l.port()));
+            return true;
+        } catch (BindException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // not a conflict on the port: left to the restore, which names its own error
+        }
+    }
+}
