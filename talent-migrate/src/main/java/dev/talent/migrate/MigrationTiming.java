@@ -111,8 +111,11 @@ public final class MigrationTiming {
 
     private String mode() { return sync == null ? null : sync.mode(); }
 
-    /** Milliseconds from one reading to the other; null when the step was not reached. */
+    /**
+     * Milliseconds from one reading to the other; null when the step was not reached. A reading taken before the one
+     * it follows (events read late) counts as none: a record's durations are never negative.
+     */
     private static Double ms(long from, long to) {
-        return from == 0 || to == 0 ? null : Math.round((to - from) / 1e3) / 1e3;
+        return from == 0 || to == 0 ? null : Math.round(Math.max(0, to - from) / 1e3) / 1e3;
     }
 }

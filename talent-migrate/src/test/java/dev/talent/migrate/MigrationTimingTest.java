@@ -36,6 +36,19 @@ class MigrationTimingTest {
     }
 
     @Test
+    void aReadingBeforeTheOneItFollowsIsNoNegativeDuration() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        // events read late: the checkpoint's reading is before the safe point's request
+        t.note(new StepResult.SafePointRequested(now, false, 0));
+        t.note(new StepResult.SafePointReached(now - 5 * MS, now - 4 * MS));
+
+        MigrationRecord r = t.failed("app", "h1/x86_64", "h2/aarch64", Instant.EPOCH, new MigrationFailedException(Step.SYNC, "x"));
+
+        assertThat(r.safePointMs()).isZero();
+    }
+
+    @Test
     void whatBoundTheCheckpointGoesIntoTheRecordOfEitherOutcome() {
         dev.talent.format.ByteOrderBinding b = new dev.talent.format.ByteOrderBinding(true, "global u holds a union");
         MigrationTiming t = new MigrationTiming();
