@@ -719,8 +719,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                 @Override
                 public OutgoingCheckpoint takeCheckpoint() throws IOException {
                     handedNanos = 0;
+                    // a take that waits for its send may take as long as a take and an upload: each had a call's time
                     AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead,
-                            waitForSend));
+                            waitForSend), (1 + waitForSend) * AgentClient.CALL_MS);
                     CheckpointSignature sig = HostedApps.signature(s);
                     RemotePlace source = RemotePlace.this;
                     // handed to sendTo already when the answer says so (asked or not: said only of the send asked for)
