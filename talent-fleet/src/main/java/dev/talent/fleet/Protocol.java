@@ -24,13 +24,17 @@ import java.util.Optional;
  *       {@code TALENT_PRECOPY=1}); an event may carry a pre-copy round's {@code bytes} and {@code deltaBytes}; the
  *       methods {@code TakePrecopy} and {@code SendPrecopy} exist. A migration between agents of which one speaks less
  *       copies everything at the stop, as before ({@link #precopyRounds}).
+ *   <li>6: a take asked to send ahead may be asked to answer only once that send ended ({@link #HANDED_IN_TAKE}); its
+ *       answer then says {@code handedNanos} and {@code receivedNanos}, to a caller of 6 only, and the caller makes no
+ *       {@code SendCheckpoint} call. An answer without them (an agent of 5 or less, or a send that failed): the caller
+ *       asks for the send as before ({@code SendCheckpoint}, which reports the send's failure).
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 5;
+    public static final int CURRENT = 6;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
@@ -41,6 +45,11 @@ public final class Protocol {
     public static final int STATEMENT_BINDING = 4;
     /** The version pre-copy needs of both agents of a migration (and the messages that say it). */
     public static final int PRECOPY = 5;
+    /**
+     * The version a take's answer may wait for the send ahead it started and say how it went ({@code Statement.handedNanos}
+     * and {@code receivedNanos}): one call less between the controller and the source inside the downtime.
+     */
+    public static final int HANDED_IN_TAKE = 6;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 

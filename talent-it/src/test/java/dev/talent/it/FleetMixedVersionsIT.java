@@ -69,7 +69,7 @@ class FleetMixedVersionsIT {
     void aBoundProgramMovesToAndFromAnAgentOfProtocolThreeAndItsCheckpointGoesNowhereUnsafe() throws Exception {
         // each agent says its version where the controllers read it
         assertThat(JSON.readTree(etcdGet("/talent/hosts/" + OLD + "/info")).get("protocol").asInt()).isEqualTo(3);
-        assertThat(JSON.readTree(etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(5);
+        assertThat(JSON.readTree(etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(6);
         assertThat(Files.readString(dir.resolve("hosts/" + OLD + "/agent.log"))).contains("speaking protocol 3");
 
         Path source = root.resolve("bound.c");

@@ -71,6 +71,14 @@ public final class MigrationTiming {
     /** Time the network part took outside the steps' own readings (the TCP hand-over). */
     public void addNetNanos(long nanos) { netNanos += nanos; }
 
+    /**
+     * The source's take handed the checkpoint over before it answered, the send taking {@code nanos}: the take's part
+     * ended that long before its statement reached the pipeline (the parts' order keeps it after the exit).
+     */
+    public void handedInTake(long nanos) {
+        if (accepted != 0 && nanos > 0) accepted -= nanos;
+    }
+
     /** The destination's own time of the hand-over (a fleet agent's answer: head to file placed); 0 or less: not said. */
     public void handOverReceived(long nanos) { receiveNanos = Math.max(0, nanos); }
 
@@ -111,8 +119,11 @@ public final class MigrationTiming {
 
     private String mode() { return sync == null ? null : sync.mode(); }
 
-    /** Milliseconds from one reading to the other; null when the step was not reached. */
+    /**
+     * Milliseconds from one reading to the other; null when the step was not reached. A reading taken before the one
+     * it follows (events read late) counts as none: a record's durations are never negative.
+     */
     private static Double ms(long from, long to) {
-        return from == 0 || to == 0 ? null : Math.round((to - from) / 1e3) / 1e3;
+        return from == 0 || to == 0 ? null : Math.round(Math.max(0, to - from) / 1e3) / 1e3;
     }
 }

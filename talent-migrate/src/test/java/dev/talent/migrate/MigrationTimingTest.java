@@ -36,6 +36,45 @@ class MigrationTimingTest {
     }
 
     @Test
+    void aTakeThatHandedTheCheckpointOverGivesTheSendToTheHandOver() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        t.note(new StepResult.SafePointRequested(now - 200 * MS, false, 0));
+        t.note(new StepResult.SafePointReached(now - 197 * MS, now - 194 * MS));
+        t.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0));
+        long taken = System.nanoTime();
+        // the take's answer came after its send of 150 ms; the pipeline then found it handed over
+        t.handedInTake(150 * MS);
+        t.note(new StepResult.CheckpointTransferred(BigInteger.TWO, taken));
+
+        MigrationRecord.CheckpointParts p = t.record("app", "h1/x86_64", "h2/aarch64", Instant.EPOCH).parts();
+
+        assertThat(p.exitMs()).isEqualTo(3.0);
+        assertThat(p.takeMs()).isBetween(44.0, 44.0 + (taken - now) / 1e6 + 0.001);
+        assertThat(p.handOverMs()).isGreaterThanOrEqualTo(150.0);
+        // a send said to be longer than the whole take leaves the take 0, never before the exit
+        MigrationTiming late = new MigrationTiming();
+        late.note(new StepResult.SafePointReached(now - 7 * MS, now - 4 * MS));
+        late.note(new StepResult.CheckpointAccepted(BigInteger.TWO, 0));
+        late.handedInTake(1_000 * MS);
+        late.note(new StepResult.CheckpointTransferred(BigInteger.TWO, System.nanoTime()));
+        assertThat(late.record("app", "h1/x86_64", "h2/aarch64", Instant.EPOCH).parts().takeMs()).isZero();
+    }
+
+    @Test
+    void aReadingBeforeTheOneItFollowsIsNoNegativeDuration() {
+        long now = System.nanoTime();
+        MigrationTiming t = new MigrationTiming();
+        // events read late: the checkpoint's reading is before the safe point's request
+        t.note(new StepResult.SafePointRequested(now, false, 0));
+        t.note(new StepResult.SafePointReached(now - 5 * MS, now - 4 * MS));
+
+        MigrationRecord r = t.failed("app", "h1/x86_64", "h2/aarch64", Instant.EPOCH, new MigrationFailedException(Step.SYNC, "x"));
+
+        assertThat(r.safePointMs()).isZero();
+    }
+
+    @Test
     void whatBoundTheCheckpointGoesIntoTheRecordOfEitherOutcome() {
         dev.talent.format.ByteOrderBinding b = new dev.talent.format.ByteOrderBinding(true, "global u holds a union");
         MigrationTiming t = new MigrationTiming();

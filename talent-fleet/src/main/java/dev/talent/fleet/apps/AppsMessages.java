@@ -77,19 +77,47 @@ final class AppsMessages {
     /**
      * A checkpoint's signed statement ({@code sequence} in decimal); {@code binding}: what binds the checkpoint to its
      * writer's byte order, said by a source agent to a caller of protocol {@value dev.talent.fleet.Protocol#STATEMENT_BINDING}
-     * or newer in the answer to a take (null otherwise, and never in a stream between agents).
+     * or newer in the answer to a take (null otherwise, and never in a stream between agents). {@code handedNanos} and
+     * {@code receivedNanos} (both or neither, to a caller of {@value dev.talent.fleet.Protocol#HANDED_IN_TAKE} or newer,
+     * never in a stream between agents): the take waited for the send ahead it was asked for, which the destination
+     * answered as received and verified; how long that send took at the source (ns) and the destination's own time of
+     * it (ns; 0: not said).
      */
     record Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
             byte[] signerKey, List<byte[]> chain,
-            @JsonInclude(JsonInclude.Include.NON_NULL) dev.talent.migrate.control.MigrationRecord.Bound binding) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) dev.talent.migrate.control.MigrationRecord.Bound binding,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long handedNanos,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long receivedNanos) {
         Statement(String app, String name, String sequence, int sockets, long size, byte[] sha256, byte[] signature,
                 byte[] signerKey, List<byte[]> chain) {
-            this(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, null);
+            this(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, null, null, null);
         }
 
         /** This statement with what binds its checkpoint to its writer's byte order (null: nothing, or not said). */
         Statement withBinding(dev.talent.migrate.control.MigrationRecord.Bound b) {
-            return new Statement(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, b);
+            return new Statement(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, b, handedNanos, receivedNanos);
+        }
+
+        /** This statement as the answer of a take that handed its checkpoint over (null, null: it did not). */
+        Statement withHanded(Long handed, Long received) {
+            return new Statement(app, name, sequence, sockets, size, sha256, signature, signerKey, chain, binding, handed, received);
+        }
+
+        /** The most a hand-over said in a take's answer may have taken: longer than any call waits. */
+        static final long MAX_HANDED_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+
+        /**
+         * Whether the take handed its checkpoint over, as its answer says: both times or neither, each 0 to
+         * {@link #MAX_HANDED_NANOS} (an agent's answer is hostile input).
+         *
+         * @throws java.io.IOException the answer says one without the other, or a time out of bounds
+         */
+        boolean handed() throws java.io.IOException {
+            if (handedNanos == null && receivedNanos == null) return false;
+            if (handedNanos == null || receivedNanos == null || handedNanos < 0 || handedNanos > MAX_HANDED_NANOS
+                    || receivedNanos < 0 || receivedNanos > MAX_HANDED_NANOS)
+                throw new java.io.IOException("a take's answer says a malformed hand-over: " + handedNanos + " ns, " + receivedNanos + " ns");
+            return true;
         }
     }
 

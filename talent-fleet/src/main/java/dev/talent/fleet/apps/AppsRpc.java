@@ -179,8 +179,12 @@ public final class AppsRpc {
                     }
                 }))
                 .addMethod(TAKE_CHECKPOINT, unary(pool, o -> {
-                    AppsMessages.Statement st = apps.takeCheckpoint(o.app(), o.platform(), HostedApps.sendAhead(o.app(), o.platform(), o.arg()));
-                    return forCaller(st, ProtocolHeader.caller());
+                    // number 1: answer once the send ahead ended (protocol 6, asked and spoken by both ends; else as 5)
+                    int caller = ProtocolHeader.caller();
+                    boolean waitForSend = o.number() == 1 && caller >= dev.talent.fleet.Protocol.HANDED_IN_TAKE;
+                    AppsMessages.Statement st = apps.takeCheckpoint(o.app(), o.platform(), HostedApps.sendAhead(o.app(), o.platform(), o.arg()),
+                            waitForSend);
+                    return forCaller(st, caller);
                 }))
                 .addMethod(TAKE_PRECOPY, unary(pool, o -> apps.takePrecopyImage(o.app(), o.platform(), o.arg())))
                 .addMethod(SEND_PRECOPY, unary(pool, s -> {
@@ -401,7 +405,8 @@ public final class AppsRpc {
 
     /** A take's answer as a caller of protocol {@code caller} reads it: without the binding before 4, which refuses it. */
     static AppsMessages.Statement forCaller(AppsMessages.Statement st, int caller) {
-        return caller >= dev.talent.fleet.Protocol.STATEMENT_BINDING ? st : st.withBinding(null);
+        AppsMessages.Statement s = caller >= dev.talent.fleet.Protocol.HANDED_IN_TAKE ? st : st.withHanded(null, null);
+        return caller >= dev.talent.fleet.Protocol.STATEMENT_BINDING ? s : s.withBinding(null);
     }
 
     /** An app's description as a caller of protocol {@code caller} reads it: without pre-copy before 5, which refuses it. */

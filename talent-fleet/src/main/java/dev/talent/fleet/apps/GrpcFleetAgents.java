@@ -452,6 +452,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                     new MigrationPipeline.Side(destination, destination.files(), destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
+                        // a take that handed the checkpoint over: the send is the hand-over's, not the take's
+                        if (r instanceof StepResult.CheckpointAccepted && source.handedNanos > 0) t.handedInTake(source.handedNanos);
                         if (r instanceof StepResult.RolledBack b) {
                             try {
                                 src.op("adopt", app, from.platform(), b.restarted().id(), "", 0);
@@ -622,6 +624,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         final int speaks;
         /** A destination's own time of the checkpoint handed to it last, as its source's agent passed it on (ns; 0: none). */
         volatile long receivedNanos;
+        /** A source's time of the send its last take made before it answered (ns; 0: the take did not hand over). */
+        volatile long handedNanos;
 
         RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address, int speaks) {
             this.agent = agent;
@@ -696,11 +700,15 @@ public final class GrpcFleetAgents implements FleetAgents {
          * This place's files; {@code sendTo} not null (a migration's source): its take asks the agent to start sending
          * the checkpoint to {@code sendTo} as soon as it is taken and signed, and the hand-over that follows
          * ({@code SendCheckpoint}) only waits for that send's end: one controller round trip less inside the downtime.
-         * The destination's checks are the same (the same statement, bytes and stream).
+         * An agent of {@value dev.talent.fleet.Protocol#HANDED_IN_TAKE} is asked to answer the take only once the send
+         * ended, and then no {@code SendCheckpoint} is made at all: one more round trip less. The destination's checks
+         * are the same (the same statement, bytes and stream).
          */
         HostFiles files(RemotePlace sendTo) {
             String ahead = sendTo == null ? "" : HostedApps.sendAheadArg(sendTo.address.getHostString(), sendTo.address.getPort(),
                     sendTo.at.platform());
+            // an agent before 6 takes no number with a take; one of 6 or later waits for the send with 1
+            long waitForSend = sendTo != null && speaks >= dev.talent.fleet.Protocol.HANDED_IN_TAKE ? 1 : 0;
             return new HostFiles() {
                 @Override
                 public String name() { return at.toString(); }
@@ -710,14 +718,23 @@ public final class GrpcFleetAgents implements FleetAgents {
 
                 @Override
                 public OutgoingCheckpoint takeCheckpoint() throws IOException {
-                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead, 0));
+                    handedNanos = 0;
+                    // a take that waits for its send may take as long as a take and an upload: each had a call's time
+                    AppsMessages.Statement s = agent.call(AppsRpc.TAKE_CHECKPOINT, new AppsMessages.Op("take", app, at.platform(), "", ahead,
+                            waitForSend), (1 + waitForSend) * AgentClient.CALL_MS);
                     CheckpointSignature sig = HostedApps.signature(s);
                     RemotePlace source = RemotePlace.this;
+                    // handed to sendTo already when the answer says so (asked or not: said only of the send asked for)
+                    boolean handed = s != null && s.handed();
+                    if (handed && sendTo == null) throw new IOException("agent " + at.host() + " says it handed a checkpoint over unasked");
+                    long received = handed ? s.receivedNanos() : 0;
+                    handedNanos = handed ? Math.max(1, s.handedNanos()) : 0;
                     // an agent before protocol 4 cannot say what binds its checkpoint: assumed bound to its platform's layout
                     java.util.Optional<dev.talent.format.ByteOrderBinding> binding = s.binding() != null
                             ? java.util.Optional.of(s.binding().value())
                             : dev.talent.fleet.Protocol.unsaidBinding(at.host(), at.platform(), speaks);
-                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig, () -> new Handover(source), binding);
+                    return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig,
+                            () -> handed ? new Handover(source, sendTo, received) : new Handover(source), binding);
                 }
 
                 @Override
@@ -736,6 +753,11 @@ public final class GrpcFleetAgents implements FleetAgents {
                 public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
                     // the bytes go from the source's agent to this one: the caller only says so
                     if (!(bytes instanceof Handover h)) throw new IOException("a checkpoint reaches " + at + " only from another agent");
+                    if (h.handedTo == RemotePlace.this) {
+                        // the source's take sent it here and answered once this agent had received and verified it
+                        receivedNanos = h.receivedNanos;
+                        return;
+                    }
                     AppsMessages.Reply r = h.source.agent.call(AppsRpc.SEND_CHECKPOINT, new AppsMessages.Send(app, h.source.at.platform(),
                             address.getHostString(), address.getPort(), at.platform(), ""));
                     receivedNanos = r == null ? 0 : r.number();
@@ -789,8 +811,17 @@ public final class GrpcFleetAgents implements FleetAgents {
      */
     static final class Handover extends InputStream {
         final RemotePlace source;
+        /** Where the source's take handed the checkpoint over already (null: nowhere), and that place's own time of it. */
+        final RemotePlace handedTo;
+        final long receivedNanos;
 
-        Handover(RemotePlace source) { this.source = source; }
+        Handover(RemotePlace source) { this(source, null, 0); }
+
+        Handover(RemotePlace source, RemotePlace handedTo, long receivedNanos) {
+            this.source = source;
+            this.handedTo = handedTo;
+            this.receivedNanos = receivedNanos;
+        }
 
         @Override
         public int read() throws IOException { throw refused(); }

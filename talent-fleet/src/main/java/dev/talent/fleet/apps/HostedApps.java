@@ -1171,7 +1171,7 @@ public final class HostedApps implements AutoCloseable {
 
     /** Source: accepts and signs the checkpoint the stopped program left; kept here until it is sent. */
     public AppsMessages.Statement takeCheckpoint(String app, String platform) throws IOException, InterruptedException {
-        return takeCheckpoint(app, platform, null);
+        return takeCheckpoint(app, platform, null, false);
     }
 
     /**
@@ -1199,10 +1199,12 @@ public final class HostedApps implements AutoCloseable {
      * Source: takes the checkpoint the program left ({@link LocalApp.Place#files()}), as {@link #takeCheckpoint(String,
      * String)}; {@code sendTo} not null: then starts sending it there at once, as {@link #sendCheckpoint} would (the
      * same statement and bytes), and the {@code sendCheckpoint} to that destination that follows waits for that send
-     * instead of starting one.
+     * instead of starting one. {@code waitForSend} (with {@code sendTo}): the send is made before the answer, which says
+     * how it went ({@link AppsMessages.Statement#withHanded}) when the destination received the checkpoint; when the send
+     * failed the answer says nothing of it, and the {@code sendCheckpoint} that follows reports the failure as before.
      */
-    public AppsMessages.Statement takeCheckpoint(String app, String platform, AppsMessages.Send sendTo) throws IOException,
-            InterruptedException {
+    public AppsMessages.Statement takeCheckpoint(String app, String platform, AppsMessages.Send sendTo, boolean waitForSend)
+            throws IOException, InterruptedException {
         Hosted h = app(app);
         SendAhead earlier;
         synchronized (this) {
@@ -1231,6 +1233,25 @@ public final class HostedApps implements AutoCloseable {
             h.taken = ck;
             h.sendAhead = ahead;
         }
+        AppsMessages.Statement st = statement(ck.signature(), ck.sockets())
+                .withBinding(ck.binding().map(dev.talent.migrate.control.MigrationRecord.Bound::of).orElse(null));
+        if (ahead != null && waitForSend) {
+            // on this call's thread: the answer waits for the send's end anyway
+            long sending = System.nanoTime();
+            long received;
+            try {
+                received = send(ahead.ck(), sendTo);
+            } catch (IOException | RuntimeException e) {
+                ahead.done().completeExceptionally(e);
+                return st;
+            }
+            ahead.done().complete(received);
+            synchronized (this) {
+                // handed over: no SendCheckpoint follows (a later take would find it done anyway)
+                if (ahead.equals(h.sendAhead)) h.sendAhead = null;
+            }
+            return st.withHanded(Math.max(0, System.nanoTime() - sending), received);
+        }
         if (ahead != null) {
             Thread.ofVirtual().name("send-ahead-" + h.name).start(() -> {
                 try {
@@ -1240,7 +1261,7 @@ public final class HostedApps implements AutoCloseable {
                 }
             });
         }
-        return statement(ck.signature(), ck.sockets()).withBinding(ck.binding().map(dev.talent.migrate.control.MigrationRecord.Bound::of).orElse(null));
+        return st;
     }
 
     /**

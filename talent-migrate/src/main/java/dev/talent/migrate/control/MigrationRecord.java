@@ -118,6 +118,13 @@ public record MigrationRecord(
     public record CheckpointParts(@JsonProperty("exit_ms") Double exitMs, @JsonProperty("take_ms") Double takeMs,
             @JsonProperty("hand_over_ms") Double handOverMs,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("receive_ms") Double receiveMs) {
+        public CheckpointParts {
+            durationMs("checkpoint_parts' exit_ms", exitMs);
+            durationMs("checkpoint_parts' take_ms", takeMs);
+            durationMs("checkpoint_parts' hand_over_ms", handOverMs);
+            durationMs("checkpoint_parts' receive_ms", receiveMs);
+        }
+
         /** Parts without the destination's own time of the hand-over. */
         public CheckpointParts(Double exitMs, Double takeMs, Double handOverMs) { this(exitMs, takeMs, handOverMs, null); }
     }
@@ -149,8 +156,7 @@ public record MigrationRecord(
             if (baseBytes < 0 || (deltaBytes != null && deltaBytes < 0) || (aheadBytes != null && aheadBytes < 0))
                 throw new IllegalArgumentException("pre-copy's base_bytes, delta_bytes and ahead_bytes are not negative: "
                         + baseBytes + ", " + deltaBytes + ", " + aheadBytes);
-            if (!Double.isFinite(precopyMs) || precopyMs < 0)
-                throw new IllegalArgumentException("pre-copy's precopy_ms is a finite duration, not " + precopyMs);
+            durationMs("pre-copy's precopy_ms", precopyMs);
         }
 
         /** Without a base restored ahead. */
@@ -229,6 +235,22 @@ public record MigrationRecord(
         if (!ok && (failedStep == null || error == null)) {
             throw new IllegalArgumentException("a failed migration names its failed_step and error");
         }
+        durationMs("downtime_ms", downtimeMs);
+        durationMs("safe_point_ms", safePointMs);
+        durationMs("checkpoint_ms", checkpointMs);
+        durationMs("sync_ms", syncMs);
+        durationMs("start_ms", startMs);
+        durationMs("restore_ms", restoreMs);
+        durationMs("net_ms", netMs);
+    }
+
+    /**
+     * The one check of every {@code *_ms} of a record (read back from etcd and from logs, so hostile input): a finite
+     * duration of at least 0, or null (not reached).
+     */
+    static void durationMs(String name, Double ms) {
+        if (ms != null && (!Double.isFinite(ms) || ms < 0))
+            throw new IllegalArgumentException(name + " is a finite duration of at least 0 ms, not " + ms);
     }
 
     /** This record as one line of JSON, without the line break (the JSONL writer adds {@code \n}). */

@@ -182,6 +182,24 @@ class MigrationRecordTest {
     }
 
     @Test
+    void everyDurationReadBackIsValidatedAsHostileInput() throws Exception {
+        String line = Samples.succeeded("counter").withCheckpointParts(new MigrationRecord.CheckpointParts(0.5, 0.25, 1.25, 0.75))
+                .toJsonLine().replace("\"net_ms\":null", "\"net_ms\":0.0");
+        assertThat(MigrationRecord.fromJson(line).parts().receiveMs()).isEqualTo(0.75);
+        for (String field : List.of("downtime_ms", "safe_point_ms", "checkpoint_ms", "sync_ms", "start_ms", "restore_ms",
+                "net_ms", "exit_ms", "take_ms", "hand_over_ms", "receive_ms")) {
+            for (String forged : List.of("-0.5", "-1e300", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"")) {
+                String bad = line.replaceFirst("\"" + field + "\":[^,}]+", "\"" + field + "\":" + forged);
+                assertThat(bad).as(field).isNotEqualTo(line);
+                assertThatThrownBy(() -> MigrationRecord.fromJson(bad)).as(field + " " + forged)
+                        .hasMessageContaining(field).hasMessageContaining("finite duration");
+            }
+        }
+        // a field not reached stays null
+        assertThat(MigrationRecord.fromJson(line.replace("\"restore_ms\":9.0", "\"restore_ms\":null")).restoreMs()).isNull();
+    }
+
+    @Test
     void theFleetRequestServedIsRecordedAndAbsentWithout() throws Exception {
         MigrationRecord plain = new MigrationRecord("web", "h1/x86_64", "h2/s390x", true, 40.0, 3.0, 2.0, 4.0, 12.0, 9.0, null,
                 null, Instant.parse("2025-06-01T12:00:05Z"), 0, 0, "journal", 0, null).because("request", "requested");
