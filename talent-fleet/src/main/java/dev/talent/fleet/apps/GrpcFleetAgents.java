@@ -589,44 +589,13 @@ public final class GrpcFleetAgents implements FleetAgents {
      * already at the destination, before the program stopped.
      */
     static HostFiles failingAfterBase(HostFiles files) {
-        return new HostFiles() {
-            @Override
-            public String name() { return files.name(); }
-
-            @Override
-            public java.util.Optional<Boolean> bigEndian() { return files.bigEndian(); }
-
-            @Override
-            public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
-
-            @Override
-            public OutgoingCheckpoint takeCheckpoint() throws IOException { return files.takeCheckpoint(); }
-
-            @Override
-            public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
-
-            @Override
-            public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receiveCheckpoint(signed, bytes);
-            }
-
-            @Override
-            public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
-
+        return new Forwarding(files) {
             @Override
             public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receivePrecopyImage(signed, bytes);
+                super.receivePrecopyImage(signed, bytes);
                 throw new IOException("fault injected at step precopy (migrate --inject-fault precopy): " + files.name()
                         + " received the base, then the pre-copy failed");
             }
-
-            @Override
-            public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
-                return files.restoreAcceptedCheckpoints(warn);
-            }
-
-            @Override
-            public String whereStateIs() { return files.whereStateIs(); }
         };
     }
 
@@ -635,44 +604,57 @@ public final class GrpcFleetAgents implements FleetAgents {
      * refused as a damaged or tampered one would be: the program has stopped, so the migration rolls back from it.
      */
     static HostFiles refusingAfterAccept(HostFiles files) {
-        return new HostFiles() {
-            @Override
-            public String name() { return files.name(); }
-
-            @Override
-            public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
-
+        return new Forwarding(files) {
             @Override
             public OutgoingCheckpoint takeCheckpoint() throws IOException {
-                OutgoingCheckpoint ck = files.takeCheckpoint();
+                OutgoingCheckpoint ck = super.takeCheckpoint();
                 throw new IOException("fault injected at step checkpoint after checkpoint " + ck.sequence() + " was accepted"
                         + " (migrate --inject-fault checkpoint)");
             }
-
-            @Override
-            public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
-
-            @Override
-            public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receiveCheckpoint(signed, bytes);
-            }
-
-            @Override
-            public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
-
-            @Override
-            public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receivePrecopyImage(signed, bytes);
-            }
-
-            @Override
-            public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
-                return files.restoreAcceptedCheckpoints(warn);
-            }
-
-            @Override
-            public String whereStateIs() { return files.whereStateIs(); }
         };
+    }
+
+    /** The files of a place as {@code files} has them (the injected faults change one call each). */
+    private static class Forwarding implements HostFiles {
+        private final HostFiles files;
+
+        Forwarding(HostFiles files) { this.files = files; }
+
+        @Override
+        public String name() { return files.name(); }
+
+        @Override
+        public java.util.Optional<Boolean> bigEndian() { return files.bigEndian(); }
+
+        @Override
+        public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
+
+        @Override
+        public OutgoingCheckpoint takeCheckpoint() throws IOException { return files.takeCheckpoint(); }
+
+        @Override
+        public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
+
+        @Override
+        public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+            files.receiveCheckpoint(signed, bytes);
+        }
+
+        @Override
+        public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
+
+        @Override
+        public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+            files.receivePrecopyImage(signed, bytes);
+        }
+
+        @Override
+        public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
+            return files.restoreAcceptedCheckpoints(warn);
+        }
+
+        @Override
+        public String whereStateIs() { return files.whereStateIs(); }
     }
 
     private String currentContainer(AgentClient src, String app) throws FleetException {
