@@ -104,16 +104,19 @@ class MigrateCommandTest {
     void aFleetFaultStepIsValidatedBeforeTheFleetIsAsked() {
         // the fleet file does not exist: a refused step never gets as far as reading it
         String fleet = temp.resolve("no-fleet.conf").toString();
-        ControlCommandsFixture.Result precopy = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "precopy");
+        ControlCommandsFixture.Result precopy = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "pre-copy");
         assertThat(precopy.status()).isEqualTo(ExitCodes.USAGE);
-        assertThat(precopy.err()).startsWith("talent: --inject-fault precopy: a host-to-host migration cannot fail there on purpose")
-                .contains("prepare, checkpoint, sync, start, restore, commit");
+        assertThat(precopy.err()).startsWith("talent: --inject-fault pre-copy: a host-to-host migration fails at one of")
+                .contains("prepare, precopy, checkpoint, sync, start, restore, commit");
         ControlCommandsFixture.Result unknown = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "Commit");
         assertThat(unknown.status()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).startsWith("talent: --inject-fault Commit: a host-to-host migration fails at one of prepare,");
         // a known step passes the validation and only then is the fleet read (and found missing)
         ControlCommandsFixture.Result commit = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "commit");
         assertThat(commit.err()).doesNotContain("--inject-fault").contains("no-fleet.conf");
+        // the fleet's pre-copy is a step of its own now (deploy --precopy)
+        ControlCommandsFixture.Result atPrecopy = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "precopy");
+        assertThat(atPrecopy.err()).doesNotContain("--inject-fault").contains("no-fleet.conf");
     }
 
     @Test

@@ -19,11 +19,13 @@ public final class Controller {
     public static final long LEASE_TTL_S = 2;
     /** How long TALENT_FLEET_FAULT=commit-stall holds the first migration a leader drives before its commit. */
     static final long COMMIT_STALL_MS = 6_000;
+    /** How long TALENT_FLEET_FAULT=precopy-stall holds the first pre-copy phase a leader drives after its first round. */
+    static final long PRECOPY_STALL_MS = 10_000;
 
     private Controller() {}
 
     /** The testing aids {@code TALENT_FLEET_FAULT} names (comma-separated: {@code commit-stall},
-     * {@code commit-stall-every}, {@code requests}). */
+     * {@code commit-stall-every}, {@code precopy-stall}, {@code requests}). */
     static java.util.Set<String> testingFaults(String env) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (env == null) return out;
@@ -146,6 +148,8 @@ public final class Controller {
                 if (faults.contains("commit-stall")) reconciler.stallOnceBeforeCommit(COMMIT_STALL_MS);
                 // (FleetAgentKillIT) every migration stalls there: an agent is killed -9 inside it
                 if (faults.contains("commit-stall-every")) reconciler.stallEveryCommit(COMMIT_STALL_MS);
+                // (FleetPrecopyFailoverIT) the first pre-copy it drives stalls after its first round: the leader is killed there
+                if (faults.contains("precopy-stall")) reconciler.stallOnceInPrecopy(PRECOPY_STALL_MS);
                 if (faults.contains("requests")) reconciler.allowInjectedFaults();
                 reconciler.onRecord(metrics::migration);
                 reconciler.onAlertEffect(metrics::alertEffect);

@@ -42,27 +42,20 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock(FleetLab.LOCK)
 class FleetAgentKillIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration COMMAND = Duration.ofMinutes(4);
     /** envapp's length: it must still run after two killed migrations and a third one (each ~30-60 s loaded). */
     private static final int STEPS = 6000, MS = 40;
     private static final int NET_PORT = 8080;
 
     private TalentCli talent;
     private Path root, dir, fleet;
-    private FleetLab.Names lab;
-    private boolean up;
+    private FleetLab lab;
 
     @BeforeAll
     void labUp() throws IOException {
-        assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcdctl")), "etcdctl is not installed (apt-get install etcd-client)");
+        FleetLab.assumeLab(true);
         assumeTrue(Isa.onPath("openssl").isPresent(), "openssl is not installed");
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
         talent = TalentCli.get();
-        root = ItPaths.workRoot().resolve("fleet-agent-kill");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root);
+        root = FleetLab.workRoot("fleet-agent-kill");
         for (String c : List.of("migration/envapp.c", "network/linecount6.c")) {
             Path source = root.resolve(Path.of(c).getFileName().toString());
             try (var in = FleetAgentKillIT.class.getResourceAsStream("/" + c)) {
@@ -71,14 +64,10 @@ class FleetAgentKillIT {
             ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64", source.toString()));
             assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         }
-        dir = root.resolve("lab");
-        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall-every"));
-        labUp.addAll(talent.commandLine(List.of("lab", "up", "--hosts", "3", "--dir", dir.toString())));
-        ProcessResult r = Processes.run(labUp, root, COMMAND);
-        up = true;
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        fleet = dir.resolve("fleet.conf");
-        lab = FleetLab.names(dir);
+        lab = FleetLab.at(talent, root);
+        lab.up(List.of("TALENT_FLEET_FAULT=commit-stall-every"), "--hosts", "3");
+        dir = lab.dir();
+        fleet = lab.fleetConf();
     }
 
     @Test
@@ -86,7 +75,7 @@ class FleetAgentKillIT {
     void anAgentKilledInsideAMigrationLeavesTheAppRunningExactlyOnce() throws Exception {
         EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
         Path workdir = EnvApp.inputDir(root.resolve("work"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64", "--workdir", workdir.toString(),
+        ProcessResult deployed = lab.run("deploy", "--name", "envapp", "--platforms", "x86_64", "--workdir", workdir.toString(),
                 root.resolve("build/envapp").toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
 
@@ -97,28 +86,28 @@ class FleetAgentKillIT {
         Killed early = killInsideMigration("envapp", true, true);
 
         // a later migration works
-        String now = status("envapp").get("host").asText();
+        String now = lab.status("envapp").get("host").asText();
         String to = now.equals("h1") ? "h2" : "h1";
-        ProcessResult later = fleetCommand("migrate", "envapp", "--to", to, "--json");
+        ProcessResult later = lab.run("migrate", "envapp", "--to", to, "--json");
         assertThat(later.exitCode()).withFailMessage(later.describe() + "\nstdout: " + later.stdoutText()).isZero();
         assertThat(exactlyOnce("envapp", to)).isTrue();
 
         Path fetched = root.resolve("fetched");
-        ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
+        ProcessResult waited = lab.run("wait", "envapp", "--fetch-workdir", fetched.toString());
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
-        ProcessResult logs = fleetCommand("logs", "envapp");
+        ProcessResult logs = lab.run("logs", "envapp");
         assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
         assertThat(logs.stdoutText()).as("the output across two agents killed inside migrations and a migration").isEqualTo(ref.stdout());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
         List<JsonNode> records = new ArrayList<>();
-        status("envapp").get("migrations").forEach(records::add);
+        lab.status("envapp").get("migrations").forEach(records::add);
         System.out.println("FleetAgentKillIT: envapp's records: " + records);
         assertThat(records).hasSize(4);
         assertThat(records.get(0).get("ok").asBoolean()).isEqualTo(source.record().get("ok").asBoolean());
         assertThat(records.get(1).get("ok").asBoolean()).isEqualTo(destination.record().get("ok").asBoolean());
         assertThat(records.get(2).get("ok").asBoolean()).isEqualTo(early.record().get("ok").asBoolean());
         assertThat(records.get(3).get("ok").asBoolean()).isTrue();
-        ProcessResult undeployed = fleetCommand("undeploy", "envapp");
+        ProcessResult undeployed = lab.run("undeploy", "envapp");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -138,24 +127,24 @@ class FleetAgentKillIT {
         } finally {
             plain.destroyForcibly();
         }
-        awaitAgents();
-        ProcessResult deployed = fleetCommand("deploy", "--name", "web", "--platforms", "x86_64", "--net",
+        lab.awaitAgents(3, Duration.ofSeconds(60));
+        ProcessResult deployed = lab.run("deploy", "--name", "web", "--platforms", "x86_64", "--net",
                 root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        String address = status("web").get("address").asText();
+        String address = lab.status("web").get("address").asText();
         List<Killed> kills = new ArrayList<>();
         List<FleetAppIT.Between> between = List.of(
                 () -> kills.add(killInsideMigration("web", true, false)),
                 () -> kills.add(killInsideMigration("web", false, false)),
                 () -> {
-                    String now = status("web").get("host").asText();
-                    ProcessResult m = fleetCommand("migrate", "web", "--to", now.equals("h1") ? "h2" : "h1");
+                    String now = lab.status("web").get("host").asText();
+                    ProcessResult m = lab.run("migrate", "web", "--to", now.equals("h1") ? "h2" : "h1");
                     assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
                 });
         List<String> got = FleetAppIT.exchange(address, address, NET_PORT, between);
-        System.out.println("FleetAgentKillIT: web's exchange " + got + "; records " + status("web").get("migrations"));
+        System.out.println("FleetAgentKillIT: web's exchange " + got + "; records " + lab.status("web").get("migrations"));
         assertThat(got).as("the held connection's lines across the kills, then a new connection").isEqualTo(reference);
-        ProcessResult undeployed = fleetCommand("undeploy", "web");
+        ProcessResult undeployed = lab.run("undeploy", "web");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -168,12 +157,12 @@ class FleetAgentKillIT {
      * there, and waits for the outcome: the app runs exactly once, where etcd places it, with no migration in flight.
      */
     private Killed killInsideMigration(String app, boolean source, boolean atBegin) throws Exception {
-        awaitAgents();
-        JsonNode before = status(app);
+        lab.awaitAgents(3, Duration.ofSeconds(60));
+        JsonNode before = lab.status(app);
         String from = before.get("host").asText();
         String to = from.equals("h3") ? "h2" : "h3";
         String victim = source ? from : to;
-        long stalls = stalls(app);
+        long stalls = lab.controllerLines(app + ": stalling");
         Path out = root.resolve("migrate-" + app + "-" + victim + ".out");
         Path err = root.resolve("migrate-" + app + "-" + victim + ".err");
         Process migrate = new ProcessBuilder(talent.commandLine(List.of("migrate", "--fleet", fleet.toString(), app, "--to", to, "--json")))
@@ -181,11 +170,11 @@ class FleetAgentKillIT {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             if (atBegin) {
-                while (!inFlight(app) && System.nanoTime() < deadline && migrate.isAlive()) Thread.sleep(10);
+                while (!lab.inFlight(app) && System.nanoTime() < deadline && migrate.isAlive()) Thread.sleep(10);
                 assertThat(migrate.isAlive()).withFailMessage("no migration of " + app + " in flight: " + Files.readString(err)).isTrue();
             } else {
-                while (stalls(app) == stalls && System.nanoTime() < deadline && migrate.isAlive()) Thread.sleep(20);
-                assertThat(stalls(app)).withFailMessage("the leader never stalled " + app + "'s migration: " + Files.readString(err))
+                while (lab.controllerLines(app + ": stalling") == stalls && System.nanoTime() < deadline && migrate.isAlive()) Thread.sleep(20);
+                assertThat(lab.controllerLines(app + ": stalling")).withFailMessage("the leader never stalled " + app + "'s migration: " + Files.readString(err))
                         .isGreaterThan(stalls);
             }
             Path pidFile = dir.resolve("run/agent-" + victim + ".pid");
@@ -202,16 +191,16 @@ class FleetAgentKillIT {
         JsonNode record = JSON.readTree(Files.readString(out));
         assertThat(record.get("ok").asBoolean()).withFailMessage(said).isEqualTo(migrate.exitValue() == 0);
         // settled: nothing in flight, the app running where etcd places it, and only there
-        JsonNode after = status(app);
+        JsonNode after = lab.status(app);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!settled(after) && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            after = status(app);
+            after = lab.status(app);
         }
         assertThat(after.get("state").asText()).as(after.toString()).isEqualTo("running");
         String where = after.get("host").asText();
         assertThat(where).as("committed: the destination; rolled back: the source").isEqualTo(record.get("ok").asBoolean() ? to : from);
-        awaitAgents();
+        lab.awaitAgents(3, Duration.ofSeconds(60));
         // the killed agent's successor decided about its copy by now; a few seconds more for anything it would resume
         Thread.sleep(3000);
         assertThat(exactlyOnce(app, where)).isTrue();
@@ -263,58 +252,9 @@ class FleetAgentKillIT {
         return true;
     }
 
-    /** Whether etcd has a migration of {@code app} in flight (read with etcdctl and the CLI's certificate). */
-    private boolean inFlight(String app) {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
-                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
-                "get", "--print-value-only", "/talent/migrations/" + app + "/current"), root, Duration.ofSeconds(10));
-        return r.exitCode() == 0 && !r.stdoutText().isBlank();
-    }
-
-    /** How often the leaders said they stall a migration of {@code app}. */
-    private long stalls(String app) throws IOException {
-        long n = 0;
-        for (int k = 1; k <= 3; k++) {
-            Path log = dir.resolve("hosts/h" + k + "/controller.log");
-            if (Files.exists(log)) n += Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(app + ": stalling")).count();
-        }
-        return n;
-    }
-
-    private ProcessResult fleetCommand(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add(1, "--fleet");
-        a.add(2, fleet.toString());
-        return talent.run(root, COMMAND, a);
-    }
-
-    private JsonNode status(String app) throws Exception {
-        ProcessResult r = fleetCommand("status", app, "--json");
-        // etcd slow to answer on this loaded machine (exit 69: the CLI's 5 s per call): asked again, twice at most
-        for (int k = 0; k < 2 && r.exitCode() == 69; k++) {
-            Thread.sleep(1000);
-            r = fleetCommand("status", app, "--json");
-        }
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        return JSON.readTree(r.stdout());
-    }
-
-    /** Waits until the three agents are up (a killed one registers again within seconds). */
-    private void awaitAgents() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            ProcessResult r = fleetCommand("hosts", "--json");
-            long n = 0;
-            if (r.exitCode() == 0) for (JsonNode h : JSON.readTree(r.stdout())) if (h.get("agent").asText().equals("up")) n++;
-            if (n == 3) return;
-            assertThat(System.nanoTime()).withFailMessage("only " + n + " agents up: " + r.describe()).isLessThan(deadline);
-            Thread.sleep(500);
-        }
-    }
-
     @AfterAll
     void labDown() throws IOException {
-        if (!up) return;
+        if (lab == null || !lab.isUp()) return;
         // the daemons' logs outlive the lab (lab down removes its directory): what each agent did with its copies
         Path logs = root.resolve("lab-logs");
         for (int k = 1; k <= 3; k++) {
@@ -324,7 +264,6 @@ class FleetAgentKillIT {
                 if (Files.exists(log)) Files.copy(log, logs.resolve("h" + k + "/" + role + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
-        assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+        lab.down();
     }
 }

@@ -40,29 +40,23 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock(FleetLab.LOCK)
 class FleetAlertLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration COMMAND = Duration.ofMinutes(4);
     private static final String TAG = "CVE-2024-2961";
     /** envapp's length: every migration and alert happens while it runs (the test prints how far in the last one was). */
     private static final int STEPS = 3000, MS = 40;
 
     private TalentCli talent;
-    private Path root, dir, fleet;
-    private FleetLab.Names lab;
+    private Path root, dir;
+    private FleetLab lab;
     /** Whether this class made the stand-in for a killed lab's bridge (tfleet0), removed at the end. */
     private boolean leftover;
-    private boolean up;
 
     @BeforeAll
     void labUp() throws IOException {
-        assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
+        FleetLab.assumeLab(false);
         assumeTrue(Isa.onPath("musl-gcc").isPresent(), "musl-gcc is not installed (apt-get install musl-tools)");
         assumeTrue(Isa.onPath("curl").isPresent(), "curl is not installed");
         talent = TalentCli.get();
-        root = ItPaths.workRoot().resolve("fleet-alert-lab");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root);
+        root = FleetLab.workRoot("fleet-alert-lab");
         Path source = root.resolve("envapp.c");
         try (var in = FleetAlertLabIT.class.getResourceAsStream("/migration/envapp.c")) {
             Files.copy(in, source);
@@ -71,16 +65,13 @@ class FleetAlertLabIT {
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         Path policy = root.resolve("talent-policy.toml");
         Files.writeString(policy, "[platform.x86_64]\ntags = [\"" + TAG + "\", \"rack-1\"]\n");
-        dir = root.resolve("lab");
+        lab = FleetLab.at(talent, root);
+        dir = lab.dir();
         // what a killed lab leaves (its bridge): this lab goes beside it, as lab 1, and every address below is lab 1's
         // (the lab classes run one at a time: no other lab of the suite is up now)
         leftover = Processes.run(List.of("ip", "link", "show", "tfleet0"), root, Duration.ofSeconds(30)).exitCode() != 0
                 && Processes.run(List.of("ip", "link", "add", "tfleet0", "type", "bridge"), root, Duration.ofSeconds(30)).exitCode() == 0;
-        ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "2", "--dir", dir.toString(), "--policy", policy.toString()));
-        up = true;
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        fleet = dir.resolve("fleet.conf");
-        lab = FleetLab.names(dir);
+        ProcessResult r = lab.up(List.of(), "--hosts", "2", "--policy", policy.toString());
         assertThat(lab.index()).withFailMessage(r.describe()).isPositive();
         assertThat(r.stderrText()).contains("lab " + lab.index() + ": bridge tfleet" + lab.index() + " (10.213." + lab.index() + ".0/24)");
     }
@@ -89,26 +80,26 @@ class FleetAlertLabIT {
     void anAlertMovesTheAppOffTaggedPlacesAndItsReportOutlivesUndeploy() throws Exception {
         EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
         Path workdir = EnvApp.inputDir(root.resolve("work"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64,x86_64-musl", "--workdir", workdir.toString(),
+        ProcessResult deployed = lab.run("deploy", "--name", "envapp", "--platforms", "x86_64,x86_64-musl", "--workdir", workdir.toString(),
                 root.resolve("build/envapp").toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         Instant started = Instant.now();
-        assertThat(status().get("platform").asText()).isEqualTo("x86_64");
+        assertThat(lab.status("envapp").get("platform").asText()).isEqualTo("x86_64");
 
         // the lab's own migration time: requested migrations, from the CLI's start to its answer (as the alert is timed)
         long slowestRequest = 0;
         for (String to : List.of("x86_64-musl", "x86_64")) {
             Instant asked = Instant.now();
-            JsonNode m = migrate(to);
+            JsonNode m = lab.migrate("envapp", to);
             slowestRequest = Math.max(slowestRequest, Duration.between(asked, Instant.now()).toMillis());
             assertThat(m.get("ok").asBoolean()).withFailMessage("%s", m).isTrue();
             assertThat(m.get("to").asText()).endsWith("/" + to);
         }
-        assertThat(status().get("platform").asText()).isEqualTo("x86_64");
+        assertThat(lab.status("envapp").get("platform").asText()).isEqualTo("x86_64");
 
         // the alert from the CLI: every place with x86_64 carries the tag (the policy's [platform.x86_64])
         Instant raised = Instant.now();
-        ProcessResult alert = fleetCommand("alert", "--tag", TAG, "--reason", "IDS: iconv exploit seen");
+        ProcessResult alert = lab.run("alert", "--tag", TAG, "--reason", "IDS: iconv exploit seen");
         long took = Duration.between(raised, Instant.now()).toMillis();
         assertThat(alert.exitCode()).withFailMessage(alert.describe()).isZero();
         JsonNode moved = lastRecord();
@@ -119,7 +110,7 @@ class FleetAlertLabIT {
         // with PolicyAlertIT's margin for a loaded machine; a move left to a schedule would never come (no --every)
         assertThat(took).as("alert to envapp moved (ms), against the slowest requested migration's %d ms", slowestRequest)
                 .isLessThan(2 * slowestRequest + 3_000);
-        JsonNode alerts = JSON.readTree(ok(fleetCommand("alerts", "--json")).stdout());
+        JsonNode alerts = JSON.readTree(lab.ok("alerts", "--json").stdout());
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).get("tag").asText()).isEqualTo(TAG);
         assertThat(alerts.get(0).get("reason").asText()).isEqualTo("IDS: iconv exploit seen");
@@ -128,15 +119,15 @@ class FleetAlertLabIT {
         assertThat(effect.get("action").asText()).isEqualTo("moved");
         assertThat(effect.get("from").asText()).isEqualTo(moved.get("from").asText());
         assertThat(effect.get("to").asText()).isEqualTo(moved.get("to").asText());
-        assertThat(ok(fleetCommand("alerts")).stdoutText()).contains(TAG).contains("moved");
+        assertThat(lab.ok("alerts").stdoutText()).contains(TAG).contains("moved");
 
         // quarantined: a request for a tagged place is refused; after the clear it is served
-        ProcessResult refused = fleetCommand("migrate", "envapp", "--to", "x86_64", "--json");
+        ProcessResult refused = lab.run("migrate", "envapp", "--to", "x86_64", "--json");
         assertThat(refused.exitCode()).withFailMessage(refused.describe()).isNotZero();
         assertThat(refused.stderrText()).contains(TAG);
-        ok(fleetCommand("alert", "clear", TAG));
-        assertThat(JSON.readTree(ok(fleetCommand("alerts", "--json")).stdout())).isEmpty();
-        assertThat(migrate("x86_64").get("ok").asBoolean()).isTrue();
+        lab.ok("alert", "clear", TAG);
+        assertThat(JSON.readTree(lab.ok("alerts", "--json").stdout())).isEmpty();
+        assertThat(lab.migrate("envapp", "x86_64").get("ok").asBoolean()).isTrue();
 
         // the same over HTTPS with mutual TLS, as an IDS posts it: the CLI's client certificate, the fleet's CA
         Instant posted = Instant.now();
@@ -156,23 +147,23 @@ class FleetAlertLabIT {
         ProcessResult anonymous = Processes.run(List.of("curl", "-sS", "--max-time", "20", "--cacert", dir.resolve("pki/ca.crt").toString(),
                 "https://" + lab.address(1) + ":7444/v1/alerts"), root, Duration.ofSeconds(60));
         assertThat(anonymous.exitCode()).withFailMessage(anonymous.describe()).isNotZero();
-        JsonNode listed = JSON.readTree(ok(curl("https://" + lab.address(2) + ":7444/v1/alerts")).stdout());
+        JsonNode listed = JSON.readTree(FleetLab.ok(curl("https://" + lab.address(2) + ":7444/v1/alerts")).stdout());
         assertThat(listed.toString()).contains(TAG).contains("IDS over mutual TLS");
-        ok(curl("-X", "DELETE", "https://" + lab.address(2) + ":7444/v1/alerts/" + TAG));
-        assertThat(JSON.readTree(ok(fleetCommand("alerts", "--json")).stdout())).isEmpty();
-        ok(fleetCommand("report", "envapp", "-o", root.resolve("running.html").toString()));
+        FleetLab.ok(curl("-X", "DELETE", "https://" + lab.address(2) + ":7444/v1/alerts/" + TAG));
+        assertThat(JSON.readTree(lab.ok("alerts", "--json").stdout())).isEmpty();
+        lab.ok("report", "envapp", "-o", root.resolve("running.html").toString());
         System.out.printf("FleetAlertLabIT: the last migration %d ms after the app started (it runs at least %d ms)%n",
                 Duration.between(started, Instant.now()).toMillis(), (long) STEPS * MS);
 
         Path fetched = root.resolve("fetched");
-        ok(fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString()));
-        assertThat(ok(fleetCommand("logs", "envapp")).stdoutText()).as("the output across the alerts' moves").isEqualTo(ref.stdout());
+        lab.ok("wait", "envapp", "--fetch-workdir", fetched.toString());
+        assertThat(lab.ok("logs", "envapp").stdoutText()).as("the output across the alerts' moves").isEqualTo(ref.stdout());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
-        JsonNode before = status();
-        ok(fleetCommand("undeploy", "envapp"));
+        JsonNode before = lab.status("envapp");
+        lab.ok("undeploy", "envapp");
 
         // after undeploy: its history is kept; status says it ended, the report is written from it
-        JsonNode after = status();
+        JsonNode after = lab.status("envapp");
         System.out.println("FleetAlertLabIT: status after undeploy: " + after);
         assertThat(after.get("state").asText()).isEqualTo("ended");
         assertThat(after.get("archived").asBoolean()).isTrue();
@@ -191,7 +182,7 @@ class FleetAlertLabIT {
         assertThat(kept.get(0).get("platform").asText()).isEqualTo(after.get("platform").asText());
         assertThat(kept.get(0).get("migration_count").asInt()).isEqualTo(5);
         Path page = root.resolve("after.html");
-        ok(fleetCommand("report", "envapp", "-o", page.toString()));
+        lab.ok("report", "envapp", "-o", page.toString());
         assertThat(Files.readString(page)).contains("IDS over mutual TLS").contains("alert " + TAG);
         Path chromium = Path.of("/usr/bin/chromium");
         if (Files.isExecutable(chromium)) {
@@ -203,34 +194,34 @@ class FleetAlertLabIT {
             System.out.println("FleetAlertLabIT: chromium is not installed: the page after undeploy is not rendered");
         }
         // a new app of the same name is a new one: its status is its own, not the ended one's
-        ProcessResult again = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64-musl", "--workdir",
+        ProcessResult again = lab.run("deploy", "--name", "envapp", "--platforms", "x86_64-musl", "--workdir",
                 EnvApp.inputDir(root.resolve("work-again")).toString(), root.resolve("build/envapp").toString(), "--", "10", "1");
         assertThat(again.exitCode()).withFailMessage(again.describe()).isZero();
-        JsonNode fresh = status();
+        JsonNode fresh = lab.status("envapp");
         assertThat(fresh.has("archived")).isFalse();
-        ok(fleetCommand("wait", "envapp"));
-        ok(fleetCommand("undeploy", "envapp"));
-        assertThat(status().get("migrations")).isEmpty();
+        lab.ok("wait", "envapp");
+        lab.ok("undeploy", "envapp");
+        assertThat(lab.status("envapp").get("migrations")).isEmpty();
         // both incarnations are kept and listed apart, the newest first
         JsonNode both = endedEnvapps("--ended");
         assertThat(both).hasSize(2);
         assertThat(both.get(0).get("generation").asText()).isGreaterThan(both.get(1).get("generation").asText());
         assertThat(both.get(0).get("platform").asText()).isEqualTo("x86_64-musl");
-        assertThat(ok(fleetCommand("status", "--ended")).stdoutText()).contains("envapp: ended, undeployed ");
+        assertThat(lab.ok("status", "--ended").stdoutText()).contains("envapp: ended, undeployed ");
         // the older one by its generation: its own history (the five migrations), not the newer one's
         String older = "envapp@" + both.get(1).get("generation").asText();
-        JsonNode first = JSON.readTree(ok(fleetCommand("status", older, "--json")).stdout());
+        JsonNode first = JSON.readTree(lab.ok("status", older, "--json").stdout());
         assertThat(first.get("generation").asText()).isEqualTo(both.get(1).get("generation").asText());
         assertThat(first.get("archived").asBoolean()).isTrue();
         assertThat(first.get("migrations")).hasSize(5);
         Path olderPage = root.resolve("older.html");
-        ok(fleetCommand("report", older, "-o", olderPage.toString()));
+        lab.ok("report", older, "-o", olderPage.toString());
         assertThat(Files.readString(olderPage)).contains("IDS over mutual TLS");
     }
 
     /** The archived envapps of {@code status OPTION --json}. */
     private JsonNode endedEnvapps(String option) throws IOException {
-        JsonNode all = JSON.readTree(ok(fleetCommand("status", option, "--json")).stdout());
+        JsonNode all = JSON.readTree(lab.ok("status", option, "--json").stdout());
         var kept = JSON.createArrayNode();
         for (JsonNode a : all) if (a.get("name").asText().equals("envapp") && a.path("archived").asBoolean()) kept.add(a);
         return kept;
@@ -241,15 +232,11 @@ class FleetAlertLabIT {
         assertThat(r.get("reason").asText()).isEqualTo("alert " + TAG);
         assertThat(r.get("from").asText()).endsWith("/x86_64");
         assertThat(r.get("to").asText()).as("never to a tagged place").endsWith("/x86_64-musl");
-        assertThat(status().get("platform").asText()).isEqualTo("x86_64-musl");
-    }
-
-    private JsonNode migrate(String to) throws IOException {
-        return JSON.readTree(ok(fleetCommand("migrate", "envapp", "--to", to, "--json")).stdout());
+        assertThat(lab.status("envapp").get("platform").asText()).isEqualTo("x86_64-musl");
     }
 
     private JsonNode lastRecord() throws IOException {
-        JsonNode m = status().get("migrations");
+        JsonNode m = lab.status("envapp").get("migrations");
         return m.get(m.size() - 1);
     }
 
@@ -261,30 +248,11 @@ class FleetAlertLabIT {
         return Processes.run(c, root, Duration.ofMinutes(2));
     }
 
-    private static ProcessResult ok(ProcessResult r) {
-        assertThat(r.exitCode()).withFailMessage(r.describe() + "\nstdout: " + r.stdoutText()).isZero();
-        return r;
-    }
-
-    private ProcessResult fleetCommand(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        // "alert clear T": the option goes after the subcommand
-        int at = a.size() > 1 && a.get(0).equals("alert") && a.get(1).equals("clear") ? 2 : 1;
-        a.add(at, "--fleet");
-        a.add(at + 1, fleet.toString());
-        return talent.run(root, COMMAND, a);
-    }
-
-    private JsonNode status() throws IOException {
-        return JSON.readTree(ok(fleetCommand("status", "envapp", "--json")).stdout());
-    }
-
     @AfterAll
     void labDown() {
         try {
-            if (up) {
-                ProcessResult down = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
-                assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
+            if (lab != null && lab.isUp()) {
+                lab.down();
                 // lab down removes its own lab's names only: lab 0's bridge is not its lab's
                 if (leftover) assertThat(Processes.run(List.of("ip", "link", "show", "tfleet0"), root, Duration.ofSeconds(30)).exitCode()).isZero();
             }

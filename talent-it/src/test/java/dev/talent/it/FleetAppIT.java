@@ -58,21 +58,15 @@ class FleetAppIT {
 
     private TalentCli talent;
     private Path root, dir, fleet, program;
-    private FleetLab.Names lab;
-    private boolean up;
+    private FleetLab lab;
 
     @BeforeAll
     void labUp() throws IOException {
-        assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcdctl")), "etcdctl is not installed (apt-get install etcd-client)");
+        FleetLab.assumeLab(true);
         assumeTrue(Isa.onPath("openssl").isPresent(), "openssl is not installed");
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
         Isa.AARCH64.assumeAvailable();
         talent = TalentCli.get();
-        root = ItPaths.workRoot().resolve("fleet-app");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root);
+        root = FleetLab.workRoot("fleet-app");
         Path source = root.resolve("envapp.c");
         try (var in = FleetAppIT.class.getResourceAsStream("/migration/envapp.c")) {
             Files.copy(in, source);
@@ -80,24 +74,20 @@ class FleetAppIT {
         ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/envapp");
-        dir = root.resolve("lab");
+        lab = FleetLab.at(talent, root);
         // each controller stalls the first migration it drives inside its downtime window (before the commit): the
         // test kills the leader there, deterministically
         // and every controller honours migrate --inject-fault (the --net step's rollbacks)
-        List<String> labUp = new ArrayList<>(List.of("env", "TALENT_FLEET_FAULT=commit-stall,requests"));
-        labUp.addAll(talent.commandLine(List.of("lab", "up", "--hosts", "3", "--dir", dir.toString())));
-        ProcessResult r = Processes.run(labUp, root, COMMAND);
-        up = true;
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        fleet = dir.resolve("fleet.conf");
-        lab = FleetLab.names(dir);
+        ProcessResult r = lab.up(List.of("TALENT_FLEET_FAULT=commit-stall,requests"), "--hosts", "3");
+        dir = lab.dir();
+        fleet = lab.fleetConf();
         assertThat(r.stdoutText().lines().toList().getLast()).isEqualTo("export TALENT_FLEET=" + fleet);
     }
 
     @Test
     @Order(1)
     void threeHostsUpAndExactlyOneLeader() throws IOException {
-        ProcessResult r = fleetCommand("hosts", "--json");
+        ProcessResult r = lab.run("hosts", "--json");
         assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
         JsonNode hosts = JSON.readTree(r.stdout());
         assertThat(hosts).hasSize(3);
@@ -135,43 +125,12 @@ class FleetAppIT {
         assertThat(with.stdoutText()).contains("/talent/leader").contains("\"pid\"");
     }
 
-    private ProcessResult fleetCommand(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add(1, "--fleet");
-        a.add(2, fleet.toString());
-        return talent.run(root, COMMAND, a);
-    }
-
-    private JsonNode status() throws IOException {
-        return status("envapp");
-    }
-
-    private JsonNode status(String app) throws IOException {
-        ProcessResult r = fleetCommand("status", app, "--json");
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        return JSON.readTree(r.stdout());
-    }
-
-    private JsonNode leader() throws IOException {
-        ProcessResult r = fleetCommand("hosts", "--json");
-        for (JsonNode h : JSON.readTree(r.stdout())) if (h.get("leader").asBoolean()) return h;
-        throw new AssertionError("no leader: " + r.describe());
-    }
-
-    /** The in-flight record of envapp's migration, read with etcdctl and the CLI's certificate. */
-    private boolean inFlight() {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
-                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
-                "get", "--print-value-only", "/talent/migrations/envapp/current"), root, Duration.ofSeconds(10));
-        return r.exitCode() == 0 && !r.stdoutText().isBlank();
-    }
-
     @Test
     @Order(3)
     void anAppMigratesHostToHostAcrossIsasSurvivesALeaderKillAndLosesNothing() throws Exception {
         EnvApp.Reference ref = EnvApp.reference(root.resolve("build/envapp.x86_64"), EnvApp.inputDir(root.resolve("reference")), STEPS, MS);
         Path workdir = EnvApp.inputDir(root.resolve("work"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "envapp", "--platforms", "x86_64,aarch64", "--every", "1s..2s",
+        ProcessResult deployed = lab.run("deploy", "--name", "envapp", "--platforms", "x86_64,aarch64", "--every", "1s..2s",
                 "--workdir", workdir.toString(), program.toString(), "--", Integer.toString(STEPS), Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         assertThat(deployed.stdoutText()).contains("envapp runs on h");
@@ -179,18 +138,18 @@ class FleetAppIT {
         // kill -9 the leading controller inside the downtime window of its first migration (the source stopped at its
         // checkpoint, the destination running and taken over by its agent, etcd not told): another one rolls it back,
         // resuming the program on the source from its checkpoint
-        JsonNode leader = leader();
+        JsonNode leader = lab.leader();
         Path leaderLog = dir.resolve("hosts").resolve(leader.get("name").asText()).resolve("controller.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!(Files.exists(leaderLog) && Files.readString(leaderLog).contains("stalling")) && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(Files.readString(leaderLog)).as("the leader stalls before its first commit").contains("envapp: stalling");
-        assertThat(inFlight()).as("a migration in flight").isTrue();
+        assertThat(lab.inFlight("envapp")).as("a migration in flight").isTrue();
         ProcessHandle.of(leader.get("controller_pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
         long killed = System.nanoTime();
-        JsonNode next = leader();
+        JsonNode next = lab.leader();
         while (next.get("controller_pid").asLong() == leader.get("controller_pid").asLong() && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(20)) {
             Thread.sleep(200);
-            next = leader();
+            next = lab.leader();
         }
         System.out.println("FleetAppIT: killed the leader on " + leader.get("name").asText() + "; " + next.get("name").asText()
                 + " leads " + (System.nanoTime() - killed) / 1_000_000 + " ms later (as seen through talent hosts)");
@@ -198,24 +157,24 @@ class FleetAppIT {
 
         // requested migrations: to another host (keeping the platform), then to the other platform
         for (boolean host : new boolean[] {true, false}) {
-            JsonNode now = status();
+            JsonNode now = lab.status("envapp");
             String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
                     : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
-            ProcessResult m = fleetCommand("migrate", "envapp", "--to", to);
+            ProcessResult m = lab.run("migrate", "envapp", "--to", to);
             // a scheduled migration may have taken it there first: the leader then drops the request and says so
             assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
         }
 
         Path fetched = root.resolve("fetched");
-        ProcessResult waited = fleetCommand("wait", "envapp", "--fetch-workdir", fetched.toString());
+        ProcessResult waited = lab.run("wait", "envapp", "--fetch-workdir", fetched.toString());
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
 
-        ProcessResult logs = fleetCommand("logs", "envapp");
+        ProcessResult logs = lab.run("logs", "envapp");
         assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
         assertThat(logs.stdoutText()).as("the output across hosts").isEqualTo(ref.stdout());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
 
-        JsonNode s = status();
+        JsonNode s = lab.status("envapp");
         assertThat(s.get("state").asText()).isEqualTo("ended");
         List<JsonNode> records = new ArrayList<>();
         s.get("migrations").forEach(records::add);
@@ -242,9 +201,9 @@ class FleetAppIT {
         assertThat(records).anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("schedule"))
                 .anySatisfy(r -> assertThat(r.get("reason").asText()).isEqualTo("request"));
 
-        ProcessResult undeployed = fleetCommand("undeploy", "envapp");
+        ProcessResult undeployed = lab.run("undeploy", "envapp");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
-        ProcessResult hostsAfter = fleetCommand("hosts", "--json");
+        ProcessResult hostsAfter = lab.run("hosts", "--json");
         for (JsonNode h : JSON.readTree(hostsAfter.stdout())) assertThat(h.get("apps")).isEmpty();
     }
 
@@ -284,7 +243,7 @@ class FleetAppIT {
         EnvApp.Reference ref = new EnvApp.Reference(uninterrupted.stdoutText(), EnvApp.tree(refDir));
         assertThat(uninterrupted.stderrText()).contains("note 9 crc");
         Path workdir = EnvApp.inputDir(root.resolve("work-adopt"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "adopt", "--platforms", "x86_64", "--workdir", workdir.toString(),
+        ProcessResult deployed = lab.run("deploy", "--name", "adopt", "--platforms", "x86_64", "--workdir", workdir.toString(),
                 program.toString(), "--", Integer.toString(steps), Integer.toString(MS), "stderr");
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         Matcher on = Pattern.compile("adopt runs on (h[0-9]+)").matcher(deployed.stdoutText());
@@ -302,39 +261,39 @@ class FleetAppIT {
         System.out.println("FleetAppIT: the agent of " + host + " killed -9, restarted and adopted its app after "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertThat(Files.readString(agentLog)).contains("adopted adopt on " + host + "/x86_64");
-        JsonNode after = status("adopt");
+        JsonNode after = lab.status("adopt");
         assertThat(after.get("state").asText()).isEqualTo("running");
         assertThat(after.get("host").asText()).isEqualTo(host);
 
         // (the program's stdout is a file: its C library writes it 4 KiB at a time, every ~4.5 s here)
-        ProcessResult partial = fleetCommand("logs", "adopt");
+        ProcessResult partial = lab.run("logs", "adopt");
         for (long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); partial.stdoutText().isEmpty() && System.nanoTime() < by; ) {
             assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
             Thread.sleep(1000);
-            partial = fleetCommand("logs", "adopt");
+            partial = lab.run("logs", "adopt");
         }
         assertThat(partial.exitCode()).withFailMessage(partial.describe()).isZero();
         assertThat(partial.stdoutText()).as("the output so far, read from the adopting agent").isNotEmpty();
         assertThat(ref.stdout()).startsWith(partial.stdoutText());
 
         String to = host.equals("h1") ? "h2" : "h1";
-        ProcessResult m = fleetCommand("migrate", "adopt", "--to", to);
+        ProcessResult m = lab.run("migrate", "adopt", "--to", to);
         assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
         System.out.println("FleetAppIT: migrated " + host + " -> " + to + " after the adoption, " + (System.nanoTime() - start) / 1_000_000
                 + " ms into the test (the app runs " + steps * MS + " ms)");
 
         Path fetched = root.resolve("fetched-adopt");
-        ProcessResult waited = fleetCommand("wait", "adopt", "--fetch-workdir", fetched.toString());
+        ProcessResult waited = lab.run("wait", "adopt", "--fetch-workdir", fetched.toString());
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
-        ProcessResult logs = fleetCommand("logs", "adopt");
+        ProcessResult logs = lab.run("logs", "adopt");
         assertThat(logs.exitCode()).withFailMessage(logs.describe()).isZero();
         assertThat(logs.stdoutText()).as("the output across the agent's restart and a migration").isEqualTo(ref.stdout());
         assertThat(logs.stderrText()).as("its stderr, on this command's stderr").contains(uninterrupted.stderrText());
-        ProcessResult errors = fleetCommand("logs", "--stream", "stderr", "adopt");
+        ProcessResult errors = lab.run("logs", "--stream", "stderr", "adopt");
         assertThat(errors.exitCode()).withFailMessage(errors.describe()).isZero();
         assertThat(errors.stdoutText()).as("the stderr across the agent's restart and a migration").isEqualTo(uninterrupted.stderrText());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
-        JsonNode end = status("adopt");
+        JsonNode end = lab.status("adopt");
         List<JsonNode> records = new ArrayList<>();
         end.get("migrations").forEach(records::add);
         assertThat(records).singleElement().satisfies(r -> {
@@ -342,7 +301,7 @@ class FleetAppIT {
             assertThat(r.get("from").asText()).isEqualTo(host + "/x86_64");
             assertThat(r.get("to").asText()).isEqualTo(to + "/x86_64");
         });
-        ProcessResult undeployed = fleetCommand("undeploy", "adopt");
+        ProcessResult undeployed = lab.run("undeploy", "adopt");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -356,7 +315,7 @@ class FleetAppIT {
     @Order(6)
     void aSigtermedAgentLeavesItsAppAndALostHostsAppRestartsElsewhere() throws Exception {
         Path workdir = EnvApp.inputDir(root.resolve("work-lossy"));
-        ProcessResult deployed = fleetCommand("deploy", "--name", "lossy", "--platforms", "x86_64", "--on-host-loss", "restart",
+        ProcessResult deployed = lab.run("deploy", "--name", "lossy", "--platforms", "x86_64", "--on-host-loss", "restart",
                 "--workdir", workdir.toString(), program.toString(), "--", "2000", Integer.toString(MS));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         Matcher on = Pattern.compile("lossy runs on (h[0-9]+)").matcher(deployed.stdoutText());
@@ -372,7 +331,7 @@ class FleetAppIT {
             Thread.sleep(100);
         System.out.println("FleetAppIT: the agent of " + host + " got SIGTERM; the next one adopted lossy after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertThat(Files.readString(agentLog)).contains("app(s) running for the next agent").contains("adopted lossy on " + host + "/x86_64");
-        JsonNode after = status("lossy");
+        JsonNode after = lab.status("lossy");
         assertThat(after.get("state").asText()).isEqualTo("running");
         assertThat(after.get("host").asText()).isEqualTo(host);
         assertThat(after.get("migrations")).isEmpty();
@@ -384,10 +343,10 @@ class FleetAppIT {
             long agent = Long.parseLong(Files.readString(pidFile).strip());
             ProcessHandle.of(agent).orElseThrow().destroyForcibly();
             long killed = System.nanoTime();
-            JsonNode moved = status("lossy");
+            JsonNode moved = lab.status("lossy");
             while (moved.get("host").asText().equals(host) && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(40)) {
                 Thread.sleep(250);
-                moved = status("lossy");
+                moved = lab.status("lossy");
             }
             System.out.println("FleetAppIT: " + host + "'s agent killed -9 for good; lossy runs on " + moved.get("host").asText()
                     + " " + (System.nanoTime() - killed) / 1_000_000 + " ms later (lease TTL 3 s + grace 8 s + start)");
@@ -412,7 +371,7 @@ class FleetAppIT {
             Thread.sleep(100);
         System.out.println("FleetAppIT: " + host + " back; its agent stopped the stale copy after " + (System.nanoTime() - back) / 1_000_000 + " ms");
         assertThat(Files.readString(agentLog)).contains("stopping the copy of lossy left on " + host);
-        ProcessResult undeployed = fleetCommand("undeploy", "lossy");
+        ProcessResult undeployed = lab.run("undeploy", "lossy");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -490,14 +449,14 @@ class FleetAppIT {
         }
         assertThat(reference).hasSize(moves + 4).startsWith("1 a", "2 b", "3 c").endsWith("bye");
 
-        awaitAgents(3);
-        ProcessResult deployed = fleetCommand("deploy", "--name", "web", "--platforms", "x86_64,aarch64", "--net",
+        lab.awaitAgents(3, Duration.ofSeconds(30));
+        ProcessResult deployed = lab.run("deploy", "--name", "web", "--platforms", "x86_64,aarch64", "--net",
                 root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        JsonNode s = status("web");
+        JsonNode s = lab.status("web");
         String address = s.get("address").asText();
         assertThat(address).matches("10\\.213\\." + lab.index() + "\\.(1[2-9][0-9]|2[0-5][0-9])");
-        assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
+        assertThat(lab.etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
         String first = s.get("host").asText();
         List<String> others = new ArrayList<>(List.of("h1", "h2", "h3"));
         others.remove(first);
@@ -516,11 +475,11 @@ class FleetAppIT {
         actions.add(() -> {
             // after the faults: web runs on at the source with its address, in etcd and on the segment (the MAC behind
             // the source's uplink)
-            JsonNode still = status("web");
+            JsonNode still = lab.status("web");
             assertThat(still.get("state").asText()).isEqualTo("running");
             assertThat(still.get("host").asText()).as("web stays on its source").isEqualTo(first);
             assertThat(still.get("address").asText()).isEqualTo(address);
-            assertThat(etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
+            assertThat(lab.etcdGet("/talent/addresses/" + address)).contains("\"app\":\"web\"");
             assertThat(macPort(mac)).as("the segment sends the app's MAC to the source").isEqualTo(lab.prefix() + "u" + first.substring(1));
             migrateWeb(others.get(0) + "/x86_64");
         });
@@ -529,13 +488,13 @@ class FleetAppIT {
         // its connection with it; hosts shows it drained; undrain makes it schedulable again
         String drained = others.get(1);
         actions.add(() -> {
-            ProcessResult d = fleetCommand("drain", drained);
+            ProcessResult d = lab.run("drain", drained);
             assertThat(d.exitCode()).withFailMessage(d.describe()).isZero();
             assertThat(d.stdoutText()).contains("web: " + drained + "/aarch64 -> ").contains(drained + " drained: 1 app(s) left it");
-            ProcessResult h = fleetCommand("hosts", "--json");
+            ProcessResult h = lab.run("hosts", "--json");
             for (JsonNode n : JSON.readTree(h.stdout()))
                 assertThat(n.get("drained").asBoolean()).as(n.toString()).isEqualTo(n.get("name").asText().equals(drained));
-            ProcessResult u = fleetCommand("undrain", drained);
+            ProcessResult u = lab.run("undrain", drained);
             assertThat(u.exitCode()).withFailMessage(u.describe()).isZero();
             System.out.println("FleetAppIT: " + d.stdoutText().strip().replace('\n', ';'));
         });
@@ -549,13 +508,13 @@ class FleetAppIT {
                 ProcessResult ss = Processes.run(List.of("ip", "netns", "exec", n, "ss", "-tanp"), root, Duration.ofSeconds(30));
                 System.out.println("FleetAppIT: timed out; namespace " + n + ":\n" + ss.stdoutText());
             }
-            System.out.println("FleetAppIT: containers of web " + containers("web") + "; status " + status("web"));
+            System.out.println("FleetAppIT: containers of web " + containers("web") + "; status " + lab.status("web"));
             throw e;
         }
         assertThat(fleetRun).as("the client's exchange across " + FAULTS.size() + " failed migrations, two host-to-host moves and a drain")
                 .isEqualTo(reference);
 
-        JsonNode after = status("web");
+        JsonNode after = lab.status("web");
         assertThat(after.get("address").asText()).isEqualTo(address);
         String last = after.get("host").asText();
         assertThat(last).as("drained off").isNotEqualTo(drained);
@@ -585,11 +544,11 @@ class FleetAppIT {
             assertThat(r.get("net_ms").isNumber()).isTrue();
         });
         assertThat(records.getLast().get("reason").asText()).isEqualTo("drain");
-        ProcessResult waited = fleetCommand("wait", "web");
+        ProcessResult waited = lab.run("wait", "web");
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
-        ProcessResult undeployed = fleetCommand("undeploy", "web");
+        ProcessResult undeployed = lab.run("undeploy", "web");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
-        assertThat(etcdGet("/talent/addresses/" + address)).as("the address is freed with the app").isBlank();
+        assertThat(lab.etcdGet("/talent/addresses/" + address)).as("the address is freed with the app").isBlank();
         ProcessResult ns = Processes.run(List.of("ip", "netns", "list"), root, Duration.ofSeconds(30));
         assertThat(ns.stdoutText()).doesNotContain("talent-web");
         System.out.println("FleetAppIT: the --net step took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -607,11 +566,11 @@ class FleetAppIT {
     @Order(9)
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aPeerWaitingForEachAnswerPausesAboutTheDowntimeOfAHostToHostMove() throws Exception {
-        awaitAgents(3);
-        ProcessResult deployed = fleetCommand("deploy", "--name", "wait", "--platforms", "x86_64,aarch64", "--net",
+        lab.awaitAgents(3, Duration.ofSeconds(30));
+        ProcessResult deployed = lab.run("deploy", "--name", "wait", "--platforms", "x86_64,aarch64", "--net",
                 root.resolve("build/linecount6").toString(), "--", Integer.toString(NET_PORT));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        JsonNode s = status("wait");
+        JsonNode s = lab.status("wait");
         String address = s.get("address").asText();
         List<String> hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         hosts.remove(s.get("host").asText());
@@ -624,7 +583,7 @@ class FleetAppIT {
                 Thread.sleep(1000);
                 for (String to : moves) {
                     long from = System.nanoTime();
-                    ProcessResult m = fleetCommand("migrate", "wait", "--to", to);
+                    ProcessResult m = lab.run("migrate", "wait", "--to", to);
                     windows.add(new long[] {from, System.nanoTime()});
                     assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
                     Thread.sleep(1000);
@@ -635,7 +594,7 @@ class FleetAppIT {
         }
         assertThat(peer.wrong()).as("every answer, in order").isNull();
         List<JsonNode> records = new ArrayList<>();
-        status("wait").get("migrations").forEach(records::add);
+        lab.status("wait").get("migrations").forEach(records::add);
         assertThat(records).hasSize(moves.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
         List<Double> beyond = peer.beyondDowntimes(windows, records.stream().map(r -> r.get("downtime_ms").asDouble()).toList());
         System.out.println("FleetAppIT: waiting peer, longest wait less downtime per move (ms): " + beyond + "; downtimes "
@@ -646,7 +605,7 @@ class FleetAppIT {
         double mean = beyond.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertThat(mean).as("the mean over the moves of the peer's longest wait around each move less its downtime, ms: " + beyond)
                 .isLessThan(40);
-        ProcessResult undeployed = fleetCommand("undeploy", "wait");
+        ProcessResult undeployed = lab.run("undeploy", "wait");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -671,11 +630,11 @@ class FleetAppIT {
             ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64,aarch64", source.toString()));
             assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         }
-        awaitAgents(3);
-        ProcessResult deployed = fleetCommand("deploy", "--name", "talk", "--platforms", "x86_64,aarch64", "--net",
+        lab.awaitAgents(3, Duration.ofSeconds(30));
+        ProcessResult deployed = lab.run("deploy", "--name", "talk", "--platforms", "x86_64,aarch64", "--net",
                 binary.toString(), "--", Integer.toString(NET_PORT));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        JsonNode s = status("talk");
+        JsonNode s = lab.status("talk");
         String address = s.get("address").asText();
         String first = s.get("host").asText();
         String to = first.equals("h1") ? "h2" : "h1";
@@ -685,7 +644,7 @@ class FleetAppIT {
             peer = new StreamingPeer(socket, Duration.ofMillis(3), Duration.ofSeconds(20));
             try {
                 Thread.sleep(500);
-                m = fleetCommand("migrate", "talk", "--to", to + "/x86_64", "--inject-fault", "commit", "--json");
+                m = lab.run("migrate", "talk", "--to", to + "/x86_64", "--inject-fault", "commit", "--json");
                 // talking on after the resolution: the connection goes on at the source
                 Thread.sleep(1500);
             } finally {
@@ -701,8 +660,8 @@ class FleetAppIT {
                 .isEqualTo(reference);
         System.out.println("FleetAppIT: streaming peer through a failed commit: " + peer.sent().size() + " lines, all answered; "
                 + m.stdoutText().strip());
-        assertThat(status("talk").get("host").asText()).as("talk stays on its source").isEqualTo(first);
-        ProcessResult undeployed = fleetCommand("undeploy", "talk");
+        assertThat(lab.status("talk").get("host").asText()).as("talk stays on its source").isEqualTo(first);
+        ProcessResult undeployed = lab.run("undeploy", "talk");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -740,7 +699,7 @@ class FleetAppIT {
      */
     private void failWeb(String to, String step) throws IOException {
         long t0 = System.nanoTime();
-        ProcessResult m = fleetCommand("migrate", "web", "--to", to, "--inject-fault", step, "--json");
+        ProcessResult m = lab.run("migrate", "web", "--to", to, "--inject-fault", step, "--json");
         String said = m.describe() + "\nstdout: " + m.stdoutText();
         assertThat(m.exitCode()).withFailMessage(said).isEqualTo(1);
         JsonNode r = JSON.readTree(m.stdout());
@@ -748,7 +707,7 @@ class FleetAppIT {
         assertThat(r.get("failed_step").asText()).withFailMessage(said).isEqualTo(step);
         // one copy of web, on its source: the destination's container (prepared, or running and taken over by its agent
         // when the commit failed) is gone, the source's restarted one runs; etcd places it there
-        assertThat(containers("web")).withFailMessage(said).containsOnlyKeys(status("web").get("host").asText())
+        assertThat(containers("web")).withFailMessage(said).containsOnlyKeys(lab.status("web").get("host").asText())
                 .allSatisfy((host, ids) -> assertThat(ids).withFailMessage(said).hasSize(1));
         System.out.println("FleetAppIT: --net migration failed at " + step + " (downtime " + r.get("downtime_ms") + " ms; "
                 + r.get("error").asText() + "); " + (System.nanoTime() - t0) / 1_000_000 + " ms with the CLI's start");
@@ -835,29 +794,8 @@ class FleetAppIT {
     }
 
     private void migrateWeb(String to) {
-        ProcessResult m = fleetCommand("migrate", "web", "--to", to);
+        ProcessResult m = lab.run("migrate", "web", "--to", to);
         assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
-    }
-
-    private String etcdGet(String key) {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
-                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
-                "get", "--print-value-only", key), root, Duration.ofSeconds(10));
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        return r.stdoutText().strip();
-    }
-
-    /** Waits until {@code n} agents are up (an agent killed by the step before registers again within seconds). */
-    private void awaitAgents(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            ProcessResult r = fleetCommand("hosts", "--json");
-            long up = 0;
-            if (r.exitCode() == 0) for (JsonNode h : JSON.readTree(r.stdout())) if (h.get("agent").asText().equals("up")) up++;
-            if (up == n) return;
-            assertThat(System.nanoTime()).withFailMessage("only " + up + " agents up: " + r.describe()).isLessThan(deadline);
-            Thread.sleep(500);
-        }
     }
 
     /**
@@ -884,16 +822,16 @@ class FleetAppIT {
                 Duration.ofMinutes(2));
         assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
 
-        ProcessResult deployed = fleetCommand("deploy", "--name", "bound", "--platforms", "x86_64,s390x", "--every", "300ms..600ms",
+        ProcessResult deployed = lab.run("deploy", "--name", "bound", "--platforms", "x86_64,s390x", "--every", "300ms..600ms",
                 "--migrations", "5", root.resolve("build-bound/bound").toString(), "--", args.get(0), args.get(1));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
-        ProcessResult waited = fleetCommand("wait", "bound");
+        ProcessResult waited = lab.run("wait", "bound");
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
-        ProcessResult logs = fleetCommand("logs", "bound");
+        ProcessResult logs = lab.run("logs", "bound");
         assertThat(logs.stdoutText()).as("the output across hosts\n" + logs.describe()).isEqualTo(reference.stdoutText());
 
         List<JsonNode> records = new ArrayList<>();
-        status("bound").get("migrations").forEach(records::add);
+        lab.status("bound").get("migrations").forEach(records::add);
         String all = records.toString();
         assertThat(records).as(all).hasSizeGreaterThanOrEqualTo(2)
                 .noneSatisfy(r -> assertThat(r.path("failed_step").asText()).isEqualTo("restore"));
@@ -911,7 +849,7 @@ class FleetAppIT {
                 assertThat(r.get("error").asText()).as(all).contains("bound to the little-endian byte order");
             }
         }
-        ProcessResult undeployed = fleetCommand("undeploy", "bound");
+        ProcessResult undeployed = lab.run("undeploy", "bound");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
@@ -925,7 +863,7 @@ class FleetAppIT {
         List<String> command = new ArrayList<>(List.of("sh", script.toString()));
         command.addAll(talent.commandLine(List.of("lab", "down", "--dir", dir.toString())));
         ProcessResult down = Processes.run(command, root, COMMAND);
-        up = false;
+        lab.downByTest();
         assertThat(down.exitCode()).withFailMessage(down.describe()).isZero();
         assertThat(down.stdoutText()).withFailMessage(down.describe()).contains("the caller survived: 0");
         assertThat(dir).doesNotExist();
@@ -945,6 +883,6 @@ class FleetAppIT {
 
     @AfterAll
     void downIfStillUp() {
-        if (up) talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
+        if (lab != null) lab.down();
     }
 }

@@ -1,7 +1,6 @@
 package dev.talent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,40 +36,29 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock(FleetLab.LOCK)
 class FleetMixedVersionsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration COMMAND = Duration.ofMinutes(4);
     private static final String OLD = "h2";
 
     private TalentCli talent;
-    private Path root, dir, fleet;
-    private FleetLab.Names lab;
-    private boolean up;
+    private Path root;
+    private FleetLab lab;
 
     @BeforeAll
     void labUp() throws IOException {
-        assumeTrue("0".equals(EnvApp.uid()), "talent lab needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "etcd is not installed (apt-get install etcd-server etcd-client)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcdctl")), "etcdctl is not installed (apt-get install etcd-client)");
-        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
+        FleetLab.assumeLab(true);
         Isa.AARCH64.assumeAvailable();
         Isa.S390X.assumeAvailable();
         talent = TalentCli.get();
-        root = ItPaths.workRoot().resolve("fleet-mixed");
-        ItPaths.deleteRecursively(root);
-        Files.createDirectories(root);
-        dir = root.resolve("lab");
-        ProcessResult r = talent.run(root, COMMAND, List.of("lab", "up", "--hosts", "3", "--dir", dir.toString(), "--protocol", OLD + "=3"));
-        up = true;
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        fleet = dir.resolve("fleet.conf");
-        lab = FleetLab.names(dir);
+        root = FleetLab.workRoot("fleet-mixed");
+        lab = FleetLab.at(talent, root);
+        lab.up(List.of(), "--hosts", "3", "--protocol", OLD + "=3");
     }
 
     @Test
     void aBoundProgramMovesToAndFromAnAgentOfProtocolThreeAndItsCheckpointGoesNowhereUnsafe() throws Exception {
         // each agent says its version where the controllers read it
-        assertThat(JSON.readTree(etcdGet("/talent/hosts/" + OLD + "/info")).get("protocol").asInt()).isEqualTo(3);
-        assertThat(JSON.readTree(etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(6);
-        assertThat(Files.readString(dir.resolve("hosts/" + OLD + "/agent.log"))).contains("speaking protocol 3");
+        assertThat(JSON.readTree(lab.etcdGet("/talent/hosts/" + OLD + "/info")).get("protocol").asInt()).isEqualTo(3);
+        assertThat(JSON.readTree(lab.etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(6);
+        assertThat(Files.readString(lab.host(OLD).resolve("agent.log"))).contains("speaking protocol 3");
 
         Path source = root.resolve("bound.c");
         Files.writeString(source, ByteOrderBoundRunIT.PROGRAM);
@@ -85,27 +73,27 @@ class FleetMixedVersionsIT {
                 Duration.ofMinutes(3));
         assertThat(reference.exitCode()).withFailMessage(reference::describe).isZero();
 
-        ProcessResult deployed = fleetCommand("deploy", "--name", "bound", "--platforms", "x86_64,aarch64,s390x",
+        ProcessResult deployed = lab.run("deploy", "--name", "bound", "--platforms", "x86_64,aarch64,s390x",
                 root.resolve("build/bound").toString(), "--", args.get(0), args.get(1));
         assertThat(deployed.exitCode()).withFailMessage(deployed.describe()).isZero();
         // to the old host across ISAs, from it across ISAs to a new one
         migrate(OLD + "/aarch64");
-        assertThat(status().get("host").asText()).isEqualTo(OLD);
+        assertThat(lab.status("bound").get("host").asText()).isEqualTo(OLD);
         migrate("h3/x86_64");
         // its checkpoint may be bound (it is): never handed to s390x, refused before the program stops
-        ProcessResult refused = fleetCommand("migrate", "bound", "--to", "h1/s390x");
+        ProcessResult refused = lab.run("migrate", "bound", "--to", "h1/s390x");
         assertThat(refused.exitCode()).withFailMessage(refused.describe()).isNotZero();
         assertThat(refused.stderrText()).as(refused.describe()).contains("h1/s390x cannot restore").contains("agent " + OLD + " speaks protocol 3");
         // and from the new agent on, what binds it is said again
         migrate("h1/x86_64");
 
-        ProcessResult waited = fleetCommand("wait", "bound");
+        ProcessResult waited = lab.run("wait", "bound");
         assertThat(waited.exitCode()).withFailMessage(waited.describe()).isZero();
-        ProcessResult logs = fleetCommand("logs", "bound");
+        ProcessResult logs = lab.run("logs", "bound");
         assertThat(logs.stdoutText()).as("the output across hosts of both versions\n" + logs.describe()).isEqualTo(reference.stdoutText());
 
         List<JsonNode> records = new ArrayList<>();
-        status().get("migrations").forEach(records::add);
+        lab.status("bound").get("migrations").forEach(records::add);
         String all = records.toString();
         assertThat(records).as(all).hasSize(3).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).isTrue());
         assertThat(records.get(0).get("to").asText()).isEqualTo(OLD + "/aarch64");
@@ -123,41 +111,17 @@ class FleetMixedVersionsIT {
                 assertThat(b.path("why").asText()).as(all).contains("raw bytes");
             }
         }
-        ProcessResult undeployed = fleetCommand("undeploy", "bound");
+        ProcessResult undeployed = lab.run("undeploy", "bound");
         assertThat(undeployed.exitCode()).withFailMessage(undeployed.describe()).isZero();
     }
 
     private void migrate(String to) {
-        ProcessResult m = fleetCommand("migrate", "bound", "--to", to);
+        ProcessResult m = lab.run("migrate", "bound", "--to", to);
         assertThat(m.exitCode()).withFailMessage(m.describe()).isZero();
-    }
-
-    private ProcessResult fleetCommand(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add(1, "--fleet");
-        a.add(2, fleet.toString());
-        return talent.run(root, COMMAND, a);
-    }
-
-    private JsonNode status() throws IOException {
-        ProcessResult r = fleetCommand("status", "bound", "--json");
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        return JSON.readTree(r.stdout());
-    }
-
-    private String etcdGet(String key) {
-        ProcessResult r = Processes.run(List.of("etcdctl", "--endpoints=https://" + lab.address(1) + ":2379", "--cacert=" + dir.resolve("pki/ca.crt"),
-                "--cert=" + dir.resolve("pki/cli.crt"), "--key=" + dir.resolve("pki/cli.key"), "--dial-timeout=3s",
-                "get", "--print-value-only", key), root, Duration.ofSeconds(10));
-        assertThat(r.exitCode()).withFailMessage(r.describe()).isZero();
-        return r.stdoutText().strip();
     }
 
     @AfterAll
     void down() {
-        if (up) {
-            ProcessResult d = talent.run(root, COMMAND, List.of("lab", "down", "--dir", dir.toString()));
-            assertThat(d.exitCode()).withFailMessage(d.describe()).isZero();
-        }
+        if (lab != null) lab.down();
     }
 }

@@ -97,6 +97,16 @@ public final class AppReconciler {
      */
     public void stallOnceBeforeCommit(long ms) { stallMs.set(Math.max(0, ms)); }
 
+    /** Tests ({@link #stallOnceInPrecopy}): how long the next pre-copy phase stalls after its first round's record. */
+    private final java.util.concurrent.atomic.AtomicLong precopyStallMs = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Tests (TALENT_FLEET_FAULT=precopy-stall): the next migration this leader drives with pre-copy stalls for
+     * {@code ms} once etcd has its first round in the in-flight record, while the program runs on at the source: a
+     * test kills the leader there, inside the phase, deterministically.
+     */
+    public void stallOnceInPrecopy(long ms) { precopyStallMs.set(Math.max(0, ms)); }
+
     /** Tests ({@link #stallEveryCommit}): every ledger stalls, not only the next one. */
     private volatile boolean stallEvery;
 
@@ -589,6 +599,29 @@ public final class AppReconciler {
                 placed.value().epoch());
         AtomicBoolean committed = new AtomicBoolean();
         long[] inFlightRevision = {begun.get()};
+        // the in-flight record as etcd has it: with the pre-copy phase once the first round is taken
+        AppRecords.InFlight[] current = {f};
+        dev.talent.migrate.pipeline.PrecopyStep.Progress precopied = (rounds, bytes, nanos, handedOver) -> {
+            AppRecords.InFlight next = current[0].inPrecopy(new AppRecords.PrecopyPhase(rounds, bytes, nanos / 1e6, handedOver));
+            Optional<Long> rev;
+            try {
+                rev = store.phase(next, inFlightRevision[0]);
+            } catch (FleetException e) {
+                throw new MigrationFailedException(dev.talent.migrate.Step.PRECOPY, "cannot write the pre-copy phase of " + app
+                        + " to etcd: " + e.getMessage() + "; the program keeps running on " + from);
+            }
+            if (rev.isEmpty())
+                throw new MigrationFailedException(dev.talent.migrate.Step.PRECOPY, "etcd refused the pre-copy phase of " + app
+                        + " (this controller no longer leads?); the program keeps running on " + from);
+            inFlightRevision[0] = rev.get();
+            current[0] = next;
+            long stall = handedOver ? 0 : precopyStallMs.getAndSet(0);
+            if (stall > 0) {
+                events.accept(app + ": stalling " + stall + " ms in its pre-copy phase after round " + rounds
+                        + " (a testing aid: TALENT_FLEET_FAULT=precopy-stall)");
+                Thread.sleep(stall);
+            }
+        };
         events.accept(app + ": migrating " + from + " -> " + to + " (" + reason + ", " + choice.how() + ")");
         MigrationRecord record;
         try {
@@ -605,7 +638,7 @@ public final class AppReconciler {
                         events.accept(app + ": stalling " + stall + " ms before the commit (a testing aid: TALENT_FLEET_FAULT=commit-stall" + (stallEvery ? "-every" : "") + ")");
                         Thread.sleep(stall);
                     }
-                    Optional<Long> rev = store.commit(f, inFlightRevision[0],
+                    Optional<Long> rev = store.commit(current[0], inFlightRevision[0],
                             new Records.Placement(app, to.host(), to.platform(), clock.getAsLong(), there.nextMs(), moves, there.epoch()));
                     if (rev.isEmpty()) return Optional.of("etcd refused the commit of " + app + " (this controller no longer leads?)");
                     inFlightRevision[0] = rev.get();
@@ -617,7 +650,7 @@ public final class AppReconciler {
                     Thread.currentThread().interrupt();
                     return Optional.of("interrupted while committing the placement of " + app);
                 }
-            }, fault, spec.precopy() == null ? 0 : spec.precopy());
+            }, fault, spec.precopy() == null ? 0 : spec.precopy(), precopied);
         } catch (NotCommittedException e) {
             // the destination runs, the source is stopped at its checkpoint, etcd places the app on the source: the
             // next step resolves it as a migration whose leader died there (the source keeps it); its record says why
@@ -640,6 +673,8 @@ public final class AppReconciler {
             return;
         }
         record = record.because(reason, choice.how()).forRequest(f.request());
+        // a pre-copy that failed: its record says how far the phase got, as etcd had it
+        if (record.precopy() == null && current[0].precopy() != null) record = record.withPrecopy(current[0].precopy().asRecorded());
         Optional<Records.Placement> placement = record.ok() ? Optional.empty() : Optional.of(new Records.Placement(app,
                 from.host(), from.platform(), placed.value().sinceMs(), next(spec, moves - 1), moves - 1,
                 placed.value().epoch()));
@@ -870,10 +905,15 @@ public final class AppReconciler {
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
         String note = commitFailed.map(u -> u.what() + "; resolved by controller " + controller
                 + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");
+        // begun, pre-copying and never committed: the program was never stopped (the phase runs before the stop)
+        if (f.precopy() != null && !f.committed())
+            note += " in its pre-copy phase (round " + f.precopy().rounds() + (f.precopy().handedOver() ? ", base handed over" : "")
+                    + "), before the program stopped";
         MigrationRecord record = ok
                 ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
                         Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note).forRequest(f.request())
                 : failed(f, commitFailed.map(Unfinished::step).orElse("controller"), "the migration did not complete; " + note);
+        if (f.precopy() != null) record = record.withPrecopy(f.precopy().asRecorded());
         AppRecords.AppRecord spec = v.spec().value();
         int moves = v.placement().map(p -> p.value().moves()).orElse(0);
         if (ok && !v.where().map(to::equals).orElse(false)) moves++;

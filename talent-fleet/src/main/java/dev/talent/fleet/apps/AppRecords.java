@@ -148,10 +148,21 @@ public final class AppRecords {
      *
      * @param request   the id of the {@code talent migrate} request it serves ({@link AppStore.Pending#id}); null: none
      * @param committed set in the ledger's transaction, together with the new placement: the destination is the app's
+     * @param precopy   its pre-copy phase so far (the program runs on at the source meanwhile), rewritten by the leader
+     *                  after each round and after the hand-over of the newest image; null (absent from the JSON) before
+     *                  the first round or without pre-copy. Controllers before it ignore the field.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record InFlight(String app, String from, String to, String reason, String choice,
-            @JsonProperty("started_ms") long startedMs, String controller, boolean committed, Long request) {
+            @JsonProperty("started_ms") long startedMs, String controller, boolean committed, Long request,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            PrecopyPhase precopy) {
+        /** An in-flight record that serves {@code request} (null: none), before any pre-copy round. */
+        public InFlight(String app, String from, String to, String reason, String choice, long startedMs, String controller,
+                boolean committed, Long request) {
+            this(app, from, to, reason, choice, startedMs, controller, committed, request, null);
+        }
+
         /** An in-flight record that serves no {@code talent migrate} request. */
         public InFlight(String app, String from, String to, String reason, String choice, long startedMs, String controller,
                 boolean committed) {
@@ -162,7 +173,40 @@ public final class AppRecords {
 
         public FleetAgents.Placement destination() { return placement(to); }
 
-        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true, request); }
+        public InFlight commit() { return new InFlight(app, from, to, reason, choice, startedMs, controller, true, request, precopy); }
+
+        /** This record in the pre-copy phase {@code p}. */
+        public InFlight inPrecopy(PrecopyPhase p) {
+            return new InFlight(app, from, to, reason, choice, startedMs, controller, committed, request, java.util.Objects.requireNonNull(p));
+        }
+    }
+
+    /**
+     * The pre-copy phase of a migration in flight ({@link InFlight#precopy}): {@code rounds} copy-on-write images taken
+     * while the program ran, the newest {@code imageBytes} long, {@code precopyMs} since the phase began, and whether
+     * that image reached the destination ({@code handedOver}: the destination holds it as the base of the stop's delta).
+     * Read back from etcd, so validated as hostile input, as {@code MigrationRecord.Precopy} is: at least one round and at
+     * most {@link #MAX_PRECOPY_ROUNDS}, no negative byte count, a finite duration of at least 0. Fields of a newer
+     * controller are ignored, as {@link InFlight}'s are.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PrecopyPhase(int rounds, @JsonProperty("image_bytes") long imageBytes, @JsonProperty("precopy_ms") double precopyMs,
+            @JsonProperty("handed_over") boolean handedOver) {
+        public PrecopyPhase {
+            if (rounds < 1 || rounds > MAX_PRECOPY_ROUNDS)
+                throw new IllegalArgumentException("a pre-copy phase took 1 to " + MAX_PRECOPY_ROUNDS + " rounds, not " + rounds);
+            if (imageBytes < 0) throw new IllegalArgumentException("a pre-copy phase's image_bytes is not negative: " + imageBytes);
+            if (!Double.isFinite(precopyMs) || precopyMs < 0)
+                throw new IllegalArgumentException("a pre-copy phase's precopy_ms is a finite duration, not " + precopyMs);
+        }
+
+        /**
+         * The phase as a finished migration's record says pre-copy ({@code MigrationRecord.Precopy}): its rounds, the
+         * image as the base, and no delta (the stop was not reached, or this phase is all that is known of it).
+         */
+        public dev.talent.migrate.control.MigrationRecord.Precopy asRecorded() {
+            return new dev.talent.migrate.control.MigrationRecord.Precopy(rounds, imageBytes, null, precopyMs);
+        }
     }
 
     /**
@@ -209,22 +253,20 @@ public final class AppRecords {
     /** The leader's step of a migration: its commit in etcd. */
     public static final String COMMIT = "commit";
 
-    /** The steps of a host-to-host migration a fault can be injected at ({@code migrate --inject-fault}). */
-    public static final List<String> FAULTS = List.of("prepare", "checkpoint", "sync", "start", "restore", COMMIT);
+    /**
+     * The steps of a host-to-host migration a fault can be injected at ({@code migrate --inject-fault}), in the
+     * migration's order. {@code precopy} fails the pre-copy of an app deployed with {@code --precopy} once the
+     * destination received its base; a migration without pre-copy rounds fails at once, saying none could be injected.
+     */
+    public static final List<String> FAULTS = List.of("prepare", "precopy", "checkpoint", "sync", "start", "restore", COMMIT);
 
     /**
      * Why {@code talent migrate --inject-fault STEP} is refused (a message naming the option and the steps), or empty
-     * when {@code step} is one of {@link #FAULTS}. {@code precopy}, a step of {@code talent run --precopy}, is refused
-     * with its own reason: a host-to-host migration's pre-copy ({@code deploy --precopy}) has no injected fault of its
-     * own (docs/FLEET.md, "Injected faults"), so the request would only seem to test something.
+     * when {@code step} is one of {@link #FAULTS}.
      */
     public static Optional<String> refusedFault(String step) {
         if (FAULTS.contains(step)) return Optional.empty();
-        String steps = "a host-to-host migration fails at one of " + String.join(", ", FAULTS);
-        if ("precopy".equals(step))
-            return Optional.of("--inject-fault precopy: a host-to-host migration cannot fail there on purpose (its pre-copy,"
-                    + " deploy --precopy, has no injected fault; talent run --inject-fault precopy has), so it has no such step; " + steps);
-        return Optional.of("--inject-fault " + step + ": " + steps);
+        return Optional.of("--inject-fault " + step + ": a host-to-host migration fails at one of " + String.join(", ", FAULTS));
     }
 
     /**

@@ -246,6 +246,16 @@ public final class AppStore {
         return r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty();
     }
 
+    /**
+     * The in-flight record rewritten as {@code f} (its pre-copy phase so far), only if it is still the one at
+     * {@code inFlightRevision} (this leader's); its new revision, or empty when it was not.
+     */
+    public Optional<Long> phase(AppRecords.InFlight f, long inFlightRevision) throws FleetException, InterruptedException {
+        String key = EtcdKeys.inFlight(f.app());
+        var r = txnResponse(List.of(revision(key, inFlightRevision)), List.of(put(key, f)), "pre-copy phase of " + f.app());
+        return r.isSucceeded() ? Optional.of(r.getHeader().getRevision()) : Optional.empty();
+    }
+
     /** The ledger's commit: the destination is the app's place; the in-flight record says so. */
     public Optional<Long> commit(AppRecords.InFlight f, long inFlightRevision, Records.Placement to) throws FleetException, InterruptedException {
         String key = EtcdKeys.inFlight(f.app());

@@ -125,6 +125,16 @@ public interface FleetAgents extends AutoCloseable {
         return migrate(app, from, to, reason, ledger, fault);
     }
 
+    /**
+     * As above; {@code progress} is told what the pre-copy phase did after each round and after its hand-over (the
+     * leader writes it to the migration's in-flight record). An implementation without pre-copy tells it nothing.
+     */
+    default MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<dev.talent.migrate.Step> fault, int precopy, dev.talent.migrate.pipeline.PrecopyStep.Progress progress)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault, precopy);
+    }
+
     AppState state(String host, String app) throws FleetException, InterruptedException;
 
     /**

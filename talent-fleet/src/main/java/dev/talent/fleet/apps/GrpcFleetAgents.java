@@ -356,6 +356,20 @@ public final class GrpcFleetAgents implements FleetAgents {
     @Override
     public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
             Optional<Step> fault, int precopy) throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
+        return migrate(app, from, to, reason, ledger, fault, precopy, PrecopyStep.Progress.NONE);
+    }
+
+    /**
+     * As above; {@code progress}: told after each pre-copy round and after the hand-over of its image. {@code fault}
+     * {@link Step#PRECOPY} (a testing aid) fails the pre-copy once the destination received its base: the destination
+     * is discarded with it and the program runs on at the source; a migration without pre-copy rounds (the app was not
+     * deployed with {@code --precopy}, or an agent cannot) is failed at once instead, saying so, as nothing could be
+     * injected there.
+     */
+    @Override
+    public MigrationRecord migrate(String app, Placement from, Placement to, String reason, CommitStep.Ledger ledger,
+            Optional<Step> fault, int precopy, PrecopyStep.Progress progress)
+            throws FleetException, MigrationFailedException, RollbackFailedException, InterruptedException {
         if (from.equals(to)) throw new FleetException(app + " already runs on " + to);
         AgentClient src = agent(from.host()), dst = agent(to.host());
         InetSocketAddress dstAddress = directory.agentOf(to.host());
@@ -419,7 +433,15 @@ public final class GrpcFleetAgents implements FleetAgents {
                     : prepared.container();
             // pre-copy when the app takes rounds and both agents have it; else everything is copied at the stop, as before
             int rounds = precopyRounds(app, spec, described.precopies(), from, to, fromSpeaks, toSpeaks, warn);
-            MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null : new PrecopyStep(timeouts.safePoint(), rounds),
+            boolean precopyFault = fault.orElse(null) == Step.PRECOPY;
+            if (precopyFault && rounds == 0) {
+                discard(destContainer, dst, app, to, from);
+                throw new MigrationFailedException(Step.PRECOPY, "--inject-fault precopy: this migration of " + app + " takes no pre-copy"
+                        + " round (the app is deployed without --precopy, or an agent cannot pre-copy), so no fault could be"
+                        + " injected there; the program never stopped");
+            }
+            MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null
+                    : new PrecopyStep(timeouts.safePoint(), rounds).withProgress(progress),
                     new SafePointStep(timeouts.safePoint()), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
@@ -428,28 +450,16 @@ public final class GrpcFleetAgents implements FleetAgents {
                     c -> { },
                     takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
-                    () -> {
-                        try {
-                            // off the network first: it was never unlocked, but a holding destination's port is up,
-                            // and its teardown must send nothing to the peers of the source that resumes
-                            if (destContainer.hasNetwork()) destContainer.lockNetwork();
-                        } catch (Exception e) {
-                            warn.accept("cannot take container " + destContainer.id() + " on " + to.host() + " off the network: "
-                                    + e.getMessage());
-                        }
-                        try {
-                            destContainer.delete();
-                        } catch (Exception e) {
-                            warn.accept("cannot remove container " + destContainer.id() + " on " + to.host() + ": " + e.getMessage());
-                        }
-                        releaseQuietly(dst, app, to, from);
-                    },
+                    () -> discard(destContainer, dst, app, to, from),
                     c -> { },
                     warn, spec.net() ? connections : ConnectionCarrier.NONE);
-            MigrationPipeline.Outcome outcome = pipeline.run(
+            MigrationPipeline.Outcome outcome;
+            try {
+                outcome = pipeline.run(
                     new MigrationPipeline.Side(source, fault.orElse(null) == Step.CHECKPOINT && !spec.net()
                             ? refusingAfterAccept(source.files()) : source.files(fault.isEmpty() ? destination : null), program),
-                    new MigrationPipeline.Side(destination, destination.files(), destContainer),
+                    new MigrationPipeline.Side(destination, precopyFault ? failingAfterBase(destination.files()) : destination.files(),
+                            destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
                         // a take that handed the checkpoint over: the send is the hand-over's, not the take's
@@ -463,6 +473,12 @@ public final class GrpcFleetAgents implements FleetAgents {
                         }
                         if (r instanceof StepResult.Committed c) c.warning().ifPresent(warn);
                     });
+            } catch (MigrationFailedException e) {
+                // a pre-copy that failed (the program never stopped): the destination's place, with the base it
+                // received, is of no use any more (the next migration prepares one anew); the pipeline leaves it
+                if (e.step() == Step.PRECOPY) discard(destContainer, dst, app, to, from);
+                throw e;
+            }
             return switch (outcome) {
                 case MigrationPipeline.Outcome.Ended e -> {
                     releaseQuietly(dst, app, to, from);
@@ -551,48 +567,96 @@ public final class GrpcFleetAgents implements FleetAgents {
     }
 
     /**
+     * Discards the prepared destination {@code c} of {@code app} on {@code to}: off the network first (it was never
+     * unlocked, but a holding destination's port is up, and its teardown must send nothing to the peers of the source
+     * that resumes), removed, and its place released by its agent.
+     */
+    private void discard(AppContainer c, AgentClient dst, String app, Placement to, Placement from) {
+        try {
+            if (c.hasNetwork()) c.lockNetwork();
+        } catch (Exception e) {
+            warn.accept("cannot take container " + c.id() + " on " + to.host() + " off the network: " + e.getMessage());
+        }
+        try {
+            c.delete();
+        } catch (Exception e) {
+            warn.accept("cannot remove container " + c.id() + " on " + to.host() + ": " + e.getMessage());
+        }
+        releaseQuietly(dst, app, to, from);
+    }
+
+    /**
+     * {@code --inject-fault precopy}: the destination's files, which receive the pre-copy image (verified and kept as
+     * the base, as always) and then fail, as a hand-over cut off at its end would: the pre-copy fails with the base
+     * already at the destination, before the program stopped.
+     */
+    static HostFiles failingAfterBase(HostFiles files) {
+        return new Forwarding(files) {
+            @Override
+            public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+                super.receivePrecopyImage(signed, bytes);
+                throw new IOException("fault injected at step precopy (migrate --inject-fault precopy): " + files.name()
+                        + " received the base, then the pre-copy failed");
+            }
+        };
+    }
+
+    /**
      * {@code --inject-fault checkpoint}: the source's files, whose checkpoint is accepted (and signed) as always, then
      * refused as a damaged or tampered one would be: the program has stopped, so the migration rolls back from it.
      */
     static HostFiles refusingAfterAccept(HostFiles files) {
-        return new HostFiles() {
-            @Override
-            public String name() { return files.name(); }
-
-            @Override
-            public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
-
+        return new Forwarding(files) {
             @Override
             public OutgoingCheckpoint takeCheckpoint() throws IOException {
-                OutgoingCheckpoint ck = files.takeCheckpoint();
+                OutgoingCheckpoint ck = super.takeCheckpoint();
                 throw new IOException("fault injected at step checkpoint after checkpoint " + ck.sequence() + " was accepted"
                         + " (migrate --inject-fault checkpoint)");
             }
-
-            @Override
-            public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
-
-            @Override
-            public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receiveCheckpoint(signed, bytes);
-            }
-
-            @Override
-            public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
-
-            @Override
-            public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
-                files.receivePrecopyImage(signed, bytes);
-            }
-
-            @Override
-            public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
-                return files.restoreAcceptedCheckpoints(warn);
-            }
-
-            @Override
-            public String whereStateIs() { return files.whereStateIs(); }
         };
+    }
+
+    /** The files of a place as {@code files} has them (the injected faults change one call each). */
+    private static class Forwarding implements HostFiles {
+        private final HostFiles files;
+
+        Forwarding(HostFiles files) { this.files = files; }
+
+        @Override
+        public String name() { return files.name(); }
+
+        @Override
+        public java.util.Optional<Boolean> bigEndian() { return files.bigEndian(); }
+
+        @Override
+        public void clearCheckpoints() throws IOException { files.clearCheckpoints(); }
+
+        @Override
+        public OutgoingCheckpoint takeCheckpoint() throws IOException { return files.takeCheckpoint(); }
+
+        @Override
+        public void keepTakenCheckpoint() throws IOException { files.keepTakenCheckpoint(); }
+
+        @Override
+        public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+            files.receiveCheckpoint(signed, bytes);
+        }
+
+        @Override
+        public OutgoingCheckpoint takePrecopyImage(String name) throws IOException { return files.takePrecopyImage(name); }
+
+        @Override
+        public void receivePrecopyImage(CheckpointSignature signed, InputStream bytes) throws IOException {
+            files.receivePrecopyImage(signed, bytes);
+        }
+
+        @Override
+        public RestoredCheckpoints restoreAcceptedCheckpoints(Consumer<String> warn) throws IOException {
+            return files.restoreAcceptedCheckpoints(warn);
+        }
+
+        @Override
+        public String whereStateIs() { return files.whereStateIs(); }
     }
 
     private String currentContainer(AgentClient src, String app) throws FleetException {

@@ -29,6 +29,23 @@ public final class PrecopyStep {
      */
     private final boolean staleBase;
 
+    /** Told what the step did so far (none: {@link Progress#NONE}). */
+    private final Progress progress;
+
+    /**
+     * What pre-copy did so far, told after each round ({@code handedOver} false) and once the newest image is at the
+     * destination ({@code handedOver} true): {@code rounds} taken, the newest image's {@code imageBytes}, {@code tookNanos}
+     * since the step began. A fleet's leader writes it to the migration's in-flight record in etcd, so that the phase is
+     * seen there (and a leader that takes over knows the migration never reached its stop). A failure it throws fails
+     * the step: the program runs on at the source.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (rounds, imageBytes, tookNanos, handedOver) -> { };
+
+        void told(int rounds, long imageBytes, long tookNanos, boolean handedOver) throws MigrationFailedException, InterruptedException;
+    }
+
     /** {@code roundTimeout}: how long one round's image may take; {@code maxRounds} at least 1. */
     public PrecopyStep(Duration roundTimeout, int maxRounds) {
         this(roundTimeout, maxRounds, false);
@@ -36,11 +53,19 @@ public final class PrecopyStep {
 
     /** As above; {@code staleBase}: the testing fault above. */
     public PrecopyStep(Duration roundTimeout, int maxRounds, boolean staleBase) {
+        this(roundTimeout, maxRounds, staleBase, Progress.NONE);
+    }
+
+    private PrecopyStep(Duration roundTimeout, int maxRounds, boolean staleBase, Progress progress) {
         if (maxRounds < 1) throw new IllegalArgumentException("pre-copy needs at least one round, not " + maxRounds);
         this.roundTimeout = roundTimeout;
         this.maxRounds = maxRounds;
         this.staleBase = staleBase;
+        this.progress = java.util.Objects.requireNonNull(progress);
     }
+
+    /** This step, telling {@code p} what it did after each round and after the hand-over. */
+    public PrecopyStep withProgress(Progress p) { return new PrecopyStep(roundTimeout, maxRounds, staleBase, p); }
 
     /** Returns {@link StepResult.Precopied}, or {@link StepResult.ProgramEnded} when the program ended meanwhile. */
     public StepResult run(HostContainers host, AppContainer program, HostFiles source, HostFiles destination)
@@ -71,6 +96,7 @@ public final class PrecopyStep {
             if (!(r instanceof RuntimeEvent.Precopied p)) throw new IllegalStateException("round ended with " + r);
             rounds++;
             last = p;
+            progress.told(rounds, p.bytes(), System.nanoTime() - t0, false);
             // the first round's delta is unknown (-1): a second one is taken to see whether rounds help
             if (p.deltaBytes() >= 0) {
                 if (p.deltaBytes() * 4 > previousDelta * 3) break;
@@ -78,6 +104,7 @@ public final class PrecopyStep {
             }
         }
         OutgoingCheckpoint image = handOver(last.image(), source, destination);
+        progress.told(rounds, image.signature().size(), System.nanoTime() - t0, true);
         long ahead = target != null && target.restoresBaseAhead() ? restoreAhead(targetHost, target, last.image()) : -1;
         if (staleBase && ahead >= 0) {
             // testing: one more round whose image replaces the one restored ahead without being named, so that the

@@ -58,6 +58,38 @@ class PrecopyStepTest {
     }
 
     @Test
+    void theProgressIsToldAfterEachRoundThenAfterTheHandOver() throws Exception {
+        src.precopyDeltas = new long[] {-1, 1000, 990, 10, 5};
+        List<String> told = new ArrayList<>();
+        PrecopyStep.Progress progress = (rounds, bytes, nanos, handedOver) -> {
+            assertThat(bytes).isPositive();
+            assertThat(nanos).isNotNegative();
+            try {
+                told.add(rounds + (handedOver ? " handed over" : "") + " " + dst.checkpointFiles());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        StepResult.Precopied p = (StepResult.Precopied) new PrecopyStep(WAIT, 5).withProgress(progress).run(src, program, src, dst);
+        assertThat(p.rounds()).isEqualTo(3);
+        // each round as it is taken (nothing at the destination yet), then the newest image once it is there
+        assertThat(told).containsExactly("1 []", "2 []", "3 []", "3 handed over [pre-000003.tck]");
+    }
+
+    @Test
+    void aProgressThatFailsFailsTheStepBeforeAnyStop() throws IOException {
+        // the fleet's etcd refused the phase (another controller leads): the step fails, the program runs on
+        PrecopyStep.Progress refusing = (rounds, bytes, nanos, handedOver) -> {
+            throw new MigrationFailedException(Step.PRECOPY, "etcd refused the pre-copy phase");
+        };
+        assertThatThrownBy(() -> new PrecopyStep(WAIT, 3).withProgress(refusing).run(src, program, src, dst))
+                .isInstanceOfSatisfying(MigrationFailedException.class, e -> assertThat(e.step()).isEqualTo(Step.PRECOPY))
+                .hasMessageContaining("etcd refused");
+        assertThat(program.running).as("the program never stopped").isTrue();
+        assertThat(dst.checkpointFiles()).as("nothing handed over").isEmpty();
+    }
+
+    @Test
     void roundsGoOnWhileTheChangeShrinksUpToTheLimit() throws Exception {
         src.precopyDeltas = new long[] {-1, 1000, 500, 100, 10};
         assertThat(((StepResult.Precopied) run(4)).rounds()).isEqualTo(4);
