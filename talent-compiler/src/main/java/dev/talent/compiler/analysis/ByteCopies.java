@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Calls of {@code memcpy}/{@code memmove} that copy the bytes of a number, pointer or struct into character storage
@@ -191,6 +192,22 @@ public final class ByteCopies {
         });
     }
 
+    /** Where an expression's value goes: its first ancestor that {@code through} does not pass (null: none), and that ancestor's child on the way. */
+    private record Use(Node at, Node parent) {}
+
+    private static final Predicate<Node> PARENS = n -> n.is("ParenExpr") || n.is("ImplicitCastExpr");
+    private static final Predicate<Node> PARENS_AND_CASTS = PARENS.or(n -> n.is("CStyleCastExpr"));
+
+    private static Use use(Node e, Predicate<Node> through) {
+        Node at = e;
+        Node p = at.parent();
+        while (p != null && through.test(p)) {
+            at = p;
+            p = p.parent();
+        }
+        return new Use(at, p);
+    }
+
     /** The C library's byte comparisons whose result's sign orders by the bytes' representation. */
     private static final Set<String> ORDERED_COMPARES = Set.of("memcmp", "__builtin_memcmp");
 
@@ -215,12 +232,9 @@ public final class ByteCopies {
 
     /** Whether a call's int result is used for its sign: anything but {@code ==}, {@code !=}, {@code !} or a condition. */
     private static boolean signUsed(Node call) {
-        Node at = call;
-        Node p = at.parent();
-        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
-            at = p;
-            p = p.parent();
-        }
+        Use use = use(call, PARENS);
+        Node at = use.at();
+        Node p = use.parent();
         if (p == null) return false;
         if (p.is("BinaryOperator")) {
             String op = p.attr("opcode");
@@ -322,12 +336,9 @@ public final class ByteCopies {
 
     /** The assignment whose left side is {@code *cast} or {@code cast[i]}, or null. */
     private static Node assignedThrough(Node cast) {
-        Node base = cast;
-        Node p = base.parent();
-        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
-            base = p;
-            p = p.parent();
-        }
+        Use use = use(cast, PARENS);
+        Node base = use.at();
+        Node p = use.parent();
         if (p == null) return null;
         boolean deref = p.is("UnaryOperator") && p.attr("opcode").equals("*");
         boolean subscript = p.is("ArraySubscriptExpr") && !p.inner().isEmpty() && p.child(0) == base;
@@ -454,12 +465,9 @@ public final class ByteCopies {
      * member, an element or through a pointer, an initializer list, or returned.
      */
     private static boolean escapes(TranslationUnit tu, Node view) {
-        Node at = view;
-        Node p = at.parent();
-        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr"))) {
-            at = p;
-            p = p.parent();
-        }
+        Use use = use(view, PARENS_AND_CASTS);
+        Node at = use.at();
+        Node p = use.parent();
         if (p == null) return false;
         if (p.is("VarDecl")) return !automatic(p);
         if (p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.inner().size() == 2 && p.child(1) == at) {
@@ -544,12 +552,9 @@ public final class ByteCopies {
      * computes through it); null when it goes elsewhere.
      */
     private String flowsTo(Node view, Refusal refusal, Copy copy) {
-        Node at = view;
-        Node p = at.parent();
-        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
-            at = p;
-            p = p.parent();
-        }
+        Use use = use(view, PARENS);
+        Node at = use.at();
+        Node p = use.parent();
         if (p == null || !p.is("CallExpr") || p.inner().isEmpty() || p.child(0) == at) return null;
         String callee = Ast.directCallee(p);
         if (callee == null || !defined.contains(callee)) return null;
@@ -587,12 +592,9 @@ public final class ByteCopies {
                 if (computes[0] || !n.is("DeclRefExpr") || !views.contains(Ast.referencedDeclId(n))) return;
                 boolean direct = Ast.referencedDeclId(n).equals(param.id());
                 if ((characters || !direct || characterView(types, n)) && loadComputed(n)) computes[0] = true;
-                Node at = n;
-                Node p = at.parent();
-                while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr") || p.is("CStyleCastExpr"))) {
-                    at = p;
-                    p = p.parent();
-                }
+                Use use = use(n, PARENS_AND_CASTS);
+                Node at = use.at();
+                Node p = use.parent();
                 if (p != null && p.is("CallExpr") && p.child(0) != at) {
                     String callee = Ast.directCallee(p);
                     if (callee != null) passedTo.computeIfAbsent(callee + "#" + (p.inner().indexOf(at) - 1), k -> new HashSet<>()).add(key);
@@ -630,12 +632,9 @@ public final class ByteCopies {
     /** As {@link #computed(Node, Node)}; with {@code types}, only loads of characters count (not {@code *(double *)p}). */
     private static boolean computed(Node body, Node view, TypeResolver types) {
         if (loadComputed(view, types)) return true;
-        Node at = view;
-        Node p = at.parent();
-        while (p != null && (p.is("ParenExpr") || p.is("ImplicitCastExpr"))) {
-            at = p;
-            p = p.parent();
-        }
+        Use use = use(view, PARENS);
+        Node at = use.at();
+        Node p = use.parent();
         String local = null;
         if (p != null && p.is("VarDecl")) local = p.id();
         else if (p != null && p.is("BinaryOperator") && p.attr("opcode").equals("=") && p.child(1) == at) {
