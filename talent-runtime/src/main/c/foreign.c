@@ -24,7 +24,6 @@
 #define _DEFAULT_SOURCE 1
 #include "foreign.h"
 #include "contract.h"
-#include "objects.h"
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +33,16 @@
 
 #define TL_WEAK __attribute__((weak))
 
+
+/* The executable's read-only part (GNU ld's symbols of every target): where the C library's constant texts lie. The
+ * same range as objects.c's tl_is_readonly_data, a layer above this file. */
+extern const char __executable_start[];
+extern const char __init_array_start[];
+
+static int readonly_text(const char *s)
+{
+    return (uintptr_t)s >= (uintptr_t)__executable_start && (uintptr_t)s < (uintptr_t)__init_array_start;
+}
 
 /* ---------------------------------------------------------------- the mappings */
 
@@ -317,7 +326,7 @@ static const char *member_string(const void *p, size_t at)
 /* Copied, that is: neither NULL nor a constant text in the executable's read-only part */
 static int copied(const char *s)
 {
-    return s && !tl_is_readonly_data(s);
+    return s && !readonly_text(s);
 }
 
 void *tl_uncarried_copy(int which, int slot, void *p, const struct tl_uncarried_shape *shape)
@@ -496,7 +505,7 @@ static int text_used[TEXT_COUNT];
 static char *text_kept(int which, char *text)
 {
     const struct text_result *t = &texts[which];
-    if (!text || tl_is_readonly_data(text))
+    if (!text || readonly_text(text))
         return text;
     text_used[which] = 1;
     memset(t->buf, 0, t->size);
