@@ -905,10 +905,12 @@ public final class AppReconciler {
         boolean ok = keep != null ? keep.equals(to) : ended != null && ended.host().equals(to.host()) && !oneHost;
         String note = commitFailed.map(u -> u.what() + "; resolved by controller " + controller
                 + " from what the agents hold").orElse("resolved by controller " + controller + " after the one that began it stopped");
-        // begun, pre-copying and never committed: the program was never stopped (the phase runs before the stop)
+        // begun, pre-copying and never committed: before the base was handed over the program was never stopped (the
+        // phase runs before the stop); after it, the stop may have come
         if (f.precopy() != null && !f.committed())
-            note += " in its pre-copy phase (round " + f.precopy().rounds() + (f.precopy().handedOver() ? ", base handed over" : "")
-                    + "), before the program stopped";
+            note += f.precopy().handedOver()
+                    ? " after its pre-copy phase (" + f.precopy().rounds() + " rounds, base handed over)"
+                    : " in its pre-copy phase (round " + f.precopy().rounds() + "), before the program stopped";
         MigrationRecord record = ok
                 ? new MigrationRecord(app, f.from(), f.to(), true, null, null, null, null, null, null, null, null,
                         Instant.ofEpochMilli(now), 0, 0, null).because(f.reason(), f.choice() + "; " + note).forRequest(f.request())

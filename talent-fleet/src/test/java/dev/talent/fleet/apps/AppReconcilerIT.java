@@ -497,6 +497,41 @@ class AppReconcilerIT {
         assertThat(agents.running("svc")).containsExactly(expected);
     }
 
+    /**
+     * A leader killed with a pre-copy phase in the in-flight record: its resolution says how far the phase got, and only
+     * a phase whose base was not yet handed over says the program was never stopped (after the hand-over the stop may
+     * have come: here the source is stopped at its checkpoint).
+     */
+    @Test
+    void aPrecopyPhaseNotHandedOverIsResolvedAsBeforeTheStop() throws Exception {
+        resolvedWithAPrecopyPhase(false);
+    }
+
+    @Test
+    void aPrecopyPhaseHandedOverIsNotSaidToBeBeforeTheStop() throws Exception {
+        resolvedWithAPrecopyPhase(true);
+    }
+
+    private void resolvedWithAPrecopyPhase(boolean handedOver) throws Exception {
+        deployedAndAskedToMove();
+        leaderKilledAt(InMemoryAgents.Death.STOPPED);
+        AppStore.Versioned<AppRecords.InFlight> held = view("svc").inFlight().orElseThrow();
+        AppRecords.InFlight phased = held.value().inPrecopy(new AppRecords.PrecopyPhase(2, 4096, 12.5, handedOver));
+        assertThat(new AppStore(etcd).phase(phased, held.modRevision())).isPresent();
+        ETCD.depose("c1");
+        reconciler(ETCD.leaderStore("c2"), "c2").step("svc");
+        assertThat(view("svc").migrations()).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            if (handedOver) {
+                assertThat(r.error()).contains("after its pre-copy phase (2 rounds, base handed over)")
+                        .doesNotContain("before the program stopped");
+            } else {
+                assertThat(r.error()).contains("in its pre-copy phase (round 2), before the program stopped");
+            }
+            assertThat(r.precopy()).isNotNull();
+        });
+    }
+
     /** A leader killed during a migration between two platforms of one host: the place the app is not on goes. */
     private void oneHostMigrationInterrupted(InMemoryAgents.Death death, boolean expectMoved) throws Exception {
         new AppStore(etcd).create(app("svc", null, null, null, "aarch64", "x86_64"));
