@@ -298,6 +298,7 @@ public final class CheckpointCompiler {
                 }
                 for (Node d : u.tu.root().inner()) {
                     if (d.is("VarDecl") && u.tu.isMainFileNode(d)) sizeValues.scan(u.tu, u.types, d);
+                    if (d.is("VarDecl")) byteCopies.functionsReferenced(u.tu, d);
                 }
             }
             // a pointer's bytes computed from (a hash of an address) are wrong after any restart: refused by name
@@ -597,6 +598,8 @@ public final class CheckpointCompiler {
                         + " to migrate across byte orders"
                         : first.call().equals(ByteCopies.PUNNED) || first.call().equals(ByteCopies.PASSED) ? "take the number's bytes in a fixed order (shifts:"
                         + " (v >> 8 * i) & 0xff) instead of through a character pointer, to migrate across byte orders"
+                        : first.call().equals(ByteCopies.COMPARED) || first.call().equals(ByteCopies.COMPARED_BY)
+                        ? "compare the values (*x < *y) rather than their bytes with memcmp, to migrate across byte orders"
                         : first.call().equals(ByteCopies.AS_NUMBERS) ? "keep the numbers in an array of their type, or"
                         + " assemble them from the bytes in a fixed order (shifts), to migrate across byte orders"
                         : "copy the value's bytes in a fixed order (shifts) to migrate across byte orders";

@@ -261,6 +261,48 @@ class ByteCopiesIT {
     }
 
     /**
+     * The same keys sorted by a generic comparator, {@code memcmp(a, b, size)} over its own {@code const void *}
+     * parameters, reached once directly (qsort given the array) and once through a global function pointer (bsearch
+     * given it by a name that says nothing of what it compares). Before, {@code void *} on both sides was not seen and
+     * the build was not bound (as {@link #keysSortedByMemcmpStayOnTheirByteOrder}'s before its fix, which went on in
+     * the other byte order's order with exit 0). Now refused on s390x (exit 65) naming the comparator; i686 and aarch64
+     * run on with gcc's output.
+     */
+    static final String GENERIC_MEMCMP_SORTED = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static unsigned keys[600];
+            static int n;
+            static size_t width = sizeof keys[0];
+            static int bytes(const void *a, const void *b) {
+              return memcmp(a, b, width);
+            }
+            static int (*order)(const void *, const void *) = bytes;
+            int main(void) {
+              unsigned v = 12345, found = 0;
+              for (int r = 0; r < 600; r++) {
+                v = v * 1103515245u + 12345u;
+                keys[n++] = v >> 4;
+                qsort(keys, (size_t)n, sizeof keys[0], bytes);
+                unsigned probe = keys[(unsigned)r * 7u % (unsigned)n];
+                if (bsearch(&probe, keys, (size_t)n, sizeof keys[0], order)) found++;
+                if (r % 100 == 99) { printf("r=%d found=%u first=%u\\n", r, found, keys[0]); fflush(stdout); }
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void keysSortedByAGenericMemcmpComparatorStayOnTheirByteOrder() throws Exception {
+        String expected = MigratesLikeGcc.plainGcc(work, "genericsort", GENERIC_MEMCMP_SORTED).out();
+        assertThat(expected).contains("r=599 found=600 ");
+        CompileResult r = MigratesLikeGcc.compiled(work, "genericsort");
+        MigratesLikeGcc.boundToByteOrder(work, "genericsort", r, expected, List.of("150", "300"), List.of("s390x"),
+                List.of("i686", "aarch64"), "the comparator 'bytes' (memcmp at genericsort.c:8:");
+    }
+
+    /**
      * A CRC over the bytes of a {@code uint32_t} array and of a heap buffer of them
      * ({@code crc((const unsigned char *)words, sizeof words)}, {@code crc((uint8_t *)heap, ...)}), kept in globals
      * across the stop. Before, only the address of a number ({@code &key}) bound the build: this one, stopped after 100

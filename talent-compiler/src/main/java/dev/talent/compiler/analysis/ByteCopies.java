@@ -55,6 +55,9 @@ public final class ByteCopies {
             if (call.equals(COMPARED)) {
                 return "the bytes of '" + buffer + "' (" + type + ") are ordered by memcmp at " + at;
             }
+            if (call.equals(COMPARED_BY)) {
+                return "the comparator " + buffer + " orders by the bytes of what it is given (" + type + ") at " + at;
+            }
             if (call.equals(PASSED)) {
                 return "the bytes of " + article(type) + type + " are read as characters (" + buffer + ") at " + at;
             }
@@ -82,7 +85,7 @@ public final class ByteCopies {
         /** Whether this is a copy into storage of another non-character type rather than into character storage. */
         public boolean reinterpreting() {
             return !io && !buffer.isEmpty() && !call.equals(PUNNED) && !call.equals(PASSED) && !call.equals(AS_NUMBERS)
-                    && !call.equals(COMPARED);
+                    && !call.equals(COMPARED) && !call.equals(COMPARED_BY);
         }
     }
 
@@ -144,6 +147,10 @@ public final class ByteCopies {
         if (body == null) return;
         if (decl != null && function != null) parameters(types, body, decl, function);
         body.walk(n -> {
+            if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+                functionUse(tu, types, n);
+                return;
+            }
             // an iovec's buffer (writev, readv, sendmsg, recvmsg): what its iov_base is set to
             if (n.is("BinaryOperator") && n.attr("opcode").equals("=") && n.inner().size() == 2) {
                 Node lhs = Ast.strip(n.child(0));
@@ -165,7 +172,7 @@ public final class ByteCopies {
             String callee = Ast.directCallee(n); // null: a call through a pointer
             if (callee == null) return;
             if (ORDERED_COMPARES.contains(callee)) {
-                if (n.inner().size() == 4) compared(tu, types, n);
+                if (n.inner().size() == 4) compared(tu, types, n, function);
                 return;
             }
             List<Integer> io = IO_BUFFER.get(callee);
@@ -219,15 +226,86 @@ public final class ByteCopies {
      * condition) is the same in both and binds nothing; nor do character buffers, or {@code void *} on both sides (a
      * generic comparator's parameters: not seen).
      */
-    private void compared(TranslationUnit tu, TypeResolver types, Node call) {
+    private void compared(TranslationUnit tu, TypeResolver types, Node call, String function) {
         if (!signUsed(call)) return;
+        boolean parameters = true;
         for (int i = 1; i <= 2; i++) {
             CType t = pointee(types, call.child(i));
+            Node source = sourceOf(types, call.child(i));
+            parameters &= t != null && isVoid(types, t) && source != null && source.is("DeclRefExpr")
+                    && source.referencedDecl().path("kind").asText().equals("ParmVarDecl");
             if (t == null || isVoid(types, t) || !orderBound(types, t, 0)) continue;
             found.add(new Copy(tu.pos(call.position()), TypeResolver.spell(t), false, widthBound(types, t, 0), COMPARED,
-                    written(tu, sourceOf(types, call.child(i))), false));
+                    written(tu, source), false));
             return;
         }
+        if (parameters && function != null) comparesParameters.putIfAbsent(function, tu.pos(call.position()));
+    }
+
+    /**
+     * The C library's calls that take a comparator: the comparator's argument index and the index of the argument
+     * pointing to what it compares (the array; tsearch's key).
+     */
+    private static final Map<String, List<Integer>> COMPARATOR_TAKERS = Map.of(
+            "qsort", List.of(3, 0), "bsearch", List.of(4, 1), "lfind", List.of(4, 1), "lsearch", List.of(4, 1),
+            "tsearch", List.of(2, 0), "tfind", List.of(2, 0), "tdelete", List.of(2, 0));
+
+    /**
+     * A generic comparator, {@code memcmp(a, b, n)} over its own {@code void *} parameters with its sign used, orders
+     * whatever it is given by its representation, which is seen only where the function is used: the functions with
+     * such a {@code memcmp}, and where it is ({@link #compared}).
+     */
+    private final Map<String, String> comparesParameters = new HashMap<>();
+
+    /**
+     * A reference to one of the program's functions: {@code type} what it is given to compare (a direct call's
+     * arguments, the array a comparator taker is given), and whether that {@code binds} (unless it is known not to
+     * depend on the byte order: an array of characters given to qsort). A reference that is stored, passed to the
+     * program's own code or seen outside any function body ({@link #functionsReferenced}) cannot be followed, and binds.
+     */
+    private record FunctionUse(String function, String at, String what, String type, boolean widthBound, boolean binds) {}
+
+    private final List<FunctionUse> functionUses = new ArrayList<>();
+
+    private void functionUse(TranslationUnit tu, TypeResolver types, Node ref) {
+        String function = ref.referencedDecl().path("name").asText();
+        Use use = use(ref, PARENS_AND_CASTS);
+        Node p = use.parent();
+        String at = tu.pos(ref.position());
+        if (p != null && p.is("CallExpr") && !p.inner().isEmpty() && p.child(0) == use.at()) {
+            for (int i = 1; i < p.inner().size(); i++) {
+                CType t = pointee(types, p.child(i));
+                if (t != null && !isVoid(types, t) && !orderBound(types, t, 0)) continue;
+                functionUses.add(new FunctionUse(function, at, written(tu, sourceOf(types, p.child(i))),
+                        t == null ? "" : TypeResolver.spell(t), t != null && widthBound(types, t, 0), true));
+                return;
+            }
+            return;
+        }
+        String taker = p != null && p.is("CallExpr") ? Ast.directCallee(p) : null;
+        List<Integer> shape = taker == null ? null : COMPARATOR_TAKERS.get(taker);
+        if (shape != null && p.inner().size() > shape.get(0) + 1 && p.child(shape.get(0) + 1) == use.at()) {
+            Node given = p.child(shape.get(1) + 1);
+            CType t = pointee(types, given);
+            boolean binds = t == null || isVoid(types, t) || orderBound(types, t, 0);
+            functionUses.add(new FunctionUse(function, at, written(tu, sourceOf(types, given)),
+                    t == null ? "" : TypeResolver.spell(t), t != null && widthBound(types, t, 0), binds));
+            return;
+        }
+        functionUses.add(new FunctionUse(function, at, "", "", false, true));
+    }
+
+    /**
+     * References to functions outside function bodies (a global's initializer, {@code static int (*by)(const void *,
+     * const void *) = cmp;}): what they end up comparing is not seen, so a generic comparator among them binds.
+     */
+    public void functionsReferenced(TranslationUnit tu, Node declaration) {
+        declaration.walk(n -> {
+            if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+                functionUses.add(new FunctionUse(n.referencedDecl().path("name").asText(), tu.pos(n.position()), "", "",
+                        false, true));
+            }
+        });
     }
 
     /** Whether a call's int result is used for its sign: anything but {@code ==}, {@code !=}, {@code !} or a condition. */
@@ -759,6 +837,8 @@ public final class ByteCopies {
     public static final String PUNNED = "(cast)";
     /** {@link Copy#call} of a {@code memcmp} whose sign is used ({@link #compared}). */
     public static final String COMPARED = "(memcmp)";
+    /** {@link Copy#call} of a generic comparator's {@code memcmp} over what it is given ({@link #functionUse}). */
+    public static final String COMPARED_BY = "(memcmp comparator)";
     /** {@link Copy#call} of a character array read as numbers ({@link #characterArrayAsNumbers}). */
     public static final String AS_NUMBERS = "(as numbers)";
 
@@ -938,6 +1018,14 @@ public final class ByteCopies {
         Set<String> computes = computes();
         for (Pending p : pending) {
             if (p.copy() != null && computes.contains(p.param()) && !all.contains(p.copy())) all.add(p.copy());
+        }
+        for (FunctionUse u : functionUses) {
+            String memcmp = comparesParameters.get(u.function());
+            if (memcmp == null || !u.binds()) continue;
+            String given = u.what().isEmpty() ? "" : " given '" + u.what() + "'";
+            Copy c = new Copy(u.at(), u.type().isEmpty() ? "not seen" : u.type(), false, u.widthBound(), COMPARED_BY,
+                    "'" + u.function() + "' (memcmp at " + memcmp + ")" + given, false);
+            if (!all.contains(c)) all.add(c);
         }
         return List.copyOf(all);
     }

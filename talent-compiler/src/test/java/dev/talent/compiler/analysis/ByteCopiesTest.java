@@ -513,6 +513,60 @@ class ByteCopiesTest {
     }
 
     /**
+     * A generic comparator, {@code memcmp(a, b, n)} over its own {@code void *} parameters with the sign used, orders by
+     * the representation of what it is given: given an array of numbers by qsort or bsearch, or stored where what it is
+     * given is not seen (a global function pointer, a variable), the build is bound. Given an array of characters, or
+     * comparing for equality only, it binds nothing.
+     */
+    @Test
+    void aGenericMemcmpComparatorBindsWhereWhatItIsGivenIsNumbersOrNotSeen() throws Exception {
+        String src = """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <string.h>
+                static unsigned keys[8] = {0x0100ffu, 0x010000u, 7, 9, 0x2000000u, 3, 5, 1};
+                static char names[8][4] = {"b", "a", "d", "c"};
+                static int cmp(const void *a, const void *b) {
+                  BODY
+                }
+                SETUP
+                int main(void) {
+                  USE
+                  printf("%u %s\\n", keys[0], names[0]);
+                  return 0;
+                }
+                """;
+        String ordered = "return memcmp(a, b, 4);";
+        String[][] bound = {
+            {"qsort", ordered, "", "qsort(keys, 8, sizeof keys[0], cmp);", "given 'keys' orders by the bytes of what it is given (unsigned int) at a.c:11:"},
+            {"bsearch", ordered, "", "unsigned k = 7; printf(\"%d\\n\", bsearch(&k, keys, 8, 4, cmp) != NULL);", "(unsigned int) at a.c:11:"},
+            {"global", ordered, "static int (*by)(const void *, const void *) = cmp;", "qsort(names, 8, 4, by);", "(not seen) at a.c:9:"},
+            {"variable", ordered, "", "int (*by)(const void *, const void *) = cmp; qsort(names, 8, 4, by);", "(not seen) at a.c:11:"},
+            {"called", "int c = memcmp(a, b, 4); return c < 0 ? -1 : c > 0;", "", "printf(\"%d\\n\", cmp(&keys[0], &keys[1]));", "(unsigned int) at a.c:11:"},
+        };
+        for (String[] c : bound) {
+            Files.createDirectories(dir.resolve("g-" + c[0]));
+            CompileResult r = CProgram.in(dir.resolve("g-" + c[0]))
+                    .file("a.c", src.replace("BODY", c[1]).replace("SETUP", c[2]).replace("USE", c[3])).compile();
+            assertThat(r.binding()).as(c[0]).hasValueSatisfying(b -> {
+                assertThat(b.byteOrder()).isTrue();
+                assertThat(b.why()).contains("the comparator 'cmp' (memcmp at a.c:7:").contains(c[4]);
+            });
+        }
+        String[][] free = {
+            {"names", ordered, "", "qsort(names, 8, sizeof names[0], cmp);"},
+            {"equal", "return memcmp(a, b, 4) != 0;", "static int (*by)(const void *, const void *) = cmp;", "qsort(keys, 8, 4, by);"},
+            {"unused", ordered, "", "qsort(names, 4, 4, cmp);"},
+        };
+        for (String[] c : free) {
+            Files.createDirectories(dir.resolve("g-" + c[0]));
+            CompileResult r = CProgram.in(dir.resolve("g-" + c[0]))
+                    .file("a.c", src.replace("BODY", c[1]).replace("SETUP", c[2]).replace("USE", c[3])).compile();
+            assertThat(r.binding()).as(c[0]).isEmpty();
+        }
+    }
+
+    /**
      * An array of numbers seen as bytes through a pointer of its own type (bzip2's {@code s->block = (UChar *)s->arr2},
      * an array of UInt32 written and read byte by byte) binds nothing at build time: bzip2's decompression migrated
      * across byte orders before and must still (DebianSourcesIT); the heap binds a block with both views at run time.
