@@ -10,6 +10,7 @@
 #include "encode.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
+#include "sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -95,7 +96,7 @@ size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_ou
         list_entry *v = tl_xmalloc((n ? n : 1) * sizeof *v);
         for (i = 0; i < n; i++)
             v[i].seq = seqs[i], v[i].path = paths[i];
-        qsort(v, n, sizeof *v, newest_first);
+        tl_sort(v, n, sizeof *v, newest_first);
         for (j = 0; j < n; j++)
             seqs[j] = v[j].seq, paths[j] = v[j].path;
         free(v);

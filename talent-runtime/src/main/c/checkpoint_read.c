@@ -19,6 +19,7 @@
 #include "errnos.h"
 #include "libc_check.h"
 #include "contract.h"
+#include "sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -335,7 +336,7 @@ static int parse_glob(tl_reader *r, tl_checkpoint *ck)
         for (i = 0; i < ck->nglobals; i++)
             order[i] = i;
         sort_ck = ck;
-        qsort(order, ck->nglobals, sizeof *order, cmp_global_key);
+        tl_sort(order, ck->nglobals, sizeof *order, cmp_global_key);
         for (i = 1; i < ck->nglobals && !r->failed; i++)
             if (strcmp(ck->globals[order[i]].key, ck->globals[order[i - 1]].key) == 0)
                 tl_reader_fail(r, "at offset %lu: global key '%s' appears twice", (unsigned long)r->base,
@@ -386,7 +387,7 @@ static int parse_fram(tl_reader *r, tl_checkpoint *ck)
             for (v = 0; v < fr->nvars; v++)
                 fr->by_id[v] = v;
             sort_frame = fr;
-            qsort(fr->by_id, fr->nvars, sizeof *fr->by_id, cmp_var_id);
+            tl_sort(fr->by_id, fr->nvars, sizeof *fr->by_id, cmp_var_id);
             for (v = 1; v < fr->nvars && !r->failed; v++)
                 if (fr->vars[fr->by_id[v]].var_id == fr->vars[fr->by_id[v - 1]].var_id)
                     tl_reader_fail(r, "at offset %lu: frame %lu (%s) lists variable id %lu twice",

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE 1
 #include "codesyms.h"
 #include "xalloc.h"
+#include "sort.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -115,7 +116,7 @@ static int load(void)
         }
         k += n;
     }
-    qsort(syms, nsyms, sizeof *syms, cmp_sym);
+    tl_sort(syms, nsyms, sizeof *syms, cmp_sym);
     free(sh);
     close(fd);
     return 1;

@@ -24,6 +24,7 @@
 #include "contract.h"
 #include "heap_track.h"
 #include "objects.h"
+#include "sort.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -124,7 +125,7 @@ static env_entry *sorted_environ(size_t *n, const char **bad)
         v[i].name_len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
         v[i].index = i;
     }
-    qsort(v, k, sizeof *v, cmp_entry);
+    tl_sort(v, k, sizeof *v, cmp_entry);
     for (i = 0; i < k; i++)
         if (m == 0 || !same_name(&v[m - 1], &v[i]))
             v[m++] = v[i];
@@ -271,7 +272,7 @@ static void ranges_build(void)
     for (i = 0; environ && environ[i]; i++)
         if (allocated_by_libc(environ[i]))
             range_add(environ[i], strlen(environ[i]));
-    qsort(ranges, nranges, sizeof *ranges, cmp_range);
+    tl_sort(ranges, nranges, sizeof *ranges, cmp_range);
 }
 
 const char *tl_env_string_find(const void *p, size_t *len)

@@ -21,6 +21,7 @@
 #include "files.h"
 #include "site.h"
 #include "xalloc.h"
+#include "sort.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -682,7 +683,7 @@ uint32_t tl_epoll_collect(void)
         in->cloexec = (fdfl & FD_CLOEXEC) != 0;
         nw = kernel_watches(in->fd, &w);
         if (nw > 0)
-            qsort(w, (size_t)nw, sizeof *w, cmp_int);
+            tl_sort(w, (size_t)nw, sizeof *w, cmp_int);
         for (k = 0; nw >= 0 && k < in->nregs;) {
             int fd = in->regs[k].fd;
             if (in->regs[k].in_kernel && !(nw > 0 && bsearch(&fd, w, (size_t)nw, sizeof *w, cmp_int)))
@@ -764,7 +765,7 @@ void tl_epoll_write_copies(tl_buf *b)
             v[n].instance = (uint32_t)insts[i].fd;
             v[n++].flags = insts[i].aliases[j].cloexec ? TL_EPOLL_FLAG_CLOEXEC : 0;
         }
-    qsort(v, n, sizeof *v, cmp_copy);
+    tl_sort(v, n, sizeof *v, cmp_copy);
     tl_buf_u32(b, (uint32_t)n);
     for (i = 0; i < n; i++) {
         tl_buf_u32(b, v[i].fd);
@@ -883,7 +884,7 @@ int tl_epoll_check_copies(tl_reader *r, const tl_checkpoint *ck)
     inst_fds = tl_xmalloc((ck->nepoll ? ck->nepoll : 1) * sizeof *inst_fds);
     for (i = 0; i < ck->nepoll; i++)
         inst_fds[i] = ck->epoll[i].fd;
-    qsort(inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32);
+    tl_sort(inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32);
     for (i = 0; i < ck->nepoll_copies && !r->failed; i++) {
         c = &ck->epoll_copies[i];
         if (!ck->nepoll || !bsearch(&c->instance, inst_fds, ck->nepoll, sizeof *inst_fds, cmp_u32))
@@ -977,7 +978,7 @@ int tl_epoll_parse(tl_reader *r, tl_checkpoint *ck)
     inst_fds = tl_xmalloc((n ? n : 1) * sizeof *inst_fds);
     for (i = 0; i < n; i++)
         inst_fds[i] = ck->epoll[i].fd;
-    qsort(inst_fds, n, sizeof *inst_fds, cmp_u32);
+    tl_sort(inst_fds, n, sizeof *inst_fds, cmp_u32);
     for (i = 1; i < n && !r->failed; i++)
         if (inst_fds[i] == inst_fds[i - 1])
             tl_reader_fail(r, "at offset %lu: epoll instance %lu listed twice", (unsigned long)r->base,

@@ -24,6 +24,7 @@
 #include "dirty.h"
 #include "refusal.h"
 #include "xalloc.h"
+#include "sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -124,8 +125,8 @@ void tl_fdscan_check(void)
     char msg[TL_REFUSAL_MAX], listed[160];
     DIR *d;
     struct dirent *de;
-    qsort(known, nknown, sizeof *known, cmp_int);
-    qsort(ep, nepoll, sizeof *ep, cmp_int);
+    tl_sort(known, nknown, sizeof *known, cmp_int);
+    tl_sort(ep, nepoll, sizeof *ep, cmp_int);
     msg[0] = listed[0] = '\0';
     d = opendir("/proc/self/fd");
     if (!d) {

@@ -29,6 +29,7 @@
 #include "tcp_handoff.h"
 #include "sockopts.h"
 #include "pending.h"
+#include "sort.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -926,7 +927,7 @@ uint32_t tl_files_write_options(tl_buf *b)
     size_t i;
     if (!nout_opts)
         return 0;
-    qsort(out_opts, nout_opts, sizeof *out_opts, cmp_sockopts_fd);
+    tl_sort(out_opts, nout_opts, sizeof *out_opts, cmp_sockopts_fd);
     tl_buf_u32(b, (uint32_t)nout_opts);
     for (i = 0; i < nout_opts; i++)
         tl_sockopts_write_entry(b, &out_opts[i]);
@@ -1415,7 +1416,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         for (i = 0; i < n; i++)
             if (ck->files[i].kind != TL_FILE_STDIN)
                 fds[m++] = ck->files[i].fd;
-        qsort(fds, m, sizeof *fds, cmp_u32);
+        tl_sort(fds, m, sizeof *fds, cmp_u32);
         for (j = 1; j < m; j++)
             if (fds[j] == fds[j - 1]) {
                 tl_reader_fail(r, "at offset %lu: descriptor %lu listed twice", (unsigned long)r->base,
@@ -1430,7 +1431,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         for (i = 0; i < n; i++)
             if (ck->files[i].kind == TL_FILE_LISTEN && strncmp(ck->files[i].path, "tcp", 3) == 0)
                 ls[m++] = ck->files[i].fd;
-        qsort(ls, m, sizeof *ls, cmp_u32);
+        tl_sort(ls, m, sizeof *ls, cmp_u32);
         for (i = 0; i < n && !r->failed; i++)
             if (ck->files[i].kind == TL_FILE_TCP && ck->files[i].offset) {
                 uint32_t want = (uint32_t)(ck->files[i].offset - 1);

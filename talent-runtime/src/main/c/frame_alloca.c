@@ -17,6 +17,7 @@
 #include "heap_track.h"
 #include "diag.h"
 #include "xalloc.h"
+#include "sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +244,7 @@ void tl_alloca_check_restored(void)
             starts = tl_xmalloc(tl_heap_nlive * sizeof *starts);
             for (j = 0; j < tl_heap_nlive; j++)
                 starts[j] = tl_hdr_addr(tl_heap_live[j]);
-            qsort(starts, tl_heap_nlive, sizeof *starts, cmp_addr);
+            tl_sort(starts, tl_heap_nlive, sizeof *starts, cmp_addr);
         }
         for (n = 0; n < lcap && list[n]; n++) {
             uintptr_t e = (uintptr_t)list[n];
@@ -265,7 +266,7 @@ void tl_alloca_check_restored(void)
     if (starts)
         tl_raw_free(starts);
     if (entries) {
-        qsort(entries, nentries, sizeof *entries, cmp_addr);
+        tl_sort(entries, nentries, sizeof *entries, cmp_addr);
         for (k = 1; k < nentries; k++)
             if (entries[k] == entries[k - 1])
                 tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: one alloca block is in two lists, or twice in one");

@@ -16,6 +16,7 @@
 #include "frame_alloca.h"
 #include "heap_trailing.h"
 #include "heap_slab.h"
+#include "sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ static void collect_sites(void)
             nsites++;
         }
     }
-    qsort(sites, nsites, sizeof *sites, cmp_site);
+    tl_sort(sites, nsites, sizeof *sites, cmp_site);
 }
 
 static const site_entry *find_site(const char *pos, size_t len)
@@ -501,7 +502,7 @@ int tl_heap_index_ids(tl_checkpoint *ck, uint32_t *duplicate)
     for (i = 0; i < ck->nheap; i++)
         ck->heap_by_id[i] = i;
     sort_ck = ck;
-    qsort(ck->heap_by_id, ck->nheap, sizeof *ck->heap_by_id, cmp_id);
+    tl_sort(ck->heap_by_id, ck->nheap, sizeof *ck->heap_by_id, cmp_id);
     for (i = 1; i < ck->nheap; i++)
         if (ck->heap[ck->heap_by_id[i]].id == ck->heap[ck->heap_by_id[i - 1]].id) {
             *duplicate = ck->heap[ck->heap_by_id[i]].id;

@@ -23,6 +23,7 @@
 #include "heap_layout.h"
 #include "heap_trailing.h"
 #include "refusal.h"
+#include "sort.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -394,7 +395,7 @@ static uint32_t lookup_interior(uintptr_t a)
         by_addr = tl_xmalloc((nsnap ? nsnap : 1) * sizeof *by_addr);
         for (i = 0; i < nsnap; i++)
             by_addr[i] = i;
-        qsort(by_addr, nsnap, sizeof *by_addr, cmp_addr);
+        tl_sort(by_addr, nsnap, sizeof *by_addr, cmp_addr);
         index_ms += tl_now_ms() - t0;
     }
     while (lo < hi) {
@@ -1085,7 +1086,7 @@ int tl_heap_write_order(tl_buf *b)
         v[i].addr = (uintptr_t)written[i];
         v[i].id = i;
     }
-    qsort(v, nwritten, sizeof *v, cmp_addr_id);
+    tl_sort(v, nwritten, sizeof *v, cmp_addr_id);
     tl_buf_u32(b, nwritten);
     d = tl_buf_grow(b, (size_t)nwritten * 4);
     for (i = 0; i < nwritten; i++)

@@ -4,6 +4,7 @@
 #include "xalloc.h"
 #include "types.h"
 #include "objects.h"
+#include "sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ static int by_base(const void *x, const void *y)
 
 void tl_objects_seal(void)
 {
-    qsort(objects, nobjects, sizeof *objects, by_base);
+    tl_sort(objects, nobjects, sizeof *objects, by_base);
     sealed = 1;
 }
 
@@ -535,14 +536,14 @@ static void lits_build(void)
             nlits_addr++;
         }
     }
-    qsort(lits_by_addr, nlits_addr, sizeof *lits_by_addr, lit_addr_cmp);
+    tl_sort(lits_by_addr, nlits_addr, sizeof *lits_by_addr, lit_addr_cmp);
     for (i = j = 0; i < nlits_addr; i++)
         if (j == 0 || lits_by_addr[j - 1].s != lits_by_addr[i].s)
             lits_by_addr[j++] = lits_by_addr[i];
     nlits_addr = j;
     lits_by_text = tl_xcalloc(nlits_addr ? nlits_addr : 1, sizeof *lits_by_text);
     memcpy(lits_by_text, lits_by_addr, nlits_addr * sizeof *lits_by_text);
-    qsort(lits_by_text, nlits_addr, sizeof *lits_by_text, lit_text_cmp);
+    tl_sort(lits_by_text, nlits_addr, sizeof *lits_by_text, lit_text_cmp);
     /* equal texts at distinct addresses (units built without merging constants): one entry, marked */
     for (i = j = 0; i < nlits_addr; i++) {
         if (j > 0 && lit_text_cmp(&lits_by_text[j - 1], &lits_by_text[i]) == 0) {

@@ -10,6 +10,7 @@
 #include "refusal.h"
 #include "bulk.h"
 #include "foreign.h"
+#include "sort.h"
 
 #include <math.h>
 #include <signal.h>
@@ -473,7 +474,7 @@ static const talent_function **sorted_functions(int (*cmp)(const void *, const v
     const talent_function **v = tl_xmalloc((n ? n : 1) * sizeof *v);
     for (i = 0; i < n; i++)
         v[i] = &talent_the_program.functions[i];
-    qsort(v, n, sizeof *v, cmp);
+    tl_sort(v, n, sizeof *v, cmp);
     return v;
 }
 

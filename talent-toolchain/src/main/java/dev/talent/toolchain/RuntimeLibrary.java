@@ -56,7 +56,8 @@ public final class RuntimeLibrary {
      * glibc's static getpwnam warns), the netdb.h lookups getprotobyname ... getnetent (likewise copied, not
      * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), ptsname (likewise; ptsname.c), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
-     * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless).
+     * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless), and qsort (sort.c sorts
+     * in glibc's order on every platform: musl's keeps equal elements in another order).
      * Each exists in glibc and musl, but mmap64.
      */
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
@@ -65,7 +66,7 @@ public final class RuntimeLibrary {
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
             "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
-            "munmap", "mremap");
+            "munmap", "mremap", "qsort");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

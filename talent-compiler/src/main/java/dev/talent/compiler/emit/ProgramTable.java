@@ -138,6 +138,8 @@ public final class ProgramTable {
             java.util.Map.entry("ctime", List.of("char *", "const void *t", "t")),
             java.util.Map.entry("on_exit", List.of("int", "void (*f)(int, void *), void *a", "f, a")),
             java.util.Map.entry("hcreate", List.of("int", "__SIZE_TYPE__ n", "n")),
+            java.util.Map.entry("qsort", List.of("void", "void *b, __SIZE_TYPE__ n, __SIZE_TYPE__ w, int (*c)(const void *, const void *)",
+                    "b, n, w, c")),
             java.util.Map.entry("hdestroy", List.of("void", "void", "")),
             java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
             java.util.Map.entry("getopt_long", List.of("int",
