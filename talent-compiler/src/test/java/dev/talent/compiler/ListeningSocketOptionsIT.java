@@ -121,11 +121,7 @@ class ListeningSocketOptionsIT {
     @Test
     void aDualStackServerAndAPortSharedBySocketsMoveAcrossIsas() throws Exception {
         Path src = work.resolve("dual.c");
-        Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("dual.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "dual", PROGRAM);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("v6only=1 v4=1 reuseport=1,1 shared=1")
                 .contains("IPv4 lands in the IPv4 socket, IPv6 in the IPv6 socket");

@@ -65,11 +65,7 @@ class MainFunctionNameIT {
     @Test
     void mainsFunctionNamesAreMainUninterruptedAndAfterAMigration() throws Exception {
         Path src = work.resolve("fn.c");
-        Files.writeString(src, SOURCE);
-        Path orig = work.resolve("fn.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "fn", SOURCE);
         assertThat(plain.rc()).as(plain.err()).isEqualTo(134);
         assertThat(plain.out()).startsWith("main main main 5\n").contains("main main i=4000 ");
         assertThat(programErr(plain.err())).startsWith("log main: start\n").endsWith("fn.c:20: main: Assertion `n < 0' failed.");

@@ -62,11 +62,7 @@ class NetworkOrderIntegersIT {
     @Test
     void integersInNetworkByteOrderMigrateAmongOneByteOrderAndAreRefusedOnTheOther() throws Exception {
         Path src = work.resolve("netord.c");
-        Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("netord.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "netord", PROGRAM);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("round 3 ").contains(" listen 8080 cfg 9090 10.1.2.3 local 7070\n");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "netord"));

@@ -106,11 +106,7 @@ class SocketAddressesIT {
     @Test
     void addressesInNetworkByteOrderMeanTheSameAfterAMoveToAnotherByteOrder() throws Exception {
         Path src = work.resolve("peers.c");
-        Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("peers.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "peers", PROGRAM);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("heap 2: 10.1.2.3:443 [2001:db8::1:2:3]:8443 flow 74565 scope 3 extra 172.16.0.1 "
                 + "group ff02::1:ff00:42");

@@ -153,11 +153,7 @@ class SocketOptionsIT {
     @Test
     void aServersBacklogAndSocketOptionsMoveAcrossIsas() throws Exception {
         Path src = work.resolve("sopts.c");
-        Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("sopts.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "sopts", PROGRAM);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("keepalive=1 idle=45 intvl=7 cnt=4 nodelay=1 rcvbuf=100000 sndbuf=140000 linger=1,3")
                 .contains("defer=7 fastopen=9 tos=16 rcvlowat=3 rcvtimeo=2.500000 nonblock=1 cloexec=1")
@@ -255,11 +251,7 @@ class SocketOptionsIT {
     @Test
     void aListenerWhoseListenTalentDidNotSeeKeepsItsBacklogNatively() throws Exception {
         Path src = work.resolve("unseen.c");
-        Files.writeString(src, UNSEEN);
-        Path orig = work.resolve("unseen.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "unseen", UNSEEN);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("backlog holds 4").doesNotContain("backlog holds 12");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "unseen"));
@@ -322,11 +314,7 @@ class SocketOptionsIT {
     @Test
     void aBufferSetToItsDefaultStaysLockedAcrossIsas() throws Exception {
         Path src = work.resolve("defbuf.c");
-        Files.writeString(src, DEFAULT_BUFFER);
-        Path orig = work.resolve("defbuf.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "defbuf", DEFAULT_BUFFER);
         assertThat(plain.rc()).as(plain.err()).isZero();
         assertThat(plain.out()).contains(" lock=2\n").doesNotContain(" lock=0");
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "defbuf"));

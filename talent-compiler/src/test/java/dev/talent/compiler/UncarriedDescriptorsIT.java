@@ -80,11 +80,7 @@ class UncarriedDescriptorsIT {
     @Test
     void aSocketPairAPipeAndAnEventfdRefuseEachStopByNameThenAStopMigrates() throws Exception {
         Path src = work.resolve("made.c");
-        Files.writeString(src, PROGRAM);
-        Path orig = work.resolve("made.orig");
-        Run gcc = run(List.of("gcc", "-O2", "-Wall", "-o", orig.toString(), src.toString()), Map.of(), null);
-        assertThat(gcc.rc()).as(gcc.err()).isZero();
-        Run plain = run(List.of(orig.toString()), Map.of(), null);
+        Run plain = MigratesLikeGcc.plainGcc(work, "made", PROGRAM);
         assertThat(plain.rc()).isZero();
         CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "made"));
         Target x86 = HOPS.getFirst();
