@@ -19,6 +19,7 @@
 #include "bulk.h"
 #include "checkpoint_write.h"
 #include "frames.h"
+#include "streammodes.h"
 #include "site.h"
 #include "blocking.h"
 #include "files.h"
@@ -613,6 +614,8 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     }
     tl_argv_register();
     tl_objects_seal();
+    /* a buffer the program gave a stream: wholly in one object of bytes the checkpoint carries (streammodes.c) */
+    tl_streammodes_check_buffers();
     /* a refusal met while collecting (a descriptor's offset) stays; one met while encoding is met again */
     refused_collecting = tl_refusal() != NULL;
 encode:

@@ -181,8 +181,8 @@
 /* The global "<libc>:streams" (the buffering mode and orientation of the program's streams, streammodes.c): at most
  * TL_STREAMS_MAX entries; a stream by number (0-2 stdin, stdout, stderr; 3 + i the FILE section's entry i, at most
  * TL_STREAMS_MAX_NUMBER); a mode (0 as the C library set it, 1 _IOFBF, 2 _IOLBF, 3 _IONBF), a size (at most
- * TL_STREAMS_MAX_SIZE, 0 unless the mode is 1 or 2), an orientation (-1 byte, 0 none, 1 wide); checked by both
- * readers (FORMAT.md "GLOB") */
+ * TL_STREAMS_MAX_SIZE, 0 unless the mode is 1 or 2), an orientation (-1 byte, 0 none, 1 wide), the program's own
+ * buffer (a pointer to an object, only with mode 1 or 2 and a size); checked by both readers (FORMAT.md "GLOB") */
 #define TL_STREAMS_KEY "<libc>:streams"
 #define TL_STREAMS_MAX 16
 #define TL_STREAMS_MAX_NUMBER 65538

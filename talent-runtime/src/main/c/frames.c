@@ -602,6 +602,35 @@ void tl_restore_check_done(void)
     }
 }
 
+int tl_restored_object(const void *p, uintptr_t *base, size_t *size, const talent_type **type)
+{
+    uintptr_t a = (uintptr_t)p;
+    uint32_t i, v;
+    if (!rck)
+        return 0;
+    for (i = 0; i < rck->nglobals; i++) {
+        const talent_global *g = rck->globals[i].target;
+        if (g && !g->is_const && strncmp(rck->globals[i].key, "<libc>:", 7) != 0 && a >= (uintptr_t)g->addr &&
+            a - (uintptr_t)g->addr < g->type->size) {
+            *base = (uintptr_t)g->addr;
+            *size = g->type->size;
+            *type = g->type;
+            return 1;
+        }
+    }
+    for (i = 0; i < rck->nframes; i++)
+        for (v = 0; v < rck->frames[i].nvars; v++) {
+            const tl_ck_var *cv = &rck->frames[i].vars[v];
+            if (cv->bound && cv->bound_type && a >= (uintptr_t)cv->bound && a - (uintptr_t)cv->bound < cv->bound_type->size) {
+                *base = (uintptr_t)cv->bound;
+                *size = cv->bound_type->size;
+                *type = cv->bound_type;
+                return 1;
+            }
+        }
+    return 0;
+}
+
 /* 1 when (path, byte_offset) in an object of the file's type tid is one past the end of the scalar the path reaches:
  * byte_offset is the WRITER's size of that scalar (FORMAT.md "Pointers"), which this target's may not be (a pointer
  * or a long written on x86_64, read on i686); tid UINT32_MAX: an array of scalar_size-byte scalars (argv). The path

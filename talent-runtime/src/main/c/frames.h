@@ -38,6 +38,9 @@ void *tl_string_constant(const tl_checkpoint *ck, uint32_t index, uint64_t offse
 void tl_bind_globals(tl_checkpoint *ck);
 void tl_restore_globals(tl_checkpoint *ck);
 void tl_restore_check_done(void);
+/* Once the call chain is rebuilt: the global of the checkpoint (not the C library's) or the rebuilt frame's variable
+ * holding p, its start, size and type; 0 when none does (heap blocks are not looked at). */
+int tl_restored_object(const void *p, uintptr_t *base, size_t *size, const talent_type **type);
 
 
 /* Timings of a restore, printed with TALENT_VERBOSE=1 when the innermost frame is restored. */

@@ -717,3 +717,14 @@ void tl_heap_adopt(void *old, void *p, size_t size)
         h->site = tl_heap_site(h->site && tl_heap_site_pos(h->site)[0] != '?' ? tl_heap_site_pos(h->site) : "getline",
                                &char_type);
 }
+
+tl_hdr *tl_heap_holding(const void *p)
+{
+    uint32_t i;
+    for (i = 0; i < tl_heap_nlive; i++) {
+        uintptr_t b = tl_hdr_addr(tl_heap_live[i]);
+        if ((uintptr_t)p >= b && (uintptr_t)p - b < tl_hdr_size(tl_heap_live[i]))
+            return tl_heap_live[i];
+    }
+    return NULL;
+}

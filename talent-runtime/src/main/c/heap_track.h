@@ -93,6 +93,8 @@ void *tl_raw_realloc(void *p, size_t n);
 void tl_raw_free(void *p);
 
 uint32_t tl_heap_live_blocks(void);
+/* The live block whose bytes hold p, NULL if none (a walk over every live block: for a few addresses only). */
+tl_hdr *tl_heap_holding(const void *p);
 /* A char buffer the C library allocated or reallocated from old (getline): typed as char from now on. */
 void tl_heap_adopt(void *old, void *p, size_t size);
 /* Frees the blocks the last checkpoint wrote (an in-process restore allocates them again from it); blocks it

@@ -7,6 +7,7 @@
 #include "contract.h"
 #include "cwd.h"
 #include "sigdisp.h"
+#include "values.h"
 #include <limits.h>
 #include <string.h>
 
@@ -259,13 +260,14 @@ static int streams_array(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type
 
 const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_t type)
 {
-    const tl_ck_type *t = &ck->types[type];
+    const tl_ck_type *t = &ck->types[type], *bufs;
     int64_t count, stream[TL_STREAMS_MAX], mode[TL_STREAMS_MAX], size[TL_STREAMS_MAX], wide[TL_STREAMS_MAX];
+    int buf[TL_STREAMS_MAX];
     unsigned i;
-    /* as the decoder takes it into struct tl_streams: five members by position, a count and four arrays of
-     * TL_STREAMS_MAX integers, each within what the restore accepts */
-    if (t->kind != TALENT_K_STRUCT || t->nfields != 5)
-        return "not a struct of a count and four arrays (stream, mode, size, wide)";
+    /* as the decoder takes it into struct tl_streams: six members by position, a count and four arrays of
+     * TL_STREAMS_MAX integers, each within what the restore accepts, and an array of TL_STREAMS_MAX pointers */
+    if (t->kind != TALENT_K_STRUCT || t->nfields != 6)
+        return "not a struct of a count and five arrays (stream, mode, size, wide, buf)";
     if (tl_ck_int_in(r, ck, t->fields[0].type, 0, TL_STREAMS_MAX, &count) != 0)
         return "count is not an integer 0 to 16";
     if (streams_array(r, ck, t, 1, 0, TL_STREAMS_MAX_NUMBER, stream) != 0)
@@ -276,9 +278,24 @@ const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_
         return "size is not an array of 16 integers 0 to 1073741824";
     if (streams_array(r, ck, t, 4, -1, 1, wide) != 0)
         return "wide is not an array of 16 integers -1 to 1";
+    /* a buffer is a pointer to an object (its first reading when it is also one past the end of another): never a
+     * string constant, a stream, one below an array or an indeterminate address (values were checked already) */
+    bufs = &ck->types[t->fields[5].type];
+    if (bufs->kind != TALENT_K_ARRAY || bufs->count != TL_STREAMS_MAX || ck->types[bufs->elem].kind != TALENT_K_PTR)
+        return "buf is not an array of 16 pointers";
+    for (i = 0; i < TL_STREAMS_MAX; i++) {
+        uint8_t tag = r->pos < r->len ? r->data[r->pos] : 0xff;
+        uint8_t kind = r->pos + 1 < r->len ? r->data[r->pos + 1] : 0;   /* the (first) object reference's kind */
+        if (tag != TL_PTR_NULL && ((tag != TL_PTR_OBJECT && tag != TL_PTR_BOUNDARY) ||
+                                   (kind != TL_OBJ_GLOBAL && kind != TL_OBJ_FRAME && kind != TL_OBJ_HEAP)))
+            return "buf holds a pointer that is not null or to a global, a frame's variable or a heap block";
+        buf[i] = tag != TL_PTR_NULL;
+        if (tl_skip_value(r, ck, bufs->elem, 0) != 0)
+            return "buf is not an array of 16 pointers";
+    }
     for (i = 0; i < TL_STREAMS_MAX; i++) {
         if (i >= count) {
-            if (stream[i] || mode[i] || size[i] || wide[i])
+            if (stream[i] || mode[i] || size[i] || wide[i] || buf[i])
                 return "an entry past count is not all zero";
             continue;
         }
@@ -288,6 +305,8 @@ const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_
             return "an entry with neither a mode nor an orientation";
         if (size[i] && mode[i] != TL_STREAMS_FULL && mode[i] != TL_STREAMS_LINE)
             return "a size without a buffered mode";
+        if (buf[i] && (!size[i] || (mode[i] != TL_STREAMS_FULL && mode[i] != TL_STREAMS_LINE)))
+            return "a buffer without a buffered mode and a size";
     }
     return NULL;
 }

@@ -28,8 +28,9 @@ int tl_libc_check_is_attribute(const char *key);
  * "<libc>:inet_ntoa" (foreign.c), with the bounds of contract.h (TL_UMASK_MAX ...), as their restores check them. */
 const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const char *key, uint32_t type);
 
-/* "<libc>:streams" (streammodes.c): a struct of a count 0..16 and four arrays of 16 integers (stream 0..65538 ascending,
- * mode 0..3, size 0..2^30 only with mode 1 or 2, wide -1..1), zero past count; NULL or why not. */
+/* "<libc>:streams" (streammodes.c): a struct of a count 0..16, four arrays of 16 integers (stream 0..65538 ascending,
+ * mode 0..3, size 0..2^30 only with mode 1 or 2, wide -1..1) and an array of 16 pointers (buf: null, or to an object
+ * with mode 1 or 2 and a size), zero and null past count; NULL or why not. */
 const char *tl_libc_check_streams(tl_reader *r, const tl_checkpoint *ck, uint32_t type);
 
 /* "<libc>:pending" (pending.c): a struct of stdout's count and an array of 1 to 2 * TL_PENDING_MAX bytes (unsigned 8-bit

@@ -143,6 +143,22 @@ static void fallback_disarm(void)
     fallback_ck = NULL;
 }
 
+/* The object of the program holding p once the call chain is rebuilt: a global or frame variable (frames.c), else a heap
+ * block (its element type from where it was allocated) */
+static int object_extent(const void *p, uintptr_t *base, size_t *size, const talent_type **type)
+{
+    tl_hdr *h;
+    if (tl_restored_object(p, base, size, type))
+        return 1;
+    h = tl_heap_holding(p);
+    if (!h)
+        return 0;
+    *base = tl_hdr_addr(h);
+    *size = tl_hdr_size(h);
+    *type = tl_heap_site_elem(h->site);
+    return 1;
+}
+
 static void restore_resuming(const tl_checkpoint *ck)
 {
     char err[512];
@@ -156,6 +172,13 @@ static void restore_resuming(const tl_checkpoint *ck)
      * like any restore's) */
     if (tl_regex_resume(err, sizeof err))
         tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: %s", (unsigned long long)ck->sequence, err);
+    /* the buffers the program gave its streams, bound now: each wholly in its object (streammodes.c) */
+    if (tl_restore_kind == TL_RESTORE_RESTART) {
+        const char *bad = tl_streammodes_buffers_restored(object_extent);
+        if (bad)
+            tl_die(TL_EXIT_DATAERR, "checkpoint %llu cannot be restored: the C library's state it carries holds %s",
+                   (unsigned long long)ck->sequence, bad);
+    }
     /* restored: from here on a failure is the program's own */
     fallback_disarm();
     /* the program's signal dispositions, once talent's restore-time handlers are gone (sigdisp.c) */

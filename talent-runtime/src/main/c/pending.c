@@ -164,14 +164,23 @@ int tl_pending_holds(int stream)
     return stream == 0 ? out > 0 : total > out;
 }
 
+/* n bytes back into f's buffer. The first goes in with putc: a stream whose buffer is not set up yet (a restarted
+ * process's, just given its buffer by setvbuf) then sets it up and keeps the byte, where glibc's fwrite writes a
+ * piece it cannot copy into the buffer straight to the file when the buffer is smaller than 128 bytes (the
+ * program's own buffer of 100 bytes: the bytes would come out before what the program writes with write(2) next) */
+static void put(FILE *f, const uint8_t *bytes, uint32_t n)
+{
+    if (n && putc(bytes[0], f) != EOF && n > 1)
+        (void)fwrite(bytes + 1, 1, n - 1, f);
+}
+
 void tl_pending_put_back(void)
 {
     uint32_t n = total, out = carried.out <= n ? carried.out : n;
     total = 0;
     carried.out = 0;
     /* into the emptied buffers: they stay there while they fit, written when the stream next flushes */
-    if (out)
-        (void)fwrite(carried.bytes, 1, out, stdout);
+    put(stdout, carried.bytes, out);
     if (n > out)
-        (void)fwrite(carried.bytes + out, 1, n - out, stderr);
+        put(stderr, carried.bytes + out, n - out);
 }

@@ -9,8 +9,17 @@
  * the FILE section's entry i) and set again with setvbuf and fwide as one of a restart's last steps (nothing is
  * buffered then: output was flushed at the checkpoint, a reopened stream was just sought).
  *
- * Refused at the checkpoint, by name: a buffer the program supplied (setvbuf(f, buf, ...), setbuf, setbuffer: its
- * bytes and address are the program's and the C library keeps pointers into it); more than TL_STREAMS_MAX streams
+ * A buffer the program supplied (setvbuf(f, buf, ...), setbuf, setbuffer) is carried as a pointer (the member buf), set
+ * again with setvbuf(f, buf, mode, size) at the restored address once the call chain is rebuilt (a local array of main
+ * is bound only then); its bytes are the program's memory, carried as data, and what the C library held unwritten in
+ * them is no longer there for it: stdout's and stderr's pending bytes are carried apart and put back by pending.c
+ * after the setvbuf, other streams were flushed at the checkpoint. The buffer must lie in one object talent carries
+ * (a global, a static, a saved local of a function on the call chain, a heap block), whole, and be bytes (an array of
+ * char, a heap block of them or untyped): a buffer in a type whose size differs across ISAs (long buf[512]) would not
+ * hold the size on another. A restart checks [buf, buf + size) against the object again (a forged size must not make
+ * setvbuf write past it).
+ *
+ * Refused at the checkpoint, by name: a buffer of the program's that is not such; more than TL_STREAMS_MAX streams
  * with a mode; a wide stream open for reading (its conversion state and read-ahead are the C library's private
  * state), or any wide stream while the locale's encoding has shift states (an mbstate that may not be initial). */
 #define _GNU_SOURCE 1       /* setbuffer, setlinebuf */
@@ -19,6 +28,9 @@
 #include "refusal.h"
 #include "files.h"
 #include "diag.h"
+#include "heap_track.h"
+#include "objects.h"
+#include "types.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,6 +57,7 @@ struct tl_streams {
     uint32_t mode[TL_STREAMS_MAX];
     uint64_t size[TL_STREAMS_MAX];
     int32_t wide[TL_STREAMS_MAX];
+    char *buf[TL_STREAMS_MAX];     /* the program's own buffer of a mode 1 or 2, or NULL */
 };
 static struct tl_streams carried;
 static int restored_any;
@@ -56,12 +69,15 @@ static const talent_type t_streams_a = TALENT_ARRAY_TYPE(uint32_t[TL_STREAMS_MAX
 static const talent_type t_modes_a = TALENT_ARRAY_TYPE(uint32_t[TL_STREAMS_MAX], "uint32_t[16]", uint32_t, &t_u32);
 static const talent_type t_sizes_a = TALENT_ARRAY_TYPE(uint64_t[TL_STREAMS_MAX], "uint64_t[16]", uint64_t, &t_u64);
 static const talent_type t_wide_a = TALENT_ARRAY_TYPE(int32_t[TL_STREAMS_MAX], "int32_t[16]", int32_t, &t_i32);
+static const talent_type t_charp = TALENT_PTR_TYPE(char *, "char *", "char");
+static const talent_type t_bufs_a = TALENT_ARRAY_TYPE(char *[TL_STREAMS_MAX], "char *[16]", char *, &t_charp);
 static const talent_field streams_fields[] = {
     TALENT_FIELD(struct tl_streams, count, &t_u32),
     TALENT_FIELD(struct tl_streams, stream, &t_streams_a),
     TALENT_FIELD(struct tl_streams, mode, &t_modes_a),
     TALENT_FIELD(struct tl_streams, size, &t_sizes_a),
     TALENT_FIELD(struct tl_streams, wide, &t_wide_a),
+    TALENT_FIELD(struct tl_streams, buf, &t_bufs_a),
 };
 static const talent_type t_streams = TALENT_STRUCT_TYPE(struct tl_streams, "struct talent_streams", streams_fields);
 
@@ -156,7 +172,7 @@ static int readable(FILE *f)
 }
 
 /* Adds the entry of stream number n (kept in ascending order); 0, or -1 when the table is full. */
-static int put(uint32_t n, uint32_t mode, uint64_t size, int32_t wide)
+static int put(uint32_t n, uint32_t mode, uint64_t size, char *buf, int32_t wide)
 {
     uint32_t i, j;
     for (i = 0; i < carried.count && carried.stream[i] < n; i++)
@@ -165,6 +181,7 @@ static int put(uint32_t n, uint32_t mode, uint64_t size, int32_t wide)
         if (mode) {
             carried.mode[i] = mode;
             carried.size[i] = size;
+            carried.buf[i] = buf;
         }
         if (wide)
             carried.wide[i] = wide;
@@ -177,11 +194,13 @@ static int put(uint32_t n, uint32_t mode, uint64_t size, int32_t wide)
         carried.mode[j] = carried.mode[j - 1];
         carried.size[j] = carried.size[j - 1];
         carried.wide[j] = carried.wide[j - 1];
+        carried.buf[j] = carried.buf[j - 1];
     }
     carried.stream[i] = n;
     carried.mode[i] = mode;
     carried.size[i] = size;
     carried.wide[i] = wide;
+    carried.buf[i] = buf;
     carried.count++;
     return 0;
 }
@@ -204,7 +223,7 @@ static void orientation(FILE *f)
             return;
         }
     }
-    if (put((uint32_t)n, 0, 0, w > 0 ? 1 : -1) != 0)
+    if (put((uint32_t)n, 0, 0, NULL, w > 0 ? 1 : -1) != 0)
         tl_refuse("cannot checkpoint: more than %d streams have a buffering mode or an orientation; talent carries %d",
                   TL_STREAMS_MAX, TL_STREAMS_MAX);
 }
@@ -222,18 +241,12 @@ int tl_streammodes_collect(void)
         long n = number_of(s->f);
         if (n < 0)
             continue;       /* a stream the checkpoint does not carry (refused there if the program still uses it) */
-        if (s->buf) {
-            tl_refuse("cannot checkpoint: the program gave %s a buffer of its own with %s: the C library keeps pointers "
-                      "into it, which talent does not carry (let the C library allocate it: pass NULL)",
-                      name_of((uint32_t)n), s->call);
-            continue;
-        }
         if (s->size > TL_STREAMS_MAX_SIZE) {
             tl_refuse("cannot checkpoint: %s set a buffer size of %llu bytes for %s; talent carries up to %d", s->call,
                       (unsigned long long)s->size, name_of((uint32_t)n), TL_STREAMS_MAX_SIZE);
             continue;
         }
-        if (put((uint32_t)n, s->mode, s->size, 0) != 0)
+        if (put((uint32_t)n, s->mode, s->size, s->buf, 0) != 0)
             tl_refuse("cannot checkpoint: more than %d streams have a buffering mode or an orientation; talent carries "
                       "%d", TL_STREAMS_MAX, TL_STREAMS_MAX);
     }
@@ -247,6 +260,62 @@ int tl_streammodes_collect(void)
             orientation(f);
     }
     return carried.count > 0;
+}
+
+/* The heap block holding p: its start, size and element type (NULL: not typed where it was allocated); 0 if none. */
+static int heap_block(uintptr_t p, uintptr_t *base, size_t *size, const talent_type **type)
+{
+    tl_hdr *h = tl_heap_holding((const void *)p);
+    if (!h)
+        return 0;
+    *base = tl_hdr_addr(h);
+    *size = tl_hdr_size(h);
+    *type = tl_heap_site_elem(h->site);
+    return 1;
+}
+
+/* Why n bytes at buf cannot be a carried buffer in the object [base, base + size) of this type (NULL: a heap block
+ * untyped where it was allocated), or NULL when they can. */
+static const char *unsuitable(uintptr_t buf, uint64_t n, uintptr_t base, size_t size, const talent_type *type)
+{
+    if (n == 0)
+        return "its size is 0";
+    if (buf < base || buf - base >= size || n > size - (buf - base))
+        return "it runs past the end of the object it is in";
+    if (type && !tl_is_byte_type(tl_innermost_elem(type)))
+        return "it is in an object that is not an array of char (its size may differ on another ISA)";
+    return NULL;
+}
+
+void tl_streammodes_check_buffers(void)
+{
+    unsigned i;
+    for (i = 0; i < nsettings; i++) {
+        const setting *s = &settings[i];
+        long n = number_of(s->f);
+        uintptr_t p = (uintptr_t)s->buf, base;
+        size_t size;
+        const talent_type *type;
+        const tl_object *o;
+        const char *why;
+        if (!s->buf || n < 0)
+            continue;
+        o = tl_objects_find(p);
+        if (o && o->kind != TL_OBJ_ARGV && o->kind != TL_OBJ_ARGSTR && !o->literal) {
+            base = o->base;
+            size = o->size;
+            type = o->type;
+        } else if (!heap_block(p, &base, &size, &type)) {
+            tl_refuse("cannot checkpoint: the buffer the program gave %s with %s is in no object talent carries (a "
+                      "global, a static, a heap block or a saved local array of a function on the call chain)",
+                      name_of((uint32_t)n), s->call);
+            continue;
+        }
+        why = unsuitable(p, s->size, base, size, type);
+        if (why)
+            tl_refuse("cannot checkpoint: the buffer of %llu bytes the program gave %s with %s cannot be carried: %s",
+                      (unsigned long long)s->size, name_of((uint32_t)n), s->call, why);
+    }
 }
 
 void tl_streammodes_global(void **addr, const talent_type **type)
@@ -263,7 +332,7 @@ const char *tl_streammodes_restored(void)
         return "stream modes (" TL_STREAMS_KEY ") that are not valid";
     for (i = 0; i < TL_STREAMS_MAX; i++) {
         int used = i < carried.count;
-        if (!used ? (carried.stream[i] || carried.mode[i] || carried.size[i] || carried.wide[i])
+        if (!used ? (carried.stream[i] || carried.mode[i] || carried.size[i] || carried.wide[i] || carried.buf[i])
                   : ((i > 0 && carried.stream[i] <= carried.stream[i - 1]) || carried.stream[i] > TL_STREAMS_MAX_NUMBER ||
                      carried.mode[i] > TL_STREAMS_NONE || carried.size[i] > TL_STREAMS_MAX_SIZE ||
                      (carried.mode[i] != TL_STREAMS_FULL && carried.mode[i] != TL_STREAMS_LINE && carried.size[i]) ||
@@ -288,6 +357,36 @@ void tl_streammodes_settle(void *stream)
         setvbuf(f, NULL, _IOFBF, 0);
 }
 
+const char *tl_streammodes_buffers_restored(tl_object_extent extent)
+{
+    static char why[256];
+    uint32_t i;
+    if (!restored_any)
+        return NULL;
+    for (i = 0; i < TL_STREAMS_MAX; i++) {
+        uintptr_t p = (uintptr_t)carried.buf[i], base;
+        size_t size;
+        const talent_type *type;
+        const char *bad;
+        if (!p)
+            continue;
+        if (i >= carried.count || (carried.mode[i] != TL_STREAMS_FULL && carried.mode[i] != TL_STREAMS_LINE))
+            return "stream modes (" TL_STREAMS_KEY ") that are not valid: a buffer without a buffered mode";
+        if (!extent(carried.buf[i], &base, &size, &type)) {
+            snprintf(why, sizeof why, "the buffer of %s (" TL_STREAMS_KEY ") is in no object of the program",
+                     name_of(carried.stream[i]));
+            return why;
+        }
+        bad = unsuitable(p, carried.size[i], base, size, type);
+        if (bad) {
+            snprintf(why, sizeof why, "the buffer of %llu bytes of %s (" TL_STREAMS_KEY ") cannot be used: %s",
+                     (unsigned long long)carried.size[i], name_of(carried.stream[i]), bad);
+            return why;
+        }
+    }
+    return NULL;
+}
+
 const char *tl_streammodes_apply(void)
 {
     static char why[160];
@@ -299,11 +398,13 @@ const char *tl_streammodes_apply(void)
         FILE *f = n == 0 ? stdin : n == 1 ? stdout : n == 2 ? stderr : (FILE *)tl_files_stream(n - 3);
         if (carried.mode[i]) {
             int m = carried.mode[i] == TL_STREAMS_FULL ? _IOFBF : carried.mode[i] == TL_STREAMS_LINE ? _IOLBF : _IONBF;
-            if (setvbuf(f, NULL, m, (size_t)carried.size[i]) != 0) {
+            /* the program's own buffer at its restored address: empty for the C library (its old contents are stale
+             * bytes of the program's memory; what was pending in stdout's and stderr's is put back by pending.c) */
+            if (setvbuf(f, carried.buf[i], m, (size_t)carried.size[i]) != 0) {
                 snprintf(why, sizeof why, "cannot set the buffering of %s again (setvbuf)", name_of(n));
                 return why;
             }
-            note(f, carried.mode[i], carried.size[i], NULL, "setvbuf");
+            note(f, carried.mode[i], carried.size[i], carried.buf[i], "setvbuf");
         }
         if (carried.wide[i] && fwide(f, carried.wide[i]) * carried.wide[i] <= 0) {
             snprintf(why, sizeof why, "cannot orient %s again (fwide)", name_of(n));

@@ -347,8 +347,7 @@ void *talent_fopen(const char *path, const char *mode, const char *site);
 void *talent_fdopen(int fd, const char *mode, const char *site);
 void *talent_freopen(const char *path, const char *mode, void *stream, const char *site);
 int talent_fclose(void *stream);
-/* The setvbuf family: the mode and size are carried per stream (streammodes.c); a buffer of the program's refuses a
- * checkpoint by name. */
+/* The setvbuf family: the mode, size and the program's own buffer are carried per stream (streammodes.c). */
 int talent_setvbuf(void *stream, char *buf, int mode, size_t size);
 void talent_setbuf(void *stream, char *buf);
 void talent_setbuffer(void *stream, char *buf, size_t size);

@@ -5,8 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointDirectory;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CheckpointWriter;
+import dev.talent.format.GlobalVar;
+import dev.talent.format.Value;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -182,20 +193,282 @@ class StreamBufferingIT {
         assertThat(line).startsWith("Wout 0 h=").contains("\nVWout 1 h=");
     }
 
-    /** A buffer of the program's own (setvbuf(f, buf, ...)) refuses the checkpoint by name; the program goes on. */
+    /**
+     * stdout fully buffered in the program's own buffer (BUFDECL: a global array, or a heap block), 100 bytes, with
+     * write(2) on its descriptor between pieces of each line when WRITES is 1: where the W's fall shows when that
+     * buffer filled (the C library's own buffer of a restarted process is thousands of bytes). Before, the checkpoint
+     * was refused by name ("the program gave stdout a buffer of its own with setvbuf").
+     */
+    static final String OWN_STDOUT = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <unistd.h>
+            BUFDECL
+            static unsigned mix(unsigned h, int n) {
+              for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+              return h;
+            }
+            int main(void) {
+              unsigned h = 1;
+              BUFINIT
+              if (setvbuf(stdout, obuf, _IOFBF, 100) != 0) return 3;
+              for (int r = 0; r < 12; r++) {
+                h = mix(h, 500);
+                printf("r%d h=%u ", r, h);
+                if (WRITES && write(1, "W", 1) != 1) return 5;
+                printf("%s\\n", r % 3 ? "." : "...");
+              }
+              return 0;
+            }
+            """;
+
+    static String ownStdout(boolean heap, boolean writes) {
+        return OWN_STDOUT.replace("BUFDECL", heap ? "" : "static char obuf[100];")
+                .replace("BUFINIT", heap ? "char *obuf = malloc(100);\n  if (!obuf) return 4;" : "")
+                .replace("WRITES", writes ? "1" : "0");
+    }
+
     @Test
-    void aBufferOfTheProgramsOwnIsRefusedByName() throws Exception {
-        Run run = MigratesLikeGcc.refusedAt(work, "own", """
+    void stdoutInAGlobalBufferOfTheProgramsMigratesLikeGcc() throws Exception {
+        String source = ownStdout(false, true);
+        Run plain = MigratesLikeGcc.plainGcc(work, "own", source);
+        // the W's come before the line pieces that were in the 100-byte buffer when they were written (glibc writes the
+        // first byte alone)
+        assertThat(plain.out()).startsWith("rWWWWW0 h=").contains(" ...\nr1 h=").contains("WWWWWW .\nr6 h=");
+        List<Target> chain = List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "own", chain, plain);
+        int[][] stops = {{700, 2900, 1300}, {2600, 1100, 2000}, {4100, 300, 900}};
+        // stdout to a file
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+        // and to a pipe
+        Run piped = MigrationHops.run(piped(List.of(work.resolve("own.orig").toString())), Map.of(), null);
+        assertThat(piped.rc()).as(piped.err()).isZero();
+        chainThroughPipeEqualsGcc(chain, exes, stops, piped.out());
+        // musl keeps 8 bytes of a buffer for pushing back (its lines fill it elsewhere than glibc's): no W's there
+        List<Target> musl = MigratesLikeGcc.withMusl(HOPS.get(0));
+        if (musl.size() > 1) {
+            String quiet = ownStdout(false, false);
+            Run plainQuiet = MigratesLikeGcc.plainGcc(work, "ownq", quiet);
+            List<Path> muslExes = MigratesLikeGcc.linkedFor(work, "ownq", musl, plainQuiet);
+            int[][] muslStops = {{700}, {2600}, {4100}};
+            MigratesLikeGcc.chainEqualsGcc(work, musl, muslExes, muslStops, plainQuiet);
+            Run pipedQuiet = MigrationHops.run(piped(List.of(work.resolve("ownq.orig").toString())), Map.of(), null);
+            chainThroughPipeEqualsGcc(musl, muslExes, muslStops, pipedQuiet.out());
+        }
+    }
+
+    /** The same with the buffer a heap block (malloc): carried as a pointer into the block. */
+    @Test
+    void stdoutInAHeapBufferOfTheProgramsMigratesLikeGcc() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "ownh", ownStdout(true, true), 3, 700, 2600, 4100);
+        assertThat(out).startsWith("rWWWWW0 h=");
+    }
+
+    /**
+     * A file opened with fopen, line-buffered in a local array of main (setvbuf _IOLBF), its size read with stat(2)
+     * while a line is half written: the sizes show the mode, the file's contents that nothing was lost or doubled. (A
+     * newline and what follows it in one call are written differently by glibc, which writes all, and musl, which
+     * keeps what follows: one call each.)
+     */
+    static String localLineBuffer(Path log) {
+        return """
                 #include <stdio.h>
-                static char buf[4096];
+                #include <sys/stat.h>
+                static unsigned mix(unsigned h, int n) {
+                  for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+                  return h;
+                }
+                static long size(const char *path) {
+                  struct stat st;
+                  return stat(path, &st) == 0 ? (long)st.st_size : -1L;
+                }
+                int main(void) {
+                  char lbuf[64];
+                  char line[128];
+                  unsigned h = 1;
+                  FILE *f = fopen("LOG", "w");
+                  if (!f || setvbuf(f, lbuf, _IOLBF, sizeof lbuf) != 0) return 2;
+                  for (int r = 0; r < 10; r++) {
+                    h = mix(h, 500);
+                    fprintf(f, "line %d h=%u\\n", r, h);
+                    fprintf(f, "half %d", r);
+                    printf("r%d size=%ld\\n", r, size("LOG"));
+                    fprintf(f, " end\\n");
+                  }
+                  fclose(f);
+                  f = fopen("LOG", "r");
+                  if (!f) return 3;
+                  while (fgets(line, sizeof line, f)) printf("log: %s", line);
+                  fclose(f);
+                  return 0;
+                }
+                """.replace("LOG", log.toString());
+    }
+
+    @Test
+    void aFileInALocalBufferOfMainMigratesLikeGcc() throws Exception {
+        String source = localLineBuffer(work.resolve("loc.log"));
+        Run plain = MigratesLikeGcc.plainGcc(work, "loc", source);
+        assertThat(plain.out()).contains("r1 size=").contains("log: half 9 end\n");
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "loc", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{700, 1200, 600}, {2600, 300, 1500},
+            {3900, 1000, 100}}, plain);
+        Run piped = MigrationHops.run(piped(List.of(work.resolve("loc.orig").toString())), Map.of(), null);
+        chainThroughPipeEqualsGcc(chain, exes, new int[][] {{1700, 900, 400}}, piped.out());
+    }
+
+    /**
+     * stdout given a buffer with setbuf (a static array, of glibc's BUFSIZ, more than musl's), 100-byte lines with a
+     * write(2) after each: where the W's fall shows the buffer's 8192 bytes (the C library's own for a file or a
+     * pipe is the file's block size).
+     */
+    static final String SETBUF = """
+            #include <stdio.h>
+            #include <unistd.h>
+            static char sbuf[8192];
+            static unsigned mix(unsigned h, int n) {
+              for (int i = 0; i < n; i++) h = h * 33 + (unsigned)i;
+              return h;
+            }
+            int main(void) {
+              unsigned h = 1;
+              setbuf(stdout, sbuf);
+              for (int r = 0; r < 120; r++) {
+                h = mix(h, 50);
+                printf("r%03d h=%010u %s\\n", r, h, "..........................................................................");
+                if (WRITES && write(1, "W", 1) != 1) return 5;
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    void stdoutWithSetbufMigratesLikeGcc() throws Exception {
+        String source = SETBUF.replace("WRITES", "1");
+        Run plain = MigratesLikeGcc.plainGcc(work, "sb", source);
+        assertThat(plain.out()).startsWith("W".repeat(88) + "r000 h=");
+        List<Target> chain = List.of(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "sb", chain, plain);
+        int[][] stops = {{700, 2900, 1300}, {4100, 1100, 300}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+        Run piped = MigrationHops.run(piped(List.of(work.resolve("sb.orig").toString())), Map.of(), null);
+        chainThroughPipeEqualsGcc(chain, exes, stops, piped.out());
+        List<Target> musl = MigratesLikeGcc.withMusl(HOPS.get(0));
+        if (musl.size() > 1) {
+            String quiet = SETBUF.replace("WRITES", "0");
+            Run plainQuiet = MigratesLikeGcc.plainGcc(work, "sbq", quiet);
+            MigratesLikeGcc.chainEqualsGcc(work, musl, MigratesLikeGcc.linkedFor(work, "sbq", musl, plainQuiet),
+                    new int[][] {{700}, {4100}}, plainQuiet);
+        }
+    }
+
+    /** cmd with its stdout into a pipe (cat), its exit status kept. */
+    static List<String> piped(List<String> cmd) {
+        List<String> all = new ArrayList<>(List.of("bash", "-o", "pipefail", "-c", "\"$@\" | cat", "piped"));
+        all.addAll(cmd);
+        return all;
+    }
+
+    /** As MigratesLikeGcc.chainEqualsGcc, every leg's stdout a pipe: their output together must be expected. */
+    private void chainThroughPipeEqualsGcc(List<Target> chain, List<Path> exes, int[][] stops, String expected)
+            throws Exception {
+        for (int[] s : stops) {
+            Path ck = MigrationHops.checkpointDir(work.resolve("pipe-ck-" + chain.size() + "-" + s[0]
+                    + "-" + exes.getFirst().getFileName()));
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            for (int i = 0; i < chain.size(); i++) {
+                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
+                if (i > 0) env.put("TALENT_RESTART", "1");
+                boolean last = i == chain.size() - 1;
+                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(s[Math.min(i, s.length - 1)]));
+                Run leg = MigrationHops.run(piped(MigrationHops.command(chain.get(i), exes.get(i))), env, null);
+                out.append(leg.out());
+                err.append(chain.get(i).name()).append(": ").append(leg.err());
+                assertThat(leg.rc()).as("stops " + Arrays.toString(s) + " on " + chain.get(i).name() + "\n" + err)
+                        .isEqualTo(last ? 0 : 75);
+            }
+            assertThat(out.toString()).as("stdout a pipe, stops " + Arrays.toString(s) + "\n" + err).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A buffer in an object whose size differs across ISAs ({@code long lbuf[64]}: 512 bytes on x86_64, 256 on i686)
+     * refuses the checkpoint by name; the program goes on. So does a local array of a function that is no longer on
+     * the call chain (its frame is gone: the C library would write into another frame's memory).
+     */
+    @Test
+    void aBufferThatCannotBeCarriedIsRefusedByName() throws Exception {
+        Run run = MigratesLikeGcc.refusedAt(work, "longs", """
+                #include <stdio.h>
+                static long lbuf[64];
                 int main(void) {
                   unsigned h = 1;
-                  setvbuf(stdout, buf, _IOFBF, sizeof buf);
+                  setvbuf(stdout, (char *)lbuf, _IOFBF, sizeof lbuf);
                   for (int i = 0; i < 2000; i++) h = h * 33 + (unsigned)i;
                   printf("h=%u\\n", h);
                   return 0;
                 }
                 """, 50);
-        assertThat(run.err()).contains("the program gave stdout a buffer of its own with setvbuf");
+        assertThat(run.err()).contains("the buffer of 512 bytes the program gave stdout with setvbuf cannot be carried: "
+                + "it is in an object that is not an array of char");
+    }
+
+    /**
+     * A checkpoint is hostile input: the buffer's size forged past the end of the program's small global (a size both
+     * readers accept by shape: the object's size is the target's) must not make setvbuf write past it; the restart
+     * ends by name (exit 65) before the program resumes.
+     */
+    @Test
+    void aForgedBufferSizeEndsTheRestartByName() throws Exception {
+        String source = """
+                #include <stdio.h>
+                static char small[64];
+                static char after[64] = "after";
+                int main(void) {
+                  unsigned h = 1;
+                  setvbuf(stdout, small, _IOFBF, sizeof small);
+                  for (int i = 0; i < 2000; i++) h = h * 33 + (unsigned)i;
+                  printf("h=%u %s\\n", h, after);
+                  return 0;
+                }
+                """;
+        Files.writeString(work.resolve("forged.c"), source);
+        Target x86 = HOPS.getFirst();
+        Path exe = MigrationHops.link(x86, MigratesLikeGcc.compiled(work, "forged"), work.resolve("forged.x86_64"));
+        Path ck = MigrationHops.checkpointDir(work.resolve("ck"));
+        Run first = MigrationHops.run(MigrationHops.command(x86, exe),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER", "500"), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Path file = CheckpointDirectory.list(ck).getFirst().file();
+        Checkpoint c = CheckpointReader.read(Files.readAllBytes(file), file.getFileName().toString());
+        List<GlobalVar> globals = new ArrayList<>();
+        boolean found = false;
+        for (GlobalVar g : c.globals()) {
+            if (g.key().equals("<libc>:streams")) {
+                List<Value> fields = new ArrayList<>(((Value.StructValue) g.value()).fields());
+                List<Value> sizes = new ArrayList<>(((Value.ArrayValue) fields.get(3)).elements());
+                assertThat(sizes.getFirst()).isEqualTo(Value.IntValue.of(64));
+                assertThat(((Value.ArrayValue) fields.get(5)).elements().getFirst()).isInstanceOf(Value.ObjectRef.class);
+                sizes.set(0, Value.IntValue.of(4096));
+                fields.set(3, new Value.ArrayValue(sizes));
+                g = new GlobalVar(g.key(), g.name(), g.declPos(), g.type(), new Value.StructValue(fields));
+                found = true;
+            }
+            globals.add(g);
+        }
+        assertThat(found).as("the stop carries <libc>:streams").isTrue();
+        byte[] forged = CheckpointWriter.write(new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(),
+                c.heap(), c.files(), c.pendingWait()));
+        // the Java reader takes it by shape (a size within bounds, with a buffered mode): the object is the target's
+        CheckpointReader.read(forged, file.getFileName().toString());
+        Files.write(file, forged);
+        Run restart = MigrationHops.run(MigrationHops.command(x86, exe),
+                Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        assertThat(restart.rc()).as(restart.err()).isIn(65, 66);
+        assertThat(restart.out()).isEmpty();
+        assertThat(restart.err()).contains("the buffer of 4096 bytes of stdout (<libc>:streams) cannot be used: it runs "
+                + "past the end of the object it is in");
     }
 }

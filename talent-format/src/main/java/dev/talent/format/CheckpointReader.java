@@ -843,19 +843,28 @@ public final class CheckpointReader {
             }
         }
 
+        /** Whether a stream's buffer may be in the object r names: a global, a frame's variable or a heap block. */
+        private static boolean bufferObject(Value.ObjectRef r) {
+            return r.kind() == ObjectKind.GLOBAL || r.kind() == ObjectKind.FRAME_VARIABLE
+                    || r.kind() == ObjectKind.HEAP_BLOCK;
+        }
+
         /**
          * The streams' buffering modes and orientations the runtime carries (streammodes.c, {@code struct
-         * talent_streams}): a count 0 to {@link RuntimeContract#STREAMS_MAX} and four arrays of that many integers,
+         * talent_streams}): a count 0 to {@link RuntimeContract#STREAMS_MAX}, four arrays of that many integers,
          * {@code stream} (0 to {@link RuntimeContract#STREAMS_MAX_NUMBER}, strictly ascending), {@code mode} (0 to 3),
          * {@code size} (0 to {@link RuntimeContract#STREAMS_MAX_SIZE}, 0 unless the mode is full or line) and {@code
-         * wide} (-1 to 1); an entry has a mode or an orientation, and every entry past the count is zero. As the
-         * runtime's load check (libc_check.c, tl_libc_check_streams): both readers accept the same files.
+         * wide} (-1 to 1), and an array of that many pointers {@code buf} (the program's own buffer: null, or to an
+         * object, only with a full or line mode and a size); an entry has a mode or an orientation, and every entry
+         * past the count is zero and null. As the runtime's load check (libc_check.c, tl_libc_check_streams): both
+         * readers accept the same files. Whether the buffer's bytes lie in the object is checked by the restore, in
+         * the target's sizes.
          */
         private static void checkStreams(PayloadReader in, int at, Value value) throws CorruptCheckpointException {
             String what = "global " + RuntimeContract.STREAMS_KEY;
             int n = RuntimeContract.STREAMS_MAX;
-            if (!(value instanceof Value.StructValue st) || st.fields().size() != 5) {
-                throw in.error(at, what + " is not a struct of a count and four arrays (stream, mode, size, wide)");
+            if (!(value instanceof Value.StructValue st) || st.fields().size() != 6) {
+                throw in.error(at, what + " is not a struct of a count and five arrays (stream, mode, size, wide, buf)");
             }
             BigInteger count = integer(st.fields().get(0));
             if (!inRange(count, 0, n)) {
@@ -878,10 +887,23 @@ public final class CheckpointReader {
                     v[f][k] = e.longValue();
                 }
             }
+            boolean[] buf = new boolean[n];
+            if (!(st.fields().get(5) instanceof Value.ArrayValue bufs) || bufs.elements().size() != n) {
+                throw in.error(at, what + ": buf is not an array of " + n + " pointers");
+            }
+            for (int k = 0; k < n; k++) {
+                switch (bufs.elements().get(k)) {
+                    case Value.NullPointer _ -> buf[k] = false;
+                    case Value.ObjectRef r when bufferObject(r) -> buf[k] = true;
+                    case Value.Boundary b when bufferObject(b.start()) -> buf[k] = true;
+                    default -> throw in.error(at, what + ": buf holds a pointer that is not null or to a global, a "
+                            + "frame's variable or a heap block");
+                }
+            }
             int used = count.intValue();
             for (int k = 0; k < n; k++) {
                 if (k >= used) {
-                    if (v[0][k] != 0 || v[1][k] != 0 || v[2][k] != 0 || v[3][k] != 0) {
+                    if (v[0][k] != 0 || v[1][k] != 0 || v[2][k] != 0 || v[3][k] != 0 || buf[k]) {
                         throw in.error(at, what + ": an entry past count is not all zero");
                     }
                 } else if (k > 0 && v[0][k] <= v[0][k - 1]) {
@@ -890,6 +912,9 @@ public final class CheckpointReader {
                     throw in.error(at, what + ": an entry with neither a mode nor an orientation");
                 } else if (v[2][k] != 0 && v[1][k] != RuntimeContract.STREAMS_FULL && v[1][k] != RuntimeContract.STREAMS_LINE) {
                     throw in.error(at, what + ": a size without a buffered mode");
+                } else if (buf[k] && (v[2][k] == 0 || (v[1][k] != RuntimeContract.STREAMS_FULL
+                        && v[1][k] != RuntimeContract.STREAMS_LINE))) {
+                    throw in.error(at, what + ": a buffer without a buffered mode and a size");
                 }
             }
         }

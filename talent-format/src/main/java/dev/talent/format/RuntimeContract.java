@@ -209,7 +209,8 @@ public final class RuntimeContract {
     /**
      * The global {@code <libc>:streams} (the buffering modes and orientations of the program's streams, streammodes.c):
      * its key, its number of entries, the highest stream number (0-2 the standard streams, 3 + i the FILE section's
-     * entry i), the largest buffer size, and the modes (0: as the C library set it).
+     * entry i), the largest buffer size, and the modes (0: as the C library set it). An entry's buffer of the program's
+     * own is a pointer to an object, with mode full or line and a size only.
      */
     public static final String STREAMS_KEY = "<libc>:streams";
     public static final int STREAMS_MAX = 16;

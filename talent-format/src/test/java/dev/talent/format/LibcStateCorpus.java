@@ -166,23 +166,36 @@ final class LibcStateCorpus {
 
     /**
      * c with a {@code <libc>:streams} global (streammodes.c's struct talent_streams): the count, then each entry as
-     * {stream, mode, size, wide}, the arrays padded with zeros to {@link RuntimeContract#STREAMS_MAX}.
+     * {stream, mode, size, wide}, the arrays padded with zeros to {@link RuntimeContract#STREAMS_MAX}; no buffer.
      */
     static Checkpoint withStreams(Checkpoint c, long count, long[]... entries) {
+        return withStreams(c, List.of(), count, entries);
+    }
+
+    /** The same with these buffers (the member buf), padded with null pointers. */
+    static Checkpoint withStreams(Checkpoint c, List<Value> buffers, long count, long[]... entries) {
         int n = RuntimeContract.STREAMS_MAX;
         List<List<Value>> arrays = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Value> bufs = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             for (int f = 0; f < 4; f++) arrays.get(f).add(Fixtures.i(k < entries.length ? entries[k][f] : 0));
+            bufs.add(k < buffers.size() ? buffers.get(k) : Value.NullPointer.INSTANCE);
         }
         return withGlobal(c, RuntimeContract.STREAMS_KEY, List.of(U32, U64, I32,
                 new ArrayT("uint32_t[16]", 4L * n, 0, n), new ArrayT("uint64_t[16]", 8L * n, 1, n),
-                new ArrayT("int32_t[16]", 4L * n, 2, n),
-                new StructT("struct talent_streams", 4 + 4L * n + 4L * n + 8L * n + 4L * n, List.of(new Field("count", 0, 0),
-                        new Field("stream", 3, 0), new Field("mode", 3, 0), new Field("size", 4, 0),
-                        new Field("wide", 5, 0)))),
+                new ArrayT("int32_t[16]", 4L * n, 2, n), CHAR, new TypeDesc.Ptr("char *", 8, "char", c.types().size() + 6),
+                new ArrayT("char *[16]", 8L * n, 7, n),
+                new StructT("struct talent_streams", 4 + 4L * n + 4L * n + 8L * n + 4L * n + 8L * n, List.of(
+                        new Field("count", 0, 0), new Field("stream", 3, 0), new Field("mode", 3, 0),
+                        new Field("size", 4, 0), new Field("wide", 5, 0), new Field("buf", 8, 0)))),
                 new Value.StructValue(List.of(Fixtures.i(count), new Value.ArrayValue(arrays.get(0)),
                         new Value.ArrayValue(arrays.get(1)), new Value.ArrayValue(arrays.get(2)),
-                        new Value.ArrayValue(arrays.get(3)))));
+                        new Value.ArrayValue(arrays.get(3)), new Value.ArrayValue(bufs))));
+    }
+
+    /** A pointer to the start of the fixture's global {@code label} (char[6]). */
+    static Value label() {
+        return Fixtures.ref(Value.ObjectKind.GLOBAL, 10, 0, 0, 0L);
     }
 
     static final TypeDesc UCHAR = new UInt("unsigned char", 1, 8);
@@ -251,6 +264,9 @@ final class LibcStateCorpus {
         // stdout unbuffered and wide, stderr line-buffered with a size, open stream 0 fully buffered at the largest size
         out.put("libc-streams.tck", CheckpointWriter.write(withStreams(base, 3, new long[] {1, 3, 0, 1},
                 new long[] {2, 2, 4096, 0}, new long[] {3, 1, RuntimeContract.STREAMS_MAX_SIZE, -1})));
+        // stdout fully buffered in the program's own char label[6], stderr unbuffered
+        out.put("libc-streams-buffer.tck", CheckpointWriter.write(withStreams(base, List.of(label()), 2,
+                new long[] {1, 1, 6, 0}, new long[] {2, 3, 0, 0})));
         // "p0 p1 " unwritten in stdout, "err" in stderr (with `2>&1` into one file); stdout's alone; every byte value
         out.put("libc-pending.tck", CheckpointWriter.write(withPending(base, 6, chars("p0 p1 err"), U8)));
         out.put("libc-pending-stdout.tck", CheckpointWriter.write(withPending(base, 3, chars("x\n "), U8)));
@@ -316,6 +332,18 @@ final class LibcStateCorpus {
         out.put("global-streams-empty-entry.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 0, 0, 0})));
         out.put("global-streams-past-count.tck", CheckpointWriter.write(withStreams(base, 1, new long[] {1, 3, 0, 0},
                 new long[] {2, 3, 0, 0})));
+        out.put("global-streams-buffer-past-count.tck", CheckpointWriter.write(withStreams(base,
+                List.of(Value.NullPointer.INSTANCE, label()), 1, new long[] {1, 1, 6, 0})));
+        out.put("global-streams-buffer-unbuffered.tck", CheckpointWriter.write(withStreams(base, List.of(label()), 1,
+                new long[] {1, 3, 0, 0})));
+        out.put("global-streams-buffer-no-size.tck", CheckpointWriter.write(withStreams(base, List.of(label()), 1,
+                new long[] {1, 2, 0, 0})));
+        out.put("global-streams-buffer-string.tck", CheckpointWriter.write(withStreams(base,
+                List.of(new Value.StringConstant(0, 0)), 1, new long[] {1, 1, 6, 0})));
+        out.put("global-streams-buffer-argv.tck", CheckpointWriter.write(withStreams(base,
+                List.of(Fixtures.ref(Value.ObjectKind.ARGV_STRING, 1, 0, 0, 0L)), 1, new long[] {1, 1, 2, 0})));
+        out.put("global-streams-buffer-indeterminate.tck", CheckpointWriter.write(withStreams(base,
+                List.of(Value.Indeterminate.INSTANCE), 1, new long[] {1, 1, 6, 0})));
         out.put("global-pending-out-past-bytes.tck", CheckpointWriter.write(withPending(base, 4, chars("abc"), U8)));
         out.put("global-pending-out-over-bound.tck", CheckpointWriter.write(withPending(base,
                 RuntimeContract.PENDING_MAX + 1, cycling(3), U8)));
