@@ -59,8 +59,11 @@ public final class PrecopyBench {
     /** TALENT_AHEAD of each "ahead" mode's destination (populate, base or off); empty: no such mode. */
     private final List<String> ahead;
     private final List<Integer> rounds = new ArrayList<>();
-    /** The runtime's own report of the last pre-copy stop (its -v lines on the delta and the dirty tracking). */
-    private final List<String> stopLines = new ArrayList<>();
+    /**
+     * The runtime's own report of the last pre-copy run of each TALENT_DIRTY value (its -v lines on its rounds, the
+     * deltas and the dirty tracking).
+     */
+    private final Map<String, List<String>> stopLines = new java.util.LinkedHashMap<>();
     /** The last destination started ahead's own -v line on what it did before its go. */
     private final List<String> aheadLines = new ArrayList<>();
 
@@ -131,7 +134,9 @@ public final class PrecopyBench {
         return render(results, runs) + "dirty-page tracking (TALENT_DIRTY): " + String.join(" / ", dirty)
                 + "; pre-copy rounds per run: "
                 + rounds + (ahead.isEmpty() ? "" : "; destination started ahead: TALENT_AHEAD=" + String.join(" / ", ahead))
-                + "\nthe last pre-copy run's own report (its rounds, then its stop):\n" + String.join("\n", stopLines) + "\n"
+                + stopLines.entrySet().stream().map(e -> "\nthe last pre-copy run's own report with TALENT_DIRTY=" + e.getKey()
+                        + " (its rounds, then its stop):\n" + String.join("\n", e.getValue())).collect(java.util.stream.Collectors.joining())
+                + "\n"
                 + (aheadLines.isEmpty() ? "" : "the last destination started ahead:\n" + String.join("\n", aheadLines) + "\n");
     }
 
@@ -213,11 +218,12 @@ public final class PrecopyBench {
                 throw new BenchFailedException("the source exited " + p.exitValue() + " instead of 75:\n" + Files.readString(err));
             }
             if (precopy) {
-                stopLines.clear();
+                List<String> lines = new ArrayList<>();
+                stopLines.put(dirtyMode, lines);
                 // the rounds' own lines too (what each round cost), then the stop's
                 Files.readAllLines(err).stream().filter(l -> l.startsWith("talent: delta ckpt-")
                         || l.startsWith("talent: delta pre-") || l.startsWith("talent: pre-copy round")
-                        || l.startsWith("talent: stop after pre-copy:")).forEach(stopLines::add);
+                        || l.startsWith("talent: stop after pre-copy:")).forEach(lines::add);
             }
             Path stop = src.resolve(precopy ? "ckpt-000001.tdl" : "ckpt-000001.tck");
             if (!Files.isRegularFile(stop)) throw new BenchFailedException("no " + stop.getFileName() + " after the stop");
