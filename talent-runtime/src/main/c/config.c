@@ -129,15 +129,18 @@ static void set_key(tl_config *c, const key_def *k, const char *value, const cha
         c->precopy = value[0] == '1';
         return;
     case K_DIRTY:
-        /* README.md "Pre-copy": dirty tracking for the stop after pre-copy (dirty.c) */
+        /* README.md "Pre-copy": dirty tracking for the rounds after the first and the stop after pre-copy (dirty.c) */
         if (strcmp(value, "track") == 0)
             tl_dirty_mode = TL_DIRTY_TRACK;
         else if (strcmp(value, "off") == 0)
             tl_dirty_mode = TL_DIRTY_OFF;
         else if (strcmp(value, "verify") == 0)
             tl_dirty_mode = TL_DIRTY_VERIFY;
+        else if (strcmp(value, "stop") == 0)
+            tl_dirty_mode = TL_DIRTY_STOP;
         else
-            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected track, off or verify", where, k->key, value);
+            tl_die(TL_EXIT_USAGE, "%s: %s='%s' is not valid: expected track, stop, off or verify", where, k->key,
+                   value);
         return;
     case K_FSYNC:
         /* README.md "Configuration": which checkpoints are fsynced before they count as written */

@@ -21,6 +21,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #define OP_COPY 1
 #define OP_DATA 2
@@ -311,6 +314,8 @@ static void delta_stream_dirty(oplist *ops, tl_buf *data, const tl_piece *pc, co
     uint32_t crc = pc->crc_seed;
     s.b = pc->buf;
     s.k = s.shift = 0;
+    /* a round's child records its chunks' CRCs as it goes, the unchanged ones from the base's record (dirty.c) */
+    tl_dirty_record_begin(pc->tag, pc->buf);
     while (pos < total) {
         size_t n = total - pos < TL_DELTA_CHUNK ? total - pos : TL_DELTA_CHUNK;
         const tl_buf_ref *r = seek_ref(&s, pos);
@@ -320,16 +325,19 @@ static void delta_stream_dirty(oplist *ops, tl_buf *data, const tl_piece *pc, co
             *image_crc = tl_dirty_crc_append(*image_crc, c);
             crc = tl_dirty_crc_append(crc, c);
             add_op(ops, OP_COPY, boff + pos, n);
+            tl_dirty_record_crc(c);
             dirty_skipped++;
         } else {
             content_at(&s, pos, n, chunk);
             *image_crc = tl_crc32c(*image_crc, chunk, n);
             crc = tl_crc32c(crc, chunk, n);
+            tl_dirty_record_bytes(chunk, n);
             delta_chunk(ops, data, chunk, n, pos, base, boff, blen, in_base);
             dirty_encoded++;
         }
         pos += n;
     }
+    tl_dirty_record_end();
     if (pc->crc_out)
         put_crc(pc->crc_out, crc);
 }
@@ -630,6 +638,74 @@ int tl_delta_shift(const unsigned char *d, size_t dlen, size_t blen, uint64_t *i
     if (check_ops(d, dlen, blen, &h, shift, err, errlen) != 0)
         return -1;
     *image_len = h.image_len;
+    return 0;
+}
+
+/* n bytes at p to fd at offset off, through short writes and EINTR: 0, or -1 with errno. */
+static int pwrite_fully(int fd, const unsigned char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* len bytes of base_fd at from to fd at at inside the kernel (a file system that shares extents shares them): the
+ * bytes copied, fewer where the kernel refuses or stops (the caller writes the rest itself). */
+static uint64_t kernel_copy(int base_fd, uint64_t from, int fd, uint64_t at, uint64_t len)
+{
+    uint64_t done = 0;
+#if defined(__linux__) && defined(SYS_copy_file_range)
+    while (done < len) {
+        long long in_off = (long long)(from + done), out_off = (long long)(at + done);
+        uint64_t want = len - done > ((uint64_t)1 << 30) ? (uint64_t)1 << 30 : len - done;
+        long got = syscall(SYS_copy_file_range, base_fd, &in_off, fd, &out_off, (size_t)want, 0u);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        done += (uint64_t)got;
+    }
+#else
+    (void)base_fd, (void)from, (void)fd, (void)at, (void)len;
+#endif
+    return done;
+}
+
+int tl_delta_write_image(int fd, int base_fd, const unsigned char *base, size_t blen, const unsigned char *d,
+                         size_t dlen, uint32_t *image_crc, char *err, size_t errlen)
+{
+    head h;
+    uint64_t filled = 0;
+    uint32_t i;
+    int64_t shift;
+    /* a delta this process just built: still checked whole before anything is written */
+    if (check_ops(d, dlen, blen, &h, &shift, err, errlen) != 0)
+        return -1;
+    for (i = 0; i < h.nops; i++) {
+        const unsigned char *o = d + h.ops_off + (size_t)i * OP_BYTES;
+        uint64_t a = be_get(o + 1, 8), len = be_get(o + 9, 8), done = 0;
+        if (o[0] == OP_COPY)
+            done = kernel_copy(base_fd, a, fd, filled, len);
+        if (pwrite_fully(fd, (o[0] == OP_COPY ? base : d + h.data_off) + a + done, (size_t)(len - done),
+                         filled + done) != 0) {
+            set_err(err, errlen, "cannot write the image at offset %llu: %s", (unsigned long long)(filled + done),
+                    strerror(errno));
+            return -1;
+        }
+        filled += len;
+    }
+    *image_crc = h.image_crc;
     return 0;
 }
 

@@ -44,6 +44,14 @@ void tl_delta_build(tl_buf *out, const char *base_name, const unsigned char *bas
  * as unchanged without being read, and those encoded and compared. */
 void tl_delta_dirty_counts(uint64_t *skipped, uint64_t *encoded);
 
+/* Writes the image the delta d (dlen bytes) makes of base (blen bytes, the file open as base_fd) into fd at offset
+ * 0: every operation checked first, as a reader does; the COPYs copied from base_fd inside the kernel
+ * (copy_file_range, which shares extents where the file system can) or, where the kernel refuses, written from base;
+ * the DATA written. A pre-copy round's image made from the previous round's image (precopy.c). 0 with the image's
+ * CRC32C (the delta's, not recomputed) in *image_crc, or -1 with a message. */
+int tl_delta_write_image(int fd, int base_fd, const unsigned char *base, size_t blen, const unsigned char *d,
+                         size_t dlen, uint32_t *image_crc, char *err, size_t errlen);
+
 /* Validates a delta and returns its base file name (copied into name). 0, or -1 with a message. */
 int tl_delta_base_name(const unsigned char *delta, size_t dlen, char *name, size_t namelen, char *err, size_t errlen);
 

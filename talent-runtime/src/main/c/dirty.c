@@ -410,6 +410,21 @@ void tl_dirty_record_bytes(const unsigned char *p, size_t n)
     }
 }
 
+void tl_dirty_record_crc(uint32_t crc)
+{
+    record *w = writing;
+    if (!w || w->overflow)
+        return;
+    /* only ever a whole chunk at a chunk boundary, as tl_dirty_record_bytes would have closed it */
+    if (sec_pos % CHUNK != 0 || w->ncrc == MAX_CRCS) {
+        w->overflow = 1;
+        return;
+    }
+    w->crc[w->ncrc++] = crc;
+    sec_pos += CHUNK;
+    chunk_crc = 0;
+}
+
 void tl_dirty_record_end(void)
 {
     record *w = writing;
@@ -430,6 +445,7 @@ void tl_dirty_record_done(void)
 
 static const record *stop_rec;
 static unsigned stop_base;
+static int round_armed;             /* armed by tl_dirty_round (a round's child), not by the stop */
 
 int tl_dirty_stop(unsigned base)
 {
@@ -455,6 +471,32 @@ int tl_dirty_stop(unsigned base)
     return 1;
 }
 
+int tl_dirty_round(unsigned base)
+{
+    stop_rec = NULL;
+    round_armed = 0;
+    if (tl_dirty_mode == TL_DIRTY_OFF)
+        return 0;
+    if (tl_dirty_mode == TL_DIRTY_STOP) {
+        tl_info("pre-copy round: dirty tracking only at the stop (dirty = stop); every chunk is compared");
+        return 0;
+    }
+    if (broken) {
+        tl_info("pre-copy round: dirty tracking is off; every chunk is compared");
+        return 0;
+    }
+    /* writing: this is a round's child whose parent read the written pages just before the fork (the child itself
+     * cannot: the pages and the descriptor are the parent's), and the stamps it inherited are those */
+    if (!writing || !record_of(base) || nranges == 0) {
+        tl_info("pre-copy round: no tracked arrays for round %u; every chunk is compared", base);
+        return 0;
+    }
+    stop_rec = record_of(base);
+    stop_base = base;
+    round_armed = 1;
+    return 1;
+}
+
 int tl_dirty_armed(void)
 {
     return stop_rec != NULL;
@@ -463,6 +505,7 @@ int tl_dirty_armed(void)
 void tl_dirty_disarm(void)
 {
     stop_rec = NULL;
+    round_armed = 0;
 }
 
 static int pages_clean(uintptr_t a, uintptr_t b)
@@ -500,6 +543,11 @@ int tl_dirty_clean(const char *tag, size_t at, const void *src, unsigned size, s
         (size_t)size * n - (pos - at) < CHUNK)
         return 0;
     if (strlen(tag) < 4)
+        return 0;
+    /* In a round's child only the program's globals: their memory is the parent's as it was at the fork, which
+     * the stamps describe. The arrays of frames are copies the child made after the fork (frames.c), possibly at
+     * the very addresses the base's record lists, written where no tracking sees it. */
+    if (round_armed && memcmp(tag, "GLOB", 4) != 0)
         return 0;
     /* the first section of that tag, as delta.c's base_section finds it */
     for (s = 0; !sc && s < rc->nsec; s++)

@@ -16,11 +16,13 @@
 
 #include "encode.h"
 
-/* Key dirty (TALENT_DIRTY): track (default), off, or verify (the stop builds its delta both ways and ends with
- * exit 70 when they differ: a test hook). */
+/* Key dirty (TALENT_DIRTY): track (default: the rounds after the first and the stop), stop (the stop only: every
+ * round encodes and compares all of it, as before rounds were tracked; for comparisons), off, or verify (track, and
+ * each delta is built both ways, exit 70 when they differ: a test hook). */
 #define TL_DIRTY_OFF 0
 #define TL_DIRTY_TRACK 1
 #define TL_DIRTY_VERIFY 2
+#define TL_DIRTY_STOP 3
 extern int tl_dirty_mode;
 
 /* Parent, just before the fork of pre-copy round `round` (base: the newest complete round, 0 if none): reads and
@@ -34,6 +36,9 @@ void tl_dirty_after_fork(int in_child);
 void tl_dirty_record_begin(const char *tag, const tl_buf *b);
 void tl_dirty_record_bytes(const unsigned char *p, size_t n);
 void tl_dirty_record_end(void);
+/* The round's child, as its delta is built (delta.c): the next 4 KiB chunk of the section is one taken as unchanged
+ * since the base's round, recorded by its CRC32C (seed 0) from the base's record without its bytes. */
+void tl_dirty_record_crc(uint32_t crc);
 void tl_dirty_record_done(void);
 
 /* Parent, at the stop whose delta is against round base: reads the written pages. 1 when the chunks may be
@@ -44,7 +49,15 @@ int tl_dirty_stop(unsigned base);
  * at the same offset; 1 with its CRC32C (seed 0) in *crc. */
 int tl_dirty_clean(const char *tag, size_t at, const void *src, unsigned size, size_t n, size_t pos, uint32_t *crc);
 
-/* 1 between a tl_dirty_stop that returned 1 and tl_dirty_disarm (after which every chunk is compared again). */
+/* A pre-copy round's child whose delta is against round base (the newest complete round when it forked): 1 when
+ * the chunks of the program's globals may be checked with tl_dirty_clean, from the written pages as the parent read
+ * them just before the fork (the child's memory is the parent's as it was then); every chunk of another section
+ * (the arrays of frames, which the child copied after the fork) is compared. 0 when every chunk is compared (said
+ * at -v). */
+int tl_dirty_round(unsigned base);
+
+/* 1 between a tl_dirty_stop or tl_dirty_round that returned 1 and tl_dirty_disarm (after which every chunk is
+ * compared again). */
 int tl_dirty_armed(void);
 void tl_dirty_disarm(void);
 

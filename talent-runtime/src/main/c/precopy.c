@@ -245,14 +245,49 @@ int tl_precopy_diverts(void)
     return complete != 0;
 }
 
+/* What a file's content is written by: 0 with the content's CRC32C in *crc, or -1 with a message. */
+typedef int (*content_writer)(int fd, const char *tmp, void *ctx, uint32_t *crc, char *err, size_t errlen);
+
+typedef struct pieces_of {
+    const tl_piece *pieces;
+    unsigned npieces;
+} pieces_of;
+
+static int write_pieces(int fd, const char *tmp, void *ctx, uint32_t *crc, char *err, size_t errlen)
+{
+    const pieces_of *w = ctx;
+    unsigned k;
+    /* a handful of large pieces, each written whole or through a small buffer (tl_piece_write) */
+    for (k = 0; k < w->npieces; k++) {
+        errno = EIO;
+        if (tl_piece_write(fd, &w->pieces[k], crc) != 0) {
+            snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int put_file_by(const char *name, content_writer writer, void *ctx, int durable, char *path, size_t pathlen,
+                       uint32_t *image_crc, char *err, size_t errlen);
+
 /* Writes the pieces to dir/name through a new temporary file and a rename (fsync when durable). */
 static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, int durable, char *path,
                     size_t pathlen, uint32_t *image_crc, char *err, size_t errlen)
 {
+    pieces_of w;
+    w.pieces = pieces;
+    w.npieces = npieces;
+    return put_file_by(name, write_pieces, &w, durable, path, pathlen, image_crc, err, errlen);
+}
+
+/* Writes dir/name through a new temporary file, its content by writer, and a rename (fsync when durable). */
+static int put_file_by(const char *name, content_writer writer, void *ctx, int durable, char *path, size_t pathlen,
+                       uint32_t *image_crc, char *err, size_t errlen)
+{
     uint32_t crc = 0;
     size_t n = strlen(ckdir) + strlen(name) + 16;
     char *tmp = tl_xmalloc(n);
-    unsigned k = 0;
     int fd, failed = 0;
     snprintf(tmp, n, "%s/.%s.tmp", ckdir, name);
     snprintf(path, pathlen, "%s/%s", ckdir, name);
@@ -268,14 +303,8 @@ static int put_file(const char *name, const tl_piece *pieces, unsigned npieces, 
         free(tmp);
         return -1;
     }
-    /* a handful of large pieces, each written whole or through a small buffer (tl_piece_write) */
-    for (k = 0; k < npieces && !failed; k++) {
-        errno = EIO;
-        if (tl_piece_write(fd, &pieces[k], &crc) != 0) {
-            failed = 1;
-            snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        }
-    }
+    if (writer(fd, tmp, ctx, &crc, err, errlen) != 0)
+        failed = 1;
     if (image_crc)
         *image_crc = crc;
     if (!failed && durable && fsync(fd) != 0)
@@ -323,30 +352,38 @@ static int open_base(const char *name, int sparse, tl_mapped *b, char *err, size
     return rc;
 }
 
-/* Builds the delta of the pieces against the base file name and writes it as out_name. */
-/* The stop's delta where dirty tracking allows (dirty.c): with key dirty = verify also built by comparing every chunk,
- * and the process ends (exit 70) when the two differ. */
-static void build_tracked(tl_buf *d, const char *base_name, const tl_mapped *base, const uint32_t *base_crc,
-                          const tl_piece *pieces, unsigned npieces, uint64_t *changed)
+/* The delta of the stop or of a round's child where dirty tracking allows (dirty.c): with key dirty = verify also built
+ * by comparing every chunk, and the process ends (exit 70) when the two differ. who: what builds it, for the -v
+ * lines. */
+static void build_tracked(const char *who, tl_buf *d, const char *base_name, const tl_mapped *base,
+                          const uint32_t *base_crc, const tl_piece *pieces, unsigned npieces, uint64_t *changed)
 {
     uint64_t skipped = 0, encoded = 0;
     tl_delta_build(d, base_name, base->p, base->n, base_crc, pieces, npieces, changed);
     tl_delta_dirty_counts(&skipped, &encoded);
     tl_dirty_disarm();
-    tl_info("stop after pre-copy: dirty tracking: %llu chunks of large arrays unchanged since %s (not read), %llu "
-            "encoded and compared", (unsigned long long)skipped, base_name, (unsigned long long)encoded);
+    tl_info("%s: dirty tracking: %llu chunks of large arrays unchanged since %s (not read), %llu encoded and "
+            "compared", who, (unsigned long long)skipped, base_name, (unsigned long long)encoded);
     if (tl_dirty_mode == TL_DIRTY_VERIFY) {
         tl_buf full = {0};
         uint64_t full_changed = 0;
         tl_delta_build(&full, base_name, base->p, base->n, base_crc, pieces, npieces, &full_changed);
+        if ((full.len != d->len || memcmp(full.data, d->data, d->len) != 0 || full_changed != *changed) && in_child) {
+            /* a round's child never ends through exit(): the program's exit handlers and streams are the parent's */
+            tl_warn("%s: dirty tracking verification failed: the delta from tracking (%lu bytes) differs from the "
+                    "full comparison's (%lu bytes)", who, (unsigned long)d->len, (unsigned long)full.len);
+            _exit(TL_EXIT_SOFTWARE);
+        }
         if (full.len != d->len || memcmp(full.data, d->data, d->len) != 0 || full_changed != *changed)
-            tl_die(TL_EXIT_SOFTWARE, "dirty tracking verification failed: the delta from tracking (%lu bytes) differs "
-                   "from the full comparison's (%lu bytes)", (unsigned long)d->len, (unsigned long)full.len);
-        tl_info("stop after pre-copy: dirty tracking verified: the full comparison gives the same delta");
+            tl_die(TL_EXIT_SOFTWARE, "%s: dirty tracking verification failed: the delta from tracking (%lu bytes) "
+                   "differs from the full comparison's (%lu bytes)", who, (unsigned long)d->len,
+                   (unsigned long)full.len);
+        tl_info("%s: dirty tracking verified: the full comparison gives the same delta", who);
         tl_buf_free(&full);
     }
 }
 
+/* Builds the delta of the pieces against the base file name and writes it as out_name. */
 static int put_delta(const char *base_name, const uint32_t *base_crc, const char *out_name, const tl_piece *pieces,
                      unsigned npieces, int durable, char *path, size_t pathlen, uint64_t *changed, uint64_t *size,
                      char *err, size_t errlen)
@@ -363,7 +400,7 @@ static int put_delta(const char *base_name, const uint32_t *base_crc, const char
     }
     t0 = tl_now_ms();
     if (tracked)
-        build_tracked(&d, base_name, &base, base_crc, pieces, npieces, changed);
+        build_tracked("stop after pre-copy", &d, base_name, &base, base_crc, pieces, npieces, changed);
     else
         tl_delta_build(&d, base_name, base.p, base.n, base_crc, pieces, npieces, changed);
     tl_unmap_checkpoint_file(&base);
@@ -384,6 +421,84 @@ static void round_name(char *out, size_t n, unsigned r, const char *ext)
     snprintf(out, n, "pre-%06u.%s", r, ext);
 }
 
+/* The image of a round made from the previous round's image file and the round's delta. */
+typedef struct image_of {
+    int base_fd;
+    const tl_mapped *base;
+    const tl_buf *delta;
+} image_of;
+
+static int write_image(int fd, const char *tmp, void *ctx, uint32_t *crc, char *err, size_t errlen)
+{
+    const image_of *w = ctx;
+    char why[512];
+    (void)tmp;
+    if (tl_delta_write_image(fd, w->base_fd, w->base->p, w->base->n, w->delta->data, w->delta->len, crc, why,
+                             sizeof why) != 0) {
+        snprintf(err, errlen, "cannot make the image from the previous one: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* A round after one whose record dirty tracking has (dirty.c): the delta from the previous round's image is built
+ * first, reading only the chunks tracking does not vouch for (tl_dirty_round), and the round's image is that image
+ * file with the delta applied (its unchanged ranges copied by the kernel), not the whole state encoded and written
+ * again. The record of this round is filled as the delta is built. 0 with both files in place and the image's CRC in
+ * *crc; 1 when tracking cannot serve this round (nothing written: the caller writes the whole image); any failure
+ * after that ends the round (exit 1, nothing of it left behind). */
+static int child_write_tracked(const tl_piece *pieces, unsigned npieces, const char *name, const char *prev,
+                               const char *dname, uint32_t *crc, uint64_t *changed, uint64_t *dsize)
+{
+    char path[4096], err[1024];
+    tl_mapped base;
+    tl_buf d = {0};
+    tl_piece one = {NULL, NULL, 0, NULL, NULL, 0};
+    image_of w;
+    struct stat st;
+    char who[48];
+    int fd;
+    if (!tl_dirty_round(complete))
+        return 1;
+    if (open_base(prev, 1, &base, err, sizeof err) != 0) {
+        tl_dirty_disarm();
+        tl_info("pre-copy round %u: %s; the whole image is written", round_no, err);
+        return 1;
+    }
+    snprintf(who, sizeof who, "pre-copy round %u", round_no);
+    build_tracked(who, &d, prev, &base, complete_crc_known ? &complete_crc : NULL, pieces, npieces, changed);
+    one.p = d.data;
+    one.n = d.len;
+    *dsize = d.len;
+    if (put_file(dname, &one, 1, 0, path, sizeof path, NULL, err, sizeof err) != 0) {
+        tl_warn("pre-copy round %u: %s", round_no, err);
+        _exit(1);
+    }
+    snprintf(path, sizeof path, "%s/%s", ckdir, prev);
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* the file the mapping was made of, unchanged in length */
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != (uint64_t)base.n) {
+        tl_warn("pre-copy round %u: cannot open %s again to make the image from it%s%s", round_no, prev,
+                fd < 0 ? ": " : "", fd < 0 ? strerror(errno) : "");
+        snprintf(path, sizeof path, "%s/%s", ckdir, dname);
+        (void)unlink(path);
+        _exit(1);
+    }
+    w.base_fd = fd;
+    w.base = &base;
+    w.delta = &d;
+    if (put_file_by(name, write_image, &w, 0, path, sizeof path, crc, err, sizeof err) != 0) {
+        tl_warn("pre-copy round %u: %s", round_no, err);
+        snprintf(path, sizeof path, "%s/%s", ckdir, dname);
+        (void)unlink(path);
+        _exit(1);
+    }
+    close(fd);
+    tl_unmap_checkpoint_file(&base);
+    tl_buf_free(&d);
+    return 0;
+}
+
 static void child_write(const tl_piece *pieces, unsigned npieces)
 {
     char name[64], prev[64], dname[64], path[4096], err[1024];
@@ -391,10 +506,16 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
     uint64_t size = 0, changed = 0, dsize = 0;
     uint32_t crc = 0;
     unsigned k;
+    int made = 0;
     for (k = 0; k < npieces; k++)
         size += pieces[k].n;
     round_name(name, sizeof name, round_no, "tck");
-    if (put_file(name, pieces, npieces, 0, path, sizeof path, &crc, err, sizeof err) != 0) {
+    if (complete) {
+        round_name(prev, sizeof prev, complete, "tck");
+        round_name(dname, sizeof dname, round_no, "tdl");
+        made = child_write_tracked(pieces, npieces, name, prev, dname, &crc, &changed, &dsize) == 0;
+    }
+    if (!made && put_file(name, pieces, npieces, 0, path, sizeof path, &crc, err, sizeof err) != 0) {
         tl_warn("pre-copy round %u: %s", round_no, err);
         _exit(1);
     }
@@ -408,10 +529,8 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
             tl_info("pre-copy round %u: cannot report the image's CRC; the stop computes it", round_no);
     }
     if (complete) {
-        round_name(prev, sizeof prev, complete, "tck");
-        round_name(dname, sizeof dname, round_no, "tdl");
-        if (put_delta(prev, complete_crc_known ? &complete_crc : NULL, dname, pieces, npieces, 0, path, sizeof path,
-                      &changed, &dsize, err, sizeof err) != 0) {
+        if (!made && put_delta(prev, complete_crc_known ? &complete_crc : NULL, dname, pieces, npieces, 0, path,
+                               sizeof path, &changed, &dsize, err, sizeof err) != 0) {
             tl_warn("pre-copy round %u: %s", round_no, err);
             _exit(1);
         }
@@ -432,7 +551,8 @@ static void child_write(const tl_piece *pieces, unsigned npieces)
         tl_event(TL_EVENT_PRECOPY " %u %s %llu", round_no, name, (unsigned long long)size);
     }
     tl_info("pre-copy round %u: %.1f MiB image%s in %.1f ms (child %ld)", round_no, (double)size / 1048576.0,
-            complete ? ", delta written" : "", tl_now_ms() - t0, (long)getpid());
+            made ? " made from the previous one and the delta" : complete ? ", delta written" : "", tl_now_ms() - t0,
+            (long)getpid());
     if (complete)
         tl_info("pre-copy round %u: %llu of %llu bytes changed since round %u", round_no, (unsigned long long)changed,
                 (unsigned long long)size, complete);

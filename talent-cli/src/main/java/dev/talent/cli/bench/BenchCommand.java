@@ -221,10 +221,12 @@ public final class BenchCommand implements Runnable {
                 description = "State sizes in MiB (default 1,64,1024; at most " + Checkpoint.MAX_MIB + ").")
         List<Integer> mib = List.of(1, 64, 1024);
 
-        @Option(names = "--dirty", paramLabel = "track|off",
-                description = "Dirty-page tracking at the stop after pre-copy (TALENT_DIRTY; default ${DEFAULT-VALUE}):"
-                        + " off compares every chunk of the large arrays with the base, as before tracking.")
-        String dirty = "track";
+        @Option(names = "--dirty", paramLabel = "track|stop|off[,...]", split = ",",
+                description = "Dirty-page tracking of the pre-copy runs (TALENT_DIRTY; default ${DEFAULT-VALUE}): track in"
+                        + " the rounds after the first and at the stop, stop only at the stop (every round encodes and"
+                        + " compares all of its state), off nowhere; each value after the first is one more pre-copy"
+                        + " mode, side by side.")
+        List<String> dirty = List.of("track");
 
         @Option(names = "--ahead", paramLabel = "populate|base|off[,...]|none", split = ",",
                 description = "One more mode per value, pre-copy with the destination started ahead (waiting for its go on"
@@ -246,8 +248,10 @@ public final class BenchCommand implements Runnable {
                     throw new ParameterException(spec.commandLine(), "--state-mib: " + m + " is not from 1 to " + Checkpoint.MAX_MIB);
                 }
             }
-            if (!dirty.equals("track") && !dirty.equals("off")) {
-                throw new ParameterException(spec.commandLine(), "--dirty: " + dirty + " is neither track nor off");
+            for (String d : dirty) {
+                if (!List.of("track", "stop", "off").contains(d)) {
+                    throw new ParameterException(spec.commandLine(), "--dirty: " + d + " is not track, stop or off");
+                }
             }
             for (String a : ahead) {
                 if (!List.of("populate", "base", "off").contains(a) && !(a.equals("none") && ahead.size() == 1)) {
@@ -255,7 +259,7 @@ public final class BenchCommand implements Runnable {
                             + " alone)");
                 }
             }
-            return new PrecopyBench(workspace, dirty, ahead.equals(List.of("none")) ? List.of() : ahead.stream().distinct().toList())
+            return new PrecopyBench(workspace, dirty.stream().distinct().toList(), ahead.equals(List.of("none")) ? List.of() : ahead.stream().distinct().toList())
                     .run(mib.stream().distinct().toList(), runs);
         }
     }

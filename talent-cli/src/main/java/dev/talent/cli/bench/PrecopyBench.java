@@ -54,32 +54,45 @@ public final class PrecopyBench {
     private static final long TIMEOUT_MS = 600_000;
 
     private final BenchWorkspace workspace;
-    private final String dirty;
+    /** TALENT_DIRTY of the pre-copy runs: the first for "pre-copy" and the ahead modes, each other one a mode of its own. */
+    private final List<String> dirty;
     /** TALENT_AHEAD of each "ahead" mode's destination (populate, base or off); empty: no such mode. */
     private final List<String> ahead;
     private final List<Integer> rounds = new ArrayList<>();
-    /** The runtime's own report of the last pre-copy stop (its -v lines on the delta and the dirty tracking). */
-    private final List<String> stopLines = new ArrayList<>();
+    /**
+     * The runtime's own report of the last pre-copy run of each TALENT_DIRTY value (its -v lines on its rounds, the
+     * deltas and the dirty tracking).
+     */
+    private final Map<String, List<String>> stopLines = new java.util.LinkedHashMap<>();
     /** The last destination started ahead's own -v line on what it did before its go. */
     private final List<String> aheadLines = new ArrayList<>();
 
     /**
-     * dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs, track or off; ahead: TALENT_AHEAD of the
+     * dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs (track, stop or off), the first for "pre-copy"
+     * and the ahead modes, each further one a mode "pre dirty=VALUE" of its own; ahead: TALENT_AHEAD of the
      * destination started ahead in each "ahead" mode (populate, base or off), empty for none.
      */
-    public PrecopyBench(BenchWorkspace workspace, String dirty, List<String> ahead) {
+    public PrecopyBench(BenchWorkspace workspace, List<String> dirty, List<String> ahead) {
         this.workspace = workspace;
         this.dirty = dirty;
         this.ahead = ahead;
     }
 
-    /** One migration's measurements (ms, bytes). */
-    record Sample(double stopMs, double transferMs, double restoreMs, long stopBytes, double aheadMs, long aheadBytes) {
+    /**
+     * One migration's measurements (ms, bytes); roundMs: the median time of its pre-copy rounds after the first, from
+     * the SIGURG to the round's {@code precopy} event (0 without pre-copy).
+     */
+    record Sample(double stopMs, double transferMs, double restoreMs, long stopBytes, double aheadMs, long aheadBytes,
+                  double roundMs) {
         double downtimeMs() { return stopMs + transferMs + restoreMs; }
     }
 
-    /** All runs of one state size; ahead: the runs of each "ahead" mode, by its TALENT_AHEAD, in the order given. */
-    record SizeResult(int mib, List<Sample> full, List<Sample> pre, Map<String, List<Sample>> ahead) {}
+    /**
+     * All runs of one state size; ahead: the runs of each "ahead" mode, by its TALENT_AHEAD, in the order given; dirty:
+     * the pre-copy runs of each further TALENT_DIRTY value, in the order given.
+     */
+    record SizeResult(int mib, List<Sample> full, List<Sample> pre, Map<String, List<Sample>> ahead,
+                      Map<String, List<Sample>> dirty) {}
 
     public String run(List<Integer> mibs, int runs) throws BenchFailedException, IOException, InterruptedException {
         if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
@@ -102,25 +115,33 @@ public final class PrecopyBench {
                     new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
             if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + mib + " MiB", reference);
             List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
-            Map<String, List<Sample>> early = new java.util.LinkedHashMap<>();
+            Map<String, List<Sample>> early = new java.util.LinkedHashMap<>(), others = new java.util.LinkedHashMap<>();
             for (int r = 1; r <= runs; r++) {
                 workspace.events().accept(new BenchEvent.Measuring(mib + " MiB", r, runs));
-                full.add(migrate(launcher, binary, false, Optional.empty(), reference.stdout()));
-                pre.add(migrate(launcher, binary, true, Optional.empty(), reference.stdout()));
+                full.add(migrate(launcher, binary, false, dirty.getFirst(), Optional.empty(), reference.stdout()));
+                pre.add(migrate(launcher, binary, true, dirty.getFirst(), Optional.empty(), reference.stdout()));
+                for (String value : dirty.subList(1, dirty.size())) {
+                    others.computeIfAbsent(value, _ -> new ArrayList<>())
+                            .add(migrate(launcher, binary, true, value, Optional.empty(), reference.stdout()));
+                }
                 for (String mode : ahead) {
                     early.computeIfAbsent(mode, _ -> new ArrayList<>())
-                            .add(migrate(launcher, binary, true, Optional.of(mode), reference.stdout()));
+                            .add(migrate(launcher, binary, true, dirty.getFirst(), Optional.of(mode), reference.stdout()));
                 }
             }
-            results.add(new SizeResult(mib, full, pre, early));
+            results.add(new SizeResult(mib, full, pre, early, others));
         }
-        return render(results, runs) + "dirty-page tracking at the stop: " + dirty + "; pre-copy rounds per run: "
+        return render(results, runs) + "dirty-page tracking (TALENT_DIRTY): " + String.join(" / ", dirty)
+                + "; pre-copy rounds per run: "
                 + rounds + (ahead.isEmpty() ? "" : "; destination started ahead: TALENT_AHEAD=" + String.join(" / ", ahead))
-                + "\nthe last pre-copy stop's own report:\n" + String.join("\n", stopLines) + "\n"
+                + stopLines.entrySet().stream().map(e -> "\nthe last pre-copy run's own report with TALENT_DIRTY=" + e.getKey()
+                        + " (its rounds, then its stop):\n" + String.join("\n", e.getValue())).collect(java.util.stream.Collectors.joining())
+                + "\n"
                 + (aheadLines.isEmpty() ? "" : "the last destination started ahead:\n" + String.join("\n", aheadLines) + "\n");
     }
 
-    private Sample migrate(Launcher launcher, Path binary, boolean precopy, Optional<String> early, String expected)
+    private Sample migrate(Launcher launcher, Path binary, boolean precopy, String dirtyMode, Optional<String> early,
+                           String expected)
             throws BenchFailedException, IOException, InterruptedException {
         Path src = workspace.freshDirectory("precopy-source");
         Path dst = workspace.freshDirectory("precopy-destination");
@@ -133,7 +154,7 @@ public final class PrecopyBench {
                 .isolated().applyTo(b.environment());
         Map<String, String> env = b.environment();
         env.put(RuntimeContract.ENV_PRECOPY, precopy ? "1" : "0");
-        env.put(RuntimeContract.ENV_DIRTY, dirty);
+        env.put(RuntimeContract.ENV_DIRTY, dirtyMode);
         env.put(RuntimeContract.ENV_VERBOSE, "1");     // the stop's own report, on stderr (stopLines)
         env.put(RuntimeContract.ENV_FSYNC, "recovery");
         env.put(RuntimeContract.ENV_EVENT_FILE, events.toString());
@@ -143,6 +164,7 @@ public final class PrecopyBench {
             if (early.isPresent()) destination = Destination.start(launcher, binary, dst, early.get());
             double aheadMs = 0;
             long aheadBytes = 0;
+            List<Double> roundMs = new ArrayList<>();
             if (precopy) {
                 Thread.sleep(PHASE_MS);
                 signal(p, "URG");
@@ -157,9 +179,11 @@ public final class PrecopyBench {
                 long previous = aheadBytes;
                 int round = 2;
                 for (; ; round++) {
+                    long r0 = System.nanoTime();
                     signal(p, "URG");
                     await(events, "precopy " + round + " ", p, "pre-copy round " + round);
                     a0 = System.nanoTime();
+                    roundMs.add((a0 - r0) / 1e6);
                     String tdl = String.format(Locale.ROOT, "pre-%06d.tdl", round);
                     Path before = dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round - 1));
                     byte[] delta = Files.readAllBytes(src.resolve(tdl));
@@ -194,9 +218,12 @@ public final class PrecopyBench {
                 throw new BenchFailedException("the source exited " + p.exitValue() + " instead of 75:\n" + Files.readString(err));
             }
             if (precopy) {
-                stopLines.clear();
+                List<String> lines = new ArrayList<>();
+                stopLines.put(dirtyMode, lines);
+                // the rounds' own lines too (what each round cost), then the stop's
                 Files.readAllLines(err).stream().filter(l -> l.startsWith("talent: delta ckpt-")
-                        || l.startsWith("talent: stop after pre-copy:")).forEach(stopLines::add);
+                        || l.startsWith("talent: delta pre-") || l.startsWith("talent: pre-copy round")
+                        || l.startsWith("talent: stop after pre-copy:")).forEach(lines::add);
             }
             Path stop = src.resolve(precopy ? "ckpt-000001.tdl" : "ckpt-000001.tck");
             if (!Files.isRegularFile(stop)) throw new BenchFailedException("no " + stop.getFileName() + " after the stop");
@@ -210,7 +237,8 @@ public final class PrecopyBench {
                         || l.startsWith("talent: restored checkpoint"))
                         .forEach(aheadLines::add);
             }
-            return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes);
+            return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes,
+                    roundMs.isEmpty() ? 0 : new Samples(roundMs).median());
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly();
@@ -400,21 +428,30 @@ public final class PrecopyBench {
         s.append(String.format(Locale.ROOT, "Downtime of a stop and restart, x86_64 -> x86_64, state rewritten at 1 %%/s; medians of %d runs%n", runs));
         s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event;"
                 + " ahead-MODE: pre-copy with the destination started ahead with TALENT_AHEAD=MODE, restore timed from its go;"
-                + " ahead ms: the images handed over before the stop, and with base the base restored ahead)\n\n");
-        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s%n", "state", "mode", "stop ms", "transfer ms",
-                "restore ms", "downtime", "stop file", "ahead ms"));
+                + " ahead ms: the images handed over before the stop, and with base the base restored ahead;"
+                + " round ms: a round after the first, SIGURG to its precopy event; pre dirty=VALUE: pre-copy with"
+                + " TALENT_DIRTY=VALUE)\n\n");
+        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s %10s%n", "state", "mode", "stop ms",
+                "transfer ms", "restore ms", "downtime", "stop file", "ahead ms", "round ms"));
         for (SizeResult r : results) {
             List<Map.Entry<String, List<Sample>>> modes = new ArrayList<>(List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre())));
+            r.dirty().forEach((value, v) -> modes.add(Map.entry("pre dirty=" + value, v)));
             r.ahead().forEach((mode, v) -> modes.add(Map.entry("ahead-" + mode, v)));
             for (var mode : modes) {
                 List<Sample> v = mode.getValue();
-                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s%n", r.mib(), mode.getKey(),
+                boolean full = mode.getKey().equals("full");
+                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s %10s%n", r.mib(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
                         median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
-                        mode.getKey().equals("full") ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs))));
+                        full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs)),
+                        full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::roundMs))));
             }
             s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
+            r.dirty().forEach((value, v) -> s.append(String.format(Locale.ROOT,
+                    "%5d MiB  pre dirty=%s / pre-copy: downtime %.2fx, round ms %.2fx%n", r.mib(), value,
+                    median(v, Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs),
+                    median(v, Sample::roundMs) / median(r.pre(), Sample::roundMs))));
             r.ahead().forEach((mode, v) -> s.append(String.format(Locale.ROOT, "%5d MiB  downtime pre-copy / ahead-%s = %.2fx%n",
                     r.mib(), mode, median(r.pre(), Sample::downtimeMs) / median(v, Sample::downtimeMs))));
         }
