@@ -272,6 +272,11 @@
 #define TL_SA_NODEFER 32u
 #define TL_SA_RESETHAND 64u
 
+/* A pthread_mutex_t value (mutextype.c): the STRUCT of that name has one member, kind, whose value is at most this
+ * (0 default, 1 recursive, 2 error-checking); a larger one is refused by both readers */
+#define TL_MUTEX_TYPE_NAME "pthread_mutex_t"
+#define TL_MUTEX_KIND_MAX 2
+
 /* Checkpoint format major versions (FORMAT.md "Header"): a file is written with the lowest major that describes it;
  * 2 when it holds ERRN, a section a 1.x reader would skip (it refuses any other major instead) */
 #define TL_FORMAT_MAJOR 1

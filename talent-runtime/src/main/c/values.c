@@ -1562,6 +1562,26 @@ void (*tl_function_addr_named(const unsigned char *name, uint32_t len))(void)
     return fn ? fn->addr : NULL;
 }
 
+/* A pthread_mutex_t value (FORMAT.md "Signal sets, sigactions and descriptor sets"; mutextype.c) that began at
+ * offset at and was just skipped: its member kind is at most TL_MUTEX_KIND_MAX. */
+static void check_mutex_kind(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type *ct, size_t at)
+{
+    const tl_ck_type *ft;
+    size_t end = r->pos;
+    uint64_t u;
+    if (!ct->name || strcmp(ct->name, TL_MUTEX_TYPE_NAME) != 0 || ct->nfields != 1 || !ct->fields[0].bit_width)
+        return;
+    ft = &ck->types[ct->fields[0].type];
+    if (ft->kind != TALENT_K_UINT)
+        return;
+    r->pos = at;
+    u = tl_rd_uint_n(r, ft->bits / 8u);
+    r->pos = end;
+    if (u > TL_MUTEX_KIND_MAX)
+        tl_reader_fail(r, "at offset %lu: a pthread_mutex_t of kind %llu, which is none (0 default, 1 recursive, "
+                       "2 error-checking)", (unsigned long)(r->base + at), (unsigned long long)u);
+}
+
 /* A struct or union member: a bit-field's value must fit its width (sign-extended for SINT). */
 static void skip_member(tl_reader *r, const tl_checkpoint *ck, const tl_ck_field *fd, int depth)
 {
@@ -1905,11 +1925,14 @@ int tl_skip_value(tl_reader *r, const tl_checkpoint *ck, uint32_t type_id, int d
         break;
     }
     case TALENT_K_STRUCT: {
+        size_t at = r->pos;
         const skip_plan *pl = r->failed || depth > TL_MAX_TYPE_DEPTH - 16 ? NULL : skip_plan_of(ck, type_id);
         if (pl && pl->ok && skip_flat(r, ck, type_id))
             break;
         for (f = 0; f < ct->nfields && !r->failed; f++)
             skip_member(r, ck, &ct->fields[f], depth);
+        if (!r->failed)
+            check_mutex_kind(r, ck, ct, at);
         break;
     }
     case TALENT_K_UNION:

@@ -110,6 +110,8 @@ extern const talent_type talent_fdset_type;
 extern const talent_type talent_sockaddr_storage_type;
 /* regex_t (regexes.c): carried as the pattern and flags regcomp compiled it from, compiled again at the restore */
 extern const talent_type talent_regex_type;
+/* pthread_mutex_t (mutextype.c): carried as its kind while unlocked, restored freshly initialised */
+extern const talent_type talent_mutex_type;
 
 /* ---------------------------------------------------------------- program tables */
 

@@ -1545,6 +1545,13 @@ public final class CheckpointReader {
                 case StructT s -> {
                     List<Value> fields = new ArrayList<>(s.fields().size());
                     for (Field f : s.fields()) fields.add(member(in, f, where + "." + f.name()));
+                    // a pthread_mutex_t (talent-runtime mutextype.c): its one member is its kind, 0 to MUTEX_KIND_MAX
+                    if (s.name().equals(RuntimeContract.MUTEX_TYPE_NAME) && fields.size() == 1
+                            && s.fields().getFirst().bitWidth() > 0 && fields.getFirst() instanceof Value.IntValue(BigInteger k)
+                            && k.compareTo(BigInteger.valueOf(RuntimeContract.MUTEX_KIND_MAX)) > 0) {
+                        throw in.error(at, where + ": a pthread_mutex_t of kind " + k
+                                + ", which is none (0 default, 1 recursive, 2 error-checking)");
+                    }
                     yield new Value.StructValue(fields);
                 }
                 case UnionT u -> {

@@ -311,6 +311,12 @@ public final class RuntimeContract {
     public static final int SA_RESTART = 16;
     public static final int SA_NODEFER = 32;
     public static final int SA_RESETHAND = 64;
+    /**
+     * A pthread_mutex_t value (talent-runtime mutextype.c): the STRUCT of that name has one member, kind, whose value is
+     * at most MUTEX_KIND_MAX (0 default, 1 recursive, 2 error-checking); a larger one is refused by both readers.
+     */
+    public static final String MUTEX_TYPE_NAME = "pthread_mutex_t";
+    public static final int MUTEX_KIND_MAX = 2;
 
     /**
      * Checkpoint format major versions (docs/FORMAT.md "Header"): a file is written with the lowest major that

@@ -326,26 +326,31 @@ public final class TypeDescriptors {
      * as a sigset_t, its POSIX flags); {@code fd_set} (a set of descriptors, read with FD_ISSET, written with
      * FD_SET/FD_CLR; fdsettype.c); {@code regex_t} (carried as the pattern and flags regcomp compiled it from, compiled
      * again at the restore; regexes.c); {@code struct sockaddr_storage} (its family, its bytes, an IPv6 scope id as a
-     * number; sockaddrtype.c). Null for any other type, and for a program's own type of that name.
+     * number; sockaddrtype.c); {@code pthread_mutex_t} (its kind, refused while locked, restored freshly initialised;
+     * mutextype.c). Null for any other type, and for a program's own type of that name.
      */
     private String runtimeDescribed(CType t) {
         CType c = t;
         boolean sigset = false;
         boolean fdset = false;
         boolean regex = false;
+        boolean mutex = false;
         for (int guard = 0; c instanceof CType.Named n && guard < 100; guard++) {
             sigset |= n.name().equals("sigset_t") || n.name().equals("__sigset_t");
             fdset |= n.name().equals("fd_set");
             regex |= n.name().equals("regex_t");
+            mutex |= n.name().equals("pthread_mutex_t");
             try {
                 c = types.typedefTarget(n.name());
             } catch (IllegalArgumentException unknown) {
                 return null;
             }
         }
-        if (!(c instanceof CType.Tagged g) || !g.tag().equals("struct")) return null;
+        // pthread_mutex_t is a union in glibc, a struct in musl
+        if (!(c instanceof CType.Tagged g) || !(g.tag().equals("struct") || (mutex && g.tag().equals("union")))) return null;
         Node rec = types.record(g);
         if (rec == null || !rec.flag("completeDefinition") || !types.isLibraryRecord(rec)) return null;
+        if (mutex) return "talent_mutex_type";
         if (sigset) return "talent_sigset_type";
         if (fdset) return "talent_fdset_type";
         if (regex) return "talent_regex_type";

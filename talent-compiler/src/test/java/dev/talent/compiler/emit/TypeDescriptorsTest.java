@@ -185,6 +185,33 @@ class TypeDescriptorsTest {
     }
 
     /**
+     * pthread_mutex_t (glibc: a union of the private __data and bytes): the runtime's descriptor (mutextype.c), for a
+     * global, a function-local static and a struct member; the build refused it before (qrencode's RSECC_mutex).
+     */
+    @Test
+    void mutexesAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <pthread.h>
+                struct guarded { pthread_mutex_t m; int n; };
+                struct guarded g;
+                static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+                int main(void) {
+                  static pthread_mutex_t local = PTHREAD_MUTEX_INITIALIZER;
+                  int n = 0;
+                  for (int i = 0; i < 3; i++) {
+                    pthread_mutex_lock(&lock); pthread_mutex_lock(&local); n += i + g.n;
+                    pthread_mutex_unlock(&local); pthread_mutex_unlock(&lock);
+                  }
+                  return n;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).doesNotContain("__data").doesNotContain("__size");
+        assertThat(tables).contains("TALENT_FIELD(struct guarded, m, &talent_mutex_type)")
+                .contains("&lock, &talent_mutex_type").contains("&talent_mutex_type");
+    }
+
+    /**
      * regex_t: the runtime's descriptor (regexes.c: the pattern is carried and compiled again), never glibc's
      * __buffer, which refused the build before (GNU ed's global 'store').
      */
