@@ -394,7 +394,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                 destinationProtocol(fromSpeaks, toSpeaks));
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
-        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
+        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net(), null,
+                fromSpeaks >= dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS);
         RemoteConnections connections = new RemoteConnections(app, source, destination, timeouts);
         // --inject-fault checkpoint with --net: the failure comes once the checkpoint and its connections' state are
         // bound (as the rollback restores them), not between the two
@@ -904,16 +905,19 @@ public final class GrpcFleetAgents implements FleetAgents {
         private final boolean network;
         /** A prepared destination's platform: its start does the agent's before-start first, in the same call; or null. */
         private final String beforeStartOn;
+        /** Whether its agent drops new handshakes when asked ({@link dev.talent.fleet.Protocol#DROPS_NEW_CONNECTIONS}). */
+        private final boolean dropsSyns;
         private CompletableFuture<Integer> exit;
 
-        RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null); }
+        RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null, false); }
 
-        private RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn) {
+        RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn, boolean dropsSyns) {
             this.agent = agent;
             this.app = app;
             this.id = id;
             this.network = network;
             this.beforeStartOn = beforeStartOn;
+            this.dropsSyns = dropsSyns;
         }
 
         /**
@@ -921,7 +925,7 @@ public final class GrpcFleetAgents implements FleetAgents {
          * and then start it, in one call (a prepared destination: one round trip less inside the downtime). An agent
          * that does not know the combined op refuses it, and the start fails (rollback) rather than skip before-start.
          */
-        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform); }
+        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform, dropsSyns); }
 
         @Override
         public String id() { return id; }
@@ -939,6 +943,22 @@ public final class GrpcFleetAgents implements FleetAgents {
         /** Unlocks it and, since it may run on another host than before, announces its address there (one call). */
         @Override
         public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }
+
+        /**
+         * A source about to stop (--net): its agent drops new handshakes in the app's namespace and waits for the
+         * answered ones, as {@code talent run} does on one host; an agent before protocol 7 is not asked (0, as before).
+         */
+        @Override
+        public int dropNewConnections(Duration max) throws IOException {
+            if (!network || !dropsSyns) return 0;
+            return (int) Math.min(Integer.MAX_VALUE, agent.op("drop-syns", app, "", id, "", Math.max(1, max.toMillis())).number());
+        }
+
+        /** Undoes {@link #dropNewConnections} on the source's agent (the program goes on there). */
+        @Override
+        public void acceptNewConnections() throws IOException {
+            if (network && dropsSyns) agent.op("accept-syns", app, "", id, "", 0);
+        }
 
         @Override
         public boolean signal(Signal signal) throws IOException { return agent.op("signal", app, "", id, signal.name(), 0).flag(); }
