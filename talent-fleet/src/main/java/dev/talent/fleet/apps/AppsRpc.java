@@ -359,7 +359,7 @@ public final class AppsRpc {
     }
 
     /** An operation of protocol {@code version}: an agent capped below it refuses it as that release did (unknown). */
-    private static void since(int version, AppsMessages.Op o) throws IOException {
+    static void since(int version, AppsMessages.Op o) throws IOException {
         if (dev.talent.fleet.Protocol.speaking() < version)
             throw new IOException("unknown operation " + HostedApps.printable(String.valueOf(o.op())));
     }
