@@ -168,6 +168,76 @@ class FleetHandshakesIT {
         assertThat(awaitNoDropRules()).isEmpty();
     }
 
+    /**
+     * A server on its host's own network (no --net) that closes each connection first and never sets SO_REUSEADDR
+     * (network/timewait.c): every connection it served waits in TIME_WAIT on its port in that host's namespace, and
+     * Linux then refuses any bind to the port, the restore's included. A rollback on h1 right after it served, and a
+     * move back to h1 while h1 still holds its TIME_WAIT connections (from before its move to h2), both restore in that
+     * namespace: h1's agent (protocol 7) ends them first, as talent run does on one host. Before, the rollback failed
+     * ("Address already in use") and so did the move back. The answers and the output (the program's own bind after
+     * quit included) equal a native run's fed the same requests.
+     */
+    @Test
+    void aServerOnItsHostsNetworkRestoresWhereItsPortHoldsTimeWaitConnections() throws Exception {
+        Path source = root.resolve("timewait.c");
+        try (var in = FleetHandshakesIT.class.getResourceAsStream("/network/timewait.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        lab.awaitAgents(2, Duration.ofSeconds(60));
+        int port = PORT + 1;
+        FleetLab.ok(lab.run("deploy", "--name", "tw", "--platforms", "x86_64", root.resolve("build/timewait").toString(), "--",
+                Integer.toString(port)));
+        if (!lab.status("tw").get("host").asText().equals(NEW)) lab.migrate("tw", NEW + "/x86_64");
+        String h1 = lab.address(1), h2 = lab.address(2);
+        List<String> requests = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (String r : List.of("one", "two", "three")) answers.add(ask(h1, port, r, requests));
+        ProcessResult failed = lab.run("migrate", "tw", "--to", OLD + "/x86_64", "--inject-fault", "checkpoint", "--json");
+        assertThat(failed.exitCode()).withFailMessage(failed.describe()).isEqualTo(1);
+        JsonNode r = FleetLab.JSON.readTree(failed.stdout());
+        assertThat(r.get("failed_step").asText()).withFailMessage(failed.stdoutText()).isEqualTo("checkpoint");
+        JsonNode s = lab.status("tw");
+        assertThat(s.get("host").asText()).as("tw rolled back on h1: " + s).isEqualTo(NEW);
+        for (String q : List.of("opts", "four", "five")) answers.add(ask(h1, port, q, requests));
+        lab.migrate("tw", OLD + "/x86_64");
+        for (String q : List.of("six", "seven")) answers.add(ask(h2, port, q, requests));
+        // back to h1, whose namespace holds the connections of four and five in TIME_WAIT (60 s)
+        lab.migrate("tw", NEW + "/x86_64");
+        for (String q : List.of("eight", "opts")) answers.add(ask(h1, port, q, requests));
+        answers.add(ask(h1, port, "quit", requests));
+        FleetLab.ok(lab.run("wait", "tw"));
+        String output = FleetLab.ok(lab.run("logs", "tw")).stdoutText();
+
+        int plainPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            plainPort = free.getLocalPort();
+        }
+        Path out = root.resolve("tw-plain.stdout");
+        Process plain = new ProcessBuilder(root.resolve("build/timewait.x86_64").toString(), Integer.toString(plainPort))
+                .redirectOutput(out.toFile()).start();
+        List<String> expected = new ArrayList<>();
+        try {
+            for (String q : requests) expected.add(ask("127.0.0.1", plainPort, q, new ArrayList<>()));
+            assertThat(plain.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            plain.destroyForcibly();
+        }
+        assertThat(answers).as("the answers, as a native run's").isEqualTo(expected);
+        assertThat(output).as("the output, as a native run's").isEqualTo(Files.readString(out));
+        FleetLab.ok(lab.run("undeploy", "tw"));
+    }
+
+    /** One request of timewait.c's: {@code line} on a new connection to address:port, its whole answer (the server closes). */
+    private static String ask(String address, int port, String line, List<String> asked) throws Exception {
+        asked.add(line);
+        try (Socket c = connectRetrying(new InetSocketAddress(InetAddress.ofLiteral(address), port))) {
+            send(c, line + "\n");
+            return new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
     @AfterAll
     void labDown() {
         if (lab != null) lab.down();

@@ -462,7 +462,7 @@ final class AcceptedCheckpoints {
      * The listening TCP sockets {@code c}'s FILE entries name. One the listener's own check refuses (which the reader
      * let pass: port 0) is left out: nothing is ended for it, and its restore says what keeps it from binding.
      */
-    private static List<dev.talent.container.HostListeners.Listener> listenersOf(Checkpoint c) {
+    static List<dev.talent.container.HostListeners.Listener> listenersOf(Checkpoint c) {
         List<dev.talent.container.HostListeners.Listener> out = new java.util.ArrayList<>();
         for (dev.talent.format.OpenFile f : c.files()) {
             if (f.kind() != dev.talent.format.OpenFile.Kind.LISTENING_SOCKET) continue;

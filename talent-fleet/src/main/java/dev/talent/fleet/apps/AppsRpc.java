@@ -285,6 +285,10 @@ public final class AppsRpc {
                 since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
                 yield new AppsMessages.Reply("", apps.dropNewConnections(o.app(), o.id(), HostedApps.handshakeWait(o.number())), true);
             }
+            case "clear-time-wait" -> {
+                since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
+                yield new AppsMessages.Reply("", apps.clearTimeWait(o.app(), o.platform(), HostedApps.sequence(o.arg())), true);
+            }
             case "accept-syns" -> {
                 since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
                 apps.acceptNewConnections(o.app(), o.id());

@@ -453,7 +453,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     () -> discard(destContainer, dst, app, to, from),
                     c -> { },
-                    warn, spec.net() ? connections : ConnectionCarrier.NONE);
+                    warn, spec.net() ? connections : connections.timeWaitOnly());
             MigrationPipeline.Outcome outcome;
             try {
                 outcome = pipeline.run(
@@ -691,6 +691,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         volatile long receivedNanos;
         /** A source's time of the send its last take made before it answered (ns; 0: the take did not hand over). */
         volatile long handedNanos;
+        /** The sockets (listeners, UDP, connections) of the checkpoint taken here last, as its take said; -1: none taken. */
+        volatile int takenSockets = -1;
 
         RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address, int speaks) {
             this.agent = agent;
@@ -798,6 +800,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     java.util.Optional<dev.talent.format.ByteOrderBinding> binding = s.binding() != null
                             ? java.util.Optional.of(s.binding().value())
                             : dev.talent.fleet.Protocol.unsaidBinding(at.host(), at.platform(), speaks);
+                    takenSockets = s.sockets();
                     return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig,
                             () -> handed ? new Handover(source, sendTo, received) : new Handover(source), binding);
                 }
@@ -1061,8 +1064,11 @@ public final class GrpcFleetAgents implements FleetAgents {
 
         @Override
         public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
-            if (!c.hasNetwork()) return;
             RemotePlace at = host == source ? source : destination;
+            if (!c.hasNetwork()) {
+                clearTimeWait(host == destination ? destination : host == source ? source : null, sequence);
+                return;
+            }
             if (host != source && host != destination) throw new IOException("connections are given only on " + source.at + " or " + destination.at);
             long t0 = System.nanoTime();
             try {
@@ -1071,6 +1077,48 @@ public final class GrpcFleetAgents implements FleetAgents {
             } finally {
                 nanos += System.nanoTime() - t0;
             }
+        }
+
+        /**
+         * The carrier of an app on its hosts' own network (no --net): no connection is carried, but before a restore on
+         * the source or the destination the TIME_WAIT connections that would keep its listeners from binding are
+         * ended ({@link #clearTimeWait}).
+         */
+        ConnectionCarrier timeWaitOnly() {
+            return new ConnectionCarrier() {
+                @Override
+                public void beforeStop(HostContainers host, AppContainer program) {}
+
+                @Override
+                public void taken(BigInteger sequence) {}
+
+                @Override
+                public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
+                    RemoteConnections.this.beforeStart(host, c, sequence);
+                }
+
+                @Override
+                public void beforeUnlock() {}
+
+                @Override
+                public void cancel() {}
+
+                @Override
+                public void forget() {}
+            };
+        }
+
+        /**
+         * An app on its host's own network (no --net) about to restore {@code sequence} at {@code at}: its agent ends the
+         * TIME_WAIT connections that would keep the checkpoint's listeners from binding (the destination may hold
+         * them from an earlier stay of the app, the source after a rollback from the connections it just closed), as
+         * talent run does on one host. Not asked of an agent before protocol 7, nor at a destination when the
+         * checkpoint moved has no socket (its take said so): no round trip in that downtime.
+         */
+        private void clearTimeWait(RemotePlace at, BigInteger sequence) throws IOException {
+            if (at == null || at.speaks < dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS) return;
+            if (at == destination && source.takenSockets == 0) return;
+            at.agent.op("clear-time-wait", app, at.at.platform(), "", sequence.toString(), 0);
         }
 
         @Override

@@ -876,6 +876,17 @@ public final class HostedApps implements AutoCloseable {
         return container(app, id).dropNewConnections(max);
     }
 
+    /**
+     * Before a container of an app on this host's own network restores checkpoint {@code sequence} of its place on
+     * {@code platform} (a migration's destination, or its source after a rollback): the TIME_WAIT connections that
+     * would keep one of the checkpoint's listeners from binding are ended (LocalApp.Place#clearTimeWait). The caller
+     * names only the app, the place and the sequence; the addresses are read from this agent's own copy of the
+     * checkpoint, which it verified when it received or accepted it. Returns how many listeners needed it.
+     */
+    public int clearTimeWait(String app, String platform, BigInteger sequence) throws IOException, InterruptedException {
+        return app(app).place(checkPlatform(platform)).clearTimeWait(sequence);
+    }
+
     /** Undoes {@link #dropNewConnections}: the source goes on (a failure before its stop). */
     public void acceptNewConnections(String app, String id) throws IOException, InterruptedException {
         container(app, id).acceptNewConnections();
