@@ -411,6 +411,15 @@ public final class ContainerHost implements AutoCloseable {
         return NetworkSlot.endLeftoverHold(stateDir, id, NetworkSlot.mac(address), rules);
     }
 
+    /**
+     * Lets new handshakes into a leftover container's namespace again: the rules a killed agent's
+     * {@link NetworkSlot#dropNewConnections} left ({@link NetworkSlot#endLeftoverSynDrop}). Returns how many it removed.
+     */
+    public int endLeftoverSynDrop(String id) throws ContainerException, IOException, InterruptedException {
+        if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");
+        return NetworkSlot.endLeftoverSynDrop(stateDir, id);
+    }
+
     /** A gratuitous ARP of {@code address} from a leftover container's network namespace ({@link Announce}). */
     public void announceLeftover(String id, Ipv4 address) throws ContainerException, InterruptedException {
         if (containers.containsKey(id)) throw new IllegalArgumentException(id + " is not a leftover");

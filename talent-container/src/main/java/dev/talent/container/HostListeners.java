@@ -72,6 +72,39 @@ public final class HostListeners {
         return found;
     }
 
+    /** The longest listener a checkpoint names ({@code tcp6:[}, 45 characters, {@code ]:65535}); anything longer is refused. */
+    static final int MAX_CHECKPOINT_PATH = 58;
+    private static final java.util.regex.Pattern TCP4 = java.util.regex.Pattern.compile(
+            "tcp:((?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])):([0-9]{1,5})");
+    private static final java.util.regex.Pattern TCP6 = java.util.regex.Pattern.compile("tcp6:\\[([0-9a-fA-F:.]{2,45})\\]:([0-9]{1,5})");
+
+    /**
+     * The listening TCP socket a checkpoint's FILE entry names ({@code tcp:A.B.C.D:PORT} or {@code tcp6:[IPV6]:PORT},
+     * docs/FORMAT.md "FILE"), or empty for any other entry (an unconnected UDP socket: nothing of TIME_WAIT keeps it
+     * from binding). The text is the program's runtime's, hostile like the rest of a checkpoint: it is read only when it
+     * is short, a numeric address (never a name, which would be looked up) and a port 1 to 65535; anything else that
+     * starts like a TCP listener is refused.
+     *
+     * @throws IllegalArgumentException a {@code tcp} or {@code tcp6} entry that is not exactly such an address and port
+     */
+    public static java.util.Optional<Listener> fromCheckpointPath(String path) {
+        if (!path.startsWith("tcp:") && !path.startsWith("tcp6:")) return java.util.Optional.empty();
+        String shown = path.length() > MAX_CHECKPOINT_PATH ? path.substring(0, MAX_CHECKPOINT_PATH) + "..." : path;
+        shown = shown.replaceAll("[^\\x20-\\x7e]", "?");
+        java.util.regex.Matcher m = path.length() > MAX_CHECKPOINT_PATH ? null
+                : (path.startsWith("tcp6:") ? TCP6 : TCP4).matcher(path);
+        if (m == null || !m.matches()) throw new IllegalArgumentException("not a listening TCP address and port: '" + shown + "'");
+        int port = Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range in '" + shown + "'");
+        InetAddress a;
+        try {
+            a = InetAddress.ofLiteral(m.group(1)); // a literal only: no name is ever looked up
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a numeric address in '" + shown + "'", e);
+        }
+        return java.util.Optional.of(new Listener(a, port));
+    }
+
     /** The inodes of the sockets among the descriptors in {@code fdDir} ({@code socket:[N]}). */
     private static Set<String> socketInodes(Path fdDir) throws IOException {
         Set<String> inodes = new HashSet<>();

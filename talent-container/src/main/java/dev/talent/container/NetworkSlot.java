@@ -422,6 +422,52 @@ public final class NetworkSlot implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The rules of {@link #dropNewConnections} among {@code iptables -S INPUT}'s lines ({@code -A INPUT ... -i eth0 -p tcp
+     * -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j DROP}), each as the arguments that delete it after {@code -D}; nothing
+     * else. For the successor of an agent killed between its drop and the source's stop, which lets new handshakes in
+     * again when the migration's caller asks ({@link #endLeftoverSynDrop}).
+     */
+    static List<List<String>> leftoverSynRules(String listed) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (String line : listed.split("\n", -1)) {
+            List<String> words = List.of(line.strip().split("\\s+"));
+            if (words.size() < 4 || !words.get(0).equals("-A") || !words.get(1).equals("INPUT")) continue;
+            if (!words.subList(words.size() - 2, words.size()).equals(List.of("-j", "DROP")) || words.indexOf("-j") != words.size() - 2)
+                continue;
+            if (java.util.Collections.indexOfSubList(words, List.of("-i", "eth0")) < 0
+                    || java.util.Collections.indexOfSubList(words, List.of("-p", "tcp")) < 0
+                    || java.util.Collections.indexOfSubList(words, List.of("--tcp-flags", "FIN,SYN,RST,ACK", "SYN")) < 0)
+                continue;
+            out.add(words.subList(1, words.size()));
+        }
+        return out;
+    }
+
+    /**
+     * Removes the rules dropping new handshakes ({@link #dropNewConnections}) that a killed agent left in the namespace
+     * of the leftover container {@code containerId}; returns how many (none when it has no namespace here).
+     */
+    static int endLeftoverSynDrop(Path stateDir, String containerId) throws ContainerException, IOException, InterruptedException {
+        Path ns = leftoverNamespace(stateDir, containerId);
+        if (!Files.exists(ns)) return 0;
+        int removed = 0;
+        for (String tool : HostBridge.ipv6() ? List.of("iptables", "ip6tables") : List.of("iptables")) {
+            CapturedRun listed = ProcessRunner.capture(List.of("ip", "netns", "exec", ns.getFileName().toString(), tool, "-w", "-S", "INPUT"),
+                    EnvironmentChange.NONE, null);
+            if (listed.exitCode() != 0) {
+                throw new ContainerException("cannot list the netfilter rules of " + ns.getFileName() + ": " + listed.stderr().strip());
+            }
+            for (List<String> rule : leftoverSynRules(listed.stdout())) {
+                List<String> del = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.getFileName().toString(), tool, "-w", "-D"));
+                del.addAll(rule);
+                run(del, "");
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** The namespace file of the slot a container of this name has (it may not exist). */
     static Path leftoverNamespace(Path stateDir, String containerId) {
         return NETNS_DIR.resolve(namespaceName(stateDir, containerId));

@@ -28,13 +28,18 @@ import java.util.Optional;
  *       answer then says {@code handedNanos} and {@code receivedNanos}, to a caller of 6 only, and the caller makes no
  *       {@code SendCheckpoint} call. An answer without them (an agent of 5 or less, or a send that failed): the caller
  *       asks for the send as before ({@code SendCheckpoint}, which reports the send's failure).
+ *   <li>7: the {@code Op}s {@code drop-syns} and {@code accept-syns} ({@link #DROPS_NEW_CONNECTIONS}): a source of a
+ *       --net app drops new handshakes before its stop and lets the answered ones complete, as on one host; and
+ *       {@code clear-time-wait}: an agent about to restore an app on its own network first ends the TIME_WAIT
+ *       connections that would keep the app's listeners from binding. An agent of 6 or less is not asked either (it
+ *       would refuse an operation it does not know): the migration goes on as that release did.
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 6;
+    public static final int CURRENT = 7;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
@@ -50,6 +55,12 @@ public final class Protocol {
      * and {@code receivedNanos}): one call less between the controller and the source inside the downtime.
      */
     public static final int HANDED_IN_TAKE = 6;
+    /**
+     * The version whose agents drop a --net app's new handshakes before its stop ({@code Op drop-syns}, undone by
+     * {@code accept-syns}) and end the TIME_WAIT connections on its listeners' ports before a restore on their own
+     * network ({@code Op clear-time-wait}).
+     */
+    public static final int DROPS_NEW_CONNECTIONS = 7;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 

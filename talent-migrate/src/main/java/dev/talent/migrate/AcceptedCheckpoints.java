@@ -115,6 +115,11 @@ final class AcceptedCheckpoints {
      * when nothing does, or when it was not read (larger than the Java reader reads).
      */
     private volatile dev.talent.format.ByteOrderBinding binding;
+    /**
+     * The listening TCP sockets of the checkpoint read last (what the program listened on when it stopped); empty when
+     * it has none or was not read.
+     */
+    private volatile List<dev.talent.container.HostListeners.Listener> listeners = List.of();
 
     /** A checkpoint taken in memory: its name, sequence and tag, and the bytes checked. */
     @SuppressWarnings("ArrayRecordComponent") // the bytes and tag are written out, never compared or hashed as a record
@@ -352,6 +357,7 @@ final class AcceptedCheckpoints {
 
     private Accepted acceptOne(CheckpointDirectory.Entry entry) throws IOException {
         binding = null;
+        listeners = List.of();
         Path source = entry.file();
         String name = source.getFileName().toString();
         BasicFileAttributes a = regularFile(source);
@@ -419,9 +425,11 @@ final class AcceptedCheckpoints {
      */
     private int sockets(Path source, BigInteger sequence, Read read, String shown) throws CheckpointRefusedException {
         binding = null;
+        listeners = List.of();
         try {
             Checkpoint c = read.read();
             binding = dev.talent.format.ByteOrderBinding.of(c).orElse(null);
+            listeners = listenersOf(c);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
             if (sequence != null && !meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "
@@ -442,6 +450,31 @@ final class AcceptedCheckpoints {
      * nothing does or when it was too large for the Java reader to read (its restore then decides).
      */
     Optional<dev.talent.format.ByteOrderBinding> binding() { return Optional.ofNullable(binding); }
+
+    /**
+     * The listening TCP sockets of the checkpoint accepted last, as its FILE entries name them: what the program
+     * listened on at its stop, also a listener it opened after anything read from /proc before. Empty when it had
+     * none or was too large for the Java reader to read.
+     */
+    List<dev.talent.container.HostListeners.Listener> listeners() { return listeners; }
+
+    /**
+     * The listening TCP sockets {@code c}'s FILE entries name. One the listener's own check refuses (which the reader
+     * let pass: port 0) is left out: nothing is ended for it, and its restore says what keeps it from binding.
+     */
+    static List<dev.talent.container.HostListeners.Listener> listenersOf(Checkpoint c) {
+        List<dev.talent.container.HostListeners.Listener> out = new java.util.ArrayList<>();
+        for (dev.talent.format.OpenFile f : c.files()) {
+            if (f.kind() != dev.talent.format.OpenFile.Kind.LISTENING_SOCKET) continue;
+            try {
+                dev.talent.container.HostListeners.fromCheckpointPath(f.path().toString())
+                        .filter(l -> !out.contains(l)).ifPresent(out::add);
+            } catch (IllegalArgumentException e) {
+                // not one to look at (above)
+            }
+        }
+        return List.copyOf(out);
+    }
 
     /** The accepted checkpoints (full ones and deltas), newest first. */
     List<Accepted> list() throws IOException {
@@ -538,10 +571,12 @@ final class AcceptedCheckpoints {
                     + "refused");
         }
         binding = null;
+        listeners = List.of();
         if (Files.size(copy) > VALIDATE_MAX_BYTES || Files.size(basePath) > VALIDATE_MAX_BYTES) return -1;
         try {
             Checkpoint c = dev.talent.format.CheckpointDelta.read(copy);
             binding = dev.talent.format.ByteOrderBinding.of(c).orElse(null);
+            listeners = listenersOf(c);
             BigInteger meta = new BigInteger(Long.toUnsignedString(c.meta().sequence()));
             if (!meta.equals(sequence)) {
                 throw new CheckpointRefusedException(source + ": the name says sequence " + sequence + " but the file says "

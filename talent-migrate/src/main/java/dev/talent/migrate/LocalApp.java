@@ -332,6 +332,35 @@ public final class LocalApp implements AutoCloseable {
             }
         }
 
+        /**
+         * Before a container of an app on this host's own network (no --net) restores checkpoint {@code sequence} of
+         * this place: the TIME_WAIT connections that would keep one of its listeners from binding again are ended
+         * ({@link dev.talent.container.HostListeners#clearTimeWait}). The listeners are those the checkpoint names (the
+         * program's at its stop), read from this host's own copy, never from a caller; a checkpoint too large for the
+         * Java reader, or none of that sequence, ends nothing (the restore then says what keeps a listener from
+         * binding). Returns how many listeners needed it.
+         */
+        public int clearTimeWait(BigInteger sequence) throws IOException, InterruptedException {
+            if (network.isPresent()) return 0; // its namespace is its own: made new for each container
+            for (dev.talent.format.CheckpointDirectory.Entry e : dev.talent.format.CheckpointDirectory.list(host.checkpoints)) {
+                if (!e.sequence().equals(sequence)) continue;
+                if (java.nio.file.Files.size(e.file()) > AcceptedCheckpoints.VALIDATE_MAX_BYTES) return 0;
+                dev.talent.format.Checkpoint c;
+                try {
+                    c = AcceptedCheckpoints.isDelta(e.file().getFileName().toString())
+                            ? dev.talent.format.CheckpointDelta.read(e.file()) : dev.talent.format.CheckpointReader.read(e.file());
+                } catch (dev.talent.format.CorruptCheckpointException bad) {
+                    throw new IOException("checkpoint " + sequence + " of " + app + " here is not valid: " + bad.getMessage(), bad);
+                }
+                try {
+                    return dev.talent.container.HostListeners.clearTimeWait(AcceptedCheckpoints.listenersOf(c)).size();
+                } catch (dev.talent.container.ContainerException x) {
+                    throw new IOException(x.getMessage(), x);
+                }
+            }
+            return 0;
+        }
+
         /** Removes the container (best effort: a failure only leaves garbage, told to the warnings). */
         public void delete(AppContainer c) {
             try {

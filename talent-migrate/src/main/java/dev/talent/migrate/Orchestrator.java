@@ -90,7 +90,10 @@ public final class Orchestrator implements ControlHandler {
     /** --net: carries the app's TCP connections across migrations (null without --net). */
     private TcpCarrier tcp;
     /** Without --net: the listeners whose ports the copy of the program binds again after each stop. */
-    private final HostNetworkListeners hostListeners = new HostNetworkListeners();
+    private final HostNetworkListeners hostListeners = new HostNetworkListeners(() -> {
+        AcceptedCheckpoints a = this.accepted;
+        return a == null ? List.of() : a.listeners();
+    });
     private volatile Running current;
     private volatile Prepared prepared;
     private ChangeJournal journal;

@@ -172,6 +172,21 @@ final class AdoptedContainer implements AppContainer {
         heldRulesEnded = endHold(true);
     }
 
+    /**
+     * A source whose agent was killed after it dropped new handshakes (protocol 7's {@code drop-syns}) and before the
+     * stop: the migration failed, and its caller asks this agent to let them in again. The rules are in the container's
+     * namespace, unknown to this agent but for what {@code iptables -S} lists: those are removed.
+     */
+    @Override
+    public void acceptNewConnections() throws IOException, InterruptedException {
+        if (address.isEmpty()) return;
+        try {
+            host.endLeftoverSynDrop(id);
+        } catch (ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /** How many queue rules of a dead agent's hold the last {@link #unlockNetwork()} removed (none: it was not held). */
     int heldRulesEnded() { return heldRulesEnded; }
 

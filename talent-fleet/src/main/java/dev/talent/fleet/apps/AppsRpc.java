@@ -281,6 +281,19 @@ public final class AppsRpc {
                 apps.unlockNetwork(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "drop-syns" -> {
+                since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
+                yield new AppsMessages.Reply("", apps.dropNewConnections(o.app(), o.id(), HostedApps.handshakeWait(o.number())), true);
+            }
+            case "clear-time-wait" -> {
+                since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
+                yield new AppsMessages.Reply("", apps.clearTimeWait(o.app(), o.platform(), HostedApps.sequence(o.arg())), true);
+            }
+            case "accept-syns" -> {
+                since(dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS, o);
+                apps.acceptNewConnections(o.app(), o.id());
+                yield new AppsMessages.Reply("", 0, true);
+            }
             case "isolate" -> {
                 apps.isolate(o.app());
                 yield new AppsMessages.Reply("", 0, true);
@@ -347,6 +360,12 @@ public final class AppsRpc {
             case "where" -> new AppsMessages.Reply(apps.whereStateIs(o.app(), o.platform()), 0, true);
             default -> throw new IOException("unknown operation " + HostedApps.printable(String.valueOf(o.op())));
         };
+    }
+
+    /** An operation of protocol {@code version}: an agent capped below it refuses it as that release did (unknown). */
+    static void since(int version, AppsMessages.Op o) throws IOException {
+        if (dev.talent.fleet.Protocol.speaking() < version)
+            throw new IOException("unknown operation " + HostedApps.printable(String.valueOf(o.op())));
     }
 
     /** {@code e} as a caller of this build's protocol reads it. */

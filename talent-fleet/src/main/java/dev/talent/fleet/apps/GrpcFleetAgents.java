@@ -394,7 +394,8 @@ public final class GrpcFleetAgents implements FleetAgents {
                 destinationProtocol(fromSpeaks, toSpeaks));
         RemoteWorkdir workdir = new RemoteWorkdir(src, dst, send, destination);
         // --net: the program's namespace is locked at its stop and the destination's unlocked once it runs there
-        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net());
+        RemoteContainer program = new RemoteContainer(src, app, currentContainer(src, app), spec.net(), null,
+                fromSpeaks >= dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS);
         RemoteConnections connections = new RemoteConnections(app, source, destination, timeouts);
         // --inject-fault checkpoint with --net: the failure comes once the checkpoint and its connections' state are
         // bound (as the rollback restores them), not between the two
@@ -452,7 +453,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     () -> discard(destContainer, dst, app, to, from),
                     c -> { },
-                    warn, spec.net() ? connections : ConnectionCarrier.NONE);
+                    warn, spec.net() ? connections : connections.timeWaitOnly());
             MigrationPipeline.Outcome outcome;
             try {
                 outcome = pipeline.run(
@@ -690,6 +691,8 @@ public final class GrpcFleetAgents implements FleetAgents {
         volatile long receivedNanos;
         /** A source's time of the send its last take made before it answered (ns; 0: the take did not hand over). */
         volatile long handedNanos;
+        /** The sockets (listeners, UDP, connections) of the checkpoint taken here last, as its take said; -1: none taken. */
+        volatile int takenSockets = -1;
 
         RemotePlace(AgentClient agent, String app, Placement at, InetSocketAddress address, int speaks) {
             this.agent = agent;
@@ -797,6 +800,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     java.util.Optional<dev.talent.format.ByteOrderBinding> binding = s.binding() != null
                             ? java.util.Optional.of(s.binding().value())
                             : dev.talent.fleet.Protocol.unsaidBinding(at.host(), at.platform(), speaks);
+                    takenSockets = s.sockets();
                     return new OutgoingCheckpoint(sig.name(), sig.sequence(), s.sockets(), sig,
                             () -> handed ? new Handover(source, sendTo, received) : new Handover(source), binding);
                 }
@@ -904,16 +908,19 @@ public final class GrpcFleetAgents implements FleetAgents {
         private final boolean network;
         /** A prepared destination's platform: its start does the agent's before-start first, in the same call; or null. */
         private final String beforeStartOn;
+        /** Whether its agent drops new handshakes when asked ({@link dev.talent.fleet.Protocol#DROPS_NEW_CONNECTIONS}). */
+        private final boolean dropsSyns;
         private CompletableFuture<Integer> exit;
 
-        RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null); }
+        RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null, false); }
 
-        private RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn) {
+        RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn, boolean dropsSyns) {
             this.agent = agent;
             this.app = app;
             this.id = id;
             this.network = network;
             this.beforeStartOn = beforeStartOn;
+            this.dropsSyns = dropsSyns;
         }
 
         /**
@@ -921,7 +928,7 @@ public final class GrpcFleetAgents implements FleetAgents {
          * and then start it, in one call (a prepared destination: one round trip less inside the downtime). An agent
          * that does not know the combined op refuses it, and the start fails (rollback) rather than skip before-start.
          */
-        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform); }
+        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform, dropsSyns); }
 
         @Override
         public String id() { return id; }
@@ -939,6 +946,22 @@ public final class GrpcFleetAgents implements FleetAgents {
         /** Unlocks it and, since it may run on another host than before, announces its address there (one call). */
         @Override
         public void unlockNetwork() throws IOException { agent.op("unlock-network", app, "", id, "", 0); }
+
+        /**
+         * A source about to stop (--net): its agent drops new handshakes in the app's namespace and waits for the
+         * answered ones, as {@code talent run} does on one host; an agent before protocol 7 is not asked (0, as before).
+         */
+        @Override
+        public int dropNewConnections(Duration max) throws IOException {
+            if (!network || !dropsSyns) return 0;
+            return (int) Math.min(Integer.MAX_VALUE, agent.op("drop-syns", app, "", id, "", Math.max(1, max.toMillis())).number());
+        }
+
+        /** Undoes {@link #dropNewConnections} on the source's agent (the program goes on there). */
+        @Override
+        public void acceptNewConnections() throws IOException {
+            if (network && dropsSyns) agent.op("accept-syns", app, "", id, "", 0);
+        }
 
         @Override
         public boolean signal(Signal signal) throws IOException { return agent.op("signal", app, "", id, signal.name(), 0).flag(); }
@@ -1041,8 +1064,11 @@ public final class GrpcFleetAgents implements FleetAgents {
 
         @Override
         public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
-            if (!c.hasNetwork()) return;
             RemotePlace at = host == source ? source : destination;
+            if (!c.hasNetwork()) {
+                clearTimeWait(host == destination ? destination : host == source ? source : null, sequence);
+                return;
+            }
             if (host != source && host != destination) throw new IOException("connections are given only on " + source.at + " or " + destination.at);
             long t0 = System.nanoTime();
             try {
@@ -1051,6 +1077,48 @@ public final class GrpcFleetAgents implements FleetAgents {
             } finally {
                 nanos += System.nanoTime() - t0;
             }
+        }
+
+        /**
+         * The carrier of an app on its hosts' own network (no --net): no connection is carried, but before a restore on
+         * the source or the destination the TIME_WAIT connections that would keep its listeners from binding are
+         * ended ({@link #clearTimeWait}).
+         */
+        ConnectionCarrier timeWaitOnly() {
+            return new ConnectionCarrier() {
+                @Override
+                public void beforeStop(HostContainers host, AppContainer program) {}
+
+                @Override
+                public void taken(BigInteger sequence) {}
+
+                @Override
+                public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
+                    RemoteConnections.this.beforeStart(host, c, sequence);
+                }
+
+                @Override
+                public void beforeUnlock() {}
+
+                @Override
+                public void cancel() {}
+
+                @Override
+                public void forget() {}
+            };
+        }
+
+        /**
+         * An app on its host's own network (no --net) about to restore {@code sequence} at {@code at}: its agent ends the
+         * TIME_WAIT connections that would keep the checkpoint's listeners from binding (the destination may hold
+         * them from an earlier stay of the app, the source after a rollback from the connections it just closed), as
+         * talent run does on one host. Not asked of an agent before protocol 7, nor at a destination when the
+         * checkpoint moved has no socket (its take said so): no round trip in that downtime.
+         */
+        private void clearTimeWait(RemotePlace at, BigInteger sequence) throws IOException {
+            if (at == null || at.speaks < dev.talent.fleet.Protocol.DROPS_NEW_CONNECTIONS) return;
+            if (at == destination && source.takenSockets == 0) return;
+            at.agent.op("clear-time-wait", app, at.at.platform(), "", sequence.toString(), 0);
         }
 
         @Override

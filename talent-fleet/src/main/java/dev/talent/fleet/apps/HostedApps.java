@@ -852,6 +852,46 @@ public final class HostedApps implements AutoCloseable {
         });
     }
 
+    /** The longest a source waits for its answered handshakes before its stop ({@link #dropNewConnections}). */
+    static final Duration MAX_HANDSHAKE_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The wait a {@code drop-syns} request asks for, {@code ms} milliseconds: 1 ms to {@link #MAX_HANDSHAKE_WAIT};
+     * anything else is refused (a caller's number, not the agent's to trust).
+     */
+    static Duration handshakeWait(long ms) throws IOException {
+        if (ms < 1 || ms > MAX_HANDSHAKE_WAIT.toMillis())
+            throw new IOException("a wait for handshakes of " + ms + " ms is out of bounds (1 to " + MAX_HANDSHAKE_WAIT.toMillis() + ")");
+        return Duration.ofMillis(ms);
+    }
+
+    /**
+     * A source about to stop (--net): its namespace drops new handshakes to the app's address and the answered ones
+     * are given up to {@code max} to complete into the listeners' accept queues (AppContainer#dropNewConnections, as
+     * on one host); returns how many were still half done. The rule is the app's own container's, in its own
+     * namespace: the caller names only the container, never an address. Undone by {@link #acceptNewConnections}, by
+     * the container's unlock, or with its namespace when the container is removed (the source's release).
+     */
+    public int dropNewConnections(String app, String id, Duration max) throws IOException, InterruptedException {
+        return container(app, id).dropNewConnections(max);
+    }
+
+    /**
+     * Before a container of an app on this host's own network restores checkpoint {@code sequence} of its place on
+     * {@code platform} (a migration's destination, or its source after a rollback): the TIME_WAIT connections that
+     * would keep one of the checkpoint's listeners from binding are ended (LocalApp.Place#clearTimeWait). The caller
+     * names only the app, the place and the sequence; the addresses are read from this agent's own copy of the
+     * checkpoint, which it verified when it received or accepted it. Returns how many listeners needed it.
+     */
+    public int clearTimeWait(String app, String platform, BigInteger sequence) throws IOException, InterruptedException {
+        return app(app).place(checkPlatform(platform)).clearTimeWait(sequence);
+    }
+
+    /** Undoes {@link #dropNewConnections}: the source goes on (a failure before its stop). */
+    public void acceptNewConnections(String app, String id) throws IOException, InterruptedException {
+        container(app, id).acceptNewConnections();
+    }
+
     /** Takes the container's traffic off the network (--net): a migration's source at its stop, a failed destination. */
     public void lockNetwork(String app, String id) throws IOException, InterruptedException {
         AppContainer c = container(app, id);
