@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -431,18 +432,23 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
                     : prepared.container();
+            // every failure from here on discards what was prepared (a rollback after the stop does it first), once
+            AtomicBoolean discarded = new AtomicBoolean();
+            Runnable discardDestination = () -> {
+                if (discarded.compareAndSet(false, true)) discard(destContainer, dst, app, to, from);
+            };
             // pre-copy when the app takes rounds and both agents have it; else everything is copied at the stop, as before
             int rounds = precopyRounds(app, spec, described.precopies(), from, to, fromSpeaks, toSpeaks, warn);
             boolean precopyFault = fault.orElse(null) == Step.PRECOPY;
             if (precopyFault && rounds == 0) {
-                discard(destContainer, dst, app, to, from);
+                discardDestination.run();
                 throw new MigrationFailedException(Step.PRECOPY, "--inject-fault precopy: this migration of " + app + " takes no pre-copy"
                         + " round (the app is deployed without --precopy, or an agent cannot pre-copy), so no fault could be"
                         + " injected there; the program never stopped");
             }
             MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), rounds).withProgress(progress),
-                    new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    new SafePointStep(timeouts.safePoint(), fault.orElse(null) == Step.SAFE_POINT), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -450,7 +456,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     c -> { },
                     takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
-                    () -> discard(destContainer, dst, app, to, from),
+                    discardDestination,
                     c -> { },
                     warn, spec.net() ? connections : ConnectionCarrier.NONE);
             MigrationPipeline.Outcome outcome;
@@ -474,14 +480,20 @@ public final class GrpcFleetAgents implements FleetAgents {
                         if (r instanceof StepResult.Committed c) c.warning().ifPresent(warn);
                     });
             } catch (MigrationFailedException e) {
-                // a pre-copy that failed (the program never stopped): the destination's place, with the base it
-                // received, is of no use any more (the next migration prepares one anew); the pipeline leaves it
-                if (e.step() == Step.PRECOPY) discard(destContainer, dst, app, to, from);
+                // Before the stop (a pre-copy, a safe point not reached in time, a checkpoint the program could not
+                // write) the pipeline leaves the destination as prepared, for a caller that tries again (talent run);
+                // here the next migration prepares one anew, perhaps elsewhere, so nothing of this one may stay on
+                // the destination: its container, its files, its network. After the stop the rollback discarded it.
+                boolean here = !discarded.get();
+                discardDestination.run();
+                throw here ? discardedAfter(e, to) : e;
+            } catch (RuntimeException e) {
+                discardDestination.run();
                 throw e;
             }
             return switch (outcome) {
                 case MigrationPipeline.Outcome.Ended e -> {
-                    releaseQuietly(dst, app, to, from);
+                    discardDestination.run();
                     throw new MigrationFailedException(Step.CHECKPOINT, app + " ended (status " + e.status() + ") before it could be migrated");
                 }
                 case MigrationPipeline.Outcome.Moved m -> {
@@ -511,6 +523,15 @@ public final class GrpcFleetAgents implements FleetAgents {
             t.handOverReceived(destination.receivedNanos);
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
+    }
+
+    /**
+     * {@code e}, saying that what was prepared on {@code to} was discarded after it (the migration's record in etcd
+     * keeps the why and the what).
+     */
+    static MigrationFailedException discardedAfter(MigrationFailedException e, Placement to) {
+        return new MigrationFailedException(e.step(), e.getMessage() + "; the program runs on at its source, and what was"
+                + " prepared for it on " + to + " is discarded", e.logTail(), e.getCause() == null ? e : e.getCause());
     }
 
     /**
