@@ -30,6 +30,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the stop; before, the fleet left the destination prepared (its container, its place and files, its agent's app);
  * <li>{@code migrate --inject-fault checkpoint}: the take fails once the checkpoint was accepted (after the stop):
  * rolled back from it;
+ * <li>{@code migrate --inject-fault commit}: the commit is not written; the leader resolves it (the source resumes from
+ * its checkpoint, the destination goes);
  * <li>a migration that works (the destination is prepared anew).
  * </ol>
  * After each failure the program runs on at the source, etcd has no migration in flight and a failed record that says
@@ -92,7 +94,14 @@ class FleetSafePointIT {
         assertThat(refused.get("error").asText()).as(refused.toString()).contains("fault injected at step checkpoint");
         nothingLeftOn(to, from);
 
-        // 3. the destination is prepared anew: the move works
+        // 3. the commit is not written (after the stop, the destination ran): not discarded by the migration, which
+        // leaves it to the leader's resolution (the source resumes from its checkpoint, the destination goes)
+        JsonNode uncommitted = failed(to, "commit");
+        assertThat(uncommitted.get("failed_step").asText()).as(uncommitted.toString()).isEqualTo("commit");
+        assertThat(uncommitted.get("error").asText()).as(uncommitted.toString()).contains("resolved by controller");
+        nothingLeftOn(to, from);
+
+        // 4. the destination is prepared anew: the move works
         JsonNode moved = lab.migrate("envapp", to + "/x86_64");
         assertThat(moved.get("ok").asBoolean()).as(moved.toString()).isTrue();
         assertThat(lab.status("envapp").get("host").asText()).isEqualTo(to);
@@ -100,12 +109,12 @@ class FleetSafePointIT {
         Path fetched = root.resolve("fetched");
         lab.ok("wait", "envapp", "--fetch-workdir", fetched.toString());
         EnvApp.Reference ref = reference.get(2, TimeUnit.MINUTES);
-        assertThat(lab.ok("logs", "envapp").stdoutText()).as("the output through two failed migrations and a move").isEqualTo(ref.stdout());
+        assertThat(lab.ok("logs", "envapp").stdoutText()).as("the output through three failed migrations and a move").isEqualTo(ref.stdout());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
         List<JsonNode> records = new ArrayList<>();
         lab.status("envapp").get("migrations").forEach(records::add);
         System.out.println("FleetSafePointIT: envapp's records " + records);
-        assertThat(records).extracting(r -> r.get("ok").asBoolean()).containsExactly(false, false, true);
+        assertThat(records).extracting(r -> r.get("ok").asBoolean()).containsExactly(false, false, false, true);
         lab.ok("undeploy", "envapp");
     }
 

@@ -433,7 +433,7 @@ public final class GrpcFleetAgents implements FleetAgents {
             AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
                     : prepared.container();
             // every failure from here on discards what was prepared (a rollback after the stop does it first), once
-            AtomicBoolean discarded = new AtomicBoolean();
+            AtomicBoolean discarded = new AtomicBoolean(), stopped = new AtomicBoolean();
             Runnable discardDestination = () -> {
                 if (discarded.compareAndSet(false, true)) discard(destContainer, dst, app, to, from);
             };
@@ -468,6 +468,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
+                        if (r instanceof StepResult.SafePointReached) stopped.set(true);
                         // a take that handed the checkpoint over: the send is the hand-over's, not the take's
                         if (r instanceof StepResult.CheckpointAccepted && source.handedNanos > 0) t.handedInTake(source.handedNanos);
                         if (r instanceof StepResult.RolledBack b) {
@@ -488,7 +489,9 @@ public final class GrpcFleetAgents implements FleetAgents {
                 discardDestination.run();
                 throw here ? discardedAfter(e, to) : e;
             } catch (RuntimeException e) {
-                discardDestination.run();
+                // before the stop only: after it the pipeline rolled back (and discarded it) or, its commit not
+                // written (NotCommittedException), leaves the destination running for the leader to resolve
+                if (!stopped.get()) discardDestination.run();
                 throw e;
             }
             return switch (outcome) {
