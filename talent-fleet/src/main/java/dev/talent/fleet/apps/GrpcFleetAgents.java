@@ -533,8 +533,9 @@ public final class GrpcFleetAgents implements FleetAgents {
      * keeps the why and the what).
      */
     static MigrationFailedException discardedAfter(MigrationFailedException e, Placement to) {
-        return new MigrationFailedException(e.step(), e.getMessage() + "; the program runs on at its source, and what was"
-                + " prepared for it on " + to + " is discarded", e.logTail(), e.getCause() == null ? e : e.getCause());
+        String runsOn = e.getMessage().contains("keeps running") ? "" : "; the program runs on at its source";
+        return new MigrationFailedException(e.step(), e.getMessage() + runsOn + "; what was prepared for it on " + to
+                + " is discarded", e.logTail(), e.getCause() == null ? e : e.getCause());
     }
 
     /**
