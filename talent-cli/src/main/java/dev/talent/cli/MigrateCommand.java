@@ -51,7 +51,7 @@ public final class MigrateCommand implements Callable<Integer> {
     Path fleet;
 
     @Option(names = "--inject-fault", hidden = true, paramLabel = "STEP",
-            description = "Testing, fleet only: fail this migration at STEP (prepare, precopy, checkpoint, sync, start, restore, commit); the "
+            description = "Testing, fleet only: fail this migration at STEP (prepare, precopy, safepoint, checkpoint, sync, start, restore, commit); the "
                     + "controllers honour it only when started with TALENT_FLEET_FAULT=requests.")
     String injectFault;
 

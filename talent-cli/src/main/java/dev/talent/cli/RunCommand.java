@@ -222,6 +222,10 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--inject-fault: " + e.getMessage());
             }
+            // the fleet's aid (talent migrate --inject-fault safepoint); talent run's own faults are the others
+            if (fault.get() == Step.SAFE_POINT)
+                throw new ParameterException(spec.commandLine(), "--inject-fault safepoint: only a fleet injects it (talent migrate"
+                        + " --inject-fault safepoint); talent run fails the stop with --inject-fault checkpoint");
         }
         SyncLimits limits;
         try {

@@ -107,7 +107,7 @@ class MigrateCommandTest {
         ControlCommandsFixture.Result precopy = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "pre-copy");
         assertThat(precopy.status()).isEqualTo(ExitCodes.USAGE);
         assertThat(precopy.err()).startsWith("talent: --inject-fault pre-copy: a host-to-host migration fails at one of")
-                .contains("prepare, precopy, checkpoint, sync, start, restore, commit");
+                .contains("prepare, precopy, safepoint, checkpoint, sync, start, restore, commit");
         ControlCommandsFixture.Result unknown = fixture.run("migrate", "counter", "--fleet", fleet, "--to", "h2", "--inject-fault", "Commit");
         assertThat(unknown.status()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).startsWith("talent: --inject-fault Commit: a host-to-host migration fails at one of prepare,");

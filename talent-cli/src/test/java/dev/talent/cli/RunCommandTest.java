@@ -26,6 +26,12 @@ class RunCommandTest {
     }
 
     @Test
+    void theFleetsSafePointFaultIsRefused() {
+        assertThat(run("run", "--platforms", "x86_64", "--inject-fault", "safepoint", "build/app")).startsWith("64:")
+                .contains("--inject-fault safepoint: only a fleet injects it");
+    }
+
+    @Test
     void sizesTakeBinarySuffixes() {
         assertThat(RunCommand.parseSize("8g")).isEqualTo(8L << 30);
         assertThat(RunCommand.parseSize("512M")).isEqualTo(512L << 20);

@@ -13,6 +13,13 @@ public enum Step {
      */
     PRECOPY("precopy"),
     /**
+     * The wait for the source program to reach its safe point once it was asked to stop. Its failures (the program
+     * does not reach a site in time, or its checkpoint cannot be written) come before the stop and are named
+     * {@link #CHECKPOINT}, as they always were; this label names the fault a fleet injects there
+     * ({@code talent migrate --inject-fault safepoint}: the program is not asked to stop, so the wait times out).
+     */
+    SAFE_POINT("safepoint"),
+    /**
      * The source program is asked to stop at its next site, writes its checkpoint and exits 75; talent accepts the
      * checkpoint (a refusal comes after the stop: it rolls back).
      */
@@ -42,6 +49,6 @@ public enum Step {
         for (Step s : values()) {
             if (s.label.equals(label)) return s;
         }
-        throw new IllegalArgumentException("unknown migration step '" + label + "'; steps: prepare precopy checkpoint sync start restore");
+        throw new IllegalArgumentException("unknown migration step '" + label + "'; steps: prepare precopy safepoint checkpoint sync start restore");
     }
 }

@@ -258,7 +258,7 @@ public final class AppRecords {
      * migration's order. {@code precopy} fails the pre-copy of an app deployed with {@code --precopy} once the
      * destination received its base; a migration without pre-copy rounds fails at once, saying none could be injected.
      */
-    public static final List<String> FAULTS = List.of("prepare", "precopy", "checkpoint", "sync", "start", "restore", COMMIT);
+    public static final List<String> FAULTS = List.of("prepare", "precopy", "safepoint", "checkpoint", "sync", "start", "restore", COMMIT);
 
     /**
      * Why {@code talent migrate --inject-fault STEP} is refused (a message naming the option and the steps), or empty

@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -432,18 +433,23 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             AppContainer destContainer = prepared.container() instanceof RemoteContainer rc ? rc.withBeforeStart(to.platform())
                     : prepared.container();
+            // every failure from here on discards what was prepared (a rollback after the stop does it first), once
+            AtomicBoolean discarded = new AtomicBoolean(), stopped = new AtomicBoolean();
+            Runnable discardDestination = () -> {
+                if (discarded.compareAndSet(false, true)) discard(destContainer, dst, app, to, from);
+            };
             // pre-copy when the app takes rounds and both agents have it; else everything is copied at the stop, as before
             int rounds = precopyRounds(app, spec, described.precopies(), from, to, fromSpeaks, toSpeaks, warn);
             boolean precopyFault = fault.orElse(null) == Step.PRECOPY;
             if (precopyFault && rounds == 0) {
-                discard(destContainer, dst, app, to, from);
+                discardDestination.run();
                 throw new MigrationFailedException(Step.PRECOPY, "--inject-fault precopy: this migration of " + app + " takes no pre-copy"
                         + " round (the app is deployed without --precopy, or an agent cannot pre-copy), so no fault could be"
                         + " injected there; the program never stopped");
             }
             MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), rounds).withProgress(progress),
-                    new SafePointStep(timeouts.safePoint()), new TransferStep(),
+                    new SafePointStep(timeouts.safePoint(), fault.orElse(null) == Step.SAFE_POINT), new TransferStep(),
                     new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
                     new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -451,7 +457,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                     c -> { },
                     takeOverThenCommit(() -> dst.op("adopt", app, to.platform(), destContainer.id(), "", 0),
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
-                    () -> discard(destContainer, dst, app, to, from),
+                    discardDestination,
                     c -> { },
                     warn, spec.net() ? connections : connections.timeWaitOnly());
             MigrationPipeline.Outcome outcome;
@@ -463,6 +469,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             destContainer),
                     workdir, hooks, r -> {
                         t.note(r);
+                        if (r instanceof StepResult.SafePointReached) stopped.set(true);
                         // a take that handed the checkpoint over: the send is the hand-over's, not the take's
                         if (r instanceof StepResult.CheckpointAccepted && source.handedNanos > 0) t.handedInTake(source.handedNanos);
                         if (r instanceof StepResult.RolledBack b) {
@@ -475,14 +482,22 @@ public final class GrpcFleetAgents implements FleetAgents {
                         if (r instanceof StepResult.Committed c) c.warning().ifPresent(warn);
                     });
             } catch (MigrationFailedException e) {
-                // a pre-copy that failed (the program never stopped): the destination's place, with the base it
-                // received, is of no use any more (the next migration prepares one anew); the pipeline leaves it
-                if (e.step() == Step.PRECOPY) discard(destContainer, dst, app, to, from);
+                // Before the stop (a pre-copy, a safe point not reached in time, a checkpoint the program could not
+                // write) the pipeline leaves the destination as prepared, for a caller that tries again (talent run);
+                // here the next migration prepares one anew, perhaps elsewhere, so nothing of this one may stay on
+                // the destination: its container, its files, its network. After the stop the rollback discarded it.
+                boolean here = !discarded.get();
+                discardDestination.run();
+                throw here ? discardedAfter(e, to) : e;
+            } catch (RuntimeException e) {
+                // before the stop only: after it the pipeline rolled back (and discarded it) or, its commit not
+                // written (NotCommittedException), leaves the destination running for the leader to resolve
+                if (!stopped.get()) discardDestination.run();
                 throw e;
             }
             return switch (outcome) {
                 case MigrationPipeline.Outcome.Ended e -> {
-                    releaseQuietly(dst, app, to, from);
+                    discardDestination.run();
                     throw new MigrationFailedException(Step.CHECKPOINT, app + " ended (status " + e.status() + ") before it could be migrated");
                 }
                 case MigrationPipeline.Outcome.Moved m -> {
@@ -512,6 +527,16 @@ public final class GrpcFleetAgents implements FleetAgents {
             t.handOverReceived(destination.receivedNanos);
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
         }
+    }
+
+    /**
+     * {@code e}, saying that what was prepared on {@code to} was discarded after it (the migration's record in etcd
+     * keeps the why and the what).
+     */
+    static MigrationFailedException discardedAfter(MigrationFailedException e, Placement to) {
+        String runsOn = e.getMessage().contains("keeps running") ? "" : "; the program runs on at its source";
+        return new MigrationFailedException(e.step(), e.getMessage() + runsOn + "; what was prepared for it on " + to
+                + " is discarded", e.logTail(), e.getCause() == null ? e : e.getCause());
     }
 
     /**

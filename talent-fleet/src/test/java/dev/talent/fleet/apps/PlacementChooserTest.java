@@ -145,10 +145,13 @@ class PlacementChooserTest {
     void aFaultAtPrecopyIsAStepOfTheAgentsPipeline() {
         for (String step : AppRecords.FAULTS) assertThat(AppRecords.refusedFault(step)).isEmpty();
         // the fleet's pre-copy (deploy --precopy) fails on purpose there, before the stop, in the migration's order
-        assertThat(AppRecords.FAULTS).containsExactly("prepare", "precopy", "checkpoint", "sync", "start", "restore", "commit");
+        assertThat(AppRecords.FAULTS).containsExactly("prepare", "precopy", "safepoint", "checkpoint", "sync", "start", "restore", "commit");
         assertThat(new AppRecords.MigrateRequest("svc", null, null, 0, "precopy").faultStep()).contains(dev.talent.migrate.Step.PRECOPY);
+        // the safe point's: between the pre-copy and the take, before the stop
+        assertThat(new AppRecords.MigrateRequest("svc", null, null, 0, "safepoint").faultStep()).contains(dev.talent.migrate.Step.SAFE_POINT);
+        assertThat(dev.talent.migrate.Step.SAFE_POINT.afterStop()).isFalse();
         assertThat(AppRecords.refusedFault("ready")).contains(
-                "--inject-fault ready: a host-to-host migration fails at one of prepare, precopy, checkpoint, sync, start, restore, commit");
+                "--inject-fault ready: a host-to-host migration fails at one of prepare, precopy, safepoint, checkpoint, sync, start, restore, commit");
     }
 
     @Test

@@ -19,9 +19,27 @@ public final class SafePointStep {
     public static final int EXIT_CHECKPOINT = dev.talent.format.RuntimeContract.EXIT_CHECKPOINT;
     static final int LOG_TAIL_LINES = 20;
 
-    private final Duration timeout;
+    /**
+     * How long the safe point waits when its fault is injected: the program is never asked, so any wait times out; a
+     * short one keeps a test of what follows a timeout from waiting out the real one.
+     */
+    static final Duration INJECTED_WAIT = Duration.ofSeconds(2);
 
-    public SafePointStep(Duration timeout) { this.timeout = timeout; }
+    private final Duration timeout;
+    /** A testing aid ({@link dev.talent.migrate.Step#SAFE_POINT}): the program is not asked to stop. */
+    private final boolean fault;
+
+    public SafePointStep(Duration timeout) { this(timeout, false); }
+
+    /**
+     * As above; {@code fault} (a testing aid, {@code talent migrate --inject-fault safepoint}): everything of the stop
+     * is done but the request itself (the network locked, the connections made ready to be taken), and the wait,
+     * shortened to {@link #INJECTED_WAIT}, times out as for a program that does not reach a site in time.
+     */
+    public SafePointStep(Duration timeout, boolean fault) {
+        this.timeout = fault && timeout.compareTo(INJECTED_WAIT) > 0 ? INJECTED_WAIT : timeout;
+        this.fault = fault;
+    }
 
     /** Returns {@link StepResult.SafePointReached} or {@link StepResult.ProgramEnded}. */
     public StepResult run(HostContainers host, AppContainer program, Consumer<StepResult> progress)
@@ -137,7 +155,7 @@ public final class SafePointStep {
             } else {
                 progress.accept(new StepResult.SafePointRequested(requested, false, 0));
             }
-            program.signal(Signal.CHECKPOINT_AND_EXIT);
+            if (!fault) program.signal(Signal.CHECKPOINT_AND_EXIT);
         } catch (IOException e) {
             throw new MigrationFailedException(Step.CHECKPOINT, "cannot signal the program on " + host.name() + ": "
                     + e.getMessage(), program.logTail(LOG_TAIL_LINES), e);
@@ -148,7 +166,8 @@ public final class SafePointStep {
             RuntimeEvent e = host.nextEvent(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             switch (e) {
                 case null -> throw new MigrationFailedException(Step.CHECKPOINT, "the program on " + host.name()
-                        + " did not reach a checkpoint site within " + timeout.toSeconds() + " s",
+                        + " did not reach a checkpoint site within " + timeout.toSeconds() + " s"
+                        + (fault ? " (fault injected at step safepoint: it was not asked to stop)" : ""),
                         program.logTail(LOG_TAIL_LINES), null);
                 // (one that was read before the request is stale or forged: it times nothing)
                 case RuntimeEvent.CheckpointWritten w when w.receivedNanos() >= requested -> {

@@ -45,6 +45,8 @@ class MigrationPipelineTest {
     FakeHost.FakeReplica replica;
     boolean syncFault;
     boolean startFault;
+    /** A fleet's {@code --inject-fault safepoint}: the program is not asked to stop. */
+    boolean safePointFault;
     /** The ledger throws (a fleet's commit that did not reach etcd). */
     boolean commitFails;
 
@@ -63,7 +65,7 @@ class MigrationPipelineTest {
     PrecopyStep precopy;
 
     MigrationPipeline.Outcome migrate() throws MigrationFailedException, RollbackFailedException, InterruptedException {
-        MigrationPipeline pipeline = new MigrationPipeline(precopy, new SafePointStep(WAIT), new TransferStep(),
+        MigrationPipeline pipeline = new MigrationPipeline(precopy, new SafePointStep(WAIT, safePointFault), new TransferStep(),
                 new FinalSyncStep(syncFault), new StartStep(startFault), new ConfirmStep(WAIT), new CommitStep(),
                 new RollBackStep(WAIT, warnings::add, " (retry)")).withSyncBesideTransfer(syncBeside);
         MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
@@ -323,6 +325,15 @@ class MigrationPipelineTest {
     void safePointTheProgramDoesNotReachASite() {
         src.onStop = FakeHost.OnStop.SILENT;
         assertRunsOnUntouched(Step.CHECKPOINT, "the program on x86_64 did not reach a checkpoint site within 0 s");
+    }
+
+    @Test
+    void safePointAnInjectedFaultDoesEverythingButAskTheProgramAndTimesOut() {
+        safePointFault = true;
+        assertRunsOnUntouched(Step.CHECKPOINT, "the program on x86_64 did not reach a checkpoint site within 0 s (fault injected"
+                + " at step safepoint: it was not asked to stop)");
+        assertThat(journal).contains("x86_64 lock x86_64-1").noneMatch(l -> l.contains("signal"));
+        assertThat(program.running).as("never asked, it runs on").isTrue();
     }
 
     @Test
