@@ -26,7 +26,7 @@ public final class WrappedNames {
             "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv", "getpwnam", "getpwuid",
             "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap",
-            "mmap64", "munmap", "mremap");
+            "mmap64", "munmap", "mremap", "qsort");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
     static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton",
