@@ -19,6 +19,8 @@ void tl_strtab_free(tl_strtab *t);
 /* Pointer tag TL_PTR_INDETERMINATE (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this
  * address, in the first page, which no platform maps (a use faults instead of reading something else). */
 #define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
+/* Below this no platform maps memory (Linux's default vm.mmap_min_addr): a non-null pointer there holds a number. */
+#define TL_LOWEST_MAPPED ((uintptr_t)0x10000)
 
 /* A FUNCPTR value TL_PTR_INDETERMINATE (a member not written yet at the checkpoint) is restored as this function,
  * which ends the program saying so if it is ever called (through a pointer of any type: it never returns). */
