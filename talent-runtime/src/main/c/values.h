@@ -32,6 +32,7 @@ typedef struct tl_value_ctx {
     const char *decl_pos;
     const char *where;              /* "global" or "frame f() at a.c:3:4" */
     int allow_fixups;               /* decoding into the variable's own memory: unbound targets are patched later */
+    int never_restored;             /* encoding a const global, whose value is informative and never restored */
     /* A heap block's values (FORMAT.md HEAP): heap_mode TL_CTX_HEAP_WRITE or TL_CTX_HEAP_READ, and the block
      * id. var_name, decl_pos and where are then filled in by tl_ctx_describe (only messages need them). */
     int heap_mode;
