@@ -631,7 +631,6 @@ encode:
             ctx.var_name = gl->name;
             ctx.decl_pos = gl->decl_pos;
             ctx.where = "global";
-            ctx.never_restored = gl->is_const;
             tl_heap_root(gl->name, gl->decl_pos, "global", gl->addr, gl->type);
             tl_buf_str(&glob, gl->key);
             tl_buf_str(&glob, gl->name);

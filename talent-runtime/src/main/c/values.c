@@ -441,20 +441,6 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
         }
     }
-    /* a number kept in a pointer (`#define GNU_SETTINGS_IDX (void *)1`, GNU indent's option table; one-true-awk's
-     * itonp): no platform maps the lowest 64 KiB, so no object lies there. Written as indeterminate it came back as
-     * another value, and `p == GNU_SETTINGS_IDX` was false after the restore (a wrong result with exit 0): refused,
-     * the program goes on (refusal.h). The restorer's own invalid address is no number of the program's; a const
-     * global's value is never restored (indent's `const pro_ty pro[]` holds these numbers), so it stays indeterminate. */
-    if ((uintptr_t)p < TL_LOWEST_MAPPED && (uintptr_t)p != TL_INDETERMINATE_ADDRESS && !ctx->never_restored) {
-        tl_ctx_describe(ctx, what, sizeof what);
-        tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) holds %lu, a number and no address (no "
-                  "platform maps the lowest 64 KiB): talent carries a pointer as the object it points into and cannot "
-                  "keep this value; keep such numbers in an integer (intptr_t) instead", what, t->name, ctx->decl_pos,
-                  ctx->where, (unsigned long)(uintptr_t)p);
-        tl_buf_u8(b, TL_PTR_INDETERMINATE);
-        return;
-    }
     /* stack garbage, a pointer left dangling by free, a FILE * after fclose: a correct program never reads it */
     if (tl_verbose) {
         tl_ctx_describe(ctx, what, sizeof what);

@@ -19,8 +19,6 @@ void tl_strtab_free(tl_strtab *t);
 /* Pointer tag TL_PTR_INDETERMINATE (FORMAT.md): a pointer that pointed nowhere talent knew; restored as this
  * address, in the first page, which no platform maps (a use faults instead of reading something else). */
 #define TL_INDETERMINATE_ADDRESS ((uintptr_t)0xDEAD)
-/* Below this no platform maps memory (Linux's default vm.mmap_min_addr): a non-null pointer there holds a number. */
-#define TL_LOWEST_MAPPED ((uintptr_t)0x10000)
 
 /* A FUNCPTR value TL_PTR_INDETERMINATE (a member not written yet at the checkpoint) is restored as this function,
  * which ends the program saying so if it is ever called (through a pointer of any type: it never returns). */
@@ -32,7 +30,6 @@ typedef struct tl_value_ctx {
     const char *decl_pos;
     const char *where;              /* "global" or "frame f() at a.c:3:4" */
     int allow_fixups;               /* decoding into the variable's own memory: unbound targets are patched later */
-    int never_restored;             /* encoding a const global, whose value is informative and never restored */
     /* A heap block's values (FORMAT.md HEAP): heap_mode TL_CTX_HEAP_WRITE or TL_CTX_HEAP_READ, and the block
      * id. var_name, decl_pos and where are then filled in by tl_ctx_describe (only messages need them). */
     int heap_mode;
