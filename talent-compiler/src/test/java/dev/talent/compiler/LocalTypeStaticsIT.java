@@ -152,4 +152,51 @@ class LocalTypeStaticsIT {
         String expected = MigratesLikeGcc.checkEveryStop(work, "states", ENUM_STATES_AND_THREAD_LOCALS, 3, 1, 40, 1501, 5003);
         assertThat(expected).startsWith("h=");
     }
+
+    /**
+     * gperf's output (GNU indent 2.2.12's lexi.c): {@code #line} directives between the elements of a function's
+     * static table. Before, the moved declaration was joined onto one line and gcc failed ("stray '#' in program").
+     * {@code __builtin_LINE()} and {@code __builtin_FILE()} are gcc's own (not expanded by talent's preprocessing): in
+     * the initialisers, after the statics and in the code that follows the directives they must say what they say in
+     * plain gcc's build.
+     */
+    static final String LINE_DIRECTIVES = """
+            #include <stdio.h>
+            #include <string.h>
+            static const char *base(const char *f) { const char *s = strrchr(f, '/'); return s ? s + 1 : f; }
+            static unsigned work(unsigned n) { unsigned s = 0; for (unsigned i = 0; i < n; i++) s = s * 31 + i; return s; }
+            static const char *name(int k, int *line) {
+              static const char *words[] =
+                {
+            #line 10 "words.list"
+                  "alpha",
+            #line 11 "words.list"
+                  "beta"
+                };
+              static const int lines[] = { __LINE__, __builtin_LINE(),
+            #line 20 "lines.list"
+                __builtin_LINE() };
+              int acc = 0;
+              for (int i = 0; i < k % 5; i++) acc += i;
+              *line = lines[k % 3] * 1000 + __builtin_LINE() + acc;
+              return words[k % 2];
+            }
+            int main(void) {
+              unsigned t = 0;
+              for (int r = 0; r < 30; r++) {
+                int line;
+                const char *w = name(r, &line);
+                t = t * 7 + work(100u + (unsigned)r);
+                printf("%s %d %u %d %s\\n", w, line, t, __builtin_LINE(), base(__builtin_FILE()));
+              }
+              return 0;
+            }
+            """;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void staticTablesWithLineDirectivesMoveWithTheirLines() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "gperf", LINE_DIRECTIVES, 3, 2, 140, 2900);
+        assertThat(expected).startsWith("alpha ").contains(" lines.list\n");
+    }
 }

@@ -36,6 +36,8 @@ public final class StaticsHoisting {
     }
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A line whose first non-blank is {@code #}, with its continuation lines. */
+    private static final Pattern PREPROCESSOR_LINE = Pattern.compile("(?m)^[ \\t]*#(?:[^\\n]*\\\\\\n)*[^\\n]*");
 
     public static List<HoistedStatic> find(FunctionModel f, TypeResolver types, Diagnostics diags) {
         List<HoistedStatic> out = new ArrayList<>();
@@ -211,6 +213,8 @@ public final class StaticsHoisting {
         // literals blanked to their own length, so that offsets stay those of the text
         String decl = LITERAL.matcher(text.substring(begin, Ast.statementEnd(text, declStmt)))
                 .replaceAll(r -> "\"" + " ".repeat(Math.max(0, r.group().length() - 2)) + "\"");
+        // and preprocessor lines (gperf's #line 10 "words.list" between a table's elements), which name nothing
+        decl = PREPROCESSOR_LINE.matcher(decl).replaceAll(r -> r.group().replaceAll("[^\n]", " "));
         Matcher m = IDENTIFIER.matcher(decl);
         while (m.find()) {
             String before = decl.substring(0, m.start()).stripTrailing();

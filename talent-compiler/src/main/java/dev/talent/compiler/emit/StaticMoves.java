@@ -3,6 +3,7 @@ package dev.talent.compiler.emit;
 import dev.talent.compiler.analysis.StaticsHoisting.HoistedStatic;
 import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
+import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.rewrite.RewritePlan;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,9 +35,10 @@ final class StaticMoves {
         for (Map.Entry<Node, HoistedStatic> e : ordered) {
             Node d = e.getKey();
             int end = Ast.statementEnd(text, d);
-            String moved = plan.render(d.begin().offset(), end).replace("\n", " ");
-            plan.replaceRendered(d.begin().offset(), end, "");
-            plan.insert(e.getValue().function().decl.begin().offset(), moved + " ", RewritePlan.Rank.MOVED_STATIC);
+            Node fn = e.getValue().function().decl;
+            String[] moved = moved(e.getValue(), d, plan.render(d.begin().offset(), end), end);
+            plan.replaceRendered(d.begin().offset(), end, moved[1]);
+            plan.insert(fn.begin().offset(), moved[0] + " " + moved[2], RewritePlan.Rank.MOVED_STATIC);
         }
         Map<Node, HoistedStatic> stmts = new LinkedHashMap<>();
         for (HoistedStatic s : statics) stmts.put(s.declStmt(), s);
@@ -45,10 +47,29 @@ final class StaticMoves {
             int end = Ast.statementEnd(text, d);
             if (e.getValue().declaration() == null) gaps.splitDeclarators(text, d.inner());
             // spelled from its type when its text names something of the function (StaticsHoisting)
-            String moved = e.getValue().declaration() != null ? e.getValue().declaration()
-                    : plan.render(d.begin().offset(), end).replace("\n", " ");
-            plan.replaceRendered(d.begin().offset(), end, "");
-            plan.insert(e.getValue().function().decl.begin().offset(), moved + gaps.gap() + " ", RewritePlan.Rank.MOVED_STATIC);
+            String[] moved = moved(e.getValue(), d, e.getValue().declaration() != null ? e.getValue().declaration()
+                    : plan.render(d.begin().offset(), end), end);
+            plan.replaceRendered(d.begin().offset(), end, moved[1]);
+            plan.insert(e.getValue().function().decl.begin().offset(), moved[0] + gaps.gap() + " " + moved[2],
+                    RewritePlan.Rank.MOVED_STATIC);
         }
+    }
+
+    /**
+     * The moved text, what is left at its old place, and what follows the moved text at its new place. Usually the
+     * moved text is joined onto the function's line, which keeps the numbers of the lines after it, and nothing is
+     * left. A text with a preprocessor line (gperf's {@code #line 10 "words.list"} between the initialiser's
+     * elements) keeps its line breaks, framed by {@code #line} directives (LineDirectives): the moved text starts at
+     * the line and file it was written at, the function after it at its own, and the old place is left as a
+     * directive that gives the rest of the function the line and file that follow the declaration in the source.
+     */
+    private String[] moved(HoistedStatic s, Node stmt, String text, int end) {
+        TranslationUnit tu = s.function().unit;
+        int begin = stmt.begin().offset();
+        if (!LineDirectives.hasPreprocessorLine(text) && !LineDirectives.hasPreprocessorLine(tu.text().substring(begin, end))) {
+            return new String[] {text.replace("\n", " "), "", ""};
+        }
+        return new String[] {LineDirectives.at(tu, begin) + text, LineDirectives.at(tu, end),
+                LineDirectives.at(tu, s.function().decl.begin().offset())};
     }
 }

@@ -205,4 +205,23 @@ class StaticsHoistingTest {
         assertThat(CProgram.originalLines(out).get(1))
                 .startsWith("static struct p __talent_s_main_keep = { .len = 4, .s = \"len\" }; ");
     }
+
+    /**
+     * A {@code #line} directive between a table's elements (gperf's output) names no local: before, its word
+     * {@code line} was taken for a use of the parameter {@code line}, and the static refused.
+     */
+    @Test
+    void aPreprocessorLineInTheDeclarationNamesNoLocal() {
+        var unit = CProgram.in(dir).file("a.c", """
+                const char *name(int line) {
+                  static const char *words[] = {
+                #line 10 "words.list"
+                    "alpha", "beta" };
+                  return words[line % 2];
+                }
+                int main(void) { return *name(1); }
+                """).analyze().unit("a.c");
+        assertThat(unit.diags().all()).isEmpty();
+        assertThat(unit.statics()).hasSize(1);
+    }
 }

@@ -60,4 +60,50 @@ class StaticRenamesTest {
                         + "&__talent_s_next_n; TALENT_GAP(__talent_gap1) int next(void) {");
         assertThat(e.lines().get(2)).isEqualTo("  __talent_s_next_n++;");
     }
+
+    /** gperf's shape (GNU indent's lexi.c): {@code #line} directives between the elements of a function's static table. */
+    private static final String GPERF = """
+            static const char *name(int k) {
+              static const char *words[] =
+                {
+            #line 10 "words.list"
+                  "alpha",
+            #line 11 "words.list"
+                  "beta"
+                };
+              return words[k % 2];
+            }
+            int main(void) { return *name(1); }
+            """;
+
+    /**
+     * Before, the moved declaration was joined onto the function's line, directives included: a stray {@code #} for
+     * gcc. Its line breaks are kept, and #line directives give the moved text its old lines, the function its own
+     * line, and the rest of the function the lines and file that follow the declaration in the source. (The unit's
+     * text is clang's preprocessed one: a line after a directive starts with one blank.)
+     */
+    @Test
+    void aDeclarationWithLineDirectivesMovesWithItsLinesAndLeavesTheirNumbering() {
+        var e = OneEmitter.of(dir, GPERF);
+        new StaticMoves(e.plan).emit(e.unit.statics(), new GlobalGaps(e.unit.tu(), e.plan));
+        String file = "\"" + e.unit.tu().origin(1).file() + "\"";
+        assertThat(e.lines()).containsExactly(
+                "",
+                "#line 2 " + file,
+                "  static const char *words[] =",
+                "    {",
+                "#line 10 \"words.list\"",
+                " \"alpha\",",
+                "#line 11 \"words.list\"",
+                " \"beta\"",
+                "    }; TALENT_GAP(__talent_gap0) ",
+                "#line 1 " + file,
+                "static const char *name(int k) {",
+                "  ",
+                "#line 12 \"words.list\"",
+                "      ",
+                "  return words[k % 2];",
+                "}",
+                "int main(void) { return *name(1); }");
+    }
 }
