@@ -136,6 +136,8 @@ typedef struct tl_checkpoint {
     int boundary_ptrs;
     /* format major 5: a data pointer may be TL_PTR_BELOW (FORMAT.md "Pointers") */
     int below_ptrs;
+    /* format major 6: a data pointer may be TL_PTR_NUMBER (FORMAT.md "Pointers") */
+    int number_ptrs;
 } tl_checkpoint;
 
 typedef struct tl_ck_sig tl_ck_sig;

@@ -822,7 +822,7 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     }
     /* 1.x, and 2.x: a 1.x file with ERRN (FORMAT.md "Header": each major adds a section no older reader may skip) */
     if (major != TL_FORMAT_MAJOR && major != TL_FORMAT_MAJOR_ERRNO && major != TL_FORMAT_MAJOR_UNIONS &&
-        major != TL_FORMAT_MAJOR_BOUNDARY && major != TL_FORMAT_MAJOR_BELOW) {
+        major != TL_FORMAT_MAJOR_BOUNDARY && major != TL_FORMAT_MAJOR_BELOW && major != TL_FORMAT_MAJOR_NUMBERS) {
         set_err(err, errlen, "header at offset 8: format version %u.%u (this runtime reads versions %d.x, %d.x, "
                 "%d.x, %d.x and %d.x)", major, minor, TL_FORMAT_MAJOR, TL_FORMAT_MAJOR_ERRNO, TL_FORMAT_MAJOR_UNIONS,
                 TL_FORMAT_MAJOR_BOUNDARY, TL_FORMAT_MAJOR_BELOW);
@@ -831,7 +831,8 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     /* 4.x is 3.x with boundary pointers, 5.x 4.x with pointers below an array's start */
     ck->union_members = major >= TL_FORMAT_MAJOR_UNIONS;
     ck->boundary_ptrs = major >= TL_FORMAT_MAJOR_BOUNDARY;
-    ck->below_ptrs = major == TL_FORMAT_MAJOR_BELOW;
+    ck->below_ptrs = major >= TL_FORMAT_MAJOR_BELOW;
+    ck->number_ptrs = major == TL_FORMAT_MAJOR_NUMBERS;
 
     /* section frames: every length and CRC before any payload is trusted */
     off = 24;

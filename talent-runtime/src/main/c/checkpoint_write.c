@@ -770,7 +770,7 @@ encode:
             has_union = types.v[ti]->kind == TALENT_K_UNION;
         /* 5 once it has written a pointer below an array's start, 4 once this process has written a boundary pointer (values.c): sticky, since a pre-copied heap block's
          * bytes may hold one from an earlier pass */
-        tl_buf_u16(&header, tl_wrote_below ? TL_FORMAT_MAJOR_BELOW : tl_wrote_boundary ? TL_FORMAT_MAJOR_BOUNDARY : has_union ? TL_FORMAT_MAJOR_UNIONS
+        tl_buf_u16(&header, tl_wrote_number ? TL_FORMAT_MAJOR_NUMBERS : tl_wrote_below ? TL_FORMAT_MAJOR_BELOW : tl_wrote_boundary ? TL_FORMAT_MAJOR_BOUNDARY : has_union ? TL_FORMAT_MAJOR_UNIONS
                    : errn.len ? TL_FORMAT_MAJOR_ERRNO : TL_FORMAT_MAJOR);
     }
     tl_buf_u16(&header, 0);

@@ -80,6 +80,11 @@
  * "Pointers"); count times the writer's size of that element is at most TL_BELOW_START_BYTES */
 #define TL_PTR_BELOW 10
 #define TL_BELOW_START_BYTES 16
+/* Format major 6 only: a number kept in a pointer (`(void *)3`, a `(void *)-1` sentinel), never an address on any
+ * supported platform: i64 value, 1 to TL_NUMBER_PTR_LOW or -TL_NUMBER_PTR_HIGH to -1 (FORMAT.md "Pointers") */
+#define TL_PTR_NUMBER 11
+#define TL_NUMBER_PTR_LOW 65535
+#define TL_NUMBER_PTR_HIGH 4095
 
 /* The standard streams of TL_PTR_STREAM */
 #define TL_STREAM_STDIN 0
@@ -291,6 +296,8 @@
 #define TL_FORMAT_MAJOR_BOUNDARY 4
 /* 5: as 4, and a data pointer may be TL_PTR_BELOW */
 #define TL_FORMAT_MAJOR_BELOW 5
+/* 6: as 5, and a data pointer may be TL_PTR_NUMBER */
+#define TL_FORMAT_MAJOR_NUMBERS 6
 /* ERRN section: the program's errno as a format code (Linux's generic number of its name; errno_codes.h), 1 to this */
 #define TL_ERRNO_MAX_CODE 133
 

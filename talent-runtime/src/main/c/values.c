@@ -195,6 +195,7 @@ static void put_object_ref(tl_buf *b, const tl_object *o, const tl_path *path, u
 
 int tl_wrote_boundary;
 int tl_wrote_below;
+int tl_wrote_number;
 
 /* A pointer of type t in no object (or only one past the end of one) just below the start of an array object: writes
  * it as TL_PTR_BELOW and returns 1 where its type is the array's elements (tl_below_path); else 0 and *dist_out the
@@ -439,6 +440,20 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             tl_refuse("cannot checkpoint: pointer '%s' (%s, declared at %s, %s) points into %s", what, t->name,
                       ctx->decl_pos, ctx->where, into);
             tl_buf_u8(b, TL_PTR_INDETERMINATE);
+            return;
+        }
+    }
+    {
+        /* a number kept in a pointer (`slot = (void *)3`, a `(void *)-1` sentinel): below the lowest address Linux
+         * maps (vm.mmap_min_addr is at least 4096, 65536 by default) or in the last page, which no platform maps
+         * either, so never an address. Carried as the number; indeterminate, the program compared 0xDEAD with its
+         * sentinel after a restart and went on with another result, exit 0 */
+        uintptr_t a = (uintptr_t)p;
+        if (a <= TL_NUMBER_PTR_LOW || a >= UINTPTR_MAX - (TL_NUMBER_PTR_HIGH - 1)) {
+            int64_t v = a <= TL_NUMBER_PTR_LOW ? (int64_t)a : -(int64_t)(UINTPTR_MAX - a) - 1;
+            tl_buf_u8(b, TL_PTR_NUMBER);
+            tl_buf_u64(b, (uint64_t)v);
+            tl_wrote_number = 1;
             return;
         }
     }
@@ -1857,6 +1872,18 @@ static void skip_ptr(tl_reader *r, const tl_checkpoint *ck, size_t at)
         if (!r->failed && ck->check_targets && (s >= ck->nfiles || ck->files[s].kind != TL_FILE_STREAM))
             tl_reader_fail(r, "at offset %lu: a FILE * value refers to open stream %lu, which the FILE section "
                            "does not list as a stream", (unsigned long)(r->base + at), (unsigned long)s);
+    } else if (tag == TL_PTR_NUMBER) {
+        /* major 6: a number kept in a pointer, never an address (FORMAT.md "Pointers") */
+        int64_t v;
+        if (!ck->number_ptrs) {
+            tl_reader_fail(r, "at offset %lu: a number kept in a pointer (tag %u) in a file of format version below %d",
+                           (unsigned long)(r->base + at), tag, TL_FORMAT_MAJOR_NUMBERS);
+            return;
+        }
+        v = (int64_t)tl_rd_u64(r);
+        if (!r->failed && (v == 0 || v > TL_NUMBER_PTR_LOW || v < -TL_NUMBER_PTR_HIGH))
+            tl_reader_fail(r, "at offset %lu: a number kept in a pointer is %lld (1 to %d or -%d to -1)",
+                           (unsigned long)(r->base + at), (long long)v, TL_NUMBER_PTR_LOW, TL_NUMBER_PTR_HIGH);
     } else if (tag != TL_PTR_INDETERMINATE)
         tl_reader_fail(r, "at offset %lu: unknown pointer tag %u", (unsigned long)(r->base + at), tag);
 }
@@ -2196,6 +2223,15 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
     }
     case TL_PTR_INDETERMINATE:
         return (void *)TL_INDETERMINATE_ADDRESS;
+    case TL_PTR_NUMBER: {
+        /* validated before: 1 to TL_NUMBER_PTR_LOW or -TL_NUMBER_PTR_HIGH to -1, the same number on every width */
+        int64_t v = (int64_t)tl_rd_u64(r);
+        if (r->failed || v == 0 || v > TL_NUMBER_PTR_LOW || v < -TL_NUMBER_PTR_HIGH) {
+            r->failed = 1;
+            return NULL;
+        }
+        return (void *)(intptr_t)v;
+    }
     default:
         r->failed = 1;
         return NULL;

@@ -64,6 +64,8 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
 extern int tl_wrote_boundary;
 /* 1 once this process has encoded a TL_PTR_BELOW pointer: its checkpoints are then format major 5 */
 extern int tl_wrote_below;
+/* 1 once this process has encoded a TL_PTR_NUMBER pointer: its checkpoints are then format major 6 */
+extern int tl_wrote_number;
 /* After every object of a restore is bound: each TL_PTR_BOUNDARY pointer decoded was restored as its first reading
  * (the start of an object); when this platform puts its second reading (one past the end of another) elsewhere, the
  * restore is refused naming the pointer (exit 65). */

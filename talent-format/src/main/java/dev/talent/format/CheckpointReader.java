@@ -374,10 +374,10 @@ public final class CheckpointReader {
             int stored = (int) u32At(20);
             int computed = Wire.crc32c(data, 0, 20);
             if (major != Wire.MAJOR && major != Wire.MAJOR_ERRNO && major != Wire.MAJOR_UNIONS
-                    && major != Wire.MAJOR_BOUNDARY && major != Wire.MAJOR_BELOW) {
+                    && major != Wire.MAJOR_BOUNDARY && major != Wire.MAJOR_BELOW && major != Wire.MAJOR_NUMBERS) {
                 throw error(null, 8, "unsupported major version " + major + "." + minor + " (this reader reads "
                         + Wire.MAJOR + ".x, " + Wire.MAJOR_ERRNO + ".x, " + Wire.MAJOR_UNIONS + ".x, "
-                        + Wire.MAJOR_BOUNDARY + ".x and " + Wire.MAJOR_BELOW + ".x)"
+                        + Wire.MAJOR_BOUNDARY + ".x, " + Wire.MAJOR_BELOW + ".x and " + Wire.MAJOR_NUMBERS + ".x)"
                         + (stored == computed ? ""
                                 : "; the header CRC does not match either: the file is probably damaged"));
             }
@@ -1692,7 +1692,20 @@ public final class CheckpointReader {
                     yield new Value.OpenStream((int) index);
                 }
                 case Wire.PTR_INDETERMINATE -> Value.Indeterminate.INSTANCE;
-                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5, 6, 9 or 10, found " + tag);
+                case Wire.PTR_NUMBER -> {
+                    if (major < Wire.MAJOR_NUMBERS) {
+                        throw in.error(at, where + ": a number kept in a pointer (tag " + tag + ") in a file of "
+                                + "major version " + major + " (only " + Wire.MAJOR_NUMBERS + ".x has them)");
+                    }
+                    int numberAt = in.offset();
+                    long number = in.u64(where + " number");
+                    if (number == 0 || number > Wire.NUMBER_PTR_LOW || number < -Wire.NUMBER_PTR_HIGH) {
+                        throw in.error(numberAt, where + ": a number kept in a pointer is " + number + " (1 to "
+                                + Wire.NUMBER_PTR_LOW + " or -" + Wire.NUMBER_PTR_HIGH + " to -1)");
+                    }
+                    yield new Value.KeptNumber(number);
+                }
+                default -> throw in.error(at, where + ": pointer tag must be 0, 1, 2, 3, 5, 6, 9, 10 or 11, found " + tag);
             };
         }
 

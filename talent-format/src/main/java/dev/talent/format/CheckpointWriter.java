@@ -64,6 +64,7 @@ public final class CheckpointWriter {
         if (checkpoint.errno() != 0) sections.add(section(Wire.ERRN, errno(checkpoint.errno())));
         // the lowest major that describes the file: 4 when it holds a boundary pointer, 3 when it holds a union
         // (whose values name their member)
+        if (e.number) return assemble(Wire.MAJOR_NUMBERS, Wire.MINOR, sections);
         if (e.below) return assemble(Wire.MAJOR_BELOW, Wire.MINOR, sections);
         if (e.boundary) return assemble(Wire.MAJOR_BOUNDARY, Wire.MINOR, sections);
         if (checkpoint.types().stream().anyMatch(UnionT.class::isInstance)) {
@@ -176,6 +177,8 @@ public final class CheckpointWriter {
         private boolean boundary;
         /** Set once a {@link Value.Below} pointer is written: the file is then major 5. */
         private boolean below;
+        /** Set once a {@link Value.KeptNumber} pointer is written: the file is then major 6. */
+        private boolean number;
 
         Encoder(List<TypeDesc> types) {
             this.types = types;
@@ -461,6 +464,11 @@ public final class CheckpointWriter {
             switch (p) {
                 case Value.NullPointer n -> out.u8(Wire.PTR_NULL);
                 case Value.Indeterminate n -> out.u8(Wire.PTR_INDETERMINATE);
+                case Value.KeptNumber n -> {
+                    out.u8(Wire.PTR_NUMBER);
+                    out.u64(n.value());
+                    number = true;
+                }
                 case Value.ObjectRef r -> {
                     out.u8(Wire.PTR_OBJECT);
                     objectRef(out, r);

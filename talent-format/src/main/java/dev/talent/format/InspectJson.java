@@ -435,6 +435,7 @@ final class InspectJson {
             case Value.StdStream s -> g.writeStringField("stream", s.stream().name().toLowerCase(Locale.ROOT));
             case Value.OpenStream s -> g.writeNumberField("openStream", s.index());
             case Value.Indeterminate n -> g.writeBooleanField("indeterminate", true);
+            case Value.KeptNumber n -> g.writeNumberField("number", n.value());
             case Value.NullPointer n -> throw new IllegalStateException("handled by the caller");
         }
         g.writeEndObject();

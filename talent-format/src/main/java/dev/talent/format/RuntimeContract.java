@@ -106,6 +106,15 @@ public final class RuntimeContract {
     public static final int PTR_BELOW = 10;
     /** How far below an array's start a {@link #PTR_BELOW} pointer may lie, in the writer's bytes. */
     public static final int BELOW_START_BYTES = 16;
+    /**
+     * Format major 6 only: a number kept in a pointer ({@code (void *)3}, a {@code (void *)-1} sentinel), never an
+     * address on any supported platform: an i64, 1 to {@link #NUMBER_PTR_LOW} or -{@link #NUMBER_PTR_HIGH} to -1.
+     */
+    public static final int PTR_NUMBER = 11;
+    /** The largest number a {@link #PTR_NUMBER} pointer carries (below the lowest address Linux maps). */
+    public static final int NUMBER_PTR_LOW = 65535;
+    /** The most negative number a {@link #PTR_NUMBER} pointer carries, negated (the last page, never mapped). */
+    public static final int NUMBER_PTR_HIGH = 4095;
 
     // The standard streams of PTR_STREAM
     public static final int STREAM_STDIN = 0;
@@ -331,6 +340,8 @@ public final class RuntimeContract {
     public static final int FORMAT_MAJOR_BOUNDARY = 4;
     /** 5: as 4, and a data pointer may be {@link #PTR_BELOW}. */
     public static final int FORMAT_MAJOR_BELOW = 5;
+    /** 6: as 5, and a data pointer may be {@link #PTR_NUMBER}. */
+    public static final int FORMAT_MAJOR_NUMBERS = 6;
     /**
      * A union value's u32 member field (major 3): the member's number in its low bits, the bit above them set when
      * another member that carries the same bytes would read them differently on an ISA of the other byte order.

@@ -55,7 +55,7 @@ public sealed interface Value
 
     /** Value of a PTR type: where the pointer points, as an object and an element path, never an address. */
     sealed interface PointerValue extends Value
-            permits NullPointer, ObjectRef, Boundary, Below, StringConstant, StdStream, OpenStream, Indeterminate {}
+            permits NullPointer, ObjectRef, Boundary, Below, StringConstant, StdStream, OpenStream, Indeterminate, KeptNumber {}
 
     /** The null pointer. */
     record NullPointer() implements PointerValue {
@@ -69,6 +69,19 @@ public sealed interface Value
      */
     record Indeterminate() implements PointerValue {
         public static final Indeterminate INSTANCE = new Indeterminate();
+    }
+
+    /**
+     * A number kept in a pointer ({@code (void *)3}, a {@code (void *)-1} sentinel), which is never an address: 1 to
+     * {@link RuntimeContract#NUMBER_PTR_LOW} or -{@link RuntimeContract#NUMBER_PTR_HIGH} to -1, restored as the same
+     * number on every pointer width (format major 6).
+     */
+    record KeptNumber(long value) implements PointerValue {
+        public KeptNumber {
+            if (value == 0 || value > RuntimeContract.NUMBER_PTR_LOW || value < -RuntimeContract.NUMBER_PTR_HIGH) {
+                throw new IllegalArgumentException("not a number a pointer carries: " + value);
+            }
+        }
     }
 
     /** What an {@link ObjectRef} points into (FORMAT.md object kinds). */

@@ -232,6 +232,7 @@ final class ValueText {
             case ObjectRef ref -> objectRef(ref);
             case Value.Boundary bd -> objectRef(bd.start()) + " or " + objectRef(bd.end());
             case Value.Below bl -> objectRef(bl.element()) + " - " + Long.toUnsignedString(bl.count());
+            case Value.KeptNumber n -> "(void *)" + n.value();
         };
     }
 

@@ -18,6 +18,8 @@ final class Wire {
     static final int MAJOR_BOUNDARY = RuntimeContract.FORMAT_MAJOR_BOUNDARY;
     /** The major of a file holding a {@link Value.Below} pointer (otherwise as {@link #MAJOR_BOUNDARY}). */
     static final int MAJOR_BELOW = RuntimeContract.FORMAT_MAJOR_BELOW;
+    /** The major of a file holding a {@link Value.KeptNumber} pointer (otherwise as {@link #MAJOR_BELOW}). */
+    static final int MAJOR_NUMBERS = RuntimeContract.FORMAT_MAJOR_NUMBERS;
     static final int MINOR = 0;
     static final int HEADER_SIZE = 24;
     /** Tag (4) + length (8) + CRC (4): the size of an empty section. */
@@ -59,6 +61,9 @@ final class Wire {
     static final int PTR_BOUNDARY = RuntimeContract.PTR_BOUNDARY;
     static final int PTR_BELOW = RuntimeContract.PTR_BELOW;
     static final int BELOW_START_BYTES = RuntimeContract.BELOW_START_BYTES;
+    static final int PTR_NUMBER = RuntimeContract.PTR_NUMBER;
+    static final int NUMBER_PTR_LOW = RuntimeContract.NUMBER_PTR_LOW;
+    static final int NUMBER_PTR_HIGH = RuntimeContract.NUMBER_PTR_HIGH;
 
     /** HEAP block flag bit 0: the element type could not be inferred, the block holds raw bytes. */
     static final int HEAP_UNTYPED = RuntimeContract.HEAP_UNTYPED;

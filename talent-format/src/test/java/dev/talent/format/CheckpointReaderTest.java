@@ -156,9 +156,9 @@ class CheckpointReaderTest {
 
     @Test
     void unsupportedMajorVersionIsRefusedEvenWithAValidCrc() {
-        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(6, 0).toBytes();
+        byte[] file = Sections.of(CheckpointWriter.write(Fixtures.small())).withVersion(7, 0).toBytes();
         CorruptCheckpointException e = corrupt(file);
-        assertThat(e.getMessage()).contains("unsupported major version 6.0 (this reader reads 1.x, 2.x, 3.x, 4.x and 5.x)")
+        assertThat(e.getMessage()).contains("unsupported major version 7.0 (this reader reads 1.x, 2.x, 3.x, 4.x, 5.x and 6.x)")
                 .doesNotContain("damaged");
     }
 

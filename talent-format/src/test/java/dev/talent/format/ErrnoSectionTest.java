@@ -71,13 +71,13 @@ class ErrnoSectionTest {
 
     /**
      * What a reader of an older major does (docs/FORMAT.md "Header"): it refuses the file, naming the version, and
-     * never skips a section it does not know in it. This reader is to version 6 what a 1.x reader is to 2.0.
+     * never skips a section it does not know in it. This reader is to version 7 what a 1.x reader is to 2.0.
      */
     @Test
     void aReaderRefusesAMajorItDoesNotRead() {
-        byte[] future = ForgedCorpus.forged().get("framing-major-6.tck");
+        byte[] future = ForgedCorpus.forged().get("framing-major-7.tck");
         assertThatThrownBy(() -> CheckpointReader.read(future, "f.tck")).isInstanceOf(CorruptCheckpointException.class)
-                .hasMessageContaining("unsupported major version 6.0");
+                .hasMessageContaining("unsupported major version 7.0");
     }
 
     @Test

@@ -76,6 +76,10 @@ final class ForgedCorpus {
         Checkpoint indeterminate = withGlobal(base, "origin_y", Value.Indeterminate.INSTANCE);
         indeterminate = withGlobal(indeterminate, "report", Value.Indeterminate.INSTANCE);
         out.put("indeterminate-pointers.tck", CheckpointWriter.write(indeterminate));
+        // format major 6: numbers kept in pointers (`msg = (char *)3`, `count_ptr = (int *)-1`), the extremes of both
+        out.put("number-pointers.tck", CheckpointWriter.write(withGlobal(withGlobal(withGlobal(base, "msg",
+                new Value.KeptNumber(RuntimeContract.NUMBER_PTR_LOW)), "count_ptr", new Value.KeptNumber(-1)), "nothing",
+                new Value.KeptNumber(-RuntimeContract.NUMBER_PTR_HIGH))));
         // one struct whose last array was cut to its heap block (a flexible array member), a pointer into that array
         out.put("trailing-array.tck", CheckpointWriter.write(trailing(base)));
         // an untyped block whose bytes depend on the byte order only (bit 2 with bit 0: fixed-width integer views)
@@ -358,6 +362,15 @@ final class ForgedCorpus {
         // pointers below an array's start (major 5, docs/FORMAT.md "Below an object's start"): in a file of an older
         // major, no element or too many bytes below, below a scalar, a struct's member, an element that is not the
         // first, a byte offset, argv, a missing global, an element of more than 16 bytes
+        // numbers kept in pointers (major 6, docs/FORMAT.md "Pointers"): in a file of an older major, 0 (NULL has its
+        // own tag), one past either end of the range
+        byte[] number = write(withGlobal(base, "msg", new Value.KeptNumber(3)));
+        out.put("pointer-number-in-major-5.tck", Sections.of(number).withVersion(5, 0).toBytes());
+        byte[] three = bytes(Wire.PTR_NUMBER, 0, 0, 0, 0, 0, 0, 0, 3);
+        out.put("pointer-number-0.tck", replace(Sections.of(number), Wire.GLOB, three, bytes(Wire.PTR_NUMBER, 0, 0, 0, 0, 0, 0, 0, 0)));
+        out.put("pointer-number-65536.tck", replace(Sections.of(number), Wire.GLOB, three, bytes(Wire.PTR_NUMBER, 0, 0, 0, 0, 0, 1, 0, 0)));
+        out.put("pointer-number-minus-4096.tck", replace(Sections.of(number), Wire.GLOB, three,
+                bytes(Wire.PTR_NUMBER, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0, 0x00)));
         out.put("pointer-below-in-major-4.tck", Sections.of(write(withGlobal(base, "msg",
                 below(1, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L))))).withVersion(4, 0).toBytes());
         out.put("pointer-below-count-0.tck", write(withGlobal(base, "msg", below(0, ref(ObjectKind.GLOBAL, 10, 0, 0, 0L)))));
@@ -494,7 +507,7 @@ final class ForgedCorpus {
         out.put("framing-out-of-order.tck", sections.swapping(3, 4).toBytes());
         out.put("framing-truncated.tck", Arrays.copyOf(valid, valid.length - 1));
         out.put("framing-crc.tck", flip(valid, valid.length / 2));
-        out.put("framing-major-6.tck", sections.withVersion(6, 0).toBytes());
+        out.put("framing-major-7.tck", sections.withVersion(7, 0).toBytes());
         forgedErrno(base, out);
         // ---- HORD: every HEAP block's id exactly once (the base's blocks are 1, 2, 3 and 12)
         out.put("heap-order-duplicate-id.tck", withHeapOrder(base, 12, 3, 12, 2));
