@@ -34,9 +34,6 @@ final class HostNetworkListeners implements ConnectionCarrier {
     }
 
     @Override
-    public void taken(BigInteger sequence) {}
-
-    @Override
     public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException, InterruptedException {
         if (c.hasNetwork() || !(c instanceof LocalContainer)) return;
         List<HostListeners.Listener> all = new java.util.ArrayList<>(listeners);
@@ -47,13 +44,4 @@ final class HostNetworkListeners implements ConnectionCarrier {
             throw new IOException(e.getMessage(), e);
         }
     }
-
-    @Override
-    public void beforeUnlock() {}
-
-    @Override
-    public void cancel() {}
-
-    @Override
-    public void forget() {}
 }

@@ -50,6 +50,9 @@ class RuntimeLibraryIT {
             void __wrap_exit(int status) { __real_exit(status); }
             int __real_munmap(void *, size_t); int __wrap_munmap(void *, size_t);
             int __wrap_munmap(void *p, size_t n) { return __real_munmap(p, n); } /* musl's free unmaps through it */
+            typedef int (*cmp_fn)(const void *, const void *);
+            void __real_qsort(void *, size_t, size_t, cmp_fn); void __wrap_qsort(void *, size_t, size_t, cmp_fn);
+            void __wrap_qsort(void *b, size_t n, size_t s, cmp_fn c) { __real_qsort(b, n, s, c); } /* glibc's locale code sorts */
             """;
 
     /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */
@@ -63,7 +66,7 @@ class RuntimeLibraryIT {
                 double mini_scale(double x) { return sqrt(x) * 2.0; }
                 """);
         // the link flags wrap the allocator and more (RuntimeLibrary.WRAPPED_ALLOCATOR, WRAPPED_OTHER): a runtime
-        // defines each __wrap_ a program reaches (the C library's start-up code calls exit)
+        // defines each __wrap_ a program reaches (the C library's start-up code calls exit, its locale code qsort)
         Files.writeString(dir.resolve("wrap.c"), WRAPPERS);
         Files.writeString(dir.resolve("greeting.c"), "#include \"mini.h\"\n"
                 + "const char *mini_greeting(void) { return \"" + greeting + "\"; }\n");

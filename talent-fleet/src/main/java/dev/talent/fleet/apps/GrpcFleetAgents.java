@@ -1112,24 +1112,9 @@ public final class GrpcFleetAgents implements FleetAgents {
         ConnectionCarrier timeWaitOnly() {
             return new ConnectionCarrier() {
                 @Override
-                public void beforeStop(HostContainers host, AppContainer program) {}
-
-                @Override
-                public void taken(BigInteger sequence) {}
-
-                @Override
                 public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
                     RemoteConnections.this.beforeStart(host, c, sequence);
                 }
-
-                @Override
-                public void beforeUnlock() {}
-
-                @Override
-                public void cancel() {}
-
-                @Override
-                public void forget() {}
             };
         }
 
