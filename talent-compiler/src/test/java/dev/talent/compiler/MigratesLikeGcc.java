@@ -45,10 +45,15 @@ final class MigratesLikeGcc {
                 work.resolve("out-" + name), name));
     }
 
+    /** x86_64 with musl-gcc (the compiler talent's packages install for it). */
+    static Target musl() {
+        return new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of());
+    }
+
     /** {@code platforms}, then x86_64 with musl where its compiler is installed (as talent's packages install it). */
     static List<Target> withMusl(Target... platforms) {
         List<Target> chain = new ArrayList<>(List.of(platforms));
-        if (onPath("musl-gcc")) chain.add(new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of()));
+        if (onPath("musl-gcc")) chain.add(musl());
         return chain;
     }
 

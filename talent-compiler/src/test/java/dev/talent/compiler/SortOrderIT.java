@@ -71,7 +71,7 @@ class SortOrderIT {
 
     private static Target musl() {
         Assumptions.assumeTrue(MigratesLikeGcc.onPath("musl-gcc"), "musl-gcc is installed by talent's packages");
-        return new Target("x86_64-musl", "musl-gcc", Isa.X86_64.requiredCFlags(), List.of());
+        return MigratesLikeGcc.musl();
     }
 
     @Test

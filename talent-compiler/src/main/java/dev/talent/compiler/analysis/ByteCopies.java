@@ -147,7 +147,7 @@ public final class ByteCopies {
         if (body == null) return;
         if (decl != null && function != null) parameters(types, body, decl, function);
         body.walk(n -> {
-            if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+            if (Ast.isFunctionRef(n)) {
                 functionUse(tu, types, n);
                 return;
             }
@@ -269,6 +269,7 @@ public final class ByteCopies {
 
     private void functionUse(TranslationUnit tu, TypeResolver types, Node ref) {
         String function = ref.referencedDecl().path("name").asText();
+        if (!defined.contains(function)) return; // only a body of the program's can compare what it is given
         Use use = use(ref, PARENS_AND_CASTS);
         Node p = use.parent();
         String at = tu.pos(ref.position());
@@ -301,7 +302,7 @@ public final class ByteCopies {
      */
     public void functionsReferenced(TranslationUnit tu, Node declaration) {
         declaration.walk(n -> {
-            if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+            if (Ast.isFunctionRef(n) && defined.contains(n.referencedDecl().path("name").asText())) {
                 functionUses.add(new FunctionUse(n.referencedDecl().path("name").asText(), tu.pos(n.position()), "", "",
                         false, true));
             }
@@ -883,7 +884,7 @@ public final class ByteCopies {
         }
         String[] name = {null};
         e.walk(x -> {
-            if (name[0] == null && x.is("DeclRefExpr") && !x.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+            if (name[0] == null && x.is("DeclRefExpr") && !Ast.isFunctionRef(x)) {
                 name[0] = x.referencedDecl().path("name").asText();
             }
         });

@@ -41,7 +41,7 @@ public final class CallGraph {
                     FunctionModel c = resolve(f, Ast.directCallee(n));
                     if (c != null) callSites.merge(c, 1, Integer::sum);
                     if (c != null && !suspended && !out.contains(c)) out.add(c);
-                } else if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
+                } else if (Ast.isFunctionRef(n)
                         && !isDirectCallee(n)) {
                     FunctionModel c = resolve(f, n.referencedDecl().path("name").asText());
                     if (c != null) addressTakenFunctions.add(c.key());
@@ -53,7 +53,7 @@ public final class CallGraph {
         for (FunctionModel f : allFunctions) {
             f.unit.root().inner().forEach(top -> {
                 if (top.is("VarDecl")) top.walk(n -> {
-                    if (n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+                    if (Ast.isFunctionRef(n)) {
                         FunctionModel c = resolve(f, n.referencedDecl().path("name").asText());
                         if (c != null) addressTakenFunctions.add(c.key());
                     }

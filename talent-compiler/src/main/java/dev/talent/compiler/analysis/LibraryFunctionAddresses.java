@@ -1,5 +1,6 @@
 package dev.talent.compiler.analysis;
 
+import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class LibraryFunctionAddresses {
                 boolean code = top.is("FunctionDecl") || top.is("VarDecl");
                 if (!code || !tu.isMainFileNode(top)) continue;
                 top.walk(n -> {
-                    if (!n.is("DeclRefExpr") || !n.referencedDecl().path("kind").asText().equals("FunctionDecl")) return;
+                    if (!Ast.isFunctionRef(n)) return;
                     if (CallGraph.isDirectCallee(n)) return;
                     String name = n.referencedDecl().path("name").asText();
                     if (name.isEmpty() || name.startsWith("__builtin_") || graph.resolve(tu, name) != null) return;

@@ -49,10 +49,15 @@ public final class Ast {
         return e;
     }
 
+    /** Whether {@code n} names a function ({@code DeclRefExpr} to a {@code FunctionDecl}). */
+    public static boolean isFunctionRef(Node n) {
+        return n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl");
+    }
+
     /** The called function's name for a direct call, or null for a call through a pointer. */
     public static String directCallee(Node call) {
         Node callee = strip(call.child(0));
-        if (callee != null && callee.is("DeclRefExpr") && callee.referencedDecl().path("kind").asText().equals("FunctionDecl")) {
+        if (callee != null && isFunctionRef(callee)) {
             return callee.referencedDecl().path("name").asText();
         }
         return null;

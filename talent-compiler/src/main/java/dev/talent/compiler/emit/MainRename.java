@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.SourceLoc;
 import dev.talent.compiler.ast.TranslationUnit;
@@ -101,7 +102,7 @@ final class MainRename {
     }
 
     private static boolean isReferenceToMain(Node n) {
-        return n.is("DeclRefExpr") && n.referencedDecl().path("kind").asText().equals("FunctionDecl")
+        return Ast.isFunctionRef(n)
                 && n.referencedDecl().path("name").asText().equals("main");
     }
 }
