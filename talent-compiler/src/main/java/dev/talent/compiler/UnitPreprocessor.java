@@ -203,15 +203,19 @@ public final class UnitPreprocessor {
             if (!inComment) {
                 Matcher m = DIRECTIVE.matcher(bare(l));
                 if (m.matches()) {
+                    // a directive goes on over a continued line and over a comment open at a line's end (a
+                    // comment is one space before directives are read): `#if A && \` / `/* why */ B`
                     int last = i;
                     StringBuilder text = new StringBuilder(bare(l));
-                    while (endsContinued(bare(lines.get(last))) && last + 1 < lines.size()) {
-                        text.setLength(text.length() - 1);
-                        text.append(bare(lines.get(++last)));
+                    boolean comment = PragmaScanner.updateComment(l, false);
+                    while ((comment || endsContinued(bare(lines.get(last)))) && last + 1 < lines.size()) {
+                        if (endsContinued(bare(lines.get(last)))) text.setLength(text.length() - 1);
+                        else text.append(' ');
+                        String next = lines.get(++last);
+                        comment = PragmaScanner.updateComment(next, comment);
+                        text.append(bare(next));
                     }
-                    boolean comment = false;
-                    for (int j = i; j <= last; j++) comment = PragmaScanner.updateComment(lines.get(j), comment);
-                    out.add(new Directive(m.group(1), i, last, comment, text.toString()));
+                    out.add(new Directive(m.group(1), i, last, comment, withoutComments(text.toString())));
                     inComment = comment;
                     i = last;
                     continue;
@@ -220,6 +224,33 @@ public final class UnitPreprocessor {
             inComment = PragmaScanner.updateComment(l, inComment);
         }
         return out;
+    }
+
+    /** {@code text} with each comment replaced by a space (what the preprocessor reads of a directive). */
+    static String withoutComments(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int k = 0;
+        while (k < text.length()) {
+            char c = text.charAt(k);
+            if (c == '"' || c == '\'') {
+                int end = k + 1;
+                while (end < text.length() && text.charAt(end) != c) end += text.charAt(end) == '\\' ? 2 : 1;
+                end = Math.min(end + 1, text.length());
+                out.append(text, k, end);
+                k = end;
+            } else if (text.startsWith("//", k)) {
+                break;
+            } else if (text.startsWith("/*", k)) {
+                int end = text.indexOf("*/", k + 2);
+                out.append(' ');
+                if (end < 0) break;
+                k = end + 2;
+            } else {
+                out.append(c);
+                k++;
+            }
+        }
+        return out.toString();
     }
 
     private static int commentEnd(List<String> lines, int from) {

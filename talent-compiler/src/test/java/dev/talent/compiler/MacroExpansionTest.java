@@ -178,6 +178,34 @@ class MacroExpansionTest {
         assertThat(out).contains("static int level(void) { return 2; }").doesNotContain("return 0; }");
     }
 
+    /**
+     * A comment open at the end of a directive's line goes on with the directive (libdeflate's common_defs.h):
+     * before, its second half was left behind as text of the condition and clang refused the file. A macro named
+     * only in a comment of a conditional does not make it depend on the ISA.
+     */
+    @Test
+    void aConditionalGoesOnOverAMultiLineCommentAndItsCommentsAreNotRead() {
+        String out = CProgram.in(dir).file("m.c", """
+                #define GNU 1
+                #define X86 1
+                #if defined(GNU) && \\
+                    (defined(X86) || \\
+                     /*
+                      * another ISA, __x86_64__ or
+                      */ defined(WASM))
+                #  define FAST 1
+                #else
+                #  define FAST 0
+                #endif
+                #if FAST /* not LONG_MAX,
+                            nor __i386__ */ && 1
+                static int fast(void) { return 7; }
+                #endif
+                int main(void) { return fast() + FAST; }
+                """).instrumented("m.c");
+        assertThat(out).contains("static int fast(void) { return 7; }").contains("return fast() + 1;");
+    }
+
     @Test
     void theInstrumentedTextIsTheSameOnEveryBuild() throws Exception {
         CProgram p = CProgram.in(dir).file("tab.h", HeaderStateTest.TAB_H).file("m.c", MACROS_C);
