@@ -154,6 +154,45 @@ class LocalTypeStaticsIT {
     }
 
     /**
+     * libdeflate 1.14's tgetopt.c: {@code static bool done;} in a function, with {@code <stdbool.h>}. After some
+     * diagnostics clang prints every {@code _Bool} as {@code bool} (its printing policy follows the macro, here after
+     * the shift in {@code le16}), which the build took for a typedef it did not know and refused the statics ("has a
+     * type declared inside the function"). The state is kept in unsigned ints so i686 takes every stop.
+     */
+    static final String STDBOOL_STATICS = """
+            #include <stdio.h>
+            #include <stdbool.h>
+            static bool flag;
+            static bool flags[8];
+            struct s { bool on; int n; };
+            static struct s st;
+            static unsigned short le16(const unsigned char *p) { return ((unsigned short)p[1] << 8) | p[0]; }
+            static int step(int i) {
+              static bool seen;
+              static bool tab[4];
+              seen = !seen; tab[i % 4] = seen ^ (i % 3 == 0);
+              return seen + tab[(i + 1) % 4];
+            }
+            int main(void) {
+              unsigned char b[2] = {1, 2};
+              unsigned acc = le16(b);
+              for (int i = 0; i < 200; i++) {
+                bool odd = i & 1;
+                flag = flag ^ odd; flags[i % 8] = flag ^ (i % 5 == 0); st.on = !st.on; st.n += st.on;
+                acc = acc * 3 + (unsigned)step(i) + flag + flags[(i + 3) % 8] + odd;
+              }
+              printf("acc=%u n=%d\\n", acc, st.n);
+              return 0;
+            }
+            """;
+
+    @Test
+    void boolStaticsMigrateWhenClangPrintsTheirTypeAsBool() throws Exception {
+        String expected = MigratesLikeGcc.checkEveryStop(work, "stdbool", STDBOOL_STATICS, 3, 1, 37, 150);
+        assertThat(expected).startsWith("acc=");
+    }
+
+    /**
      * gperf's output (GNU indent 2.2.12's lexi.c): {@code #line} directives between the elements of a function's
      * static table. Before, the moved declaration was joined onto one line and gcc failed ("stray '#' in program").
      * {@code __builtin_LINE()} and {@code __builtin_FILE()} are gcc's own (not expanded by talent's preprocessing): in

@@ -78,9 +78,18 @@ public final class TypeResolver {
         }
     }
 
+    /**
+     * Whether {@code name} is {@code _Bool} as clang prints it once {@code <stdbool.h>}'s {@code bool} macro is
+     * defined (after some diagnostics it prints every {@code _Bool} so), not a typedef of the program's.
+     */
+    private boolean isStdBool(String name) {
+        return name.equals("bool") && !fileTypedefs.containsKey(name) && !localTypedefs.containsKey(name);
+    }
+
     /** The type a typedef name stands for (one level). */
     public CType typedefTarget(String name) {
         Node td = localTypedefs.getOrDefault(name, fileTypedefs.get(name));
+        if (td == null && isStdBool(name)) return new CType.Builtin("_Bool", false);
         if (td == null) throw new IllegalArgumentException("unknown typedef " + name);
         if (!td.inner().isEmpty()) {
             Node t = td.child(0);
@@ -166,8 +175,8 @@ public final class TypeResolver {
             case CType.Builtin b -> true;
             // a reserved name (__time_t) is the C library's private typedef: the clang AST is glibc's, and musl
             // has other private names, so such a type is spelled through __typeof__ of what has it instead
-            case CType.Named n -> fileTypedefs.containsKey(n.name()) && !localTypedefs.containsKey(n.name())
-                    && !n.name().startsWith("__");
+            case CType.Named n -> isStdBool(n.name()) || fileTypedefs.containsKey(n.name())
+                    && !localTypedefs.containsKey(n.name()) && !n.name().startsWith("__");
             case CType.Tagged g -> !g.isAnonymous() && fileTags.contains(g.tag() + " " + g.name())
                     && !localRecords.containsKey(g.tag() + " " + g.name());
             case CType.Pointer p -> fileScopeSpellable(p.to());

@@ -66,6 +66,33 @@ class StaticsHoistingTest {
      * the static ("has a type declared inside the function").
      */
     @Test
+    void aBoolStaticMovesWhenClangPrintsItsTypeAsBool() {
+        // libdeflate's tgetopt.c; the shift makes clang print _Bool as `bool` (stdbool.h's macro); a typedef named
+        // bool stays the program's own
+        String out = CProgram.in(dir).file("a.c", """
+                #include <stdbool.h>
+                static unsigned short le16(const unsigned char *p) { return ((unsigned short)p[1] << 8) | p[0]; }
+                int next(const unsigned char *p) {
+                  static bool done;
+                  done = !done;
+                  return done + le16(p);
+                }
+                int main(void) { unsigned char b[2] = {1, 2}; return next(b); }
+                """).instrumented("a.c");
+        assertThat(out).contains("static bool __talent_s_next_done;");
+        String own = CProgram.in(dir).file("a.c", """
+                typedef struct { int v; } bool;
+                int next(int k) {
+                  static bool done;
+                  done.v += k;
+                  return done.v;
+                }
+                int main(void) { return next(1); }
+                """).instrumented("a.c");
+        assertThat(own).contains("static bool __talent_s_next_done;");
+    }
+
+    @Test
     void aMemberNamedAsALocalIsNoUseOfThatLocal() {
         // mawk 1.3.4's rexp0.c: `static const struct { CCLASS_ENUM code; ... } cclass_table[]` and a local `code`
         String out = CProgram.in(dir).file("a.c", """
