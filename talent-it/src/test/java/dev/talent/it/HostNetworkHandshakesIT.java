@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 12, an app on the host's own network (talent run without --net, reached on the loopback): a client that
@@ -74,49 +76,15 @@ class HostNetworkHandshakesIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aClientConnectingInATightLoopIsNeverResetWhileTheServerMoves() throws Exception {
         String app = "synloop-" + ProcessHandle.current().pid();
-        int port = freePort();
-        Path log = root.resolve("synloop.jsonl");
-        List<String> args = List.of("run", "--name", app, "--platforms", "x86_64,s390x,i686", "--state-dir",
-                root.resolve("synloop-state").toString(), "--log", log.toString(), program.toString(), "--",
-                Integer.toString(port));
-        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("synloop.stdout").toFile())
-                .redirectError(root.resolve("synloop.stderr").toFile()).start();
-        Loop loop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
         List<String> moves = new ArrayList<>();
-        try {
-            awaitStatus(app);
-            loop.start();
-            loop.awaitAnswers(20, Duration.ofMinutes(1));
-            for (String hop : HOPS) {
-                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
-                moves.add(hop + ": exit " + m.exitCode() + (m.exitCode() == 0 ? "" : "\n" + m.describe()));
-                loop.awaitAnswers(loop.answered() + 20, Duration.ofMinutes(1));
-            }
-            loop.stop();
-            try (var last = new Socket()) {
-                last.connect(loop.at, 30_000);
-                last.setSoTimeout(30_000);
-                last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(reader(last).readLine()).isEqualTo("bye");
-            }
-            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
-        } finally {
-            loop.stop();
-            if (run.isAlive()) {
-                run.destroy();
-                if (!run.waitFor(60, TimeUnit.SECONDS)) run.destroyForcibly();
-            }
-        }
+        Loop loop = moveWhileLooping(app, "synloop", List.of(), HOPS, moves);
         int n = loop.answered();
         assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections while the server "
                 + "moved (" + moves + ")").isEmpty();
         assertThat(moves).as("the moves").allSatisfy(m -> assertThat(m).endsWith(": exit 0"));
         assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
-        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve("synloop.stderr"))).isZero();
         assertThat(EnvApp.read(root.resolve("synloop.stdout"))).isEqualTo("served " + n + "\n");
-        List<JsonNode> records = EnvApp.records(log);
+        List<JsonNode> records = EnvApp.records(root.resolve("synloop.jsonl"));
         assertThat(records).hasSize(HOPS.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
 
         // the same loop against the x86_64 build natively, never moved: as many connections, none reset
@@ -146,6 +114,79 @@ class HostNetworkHandshakesIT {
         }
         ProcessResult rules = Processes.run(List.of("nft", "list", "tables"), root, Duration.ofSeconds(30));
         assertThat(rules.stdoutText()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
+    }
+
+    /**
+     * A move that fails at {@code step} (talent run's --inject-fault), after the stop (restore: the program is restarted
+     * on the source) or before it (checkpoint: it goes on there), while the client connects in a tight loop: no reset
+     * or refusal either, and the handshakes are let in again (no table left); after a failure at restore a second move
+     * succeeds.
+     */
+    @ParameterizedTest(name = "a move failing at step {0}")
+    @ValueSource(strings = {"checkpoint", "restore"})
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aFailedMoveResetsNoClientEither(String step) throws Exception {
+        String app = "synfault-" + step + "-" + ProcessHandle.current().pid();
+        List<String> moves = new ArrayList<>();
+        List<String> hops = step.equals("restore") ? List.of("s390x", "s390x") : List.of("s390x");
+        Loop loop = moveWhileLooping(app, "synfault-" + step, List.of("--inject-fault", step), hops, moves);
+        int n = loop.answered();
+        assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections (" + moves + ")")
+                .isEmpty();
+        assertThat(moves.getFirst()).as("the move with the fault").doesNotEndWith(": exit 0").contains("failed at step " + step);
+        if (hops.size() > 1) assertThat(moves.get(1)).as("the move after it").endsWith(": exit 0");
+        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
+        assertThat(EnvApp.read(root.resolve("synfault-" + step + ".stdout"))).isEqualTo("served " + n + "\n");
+        List<JsonNode> records = EnvApp.records(root.resolve("synfault-" + step + ".jsonl"));
+        assertThat(records).hasSize(hops.size());
+        assertThat(records.getFirst().get("failed_step").asText()).isEqualTo(step);
+        ProcessResult rules = Processes.run(List.of("nft", "list", "tables"), root, Duration.ofSeconds(30));
+        assertThat(rules.stdoutText()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
+    }
+
+    /**
+     * Runs the line server as {@code app} (talent run on the host's network, {@code extra} options) on a free port,
+     * starts the tight-loop client and moves the app to each of {@code hops} (what each move's talent migrate said goes
+     * to {@code moves}), then ends the client and the server; returns the client.
+     */
+    private Loop moveWhileLooping(String app, String label, List<String> extra, List<String> hops, List<String> moves)
+            throws Exception {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--platforms", "x86_64,s390x,i686", "--state-dir",
+                root.resolve(label + "-state").toString(), "--log", root.resolve(label + ".jsonl").toString()));
+        args.addAll(extra);
+        args.addAll(List.of(program.toString(), "--", Integer.toString(port)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve(label + ".stdout").toFile())
+                .redirectError(root.resolve(label + ".stderr").toFile()).start();
+        Loop loop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
+        try {
+            awaitStatus(app);
+            loop.start();
+            loop.awaitAnswers(20, Duration.ofMinutes(1));
+            for (String hop : hops) {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                moves.add(hop + ": " + (m.exitCode() == 0 ? "" : m.stdoutText() + m.stderrText()) + "exit " + m.exitCode());
+                loop.awaitAnswers(loop.answered() + 20, Duration.ofMinutes(1));
+            }
+            loop.stop();
+            try (var last = new Socket()) {
+                last.connect(loop.at, 30_000);
+                last.setSoTimeout(30_000);
+                last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(reader(last).readLine()).isEqualTo("bye");
+            }
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            loop.stop();
+            if (run.isAlive()) {
+                run.destroy();
+                if (!run.waitFor(60, TimeUnit.SECONDS)) run.destroyForcibly();
+            }
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(label + ".stderr"))).isZero();
+        return loop;
     }
 
     /** "1 c-1" ... "n c-n": what the line server answers to one line per connection. */
