@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The pipeline's {@link ConnectionCarrier} for an app that shares the host's network (no --net): no connection is
  * carried (new handshakes to its listeners are dropped from before its stop until its copy listens, and what they
- * hold is given time to finish: {@link #beforeStop}), but the listeners the program has when it is asked to stop are remembered (with those of the checkpoint
+ * hold is given time to finish: {@link #beforeStop}), but the listeners the program has when it is asked to stop are
+ * remembered (with those of the checkpoint
  * accepted last, which has a listener opened after that read too), and before a container of this machine restores (the destination, or the source after a rollback) the TIME_WAIT connections that would keep their
  * ports from binding again are ended ({@link HostListeners#clearTimeWait}). One per run: a restart after the program
  * failed uses what its last stop saw.
