@@ -79,13 +79,15 @@ final class HostNetworkListeners implements ConnectionCarrier {
         }
     }
 
-    /** The migration is over, whatever its end: new handshakes come in again (a removal that fails is left to the next). */
-    @Override
-    public void cancel() {
+    /**
+     * The migration is over, whatever its end: new handshakes come in again. Not {@link #cancel()}, which a rollback
+     * calls before it restarts the source: until that copy listens, a SYN let in would be refused.
+     */
+    void acceptAgain() {
         try {
             beforeUnlock();
         } catch (IOException e) {
-            // reported by the caller's next beforeUnlock, which tries again
+            // the table stays (talent-container/README.md "SYN_RECV" names it); the next stop of this run tries again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
