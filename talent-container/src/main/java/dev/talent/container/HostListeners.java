@@ -105,6 +105,112 @@ public final class HostListeners {
         return java.util.Optional.of(new Listener(a, port));
     }
 
+    /**
+     * What a program on the host's network still has in progress on its listeners' ports, from the TCP tables:
+     * {@code handshakes} answered but not completed (SYN_RECV, request sockets of the kernel that no checkpoint
+     * carries), {@code queued} completed connections not accepted yet (its listeners' accept queues: reset when the
+     * listener closes with the source) and {@code connections} the TCP sockets it holds that are not listening (which
+     * refuse a stop on the host's network). A stop with none of them loses nothing of its listeners' peers.
+     */
+    public record Pending(int handshakes, int queued, int connections) {
+        public boolean none() { return handshakes == 0 && queued == 0 && connections == 0; }
+    }
+
+    /**
+     * What process {@code pid} and its descendants have in progress ({@link Pending}) on the ports of
+     * {@code listeners}; none when the process is gone.
+     */
+    public static Pending pending(long pid, List<Listener> listeners) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid);
+        ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+        for (long p : pids) inodes.addAll(socketInodes(Path.of("/proc", Long.toString(p), "fd")));
+        Path net = Path.of("/proc", Long.toString(pid), "net");
+        Pending all = new Pending(0, 0, 0);
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(net.resolve(table));
+            } catch (NoSuchFileException e) {
+                continue; // the process ended, or no IPv6
+            }
+            Pending p = pending(lines, inodes, listeners);
+            all = new Pending(all.handshakes() + p.handshakes(), all.queued() + p.queued(), all.connections() + p.connections());
+        }
+        return all;
+    }
+
+    private static final String SYN_RECV = "03";
+    private static final String CLOSE = "07";
+
+    /**
+     * {@link Pending} among the lines of a {@code /proc/net/tcp} or {@code tcp6} table: a SYN_RECV line whose local
+     * port is a listener's (a request socket has no inode: its port tells whose it is; a listener on a wildcard address
+     * takes every address), the receive queue of a listening line whose inode is one of {@code inodes} (for a listener
+     * the kernel shows its accept queue's length there), and any other line of those inodes but an unconnected socket
+     * (CLOSE).
+     */
+    static Pending pending(List<String> lines, Set<String> inodes, List<Listener> listeners) {
+        int handshakes = 0;
+        int queued = 0;
+        int connections = 0;
+        for (String line : lines) {
+            String[] f = line.strip().split("\\s+", 11);
+            if (f.length < 10) continue;
+            if (f[3].equals(SYN_RECV)) {
+                Listener local = address(f[1]);
+                if (local != null && listeners.stream().anyMatch(l -> l.port() == local.port()
+                        && (l.address().isAnyLocalAddress() || l.address().equals(local.address())))) {
+                    handshakes++;
+                }
+            } else if (inodes.contains(f[9])) {
+                if (f[3].equals(LISTEN)) {
+                    int colon = f[4].indexOf(':');
+                    try {
+                        if (colon > 0) queued += Integer.parseInt(f[4].substring(colon + 1), 16);
+                    } catch (NumberFormatException e) {
+                        // not a line of the kernel's format
+                    }
+                } else if (!f[3].equals(CLOSE)) {
+                    connections++;
+                }
+            }
+        }
+        return new Pending(handshakes, queued, connections);
+    }
+
+    /**
+     * Waits until process {@code pid} has nothing in progress on the ports of {@code listeners} ({@link Pending#none}),
+     * reading the tables every millisecond (no event exists for a request socket that completes, and a read costs
+     * microseconds), or until {@code max} has passed; returns what it had at the last read.
+     */
+    public static Pending awaitNone(long pid, List<Listener> listeners, java.time.Duration max)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            Pending p = pending(pid, listeners);
+            long now = System.nanoTime();
+            if (p.none() || now - deadline >= 0) return p;
+            Thread.sleep(java.time.Duration.ofNanos(Math.min(1_000_000L, deadline - now)));
+        }
+    }
+
+    /** A table's {@code ADDRESS:PORT} field, or null when it is not one. */
+    private static Listener address(String field) {
+        int colon = field.indexOf(':');
+        if (colon < 0) return null;
+        String hex = field.substring(0, colon);
+        if (hex.length() != 8 && hex.length() != 32) return null;
+        try {
+            ByteBuffer b = ByteBuffer.allocate(hex.length() / 2).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < hex.length(); i += 8) b.putInt((int) Long.parseLong(hex.substring(i, i + 8), 16));
+            return new Listener(InetAddress.getByAddress(b.array()), Integer.parseInt(field.substring(colon + 1), 16));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The inodes of the sockets among the descriptors in {@code fdDir} ({@code socket:[N]}). */
     private static Set<String> socketInodes(Path fdDir) throws IOException {
         Set<String> inodes = new HashSet<>();
@@ -135,17 +241,8 @@ public final class HostListeners {
         for (String line : lines) {
             String[] f = line.strip().split("\\s+", 11);
             if (f.length < 10 || !f[3].equals(LISTEN) || !inodes.contains(f[9])) continue;
-            int colon = f[1].indexOf(':');
-            if (colon < 0) continue;
-            String hex = f[1].substring(0, colon);
-            if (hex.length() != 8 && hex.length() != 32) continue;
-            try {
-                ByteBuffer b = ByteBuffer.allocate(hex.length() / 2).order(ByteOrder.nativeOrder());
-                for (int i = 0; i < hex.length(); i += 8) b.putInt((int) Long.parseLong(hex.substring(i, i + 8), 16));
-                found.add(new Listener(InetAddress.getByAddress(b.array()), Integer.parseInt(f[1].substring(colon + 1), 16)));
-            } catch (IOException | IllegalArgumentException e) {
-                // not a line of the kernel's format: ignored, like the header
-            }
+            Listener l = address(f[1]); // null: not a line of the kernel's format, ignored like the header
+            if (l != null) found.add(l);
         }
         return found;
     }

@@ -798,6 +798,7 @@ public final class Orchestrator implements ControlHandler {
         } finally {
             // a take that never finished (the program ended, or the stop failed) is abandoned
             if (connections != null) connections.cancel();
+            else hostListeners.acceptAgain(); // new handshakes to its listeners come in again, wherever the program runs
             state = StatusReport.State.RUNNING;
         }
     }

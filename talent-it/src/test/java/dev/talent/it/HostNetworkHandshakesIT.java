@@ -1,0 +1,285 @@
+package dev.talent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 12, an app on the host's own network (talent run without --net, reached on the loopback): a client that
+ * connects in a tight loop while the server moves between platforms must never get a reset or a refusal, as it gets
+ * none from the same server run natively without moves. Before, each stop closed the listener with the source: what
+ * its accept queue held (connections the client saw completed) and its half-done handshakes were reset, and until the
+ * copy listened every SYN was refused; now new handshakes are dropped from before the stop until the copy listens
+ * (the client's SYN is sent again a second later) and the program is given time to finish what its listeners hold
+ * (talent-container/README.md, "SYN_RECV"). Run under {@code flock /tmp/net.lock}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class HostNetworkHandshakesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HOPS = List.of("s390x", "i686", "x86_64");
+
+    private Path root;
+    private Path program;
+
+    @BeforeAll
+    void build() throws IOException {
+        assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")), "runc is not installed");
+        assumeTrue("0".equals(EnvApp.uid()), "talent run needs root");
+        assumeTrue(Isa.onPath("nft").isPresent() || Files.isExecutable(Path.of("/usr/sbin/nft")),
+                "nftables is not installed (apt-get install nftables)");
+        for (String p : List.of("x86_64", "s390x", "i686")) Isa.of(p).assumeAvailable();
+        root = ItPaths.workRoot().resolve("host-network-handshakes");
+        ItPaths.deleteRecursively(root);
+        Files.createDirectories(root);
+        Path source = root.resolve("linecount.c");
+        try (var in = HostNetworkHandshakesIT.class.getResourceAsStream("/network/linecount.c")) {
+            Files.copy(in, source);
+        }
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(8), List.of("build", "-o", "build", "--isa",
+                "x86_64,s390x,i686", source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        program = root.resolve("build/linecount");
+    }
+
+    /**
+     * The line server (one connection at a time, numbering the lines of all connections) moves x86_64 -> s390x -> i686
+     * -> x86_64 while a client connects in a tight loop on the loopback, one line per connection: every connection is
+     * answered with the next number (none reset, refused or cut), as the x86_64 build run natively answers the same
+     * loop, and each move succeeds.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aClientConnectingInATightLoopIsNeverResetWhileTheServerMoves() throws Exception {
+        String app = "synloop-" + ProcessHandle.current().pid();
+        List<String> moves = new ArrayList<>();
+        Loop loop = moveWhileLooping(app, "synloop", List.of(), HOPS, moves);
+        int n = loop.answered();
+        assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections while the server "
+                + "moved (" + moves + ")").isEmpty();
+        assertThat(moves).as("the moves").allSatisfy(m -> assertThat(m).endsWith(": exit 0"));
+        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
+        assertThat(EnvApp.read(root.resolve("synloop.stdout"))).isEqualTo("served " + n + "\n");
+        List<JsonNode> records = EnvApp.records(root.resolve("synloop.jsonl"));
+        assertThat(records).hasSize(HOPS.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+
+        // the same loop against the x86_64 build natively, never moved: as many connections, none reset
+        int nativePort = freePort();
+        Path referenceOut = root.resolve("synloop-reference.stdout");
+        Process reference = new ProcessBuilder(program.resolveSibling("linecount.x86_64").toString(),
+                Integer.toString(nativePort)).redirectOutput(referenceOut.toFile()).start();
+        try {
+            Loop nativeLoop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), nativePort));
+            awaitListening(nativeLoop.at, Duration.ofSeconds(30));
+            nativeLoop.start();
+            nativeLoop.awaitAnswers(n, Duration.ofMinutes(2));
+            nativeLoop.stop();
+            int m = nativeLoop.answered();
+            try (var last = new Socket()) {
+                last.connect(nativeLoop.at, 30_000);
+                last.setSoTimeout(30_000);
+                last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(reader(last).readLine()).isEqualTo("bye");
+            }
+            assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(nativeLoop.failures()).as("the native run's failures").isEmpty();
+            assertThat(nativeLoop.answers()).isEqualTo(numbered(m));
+            assertThat(EnvApp.read(referenceOut)).isEqualTo("served " + m + "\n");
+        } finally {
+            reference.destroyForcibly();
+        }
+        ProcessResult rules = Processes.run(List.of("nft", "list", "tables"), root, Duration.ofSeconds(30));
+        assertThat(rules.stdoutText()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
+    }
+
+    /**
+     * A move that fails at {@code step} (talent run's --inject-fault), after the stop (restore: the program is restarted
+     * on the source) or before it (checkpoint: it goes on there), while the client connects in a tight loop: no reset
+     * or refusal either, and the handshakes are let in again (no table left); after a failure at restore a second move
+     * succeeds.
+     */
+    @ParameterizedTest(name = "a move failing at step {0}")
+    @ValueSource(strings = {"checkpoint", "restore"})
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aFailedMoveResetsNoClientEither(String step) throws Exception {
+        String app = "synfault-" + step + "-" + ProcessHandle.current().pid();
+        List<String> moves = new ArrayList<>();
+        List<String> hops = step.equals("restore") ? List.of("s390x", "s390x") : List.of("s390x");
+        Loop loop = moveWhileLooping(app, "synfault-" + step, List.of("--inject-fault", step), hops, moves);
+        int n = loop.answered();
+        assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections (" + moves + ")")
+                .isEmpty();
+        assertThat(moves.getFirst()).as("the move with the fault").doesNotEndWith(": exit 0").contains("failed at step " + step);
+        if (hops.size() > 1) assertThat(moves.get(1)).as("the move after it").endsWith(": exit 0");
+        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
+        assertThat(EnvApp.read(root.resolve("synfault-" + step + ".stdout"))).isEqualTo("served " + n + "\n");
+        List<JsonNode> records = EnvApp.records(root.resolve("synfault-" + step + ".jsonl"));
+        assertThat(records).hasSize(hops.size());
+        assertThat(records.getFirst().get("failed_step").asText()).isEqualTo(step);
+        ProcessResult rules = Processes.run(List.of("nft", "list", "tables"), root, Duration.ofSeconds(30));
+        assertThat(rules.stdoutText()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
+    }
+
+    /**
+     * Runs the line server as {@code app} (talent run on the host's network, {@code extra} options) on a free port,
+     * starts the tight-loop client and moves the app to each of {@code hops} (what each move's talent migrate said goes
+     * to {@code moves}), then ends the client and the server; returns the client.
+     */
+    private Loop moveWhileLooping(String app, String label, List<String> extra, List<String> hops, List<String> moves)
+            throws Exception {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("run", "--name", app, "--platforms", "x86_64,s390x,i686", "--state-dir",
+                root.resolve(label + "-state").toString(), "--log", root.resolve(label + ".jsonl").toString()));
+        args.addAll(extra);
+        args.addAll(List.of(program.toString(), "--", Integer.toString(port)));
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(args)).directory(root.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve(label + ".stdout").toFile())
+                .redirectError(root.resolve(label + ".stderr").toFile()).start();
+        Loop loop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
+        try {
+            awaitStatus(app);
+            loop.start();
+            loop.awaitAnswers(20, Duration.ofMinutes(1));
+            for (String hop : hops) {
+                ProcessResult m = TalentCli.get().run(root, Duration.ofMinutes(2), List.of("migrate", app, "--to", hop));
+                moves.add(hop + ": " + (m.exitCode() == 0 ? "" : m.stdoutText() + m.stderrText()) + "exit " + m.exitCode());
+                loop.awaitAnswers(loop.answered() + 20, Duration.ofMinutes(1));
+            }
+            loop.stop();
+            try (var last = new Socket()) {
+                last.connect(loop.at, 30_000);
+                last.setSoTimeout(30_000);
+                last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(reader(last).readLine()).isEqualTo("bye");
+            }
+            assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+        } finally {
+            loop.stop();
+            if (run.isAlive()) {
+                run.destroy();
+                if (!run.waitFor(60, TimeUnit.SECONDS)) run.destroyForcibly();
+            }
+        }
+        assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(label + ".stderr"))).isZero();
+        return loop;
+    }
+
+    /** "1 c-1" ... "n c-n": what the line server answers to one line per connection. */
+    private static List<String> numbered(int n) {
+        List<String> l = new ArrayList<>();
+        for (int i = 1; i <= n; i++) l.add(i + " c-" + i);
+        return l;
+    }
+
+    /**
+     * A client connecting in a tight loop (one thread, one connection at a time): connect, send "c-K", read the answer,
+     * close. What it got instead of an answer is kept as a failure (the connection's number and the exception).
+     */
+    private static final class Loop {
+        final InetSocketAddress at;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        private Thread thread;
+
+        Loop(InetSocketAddress at) { this.at = at; }
+
+        void start() {
+            thread = Thread.ofPlatform().name("tight-loop-client").start(() -> {
+                for (int k = 1; !stop.get(); k++) {
+                    try (var s = new Socket()) {
+                        // a SYN dropped while the server moves is sent again after 1 s, then 3 s, 7 s...
+                        s.connect(at, 30_000);
+                        s.setSoTimeout(30_000);
+                        s.getOutputStream().write(("c-" + k + "\n").getBytes(StandardCharsets.US_ASCII));
+                        String a = reader(s).readLine();
+                        if (a == null) failures.add("connection " + k + ": end of stream, no answer");
+                        else answers.add(a);
+                    } catch (IOException e) {
+                        failures.add("connection " + k + ": " + e);
+                        if (failures.size() > 200) return;
+                    }
+                }
+            });
+        }
+
+        int answered() { return answers.size(); }
+
+        List<String> answers() { return List.copyOf(answers); }
+
+        List<String> failures() { return List.copyOf(failures); }
+
+        void awaitAnswers(int n, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (answers.size() < n && System.nanoTime() < deadline && thread.isAlive()) Thread.sleep(10);
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            if (thread != null) thread.join(Duration.ofMinutes(1));
+        }
+    }
+
+    /** Once a connection to {@code at} succeeds (closed at once without a line: the line server counts none). */
+    private static void awaitListening(InetSocketAddress at, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try (var s = new Socket()) {
+                s.connect(at, 1_000);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) throw new AssertionError("nothing listens on " + at, e);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static BufferedReader reader(Socket s) throws IOException {
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    private JsonNode awaitStatus(String app) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        ProcessResult last = null;
+        while (System.nanoTime() < deadline) {
+            last = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("status", app, "--json"));
+            if (last.exitCode() == 0) {
+                JsonNode s = JSON.readTree(last.stdout());
+                if (s.hasNonNull("platform") && s.get("state").asText().equals("running")) return s;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("talent status never answered\n" + (last == null ? "" : last.describe()));
+    }
+}
