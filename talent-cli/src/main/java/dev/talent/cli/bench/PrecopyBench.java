@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * the transfer copies it. With pre-copy (TALENT_PRECOPY=1) a SIGURG after the first and second phases makes a round:
  * the first round's image is copied to the destination ahead of the stop; then rounds follow one another, each
  * round's delta copied there and applied to the image before (talent-format's {@link CheckpointDelta#applyToFile}) on
- * a thread of its own while the next round runs (an apply still running at the stop counts as transfer), while the delta shrinks
+ * a thread of its own while the next round runs (the stop waits for the last one), while the delta shrinks
  * by at least a quarter (CRIU's pre-dump loop; at least 2, at most {@link #MAX_ROUNDS} rounds), and the stop comes
  * right after the last one, writing and transferring only the delta against it.
  * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
@@ -188,9 +188,9 @@ public final class PrecopyBench {
                 Thread.sleep(PHASE_MS);
                 // CRIU's pre-dump loop: the next round as soon as the last one's delta is at the destination, while its
                 // delta shrinks by at least a quarter (at least 2 rounds, at most MAX_ROUNDS), then the stop at once.
-                // The destination applies each delta to its image on a thread of its own meanwhile (as a destination
-                // on another host would), not between the rounds and the stop: what the source writes between its
-                // last round and the stop is what the stop has to carry.
+                // The destination applies each delta to its image on a thread of its own while the next round runs
+                // (as a destination on another host would), file to file: what the source writes between its last
+                // round's fork and the stop is what the stop has to carry.
                 long previous = aheadBytes;
                 int round = 2;
                 for (; ; round++) {
@@ -211,11 +211,12 @@ public final class PrecopyBench {
                     previous = size;
                 }
                 rounds.add(round);
+                // the last round's image in place at the destination before the stop, as talent run has it: what the
+                // program writes until then is the stop's to carry, the apply is not part of the downtime
+                aheadMs += joinApplies(applied);
                 if (destination != null && early.get().equals(AHEAD_BASE)) {
                     // the last round's image, restored ahead by the destination while the source still runs (its time
                     // counts as work ahead)
-                    aheadMs += joinApplies(applied);
-                    applied = CompletableFuture.completedFuture(0.0);
                     destination.awaitWaiting();
                     aheadMs += destination.restoreBase(String.format(Locale.ROOT, "pre-%06d.tck", round), dst);
                 }
@@ -241,8 +242,6 @@ public final class PrecopyBench {
             Path stop = src.resolve(precopy ? "ckpt-000001.tdl" : "ckpt-000001.tck");
             if (!Files.isRegularFile(stop)) throw new BenchFailedException("no " + stop.getFileName() + " after the stop");
             Files.copy(stop, dst.resolve(stop.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            // the restore needs the last round's image: an apply still running counts as transfer
-            aheadMs += joinApplies(applied);
             long t2 = System.nanoTime();
             double restoreMs = restore(launcher, binary, dst, expected.substring(Math.min(expected.length(),
                     Files.readString(out).length())), Files.readString(out), expected, destination);
