@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "diag.h"
 #include "xalloc.h"
+#include "bulk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -277,30 +278,56 @@ static void track(uintptr_t a, uintptr_t b, unsigned round)
     nranges++;
 }
 
+/* [src, src + bytes) rounded out to whole pages, less the parts already tracked, from now on (stamp round); not when
+ * a tracked range lies strictly inside it (that array stays compared chunk by chunk). */
+static void track_span(uintptr_t src, uint64_t bytes, unsigned round)
+{
+    uintptr_t a = src & ~(uintptr_t)(page - 1), b;
+    unsigned i;
+    int inside = 0;
+    if (bytes == 0 || bytes > (uint64_t)(UINTPTR_MAX - src) - (uint64_t)page)
+        return;
+    b = (src + (uintptr_t)bytes + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
+    for (i = 0; i < nranges && a < b; i++) {
+        const range *r = &ranges[i];
+        if (r->start <= a && a < r->end)
+            a = r->end;
+        if (a < b && r->start < b && b <= r->end)
+            b = r->start;
+        if (a < b && a < r->start && r->end < b)
+            inside = 1;
+    }
+    if (a < b && !inside)
+        track(a, b, round);
+}
+
 /* The arrays the record lists that are not tracked yet (page-aligned, not overlapping a tracked range). */
 static void track_record(const record *rc, unsigned round)
 {
     uint32_t k;
     for (k = 0; k < rc->nref && !broken; k++) {
         const rec_ref *f = &rc->ref[k];
-        uintptr_t a = (uintptr_t)f->src & ~(uintptr_t)(page - 1), b;
-        unsigned i;
-        int inside = 0;
         if (f->size == 0 || f->n == 0 || f->n > (uint64_t)SIZE_MAX / f->size)
             continue;
-        b = ((uintptr_t)f->src + (uintptr_t)(f->size * f->n) + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
-        for (i = 0; i < nranges && a < b; i++) {
-            const range *r = &ranges[i];
-            if (r->start <= a && a < r->end)
-                a = r->end;
-            if (a < b && r->start < b && b <= r->end)
-                b = r->start;
-            if (a < b && a < r->start && r->end < b)
-                inside = 1;
-        }
-        if (a < b && !inside)
-            track(a, b, round);
+        track_span((uintptr_t)f->src, f->size * f->n, round);
     }
+}
+
+/* Before a round with no record to go by (the first of the process, or one after a failed round): the program's
+ * globals large enough to be referred to (bulk.h), so that the next round's child finds their pages unwritten since
+ * this fork where the program did not write them, instead of every page counted as written. Which of them the
+ * checkpoint refers to, and where, is still only what the record of this round says (tl_dirty_clean). */
+static void track_globals(unsigned round)
+{
+    const talent_program *pg = &talent_the_program;
+    unsigned u, g;
+    for (u = 0; u < pg->nunits && !broken; u++)
+        for (g = 0; g < pg->units[u]->nglobals && !broken; g++) {
+            const talent_global *gl = &pg->units[u]->globals[g];
+            if (gl->is_const || !gl->type || gl->type->size < TL_BULK_REFER_MIN)
+                continue;
+            track_span((uintptr_t)gl->addr, gl->type->size, round);
+        }
 }
 #endif
 
@@ -325,10 +352,14 @@ void tl_dirty_before_fork(unsigned round, unsigned base)
     /* what was written since the previous round's fork is in this round's image */
     if (uffd >= 0 && scan_all(round) != 0)
         return;
-    if (base) {
-        const record *rc = record_of(base);
-        if (rc && open_uffd() == 0)
-            track_record(rc, round);
+    {
+        const record *rc = base ? record_of(base) : NULL;
+        if (open_uffd() == 0) {
+            if (rc)
+                track_record(rc, round);
+            else
+                track_globals(round);
+        }
     }
     if (broken)
         return;

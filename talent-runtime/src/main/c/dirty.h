@@ -26,8 +26,8 @@
 extern int tl_dirty_mode;
 
 /* Parent, just before the fork of pre-copy round `round` (base: the newest complete round, 0 if none): reads and
- * re-protects the written pages, starts tracking the arrays the newest complete round recorded, and prepares the
- * record the child fills. */
+ * re-protects the written pages, starts tracking the arrays the newest complete round recorded (without its record:
+ * the program's large globals), and prepares the record the child fills. */
 void tl_dirty_before_fork(unsigned round, unsigned base);
 /* Right after that fork: in_child 1 in the round's child (which records), 0 in the parent (p < 0: no child). */
 void tl_dirty_after_fork(int in_child);

@@ -3,10 +3,12 @@ package dev.talent.format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -133,34 +135,8 @@ public final class CheckpointDelta {
                     + h.baseLength() + " and CRC " + Integer.toHexString(h.baseCrc()) + " expected, " + base.length
                     + " bytes found)");
         }
+        checkOps(h, delta, base.length, fileName);
         ByteBuffer b = ByteBuffer.wrap(delta);
-        long filled = 0;
-        long cursor = 0;
-        for (int i = 0; i < h.ops(); i++) {
-            int at = h.opsOffset() + i * OP_BYTES;
-            int kind = Byte.toUnsignedInt(delta[at]);
-            long a = b.getLong(at + 1);
-            long len = b.getLong(at + 9);
-            if (kind != OP_COPY && kind != OP_DATA) throw bad(fileName, at, "operation kind " + kind + " (1 COPY, 2 DATA)");
-            if (len <= 0 || len > h.imageLength() - filled) {
-                throw bad(fileName, at, "operation of " + Long.toUnsignedString(len) + " bytes beyond the image of "
-                        + h.imageLength() + " bytes");
-            }
-            if (kind == OP_COPY && (a < 0 || a > base.length || len > base.length - a)) {
-                throw bad(fileName, at, "COPY of " + len + " bytes at " + Long.toUnsignedString(a)
-                        + " outside the base of " + base.length + " bytes");
-            }
-            if (kind == OP_DATA && (a != cursor || len > h.dataLength() - cursor)) {
-                throw bad(fileName, at, "DATA at " + Long.toUnsignedString(a) + " of " + len + " bytes, expected at "
-                        + cursor + " within " + h.dataLength() + " bytes");
-            }
-            if (kind == OP_DATA) cursor += len;
-            filled += len;
-        }
-        if (filled != h.imageLength() || cursor != h.dataLength()) {
-            throw bad(fileName, -1, "operations make " + filled + " of " + h.imageLength() + " image bytes and use "
-                    + cursor + " of " + h.dataLength() + " data bytes");
-        }
         byte[] image = new byte[(int) h.imageLength()];
         int pos = 0;
         for (int i = 0; i < h.ops(); i++) {
@@ -175,6 +151,106 @@ public final class CheckpointDelta {
             throw bad(fileName, -1, "the rebuilt image does not match its CRC " + Integer.toHexString(h.imageCrc()));
         }
         return image;
+    }
+
+    /** Every operation of the delta in range, and together exactly the image and all of the data. */
+    private static void checkOps(Head h, byte[] delta, long baseLength, String fileName) throws CorruptCheckpointException {
+        ByteBuffer b = ByteBuffer.wrap(delta);
+        long filled = 0;
+        long cursor = 0;
+        for (int i = 0; i < h.ops(); i++) {
+            int at = h.opsOffset() + i * OP_BYTES;
+            int kind = Byte.toUnsignedInt(delta[at]);
+            long a = b.getLong(at + 1);
+            long len = b.getLong(at + 9);
+            if (kind != OP_COPY && kind != OP_DATA) throw bad(fileName, at, "operation kind " + kind + " (1 COPY, 2 DATA)");
+            if (len <= 0 || len > h.imageLength() - filled) {
+                throw bad(fileName, at, "operation of " + Long.toUnsignedString(len) + " bytes beyond the image of "
+                        + h.imageLength() + " bytes");
+            }
+            if (kind == OP_COPY && (a < 0 || a > baseLength || len > baseLength - a)) {
+                throw bad(fileName, at, "COPY of " + len + " bytes at " + Long.toUnsignedString(a)
+                        + " outside the base of " + baseLength + " bytes");
+            }
+            if (kind == OP_DATA && (a != cursor || len > h.dataLength() - cursor)) {
+                throw bad(fileName, at, "DATA at " + Long.toUnsignedString(a) + " of " + len + " bytes, expected at "
+                        + cursor + " within " + h.dataLength() + " bytes");
+            }
+            if (kind == OP_DATA) cursor += len;
+            filled += len;
+        }
+        if (filled != h.imageLength() || cursor != h.dataLength()) {
+            throw bad(fileName, -1, "operations make " + filled + " of " + h.imageLength() + " image bytes and use "
+                    + cursor + " of " + h.dataLength() + " data bytes");
+        }
+    }
+
+    /** Bytes of a file mapped at once by {@link #crcOf}. */
+    private static final long MAP_BYTES = 1L << 28;
+
+    /** CRC32C of the first length bytes of the file open as ch, read through mappings of at most {@link #MAP_BYTES}. */
+    private static int crcOf(FileChannel ch, long length) throws IOException {
+        CRC32C c = new CRC32C();
+        for (long at = 0; at < length; at += MAP_BYTES) {
+            c.update(ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(MAP_BYTES, length - at)));
+        }
+        return (int) c.getValue();
+    }
+
+    /**
+     * As {@link #apply}, with the base and the image as files: the same checks, in the same order, with the same
+     * messages, but the base is read only for its CRC and the image is made by the file system's copy of the COPY
+     * ranges ({@link FileChannel#transferTo}, which the kernel may do without a copy through this process) and writes
+     * of the DATA ones, then its CRC checked over the file written. {@code image} must not exist; it is removed again
+     * when anything fails. Nothing is written before the delta and its base are checked.
+     */
+    public static void applyToFile(byte[] delta, Path base, Path image, String fileName)
+            throws IOException, CorruptCheckpointException {
+        Head h = head(delta, fileName);
+        if (!Files.isRegularFile(base, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CorruptCheckpointException(base.toString(), null, 0, "not a regular file (or a symbolic link)");
+        }
+        try (FileChannel in = FileChannel.open(base, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long baseLength = in.size();
+            if (h.baseLength() != baseLength || crcOf(in, baseLength) != h.baseCrc()) {
+                throw bad(fileName, -1, "its base " + h.baseName() + " is not the file it was made from (length "
+                        + h.baseLength() + " and CRC " + Integer.toHexString(h.baseCrc()) + " expected, " + baseLength
+                        + " bytes found)");
+            }
+            checkOps(h, delta, baseLength, fileName);
+            boolean done = false;
+            // created here (never one that was there before), so removed again on failure
+            FileChannel created = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try (FileChannel out = created) {
+                ByteBuffer b = ByteBuffer.wrap(delta);
+                long pos = 0;
+                for (int i = 0; i < h.ops(); i++) {
+                    int at = h.opsOffset() + i * OP_BYTES;
+                    long a = b.getLong(at + 1);
+                    long len = b.getLong(at + 9);
+                    if (delta[at] == OP_COPY) {
+                        // the base's length was checked above: a base that shrank since ends the copy short
+                        for (long moved = 0; moved < len; ) {
+                            out.position(pos + moved);
+                            long n = in.transferTo(a + moved, len - moved, out);
+                            if (n <= 0) throw bad(fileName, at, "its base " + h.baseName() + " shrank while it was applied");
+                            moved += n;
+                        }
+                    } else {
+                        ByteBuffer data = ByteBuffer.wrap(delta, h.dataOffset() + (int) a, (int) len);
+                        while (data.hasRemaining()) out.write(data, pos + len - data.remaining());
+                    }
+                    pos += len;
+                }
+                if (out.size() != h.imageLength() || crcOf(out, h.imageLength()) != h.imageCrc()) {
+                    throw bad(fileName, -1, "the rebuilt image does not match its CRC " + Integer.toHexString(h.imageCrc()));
+                }
+                done = true;
+            } finally {
+                if (!done) Files.deleteIfExists(image);
+            }
+        }
     }
 
     /**

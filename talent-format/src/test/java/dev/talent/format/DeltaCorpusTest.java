@@ -94,6 +94,51 @@ class DeltaCorpusTest {
                 .isInstanceOf(CorruptCheckpointException.class).hasMessageNotContaining("delta:");
     }
 
+    /**
+     * {@link CheckpointDelta#applyToFile} on every delta of the corpus, with the corpus's base file: the image
+     * {@link CheckpointDelta#apply} rebuilds, or the same refusal with the same message and no image file left behind.
+     */
+    @Test
+    void applyingToAFileChecksAndRebuildsWhatApplyDoes(@TempDir Path dir) throws Exception {
+        byte[] base = Files.readAllBytes(DIR.resolve(DeltaCorpus.BASE));
+        int valid = 0, refused = 0;
+        for (var e : DeltaCorpus.files().entrySet()) {
+            if (!e.getKey().endsWith(".tdl")) continue;
+            Path out = dir.resolve(e.getKey() + ".tck");
+            byte[] expected;
+            try {
+                expected = CheckpointDelta.apply(e.getValue(), base, e.getKey());
+            } catch (CorruptCheckpointException refusal) {
+                assertThatThrownBy(() -> CheckpointDelta.applyToFile(e.getValue(), DIR.resolve(DeltaCorpus.BASE), out, e.getKey()))
+                        .as(e.getKey()).isInstanceOf(CorruptCheckpointException.class).hasMessage(refusal.getMessage());
+                assertThat(out).as(e.getKey()).doesNotExist();
+                refused++;
+                continue;
+            }
+            CheckpointDelta.applyToFile(e.getValue(), DIR.resolve(DeltaCorpus.BASE), out, e.getKey());
+            assertThat(Files.readAllBytes(out)).as(e.getKey()).isEqualTo(expected);
+            valid++;
+        }
+        assertThat(valid).isGreaterThanOrEqualTo(5);
+        assertThat(refused).isGreaterThanOrEqualTo(20);
+        // a large image with one byte changed: most of it copied by the file system, the same bytes
+        byte[] big = new byte[3 << 20];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31 + i / 4099);
+        byte[] image = framed(big);
+        byte[] changed = image.clone();
+        changed[image.length / 3] ^= 1;
+        Files.write(dir.resolve("b.tck"), image);
+        byte[] d = CheckpointDelta.build("b.tck", image, changed);
+        CheckpointDelta.applyToFile(d, dir.resolve("b.tck"), dir.resolve("c.tck"), "d");
+        assertThat(Files.readAllBytes(dir.resolve("c.tck"))).isEqualTo(changed);
+        // the image file already there is never overwritten; a base that is another file is refused, nothing written
+        assertThatThrownBy(() -> CheckpointDelta.applyToFile(d, dir.resolve("b.tck"), dir.resolve("c.tck"), "d"))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> CheckpointDelta.applyToFile(d, dir.resolve("c.tck"), dir.resolve("e.tck"), "d"))
+                .hasMessageContaining("is not the file it was made from");
+        assertThat(dir.resolve("e.tck")).doesNotExist();
+    }
+
     @Test
     void buildThenApplyIsTheIdentityAndSmallChangesStaySmall() throws Exception {
         byte[] base = DeltaCorpus.base();

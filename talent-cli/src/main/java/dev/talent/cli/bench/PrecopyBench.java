@@ -20,7 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code talent bench precopy} (issue 13): the downtime of moving a program whose state is STATE_MIB MiB and which
@@ -30,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * SIGUSR1 and restarts it from a destination directory. Without pre-copy the stop writes the whole checkpoint and
  * the transfer copies it. With pre-copy (TALENT_PRECOPY=1) a SIGURG after the first and second phases makes a round:
  * the first round's image is copied to the destination ahead of the stop; then rounds follow one another, each
- * round's delta applied there to the image before (talent-format's {@link CheckpointDelta}), while the delta shrinks
+ * round's delta copied there and applied to the image before (talent-format's {@link CheckpointDelta#applyToFile}) on
+ * a thread of its own while the next round runs (the stop waits for the last one), while the delta shrinks
  * by at least a quarter (CRIU's pre-dump loop; at least 2, at most {@link #MAX_ROUNDS} rounds), and the stop comes
  * right after the last one, writing and transferring only the delta against it.
  * Downtime = stop (SIGUSR1 sent to the source's exit) + transfer + restore (restart process started to its
@@ -80,10 +87,12 @@ public final class PrecopyBench {
 
     /**
      * One migration's measurements (ms, bytes); roundMs: the median time of its pre-copy rounds after the first, from
-     * the SIGURG to the round's {@code precopy} event (0 without pre-copy).
+     * the SIGURG to the round's {@code precopy} event (0 without pre-copy); toStopMs: from the last round's
+     * {@code precopy} event to the SIGUSR1 of the stop (0 without pre-copy): what the program wrote meanwhile, and since
+     * that round's fork, is what the stop carries.
      */
     record Sample(double stopMs, double transferMs, double restoreMs, long stopBytes, double aheadMs, long aheadBytes,
-                  double roundMs) {
+                  double roundMs, double toStopMs) {
         double downtimeMs() { return stopMs + transferMs + restoreMs; }
     }
 
@@ -158,12 +167,15 @@ public final class PrecopyBench {
         env.put(RuntimeContract.ENV_VERBOSE, "1");     // the stop's own report, on stderr (stopLines)
         env.put(RuntimeContract.ENV_FSYNC, "recovery");
         env.put(RuntimeContract.ENV_EVENT_FILE, events.toString());
+        ExecutorService applier = Executors.newSingleThreadExecutor();
+        CompletableFuture<Double> applied = CompletableFuture.completedFuture(0.0);
         Process p = b.start();
         try {
             await(out, "ready\n", p, "the source's 'ready' line");
             if (early.isPresent()) destination = Destination.start(launcher, binary, dst, early.get());
             double aheadMs = 0;
             long aheadBytes = 0;
+            long lastRound = 0;
             List<Double> roundMs = new ArrayList<>();
             if (precopy) {
                 Thread.sleep(PHASE_MS);
@@ -174,8 +186,11 @@ public final class PrecopyBench {
                 aheadMs += (System.nanoTime() - a0) / 1e6;
                 aheadBytes += Files.size(dst.resolve("pre-000001.tck"));
                 Thread.sleep(PHASE_MS);
-                // CRIU's pre-dump loop: the next round as soon as the last one is at the destination, while its delta
-                // shrinks by at least a quarter (at least 2 rounds, at most MAX_ROUNDS), then the stop at once
+                // CRIU's pre-dump loop: the next round as soon as the last one's delta is at the destination, while its
+                // delta shrinks by at least a quarter (at least 2 rounds, at most MAX_ROUNDS), then the stop at once.
+                // The destination applies each delta to its image on a thread of its own while the next round runs
+                // (as a destination on another host would), file to file: what the source writes between its last
+                // round's fork and the stop is what the stop has to carry.
                 long previous = aheadBytes;
                 int round = 2;
                 for (; ; round++) {
@@ -183,23 +198,22 @@ public final class PrecopyBench {
                     signal(p, "URG");
                     await(events, "precopy " + round + " ", p, "pre-copy round " + round);
                     a0 = System.nanoTime();
+                    lastRound = a0;
                     roundMs.add((a0 - r0) / 1e6);
                     String tdl = String.format(Locale.ROOT, "pre-%06d.tdl", round);
-                    Path before = dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round - 1));
-                    byte[] delta = Files.readAllBytes(src.resolve(tdl));
-                    try {
-                        Files.write(dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round)),
-                                CheckpointDelta.apply(delta, Files.readAllBytes(before), tdl));
-                    } catch (CorruptCheckpointException e) {
-                        throw new BenchFailedException("round " + round + "'s delta is refused: " + e.getMessage(), e);
-                    }
-                    Files.delete(before);
+                    Files.copy(src.resolve(tdl), dst.resolve(tdl), StandardCopyOption.REPLACE_EXISTING);
+                    long size = Files.size(dst.resolve(tdl));
                     aheadMs += (System.nanoTime() - a0) / 1e6;
-                    aheadBytes += delta.length;
-                    if (round >= MAX_ROUNDS || delta.length * 4L > previous * 3L) break;
-                    previous = delta.length;
+                    aheadBytes += size;
+                    int applying = round;
+                    applied = applied.thenApplyAsync(ms -> ms + applyDelta(dst, applying), applier);
+                    if (round >= MAX_ROUNDS || size * 4L > previous * 3L) break;
+                    previous = size;
                 }
                 rounds.add(round);
+                // the last round's image in place at the destination before the stop, as talent run has it: what the
+                // program writes until then is the stop's to carry, the apply is not part of the downtime
+                aheadMs += joinApplies(applied);
                 if (destination != null && early.get().equals(AHEAD_BASE)) {
                     // the last round's image, restored ahead by the destination while the source still runs (its time
                     // counts as work ahead)
@@ -238,13 +252,51 @@ public final class PrecopyBench {
                         .forEach(aheadLines::add);
             }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes,
-                    roundMs.isEmpty() ? 0 : new Samples(roundMs).median());
+                    roundMs.isEmpty() ? 0 : new Samples(roundMs).median(), lastRound == 0 ? 0 : (t0 - lastRound) / 1e6);
         } finally {
+            applier.shutdownNow();
             if (p.isAlive()) {
                 p.destroyForcibly();
                 p.waitFor();
             }
             if (destination != null) destination.close();
+        }
+    }
+
+    /**
+     * The destination's step for round's delta (already in dst): the image of the round before with the delta applied
+     * (talent-format's {@link CheckpointDelta#applyToFile}, which checks it as a reader does) becomes the round's image;
+     * returns the time (ms) it took.
+     */
+    private static double applyDelta(Path dst, int round) {
+        long a0 = System.nanoTime();
+        String tdl = String.format(Locale.ROOT, "pre-%06d.tdl", round);
+        Path before = dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round - 1));
+        try {
+            // the base is read for its CRC only, the image made by the file system's copies and the delta's data
+            CheckpointDelta.applyToFile(Files.readAllBytes(dst.resolve(tdl)), before,
+                    dst.resolve(String.format(Locale.ROOT, "pre-%06d.tck", round)), tdl);
+            Files.delete(before);
+            Files.delete(dst.resolve(tdl));
+        } catch (CorruptCheckpointException e) {
+            throw new CompletionException(new BenchFailedException("round " + round + "'s delta is refused: " + e.getMessage(), e));
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+        return (System.nanoTime() - a0) / 1e6;
+    }
+
+    /** Waits for the destination's applies started so far; returns the time (ms) they took. */
+    private static double joinApplies(CompletableFuture<Double> applied)
+            throws BenchFailedException, IOException, InterruptedException {
+        try {
+            return applied.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BenchFailedException f) throw f;
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new BenchFailedException("applying a round's delta failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new BenchFailedException("the destination's applies did not end within " + TIMEOUT_MS / 1000 + " s", e);
         }
     }
 
@@ -429,10 +481,10 @@ public final class PrecopyBench {
         s.append("(stop: SIGUSR1 to the source's exit; transfer: copy of the stop file; restore: restart to its ready event;"
                 + " ahead-MODE: pre-copy with the destination started ahead with TALENT_AHEAD=MODE, restore timed from its go;"
                 + " ahead ms: the images handed over before the stop, and with base the base restored ahead;"
-                + " round ms: a round after the first, SIGURG to its precopy event; pre dirty=VALUE: pre-copy with"
-                + " TALENT_DIRTY=VALUE)\n\n");
-        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s %10s%n", "state", "mode", "stop ms",
-                "transfer ms", "restore ms", "downtime", "stop file", "ahead ms", "round ms"));
+                + " round ms: a round after the first, SIGURG to its precopy event; to stop ms: the last round's precopy"
+                + " event to the SIGUSR1; pre dirty=VALUE: pre-copy with TALENT_DIRTY=VALUE)\n\n");
+        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s %10s %10s%n", "state", "mode", "stop ms",
+                "transfer ms", "restore ms", "downtime", "stop file", "ahead ms", "round ms", "to stop ms"));
         for (SizeResult r : results) {
             List<Map.Entry<String, List<Sample>>> modes = new ArrayList<>(List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre())));
             r.dirty().forEach((value, v) -> modes.add(Map.entry("pre dirty=" + value, v)));
@@ -440,11 +492,12 @@ public final class PrecopyBench {
             for (var mode : modes) {
                 List<Sample> v = mode.getValue();
                 boolean full = mode.getKey().equals("full");
-                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s %10s%n", r.mib(), mode.getKey(),
+                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s %10s %10s%n", r.mib(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
                         median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
                         full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs)),
-                        full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::roundMs))));
+                        full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::roundMs)),
+                        full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::toStopMs))));
             }
             s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 class PrecopyBenchTest {
 
     private static PrecopyBench.Sample sample(double stop, double transfer, double restore, long bytes) {
-        return new PrecopyBench.Sample(stop, transfer, restore, bytes, 5, 1000, 7);
+        return new PrecopyBench.Sample(stop, transfer, restore, bytes, 5, 1000, 7, 9);
     }
 
     @Test
@@ -29,7 +29,7 @@ class PrecopyBenchTest {
         assertThat(text).contains("medians of 3 runs");
         // full: medians 100 + 40 + 400 = 540; pre-copy: 50 + 1 + 100 = 151 (the median of the sums)
         assertThat(text).containsPattern("64 MiB\\s+full\\s+100\\.0\\s+40\\.0\\s+400\\.0\\s+540\\.0\\s+67,000,000 B\\s+-");
-        assertThat(text).containsPattern("64 MiB\\s+pre-copy\\s+50\\.0\\s+1\\.0\\s+100\\.0\\s+151\\.0\\s+1,000,000 B\\s+5\\.0\\s+7\\.0");
+        assertThat(text).containsPattern("64 MiB\\s+pre-copy\\s+50\\.0\\s+1\\.0\\s+100\\.0\\s+151\\.0\\s+1,000,000 B\\s+5\\.0\\s+7\\.0\\s+9\\.0");
         assertThat(text).contains("downtime full / pre-copy = 3.58x");
         assertThat(text).contains("<= 100 ms downtime");
         assertThat(text).doesNotContainPattern("MiB\\s+ahead").doesNotContain("pre-copy / ahead");
@@ -54,14 +54,14 @@ class PrecopyBenchTest {
     @Test
     void reportShowsEachFurtherDirtyModeWithItsRoundTimeAndRatios() {
         var dirty = new java.util.LinkedHashMap<String, List<PrecopyBench.Sample>>();
-        dirty.put("stop", List.of(new PrecopyBench.Sample(80, 2, 100, 2_000_000, 5, 1000, 700)));
+        dirty.put("stop", List.of(new PrecopyBench.Sample(80, 2, 100, 2_000_000, 5, 1000, 700, 3000)));
         var r = new PrecopyBench.SizeResult(64,
                 List.of(sample(100, 40, 400, 67_000_000)),
-                List.of(new PrecopyBench.Sample(50, 1, 100, 1_000_000, 5, 1000, 70)),
+                List.of(new PrecopyBench.Sample(50, 1, 100, 1_000_000, 5, 1000, 70, 300)),
                 java.util.Map.of(), dirty);
         String text = PrecopyBench.render(List.of(r), 1);
-        assertThat(text).containsPattern("64 MiB\\s+pre dirty=stop\\s+80\\.0\\s+2\\.0\\s+100\\.0\\s+182\\.0\\s+2,000,000 B\\s+5\\.0\\s+700\\.0");
-        assertThat(text).containsPattern("64 MiB\\s+full\\s.*\\s-\\s+-");
+        assertThat(text).containsPattern("64 MiB\\s+pre dirty=stop\\s+80\\.0\\s+2\\.0\\s+100\\.0\\s+182\\.0\\s+2,000,000 B\\s+5\\.0\\s+700\\.0\\s+3000\\.0");
+        assertThat(text).containsPattern("64 MiB\\s+full\\s.*\\s-\\s+-\\s+-");
         // 182 / 151 and 700 / 70
         assertThat(text).contains("pre dirty=stop / pre-copy: downtime 1.21x, round ms 10.00x");
     }
