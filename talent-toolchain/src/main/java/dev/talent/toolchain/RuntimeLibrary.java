@@ -57,8 +57,10 @@ public final class RuntimeLibrary {
      * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), ptsname (likewise; ptsname.c), and
      * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless), and qsort (sort.c sorts
-     * in glibc's order on every platform: musl's keeps equal elements in another order).
-     * Each exists in glibc and musl, but mmap64.
+     * in glibc's order on every platform: musl's keeps equal elements in another order), and strerror, strerror_l,
+     * strerror_r, __xpg_strerror_r, strsignal and psignal (strerror.c gives glibc's texts on every platform: musl's
+     * differ for most errno values and signals; musl's perror, err/warn and printf's %m reach the wrapped strerror).
+     * Each exists in glibc and musl, but mmap64 (glibc's) and __xpg_strerror_r (glibc's XSI strerror_r).
      */
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
             "srandom", "rand_r", "initstate", "setstate", "drand48", "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48",
@@ -66,7 +68,7 @@ public final class RuntimeLibrary {
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
             "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
-            "munmap", "mremap", "qsort");
+            "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal", "psignal");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

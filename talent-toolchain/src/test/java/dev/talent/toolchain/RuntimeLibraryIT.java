@@ -53,6 +53,8 @@ class RuntimeLibraryIT {
             typedef int (*cmp_fn)(const void *, const void *);
             void __real_qsort(void *, size_t, size_t, cmp_fn); void __wrap_qsort(void *, size_t, size_t, cmp_fn);
             void __wrap_qsort(void *b, size_t n, size_t s, cmp_fn c) { __real_qsort(b, n, s, c); } /* glibc's locale code sorts */
+            char *__real_strerror(int); char *__wrap_strerror(int);
+            char *__wrap_strerror(int e) { return __real_strerror(e); } /* musl's printf, for %m */
             """;
 
     /** A miniature runtime laid out like src/main/c, to test the build machinery independently of the real one. */

@@ -13,7 +13,8 @@ import java.util.Set;
  * file and used in another is read, in that other file, at the runtime's wrapper function {@code __wrap_random}
  * (other values, exit 0). Such a program is refused naming the variable, where it is defined and where it is used.
  * A program's own {@code exit} is refused too: the C library's startup code links the library's {@code exit}, and the
- * link fails with "multiple definition of 'exit'". Functions a program may define itself are
+ * link fails with "multiple definition of 'exit'", and so is its own {@code strerror_r} (the runtime's takes the form
+ * the C library's headers declare, GNU or XSI). Functions a program may define itself are
  * ProgramTable.WRAPPED_OWN_DEFINABLE (forwarded) and Rejections.OWN_ALLOCATOR (refused).
  */
 public final class WrappedNames {
@@ -26,7 +27,8 @@ public final class WrappedNames {
             "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv", "getpwnam", "getpwuid",
             "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap",
-            "mmap64", "munmap", "mremap", "qsort");
+            "mmap64", "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal",
+            "psignal");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
     static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton",
@@ -53,6 +55,14 @@ public final class WrappedNames {
                                     + " when it links (-Wl,--wrap=" + d.name() + ") to keep its result in storage a"
                                     + " checkpoint carries, and the program's calls would reach the runtime's " + d.name()
                                     + " instead of this one",
+                            "rename the function");
+                }
+                if (d.is("FunctionDecl") && d.name().equals("strerror_r") && !d.attr("storageClass").equals("static")
+                        && d.inner().stream().anyMatch(c -> c.is("CompoundStmt"))) {
+                    diags.error(tu, d, "the program defines its own 'strerror_r': talent wraps strerror_r when it links"
+                                    + " (-Wl,--wrap=strerror_r) to give glibc's error texts on every C library, in the form"
+                                    + " (GNU or XSI) the C library's headers declare, and the program's calls would reach the"
+                                    + " runtime's strerror_r instead of this one",
                             "rename the function");
                 }
                 if (!d.is("VarDecl") || !defines(d)) continue;

@@ -109,7 +109,9 @@ public final class ProgramTable {
 
     /**
      * The C library functions whose state the runtime carries (libc_state.c, exit_handlers.c's on_exit, which
-     * portable code defines itself where the C library lacks it; the link wraps each: RuntimeLibrary's WRAPPED_OTHER):
+     * portable code defines itself where the C library lacks it; the link wraps each: RuntimeLibrary's WRAPPED_OTHER),
+     * and those the runtime gives glibc's behaviour on every platform (sort.c's qsort, strerror.c's texts; not
+     * strerror_r, whose form depends on the C library's headers: a program's own is refused, WrappedNames):
      * name, then the C return type, parameters and arguments of its wrapper.
      */
     public static final java.util.Map<String, List<String>> WRAPPED_LIBC_STATE = java.util.Map.ofEntries(
@@ -141,6 +143,10 @@ public final class ProgramTable {
             java.util.Map.entry("qsort", List.of("void", "void *b, __SIZE_TYPE__ n, __SIZE_TYPE__ w, int (*c)(const void *, const void *)",
                     "b, n, w, c")),
             java.util.Map.entry("hdestroy", List.of("void", "void", "")),
+            java.util.Map.entry("strerror", List.of("char *", "int e", "e")),
+            java.util.Map.entry("strerror_l", List.of("char *", "int e, void *l", "e, l")),
+            java.util.Map.entry("strsignal", List.of("char *", "int s", "s")),
+            java.util.Map.entry("psignal", List.of("void", "int s, const char *m", "s, m")),
             java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
             java.util.Map.entry("getopt_long", List.of("int",
                     "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")),

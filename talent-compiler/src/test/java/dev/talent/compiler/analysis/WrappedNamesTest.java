@@ -71,4 +71,25 @@ class WrappedNamesTest {
             assertThat(x.message()).contains("defines its own 'inet_ntoa'").contains("-Wl,--wrap=inet_ntoa");
         });
     }
+
+    @Test
+    void theLinkWrapsEveryFunctionThatGivesAnErrorText() {
+        assertThat(RuntimeLibrary.LINK_FLAGS.get(1).split(",")).contains("--wrap=strerror", "--wrap=strerror_l",
+                "--wrap=strerror_r", "--wrap=__xpg_strerror_r", "--wrap=strsignal", "--wrap=psignal");
+    }
+
+    /** strerror_r's form depends on the C library's headers (GNU or XSI): a program's own is refused, naming it. */
+    @Test
+    void aProgramDefiningItsOwnStrerrorRIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                int strerror_r(int e, char *b, unsigned long n) { return snprintf(b, n, "error %d", e) < 0; }
+                int main(void) { char b[32]; strerror_r(2, b, sizeof b); puts(b); return 0; }
+                """).rejection();
+        assertThat(d).anySatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Diagnostic.Severity.ERROR);
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("defines its own 'strerror_r'").contains("-Wl,--wrap=strerror_r");
+        });
+    }
 }

@@ -167,4 +167,24 @@ class ProgramTableTest {
                 .contains("int __wrap_on_exit(void (*f)(int, void *), void *a) { return __real_on_exit(f, a); }\n")
                 .doesNotContain("__wrap_atexit").doesNotContain("__wrap_exit");
     }
+
+    /**
+     * A program that defines strerror, strsignal or psignal itself (old portable code does) keeps its own: the link
+     * wraps them (the runtime gives glibc's texts), so the table defines each wrapper as a call of the program's.
+     */
+    @Test
+    void aProgramsOwnStrerrorAndPsignalAreCalledThroughTheWrapper() throws Exception {
+        CompileResult r = CProgram.in(dir)
+                .file("a.c", """
+                        char *strerror(int e) { return e ? "failed" : "fine"; }
+                        void psignal(int s, const char *m) { (void)s; (void)m; }
+                        int main(void) { psignal(1, strerror(0)); return 0; }
+                        """)
+                .compile();
+        String t = Files.readString(r.programTable());
+        assertThat(t).contains("char * __real_strerror(int e);\n")
+                .contains("char * __wrap_strerror(int e) { return __real_strerror(e); }\n")
+                .contains("void __wrap_psignal(int s, const char *m) { __real_psignal(s, m); }\n")
+                .doesNotContain("__wrap_strsignal").doesNotContain("__wrap_strerror_r");
+    }
 }

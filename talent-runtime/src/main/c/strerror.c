@@ -1,0 +1,120 @@
+/* strerror.c: glibc's texts of errno values and signals on every platform (strerror.h). The texts are data generated
+ * from glibc (strerror_texts.h, by src/test/c/strerror_gen.c), keyed by name: the numbers are each platform's. */
+
+#include "strerror.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "strerror_texts.h"
+
+#define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* "Unknown error " or "Unknown signal " and an int */
+#define TL_UNKNOWN_MAX 48
+
+static char unknown_error[TL_UNKNOWN_MAX], unknown_signal[TL_UNKNOWN_MAX];
+
+/* The constant text of e, or NULL */
+static const char *error_text(int e)
+{
+    if (e == 0)
+        return TL_TEXT_SUCCESS;
+    if (e < 0 || (size_t)e >= TL_COUNT(tl_errno_texts))
+        return NULL;
+    return tl_errno_texts[e];
+}
+
+/* The constant text of sig in glibc's table (not the real-time signals: psignal names them unknown), or NULL */
+static const char *signal_text(int sig)
+{
+    if (sig <= 0 || (size_t)sig >= TL_COUNT(tl_signal_texts))
+        return NULL;
+    return tl_signal_texts[sig];
+}
+
+__attribute__((weak)) char *__wrap_strerror(int e)
+{
+    int saved = errno;
+    const char *t = error_text(e);
+    if (t == NULL) {
+        snprintf(unknown_error, sizeof unknown_error, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
+        t = unknown_error;
+    }
+    errno = saved;
+    return (char *)t;
+}
+
+__attribute__((weak)) char *__wrap_strerror_l(int e, void *locale)
+{
+    (void)locale;
+    return __wrap_strerror(e);
+}
+
+__attribute__((weak)) int __wrap___xpg_strerror_r(int e, char *buf, size_t n)
+{
+    int saved = errno;
+    const char *t = error_text(e);
+    if (t == NULL) {
+        snprintf(buf, n, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
+        errno = saved;
+        return EINVAL;
+    }
+    size_t len = strlen(t);
+    if (n > 0) {
+        size_t copied = len < n - 1 ? len : n - 1;
+        memcpy(buf, t, copied);
+        buf[copied] = '\0';
+    }
+    errno = saved;
+    return n <= len ? ERANGE : 0;
+}
+
+#ifdef __GLIBC__
+__attribute__((weak)) char *__wrap_strerror_r(int e, char *buf, size_t n)
+{
+    int saved = errno;
+    const char *t = error_text(e);
+    if (t == NULL) {
+        snprintf(buf, n, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
+        t = buf;
+    }
+    errno = saved;
+    return (char *)t;
+}
+#else
+__attribute__((weak)) int __wrap_strerror_r(int e, char *buf, size_t n)
+{
+    return __wrap___xpg_strerror_r(e, buf, n);
+}
+#endif
+
+__attribute__((weak)) char *__wrap_strsignal(int sig)
+{
+    int saved = errno;
+    const char *t = signal_text(sig);
+    if (t == NULL) {
+        if (sig >= TL_GLIBC_SIGRTMIN && sig <= TL_GLIBC_SIGRTMAX)
+            snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
+        else
+            snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
+        t = unknown_signal;
+    }
+    errno = saved;
+    return (char *)t;
+}
+
+__attribute__((weak)) void __wrap_psignal(int sig, const char *s)
+{
+    int saved = errno;
+    const char *colon = ": ";
+    if (s == NULL || *s == '\0')
+        s = colon = "";
+    const char *t = signal_text(sig);
+    if (t != NULL)
+        fprintf(stderr, "%s%s%s\n", s, colon, t);
+    else
+        fprintf(stderr, "%s%s%s%d\n", s, colon, TL_TEXT_UNKNOWN_SIGNAL, sig);
+    errno = saved;
+}
