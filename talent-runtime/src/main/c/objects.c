@@ -482,7 +482,8 @@ int tl_is_code(const void *p)
 /* ---------------------------------------------------------------- the program's string literals */
 
 /* Every string literal of the program, from the units' tables (talent.h, talent_literal), without the ones holding a
- * NUL byte (a checkpoint's STRS entry never holds one): by address, one entry per distinct address (the linker merges
+ * NUL byte (a checkpoint's STRS entry never holds one; the compiler lists them as const globals of their whole array
+ * instead, so a pointer past an embedded NUL is an object path): by address, one entry per distinct address (the linker merges
  * identical literals of different units), and by text. No memory outside the literals themselves is read. */
 typedef struct lit {
     const char *s;

@@ -123,8 +123,9 @@ typedef struct talent_global {
     void *addr;
     const talent_type *type;
     int is_const;                   /* 1: never saved or restored, but pointers into it are migrated; 2: as 1, a
-                                     * string literal other than char[N] (L"...", u"...", U"...": addr is the
-                                     * literal, name its spelling), and one past its end (past its terminating
+                                     * string literal other than char[N] (L"...", u"...", U"...") or a char[N]
+                                     * one holding a NUL byte ("a\0b"): addr is the literal, name its spelling,
+                                     * type its whole array; and one past its end (past its terminating
                                      * zero) never means it when another object starts there */
 } talent_global;
 
@@ -145,7 +146,8 @@ typedef struct talent_alloc_site {
  * literal is saved as its text and restored into the restoring binary's literal with that text (objects.c). */
 typedef struct talent_literal {
     const char *s;
-    unsigned long len;              /* sizeof the literal - 1 (a literal holding a NUL byte is not looked up) */
+    unsigned long len;              /* sizeof the literal - 1 (one holding a NUL byte is a global instead, and
+                                     * not looked up here) */
 } talent_literal;
 
 /* One instrumented translation unit. */

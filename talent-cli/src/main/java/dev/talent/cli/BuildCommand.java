@@ -78,10 +78,17 @@ public final class BuildCommand implements Callable<Integer> {
     BuildRequest request() {
         // options first: the value of a refused option (-include x.h) would otherwise be taken for a file
         List<String> gccOnly = new ArrayList<>();
+        List<String> allDefines = new ArrayList<>(defines);
+        List<String> allLibraries = new ArrayList<>(libraries);
+        boolean pthread = false;
         for (int i = 0; i < otherOptions.size(); i++) {
             String o = otherOptions.get(i);
             if (!o.startsWith("-")) {
                 throw new ParameterException(spec.commandLine(), "unexpected argument '" + o + "'");
+            }
+            if (o.equals(CcOptions.PTHREAD)) {
+                pthread = true;
+                continue;
             }
             Optional<String> why = CcOptions.refusal(o);
             if (why.isPresent()) {
@@ -114,8 +121,13 @@ public final class BuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        CcOptions cc = new CcOptions(includeDirs, defines, undefines, optimizationLevel(), Optional.ofNullable(standard),
-                warnings, libraryDirs, libraries, gccOnly);
+        if (pthread) {
+            // as gcc's specs do: the define before the user's, the library after the user's
+            allDefines.addFirst(CcOptions.PTHREAD_DEFINE);
+            if (!allLibraries.contains(CcOptions.PTHREAD_LIBRARY)) allLibraries.add(CcOptions.PTHREAD_LIBRARY);
+        }
+        CcOptions cc = new CcOptions(includeDirs, allDefines, undefines, optimizationLevel(), Optional.ofNullable(standard),
+                warnings, libraryDirs, allLibraries, gccOnly);
         return new BuildRequest(sources, cc, outputDir, name != null ? name : BuildRequest.defaultName(sources), platforms);
     }
 

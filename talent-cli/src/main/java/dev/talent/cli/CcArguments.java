@@ -60,6 +60,7 @@ public record CcArguments(Mode mode, List<String> original, List<Path> sources, 
         boolean compile = false;
         boolean passThrough = false;
         boolean dependenciesOnly = false;
+        boolean pthread = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.startsWith("--talent-isa=")) {
@@ -106,6 +107,8 @@ public record CcArguments(Mode mode, List<String> original, List<Path> sources, 
                 if (a.startsWith("-Wl,")) inputs.add(a);
             } else if (a.startsWith("-W") && !a.startsWith("-Wa,") && !a.startsWith("-Wp,")) {
                 warnings.add(a.substring(2));
+            } else if (a.equals(CcOptions.PTHREAD)) {
+                pthread = true;
             } else if (a.startsWith("-")) {
                 Optional<String> why = CcOptions.refusal(a);
                 if (why.isPresent()) throw new Refused("option " + a + " is not supported: " + why.get());
@@ -124,6 +127,12 @@ public record CcArguments(Mode mode, List<String> original, List<Path> sources, 
                 throw new Refused("input " + a + " is not supported: talentcc takes C sources (.c), its own objects (.o) "
                         + "and archives of them (.a)");
             }
+        }
+        if (pthread) {
+            // as gcc's specs do: the define before the user's, the library after every input of the link
+            defines.addFirst(CcOptions.PTHREAD_DEFINE);
+            if (!libraries.contains(CcOptions.PTHREAD_LIBRARY)) libraries.add(CcOptions.PTHREAD_LIBRARY);
+            inputs.add("-l" + CcOptions.PTHREAD_LIBRARY);
         }
         Mode mode = passThrough || (dependenciesOnly && !compile) ? Mode.PASS_THROUGH : compile ? Mode.COMPILE : Mode.LINK;
         CcOptions cc = new CcOptions(includeDirs, defines, undefines, optimization, standard, warnings, libraryDirs, libraries, gccOnly);

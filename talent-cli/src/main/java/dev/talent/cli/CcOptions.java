@@ -38,7 +38,7 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
             Map.entry(Pattern.compile("-ffp-contract=.*|-ffast-math|-Ofast-math|-funsafe-math-optimizations|-fassociative-math|-mfma|-mfused-madd"),
                     "floating-point results would differ between ISAs (talent builds with -ffp-contract=off so that a "
                             + "migrated program computes what it would have computed at home)"),
-            Map.entry(Pattern.compile("-fopenmp.*|-fopenacc|-ftree-parallelize-loops=.*|-pthread|-fsanitize=.*|-fgnu-tm"),
+            Map.entry(Pattern.compile("-fopenmp.*|-fopenacc|-ftree-parallelize-loops=.*|-fsanitize=.*|-fgnu-tm"),
                     "talent checkpoints single-threaded programs built statically with its runtime"),
             Map.entry(Pattern.compile("-f(no-)?(ms-extensions|plan9-extensions|dollars-in-identifiers|gnu89-inline|"
                             + "builtin|freestanding|hosted|asm|gnu-keywords|trigraphs|preprocessed|directives-only|"
@@ -64,6 +64,20 @@ public record CcOptions(List<Path> includeDirs, List<String> defines, List<Strin
         return Optional.of("talent does not know it: it would not know whether the option changes how the program "
                 + "is analysed");
     }
+
+    /**
+     * {@code -pthread}: gcc's specs make it {@code -D_REENTRANT} for the preprocessor and {@code -lpthread} after the
+     * inputs of a link, on every target talent builds for (glibc's and musl's libpthread.a are there, empty stubs
+     * since glibc 2.34 and in musl). Build files add it to every command line; talent gives clang and each ISA's gcc
+     * that define and that library instead. Creating a thread stays refused by the analysis, where it is called.
+     */
+    public static final String PTHREAD = "-pthread";
+
+    /** The macro {@link #PTHREAD} defines. */
+    public static final String PTHREAD_DEFINE = "_REENTRANT";
+
+    /** The library {@link #PTHREAD} links. */
+    public static final String PTHREAD_LIBRARY = "pthread";
 
     /** Options that take the next argument as their value (-Xlinker ARG). */
     public static boolean takesValue(String option) {

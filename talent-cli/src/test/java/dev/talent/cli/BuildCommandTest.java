@@ -65,6 +65,22 @@ class BuildCommandTest {
         assertThat(request.cc().preprocessorArgs()).containsExactly("-I" + CWD.resolve("inc"));
     }
 
+    /**
+     * -pthread is what gcc's specs make it, on every target: -D_REENTRANT before the user's defines (for clang's
+     * analysis too) and -lpthread after the user's libraries. Before, refused ("talent checkpoints single-threaded
+     * programs"), though build files add it to every command line of programs that never create a thread.
+     */
+    @Test
+    void pthreadIsTheReentrantDefineAndThePthreadLibrary() {
+        BuildRequest request = parse("build", "-o", "out", "-pthread", "-DN=2", "main.c", "-lm");
+
+        assertThat(request.cc().preprocessorArgs()).containsExactly("-D_REENTRANT", "-DN=2");
+        assertThat(request.cc().compileFlags()).doesNotContain("-pthread");
+        assertThat(request.cc().gccOnly()).isEmpty();
+        assertThat(request.cc().linkFlags()).containsExactly("-lm", "-lpthread");
+        assertThat(parse("build", "-o", "out", "-lpthread", "main.c", "-pthread").cc().linkFlags()).containsExactly("-lpthread");
+    }
+
     @Test
     void charSignednessGoesToTheAnalysisAndToEveryGccAlike() {
         BuildRequest request = parse("build", "-o", "out", "-funsigned-char", "-g", "main.c");

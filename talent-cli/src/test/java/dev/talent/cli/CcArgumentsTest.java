@@ -34,6 +34,21 @@ class CcArgumentsTest {
         assertThat(a.original()).contains("-ansi");
     }
 
+    /**
+     * -pthread (in every command line of many build files) is what gcc's specs make it: -D_REENTRANT when compiling,
+     * -lpthread after every input when linking; the host gcc gets it as given. Before, refused.
+     */
+    @Test
+    void pthreadDefinesReentrantAndLinksThePthreadLibraryLast() throws Exception {
+        CcArguments c = CcArguments.parse(List.of("-pthread", "-DX", "-O2", "-c", "a.c"));
+        assertThat(c.cc().preprocessorArgs()).containsExactly("-D_REENTRANT", "-DX");
+        assertThat(c.cc().compileFlags()).doesNotContain("-pthread");
+        assertThat(c.original()).containsExactly("-pthread", "-DX", "-O2", "-c", "a.c");
+        CcArguments l = CcArguments.parse(List.of("-pthread", "-o", "app", "a.o", "-lm", "b.a"));
+        assertThat(l.inputs()).containsExactly("a.o", "-lm", "b.a", "-lpthread");
+        assertThat(l.cc().linkFlags()).containsExactly("-lm", "-lpthread");
+    }
+
     @Test
     void withoutOutputTheObjectIsTheBaseNameInTheWorkingDirectory() throws Exception {
         CcArguments a = CcArguments.parse(List.of("-c", "src/a.c", "src/b.c"));

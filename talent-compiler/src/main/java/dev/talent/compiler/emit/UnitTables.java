@@ -141,7 +141,7 @@ public final class UnitTables {
                     && MainRename.framedBody(tu, n) != null) out.add("\"main\"");
             if (!n.is("StringLiteral") || !n.qualType().startsWith("char[")) return;
             String v = n.attr("value");
-            if (v.startsWith("\"") || v.startsWith("u8\"")) out.add(v);
+            if ((v.startsWith("\"") || v.startsWith("u8\"")) && !holdsNul(v)) out.add(v);
         });
         return out;
     }
@@ -161,11 +161,41 @@ public final class UnitTables {
     static Map<String, Node> wideLiterals(TranslationUnit tu) {
         Map<String, Node> out = new LinkedHashMap<>();
         tu.root().walk(n -> {
-            if (!n.is("StringLiteral") || n.qualType().startsWith("char[")) return;
+            if (!n.is("StringLiteral")) return;
             String v = n.attr("value");
+            if (n.qualType().startsWith("char[")) {
+                if ((v.startsWith("\"") || v.startsWith("u8\"")) && holdsNul(v)) out.putIfAbsent(v, n);
+                return;
+            }
             if (v.startsWith("L\"") || v.startsWith("u\"") || v.startsWith("U\"") || v.startsWith("u8\"")) out.putIfAbsent(v, n);
         });
         return out;
+    }
+
+    /**
+     * Whether the literal spelled {@code spelling} (clang's spelling: a NUL byte is an octal escape, {@code \000})
+     * holds a NUL byte before its terminating one: indent's {@code "-nbad\0-bap\0..."}, walked option by option.
+     * Its text is not a C string, so such a literal is listed as a const global of its whole type ({@code char[N]})
+     * with the wide ones ({@link #wideLiterals}): a pointer into it at any offset, past an embedded NUL too, is
+     * carried as the literal and the element it addresses.
+     */
+    static boolean holdsNul(String spelling) {
+        for (int i = spelling.indexOf('"') + 1; i < spelling.length() - 1; i++) {
+            if (spelling.charAt(i) != '\\') continue;
+            char e = spelling.charAt(i + 1);
+            // an octal escape has one to three digits, a hexadecimal one any number: NUL when all of them are 0
+            boolean hex = e == 'x';
+            int j = hex ? i + 2 : i + 1;
+            int max = hex ? spelling.length() : Math.min(spelling.length(), i + 4);
+            boolean digits = false, zero = true;
+            for (; j < max && Character.digit(spelling.charAt(j), hex ? 16 : 8) >= 0; j++) {
+                digits = true;
+                zero &= spelling.charAt(j) == '0';
+            }
+            if (digits && zero) return true;
+            i = digits ? j - 1 : i + 1;
+        }
+        return false;
     }
 
     /** The name of a function in the instrumented text (main is renamed). */

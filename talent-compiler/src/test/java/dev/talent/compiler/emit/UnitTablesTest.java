@@ -122,6 +122,42 @@ class UnitTablesTest {
                 "TALENT_ARRAY_TYPE(unsigned int[3], ");
     }
 
+    /**
+     * A narrow literal holding a NUL byte before its terminating one (indent's {@code "-nbad\0-bap\0..."}, walked option
+     * by option) is a const global of the unit of its whole type, as the wide ones are, and not in the literal table:
+     * carried by its text up to the first NUL, a pointer past that NUL read other bytes after a restart.
+     */
+    @Test
+    void literalsHoldingANulAreConstGlobalsOfTheirWholeType() {
+        var u = CProgram.in(dir).file("n.c", """
+                static const char *set = "a\\0bb\\0ccc\\0";
+                int main(void) {
+                  const char *x = "\\x00z", *end = "q\\0", *bs = "\\\\0", *oct = "\\1000", *hex = "\\x10";
+                  return set[2] + x[1] + end[0] + bs[0] + oct[0] + hex[0];
+                }
+                """).analyze().unit("n.c");
+        Diagnostics diags = new Diagnostics();
+        String out = new UnitTables(u.tu(), 0, u.graph(), new TypeDescriptors(u.types()), diags)
+                .text(Globals.find(u.tu(), u.types(), u.statics(), diags), Map.of(), u.functions());
+        assertThat(diags.all()).isEmpty();
+        assertThat(out.lines().filter(l -> l.endsWith(", 2 },")).toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("  { \"n.c:\\\"a\\\\000bb\\\\000ccc\\\\000\\\"\", "
+                        + "\"\\\"a\\\\000bb\\\\000ccc\\\\000\\\"\", \"n.c:1:26\", (void *)&\"a\\000bb\\000ccc\\000\", &talent_td_"),
+                l -> assertThat(l).contains("(void *)&\"\\000z\", &talent_td_"),
+                l -> assertThat(l).contains("(void *)&\"q\\000\", &talent_td_"));
+        // their whole arrays, the embedded and the terminating NULs counted
+        assertThat(out).contains("TALENT_ARRAY_TYPE(char[10], ", "TALENT_ARRAY_TYPE(char[3], ");
+        // a backslash before 0, "\1000" (\100 then '0') and "\x10" hold no NUL: C strings, in the literal table
+        assertThat(out).contains("  { \"\\\\0\", sizeof \"\\\\0\" - 1 },", "  { \"@0\", sizeof \"@0\" - 1 },",
+                "  { \"\\020\", sizeof \"\\020\" - 1 },");
+        assertThat(out).doesNotContain("{ \"a\\000");
+        assertThat(UnitTables.holdsNul("\"a\\000b\"")).isTrue();
+        assertThat(UnitTables.holdsNul("u8\"\\x000\"")).isTrue();
+        assertThat(UnitTables.holdsNul("\"\\\\000\"")).isFalse();
+        assertThat(UnitTables.holdsNul("\"\\0011\"")).isFalse();
+        assertThat(UnitTables.holdsNul("\"\\n\\t\"")).isFalse();
+    }
+
     @Test
     void symbolsNamedByTheProgramTable() {
         assertThat(UnitTables.unitSymbol(2)).isEqualTo("talent_unit_2");
