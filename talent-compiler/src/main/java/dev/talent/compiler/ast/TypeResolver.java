@@ -175,8 +175,8 @@ public final class TypeResolver {
             case CType.Builtin b -> true;
             // a reserved name (__time_t) is the C library's private typedef: the clang AST is glibc's, and musl
             // has other private names, so such a type is spelled through __typeof__ of what has it instead
-            case CType.Named n -> isStdBool(n.name()) || fileTypedefs.containsKey(n.name())
-                    && !localTypedefs.containsKey(n.name()) && !n.name().startsWith("__");
+            case CType.Named n -> isStdBool(n.name()) || (fileTypedefs.containsKey(n.name())
+                    && !localTypedefs.containsKey(n.name()) && !n.name().startsWith("__"));
             case CType.Tagged g -> !g.isAnonymous() && fileTags.contains(g.tag() + " " + g.name())
                     && !localRecords.containsKey(g.tag() + " " + g.name());
             case CType.Pointer p -> fileScopeSpellable(p.to());
