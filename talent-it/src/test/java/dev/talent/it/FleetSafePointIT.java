@@ -30,6 +30,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the stop; before, the fleet left the destination prepared (its container, its place and files, its agent's app);
  * <li>{@code migrate --inject-fault checkpoint}: the take fails once the checkpoint was accepted (after the stop):
  * rolled back from it;
+ * <li>{@code migrate --inject-fault sync}: the final sync, which runs beside the checkpoint's hand-over, reaches the
+ * destination and then fails: the destination, which holds the synced working directory and the checkpoint, must not
+ * start; rolled back from the checkpoint;
  * <li>{@code migrate --inject-fault commit}: the commit is not written; the leader resolves it (the source resumes from
  * its checkpoint, the destination goes);
  * <li>a migration that works (the destination is prepared anew).
@@ -43,8 +46,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(FleetLab.LOCK)
 class FleetSafePointIT {
-    /** envapp's steps and milliseconds per step: it runs through the three migrations on a loaded machine. */
-    private static final int STEPS = 3000;
+    /** envapp's steps and milliseconds per step: it runs through the five migrations (each ~40 s with the checks after it) on a loaded machine. */
+    private static final int STEPS = 10000;
     private static final int MS = 20;
 
     private TalentCli talent;
@@ -94,14 +97,24 @@ class FleetSafePointIT {
         assertThat(refused.get("error").asText()).as(refused.toString()).contains("fault injected at step checkpoint");
         nothingLeftOn(to, from);
 
-        // 3. the commit is not written (after the stop, the destination ran): not discarded by the migration, which
+        // 3. the final sync (beside the hand-over) reaches the destination, then fails: the destination has the state and
+        // the synced files but never starts; rolled back from the checkpoint, the destination discarded
+        JsonNode unsynced = failed(to, "sync");
+        assertThat(unsynced.get("failed_step").asText()).as(unsynced.toString()).isEqualTo("sync");
+        assertThat(unsynced.get("error").asText()).as(unsynced.toString()).contains("fault injected at step sync")
+                .contains("reached " + to + "/x86_64, then the sync failed");
+        assertThat(unsynced.path("checkpoint_ms").isNumber()).as("the checkpoint was handed over: " + unsynced).isTrue();
+        assertThat(unsynced.path("start_ms").isNumber()).as("the destination never started: " + unsynced).isFalse();
+        nothingLeftOn(to, from);
+
+        // 4. the commit is not written (after the stop, the destination ran): not discarded by the migration, which
         // leaves it to the leader's resolution (the source resumes from its checkpoint, the destination goes)
         JsonNode uncommitted = failed(to, "commit");
         assertThat(uncommitted.get("failed_step").asText()).as(uncommitted.toString()).isEqualTo("commit");
         assertThat(uncommitted.get("error").asText()).as(uncommitted.toString()).contains("resolved by controller");
         nothingLeftOn(to, from);
 
-        // 4. the destination is prepared anew: the move works
+        // 5. the destination is prepared anew: the move works
         JsonNode moved = lab.migrate("envapp", to + "/x86_64");
         assertThat(moved.get("ok").asBoolean()).as(moved.toString()).isTrue();
         assertThat(lab.status("envapp").get("host").asText()).isEqualTo(to);
@@ -109,12 +122,12 @@ class FleetSafePointIT {
         Path fetched = root.resolve("fetched");
         lab.ok("wait", "envapp", "--fetch-workdir", fetched.toString());
         EnvApp.Reference ref = reference.get(2, TimeUnit.MINUTES);
-        assertThat(lab.ok("logs", "envapp").stdoutText()).as("the output through three failed migrations and a move").isEqualTo(ref.stdout());
+        assertThat(lab.ok("logs", "envapp").stdoutText()).as("the output through four failed migrations and a move").isEqualTo(ref.stdout());
         assertThat(EnvApp.tree(fetched)).as("the final working directory").isEqualTo(ref.files());
         List<JsonNode> records = new ArrayList<>();
         lab.status("envapp").get("migrations").forEach(records::add);
         System.out.println("FleetSafePointIT: envapp's records " + records);
-        assertThat(records).extracting(r -> r.get("ok").asBoolean()).containsExactly(false, false, false, true);
+        assertThat(records).extracting(r -> r.get("ok").asBoolean()).containsExactly(false, false, false, false, true);
         lab.ok("undeploy", "envapp");
     }
 

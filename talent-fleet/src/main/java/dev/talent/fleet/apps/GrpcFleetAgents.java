@@ -450,8 +450,13 @@ public final class GrpcFleetAgents implements FleetAgents {
             MigrationPipeline pipeline = new MigrationPipeline(rounds == 0 ? null
                     : new PrecopyStep(timeouts.safePoint(), rounds).withProgress(progress),
                     new SafePointStep(timeouts.safePoint(), fault.orElse(null) == Step.SAFE_POINT), new TransferStep(),
-                    new FinalSyncStep(fault.orElse(null) == Step.SYNC), new StartStep(fault.orElse(null) == Step.START),
-                    new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""));
+                    new FinalSyncStep(false), new StartStep(fault.orElse(null) == Step.START),
+                    new ConfirmStep(timeouts.restore()), new CommitStep(), new RollBackStep(timeouts.restore(), warn, ""))
+                    // the final sync (SyncTo at the source's agent) beside the checkpoint's take and hand-over: both are
+                    // calls to the source's agent, which streams each to the destination's; the destination starts only
+                    // once both ended well. No second pre-sync at the checkpoint's report: the prepare mirrored the
+                    // working directory just before the stop, and each sync here is a round trip agent to agent.
+                    .withSyncBesideTransfer(true, false);
             MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                     // the destination's before-start goes with its start, in one call (RemoteContainer.withBeforeStart)
                     c -> { },
@@ -467,7 +472,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             ? refusingAfterAccept(source.files()) : source.files(fault.isEmpty() ? destination : null), program),
                     new MigrationPipeline.Side(destination, precopyFault ? failingAfterBase(destination.files()) : destination.files(),
                             destContainer),
-                    workdir, hooks, r -> {
+                    fault.orElse(null) == Step.SYNC ? failingAfterSync(workdir, to) : workdir, hooks, r -> {
                         t.note(r);
                         if (r instanceof StepResult.SafePointReached) stopped.set(true);
                         // a take that handed the checkpoint over: the send is the hand-over's, not the take's
@@ -639,6 +644,32 @@ public final class GrpcFleetAgents implements FleetAgents {
                 throw new IOException("fault injected at step checkpoint after checkpoint " + ck.sequence() + " was accepted"
                         + " (migrate --inject-fault checkpoint)");
             }
+        };
+    }
+
+    /**
+     * {@code --inject-fault sync}: the working directory's transport, whose final sync reaches the destination as
+     * always (its working directory and logs updated, beside the checkpoint's hand-over) and then fails, as a sync
+     * whose answer was lost would: the destination holds a synced working directory and, once the hand-over ended, the
+     * checkpoint; it must not start, and is discarded as the migration rolls back.
+     */
+    static WorkdirTransport failingAfterSync(WorkdirTransport workdir, Placement to) {
+        return new WorkdirTransport() {
+            @Override
+            public SyncReport mirror() throws IOException { return workdir.mirror(); }
+
+            @Override
+            public SyncReport presync() throws IOException { return workdir.presync(); }
+
+            @Override
+            public SyncReport finalSync() throws IOException {
+                SyncReport r = workdir.finalSync();
+                throw new IOException("fault injected at step sync (migrate --inject-fault sync): " + r.filesCopied()
+                        + " files reached " + to + ", then the sync failed");
+            }
+
+            @Override
+            public void close() { workdir.close(); }
         };
     }
 

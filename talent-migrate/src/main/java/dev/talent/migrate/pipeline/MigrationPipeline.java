@@ -57,6 +57,8 @@ public final class MigrationPipeline {
     private final DestinationReadyStep destinationReady;
     /** Whether the final sync runs on a thread of its own beside the checkpoint's hand-over. */
     private boolean syncBesideTransfer;
+    /** Whether, beside the hand-over, the working directory is pre-synced once more at the checkpoint's report. */
+    private boolean presyncAtReport;
 
     /** How long {@link DestinationReadyStep} waits when the constructor is not given one. */
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
@@ -93,10 +95,24 @@ public final class MigrationPipeline {
      * program, and neither reads what the other writes: the working directory and the checkpoint directory), for a
      * {@link WorkdirTransport} and {@link HostFiles} that may be used from two threads at once. The sync's result is
      * then told after the hand-over's, its time the part of the sync that outlasted the hand-over; a failure of
-     * either waits for the other to end before the rollback.
+     * either waits for the other to end before the rollback. The working directory is also pre-synced once more when
+     * the runtime reports its checkpoint written, while the program exits ({@link #withSyncBesideTransfer(boolean,
+     * boolean)}).
      */
     public MigrationPipeline withSyncBesideTransfer(boolean beside) {
+        return withSyncBesideTransfer(beside, beside);
+    }
+
+    /**
+     * As {@link #withSyncBesideTransfer(boolean)}; {@code presyncAtReport}: whether the pre-sync at the checkpoint's
+     * report is made (with {@code beside} only). It pays where a sync is cheap and much may have changed since the last
+     * pre-sync (talent run's local replica, pre-synced every few seconds); where a sync is a round trip of its own and
+     * the last one was just before the stop (a fleet's, mirrored at the prepare), it only puts a second sync before
+     * the final one.
+     */
+    public MigrationPipeline withSyncBesideTransfer(boolean beside, boolean presyncAtReport) {
         this.syncBesideTransfer = beside;
+        this.presyncAtReport = beside && presyncAtReport;
         return this;
     }
 
@@ -141,7 +157,7 @@ public final class MigrationPipeline {
         }
         // Once the runtime reports its checkpoint written, while the program exits (sync beside the transfer): the
         // working directory is pre-synced once more, so that the final sync after the exit copies only what changed since.
-        EarlySync early = syncBesideTransfer ? new EarlySync(workdir) : null;
+        EarlySync early = presyncAtReport ? new EarlySync(workdir) : null;
         Runnable written = () -> {
             if (early != null) early.start();
         };

@@ -67,6 +67,12 @@ final class FakeHost implements HostContainers, HostFiles {
     Boolean bigEndian;
     /** The checkpoint leaves unsigned. */
     boolean unsigned;
+    /**
+     * Not null: a checkpoint is received only once this latch opened (or, so that a wrong order fails rather than
+     * hangs, after at most {@link #RECEIVE_WAIT_SECONDS}).
+     */
+    java.util.concurrent.CountDownLatch receiveAfter;
+    static final long RECEIVE_WAIT_SECONDS = 10;
     /** The taken checkpoint joins {@link #accepted} only at {@link #keepTakenCheckpoint()} (talent run's way). */
     boolean keepLater;
     /** Keeping the taken checkpoint fails (disk full). */
@@ -183,6 +189,14 @@ final class FakeHost implements HostContainers, HostFiles {
 
     @Override
     public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+        if (receiveAfter != null) {
+            try {
+                receiveAfter.await(RECEIVE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
         receiver.receive(signed, bytes, incoming, checkpoints, CheckpointSigningTest::empty);
         journal.add(name + " received " + signed.name());
     }
@@ -404,6 +418,10 @@ final class FakeHost implements HostContainers, HostFiles {
         boolean closed;
         /** How long the final sync takes. */
         long millis;
+        /** Run once the final sync made its copies (null: nothing). */
+        Runnable onFinalSync;
+        /** Run as the final sync fails, with {@link #fails} (null: nothing). */
+        Runnable onFinalSyncFailure;
         final List<String> journal;
 
         FakeReplica(List<String> journal) { this.journal = journal; }
@@ -429,8 +447,12 @@ final class FakeHost implements HostContainers, HostFiles {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            if (fails) throw new IOException("no space left on device");
+            if (fails) {
+                if (onFinalSyncFailure != null) onFinalSyncFailure.run();
+                throw new IOException("no space left on device");
+            }
             journal.add("final sync");
+            if (onFinalSync != null) onFinalSync.run();
             return new SyncReport("journal", 1, 0, 3, 0, 0);
         }
 

@@ -38,6 +38,8 @@ class MigrationPipelineTest {
     final List<String> warnings = new ArrayList<>();
     /** The final sync runs beside the checkpoint's hand-over (talent run's way). */
     boolean syncBeside;
+    /** With {@link #syncBeside}: the pre-sync at the checkpoint's report too (talent run's way; a fleet's has none). */
+    boolean presyncAtReport = true;
     FakeHost src;
     FakeHost dst;
     FakeHost.FakeContainer program;
@@ -67,7 +69,7 @@ class MigrationPipelineTest {
     MigrationPipeline.Outcome migrate() throws MigrationFailedException, RollbackFailedException, InterruptedException {
         MigrationPipeline pipeline = new MigrationPipeline(precopy, new SafePointStep(WAIT, safePointFault), new TransferStep(),
                 new FinalSyncStep(syncFault), new StartStep(startFault), new ConfirmStep(WAIT), new CommitStep(),
-                new RollBackStep(WAIT, warnings::add, " (retry)")).withSyncBesideTransfer(syncBeside);
+                new RollBackStep(WAIT, warnings::add, " (retry)")).withSyncBesideTransfer(syncBeside, presyncAtReport);
         MigrationPipeline.Hooks hooks = new MigrationPipeline.Hooks(
                 c -> journal.add("before start " + c.id()),
                 () -> {
@@ -187,6 +189,37 @@ class MigrationPipelineTest {
         assertThat(journal.indexOf("final sync")).isLessThan(journal.indexOf("before start aarch64-1"));
         assertThat(journal.indexOf("aarch64 received ckpt-000041.tck")).isLessThan(journal.indexOf("before start aarch64-1"));
         assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+    }
+
+    @Test
+    void besideTheHandOverWithoutThePresyncAtTheReportTheFinalSyncRunsWhileTheCheckpointIsHandedOver() throws Exception {
+        syncBeside = true;
+        presyncAtReport = false;
+        // the destination receives the checkpoint only once the final sync made its copies: the two run together
+        java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+        dst.receiveAfter = synced;
+        replica.onFinalSync = synced::countDown;
+        assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
+        assertThat(journal).doesNotContain("presync").containsSubsequence("x86_64 signal CHECKPOINT_AND_EXIT x86_64-1",
+                "final sync", "aarch64 received ckpt-000041.tck", "before start aarch64-1");
+        StepResult.FinalSynced synced2 = results.stream().filter(r -> r instanceof StepResult.FinalSynced)
+                .map(r -> (StepResult.FinalSynced) r).findFirst().orElseThrow();
+        assertThat(synced2.report().filesCopied()).as("the final sync's report alone").isEqualTo(1);
+        assertThat(prepared.restoredFrom).isEqualTo("TALENTCK counter=41");
+    }
+
+    @Test
+    void aFinalSyncThatFailsWhileTheCheckpointIsHandedOverRollsBackOnceTheHandOverEnded() throws IOException {
+        syncBeside = true;
+        presyncAtReport = false;
+        replica.fails = true;
+        // the hand-over ends after the sync failed: the destination (checkpoint received) is discarded, never started
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+        dst.receiveAfter = failed;
+        replica.onFinalSyncFailure = failed::countDown;
+        assertRolledBack(Step.SYNC, "final sync x86_64 -> aarch64 failed: no space left on device", "TALENTCK counter=41");
+        assertThat(journal).containsSubsequence("aarch64 received ckpt-000041.tck", "discard destination")
+                .noneMatch(l -> l.startsWith("before start") || l.startsWith("aarch64 start"));
     }
 
     @Test
