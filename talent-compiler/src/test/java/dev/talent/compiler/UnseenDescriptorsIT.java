@@ -216,7 +216,7 @@ class UnseenDescriptorsIT {
      */
     @Test
     void aStopWhileAMemfdIsOpenIsRefusedNamingMemfdCreate() throws Exception {
-        Run stopped = MigratesLikeGcc.refusedAt(work, "mf", """
+        Run plain = MigratesLikeGcc.plainGcc(work, "mf", """
                 #define _GNU_SOURCE 1
                 #include <stdio.h>
                 #include <sys/mman.h>
@@ -232,8 +232,19 @@ class UnseenDescriptorsIT {
                     printf("h=%u\\n", h);
                     return 0;
                 }
-                """, 20);
-        assertThat(stopped.err()).contains("made by memfd_create at mf.c:7:").contains("is a memory file (memfd_create)");
+                """);
+        Path exe = link(HOPS.getFirst(), MigratesLikeGcc.compiled(work, "mf"), work.resolve("mf.x86_64"));
+        Path ck = Files.createDirectories(work.resolve("mf-ck"));
+        Run stopped = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_STOP_AFTER", "20"), null);
+        assertThat(stopped.err()).contains("checkpoint 1 could not be written: cannot checkpoint: descriptor 3 (/memfd:scratch")
+                .contains("made by memfd_create at mf.c:7:").contains("is a memory file (memfd_create)")
+                .contains("the program continues");
+        assertThat(stopped.out()).as(stopped.err()).isEqualTo(plain.out());
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(plain.rc());
+        try (var files = Files.list(ck)) {
+            assertThat(files.toList()).as("nothing written").isEmpty();
+        }
     }
 
     /**
