@@ -184,6 +184,9 @@ typedef struct tl_ck_file {
     char *mode;
     uint64_t offset, size;
     char *site;
+    /* TL_FILE_FLAG_CONTENTS: its TMPF entry's bytes (in the mapped file), once TMPF is read */
+    const unsigned char *contents;
+    int has_contents;
 } tl_ck_file;
 
 /* its kind, access and flag codes (TL_FILE_*) are in contract.h */

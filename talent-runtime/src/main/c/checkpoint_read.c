@@ -782,8 +782,8 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
     size_t epol_off = 0, epol_len = 0, envi_off = 0, envi_len = 0, edup_off = 0, edup_len = 0;
     int seen_file = 0, seen_wait = 0, seen_epol = 0, seen_sigs = 0, seen_envi = 0, seen_edup = 0;
     size_t sigs_off = 0, sigs_len = 0, errn_off = 0, errn_len = 0;
-    int seen_errn = 0, seen_sopt = 0, seen_hord = 0;
-    size_t sopt_off = 0, sopt_len = 0, hord_off = 0, hord_len = 0;
+    int seen_errn = 0, seen_sopt = 0, seen_hord = 0, seen_tmpf = 0;
+    size_t sopt_off = 0, sopt_len = 0, hord_off = 0, hord_len = 0, tmpf_off = 0, tmpf_len = 0;
     int seen[6] = {0}, last = -1, k;
     uint32_t nsections, s, crc, stored;
     uint16_t major, minor;
@@ -923,6 +923,12 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
                 return -1;
             }
             seen_sopt = 1, sopt_off = off + 12, sopt_len = (size_t)len;
+        } else if (memcmp(tag, "TMPF", 4) == 0) {
+            if (seen_tmpf) {
+                set_err(err, errlen, "section TMPF at offset %lu: appears twice", (unsigned long)off);
+                return -1;
+            }
+            seen_tmpf = 1, tmpf_off = off + 12, tmpf_len = (size_t)len;
         } else if (memcmp(tag, "HORD", 4) == 0) {
             if (seen_hord) {
                 set_err(err, errlen, "section HORD at offset %lu: appears twice", (unsigned long)off);
@@ -1017,6 +1023,22 @@ static int load_buffer(const char *name, unsigned char *f, size_t size, tl_check
                         (unsigned long)(file_off - 12), (unsigned long)(r.len - r.pos));
             else
                 set_err(err, errlen, "section FILE %s", r.err);
+            return -1;
+        }
+    }
+    /* TMPF (files.c): after FILE, the contents of its files without a name; each one FILE flags has its entry */
+    if (seen_tmpf) {
+        tl_reader_init(&r, f + tmpf_off, tmpf_len, tmpf_off);
+        if (tl_files_parse_contents(&r, ck) != 0 || r.pos != r.len) {
+            set_err(err, errlen, "section TMPF at offset %lu: %s", (unsigned long)(tmpf_off - 12),
+                    r.failed ? r.err : "bytes left over after its last entry");
+            return -1;
+        }
+    }
+    {
+        char why[512];
+        if (tl_files_contents_missing(ck, why, sizeof why)) {
+            set_err(err, errlen, "section FILE at offset %lu: %s", (unsigned long)(file_off ? file_off - 12 : 0), why);
             return -1;
         }
     }

@@ -47,8 +47,8 @@
 #include <unistd.h>
 
 /* One section: its payload, and the 12-byte frame head (tag, length) and CRC computed from it. */
-/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL EDUP SIGS ENVI ERRN SOPT HORD */
-#define MAX_SECTIONS 15
+/* META TYPE STRS GLOB FRAM HEAP FILE WAIT, then the optional EPOL EDUP SIGS ENVI ERRN SOPT HORD TMPF */
+#define MAX_SECTIONS 16
 
 typedef struct section {
     const char *tag;
@@ -519,13 +519,13 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_typeset types = {0};
     tl_strtab strs = {0};
     tl_buf meta = {0}, type = {0}, strsec = {0}, glob = {0}, fram = {0}, heap = {0}, file = {0}, wait = {0},
-           epol = {0}, edup = {0}, sigs = {0}, envi = {0}, errn = {0}, sopt = {0}, hord = {0}, header = {0};
+           epol = {0}, edup = {0}, sigs = {0}, envi = {0}, errn = {0}, sopt = {0}, hord = {0}, tmpf = {0}, header = {0};
     section secs[MAX_SECTIONS] = {{"META", &meta, {0}, {0}}, {"TYPE", &type, {0}, {0}}, {"STRS", &strsec, {0}, {0}},
                        {"GLOB", &glob, {0}, {0}}, {"FRAM", &fram, {0}, {0}}, {"HEAP", &heap, {0}, {0}},
                        {"FILE", &file, {0}, {0}}, {"WAIT", &wait, {0}, {0}}, {"EPOL", &epol, {0}, {0}},
                         {"EDUP", &edup, {0}, {0}}, {"SIGS", &sigs, {0}, {0}}, {"ENVI", &envi, {0}, {0}},
                         {"ERRN", &errn, {0}, {0}}, {"SOPT", &sopt, {0}, {0}},
-                        {"HORD", &hord, {0}, {0}}};
+                        {"HORD", &hord, {0}, {0}}, {"TMPF", &tmpf, {0}, {0}}};
     unsigned nsecs;
     uint64_t wait_ns;
     double t0 = tl_now_ms(), t_collected, t_encoded, t_written;
@@ -537,7 +537,7 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     size_t fi, vi, nf = tl_nsaved_frames;
     struct timespec now;
     char where[512];
-    int i, written, durable, refused_collecting, has_envi, has_epol, has_edup, has_sopt, has_hord;
+    int i, written, durable, refused_collecting, has_envi, has_epol, has_edup, has_sopt, has_hord, has_tmpf;
     long errno_code;
 
     /* what encoded pointers name besides the registry: open streams (files.c), heap blocks (heap_write.c) */
@@ -728,6 +728,8 @@ encode:
     /* FILE, WAIT; SOPT: the backlog and options of its sockets, when one has any (sockopts.c) */
     tl_files_write(&file);
     has_sopt = tl_files_write_options(&sopt) > 0;
+    /* TMPF: the contents of the files without a name (tmpfile), when one is open */
+    has_tmpf = tl_files_write_contents(&tmpf) > 0;
     tl_buf_u8(&wait, (uint8_t)tl_wait_saved(&wait_ns));
     tl_buf_u64(&wait, wait_ns);
     if (has_edup)
@@ -790,6 +792,8 @@ encode:
         secs[nsecs++] = secs[13];
     if (has_hord)
         secs[nsecs++] = secs[14];
+    if (has_tmpf)
+        secs[nsecs++] = secs[15];
     tl_buf_u32(&header, nsecs);
     tl_buf_u32(&header, 0);
     tl_buf_u32(&header, tl_crc32c(0, header.data, 20));
@@ -880,6 +884,7 @@ encode:
     tl_buf_free(&errn);
     tl_buf_free(&sopt);
     tl_buf_free(&hord);
+    tl_buf_free(&tmpf);
     tl_buf_free(&header);
     tl_types_free(&types);
     tl_strtab_free(&strs);

@@ -114,6 +114,10 @@
 #define TL_FILE_FLAG_V6ONLY 8u     /* kind 3 with a tcp6/udp6 address only: IPV6_V6ONLY was on */
 #define TL_FILE_FLAG_REUSEPORT 16u /* kind 3 only: SO_REUSEPORT was on */
 #define TL_FILE_FLAG_OPTIONS 32u   /* kinds 3 and 6 only: its listen backlog and options are an entry of SOPT (sockopts.c) */
+#define TL_FILE_FLAG_CONTENTS 64u  /* kinds 1 and 2 only: a file with no name left (tmpfile, unlinked): its contents are an
+                                    * entry of TMPF (files.c) */
+/* TMPF: the contents of the files without a name that one checkpoint carries, at most this many bytes in all */
+#define TL_TMPF_MAX 67108864
 
 /* SOPT section (the backlog and options of the sockets of FILE kinds 3 and 6, sockopts.c): option codes, the same on every
  * ISA and C library (mapped to this platform's SOL_ and SO_/TCP_/IP_/IPV6_ constants by name), and the bounds */

@@ -93,6 +93,17 @@ static tl_ck_sockopts *out_opts;
 static size_t nout_opts, capout_opts;
 static FILE **restored_streams;
 static uint32_t nrestored;
+/* The contents of the last checkpoint's files without a name (TMPF), one per open file description. */
+struct carried_file {
+    uint32_t description;
+    dev_t dev;
+    ino_t ino;
+    unsigned char *bytes;
+    uint64_t len;
+};
+static struct carried_file *carried;
+static size_t ncarried, capcarried;
+static uint64_t carried_total;
 
 
 /* ---------------------------------------------------------------- the table */
@@ -530,13 +541,18 @@ void *talent_opendir(const char *name, const char *site)
     return d;
 }
 
-/* tmpfile's stream is a file already removed from its directory: its contents are not carried, so a checkpoint while
- * it is open is refused, naming tmpfile and the call's site */
+/* tmpfile's stream is a file already removed from its directory (opened "w+b" by both C libraries): a stream entry
+ * like fopen's, whose contents a checkpoint carries (TMPF, below); a refusal names tmpfile and the call's site */
 void *talent_tmpfile(const char *site)
 {
     FILE *f = tmpfile();
-    if (f)
-        made(fileno(f), "tmpfile", site);
+    entry *e;
+    if (!f)
+        return f;
+    e = add(fileno(f), TL_FILE_STREAM, NULL, site);
+    e->stream = f;
+    e->call = "tmpfile";
+    record_mode(e->mode, sizeof e->mode, "w+b");
     return f;
 }
 
@@ -783,6 +799,15 @@ static char *proc_path(int fd)
     return tl_xstrdup(target);
 }
 
+/* memfd_create's files have no name either, but are memory the program may seal or share: not carried */
+static int is_memfd(int fd)
+{
+    char *p = proc_path(fd);
+    int r = strncmp(p, "/memfd:", 7) == 0;
+    free(p);
+    return r;
+}
+
 /* A descriptor talent cannot carry refuses the checkpoint: it is left out of the FILE section, the checkpoint is not
  * written (tl_files_refusal) and the program goes on, its descriptors untouched, so a migration rolls back with the
  * program still running: a plain descriptor from the in-memory image; a stream's descriptor, whose FILE * pointers
@@ -1015,6 +1040,73 @@ static void out_clear(void)
     for (i = 0; i < nout; i++)
         free(out[i].path);
     nout = 0;
+    for (i = 0; i < ncarried; i++)
+        free(carried[i].bytes);
+    ncarried = 0;
+    carried_total = 0;
+}
+
+/* The contents of a file with no name left (st_nlink 0: tmpfile's, O_TMPFILE's, one the program unlinked while it
+ * was open), carried in the TMPF section: restored as such a file again (restore_unnamed). Read once per open file
+ * description, after the checkpoint's fflush(NULL) wrote the streams' buffered output into it (a stream's read-ahead
+ * is accounted for by its position, ftello, as for any file). NULL when e's contents are carried (or already are,
+ * through a copy of its description); else why not: a memfd (sealed, shared memory: not a plain file), another open
+ * file description of the same file (the two would come back as two files), a pre-copy round (the parent goes on
+ * writing to the file while the round's child would read it, and its unwritten bytes are the parent's), more than
+ * TL_TMPF_MAX bytes in all, a read that fails. */
+static const char *unnamed_contents(const entry *e, const struct stat *st, off_t pos)
+{
+    static char why[256];
+    size_t i;
+    struct carried_file *c;
+    uint64_t got = 0;
+    for (i = 0; i < ncarried; i++)
+        if (carried[i].description == e->description)
+            return NULL;
+        else if (carried[i].dev == st->st_dev && carried[i].ino == st->st_ino)
+            return "a deleted file opened twice (two open file descriptions of one file without a name, which a "
+                   "restore would make two files)";
+    if ((e->call && strcmp(e->call, "memfd_create") == 0) || is_memfd(e->fd))
+        return "a memory file (memfd_create)";
+    if (tl_precopy_in_child())
+        return "a deleted file, whose contents a pre-copy round cannot read while the program goes on writing it "
+               "(they are carried at a stop)";
+    if ((uint64_t)st->st_size > TL_TMPF_MAX - carried_total) {
+        snprintf(why, sizeof why, "a deleted file of %lld bytes, more than the %llu a checkpoint still carries of the "
+                 "contents of such files (%d in all)", (long long)st->st_size,
+                 (unsigned long long)(TL_TMPF_MAX - carried_total), TL_TMPF_MAX);
+        return why;
+    }
+    if (pos < 0 || (uint64_t)pos > TL_TMPF_MAX) {
+        snprintf(why, sizeof why, "a deleted file whose position (%lld) is past the %d bytes a checkpoint carries of "
+                 "such files", (long long)pos, TL_TMPF_MAX);
+        return why;
+    }
+    if (ncarried == capcarried) {
+        capcarried = capcarried ? 2 * capcarried : 4;
+        carried = tl_xrealloc(carried, capcarried * sizeof *carried);
+    }
+    c = &carried[ncarried];
+    c->bytes = tl_xmalloc(st->st_size ? (size_t)st->st_size : 1);
+    while (got < (uint64_t)st->st_size) {
+        ssize_t n = pread(e->fd, c->bytes + got, (size_t)((uint64_t)st->st_size - got), (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(why, sizeof why, "a deleted file whose contents cannot be read (%s)",
+                     n < 0 ? strerror(errno) : "shorter than its size");
+            free(c->bytes);
+            return why;
+        }
+        got += (uint64_t)n;
+    }
+    c->description = e->description;
+    c->dev = st->st_dev;
+    c->ino = st->st_ino;
+    c->len = got;
+    carried_total += got;
+    ncarried++;
+    return NULL;
 }
 
 /* The bytes stdin's buffer holds that the program has not read yet (read ahead from the descriptor, or pushed back) */
@@ -1149,12 +1241,16 @@ void tl_files_collect(void)
         }
         if (S_ISREG(st.st_mode)) {
             off_t pos;
-            if (st.st_nlink == 0) {
-                cannot_carry(e, path, "a deleted file");
-                out_drop_last();
-                continue;
-            }
             pos = e->kind == TL_FILE_STREAM && e->stream ? ftello(e->stream) : lseek(e->fd, 0, SEEK_CUR);
+            if (st.st_nlink == 0) {
+                const char *why = unnamed_contents(e, &st, pos);
+                if (why) {
+                    cannot_carry(e, path, why);
+                    out_drop_last();
+                    continue;
+                }
+                o->flags |= TL_FILE_FLAG_CONTENTS;
+            }
             if (pos < 0) {
                 /* the program's descriptor is fine, only its position unknown: refused, the program goes on */
                 tl_refuse("cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s", e->fd, path,
@@ -1262,6 +1358,27 @@ void tl_files_write(tl_buf *b)
     }
 }
 
+static int cmp_carried(const void *x, const void *y)
+{
+    uint32_t a = ((const struct carried_file *)x)->description, b = ((const struct carried_file *)y)->description;
+    return a < b ? -1 : a > b;
+}
+
+uint32_t tl_files_write_contents(tl_buf *b)
+{
+    size_t i;
+    if (!ncarried)
+        return 0;
+    tl_sort(carried, ncarried, sizeof *carried, cmp_carried);
+    tl_buf_u32(b, (uint32_t)ncarried);
+    for (i = 0; i < ncarried; i++) {
+        tl_buf_u32(b, carried[i].description);
+        tl_buf_u32(b, (uint32_t)carried[i].len);
+        tl_buf_put(b, carried[i].bytes, (size_t)carried[i].len);
+    }
+    return (uint32_t)ncarried;
+}
+
 /* ---------------------------------------------------------------- reading */
 
 static int cmp_u32(const void *x, const void *y)
@@ -1367,7 +1484,7 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
             BAD("at offset %lu: unknown entry kind %u", (unsigned long)(r->base + at), f->kind);
         if (f->access > TL_FILE_ACCESS_READ_WRITE ||
             f->flags > (TL_FILE_FLAG_APPEND | TL_FILE_FLAG_CLOEXEC | TL_FILE_FLAG_NONBLOCK | TL_FILE_FLAG_V6ONLY |
-                        TL_FILE_FLAG_REUSEPORT | TL_FILE_FLAG_OPTIONS) ||
+                        TL_FILE_FLAG_REUSEPORT | TL_FILE_FLAG_OPTIONS | TL_FILE_FLAG_CONTENTS) ||
             f->std_source > (f->kind == TL_FILE_STD_DUP ? 2 : 0))
             BAD("at offset %lu: access, flags or standard descriptor out of range", (unsigned long)(r->base + at));
         if ((f->kind == TL_FILE_STDIN || f->kind == TL_FILE_STD_DUP) && f->path[0])
@@ -1390,6 +1507,12 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         if ((f->flags & TL_FILE_FLAG_OPTIONS) && f->kind != TL_FILE_LISTEN && f->kind != TL_FILE_TCP)
             BAD("at offset %lu: only a socket or a connection (kind 3 or 6) has the OPTIONS flag",
                 (unsigned long)(r->base + at));
+        if ((f->flags & TL_FILE_FLAG_CONTENTS) && f->kind != TL_FILE_DESCRIPTOR && f->kind != TL_FILE_STREAM)
+            BAD("at offset %lu: only a descriptor or a stream (kind 1 or 2) has the CONTENTS flag",
+                (unsigned long)(r->base + at));
+        if ((f->flags & TL_FILE_FLAG_CONTENTS) && (f->size > TL_TMPF_MAX || f->offset > TL_TMPF_MAX))
+            BAD("at offset %lu: a file carried with its contents has a size or offset past %d bytes",
+                (unsigned long)(r->base + at), TL_TMPF_MAX);
         if ((f->flags & TL_FILE_FLAG_V6ONLY) && strncmp(f->path, "tcp6:", 5) != 0 && strncmp(f->path, "udp6:", 5) != 0)
             BAD("at offset %lu: the V6ONLY flag on a socket whose address is not IPv6", (unsigned long)(r->base + at));
         if (f->kind == TL_FILE_TCP && (f->offset > 0x80000000u || f->size != 0 || f->access != TL_FILE_ACCESS_READ_WRITE))
@@ -1443,6 +1566,80 @@ int tl_files_parse(tl_reader *r, tl_checkpoint *ck)
         free(ls);
     }
     return r->failed ? -1 : 0;
+}
+
+/* TMPF (FORMAT.md): u32 count (at least 1), then by strictly increasing description: u32 description, bytes contents
+ * (at most TL_TMPF_MAX in all). Each is the contents of FILE's entries of that description, which all have the
+ * CONTENTS flag and the contents' length as their size; each description is one of FILE's. */
+int tl_files_parse_contents(tl_reader *r, tl_checkpoint *ck)
+{
+    uint32_t n = tl_rd_u32(r), i, j, prev = 0;
+    uint64_t total = 0;
+    if (r->failed)
+        return -1;
+    if (n == 0 || n > (r->len - r->pos) / 8) {
+        tl_reader_fail(r, "at offset %lu: %lu entries (at least 1, each 8 bytes at least)", (unsigned long)r->base,
+                       (unsigned long)n);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        size_t at = r->pos;
+        uint32_t d = tl_rd_u32(r), len = tl_rd_u32(r), matched = 0;
+        const unsigned char *bytes;
+        if (r->failed)
+            return -1;
+        if (i > 0 && d <= prev) {
+            tl_reader_fail(r, "at offset %lu: description %lu after %lu (they increase strictly)",
+                           (unsigned long)(r->base + at), (unsigned long)d, (unsigned long)prev);
+            return -1;
+        }
+        prev = d;
+        total += len;
+        if (total > TL_TMPF_MAX) {
+            tl_reader_fail(r, "at offset %lu: contents past the %d bytes a checkpoint carries of them",
+                           (unsigned long)(r->base + at), TL_TMPF_MAX);
+            return -1;
+        }
+        if (len > r->len - r->pos) {
+            tl_reader_fail(r, "at offset %lu: contents of %lu bytes, but only %lu are left in the section",
+                           (unsigned long)(r->base + at), (unsigned long)len, (unsigned long)(r->len - r->pos));
+            return -1;
+        }
+        bytes = r->data + r->pos;
+        r->pos += len;
+        for (j = 0; j < ck->nfiles; j++) {
+            tl_ck_file *f = &ck->files[j];
+            if (f->description != d || (f->kind != TL_FILE_DESCRIPTOR && f->kind != TL_FILE_STREAM))
+                continue;
+            if (!(f->flags & TL_FILE_FLAG_CONTENTS) || f->size != len) {
+                tl_reader_fail(r, "at offset %lu: contents of %lu bytes for descriptor %lu, whose FILE entry %s",
+                               (unsigned long)(r->base + at), (unsigned long)len, (unsigned long)f->fd,
+                               !(f->flags & TL_FILE_FLAG_CONTENTS) ? "has no CONTENTS flag" : "has another size");
+                return -1;
+            }
+            f->contents = bytes;
+            f->has_contents = 1;
+            matched++;
+        }
+        if (!matched) {
+            tl_reader_fail(r, "at offset %lu: contents for description %lu, which no descriptor or stream of FILE has",
+                           (unsigned long)(r->base + at), (unsigned long)d);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tl_files_contents_missing(const tl_checkpoint *ck, char *why, size_t n)
+{
+    uint32_t i;
+    for (i = 0; i < ck->nfiles; i++)
+        if ((ck->files[i].flags & TL_FILE_FLAG_CONTENTS) && !ck->files[i].has_contents) {
+            snprintf(why, n, "descriptor %lu (%s) has the CONTENTS flag but no TMPF entry carries its contents",
+                     (unsigned long)ck->files[i].fd, ck->files[i].path);
+            return 1;
+        }
+    return 0;
 }
 
 static void move_to(int tmp, int fd, const tl_ck_file *f)
@@ -1522,6 +1719,37 @@ static const char *fdopen_mode(const char *mode, char *buf, size_t n)
     return buf;
 }
 
+/* A file without a name holding f's contents, opened with flags (f's access, O_APPEND, O_NONBLOCK), or -1 with errno:
+ * made in /tmp (where glibc's and musl's tmpfile make theirs), filled, opened again with the program's flags and
+ * removed, so that only the program's descriptor holds it, as before the checkpoint. */
+static int unnamed_file(const tl_ck_file *f, int flags)
+{
+    char name[] = "/tmp/talent-tmpf-XXXXXX";
+    int w = mkstemp(name), fd, e;
+    uint64_t done = 0;
+    if (w < 0)
+        return -1;
+    while (done < f->size) {
+        ssize_t n = write(w, f->contents + done, (size_t)(f->size - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            e = n < 0 ? errno : ENOSPC;
+            close(w);
+            unlink(name);
+            errno = e;
+            return -1;
+        }
+        done += (uint64_t)n;
+    }
+    fd = open(name, flags);
+    e = errno;
+    close(w);
+    unlink(name);
+    errno = e;
+    return fd;
+}
+
 void tl_files_restore(tl_checkpoint *ck, int in_process)
 {
     uint32_t i, j;
@@ -1585,13 +1813,13 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                          : f->access == TL_FILE_ACCESS_READ_WRITE ? O_RDWR : O_RDONLY) |
                         ((f->flags & TL_FILE_FLAG_APPEND) ? O_APPEND : 0) |
                         ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0);
-            int tmp = open(f->path, flags);
+            int tmp = f->has_contents ? unnamed_file(f, flags) : open(f->path, flags);
             struct stat st;
             if (tmp < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot reopen descriptor %d (%s, opened at %s): %s", fd, f->path, f->site,
                        strerror(errno));
             move_to(tmp, fd, f);
-            if (f->access == TL_FILE_ACCESS_WRITE_ONLY && f->offset == f->size && fstat(fd, &st) == 0 &&
+            if (!f->has_contents && f->access == TL_FILE_ACCESS_WRITE_ONLY && f->offset == f->size && fstat(fd, &st) == 0 &&
                 S_ISREG(st.st_mode) && (uint64_t)st.st_size > f->size) {
                 /* written past the checkpoint by a process that went on running: that output is written again */
                 if (ftruncate(fd, (off_t)f->size) != 0)

@@ -19,6 +19,13 @@ int tl_files_pending(int listener);
 int tl_files_handoff(char *err, size_t nerr);
 /* The SOPT section payload (after tl_files_collect): the number of entries (0: no SOPT section is written). */
 uint32_t tl_files_write_options(tl_buf *b);
+/* The TMPF section payload (after tl_files_collect): the contents of the files without a name (FILE entries with
+ * TL_FILE_FLAG_CONTENTS), by increasing description; the number of entries (0: no TMPF section is written). */
+uint32_t tl_files_write_contents(tl_buf *b);
+/* TMPF section parser (checkpoint_read.c, after FILE): validates it against FILE's entries. */
+int tl_files_parse_contents(tl_reader *r, tl_checkpoint *ck);
+/* Whether FILE has an entry with TL_FILE_FLAG_CONTENTS whose contents no TMPF entry carries (its message in why). */
+int tl_files_contents_missing(const tl_checkpoint *ck, char *why, size_t n);
 /* The FILE section payload (after tl_files_collect). */
 void tl_files_write(tl_buf *b);
 /* Stream index of a FILE * for the pointer tag OPEN_STREAM, or -1. */

@@ -210,29 +210,41 @@ class UnseenDescriptorsIT {
     }
 
     /**
-     * tmpfile's stream is a file already removed from its directory, whose contents talent does not carry: a stop while
-     * it is open was refused as a descriptor "made where talent did not see it", without naming tmpfile (issue 11, a
-     * third-party program). tmpfile is wrapped now: the refusal names the call and its position, and the program goes on
-     * with plain gcc's output.
+     * memfd_create's file has no name either (st_nlink 0, like tmpfile's, whose contents are carried now:
+     * TmpfileContentsIT), but it is memory the program may seal or share: a stop while it is open is refused naming
+     * the call and its position, and the program goes on with plain gcc's output.
      */
     @Test
-    void aStopWhileATmpfileIsOpenIsRefusedNamingTmpfile() throws Exception {
-        Run stopped = MigratesLikeGcc.refusedAt(work, "tf", """
+    void aStopWhileAMemfdIsOpenIsRefusedNamingMemfdCreate() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "mf", """
+                #define _GNU_SOURCE 1
                 #include <stdio.h>
+                #include <sys/mman.h>
+                #include <unistd.h>
                 static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
                 int main(void) {
-                    FILE *t = tmpfile();
+                    int m = memfd_create("scratch", 0);
                     unsigned v, h = 0;
-                    if (!t) return 1;
-                    for (int r = 0; r < 100; r++) fprintf(t, "%u\\n", work(r));
-                    rewind(t);
-                    while (fscanf(t, "%u", &v) == 1) h = h * 3 + v + work(v % 20);
-                    fclose(t);
+                    if (m < 0) return 1;
+                    for (unsigned r = 0; r < 100; r++) { v = work(r); if (write(m, &v, sizeof v) != sizeof v) return 2; }
+                    for (unsigned r = 0; r < 100; r++) if (pread(m, &v, sizeof v, r * sizeof v) == sizeof v) h = h * 3 + v + work(v % 20);
+                    close(m);
                     printf("h=%u\\n", h);
                     return 0;
                 }
-                """, 20);
-        assertThat(stopped.err()).contains("made by tmpfile at tf.c:4:").contains("is a deleted file");
+                """);
+        Path exe = link(HOPS.getFirst(), MigratesLikeGcc.compiled(work, "mf"), work.resolve("mf.x86_64"));
+        Path ck = Files.createDirectories(work.resolve("mf-ck"));
+        Run stopped = run(command(HOPS.getFirst(), exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(),
+                "TALENT_STOP_AFTER", "20"), null);
+        assertThat(stopped.err()).contains("checkpoint 1 could not be written: cannot checkpoint: descriptor 3 (/memfd:scratch")
+                .contains("made by memfd_create at mf.c:7:").contains("is a memory file (memfd_create)")
+                .contains("the program continues");
+        assertThat(stopped.out()).as(stopped.err()).isEqualTo(plain.out());
+        assertThat(stopped.rc()).as(stopped.err()).isEqualTo(plain.rc());
+        try (var files = Files.list(ck)) {
+            assertThat(files.toList()).as("nothing written").isEmpty();
+        }
     }
 
     /**

@@ -154,6 +154,12 @@ public final class CheckpointReader {
         private final List<BelowSite> belowPointers = new ArrayList<>();
         private long framesOffset;
 
+        /** Null until a TMPF section is read: the contents of FILE's files without a name. */
+        private List<ContentsEntry> contents;
+
+        /** A TMPF entry: the contents of description {@code description}, {@code length} bytes, read at {@code at}. */
+        private record ContentsEntry(long description, long length, long at) {}
+
         /** An EDUP entry: descriptor {@code fd} is another descriptor of EPOL instance {@code instance}. */
         private record EpollCopy(long fd, long instance, int flags) {}
 
@@ -252,6 +258,12 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     socketOptions = SocketOptionsSection.read(in);
                     in.expectEnd();
+                } else if (tag.equals(Wire.TMPF)) {
+                    // optional, at most once, anywhere; checked against FILE once every section is read
+                    if (contents != null) throw error(tag, pos, "section " + tag + " appears twice");
+                    PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
+                    contents = contents(in);
+                    in.expectEnd();
                 } else if (tag.equals(Wire.HORD)) {
                     // optional, at most once, anywhere; checked against HEAP once every section is read
                     if (heapOrder != null) throw error(tag, pos, "section " + tag + " appears twice");
@@ -332,11 +344,72 @@ public final class CheckpointReader {
             if (p != null) {
                 throw p.offset() < 0 ? error(Wire.FILE, filesOffset, p.message()) : error(Wire.SOPT, p.offset(), p.message());
             }
+            contentsChecks();
             heapOrderChecks();
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
                     errno, socketOptions == null ? List.of() : SocketOptionsSection.model(socketOptions));
+        }
+
+        /**
+         * TMPF (FORMAT.md): {@code u32} count, at least 1, then by strictly increasing description a {@code u32}
+         * description and the contents as {@code bytes}, at most {@link RuntimeContract#TMPF_MAX} bytes in all.
+         */
+        private List<ContentsEntry> contents(PayloadReader in) throws CorruptCheckpointException {
+            int countAt = in.offset();
+            int n = in.count("contents count", 8);
+            if (n == 0) throw in.error(countAt, "a TMPF section has at least one entry");
+            List<ContentsEntry> list = new ArrayList<>(n);
+            long total = 0;
+            for (int k = 0; k < n; k++) {
+                int at = in.offset();
+                long description = in.u32("description of contents " + k);
+                if (k > 0 && description <= list.get(k - 1).description()) {
+                    throw in.error(at, "description " + description + " after " + list.get(k - 1).description()
+                            + " (they increase strictly)");
+                }
+                long length = in.u32("length of contents " + k);
+                total += length;
+                if (total > RuntimeContract.TMPF_MAX) {
+                    throw in.error(at, "contents past the " + RuntimeContract.TMPF_MAX + " bytes a checkpoint carries of them");
+                }
+                in.skip(length, "contents " + k);
+                list.add(new ContentsEntry(description, length, at));
+            }
+            return list;
+        }
+
+        /**
+         * TMPF against FILE: each entry's description is that of FILE descriptors or streams, all with the CONTENTS
+         * flag and the contents' length as their size; each entry FILE flags has its contents.
+         */
+        private void contentsChecks() throws CorruptCheckpointException {
+            Map<Long, ContentsEntry> byDescription = new HashMap<>();
+            for (ContentsEntry c : contents == null ? List.<ContentsEntry>of() : contents) {
+                boolean matched = false;
+                for (OpenFile f : files) {
+                    if (f.description() != c.description()
+                            || (f.kind() != OpenFile.Kind.DESCRIPTOR && f.kind() != OpenFile.Kind.STREAM)) continue;
+                    if ((f.flags() & OpenFile.CONTENTS) == 0 || f.size() != c.length()) {
+                        throw error(Wire.TMPF, c.at(), "contents of " + c.length() + " bytes for descriptor " + f.fd()
+                                + ", whose FILE entry " + ((f.flags() & OpenFile.CONTENTS) == 0
+                                ? "has no CONTENTS flag" : "has another size"));
+                    }
+                    matched = true;
+                }
+                if (!matched) {
+                    throw error(Wire.TMPF, c.at(), "contents for description " + c.description()
+                            + ", which no descriptor or stream of FILE has");
+                }
+                byDescription.put(c.description(), c);
+            }
+            for (OpenFile f : files) {
+                if ((f.flags() & OpenFile.CONTENTS) != 0 && !byDescription.containsKey(f.description())) {
+                    throw error(Wire.FILE, filesOffset, "descriptor " + f.fd() + " has the CONTENTS flag but no TMPF entry"
+                            + " carries its contents");
+                }
+            }
         }
 
         /** HORD (FORMAT.md): every HEAP block's id exactly once. */
@@ -1165,7 +1238,11 @@ public final class CheckpointReader {
                 int flags = in.u8("flags of " + what);
                 if ((flags & ~OpenFile.KNOWN_FLAGS) != 0) {
                     throw in.error(flagsAt, what + ": flags " + String.format("0x%02x", flags)
-                            + " has unknown bits set (only bits 0..5 are defined)");
+                            + " has unknown bits set (only bits 0..6 are defined)");
+                }
+                if ((flags & OpenFile.CONTENTS) != 0 && kind != OpenFile.Kind.DESCRIPTOR && kind != OpenFile.Kind.STREAM) {
+                    throw in.error(flagsAt, what + ": only a descriptor or a stream has the CONTENTS flag, found it on a "
+                            + kind.label());
                 }
                 if ((flags & (OpenFile.V6ONLY | OpenFile.REUSEPORT)) != 0 && kind != OpenFile.Kind.LISTENING_SOCKET) {
                     throw in.error(flagsAt, what + ": only a socket has the V6ONLY or REUSEPORT flag, found it on a "
@@ -1199,6 +1276,11 @@ public final class CheckpointReader {
                 long offset = in.u64("offset of " + what);
                 long size = in.u64("size of " + what);
                 String site = in.str("site of " + what);
+                if ((flags & OpenFile.CONTENTS) != 0 && (Long.compareUnsigned(offset, RuntimeContract.TMPF_MAX) > 0
+                        || Long.compareUnsigned(size, RuntimeContract.TMPF_MAX) > 0)) {
+                    throw in.error(offsetAt, what + ": a file carried with its contents has a size or offset past "
+                            + RuntimeContract.TMPF_MAX + " bytes");
+                }
                 if (kind == OpenFile.Kind.TCP_CONNECTION
                         && (Long.compareUnsigned(offset, 0x8000_0000L) > 0 || size != 0 || access != OpenFile.Access.READ_WRITE)) {
                     throw in.error(offsetAt, what + ": a connection's offset (its listener's fd + 1, or 0) must be at most "

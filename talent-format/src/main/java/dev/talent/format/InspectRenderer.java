@@ -170,6 +170,7 @@ public final class InspectRenderer {
         if ((f.flags() & OpenFile.NONBLOCK) != 0) parts.add("non-blocking");
         if ((f.flags() & OpenFile.V6ONLY) != 0) parts.add("IPv6 only");
         if ((f.flags() & OpenFile.REUSEPORT) != 0) parts.add("port shared (SO_REUSEPORT)");
+        if ((f.flags() & OpenFile.CONTENTS) != 0) parts.add("no name, contents carried (TMPF)");
         boolean socket = f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION;
         List<SocketOptions.Option> options = List.of();
         if (socket) {

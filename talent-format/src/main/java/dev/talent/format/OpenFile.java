@@ -38,7 +38,12 @@ public record OpenFile(long fd, Kind kind, long description, ByteString path, Ac
     public static final int REUSEPORT = RuntimeContract.FILE_FLAG_REUSEPORT;
     /** Flag bit 5, on a socket (LISTENING_SOCKET) or a connection (TCP_CONNECTION) only: its options are an entry of SOPT. */
     public static final int OPTIONS = RuntimeContract.FILE_FLAG_OPTIONS;
-    static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK | V6ONLY | REUSEPORT | OPTIONS;
+    /**
+     * Flag bit 6, on a DESCRIPTOR or a STREAM only: the file had no name left (tmpfile, or unlinked while open); its
+     * contents are an entry of TMPF, {@code size} bytes.
+     */
+    public static final int CONTENTS = RuntimeContract.FILE_FLAG_CONTENTS;
+    static final int KNOWN_FLAGS = APPEND | CLOSE_ON_EXEC | NONBLOCK | V6ONLY | REUSEPORT | OPTIONS | CONTENTS;
 
     public OpenFile {
         Objects.requireNonNull(kind);

@@ -144,6 +144,10 @@ public final class RuntimeContract {
     public static final int FILE_FLAG_V6ONLY = 8;
     public static final int FILE_FLAG_REUSEPORT = 16;
     public static final int FILE_FLAG_OPTIONS = 32;
+    /** Kinds 1 and 2 only: a file with no name left (tmpfile, unlinked); its contents are an entry of TMPF. */
+    public static final int FILE_FLAG_CONTENTS = 64;
+    /** TMPF: the bytes of contents one checkpoint carries at most, in all (docs/FORMAT.md "TMPF"). */
+    public static final int TMPF_MAX = 67108864;
 
     /** SOPT section: option codes (contract.h TL_SOPT_*, docs/FORMAT.md "SOPT") and the backlog flag. */
     public static final int SOPT_REUSEADDR = 1;

@@ -48,6 +48,8 @@ final class Wire {
     static final String ERRN = "ERRN";
     /** Optional: the HEAP blocks' ids by increasing address on the writer (at most once, anywhere; FORMAT.md "HORD"). */
     static final String HORD = "HORD";
+    /** Optional: the contents of FILE's files without a name (at most once, anywhere; FORMAT.md "TMPF"). */
+    static final String TMPF = "TMPF";
 
     static final int PTR_NULL = RuntimeContract.PTR_NULL;
     static final int PTR_OBJECT = RuntimeContract.PTR_OBJECT;

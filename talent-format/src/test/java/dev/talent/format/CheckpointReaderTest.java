@@ -517,7 +517,8 @@ class CheckpointReaderTest {
         assertThat(fileError(s, 8, 9)).contains("offset " + (payload + 8) + "): open file 0 (fd 3): kind must be 1..6, found 9");
         assertThat(fileError(s, 8, 0)).contains("kind must be 1..6, found 0");
         assertThat(fileError(s, 23, 3)).contains("offset " + (payload + 23) + "): open file 0 (fd 3): access must be 0..2, found 3");
-        assertThat(fileError(s, 24, 0x40)).contains("flags 0x40 has unknown bits set (only bits 0..5 are defined)");
+        assertThat(fileError(s, 24, 0x80)).contains("flags 0x80 has unknown bits set (only bits 0..6 are defined)");
+        assertThat(fileError(s, 24, 0x40)).contains("descriptor 3 has the CONTENTS flag but no TMPF entry");
         assertThat(fileError(s, 24, 8)).contains("offset " + (payload + 24) + "): open file 0 (fd 3): only a socket has the "
                 + "V6ONLY or REUSEPORT flag, found it on a stream");
         assertThat(fileError(s, 24, 16)).contains("only a socket has the V6ONLY or REUSEPORT flag, found it on a stream");
@@ -722,7 +723,7 @@ class CheckpointReaderTest {
                 new OpenFile(0, OpenFile.Kind.DESCRIPTOR, 7, ByteString.utf8("/in"), OpenFile.Access.READ_ONLY, 0, 0, "",
                         0, 0, "read"),
                 new OpenFile(9, OpenFile.Kind.LISTENING_SOCKET, 8, ByteString.utf8("tcp6:[::1]:80"), OpenFile.Access.READ_WRITE,
-                        OpenFile.KNOWN_FLAGS & ~OpenFile.OPTIONS, 0, "", 0, 0, "accept"),
+                        OpenFile.KNOWN_FLAGS & ~OpenFile.OPTIONS & ~OpenFile.CONTENTS, 0, "", 0, 0, "accept"),
                 new OpenFile(10, OpenFile.Kind.LISTENING_SOCKET, 9, ByteString.utf8("udp:10.211.0.2:53"),
                         OpenFile.Access.READ_WRITE, 0, 0, "", 0, 0, "recvfrom"),
                 new OpenFile(11, OpenFile.Kind.LISTENING_SOCKET, 10, ByteString.utf8("udp6:[::]:0"),

@@ -102,6 +102,7 @@ final class ForgedCorpus {
         EnvironmentCorpus.valid(base, out);
         // a listening socket with its backlog and options (SOPT)
         SocketOptionsCorpus.valid(base, out);
+        TmpfileCorpus.valid(base, out);
         // the C library's state carried as globals: the working directory, the interval timers
         LibcStateCorpus.valid(base, out);
         // SIGHUP handled by compute() blocking every real-time signal, as sigfillset sets them
@@ -305,6 +306,7 @@ final class ForgedCorpus {
         all.putAll(epollFiles);
         all.putAll(EnvironmentCorpus.forged(base()));
         all.putAll(SocketOptionsCorpus.forged(base()));
+        all.putAll(TmpfileCorpus.forged(base()));
         all.putAll(LibcStateCorpus.forged(base()));
         return all;
     }
