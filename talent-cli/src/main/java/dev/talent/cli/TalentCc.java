@@ -268,19 +268,17 @@ public final class TalentCc {
     }
 
     private static void checkUnits(List<Unit> units) throws IOException, Failed {
-        Map<String, Unit> byName = new LinkedHashMap<>();
+        Map<Path, Unit> bySource = new LinkedHashMap<>();
         for (Unit u : units) {
             Optional<Path> changed = u.note().changedFile();
             if (changed.isPresent()) {
                 throw new Failed(changed.get() + " changed (or is gone) since " + u.origin() + " was compiled from it: "
                         + "rebuild that object (talent instruments the sources at link time and must see what was compiled)");
             }
-            String base = u.note().source().getFileName().toString();
-            Unit other = byName.putIfAbsent(base, u);
+            Unit other = bySource.putIfAbsent(u.note().source().toAbsolutePath().normalize(), u);
             if (other != null) {
-                throw new Failed(u.origin() + " and " + other.origin() + " both come from a file named " + base
-                        + " (" + u.note().source() + ", " + other.note().source() + "): talent keeps the base names of the "
-                        + "instrumented files, so a program cannot have two of them");
+                throw new Failed(u.origin() + " and " + other.origin() + " both come from " + u.note().source()
+                        + ": a program can have each source once");
             }
         }
     }

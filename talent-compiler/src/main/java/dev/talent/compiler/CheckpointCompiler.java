@@ -157,13 +157,44 @@ public final class CheckpointCompiler {
     }
 
     private static void checkBaseNames(CompileRequest request) throws CompilationFailedException {
-        Set<String> baseNames = new HashSet<>();
+        Set<Path> seen = new HashSet<>();
         for (Path p : request.sources()) {
-            if (!baseNames.add(p.getFileName().toString())) {
+            if (!seen.add(p.toAbsolutePath().normalize())) {
                 throw new CompilationFailedException(List.of(Diagnostic.error(p.toString(), 0, 0,
-                        "two source files are named " + p.getFileName(), "rename one: instrumented files keep their base names")));
+                        "the source file " + p + " is given twice", "give each source once")));
             }
         }
+    }
+
+    /**
+     * The name of each source's unit (in its order): its base name, or, for sources sharing a base name
+     * ({@code lib/x86/cpu_features.c} and {@code lib/arm/cpu_features.c}), its path below their common directory
+     * joined with '_' ({@code x86_cpu_features.c}), numbered on if that is taken too. The names are the instrumented
+     * files' and key the units' statics in a checkpoint: equal on every ISA and every build of the same sources.
+     */
+    static List<String> unitNames(List<Path> sources) {
+        List<Path> abs = sources.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        Map<String, List<Path>> byBase = new HashMap<>();
+        for (Path p : abs) byBase.computeIfAbsent(p.getFileName().toString(), k -> new ArrayList<>()).add(p);
+        Set<String> taken = new HashSet<>();
+        for (Map.Entry<String, List<Path>> e : byBase.entrySet()) if (e.getValue().size() == 1) taken.add(e.getKey());
+        List<String> out = new ArrayList<>();
+        for (Path p : abs) {
+            String base = p.getFileName().toString();
+            List<Path> same = byBase.get(base);
+            if (same.size() == 1) {
+                out.add(base);
+                continue;
+            }
+            Path common = same.getFirst().getParent();
+            for (Path q : same) while (common != null && !q.startsWith(common)) common = common.getParent();
+            String name = (common == null ? p : common.relativize(p)).toString().replace('/', '_');
+            String stem = name.endsWith(".c") ? name.substring(0, name.length() - 2) : name;
+            String unique = name;
+            for (int n = 2; !taken.add(unique); n++) unique = stem + "_" + n + ".c";
+            out.add(unique);
+        }
+        return out;
     }
 
     /** Every source preprocessed, for every ISA at once ({@code triple} null) or for the one ISA {@code triple}. */
@@ -185,9 +216,11 @@ public final class CheckpointCompiler {
     /** clang's AST of every preprocessed source, for {@code triple} (null: the build host's). */
     List<Unit> parseAll(CompileRequest request, List<Preprocessed> texts, String triple) throws CompilationFailedException {
         List<Unit> units = new ArrayList<>();
+        List<String> names = unitNames(request.sources());
         for (int i = 0; i < texts.size(); i++) {
             Path source = request.sources().get(i);
-            units.add(parse(source, withTarget(request.preprocessorArgs(source), triple), texts.get(i), units.size()));
+            units.add(parse(source, names.get(i), withTarget(request.preprocessorArgs(source), triple), texts.get(i),
+                    units.size()));
         }
         return units;
     }
@@ -432,15 +465,16 @@ public final class CheckpointCompiler {
         }
     }
 
-    /** clang's AST of one preprocessed text, read from a temporary directory under the source's base name. */
-    private Unit parse(Path source, List<String> args, Preprocessed pre, int index) throws CompilationFailedException {
+    /** clang's AST of one preprocessed text, read from a temporary directory under the unit's name. */
+    private Unit parse(Path source, String name, List<String> args, Preprocessed pre, int index)
+            throws CompilationFailedException {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("talent-unit");
-            Path merged = dir.resolve(source.getFileName());
+            Path merged = dir.resolve(name);
             Files.writeString(merged, pre.text(), StandardCharsets.ISO_8859_1);
             TranslationUnit read = loader.load(merged, args);
-            TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+            TranslationUnit tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             // statement expressions that may checkpoint become statements before theirs (docs/CODEGEN.md "Statement
             // expressions"), then read again; once per level of nesting
             for (int round = 0; round < StatementExpressions.MAX_ROUNDS; round++) {
@@ -450,7 +484,7 @@ public final class CheckpointCompiler {
                 if (!se.changed()) break;
                 Files.writeString(merged, se.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             // thread-locals of a single-threaded unit become plain statics (docs/CODEGEN.md "Globals and statics"), then read again
             TranslationUnit tls = tu;
@@ -458,7 +492,7 @@ public final class CheckpointCompiler {
             if (tl.changed()) {
                 Files.writeString(merged, tl.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             // setjmp call sites are rewritten so that a restore can re-arm their buffers (docs/CODEGEN.md), then read again
             Diagnostics jumps = new Diagnostics();
@@ -468,7 +502,7 @@ public final class CheckpointCompiler {
             if (sj.changed()) {
                 Files.writeString(merged, sj.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             // alloca calls become tracked blocks owned by a frame variable (docs/CODEGEN.md "alloca"), then read again
             TranslationUnit second = tu;
@@ -476,7 +510,7 @@ public final class CheckpointCompiler {
             if (al.changed()) {
                 Files.writeString(merged, al.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             // block-scope compound literals become named frame variables (docs/CODEGEN.md "Compound literals"), then read again
             TranslationUnit literals = tu;
@@ -484,7 +518,7 @@ public final class CheckpointCompiler {
             if (cl.changed()) {
                 Files.writeString(merged, cl.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             // va_list regions are bracketed with the no-checkpoint counter (docs/CODEGEN.md "va_list regions"), then read again
             TranslationUnit third = tu;
@@ -492,7 +526,7 @@ public final class CheckpointCompiler {
             if (va.changed()) {
                 Files.writeString(merged, va.text(), StandardCharsets.ISO_8859_1);
                 read = loader.load(merged, args);
-                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines());
+                tu = new TranslationUnit(source, merged.toString(), read.text(), read.root()).withLines(pre.lines()).withUnitName(name);
             }
             return new Unit(tu, index);
         } catch (CompilationFailedException e) {

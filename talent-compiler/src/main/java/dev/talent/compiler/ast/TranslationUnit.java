@@ -15,6 +15,7 @@ public final class TranslationUnit {
     private final Node root;
     private final Map<String, Node> byId = new HashMap<>();
     private LineMap lines;
+    private String unitName;
 
     public TranslationUnit(Path path, String clangFileName, String text, Node root) {
         this.path = path;
@@ -22,12 +23,22 @@ public final class TranslationUnit {
         this.text = text;
         this.root = root;
         this.lines = LineMap.identity(path.toString());
+        this.unitName = path.getFileName().toString();
         root.walk(n -> { if (!n.id().isEmpty()) byId.putIfAbsent(n.id(), n); });
     }
 
     public Path path() { return path; }
-    /** The base name of the file: used in positions ("a.c:3:7") and global keys, equal on every ISA. */
-    public String unitName() { return path.getFileName().toString(); }
+    /**
+     * The unit's name in the program: used in positions ("a.c:3:7"), global keys and the instrumented file's name,
+     * equal on every ISA; the file's base name unless another source of the program has that base name too.
+     */
+    public String unitName() { return unitName; }
+
+    /** Names the unit ({@link #unitName}). */
+    public TranslationUnit withUnitName(String name) {
+        this.unitName = name;
+        return this;
+    }
     public String text() { return text; }
     public Node root() { return root; }
     public Node byId(String id) { return byId.get(id); }
