@@ -49,6 +49,10 @@ int main(void) {
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and used in arithmetic (+)
     struct node *up = (struct node *)(((uintptr_t)nd + 15) & ~(uintptr_t)15);
     (void)up;
+    // libdeflate's aligned malloc: each + of the chain named once
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and used in arithmetic (+, +, -) and its low bits (&) converted to void *
+    void *aligned = (void *)(((uintptr_t)nd + sizeof(void *) + 64 - 1) & ~((uintptr_t)64 - 1));
+    (void)aligned;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and its low bits (&) converted to struct node *
     struct node *down = (struct node *)((uintptr_t)nd & ~(uintptr_t)15);
     (void)down;

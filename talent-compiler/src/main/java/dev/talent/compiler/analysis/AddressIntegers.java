@@ -143,7 +143,9 @@ public final class AddressIntegers {
         // address ± n, only compared or used as a truth value (an overflow check: (uintptr_t)p + n < (uintptr_t)p)
         if ((op.equals("+") || (op.equals("-") && p.child(0) == e)) && !addressOf(other) && !pointerTyped(other)) {
             String rest = refusedUse(p, true, callees);
-            return rest == null ? null : "used in arithmetic (" + op + ") and " + rest;
+            String more = "used in arithmetic (";
+            if (rest != null && rest.startsWith(more)) return more + op + ", " + rest.substring(more.length());
+            return rest == null ? null : more + op + ") and " + rest;
         }
         // an alignment test with a mask the program computes (is_aligned(p, alignment): & (alignment - 1))
         if (op.equals("&") && !addressOf(other) && !pointerTyped(other) && !isConstant(other)) {
