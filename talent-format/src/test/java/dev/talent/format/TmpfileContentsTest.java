@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Java reader on {@link TmpfileCorpus}: files without a name carried with their contents (FILE flag bit 6 and
  * TMPF, docs/FORMAT.md) are read, and each forged file is refused by the rule it is about.
  */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
 class TmpfileContentsTest {
     @Test
     void contentsAreReadWithTheirFlag() throws Exception {
