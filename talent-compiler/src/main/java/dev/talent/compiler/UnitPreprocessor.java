@@ -229,27 +229,7 @@ public final class UnitPreprocessor {
     /** {@code text} with each comment replaced by a space (what the preprocessor reads of a directive). */
     static String withoutComments(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        int k = 0;
-        while (k < text.length()) {
-            char c = text.charAt(k);
-            if (c == '"' || c == '\'') {
-                int end = k + 1;
-                while (end < text.length() && text.charAt(end) != c) end += text.charAt(end) == '\\' ? 2 : 1;
-                end = Math.min(end + 1, text.length());
-                out.append(text, k, end);
-                k = end;
-            } else if (text.startsWith("//", k)) {
-                break;
-            } else if (text.startsWith("/*", k)) {
-                int end = text.indexOf("*/", k + 2);
-                out.append(' ');
-                if (end < 0) break;
-                k = end + 2;
-            } else {
-                out.append(c);
-                k++;
-            }
-        }
+        PragmaScanner.scanComments(text, false, out);
         return out.toString();
     }
 

@@ -96,6 +96,16 @@ public final class PragmaScanner {
 
     /** Whether a block comment is open at the end of the line {@code l} (strings are not comment starts). */
     public static boolean updateComment(String l, boolean open) {
+        return scanComments(l, open, null);
+    }
+
+    /**
+     * Walks {@code l} as C's translation phase 3 reads comments, starting inside a block comment if {@code open}:
+     * appends to {@code code} (when not null) the text outside comments, each comment that starts in {@code l} as
+     * one space, and returns whether a block comment is open at its end. A quote opens a literal that no comment
+     * start inside can end; a line comment ends the walk.
+     */
+    public static boolean scanComments(String l, boolean open, StringBuilder code) {
         int k = 0;
         while (k < l.length()) {
             if (open) {
@@ -106,15 +116,19 @@ public final class PragmaScanner {
             } else {
                 char c = l.charAt(k);
                 if (c == '"' || c == '\'') {
-                    k++;
-                    while (k < l.length() && l.charAt(k) != c) k += l.charAt(k) == '\\' ? 2 : 1;
-                    k++;
+                    int end = k + 1;
+                    while (end < l.length() && l.charAt(end) != c) end += l.charAt(end) == '\\' ? 2 : 1;
+                    end = Math.min(end + 1, l.length());
+                    if (code != null) code.append(l, k, end);
+                    k = end;
                 } else if (l.startsWith("//", k)) {
                     return false;
                 } else if (l.startsWith("/*", k)) {
+                    if (code != null) code.append(' ');
                     open = true;
                     k += 2;
                 } else {
+                    if (code != null) code.append(c);
                     k++;
                 }
             }

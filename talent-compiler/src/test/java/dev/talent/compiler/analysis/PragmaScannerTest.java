@@ -31,6 +31,21 @@ class PragmaScannerTest {
     }
 
     @Test
+    void commentsAreOneSpaceAndQuotesHideCommentStarts() {
+        StringBuilder code = new StringBuilder();
+        assertThat(PragmaScanner.scanComments("#if A /* why */&& \"/*\" // B", false, code)).isFalse();
+        assertThat(code).hasToString("#if A  && \"/*\" ");
+        code.setLength(0);
+        assertThat(PragmaScanner.scanComments("x = '\\'' /* open", false, code)).isTrue();
+        assertThat(code).hasToString("x = '\\''  ");
+        code.setLength(0);
+        assertThat(PragmaScanner.scanComments("still */ y /**/z", true, code)).isFalse();
+        assertThat(code).hasToString(" y  z");
+        assertThat(PragmaScanner.updateComment("a /* b */ c /* d", false)).isTrue();
+        assertThat(PragmaScanner.updateComment("*/ '/*'", true)).isFalse();
+    }
+
+    @Test
     void allocTypeTakesATypeAndOnlyPragmasThatSurvivePreprocessingAreActive() {
         String text = """
                 #if 0
