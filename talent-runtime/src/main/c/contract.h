@@ -244,6 +244,12 @@
 #define TL_TMPNAM_MAX 24
 #define TL_TMPNAM_CHARS "/_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 /* ether_aton's result (foreign.c): a struct ether_addr, carried as its six octets, each 0 to 255 */
+/* strerror's and strsignal's text for a number without one of its own ("Unknown error 9999", "Real-time signal 3",
+ * "Unknown signal 99"), likewise in the runtime's storage (strerror.c, foreign.c): words, a space, a sign, digits */
+#define TL_STRERROR_KEY "<libc>:strerror"
+#define TL_STRSIGNAL_KEY "<libc>:strsignal"
+#define TL_UNKNOWN_TEXT_MAX 48
+#define TL_UNKNOWN_TEXT_CHARS " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 #define TL_ETHER_ATON_KEY "<libc>:ether_aton"
 #define TL_ETHER_ATON_SIZE 6
 /* ENVI section (the environment and locale the program changed, env.c): a variable's operation, the locale

@@ -465,12 +465,12 @@ const char *tl_inet_ntoa_restored(void)
  * text after it, on any ISA or C library, and a later call overwrites what an earlier one returned, as the C library
  * does (its text is the C library's of the platform where the call ran: glibc writes ether_ntoa's digits in lower case
  * without leading zeros, musl in upper case with them). */
-enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_TMPNAM, TEXT_COUNT };
+enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_TMPNAM, TEXT_STRERROR, TEXT_STRSIGNAL, TEXT_COUNT };
 /* A byte apart from each other and from any other object: a pointer to the start of one is never also one past the
  * end of another, which a reader with another layout could not tell apart (FORMAT.md "Pointers", BOUNDARY) */
 static struct {
     char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
-    char tmpnam[TL_TMPNAM_MAX], gap5;
+    char tmpnam[TL_TMPNAM_MAX], gap5, strerr[TL_UNKNOWN_TEXT_MAX], gap7, strsig[TL_UNKNOWN_TEXT_MAX], gap8;
     struct tl_ether_addr {
         unsigned char ether_addr_octet[TL_ETHER_ATON_SIZE];
     } aton;
@@ -481,6 +481,7 @@ static const talent_type t_ether = TALENT_ARRAY_TYPE(char[TL_ETHER_NTOA_MAX], "c
 static const talent_type t_ecvt = TALENT_ARRAY_TYPE(char[TL_ECVT_MAX], "char[32]", char, &t_ichar);
 static const talent_type t_fcvt = TALENT_ARRAY_TYPE(char[TL_FCVT_MAX], "char[1408]", char, &t_ichar);
 static const talent_type t_tmpnam = TALENT_ARRAY_TYPE(char[TL_TMPNAM_MAX], "char[24]", char, &t_ichar);
+static const talent_type t_unknown = TALENT_ARRAY_TYPE(char[TL_UNKNOWN_TEXT_MAX], "char[48]", char, &t_ichar);
 static const struct text_result {
     char *buf;
     size_t size;
@@ -494,6 +495,10 @@ static const struct text_result {
     {bufs.ecvt, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
     {bufs.fcvt, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
     {bufs.tmpnam, TL_TMPNAM_MAX, &t_tmpnam, TL_TMPNAM_CHARS, "a result of tmpnam (<libc>:tmpnam) that is not valid"},
+    {bufs.strerr, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
+     "a result of strerror (<libc>:strerror) that is not valid"},
+    {bufs.strsig, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
+     "a result of strsignal (<libc>:strsignal) that is not valid"},
 };
 static int text_used[TEXT_COUNT];
 

@@ -31,14 +31,18 @@ void tl_inet_ntoa_global(void **addr, const talent_type **type);
  * string within its 16 bytes: hostile input, the restore then fails). */
 const char *tl_inet_ntoa_restored(void);
 
-/* l64a's, ether_ntoa's, ecvt's and fcvt's results, the runtime's storage carried as "<libc>:l64a",
- * "<libc>:ether_ntoa", "<libc>:ecvt" and "<libc>:fcvt" (TL_TEXT_* for `which`): whether the program called the function (the global is then written), the global's storage and type,
+/* l64a's, ether_ntoa's, ecvt's, fcvt's and tmpnam's results and strerror's and strsignal's texts of unknown numbers,
+ * the runtime's storage carried as "<libc>:l64a", "<libc>:ether_ntoa", "<libc>:ecvt", "<libc>:fcvt", "<libc>:tmpnam",
+ * "<libc>:strerror" and "<libc>:strsignal" (TL_TEXT_* for `which`): whether the program called the function (the
+ * global is then written), the global's storage and type,
  * and after a restart's globals are restored, NULL or what is wrong with a restored text (hostile input). */
 #define TL_TEXT_L64A 0
 #define TL_TEXT_ETHER_NTOA 1
 #define TL_TEXT_ECVT 2
 #define TL_TEXT_FCVT 3
 #define TL_TEXT_TMPNAM 4
+#define TL_TEXT_STRERROR 5
+#define TL_TEXT_STRSIGNAL 6
 int tl_libc_text_used(int which);
 /* The C library's text (its static buffer's) into the carried one of `which`, returned; a constant text or NULL is
  * returned as it is (tmpnam.c's wrapper calls it) */

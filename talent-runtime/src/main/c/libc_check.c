@@ -219,6 +219,9 @@ const char *tl_libc_check_attribute(tl_reader *r, const tl_checkpoint *ck, const
     if (strcmp(key, TL_TMPNAM_KEY) == 0)
         return ck_text_of(r, ck, type, TL_TMPNAM_MAX, TL_TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, "
                           "NULs after)");
+    if (strcmp(key, TL_STRERROR_KEY) == 0 || strcmp(key, TL_STRSIGNAL_KEY) == 0)
+        return ck_text_of(r, ck, type, TL_UNKNOWN_TEXT_MAX, TL_UNKNOWN_TEXT_CHARS,
+                          "not a text of letters, spaces, digits and '-' (NULs after)");
     if (strcmp(key, TL_ETHER_ATON_KEY) == 0) {
         /* a struct ether_addr: one member, the array of its six octets */
         const tl_ck_type *a;
@@ -241,7 +244,8 @@ int tl_libc_check_is_attribute(const char *key)
     return strcmp(key, TL_UMASK_KEY) == 0 || strcmp(key, TL_NICE_KEY) == 0 || strcmp(key, TL_FENV_KEY) == 0 ||
            strcmp(key, TL_RLIMITS_KEY) == 0 || strcmp(key, TL_COMM_KEY) == 0 || strcmp(key, TL_INET_NTOA_KEY) == 0 ||
            strcmp(key, TL_L64A_KEY) == 0 || strcmp(key, TL_ETHER_NTOA_KEY) == 0 || strcmp(key, TL_ECVT_KEY) == 0 ||
-           strcmp(key, TL_FCVT_KEY) == 0 || strcmp(key, TL_TMPNAM_KEY) == 0 || strcmp(key, TL_ETHER_ATON_KEY) == 0;
+           strcmp(key, TL_FCVT_KEY) == 0 || strcmp(key, TL_TMPNAM_KEY) == 0 || strcmp(key, TL_ETHER_ATON_KEY) == 0 ||
+           strcmp(key, TL_STRERROR_KEY) == 0 || strcmp(key, TL_STRSIGNAL_KEY) == 0;
 }
 
 /* Reads array field f of t: TL_STREAMS_MAX integers within lo..hi into out; 0, or -1. */

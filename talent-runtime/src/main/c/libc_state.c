@@ -250,7 +250,7 @@ static void comm_read(char *out)
 }
 
 enum { G_PRNG, G_STRTOK, G_OPTIND, G_OPTARG, G_OPTERR, G_OPTOPT, G_ARGV, G_EXIT, G_REGEX, G_TIME, G_CWD, G_ITIMERS, G_SIGMASK,
-       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_STREAMS, G_L64A, G_ETHER, G_ECVT, G_FCVT, G_TMPNAM, G_ATON, G_PENDING,
+       G_UMASK, G_RLIMITS, G_FENV, G_NICE, G_COMM, G_INET, G_STREAMS, G_L64A, G_ETHER, G_ECVT, G_FCVT, G_TMPNAM, G_STRERROR, G_STRSIGNAL, G_ATON, G_PENDING,
        G_COUNT };
 static talent_global libc_globals[G_COUNT] = {
     {"<libc>:prng", "rand/random/rand48 state", "<C library>", &prng, &t_prng, 0},
@@ -280,6 +280,8 @@ static talent_global libc_globals[G_COUNT] = {
     {TL_ECVT_KEY, "ecvt result", "<C library>", 0, 0, 0},                  /* foreign.c's: by unit() */
     {TL_FCVT_KEY, "fcvt result", "<C library>", 0, 0, 0},                  /* foreign.c's: by unit() */
     {TL_TMPNAM_KEY, "tmpnam result", "<C library>", 0, 0, 0},              /* foreign.c's: by unit() */
+    {TL_STRERROR_KEY, "strerror result", "<C library>", 0, 0, 0},          /* foreign.c's: by unit() */
+    {TL_STRSIGNAL_KEY, "strsignal result", "<C library>", 0, 0, 0},        /* foreign.c's: by unit() */
     {TL_ETHER_ATON_KEY, "ether_aton result", "<C library>", 0, 0, 0},      /* foreign.c's: by unit() */
     {TL_PENDING_KEY, "bytes stdout and stderr held unwritten", "<C library>", 0, 0, 0},  /* pending.c's: by unit() */
 };
@@ -309,8 +311,8 @@ static const talent_unit *unit(void)
             libc_globals[described[k].g].addr = addr;
             libc_globals[described[k].g].type = type;
         }
-        /* l64a's, ether_ntoa's, ecvt's, fcvt's and tmpnam's texts: G_L64A + TL_TEXT_* */
-        for (int w = TL_TEXT_L64A; w <= TL_TEXT_TMPNAM; w++) {
+        /* l64a's, ether_ntoa's, ecvt's, fcvt's, tmpnam's, strerror's and strsignal's texts: G_L64A + TL_TEXT_* */
+        for (int w = TL_TEXT_L64A; w <= TL_TEXT_STRSIGNAL; w++) {
             tl_libc_text_global(w, &addr, &type);
             libc_globals[G_L64A + w].addr = addr;
             libc_globals[G_L64A + w].type = type;
@@ -361,7 +363,7 @@ void tl_libc_globals(const talent_global *const **out, unsigned *n)
     /* after tl_files_collect (which took them): stdout's and stderr's unwritten bytes, when there are any */
     if (tl_pending_collect())
         active[k++] = &libc_globals[G_PENDING];
-    for (int w = TL_TEXT_L64A; w <= TL_TEXT_TMPNAM; w++)
+    for (int w = TL_TEXT_L64A; w <= TL_TEXT_STRSIGNAL; w++)
         if (tl_libc_text_used(w))
             active[k++] = &libc_globals[G_L64A + w];
     if (tl_ether_aton_used())

@@ -8,13 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "contract.h"
+#include "foreign.h"
 #include "strerror_texts.h"
 
 #define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
-/* "Unknown error " or "Unknown signal " and an int */
-#define TL_UNKNOWN_MAX 48
-
-static char unknown_error[TL_UNKNOWN_MAX], unknown_signal[TL_UNKNOWN_MAX];
+/* "Unknown error ", "Unknown signal " or "Real-time signal " and an int, written here, then copied into the runtime's
+ * carried buffer (foreign.c's "<libc>:strerror" and "<libc>:strsignal"): a pointer the program keeps to it across a
+ * stop points to the same text after it */
+static char unknown_error[TL_UNKNOWN_TEXT_MAX], unknown_signal[TL_UNKNOWN_TEXT_MAX];
 
 /* The constant text of e, or NULL */
 static const char *error_text(int e)
@@ -40,7 +42,7 @@ __attribute__((weak)) char *__wrap_strerror(int e)
     const char *t = error_text(e);
     if (t == NULL) {
         snprintf(unknown_error, sizeof unknown_error, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
-        t = unknown_error;
+        t = tl_libc_text_keep(TL_TEXT_STRERROR, unknown_error);
     }
     errno = saved;
     return (char *)t;
@@ -99,7 +101,7 @@ __attribute__((weak)) char *__wrap_strsignal(int sig)
             snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
         else
             snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
-        t = unknown_signal;
+        t = tl_libc_text_keep(TL_TEXT_STRSIGNAL, unknown_signal);
     }
     errno = saved;
     return (char *)t;

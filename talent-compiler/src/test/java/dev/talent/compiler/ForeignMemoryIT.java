@@ -166,6 +166,46 @@ class ForeignMemoryIT {
     }
 
     /**
+     * Issue 11: strerror's and strsignal's texts for numbers without one of their own ("Unknown error 9999", "Real-time
+     * signal 6", "Unknown signal 99") are written into a buffer: the runtime's own (strerror.c), which a restart did
+     * not have, and the restarted program crashed on a pointer kept to it (exit 139). The text is now carried ({@code
+     * <libc>:strerror}, {@code <libc>:strsignal}): the kept pointers see their text after each hop, and a later call
+     * overwrites the one buffer as glibc's does. x86_64 -> s390x -> i686 -> x86_64-musl (musl's own texts are
+     * "No error information" and "Unknown signal": the runtime gives glibc's).
+     */
+    @Test
+    void pointersToStrerrorAndStrsignalTextsOfUnknownNumbersMigrate() throws Exception {
+        String source = """
+                #define _GNU_SOURCE 1
+                #include <stdio.h>
+                #include <string.h>
+                """ + WORK + """
+                int main(void) {
+                  unsigned h = 0;
+                  char *e = strerror(9999);
+                  char *rt = strsignal(40);
+                  char *known = strerror(2);
+                  for (unsigned r = 0; r < 6; r++) {
+                    h += work(1000);
+                    printf("%u [%s] [%s] [%s] %u\\n", r, e, rt, known, h);
+                    if (r == 2) strerror(-77);         /* the one buffer: e sees the new text */
+                    if (r == 3) rt = strsignal(99);
+                  }
+                  printf("end [%s] [%s]\\n", e, rt);
+                  return 0;
+                }
+                """;
+        Run plain = MigratesLikeGcc.plainGcc(work, "unknown", source);
+        assertThat(plain.out()).startsWith("0 [Unknown error 9999] [Real-time signal 6] [No such file or directory] ")
+                .endsWith("end [Unknown error -77] [Unknown signal 99]\n");
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "unknown", chain, plain);
+        // about 1000 site visits per round
+        int[][] stops = {{1, 1500, 1500}, {2500, 1000, 700}, {3500, 500, 500}};
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
+    }
+
+    /**
      * Issue 11 (h/libcbuf): localeconv's struct lconv and getpwnam's and getgrnam's structs (their strings, gr_mem's
      * array) live in the C library's static storage; kept across a stop, the restart crashed (exit 139). Their results
      * are now copied into the runtime's memory, not carried: a pointer kept into one refuses the checkpoint naming it

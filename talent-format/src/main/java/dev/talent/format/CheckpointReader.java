@@ -852,6 +852,9 @@ public final class CheckpointReader {
                         RuntimeContract.CVT_DIGITS, "not a text of digits (or inf, nan), NULs after");
                 case RuntimeContract.TMPNAM_KEY -> textOf(in, at, what, value, RuntimeContract.TMPNAM_MAX,
                         RuntimeContract.TMPNAM_CHARS, "not a path of tmpnam's characters (/_0-9A-Za-z, NULs after)");
+                case RuntimeContract.STRERROR_KEY, RuntimeContract.STRSIGNAL_KEY -> textOf(in, at, what, value,
+                        RuntimeContract.UNKNOWN_TEXT_MAX, RuntimeContract.UNKNOWN_TEXT_CHARS,
+                        "not a text of letters, spaces, digits and '-' (NULs after)");
                 case RuntimeContract.ETHER_ATON_KEY -> {
                     if (!(value instanceof Value.StructValue st) || st.fields().size() != 1
                             || !(st.fields().getFirst() instanceof Value.ArrayValue a)

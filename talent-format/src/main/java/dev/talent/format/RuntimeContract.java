@@ -283,6 +283,15 @@ public final class RuntimeContract {
     public static final String TMPNAM_KEY = "<libc>:tmpnam";
     public static final int TMPNAM_MAX = 24;
     public static final String TMPNAM_CHARS = "/_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /**
+     * strerror's and strsignal's text for a number without one of its own ("Unknown error 9999", "Real-time signal
+     * 3"), likewise: words, spaces, a sign and digits (contract.h TL_STRERROR_KEY, TL_UNKNOWN_TEXT_*).
+     */
+    public static final String STRERROR_KEY = "<libc>:strerror";
+    public static final String STRSIGNAL_KEY = "<libc>:strsignal";
+    public static final int UNKNOWN_TEXT_MAX = 48;
+    public static final String UNKNOWN_TEXT_CHARS =
+            " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     /** ether_aton's result: a struct ether_addr of one member, the array of its six octets, each 0 to 255 (TL_ETHER_ATON_*). */
     public static final String ETHER_ATON_KEY = "<libc>:ether_aton";
     public static final int ETHER_ATON_SIZE = 6;

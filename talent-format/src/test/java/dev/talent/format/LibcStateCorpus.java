@@ -282,6 +282,10 @@ final class LibcStateCorpus {
         out.put("libc-tmpnam-ether-aton.tck", CheckpointWriter.write(withOctets(withText(base, RuntimeContract.TMPNAM_KEY,
                 chars("/tmp/tmpnam_AbCdEf09"), RuntimeContract.TMPNAM_MAX), new long[] {0, 255, 0x5e, 0x10, 0xab, 1},
                 UCHAR)));
+        // strerror's and strsignal's texts of numbers without one of their own
+        out.put("libc-strerror-strsignal.tck", CheckpointWriter.write(withText(withText(base,
+                RuntimeContract.STRERROR_KEY, chars("Unknown error -2147483648"), RuntimeContract.UNKNOWN_TEXT_MAX),
+                RuntimeContract.STRSIGNAL_KEY, chars("Real-time signal 30"), RuntimeContract.UNKNOWN_TEXT_MAX)));
         out.put("libc-l64a-empty.tck", CheckpointWriter.write(withText(base, RuntimeContract.L64A_KEY, new long[0],
                 RuntimeContract.L64A_MAX)));
     }
@@ -388,6 +392,14 @@ final class LibcStateCorpus {
                 chars("/tmp/" + "a".repeat(RuntimeContract.TMPNAM_MAX - 5)), RuntimeContract.TMPNAM_MAX)));
         out.put("global-tmpnam-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.TMPNAM_KEY,
                 new long[] {'/', 't', 0, 'x'}, RuntimeContract.TMPNAM_MAX)));
+        out.put("global-strerror-percent.tck", CheckpointWriter.write(withText(base, RuntimeContract.STRERROR_KEY,
+                chars("Unknown error %n%n"), RuntimeContract.UNKNOWN_TEXT_MAX)));
+        out.put("global-strerror-unterminated.tck", CheckpointWriter.write(withText(base, RuntimeContract.STRERROR_KEY,
+                chars("x".repeat(RuntimeContract.UNKNOWN_TEXT_MAX)), RuntimeContract.UNKNOWN_TEXT_MAX)));
+        out.put("global-strsignal-after-nul.tck", CheckpointWriter.write(withText(base, RuntimeContract.STRSIGNAL_KEY,
+                new long[] {'R', 0, '/'}, RuntimeContract.UNKNOWN_TEXT_MAX)));
+        out.put("global-strsignal-sixteen-chars.tck", CheckpointWriter.write(withText(base,
+                RuntimeContract.STRSIGNAL_KEY, chars("Unknown signal 9"), RuntimeContract.COMM_MAX)));
         out.put("global-ether-aton-eight-octets.tck", CheckpointWriter.write(withOctets(base,
                 new long[] {1, 2, 3, 4, 5, 6, 7, 8}, UCHAR)));
         out.put("global-ether-aton-not-an-octet.tck", CheckpointWriter.write(withOctets(base,

@@ -122,4 +122,21 @@ class ProcessAttributesGlobalTest {
         refused(LibcStateCorpus.withOctets(base, new long[] {0, 1, 2, 3, 4, 300},
                 new TypeDesc.UInt("unsigned short", 2, 16)), "holds a value that is not an octet");
     }
+
+    @Test
+    void strerrorsAndStrsignalsTextsAreWordsAndANumberNulTerminatedInTheirArrays() throws CorruptCheckpointException {
+        Checkpoint base = Fixtures.full();
+        int n = RuntimeContract.UNKNOWN_TEXT_MAX;
+        read(LibcStateCorpus.withText(base, RuntimeContract.STRERROR_KEY, LibcStateCorpus.chars("Unknown error -1"), n));
+        read(LibcStateCorpus.withText(base, RuntimeContract.STRSIGNAL_KEY, LibcStateCorpus.chars("Real-time signal 2"),
+                n));
+        refused(LibcStateCorpus.withText(base, RuntimeContract.STRERROR_KEY, LibcStateCorpus.chars("Unknown %s"), n),
+                "global <libc>:strerror: not a text of letters, spaces, digits and '-'");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.STRSIGNAL_KEY, new long[] {'U', 0, 'x'}, n),
+                "global <libc>:strsignal: not a text of letters");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.STRERROR_KEY, LibcStateCorpus.chars("9".repeat(n)), n),
+                "global <libc>:strerror is not NUL-terminated");
+        refused(LibcStateCorpus.withText(base, RuntimeContract.STRSIGNAL_KEY, LibcStateCorpus.chars("Unknown"), 16),
+                "<libc>:strsignal");
+    }
 }
