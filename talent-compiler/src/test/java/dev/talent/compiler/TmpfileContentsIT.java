@@ -96,6 +96,58 @@ class TmpfileContentsIT {
         MigratesLikeGcc.checkEveryStop(work, "scratch1", source.replace("scratch.bin", "scratch1.bin"), 1, 7, 1100, 3300);
     }
 
+    /**
+     * A file made without a name by {@code open(dir, O_TMPFILE | O_RDWR)}: written with write and pwrite, its size read
+     * with fstat, read back with pread, stops between them. Its contents are carried as tmpfile's are.
+     */
+    @Test
+    void anOTmpfileDescriptorMigratesLikeGcc() throws Exception {
+        String source = """
+                #define _GNU_SOURCE 1
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <sys/stat.h>
+                #include <unistd.h>
+                static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+                static void put(unsigned char *b, unsigned v) { b[0] = v >> 24; b[1] = v >> 16; b[2] = v >> 8; b[3] = v; }
+                static unsigned get(const unsigned char *b) { return (unsigned)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
+                int main(void) {
+                    int fd = open("%s", O_TMPFILE | O_RDWR, 0600);
+                    unsigned long long h = 5;
+                    unsigned char b[4];
+                    struct stat st;
+                    if (fd < 0) return 1;
+                    for (int r = 0; r < 400; r++) {
+                        put(b, work(r %% 29) ^ (unsigned)r);
+                        if (write(fd, b, 4) != 4) return 2;
+                        if (r %% 9 == 4) {
+                            put(b, (unsigned)r * 2654435761u);
+                            if (pwrite(fd, b, 4, (off_t)(r / 2) * 4) != 4) return 3;
+                        }
+                        if (r %% 13 == 6) {
+                            if (pread(fd, b, 4, (off_t)(r / 3) * 4) == 4) h = h * 131 + get(b);
+                            if (fstat(fd, &st) != 0) return 4;
+                            h = h * 7 + (unsigned long long)st.st_size + (unsigned long long)lseek(fd, 0, SEEK_CUR);
+                        }
+                        if (r %% 80 == 79) printf("r=%%d h=%%llu\\n", r, h);
+                    }
+                    lseek(fd, 0, SEEK_SET);
+                    int n = 0;
+                    while (read(fd, b, 4) == 4) { h = h * 3 + get(b); n++; }
+                    printf("words %%d h=%%llu\\n", n, h);
+                    close(fd);
+                    return 0;
+                }
+                """.formatted(work);
+        Run plain = MigratesLikeGcc.plainGcc(work, "otmp", source);
+        assertThat(plain.rc()).as(plain.err()).isZero();
+        assertThat(plain.out()).startsWith("r=79 h=").contains("\nwords 400 h=");
+        List<Target> chain = MigratesLikeGcc.withMusl(HOPS.get(0), HOPS.get(1), HOPS.get(2));
+        List<Path> exes = MigratesLikeGcc.linkedFor(work, "otmp", chain, plain);
+        MigratesLikeGcc.chainEqualsGcc(work, chain, exes, new int[][] {{50, 2000, 1500}, {2500, 1000, 700},
+            {4500, 500, 300}}, plain);
+    }
+
     /** More than TL_TMPF_MAX (64 MiB) in a tmpfile: the stop is refused naming it and the limit, the program goes on. */
     @Test
     void aTmpfileAboveTheLimitIsRefusedByName() throws Exception {
