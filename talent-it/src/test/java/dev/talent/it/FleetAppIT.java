@@ -534,6 +534,9 @@ class FleetAppIT {
             if (k < 3 || FAULTS.get(k).equals("commit")) assertThat(r.get("error").asText()).as(r.toString()).contains("fault injected");
         }
         List<JsonNode> records = all.subList(failed.size(), all.size());
+        // the first of these moves is the first this lab's leader drives to its commit (the faulted ones end before
+        // it, the commit fault included), so it carries the leader's one TALENT_FLEET_FAULT=commit-stall (6 s): with
+        // --net the downtime runs to the unlock after the commit
         System.out.println("FleetAppIT: --net app at " + address + ": " + records.stream().map(r -> r.get("from").asText() + "->"
                 + r.get("to").asText() + " ok " + r.get("ok").asBoolean() + " downtime " + r.get("downtime_ms") + " ms, sockets "
                 + r.get("sockets") + ", net " + r.get("net_ms") + " ms").toList());

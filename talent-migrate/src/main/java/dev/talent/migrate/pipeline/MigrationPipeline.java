@@ -120,7 +120,8 @@ public final class MigrationPipeline {
      * Migrates the program from {@code source} to the prepared {@code destination}, step by step.
      *
      * @throws MigrationFailedException a step failed; when it failed after the source stopped, the program was
-     *     restarted on the source first ({@link StepResult.RolledBack} was told to {@code progress})
+     *     restarted on the source first ({@link StepResult.RolledBack} was told to {@code progress}); so too when the
+     *     thread was interrupted after the stop, which is then thrown as this with the thread's interrupt set
      * @throws RollbackFailedException the restart on the source failed too: the program does not run
      */
     public Outcome run(Side source, Side destination, WorkdirTransport workdir, Hooks hooks, Consumer<StepResult> progress)
@@ -200,15 +201,13 @@ public final class MigrationPipeline {
             step = Step.RESTORE;
             progress.accept(confirm.run(destination.containers(), destination.container(), started.atNanos(), connections));
         } catch (MigrationFailedException failure) {
-            if (syncThread != null) syncThread.join();
-            rollBack(source, hooks, failure, progress);
-            throw failure;
+            throw afterStopFailed(failure, false, sync, syncThread, source, hooks, progress);
         } catch (RuntimeException e) {
-            if (syncThread != null) syncThread.join();
-            MigrationFailedException failure = new MigrationFailedException(step, "step " + step.label() + " failed: " + e,
-                    "", e);
-            rollBack(source, hooks, failure, progress);
-            throw failure;
+            throw afterStopFailed(new MigrationFailedException(step, "step " + step.label() + " failed: " + e, "", e), false,
+                    sync, syncThread, source, hooks, progress);
+        } catch (InterruptedException e) {
+            throw afterStopFailed(new MigrationFailedException(step, "step " + step.label() + " interrupted", "", e), true,
+                    sync, syncThread, source, hooks, progress);
         }
         keepTaken(source, hooks);
         // the destination's traffic flows only once the move is committed (a commit that throws leaves it locked)
@@ -288,6 +287,37 @@ public final class MigrationPipeline {
                 default -> throw new IllegalStateException(e.getCause());
             }
         }
+    }
+
+    /**
+     * A step after the stop failed or the pipeline's thread was interrupted: the sync beside the hand-over is waited for
+     * (nothing may write into the destination's place while it is removed; on an interrupt it is cancelled first, as
+     * its result is of no use any more), then the program restarts on the source. The wait and the rollback run with
+     * the thread's interrupt set aside, so that an interrupt cannot leave the program stopped on no host; it is set
+     * again before the failure is returned to be thrown.
+     */
+    private MigrationFailedException afterStopFailed(MigrationFailedException failure, boolean interrupted,
+            FutureTask<StepResult.FinalSynced> sync, Thread syncThread, Side source, Hooks hooks,
+            Consumer<StepResult> progress) throws RollbackFailedException, InterruptedException {
+        interrupted |= Thread.interrupted();
+        if (syncThread != null) {
+            if (interrupted) sync.cancel(true);
+            while (true) {
+                try {
+                    syncThread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    sync.cancel(true);
+                }
+            }
+        }
+        try {
+            rollBack(source, hooks, failure, progress);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        return failure;
     }
 
     /** The checkpoint handed over joins the accepted ones; when it cannot, the older ones stay (told to warn). */

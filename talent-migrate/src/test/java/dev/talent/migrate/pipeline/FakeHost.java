@@ -72,6 +72,8 @@ final class FakeHost implements HostContainers, HostFiles {
      * hangs, after at most {@link #RECEIVE_WAIT_SECONDS}).
      */
     java.util.concurrent.CountDownLatch receiveAfter;
+    /** Counted down as a checkpoint's receipt begins (null: nothing). */
+    java.util.concurrent.CountDownLatch receiving;
     static final long RECEIVE_WAIT_SECONDS = 10;
     /** The taken checkpoint joins {@link #accepted} only at {@link #keepTakenCheckpoint()} (talent run's way). */
     boolean keepLater;
@@ -189,6 +191,7 @@ final class FakeHost implements HostContainers, HostFiles {
 
     @Override
     public void receiveCheckpoint(CheckpointSignature signed, InputStream bytes) throws IOException {
+        if (receiving != null) receiving.countDown();
         if (receiveAfter != null) {
             try {
                 receiveAfter.await(RECEIVE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -441,6 +444,20 @@ final class FakeHost implements HostContainers, HostFiles {
 
         @Override
         public SyncReport finalSync() throws IOException {
+            syncing = true;
+            try {
+                return finalSyncRunning();
+            } finally {
+                syncing = false;
+            }
+        }
+
+        /** Whether a final sync runs now. */
+        volatile boolean syncing;
+        /** Whether the replica was closed (its destination discarded) while a final sync still ran. */
+        volatile boolean closedWhileSyncing;
+
+        private SyncReport finalSyncRunning() throws IOException {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
@@ -457,6 +474,9 @@ final class FakeHost implements HostContainers, HostFiles {
         }
 
         @Override
-        public void close() { closed = true; }
+        public void close() {
+            closedWhileSyncing |= syncing;
+            closed = true;
+        }
     }
 }

@@ -239,6 +239,41 @@ class MigrationPipelineTest {
     }
 
     @Test
+    void aHandOverInterruptedWaitsForTheSyncBesideItThenRollsBack() throws Exception {
+        syncBeside = true;
+        presyncAtReport = false;
+        replica.millis = 300;
+        // the hand-over blocks until interrupted, while the sync beside it still runs
+        dst.receiveAfter = new java.util.concurrent.CountDownLatch(1);
+        dst.receiving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean interruptSet = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread migrating = Thread.ofPlatform().name("migrating").start(() -> {
+            try {
+                migrate();
+            } catch (Exception e) {
+                thrown.set(e);
+            }
+            interruptSet.set(Thread.currentThread().isInterrupted());
+        });
+        dst.receiving.await();
+        migrating.interrupt();
+        migrating.join();
+        assertThat(thrown.get()).isInstanceOf(MigrationFailedException.class);
+        assertThat(interruptSet).as("the interrupt is kept for the caller").isTrue();
+        assertThat(results.getLast()).isInstanceOf(StepResult.RolledBack.class);
+        FakeHost.FakeContainer restarted = (FakeHost.FakeContainer) ((StepResult.RolledBack) results.getLast()).restarted();
+        assertThat(src.alive()).containsExactly(restarted);
+        assertThat(restarted.running).isTrue();
+        assertThat(restarted.restoredFrom).isEqualTo("TALENTCK counter=41");
+        assertThat(dst.alive()).isEmpty();
+        assertThat(replica.closed).isTrue();
+        // the sync beside it ended before the destination was discarded (it was cancelled: it made no copies)
+        assertThat(replica.closedWhileSyncing).isFalse();
+        assertThat(journal).doesNotContain("commit", "final sync").noneMatch(l -> l.startsWith("aarch64 start"));
+    }
+
+    @Test
     void aCheckpointTakenInMemoryIsKeptAfterTheDestinationRunsBeforeTheCommit() throws Exception {
         src.keepLater = true;
         assertThat(migrate()).isInstanceOf(MigrationPipeline.Outcome.Moved.class);
