@@ -14,7 +14,7 @@
 /* "Unknown error " or "Unknown signal " and an int */
 #define TL_UNKNOWN_MAX 48
 
-static char unknown_error[TL_UNKNOWN_MAX], unknown_signal[TL_UNKNOWN_MAX];
+static char unknown_error[TL_UNKNOWN_MAX], unknown_signal[TL_UNKNOWN_MAX], unknown_own[TL_UNKNOWN_MAX];
 
 /* The constant text of e, or NULL */
 static const char *error_text(int e)
@@ -34,16 +34,27 @@ static const char *signal_text(int sig)
     return tl_signal_texts[sig];
 }
 
-__attribute__((weak)) char *__wrap_strerror(int e)
+/* e's text, "Unknown error N" written into buf when it has none */
+static char *text_or_unknown(int e, char *buf, size_t n)
 {
     int saved = errno;
     const char *t = error_text(e);
     if (t == NULL) {
-        snprintf(unknown_error, sizeof unknown_error, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
-        t = unknown_error;
+        snprintf(buf, n, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
+        t = buf;
     }
     errno = saved;
     return (char *)t;
+}
+
+char *tl_strerror(int e)
+{
+    return text_or_unknown(e, unknown_own, sizeof unknown_own);
+}
+
+__attribute__((weak)) char *__wrap_strerror(int e)
+{
+    return text_or_unknown(e, unknown_error, sizeof unknown_error);
 }
 
 __attribute__((weak)) char *__wrap_strerror_l(int e, void *locale)

@@ -16,6 +16,10 @@
  * by the next call for an unknown number). errno is left as it was. Weak: a program that defines strerror itself
  * keeps its own (ProgramTable's WRAPPED_LIBC_STATE), likewise strsignal and psignal. */
 char *__wrap_strerror(int e);
+/* The runtime's own strerror, for its messages: __wrap_strerror's texts, not wrapped, so a program that defines
+ * strerror itself is not called from the runtime. An unknown number's text is in a buffer of its own (the program's
+ * strerror buffer is left as it was). */
+char *tl_strerror(int e);
 /* glibc's strerror_l: strerror's texts (the C locale's; the locale is not used) */
 char *__wrap_strerror_l(int e, void *locale);
 /* strerror_r as the C library's headers declare it: on glibc (the program asked for _GNU_SOURCE) glibc's GNU form,
