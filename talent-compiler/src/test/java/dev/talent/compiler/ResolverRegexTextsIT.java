@@ -81,6 +81,34 @@ class ResolverRegexTextsIT {
             }
             """;
 
+    /**
+     * A program that defines strerror itself keeps its own (the wrapper forwards to it), and the runtime's messages
+     * give the C library's texts all the same: before, they called strerror and printed the program's text
+     * ("cannot read configuration file ...: own text 2").
+     */
+    @Test
+    void theRuntimesMessagesDoNotCallTheProgramsOwnStrerror() throws Exception {
+        Run plain = MigratesLikeGcc.plainGcc(work, "own", """
+                #include <stdio.h>
+                char *strerror(int e) { static char b[32]; snprintf(b, sizeof b, "own text %d", e); return b; }
+                int main(void) {
+                  unsigned h = 0;
+                  for (int i = 0; i < 10; i++) h = h * 31u + (unsigned)i;
+                  printf("%s %u\\n", strerror(2), h);
+                  return 0;
+                }
+                """);
+        assertThat(plain.out()).startsWith("own text 2 ");
+        Path exe = link(Target.of(Isa.X86_64), MigratesLikeGcc.compiled(work, "own"), work.resolve("own.x86_64"));
+        Run straight = run(List.of(exe.toString()), Map.of(), null);
+        assertThat(straight.out()).isEqualTo(plain.out());
+        Path missing = work.resolve("no-such.conf");
+        Run configured = run(List.of(exe.toString()), Map.of("TALENT_CONFIG", missing.toString()), null);
+        assertThat(configured.rc()).as(configured.err()).isNotZero();
+        assertThat(configured.err()).contains("cannot read configuration file " + missing + ": No such file or directory")
+                .doesNotContain("own text");
+    }
+
     private static Target musl() {
         Assumptions.assumeTrue(MigratesLikeGcc.onPath("musl-gcc"), "musl-gcc is installed by talent's packages");
         return MigratesLikeGcc.musl();
